@@ -1,0 +1,326 @@
+"""Layers, losses, the optimizer and the scalar MLP."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, nn, no_grad, optim
+from tinygrad_init import scalar_nn
+from tinygrad_init.data import moons
+from tinygrad_init.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+
+
+def numeric_grad(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of the scalar f at x (float64)."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = f()
+        x[i] = old - eps
+        down = f()
+        x[i] = old
+        g[i] = (up - down) / (2 * eps)
+    return g
+
+
+# ---------------------------------------------------------------- Linear
+
+
+def test_linear_layout_forward_and_backward_match_the_lecture_math():
+    rng = np.random.default_rng(0)
+    lin = nn.Linear(4, 3, rng=0, dtype=np.float64)
+    assert lin.weight.shape == (4, 3) and lin.bias.shape == (3,)
+    x = rng.standard_normal((5, 4))
+    g = rng.standard_normal((5, 3))  # non-uniform upstream gradient
+    lin.bias.data[:] = rng.standard_normal(3)
+    xt = Tensor(x, requires_grad=True)
+    y = lin(xt)
+    np.testing.assert_allclose(y.data, x @ lin.weight.data + lin.bias.data, rtol=1e-12)
+    y.backward(g)
+    W = lin.weight.data
+    np.testing.assert_allclose(xt.grad, g @ W.T, rtol=1e-12)  # upstream x local w
+    np.testing.assert_allclose(lin.weight.grad, x.T @ g, rtol=1e-12)
+    np.testing.assert_allclose(lin.bias.grad, g.sum(axis=0), rtol=1e-12)
+
+
+def test_linear_against_central_differences():
+    rng = np.random.default_rng(1)
+    lin = nn.Linear(3, 2, rng=1, dtype=np.float64, bias_init=lambda s, rng=None, dtype=None: np.full(s, 0.3))
+    x = rng.standard_normal((4, 3))
+    g = rng.standard_normal((4, 2))
+
+    def loss() -> float:
+        return float((lin(Tensor(x)).data * g).sum())
+
+    lin.zero_grad()
+    lin(Tensor(x)).backward(g)
+    np.testing.assert_allclose(lin.weight.grad, numeric_grad(loss, lin.weight.data), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(lin.bias.grad, numeric_grad(loss, lin.bias.data), rtol=1e-6, atol=1e-8)
+
+
+def test_linear_rejects_wrong_input_width_with_the_shapes():
+    lin = nn.Linear(10, 5)
+    with pytest.raises(ValueError, match=r"Linear\(10, 5\): input of shape \(32, 20\)"):
+        lin(Tensor(np.zeros((32, 20))))
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
+def test_linear_rejects_bad_sizes(bad):
+    with pytest.raises(ValueError, match="positive integer"):
+        nn.Linear(bad, 3)
+
+
+def test_linear_init_by_name_and_function_and_same_seed_same_weights():
+    a = nn.Linear(50, 40, init="he_normal", rng=3)
+    b = nn.Linear(50, 40, init="kaiming_normal", rng=3)
+    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    assert abs(a.weight.data.std() - math.sqrt(2 / 50)) < 0.1 * math.sqrt(2 / 50)
+    c = nn.Linear(2, 2, init=lambda shape, rng=None, dtype=np.float32: np.eye(2, dtype=dtype))
+    np.testing.assert_array_equal(c.weight.data, np.eye(2))
+    assert not c.bias.data.any()  # zeros by default
+    with pytest.raises(ValueError, match="returned shape"):
+        nn.Linear(2, 3, init=lambda shape, rng=None, dtype=np.float32: np.zeros((3, 2)))
+
+
+# ------------------------------------------------------- Module plumbing
+
+
+def test_named_parameters_use_dotted_paths_and_set_tensor_names():
+    mlp = nn.MLP([2, 4, 4, 1], rng=0)
+    names = [n for n, _ in mlp.named_parameters()]
+    assert names == ["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
+                     "layers.4.weight", "layers.4.bias"]
+    assert [p.name for p in mlp.parameters()] == names
+    seq = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1, bias=False))
+    assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias", "2.weight"]
+    assert [n for n, _ in mlp.named_modules()][:3] == ["", "layers", "layers.0"]
+    assert len(list(mlp.children())) == 1 and len(seq) == 3 and isinstance(seq[1], nn.Tanh)
+    assert mlp.num_parameters() == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
+
+
+def test_repr_is_readable():
+    text = repr(nn.MLP([2, 3, 1], activation="relu", rng=0))
+    assert "MLP([2, 3, 1], activation='relu'" in text
+    assert "(0): Linear(2, 3, bias=True, init='he_normal')" in text
+    assert "(1): ReLU()" in text
+
+
+def test_mlp_default_init_follows_the_activation():
+    assert nn.MLP([3, 3, 1], activation="tanh").layers[0].init_name == "xavier_uniform"
+    assert nn.MLP([3, 3, 1], activation="relu").layers[0].init_name == "he_normal"
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        nn.MLP([3, 1], activation="gelu")
+    with pytest.raises(ValueError, match="at least an input and an output"):
+        nn.MLP([3])
+
+
+def test_zero_grad_and_accumulation():
+    lin = nn.Linear(3, 2, rng=0)
+    x = Tensor(np.ones((2, 3)))
+    lin(x).sum().backward()
+    first = lin.weight.grad.copy()
+    lin(x).sum().backward()
+    np.testing.assert_allclose(lin.weight.grad, 2 * first)
+    lin.zero_grad()
+    assert lin.weight.grad is None and lin.bias.grad is None
+
+
+def test_forward_hook_sees_inputs_and_output_can_replace_and_be_removed():
+    lin = nn.Linear(3, 2, rng=0)
+    seen = []
+    handle = lin.register_forward_hook(lambda m, inp, out: seen.append((m, inp[0].shape, out.shape)))
+    lin(Tensor(np.ones((4, 3))))
+    assert seen == [(lin, (4, 3), (4, 2))]
+    handle.remove()
+    lin(Tensor(np.ones((4, 3))))
+    assert len(seen) == 1
+    with lin.register_forward_hook(lambda m, inp, out: out * 0):
+        assert not lin(Tensor(np.ones((1, 3)))).data.any()
+    assert lin(Tensor(np.ones((1, 3)))).data.any() or not lin.bias.data.any()
+
+
+def test_module_requires_super_init():
+    class Bad(nn.Module):
+        def __init__(self):
+            self.w = 1
+
+    with pytest.raises(RuntimeError, match=r"super\(\).__init__\(\)"):
+        Bad()
+
+
+# ----------------------------------------------------------------- losses
+
+
+def test_mse_loss_value_gradient_and_shape_check():
+    rng = np.random.default_rng(0)
+    p, t = rng.standard_normal((6, 1)), rng.standard_normal((6, 1))
+    pt = Tensor(p, requires_grad=True)
+    loss = mse_loss(pt, t)
+    assert loss.item() == pytest.approx(((p - t) ** 2).mean(), rel=1e-12)
+    loss.backward()
+    np.testing.assert_allclose(pt.grad, 2 * (p - t) / 6, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"pred has shape \(6, 1\) but target has shape \(6,\)"):
+        mse_loss(pt, t[:, 0])
+
+
+def test_cross_entropy_matches_numpy_and_gradient_is_softmax_minus_onehot():
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((5, 4)) * 3
+    y = np.array([0, 3, 1, 1, 2])
+    zt = Tensor(z, requires_grad=True)
+    loss = cross_entropy(zt, y)
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    assert loss.item() == pytest.approx(-np.log(p[np.arange(5), y]).mean(), rel=1e-12)
+    loss.backward()
+    onehot = np.eye(4)[y]
+    np.testing.assert_allclose(zt.grad, (p - onehot) / 5, rtol=1e-10, atol=1e-14)
+
+
+def test_cross_entropy_is_stable_for_huge_logits_and_checks_targets():
+    z = Tensor(np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]), requires_grad=True)
+    loss = cross_entropy(z, [0, 0])
+    assert loss.item() == pytest.approx(1000.0)  # (0 + 2000) / 2
+    with pytest.raises(ValueError, match=r"targets must lie in \[0, 2\)"):
+        cross_entropy(z, [0, 2])
+    with pytest.raises(ValueError, match="one integer class per row"):
+        cross_entropy(z, np.eye(2))
+
+
+def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
+    rng = np.random.default_rng(2)
+    z = rng.standard_normal((7, 1)) * 4
+    t = (rng.random((7, 1)) > 0.5).astype(float)
+    zt = Tensor(z, requires_grad=True)
+    loss = binary_cross_entropy_with_logits(zt, t)
+    s = 1 / (1 + np.exp(-z))
+    assert loss.item() == pytest.approx(-(t * np.log(s) + (1 - t) * np.log(1 - s)).mean(), rel=1e-10)
+    loss.backward()
+    np.testing.assert_allclose(zt.grad, (s - t) / 7, rtol=1e-9, atol=1e-15)
+    big = binary_cross_entropy_with_logits(Tensor(np.array([1000.0, -1000.0])), np.array([0.0, 1.0]))
+    assert big.item() == pytest.approx(1000.0)
+    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
+        binary_cross_entropy_with_logits(zt, t * 2 - 1)
+
+
+# ---------------------------------------------------------------- SGD
+
+
+def test_sgd_momentum_and_weight_decay_follow_the_pytorch_formula():
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = optim.SGD([w], lr=0.1, momentum=0.9, weight_decay=0.01)
+    v = np.zeros(2)
+    ref = w.data.copy()
+    grads = [np.array([0.5, -1.0]), np.array([0.25, 2.0]), np.array([-1.0, 0.0])]
+    for i, g in enumerate(grads):
+        w.grad = g.copy()
+        opt.step()
+        gg = g + 0.01 * ref
+        v = gg if i == 0 else 0.9 * v + gg
+        ref = ref - 0.1 * v
+        np.testing.assert_allclose(w.data, ref, rtol=1e-14)
+    opt.zero_grad()
+    assert w.grad is None
+
+
+def test_sgd_validates_its_arguments():
+    w = Tensor(np.zeros(2), requires_grad=True)
+    with pytest.raises(ValueError, match="lr must be positive"):
+        optim.SGD([w], lr=0)
+    with pytest.raises(ValueError, match="empty parameter list"):
+        optim.SGD([], lr=0.1)
+    with pytest.raises(TypeError, match="requires_grad=True"):
+        optim.SGD([Tensor(np.zeros(2))], lr=0.1)
+
+
+# ---------------------------------------------------------- BatchNorm1d
+
+
+def test_batchnorm_normalizes_in_training_and_uses_running_stats_in_eval():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 5)) * 7 + 3
+    bn = nn.BatchNorm1d(5, dtype=np.float64)
+    y = bn(Tensor(x)).data
+    np.testing.assert_allclose(y.mean(0), 0, atol=1e-10)
+    np.testing.assert_allclose(y.std(0), 1, rtol=1e-4)
+    np.testing.assert_allclose(bn.running_mean, 0.1 * x.mean(0), rtol=1e-10)
+    np.testing.assert_allclose(bn.running_var, 0.9 + 0.1 * x.var(0, ddof=1), rtol=1e-10)
+    bn.eval()
+    y_eval = bn(Tensor(x)).data
+    np.testing.assert_allclose(y_eval, (x - bn.running_mean) / np.sqrt(bn.running_var + 1e-5), rtol=1e-10)
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        bn.train()(Tensor(x[:1]))
+
+
+def test_batchnorm_backward_against_central_differences():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 3))
+    g = rng.standard_normal((6, 3))
+    bn = nn.BatchNorm1d(3, dtype=np.float64)
+    bn.weight.data[:] = [0.5, 2.0, -1.0]
+    bn.bias.data[:] = [0.1, 0.2, 0.3]
+    xt = Tensor(x, requires_grad=True)
+    bn(xt).backward(g)
+
+    def f() -> float:
+        return float((bn(Tensor(x)).data * g).sum())
+
+    np.testing.assert_allclose(xt.grad, numeric_grad(f, x), rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(bn.weight.grad, numeric_grad(f, bn.weight.data), rtol=1e-6, atol=1e-8)
+
+
+# ------------------------------------------------------------- training
+
+
+def test_tensor_mlp_learns_moons():
+    X, y = moons(200, noise=0.1, rng=0)
+    model = nn.MLP([2, 16, 16, 1], activation="tanh", rng=0)
+    opt = optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    target = y.reshape(-1, 1).astype(np.float32)
+    for _ in range(300):
+        loss = binary_cross_entropy_with_logits(model(X), target)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with no_grad():
+        acc = ((model(X).data[:, 0] > 0) == (y == 1)).mean()
+    assert acc > 0.95, f"training accuracy {acc:.3f}"
+
+
+def test_scalar_mlp_learns_moons():
+    X, y = moons(100, noise=0.1, rng=1)
+    ys = (2 * y - 1).tolist()  # labels -1/+1 for the hinge loss
+    model = scalar_nn.MLP(2, [16, 16, 1], rng=0)
+    params = model.parameters()
+    assert len(params) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1
+    for k in range(60):
+        scores = [model(row) for row in X.tolist()]
+        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+        loss = Value.sum(losses) * (1.0 / len(losses)) + 1e-4 * Value.sum([p * p for p in params])
+        model.zero_grad()
+        loss.backward()
+        lr = 1.0 - 0.9 * k / 60
+        for p in params:
+            p.data -= lr * p.grad
+    acc = np.mean([(s.data > 0) == (yi > 0) for s, yi in zip(scores, ys)])
+    assert acc > 0.95, f"training accuracy {acc:.3f}"
+
+
+def test_scalar_neuron_labels_and_init_by_scheme():
+    n = scalar_nn.Neuron(3, activation="tanh", weights=[0.5, -1.0, 2.0], bias=0.25, name="n")
+    out = n([1.0, 2.0, 3.0])
+    assert out.data == pytest.approx(math.tanh(0.5 - 2.0 + 6.0 + 0.25))
+    assert [p.label for p in n.parameters()] == ["n.w0", "n.w1", "n.w2", "n.b"]
+    out.backward()
+    local = 1 - out.data**2
+    assert [p.grad for p in n.parameters()] == pytest.approx([local * 1, local * 2, local * 3, local])
+    mlp = scalar_nn.MLP(4, [8, 1], init="he_normal", rng=5)
+    ws = [w.data for neuron in mlp.layers[0].neurons for w in neuron.w]
+    assert mlp.layers[0].neurons[0].w[0].label == "L0.n0.w0"
+    assert 0.3 < np.std(ws) < 1.1  # sqrt(2/4) = 0.707
+    with pytest.raises(ValueError, match="expected 4 inputs, got 3"):
+        mlp([1.0, 2.0, 3.0])

@@ -78,25 +78,29 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
     Returns:
         A list whose last element is ``root``.
     """
+    # The stack holds (node, iterator over its parents): the path of a recursive
+    # depth-first search, kept by hand. A node is emitted when its iterator runs out,
+    # that is once all of its parents have been emitted.
     order: list = []
-    expanded: set = set()  # nodes whose parents have been pushed
-    emitted: set = set()
-    stack = [root]
-    pop, push, expand = stack.pop, stack.append, stack.extend
+    emit = order.append
+    visited = {root}
+    mark = visited.add
+    ps = root._parents if parents is None else tuple(parents(root))
+    stack = [(root, iter(ps))]
+    push, pop = stack.append, stack.pop
     while stack:
-        node = pop()
-        if node in expanded:
-            # Second visit: all parents are finished (or this is a duplicate entry).
-            if node not in emitted:
-                emitted.add(node)
-                order.append(node)
-            continue
-        expanded.add(node)
-        push(node)  # come back to it once its parents are done
-        ps = node._parents if parents is None else tuple(parents(node))
-        if ps:
-            # Reversed, so that the first parent is explored first.
-            expand([p for p in reversed(ps) if p not in expanded])
+        node, todo = stack[-1]
+        for p in todo:
+            if p not in visited:
+                mark(p)
+                ps = p._parents if parents is None else tuple(parents(p))
+                if ps:
+                    push((p, iter(ps)))  # descend; come back to ``node`` later
+                    break
+                emit(p)  # a leaf: nothing above it
+        else:  # every parent of ``node`` is done
+            pop()
+            emit(node)
     return order
 
 

@@ -224,10 +224,10 @@ class MatMul(Op):
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = g
+        if b.ndim == 1:  # first: for vector . vector, g is 0-d and gains (1,) then (1, 1)
+            g2 = np.expand_dims(g2, -1)
         if a.ndim == 1:
             g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
         ga = gb = None
         if needs[0]:
             ga = g2 @ np.swapaxes(b2, -1, -2)
@@ -786,12 +786,20 @@ class Tensor:
                 raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {self.shape}; "
                                  "they must be equal")
         order = autograd.topological_order(self)
+        held = []  # leaves with hooks: their hooks must see this pass's gradient, not the running total
         for node in order:
             if node._parents:
                 node.grad = None
                 if retain_grads:
                     node._retain = True
-        autograd.backward(self, seed, order)
+            elif node._hooks and node.grad is not None:
+                held.append((node, node.grad))
+                node.grad = None
+        try:
+            autograd.backward(self, seed, order)
+        finally:
+            for node, previous in held:
+                node.grad = previous if node.grad is None else previous + node.grad
 
     def retain_grad(self) -> "Tensor":
         """Keep this intermediate tensor's ``.grad`` after backward (leaves always keep theirs)."""
@@ -835,8 +843,10 @@ class Tensor:
 
     def _accumulate(self, contribution: np.ndarray) -> None:
         if self.grad is None:
-            if not self._parents and not contribution.flags.writeable:
-                contribution = contribution.copy()  # a leaf's .grad is the user's to modify
+            if not self._parents:
+                # A leaf's .grad is the user's to modify in place, so it must own its memory:
+                # the contribution may be shared (``a + b`` passes the same g to both) or a view.
+                contribution = contribution.copy()
             self.grad = contribution
         else:
             self.grad = self.grad + contribution

@@ -1,0 +1,155 @@
+"""Tests of the command line (tinygrad_init.cli), run in-process."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tinygrad_init import __version__, cli, data
+from tinygrad_init.nn import MLP
+
+FAST = ["--epochs", "60"]
+
+
+def _final(text: str) -> tuple[float, float, float]:
+    m = re.search(r"final: loss ([\d.]+), train accuracy ([\d.]+)%, test accuracy ([\d.]+)%", text)
+    assert m, f"no final line in:\n{text}"
+    return float(m[1]), float(m[2]) / 100, float(m[3]) / 100
+
+
+def test_demo_learns_moons_and_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["demo", *FAST]) == 0
+    text = capsys.readouterr().out
+    loss, train_acc, test_acc = _final(text)
+    assert train_acc > 0.9 and test_acc > 0.9
+    assert loss < 0.2
+    assert "2-16-16-1 tanh MLP on moons" in text
+    assert "Each gradient = upstream x local" in text
+    assert "Gradients at initialization" in text and "Gradients after training" in text
+    rows = re.findall(r"^\s+(layers\.\d)\s+(\d+x\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$", text, re.M)
+    assert [(r[0], r[1]) for r in rows] == [("layers.0", "2x16"), ("layers.2", "16x16"),
+                                            ("layers.4", "16x1")] * 2
+    for r in rows:
+        stats = [float(v) for v in r[2:]]
+        assert all(np.isfinite(stats)) and all(v > 0 for v in stats[:3])
+        assert stats[3] < 1e-5  # x.T @ dL/dy reproduces dL/dW up to float32 rounding
+
+
+def test_demo_loss_goes_down_and_is_printed_every_few_epochs(capsys: pytest.CaptureFixture[str]) -> None:
+    summary = cli.run_demo(cli.build_parser().parse_args(["demo", "--epochs", "30", "--every", "10"]))
+    out = capsys.readouterr().out
+    epochs = [h[0] for h in summary["history"]]
+    assert epochs == [1, 10, 20, 30]
+    losses = [h[1] for h in summary["history"]]
+    assert losses[-1] < losses[0]
+    for epoch, loss, train_acc, test_acc in summary["history"]:
+        assert re.search(rf"^\s+{epoch}\s+{loss:.4f}\s+{train_acc:.1%}\s+{test_acc:.1%}$", out, re.M)
+
+
+def test_demo_is_deterministic_and_depends_on_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["demo", "--epochs", "5"])
+    first = capsys.readouterr().out
+    cli.main(["demo", "--epochs", "5"])
+    assert capsys.readouterr().out == first
+    cli.main(["demo", "--epochs", "5", "--seed", "1"])
+    assert capsys.readouterr().out != first
+
+
+def test_demo_other_dataset_and_widths(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["demo", "--dataset", "circles", "--hidden", "8", "--epochs", "3", "--noise", "0"]) == 0
+    text = capsys.readouterr().out
+    assert "2-8-1 tanh MLP on circles" in text and "noise=0.0" in text
+    assert re.search(r"layers\.2\s+8x1", text)
+
+
+def test_gradient_table_matches_an_independent_computation() -> None:
+    X, y = data.moons(64, rng=0)
+    model = MLP([2, 5, 3, 1], activation="tanh", rng=1)
+    before = [p.data.copy() for p in model.parameters()]
+    rows = cli.gradient_table(model, X, y)
+    # nothing was updated and the gradients were cleared again
+    for p, b in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p.data, b)
+        assert p.grad is None
+    assert [r["name"] for r in rows] == ["layers.0", "layers.2", "layers.4"]
+    assert [r["shape"] for r in rows] == [(2, 5), (5, 3), (3, 1)]
+
+    # Redo the forward pass by hand in float64. For the mean binary cross-entropy on logits
+    # z, dL/dz = (sigmoid(z) - t) / n; backpropagate through tanh by hand.
+    W = [m.weight.data.astype(np.float64) for m in model.linears()]
+    b = [m.bias.data.astype(np.float64) for m in model.linears()]
+    x0 = X.astype(np.float64)
+    z1 = x0 @ W[0] + b[0]; h1 = np.tanh(z1)
+    z2 = h1 @ W[1] + b[1]; h2 = np.tanh(z2)
+    z3 = h2 @ W[2] + b[2]
+    g3 = (1 / (1 + np.exp(-z3)) - y.reshape(-1, 1)) / len(y)
+    g2 = (g3 @ W[2].T) * (1 - h2**2)
+    g1 = (g2 @ W[1].T) * (1 - h1**2)
+    for row, x, g in zip(rows, (x0, h1, h2), (g1, g2, g3)):
+        gw = x.T @ g
+        assert row["grad_out_std"] == pytest.approx(g.std(), rel=1e-4)
+        assert row["grad_w_std"] == pytest.approx(gw.std(), rel=1e-4)
+        assert row["grad_w_norm"] == pytest.approx(np.linalg.norm(gw), rel=1e-4)
+        assert 0 <= row["check"] < 1e-5
+
+
+def test_report_runs_the_demo_and_writes_it(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "rep" / "sub"
+    assert cli.main(["report", "--out", str(out_dir), "--epochs", "5"]) == 0
+    printed = capsys.readouterr().out
+    saved = (out_dir / "demo.txt").read_text(encoding="utf-8")
+    assert "Gradients after training" in saved
+    assert saved in printed
+    assert f"wrote {out_dir / 'demo.txt'}" in printed
+
+
+def test_report_cannot_create_folder(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert cli.main(["report", "--out", str(blocker / "sub"), "--epochs", "1"]) == 1
+    assert "cannot create the folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["report", "--help"]])
+def test_help_teaches_with_examples(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "examples:" in text
+    assert "tinygrad-init" in text
+    if argv[0] == "demo":
+        assert "upstream" in text and "--seed" in text
+
+
+def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == 2
+    assert "COMMAND" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["demo", "--lr", "0"], "--lr: expected a number in (0.0, inf)"),
+    (["demo", "--momentum", "1"], "--momentum: expected a number in [0.0, 1.0)"),
+    (["demo", "--samples", "4"], "--samples: expected a number >= 8"),
+    (["demo", "--epochs", "two"], "--epochs: expected a whole number"),
+    (["demo", "--seed", "-2"], "--seed: expected a number >= 0"),
+    (["demo", "--dataset", "blobs"], "invalid choice: 'blobs'"),
+    (["demo", "--noise", "-0.1"], "--noise: expected a number in [0.0, inf)"),
+    (["train"], "invalid choice: 'train'"),
+])
+def test_bad_options_exit_2_with_a_message(argv, fragment, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_python_dash_m_and_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "tinygrad_init", "--version"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"tinygrad-init {__version__}"

@@ -1,0 +1,268 @@
+"""Tests of the toy datasets (tinygrad_init.data) and of utils.as_rng."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinygrad_init import data
+from tinygrad_init.utils import as_rng
+
+GENERATORS = {
+    "moons": (data.moons, 2),
+    "circles": (data.circles, 2),
+    "spirals": (data.spirals, 2),
+    "blobs": (data.blobs, 3),
+}
+
+
+# ---------------------------------------------------------------- utils.as_rng
+
+
+def test_as_rng_accepts_generator_seed_and_none() -> None:
+    g = np.random.default_rng(5)
+    assert as_rng(g) is g
+    assert as_rng(7).random() == np.random.default_rng(7).random()
+    assert as_rng(np.int64(7)).random() == np.random.default_rng(7).random()
+    assert isinstance(as_rng(None), np.random.Generator)
+
+
+@pytest.mark.parametrize("bad", [1.5, "0", True, [1, 2], np.random.RandomState(0)])
+def test_as_rng_rejects_other_types(bad: object) -> None:
+    with pytest.raises(TypeError, match="np.random.Generator, an int seed or None"):
+        as_rng(bad)
+
+
+def test_as_rng_rejects_negative_seed() -> None:
+    with pytest.raises(ValueError, match="non-negative"):
+        as_rng(-1)
+
+
+# ---------------------------------------------------------------- shapes, dtypes, balance
+
+
+@pytest.mark.parametrize("name", list(GENERATORS))
+@pytest.mark.parametrize("n", [3, 10, 101])
+def test_shapes_dtypes_and_labels(name: str, n: int) -> None:
+    fn, k = GENERATORS[name]
+    X, y = fn(n, rng=0)
+    assert X.shape == (n, 2) and X.dtype == np.float32
+    assert y.shape == (n,) and y.dtype == np.int64
+    assert X.flags.c_contiguous
+    assert set(np.unique(y)) == set(range(k))
+    assert np.all(np.isfinite(X))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(4, 300), classes=st.integers(2, 4), seed=st.integers(0, 2**32 - 1))
+def test_classes_are_balanced(n: int, classes: int, seed: int) -> None:
+    for X, y, k in [
+        (*data.moons(n, rng=seed), 2),
+        (*data.circles(n, rng=seed), 2),
+        (*data.spirals(n, classes=classes, rng=seed), classes),
+        (*data.blobs(n, centers=classes, rng=seed), classes),
+    ]:
+        counts = np.bincount(y, minlength=k)
+        assert len(counts) == k
+        assert counts.sum() == n
+        assert counts.max() - counts.min() <= 1
+        # the first n % k classes get the extra point
+        np.testing.assert_array_equal(counts, [n // k + (i < n % k) for i in range(k)])
+
+
+@pytest.mark.parametrize("name", list(GENERATORS))
+def test_rows_are_shuffled(name: str) -> None:
+    fn, _ = GENERATORS[name]
+    _, y = fn(200, rng=3)
+    assert np.any(np.diff(y) < 0), "labels come out sorted: the rows were not shuffled"
+    # both halves hold every class, so a slice is a fair mini-batch
+    assert set(np.unique(y[:100])) == set(np.unique(y[100:]))
+
+
+# ---------------------------------------------------------------- determinism
+
+
+@pytest.mark.parametrize("name", list(GENERATORS))
+def test_same_seed_same_bytes_and_different_seed_differs(name: str) -> None:
+    fn, _ = GENERATORS[name]
+    X1, y1 = fn(50, rng=123)
+    X2, y2 = fn(50, rng=123)
+    assert X1.tobytes() == X2.tobytes() and y1.tobytes() == y2.tobytes()
+    X3, _ = fn(50, rng=124)
+    assert not np.array_equal(X1, X3)
+    # a Generator continues its stream: two draws from one generator differ,
+    # and replaying the stream from the same seed reproduces both
+    g = np.random.default_rng(9)
+    a, b = fn(50, rng=g)[0], fn(50, rng=g)[0]
+    assert not np.array_equal(a, b)
+    g = np.random.default_rng(9)
+    np.testing.assert_array_equal(fn(50, rng=g)[0], a)
+    np.testing.assert_array_equal(fn(50, rng=g)[0], b)
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def test_moons_without_noise_lie_on_their_half_circles() -> None:
+    X, y = data.moons(400, noise=0.0, rng=1)
+    X = X.astype(np.float64)
+    up, low = X[y == 0], X[y == 1]
+    # class 0: the upper half of the unit circle
+    np.testing.assert_allclose(np.hypot(up[:, 0], up[:, 1]), 1.0, atol=1e-6)
+    assert np.all(up[:, 1] >= -1e-7)
+    # class 1: the unit circle around (1, 0.5), lower half
+    np.testing.assert_allclose(np.hypot(low[:, 0] - 1.0, low[:, 1] - 0.5), 1.0, atol=1e-6)
+    assert np.all(low[:, 1] <= 0.5 + 1e-7)
+    # the angles cover the whole half circle
+    assert up[:, 0].min() < -0.95 and up[:, 0].max() > 0.95
+
+
+def test_moons_noise_has_the_requested_std() -> None:
+    # Points of class 0 have radius 1; Gaussian noise of std s adds a radial error of
+    # std s (for s << 1), so the radius spread measures the noise.
+    X, y = data.moons(20000, noise=0.02, rng=2)
+    r = np.hypot(*X[y == 0].astype(np.float64).T)
+    assert abs(r.mean() - 1.0) < 2e-3
+    assert r.std() == pytest.approx(0.02, rel=0.05)
+
+
+@pytest.mark.parametrize("factor", [0.2, 0.5, 0.9])
+def test_circles_without_noise_have_radii_1_and_factor(factor: float) -> None:
+    X, y = data.circles(300, noise=0.0, factor=factor, rng=4)
+    r = np.hypot(*X.astype(np.float64).T)
+    np.testing.assert_allclose(r[y == 0], 1.0, atol=1e-6)
+    np.testing.assert_allclose(r[y == 1], factor, atol=1e-6)
+
+
+def test_circles_noise_has_the_requested_std() -> None:
+    X, y = data.circles(20000, noise=0.03, factor=0.5, rng=5)
+    r = np.hypot(*X[y == 0].astype(np.float64).T)
+    assert r.std() == pytest.approx(0.03, rel=0.05)
+
+
+@pytest.mark.parametrize("classes,turns", [(2, 1.0), (3, 0.5), (4, 1.5)])
+def test_spirals_without_noise_follow_their_arms(classes: int, turns: float) -> None:
+    X, y = data.spirals(600, noise=0.0, classes=classes, turns=turns, rng=6)
+    X = X.astype(np.float64)
+    r = np.hypot(X[:, 0], X[:, 1])
+    assert np.all(r <= 1.0 + 1e-6)
+    theta = np.arctan2(X[:, 1], X[:, 0])
+    expected = 2 * np.pi * turns * r + 2 * np.pi * y / classes
+    far = r > 0.05  # the angle of a point at the origin is not defined
+    # compare angles modulo 2 pi through the unit complex numbers
+    err = np.abs(np.exp(1j * theta[far]) - np.exp(1j * expected[far]))
+    assert err.max() < 1e-4
+
+
+def test_spirals_noise_turns_points_but_keeps_radius() -> None:
+    X0, y0 = data.spirals(300, noise=0.0, rng=7)
+    X1, y1 = data.spirals(300, noise=0.5, rng=7)
+    # the jitter only changes angles: the radii are the same multiset
+    np.testing.assert_allclose(np.sort(np.hypot(*X0.T)), np.sort(np.hypot(*X1.T)), atol=1e-6)
+    assert not np.allclose(np.sort(X0[:, 0]), np.sort(X1[:, 0]))
+
+
+def test_blobs_without_noise_sit_on_their_centers() -> None:
+    X, y = data.blobs(40, centers=4, std=0.0, rng=8)
+    expected = 4.0 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]], dtype=np.float64)
+    np.testing.assert_allclose(X, expected[y], atol=1e-6)
+    X, y = data.blobs(5, centers=1, std=0.0, rng=8)
+    np.testing.assert_array_equal(X, np.zeros((5, 2), np.float32))
+
+
+def test_blobs_explicit_centers_and_std() -> None:
+    centers = np.array([[-5.0, 2.0], [3.0, 3.0]])
+    X, y = data.blobs(20000, centers=centers, std=0.5, rng=9)
+    for j in range(2):
+        pts = X[y == j].astype(np.float64)
+        # standard error of the mean is 0.5 / sqrt(10000) = 0.005
+        np.testing.assert_allclose(pts.mean(axis=0), centers[j], atol=0.03)
+        np.testing.assert_allclose(pts.std(axis=0), 0.5, rtol=0.05)
+
+
+def test_datasets_registry_names_the_generators() -> None:
+    assert data.DATASETS == {"moons": data.moons, "circles": data.circles,
+                             "spirals": data.spirals, "blobs": data.blobs}
+
+
+# ---------------------------------------------------------------- argument errors
+
+
+@pytest.mark.parametrize("call,exc,fragment", [
+    (lambda: data.moons(0), ValueError, "moons: n must be at least 2"),
+    (lambda: data.moons(1), ValueError, "each of the 2 classes"),
+    (lambda: data.moons(10.0), TypeError, "moons: n must be an int"),
+    (lambda: data.moons(True), TypeError, "n must be an int"),
+    (lambda: data.moons(10, noise=-0.1), ValueError, "noise must be >= 0"),
+    (lambda: data.moons(10, noise=float("nan")), ValueError, "noise must be finite"),
+    (lambda: data.moons(10, noise="0.1"), TypeError, "noise must be a number"),
+    (lambda: data.moons(10, rng="seed"), TypeError, "rng must be"),
+    (lambda: data.circles(10, factor=1.0), ValueError, "factor .* in \\(0, 1\\)"),
+    (lambda: data.circles(10, factor=0.0), ValueError, "factor must be > 0"),
+    (lambda: data.circles(10, noise=-1), ValueError, "circles: noise"),
+    (lambda: data.spirals(10, classes=1), ValueError, "classes must be at least 2"),
+    (lambda: data.spirals(3, classes=4), ValueError, "n must be at least 4"),
+    (lambda: data.spirals(10, turns=0), ValueError, "turns must be > 0"),
+    (lambda: data.blobs(10, centers=0), ValueError, "centers must be at least 1"),
+    (lambda: data.blobs(2, centers=3), ValueError, "n must be at least 3"),
+    (lambda: data.blobs(10, centers=[[0, 0, 0]]), ValueError, "shape \\(k, 2\\)"),
+    (lambda: data.blobs(10, centers=[[0, np.inf]]), ValueError, "finite"),
+    (lambda: data.blobs(10, centers="abc"), TypeError, "centers must be an int"),
+    (lambda: data.blobs(10, std=-1), ValueError, "std must be >= 0"),
+])
+def test_bad_arguments_raise_clear_errors(call, exc, fragment) -> None:
+    with pytest.raises(exc, match=fragment):
+        call()
+
+
+# ---------------------------------------------------------------- train_test_split
+
+
+def test_split_partitions_the_rows() -> None:
+    X = np.arange(40, dtype=np.float64).reshape(20, 2)
+    y = np.repeat([0, 1], 10)
+    Xtr, Xte, ytr, yte = data.train_test_split(X, y, 0.25, rng=0)
+    assert Xtr.shape == (14, 2) and Xte.shape == (6, 2)  # round(10 * 0.25) = 3 per class
+    assert Xtr.dtype == X.dtype and ytr.dtype == y.dtype
+    rows = np.concatenate([Xtr[:, 0], Xte[:, 0]]) // 2
+    np.testing.assert_array_equal(np.sort(rows), np.arange(20))  # disjoint and complete
+    # labels travel with their rows
+    np.testing.assert_array_equal(ytr, y[(Xtr[:, 0] // 2).astype(int)])
+    np.testing.assert_array_equal(yte, y[(Xte[:, 0] // 2).astype(int)])
+    np.testing.assert_array_equal(np.bincount(yte), [3, 3])
+
+
+def test_split_is_stratified_and_deterministic() -> None:
+    X, y = data.blobs(301, centers=3, rng=1)  # class sizes 101, 100, 100
+    a = data.train_test_split(X, y, 0.2, rng=5)
+    b = data.train_test_split(X, y, 0.2, rng=5)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    np.testing.assert_array_equal(np.bincount(a[3]), [20, 20, 20])
+    np.testing.assert_array_equal(np.bincount(a[2]), [81, 80, 80])
+    c = data.train_test_split(X, y, 0.2, rng=6)
+    assert not np.array_equal(a[1], c[1])
+
+
+def test_split_without_stratify() -> None:
+    X = np.arange(10.0).reshape(10, 1)
+    y = np.linspace(0, 1, 10)  # regression targets: not classes
+    Xtr, Xte, ytr, yte = data.train_test_split(X, y, 0.3, rng=0, stratify=False)
+    assert len(Xte) == 3 and len(Xtr) == 7
+    np.testing.assert_array_equal(np.sort(np.concatenate([Xtr, Xte])[:, 0]), np.arange(10.0))
+    with pytest.raises(ValueError, match="integer class labels"):
+        data.train_test_split(X, y, 0.3, rng=0)
+
+
+@pytest.mark.parametrize("kwargs,fragment", [
+    (dict(X=np.zeros((5, 2)), y=np.zeros(4, int), test_fraction=0.2), "5 rows but y has 4"),
+    (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=0.0), "strictly between 0 and 1"),
+    (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=1.0), "strictly between 0 and 1"),
+    (dict(X=np.zeros((5, 2)), y=np.zeros((5, 1), int), test_fraction=0.2), "y shape \\(n,\\)"),
+    (dict(X=np.zeros((2, 2)), y=np.array([0, 1]), test_fraction=0.1), "test part would be empty"),
+])
+def test_split_errors(kwargs, fragment) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        data.train_test_split(**kwargs, rng=0)

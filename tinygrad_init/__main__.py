@@ -1,0 +1,7 @@
+"""``python -m tinygrad_init`` runs the command line (see :mod:`tinygrad_init.cli`)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

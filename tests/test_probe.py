@@ -1,0 +1,577 @@
+"""The probe (per-layer statistics through hooks) and the Table it returns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, autograd, nn, no_grad
+from tinygrad_init.losses import cross_entropy
+from tinygrad_init.probe import COLUMNS, Probe, probe_model
+from tinygrad_init.table import Table, format_number
+
+RTOL = 1e-12  # float64 nets: the probe and the hand computation agree to rounding
+
+
+def fixed(arr: np.ndarray):
+    """An init function that returns ``arr`` (so a test knows every weight)."""
+    def init(shape, rng=None, dtype=np.float64):
+        assert tuple(shape) == arr.shape
+        return np.array(arr, dtype=dtype)
+    return init
+
+
+def scaled_normal(scale: float, gen: np.random.Generator):
+    """An init function drawing ``W = scale * gen.standard_normal(shape)`` from the shared seeded ``gen``."""
+    def init(shape, rng=None, dtype=np.float32):
+        return (scale * gen.standard_normal(shape)).astype(dtype)
+    return init
+
+
+class Net(nn.Module):
+    """Linear -> Tanh -> Linear -> ReLU -> Linear, so that rows are named layers.0, layers.2, layers.4."""
+
+    def __init__(self, Ws, bs):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Linear(4, 5, init=fixed(Ws[0]), bias_init=fixed(bs[0]), dtype=np.float64), nn.Tanh(),
+            nn.Linear(5, 3, init=fixed(Ws[1]), bias_init=fixed(bs[1]), dtype=np.float64), nn.ReLU(),
+            nn.Linear(3, 2, init=fixed(Ws[2]), bias_init=fixed(bs[2]), dtype=np.float64),
+        )
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+@pytest.fixture
+def small_case():
+    rng = np.random.default_rng(7)
+    Ws = [1.5 * rng.standard_normal((4, 5)), rng.standard_normal((5, 3)), rng.standard_normal((3, 2))]
+    bs = [rng.standard_normal(5), np.array([0.3, -5.0, 0.1]), rng.standard_normal(2)]  # unit 1 of layer 2 dies
+    X = rng.standard_normal((6, 4))
+    G = rng.standard_normal((6, 2))  # a non-uniform upstream gradient
+    return Ws, bs, X, G
+
+
+def hand_backprop(Ws, bs, X, G):
+    """The lecture's chain rule in plain numpy for Net."""
+    z1 = X @ Ws[0] + bs[0]
+    h1 = np.tanh(z1)
+    z2 = h1 @ Ws[1] + bs[1]
+    h2 = np.maximum(z2, 0)
+    z3 = h2 @ Ws[2] + bs[2]
+    dz3 = G
+    dW3, db3 = h2.T @ dz3, dz3.sum(0)
+    dh2 = dz3 @ Ws[2].T
+    dz2 = dh2 * (z2 > 0)
+    dW2, db2 = h1.T @ dz2, dz2.sum(0)
+    dh1 = dz2 @ Ws[1].T
+    dz1 = dh1 * (1 - h1**2)
+    dW1, db1 = X.T @ dz1, dz1.sum(0)
+    return dict(z=[z1, z2, z3], h=[h1, h2, None], dz=[dz1, dz2, dz3], dh=[dh1, dh2, None],
+                dW=[dW1, dW2, dW3], db=[db1, db2, db3])
+
+
+def close(a, b):
+    return a == pytest.approx(b, rel=RTOL, abs=0)
+
+
+# ------------------------------------------------------------ the numbers
+
+
+def test_numbers_match_a_hand_computation(small_case):
+    Ws, bs, X, G = small_case
+    ref = hand_backprop(Ws, bs, X, G)
+    model = Net(Ws, bs)
+    lr = 0.05
+    with Probe(model, lr=lr) as probe:
+        out = model(Tensor(X))
+        out.backward(G)
+    np.testing.assert_allclose(out.data, ref["z"][2], rtol=RTOL)
+    t = probe.stats()
+    assert t["layer"] == ["layers.0", "layers.2", "layers.4"]
+    assert t["kind"] == ["linear"] * 3
+    assert t["act"] == ["tanh", "relu", None]
+    for i, row in enumerate(t):
+        z, h, dz, dh = ref["z"][i], ref["h"][i], ref["dz"][i], ref["dh"][i]
+        W, b, dW, db = Ws[i], bs[i], ref["dW"][i], ref["db"][i]
+        assert close(row["pre_mean"], z.mean()) and close(row["pre_std"], z.std())
+        assert close(row["grad_pre_std"], dz.std()) and close(row["grad_pre_norm"], np.linalg.norm(dz))
+        assert close(row["grad_w_std"], dW.std()) and close(row["grad_w_norm"], np.linalg.norm(dW))
+        assert close(row["grad_b_std"], db.std()) and close(row["grad_b_norm"], np.linalg.norm(db))
+        assert close(row["w_std"], W.std()) and close(row["w_norm"], np.linalg.norm(W))
+        assert close(row["update_ratio"], lr * np.linalg.norm(dW) / np.linalg.norm(W))
+        assert close(row["update_std_ratio"], np.std(lr * dW) / np.std(W))
+        if h is None:  # the output layer: no activation module after it
+            for c in ("act_mean", "act_std", "act_min", "act_max", "saturated", "dead", "grad_act_std"):
+                assert row[c] is None
+            continue
+        assert close(row["act_mean"], h.mean()) and close(row["act_std"], h.std())
+        assert row["act_min"] == h.min() and row["act_max"] == h.max()
+        assert close(row["grad_act_std"], dh.std()) and close(row["grad_act_norm"], np.linalg.norm(dh))
+    tanh_row, relu_row = t[0], t[1]
+    assert tanh_row["saturated"] == np.mean(np.abs(ref["h"][0]) > 0.99) and tanh_row["dead"] is None
+    assert relu_row["dead"] == np.mean(np.all(ref["h"][1] == 0, axis=0)) and relu_row["saturated"] is None
+    assert relu_row["dead"] == pytest.approx(1 / 3)  # the unit with bias -5
+    assert 0 < tanh_row["saturated"] < 1  # weights 1.5*randn: some, not all, saturate
+
+
+def test_histograms_and_kept_arrays(small_case):
+    Ws, bs, X, G = small_case
+    ref = hand_backprop(Ws, bs, X, G)
+    model = Net(Ws, bs)
+    with Probe(model, keep_arrays=True, hist_bins=7) as probe:
+        model(Tensor(X)).backward(G)
+    rec = probe.records["layers.0"]
+    np.testing.assert_array_equal(rec.activation, ref["h"][0])
+    np.testing.assert_array_equal(rec.pre_activation, ref["z"][0])
+    np.testing.assert_allclose(rec.grad_activation, ref["dh"][0], rtol=RTOL)
+    np.testing.assert_allclose(rec.grad_pre_activation, ref["dz"][0], rtol=RTOL)
+    np.testing.assert_allclose(rec.grad_weight, ref["dW"][0], rtol=RTOL)
+    np.testing.assert_allclose(rec.grad_bias, ref["db"][0], rtol=RTOL)
+    np.testing.assert_array_equal(rec.weight, Ws[0])
+    counts, edges = rec.histogram("activation")
+    want_counts, want_edges = np.histogram(ref["h"][0], bins=7)
+    np.testing.assert_array_equal(counts, want_counts)
+    np.testing.assert_allclose(edges, want_edges, rtol=RTOL)
+    assert rec.histogram("grad_pre_activation").counts.sum() == ref["dz"][0].size
+    with pytest.raises(AttributeError, match="no activation"):
+        probe.records["layers.4"].activation
+    with pytest.raises(KeyError, match="no histogram"):
+        probe.records["layers.4"].histogram("activation")
+
+
+def test_arrays_are_not_kept_by_default_but_histograms_are(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    with Probe(model, hist_range=(-1, 1), hist_bins=4) as probe:
+        model(Tensor(X)).backward(G)
+    rec = probe.records["layers.0"]
+    with pytest.raises(AttributeError, match="keep_arrays=True"):
+        rec.activation
+    counts, edges = rec.histogram("activation")
+    np.testing.assert_array_equal(edges, [-1.0, -0.5, 0.0, 0.5, 1.0])
+    assert counts.sum() == X.shape[0] * 5
+
+
+def test_gradient_ratio_columns_are_consistent_with_the_std_columns(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    with Probe(model) as probe:
+        model(Tensor(X)).backward(G)
+    t = probe.stats()
+    for ratio, std in (("grad_pre_ratio", "grad_pre_std"), ("grad_w_ratio", "grad_w_std"),
+                       ("grad_b_ratio", "grad_b_std")):
+        s, r = t[std], t[ratio]
+        np.testing.assert_allclose(r[:-1], s[:-1] / s[1:], rtol=1e-15)
+        assert t[-1][ratio] is None  # nothing above the output layer
+    # dL/dh exists for the two hidden layers only: the ratio of layer 0 to layer 2.
+    assert t[0]["grad_act_ratio"] == t[0]["grad_act_std"] / t[1]["grad_act_std"]
+    assert t[1]["grad_act_ratio"] is None
+
+
+def test_update_ratio_needs_a_learning_rate(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    with Probe(model) as probe:
+        model(Tensor(X)).backward(G)
+    t = probe.stats("update")
+    assert t["update_ratio"] == [None] * 3
+    assert any("Probe(model, lr=...)" in n for n in t.notes)
+    t2 = probe.stats("update", lr=1e-3)
+    dW = model.layers[0].weight.grad
+    assert close(t2[0]["update_ratio"], 1e-3 * np.linalg.norm(dW) / np.linalg.norm(Ws[0]))
+    assert close(t2[0]["update_std_ratio"], np.std(1e-3 * dW) / np.std(Ws[0]))
+    assert any("lr*||dW||/||W||" in n and "std(lr*dW)/std(W)" in n for n in t2.notes)
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        probe.stats(lr=-1)
+
+
+def test_column_groups_and_selection(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    with Probe(model) as probe:
+        model(Tensor(X)).backward(G)
+    assert probe.stats().columns == COLUMNS
+    assert probe.stats("forward").columns[:2] == ("layer", "act")
+    assert probe.stats(["layer", "act_std"]).columns == ("layer", "act_std")
+    with pytest.raises(ValueError, match="unknown column group"):
+        probe.stats("everything")
+    with pytest.raises(ValueError, match="unknown column"):
+        probe.stats(["layer", "act_sd"])
+
+
+# ---------------------------------------------------------- the literature
+
+
+def tanh_net(scale: float, seed: int = 0) -> nn.Sequential:
+    rng = np.random.default_rng(seed)
+    mods = []
+    for _ in range(10):
+        mods += [nn.Linear(500, 500, bias=False, init=scaled_normal(scale, rng)), nn.Tanh()]
+    return nn.Sequential(*mods)
+
+
+@pytest.fixture(scope="module")
+def unit_gaussian_batch():
+    return Tensor(np.random.default_rng(123).standard_normal((1000, 500)).astype(np.float32))
+
+
+def test_cs231n_small_weights_activation_std_shrinks(unit_gaussian_batch):
+    # CS231n, Training Neural Networks I (2016/2017 slides): 10 tanh layers of 500 units,
+    # W = 0.01 * np.random.randn(500, 500), a unit-gaussian input of 1000 x 500: the layer
+    # activation stds are about 0.213, 0.0476, 0.0106, 0.00238, 5.3e-4, 1.2e-4 (layers 1-6).
+    model = tanh_net(0.01)
+    with Probe(model) as probe, no_grad():
+        model(unit_gaussian_batch)
+    stds = probe.stats("forward")["act_std"]
+    expected = [0.213, 0.0476, 0.0106, 0.00238, 5.3e-4, 1.2e-4]
+    np.testing.assert_allclose(stds[:6], expected, rtol=0.05)
+    assert np.all(np.diff(stds) < 0)  # it keeps collapsing to the last layer
+
+
+def test_cs231n_unit_weights_saturate_tanh(unit_gaussian_batch):
+    # CS231n, Training Neural Networks I (2016/2017 slides): with W = 1.0 * randn the
+    # tanh units are "almost all completely saturated, either -1 or 1".
+    model = tanh_net(1.0, seed=1)
+    with Probe(model) as probe, no_grad():
+        model(unit_gaussian_batch)
+    t = probe.stats("forward")
+    assert np.all(t["saturated"] > 0.85), t["saturated"]
+    assert np.all(t["act_std"] > 0.9)  # mostly at -1 and +1
+    assert t["dead"] == [None] * 10  # not a ReLU net
+
+
+def test_relu_with_a_large_negative_bias_is_all_dead():
+    rng = np.random.default_rng(3)
+    model = nn.Sequential(
+        nn.Linear(8, 16, rng=rng, bias_init=lambda shape, rng=None, dtype=np.float32: np.full(shape, -100.0, dtype)),
+        nn.ReLU(), nn.Linear(16, 2, rng=rng))
+    X = rng.standard_normal((32, 8)).astype(np.float32)
+    t = probe_model(model, X, rng=0)
+    assert t[0]["dead"] == 1.0
+    assert t[0]["act_max"] == 0.0
+    assert t[0]["grad_w_norm"] == 0.0  # no gradient gets through a dead layer
+
+
+def test_sigmoid_saturation_fraction():
+    rng = np.random.default_rng(4)
+    W = 4.0 * rng.standard_normal((20, 30))
+    model = nn.Sequential(nn.Linear(20, 30, init=fixed(W), dtype=np.float64), nn.Sigmoid())
+    X = rng.standard_normal((50, 20))
+    with Probe(model) as probe:
+        model(X)
+    s = 1 / (1 + np.exp(-(X @ W)))
+    want = np.mean((s < 0.01) | (s > 0.99))
+    assert 0.3 < want < 1
+    assert probe.stats()[0]["saturated"] == want
+
+
+# ----------------------------------------------------- hooks and no change
+
+
+def test_probe_changes_neither_outputs_nor_gradients():
+    rng = np.random.default_rng(5)
+    model = nn.Sequential(nn.Linear(6, 10, rng=rng), nn.BatchNorm1d(10), nn.Tanh(),
+                          nn.Linear(10, 8, rng=rng), nn.ReLU(), nn.Linear(8, 3, rng=rng))
+    X = rng.standard_normal((16, 6)).astype(np.float32)
+    y = rng.integers(0, 3, 16)
+
+    def run():
+        model.zero_grad()
+        out = model(Tensor(X))
+        cross_entropy(out, y).backward()
+        return out.data.copy(), [p.grad.copy() for p in model.parameters()]
+
+    out0, grads0 = run()
+    with Probe(model, lr=0.1, keep_arrays=True):
+        out1, grads1 = run()
+    np.testing.assert_array_equal(out0, out1)
+    assert len(grads0) == len(grads1) == 8
+    for a, b in zip(grads0, grads1):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_detach_removes_every_hook(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    probe = Probe(model)
+    assert probe.attached and any(m._forward_hooks for m in model.modules())
+    out = model(Tensor(X))
+    graph = autograd.topological_order(out)
+    assert any(t._hooks for t in graph)
+    probe.detach()
+    assert not probe.attached
+    assert all(not m._forward_hooks for m in model.modules())
+    assert all(not t._hooks for t in graph)  # outputs and parameters alike
+    out.backward(G)  # after detach nothing is recorded any more
+    assert probe.stats()["grad_pre_std"] == [None] * 3
+    probe.attach()
+    model(Tensor(X)).backward(G)
+    assert probe.stats()["grad_pre_std"][2] == pytest.approx(G.std(), rel=RTOL)
+    probe.detach()
+
+
+def test_context_manager_attaches_and_detaches(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    with Probe(model, attach=False) as probe:
+        assert probe.attached
+        model(Tensor(X))
+    assert not probe.attached and all(not m._forward_hooks for m in model.modules())
+    assert len(probe.stats()) == 3  # the records stay readable
+
+
+def test_the_latest_forward_pass_is_the_one_recorded(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    with Probe(model) as probe:
+        model(Tensor(X + 100.0))
+        out = model(Tensor(X))
+        out.backward(G)
+    ref = hand_backprop(Ws, bs, X, G)
+    t = probe.stats()
+    assert len(t) == 3
+    assert close(t[0]["pre_std"], ref["z"][0].std())
+    assert close(t[0]["grad_act_std"], ref["dh"][0].std())
+
+
+def test_no_backward_leaves_gradient_columns_empty_and_says_so(small_case):
+    Ws, bs, X, _ = small_case
+    model = Net(Ws, bs)
+    with Probe(model) as probe, no_grad():
+        model(Tensor(X))
+    t = probe.stats()
+    assert t["grad_w_std"] == [None] * 3 and t["act_std"][0] > 0
+    assert any("no gradient recorded" in n for n in t.notes)
+
+
+def test_shared_activation_module_and_batchnorm_rows():
+    rng = np.random.default_rng(6)
+    act = nn.Tanh()  # one module used twice
+    model = nn.Sequential(nn.Linear(3, 4, rng=rng), nn.BatchNorm1d(4), act, nn.Linear(4, 4, rng=rng), act)
+    with Probe(model) as probe:
+        model(rng.standard_normal((10, 3)).astype(np.float32)).sum().backward()
+    t = probe.stats()
+    assert t["layer"] == ["0", "1", "3"]
+    assert t["kind"] == ["linear", "batchnorm", "linear"]
+    assert t["act"] == [None, "tanh", "tanh"]
+    assert t[1]["pre_mean"] == pytest.approx(0, abs=1e-6) and t[1]["pre_std"] == pytest.approx(1, abs=1e-3)
+    assert t[1]["w_std"] == 0.0  # gamma starts at ones
+
+
+def test_activation_on_the_input_gets_its_own_row():
+    model = nn.Sequential(nn.ReLU(), nn.Linear(3, 2, rng=0))
+    X = np.array([[1.0, -1.0, 0.0], [2.0, -3.0, 0.0]], dtype=np.float32)
+    with Probe(model) as probe:
+        model(Tensor(X))
+    t = probe.stats()
+    assert t["layer"] == ["0", "1"] and t["kind"] == ["activation", "linear"]
+    assert t[0]["pre_std"] == pytest.approx(X.std()) and t[0]["dead"] == pytest.approx(2 / 3)
+
+
+def test_non_finite_values_are_flagged():
+    W = np.full((2, 2), 1e200)
+    model = nn.Sequential(nn.Linear(2, 2, bias=False, init=fixed(W), dtype=np.float64), nn.Tanh())
+    with Probe(model) as probe, np.errstate(over="ignore", invalid="ignore"):
+        model(np.array([[1e200, 1.0], [0.0, 0.0]]))
+    t = probe.stats()
+    assert math.isinf(probe.records["0"].numbers["pre_max"]) and math.isnan(t[0]["pre_std"])
+    assert any(n.startswith("WARNING 0: non-finite") for n in t.notes)
+    assert probe.records["0"].histogram("pre_activation").counts.sum() == 2  # the two finite zeros
+
+
+def test_clear_errors():
+    with pytest.raises(TypeError, match="expected an nn.Module"):
+        Probe(lambda x: x)
+
+    class Bare(nn.Module):
+        def forward(self, x):
+            return x.tanh()
+
+    with pytest.raises(ValueError, match="no Linear, BatchNorm1d or activation"):
+        Probe(Bare())
+    with pytest.raises(RuntimeError, match="nothing recorded yet"):
+        Probe(nn.Linear(2, 2)).stats()
+    with pytest.raises(ValueError, match="hist_bins"):
+        Probe(nn.Linear(2, 2), hist_bins=0)
+    with pytest.raises(ValueError, match="hist_range"):
+        Probe(nn.Linear(2, 2), hist_range=(1, -1))
+    with pytest.raises(ValueError, match="lr must be"):
+        Probe(nn.Linear(2, 2), lr=0)
+
+
+# ------------------------------------------------------------- probe_model
+
+
+def test_probe_model_random_upstream_is_seeded_and_leaves_the_model_as_it_was(small_case):
+    Ws, bs, X, _ = small_case
+    model = Net(Ws, bs)
+    marker = np.full_like(Ws[0], 7.0)
+    model.layers[0].weight.grad = marker
+    t1 = probe_model(model, Tensor(X), rng=11)
+    t2 = probe_model(model, Tensor(X), rng=np.random.default_rng(11))
+    assert t1 == t2
+    assert model.layers[0].weight.grad is marker and model.layers[2].weight.grad is None
+    G = np.random.default_rng(11).standard_normal((6, 2))  # the same draw, by hand
+    ref = hand_backprop(Ws, bs, X, G)
+    assert close(t1[0]["grad_w_norm"], np.linalg.norm(ref["dW"][0]))
+    assert close(t1[2]["grad_pre_std"], G.std())
+
+
+def test_probe_model_with_a_loss_and_with_an_upstream(small_case):
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    y = np.array([0, 1, 1, 0, 1, 0])
+    t, probe = probe_model(model, Tensor(X), loss_fn=lambda out: cross_entropy(out, y), lr=0.1,
+                           return_probe=True)
+    z3 = hand_backprop(Ws, bs, X, G)["z"][2]
+    p = np.exp(z3 - z3.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    dz3 = (p - np.eye(2)[y]) / 6
+    assert close(t[2]["grad_pre_norm"], np.linalg.norm(dz3))
+    assert not probe.attached and t[0]["update_ratio"] is not None
+    t_up = probe_model(model, Tensor(X), upstream=G, columns="backward")
+    assert close(t_up[2]["grad_w_norm"], np.linalg.norm(hand_backprop(Ws, bs, X, G)["dW"][2]))
+    with pytest.raises(ValueError, match="upstream has shape"):
+        probe_model(model, Tensor(X), upstream=np.ones((6, 3)))
+    with pytest.raises(ValueError, match="either loss_fn or upstream"):
+        probe_model(model, Tensor(X), loss_fn=lambda o: o.sum(), upstream=G)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        with no_grad():
+            probe_model(model, Tensor(X))
+    assert all(p.grad is None for p in model.parameters())
+
+
+# ------------------------------------------------------------------ Table
+
+
+@pytest.fixture
+def table():
+    return Table(["layer", "std", "count", "note"],
+                 [["layers.0", 0.213, 500, "ok"], ["layers.2", 5.3e-4, 500, None],
+                  {"layer": "layers.4", "std": float("nan"), "count": 3, "note": "a|b"},
+                  ["layers.6", float("inf"), 1, "x"]],
+                 title="demo", notes=["std: population std"])
+
+
+def test_format_number():
+    cases = [(0.213, "0.213"), (0.0476, "0.0476"), (0.00238, "0.00238"), (5.3e-4, "5.30e-4"),
+             (1.2e-4, "1.20e-4"), (12.345, "12.3"), (1234.5, "1234"), (123456.0, "1.23e+5"),
+             (-0.0476, "-0.0476"), (0.0, "0"), (1.0, "1"), (0.99951, "1"), (0.5, "0.5"), (500, "500"),
+             (True, "True"), (None, "-"), (float("nan"), "nan"), (float("-inf"), "-inf"),
+             (np.float32(0.25), "0.25"), (np.int64(7), "7"), ("tanh", "tanh")]
+    for x, want in cases:
+        assert format_number(x) == want, (x, format_number(x), want)
+
+
+def test_table_access(table):
+    np.testing.assert_array_equal(table["count"], [500, 500, 3, 1])
+    assert table["count"].dtype == np.float64
+    assert table["note"] == ["ok", None, "a|b", "x"]
+    assert table[1] == {"layer": "layers.2", "std": 5.3e-4, "count": 500, "note": None}
+    assert table[["layer", "std"]].columns == ("layer", "std")
+    assert table.select("std").title == "demo"
+    assert len(table) == 4
+    with pytest.raises(KeyError, match="no column 'sd'"):
+        table["sd"]
+    with pytest.raises(IndexError):
+        table[4]
+    with pytest.raises(ValueError, match="row 0 has 1 values but there are 2 columns"):
+        Table(["a", "b"], [[1]])
+    with pytest.raises(ValueError, match="distinct"):
+        Table(["a", "a"], [])
+
+
+def test_table_json_is_strict_and_round_trips(table):
+    text = table.to_json()
+
+    def no_constants(name):
+        raise AssertionError(f"JSON must not contain {name}")
+
+    d = json.loads(text, parse_constant=no_constants)
+    assert d["rows"][2]["std"] == "nan" and d["rows"][3]["std"] == "inf" and d["rows"][1]["note"] is None
+    back = Table.from_json(text)
+    assert back == table
+    assert math.isnan(back[2]["std"]) and back[3]["std"] == math.inf
+    assert Table.from_dict(table.to_dict()) == table
+
+
+def test_table_csv_has_a_header_and_exact_rows(table):
+    text = table.to_csv()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["layer", "std", "count", "note"]
+    assert len(rows) == 1 + len(table)
+    assert float(rows[1][1]) == 0.213 and float(rows[2][1]) == 5.3e-4  # every digit kept
+    assert rows[2][3] == "" and math.isnan(float(rows[3][1])) and rows[3][3] == "a|b"
+
+
+def test_table_markdown_html_and_text(table):
+    md = table.to_markdown()
+    lines = md.splitlines()
+    assert lines[0] == "**demo**"
+    assert lines[2] == "| layer | std | count | note |"
+    assert lines[3] == "|:---|---:|---:|:---|"
+    assert "| layers.2 | 5.30e-4 | 500 | - |" in lines
+    assert "a\\|b" in md  # a pipe in a cell cannot break the table
+    assert "x\\*y" in Table(["a"], [["x*y"]]).to_markdown()  # nor a star start emphasis
+    assert table._repr_markdown_() == md
+    html = table._repr_html_()
+    assert html.count("<tr>") == 5 and "<caption>demo</caption>" in html and "a|b" in html
+    text = table.to_text()
+    tl = text.splitlines()
+    assert tl[0] == "demo" and tl[-1] == "std: population std"
+    header, rule, body = tl[1], tl[2], tl[3:7]
+    spans, i = [], 0
+    for part in rule.split("  "):
+        spans.append((i, i + len(part)))
+        i += len(part) + 2
+    assert len(spans) == 4
+    (l0, _), (_, std_end), (_, count_end), (l3, _) = spans
+    assert header[l0:].startswith("layer") and header[:std_end].endswith("std")
+    for line in body:
+        assert line[l0] != " "  # text: left-aligned
+        assert line[std_end - 1] != " " and line[count_end - 1] != " "  # numbers: right-aligned
+        assert line[std_end:std_end + 2] == "  "
+    assert body[1][:std_end].endswith("5.30e-4") and body[2][:std_end].endswith("nan")
+    assert body[3][:std_end].endswith("inf") and body[1][l3:] == "-"
+
+
+def test_table_text_wraps_wide_tables():
+    cols = ["layer"] + [f"column_{i}" for i in range(12)]
+    t = Table(cols, [["layers.0"] + [0.001 * i for i in range(12)]])
+    text = t.to_text(max_width=60)
+    assert all(len(line) <= 60 for line in text.splitlines())
+    assert text.count("layer ") >= 3  # each block repeats the first column
+    assert t.to_text().count("\n") == 2  # unwrapped: header, rule, one row
+
+
+def test_values_outside_hist_range_are_reported(small_case):
+    Ws, bs, X, G = small_case
+    ref = hand_backprop(Ws, bs, X, G)
+    model = Net(Ws, bs)
+    with Probe(model, hist_range=(-0.5, 0.5)) as probe:
+        model(Tensor(X))
+    outside = int(np.sum(np.abs(ref["h"][0]) > 0.5))
+    assert outside > 0
+    assert probe.records["layers.0"].histogram().counts.sum() == ref["h"][0].size - outside
+    assert any(n.startswith(f"layers.0: {outside} activation value(s) outside") for n in probe.stats().notes)
+
+
+def test_kept_weights_are_copies_safe_from_the_optimizer_step(small_case):
+    from tinygrad_init.optim import SGD
+
+    Ws, bs, X, G = small_case
+    model = Net(Ws, bs)
+    with Probe(model, keep_arrays=True, lr=0.5) as probe:
+        model(Tensor(X)).backward(G)
+    before = probe.stats("update")
+    SGD(model.parameters(), lr=0.5).step()  # changes W in place
+    np.testing.assert_array_equal(probe.records["layers.0"].weight, Ws[0])
+    assert probe.stats("update") == before  # a snapshot of the pass, not of the model now
+    assert not np.array_equal(model.layers[0].weight.data, Ws[0])

@@ -325,10 +325,21 @@ def _norm_axis(axis: int | Sequence[int] | None, ndim: int, op: str) -> tuple[in
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
-        if not -ndim <= a < max(ndim, 1):
+        if not -max(ndim, 1) <= a < max(ndim, 1):
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)")
         out.append(int(a) % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once")
+    if ndim == 0:
+        return None  # a 0-d tensor: axis 0 (or -1) is its one element, as in PyTorch
     return tuple(out)
+
+
+def _one_axis(axis: int, ndim: int, op: str) -> int | None:
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise ValueError(f"{op}: axis must be a single int, got {axis!r}")
+    axes = _norm_axis(axis, ndim, op)
+    return None if axes is None else axes[0]
 
 
 def _expand_reduced(g: np.ndarray, shape: tuple, axes: tuple | None, keepdims: bool) -> np.ndarray:
@@ -748,13 +759,11 @@ class Tensor:
 
     def log_softmax(self, axis: int = -1) -> "Tensor":
         """log softmax along ``axis``, computed stably as x - max - log(sum(exp(x - max)))."""
-        (ax,) = _norm_axis(axis, self.ndim, "log_softmax")  # type: ignore[misc]
-        return self._unary(LogSoftmax, axis=ax)
+        return self._unary(LogSoftmax, axis=_one_axis(axis, self.ndim, "log_softmax"))
 
     def softmax(self, axis: int = -1) -> "Tensor":
         """softmax along ``axis`` (stable: the maximum is subtracted first)."""
-        (ax,) = _norm_axis(axis, self.ndim, "softmax")  # type: ignore[misc]
-        return self._unary(Softmax, axis=ax)
+        return self._unary(Softmax, axis=_one_axis(axis, self.ndim, "softmax"))
 
     # ----------------------------------------------------------- backward
 
@@ -814,6 +823,8 @@ class Tensor:
         """Call ``fn(grad)`` when this tensor's gradient is complete during backward.
 
         If ``fn`` returns an array, it replaces the gradient that flows on.
+        ``fn`` must not modify its argument in place: the same array may also
+        be another tensor's gradient (``a + b`` hands one ``g`` to both).
         Returns a handle; ``handle.remove()`` takes the hook off.
         """
         if not callable(fn):
@@ -856,7 +867,7 @@ class Tensor:
             for fn in list(self._hooks):
                 new = fn(self.grad)
                 if new is not None:
-                    new = np.asarray(new.data if isinstance(new, Tensor) else new)
+                    new = np.asarray(new.data if isinstance(new, Tensor) else new, dtype=self.data.dtype)
                     if new.shape != self.grad.shape:
                         raise ValueError(f"hook {fn!r} returned a gradient of shape {new.shape}; "
                                          f"expected {self.grad.shape}")
@@ -898,16 +909,21 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
 
 
 def _clean_index(index: Any) -> Any:
-    """Turn Tensors and lists inside an index into integer/boolean numpy arrays."""
+    """Check an index and turn lists inside it into numpy arrays.
+
+    Index arrays must hold integers or booleans. Float arrays and Tensors are
+    refused rather than guessed at: a float 0/1 mask read as integer positions
+    would silently pick the wrong elements.
+    """
     def one(i: Any) -> Any:
         if isinstance(i, Tensor):
-            i = i.data
+            raise IndexError("getitem: a Tensor cannot be an index (its values are floats); pass a numpy array "
+                             "or list of integers or booleans instead, e.g. x[t.data.astype(int)] or x[t.data > 0]")
         if isinstance(i, list):
             i = np.asarray(i)
-        if isinstance(i, np.ndarray) and i.dtype.kind == "f":
-            if not np.all(i == np.round(i)):
-                raise IndexError("getitem: index arrays must hold integers (or booleans), got non-integer floats")
-            i = i.astype(np.intp)
+        if isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
+            raise IndexError(f"getitem: index arrays must hold integers or booleans, got dtype {i.dtype}; "
+                             "convert with .astype(int) (positions) or build a boolean mask")
         return i
     if isinstance(index, tuple):
         return tuple(one(i) for i in index)

@@ -216,9 +216,9 @@ class Value:
         return Value(out, "", (self,), (out,), "exp")
 
     def log(self) -> Value:
-        """ln x; local derivative 1/x (inf at 0, nan below)."""
+        """ln x; local derivative 1/x (as in PyTorch, also where ln is nan: x < 0)."""
         x = self.data
-        return Value(_log(x), "", (self,), (_div(1.0, x) if x >= 0.0 else _NAN,), "log")
+        return Value(_log(x), "", (self,), (_div(1.0, x),), "log")
 
     def tanh(self) -> Value:
         """tanh x; local derivative 1 - tanh^2 x."""

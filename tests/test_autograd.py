@@ -1,0 +1,253 @@
+"""The shared graph walk: topological order and the recorder hook (tinygrad_init.autograd)."""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinygrad_init import Tensor, Value, autograd
+
+FAST = settings(max_examples=25, deadline=None, derandomize=True)
+
+
+class Node:
+    """A bare node: just a name and parents (enough for topological_order)."""
+
+    __slots__ = ("name", "_parents")
+
+    def __init__(self, name: object, *parents: "Node") -> None:
+        self.name = name
+        self._parents = parents
+
+    def __repr__(self) -> str:
+        return f"Node({self.name!r})"
+
+
+def _assert_topological(order: list, root: object) -> None:
+    position = {id(n): i for i, n in enumerate(order)}
+    assert len(position) == len(order), "a node is listed twice"
+    assert order[-1] is root
+    for n in order:
+        for p in n._parents:
+            assert id(p) in position, f"parent {p} of {n} is missing"
+            assert position[id(p)] < position[id(n)], f"{p} is listed after its child {n}"
+
+
+def _reachable(root: object) -> set:
+    seen, stack = set(), [root]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        stack.extend(n._parents)
+    return seen
+
+
+@st.composite
+def dags(draw):
+    """A random DAG: node i picks its parents among nodes 0..i-1 (repeats allowed); root joins the sinks."""
+    n = draw(st.integers(1, 25))
+    nodes: list[Node] = []
+    for i in range(n):
+        k = draw(st.integers(0, min(i, 4)))
+        parents = [nodes[draw(st.integers(0, i - 1))] for _ in range(k)] if i else []
+        nodes.append(Node(i, *parents))
+    has_child = {id(p) for nd in nodes for p in nd._parents}
+    sinks = [nd for nd in nodes if id(nd) not in has_child]
+    return Node("root", *sinks), nodes
+
+
+@FAST
+@given(dags())
+def test_every_node_comes_after_its_parents(graph):
+    root, nodes = graph
+    order = autograd.topological_order(root)
+    _assert_topological(order, root)
+    assert {id(n) for n in order} == _reachable(root)
+    assert len(order) == len(nodes) + 1  # every node is below a sink, so all are reachable
+
+
+@FAST
+@given(dags())
+def test_order_is_deterministic(graph):
+    root, _ = graph
+    first = [n.name for n in autograd.topological_order(root)]
+    assert [n.name for n in autograd.topological_order(root)] == first
+
+
+def test_same_graph_built_twice_gives_the_same_order():
+    def build():
+        a, b = Value(1.0, "a"), Value(2.0, "b")
+        c = a * b
+        c.label = "c"
+        d = c + a
+        d.label = "d"
+        e = d.tanh() * c
+        e.label = "e"
+        return e
+    names1 = [n.label for n in autograd.topological_order(build())]
+    names2 = [n.label for n in autograd.topological_order(build())]
+    assert names1 == names2
+    # the first parent is explored first: a before b
+    assert names1.index("a") < names1.index("b")
+
+
+def test_diamond_lists_each_node_once():
+    a = Node("a")
+    b, c = Node("b", a), Node("c", a)
+    d = Node("d", b, c)
+    order = autograd.topological_order(d)
+    assert [n.name for n in order] == ["a", "b", "c", "d"]
+
+
+def test_node_used_twice_by_the_same_child_is_listed_once():
+    a = Node("a")
+    b = Node("b", a, a)
+    assert [n.name for n in autograd.topological_order(b)] == ["a", "b"]
+
+
+def test_leaf_alone():
+    a = Node("a")
+    assert autograd.topological_order(a) == [a]
+
+
+def test_200000_deep_chain_needs_no_recursion():
+    node = Node(0)
+    first = node
+    for i in range(1, 200_001):
+        node = Node(i, node)
+    order = autograd.topological_order(node)
+    assert len(order) == 200_001
+    assert order[0] is first and order[-1] is node
+    assert [n.name for n in order[:3]] == [0, 1, 2]
+
+
+def test_custom_parents_function():
+    # Walk a graph described by a dict instead of _parents attributes.
+    graph = {"loss": ("y",), "y": ("x", "w"), "x": (), "w": ()}
+    order = autograd.topological_order("loss", parents=lambda n: graph[n])
+    assert order == ["x", "w", "y", "loss"]
+
+
+# ----------------------------------------------------------------- recorder
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.begun, self.ended, self.steps = [], [], []
+
+    def begin(self, root, order):
+        self.begun.append((root, list(order)))
+
+    def step(self, node, parent, upstream, local, contribution):
+        self.steps.append((node, parent, upstream, local, contribution))
+
+    def end(self, root):
+        self.ended.append(root)
+
+
+@pytest.fixture
+def recorder():
+    rec = Recorder()
+    previous = autograd.set_recorder(rec)
+    try:
+        yield rec
+    finally:
+        assert autograd.set_recorder(previous) is rec
+
+
+def _value_graph():
+    a, b = Value(0.7, "a"), Value(-1.3, "b")
+    c = a * b          # 2 edges
+    d = c + a          # 2 edges
+    e = d.tanh()       # 1 edge
+    f = e * e          # 2 edges (e used twice)
+    g = Value.sum([f, c, b, 2.0])  # 3 edges
+    return (a, b), g
+
+
+def test_recorder_sees_every_value_edge_once(recorder):
+    (a, b), g = _value_graph()
+    order = autograd.topological_order(g)
+    expected = collections.Counter((id(n), id(p)) for n in order for p in n._parents)
+    g.backward()
+    assert sum(expected.values()) == 10
+    assert len(recorder.steps) == 10
+    assert collections.Counter((id(s[0]), id(s[1])) for s in recorder.steps) == expected
+    assert len(recorder.begun) == 1 and recorder.begun[0][0] is g
+    assert recorder.begun[0][1] == order
+    assert recorder.ended == [g]
+    # upstream x local = contribution, exactly
+    for node, parent, upstream, local, contribution in recorder.steps:
+        assert contribution == upstream * local
+        assert upstream == node.grad
+
+
+def test_recorder_does_not_change_value_gradients(recorder):
+    (a, b), g = _value_graph()
+    g.backward()
+    with_recorder = (a.grad, b.grad)
+    autograd.set_recorder(None)
+    (a2, b2), g2 = _value_graph()
+    g2.backward()
+    autograd.set_recorder(recorder)
+    assert with_recorder == (a2.grad, b2.grad)
+    assert a2.grad != 0.0 and b2.grad != 0.0
+
+
+def test_recorder_sees_every_tensor_edge_that_needs_a_gradient(recorder):
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.normal(size=(4, 3)))                  # data: needs no gradient
+    W = Tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    b = Tensor(np.zeros(2), requires_grad=True)
+    h = (x @ W + b).tanh()                               # matmul: 1 edge (to W); add: 2; tanh: 1
+    loss = (h * h).mean()                                # mul: 2 (h used twice); mean: 1
+    loss.backward()
+    assert len(recorder.steps) == 7
+    order = autograd.topological_order(loss)
+    expected = collections.Counter((id(n), id(p)) for n in order for p in n._parents if p.requires_grad)
+    assert collections.Counter((id(s[0]), id(s[1])) for s in recorder.steps) == expected
+    # local is the op's VJP rule as text; contributions have the parent's shape
+    for node, parent, upstream, local, contribution in recorder.steps:
+        assert local in node._op.rules
+        assert contribution.shape == parent.shape
+    assert recorder.ended == [loss]
+
+
+def test_recorder_does_not_change_tensor_gradients(recorder):
+    def run():
+        rng = np.random.default_rng(1)
+        W = Tensor(rng.normal(size=(3, 2)), requires_grad=True)
+        x = Tensor(rng.normal(size=(4, 3)))
+        ((x @ W).sigmoid() * 3).sum().backward()
+        return W.grad
+    g1 = run()
+    autograd.set_recorder(None)
+    g2 = run()
+    autograd.set_recorder(recorder)
+    np.testing.assert_array_equal(g1, g2)
+
+
+def test_set_recorder_returns_the_previous_one():
+    previous = autograd.get_recorder()
+    r1, r2 = Recorder(), Recorder()
+    try:
+        assert autograd.set_recorder(r1) is previous
+        assert autograd.get_recorder() is r1
+        assert autograd.set_recorder(r2) is r1
+    finally:
+        autograd.set_recorder(previous)
+    assert autograd.get_recorder() is previous
+
+
+def test_backward_returns_the_order_it_walked():
+    a = Value(2.0)
+    b = a * a
+    order = autograd.backward(b, 1.0)
+    assert order == autograd.topological_order(b)
+    assert a.grad == 4.0

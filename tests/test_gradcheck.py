@@ -1,0 +1,296 @@
+"""The gradient checker itself: it passes correct gradients, catches wrong ones and says why."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value
+from tinygrad_init import tensor as tensor_module
+from tinygrad_init.gradcheck import GradcheckError, GradcheckResult, gradcheck, numerical_grad
+
+
+# Ops with deliberately wrong backward rules, built with the engine's own op template.
+
+def _op(name, forward, backward):
+    return type(name, (tensor_module.Op,), {
+        "name": name, "rules": ("dx = ?",),
+        "forward": staticmethod(forward), "backward": staticmethod(backward),
+    })
+
+
+def _apply(op, t):
+    out, saved = op.forward(t.data)
+    return Tensor._result(out, op, (t,), saved)
+
+
+WrongSignExp = _op("exp_wrong_sign", lambda x: (np.exp(x), np.exp(x)), lambda out, g, needs: (-g * out,))
+DoubleExp = _op("exp_doubled", lambda x: (np.exp(x), np.exp(x)), lambda out, g, needs: (2 * g * out,))
+MeanWithoutN = _op("mean_without_n", lambda x: (x.mean(), x.shape), lambda shape, g, needs: (np.broadcast_to(g, shape),))
+IgnoresUpstream = _op("exp_ignores_g", lambda x: (np.exp(x), np.exp(x)), lambda out, g, needs: (out,))
+FirstElementWrong = _op("first_wrong", lambda x: (x * 1.0, x.shape),
+                        lambda shape, g, needs: (np.where(np.arange(g.size).reshape(shape) == 0, 0.9 * g, g),))
+WrongShape = _op("wrong_shape", lambda x: (x.sum(), x.shape), lambda shape, g, needs: (np.ones(shape[::-1]),))
+
+
+def _wrong_value_sin(v):
+    """sin with the local derivative of its sign flipped: -cos instead of cos."""
+    return Value(math.sin(v.data), "", (v,), (-math.cos(v.data),), "sin")
+
+
+X = np.random.default_rng(0).normal(size=(3, 4))
+
+
+# ------------------------------------------------------------------ passing
+
+
+def test_correct_gradients_pass_and_report_small_errors():
+    W = np.random.default_rng(1).normal(size=(4, 2))
+    result = gradcheck(lambda x, w: (x @ w).tanh(), X, W)
+    assert isinstance(result, GradcheckResult)
+    assert result.ok and bool(result)
+    assert result.max_abs_error < 1e-8
+    assert len(result.inputs) == 2 and result.inputs[1].shape == (4, 2)
+    assert result.inputs[0].analytic.shape == (3, 4) and result.inputs[0].numeric.shape == (3, 4)
+    text = str(result)
+    assert text.startswith("gradcheck passed: 2 inputs (20 elements)")
+
+
+def test_values_and_plain_floats():
+    r1 = gradcheck(lambda a, b: a * b + b.exp() - a / b, Value(2.0), Value(-1.0))
+    r2 = gradcheck(lambda a, b: a * b + b.exp() - a / b, 2.0, -1.0)
+    assert r1.ok and r2.ok and r1.engine == r2.engine == "Value"
+    assert r1.inputs[0].analytic.shape == ()
+    np.testing.assert_allclose(r1.inputs[0].analytic, -1.0 - 1 / -1.0)
+
+
+def test_values_may_come_from_a_larger_graph_and_are_not_touched():
+    a = Value(0.3) * 2.0
+    gradcheck(lambda v: v.tanh(), a)
+    assert a.grad == 0.0 and a._parents  # gradcheck works on fresh copies
+
+
+def test_list_of_values_output():
+    gradcheck(lambda a, b: [a * b, a.tanh(), b - a], 0.5, -1.5)
+
+
+def test_inputs_are_not_modified():
+    x = X.copy()
+    t = Tensor(X.copy(), requires_grad=True)
+    gradcheck(lambda a, b: a * b, x, t)
+    np.testing.assert_array_equal(x, X)
+    np.testing.assert_array_equal(t.data, X)
+    assert t.grad is None
+
+
+def test_upstream_is_non_uniform_and_seeded():
+    r1 = gradcheck(lambda x: x * 2, X, rng=3)
+    r2 = gradcheck(lambda x: x * 2, X, rng=3)
+    r3 = gradcheck(lambda x: x * 2, X, rng=4)
+    np.testing.assert_array_equal(r1.upstream, r2.upstream)
+    assert not np.array_equal(r1.upstream, r3.upstream)
+    assert r1.upstream.shape == (3, 4)
+    assert len(np.unique(r1.upstream)) == 12
+    assert np.all(np.abs(r1.upstream) >= 0.5) and (r1.upstream < 0).any() and (r1.upstream > 0).any()
+    np.testing.assert_allclose(r1.inputs[0].analytic, 2 * r1.upstream)
+
+
+def test_even_a_scalar_output_gets_a_non_unit_upstream():
+    # A rule that forgets to multiply by g is right when g == 1: the checker must not use 1.
+    r = gradcheck(lambda x: _apply(IgnoresUpstream, x).sum(), X[0], raise_on_fail=False)
+    assert not r.ok
+    assert r.upstream.shape == () and abs(float(r.upstream)) != 1.0
+
+
+def test_given_upstream_is_used():
+    u = np.arange(12.0).reshape(3, 4) - 5
+    r = gradcheck(lambda x: x * 3, X, upstream=u)
+    np.testing.assert_array_equal(r.upstream, u)
+    np.testing.assert_allclose(r.inputs[0].analytic, 3 * u)
+    with pytest.raises(ValueError, match=r"upstream has shape \(4,\) but f's output has shape \(3, 4\)"):
+        gradcheck(lambda x: x * 3, X, upstream=np.ones(4))
+
+
+def test_float32_inputs_are_promoted_with_a_note():
+    x32 = X.astype(np.float32)
+    r = gradcheck(lambda x: x.tanh(), x32)
+    assert r.ok
+    assert any("input 0 is float32" in n and "float64" in n for n in r.notes)
+    assert "note: input 0 is float32" in str(r)
+    r2 = gradcheck(lambda x: x.tanh(), Tensor(x32))  # a float32 Tensor likewise
+    assert r2.ok and r2.notes
+
+
+def test_lists_and_numbers_are_tensor_inputs_when_mixed_with_arrays():
+    r = gradcheck(lambda x, k: x * k, [[1.0, 2.0]], np.array(3.0))
+    assert r.ok and r.engine == "Tensor"
+
+
+# ------------------------------------------------------------------ failing
+
+
+def test_sign_error_is_found_and_explained():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: a * _apply(WrongSignExp, b), X[0], X)
+    msg = str(info.value)
+    assert msg.startswith("gradcheck failed for input 1 (the 2nd input, shape (3, 4)) at [")
+    assert "relative error 2;" in msg
+    assert "A sign error in a backward rule?" in msg
+    assert "input 0 (the 1st input, shape (4,)): ok" in msg
+    assert "12 of 12 elements off" in msg
+    result = info.value.result
+    assert not result.ok and result.where.input == 1 and len(result.where.index) == 2
+    w = result.where
+    assert w.analytic == pytest.approx(-w.numeric, rel=1e-6)
+    i, j = w.index
+    assert w.numeric == pytest.approx(float(result.upstream[i, j] * X[0][j] * np.exp(X[i, j])), rel=1e-6)
+    assert isinstance(info.value, AssertionError)
+
+
+def test_message_format_of_the_worst_element():
+    # x * (sign-flipped exp of y): analytic = -numeric everywhere for y
+    u = np.ones(3)
+    y = np.log(np.array([0.5, 0.25, 1.0]))
+    r = gradcheck(lambda y: _apply(WrongSignExp, y), y, upstream=u, raise_on_fail=False)
+    assert str(r).splitlines()[0] == (
+        "gradcheck failed for input 0 (the 1st input, shape (3,)) at [2]: analytic -1, numeric 1 "
+        "(absolute error 2, relative error 2; tolerance atol 1e-05 + rtol 0.0001 x |numeric|). "
+        "A sign error in a backward rule?")
+    assert r.where.index == (2,) and r.where.analytic == -1.0
+    assert r.where.numeric == pytest.approx(1.0, rel=1e-9)
+
+
+def test_double_counting_is_explained():
+    r = gradcheck(lambda x: _apply(DoubleExp, x), X, raise_on_fail=False)
+    assert not r.ok and "twice the numeric one at every element" in r.hint
+
+
+def test_missing_factor_is_explained():
+    r = gradcheck(lambda x: _apply(MeanWithoutN, x), X, raise_on_fail=False)
+    assert not r.ok
+    assert "12 x the numeric one at every element" in r.hint and "1/n" in r.hint
+
+
+def test_detached_input_is_explained():
+    r = gradcheck(lambda x: Tensor(x.data).exp() * 2, X, raise_on_fail=False)
+    assert not r.ok
+    assert "No gradient reached this input" in r.hint
+    assert any("does not require grad" in n for n in r.notes)
+    r2 = gradcheck(lambda x, w: w * x.detach(), X, X, raise_on_fail=False)
+    assert not r2.ok and r2.where.input == 0 and r2.inputs[1].ok
+
+
+def test_kink_is_explained():
+    r = gradcheck(lambda x: x.relu(), np.array([0.0, 1.0, -1.0]), raise_on_fail=False)
+    assert not r.ok and r.where.index == (0,)
+    assert "kink" in r.hint and "relu at 0" in r.hint
+    r2 = gradcheck(lambda x: (x - 1).relu() + x, np.array([1.0, 3.0]), raise_on_fail=False)
+    assert not r2.ok and r2.where.index == (0,) and "kink" in r2.hint
+
+
+def test_max_with_ties_matches_central_differences():
+    # Splitting the gradient equally among tied maxima is exactly what the central difference sees:
+    # (max(2 + e, 2) - max(2 - e, 2)) / 2e = 1/2.
+    assert gradcheck(lambda x: x.max(), np.array([2.0, 2.0, 1.0])).ok
+
+
+def test_only_some_elements_wrong():
+    r = gradcheck(lambda x: _apply(FirstElementWrong, x), X, raise_on_fail=False)
+    assert not r.ok and r.where.index == (0, 0)
+    assert "1 of 12 elements off" in str(r)
+
+
+def test_non_finite_numeric_gradient_is_explained():
+    r = gradcheck(lambda x: x.log(), np.array([1e-7, 1.0]), raise_on_fail=False)
+    assert not r.ok and r.where.index == (0,)
+    assert math.isnan(r.where.numeric)
+    assert "not finite" in r.hint
+    assert math.isnan(r.max_abs_error)
+
+
+def test_wrong_gradient_shape_is_reported():
+    r = gradcheck(lambda x: _apply(WrongShape, x), X, raise_on_fail=False)
+    assert not r.ok and r.where.index is None
+    assert "gradient of shape (4, 3), but the input has shape (3, 4)" in str(r)
+
+
+def test_value_sign_error():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: a * _wrong_value_sin(b), 1.5, 0.4)
+    msg = str(info.value)
+    assert msg.startswith("gradcheck failed for input 1 (the 2nd input, a Value): analytic ")
+    assert "A sign error in a backward rule?" in msg
+    assert info.value.result.where.index == ()
+
+
+def test_tolerances_are_respected():
+    # a 1e-3 relative error passes with rtol=1e-2 and fails with the default 1e-4
+    Slight = _op("slight", lambda x: (x * 1.0, None), lambda s, g, needs: (g * 1.001,))
+    assert gradcheck(lambda x: _apply(Slight, x), X, rtol=1e-2).ok
+    r = gradcheck(lambda x: _apply(Slight, x), X, raise_on_fail=False)
+    assert not r.ok and "1.001 x the numeric one" in r.hint
+
+
+# --------------------------------------------------------------- validation
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="eps must be positive"):
+        gradcheck(lambda x: x, X, eps=0.0)
+    with pytest.raises(ValueError, match="eps must be positive"):
+        gradcheck(lambda x: x, X, eps=-1e-6)
+    with pytest.raises(ValueError, match="tolerances must be >= 0"):
+        gradcheck(lambda x: x, X, atol=-1.0)
+    with pytest.raises(TypeError, match=r"input 0 has dtype int64; gradients exist only for floating inputs"):
+        gradcheck(lambda x: x, np.arange(3))
+    with pytest.raises(TypeError, match="dtype bool"):
+        gradcheck(lambda x: x, np.array([True, False]))
+    with pytest.raises(TypeError, match="f must be a function"):
+        gradcheck(3, X)
+    with pytest.raises(ValueError, match="no inputs"):
+        gradcheck(lambda: Tensor(1.0))
+    with pytest.raises(ValueError, match="nan or inf"):
+        gradcheck(lambda x: x, np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match="is inf"):
+        gradcheck(lambda v: v, math.inf)
+    with pytest.raises(TypeError, match="mix Values and Tensors"):
+        gradcheck(lambda a, b: a, Value(1.0), X)
+    with pytest.raises(TypeError, match="must return a Tensor"):
+        gradcheck(lambda x: x.data, X)
+    with pytest.raises(TypeError, match="must return a Value"):
+        gradcheck(lambda v: "nope", 1.0)
+    with pytest.raises(TypeError, match="expected a Tensor, a numpy array or a number"):
+        gradcheck(lambda x, y: x, X, "abc")
+
+
+# ------------------------------------------------------------ numerical_grad
+
+
+def test_numerical_grad_alone():
+    x = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(numerical_grad(lambda a: (a ** 2).sum(), x), 2 * x, rtol=1e-8)
+    np.testing.assert_allclose(numerical_grad(lambda t: (t * t).sum(), Tensor(x)), 2 * x, rtol=1e-8)
+    u = np.array([1.0, 2.0, -3.0])
+    np.testing.assert_allclose(numerical_grad(np.sin, x, upstream=u), u * np.cos(x), rtol=1e-8)
+    g = numerical_grad(lambda v: v.exp() * v, Value(0.5))
+    assert isinstance(g, float) and g == pytest.approx(1.5 * math.exp(0.5), rel=1e-9)
+    assert numerical_grad(math.sin, 0.3) == pytest.approx(math.cos(0.3), rel=1e-9)
+    np.testing.assert_array_equal(x, [1.0, -2.0, 0.5])  # the point is restored
+
+
+def test_numerical_grad_validation():
+    with pytest.raises(ValueError, match="eps must be positive"):
+        numerical_grad(np.sum, np.ones(2), eps=0)
+    with pytest.raises(ValueError, match=r"f returned shape \(2,\); pass upstream="):
+        numerical_grad(lambda a: a * 2, np.ones(2))
+    with pytest.raises(TypeError, match="dtype int64"):
+        numerical_grad(np.sum, np.arange(3))
+
+
+def test_numerical_grad_accuracy_in_float64():
+    # central differences: error O(eps^2) -- far below the default tolerances
+    x = np.linspace(-2, 2, 9)
+    err = np.abs(numerical_grad(lambda a: np.tanh(a).sum(), x) - (1 - np.tanh(x) ** 2))
+    assert err.max() < 1e-9

@@ -1,0 +1,770 @@
+"""The tensor engine: every op's VJP against central differences (float64, non-uniform upstream
+gradients), and the semantics around it (dtypes, graph building, hooks, retained grads, errors)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from tinygrad_init import Tensor, enable_grad, is_grad_enabled, no_grad
+from tinygrad_init.gradcheck import gradcheck
+from tinygrad_init.tensor import unbroadcast
+
+FAST = settings(max_examples=15, deadline=None, derandomize=True)
+
+seeds = st.integers(0, 2**32 - 1)
+small_shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+pairs = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=4)
+
+
+def normal(rng, shape):
+    return rng.normal(size=shape)
+
+
+def away_from_zero(rng, shape, low=0.5, high=2.0):
+    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+def positive(rng, shape, low=0.5, high=2.0):
+    return rng.uniform(low, high, size=shape)
+
+
+def distinct(rng, shape):
+    """Values at least 0.2 apart, so that no nudge by eps changes which one is the maximum."""
+    n = int(np.prod(shape))
+    return (rng.permutation(n) * 0.3 + rng.uniform(0, 0.1, size=n)).reshape(shape) - 0.15 * n
+
+
+# ------------------------------------------------------------------ binary ops
+
+BINARY = {
+    # name: (f, numpy forward, data for a, data for b)
+    "add": (lambda a, b: a + b, np.add, normal, normal),
+    "sub": (lambda a, b: a - b, np.subtract, normal, normal),
+    "mul": (lambda a, b: a * b, np.multiply, normal, normal),
+    "div": (lambda a, b: a / b, np.divide, normal, away_from_zero),
+    "pow": (lambda a, b: a ** b, np.power, positive, normal),
+}
+
+
+@pytest.mark.parametrize("op", sorted(BINARY))
+def test_binary_broadcasting(op):
+    f, np_f, make_a, make_b = BINARY[op]
+
+    @FAST
+    @given(shapes=pairs, seed=seeds)
+    def check(shapes, seed):
+        rng = np.random.default_rng(seed)
+        (sa, sb), _ = shapes
+        a, b = make_a(rng, sa), make_b(rng, sb)
+        np.testing.assert_allclose(f(Tensor(a), Tensor(b)).data, np_f(a, b), rtol=1e-15, atol=0)
+        gradcheck(f, a, b, rng=seed)
+
+    check()
+
+
+@pytest.mark.parametrize("op", sorted(BINARY))
+def test_binary_with_a_number_on_either_side(op):
+    f, np_f, make_a, make_b = BINARY[op]
+
+    @FAST
+    @given(shape=small_shapes, seed=seeds)
+    def check(shape, seed):
+        rng = np.random.default_rng(seed)
+        if op == "pow":
+            k = float(rng.uniform(0.5, 2.0))       # positive base for number ** tensor
+            gradcheck(lambda x: x ** 2.5, positive(rng, shape), rng=seed)
+            gradcheck(lambda x: k ** x, normal(rng, shape), rng=seed)
+            return
+        k = float(away_from_zero(rng, ()))
+        x = make_b(rng, shape)
+        gradcheck(lambda t: f(t, k), make_a(rng, shape), rng=seed)
+        gradcheck(lambda t: f(k, t), x, rng=seed)
+        np.testing.assert_allclose(f(k, Tensor(x)).data, np_f(k, x), rtol=1e-15)
+
+    check()
+
+
+@pytest.mark.parametrize("n", [-2.0, -1.0, 0.0, 1.0, 2.0, 3.0])
+def test_pow_integer_exponent_negative_base(n):
+    rng = np.random.default_rng(1)
+    x = away_from_zero(rng, (3, 2))
+    gradcheck(lambda t: t ** n, x, rng=2)
+    np.testing.assert_allclose((Tensor(x) ** n).data, x ** n)
+
+
+@pytest.mark.parametrize("p", [-1.5, 0.5, 1.5])
+def test_pow_fractional_exponent(p):
+    gradcheck(lambda t: t ** p, positive(np.random.default_rng(3), (4,)), rng=4)
+
+
+def test_pow_tensor_tensor_gradients_by_hand():
+    a = Tensor(np.array([2.0, 3.0]), requires_grad=True)
+    b = Tensor(np.array([3.0, 0.5]), requires_grad=True)
+    (a ** b).backward(np.array([1.0, -2.0]))
+    np.testing.assert_allclose(a.grad, [3 * 2.0 ** 2, -2 * 0.5 * 3.0 ** -0.5])
+    np.testing.assert_allclose(b.grad, [8 * np.log(2.0), -2 * 3.0 ** 0.5 * np.log(3.0)])
+
+
+def test_pow_conventions_at_zero():
+    a = Tensor(np.array([0.0, 0.0, 0.0]), requires_grad=True)
+    b = Tensor(np.array([0.0, 2.0, 0.5]), requires_grad=True)
+    with np.errstate(divide="ignore"):
+        out = a ** b
+        out.backward(np.ones(3))
+    np.testing.assert_array_equal(out.data, [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0, np.inf])  # d/da a**0 = 0; 2*0; 0.5 * 0**-0.5
+    np.testing.assert_array_equal(b.grad, [0.0, 0.0, 0.0])      # a**b ln a taken as 0 at a = 0, b >= 0
+
+
+# ----------------------------------------------------------------------- matmul
+
+MATMUL_SHAPES = [
+    ((3, 4), (4, 5)),          # 2-D
+    ((4,), (4, 5)),            # 1-D . 2-D
+    ((3, 4), (4,)),            # 2-D . 1-D
+    ((4,), (4,)),              # 1-D . 1-D (a scalar)
+    ((2, 3, 4), (4, 5)),       # batched . matrix
+    ((4, 5), (2, 5, 3)),       # matrix . batched
+    ((2, 3, 4), (2, 4, 5)),    # batched . batched
+    ((2, 1, 3, 4), (5, 4, 2)),  # broadcasting batch dims
+    ((1, 3, 4), (2, 4, 2)),
+    ((4,), (2, 4, 5)),         # vector . batched
+    ((2, 3, 4), (4,)),         # batched . vector
+]
+
+
+@pytest.mark.parametrize("sa,sb", MATMUL_SHAPES, ids=[f"{a}@{b}" for a, b in MATMUL_SHAPES])
+def test_matmul(sa, sb):
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=sa), rng.normal(size=sb)
+    np.testing.assert_allclose((Tensor(a) @ Tensor(b)).data, a @ b, rtol=1e-14)
+    gradcheck(lambda x, w: x @ w, a, b, rng=1)
+
+
+@FAST
+@given(batch=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3),
+       n=st.integers(1, 3), k=st.integers(1, 3), m=st.integers(1, 3), seed=seeds)
+def test_matmul_batched_broadcasting(batch, n, k, m, seed):
+    (ba, bb), _ = batch
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=ba + (n, k)), rng.normal(size=bb + (k, m))
+    gradcheck(lambda x, w: x @ w, a, b, rng=seed)
+
+
+def test_matmul_with_a_numpy_operand():
+    rng = np.random.default_rng(5)
+    W = rng.normal(size=(3, 2))
+    x = rng.normal(size=(4, 3))
+    gradcheck(lambda t: t @ W, x)
+    gradcheck(lambda t: x @ t, W)
+
+
+# ------------------------------------------------------------------------ unary
+
+UNARY = {
+    "neg": (lambda t: -t, np.negative, normal),
+    "exp": (lambda t: t.exp(), np.exp, normal),
+    "log": (lambda t: t.log(), np.log, positive),
+    "tanh": (lambda t: t.tanh(), np.tanh, normal),
+    "sigmoid": (lambda t: t.sigmoid(), lambda x: 1 / (1 + np.exp(-x)), normal),
+    "relu": (lambda t: t.relu(), lambda x: np.maximum(x, 0), lambda rng, s: away_from_zero(rng, s, 0.1, 2.0)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(UNARY))
+def test_unary(op):
+    f, np_f, make = UNARY[op]
+
+    @FAST
+    @given(shape=small_shapes, seed=seeds)
+    def check(shape, seed):
+        x = make(np.random.default_rng(seed), shape)
+        np.testing.assert_allclose(f(Tensor(x)).data, np_f(x), rtol=1e-14)
+        gradcheck(f, x, rng=seed)
+
+    check()
+
+
+def test_sigmoid_is_stable_far_out():
+    x = Tensor(np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0]), requires_grad=True)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # no overflow warning either
+        s = x.sigmoid()
+    expected = [0.0, 1 / (1 + np.exp(30.0)), 0.5, 1 / (1 + np.exp(-30.0)), 1.0]
+    np.testing.assert_allclose(s.data, expected, rtol=1e-15)
+    assert s.data[0] == 0.0 and s.data[-1] == 1.0
+    s.backward(np.ones(5))
+    assert x.grad[0] == 0.0 and x.grad[-1] == 0.0
+
+
+# ------------------------------------------------------------------- reductions
+
+
+@st.composite
+def reduction_case(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    nd = len(shape)
+    kind = draw(st.sampled_from(["none", "int", "negative", "tuple"]))
+    if kind == "none":
+        axis = None
+    elif kind == "int":
+        axis = draw(st.integers(0, nd - 1))
+    elif kind == "negative":
+        axis = draw(st.integers(-nd, -1))
+    else:
+        axis = tuple(draw(st.lists(st.integers(0, nd - 1), min_size=1, max_size=nd, unique=True)))
+    return shape, axis, draw(st.booleans()), draw(seeds)
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "max"])
+def test_reductions(op):
+    @FAST
+    @given(reduction_case())
+    def check(case):
+        shape, axis, keepdims, seed = case
+        rng = np.random.default_rng(seed)
+        x = distinct(rng, shape) if op == "max" else rng.normal(size=shape)
+        f = lambda t: getattr(t, op)(axis=axis, keepdims=keepdims)  # noqa: E731
+        np_axis = axis if axis is None or isinstance(axis, int) else tuple(axis)
+        expected = getattr(np, {"max": "amax"}.get(op, op))(x, axis=np_axis, keepdims=keepdims)
+        out = f(Tensor(x))
+        assert out.shape == np.shape(expected)
+        np.testing.assert_allclose(out.data, expected, rtol=1e-14)
+        gradcheck(f, x, rng=seed)
+
+    check()
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 2), (2, 0, 1)])
+@pytest.mark.parametrize("op", ["sum", "mean", "max"])
+def test_reductions_every_axis_kind(op, axis, keepdims):
+    x = distinct(np.random.default_rng(11), (2, 3, 4))
+    out = getattr(Tensor(x), op)(axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(out.data, getattr(np, {"max": "amax"}.get(op, op))(x, axis=axis, keepdims=keepdims),
+                               rtol=1e-14)
+    gradcheck(lambda t: getattr(t, op)(axis=axis, keepdims=keepdims), x, rng=12)
+
+
+def test_max_splits_the_gradient_among_ties():
+    x = Tensor(np.array([[1.0, 3.0, 3.0, 2.0], [5.0, 5.0, 5.0, 0.0]]), requires_grad=True)
+    x.max(axis=1).backward(np.array([2.0, 3.0]))
+    np.testing.assert_allclose(x.grad, [[0, 1, 1, 0], [1, 1, 1, 0]])
+    y = Tensor(np.array([4.0, 1.0, 4.0]), requires_grad=True)
+    y.max().backward()
+    np.testing.assert_array_equal(y.grad, [0.5, 0.0, 0.5])
+
+
+def test_reductions_of_a_0d_tensor():
+    gradcheck(lambda t: t.sum() * 3 + t.mean() + t.max(), np.array(0.7))
+    # axis 0 or -1 of a 0-d tensor is its one element, as in PyTorch
+    gradcheck(lambda t: t.sum(axis=0) * 3 + t.mean(axis=-1, keepdims=True) + t.max(axis=(0,)), np.array(0.7))
+    out = Tensor(np.array(2.0)).sum(axis=0)
+    assert out.shape == () and out.item() == 2.0
+    gradcheck(lambda t: t.log_softmax() + t.softmax() * t, np.array(0.7))
+
+
+# -------------------------------------------------------------- shape ops
+
+
+@FAST
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=4, max_side=3), seed=seeds, data=st.data())
+def test_transpose_with_axes(shape, seed, data):
+    axes = tuple(data.draw(st.permutations(range(len(shape)))))
+    x = np.random.default_rng(seed).normal(size=shape)
+    out = Tensor(x).transpose(axes)
+    np.testing.assert_array_equal(out.data, np.transpose(x, axes))
+    gradcheck(lambda t: t.transpose(*axes), x, rng=seed)
+    gradcheck(lambda t: t.transpose(), x, rng=seed)
+    gradcheck(lambda t: t.T, x, rng=seed)
+
+
+def test_transpose_negative_axes_and_T():
+    x = np.random.default_rng(0).normal(size=(2, 3, 4))
+    np.testing.assert_array_equal(Tensor(x).transpose(-1, 0, 1).data, np.transpose(x, (2, 0, 1)))
+    np.testing.assert_array_equal(Tensor(x).T.data, x.T)
+    gradcheck(lambda t: t.transpose(-1, 0, 1) * t.T.transpose(2, 1, 0)[None, 0, 0, 0], x)
+
+
+@pytest.mark.parametrize("new_shape", [(6, 4), (-1,), (2, -1, 3), (24,), (1, 2, 1, 12)])
+def test_reshape(new_shape):
+    x = np.random.default_rng(1).normal(size=(2, 3, 4))
+    np.testing.assert_array_equal(Tensor(x).reshape(new_shape).data, x.reshape(new_shape))
+    gradcheck(lambda t: t.reshape(new_shape), x)
+    gradcheck(lambda t: t.reshape(*new_shape), x)
+
+
+GETITEM = {
+    "int": lambda x: 1,
+    "negative int": lambda x: -1,
+    "slice": lambda x: slice(1, None),
+    "step slice": lambda x: (slice(None), slice(None, None, 2)),
+    "reverse slice": lambda x: (slice(None, None, -1), slice(1, 3)),
+    "int and slice": lambda x: (0, slice(1, 3)),
+    "ellipsis": lambda x: (Ellipsis, 1),
+    "new axis": lambda x: (None, slice(None), 2),
+    "int array with repeats": lambda x: np.array([0, 2, 0, 0]),
+    "int list with repeats": lambda x: [1, 1, 2],
+    "two int arrays": lambda x: (np.array([0, 1, 1, 2]), np.array([3, 3, 3, 0])),
+    "int array and slice": lambda x: (slice(1, None), np.array([0, 0, 2])),
+    "2-D int array": lambda x: np.array([[0, 1], [1, 1]]),
+    "boolean mask": lambda x: x > 0,
+    "boolean row mask": lambda x: np.array([True, False, True]),
+    "boolean mask with repeats via ints": lambda x: (np.array([2, 2]), slice(None)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GETITEM))
+def test_getitem(case):
+    x = np.random.default_rng(2).normal(size=(3, 4))
+    index = GETITEM[case](x)   # fixed from the start: nudging x does not change the mask
+    np.testing.assert_array_equal(Tensor(x)[index].data, x[np.asarray(index) if isinstance(index, list) else index])
+    gradcheck(lambda t: t[index], x)
+
+
+def test_getitem_repeated_indices_accumulate():
+    x = Tensor(np.zeros(3), requires_grad=True)
+    x[[0, 0, 2, 0]].backward(np.array([1.0, 2.0, 3.0, 4.0]))
+    np.testing.assert_array_equal(x.grad, [7.0, 0.0, 3.0])
+
+
+def test_getitem_refuses_tensor_and_float_indices_instead_of_guessing():
+    # A Tensor holds floats: a 0/1 float mask read as positions would silently pick elements 1, 0, 1.
+    x = Tensor(np.arange(3.0))
+    with pytest.raises(IndexError, match="a Tensor cannot be an index"):
+        x[Tensor(np.array([True, False, True]))]
+    with pytest.raises(IndexError, match="integers or booleans, got dtype float64"):
+        x[np.array([1.0, 0.0])]
+    np.testing.assert_array_equal(x[np.array([True, False, True])].data, [0.0, 2.0])
+
+
+# -------------------------------------------------------------- softmax family
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1, -2, -3])
+@pytest.mark.parametrize("op", ["log_softmax", "softmax"])
+def test_softmax_family_along_each_axis(op, axis):
+    x = np.random.default_rng(4).normal(size=(2, 3, 4)) * 2
+    out = getattr(Tensor(x), op)(axis=axis)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    p = e / e.sum(axis=axis, keepdims=True)
+    np.testing.assert_allclose(out.data, np.log(p) if op == "log_softmax" else p, rtol=1e-13, atol=1e-15)
+    gradcheck(lambda t: getattr(t, op)(axis=axis), x, rng=axis + 10)
+
+
+def test_log_softmax_is_stable_for_large_logits():
+    x = Tensor(np.array([[1000.0, 0.0, -1000.0]]), requires_grad=True)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        out = x.log_softmax(axis=1)
+    np.testing.assert_allclose(out.data, [[0.0, -1000.0, -2000.0]])
+    out.backward(np.array([[1.0, 2.0, 3.0]]))
+    np.testing.assert_allclose(x.grad, [[1 - 6.0, 2.0, 3.0]])
+
+
+# ---------------------------------------------------------------- compositions
+
+
+def test_mlp_with_bias_broadcasting_and_cross_entropy():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(5, 3))
+    y = np.array([0, 2, 1, 1, 0])
+    params = [rng.normal(size=(3, 4)) * 0.8, rng.normal(size=(4,)) * 0.1,
+              rng.normal(size=(4, 3)) * 0.8, rng.normal(size=(3,)) * 0.1]
+
+    def loss(W1, b1, W2, b2):
+        h = (Tensor(X) @ W1 + b1).tanh()
+        logits = h @ W2 + b2
+        logp = logits.log_softmax(axis=1)
+        return -logp[np.arange(5), y].mean()
+
+    gradcheck(loss, *params)
+
+    def logits(W1, b1, W2, b2, x):   # the input too, with a non-scalar output
+        return (x @ W1 + b1).sigmoid() @ W2 + b2
+
+    gradcheck(logits, *params, X)
+
+
+def test_reused_nodes():
+    rng = np.random.default_rng(7)
+    x, w = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+
+    def f(x, w):
+        h = x * w                     # h used three times, x twice
+        return h * h + h.exp() - h / (1 + x * x)
+
+    gradcheck(f, x, w)
+    gradcheck(lambda x: x @ x.T, x)
+    gradcheck(lambda x: (x + x) * x - x, x)
+
+
+def test_reused_node_gradient_by_hand():
+    x = Tensor(np.array([1.0, -2.0, 3.0]), requires_grad=True)
+    (x * x + x).backward(np.array([1.0, 10.0, 100.0]))
+    np.testing.assert_array_equal(x.grad, [3.0, -30.0, 700.0])
+
+
+def test_deep_composition_of_all_elementwise_ops():
+    x = np.random.default_rng(8).normal(size=(2, 3))
+
+    def f(t):
+        a = (t.tanh() * 2 - 1).sigmoid()
+        b = ((t * t + 1).log() / (a + 0.5)) ** 1.5
+        return (b.exp() - 2 ** a).relu() + (-b) * 0.5
+
+    gradcheck(f, x)
+
+
+# ------------------------------------------------------------------- dtypes
+
+
+def test_dtype_rules():
+    assert Tensor([1, 2, 3]).dtype == np.float32
+    assert Tensor([[1.5, 2.0]]).dtype == np.float32
+    assert Tensor(3).dtype == np.float32
+    assert Tensor(2.5).dtype == np.float32
+    assert Tensor(np.array([1.0, 2.0])).dtype == np.float64
+    assert Tensor(np.array([1, 2])).dtype == np.float32
+    assert Tensor(np.array([1, 2], dtype=np.uint8)).dtype == np.float32
+    assert Tensor(np.array([1.0], dtype=np.float16)).dtype == np.float16
+    assert Tensor(np.float64(2.0)).dtype == np.float64
+    assert Tensor([1, 2], dtype=np.float64).dtype == np.float64
+    assert Tensor(Tensor(np.array([1.0]))).dtype == np.float64
+
+
+def test_float64_ndarray_is_not_copied():
+    a = np.array([1.0, 2.0])
+    assert Tensor(a).data is a
+
+
+def test_float32_stays_float32_through_ops_with_python_scalars():
+    x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]], dtype=np.float32), requires_grad=True)
+    w = Tensor(np.array([[1.0], [-0.5]], dtype=np.float32), requires_grad=True)
+    h = ((x * 2.5 + 1) / 3 - 0.5) ** 2
+    h = h + 2 ** x + (1 - x) + 1 / (x + 3) + (x * 0.1).exp() + (x * x + 1).log()
+    h = h.tanh() + h.sigmoid() + h.relu() - h.mean(axis=0) + h.max(axis=1, keepdims=True)
+    out = (h @ w).log_softmax(axis=0) + (h @ w).softmax(axis=0) + h.T[0:1, :].reshape(2, 1)
+    assert out.dtype == np.float32
+    out.sum().backward()
+    assert x.grad.dtype == np.float32 and w.grad.dtype == np.float32
+
+
+def test_mixed_float32_float64_grads_take_each_parents_dtype():
+    a = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    b = Tensor(np.full(3, 2.0), requires_grad=True)
+    out = a * b
+    assert out.dtype == np.float64
+    out.sum().backward()
+    assert a.grad.dtype == np.float32 and b.grad.dtype == np.float64
+    np.testing.assert_array_equal(a.grad, [2.0, 2.0, 2.0])
+
+
+def test_only_floating_tensors_can_require_grad():
+    with pytest.raises(TypeError, match="only floating tensors"):
+        Tensor(np.array([1, 2]), dtype=np.int64, requires_grad=True)
+
+
+def test_bad_data_is_a_clear_type_error():
+    with pytest.raises(TypeError, match="cannot make a float tensor of str"):
+        Tensor("abc")
+    with pytest.raises(TypeError, match="equal-length rows"):
+        Tensor([[1.0, 2.0], [3.0]])
+    with pytest.raises(TypeError, match="combine a Tensor with str"):
+        Tensor([1.0]) + "a"
+
+
+# ------------------------------------------------------------------ backward
+
+
+def test_backward_on_a_non_scalar_without_grad_says_to_pass_one():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"output has shape \(2, 3\); pass grad="):
+        (x * 2).backward()
+
+
+def test_backward_grad_of_the_wrong_shape():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"grad has shape \(3,\) but the output has shape \(2, 3\)"):
+        (x * 2).backward(np.ones(3))
+
+
+def test_backward_on_something_that_needs_no_grad():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        (Tensor([1.0]) * 2).backward()
+
+
+def test_backward_with_a_tensor_or_list_grad():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * 3).backward(Tensor(np.array([1.0, -1.0])))
+    np.testing.assert_array_equal(x.grad, [3.0, -3.0])
+    x.zero_grad()
+    (x * 3).backward([2.0, 0.5])
+    np.testing.assert_array_equal(x.grad, [6.0, 1.5])
+
+
+def test_one_element_output_needs_no_grad():
+    x = Tensor(np.array([[2.0]]), requires_grad=True)
+    (x * x).backward()
+    np.testing.assert_array_equal(x.grad, [[4.0]])
+
+
+def test_no_grad_builds_no_graph():
+    x = Tensor(np.ones(3), requires_grad=True)
+    with no_grad():
+        assert not is_grad_enabled()
+        y = (x * 2).exp().sum()
+        with enable_grad():
+            assert is_grad_enabled()
+            z = x * 2
+    assert is_grad_enabled()
+    assert not y.requires_grad and y._parents == () and y.is_leaf
+    assert y.op == "sum"  # the op name is kept for pictures
+    assert z.requires_grad and z._parents[0] is x
+    w = x * 2
+    assert w.requires_grad and w._parents[0] is x
+
+
+def test_no_grad_is_restored_after_an_exception():
+    with pytest.raises(ZeroDivisionError):
+        with no_grad():
+            1 / 0
+    assert is_grad_enabled()
+
+
+def test_tensors_that_need_no_gradient_build_no_graph():
+    a, b = Tensor(np.ones(2)), Tensor(np.ones(2))
+    c = (a + b) @ b
+    assert not c.requires_grad and c._parents == () and c._saved is None
+
+
+def test_constant_operands_get_no_gradient():
+    w = Tensor(np.ones(2), requires_grad=True)
+    x = Tensor(np.array([1.0, 2.0]))
+    (x * w).sum().backward()
+    assert x.grad is None
+    np.testing.assert_array_equal(w.grad, [1.0, 2.0])
+
+
+def test_leaves_accumulate_over_two_backward_calls():
+    rng = np.random.default_rng(9)
+    W = Tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    x = Tensor(rng.normal(size=(4, 3)))
+    g = rng.normal(size=(4, 2))
+    h = (x @ W).tanh()
+    h.retain_grad()
+    out = h * 2
+    out.backward(g)
+    first, h_first = W.grad.copy(), h.grad.copy()
+    out.backward(g)
+    np.testing.assert_allclose(W.grad, 2 * first, rtol=1e-15)
+    np.testing.assert_allclose(h.grad, h_first, rtol=1e-15)  # intermediates: this pass only
+    W.zero_grad()
+    assert W.grad is None
+
+
+def test_leaf_grads_do_not_share_memory():
+    a = Tensor(np.ones(3), requires_grad=True)
+    b = Tensor(np.ones(3), requires_grad=True)
+    (a + b).backward(np.array([1.0, 2.0, 3.0]))
+    assert not np.shares_memory(a.grad, b.grad)
+    a.grad[0] = 100.0  # a student editing one gradient must not change another
+    np.testing.assert_array_equal(b.grad, [1.0, 2.0, 3.0])
+    c = Tensor(np.ones((2, 2)), requires_grad=True)
+    seed = np.arange(4.0)
+    c.reshape(4).backward(seed)
+    assert not np.shares_memory(c.grad, seed)
+    assert c.grad.flags.writeable
+
+
+def test_intermediate_grads_are_freed_by_default():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 3
+    k = h.tanh()
+    out = k.sum()
+    out.backward()
+    assert h.grad is None and k.grad is None and out.grad is None
+    assert x.grad is not None
+
+
+def test_retain_grad_and_retain_grads():
+    x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    h = x * 3
+    k = h.tanh().retain_grad()
+    out = (k * k).sum()
+    out.backward()
+    np.testing.assert_allclose(k.grad, 2 * np.tanh(3 * x.data))
+    assert h.grad is None
+    x.zero_grad()
+    h2 = x * 3
+    out2 = h2.exp().sum()
+    out2.backward(retain_grads=True)
+    np.testing.assert_allclose(h2.grad, np.exp(3 * x.data))
+    np.testing.assert_array_equal(out2.grad, 1.0)
+
+
+# --------------------------------------------------------------------- hooks
+
+
+def test_hook_is_called_with_the_grad():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 3
+    seen = []
+    h.register_hook(lambda g: seen.append(g.copy()))
+    (h * h).backward(np.array([1.0, -1.0]))
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], [2 * 3.0, -2 * 6.0])
+
+
+def test_hook_replacement_flows_on():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 3
+    h.register_hook(lambda g: g * 10)
+    h.sum().backward()
+    np.testing.assert_allclose(x.grad, [30.0, 30.0])
+
+
+def test_hook_handle_remove():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    calls = []
+    handle = x.register_hook(lambda g: calls.append(1))
+    (x * 2).sum().backward()
+    handle.remove()
+    handle.remove()  # a second remove is harmless
+    (x * 2).sum().backward()
+    assert calls == [1]
+    with x.register_hook(lambda g: calls.append(2)):
+        (x * 2).sum().backward()
+    (x * 2).sum().backward()
+    assert calls == [1, 2]
+
+
+def test_leaf_hook_sees_this_pass_gradient_and_its_replacement_is_accumulated():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    seen = []
+
+    def hook(g):
+        seen.append(g.copy())
+        return g * 2
+
+    x.register_hook(hook)
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(seen[0], [3.0, 3.0])
+    np.testing.assert_array_equal(seen[1], [3.0, 3.0])  # not the running total
+    np.testing.assert_array_equal(x.grad, [12.0, 12.0])
+
+
+def test_hook_of_the_wrong_shape_is_an_error():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 1
+    h.register_hook(lambda g: np.ones(3))
+    with pytest.raises(ValueError, match=r"returned a gradient of shape \(3,\); expected \(2,\)"):
+        h.sum().backward()
+
+
+def test_register_hook_needs_a_function():
+    with pytest.raises(TypeError, match="register_hook"):
+        Tensor([1.0], requires_grad=True).register_hook(3)
+
+
+# -------------------------------------------------------------------- errors
+
+
+def test_matmul_shape_error_names_the_op_and_both_shapes():
+    x, W = Tensor(np.ones((32, 10))), Tensor(np.ones((20, 5)))
+    with pytest.raises(ValueError, match=r"matmul: \(32, 10\) @ \(20, 5\): inner dimensions 10 and 20 differ"):
+        x @ W
+    with pytest.raises(ValueError, match=r"matmul: \(3,\) @ \(4,\)"):
+        Tensor(np.ones(3)) @ Tensor(np.ones(4))
+    with pytest.raises(ValueError, match=r"matmul: \(\) @ \(3,\)"):
+        Tensor(2.0) @ Tensor(np.ones(3))
+    with pytest.raises(ValueError, match=r"matmul: \(2, 3, 4\) @ \(5, 4, 6\): the batch dimensions"):
+        Tensor(np.ones((2, 3, 4))) @ Tensor(np.ones((5, 4, 6)))
+
+
+@pytest.mark.parametrize("op,symbol", [("__add__", "+"), ("__sub__", "-"), ("__mul__", "*"),
+                                       ("__truediv__", "/"), ("__pow__", "**")])
+def test_broadcasting_error_names_the_op_and_shapes(op, symbol):
+    a, b = Tensor(np.ones((2, 3))), Tensor(np.ones(4))
+    name = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}[symbol]
+    with pytest.raises(ValueError, match=rf"{name}: shapes \(2, 3\) {'[*][*]' if symbol == '**' else '[' + symbol + ']'} "
+                                         r"\(4,\) cannot be broadcast"):
+        getattr(a, op)(b)
+
+
+def test_item():
+    assert Tensor(np.array([[2.5]])).item() == 2.5
+    assert isinstance(Tensor(3.0).item(), float)
+    with pytest.raises(ValueError, match=r"item: the tensor has shape \(2,\) \(2 elements\)"):
+        Tensor([1.0, 2.0]).item()
+
+
+def test_bad_reshape():
+    with pytest.raises(ValueError, match=r"reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) "
+                                         r"into \(4, 2\)"):
+        Tensor(np.ones((2, 3))).reshape(4, 2)
+
+
+def test_bad_transpose_axes():
+    with pytest.raises(ValueError, match="not a permutation"):
+        Tensor(np.ones((2, 3))).transpose(0, 0)
+
+
+def test_bad_axis():
+    with pytest.raises(ValueError, match="sum: axis 2 is out of range for a tensor with 2 dimension"):
+        Tensor(np.ones((2, 3))).sum(axis=2)
+
+
+def test_repeated_axes_and_non_int_softmax_axis():
+    with pytest.raises(ValueError, match=r"sum: axis \(0, 0\) names the same axis twice"):
+        Tensor(np.ones((2, 3))).sum(axis=(0, 0))
+    with pytest.raises(ValueError, match=r"max: axis \(1, -1\) names the same axis twice"):
+        Tensor(np.ones((2, 3))).max(axis=(1, -1))
+    with pytest.raises(ValueError, match=r"softmax: axis must be a single int, got \(0, 1\)"):
+        Tensor(np.ones((2, 3))).softmax(axis=(0, 1))
+    with pytest.raises(ValueError, match="log_softmax: axis 2 is out of range"):
+        Tensor(np.ones((2, 3))).log_softmax(axis=2)
+    with pytest.raises(ValueError, match="sum: axis 1 is out of range for a tensor with 0 dimension"):
+        Tensor(2.0).sum(axis=1)
+
+
+def test_bad_index():
+    with pytest.raises(IndexError, match=r"getitem: .* shape \(2, 3\)"):
+        Tensor(np.ones((2, 3)))[5]
+    with pytest.raises(IndexError, match="integers"):
+        Tensor(np.ones(3))[np.array([0.5])]
+
+
+def test_max_of_empty():
+    with pytest.raises(ValueError, match="max: the tensor is empty"):
+        Tensor(np.ones((0, 3))).max()
+
+
+# ---------------------------------------------------------------- unbroadcast
+
+
+@FAST
+@given(shapes=pairs, seed=seeds)
+def test_unbroadcast_sums_back_to_the_shape(shapes, seed):
+    (sa, _), full = shapes
+    g = np.random.default_rng(seed).normal(size=full)
+    out = unbroadcast(g, sa)
+    assert out.shape == sa
+    # the adjoint of broadcasting: <g, broadcast(v)> == <unbroadcast(g), v>
+    v = np.random.default_rng(seed + 1).normal(size=sa)
+    assert np.sum(g * np.broadcast_to(v, full)) == pytest.approx(np.sum(out * v), rel=1e-12, abs=1e-12)
+
+
+def test_misc_accessors():
+    x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="x")
+    assert x.shape == (2, 3) and x.ndim == 2 and x.size == 6 and len(x) == 2
+    assert x.is_leaf and x.op == ""
+    y = x * 2
+    assert not y.is_leaf and y.op == "mul"
+    d = y.detach()
+    assert not d.requires_grad and d.is_leaf and d.data is y.data
+    assert x.numpy() is x.data
+    assert "requires_grad=True" in repr(x) and "name='x'" in repr(x) and "op=mul" in repr(y)

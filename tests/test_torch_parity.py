@@ -1,0 +1,434 @@
+"""Forward values and gradients agree with PyTorch (float64), for both engines.
+
+Skipped when torch is not installed -- except under CI=true, where torch must be present
+and a missing torch fails this file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+if os.environ.get("CI") == "true":
+    try:
+        import torch
+    except ImportError as e:  # pragma: no cover - only on a broken CI machine
+        pytest.fail(f"CI=true but torch cannot be imported ({e}); install torch==2.13.0", pytrace=False)
+else:
+    torch = pytest.importorskip("torch")
+
+from tinygrad_init import Tensor, Value  # noqa: E402
+from tinygrad_init import losses  # noqa: E402
+
+pytestmark = pytest.mark.torch
+FAST = settings(max_examples=15, deadline=None, derandomize=True)
+TOL = dict(rtol=1e-12, atol=1e-13)
+
+
+# ------------------------------------------------------------ two backends, one expression
+
+
+class TG:
+    """The tensor engine's spelling of the ops whose names differ from PyTorch's."""
+
+    @staticmethod
+    def leaf(a):
+        return Tensor(np.array(a, dtype=np.float64), requires_grad=True)
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False):
+        return x.sum(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def mean(x, axis=None, keepdims=False):
+        return x.mean(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def max(x, axis=None, keepdims=False):
+        return x.max(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def log_softmax(x, axis):
+        return x.log_softmax(axis=axis)
+
+    @staticmethod
+    def softmax(x, axis):
+        return x.softmax(axis=axis)
+
+    @staticmethod
+    def transpose(x, axes):
+        return x.transpose(axes)
+
+    @staticmethod
+    def index(x, idx):
+        return x[idx]
+
+
+class TH:
+    """The same ops in PyTorch."""
+
+    @staticmethod
+    def leaf(a):
+        return torch.tensor(np.array(a, dtype=np.float64), requires_grad=True)
+
+    @staticmethod
+    def _dims(x, axis):
+        if axis is None:
+            return tuple(range(x.ndim))
+        return axis
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False):
+        return x.sum(dim=TH._dims(x, axis), keepdim=keepdims)
+
+    @staticmethod
+    def mean(x, axis=None, keepdims=False):
+        return x.mean(dim=TH._dims(x, axis), keepdim=keepdims)
+
+    @staticmethod
+    def max(x, axis=None, keepdims=False):
+        return x.amax(dim=TH._dims(x, axis), keepdim=keepdims)
+
+    @staticmethod
+    def log_softmax(x, axis):
+        return torch.log_softmax(x, dim=axis)
+
+    @staticmethod
+    def softmax(x, axis):
+        return torch.softmax(x, dim=axis)
+
+    @staticmethod
+    def transpose(x, axes):
+        return x.permute(*axes)
+
+    @staticmethod
+    def index(x, idx):
+        def conv(i):
+            return torch.from_numpy(i) if isinstance(i, np.ndarray) else i
+        return x[tuple(conv(i) for i in idx) if isinstance(idx, tuple) else conv(idx)]
+
+
+def compare(expr, *arrays, upstream=None, rng=0, equal_nan=False, tol=TOL):
+    """Run expr(F, *leaves) with both backends; compare the output and every input's gradient."""
+    tg_leaves = [TG.leaf(a) for a in arrays]
+    th_leaves = [TH.leaf(a) for a in arrays]
+    out_tg = expr(TG, *tg_leaves)
+    out_th = expr(TH, *th_leaves)
+    np.testing.assert_allclose(out_tg.data, out_th.detach().numpy(), equal_nan=equal_nan, **tol)
+    assert out_tg.shape == tuple(out_th.shape)
+    if upstream is None:
+        upstream = np.random.default_rng(rng).uniform(0.5, 1.5, size=out_tg.shape) * \
+            np.random.default_rng(rng + 1).choice([-1.0, 1.0], size=out_tg.shape)
+    upstream = np.asarray(upstream, dtype=np.float64)
+    out_tg.backward(upstream)
+    out_th.backward(torch.from_numpy(upstream.copy()))
+    for i, (a, b) in enumerate(zip(tg_leaves, th_leaves)):
+        got = np.zeros(a.shape) if a.grad is None else a.grad
+        want = np.zeros(a.shape) if b.grad is None else b.grad.numpy()
+        np.testing.assert_allclose(got, want, equal_nan=equal_nan, err_msg=f"gradient of input {i}", **tol)
+    return out_tg, tg_leaves
+
+
+def rand(shape, seed=0, low=None, high=None):
+    rng = np.random.default_rng(seed)
+    if low is None:
+        return rng.normal(size=shape)
+    return rng.uniform(low, high, size=shape)
+
+
+# ------------------------------------------------------------------------ Tensor ops
+
+
+@pytest.mark.parametrize("name,expr,makers", [
+    ("add", lambda F, a, b: a + b, ((3, 4), (4,))),
+    ("sub", lambda F, a, b: a - b, ((3, 1), (1, 4))),
+    ("mul", lambda F, a, b: a * b, ((2, 3, 4), (3, 1))),
+    ("div", lambda F, a, b: a / (b * b + 0.5), ((3, 4), (3, 4))),
+    ("pow tensor**tensor", lambda F, a, b: (a * a + 0.5) ** b, ((3, 4), (4,))),
+    ("pow tensor**number", lambda F, a, b: (a * a + 0.5) ** 1.7 + b ** 3, ((3, 4), (3, 4))),
+    ("pow number**tensor", lambda F, a, b: 2.5 ** a - 0.5 ** b, ((3, 4), (4,))),
+    ("rsub rdiv", lambda F, a, b: 1.0 - a + 2.0 / (b * b + 1.0), ((3, 4), (3, 4))),
+    ("matmul 2-D", lambda F, a, b: a @ b, ((3, 4), (4, 5))),
+    ("matmul 1-D 2-D", lambda F, a, b: a @ b, ((4,), (4, 5))),
+    ("matmul 2-D 1-D", lambda F, a, b: a @ b, ((3, 4), (4,))),
+    ("matmul 1-D 1-D", lambda F, a, b: a @ b, ((4,), (4,))),
+    ("matmul batched broadcast", lambda F, a, b: a @ b, ((2, 1, 3, 4), (5, 4, 2))),
+    ("neg exp log", lambda F, a, b: -(a.exp()) + (b * b + 0.1).log(), ((3, 4), (3, 4))),
+    ("tanh sigmoid relu", lambda F, a, b: a.tanh() * b.sigmoid() + (a - b).relu(), ((3, 4), (3, 4))),
+    ("reshape transpose T", lambda F, a, b: F.transpose(a.reshape(2, 2, 3), (2, 0, 1)).reshape(3, 4) + b.T.T,
+     ((3, 4), (3, 4))),
+    ("getitem slices", lambda F, a, b: a[1:, ::2] * b[0, 1:3], ((3, 4), (3, 4))),
+    ("getitem repeated ints", lambda F, a, b: F.index(a, (np.array([0, 0, 2]), np.array([1, 1, 3]))) * b[0, :3],
+     ((3, 4), (3, 4))),
+    ("getitem boolean mask", lambda F, a, b: F.index(a, np.array([[True, False, True, True]] * 3)) + 1,
+     ((3, 4), (3, 4))),
+])
+def test_tensor_ops(name, expr, makers):
+    arrays = [rand(s, seed=k) for k, s in enumerate(makers)]
+    compare(expr, *arrays)
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "max"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 2), (1, 2)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reductions(op, axis, keepdims):
+    x = rand((2, 3, 4), seed=3)
+    compare(lambda F, a: getattr(F, op)(a * a, axis=axis, keepdims=keepdims), x)
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1])
+def test_softmax_family(axis):
+    x = rand((2, 3, 4), seed=4) * 3
+    compare(lambda F, a: F.log_softmax(a, axis), x)
+    compare(lambda F, a: F.softmax(a, axis), x)
+
+
+def test_max_with_ties_splits_like_amax():
+    # torch's amax (and max() without dim) share the gradient equally among tied maxima
+    x = np.array([[1.0, 3.0, 3.0, 2.0], [5.0, 5.0, 5.0, 0.0], [-1.0, -2.0, -3.0, -1.0]])
+    compare(lambda F, a: F.max(a, axis=1), x)
+    compare(lambda F, a: F.max(a, axis=0, keepdims=True), x)
+    compare(lambda F, a: F.max(a, axis=None), x)
+    compare(lambda F, a: F.max(a, axis=(0, 1)), np.array([[2.0, 2.0], [2.0, 1.0]]))
+    t = torch.tensor(x, requires_grad=True)
+    t.max().backward()
+    y = Tensor(x, requires_grad=True)
+    y.max().backward()
+    np.testing.assert_array_equal(y.grad, t.grad.numpy())
+
+
+def test_pow_edge_cases():
+    a = np.array([0.0, 0.0, 0.0, 0.0, -2.0, -2.0, 2.0, 0.0])
+    b = np.array([0.0, 2.0, 0.5, -1.0, 3.0, 2.0, -1.0, 1.0])
+    with np.errstate(all="ignore"):
+        compare(lambda F, x, y: x ** y, a, b, upstream=np.ones(8), equal_nan=True)
+        for p in (0.0, 0.5, 2.0, 3.0, -1.0):
+            compare(lambda F, x: x ** p, np.array([0.0, -2.0, 1.5]), upstream=np.ones(3), equal_nan=True)
+        for base in (0.0, 2.0, -2.0):
+            compare(lambda F, y: base ** y, np.array([0.0, 2.0, 0.5, -1.0]), upstream=np.ones(4),
+                    equal_nan=True)
+
+
+def test_mlp_cross_entropy():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(8, 5))
+    y = rng.integers(0, 3, size=8)
+    params = [rng.normal(size=(5, 6)) * 0.5, rng.normal(size=(6,)) * 0.1,
+              rng.normal(size=(6, 3)) * 0.5, rng.normal(size=(3,)) * 0.1]
+
+    def forward(F, W1, b1, W2, b2, act):
+        x = TG.leaf(X) if F is TG else TH.leaf(X)
+        h = getattr(x @ W1 + b1, act)()
+        logits = h @ W2 + b2
+        return logits, x
+
+    for act in ("tanh", "sigmoid", "relu"):
+        tg = [TG.leaf(p) for p in params]
+        th = [TH.leaf(p) for p in params]
+        logits_tg, x_tg = forward(TG, *tg, act)
+        logits_th, x_th = forward(TH, *th, act)
+        loss_tg = -logits_tg.log_softmax(axis=1)[np.arange(8), y].mean()
+        loss_th = torch.nn.functional.cross_entropy(logits_th, torch.from_numpy(y))
+        assert loss_tg.item() == pytest.approx(loss_th.item(), rel=1e-13)
+        loss_tg.backward()
+        loss_th.backward()
+        for a, b in zip(tg + [x_tg], th + [x_th]):
+            np.testing.assert_allclose(a.grad, b.grad.numpy(), **TOL)
+
+
+def test_losses_module_matches_torch():
+    rng = np.random.default_rng(6)
+    z = rng.normal(size=(6, 4)) * 3
+    y = rng.integers(0, 4, size=6)
+    t = rng.integers(0, 2, size=(6, 4)).astype(np.float64)
+    target = rng.normal(size=(6, 4))
+    F = torch.nn.functional
+    for ours, theirs in [
+        (lambda a: losses.cross_entropy(a, y), lambda a: F.cross_entropy(a, torch.from_numpy(y))),
+        (lambda a: losses.binary_cross_entropy_with_logits(a, t),
+         lambda a: F.binary_cross_entropy_with_logits(a, torch.from_numpy(t))),
+        (lambda a: losses.mse_loss(a, target), lambda a: F.mse_loss(a, torch.from_numpy(target))),
+    ]:
+        a_tg, a_th = TG.leaf(z), TH.leaf(z)
+        l_tg, l_th = ours(a_tg), theirs(a_th)
+        assert l_tg.item() == pytest.approx(l_th.item(), rel=1e-13)
+        l_tg.backward()
+        l_th.backward()
+        np.testing.assert_allclose(a_tg.grad, a_th.grad.numpy(), **TOL)
+
+
+def test_reused_nodes():
+    x = rand((3, 3), seed=7)
+    compare(lambda F, a: (a * a + a @ a.T) * a.tanh() - a, x)
+
+
+# ---------------------------------------------------------------- random tensor programs
+
+T_UNARY = {
+    "tanh": lambda F, v: v.tanh(),
+    "sigmoid": lambda F, v: v.sigmoid(),
+    "exp_tanh": lambda F, v: v.tanh().exp(),
+    "log1p_sq": lambda F, v: (v * v + 1.0).log(),
+    "neg": lambda F, v: -v,
+    "relu": lambda F, v: v.relu(),
+    "center_rows": lambda F, v: v - F.max(v, axis=1, keepdims=True),
+    "center_cols": lambda F, v: v - F.mean(v, axis=0),
+    "log_softmax": lambda F, v: F.log_softmax(v, 1),
+    "softmax0": lambda F, v: F.softmax(v, 0),
+    "gather_rows": lambda F, v: F.index(v, np.array([2, 0, 0])),
+}
+T_BINARY = {
+    "add": lambda F, a, b: a + b,
+    "sub": lambda F, a, b: a - b,
+    "mul": lambda F, a, b: a * b,
+    "div": lambda F, a, b: a / (b * b + 1.0),
+    "pow": lambda F, a, b: (a * a + 0.5) ** b.tanh(),
+    "matmul": lambda F, a, b: (a @ b.T) @ a * 0.25,
+    "bias": lambda F, a, b: a + F.sum(b, axis=0) * 0.5,
+}
+
+tensor_programs = st.lists(
+    st.one_of(
+        st.tuples(st.just(1), st.sampled_from(sorted(T_UNARY)), st.integers(0, 100), st.just(0)),
+        st.tuples(st.just(2), st.sampled_from(sorted(T_BINARY)), st.integers(0, 100), st.integers(0, 100)),
+    ),
+    min_size=1, max_size=10,
+)
+
+
+@FAST
+@given(program=tensor_programs, n=st.integers(1, 3), seed=st.integers(0, 2**31))
+def test_random_tensor_programs(program, n, seed):
+    def run(F, *xs):
+        regs = list(xs)
+        for arity, name, i, j in program:
+            a, b = regs[i % len(regs)], regs[j % len(regs)]
+            regs.append(T_UNARY[name](F, a) if arity == 1 else T_BINARY[name](F, a, b))
+        return regs[-1]
+
+    arrays = [rand((3, 4), seed=seed + k) for k in range(n)]
+    compare(run, *arrays, rng=seed, tol=dict(rtol=1e-10, atol=1e-12))
+
+
+# ------------------------------------------------------------------- Value vs torch
+
+
+def value_and_torch(f, *xs):
+    vs = [Value(x) for x in xs]
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    out_v, out_t = f(*vs), f(*ts)
+    out_v.backward()
+    out_t.backward()
+    return out_v, vs, out_t, ts
+
+
+def assert_same(a, b, rel=1e-12):
+    if math.isnan(b):
+        assert math.isnan(a)
+    elif math.isinf(b):
+        assert a == b
+    else:
+        assert a == pytest.approx(b, rel=rel, abs=1e-300)
+
+
+V_UNARY = {
+    "tanh": lambda v: v.tanh(),
+    "sigmoid": lambda v: v.sigmoid(),
+    "exp_tanh": lambda v: v.tanh().exp(),
+    "log1p_sq": lambda v: (v * v + 1.0).log(),
+    "neg": lambda v: -v,
+    "relu": lambda v: v.relu(),
+    "square": lambda v: v ** 2,
+}
+V_BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / (b * b + 1.0),
+    "pow": lambda a, b: (a * a + 0.5) ** b.tanh(),
+    "rsub": lambda a, b: 2.0 - a * b,
+    "rdiv": lambda a, b: 1.0 / (1.0 + a * a) + b,
+    "rpow": lambda a, b: 1.5 ** a.tanh() * b,
+    "radd_rmul": lambda a, b: 3.0 * a + 0.5 + b,
+}
+value_programs = st.lists(
+    st.one_of(
+        st.tuples(st.just(1), st.sampled_from(sorted(V_UNARY)), st.integers(0, 100), st.just(0)),
+        st.tuples(st.just(2), st.sampled_from(sorted(V_BINARY)), st.integers(0, 100), st.integers(0, 100)),
+    ),
+    min_size=1, max_size=12,
+)
+
+
+@FAST
+@given(program=value_programs, xs=st.lists(st.floats(-3, 3), min_size=1, max_size=3))
+def test_random_value_programs(program, xs):
+    def run(*vs):
+        regs = list(vs)
+        for arity, name, i, j in program:
+            a, b = regs[i % len(regs)], regs[j % len(regs)]
+            regs.append(V_UNARY[name](a) if arity == 1 else V_BINARY[name](a, b))
+        return regs[-1] + 0.0 * regs[0]  # keep every input in the graph
+
+    out_v, vs, out_t, ts = value_and_torch(run, *xs)
+    assert_same(out_v.data, out_t.item(), rel=1e-12)
+    for v, t in zip(vs, ts):
+        assert_same(v.grad, 0.0 if t.grad is None else t.grad.item(), rel=1e-10)
+
+
+@pytest.mark.parametrize("name,f,xs", [
+    ("add", lambda a, b: a + b, (0.3, -1.2)),
+    ("sub", lambda a, b: a - b, (0.3, -1.2)),
+    ("mul", lambda a, b: a * b, (0.3, -1.2)),
+    ("div", lambda a, b: a / b, (0.3, -1.2)),
+    ("pow", lambda a, b: a ** b, (1.7, -1.2)),
+    ("pow number", lambda a, b: a ** 3.0 + b ** -0.5, (-1.3, 2.0)),
+    ("rpow", lambda a, b: 2.0 ** a + 0.5 ** b, (0.3, -1.2)),
+    ("rsub rtruediv", lambda a, b: 1.0 - a + 3.0 / b, (0.3, -1.2)),
+    ("exp log", lambda a, b: a.exp() + b.log(), (0.3, 1.2)),
+    ("tanh sigmoid relu", lambda a, b: a.tanh() + b.sigmoid() + (a - b).relu() + (b - a).relu(), (0.3, -1.2)),
+    ("neg", lambda a, b: -a * b, (0.3, -1.2)),
+])
+def test_value_ops(name, f, xs):
+    out_v, vs, out_t, ts = value_and_torch(f, *xs)
+    assert_same(out_v.data, out_t.item(), rel=1e-14)
+    for v, t in zip(vs, ts):
+        assert_same(v.grad, t.grad.item(), rel=1e-14)
+
+
+@pytest.mark.parametrize("x,y", [(0.0, 0.0), (0.0, 2.0), (0.0, 0.5), (0.0, -1.0), (-2.0, 3.0), (-2.0, 2.0),
+                                 (2.0, -1.0), (-8.0, 0.5)])
+def test_value_pow_edge_cases(x, y):
+    out_v, (a, b), out_t, (ta, tb) = value_and_torch(lambda p, q: p ** q, x, y)
+    assert_same(out_v.data, out_t.item())
+    assert_same(a.grad, ta.grad.item())
+    assert_same(b.grad, tb.grad.item())
+    for k in (0.0, 0.5, 2.0, -1.0):   # Value ** number
+        out_v, (a,), out_t, (ta,) = value_and_torch(lambda p: p ** k, x)
+        assert_same(out_v.data, out_t.item())
+        assert_same(a.grad, ta.grad.item())
+    out_v, (b,), out_t, (tb,) = value_and_torch(lambda q: x ** q, y)  # number ** Value
+    assert_same(out_v.data, out_t.item())
+    assert_same(b.grad, tb.grad.item())
+
+
+@pytest.mark.parametrize("name,f,x", [
+    ("exp overflow", lambda v: v.exp(), 1000.0),
+    ("log at 0", lambda v: v.log(), 0.0),
+    ("tanh +1000", lambda v: v.tanh(), 1000.0),
+    ("tanh -1000", lambda v: v.tanh(), -1000.0),
+    ("sigmoid +1000", lambda v: v.sigmoid(), 1000.0),
+    ("sigmoid -1000", lambda v: v.sigmoid(), -1000.0),
+    ("divide by zero", lambda v: 1.0 / v, 0.0),
+    ("zero over zero", lambda v: v / 0.0, 0.0),
+    ("relu at 0", lambda v: v.relu(), 0.0),
+])
+def test_value_numerics_match_torch(name, f, x):
+    out_v, (a,), out_t, (ta,) = value_and_torch(f, x)
+    assert_same(out_v.data, out_t.item())
+    assert_same(a.grad, ta.grad.item())

@@ -1,0 +1,383 @@
+"""The scalar engine: every op's local derivatives, the numerics, accumulation, deep graphs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinygrad_init import Value
+from tinygrad_init.gradcheck import gradcheck
+
+FAST = settings(max_examples=30, deadline=None, derandomize=True)
+
+anywhere = st.floats(-3.0, 3.0, allow_nan=False)
+positive = st.floats(0.2, 3.0)
+away_from_zero = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(0.2, 3.0)).map(lambda t: t[0] * t[1])
+
+
+# ------------------------------------------------------- every op vs central differences
+
+BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+}
+
+
+@FAST
+@given(op=st.sampled_from(sorted(BINARY)), a=anywhere, b=away_from_zero)
+def test_binary_value_value(op, a, b):
+    gradcheck(BINARY[op], a, b)
+
+
+@FAST
+@given(op=st.sampled_from(sorted(BINARY)), a=anywhere, k=away_from_zero)
+def test_binary_with_a_number_on_either_side(op, a, k):
+    f = BINARY[op]
+    gradcheck(lambda x: f(x, k), a)      # Value op number
+    if op == "div":
+        gradcheck(lambda x: k / x, k)    # number / Value (rtruediv), away from 0
+    else:
+        gradcheck(lambda x: f(k, x), a)  # number op Value (radd, rsub, rmul)
+
+
+@FAST
+@given(base=positive, exponent=anywhere)
+def test_pow_value_value_positive_base(base, exponent):
+    gradcheck(lambda x, y: x ** y, base, exponent)
+
+
+@FAST
+@given(x=away_from_zero, n=st.sampled_from([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]))
+def test_pow_value_integer_number(x, n):
+    # integer exponents are defined for negative bases too
+    gradcheck(lambda v: v ** n, x)
+
+
+@FAST
+@given(x=positive, p=st.floats(-2.5, 2.5))
+def test_pow_value_fractional_number(x, p):
+    gradcheck(lambda v: v ** p, x)
+
+
+@FAST
+@given(base=positive, y=anywhere)
+def test_rpow_number_to_value(base, y):
+    gradcheck(lambda v: base ** v, y)
+
+
+UNARY = {
+    "neg": (lambda v: -v, anywhere),
+    "exp": (lambda v: v.exp(), anywhere),
+    "log": (lambda v: v.log(), positive),
+    "tanh": (lambda v: v.tanh(), anywhere),
+    "sigmoid": (lambda v: v.sigmoid(), st.floats(-8.0, 8.0)),
+    "relu": (lambda v: v.relu(), away_from_zero),
+}
+
+
+@pytest.mark.parametrize("op", sorted(UNARY))
+def test_unary(op):
+    f, strategy = UNARY[op]
+
+    @FAST
+    @given(strategy)
+    def check(x):
+        gradcheck(f, x)
+
+    check()
+
+
+def test_local_derivatives_are_stored_beside_the_parents():
+    a, b = Value(3.0), Value(-2.0)
+    c = a * b
+    assert c._parents == (a, b) and c._locals == (-2.0, 3.0) and c.op == "*"
+    d = a / b
+    assert d._locals == (1 / -2.0, -3.0 / 4.0)
+    e = a ** b
+    assert e._locals[0] == pytest.approx(-2.0 * 3.0 ** -3.0)
+    assert e._locals[1] == pytest.approx(3.0 ** -2.0 * math.log(3.0))
+    t = b.tanh()
+    assert t._locals == (1 - math.tanh(-2.0) ** 2,)
+    assert (a - 1.0)._locals == (1.0,)
+    assert (1.0 - a)._locals == (-1.0,)
+    assert (2.0 / a)._locals == (pytest.approx(-2.0 / 9.0),)
+
+
+def test_relu_at_zero_has_local_derivative_zero():
+    x = Value(0.0)
+    y = x.relu()
+    y.backward()
+    assert y.data == 0.0 and x.grad == 0.0
+
+
+def test_relu_values():
+    assert Value(-2.0).relu().data == 0.0
+    assert Value(2.5).relu().data == 2.5
+
+
+def test_numpy_scalars_on_the_left_defer_to_value():
+    x = Value(3.0)
+    for y in (np.float64(2.0) * x, np.float32(2.0) * x, np.int64(2) * x):
+        assert isinstance(y, Value) and y.data == 6.0
+    z = np.float64(1.0) - x
+    assert isinstance(z, Value) and z.data == -2.0
+
+
+# ------------------------------------------------------------- random expressions
+
+# A small program language: each step applies an op to earlier registers.
+SAFE_UNARY = {
+    "tanh": lambda v: v.tanh(),
+    "sigmoid": lambda v: v.sigmoid(),
+    "exp_tanh": lambda v: v.tanh().exp(),
+    "log1p_sq": lambda v: (v * v + 1.0).log(),
+    "neg": lambda v: -v,
+    "square": lambda v: v ** 2,
+}
+SAFE_BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / (b * b + 1.0),
+    "pow": lambda a, b: (a * a + 0.5) ** b.tanh(),
+    "rsub": lambda a, b: 2.0 - a * b,
+    "rdiv": lambda a, b: 1.0 / (1.0 + a * a) + b,
+    "rpow": lambda a, b: 1.5 ** a.tanh() * b,
+}
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just(1), st.sampled_from(sorted(SAFE_UNARY)), st.integers(0, 100), st.just(0)),
+        st.tuples(st.just(2), st.sampled_from(sorted(SAFE_BINARY)), st.integers(0, 100), st.integers(0, 100)),
+    ),
+    min_size=1, max_size=12,
+)
+
+
+def run_program(program, inputs):
+    regs = list(inputs)
+    for arity, name, i, j in program:
+        a, b = regs[i % len(regs)], regs[j % len(regs)]
+        regs.append(SAFE_UNARY[name](a) if arity == 1 else SAFE_BINARY[name](a, b))
+    return regs[-1]
+
+
+@FAST
+@given(program=steps, xs=st.lists(anywhere, min_size=1, max_size=3))
+def test_random_expressions(program, xs):
+    gradcheck(lambda *vs: run_program(program, vs), *xs)
+
+
+# ------------------------------------------------------------------------ numerics
+
+
+def test_numerics_follow_ieee_not_python_exceptions():
+    assert Value(1000.0).exp().data == math.inf
+    assert Value(-1000.0).exp().data == 0.0
+    assert Value(0.0).log().data == -math.inf
+    assert math.isnan(Value(-1.0).log().data)
+    assert (Value(1.0) / Value(0.0)).data == math.inf
+    assert (Value(-1.0) / 0.0).data == -math.inf
+    assert math.isnan((Value(0.0) / 0.0).data)
+    assert (1.0 / Value(0.0)).data == math.inf
+    assert (Value(0.0) ** -1.0).data == math.inf
+    assert math.isnan((Value(-8.0) ** 0.5).data)
+    assert (Value(10.0) ** 400.0).data == math.inf
+    assert (Value(-10.0) ** 401.0).data == -math.inf
+    assert math.isnan(((-8.0) ** Value(0.5)).data)
+
+
+def test_exp_overflow_backward_gives_inf_not_an_exception():
+    x = Value(1000.0)
+    y = x.exp()
+    y.backward()
+    assert x.grad == math.inf
+
+
+def test_log_at_zero_and_below_backward():
+    x = Value(0.0)
+    x.log().backward()
+    assert x.grad == math.inf
+    z = Value(-2.0)
+    out = z.log()
+    out.backward()
+    assert math.isnan(out.data)
+    assert z.grad == -0.5  # 1/x, as PyTorch (and Tensor.log) give, even where log itself is nan
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0])
+def test_tanh_and_sigmoid_are_exact_and_flat_far_out(x):
+    t = Value(x).tanh()
+    assert t.data == math.copysign(1.0, x)
+    assert t._locals == (0.0,)
+    s = Value(x).sigmoid()
+    assert s.data == (1.0 if x > 0 else 0.0)
+    assert s._locals == (0.0,)
+    v = Value(x)
+    (v.tanh() + v.sigmoid()).backward()
+    assert v.grad == 0.0
+
+
+def test_sigmoid_is_accurate_on_both_sides():
+    for x in (-30.0, -5.0, -0.5, 0.0, 0.5, 5.0, 30.0):
+        assert Value(x).sigmoid().data == pytest.approx(1.0 / (1.0 + math.exp(-x)), rel=1e-15)
+
+
+def test_division_by_zero_gradients():
+    a, b = Value(1.0), Value(0.0)
+    (a / b).backward()
+    assert a.grad == math.inf and b.grad == -math.inf
+
+
+def test_pow_conventions_at_zero():
+    # d(x**y)/dy at x = 0, y >= 0 is taken as 0 (as PyTorch does); d/dx of x**0 is 0
+    x, y = Value(0.0), Value(2.0)
+    (x ** y).backward()
+    assert x.grad == 0.0 and y.grad == 0.0
+    x, y = Value(0.0), Value(0.0)
+    out = x ** y
+    out.backward()
+    assert out.data == 1.0 and x.grad == 0.0 and y.grad == 0.0
+    z = Value(0.0)
+    (z ** 0.5).backward()
+    assert z.grad == math.inf
+
+
+# --------------------------------------------------------------- graph mechanics
+
+
+def test_100000_op_chain_backpropagates():
+    x = Value(0.5)
+    y = x
+    for _ in range(50_000):
+        y = y * 1.00001
+        y = y + 0.25
+    y.backward()
+    assert x.grad == pytest.approx(1.00001 ** 50_000, rel=1e-9)
+    assert y.data == pytest.approx(0.5 * 1.00001 ** 50_000 + 0.25 * sum(1.00001 ** k for k in range(50_000)),
+                                   rel=1e-9)
+
+
+def test_node_used_twice_accumulates():
+    a = Value(3.0)
+    (a + a).backward()
+    assert a.grad == 2.0
+    b = Value(3.0)
+    (b * b).backward()
+    assert b.grad == 6.0
+    c = Value(-2.0)
+    (c * c * c).backward()
+    assert c.grad == 12.0
+    d = Value(0.5)
+    (d.tanh() * d).backward()
+    assert d.grad == pytest.approx(math.tanh(0.5) + 0.5 * (1 - math.tanh(0.5) ** 2))
+
+
+def _graph_with_intermediate():
+    a, b = Value(0.8, "a"), Value(-1.7, "b")
+    h = a * b                 # intermediate node, used twice
+    out = h.tanh() + h * a    # a is also used twice
+    return a, b, h, out
+
+
+def test_two_backward_calls_double_the_leaves_only():
+    a, b, h, out = _graph_with_intermediate()
+    out.backward()
+    ga, gb, gh = a.grad, b.grad, h.grad
+    assert ga != 0.0 and gb != 0.0
+    out.backward()
+    assert a.grad == pytest.approx(2 * ga, rel=1e-15)
+    assert b.grad == pytest.approx(2 * gb, rel=1e-15)
+    # the intermediate node holds this pass's gradient, not a running total
+    assert h.grad == pytest.approx(gh, rel=1e-15)
+    # analytic: d out / d a = (1 - tanh(h)^2) b + h + a b
+    av, bv = 0.8, -1.7
+    hv = av * bv
+    assert ga == pytest.approx((1 - math.tanh(hv) ** 2) * bv + hv + av * bv, rel=1e-14)
+
+
+def test_backward_of_an_intermediate_then_of_the_output():
+    a, b, h, out = _graph_with_intermediate()
+    h.backward()             # dh/da = b
+    assert a.grad == -1.7
+    a.zero_grad()
+    b.zero_grad()
+    out.backward()           # must not start from h's stale gradient
+    a2, b2, h2, out2 = _graph_with_intermediate()
+    out2.backward()
+    assert a.grad == a2.grad and b.grad == b2.grad
+
+
+def test_zero_grad():
+    a = Value(2.0)
+    (a * 3.0).backward()
+    assert a.grad == 3.0
+    a.zero_grad()
+    assert a.grad == 0.0
+
+
+def test_backward_of_a_leaf():
+    a = Value(2.0)
+    a.backward()
+    assert a.grad == 1.0
+
+
+def test_value_sum_is_one_node():
+    a, b, c = Value(1.0), Value(2.0), Value(-4.0)
+    s = Value.sum([a, b, 3.0, c], start=0.5)
+    assert s.data == 2.5
+    assert s._parents == (a, b, c) and s._locals == (1.0, 1.0, 1.0) and s.op == "+"
+    s2 = (s * s)
+    s2.backward()
+    for v in (a, b, c):
+        assert v.grad == 2 * 2.5
+
+
+def test_value_sum_with_a_value_start_and_repeats():
+    a, b = Value(1.5), Value(-0.5)
+    s = Value.sum([a, a, b], start=b)
+    assert s.data == 2.0
+    s.backward()
+    assert a.grad == 2.0 and b.grad == 2.0
+
+
+def test_value_sum_matches_builtin_sum():
+    rng = np.random.default_rng(0)
+    xs = [Value(float(v)) for v in rng.normal(size=10)]
+    ys = [Value(x.data) for x in xs]
+    s1 = Value.sum(w * w for w in xs)
+    s2 = sum(w * w for w in ys)
+    assert s1.data == pytest.approx(s2.data, rel=1e-15)
+    s1.backward()
+    s2.backward()
+    assert [x.grad for x in xs] == pytest.approx([y.grad for y in ys], rel=1e-15)
+
+
+def test_value_sum_gradcheck():
+    gradcheck(lambda a, b, c: Value.sum([a * b, b.tanh(), c, 2.0], start=a), 0.3, -1.2, 2.0)
+
+
+def test_value_of_a_string_is_a_clear_type_error():
+    with pytest.raises(TypeError, match=r"Value: expected a plain number, got str 'x'"):
+        Value("x")
+    with pytest.raises(TypeError, match="Tensor for arrays"):
+        Value([1.0, 2.0])
+    with pytest.raises(TypeError, match="add"):
+        Value(1.0) + "x"
+    with pytest.raises(TypeError, match="mul"):
+        Value(1.0) * [2.0]
+
+
+def test_conversions():
+    assert Value(np.float64(2.5)).data == 2.5
+    assert Value(np.array([1.5])).data == 1.5
+    assert Value(True).data == 1.0
+    assert type(Value(3).data) is float
+    assert float(Value(-1.25)) == -1.25
+    assert repr(Value(2.0, label="w")) == "Value(data=2, grad=0, label='w')"

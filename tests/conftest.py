@@ -23,6 +23,12 @@ import os
 import shutil
 from types import ModuleType
 
+# One BLAS thread per test process: the suite's matrices are small enough that a second
+# thread buys little, and on a loaded two-core machine it can make numpy several times slower.
+# Set before numpy is first imported (by the tests or the package).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import pytest
 
 #: Names under which each tool may be installed, tried in order.

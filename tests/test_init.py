@@ -1,0 +1,449 @@
+"""Tests of tinygrad_init.init: every scheme's shape, dtype, determinism and statistics,
+the name lookup, the error messages, the gain table and the self-description."""
+
+from __future__ import annotations
+
+import math
+import pathlib
+import warnings
+
+import numpy as np
+import pytest
+
+from tinygrad_init import init, nn
+
+RANDOM_SCHEMES = ["normal", "uniform", "small", "large", "cs231n", "glorot_standard", "xavier_uniform",
+                  "xavier_normal", "lecun_normal", "lecun_uniform", "he_normal", "he_uniform",
+                  "variance_scaling", "orthogonal", "sparse"]
+CONSTANT_SCHEMES = ["zeros", "ones", "constant"]
+SHAPE_SCHEMES = RANDOM_SCHEMES + CONSTANT_SCHEMES
+
+
+def std_of(name: str, fi: int, fo: int, **p) -> float:
+    """Expected std of one entry, written out independently of the code under test."""
+    a = p.get("negative_slope", 0.0)
+    fan = {"fan_in": fi, "fan_out": fo}.get(p.get("mode", "fan_in"), (fi + fo) / 2)
+    return {
+        "normal": p.get("std", 1.0),
+        "uniform": (p.get("b", 1.0) - p.get("a", 0.0)) / math.sqrt(12),
+        "small": 0.01, "large": 1.0,
+        "cs231n": 1 / math.sqrt(fi),
+        "glorot_standard": 1 / math.sqrt(3 * fi),
+        "xavier_uniform": p.get("gain", 1.0) * math.sqrt(2 / (fi + fo)),
+        "xavier_normal": p.get("gain", 1.0) * math.sqrt(2 / (fi + fo)),
+        "lecun_normal": 1 / math.sqrt(fi), "lecun_uniform": 1 / math.sqrt(fi),
+        "he_normal": math.sqrt(2 / ((1 + a * a) * fan)), "he_uniform": math.sqrt(2 / ((1 + a * a) * fan)),
+        "variance_scaling": math.sqrt(p.get("scale", 1.0) / fan),
+        "orthogonal": p.get("gain", 1.0) / math.sqrt(max(fi, fo)),
+        "sparse": p.get("std", 0.01) * math.sqrt(1 - math.ceil(p.get("sparsity", 0.9) * fi) / fi),
+    }[name]
+
+
+# ------------------------------------------------------------------ shape, dtype, determinism
+
+
+@pytest.mark.parametrize("name", SHAPE_SCHEMES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_shape_and_dtype(name, dtype):
+    w = init.get(name)((7, 5), rng=0, dtype=dtype)
+    assert w.shape == (7, 5) and w.dtype == dtype
+
+
+@pytest.mark.parametrize("name", RANDOM_SCHEMES)
+def test_same_seed_same_bytes_different_seed_different(name):
+    f = init.get(name)
+    a, b, c = f((30, 20), rng=3), f((30, 20), rng=3), f((30, 20), rng=4)
+    assert a.tobytes() == b.tobytes()
+    assert a.tobytes() != c.tobytes()
+    gen = np.random.default_rng(3)
+    first, second = f((30, 20), rng=gen), f((30, 20), rng=gen)  # a shared Generator advances
+    assert first.tobytes() == a.tobytes() and second.tobytes() != first.tobytes()
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "constant", "normal", "uniform", "small", "large"])
+def test_fan_free_schemes_accept_bias_shapes(name):
+    b = init.get(name)((6,), rng=0)
+    assert b.shape == (6,)
+    assert init.zeros(4).shape == (4,)  # an int is a 1-D shape
+
+
+def test_constants():
+    assert np.all(init.zeros((3, 2)) == 0) and np.all(init.ones((3, 2)) == 1)
+    assert np.all(init.constant((3, 2), value=0.25) == np.float32(0.25))
+    assert np.all(init.get("constant", value=-2)((2,)) == -2)
+
+
+def test_float32_is_float64_draw_rounded_once():
+    a32 = init.he_normal((40, 30), rng=5, dtype=np.float32)
+    a64 = init.he_normal((40, 30), rng=5, dtype=np.float64)
+    np.testing.assert_array_equal(a32, a64.astype(np.float32))
+
+
+# ------------------------------------------------------------------ statistics
+
+
+@pytest.mark.parametrize("name,params", [
+    ("normal", {}), ("normal", {"std": 0.3}), ("uniform", {}), ("uniform", {"a": -2.0, "b": 1.0}),
+    ("small", {}), ("large", {}), ("cs231n", {}), ("glorot_standard", {}),
+    ("xavier_uniform", {}), ("xavier_uniform", {"gain": 5 / 3}), ("xavier_normal", {}),
+    ("xavier_normal", {"gain": 2.0}), ("lecun_normal", {}), ("lecun_uniform", {}),
+    ("he_normal", {}), ("he_normal", {"mode": "fan_out"}), ("he_normal", {"negative_slope": 0.2}),
+    ("he_uniform", {}), ("he_uniform", {"mode": "fan_out", "negative_slope": 0.1}),
+    ("variance_scaling", {"scale": 3.0, "mode": "fan_avg", "distribution": "truncated_normal"}),
+    ("variance_scaling", {"scale": 0.5, "mode": "fan_out", "distribution": "uniform"}),
+    ("orthogonal", {}), ("orthogonal", {"gain": 1.5}), ("sparse", {}), ("sparse", {"sparsity": 0.5, "std": 1.0}),
+])
+@pytest.mark.parametrize("shape", [(500, 500), (400, 600)])
+def test_empirical_std_matches_formula(name, params, shape):
+    fi, fo = shape
+    f = init.get(name, **params)
+    w = f(shape, rng=11, dtype=np.float64)
+    expected = std_of(name, fi, fo, **params)
+    assert f.std(fi, fo) == pytest.approx(expected, rel=1e-12)
+    assert w.std() == pytest.approx(expected, rel=0.02)
+    if name not in ("uniform", "constant"):
+        assert abs(w.mean()) < 0.1 * expected
+
+
+@pytest.mark.parametrize("name,bound", [
+    ("xavier_uniform", lambda fi, fo: math.sqrt(6 / (fi + fo))),    # Glorot & Bengio 2010, eq. 16
+    ("glorot_standard", lambda fi, fo: 1 / math.sqrt(fi)),          # Glorot & Bengio 2010, eq. 1
+    ("lecun_uniform", lambda fi, fo: math.sqrt(3 / fi)),
+    ("he_uniform", lambda fi, fo: math.sqrt(6 / fi)),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_uniform_bounds_are_exact(name, bound, dtype):
+    fi, fo = 500, 300
+    w = init.get(name)((fi, fo), rng=0, dtype=dtype).astype(np.float64)
+    b = bound(fi, fo)
+    assert np.abs(w).max() <= b                   # never outside, even after rounding to float32
+    assert w.max() > 0.999 * b and w.min() < -0.999 * b  # and the whole interval is used
+
+
+def test_uniform_a_b_bounds():
+    w = init.uniform((300, 300), rng=0, a=-0.5, b=2.0, dtype=np.float64)
+    assert w.min() >= -0.5 and w.max() <= 2.0
+    assert w.mean() == pytest.approx(0.75, abs=0.01)
+
+
+def test_truncated_normal_constant():
+    # std of N(0,1) conditioned on |z| <= 2: sqrt(1 - 4 phi(2) / (Phi(2) - Phi(-2)))
+    phi2 = math.exp(-2.0) / math.sqrt(2 * math.pi)
+    mass = math.erf(2 / math.sqrt(2))
+    assert init.TRUNCATED_NORMAL_STD == pytest.approx(math.sqrt(1 - 4 * phi2 / mass), rel=1e-15)
+
+
+def test_truncated_normal_std_exact_and_truncated():
+    fi, fo = 500, 500
+    w = init.variance_scaling((fi, fo), scale=2.0, mode="fan_in", distribution="truncated_normal", rng=1,
+                              dtype=np.float64)
+    target = math.sqrt(2.0 / fi)
+    assert w.std() == pytest.approx(target, rel=0.02)
+    cut = 2 * target / init.TRUNCATED_NORMAL_STD  # two std of the underlying normal
+    assert np.abs(w).max() <= cut and np.abs(w).max() > 0.99 * cut
+
+
+def test_cs231n_is_the_slides_one_liner():
+    # CS231n lecture 6: W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)
+    w = init.cs231n((300, 200), rng=7, dtype=np.float64)
+    ref = np.random.default_rng(7).standard_normal((300, 200)) / np.sqrt(300)
+    np.testing.assert_array_equal(w, ref)
+    assert init.get("xavier_cs231n") is init.get("cs231n")
+
+
+@pytest.mark.parametrize("shape,gain", [((50, 50), 1.0), ((80, 30), 2.0), ((30, 80), 0.5)])
+def test_orthogonal_gives_gain_squared_identity(shape, gain):
+    w = init.orthogonal(shape, rng=0, dtype=np.float64, gain=gain)
+    fi, fo = shape
+    gram = w.T @ w if fi >= fo else w @ w.T
+    np.testing.assert_allclose(gram, gain ** 2 * np.eye(min(fi, fo)), atol=1e-12)
+
+
+def test_orthogonal_sign_fix_makes_it_gram_schmidt():
+    # With sign(diag R) folded into Q, the first column is the normalized first Gaussian column
+    # (Gram-Schmidt), which is what makes Q Haar-distributed (Mezzadri 2007).
+    w = init.orthogonal((20, 6), rng=3, dtype=np.float64)
+    a = np.random.default_rng(3).standard_normal((20, 6))
+    np.testing.assert_allclose(w[:, 0], a[:, 0] / np.linalg.norm(a[:, 0]), rtol=1e-12, atol=1e-14)
+    # Without the fix LAPACK's Householder QR makes Q[0, 0] negative on average (about -0.3 here).
+    gen = np.random.default_rng(0)
+    corner = [init.orthogonal((8, 8), rng=gen, dtype=np.float64)[0, 0] for _ in range(400)]
+    assert abs(np.mean(corner)) < 0.06
+
+
+def test_orthogonal_conv_kernel():
+    w = init.orthogonal((4, 6, 3, 3), rng=0, dtype=np.float64)
+    m = np.moveaxis(w, 1, -1).reshape(4 * 9, 6)  # (in * receptive field, out)
+    np.testing.assert_allclose(m.T @ m, np.eye(6), atol=1e-12)
+
+
+def test_sparse_zeros_per_column():
+    w = init.sparse((10, 40), rng=0, sparsity=0.7, std=1.0, dtype=np.float64)
+    # ceil(0.7 * 10) = 7 zeros per column (0.7 * 10 is 7.000000000000001 in floating point)
+    assert np.all((w == 0).sum(axis=0) == 7)
+    w = init.sparse((100, 50), rng=1, dtype=np.float64)  # default sparsity 0.9, std 0.01
+    assert np.all((w == 0).sum(axis=0) == 90)
+    assert w[w != 0].std() == pytest.approx(0.01, rel=0.1)
+    assert init.sparse((5, 3), rng=0, sparsity=0.0).min() != 0
+
+
+def test_conv_shapes_and_fans():
+    assert init.fans((3, 4)) == (3, 4)
+    assert init.fans((16, 32, 3, 3)) == (16 * 9, 32 * 9)  # (in, out, kh, kw)
+    assert init.fans((2, 5, 7)) == (14, 35)
+    w = init.he_normal((16, 32, 3, 3), rng=0, dtype=np.float64)
+    assert w.std() == pytest.approx(math.sqrt(2 / (16 * 9)), rel=0.03)
+
+
+def test_configured_scheme_binds_params():
+    f = init.get("kaiming_normal", mode="fan_out")
+    assert f.std(100, 400) == pytest.approx(math.sqrt(2 / 400))
+    assert f.formula == "N(0, 2/fan_out)" and f.variance == "2/fan_out"
+    w = f((100, 400), rng=0, dtype=np.float64)
+    assert w.std() == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+    assert init.get("he_normal").formula == "N(0, 2/fan_in)"
+    assert "0.2" in init.get("he_normal", negative_slope=0.2).formula
+    assert init.get("xavier_uniform", gain=2.0).std(50, 50) == pytest.approx(2 * math.sqrt(2 / 100))
+    # per-call params override bound ones
+    assert f((100, 400), rng=0, mode="fan_in", dtype=np.float64).std() == pytest.approx(math.sqrt(2 / 100), rel=0.02)
+
+
+# ------------------------------------------------------------------ lookup
+
+
+@pytest.mark.parametrize("alias,canonical", [
+    ("glorot_uniform", "xavier_uniform"), ("Glorot-Normal", "xavier_normal"), ("KAIMING_NORMAL", "he_normal"),
+    ("kaiming-uniform", "he_uniform"), ("He_Normal", "he_normal"), ("xavier_standard", "glorot_standard"),
+    ("xavier-cs231n", "cs231n"), ("zero", "zeros"), ("lecun", "lecun_normal"),
+])
+def test_aliases(alias, canonical):
+    assert init.get(alias).name == canonical
+
+
+def test_get_passes_callables_and_binds_their_params():
+    def mine(shape, rng=None, dtype=np.float32, scale=1.0):
+        return np.full(shape, scale, dtype=dtype)
+
+    assert init.get(mine) is mine
+    assert np.all(init.get(mine, scale=3.0)((2, 2)) == 3.0)
+    s = init.get("he_normal")
+    assert init.get(s) is s
+
+
+def test_names_and_describe():
+    ns = init.names()
+    assert "xavier_uniform" in ns and "lsuv" in ns and "glorot_uniform" not in ns
+    assert "glorot_uniform" in init.names(aliases=True)
+    for n in ns:
+        d = init.describe(n)
+        assert d.name == n and d.formula and d.source and isinstance(d.data_dependent, bool)
+        assert n in str(d)
+    assert init.describe("lsuv").data_dependent and not init.describe("he_normal").data_dependent
+    assert "He" in init.describe("he_normal").source and "2015" in init.describe("he_normal").source
+
+
+def test_unknown_name_lists_valid_and_suggests():
+    with pytest.raises(ValueError) as e:
+        init.get("xavier_norml")
+    msg = str(e.value)
+    assert "'xavier_normal'" in msg and "Did you mean" in msg
+    for n in init.names():
+        assert n in msg
+
+
+def test_bare_xavier_is_ambiguous():
+    for name in ("xavier", "Glorot"):
+        with pytest.raises(ValueError, match="ambiguous") as e:
+            init.get(name)
+        assert "xavier_uniform" in str(e.value) and "glorot_standard" in str(e.value) and "cs231n" in str(e.value)
+
+
+def test_unknown_param_names_the_accepted_ones():
+    with pytest.raises(TypeError, match="gain"):
+        init.get("he_normal", gain=2.0)
+    with pytest.raises(TypeError, match="mode, negative_slope"):
+        init.get("he_normal")((3, 3), gain=2.0)
+
+
+# ------------------------------------------------------------------ errors
+
+
+def test_fans_errors_explain_why():
+    with pytest.raises(ValueError, match="1-D") as e:
+        init.fans((5,))
+    assert "undefined" in str(e.value) and "bias" in str(e.value)
+    with pytest.raises(ValueError, match="scalar"):
+        init.fans(())
+    with pytest.raises(ValueError, match="1-D"):
+        init.he_normal((5,))
+    with pytest.raises(ValueError, match="1-D"):
+        init.orthogonal((5,))
+
+
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda: init.normal((3, 3), std=-1.0), ValueError, "std must be >= 0"),
+    (lambda: init.get("normal", std=-0.1), ValueError, "std must be >= 0"),
+    (lambda: init.uniform((3, 3), a=1.0, b=0.0), ValueError, "a = 1 is greater than the upper bound b = 0"),
+    (lambda: init.sparse((3, 3), sparsity=1.0), ValueError, r"\[0, 1\)"),
+    (lambda: init.sparse((3, 3), sparsity=-0.1), ValueError, r"\[0, 1\)"),
+    (lambda: init.sparse((3, 3, 3)), ValueError, "2-D"),
+    (lambda: init.he_normal((3, 2.5)), TypeError, "entry 1 = 2.5"),
+    (lambda: init.he_normal((3, -2)), ValueError, "negative entry -2"),
+    (lambda: init.he_normal("3x3"), TypeError, "shape must be a tuple"),
+    (lambda: init.he_normal((0, 3)), ValueError, "fan_in = 0"),
+    (lambda: init.he_normal((3, 3), mode="fan_sideways"), ValueError, "'fan_in', 'fan_out', 'fan_avg'"),
+    (lambda: init.variance_scaling((3, 3), distribution="cauchy"), ValueError, "'truncated_normal'"),
+    (lambda: init.xavier_uniform((3, 3), gain=-1.0), ValueError, "gain must be >= 0"),
+    (lambda: init.normal((3, 3), std=float("nan")), ValueError, "finite"),
+    (lambda: init.normal((3, 3), std="big"), TypeError, "real number"),
+    (lambda: init.normal((3, 3), dtype=np.int64), TypeError, "not a floating-point type"),
+    (lambda: init.normal((3, 3), rng=1.5), TypeError, "rng"),
+    (lambda: init.get(42), TypeError, "scheme name"),
+    (lambda: init.get("lsuv")((3, 3)), TypeError, "data-dependent"),
+    (lambda: init.describe("lsuv").std(3, 3), ValueError, "data-dependent"),
+    (lambda: init.table("latex"), ValueError, "'text', 'markdown', 'rows'"),
+])
+def test_clear_errors(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+# ------------------------------------------------------------------ gains
+
+
+def test_calculate_gain_table():
+    # PyTorch's table (torch.nn.init.calculate_gain)
+    assert init.calculate_gain("linear") == 1 and init.calculate_gain("conv2d") == 1
+    assert init.calculate_gain("identity") == 1 and init.calculate_gain("sigmoid") == 1
+    assert init.calculate_gain("tanh") == pytest.approx(5 / 3)
+    assert init.calculate_gain("relu") == pytest.approx(math.sqrt(2))
+    assert init.calculate_gain("leaky_relu") == pytest.approx(math.sqrt(2 / (1 + 0.01 ** 2)))
+    assert init.calculate_gain("leaky_relu", 0.2) == pytest.approx(math.sqrt(2 / 1.04))
+    assert init.calculate_gain("selu") == 0.75
+    with pytest.raises(ValueError, match="Valid"):
+        init.calculate_gain("swish")
+    with pytest.raises(ValueError, match="takes no param"):
+        init.calculate_gain("tanh", 0.5)
+
+
+@pytest.mark.torch
+def test_calculate_gain_matches_torch():
+    import torch
+
+    for name in ("linear", "conv1d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"):
+        assert init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name), rel=1e-12)
+    assert init.calculate_gain("leaky_relu", 0.3) == pytest.approx(torch.nn.init.calculate_gain("leaky_relu", 0.3))
+
+
+@pytest.mark.torch
+def test_std_formulas_match_torch():
+    import torch
+
+    fi, fo = 300, 500
+    t = torch.empty(fo, fi, dtype=torch.float64)  # PyTorch layout (out, in): its fan_in is fi
+    torch.manual_seed(0)
+    torch.nn.init.kaiming_uniform_(t, a=0.2, mode="fan_out", nonlinearity="leaky_relu")
+    bound = math.sqrt(3) * init.get("he_uniform", mode="fan_out", negative_slope=0.2).std(fi, fo)
+    assert t.abs().max().item() == pytest.approx(bound, rel=1e-3)
+    torch.nn.init.xavier_uniform_(t)
+    assert t.abs().max().item() == pytest.approx(math.sqrt(3) * init.describe("xavier_uniform").std(fi, fo),
+                                                 rel=1e-3)
+
+
+# ------------------------------------------------------------------ table
+
+
+def test_table_names_the_three_xaviers():
+    text = init.table()
+    assert "Which Xavier?" in text
+    assert "U(-sqrt(6/(fan_in+fan_out)), +sqrt(6/(fan_in+fan_out)))" in text  # Glorot normalized, eq. 16
+    assert "U(-1/sqrt(fan_in), +1/sqrt(fan_in))" in text                      # Glorot standard, eq. 1
+    assert "randn(fan_in, fan_out)/sqrt(fan_in)" in text                      # CS231n lecture 6
+    assert "CS231n" in text and "Glorot & Bengio (2010)" in text
+    for n in init.names():
+        assert n in text
+    md = init.table("markdown")
+    assert md.count("\n| `") == len(init.names()) and "**Which Xavier?**" in md
+    rows = init.table("rows")
+    assert [r["name"] for r in rows] == init.names()
+    assert {"name", "aliases", "formula", "variance", "source", "note", "data_dependent"} <= set(rows[0])
+
+
+def test_docs_page_holds_the_generated_table():
+    page = pathlib.Path(__file__).resolve().parents[1] / "docs" / "init_schemes.md"
+    if not page.exists():
+        pytest.fail(f"{page} is missing")
+    table_lines = [line for line in init.table("markdown").splitlines() if line.startswith("|")]
+    text = page.read_text()
+    missing = [line for line in table_lines if line not in text]
+    assert not missing, f"docs/init_schemes.md is out of date; paste init.table('markdown'). First: {missing[0]}"
+
+
+# ------------------------------------------------------------------ nn integration and LSUV
+
+
+def test_linear_accepts_names_and_configured_schemes():
+    lin = nn.Linear(400, 300, init="kaiming-normal", rng=0)
+    assert lin.weight.data.std() == pytest.approx(math.sqrt(2 / 400), rel=0.03)
+    lin = nn.Linear(400, 300, init=init.get("he_normal", mode="fan_out"), rng=0)
+    assert lin.init_name == "he_normal"
+    assert lin.weight.data.std() == pytest.approx(math.sqrt(2 / 300), rel=0.03)
+    assert np.all(lin.bias.data == 0)
+    with pytest.raises(ValueError, match="ambiguous"):
+        nn.Linear(3, 3, init="xavier")
+
+
+def _layer_output_variances(model, x):
+    from tinygrad_init import Tensor, no_grad
+
+    out = []
+    handles = [m.register_forward_hook(lambda mod, inp, y: out.append(float(np.var(y.data))))
+               for m in model.modules() if isinstance(m, nn.Linear)]
+    with no_grad():
+        model(Tensor(x))
+    for h in handles:
+        h.remove()
+    return out
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_lsuv_makes_every_layer_output_variance_one(activation):
+    model = nn.MLP([64, 128, 96, 10], activation=activation, init="small", rng=0)
+    x = np.random.default_rng(1).standard_normal((256, 64)).astype(np.float32) * 3.0
+    before = [m.weight.data for m in model.linears()]
+    assert init.lsuv(model, x, tol=0.05, rng=0) is model
+    assert all(m.weight.data is w for m, w in zip(model.linears(), before))  # modified in place
+    variances = _layer_output_variances(model, x)
+    assert len(variances) == 3
+    for v in variances:
+        assert abs(v - 1) <= 0.05
+
+
+def test_lsuv_is_deterministic():
+    x = np.random.default_rng(1).standard_normal((64, 20)).astype(np.float32)
+    a = init.lsuv(nn.MLP([20, 30, 5], rng=0), x, rng=4)
+    b = init.lsuv(nn.MLP([20, 30, 5], rng=1), x, rng=4)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        if pa.ndim == 2:
+            assert pa.data.tobytes() == pb.data.tobytes()
+
+
+def test_lsuv_warns_when_a_bias_prevents_convergence():
+    model = nn.MLP([16, 32, 4], activation="tanh", rng=0)
+    model.layers[0].bias.data[...] = np.random.default_rng(0).standard_normal(32) * 5  # Var(b) ~ 25
+    x = np.random.default_rng(1).standard_normal((128, 16)).astype(np.float32)
+    with pytest.warns(RuntimeWarning, match="layers.0"):
+        init.lsuv(model, x, max_iter=3)
+
+
+def test_lsuv_errors():
+    with pytest.raises(ValueError, match="no nn.Linear"):
+        init.lsuv(nn.Sequential(nn.Tanh()), np.ones((2, 2)))
+    with pytest.raises(TypeError, match="nn.Module"):
+        init.lsuv(lambda x: x, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="variance 0"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            init.lsuv(nn.MLP([4, 3, 2], rng=0), np.zeros((8, 4), dtype=np.float32))
+    with pytest.raises(ValueError, match="max_iter"):
+        init.lsuv(nn.MLP([4, 3], rng=0), np.ones((2, 4)), max_iter=0)

@@ -1,0 +1,305 @@
+"""Tests of tinygrad_init.theory: the Gaussian integrals, known facts from the literature,
+and agreement of the mean-field predictions with measured deep networks."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import init, theory
+
+WIDTH, DEPTH = 500, 10
+WIDTHS = [WIDTH] * (DEPTH + 1)
+
+
+# ------------------------------------------------------------------ quadrature
+
+
+@pytest.mark.parametrize("q", [0.01, 1.0, 7.5])
+def test_quadrature_is_exact_for_polynomials(q):
+    assert theory.gaussian_expectation(lambda z: z * z, q) == pytest.approx(q, rel=1e-13)
+    assert theory.gaussian_expectation(lambda z: z ** 4, q) == pytest.approx(3 * q * q, rel=1e-13)
+    assert theory.gaussian_expectation(lambda z: z ** 3, q) == pytest.approx(0.0, abs=1e-13)
+    assert theory.gaussian_expectation(np.ones_like, q) == pytest.approx(1.0, rel=1e-14)
+
+
+@pytest.mark.parametrize("q", [0.3, 1.0, 4.0])
+def test_relu_second_moment_is_half_the_variance(q):
+    # E[relu(z)^2] = q/2 exactly: the symmetric nodes make the quadrature exact for it too
+    assert theory.gaussian_expectation(lambda z: np.maximum(z, 0) ** 2, q) == pytest.approx(q / 2, rel=1e-13)
+    m = theory.activation_moments("relu", q)
+    assert (m.second, m.deriv_second, m.zero) == (q / 2, 0.5, 0.5)
+    assert m.mean == pytest.approx(math.sqrt(q / (2 * math.pi)), rel=1e-15)
+
+
+def test_quadrature_at_zero_variance_is_f_of_zero():
+    assert theory.gaussian_expectation(lambda z: np.cos(z), 0.0) == pytest.approx(1.0)
+    assert theory.activation_moments("sigmoid", 0.0).second == pytest.approx(0.25)
+    assert theory.activation_moments("tanh", 0.0).deriv_second == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("q", [0.05, 1.0, 3.0])
+def test_tanh_moments_against_monte_carlo(q):
+    z = np.random.default_rng(0).standard_normal(2_000_000) * math.sqrt(q)
+    t = np.tanh(z)
+    mc2, mcd = np.mean(t ** 2), np.mean((1 - t ** 2) ** 2)
+    tol2, told = 4 * np.std(t ** 2) / 1414, 4 * np.std((1 - t ** 2) ** 2) / 1414  # 4 MC standard errors
+    assert theory.gaussian_expectation(lambda x: np.tanh(x) ** 2, q) == pytest.approx(mc2, abs=tol2)
+    m = theory.activation_moments("tanh", q)
+    assert m.second == pytest.approx(mc2, abs=tol2) and m.deriv_second == pytest.approx(mcd, abs=told)
+    assert m.mean == 0.0
+    # where Gauss-Hermite is accurate, both integrators agree to many digits
+    assert m.second == pytest.approx(theory.gaussian_expectation(lambda x: np.tanh(x) ** 2, q), rel=1e-5)
+
+
+def test_large_variance_moments_stay_exact():
+    # q = 500 is the CS231n "large" init (std 1 weights, 500 inputs). 101-point Gauss-Hermite is
+    # off by a factor ~5 for E[tanh'(z)^2] there; activation_moments must not be.
+    q = 500.0
+    z = np.random.default_rng(1).standard_normal(4_000_000) * math.sqrt(q)
+    d = (1 - np.tanh(z) ** 2) ** 2
+    m = theory.activation_moments("tanh", q)
+    assert m.deriv_second == pytest.approx(d.mean(), rel=0.03)
+    assert m.deriv_second == pytest.approx(4 / 3 / math.sqrt(2 * math.pi * q), rel=0.01)  # int sech^4 = 4/3
+    assert m.second == pytest.approx(np.mean(np.tanh(z) ** 2), abs=1e-3)
+    gh = theory.gaussian_expectation(lambda x: (1 - np.tanh(x) ** 2) ** 2, q)
+    assert gh > 3 * m.deriv_second
+    s = theory.activation_moments("sigmoid", q)
+    sg = 1 / (1 + np.exp(-z))
+    assert s.mean == 0.5 and s.second == pytest.approx(np.mean(sg ** 2), abs=1e-3)
+
+
+def test_sigmoid_moments_against_monte_carlo():
+    z = np.random.default_rng(2).standard_normal(2_000_000) * 1.3
+    s = 1 / (1 + np.exp(-z))
+    m = theory.activation_moments("sigmoid", 1.3 ** 2)
+    assert m.mean == 0.5
+    assert m.second == pytest.approx(np.mean(s ** 2), abs=2e-4)
+    assert m.deriv_second == pytest.approx(np.mean((s * (1 - s)) ** 2), abs=2e-5)
+    assert m.saturated == pytest.approx(np.mean((s > 0.99) | (s < 0.01)), abs=1e-3)
+
+
+def test_leaky_relu_closed_forms():
+    a, q = 0.2, 2.0
+    m = theory.activation_moments("leaky_relu", q, negative_slope=a)
+    f = lambda z: np.where(z > 0, z, a * z)  # noqa: E731
+    assert m.second == pytest.approx(theory.gaussian_expectation(lambda z: f(z) ** 2, q), rel=1e-12)
+    assert m.deriv_second == pytest.approx((1 + a * a) / 2)
+    z = np.random.default_rng(3).standard_normal(2_000_000) * math.sqrt(q)
+    assert m.mean == pytest.approx(np.mean(f(z)), abs=4 * np.std(f(z)) / 1414)  # 4 MC standard errors
+
+
+# ------------------------------------------------------------------ known facts
+
+
+def test_relu_he_keeps_preactivation_variance_constant():
+    # He et al. 2015, eq. 10: (1/2) n_l Var(w_l) = 1 keeps Var(y_l) the same in every layer
+    r = theory.predict(WIDTHS, "relu", "he_normal", input_std=1.0)
+    np.testing.assert_allclose(r.pre_std ** 2, 2.0, rtol=1e-14)  # q_1 = n * 2/n * E[x^2] = 2
+    # and the backward variance is kept too for equal widths
+    np.testing.assert_allclose(r.grad_act_std, 1.0, rtol=1e-14)
+
+
+def test_leaky_relu_he_with_slope_keeps_variance():
+    # He et al. 2015, eq. 15: (1/2)(1 + a^2) n_l Var(w_l) = 1
+    r = theory.predict([300] * 8, "leaky_relu", init.get("he_normal", negative_slope=0.2), negative_slope=0.2)
+    np.testing.assert_allclose(r.pre_std[1:], r.pre_std[:-1], rtol=1e-13)
+
+
+def test_relu_xavier_halves_the_variance_every_layer():
+    r = theory.predict(WIDTHS, "relu", "xavier_normal")
+    np.testing.assert_allclose(r.pre_std[1:] ** 2 / r.pre_std[:-1] ** 2, 0.5, rtol=1e-13)
+
+
+def test_tanh_small_init_shrinks_by_point_2236_per_layer():
+    # CS231n lecture 6: W = 0.01 * randn(500, 500), 10 tanh layers: the activation std shrinks by
+    # ~0.01 * sqrt(500) = 0.2236 per layer (tanh is linear near 0)
+    r = theory.predict(WIDTHS, "tanh", "small")
+    ratios = r.act_std[1:] / r.act_std[:-1]
+    np.testing.assert_allclose(ratios[1:], 0.01 * math.sqrt(500), rtol=1e-3)
+    assert ratios[0] < 0.01 * math.sqrt(500)  # layer 1 still sees tanh's curvature
+
+
+def test_tanh_large_init_saturates_and_gradients_explode():
+    # CS231n lecture 6, 1.0 * randn: almost all units saturated at -1 or +1
+    r = theory.predict(WIDTHS, "tanh", "large")
+    assert np.all(r.saturated > 0.85) and np.all(r.act_std > 0.95)
+    # The local gradients 1 - tanh^2 are ~0 for most units, yet fan_out * Var(W) = 500 more than
+    # makes up for it: chi = 500 E[tanh'(y)^2] ~ 12 > 1, so dL/dh grows ~3.4x per layer downwards
+    # (the "chaotic" phase of Poole et al. 2016); the measurement test below confirms it.
+    chi = np.array([500 * theory.activation_moments("tanh", q).deriv_second for q in r.pre_std ** 2])
+    assert np.all(chi > 10)
+    np.testing.assert_allclose(r.grad_act_std[:-1] / r.grad_act_std[1:], np.sqrt(chi[1:]), rtol=1e-12)
+
+
+def test_grad_weight_variance_scales_with_batch_size():
+    one = theory.predict([20, 30, 10], "tanh", "lecun_normal")
+    four = theory.predict([20, 30, 10], "tanh", "lecun_normal", batch_size=4)
+    np.testing.assert_allclose(four.grad_weight_std, 2 * one.grad_weight_std, rtol=1e-14)
+    np.testing.assert_allclose(four.grad_bias_std, 2 * one.grad_pre_std, rtol=1e-14)
+    np.testing.assert_allclose(four.grad_act_std, one.grad_act_std)
+
+
+def test_bias_and_input_mean_enter_the_recursion():
+    r = theory.predict([100, 50], "linear", 0.1, input_std=2.0, input_mean=1.0, bias_std=0.5)
+    # q_1 = n_0 Var(W) E[x^2] + sigma_b^2 = 100 * 0.01 * (4 + 1) + 0.25
+    assert r.pre_std[0] ** 2 == pytest.approx(5.25, rel=1e-14)
+    # backward through a linear layer: Var(dL/dx) = n_1 Var(W) Var(dL/dy) = 50 * 0.01 * 9
+    r = theory.predict([100, 50], "linear", 0.1, grad_std_top=3.0)
+    assert r.grad_input_std ** 2 == pytest.approx(4.5, rel=1e-14)
+
+
+def test_backward_uses_fan_out():
+    # dL/dh_{l-1} = dL/dy_l @ W_l.T sums over n_l terms: a wide layer on top amplifies
+    r = theory.predict([10, 1000], "linear", 0.1)
+    assert r.grad_input_std ** 2 == pytest.approx(1000 * 0.01, rel=1e-14)
+    assert r.pre_std[0] ** 2 == pytest.approx(10 * 0.01, rel=1e-14)
+
+
+def test_fixed_points():
+    # ReLU at sigma_w^2 = 2: every q is a fixed point and chi = 1 (critical)
+    fp = theory.fixed_point("relu", 2.0, q0=3.0)
+    assert fp.q == 3.0 and fp.chi == 1.0
+    # tanh with sigma_w^2 < 1, no bias: the variance dies out, chi = sigma_w^2 there
+    fp = theory.fixed_point("tanh", 0.5)
+    assert fp.q == 0.0 and fp.chi == pytest.approx(0.5)
+    fp = theory.fixed_point("tanh", 1.5, 0.05)
+    assert fp.q == pytest.approx(1.5 * theory.activation_moments("tanh", fp.q).second + 0.05, rel=1e-10)
+    assert fp.chi == pytest.approx(1.5 * theory.activation_moments("tanh", fp.q).deriv_second)
+    with pytest.raises(ValueError, match="grows without bound"):
+        theory.fixed_point("relu", 3.0)
+
+
+# ------------------------------------------------------------------ agreement with measurement
+
+_F = {
+    "tanh": (np.tanh, lambda y, h: 1 - h * h),
+    "sigmoid": (lambda y: 0.5 * (1 + np.tanh(0.5 * y)), lambda y, h: h * (1 - h)),
+    "relu": (lambda y: np.maximum(y, 0), lambda y, h: (y > 0).astype(y.dtype)),
+}
+
+
+def measure(activation: str, scheme: str, seed: int, batch: int) -> dict[str, np.ndarray]:
+    """Per-layer variances of one freshly initialized 10 x 500 MLP, forward and backward, in numpy.
+
+    The input is N(0, 1); the gradient arriving at the top, dL/dh_L, is a standard normal
+    array (non-uniform, independent of the forward pass). Variances are over all entries of
+    a (batch, width) array, as the theory describes.
+    """
+    rng = np.random.default_rng(seed)
+    f, df = _F[activation]
+    weights = [init.get(scheme)((WIDTH, WIDTH), rng=rng) for _ in range(DEPTH)]
+    hs, ys = [rng.standard_normal((batch, WIDTH)).astype(np.float32)], []
+    for w in weights:
+        ys.append(hs[-1] @ w)
+        hs.append(f(ys[-1]))
+    g = rng.standard_normal((batch, WIDTH)).astype(np.float32)
+    out = {k: np.empty(DEPTH) for k in ("pre", "act", "grad_act", "grad_pre", "grad_weight")}
+    for i in reversed(range(DEPTH)):
+        out["grad_act"][i] = g.var(dtype=np.float64)
+        dy = g * df(ys[i], hs[i + 1])
+        out["grad_pre"][i] = dy.var(dtype=np.float64)
+        out["grad_weight"][i] = (hs[i].T @ dy).var(dtype=np.float64) / batch  # per example
+        g = dy @ weights[i].T
+    out["pre"] = np.array([y.var(dtype=np.float64) for y in ys])
+    out["act"] = np.array([h.var(dtype=np.float64) for h in hs[1:]])
+    out["sat"] = np.array([np.mean(np.abs(h) > 0.99) for h in hs[1:]])
+    return out
+
+
+# "Xavier" here is xavier_normal, N(0, 2/(fan_in+fan_out)); with fan_in = fan_out = 500 it has the
+# same variance 1/500 as CS231n's randn/sqrt(fan_in) (but not as Glorot's standard U(+-1/sqrt(n))).
+#
+# tanh nets are measured one network at a time (batch 1000): one network stays within 1-3% of the
+# mean-field values. A single ReLU or sigmoid net of width 500 does not: the theory predicts the
+# average over networks, and one ReLU net's activation variance at depth 10 is off by ~25% (one
+# standard deviation; Hanin & Rolnick 2018, Var ~ exp(5 sum 1/n_l) - 1), sigmoid's weight gradient
+# variance (dominated by the 0.5 mean of its inputs) by ~18%. Those are averaged over 16 networks (batch 100).
+AGREEMENT = [
+    ("tanh", "xavier_normal", 1, 1000),
+    ("tanh", "he_normal", 1, 1000),
+    ("relu", "he_normal", 16, 100),
+    ("relu", "xavier_normal", 16, 100),
+    ("sigmoid", "xavier_normal", 16, 100),
+    ("tanh", "small", 1, 1000),   # CS231n: vanishing activations
+    ("tanh", "large", 1, 1000),   # CS231n: saturation
+]
+
+
+@pytest.mark.parametrize("activation,scheme,networks,batch", AGREEMENT)
+def test_prediction_matches_measurement_within_10_percent(activation, scheme, networks, batch):
+    pred = theory.predict(WIDTHS, activation, scheme, input_std=1.0, grad_std_top=1.0)
+    runs = [measure(activation, scheme, seed, batch) for seed in range(networks)]
+    for key, attr in [("pre", "pre_std"), ("act", "act_std"), ("grad_act", "grad_act_std"),
+                      ("grad_pre", "grad_pre_std"), ("grad_weight", "grad_weight_std")]:
+        measured = np.sqrt(np.mean([r[key] for r in runs], axis=0))
+        predicted = getattr(pred, attr)
+        rel = measured / predicted - 1
+        assert np.all(np.abs(rel) < 0.10), f"{activation}+{scheme} {attr}: relative errors {np.round(rel, 3)}"
+    if activation == "tanh":
+        sat = np.mean([r["sat"] for r in runs], axis=0)
+        np.testing.assert_allclose(sat, pred.saturated, atol=0.02)
+
+
+def test_relu_mean_and_sigmoid_mean_are_predicted():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1000, WIDTH)).astype(np.float32)
+    h = np.maximum(x @ init.he_normal((WIDTH, WIDTH), rng=rng), 0)
+    r = theory.predict([WIDTH, WIDTH], "relu", "he_normal")
+    assert h.mean() == pytest.approx(r.act_mean[0], rel=0.05)  # sqrt(q / 2 pi), not 0
+    assert np.mean(h == 0) == pytest.approx(r.zero_fraction[0], abs=0.02)
+    assert theory.predict(WIDTHS, "sigmoid", "xavier_normal").act_mean.tolist() == [0.5] * DEPTH
+
+
+# ------------------------------------------------------------------ API
+
+
+def test_result_repr_and_to_dict():
+    r = theory.predict([8, 6, 4], ["tanh", "linear"], "xavier_uniform")
+    assert r.num_layers == 2 and r.activations == ("tanh", "linear")
+    text = repr(r)
+    assert "xavier_uniform" in text and "std(dW)" in text and len(text.splitlines()) == 5
+    d = r.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["widths"] == [8, 6, 4] and len(d["act_std"]) == 2 and isinstance(d["grad_input_std"], float)
+
+
+def test_init_per_layer_and_as_std():
+    a = theory.predict([100, 50, 20], "tanh", ["he_normal", 0.05])
+    assert a.weight_std.tolist() == [math.sqrt(2 / 100), 0.05]
+    b = theory.predict([100, 50, 20], "tanh", init.get("he_normal", mode="fan_out"))
+    assert b.weight_std.tolist() == [math.sqrt(2 / 50), math.sqrt(2 / 20)]
+    c = theory.predict([100, 100], "tanh", "orthogonal")
+    assert c.pre_std[0] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("kwargs,exc,pattern", [
+    ({"widths": [10]}, ValueError, "at least one layer"),
+    ({"widths": [10, 0]}, ValueError, r"widths\[1\]"),
+    ({"activation": "swish"}, ValueError, "tanh, sigmoid, relu"),
+    ({"activation": ["tanh"] * 3}, ValueError, "3 activations given"),
+    ({"init": "ones"}, ValueError, "zero-mean"),
+    ({"init": "lsuv"}, ValueError, "data-dependent"),
+    ({"init": "xavier"}, ValueError, "ambiguous"),
+    ({"init": [0.1]}, ValueError, "1 entries"),
+    ({"init": -0.1}, ValueError, ">= 0"),
+    ({"init": object()}, TypeError, "scheme name"),
+    ({"input_std": -1.0}, ValueError, "input_std"),
+    ({"batch_size": 0}, ValueError, "batch_size"),
+])
+def test_predict_errors(kwargs, exc, pattern):
+    args = {"widths": [10, 10, 10], "activation": "tanh", "init": "xavier_normal", **kwargs}
+    with pytest.raises(exc, match=pattern):
+        theory.predict(**args)
+
+
+def test_helper_errors():
+    with pytest.raises(ValueError, match="var must be finite and >= 0"):
+        theory.gaussian_expectation(np.tanh, -1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        theory.gaussian_expectation(lambda z: 1.0, 1.0)
+    with pytest.raises(ValueError, match="unknown activation"):
+        theory.activation_moments("gelu", 1.0)

@@ -53,8 +53,13 @@ class Module:
         self._params.pop(name, None)
         if isinstance(value, Module):
             self._modules[name] = value
+            # Name the parameters by their path from here, so a picture or a ledger of a model
+            # shows ``layers.2.weight`` without anyone calling named_parameters() first.
+            for path, p in value.named_parameters():
+                p.name = f"{name}.{path}"
         elif isinstance(value, Tensor) and value.requires_grad:
             self._params[name] = value
+            value.name = name
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -67,6 +72,8 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
+        if not self._forward_hooks:
+            return out
         for hook in list(self._forward_hooks):
             replaced = hook(self, args, out)
             if replaced is not None:

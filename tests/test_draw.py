@@ -1,0 +1,284 @@
+"""Graph pictures: DOT text compared as text, determinism, options, rendering, missing Graphviz."""
+
+from __future__ import annotations
+
+import re
+
+import graphviz
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, draw, ledger, nn
+from tinygrad_init.draw import ColorScale, GraphvizNotFoundError, grad_color
+
+try:
+    from conftest import require_binary  # skips without `dot`, fails under CI=true
+except ImportError:  # pragma: no cover - same semantics when the shared helper is absent
+    import os
+    import shutil
+
+    def require_binary(name: str) -> str:
+        path = shutil.which(name)
+        if path is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"the program {name!r} is required under CI=true; apt-get install graphviz")
+            pytest.skip(f"the program {name!r} is not installed (apt-get install graphviz)")
+        return path
+
+
+def tiny(backward: bool = True):
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    o = (a * b + c).tanh()
+    o.label = "o"
+    if backward:
+        o.backward()
+    return a, b, c, o
+
+
+GOLDEN = """digraph {
+\tgraph [fontname=Helvetica rankdir=LR]
+\tnode [fontname=Helvetica fontsize=11]
+\tedge [fontname=Helvetica fontsize=9]
+\tn0 [label="{ a | data 2.0 | grad -0.004023 }" shape=record]
+\tn1 [label="{ b | data -3.0 | grad 0.002682 }" shape=record]
+\tn2 [label="{ data -6.0 | grad 0.001341 }" shape=record]
+\tn2op [label="*" fontsize=10 height=0.3 margin=0.02 shape=circle width=0.3]
+\tn3 [label="{ c | data 10.0 | grad 0.001341 }" shape=record]
+\tn4 [label="{ data 4.0 | grad 0.001341 }" shape=record]
+\tn4op [label="+" fontsize=10 height=0.3 margin=0.02 shape=circle width=0.3]
+\tn5 [label="{ o | data 0.9993 | grad 1.0 }" shape=record]
+\tn5op [label=tanh fontsize=10 height=0.3 margin=0.02 shape=ellipse width=0.3]
+\tn0 -> n2op [label="×-3.0"]
+\tn1 -> n2op [label="×2.0"]
+\tn2op -> n2
+\tn2 -> n4op [label="×1.0"]
+\tn3 -> n4op [label="×1.0"]
+\tn4op -> n4
+\tn4 -> n5op [label="×0.001341"]
+\tn5op -> n5
+}
+"""
+
+
+def test_golden_dot_of_tiny_expression():
+    # a=2, b=-3, c=10: d = a*b = -6, e = d + c = 4, o = tanh(4) = 0.99933;
+    # do/de = 1 - tanh(4)^2 = 0.0013410; do/da = do/dd * b = -0.0040229; do/db = do/dd * a = 0.0026819
+    *_, o = tiny()
+    g = draw.draw(o, show_data=True, show_grad=True, show_local=True)
+    assert isinstance(g, graphviz.Digraph)
+    assert g.source == GOLDEN
+
+
+def test_defaults_are_off_and_unlabelled_nodes_show_their_ledger_name():
+    *_, o = tiny()
+    src = draw.draw(o).source
+    assert 'n0 [label="{ a }" shape=record]' in src
+    assert 'n2 [label="{ mul#2 }" shape=record]' in src
+    assert "data" not in src and "grad" not in src and "×" not in src
+    assert "fillcolor" not in src and "cluster" not in src
+
+
+def test_top_to_bottom_records_are_not_rotated():
+    *_, o = tiny()
+    src = draw.draw(o, rankdir="TB", show_data=True).source
+    assert "rankdir=TB" in src
+    assert 'n0 [label="a | data 2.0" shape=record]' in src
+    with pytest.raises(ValueError, match="rankdir"):
+        draw.draw(o, rankdir="sideways")
+
+
+def test_record_special_characters_are_escaped():
+    x = Value(1.0, label="a|b{c}")
+    src = draw.draw(x * 2.0).source
+    assert r'label="{ a\|b\{c\} }"' in src
+
+
+def test_determinism_byte_identical_dot():
+    def build():
+        rng = np.random.default_rng(7)
+        model = nn.MLP([3, 5, 2], activation="tanh", rng=rng)
+        x = Tensor(rng.standard_normal((4, 3)))
+        tr = draw.trace(model, x)
+        loss = nn.mse_loss(tr.output, np.zeros((4, 2), dtype=np.float32))
+        loss.backward(retain_grads=True)
+        return draw.draw(loss, module=tr, color_by_grad=True, show_stats=True, show_local=True).source
+
+    first, second = build(), build()
+    assert first == second
+    assert "0x" not in first  # no memory addresses
+
+
+def test_max_nodes_summarises_the_rest():
+    xs = [Value(float(i), label=f"x{i}") for i in range(30)]
+    h = [x * 2.0 for x in xs]
+    out = Value.sum([v.tanh() for v in h])
+    out.label = "L"
+    g = draw.draw(out, max_nodes=5)
+    src = g.source
+    drawn = re.findall(r"^\tn\d+ \[", src, flags=re.M)
+    assert len(drawn) == 5
+    # 91 nodes in all (30 leaves, 30 *, 30 tanh, 1 +): 86 are summarised
+    assert '"... 86 more nodes: 30 *, 30 leaves, 26 tanh"' in src
+    assert src.count("-> n") >= 4 and "more -> " in src and "style=dashed" in src
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw.draw(out, max_nodes=0)
+
+
+def test_colours_monotone_in_gradient_size():
+    lum = [draw._luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
+    assert all(a > b for a, b in zip(lum, lum[1:]))  # larger gradient: darker
+    # in a drawn graph: |grad| of the leaves spans several decades
+    ws = [Value(1.0, label=f"w{k}") for k in range(5)]
+    out = Value.sum([w * (10.0 ** -k) for k, w in enumerate(ws)])
+    out.backward()
+    src = draw.draw(out, color_by_grad=True).source
+    fills = [re.search(rf'n{2 * k} \[label="{{ w{k} }}" fillcolor="(#[0-9a-f]{{6}})"', src).group(1) for k in range(5)]
+    lums = [draw._luminance(f) for f in fills]
+    assert all(a < b for a, b in zip(lums, lums[1:]))  # grads 1, 0.1, ..., 1e-4 get paler
+    assert 'label="|grad|, log scale"' in src and 'legend0 [label="1e-04"' in src
+
+
+def test_colour_scale_special_values():
+    s = ColorScale(-3, 0)
+    assert s.color(None) == draw.UNKNOWN_COLOR
+    assert s.color(0.0) == draw.ZERO_COLOR
+    assert s.color(float("nan")) == draw.BAD_COLOR == s.color(float("inf"))
+    assert s.color(1e-9) == grad_color(0.0) and s.color(1e3) == grad_color(1.0)
+    assert ColorScale.fit([0.004, 0.3, None, 0.0]) == ColorScale(-3, 0)
+    assert ColorScale(-12, 0).decades() == [-12, -10, -8, -6, -4, -2, 0]
+
+
+def test_known_grads_and_highlight():
+    a, b, c, o = tiny()
+    src = draw.draw(o, show_grad=True, known_grads={o}, highlight=a,
+                    highlight_edges=[(o._parents[0]._parents[0], a)]).source
+    assert 'n5 [label="{ o | grad 1.0 }" shape=record]' in src
+    assert 'n0 [label="{ a | grad ? }" color="#d62728" penwidth=3 shape=record]' in src
+    assert 'n0 -> n2op [color="#d62728" fontcolor="#d62728" penwidth=2.5]' in src
+    src2 = draw.draw(o, show_grad=True, known_grads={a: 0.5, o: 1.0}).source
+    assert "{ a | grad 0.5 }" in src2 and "{ b | grad ? }" in src2
+
+
+def test_draw_step_shows_only_the_gradients_known_so_far():
+    a, b, c, o = tiny(backward=False)
+    with ledger.record() as steps:
+        o.backward()
+    first = draw.draw_step(steps, 0).source
+    assert first.count("grad ?") == 5 and "grad 1.0" in first
+    mid = draw.draw_step(steps, 4)  # the step that gives a its gradient
+    assert steps[3].parent is a
+    assert 'n0 [label="{ a | data 2.0 | grad -0.004023 }" color="#d62728"' in mid.source
+    assert "grad ?" in mid.source and mid.source.count("grad ?") == 1  # b is still unknown
+    assert "do/da = do/d(mul#2)" in mid.source  # caption: the ledger's line
+    frames = draw.frames(steps)
+    assert len(frames) == len(steps) + 1 and "grad ?" not in frames[-1]
+
+
+def test_tensor_graph_labels_rules_and_param_names():
+    model = nn.MLP([3, 4, 2], rng=0)
+    list(model.named_parameters())
+    x = Tensor(np.ones((5, 3), dtype=np.float32))
+    loss = model(x).sum()
+    loss.backward()
+    src = draw.draw(loss, show_local=True, show_grad=True).source
+    assert 'label="layers.0.weight\\n(3, 4) float32\\n|grad| ' in src
+    assert 'label="matmul\\n(5, 4) float32\\ngrad ?"' in src  # intermediate grads were dropped
+    assert '[label="dW = x.T @ g"]' in src and '[label="dx = g @ W.T"]' in src
+    assert 'label="data\\n(5, 3) float32" shape=box style=dashed' in src
+    # with the ledger the intermediate gradients are known
+    model.zero_grad()
+    with ledger.record() as steps:
+        loss.backward()
+    src2 = draw.draw(loss, show_grad=True, color_by_grad=True, ledger=steps).source
+    assert "grad ?" not in src2 and 'label="no grad"' in src2  # only the data has none
+
+
+def test_module_clusters_trace_and_collapse():
+    model = nn.MLP([3, 4, 4, 2], activation="tanh", rng=0)
+    x = Tensor(np.random.default_rng(1).standard_normal((5, 3)))
+    tr = draw.trace(model, x)
+    assert [c[0] for c in tr.calls] == ["layers.0", "layers.1", "layers.2", "layers.3", "layers.4", "layers", ""]
+    loss = nn.mse_loss(tr.output, np.zeros((5, 2)))
+    loss.backward(retain_grads=True)
+    src = draw.draw(loss, module=tr).source
+    block = src[src.index("subgraph cluster_m2 {"):]
+    block = block[: block.index("}")]
+    assert 'label="layers.0 (Linear)"' in block
+    assert "layers.0.weight" in block and "layers.0.bias" in block and "matmul" in block and "add" in block
+    assert 'label="layers (Sequential)"' in src and src.index("cluster_m1") < src.index("cluster_m2")
+    # parameters only, grouped by their path prefix, when the model itself is given
+    src_p = draw.draw(loss, module=model).source
+    blk = src_p[src_p.index("subgraph cluster_m6 {"):]
+    assert "layers.4.weight" in blk[: blk.index("}")] and "matmul" not in blk[: blk.index("}")]
+    # collapse: one box per layer, the chain data -> 0 -> 1 -> ... -> 4 -> loss ops
+    col = draw.draw(loss, module=tr, collapse=True).source
+    assert col.count("shape=box3d") == 5
+    for a, b in [("n0", "m2"), ("m2", "m3"), ("m3", "m4"), ("m4", "m5"), ("m5", "m6")]:
+        assert f"\t\t{a} -> {b}\n" in col or f"\t{a} -> {b}\n" in col
+    one = draw.draw(loss, module=tr, collapse=["layers.2"]).source
+    assert one.count("shape=box3d") == 1 and "layers.0.weight" in one
+    with pytest.raises(ValueError, match="no module named 'layers.9'"):
+        draw.draw(loss, module=tr, collapse=["layers.9"])
+    with pytest.raises(ValueError, match="trace"):
+        draw.draw(loss, module=model, collapse=True)
+    *_, o = tiny()
+    with pytest.raises(TypeError, match="Value graph has no modules"):
+        draw.draw(o, module=model)
+
+
+def test_compare_inits_three_panels_one_scale():
+    g = draw.compare_inits((2, 4, 4, 1), ("small", "xavier_uniform", "he_normal"), rng=0)
+    src = g.source
+    assert src.count("subgraph cluster_init") == 3 and src.count("subgraph cluster_legend") == 1
+    assert "small: 0.01*N(0, 1)" in src and "he_normal" in src
+
+    def fill(panel: int, name: str) -> str:
+        m = re.search(rf'i{panel}_n\d+ \[label="{re.escape(name)}\\n[^"]*" fillcolor="(#[0-9a-f]{{6}})"', src)
+        return m.group(1)
+
+    # the first layer's weight gradient: far smaller (paler) with small init than with He
+    assert draw._luminance(fill(0, "layers.0.weight")) > draw._luminance(fill(2, "layers.0.weight"))
+    gv = draw.compare_inits(engine="value", rng=0)
+    assert gv.source.count("subgraph cluster_init") == 3 and "L0.n0.w0" in gv.source
+    with pytest.raises(ValueError, match="engine"):
+        draw.compare_inits(engine="jax")
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def test_render_svg_png_pdf(tmp_path):
+    require_binary("dot")
+    *_, o = tiny()
+    g = draw.draw(o, show_data=True, show_grad=True, color_by_grad=True)
+    svg = draw.to_svg(g)
+    assert "<svg" in svg and "tanh" in svg
+    png = draw.render(g, tmp_path / "g.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = draw.render(g, tmp_path / "g.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert draw.render(g, tmp_path / "g.out", format="svg").read_text().lstrip().startswith("<?xml")
+    bundle = g._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
+    *_, o = tiny()
+    g = draw.draw(o)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere
+    with pytest.raises(GraphvizNotFoundError) as err:
+        draw.to_svg(g)
+    msg = str(err.value)
+    assert "apt-get install graphviz" in msg and "brew install graphviz" in msg and "conda" in msg
+    assert isinstance(err.value, graphviz.ExecutableNotFound)
+    with pytest.raises(GraphvizNotFoundError):
+        draw.render(g, tmp_path / "g.png")
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        g.pipe(format="svg")
+    # the DOT text stays available, and a notebook shows the hint instead of a traceback
+    assert g.source.startswith("digraph {")
+    assert draw.render(g, tmp_path / "g.dot").read_text() == g.source
+    text = g._repr_mimebundle_()["text/plain"]
+    assert "apt-get install graphviz" in text and "digraph {" in text
+    with pytest.raises(ValueError, match="unknown format 'bmp'"):
+        draw.render(g, tmp_path / "g.bmp")

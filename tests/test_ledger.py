@@ -1,0 +1,425 @@
+"""The chain-rule ledger: steps in engine order, exact numbers, sane recording, path sums, layer gains."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, autograd, ledger, nn
+from tinygrad_init.ledger import GradStats, format_number, layer_gains, node_names, path_products
+
+
+def tiny():
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    o = (a * b + c).tanh()
+    o.label = "o"
+    return a, b, c, o
+
+
+class Spy:
+    """A recorder that keeps the raw (node, parent, upstream, local, contribution) calls."""
+
+    def __init__(self):
+        self.calls = []
+        self.begun = self.ended = 0
+
+    def begin(self, root, order):
+        self.begun += 1
+
+    def step(self, node, parent, upstream, local, contribution):
+        self.calls.append((node, parent, upstream, local, contribution))
+
+    def end(self, root):
+        self.ended += 1
+
+
+# ----------------------------------------------------------------------------- Value
+
+
+def test_value_ledger_golden_lines():
+    a, b, c, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    t = math.tanh(4.0)
+    d = 1 - t * t
+    assert steps.explain().splitlines() == [
+        "do/do = 1.0   (the seed: backward starts here)",
+        f"do/d(add#4) = do/do × ∂o/∂(add#4) (local) = 1.0 × {format_number(d)} = {format_number(d)}",
+        f"do/d(mul#2) = do/d(add#4) × d(add#4)/d(mul#2) = {format_number(d)} × 1.0 = {format_number(d)}",
+        f"do/dc = do/d(add#4) × d(add#4)/dc = {format_number(d)} × 1.0 = {format_number(d)}",
+        f"do/da = do/d(mul#2) × d(mul#2)/da = {format_number(d)} × -3.0 = {format_number(-3 * d)}",
+        f"do/db = do/d(mul#2) × d(mul#2)/db = {format_number(d)} × 2.0 = {format_number(2 * d)}",
+    ]
+    assert format_number(d) == "0.00134095"
+
+
+def test_value_steps_exact_numbers_and_engine_order():
+    a, b, c, o = tiny()
+    spy = Spy()
+    previous = autograd.set_recorder(spy)
+    try:
+        o.backward()
+    finally:
+        autograd.set_recorder(previous)
+    a.grad = b.grad = c.grad = 0.0
+    with ledger.record() as steps:
+        o.backward()
+    assert len(steps) == len(spy.calls) == 5
+    for s, (node, parent, up, loc, con) in zip(steps, spy.calls):
+        assert s.node is node and s.parent is parent
+        assert s.upstream == up and s.local == loc and s.contribution == con  # exact, not approx
+        assert s.contribution == s.upstream * s.local
+    # the last step to each node leaves its final gradient
+    final = {s.parent: s.grad_after for s in steps}
+    assert final[a] == a.grad and final[b] == b.grad and final[c] == c.grad
+    assert a.grad == (1 - math.tanh(4.0) ** 2) * -3.0
+    assert [s.parent_name for s in steps] == ["add#4", "mul#2", "c", "a", "b"]
+    assert steps[0].gain == abs(steps[0].local)
+
+
+def test_accumulation_is_shown_when_a_node_feeds_two():
+    a = Value(3.0, label="a")
+    b = a * 2.0
+    c = a + 1.0
+    d = b * c
+    d.label = "L"
+    with ledger.record() as steps:
+        d.backward()
+    lines = steps.explain().splitlines()
+    to_a = [ln for ln in lines if ln.startswith("dL/da")]
+    assert len(to_a) == 2
+    assert to_a[0].startswith("dL/da = ") and "(contribution 1 of 2: a feeds 2 nodes)" in to_a[0]
+    # dL/da = 2c + b = 2*4 + 6 = 14
+    assert to_a[1].startswith("dL/da += ") and to_a[1].endswith("(now 14.0: a feeds 2 nodes)")
+    assert a.grad == 14.0
+
+
+def test_same_node_twice_in_one_op_and_paths():
+    x = Value(3.0, label="x")
+    y = x * x + x
+    with ledger.record() as steps:
+        y.backward()
+    last = steps.explain().splitlines()[-1]
+    assert last.endswith("(now 7.0: x is used 3 times by 2 nodes)")
+    assert [s.parent_index for s in steps if s.parent is x] == [1, 0, 1]
+    pp = path_products(y, x)
+    assert len(pp) == 3 and pp.total == 7.0 == x.grad
+    assert sorted(p.product for p in pp) == [1.0, 3.0, 3.0]
+
+
+def test_leftover_gradient_from_an_earlier_backward_is_pointed_out():
+    w = Value(2.0, label="w")
+    loss = w * 3.0
+    loss.backward()
+    with ledger.record() as steps:
+        loss.backward()
+    assert steps[0].earlier_grad == 3.0 and steps[0].grad_after == 6.0
+    line = steps.explain().splitlines()[-1]
+    assert line.startswith("dL/dw += ") and "including 3.0 left from an earlier backward()" in line
+    assert "zero_grad()" in line
+
+
+def test_names_labels_generated_and_duplicates():
+    p = Value(1.0, label="w")
+    q = Value(2.0, label="w")
+    r = Value(4.0)
+    out = (p * q + r).exp()
+    names = node_names(autograd.topological_order(out))
+    assert sorted(names.values()) == sorted(["w#0", "w#1", "mul#2", "n3", "add#4", "L"])
+    assert names[r] == "n3" and names[out] == "L"
+    # deterministic: a rebuilt graph gets the same names
+    p2, q2, r2 = Value(1.0, label="w"), Value(2.0, label="w"), Value(4.0)
+    out2 = (p2 * q2 + r2).exp()
+    assert list(node_names(autograd.topological_order(out2)).values()) == list(names.values())
+
+
+def test_to_rows_and_to_dict_are_plain_data():
+    *_, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    rows = steps.to_rows()
+    assert rows[3]["parent"] == "a" and rows[3]["local"] == -3.0 and rows[3]["node"] == "mul#2"
+    d = steps.to_dict()
+    json.dumps(d)  # no node objects inside
+    assert d["passes"][0]["root"] == "o" and d["passes"][0]["engine"] == "value" and len(d["steps"]) == 5
+
+
+def test_state_fills_gradients_step_by_step():
+    a, b, c, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    s0 = steps.state(0)
+    assert s0.grads == {o: 1.0} and s0.step is None and s0.complete == {o}
+    s2 = steps.state(2)
+    assert set(s2.grads) == {o, steps[0].parent, steps[1].parent}
+    assert s2.step is steps[1]
+    end = steps.state(len(steps))
+    assert end.grads[a] == a.grad and end.grads[b] == b.grad
+    assert len(end.complete) == 6
+    with pytest.raises(IndexError, match="between 0 and 5"):
+        steps.state(6)
+
+
+# ----------------------------------------------------------------------------- recording
+
+
+def test_no_recorder_after_record_and_scalar_fast_path_untouched(monkeypatch):
+    *_, o = tiny()
+    with ledger.record():
+        o.backward()
+    assert autograd.get_recorder() is None
+
+    def boom(self, upstream):
+        raise AssertionError("the recording path ran without a ledger")
+
+    monkeypatch.setattr(Value, "_chain", boom)
+    o.backward()  # no ledger open: the engine's inline chain rule, not _chain
+
+
+def test_nested_ledgers_both_record_and_restore():
+    *_, o = tiny()
+    with ledger.record() as outer:
+        o.backward()
+        with ledger.record() as inner:
+            o.backward()
+        assert autograd.get_recorder() is not None
+        o.backward()
+    assert autograd.get_recorder() is None
+    assert len(outer.passes) == 3 and len(inner.passes) == 1
+    assert len(outer) == 15 and len(inner) == 5
+    assert "backward pass 2 from o" in outer.explain()
+
+
+def test_overlapping_ledgers_closed_out_of_order():
+    *_, o = tiny()
+    cm1, cm2 = ledger.record(), ledger.record()
+    l1 = cm1.__enter__()
+    l2 = cm2.__enter__()
+    cm1.__exit__(None, None, None)  # the first one closes first
+    o.backward()
+    assert len(l1) == 0 and len(l2) == 5
+    cm2.__exit__(None, None, None)
+    assert autograd.get_recorder() is None
+
+
+def test_recorder_restored_on_error_and_outer_recorder_keeps_receiving():
+    spy = Spy()
+    autograd.set_recorder(spy)
+    try:
+        x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+        y = (x * 3.0).sum()
+
+        def bad_hook(g):
+            raise RuntimeError("hook failed")
+
+        h = x.register_hook(bad_hook)
+        with pytest.raises(RuntimeError, match="hook failed"):
+            with ledger.record() as steps:
+                y.backward()
+        h.remove()
+        assert autograd.get_recorder() is spy  # the recorder installed before is back
+        assert steps.passes[0].complete is False
+        assert steps.explain().splitlines()[-1].startswith("(backward was interrupted by an error here")
+        with ledger.record() as steps2:
+            y.backward()
+        assert len(steps2) == 2 and len(spy.calls) == 2 + 2  # both passes reached the spy
+    finally:
+        autograd.set_recorder(None)
+
+
+# ----------------------------------------------------------------------------- Tensor
+
+
+def test_tensor_steps_rules_shapes_norms_and_gain():
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((4, 3)))
+    W = Tensor(rng.standard_normal((3, 5)), requires_grad=True, name="W")
+    bias = Tensor(rng.standard_normal(5), requires_grad=True, name="b")
+    h = (x @ W + bias).tanh()
+    up = rng.standard_normal((4, 5))  # non-uniform upstream gradient
+    with ledger.record(arrays=True) as steps:
+        h.backward(up)
+    by_parent = {s.parent_name: s for s in steps}
+    sw = by_parent["W"]
+    assert sw.local == "dW = x.T @ g" and sw.op == "matmul"
+    assert sw.node_shape == (4, 5) and sw.parent_shape == (3, 5)
+    g = sw.upstream_array
+    np.testing.assert_allclose(sw.contribution_array, x.data.T @ g, rtol=1e-12)
+    np.testing.assert_allclose(W.grad, x.data.T @ g, rtol=1e-12)
+    assert sw.contribution_norm == pytest.approx(np.linalg.norm(x.data.T @ g), rel=1e-12)
+    assert sw.upstream_norm == pytest.approx(np.linalg.norm(g), rel=1e-12)
+    assert sw.gain == pytest.approx(sw.contribution_norm / sw.upstream_norm, rel=1e-15)
+    assert sw.upstream_std == pytest.approx(g.std(), rel=1e-12)
+    sb = by_parent["b"]
+    assert sb.local == "db = g" and sb.parent_shape == (5,)
+    np.testing.assert_allclose(bias.grad, sb.contribution_array)
+    st = steps[0]
+    assert st.op == "tanh" and st.local == "dx = g * (1 - tanh(x)**2)"
+    assert st.upstream_norm == pytest.approx(np.linalg.norm(up), rel=1e-12)
+    line = steps.line(steps.steps.index(sw))
+    assert line.startswith("dL/dW = x.T @ g   [matmul: dW = x.T @ g, g = dL/d(matmul#2)]")
+    assert "(4, 5) -> (3, 5)" in line and "gain" in line
+    final = steps.final_grads()
+    assert final[W].norm == pytest.approx(np.linalg.norm(W.grad), rel=1e-12)
+    assert final[h].shape == (4, 5)  # intermediate tensors too, though .grad was dropped
+
+
+def test_tensor_accumulation_line():
+    x = Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True, name="x")
+    y = (x * x).sum()
+    with ledger.record() as steps:
+        y.backward()
+    lines = steps.explain().splitlines()
+    assert "(contribution 1 of 2: x is used 2 times by 1 node)" in lines[2]
+    assert lines[3].startswith("dL/dx += g * a")
+    assert f"now |dL/dx| = {format_number(np.linalg.norm(2 * x.data))}" in lines[3]
+
+
+def test_gradstats_accurate_for_float32_and_edge_cases():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((300, 7)).astype(np.float32)
+    s = GradStats.of(a)
+    a64 = a.astype(np.float64)
+    assert s.norm == pytest.approx(np.linalg.norm(a64.ravel()), rel=1e-14)
+    assert s.std == pytest.approx(a64.std(), rel=1e-12)
+    off = rng.standard_normal(1000) + 1e6  # mean far larger than the std
+    assert GradStats.of(off).std == pytest.approx(off.std(), rel=1e-9)
+    big = GradStats.of(np.array([1e300, 1e300]))
+    assert big.norm == pytest.approx(math.sqrt(2) * 1e300, rel=1e-15)
+    assert GradStats.of(np.array([np.inf, 1.0])).norm == math.inf
+    assert math.isnan(GradStats.of(np.array([np.nan, 1.0])).norm)
+
+
+# ----------------------------------------------------------------------------- path products
+
+
+def test_path_products_equal_backward_on_a_diamond():
+    rng = np.random.default_rng(1)
+    xs = [Value(float(v), label=f"x{i}") for i, v in enumerate(rng.standard_normal(3))]
+    h = [(xs[0] * xs[1]).tanh(), (xs[1] + xs[2]).sigmoid(), xs[0] * xs[2]]
+    out = (h[0] * h[1] + h[2] * h[0]).exp()
+    out.backward()
+    for x in xs:
+        pp = path_products(out, x)
+        assert pp.total == pytest.approx(x.grad, rel=1e-12)
+    text = path_products(out, xs[0]).explain()
+    assert text.splitlines()[0].startswith("dL/dx0 = sum over 3 paths")  # via h0*h1, h2*h0 (h2), h2*h0 (h0)
+
+
+def test_path_products_unreachable_and_tensor_refused():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    out = a * 3.0
+    assert path_products(out, b).total == 0.0
+    assert "no path" in path_products(out, b).explain()
+    t = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(TypeError, match="Jacobian"):
+        path_products(t.sum(), t)
+
+
+def test_path_products_refuses_when_paths_explode():
+    x = Value(0.5, label="x")
+    h = [x * 1.0, x * 2.0]
+    for _ in range(20):  # two units fully connected to the next two: 2^20 paths
+        h = [Value.sum([h[0] * 0.5, h[1] * 0.5]), Value.sum([h[0] * 0.25, h[1] * 0.75])]
+    out = h[0] + h[1]
+    assert ledger.count_paths(out, x) == 2**21
+    with pytest.raises(ValueError, match=r"2,097,152 paths lead from L to x, more than max_paths=10,000"):
+        path_products(out, x)
+
+
+def test_deep_chain_product_reads_as_vanishing():
+    h = x = Value(0.3, label="x")
+    for _ in range(40):
+        h = (h * 0.2236).tanh()
+    h.backward()
+    pp = path_products(h, x)
+    assert len(pp) == 1 and len(pp.paths[0].locals) == 80
+    assert pp.total == pytest.approx(x.grad, rel=1e-12)
+    assert pp.total < 1e-25  # 0.2236**40 = 9.8e-27 (tanh' is ~1 at such small activations)
+    assert "(80 factors)" in pp.explain()
+
+
+# ----------------------------------------------------------------------------- layer gains
+
+
+def small_init():
+    from tinygrad_init import init
+
+    try:
+        return init.get("small")  # 0.01 * N(0, 1)
+    except Exception:  # pragma: no cover - only without the init module's scheme
+        return lambda shape, rng=None, dtype=np.float32: (0.01 * np.random.default_rng(rng).standard_normal(shape)
+                                                         ).astype(dtype)
+
+
+def test_layer_gains_small_init_vanish_by_0_01_sqrt_500_per_layer():
+    # CS231n (2017) lecture 6, "small random numbers" W = 0.01 * randn(500, 500) in a 10-layer
+    # 500-unit tanh net, batch 1000. Backward through a Linear layer, dx = g @ W.T: each entry sums
+    # 500 products, so std(dx) = sqrt(500) * 0.01 * std(g), a gain of 0.01 * sqrt(500) = 0.2236;
+    # tanh is almost linear at such small activations, so the whole layer's gain is about the same.
+    rng = np.random.default_rng(0)
+    init = small_init()
+    layers = []
+    for _ in range(10):
+        layers += [nn.Linear(500, 500, init=init, rng=rng), nn.Tanh()]
+    model = nn.Sequential(*layers)
+    list(model.named_parameters())
+    x = Tensor(rng.standard_normal((1000, 500)).astype(np.float32))
+    out = model(x)
+    loss = (out * Tensor(rng.standard_normal(out.shape).astype(np.float32))).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    gains = layer_gains(steps)
+    assert [g.name for g in gains] == [str(2 * i) for i in range(10)]
+    expected = 0.01 * math.sqrt(500)
+    assert gains[0].linear_gain is None  # the data needs no gradient
+    for g in gains[1:]:
+        assert g.linear_gain == pytest.approx(expected, rel=0.05)
+    for g in gains[2:]:  # past the first layer the activations are tiny and tanh' = 1
+        assert g.gain == pytest.approx(expected, rel=0.05)
+        assert g.activation_gain is None or g.activation_gain == pytest.approx(1.0, abs=0.01)
+    assert gains.product() == pytest.approx(np.prod([g.gain for g in gains[1:]]), rel=1e-12)
+    assert gains.product() < expected ** 9 * 1.05 ** 9
+    table = gains.explain()
+    assert table.splitlines()[0].split()[:3] == ["layer", "|dL/dz|", "|dL/dh_in|"]
+
+
+def test_layer_gains_refuses_value_ledgers():
+    *_, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    with pytest.raises(TypeError, match="path_products"):
+        layer_gains(steps)
+    with pytest.raises(ValueError, match="no backward pass"):
+        layer_gains(ledger.Ledger())
+
+
+def test_a_stale_dispatcher_left_installed_does_not_loop():
+    *_, o = tiny()
+    with ledger.record():
+        stale = autograd.get_recorder()
+    autograd.set_recorder(stale)  # someone restores it after the ledger closed
+    try:
+        with ledger.record() as steps:
+            o.backward()
+        assert len(steps) == 5
+    finally:
+        autograd.set_recorder(None)
+
+
+def test_states_sweep_equals_state_k_across_passes():
+    *_, o = tiny()
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with ledger.record() as steps:
+        o.backward()
+        (x * x).sum().backward()
+    swept = list(steps.states())
+    assert len(swept) == len(steps) + 1 == 5 + 3 + 1
+    for k, st in enumerate(swept):
+        ref = steps.state(k)
+        assert st.k == k and st.step is ref.step and st.pass_ is ref.pass_ and st.complete == ref.complete
+        assert st.grads.keys() == ref.grads.keys()
+        assert all(st.grads[n] == ref.grads[n] for n in ref.grads)

@@ -153,3 +153,13 @@ def test_python_dash_m_and_version() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"tinygrad-init {__version__}"
+
+
+def test_exercises_subcommand_hands_over_to_the_grader(capsys, tmp_path):
+    from tinygrad_init.cli import main
+
+    assert main(["exercises", "list"]) == 0
+    assert "ex01" in capsys.readouterr().out
+    assert main(["exercises", "start", str(tmp_path / "mine")]) == 0
+    assert (tmp_path / "mine").is_dir() and any((tmp_path / "mine").iterdir())
+    assert main(["exercises", "grade", str(tmp_path / "mine"), "ex01"]) == 1  # the blank stub fails

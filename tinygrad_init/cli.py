@@ -149,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=Path("report"), metavar="DIR",
                         help="the folder to write into, created if missing (default: %(default)s)")
     _add_training_options(report)
+
+    # The exercises have their own parser (tinygrad_init.exercises.grader); main() hands the
+    # rest of the command line to it. Listed here so that --help shows it.
+    sub.add_parser("exercises", help="list, start and grade the exercises (see: tinygrad-init exercises --help)",
+                   add_help=False)
     return parser
 
 
@@ -343,6 +348,11 @@ def _run_report(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "exercises":
+        from .exercises import grader
+
+        return grader.main(argv[1:], prog="tinygrad-init exercises")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -1,0 +1,367 @@
+"""The exercises' command line: ``list``, ``start DIR`` and ``grade DIR [NAME ...]``.
+
+Wired as ``tinygrad-init exercises ...`` and also runnable as ``python -m tinygrad_init.exercises ...``.
+:func:`main` takes the arguments after ``exercises`` and returns the exit status:
+
+- 0: everything asked for passed (or the command succeeded);
+- 1: some exercise did not pass, or ``start`` refused to overwrite files;
+- 2: the command line was wrong (an unknown exercise, a missing folder).
+
+The Python functions behind it, :func:`start` and :func:`grade`, are public too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import sys
+import textwrap
+from typing import Sequence, TextIO
+
+from .catalog import EXERCISES, TUTORIALS, Exercise, resolve
+from .runner import Result, check_file, run_isolated
+
+__all__ = ["main", "build_parser", "start", "grade", "format_report", "summary_line", "stub_path",
+           "solution_path", "wrong_paths", "DEFAULT_TIMEOUT"]
+
+DEFAULT_TIMEOUT = 10.0
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_WIDTH = 100
+
+
+def stub_path(ex: Exercise) -> str:
+    """The shipped starting file of ``ex``."""
+    return os.path.join(_HERE, "stubs", ex.file)
+
+
+def solution_path(ex: Exercise) -> str:
+    """The reference solution of ``ex`` (it may have been withheld: check that it exists)."""
+    return os.path.join(_HERE, "solutions", ex.file)
+
+
+def wrong_paths(ex: Exercise) -> dict[str, str]:
+    """``{mistake key: path}`` of the known-wrong solutions of ``ex`` (``wrong/<stem>__<key>.py``)."""
+    folder = os.path.join(_HERE, "wrong")
+    out = {}
+    prefix = ex.stem + "__"
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if name.startswith(prefix) and name.endswith(".py"):
+            out[name[len(prefix):-3]] = os.path.join(folder, name)
+    return out
+
+
+def _select(names: Sequence[str] | None) -> list[Exercise]:
+    if not names:
+        return list(EXERCISES)
+    chosen: list[Exercise] = []
+    for token in names:
+        ex = resolve(token)
+        if ex not in chosen:
+            chosen.append(ex)
+    return sorted(chosen, key=lambda e: e.number)
+
+
+# ------------------------------------------------------------------ start
+
+
+def start(directory: str, names: Sequence[str] | None = None, force: bool = False) -> list[str]:
+    """Copy the stubs of ``names`` (default: all exercises) into ``directory`` (created if needed).
+
+    Args:
+        directory: the student's folder.
+        names: exercises to copy (anything :func:`~.catalog.resolve` accepts).
+        force: replace files that exist already (the work in them is lost).
+
+    Returns:
+        The file names written, in catalog order.
+
+    Raises:
+        FileExistsError: when a file exists and ``force`` is False; nothing is written then.
+        ValueError: for an unknown exercise name.
+    """
+    exercises = _select(names)
+    existing = [ex.file for ex in exercises if os.path.exists(os.path.join(directory, ex.file))]
+    if existing and not force:
+        raise FileExistsError(existing)
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for ex in exercises:
+        shutil.copyfile(stub_path(ex), os.path.join(directory, ex.file))
+        written.append(ex.file)
+    return written
+
+
+# ------------------------------------------------------------------ grade
+
+
+def grade(directory: str, names: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+          isolate: bool = True) -> list[Result]:
+    """Grade the student's files in ``directory``.
+
+    Args:
+        directory: the student's folder (as made by :func:`start`).
+        names: exercises to grade (default: all).
+        timeout: seconds allowed per exercise (only with ``isolate``).
+        isolate: run the student's code in a child process with a time limit (the default). With
+            False the checks run in this process: faster, but an endless loop hangs the caller.
+
+    Returns:
+        One :class:`~.runner.Result` per exercise, in catalog order; a missing file gives status
+        ``missing``.
+    """
+    exercises = _select(names)
+    present = [ex for ex in exercises if os.path.isfile(os.path.join(directory, ex.file))]
+    if isolate:
+        found = run_isolated(directory, present, timeout=timeout) if present else {}
+    else:
+        found = {ex.name: check_file(ex, os.path.join(directory, ex.file)) for ex in present}
+    results = []
+    for ex in exercises:
+        if ex.name in found:
+            results.append(found[ex.name])
+        else:
+            results.append(Result(ex.name, "missing", ""))
+    return results
+
+
+def summary_line(results: Sequence[Result]) -> str:
+    """"9 passed, 3 failed, 2 not started" (only the non-zero parts, except "passed")."""
+    passed = sum(r.passed for r in results)
+    missing = sum(r.status == "missing" for r in results)
+    failed = len(results) - passed - missing
+    parts = [f"{passed} passed"]
+    if failed:
+        parts.append(f"{failed} failed")
+    if missing:
+        parts.append(f"{missing} not started")
+    return ", ".join(parts)
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    lines = []
+    for raw in text.splitlines() or [""]:
+        lead = raw[: len(raw) - len(raw.lstrip())]
+        body = raw.strip()
+        if not body:
+            continue
+        if lead:  # an indented line quotes code or a location: never re-flow it
+            lines.append(indent + raw.rstrip())
+            continue
+        extra = "      " if body.startswith("hint: ") else ""  # continue a hint under its text
+        wrapped = textwrap.wrap(body, width=max(40, _WIDTH - len(indent)), break_long_words=False,
+                                break_on_hyphens=False, subsequent_indent=extra)
+        lines.extend(indent + w for w in wrapped)
+    return lines
+
+
+def format_report(results: Sequence[Result], directory: str, timeout: float | None = DEFAULT_TIMEOUT,
+                  prog: str = "tinygrad-init exercises") -> str:
+    """The text ``grade`` prints: one block per exercise, then the summary line."""
+    by_name = {ex.name: ex for ex in EXERCISES}
+    name_width = max(len(by_name[r.name].name) for r in results) if results else 0
+    limit = f", time limit {timeout:g} s each" if timeout is not None else ""
+    out = [f"Grading {len(results)} exercise{'s' if len(results) != 1 else ''} in {directory}{limit}", ""]
+    none_started = not any(os.path.isfile(os.path.join(directory, e.file)) for e in EXERCISES)
+    for r in results:
+        ex = by_name[r.name]
+        head = f"{'PASS' if r.passed else 'FAIL'}  {ex.label}  {ex.name:<{name_width}}  {ex.title}"
+        out.append(head)
+        if r.passed:
+            continue
+        message = r.message
+        if r.status == "missing":
+            command = f"{prog} start {directory}" + ("" if none_started else f" {ex.label}")
+            message = f"not started: {os.path.join(directory, ex.file)} does not exist. Start it with:\n  {command}"
+        out.extend(_wrap(message, "      "))
+        if r.output.strip():
+            shown = r.output.strip().splitlines()
+            out.append("      your code printed:")
+            out.extend("        | " + line[:_WIDTH] for line in shown[:8])
+            if len(shown) > 8:
+                out.append(f"        | ... ({len(shown) - 8} more lines)")
+    out.append("")
+    line = summary_line(results)
+    if results and all(r.passed for r in results):
+        line += " -- well done!"
+    out.append(line)
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ command line
+
+_DESCRIPTION = """\
+Unit-tested exercises: write small pieces of backpropagation and weight initialization
+yourself, and let the grader check them.
+
+  1. `start DIR` copies one file per exercise into DIR. Each file holds one function
+     whose docstring states the task, the math and a hint; its body only raises
+     NotImplementedError.
+  2. Replace that line with your code.
+  3. `grade DIR` runs the checks: PASS, or FAIL with what went wrong and, when your
+     answer matches a common mistake, a hint about that mistake.
+"""
+
+_EXAMPLES = (
+    ("list", "what there is to do"),
+    ("start work", "copy all the exercises into ./work"),
+    ("grade work", "grade everything in ./work"),
+    ("grade work ex03 unbroadcast", "grade two exercises (by number or name)"),
+    ("grade work --timeout 30", "allow 30 s per exercise instead of {timeout:g}"),
+)
+
+_EPILOG_TAIL = """
+Your code runs in a separate process with a time limit per exercise, so an endless
+loop or a crash in it is reported, not fatal. The exit status is 0 when everything you
+asked for passed, 1 otherwise.
+"""
+
+
+def _examples(prog: str, rows: Sequence[tuple[str, str]]) -> str:
+    cmds = [f"{prog} {cmd}" for cmd, _ in rows]
+    width = max(len(c) for c in cmds)
+    lines = [f"  {c:<{width}}  {desc}".rstrip() for c, (_, desc) in zip(cmds, rows)]
+    return "examples:\n" + "\n".join(lines) + "\n"
+
+
+def _para(text: str) -> str:
+    return textwrap.fill(" ".join(text.split()), width=88)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
+
+
+def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentParser:
+    """The argument parser (``prog`` is how the command is spelled in help and messages)."""
+    parser = argparse.ArgumentParser(
+        prog=prog, description=_DESCRIPTION,
+        epilog=_examples(prog, [(c, d.format(timeout=DEFAULT_TIMEOUT)) for c, d in _EXAMPLES]) + _EPILOG_TAIL,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="{list,start,grade}")
+
+    p_list = sub.add_parser("list", help="list the exercises, grouped by tutorial",
+                            description="List the exercises (label, name, title), grouped by tutorial.")
+    p_list.set_defaults(func=_cmd_list)
+
+    p_start = sub.add_parser(
+        "start", help="copy the exercise files into a folder",
+        description=_para("Copy the starting file of each exercise into DIR (created if needed). Existing "
+                          "files are never replaced unless you pass --force."),
+        epilog=_examples(prog, [("start work", "all exercises"), ("start work ex05", "only exercise 5"),
+                                ("start work ex05 --force", "exercise 5 again, from a blank file")]),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p_start.add_argument("dir", metavar="DIR", help="the folder to put the exercises in")
+    p_start.add_argument("names", nargs="*", metavar="NAME",
+                         help="only these exercises (a number such as 5 or ex05, or a name such as unbroadcast)")
+    p_start.add_argument("--force", action="store_true",
+                         help="replace existing files with blank stubs (your work in them is lost)")
+    p_start.set_defaults(func=_cmd_start)
+
+    p_grade = sub.add_parser(
+        "grade", help="check your solutions",
+        description=_para("Run the checks on your files in DIR and print PASS or FAIL per exercise, with a "
+                          "hint when your answer matches a known mistake. Exit status 0 when all of them "
+                          "pass, 1 otherwise."),
+        epilog=_examples(prog, [("grade work", "every exercise"), ("grade work 3 4 5", "exercises 3, 4 and 5"),
+                                ("grade . ex07", "exercise 7, from inside the folder"),
+                                ("grade work --timeout 30", "allow 30 s per exercise")]),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p_grade.add_argument("dir", metavar="DIR", help="the folder with your exercise files")
+    p_grade.add_argument("names", nargs="*", metavar="NAME",
+                         help="only these exercises (default: all); a number such as 3 or ex03, or a name")
+    p_grade.add_argument("--timeout", type=_positive_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                         help=f"time allowed per exercise before it counts as an endless loop "
+                              f"(default {DEFAULT_TIMEOUT:g})")
+    p_grade.set_defaults(func=_cmd_grade)
+    return parser
+
+
+def _cmd_list(args: argparse.Namespace, out: TextIO, prog: str) -> int:
+    width = max(len(ex.name) for ex in EXERCISES)
+    out.write(f"{len(EXERCISES)} exercises. Start them with `{prog} start DIR`.\n")
+    for number, title in TUTORIALS.items():
+        group = [ex for ex in EXERCISES if ex.tutorial == number]
+        if not group:
+            continue
+        out.write(f"\nTutorial {number}: {title}\n")
+        for ex in group:
+            out.write(f"  {ex.label}  {ex.name:<{width}}  {ex.title}\n")
+    return 0
+
+
+def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
+    directory = args.dir
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        out.write(f"error: {directory} exists and is not a folder\n")
+        return 2
+    try:
+        written = start(directory, args.names, force=args.force)
+    except FileExistsError as exc:
+        files = exc.args[0]
+        out.write(f"Refusing to overwrite {len(files)} file{'s' if len(files) != 1 else ''} in {directory}, "
+                  "which may hold your work:\n")
+        for f in files:
+            out.write(f"  {os.path.join(directory, f)}\n")
+        out.write(f"Nothing was copied. To start only the exercises you do not have yet, name them: "
+                  f"`{prog} start {directory} NAME ...`.\nTo replace a file with a blank stub (losing "
+                  f"what is in it), add --force.\n")
+        return 1
+    by_file = {ex.file: ex for ex in EXERCISES}
+    out.write(f"Copied {len(written)} exercise file{'s' if len(written) != 1 else ''} into {directory}:\n")
+    width = max(len(f) for f in written)
+    for f in written:
+        ex = by_file[f]
+        out.write(f"  {f:<{width}}  {ex.title} (tutorial {ex.tutorial})\n")
+    first = os.path.join(directory, written[0])
+    first_ex = by_file[written[0]]
+    out.write(
+        "\nNext:\n"
+        f"  1. Open {first} and read the docstring: the task, the math and a hint.\n"
+        "  2. Replace the line `raise NotImplementedError(...)` with your code.\n"
+        f"  3. Check it:       {prog} grade {directory} {first_ex.label}\n"
+        f"     or all of them: {prog} grade {directory}\n"
+    )
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
+    directory = args.dir
+    if not os.path.isdir(directory):
+        out.write(f"error: there is no folder {directory}. Create it with the exercises in it: "
+                  f"`{prog} start {directory}`\n")
+        return 2
+    results = grade(directory, args.names, timeout=args.timeout)
+    out.write(format_report(results, directory, args.timeout, prog))
+    return 0 if all(r.passed for r in results) else 1
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises", out: TextIO | None = None) -> int:
+    """Run the exercises command line on ``argv`` (the arguments after ``exercises``).
+
+    Args:
+        argv: e.g. ``["grade", "work", "ex03"]``; default ``sys.argv[1:]``.
+        prog: the command's name in help and messages.
+        out: where to write (default standard output).
+
+    Returns:
+        The exit status (0 success, 1 something failed or was refused, 2 a usage error).
+    """
+    out = sys.stdout if out is None else out
+    parser = build_parser(prog)
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not getattr(args, "command", None):
+        parser.print_help(out)
+        return 2
+    try:
+        return args.func(args, out, prog)
+    except ValueError as exc:  # an unknown exercise name
+        out.write(f"error: {exc}\n")
+        return 2

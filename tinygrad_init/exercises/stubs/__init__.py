@@ -1,0 +1,1 @@
+"""The students' starting files (copied by ``tinygrad-init exercises start DIR``)."""

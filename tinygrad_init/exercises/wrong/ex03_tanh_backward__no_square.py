@@ -1,0 +1,7 @@
+"""Wrong: forgets to square the tanh."""
+
+import math
+
+
+def tanh_backward(x: float, upstream: float) -> float:
+    return upstream * (1.0 - math.tanh(x))

@@ -1,0 +1,261 @@
+"""The step-through player in a real headless Chromium.
+
+Chromium is driven through the DevTools protocol over a pipe (``--remote-debugging-pipe``:
+JSON messages separated by NUL bytes on file descriptors 3 and 4), so no Python package,
+no network port and no downloaded browser are needed: only Debian's ``chromium``. The
+test clicks the real ``#next`` button and presses real keys (``Input.dispatch*`` events),
+and reads the page back with ``Runtime.evaluate``.
+
+Skipped when Chromium (or Graphviz) is missing, except under ``CI=true``, where it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tinygrad_init import Value, ledger, player
+
+from conftest import require_binary
+
+pytestmark = [pytest.mark.browser, pytest.mark.graphviz]
+
+TIMEOUT = 15.0  # seconds for any one answer of the browser
+
+
+class Chromium:
+    """A headless Chromium and one page, spoken to over the DevTools pipe."""
+
+    def __init__(self, binary: str) -> None:
+        self.profile = tempfile.mkdtemp(prefix="tgi-chromium-")
+        to_browser_r, self._w = os.pipe()
+        self._r, from_browser_w = os.pipe()
+
+        def wire() -> None:  # in the child: the protocol wants the pipes as fds 3 and 4
+            a, b = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+                "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+                f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "--window-size=1280,800",
+                "about:blank"]
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, preexec_fn=wire, pass_fds=(3, 4))
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buf = b""
+        self._id = 0
+        self.events: list[dict] = []
+        self.session = ""
+        try:
+            targets = self.call("Target.getTargets")["targetInfos"]
+            page = next(t for t in targets if t["type"] == "page")
+            self.session = self.call("Target.attachToTarget", {"targetId": page["targetId"],
+                                                               "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Log"):
+                self.call(f"{domain}.enable", session=True)
+            self.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1,
+                                                             "mobile": False}, session=True)
+        except BaseException:
+            self.close()
+            raise
+
+    def _message(self, deadline: float) -> dict:
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("Chromium did not answer within the time limit")
+            ready, _, _ = select.select([self._r], [], [], left)
+            if ready:
+                chunk = os.read(self._r, 1 << 16)
+                if not chunk:
+                    err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
+                    raise RuntimeError(f"Chromium closed the DevTools pipe; its last words:\n{err[-3000:]}")
+                self._buf += chunk
+        raw, _, self._buf = self._buf.partition(b"\0")
+        return json.loads(raw)
+
+    def call(self, method: str, params: dict | None = None, session: bool = False) -> dict:
+        """Send one command and wait for its answer (events arriving meanwhile are kept)."""
+        self._id += 1
+        msg: dict[str, Any] = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = self.session
+        os.write(self._w, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            m = self._message(deadline)
+            if m.get("id") == self._id:
+                if "error" in m:
+                    raise RuntimeError(f"{method}: {m['error']}")
+                return m.get("result", {})
+            self.events.append(m)
+
+    def wait_event(self, method: str) -> dict:
+        for i, e in enumerate(self.events):
+            if e.get("method") == method:
+                return self.events.pop(i)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            m = self._message(deadline)
+            if m.get("method") == method:
+                return m
+            self.events.append(m)
+
+    def js(self, expression: str) -> Any:
+        r = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=True)
+        if "exceptionDetails" in r:
+            raise AssertionError(f"{expression}: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def open(self, path: Path) -> None:
+        self.call("Page.navigate", {"url": path.resolve().as_uri()}, session=True)
+        self.wait_event("Page.loadEventFired")
+
+    def click(self, selector: str) -> None:
+        """A real mouse click in the middle of the element."""
+        x, y = self.js(f"(function(){{var r=document.querySelector({json.dumps(selector)})"
+                       ".getBoundingClientRect(); return [r.left + r.width/2, r.top + r.height/2];})()")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
+                                                   "clickCount": 1}, session=True)
+
+    def key(self, key: str, code: int) -> None:
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key,
+                                                 "windowsVirtualKeyCode": code}, session=True)
+
+    def errors(self) -> list[str]:
+        """Console errors, uncaught exceptions and error log entries seen so far."""
+        out = []
+        for e in self.events:
+            method, p = e.get("method"), e.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                d = p.get("exceptionDetails", {})
+                out.append(f"{d.get('exception', {}).get('description') or d.get('text')} "
+                           f"(line {d.get('lineNumber', 0) + 1})")
+            elif method == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+                out.append(" ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+            elif method == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
+                out.append(p["entry"].get("text", ""))
+        return out
+
+    def close(self) -> None:
+        try:
+            if self.proc.poll() is None:
+                try:
+                    os.write(self._w, json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0")
+                except OSError:
+                    pass
+                try:
+                    self.proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+        finally:
+            for fd in (self._w, self._r):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            if self.proc.stderr:
+                self.proc.stderr.close()
+            for _ in range(20):  # helper processes may still be writing to the profile for a moment
+                shutil.rmtree(self.profile, ignore_errors=True)
+                if not os.path.exists(self.profile):
+                    break
+                time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if os.name != "posix":  # pragma: no cover - the pipe needs fds 3 and 4
+        pytest.skip("the DevTools pipe needs a POSIX system")
+    b = Chromium(require_binary("chromium"))
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def neuron_player(tmp_path_factory) -> tuple[Path, ledger.Ledger]:
+    require_binary("dot")
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    o = (a * b + c).tanh()
+    with ledger.record() as steps:
+        o.backward()
+    path = player.write_player(tmp_path_factory.mktemp("player") / "neuron.html", steps)
+    return path, steps
+
+
+STATE = """(function () {
+  var q = function (c) { return Array.prototype.map.call(document.querySelectorAll('#frame .' + c),
+                                                          function (e) { return e.id; }).sort(); };
+  var grad = function (id) { var t = Array.prototype.filter.call(document.getElementById(id)
+      .getElementsByTagName('text'), function (t) { return /^grad /.test(t.textContent); });
+      return t.length ? t[t.length - 1].textContent : null; };
+  return {line: document.getElementById('line').textContent,
+          counter: document.getElementById('counter').textContent,
+          slider: document.getElementById('slider').value,
+          node: q('hl-node'), parent: q('hl-parent'), edge: q('hl-edge'),
+          current: document.querySelector('#lines li.current').textContent,
+          shown: document.querySelectorAll('#lines li:not(.later)').length,
+          grads: ['node_n0', 'node_n1', 'node_n2', 'node_n3', 'node_n4', 'node_n5'].map(grad),
+          ready: document.getElementById('player').getAttribute('data-ready')};
+})()"""
+
+
+def test_player_steps_with_clicks_and_keys(browser, neuron_player):
+    path, steps = neuron_player
+    browser.open(path)
+    s0 = browser.js(STATE)
+    assert s0["ready"] == "1", "the page's script did not finish"
+    assert browser.errors() == []
+    seed = "dL/dL = 1.0   (the seed: backward starts here)"
+    assert (s0["line"], s0["counter"], s0["slider"], s0["current"], s0["shown"]) == (seed, "step 0 / 5", "0", seed, 1)
+    # frame 0: only the seed is known; the output L (n5, and its tanh bubble) is outlined
+    assert s0["grads"] == ["grad ?"] * 5 + ["grad 1.0"]
+    assert s0["node"] == ["node_n5", "node_n5op"] and s0["parent"] == [] and s0["edge"] == []
+
+    browser.click("#next")
+    s1 = browser.js(STATE)
+    assert s1["line"] == steps.line(0) == s1["current"]
+    assert s1["line"].startswith("dL/d(add#4) = dL/dL × ∂L/∂(add#4) (local)")
+    assert (s1["counter"], s1["slider"], s1["shown"]) == ("step 1 / 5", "1", 2)
+    assert s1["parent"] == ["node_n4"] and s1["edge"] == ["edge_n4_n5op_0"]
+    assert s1["grads"] == ["grad ?"] * 4 + ["grad 0.001341", "grad 1.0"]
+
+    browser.key("ArrowRight", 39)
+    s2 = browser.js(STATE)
+    assert s2["line"] == steps.line(1) == s2["current"]
+    assert s2["counter"] == "step 2 / 5"
+    assert s2["node"] == ["node_n4", "node_n4op"] != s1["node"]  # the highlight moved on
+    assert s2["parent"] == ["node_n2"] and s2["edge"] == ["edge_n2_n4op_0"]
+    assert s2["grads"][2] == "grad 0.001341" and s2["grads"][0] == "grad ?"
+
+    browser.key("End", 35)
+    s5 = browser.js(STATE)
+    assert s5["line"] == steps.line(4) and s5["counter"] == "step 5 / 5" and s5["shown"] == 6
+    assert s5["grads"] == ["grad -0.004023", "grad 0.002682", "grad 0.001341", "grad 0.001341",
+                           "grad 0.001341", "grad 1.0"]
+    assert browser.js("document.getElementById('next').disabled") is True
+
+    browser.key("ArrowLeft", 37)  # backwards: b's gradient is unknown again
+    s4 = browser.js(STATE)
+    assert s4["line"] == steps.line(3) and s4["grads"][1] == "grad ?" and s4["grads"][0] == "grad -0.004023"
+
+    browser.key("Home", 36)
+    assert browser.js(STATE) == s0
+    assert browser.errors() == []

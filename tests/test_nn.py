@@ -203,6 +203,10 @@ def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
     np.testing.assert_allclose(zt.grad, (s - t) / 7, rtol=1e-9, atol=1e-15)
     big = binary_cross_entropy_with_logits(Tensor(np.array([1000.0, -1000.0])), np.array([0.0, 1.0]))
     assert big.item() == pytest.approx(1000.0)
+    # At z = 0 exactly (every zero-initialised net): the gradient is (1/2 - t) / n, no kink.
+    z0 = Tensor(np.zeros((4, 1)), requires_grad=True)
+    binary_cross_entropy_with_logits(z0, np.array([[0.0], [1.0], [1.0], [0.0]])).backward()
+    np.testing.assert_allclose(z0.grad, np.array([[0.5], [-0.5], [-0.5], [0.5]]) / 4, rtol=1e-15)
     with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
         binary_cross_entropy_with_logits(zt, t * 2 - 1)
 

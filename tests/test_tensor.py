@@ -172,6 +172,7 @@ UNARY = {
     "tanh": (lambda t: t.tanh(), np.tanh, normal),
     "sigmoid": (lambda t: t.sigmoid(), lambda x: 1 / (1 + np.exp(-x)), normal),
     "relu": (lambda t: t.relu(), lambda x: np.maximum(x, 0), lambda rng, s: away_from_zero(rng, s, 0.1, 2.0)),
+    "softplus": (lambda t: t.softplus(), lambda x: np.log1p(np.exp(x)), normal),
 }
 
 
@@ -187,6 +188,16 @@ def test_unary(op):
         gradcheck(f, x, rng=seed)
 
     check()
+
+
+def test_softplus_is_stable_far_out_and_its_slope_is_the_sigmoid():
+    x = Tensor(np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0]), requires_grad=True)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        y = x.softplus()
+    np.testing.assert_allclose(y.data, [0.0, np.log1p(np.exp(-30.0)), np.log(2.0), 30.0 + np.log1p(np.exp(-30.0)),
+                                        1000.0], rtol=1e-15)
+    y.backward(np.ones(5))
+    np.testing.assert_allclose(x.grad, [0.0, 1 / (1 + np.exp(30.0)), 0.5, 1 / (1 + np.exp(-30.0)), 1.0], rtol=1e-15)
 
 
 def test_sigmoid_is_stable_far_out():

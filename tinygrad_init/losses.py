@@ -74,10 +74,10 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
 def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     """Binary cross-entropy on raw scores, stable for any logit.
 
-    ``L = mean(max(z, 0) - z*t + log(1 + exp(-|z|)))``, which equals
+    ``L = mean(softplus(z) - z*t)`` with ``softplus(z) = log(1 + e^z)``, which equals
     ``-mean(t log sigmoid(z) + (1-t) log(1 - sigmoid(z)))`` without overflow.
-    The gradient is ``(sigmoid(z) - t) / n``. ``targets`` in [0, 1], same shape
-    as ``logits``.
+    The gradient is ``(sigmoid(z) - t) / n``, exactly, for every z (also at 0).
+    ``targets`` in [0, 1], same shape as ``logits``.
     """
     if not isinstance(logits, Tensor):
         raise TypeError(f"binary_cross_entropy_with_logits: logits must be a Tensor, got {type(logits).__name__}")
@@ -88,7 +88,4 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     if t.data.size and (t.data.min() < 0 or t.data.max() > 1):
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
-    z = logits
-    # relu(z) - z*t + log(1 + exp(-|z|)), with |z| = relu(z) + relu(-z)
-    abs_z = z.relu() + (-z).relu()
-    return (z.relu() - z * t + ((-abs_z).exp() + 1).log()).mean()
+    return (logits.softplus() - logits * t).mean()

@@ -59,7 +59,10 @@ class SGD:
                 v = g.copy() if v is None else mu * v + g
                 self._velocity[i] = v
                 g = v
-            p.data -= (lr * g).astype(p.data.dtype, copy=False)
+            update = lr * g
+            if update.dtype != p.data.dtype:
+                update = update.astype(p.data.dtype)
+            p.data -= update
 
     def zero_grad(self) -> None:
         """Forget the gradients (set them to None) before the next backward pass."""

@@ -395,7 +395,8 @@ def test_help_teaches(capsys):
 def test_list_groups_by_tutorial():
     code, text = _run(["list"])
     assert code == 0
-    assert "Tutorial 1: The chain rule on scalars" in text
+    assert "Tutorial 1: A scalar autograd engine from the ground up" in text
+    assert "Tutorial 7: ReLU and He" in text
     for ex in EXERCISES:
         assert f"{ex.label}  {ex.name}" in text
 

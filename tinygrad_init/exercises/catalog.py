@@ -22,13 +22,14 @@ __all__ = ["Exercise", "EXERCISES", "TUTORIALS", "get", "resolve"]
 
 #: Tutorial number -> title (the notebooks the exercises belong to).
 TUTORIALS: dict[int, str] = {
-    1: "The chain rule on scalars",
-    2: "Backpropagation as a graph walk",
-    3: "Tensors and broadcasting",
-    4: "Layers and losses",
-    5: "Checking gradients numerically",
-    6: "Weight initialization",
-    7: "Predicting layer statistics",
+    1: "A scalar autograd engine from the ground up",
+    2: "The backprop chain: upstream x local",
+    3: "Tensors and layers",
+    4: "Why not zeros? Symmetry",
+    5: "Small and large weights",
+    6: "Xavier/Glorot: keep the variance",
+    7: "ReLU and He",
+    8: "Batch normalization frees the initialization",
 }
 
 
@@ -161,7 +162,7 @@ EXERCISES: tuple[Exercise, ...] = (
         },
     ),
     Exercise(
-        8, "linear_backward", "linear_backward", "Backward of a Linear layer y = x @ W + b", 4,
+        8, "linear_backward", "linear_backward", "Backward of a Linear layer y = x @ W + b", 3,
         {
             "dx_no_transpose": "dx = g @ W.T: the gradient flows back through W transposed, (N, fan_out) @ "
                                "(fan_out, fan_in). You used W without the transpose.",
@@ -174,7 +175,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     Exercise(
         9, "softmax_ce_backward", "softmax_cross_entropy_backward",
-        "Backward of softmax cross-entropy: (softmax - onehot) / N", 4,
+        "Backward of softmax cross-entropy: (softmax - onehot) / N", 3,
         {
             "no_mean": "the loss is the MEAN over the N rows, so every row's gradient is divided by N: "
                        "(softmax - onehot) / N.",
@@ -186,7 +187,7 @@ EXERCISES: tuple[Exercise, ...] = (
         },
     ),
     Exercise(
-        10, "central_difference", "numerical_gradient", "A numerical gradient by central differences", 5,
+        10, "central_difference", "numerical_gradient", "A numerical gradient by central differences", 3,
         {
             "forward_difference": "this looks like a forward difference, (f(x+h) - f(x)) / h, whose error is "
                                   "O(h). Use the central difference (f(x+h) - f(x-h)) / (2h), error O(h^2).",
@@ -198,7 +199,7 @@ EXERCISES: tuple[Exercise, ...] = (
         },
     ),
     Exercise(
-        11, "fans", "fans", "fan_in and fan_out of a weight shape", 6,
+        11, "fans", "fans", "fan_in and fan_out of a weight shape", 5,
         {
             "swapped": "this project stores weights as (fan_in, fan_out), because a layer computes y = x @ W "
                        "(PyTorch stores the transpose, (out, in)): fan_in is shape[0] and fan_out is shape[1].",
@@ -233,7 +234,7 @@ EXERCISES: tuple[Exercise, ...] = (
         },
     ),
     Exercise(
-        13, "he_normal", "he_normal", "He/Kaiming normal initialization", 6,
+        13, "he_normal", "he_normal", "He/Kaiming normal initialization", 7,
         {
             "fan_out": "He init for a ReLU net keeps the FORWARD variance: std = sqrt(2 / fan_in). You used "
                        "fan_out.",

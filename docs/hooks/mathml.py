@@ -1,0 +1,64 @@
+"""MkDocs hook: typeset the formulas at build time, as MathML.
+
+``pymdownx.arithmatex`` (generic mode) leaves every formula of a page as
+``<span class="arithmatex">\\(...\\)</span>`` (inline) or
+``<div class="arithmatex">\\[...\\]</div>`` (display). This hook replaces the LaTeX
+inside with MathML produced by ``latex2mathml``, which every current browser draws
+natively: the site needs no JavaScript and nothing from the network to show a formula.
+
+A formula ``latex2mathml`` cannot read is a warning naming the page and the formula
+(so ``mkdocs build --strict`` fails on it), and the LaTeX is left in place.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Any
+
+from latex2mathml.converter import convert
+
+_log = logging.getLogger("mkdocs.hooks.mathml")
+
+# latex2mathml writes \tanh x as <mi>tanh</mi><mi>x</mi>, without the thin space TeX puts
+# between a function name and its argument; add it (not before a bracket, as in TeX).
+_NAMES = r"(?:sin|cos|tan|sinh|cosh|tanh|exp|ln|log|lg|det|dim|ker|arg|sgn)"
+_ARGUMENT = r"(?=<mi|<mn|<msub|<msup|<msubsup|<mrow><mi)"
+_FUNCTION = re.compile(rf"(?<!<msup>)(?<!<msub>)(?<!<msubsup>)(<mi>{_NAMES}</mi>){_ARGUMENT}")
+_POWERED_FUNCTION = re.compile(rf"(<msup><mi>{_NAMES}</mi><mn>[0-9]+</mn></msup>){_ARGUMENT}")
+# \operatorname{Var} and \max become <mo>Var</mo>, which a browser spaces like a binary
+# operator ("Var (W)"); TeX sets them as upright names, like <mi>.
+_NAMED_OPERATOR = re.compile(r"<mo>([A-Za-z]{2,})</mo>")
+_INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
+_DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
+
+
+def to_mathml(latex: str, display: bool) -> str:
+    """MathML for one formula (LaTeX as written between the dollars)."""
+    mathml = convert(latex.strip(), display="block" if display else "inline")
+    mathml = _NAMED_OPERATOR.sub(r"<mi>\1</mi>", mathml)
+    space = r'\1<mspace width="0.1667em" />'
+    return _POWERED_FUNCTION.sub(space, _FUNCTION.sub(space, mathml))
+
+
+def _replacer(page: Any, display: bool):
+    def replace(m: re.Match) -> str:
+        latex = html.unescape(m.group(1))
+        try:
+            mathml = to_mathml(latex, display)
+        except Exception as exc:  # latex2mathml raises a variety of errors on bad input
+            _log.warning("%s: cannot typeset the formula %r: %s", page.file.src_uri, latex, exc)
+            return m.group(0)
+        if display:
+            return f'<div class="arithmatex">{mathml}</div>'
+        return f'<span class="arithmatex">{mathml}</span>'
+
+    return replace
+
+
+def on_page_content(html_text: str, page: Any, **kwargs: Any) -> str:
+    if "arithmatex" not in html_text:
+        return html_text
+    html_text = _DISPLAY.sub(_replacer(page, True), html_text)
+    return _INLINE.sub(_replacer(page, False), html_text)

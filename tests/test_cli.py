@@ -97,23 +97,6 @@ def test_gradient_table_matches_an_independent_computation() -> None:
         assert 0 <= row["check"] < 1e-5
 
 
-def test_report_runs_the_demo_and_writes_it(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    out_dir = tmp_path / "rep" / "sub"
-    assert cli.main(["report", "--out", str(out_dir), "--epochs", "5"]) == 0
-    printed = capsys.readouterr().out
-    saved = (out_dir / "demo.txt").read_text(encoding="utf-8")
-    assert "Gradients after training" in saved
-    assert saved in printed
-    assert f"wrote {out_dir / 'demo.txt'}" in printed
-
-
-def test_report_cannot_create_folder(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    assert cli.main(["report", "--out", str(blocker / "sub"), "--epochs", "1"]) == 1
-    assert "cannot create the folder" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["report", "--help"]])
 def test_help_teaches_with_examples(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:

@@ -5,7 +5,13 @@ Subcommands:
 - ``demo``: train a small tanh MLP on a toy dataset with the tensor engine, printing the
   loss and accuracy as it learns and, per Linear layer, the gradient statistics that
   backpropagation produced -- each checked against "upstream x local".
-- ``report``: build the lecture report into a folder (for now: the demo, saved as text).
+- ``report``: run the initialization experiments and write the lecture report -- one
+  self-contained HTML page, the figures as PNG and SVG, the numbers as JSON and CSV
+  (:mod:`tinygrad_init.report`).
+- ``sweep``: print the per-layer statistics of one deep network, measured by the probe
+  beside the theory's prediction.
+- ``graph``: draw the computation graph of an expression or a small MLP with its
+  gradients, and write a step-through player of backward (:mod:`tinygrad_init.player`).
 
 Run ``tinygrad-init --help`` or ``tinygrad-init demo --help`` for the options.
 """
@@ -14,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import io
 import os
 import sys
-from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 import numpy as np
@@ -35,7 +39,12 @@ examples:
   tinygrad-init demo                      train 2-16-16-1 tanh on moons, show the gradients
   tinygrad-init demo --seed 3 --epochs 50 another seed, shorter training
   tinygrad-init demo --dataset circles    the same network on two concentric circles
-  tinygrad-init report --out report       write the report into ./report
+  tinygrad-init report --out report       the lecture report (HTML, figures, data) in ./report
+  tinygrad-init report --out r --quick    the same with smaller networks, in seconds
+  tinygrad-init sweep --init small --activation tanh
+                                          per-layer statistics of one deep net, with the theory
+  tinygrad-init graph "(a*b + c).tanh()" a=2 b=-3 c=10 --out neuron
+                                          the graph, its gradients and a step-through player
   python -m tinygrad_init demo --help     every option of a subcommand
 
 Every run is seeded: the same --seed prints the same numbers.
@@ -140,15 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_DEMO_EPILOG, formatter_class=fmt)
     _add_training_options(demo)
 
-    report = sub.add_parser(
-        "report", help="write the lecture report into a folder",
-        description="Write the lecture report into --out. For now the report is the demo: its text "
-                    "is printed and saved as OUT/demo.txt. Takes the demo's options.",
-        epilog="examples:\n  tinygrad-init report --out report\n"
-               "  tinygrad-init report --out /tmp/lecture --seed 1\n", formatter_class=fmt)
-    report.add_argument("--out", type=Path, default=Path("report"), metavar="DIR",
-                        help="the folder to write into, created if missing (default: %(default)s)")
-    _add_training_options(report)
+    from .report import add_commands as add_report_commands
+
+    add_report_commands(sub, fmt)  # `report` and `sweep`
+
+    from .player import add_graph_command
+
+    add_graph_command(sub, fmt)
 
     # The exercises have their own parser (tinygrad_init.exercises.grader); main() hands the
     # rest of the command line to it. Listed here so that --help shows it.
@@ -318,34 +325,6 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     return summary
 
 
-class _Tee(io.TextIOBase):
-    """Write to several text streams at once."""
-
-    def __init__(self, *streams: TextIO) -> None:
-        self.streams = streams
-
-    def write(self, s: str) -> int:
-        for stream in self.streams:
-            stream.write(s)
-        return len(s)
-
-
-def _run_report(args: argparse.Namespace) -> int:
-    out_dir: Path = args.out
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        print(f"tinygrad-init report: cannot create the folder {out_dir}: {e.strerror}", file=sys.stderr)
-        return 1
-    text = io.StringIO()
-    print(f"tinygrad-init report: the report currently holds the demo; writing {out_dir / 'demo.txt'}\n")
-    run_demo(args, _Tee(sys.stdout, text))
-    path = out_dir / "demo.txt"
-    path.write_text(text.getvalue(), encoding="utf-8")
-    print(f"\nwrote {path}")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -362,7 +341,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             run_demo(args)
             return 0
-        return _run_report(args)
+        if args.command == "graph":
+            from .player import run_graph
+
+            return run_graph(args)
+        from .report import run_report_command, run_sweep_command
+
+        if args.command == "sweep":
+            return run_sweep_command(args)
+        return run_report_command(args)
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

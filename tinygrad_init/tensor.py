@@ -171,6 +171,9 @@ class Mul(Op):
     @staticmethod
     def backward(saved, g, needs):
         a, b = saved
+        if a is b and needs[0]:  # x * x: both local derivatives are x, so g * x is computed once
+            ga = g * b
+            return ga, ga
         return (g * b if needs[0] else None), (g * a if needs[1] else None)
 
 
@@ -919,7 +922,7 @@ class Tensor:
 
     def _accumulate(self, contribution: np.ndarray) -> None:
         if self.grad is None:
-            if not self._parents and (contribution.base is not None or not contribution.flags.writeable):
+            if not self._parents and contribution.base is not None:
                 contribution = contribution.copy()  # a leaf's .grad owns its memory (see _chain)
             self.grad = contribution
         else:
@@ -948,7 +951,10 @@ def _shared(grad: np.ndarray, upstream: np.ndarray, given: list) -> bool:
     has just computed it (ops never return arrays saved in the graph)."""
     if grad is upstream or grad.base is not None or not grad.flags.writeable:
         return True
-    return any(grad is c for _, _, c in given)
+    for _, _, c in given:  # a loop, not any(...): this runs for every leaf gradient
+        if c is grad:
+            return True
+    return False
 
 
 def _constant(x: Any, dtype: np.dtype, op: str) -> Tensor:

@@ -209,32 +209,6 @@ def _progress(progress: "bool | Progress", total: int, desc: str) -> Progress:
 # ------------------------------------------------------------------ BLAS threads
 
 
-def _openblas_thread_functions() -> tuple[Callable[[], int], Callable[[int], None]] | None:
-    """numpy's OpenBLAS ``(get_num_threads, set_num_threads)``, if this process has loaded one (Linux)."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as f:
-            paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line})
-    except OSError:
-        return None
-    import ctypes
-
-    names = [("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
-             ("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
-             ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
-             ("openblas_get_num_threads", "openblas_set_num_threads")]
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for get_name, set_name in names:
-            get, set_ = getattr(lib, get_name, None), getattr(lib, set_name, None)
-            if get is not None and set_ is not None:
-                get.restype, set_.argtypes = ctypes.c_int, [ctypes.c_int]
-                return (lambda: int(get())), (lambda n: set_(int(n)))
-    return None
-
-
 @contextlib.contextmanager
 def _blas_single_thread() -> Iterator[None]:
     """Run BLAS on one thread inside this block (the numbers do not change).
@@ -242,26 +216,16 @@ def _blas_single_thread() -> Iterator[None]:
     The small networks of the training experiments multiply matrices of a few dozen rows
     and columns thousands of times; there BLAS threads cost more than they save, and on a
     machine whose cores are busy with other work far more (a 30-layer net took 60 s instead
-    of 3 s). Uses ``threadpoolctl`` if it is installed, else numpy's own OpenBLAS; does
-    nothing where neither is found.
+    of 3 s). Uses ``threadpoolctl`` (a dependency of the package); if it cannot be imported
+    the block runs with the threads BLAS already has.
     """
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:
-        funcs = _openblas_thread_functions()
-        if funcs is None:
-            yield
-            return
-        get, set_ = funcs
-        before = get()
-        set_(1)
-        try:
-            yield
-        finally:
-            set_(before)
-    else:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
+    except ImportError:  # pragma: no cover - installed with the package
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 # ------------------------------------------------------------------ JSON helpers

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import __version__, data
 from .tensor import Tensor, no_grad
-from .utils import as_rng
+from .utils import as_rng, int_at_least
 
 __all__ = ["main", "build_parser", "run_demo", "gradient_table"]
 
@@ -71,18 +71,7 @@ examples:
 # ---------------------------------------------------------------- argument types
 
 
-def _int_at_least(minimum: int, why: str = ""):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}{why}, got {value}")
-        return value
-    return parse
-
-
+_int_at_least = int_at_least
 _positive_int = _int_at_least(1)
 
 

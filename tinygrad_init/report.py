@@ -31,6 +31,7 @@ from . import __version__
 from . import init as _init
 from .experiments import SCHEME_LABELS, ExperimentResult, Progress, run_all
 from .table import Table
+from .utils import int_at_least
 
 __all__ = ["build_report", "render_html", "schemes_table", "ReportFiles", "add_commands", "run_report_command",
            "run_sweep_command"]
@@ -373,18 +374,7 @@ def _init_name(text: str) -> str:
     return text
 
 
-def _int_at_least(minimum: int):
-    import argparse
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        return value
-    return parse
+_int_at_least = int_at_least
 
 
 def add_commands(sub: Any, formatter_class: Any) -> None:

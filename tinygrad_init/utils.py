@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numbers
+from typing import Callable
 
 import numpy as np
 
-__all__ = ["as_rng"]
+__all__ = ["as_rng", "int_at_least"]
 
 
 def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
@@ -44,3 +45,22 @@ def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
         f"rng must be a np.random.Generator, an int seed or None, got {type(rng).__name__} "
         f"{rng!r}{hint}"
     )
+
+
+def int_at_least(minimum: int, why: str = "") -> Callable[[str], int]:
+    """An ``argparse`` type: a whole number >= ``minimum``, else a message that says so.
+
+    ``why`` is appended to the message (for example ``" (a quarter is held out)"``).
+    """
+    import argparse
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}{why}, got {value}")
+        return value
+
+    return parse

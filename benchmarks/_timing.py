@@ -466,6 +466,33 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
+def main(doc: str, run: Callable[..., "Report"], argv: list[str] | None = None, *, malloc: bool = False,
+         options: Callable[[argparse.ArgumentParser], None] | None = None,
+         run_kwargs: Callable[[argparse.Namespace], dict] | None = None) -> int:
+    """The ``main()`` of a benchmark script: parse the shared flags, run, print and save.
+
+    Args:
+        doc: the script's docstring (its first paragraph is the ``--help`` description).
+        run: the script's ``run(quick=..., repeats=..., **extra)`` returning a Report.
+        argv: the command line (default ``sys.argv[1:]``).
+        malloc: add ``--malloc-default`` and apply the malloc setting (see :func:`apply_malloc`).
+        options: adds the script's own flags to the parser.
+        run_kwargs: maps the parsed flags to extra keyword arguments of ``run``.
+    """
+    p = parser(doc.split("\n\n")[0])
+    if malloc:
+        add_malloc_flag(p)
+    if options is not None:
+        options(p)
+    args = p.parse_args(argv)
+    note = apply_malloc(args) if malloc else None
+    report = run(quick=args.quick, repeats=args.repeats, **(run_kwargs(args) if run_kwargs else {}))
+    if note is not None:
+        report.notes.append(note)
+        report.config["malloc"] = note
+    return finish(report, args)
+
+
 def finish(report: Report, args: argparse.Namespace) -> int:
     """Print the report, write its JSON and return the exit code (see the module docstring)."""
     print(render(report), end="")

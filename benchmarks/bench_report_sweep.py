@@ -236,15 +236,10 @@ def run(quick: bool = False, repeats: int | None = None, seed: int = 0, profile:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = T.parser(__doc__.split("\n\n")[0])
-    T.add_malloc_flag(p)
-    p.add_argument("--profile", action="store_true", help="print a cProfile of one engine sweep before timing")
-    args = p.parse_args(argv)
-    note = T.apply_malloc(args)
-    report = run(quick=args.quick, repeats=args.repeats, profile=args.profile)
-    report.notes.append(note)
-    report.config["malloc"] = note
-    return T.finish(report, args)
+    def options(p):
+        p.add_argument("--profile", action="store_true", help="print a cProfile of one engine sweep before timing")
+
+    return T.main(__doc__, run, argv, malloc=True, options=options, run_kwargs=lambda a: {"profile": a.profile})
 
 
 if __name__ == "__main__":

@@ -144,14 +144,7 @@ def run(quick: bool = False, repeats: int | None = None, seed: int = 0) -> T.Rep
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = T.parser(__doc__.split("\n\n")[0])
-    T.add_malloc_flag(p)
-    args = p.parse_args(argv)
-    note = T.apply_malloc(args)
-    report = run(quick=args.quick, repeats=args.repeats)
-    report.notes.append(note)
-    report.config["malloc"] = note
-    return T.finish(report, args)
+    return T.main(__doc__, run, argv, malloc=True)
 
 
 if __name__ == "__main__":

@@ -178,8 +178,7 @@ def run(quick: bool = False, repeats: int | None = None, seed: int = 0) -> T.Rep
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = T.parser(__doc__.split("\n\n")[0]).parse_args(argv)
-    return T.finish(run(quick=args.quick, repeats=args.repeats), args)
+    return T.main(__doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -104,10 +104,6 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
     return order
 
 
-def _parents_of(node: Any) -> tuple:
-    return node._parents
-
-
 # The active recorder (a ledger), or None. Checked once per backward pass, so a
 # backward pass with no ledger recording costs nothing extra.
 _RECORDER: Any = None

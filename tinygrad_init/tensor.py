@@ -294,11 +294,9 @@ class Tanh(Op):
 
     @staticmethod
     def backward(out, g, needs):
-        local = out * out
-        if _reusable(local, g):  # the same numbers, computed in one temporary array instead of three
-            np.subtract(1, local, out=local)  # 1 - tanh^2
-            return (np.multiply(g, local, out=local),)
-        return (g * (1 - out * out),)
+        dx = np.multiply(out, out, out=np.empty_like(out))  # one temporary for the whole rule:
+        np.subtract(1, dx, out=dx)                          # 1 - tanh^2
+        return (np.multiply(g, dx, out=dx),)                # g * (1 - tanh^2)
 
 
 class Sigmoid(Op):
@@ -314,20 +312,9 @@ class Sigmoid(Op):
 
     @staticmethod
     def backward(out, g, needs):
-        local = 1 - out
-        if _reusable(local, g):  # the same numbers, computed in one temporary array instead of three
-            np.multiply(local, out, out=local)  # s (1 - s)
-            return (np.multiply(g, local, out=local),)
-        return (g * (out * (1 - out)),)
-
-
-def _reusable(local: Any, g: Any) -> bool:
-    """Whether ``g * local`` can be written into ``local``, a temporary of an op's backward.
-
-    Writing the product of a large backward step into its own temporary, instead of a new
-    array, saves allocating (and the operating system zeroing) a fresh array each time.
-    """
-    return type(local) is np.ndarray and local.dtype == g.dtype and local.shape == g.shape
+        dx = np.subtract(1, out, out=np.empty_like(out))  # one temporary for the whole rule:
+        np.multiply(dx, out, out=dx)                      # s (1 - s)
+        return (np.multiply(g, dx, out=dx),)              # g * s (1 - s)
 
 
 class ReLU(Op):
@@ -922,9 +909,7 @@ class Tensor:
 
     def _accumulate(self, contribution: np.ndarray) -> None:
         if self.grad is None:
-            if not self._parents and contribution.base is not None:
-                contribution = contribution.copy()  # a leaf's .grad owns its memory (see _chain)
-            self.grad = contribution
+            self.grad = contribution  # a leaf's first contribution owns its memory (see _chain)
         else:
             self.grad = self.grad + contribution
 

@@ -56,6 +56,7 @@ from . import ledger as ledger_mod
 from .draw import ColorScale, GraphvizNotFoundError
 from .ledger import GradStats, Ledger, format_number
 from .value import Value
+from .utils import int_at_least
 
 __all__ = [
     "player_html", "write_player", "parse_expression", "parse_bindings", "ExpressionError",
@@ -790,24 +791,8 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {v}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {v}")
-    return v
+_positive = int_at_least(1)
+_seed = int_at_least(0)
 
 
 def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescriptionHelpFormatter

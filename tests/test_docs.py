@@ -104,10 +104,11 @@ def test_page_is_built(site: Path, uri: str) -> None:
 def test_every_module_has_an_api_page_with_its_docstrings(site: Path) -> None:
     api_pages = _hook("api_pages")
     modules = api_pages.public_modules(ROOT / "tinygrad_init")
-    assert {"tinygrad_init.value", "tinygrad_init.tensor", "tinygrad_init.init"} <= set(modules)
+    assert {"tinygrad_init.core.value", "tinygrad_init.core.tensor", "tinygrad_init.nn.init"} <= set(modules)
+    pages = {m.group(1): p.name for p in (DOCS / "api").glob("*.md")
+             for m in re.finditer(r"^:::\s+([\w.]+)", p.read_text(encoding="utf-8"), re.M)}
     for module in modules:
-        short = module.split(".", 1)[1]
-        html = page(site, f"api/{short}.md")
+        html = page(site, f"api/{pages[module]}")
         # mkdocstrings gives every documented object an anchor named by its path
         assert f'id="{module}.' in html, f"api/{short}.md shows no member of {module}"
 
@@ -115,11 +116,11 @@ def test_every_module_has_an_api_page_with_its_docstrings(site: Path) -> None:
 def test_api_pages_show_the_functions(site: Path) -> None:
     init = page(site, "api/init.md")
     for name in ("variance_scaling", "xavier_uniform", "he_normal", "lsuv", "calculate_gain"):
-        assert f'id="tinygrad_init.init.{name}"' in init, name
-    assert 'id="tinygrad_init.autograd.topological_order"' in page(site, "api/autograd.md")
-    assert 'id="tinygrad_init.value.Value"' in page(site, "api/value.md")
+        assert f'id="tinygrad_init.nn.init.{name}"' in init, name
+    assert 'id="tinygrad_init.core.autograd.topological_order"' in page(site, "api/autograd.md")
+    assert 'id="tinygrad_init.core.value.Value"' in page(site, "api/value.md")
     # the reST roles of the docstrings became links between the pages
-    assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="[^"]*#tinygrad_init\.init\.variance_scaling"',
+    assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="[^"]*#tinygrad_init\.nn\.init\.variance_scaling"',
                      init), "no cross-reference to variance_scaling on the init page"
 
 
@@ -287,12 +288,12 @@ def test_without_notebooks_the_tutorials_are_only_planned(tmp_path: Path) -> Non
 
 def test_a_page_for_a_missing_module_is_an_error_that_names_it() -> None:
     api_pages = _hook("api_pages")
-    assert api_pages.missing_module(ROOT, "tinygrad_init.value") is None
+    assert api_pages.missing_module(ROOT, "tinygrad_init.core.value") is None
     assert api_pages.missing_module(ROOT, "tinygrad_init.Value") is None  # re-exported by the package
     assert api_pages.missing_module(ROOT, "tinygrad_init.no_such_module") == "tinygrad_init/no_such_module.py"
     assert api_pages.missing_module(ROOT, "tinygrad_init.exercises.nothing") == "tinygrad_init/exercises/nothing.py"
     documented = {m.group(1) for p in (DOCS / "api").glob("*.md")
-                  for m in re.finditer(r"^:::\s+(tinygrad_init\.\w+)", p.read_text(encoding="utf-8"), re.M)}
+                  for m in re.finditer(r"^:::\s+(tinygrad_init[\w.]+)", p.read_text(encoding="utf-8"), re.M)}
     missing = sorted(set(api_pages.public_modules(ROOT / "tinygrad_init")) - documented)
     assert not missing, f"modules without an API page in docs/api/: {missing}"
 
@@ -306,7 +307,7 @@ def test_restructuredtext_in_docstrings_becomes_markdown() -> None:
 
     rst = _hook("griffe_rst")
     pkg = griffe.load("tinygrad_init", search_paths=[str(ROOT)], docstring_parser="google")
-    obj = pkg["autograd"]
+    obj = pkg["core.autograd"]
     doc = "\n".join([
         "See :func:`backward` and :class:`~tinygrad_init.Value`, :math:`O(\\varepsilon^2)`.",
         "",
@@ -328,8 +329,8 @@ def test_restructuredtext_in_docstrings_becomes_markdown() -> None:
         "    a, b: two numbers.",
     ])
     md = rst.convert(doc, obj, pkg)
-    assert '<autoref identifier="tinygrad_init.autograd.backward" optional><code>backward()</code></autoref>' in md
-    assert '<autoref identifier="tinygrad_init.value.Value" optional><code>Value</code></autoref>' in md
+    assert '<autoref identifier="tinygrad_init.core.autograd.backward" optional><code>backward()</code></autoref>' in md
+    assert '<autoref identifier="tinygrad_init.core.value.Value" optional><code>Value</code></autoref>' in md
     assert "$O(\\varepsilon^2)$" in md
     assert "$$\n\\frac{a}{b}\n$$" in md
     assert "Usage:\n\n```python\nx = 1\n```" in md

@@ -1,11 +1,44 @@
 """tinygrad_init: see backpropagation and weight initialization happen.
 
-Two autograd engines -- the scalar :class:`Value` and the numpy :class:`Tensor` --
-share one graph walk (:mod:`tinygrad_init.autograd`).
+Two autograd engines -- the scalar ``Value`` and the numpy ``Tensor`` -- share one graph
+walk (``tinygrad_init.core.autograd``). The package is layered; a layer imports only
+the layers below it (``pyproject.toml`` holds the import-linter contracts that check it):
+
+    cli/        the tinygrad-init command
+    exercises/  graded exercises and their grader
+    lab/        probe, theory, experiments, plots, tables, the report
+    observe/    ledger, draw, player
+    nn/         layers, init, losses, optim, scalar nets, toy data
+    core/       autograd, value, tensor, gradcheck
+    utils       small helpers shared by all
+
+The public modules also keep short flat names: ``tinygrad_init.init`` is
+``tinygrad_init.nn.init``, ``tinygrad_init.draw`` is ``tinygrad_init.observe.draw``, and
+so on (see ``_FLAT`` below).
 """
 
-from .tensor import Tensor, enable_grad, is_grad_enabled, no_grad
-from .value import Value
+import importlib as _importlib
+import sys as _sys
 
-__all__ = ["Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled"]
+from .core.tensor import Tensor, enable_grad, is_grad_enabled, no_grad
+from .core.value import Value
+
+__all__ = ["Value", "Tensor", "nn", "no_grad", "enable_grad", "is_grad_enabled"]
 __version__ = "0.1.0"
+
+# Flat name -> the module's home. Imported bottom-up, so importing any of them imports
+# only what lies below it.
+_FLAT = {
+    "autograd": "core.autograd", "value": "core.value", "tensor": "core.tensor",
+    "gradcheck": "core.gradcheck",
+    "init": "nn.init", "losses": "nn.losses", "optim": "nn.optim", "data": "nn.data",
+    "scalar_nn": "nn.scalar",
+    "ledger": "observe.ledger", "draw": "observe.draw", "player": "observe.player",
+    "table": "lab.table", "theory": "lab.theory", "probe": "lab.probe", "plots": "lab.plots",
+    "experiments": "lab.experiments", "report": "lab.report",
+}
+from . import nn  # noqa: E402
+
+for _name, _home in _FLAT.items():
+    _sys.modules[f"{__name__}.{_name}"] = globals()[_name] = _importlib.import_module(f".{_home}", __name__)
+del _name, _home

@@ -26,6 +26,7 @@ _log = logging.getLogger("mkdocs.hooks.api_pages")
 
 PACKAGE = "tinygrad_init"
 API_DIR = "api/"
+LAYERS = ("core", "nn", "observe", "lab")
 _DIRECTIVE = re.compile(r"^:::\s+([\w.]+)", re.M)
 
 
@@ -35,8 +36,12 @@ def public_modules(package_dir: Path) -> list[str]:
     for p in sorted(package_dir.iterdir()):
         if p.name.startswith("_"):
             continue
-        if p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()):
-            names.append(f"{PACKAGE}.{p.stem if p.suffix == '.py' else p.name}")
+        if p.suffix == ".py":
+            names.append(f"{PACKAGE}.{p.stem}")
+        elif p.name in LAYERS:  # a layer folder: each of its modules has a page
+            names += [f"{PACKAGE}.{p.name}.{q.stem}" for q in sorted(p.glob("*.py")) if not q.name.startswith("_")]
+        elif (p / "__init__.py").exists():
+            names.append(f"{PACKAGE}.{p.name}")
     return names
 
 
@@ -84,14 +89,13 @@ def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
             raise PluginError(
                 f"docs/{uri} documents {identifier}, but the package has no module {missing}: "
                 f"add the module, or delete docs/{uri} and its entry in the nav of mkdocs.yml")
-    modules = {i.split(".")[0] + "." + i.split(".")[1] for i in documented if i.count(".") >= 1}
     for name in public_modules(root / PACKAGE):
-        if name not in modules:
-            short = name.split(".", 1)[1]
+        if name not in documented:
+            short = name.rsplit(".", 1)[1]
             _log.warning(
                 "api_pages: %s/%s has no API page: create docs/api/%s.md containing the line "
                 "'::: %s' and add 'api/%s.md' to the API reference section of the nav in mkdocs.yml",
-                PACKAGE, short + (".py" if (root / PACKAGE / f"{short}.py").exists() else "/"), short, name,
+                PACKAGE, name.split(".", 1)[1].replace(".", "/"), short, name,
                 short)
     return files
 

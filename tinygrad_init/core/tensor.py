@@ -30,7 +30,6 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from . import autograd
-
 __all__ = ["Tensor", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
 
 _GRAD_ENABLED = True

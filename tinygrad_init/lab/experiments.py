@@ -50,16 +50,16 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from . import data as _data
-from . import init as _init
-from . import nn
-from .losses import binary_cross_entropy_with_logits
-from .optim import SGD
+from ..nn import data as _data
+from ..nn import init as _init
+from .. import nn
+from ..nn.losses import binary_cross_entropy_with_logits
+from ..nn.optim import SGD
 from .probe import Probe
 from .table import Table, format_number
-from .tensor import Tensor, no_grad
+from ..core.tensor import Tensor, no_grad
 from .theory import TheoryResult, predict
-from .utils import as_rng
+from ..utils import as_rng
 
 __all__ = [
     "SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "ExperimentResult", "Run", "Sweep", "Progress",

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from . import __version__
-from . import init as _init
+from .. import __version__
+from ..nn import init as _init
 from .experiments import SCHEME_LABELS, ExperimentResult, Progress, run_all
 from .table import Table
-from .utils import int_at_least
+from ..utils import int_at_least
 
 __all__ = ["build_report", "render_html", "schemes_table", "ReportFiles", "add_commands", "run_report_command",
            "run_sweep_command"]
@@ -273,7 +273,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     files = ReportFiles(out_dir=out, html=out / "report.html", json=out / "report.json", results=results)
     files.stage_seconds["experiments"] = time.perf_counter() - start
 
-    from . import plots  # matplotlib, imported only when figures are drawn
+    from . import plots
 
     n_figs = sum(len(r.figure_names) for r in results)
     pngs: dict[tuple[str, str], bytes] = {}

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from ..core.tensor import Tensor
 
 __all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 

@@ -16,8 +16,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .utils import as_rng
-from .value import Value
+from ..utils import as_rng
+from ..core.value import Value
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -110,7 +110,6 @@ class Layer(Module):
             raise ValueError(f"Layer: nout must be a positive integer, got {nout!r}")
         gen = as_rng(rng)
         from . import init as init_mod
-
         if init is None:
             W = gen.uniform(-1.0, 1.0, size=(nin, nout))
         else:

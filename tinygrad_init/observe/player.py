@@ -50,13 +50,13 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TextIO
 
-from . import autograd
+from ..core import autograd
 from . import draw as draw_mod
 from . import ledger as ledger_mod
 from .draw import ColorScale, GraphvizNotFoundError
 from .ledger import GradStats, Ledger, format_number
-from .value import Value
-from .utils import int_at_least
+from ..core.value import Value
+from ..utils import int_at_least
 
 __all__ = [
     "player_html", "write_player", "parse_expression", "parse_bindings", "ExpressionError",
@@ -845,8 +845,8 @@ def _expression_graph(args: argparse.Namespace) -> tuple[Any, Ledger, dict]:
 def _mlp_graph(args: argparse.Namespace) -> tuple[Any, Ledger, dict]:
     import numpy as np
 
-    from . import init as init_mod
-    from .utils import as_rng
+    from ..nn import init as init_mod
+    from ..utils import as_rng
 
     sizes = args.mlp
     init = None
@@ -854,8 +854,7 @@ def _mlp_graph(args: argparse.Namespace) -> tuple[Any, Ledger, dict]:
         init = init_mod.get(args.init)  # ValueError with the valid names when unknown
     gen = as_rng(args.seed)
     if args.engine == "scalar":
-        from . import scalar_nn
-
+        from ..nn import scalar as scalar_nn
         model = scalar_nn.MLP(sizes[0], sizes[1:], activation=args.activation, init=init, rng=gen)
         x = gen.standard_normal(sizes[0])
         y = gen.standard_normal(sizes[-1])
@@ -868,8 +867,8 @@ def _mlp_graph(args: argparse.Namespace) -> tuple[Any, Ledger, dict]:
         with ledger_mod.record() as steps:
             loss.backward()
         return loss, steps, {}
-    from . import nn
-    from .tensor import Tensor
+    from .. import nn
+    from ..core.tensor import Tensor
 
     model = nn.MLP(sizes, activation=args.activation, init=init, rng=gen, dtype=np.float64)
     x = Tensor(gen.standard_normal((args.batch, sizes[0])), name="x")

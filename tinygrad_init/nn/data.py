@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .utils import as_rng
+from ..utils import as_rng
 
 __all__ = ["moons", "circles", "spirals", "blobs", "train_test_split", "DATASETS"]
 

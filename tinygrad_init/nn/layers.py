@@ -22,8 +22,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
-from .tensor import Tensor, _HookHandle
-from .utils import as_rng
+from ..core.tensor import Tensor, _HookHandle
+from ..utils import as_rng
 
 __all__ = [
     "Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
@@ -170,7 +170,7 @@ class Module:
 
 
 def _resolve_init(init: str | Callable | None, default: str) -> tuple[Callable, str]:
-    from . import init as init_mod  # lazy: init.lsuv needs nn
+    from . import init as init_mod
 
     if init is None:
         init = default

@@ -48,7 +48,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from .tensor import Tensor, no_grad
-from .utils import as_rng
+from ..utils import as_rng
 from .value import Value
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "InputCheck", "Worst"]

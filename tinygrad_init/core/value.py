@@ -30,7 +30,6 @@ from numbers import Real
 from typing import Iterable, Union
 
 from . import autograd
-
 __all__ = ["Value"]
 
 Number = Union[int, float]

@@ -26,9 +26,11 @@ from typing import Any, Sequence, TextIO
 
 import numpy as np
 
-from . import __version__, data
-from .tensor import Tensor, no_grad
-from .utils import as_rng, int_at_least
+from .. import __version__
+
+from ..nn import data
+from ..core.tensor import Tensor, no_grad
+from ..utils import as_rng, int_at_least
 
 __all__ = ["main", "build_parser", "run_demo", "gradient_table"]
 
@@ -138,11 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_DEMO_EPILOG, formatter_class=fmt)
     _add_training_options(demo)
 
-    from .report import add_commands as add_report_commands
+    from ..lab.report import add_commands as add_report_commands
 
     add_report_commands(sub, fmt)  # `report` and `sweep`
 
-    from .player import add_graph_command
+    from ..observe.player import add_graph_command
 
     add_graph_command(sub, fmt)
 
@@ -163,7 +165,7 @@ def _accuracy(model: Any, X: np.ndarray, y: np.ndarray) -> float:
 
 
 def _loss(model: Any, X: np.ndarray, y: np.ndarray) -> Tensor:
-    from .losses import binary_cross_entropy_with_logits
+    from ..nn.losses import binary_cross_entropy_with_logits
 
     logits = model(Tensor(X))
     return binary_cross_entropy_with_logits(logits, y.reshape(-1, 1).astype(np.float32))
@@ -190,7 +192,7 @@ def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, A
         ``grad_w_std``, ``grad_w_norm``, ``grad_out_std`` and ``check``
         (``max |x.T @ g - dL/dW| / max |dL/dW|``; float32 rounding gives about 1e-7).
     """
-    from .nn import Linear
+    from ..nn import Linear
 
     linears = [(name, m) for name, m in model.named_modules() if isinstance(m, Linear)]
     seen: dict[str, dict[str, np.ndarray]] = {name: {} for name, _ in linears}
@@ -251,8 +253,8 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
         (a list of ``(epoch, loss, train_acc, test_acc)``) and ``tables``
         (``{"init": rows, "trained": rows}`` from :func:`gradient_table`).
     """
-    from .nn import MLP
-    from .optim import SGD
+    from ..nn import MLP
+    from ..nn.optim import SGD
 
     out = sys.stdout if out is None else out
     gen = as_rng(args.seed)
@@ -318,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "exercises":
-        from .exercises import grader
+        from ..exercises import grader
 
         return grader.main(argv[1:], prog="tinygrad-init exercises")
     parser = build_parser()
@@ -331,10 +333,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_demo(args)
             return 0
         if args.command == "graph":
-            from .player import run_graph
+            from ..observe.player import run_graph
 
             return run_graph(args)
-        from .report import run_report_command, run_sweep_command
+        from ..lab.report import run_report_command, run_sweep_command
 
         if args.command == "sweep":
             return run_sweep_command(args)

@@ -51,8 +51,7 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
-from . import init as _init
-
+from ..nn import init as _init
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult",
            "fixed_point", "FixedPoint", "ACTIVATIONS"]
 

@@ -54,7 +54,7 @@ from typing import Any, Callable, Iterable, Sequence
 import graphviz
 import numpy as np
 
-from . import autograd
+from ..core import autograd
 from .ledger import GradStats, Ledger, format_number, node_names
 
 __all__ = [
@@ -937,11 +937,12 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
     Returns:
         A :class:`Picture` with one cluster per scheme and a legend.
     """
-    from . import init as init_mod
-    from . import nn, scalar_nn
-    from .tensor import Tensor
-    from .utils import as_rng
-    from .value import Value
+    from ..nn import init as init_mod
+    from .. import nn
+    from ..nn import scalar as scalar_nn
+    from ..core.tensor import Tensor
+    from ..utils import as_rng
+    from ..core.value import Value
 
     if engine not in ("tensor", "value"):
         raise ValueError(f"compare_inits: engine must be 'tensor' or 'value', got {engine!r}")

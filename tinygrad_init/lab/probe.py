@@ -84,10 +84,10 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from . import nn
+from .. import nn
 from .table import Table
-from .tensor import Tensor
-from .utils import as_rng
+from ..core.tensor import Tensor
+from ..utils import as_rng
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS",
            "TANH_SATURATION", "SIGMOID_SATURATION"]

@@ -68,7 +68,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .utils import as_rng
+from ..utils import as_rng
 
 __all__ = [
     "Scheme", "fans", "variance_scaling",
@@ -528,8 +528,8 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10,
         RuntimeWarning: naming a layer whose variance is still off by more than
             ``tol`` after ``max_iter`` rescalings (for example because of a large bias).
     """
-    from . import nn  # lazy: nn imports this module
-    from .tensor import Tensor, no_grad
+    from . import layers as nn
+    from ..core.tensor import Tensor, no_grad
 
     fn = "lsuv"
     tol = _nonneg(fn, "tol", tol)

@@ -56,8 +56,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from . import autograd
-
+from ..core import autograd
 __all__ = [
     "record", "Ledger", "Step", "Pass", "GradStats", "LedgerState", "node_names", "format_number",
     "path_products", "count_paths", "PathProducts", "Path", "layer_gains", "LayerGain", "LayerGains", "Text",

@@ -1,0 +1,29 @@
+"""The package's layers (README, "Layout") hold: import-linter's contracts in pyproject.toml."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_are_kept() -> None:
+    proc = subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
+                           "lint_imports_command()"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 broken" in proc.stdout
+
+
+def test_the_flat_public_names_are_the_layered_modules() -> None:
+    import tinygrad_init
+    from tinygrad_init import draw, experiments, init, nn
+    from tinygrad_init.lab import experiments as lab_experiments
+    from tinygrad_init.nn import init as nn_init
+    from tinygrad_init.observe import draw as observe_draw
+
+    assert init is nn_init and draw is observe_draw and experiments is lab_experiments
+    assert nn.Linear.__module__ == "tinygrad_init.nn.layers"
+    for name in tinygrad_init._FLAT:
+        assert sys.modules[f"tinygrad_init.{name}"] is getattr(tinygrad_init, name)

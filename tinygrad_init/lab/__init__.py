@@ -1,0 +1,1 @@
+"""The initialization lab: measure (probe), predict (theory), experiment, plot and report."""

@@ -1,13 +1,30 @@
-"""Small helpers shared by the whole package."""
+"""Small helpers every layer shares, each written once.
+
+- **random numbers**: :func:`as_rng`, what every ``rng=`` argument goes through;
+- **argument checks**: :func:`check_int`, :func:`check_real`, :func:`check_choice`,
+  :func:`check_bool`, and :func:`cli_type` to use any of them as an ``argparse`` type.
+  They raise with one message format everywhere: ``"<where>: <name> must be ..., got ..."``;
+- **text**: :func:`format_number` (short, readable numbers) and :func:`shape_text`;
+- **statistics**: :func:`moments` (mean, std and norm in float64) and :func:`ratio`
+  (``a / b`` with float semantics).
+"""
 
 from __future__ import annotations
 
+import difflib
+import math
 import numbers
-from typing import Callable
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
-__all__ = ["as_rng", "int_at_least"]
+__all__ = [
+    "as_rng", "check_int", "check_real", "check_choice", "check_bool", "cli_type",
+    "format_number", "shape_text", "Moments", "moments", "ratio",
+]
+
+
+# ------------------------------------------------------------------ random numbers
 
 
 def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
@@ -47,20 +64,209 @@ def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
     )
 
 
-def int_at_least(minimum: int, why: str = "") -> Callable[[str], int]:
-    """An ``argparse`` type: a whole number >= ``minimum``, else a message that says so.
+# ------------------------------------------------------------------ argument checks
 
-    ``why`` is appended to the message (for example ``" (a quarter is held out)"``).
+
+def _got(value: Any) -> str:
+    return f"{type(value).__name__} {value!r:.60}"
+
+
+def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "") -> int:
+    """``value`` as an ``int``, if it is a whole number (not a bool) and at least ``minimum``.
+
+    Args:
+        where: the function or option that checks (the start of the message).
+        name: the argument's name.
+        value: what was passed.
+        minimum: the smallest allowed value, or None for no bound.
+        why: appended to the message, e.g. ``" (a quarter is held out)"``.
+
+    Raises:
+        TypeError: not a whole number.
+        ValueError: below ``minimum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{where}: {name} must be >= {minimum}{why}, got {int(value)}")
+    return int(value)
+
+
+def check_real(where: str, name: str, value: Any, low: float | None = None, high: float | None = None, *,
+               low_open: bool = False, high_open: bool = False, finite: bool = True) -> float:
+    """``value`` as a ``float``, if it is a real number (not a bool) within the bounds.
+
+    ``low``/``high`` are inclusive unless ``low_open``/``high_open``; ``finite=False``
+    also admits inf (nan is never admitted).
+
+    Raises:
+        TypeError: not a real number.
+        ValueError: nan, infinite (with ``finite``) or out of bounds.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: {name} must be a number, got {_got(value)}")
+    v = float(value)
+    if math.isnan(v) or (finite and math.isinf(v)):
+        raise ValueError(f"{where}: {name} must be a finite number, got {v}")
+    too_low = low is not None and (v <= low if low_open else v < low)
+    too_high = high is not None and (v >= high if high_open else v > high)
+    if too_low or too_high:
+        lo = "" if low is None else ("(" if low_open else "[") + format_number(low, 6)
+        hi = "" if high is None else format_number(high, 6) + (")" if high_open else "]")
+        if low is None:
+            span = f"{'<' if high_open else '<='} {format_number(high, 6)}"
+        elif high is None:
+            span = f"{'>' if low_open else '>='} {format_number(low, 6)}"
+        else:
+            span = f"in {lo}, {hi}"
+        raise ValueError(f"{where}: {name} must be {span}, got {format_number(v, 6)}")
+    return v
+
+
+def check_choice(where: str, name: str, value: Any, options: Sequence[str]) -> str:
+    """``value`` (a string, compared without case) if it is one of ``options``.
+
+    Raises:
+        ValueError: naming the options and the closest one.
+    """
+    if isinstance(value, str) and value.lower() in options:
+        return value.lower()
+    close = difflib.get_close_matches(str(value).lower(), options, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ValueError(f"{where}: {name} must be one of {', '.join(map(repr, options))}, got {value!r}{hint}")
+
+
+def check_bool(where: str, name: str, value: Any) -> bool:
+    """``value`` if it is True or False (numpy bools too); a TypeError otherwise."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{where}: {name} must be True or False, got {_got(value)}")
+
+
+def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str], Any]:
+    """An ``argparse`` type from a check: ``cli_type(check_int, minimum=1)``.
+
+    The text is read as an int (``check_int``) or a float (``check_real``), then checked;
+    a failure becomes argparse's own error (usage line, exit code 2).
     """
     import argparse
 
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}{why}, got {value}")
-        return value
+    parse = int if check is check_int else float
 
-    return parse
+    def convert(text: str) -> Any:
+        try:
+            value = parse(text)
+        except ValueError:
+            what = "a whole number" if parse is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        try:
+            return check("", "the value", value, *args, **kwargs)
+        except (TypeError, ValueError) as e:
+            message = str(e).split(": ", 1)[-1]
+            raise argparse.ArgumentTypeError(message.replace("the value must be ", "expected a number ")) from None
+
+    convert.__name__ = parse.__name__  # argparse names the type in "invalid int value"
+    return convert
+
+
+# ------------------------------------------------------------------ text
+
+
+def format_number(x: Any, digits: int | None = 3) -> str:
+    """A number as short, readable text with ``digits`` significant digits.
+
+    * ``None`` -> ``"-"`` (not applicable); NaN -> ``"nan"``; infinities -> ``"inf"``, ``"-inf"``;
+    * integers and booleans in full (``500``, ``True``);
+    * floats with ``1e-3 <= |x| < 1e4`` positionally (``0.213``, ``0.00238``, ``1235``),
+      others in scientific notation with a short exponent (``5.3e-4``, ``1.2e+5``);
+      trailing zeros are dropped and zero is ``"0"``;
+    * ``digits=None``: the shortest text that reads back to the same float (``repr``).
+    """
+    if x is None:
+        return "-"
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, numbers.Integral):
+        return str(int(x))
+    if not isinstance(x, numbers.Real):
+        return str(x)
+    v = float(x)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == 0.0:
+        return "0"
+    if digits is None:
+        return repr(v)
+    digits = max(int(digits), 1)
+    a = abs(v)
+    if 1e-3 <= a < 1e4:
+        exponent = math.floor(math.log10(a))
+        decimals = max(digits - 1 - exponent, 0)
+        text = f"{v:.{decimals}f}"
+        # Rounding may carry into a new digit (0.99951 -> "1.000"): drop the now-extra decimal.
+        if decimals > 0 and abs(float(text)) >= 10 ** (exponent + 1):
+            text = f"{v:.{decimals - 1}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa, exp = f"{v:.{digits - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{exp[0]}{int(exp[1:])}"
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """A shape as Python writes a tuple: ``(3,)``, ``(2, 3)``, ``()``."""
+    return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+# ------------------------------------------------------------------ statistics
+
+
+class Moments(NamedTuple):
+    """Mean, population standard deviation and Frobenius norm of an array's entries."""
+
+    mean: float
+    std: float
+    norm: float
+
+
+def moments(a: Any) -> Moments:
+    """Mean, population std and norm of all entries of ``a``, accumulated in float64.
+
+    With ``n`` entries: ``mean = sum(a) / n``, ``std = sqrt(sum((a - mean)^2) / n)`` (two
+    passes: no cancellation) and ``norm = sqrt(sum(a^2))``. Entries too large to square in
+    float64 are scaled first; any nan gives nan, an inf gives an inf norm and a nan std.
+    An empty array has mean and std nan and norm 0.
+    """
+    v = np.asarray(a)
+    if v.dtype.kind not in "fc":
+        v = v.astype(np.float64)
+    v = v.reshape(-1)
+    n = v.size
+    if n == 0:
+        return Moments(math.nan, math.nan, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(np.add.reduce(v, dtype=np.float64)) / n
+        if math.isfinite(mean):
+            d = v - np.float64(mean)  # a float64 array whatever v's dtype
+            var = float(np.dot(d, d)) / n
+            norm2 = n * (var + mean * mean)
+            if math.isfinite(norm2):
+                return Moments(mean, math.sqrt(var), math.sqrt(norm2))
+        if not bool(np.isfinite(v).all()):
+            if bool(np.isnan(v).any()):
+                return Moments(math.nan, math.nan, math.nan)
+            return Moments(mean, math.nan, math.inf)
+        big = float(np.max(np.abs(v)))  # finite entries whose squares overflow: scale first
+        s = v.astype(np.float64) / big
+        m = float(s.mean())
+        d = s - m
+        var = float(np.dot(d, d)) / n
+        return Moments(big * m, big * math.sqrt(var), big * math.sqrt(n * (var + m * m)))
+
+
+def ratio(a: float, b: float) -> float:
+    """``a / b`` with float semantics: ``x / 0`` is ``+-inf``, ``0 / 0`` is nan; never raises."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(a) / np.float64(b))

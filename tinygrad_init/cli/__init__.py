@@ -30,7 +30,7 @@ from .. import __version__
 
 from ..nn import data
 from ..core.tensor import Tensor, no_grad
-from ..utils import as_rng, int_at_least
+from ..utils import as_rng, check_int, cli_type
 
 __all__ = ["main", "build_parser", "run_demo", "gradient_table"]
 
@@ -73,8 +73,7 @@ examples:
 # ---------------------------------------------------------------- argument types
 
 
-_int_at_least = int_at_least
-_positive_int = _int_at_least(1)
+_positive_int = cli_type(check_int, 1)
 
 
 def _float_in(low: float, high: float | None, *, low_open: bool, high_open: bool = True):
@@ -100,7 +99,7 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data and training")
     g.add_argument("--dataset", choices=_TWO_CLASS, default="moons",
                    help="the toy dataset (two classes; default: %(default)s)")
-    g.add_argument("--samples", type=_int_at_least(8, " (a quarter is held out for testing)"),
+    g.add_argument("--samples", type=cli_type(check_int, 8, " (a quarter is held out for testing)"),
                    default=200, metavar="N",
                    help="points in the dataset, a quarter held out for testing (default: %(default)s)")
     g.add_argument("--noise", type=_float_in(0.0, None, low_open=False), default=None,
@@ -117,7 +116,7 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
                    help="SGD momentum, in [0, 1) (default: %(default)s)")
     g.add_argument("--every", type=_positive_int, default=None, metavar="K",
                    help="print the loss every K epochs (default: 10 lines in all)")
-    g.add_argument("--seed", type=_int_at_least(0), default=0,
+    g.add_argument("--seed", type=cli_type(check_int, 0), default=0,
                    help="random seed for data, initialization and batches (default: %(default)s)")
 
 

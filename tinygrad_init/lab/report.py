@@ -31,7 +31,7 @@ from .. import __version__
 from ..nn import init as _init
 from .experiments import SCHEME_LABELS, ExperimentResult, Progress, run_all
 from .table import Table
-from ..utils import int_at_least
+from ..utils import check_int, cli_type
 
 __all__ = ["build_report", "render_html", "schemes_table", "ReportFiles", "add_commands", "run_report_command",
            "run_sweep_command"]
@@ -374,7 +374,6 @@ def _init_name(text: str) -> str:
     return text
 
 
-_int_at_least = int_at_least
 
 
 def add_commands(sub: Any, formatter_class: Any) -> None:
@@ -392,7 +391,7 @@ def add_commands(sub: Any, formatter_class: Any) -> None:
     report.add_argument("--out", type=Path, default=Path("report"), metavar="DIR",
                         help="the folder to write into, created if missing; its figures/ and data/ are "
                              "replaced (default: %(default)s)")
-    report.add_argument("--seed", type=_int_at_least(0), default=0, metavar="N",
+    report.add_argument("--seed", type=cli_type(check_int, 0), default=0, metavar="N",
                         help="random seed of every experiment: the same seed writes the same files "
                              "(default: %(default)s)")
     report.add_argument("--quick", action="store_true",
@@ -411,13 +410,13 @@ def add_commands(sub: Any, formatter_class: Any) -> None:
                             "randn(fan_in, fan_out) / sqrt(fan_in))")
     sweep.add_argument("--activation", choices=ACTIVATIONS, default="tanh",
                        help="the nonlinearity after every layer (default: %(default)s)")
-    sweep.add_argument("--depth", type=_int_at_least(1), default=10, metavar="N",
+    sweep.add_argument("--depth", type=cli_type(check_int, 1), default=10, metavar="N",
                        help="number of layers (default: %(default)s)")
-    sweep.add_argument("--width", type=_int_at_least(1), default=500, metavar="N",
+    sweep.add_argument("--width", type=cli_type(check_int, 1), default=500, metavar="N",
                        help="units per layer, also the input width (default: %(default)s)")
-    sweep.add_argument("--batch", type=_int_at_least(2), default=1000, metavar="N",
+    sweep.add_argument("--batch", type=cli_type(check_int, 2), default=1000, metavar="N",
                        help="examples in the input batch (default: %(default)s)")
-    sweep.add_argument("--seed", type=_int_at_least(0), default=0, metavar="N",
+    sweep.add_argument("--seed", type=cli_type(check_int, 0), default=0, metavar="N",
                        help="random seed for the input, the weights and the upstream gradient "
                             "(default: %(default)s)")
     sweep.add_argument("--batchnorm", action="store_true",

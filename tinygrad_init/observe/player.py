@@ -56,7 +56,7 @@ from . import ledger as ledger_mod
 from .draw import ColorScale, GraphvizNotFoundError
 from .ledger import GradStats, Ledger, format_number
 from ..core.value import Value
-from ..utils import int_at_least
+from ..utils import check_int, cli_type
 
 __all__ = [
     "player_html", "write_player", "parse_expression", "parse_bindings", "ExpressionError",
@@ -791,8 +791,8 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-_positive = int_at_least(1)
-_seed = int_at_least(0)
+_positive = cli_type(check_int, 1)
+_seed = cli_type(check_int, 0)
 
 
 def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescriptionHelpFormatter

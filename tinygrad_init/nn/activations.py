@@ -1,0 +1,103 @@
+"""The activation registry: everything the package knows about each activation, in one place.
+
+Layers (``nn.Tanh``...), the scalar nets, the mean-field theory, the probe, the experiments and
+the command line all read :data:`ACTIVATIONS` and :func:`get`; none keeps a list of its own.
+
+For each activation ``f`` of a pre-activation ``z``:
+
+| name | f(z) | f'(z) | gain | f(-inf), f(+inf) | Gaussian moments in closed form (z ~ N(0, q)) |
+|---|---|---|---|---|---|
+| tanh | tanh z | 1 - tanh^2 z | 5/3 | -1, 1 | - (numerical) |
+| sigmoid | 1 / (1 + e^-z) | s (1 - s) | 1 | 0, 1 | - (numerical) |
+| relu | max(z, 0) | [z > 0] | sqrt 2 | 0, inf | E f = sqrt(q / 2 pi), E f^2 = q / 2, E f'^2 = 1/2 |
+| leaky_relu | z if z > 0 else a z | 1 or a | sqrt(2 / (1 + a^2)) | -inf, inf | E f = (1-a) sqrt(q / 2 pi), E f^2 = (1+a^2) q / 2, E f'^2 = (1+a^2) / 2 |
+| linear | z | 1 | 1 | -inf, inf | E f = 0, E f^2 = q, E f'^2 = 1 |
+
+The gains are PyTorch's ``calculate_gain`` (leaky_relu with its default slope ``a = 0.01``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..utils import check_choice
+
+__all__ = ["Activation", "ACTIVATIONS", "get", "names", "NEGATIVE_SLOPE"]
+
+#: leaky_relu's slope for z < 0 (PyTorch's default).
+NEGATIVE_SLOPE = 0.01
+
+Array = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation.
+
+    Attributes:
+        name: the registry key, also the method of ``Value`` and ``Tensor`` (``x.tanh()``).
+        fn: ``f(z)`` on a float64 numpy array (stable for any z).
+        derivative: ``f'(z)`` on a float64 numpy array (``relu'(0) = 0``, as the engines take it).
+        gain: the factor a weight std is scaled by so that ``f`` keeps the variance of its
+            input, as PyTorch's ``calculate_gain`` gives it.
+        limits: ``(f(-inf), f(+inf))``: a bounded activation is constant far out, which the
+            theory's numerical integrals use.
+        moments: ``q -> (E f, E f^2, E f'^2)`` for ``z ~ N(0, q)`` where a closed form exists.
+        engine: whether the engines have it as an op (``x.relu()``); leaky_relu is theory only.
+    """
+
+    name: str
+    fn: Array
+    derivative: Array
+    gain: float
+    limits: tuple[float, float]
+    moments: Callable[[float], tuple[float, float, float]] | None = None
+    engine: bool = True
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # an exact identity that never overflows
+
+
+def _leaky(a: float) -> Activation:
+    return Activation(
+        "leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
+        math.sqrt(2.0 / (1.0 + a * a)), (-math.inf, math.inf),
+        lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0,
+                   (1.0 + a * a) / 2.0 if q > 0 else a * a),
+        engine=False)
+
+
+#: name -> :class:`Activation`, in the order the lab shows them.
+ACTIVATIONS: dict[str, Activation] = {
+    "tanh": Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, 5.0 / 3.0, (-1.0, 1.0)),
+    "sigmoid": Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), 1.0, (0.0, 1.0)),
+    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64),
+                       math.sqrt(2.0), (0.0, math.inf),
+                       lambda q: (math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5 if q > 0 else 0.0)),
+    "leaky_relu": _leaky(NEGATIVE_SLOPE),
+    "linear": Activation("linear", lambda z: z, np.ones_like, 1.0, (-math.inf, math.inf),
+                         lambda q: (0.0, q, 1.0)),
+}
+
+_ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu", "leaky-relu": "leaky_relu"}
+
+
+def names(engine_only: bool = True) -> tuple[str, ...]:
+    """The registered names (by default those the engines compute: tanh, sigmoid, relu, linear)."""
+    return tuple(k for k, a in ACTIVATIONS.items() if a.engine or not engine_only)
+
+
+def get(name: str, where: str = "activation", engine_only: bool = False) -> Activation:
+    """The :class:`Activation` called ``name`` (case-insensitive; "identity" is "linear").
+
+    Raises:
+        ValueError: an unknown name; the message names ``where``, the known names and the
+            closest one.
+    """
+    key = _ALIASES.get(str(name).strip().lower(), str(name).strip().lower()) if isinstance(name, str) else name
+    return ACTIVATIONS[check_choice(where, "activation", key, names(engine_only))]

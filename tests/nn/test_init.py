@@ -370,7 +370,7 @@ def test_table_names_the_three_xaviers():
 
 
 def test_docs_page_holds_the_generated_table():
-    page = pathlib.Path(__file__).resolve().parents[1] / "docs" / "init_schemes.md"
+    page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "init_schemes.md"
     if not page.exists():
         pytest.fail(f"{page} is missing")
     table_lines = [line for line in init.table("markdown").splitlines() if line.startswith("|")]

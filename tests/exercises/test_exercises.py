@@ -34,7 +34,7 @@ from tinygrad_init.exercises.runner import check_file
 
 EXERCISES = catalog.EXERCISES
 WRONG = [(ex, key, path) for ex in EXERCISES for key, path in grader.wrong_paths(ex).items()]
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHECKS_DIR = os.path.join(os.path.dirname(os.path.abspath(catalog.__file__)), "checks")
 
 
@@ -302,7 +302,7 @@ def test_printing_is_captured_and_interpreter_state_restored(tmp_path):
         import numpy as np
         def mul_backward(a, b, upstream):
             print("debug", a, b)
-            os.chdir(os.path.dirname(os.path.abspath(__file__)) + "/..")
+            os.chdir(REPO)
             sys.path.append("/nowhere")
             np.seterr(all="raise")
             return upstream * b, upstream * a

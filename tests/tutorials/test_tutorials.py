@@ -28,7 +28,7 @@ import pytest
 
 from conftest import require_module
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TUTORIALS = REPO / "tutorials"
 
 #: How long one cell may run before the test fails (the slowest cell takes about 20 s here).

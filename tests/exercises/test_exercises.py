@@ -302,7 +302,7 @@ def test_printing_is_captured_and_interpreter_state_restored(tmp_path):
         import numpy as np
         def mul_backward(a, b, upstream):
             print("debug", a, b)
-            os.chdir(REPO)
+            os.chdir("/")
             sys.path.append("/nowhere")
             np.seterr(all="raise")
             return upstream * b, upstream * a

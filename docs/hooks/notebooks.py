@@ -58,6 +58,7 @@ def render(path: Path, execute: bool, root: Path) -> tuple[str, dict[str, bytes]
     from nbconvert import MarkdownExporter
 
     nb = nbformat.read(path, as_version=4)
+    nb.metadata.setdefault("language_info", {"name": "python"})  # the code blocks' language
     written = run(nb, root) if execute else {}
     markdown, resources = MarkdownExporter().from_notebook_node(
         nb, resources={"output_files_dir": f"{path.stem}_files"})

@@ -1,10 +1,9 @@
 """MkDocs hook: the API reference pages, one line each in the nav of mkdocs.yml.
 
-A nav entry ``api/lab/probe.md`` with no file behind it becomes a page documenting the
-module ``tinygrad_init.lab.probe`` (its path under ``api/``, dotted), titled by that name;
-``api/cli.md`` documents the package ``tinygrad_init.cli``. A page written by hand
-(``docs/api/exercises.md``) is used as it is. A module that does not exist stops the build
-with an error naming the nav entry. ``tests/test_docs.py`` checks that every module has one.
+A nav entry ``api/lab/probe.md`` with no file behind it becomes the page of the module
+``tinygrad_init.lab.probe`` (``api/cli.md``: the package ``tinygrad_init.cli``); a page written
+by hand (``docs/api/exercises.md``) is used as it is. A missing module stops the build.
+``tests/test_docs.py`` checks that every module has its line.
 """
 
 from __future__ import annotations

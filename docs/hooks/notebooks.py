@@ -5,12 +5,10 @@ the page), which the site then renders like any page: formulas as MathML, links 
 The pages are added to the nav section "Tutorials", after ``docs/tutorials/index.md``; the
 notebook itself is published beside its page, for download.
 
-The notebooks are committed without outputs, so each one is run for the site (nbclient,
-kernel ``python3``, the repository on ``PYTHONPATH``, in an empty folder whose new files are
-published beside the page, so that the HTML player's ``<iframe>`` finds its page). A cell
-error is a warning, so a strict build fails. ``TINYGRAD_INIT_DOCS_EXECUTE=0`` shows the
-notebooks as stored, without running them (what the tests do); ``TINYGRAD_INIT_TUTORIALS=DIR``
-reads the notebooks from DIR.
+The notebooks are committed without outputs, so each is run for the site (nbclient, kernel
+``python3``, the repository on ``PYTHONPATH``) in an empty folder whose new files are published
+beside the page, where the HTML player's ``<iframe>`` looks. A cell error is a warning, so a
+strict build fails. ``TINYGRAD_INIT_DOCS_EXECUTE=0`` shows them unrun (what the tests do).
 """
 
 from __future__ import annotations
@@ -36,8 +34,7 @@ _CACHE: dict[str, tuple[str, dict[str, bytes]]] = sys.modules.setdefault(
 
 
 def notebooks(config: Any) -> list[Path]:
-    folder = os.environ.get("TINYGRAD_INIT_TUTORIALS") or Path(config.config_file_path).parent / "tutorials"
-    return sorted(p for p in Path(folder).resolve().glob("[0-9]*.ipynb"))
+    return sorted((Path(config.config_file_path).resolve().parent / "tutorials").glob("[0-9]*.ipynb"))
 
 
 def run(nb: Any, root: Path) -> dict[str, bytes]:
@@ -69,7 +66,7 @@ def render(path: Path, execute: bool, root: Path) -> tuple[str, dict[str, bytes]
     note = (f'!!! note "A notebook"\n    This page is the notebook `tutorials/{path.name}`, {state}. '
             f'[Download it]({path.name}) and run it with Jupyter (`pip install -e ".[notebooks]"`).\n')
     title, _, rest = markdown.partition("\n")
-    files = {name: data for name, data in resources.get("outputs", {}).items()}
+    files = dict(resources.get("outputs", {}))
     files.update({f"{path.stem}/{name}": data for name, data in written.items()})  # beside the page's URL
     return f"{title}\n\n{note}\n{_ANSI.sub('', rest)}", files
 
@@ -96,7 +93,7 @@ def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
     root = Path(config.config_file_path).resolve().parent
     execute = os.environ.get("TINYGRAD_INIT_DOCS_EXECUTE", "1") != "0"
     paths = notebooks(config)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         pages = dict(zip(paths, pool.map(lambda p: _render(p, execute, root), paths)))
     for path, page in pages.items():
         if isinstance(page, Exception):

@@ -1,8 +1,8 @@
 """The documentation site: it builds with ``mkdocs build --strict`` and says what it should.
 
-One strict build of the real site (tutorials rendered from their stored text, not run:
-``tests/test_tutorials.py`` runs them) is shared by most tests; one more build renders two
-notebooks made on the fly, one with stored outputs and one that the build runs. Without the
+One strict build of the real site (tutorials shown as stored, not run: ``tests/tutorials``
+runs them) is shared by most tests; the hooks of ``docs/hooks`` are also tested alone, on
+notebooks made on the fly and on a nav naming a module that does not exist. Without the
 documentation tools the tests are skipped, except under ``CI=true``, where they fail with
 the command that installs them.
 
@@ -12,6 +12,7 @@ show is the number the code gives.
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib.util
 import json
@@ -19,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 HOOKS = DOCS / "hooks"
 TOOLS = {"mkdocs": "mkdocs", "material": "mkdocs-material", "mkdocstrings": "mkdocstrings",
-         "mkdocstrings_handlers": "mkdocstrings-python", "latex2mathml": "latex2mathml"}
+         "mkdocstrings_handlers": "mkdocstrings-python", "latex2mathml": "latex2mathml", "nbconvert": "nbconvert"}
 INSTALL = 'pip install -e ".[docs]" (bash scripts/test.sh installs them with the test extra)'
 
 #: The guide pages whose ``>>>`` examples are checked (the pages of others are tested by their owners).
@@ -101,24 +103,51 @@ def test_page_is_built(site: Path, uri: str) -> None:
     assert "<h1" in html, f"{uri} has no title"
 
 
-def test_every_module_has_an_api_page_with_its_docstrings(site: Path) -> None:
-    api_pages = _hook("api_pages")
-    modules = api_pages.public_modules(ROOT / "tinygrad_init")
-    assert {"tinygrad_init.core.value", "tinygrad_init.core.tensor", "tinygrad_init.nn.init"} <= set(modules)
-    pages = {m.group(1): p.name for p in (DOCS / "api").glob("*.md")
-             for m in re.finditer(r"^:::\s+([\w.]+)", p.read_text(encoding="utf-8"), re.M)}
-    for module in modules:
-        html = page(site, f"api/{pages[module]}")
+def api_modules() -> dict[str, str]:
+    """The modules that need an API page -> the page (``api/PATH.md``, PATH the module's path).
+
+    A module needs one if it defines a public function or class: every ``.py`` file of the
+    package (an ``__init__.py`` standing for its package) but those under ``exercises/``,
+    whose package is one page. A package that only re-exports (``core/__init__.py``) needs none.
+    """
+    out = {}
+    package = ROOT / "tinygrad_init"
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).with_suffix("")
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        if not parts or any(p.startswith("_") for p in parts) or (parts[0] == "exercises" and len(parts) > 1):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_") for n in tree.body):
+            out[".".join(("tinygrad_init", *parts))] = f"api/{'/'.join(parts)}.md"
+    return out
+
+
+def test_every_module_has_an_api_page() -> None:
+    _require_tools()
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    listed = set(_hook("api_pages").nav_pages(config.nav))
+    modules = api_modules()
+    assert {"tinygrad_init.core.value", "tinygrad_init.nn.init", "tinygrad_init.cli"} <= set(modules)
+    missing = [f"{m}: add the line `- {uri.rsplit('/', 1)[1][:-3]}: {uri}` to the API reference in mkdocs.yml"
+               for m, uri in modules.items() if uri not in listed]
+    assert not missing, "modules without an API page:\n" + "\n".join(missing)
+
+
+def test_api_pages_document_their_modules(site: Path) -> None:
+    for module, uri in api_modules().items():
         # mkdocstrings gives every documented object an anchor named by its path
-        assert f'id="{module}.' in html, f"api/{short}.md shows no member of {module}"
+        assert f'id="{module}.' in page(site, uri), f"{uri} shows no member of {module}"
 
 
 def test_api_pages_show_the_functions(site: Path) -> None:
-    init = page(site, "api/init.md")
+    init = page(site, "api/nn/init.md")
     for name in ("variance_scaling", "xavier_uniform", "he_normal", "lsuv", "calculate_gain"):
         assert f'id="tinygrad_init.nn.init.{name}"' in init, name
-    assert 'id="tinygrad_init.core.autograd.topological_order"' in page(site, "api/autograd.md")
-    assert 'id="tinygrad_init.core.value.Value"' in page(site, "api/value.md")
+    assert 'id="tinygrad_init.core.autograd.topological_order"' in page(site, "api/core/autograd.md")
+    assert 'id="tinygrad_init.core.value.Value"' in page(site, "api/core/value.md")
     # the reST roles of the docstrings became links between the pages
     assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="[^"]*#tinygrad_init\.nn\.init\.variance_scaling"',
                      init), "no cross-reference to variance_scaling on the init page"
@@ -132,8 +161,8 @@ def test_no_restructuredtext_is_left_in_the_api_pages(site: Path) -> None:
         html = re.sub(r"<pre\b.*?</pre>|<code\b.*?</code>", "", html, flags=re.S)
         text = _text(html)
         found = leftovers.search(text)
-        assert found is None, (f"{path.parent.name}: reST markup {found.group(0)!r} reached the page; teach "
-                               "docs/hooks/griffe_rst.py to convert it")
+        assert found is None, (f"{path.relative_to(site).parent}: reST markup {found.group(0)!r} reached the page; "
+                               "write that docstring in Markdown (`name` for code, $...$ for math)")
 
 
 def test_chain_rule_page_has_the_formula_and_the_code(site: Path) -> None:
@@ -157,7 +186,8 @@ def test_every_formula_is_typeset(site: Path) -> None:
 
 def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
     tag = re.compile(r"<(?:link|script|img|iframe)\b[^>]*\b(?:href|src)=\"(?:https?:)?//", re.I)
-    for uri in ("index.md", "concepts/mean-field.md", "api/init.md", "tutorials/index.md"):
+    for uri in ("index.md", "concepts/mean-field.md", "api/nn/init.md", "tutorials/index.md",
+                "tutorials/01_scalar_autograd.md"):
         html = page(site, uri)
         found = tag.search(html)
         assert found is None, f"{uri} loads {found.group(0)!r} from the network"
@@ -173,18 +203,18 @@ def test_how_to_pages_embed_the_command_line_help(site: Path) -> None:
     assert "tinygrad-init sweep" in sweep
 
 
-def test_tutorials_are_listed(site: Path) -> None:
-    html = page(site, "tutorials/index.md")
-    text = _text(html)
-    assert "<!--tutorial:" not in html
-    assert html.count("<tr>") == 9, "the table should list the eight tutorials (and a header row)"
+def test_tutorials_are_pages_linked_from_the_index(site: Path) -> None:
+    index = page(site, "tutorials/index.md")
+    home = page(site, "index.md")
     notebooks = sorted((ROOT / "tutorials").glob("[0-9]*.ipynb"))
-    assert text.count("(not added yet)") == 8 - len({nb.name[:2] for nb in notebooks})
+    assert len(notebooks) >= 8
     for nb in notebooks:
-        assert f'href="../{nb.stem}/"' in html or f'href="{nb.stem}/"' in html, f"{nb.name} is not linked"
+        assert f'href="{nb.stem}/"' in index, f"docs/tutorials/index.md does not link {nb.stem}.md"
+        assert f'href="tutorials/{nb.stem}/"' in home, f"{nb.stem} is not in the navigation"
         built = page(site, f"tutorials/{nb.stem}.md")
-        assert f"{nb.stem}.ipynb" in built  # the download link
-        assert (site / "tutorials" / nb.name).is_file()
+        assert f'href="../{nb.name}"' in built and (site / "tutorials" / nb.name).is_file()  # downloadable
+        assert "<h1" in built and '<span class="kn">import</span>' in built  # the code cells, as Python
+    assert "<math" in page(site, "tutorials/01_scalar_autograd.md")  # the notebooks' LaTeX, as MathML
 
 
 # ------------------------------------------------------------------ the examples of the guide pages
@@ -212,7 +242,7 @@ def test_examples_of_the_page_run(uri: str) -> None:
 
 
 def _notebook(cells: list[dict]) -> dict:
-    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3",
+    return {"nbformat": 4, "nbformat_minor": 4, "metadata": {"kernelspec": {"name": "python3",
             "display_name": "Python 3", "language": "python"}}, "cells": cells}
 
 
@@ -228,77 +258,57 @@ def _code(text: str, outputs: list | None = None) -> dict:
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
-def test_notebooks_are_rendered_into_the_site(tmp_path: Path) -> None:
-    folder = tmp_path / "tutorials"
-    folder.mkdir()
-    stored = _notebook([
-        _md("# 1. A dummy tutorial\n\nThe rule $\\frac{\\partial L}{\\partial x}$ and a link to "
-            "[the next one](02_run_me.ipynb) and to [the schemes](../docs/init_schemes.md)."),
+def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
+    _require_tools()
+    notebooks = _hook("notebooks")
+    stored = tmp_path / "01_stored.ipynb"
+    stored.write_text(json.dumps(_notebook([
+        _md("# 1. Stored\n\nThe rule $\\frac{\\partial L}{\\partial x}$, [the next one](02_run_me.ipynb) and "
+            "[the schemes](../docs/init_schemes.md)."),
         _code("print(6 * 7)", [{"output_type": "stream", "name": "stdout", "text": ["42\n"]}]),
         _code("picture()", [{"output_type": "display_data", "metadata": {},
                              "data": {"image/png": PIXEL, "text/plain": "<Figure>"}}]),
         _code("1 / 0", [{"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
                          "traceback": ["\x1b[31mZeroDivisionError\x1b[0m: division by zero"]}]),
-    ])
-    (folder / "01_dummy.ipynb").write_text(json.dumps(stored), encoding="utf-8")
-    can_run = all(importlib.util.find_spec(m) is not None for m in ("nbclient", "ipykernel"))
-    if can_run:
-        source = "from pathlib import Path\nPath('made.txt').write_text('hi')\nprint(sum(range(10)))"
-        run_me = _notebook([_md("# 2. Run me"), _code(source)])
-        (folder / "02_run_me.ipynb").write_text(json.dumps(run_me), encoding="utf-8")
-    elif in_ci():
-        pytest.fail(f"nbclient and ipykernel are required under CI=true; install them: {INSTALL}", pytrace=False)
-    out = tmp_path / "site"
-    _build(out, TINYGRAD_INIT_TUTORIALS=str(folder), TINYGRAD_INIT_DOCS_EXECUTE="auto")
+    ])), encoding="utf-8")
+    markdown, files = notebooks.render(stored, execute=False, root=ROOT)
+    assert markdown.startswith("# 1. Stored\n") and "as stored" in markdown and "[Download it](01_stored.ipynb)" in markdown
+    assert "$\\frac{\\partial L}{\\partial x}$" in markdown and "```python\nprint(6 * 7)\n```" in markdown
+    assert "    42" in markdown and "ZeroDivisionError: division by zero" in markdown and "\x1b" not in markdown
+    assert "](02_run_me.md)" in markdown and "](../init_schemes.md)" in markdown  # links point to pages
+    [image] = [uri for uri in files if uri.endswith(".png")]
+    assert f"]({image})" in markdown and image.startswith("01_stored_files/")
 
-    html = page(out, "tutorials/01_dummy.md")
-    text = _text(html)
-    assert "A dummy tutorial" in text and "print(6 * 7)" in text and "42" in text
-    assert "ZeroDivisionError: division by zero" in text and "\x1b" not in html  # colour codes stripped
-    assert "<math" in html  # the notebook's LaTeX is typeset like the pages'
-    img = re.search(r'<img[^>]*src="([^"]+\.png)"', html)
-    assert img and (out / "tutorials" / "01_dummy" / img.group(1)).resolve().is_file()
-    assert 'href="../../init_schemes/"' in html  # ../docs/init_schemes.md -> the site's page
-    assert (out / "tutorials" / "01_dummy.ipynb").is_file()  # downloadable
-    index = page(out, "tutorials/index.md")
-    assert 'href="../01_dummy/"' in index or 'href="01_dummy/"' in index  # tutorial 1 now links to it
-    assert "not added yet" in _text(index)  # tutorials 3..8 are still only planned
-    assert "A dummy tutorial" in page(out, "index.md")  # listed in the navigation
-    if can_run:
-        assert 'href="../02_run_me/"' in html  # the link between notebooks points to the page
-        ran = _text(page(out, "tutorials/02_run_me.md"))
-        assert "45" in ran and "run when this site was built" in ran
-        assert (out / "tutorials" / "02_run_me" / "made.txt").read_text() == "hi"  # published beside the page
+    if importlib.util.find_spec("ipykernel") is None and not in_ci():
+        pytest.skip("ipykernel is needed to run a notebook")
+    run_me = tmp_path / "02_run_me.ipynb"
+    source = "from pathlib import Path\nPath('made.txt').write_text('hi')\nprint(sum(range(10)))"
+    run_me.write_text(json.dumps(_notebook([_md("# 2. Run me"), _code(source)])), encoding="utf-8")
+    markdown, files = notebooks.render(run_me, execute=True, root=ROOT)
+    assert "    45" in markdown and "run when this site was built" in markdown
+    assert files["02_run_me/made.txt"] == b"hi"  # published beside the page, where an <iframe> finds it
+    broken = tmp_path / "03_broken.ipynb"
+    broken.write_text(json.dumps(_notebook([_md("# 3. Broken"), _code("1 / 0")])), encoding="utf-8")
+    failure = notebooks._render(broken, True, ROOT)
+    assert isinstance(failure, Exception) and "ZeroDivisionError" in str(failure)  # a warning: strict fails
 
 
-def test_without_notebooks_the_tutorials_are_only_planned(tmp_path: Path) -> None:
-    notebooks = _hook("notebooks")
-    assert notebooks.find_notebooks(tmp_path) == []
-    assert notebooks.find_notebooks(tmp_path / "missing") == []
-    index = (DOCS / "tutorials" / "index.md").read_text(encoding="utf-8")
-    rendered = notebooks.render_index(index, {})
-    assert "<!--tutorial:" not in rendered
-    assert rendered.count("*(not added yet)*") == 8
-    assert "8. Batch normalization *(not added yet)*" in rendered
-    linked = notebooks.render_index(index, {"03_tensors": ("03_tensors.md", "3. Tensors")})
-    assert "[3. Tensors](03_tensors.md)" in linked and linked.count("*(not added yet)*") == 7
-    extra = notebooks.render_index(index, {"09_more": ("09_more.md", "9. More")})
-    assert "## More notebooks" in extra and "[9. More](09_more.md)" in extra
+def test_an_api_page_for_a_missing_module_is_an_error_that_names_it() -> None:
+    _require_tools()
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
 
-
-def test_a_page_for_a_missing_module_is_an_error_that_names_it() -> None:
     api_pages = _hook("api_pages")
-    assert api_pages.missing_module(ROOT, "tinygrad_init.core.value") is None
-    assert api_pages.missing_module(ROOT, "tinygrad_init.Value") is None  # re-exported by the package
-    assert api_pages.missing_module(ROOT, "tinygrad_init.no_such_module") == "tinygrad_init/no_such_module.py"
-    assert api_pages.missing_module(ROOT, "tinygrad_init.exercises.nothing") == "tinygrad_init/exercises/nothing.py"
-    documented = {m.group(1) for p in (DOCS / "api").glob("*.md")
-                  for m in re.finditer(r"^:::\s+(tinygrad_init[\w.]+)", p.read_text(encoding="utf-8"), re.M)}
-    missing = sorted(set(api_pages.public_modules(ROOT / "tinygrad_init")) - documented)
-    assert not missing, f"modules without an API page in docs/api/: {missing}"
+    assert api_pages.module_of("api/lab/probe.md") == "tinygrad_init.lab.probe"
+    assert api_pages.module_of("api/cli.md") == "tinygrad_init.cli"
+    config = types.SimpleNamespace(nav=[{"API": ["api/index.md", {"ghost": "api/lab/ghost.md"}]}],
+                                   config_file_path=str(ROOT / "mkdocs.yml"))
+    with pytest.raises(PluginError, match=r"api/lab/ghost\.md, but there is no module tinygrad_init\.lab\.ghost"):
+        api_pages.on_files(Files([]), config)
 
 
 # ------------------------------------------------------------------ the docstring translation
+# (goes with docs/hooks/griffe_rst.py once the docstrings are all Markdown)
 
 
 def test_restructuredtext_in_docstrings_becomes_markdown() -> None:

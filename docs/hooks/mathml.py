@@ -1,13 +1,8 @@
-"""MkDocs hook: typeset the formulas at build time, as MathML.
+"""MkDocs hook: typeset the formulas at build time, as MathML (no JavaScript, nothing fetched).
 
-``pymdownx.arithmatex`` (generic mode) leaves every formula of a page as
-``<span class="arithmatex">\\(...\\)</span>`` (inline) or
-``<div class="arithmatex">\\[...\\]</div>`` (display). This hook replaces the LaTeX
-inside with MathML produced by ``latex2mathml``, which every current browser draws
-natively: the site needs no JavaScript and nothing from the network to show a formula.
-
-A formula ``latex2mathml`` cannot read is a warning naming the page and the formula
-(so ``mkdocs build --strict`` fails on it), and the LaTeX is left in place.
+``pymdownx.arithmatex`` (generic mode) leaves each formula as ``<span class="arithmatex">\\(...\\)``
+or ``<div class="arithmatex">\\[...\\]``; ``latex2mathml`` turns the LaTeX into MathML, which
+browsers draw natively. A formula it cannot read is a warning naming the page (strict fails).
 """
 
 from __future__ import annotations

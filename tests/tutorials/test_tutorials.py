@@ -1,18 +1,18 @@
-"""The tutorial notebooks in tutorials/.
+"""The tutorials in tutorials/: jupytext sources, their notebooks, and a run of each.
 
+- Each tutorial is a jupytext percent-format source ``tutorials/NN_name.py`` paired with its
+  notebook ``tutorials/NN_name.ipynb`` (``[tool.jupytext]`` in pyproject.toml). The notebook
+  is exactly what jupytext makes of the source (``jupytext --sync tutorials/*.py`` after an
+  edit), committed stripped: no outputs, no execution counts, no widget state.
+- The sources pass ``ruff check tutorials`` (the rules are in pyproject.toml).
 - Every notebook runs top to bottom in a fresh kernel of the interpreter running the tests,
   in a temporary folder (so the files the notebooks write stay out of the repository),
   without a single cell error, and shows its figures.
-- The committed ``.ipynb`` files are exactly what ``tutorials/_build.py`` builds from its
-  text: no outputs, no execution counts, no widget state (``python tutorials/_build.py``
-  rewrites them after an edit).
-- Every grader command in a notebook names an exercise of the catalog, and the README lists
-  every notebook.
+- Every grader command in a notebook names an exercise, and the README lists every notebook.
 
 Running a notebook takes a few seconds to a quarter of a minute; each is its own test (marked
 ``slow``, and ``graphviz`` when it draws graphs), so they can run in parallel. Locally they
-are skipped when nbclient, ipykernel or the Graphviz ``dot`` program is missing; under
-CI=true that is a failure.
+are skipped when a tool is missing; under CI=true that is a failure.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -30,43 +30,31 @@ from conftest import require_module
 
 REPO = Path(__file__).resolve().parents[2]
 TUTORIALS = REPO / "tutorials"
+NAMES = sorted(p.stem for p in TUTORIALS.glob("[0-9][0-9]_*.py"))
+SYNC = "jupytext --sync tutorials/*.py"
 
 #: How long one cell may run before the test fails (the slowest cell takes about 20 s here).
 CELL_TIMEOUT = 240
 
 
-def _load_builder() -> types.ModuleType:
-    """tutorials/_build.py as a module (executed from source: no __pycache__ in tutorials/)."""
-    path = TUTORIALS / "_build.py"
-    module = types.ModuleType("tutorials_build")
-    module.__file__ = str(path)
-    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
-    return module
-
-
-def _notebook_names() -> list[str]:
-    # Read the names without importing nbformat, so that collection works without it.
-    text = (TUTORIALS / "_build.py").read_text(encoding="utf-8")
-    return re.findall(r'^NOTEBOOKS\["([^"]+)"\]', text, flags=re.MULTILINE)
-
-
-NAMES = _notebook_names()
-
-
 def _needs_graphviz(name: str) -> bool:
     """Whether the notebook renders graphs (draw.*, player.*), which needs the `dot` program."""
-    text = (TUTORIALS / f"{name}.ipynb").read_text(encoding="utf-8")
-    return bool(re.search(r"\b(draw|player)\.\w+\(", text))
+    return bool(re.search(r"\b(draw|player)\.\w+\(", (TUTORIALS / f"{name}.py").read_text(encoding="utf-8")))
 
 
 RUNS = [pytest.param(n, marks=[pytest.mark.graphviz] if _needs_graphviz(n) else [], id=n) for n in NAMES]
 
 
-def test_there_are_eight_notebooks_in_order():
-    assert NAMES == sorted(NAMES)
-    assert [n[:3] for n in NAMES] == [f"{i:02d}_" for i in range(1, 9)]
-    on_disk = sorted(p.stem for p in TUTORIALS.glob("*.ipynb"))
-    assert on_disk == NAMES, "tutorials/ holds notebooks the builder does not know, or misses some"
+def _markdown(name: str) -> str:
+    jupytext = require_module("jupytext")
+    return "\n".join(c.source for c in jupytext.read(TUTORIALS / f"{name}.py").cells if c.cell_type == "markdown")
+
+
+def test_every_source_has_its_notebook():
+    assert [n[:3] for n in NAMES] == [f"{i:02d}_" for i in range(1, len(NAMES) + 1)], "tutorials are numbered 01, 02, ..."
+    assert len(NAMES) >= 8
+    notebooks = sorted(p.stem for p in TUTORIALS.glob("*.ipynb"))
+    assert notebooks == NAMES, f"each tutorials/NN_name.py needs its .ipynb and back; run `{SYNC}`"
 
 
 def test_readme_lists_every_notebook():
@@ -75,62 +63,78 @@ def test_readme_lists_every_notebook():
         assert f"{name}.ipynb" in readme, f"tutorials/README.md does not mention {name}.ipynb"
 
 
-def test_builder_reproduces_the_committed_notebooks():
-    require_module("nbformat")
-    build = _load_builder()
-    for name in NAMES:
-        committed = (TUTORIALS / f"{name}.ipynb").read_bytes()
-        assert build.build(name).encode("utf-8") == committed, (
-            f"tutorials/{name}.ipynb differs from what tutorials/_build.py builds; "
-            "edit the text in _build.py and run `python tutorials/_build.py`")
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_in_sync_with_its_source(name):
+    jupytext = require_module("jupytext")
+    nbformat = require_module("nbformat")
+    nb = nbformat.read(TUTORIALS / f"{name}.ipynb", as_version=4)
+    source = (TUTORIALS / f"{name}.py").read_text(encoding="utf-8")
+    assert jupytext.writes(nb, fmt="py:percent") == source, (
+        f"tutorials/{name}.ipynb and {name}.py differ: edit the .py and run `{SYNC}`")
+    cells = [(c.cell_type, c.source) for c in jupytext.reads(source, fmt="py:percent").cells]
+    assert cells == [(c.cell_type, c.source) for c in nb.cells]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_notebook_is_stripped(name):
     nb = json.loads((TUTORIALS / f"{name}.ipynb").read_text(encoding="utf-8"))
     assert nb["nbformat"] == 4
-    assert set(nb["metadata"]) == {"kernelspec", "language_info"}, "no widget state or other metadata"
+    assert set(nb["metadata"]) <= {"kernelspec", "language_info", "jupytext"}, "no widget state or other metadata"
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     kinds = [c["cell_type"] for c in nb["cells"]]
     assert kinds[0] == "markdown" and "code" in kinds
     ids = [c["id"] for c in nb["cells"]]
     assert len(set(ids)) == len(ids)
     for cell in nb["cells"]:
-        assert cell["metadata"] == {}
+        assert set(cell["metadata"]) <= {"tags"}, f"cell {cell['id']} has metadata {cell['metadata']}"
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None, f"cell {cell['id']} has outputs"
+            assert cell["outputs"] == [] and cell["execution_count"] is None, (
+                f"cell {cell['id']} of {name}.ipynb has outputs; clear them (`jupytext --to ipynb "
+                f"tutorials/{name}.py` writes the notebook afresh)")
         else:
             assert "outputs" not in cell and "attachments" not in cell
 
 
-def test_source_cells_are_well_formed():
-    require_module("nbformat")
-    build = _load_builder()
-    for name in NAMES:
-        cells = build.parse(build.NOTEBOOKS[name], name)
-        for kind, source in cells:
-            assert source == source.strip("\n") and source.strip()
-            if kind == "code":
-                compile("\n".join(l for l in source.splitlines() if not l.startswith("%")), name, "exec")
-        markdown = "\n".join(src for kind, src in cells if kind == "markdown")
-        assert markdown.count("$") % 2 == 0, f"{name}: an unbalanced $ in the markdown"
-        assert "## Exercises" in markdown, f"{name} has no exercises section"
-        assert "tinygrad-init exercises start my_exercises" in markdown
+def test_sources_pass_ruff():
+    require_module("ruff")
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "tutorials"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"ruff check tutorials:\n{proc.stdout}{proc.stderr}"
+
+
+def test_a_lint_error_is_caught(tmp_path):
+    """The rules are live: an undefined name in a tutorial would fail the test above."""
+    require_module("ruff")
+    bad = tmp_path / "tutorials" / "99_bad.py"
+    bad.parent.mkdir()
+    bad.write_text("# %%\nprint(undefined_name)\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--config",
+                           str(REPO / "pyproject.toml"), str(bad.parent)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "F821" in proc.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_markdown_is_well_formed(name):
+    markdown = _markdown(name)
+    assert markdown.lstrip().startswith("# "), f"{name} starts with a level-1 title"
+    assert markdown.count("$") % 2 == 0, f"{name}: an unbalanced $ in the markdown"
+    assert "## Exercises" in markdown, f"{name} has no exercises section"
+    assert "tinygrad-init exercises start my_exercises" in markdown
 
 
 def test_grader_commands_name_real_exercises():
-    from tinygrad_init.exercises import catalog
+    from tinygrad_init import exercises
 
-    require_module("nbformat")
-    build = _load_builder()
+    known = {ex.name for ex in exercises.EXERCISES}
     named = set()
     for name in NAMES:
-        for match in re.finditer(r"tinygrad-init exercises grade my_exercises(?: (\w+))?", build.NOTEBOOKS[name]):
+        markdown = _markdown(name)
+        assert "tinygrad-init exercises grade my_exercises" in markdown, name
+        for match in re.finditer(r"tinygrad-init exercises grade my_exercises(?: (\w+))?", markdown):
             if match.group(1):
-                catalog.get(match.group(1))  # KeyError names the known exercises
+                assert match.group(1) in known, f"{name} names the unknown exercise {match.group(1)!r}"
                 named.add(match.group(1))
-        assert "tinygrad-init exercises grade my_exercises" in build.NOTEBOOKS[name]
-    assert named == {ex.name for ex in catalog.EXERCISES}, "every exercise belongs to some tutorial"
+    assert named == known, f"exercises no tutorial names: {sorted(known - named)}"
 
 
 def _kernel_dir(tmp_path: Path) -> Path:

@@ -1,0 +1,204 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4. Why not start from zeros? Symmetry
+#
+# Before training, every weight needs a first value. Zero looks like the neutral choice, and
+# a constant looks harmless. Both are traps, for a reason that has nothing to do with the
+# size of the numbers: **symmetry**. If two hidden units start identical, they compute the
+# same output, receive the same gradient and take the same step, at every step, forever.
+# A layer of 8 identical units is worth one unit.
+#
+# 1. identical units give identical gradients (the algebra, then the numbers);
+# 2. zeros are worse still: almost every gradient is exactly 0;
+# 3. the symmetry experiment: train from zeros, from a constant and from random weights,
+#    and count the distinct units;
+# 4. a tiny random nudge breaks the symmetry on paper but not in practice.
+
+# %%
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+
+from tinygrad_init import Tensor, experiments, init, nn
+from tinygrad_init.data import moons
+from tinygrad_init.experiments import distinct_units
+from tinygrad_init.optim import SGD
+
+X, y = moons(200, noise=0.1, rng=0)
+targets = y.reshape(-1, 1).astype(np.float32)
+
+# %% [markdown]
+# ## 1. Identical units get identical gradients
+#
+# Hidden unit $j$ of a layer computes $h_j = f(z_j)$ with $z_j = \sum_i x_i W_{ij} + b_j$ and
+# passes $h_j$ on through its outgoing weight $V_j$. Suppose every column $W_{:,j}$, every bias
+# $b_j$ and every $V_j$ is the same. Then all $z_j$ are equal, and so are the gradients:
+#
+# $$\frac{\partial L}{\partial z_j} = \frac{\partial L}{\partial \text{out}}\; V_j\, f'(z_j),
+# \qquad \frac{\partial L}{\partial W_{ij}} = x_i\, \frac{\partial L}{\partial z_j} .$$
+#
+# The right-hand sides do not depend on $j$. Every column of $\partial L/\partial W$ is the
+# same, the SGD step $W \leftarrow W - \eta\, \partial L/\partial W$ keeps the columns equal,
+# and the argument starts again at the next step.
+#
+# Here it is with numbers: a 2-4-1 tanh net whose weights are all 0.5.
+
+# %%
+constant = init.get("constant", value=0.5)
+model = nn.MLP([2, 4, 1], activation="tanh", init=constant, rng=0)
+first = model.layers[0]                              # Linear(2, 4)
+
+xb = X[:5]
+h = np.tanh(xb @ first.weight.data + first.bias.data)
+print("hidden activations, 5 examples x 4 units:\n", h.round(4))
+
+loss = nn.binary_cross_entropy_with_logits(model(Tensor(xb)), targets[:5])
+loss.backward()
+print("\ndL/dW of the first layer (2 inputs x 4 units):\n", first.weight.grad)
+print("\ndL/dV, the outgoing weights:", model.layers[2].weight.grad.ravel())
+
+# %% [markdown]
+# ## 2. Zeros: the gradients are not just equal, they are 0
+#
+# With every weight and bias 0, each hidden unit outputs $\tanh(0) = 0$. Then
+#
+# * the output layer's weight gradient is $\partial L/\partial V = h^\top g = 0$, because $h = 0$;
+# * the gradient flowing back into the hidden layer is $g V^\top = 0$, because $V = 0$,
+#   so $\partial L/\partial W = x^\top (\dots) = 0$ as well.
+#
+# Only the output bias can receive a gradient: the batch mean of
+# $\sigma(\text{logit}) - y = \tfrac12 - y$. It learns the class balance and nothing else, and
+# for our balanced moons (100 points of each class) even that gradient is 0: the logit stays
+# 0 and the loss stays at $\ln 2 = 0.693$.
+
+# %%
+zero_model = nn.MLP([2, 4, 1], activation="tanh", init="zeros", rng=0)
+loss = nn.binary_cross_entropy_with_logits(zero_model(Tensor(X)), targets)
+loss.backward()
+for name, p in zero_model.named_parameters():
+    print(f"{name:16s} grad {np.round(p.grad.ravel(), 4)}")
+print(f"loss {loss.item():.4f}   ln 2 = {np.log(2):.4f}")
+
+# the output bias, by the chain rule: mean over the batch of sigmoid(0) - y
+by_hand = np.mean(0.5 - y)
+print("output bias gradient by hand:", by_hand)
+assert np.allclose(zero_model.layers[2].bias.grad, by_hand, atol=1e-6)
+
+# %% [markdown]
+# (With a sigmoid, $h = \sigma(0) = 1/2$ is not 0, so the weights do move, but in lockstep,
+# exactly as in section 1.)
+#
+# ## 3. The experiment: train and count the distinct units
+#
+# `experiments.symmetry` trains a 2-8-8-1 tanh net on the moons for 300 full-batch SGD steps
+# from three initializations of its weights (biases start at 0 in all three): all zeros, all
+# 0.5, and Xavier's random uniform. Afterwards it counts the **distinct units** of each hidden
+# layer: groups of units whose incoming weights, bias and outgoing weights agree.
+
+# %%
+sym = experiments.symmetry(rng=0)
+print(sym.question)
+for finding in sym.findings:
+    print("-", finding)
+sym.table
+
+# %% [markdown]
+# Zeros never move (`max_weight_change` 0). The constant init does learn something, but as a
+# network with **one** unit per layer: its loss stops far above the random init's. The heat
+# maps of the trained hidden weights show it: identical units are identical columns.
+
+# %%
+sym.figure
+
+
+# %% [markdown]
+# ## 4. Is any randomness enough?
+#
+# On paper a tiny random nudge breaks the symmetry: add noise of size $10^{-4}$ to the
+# constant 0.5 and the units are no longer identical. In practice the units barely drift
+# apart. Below, three runs of the same 2-8-8-1 net, tracking the loss and the *spread* of the
+# units, the largest standard deviation across the units of one input's weights (0 means
+# identical units).
+
+# %%
+def nudged_constant(shape, rng=None, dtype=np.float32):
+    gen = np.random.default_rng(rng)
+    return (0.5 + 1e-4 * gen.standard_normal(shape)).astype(dtype)
+
+def train(scheme, steps=300, lr=0.5):
+    net = nn.MLP([2, 8, 8, 1], activation="tanh", init=scheme, rng=0)
+    opt = SGD(net.parameters(), lr=lr)
+    losses, spreads = [], []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = nn.binary_cross_entropy_with_logits(net(Tensor(X)), targets)
+        loss.backward()
+        opt.step()
+        W = net.layers[2].weight.data                       # (8 inputs, 8 units)
+        losses.append(loss.item())
+        spreads.append(float(W.std(axis=1).max()))
+    lin = net.linears()
+    units = distinct_units(lin[1].weight.data, lin[1].bias.data, lin[2].weight.data)
+    return losses, spreads, units
+
+runs = {"constant 0.5": train(constant), "0.5 + 1e-4 noise": train(nudged_constant),
+        "Xavier uniform": train("xavier_uniform")}
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+for label, (losses, spreads, units) in runs.items():
+    axes[0].plot(losses, label=label)
+    axes[1].plot(np.maximum(spreads, 1e-12), label=f"{label}: {units} of 8 units distinct")
+axes[0].set(xlabel="step", ylabel="loss", yscale="log", title="training loss")
+axes[1].set(xlabel="step", ylabel="spread across units", yscale="log", ylim=(3e-13, 10),
+            title="how different the units of layer 2 are")
+for ax in axes:
+    ax.legend()
+plt.show()
+
+# %% [markdown]
+# The nudged run has 8 distinct units by the letter of the definition, yet its loss curve lies
+# on top of the constant one, and its spread stays at $10^{-4}$: the units are still
+# practically one unit (the spread of the constant run is exactly 0, drawn at $10^{-12}$). Randomness breaks the symmetry only if the differences between units are large
+# enough to matter. *How large* is the subject of the next tutorials: large enough that the
+# units differ, small enough that nothing saturates or explodes.
+#
+# ## What to remember
+#
+# * Identical units compute the same, get the same gradient and take the same step; zero and
+#   constant weights never become different.
+# * With zeros, every gradient except the output bias's is exactly 0.
+# * Biases may start at 0: the random weights already break the symmetry.
+# * The scale of the random weights matters as much as the randomness.
+#
+# ## Exercises
+#
+# The symmetry argument is the Linear backward rule at work: identical columns of $W$ meet
+# identical columns of $g$ in $dW = x^\top g$. If you have not written it yet:
+#
+# ```bash
+# tinygrad-init exercises start my_exercises       # once; it never overwrites your files
+# tinygrad-init exercises grade my_exercises linear_backward
+# ```
+
+# %%
+from tinygrad_init.exercises import catalog
+
+ex = catalog.get("linear_backward")
+print(f"{ex.label}  {ex.name}  {ex.title}")
+
+# %% [markdown]
+# Try also:
+#
+# 1. Run section 2 with `activation="sigmoid"`: which parameters get a gradient now, and are
+#    the columns of the first layer's gradient equal?
+# 2. Keep the weights constant but draw the **biases** at random
+#    (`bias_init=init.get("normal", std=0.5)`). Is the symmetry broken? Count the distinct units.
+# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2` and `1e-1`. When does the
+#    loss curve leave the constant one?

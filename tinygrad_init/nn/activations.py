@@ -30,8 +30,8 @@ from ..utils import check_choice, check_real
 
 __all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "NEGATIVE_SLOPE"]
 
-#: leaky_relu's slope for z < 0 (PyTorch's default).
 NEGATIVE_SLOPE = 0.01
+"""leaky_relu's slope for z < 0 (PyTorch's default)."""
 
 Array = Callable[[np.ndarray], np.ndarray]
 
@@ -76,7 +76,6 @@ def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
         engine=False)
 
 
-#: name -> `Activation`, in the order the lab shows them.
 ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, 5.0 / 3.0, (-1.0, 1.0)),
     "sigmoid": Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), 1.0, (0.0, 1.0)),
@@ -87,6 +86,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "linear": Activation("linear", lambda z: z, np.ones_like, 1.0, (-math.inf, math.inf),
                          lambda q: (0.0, q, 1.0)),
 }
+"""name -> `Activation`, in the order the lab shows them."""
 
 _ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu", "leaky-relu": "leaky_relu"}
 

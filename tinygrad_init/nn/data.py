@@ -96,15 +96,15 @@ def blobs(n: int, centers: int | Any = 3, std: float = 1.0, rng: Rng = None) -> 
             raise TypeError(f"blobs: centers must be an int (how many blobs) or an array of shape (k, 2), "
                             f"got {type(centers).__name__} {centers!r:.60}") from None
         if mu.ndim != 2 or mu.shape[1] != 2 or mu.shape[0] < 1:
-            raise ValueError(f"blobs: centers given as an array must have shape (k, 2) with k >= 1, got shape {mu.shape}")
+            raise ValueError(f"blobs: centers given as an array must have shape (k, 2), k >= 1, got {mu.shape}")
         if not np.all(np.isfinite(mu)):
             raise ValueError("blobs: centers must be finite numbers")
     n, std, y, gen = _start("blobs", n, len(mu), std, rng)
     return _finish(mu[y], y, std, gen)
 
 
-#: The generators by name, as the command line names them.
 DATASETS: dict[str, Callable[..., Data]] = {"moons": moons, "circles": circles, "spirals": spirals, "blobs": blobs}
+"""The generators by name, as the command line names them."""
 
 
 def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = None,

@@ -7,10 +7,9 @@ A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` 
 `Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or `(fan_in + fan_out) / 2`; LeCun, Glorot/Xavier and
 He/Kaiming are calls of it. The table, `SCHEMES`, writes each formula once, as `Var(W)` in the parameters
 and fans or as the `(scale, mode, distribution)` a preset gives the rule: that text draws the weights,
-gives `Scheme.std` (the theory's input), prints `table()` and fills the docs page; the presets
+gives `Scheme.std` (the theory's input), prints `table()` and fills the docs page; the schemes
 (`init.he_normal`...) are its rows. "Xavier" names three formulas (`xavier_uniform`, `glorot_standard`,
-`cs231n`): the table says which is which and `get("xavier")` refuses to guess. The same `rng` seed gives
-the same array, byte for byte; samples are drawn in float64 and rounded to `dtype` once.
+`cs231n`): the table says which is which. The same `rng` seed gives the same array, byte for byte.
 """
 
 from __future__ import annotations
@@ -34,15 +33,13 @@ from . import activations
 from ..core.tensor import Tensor, no_grad
 from ..utils import as_rng, check_choice, check_int, check_real
 
-__all__ = [
-    "Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
-    "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
-    "he_normal", "he_uniform", "orthogonal", "sparse", "lsuv", "get", "names", "describe", "table",
-    "calculate_gain", "TRUNCATED_NORMAL_STD",
-]
+__all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
+           "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
+           "he_normal", "he_uniform", "orthogonal", "sparse", "lsuv", "get", "names", "describe", "table",
+           "calculate_gain", "TRUNCATED_NORMAL_STD"]
 
-#: The std of a standard normal cut to [-2, 2]: sqrt(1 - 4 phi(2) / (Phi(2) - Phi(-2))).
 TRUNCATED_NORMAL_STD = 0.87962566103423978
+"""The std of a standard normal cut to [-2, 2]: sqrt(1 - 4 phi(2) / (Phi(2) - Phi(-2)))."""
 
 Shape = Sequence[int] | int
 Rng = np.random.Generator | int | None
@@ -133,7 +130,7 @@ def _text(formula: str, env: Mapping[str, Any]) -> str:
     return re.sub(r" ([-+*/]) ", r"\1", ast.unparse(_tidy(_parse(formula), env)).replace(" ** ", "^"))
 
 
-# ------------------------------------------------------------------ checks
+# ------------------------------------------------------------------ checks and fans
 
 
 def _key(value: Any) -> Any:
@@ -152,8 +149,7 @@ _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
 def _check_params(fn: str, params: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: _CHECKS[k](fn, k, v) if k in _CHECKS else v for k, v in params.items()}
     if out.get("a", 0) > out.get("b", math.inf):
-        raise ValueError(f"{fn}: the lower bound a = {out['a']:g} is greater than the upper bound b = {out['b']:g}; "
-                         "U(a, b) needs a <= b")
+        raise ValueError(f"{fn}: the lower bound a = {out['a']:g} is greater than the upper bound b = {out['b']:g}")
     return out
 
 
@@ -167,17 +163,16 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"{fn}: dtype {dtype!r} is not a numpy dtype; use np.float32 or np.float64") from None
-    if dt.kind != "f":
-        raise TypeError(f"{fn}: dtype {dt} is not a floating-point type; use np.float32 or np.float64")
+        dt = None
+    if dt is None or dt.kind != "f":
+        raise TypeError(f"{fn}: dtype {dtype!r} is not a floating-point type; use np.float32 or np.float64")
     return tuple(check_int(fn, f"shape {tuple(shape)} entry {i}", n, 0) for i, n in enumerate(shape)), dt
 
 
 def fans(shape: Sequence[int]) -> tuple[int, int]:
     """`(fan_in, fan_out)` of a weight: its two axes, or for a kernel `(in_channels, out_channels,
     *receptive_field)` `(shape[0] * r, shape[1] * r)`, `r = prod(shape[2:])` (so a PyTorch kernel
-    `(out, in, kh, kw)` is passed as `(in, out, kh, kw)`). 0-D and 1-D shapes raise a ValueError.
-    """
+    `(out, in, kh, kw)` is passed as `(in, out, kh, kw)`). 0-D and 1-D shapes raise a ValueError."""
     shape = _shape("fans", shape, np.float64)[0]
     if len(shape) < 2:
         raise ValueError(f"fans: shape {shape} is {'1-D (a bias vector?)' if shape else 'a scalar'}; fan_in and "
@@ -188,11 +183,10 @@ def fans(shape: Sequence[int]) -> tuple[int, int]:
 
 
 def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
-    fan_in, fan_out = fans(shape)
-    if _value(_parse(_FAN[mode]), {"fan_in": fan_in, "fan_out": fan_out}) == 0:
-        raise ValueError(f"{fn}: shape {shape} has {mode} = 0, so the variance scale/{mode} is undefined; every "
-                         "axis of a weight must be at least 1")
-    return {"fan_in": fan_in, "fan_out": fan_out}
+    env = dict(zip(("fan_in", "fan_out"), fans(shape)))
+    if _value(_parse(_FAN[mode]), env) == 0:
+        raise ValueError(f"{fn}: shape {shape} has {mode} = 0, so the variance scale/{mode} is undefined")
+    return env
 
 
 # ------------------------------------------------------------------ drawing
@@ -222,71 +216,48 @@ def _draw_uniform(shape: Shape, rng: Rng, dtype: Any, *, a: float = 0.0, b: floa
 
 
 def _draw_cs231n(shape: Shape, rng: Rng, dtype: Any) -> np.ndarray:
-    shape, dt = _shape("cs231n", shape, dtype)  # the slides' one-liner, a division by sqrt(fan_in)
-    return np.ascontiguousarray(as_rng(rng).standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")
-                                                                              ["fan_in"]), dtype=dt)
+    (shape, dt), gen = _shape("cs231n", shape, dtype), as_rng(rng)  # the slides' one-liner, a division
+    return np.ascontiguousarray(gen.standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")["fan_in"]),
+                                dtype=dt)
 
 
-def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", distribution: str = "normal",
-                     rng: Rng = None, dtype: Any = np.float32) -> np.ndarray:
-    """The general rule: iid zero-mean entries with `Var(W) = scale / n`.
-
-    Args:
-        shape: `(fan_in, fan_out)` or `(in, out, *receptive_field)`.
-        scale: the numerator, >= 0 (1 for LeCun, 2 for He, gain^2 for Xavier).
-        mode: `n`: `"fan_in"` (keeps the forward variance), `"fan_out"` (the backward one) or `"fan_avg"`.
-        distribution: `"normal"`, `"truncated_normal"` (cut at two std, rescaled by `1 / TRUNCATED_NORMAL_STD`
-            to the exact variance) or `"uniform"` (`U(-sqrt(3 Var), +sqrt(3 Var))`).
-        rng: a Generator, an int seed or None.
-        dtype: a floating dtype.
-    """
-    return SCHEMES["variance_scaling"](shape, rng, dtype, scale=scale, mode=mode, distribution=distribution)
-
-
-def orthogonal(shape: Shape, rng: Rng = None, dtype: Any = np.float32, *, gain: float = 1.0) -> np.ndarray:
-    """A uniformly (Haar) distributed (semi-)orthogonal matrix times `gain` (Saxe et al. 2014): `Q` of the QR
-    of a Gaussian matrix, its columns times `sign(diag(R))` (else `Q` is not uniform: Mezzadri 2007).
-    `W.T @ W = gain^2 I` if `fan_in >= fan_out`, else `W @ W.T = gain^2 I`; a kernel is `(fan_in, out)`."""
-    g = _check_params("orthogonal", {"gain": gain})["gain"]
+def _draw_orthogonal(shape: Shape, rng: Rng, dtype: Any, *, gain: float = 1.0) -> np.ndarray:
     shape, dt = _shape("orthogonal", shape, dtype)
     rows, cols = fans(shape)[0], shape[1]
     if rows == 0 or cols == 0:
         return np.zeros(shape, dtype=dt)
     q, r = np.linalg.qr(as_rng(rng).standard_normal((max(rows, cols), min(rows, cols))))
-    q = q * np.where(np.diag(r) == 0, 1.0, np.sign(np.diag(r)))
-    w = (g * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols))
+    q = q * np.where(np.diag(r) == 0, 1.0, np.sign(np.diag(r)))  # Mezzadri's sign fix
+    w = (gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols))
     return np.ascontiguousarray(np.moveaxis(w, -1, 1), dtype=dt)
 
 
-def sparse(shape: Shape, rng: Rng = None, dtype: Any = np.float32, *, sparsity: float = 0.9,
-           std: float = 0.01) -> np.ndarray:
-    """Martens' (2010) sparse init: in each column of `(fan_in, fan_out)`, one unit's incoming weights,
-    `ceil(sparsity * fan_in)` entries at random places are 0, the others `N(0, std^2)`."""
-    p = _check_params("sparse", {"sparsity": sparsity, "std": std})
-    shape, dt = _shape("sparse", shape, dtype)
+def _draw_sparse(shape: Shape, rng: Rng, dtype: Any, *, sparsity: float = 0.9, std: float = 0.01) -> np.ndarray:
+    (shape, dt), gen = _shape("sparse", shape, dtype), as_rng(rng)
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
-    gen = as_rng(rng)
-    w = gen.standard_normal(shape) * p["std"]
-    n_zero = min(shape[0], _ceil(p["sparsity"] * shape[0]))
+    w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _ceil(sparsity * shape[0]))
     if n_zero and shape[1]:
         np.put_along_axis(w, np.argsort(gen.random(shape), axis=0)[:n_zero], 0.0, axis=0)
     return np.ascontiguousarray(w, dtype=dt)
 
 
-class _Stop(Exception):
-    """Raised by LSUV's hook once the layer being measured has its output."""
+def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", distribution: str = "normal",
+                     rng: Rng = None, dtype: Any = np.float32) -> np.ndarray:
+    """The general rule: iid zero-mean entries of `shape` with `Var(W) = scale / n` (`scale` 1 for LeCun, 2 for
+    He, gain^2 for Xavier), `n` by `mode`: `"fan_in"` (keeps the forward variance), `"fan_out"` (the backward
+    one) or `"fan_avg"`; `distribution` `"normal"`, `"truncated_normal"` (cut at two std, rescaled by
+    `1 / TRUNCATED_NORMAL_STD` to the exact variance) or `"uniform"` (`U(-sqrt(3 Var), +sqrt(3 Var))`)."""
+    return SCHEMES["variance_scaling"](shape, rng, dtype, scale=scale, mode=mode, distribution=distribution)
 
 
 def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng = None) -> Any:
     """Layer-sequential unit-variance init (Mishkin & Matas 2015) of `model`, in place; returns `model`.
 
-    Each weight matrix (a module's 2-D `weight`, as `nn.Linear` has; `model` needs `named_modules()` and
-    forward hooks) is made `orthogonal` (with `rng`); then, layer by layer from the input, `batch`
-    `(batch, fan_in)` runs through the model (no grad, stopping there) and while the variance `v` of the
-    layer's output `x W + b` is off 1 by more than `tol`, at most `max_iter` times, `W <- W / sqrt(v)`.
-    Biases are kept. A `RuntimeWarning` names a layer left off (a large bias can do that).
-    """
+    Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by
+    layer, `batch` `(batch, fan_in)` runs through the model (no grad, up to that layer) and while the
+    variance `v` of the layer's output is off 1 by more than `tol` (at most `max_iter` times) `W <- W / sqrt(v)`.
+    A `RuntimeWarning` names a layer left off (a large bias can do that)."""
     tol, max_iter = check_real("lsuv", "tol", tol, 0.0), check_int("lsuv", "max_iter", max_iter, 1)
     if not callable(getattr(model, "named_modules", None)):
         raise TypeError(f"lsuv: model must be an nn.Module, got {type(model).__name__}")
@@ -298,6 +269,9 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
     for _, layer in layers:
         layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
+
+    class _Stop(Exception):  # raised by the hook once the layer being measured has its output
+        pass
 
     def variance(layer: Any) -> float:
         def stop(module: Any, inputs: tuple, output: Any) -> None:
@@ -321,39 +295,34 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
             w[...] = (w / math.sqrt(var)).astype(w.dtype)
         if abs(var - 1.0) > tol:
             warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "
-                          f"1 +- {tol:g}); a large bias or a tiny batch can prevent convergence", RuntimeWarning,
-                          stacklevel=2)
+                          f"1 +- {tol:g}); a large bias or a tiny batch can prevent it", RuntimeWarning, stacklevel=2)
     return model
 
 
 # ------------------------------------------------------------------ the table
 
 
-def _keywords(fn: Callable[..., Any]) -> dict[str, Any]:
-    return {k: p.default for k, p in inspect.signature(fn).parameters.items() if k not in ("shape", "rng", "dtype")}
-
-
 class Scheme:
-    """A row of the table, and a scheme: `scheme(shape, rng=None, dtype=np.float32, **params)` draws a weight.
+    """A row of the table and a scheme: `scheme(shape, rng=None, dtype=np.float32, **params)` draws a weight.
 
-    Its formula, written once: `var`, `Var(W)` in the parameters and `fan_in`, `fan_out`, drawn by `law`
-    (`"normal"`, `"uniform"`, `"truncated_normal"`, or `"constant"` of value `mean`); or, for a preset of the
-    rule, `rule`: the `(scale, mode, distribution)` it gives `variance_scaling`, each a formula or a
-    parameter's name. `draw` samples the schemes the rule cannot; `text` (with `{formulas}` in it) shows
-    `W ~` as its source writes it. Also `name`, `aliases`, `params` (bound, read-only),
-    `source` (short), `reference` (full), `note`, `data_dependent` (LSUV), and as text for the bound
-    parameters `formula` (`W ~`) and `variance` (`Var(W)`).
+    The formula, written once: `var`, `Var(W)` in the parameters and `fan_in`, `fan_out`, drawn by `law`
+    (`"normal"`, `"uniform"`, `"truncated_normal"` or `"constant"` of value `mean`); or a preset's `rule`,
+    the `(scale, mode, distribution)` it gives `variance_scaling`. `draw` samples what the rule cannot;
+    `text` shows `W ~` as the source writes it. `params` are bound (read-only); `formula` and `variance`
+    are `W ~` and `Var(W)` as text; `data_dependent` is True for LSUV.
     """
 
-    def __init__(self, name: str, var: str | None = None, law: str = "normal", *, rule: tuple[str, str, str] | None = None,
-                 text: str = "", draw: Callable[..., np.ndarray] | None = None, params: Mapping[str, Any] | None = None,
+    def __init__(self, name: str, var: str | None = None, law: str = "normal", *, rule: Sequence[str] = (),
+                 text: str = "", draw: Callable[..., np.ndarray] | None = None, params: Mapping[str, Any] = (),
                  mean: str = "0", aliases: Sequence[str] = (), source: str = "-", reference: str = "",
                  note: str = "") -> None:
         self.name = self.__name__ = name
-        self.var_formula, self.law, self.rule, self.text, self.draw, self.mean_formula = var, law, rule, text, draw, mean
+        self.var_formula, self.law, self.rule, self.text, self.draw, self.mean_formula = var, law, rule, text, draw, \
+            mean
         self.aliases, self.source, self.reference, self.note = tuple(aliases), source, reference or source, note
-        self.data_dependent = var is None and rule is None
-        self.defaults = dict(params or (_keywords(draw) if draw and not self.data_dependent else {}))
+        self.data_dependent = var is None and not rule
+        self.defaults = dict(params or ({k: p.default for k, p in inspect.signature(draw).parameters.items()
+                                         if p.kind == p.KEYWORD_ONLY} if draw else {}))
         self.params: Mapping[str, Any] = types.MappingProxyType(self.defaults)
 
     def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -400,7 +369,8 @@ class Scheme:
         if self.data_dependent:
             return self.text
         (var, law, _), p = self.spec(self.params), self.params
-        return _text(self.text or _LAW[law], {**p, "V": _tidy(_parse(var), p), "M": _tidy(_parse(self.mean_formula), p)})
+        given = {"V": _tidy(_parse(var), p), "M": _tidy(_parse(self.mean_formula), p)}
+        return _text(self.text or _LAW[law], {**p, **given})
 
     @property
     def variance(self) -> str:
@@ -433,11 +403,10 @@ class Scheme:
         return f"Scheme({self.name!r}{changed}: {self.formula})"
 
     def __str__(self) -> str:
-        r, params = self.row(), ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        r = {**self.row(), "params": ", ".join(f"{k}={v!r}" for k, v in self.params.items())}
+        r[""] = r["reference"] if r["reference"] != r["source"] else ""
         lines = [f"{self.name}: {r['formula']}", f"  Var(W)  {r['variance']}"]
-        for label, text in (("aliases", r["aliases"]), ("params", params), ("rule", r["rule"]), ("source", r["source"]),
-                            ("", r["reference"] * (r["reference"] != r["source"])), ("note", r["note"])):
-            lines += [f"  {label:<7} {text}"] if text else []
+        lines += [f"  {k:<7} {r[k]}" for k in ("aliases", "params", "rule", "source", "", "note") if r[k]]
         return "\n".join(lines + ["  data-dependent: call it on a model and a batch"] * self.data_dependent)
 
 
@@ -447,8 +416,8 @@ _LECUN = "LeCun, Bottou, Orr & Mueller (1998), Efficient BackProp, in Neural Net
 _HE = "He, Zhang, Ren & Sun (2015), Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet " \
       "Classification, ICCV"
 _HE_SCALE, _HE_PARAMS = "2/(1+negative_slope**2)", {"mode": "fan_in", "negative_slope": 0.0}
+_CS = "CS231n (2017), lecture 6"
 
-#: The table, name -> `Scheme`: every scheme's formula, written here once.
 SCHEMES: dict[str, Scheme] = {s.name: s for s in [
     Scheme("zeros", "0", "constant", aliases=("zero",),
            note="biases; as weights every unit stays identical (symmetry is never broken)"),
@@ -458,18 +427,18 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
            note="a fixed std, whatever the fan"),
     Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", draw=_draw_uniform,
            source="PyTorch nn.init.uniform_", note="mean (a+b)/2, not 0, unless a = -b"),
-    Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",), source="CS231n (2017), lecture 6",
-           reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer"),
-    Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",), source="CS231n (2017), lecture 6",
-           reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate"),
+    Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",),
+           source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer"),
+    Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",),
+           source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate"),
     Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", draw=_draw_cs231n,
-           aliases=("xavier_cs231n", "cs231n_xavier"), source="CS231n (2017), lecture 6, slide 'Xavier initialization'",
-           reference=_CS231N,
-           note='"Xavier" #3: what the CS231n slides call Xavier; the same as lecun_normal'),
+           aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
+           reference=_CS231N, note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal'),
     Scheme("glorot_standard", rule=("1/3", "fan_in", "uniform"), aliases=("xavier_standard",), reference=_GLOROT,
-           source="Glorot & Bengio (2010), eq. 1 ('standard')", note='"Xavier" #2: the common heuristic the paper starts from'),
-    Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform"), params={"gain": 1.0},
-           aliases=("glorot_uniform", "glorot_normalized", "xavier_normalized"), reference=_GLOROT,
+           source="Glorot & Bengio (2010), eq. 1 ('standard')",
+           note='"Xavier" #2: the common heuristic the paper starts from'),
+    Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform"), params={"gain": 1.0}, reference=_GLOROT,
+           aliases=("glorot_uniform", "glorot_normalized", "xavier_normalized"),
            source="Glorot & Bengio (2010), eq. 16 ('normalized')",
            note='"Xavier" #1: PyTorch xavier_uniform_, Keras glorot_uniform'),
     Scheme("xavier_normal", rule=("gain**2", "fan_avg", "normal"), params={"gain": 1.0}, aliases=("glorot_normal",),
@@ -478,22 +447,22 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
     Scheme("lecun_normal", rule=("1", "fan_in", "normal"), aliases=("lecun",), reference=_LECUN,
            source="LeCun et al. (1998), sec. 4.6", note="Keras/JAX draw it from a truncated normal"),
     Scheme("lecun_uniform", rule=("1", "fan_in", "uniform"), source="LeCun et al. (1998), sec. 4.6", reference=_LECUN),
-    Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, aliases=("kaiming_normal", "he",
-           "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15", reference=_HE,
+    Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, reference=_HE,
+           aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
            note="keeps the ReLU pre-activation variance constant"),
     Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
            source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE),
-    Scheme("variance_scaling", rule=("scale", "mode", "distribution"), params=_keywords(variance_scaling),
-           source="Keras VarianceScaling, JAX variance_scaling",
+    Scheme("variance_scaling", rule=("scale", "mode", "distribution"), source="Keras VarianceScaling, JAX "
+           "variance_scaling", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
            note="the general rule; all fan-based presets are calls of it"),
     Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", text="{gain}*Q, Q from QR of a Gaussian, sign-fixed",
-           draw=orthogonal, source="Saxe et al. (2014); sign fix Mezzadri (2007)",
+           draw=_draw_orthogonal, source="Saxe et al. (2014); sign fix Mezzadri (2007)",
            note="W.T @ W = gain^2 I when fan_in >= fan_out",
            reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning in "
                      "deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices from "
                      "the classical compact groups, Notices of the AMS"),
-    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in",
-           text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per column", draw=sparse, source="Martens (2010)",
+    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse,
+           text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per column", source="Martens (2010)",
            reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
            note="each unit gets the same number of non-zero incoming weights"),
     Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
@@ -501,9 +470,10 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
            reference="Mishkin & Matas (2015), All you need is a good init, arXiv:1511.06422 (ICLR 2016)",
            note="call init.lsuv(model, batch) on a built model"),
 ]}
+"""The table, name -> `Scheme`: every scheme's formula, written here once."""
 _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 
-# The presets are the rows: `init.he_normal((256, 128), rng=0)`, `init.he_normal.formula`.
+# The schemes are the rows: `init.he_normal((256, 128), rng=0)` draws, `init.he_normal.formula` says how.
 zeros = SCHEMES["zeros"]
 """All zeros: biases. As weights every unit of a layer computes the same and gets the same gradient, for ever."""
 ones = SCHEMES["ones"]
@@ -519,7 +489,7 @@ small = SCHEMES["small"]
 large = SCHEMES["large"]
 """CS231n's `W = np.random.randn(D, H)`: the pre-activations' std is ~`sqrt(fan_in)`, tanh and sigmoid saturate."""
 cs231n = SCHEMES["cs231n"]
-"""The CS231n slides' "Xavier", `randn(fan_in, fan_out) / sqrt(fan_in)` (computed as that one-liner)."""
+"""The CS231n slides' "Xavier", computed as their one-liner `randn(fan_in, fan_out) / sqrt(fan_in)`."""
 glorot_standard = SCHEMES["glorot_standard"]
 """Glorot & Bengio's "standard" heuristic (2010, eq. 1), which the paper argues against."""
 xavier_uniform = SCHEMES["xavier_uniform"]
@@ -535,25 +505,27 @@ he_normal = SCHEMES["he_normal"]
 (eq. 15); `mode="fan_out"` keeps the gradients' instead (eq. 14)."""
 he_uniform = SCHEMES["he_uniform"]
 """He's variance from a uniform distribution (PyTorch's `kaiming_uniform_`)."""
+orthogonal = SCHEMES["orthogonal"]
+"""A Haar-distributed (semi-)orthogonal matrix times `gain` (Saxe et al. 2014): `W.T @ W = gain^2 I` if
+`fan_in >= fan_out`, else `W @ W.T = gain^2 I` (a kernel `(in, out, *field)` is the matrix `(fan_in, out)`)."""
+sparse = SCHEMES["sparse"]
+"""Martens' (2010) sparse init: in each column of `(fan_in, fan_out)`, one unit's incoming weights,
+`ceil(sparsity * fan_in)` entries at random places are 0, the others `N(0, std^2)`."""
 
 
 # ------------------------------------------------------------------ lookup and the printed table
 
 
 def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]:
-    """The `Scheme` of a name, or a `Scheme`, or any function `f(shape, rng=None, dtype=np.float32)` (then a
-    `functools.partial`), with `params` bound: `init.get("kaiming-normal", mode="fan_out")((256, 128), rng=0)`.
-
-    Names are case-insensitive, `-` is `_`, the literature's aliases work (`glorot_*` is `xavier_*`,
-    `kaiming_*` is `he_*`); an unknown name is a ValueError listing the valid ones and the closest, and
-    the bare "xavier" and "glorot" are refused as ambiguous. A parameter the scheme lacks is a TypeError.
-    """
+    """The `Scheme` of a name (or a `Scheme`, or a function `f(shape, rng=None, dtype=np.float32)`, then a
+    `functools.partial`) with `params` bound: `init.get("kaiming-normal", mode="fan_out")((256, 128), rng=0)`.
+    Names ignore case and `-`/`_`, with the literature's aliases (`glorot_*` is `xavier_*`, `kaiming_*` is
+    `he_*`); an unknown name lists the valid ones, and the bare "xavier" and "glorot" are ambiguous."""
     if isinstance(scheme, str):
         key = _key(scheme)
         if key in ("xavier", "glorot", "xavier_glorot", "glorot_xavier"):
-            raise ValueError(f"init.get: {scheme!r} is ambiguous: the literature uses it for three formulas. Choose one: "
-                             + "; ".join(f"{s.name!r}: {s.formula}, {s.source}" for s in (xavier_uniform, glorot_standard,
-                                                                                         cs231n)))
+            raise ValueError(f"init.get: {scheme!r} is ambiguous: the literature uses it for three formulas. Choose "
+                             "one: " + "; ".join(f"{s.name!r}: {s.formula}, {s.source}" for s in _XAVIERS))
         if key not in _BY_NAME:
             close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6)
             raise ValueError(f"init.get: unknown initialization scheme {scheme!r}."
@@ -566,6 +538,9 @@ def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[...,
         raise TypeError(f"init.get: expected a scheme name or a function f(shape, rng=None, dtype=np.float32), "
                         f"got {type(scheme).__name__} {scheme!r}")
     return functools.partial(scheme, **params) if params else scheme
+
+
+_XAVIERS = (xavier_uniform, glorot_standard, cs231n)
 
 
 def names(aliases: bool = False) -> list[str]:
@@ -584,47 +559,42 @@ def describe(name: str | Scheme) -> Scheme:
 def table(fmt: str = "text") -> str | list[dict[str, Any]]:
     """Every row of the table (`Scheme.row`): `"rows"` (dicts), `"markdown"` (what the docs page of the schemes
     holds) or `"text"` (aligned columns for a terminal or a slide), the texts ending with "Which Xavier?"."""
-    fmt = check_choice("table", "fmt", fmt, ("text", "markdown", "rows"))
-    rows, xavier = [s.row() for s in SCHEMES.values()], (xavier_uniform, glorot_standard, cs231n)
+    rows, fmt = [s.row() for s in SCHEMES.values()], check_choice("table", "fmt", fmt, ("text", "markdown", "rows"))
     if fmt == "rows":
         return rows
     if fmt == "markdown":
         def code(text: str) -> str:
             return f"`{text}`".replace("|", "\\|") if text else ""
 
-        star = ("*", "\\*")  # a plain-text * would start emphasis
+        star = str.maketrans({"*": "\\*"})  # a plain * would start emphasis
         lines = ["| name | aliases | W ~ | Var(W) | as variance_scaling | source | note |", "|---" * 7 + "|"]
-        lines += [f"| `{r['name']}` | {', '.join(code(a) for a in r['aliases'].split(', ') if a)} | {code(r['formula'])} "
-                  f"| {code(r['variance'])} | {code(r['rule'])} | {r['source']} | {r['note'].replace(*star)} |" for r in rows]
+        lines += [f"| `{r['name']}` | {', '.join(code(a) for a in r['aliases'].split(', ') if a)} | "
+                  f"{code(r['formula'])} | {code(r['variance'])} | {code(r['rule'])} | {r['source']} | "
+                  f"{r['note'].translate(star)} |" for r in rows]
         lines += ["", "**Which Xavier?** Three formulas go by that name:", ""]
-        lines += [f"{i}. `{s.name}`: `{s.formula}`; Var(W) = `{s.variance}`. {s.source}." for i, s in enumerate(xavier, 1)]
+        lines += [f"{i}. `{s.name}`: `{s.formula}`; Var(W) = `{s.variance}`. {s.source}."
+                  for i, s in enumerate(_XAVIERS, 1)]
         return "\n".join(lines) + "\n"
     width = {c: max(len(c), *(len(r[c]) for r in rows)) for c in ("name", "formula", "variance")}
     lines = ["  ".join(c.ljust(w) for c, w in width.items()) + "  source"]
     lines += ["-" * len(lines[0]), *("  ".join(r[c].ljust(w) for c, w in width.items()) + "  " + r["source"]
                                      for r in rows), "", "Which Xavier? Three formulas go by that name:"]
-    lines += [f"  {i}. {s.name}: {s.formula}  (Var {s.variance})\n     {s.source}" for i, s in enumerate(xavier, 1)]
+    lines += [f"  {i}. {s.name}: {s.formula}  (Var {s.variance})\n     {s.source}" for i, s in enumerate(_XAVIERS, 1)]
     return "\n".join(lines) + "\n"
-
-
-_GAIN_ONE = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """An activation's gain, PyTorch's table, read from the activation registry (`nn.activations`): 1 for
     `linear`, `identity`, the convolutions and `sigmoid`; 5/3 for `tanh`; sqrt(2) for `relu`;
-    `sqrt(2 / (1 + slope^2))` for `leaky_relu` (slope = `param`, default 0.01); 3/4 for `selu` (PyTorch's
-    value; the engines have no SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`.
-
-    Raises:
-        ValueError: an unknown nonlinearity, or a `param` for one that takes none.
-    """
+    `sqrt(2 / (1 + slope^2))` for `leaky_relu` (slope = `param`, default 0.01); 3/4 for `selu` (PyTorch's;
+    the engines have no SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
     if not isinstance(nonlinearity, str):
         raise TypeError(f"calculate_gain: nonlinearity must be a name such as 'tanh', got {nonlinearity!r}")
+    one = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
-                       (*activations.names(engine_only=False), *_GAIN_ONE, "selu"))
+                       (*activations.names(engine_only=False), *one, "selu"))
     if param is not None and key != "leaky_relu":
         raise ValueError(f"calculate_gain: {key!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
     if key == "selu" or param is not None:
         return 0.75 if key == "selu" else activations.leaky_relu(check_real("calculate_gain", "param", param)).gain
-    return activations.get("linear" if key in _GAIN_ONE else key).gain
+    return activations.get("linear" if key in one else key).gain

@@ -131,10 +131,10 @@ def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], 
     """A parameter drawn by `scheme` (a name for `init.get` or a function), and the scheme's name."""
     scheme = default if scheme is None else scheme
     fn = _init.get(scheme)
-    arr = np.asarray(fn(shape, rng=rng, dtype=dtype))
+    arr, name = np.asarray(fn(shape, rng=rng, dtype=dtype)), getattr(fn, "__name__", type(fn).__name__)
     if arr.shape != shape:
         raise ValueError(f"Linear: the {what} initializer returned shape {arr.shape}, expected {shape}")
-    return Tensor(arr, requires_grad=True), scheme if isinstance(scheme, str) else getattr(fn, "__name__", type(fn).__name__)
+    return Tensor(arr, requires_grad=True), scheme if isinstance(scheme, str) else name
 
 
 class Linear(Module):
@@ -148,10 +148,10 @@ class Linear(Module):
                  dtype: Any = np.float32) -> None:
         super().__init__()
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
-        gen = as_rng(rng)
-        self.weight, self.init_name = _drawn(init, "xavier_uniform", (self.fan_in, self.fan_out), gen, dtype, "weight")
-        self.bias, self.bias_init_name = _drawn(bias_init, "zeros", (self.fan_out,), gen, dtype, "bias") if bias \
-            else (None, "")
+        shape, gen = (self.fan_in, self.fan_out), as_rng(rng)
+        self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
+        self.bias, self.bias_init_name = _drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias else \
+            (None, "")
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
@@ -197,9 +197,9 @@ class Identity(Module):
         return x
 
 
-#: The registry's engine activations (`nn.activations.names()`) -> their module classes.
 ACTIVATIONS: dict[str, type[Module]] = {
     name: {m.name: m for m in (Tanh, Sigmoid, ReLU, Identity)}[name] for name in activations.names()}
+"""The registry's engine activations (`nn.activations.names()`) -> their module classes."""
 
 
 class Sequential(Module):
@@ -230,12 +230,9 @@ class Sequential(Module):
 
 class MLP(Module):
     """A multilayer perceptron `Linear, activation, ..., Linear` of widths `sizes = [n_in, n_1, ..., n_out]`,
-    its layers in `self.layers` (so parameters read `layers.0.weight`).
-
-    `activation` (a registry name: "tanh", "sigmoid", "relu", "linear") goes between the layers and
-    `final_activation` (default none) after the last. `init` is every weight's scheme, by default
-    Xavier/Glorot (`xavier_uniform`), He (`he_normal`) for ReLU; `bias_init`, `bias`, `rng` and `dtype`
-    are as for `Linear`."""
+    its layers in `self.layers` (parameters `layers.0.weight`...). `activation` (a registry name: "tanh",
+    "sigmoid", "relu", "linear") goes between the layers, `final_activation` (default none) after the last;
+    `init` is every weight's scheme, by default `xavier_uniform` (Glorot), `he_normal` for ReLU."""
 
     def __init__(self, sizes: Sequence[int], activation: str = "tanh", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, bias: bool = True,

@@ -1,15 +1,13 @@
 """Weight initialization: one general rule, its presets, and one table that states every formula once.
 
 A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` in the lecture's layout
-`(fan_in, fan_out)` (`y = x @ W`): `init.cs231n((fan_in, fan_out), rng=0)` is
-`np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)` with a seeded generator. The rule,
-[variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries with
-`Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or `(fan_in + fan_out) / 2`; LeCun, Glorot/Xavier and
-He/Kaiming are calls of it. The table, `SCHEMES`, writes each formula once, as `Var(W)` in the parameters
-and fans or as the `(scale, mode, distribution)` a preset gives the rule: that text draws the weights,
-gives `Scheme.std` (the theory's input), prints `table()` and fills the docs page; the schemes
-(`init.he_normal`...) are its rows. "Xavier" names three formulas (`xavier_uniform`, `glorot_standard`,
-`cs231n`): the table says which is which. The same `rng` seed gives the same array, byte for byte.
+`(fan_in, fan_out)`: `init.cs231n((fan_in, fan_out), rng=0)` is `randn(fan_in, fan_out) / sqrt(fan_in)`.
+The rule, [variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries with
+`Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or their mean. The table, `SCHEMES`, writes each formula
+once, as `Var(W)` in the parameters and fans or as the `(scale, mode, distribution)` a preset gives the
+rule; that text draws the weights, gives `Scheme.std` to the theory, prints `table()` (which says which
+"Xavier" is which) and fills the docs page. The schemes (`init.he_normal`...) are its rows. The same
+`rng` seed gives the same array, byte for byte (drawn in float64, rounded to `dtype` once).
 """
 
 from __future__ import annotations
@@ -550,10 +548,9 @@ def names(aliases: bool = False) -> list[str]:
 
 def describe(name: str | Scheme) -> Scheme:
     """The `Scheme` row of `name` (`print` it for a description card)."""
-    s = get(name)
-    if not isinstance(s, Scheme):
-        raise TypeError(f"describe: {name!r} is a plain function, not a named scheme")
-    return s
+    if isinstance(s := get(name), Scheme):
+        return s
+    raise TypeError(f"describe: {name!r} is a plain function, not a named scheme")
 
 
 def table(fmt: str = "text") -> str | list[dict[str, Any]]:

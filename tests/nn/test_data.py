@@ -191,22 +191,22 @@ def test_datasets_registry_names_the_generators() -> None:
 
 
 @pytest.mark.parametrize("call,exc,fragment", [
-    (lambda: data.moons(0), ValueError, "moons: n must be at least 2"),
+    (lambda: data.moons(0), ValueError, "moons: n must be >= 2"),
     (lambda: data.moons(1), ValueError, "each of the 2 classes"),
-    (lambda: data.moons(10.0), TypeError, "moons: n must be an int"),
-    (lambda: data.moons(True), TypeError, "n must be an int"),
+    (lambda: data.moons(10.0), TypeError, "moons: n must be a whole number"),
+    (lambda: data.moons(True), TypeError, "n must be a whole number, got bool"),
     (lambda: data.moons(10, noise=-0.1), ValueError, "noise must be >= 0"),
-    (lambda: data.moons(10, noise=float("nan")), ValueError, "noise must be finite"),
+    (lambda: data.moons(10, noise=float("nan")), ValueError, "noise must be a finite number"),
     (lambda: data.moons(10, noise="0.1"), TypeError, "noise must be a number"),
     (lambda: data.moons(10, rng="seed"), TypeError, "rng must be"),
     (lambda: data.circles(10, factor=1.0), ValueError, "factor .* in \\(0, 1\\)"),
-    (lambda: data.circles(10, factor=0.0), ValueError, "factor must be > 0"),
+    (lambda: data.circles(10, factor=0.0), ValueError, r"factor must be in \(0, 1\), got 0"),
     (lambda: data.circles(10, noise=-1), ValueError, "circles: noise"),
-    (lambda: data.spirals(10, classes=1), ValueError, "classes must be at least 2"),
-    (lambda: data.spirals(3, classes=4), ValueError, "n must be at least 4"),
+    (lambda: data.spirals(10, classes=1), ValueError, "classes must be >= 2"),
+    (lambda: data.spirals(3, classes=4), ValueError, "n must be >= 4"),
     (lambda: data.spirals(10, turns=0), ValueError, "turns must be > 0"),
-    (lambda: data.blobs(10, centers=0), ValueError, "centers must be at least 1"),
-    (lambda: data.blobs(2, centers=3), ValueError, "n must be at least 3"),
+    (lambda: data.blobs(10, centers=0), ValueError, "centers must be >= 1"),
+    (lambda: data.blobs(2, centers=3), ValueError, "n must be >= 3"),
     (lambda: data.blobs(10, centers=[[0, 0, 0]]), ValueError, "shape \\(k, 2\\)"),
     (lambda: data.blobs(10, centers=[[0, np.inf]]), ValueError, "finite"),
     (lambda: data.blobs(10, centers="abc"), TypeError, "centers must be an int"),
@@ -258,8 +258,8 @@ def test_split_without_stratify() -> None:
 
 @pytest.mark.parametrize("kwargs,fragment", [
     (dict(X=np.zeros((5, 2)), y=np.zeros(4, int), test_fraction=0.2), "5 rows but y has 4"),
-    (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=0.0), "strictly between 0 and 1"),
-    (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=1.0), "strictly between 0 and 1"),
+    (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=0.0), r"test_fraction must be in \(0, 1\), got 0"),
+    (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=1.0), r"test_fraction must be in \(0, 1\), got 1"),
     (dict(X=np.zeros((5, 2)), y=np.zeros((5, 1), int), test_fraction=0.2), "y shape \\(n,\\)"),
     (dict(X=np.zeros((2, 2)), y=np.array([0, 1]), test_fraction=0.1), "test part would be empty"),
 ])

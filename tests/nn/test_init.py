@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import pathlib
+import re
 import warnings
 
 import numpy as np
@@ -287,15 +288,15 @@ def test_fans_errors_explain_why():
     (lambda: init.sparse((3, 3), sparsity=1.0), ValueError, r"\[0, 1\)"),
     (lambda: init.sparse((3, 3), sparsity=-0.1), ValueError, r"\[0, 1\)"),
     (lambda: init.sparse((3, 3, 3)), ValueError, "2-D"),
-    (lambda: init.he_normal((3, 2.5)), TypeError, "entry 1 = 2.5"),
-    (lambda: init.he_normal((3, -2)), ValueError, "negative entry -2"),
+    (lambda: init.he_normal((3, 2.5)), TypeError, r"he_normal: shape \(3, 2.5\) entry 1 must be a whole number"),
+    (lambda: init.he_normal((3, -2)), ValueError, r"entry 1 must be >= 0, got -2"),
     (lambda: init.he_normal("3x3"), TypeError, "shape must be a tuple"),
     (lambda: init.he_normal((0, 3)), ValueError, "fan_in = 0"),
     (lambda: init.he_normal((3, 3), mode="fan_sideways"), ValueError, "'fan_in', 'fan_out', 'fan_avg'"),
     (lambda: init.variance_scaling((3, 3), distribution="cauchy"), ValueError, "'truncated_normal'"),
     (lambda: init.xavier_uniform((3, 3), gain=-1.0), ValueError, "gain must be >= 0"),
     (lambda: init.normal((3, 3), std=float("nan")), ValueError, "finite"),
-    (lambda: init.normal((3, 3), std="big"), TypeError, "real number"),
+    (lambda: init.normal((3, 3), std="big"), TypeError, "normal: std must be a number"),
     (lambda: init.normal((3, 3), dtype=np.int64), TypeError, "not a floating-point type"),
     (lambda: init.normal((3, 3), rng=1.5), TypeError, "rng"),
     (lambda: init.get(42), TypeError, "scheme name"),
@@ -320,7 +321,7 @@ def test_calculate_gain_table():
     assert init.calculate_gain("leaky_relu") == pytest.approx(math.sqrt(2 / (1 + 0.01 ** 2)))
     assert init.calculate_gain("leaky_relu", 0.2) == pytest.approx(math.sqrt(2 / 1.04))
     assert init.calculate_gain("selu") == 0.75
-    with pytest.raises(ValueError, match="Valid"):
+    with pytest.raises(ValueError, match="nonlinearity must be one of 'tanh'"):
         init.calculate_gain("swish")
     with pytest.raises(ValueError, match="takes no param"):
         init.calculate_gain("tanh", 0.5)
@@ -369,14 +370,72 @@ def test_table_names_the_three_xaviers():
     assert {"name", "aliases", "formula", "variance", "source", "note", "data_dependent"} <= set(rows[0])
 
 
+PAGE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "init_schemes.md"
+BLOCK = re.compile(r'(<!-- init\.table\("markdown"\) -->\n)(.*?)(<!-- /init\.table -->)', re.S)
+
+
 def test_docs_page_holds_the_generated_table():
-    page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "init_schemes.md"
-    if not page.exists():
-        pytest.fail(f"{page} is missing")
-    table_lines = [line for line in init.table("markdown").splitlines() if line.startswith("|")]
-    text = page.read_text()
-    missing = [line for line in table_lines if line not in text]
-    assert not missing, f"docs/init_schemes.md is out of date; paste init.table('markdown'). First: {missing[0]}"
+    block = BLOCK.search(PAGE.read_text(encoding="utf-8"))
+    assert block, f"{PAGE} has no block between <!-- init.table(\"markdown\") --> and <!-- /init.table -->"
+    assert block.group(2) == init.table("markdown"), \
+        "docs/init_schemes.md is out of date: run `python tests/nn/test_init.py` to paste init.table('markdown')"
+
+
+def test_docs_gain_table_agrees_with_calculate_gain():
+    rows = re.findall(r"^\| ([a-z_]+)[^|]* \| ([0-9/sqrt()]+) \|$", PAGE.read_text(encoding="utf-8"), re.M)
+    assert len(rows) >= 4
+    for name, gain in rows:
+        assert init.calculate_gain(name) == pytest.approx(eval(gain, {"sqrt": math.sqrt}), rel=1e-15), name
+
+
+# ------------------------------------------------------------------ one formula, stated once
+
+
+def test_the_presets_are_the_rows_of_the_table():
+    assert list(init.SCHEMES) == init.names()
+    for name in ("he_normal", "xavier_uniform", "cs231n", "small", "zeros"):
+        assert getattr(init, name) is init.get(name) is init.SCHEMES[name]
+    assert init.he_normal.formula == "N(0, 2/fan_in)" and "he_normal" in str(init.he_normal)
+    rows = {r["name"]: r["rule"] for r in init.table("rows")}
+    assert rows["he_normal"] == "variance_scaling(2/(1+negative_slope^2), mode, normal)"
+    assert rows["xavier_uniform"] == "variance_scaling(gain^2, fan_avg, uniform)"
+    assert rows["orthogonal"] == "" and rows["glorot_standard"] == "variance_scaling(1/3, fan_in, uniform)"
+
+
+@pytest.mark.parametrize("name,params", [("he_normal", {}), ("he_normal", {"mode": "fan_out", "negative_slope": 0.3}),
+                                         ("xavier_normal", {"gain": 5 / 3}), ("lecun_normal", {}),
+                                         ("variance_scaling", {"scale": 0.7, "mode": "fan_avg"}),
+                                         ("normal", {"std": 0.3}), ("small", {}), ("large", {"scale": 2.5})])
+def test_std_is_exactly_the_std_the_sampler_uses(name, params):
+    # One formula drives both: a normal row draws z * std(fan_in, fan_out), byte for byte.
+    scheme = init.get(name, **params)
+    z = np.random.default_rng(4).standard_normal((37, 23))
+    np.testing.assert_array_equal(scheme((37, 23), rng=4, dtype=np.float64), z * scheme.std(37, 23))
+
+
+@pytest.mark.parametrize("name,params,bound", [
+    ("xavier_uniform", {"gain": 2.0}, "2*sqrt(6/(fan_in+fan_out))"),
+    ("he_uniform", {"mode": "fan_out", "negative_slope": 0.1}, "sqrt(6/((1+0.1^2)*fan_out))"),
+    ("variance_scaling", {"scale": 3.0, "mode": "fan_avg", "distribution": "uniform"}, "sqrt(18/(fan_in+fan_out))"),
+])
+def test_uniform_bounds_read_as_written_and_hold(name, params, bound):
+    scheme = init.get(name, **params)
+    assert scheme.formula == f"U(-{bound}, +{bound})"
+    fi, fo = 300, 200
+    b = eval(bound.replace("^", "**"), {"sqrt": math.sqrt, "fan_in": fi, "fan_out": fo})
+    assert b == pytest.approx(math.sqrt(3) * scheme.std(fi, fo), rel=1e-14)
+    w = scheme((fi, fo), rng=0, dtype=np.float64)
+    assert np.abs(w).max() <= b and np.abs(w).max() > 0.99 * b
+
+
+def test_parameters_show_in_the_formulas():
+    assert init.get("he_normal", mode="fan_avg").variance == "4/(fan_in+fan_out)"
+    assert init.get("he_normal", negative_slope=-0.2).variance == "2/((1+(-0.2)^2)*fan_in)"
+    assert init.get("xavier_normal", gain=2.0).variance == "2^2*2/(fan_in+fan_out)"
+    assert init.get("orthogonal", gain=1.5).variance == "1.5^2/max(fan_in, fan_out)"
+    assert init.get("uniform", a=-2.0, b=1.0).formula == "U(-2, 1)" and init.get("uniform").variance == "1/12"
+    assert init.get("constant", value=0.25).formula == "0.25" and init.get("constant", value=0.25).mean() == 0.25
+    assert init.get("sparse", sparsity=0.5, std=1.0).variance == "(fan_in-ceil(0.5*fan_in))/fan_in"
 
 
 # ------------------------------------------------------------------ nn integration and LSUV
@@ -447,3 +506,8 @@ def test_lsuv_errors():
             init.lsuv(nn.MLP([4, 3, 2], rng=0), np.zeros((8, 4), dtype=np.float32))
     with pytest.raises(ValueError, match="max_iter"):
         init.lsuv(nn.MLP([4, 3], rng=0), np.ones((2, 4)), max_iter=0)
+
+
+if __name__ == "__main__":  # paste init.table("markdown") into the docs page
+    text = PAGE.read_text(encoding="utf-8")
+    PAGE.write_text(BLOCK.sub(lambda m: m.group(1) + init.table("markdown") + m.group(3), text), encoding="utf-8")

@@ -68,9 +68,12 @@ def test_linear_rejects_wrong_input_width_with_the_shapes():
         lin(Tensor(np.zeros((32, 20))))
 
 
-@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
-def test_linear_rejects_bad_sizes(bad):
-    with pytest.raises(ValueError, match="positive integer"):
+@pytest.mark.parametrize("bad,exc,message", [(0, ValueError, "fan_in must be >= 1, got 0"),
+                                             (-3, ValueError, "fan_in must be >= 1"),
+                                             (2.5, TypeError, "fan_in must be a whole number, got float 2.5"),
+                                             (True, TypeError, "fan_in must be a whole number, got bool")])
+def test_linear_rejects_bad_sizes(bad, exc, message):
+    with pytest.raises(exc, match=f"Linear: {message}"):
         nn.Linear(bad, 3)
 
 
@@ -112,8 +115,10 @@ def test_repr_is_readable():
 def test_mlp_default_init_follows_the_activation():
     assert nn.MLP([3, 3, 1], activation="tanh").layers[0].init_name == "xavier_uniform"
     assert nn.MLP([3, 3, 1], activation="relu").layers[0].init_name == "he_normal"
-    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+    with pytest.raises(ValueError, match="MLP: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', got 'gelu'"):
         nn.MLP([3, 1], activation="gelu")
+    with pytest.raises(ValueError, match="MLP: final_activation must be one of"):
+        nn.MLP([3, 1], final_activation="leaky_relu")  # the registry has it, the engines do not
     with pytest.raises(ValueError, match="at least an input and an output"):
         nn.MLP([3])
 

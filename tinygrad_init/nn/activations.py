@@ -1,9 +1,11 @@
 """The activation registry: everything the package knows about each activation, in one place.
 
-Layers (``nn.Tanh``...), the scalar nets, the mean-field theory, the probe, the experiments and
-the command line all read :data:`ACTIVATIONS` and :func:`get`; none keeps a list of its own.
+Layers (`nn.Tanh`...), the scalar nets, `init.calculate_gain`, the mean-field theory, the probe,
+the experiments and the command line read it through `get(name, where)`, `names()` and the fields
+of `Activation` (`name, fn, derivative, gain, limits, moments, engine`), an interface kept stable
+for them; none keeps a list of its own. `leaky_relu(a)` builds the leaky ReLU of another slope.
 
-For each activation ``f`` of a pre-activation ``z``:
+For each activation `f` of a pre-activation `z`:
 
 | name | f(z) | f'(z) | gain | f(-inf), f(+inf) | Gaussian moments in closed form (z ~ N(0, q)) |
 |---|---|---|---|---|---|
@@ -13,7 +15,7 @@ For each activation ``f`` of a pre-activation ``z``:
 | leaky_relu | z if z > 0 else a z | 1 or a | sqrt(2 / (1 + a^2)) | -inf, inf | E f = (1-a) sqrt(q / 2 pi), E f^2 = (1+a^2) q / 2, E f'^2 = (1+a^2) / 2 |
 | linear | z | 1 | 1 | -inf, inf | E f = 0, E f^2 = q, E f'^2 = 1 |
 
-The gains are PyTorch's ``calculate_gain`` (leaky_relu with its default slope ``a = 0.01``).
+The gains are PyTorch's `calculate_gain` (leaky_relu with its default slope `a = 0.01`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ from typing import Callable
 
 import numpy as np
 
-from ..utils import check_choice
+from ..utils import check_choice, check_real
 
-__all__ = ["Activation", "ACTIVATIONS", "get", "names", "NEGATIVE_SLOPE"]
+__all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "NEGATIVE_SLOPE"]
 
-#: leaky_relu's slope for z < 0 (PyTorch's default).
 NEGATIVE_SLOPE = 0.01
+"""leaky_relu's slope for z < 0 (PyTorch's default)."""
 
 Array = Callable[[np.ndarray], np.ndarray]
 
@@ -39,15 +41,15 @@ class Activation:
     """One activation.
 
     Attributes:
-        name: the registry key, also the method of ``Value`` and ``Tensor`` (``x.tanh()``).
-        fn: ``f(z)`` on a float64 numpy array (stable for any z).
-        derivative: ``f'(z)`` on a float64 numpy array (``relu'(0) = 0``, as the engines take it).
-        gain: the factor a weight std is scaled by so that ``f`` keeps the variance of its
-            input, as PyTorch's ``calculate_gain`` gives it.
-        limits: ``(f(-inf), f(+inf))``: a bounded activation is constant far out, which the
+        name: the registry key, also the method of `Value` and `Tensor` (`x.tanh()`).
+        fn: `f(z)` on a float64 numpy array (stable for any z).
+        derivative: `f'(z)` on a float64 numpy array (`relu'(0) = 0`, as the engines take it).
+        gain: the factor a weight std is scaled by so that `f` keeps the variance of its
+            input, as PyTorch's `calculate_gain` gives it.
+        limits: `(f(-inf), f(+inf))`: a bounded activation is constant far out, which the
             theory's numerical integrals use.
-        moments: ``q -> (E f, E f^2, E f'^2)`` for ``z ~ N(0, q)`` where a closed form exists.
-        engine: whether the engines have it as an op (``x.relu()``); leaky_relu is theory only.
+        moments: `q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)` where a closed form exists.
+        engine: whether the engines have it as an op (`x.relu()`); leaky_relu is theory only.
     """
 
     name: str
@@ -63,7 +65,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # an exact identity that never overflows
 
 
-def _leaky(a: float) -> Activation:
+def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
+    """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`."""
+    a = check_real("leaky_relu", "negative_slope", negative_slope)
     return Activation(
         "leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
         math.sqrt(2.0 / (1.0 + a * a)), (-math.inf, math.inf),
@@ -72,17 +76,17 @@ def _leaky(a: float) -> Activation:
         engine=False)
 
 
-#: name -> :class:`Activation`, in the order the lab shows them.
 ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, 5.0 / 3.0, (-1.0, 1.0)),
     "sigmoid": Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), 1.0, (0.0, 1.0)),
     "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64),
                        math.sqrt(2.0), (0.0, math.inf),
                        lambda q: (math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5 if q > 0 else 0.0)),
-    "leaky_relu": _leaky(NEGATIVE_SLOPE),
+    "leaky_relu": leaky_relu(),
     "linear": Activation("linear", lambda z: z, np.ones_like, 1.0, (-math.inf, math.inf),
                          lambda q: (0.0, q, 1.0)),
 }
+"""name -> `Activation`, in the order the lab shows them."""
 
 _ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu", "leaky-relu": "leaky_relu"}
 
@@ -92,12 +96,18 @@ def names(engine_only: bool = True) -> tuple[str, ...]:
     return tuple(k for k, a in ACTIVATIONS.items() if a.engine or not engine_only)
 
 
-def get(name: str, where: str = "activation", engine_only: bool = False) -> Activation:
-    """The :class:`Activation` called ``name`` (case-insensitive; "identity" is "linear").
+def get(name: str, where: str = "activation", engine_only: bool = False, *, what: str = "activation") -> Activation:
+    """The `Activation` called `name` (case-insensitive; "identity" and "none" are "linear").
+
+    Args:
+        name: a registry name or alias.
+        where: the function or option asking, the start of the error message.
+        engine_only: accept only the activations the engines compute (not leaky_relu).
+        what: the argument's name in the error message.
 
     Raises:
-        ValueError: an unknown name; the message names ``where``, the known names and the
+        ValueError: an unknown name; the message names `where`, the known names and the
             closest one.
     """
     key = _ALIASES.get(str(name).strip().lower(), str(name).strip().lower()) if isinstance(name, str) else name
-    return ACTIVATIONS[check_choice(where, "activation", key, names(engine_only))]
+    return ACTIVATIONS[check_choice(where, what, key, names(engine_only))]

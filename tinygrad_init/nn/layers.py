@@ -1,29 +1,22 @@
-"""Layers on the tensor engine, named as in PyTorch so that what you learn transfers.
+"""Layers on the tensor engine, with PyTorch's names so that what you learn transfers.
 
-Weight layout follows the lecture math, **not** PyTorch: ``Linear.weight`` has
-shape ``(fan_in, fan_out)`` and the layer computes ``y = x @ W + b``, exactly as in
-
-    W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)
-    h = np.tanh(x @ W)
-
-(PyTorch stores the transpose, ``(out_features, in_features)``, and computes
-``x @ W.T + b``.) The backward of the layer is the lecture's chain rule:
-
-    dL/dx = dL/dy @ W.T        (upstream x local w)
-    dL/dW = x.T @ dL/dy
-    dL/db = sum over the batch of dL/dy
+`Linear.weight` has the lecture's layout `(fan_in, fan_out)`, not PyTorch's transpose, and the layer
+computes `y = x @ W + b`, exactly as `W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)` and
+`h = np.tanh(x @ W)`. Its backward is the lecture's chain rule: `dL/dx = dL/dy @ W.T` (upstream x
+local w), `dL/dW = x.T @ dL/dy` and `dL/db` = the sum of `dL/dy` over the batch.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from ..core.tensor import Tensor, _HookHandle
-from ..utils import as_rng
+from ..utils import as_rng, check_int, check_real
 
 __all__ = [
     "Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
@@ -32,19 +25,11 @@ __all__ = [
 
 
 class Module:
-    """Base class of layers and models.
-
-    A module holds parameters (``Tensor(requires_grad=True)``) and sub-modules as
-    attributes; both are found automatically, in the order they were assigned.
-    Subclasses implement :meth:`forward`; call the module itself (``model(x)``),
-    which also runs the forward hooks.
-    """
+    """The base of layers and models: parameters (`Tensor(requires_grad=True)`) and sub-modules assigned as
+    attributes are found by themselves, in order. A subclass writes `forward`; `model(x)` runs it, then the hooks."""
 
     def __init__(self) -> None:
-        object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_params", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", [])
-        object.__setattr__(self, "training", True)
+        self.__dict__.update(_modules=OrderedDict(), _params=OrderedDict(), _forward_hooks=[], training=True)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if "_modules" not in self.__dict__:
@@ -53,9 +38,7 @@ class Module:
         self._params.pop(name, None)
         if isinstance(value, Module):
             self._modules[name] = value
-            # Name the parameters by their path from here, so a picture or a ledger of a model
-            # shows ``layers.2.weight`` without anyone calling named_parameters() first.
-            for path, p in value.named_parameters():
+            for path, p in value.named_parameters():  # named from here, so a picture shows layers.2.weight
                 p.name = f"{name}.{path}"
         elif isinstance(value, Tensor) and value.requires_grad:
             self._params[name] = value
@@ -72,230 +55,159 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
-        if not self._forward_hooks:
-            return out
         for hook in list(self._forward_hooks):
             replaced = hook(self, args, out)
-            if replaced is not None:
-                out = replaced
+            out = out if replaced is None else replaced
         return out
 
-    def register_forward_hook(self, fn: Callable[["Module", tuple, Any], Any]) -> _HookHandle:
-        """Call ``fn(module, inputs, output)`` after every forward; a returned value replaces the output.
-
-        Returns a handle whose ``remove()`` takes the hook off (also usable as a
-        context manager).
-        """
+    def register_forward_hook(self, fn: Callable[[Module, tuple, Any], Any]) -> _HookHandle:
+        """Call `fn(module, inputs, output)` after each forward (a returned value replaces the output); the
+        handle's `remove()` (or the end of a `with` block) takes the hook off."""
         if not callable(fn):
             raise TypeError(f"register_forward_hook: expected a function, got {fn!r}")
         self._forward_hooks.append(fn)
         return _HookHandle(self._forward_hooks, fn)
 
-    # -------------------------------------------------------------- tree
-
-    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         yield from self._modules.items()
 
-    def children(self) -> Iterator["Module"]:
-        for _, m in self.named_children():
-            yield m
+    def children(self) -> Iterator[Module]:
+        yield from self._modules.values()
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
-        """This module (named ``prefix``, "" at the top) and all below it, depth first."""
-        stack = [(prefix, self)]
-        seen: set[int] = set()
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (named `prefix`, "" at the top) and every one below it, depth first."""
+        stack, seen = [(prefix, self)], set()
         while stack:
             name, m = stack.pop()
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
-            yield name, m
-            kids = [(f"{name}.{k}" if name else k, c) for k, c in m._modules.items()]
-            stack.extend(reversed(kids))
+            if id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
+                stack.extend(reversed([(f"{name}.{k}" if name else k, c) for k, c in m._modules.items()]))
 
-    def modules(self) -> Iterator["Module"]:
-        for _, m in self.named_modules():
-            yield m
+    def modules(self) -> Iterator[Module]:
+        return (m for _, m in self.named_modules())
 
     def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
-        """``(path, parameter)`` pairs, paths dotted from this module: ``layers.2.weight``.
-
-        Each parameter's ``.name`` is set to its path, so the ledger and the
-        renderer can show it.
-        """
+        """`(path, parameter)` pairs with dotted paths from here (`layers.2.weight`), which also become
+        each parameter's `.name`, as the ledger and the pictures show it."""
         seen: set[int] = set()
         for mname, m in self.named_modules():
             for pname, p in m._params.items():
-                if id(p) in seen:
-                    continue
-                seen.add(id(p))
-                path = f"{mname}.{pname}" if mname else pname
-                p.name = path
-                yield path, p
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    p.name = f"{mname}.{pname}" if mname else pname
+                    yield p.name, p
 
     def parameters(self) -> list[Tensor]:
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to None (gradients accumulate otherwise)."""
+        """Set every parameter's `.grad` to None (gradients accumulate otherwise)."""
         for p in self.parameters():
             p.grad = None
 
     def num_parameters(self) -> int:
         return sum(p.data.size for p in self.parameters())
 
-    def train(self, mode: bool = True) -> "Module":
-        """Put this module and all below it in training mode (``eval()`` is ``train(False)``)."""
+    def train(self, mode: bool = True) -> Module:
+        """Put this module and all below it in training mode (`eval()` is `train(False)`)."""
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Module:
         return self.train(False)
-
-    # ------------------------------------------------------------- repr
 
     def extra_repr(self) -> str:
         return ""
 
     def __repr__(self) -> str:
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        if not self._modules:
-            return head + ")"
-        lines = [head]
-        for name, m in self._modules.items():
-            sub = repr(m).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {sub}")
-        return "\n".join(lines) + "\n)"
+        lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
+        return f"{type(self).__name__}({self.extra_repr()}" + ("\n" + "\n".join(lines) + "\n)" if lines else ")")
 
 
-def _resolve_init(init: str | Callable | None, default: str) -> tuple[Callable, str]:
-    from . import init as init_mod
-
-    if init is None:
-        init = default
-    fn = init_mod.get(init)
-    name = init if isinstance(init, str) else getattr(init, "__name__", type(init).__name__)
-    return fn, name
+def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], rng: np.random.Generator,
+           dtype: Any, what: str) -> tuple[Tensor, str]:
+    """A parameter drawn by `scheme` (a name for `init.get` or a function), and the scheme's name."""
+    scheme = default if scheme is None else scheme
+    fn = _init.get(scheme)
+    arr, name = np.asarray(fn(shape, rng=rng, dtype=dtype)), getattr(fn, "__name__", type(fn).__name__)
+    if arr.shape != shape:
+        raise ValueError(f"Linear: the {what} initializer returned shape {arr.shape}, expected {shape}")
+    return Tensor(arr, requires_grad=True), scheme if isinstance(scheme, str) else name
 
 
 class Linear(Module):
-    """A fully connected layer, ``y = x @ W + b``.
-
-    Shapes: ``x`` (batch, fan_in) -> ``y`` (batch, fan_out); ``weight`` is
-    ``(fan_in, fan_out)`` (the lecture's layout, the transpose of PyTorch's) and
-    ``bias`` is ``(fan_out,)``.
-
-    Args:
-        fan_in: input features.
-        fan_out: output features.
-        bias: whether to add a bias.
-        init: the weight scheme: a name known to :func:`tinygrad_init.init.get`
-            (for example ``"he_normal"``, ``"xavier_uniform"``, ``"small"``) or a
-            function ``f(shape, rng=None, dtype=np.float32) -> ndarray``.
-            Default ``"xavier_uniform"`` (Glorot & Bengio's normalized init).
-        bias_init: the bias scheme (default zeros).
-        rng: a Generator, seed or None.
-        dtype: the parameters' dtype.
-    """
+    """A fully connected layer `y = x @ W + b`, `x` (batch, fan_in) -> `y` (batch, fan_out); `weight` is
+    `(fan_in, fan_out)` and `bias` (if `bias`) `(fan_out,)`, drawn with `rng` by the schemes `init`
+    (default `"xavier_uniform"`) and `bias_init` (default zeros): names for `init.get` or functions
+    `f(shape, rng=None, dtype=np.float32)`. `dtype` is the parameters'."""
 
     def __init__(self, fan_in: int, fan_out: int, bias: bool = True, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
                  dtype: Any = np.float32) -> None:
         super().__init__()
-        for what, n in (("fan_in", fan_in), ("fan_out", fan_out)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"Linear: {what} must be a positive integer, got {n!r}")
-        gen = as_rng(rng)
-        self.fan_in, self.fan_out = int(fan_in), int(fan_out)
-        w_fn, self.init_name = _resolve_init(init, "xavier_uniform")
-        self.weight = Tensor(_checked(w_fn((self.fan_in, self.fan_out), rng=gen, dtype=dtype),
-                                      (self.fan_in, self.fan_out), "weight"), requires_grad=True)
-        if bias:
-            b_fn, self.bias_init_name = _resolve_init(bias_init, "zeros")
-            self.bias = Tensor(_checked(b_fn((self.fan_out,), rng=gen, dtype=dtype), (self.fan_out,), "bias"),
-                               requires_grad=True)
-        else:
-            self.bias = None
-            self.bias_init_name = ""
+        self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
+        shape, gen = (self.fan_in, self.fan_out), as_rng(rng)
+        self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
+        self.bias, self.bias_init_name = _drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias else \
+            (None, "")
 
     def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor):
-            x = Tensor(x, dtype=self.weight.dtype)
-        shape = x.data.shape
-        if not shape or shape[-1] != self.fan_in:
+        x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
+        if not x.ndim or x.shape[-1] != self.fan_in:
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
                              f"{self.fan_in}. Inputs are (batch, fan_in).")
         y = x @ self.weight
-        return y + self.bias if self.bias is not None else y
+        return y if self.bias is None else y + self.bias
 
     def extra_repr(self) -> str:
         return f"{self.fan_in}, {self.fan_out}, bias={self.bias is not None}, init={self.init_name!r}"
 
 
-def _checked(arr: Any, shape: tuple, what: str) -> np.ndarray:
-    arr = np.asarray(arr)
-    if arr.shape != shape:
-        raise ValueError(f"Linear: the {what} initializer returned shape {arr.shape}, expected {shape}")
-    return arr
-
-
 class _Activation(Module):
+    """An activation of the registry (`nn.activations`, where its f, f' and gain live), as the engine's op."""
     name = ""
 
     def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor):
-            x = Tensor(x)
-        return getattr(x, self.name)()
+        return getattr(x if isinstance(x, Tensor) else Tensor(x), self.name)()
 
 
 class Tanh(_Activation):
-    """tanh(x) elementwise; local derivative 1 - tanh^2(x) (at most 1, 0 when saturated)."""
-
+    """`tanh(x)` elementwise; local derivative `1 - tanh^2(x)`, at most 1 and 0 when saturated."""
     name = "tanh"
 
 
 class Sigmoid(_Activation):
-    """1/(1+e^-x) elementwise; local derivative s(1-s), at most 1/4."""
-
+    """`1 / (1 + e^-x)` elementwise; local derivative `s (1 - s)`, at most 1/4."""
     name = "sigmoid"
 
 
 class ReLU(_Activation):
-    """max(0, x) elementwise; local derivative 1 where x > 0, else 0."""
-
+    """`max(0, x)` elementwise; local derivative 1 where `x > 0`, else 0."""
     name = "relu"
 
 
 class Identity(Module):
-    """Returns its input."""
-
+    """Returns its input (the registry's "linear")."""
     name = "linear"
 
     def forward(self, x: Tensor) -> Tensor:
         return x
 
 
-ACTIVATIONS: dict[str, type[Module]] = {"tanh": Tanh, "sigmoid": Sigmoid, "relu": ReLU, "linear": Identity}
-
-
-def activation(name: str) -> Module:
-    """A fresh activation module by name ("tanh", "sigmoid", "relu" or "linear")."""
-    key = str(name).lower()
-    if key not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return ACTIVATIONS[key]()
+ACTIVATIONS: dict[str, type[Module]] = {
+    name: {m.name: m for m in (Tanh, Sigmoid, ReLU, Identity)}[name] for name in activations.names()}
+"""The registry's engine activations (`nn.activations.names()`) -> their module classes."""
 
 
 class Sequential(Module):
-    """Modules applied in order; children are named "0", "1", ... (so parameters are ``2.weight``)."""
+    """Modules applied in order, as children "0", "1", ... (so parameters read `2.weight`)."""
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], (list, tuple)):
-            modules = tuple(modules[0])
-        for i, m in enumerate(modules):
+        for i, m in enumerate(modules[0] if len(modules) == 1 and isinstance(modules[0], (list, tuple)) else modules):
             if not isinstance(m, Module):
                 raise TypeError(f"Sequential: item {i} is a {type(m).__name__}, not a Module")
             setattr(self, str(i), m)
@@ -307,9 +219,7 @@ class Sequential(Module):
 
     def __getitem__(self, i: int | slice) -> Any:
         mods = list(self._modules.values())
-        if isinstance(i, slice):
-            return Sequential(*mods[i])
-        return mods[i]
+        return Sequential(*mods[i]) if isinstance(i, slice) else mods[i]
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -318,49 +228,29 @@ class Sequential(Module):
         return iter(list(self._modules.values()))
 
 
-_DEFAULT_INIT = {"tanh": "xavier_uniform", "sigmoid": "xavier_uniform", "linear": "xavier_uniform",
-                 "relu": "he_normal"}
-
-
 class MLP(Module):
-    """A multilayer perceptron: Linear, activation, Linear, activation, ..., Linear.
-
-    Args:
-        sizes: widths ``[n_in, n_1, ..., n_out]`` (at least two numbers).
-        activation: "tanh", "sigmoid", "relu" or "linear", between the layers.
-        init: weight scheme for every Linear (name or function). Default by
-            activation: Xavier/Glorot for tanh and sigmoid, He/Kaiming for ReLU.
-        bias_init: bias scheme (default zeros).
-        bias: whether the Linear layers have biases.
-        rng: a Generator, seed or None.
-        final_activation: an activation after the last Linear (default none).
-
-    The layers live in ``self.layers`` (a :class:`Sequential`), so parameter
-    paths read ``layers.0.weight``, ``layers.2.bias``, ...
-    """
+    """A multilayer perceptron `Linear, activation, ..., Linear` of widths `sizes = [n_in, n_1, ..., n_out]`,
+    its layers in `self.layers` (parameters `layers.0.weight`...). `activation` (a registry name: "tanh",
+    "sigmoid", "relu", "linear") goes between the layers, `final_activation` (default none) after the last;
+    `init` is every weight's scheme, by default `xavier_uniform` (Glorot), `he_normal` for ReLU."""
 
     def __init__(self, sizes: Sequence[int], activation: str = "tanh", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, bias: bool = True,
                  rng: np.random.Generator | int | None = None, final_activation: str | None = None,
                  dtype: Any = np.float32) -> None:
         super().__init__()
-        sizes = list(sizes)
-        if len(sizes) < 2:
-            raise ValueError(f"MLP: sizes must list at least an input and an output width, got {sizes}")
-        act = str(activation).lower()
-        if act not in ACTIVATIONS:
-            raise ValueError(f"MLP: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-        gen = as_rng(rng)
-        self.sizes = sizes
-        self.activation = act
-        init = _DEFAULT_INIT[act] if init is None else init
-        mods: list[Module] = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            mods.append(Linear(n_in, n_out, bias=bias, init=init, bias_init=bias_init, rng=gen, dtype=dtype))
-            if i < len(sizes) - 2:
-                mods.append(ACTIVATIONS[act]())
+        self.sizes = list(sizes)
+        if len(self.sizes) < 2:
+            raise ValueError(f"MLP: sizes must list at least an input and an output width, got {self.sizes}")
+        self.activation = activations.get(activation, "MLP", engine_only=True).name
+        init = ("he_normal" if self.activation == "relu" else "xavier_uniform") if init is None else init
+        gen, mods = as_rng(rng), []
+        for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
+            mods += [Linear(n_in, n_out, bias, init, bias_init, gen, dtype)]
+            mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []
         if final_activation is not None:
-            mods.append(globals()["activation"](final_activation))
+            mods.append(ACTIVATIONS[activations.get(final_activation, "MLP", engine_only=True,
+                                                    what="final_activation").name]())
         self.layers = Sequential(*mods)
 
     def forward(self, x: Any) -> Tensor:
@@ -375,59 +265,44 @@ class MLP(Module):
 
 
 class BatchNorm1d(Module):
-    """Batch normalization over the batch axis (Ioffe & Szegedy 2015).
+    """Batch normalization over the batch axis (Ioffe & Szegedy 2015); `x` (batch, num_features) -> same.
 
-    Training: ``y = gamma * (x - mean_B) / sqrt(var_B + eps) + beta`` with the
-    batch's mean and (biased) variance per feature, and running estimates
-    updated as ``running = (1 - momentum) * running + momentum * batch``
-    (the running variance uses the unbiased batch variance, as PyTorch does).
-    Evaluation (``eval()``): the running estimates are used instead.
-
-    Shapes: ``x`` (batch, num_features) -> same.
+    Training: `y = gamma (x - mean_B) / sqrt(var_B + eps) + beta` with the batch's mean and biased
+    variance per feature, and `running = (1 - momentum) running + momentum batch` (the running
+    variance from the unbiased one, as PyTorch does). After `eval()` the running estimates are used.
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
                  dtype: Any = np.float32) -> None:
         super().__init__()
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"BatchNorm1d: num_features must be a positive integer, got {num_features!r}")
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"BatchNorm1d: momentum must be in [0, 1], got {momentum}")
-        if eps <= 0:
-            raise ValueError(f"BatchNorm1d: eps must be positive, got {eps}")
-        self.num_features, self.eps, self.momentum = int(num_features), float(eps), float(momentum)
-        if affine:
-            self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True)
-            self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True)
-        else:
-            self.weight = self.bias = None
+        self.num_features = check_int("BatchNorm1d", "num_features", num_features, 1)
+        self.eps = check_real("BatchNorm1d", "eps", eps, 0.0, low_open=True)
+        self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
+        self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True) if affine else None
+        self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.running_mean = np.zeros(num_features, dtype=dtype)
         self.running_var = np.ones(num_features, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor):
-            x = Tensor(x)
+        x = x if isinstance(x, Tensor) else Tensor(x)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input (batch, {self.num_features}), "
                              f"got {x.shape}")
         if self.training:
-            n = x.shape[0]
+            n, m = x.shape[0], self.momentum
             if n < 2:
-                raise ValueError("BatchNorm1d: training needs a batch of at least 2 samples to estimate a "
-                                 "variance; call eval() to use the running estimates")
+                raise ValueError("BatchNorm1d: training needs a batch of at least 2 samples to estimate a variance; "
+                                 "call eval() to use the running estimates")
             mean = x.mean(axis=0, keepdims=True)
             centered = x - mean
             var = (centered * centered).mean(axis=0, keepdims=True)
-            m = self.momentum
             self.running_mean = ((1 - m) * self.running_mean + m * mean.data[0]).astype(self.running_mean.dtype)
             unbiased = var.data[0] * (n / (n - 1))
             self.running_var = ((1 - m) * self.running_var + m * unbiased).astype(self.running_var.dtype)
             y = centered / (var + self.eps) ** 0.5
         else:
             y = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-        if self.weight is not None:
-            y = y * self.weight + self.bias
-        return y
+        return y if self.weight is None else y * self.weight + self.bias
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}"

@@ -1,0 +1,99 @@
+"""The activation registry (tinygrad_init.nn.activations): each entry's function, derivative, gain,
+limits and closed-form moments, and the layers, scalar nets and gains that read it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, init, nn, scalar_nn
+from tinygrad_init.nn import activations
+
+Z = np.array([-7.0, -2.5, -1.0, -0.3, 0.2, 0.9, 1.7, 4.0, 9.0])  # no kink at 0 among them
+
+
+def test_names_and_lookup():
+    assert activations.names() == ("tanh", "sigmoid", "relu", "linear")
+    assert activations.names(engine_only=False) == ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
+    for alias, name in (("TANH", "tanh"), ("identity", "linear"), ("None", "linear"), ("LeakyReLU", "leaky_relu")):
+        assert activations.get(alias).name == name
+    with pytest.raises(ValueError, match=r"probe: activation must be one of .*got 'tahn' \(did you mean 'tanh'\?\)"):
+        activations.get("tahn", "probe")
+    with pytest.raises(ValueError, match="MLP: final_activation must be one of 'tanh', 'sigmoid', 'relu', 'linear'"):
+        activations.get("leaky_relu", "MLP", engine_only=True, what="final_activation")
+
+
+@pytest.mark.parametrize("name", activations.names(engine_only=False))
+def test_derivative_against_central_differences(name):
+    a, h = activations.get(name), 1e-6
+    np.testing.assert_allclose(a.derivative(Z), (a.fn(Z + h) - a.fn(Z - h)) / (2 * h), rtol=1e-7, atol=1e-9)
+    lo, hi = a.limits
+    assert a.fn(np.array([-60.0]))[0] == pytest.approx(lo, abs=1e-12) or math.isinf(lo)
+    assert a.fn(np.array([60.0]))[0] == pytest.approx(hi, abs=1e-12) or math.isinf(hi)
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu"])
+def test_the_engines_compute_the_registry_function_and_derivative(name):
+    a = activations.get(name)
+    g = np.linspace(-1.5, 2.0, Z.size)  # a non-uniform upstream gradient
+    x = Tensor(Z.copy(), requires_grad=True)
+    y = getattr(x, name)()
+    y.backward(g)
+    # 1 - tanh^2 and s (1 - s) cancel near saturation: compare to the last bits of an O(1) quantity
+    np.testing.assert_allclose(y.data, a.fn(Z), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(x.grad, g * a.derivative(Z), rtol=1e-12, atol=1e-15)
+    for z, gz in zip(Z, g):
+        v = Value(float(z))
+        out = getattr(v, name)()
+        (out * gz).backward()
+        assert out.data == pytest.approx(float(a.fn(np.array([z]))[0]), rel=1e-12, abs=1e-15)
+        assert v.grad == pytest.approx(gz * float(a.derivative(np.array([z]))[0]), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "linear"])
+@pytest.mark.parametrize("q", [0.3, 1.0, 4.0])
+def test_closed_form_moments_against_integration(name, q):
+    a = activations.get(name)
+    dz = 28.0 * math.sqrt(q) / 400_000
+    z = (np.arange(400_000) + 0.5) * dz - 14.0 * math.sqrt(q)  # midpoints: the kink at 0 is a cell edge
+    p = np.exp(-z * z / (2 * q)) / math.sqrt(2 * math.pi * q)
+
+    def expect(values: np.ndarray) -> float:
+        return float(np.sum(values * p) * dz)
+
+    closed = a.moments(q)
+    numeric = (expect(a.fn(z)), expect(a.fn(z) ** 2), expect(a.derivative(z) ** 2))
+    assert closed == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+    # The gain is what keeps the variance: gain^2 E[f(z)^2] = q (He et al. 2015, eq. 10 for ReLU).
+    assert a.gain ** 2 * closed[1] == pytest.approx(q, rel=1e-12)
+
+
+def test_leaky_relu_of_another_slope():
+    a = activations.leaky_relu(0.2)
+    assert a.name == "leaky_relu" and not a.engine
+    assert a.gain == math.sqrt(2 / 1.04) == init.calculate_gain("leaky_relu", 0.2)
+    np.testing.assert_array_equal(a.fn(np.array([-1.0, 2.0])), [-0.2, 2.0])
+    with pytest.raises(TypeError, match="leaky_relu: negative_slope must be a number"):
+        activations.leaky_relu("steep")
+
+
+def test_calculate_gain_reads_the_registry():
+    for name in activations.names(engine_only=False):
+        assert init.calculate_gain(name) == activations.get(name).gain
+    assert init.calculate_gain("conv2d") == init.calculate_gain("identity") == activations.get("linear").gain
+
+
+def test_layers_and_scalar_nets_read_the_registry():
+    assert list(nn.ACTIVATIONS) == list(activations.names())
+    assert all(cls.name == name for name, cls in nn.ACTIVATIONS.items())
+    # an alias only the registry knows works everywhere an activation is named
+    assert nn.MLP([2, 3, 1], activation="Identity", rng=0).activation == "linear"
+    assert isinstance(nn.MLP([2, 3, 1], activation="identity", rng=0).layers[1], nn.Identity)
+    assert scalar_nn.Neuron(2, activation="IDENTITY", rng=0).activation == "linear"
+    with pytest.raises(ValueError, match="Neuron: activation must be one of"):
+        scalar_nn.Neuron(2, activation="gelu")
+    x = np.array([[-1.0, 0.5, 2.0]])
+    for name, cls in nn.ACTIVATIONS.items():
+        np.testing.assert_allclose(cls()(Tensor(x)).data, activations.get(name).fn(x), rtol=1e-14)

@@ -304,6 +304,7 @@ class _Worker(Session):
             start_new_session=os.name == "posix")
         os.close(fd)
         self.frames: queue.Queue = queue.Queue()
+        self.partial = False
         self.reader = threading.Thread(target=self._read, args=(self.proc.stdout.fileno(),), daemon=True)
         self.reader.start()
 
@@ -314,9 +315,11 @@ class _Worker(Session):
                 header = wire.read_exact(fd, 4)
                 if header is None:
                     break
+                self.partial = True  # a header without its payload yet: a time-out now means garbage
                 data = wire.read_exact(fd, wire.parse_frame(header))
                 if data is None:
                     break
+                self.partial = False
                 self.frames.put(("frame", wire.parse_payload(data)))
         except (ValueError, UnicodeDecodeError) as exc:
             self.frames.put(("garbled", str(exc)[:200]))
@@ -346,6 +349,8 @@ class _Worker(Session):
         try:
             kind, frame = self.frames.get(timeout=max(0.0, self.deadline - time.monotonic()))
         except queue.Empty:
+            if self.partial:
+                raise _Abort("error", _tampered("a frame that never ended")) from None
             raise _Abort("timeout", _timeout_message(self.timeout)) from None
         if kind == "eof":
             try:
@@ -400,8 +405,8 @@ class _Worker(Session):
 
 def _timeout_message(timeout: float) -> str:
     return (f"timed out: your code was still running after {timeout:g} s. Look for a loop that never ends "
-            "(a `while` whose condition never changes, a stack or queue that never empties). If it is only "
-            f"slow, raise the limit: --timeout {max(30, int(timeout * 3))}.")
+            "(a `while` whose condition never changes, a stack or queue that never empties) or a function "
+            f"that keeps calling itself. If it is only slow, raise the limit: --timeout {max(30, int(timeout * 3))}.")
 
 
 def _crash_message(code: int | None) -> str:

@@ -280,7 +280,10 @@ def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path
     for scratch in ("numbers", "json", "copy", "numpy", "math", "base64", "struct"):
         (tmp_path / f"{scratch}.py").write_text("raise RuntimeError('a scratch file')\n", encoding="utf-8")
     write(tmp_path, "fans", solution("fans"))
-    write(tmp_path, "he_normal", solution("he_normal"))
+    write(tmp_path, "he_normal", "import math\nimport numpy as np\nfrom ex11_fans import fans  # an earlier exercise\n"
+                                 "def he_normal(shape, rng=None, dtype=np.float32):\n    fan_in, _ = fans(shape)\n"
+                                 "    std = math.sqrt(2 / fan_in)\n"
+                                 "    return np.random.default_rng(rng).normal(0.0, std, size=shape).astype(dtype)\n")
     results = grader.grade(str(tmp_path), ["fans", "he_normal"])
     assert [r.status for r in results] == ["pass", "pass"], [r.message for r in results]
 

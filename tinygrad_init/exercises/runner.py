@@ -278,7 +278,7 @@ class _Local(Session):
         self._warnings.__exit__(None, None, None)
         for name in set(sys.modules) - modules:  # the student's modules: this file and those of its folder
             file = getattr(sys.modules.get(name), "__file__", None) or ""
-            if name == self.ex.stem or os.path.dirname(os.path.abspath(file)) == self.folder:
+            if name == self.ex.stem or (file and os.path.dirname(os.path.abspath(file)) == self.folder):
                 del sys.modules[name]
         try:
             os.chdir(cwd)

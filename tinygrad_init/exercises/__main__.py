@@ -1,4 +1,4 @@
-"""``python -m tinygrad_init.exercises ...``: the same as ``tinygrad-init exercises ...``."""
+"""`python -m tinygrad_init.exercises ...`: the same as `tinygrad-init exercises ...`."""
 
 import sys
 

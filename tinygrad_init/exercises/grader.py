@@ -1,55 +1,33 @@
-"""The exercises' command line: ``list``, ``start DIR`` and ``grade DIR [NAME ...]``.
+"""The exercises' command line: `list`, `start DIR` and `grade DIR [NAME ...]`.
 
-Wired as ``tinygrad-init exercises ...`` and also runnable as ``python -m tinygrad_init.exercises ...``.
-:func:`main` takes the arguments after ``exercises`` and returns the exit status:
+Wired as `tinygrad-init exercises ...` and also runnable as `python -m tinygrad_init.exercises ...`.
+`main` takes the arguments after `exercises` and returns the exit status:
 
 - 0: everything asked for passed (or the command succeeded);
-- 1: some exercise did not pass, or ``start`` refused to overwrite files;
+- 1: some exercise did not pass, or `start` refused to overwrite files;
 - 2: the command line was wrong (an unknown exercise, a missing folder).
 
-The Python functions behind it, :func:`start` and :func:`grade`, are public too.
+The Python functions behind it, `start` and `grade`, are public too.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import shutil
 import sys
 import textwrap
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
+from ..utils import check_real, cli_type
 from .catalog import EXERCISES, TUTORIALS, Exercise, resolve
 from .runner import Result, check_file, run_isolated
 
-__all__ = ["main", "build_parser", "start", "grade", "format_report", "summary_line", "stub_path",
-           "solution_path", "wrong_paths", "DEFAULT_TIMEOUT"]
+__all__ = ["DEFAULT_TIMEOUT", "build_parser", "format_report", "grade", "main", "start", "summary_line"]
 
 DEFAULT_TIMEOUT = 10.0
-_HERE = os.path.dirname(os.path.abspath(__file__))
 _WIDTH = 100
-
-
-def stub_path(ex: Exercise) -> str:
-    """The shipped starting file of ``ex``."""
-    return os.path.join(_HERE, "stubs", ex.file)
-
-
-def solution_path(ex: Exercise) -> str:
-    """The reference solution of ``ex`` (it may have been withheld: check that it exists)."""
-    return os.path.join(_HERE, "solutions", ex.file)
-
-
-def wrong_paths(ex: Exercise) -> dict[str, str]:
-    """``{mistake key: path}`` of the known-wrong solutions of ``ex`` (``wrong/<stem>__<key>.py``)."""
-    folder = os.path.join(_HERE, "wrong")
-    out = {}
-    prefix = ex.stem + "__"
-    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-        if name.startswith(prefix) and name.endswith(".py"):
-            out[name[len(prefix):-3]] = os.path.join(folder, name)
-    return out
 
 
 def _select(names: Sequence[str] | None) -> list[Exercise]:
@@ -67,18 +45,18 @@ def _select(names: Sequence[str] | None) -> list[Exercise]:
 
 
 def start(directory: str, names: Sequence[str] | None = None, force: bool = False) -> list[str]:
-    """Copy the stubs of ``names`` (default: all exercises) into ``directory`` (created if needed).
+    """Copy the stubs of `names` (default: all exercises) into `directory` (created if needed).
 
     Args:
         directory: the student's folder.
-        names: exercises to copy (anything :func:`~.catalog.resolve` accepts).
+        names: exercises to copy (anything `resolve` accepts).
         force: replace files that exist already (the work in them is lost).
 
     Returns:
         The file names written, in catalog order.
 
     Raises:
-        FileExistsError: when a file exists and ``force`` is False; nothing is written then.
+        FileExistsError: when a file exists and `force` is False; nothing is written then.
         ValueError: for an unknown exercise name.
     """
     exercises = _select(names)
@@ -88,7 +66,7 @@ def start(directory: str, names: Sequence[str] | None = None, force: bool = Fals
     os.makedirs(directory, exist_ok=True)
     written = []
     for ex in exercises:
-        shutil.copyfile(stub_path(ex), os.path.join(directory, ex.file))
+        shutil.copyfile(ex.stub, os.path.join(directory, ex.file))
         written.append(ex.file)
     return written
 
@@ -98,18 +76,18 @@ def start(directory: str, names: Sequence[str] | None = None, force: bool = Fals
 
 def grade(directory: str, names: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
           isolate: bool = True) -> list[Result]:
-    """Grade the student's files in ``directory``.
+    """Grade the student's files in `directory`.
 
     Args:
-        directory: the student's folder (as made by :func:`start`).
+        directory: the student's folder (as made by `start`).
         names: exercises to grade (default: all).
-        timeout: seconds allowed per exercise (only with ``isolate``).
+        timeout: seconds allowed per exercise (only with `isolate`).
         isolate: run the student's code in a child process with a time limit (the default). With
             False the checks run in this process: faster, but an endless loop hangs the caller.
 
     Returns:
-        One :class:`~.runner.Result` per exercise, in catalog order; a missing file gives status
-        ``missing``.
+        One `Result` per exercise, in catalog order; a missing file gives status
+        `missing`.
     """
     exercises = _select(names)
     present = [ex for ex in exercises if os.path.isfile(os.path.join(directory, ex.file))]
@@ -158,7 +136,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def format_report(results: Sequence[Result], directory: str, timeout: float | None = DEFAULT_TIMEOUT,
                   prog: str = "tinygrad-init exercises") -> str:
-    """The text ``grade`` prints: one block per exercise, then the summary line."""
+    """The text `grade` prints: one block per exercise, then the summary line."""
     by_name = {ex.name: ex for ex in EXERCISES}
     name_width = max(len(by_name[r.name].name) for r in results) if results else 0
     limit = f", time limit {timeout:g} s each" if timeout is not None else ""
@@ -229,18 +207,8 @@ def _para(text: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=88)
 
 
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
-    return value
-
-
 def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentParser:
-    """The argument parser (``prog`` is how the command is spelled in help and messages)."""
+    """The argument parser (`prog` is how the command is spelled in help and messages)."""
     parser = argparse.ArgumentParser(
         prog=prog, description=_DESCRIPTION,
         epilog=_examples(prog, [(c, d.format(timeout=DEFAULT_TIMEOUT)) for c, d in _EXAMPLES]) + _EPILOG_TAIL,
@@ -277,7 +245,7 @@ def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentPars
     p_grade.add_argument("dir", metavar="DIR", help="the folder with your exercise files")
     p_grade.add_argument("names", nargs="*", metavar="NAME",
                          help="only these exercises (default: all); a number such as 3 or ex03, or a name")
-    p_grade.add_argument("--timeout", type=_positive_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    p_grade.add_argument("--timeout", type=cli_type(check_real, 0.0, low_open=True), default=DEFAULT_TIMEOUT, metavar="SECONDS",
                          help=f"time allowed per exercise before it counts as an endless loop "
                               f"(default {DEFAULT_TIMEOUT:g})")
     p_grade.set_defaults(func=_cmd_grade)
@@ -344,10 +312,10 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises", out: TextIO | None = None) -> int:
-    """Run the exercises command line on ``argv`` (the arguments after ``exercises``).
+    """Run the exercises command line on `argv` (the arguments after `exercises`).
 
     Args:
-        argv: e.g. ``["grade", "work", "ex03"]``; default ``sys.argv[1:]``.
+        argv: e.g. `["grade", "work", "ex03"]`; default `sys.argv[1:]`.
         prog: the command's name in help and messages.
         out: where to write (default standard output).
 

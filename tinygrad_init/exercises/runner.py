@@ -1,48 +1,66 @@
-"""Running a check against a student's file: in this process, or in a worker process with a time limit.
+"""Grading one student file: the boundary between the student's code and the verdict.
 
-:func:`check_file` loads the student's file as a fresh module, runs the exercise's check on it and
-turns whatever happens into a :class:`Result`: a pass, a wrong answer (with the hint of the
-recognised mistake), a stub that still raises ``NotImplementedError``, or an exception raised by
-the student's code (its type, message and the line of the student's file). It never raises.
+`grade_file(exercise, path)` turns whatever happens into a `Result`: a pass, a wrong answer
+(with the hint of the recognised mistake), a stub that still raises `NotImplementedError`, an
+exception raised by the student's code (its type, message and line), a time-out or a crash. It
+never raises.
 
-:func:`run_isolated` does the same for several exercises in a child process (``python -m
-tinygrad_init.exercises._worker DIR NAME ...``) that reports one JSON line per exercise.
-The parent waits at most ``timeout`` seconds for each result; on an endless loop it kills the
-child, records a time-out and starts a new child for the exercises left, and likewise when the
-student's code ends the process (``os._exit``, a segmentation fault). So one exercise cannot take
-the grader, or the other exercises, down with it.
+How a file is graded:
 
-This is protection against mistakes, not a security sandbox: the student's code runs with the
-student's own rights.
+1. **In the grader**, the file is parsed: a syntax error, or an import of what the exercise asks
+   the student to write (`tinygrad_init`, `torch`, ...; also in the student's own modules that
+   the file imports), ends it there, before any student code runs.
+2. A **worker process** (`worker.py`, one per exercise, in a session of its own) runs the file
+   and calls the student's function on the inputs the check sends; it returns raw outputs only.
+3. **The check runs in the grader**: it computes the references and compares. Patching numpy,
+   the worker or anything else inside the worker cannot change a verdict; a reply that does not
+   echo the random tag of the request it answers is rejected.
+4. The time limit counts from loading the file; at the end, or at the time limit, the whole
+   process group is killed, so a `fork` or `multiprocessing` child cannot hold the grader. Each
+   worker has a memory limit.
+
+With `isolate=False` the same checks run against the file loaded in this process: faster (the
+test suite uses it), but with no time limit, no memory limit and no runtime import guard.
+
+This protects the grading from mistakes and from shortcuts; it is not a sandbox for running
+untrusted code on a shared machine: the student's code runs with the student's rights.
 """
 
 from __future__ import annotations
 
-import importlib
+import ast
 import io
 import json
-import linecache
 import os
 import queue
+import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 import traceback
-import types
 import warnings
-from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
-from .catalog import Exercise, resolve
+from . import worker as wire
+from .catalog import resolve
+from .kit import CheckFailure, Exercise, Raised, Session
 
-__all__ = ["Result", "check_file", "run_isolated", "STATUSES"]
+__all__ = ["DENIED", "STATUSES", "Result", "check_file", "check_function", "grade_file", "run_isolated"]
 
-#: Every status a result can have, in the order the summary counts them.
+#: Every status a result can have.
 STATUSES = ("pass", "fail", "todo", "error", "timeout", "crash", "missing", "internal")
 
-_CHECKS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "checks")
+#: Libraries a student file may not import (unless the exercise builds on the engine: see `Exercise.engine`).
+DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow", "keras", "autograd", "mxnet")
+
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_WORKER = os.path.abspath(wire.__file__)
 
 
 @dataclass(frozen=True)
@@ -50,13 +68,13 @@ class Result:
     """What grading one exercise found.
 
     Attributes:
-        name: the exercise's name (see :mod:`.catalog`).
-        status: one of :data:`STATUSES` -- ``pass``; ``fail`` (a wrong answer); ``todo`` (the stub
-            still raises NotImplementedError); ``error`` (the student's code raised or exited);
-            ``timeout``; ``crash`` (the process died); ``missing`` (no file); ``internal`` (a bug
-            in the check itself).
+        name: the exercise's name.
+        status: one of `STATUSES`: `pass`; `fail` (a wrong answer, or a forbidden import); `todo`
+            (the stub still raises NotImplementedError); `error` (the student's code raised or
+            exited); `timeout`; `crash` (the process died); `missing` (no file); `internal` (a
+            bug in the check itself).
         message: what to tell the student (several lines possible; empty for a pass).
-        mistake: the catalog key of the recognised mistake, or None.
+        mistake: the key of the recognised mistake, or None.
         output: what the student's code printed (shortened), or "".
     """
 
@@ -71,257 +89,324 @@ class Result:
         return self.status == "pass"
 
 
-class _CappedWriter(io.TextIOBase):
+class _Abort(BaseException):
+    """Grading of this exercise ends here (time-out, crash, tampering); not catchable by `except Exception`."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+# ------------------------------------------------------------------ in the grader, before any student code
+
+
+def _forbidden_message(ex: Exercise, name: str) -> str:
+    if ex.engine:
+        allowed = ", ".join(ex.engine)
+        return (f"write it yourself: this exercise builds on the engine only through `from tinygrad_init "
+                f"import {allowed}`; your code imports {name}.")
+    return f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}."
+
+
+def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
+    """`(module, imported names, line)` of every import, and of `__import__("...")`/`import_module("...")`."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, (), node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.append((node.module, tuple(a.name for a in node.names), node.lineno))
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            fn = node.func
+            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+            if called in ("__import__", "import_module"):
+                out.append((node.args[0].value, (), node.lineno))
+    return out
+
+
+def _parse(path: str) -> ast.Module:
+    with open(path, "rb") as fh:
+        return ast.parse(fh.read(), filename=path)
+
+
+def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
+    """Parse the student's file and look at its imports (and those of the student's modules it imports)."""
+    try:
+        tree = _parse(path)
+    except SyntaxError as exc:
+        if exc.lineno is None:  # not Python text at all (null bytes, a bad encoding)
+            return None, Result(ex.name, "error", f"your file could not be read as Python: {exc.msg}")
+        text = (exc.text or "").rstrip("\n").strip()
+        msg = f"your file has a syntax error at line {exc.lineno}: {exc.msg}" + (f"\n  {text}" if text else "")
+        return None, Result(ex.name, "error", msg)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        return None, Result(ex.name, "error", f"your file could not be read as Python: {type(exc).__name__}: {exc}")
+    folder = os.path.dirname(path)
+    todo, seen = [(path, tree)], {path}
+    while todo:
+        file, module = todo.pop()
+        for name, names, line in _imports(module):
+            root = name.partition(".")[0]
+            allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine)
+            if root in DENIED and not allowed:
+                shown = f"`{name}`" + (f" ({', '.join(names)})" if names else "")
+                where = f" (line {line}" + ("" if file == path else f" of {os.path.basename(file)}") + ")"
+                return None, Result(ex.name, "fail", _forbidden_message(ex, shown + where), "forbidden_import")
+            local = os.path.join(folder, root + ".py")
+            if local not in seen and os.path.isfile(local):
+                seen.add(local)
+                try:
+                    todo.append((local, _parse(local)))
+                except (SyntaxError, ValueError, OSError):
+                    pass  # loading it will report the problem
+    return tree, None
+
+
+def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
+    """What the worker refuses for good (see `worker._install_policy`): the libraries that do the
+    exercise, and reading the package and the tests (but not the folder of the file graded)."""
+    repo_tests = os.path.join(os.path.dirname(_PACKAGE_DIR), "tests", "exercises")
+    protect = [os.path.dirname(_WORKER), repo_tests] + ([] if ex.engine else [_PACKAGE_DIR])
+    folder = os.path.dirname(path) + os.sep
+    return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
+            "protect": [p for p in protect if os.path.isdir(p) and not folder.startswith(p + os.sep)],
+            "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine),
+            "package_root": os.path.dirname(_PACKAGE_DIR), "memory_mb": memory_mb}
+
+
+# ------------------------------------------------------------------ the two kinds of session
+
+
+def _reply(reply: Mapping, call: str) -> tuple[Any, list]:
+    """A worker's reply to a call as (output, arguments after the call); raises Raised or _Abort."""
+    if "raised" in reply:
+        raise Raised(reply["raised"], call)
+    if "too_large" in reply:
+        raise _Abort("fail", f"while running {call}: your function returned more data than the grader "
+                             f"accepts ({reply['too_large']}).")
+    if "internal" in reply:
+        raise _Abort("internal", f"the grader's worker failed -- not a mistake of yours; please tell your "
+                                 f"lecturer:\n{reply['internal']}")
+    try:
+        return wire.from_wire(reply["ok"]), [wire.from_wire(a) for a in reply.get("after", [])]
+    except (KeyError, TypeError, wire.WireError) as exc:
+        raise _Abort("error", _tampered(f"malformed output: {exc}")) from None
+
+
+def _request(args: Sequence, kwargs: Mapping | None, keep: Sequence[int]) -> dict:
+    return {"op": "call", "args": [wire.encode(a, inputs=True) for a in args],
+            "kwargs": {k: wire.encode(v, inputs=True) for k, v in (kwargs or {}).items()}, "keep": list(keep)}
+
+
+def _tampered(what: str) -> str:
+    return (f"the grader received data it did not ask for ({what}). Your code seems to write into the "
+            "grader's private channel; a function gives its answer with `return`, and print() is fine.")
+
+
+class _Capture(io.TextIOBase):
     """A text stream that keeps the first few thousand characters written to it."""
 
-    def __init__(self, limit: int = _OUTPUT_LIMIT) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._parts: list[str] = []
-        self._kept = 0
-        self._dropped = 0
-        self._limit = limit
+        self.parts: list[str] = []
+        self.size = 0
 
     def writable(self) -> bool:
         return True
 
     def write(self, s: str) -> int:  # type: ignore[override]
         s = str(s)
-        room = self._limit - self._kept
-        if room > 0:
-            self._parts.append(s[:room])
-            self._kept += min(room, len(s))
-        self._dropped += max(0, len(s) - max(room, 0))
+        self.parts.append(s[: max(0, _OUTPUT_LIMIT + 1 - self.size)])
+        self.size += len(s)
         return len(s)
 
-    def text(self) -> str:
-        out = "".join(self._parts)
-        if self._dropped:
-            out += f"\n... ({self._dropped} more characters not shown)"
-        return out
+
+def _shorten(text: str, total: int) -> str:
+    return text[:_OUTPUT_LIMIT] + (f"\n... ({total - _OUTPUT_LIMIT} more characters not shown)"
+                                   if total > _OUTPUT_LIMIT else "")
 
 
-# ------------------------------------------------------------------ in-process
+class _Local(Session):
+    """The student's file loaded into this process (no time limit): for tests and quick checks."""
 
+    def __init__(self, ex: Exercise, path: str, tree: ast.Module) -> None:
+        import numpy as np
 
-def _norm(path: str) -> str:
-    return os.path.normcase(os.path.abspath(path))
+        self.ex, self.path, self.tree, self.fn = ex, path, tree, None
+        self.folder = os.path.dirname(path)
+        self.out = _Capture()
+        self._saved = (list(sys.path), set(sys.modules), os.getcwd(), np.geterr(), sys.getrecursionlimit(),
+                       sys.dont_write_bytecode)
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
+        warnings.simplefilter("default")  # as a worker shows them: among what the student's code printed
+        warnings.showwarning = lambda message, category, file, line, *rest: self.out.write(
+            warnings.formatwarning(message, category, file, line))
 
+    def _run(self, thunk: Callable[[], dict]) -> dict:
+        streams = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = self.out
+        try:
+            return json.loads(json.dumps(thunk()))  # the same data a worker would send
+        finally:
+            sys.stdout, sys.stderr = streams
 
-def _student_frame(exc: BaseException, path: str) -> traceback.FrameSummary | None:
-    """The innermost frame of ``exc``'s traceback that lies in the student's file."""
-    target = _norm(path)
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if _norm(frame.filename) == target:
-            found = frame
-    return found
-
-
-def _check_call(exc: BaseException) -> str | None:
-    """The description of the call the check was making (its local ``call`` or ``what``), if any."""
-    tb = exc.__traceback__
-    text = None
-    while tb is not None:
-        frame = tb.tb_frame
-        if _norm(frame.f_code.co_filename).startswith(_norm(_CHECKS_DIR)):
-            for key in ("call", "what"):
-                value = frame.f_locals.get(key)
-                if isinstance(value, str):
-                    text = value
-                    break
-        tb = tb.tb_next
-    return text
-
-
-def _exception_text(exc: BaseException) -> str:
-    message = str(exc)
-    if len(message) > 500:
-        message = message[:497] + "..."
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
-def _where(frame: traceback.FrameSummary | None, path: str) -> str:
-    if frame is None:
-        return ""
-    line = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
-    where = f"at {os.path.basename(path)}, line {frame.lineno}"
-    if frame.name and frame.name != "<module>":
-        where += f", in {frame.name}"
-    return f"{where}:  {line}" if line else where
-
-
-def _load(ex: Exercise, path: str) -> types.ModuleType:
-    """Execute the student's file as a fresh module (no bytecode cache is written)."""
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    code = compile(raw, path, "exec", dont_inherit=True)
-    module = types.ModuleType(ex.stem)
-    module.__file__ = path
-    sys.modules[ex.stem] = module
-    exec(code, module.__dict__)
-    return module
-
-
-def check_file(exercise: Exercise | str, path: str) -> Result:
-    """Run ``exercise``'s check on the student's file at ``path`` in this process.
-
-    The student's printed output is captured, and the interpreter state the file could change
-    (``sys.path``, the student's modules in ``sys.modules``, the working directory, the recursion
-    limit, numpy's error settings, warning filters) is restored afterwards. An endless loop in
-    the student's code hangs this call: use :func:`run_isolated` to grade untrusted work.
-
-    Args:
-        exercise: an :class:`~.catalog.Exercise` or anything :func:`~.catalog.resolve` accepts.
-        path: the student's file.
-
-    Returns:
-        A :class:`Result`; this function does not raise (except KeyboardInterrupt).
-    """
-    ex = exercise if isinstance(exercise, Exercise) else resolve(exercise)
-    path = os.path.abspath(path)
-    if not os.path.isfile(path):
-        return Result(ex.name, "missing", f"not started: {path} does not exist")
-    import numpy as np
-
-    from .checks._common import CheckFailure
-
-    capture = _CappedWriter()
-    saved_streams = (sys.stdout, sys.stderr)
-    saved_path = list(sys.path)
-    saved_modules = set(sys.modules)
-    saved_cwd = os.getcwd()
-    saved_err = np.geterr()
-    saved_dont_write = sys.dont_write_bytecode
-    saved_limit = sys.getrecursionlimit()
-    folder = _norm(os.path.dirname(path))
-    stage = "setup"
-    try:
-        check_module = importlib.import_module(f"{__package__}.checks.{ex.stem}")
-        stage = "load"
-        sys.path.insert(0, os.path.dirname(path))
+    def load(self) -> dict:
+        sys.path.append(self.folder)
         sys.dont_write_bytecode = True
-        with warnings.catch_warnings():
-            warnings.simplefilter("default")
-            sys.stdout = sys.stderr = capture
-            try:
-                module = _load(ex, path)
-                stage = "check"
-                check_module.check(module)
-            finally:
-                sys.stdout, sys.stderr = saved_streams
-        return Result(ex.name, "pass", output=capture.text())
-    except KeyboardInterrupt:
-        raise
-    except CheckFailure as exc:
-        return Result(ex.name, "fail", str(exc), exc.mistake, capture.text())
-    except SyntaxError as exc:
-        if exc.filename and _norm(exc.filename) == _norm(path) and stage == "load":
-            text = (exc.text or "").rstrip("\n").strip()
-            msg = f"your file has a syntax error at line {exc.lineno}: {exc.msg}"
-            if text:
-                msg += f"\n  {text}"
-            return Result(ex.name, "error", msg, output=capture.text())
-        return _from_exception(ex, path, exc, stage, capture)
-    except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
-        return _from_exception(ex, path, exc, stage, capture)
-    finally:
-        sys.stdout, sys.stderr = saved_streams
-        sys.path[:] = saved_path
-        sys.dont_write_bytecode = saved_dont_write
-        sys.setrecursionlimit(saved_limit)
-        # Forget the student's own modules (this file, and files of the same folder it imported),
-        # so that the next exercise sees their current contents.
-        for name in set(sys.modules) - saved_modules:
+
+        def load() -> dict:
+            self.fn, reply = wire.load(self.path, self.ex.stem, self.ex.function)
+            return reply
+
+        return self._run(load)
+
+    def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
+             keep: Sequence[int] = ()) -> tuple[Any, list]:
+        request = json.loads(json.dumps(_request(args, kwargs, keep)))
+        return _reply(self._run(lambda: wire.serve(self.fn, request, self.folder)), call)
+
+    def close(self) -> str:
+        import numpy as np
+
+        path, modules, cwd, err, limit, dont_write = self._saved
+        sys.path[:] = path
+        sys.setrecursionlimit(limit)
+        sys.dont_write_bytecode = dont_write
+        np.seterr(**err)
+        self._warnings.__exit__(None, None, None)
+        for name in set(sys.modules) - modules:  # the student's modules: this file and those of its folder
             file = getattr(sys.modules.get(name), "__file__", None) or ""
-            if name == ex.stem or ("." not in name and file and _norm(os.path.dirname(file)) == folder):
+            if name == self.ex.stem or (file and os.path.dirname(os.path.abspath(file)) == self.folder):
                 del sys.modules[name]
         try:
-            os.chdir(saved_cwd)
+            os.chdir(cwd)
         except OSError:
             pass
-        np.seterr(**saved_err)
+        return _shorten("".join(self.out.parts), self.out.size)
 
 
-def _from_exception(ex: Exercise, path: str, exc: BaseException, stage: str, capture: _CappedWriter) -> Result:
-    frame = _student_frame(exc, path)
-    output = capture.text()
-    if frame is None and stage == "load" and isinstance(exc, (OSError, ValueError, SyntaxError)):
-        return Result(ex.name, "error", f"your file could not be read as Python: {_exception_text(exc)}",
-                      output=output)
-    if frame is None and not isinstance(exc, SystemExit):
-        detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-6:]).rstrip()
-        return Result(ex.name, "internal",
-                      f"the check for {ex.name} itself failed -- not a mistake of yours; please tell "
-                      f"your lecturer:\n{detail}", output=output)
-    call = _check_call(exc)
-    during = f" while running {call}" if call and stage == "check" else (
-        " while your file was being loaded (code at the top level of the file)" if stage == "load" else "")
-    where = _where(frame, path)
-    if isinstance(exc, NotImplementedError):
-        msg = (f"not implemented yet: `{ex.function}` still raises NotImplementedError; replace that line "
-               "with your code.")
-        return Result(ex.name, "todo", msg, output=output)
-    if isinstance(exc, SystemExit):
-        msg = (f"your code called sys.exit({'' if exc.code is None else repr(exc.code)}){during}. A function "
-               "must `return` its answer instead of exiting.")
-        if where:
-            msg += f"\n  {where}"
-        return Result(ex.name, "error", msg, output=output)
-    msg = f"your code raised {_exception_text(exc)}{during}"
-    if where:
-        msg += f"\n  {where}"
-    return Result(ex.name, "error", msg, output=output)
+class _Worker(Session):
+    """The student's file in a worker process, with a time limit and a memory limit."""
+
+    def __init__(self, ex: Exercise, path: str, timeout: float, memory_mb: float, startup: float = 60.0) -> None:
+        self.ex, self.path, self.timeout, self.startup = ex, path, timeout, startup
+        self.tree = None  # set by grade_file after the static check
+        fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
+        self.deadline = float("inf")
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
+        self.proc = subprocess.Popen(
+            [sys.executable, _WORKER, self.capture, json.dumps(_policy(ex, path, memory_mb))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=fd, cwd=os.path.dirname(path), env=env,
+            start_new_session=os.name == "posix")
+        os.close(fd)
+        self.frames: queue.Queue = queue.Queue()
+        self.partial = False
+        self.reader = threading.Thread(target=self._read, args=(self.proc.stdout.fileno(),), daemon=True)
+        self.reader.start()
+
+    def _read(self, fd: int) -> None:
+        """The reader thread: frames from the worker into the queue, then ("eof"|"garbled", detail)."""
+        try:
+            while True:
+                header = wire.read_exact(fd, 4)
+                if header is None:
+                    break
+                self.partial = True  # a header without its payload yet: a time-out now means garbage
+                data = wire.read_exact(fd, wire.parse_frame(header))
+                if data is None:
+                    break
+                self.partial = False
+                self.frames.put(("frame", wire.parse_payload(data)))
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.frames.put(("garbled", str(exc)[:200]))
+            return
+        except OSError:
+            pass
+        self.frames.put(("eof", None))
+
+    def _send(self, obj: dict) -> dict:
+        """Send a request and wait (until the deadline) for the reply that echoes its tag."""
+        obj["n"] = tag = secrets.token_hex(8)
+        writer = threading.Thread(target=self._write, args=(obj,), daemon=True)
+        writer.start()
+        kind, frame = self._next()
+        if kind == "frame" and frame.get("n") == tag:
+            return frame
+        raise _Abort("error", _tampered("a message with the wrong tag") if kind == "frame"
+                     else _tampered(frame))
+
+    def _write(self, obj: dict) -> None:
+        try:
+            wire.write_frame(self.proc.stdin.fileno(), obj)
+        except OSError:
+            pass  # the worker is gone; the reader reports it
+
+    def _next(self) -> tuple[str, Any]:
+        try:
+            kind, frame = self.frames.get(timeout=max(0.0, self.deadline - time.monotonic()))
+        except queue.Empty:
+            if self.partial:
+                raise _Abort("error", _tampered("a frame that never ended")) from None
+            raise _Abort("timeout", _timeout_message(self.timeout)) from None
+        if kind == "eof":
+            try:
+                code = self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = None
+            raise _Abort("crash", _crash_message(code))
+        return kind, frame
+
+    def load(self) -> dict:
+        self.deadline = time.monotonic() + self.startup
+        kind, frame = self._next()
+        if kind != "frame" or not frame.get("ready"):
+            raise _Abort("internal", f"the grading process did not start (is numpy importable by {sys.executable}?)")
+        self.deadline = time.monotonic() + self.timeout
+        return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function})
+
+    def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
+             keep: Sequence[int] = ()) -> tuple[Any, list]:
+        return _reply(self._send(_request(args, kwargs, keep)), call)
+
+    def close(self) -> str:
+        try:
+            if os.name == "posix":
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        self.reader.join(timeout=2)  # a process that left the group may still hold the pipe: then keep it open
+        for stream in (self.proc.stdin,) + ((self.proc.stdout,) if not self.reader.is_alive() else ()):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            with open(self.capture, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(_OUTPUT_LIMIT + 1)
+            total = os.path.getsize(self.capture)
+            os.remove(self.capture)
+        except OSError:
+            return ""
+        return _shorten(text, max(len(text), total))
 
 
-# ------------------------------------------------------------------ isolated
-
-
-def _emit(stream: Any, obj: dict) -> None:
-    stream.write(json.dumps(obj) + "\n")
-    stream.flush()
-
-
-def worker(directory: str, names: Sequence[str]) -> int:
-    """The child process: grade ``names`` in ``directory``, one JSON line per event on stdout.
-
-    The real standard output is kept for the protocol; file descriptors 1 and 2 are pointed at
-    the null device so that nothing the student's code writes can corrupt it.
-    """
-    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")
-    _emit(protocol, {"event": "ready"})
-    for name in names:
-        ex = resolve(name)
-        _emit(protocol, {"event": "start", "name": ex.name})
-        result = check_file(ex, os.path.join(directory, ex.file))
-        _emit(protocol, {"event": "result", **asdict(result)})
-    protocol.close()
-    return 0
-
-
-def _package_root() -> str:
-    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    root = _package_root()
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["PYTHONHASHSEED"] = "0"  # the same set/dict order of strings on every run
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(var, "1")
-    return env
+# ------------------------------------------------------------------ messages
 
 
 def _timeout_message(timeout: float) -> str:
     return (f"timed out: your code was still running after {timeout:g} s. Look for a loop that never ends "
-            "(a `while` whose condition never changes, a stack or queue that never empties). If it is only "
-            f"slow, raise the limit: --timeout {max(30, int(timeout * 3))}.")
+            "(a `while` whose condition never changes, a stack or queue that never empties) or a function "
+            f"that keeps calling itself. If it is only slow, raise the limit: --timeout {max(30, int(timeout * 3))}.")
 
 
 def _crash_message(code: int | None) -> str:
@@ -336,83 +421,140 @@ def _crash_message(code: int | None) -> str:
             "`return` its answer.")
 
 
-def run_isolated(directory: str, exercises: Sequence[Exercise], timeout: float = 10.0,
-                 startup_timeout: float = 60.0) -> dict[str, Result]:
-    """Grade ``exercises`` (whose files exist in ``directory``) in child processes.
+def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
+    during = (" while your file was being loaded (code at the top level of the file)" if loading
+              else f" while running {exc.call}" if exc.call else "")
+    where = f"\n  {exc.where}" if exc.where else ""
+    if exc.type in ("ImportError", "PermissionError") and exc.message.startswith("write it yourself"):
+        return Result(ex.name, "fail", exc.message + where, "forbidden_import")
+    if exc.type == "NotImplementedError":
+        return Result(ex.name, "todo", f"not implemented yet: `{ex.function}` still raises NotImplementedError; "
+                                       "replace that line with your code.")
+    if exc.type == "SystemExit":
+        code = "" if exc.code is None else repr(exc.code)
+        return Result(ex.name, "error", f"your code called sys.exit({code}){during}. A function must `return` "
+                                        f"its answer instead of exiting.{where}")
+    if exc.type == "KeyboardInterrupt":
+        return Result(ex.name, "error", f"your code raised KeyboardInterrupt{during}. It is what Ctrl+C raises; "
+                                        f"raise it only to stop a program by hand.{where}")
+    if exc.type == "MemoryError":
+        return Result(ex.name, "error", f"your code ran out of memory{during} (each exercise may use about 1 GB): "
+                                        f"look for an array far larger than the inputs.{where}")
+    message = f"{exc.type}: {exc.message}" if exc.message else exc.type
+    return Result(ex.name, "error", f"your code raised {message}{during}{where}")
+
+
+# ------------------------------------------------------------------ grading
+
+
+def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeout: float = 10.0,
+               memory_mb: float = 1024, session: Session | None = None) -> Result:
+    """Grade the student's file at `path` for `exercise`; never raises (except KeyboardInterrupt).
 
     Args:
-        directory: the student's folder.
-        exercises: the exercises to grade, in order.
-        timeout: seconds allowed per exercise (loading the file plus the check).
-        startup_timeout: seconds allowed for a child to start (importing numpy).
+        exercise: an `Exercise` or anything `catalog.resolve` accepts.
+        path: the student's file.
+        isolate: run the student's code in a worker process (see the module's docstring).
+        timeout: seconds allowed for loading the file and running the check (with `isolate`).
+        memory_mb: memory the worker may use beyond what it maps at start (with `isolate`).
+        session: a worker started beforehand for this exercise and file (used by `run_isolated`).
+    """
+    ex = exercise if isinstance(exercise, Exercise) else resolve(exercise)
+    if isinstance(session, _Direct):
+        tree, verdict = session.tree, None
+    elif not os.path.isfile(path):
+        return Result(ex.name, "missing", f"not started: {os.path.abspath(path)} does not exist")
+    else:
+        path = os.path.abspath(path)
+        tree, verdict = _static(ex, path)
+    if verdict is not None:
+        if session is not None:
+            session.close()  # type: ignore[attr-defined]
+        return verdict
+    if session is None:
+        session = _Worker(ex, path, timeout, memory_mb) if isolate else _Local(ex, path, tree)
+    session.tree = tree
+    loading = True
+    try:
+        reply = session.load()  # type: ignore[attr-defined]
+        if "raised" in reply:
+            raise Raised(reply["raised"], "")
+        if "internal" in reply:
+            raise _Abort("internal", f"the grader's worker failed:\n{reply['internal']}")
+        if "missing" in reply:
+            raise CheckFailure(f"your file defines no function `{ex.function}`. Keep the name and the arguments "
+                               f"of the stub (start again from it with `tinygrad-init exercises start DIR "
+                               f"{ex.label} --force`, which replaces the file).")
+        if "not_callable" in reply:
+            raise CheckFailure(f"`{ex.function}` in your file is {_describe_wire(reply['not_callable'])}, "
+                               "not a function.")
+        loading = False
+        ex.check(session)
+        result = Result(ex.name, "pass")
+    except CheckFailure as exc:
+        message = str(exc) + (f"\nhint: {ex.hint(exc.mistake)}" if exc.mistake else "")
+        result = Result(ex.name, "fail", message, exc.mistake)
+    except Raised as exc:
+        result = _raised_result(ex, exc, loading)
+    except _Abort as exc:
+        result = Result(ex.name, exc.status, exc.message)
+    except Exception as exc:  # noqa: BLE001 - a bug in a check must not be blamed on the student
+        detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-6:]).rstrip()
+        result = Result(ex.name, "internal", f"the check for {ex.name} itself failed -- not a mistake of yours; "
+                                             f"please tell your lecturer:\n{detail}")
+    finally:
+        output = session.close()  # type: ignore[attr-defined]
+    return replace(result, output=output)
 
-    Returns:
-        ``{name: Result}`` for every exercise given.
+
+def _describe_wire(data: Any) -> str:
+    from .kit import describe
+
+    try:
+        return describe(wire.from_wire(data))
+    except wire.WireError:
+        return "not a function"
+
+
+def check_file(exercise: Exercise | str, path: str) -> Result:
+    """Grade `path` in this process: the same checks, no time or memory limit (for tests and quick runs)."""
+    return grade_file(exercise, path, isolate=False)
+
+
+class _Direct(_Local):
+    """A Python function checked in this process, as if a student's file defined it (for tests)."""
+
+    def __init__(self, ex: Exercise, fn: Callable) -> None:
+        super().__init__(ex, "<function>", ast.parse(""))
+        self.fn = fn
+
+    def load(self) -> dict:
+        return {"ok": True}
+
+
+def check_function(exercise: Exercise | str, fn: Callable) -> Result:
+    """Run `exercise`'s check on a Python function (e.g. the library's own version) in this process."""
+    ex = exercise if isinstance(exercise, Exercise) else resolve(exercise)
+    return grade_file(ex, "<function>", session=_Direct(ex, fn))
+
+
+def run_isolated(directory: str, exercises: Sequence[Exercise], timeout: float = 10.0,
+                 memory_mb: float = 1024) -> dict[str, Result]:
+    """Grade `exercises` (whose files exist in `directory`) each in its own worker; `{name: Result}`.
+
+    The next worker starts (and imports numpy) while the current exercise is graded.
     """
     directory = os.path.abspath(directory)
+    paths = [os.path.join(directory, ex.file) for ex in exercises]
     results: dict[str, Result] = {}
-    pending = list(exercises)
-    while pending:
-        cmd = [sys.executable, "-m", f"{__package__}._worker", directory, *[e.name for e in pending]]
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, cwd=directory, env=_child_env())
-        lines: queue.Queue = queue.Queue()
-
-        def pump(stream: Any = proc.stdout, sink: queue.Queue = lines) -> None:
-            for raw in iter(stream.readline, b""):
-                sink.put(raw)
-            sink.put(None)
-
-        reader = threading.Thread(target=pump, daemon=True)
-        reader.start()
-
-        def next_event(wait: float) -> dict | None | str:
-            """The next JSON event, None at end of output, or "timeout"."""
-            try:
-                raw = lines.get(timeout=wait)
-            except queue.Empty:
-                return "timeout"
-            if raw is None:
-                return None
-            try:
-                return json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                return next_event(wait)
-
-        try:
-            ready = next_event(startup_timeout)
-            if not isinstance(ready, dict) or ready.get("event") != "ready":
-                for ex in pending:
-                    results[ex.name] = Result(ex.name, "internal",
-                                              "the grading process did not start (is tinygrad_init importable "
-                                              f"by {sys.executable}?)")
-                return results
-            while pending:
-                ex = pending[0]
-                event = next_event(startup_timeout)
-                if isinstance(event, dict) and event.get("event") == "start":
-                    event = next_event(timeout)
-                if isinstance(event, dict) and event.get("event") == "result":
-                    fields = {k: event.get(k) for k in ("name", "status", "message", "mistake", "output")}
-                    fields["message"] = fields["message"] or ""
-                    fields["output"] = fields["output"] or ""
-                    results[ex.name] = Result(**fields)
-                    pending.pop(0)
-                    continue
-                if event == "timeout":
-                    proc.kill()
-                    results[ex.name] = Result(ex.name, "timeout", _timeout_message(timeout))
-                else:
-                    code = proc.wait()
-                    results[ex.name] = Result(ex.name, "crash", _crash_message(code))
-                pending.pop(0)
-                break  # start a fresh process for the rest
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            reader.join(timeout=5)
-            if proc.stdout is not None:
-                proc.stdout.close()
+    started: dict[int, _Worker] = {}
+    try:
+        for i, ex in enumerate(exercises):
+            session = started.pop(i, None) or _Worker(ex, paths[i], timeout, memory_mb)
+            if i + 1 < len(exercises):
+                started[i + 1] = _Worker(exercises[i + 1], paths[i + 1], timeout, memory_mb)
+            results[ex.name] = grade_file(ex, paths[i], timeout=timeout, memory_mb=memory_mb, session=session)
+    finally:
+        for spare in started.values():
+            spare.close()
     return results
-

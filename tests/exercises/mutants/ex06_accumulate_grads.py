@@ -1,0 +1,88 @@
+"""Mutants of ex06_accumulate_grads: plausible wrong answers written beyond the shipped ones.
+
+Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
+tests grade it and expect the hint KEY.
+"""
+# ruff: noqa
+
+# mutant: repeated_edge
+# keys the local derivatives by (node, parent): the two edges of a * a collapse into one.
+def accumulate_grads(edges, root):
+    local = {(node, parent): d for node, parent, d in edges}
+    grads = {root: 1.0}
+    for (node, parent), d in local.items():
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * d
+    return grads
+
+
+# mutant: wrong_order
+# walks the edges from the leaves up.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, d in reversed(edges):
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * d
+    return grads
+
+
+# mutant: missing_zero
+# += on a parent that has no gradient yet.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, d in edges:
+        grads[parent] += grads[node] * d
+    return grads
+
+
+# mutant: init_one
+# starts every gradient at 1.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, d in edges:
+        grads[parent] = grads.get(parent, 1.0) + grads[node] * d
+    return grads
+
+
+# mutant: root_zero
+# starts the root at 0.
+def accumulate_grads(edges, root):
+    grads = {root: 0.0}
+    for node, parent, d in edges:
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * d
+    return grads
+
+
+# mutant: multiplied
+# multiplies the contributions of the different uses.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, d in edges:
+        grads[parent] = grads.get(parent, 1.0) * (grads[node] * d)
+    return grads
+
+
+# mutant: first_only
+# keeps the first contribution and ignores the rest.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, d in edges:
+        grads.setdefault(parent, grads[node] * d)
+    return grads
+
+
+# mutant: only_leaves
+# returns the gradients of the inputs only.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, d in edges:
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * d
+    inner = {node for node, _, _ in edges}
+    return {k: v for k, v in grads.items() if k not in inner}
+
+
+# mutant: no_root
+# uses 1.0 for the root without storing it.
+def accumulate_grads(edges, root):
+    grads = {}
+    for node, parent, d in edges:
+        grads[parent] = grads.get(parent, 0.0) + grads.get(node, 1.0) * d
+    return grads

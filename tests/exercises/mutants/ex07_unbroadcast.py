@@ -1,0 +1,60 @@
+"""Mutants of ex07_unbroadcast: plausible wrong answers written beyond the shipped ones.
+
+Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
+tests grade it and expect the hint KEY.
+"""
+# ruff: noqa
+
+# mutant: reshape
+# reshape, which works only when nothing was broadcast (a batch of one).
+def unbroadcast(grad, shape):
+    return grad.reshape(shape)
+
+
+# mutant: broadcast_to
+# broadcasts the gradient back instead of summing.
+import numpy as np
+
+
+def unbroadcast(grad, shape):
+    return np.broadcast_to(grad, shape)
+
+
+# mutant: first_copy
+# keeps the gradient of the first copy along every broadcast axis.
+def unbroadcast(grad, shape):
+    while grad.ndim > len(shape):
+        grad = grad[0]
+    for i, n in enumerate(shape):
+        if n == 1 and grad.shape[i] != 1:
+            grad = grad.take([0], axis=i)
+    return grad
+
+
+# mutant: extra_ones
+# keepdims on the added leading axes too.
+def unbroadcast(grad, shape):
+    extra = grad.ndim - len(shape)
+    grad = grad.sum(axis=tuple(range(extra)), keepdims=True)
+    axes = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    return grad.sum(axis=axes, keepdims=True) if axes else grad
+
+
+# mutant: sum_all
+# sums everything.
+import numpy as np
+
+
+def unbroadcast(grad, shape):
+    if grad.shape == tuple(shape):
+        return grad
+    return np.asarray(grad.sum())
+
+
+# mutant: one_leading_axis
+# sums only one added leading axis.
+def unbroadcast(grad, shape):
+    if grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and i < grad.ndim and grad.shape[i] != 1)
+    return grad.sum(axis=axes, keepdims=True) if axes else grad

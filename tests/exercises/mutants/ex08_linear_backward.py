@@ -1,0 +1,56 @@
+"""Mutants of ex08_linear_backward: plausible wrong answers written beyond the shipped ones.
+
+Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
+tests grade it and expect the hint KEY.
+"""
+# ruff: noqa
+
+# mutant: outer
+# np.outer(x, g), right for a batch of one row only.
+import numpy as np
+
+
+def linear_backward(x, W, g):
+    return g @ W.T, np.outer(x, g), g.sum(axis=0)
+
+
+# mutant: first_row
+# db = g[0], right for a batch of one row only.
+def linear_backward(x, W, g):
+    return g @ W.T, x.T @ g, g[0]
+
+
+# mutant: db_sum_all
+# sums g over every axis.
+def linear_backward(x, W, g):
+    return g @ W.T, x.T @ g, g.sum()
+
+
+# mutant: dx_transposed
+# W @ g.T, the transpose of dx.
+def linear_backward(x, W, g):
+    return W @ g.T, x.T @ g, g.sum(axis=0)
+
+
+# mutant: dW_mean
+# divides dW by the batch size.
+def linear_backward(x, W, g):
+    return g @ W.T, x.T @ g / len(x), g.sum(axis=0)
+
+
+# mutant: dW_no_transpose
+# x @ g, which runs only when the batch size equals fan_in.
+def linear_backward(x, W, g):
+    return g @ W.T, x @ g, g.sum(axis=0)
+
+
+# mutant: db_wrong_axis
+# sums over the outputs instead of the batch.
+def linear_backward(x, W, g):
+    return g @ W.T, x.T @ g, g.sum(axis=1)
+
+
+# mutant: db_not_summed
+# db = g, one row per example.
+def linear_backward(x, W, g):
+    return g @ W.T, x.T @ g, g

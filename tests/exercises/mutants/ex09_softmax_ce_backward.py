@@ -1,0 +1,99 @@
+"""Mutants of ex09_softmax_ce_backward: plausible wrong answers written beyond the shipped ones.
+
+Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
+tests grade it and expect the hint KEY.
+"""
+# ruff: noqa
+
+# mutant: global_max
+# subtracts the maximum of the whole array.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max())
+    p = e / e.sum(axis=1, keepdims=True)
+    p[np.arange(len(targets)), targets] -= 1
+    return p / len(targets)
+
+
+# mutant: divided_by_classes
+# divides by the number of classes.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    p[np.arange(len(targets)), targets] -= 1
+    return p / logits.shape[1]
+
+
+# mutant: normalized_all
+# divides by the sum of the whole array.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max())
+    p = e / e.sum()
+    p[np.arange(len(targets)), targets] -= 1
+    return p / len(targets)
+
+
+# mutant: no_onehot
+# forgets to subtract the target.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True) / len(targets)
+
+
+# mutant: wrt_probabilities
+# the gradient with respect to the probabilities.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    onehot = np.eye(logits.shape[1])[targets]
+    return -onehot / p / len(targets)
+
+
+# mutant: column_index
+# p[:, targets] hits whole columns.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    p[:, targets] -= 1
+    return p / len(targets)
+
+
+# mutant: row_index
+# p[targets] hits whole rows.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    p[targets] -= 1
+    return p / len(targets)
+
+
+# mutant: no_keepdims
+# divides by e.sum(axis=1) without keepdims: runs only for a square batch.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1)
+    p[np.arange(len(targets)), targets] -= 1
+    return p / len(targets)

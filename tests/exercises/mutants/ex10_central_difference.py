@@ -1,0 +1,117 @@
+"""Mutants of ex10_central_difference: plausible wrong answers written beyond the shipped ones.
+
+Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
+tests grade it and expect the hint KEY.
+"""
+# ruff: noqa
+
+# mutant: all_at_once
+# moves every element at once.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
+
+
+# mutant: restored_by_arithmetic
+# puts x back by adding and subtracting h, which leaves rounding errors.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        x[i] += h
+        fp = f(x)
+        x[i] -= 2 * h
+        fm = f(x)
+        x[i] += h
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+# mutant: one_d_only
+# for i in range(len(x)) moves whole rows of a 2-D x.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in range(len(x)):
+        old = x[i].copy()
+        x[i] = old + h
+        fp = f(x)
+        x[i] = old - h
+        fm = f(x)
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+# mutant: copy_not_used
+# changes a copy but evaluates f on x.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += h
+        xm[i] -= h
+        grad[i] = (f(x) - f(x)) / (2 * h)
+    return grad
+
+
+# mutant: precedence
+# / 2*h divides by 2 and multiplies by h.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        fp = f(x)
+        x[i] = old - h
+        fm = f(x)
+        x[i] = old
+        grad[i] = (fp - fm) / 2*h
+    return grad
+
+
+# mutant: second_derivative
+# the second difference.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    f0 = f(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        fp = f(x)
+        x[i] = old - h
+        fm = f(x)
+        x[i] = old
+        grad[i] = (fp - 2 * f0 + fm) / h**2
+    return grad
+
+
+# mutant: backward_difference
+# (f(x) - f(x - h)) / h.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    f0 = f(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old - h
+        grad[i] = (f0 - f(x)) / h
+        x[i] = old
+    return grad

@@ -1,0 +1,111 @@
+"""Mutants of ex12_xavier_uniform: plausible wrong answers written beyond the shipped ones.
+
+Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
+tests grade it and expect the hint KEY.
+"""
+# ruff: noqa
+
+# mutant: one_sided
+# U(0, a).
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    return np.random.default_rng(rng).uniform(0, a, size=shape).astype(dtype)
+
+
+# mutant: integer_division
+# 6 // (fan_in + fan_out) is 0.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 // (shape[0] * r + shape[1] * r))
+    return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: global_seed
+# reseeds numpy's global generator with rng.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    np.random.seed(rng)
+    return np.random.uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: fixed_seed
+# a generator with a seed of its own.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    return np.random.default_rng(0).uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: dtype
+# always float64.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    return np.random.default_rng(rng).uniform(-a, a, size=shape)
+
+
+# mutant: rng_not_converted
+# calls .uniform on rng itself, which may be an int.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    return rng.uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: he_bound
+# He's uniform bound sqrt(6 / fan_in).
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 / (shape[0] * r))
+    return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: fans_as_shape
+# draws an array of shape (fan_in, fan_out).
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    fan_in, fan_out = shape[0] * r, shape[1] * r
+    a = math.sqrt(6 / (fan_in + fan_out))
+    return np.random.default_rng(rng).uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)

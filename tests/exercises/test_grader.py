@@ -1,0 +1,304 @@
+"""The grader: the command line, and the boundary between the student's code and the verdict.
+
+- `start` copies the stubs and never overwrites; `grade` exits 0 only when everything passed;
+  the output is deterministic; `python -m tinygrad_init.exercises` works;
+- every shortcut fails with a clear message: importing the library's implementation (also
+  disguised), the reference solutions or the checks, patching numpy or the grader from the
+  student's file, forging a "pass" on the inherited pipe or writing into the grader's channel;
+- accidents are handled: fork and multiprocessing children, endless loops, os._exit, sys.exit,
+  segfaults, KeyboardInterrupt, running out of memory, scratch files named like standard modules.
+
+These run real worker processes (one per exercise, about 0.1-0.3 s each); several exercises are
+graded per call where one call can show several things.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tinygrad_init.exercises import catalog, grader
+from tinygrad_init.exercises.runner import grade_file
+
+EXERCISES = catalog.EXERCISES
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+
+def solution(name: str) -> str:
+    with open(os.path.join(HERE, "solutions", catalog.get(name).file), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def write(folder, name: str, source: str) -> str:
+    path = os.path.join(str(folder), catalog.get(name).file)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(source)
+    return path
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    buf = io.StringIO()
+    code = grader.main(argv, out=buf)
+    return code, buf.getvalue()
+
+
+def verdicts(text: str) -> dict[str, str]:
+    return {name: verdict for verdict, name in re.findall(r"^(PASS|FAIL)  ex\d\d  (\w+)", text, flags=re.MULTILINE)}
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_start_copies_stubs_and_refuses_to_overwrite(tmp_path):
+    work = str(tmp_path / "work")
+    code, text = run(["start", work])
+    assert code == 0
+    assert f"Copied {len(EXERCISES)} exercise files into {work}" in text and f"grade {work} ex01" in text
+    for ex in EXERCISES:
+        with open(os.path.join(work, ex.file), encoding="utf-8") as a, open(ex.stub, encoding="utf-8") as b:
+            assert a.read() == b.read()
+    mine = os.path.join(work, "ex03_tanh_backward.py")
+    with open(mine, "w", encoding="utf-8") as fh:
+        fh.write("# my work\n")
+    code, text = run(["start", work])
+    assert code == 1 and "Refusing to overwrite" in text and "--force" in text and "Nothing was copied" in text
+    with open(mine, encoding="utf-8") as fh:
+        assert fh.read() == "# my work\n"
+    code, text = run(["start", work, "ex03", "--force"])
+    assert code == 0 and "Copied 1 exercise file into" in text
+    other = str(tmp_path / "only")
+    assert run(["start", other, "5", "unbroadcast"])[0] == 0
+    assert sorted(os.listdir(other)) == ["ex05_topological_order.py", "ex07_unbroadcast.py"]
+
+
+def test_usage_errors_exit_2(tmp_path):
+    code, text = run(["grade", str(tmp_path / "missing")])
+    assert code == 2 and "there is no folder" in text and "start" in text
+    code, text = run(["grade", str(tmp_path), "nope"])
+    assert code == 2 and "unknown exercise 'nope'" in text
+    assert run(["start", str(tmp_path), "nope"])[0] == 2
+    assert run([])[0] == 2
+    with pytest.raises(SystemExit) as info:
+        run(["grade", str(tmp_path), "--timeout", "-1"])
+    assert info.value.code == 2
+
+
+def test_help_teaches(capsys):
+    with pytest.raises(SystemExit) as info:
+        grader.main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for part in ("start DIR", "grade DIR", "NotImplementedError", "hint", "time limit"):
+        assert part in text
+    with pytest.raises(SystemExit):
+        grader.main(["grade", "--help"])
+    assert "--timeout SECONDS" in capsys.readouterr().out
+
+
+def test_list_groups_by_tutorial():
+    code, text = run(["list"])
+    assert code == 0
+    assert f"{len(EXERCISES)} exercises" in text
+    for number, title in catalog.TUTORIALS.items():
+        assert f"Tutorial {number}: {title}" in text
+    for ex in EXERCISES:
+        assert f"{ex.label}  {ex.name}" in text
+
+
+def test_grade_all_references_passes_with_exit_0(tmp_path):
+    for ex in EXERCISES:
+        write(tmp_path, ex.name, solution(ex.name))
+    code, text = run(["grade", str(tmp_path)])
+    assert code == 0, text
+    assert text.rstrip().endswith(f"{len(EXERCISES)} passed -- well done!")
+    assert text.count("PASS  ") == len(EXERCISES)
+
+
+def test_grade_output_is_deterministic_and_python_m_works(tmp_path):
+    run(["start", str(tmp_path), "fans", "xavier_uniform", "relu_std"])
+    write(tmp_path, "fans", solution("fans"))
+    write(tmp_path, "relu_std", solution("relu_std"))
+    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cmd = [sys.executable, "-m", "tinygrad_init.exercises", "grade", str(tmp_path)]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    second = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 1 and first.stderr == ""
+    assert first.stdout == second.stdout
+    assert first.stdout.rstrip().endswith(f"2 passed, 1 failed, {len(EXERCISES) - 3} not started")
+
+
+def test_docs_list_every_exercise():
+    with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    for ex in EXERCISES:
+        assert f"| {ex.label} | `{ex.name}` | `{ex.function}(" in text, ex.name
+
+
+def test_the_reference_solutions_are_not_in_the_package():
+    package = os.path.dirname(os.path.abspath(catalog.__file__))
+    shipped = {name for _, _, files in os.walk(package) for name in files}
+    assert not any("solution" in name for name in shipped)
+    for ex in EXERCISES:  # no shipped file holds a reference: the stub raises, the wrong answers are wrong
+        assert ex.file not in shipped
+
+
+# ------------------------------------------------------------------ shortcuts fail with a clear message
+
+SHORTCUTS = {
+    "topological_order": "from tinygrad_init.autograd import topological_order\n",
+    "unbroadcast": "from tinygrad_init.tensor import unbroadcast\n",
+    "fans": "from tinygrad_init import init\nfans = init.fans\n",
+    "xavier_uniform": "import tinygrad_init\nxavier_uniform = tinygrad_init.init.get('xavier_uniform')\n",
+    "central_difference": "from tinygrad_init.gradcheck import numerical_grad as numerical_gradient\n",
+    "tanh_backward": ("def tanh_backward(x, upstream):\n    m = __import__('tinygrad' + '_init')\n"
+                      "    v = m.Value(x)\n    v.tanh().backward()\n    return upstream * v.grad\n"),
+    "linear_backward": ("import importlib\nT = importlib.import_module('tinygrad_init'[:8] + '_init').Tensor\n"
+                        "def linear_backward(x, W, g):\n    return 0\n"),
+    "mul_backward": "from tinygrad_init.exercises.solutions.ex01_mul_backward import mul_backward\n",
+    "pow_backward": "from tinygrad_init.exercises.ex02_pow_backward import check\npow_backward = check\n",
+    "sigmoid_backward": "import torch\ndef sigmoid_backward(x, upstream):\n    return 0.0\n",
+}
+
+
+def test_shortcuts_to_the_answer_fail_with_write_it_yourself(tmp_path):
+    for name, source in SHORTCUTS.items():
+        write(tmp_path, name, source)
+    # The reference solutions, read from the repository's own folder at run time.
+    write(tmp_path, "accumulate_grads",
+          "import importlib.util\n"
+          f"spec = importlib.util.spec_from_file_location('s', {os.path.join(HERE, 'solutions', 'ex06_accumulate_grads.py')!r})\n"
+          "module = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(module)\n"
+          "accumulate_grads = module.accumulate_grads\n")
+    names = [*SHORTCUTS, "accumulate_grads"]
+    results = grader.grade(str(tmp_path), names, timeout=20)
+    for r in results:
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+        assert r.message.startswith("write it yourself: this exercise is about "), r.message
+    by_name = {r.name: r for r in results}
+    assert "the backward rule of tanh" in by_name["tanh_backward"].message
+    assert "line 2" in by_name["tanh_backward"].message  # the disguised import is caught where it runs
+
+
+def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_path):
+    patch = ("import builtins, sys\nimport numpy as np\n"
+             "np.allclose = np.isfinite = np.array_equal = lambda *a, **k: True\n"
+             "for module in list(sys.modules.values()):\n"
+             "    for attr in ('check', 'grade', 'fail', 'same', 'serve', 'encode'):\n"
+             "        try:\n            setattr(module, attr, lambda *a, **k: True)\n"
+             "        except Exception:\n            pass\n")
+    write(tmp_path, "mul_backward", patch + "def mul_backward(a, b, upstream):\n    raise NotImplementedError\n")
+    write(tmp_path, "unbroadcast", patch + "def unbroadcast(grad, shape):\n    return grad\n")
+    write(tmp_path, "fans", "import os\nos.write(1, b'{\"event\": \"result\", \"name\": \"fans\", \"status\": \"pass\"}\\n')\n"
+                            "print('PASS  ex11  fans')\ndef fans(shape):\n    raise NotImplementedError\n")
+    write(tmp_path, "he_normal", "import os\ndef he_normal(shape, rng=None, dtype=None):\n"
+                                 "    for fd in range(3, 64):\n        try:\n"
+                                 "            os.write(fd, b'\\x00\\x00\\x00\\x0f{\"ok\": true, \"n\": 1}')\n"
+                                 "        except OSError:\n            pass\n    raise NotImplementedError\n")
+    results = {r.name: r for r in grader.grade(str(tmp_path), ["mul_backward", "unbroadcast", "fans", "he_normal"])}
+    assert results["mul_backward"].status == "todo"
+    assert results["unbroadcast"].status == "fail" and "got shape (4, 4)" in results["unbroadcast"].message
+    assert results["fans"].status == "todo" and '"status": "pass"' in results["fans"].output  # shown, not believed
+    assert results["he_normal"].status == "error"
+    assert "did not ask for" in results["he_normal"].message and "private channel" in results["he_normal"].message
+
+
+# ------------------------------------------------------------------ accidents
+
+
+def test_children_of_the_student_code_never_hold_grading(tmp_path):
+    # A forked child that sleeps or spins, and a multiprocessing child: the exercise passes at once
+    # and the whole process group goes when the exercise is graded.
+    body = solution("mul_backward")
+    write(tmp_path, "mul_backward", "import os, time\nif os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\n" + body)
+    write(tmp_path, "pow_backward", "import os\nif os.fork() == 0:\n    while True:\n        pass\n" + solution("pow_backward"))
+    write(tmp_path, "tanh_backward", "import multiprocessing, time\n"
+                                     "multiprocessing.Process(target=time.sleep, args=(60,)).start()\n"
+                                     + solution("tanh_backward"))
+    write(tmp_path, "sigmoid_backward", "import os, time\nif os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\n"
+                                        "def sigmoid_backward(x, upstream):\n    while True:\n        pass\n")
+    start = time.monotonic()
+    results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward"],
+                           timeout=2)
+    elapsed = time.monotonic() - start
+    assert [r.status for r in results] == ["pass", "pass", "pass", "timeout"], [r.message for r in results]
+    assert elapsed < 30, elapsed  # not a timing assertion: 60 s sleepers would hold a pipe-based grader
+    assert _survivors(str(tmp_path)) == []
+
+
+def _survivors(folder: str) -> list[int]:
+    """Processes still running in `folder` (Linux: /proc/PID/cwd), after a short grace for the kill to land."""
+    if not os.path.isdir("/proc/self"):
+        return []
+    for _ in range(20):
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if os.readlink(f"/proc/{pid}/cwd") == os.path.realpath(folder):
+                    found.append(int(pid))
+            except OSError:
+                pass
+        if not found:
+            return []
+        time.sleep(0.1)
+    return found
+
+
+def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_graded(tmp_path):
+    sources = {
+        "mul_backward": "import os\ndef mul_backward(a, b, upstream):\n    os._exit(7)\n",
+        "pow_backward": "import sys\ndef pow_backward(x, n, upstream):\n    print('bye')\n    sys.exit(3)\n",
+        "tanh_backward": "import faulthandler\ndef tanh_backward(x, upstream):\n    faulthandler._sigsegv()\n",
+        "sigmoid_backward": "def sigmoid_backward(x, upstream):\n    raise KeyboardInterrupt\n",
+        "topological_order": "import numpy as np\ndef topological_order(root):\n    return np.ones((50000, 50000))\n",
+        "accumulate_grads": "import sys\nsys.setrecursionlimit(100)\ndef accumulate_grads(edges, root):\n"
+                            "    return accumulate_grads(edges, root)\n",
+        "unbroadcast": solution("unbroadcast"),
+    }
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    code, text = run(["grade", str(tmp_path), *sources, "--timeout", "5"])
+    assert code == 1
+    assert verdicts(text) == {**{name: "FAIL" for name in sources}, "unbroadcast": "PASS"}, text
+    flat = " ".join(text.split())
+    assert "your code ended the grading process (exit status 7)" in flat
+    assert "your code called sys.exit(3)" in flat and "| bye" in text
+    assert "killed by SIGSEGV" in flat
+    assert "your code raised KeyboardInterrupt while running sigmoid_backward" in flat
+    assert "your code ran out of memory" in flat
+    assert "your code raised RecursionError" in flat
+
+
+def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):
+    for scratch in ("numbers", "json", "copy", "numpy", "math", "base64", "struct"):
+        (tmp_path / f"{scratch}.py").write_text("raise RuntimeError('a scratch file')\n", encoding="utf-8")
+    write(tmp_path, "fans", solution("fans"))
+    write(tmp_path, "he_normal", "import math\nimport numpy as np\nfrom ex11_fans import fans  # an earlier exercise\n"
+                                 "def he_normal(shape, rng=None, dtype=np.float32):\n    fan_in, _ = fans(shape)\n"
+                                 "    std = math.sqrt(2 / fan_in)\n"
+                                 "    return np.random.default_rng(rng).normal(0.0, std, size=shape).astype(dtype)\n")
+    results = grader.grade(str(tmp_path), ["fans", "he_normal"])
+    assert [r.status for r in results] == ["pass", "pass"], [r.message for r in results]
+
+
+def test_a_garbled_worker_never_crashes_the_grader(tmp_path):
+    # Replies that are not frames at all, and a frame that is valid JSON but not the reply asked for.
+    write(tmp_path, "mul_backward", "import os\ndef mul_backward(a, b, upstream):\n"
+                                    "    for fd in range(3, 64):\n        try:\n"
+                                    "            os.write(fd, b'\\xff\\xff\\xff\\xff garbage')\n"
+                                    "        except OSError:\n            pass\n    return 1.0, 2.0\n")
+    result = grade_file(catalog.get("mul_backward"), os.path.join(str(tmp_path), "ex01_mul_backward.py"))
+    assert result.status == "error" and "did not ask for" in result.message
+
+
+def test_the_engine_exercise_runs_with_the_engine_in_a_worker(tmp_path):
+    shutil.copy(os.path.join(HERE, "solutions", "ex15_symmetry_engine.py"), tmp_path / "ex15_symmetry.py")
+    result = grade_file(catalog.get("symmetry"), str(tmp_path / "ex15_symmetry.py"), timeout=60)
+    assert result.passed, result.message

@@ -1,0 +1,17 @@
+"""Known-wrong answers to ex01_mul_backward: one section per mistake, each a whole student file.
+
+A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
+each section and expect exactly that hint.
+"""
+# ruff: noqa
+
+# wrong: no_upstream
+# returns the local derivatives, forgetting to multiply by the upstream gradient.
+def mul_backward(a: float, b: float, upstream: float) -> tuple[float, float]:
+    return b, a
+
+
+# wrong: swapped
+# each input gets its own value as local derivative instead of the other input's.
+def mul_backward(a: float, b: float, upstream: float) -> tuple[float, float]:
+    return upstream * a, upstream * b

@@ -1,0 +1,58 @@
+"""ex03: the backward of t = tanh(x)."""
+
+from __future__ import annotations
+
+import math
+
+from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, same
+
+EXERCISE = Exercise(
+    3, "tanh_backward", "tanh_backward", "Backward of tanh", 1, "the backward rule of tanh",
+    {
+        "used_input": "the derivative is 1 - tanh(x)^2, written with the OUTPUT t = tanh(x); you used the "
+                      "input x in its place (1 - x^2).",
+        "no_square": "the derivative is 1 - tanh(x)^2: square the tanh before subtracting it from 1.",
+        "no_upstream": "you returned the local derivative 1 - tanh(x)^2 alone; multiply it by the upstream "
+                       "gradient (chain rule).",
+        "sigmoid_rule": "s * (1 - s) is the derivative of the sigmoid, written with its output. For "
+                        "t = tanh(x) it is 1 - t^2.",
+        "tanh_of_square": "square the tanh, not its input: 1 - tanh(x)^2, not 1 - tanh(x^2).",
+        "square_outside": "(1 - t)^2 is not 1 - t^2: square t first, then subtract it from 1.",
+        "overflow": "exp(x) and cosh(x) overflow for |x| above about 710 (the float limit is about 1.8e308). "
+                    "Use the output t = math.tanh(x), which never overflows: 1 - t^2.",
+        "tan": "math.tan is the tangent; the hyperbolic tangent is math.tanh.",
+        "plus": "the derivative of tanh is 1 - tanh^2 (1 + tan^2 is the derivative of the tangent).",
+    },
+)
+
+# (x, upstream): +-800 expose formulas with exp or cosh, which overflow there.
+CASES = [(0.5, 1.3), (-1.2, -0.4), (2.5, 0.9), (0.0, -2.0), (30.0, 1.5), (800.0, 0.7), (-800.0, -1.1)]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def check(run: Session) -> None:
+    for x, up in CASES:
+        call = f"tanh_backward(x={fmt(x)}, upstream={fmt(up)})"
+        try:
+            got = expect_float(run(call, x, up), call)
+        except Raised as exc:
+            if exc.type == "OverflowError":
+                fail(f"{call} raised OverflowError ({exc.message}).", "overflow")
+            raise
+        t = math.tanh(x)
+        expected = up * (1.0 - t * t)
+        if same(got, expected, atol=1e-12):
+            continue
+        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        if abs(x) > 700 and not math.isfinite(got):
+            fail(detail, "overflow")
+        s, tan = _sigmoid(x), math.tan(x)
+        diagnose(got, detail, [
+            ("used_input", up * (1.0 - x * x)), ("no_square", up * (1.0 - t)), ("no_upstream", 1.0 - t * t),
+            ("sigmoid_rule", up * s * (1.0 - s)), ("sigmoid_rule", up * t * (1.0 - t)),
+            ("tanh_of_square", up * (1.0 - math.tanh(x * x))), ("square_outside", up * (1.0 - t) ** 2),
+            ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t))], atol=1e-12)
+        fail(detail + " dL/dx = upstream * (1 - tanh(x)^2).")

@@ -1,0 +1,20 @@
+"""Known-wrong answers to ex03_tanh_backward: one section per mistake, each a whole student file.
+
+A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
+each section and expect exactly that hint.
+"""
+# ruff: noqa
+
+# wrong: no_square
+# forgets to square the tanh.
+import math
+
+
+def tanh_backward(x: float, upstream: float) -> float:
+    return upstream * (1.0 - math.tanh(x))
+
+
+# wrong: used_input
+# writes 1 - x**2 with the input instead of the output t = tanh(x).
+def tanh_backward(x: float, upstream: float) -> float:
+    return upstream * (1.0 - x**2)

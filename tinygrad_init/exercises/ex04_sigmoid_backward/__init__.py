@@ -1,0 +1,57 @@
+"""ex04: the backward of s = sigmoid(x)."""
+
+from __future__ import annotations
+
+import math
+
+from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, same
+
+EXERCISE = Exercise(
+    4, "sigmoid_backward", "sigmoid_backward", "Backward of the sigmoid", 1, "the backward rule of the sigmoid",
+    {
+        "used_input": "the derivative is s * (1 - s) with s = sigmoid(x), the OUTPUT; you used the input x "
+                      "in its place (x * (1 - x)).",
+        "no_upstream": "you returned the local derivative s * (1 - s) alone; multiply it by the upstream "
+                       "gradient (chain rule).",
+        "tanh_rule": "1 - s^2 is the rule for tanh. For s = sigmoid(x) the derivative is s * (1 - s).",
+        "overflow": "math.exp overflows above about 709. Compute the sigmoid so that exp never sees a large "
+                    "positive number: 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) for x < 0, then use "
+                    "s * (1 - s).",
+        "sign": "the derivative is s * (1 - s), which is positive; you wrote s * (s - 1).",
+        "one_factor": "the derivative has two factors, s and (1 - s): s * (1 - s).",
+        "not_sigmoid": "s must be the sigmoid 1 / (1 + e^-x); you used tanh(x) in its place.",
+        "linearized": "sigmoid'(x) = 1/4 only at x = 0; elsewhere it is s * (1 - s).",
+        "squared": "the derivative is s * (1 - s), not s^2.",
+    },
+)
+
+# (x, upstream); +-800 test that exp never overflows (float64 exp overflows above about 709).
+CASES = [(0.7, 1.3), (-1.5, -0.6), (3.0, 0.8), (0.0, 2.0), (-800.0, 1.0), (800.0, -1.0)]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def check(run: Session) -> None:
+    for x, up in CASES:
+        call = f"sigmoid_backward(x={fmt(x)}, upstream={fmt(up)})"
+        try:
+            got = expect_float(run(call, x, up), call)
+        except Raised as exc:
+            if exc.type == "OverflowError":
+                fail(f"{call} raised OverflowError ({exc.message}).", "overflow")
+            raise
+        s = _sigmoid(x)
+        expected = up * s * (1.0 - s)
+        if same(got, expected, atol=1e-15):
+            continue
+        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        if abs(x) > 700 and not math.isfinite(got):
+            fail(detail, "overflow")
+        t = math.tanh(x)
+        diagnose(got, detail, [
+            ("used_input", up * x * (1.0 - x)), ("no_upstream", s * (1.0 - s)), ("tanh_rule", up * (1.0 - s * s)),
+            ("sign", up * s * (s - 1.0)), ("one_factor", up * (1.0 - s)), ("one_factor", up * s),
+            ("not_sigmoid", up * t * (1.0 - t)), ("linearized", up / 4.0), ("squared", up * s * s)], atol=1e-15)
+        fail(detail + " dL/dx = upstream * s * (1 - s) with s = sigmoid(x).")

@@ -1,0 +1,34 @@
+"""Known-wrong answers to ex04_sigmoid_backward: one section per mistake, each a whole student file.
+
+A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
+each section and expect exactly that hint.
+"""
+# ruff: noqa
+
+# wrong: no_upstream
+# returns the local derivative without the upstream gradient.
+import math
+
+
+def sigmoid_backward(x: float, upstream: float) -> float:
+    if x >= 0:
+        s = 1.0 / (1.0 + math.exp(-x))
+    else:
+        s = math.exp(x) / (1.0 + math.exp(x))
+    return s * (1.0 - s)
+
+
+# wrong: overflow
+# the textbook formula with math.exp overflows for x = -800.
+import math
+
+
+def sigmoid_backward(x: float, upstream: float) -> float:
+    s = 1.0 / (1.0 + math.exp(-x))
+    return upstream * s * (1.0 - s)
+
+
+# wrong: used_input
+# writes x * (1 - x) with the input instead of the output s.
+def sigmoid_backward(x: float, upstream: float) -> float:
+    return upstream * x * (1.0 - x)

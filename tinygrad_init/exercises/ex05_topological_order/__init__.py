@@ -1,0 +1,132 @@
+"""ex05: a topological order of a graph, without recursion."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from ..kit import (
+    Exercise,
+    Graph,
+    NodeRef,
+    Raised,
+    Session,
+    calls_named,
+    describe,
+    fail,
+    recursive_functions,
+)
+
+EXERCISE = Exercise(
+    5, "topological_order", "topological_order", "Topological order of a graph, without recursion", 2,
+    "walking the graph in topological order",
+    {
+        "recursive": "a chain of 5000 operations goes deeper than Python's recursion limit (about 1000 "
+                     "calls). Replace the recursion with an explicit stack (a list you push to and pop from).",
+        "recursion_limit": "raising the recursion limit hides the problem instead of solving it: a deeper "
+                           "graph still crashes, and every level costs memory. Use an explicit stack.",
+        "duplicates": "a node reached along two paths is listed twice. Keep a set of the nodes already "
+                      "emitted and skip them.",
+        "reversed": "the root came first. Every node must come AFTER all of its parents, so the root is "
+                    "last (backward then walks the list in reverse).",
+        "parent_after_child": "a node was listed before one of its parents. Emit a node only once all of "
+                              "its parents are emitted (post-order).",
+        "marked_when_pushed": "a node reached along two paths (like x in y = x + x*2) came after a node that "
+                              "uses it: that is what happens when a node is marked as visited when it is pushed "
+                              "(first seen), so the second path skips it before its turn. Mark a node when it is "
+                              "expanded or finished, and emit it only after all of its parents.",
+        "bfs": "this is a breadth-first order, reversed. It fails when a node is reached along paths of "
+               "different lengths (like x in y = x + x*2): use a depth-first post-order.",
+        "repeated_parent": "a node may list the same parent twice (s = b * b has parents (b, b)). Count and "
+                           "visit parents the same way: either every occurrence, or each distinct parent once.",
+        "missing_nodes": "some nodes that the root depends on are missing. Visit every parent, and the "
+                         "parents of parents, down to the leaves.",
+        "no_leaves": "the leaves (inputs, constants) belong in the order too: they get gradients as well.",
+        "no_root": "the root itself belongs in the order, as the last entry: backward starts there.",
+    },
+)
+
+CHAIN = 5000  # deeper than Python's default recursion limit of 1000
+
+# (description, nodes as (label, parent indices)); the root is the last node.
+GRAPHS = [
+    ("y = x + tanh(exp(x)) + k, parents of y listed as (x, m, k)",
+     [("x", []), ("k", []), ("a = exp(x)", [0]), ("m = tanh(a)", [2]), ("y", [0, 3, 1])]),
+    ("y = x + x*2, parents of y listed as (x, m)", [("x", []), ("2", []), ("m = x*2", [0, 1]), ("y", [0, 2])]),
+    ("y = x*2 + x, parents of y listed as (m, x)", [("x", []), ("2", []), ("m = x*2", [0, 1]), ("y", [2, 0])]),
+    ("a single leaf x", [("x", [])]),
+    ("g = b*b + c (s = b*b lists b twice)", [("b", []), ("s = b*b", [0, 0]), ("c", []), ("g", [1, 2])]),
+    ("f = tanh((a*b + a) * (a*b)) + a*a", [("a", []), ("b", []), ("c = a*b", [0, 1]), ("d = c+a", [2, 0]),
+                                           ("e = d*c", [3, 2]), ("t = tanh(e)", [4]), ("s = a*a", [0, 0]),
+                                           ("f = t+s", [5, 6])]),
+    (f"a chain x{CHAIN} = x{CHAIN - 1} + 1 = ... (x0 a leaf)", [("x0", [])] + [(f"x{i}", [i - 1])
+                                                                          for i in range(1, CHAIN + 1)]),
+]
+
+
+def _bfs_reversed(nodes: list) -> list[int]:
+    root = len(nodes) - 1
+    order, seen, queue = [], {root}, deque([root])
+    while queue:
+        n = queue.popleft()
+        order.append(n)
+        for p in nodes[n][1]:
+            if p not in seen:
+                seen.add(p)
+                queue.append(p)
+    return order[::-1]
+
+
+def _validate(result: object, nodes: list, what: str) -> None:
+    root, label = len(nodes) - 1, lambda i: repr(nodes[i][0])
+    if not isinstance(result, (list, tuple)):
+        fail(f"{what}: expected a list of nodes, got {describe(result)}.")
+    stranger = next((r for r in result if not isinstance(r, NodeRef)), None)
+    if stranger is not None:
+        fail(f"{what}: your list contains {describe(stranger)}, which is not a node of the graph. Return the "
+             "node objects themselves.")
+    order = [int(r) for r in result]
+    repeated = {p for _, ps in nodes for p in ps if ps.count(p) > 1}
+    children: dict[int, set] = {}
+    for c, (_, ps) in enumerate(nodes):
+        for p in ps:
+            children.setdefault(p, set()).add(c)
+    dup = next((i for i in order if order.count(i) > 1), None) if len(set(order)) < len(order) else None
+    if dup is not None:
+        fail(f"{what}: node {label(dup)} appears {order.count(dup)} times in your list.",
+             "repeated_parent" if dup in repeated else "duplicates")
+    missing = sorted(set(range(len(nodes))) - set(order))
+    if missing:
+        leaves = {i for i, (_, ps) in enumerate(nodes) if not ps}
+        detail = f"{what}: {len(missing)} of the {len(nodes)} nodes are missing, e.g. {label(missing[0])}."
+        if missing == [root]:
+            fail(detail, "no_leaves" if root in leaves else "no_root")
+        fail(detail, "no_leaves" if set(missing) == leaves else
+             "repeated_parent" if repeated & set(missing) else "missing_nodes")
+    if len(order) > 1 and order[0] == root:
+        fail(f"{what}: the root {label(root)} is the first entry of your list.", "reversed")
+    position = {n: i for i, n in enumerate(order)}
+    for n in order:
+        for p in nodes[n][1]:
+            if position[p] > position[n]:
+                detail = (f"{what}: node {label(n)} is at position {position[n]}, before its parent {label(p)} "
+                          f"at position {position[p]}.")
+                fail(detail, "bfs" if order == _bfs_reversed(nodes) else "repeated_parent" if p in repeated
+                     else "marked_when_pushed" if len(children.get(p, ())) > 1 else "parent_after_child")
+
+
+def check(run: Session) -> None:
+    line = calls_named(run.tree, "setrecursionlimit")
+    if line is not None:
+        fail(f"your file calls sys.setrecursionlimit (line {line}).", "recursion_limit")
+    recursive = recursive_functions(run.tree)
+    if recursive:
+        fail(f"your function `{recursive[0]}` calls itself: that is recursion.", "recursive")
+    for description, nodes in GRAPHS:
+        what = f"topological_order(root) for {description}"
+        try:
+            result = run(what, Graph(nodes))
+        except Raised as exc:
+            if exc.type == "RecursionError":
+                fail(f"{what} raised RecursionError ({exc.message}).", "recursive")
+            raise
+        _validate(result, nodes, what)

@@ -1,0 +1,55 @@
+"""Known-wrong answers to ex05_topological_order: one section per mistake, each a whole student file.
+
+A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
+each section and expect exactly that hint.
+"""
+# ruff: noqa
+
+# wrong: duplicates
+# no record of the nodes already appended, so a shared node appears twice.
+def topological_order(root) -> list:
+    order = []
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for p in node._parents:
+            stack.append((p, False))
+    return order
+
+
+# wrong: recursive
+# the recursive version, which exceeds the recursion limit on a deep chain.
+def topological_order(root) -> list:
+    order = []
+    visited = set()
+
+    def visit(node):
+        if node in visited:
+            return
+        visited.add(node)
+        for p in node._parents:
+            visit(p)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+# wrong: reversed
+# a breadth-first walk from the root, which lists the root first.
+def topological_order(root) -> list:
+    order = []
+    seen = {root}
+    queue = [root]
+    while queue:
+        node = queue.pop(0)
+        order.append(node)
+        for p in node._parents:
+            if p not in seen:
+                seen.add(p)
+                queue.append(p)
+    return order

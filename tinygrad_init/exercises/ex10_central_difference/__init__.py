@@ -1,0 +1,96 @@
+"""ex10: a numerical gradient by central differences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..kit import Exercise, Fn, Session, diagnose, expect_array, fail, max_error
+from ..worker import FUNCTIONS
+
+EXERCISE = Exercise(
+    10, "central_difference", "numerical_gradient", "A numerical gradient by central differences", 3,
+    "computing a gradient numerically",
+    {
+        "forward_difference": "this looks like a forward difference, (f(x+h) - f(x)) / h, whose error is "
+                              "O(h). Use the central difference (f(x+h) - f(x-h)) / (2h), error O(h^2).",
+        "backward_difference": "this looks like a backward difference, (f(x) - f(x-h)) / h. Use the central "
+                               "difference (f(x+h) - f(x-h)) / (2h).",
+        "divided_by_h": "the two points x+h and x-h are 2h apart: divide by 2h, not h.",
+        "not_restored": "x was left changed after the call. Put every element back (x[i] = old) after "
+                        "evaluating f at x+h and x-h, or work on a copy.",
+        "restored_by_arithmetic": "x is off by rounding errors after the call: adding and subtracting h does "
+                                  "not give back the same float. Save old = x[i] and put it back, x[i] = old.",
+        "all_at_once": "perturb one element at a time. x + h moves every element together, which gives the "
+                       "derivative along (1, 1, ..., 1), not each partial derivative.",
+        "one_d_only": "for i in range(len(x)) walks the ROWS of a 2-D x and moves a whole row at once. Visit "
+                      "every element: for i in np.ndindex(x.shape).",
+        "copy_not_used": "you changed a copy of x but called f on x itself, so f never saw the change. Call f "
+                         "on the array you changed.",
+        "precedence": "/ 2*h divides by 2 and then MULTIPLIES by h. Write / (2 * h).",
+        "second_derivative": "(f(x+h) - 2 f(x) + f(x-h)) / h^2 is the second derivative. The gradient is "
+                             "(f(x+h) - f(x-h)) / (2h).",
+    },
+)
+
+
+def _differences(f: Callable, x: np.ndarray, h: float) -> dict[str, np.ndarray]:
+    """Every formula the check knows, element by element (and two that move several elements at once)."""
+    out = {k: np.zeros_like(x) for k in ("central", "forward_difference", "backward_difference", "divided_by_h",
+                                          "precedence", "second_derivative", "one_d_only")}
+    fx = f(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        fp = f(x)
+        x[i] = old - h
+        fm = f(x)
+        x[i] = old
+        for key, value in (("central", (fp - fm) / (2 * h)), ("forward_difference", (fp - fx) / h),
+                           ("backward_difference", (fx - fm) / h), ("divided_by_h", (fp - fm) / h),
+                           ("precedence", (fp - fm) / 2 * h), ("second_derivative", (fp - 2 * fx + fm) / h**2)):
+            out[key][i] = value
+    for r in range(len(x)):
+        old = x[r].copy()
+        x[r] = old + h
+        fp = f(x)
+        x[r] = old - h
+        fm = f(x)
+        x[r] = old
+        out["one_d_only"][r] = (fp - fm) / (2 * h)
+    out["all_at_once"] = np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
+    out["copy_not_used"] = np.zeros_like(x)
+    return out
+
+
+def check(run: Session) -> None:
+    rng = np.random.default_rng(3)
+    for shape, h in (((4,), 1e-3), ((3, 2), 1e-4), ((5,), None)):
+        x = rng.uniform(-1.5, 1.5, size=shape)
+        c = rng.uniform(0.5, 2.0, size=shape)
+        f = FUNCTIONS["cubic_sin"](c)
+        call = f"numerical_gradient(f, x of shape {shape}{'' if h is None else f', h={h:g}'})"
+        got, (after,) = run.call(call, (Fn("cubic_sin", c), x) + (() if h is None else (h,)), keep=[1])
+        h_used = 1e-5 if h is None else h
+        if not (isinstance(after, np.ndarray) and np.array_equal(after, x)):
+            drift = isinstance(after, np.ndarray) and after.shape == x.shape and np.allclose(after, x, atol=1e-9)
+            fail(f"{call}: after the call x differs from what was passed in, {max_error(after, x)}.",
+                 "restored_by_arithmetic" if drift else "not_restored")
+        exact = 3.0 * c * x**2 + np.cos(x)
+        # Central differences are within ~h^2 |f'''| / 6 of the exact gradient (|f'''| <= 13 here);
+        # the other formulas are off by ~h |f''| / 2 or far more.
+        tol = 10.0 * h_used**2 * 13 + 1e-8
+        if isinstance(got, np.ndarray) and got.shape == x.shape and got.dtype.kind == "f" \
+                and np.all(np.abs(got - exact) <= tol):
+            continue
+        ways = _differences(f, x.copy(), h_used)
+        detail = f"{call}: the gradient is off" + (f": {max_error(got, exact)}." if isinstance(got, np.ndarray)
+                                                   and got.shape == x.shape else ".")
+        diagnose(got, detail, [(k, ways[k]) for k in ("forward_difference", "backward_difference", "divided_by_h",
+                                                      "all_at_once", "one_d_only", "copy_not_used", "precedence",
+                                                      "second_derivative") if k != "one_d_only" or len(shape) > 1],
+                 rtol=1e-6, atol=1e-9)
+        arr = expect_array(got, x.shape, call)
+        fail(f"{call}: wrong numbers compared with the exact gradient, {max_error(arr, exact)}. For every "
+             "element i: (f(x + h e_i) - f(x - h e_i)) / (2h), where e_i is 1 at i and 0 elsewhere.")

@@ -1,0 +1,73 @@
+"""ex14: the mean-field prediction of the pre-activation std of every layer of a ReLU MLP."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same
+
+EXERCISE = Exercise(
+    14, "relu_std", "predict_relu_std", "Predict the std of every layer of a ReLU network", 7,
+    "predicting layer statistics from theory",
+    {
+        "no_half": "ReLU zeroes the negative half of a symmetric z, so E[relu(z)^2] = Var(z) / 2. You "
+                   "treated the ReLU as if it passed z through unchanged.",
+        "halved_std": "ReLU halves the second MOMENT, not the std: E[relu(z)^2] = Var(z) / 2, so "
+                      "sqrt(E[h^2]) = std(z) / sqrt(2), not std(z) / 2.",
+        "variance_returned": "these are the variances; return the standard deviations (their square roots).",
+        "half_on_input": "every std is sqrt(1/2) times too small. Either you returned the root mean square of "
+                         "the ReLU OUTPUTS, sqrt(E[h_l^2]), instead of the std of the pre-activations z_l, or "
+                         "you halved E[x^2] of the input, which does not pass through a ReLU: "
+                         "Var(z_1) = n_0 * sigma_1^2 * E[x^2].",
+        "post_relu_std": "these are the stds of the ReLU outputs h_l = relu(z_l), whose mean is not 0. The "
+                         "exercise asks for the pre-activations z_l: std(z_l) = sqrt(Var(z_l)).",
+        "fan_out": "a pre-activation of layer l is a sum over its n_{l-1} = widths[l-1] inputs (its "
+                   "fan_in); you multiplied by the layer's own width widths[l].",
+        "input_std_not_squared": "E[x^2] = input_std^2: square the input's std.",
+        "std_not_squared": "the variance of a weight is weight_std^2: square it.",
+        "off_by_one": "return one std per layer, L = len(widths) - 1 of them: the input itself is not a layer.",
+        "no_carry": "E[h_{l-1}^2] comes from the layer before, not from the input: carry it through a loop.",
+        "simulated": "your numbers are close but not exact, as a simulation's are. The exercise asks for the "
+                     "theory's prediction, computed exactly from the recursion.",
+    },
+)
+
+CASES = [
+    ([200, 300, 300, 100], [0.07, math.sqrt(2.0 / 300), 0.05], 1.5),  # wide: a simulation comes close
+    ([100, 50, 50, 20, 10], [0.1, math.sqrt(2.0 / 50), 0.3, 0.05], 1.5),
+    ([64, 64, 64, 64], [math.sqrt(2.0 / 64)] * 3, 1.0),  # He init: every layer has Var(z) = 2 E[x^2]
+    ([10, 3], [0.2], 2.0),
+]
+
+
+def _predict(widths: list[int], stds: list[float], input_std: float, mode: str) -> np.ndarray:
+    """The stds of z_l, right (`mode="right"`) or as a known mistake computes them."""
+    second = {"half_on_input": input_std**2 / 2.0, "input_std_not_squared": input_std}.get(mode, input_std**2)
+    out = [input_std] if mode == "off_by_one" else []
+    for l, s in enumerate(stds, 1):
+        n = widths[l] if mode == "fan_out" else widths[l - 1]
+        q = n * (s if mode == "std_not_squared" else s * s) * (input_std**2 if mode == "no_carry" else second)
+        out.append({"variance_returned": q, "post_relu_std": math.sqrt(q * (0.5 - 0.5 / math.pi))}.get(
+            mode, math.sqrt(q)))
+        second = {"no_half": q, "halved_std": q / 4.0}.get(mode, q / 2.0)
+    return np.array(out)
+
+
+def check(run: Session) -> None:
+    for widths, stds, input_std in CASES:
+        call = (f"predict_relu_std(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
+                f"input_std={fmt(input_std)})")
+        got = run(call, list(widths), list(stds), input_std)
+        expected = _predict(widths, stds, input_std, "right")
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):
+            continue
+        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        diagnose(got, detail, [(mode, _predict(widths, stds, input_std, mode)) for mode in (
+            "no_half", "halved_std", "variance_returned", "half_on_input", "post_relu_std", "fan_out",
+            "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry")])
+        diagnose(got, detail, [("simulated", expected)], rtol=0.1)
+        arr = expect_array(got, expected.shape, call)
+        fail(f"{call} returned {fmt(arr)}; expected {fmt(expected)}. Var(z_l) = widths[l-1] * weight_stds[l-1]^2 "
+             "* E[h_{l-1}^2], E[h_0^2] = input_std^2, E[relu(z)^2] = Var(z) / 2.")

@@ -1,0 +1,104 @@
+"""ex15: symmetry. A constant initialization gives every hidden unit the same gradient; a random one does not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..kit import (
+    Exercise,
+    Rng,
+    Session,
+    expect_array,
+    expect_sequence,
+    fail,
+    max_error,
+    same,
+)
+
+EXERCISE = Exercise(
+    15, "symmetry", "symmetry_gradients", "Why not a constant init? Show the symmetry, then break it", 4,
+    "symmetry and how a random initialization breaks it",
+    {
+        "still_symmetric": "the columns of your 'random' dW1 are still all the same: every hidden unit got "
+                           "the same weights, so they still compute the same thing. Draw a different number "
+                           "for EVERY entry of W1, c * rng.standard_normal((n_in, hidden)).",
+        "row_noise": "you drew one random number per ROW of W1 and copied it across the columns: the hidden "
+                     "units (columns) still have identical weights, so the symmetry is not broken. Draw the "
+                     "whole (n_in, hidden) matrix.",
+        "scalar_noise": "a single random number for the whole of W1 is just another constant init: every "
+                        "hidden unit still gets the same weights and the same gradient.",
+        "ignores_rng": "the same seed gave different gradients: draw W1 from the `rng` argument, not from "
+                       "np.random.* or a generator of your own.",
+        "fixed_seed": "different seeds gave the same gradients: draw W1 from the `rng` argument.",
+        "random_W2": "only W1 is drawn at random; W2 stays c everywhere (drawing W2 too also changes which "
+                     "numbers W1 gets).",
+        "no_tanh_derivative": "the gradient flows back through tanh: multiply by tanh'(z) = 1 - h^2 before "
+                              "x.T @ ... .",
+        "no_mean": "the loss is a MEAN over the N rows: dL/dp = (p - y) / N.",
+        "dW1_transposed": "dW1 has W1's shape (n_in, hidden): x.T @ dz, not dz.T @ x (which only runs when "
+                          "the two are square).",
+        "outer": "np.outer(x, dz) is x.T @ dz only for a batch of one row; for a batch, x.T @ dz.",
+        "zeros": "the constant init here is c everywhere (W1 = W2 = c), not zeros.",
+    },
+    engine=("Tensor",),
+)
+
+C = 0.5
+# (N, n_in, hidden, seed): n_in == hidden lets a transposed dW1 run; a batch of one row hides sums.
+CASES = [(6, 3, 4, 5), (5, 4, 4, 6), (1, 3, 2, 7)]
+
+
+def _dW1(x: np.ndarray, y: np.ndarray, W1: np.ndarray, W2: np.ndarray, mode: str) -> np.ndarray:
+    """dL/dW1 of L = mean((tanh(x @ W1) @ W2 - y)^2) / 2, right or as a known mistake computes it."""
+    h = np.tanh(x @ W1)
+    dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x))
+    dz = (dp @ W2.T) * (1.0 if mode == "no_tanh_derivative" else 1.0 - h * h)
+    return dz.T @ x if mode == "dW1_transposed" else np.outer(x, dz) if mode == "outer" else x.T @ dz
+
+
+def _answer(x: np.ndarray, y: np.ndarray, hidden: int, seed: int, mode: str = "right") -> tuple:
+    n_in = x.shape[1]
+    W2 = np.full((hidden, 1), C)
+    zero = mode == "zeros"
+    const = _dW1(x, y, np.full((n_in, hidden), 0.0 if zero else C), W2 * (not zero), mode)
+    g = np.random.default_rng(seed)
+    W1 = {"row_noise": lambda: C * g.standard_normal((n_in, 1)) * np.ones((1, hidden)),
+          "scalar_noise": lambda: np.full((n_in, hidden), C * g.standard_normal())}.get(
+        mode, lambda: C * g.standard_normal((n_in, hidden)))()
+    return const, _dW1(x, y, W1, C * g.standard_normal((hidden, 1)) if mode == "random_W2" else W2, mode)
+
+
+def _columns_equal(a: np.ndarray) -> bool:
+    return bool(np.allclose(a, a[:, :1], rtol=1e-9, atol=1e-12))
+
+
+def check(run: Session) -> None:
+    data = np.random.default_rng(15)
+    for n, n_in, hidden, seed in CASES:
+        x, y = data.normal(size=(n, n_in)), data.normal(size=(n, 1))
+        call = f"symmetry_gradients(x {x.shape}, y {y.shape}, hidden={hidden}, c={C}, rng={seed})"
+        pair = expect_sequence(run(call, x, y, hidden, C, Rng(seed)), 2, call, "(dW1_constant, dW1_random)")
+        const, rand = _answer(x, y, hidden, seed)
+        if same(pair[0], const) and same(pair[1], rand):
+            continue
+        for mode in ("row_noise", "scalar_noise", "random_W2", "no_tanh_derivative", "no_mean", "dW1_transposed",
+                     "outer", "zeros"):
+            wrong = _answer(x, y, hidden, seed, mode)
+            if same(pair[0], wrong[0]) and same(pair[1], wrong[1]):
+                fail(f"{call}: wrong gradients.", mode)
+        if not same(pair[0], const):
+            got = expect_array(pair[0], const.shape, f"{call}: dW1_constant")
+            symmetric = "" if _columns_equal(got) else (" At a constant init every hidden unit computes the same "
+                                                        "function, so every column of dW1 is the same; yours differ.")
+            fail(f"{call}: dW1_constant is wrong, {max_error(got, const)}.{symmetric}")
+        got = expect_array(pair[1], rand.shape, f"{call}: dW1_random")
+        if _columns_equal(got):
+            fail(f"{call}: every column of dW1_random is the same.", "still_symmetric")
+        again = run(call, x, y, hidden, C, Rng(seed))
+        if not (isinstance(again, (tuple, list)) and len(again) == 2 and same(again[1], got, 0, 0)):
+            fail(f"{call} returned a different dW1_random when called again with the same seed.", "ignores_rng")
+        other = run(call.replace(f"rng={seed}", f"rng={seed + 100}"), x, y, hidden, C, Rng(seed + 100))
+        if isinstance(other, (tuple, list)) and len(other) == 2 and same(other[1], got, 0, 0):
+            fail(f"{call} and rng={seed + 100} returned the same dW1_random.", "fixed_seed")
+        fail(f"{call}: dW1_random is wrong, {max_error(got, rand)}. W1 = c * rng.standard_normal((n_in, hidden)), "
+             "W2 = c everywhere; dW1 = x.T @ (((p - y) / N) @ W2.T * (1 - h^2)).")

@@ -1,0 +1,40 @@
+"""Known-wrong answers to ex15_symmetry: one section per mistake, each a whole student file.
+
+A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
+each section and expect exactly that hint.
+"""
+# ruff: noqa
+
+# wrong: row_noise
+# one random number per row of W1, copied across the hidden units: still symmetric.
+import numpy as np
+
+
+def _grad(x, y, W1, W2):
+    h = np.tanh(x @ W1)
+    dz = (((h @ W2 - y) / len(x)) @ W2.T) * (1 - h * h)
+    return x.T @ dz
+
+
+def symmetry_gradients(x, y, hidden, c, rng):
+    n_in = x.shape[1]
+    W2 = np.full((hidden, 1), c)
+    W1 = c * np.random.default_rng(rng).standard_normal((n_in, 1)) * np.ones((1, hidden))
+    return _grad(x, y, np.full((n_in, hidden), c), W2), _grad(x, y, W1, W2)
+
+
+# wrong: no_tanh_derivative
+# backpropagates through tanh as if it were the identity.
+import numpy as np
+
+
+def _grad(x, y, W1, W2):
+    h = np.tanh(x @ W1)
+    return x.T @ (((h @ W2 - y) / len(x)) @ W2.T)
+
+
+def symmetry_gradients(x, y, hidden, c, rng):
+    n_in = x.shape[1]
+    W2 = np.full((hidden, 1), c)
+    W1 = c * np.random.default_rng(rng).standard_normal((n_in, hidden))
+    return _grad(x, y, np.full((n_in, hidden), c), W2), _grad(x, y, W1, W2)

@@ -1,0 +1,72 @@
+"""ex17: the sigmoid's 1/4 per layer on the backward pass, and Glorot and Bengio's 4x rule."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same
+
+EXERCISE = Exercise(
+    17, "sigmoid_gradients", "predict_sigmoid_grad_stds",
+    "The sigmoid's 1/4 per layer, and Glorot and Bengio's 4x rule", 6, "predicting gradient statistics from theory",
+    {
+        "no_slope": "the gradient passes through sigmoid'(z) on its way down; near z = 0 that is 1/4, so each "
+                    "layer multiplies the gradient's variance by (1/4)^2 = 1/16 as well.",
+        "quarter_on_variance": "sigmoid'(0) = s(1 - s) = 1/2 * 1/2 = 1/4 multiplies the gradient itself, so its "
+                               "VARIANCE is multiplied by (1/4)^2 = 1/16. You used 1/4 on the variance (or a "
+                               "slope of 1/2).",
+        "fan_in": "backward sums over the n_l units each input feeds (the layer's fan_out, widths[l]), not over "
+                  "its inputs: Var(dL/dh_{l-1}) = widths[l] * weight_std^2 / 16 * Var(dL/dh_l).",
+        "reversed": "entry 0 is the gradient at the network's INPUT (the bottom), the last entry the one "
+                    "entering the last layer: you listed them from the top.",
+        "variance_returned": "these are variances; return the standard deviations (their square roots).",
+        "off_by_one": "return one std per layer, L = len(widths) - 1 of them: the gradient given at the top "
+                      "is not one of them.",
+        "std_not_squared": "the variance of a weight is weight_std^2: square it.",
+        "no_carry": "the gradient entering a layer is the one that came out of the layer above, not the "
+                    "top's: carry the variance down through a loop.",
+        "squared_twice": "the factor 1/16 is for the variance; the std shrinks by 1/4 per layer. You applied "
+                         "1/16 to the std.",
+    },
+)
+
+# (widths, weight_stds, grad_std): Glorot & Bengio's 4x rule for sigmoid keeps the gradient's std;
+# plain Xavier shrinks it by about 4 per layer; uneven widths tell fan-in from fan-out.
+_GLOROT_4X = [4.0 * math.sqrt(2.0 / (256 + 256))] * 4
+CASES = [([100, 200, 50, 80], [math.sqrt(2.0 / (100 + 200)), math.sqrt(2.0 / (200 + 50)), math.sqrt(2.0 / 130)], 0.5),
+         ([256] * 5, _GLOROT_4X, 1.0), ([30, 20, 10], [0.1, 0.3], 2.0)]
+
+
+def predict(widths: list[int], stds: list[float], grad_std: float, mode: str = "right") -> np.ndarray:
+    """The std of dL/dh_{l-1} for l = 1..L, right (`mode="right"`) or as a known mistake computes it."""
+    factor = {"no_slope": 1.0, "quarter_on_variance": 0.25}.get(mode, 1.0 / 16.0)
+    var, std, out = grad_std**2, grad_std, []
+    for l in range(len(widths) - 1, 0, -1):
+        n = widths[l - 1] if mode == "fan_in" else widths[l]
+        w = stds[l - 1] if mode == "std_not_squared" else stds[l - 1] ** 2
+        var = n * w * factor * (grad_std**2 if mode == "no_carry" else var)
+        std = std * math.sqrt(n * w) / 16.0  # only for "squared_twice": 1/16 applied to the std
+        out.append(std if mode == "squared_twice" else var if mode == "variance_returned" else math.sqrt(var))
+    out = out if mode == "reversed" else out[::-1]
+    return np.array(out + [grad_std] if mode == "off_by_one" else out)
+
+
+WRONG = ["no_slope", "quarter_on_variance", "fan_in", "reversed", "variance_returned", "off_by_one",
+         "std_not_squared", "no_carry", "squared_twice"]
+
+
+def check(run: Session) -> None:
+    for widths, stds, grad_std in CASES:
+        call = (f"predict_sigmoid_grad_stds(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
+                f"grad_std={fmt(grad_std)})")
+        got = run(call, list(widths), list(stds), grad_std)
+        expected = predict(widths, stds, grad_std)
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):
+            continue
+        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        diagnose(got, detail, [(m, predict(widths, stds, grad_std, m)) for m in WRONG])
+        arr = expect_array(got, expected.shape, call)
+        fail(f"{call} returned {fmt(arr)}; expected {fmt(expected)}. Var(dL/dh_{{l-1}}) = widths[l] * "
+             "weight_stds[l-1]^2 * (1/4)^2 * Var(dL/dh_l), starting from grad_std^2 at the top.")

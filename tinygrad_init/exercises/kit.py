@@ -1,0 +1,505 @@
+"""What an exercise is made of, and what its check is written with.
+
+An exercise is one folder, `exNN_name/`:
+
+- `__init__.py` defines `EXERCISE = Exercise(...)` (number, name, the function the student
+  writes, title, tutorial, what it is about, and **one hint per known mistake**) and
+  `check(run)`;
+- `stub.py` is the student's starting file: the statement in its docstring, a body that raises
+  `NotImplementedError`;
+- `wrong.py` holds known-wrong answers, one section per mistake (`# wrong: KEY` starts a section,
+  `KEY` a key of the hints); the tests grade each and expect exactly that hint.
+
+`check(run)` runs in the grader's process. It calls the student's function through `run` --
+`got = run(call, *args)`, where `call` describes the call for messages -- and gets back plain
+data: numbers, arrays, tuples, lists, dicts, or an `Opaque` description of anything else. It
+compares them with references it computes itself, and raises `fail(detail, KEY)` for a wrong
+answer. When the student's code raises, `run` raises `Raised` (a check may catch it to name a
+mistake). Before the generic "expected ..., got ..." message a check compares the answer with
+what each known mistake would give, so that the message can name the mistake.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import math
+import numbers
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+import numpy as np
+
+from .worker import NodeRef, Opaque
+
+__all__ = [
+    "INIT_HINTS",
+    "CheckFailure",
+    "DType",
+    "Exercise",
+    "Fn",
+    "Graph",
+    "NodeRef",
+    "Opaque",
+    "Raised",
+    "Rng",
+    "Session",
+    "calls_named",
+    "check_randomness",
+    "close",
+    "describe",
+    "diagnose",
+    "draw",
+    "expect_array",
+    "expect_float",
+    "expect_sequence",
+    "fail",
+    "finite",
+    "fmt",
+    "kurtosis",
+    "max_error",
+    "recursive_functions",
+    "same",
+    "sections",
+    "summary",
+]
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise.
+
+    Attributes:
+        number: its position in the list (1, 2, ...), also in the file name (`ex01_...`).
+        name: the short name used on the command line and in the file name.
+        function: the function the student writes.
+        title: one line saying what it is about.
+        tutorial: the tutorial it belongs to (a key of `catalog.TUTORIALS`).
+        about: what the student practises, for "write it yourself: this exercise is about ...".
+        hints: mistake key -> what to tell a student whose answer shows that mistake.
+        engine: names the student may import from `tinygrad_init` (e.g. `("Tensor",)`) when the
+            exercise builds on the engine; empty when it asks for the computation itself.
+    """
+
+    number: int
+    name: str
+    function: str
+    title: str
+    tutorial: int
+    about: str
+    hints: Mapping[str, str] = field(default_factory=dict)
+    engine: tuple[str, ...] = ()
+
+    @property
+    def stem(self) -> str:
+        """The module name of the student's file and of the exercise's folder, e.g. `ex01_mul_backward`."""
+        return f"ex{self.number:02d}_{self.name}"
+
+    @property
+    def file(self) -> str:
+        """The student's file name, e.g. `ex01_mul_backward.py`."""
+        return self.stem + ".py"
+
+    @property
+    def label(self) -> str:
+        """`ex01`: the short label in the grader's output."""
+        return f"ex{self.number:02d}"
+
+    @property
+    def folder(self) -> str:
+        """The exercise's folder in the package."""
+        return os.path.join(_HERE, self.stem)
+
+    @property
+    def stub(self) -> str:
+        """The student's starting file."""
+        return os.path.join(self.folder, "stub.py")
+
+    @property
+    def check(self) -> Callable[[Session], None]:
+        """The exercise's `check(run)`."""
+        return importlib.import_module(f"{__package__}.{self.stem}").check
+
+    def wrong_answers(self) -> list[tuple[str, str]]:
+        """The known-wrong answers of `wrong.py`: `(mistake key, source of a whole student file)`."""
+        return sections(os.path.join(self.folder, "wrong.py"), "wrong")
+
+    def hint(self, mistake: str) -> str:
+        """The hint for `mistake` (KeyError naming the known ones, for lecturers writing checks)."""
+        try:
+            return self.hints[mistake]
+        except KeyError:
+            raise KeyError(f"exercise {self.name!r} has no hint {mistake!r}; known: {sorted(self.hints)}") from None
+
+
+def sections(path: str, word: str) -> list[tuple[str, str]]:
+    """Split a file into sections that start with a line `# <word>: KEY`; returns `(KEY, text)` pairs."""
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    heads = list(re.finditer(rf"^# {word}: (\w+)[ \t]*$", text, flags=re.MULTILINE))
+    return [(m.group(1), text[m.start(): heads[i + 1].start() if i + 1 < len(heads) else len(text)])
+            for i, m in enumerate(heads)]
+
+
+class Session:
+    """What a check talks to: the student's loaded file, and a way to call its function.
+
+    Attributes:
+        tree: the student's file, parsed (for checks that look at the code itself).
+        path: the student's file.
+    """
+
+    tree: ast.Module
+    path: str
+
+    def __call__(self, call: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the student's function on `args`; return its output as plain data (`call` describes it)."""
+        return self.call(call, args, kwargs)[0]
+
+    def call(self, call: str, args: Sequence = (), kwargs: Mapping[str, Any] | None = None,
+             keep: Sequence[int] = ()) -> tuple[Any, list]:
+        """Like `__call__`, and also return the state after the call of the arguments at positions `keep`."""
+        raise NotImplementedError
+
+
+class CheckFailure(AssertionError):
+    """A wrong answer. `mistake` is the key of the recognised mistake, or None."""
+
+    def __init__(self, message: str, mistake: str | None = None) -> None:
+        super().__init__(message)
+        self.mistake = mistake
+
+
+def fail(detail: str, mistake: str | None = None) -> NoReturn:
+    """Raise a `CheckFailure`: `detail`, and the grader adds the hint for `mistake` when given."""
+    raise CheckFailure(detail, mistake)
+
+
+class Raised(Exception):
+    """The student's code raised an exception (its type, message and where) during the call `call`."""
+
+    def __init__(self, info: Mapping[str, Any], call: str) -> None:
+        super().__init__(info.get("type"))
+        self.type: str = str(info.get("type", ""))
+        self.message: str = str(info.get("message", ""))
+        self.file: str = str(info.get("file", ""))
+        self.line: int = int(info.get("line") or 0)
+        self.function: str = str(info.get("function", ""))
+        self.text: str = str(info.get("text", ""))
+        self.code: Any = info.get("code")
+        self.call = call
+
+    @property
+    def where(self) -> str:
+        """`at ex02_pow_backward.py, line 3, in pow_backward:  return ...` (empty when unknown)."""
+        if not self.file:
+            return ""
+        where = f"at {self.file}, line {self.line}" + (f", in {self.function}" if self.function else "")
+        return f"{where}:  {self.text}" if self.text else where
+
+
+# ------------------------------------------------------------------ inputs that are not plain data
+
+
+class Rng:
+    """An input the worker turns into `np.random.default_rng(seed)`."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def __wire__(self) -> dict:
+        return {"t": "rng", "seed": self.seed}
+
+
+class DType:
+    """An input the worker turns into a numpy scalar type such as `np.float32`."""
+
+    def __init__(self, dtype: Any) -> None:
+        self.name = np.dtype(dtype).name
+
+    def __wire__(self) -> dict:
+        return {"t": "dtype", "name": self.name}
+
+
+class Graph:
+    """A graph of nodes, each `(label, parent indices)`, in an order where parents come first; the last is the root."""
+
+    def __init__(self, nodes: Sequence[tuple[str, Sequence[int]]]) -> None:
+        self.nodes = [(label, list(parents)) for label, parents in nodes]
+
+    def __wire__(self) -> dict:
+        return {"t": "graph", "nodes": self.nodes}
+
+
+class Fn:
+    """A function handed to the student: `worker.FUNCTIONS[name](arg)`."""
+
+    def __init__(self, name: str, arg: Any) -> None:
+        self.name, self.arg = name, arg
+
+    def __wire__(self) -> dict:
+        from .worker import encode
+
+        return {"t": "fn", "name": self.name, "arg": encode(self.arg)}
+
+
+# ------------------------------------------------------------------ describing values
+
+
+def describe(value: Any) -> str:
+    """A short description of a value's type (and shape): "a list of 3 items", "an ndarray of shape (3, 4)"."""
+    if value is None:
+        return "None (did you forget `return`?)"
+    if isinstance(value, np.ndarray):
+        return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (bool, np.bool_)):
+        return f"a bool ({value})"
+    if isinstance(value, numbers.Real):
+        return f"{'an int' if isinstance(value, numbers.Integral) else 'a float'} ({fmt(value)})"
+    if isinstance(value, (list, tuple)):
+        n = len(value)
+        return f"a {type(value).__name__} of {n} item{'s' if n != 1 else ''}"
+    if isinstance(value, dict):
+        n = len(value)
+        return f"a dict of {n} entr{'ies' if n != 1 else 'y'}"
+    if isinstance(value, Opaque):
+        if value.dtype is not None:
+            return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
+        if value.length is not None:
+            n = value.length
+            return f"a {value.type} of {n} item{'s' if n != 1 else ''}"
+        article = "an" if value.type[:1].lower() in "aeiou" else "a"
+        return f"{article} {value.type}"
+    return f"a {type(value).__name__}"
+
+
+def fmt(x: Any) -> str:
+    """Numbers with 6 significant digits, arrays compactly, everything else with repr (shortened)."""
+    if isinstance(x, (bool, np.bool_)):
+        return repr(bool(x))
+    if isinstance(x, numbers.Real):
+        return f"{float(x):.6g}"
+    if isinstance(x, np.ndarray):
+        if x.ndim == 1 and x.size <= 12 and x.dtype.kind in "fiu":
+            return "[" + ", ".join(f"{float(v):.6g}" for v in x) + "]"
+        with np.printoptions(precision=5, threshold=12, edgeitems=2, linewidth=100):
+            return np.array2string(x, separator=", ")
+    if isinstance(x, (tuple, list)):
+        inner = ", ".join(fmt(v) for v in x)
+        return f"({inner})" if isinstance(x, tuple) else f"[{inner}]"
+    text = repr(x)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _engine_hint(value: Any) -> str:
+    if isinstance(value, Opaque) and value.data is not None:
+        return " Return a plain number or array, e.g. its .data."
+    return ""
+
+
+# ------------------------------------------------------------------ type checks
+
+
+def expect_float(value: Any, what: str) -> float:
+    """`value` as a float (Python and numpy numbers and 0-d arrays), or a failure naming what it is instead."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
+        return float(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        return float(value)
+    fail(f"{what}: expected a number (a float), got {describe(value)}.{_engine_hint(value)}")
+
+
+def expect_sequence(value: Any, n: int, what: str, names: str) -> Sequence:
+    """`value` as a tuple or list of `n` items (`names` says which, e.g. "(da, db)")."""
+    if not isinstance(value, (tuple, list)) or len(value) != n:
+        fail(f"{what}: expected a tuple of {n} items {names}, got {describe(value)}.")
+    return value
+
+
+def expect_array(value: Any, shape: tuple[int, ...], what: str, dtype: Any = None) -> np.ndarray:
+    """`value` as a numeric ndarray of `shape` (and `dtype` when given), or a plain-words failure."""
+    wanted = f"an ndarray of shape {tuple(shape)}"
+    if not isinstance(value, np.ndarray):
+        extra = " Convert it with np.array(...)." if isinstance(value, (list, tuple)) else _engine_hint(value)
+        fail(f"{what}: expected {wanted}, got {describe(value)}.{extra}")
+    if value.dtype.kind not in "fiu":
+        fail(f"{what}: expected {wanted} of real numbers, got dtype {value.dtype}.")
+    if value.shape != tuple(shape):
+        fail(f"{what}: expected {wanted}, got shape {value.shape}.")
+    if dtype is not None and value.dtype != np.dtype(dtype):
+        fail(f"{what}: expected dtype {np.dtype(dtype)}, got {value.dtype}.", "dtype")
+    return value
+
+
+# ------------------------------------------------------------------ comparisons
+
+
+def _as_numbers(value: Any) -> np.ndarray | None:
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float64) if value.dtype.kind in "fiu" else None
+    if isinstance(value, numbers.Real):
+        return np.asarray(float(value))
+    if isinstance(value, (tuple, list)):
+        try:
+            return np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
+    """True when `value` has `expected`'s shape and the same numbers (within tolerance); NaN never equals.
+
+    Never raises: anything that is not numbers of the right shape is simply "not the same".
+    """
+    a, b = _as_numbers(value), _as_numbers(expected)
+    if a is None or b is None or a.shape != b.shape:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.isfinite(a)) and np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+
+
+def diagnose(got: Any, detail: str, candidates: Sequence[tuple[str, Any]], rtol: float = 1e-7,
+             atol: float = 1e-10) -> None:
+    """Fail with the first mistake whose answer `got` equals: `candidates` are `(key, wrong answer)` pairs.
+
+    A wrong answer of None is skipped (a mistake that gives no number on this input).
+    """
+    for key, wrong in candidates:
+        if wrong is not None and same(got, wrong, rtol, atol):
+            fail(detail, key)
+
+
+def max_error(value: Any, expected: np.ndarray) -> str:
+    """"largest difference 0.25 at index (1, 2) (got ..., expected ...)" for messages."""
+    value = np.asarray(value, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        diff = np.abs(value - expected)
+    if diff.size == 0:
+        return "no elements"
+    if not np.all(np.isfinite(diff)):
+        bad = np.argwhere(~np.isfinite(diff))
+        return f"non-finite value (nan or inf) at index {tuple(int(i) for i in bad[0])}"
+    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    return (f"largest difference {fmt(float(diff[idx]))} at index {tuple(int(i) for i in idx)} "
+            f"(got {fmt(float(value[idx]))}, expected {fmt(float(expected[idx]))})")
+
+
+def finite(value: Any) -> bool:
+    """True when `value` is numbers, all of them finite."""
+    a = _as_numbers(value)
+    return a is not None and bool(np.all(np.isfinite(a)))
+
+
+# ------------------------------------------------------------------ looking at the code
+
+
+def calls_named(tree: ast.AST, name: str) -> int | None:
+    """The line of the first call of a function called `name` (`f(...)` or `x.f(...)`), or None."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            fn = node.func
+            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else None
+            if called == name:
+                return node.lineno
+    return None
+
+
+def recursive_functions(tree: ast.AST) -> list[str]:
+    """The functions of a module that call themselves, directly or through each other (by name)."""
+    defs = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    calls = {name: {c.func.id for c in ast.walk(d) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                    and c.func.id in defs} for name, d in defs.items()}
+    found = []
+    for start in defs:
+        seen, todo = set(), list(calls[start])
+        while todo:
+            f = todo.pop()
+            if f == start:
+                found.append(start)
+                break
+            if f not in seen:
+                seen.add(f)
+                todo.extend(calls[f])
+    return found
+
+
+def close(x: float, y: float, rel: float) -> bool:
+    """`|x - y| <= rel * |y|`."""
+    return math.isfinite(x) and abs(x - y) <= rel * abs(y)
+
+
+# ------------------------------------------------------------------ initialization schemes (ex12, ex13, ...)
+
+#: The hints every initialization exercise shares (merged into its own).
+INIT_HINTS = {
+    "ignores_rng": "the same seed gave different numbers: draw from the generator made from `rng` "
+                   "(np.random.default_rng(rng)), not from np.random.* or a generator of your own.",
+    "fixed_seed": "different seeds gave the same numbers: use the `rng` argument instead of a seed of your own.",
+    "global_seed": "np.random.seed(rng) reseeds numpy's global generator, and fails when rng is a Generator. "
+                   "Make a generator from the argument, gen = np.random.default_rng(rng), and draw from it.",
+    "rng_not_converted": "rng may be an int seed, None or a Generator: turn it into a Generator first, "
+                         "gen = np.random.default_rng(rng), then call gen.uniform(...) or gen.normal(...).",
+    "integer_division": "every number is 0: the scale came out as 0, as integer division does "
+                        "(6 // 500 == 0). Divide with /.",
+    "dtype": "return the dtype asked for: .astype(dtype) (np.float32 by default).",
+}
+
+
+def draw(run: Session, function: str, shape: tuple[int, ...], rng: Any, dtype: Any = None) -> np.ndarray:
+    """Call an initialization scheme `function(shape, rng=..., dtype=...)` and check shape, dtype, finiteness."""
+    seed = f"np.random.default_rng({rng.seed})" if isinstance(rng, Rng) else repr(rng)
+    kwargs = {"rng": rng} if dtype is None else {"rng": rng, "dtype": DType(dtype)}
+    call = f"{function}({shape}, rng={seed}" + ("" if dtype is None else f", dtype=np.{np.dtype(dtype).name}") + ")"
+    try:
+        got = run(call, shape, **kwargs)
+    except Raised as exc:
+        if exc.type == "TypeError" and "seed" in exc.text:
+            fail(f"{call} raised TypeError: {exc.message}.", "global_seed")
+        if exc.type == "AttributeError" and ("'int'" in exc.message or "'NoneType'" in exc.message):
+            fail(f"{call} raised AttributeError: {exc.message}.", "rng_not_converted")
+        raise
+    arr = expect_array(got, shape, call)
+    want = np.dtype(np.float32 if dtype is None else dtype)
+    if arr.dtype != want:
+        fail(f"{call} returned dtype {arr.dtype}; expected {want.name}"
+             + (" (the default dtype is np.float32)." if dtype is None else "."), "dtype")
+    if not np.all(np.isfinite(arr)):
+        fail(f"{call} returned nan or inf.")
+    if not np.any(arr):
+        fail(f"{call} returned only zeros.", "integer_division")
+    return arr
+
+
+def check_randomness(run: Session, function: str, shape: tuple[int, ...]) -> None:
+    """Same seed, same numbers; different seeds, different numbers; Generators and None accepted."""
+    a, b = draw(run, function, shape, 0), draw(run, function, shape, 0)
+    if not np.array_equal(a, b):
+        fail(f"{function}({shape}, rng=0) returned different numbers on two calls.", "ignores_rng")
+    if np.array_equal(a, draw(run, function, shape, 1)):
+        fail(f"{function}({shape}, rng=0) and rng=1 returned the same numbers.", "fixed_seed")
+    if not np.array_equal(draw(run, function, shape, Rng(123)), draw(run, function, shape, Rng(123))):
+        fail(f"{function}({shape}, rng=np.random.default_rng(123)) returned different numbers for two "
+             "generators in the same state.", "ignores_rng")
+    draw(run, function, shape, None)
+
+
+def kurtosis(w: np.ndarray) -> float:
+    """E[w^4] / E[w^2]^2 around the sample mean: 3 for a normal, 1.8 for a uniform, ~2.37 truncated at 2 sigma."""
+    d = w.astype(np.float64) - w.mean()
+    return float(np.mean(d**4) / np.mean(d**2) ** 2)
+
+
+def summary(w: np.ndarray) -> str:
+    """"mean ..., std ..., max |w| ..." of an array, for messages."""
+    w = w.astype(np.float64)
+    return f"mean {fmt(w.mean())}, std {fmt(w.std())}, max |w| {fmt(np.abs(w).max())}"

@@ -1,1 +1,0 @@
-"""The students' starting files (copied by ``tinygrad-init exercises start DIR``)."""

@@ -184,14 +184,16 @@ plt.show()
 #
 # ```bash
 # tinygrad-init exercises start my_exercises       # once; it never overwrites your files
+# tinygrad-init exercises grade my_exercises symmetry
 # tinygrad-init exercises grade my_exercises linear_backward
 # ```
 
 # %%
 from tinygrad_init.exercises import catalog
 
-ex = catalog.get("linear_backward")
-print(f"{ex.label}  {ex.name}  {ex.title}")
+for name in ["symmetry", "linear_backward"]:
+    ex = catalog.get(name)
+    print(f"{ex.label}  {ex.name:15s} {ex.title}")
 
 # %% [markdown]
 # Try also:

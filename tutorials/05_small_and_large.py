@@ -201,13 +201,15 @@ probe.stats(["layer", "grad_act_std", "grad_act_ratio", "grad_w_std"])
 # ```bash
 # tinygrad-init exercises start my_exercises       # once; it never overwrites your files
 # tinygrad-init exercises grade my_exercises fans
+# tinygrad-init exercises grade my_exercises tanh_std_table
 # ```
 
 # %%
 from tinygrad_init.exercises import catalog
 
-ex = catalog.get("fans")
-print(f"{ex.label}  {ex.name}  {ex.title}")
+for name in ["fans", "tanh_std_table"]:
+    ex = catalog.get(name)
+    print(f"{ex.label}  {ex.name:15s} {ex.title}")
 
 # %% [markdown]
 # Try also:

@@ -225,12 +225,13 @@ Markdown(init.table("markdown"))
 # tinygrad-init exercises start my_exercises       # once; it never overwrites your files
 # tinygrad-init exercises grade my_exercises fans
 # tinygrad-init exercises grade my_exercises xavier_uniform
+# tinygrad-init exercises grade my_exercises sigmoid_gradients
 # ```
 
 # %%
 from tinygrad_init.exercises import catalog
 
-for name in ["fans", "xavier_uniform"]:
+for name in ["fans", "xavier_uniform", "sigmoid_gradients"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:15s} {ex.title}")
 

@@ -210,13 +210,13 @@ print(f"evaluation mode: accuracy {accuracy:.1%}; the first example alone {one:.
 #
 # ## Exercises
 #
-# All fourteen exercises belong to this series. See what is left, grade everything at once:
+# All eighteen exercises belong to this series. See what is left, grade everything at once:
 #
 # ```bash
 # tinygrad-init exercises list
 # tinygrad-init exercises start my_exercises       # once; it never overwrites your files
 # tinygrad-init exercises grade my_exercises       # every exercise
-# tinygrad-init exercises grade my_exercises relu_std
+# tinygrad-init exercises grade my_exercises batchnorm
 # ```
 
 # %%

@@ -3,23 +3,21 @@
     diag = Diagnostics(model, optimizer)    # attach; then train as usual; every=k records every k-th step
     diag.plot("update")                     # a figure; or another of KINDS. diag.detach(): hooks off
 
-A *step* is a forward pass of `model` with gradients on, in training mode. At each recorded step,
-for every `Tanh`, `Sigmoid` and `ReLU` module and its output `h` (`(batch, units)`): the mean and std
-of all entries; the **saturated** fraction (entries within 0.03 of a limit: `|h| > 0.97` for tanh as
-in Karpathy's "Activations & Gradients, BatchNorm" lecture, sigmoid below 0.03 or above 0.97, where
-the local gradient is below 0.06) or, for ReLU, the **dead** fraction (units 0 for the whole batch);
-a histogram of `h` over fixed edges (the activation's range; ReLU: up to 4 std above the mean of the
-first record: over time, fastai's "colorful dimension" plot); the std and a histogram (+-4 std) of
-`dL/dh`. At `optimizer.step()`, for every parameter `p`: **grad:data** `std(p.grad) / std(p)` (with a
-histogram of the gradient) and **update:data** `std(p_after - p_before) / std(p_before)`, the change the
-optimizer made (near 1e-3 is the lecture's rule of thumb).
+A *step* is a forward pass of `model` with gradients on, in training mode. At each recorded step, for every `Tanh`,
+`Sigmoid` and `ReLU` module and its output `h` (`(batch, units)`): the mean and std of all entries; the **saturated**
+fraction (entries within 0.03 of a limit: `|h| > 0.97` for tanh as in Karpathy's "Activations & Gradients, BatchNorm"
+lecture, sigmoid below 0.03 or above 0.97, where the local gradient is below 0.06) or, for ReLU, the **dead**
+fraction (units 0 for the whole batch); a histogram of `h` over fixed edges (the activation's range; ReLU: up to 4
+std above the mean of the first record: over time, fastai's "colorful dimension" plot); the std and a histogram (+-4
+std) of `dL/dh`. At `optimizer.step()`, for every parameter `p`: **grad:data** `std(p.grad) / std(p)` (with a
+histogram of the gradient) and **update:data** `std(p_after - p_before) / std(p_before)`, the change the optimizer
+made (near 1e-3 is the lecture's rule of thumb).
 
-**It changes no number**: module forward hooks and tensor hooks (`register_hook`) only read, and
-`optimizer.step` is wrapped on the instance by a function that reads the parameters around the
-original. Stds are two-pass sums in the array's dtype, in buffers kept from step to step (fresh
-float64 temporaries, as `utils.moments` makes, would double the cost: see benchmarks/). Histograms
-count the first `sample` entries (the first examples of the batch); the rest uses all entries.
-"""
+**It changes no number**: module forward hooks and tensor hooks (`register_hook`) only read, and `optimizer.step` is
+wrapped on the instance by a function that reads the parameters around the original. Stds are two-pass sums in the
+array's dtype, in buffers kept from step to step (fresh float64 temporaries, as `utils.moments` makes, would double
+the cost: see benchmarks/). Histograms count the first `sample` entries (the first examples of the batch); the rest
+uses all entries."""
 
 from __future__ import annotations
 
@@ -163,8 +161,8 @@ class Diagnostics:
         return float(np.sqrt(np.dot(d, d) / max(a.size, 1))) if a.dtype.kind == "f" else float(a.std())
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
-        """A layer's `key` (`mean`, `std`, `fraction`, `grad_std`) or a parameter's (`grad_data`,
-        `update_data`) over the recorded steps, nan where it is missing."""
+        """A layer's `key` (`mean`, `std`, `fraction`, `grad_std`) or a parameter's (`grad_data`, `update_data`) over
+        the recorded steps, nan where it is missing."""
         where, name = ("layers", layer) if param is None else ("params", param)
         values = [(r[where].get(name) or {}).get(key) for r in self.records]
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
@@ -175,8 +173,8 @@ class Diagnostics:
         return [n for n in self._names.values() if n in seen]
 
     def plot(self, kind: str, ax: Any = None, step: int = -1) -> Any:
-        """Draw `kind` (one of `KINDS`) on the matplotlib axes `ax` (None: on a slide-sized figure of its
-        own, which is returned); `step` indexes `records` (for the histograms)."""
+        """Draw `kind` (one of `KINDS`) on the matplotlib axes `ax` (None: on a slide-sized figure of its own, which
+        is returned); `step` indexes `records` (for the histograms)."""
         if ax is None:
             with slide_style():
                 fig = new_figure(width=10, height=5)
@@ -222,10 +220,10 @@ class Diagnostics:
 
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,
         rng: np.random.Generator | int | None = 0, every: int | None = None) -> tuple[list[float], Any]:
-    """Train `model` (inputs `(n, features)` -> logits `(n, classes)`) with plain SGD on the cross-entropy
-    with integer labels `y`, `steps` times on `batch` examples drawn with `rng`; with `every`, watched
-    by `Diagnostics(model, optimizer, every=every)`. Returns the loss of every step (a run whose loss
-    becomes nan or inf stops there) and the diagnostics (or None)."""
+    """Train `model` (inputs `(n, features)` -> logits `(n, classes)`) with plain SGD on the cross-entropy with
+    integer labels `y`, `steps` times on `batch` examples drawn with `rng`; with `every`, watched by
+    `Diagnostics(model, optimizer, every=every)`. Returns the loss of every step (a run whose loss becomes nan or inf
+    stops there) and the diagnostics (or None)."""
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
     diag, losses = None if every is None else Diagnostics(model, opt, every=every), []
     for _ in range(check_int("fit", "steps", steps, 0)):
@@ -244,8 +242,8 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
 
 @dataclass
 class Comparison:
-    """The same network trained three ways and watched (`compare_inits`): `runs` label -> `Diagnostics`,
-    `losses` label -> the loss per step, `findings`: what the numbers show, in words."""
+    """The same network trained three ways and watched (`compare_inits`): `runs` label -> `Diagnostics`, `losses`
+    label -> the loss per step, `findings`: what the numbers show, in words."""
 
     runs: dict[str, Diagnostics]
     losses: dict[str, list[float]]
@@ -264,12 +262,11 @@ class Comparison:
 
 def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False, *, depth: int = 8,
                   width: int = 100, steps: int | None = None, lr: float = 0.05) -> Comparison:
-    """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways, diagnosed:
-    **poor init** (every weight `N(0, 1)`, `init.large`: pre-activations of std about `sqrt(width)`, huge
-    logits), **good init** (Xavier normal with tanh's gain 5/3) and **batch norm** (the poor init with a
-    `BatchNorm1d` before each `Tanh`, the good init's output layer). Data, weights and batches come from
-    `rng`, alike for all three; SGD with `lr` for `steps` (400; `quick`: 60), batches of 64.
-    """
+    """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways, diagnosed: **poor init**
+    (every weight `N(0, 1)`, `init.large`: pre-activations of std about `sqrt(width)`, huge logits), **good init**
+    (Xavier normal with tanh's gain 5/3) and **batch norm** (the poor init with a `BatchNorm1d` before each `Tanh`,
+    the good init's output layer). Data, weights and batches come from `rng`, alike for all three; SGD with `lr` for
+    `steps` (400; `quick`: 60), batches of 64."""
     seed = int(as_rng(rng).integers(2 ** 31))
     X, y = data.spirals(600, classes=3, rng=seed)
     X, steps = X.astype(np.float32), (60 if quick else 400) if steps is None else steps

@@ -1,11 +1,10 @@
 """The init explorer: one offline HTML page to play with initializations, layer by layer.
 
-A student picks the activation, the scheme and its gain, the depth and the width, and at once sees
-every layer's activation and gradient histograms, the std per layer beside `theory.predict`, and a
-verdict word. Building the page runs every combination of `GRID` with the engine (`N(0, 1)` inputs
-forward, an `N(0, 1)` gradient at the top backward, watched by `Diagnostics`); the page only looks
-them up. Its script and style (`explorer.js`, `explorer.css`) are inlined: nothing is fetched.
-"""
+A student picks the activation, the scheme and its gain, the depth and the width, and at once sees every layer's
+activation and gradient histograms, the std per layer beside `theory.predict`, and a verdict word. Building the page
+runs every combination of `GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at the top
+backward, watched by `Diagnostics`); the page only looks them up. Its script and style (`explorer.js`,
+`explorer.css`) are inlined: nothing is fetched."""
 
 from __future__ import annotations
 
@@ -37,9 +36,9 @@ QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("smal
 
 
 def verdict(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequence[float], activation: str) -> str:
-    """One word for a network: "saturated" (over half the units of the last layer saturated),
-    "dead" (over half its units dead), "vanishing" / "exploding" (the activation or gradient std
-    changes more than tenfold from the first layer to the last), else "healthy"."""
+    """One word for a network: "saturated" (over half the units of the last layer saturated), "dead" (over half its
+    units dead), "vanishing" / "exploding" (the activation or gradient std changes more than tenfold from the first
+    layer to the last), else "healthy"."""
     if fraction[-1] > 0.5:
         return "dead" if activation == "relu" else "saturated"
     ratios = (act_std[-1] / max(act_std[0], 1e-300), grad_std[0] / max(grad_std[-1], 1e-300))
@@ -48,8 +47,8 @@ def verdict(act_std: Sequence[float], grad_std: Sequence[float], fraction: Seque
 
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
             bins: int = 30, rng: Any = 0) -> dict[str, Any]:
-    """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the
-    scheme's std (zero biases), measured on one forward and backward pass, and predicted."""
+    """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
+    (zero biases), measured on one forward and backward pass, and predicted."""
     std = gain * init.describe(scheme).std(width, width)
     gen = as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
@@ -96,8 +95,8 @@ def key(*choice: Any) -> str:
 
 def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,
             rng: Any = 0) -> Explorer:
-    """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`, its keys in that order), each
-    network seeded from `rng` in turn; write it to `out` if given (`tinygrad-init explore --out out`)."""
+    """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`, its keys in that order), each network
+    seeded from `rng` in turn; write it to `out` if given (`tinygrad-init explore --out out`)."""
     grid = dict(grid or (QUICK_GRID if quick else GRID))
     gen = as_rng(rng)
     data = {key(*c): measure(*c, rng=int(gen.integers(2 ** 31))) for c in itertools.product(*grid.values())}

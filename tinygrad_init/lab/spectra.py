@@ -1,14 +1,12 @@
 """Signal propagation measured with the tensor engine beside the edge-of-chaos theory (`theory`).
 
-`correlations`: two inputs' correlation layer by layer in the ordered, critical and chaotic phases.
-`trainability`: training accuracy over depth x `sigma_w^2` (Schoenholz et al. 2017: trainable up to
-about `6 xi_c`); `tinygrad-init chaos` regenerates the shipped result, `SHIPPED` (JSON).
-`jacobian_spectra`: singular values of the input-output Jacobian `J = d h_L / d h_0` at one input, from
-backpropagating the identity's rows through a batch of copies of the input (row `i` of the input's
-gradient is row `i` of `J`). Pennington, Schoenholz & Ganguli (2017): at criticality the mean squared
-singular value is `chi_1^L = 1`, but only orthogonal weights with tanh near `q* = 0` keep the whole
-spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` and `finding` show them.
-"""
+`correlations`: two inputs' correlation layer by layer in the ordered, critical and chaotic phases. `trainability`:
+training accuracy over depth x `sigma_w^2` (Schoenholz et al. 2017: trainable up to about `6 xi_c`); `tinygrad-init
+chaos` regenerates the shipped result, `SHIPPED` (JSON). `jacobian_spectra`: singular values of the input-output
+Jacobian `J = d h_L / d h_0` at one input, from backpropagating the identity's rows through a batch of copies of the
+input (row `i` of the input's gradient is row `i` of `J`). Pennington, Schoenholz & Ganguli (2017): at criticality
+the mean squared singular value is `chi_1^L = 1`, but only orthogonal weights with tanh near `q* = 0` keep the whole
+spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` and `finding` show them."""
 
 from __future__ import annotations
 
@@ -41,8 +39,8 @@ SCHEMES = {"LeCun / Xavier": 1.0, "He": 2.0, "tanh gain 5/3 (PyTorch)": 25 / 9}
 def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: float = 0.0, *,
             orthogonal: bool = False, inputs: int | None = None, outputs: int | None = None, rng: Any = 0,
             dtype: Any = np.float64) -> nn.Sequential:
-    """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to
-    `outputs`), `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
+    """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
+    `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
     gen, sizes = as_rng(rng), [inputs or width] + [width] * depth + ([outputs] if outputs else [])
     w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling,
                                                                                       scale=sigma_w2)
@@ -54,10 +52,9 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
 
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
                  networks: int = 8, pairs: int = 8, rng: Any = 0) -> dict[str, Any]:
-    """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of
-    tanh networks in each phase (`PHASES`), averaged over `pairs` input pairs per start `c_0` and
-    over `networks` networks; the inputs are scaled so that `q_1 = q*`. The theory iterates the
-    correlation map from the measured `c_1`."""
+    """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
+    each phase (`PHASES`), averaged over `pairs` input pairs per start `c_0` and over `networks` networks; the inputs
+    are scaled so that `q_1 = q*`. The theory iterates the correlation map from the measured `c_1`."""
     gen, out = as_rng(rng), {}
     for phase, sw in PHASES.items():
         q = theory.fixed_point("tanh", sw, sigma_b2).q
@@ -84,9 +81,9 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
 def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.76, 2.0, 2.5,
                  3.0, 3.5, 4.0), depths: Sequence[int] = (2, 4, 8, 16, 24, 32, 48, 64, 96), sigma_b2: float = 0.05,
                  width: int = 64, steps: int = 300, lr: float = 0.01, rng: Any = 0) -> dict[str, Any]:
-    """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on
-    512 points `x ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3
-    grid, 100 steps). Returns the grid, the accuracies (a row per `sigma_w^2`) and the settings."""
+    """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on 512 points `x
+    ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3 grid, 100 steps). Returns
+    the grid, the accuracies (a row per `sigma_w^2`) and the settings."""
     sws, depths = ([0.5, 1.76, 4.0], [4, 16, 64]) if quick else (list(sigma_w2s), list(depths))
     steps, gen = 100 if quick else steps, as_rng(rng)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
@@ -106,10 +103,10 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75
 
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
                      sigma_b2: float = 1e-4, rng: Any = 0) -> dict[str, Any]:
-    """Singular values of `J` at one input (pooled over `networks` per depth) for tanh at criticality (`q*`
-    small: `sigma_b^2` small, `sigma_w^2 = critical_sigma_w2`) and ReLU with He (`sigma_w^2 = 2`), each with
-    Gaussian and orthogonal weights; with the mean squared singular value beside the theory's `chi_1^L`
-    and the spread `Var(s^2) / mean(s^2)^2` (0 for an isometry)."""
+    """Singular values of `J` at one input (pooled over `networks` per depth) for tanh at criticality (`q*` small:
+    `sigma_b^2` small, `sigma_w^2 = critical_sigma_w2`) and ReLU with He (`sigma_w^2 = 2`), each with Gaussian and
+    orthogonal weights; with the mean squared singular value beside the theory's `chi_1^L` and the spread `Var(s^2) /
+    mean(s^2)^2` (0 for an isometry)."""
     gen, out = as_rng(rng), {}
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)

@@ -1,33 +1,30 @@
 """Mean-field theory: predict each layer's statistics from the init and the activation alone.
 
-An MLP: `y_l = h_{l-1} @ W_l + b_l`, `h_l = f(y_l)`, `h_0 = x`, widths `n_0, ..., n_L`, weights iid with
-mean 0 and std `s_l = scheme.std(n_{l-1}, n_l)`, biases of variance `sigma_b^2`. **Forward**: a
-pre-activation sums `n_{l-1}` independent terms, so it is close to Gaussian with mean 0 and variance
-`q_l = n_{l-1} s_l^2 E[h_{l-1}^2] + sigma_b^2`, and `E[h_l^k] = E_{z~N(0,q_l)}[f(z)^k]`. **Backward**
-(`g_l = dL/dh_l` taken independent of the forward pass; stds over all entries of a `(batch, width)` array):
+An MLP: `y_l = h_{l-1} @ W_l + b_l`, `h_l = f(y_l)`, `h_0 = x`, widths `n_0, ..., n_L`, weights iid with mean 0 and
+std `s_l = scheme.std(n_{l-1}, n_l)`, biases of variance `sigma_b^2`. **Forward**: a pre-activation sums `n_{l-1}`
+independent terms, so it is close to Gaussian with mean 0 and variance `q_l = n_{l-1} s_l^2 E[h_{l-1}^2] +
+sigma_b^2`, and `E[h_l^k] = E_{z~N(0,q_l)}[f(z)^k]`. **Backward** (`g_l = dL/dh_l` taken independent of the forward
+pass; stds over all entries of a `(batch, width)` array):
 
     dL/dy_l = f'(y_l) * g_l              Var = E[f'(y_l)^2] Var(g_l)
     g_{l-1} = dL/dy_l @ W_l.T            Var = n_l s_l^2 Var(dL/dy_l)   (a sum over n_l = fan_out terms)
     dL/dW_l = h_{l-1}.T @ dL/dy_l        Var = B E[h_{l-1}^2] Var(dL/dy_l)   (B examples summed)
 
-**The edge of chaos** (Poole et al. 2016; Schoenholz et al. 2017, "Deep Information Propagation").
-With equal widths and `sigma_w^2 = n Var(W)` the forward recursion is the *variance map*
-`q -> sigma_w^2 E[f(u)^2] + sigma_b^2` (`u ~ N(0, q)`) with a fixed point `q*`; two inputs at `q*` with
-correlation `c` leave a layer with `c' = (sigma_w^2 E[f(u_1) f(u_2)] + sigma_b^2) / q*` (the *correlation
-map*). Its fixed point `c = 1` is stable when its slope `chi_1 = sigma_w^2 E[f'(u)^2]` is below 1 (the
-*ordered* phase: inputs end alike, gradients vanish), unstable above (the *chaotic* phase: inputs
-decorrelate to `c* < 1`, gradients explode); `chi_1 = 1` is the critical line. Deviations decay as
-`exp(-l / xi)`, and networks train up to a depth of about `6 xi_c`:
+**The edge of chaos** (Poole et al. 2016; Schoenholz et al. 2017, "Deep Information Propagation"). With equal widths
+and `sigma_w^2 = n Var(W)` the forward recursion is the *variance map* `q -> sigma_w^2 E[f(u)^2] + sigma_b^2` (`u ~
+N(0, q)`) with a fixed point `q*`; two inputs at `q*` with correlation `c` leave a layer with `c' = (sigma_w^2
+E[f(u_1) f(u_2)] + sigma_b^2) / q*` (the *correlation map*). Its fixed point `c = 1` is stable when its slope `chi_1
+= sigma_w^2 E[f'(u)^2]` is below 1 (the *ordered* phase: inputs end alike, gradients vanish), unstable above (the
+*chaotic* phase: inputs decorrelate to `c* < 1`, gradients explode); `chi_1 = 1` is the critical line. Deviations
+decay as `exp(-l / xi)`, and networks train up to a depth of about `6 xi_c`:
 
     1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq) = -log(chi_1 + sigma_w^2 E[f''(u) f(u)])
     1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
 
-**Integrals.** tanh and sigmoid: a composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at
-most `+-40`, with the exact Gaussian tail mass beyond, where they are constant), panels no wider
-than 0.5 or `sqrt(q)/2`: about 1e-12 at any `q` (101-point Gauss-Hermite overestimates
-`E[tanh'(z)^2]` fivefold at `q = 500`). The ReLU family: closed forms (the activation registry,
-`tinygrad_init.nn.activations`; Cho & Saul's arc-cosine kernel for pairs).
-"""
+**Integrals.** tanh and sigmoid: a composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-40`, with
+the exact Gaussian tail mass beyond, where they are constant), panels no wider than 0.5 or `sqrt(q)/2`: about 1e-12
+at any `q` (101-point Gauss-Hermite overestimates `E[tanh'(z)^2]` fivefold at `q = 500`). The ReLU family: closed
+forms (the activation registry, `tinygrad_init.nn.activations`; Cho & Saul's arc-cosine kernel for pairs)."""
 
 from __future__ import annotations
 
@@ -48,10 +45,10 @@ __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "
 
 
 def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: int = 101) -> float:
-    """`E_{z ~ N(0, var)}[f(z)]` by `n`-point Gauss-Hermite quadrature, `sum_i w_i f(sqrt(var) x_i) /
-    sqrt(2 pi)` (probabilists' nodes): exact for polynomials of degree below `2n`, accurate for an `f`
-    smooth on the scale of `sqrt(var)` (`activation_moments` stays exact for large variances too).
-    `f` is a vectorized function of a numpy array."""
+    """`E_{z ~ N(0, var)}[f(z)]` by `n`-point Gauss-Hermite quadrature, `sum_i w_i f(sqrt(var) x_i) / sqrt(2 pi)`
+    (probabilists' nodes): exact for polynomials of degree below `2n`, accurate for an `f` smooth on the scale of
+    `sqrt(var)` (`activation_moments` stays exact for large variances too). `f` is a vectorized function of a numpy
+    array."""
     var = check_real("gaussian_expectation", "var", var, 0.0)
     x, w = hermegauss(check_int("gaussian_expectation", "n", n, 1))
     values = np.asarray(f(math.sqrt(var) * x), dtype=np.float64)
@@ -65,8 +62,8 @@ _GL_X, _GL_W = leggauss(5)
 
 
 def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
-    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)` for a `g`
-    smooth on the scale `min(1, sqrt(q))` and constant beyond `|u| = cut` (see the module docstring)."""
+    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)` for a `g` smooth on the
+    scale `min(1, sqrt(q))` and constant beyond `|u| = cut` (see the module docstring)."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
@@ -112,10 +109,9 @@ def _bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-1
 
 @dataclass(frozen=True)
 class Moments:
-    """Gaussian moments of an activation at one pre-activation variance `q`: `mean` `E[f(z)]`, `second`
-    `E[f(z)^2]`, `deriv_second` `E[f'(z)^2]` (the backward gain), `saturated` (tanh, sigmoid: `P(f(z)`
-    within `1 - t` of a limit), `t` the threshold: `|tanh z| > 0.99` by default) and `zero` (ReLU:
-    `P(f(z) = 0)`, its inactive units)."""
+    """Gaussian moments of an activation at one pre-activation variance `q`: `mean` `E[f(z)]`, `second` `E[f(z)^2]`,
+    `deriv_second` `E[f'(z)^2]` (the backward gain), `saturated` (tanh, sigmoid: `P(f(z)` within `1 - t` of a limit),
+    `t` the threshold: `|tanh z| > 0.99` by default) and `zero` (ReLU: `P(f(z) = 0)`, its inactive units)."""
 
     mean: float
     second: float
@@ -130,11 +126,9 @@ class Moments:
 
 
 def activation_moments(name: str, var: float, negative_slope: float = 0.01, threshold: float = 0.99) -> Moments:
-    """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry: its closed forms
-    for the ReLU family (He et al. 2015; leaky_relu with `negative_slope`), numerical integration for
-    tanh and sigmoid. Saturated means within `1 - threshold` of a limit of `f`. At `q = 0` the
-    derivative is the engine's (`relu'(0) = 0`).
-    """
+    """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry: its closed forms for the ReLU
+    family (He et al. 2015; leaky_relu with `negative_slope`), numerical integration for tanh and sigmoid. Saturated
+    means within `1 - threshold` of a limit of `f`. At `q = 0` the derivative is the engine's (`relu'(0) = 0`)."""
     fn = "activation_moments"
     act, a = _activation(fn, name, negative_slope)
     q = check_real(fn, "var", var, 0.0)
@@ -151,11 +145,11 @@ def activation_moments(name: str, var: float, negative_slope: float = 0.01, thre
 
 @dataclass
 class TheoryResult:
-    """Predicted per-layer statistics of an MLP (index `l - 1` holds layer `l`): `widths` `(n_0, ..., n_L)`,
-    each layer's activation, the init's label, and arrays of the stds of `W_l`, of the pre-activations
-    `y_l` and of the activations `h_l` (with `act_mean`), the saturated (tanh, sigmoid) and zero (ReLU)
-    fractions, and the stds of `dL/dh_l` (the last one `grad_std_top`), `dL/dy_l`, `dL/dW_l` and `dL/db_l`
-    (summed over `batch_size` examples); `grad_input_std` is that of `dL/dx`."""
+    """Predicted per-layer statistics of an MLP (index `l - 1` holds layer `l`): `widths` `(n_0, ..., n_L)`, each
+    layer's activation, the init's label, and arrays of the stds of `W_l`, of the pre-activations `y_l` and of the
+    activations `h_l` (with `act_mean`), the saturated (tanh, sigmoid) and zero (ReLU) fractions, and the stds of
+    `dL/dh_l` (the last one `grad_std_top`), `dL/dy_l`, `dL/dW_l` and `dL/db_l` (summed over `batch_size` examples);
+    `grad_input_std` is that of `dL/dx`."""
 
     widths: tuple[int, ...]
     activations: tuple[str, ...]
@@ -219,8 +213,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
             input_std: float = 1.0, bias_std: float = 0.0, grad_std_top: float = 1.0, *,
             input_mean: float = 0.0, batch_size: int = 1, negative_slope: float = 0.01,
             saturation_threshold: float = 0.99) -> TheoryResult:
-    """Predict per-layer forward and backward statistics of a freshly initialized MLP (module docstring).
-    The CS231n experiment, ten tanh layers of 500 units with `0.01 * randn`:
+    """Predict per-layer forward and backward statistics of a freshly initialized MLP (module docstring). The CS231n
+    experiment, ten tanh layers of 500 units with `0.01 * randn`:
 
         r = predict([500] * 11, "tanh", "small")
         print(r)                               # one row per layer
@@ -281,8 +275,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
 
 @dataclass(frozen=True)
 class FixedPoint:
-    """The fixed point `q*` of the variance map, `chi` (that is `chi_1`, the factor by which the gradient
-    variance grows per layer: `< 1` vanishing, `> 1` exploding) and the map's slope there."""
+    """The fixed point `q*` of the variance map, `chi` (that is `chi_1`, the factor by which the gradient variance
+    grows per layer: `< 1` vanishing, `> 1` exploding) and the map's slope there."""
 
     q: float
     chi: float
@@ -292,9 +286,9 @@ class FixedPoint:
 
 def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: float = 1.0, *,
                 negative_slope: float = 0.01, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
-    """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from
-    `q0` (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q`
-    where the map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`.
+    """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
+    (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
+    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`.
 
     Raises:
         ValueError: if `q` grows without bound (e.g. ReLU with `sigma_w^2 > 2`).
@@ -336,8 +330,8 @@ def _chaos_args(fn: str, activation: str, sigma_w2: float, sigma_b2: float) -> t
 def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float = 0.0,
                     q: float | None = None) -> float:
     """One layer of the correlation map: `c' = (sigma_w^2 E[f(u_1) f(u_2)] + sigma_b^2) / (sigma_w^2 E[f(u)^2] +
-    sigma_b^2)` for two inputs' pre-activations `u_1, u_2 ~ N(0, q)` of correlation `c` in [-1, 1], with
-    `sigma_w2 = fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`."""
+    sigma_b^2)` for two inputs' pre-activations `u_1, u_2 ~ N(0, q)` of correlation `c` in [-1, 1], with `sigma_w2 =
+    fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`."""
     act, a, wv, bv = _chaos_args("correlation_map", activation, sigma_w2, sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
@@ -362,16 +356,15 @@ def _c_star(act: _acts.Activation, a: float, wv: float, bv: float) -> tuple[floa
 
 
 def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
-    """The stable fixed point `c*` of the correlation map: 1 in the ordered phase (`chi_1 <= 1`), below 1
-    in the chaotic phase (0 for an odd activation without biases)."""
+    """The stable fixed point `c*` of the correlation map: 1 in the ordered phase (`chi_1 <= 1`), below 1 in the
+    chaotic phase (0 for an odd activation without biases)."""
     return _c_star(*_chaos_args("correlation_fixed_point", activation, sigma_w2, sigma_b2))[0]
 
 
 def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
-    """The `sigma_w^2` where `chi_1 = 1`, the edge of chaos at bias variance `sigma_b^2`. ReLU: 2 (He et al.
-    2015), as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there); tanh
-    without biases: 1 (`q* = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz
-    et al. 2017, Fig. 1)."""
+    """The `sigma_w^2` where `chi_1 = 1`, the edge of chaos at bias variance `sigma_b^2`. ReLU: 2 (He et al. 2015),
+    as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there); tanh without biases: 1 (`q*
+    = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1)."""
     fn = "critical_sigma_w2"
     act, a, _, bv = _chaos_args(fn, activation, 1.0, sigma_b2)
     if not math.isnan(a):
@@ -387,9 +380,9 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
 
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
-    """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input,
-    `-1 / log` of the slopes at `q*` and `c*` (module docstring; Schoenholz et al. 2017, eqs. 5 and 9),
-    `inf` at slope 1. tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~= 15.8`."""
+    """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input, `-1 / log` of the
+    slopes at `q*` and `c*` (module docstring; Schoenholz et al. 2017, eqs. 5 and 9), `inf` at slope 1. tanh at
+    `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~= 15.8`."""
     act, a, wv, bv = _chaos_args("depth_scales", activation, sigma_w2, sigma_b2)
     _, chi_c, fp = _c_star(act, a, wv, bv)
     xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 else (math.inf if v >= 1.0 else 0.0) for v in (fp.slope, chi_c)]

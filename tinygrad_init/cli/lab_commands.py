@@ -1,7 +1,5 @@
-"""The lab's subcommands of `tinygrad-init`: `explore` (the init explorer page) and `chaos` (trainability).
-
-`add_commands(subparsers)` adds both; each sets `run`, a function of the parsed arguments that returns the exit code
-(`args.run(args)`)."""
+"""The lab's subcommands of `tinygrad-init`: `explore` (the init explorer) and `chaos` (trainability). Each sets
+`run`, a function of the parsed arguments that returns the exit code: `args.run(args)`."""
 
 from __future__ import annotations
 

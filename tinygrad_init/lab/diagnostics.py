@@ -91,9 +91,8 @@ class Diagnostics:
             h.remove()
         self._handles = []
         if self.optimizer is not None and "step" in vars(self.optimizer):
-            if self._own_step is None:
-                del self.optimizer.step
-            else:
+            del self.optimizer.step  # back to the class's step, or to the one the instance had
+            if self._own_step is not None:
                 self.optimizer.step = self._own_step
 
     def __enter__(self) -> "Diagnostics":
@@ -119,8 +118,8 @@ class Diagnostics:
         fraction = (float(np.mean(~(h > 0).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else
                     np.count_nonzero((h > hi - SATURATION) | (h < lo + SATURATION)) / max(h.size, 1))
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
-        rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction,
-                                   "hist": _hist(h, *edges, self.bins, self.sample), "grad_std": None, "grad_hist": None}
+        rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction, "grad_std": None,
+                                   "hist": _hist(h, *edges, self.bins, self.sample), "grad_hist": None}
         if out.requires_grad:
             out.register_hook(partial(self._on_grad, r))
 
@@ -136,22 +135,17 @@ class Diagnostics:
         rec = self.records[-1] if self.records and self.records[-1]["step"] == self.step - 1 else None
         if rec is None or rec["params"]:
             return original()
-        before = [(p, self._copy(p), p.grad, self._std(p.data), self._std(p.grad)) for p in self.optimizer.params
-                  if p.grad is not None]
+        before = [(p, self._buffers.setdefault(id(p), np.empty_like(p.data)), p.grad, self._std(p.data),
+                   self._std(p.grad)) for p in self.optimizer.params if p.grad is not None]
+        for p, old, *_ in before:
+            np.copyto(old, p.data)  # into a buffer kept for p: no fresh memory at every step
         result = original()
         for p, old, g, data_std, grad_std in before:
             rec["params"][self._names.get(id(p), p.name)] = {
                 "shape": old.shape, "grad_data": ratio(grad_std, data_std),
                 "update_data": ratio(self._std(np.subtract(p.data, old, out=old)), data_std),
-                "grad_hist": _hist(g, -4.0 * grad_std, 4.0 * grad_std, self.bins, self.sample) if old.ndim == 2 else None}
+                "grad_hist": None if old.ndim != 2 else _hist(g, -4 * grad_std, 4 * grad_std, self.bins, self.sample)}
         return result
-
-    def _copy(self, p: Tensor) -> np.ndarray:
-        """`p.data` copied into a buffer kept for `p` (no fresh memory at every step)."""
-        buf = self._buffers.get(id(p))
-        if buf is None or buf.shape != p.data.shape or buf.dtype != p.data.dtype:
-            buf = self._buffers[id(p)] = np.empty_like(p.data)
-        return np.copyto(buf, p.data) or buf
 
     def _std(self, a: np.ndarray) -> float:
         """The population std of all entries, two-pass in `a`'s dtype, in a scratch buffer kept for it."""
@@ -282,12 +276,10 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
         losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=max(1, steps // 50))
     findings = []
     for label, d in runs.items():
-        sat = np.array([d.series("fraction", n) for n in d.layers]) * 100  # (layers, records)
+        sat, f = np.array([d.series("fraction", n) for n in d.layers]) * 100, format_number  # (layers, records)
         ud = np.log10([np.nanmedian(d.series("update_data", param=n)) for n in d.weights()])
-        findings.append(
-            f"{label}: {format_number(sat[:, 0].mean(), 2)}% of the tanh units saturated (|h| > 0.97) at the first "
-            f"step (up to {format_number(sat[:, 0].max(), 2)}% in one layer), {format_number(sat[:, -1].mean(), 2)}% "
-            f"at the last; median update:data per weight matrix 10^{format_number(ud.min(), 2)} to "
-            f"10^{format_number(ud.max(), 2)} (healthy near 10^-3); loss {format_number(losses[label][0])} -> "
-            f"{format_number(float(np.mean(losses[label][-10:])))} (mean of the last 10 steps).")
+        findings.append(f"{label}: {f(sat[:, 0].mean(), 2)}% of the tanh units saturated (|h| > 0.97) at the first "
+                        f"step (up to {f(sat[:, 0].max(), 2)}% in one layer), {f(sat[:, -1].mean(), 2)}% at the last; "
+                        f"median update:data per weight matrix 10^{f(ud.min(), 2)} to 10^{f(ud.max(), 2)} (healthy near "
+                        f"10^-3); loss {f(losses[label][0])} -> {f(np.mean(losses[label][-10:]))} (last 10 steps).")
     return Comparison(runs, losses, findings)

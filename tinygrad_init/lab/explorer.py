@@ -97,8 +97,7 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
             rng: Any = 0) -> Explorer:
     """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`, its keys in that order), each network
     seeded from `rng` in turn; write it to `out` if given (`tinygrad-init explore --out out`)."""
-    grid = dict(grid or (QUICK_GRID if quick else GRID))
-    gen = as_rng(rng)
+    grid, gen = dict(grid or (QUICK_GRID if quick else GRID)), as_rng(rng)
     data = {key(*c): measure(*c, rng=int(gen.integers(2 ** 31))) for c in itertools.product(*grid.values())}
     page = Explorer(grid, data)
     if out is not None:

@@ -10,6 +10,7 @@ spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` and `
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import partial
 from pathlib import Path
@@ -71,9 +72,8 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
                     measured[:, l] += ((a * b).sum(-1) / np.sqrt((a * a).sum(-1) * (b * b).sum(-1))).mean(1) / networks
                     h = act(y)
         for c0, m in zip(starts, measured):
-            pred = [float(m[0])]
-            for _ in range(depth - 1):
-                pred.append(theory.correlation_map("tanh", min(pred[-1], 1.0), sw, sigma_b2, q=q))
+            pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
+                "tanh", min(c, 1.0), sw, sigma_b2, q=q), initial=float(m[0])))
             out[f"{phase}, c0 = {c0:g}"] = {"sigma_w2": sw, "measured": m.tolist(), "theory": pred}
     return out
 

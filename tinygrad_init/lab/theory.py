@@ -21,10 +21,8 @@ decay as `exp(-l / xi)`, and networks train up to a depth of about `6 xi_c`:
     1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq) = -log(chi_1 + sigma_w^2 E[f''(u) f(u)])
     1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
 
-**Integrals.** tanh and sigmoid: a composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-40`, with
-the exact Gaussian tail mass beyond, where they are constant), panels no wider than 0.5 or `sqrt(q)/2`: about 1e-12
-at any `q` (101-point Gauss-Hermite overestimates `E[tanh'(z)^2]` fivefold at `q = 500`). The ReLU family: closed
-forms (the activation registry, `tinygrad_init.nn.activations`; Cho & Saul's arc-cosine kernel for pairs)."""
+The integrals: closed forms for the ReLU family (the activation registry, `tinygrad_init.nn.activations`; Cho &
+Saul's arc-cosine kernel for pairs), a quadrature exact at any variance for tanh and sigmoid (`_nodes`)."""
 
 from __future__ import annotations
 
@@ -62,8 +60,10 @@ _GL_X, _GL_W = leggauss(5)
 
 
 def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
-    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)` for a `g` smooth on the
-    scale `min(1, sqrt(q))` and constant beyond `|u| = cut` (see the module docstring)."""
+    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`: a composite 5-point
+    Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, with the Gaussian tail mass beyond at `+-cut`, where
+    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`; about 1e-12 at any `q`, where 101-point
+    Gauss-Hermite overestimates `E[tanh'(z)^2]` fivefold at `q = 500`."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
@@ -77,11 +77,12 @@ def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([[-big], u, [big]]) / s, np.concatenate([[tail], w, [tail]])
 
 
-def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE) -> tuple[_acts.Activation, float]:
-    """The registry's activation and the slope `a` of the ReLU family (0 for relu, 1 for linear)."""
+def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE, **variances: float) -> tuple:
+    """The registry's activation, the slope `a` of the ReLU family (0 relu, 1 linear, nan otherwise) and the
+    `variances` checked (each >= 0)."""
     act = _acts.get(name, where=fn)
     a = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope)}
-    return act, a.get(act.name, math.nan)
+    return (act, a.get(act.name, math.nan), *(check_real(fn, k, v, 0.0) for k, v in variances.items()))
 
 
 def _integrals(act: _acts.Activation, a: float, q: float) -> tuple[float, float, float, float]:
@@ -130,8 +131,7 @@ def activation_moments(name: str, var: float, negative_slope: float = 0.01, thre
     family (He et al. 2015; leaky_relu with `negative_slope`), numerical integration for tanh and sigmoid. Saturated
     means within `1 - threshold` of a limit of `f`. At `q = 0` the derivative is the engine's (`relu'(0) = 0`)."""
     fn = "activation_moments"
-    act, a = _activation(fn, name, negative_slope)
-    q = check_real(fn, "var", var, 0.0)
+    act, a, q = _activation(fn, name, negative_slope, var=var)
     t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
     mean, second, deriv, _ = _integrals(act, a, q)
     lo, hi = act.limits
@@ -295,8 +295,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         RuntimeError: if it has not converged after `max_iter` steps.
     """
     fn = "fixed_point"
-    act, a = _activation(fn, activation, negative_slope)
-    wv, bv, q = (check_real(fn, k, v, 0.0) for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2), ("q0", q0)))
+    act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     for it in range(1, max_iter + 1):
         _, second, deriv, slope = _integrals(act, a, q)
         value, slope = wv * second + bv, wv * slope
@@ -322,43 +321,32 @@ def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, f
     return float(w @ (act.fn(u1) * act.fn(u2)) @ w), float(w @ (act.derivative(u1) * act.derivative(u2)) @ w)
 
 
-def _chaos_args(fn: str, activation: str, sigma_w2: float, sigma_b2: float) -> tuple[Any, float, float, float]:
-    act, a = _activation(fn, activation)
-    return act, a, check_real(fn, "sigma_w2", sigma_w2, 0.0), check_real(fn, "sigma_b2", sigma_b2, 0.0)
-
-
 def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float = 0.0,
                     q: float | None = None) -> float:
     """One layer of the correlation map: `c' = (sigma_w^2 E[f(u_1) f(u_2)] + sigma_b^2) / (sigma_w^2 E[f(u)^2] +
     sigma_b^2)` for two inputs' pre-activations `u_1, u_2 ~ N(0, q)` of correlation `c` in [-1, 1], with `sigma_w2 =
     fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`."""
-    act, a, wv, bv = _chaos_args("correlation_map", activation, sigma_w2, sigma_b2)
+    act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
     new_q = wv * _integrals(act, a, q)[1] + bv
     return (wv * _pair(act, a, q, c)[0] + bv) / new_q if new_q > 0 else 1.0
 
 
-def _c_star(act: _acts.Activation, a: float, wv: float, bv: float) -> tuple[float, float, FixedPoint]:
-    """`(c*, chi_c, fixed point)`: c* = 1 in the ordered phase, else Newton on the convex map from c = 0."""
-    fp = fixed_point(act.name, wv, bv)
-    if fp.chi <= 1.0 or fp.q == 0.0:
-        return 1.0, fp.chi, fp
-    c = 0.0
-    for _ in range(100):
-        pair, dpair = _pair(act, a, fp.q, c)
-        value, chi_c = (wv * pair + bv) / fp.q, wv * dpair  # the map at c and its slope (Price's theorem)
-        if abs(value - c) <= 1e-13:
-            return c, chi_c, fp
-        c = min(c - (value - c) / (chi_c - 1.0), 1.0)
-    raise RuntimeError(f"correlation_fixed_point: no convergence ({act.name}, sigma_w^2 = {wv:g}, "
-                       f"sigma_b^2 = {bv:g})")
-
-
 def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
     """The stable fixed point `c*` of the correlation map: 1 in the ordered phase (`chi_1 <= 1`), below 1 in the
-    chaotic phase (0 for an odd activation without biases)."""
-    return _c_star(*_chaos_args("correlation_fixed_point", activation, sigma_w2, sigma_b2))[0]
+    chaotic phase (0 for an odd activation without biases), by Newton steps on the convex map from `c = 0`."""
+    act, a, wv, bv = _activation("correlation_fixed_point", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    fp, c = fixed_point(act.name, wv, bv), 0.0
+    if fp.chi <= 1.0 or fp.q == 0.0:
+        return 1.0
+    for _ in range(100):
+        pair, dpair = _pair(act, a, fp.q, c)
+        value = (wv * pair + bv) / fp.q  # the map at c; its slope is chi_c = sigma_w^2 dpair (Price's theorem)
+        if abs(value - c) <= 1e-13:
+            return c
+        c = min(c - (value - c) / (wv * dpair - 1.0), 1.0)
+    raise RuntimeError(f"correlation_fixed_point: no convergence ({act.name}, sigma_w^2 = {wv:g}, sigma_b^2 = {bv:g})")
 
 
 def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
@@ -366,7 +354,7 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
     as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there); tanh without biases: 1 (`q*
     = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1)."""
     fn = "critical_sigma_w2"
-    act, a, _, bv = _chaos_args(fn, activation, 1.0, sigma_b2)
+    act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
     if not math.isnan(a):
         return 1.0 / _integrals(act, a, 1.0)[2]
     if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
@@ -383,7 +371,8 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tup
     """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input, `-1 / log` of the
     slopes at `q*` and `c*` (module docstring; Schoenholz et al. 2017, eqs. 5 and 9), `inf` at slope 1. tanh at
     `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~= 15.8`."""
-    act, a, wv, bv = _chaos_args("depth_scales", activation, sigma_w2, sigma_b2)
-    _, chi_c, fp = _c_star(act, a, wv, bv)
+    act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
+    chi_c = fp.chi if c == 1.0 else wv * _pair(act, a, fp.q, c)[1]
     xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 else (math.inf if v >= 1.0 else 0.0) for v in (fp.slope, chi_c)]
     return xi[0], xi[1]

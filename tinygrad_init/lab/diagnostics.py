@@ -196,7 +196,8 @@ class Diagnostics:
                    xlabel={"activations": "h", "gradients": "dL/dh"}.get(kind, "dL/dW"))
         elif kind == "update":
             for n in self.weights():
-                ax.plot(steps, np.log10(self.series("update_data", param=n)), label=n)
+                ratios = self.series("update_data", param=n)
+                ax.plot(steps, np.log10(np.where(ratios > 0, ratios, np.nan)), label=n)  # no update: no point
             ax.axhline(-3.0, color="black", linestyle="--", label="1e-3")
             ax.set(title="update:data ratio", xlabel="step", ylabel="log10 std(update) / std(data)")
         elif kind == "fractions":
@@ -277,7 +278,7 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     findings = []
     for label, d in runs.items():
         sat, f = np.array([d.series("fraction", n) for n in d.layers]) * 100, format_number  # (layers, records)
-        ud = np.log10([np.nanmedian(d.series("update_data", param=n)) for n in d.weights()])
+        ud = np.log10(np.maximum([np.nanmedian(d.series("update_data", param=n)) for n in d.weights()], 1e-300))
         findings.append(f"{label}: {f(sat[:, 0].mean(), 2)}% of the tanh units saturated (|h| > 0.97) at the first "
                         f"step (up to {f(sat[:, 0].max(), 2)}% in one layer), {f(sat[:, -1].mean(), 2)}% at the last; "
                         f"median update:data per weight matrix 10^{f(ud.min(), 2)} to 10^{f(ud.max(), 2)} (healthy near "

@@ -191,6 +191,8 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                     label="6 xi_c")
             ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
                    max(result["depth"]) * 1.2), title=f"trainability after {result['steps']} SGD steps")
+            ax.set_yticks(result["depth"], result["depth"], minor=False)
+            ax.minorticks_off()
             ax.legend(loc="upper right", title=result["command"])
         for ax, phase in zip(fig.axes, PHASES) if name == "correlations" else ():
             for key, r in ((k, r) for k, r in result.items() if k.startswith(phase)):
@@ -214,5 +216,6 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.set(xscale="log", yscale="log", xlabel="depth L", title="mean squared singular value" if what ==
                    "mean_sq" else "spread: Var(s^2) / mean(s^2)^2")
             ax.set_xticks(r["depths"], r["depths"])
+            ax.xaxis.set_minor_formatter("")
             ax.legend(fontsize=9)
     return fig

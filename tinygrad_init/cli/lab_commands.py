@@ -10,7 +10,7 @@ from typing import Any
 
 from ..utils import check_int, cli_type
 
-__all__ = ["add_commands", "run_explore", "run_chaos"]
+__all__ = ["add_commands"]
 
 
 def add_commands(subparsers: Any, formatter_class: type = argparse.RawDescriptionHelpFormatter) -> None:
@@ -29,14 +29,13 @@ def add_commands(subparsers: Any, formatter_class: type = argparse.RawDescriptio
                               "`tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json`.")
     c.add_argument("--json", type=Path, default=Path("chaos_heatmap.json"), help="the result (default: %(default)s)")
     c.add_argument("--figure", type=Path, default=Path("chaos_heatmap.png"), help="the heatmap (default: %(default)s)")
-    for sub, run in ((p, run_explore), (c, run_chaos)):
+    for sub, run in ((p, _explore), (c, _chaos)):
         sub.add_argument("--quick", action="store_true", help="a small grid, in seconds")
         sub.add_argument("--seed", **seed)
         sub.set_defaults(run=run)
 
 
-def run_explore(args: argparse.Namespace) -> int:
-    """`tinygrad-init explore`: build the page and write it."""
+def _explore(args: argparse.Namespace) -> int:
     from ..lab.explorer import explore
 
     path = explore(quick=args.quick, rng=args.seed).write(args.out)
@@ -44,8 +43,7 @@ def run_explore(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_chaos(args: argparse.Namespace) -> int:
-    """`tinygrad-init chaos`: measure, then write the JSON and the figure and print the finding."""
+def _chaos(args: argparse.Namespace) -> int:
     from ..lab import spectra
     from ..lab.plots import save_figure
 

@@ -281,6 +281,6 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
         ud = np.log10(np.maximum([np.nanmedian(d.series("update_data", param=n)) for n in d.weights()], 1e-300))
         findings.append(f"{label}: {f(sat[:, 0].mean(), 2)}% of the tanh units saturated (|h| > 0.97) at the first "
                         f"step (up to {f(sat[:, 0].max(), 2)}% in one layer), {f(sat[:, -1].mean(), 2)}% at the last; "
-                        f"median update:data per weight matrix 10^{f(ud.min(), 2)} to 10^{f(ud.max(), 2)} (healthy near "
-                        f"10^-3); loss {f(losses[label][0])} -> {f(np.mean(losses[label][-10:]))} (last 10 steps).")
+                        f"median update:data per weight matrix 10^{f(ud.min(), 2)} to 10^{f(ud.max(), 2)} (healthy "
+                        f"near 10^-3); loss {f(losses[label][0])} -> {f(np.mean(losses[label][-10:]))} (last 10).")
     return Comparison(runs, losses, findings)

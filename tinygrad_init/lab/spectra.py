@@ -142,11 +142,10 @@ def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one sentence computed from `result`."""
     f = format_number
     if name == "phase_diagram":
-        chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
+        he, gain = (f(theory.fixed_point("tanh", w).chi) for w in list(SCHEMES.values())[1:])
         return (f"Without biases the critical line of tanh starts at sigma_w^2 = 1 (LeCun / Xavier); He (2) and "
-                f"PyTorch's gain 5/3 (25/9) lie in the chaotic phase with chi_1 = {f(chi['He'])} and "
-                f"{f(chi['tanh gain 5/3 (PyTorch)'])}; with sigma_b^2 = 0.05 the line is at sigma_w^2 = "
-                f"{f(theory.critical_sigma_w2('tanh', 0.05), 4)}.")
+                f"PyTorch's gain 5/3 (25/9) lie in the chaotic phase with chi_1 = {he} and {gain}; with sigma_b^2 = "
+                f"0.05 the line is at sigma_w^2 = {f(theory.critical_sigma_w2('tanh', 0.05), 4)}.")
     if name == "correlations":
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
         worst = max(abs(m - t) for r in result.values() for m, t in zip(r["measured"], r["theory"]))

@@ -359,12 +359,9 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
         return 1.0 / _integrals(act, a, 1.0)[2]
     if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
         return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
-    hi = 1.0
-    while fixed_point(act.name, hi, bv).chi < 1.0:
-        hi *= 2.0
-        if hi > 1e6:
-            raise ValueError(f"{fn}: chi_1 stays below 1 for {act.name}; it has no critical point")
-    return _bisect(lambda wv: fixed_point(act.name, wv, bv).chi - 1.0, hi / 2.0 if hi > 1 else 0.0, hi, 1e-12)
+    if fixed_point(act.name, 1e4, bv).chi < 1.0:  # chi_1 grows with sigma_w^2 (tanh: 53 at 1e4, sigmoid: 9)
+        raise ValueError(f"{fn}: chi_1 stays below 1 for {act.name} up to sigma_w^2 = 1e4; it has no critical point")
+    return _bisect(lambda wv: fixed_point(act.name, wv, bv).chi - 1.0, 0.0, 1e4, 1e-12)
 
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:

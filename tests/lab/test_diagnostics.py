@@ -84,12 +84,12 @@ def test_relu_dead_units_and_sigmoid_saturation():
     lin.weight.data[:] = 1.0
     lin.weight.data[:, 1] = -1.0  # with positive inputs and zero bias, unit 1 never fires
     model = nn.Sequential(lin, nn.ReLU())
-    with D.Diagnostics(model) as diag:
-        model(Tensor(np.abs(np.random.default_rng(0).standard_normal((8, 3))) + 0.1))
+    diag = D.Diagnostics(model)
+    model(Tensor(np.abs(np.random.default_rng(0).standard_normal((8, 3))) + 0.1))
     assert diag.records[0]["layers"]["1"]["fraction"] == 0.25  # units dead for the whole batch
     sig = nn.Sequential(nn.Sigmoid())
-    with D.Diagnostics(sig) as diag:
-        sig(Tensor(np.array([[-5.0, -3.0, 0.0, 3.0, 5.0]])))  # s = 0.0067, 0.047, 0.5, 0.953, 0.9933
+    diag = D.Diagnostics(sig)
+    sig(Tensor(np.array([[-5.0, -3.0, 0.0, 3.0, 5.0]])))  # s = 0.0067, 0.047, 0.5, 0.953, 0.9933
     assert diag.records[0]["layers"]["0"]["fraction"] == pytest.approx(0.4)
 
 

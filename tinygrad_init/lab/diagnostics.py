@@ -45,7 +45,6 @@ _WATCHED = {cls: name for name, cls in nn.ACTIVATIONS.items() if name != "linear
 
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
-    """`(lo, hi, counts)` over `bins` equal bins (values outside counted in the end bins)."""
     v = v.reshape(-1)[:sample]
     lo, hi = (float(lo), float(hi)) if hi > lo else (lo - 1.0, lo + 1.0)
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
@@ -95,14 +94,7 @@ class Diagnostics:
             if self._own_step is not None:
                 self.optimizer.step = self._own_step
 
-    def __enter__(self) -> "Diagnostics":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.detach()
-
     def _record(self) -> dict | None:
-        """The record of the step running now, if it is to be recorded."""
         if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):
             return None
         if not self.records or self.records[-1]["step"] != self.step:

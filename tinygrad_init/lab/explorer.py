@@ -53,8 +53,8 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     gen = as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
-    with Diagnostics(model, bins=bins) as d:
-        model(Tensor(x)).backward(top)
+    d = Diagnostics(model, bins=bins)
+    model(Tensor(x)).backward(top)
     layers, pred = list(d.records[0]["layers"].values()), theory.predict([width] * (depth + 1), activation, std)
     short = lambda v: float(f"{v:.4g}")  # noqa: E731 -- four digits draw a picture and keep the page small
     out = {k: [short(r[k]) for r in layers] for k in ("std", "grad_std", "fraction")}

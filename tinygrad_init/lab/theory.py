@@ -45,15 +45,13 @@ __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "
 def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: int = 101) -> float:
     """`E_{z ~ N(0, var)}[f(z)]` by `n`-point Gauss-Hermite quadrature, `sum_i w_i f(sqrt(var) x_i) / sqrt(2 pi)`
     (probabilists' nodes): exact for polynomials of degree below `2n`, accurate for an `f` smooth on the scale of
-    `sqrt(var)` (`activation_moments` stays exact for large variances too). `f` is a vectorized function of a numpy
-    array."""
-    var = check_real("gaussian_expectation", "var", var, 0.0)
+    `sqrt(var)` (`activation_moments` stays exact for large variances too). `f` maps a numpy array elementwise."""
     x, w = hermegauss(check_int("gaussian_expectation", "n", n, 1))
-    values = np.asarray(f(math.sqrt(var) * x), dtype=np.float64)
+    values = np.asarray(f(math.sqrt(check_real("gaussian_expectation", "var", var, 0.0)) * x), dtype=np.float64)
     if values.shape != x.shape:
-        raise ValueError(f"gaussian_expectation: f must map an array of shape {x.shape} to the same shape, "
-                         f"got {values.shape}; write it with numpy operations (np.tanh, np.maximum, ...)")
-    return float(np.dot(w, values) / math.sqrt(2.0 * math.pi))
+        raise ValueError(f"gaussian_expectation: f must map an array of shape {x.shape} to the same shape, got "
+                         f"{values.shape}; write it with numpy operations (np.tanh, np.maximum, ...)")
+    return float(w @ values) / math.sqrt(2.0 * math.pi)
 
 
 _GL_X, _GL_W = leggauss(5)
@@ -78,8 +76,7 @@ def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE, **variances: float) -> tuple:
-    """The registry's activation, the slope `a` of the ReLU family (0 relu, 1 linear, nan otherwise) and the
-    `variances` checked (each >= 0)."""
+    """The registry's activation, the slope `a` of the ReLU family (0 relu, 1 linear, else nan), `variances` (>= 0)."""
     act = _acts.get(name, where=fn)
     a = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope)}
     return (act, a.get(act.name, math.nan), *(check_real(fn, k, v, 0.0) for k, v in variances.items()))

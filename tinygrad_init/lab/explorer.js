@@ -41,6 +41,7 @@
     el("path", {d: "M" + L + "," + T + "V" + (H - B) + "H" + (W - R), "class": "axis"}, svg, true);
     [0, 0.5, 1].forEach(function (f) {
       var xv = x0 + f * (x1 - x0);
+      if (Math.abs(xv) < 1e-9 * (Math.abs(x0) + Math.abs(x1))) { xv = 0; }  // the middle of a symmetric range
       el("text", {x: px(xv), y: H - B + 14, "class": "tick"}, svg, true).textContent = fmt(xv);
     });
     var step = log ? Math.max(1, Math.ceil((y1 - y0) / 6)) : 0, ticks = log ? [] : [y0, (y0 + y1) / 2, y1];

@@ -151,3 +151,13 @@ def test_compare_inits_is_deterministic(comparison):
     first = D.compare_inits(0, quick=True, steps=10)
     assert again.losses == first.losses and again.findings == first.findings
     assert again.losses["good init"] == comparison.losses["good init"][:10]
+
+
+def test_values_too_large_to_square_in_float32():
+    model = nn.Sequential(nn.ReLU())
+    diag = D.Diagnostics(model)
+    x = np.random.default_rng(0).standard_normal((50, 40)).astype(np.float32) * np.float32(1e25)
+    model(Tensor(x))
+    r = diag.records[0]["layers"]["0"]
+    assert r["std"] == pytest.approx(np.maximum(x, 0).astype(np.float64).std(), rel=1e-6)
+    assert r["hist"][0] == 0.0 and np.isfinite(r["hist"][1]) and r["hist"][2].sum() == x.size

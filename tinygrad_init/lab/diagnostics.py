@@ -21,6 +21,7 @@ uses all entries."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -32,7 +33,7 @@ from ..core.tensor import Tensor, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
-from ..utils import as_rng, check_choice, check_int, format_number, ratio
+from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
 from .plots import new_figure, slide_style
 
 __all__ = ["Diagnostics", "SATURATION", "KINDS", "fit", "Comparison", "compare_inits"]
@@ -46,7 +47,7 @@ _WATCHED = {cls: name for name, cls in nn.ACTIVATIONS.items() if name != "linear
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
     v = v.reshape(-1)[:sample]
-    lo, hi = (float(lo), float(hi)) if hi > lo else (lo - 1.0, lo + 1.0)
+    lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0, or overflowed
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
 
 
@@ -140,11 +141,13 @@ class Diagnostics:
         return result
 
     def _std(self, a: np.ndarray) -> float:
-        """The population std of all entries, two-pass in `a`'s dtype, in a scratch buffer kept for it."""
+        """The population std of all entries of a float array, two-pass in its dtype, in a scratch buffer kept."""
         if self._scratch.size < a.size or self._scratch.dtype != a.dtype:
             self._scratch = np.empty(a.size, dtype=a.dtype)
-        d = np.subtract(a.reshape(-1), a.mean(), out=self._scratch[:a.size])
-        return float(np.sqrt(np.dot(d, d) / max(a.size, 1))) if a.dtype.kind == "f" else float(a.std())
+        with np.errstate(over="ignore", invalid="ignore"):
+            d = np.subtract(a.reshape(-1), a.mean(), out=self._scratch[:a.size])
+            var = float(np.dot(d, d)) / max(a.size, 1)
+        return math.sqrt(var) if math.isfinite(var) else moments(a).std  # too large to square in a's dtype
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
         """A layer's `key` (`mean`, `std`, `fraction`, `grad_std`) or a parameter's (`grad_data`, `update_data`) over

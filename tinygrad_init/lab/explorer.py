@@ -55,6 +55,7 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
     d = Diagnostics(model, bins=bins)
     model(Tensor(x)).backward(top)
+    d.detach()
     layers, pred = list(d.records[0]["layers"].values()), theory.predict([width] * (depth + 1), activation, std)
     short = lambda v: float(f"{v:.4g}")  # noqa: E731 -- four digits draw a picture and keep the page small
     out = {k: [short(r[k]) for r in layers] for k in ("std", "grad_std", "fraction")}

@@ -35,7 +35,8 @@ _FLAT = {
     "scalar_nn": "nn.scalar",
     "ledger": "observe.ledger", "draw": "observe.draw", "player": "observe.player",
     "table": "lab.table", "theory": "lab.theory", "probe": "lab.probe", "plots": "lab.plots",
-    "experiments": "lab.experiments", "report": "lab.report",
+    "experiments": "lab.experiments", "report": "lab.report", "diagnostics": "lab.diagnostics",
+    "spectra": "lab.spectra", "explorer": "lab.explorer",
 }
 from . import nn  # noqa: E402
 

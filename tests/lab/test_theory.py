@@ -50,7 +50,7 @@ def test_tanh_moments_against_monte_carlo(q):
     assert theory.gaussian_expectation(lambda x: np.tanh(x) ** 2, q) == pytest.approx(mc2, abs=tol2)
     m = theory.activation_moments("tanh", q)
     assert m.second == pytest.approx(mc2, abs=tol2) and m.deriv_second == pytest.approx(mcd, abs=told)
-    assert m.mean == 0.0
+    assert m.mean == 0.0  # exact, by symmetry
     # where Gauss-Hermite is accurate, both integrators agree to many digits
     assert m.second == pytest.approx(theory.gaussian_expectation(lambda x: np.tanh(x) ** 2, q), rel=1e-5)
 
@@ -279,12 +279,12 @@ def test_init_per_layer_and_as_std():
 @pytest.mark.parametrize("kwargs,exc,pattern", [
     ({"widths": [10]}, ValueError, "at least one layer"),
     ({"widths": [10, 0]}, ValueError, r"widths\[1\]"),
-    ({"activation": "swish"}, ValueError, "tanh, sigmoid, relu"),
+    ({"activation": "swish"}, ValueError, "'tanh', 'sigmoid', 'relu'"),
     ({"activation": ["tanh"] * 3}, ValueError, "3 activations given"),
     ({"init": "ones"}, ValueError, "zero-mean"),
     ({"init": "lsuv"}, ValueError, "data-dependent"),
     ({"init": "xavier"}, ValueError, "ambiguous"),
-    ({"init": [0.1]}, ValueError, "1 entries"),
+    ({"init": [0.1]}, ValueError, "1 init entries"),
     ({"init": -0.1}, ValueError, ">= 0"),
     ({"init": object()}, TypeError, "scheme name"),
     ({"input_std": -1.0}, ValueError, "input_std"),
@@ -297,9 +297,127 @@ def test_predict_errors(kwargs, exc, pattern):
 
 
 def test_helper_errors():
-    with pytest.raises(ValueError, match="var must be finite and >= 0"):
+    with pytest.raises(ValueError, match="var must be >= 0"):
         theory.gaussian_expectation(np.tanh, -1.0)
     with pytest.raises(ValueError, match="same shape"):
         theory.gaussian_expectation(lambda z: 1.0, 1.0)
-    with pytest.raises(ValueError, match="unknown activation"):
+    with pytest.raises(ValueError, match="activation must be one of"):
         theory.activation_moments("gelu", 1.0)
+
+
+# ------------------------------------------------------------------ the edge of chaos
+#
+# Schoenholz, Gilmer, Ganguli & Sohl-Dickstein (2017), "Deep Information Propagation", ICLR: tanh networks
+# with sigma_b^2 = 0.05 are critical at sigma_w^2 ~= 1.76 (their Fig. 1); the references below are computed
+# here independently of tinygrad_init.theory: plain fixed-point iteration and bisection with 201-point
+# Gauss-Hermite quadrature (theory uses Newton steps and composite Gauss-Legendre), and 2-D integrals by
+# Gauss-Hermite on an unrotated grid or by Monte Carlo.
+
+_X, _W = np.polynomial.hermite_e.hermegauss(201)
+_W = _W / math.sqrt(2 * math.pi)
+
+
+def _gh(g, q):
+    return float(_W @ g(math.sqrt(q) * _X))
+
+
+def _q_star(sw, sb, q=1.0):
+    for _ in range(100_000):
+        new = sw * _gh(lambda u: np.tanh(u) ** 2, q) + sb
+        if abs(new - q) < 1e-15:
+            return new
+        q = new
+    return q
+
+
+def _chi1(sw, sb):
+    return sw * _gh(lambda u: (1 - np.tanh(u) ** 2) ** 2, _q_star(sw, sb))
+
+
+def _critical(sb):
+    lo, hi = 0.5, 5.0
+    for _ in range(50):
+        lo, hi = ((lo + hi) / 2, hi) if _chi1((lo + hi) / 2, sb) < 1 else (lo, (lo + hi) / 2)
+    return (lo + hi) / 2
+
+
+@pytest.mark.parametrize("sigma_b2,paper", [(0.05, 1.761), (0.3, 2.505)])
+def test_critical_line_of_tanh(sigma_b2, paper):
+    crit = theory.critical_sigma_w2("tanh", sigma_b2)
+    assert crit == pytest.approx(_critical(sigma_b2), abs=1e-7)
+    assert crit == pytest.approx(paper, abs=5e-4)
+    assert theory.fixed_point("tanh", crit, sigma_b2).chi == pytest.approx(1.0, abs=1e-9)
+
+
+def test_chi1_and_depth_scales_at_the_paper_setting():
+    # sigma_w^2 = 1.5, sigma_b^2 = 0.05: ordered (chi_1 < 1), so c* = 1 and xi_c = -1 / log chi_1
+    fp = theory.fixed_point("tanh", 1.5, 0.05)
+    assert fp.q == pytest.approx(_q_star(1.5, 0.05), rel=1e-9)
+    assert fp.chi == pytest.approx(_chi1(1.5, 0.05), rel=1e-9) and round(fp.chi, 3) == 0.939
+    xi_q, xi_c = theory.depth_scales("tanh", 1.5, 0.05)
+    assert xi_c == pytest.approx(-1 / math.log(_chi1(1.5, 0.05)), rel=1e-8) and round(xi_c, 1) == 15.8
+    # xi_q from the variance map's slope at q*, by a central difference of the independent map
+    h, q = 1e-5, fp.q
+    slope = 1.5 * (_gh(lambda u: np.tanh(u) ** 2, q + h) - _gh(lambda u: np.tanh(u) ** 2, q - h)) / (2 * h)
+    assert xi_q == pytest.approx(-1 / math.log(slope), rel=1e-6)
+    # ... and it is the rate at which the variance iteration forgets its start: |q_l - q*| ~ exp(-l / xi_q)
+    q, gaps = 3.0, []
+    for _ in range(12):
+        q = 1.5 * _gh(lambda u: np.tanh(u) ** 2, q) + 0.05
+        gaps.append(abs(q - fp.q))
+    assert gaps[-1] / gaps[-2] == pytest.approx(math.exp(-1 / xi_q), rel=1e-3)
+
+
+def test_relu_is_critical_at_he_and_ordered_below():
+    assert theory.critical_sigma_w2("relu") == 2.0 == theory.critical_sigma_w2("relu", 0.1)
+    assert theory.depth_scales("relu", 2.0) == (math.inf, math.inf)
+    xi_q, xi_c = theory.depth_scales("relu", 1.5, 0.1)
+    assert xi_q == pytest.approx(-1 / math.log(0.75)) and xi_c == pytest.approx(-1 / math.log(0.75))
+    assert theory.critical_sigma_w2("linear") == 1.0
+    assert theory.critical_sigma_w2("tanh") == 1.0  # q* = 0, where tanh is linear
+    assert theory.depth_scales("tanh", 0.5) == (pytest.approx(-1 / math.log(0.5)),) * 2
+
+
+def _pair_mc(f, q, c, n=2_000_000, seed=0):
+    z = np.random.default_rng(seed).standard_normal((2, n))
+    u1, u2 = math.sqrt(q) * z[0], math.sqrt(q) * (c * z[0] + math.sqrt(1 - c * c) * z[1])
+    v = f(u1) * f(u2)
+    return v.mean(), 4 * v.std() / math.sqrt(n)  # the estimate and 4 standard errors
+
+
+@pytest.mark.parametrize("activation,f,q,c", [("tanh", np.tanh, 1.3, 0.4), ("tanh", np.tanh, 0.2, 0.95),
+                                              ("relu", lambda u: np.maximum(u, 0), 0.7, -0.3),
+                                              ("sigmoid", lambda u: 1 / (1 + np.exp(-u)), 2.0, 0.6)])
+def test_correlation_map_against_monte_carlo(activation, f, q, c):
+    sw, sb = 1.7, 0.1
+    mc, err = _pair_mc(f, q, c)
+    expected = (sw * mc + sb) / (sw * _gh(lambda u: f(u) ** 2, q) + sb)
+    assert theory.correlation_map(activation, c, sw, sb, q=q) == pytest.approx(expected, abs=2 * err)
+    assert theory.correlation_map(activation, 1.0, sw, sb, q=q) == pytest.approx(1.0, abs=1e-10)
+
+
+def test_correlation_fixed_point_in_each_phase():
+    assert theory.correlation_fixed_point("tanh", 1.5, 0.05) == 1.0  # ordered
+    assert theory.correlation_fixed_point("tanh", 2.5) == 0.0  # chaotic, odd f without bias: c* = 0
+    c = theory.correlation_fixed_point("tanh", 3.0, 0.05)
+    assert 0.0 < c < 1.0
+    assert theory.correlation_map("tanh", c, 3.0, 0.05) == pytest.approx(c, abs=1e-10)
+    # chi_c = sigma_w^2 E[tanh'(u1) tanh'(u2)] at c*, by an unrotated 2-D Gauss-Hermite grid
+    q = _q_star(3.0, 0.05)
+    cov = q * np.array([[1, c], [c, 1]])
+    L = np.linalg.cholesky(cov)
+    z = np.stack(np.meshgrid(_X, _X, indexing="ij")).reshape(2, -1)
+    u = L @ z
+    chi_c = 3.0 * float(np.outer(_W, _W).ravel() @ ((1 - np.tanh(u[0]) ** 2) * (1 - np.tanh(u[1]) ** 2)))
+    assert theory.depth_scales("tanh", 3.0, 0.05)[1] == pytest.approx(-1 / math.log(chi_c), rel=1e-6)
+
+
+def test_chaos_errors():
+    with pytest.raises(ValueError, match="correlation_map: c must be in"):
+        theory.correlation_map("tanh", 1.5, 1.0)
+    with pytest.raises(ValueError, match="depth_scales: sigma_w2 must be >= 0"):
+        theory.depth_scales("tanh", -1.0)
+    with pytest.raises(ValueError, match="critical_sigma_w2: activation must be one of"):
+        theory.critical_sigma_w2("gelu")
+    with pytest.raises(ValueError, match="grows without bound"):
+        theory.depth_scales("relu", 2.5)

@@ -45,6 +45,7 @@ examples:
   tinygrad-init report --out r --quick    the same with smaller networks, in seconds
   tinygrad-init sweep --init small --activation tanh
                                           per-layer statistics of one deep net, with the theory
+  tinygrad-init explore --out explorer     the init explorer: one offline page to play with
   tinygrad-init graph "(a*b + c).tanh()" a=2 b=-3 c=10 --out neuron
                                           the graph, its gradients and a step-through player
   python -m tinygrad_init demo --help     every option of a subcommand
@@ -146,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ..observe.player import add_graph_command
 
     add_graph_command(sub, fmt)
+
+    from .lab_commands import add_commands as add_lab_commands
+
+    add_lab_commands(sub, fmt)  # `explore` and `chaos`
 
     # The exercises have their own parser (tinygrad_init.exercises.grader); main() hands the
     # rest of the command line to it. Listed here so that --help shows it.
@@ -328,6 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if hasattr(args, "run"):
+            return args.run(args)
         if args.command == "demo":
             run_demo(args)
             return 0

@@ -1,44 +1,28 @@
 """Mean-field theory: predict each layer's statistics from the init and the activation alone.
 
-The network is an MLP with ``L`` layers, widths ``n_0, n_1, ..., n_L``:
+An MLP: `y_l = h_{l-1} @ W_l + b_l`, `h_l = f(y_l)`, `h_0 = x`, widths `n_0, ..., n_L`, weights iid with mean 0 and
+std `s_l = scheme.std(n_{l-1}, n_l)`, biases of variance `sigma_b^2`. **Forward**: a pre-activation sums `n_{l-1}`
+independent terms, so it is close to Gaussian with mean 0 and variance `q_l = n_{l-1} s_l^2 E[h_{l-1}^2] +
+sigma_b^2`, and `E[h_l^k] = E_{z~N(0,q_l)}[f(z)^k]`. **Backward** (`g_l = dL/dh_l` taken independent of the forward
+pass; stds over all entries of a `(batch, width)` array):
 
-    y_l = h_{l-1} @ W_l + b_l        W_l: (n_{l-1}, n_l), entries iid, mean 0, Var(W_l) = s_l^2
-    h_l = f(y_l)                     h_0 = x, entries with mean mu_x and std sigma_x
+    dL/dy_l = f'(y_l) * g_l              Var = E[f'(y_l)^2] Var(g_l)
+    g_{l-1} = dL/dy_l @ W_l.T            Var = n_l s_l^2 Var(dL/dy_l)   (a sum over n_l = fan_out terms)
+    dL/dW_l = h_{l-1}.T @ dL/dy_l        Var = B E[h_{l-1}^2] Var(dL/dy_l)   (B examples summed)
 
-with ``s_l = scheme.std(n_{l-1}, n_l)`` and biases iid with variance ``sigma_b^2``.
+**The edge of chaos** (Poole et al. 2016; Schoenholz et al. 2017, "Deep Information Propagation"). With equal widths
+and `sigma_w^2 = n Var(W)` the forward recursion is the *variance map* `q -> sigma_w^2 E[f(u)^2] + sigma_b^2` (`u ~
+N(0, q)`) with a fixed point `q*`; two inputs at `q*` with correlation `c` leave a layer with `c' = (sigma_w^2
+E[f(u_1) f(u_2)] + sigma_b^2) / q*` (the *correlation map*). Its fixed point `c = 1` is stable when its slope `chi_1
+= sigma_w^2 E[f'(u)^2]` is below 1 (the *ordered* phase: inputs end alike, gradients vanish), unstable above (the
+*chaotic* phase: inputs decorrelate to `c* < 1`, gradients explode); `chi_1 = 1` is the critical line. Deviations
+decay as `exp(-l / xi)`, and networks train up to a depth of about `6 xi_c`:
 
-**Forward.** A pre-activation is a sum of ``n_{l-1}`` independent terms, so it
-is close to Gaussian with mean 0 and variance
+    1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq) = -log(chi_1 + sigma_w^2 E[f''(u) f(u)])
+    1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
 
-    q_l = n_{l-1} s_l^2 E[h_{l-1}^2] + sigma_b^2,        E[h_0^2] = sigma_x^2 + mu_x^2,
-
-and the activation's moments are Gaussian integrals,
-``E[h_l] = E_{z~N(0,q_l)}[f(z)]``, ``E[h_l^2] = E_{z~N(0,q_l)}[f(z)^2]``, so the
-activation std is ``sqrt(E[h^2] - E[h]^2)`` (tanh: mean 0; ReLU, sigmoid: not).
-
-**Backward.** With ``g_l = dL/dh_l`` (the top one, ``g_L``, given) and the usual
-mean-field assumption that the backward signal is independent of the forward one:
-
-    dL/dy_l     = f'(y_l) * g_l                  Var = E[f'(y_l)^2] Var(g_l)
-    g_{l-1}     = dL/dy_l @ W_l.T                Var = n_l s_l^2 Var(dL/dy_l)   (a sum over n_l = fan_out terms)
-    dL/dW_l     = h_{l-1}.T @ dL/dy_l            Var = B E[h_{l-1}^2] Var(dL/dy_l)
-    dL/db_l     = sum over the batch of dL/dy_l  Var = B Var(dL/dy_l)
-
-``B`` is the number of examples summed into the weight gradient (``batch_size``,
-1 = per example), assuming the upstream gradients of different examples are
-uncorrelated with mean 0 (for a mean-reduced loss put the 1/B into ``grad_std_top``).
-
-The stds are "over all entries of the layer" -- ``np.std`` of the whole
-``(batch, width)`` array -- which is what the recursion describes.
-
-Gaussian integrals are computed by Gauss-Hermite quadrature
-(:func:`gaussian_expectation`) for a general ``f``; :func:`activation_moments`
-uses closed forms for ReLU and linear units and, for tanh and sigmoid, a
-composite Gauss-Legendre rule on the real line that stays exact when ``q`` is
-large (101-point Gauss-Hermite overestimates E[tanh'(z)^2] by a factor 5 at
-q = 500, the "large init" regime, because the integrand becomes a spike narrower
-than the node spacing).
-"""
+The integrals: closed forms for the ReLU family (the activation registry, `tinygrad_init.nn.activations`; Cho &
+Saul's arc-cosine kernel for pairs), a quadrature exact at any variance for tanh and sigmoid (`_nodes`)."""
 
 from __future__ import annotations
 
@@ -51,107 +35,81 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
-from ..nn import init as _init
-__all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult",
-           "fixed_point", "FixedPoint", "ACTIVATIONS"]
+from ..nn import activations as _acts, init as _init
+from ..utils import check_int, check_real
 
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
-
-
-# --------------------------------------------------------------------------- Gaussian integrals
-
-
-def _check_var(fn: str, var: Any) -> float:
-    if isinstance(var, bool) or not isinstance(var, numbers.Real):
-        raise TypeError(f"{fn}: var must be a real number, got {type(var).__name__} {var!r}")
-    var = float(var)
-    if not math.isfinite(var) or var < 0:
-        raise ValueError(f"{fn}: var must be finite and >= 0, got {var}")
-    return var
+__all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
+           "FixedPoint", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
 
 
 def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: int = 101) -> float:
-    """``E_{z ~ N(0, var)}[f(z)]`` by ``n``-point Gauss-Hermite quadrature.
-
-    With the probabilists' nodes ``x_i`` and weights ``w_i`` (weight function
-    ``exp(-x^2/2)``, ``sum w_i = sqrt(2 pi)``):
-
-        E[f(z)] ~= sum_i w_i f(sqrt(var) x_i) / sqrt(2 pi),
-
-    exact for polynomials of degree up to ``2n - 1``. Accurate when ``f`` is smooth
-    on the scale of ``sqrt(var)``; see :func:`activation_moments` for large variances.
-
-    Args:
-        f: a vectorized function of a numpy array.
-        var: the variance ``q >= 0`` (0 gives ``f(0)``).
-        n: number of nodes (>= 1).
-
-    Returns:
-        The expectation, a float.
-    """
-    var = _check_var("gaussian_expectation", var)
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"gaussian_expectation: n must be a positive integer, got {n!r}")
-    x, w = _hermite(int(n))
-    values = np.asarray(f(math.sqrt(var) * x), dtype=np.float64)
+    """`E_{z ~ N(0, var)}[f(z)]` by `n`-point Gauss-Hermite quadrature, `sum_i w_i f(sqrt(var) x_i) / sqrt(2 pi)`
+    (probabilists' nodes): exact for polynomials of degree below `2n`, accurate for an `f` smooth on the scale of
+    `sqrt(var)` (`activation_moments` stays exact for large variances too). `f` maps a numpy array elementwise."""
+    x, w = hermegauss(check_int("gaussian_expectation", "n", n, 1))
+    values = np.asarray(f(math.sqrt(check_real("gaussian_expectation", "var", var, 0.0)) * x), dtype=np.float64)
     if values.shape != x.shape:
-        raise ValueError(f"gaussian_expectation: f must map an array of shape {x.shape} to the same shape, "
-                         f"got {values.shape}; write it with numpy operations (np.tanh, np.maximum, ...)")
-    return float(np.dot(w, values) / math.sqrt(2.0 * math.pi))
+        raise ValueError(f"gaussian_expectation: f must map an array of shape {x.shape} to the same shape, got "
+                         f"{values.shape}; write it with numpy operations (np.tanh, np.maximum, ...)")
+    return float(w @ values) / math.sqrt(2.0 * math.pi)
 
 
-_HERMITE_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_GL_X, _GL_W = leggauss(5)
 
 
-def _hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
-    if n not in _HERMITE_CACHE:
-        _HERMITE_CACHE[n] = hermegauss(n)
-    return _HERMITE_CACHE[n]
-
-
-_GL_X, _GL_W = leggauss(10)
-
-
-def _expect_bounded(g: Callable[[np.ndarray], np.ndarray], q: float, g_minus: float, g_plus: float,
-                    cut: float = 40.0) -> float:
-    """``E_{z~N(0,q)}[g(z)]`` for a ``g`` that equals ``g_minus`` / ``g_plus`` (to double precision)
-    for ``z < -cut`` / ``z > cut``: composite 10-point Gauss-Legendre on ``[-Z, Z]``,
-    ``Z = min(12 sqrt(q), cut)``, with panels no wider than 0.5 or ``sqrt(q)/2``, plus, when
-    ``Z = cut``, the exact Gaussian tail masses beyond it times the constant values there."""
+def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
+    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`: a composite 5-point
+    Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, with the Gaussian tail mass beyond at `+-cut`, where
+    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`; about 1e-12 at any `q`, where 101-point
+    Gauss-Hermite overestimates `E[tanh'(z)^2]` fivefold at `q = 500`."""
     if q == 0.0:
-        return float(g(np.zeros(1))[0])
+        return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
     big = min(12.0 * s, cut)
-    width = min(0.5, s / 2.0)
-    panels = max(2, math.ceil(2.0 * big / width))
+    panels = max(2, math.ceil(2.0 * big / min(0.5, s / 2.0)))
     edges = np.linspace(-big, big, panels + 1)
     mid, half = (edges[:-1] + edges[1:]) / 2.0, (edges[1:] - edges[:-1]) / 2.0
-    z = (mid[:, None] + half[:, None] * _GL_X[None, :]).ravel()
-    wz = (half[:, None] * _GL_W[None, :]).ravel()
-    density = np.exp(-z * z / (2.0 * q)) / math.sqrt(2.0 * math.pi * q)
-    core = float(np.dot(wz * density, g(z)))
-    if big < cut:  # [-12 s, 12 s] holds all but 2e-33 of the mass; g is not yet constant beyond
-        return core
-    tail = 0.5 * math.erfc(cut / (s * math.sqrt(2.0)))  # mass beyond +-cut, where g is constant
-    return core + tail * (g_minus + g_plus)
+    u = (mid[:, None] + half[:, None] * _GL_X).ravel()
+    w = (half[:, None] * _GL_W).ravel() * np.exp(-u * u / (2.0 * q)) / math.sqrt(2.0 * math.pi * q)
+    tail = 0.5 * math.erfc(big / (s * math.sqrt(2.0)))  # the mass beyond +-big, put at +-big
+    return np.concatenate([[-big], u, [big]]) / s, np.concatenate([[tail], w, [tail]])
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # exact identity, no overflow
+def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE, **variances: float) -> tuple:
+    """The registry's activation, the slope `a` of the ReLU family (0 relu, 1 linear, else nan), `variances` (>= 0)."""
+    act = _acts.get(name, where=fn)
+    a = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope)}
+    return (act, a.get(act.name, math.nan), *(check_real(fn, k, v, 0.0) for k, v in variances.items()))
+
+
+def _integrals(act: _acts.Activation, a: float, q: float) -> tuple[float, float, float, float]:
+    """`(E f, E f^2, E f'^2, dE[f^2]/dq)` of `u ~ N(0, q)`; the last is `E[u f f'] / q`."""
+    if not math.isnan(a):  # f(u) = a u + (1 - a) relu(u): from the registry's linear and relu moments
+        (_, l2, ld), (r1, r2, rd) = _acts.get("linear").moments(q), _acts.get("relu").moments(q)
+        second = a * a * l2 + (1 - a * a) * r2  # as E[u relu(u)] = E[relu(u)^2]
+        slope = second / q if q > 0 else _integrals(act, a, 1.0)[3]  # homogeneous: E[f^2] = q E[f^2](q=1)
+        return (1 - a) * r1, second, a * a * ld + (1 - a * a) * rd, slope
+    z, w = _nodes(q)
+    u = math.sqrt(q) * z
+    f, d = act.fn(u), act.derivative(u)
+    slope = float(w @ (u * f * d)) / q if q > 0 else float(act.derivative(np.zeros(1))[0]) ** 2
+    mean = sum(act.limits) / 2.0  # tanh and sigmoid are odd about (0, their middle): exact by symmetry
+    return mean, float(w @ (f * f)), float(w @ (d * d)), slope
+
+
+def _bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-13) -> float:
+    """A root of `f` in `[lo, hi]`, where `f(lo) < 0 <= f(hi)`."""
+    while hi - lo > tol * max(1.0, abs(lo)):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if f(mid) < 0 else (lo, mid)
+    return 0.5 * (lo + hi)
 
 
 @dataclass(frozen=True)
 class Moments:
-    """Gaussian moments of an activation at one pre-activation variance ``q``.
-
-    Attributes:
-        mean: ``E[f(z)]``.
-        second: ``E[f(z)^2]``.
-        deriv_second: ``E[f'(z)^2]`` (the backward gain factor).
-        saturated: tanh: ``P(|tanh z| > t)``; sigmoid: ``P(s(z) > t or s(z) < 1 - t)``
-            (``t`` the threshold, 0.99 by default); 0 for activations without saturation.
-        zero: ``P(f(z) = 0)``, i.e. ``P(z <= 0)`` for ReLU (its inactive units); 0 otherwise.
-    """
+    """Gaussian moments of an activation at one pre-activation variance `q`: `mean` `E[f(z)]`, `second` `E[f(z)^2]`,
+    `deriv_second` `E[f'(z)^2]` (the backward gain), `saturated` (tanh, sigmoid: `P(f(z)` within `1 - t` of a limit),
+    `t` the threshold: `|tanh z| > 0.99` by default) and `zero` (ReLU: `P(f(z) = 0)`, its inactive units)."""
 
     mean: float
     second: float
@@ -161,92 +119,34 @@ class Moments:
 
     @property
     def std(self) -> float:
-        """``sqrt(E[f^2] - E[f]^2)``."""
+        """`sqrt(E[f^2] - E[f]^2)`."""
         return math.sqrt(max(self.second - self.mean ** 2, 0.0))
 
 
-def _activation_key(fn: str, name: Any) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"{fn}: activation must be a name ({', '.join(ACTIVATIONS)}), got {name!r}")
-    key = name.strip().lower().replace("-", "_")
-    key = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu"}.get(key, key)
-    if key not in ACTIVATIONS:
-        raise ValueError(f"{fn}: unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return key
-
-
 def activation_moments(name: str, var: float, negative_slope: float = 0.01, threshold: float = 0.99) -> Moments:
-    """The moments ``E[f]``, ``E[f^2]``, ``E[f'^2]`` (and saturation) of ``f(z)``, ``z ~ N(0, var)``.
-
-    Closed forms, with ``q = var``:
-
-    - linear: ``0, q, 1``;
-    - relu: ``sqrt(q/(2 pi)), q/2, 1/2`` (He et al. 2015: half the units pass);
-    - leaky_relu (slope ``a``): ``(1-a) sqrt(q/(2 pi)), (1+a^2) q/2, (1+a^2)/2``;
-    - tanh, sigmoid: numerical integration (see the module docstring); the mean of
-      tanh is 0 and that of sigmoid 1/2 by symmetry.
-
-    At ``q = 0`` the derivative is taken as the engine does: ``relu'(0) = 0``.
-
-    Args:
-        name: "tanh", "sigmoid", "relu", "leaky_relu" or "linear".
-        var: the pre-activation variance ``q >= 0``.
-        negative_slope: the slope of leaky_relu for ``z < 0``.
-        threshold: ``t`` in the saturation probability, in (0.5, 1) for sigmoid, (0, 1) for tanh.
-
-    Returns:
-        A :class:`Moments`.
-    """
+    """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry: its closed forms for the ReLU
+    family (He et al. 2015; leaky_relu with `negative_slope`), numerical integration for tanh and sigmoid. Saturated
+    means within `1 - threshold` of a limit of `f`. At `q = 0` the derivative is the engine's (`relu'(0) = 0`)."""
     fn = "activation_moments"
-    key = _activation_key(fn, name)
-    q = _check_var(fn, var)
-    if not 0.0 < float(threshold) < 1.0:
-        raise ValueError(f"{fn}: threshold must be in (0, 1), got {threshold}")
-    if key == "linear":
-        return Moments(0.0, q, 1.0, 0.0, 0.0)
-    if key in ("relu", "leaky_relu"):
-        a = 0.0 if key == "relu" else float(negative_slope)
-        if q == 0.0:
-            return Moments(0.0, 0.0, a * a, 0.0, 1.0 if a == 0 else 0.0)
-        return Moments((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0, (1.0 + a * a) / 2.0,
-                       0.0, 0.5 if a == 0 else 0.0)
-    if key == "tanh":
-        second = _expect_bounded(lambda z: np.tanh(z) ** 2, q, 1.0, 1.0)
-        deriv = _expect_bounded(lambda z: (1.0 - np.tanh(z) ** 2) ** 2, q, 0.0, 0.0)
-        edge = math.atanh(threshold)
-        sat = math.erfc(edge / math.sqrt(2.0 * q)) if q > 0 else 0.0
-        return Moments(0.0, second, deriv, sat, 0.0)
-    # sigmoid
-    second = _expect_bounded(lambda z: _sigmoid(z) ** 2, q, 0.0, 1.0)
-    deriv = _expect_bounded(lambda z: (_sigmoid(z) * (1.0 - _sigmoid(z))) ** 2, q, 0.0, 0.0)
-    t = max(threshold, 1.0 - threshold)
-    edge = math.log(t / (1.0 - t))
-    sat = math.erfc(edge / math.sqrt(2.0 * q)) if q > 0 else 0.0
-    return Moments(0.5, second, deriv, sat, 0.0)
-
-
-# --------------------------------------------------------------------------- prediction
+    act, a, q = _activation(fn, name, negative_slope, var=var)
+    t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
+    mean, second, deriv, _ = _integrals(act, a, q)
+    lo, hi = act.limits
+    saturated = 0.0
+    if math.isfinite(hi) and q > 0:  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t)
+        edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0)
+        saturated = math.erfc(edge / math.sqrt(2.0 * q))
+    zero = (0.5 if q > 0 else 1.0) if a == 0.0 else 0.0
+    return Moments(mean, second, deriv, saturated, zero)
 
 
 @dataclass
 class TheoryResult:
-    """Predicted per-layer statistics of an MLP (index ``l - 1`` holds layer ``l``).
-
-    Attributes:
-        widths: ``(n_0, ..., n_L)``.
-        activations: the activation of each layer.
-        init: a label of the weight init.
-        weight_std: std of the entries of ``W_l``.
-        pre_std: std of the pre-activations ``y_l``.
-        act_mean, act_std: mean and std of the activations ``h_l = f(y_l)``.
-        saturated: predicted fraction of saturated units (tanh, sigmoid).
-        zero_fraction: predicted fraction of exact zeros (ReLU).
-        grad_act_std: std of ``dL/dh_l`` (the last one is ``grad_std_top``).
-        grad_pre_std: std of ``dL/dy_l``.
-        grad_weight_std: std of ``dL/dW_l`` (summed over ``batch_size`` examples).
-        grad_bias_std: std of ``dL/db_l`` (summed over ``batch_size`` examples).
-        grad_input_std: std of ``dL/dx``.
-    """
+    """Predicted per-layer statistics of an MLP (index `l - 1` holds layer `l`): `widths` `(n_0, ..., n_L)`, each
+    layer's activation, the init's label, and arrays of the stds of `W_l`, of the pre-activations `y_l` and of the
+    activations `h_l` (with `act_mean`), the saturated (tanh, sigmoid) and zero (ReLU) fractions, and the stds of
+    `dL/dh_l` (the last one `grad_std_top`), `dL/dy_l`, `dL/dW_l` and `dL/db_l` (summed over `batch_size` examples);
+    `grad_input_std` is that of `dL/dx`."""
 
     widths: tuple[int, ...]
     activations: tuple[str, ...]
@@ -273,215 +173,200 @@ class TheoryResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (lists of floats), ready for JSON."""
-        out: dict[str, Any] = {"widths": list(self.widths), "activations": list(self.activations),
-                               "init": self.init}
-        for name in self._ARRAYS:
-            out[name] = [float(v) for v in getattr(self, name)]
-        out["grad_input_std"] = float(self.grad_input_std)
-        out["settings"] = dict(self.settings)
-        return out
+        return {"widths": list(self.widths), "activations": list(self.activations), "init": self.init,
+                **{k: [float(v) for v in getattr(self, k)] for k in self._ARRAYS},
+                "grad_input_std": float(self.grad_input_std), "settings": dict(self.settings)}
 
     def __repr__(self) -> str:
+        cols = {"std(W)": self.weight_std, "std(y)": self.pre_std, "mean(h)": self.act_mean, "std(h)": self.act_std,
+                "saturated": self.saturated, "std(dh)": self.grad_act_std, "std(dy)": self.grad_pre_std,
+                "std(dW)": self.grad_weight_std}
+        rows = [f"{i:>10}{self.widths[i]:>10}" + "".join(f"{v[i - 1]:>10.4g}" for v in cols.values())
+                for i in range(1, len(self.widths))]
         head = (f"TheoryResult(widths={list(self.widths)}, init={self.init}, "
                 f"activation={'/'.join(dict.fromkeys(self.activations))})")
-        names = ("layer", "width", "std(W)", "std(y)", "mean(h)", "std(h)", "saturated", "std(dh)", "std(dy)",
-                 "std(dW)")
-        lines = [head, "".join(f"{n:>10}" for n in names)]
-        for i in range(self.num_layers):
-            vals = (self.weight_std[i], self.pre_std[i], self.act_mean[i], self.act_std[i], self.saturated[i],
-                    self.grad_act_std[i], self.grad_pre_std[i], self.grad_weight_std[i])
-            cells = [f"{v:>10.4f}" if k == 4 else f"{v:>10.4g}" for k, v in enumerate(vals)]
-            lines.append(f"{i + 1:>10}{self.widths[i + 1]:>10}" + "".join(cells))
-        lines.append(f"std(dL/dx) = {self.grad_input_std:.3g}")
-        return "\n".join(lines)
+        return "\n".join([head, "".join(f"{n:>10}" for n in ["layer", "width", *cols]), *rows,
+                          f"std(dL/dx) = {self.grad_input_std:.3g}"])
 
 
-def _check_widths(widths: Any) -> tuple[int, ...]:
-    try:
-        ws = tuple(widths)
-    except TypeError:
-        raise TypeError(f"predict: widths must be a list [n_0, n_1, ..., n_L], got {widths!r}") from None
-    if len(ws) < 2:
-        raise ValueError(f"predict: widths must list the input width and at least one layer width, got {list(ws)}")
-    for i, n in enumerate(ws):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-            raise ValueError(f"predict: widths[{i}] = {n!r}; every width must be a positive integer")
-    return tuple(int(n) for n in ws)
-
-
-def _weight_stds(init: Any, widths: tuple[int, ...]) -> tuple[np.ndarray, str]:
-    """Per-layer weight std from a scheme name/record, a float, or a per-layer sequence."""
-    layers = len(widths) - 1
-
-    def one(spec: Any, l: int) -> tuple[float, str]:
-        fan_in, fan_out = widths[l - 1], widths[l]
-        if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
-            std = float(spec)
-            if not math.isfinite(std) or std < 0:
-                raise ValueError(f"predict: the weight std of layer {l} must be finite and >= 0, got {std}")
-            return std, f"std={std:g}"
-        if isinstance(spec, (str, _init.Scheme)):
-            scheme = _init.get(spec)
-            if scheme.data_dependent:
-                raise ValueError(f"predict: {scheme.name} is data-dependent, so its weight std is not known "
-                                 "in advance; apply it to a model and pass the measured stds per layer")
-            if scheme.mean() != 0.0:
-                raise ValueError(f"predict: {scheme.name} ({scheme.formula}) has mean {scheme.mean():g}; the "
-                                 "mean-field recursion assumes zero-mean weights")
-            return scheme.std(fan_in, fan_out), scheme.name
-        raise TypeError(f"predict: init must be a scheme name, an init.Scheme, a std (float) or a list of "
-                        f"those per layer, got {type(spec).__name__} {spec!r} for layer {l}")
-
-    if isinstance(init, (str, _init.Scheme, numbers.Real)) and not isinstance(init, bool):
-        pairs = [one(init, l) for l in range(1, layers + 1)]
-        label = pairs[0][1] if not isinstance(init, numbers.Real) else f"std={float(init):g}"
-    else:
-        try:
-            specs = list(init)
-        except TypeError:
-            raise TypeError(f"predict: init must be a scheme name, a Scheme, a std or a list per layer, "
-                            f"got {init!r}") from None
-        if len(specs) != layers:
-            raise ValueError(f"predict: init lists {len(specs)} entries but widths {list(widths)} define "
-                             f"{layers} layers")
-        pairs = [one(s, l) for l, s in enumerate(specs, 1)]
-        label = "[" + ", ".join(p[1] for p in pairs) + "]"
-    return np.array([p[0] for p in pairs]), label
-
-
-def _real_arg(name: str, value: Any, nonneg: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
-        raise ValueError(f"predict: {name} must be a finite real number, got {value!r}")
-    if nonneg and value < 0:
-        raise ValueError(f"predict: {name} must be >= 0, got {value}")
-    return float(value)
+def _weight_std(spec: Any, fan_in: int, fan_out: int, l: int) -> tuple[float, str]:
+    """Layer `l`'s weight std and label from a scheme (name or `init.Scheme`) or a std."""
+    if isinstance(spec, (str, _init.Scheme)):
+        sc = _init.get(spec)
+        if sc.data_dependent or sc.mean() != 0.0:
+            raise ValueError(f"predict: {sc.name} is data-dependent, so its weight std is not known in advance; "
+                             "apply it to a model and pass the measured stds per layer" if sc.data_dependent else
+                             f"predict: {sc.name} ({sc.formula}) has mean {sc.mean():g}; the mean-field recursion "
+                             "assumes zero-mean weights")
+        return sc.std(fan_in, fan_out), sc.name
+    if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
+        std = check_real("predict", f"the weight std of layer {l}", spec, 0.0)
+        return std, f"std={std:g}"
+    raise TypeError(f"predict: init must be a scheme name, an init.Scheme, a std (float) or a list of those per "
+                    f"layer, got {type(spec).__name__} {spec!r} for layer {l}")
 
 
 def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", init: Any = "xavier_normal",
             input_std: float = 1.0, bias_std: float = 0.0, grad_std_top: float = 1.0, *,
             input_mean: float = 0.0, batch_size: int = 1, negative_slope: float = 0.01,
             saturation_threshold: float = 0.99) -> TheoryResult:
-    """Predict per-layer forward and backward statistics of a freshly initialized MLP.
-
-    See the module docstring for the recursion. Example -- the CS231n experiment,
-    ten tanh layers of 500 units with ``0.01 * randn``::
+    """Predict per-layer forward and backward statistics of a freshly initialized MLP (module docstring). The CS231n
+    experiment, ten tanh layers of 500 units with `0.01 * randn`:
 
         r = predict([500] * 11, "tanh", "small")
         print(r)                               # one row per layer
         r.act_std[1:] / r.act_std[:-1]         # ~0.2236 = 0.01 * sqrt(500) per layer
 
     Args:
-        widths: ``[n_0, n_1, ..., n_L]``: input width, then each layer's width.
-        activation: one name for every layer or a list of ``L`` names
-            (e.g. ``["tanh"] * (L - 1) + ["linear"]`` for an ``nn.MLP`` with a linear output).
-        init: a scheme name or :class:`tinygrad_init.init.Scheme` (its ``std(fan_in, fan_out)``
-            is used), a weight std, or a list of either, one per layer.
-        input_std: std of the input entries.
-        bias_std: std of the bias entries (0 for zero biases).
-        grad_std_top: std of ``dL/dh_L``, the gradient arriving at the network's output.
-        input_mean: mean of the input entries (enters through ``E[x^2] = std^2 + mean^2``).
-        batch_size: number of examples summed in ``dL/dW`` and ``dL/db``.
-        negative_slope: slope of leaky_relu.
-        saturation_threshold: ``t`` in the saturation fraction ``P(|tanh y| > t)``.
-
-    Returns:
-        A :class:`TheoryResult` with arrays of length ``L``.
+        widths: `[n_0, n_1, ..., n_L]`: the input width, then each layer's.
+        activation: a name for every layer, or a list of `L` (`[..., "linear"]` for a linear output).
+        init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of
+            either, one per layer.
+        input_std, input_mean, bias_std: of the inputs' and the biases' entries (0: zero biases).
+        grad_std_top: std of `dL/dh_L`; batch_size: examples summed in `dL/dW` and `dL/db`.
+        negative_slope: of leaky_relu; saturation_threshold: `t` in the fraction `P(|tanh y| > t)`.
     """
-    ws = _check_widths(widths)
+    fn = "predict"
+    ws = tuple(widths) if isinstance(widths, (list, tuple, range, np.ndarray)) else ()
+    if len(ws) < 2:
+        raise ValueError(f"predict: widths must list the input width and at least one layer width "
+                         f"[n_0, n_1, ..., n_L], got {widths!r}")
+    ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(ws))
     layers = len(ws) - 1
-    if isinstance(activation, str):
-        acts = (_activation_key("predict", activation),) * layers
-    else:
-        acts = tuple(_activation_key("predict", a) for a in activation)
-        if len(acts) != layers:
-            raise ValueError(f"predict: {len(acts)} activations given but widths {list(ws)} define {layers} layers")
-    w_std, label = _weight_stds(init, ws)
-    input_std = _real_arg("input_std", input_std)
-    input_mean = _real_arg("input_mean", input_mean, nonneg=False)
-    bias_std = _real_arg("bias_std", bias_std)
-    grad_std_top = _real_arg("grad_std_top", grad_std_top)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"predict: batch_size must be a positive integer, got {batch_size!r}")
-    slope = _real_arg("negative_slope", negative_slope, nonneg=False)
+    names = [activation] * layers if isinstance(activation, str) else list(activation)
+    single = isinstance(init, (str, _init.Scheme, numbers.Real)) and not isinstance(init, bool)
+    specs = [init] * layers if single else list(init) if isinstance(init, (list, tuple, np.ndarray)) else None
+    if specs is None:
+        raise TypeError(f"predict: init must be a scheme name, a Scheme, a std or a list per layer, got {init!r}")
+    for what, given in (("activations", names), ("init entries", specs)):
+        if len(given) != layers:
+            raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define {layers} layers")
+    acts = tuple(_acts.get(a, where=fn).name for a in names)
+    pairs = [_weight_std(spec, ws[l], ws[l + 1], l + 1) for l, spec in enumerate(specs)]
+    w_std, label = np.array([p[0] for p in pairs]), pairs[0][1] if single else f"[{', '.join(p[1] for p in pairs)}]"
+    input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0) for k, v in (
+        ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
+    input_mean, slope = check_real(fn, "input_mean", input_mean), check_real(fn, "negative_slope", negative_slope)
+    batch_size = check_int(fn, "batch_size", batch_size, 1)
 
-    w_var = w_std ** 2
-    q = np.empty(layers)
-    second = np.empty(layers + 1)  # E[h_l^2], l = 0..L
-    second[0] = input_std ** 2 + input_mean ** 2
-    mean, std, sat, zero, dsecond = (np.empty(layers) for _ in range(5))
-    for i in range(layers):  # layer l = i + 1
-        q[i] = ws[i] * w_var[i] * second[i] + bias_std ** 2
-        m = activation_moments(acts[i], q[i], negative_slope=slope, threshold=saturation_threshold)
-        mean[i], second[i + 1], dsecond[i], sat[i], zero[i] = m.mean, m.second, m.deriv_second, m.saturated, m.zero
-        std[i] = m.std
-
-    var_gh = np.empty(layers + 1)  # Var(dL/dh_l), l = 0..L
-    var_gy = np.empty(layers)
-    var_gh[layers] = grad_std_top ** 2
+    second, ms = [input_std ** 2 + input_mean ** 2], []  # E[h_l^2] and the moments of layer l = 1..L
+    for i in range(layers):
+        q = ws[i] * w_std[i] ** 2 * second[-1] + bias_std ** 2
+        ms.append(activation_moments(acts[i], q, negative_slope=slope, threshold=saturation_threshold))
+        second.append(ms[-1].second)
+    var_gh, var_gy = [grad_std_top ** 2], []  # Var(dL/dh_l), Var(dL/dy_l), from the top down
     for i in reversed(range(layers)):
-        var_gy[i] = dsecond[i] * var_gh[i + 1]
-        var_gh[i] = ws[i + 1] * w_var[i] * var_gy[i]
-    var_gw = batch_size * second[:layers] * var_gy
-
-    settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std,
-                "grad_std_top": grad_std_top, "batch_size": int(batch_size), "negative_slope": slope,
-                "saturation_threshold": float(saturation_threshold)}
-    return TheoryResult(widths=ws, activations=acts, init=label, weight_std=w_std, pre_std=np.sqrt(q),
-                        act_mean=mean, act_std=std, saturated=sat, zero_fraction=zero,
-                        grad_act_std=np.sqrt(var_gh[1:]), grad_pre_std=np.sqrt(var_gy),
-                        grad_weight_std=np.sqrt(var_gw), grad_bias_std=np.sqrt(batch_size * var_gy),
-                        grad_input_std=float(math.sqrt(var_gh[0])), settings=settings)
-
-
-# --------------------------------------------------------------------------- fixed point
+        var_gy.insert(0, ms[i].deriv_second * var_gh[0])
+        var_gh.insert(0, ws[i + 1] * w_std[i] ** 2 * var_gy[0])
+    var_gy, col = np.array(var_gy), lambda k: np.array([getattr(m, k) for m in ms])  # noqa: E731
+    settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
+                "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": float(saturation_threshold)}
+    return TheoryResult(widths=ws, activations=acts, init=label, weight_std=w_std,
+                        pre_std=np.sqrt(np.array(ws[:-1]) * w_std ** 2 * second[:-1] + bias_std ** 2),
+                        act_mean=col("mean"), act_std=col("std"), saturated=col("saturated"),
+                        zero_fraction=col("zero"), grad_act_std=np.sqrt(var_gh[1:]), grad_pre_std=np.sqrt(var_gy),
+                        grad_weight_std=np.sqrt(batch_size * np.array(second[:-1]) * var_gy),
+                        grad_bias_std=np.sqrt(batch_size * var_gy), grad_input_std=math.sqrt(var_gh[0]),
+                        settings=settings)
 
 
 @dataclass(frozen=True)
 class FixedPoint:
-    """The fixed point ``q*`` of the variance map and the gradient gain ``chi`` there.
-
-    ``chi = sigma_w^2 E[f'(z)^2]``, z ~ N(0, q*): per layer the gradient variance is
-    multiplied by ``chi`` (for equal widths), so ``chi < 1`` means vanishing and
-    ``chi > 1`` exploding gradients in a deep net (Poole et al. 2016; Schoenholz et al. 2017).
-    """
+    """The fixed point `q*` of the variance map, `chi` (that is `chi_1`, the factor by which the gradient variance
+    grows per layer: `< 1` vanishing, `> 1` exploding) and the map's slope there."""
 
     q: float
     chi: float
     iterations: int
+    slope: float = math.nan
 
 
-def fixed_point(activation: str, weight_var: float, bias_var: float = 0.0, q0: float = 1.0, *,
-                negative_slope: float = 0.01, tol: float = 1e-12, max_iter: int = 10000) -> FixedPoint:
-    """Iterate ``q <- sigma_w^2 E[f(z)^2] + sigma_b^2`` (z ~ N(0, q)) to its fixed point.
-
-    Args:
-        activation: an activation name.
-        weight_var: ``sigma_w^2 = fan_in * Var(W)`` (1 for LeCun, 2 for He).
-        bias_var: ``sigma_b^2``.
-        q0: the starting variance.
-        negative_slope: slope of leaky_relu.
-        tol: relative tolerance on ``q``.
-        max_iter: iteration limit.
-
-    Returns:
-        A :class:`FixedPoint`.
+def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: float = 1.0, *,
+                negative_slope: float = 0.01, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
+    """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
+    (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
+    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`.
 
     Raises:
-        ValueError: if ``q`` grows without bound (e.g. ReLU with ``sigma_w^2 > 2``).
-        RuntimeError: if it has not converged after ``max_iter`` steps (near the critical
-            point the approach is only like 1/depth).
+        ValueError: if `q` grows without bound (e.g. ReLU with `sigma_w^2 > 2`).
+        RuntimeError: if it has not converged after `max_iter` steps.
     """
-    wv = _check_var("fixed_point", weight_var)
-    bv = _check_var("fixed_point", bias_var)
-    q = _check_var("fixed_point", q0)
+    fn = "fixed_point"
+    act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     for it in range(1, max_iter + 1):
-        new = wv * activation_moments(activation, q, negative_slope=negative_slope).second + bv
-        if not math.isfinite(new) or new > 1e200:
-            raise ValueError(f"fixed_point: the variance grows without bound ({activation}, sigma_w^2 = {wv:g}); "
+        _, second, deriv, slope = _integrals(act, a, q)
+        value, slope = wv * second + bv, wv * slope
+        if not math.isfinite(value) or value > 1e200:
+            raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
-        if abs(new - q) <= tol * max(new, q) or new == q:
-            chi = wv * activation_moments(activation, new, negative_slope=negative_slope).deriv_second
-            return FixedPoint(new, chi, it)
-        q = new
+        if abs(value - q) <= tol * max(value, q) or value == q:
+            return FixedPoint(q, wv * deriv, it, slope)
+        newton = q - (value - q) / (slope - 1.0) if slope < 1.0 else -1.0
+        q = newton if newton >= 0.0 else value
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "
                        "critical point the variance approaches its fixed point only slowly")
+
+
+def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, float]:
+    """`(E[f(u_1) f(u_2)], E[f'(u_1) f'(u_2)])` for `u_1, u_2 ~ N(0, q)` with correlation `c`."""
+    if not math.isnan(a):  # the ReLU family: the arc-cosine kernel (Cho & Saul 2009)
+        angle = math.pi - math.acos(c)
+        return ((a * a + a * (1 - a)) * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi),
+                a * a + a * (1 - a) + (1 - a) ** 2 * angle / (2 * math.pi))
+    z, w = _nodes(q)
+    u1, u2 = math.sqrt(q) * z[:, None], math.sqrt(q) * (c * z[:, None] + math.sqrt(max(1 - c * c, 0.0)) * z)
+    return float(w @ (act.fn(u1) * act.fn(u2)) @ w), float(w @ (act.derivative(u1) * act.derivative(u2)) @ w)
+
+
+def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float = 0.0,
+                    q: float | None = None) -> float:
+    """One layer of the correlation map: `c' = (sigma_w^2 E[f(u_1) f(u_2)] + sigma_b^2) / (sigma_w^2 E[f(u)^2] +
+    sigma_b^2)` for two inputs' pre-activations `u_1, u_2 ~ N(0, q)` of correlation `c` in [-1, 1], with `sigma_w2 =
+    fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`."""
+    act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    c = check_real("correlation_map", "c", c, -1.0, 1.0)
+    q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
+    new_q = wv * _integrals(act, a, q)[1] + bv
+    return (wv * _pair(act, a, q, c)[0] + bv) / new_q if new_q > 0 else 1.0
+
+
+def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
+    """The stable fixed point `c*` of the correlation map: 1 in the ordered phase (`chi_1 <= 1`), below 1 in the
+    chaotic phase (0 for an odd activation without biases), by Newton steps on the convex map from `c = 0`."""
+    act, a, wv, bv = _activation("correlation_fixed_point", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    fp, c = fixed_point(act.name, wv, bv), 0.0
+    if fp.chi <= 1.0 or fp.q == 0.0:
+        return 1.0
+    for _ in range(100):
+        pair, dpair = _pair(act, a, fp.q, c)
+        value = (wv * pair + bv) / fp.q  # the map at c; its slope is chi_c = sigma_w^2 dpair (Price's theorem)
+        if abs(value - c) <= 1e-13:
+            return c
+        c = min(c - (value - c) / (wv * dpair - 1.0), 1.0)
+    raise RuntimeError(f"correlation_fixed_point: no convergence ({act.name}, sigma_w^2 = {wv:g}, sigma_b^2 = {bv:g})")
+
+
+def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
+    """The `sigma_w^2` where `chi_1 = 1`, the edge of chaos at bias variance `sigma_b^2`. ReLU: 2 (He et al. 2015),
+    as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there); tanh without biases: 1 (`q*
+    = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1)."""
+    fn = "critical_sigma_w2"
+    act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
+    if not math.isnan(a):
+        return 1.0 / _integrals(act, a, 1.0)[2]
+    if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
+        return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
+    if fixed_point(act.name, 1e4, bv).chi < 1.0:  # chi_1 grows with sigma_w^2 (tanh: 53 at 1e4, sigmoid: 9)
+        raise ValueError(f"{fn}: chi_1 stays below 1 for {act.name} up to sigma_w^2 = 1e4; it has no critical point")
+    return _bisect(lambda wv: fixed_point(act.name, wv, bv).chi - 1.0, 0.0, 1e4, 1e-12)
+
+
+def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
+    """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input, `-1 / log` of the
+    slopes at `q*` and `c*` (module docstring; Schoenholz et al. 2017, eqs. 5 and 9), `inf` at slope 1. tanh at
+    `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~= 15.8`."""
+    act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
+    chi_c = fp.chi if c == 1.0 else wv * _pair(act, a, fp.q, c)[1]
+    xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 else (math.inf if v >= 1.0 else 0.0) for v in (fp.slope, chi_c)]
+    return xi[0], xi[1]

@@ -1,0 +1,48 @@
+"""The lab's subcommands (`explore`, `chaos`), run through an argparse parser built with add_commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from tinygrad_init.cli.lab_commands import add_commands
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tinygrad-init")
+    add_commands(parser.add_subparsers(dest="command"))
+    return parser
+
+
+def test_explore_writes_one_offline_page(tmp_path, capsys):
+    args = _parser().parse_args(["explore", "--out", str(tmp_path / "page"), "--quick", "--seed", "2"])
+    assert args.run(args) == 0
+    page = tmp_path / "page" / "explorer.html"
+    assert page.exists() and "const EXPLORER = " in page.read_text()
+    assert f"wrote {page}" in capsys.readouterr().out
+
+
+def test_chaos_writes_the_result_and_its_heatmap(tmp_path, capsys, monkeypatch):
+    from tinygrad_init.lab import spectra
+
+    small = spectra.trainability  # a smaller grid than --quick's, to keep the test fast
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: small(sigma_w2s=(1.0, 3.0), depths=(2, 3),
+                                                                          steps=5, rng=rng))
+    args = _parser().parse_args(["chaos", "--json", str(tmp_path / "r.json"), "--figure", str(tmp_path / "r.png"),
+                                 "--seed", "4"])
+    assert args.run(args) == 0
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["command"] == "tinygrad-init chaos --seed 4" and len(result["accuracy"]) == 2
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+    assert "networks within 6 xi_c" in capsys.readouterr().out
+
+
+def test_bad_arguments_are_refused(capsys):
+    with pytest.raises(SystemExit) as e:
+        _parser().parse_args(["explore"])
+    assert e.value.code == 2 and "--out" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["chaos", "--seed", "-1"])
+    assert "expected a number >= 0" in capsys.readouterr().err

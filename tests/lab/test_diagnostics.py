@@ -1,0 +1,163 @@
+"""Training-time diagnostics: every number checked against numpy, and the run left exactly as it was."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, nn, no_grad
+from tinygrad_init.lab import diagnostics as D
+from tinygrad_init.nn.losses import cross_entropy
+from tinygrad_init.nn.optim import SGD
+
+
+def _model(seed=0, bn=False, act="tanh"):
+    gen = np.random.default_rng(seed)
+    mods = [nn.Linear(4, 16, init="large", rng=gen)] + ([nn.BatchNorm1d(16)] if bn else [])
+    mods += [nn.ACTIVATIONS[act](), nn.Linear(16, 16, rng=gen), nn.ACTIVATIONS[act](), nn.Linear(16, 3, rng=gen)]
+    return nn.Sequential(*mods)
+
+
+def _data(seed=1, n=40):
+    gen = np.random.default_rng(seed)
+    return gen.standard_normal((n, 4)).astype(np.float32), gen.integers(0, 3, n)
+
+
+def _train(model, watch, momentum=0.0, steps=6, every=1):
+    X, y = _data()
+    opt = SGD(model.parameters(), lr=0.3, momentum=momentum, weight_decay=0.01)
+    diag = D.Diagnostics(model, opt, every=every) if watch else None
+    losses = []
+    for step in range(steps):
+        opt.zero_grad()
+        loss = cross_entropy(model(Tensor(X[step:step + 20])), y[step:step + 20])
+        loss.backward()
+        opt.step()
+        losses.append(loss.data.copy())
+        with no_grad():  # an evaluation pass: not a step
+            model(Tensor(X))
+    return losses, [p.data.copy() for p in model.parameters()], diag
+
+
+@pytest.mark.parametrize("bn,momentum", [(False, 0.0), (True, 0.9)])
+def test_watching_changes_no_number(bn, momentum):
+    plain_losses, plain_weights, _ = _train(_model(bn=bn), False, momentum)
+    losses, weights, diag = _train(_model(bn=bn), True, momentum)
+    assert all(np.array_equal(a, b) for a, b in zip(plain_losses, losses))  # bit for bit
+    assert all(np.array_equal(a, b) for a, b in zip(plain_weights, weights))
+    assert diag.step == 6 and [r["step"] for r in diag.records] == list(range(6))
+
+
+def test_records_match_numpy():
+    model = _model()
+    X, y = _data()
+    opt = SGD(model.parameters(), lr=0.3)
+    diag = D.Diagnostics(model, opt, bins=10)
+    h1 = np.tanh(X @ model[0].weight.data + model[0].bias.data)  # the first tanh's output, by hand
+    W0 = model[0].weight.data.copy()
+    loss = cross_entropy(model(Tensor(X)), y)
+    loss.backward()
+    g0 = model[0].weight.grad.copy()
+    opt.step()
+    rec = diag.records[0]
+    first = rec["layers"][diag.layers[0]]
+    assert diag.layers == ["1", "3"] and diag.kinds == ["tanh", "tanh"]
+    assert first["mean"] == pytest.approx(h1.mean(dtype=np.float64), rel=1e-5)
+    assert first["std"] == pytest.approx(h1.std(dtype=np.float64), rel=1e-5)
+    assert first["fraction"] == np.mean(np.abs(h1) > 0.97) > 0.1  # N(0, 1) weights: saturated
+    lo, hi, counts = first["hist"]
+    assert (lo, hi) == (-1.0, 1.0) and counts.tolist() == np.histogram(h1, 10, (-1, 1))[0].tolist()
+    p = rec["params"]["0.weight"]
+    assert p["grad_data"] == pytest.approx(g0.std() / W0.std(), rel=1e-5)
+    assert p["update_data"] == pytest.approx((0.3 * g0).std() / W0.std(), rel=1e-4)
+    assert rec["params"]["0.bias"]["grad_hist"] is None and p["grad_hist"][2].sum() == g0.size
+    # dL/dh at the first tanh: recomputed from the second layer's weights and dL/dz
+    assert first["grad_std"] > 0 and first["grad_hist"][2].sum() == h1.size
+    assert diag.weights() == ["0.weight", "2.weight", "4.weight"]
+    np.testing.assert_array_equal(diag.series("fraction", diag.layers[0]), [first["fraction"]])
+
+
+def test_relu_dead_units_and_sigmoid_saturation():
+    lin = nn.Linear(3, 4, rng=0)
+    lin.weight.data[:] = 1.0
+    lin.weight.data[:, 1] = -1.0  # with positive inputs and zero bias, unit 1 never fires
+    model = nn.Sequential(lin, nn.ReLU())
+    diag = D.Diagnostics(model)
+    model(Tensor(np.abs(np.random.default_rng(0).standard_normal((8, 3))) + 0.1))
+    assert diag.records[0]["layers"]["1"]["fraction"] == 0.25  # units dead for the whole batch
+    sig = nn.Sequential(nn.Sigmoid())
+    diag = D.Diagnostics(sig)
+    sig(Tensor(np.array([[-5.0, -3.0, 0.0, 3.0, 5.0]])))  # s = 0.0067, 0.047, 0.5, 0.953, 0.9933
+    assert diag.records[0]["layers"]["0"]["fraction"] == pytest.approx(0.4)
+
+
+def test_every_k_steps_detach_and_errors():
+    model = _model()
+    losses, _, diag = _train(model, True, steps=7, every=3)
+    assert [r["step"] for r in diag.records] == [0, 3, 6] and all(r["params"] for r in diag.records)
+    opt = diag.optimizer
+    assert "step" in vars(opt)
+    diag.detach()
+    assert "step" not in vars(opt) and not model._forward_hooks and not model[1]._forward_hooks
+    model(Tensor(_data()[0]))
+    assert diag.step == 7  # no longer counting
+    with pytest.raises(TypeError, match="Diagnostics: model must be an nn.Module"):
+        D.Diagnostics(lambda x: x)
+    with pytest.raises(ValueError, match="Diagnostics: every must be >= 1"):
+        D.Diagnostics(model, every=0)
+    with pytest.raises(ValueError, match="nothing recorded"):
+        D.Diagnostics(_model()).plot("update")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        diag.plot("histogram")
+
+
+def test_every_figure_draws():
+    _, _, diag = _train(_model(act="relu"), True)
+    for kind in D.KINDS:
+        fig = diag.plot(kind)
+        assert fig.axes and fig.axes[0].get_title()
+    assert "dead" in diag.plot("activations").axes[0].get_legend().get_texts()[0].get_text()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the inf input makes nan on purpose
+def test_fit_stops_at_a_non_finite_loss():
+    X, y = _data()
+    X[7] = np.inf
+    losses, diag = D.fit(_model(), X, y, steps=50, lr=0.1, batch=8, every=5)
+    assert not math.isfinite(losses[-1]) and len(losses) < 50 and diag.records
+    assert all(math.isfinite(v) for v in losses[:-1])
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return D.compare_inits(0, quick=True)
+
+
+def test_compare_inits_tells_the_three_apart(comparison):
+    runs = comparison.runs
+    sat = {k: np.mean([d.series("fraction", n)[0] for n in d.layers]) for k, d in runs.items()}
+    # N(0, 1) weights saturate most tanh units at once; Xavier with gain 5/3 and batch norm do not
+    assert sat["poor init"] > 0.5 > 0.05 > max(sat["good init"], sat["batch norm"])
+    assert comparison.losses["poor init"][0] > 3 * comparison.losses["good init"][0]  # huge logits
+    assert len(comparison.findings) == 3
+    assert comparison.findings[0].startswith(f"poor init: {sat['poor init'] * 100:.0f}")
+    assert comparison.figure().axes[0].get_title().startswith("poor init: activations at step 0")
+
+
+def test_compare_inits_is_deterministic(comparison):
+    again = D.compare_inits(0, quick=True, steps=10)
+    first = D.compare_inits(0, quick=True, steps=10)
+    assert again.losses == first.losses and again.findings == first.findings
+    assert again.losses["good init"] == comparison.losses["good init"][:10]
+
+
+def test_values_too_large_to_square_in_float32():
+    model = nn.Sequential(nn.ReLU())
+    diag = D.Diagnostics(model)
+    x = np.random.default_rng(0).standard_normal((50, 40)).astype(np.float32) * np.float32(1e25)
+    model(Tensor(x))
+    r = diag.records[0]["layers"]["0"]
+    assert r["std"] == pytest.approx(np.maximum(x, 0).astype(np.float64).std(), rel=1e-6)
+    assert r["hist"][0] == 0.0 and np.isfinite(r["hist"][1]) and r["hist"][2].sum() == x.size

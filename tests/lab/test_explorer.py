@@ -1,0 +1,122 @@
+"""The init explorer: its numbers against the engine and numpy, its page offline, and the page in Chromium."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinygrad_init import nn, theory
+from tinygrad_init.lab import explorer as E
+from tinygrad_init.lab.spectra import network
+
+from conftest import require_binary
+
+
+def test_measure_matches_a_forward_and_backward_pass_by_hand():
+    got = E.measure("tanh", "xavier_normal", 5 / 3, 4, 40, batch=32, rng=7)
+    # the same network and data, drawn from the same stream, computed in numpy
+    gen = np.random.default_rng(7)
+    std = 5 / 3 * np.sqrt(2 / 80)
+    Ws = [m.weight.data for m in network(4, 40, "tanh", 40 * std ** 2, rng=gen, dtype=np.float32)
+          if isinstance(m, nn.Linear)]
+    hs = [gen.standard_normal((32, 40)).astype(np.float32)]
+    top = gen.standard_normal((32, 40))
+    for W in Ws:
+        hs.append(np.tanh(hs[-1] @ W))
+    grads = [top]
+    for W, h in zip(Ws[:0:-1], hs[:1:-1]):
+        grads.insert(0, (grads[0] * (1 - h * h)) @ W.T)
+    np.testing.assert_allclose(got["std"], [h.std(dtype=np.float64) for h in hs[1:]], rtol=1e-3)
+    np.testing.assert_allclose(got["grad_std"], [g.std() for g in grads], rtol=1e-3)
+    assert got["fraction"] == pytest.approx([np.mean(np.abs(h) > 0.97) for h in hs[1:]], abs=1e-3)
+    assert [sum(h[2]) for h in got["hist"]] == [32 * 40] * 4
+    pred = theory.predict([40] * 5, "tanh", std)
+    np.testing.assert_allclose(got["theory_std"], pred.act_std, rtol=1e-3)
+    np.testing.assert_allclose(got["theory_grad_std"], pred.grad_act_std, rtol=1e-3)
+
+
+@pytest.mark.parametrize("args,word", [(([1, 0.5, 0.01], [1, 1, 1], [0, 0, 0], "tanh"), "vanishing"),
+                                       (([1, 1, 1], [100, 10, 1], [0, 0, 0], "tanh"), "exploding"),
+                                       (([1, 1, 1], [1, 1, 1], [0, 0, 0.6], "tanh"), "saturated"),
+                                       (([1, 1, 1], [1, 1, 1], [0, 0, 0.6], "relu"), "dead"),
+                                       (([1, 2, 3], [1, 1, 0.5], [0, 0, 0.1], "tanh"), "healthy")])
+def test_verdict(args, word):
+    assert E.verdict(*args) == word
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> tuple[E.Explorer, Path]:
+    ex = E.explore(quick=True, rng=0)
+    return ex, ex.write(tmp_path_factory.mktemp("explorer"))
+
+
+def test_the_page_is_offline_and_complete(page):
+    ex, path = page
+    text = path.read_text()
+    assert path.name == "explorer.html" and text == ex.html and len(text) < 200_000
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|fetch\(|XMLHttpRequest|@import""", text)
+    blob = json.loads(re.search(r"const EXPLORER = (\{.*?\});</script>", text).group(1))
+    assert blob["grid"]["gain"] == ["1", "2"] and len(blob["data"]) == 16
+    assert blob["data"]["tanh|small|1|6|32"]["verdict"] == "vanishing"
+    # each combination is seeded from the explorer's rng in turn: the 15th is rebuilt alone
+    combo = list(itertools.product(*E.QUICK_GRID.values()))[14]
+    assert E.key(*combo) == "relu|xavier_normal|2|3|32"
+    gen = np.random.default_rng(0)
+    seed = [int(gen.integers(2 ** 31)) for _ in range(15)][-1]
+    assert blob["data"][E.key(*combo)] == E.measure(*combo, rng=seed)
+    assert ex._repr_html_().startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+
+
+def _chromium():
+    """The Chromium driver of the player's browser test (one copy of it, loaded from there)."""
+    path = Path(__file__).resolve().parents[1] / "observe" / "test_player_browser.py"
+    spec = importlib.util.spec_from_file_location("player_browser", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Chromium
+
+
+STATE = """(function () {
+  var d = function (id) { return Array.prototype.map.call(document.querySelectorAll('#' + id + ' path.line'),
+                                                         function (p) { return p.getAttribute('d'); }).join(' '); };
+  return {ready: document.getElementById('explorer').getAttribute('data-ready'),
+          key: document.getElementById('explorer').getAttribute('data-key'),
+          verdict: document.getElementById('verdict').textContent,
+          acts: d('acts'), grads: d('grads'), stds: d('stds'),
+          lines: document.querySelectorAll('#acts path.line').length};
+})()"""
+
+
+def _choose(browser, control: str, value: str) -> None:
+    browser.js(f"(function () {{ var s = document.getElementById('{control}'); s.value = '{value}'; "
+               "s.dispatchEvent(new Event('change')); })()")
+
+
+@pytest.mark.browser
+def test_the_page_in_chromium(page):
+    _, path = page
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(path)
+        s0 = browser.js(STATE)
+        assert s0["ready"] == "1" and browser.errors() == []
+        assert s0["key"] == "tanh|small|1|3|32" and s0["verdict"] == "vanishing" and s0["lines"] == 3
+        browser.click("#scheme")  # a real click on a control, then the choice
+        _choose(browser, "scheme", "xavier_normal")
+        s1 = browser.js(STATE)
+        assert s1["key"] == "tanh|xavier_normal|1|3|32" and s1["verdict"] == "healthy"
+        assert s1["acts"] != s0["acts"] and s1["grads"] != s0["grads"] and s1["stds"] != s0["stds"]
+        _choose(browser, "depth", "6")
+        s2 = browser.js(STATE)
+        assert s2["lines"] == 6 and s2["acts"] != s1["acts"]
+        _choose(browser, "activation", "relu")
+        assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -1,0 +1,107 @@
+"""Signal propagation measured with the engine: networks, correlations, trainability, Jacobian spectra."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, nn, theory
+from tinygrad_init.lab import spectra as S
+
+
+def test_network_weights_and_shapes():
+    net = S.network(3, 200, "tanh", 2.0, 0.04, inputs=10, outputs=4, rng=0)
+    lins = [m for m in net if isinstance(m, nn.Linear)]
+    assert [l.weight.shape for l in lins] == [(10, 200), (200, 200), (200, 200), (200, 4)]
+    assert sum(isinstance(m, nn.Tanh) for m in net) == 3 and not isinstance(net[-1], nn.Tanh)
+    assert lins[1].weight.data.var() * 200 == pytest.approx(2.0, rel=0.02)
+    assert lins[1].bias.data.std() == pytest.approx(0.2, rel=0.15)
+    w = S.network(1, 64, "relu", 2.0, orthogonal=True, rng=1)[0].weight.data
+    np.testing.assert_allclose(w.T @ w, 2.0 * np.eye(64), atol=1e-12)
+
+
+def test_the_engine_jacobian_is_the_product_of_local_jacobians():
+    # backpropagating the identity's rows through copies of one input gives J = d h_L / d h_0; by hand,
+    # J^T = W_1 D_1 W_2 D_2 ... with D_l = diag(f'(y_l)) (the layout y = h @ W + b)
+    net = S.network(3, 12, "tanh", 1.5, 0.1, rng=2)
+    x0 = np.random.default_rng(3).standard_normal(12)
+    x = Tensor(np.tile(x0, (12, 1)), requires_grad=True)
+    net(x).backward(np.eye(12))
+    jt, h = np.eye(12), x0
+    for lin in net[::2]:
+        y = h @ lin.weight.data + lin.bias.data
+        jt, h = jt @ lin.weight.data @ np.diag(1 - np.tanh(y) ** 2), np.tanh(y)
+    np.testing.assert_allclose(x.grad, jt.T, rtol=1e-12, atol=1e-14)
+
+
+@pytest.fixture(scope="module", params=[0, 1, 2])  # the claims below hold for every seed
+def spectra(request):
+    return S.jacobian_spectra(depths=(2, 16), width=64, networks=2, rng=request.param)
+
+
+def test_orthogonal_tanh_near_q0_is_nearly_isometric(spectra):
+    # Pennington, Schoenholz & Ganguli (2017): at criticality only orthogonal weights with tanh near
+    # q* = 0 keep the singular values near 1; Gaussian weights and ReLU spread them, more with depth
+    iso = spectra["tanh, orthogonal"]
+    assert iso["chi_1"] == pytest.approx(1.0, abs=1e-9) and iso["q_star"] < 0.05
+    assert iso["spread"][-1] < 0.3 and min(iso["singular_values"][-1]) > 0.1
+    for key in ("tanh, Gaussian", "relu, Gaussian", "relu, orthogonal"):
+        assert spectra[key]["spread"][-1] > 20 * iso["spread"][-1]
+        assert spectra[key]["spread"][-1] > spectra[key]["spread"][0]
+    # a product of L Gaussian matrices (tanh near 0 is linear): Var(s^2) / mean(s^2)^2 grows like L
+    assert spectra["tanh, Gaussian"]["spread"][-1] == pytest.approx(16, rel=0.5)
+    for r in spectra.values():
+        assert r["theory"] == [r["chi_1"] ** d for d in r["depths"]]
+        assert 0.3 < r["mean_sq"][0] < 3  # chi_1^L = 1, up to the network-to-network spread
+
+
+def test_correlations_follow_the_correlation_map():
+    res = S.correlations(depth=12, width=300, networks=2, pairs=4, rng=0)
+    assert set(res) == {f"{p}, c0 = {c:g}" for p in S.PHASES for c in (0.2, 0.9)}
+    for r in res.values():
+        assert np.max(np.abs(np.array(r["measured"]) - r["theory"])) < 0.08
+    assert res["ordered, c0 = 0.2"]["measured"][-1] > 0.95  # inputs end alike
+    assert res["chaotic, c0 = 0.9"]["measured"][-1] < 0.75  # and decorrelate in the chaotic phase
+
+
+def test_trainability_quick_is_reproducible():
+    a = S.trainability(quick=True, depths=(2, 4), sigma_w2s=(1.0,), rng=3)
+    assert a["sigma_w2"] == [0.5, 1.76, 4.0] and a["depth"] == [4, 16, 64]  # quick overrides the grid
+    small = S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=20, rng=3)
+    assert small == S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=20, rng=3)
+    assert np.array(small["accuracy"]).shape == (2, 2) and small["command"] == "tinygrad-init chaos"
+    assert all(small["chance"] <= 1 and 0 <= v <= 1 for row in small["accuracy"] for v in row)
+
+
+def test_the_shipped_heatmap():
+    r = json.loads(S.SHIPPED.read_text())
+    acc = np.array(r["accuracy"])
+    assert acc.shape == (len(r["sigma_w2"]), len(r["depth"])) and r["command"] == "tinygrad-init chaos"
+    assert max(r["depth"]) >= 64 and r["steps"] == 300
+    # Schoenholz et al. (2017): trainable up to about 6 xi_c
+    six = np.array([[d <= 6 * theory.depth_scales("tanh", w, r["sigma_b2"])[1] for d in r["depth"]]
+                    for w in r["sigma_w2"]])
+    ok = acc >= (r["chance"] + 1) / 2
+    assert ok[six].mean() > 0.8 and ok[~six].mean() < 0.2
+    assert S.finding("trainability", r).endswith("deeper ones.")
+
+
+def test_phase_diagram_and_figures():
+    spectra = S.jacobian_spectra(depths=(2, 16), width=32, networks=1)
+    pd = S.phase_diagram(n=9)
+    assert pd["critical_w2"][0] == 1.0 and pd["critical_w2"][1] == pytest.approx(
+        theory.critical_sigma_w2("tanh", pd["critical_b2"][1]))
+    chi = np.array(pd["log_chi1"])
+    assert chi[0, 0] < 0 < chi[0, -1]  # sigma_w^2 = 0.5 ordered, 4 chaotic
+    corr = S.correlations(depth=3, width=50, networks=1, pairs=2)
+    tr = S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=5)
+    for name, result in (("phase_diagram", pd), ("correlations", corr), ("trainability", tr),
+                         ("jacobian_spectra", spectra)):
+        fig = S.figure(name, result)
+        assert fig.axes and fig.axes[0].get_title()
+        assert isinstance(S.finding(name, result), str)
+    assert "chi_1 = 1.11 and 1.21" in S.finding("phase_diagram", pd)
+    assert S.finding("jacobian_spectra", spectra).startswith("At depth 16 the spread")

@@ -1,0 +1,113 @@
+// The init explorer (tinygrad_init.lab.explorer): EXPLORER = {grid: {control: [values]}, data: {key: network}}
+// is written into the page by Python; this script only draws. Every number was measured by the engine.
+(function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+  var LABELS = {activation: "activation", scheme: "scheme", gain: "gain", depth: "depth", width: "width"};
+  var root = document.getElementById("explorer");
+
+  function el(tag, attrs, parent, ns) {
+    var e = ns ? document.createElementNS(NS, tag) : document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  function color(i, n) {  // input layer blue ... output layer red
+    return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 45%)";
+  }
+
+  function fmt(v) {
+    if (v === 0) { return "0"; }
+    var a = Math.abs(v);
+    return (a >= 1e4 || a < 1e-2) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+  }
+
+  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label}]; log: a log10 y axis.
+  function chart(svg, title, xlabel, series, log) {
+    while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+    var W = 380, H = 260, L = 52, R = 10, T = 24, B = 40;
+    var tx = function (v) { return log ? Math.log10(Math.max(v, 1e-30)) : v; };
+    var xs = [], ys = [];
+    series.forEach(function (s) { xs = xs.concat(s.x); ys = ys.concat(s.y.map(tx)); });
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    if (x1 === x0) { x1 = x0 + 1; }
+    if (y1 - y0 < 1e-9) { y0 -= 0.5; y1 += 0.5; }
+    var px = function (v) { return L + (W - L - R) * (v - x0) / (x1 - x0); };
+    var py = function (v) { return H - B - (H - T - B) * (tx(v) - y0) / (y1 - y0); };
+    el("text", {x: W / 2, y: 16, "class": "title"}, svg, true).textContent = title;
+    el("text", {x: W / 2, y: H - 6, "class": "label"}, svg, true).textContent = xlabel;
+    el("path", {d: "M" + L + "," + T + "V" + (H - B) + "H" + (W - R), "class": "axis"}, svg, true);
+    [0, 0.5, 1].forEach(function (f) {
+      var xv = x0 + f * (x1 - x0);
+      if (Math.abs(xv) < 1e-9 * (Math.abs(x0) + Math.abs(x1))) { xv = 0; }  // the middle of a symmetric range
+      el("text", {x: px(xv), y: H - B + 14, "class": "tick"}, svg, true).textContent = fmt(xv);
+    });
+    var step = log ? Math.max(1, Math.ceil((y1 - y0) / 6)) : 0, ticks = log ? [] : [y0, (y0 + y1) / 2, y1];
+    for (var e = Math.ceil(y0); log && e <= y1; e += step) { ticks.push(e); }
+    ticks.forEach(function (t) {
+      var y = H - B - (H - T - B) * (t - y0) / (y1 - y0);
+      el("text", {x: L - 4, y: y + 4, "class": "tick y"}, svg, true).textContent = log ? "1e" + t : fmt(t);
+    });
+    series.forEach(function (s) {
+      var d = s.x.map(function (v, i) { return (i ? "L" : "M") + px(v).toFixed(1) + "," + py(s.y[i]).toFixed(1); });
+      el("path", {d: d.join(""), stroke: s.color, "stroke-dasharray": s.dash || "none", "class": "line"}, svg, true);
+      if (s.dots) {
+        s.x.forEach(function (v, i) { el("circle", {cx: px(v), cy: py(s.y[i]), r: 3, fill: s.color}, svg, true); });
+      }
+    });
+  }
+
+  function histSeries(hists) {
+    return hists.map(function (h, i) {
+      var lo = h[0], hi = h[1], c = h[2], n = c.length, w = (hi - lo) / n;
+      var total = c.reduce(function (a, b) { return a + b; }, 0) || 1;
+      return {x: c.map(function (_, j) { return lo + w * (j + 0.5); }),
+              y: c.map(function (v) { return v / total; }), color: color(i, hists.length)};
+    });
+  }
+
+  var controls = el("form", {id: "controls"}, root);
+  var selects = {};
+  Object.keys(EXPLORER.grid).forEach(function (name) {
+    var label = el("label", {}, controls);
+    label.appendChild(document.createTextNode(LABELS[name] || name));
+    var sel = el("select", {id: name, name: name}, label);
+    EXPLORER.grid[name].forEach(function (v) { el("option", {value: v}, sel).textContent = v; });
+    sel.selectedIndex = Math.floor((EXPLORER.grid[name].length - 1) / 2);
+    sel.addEventListener("change", draw);
+    selects[name] = sel;
+  });
+  var verdict = el("p", {id: "verdict"}, root);
+  var charts = el("div", {"class": "charts"}, root);
+  var svgs = ["acts", "grads", "stds"].map(function (id) {
+    return el("svg", {id: id, viewBox: "0 0 380 260", width: 380, height: 260}, charts, true);
+  });
+  var legend = el("p", {id: "legend"}, root);
+
+  function draw() {
+    var key = Object.keys(selects).map(function (n) { return selects[n].value; }).join("|");
+    var d = EXPLORER.data[key];
+    if (!d) { verdict.textContent = "not computed: " + key; return; }
+    var layers = d.std.map(function (_, i) { return i + 1; });
+    chart(svgs[0], "activations h_l: fraction per bin", "h", histSeries(d.hist), false);
+    chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist), false);
+    chart(svgs[2], "std per layer (dots: engine, dashes: theory)", "layer", [
+      {x: layers, y: d.std, color: "#0072B2", dots: true}, {x: layers, y: d.theory_std, color: "#0072B2", dash: "5,4"},
+      {x: layers, y: d.grad_std, color: "#D55E00", dots: true},
+      {x: layers, y: d.theory_grad_std, color: "#D55E00", dash: "5,4"}], true);
+    verdict.textContent = d.verdict;
+    verdict.className = "verdict-" + d.verdict;
+    var f = d.fraction[d.fraction.length - 1];
+    legend.textContent = layers.length + " layers of " + selects.width.value + " " + selects.activation.value +
+      " units, weights " + selects.gain.value + " x " + selects.scheme.value + ", a batch of N(0, 1) inputs and an " +
+      "N(0, 1) gradient at the top. Histograms from blue (layer 1) to red (layer " + layers.length + "); std: blue " +
+      "activations, orange gradients. Last layer: " + (selects.activation.value === "relu" ? "dead " : "saturated ") +
+      (100 * f).toFixed(1) + "% of the units.";
+    root.setAttribute("data-key", key);
+  }
+
+  draw();
+  root.setAttribute("data-ready", "1");
+})();

@@ -1,0 +1,106 @@
+"""The init explorer: one offline HTML page to play with initializations, layer by layer.
+
+A student picks the activation, the scheme and its gain, the depth and the width, and at once sees every layer's
+activation and gradient histograms, the std per layer beside `theory.predict`, and a verdict word. Building the page
+runs every combination of `GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at the top
+backward, watched by `Diagnostics`); the page only looks them up. Its script and style (`explorer.js`,
+`explorer.css`) are inlined: nothing is fetched."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..core.tensor import Tensor
+from ..nn import init
+from ..utils import as_rng
+from . import theory
+from .diagnostics import Diagnostics
+from .spectra import network
+
+__all__ = ["GRID", "QUICK_GRID", "measure", "verdict", "Explorer", "explore"]
+
+#: The choices of the page (every combination is computed when the page is built).
+GRID: dict[str, tuple] = {"activation": ("tanh", "sigmoid", "relu"),
+                          "scheme": ("small", "xavier_normal", "he_normal", "large"),
+                          "gain": (0.5, 1.0, 5 / 3, 2.0), "depth": (5, 10, 20), "width": (50, 200, 500)}
+#: A grid small enough for a test.
+QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("small", "xavier_normal"),
+                                "gain": (1.0, 2.0), "depth": (3, 6), "width": (32,)}
+
+
+def verdict(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequence[float], activation: str) -> str:
+    """One word for a network: "saturated" (over half the units of the last layer saturated), "dead" (over half its
+    units dead), "vanishing" / "exploding" (the activation or gradient std changes more than tenfold from the first
+    layer to the last), else "healthy"."""
+    if fraction[-1] > 0.5:
+        return "dead" if activation == "relu" else "saturated"
+    ratios = (act_std[-1] / max(act_std[0], 1e-300), grad_std[0] / max(grad_std[-1], 1e-300))
+    return "vanishing" if min(ratios) < 0.1 else "exploding" if max(ratios) > 10 else "healthy"
+
+
+def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
+            bins: int = 30, rng: Any = 0) -> dict[str, Any]:
+    """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
+    (zero biases), measured on one forward and backward pass, and predicted."""
+    std = gain * init.describe(scheme).std(width, width)
+    gen = as_rng(rng)
+    model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
+    x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
+    d = Diagnostics(model, bins=bins)
+    model(Tensor(x)).backward(top)
+    d.detach()
+    layers, pred = list(d.records[0]["layers"].values()), theory.predict([width] * (depth + 1), activation, std)
+    short = lambda v: float(f"{v:.4g}")  # noqa: E731 -- four digits draw a picture and keep the page small
+    out = {k: [short(r[k]) for r in layers] for k in ("std", "grad_std", "fraction")}
+    out.update({k: [[short(r[k][0]), short(r[k][1]), r[k][2].tolist()] for r in layers] for k in ("hist", "grad_hist")})
+    out.update(theory_std=[short(v) for v in pred.act_std], theory_grad_std=[short(v) for v in pred.grad_act_std],
+               verdict=verdict(out["std"], out["grad_std"], out["fraction"], activation))
+    return out
+
+
+class Explorer:
+    """The page: `html` (a whole offline document), `write(path)`, and inline display in Jupyter."""
+
+    def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
+        self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
+        blob = json.dumps({"grid": self.grid, "data": self.data}, separators=(",", ":")).replace("</", "<\\/")
+        here = files(__package__)
+        self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
+                     f'<style>{(here / "explorer.css").read_text()}</style></head><body><div id="explorer"></div>'
+                     f'<script>const EXPLORER = {blob};</script><script>{(here / "explorer.js").read_text()}'
+                     f"</script></body></html>\n")
+
+    def write(self, path: str | Path) -> Path:
+        """Write the page to `path` (a directory gets `explorer.html`); returns the file."""
+        path = Path(path) / "explorer.html" if Path(path).is_dir() or not Path(path).suffix else Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.html, encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width: 100%; height: 760px; '
+                'border: 0"></iframe>')
+
+
+def key(*choice: Any) -> str:
+    """How the page names one combination of the grid's values: `"tanh|xavier_normal|1|10|200"`."""
+    return "|".join(f"{v:g}" if isinstance(v, float) else str(v) for v in choice)
+
+
+def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,
+            rng: Any = 0) -> Explorer:
+    """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`, its keys in that order), each network
+    seeded from `rng` in turn; write it to `out` if given (`tinygrad-init explore --out out`)."""
+    grid, gen = dict(grid or (QUICK_GRID if quick else GRID)), as_rng(rng)
+    data = {key(*c): measure(*c, rng=int(gen.integers(2 ** 31))) for c in itertools.product(*grid.values())}
+    page = Explorer(grid, data)
+    if out is not None:
+        page.write(out)
+    return page

@@ -112,6 +112,62 @@ def test_bindings():
             parse_bindings(words)
 
 
+def test_the_allowed_methods_are_the_engines_activations_plus_exp_and_log():
+    from tinygrad_init.nn import activations
+
+    assert set(ALLOWED_METHODS) == {n for n in activations.names() if n != "linear"} | {"exp", "log"}
+    x = Value(0.3)
+    for m in ALLOWED_METHODS:
+        assert parse_expression(f"a.{m}()", {"a": x}).data == getattr(x, m)().data
+
+
+@pytest.mark.parametrize("text", [
+    "a - b*c + d", "a - b - c - d", "a / b / c * d", "2 ** -1 + a", "-a ** 2 * b", "a * -b", "a - -b + -c",
+    "(a + b) * c - d / e", "a ** c ** d", "2 * 3 - a", "a * (b - c) / (d + e) - (a)", "1e-3 * a - 2.5e2",
+])
+def test_cutting_at_top_level_operators_keeps_pythons_precedence(text):
+    values = {"a": 1.5, "b": -2.0, "c": 0.75, "d": 3.0, "e": -1.25}
+    assert parse_expression(text, values).data == eval(text, {"__builtins__": {}}, dict(values))
+
+
+def test_a_50000_term_sum_is_read_in_a_loop_and_differentiated():
+    # ast.parse alone stops near 3,000 terms ("maximum recursion depth exceeded during ast construction")
+    n = 50_000
+    out = parse_expression(" + ".join(["a", "b*b", "-a"] * (n // 3) + ["b"] * (n % 3)), {"a": 1.5, "b": 2.0})
+    out.backward()
+    a, b = sorted((v for v in autograd.topological_order(out) if not v._parents and v.label), key=lambda v: v.label)
+    assert (out.data, a.grad, b.grad) == ((n // 3) * 4.0 + (n % 3) * 2.0, 0.0, (n // 3) * 4.0 + n % 3)
+    assert parse_expression(" - ".join(["a"] * 5000), {"a": 1.0}).data == 2.0 - 5000  # ((a - a) - a) - ...
+    assert parse_expression("a" + " * a / a" * 2500, {"a": 3.0}).data == 3.0
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("1" * 400 + " * a", "the number 11111111111111111111...111111111111 (400 characters) is too large for a float"),
+    ("a + " + "9" * 5000, "(5,000 characters) is too large for a float (at most about 1.8e308)"),
+    ("1e400 * a", "the number 1e400 is too large for a float"),
+    ("0x" + "f" * 300 + " * a", "(302 characters) is too large for a float"),
+    ("a + " * 300 + "2e999", "(at character 1,201 of 1,205)"),  # a long text: a position, not a caret line
+    ("-" * 50_000 + "a", "is nested too deeply to read"),
+    ("a ** " * 3000 + "a", "is nested too deeply to read"),
+    ("(" + " + ".join(["a"] * 5000) + ")", "take long sums out of brackets"),
+    ("(" * 250 + "a" + ")" * 250, "too many nested parentheses"),
+    ("a * b -", "it ends with an operator"),
+])
+def test_huge_numbers_and_deep_nesting_are_named_errors(text, fragment):
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, {"a": 1.0, "b": 2.0})
+    message = str(info.value)
+    assert message.startswith("expression: ") and fragment in message
+    assert len(message) < 700 and "sys.set_int_max_str_digits" not in message
+
+
+def test_a_huge_binding_is_refused_but_inf_and_nan_are_taken_as_written():
+    with pytest.raises(ExpressionError, match="is too large for a float"):
+        parse_bindings(["a=" + "1" * 400])
+    values = parse_bindings(["a=inf", "b=-inf", "c=nan", "d=1e308"])
+    assert values["a"] == math.inf and values["b"] == -math.inf and math.isnan(values["c"]) and values["d"] == 1e308
+
+
 # ------------------------------------------------------------------ the `graph` command
 
 
@@ -192,6 +248,16 @@ def test_graph_command_usage_errors_exit_2(argv, fragment, capsys, tmp_path):
     err = capsys.readouterr().err
     assert fragment in err and "usage: tinygrad-init graph" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_graph_command_reads_a_long_sum_and_refuses_a_huge_number_without_a_traceback(tmp_path, capsys):
+    require_binary("dot")
+    expr = " + ".join(["a*b"] * 2000 + ["a"] * 2000)  # too deep for ast.parse in one piece
+    assert cli.main(["graph", expr, "a=1.5", "b=2", "--no-player", "--max-nodes", "20", "--out", str(tmp_path)]) == 0
+    assert "6001 nodes, 11998 chain-rule steps" in capsys.readouterr().out
+    assert cli.main(["graph", "1" * 400 + "*a", "a=2", "--out", str(tmp_path / "no")]) == 2
+    err = capsys.readouterr().err
+    assert "is too large for a float" in err and "Traceback" not in err and not (tmp_path / "no").exists()
 
 
 @pytest.mark.parametrize("argv, fragment", [

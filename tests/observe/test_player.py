@@ -11,6 +11,10 @@ import html
 import json
 import math
 import re
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -88,6 +92,36 @@ def test_page_is_self_contained(neuron_page):
     assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= {"http://www.w3.org/2000/svg",
                                                               "http://www.w3.org/1999/xlink"}
     assert page.count("<svg") == 1  # one graph, not one per frame
+
+
+ASSETS = resources.files("tinygrad_init.observe")
+
+
+def test_page_inlines_the_packaged_style_and_script(neuron_page):
+    page, _ = neuron_page
+    css, js = (ASSETS.joinpath(name).read_text(encoding="utf-8").strip() for name in ("player.css", "player.js"))
+    assert f"<style>\n{css}\n</style>" in page and f"<script>\n{js}\n</script>" in page
+    assert "</script" not in js.lower() and "</style" not in css.lower()  # nothing ends its element early
+    slots = set(re.findall(r"\$(\w+)", ASSETS.joinpath("player.html").read_text(encoding="utf-8")))
+    assert slots == {"heading", "n", "css", "script", "svg", "first_line", "items", "colours", "engine", "data"}
+    assert not [slot for slot in slots if f"${slot}" in page]  # every one filled in
+
+
+def test_page_files_are_package_data():
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["setuptools"]["package-data"]["tinygrad_init.observe"]
+    assets = sorted(p.name for p in (root / "tinygrad_init" / "observe").iterdir() if p.suffix != ".py" and p.is_file())
+    assert sorted(shipped) == assets == ["player.css", "player.html", "player.js"]
+
+
+def test_player_script_is_valid_javascript():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (test_player_browser.py runs the script in Chromium)")
+    proc = subprocess.run([node, "--check", str(ASSETS.joinpath("player.js"))], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_step_data_points_at_existing_nodes_and_edges(neuron_page):

@@ -1,11 +1,5 @@
-"""The `tinygrad-init graph` command and its safe expression parser.
-
-`tinygrad-init graph "(a*b + c).tanh()" a=2 b=-3 c=10` (or `--mlp 2,4,1`) builds the graph, runs
-backward inside a ledger and writes the picture, its DOT text and a step-through player
-(`tinygrad_init.observe.player`). `parse_expression` never calls `eval`: it evaluates only
-numbers, the bound names, `+ - * / **`, unary `-` and the methods `ALLOWED_METHODS` (the engines'
-activations in the registry `tinygrad_init.nn.activations`, plus `exp` and `log`).
-"""
+"""The `tinygrad-init graph` command: the picture, DOT text and step-through player of an expression or
+a small MLP; and `parse_expression`, which reads the expression safely (never `eval`)."""
 
 from __future__ import annotations
 
@@ -31,8 +25,7 @@ from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import as_rng, check_int, cli_type
 
-__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command",
-           "run_graph"]
+__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
 ALLOWED_METHODS = tuple(n for n in activations.names() if hasattr(Value, n)) + ("exp", "log")
 """The methods an expression may call, all without arguments: `(a*b).tanh()`."""
@@ -52,16 +45,13 @@ _WHAT = {ast.Subscript: "indexing (x[...])", ast.Compare: "comparisons", ast.Boo
          ast.Lambda: "lambda", ast.IfExp: "'... if ... else ...'", ast.List: "lists", ast.Tuple: "tuples",
          ast.Set: "sets", ast.Dict: "dicts", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
          ast.DictComp: "comprehensions", ast.GeneratorExp: "generator expressions", ast.JoinedStr: "f-strings",
-         ast.Starred: "'*' unpacking", ast.NamedExpr: "':=' assignments", ast.Slice: "slices"}
+         ast.NamedExpr: "':=' assignments"}
+_TOO_LARGE = "the number {} is too large for a float (at most about 1.8e308); write a smaller one"
 _SKIP = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
 
 
 def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
-
-
-def _too_large(number: str) -> str:
-    return f"the number {_short(number, 40)} is too large for a float (at most about 1.8e308); write a smaller one"
 
 
 def _apply(op: str, x: Any, y: Any) -> Any:
@@ -87,26 +77,19 @@ def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:
 
 
 def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value:
-    """Build the Value graph of an arithmetic expression, safely (no `eval`).
+    """The Value graph of an arithmetic expression such as `"(a*b + c).tanh()"`, built safely (no `eval`).
 
-    The grammar, with `NAME` a key of `variables` and `METHOD` one of `ALLOWED_METHODS`, and
-    Python's precedence: `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
-    expr.METHOD()`. Each variable becomes a leaf `Value(x, label=NAME)` (a Value is used as it
-    is); operations between numbers alone are folded into one number. The text is cut at its
-    top-level `+ -` into terms and `* /` into factors, folded left to right in a loop; only the
-    factors are read by `ast.parse`, so sums and products of any length need no deep recursion.
-
-    Args:
-        text: the expression, e.g. `"(a*b + c).tanh()"`.
-        variables: name -> number (or Value).
-
-    Returns:
-        The output Value (its graph holds every operation).
+    The grammar, with Python's precedence, `NAME` a key of `variables` (name -> number or Value)
+    and `METHOD` one of `ALLOWED_METHODS`: `expr := number | NAME | expr (+ - * / **) expr |
+    -expr | (expr) | expr.METHOD()`. Each name is one leaf `Value(x, label=NAME)`; operations on
+    numbers alone are folded into one number. The text is cut at its top-level `+ -` into terms
+    and `* /` into factors, folded left to right in a loop; only the factors are read by
+    `ast.parse`, so sums and products of any length need no deep recursion.
 
     Raises:
-        ExpressionError: a syntax error, a name that is not bound, a number too large for a
-            float, nesting too deep to read, or anything outside the grammar (calls such as
-            `__import__('os')`, other attributes, strings, indexing...), named and pointed at.
+        ExpressionError: a syntax error, an unbound name, a number too large for a float, nesting
+            too deep to read, or anything outside the grammar (calls such as `__import__('os')`,
+            other attributes, strings, indexing...), named and pointed at.
     """
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
@@ -195,7 +178,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         except (OverflowError, ValueError) as e:  # ValueError: 1j, refused later
             huge = isinstance(e, OverflowError)
         if huge:
-            raise error(_too_large(t.string), t.start[1], t.end[1])
+            raise error(_TOO_LARGE.format(_short(t.string, 40)), t.start[1], t.end[1])
     try:
         out = expression(toks) if toks else piece(0, len(source))
     except (RecursionError, MemoryError):  # MemoryError: the parser's own stack ran out
@@ -227,7 +210,7 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
             raise ExpressionError(f"binding {w!r}: {value!r} is not a number (write e.g. {name}=-3 or "
                                   f"{name}=0.5)") from None
         if math.isinf(number) and "inf" not in value.lower():
-            raise ExpressionError(f"binding {_short(w)!r}: {_too_large(value)}")
+            raise ExpressionError(f"binding {_short(w)!r}: " + _TOO_LARGE.format(_short(value, 40)))
         if name in out:
             raise ExpressionError(f"binding {w!r}: {name} is bound twice")
         out[name] = number
@@ -238,14 +221,15 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
 
 _DESCRIPTION = f"""\
 Draw the computation graph of an expression (or of a small MLP), run backward, and write:
-  graph.svg    every number as  label | data | grad, every op as a circle, every edge labelled with
-               its local derivative (x-3.0: on the way back the upstream gradient is multiplied by
-               it); fill colour = |grad| on a log scale, pale to dark red
+  graph.svg    every number as label | data | grad, every op as a circle, every edge labelled with its
+               local derivative (x-3.0: on the way back the upstream gradient is multiplied by it);
+               fill colour = |grad| on a log scale, pale to dark red
   graph.dot    the same picture as Graphviz DOT text (for slides and version control)
   player.html  backward one chain-rule step at a time, in a browser (offline; keys <- -> Home End):
                dL/d(parent) += dL/d(node) x d(node)/d(parent) = upstream x local
-The expression is read safely (no eval): numbers, the names you bind (a=2), + - * / **, unary -,
-and the methods {_METHODS}. The output is called L.
+The expression is read safely (no eval): numbers, the names you bind (a=2), + - * / **, unary -, and
+the methods {_METHODS}. The output is called L. Rendering needs the Graphviz program `dot`
+(apt-get install graphviz, brew install graphviz); without it only graph.dot is written.
 """
 _EPILOG = """\
 examples:
@@ -254,20 +238,14 @@ examples:
   tinygrad-init graph --mlp 2,4,1 --out mlp          a scalar MLP, one sample, loss = squared error
   tinygrad-init graph --mlp 2,8,8,1 --engine tensor --init small --rankdir TB --format png
   tinygrad-init graph --out neg -- "-a*b" a=1 b=2    an expression starting with '-' (options before --)
-The NAME=VALUE bindings follow the expression. Rendering needs the Graphviz program `dot` (apt-get
-install graphviz, brew install graphviz); without it only graph.dot is written.
 """
 
 
 def _sizes(text: str) -> list[int]:
-    """`"2,4,1"` -> `[2, 4, 1]`: at least two widths, each a whole number >= 1."""
-    try:
-        sizes = [check_int("--mlp", "a width", int(s), 1) for s in text.split(",")]
-    except ValueError:
-        sizes = []
+    """`"2,4,1"` -> `[2, 4, 1]`: at least two layer widths, each a whole number >= 1."""
+    sizes = [cli_type(check_int, 1)(width) for width in text.split(",")]  # argparse's error for a bad one
     if len(sizes) < 2:
-        raise argparse.ArgumentTypeError(f"expected at least two positive widths (input and output) separated by "
-                                         f"commas, e.g. 2,4,1; got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected at least two widths (input and output), e.g. 2,4,1; got {text!r}")
     return sizes
 
 
@@ -279,30 +257,22 @@ def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescri
         description=_DESCRIPTION, epilog=_EPILOG, formatter_class=formatter_class)
     p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
-    m = p.add_argument_group("a small MLP instead of an expression")
-    m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1: an MLP on one sample "
-                   "(scalar) or a batch (tensor), loss = squared error against random targets")
-    m.add_argument("--engine", choices=("scalar", "tensor"), default="scalar", help="scalar: one Value per "
-                   "weight (every multiply visible); tensor: one node per weight matrix (default: %(default)s)")
-    m.add_argument("--activation", choices=activations.names(), default="tanh",
-                   help="hidden activation (default: %(default)s)")
-    m.add_argument("--init", metavar="NAME", help="weight initialization, e.g. xavier_uniform, he_normal, small "
-                   "(default: the engine's: U(-1, 1) for scalar, by activation for tensor)")
-    m.add_argument("--seed", type=cli_type(check_int, 0), default=0, help="seed of weights and data (default: 0)")
-    m.add_argument("--batch", type=cli_type(check_int, 1), default=4, metavar="B",
-                   help="samples in the batch, tensor engine (default: %(default)s)")
+    m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
+    m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
+    m.add_argument("--engine", choices=("scalar", "tensor"), default="scalar", help="scalar (default): a Value "
+                   "per weight, one sample; tensor: a node per weight matrix, a batch")
+    m.add_argument("--activation", choices=activations.names(), default="tanh", help="hidden (default: tanh)")
+    m.add_argument("--init", metavar="NAME", help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
+    m.add_argument("--seed", type=cli_type(check_int, 0), default=0, help="of weights and data (default: 0)")
+    m.add_argument("--batch", type=cli_type(check_int, 1), default=4, metavar="B", help="tensor engine (default: 4)")
     o = p.add_argument_group("output")
-    o.add_argument("--out", type=Path, default=Path("graph"), metavar="DIR",
-                   help="the folder to write into, created if missing (default: %(default)s)")
-    o.add_argument("--rankdir", choices=("LR", "TB"), default="LR",
-                   help="LR: inputs on the left; TB: inputs on top (default: %(default)s)")
-    o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg",
-                   help="format of the static picture graph.<format> (default: %(default)s)")
+    o.add_argument("--out", type=Path, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
+    o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR) or on top")
+    o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
     o.add_argument("--no-player", action="store_true", help="do not write player.html")
-    o.add_argument("--max-nodes", type=cli_type(check_int, 1), metavar="N",
-                   help="draw only the N nodes nearest the output (one note summarises the rest)")
+    o.add_argument("--max-nodes", type=cli_type(check_int, 1), metavar="N", help="draw the N nodes nearest the output")
     o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
-                   help="skip the player when backward has more steps than this (default: %(default)s)")
+                   help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
     p.set_defaults(graph_parser=p)
     return p
 
@@ -327,11 +297,8 @@ def _mlp(args: argparse.Namespace) -> tuple[Any, dict]:
 
 
 def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Write `graph.<format>`, `graph.dot` and `player.html` into `args.out`; returns the exit code.
-
-    0: done; 1: Graphviz is missing (graph.dot is still written) or a file cannot be written;
-    2: a usage error, which the message names.
-    """
+    """Write `graph.<format>`, `graph.dot` and `player.html` into `args.out`; returns the exit code:
+    0 done, 1 Graphviz missing (graph.dot is still written) or a file not writable, 2 a usage error."""
     out, err = out or sys.stdout, err or sys.stderr
 
     def fail(msg: str, code: int = 2) -> int:

@@ -1,24 +1,15 @@
 r"""Step through a backward pass in the browser, one chain-rule step at a time.
 
 `player_html` turns a recorded backward pass (a `Ledger`) into **one self-contained HTML page**:
-the graph (an SVG drawn by Graphviz), buttons, a slider and keys to move, the ledger's line for
-the step in large type and the lines so far. Step `k` shows what backpropagation knows after `k`
-steps of $\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot
-\frac{\partial n}{\partial p}$ (upstream x local): the gradients reached so far (`grad ?`
-elsewhere, filled by size), the node `n` passing its gradient on (red outline), the parent `p`
-receiving it (blue) and the edge between them (red); a dashed outline marks a partial sum.
-
-```python
-from tinygrad_init import Value, player
-
-a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-player.write_player("neuron.html", (a * b + c).tanh())   # records backward, writes the page
-```
-
-The page is the package data `player.html` with `player.css` and `player.js` inlined: it works
-offline and fetches nothing. The graph is drawn **once**; per step the page carries only what
-to outline and the one gradient that changed, so a thousand steps stay small. The same graph
-gives the same bytes. `tinygrad-init graph` (`tinygrad_init.cli.graph`) writes such pages.
+the graph (an SVG drawn by Graphviz once), buttons, a slider and keys, and the ledger's lines.
+Step `k` shows what backpropagation knows after `k` steps of
+$\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$
+(upstream x local): the gradients reached so far (filled by size), the node `n` passing its
+gradient on (red outline), the parent `p` receiving it (blue), the edge between them (red); a
+dashed outline marks a partial sum. `player.write_player("neuron.html", (a * b + c).tanh())`
+records backward and writes the page. The page is the package data `player.html` with
+`player.css` and `player.js` inlined (it fetches nothing); per step it carries only what to
+outline and the one gradient that changed. The same graph gives the same bytes.
 """
 
 from __future__ import annotations
@@ -49,46 +40,40 @@ def _record(root: Any) -> Ledger:
     if not hasattr(root, "_parents") or not hasattr(root, "backward"):
         raise TypeError(f"player: expected a Ledger, a Value or a Tensor, got {type(root).__name__}")
     if not root._SCALAR and getattr(root, "data", None) is not None and root.data.size != 1:
-        raise ValueError(f"player: the output has shape {root.shape}; the player starts backward from a "
-                         "scalar (dL/dL = 1). Reduce it first, e.g. out.sum() or a loss, or record the pass "
-                         "yourself with `with ledger.record() as steps: out.backward(grad)` and pass steps")
+        raise ValueError(f"player: the output has shape {root.shape}; backward starts from a scalar (dL/dL = 1). "
+                         "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
+                         "out.backward(grad)` and pass steps")
     with ledger_mod.record() as steps:
         root.backward()
     return steps
 
 
-def _edge_ids(source: str) -> tuple[str, dict[str, tuple[str, str]]]:
-    """DOT text whose edges have the ids `edge_<tail>_<head>_<k>` (`k`: earlier edges alike, as in `a * a`)."""
-    seen: dict[tuple[str, str], int] = {}
-    ends: dict[str, tuple[str, str]] = {}
-
-    def edge(m: re.Match) -> str:
-        tail, head, attrs = m.groups()
-        k = seen[tail, head] = seen.get((tail, head), -1) + 1
-        eid = f"edge_{tail}_{head}_{k}"
-        ends[eid] = (tail, head)
-        return f'\t{tail} -> {head} [id="{eid}"' + (f" {attrs}" if attrs else "") + "]"
-
-    return re.sub(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", edge, source, flags=re.M), ends
-
-
-def _inline_svg(svg: str, titles: Mapping[str, str]) -> str:
-    """Graphviz's SVG made fit for inlining: no prolog or comments, scalable, readable tooltips."""
+def _inline_svg(svg: str, titles: Mapping[str, str], label: Mapping[str, str]) -> str:
+    """Graphviz's SVG made fit for inlining: no prolog or comments, scalable; parallel edges numbered
+    (`edge_<tail>_<head>_<k>`, `k` counting the earlier ones, as in `a * a`); tooltips with the ledger's
+    names: `titles` by element id, edges by `label` of their ends (DOT name -> name)."""
     svg = re.sub(r"<!--.*?-->\n?", "", svg[svg.index("<svg"):], flags=re.S)
     svg = svg.replace(' font-family="Helvetica,sans-Serif"', "")  # set once, in player.css
     tag = re.match(r"<svg\b[^>]*>", svg).group(0)  # type: ignore[union-attr]
     svg = re.sub(r'\s(?:width|height)="[^"]*"', "", tag).replace(
         "<svg", '<svg id="graph" preserveAspectRatio="xMidYMid meet"', 1) + svg[len(tag):]
+    seen: dict[str, int] = {}
 
-    def title(m: re.Match) -> str:
-        text = titles.get(m.group(2))
-        return m.group(0) if text is None else m.group(1) + html.escape(text, quote=False) + m.group(3)
+    def element(m: re.Match) -> str:
+        gid, kind, space, raw = m.groups()
+        text = titles.get(gid)
+        if kind == "edge":  # Graphviz's id edge_<tail>_<head> and title <tail>-><head>
+            k = seen[gid] = seen.get(gid, -1) + 1
+            gid, ends = f"{gid}_{k}", [label.get(x.removesuffix("op")) for x in html.unescape(raw).split("->")]
+            if len(ends) == 2 and all(ends):
+                text = f"{ends[0]} -> {ends[1]}" if ends[0] != ends[1] else f"the op's result: {ends[0]}"
+        return f'<g id="{gid}" class="{kind}">{space}<title>{raw if text is None else html.escape(text, False)}</title>'
 
-    return re.sub(r'(<g id="([^"]+)" class="(?:node|edge|graph)">\s*<title>)[^<]*(</title>)', title, svg).strip()
+    return re.sub(r'<g id="([^"]+)" class="(node|edge|graph)">(\s*)<title>([^<]*)</title>', element, svg).strip()
 
 
 def _asset(name: str) -> str:
-    """The text of `player.js` or `player.css`, shipped beside this module as package data."""
+    """The text of `player.html`, `player.css` or `player.js`, shipped beside this module as package data."""
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8").strip()
 
 
@@ -96,7 +81,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
                 digits: int | None = 6, precision: int = 4, show_data: bool = True, show_local: bool = True,
                 show_names: bool = True, color_by_grad: bool | str = True,
                 max_steps: int | None = DEFAULT_MAX_STEPS, **draw_kwargs: Any) -> str:
-    """One self-contained HTML page that steps through a backward pass.
+    """The text of one self-contained HTML page that steps through a backward pass.
 
     Frame `k` (`0 <= k <= n` for a pass of `n` steps) shows the state after `k` steps of
     `dL/dp += dL/dn * dn/dp` and the step's `Ledger.line`. Controls: `#prev`/`#next`, `#slider`,
@@ -107,7 +92,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     Args:
         source: a `Ledger` holding the pass, or the output node (a `Value` or a one-element
             `Tensor`) on which `backward()` is then run once inside a ledger.
-        title: the heading (default: "Backpropagation through <root>, step by step").
+        title: the heading (default: `"Backpropagation through <root>, step by step"`).
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top).
         pass_index: which pass of the ledger (default: the last one).
         digits: significant digits of the ledger lines (None: all, as `repr`).
@@ -118,22 +103,16 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
             scalar MLP on one sample has about 950.
         **draw_kwargs: other options of `draw.draw`, e.g. `module=` or `max_nodes=`.
 
-    Returns:
-        The HTML text.
-
     Raises:
         GraphvizNotFoundError: the `dot` program is missing (the message says how to install it).
         ValueError: an empty ledger, more steps than `max_steps`, or a non-scalar output.
         TypeError: not a Ledger, Value or Tensor, or an option the player sets itself.
     """
     steps = source if isinstance(source, Ledger) else _record(source)
-    if not steps.passes:
-        raise ValueError("player: the ledger holds no backward pass; record one with "
-                         "`with ledger.record() as steps: loss.backward()`")
     for key in ("show_grad", "known_grads", "ledger", "highlight", "highlight_edges", "grad_range"):
         if key in draw_kwargs:
             raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)")
-    ps = steps._pass(pass_index)
+    ps = steps._pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     n = len(pass_steps)
     if max_steps is not None and n > max_steps:
@@ -141,8 +120,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
                          "Step through a smaller graph (fewer or narrower layers, or the tensor engine, whose "
                          "steps are whole matrices), or raise max_steps (the page grows with the graph).")
     root, scalar, names = ps.root, ps.scalar, ps.names
-    order = autograd.topological_order(root)  # the walk draw() numbers its nodes by
-    topo = {node: i for i, node in enumerate(order)}
+    topo = {node: i for i, node in enumerate(autograd.topological_order(root))}  # as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"
     infos = [s.grad_after if scalar else GradStats(s.parent_shape, s.grad_after_norm, s.grad_after_std,
                                                    s.grad_after_mean) for s in pass_steps]
@@ -160,14 +138,11 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
                       show_names=show_names, color_by_grad=color_by_grad, known_grads=widest,
                       grad_range=None if scale is None else (scale.lo, scale.hi), precision=precision,
                       **draw_kwargs)
-    g.node_attr["id"] = "node_\\N"
-    dot_source, edge_ends = _edge_ids(g.source)
-
-    def nid(node: Any) -> str:
-        return f"node_n{topo[node]}"
+    g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
+    nid = {node: f"node_n{i}" for node, i in topo.items()}
 
     def own_ids(node: Any) -> list[str]:  # a Value's record and its op bubble; a Tensor's node
-        return [nid(node), nid(node) + "op"] if scalar and node._parents else [nid(node)]
+        return [nid[node], nid[node] + "op"] if scalar and node._parents else [nid[node]]
 
     def state(info: Any, complete: bool) -> list:  # [grad text, fill, font colour, complete]
         fill = None if scale is None else scale.color(draw_mod._magnitude(info, scalar, mode))
@@ -177,24 +152,18 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     for s, info in zip(pass_steps, infos):
         k = sum(p is s.parent for p in s.node._parents[:s.parent_index])  # earlier edges from the parent
         edge = f"edge_n{topo[s.parent]}_n{topo[s.node]}{'op' if scalar else ''}_{k}"
-        data_steps.append([own_ids(s.node), nid(s.parent), edge, *state(info, s.contribution_number
+        data_steps.append([own_ids(s.node), nid[s.parent], edge, *state(info, s.contribution_number
                                                                           >= s.contributions_expected)])
     unknown = ["grad ?", None, None, 1] if scale is None else ["grad ?", draw_mod.UNKNOWN_COLOR, "black", 1]
-    data = {"n": n, "root": nid(root), "rootIds": own_ids(root), "seed": state(ps.seed, True),
+    data = {"n": n, "root": nid[root], "rootIds": own_ids(root), "seed": state(ps.seed, True),
             "unknown": unknown, "steps": data_steps, "color": scale is not None}
 
     heading = title if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"
-    titles = {"graph0": heading}  # tooltips: the ledger's names instead of DOT ids
-    for node, i in topo.items():
-        titles[f"node_n{i}"] = name = names.get(node, f"n{i}")
-        if scalar and node._parents:
-            titles[f"node_n{i}op"] = f"{node.op or '?'}: computes {name}"
-    for eid, ends in edge_ends.items():
-        t, h = (re.fullmatch(r"n(\d+)(?:op)?", x) for x in ends)
-        if t and h and int(t.group(1)) < len(order) and int(h.group(1)) < len(order):
-            a, b = (names.get(order[int(m.group(1))], x) for m, x in zip((t, h), ends))
-            titles[eid] = f"{a} -> {b}" if a != b else f"the op's result: {a}"
-    svg = _inline_svg(draw_mod.to_svg(dot_source), titles)
+    label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
+    titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
+    titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()
+                   if scalar and node._parents})
+    svg = _inline_svg(draw_mod.to_svg(g), titles, label)
     lines = [ledger_mod._seed_line(ps, digits)] + [steps.line(s.index, digits) for s in pass_steps]
     return _page(heading, svg, lines, data, "Value (scalar)" if scalar else "Tensor", scale)
 
@@ -207,13 +176,10 @@ def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
 
 def _page(heading: str, svg: str, lines: Sequence[str], data: dict, engine: str, scale: ColorScale | None) -> str:
     """The page: `player.html` with `player.css`, `player.js`, the SVG, the lines and the data filled in."""
-    e = html.escape
-    if scale is not None:
-        decade = lambda d: f"1e{d:+03d}" if d else "1"  # noqa: E731 - as in the picture's legend
-        colours = (f"Fill: {e(scale.what)} on a log scale, from pale ({decade(scale.lo)}) to dark red "
-                   f"({decade(scale.hi)}); white: not reached yet; grey: exactly 0.")
-    else:
-        colours = "Gradients not reached yet read <b>grad ?</b>."
+    e, decade = html.escape, lambda d: f"1e{d:+03d}" if d else "1"  # decades as in the picture's legend
+    colours = "Gradients not reached yet read <b>grad ?</b>." if scale is None else (
+        f"Fill: {e(scale.what)} on a log scale, from pale ({decade(scale.lo)}) to dark red ({decade(scale.hi)}); "
+        "white: not reached yet; grey: exactly 0.")
     # JSON that cannot end the <script> element early: <, > and & escaped
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     for c in "<>&":

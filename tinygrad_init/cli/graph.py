@@ -222,14 +222,14 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
 _DESCRIPTION = f"""\
 Draw the computation graph of an expression (or of a small MLP), run backward, and write:
   graph.svg    every number as label | data | grad, every op as a circle, every edge labelled with its
-               local derivative (x-3.0: on the way back the upstream gradient is multiplied by it);
-               fill colour = |grad| on a log scale, pale to dark red
+               local derivative (x-3.0: upstream is multiplied by it); fill = |grad| on a log scale
   graph.dot    the same picture as Graphviz DOT text (for slides and version control)
   player.html  backward one chain-rule step at a time, in a browser (offline; keys <- -> Home End):
                dL/d(parent) += dL/d(node) x d(node)/d(parent) = upstream x local
-The expression is read safely (no eval): numbers, the names you bind (a=2), + - * / **, unary -, and
-the methods {_METHODS}. The output is called L. Rendering needs the Graphviz program `dot`
-(apt-get install graphviz, brew install graphviz); without it only graph.dot is written.
+The expression is read safely (no eval): numbers, the names you bind (a=2), + - * / **, unary -,
+and the methods {_METHODS}; the output is called L.
+Rendering needs the Graphviz program `dot` (apt-get install graphviz, brew install graphviz);
+without it only graph.dot is written.
 """
 _EPILOG = """\
 examples:
@@ -267,7 +267,7 @@ def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescri
     m.add_argument("--batch", type=cli_type(check_int, 1), default=4, metavar="B", help="tensor engine (default: 4)")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
-    o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR) or on top")
+    o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
     o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
     o.add_argument("--no-player", action="store_true", help="do not write player.html")
     o.add_argument("--max-nodes", type=cli_type(check_int, 1), metavar="N", help="draw the N nodes nearest the output")

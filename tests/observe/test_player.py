@@ -1,7 +1,8 @@
-"""The step-through player (tinygrad_init.player) and the `tinygrad-init graph` command.
+"""The step-through player (tinygrad_init.observe.player, also tinygrad_init.player).
 
 The HTML is checked as text (structure, self-containment, the per-step data, determinism);
-tests/test_player_browser.py runs it in a real headless Chromium.
+test_player_browser.py runs it in a real headless Chromium. The `graph` command that writes
+such pages is tested in tests/cli/test_graph.py.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ import html
 import json
 import math
 import re
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, cli, ledger, nn, player
+from tinygrad_init import Tensor, Value, ledger, nn, player
 from tinygrad_init.draw import GraphvizNotFoundError
 from tinygrad_init.ledger import format_number
-from tinygrad_init.player import ExpressionError, parse_bindings, parse_expression
 
 from conftest import require_binary
 
@@ -88,6 +92,36 @@ def test_page_is_self_contained(neuron_page):
     assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= {"http://www.w3.org/2000/svg",
                                                               "http://www.w3.org/1999/xlink"}
     assert page.count("<svg") == 1  # one graph, not one per frame
+
+
+ASSETS = resources.files("tinygrad_init.observe")
+
+
+def test_page_inlines_the_packaged_style_and_script(neuron_page):
+    page, _ = neuron_page
+    css, js = (ASSETS.joinpath(name).read_text(encoding="utf-8").strip() for name in ("player.css", "player.js"))
+    assert f"<style>\n{css}\n</style>" in page and f"<script>\n{js}\n</script>" in page
+    assert "</script" not in js.lower() and "</style" not in css.lower()  # nothing ends its element early
+    slots = set(re.findall(r"\$(\w+)", ASSETS.joinpath("player.html").read_text(encoding="utf-8")))
+    assert slots == {"heading", "n", "css", "script", "svg", "first_line", "items", "colours", "engine", "data"}
+    assert not [slot for slot in slots if f"${slot}" in page]  # every one filled in
+
+
+def test_page_files_are_package_data():
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["setuptools"]["package-data"]["tinygrad_init.observe"]
+    assets = sorted(p.name for p in (root / "tinygrad_init" / "observe").iterdir() if p.suffix != ".py" and p.is_file())
+    assert sorted(shipped) == assets == ["player.css", "player.html", "player.js"]
+
+
+def test_player_script_is_valid_javascript():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (test_player_browser.py runs the script in Chromium)")
+    proc = subprocess.run([node, "--check", str(ASSETS.joinpath("player.js"))], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_step_data_points_at_existing_nodes_and_edges(neuron_page):
@@ -222,220 +256,3 @@ def test_missing_graphviz_says_how_to_install_it(monkeypatch, tmp_path):
     with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz") as info:
         player.player_html(neuron()[-1])
     assert "brew install graphviz" in str(info.value)
-
-
-# ------------------------------------------------------------------ the expression parser
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("(a*b + c).tanh()", math.tanh(2.0 * -3.0 + 10.0)),
-    ("a - b / c", 2.0 - (-3.0) / 10.0),
-    ("-a ** 2", -(2.0 ** 2)),  # ** binds tighter than unary -, as in Python
-    ("a ** c / 1000", 2.0 ** 10 / 1000),
-    ("(a * b).exp() + c.log() - b.sigmoid() * a.relu() + b.relu()",
-     math.exp(-6.0) + math.log(10.0) - 1 / (1 + math.exp(3.0)) * 2.0 + 0.0),
-    ("2 * 3 * a + 0.5", 12.5),  # constants fold into one number
-    ("1e-3 * c - (-a)", 0.01 + 2.0),
-    ("(2).exp() * a", math.exp(2.0) * 2.0),
-])
-def test_expressions_compute_what_python_computes(text, expected):
-    out = parse_expression(text, {"a": 2.0, "b": -3.0, "c": 10.0})
-    assert isinstance(out, Value)
-    assert out.data == pytest.approx(expected, rel=1e-15)
-
-
-def test_variables_become_labelled_leaves_with_the_right_gradients():
-    v = {"a": 2.0, "b": -3.0, "c": 10.0}
-    out = parse_expression("(a*b + c).tanh()", v)
-    out.backward()
-    leaves = {n.label: n for n in __import__("tinygrad_init").autograd.topological_order(out) if not n._parents}
-    assert set(leaves) == {"a", "b", "c"}
-    t = 1.0 - math.tanh(4.0) ** 2
-    assert leaves["a"].grad == pytest.approx(t * -3.0, rel=1e-14)
-    assert leaves["b"].grad == pytest.approx(t * 2.0, rel=1e-14)
-    assert leaves["c"].grad == pytest.approx(t, rel=1e-14)
-    # a name used twice is one leaf, whose gradient sums both uses: d(x*x + x)/dx = 2x + 1
-    y = parse_expression("x*x + x", {"x": 3.0})
-    y.backward()
-    (x,) = [n for n in __import__("tinygrad_init").autograd.topological_order(y) if not n._parents]
-    assert x.label == "x" and x.grad == 7.0
-    # Value ** Value: d(a^b)/db = a^b ln a
-    z = parse_expression("a ** b", {"a": 2.0, "b": 3.0})
-    z.backward()
-    a_, b_ = z._parents
-    assert (a_.grad, b_.grad) == (pytest.approx(12.0), pytest.approx(8.0 * math.log(2.0)))
-
-
-@pytest.mark.parametrize("text, fragment", [
-    ("__import__('os')", "calling functions is not allowed: '__import__(...)'"),
-    ("__import__('os').system('ls')", "the method '.system()' is not allowed"),
-    ("open('/etc/passwd')", "calling functions is not allowed: 'open(...)'"),
-    ("a.__class__", "the attribute '.__class__' is not allowed"),
-    ("a.data + 1", "the attribute '.data' is not allowed"),
-    ("a.grad", "the attribute '.grad' is not allowed"),
-    ("a.backward()", "the method '.backward()' is not allowed"),
-    ("a.tanh", "'.tanh' is a method: call it, as in x.tanh()"),
-    ("a.tanh(2)", "'.tanh()' takes no arguments"),
-    ("a.exp(base=2)", "'.exp()' takes no arguments"),
-    ("a + d", "the name 'd' is not bound; bind it on the command line, e.g. d=1.5 (bound: a, b)"),
-    ("a[0]", "indexing (x[...]): not allowed"),
-    ("a if b else 1", "'... if ... else ...': not allowed"),
-    ("(lambda: 1)()", "calling functions is not allowed: this call"),
-    ("lambda: a", "lambda: not allowed"),
-    ("'text' * a", "strings: not allowed"),
-    ("True * a", "the constant True: not allowed"),
-    ("1j * a", "the constant 1j: not allowed"),
-    ("a // b", "the operator '//' is not allowed; use + - * / **"),
-    ("a % b", "the operator '%' is not allowed"),
-    ("a @ b", "the operator '@' is not allowed"),
-    ("+a", "the unary operator '+' is not allowed; only unary - is"),
-    ("not a", "the unary operator 'not' is not allowed"),
-    ("a < b", "comparisons: not allowed"),
-    ("a and b", "'and'/'or': not allowed"),
-    ("[a, b]", "lists: not allowed"),
-    ("(a, b)", "tuples: not allowed"),
-    ("(y := a)", "':=' assignments: not allowed"),
-    ("a +", "this is not a valid expression"),
-    ("a = 2", "this is not a valid expression"),
-    ("", "the expression is empty"),
-    ("2 * 3", "uses no variable"),
-])
-def test_everything_else_is_refused_by_name(text, fragment):
-    with pytest.raises(ExpressionError) as info:
-        parse_expression(text, {"a": 1.0, "b": 2.0})
-    assert fragment in str(info.value)
-
-
-def test_refusals_point_at_the_offending_part():
-    with pytest.raises(ExpressionError) as info:
-        parse_expression("(a*b).tanh() + a.data", {"a": 1.0, "b": 2.0})
-    msg = str(info.value)
-    assert "\n    (a*b).tanh() + a.data\n                   ^^^^^^" in msg
-
-
-def test_bindings():
-    assert parse_bindings(["a=2", "b=-3", " c = 1e-2"]) == {"a": 2.0, "b": -3.0, "c": 0.01}
-    assert parse_bindings([]) == {}
-    for words, fragment in [(["a"], "expected NAME=VALUE"), (["1a=2"], "'1a' is not a valid name"),
-                            (["if=2"], "'if' is not a valid name"), (["a=two"], "'two' is not a number"),
-                            (["a=1", "a=2"], "a is bound twice"), (["--out"], "looks like an option")]:
-        with pytest.raises(ExpressionError, match=re.escape(fragment)):
-            parse_bindings(words)
-
-
-# ------------------------------------------------------------------ the `graph` command
-
-
-def test_graph_command_writes_picture_dot_and_player(tmp_path, capsys):
-    require_binary("dot")
-    out = tmp_path / "neuron"
-    assert cli.main(["graph", "(a*b + c).tanh()", "a=2", "b=-3", "c=10", "--out", str(out)]) == 0
-    text = capsys.readouterr().out
-    assert "6 nodes, 5 chain-rule steps" in text and "dL/da = dL/d(mul#2) × d(mul#2)/da" in text
-    svg = (out / "graph.svg").read_text(encoding="utf-8")
-    dot = (out / "graph.dot").read_text(encoding="utf-8")
-    page = (out / "player.html").read_text(encoding="utf-8")
-    assert "<svg" in svg and "grad &#45;0.004023" in svg
-    assert "rankdir=LR" in dot and "fillcolor=" in dot and "grad -0.004023" in dot and "×-3.0" in dot
-    assert 'data-steps="5"' in page
-    for name in ("graph.svg", "graph.dot", "player.html"):
-        assert f"wrote {out / name}" in text
-
-
-def test_graph_command_options(tmp_path, capsys):
-    require_binary("dot")
-    out = tmp_path / "o"
-    assert cli.main(["graph", "x*x + x", "x=3", "--out", str(out), "--rankdir", "TB", "--format", "png",
-                     "--no-player"]) == 0
-    assert (out / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "rankdir=TB" in (out / "graph.dot").read_text(encoding="utf-8")
-    assert not (out / "player.html").exists() and not (out / "graph.svg").exists()
-    out2 = tmp_path / "pdf"
-    assert cli.main(["graph", "--out", str(out2), "--format", "pdf", "--", "-a*b", "a=1", "b=2"]) == 0
-    assert (out2 / "graph.pdf").read_bytes()[:5] == b"%PDF-"
-    capsys.readouterr()
-
-
-@pytest.mark.parametrize("engine", ["scalar", "tensor"])
-def test_graph_command_mlp(tmp_path, capsys, engine):
-    require_binary("dot")
-    out = tmp_path / engine
-    args = ["graph", "--mlp", "2,3,1", "--engine", engine, "--init", "xavier_uniform", "--seed", "1",
-            "--out", str(out)]
-    assert cli.main(args) == 0
-    text = capsys.readouterr().out
-    m = re.search(r"(\d+) nodes, (\d+) chain-rule steps", text)
-    assert m
-    page = (out / "player.html").read_text(encoding="utf-8")
-    assert f'data-steps="{m.group(2)}"' in page
-    dot = (out / "graph.dot").read_text(encoding="utf-8")
-    if engine == "scalar":
-        # 2 inputs, 3x2 + 3 + 1x3 + 1 parameters, labelled by layer and neuron
-        assert "L0.n2.w1" in dot and "L1.n0.b" in dot and "x1" in dot and "loss" in dot
-    else:
-        assert "layers.0.weight" in dot and "cluster_" in dot and "dW = x.T @ g" in dot
-    # the same seed writes the same files
-    again = tmp_path / (engine + "2")
-    assert cli.main(args[:-1] + [str(again)]) == 0
-    capsys.readouterr()
-    for name in ("graph.dot", "player.html"):
-        assert (out / name).read_bytes() == (again / name).read_bytes()
-
-
-def test_graph_command_skips_the_player_beyond_max_steps(tmp_path, capsys):
-    require_binary("dot")
-    assert cli.main(["graph", "--mlp", "2,3,1", "--out", str(tmp_path), "--max-steps", "10"]) == 0
-    assert "no player.html" in capsys.readouterr().out and not (tmp_path / "player.html").exists()
-
-
-@pytest.mark.parametrize("argv, fragment", [
-    (["graph"], "give an expression"),
-    (["graph", "a.data", "a=1"], "the attribute '.data' is not allowed"),
-    (["graph", "__import__('os')"], "calling functions is not allowed"),
-    (["graph", "a + b", "a=1"], "the name 'b' is not bound"),
-    (["graph", "a", "a=x"], "'x' is not a number"),
-    (["graph", "a*2", "a=1", "--mlp", "2,1"], "either an expression or --mlp"),
-    (["graph", "a*2", "a=1", "--engine", "tensor"], "--engine applies to --mlp only"),
-    (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "unknown initialization scheme 'nonsense'"),
-])
-def test_graph_command_usage_errors_exit_2(argv, fragment, capsys, tmp_path):
-    assert cli.main(argv + ["--out", str(tmp_path / "x")]) == 2
-    err = capsys.readouterr().err
-    assert fragment in err and "usage: tinygrad-init graph" in err
-    assert not (tmp_path / "x").exists()
-
-
-@pytest.mark.parametrize("argv, fragment", [
-    (["graph", "--mlp", "2"], "at least two positive widths"),
-    (["graph", "--mlp", "2,x,1"], "layer widths separated by commas"),
-    (["graph", "--rankdir", "RL", "a", "a=1"], "invalid choice"),
-    (["graph", "--format", "gif", "a", "a=1"], "invalid choice"),
-])
-def test_graph_command_bad_options(argv, fragment, capsys):
-    with pytest.raises(SystemExit) as info:
-        cli.main(argv)
-    assert info.value.code == 2 and fragment in capsys.readouterr().err
-
-
-def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    out = tmp_path / "g"
-    assert cli.main(["graph", "a*b", "a=2", "b=3", "--out", str(out)]) == 1
-    captured = capsys.readouterr()
-    assert "apt-get install graphviz" in captured.err and f"wrote {out / 'graph.dot'}" in captured.out
-    assert "a*b" not in (out / "graph.dot").read_text(encoding="utf-8")  # the graph, not the text
-    assert "data 6.0" in (out / "graph.dot").read_text(encoding="utf-8")
-    assert not (out / "graph.svg").exists()
-
-
-def test_graph_help_teaches(capsys):
-    with pytest.raises(SystemExit) as info:
-        cli.main(["graph", "--help"])
-    assert info.value.code == 0
-    text = capsys.readouterr().out
-    for fragment in ("upstream x local", "player.html", "examples:", '"(a*b + c).tanh()" a=2 b=-3 c=10',
-                     "--mlp 2,4,1", ".tanh() .exp() .log() .sigmoid() .relu()", "no eval"):
-        assert fragment in text
-    with pytest.raises(SystemExit):
-        cli.main(["--help"])
-    assert "tinygrad-init graph" in capsys.readouterr().out

@@ -223,6 +223,7 @@ def test_player_steps_with_clicks_and_keys(browser, neuron_player):
     s0 = browser.js(STATE)
     assert s0["ready"] == "1", "the page's script did not finish"
     assert browser.errors() == []
+    assert browser.js("performance.getEntriesByType('resource').map(function (e) { return e.name; })") == []
     seed = "dL/dL = 1.0   (the seed: backward starts here)"
     assert (s0["line"], s0["counter"], s0["slider"], s0["current"], s0["shown"]) == (seed, "step 0 / 5", "0", seed, 1)
     # frame 0: only the seed is known; the output L (n5, and its tanh bubble) is outlined

@@ -11,7 +11,7 @@ Subcommands:
 - ``sweep``: print the per-layer statistics of one deep network, measured by the probe
   beside the theory's prediction.
 - ``graph``: draw the computation graph of an expression or a small MLP with its
-  gradients, and write a step-through player of backward (:mod:`tinygrad_init.player`).
+  gradients, and write a step-through player of backward (`tinygrad_init.cli.graph`).
 
 Run ``tinygrad-init --help`` or ``tinygrad-init demo --help`` for the options.
 """
@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(sub, fmt)  # `report` and `sweep`
 
-    from ..observe.player import add_graph_command
+    from .graph import add_graph_command
 
     add_graph_command(sub, fmt)
 
@@ -339,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_demo(args)
             return 0
         if args.command == "graph":
-            from ..observe.player import run_graph
+            from .graph import run_graph
 
             return run_graph(args)
         from ..lab.report import run_report_command, run_sweep_command

@@ -1,0 +1,359 @@
+"""The `tinygrad-init graph` command: the picture, DOT text and step-through player of an expression or
+a small MLP; and `parse_expression`, which reads the expression safely (never `eval`)."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import keyword
+import math
+import operator
+import sys
+import tokenize
+from pathlib import Path
+from typing import Any, Mapping, Sequence, TextIO
+
+import numpy as np
+
+from .. import nn
+from ..core import autograd
+from ..core.tensor import Tensor
+from ..core.value import Value
+from ..nn import activations, init as init_mod, scalar as scalar_nn
+from ..observe import draw, ledger
+from ..observe.player import DEFAULT_MAX_STEPS, write_player
+from ..utils import as_rng, check_int, cli_type
+
+__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
+
+ALLOWED_METHODS = tuple(n for n in activations.names() if hasattr(Value, n)) + ("exp", "log")
+"""The methods an expression may call, all without arguments: `(a*b).tanh()`."""
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be evaluated; the message names what is not allowed and where."""
+
+
+_METHODS = " ".join(f".{m}()" for m in ALLOWED_METHODS)
+_ALLOWED = f"allowed: numbers, the names you bind (a=2), + - * / **, unary -, and the methods {_METHODS}"
+_APPLY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_OTHER_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+              ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.UAdd: "+", ast.Not: "not", ast.Invert: "~"}
+_WHAT = {ast.Subscript: "indexing (x[...])", ast.Compare: "comparisons", ast.BoolOp: "'and'/'or'",
+         ast.Lambda: "lambda", ast.IfExp: "'... if ... else ...'", ast.List: "lists", ast.Tuple: "tuples",
+         ast.Set: "sets", ast.Dict: "dicts", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
+         ast.DictComp: "comprehensions", ast.GeneratorExp: "generator expressions", ast.JoinedStr: "f-strings",
+         ast.NamedExpr: "':=' assignments"}
+_TOO_LARGE = "the number {} is too large for a float (at most about 1.8e308); write a smaller one"
+_SKIP = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
+
+
+def _short(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
+
+
+def _apply(op: str, x: Any, y: Any) -> Any:
+    """`x op y` with Value semantics (IEEE: 1/0 is inf), also for two numbers (folded into one)."""
+    return _APPLY[op](x, y) if isinstance(x, Value) or isinstance(y, Value) else _APPLY[op](Value(x), y).data
+
+
+def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:
+    """`[(op, tokens)]` cut at the top-level binary operators `ops` (the first op is "")."""
+    parts: list[tuple[str, list]] = [("", [])]
+    depth, prev = 0, None
+    for t in toks:
+        s = t.string if t.type == tokenize.OP else ""
+        depth += (s in ("(", "[", "{")) - (s in (")", "]", "}"))
+        # after a number, a name or a closing bracket, + - * / can only be binary operators
+        if depth == 0 and s in ops and prev is not None and (prev.type in (tokenize.NUMBER, tokenize.STRING) or (
+                prev.type == tokenize.NAME and not keyword.iskeyword(prev.string)) or prev.string in ")]}"):
+            parts.append((s, []))
+        else:
+            parts[-1][1].append(t)
+        prev = t
+    return parts
+
+
+def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value:
+    """The Value graph of an arithmetic expression such as `"(a*b + c).tanh()"`, built safely (no `eval`).
+
+    The grammar, with Python's precedence, `NAME` a key of `variables` (name -> number or Value)
+    and `METHOD` one of `ALLOWED_METHODS`: `expr := number | NAME | expr (+ - * / **) expr |
+    -expr | (expr) | expr.METHOD()`. Each name is one leaf `Value(x, label=NAME)`; operations on
+    numbers alone are folded into one number. The text is cut at its top-level `+ -` into terms
+    and `* /` into factors, folded left to right in a loop; only the factors are read by
+    `ast.parse`, so sums and products of any length need no deep recursion.
+
+    Raises:
+        ExpressionError: a syntax error, an unbound name, a number too large for a float, nesting
+            too deep to read, or anything outside the grammar (calls such as `__import__('os')`,
+            other attributes, strings, indexing...), named and pointed at.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
+    source = " ".join(text.splitlines()).strip()
+    if not source:
+        raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
+    leaves = {name: v if isinstance(v, Value) else Value(float(v), label=name) for name, v in variables.items()}
+    offset = 0  # where the factor being read starts in `source`
+
+    def error(msg: str, start: int, end: int | None = None) -> ExpressionError:  # a caret under the place
+        where = (f" (at character {start + 1:,} of {len(source):,})" if len(source) > 200 else
+                 f"\n    {source}\n    {' ' * start}{'^' * max(1, (end or start + 1) - start)}")
+        return ExpressionError(f"expression: {msg}{where}")
+
+    def fail(msg: str, node: ast.AST) -> ExpressionError:
+        return error(msg, offset + node.col_offset, offset + (node.end_col_offset or node.col_offset + 1))
+
+    def expression(toks: list) -> Any:  # a - b*c + d is (a - (b*c)) + d
+        total = None
+        for op, term in _split(toks, ("+", "-")):
+            product = None
+            for op2, factor in _split(term, ("*", "/")):
+                if not factor:  # only at the end: "a +"
+                    raise error("this is not a valid expression: it ends with an operator", len(source) - 1)
+                x = piece(factor[0].start[1], factor[-1].end[1])
+                product = x if product is None else _apply(op2, product, x)
+            total = product if total is None else _apply(op, total, product)
+        return total
+
+    def piece(start: int, end: int) -> Any:
+        nonlocal offset
+        offset, text = start, source[start:end]
+        if text in leaves:
+            return leaves[text]
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError as e:
+            raise error(f"this is not a valid expression ({e.msg})", start + max((e.offset or 1) - 1, 0)) from None
+        return ev(node)
+
+    def ev(node: ast.AST) -> Any:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                what = "strings" if isinstance(node.value, (str, bytes)) else f"the constant {node.value!r}"
+                raise fail(f"{what}: not allowed ({_ALLOWED})", node)
+            return float(node.value)  # not too large: the tokens were checked
+        if isinstance(node, ast.Name):
+            if node.id not in leaves:
+                raise fail(f"the name '{node.id}' is not bound; bind it on the command line, e.g. {node.id}=1.5 "
+                           f"(bound: {', '.join(sorted(leaves)) or 'none'})", node)
+            return leaves[node.id]
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _OTHER_OPS:
+            unary = "unary " if isinstance(node, ast.UnaryOp) else ""
+            raise fail(f"the {unary}operator '{_OTHER_OPS[type(node.op)]}' is not allowed; "
+                       f"{'only unary - is' if unary else 'use + - * / **'} ({_ALLOWED})", node)
+        if isinstance(node, ast.BinOp):
+            return _apply(_BINOPS[type(node.op)], ev(node.left), ev(node.right))
+        if isinstance(node, ast.UnaryOp):  # USub
+            return -ev(node.operand)
+        if isinstance(node, ast.Call):
+            f = node.func
+            if not isinstance(f, ast.Attribute):
+                what = f"'{f.id}(...)'" if isinstance(f, ast.Name) else "this call"
+                raise fail(f"calling functions is not allowed: {what}. Only the methods {_METHODS} can be "
+                           "called, as in (a*b).tanh()", node)
+            if f.attr not in ALLOWED_METHODS:
+                raise fail(f"the method '.{f.attr}()' is not allowed; the allowed methods are {_METHODS}", node)
+            if node.args or node.keywords:
+                raise fail(f"'.{f.attr}()' takes no arguments; write x.{f.attr}()", node)
+            x = ev(f.value)
+            return getattr(x, f.attr)() if isinstance(x, Value) else getattr(Value(x), f.attr)().data
+        if isinstance(node, ast.Attribute):
+            raise fail(f"'.{node.attr}' is a method: call it, as in x.{node.attr}()" if node.attr in ALLOWED_METHODS
+                       else f"the attribute '.{node.attr}' is not allowed; the only attributes are the methods "
+                       f"{_METHODS}", node)
+        what = _WHAT.get(type(node), f"the construct '{type(node).__name__}'")
+        raise fail(f"{what}: not allowed ({_ALLOWED})", node)
+
+    try:
+        toks = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in _SKIP]
+    except (tokenize.TokenError, SyntaxError):  # an unclosed bracket and the like: ast.parse says what
+        toks = []
+    for t in (t for t in toks if t.type == tokenize.NUMBER):  # ast.parse refuses more than 4,300 digits
+        try:
+            huge = math.isinf(float(int(t.string, 0) if t.string[:2].lower() in ("0x", "0o", "0b") else t.string))
+        except (OverflowError, ValueError) as e:  # ValueError: 1j, refused later
+            huge = isinstance(e, OverflowError)
+        if huge:
+            raise error(_TOO_LARGE.format(_short(t.string, 40)), t.start[1], t.end[1])
+    try:
+        out = expression(toks) if toks else piece(0, len(source))
+    except (RecursionError, MemoryError):  # MemoryError: the parser's own stack ran out
+        raise ExpressionError(f"expression: {_short(source)} is nested too deeply to read: a long sum or "
+                              "product inside brackets, or brackets, powers or unary minus inside one another; "
+                              "take long sums out of brackets, or write fewer levels") from None
+    if not isinstance(out, Value):
+        raise ExpressionError("expression: the expression uses no variable, so there is nothing to "
+                              "differentiate; bind a name and use it, e.g. \"x*x + 1\" x=3")
+    return out
+
+
+def parse_bindings(words: Sequence[str]) -> dict[str, float]:
+    """`["a=2", "b=-3"]` -> `{"a": 2.0, "b": -3.0}`; an ExpressionError says what is wrong with a word."""
+    out: dict[str, float] = {}
+    for w in words:
+        name, _, value = (part.strip() for part in w.partition("="))
+        if "=" not in w:
+            raise ExpressionError(f"binding {w!r}: " + (
+                "this looks like an option, but after `--` every word is read as the expression or a NAME=VALUE "
+                "binding; put the options before `--`" if w.startswith("-") else
+                "expected NAME=VALUE, e.g. a=2 (the expression goes first, in quotes: \"(a*b + c).tanh()\")"))
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise ExpressionError(f"binding {w!r}: {name!r} is not a valid name; use letters, digits and _, "
+                                  "starting with a letter (a, x1, w_0)")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ExpressionError(f"binding {w!r}: {value!r} is not a number (write e.g. {name}=-3 or "
+                                  f"{name}=0.5)") from None
+        if math.isinf(number) and "inf" not in value.lower():
+            raise ExpressionError(f"binding {_short(w)!r}: " + _TOO_LARGE.format(_short(value, 40)))
+        if name in out:
+            raise ExpressionError(f"binding {w!r}: {name} is bound twice")
+        out[name] = number
+    return out
+
+
+# ------------------------------------------------------------------ the command
+
+_DESCRIPTION = f"""\
+Draw the computation graph of an expression (or of a small MLP), run backward, and write:
+  graph.svg    every number as label | data | grad, every op as a circle, every edge labelled with its
+               local derivative (x-3.0: upstream is multiplied by it); fill = |grad| on a log scale
+  graph.dot    the same picture as Graphviz DOT text (for slides and version control)
+  player.html  backward one chain-rule step at a time, in a browser (offline; keys <- -> Home End):
+               dL/d(parent) += dL/d(node) x d(node)/d(parent) = upstream x local
+The expression is read safely (no eval): numbers, the names you bind (a=2), + - * / **, unary -,
+and the methods {_METHODS}; the output is called L.
+Rendering needs the Graphviz program `dot` (apt-get install graphviz, brew install graphviz);
+without it only graph.dot is written.
+"""
+_EPILOG = """\
+examples:
+  tinygrad-init graph "(a*b + c).tanh()" a=2 b=-3 c=10 --out neuron
+  tinygrad-init graph "x*x + x" x=3 --out sum        x feeds two nodes: its gradient is a sum
+  tinygrad-init graph --mlp 2,4,1 --out mlp          a scalar MLP, one sample, loss = squared error
+  tinygrad-init graph --mlp 2,8,8,1 --engine tensor --init small --rankdir TB --format png
+  tinygrad-init graph --out neg -- "-a*b" a=1 b=2    an expression starting with '-' (options before --)
+"""
+
+
+def _sizes(text: str) -> list[int]:
+    """`"2,4,1"` -> `[2, 4, 1]`: at least two layer widths, each a whole number >= 1."""
+    sizes = [cli_type(check_int, 1)(width) for width in text.split(",")]  # argparse's error for a bad one
+    if len(sizes) < 2:
+        raise argparse.ArgumentTypeError(f"expected at least two widths (input and output), e.g. 2,4,1; got {text!r}")
+    return sizes
+
+
+def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescriptionHelpFormatter
+                      ) -> argparse.ArgumentParser:
+    """Add the `graph` subcommand to `subparsers` (from `parser.add_subparsers()`)."""
+    p = subparsers.add_parser(
+        "graph", help="draw the graph of an expression or a small MLP, and a step-through player of backward",
+        description=_DESCRIPTION, epilog=_EPILOG, formatter_class=formatter_class)
+    p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
+    p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
+    m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
+    m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
+    m.add_argument("--engine", choices=("scalar", "tensor"), default="scalar", help="scalar (default): a Value "
+                   "per weight, one sample; tensor: a node per weight matrix, a batch")
+    m.add_argument("--activation", choices=activations.names(), default="tanh", help="hidden (default: tanh)")
+    m.add_argument("--init", metavar="NAME", help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
+    m.add_argument("--seed", type=cli_type(check_int, 0), default=0, help="of weights and data (default: 0)")
+    m.add_argument("--batch", type=cli_type(check_int, 1), default=4, metavar="B", help="tensor engine (default: 4)")
+    o = p.add_argument_group("output")
+    o.add_argument("--out", type=Path, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
+    o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
+    o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
+    o.add_argument("--no-player", action="store_true", help="do not write player.html")
+    o.add_argument("--max-nodes", type=cli_type(check_int, 1), metavar="N", help="draw the N nodes nearest the output")
+    o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
+                   help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
+    p.set_defaults(graph_parser=p)
+    return p
+
+
+def _mlp(args: argparse.Namespace) -> tuple[Any, dict]:
+    """The squared-error loss of the MLP `args.mlp` on random data, and draw's options for it."""
+    init = None if args.init is None else init_mod.get(args.init)  # ValueError naming the schemes
+    gen, sizes = as_rng(args.seed), args.mlp
+    if args.engine == "scalar":
+        model = scalar_nn.MLP(sizes[0], sizes[1:], activation=args.activation, init=init, rng=gen)
+        x, y = gen.standard_normal(sizes[0]), gen.standard_normal(sizes[-1])
+        out = model([Value(float(v), label=f"x{i}") for i, v in enumerate(x)])
+        errs = [(o - float(t)) ** 2 for o, t in zip(out if isinstance(out, list) else [out], y)]
+        loss = errs[0] if len(errs) == 1 else Value.sum(errs)
+        loss.label = "loss"
+        return loss, {}
+    model = nn.MLP(sizes, activation=args.activation, init=init, rng=gen, dtype=np.float64)
+    trace = draw.trace(model, Tensor(gen.standard_normal((args.batch, sizes[0])), name="x"))
+    loss = nn.mse_loss(trace.output, gen.standard_normal((args.batch, sizes[-1])))
+    loss.name = "loss"
+    return loss, {"module": trace}  # one cluster per layer
+
+
+def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Write `graph.<format>`, `graph.dot` and `player.html` into `args.out`; returns the exit code:
+    0 done, 1 Graphviz missing (graph.dot is still written) or a file not writable, 2 a usage error."""
+    out, err = out or sys.stdout, err or sys.stderr
+
+    def fail(msg: str, code: int = 2) -> int:
+        if code == 2 and getattr(args, "graph_parser", None) is not None:
+            args.graph_parser.print_usage(err)
+        print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=err)
+        return code
+
+    if args.mlp is None and args.expression is None:
+        return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
+    if args.mlp is not None and (args.expression is not None or args.bindings):
+        return fail("give either an expression or --mlp, not both")
+    if args.mlp is None and args.engine != "scalar":
+        return fail("--engine applies to --mlp only; an expression is always drawn with the scalar engine")
+    try:
+        if args.mlp is None:
+            root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
+            what = f"the expression {_short(args.expression.strip())}"
+        else:
+            root, extra = _mlp(args)
+            what = (f"a {'-'.join(map(str, args.mlp))} {args.activation} MLP ({args.engine} engine, "
+                    + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
+    except (ValueError, TypeError) as e:  # ExpressionError, an unknown --init name, and the like
+        return fail(str(e))
+    with ledger.record() as steps:
+        root.backward()
+    n_nodes, n_steps = len(autograd.topological_order(root)), len(steps)
+    print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward", file=out)
+    if root._SCALAR and n_steps <= 40:
+        print(steps.explain(), file=out)
+    player = not args.no_player and n_steps <= args.max_steps
+    if n_nodes > 1500 and args.max_nodes is None:
+        print(f"note: Graphviz lays out {n_nodes:,} nodes{' twice (picture and player)' if player else ''}; this "
+              "can take a while. --max-nodes N draws fewer, --no-player skips the player.", file=out, flush=True)
+    if not args.no_player and not player:
+        print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
+              "(use a smaller network, the tensor engine, or raise --max-steps)", file=out)
+    written: list[Path] = []
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        g = draw.draw(root, rankdir=args.rankdir, show_data=True, show_grad=True, show_local=True,
+                      show_names=True, color_by_grad=True, ledger=steps, max_nodes=args.max_nodes, **extra)
+        for name in ("graph.dot", f"graph.{args.format}"):  # the DOT text first: it needs no Graphviz
+            written.append(draw.render(g, args.out / name))
+        if player:
+            written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
+                                        max_nodes=args.max_nodes, max_steps=None, **extra))
+    except draw.GraphvizNotFoundError as e:
+        print("".join(f"wrote {p}\n" for p in written), end="", file=out)
+        return fail(str(e), 1)
+    except OSError as e:
+        return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
+    for p in written:
+        size = p.stat().st_size
+        print(f"wrote {p} ({size / 1024:.0f} KiB)" if size >= 10240 else f"wrote {p} ({size} bytes)", file=out)
+    if player:
+        print(f"open {args.out / 'player.html'} in a browser to step through backward (keys <- ->)", file=out)
+    return 0

@@ -1,0 +1,151 @@
+// The step-through player of tinygrad_init (tinygrad_init/observe/player.py inlines this file).
+//
+// The page holds one SVG of the graph (drawn by Graphviz) and, in #player-data, what changes
+// at each chain-rule step: D.steps[s] = [ids of the node passing its gradient on, id of the
+// parent receiving it, id of the edge between them, the parent's new grad text, its fill,
+// its font colour, 1 if that gradient is now complete else 0]. Step k shows the state after
+// k steps; the script repaints only the nodes whose gradient changed.
+(function () {
+  "use strict";
+  const D = JSON.parse(document.getElementById("player-data").textContent);
+  const N = D.n;
+  const $ = (id) => document.getElementById(id);
+  const frame = $("frame"), svg = frame.querySelector("svg"), slider = $("slider"), counter = $("counter");
+  const lineBox = $("line"), list = $("lines"), items = list.children;
+  const prevBtn = $("prev"), nextBtn = $("next"), viewBtn = $("view");
+  const GRAD = /^(grad|\|grad\|) /;
+  const SHAPES = ["polygon", "ellipse", "path"];
+  const cache = new Map();
+
+  function el(id) {
+    if (!cache.has(id)) cache.set(id, $(id));
+    return cache.get(id);
+  }
+  function gradText(g) {  // the last text of the group that reads "grad ..." or "|grad| ..."
+    if (!("_grad" in g)) g._grad = [...g.getElementsByTagName("text")].filter((t) => GRAD.test(t.textContent)).pop() || null;
+    return g._grad;
+  }
+  function shape(g) {
+    return [...g.children].find((c) => SHAPES.includes(c.tagName.toLowerCase())) || null;
+  }
+
+  // prev[s]: the previous step whose parent is the same node (-1: none).
+  const prev = [], seen = {};
+  D.steps.forEach((st, s) => {
+    prev.push(st[1] in seen ? seen[st[1]] : -1);
+    seen[st[1]] = s;
+  });
+  const last = {};  // node id -> the last step applied to it (-1: none)
+
+  function paint(id, s) {
+    const g = el(id);
+    if (!g) return;  // a node left out of the picture (max_nodes)
+    const st = s >= 0 ? D.steps[s].slice(3) : (id === D.root ? D.seed : D.unknown);
+    const t = gradText(g);
+    if (t) t.textContent = st[0];
+    if (D.color) {
+      const sh = shape(g);
+      if (sh) sh.style.fill = st[1];
+      for (const text of g.getElementsByTagName("text")) text.style.fill = st[2];
+    }
+    g.classList.toggle("partial", !st[3]);
+    g.classList.toggle("reached", s >= 0 || id === D.root);
+  }
+
+  let marked = [];
+  function mark(id, cls) {
+    const g = el(id);
+    if (g) { g.classList.add(cls); marked.push([g, cls]); }
+  }
+  function highlight(k) {
+    marked.forEach(([g, cls]) => g.classList.remove(cls));
+    marked = [];
+    if (k === 0) { D.rootIds.forEach((id) => mark(id, "hl-node")); return; }
+    const st = D.steps[k - 1];
+    st[0].forEach((id) => mark(id, "hl-node"));
+    mark(st[1], "hl-parent");
+    mark(st[2], "hl-edge");
+  }
+
+  // ------------------------------------------------------------ view: the whole graph or around the step
+  // The SVG keeps its viewBox and its natural size (1 unit = 1 px); panning and zooming
+  // move it with a CSS transform, which needs no new layout of a big graph.
+  const vb = svg.viewBox.baseVal, full = [vb.x, vb.y, vb.width, vb.height];
+  svg.style.width = full[2] + "px";
+  svg.style.height = full[3] + "px";
+  const g0 = svg.querySelector("g.graph");
+  const M = g0 && g0.transform.baseVal.numberOfItems ? g0.transform.baseVal.consolidate().matrix : null;
+  let zoom = 1.5, mode = "fit";
+  function box(e) {  // the element's box in the SVG's units
+    const b = e.getBBox(), a = M ? M.a : 1, d = M ? M.d : 1, ex = M ? M.e : 0, fy = M ? M.f : 0;
+    return [a * b.x + ex, d * b.y + fy, a * b.width, d * b.height];
+  }
+  function place(z, cx, cy) {  // show the point (cx, cy) of the graph at the centre, z px per unit
+    const tx = frame.clientWidth / 2 - (cx - full[0]) * z, ty = frame.clientHeight / 2 - (cy - full[1]) * z;
+    svg.style.transform = `translate(${tx.toFixed(1)}px,${ty.toFixed(1)}px) scale(${z.toFixed(4)})`;
+  }
+  const fitScale = () => Math.min(frame.clientWidth / full[2], frame.clientHeight / full[3]);
+  function setView() {
+    viewBtn.textContent = mode === "fit" ? "follow the step" : "whole graph";
+    if (mode === "fit" || !marked.length) {
+      place(fitScale(), full[0] + full[2] / 2, full[1] + full[3] / 2);
+      return;
+    }
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const [g] of marked) {
+      const b = box(g);
+      x0 = Math.min(x0, b[0]); y0 = Math.min(y0, b[1]);
+      x1 = Math.max(x1, b[0] + b[2]); y1 = Math.max(y1, b[1] + b[3]);
+    }
+    const z = Math.min(zoom, frame.clientWidth / (1.25 * (x1 - x0) + 1), frame.clientHeight / (1.25 * (y1 - y0) + 1));
+    place(z, (x0 + x1) / 2, (y0 + y1) / 2);
+  }
+
+  // ------------------------------------------------------------ moving
+  let cur = 0;
+  function go(target) {
+    const k = Math.max(0, Math.min(N, Math.round(target)));
+    const changed = new Set();
+    if (k > cur) for (let s = cur; s < k; s++) { changed.add(D.steps[s][1]); last[D.steps[s][1]] = s; }
+    else for (let s = cur - 1; s >= k; s--) { changed.add(D.steps[s][1]); last[D.steps[s][1]] = prev[s]; }
+    changed.forEach((id) => paint(id, last[id]));
+    for (let i = Math.min(cur, k); i <= Math.max(cur, k); i++) items[i].className = i < k ? "done" : (i === k ? "current" : "later");
+    cur = k;
+    highlight(k);
+    lineBox.textContent = items[k].textContent;
+    counter.textContent = `step ${k} / ${N}`;
+    slider.value = String(k);
+    prevBtn.disabled = k === 0;
+    nextBtn.disabled = k === N;
+    const li = items[k];
+    list.scrollTop = Math.max(0, li.offsetTop - list.clientHeight + li.offsetHeight + 8);
+    setView();
+    try { history.replaceState(null, "", "#" + k); } catch (e) { /* not allowed for this page: fine */ }
+  }
+  Object.keys(seen).forEach((id) => { paint(id, -1); last[id] = -1; });
+  paint(D.root, -1);
+
+  function toggleView() { mode = mode === "fit" ? "follow" : "fit"; setView(); }
+  function zoomBy(f) { zoom *= f; mode = "follow"; setView(); }
+  const clicks = {prev: () => go(cur - 1), next: () => go(cur + 1), home: () => go(0), end: () => go(N),
+                  view: toggleView, "zoom-in": () => zoomBy(1.25), "zoom-out": () => zoomBy(0.8)};
+  Object.entries(clicks).forEach(([id, f]) => $(id).addEventListener("click", f));
+  slider.addEventListener("input", () => go(+slider.value));
+  list.addEventListener("click", (e) => {
+    const li = e.target.closest ? e.target.closest("li") : null;
+    if (li && li.parentNode === list) go(Array.prototype.indexOf.call(items, li));
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    const k = {ArrowRight: cur + 1, ArrowLeft: cur - 1, Home: 0, End: N, PageDown: cur + 10, PageUp: cur - 10}[e.key];
+    if (k !== undefined) { e.preventDefault(); go(k); return; }
+    if (e.key === "f") toggleView();
+    else if (e.key === "+" || e.key === "=") zoomBy(1.25);
+    else if (e.key === "-") zoomBy(0.8);
+  });
+  window.addEventListener("resize", setView);
+  mode = fitScale() >= 0.45 ? "fit" : "follow";
+  const start = parseInt((location.hash || "").slice(1), 10);
+  go(isNaN(start) ? 0 : start);
+  $("player").setAttribute("data-ready", "1");
+})();

@@ -354,7 +354,8 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
                 f"{math.expm1(np.abs(np.log(q[m][0])).max()):.0%} in one network, by at most "
                 f"{math.expm1(np.abs(np.log(bands[m][0])).max()):.0%} in the median of {networks} networks." for m, w in _PAIRS]
-    figure = partial(plots.curves, {f"std({w}): measured / theory": {f"{networks} networks": q[m]} for m, w in _PAIRS},
+    figure = partial(plots.curves, {f"std({w}): measured / theory": {f"median of {networks} networks": q[m],
+                                                                     "network 1": q[m][0]} for m, w in _PAIRS},
                      log=False, hlines={"theory": 1.0}, title=f"{activation}, {label(scheme)}, {s['depth']} x "
                      f"{s['width']}: median of {networks} networks, band = lowest to highest")
     return ExperimentResult("theory", "Theory vs measurement, averaged over networks",
@@ -497,10 +498,20 @@ def _now(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
 def run_all(rng: int = 0, quick: bool = False, submit: Callable[..., Any] | None = None) -> list[ExperimentResult]:
     """Every experiment in report order, each with the seed `rng` as if called on its own; the verdict,
     the statistics and batch norm share one sweep (and one with batch norm). `submit(f, *args, **kwargs)`
-    (a process pool's) runs the independent parts; by default they run here, one after the other."""
+    (a process pool's) runs the independent parts, the longest first, the sweeps one activation per job
+    (a run does not depend on the rest of its sweep); by default they run here, one after the other."""
     call = submit or _now
-    jobs = [call(run_sweep, rng=rng, quick=quick)] + [call(f, rng=rng, quick=quick) for f in EXPERIMENTS.values()]
-    sw, *rest, bn = [j.result() for j in jobs + [call(run_sweep, ("small", "large"), rng=rng, quick=quick,
-                                                      batchnorm=True)]]
-    return [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw), *rest,
-            batch_norm(sweep=bn, plain=sw)]
+    names = sorted(EXPERIMENTS, key=lambda k: -_SECONDS.get(k, 0))
+    jobs = {k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[:2]}
+    sweeps = [[call(run_sweep, schemes, (a,), rng=rng, quick=quick, batchnorm=bn) for a in ACTIVATIONS]
+              for schemes, bn in ((SCHEMES, False), (("small", "large"), True))]
+    jobs.update({k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[2:]})
+    sw, bn = (Sweep({**parts[0].result().settings, "activations": list(ACTIVATIONS)},
+                    {(s, a): p.result().run(s, a) for s in parts[0].result().schemes for a, p in zip(ACTIVATIONS, parts)})
+              for parts in sweeps)
+    return [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw),
+            *(jobs[k].result() for k in EXPERIMENTS), batch_norm(sweep=bn, plain=sw)]
+
+
+#: Seconds on two cores, only to start the longest experiments first.
+_SECONDS = {"depth": 9, "training": 3, "saturation": 2}

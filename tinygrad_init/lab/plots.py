@@ -88,6 +88,10 @@ def _title(*parts: str | None) -> str:
     return "\n".join(textwrap.fill(t, 105) for t in parts if t)
 
 
+def _wrap(text: str, width: int = 16) -> str:
+    return "\n".join(textwrap.fill(part, width, break_long_words=False) for part in text.split("\n"))
+
+
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
            log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0,
            hlines: Mapping[str, float] | None = None) -> list[Any]:
@@ -114,7 +118,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     if log:  # log ticks as plain text (1e-3): far faster to draw than mathtext
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda t, _: format_number(t, 2)))
-        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     if x is None:
         ax.set_xticks(range(1, len(mid) + 1, max(1, math.ceil(len(mid) / 10))))
     return handles
@@ -194,7 +198,7 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
                            markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
-        strip.set_xticklabels([textwrap.fill(label(k), 14) for k in accuracies], fontsize=12)
+        strip.set_xticklabels([_wrap(label(k), 14) for k in accuracies], fontsize=12)
         _legend(fig, handles)
         fig.suptitle(_title(title), fontsize="large")
     return fig
@@ -234,15 +238,13 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
                 if j < len(notes := (annotations or {}).get(name, [])):
                     ax.text(j * step + span, 1.45, notes[j], ha="right", va="top", fontsize=11, linespacing=1.0)
             ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=scheme_color(name, i), alpha=0.85)
-            ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), yticks=[])
-            ax.set_xticks([j * step + f * span for j in range(ncols) for f in (0, 1)],
-                          [format_number(lo + f * span, 2) for _ in range(ncols) for f in (0, 1)], fontsize=11)
-            for k, text in enumerate(ax.get_xticklabels()):  # inside their panel, clear of the neighbours'
-                text.set_horizontalalignment("right" if k % 2 else "left")
-            ax.tick_params(labelbottom=i == nrows - 1)
+            ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
+            for j in range(ncols * (i == nrows - 1)):  # the range under each panel of the last row (text: cheaper
+                for f, ha in ((0, "left"), (1, "right")):  # to draw than ticks), inside its panel
+                    ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
             ax.grid(False)
             ax.spines["left"].set_visible(False)
-            ax.set_ylabel(textwrap.fill(label(name), 16), rotation=0, ha="right", va="center", fontsize=12)
+            ax.set_ylabel(_wrap(label(name)), rotation=0, ha="right", va="center", fontsize=12)
         for j, text in enumerate(col_labels or [f"layer {j + 1}" for j in range(ncols)]):
             fig.axes[0].text(j * step + span / 2, 1.55, text, ha="center", va="bottom", fontsize=13)
         fig.suptitle(title, y=1 - 0.1 / fig.get_figheight(), va="top")
@@ -251,13 +253,14 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
 
 def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *, title: str = "") -> Figure:
     """Weight matrices `(fan_in, fan_out)` as heat maps, a row per key, a column per matrix: column `j`
-    holds unit `j`'s incoming weights, so identical units are identical columns (colours symmetric about 0)."""
+    holds unit `j`'s incoming weights, so identical units are identical columns (colours symmetric about 0,
+    the range in each panel's title)."""
     rows = list(matrices.items())
     if not rows:
         raise ValueError("weight_heatmaps: nothing to draw")
     ncols = max(len(v) for _, v in rows)
     with slide_style():
-        fig = _frame(ncols, len(rows), 4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2, top=0.9, bottom=0.6, left=2.2)
+        fig = _frame(ncols, len(rows), 4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2, top=1.0, bottom=0.6, left=2.2)
         for i, (name, mats) in enumerate(rows):
             for j, ax in enumerate(fig.axes[i * ncols:(i + 1) * ncols]):
                 ax.grid(False)
@@ -266,12 +269,13 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                         raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape {M.shape})")
                     ax.set_visible(False)
                     continue
-                lim = float(np.abs(M).max(initial=0)) or 1.0
-                fig.colorbar(ax.imshow(M, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest"),
-                             ax=ax, shrink=0.9)
+                lim = float(np.abs(M).max(initial=0))
+                ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
-                ax.set(title=mats[j][0] * (i == 0), yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
-                       xlabel="unit" * (i == len(rows) - 1), ylabel=textwrap.fill(name, 16) * (j == 0))
+                ax.set(title=f"{mats[j][0]}: " + (f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)"
+                                                  if lim else "all 0"), yticks=[],
+                       xticks=ticks, xticklabels=[t + 1 for t in ticks], xlabel="unit" * (i == len(rows) - 1),
+                       ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
         fig.suptitle(title)
     return fig
@@ -280,7 +284,7 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *, title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
     with slide_style():
-        fig = _frame(1, 1, SLIDE[0], 1.0 * len(rows) + 1.9, top=1.5, bottom=0.15, left=1.4)
+        fig = _frame(1, 1, SLIDE[0], 1.0 * len(rows) + 1.5, top=1.2, bottom=0.15, left=1.4)
         ax = fig.axes[0]
         for i, row in enumerate(words):
             for j, w in enumerate(row):
@@ -288,7 +292,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
                yticks=[-i - 0.54 for i in range(len(rows))])
-        ax.set_xticklabels([textwrap.fill(c, 18) for c in cols], fontsize=12)
+        ax.set_xticklabels([_wrap(c, 18) for c in cols], fontsize=12)
         ax.set_yticklabels(rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)

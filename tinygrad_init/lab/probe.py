@@ -243,7 +243,8 @@ class Probe:
         h = rec._store("activation", "act", self.hist_bins, self.hist_range, output.data)
         lo, hi = _acts.get(act).limits
         if h.size and math.isfinite(lo) and math.isfinite(hi):
-            rec.numbers["saturated"] = np.count_nonzero((h < lo + SATURATION) | (h > hi - SATURATION)) / h.size
+            sat = (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))  # float64: exact in any dtype
+            rec.numbers["saturated"] = np.count_nonzero(sat) / h.size
         elif h.size and math.isfinite(lo):
             rec.numbers["dead"] = float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0)))
         self._watch(rec, output, "grad_activation", "grad_act", self.hist_bins)

@@ -90,8 +90,8 @@ def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
     if (result.name, key) in _FILES_ONLY:
         return f"<p>{_esc(table.title)}: {len(table)} rows in <code>data/{_esc(_table_file(result, key))}</code>.</p>"
     if result.name == "verdict" and key == "main":
-        rows = "".join(f"<tr><th>{_esc(r[0])}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in r[1:])
-                       + "</tr>" for r in table._rows)
+        rows = "".join(f"<tr><th>{_esc(a)}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in words)
+                       + "</tr>" for a, *words in (list(r.values()) for r in table.rows))
         head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
         notes = "".join(f"<li>{_esc(n)}</li>" for n in table.notes)
         return f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table><ul>{notes}</ul>'

@@ -32,6 +32,7 @@ LN2 = math.log(2.0)
 
 
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
+    """`values` (a name or several), each checked by `check(fn, name)`; none twice, not empty."""
     out = tuple(check(fn, v) for v in ((values,) if isinstance(values, str) else values))
     if not out or len(set(out)) != len(out):
         raise ValueError(f"{fn}: {what} is empty; give at least one name" if not out else
@@ -40,10 +41,12 @@ def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str
 
 
 def check_activation(fn: str, name: Any) -> str:
+    """An activation the lab studies: one of the registry's, but the identity."""
     return check_choice(fn, "activation", name, [a for a in _acts.names() if a != "linear"])
 
 
 def check_scheme(fn: str, name: Any) -> str:
+    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV)."""
     if not isinstance(name, str):
         raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {name!r}")
     try:
@@ -113,16 +116,17 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             g = (np.tanh(0.5 * out) + 1) * 0.5 - t  # sigmoid(out) - t, without overflow
             g *= dt.type(1.0 / x.shape[1])
             for i in range(L - 1, -1, -1):
-                grads = (g @ np.ascontiguousarray(hs[i].swapaxes(-1, -2)), g.sum(axis=-1, keepdims=True))
+                lr_g = g * lr  # lr dL/dz: the steps of W and b follow from it (and v is kept scaled by lr)
+                steps_ = (lr_g @ hs[i].swapaxes(-1, -2), lr_g.sum(axis=-1, keepdims=True))
                 if i:
                     g = W[i].swapaxes(-1, -2) @ g
                     g *= act.derivative(zs[i - 1])
-                for k, (p, d) in enumerate(zip((W[i], b[i]), grads)):
+                for k, (p, d) in enumerate(zip((W[i], b[i]), steps_)):
                     if vel is not None:
                         d = vel[k * L + i]
                         d *= mu
-                        d += grads[k]
-                    p -= lr * d
+                        d += steps_[k]
+                    p -= d
     for s, ls in enumerate(lins):
         for i, lin in enumerate(ls):
             lin.weight.data[...], lin.bias.data[...] = W[i][s].T, b[i][s, :, 0]
@@ -286,7 +290,7 @@ def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, see
     `E[relu(z)^2] = Var(z) / 2`, so Xavier's `Var(W) = 1/n` shrinks the signal and the gradient by `1/sqrt(2)`
     a layer (to `2^-11` of the variance after 22 layers, `2^-15` after 30); He's `2/n` undoes it. MLPs of
     `layers` x `width` ReLU units learn `moons(samples)` by plain full-batch gradient descent at `lr` for
-    `steps` (2,000, quick 1,000); the caveat repeats the deeper net with He et al.'s momentum 0.9 at the same
+    `steps` (1,200, quick 500); the caveat repeats the deeper net with He et al.'s momentum 0.9 at the same
     effective step (lr (1 - momentum)).
 
     Returns: table `main` (per panel and init: seeds that left ln 2, when, the final loss), figure `depth`;
@@ -294,7 +298,7 @@ def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, see
     """
     fn = "depth"
     layers, steps = [check_int(fn, "layers", v, 1) for v in layers], check_int(fn, "steps", (
-        1000 if quick else 2000) if steps is None else steps, 1)
+        500 if quick else 1200) if steps is None else steps, 1)
     lr, momentum = check_real(fn, "lr", lr, 0.0, low_open=True), check_real(fn, "momentum", momentum, 0.0, 1.0,
                                                                            high_open=True)
     schemes = check_names(fn, "schemes", schemes, check_scheme)
@@ -346,14 +350,14 @@ def sigmoid_saturation(rng: np.random.Generator | int | None = 0, quick: bool = 
     """Glorot & Bengio (2010), Fig. 2 in miniature: the top hidden layer of a sigmoid net saturates at 0.
 
     A sigmoid MLP from Glorot's "standard" `U(+-1/sqrt(fan_in))` learns `moons` (full batch, `steps` 3,000,
-    quick 1,500). Before the lower layers learn anything, the loss falls fastest by pushing the top layer's
+    quick 1,000). Before the lower layers learn anything, the loss falls fastest by pushing the top layer's
     0.5s to 0, where they no longer disturb the logits; there, `sigma'` ~ 0 slows all learning until it desaturates.
 
     Returns: table `main` (per layer the mean activation at the start, lowest, and end), figure `saturation`.
     """
     fn = "sigmoid_saturation"
     layers, width = check_int(fn, "layers", layers, 2), check_int(fn, "width", width, 1)
-    steps = check_int(fn, "steps", (1500 if quick else 3000) if steps is None else steps, 1)
+    steps = check_int(fn, "steps", (1000 if quick else 3000) if steps is None else steps, 1)
     lr = check_real(fn, "lr", lr, 0.0, low_open=True)
     gen, seeds = _seeds(rng, seeds, quick)
     X, y = _data.moons(check_int(fn, "samples", samples, 2), noise=0.1, rng=gen)

@@ -23,8 +23,8 @@ from ..utils import as_rng, check_int, check_real, cli_type
 __all__ = ["main", "build_parser", "run_demo", "gradient_table"]
 
 _FMT = argparse.RawDescriptionHelpFormatter
-# Measured on two cores (median of 5 runs; see the README): keep in step with the README.
-_TIMES = "the full report takes about 14 s on two cores, --quick about 4 s"
+# Measured on two cores, 5 runs each (see the README): keep in step with the README.
+_TIMES = "the report takes about 13 s on two idle cores (up to 22 s when busy), --quick 4 s (up to 6 s)"
 
 _MAIN_EPILOG = f"""\
 examples:
@@ -86,7 +86,10 @@ def _init_name(text: str) -> str:
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """The epilogs as written, and every option's default after its help."""
+    """The epilogs as written, and the default of every option that has one after its help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return action.help if action.default is None or action.default is False else super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:

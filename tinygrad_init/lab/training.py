@@ -267,7 +267,8 @@ def training(rng: np.random.Generator | int | None = 0, quick: bool = False, *, 
                        f"lr {lr:g}, seeds {seeds}",
                  notes=["loss: binary cross-entropy of the logits (ln 2 = 0.6931 for a constant 50/50 guess)",
                         "the assignment reports train/test 50%/50% (zeros), 83%/86% (random*10), 99%/96% (He) for "
-                        "its one draw"])
+                        "its one draw", "data: circles with noise 0.05 and inner radius 0.8 as sklearn's make_circles, "
+                        "but angles drawn at random (sklearn spaces them evenly) and our own seeds"])
     figure = partial(plots.training_figure, hist["step"], {k: data[k]["loss"] for k in inits},
                      {k: (data[k]["train_accuracy"], data[k]["test_accuracy"]) for k in inits},
                      title=f"deeplearning.ai 'Initialization': {net} ReLU net on circles, lr {lr:g}, full batch: "
@@ -327,6 +328,12 @@ def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, see
                 f" (median step {r[6]:.0f})" if math.isfinite(r[6]) else "") + f", {r[-1]} diverged" * bool(r[-1])
                 for r in rows[-len(schemes):]]
             findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
+    left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
+    if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
+        findings.append(f"The caveat: with He et al.'s momentum {momentum:g} at the same effective step, "
+                        f"{left[(layers[-1], momentum)]} of {len(seeds)} {label(schemes[0]).split(' ')[0]} nets of "
+                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in miniature "
+                        "the stall depends on the optimizer as much as on the init.")
     main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
                   "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
                  title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -33,89 +34,85 @@ def _files(root: Path) -> dict[str, bytes]:
 # ---------------------------------------------------------------- the report
 
 
+FIGURES = {"verdict_grid", "activations_std", "activations_hist_tanh", "activations_hist_sigmoid",
+           "activations_hist_relu", "gradients_gradients", "theory_ratios", "symmetry_weights", "training_loss",
+           "depth_depth", "saturation_saturation", "batchnorm_batchnorm"}
+SECTIONS = ["verdict", "activations", "gradients", "theory", "symmetry", "training", "depth", "saturation",
+            "batchnorm"]
+
+
 def test_same_seed_writes_the_same_bytes(two_reports: tuple[Path, Path]) -> None:
     a, b = two_reports
     fa, fb = _files(a), _files(b)
     assert sorted(fa) == sorted(fb)
-    assert json.loads(fa["report.json"]) == json.loads(fb["report.json"])
-    assert fa["report.json"] == fb["report.json"]
-    for name in fa:  # the HTML, every figure (PNG and SVG) and every data file
+    for name in fa:  # the HTML, every figure and every data file
         assert fa[name] == fb[name], f"{name} differs between two runs with the same seed"
 
 
 def test_the_report_writes_every_file(two_reports: tuple[Path, Path]) -> None:
-    out = two_reports[0]
-    files = _files(out)
-    assert {"report.html", "report.json"} <= set(files)
+    files = _files(two_reports[0])
     figs = sorted(n for n in files if n.startswith("figures/"))
-    names = {Path(n).stem for n in figs}
-    assert {"activations_std", "activations_hist_tanh", "activations_hist_sigmoid", "activations_hist_relu",
-            "gradients_gradients", "symmetry_weights", "training_loss", "depth_depth", "batchnorm_batchnorm"} == names
-    for n in figs:
-        if n.endswith(".png"):
-            assert files[n][:8] == b"\x89PNG\r\n\x1a\n"
-        else:
-            assert n.endswith(".svg") and files[n].startswith(b"<?xml")
-            assert b"<dc:date>" not in files[n]  # no date: the same figure gives the same file
-    for name in ("activations", "gradients", "symmetry", "training", "depth", "batchnorm"):
+    assert {Path(n).stem for n in figs} == FIGURES and all(n.endswith(".png") for n in figs)  # SVG only with --svg
+    assert all(files[n][:8] == b"\x89PNG\r\n\x1a\n" for n in figs)
+    for name in SECTIONS:
         assert f"data/{name}.json" in files and f"data/{name}.csv" in files
     rows = list(csv.DictReader(io.StringIO(files["data/activations.csv"].decode())))
     assert len(rows) == 150 and rows[0]["scheme"] == "zeros" and rows[0]["layer"] == "1"
-    header = files["data/gradients_theory_vs_measurement.csv"].decode().splitlines()[0]
-    assert "act_std_theory" in header and "grad_w_ratio" in header
     every = json.loads(files["report.json"])
-    assert [e["name"] for e in every["experiments"]] == ["activations", "gradients", "symmetry", "training",
-                                                          "depth", "batchnorm"]
-    assert every["seed"] == 0 and every["quick"] is True
+    assert [e["name"] for e in every["experiments"]] == SECTIONS and every["seed"] == 0 and every["quick"] is True
+    # the report calls the experiments as a tutorial would: the same seed, the same numbers
+    assert every["experiments"][5]["tables"]["main"] == experiments.training(rng=0, quick=True).table.to_dict()
 
 
-def test_the_html_page_is_self_contained(two_reports: tuple[Path, Path]) -> None:
+def test_the_page_opens_with_the_verdict_and_is_self_contained(two_reports: tuple[Path, Path]) -> None:
     page = (two_reports[0] / "report.html").read_text(encoding="utf-8")
-    # nothing is fetched from the network: no remote src/href, no external stylesheet or script
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
-    assert "http://" not in page and "https://" not in page
+    assert "http://" not in page and "https://" not in page and "@import" not in page and "url(" not in page
     assert not re.search(r"<link\b", page, re.I) and not re.search(r"<script\b", page, re.I)
-    assert "@import" not in page and "url(" not in page
     srcs = re.findall(r'<img src="([^"]*)"', page)
-    assert len(srcs) == 9 and all(s.startswith("data:image/png;base64,") for s in srcs)
-    for key in ("1. Activation statistics", "2. Gradient magnitude", "3. Symmetry", "4. Training", "5. Depth",
-                "6. Batch normalization", "Theory vs measurement", "Which Xavier?"):
-        assert key in page
-    # the scheme table printed from init.table() and the theory-vs-measurement tables
-    assert "he_normal" in page and "N(0, 2/fan_in)" in page and "Glorot &amp; Bengio (2010)" in page
-    assert "Theory vs measurement: the worst layer of each network" in page
+    assert len(srcs) == len(FIGURES) and all(s.startswith("data:image/png;base64,") for s in srcs)
+    positions = [page.index(f'<section id="{name}">') for name in SECTIONS]
+    assert positions == sorted(positions)  # the verdict first
+    verdict = page[positions[0]:positions[1]]
+    assert '<td class="holds">holds</td>' in verdict and "Rule of thumb" in verdict and "Batch norm frees" in verdict
+    for key in ("Which Xavier?", "Glorot &amp; Bengio (2010)", "lottery", "He et al.", "median"):
+        assert key in page, key
     assert "tinygrad-init report --out DIR --seed 0 --quick" in page
 
 
+def test_piped_progress_writes_no_carriage_returns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report.build_report(tmp_path, progress=True, sections=[_section], workers=1)
+    err = capsys.readouterr().err
+    assert "\r" not in err and "experiments" not in err  # stderr is not a terminal here: no bars at all
+
+
 def test_render_html_escapes_text() -> None:
-    res = experiments.ExperimentResult(
-        "x", "<b>title</b>", "q & a", {"main": Table(["a"], [["<i>"]])}, {}, {}, ["1 < 2"], {})
+    res = experiments.ExperimentResult("x", "<b>title</b>", "q & a", {"main": Table(["a"], [["<i>"]])}, {}, {},
+                                       ["1 < 2"], {})
     page = report.render_html([res], {}, seed=3, quick=False)
     assert "&lt;b&gt;title&lt;/b&gt;" in page and "1 &lt; 2" in page and "<i>" not in page
 
 
-def test_build_report_returns_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A stand-in for the experiments keeps this test fast; the real ones run in two_reports.
-    table = Table(["layer", "std"], [[1, 0.5], [2, 0.25]], title="t")
+def _section(rng: int, quick: bool) -> experiments.ExperimentResult:
+    """A stand-in for an experiment (module-level, so that the report's workers can run it)."""
+    return experiments.ExperimentResult("activations", "1. A", "q?", {"main": Table(["layer", "std"], [[1, 0.5]])},
+                                        {"n": [1, rng]}, {"depth": 2}, ["it works"],
+                                        {"loss": partial(plots.loss_curves, {"a": [1.0, 0.5, 0.25]})})
 
-    def figure():
-        return plots.loss_curves({"a": [1.0, 0.5, 0.25]}, title="loss")
 
-    fake = [experiments.ExperimentResult("activations", "1. A", "q?", {"main": table}, {"n": [1, 2]},
-                                         {"depth": 2, "width": 3, "batch": 4}, ["it works"], {"loss": figure})]
-    monkeypatch.setattr(report, "run_all", lambda rng, quick, progress: fake)
+def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> None:
     stale = tmp_path / "figures" / "old.png"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"x")
     out = io.StringIO()
-    files = report.build_report(tmp_path, seed=4, log=out)
+    files = report.build_report(tmp_path, seed=4, log=out, svg=True, sections=[_section], workers=2)
     assert not stale.exists()  # figures/ and data/ are rebuilt
-    assert files.html.exists() and files.json.exists()
     assert sorted(p.name for p in files.figures) == ["activations_loss.png", "activations_loss.svg"]
     assert sorted(p.name for p in files.data) == ["activations.csv", "activations.json", "schemes.csv"]
-    assert f"wrote {files.html}" in out.getvalue()
-    assert json.loads(files.json.read_text())["seed"] == 4
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+    assert f"wrote {files.html}" in out.getvalue() and json.loads(files.json.read_text())["seed"] == 4
+    one = report.build_report(tmp_path / "one", seed=4, svg=True, sections=[_section], workers=1)
+    assert one.figures[1].read_bytes() == files.figures[1].read_bytes()  # a worker draws what this process draws
+    with pytest.raises(ValueError, match="seed must be >= 0"):
         report.build_report(tmp_path, seed=-1)
 
 
@@ -131,42 +128,43 @@ def _hist_data(seed: int) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
     return rows
 
 
-def test_figures_are_byte_for_byte_reproducible() -> None:
+def test_figures_are_byte_for_byte_reproducible_and_share_the_x_range() -> None:
     first = plots.histogram_grid(_hist_data(1), title="h", annotations={"small": ["a", "b", "c"]})
     second = plots.histogram_grid(_hist_data(1), title="h", annotations={"small": ["a", "b", "c"]})
     for fmt in ("svg", "png"):
         assert plots.figure_bytes(first, fmt) == plots.figure_bytes(second, fmt)
-    assert plots.figure_bytes(first, "svg") == plots.figure_bytes(first, "svg")  # and saving twice
-    other = plots.histogram_grid(_hist_data(2), title="h")
-    assert plots.figure_bytes(other, "svg") != plots.figure_bytes(first, "svg")
+    assert plots.figure_bytes(plots.histogram_grid(_hist_data(2), title="h"), "svg") != plots.figure_bytes(first, "svg")
+    limits = {ax.get_xlim() for ax in first.axes}
+    assert len(limits) == 1  # every row on the same x range
+    assert first.get_size_inches()[0] <= 13.34  # a 16:9 slide
 
 
-def test_experiment_figures_are_reproducible_for_a_seed() -> None:
-    def svg(seed: int) -> bytes:
-        res = experiments.activation_statistics(rng=seed, quick=True, schemes=("small", "he_normal"),
-                                                activations=("tanh",), depth=3)
-        return plots.figure_bytes(res.figure, "svg")
-
-    assert svg(9) == svg(9)
-
-
-def test_layer_curves_draws_measured_and_dashed_theory() -> None:
-    fig = plots.layer_curves({"tanh": {"a": [1.0, 0.5, 0.25]}}, {"tanh": {"a": [1.0, 0.5, 0.3]}},
-                             title="t", note="n")
+def test_curves_draw_median_band_markers_and_the_legend_outside() -> None:
+    seeds = np.array([[1.0, 0.5, 0.25], [1.0, 0.6, 0.3], [1.0, 0.4, 0.2]])
+    fig = plots.curves({"p": {"small": seeds, "large": [2.0, 1.0, 0.5]}}, {"p": {"large": [2.0, 1.1, 0.6]}},
+                       hlines={"ln 2": 0.69}, title="t")
     ax = fig.axes[0]
-    styles = [line.get_linestyle() for line in ax.get_lines()]
-    assert styles == ["-", "--"] and ax.get_yscale() == "log"
-    np.testing.assert_array_equal(ax.get_lines()[0].get_xdata(), [1, 2, 3])
-    # zeros on a log axis are left out, not drawn at -inf
+    lines = ax.get_lines()
+    np.testing.assert_array_equal(lines[0].get_ydata(), [1.0, 0.5, 0.25])  # the median over the seeds
+    assert lines[0].get_marker() != lines[1].get_marker()  # no line hides another
+    assert [l.get_linestyle() for l in lines[:3]] == ["-", "-", "--"] and ax.get_yscale() == "log"
+    assert len(ax.collections) == 1  # the band of the three seeds
+    legend = fig.legends[0]
+    assert legend.get_bbox_to_anchor().y0 == 0.0  # below the panels, clear of the data and of the ln 2 label
     fig = plots.layer_curves({"p": {"z": [0.0, 1.0]}})
-    assert np.isnan(fig.axes[0].get_lines()[0].get_ydata()[0])
+    assert np.isnan(fig.axes[0].get_lines()[0].get_ydata()[0])  # zeros on a log axis are left out
+
+
+def test_in_panel_text_is_readable_on_a_slide() -> None:
+    fig = plots.histogram_grid(_hist_data(1), annotations={"small": ["std 0.5"] * 3})
+    sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts]
+    assert sizes and min(sizes) >= 11  # at 13.33 inches wide, the size of the slide
 
 
 def test_save_figure_and_errors(tmp_path: Path) -> None:
     fig = plots.loss_curves({"a": [3.0, 2.0, 1.0]}, hlines={"ln 2": 0.69})
     for suffix in (".png", ".svg", ".pdf"):
-        p = plots.save_figure(fig, tmp_path / f"f{suffix}")
-        assert p.stat().st_size > 500
+        assert plots.save_figure(fig, tmp_path / f"f{suffix}").stat().st_size > 500
     assert plots.figure_bytes(fig, "pdf") == plots.figure_bytes(fig, "pdf")  # no creation date
     with pytest.raises(ValueError, match="not supported"):
         plots.save_figure(fig, tmp_path / "f.gif")
@@ -181,7 +179,7 @@ def test_save_figure_and_errors(tmp_path: Path) -> None:
 
 
 def test_scheme_colors_are_fixed() -> None:
-    assert plots.scheme_color("he_normal") == plots.scheme_color("he_normal")
+    assert plots.scheme_color("he_normal") == plots.scheme_color(experiments.label("he_normal"))
     assert plots.scheme_color("small") != plots.scheme_color("large")
     assert plots.scheme_color("some_new_scheme") == plots.scheme_color("some_new_scheme")
 
@@ -218,6 +216,7 @@ def test_sweep_command_prints_probe_and_theory(capsys: pytest.CaptureFixture[str
     (["sweep", "--depth", "0"], "--depth: expected a number >= 1"),
     (["sweep", "--batch", "1"], "--batch: expected a number >= 2"),
     (["report", "--seed", "x"], "--seed: expected a whole number"),
+    (["report", "--seed", "-1"], "--seed: expected a number >= 0"),
     (["report", "--epochs", "3"], "unrecognized arguments: --epochs 3"),
 ])
 def test_bad_options_exit_2_with_a_message(argv, fragment, capsys: pytest.CaptureFixture[str]) -> None:
@@ -228,7 +227,8 @@ def test_bad_options_exit_2_with_a_message(argv, fragment, capsys: pytest.Captur
 
 
 @pytest.mark.parametrize("command,words", [
-    ("report", ["report.html", "--quick", "--seed", "examples:", "Xavier stalls, He trains", "offline"]),
+    ("report", ["report.html", "--quick", "--seed", "--svg", "examples:", "Xavier stalls, He trains", "offline",
+                "the report takes about", "--quick 4 s", "lr 0.01, 15,000 steps"]),
     ("sweep", ["--init", "--activation", "--depth", "--width", "--batch", "--seed", "examples:", "*_theory",
                "grad_w_std"]),
 ])
@@ -262,14 +262,14 @@ def test_report_prints_where_it_wrote_and_the_time_on_stderr(tmp_path: Path, mon
                                seconds=1.25)
     seen = {}
 
-    def stub(folder, seed, quick, progress, log):
-        seen.update(folder=folder, seed=seed, quick=quick, progress=progress)
+    def stub(folder, seed, quick, progress, log, svg):
+        seen.update(folder=folder, seed=seed, quick=quick, progress=progress, svg=svg)
         print(f"wrote {files.html}", file=log)
         return files
 
     monkeypatch.setattr(report, "build_report", stub)
     assert cli.main(["report", "--out", str(tmp_path), "--seed", "5"]) == 0
-    assert seen == {"folder": tmp_path, "seed": 5, "quick": False, "progress": True}
+    assert seen == {"folder": tmp_path, "seed": 5, "quick": False, "progress": True, "svg": False}
     captured = capsys.readouterr()
     assert f"wrote {files.html}" in captured.out
     assert "tinygrad-init report: done in 1.2 s" in captured.err

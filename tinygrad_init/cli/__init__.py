@@ -1,19 +1,5 @@
-"""The ``tinygrad-init`` command line (also ``python -m tinygrad_init``).
-
-Subcommands:
-
-- ``demo``: train a small tanh MLP on a toy dataset with the tensor engine, printing the
-  loss and accuracy as it learns and, per Linear layer, the gradient statistics that
-  backpropagation produced -- each checked against "upstream x local".
-- ``report``: run the initialization experiments and write the lecture report -- one
-  self-contained HTML page, the figures as PNG and SVG, the numbers as JSON and CSV
-  (:mod:`tinygrad_init.report`).
-- ``sweep``: print the per-layer statistics of one deep network, measured by the probe
-  beside the theory's prediction.
-- ``graph``: draw the computation graph of an expression or a small MLP with its
-  gradients, and write a step-through player of backward (`tinygrad_init.cli.graph`).
-
-Run ``tinygrad-init --help`` or ``tinygrad-init demo --help`` for the options.
+"""The `tinygrad-init` command line (also `python -m tinygrad_init`): `demo` (train a small tanh MLP with the
+tensor engine, showing each layer's gradients checked as upstream x local), `report`, `sweep`, `graph`, `exercises`.
 """
 
 from __future__ import annotations
@@ -21,136 +7,144 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+import shutil
 import sys
+from functools import partial
+from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 import numpy as np
 
 from .. import __version__
-
-from ..nn import data
 from ..core.tensor import Tensor, no_grad
-from ..utils import as_rng, check_int, cli_type
+from ..nn import data
+from ..utils import as_rng, check_int, check_real, cli_type
 
 __all__ = ["main", "build_parser", "run_demo", "gradient_table"]
 
-_TWO_CLASS = ("moons", "circles", "spirals")
+_FMT = argparse.RawDescriptionHelpFormatter
+# Measured on two cores, 5 runs each (see the README): keep in step with the README.
+_TIMES = "the report takes about 13 s on two idle cores (up to 22 s when busy), --quick 4 s (up to 6 s)"
 
-_MAIN_EPILOG = """\
+_MAIN_EPILOG = f"""\
 examples:
-  tinygrad-init demo                      train 2-16-16-1 tanh on moons, show the gradients
-  tinygrad-init demo --seed 3 --epochs 50 another seed, shorter training
-  tinygrad-init demo --dataset circles    the same network on two concentric circles
-  tinygrad-init report --out report       the lecture report (HTML, figures, data) in ./report
-  tinygrad-init report --out r --quick    the same with smaller networks, in seconds
-  tinygrad-init sweep --init small --activation tanh
-                                          per-layer statistics of one deep net, with the theory
-  tinygrad-init explore --out explorer     the init explorer: one offline page to play with
-  tinygrad-init graph "(a*b + c).tanh()" a=2 b=-3 c=10 --out neuron
-                                          the graph, its gradients and a step-through player
-  python -m tinygrad_init demo --help     every option of a subcommand
+  tinygrad-init demo                     train 2-16-16-1 tanh on moons, show the gradients
+  tinygrad-init report --out report      the lecture report (HTML, figures, data) in ./report
+  tinygrad-init sweep --init small --activation tanh     one deep net, layer by layer, with theory
+  tinygrad-init explore --out explorer   the init explorer: one offline page to play with
+  tinygrad-init graph "(a*b + c).tanh()" a=2 b=-3 c=10 --out neuron    graph and step-through player
 
-Every run is seeded: the same --seed prints the same numbers.
+Every run is seeded: the same --seed prints the same numbers. Timing: {_TIMES}.
 """
-
 _DEMO_EPILOG = """\
-what you see:
-  1. the loss (binary cross-entropy on the logits) and the accuracy, every few epochs;
-  2. per Linear layer y = x @ W + b, before and after training:
-       std dL/dW     spread of the weight gradient (SGD moves W by -lr x dL/dW)
-       |dL/dW|       its Frobenius norm, sqrt(sum of squares)
-       std dL/dy     spread of the gradient arriving at the layer's output (upstream)
-       check         max |x.T @ dL/dy - dL/dW| / max |dL/dW|: the weight gradient
-                     recomputed by hand as local (x) times upstream (dL/dy); of the order
-                     of 1e-7, the rounding error of float32
+per Linear layer y = x @ W + b (layer 1 nearest the input), before and after training: std and norm
+of dL/dW, std of the upstream dL/dy, and check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|, the weight
+gradient recomputed as local (x) times upstream (dL/dy): about 1e-7, float32 rounding.
 
 examples:
   tinygrad-init demo --epochs 200 --lr 0.05
   tinygrad-init demo --hidden 32 32 32 --dataset spirals --epochs 300
-  tinygrad-init demo --momentum 0 --batch-size 150      plain full-batch gradient descent
+"""
+_REPORT_EPILOG = f"""\
+writes report.html (one page, opens offline: the verdict, then each experiment's findings, figures
+and tables), report.json (every number), figures/*.png (slide-sized; .svg with --svg) and data/*.csv.
+It runs: the verdict; CS231n's 10 x 500 nets, activations and gradients with theory; theory averaged
+over 5 ReLU nets; symmetry; deeplearning.ai (2-10-5-1 ReLU on circles, lr 0.01, 15,000 steps);
+He et al. (22 and 30 ReLU layers: Xavier stalls, He trains; and with momentum); Glorot & Bengio
+(sigmoid saturation); batch norm. Results over seeds: the median, the lowest and the highest.
+Timing: {_TIMES}.
+
+examples:
+  tinygrad-init report --out /tmp/r --quick    smaller nets, shorter training: a first look
+  tinygrad-init report --out report --seed 1   another seed: other numbers, the same lessons
+"""
+_SWEEP_EPILOG = """\
+one row per layer l = 1..L of h_l = f(h_{l-1} @ W_l) (no bias, X ~ N(0, 1)): pre_std (std of z_l),
+act_mean/std (of h_l), saturated (tanh, sigmoid: |f'| ~ 0) or dead (relu), grad_act_std (std of
+dL/dh_l from a seeded N(0, 1) gradient at the top), grad_w_std (std of dL/dW_l, summed over the batch),
+and *_theory, the mean-field prediction (tinygrad_init.theory.predict).
+
+examples:
+  tinygrad-init sweep --init large --activation tanh       every unit saturates
+  tinygrad-init sweep --init he_normal --activation relu   He: the std stays put
+  tinygrad-init sweep --init large --activation tanh --batchnorm --format csv > bn.csv
 """
 
 
-# ---------------------------------------------------------------- argument types
+def _init_name(text: str) -> str:
+    """An argparse type: a scheme the sweep and its theory can draw (from a shape, with zero mean)."""
+    from ..nn import init
+
+    try:
+        scheme = init.get(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e).replace("init.get: ", "")) from None
+    if getattr(scheme, "data_dependent", False) or scheme.mean() != 0.0:
+        raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) " + (
+            "is data-dependent (it needs a model and a batch)" if getattr(scheme, "data_dependent", False) else
+            "has a non-zero mean") + "; the sweep draws zero-mean weights from a shape: pick another scheme")
+    return text
 
 
-_positive_int = cli_type(check_int, 1)
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """The epilogs as written, and the default of every option that has one after its help."""
 
-
-def _float_in(low: float, high: float | None, *, low_open: bool, high_open: bool = True):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        too_low = value <= low if low_open else value < low
-        too_high = high is not None and (value >= high if high_open else value > high)
-        if not np.isfinite(value) or too_low or too_high:
-            lo = "(" if low_open else "["
-            hi = "inf)" if high is None else (f"{high})" if high_open else f"{high}]")
-            raise argparse.ArgumentTypeError(f"expected a number in {lo}{low}, {hi}, got {text}")
-        return value
-    return parse
-
-
-# ---------------------------------------------------------------- parser
-
-
-def _add_training_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("data and training")
-    g.add_argument("--dataset", choices=_TWO_CLASS, default="moons",
-                   help="the toy dataset (two classes; default: %(default)s)")
-    g.add_argument("--samples", type=cli_type(check_int, 8, " (a quarter is held out for testing)"),
-                   default=200, metavar="N",
-                   help="points in the dataset, a quarter held out for testing (default: %(default)s)")
-    g.add_argument("--noise", type=_float_in(0.0, None, low_open=False), default=None,
-                   help="dataset noise (default: the dataset's own, 0.1 for moons)")
-    g.add_argument("--hidden", type=_positive_int, nargs="+", default=[16, 16], metavar="W",
-                   help="hidden layer widths (default: 16 16, i.e. the network 2-16-16-1)")
-    g.add_argument("--epochs", type=_positive_int, default=100, help="passes over the training set "
-                   "(default: %(default)s)")
-    g.add_argument("--batch-size", type=_positive_int, default=32, metavar="B",
-                   help="mini-batch size (default: %(default)s)")
-    g.add_argument("--lr", type=_float_in(0.0, None, low_open=True), default=0.1,
-                   help="SGD learning rate (default: %(default)s)")
-    g.add_argument("--momentum", type=_float_in(0.0, 1.0, low_open=False), default=0.9,
-                   help="SGD momentum, in [0, 1) (default: %(default)s)")
-    g.add_argument("--every", type=_positive_int, default=None, metavar="K",
-                   help="print the loss every K epochs (default: 10 lines in all)")
-    g.add_argument("--seed", type=cli_type(check_int, 0), default=0,
-                   help="random seed for data, initialization and batches (default: %(default)s)")
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return action.help if action.default is None or action.default is False else super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``tinygrad-init`` (exposed for the docs and the tests)."""
-    fmt = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
-        prog="tinygrad-init",
-        description="See backpropagation and weight initialization happen: small autograd engines, "
-                    "layer-by-layer gradient statistics, and pictures for lectures.",
-        epilog=_MAIN_EPILOG, formatter_class=fmt)
+    """The argument parser of `tinygrad-init` (exposed for the docs and the tests)."""
+    from ..lab.experiments import ACTIVATIONS
+
+    parser = argparse.ArgumentParser(prog="tinygrad-init", epilog=_MAIN_EPILOG, formatter_class=_Formatter,
+                                     description="See backpropagation and weight initialization happen: small autograd "
+                                                 "engines, layer-by-layer gradient statistics, pictures for lectures.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    demo = sub.add_parser(
-        "demo", help="train a small tanh MLP and show its gradients layer by layer",
-        description="Train a tanh MLP (default 2-16-16-1) on a toy dataset with the tensor engine and "
-                    "SGD, then show, per Linear layer, the gradients backpropagation computed and "
-                    "check each one as upstream gradient x local gradient.",
-        epilog=_DEMO_EPILOG, formatter_class=fmt)
-    _add_training_options(demo)
-
-    from ..lab.report import add_commands as add_report_commands
-
-    add_report_commands(sub, fmt)  # `report` and `sweep`
+    count, real = cli_type(check_int, 1), partial(cli_type, check_real)
+    seed = ("--seed", {"type": cli_type(check_int, 0), "default": 0, "help": "random seed: the same seed, the same numbers"})
+    commands = {
+        "demo": ("train a small tanh MLP and show its gradients layer by layer", _DEMO_EPILOG, [
+            ("--dataset", {"choices": ("moons", "circles", "spirals"), "default": "moons", "help": "the toy dataset"}),
+            ("--samples", {"type": cli_type(check_int, 8, " (a quarter is held out for testing)"), "default": 200,
+                           "help": "points in the dataset, a quarter held out for testing"}),
+            ("--noise", {"type": real(0.0), "help": "dataset noise (default: the dataset's own, 0.1 for moons)"}),
+            ("--hidden", {"type": count, "nargs": "+", "default": [16, 16], "help": "hidden layer widths"}),
+            ("--epochs", {"type": count, "default": 100, "help": "passes over the training set"}),
+            ("--batch-size", {"type": count, "default": 32, "help": "mini-batch size"}),
+            ("--lr", {"type": real(0.0, low_open=True), "default": 0.1, "help": "SGD learning rate"}),
+            ("--momentum", {"type": real(0.0, 1.0, high_open=True), "default": 0.9, "help": "SGD momentum, in [0, 1)"}),
+            ("--every", {"type": count, "help": "print the loss every K epochs (default: 10 lines in all)"}), seed]),
+        "report": ("run the initialization experiments and write the lecture report (HTML, figures, data)",
+                   _REPORT_EPILOG, [
+            ("--out", {"type": Path, "default": Path("report"), "help": "the folder, created if missing; its "
+                                                                         "figures/ and data/ are replaced"}), seed,
+            ("--quick", {"action": "store_true", "help": "smaller networks and shorter training (a first look)"}),
+            ("--svg", {"action": "store_true", "help": "also write every figure as SVG"}),
+            ("--no-progress", {"action": "store_true", "help": "no progress bars (they show only on a terminal)"})]),
+        "sweep": ("per-layer statistics of one deep network, measured and predicted", _SWEEP_EPILOG, [
+            ("--init", {"type": _init_name, "default": "cs231n", "help": "the weight scheme (a name of init.get)"}),
+            ("--activation", {"choices": ACTIVATIONS, "default": "tanh", "help": "the nonlinearity of every layer"}),
+            ("--depth", {"type": count, "default": 10, "help": "number of layers"}),
+            ("--width", {"type": count, "default": 500, "help": "units per layer, also the input width"}),
+            ("--batch", {"type": cli_type(check_int, 2), "default": 1000, "help": "examples in the input batch"}), seed,
+            ("--batchnorm", {"action": "store_true", "help": "BatchNorm1d between every Linear and its activation"}),
+            ("--format", {"choices": ("text", "markdown", "csv", "json"), "default": "text",
+                          "help": "aligned text, Markdown, or CSV / JSON with every digit"})])}
+    for name, (text, epilog, options) in commands.items():
+        p = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".", epilog=epilog,
+                           formatter_class=_Formatter)
+        for flag, kwargs in options:
+            p.add_argument(flag, **kwargs)
 
     from .graph import add_graph_command
 
-    add_graph_command(sub, fmt)
+    add_graph_command(sub, _FMT)
 
     from .lab_commands import add_commands as add_lab_commands
 
-    add_lab_commands(sub, fmt)  # `explore` and `chaos`
+    add_lab_commands(sub, _FMT)  # `explore` and `chaos`
 
     # The exercises have their own parser (tinygrad_init.exercises.grader); main() hands the
     # rest of the command line to it. Listed here so that --help shows it.
@@ -159,131 +153,71 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# ---------------------------------------------------------------- the demo
-
-
-def _accuracy(model: Any, X: np.ndarray, y: np.ndarray) -> float:
-    with no_grad():
-        logits = model(Tensor(X)).data[:, 0]
-    return float(np.mean((logits > 0) == (y == 1)))
-
-
 def _loss(model: Any, X: np.ndarray, y: np.ndarray) -> Tensor:
     from ..nn.losses import binary_cross_entropy_with_logits
 
-    logits = model(Tensor(X))
-    return binary_cross_entropy_with_logits(logits, y.reshape(-1, 1).astype(np.float32))
+    return binary_cross_entropy_with_logits(model(Tensor(X)), y.reshape(-1, 1).astype(np.float32))
 
 
 def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
-    """Run one forward and backward pass and measure, per Linear layer, the gradients.
+    """One forward and backward pass of `model` on `X` `(batch, 2)`, `y` `(batch,)`, measured by the probe.
 
-    For a layer ``y = x @ W + b`` with upstream gradient ``g = dL/dy`` (shape
-    ``(batch, fan_out)``), backpropagation computes ``dL/dW = x.T @ g`` (local x upstream).
-    The gradient ``g`` is captured with a tensor hook on the layer's output, the input
-    ``x`` with a forward hook, and ``x.T @ g`` is recomputed here to check ``W.grad``.
-
-    The model's parameter gradients are cleared again afterwards.
-
-    Args:
-        model: an ``nn.MLP`` (or any module whose Linear sub-modules are found by
-            ``named_modules()``) mapping ``(batch, 2)`` inputs to ``(batch, 1)`` logits.
-        X: inputs of shape ``(batch, 2)``.
-        y: labels in {0, 1} of shape ``(batch,)``.
-
-    Returns:
-        One dict per Linear layer, input to output, with keys ``name``, ``shape``,
-        ``grad_w_std``, ``grad_w_norm``, ``grad_out_std`` and ``check``
-        (``max |x.T @ g - dL/dW| / max |dL/dW|``; float32 rounding gives about 1e-7).
+    For each Linear `y = x @ W + b` (input to output) with upstream `g = dL/dy`, backpropagation computes
+    `dL/dW = x.T @ g` (local x upstream), recomputed here to check `W.grad`. Returns a dict per layer: `layer`
+    (1, 2, ...), `name` (module path), `shape`, `grad_w_std`, `grad_w_norm`, `grad_out_std` and `check`
+    (`max |x.T @ g - dL/dW| / max |dL/dW|`: about 1e-7 in float32). The gradients are cleared afterwards.
     """
-    from ..nn import Linear
+    from ..lab.probe import Probe
 
-    linears = [(name, m) for name, m in model.named_modules() if isinstance(m, Linear)]
-    seen: dict[str, dict[str, np.ndarray]] = {name: {} for name, _ in linears}
-
-    def forward_hook(name: str):
-        def hook(module: Any, inputs: tuple, output: Tensor) -> None:
-            x = inputs[0]
-            seen[name]["x"] = np.asarray(x.data if isinstance(x, Tensor) else x)
-
-            def grad_hook(g: np.ndarray) -> None:
-                seen[name]["g"] = np.array(g, copy=True)
-            output.register_hook(grad_hook)
-        return hook
-
-    handles = [m.register_forward_hook(forward_hook(name)) for name, m in linears]
-    try:
-        model.zero_grad()
+    model.zero_grad()
+    with Probe(model, keep_arrays=True) as probe:
         _loss(model, X, y).backward()
-    finally:
-        for h in handles:
-            h.remove()
-    rows = []
-    for name, m in linears:
-        gw = m.weight.grad.astype(np.float64)
-        x, g = seen[name]["x"].astype(np.float64), seen[name]["g"].astype(np.float64)
-        rows.append({
-            "name": name,
-            "shape": m.weight.shape,
-            "grad_w_std": float(gw.std()),
-            "grad_w_norm": float(np.linalg.norm(gw)),
-            "grad_out_std": float(g.std()),
-            "check": float(np.max(np.abs(x.T @ g - gw)) / max(float(np.max(np.abs(gw))), 1e-300)),
-        })
+    rows, x = [], np.asarray(X, dtype=np.float64)
+    for rec in sorted(probe.records.values(), key=lambda r: r.order):
+        if rec.kind == "linear":
+            g, gw = rec.grad_pre_activation.astype(np.float64), rec.grad_weight.astype(np.float64)
+            rows.append({"layer": len(rows) + 1, "name": rec.name, "shape": rec.shapes["weight"],
+                         "grad_w_std": rec.numbers["grad_w_std"], "grad_w_norm": rec.numbers["grad_w_norm"],
+                         "grad_out_std": rec.numbers["grad_pre_std"],
+                         "check": float(np.abs(x.T @ g - gw).max() / max(float(np.abs(gw).max()), 1e-300))})
+        if rec.activation_name is not None:
+            x = rec.activation.astype(np.float64)
     model.zero_grad()
     return rows
 
 
 def _print_table(rows: list[dict[str, Any]], title: str, out: TextIO) -> None:
-    print(f"\n{title}", file=out)
-    head = f"  {'layer':<10} {'W shape':<9} {'std dL/dW':>10} {'|dL/dW|':>10} {'std dL/dy':>10} {'check':>9}"
-    print(head, file=out)
-    print("  " + "-" * (len(head) - 2), file=out)
+    head = f"  {'layer':>5}  {'module':<9} {'W shape':<9} {'std dL/dW':>10} {'|dL/dW|':>10} {'std dL/dy':>10} {'check':>9}"
+    print(f"\n{title}\n{head}\n  {'-' * (len(head) - 2)}", file=out)
     for r in rows:
-        shape = "x".join(str(s) for s in r["shape"])
-        print(f"  {r['name']:<10} {shape:<9} {r['grad_w_std']:>10.3e} {r['grad_w_norm']:>10.3e} "
-              f"{r['grad_out_std']:>10.3e} {r['check']:>9.1e}", file=out)
+        print(f"  {r['layer']:>5}  {r['name']:<9} {'x'.join(map(str, r['shape'])):<9} {r['grad_w_std']:>10.3e} "
+              f"{r['grad_w_norm']:>10.3e} {r['grad_out_std']:>10.3e} {r['check']:>9.1e}", file=out)
 
 
 def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, Any]:
-    """Train the demo network and print its progress and gradient tables to ``out``.
-
-    Args:
-        args: the parsed options of ``demo`` (see :func:`build_parser`).
-        out: where to print (default ``sys.stdout``).
-
-    Returns:
-        A summary: ``final_loss``, ``train_accuracy``, ``test_accuracy``, ``history``
-        (a list of ``(epoch, loss, train_acc, test_acc)``) and ``tables``
-        (``{"init": rows, "trained": rows}`` from :func:`gradient_table`).
-    """
+    """Train the demo network, printing its progress and gradient tables to `out` (default stdout); returns
+    `final_loss`, `train_accuracy`, `test_accuracy`, `history` (`(epoch, loss, train_acc, test_acc)` tuples)
+    and `tables` (`{"init": rows, "trained": rows}` of `gradient_table`)."""
+    from ..lab.training import accuracy
     from ..nn import MLP
     from ..nn.optim import SGD
 
     out = sys.stdout if out is None else out
-    gen = as_rng(args.seed)
-    make = data.DATASETS[args.dataset]
+    gen, make = as_rng(args.seed), data.DATASETS[args.dataset]
     kwargs = {} if args.noise is None else {"noise": args.noise}
-    X, y = make(args.samples, rng=gen, **kwargs)
-    X_train, X_test, y_train, y_test = data.train_test_split(X, y, 0.25, rng=gen)
+    X_train, X_test, y_train, y_test = data.train_test_split(*make(args.samples, rng=gen, **kwargs), 0.25, rng=gen)
     sizes = [2, *args.hidden, 1]
     model = MLP(sizes, activation="tanh", rng=gen)
     opt = SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
-    every = args.every or max(1, args.epochs // 10)
-    batch = min(args.batch_size, len(y_train))
-
+    every, batch = args.every or max(1, args.epochs // 10), min(args.batch_size, len(y_train))
     noise = kwargs.get("noise", inspect.signature(make).parameters["noise"].default)
-    print(f"tinygrad-init demo: a {'-'.join(map(str, sizes))} tanh MLP on {args.dataset} "
-          f"({len(y_train)} training + {len(y_test)} test points, noise={noise}, seed={args.seed})", file=out)
-    print(f"SGD lr={args.lr} momentum={args.momentum}, batch size {batch}, {args.epochs} epochs; "
-          f"loss = binary cross-entropy on the logits", file=out)
-
-    tables = {"init": gradient_table(model, X_train, y_train)}
+    print(f"tinygrad-init demo: a {'-'.join(map(str, sizes))} tanh MLP on {args.dataset} ({len(y_train)} training + "
+          f"{len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
+          f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits", file=out)
+    tables, history = {"init": gradient_table(model, X_train, y_train)}, []
     print(f"\n  {'epoch':>5}  {'loss':>8}  {'train acc':>9}  {'test acc':>8}", file=out)
-    history = []
     for epoch in range(1, args.epochs + 1):
-        order = gen.permutation(len(y_train))
-        total, count = 0.0, 0
+        order, total = gen.permutation(len(y_train)), 0.0
         for start in range(0, len(order), batch):
             idx = order[start:start + batch]
             opt.zero_grad()
@@ -291,13 +225,10 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
             loss.backward()
             opt.step()
             total += loss.item() * len(idx)
-            count += len(idx)
-        if epoch % every == 0 or epoch == 1 or epoch == args.epochs:
-            row = (epoch, total / count, _accuracy(model, X_train, y_train), _accuracy(model, X_test, y_test))
-            history.append(row)
-            print(f"  {row[0]:>5}  {row[1]:>8.4f}  {row[2]:>9.1%}  {row[3]:>8.1%}", file=out)
+        if epoch % every == 0 or epoch in (1, args.epochs):
+            history.append((epoch, total / len(order), accuracy(model, X_train, y_train), accuracy(model, X_test, y_test)))
+            print("  {:>5}  {:>8.4f}  {:>9.1%}  {:>8.1%}".format(*history[-1]), file=out)
     tables["trained"] = gradient_table(model, X_train, y_train)
-
     print("\nEach gradient = upstream x local. At a Linear layer y = x @ W + b, with upstream g = dL/dy:\n"
           "  dL/dW = x.T @ g (local x upstream), dL/db = g summed over the batch,\n"
           "  dL/dx = g @ W.T (upstream x local W), which is the upstream of the layer below.", file=out)
@@ -305,23 +236,46 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     _print_table(tables["trained"], "Gradients after training:", out)
     print("  (check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|: the engine's weight gradient against\n"
           "   local x upstream recomputed by hand; float32 rounding is of the order of 1e-7)", file=out)
-
     with no_grad():
-        final_loss = _loss(model, X_train, y_train).item()
-    summary = {
-        "final_loss": final_loss,
-        "train_accuracy": _accuracy(model, X_train, y_train),
-        "test_accuracy": _accuracy(model, X_test, y_test),
-        "history": history,
-        "tables": tables,
-    }
-    print(f"\nfinal: loss {final_loss:.4f}, train accuracy {summary['train_accuracy']:.1%}, "
+        final = _loss(model, X_train, y_train).item()
+    summary = {"final_loss": final, "train_accuracy": accuracy(model, X_train, y_train),
+               "test_accuracy": accuracy(model, X_test, y_test), "history": history, "tables": tables}
+    print(f"\nfinal: loss {final:.4f}, train accuracy {summary['train_accuracy']:.1%}, "
           f"test accuracy {summary['test_accuracy']:.1%}", file=out)
     return summary
 
 
+def _run_report(args: argparse.Namespace) -> int:
+    from ..lab import report
+
+    try:
+        what = "create the folder"
+        args.out.mkdir(parents=True, exist_ok=True)
+        what = "write into"
+        files = report.build_report(args.out, seed=args.seed, quick=args.quick, progress=not args.no_progress,
+                                    log=sys.stdout, svg=args.svg)
+    except OSError as e:
+        print(f"tinygrad-init report: cannot {what} {args.out}: {e.strerror or e}"
+              f"{f' ({e.filename})' if getattr(e, 'filename', None) else ''}", file=sys.stderr)
+        return 1
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in files.stage_seconds.items())
+    print(f"tinygrad-init report: done in {files.seconds:.1f} s" + f" ({stages})" * bool(stages), file=sys.stderr)
+    return 0
+
+
+def _run_sweep(args: argparse.Namespace, out: TextIO) -> int:
+    from ..lab.experiments import sweep_table
+
+    table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
+                        rng=args.seed, batchnorm=args.batchnorm)
+    text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",
+            "markdown": table.to_markdown, "csv": table.to_csv, "json": lambda: table.to_json(indent=1) + "\n"}
+    print(text[args.format](), file=out, end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    """Run the command line with `argv` (default: `sys.argv[1:]`); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "exercises":
         from ..exercises import grader
@@ -342,14 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .graph import run_graph
 
             return run_graph(args)
-        from ..lab.report import run_report_command, run_sweep_command
-
-        if args.command == "sweep":
-            return run_sweep_command(args)
-        return run_report_command(args)
+        return _run_sweep(args, sys.stdout) if args.command == "sweep" else _run_report(args)
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 

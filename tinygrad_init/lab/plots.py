@@ -1,28 +1,14 @@
-"""Figures of the initialization lab, sized for lecture slides.
+"""Figures of the initialization lab, laid out for a 16:9 lecture slide.
 
-Drawn with matplotlib's object API (``matplotlib.figure.Figure``, rendered by Agg):
-nothing here opens a window or needs a display, and nothing touches pyplot's global
-state. The figure functions take plain numbers (dicts of per-layer lists), so they work
-with the experiments' results and with a student's own measurements alike.
-
-======================  ============================================================
-``histogram_grid``      activation histograms: a row per scheme, a column per layer
-``layer_curves``        a per-layer quantity (std, gradient std), measured as solid
-                        lines with markers, the theory's prediction dashed beside it
-``loss_curves``         training loss against step
-``weight_heatmaps``     weight matrices as heat maps (identical units = identical columns)
-``save_figure``         write PNG / SVG / PDF with reproducible bytes
-``figure_bytes``        the same, into memory
-======================  ============================================================
-
-**Reproducible files.** The same figure gives the same bytes every time: SVG ids come
-from a fixed ``svg.hashsalt`` and no date or software version is written into the files
-(``metadata``), so a report can be checked into version control and compared.
-
-**Style.** :data:`SLIDE_STYLE` (large fonts, thick lines, light grid) is applied while a
-figure is drawn; use ``with plots.slide_style(): ...`` to draw your own in the same style.
-Each scheme keeps its colour in every figure (:func:`scheme_color`, the Okabe-Ito
-palette, which colour-blind readers can tell apart).
+Drawn with matplotlib's object API (`matplotlib.figure.Figure`, rendered by Agg): nothing opens a
+window or touches pyplot's state. The functions take plain numbers (dicts of per-layer or per-step
+values), so they serve the experiments and a student's own measurements alike: `curves` (panels of
+curves; values over several seeds as a median and a band), `layer_curves` (measured beside the theory),
+`loss_curves`, `training_figure`, `histogram_grid` (a row per scheme, a column per layer, one x range),
+`weight_heatmaps`, `verdict_grid`, and `figure_bytes` / `save_figure` (PNG, SVG, PDF; the same figure
+gives the same bytes: no dates, fixed SVG ids). Every figure is at most 13.33 x 7.5 inches (a slide)
+at 100 dpi, with text of 11 pt or more, legends below the panels, and each scheme in its own colour
+everywhere (`scheme_color`: the Okabe-Ito palette, readable by colour-blind viewers).
 """
 
 from __future__ import annotations
@@ -37,382 +23,312 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 import matplotlib
+import matplotlib.ticker
 from matplotlib.figure import Figure  # a Figure made directly renders with Agg; pyplot is never needed
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
-from .table import format_number
+from ..utils import format_number
+from .table import band, label
 
-__all__ = ["SLIDE_STYLE", "HASH_SALT", "slide_style", "scheme_color", "new_figure", "plot_layer_curves",
-           "plot_loss_curves", "layer_curves", "histogram_grid", "loss_curves", "weight_heatmaps",
-           "figure_bytes", "save_figure"]
+__all__ = ["SLIDE_STYLE", "HASH_SALT", "slide_style", "new_figure", "scheme_color", "curves", "layer_curves", "loss_curves",
+           "training_figure", "histogram_grid", "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure"]
 
-#: The salt of the SVG element ids: fixed, so that the same figure gives the same SVG bytes.
 HASH_SALT = "tinygrad-init"
-
 #: matplotlib settings for slides: readable from the back of a lecture hall.
 SLIDE_STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs on every machine
-    "font.size": 14,
-    "axes.titlesize": 15,
-    "axes.labelsize": 14,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
-    "legend.fontsize": 12,
-    "figure.titlesize": 18,
-    "lines.linewidth": 2.2,
-    "lines.markersize": 6,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
-    "svg.hashsalt": HASH_SALT,
-    "svg.fonttype": "path",  # glyphs as paths: the SVG needs no font
-}
-
+    "font.family": "DejaVu Sans", "font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
+    "ytick.labelsize": 12, "legend.fontsize": 12, "figure.titlesize": 16, "lines.linewidth": 2.2, "lines.markersize": 7,
+    "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 100,
+    "svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}
+SLIDE = (13.33, 7.5)
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255")
-_COLORS = {
-    "zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
-    "cs231n": "#009E73", "xavier_uniform": "#56B4E9", "xavier_normal": "#56B4E9", "glorot_standard": "#999933",
-    "lecun_normal": "#882255", "he_normal": "#CC79A7", "he_uniform": "#CC79A7", "orthogonal": "#E69F00",
-}
-
-# Metadata that keeps dates and versions out of the files (None removes a key).
-_METADATA: dict[str, dict[str, Any]] = {
-    "png": {"Software": None},
-    "svg": {"Date": None, "Creator": None, "Type": None, "Format": None},
-    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
-}
+_COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
+           "cs231n": "#009E73", "xavier_uniform": "#009E73", "xavier_normal": "#56B4E9", "glorot_standard": "#999933",
+           "lecun_normal": "#882255", "he_normal": "#CC79A7", "he_uniform": "#CC79A7", "orthogonal": "#E69F00"}
+_WORDS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00", "dies": "#999999",
+          "symmetric": "#CCCCCC"}
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None, "Type": None, "Format": None},
+             "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
 
 
 @contextlib.contextmanager
 def slide_style() -> Iterator[None]:
-    """Draw in :data:`SLIDE_STYLE` inside this block (matplotlib reads fonts when text is created)."""
+    """Draw in `SLIDE_STYLE` inside this block."""
     with matplotlib.rc_context(SLIDE_STYLE):
         yield
 
 
-def scheme_color(scheme: str) -> str:
-    """The colour of an init scheme in every figure (unknown names get a fixed palette colour)."""
-    if scheme in _COLORS:
-        return _COLORS[scheme]
-    return _PALETTE[sum(map(ord, str(scheme))) % len(_PALETTE)]
+def scheme_color(scheme: str, index: int | None = None) -> str:
+    """The colour of a scheme (or its label) in every figure; another name gets palette colour `index`
+    (or one fixed by its letters)."""
+    key = next((k for k in _COLORS if scheme in (k, label(k))), None)
+    return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
 
 
-def new_figure(ncols: int = 1, nrows: int = 1, width: float = 8.0, height: float = 5.0,
-               layout: str | None = "constrained", **subplot_kw: Any) -> Figure:
-    """A ``Figure`` with an ``nrows x ncols`` grid of axes, row by row in ``fig.axes``.
+def _frame(ncols: int, nrows: int, width: float, height: float, top: float, bottom: float, left: float = 1.0,
+           **subplot_kw: Any) -> Figure:
+    """A figure of `nrows x ncols` axes laid out by hand (margins in inches), several times faster
+    to draw than matplotlib's constrained layout. Call it inside `slide_style`."""
+    fig = Figure(figsize=(min(width, SLIDE[0]), min(height, SLIDE[1])))
+    fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - 0.2 / w, top=1 - top / h, bottom=bottom / h, wspace=0.28, hspace=0.55)
+    return fig
 
-    ``layout="constrained"`` (the default) lets matplotlib place everything; ``None`` leaves
-    the placement to ``fig.subplots_adjust`` (much faster to draw for grids of many axes).
-    Call it inside :func:`slide_style` so that the axes get the slide fonts.
-    """
-    if ncols < 1 or nrows < 1:
-        raise ValueError(f"new_figure: need at least one row and one column of axes, got {nrows} x {ncols}")
-    fig = Figure(figsize=(width, height), layout=layout)
+
+def new_figure(ncols: int = 1, nrows: int = 1, width: float = 8.0, height: float = 5.0, **subplot_kw: Any) -> Figure:
+    """A figure of `nrows x ncols` axes (row by row in `fig.axes`) placed by matplotlib's constrained
+    layout: for figures whose panels carry colour bars or long labels. Call it inside `slide_style`."""
+    fig = Figure(figsize=(width, height), layout="constrained")
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     return fig
 
 
-def _positive(values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """The values as floats with non-positive and non-finite ones masked (NaN), for a log axis."""
-    v = np.array([np.nan if x is None else float(x) for x in values], dtype=np.float64)
-    v[~np.isfinite(v) | (v <= 0)] = np.nan
-    return v
+def _values(v: Any, log: bool) -> np.ndarray:
+    """Floats (one row per series), None and non-finite values (and, on a log axis, the non-positive) as NaN."""
+    a = np.array(np.atleast_2d(np.asarray(v, dtype=object)).tolist(), dtype=np.float64)
+    a[~np.isfinite(a) | ((a <= 0) if log else False)] = np.nan
+    return a
 
 
-def _floats(values: Sequence[float] | np.ndarray) -> np.ndarray:
-    v = np.array([np.nan if x is None else float(x) for x in values], dtype=np.float64)
-    v[~np.isfinite(v)] = np.nan
-    return v
+def _title(*parts: str | None) -> str:
+    return "\n".join(textwrap.fill(t, 105) for t in parts if t)
 
 
-def plot_layer_curves(ax: Any, measured: Mapping[str, Sequence[float]],
-                      predicted: Mapping[str, Sequence[float]] | None = None, *, log: bool = True,
-                      colors: Mapping[str, str] | None = None) -> None:
-    """Draw per-layer curves on ``ax``: measured solid with markers, predicted dashed.
+def _wrap(text: str, width: int = 16) -> str:
+    return "\n".join(textwrap.fill(part, width, break_long_words=False) for part in text.split("\n"))
 
-    Args:
-        ax: a matplotlib Axes.
-        measured: series label -> one value per layer (layer 1 first).
-        predicted: series label -> the theory's values (same labels; missing ones are skipped).
-        log: a log y axis (non-positive values are left out).
-        colors: series label -> colour (default: the palette in order).
+
+def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
+           log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0,
+           hlines: Mapping[str, float] | None = None) -> list[Any]:
+    """Draw `series` (label -> values, or seeds x values: the median and a band from the lowest to the
+    highest seed, a seed that diverged leaving a gap) on `ax`; returns the legend handles."""
+    handles = []
+    for i, (name, values) in enumerate(series.items()):
+        st = {"color": scheme_color(name, i), "marker": "osD^vP*X"[i % 8], "label": label(name),
+              **(styles or {}).get(name, {})}
+        v = np.asarray(values, dtype=object)
+        mid, lo, hi = band(_values(v, False)) if v.ndim == 2 and len(v) > 1 else (_values(v, False)[0],) * 3
+        xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
+            i - (len(series) - 1) / 2)
+        ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
+        if lo is not hi:
+            ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
+        if predicted is not None and name in predicted:
+            ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
+        handles.append(Line2D([], [], **{k: w for k, w in st.items() if k != "markevery"}))
+    for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
+        ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
+        ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
+                    va="bottom", fontsize=12, color="#333333")
+    if log:  # log ticks as plain text (1e-3): far faster to draw than mathtext
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda t, _: format_number(t, 2)))
+        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    if x is None:
+        ax.set_xticks(range(1, len(mid) + 1, max(1, math.ceil(len(mid) / 10))))
+    return handles
+
+
+def _legend(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
+    """The legend below the panels, clear of the data (labels starting with "_" left out)."""
+    if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
+        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
+                   bbox_to_anchor=(0.5, 0.0), columnspacing=1.2)
+
+
+def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *, xlabel: str = "layer",
+           ylabel: str = "", title: str = "", note: str | None = None, log: bool | Sequence[str] = True,
+           ncols: int | None = None, hlines: Mapping[str, Any] | None = None, styles: Mapping[str, dict] | None = None,
+           dodge: float = 0.0, sharey: bool = False) -> Figure:
+    """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[, xlabel])}`.
+
+    Values are one per point, or seeds x points (the median and a band from the lowest to the highest
+    seed). `predicted` (same keys) adds dashed lines; `hlines` dotted levels, `{label: y}` for every
+    panel or `{panel: {label: y}}`; `log`: log y axes, all or the panels named; `styles`: matplotlib
+    keywords per series; `dodge`: shift the series sideways so that none hides another. Series named
+    by a scheme keep its label and colour; each series has its own marker.
     """
-    colors = dict(colors or {})
-    prep = _positive if log else _floats
-    for i, (label, values) in enumerate(measured.items()):
-        c = colors.get(label, _PALETTE[i % len(_PALETTE)])
-        v = prep(values)
-        layers = np.arange(1, len(v) + 1)
-        ax.plot(layers, v, "-o", color=c, label=label)
-        if predicted is not None and label in predicted:
-            p = prep(predicted[label])
-            ax.plot(np.arange(1, len(p) + 1), p, "--", color=c, linewidth=1.6, alpha=0.9)
-    if log:
-        ax.set_yscale("log")
-    ax.set_xlabel("layer")
-    n = max((len(v) for v in measured.values()), default=1)
-    ax.set_xticks(_layer_ticks(n))
-
-
-def _layer_ticks(n: int) -> list[int]:
-    if n <= 12:
-        return list(range(1, n + 1))
-    step = int(math.ceil(n / 10))
-    return list(range(1, n + 1, step))
-
-
-def plot_loss_curves(ax: Any, curves: Mapping[str, Sequence[float]], *, log: bool = True,
-                     colors: Mapping[str, str] | None = None, hlines: Mapping[str, float] | None = None) -> None:
-    """Draw loss-against-step curves on ``ax`` (step 0 = before training); ``hlines`` adds labelled
-    dotted reference levels such as ``{"ln 2": 0.693}``."""
-    colors = dict(colors or {})
-    prep = _positive if log else _floats
-    for i, (label, values) in enumerate(curves.items()):
-        v = prep(values)
-        ax.plot(np.arange(len(v)), v, "-", color=colors.get(label, _PALETTE[i % len(_PALETTE)]), label=label)
-    for label, y in (hlines or {}).items():
-        ax.axhline(y, color="#333333", linestyle=":", linewidth=1.4)
-        ax.annotate(label, xy=(1.0, y), xycoords=("axes fraction", "data"), xytext=(-4, 4),
-                    textcoords="offset points", ha="right", va="bottom", fontsize="small", color="#333333")
-    if log:
-        ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss")
-    ax.legend(loc="best")
-
-
-def _legend_below(fig: Figure, labels: Sequence[str], colors: Mapping[str, str], theory: bool) -> None:
-    handles = [Line2D([], [], color=colors.get(l, _PALETTE[i % len(_PALETTE)]), marker="o", label=l)
-               for i, l in enumerate(labels)]
-    if theory:
-        handles += [Line2D([], [], color="#333333", marker="o", label="measured"),
-                    Line2D([], [], color="#333333", linestyle="--", label="theory")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), frameon=False)
+    if not panels:
+        raise ValueError("curves: no panels to draw")
+    n = len(panels)
+    ncols = n if ncols is None else max(1, min(int(ncols), n))
+    nrows, head = math.ceil(n / ncols), _title(title, note)
+    series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
+    bottom = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4)
+    with slide_style():
+        fig = _frame(ncols, nrows, SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * head.count("\n"),
+                     top=0.55 + 0.32 * (head.count("\n") + bool(head)), bottom=bottom, sharey=sharey)
+        handles = []
+        for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
+            x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
+            per_panel = any(isinstance(v, Mapping) for v in (hlines or {}).values())
+            handles += _panel(ax, data, x, (predicted or {}).get(name), log=log if isinstance(log, bool) else name in log,
+                              styles=styles, dodge=dodge, hlines=(hlines or {}).get(name) if per_panel else hlines)
+            ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
+        for ax in fig.axes[n:]:
+            ax.set_visible(False)
+        _legend(fig, handles + ([Line2D([], [], color="#333", marker="o", label="measured"), Line2D(
+            [], [], color="#333", linestyle="--", label="theory")] if predicted else []))
+        fig.suptitle(head, fontsize="large")
+    return fig
 
 
 def layer_curves(panels: Mapping[str, Mapping[str, Sequence[float]]],
                  predicted: Mapping[str, Mapping[str, Sequence[float]]] | None = None, *, ylabel: str = "std",
-                 title: str = "", log: bool = True, ncols: int | None = None, note: str | None = None,
-                 colors: Mapping[str, str] | None = None) -> Figure:
-    """A figure of per-layer curves, one panel per key of ``panels``.
+                 title: str = "", log: bool = True, ncols: int | None = None, note: str | None = None) -> Figure:
+    """Per-layer curves, a panel per key: measured solid with markers, `predicted` dashed (same keys)."""
+    return curves(panels, predicted, ylabel=ylabel, title=title, log=log, ncols=ncols, note=note)
 
-    Args:
-        panels: panel title -> {series label -> one value per layer}.
-        predicted: the theory's values, same keys (dashed lines of the same colour).
-        ylabel: the y label of the first panel of each row.
-        title: the figure's title.
-        log: log y axes (the usual choice: stds shrink or grow geometrically with depth).
-        ncols: panels per row (default: all in one row).
-        note: a line of small text under the title (for example what is not drawn).
-        colors: series label -> colour.
 
-    Returns:
-        The Figure.
-    """
-    if not panels:
-        raise ValueError("layer_curves: no panels to draw")
-    n = len(panels)
-    ncols = n if ncols is None else max(1, min(int(ncols), n))
-    nrows = int(math.ceil(n / ncols))
+def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True,
+                hlines: Mapping[str, float] | None = None, steps: Sequence[float] | None = None) -> Figure:
+    """Training loss against step (step 0 = before training), a curve (or median and band) per key."""
+    if not curves_:
+        raise ValueError("loss_curves: no curves to draw")
+    x = np.arange(np.shape(next(iter(curves_.values())))[-1]) if steps is None else steps
+    return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
+
+
+def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
+                    accuracies: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "") -> Figure:
+    """The loss against step (median and band over seeds, log axis) beside the final train (o) and test
+    (^) accuracy of every network, a dot each: where the seeds disagree, the dots spread."""
     with slide_style():
-        fig = new_figure(ncols, nrows, width=5.2 * ncols, height=4.3 * nrows + 1.2)
-        axes = fig.axes
-        labels: list[str] = []
-        for k, (ax, (name, series)) in enumerate(zip(axes, panels.items())):
-            plot_layer_curves(ax, series, None if predicted is None else predicted.get(name), log=log, colors=colors)
-            ax.set_title(name)
-            if k % ncols == 0:
-                ax.set_ylabel(ylabel)
-            for l in series:
-                if l not in labels:
-                    labels.append(l)
-        for ax in axes[n:]:
-            ax.set_visible(False)
-        _legend_below(fig, labels, dict(colors or {}), theory=predicted is not None)
-        if title:
-            fig.suptitle(title if not note else f"{title}\n{note}", fontsize="x-large" if not note else "large")
+        fig = _frame(2, 1, SLIDE[0], 6.2, top=0.95, bottom=1.2, width_ratios=(1.6, 1))
+        ax, strip = fig.axes
+        handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
+        for i, (name, parts) in enumerate(accuracies.items()):
+            for k, (v, marker) in enumerate(zip(parts, "o^")):
+                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, marker, color=scheme_color(name),
+                           markersize=10, alpha=0.85)
+        ax.set(xlabel="step", ylabel="loss")
+        strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
+        strip.set_xticklabels([_wrap(label(k), 14) for k in accuracies], fontsize=12)
+        _legend(fig, handles)
+        fig.suptitle(_title(title), fontsize="large")
     return fig
-
-
-def _wrap(label: str, width: int = 18) -> str:
-    lines = []
-    for part in label.split("\n"):
-        lines += textwrap.wrap(part, width=width, break_long_words=False, break_on_hyphens=False) or [part]
-    return "\n".join(lines)
 
 
 def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[float]]]], *, title: str = "",
                    col_labels: Sequence[str] | None = None, annotations: Mapping[str, Sequence[str]] | None = None,
-                   shared_x: bool = True, colors: Sequence[str] | None = None) -> Figure:
-    """Histograms in a grid: a row per key of ``hists`` (a scheme), a column per layer.
+                   skip_spike: bool = False) -> Figure:
+    """Histograms: a row per key (a scheme), a column per layer, all on the x range of the first panel.
 
-    Args:
-        hists: row label -> per layer ``(counts, edges)`` (``len(edges) == len(counts) + 1``),
-            e.g. from :meth:`tinygrad_init.probe.LayerRecord.histogram`.
-        title: the figure's title.
-        col_labels: one heading per column (default ``layer 1``, ``layer 2``, ...).
-        annotations: row label -> one short text per panel (such as the std), shown in its corner.
-        shared_x: all panels share the x range of their edges (tick labels on the bottom row only);
-            otherwise each panel's range is printed under it.
-        colors: one colour per row.
-
-    Each panel's y axis is scaled to its own tallest bar: the shape is what counts.
+    `hists`: row -> per layer `(counts, edges)` (`len(edges) == len(counts) + 1`, e.g. from
+    `LayerRecord.histogram`); `annotations`: row -> a short text per panel; `col_labels` (default
+    `layer 1`, ...). Each panel is scaled to its tallest bar (the shape is what counts), or with
+    `skip_spike` to its tallest but the first (ReLU: the half of the units at exactly 0), which is cut.
     """
     rows = list(hists.items())
-    if not rows:
+    if not rows or not any(len(v) for _, v in rows):
         raise ValueError("histogram_grid: no rows to draw")
-    ncols = max(len(v) for _, v in rows)
-    if ncols == 0:
-        raise ValueError("histogram_grid: the rows hold no histograms")
-    nrows = len(rows)
-    col_labels = list(col_labels) if col_labels is not None else [f"layer {j + 1}" for j in range(ncols)]
+    ncols, nrows = max(len(v) for _, v in rows), len(rows)
+    edges0 = np.asarray(rows[0][1][0][1], dtype=np.float64)
+    lo, span = edges0[0], edges0[-1] - edges0[0]
+    step, gap = 1.18 * span, 0.09 * span
     with slide_style():
-        # Placed by hand: constrained layout costs more than the drawing itself for ~50 axes.
-        width, height, left, top, bottom = 1.75 * ncols + 2.0, 1.55 * nrows + 1.3, 2.0, 0.9, 0.45
-        fig = new_figure(ncols, nrows, width=width, height=height, layout=None)
-        fig.subplots_adjust(left=left / width, right=1 - 0.1 / width, top=1 - top / height, bottom=bottom / height,
-                            wspace=0.18, hspace=0.3)
-        axes = np.array(fig.axes).reshape(nrows, ncols)
-        for i, (label, layers) in enumerate(rows):
-            color = colors[i] if colors is not None and i < len(colors) else _PALETTE[i % len(_PALETTE)]
-            notes = (annotations or {}).get(label, [])
-            for j in range(ncols):
-                ax = axes[i, j]
-                ax.grid(False)
-                ax.set_yticks([])
-                ax.spines["left"].set_visible(False)
-                if j >= len(layers):
-                    ax.set_visible(False)
-                    continue
-                counts, edges = np.asarray(layers[j][0], dtype=np.float64), np.asarray(layers[j][1], dtype=np.float64)
+        fig = _frame(1, nrows, SLIDE[0], min(SLIDE[1], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=2.0)
+        fig.subplots_adjust(hspace=0.12)
+        for i, (ax, (name, layers)) in enumerate(zip(fig.axes, rows)):
+            heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
+            for j, (counts, edges) in enumerate(layers):
+                counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, dtype=np.float64)
                 if len(edges) != len(counts) + 1:
-                    raise ValueError(f"histogram_grid: row {label!r}, column {j}: {len(counts)} counts need "
+                    raise ValueError(f"histogram_grid: row {name!r}, column {j}: {len(counts)} counts need "
                                      f"{len(counts) + 1} edges, got {len(edges)}")
-                ax.stairs(counts, edges, fill=True, color=color, alpha=0.85)
-                ax.set_xlim(edges[0], edges[-1])
-                top = float(counts.max()) if counts.size else 1.0
-                ax.set_ylim(0, top * 1.15 if top > 0 else 1.0)
-                if shared_x:
-                    ticks = [edges[0], (edges[0] + edges[-1]) / 2, edges[-1]]
-                    ax.set_xticks(ticks)
-                    ax.set_xticklabels([format_number(t, 2) for t in ticks] if i == nrows - 1 else [],
-                                       fontsize="x-small")
-                else:
-                    ax.set_xticks([edges[0], edges[-1]])
-                    ax.set_xticklabels([format_number(edges[0], 2), format_number(edges[-1], 2)], fontsize="x-small")
-                labels = ax.get_xticklabels()
-                if labels:  # keep the end labels inside the panel, clear of the neighbours'
-                    labels[0].set_horizontalalignment("left")
-                    labels[-1].set_horizontalalignment("right")
-                if j < len(notes):
-                    ax.text(0.97, 0.95, notes[j], transform=ax.transAxes, ha="right", va="top", fontsize="x-small")
-                if i == 0 and j < len(col_labels):
-                    ax.set_title(col_labels[j], fontsize="medium")
-            axes[i, 0].set_ylabel(_wrap(label), fontsize="small", rotation=0, ha="right", va="center")
-        if title:
-            fig.suptitle(title, y=1 - 0.12 / height, va="top")
-    return fig
-
-
-def loss_curves(curves: Mapping[str, Sequence[float]], *, title: str = "", log: bool = True,
-                hlines: Mapping[str, float] | None = None, colors: Mapping[str, str] | None = None) -> Figure:
-    """Training loss against step, one curve per key (step 0 = the loss at initialization).
-
-    Args:
-        curves: label -> loss per step.
-        title: the figure's title.
-        log: a log y axis (non-positive values are left out).
-        hlines: reference levels, label -> value (dotted), e.g. ``{"ln 2": math.log(2)}``.
-        colors: label -> colour.
-    """
-    if not curves:
-        raise ValueError("loss_curves: no curves to draw")
-    with slide_style():
-        fig = new_figure(1, 1, width=9, height=5.5)
-        plot_loss_curves(fig.axes[0], curves, log=log, colors=colors, hlines=hlines)
-        if title:
-            fig.suptitle(title)
+                top = (counts[1:] if skip_spike and len(counts) > 1 else counts).max(initial=0) or 1.0
+                heights += [[0.0], np.minimum(counts / top, 1.06)]
+                xs.append(edges - lo + j * step)
+                ax.axvline(j * step - gap, color="#bbbbbb", linewidth=0.8)
+                if j < len(notes := (annotations or {}).get(name, [])):
+                    ax.text(j * step + span, 1.45, notes[j], ha="right", va="top", fontsize=11, linespacing=1.0)
+            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=scheme_color(name, i), alpha=0.85)
+            ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
+            for j in range(ncols * (i == nrows - 1)):  # the range under each panel of the last row (text: cheaper
+                for f, ha in ((0, "left"), (1, "right")):  # to draw than ticks), inside its panel
+                    ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
+            ax.grid(False)
+            ax.spines["left"].set_visible(False)
+            ax.set_ylabel(_wrap(label(name)), rotation=0, ha="right", va="center", fontsize=12)
+        for j, text in enumerate(col_labels or [f"layer {j + 1}" for j in range(ncols)]):
+            fig.axes[0].text(j * step + span / 2, 1.55, text, ha="center", va="bottom", fontsize=13)
+        fig.suptitle(title, y=1 - 0.1 / fig.get_figheight(), va="top")
     return fig
 
 
 def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *, title: str = "") -> Figure:
-    """Weight matrices as heat maps: a row per key (an init), a column per matrix.
-
-    A weight ``W`` of shape ``(fan_in, fan_out)`` is drawn as it is stored: column ``j``
-    holds the incoming weights of unit ``j``, so identical units show as identical columns.
-    The colour scale is symmetric about 0 (blue negative, red positive), per panel.
-
-    Args:
-        matrices: row label -> list of ``(panel title, 2-D array)``.
-        title: the figure's title.
-    """
+    """Weight matrices `(fan_in, fan_out)` as heat maps, a row per key, a column per matrix: column `j`
+    holds unit `j`'s incoming weights, so identical units are identical columns (colours symmetric about 0,
+    the range in each panel's title)."""
     rows = list(matrices.items())
     if not rows:
         raise ValueError("weight_heatmaps: nothing to draw")
     ncols = max(len(v) for _, v in rows)
     with slide_style():
-        fig = new_figure(ncols, len(rows), width=5.5 * ncols + 1.5, height=3.2 * len(rows) + 1.0)
-        axes = np.array(fig.axes).reshape(len(rows), ncols)
-        for i, (label, mats) in enumerate(rows):
-            for j in range(ncols):
-                ax = axes[i, j]
+        fig = _frame(ncols, len(rows), 4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2, top=1.0, bottom=0.6, left=2.2)
+        for i, (name, mats) in enumerate(rows):
+            for j, ax in enumerate(fig.axes[i * ncols:(i + 1) * ncols]):
                 ax.grid(False)
-                if j >= len(mats):
+                if j >= len(mats) or (M := np.asarray(mats[j][1], dtype=np.float64)).ndim != 2:
+                    if j < len(mats):
+                        raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape {M.shape})")
                     ax.set_visible(False)
                     continue
-                name, M = mats[j]
-                M = np.asarray(M, dtype=np.float64)
-                if M.ndim != 2:
-                    raise ValueError(f"weight_heatmaps: {label!r} / {name!r} is not a matrix (shape {M.shape})")
-                lim = float(np.max(np.abs(M))) if M.size else 0.0
-                lim = lim if lim > 0 else 1.0
-                im = ax.imshow(M, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
-                fig.colorbar(im, ax=ax, shrink=0.9)
-                ax.set_title(name if i == 0 else "", fontsize="medium")
-                ax.set_xlabel("unit (column)" if i == len(rows) - 1 else "")
-                ax.set_xticks(range(M.shape[1]) if M.shape[1] <= 16 else [])
-                ax.set_yticks([])
-            axes[i, 0].set_ylabel(_wrap(label, 16), rotation=0, ha="right", va="center")
-        if title:
-            fig.suptitle(title)
+                lim = float(np.abs(M).max(initial=0))
+                ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
+                ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
+                ax.set(title=f"{mats[j][0]}: " + (f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)"
+                                                  if lim else "all 0"), yticks=[],
+                       xticks=ticks, xticklabels=[t + 1 for t in ticks], xlabel="unit" * (i == len(rows) - 1),
+                       ylabel=_wrap(name) * (j == 0))
+                ax.yaxis.label.set(rotation=0, ha="right", va="center")
+        fig.suptitle(title)
     return fig
 
 
-# ------------------------------------------------------------------ files
+def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *, title: str = "") -> Figure:
+    """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
+    with slide_style():
+        fig = _frame(1, 1, SLIDE[0], 1.0 * len(rows) + 1.5, top=1.2, bottom=0.15, left=1.4)
+        ax = fig.axes[0]
+        for i, row in enumerate(words):
+            for j, w in enumerate(row):
+                ax.add_patch(Rectangle((j, -i - 1), 0.96, 0.92, color=_WORDS.get(w, "#eeeeee")))
+                ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
+        ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
+               yticks=[-i - 0.54 for i in range(len(rows))])
+        ax.set_xticklabels([_wrap(c, 18) for c in cols], fontsize=12)
+        ax.set_yticklabels(rows, fontsize=15)
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        ax.grid(False)
+        ax.set_frame_on(False)
+        fig.suptitle(title)
+    return fig
 
 
 def _format(fmt: str | None, path: Path | None = None) -> str:
+    fmt = fmt or (path.suffix[1:] if path is not None and path.suffix else None)
     if fmt is None:
-        if path is None or not path.suffix:
-            raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
-        fmt = path.suffix[1:]
-    key = fmt.lower()
-    if key not in _METADATA:
+        raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
+    if fmt.lower() not in _METADATA:
         raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
-    return key
+    return fmt.lower()
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
-    """The figure rendered as ``"png"``, ``"svg"`` or ``"pdf"`` bytes, the same for the same figure.
-
-    Args:
-        fig: a matplotlib Figure.
-        fmt: the format.
-        dpi: pixels per inch for PNG (default :data:`SLIDE_STYLE`'s 100).
-    """
-    key = _format(fmt)
-    buf = io.BytesIO()
+    """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`,
+    default 100: a 13.33-inch figure fills a 1333-pixel slide)."""
+    key, buf = _format(fmt), io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=dpi or SLIDE_STYLE["savefig.dpi"])
     return buf.getvalue()
 
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: float | None = None) -> Path:
-    """Write the figure to ``path`` (format from the suffix unless ``fmt``); returns the path."""
-    p = Path(path)
-    data = figure_bytes(fig, _format(fmt, p), dpi=dpi)
-    p.write_bytes(data)
+    """Write the figure to `path` (format from the suffix unless `fmt`); returns the path."""
+    (p := Path(path)).write_bytes(figure_bytes(fig, _format(fmt, p), dpi=dpi))
     return p

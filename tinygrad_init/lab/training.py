@@ -1,0 +1,396 @@
+"""Training from each init at the literature's own settings, over several seeds, in one loop: `fit`.
+
+`fit` trains several `nn.MLP`s of one shape at once by full-batch gradient descent, their weights
+stacked into `(networks, fan_out, fan_in)` arrays so that one numpy call serves every seed (a test
+checks it takes the engine's steps). With `rng=s` the data come from seed `s` and network `k` from
+seed `s + k`; results are the median over seeds with the lowest and highest value. The experiments:
+`symmetry`, `training` (deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from functools import partial
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from .. import nn
+from ..core.tensor import Tensor, no_grad
+from ..nn import activations as _acts
+from ..nn import data as _data
+from ..nn import init as _init
+from ..utils import as_rng, check_choice, check_int, check_real, format_number
+from . import plots
+from .table import ExperimentResult, Table, band, label
+
+__all__ = ["fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
+
+LN2 = math.log(2.0)
+
+
+def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
+    """`values` (a name or several), each checked by `check(fn, name)`; none twice, not empty."""
+    out = tuple(check(fn, v) for v in ((values,) if isinstance(values, str) else values))
+    if not out or len(set(out)) != len(out):
+        raise ValueError(f"{fn}: {what} is empty; give at least one name" if not out else
+                         f"{fn}: {what} lists a name twice: {list(out)}")
+    return out
+
+
+def check_activation(fn: str, name: Any) -> str:
+    """An activation the lab studies: one of the registry's, but the identity."""
+    return check_choice(fn, "activation", name, [a for a in _acts.names() if a != "linear"])
+
+
+def check_scheme(fn: str, name: Any) -> str:
+    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV)."""
+    if not isinstance(name, str):
+        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {name!r}")
+    try:
+        data_dependent = getattr(_init.get(name), "data_dependent", False)
+    except ValueError as e:
+        raise ValueError(f"{fn}: {e}") from None
+    if data_dependent:
+        raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
+                         "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
+    return name
+
+
+def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
+    """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive)."""
+    with no_grad():
+        return float(np.mean((model(Tensor(X)).data[:, 0] > 0) == (np.asarray(y) == 1)))
+
+
+def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
+        momentum: float | Sequence[float] = 0.0, every: int = 1, watch: bool = False) -> dict[str, np.ndarray]:
+    """Train `nn.MLP`s of one shape together (biases, one output unit) by full-batch gradient descent.
+
+    With `W_l` stacked to `(S, n_l, n_{l-1})`, `x = X.T` `(n_0, B)` and labels `t` `(1, B)`, each step
+    does, for every network at once (f from the activation registry, the loss the mean BCE of the logits):
+
+        z_l = W_l h_{l-1} + b_l, h_l = f(z_l); g = (sigmoid(z_L) - t) / B;  dW_l = g h_{l-1}^T,
+        db_l = sum_B g, g <- f'(z_{l-1}) * (W_l^T g);  v <- momentum v + dW, W <- W - lr v (PyTorch's SGD)
+
+    `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before
+    training) `step` `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` each hidden layer's
+    `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained weights are written back into the models.
+    """
+    models, X, y = list(models), np.asarray(X), np.asarray(y)
+    if not models or not all(isinstance(m, nn.MLP) for m in models):
+        raise TypeError("fit: models must be a non-empty list of nn.MLP")
+    if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \
+            any(lin.bias is None for m in models for lin in m.linears()):
+        raise ValueError("fit: the models must share sizes and activation, have biases and one output unit")
+    if X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, got "
+                         f"{X.shape} and {y.shape}")
+    steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
+    act, lins = _acts.get(models[0].activation), [m.linears() for m in models]
+    W = [np.stack([ls[i].weight.data.T for ls in lins]) for i in range(len(lins[0]))]
+    b = [np.stack([ls[i].bias.data for ls in lins])[:, :, None] for i in range(len(lins[0]))]
+    L, dt = len(W), W[0].dtype
+    x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
+    lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
+    vel = [np.zeros_like(p) for p in W + b] if mu.any() else None
+    rec: dict[str, list] = {"step": [], "loss": [], "accuracy": [], "hidden_mean": [], "hidden_std": []}
+    with np.errstate(all="ignore"), threadpool_limits(1, user_api="blas"):  # small products: one thread is faster
+        for step in range(steps + 1):
+            hs, zs = [x], []
+            for i in range(L):
+                zs.append(W[i] @ hs[-1])
+                zs[-1] += b[i]
+                hs.append(act.fn(zs[-1]) if i < L - 1 else zs[-1])
+            out = hs[-1]
+            if step % every == 0 or step == steps:
+                rec["step"].append(step)
+                rec["loss"].append(np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2)))
+                rec["accuracy"].append(np.mean((out > 0) == (t > 0.5), axis=(1, 2)))
+                for key, stat in (("hidden_mean", np.mean), ("hidden_std", np.std)):
+                    rec[key].append([stat(h, axis=(1, 2)) for h in hs[1:-1]] if watch else [])
+            if step == steps:
+                break
+            g = (np.tanh(0.5 * out) + 1) * 0.5 - t  # sigmoid(out) - t, without overflow
+            g *= dt.type(1.0 / x.shape[1])
+            for i in range(L - 1, -1, -1):
+                lr_g = g * lr  # lr dL/dz: the steps of W and b follow from it (and v is kept scaled by lr)
+                steps_ = (lr_g @ hs[i].swapaxes(-1, -2), lr_g.sum(axis=-1, keepdims=True))
+                if i:
+                    g = W[i].swapaxes(-1, -2) @ g
+                    g *= act.derivative(zs[i - 1])
+                for k, (p, d) in enumerate(zip((W[i], b[i]), steps_)):
+                    if vel is not None:
+                        d = vel[k * L + i]
+                        d *= mu
+                        d += steps_[k]
+                    p -= d
+    for s, ls in enumerate(lins):
+        for i, lin in enumerate(ls):
+            lin.weight.data[...], lin.bias.data[...] = W[i][s].T, b[i][s, :, 0]
+    out = {k: np.array(v) for k, v in rec.items() if watch or not k.startswith("hidden")}
+    out["loss"], out["accuracy"] = out["loss"].T, out["accuracy"].T
+    out.update({k: out[k].transpose(2, 0, 1) for k in ("hidden_mean", "hidden_std") if watch})
+    return out
+
+
+def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing: np.ndarray | None = None,
+                   rtol: float = 1e-5) -> int:
+    """How many different units (1 to `fan_out`) a layer `y = x @ W + b` has, `W` `(fan_in, fan_out)`.
+
+    Unit `j` is `W[:, j]`, `b[j]` and, if given, `outgoing[j, :]` (the next weight, `(fan_out, k)`); units
+    agreeing within `rtol * max |parameter|` (rounding) compute the same and get the same gradient forever.
+    """
+    W = np.asarray(weight, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(f"distinct_units: weight must be 2-D (fan_in, fan_out), got shape {W.shape}")
+    parts = [W.T]
+    for what, v, ok in (("bias", bias, lambda a: a.shape == W.shape[1:]),
+                        ("outgoing", outgoing, lambda a: a.ndim == 2 and a.shape[0] == W.shape[1])):
+        if v is not None:
+            if not ok(v := np.asarray(v, dtype=np.float64)):
+                raise ValueError(f"distinct_units: {what} must have shape ({W.shape[1]},{' k' * (what != 'bias')}), "
+                                 f"got {v.shape}")
+            parts.append(v.reshape(W.shape[1], -1))
+    units = np.concatenate(parts, axis=1)
+    tol, reps = rtol * max(1e-12, float(np.abs(units).max(initial=0.0))), []
+    for u in units:
+        if not any(np.max(np.abs(u - r)) <= tol for r in reps):
+            reps.append(u)
+    return len(reps)
+
+
+def _seeds(rng: np.random.Generator | int | None, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
+    """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`."""
+    n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return gen, [int(rng) + k for k in range(n)]
+    return gen, [int(v) for v in gen.integers(0, 2**31 - 1, n)]
+
+
+def _spread(v: Any, fmt: str = "{:.1%}") -> str:
+    m, lo, hi = (float(a) for a in band(np.ravel(v)))
+    return fmt.format(m) if lo == hi else f"{fmt.format(m)} ({fmt.format(lo)}-{fmt.format(hi)})"
+
+
+def symmetry(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
+             width: int = 8, steps: int | None = None, lr: float = 0.5, constant: float = 0.5,
+             random_scheme: str = "xavier_uniform") -> ExperimentResult:
+    """Zero and constant init leave the hidden units of a layer identical: a `2 - width - width - 1` tanh MLP
+    learns `moons` (full batch, `steps` 300, quick 100) from zeros (nothing moves: each hidden gradient is a
+    product with a zero weight), `constant` (the weights move, together) and `random_scheme` (a net per seed).
+
+    Returns: table `main` (distinct units per hidden layer, weight change, loss, accuracy), figure `weights`.
+    """
+    width = check_int("symmetry", "width", width, 2)
+    steps = check_int("symmetry", "steps", (100 if quick else 300) if steps is None else steps, 1)
+    lr = check_real("symmetry", "lr", lr, 0.0, low_open=True)
+    gen, seeds = _seeds(rng, seeds, quick)
+    X, y = _data.moons(200, noise=0.1, rng=gen)
+    inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=float(constant)), 0)] + [
+        (random_scheme, check_scheme("symmetry", random_scheme), s) for s in seeds]
+    models = [nn.MLP([2, width, width, 1], activation="tanh", init=sc, rng=s) for _, sc, s in inits]
+    before = [[lin.weight.data.copy() for lin in m.linears()] for m in models]
+    hist = fit(models, X, y, steps=steps, lr=lr)
+    rows, findings, data = [], [], {}
+    for name in dict.fromkeys(n for n, _, _ in inits):
+        idx = [k for k, q in enumerate(inits) if q[0] == name]
+        count = [[distinct_units(ls[i].weight.data, ls[i].bias.data, ls[i + 1].weight.data)
+                  for ls in (models[k].linears() for k in idx)] for i in range(2)]
+        moved = [max(float(np.abs(models[k].linears()[i].weight.data - before[k][i]).max()) for k in idx)
+                 for i in range(2)]
+        loss, acc = hist["loss"][idx, -1], hist["accuracy"][idx, -1]
+        rows += [[name, i + 1, width, min(count[i]), max(count[i]), moved[i], float(np.median(loss)),
+                  float(np.median(acc))] for i in range(2)]
+        data[name] = {"loss": hist["loss"][idx[0]], "distinct_units": count, "networks": len(idx), "first": idx[0]}
+        findings.append(f"{name}: {_spread(count[0], '{:.0f}')} and {_spread(count[1], '{:.0f}')} distinct units of "
+                        f"{width} in the two hidden layers after {steps} steps ({len(idx)} network(s)); final loss "
+                        f"{_spread(loss, '{:.3g}')}, accuracy {_spread(acc)}.")
+    main = Table(["init", "layer", "width", "distinct_units_min", "distinct_units_max", "max_weight_change",
+                  "final_loss", "train_accuracy"], rows,
+                 title=f"Symmetry: 2-{width}-{width}-1 tanh MLP on moons, {steps} full-batch steps, lr {lr:g}",
+                 notes=["distinct_units: groups of units whose incoming weights, bias and outgoing weights agree to "
+                        "1e-5 relative; min and max over the seeds", "max_weight_change: max |W_after - W_before|",
+                        f"final_loss, train_accuracy: the median over the networks (seeds {seeds})"])
+    figure = partial(plots.weight_heatmaps, {
+        f"{n}\n{d['distinct_units'][0][0]} and {d['distinct_units'][1][0]} distinct units":
+            [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]
+        for n, d in data.items()}, title=f"Hidden weights after {steps} steps (seed {seeds[0]}): identical units = "
+                                         "identical columns")
+    return ExperimentResult("symmetry", "Symmetry: why the weights must be random",
+                            "If all weights start equal, do the hidden units ever become different?", {"main": main},
+                            data, {"seeds": seeds, "width": width, "steps": steps, "lr": lr, "constant": constant,
+                                   "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}, findings,
+                            {"weights": figure})
+
+
+def training(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
+             steps: int | None = None, lr: float = 0.01, sizes: Sequence[int] = (2, 10, 5, 1)) -> ExperimentResult:
+    """deeplearning.ai's "Initialization" assignment (Improving Deep Neural Networks, week 1) at its settings:
+    the ReLU net 2-10-5-1 with a sigmoid output (the BCE of the logits), 300 training and 100 test points of
+    two circles, 15,000 full-batch steps (quick 3,000) at lr 0.01 from zeros, `10 * randn` and He. Our circles
+    differ from sklearn's `make_circles(noise=0.05, factor=0.8)` in drawing the angles at random, and the seeds.
+
+    Returns: tables `main` (median and range over seeds) and `seeds` (every network), figure `loss`.
+    """
+    steps = check_int("training", "steps", (3000 if quick else 15000) if steps is None else steps, 1)
+    lr = check_real("training", "lr", lr, 0.0, low_open=True)
+    gen, seeds = _seeds(rng, seeds, quick)
+    (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
+    inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
+    runs = [("zeros", 0)] + [(k, s) for k in ("large10", "he_normal") for s in seeds]
+    models = [nn.MLP(list(sizes), activation="relu", init=inits[k], rng=s) for k, s in runs]
+    hist = fit(models, X, y, steps=steps, lr=lr, every=max(1, steps // 300))
+    test = np.array([accuracy(m, Xt, yt) for m in models])
+    rows, per_seed, findings, data = [], [], [], {"step": hist["step"]}
+    for k in inits:
+        idx = [i for i, (q, _) in enumerate(runs) if q == k]
+        loss, train, tst = hist["loss"][idx], hist["accuracy"][idx, -1], test[idx]
+        data[k] = {"loss": loss, "train_accuracy": train, "test_accuracy": tst, "seeds": [runs[i][1] for i in idx]}
+        rows.append([k, _init.get(inits[k]).formula, len(idx), float(np.median(loss[:, 0])), *band(loss[:, -1]),
+                     *band(train), *band(tst)])
+        per_seed += [[k, runs[i][1], hist["loss"][i, -1], hist["accuracy"][i, -1], test[i]] for i in idx]
+        findings.append(f"{label(k)}: train accuracy {_spread(train)}, test {_spread(tst)}, final loss "
+                        f"{_spread(loss[:, -1], '{:.3g}')} (median (lowest-highest) of {len(idx)} network(s)).")
+    big = data["large10"]["train_accuracy"]
+    findings.append(f"Large 10*randn is a lottery: over seeds {seeds} it reaches {', '.join(f'{v:.0%}' for v in big)} "
+                    f"train accuracy, a spread of {100 * np.ptp(big):.0f} points, while He varies by "
+                    f"{100 * np.ptp(data['he_normal']['train_accuracy']):.0f} and zeros stays at "
+                    f"{data['zeros']['train_accuracy'][0]:.0%}, loss {format_number(data['zeros']['loss'][0, -1], 4)}"
+                    " = ln 2.")
+    net = "-".join(map(str, sizes))
+    main = Table(["init", "formula", "networks", "initial_loss"] + [f"{q}_{k}" for q in ("final_loss", "train_accuracy",
+                 "test_accuracy") for k in ("median", "min", "max")], rows,
+                 title=f"deeplearning.ai 'Initialization': a {net} ReLU net on circles, {steps} full-batch steps, "
+                       f"lr {lr:g}, seeds {seeds}",
+                 notes=["loss: binary cross-entropy of the logits (ln 2 = 0.6931 for a constant 50/50 guess)",
+                        "the assignment reports train/test 50%/50% (zeros), 83%/86% (random*10), 99%/96% (He) for "
+                        "its one draw", "data: circles with noise 0.05 and inner radius 0.8 as sklearn's make_circles, "
+                        "but angles drawn at random (sklearn spaces them evenly) and our own seeds"])
+    figure = partial(plots.training_figure, hist["step"], {k: data[k]["loss"] for k in inits},
+                     {k: (data[k]["train_accuracy"], data[k]["test_accuracy"]) for k in inits},
+                     title=f"deeplearning.ai 'Initialization': {net} ReLU net on circles, lr {lr:g}, full batch: "
+                           f"median of {len(seeds)} seeds, band = lowest to highest")
+    return ExperimentResult("training", "Training from zeros, 10*randn and He (deeplearning.ai)",
+                            "Does the same network learn the circles from zeros, from 10*randn and from He init?",
+                            {"main": main, "seeds": Table(["init", "seed", "final_loss", "train_accuracy",
+                                                           "test_accuracy"], per_seed, title="Every network")},
+                            data, {"seeds": seeds, "steps": steps, "lr": lr, "sizes": list(sizes),
+                                   "data": "circles(noise=0.05, factor=0.8): 300 train, 100 test"}, findings,
+                            {"loss": figure})
+
+
+def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
+          layers: Sequence[int] = (22, 30), width: int = 16, samples: int = 64, steps: int | None = None,
+          lr: float = 0.03, momentum: float = 0.9, schemes: Sequence[str] = ("xavier_uniform", "he_normal")
+          ) -> ExperimentResult:
+    """He et al. (2015), Figs. 2 and 3 in miniature: deep ReLU nets from Xavier and from He init.
+
+    `E[relu(z)^2] = Var(z) / 2`, so Xavier's `Var(W) = 1/n` shrinks the signal and the gradient by `1/sqrt(2)`
+    a layer (to `2^-11` of the variance after 22 layers, `2^-15` after 30); He's `2/n` undoes it. MLPs of
+    `layers` x `width` ReLU units learn `moons(samples)` by plain full-batch gradient descent at `lr` for
+    `steps` (1,200, quick 500); the caveat repeats the deeper net with He et al.'s momentum 0.9 at the same
+    effective step (lr (1 - momentum)).
+
+    Returns: table `main` (per panel and init: seeds that left ln 2, when, the final loss), figure `depth`;
+    `data[scheme]["loss"]` the median curve of the deeper net under plain SGD, `["panels"]` every seed's.
+    """
+    fn = "depth"
+    layers, steps = [check_int(fn, "layers", v, 1) for v in layers], check_int(fn, "steps", (
+        500 if quick else 1200) if steps is None else steps, 1)
+    lr, momentum = check_real(fn, "lr", lr, 0.0, low_open=True), check_real(fn, "momentum", momentum, 0.0, 1.0,
+                                                                           high_open=True)
+    schemes = check_names(fn, "schemes", schemes, check_scheme)
+    gen, seeds = _seeds(rng, seeds, quick)
+    X, y = _data.moons(samples, noise=0.1, rng=gen)
+    panels = [(layers[0], 0.0), (layers[-1], 0.0), (layers[-1], momentum)]
+    rows, findings, curves, data = [], [], {}, {sc: {"panels": {}} for sc in schemes}
+    for n_layers in dict.fromkeys(p[0] for p in panels):
+        runs = [(mu, sc, s) for d, mu in panels if d == n_layers for sc in schemes for s in seeds]
+        models = [nn.MLP([2] + [width] * n_layers + [1], activation="relu", init=sc, rng=s) for _, sc, s in runs]
+        hist = fit(models, X, y, steps=steps, lr=[lr * (1 - mu) for mu, _, _ in runs], momentum=[r[0] for r in runs],
+                   every=max(1, steps // 100))
+        for mu in dict.fromkeys(r[0] for r in runs):
+            key = f"{n_layers} layers, " + (f"momentum {mu:g}, lr {lr * (1 - mu):g}" if mu else f"plain SGD, lr {lr:g}")
+            curves[key] = (hist["step"], {})
+            for sc in schemes:
+                loss = hist["loss"][[i for i, r in enumerate(runs) if r[:2] == (mu, sc)]]
+                hit = np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2
+                first = np.where(hit.any(axis=1), hist["step"][hit.argmax(axis=1)], np.inf)
+                rows.append([n_layers, mu, lr * (1 - mu), sc, len(seeds), int(hit.any(axis=1).sum()),
+                             float(np.median(first)), *band(loss[:, -1]), int((~np.isfinite(loss[:, -1])).sum())])
+                data[sc]["panels"][key], curves[key][1][sc] = {"loss": loss, "first_below_half_ln2": first}, loss
+                if (n_layers, mu) == panels[1]:  # the headline: the deeper net, plain SGD
+                    data[sc].update(step=hist["step"], loss=band(loss)[0])
+            found = [f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + (
+                f" (median step {r[6]:.0f})" if math.isfinite(r[6]) else "") + f", {r[-1]} diverged" * bool(r[-1])
+                for r in rows[-len(schemes):]]
+            findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
+    left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
+    if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
+        findings.append(f"The caveat: with He et al.'s momentum {momentum:g} at the same effective step, "
+                        f"{left[(layers[-1], momentum)]} of {len(seeds)} {label(schemes[0]).split(' ')[0]} nets of "
+                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in miniature "
+                        "the stall depends on the optimizer as much as on the init.")
+    main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
+                  "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
+                 title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "
+                       f"{steps} steps, seeds {seeds}",
+                 notes=["left_ln2: seeds whose loss fell below ln 2 / 2 = 0.347 (step inf: never); diverged: inf or nan",
+                        f"momentum runs take lr (1 - momentum) = {lr * (1 - momentum):g}: the same effective step as "
+                        f"plain SGD at lr {lr:g}", "He et al., Fig. 2 (22 layers): both converge, theirs sooner; Fig. 3 "
+                        "(30 layers): 'Xavier' stalls, theirs converges. They trained with momentum 0.9."])
+    figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
+                     title=f"Xavier vs He in deep ReLU nets: median of {len(seeds)} seeds, band = lowest to highest")
+    return ExperimentResult("depth", "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)",
+                            "Can deep ReLU networks learn from Xavier init, and from He init?", {"main": main}, data,
+                            {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr,
+                             "momentum": momentum, "schemes": list(schemes), "data": f"moons({samples}, noise=0.1)"},
+                            findings, {"depth": figure})
+
+
+def sigmoid_saturation(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
+                       layers: int = 4, width: int = 32, samples: int = 200, steps: int | None = None,
+                       lr: float = 4.0, scheme: str = "glorot_standard") -> ExperimentResult:
+    """Glorot & Bengio (2010), Fig. 2 in miniature: the top hidden layer of a sigmoid net saturates at 0.
+
+    A sigmoid MLP from Glorot's "standard" `U(+-1/sqrt(fan_in))` learns `moons` (full batch, `steps` 3,000,
+    quick 1,000). Before the lower layers learn anything, the loss falls fastest by pushing the top layer's
+    0.5s to 0, where they no longer disturb the logits; there, `sigma'` ~ 0 slows all learning until it desaturates.
+
+    Returns: table `main` (per layer the mean activation at the start, lowest, and end), figure `saturation`.
+    """
+    fn = "sigmoid_saturation"
+    layers, width = check_int(fn, "layers", layers, 2), check_int(fn, "width", width, 1)
+    steps = check_int(fn, "steps", (1000 if quick else 3000) if steps is None else steps, 1)
+    lr = check_real(fn, "lr", lr, 0.0, low_open=True)
+    gen, seeds = _seeds(rng, seeds, quick)
+    X, y = _data.moons(check_int(fn, "samples", samples, 2), noise=0.1, rng=gen)
+    models = [nn.MLP([2] + [width] * layers + [1], activation="sigmoid", init=check_scheme(fn, scheme), rng=s)
+              for s in seeds]
+    hist = fit(models, X, y, steps=steps, lr=lr, every=max(1, steps // 150), watch=True)
+    mean, loss = band(hist["hidden_mean"])[0], band(hist["loss"])[0]  # medians over the seeds
+    low = mean.argmin(axis=0)
+    rows = [[l + 1, mean[0, l], mean[low[l], l], int(hist["step"][low[l]]), mean[-1, l]] for l in range(layers)]
+    top, below = rows[-1], mean[:low[-1] + 1, :-1]  # the lower layers until the top one is at its lowest
+    findings = [f"The top hidden layer (layer {layers}) falls from a mean of {top[1]:.2f} to {top[2]:.2f} by step "
+                f"{top[3]} while layers 1-{layers - 1} stay between {below.min():.2f} and {below.max():.2f}; it "
+                f"recovers to {top[4]:.2f} by step {steps} as the loss falls from {loss[0]:.3f} to "
+                f"{format_number(loss[-1])} (medians of {len(seeds)} seeds)."]
+    main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
+                 title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "
+                       f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",
+                 notes=["mean: the layer's mean activation over the data and its units; median over the seeds",
+                        "Glorot & Bengio, Fig. 2: the top hidden layer saturates at 0 early and slowly desaturates"])
+    figure = partial(plots.curves, {"mean activation of each hidden layer": (hist["step"], {
+        f"layer {l + 1}": hist["hidden_mean"][:, :, l] for l in range(layers)}), "training loss": (
+        hist["step"], {"_loss": hist["loss"]})}, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width},"
+                     f" {label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
+    return ExperimentResult("saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)",
+                            "Where do the hidden layers of a deep sigmoid network sit while it learns?", {"main": main},
+                            {"step": hist["step"], "hidden_mean": hist["hidden_mean"], "loss": hist["loss"]},
+                            {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr,
+                             "scheme": scheme, "data": f"moons({samples}, noise=0.1)"}, findings,
+                            {"saturation": figure})

@@ -93,6 +93,7 @@ print(f"loss at the first step: {loss.item():.3f}  (a network that knows nothing
 
 # %%
 edge = math.atanh(0.97)
+assert round(edge, 2) == 2.09 and 1 - 0.97 ** 2 < 0.06
 saturated = [float(np.mean(np.abs(h.data) > 0.97)) for h in hs]
 for l, h in enumerate(hs, 1):
     print(f"layer {l}: mean {h.data.mean():+.3f}  std {h.data.std():.3f}  saturated {100 * saturated[l - 1]:5.1f}%")
@@ -110,8 +111,8 @@ assert np.allclose(saturated[1:], predicted, atol=0.02)  # the Gaussian predicti
 # %% [markdown]
 # Half of layer 2's units and about 80% of those of layers 3 to 5 sit at $\pm 1$ (layer 2's
 # input, layer 1, is itself small: $E[h_1^2] = 0.17$), and the Gaussian prediction agrees to
-# within 2 percentage points. Karpathy draws this as one histogram per layer, lines rather than bars,
-# so that the layers can share an axis:
+# within 2 percentage points. Karpathy draws this as one histogram per layer, lines rather
+# than bars, so that the layers can share an axis:
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 4))
@@ -140,25 +141,44 @@ assert all(a > b for a, b in zip(grad_std, grad_std[1:]))  # larger at every ste
 assert grad_std[0] > 50 * grad_std[-1]
 
 # %% [markdown]
-# It **grows**, by a factor of more than 50 from layer 5 to layer 1. Most units pass nothing,
-# but the few unsaturated ones pass it on through large weights (std 1, summed over 100
-# units): the gradient that survives is large, and concentrated on a few units.
-# The histograms, each over $\pm 4$ std of its own layer's gradient so that their shapes
-# compare (the legend gives the std):
+# It **grows**, by a factor of more than 50 from layer 5 to layer 1. The saturated units do
+# block it: what goes on down from layer $l$ is $\partial L/\partial y_l = (1 - h_l^2)\,
+# \partial L/\partial h_l$, and the units that are not saturated carry nearly all of it. But
+# they pass it on through large weights (std 1, summed over 100 units), so what survives is
+# large, and carried by few units:
+
+# %%
+for l, h in enumerate(hs, 1):
+    g_y = (1 - h.data.astype(np.float64) ** 2) * h.grad
+    free = np.abs(h.data) <= 0.97
+    share = np.sum(g_y[free] ** 2) / np.sum(g_y ** 2)
+    print(f"layer {l}: units not saturated {100 * free.mean():5.1f}%, their share of the squared dL/dy "
+          f"{100 * share:.2f}%")
+    assert share > 0.99
+assert round(100 * np.mean(np.abs(hs[-1].data) <= 0.97)) == 18
+
+# %% [markdown]
+# In layer 5, the 18% of units that are not saturated carry more than 99% of it. The
+# histograms of $\partial L/\partial h$, each over $\pm 4$ std of its own layer's gradient so that
+# their shapes compare (the legend gives the std), show what that does: tails far heavier than
+# a Gaussian's, heavier towards the input. The kurtosis $E[g^4] / E[g^2]^2$ (3 for a Gaussian)
+# says it in one number per layer:
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 4))
+kurtosis = []
 for l, h in enumerate(hs, 1):
-    g = h.grad / grad_std[l - 1]
+    g = (h.grad - h.grad.mean()) / grad_std[l - 1]
+    kurtosis.append(float(np.mean(g.astype(np.float64) ** 4)))
     density, edges = np.histogram(g, bins=60, range=(-4, 4), density=True)
     ax.plot((edges[:-1] + edges[1:]) / 2, density, label=f"layer {l}: std {grad_std[l - 1]:.2g}")
 ax.set(xlabel="dL/dh / std", ylabel="density", yscale="log", title="gradients, poor init")
 ax.legend()
 plt.show()
+print("kurtosis by layer:", np.round(kurtosis, 1))
+assert all(k > 4 for k in kurtosis) and all(a > b for a, b in zip(kurtosis, kurtosis[1:]))
 
 # %% [markdown]
-# The peaks at 0 are the saturated units; the long tails are the few that pass the gradient.
-#
 # ## 3. Weights: the grad:data ratio
 #
 # What a weight matrix receives is $\partial L/\partial W_l = h_{l-1}^\top\, \partial L/\partial z_l$.

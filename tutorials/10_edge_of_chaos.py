@@ -141,28 +141,35 @@ assert abs(chi - fp.chi) < 1e-9 and round(chi, 3) == 0.939
 #
 # **Predict.** Send a gradient of std 1 down 20 layers like those above, from inputs at $q^*$.
 # By how much does its variance shrink from layer 20 to layer 1 (19 layers down)? Not at all,
-# to a third, or to almost nothing? (One network of finite width scatters, so we average the
-# ratio over five.)
+# to a third, or to almost nothing? And a tiny change of the input: by how much does its
+# squared length change from layer 1 to layer 20? (One network of finite width scatters, so
+# we average over five.)
 
 # %%
-ratios = []
+ratios, stretch = [], []
 for seed in range(5):
     model = spectra.network(20, 500, "tanh", sw, sb, rng=seed)
-    h = Tensor(np.random.default_rng(10 + seed).standard_normal((200, 500)) * math.sqrt((fp.q - sb) / sw))
-    outs = []
+    gen = np.random.default_rng(10 + seed)
+    x = gen.standard_normal((200, 500)) * math.sqrt((fp.q - sb) / sw)
+    h, nudged, outs, diffs = Tensor(x), Tensor(x + 1e-5 * gen.standard_normal(x.shape)), [], []
     for linear, act in zip(model[::2], model[1::2]):
         h = act(linear(h))
         outs.append(h.retain_grad())
-    h.backward(np.random.default_rng(20 + seed).standard_normal(h.shape))
+        with no_grad():
+            nudged = act(linear(nudged))
+        diffs.append(np.mean((nudged.data - h.data) ** 2))
+    h.backward(gen.standard_normal(h.shape))
     ratios.append(np.var(outs[0].grad) / np.var(outs[-1].grad))
-print("Var(dL/dh_1) / Var(dL/dh_20), five networks:", np.round(ratios, 3))
-print(f"mean {np.mean(ratios):.3f};  chi_1^19 = {chi ** 19:.3f}")
-assert abs(np.mean(ratios) / chi ** 19 - 1) < 0.1
+    stretch.append(diffs[-1] / diffs[0])
+print("Var(dL/dh_1) / Var(dL/dh_20), five networks:", np.round(ratios, 3), f" mean {np.mean(ratios):.3f}")
+print("|change at layer 20|^2 / |change at layer 1|^2:", np.round(stretch, 3), f" mean {np.mean(stretch):.3f}")
+print(f"chi_1^19 = {chi ** 19:.3f}")
+assert abs(np.mean(ratios) / chi ** 19 - 1) < 0.1 and abs(np.mean(stretch) / chi ** 19 - 1) < 0.1
 
 # %% [markdown]
-# To about a third: $\chi_1^{19} = 0.30$, and the mean over five networks agrees to within
-# 10% (single networks scatter by a few tens of percent). Twenty layers are fine; two hundred
-# would leave $0.939^{199} \approx 4 \times 10^{-6}$ of the variance.
+# Both to about a third: $\chi_1^{19} = 0.30$, and the means over five networks agree with it
+# to within 10% (single networks scatter by a few tens of percent). Twenty layers are fine;
+# two hundred would leave $0.939^{199} \approx 4 \times 10^{-6}$ of the variance.
 
 # %%
 assert round(chi ** 19, 2) == 0.30 and 3e-6 < chi ** 199 < 5e-6
@@ -249,6 +256,7 @@ print(f"critical sigma_w^2 at sigma_b^2 = 0.05: by bisection {critical:.6f}, "
       f"theory.critical_sigma_w2: {theory.critical_sigma_w2('tanh', sb):.6f}")
 assert abs(critical - theory.critical_sigma_w2("tanh", sb)) < 1e-7 and round(critical, 3) == 1.761
 assert critical < 2 and chi_1(2.0, sb) > 1
+assert theory.critical_sigma_w2("relu", 0.0) == theory.critical_sigma_w2("relu", 0.05) == 2.0
 
 # %% [markdown]
 # Below: $1.761$ (Schoenholz et al. 2017, Fig. 1: about 1.76), so $\sigma_w^2 = 2$

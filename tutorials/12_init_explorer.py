@@ -162,7 +162,7 @@ assert 2 ** -1.5 > 0.1 > 2 ** -5.5
 # tenfold threshold; $(1/\sqrt 2)^{11} = 0.022$ is not.
 #
 # **Predict (3).** Sigmoid with Xavier, 4 layers. The activations hold up well enough; look at
-# the gradients: $\sigma'(z) \le 1/4$ (tutorial 6).
+# the gradients: $\sigma'(z) = \sigma(z)(1 - \sigma(z)) \le 1/4$ (exercise 17).
 
 # %%
 check("sigmoid", "xavier_normal", 4, "vanishing")

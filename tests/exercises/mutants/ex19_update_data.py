@@ -107,3 +107,13 @@ import numpy as np
 def update_data_ratios(params, grads, lr):
     ratio = np.array([np.std(lr * g) / np.std(p) for p, g in zip(params, grads)])
     return np.log10(ratio), int(np.argmax(np.abs(ratio - 1e-3))) + 1
+
+
+# mutant: mean_abs
+# the mean absolute update over the mean absolute weight.
+import numpy as np
+
+
+def update_data_ratios(params, grads, lr):
+    r = np.array([np.log10(np.mean(np.abs(lr * g)) / np.mean(np.abs(p))) for p, g in zip(params, grads)])
+    return r, int(np.argmax(np.abs(r + 3))) + 1

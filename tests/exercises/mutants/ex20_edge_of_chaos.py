@@ -329,3 +329,36 @@ def edge_of_chaos(sigma_w2, sigma_b2):
         else:
             hi = mid
     return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: imprecise
+# expectations as averages over 20 000 random samples.
+import numpy as np
+
+Z = np.random.default_rng(0).standard_normal(20_000)
+
+
+def expect(f, q):
+    return np.mean(f(np.sqrt(q) * Z))
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(60):
+        q = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-4:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2

@@ -123,3 +123,29 @@ def input_output_jacobian(x, weights, biases):
         h = np.tanh(h @ W + b)
         J = J @ (W * (1 - h**2))
     return J, float(np.mean(np.abs(np.linalg.eigvals(J)) ** 2))
+
+
+# mutant: wrong_count
+# the sum of squares divided by the number of inputs, n_0.
+import numpy as np
+
+
+def input_output_jacobian(x, weights, biases):
+    h, J = x, np.eye(len(x))
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = J @ (W * (1 - h**2))
+    return J, float(np.sum(J**2) / len(x))
+
+
+# mutant: wrong_count
+# the sum of squares divided by the number of outputs, n_L.
+import numpy as np
+
+
+def input_output_jacobian(x, weights, biases):
+    h, J = x, np.eye(len(x))
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = J @ (W * (1 - h**2))
+    return J, float(np.sum(J**2) / J.shape[1])

@@ -16,6 +16,8 @@ EXERCISE = Exercise(
                  "rate before taking the std (your ratios are the grad:data ratios).",
         "means": "compare spreads, not averages: the ratio is std(update) / std(data). The mean of a weight "
                  "matrix says nothing about the size of its entries (it is near 0 for a fresh init).",
+        "mean_abs": "the mean of |update| over the mean of |data| is a measure of size, but not the one asked "
+                    "for (nor the lecture's): take the stds, np.std(lr * grad) / np.std(param).",
         "norms": "std, not the norm: np.linalg.norm(u) / np.linalg.norm(p) is the ratio of root mean squares, "
                  "which counts the mean of each array as well. Subtract the means: np.std(u) / np.std(p).",
         "natural_log": "log10, not the natural log: the lecture's reference line is 1e-3, that is -3 on a "
@@ -34,7 +36,7 @@ EXERCISE = Exercise(
     },
 )
 
-RATIO_MISTAKES = ["no_lr", "means", "norms", "natural_log", "data_after", "not_log", "variance", "elementwise"]
+RATIO_MISTAKES = ["no_lr", "means", "mean_abs", "norms", "natural_log", "data_after", "not_log", "variance", "elementwise"]
 
 
 def ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: float, mode: str = "right") -> np.ndarray:
@@ -43,6 +45,7 @@ def ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: float, mode: s
     for p, g in zip(params, grads):
         u = g if mode == "no_lr" else lr * g
         r = {"means": lambda: abs(u.mean()) / abs(p.mean()),
+             "mean_abs": lambda: np.abs(u).mean() / np.abs(p).mean(),
              "norms": lambda: np.linalg.norm(u) / np.linalg.norm(p),
              "data_after": lambda: u.std() / (p - u).std(),
              "variance": lambda: u.var() / p.var(),

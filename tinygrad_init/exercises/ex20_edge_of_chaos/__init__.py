@@ -30,8 +30,9 @@ EXERCISE = Exercise(
                        "adds nothing to the gradient. chi_1 = sigma_w2 * E[tanh'(z)^2].",
         "fixed_q": "q* moves with sigma_w2: for each sigma_w2 the bisection tries, find its own q* (iterate "
                    "the map again) before computing chi_1. You kept the q* of the sigma_w2 you were given.",
-        "imprecise": "close, but not to 1e-6: iterate the map until q stops changing (1e-13), use about 100 "
-                     "quadrature nodes, and bisect until the bracket is below 1e-10.",
+        "imprecise": "close, but not to 1e-6: use Gauss-Hermite quadrature with about 100 nodes (an average "
+                     "over random samples is never this precise), iterate the map until q stops changing "
+                     "(1e-13), and bisect until the bracket is below 1e-10.",
     },
 )
 

@@ -28,6 +28,8 @@ EXERCISE = Exercise(
                         "min(n_0, n_L).",
         "mean_of_entries": "np.mean(J ** 2) divides the sum of squares by every entry, n_0 * n_L; there are "
                            "only min(n_0, n_L) singular values: np.sum(J ** 2) / min(n_0, n_L).",
+        "wrong_count": "a (n_0, n_L) matrix has min(n_0, n_L) singular values: divide the sum of their squares "
+                       "(np.sum(J ** 2)) by that, not by n_0 or n_L alone.",
         "largest": "the mean over ALL singular values, not the largest one squared (the spectral norm).",
         "eigenvalues": "singular values, not eigenvalues: s = np.linalg.svd(J, compute_uv=False). A "
                        "Jacobian is not symmetric, and its eigenvalues do not measure how it stretches.",
@@ -35,7 +37,7 @@ EXERCISE = Exercise(
 )
 
 JACOBIAN_MISTAKES = ["no_derivative", "order", "transpose", "diag_side", "pre_activation_squared", "no_bias"]
-MEAN_MISTAKES = ["square_of_mean", "sum_not_mean", "mean_of_entries", "largest", "eigenvalues"]
+MEAN_MISTAKES = ["square_of_mean", "sum_not_mean", "mean_of_entries", "rows", "columns", "largest", "eigenvalues"]
 
 
 def jacobian(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray], mode: str = "right") -> np.ndarray:
@@ -58,7 +60,8 @@ def mean_sq(J: np.ndarray, mode: str = "right") -> float | None:
     if mode == "eigenvalues":
         return float(np.mean(np.abs(np.linalg.eigvals(J)) ** 2)) if J.shape[0] == J.shape[1] else None
     return float({"square_of_mean": np.mean(s) ** 2, "sum_not_mean": np.sum(s**2), "largest": s[0] ** 2,
-                  "mean_of_entries": np.mean(J**2)}.get(mode, np.mean(s**2)))
+                  "mean_of_entries": np.mean(J**2), "rows": np.sum(s**2) / J.shape[0],
+                  "columns": np.sum(s**2) / J.shape[1]}.get(mode, np.mean(s**2)))
 
 
 def _case(seed: int, widths: list[int], sigma_w2: float, sigma_b: float) -> tuple:
@@ -95,6 +98,6 @@ def check(run: Session) -> None:
             for mode in MEAN_MISTAKES:
                 wrong = mean_sq(want, mode)
                 if wrong is not None and same(value, wrong, rtol=1e-9, atol=1e-12):
-                    fail(detail, mode)
+                    fail(detail, "wrong_count" if mode in ("rows", "columns") else mode)
             fail(detail + " The mean of the squared singular values, np.mean(np.linalg.svd(J, compute_uv=False) "
                           "** 2), which is np.sum(J ** 2) / min(n_0, n_L).")

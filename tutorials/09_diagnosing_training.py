@@ -291,8 +291,8 @@ assert losses[-10:].mean() < 0.6 * losses[:10].mean()
 
 # %%
 losses2, diag = diagnostics.fit(make(GOOD), X, y, steps=150, lr=0.03, rng=1, every=5)  # record every 5th step
-names = diag.weights()
-print(names)
+names = diag.weights()  # the weight matrices by their paths in the model: "0.weight" is layer 1's
+print("weight matrices of layers 1-6:", names)
 recorded = np.log10(np.array([diag.series("update_data", param=n) for n in names])).T
 assert np.array_equal(np.array(losses2), losses)  # the hooks changed nothing
 assert np.allclose(recorded, ud[::5], atol=1e-4)  # and they measured what we did, at steps 0, 5, 10, ...

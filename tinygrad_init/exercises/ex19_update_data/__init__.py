@@ -36,7 +36,8 @@ EXERCISE = Exercise(
     },
 )
 
-RATIO_MISTAKES = ["no_lr", "means", "mean_abs", "norms", "natural_log", "data_after", "not_log", "variance", "elementwise"]
+RATIO_MISTAKES = ["no_lr", "means", "mean_abs", "norms", "natural_log", "data_after", "not_log", "variance",
+                  "elementwise"]
 
 
 def ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: float, mode: str = "right") -> np.ndarray:

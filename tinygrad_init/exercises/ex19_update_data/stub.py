@@ -9,7 +9,7 @@ Check your answer (from the folder holding this file):  tinygrad-init exercises 
 import numpy as np
 
 
-def update_data_ratios(params: list, grads: list, lr: float) -> tuple:
+def update_data_ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: float) -> tuple:
     """Return the log10 update:data ratio of every weight matrix, and the layer whose learning rate is off.
 
     The task:

@@ -9,7 +9,7 @@ Check your answer (from the folder holding this file):  tinygrad-init exercises 
 import numpy as np
 
 
-def input_output_jacobian(x: np.ndarray, weights: list, biases: list) -> tuple:
+def input_output_jacobian(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple:
     """Return the Jacobian of a tanh network at the input x, and its mean squared singular value.
 
     The task:

@@ -258,10 +258,10 @@ def train(model, steps, lr, seed=1):
 losses, ud = train(make(GOOD), steps=150, lr=0.03)
 fig, ax = plt.subplots(figsize=(9, 4))
 for l in range(ud.shape[1]):
-    ax.plot(ud[:, l], label=f"layer {l + 1}" if l < 5 else "output layer")
+    ax.plot(ud[:, l], label=f"layer {l + 1}" + (" (output)" if l == 5 else ""))
 ax.axhline(-3, color="black", linestyle="--", label="1e-3")
 ax.set(xlabel="step", ylabel="log10 update:data", title="update:data, good init, lr 0.03")
-ax.legend(loc="upper right", ncol=2)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.show()
 median = np.median(ud, axis=0)
 print("median log10 update:data by layer:", median.round(2))

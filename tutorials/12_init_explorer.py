@@ -205,7 +205,7 @@ for scheme in ("xavier_normal", "he_normal", "large"):
     assert np.allclose(entry["theory_std"], predicted, rtol=1e-3)
     assert np.allclose(entry["std"], entry["theory_std"], rtol=0.03)
 ax.set(xlabel="layer", ylabel="std of h_l", title="tanh, 12 layers of 100 units: engine (dots), theory (lines)")
-ax.legend()
+ax.legend(loc="center right")
 plt.show()
 
 # %% [markdown]

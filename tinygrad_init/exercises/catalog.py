@@ -23,6 +23,10 @@ TUTORIALS: dict[int, str] = {
     6: "Xavier/Glorot: keep the variance",
     7: "ReLU and He",
     8: "Batch normalization frees the initialization",
+    9: "Diagnosing a training run",
+    10: "The edge of chaos",
+    11: "Jacobian spectra and dynamical isometry",
+    12: "The init explorer",
 }
 
 

@@ -175,8 +175,8 @@ class Diagnostics:
         rec, steps = self.records[step], [r["step"] for r in self.records]
         names = [f"layer {i + 1} ({k})" for i, k in enumerate(self.kinds)]
         if kind == "weight_gradients":
-            items = [(f"{n} {p['shape']}: grad:data {format_number(p['grad_data'])}", p["grad_hist"])
-                     for n, p in rec["params"].items() if p["grad_hist"] is not None]
+            items = [(f"layer {i + 1} ({n}) {p['shape']}: grad:data {format_number(p['grad_data'])}", p["grad_hist"])
+                     for i, (n, p) in enumerate((n, p) for n, p in rec["params"].items() if p["grad_hist"] is not None)]
         elif kind in ("activations", "gradients"):
             got = [(label, rec["layers"].get(n)) for label, n in zip(names, self.layers)]
             items = [(f"{label}: std {format_number(r['grad_std'])}", r["grad_hist"]) if kind == "gradients" else
@@ -190,9 +190,9 @@ class Diagnostics:
             ax.set(title=f"{kind.replace('_', ' ')} at step {rec['step']}", ylabel="density",
                    xlabel={"activations": "h", "gradients": "dL/dh"}.get(kind, "dL/dW"))
         elif kind == "update":
-            for n in self.weights():
+            for i, n in enumerate(self.weights()):
                 ratios = self.series("update_data", param=n)
-                ax.plot(steps, np.log10(np.where(ratios > 0, ratios, np.nan)), label=n)  # no update: no point
+                ax.plot(steps, np.log10(np.where(ratios > 0, ratios, np.nan)), label=f"layer {i + 1} ({n})")
             ax.axhline(-3.0, color="black", linestyle="--", label="1e-3")
             ax.set(title="update:data ratio", xlabel="step", ylabel="log10 std(update) / std(data)")
         elif kind == "fractions":

@@ -1,0 +1,364 @@
+"""Mutants of ex20_edge_of_chaos: plausible wrong answers written beyond the shipped ones.
+
+Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
+tests grade it and expect the hint KEY.
+"""
+# ruff: noqa
+
+
+# mutant: no_sigma_w
+# chi_1 without the factor sigma_w2.
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: hermite_scaling
+# the physicists' Hermite rule with the probabilists' scaling.
+import numpy as np
+
+T, W = np.polynomial.hermite.hermgauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: no_bias
+# the variance map without the biases' variance.
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(500):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q)
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: std_returned
+# returns sqrt(q*).
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return np.sqrt(q_star(sigma_w2, sigma_b2)), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: bias_in_chi
+# adds sigma_b2 to chi_1 as well.
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb)) + sb
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: fixed_q
+# the bisection keeps the q* of the given sigma_w2.
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    q = q_star(sigma_w2, sigma_b2)
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if mid * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: imprecise
+# a 9-point quadrature rule.
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(9)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: imprecise
+# ten iterations of the map and a bisection to 1e-4.
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-4:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: q_one
+# the derivative averaged at the quadrature nodes themselves, that is over z ~ N(0, 1).
+import numpy as np
+
+T, W = np.polynomial.hermite_e.hermegauss(101)
+
+
+def expect(f, q):
+    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw * np.sum(W * (1 - np.tanh(T) ** 2) ** 2) / np.sqrt(2 * np.pi)
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: imprecise
+# expectations as averages over 20 000 random samples.
+import numpy as np
+
+Z = np.random.default_rng(0).standard_normal(20_000)
+
+
+def expect(f, q):
+    return np.mean(f(np.sqrt(q) * Z))
+
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(60):
+        q = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
+    return q
+
+
+def chi(sw, sb):
+    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-4:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2

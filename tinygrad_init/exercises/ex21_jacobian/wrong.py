@@ -1,0 +1,43 @@
+"""Known-wrong answers to ex21_jacobian: one section per mistake, each a whole student file.
+
+A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
+each section and expect exactly that hint.
+"""
+# ruff: noqa
+
+# wrong: no_derivative
+# the product of the weight matrices, as for a linear network.
+import numpy as np
+
+
+def input_output_jacobian(x, weights, biases):
+    J = weights[0]
+    for W in weights[1:]:
+        J = J @ W
+    return J, float(np.mean(np.linalg.svd(J, compute_uv=False) ** 2))
+
+
+# wrong: transpose
+# the math convention dh_L/dx (outputs along the rows).
+import numpy as np
+
+
+def input_output_jacobian(x, weights, biases):
+    h, J = x, np.eye(len(x))
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = (W * (1 - h**2)).T @ J
+    return J, float(np.mean(np.linalg.svd(J, compute_uv=False) ** 2))
+
+
+# wrong: mean_of_entries
+# the mean of the squared entries.
+import numpy as np
+
+
+def input_output_jacobian(x, weights, biases):
+    h, J = x, np.eye(len(x))
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = J @ (W * (1 - h**2))
+    return J, float(np.mean(J**2))

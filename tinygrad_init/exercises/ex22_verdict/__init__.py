@@ -1,0 +1,98 @@
+"""ex22: one word for a network from its per-layer statistics, as the init explorer's verdict gives it."""
+
+from __future__ import annotations
+
+from ..kit import Exercise, Session, fail, fmt
+
+EXERCISE = Exercise(
+    22, "verdict", "verdict", "A verdict from per-layer stds: saturated, dead, vanishing, exploding or healthy", 12,
+    "reading per-layer statistics",
+    {
+        "first_layer_fraction": "saturation and dead units are judged at the LAST layer, fraction[-1], where "
+                                "they have built up; you looked at the first layer.",
+        "mean_fraction": "the rule looks at the last layer's fraction, fraction[-1], not at the average over "
+                         "the layers.",
+        "at_least_half": "over half means more than 0.5: a last layer with exactly half its units "
+                         "saturated (or dead) does not count.",
+        "ignores_activation": "a ReLU unit cannot saturate, it dies: the word for ReLU is \"dead\", for tanh "
+                              "and sigmoid \"saturated\".",
+        "ratios_first": "look at the fraction first: a network whose last layer is mostly saturated (or dead) "
+                        "gets that word even if its stds also change tenfold.",
+        "exploding_first": "when one std shrinks tenfold and another grows tenfold, the rule says "
+                           "\"vanishing\": test for vanishing before exploding.",
+        "gradient_direction": "gradients flow from the top down: compare the gradient at layer 1 with the one "
+                              "at layer L, grad_std[0] / grad_std[-1]. Vanishing gradients are small at layer 1.",
+        "activation_direction": "activations flow from the bottom up: compare the last layer with the first, "
+                                "act_std[-1] / act_std[0].",
+        "activations_only": "the gradients count too: a network whose gradients vanish (or explode) on the way "
+                            "down does not train, however healthy its activations look.",
+        "gradients_only": "the activations count too: activations that shrink or grow tenfold from layer 1 to "
+                          "layer L are a verdict of their own.",
+        "variance_threshold": "the thresholds are on the ratios of STDS, below 0.1 or above 10; you used 0.01 "
+                              "and 100 (as if they were ratios of variances).",
+    },
+)
+
+WORDS = ("saturated", "dead", "vanishing", "exploding", "healthy")
+MISTAKES = list(EXERCISE.hints)
+
+
+def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode: str = "right") -> str:
+    """The explorer's verdict (`lab.explorer.verdict`), right (`mode="right"`) or as a known mistake gives it."""
+    frac = {"first_layer_fraction": fraction[0], "mean_fraction": sum(fraction) / len(fraction)}.get(
+        mode, fraction[-1])
+    over = frac >= 0.5 if mode == "at_least_half" else frac > 0.5
+    word = ("saturated" if mode == "ignores_activation" or activation != "relu" else "dead") if over else None
+    a = act_std[0] / max(act_std[-1], 1e-300) if mode == "activation_direction" else \
+        act_std[-1] / max(act_std[0], 1e-300)
+    g = grad_std[-1] / max(grad_std[0], 1e-300) if mode == "gradient_direction" else \
+        grad_std[0] / max(grad_std[-1], 1e-300)
+    ratios = {"activations_only": (a,), "gradients_only": (g,)}.get(mode, (a, g))
+    low, high = (0.01, 100.0) if mode == "variance_threshold" else (0.1, 10.0)
+    order = (("exploding", max(ratios) > high), ("vanishing", min(ratios) < low))
+    for name, hit in order if mode == "exploding_first" else order[::-1]:
+        if hit and (word is None or mode == "ratios_first"):
+            return name
+    return word or "healthy"
+
+
+# (act_std, grad_std, fraction, activation), layers 1..L; what each case tells apart is said beside it.
+CASES = [
+    ([0.213, 0.0476, 0.0106, 0.00238], [3e-4, 1.3e-3, 6e-3, 0.027], [0.0, 0.0, 0.0, 0.0], "tanh"),  # 0.01 randn
+    ([0.98, 0.98, 0.98, 0.98], [60.0, 8.0, 1.1, 0.15], [0.9, 0.9, 0.9, 0.9], "tanh"),  # 1.0 randn: saturated
+    ([1.4, 1.38, 1.43, 1.41], [1.0, 1.02, 0.97, 1.0], [0.01, 0.03, 0.02, 0.04], "relu"),  # He: healthy
+    ([1.2, 0.9, 1.1], [1.0, 0.8, 1.0], [0.2, 0.4, 0.6], "relu"),  # dead at the top
+    ([0.6, 0.55, 0.5], [1.0, 1.1, 0.9], [0.2, 0.3, 0.5], "sigmoid"),  # exactly half: not over half
+    ([1.0, 0.3, 0.04], [50.0, 8.0, 2.0], [0.0, 0.0, 0.0], "tanh"),  # both: the activations vanish first
+    ([0.7, 0.6, 0.65, 0.62], [20.0, 6.0, 2.5, 0.5], [0.01, 0.0, 0.0, 0.02], "tanh"),  # gradients grow downwards
+    ([0.3, 0.25, 0.3], [1.0, 1.0, 1.0], [0.7, 0.1, 0.2], "sigmoid"),  # saturated only at layer 1
+    ([0.5, 0.52, 0.5], [1.0, 0.95, 1.0], [0.9, 0.8, 0.3], "tanh"),  # mostly saturated, but not the last layer
+    ([1.0, 1.1, 1.05], [0.02, 0.2, 1.0], [0.0, 0.0, 0.0], "relu"),  # the gradients vanish, not the activations
+    ([0.1, 0.8, 3.0], [1.0, 1.0, 1.1], [0.0, 0.01, 0.0], "relu"),  # the activations explode
+    ([0.5, 0.04], [1.0, 1.2], [0.0, 0.0], "tanh"),  # a ratio of 0.08: vanishing
+]
+
+
+def _call(case: tuple) -> str:
+    act, grad, frac, activation = case
+    return f"verdict(act_std={fmt(act)}, grad_std={fmt(grad)}, fraction={fmt(frac)}, activation={activation!r})"
+
+
+def check(run: Session) -> None:
+    answers = []
+    for case in CASES:
+        got = run(_call(case), *[list(v) if isinstance(v, list) else v for v in case])
+        if not isinstance(got, str) or got not in WORDS:
+            fail(f"{_call(case)} returned {fmt(got)}; return exactly one of the words {', '.join(WORDS)}.")
+        answers.append(got)
+    expected = [verdict(*case) for case in CASES]
+    if answers == expected:
+        return
+    i = next(k for k in range(len(CASES)) if answers[k] != expected[k])
+    detail = f"{_call(CASES[i])} returned {answers[i]!r}; expected {expected[i]!r}."
+    for mode in MISTAKES:  # the mistake that gives every one of the answers
+        if answers == [verdict(*case, mode=mode) for case in CASES]:
+            fail(detail, mode)
+    fail(detail + " The rule: the last layer's fraction over 0.5 gives \"dead\" (ReLU) or \"saturated\"; else "
+                  "act_std[-1] / act_std[0] or grad_std[0] / grad_std[-1] below 0.1 gives \"vanishing\", above 10 "
+                  "\"exploding\"; else \"healthy\".")

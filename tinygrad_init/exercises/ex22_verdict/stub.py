@@ -1,0 +1,47 @@
+"""Exercise 22 -- a verdict from per-layer stds: saturated, dead, vanishing, exploding or healthy (tutorial 12: The init explorer).
+
+Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
+because this exercise is about reading per-layer statistics.
+
+Check your answer (from the folder holding this file):  tinygrad-init exercises grade . ex22
+"""
+
+
+def verdict(act_std: list, grad_std: list, fraction: list, activation: str) -> str:
+    """Return one word for a freshly initialized network, from its per-layer statistics.
+
+    The task:
+        A network of L layers, numbered 1..L, was run forward on a batch and a gradient was
+        sent back from the top. For each layer l (index l - 1 in the lists):
+        - act_std[l-1]: the std of its activations h_l;
+        - grad_std[l-1]: the std of dL/dh_l, the gradient arriving at its output;
+        - fraction[l-1]: the fraction of its units saturated (tanh, sigmoid: within 0.03 of a
+          limit of the activation) or dead (ReLU: 0 for the whole batch);
+        - activation: "tanh", "sigmoid" or "relu".
+        Return exactly one of "saturated", "dead", "vanishing", "exploding", "healthy", by the
+        rule of the init explorer (tutorial 12), in this order:
+        1. fraction[-1] > 0.5 (over half the LAST layer's units): "dead" for ReLU, else
+           "saturated";
+        2. with a = act_std[-1] / act_std[0] (the activations, from layer 1 up to layer L) and
+           g = grad_std[0] / grad_std[-1] (the gradients, from layer L down to layer 1):
+           the smaller of a, g below 0.1 (shrinks more than tenfold): "vanishing";
+        3. else the larger of a, g above 10 (grows more than tenfold): "exploding";
+        4. else "healthy".
+        (A std of 0 counts as 1e-300, so that nothing divides by zero.)
+
+    The math:
+        These thresholds are the explorer's; they are a rule of thumb, not a law. A tenfold
+        change over the depth of the network is where a plot of the stds per layer stops
+        looking flat; a layer whose units are mostly saturated or dead passes little gradient
+        (tanh'(z) < 0.06 where |tanh(z)| > 0.97; relu'(z) = 0 for z < 0).
+
+    Example:
+        CS231n's 0.01 * randn tanh network: the stds shrink by about 0.22 per layer.
+        verdict([0.213, 0.0476, 0.0106, 0.00238], [3e-4, 1.3e-3, 6e-3, 0.027],
+                [0.0, 0.0, 0.0, 0.0], "tanh")  ->  "vanishing"
+
+    Hint:
+        Follow the order of the rule: the fraction first, then vanishing, then exploding.
+        Gradients travel from the top down, so their "first" layer is layer L.
+    """
+    raise NotImplementedError("verdict: replace this line with your code (see the docstring)")

@@ -1,0 +1,37 @@
+"""Known-wrong answers to ex22_verdict: one section per mistake, each a whole student file.
+
+A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
+each section and expect exactly that hint.
+"""
+# ruff: noqa
+
+# wrong: gradient_direction
+# the gradient ratio taken from layer 1 up, as for the activations.
+
+
+def verdict(act_std, grad_std, fraction, activation):
+    if fraction[-1] > 0.5:
+        return "dead" if activation == "relu" else "saturated"
+    a = act_std[-1] / max(act_std[0], 1e-300)
+    g = grad_std[-1] / max(grad_std[0], 1e-300)
+    if min(a, g) < 0.1:
+        return "vanishing"
+    if max(a, g) > 10:
+        return "exploding"
+    return "healthy"
+
+
+# wrong: ignores_activation
+# every mostly-flat last layer called saturated, ReLU too.
+
+
+def verdict(act_std, grad_std, fraction, activation):
+    if fraction[-1] > 0.5:
+        return "saturated"
+    a = act_std[-1] / max(act_std[0], 1e-300)
+    g = grad_std[0] / max(grad_std[-1], 1e-300)
+    if min(a, g) < 0.1:
+        return "vanishing"
+    if max(a, g) > 10:
+        return "exploding"
+    return "healthy"

@@ -1,0 +1,262 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 12. The init explorer
+#
+# deeplearning.ai's interactive page "Initializing neural networks" lets a student pick an
+# initialization and watch a network's layers change at once. The **init explorer** does that
+# for this project's engine: one offline HTML page where you pick the activation, the scheme
+# (and its gain), the depth and the width, and see every layer's activation and gradient
+# histograms, the std per layer beside the theory, and a one-word **verdict**. Every number in
+# it was measured by the engine when the page was built; the page only looks them up. This
+# notebook
+#
+# 1. builds a small explorer and shows it inline;
+# 2. measures one of its networks by hand with the engine, and checks the page's numbers;
+# 3. asks you to predict the verdict of a few settings, then checks.
+#
+# Layers are numbered 1 to $L$.
+
+# %%
+# %matplotlib inline
+import inspect
+import itertools
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from tinygrad_init import Tensor, explorer, init, spectra, theory
+
+# %% [markdown]
+# ## 1. A small explorer, inline
+#
+# `explorer.explore(grid=...)` builds one network for every combination of the grid's values
+# (here 3 activations x 4 schemes x 2 depths, width 100, gain 1: 24 networks), each with its
+# own seed; `.write(path)` saves the page, and a notebook shows it inline. Click the controls:
+
+# %%
+grid = {"activation": ("tanh", "sigmoid", "relu"), "scheme": ("small", "xavier_normal", "he_normal", "large"),
+        "gain": (1.0,), "depth": (4, 12), "width": (100,)}
+page = explorer.explore(grid=grid, rng=0)
+assert len(page.data) == 3 * 4 * 2 == 24
+page
+
+# %% [markdown]
+# The schemes: `small` is CS231n's `0.01 * randn`, `large` is `randn`, `xavier_normal` has
+# $\operatorname{Var}(W) = 2 / (n_\text{in} + n_\text{out})$ and `he_normal` $2 / n_\text{in}$. Each
+# network gets a batch of 128 inputs from $\mathcal N(0, 1)$ forward and a gradient from
+# $\mathcal N(0, 1)$ at the top backward, with zero biases.
+
+# %%
+stds = {name: init.describe(name).std(100, 100) for name in grid["scheme"]}
+print("weight std for 100 -> 100 units:", stds)
+assert np.allclose(list(stds.values()), [0.01, np.sqrt(2 / 200), np.sqrt(2 / 100), 1.0])
+assert inspect.signature(explorer.measure).parameters["batch"].default == 128
+#
+# ## 2. One network, by hand
+#
+# Here is what the page does for one setting, written out: build the network with the engine,
+# run the batch forward keeping every layer's output, send the gradient back, and measure per
+# layer the std of the activations, the std of the gradient $\partial L/\partial h_l$, and the
+# saturated fraction (tanh, sigmoid: within 0.03 of a limit) or dead fraction (ReLU: units
+# that are 0 for the whole batch).
+
+# %%
+FLAT = {"tanh": lambda h: np.abs(h) > 0.97, "sigmoid": lambda h: (h < 0.03) | (h > 0.97)}
+
+
+def measure(activation, scheme, depth, width=100, seed=0, batch=128):
+    """Per-layer stds and fractions of one freshly initialized network, as the explorer measures them."""
+    std = init.describe(scheme).std(width, width)  # the scheme's weight std for this layer size
+    gen = np.random.default_rng(seed)
+    model = spectra.network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
+    h = Tensor(gen.standard_normal((batch, width)).astype(np.float32))
+    outs = []
+    for linear, act in zip(model[::2], model[1::2]):
+        h = act(linear(h))
+        outs.append(h.retain_grad())
+    h.backward(gen.standard_normal((batch, width)))
+    act_std = [float(o.data.std()) for o in outs]
+    grad_std = [float(o.grad.std()) for o in outs]
+    if activation == "relu":
+        fraction = [float(np.mean(~(o.data > 0).any(axis=0))) for o in outs]
+    else:
+        fraction = [float(np.mean(FLAT[activation](o.data))) for o in outs]
+    return act_std, grad_std, fraction
+
+
+mine = measure("relu", "he_normal", 6, seed=5)
+theirs = explorer.measure("relu", "he_normal", 1.0, 6, 100, rng=5)
+print("act std by layer: ", np.round(mine[0], 4), "\n  the explorer's: ", theirs["std"])
+print("grad std by layer:", np.round(mine[1], 4), "\n  the explorer's: ", theirs["grad_std"])
+assert np.allclose(mine[0], theirs["std"], rtol=1e-3) and np.allclose(mine[1], theirs["grad_std"], rtol=1e-3)
+assert np.allclose(mine[2], theirs["fraction"], atol=1e-3)
+
+# %% [markdown]
+# The same numbers (the page keeps four significant digits). The verdict turns them into one
+# word, by a rule of thumb with stated thresholds, checked in this order:
+#
+# 1. over half of the **last** layer's units saturated: "saturated" (tanh, sigmoid), or dead:
+#    "dead" (ReLU);
+# 2. the activations' std from layer 1 to layer $L$, or the gradient's std from layer $L$ down to
+#    layer 1, shrinks more than tenfold: "vanishing";
+# 3. either grows more than tenfold: "exploding";
+# 4. otherwise "healthy".
+#
+# `explorer.verdict(act_std, grad_std, fraction, activation)` applies it. (Exercise 22 asks you
+# to write it.)
+
+# %%
+print("relu + he_normal, 6 layers:", explorer.verdict(*mine, "relu"))
+assert explorer.verdict(*mine, "relu") == "healthy"
+
+
+# %% [markdown]
+# ## 3. Predict, then check
+#
+# For each setting below, predict the verdict before you run the cell. The cell checks the
+# page's verdict and measures three more networks of its own (seeds 1, 2, 3) with `measure`
+# above, so the answer does not rest on one draw.
+
+# %%
+def check(activation, scheme, depth, expected):
+    key = explorer.key(activation, scheme, 1.0, depth, 100)
+    words = [explorer.verdict(*measure(activation, scheme, depth, seed=s), activation) for s in (1, 2, 3)]
+    print(f"{key}: page says {page.data[key]['verdict']!r}, three more networks say {words}")
+    assert page.data[key]["verdict"] == expected and words == [expected] * 3
+
+
+# %% [markdown]
+# **Predict (1).** tanh with `0.01 * randn`, 12 layers of 100 units. Each layer multiplies the
+# std by about $0.01 \sqrt{100} = 0.1$ (tutorial 5).
+
+# %%
+check("tanh", "small", 12, "vanishing")
+stds = page.data[explorer.key("tanh", "small", 1.0, 12, 100)]["std"]
+factors = np.array(stds[1:]) / np.array(stds[:-1])
+print("per-layer factor:", np.round(factors, 4))
+assert np.allclose(factors, 0.1, rtol=0.05)
+
+# %% [markdown]
+# Vanishing, by a factor of 0.1 per layer to within 5%.
+#
+# **Predict (2).** ReLU with Xavier's init. Xavier keeps the variance of a linear unit; ReLU
+# halves the second moment (tutorial 7), so the std shrinks by about $1/\sqrt 2$ per layer.
+# What is the verdict at 4 layers, and at 12?
+
+# %%
+check("relu", "xavier_normal", 4, "healthy")
+check("relu", "xavier_normal", 12, "vanishing")
+print(f"(1/sqrt 2)^3 = {2 ** -1.5:.3f},  (1/sqrt 2)^11 = {2 ** -5.5:.4f}")
+assert 2 ** -1.5 > 0.1 > 2 ** -5.5
+
+# %% [markdown]
+# Healthy at 4 layers, vanishing at 12: the same init gets different verdicts at different
+# depths, because a constant factor per layer compounds. $(1/\sqrt 2)^3 = 0.35$ is within the
+# tenfold threshold; $(1/\sqrt 2)^{11} = 0.022$ is not.
+#
+# **Predict (3).** Sigmoid with Xavier, 4 layers. The activations hold up well enough; look at
+# the gradients: $\sigma'(z) = \sigma(z)(1 - \sigma(z)) \le 1/4$ (exercise 17).
+
+# %%
+check("sigmoid", "xavier_normal", 4, "vanishing")
+entry = page.data[explorer.key("sigmoid", "xavier_normal", 1.0, 4, 100)]
+act_ratio, grad_ratio = entry["std"][-1] / entry["std"][0], entry["grad_std"][0] / entry["grad_std"][-1]
+print(f"activations: last / first = {act_ratio:.3f};  gradients: layer 1 / layer 4 = {grad_ratio:.4f}")
+assert act_ratio > 0.5 and grad_ratio < 0.02
+assert 3.5 < grad_ratio ** (-1 / 3) < 5  # about 4 per layer, over 3 layers
+
+# %% [markdown]
+# The activations keep more than half their std, but the gradient at layer 1 is less than 2%
+# of the one at layer 4: the gradients vanish, about a factor 4 per layer.
+#
+# **Predict (4).** tanh with `randn` (`large`), 4 layers. Tutorial 9 showed the gradient
+# *growing* on its way down through such a network. Exploding, or something else?
+
+# %%
+check("tanh", "large", 4, "saturated")
+entry = page.data[explorer.key("tanh", "large", 1.0, 4, 100)]
+print(f"last layer saturated: {entry['fraction'][-1]:.1%};  gradient layer 1 / layer 4: "
+      f"{entry['grad_std'][0] / entry['grad_std'][-1]:.1f}")
+assert entry["fraction"][-1] > 0.8 and entry["grad_std"][0] / entry["grad_std"][-1] > 10
+
+# %% [markdown]
+# Saturated: more than 80% of the last layer's units sit at $\pm 1$, and that comes first in the
+# rule, although the gradient does grow more than tenfold going down.
+#
+# ## 4. Measured beside the theory
+#
+# The page draws each layer's std beside `theory.predict`. The same for three tanh settings
+# here, from the page's data (dots: engine; lines: theory):
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 4))
+for scheme in ("xavier_normal", "he_normal", "large"):
+    entry = page.data[explorer.key("tanh", scheme, 1.0, 12, 100)]
+    line, = ax.plot(range(1, 13), entry["theory_std"], "-", label=f"tanh + {scheme}")
+    ax.plot(range(1, 13), entry["std"], "o", color=line.get_color())
+    predicted = theory.predict([100] * 13, "tanh", init.describe(scheme).std(100, 100)).act_std
+    assert np.allclose(entry["theory_std"], predicted, rtol=1e-3)
+    assert np.allclose(entry["std"], entry["theory_std"], rtol=0.03)
+ax.set(xlabel="layer", ylabel="std of h_l", title="tanh, 12 layers of 100 units: engine (dots), theory (lines)")
+ax.legend(loc="center right")
+plt.show()
+
+# %% [markdown]
+# Within 3% at every layer, for one network of width 100 each. For ReLU a single network of
+# that width wanders further from the theory the deeper it goes; in the page's ReLU + He
+# network the gap grows from under 10% at layer 2 to over 20% at layer 12:
+
+# %%
+entry = page.data[explorer.key("relu", "he_normal", 1.0, 12, 100)]
+gap = np.abs(np.array(entry["std"]) / np.array(entry["theory_std"]) - 1)
+print("relu + he_normal, |measured / theory - 1| by layer:", np.round(gap, 3))
+assert gap[1] < 0.1 and gap[-1] > 0.2
+
+# ## 5. The whole explorer
+#
+# The command writes the full page, one file that needs nothing from the network:
+#
+# ```bash
+# tinygrad-init explore --out explorer      # explorer/explorer.html
+# ```
+#
+# Its grid, `explorer.GRID`, has 3 activations, 4 schemes, 4 gains, 3 depths and 3 widths:
+# 432 networks, all measured when the page is built.
+
+# %%
+print(explorer.GRID)
+assert [len(v) for v in explorer.GRID.values()] == [3, 4, 4, 3, 3]
+assert len(list(itertools.product(*explorer.GRID.values()))) == 432
+
+# %% [markdown]
+# ## What to remember
+#
+# * The verdict is a rule of thumb on measured numbers: the last layer's saturated or dead
+#   fraction first, then a more than tenfold change of the activations (upwards) or the
+#   gradients (downwards).
+# * A constant factor per layer compounds: ReLU with Xavier is healthy at 4 layers and
+#   vanishing at 12.
+# * Sigmoid's activations can look fine while its gradients vanish; tanh with `randn`
+#   saturates although its gradients grow.
+#
+# ## Exercises
+#
+# Write the verdict yourself, from the per-layer stds and fractions:
+#
+# ```bash
+# tinygrad-init exercises start my_exercises       # once; it never overwrites your files
+# tinygrad-init exercises grade my_exercises verdict
+# ```
+#
+# Try also:
+#
+# 1. In the page, find a gain that makes tanh + `xavier_normal` healthy at 20 layers and one
+#    that makes it saturated.
+# 2. Which settings does the verdict call "exploding"? Check one against `theory.predict`.

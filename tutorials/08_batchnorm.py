@@ -210,7 +210,7 @@ print(f"evaluation mode: accuracy {accuracy:.1%}; the first example alone {one:.
 #
 # ## Exercises
 #
-# All eighteen exercises belong to this series. See what is left, grade everything at once:
+# All twenty-two exercises belong to this series. See what is left, grade everything at once:
 #
 # ```bash
 # tinygrad-init exercises list

@@ -332,6 +332,12 @@ ax.set(xlabel="step", ylabel="loss (sum of squares)", yscale="log", title="A sca
 plt.show()
 
 # %% [markdown]
+# ## Try it yourself
+#
+# 1. Use `b` twice, $z = wx + b + b$. Predict `b.grad` and `w.grad` before you run it (careful: $h$ changes too).
+# 2. Compute $\partial L/\partial x$ by hand with the chain rule and compare with `x.grad`.
+# 3. Make the XOR net learn with `activation="relu"`: what learning rate works?
+#
 # ## What to remember
 #
 # * Each op stores its local derivatives when it runs forward.
@@ -363,10 +369,3 @@ from tinygrad_init.exercises import catalog
 for name in ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:18s} {ex.title}")
-
-# %% [markdown]
-# Try also, here in the notebook:
-#
-# 1. Use `b` twice, $z = wx + b + b$. Predict `b.grad` and `w.grad` before you run it (careful: $h$ changes too).
-# 2. Compute $\partial L/\partial x$ by hand with the chain rule and compare with `x.grad`.
-# 3. Make the XOR net learn with `activation="relu"`: what learning rate works?

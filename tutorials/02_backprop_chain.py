@@ -290,6 +290,15 @@ tensor_steps.explain(max_lines=7)
 # the upper layers are tiny too (the output's std, just above). Tutorial 5 measures both effects layer by layer, and
 # tutorial 6 picks the weight scale that makes every factor close to 1.
 #
+# ## Try it yourself
+#
+# 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
+#    Check with `path_products(L, b)`.
+# 2. In section 6 replace `"small"` by `"cs231n"` (`randn / sqrt(500)`). What are the `W gain`
+#    and the `f gain` now, and which one is below 1?
+# 3. Which constant `w` keeps `chain_grad(w, 30)` of the tanh chain largest? Why can it not
+#    stay at 1?
+#
 # ## What to remember
 #
 # * The ledger writes each chain-rule step as *parent gradient = upstream × local*, in the
@@ -317,13 +326,3 @@ from tinygrad_init.exercises import catalog
 for name in ["topological_order", "accumulate_grads"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:18s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
-#    Check with `path_products(L, b)`.
-# 2. In section 6 replace `"small"` by `"cs231n"` (`randn / sqrt(500)`). What are the `W gain`
-#    and the `f gain` now, and which one is below 1?
-# 3. Which constant `w` keeps `chain_grad(w, 30)` of the tanh chain largest? Why can it not
-#    stay at 1?

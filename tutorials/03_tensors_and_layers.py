@@ -266,6 +266,15 @@ axes[1].set(title=f"decision boundary (accuracy {accuracy:.0%})", xlabel="$x_1$"
 plt.show()
 
 # %% [markdown]
+# ## Try it yourself
+#
+# 1. What shape does `unbroadcast` return for a gradient of shape `(2, 4, 3)` and a target
+#    shape `(4, 1)`? Predict it, then run it.
+# 2. Train the moons MLP with `activation="relu"`, or with the sizes `[2, 4, 1]`.
+#    How does the boundary change?
+# 3. Use `gradcheck` on `lambda x: (x * x).sum() / x.shape[0]`; then break it on purpose, e.g.
+#    `x.max(axis=1)` on an input with a tie. What does the message say?
+#
 # ## What to remember
 #
 # * A tensor op's backward is a vector-Jacobian product: upstream gradient in, one gradient
@@ -291,13 +300,3 @@ from tinygrad_init.exercises import catalog
 for name in ["unbroadcast", "linear_backward", "softmax_ce_backward", "central_difference"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:20s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. What shape does `unbroadcast` return for a gradient of shape `(2, 4, 3)` and a target
-#    shape `(4, 1)`? Predict it, then run it.
-# 2. Train the moons MLP with `activation="relu"`, or with the sizes `[2, 4, 1]`.
-#    How does the boundary change?
-# 3. Use `gradcheck` on `lambda x: (x * x).sum() / x.shape[0]`; then break it on purpose, e.g.
-#    `x.max(axis=1)` on an input with a tie. What does the message say?

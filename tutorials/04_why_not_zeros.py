@@ -221,6 +221,15 @@ assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread)
 # enough to matter. *How large* is the subject of the next tutorials: large enough that the
 # units differ, small enough that nothing saturates or explodes.
 #
+# ## Try it yourself
+#
+# 1. Train the sigmoid zero net of section 2 on the first five examples for a few steps. When
+#    does the first layer's weight start to move, and do its columns stay equal?
+# 2. Keep the weights constant but draw the **biases** at random
+#    (`bias_init=init.get("normal", std=0.5)`). Is the symmetry broken? Count the distinct units.
+# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2` and `1e-1`. When does the
+#    loss curve leave the constant one?
+#
 # ## What to remember
 #
 # * Identical units compute the same, get the same gradient and take the same step; zero and
@@ -246,13 +255,3 @@ from tinygrad_init.exercises import catalog
 for name in ["symmetry", "linear_backward"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:15s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. Run section 2 with `activation="sigmoid"`: which parameters get a gradient now, and are
-#    the columns of the first layer's gradient equal?
-# 2. Keep the weights constant but draw the **biases** at random
-#    (`bias_init=init.get("normal", std=0.5)`). Is the symmetry broken? Count the distinct units.
-# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2` and `1e-1`. When does the
-#    loss curve leave the constant one?

@@ -299,6 +299,15 @@ table
 # $0.01 \sqrt{100} = 0.1$ per layer, within 5% at every layer (the top one has no layer above
 # it to compare with): the factor depends on the number of inputs of each unit, its fan-in.
 #
+# ## Try it yourself
+#
+# 1. Run `cs231n_net` of section 1 with `scale = 0.05` and `scale = 0.1`. Which scale keeps
+#    the std roughly constant? Compare with $1/\sqrt{500}$.
+# 2. Replace tanh by the sigmoid in `cs231n_net`. Why does the std not collapse to 0?
+#    (Hint: what is $\sigma(0)$?)
+# 3. Find the layer-1 units of the large init that pass the most gradient: are they the ones
+#    with the smallest $|z|$?
+#
 # ## What to remember
 #
 # * While tanh is near-linear, each layer multiplies the activation std by about
@@ -326,13 +335,3 @@ from tinygrad_init.exercises import catalog
 for name in ["fans", "tanh_std_table"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:15s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. Run `cs231n_net` of section 1 with `scale = 0.05` and `scale = 0.1`. Which scale keeps
-#    the std roughly constant? Compare with $1/\sqrt{500}$.
-# 2. Replace tanh by the sigmoid in `cs231n_net`. Why does the std not collapse to 0?
-#    (Hint: what is $\sigma(0)$?)
-# 3. Find the layer-1 units of the large init that pass the most gradient: are they the ones
-#    with the smallest $|z|$?

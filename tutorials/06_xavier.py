@@ -438,6 +438,18 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 # ($\tanh z = 2\sigma(2z) - 1$, the zero-centred sigmoid) or ReLU, and keep the sigmoid for
 # outputs.
 #
+# ## Try it yourself
+#
+# 1. Use `init.calculate_gain("tanh")` (5/3) as Glorot's gain,
+#    `init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still decay?
+#    How many units saturate? (Use `theory.predict` first, then measure.)
+# 2. Run the funnel of section 3 backwards, 64-125-250-500-1000. Which scheme keeps which
+#    direction now?
+# 3. In section 1, give the inputs a mean of 1 instead of 0. Which assumption of the
+#    derivation breaks, and what does the simulation show?
+# 4. In section 7, subtract the mean from each sigmoid layer's output, $h - 1/2$, before the next
+#    layer. What does the 4x rule give now?
+#
 # ## What to remember
 #
 # * $\operatorname{Var}(xW) = n_\text{in} \operatorname{Var}(W) \operatorname{Var}(x)$ forward,
@@ -468,16 +480,3 @@ from tinygrad_init.exercises import catalog
 for name in ["fans", "xavier_uniform", "sigmoid_gradients"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:17s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. Use `init.calculate_gain("tanh")` (5/3) as Glorot's gain,
-#    `init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still decay?
-#    How many units saturate? (Use `theory.predict` first, then measure.)
-# 2. Run the funnel of section 3 backwards, 64-125-250-500-1000. Which scheme keeps which
-#    direction now?
-# 3. In section 1, give the inputs a mean of 1 instead of 0. Which assumption of the
-#    derivation breaks, and what does the simulation show?
-# 4. In section 7, subtract the mean from each sigmoid layer's output, $h - 1/2$, before the next
-#    layer. What does the 4x rule give now?

@@ -282,6 +282,17 @@ assert left[30, 0.9, "xavier_uniform"] == 1 and left[30, 0.9, "he_normal"] == 5
 assert np.argmin(momentum.min(axis=1)) == 4 and round(momentum[4].min(), 1) == 0.1 and momentum[4, -1] > 0.6
 
 # %% [markdown]
+# ## Try it yourself
+#
+# 1. Leaky ReLU with slope $a$ passes $a z$ for $z < 0$. Show that
+#    $E[f(z)^2] = \tfrac{1 + a^2}{2} \operatorname{Var}(z)$ and check it with
+#    `theory.activation_moments("leaky_relu", 1.0, negative_slope=0.1)`. Which variance keeps
+#    the signal? Compare with `init.calculate_gain("leaky_relu", 0.1)`.
+# 2. Give the 10-layer ReLU network of section 3 a constant bias of 0.1
+#    (`experiments.deep_mlp(..., bias=True)` and set the biases). Is it still homogeneous?
+# 3. Run `experiments.depth(schemes=("he_normal", "lecun_normal"), layers=(20,))`. Where does
+#    LeCun's init sit, and why?
+#
 # ## What to remember
 #
 # * $E[\operatorname{relu}(z)^2] = \tfrac12 \operatorname{Var}(z)$ and $E[\operatorname{relu}'(z)^2] = \tfrac12$:
@@ -307,15 +318,3 @@ from tinygrad_init.exercises import catalog
 for name in ["he_normal", "relu_std"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:10s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. Leaky ReLU with slope $a$ passes $a z$ for $z < 0$. Show that
-#    $E[f(z)^2] = \tfrac{1 + a^2}{2} \operatorname{Var}(z)$ and check it with
-#    `theory.activation_moments("leaky_relu", 1.0, negative_slope=0.1)`. Which variance keeps
-#    the signal? Compare with `init.calculate_gain("leaky_relu", 0.1)`.
-# 2. Give the 10-layer ReLU network of section 3 a constant bias of 0.1
-#    (`experiments.deep_mlp(..., bias=True)` and set the biases). Is it still homogeneous?
-# 3. Run `experiments.depth(schemes=("he_normal", "lecun_normal"), layers=(20,))`. Where does
-#    LeCun's init sit, and why?

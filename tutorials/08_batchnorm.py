@@ -320,6 +320,15 @@ except ValueError as error:
 # mode its logit depends on the batch, and a batch of one example cannot even be normalized:
 # its variance is 0, and `BatchNorm1d` says so.
 #
+# ## Try it yourself
+#
+# 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
+#    network's losses change?
+# 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`). Is the
+#    learning rate still right? (Section 2 says what the gradients of large weights look like.)
+# 3. Use `nn.BatchNorm1d(50, eps=1e-1)` in section 1. What is the output std for
+#    `W = 0.001 * randn` now?
+#
 # ## The whole story, in eight lines
 #
 # 1. A `Value` stores its local derivatives; backward multiplies *upstream × local* along
@@ -351,13 +360,3 @@ from tinygrad_init.exercises import catalog
 for ex in catalog.EXERCISES:
     print(f"{ex.label}  {ex.name:20s} {ex.title}")
 assert len(catalog.EXERCISES) == 18
-
-# %% [markdown]
-# Try also:
-#
-# 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
-#    network's losses change?
-# 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`). Is the
-#    learning rate still right? (Section 2 says what the gradients of large weights look like.)
-# 3. Use `nn.BatchNorm1d(50, eps=1e-1)` in section 1. What is the output std for
-#    `W = 0.001 * randn` now?

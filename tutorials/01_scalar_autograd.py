@@ -57,6 +57,7 @@ z = w * x + b;    z.label = "z"
 h = z.tanh();     h.label = "h"
 L = (h - y) ** 2; L.label = "L"
 print(z, h, L, sep="\n")
+assert math.isclose(z.data, -0.8 * 1.5 + 0.3) and math.isclose(h.data, math.tanh(z.data))
 
 # %% [markdown]
 # Look inside `z = (w * x) + b`. Its parents are the product `w * x` and `b`; a sum passes
@@ -69,6 +70,7 @@ print("z:  op", repr(z.op), " locals", z._locals)
 m = z._parents[0]            # the product w * x
 print("wx: op", repr(m.op), " locals", m._locals, " parents", [p.label for p in m._parents])
 print("h:  op", repr(h.op), " local 1 - tanh(z)^2 =", h._locals[0])
+assert z._locals == (1.0, 1.0) and m._locals == (1.5, -0.8)
 
 # %% [markdown]
 # These stored numbers are everything the backward pass will need: no symbolic algebra,
@@ -82,6 +84,7 @@ print("h:  op", repr(h.op), " local 1 - tanh(z)^2 =", h._locals[0])
 # has gone backwards yet.
 
 # %%
+assert all(v.grad == 0.0 for v in (w, x, b, z, h, L))
 draw.draw(L, show_data=True, show_grad=True)
 
 # %% [markdown]
@@ -99,11 +102,18 @@ draw.draw(L, show_data=True, show_grad=True)
 # %%
 order = autograd.topological_order(L)
 print(" -> ".join(n.label or n.op for n in order))
+assert order[-1] is L and all(order.index(p) < order.index(n) for n in order for p in n._parents)
 
 # %% [markdown]
-# `L` comes last, the leaves early. Now the whole backward pass, written out: start from
-# $\partial L/\partial L = 1$ and walk the list backwards, adding *upstream × local* into
-# every parent.
+# `L` comes last, and every node comes after its parents. Now the whole backward pass,
+# written out: start from $\partial L/\partial L = 1$ and walk the list backwards, adding
+# *upstream × local* into every parent.
+#
+# **Predict, then check.** `b` enters `z` through a sum (local derivative 1), so
+# $\partial L/\partial b = \partial L/\partial z = 2(h - y)\,(1 - h^2)$. Here
+# $h = \tanh(-0.9) \approx -0.716$ and $y = 0.5$. Work out `b.grad` on paper, to two digits.
+# Then `w.grad`: one more factor along the path, $\partial z/\partial w = x = 1.5$. Write both
+# down before you run the cell.
 
 # %%
 for node in order:
@@ -115,6 +125,8 @@ for node in reversed(order):
 
 by_hand_loop = {v.label: v.grad for v in (w, x, b)}
 print(by_hand_loop)
+assert math.isclose(b.grad, -1.1845, abs_tol=5e-5)          # 2 (-0.7163 - 0.5) (1 - 0.7163^2)
+assert math.isclose(w.grad, -1.1845 * 1.5, abs_tol=1e-4)    # times dz/dw = x
 
 # %% [markdown]
 # That loop *is* the algorithm. `L.backward()` runs the same walk
@@ -132,10 +144,13 @@ assert all(v.grad == by_hand_loop[v.label] for v in (w, x, b))   # the very same
 # With `show_local=True` each edge carries its local derivative (`×1.5` on the edge from `w`
 # into `*`). Read the picture from right to left: the gradient of an op's result times the
 # factor on one of its input edges is what that input receives. For `w` that is
-# $-1.184 \times 1.5 = -1.777$.
+# $-1.184 \times 1.5 = -1.777$, the value you predicted.
 
 # %%
-draw.draw(L, show_data=True, show_grad=True, show_local=True)
+assert math.isclose(w.grad, -1.777, abs_tol=5e-4)
+picture = draw.draw(L, show_data=True, show_grad=True, show_local=True)
+assert 'n0 [label="{ w |' in picture.source and 'n0 -> n2op [label="×1.5"]' in picture.source   # w's edge into *
+picture
 
 # %% [markdown]
 # ## 4. Check it: by hand, then numerically
@@ -150,6 +165,7 @@ dL_dh = 2 * (h.data - y)
 dh_dz = 1 - h.data ** 2
 print(f"by hand: {dL_dh * dh_dz * x.data:.10f}")
 print(f"engine:  {w.grad:.10f}")
+assert math.isclose(dL_dh * dh_dz * x.data, w.grad, rel_tol=1e-12)
 
 
 # %% [markdown]
@@ -167,38 +183,53 @@ def loss(w_, x_=1.5, b_=0.3):
 eps = 1e-6
 numeric = (loss(-0.8 + eps) - loss(-0.8 - eps)) / (2 * eps)
 print(f"numeric: {numeric:.10f}   difference {abs(numeric - w.grad):.1e}")
+assert abs(numeric - w.grad) < 1e-8     # eps^2 = 1e-12, plus rounding of about 1e-16 / eps
 
 # %% [markdown]
 # `gradcheck` does this for every input at once, and also multiplies the output by a random
 # upstream gradient, so that a backward rule that forgets the upstream factor is caught too:
 
 # %%
-print(gradcheck(lambda w, x, b: ((w * x + b).tanh() - y) ** 2, -0.8, 1.5, 0.3))
+check = gradcheck(lambda w, x, b: ((w * x + b).tanh() - y) ** 2, -0.8, 1.5, 0.3)
+print(check)
+assert check.ok
 
 # %% [markdown]
 # ## 5. A value used twice collects both gradients
 #
 # In $f = a \cdot a + a$ the leaf $a$ feeds the graph three times (twice into the product, once
-# into the sum). Each use is an edge, each edge adds its contribution, and the total is
-# $\partial f/\partial a = a + a + 1 = 2a + 1 = 7$ at $a = 3$. This is why backward uses `+=`.
+# into the sum). Each use is an edge, and each edge adds its contribution: the product passes
+# the *other* factor to each of its two inputs, the sum passes 1.
+#
+# **Predict, then check.** What is `a.grad` at $a = 3$?
 
 # %%
 a = Value(3.0, label="a")
 f = a * a + a; f.label = "f"
 f.backward()
 print("df/da =", a.grad)
+assert a.grad == 2 * 3.0 + 1          # a + a + 1: three edges, three contributions
 draw.draw(f, show_data=True, show_grad=True, show_local=True)
 
 # %% [markdown]
-# The same `+=` has a consequence you will meet in every training loop: a **second**
-# `backward()` adds to the leaf gradients again. Reset them (`zero_grad()`) before each step.
+# That is $2a + 1 = 7$, and it is why backward uses `+=`. The same `+=` has a consequence you
+# will meet in every training loop.
+#
+# **Predict, then check.** Call `f.backward()` a second time, without resetting anything. What
+# does `a.grad` show? And after `a.zero_grad()` and one more `backward()`?
 
 # %%
 f.backward()
-print("after a second backward:", a.grad)   # 7 + 7
+print("after a second backward:", a.grad)
+assert a.grad == 7 + 7                      # the second pass adds to the first
 a.zero_grad()
 f.backward()
 print("after zero_grad and backward:", a.grad)
+assert a.grad == 7
+
+# %% [markdown]
+# A second `backward()` adds to the leaf gradients again: reset them (`zero_grad()`) before
+# each step.
 
 # %% [markdown]
 # ## 6. Every op knows its local derivative
@@ -231,6 +262,29 @@ ops = {
 for name, fn in ops.items():
     result = gradcheck(fn, 0.7)
     print(f"{name:12s} ok={result.ok}   max abs error {result.max_abs_error:.1e}")
+    assert result.ok, name
+
+# %% [markdown]
+# **Predict, then check.** The sigmoid's local derivative is $\sigma(x)(1 - \sigma(x))$. What
+# is it at $x = 0$, where $\sigma(0) = 1/2$? Is it larger or smaller anywhere else? (Tutorial 6
+# builds on this number.)
+
+# %%
+s0 = Value(0.0, label="x")
+s0.sigmoid().backward()
+print("sigmoid'(0) =", s0.grad)
+assert s0.grad == 0.25                       # 1/2 * (1 - 1/2)
+grid = [Value(v / 10) for v in range(-60, 61)]
+slopes = []
+for v in grid:
+    v.sigmoid().backward()
+    slopes.append(v.grad)
+print(f"largest sigmoid' on [-6, 6]: {max(slopes)} at x = {grid[slopes.index(max(slopes))].data}")
+assert max(slopes) == 0.25 and grid[slopes.index(0.25)].data == 0.0
+
+# %% [markdown]
+# A quarter, and never more: every sigmoid a gradient passes through multiplies it by at
+# most $1/4$.
 
 # %% [markdown]
 # ## 7. From a neuron to a network
@@ -244,6 +298,8 @@ for name, fn in ops.items():
 neuron = scalar_nn.Neuron(2, activation="tanh", rng=0, name="n")
 out = neuron([1.0, -2.0]); out.label = "out"
 out.backward()
+upstream = 1 - out.data ** 2                  # d out / d(sum) for tanh
+assert all(math.isclose(wi.grad, upstream * xi) for wi, xi in zip(neuron.w, [1.0, -2.0]))
 draw.draw(out, show_data=True, show_grad=True, show_local=True)
 
 # %% [markdown]
@@ -268,12 +324,20 @@ for step in range(150):
 
 print("parameters:", len(model.parameters()))
 print("predictions:", [round(model(xi).data, 3) for xi in X], " targets:", T)
+assert len(model.parameters()) == 2 * 4 + 4 + 4 + 1       # weights and biases of both layers
+assert all((model(xi).data > 0) == (t > 0) for xi, t in zip(X, T)) and losses[-1] < 0.1 * losses[0]
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(losses)
 ax.set(xlabel="step", ylabel="loss (sum of squares)", yscale="log", title="A scalar MLP learns XOR")
 plt.show()
 
 # %% [markdown]
+# ## Try it yourself
+#
+# 1. Use `b` twice, $z = wx + b + b$. Predict `b.grad` and `w.grad` before you run it (careful: $h$ changes too).
+# 2. Compute $\partial L/\partial x$ by hand with the chain rule and compare with `x.grad`.
+# 3. Make the XOR net learn with `activation="relu"`: what learning rate works?
+#
 # ## What to remember
 #
 # * Each op stores its local derivatives when it runs forward.
@@ -305,10 +369,3 @@ from tinygrad_init.exercises import catalog
 for name in ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:18s} {ex.title}")
-
-# %% [markdown]
-# Try also, here in the notebook:
-#
-# 1. Use `b` twice, $z = wx + b + b$. Predict `b.grad` and `w.grad` before you run it (careful: $h$ changes too).
-# 2. Compute $\partial L/\partial x$ by hand with the chain rule and compare with `x.grad`.
-# 3. Make the XOR net learn with `activation="relu"`: what learning rate works?

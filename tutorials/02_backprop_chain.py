@@ -28,6 +28,7 @@ from IPython.display import IFrame, display
 
 from tinygrad_init import Tensor, Value, autograd, draw, ledger, nn, player, scalar_nn
 from tinygrad_init.ledger import count_paths, layer_gains, path_products
+from tinygrad_init.table import Table
 
 # %% [markdown]
 # ## 1. A small graph with a shared input
@@ -52,10 +53,17 @@ draw.draw(L, show_data=True, show_local=True)
 #
 # $$\underbrace{\frac{\partial L}{\partial p}}_{\text{parent}} = \underbrace{\frac{\partial L}{\partial n}}_{\text{upstream}}
 # \times \underbrace{\frac{\partial n}{\partial p}}_{\text{local}} .$$
+#
+# **Predict, then check.** Here $d = ab + a = 0.75$, so the first local derivative is
+# $\tanh'(0.75) = 1 - \tanh^2(0.75) \approx 0.597$. The input $a$ feeds two nodes: the sum
+# (local derivative 1) and the product (local derivative $b = -0.5$). What will `a.grad` be?
+# And `b.grad`?
 
 # %%
 with ledger.record() as steps:
     L.backward()
+print(f"a.grad = {a.grad:.4f}   b.grad = {b.grad:.4f}")
+assert abs(a.grad - 0.597 * (1 - 0.5)) < 1e-3 and abs(b.grad - 0.597 * 1.5) < 2e-3
 steps.explain()
 
 # %% [markdown]
@@ -76,6 +84,12 @@ s = steps[3]                  # the second contribution to a
 print(f"step {s.index}: from {s.node_name} to {s.parent_name}: upstream {s.upstream:.6f} x local {s.local} "
       f"= {s.contribution:.6f}")
 print(f"gradient of {s.parent_name} after this step: {s.grad_after:.6f}   (a.grad = {a.grad:.6f})")
+# the lines above, number by number
+assert (steps[0].parent_name, round(steps[0].local, 4)) == ("d", 0.5966) and steps[0].local == 1 - np.tanh(0.75) ** 2
+assert (steps[1].parent_name, steps[1].contribution) == ("c", steps[0].contribution)
+assert steps[4].parent_name == "b" and steps[4].contribution == steps[0].contribution * 1.5
+assert [(st.index, st.contribution_number) for st in steps if st.parent_name == "a"] == [(2, 1), (3, 2)]
+assert s.grad_after == a.grad and round(a.grad, 4) == 0.2983
 
 # %% [markdown]
 # ## 3. Step through the backward pass
@@ -86,6 +100,7 @@ print(f"gradient of {s.parent_name} after this step: {s.grad_after:.6f}   (a.gra
 # first contribution to `a`, and the second one.
 
 # %%
+assert (steps[0].op, steps[2].parent_name, steps[3].parent_name) == ("tanh", "a", "a")
 for k in (1, 3, 4):
     display(draw.draw_step(steps, k))
 
@@ -113,20 +128,28 @@ IFrame(str(page), width="100%", height=420)
 paths = path_products(L, a)
 print(paths.explain())
 print("a.grad from backward:", a.grad)
+assert len(paths) == 2 and abs(paths.total - a.grad) < 1e-15
 
 # %% [markdown]
 # Backpropagation never lists the paths. It adds up the shared tails once, at the node where
 # they meet, and that is what makes it fast. In a dense network the number of paths explodes
 # with depth, while the work of backward (one step per edge) grows only linearly. Here is
-# a scalar MLP with one input and hidden layers of 8 tanh units:
+# a scalar MLP with one input and hidden layers of 8 tanh units.
+#
+# **Predict, then check.** With one hidden layer there are 8 paths from the output to $x$,
+# one through each unit. How many are there with 4 hidden layers?
 
 # %%
+paths_by_depth, nodes_by_depth = [], []
 for depth in range(1, 5):
     net = scalar_nn.MLP(1, [8] * depth + [1], activation="tanh", rng=0)
     x = Value(0.3, label="x")
     out = net([x])
-    n_nodes = len(autograd.topological_order(out))
-    print(f"{depth} hidden layers: {count_paths(out, x):5d} paths from the output to x, {n_nodes} nodes in the graph")
+    paths_by_depth.append(count_paths(out, x))
+    nodes_by_depth.append(len(autograd.topological_order(out)))
+    print(f"{depth} hidden layers: {paths_by_depth[-1]:5d} paths from the output to x, {nodes_by_depth[-1]} nodes in the graph")
+assert paths_by_depth == [8, 64, 512, 4096]                       # 8 ** depth: a choice of unit per layer
+assert len(set(np.diff(nodes_by_depth))) == 1                      # the graph grows by the same amount per layer
 
 # %% [markdown]
 # ## 5. A deep chain: a product of local derivatives
@@ -146,7 +169,10 @@ v = x
 for k in range(5):
     v = (v * 0.9).tanh()
 v.label = "v5"
-print(path_products(v, x).explain())
+chain = path_products(v, x)
+print(chain.explain())
+v.backward()
+assert len(chain) == 1 and abs(chain.total - x.grad) < 1e-12
 
 
 # %%
@@ -174,11 +200,22 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
+# **Predict, then check.** On the left every factor is $w$. What is $|dv/dx|$ at depth 30 for
+# $w = 0.9$, and for $w = 1.1$?
+
+# %%
+print(f"w = 0.9: {chain_grad(0.9, 30, activation='linear'):.4f}   w = 1.1: {chain_grad(1.1, 30, activation='linear'):.2f}")
+assert round(chain_grad(0.9, 30, activation="linear"), 3) == 0.042 and round(chain_grad(1.1, 30, activation="linear"), 1) == 17.4
+tanh_at_30 = {w: chain_grad(w, 30) for w in (0.5, 1.0, 2.0, 4.0)}
+print("tanh chain, depth 30:", {w: f"{g:.2g}" for w, g in tanh_at_30.items()})
+assert max(tanh_at_30, key=tanh_at_30.get) == 1.0 and max(tanh_at_30[w] for w in (0.5, 2.0, 4.0)) < 1e-8
+
+# %% [markdown]
 # On the left the gradient is exactly $w^{\text{depth}}$: $0.9^{30} = 0.042$ and
 # $1.1^{30} = 17.4$. On the right, tanh's local derivative is at most 1. A small $w$ shrinks
 # the signal and the gradient together; a large $w$ drives tanh into its flat tails, where
-# $1 - v^2$ is close to 0. Either way the gradient reaching $x$ vanishes geometrically; only
-# near $w = 1$ does it fade slowly.
+# $1 - v^2$ is close to 0. Either way the gradient reaching $x$ vanishes geometrically (below
+# $10^{-8}$ after 30 steps for $w = 0.5$, 2 and 4); $w = 1$ keeps the most of it.
 #
 # ## 6. The same product, layer by layer, in a deep network
 #
@@ -191,7 +228,11 @@ plt.show()
 # $$0.01 \cdot \sqrt{500} \approx 0.2236$$
 #
 # (tanh is almost linear at such small activations, $f' \approx 1$). `ledger.layer_gains`
-# reads these per-layer factors from a recorded Tensor backward pass:
+# reads these per-layer factors from a recorded Tensor backward pass.
+#
+# **Predict, then check.** Before running it: what factor do you expect from the weights of
+# each layer, to three digits? And how much of the gradient at the output is left at the
+# input of layer 2, after the nine layers above it?
 
 # %%
 rng = np.random.default_rng(0)
@@ -206,20 +247,35 @@ G = rng.standard_normal(out.shape).astype(np.float32)   # a non-uniform upstream
 with ledger.record() as tensor_steps:
     out.backward(G)
 
-gains = layer_gains(tensor_steps)
-print(gains.explain())
+gains = layer_gains(tensor_steps)        # one entry per Linear layer, layer 1 (the input side) first
+left = np.cumprod([g.gain or 1.0 for g in gains][::-1])[::-1]      # the product of this gain and those above
+assert all(abs(g.linear_gain - 0.2236) < 0.005 for g in gains[1:]) and abs(left[1] / 0.2236 ** 9 - 1) < 0.05
+Table(["layer", "|dL/dz|", "|dL/dh_in|", "W gain", "f gain", "gain", "product"],
+      [[l, g.grad_out, g.grad_in, g.linear_gain, g.activation_gain, g.gain, p if g.gain else None]
+       for l, (g, p) in enumerate(zip(gains, left), start=1)],
+      title="Gradient gains of 10 tanh layers x 500 units, 0.01 * randn (layer 1: the input side)")
 
 # %% [markdown]
 # Column by column: `W gain` is $\lVert g W^\top \rVert / \lVert g \rVert$, the factor from the
-# weights alone (0.22); `f gain` is the factor from tanh's local derivative (almost exactly 1);
-# `product` is how much of the gradient at the output is left at that layer's input. Nine
-# factors of 0.2236 multiply to $0.2236^9 = 1.4 \times 10^{-6}$:
+# weights alone; `f gain` is the factor from tanh's local derivative (0.956 at layer 1, where
+# the pre-activations are largest, and within 1% of 1 above it, where they are tiny); `gain` is
+# both (layer 1 has none: its input is the data, which needs no gradient); `product` is how
+# much of the gradient at the output is left at that layer's input:
 
 # %%
 per_layer = [g.gain for g in gains if g.gain is not None]
 print(f"mean gain per layer {np.mean(per_layer):.4f}   (0.01 * sqrt(500) = {0.01 * np.sqrt(500):.4f})")
 print(f"product {gains.product():.3g}   (0.2236 ** {len(per_layer)} = {0.2236 ** len(per_layer):.3g})")
-assert abs(np.mean(per_layer) - 0.2236) < 0.005
+print(f"std of the output h_10: {out.data.std():.2g}")
+assert gains[0].linear_gain is None
+assert round(gains[0].activation_gain, 3) == 0.956 and all(abs(g.activation_gain - 1) < 0.01 for g in gains[1:-1])
+assert len(per_layer) == 9 and abs(np.mean(per_layer) - 0.2236) < 0.005
+assert abs(gains.product() / 0.2236 ** 9 - 1) < 0.05 and round(gains.product(), 7) == 1.4e-6
+assert out.data.std() < 1e-6                     # the forward signal has collapsed as well
+
+# %% [markdown]
+# Nine factors of 0.2236 multiply to $0.2236^9 = 1.4 \times 10^{-6}$, and the output of the
+# network has a std below $10^{-6}$.
 
 # %% [markdown]
 # For tensors the ledger keeps shapes, norms and the rule of each step instead of single
@@ -231,8 +287,17 @@ tensor_steps.explain(max_lines=7)
 # %% [markdown]
 # The weight gradients are not spared. The local derivative of `x @ W` with respect to $W$
 # is the layer's *input*, $\partial L/\partial W = x^\top g$, and with this init the inputs of
-# the upper layers are tiny too. Tutorial 5 measures both effects layer by layer, and
+# the upper layers are tiny too (the output's std, just above). Tutorial 5 measures both effects layer by layer, and
 # tutorial 6 picks the weight scale that makes every factor close to 1.
+#
+# ## Try it yourself
+#
+# 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
+#    Check with `path_products(L, b)`.
+# 2. In section 6 replace `"small"` by `"cs231n"` (`randn / sqrt(500)`). What are the `W gain`
+#    and the `f gain` now, and which one is below 1?
+# 3. Which constant `w` keeps `chain_grad(w, 30)` of the tanh chain largest? Why can it not
+#    stay at 1?
 #
 # ## What to remember
 #
@@ -241,7 +306,8 @@ tensor_steps.explain(max_lines=7)
 # * A gradient is a sum over paths of products of local derivatives; backprop computes it
 #   without listing the paths.
 # * Along a deep chain the product has one factor per layer: about 0.22 per layer for a
-#   `0.01 * randn` tanh net of width 500, so after nine layers $10^{-6}$ of the gradient is left.
+#   `0.01 * randn` tanh net of width 500, so after nine layers about $10^{-6}$ of the gradient
+#   is left.
 #
 # ## Exercises
 #
@@ -260,13 +326,3 @@ from tinygrad_init.exercises import catalog
 for name in ["topological_order", "accumulate_grads"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:18s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
-#    Check with `path_products(L, b)`.
-# 2. In section 6 replace `"small"` by `"cs231n"` (`randn / sqrt(500)`). What are the `W gain`
-#    and the `f gain` now, and which one is below 1?
-# 3. Which constant `w` keeps `chain_grad(w, 30)` of the tanh chain largest? Why can it not
-#    stay at 1?

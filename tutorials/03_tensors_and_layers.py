@@ -49,12 +49,18 @@ rng = np.random.default_rng(0)
 for name, op in tensor.OPS.items():
     print(f"{name:12s} " + ";   ".join(op.rules))
 
+# %% [markdown]
+# **Predict, then check.** $y = \sum_{ij} x_{ij}^2$ for $x = \begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}$.
+# What is $y$, and what array is `x.grad`? (The `sum` passes the upstream 1 to every entry;
+# the product `x * x` uses $x$ twice.)
+
 # %%
 x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 y = (x * x).sum()          # y = sum of squares
 y.backward()
 print("y =", y.item(), "  op:", y.op)
 print("dy/dx = 2x =\n", x.grad)
+assert y.item() == 30.0 and np.array_equal(x.grad, [[2.0, 4.0], [6.0, 8.0]])
 
 # %% [markdown]
 # ## 2. Broadcasting forward, summing backward
@@ -78,16 +84,20 @@ y.backward(G)
 print("bias.grad          ", bias.grad)
 print("G.sum(axis=0)      ", G.sum(axis=0))
 print("unbroadcast(G, (3,))", unbroadcast(G, (3,)))
+assert np.allclose(bias.grad, G.sum(axis=0), rtol=0, atol=1e-12) and np.array_equal(unbroadcast(G, (3,)), G.sum(axis=0))
 
 # %% [markdown]
-# A size-1 axis is stretched the same way and summed with `keepdims`, so the gradient keeps
-# the shape `(4, 1)` of the column it belongs to:
+# A size-1 axis is stretched the same way and summed with `keepdims`.
+#
+# **Predict, then check.** `col` has shape `(4, 1)` and multiplies `x` of shape `(4, 3)`. What
+# shape is `col.grad`, and which sum of `G * x` is it?
 
 # %%
 col = Tensor(np.full((4, 1), 2.0), requires_grad=True)
 (x * col).backward(G)
 print(col.grad.shape)
 print(np.allclose(col.grad, (G * x.data).sum(axis=1, keepdims=True)))
+assert col.grad.shape == (4, 1) and np.allclose(col.grad, (G * x.data).sum(axis=1, keepdims=True))
 
 # %% [markdown]
 # Why a *random* upstream gradient? With `G` all ones (what `y.sum().backward()` feeds in)
@@ -102,6 +112,8 @@ for name, upstream in [("all ones", np.ones((3, 3))), ("random", rng.standard_no
     first_row = 3 * upstream[0]           # "every row has the same gradient"
     print(f"{name:9s} right {np.round(right, 3)}   wrong axis {np.round(wrong_axis, 3)}   "
           f"first row x 3 {np.round(first_row, 3)}")
+    agree = np.allclose(right, wrong_axis) and np.allclose(right, first_row)
+    assert agree == (name == "all ones")        # all three agree under all-ones, and only there
 
 # %% [markdown]
 # ## 3. The Linear layer: $y = xW + b$
@@ -119,6 +131,9 @@ for name, upstream in [("all ones", np.ones((3, 3))), ("random", rng.standard_no
 # Each is *upstream × local*: the local derivative of $xW$ with respect to $W$ is $x$, and
 # with respect to $x$ it is $W$. The shapes fit only one way, which is a good way to remember
 # the formulas: $(\text{in}, N)(N, \text{out})$ and $(N, \text{out})(\text{out}, \text{in})$.
+#
+# **Predict, then check.** A `Linear(3, 2)` gets a batch of 5. What are the shapes of
+# `layer.weight.grad`, `xb.grad` and `layer.bias.grad`?
 
 # %%
 layer = nn.Linear(3, 2, rng=0, dtype=np.float64)
@@ -132,6 +147,9 @@ print("weight", W.shape, " x", xb.shape, " y", yb.shape)
 print("max |dW - x.T @ g|   =", np.abs(layer.weight.grad - xb.data.T @ g).max())
 print("max |dx - g @ W.T|   =", np.abs(xb.grad - g @ W.T).max())
 print("max |db - g.sum(0)|  =", np.abs(layer.bias.grad - g.sum(axis=0)).max())
+assert (layer.weight.grad.shape, xb.grad.shape, layer.bias.grad.shape) == ((3, 2), (5, 3), (2,))
+assert np.allclose(layer.weight.grad, xb.data.T @ g, rtol=0, atol=1e-12)
+assert np.allclose(xb.grad, g @ W.T, rtol=0, atol=1e-12) and np.allclose(layer.bias.grad, g.sum(axis=0), rtol=0, atol=1e-12)
 
 
 # %% [markdown]
@@ -148,13 +166,16 @@ W_plus[1, 0] += eps
 W_minus[1, 0] -= eps
 numeric = (S(W_plus) - S(W_minus)) / (2 * eps)
 print(f"numeric {numeric:.9f}   engine {layer.weight.grad[1, 0]:.9f}")
+assert abs(numeric - layer.weight.grad[1, 0]) < 1e-8
 
 # %% [markdown]
 # `gradcheck` does that for every element of every input, in float64, with a random
 # non-uniform upstream gradient:
 
 # %%
-print(gradcheck(lambda x, W, b: x @ W + b, xb.data, W, layer.bias.data))
+check = gradcheck(lambda x, W, b: x @ W + b, xb.data, W, layer.bias.data)
+print(check)
+assert check.ok
 
 # %% [markdown]
 # ## 4. The graph of a layer
@@ -180,20 +201,34 @@ draw.draw(loss, module=tr, show_local=True, color_by_grad=True)
 
 # %%
 x0, W1, W2 = rng.standard_normal((6, 3)), rng.standard_normal((3, 4)), rng.standard_normal((4, 3))
-print(gradcheck(lambda x, W1, W2: ((x @ W1).tanh() @ W2).log_softmax(axis=1), x0, W1, W2))
+check = gradcheck(lambda x, W1, W2: ((x @ W1).tanh() @ W2).log_softmax(axis=1), x0, W1, W2)
+print(check)
+assert check.ok
 
 # %% [markdown]
 # When a check fails, the message says where and why. ReLU has a kink at 0, where no
-# derivative exists, so no backward rule can match central differences *there*:
+# derivative exists.
+#
+# **Predict, then check.** `gradcheck` of `x.relu()` at $x = (-1, 0, 2)$: does it pass? If
+# not, at which element does it fail?
 
 # %%
-print(gradcheck(lambda x: x.relu(), np.array([-1.0, 0.0, 2.0]), raise_on_fail=False))
+kink = gradcheck(lambda x: x.relu(), np.array([-1.0, 0.0, 2.0]), raise_on_fail=False)
+print(kink)
+assert not kink.ok and "at [1]" in str(kink)       # only the middle element, x = 0, is off
+
+# %% [markdown]
+# No backward rule can match central differences *at* a kink: the difference quotient
+# straddles it and sees both slopes, the engine's rule only one.
 
 # %% [markdown]
 # ## 6. Train an MLP on the two moons
 #
 # Everything together: a 2-16-16-1 tanh MLP (Xavier init, the default for tanh), the binary
 # cross-entropy of its logits, and SGD with momentum, full batch, 300 steps.
+#
+# **Predict, then check.** Will this net classify every one of the 200 training points
+# correctly after 300 steps?
 
 # %%
 X, y = moons(200, noise=0.1, rng=0)
@@ -213,6 +248,7 @@ for step in range(300):
 with no_grad():
     accuracy = ((model(Tensor(X)).data[:, 0] > 0) == y).mean()
 print(f"final loss {history[-1]:.4f}, accuracy {accuracy:.1%}")
+assert len(y) == 200 and accuracy == 1.0 and history[-1] < 0.02   # every training point on its side
 
 # %%
 xx, yy = np.meshgrid(np.linspace(-1.6, 2.6, 200), np.linspace(-1.3, 1.8, 200))
@@ -230,6 +266,15 @@ axes[1].set(title=f"decision boundary (accuracy {accuracy:.0%})", xlabel="$x_1$"
 plt.show()
 
 # %% [markdown]
+# ## Try it yourself
+#
+# 1. What shape does `unbroadcast` return for a gradient of shape `(2, 4, 3)` and a target
+#    shape `(4, 1)`? Predict it, then run it.
+# 2. Train the moons MLP with `activation="relu"`, or with the sizes `[2, 4, 1]`.
+#    How does the boundary change?
+# 3. Use `gradcheck` on `lambda x: (x * x).sum() / x.shape[0]`; then break it on purpose, e.g.
+#    `x.max(axis=1)` on an input with a tie. What does the message say?
+#
 # ## What to remember
 #
 # * A tensor op's backward is a vector-Jacobian product: upstream gradient in, one gradient
@@ -255,13 +300,3 @@ from tinygrad_init.exercises import catalog
 for name in ["unbroadcast", "linear_backward", "softmax_ce_backward", "central_difference"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:20s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. What shape does `unbroadcast` return for a gradient of shape `(2, 4, 3)` and a target
-#    shape `(4, 1)`? Predict it, then run it.
-# 2. Train the moons MLP with `activation="relu"`, or with the sizes `[2, 4, 1]`.
-#    How does the boundary change?
-# 3. Use `gradcheck` on `lambda x: (x * x).sum() / x.shape[0]`; then break it on purpose, e.g.
-#    `x.max(axis=1)` on an input with a tie. What does the message say?

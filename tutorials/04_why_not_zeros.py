@@ -49,6 +49,9 @@ targets = y.reshape(-1, 1).astype(np.float32)
 # and the argument starts again at the next step.
 #
 # Here it is with numbers: a 2-4-1 tanh net whose weights are all 0.5.
+#
+# **Predict, then check.** For 5 examples and 4 hidden units, how many *different* columns do
+# you expect in the hidden activations, in $\partial L/\partial W$ and in $\partial L/\partial V$?
 
 # %%
 constant = init.get("constant", value=0.5)
@@ -63,6 +66,9 @@ loss = nn.binary_cross_entropy_with_logits(model(Tensor(xb)), targets[:5])
 loss.backward()
 print("\ndL/dW of the first layer (2 inputs x 4 units):\n", first.weight.grad)
 print("\ndL/dV, the outgoing weights:", model.layers[2].weight.grad.ravel())
+dW, dV = first.weight.grad, model.layers[2].weight.grad
+assert np.all(h == h[:, :1]) and np.all(dW == dW[:, :1]) and np.all(dV == dV[0])     # one column each
+assert np.abs(dW).min() > 0                                                       # equal, yet not zero
 
 # %% [markdown]
 # ## 2. Zeros: the gradients are not just equal, they are 0
@@ -75,8 +81,10 @@ print("\ndL/dV, the outgoing weights:", model.layers[2].weight.grad.ravel())
 #
 # Only the output bias can receive a gradient: the batch mean of
 # $\sigma(\text{logit}) - y = \tfrac12 - y$. It learns the class balance and nothing else, and
-# for our balanced moons (100 points of each class) even that gradient is 0: the logit stays
-# 0 and the loss stays at $\ln 2 = 0.693$.
+# for balanced classes even that gradient is 0.
+#
+# **Predict, then check.** Our moons have 100 points of each class. What is the loss of the
+# zero network, and what is the gradient of its output bias?
 
 # %%
 zero_model = nn.MLP([2, 4, 1], activation="tanh", init="zeros", rng=0)
@@ -89,32 +97,57 @@ print(f"loss {loss.item():.4f}   ln 2 = {np.log(2):.4f}")
 # the output bias, by the chain rule: mean over the batch of sigmoid(0) - y
 by_hand = np.mean(0.5 - y)
 print("output bias gradient by hand:", by_hand)
-assert np.allclose(zero_model.layers[2].bias.grad, by_hand, atol=1e-6)
+assert (len(y), int(y.sum())) == (200, 100) and by_hand == 0.0
+assert np.allclose(zero_model.layers[2].bias.grad, by_hand, atol=1e-6) and abs(loss.item() - np.log(2)) < 1e-6
+assert all(np.all(p.grad == 0) for name, p in zero_model.named_parameters())   # every gradient, exactly
 
 # %% [markdown]
-# (With a sigmoid, $h = \sigma(0) = 1/2$ is not 0, so the weights do move, but in lockstep,
-# exactly as in section 1.)
-#
+# The logit stays 0 and the loss stays at $\ln 2 = 0.693$, the loss of a coin toss. With a
+# sigmoid, $h = \sigma(0) = 1/2$ is not 0, so the outgoing weights get a gradient, the same for
+# every unit (lockstep again, as in section 1). On our balanced moons it is 0 as well; on the
+# first five examples (three of class 1) it is not:
+
+# %%
+sig = nn.MLP([2, 4, 1], activation="sigmoid", init="zeros", rng=0)
+nn.binary_cross_entropy_with_logits(sig(Tensor(xb)), targets[:5]).backward()
+dV = sig.layers[2].weight.grad.ravel()
+print("sigmoid, zeros: dL/dV =", dV, "  dL/dW of the first layer all 0:", bool(np.all(sig.layers[0].weight.grad == 0)))
+assert np.all(dV == dV[0]) and dV[0] != 0 and np.all(sig.layers[0].weight.grad == 0)
+
+# %% [markdown]
 # ## 3. The experiment: train and count the distinct units
 #
-# `experiments.symmetry` trains a 2-8-8-1 tanh net on the moons for 300 full-batch SGD steps
-# from three initializations of its weights (biases start at 0 in all three): all zeros, all
-# 0.5, and Xavier's random uniform. Afterwards it counts the **distinct units** of each hidden
-# layer: groups of units whose incoming weights, bias and outgoing weights agree.
+# `experiments.symmetry` trains a 2-8-8-1 tanh net on the moons (the 200 points above) for 300
+# full-batch SGD steps at learning rate 0.5 from three initializations of its weights (biases
+# start at 0 in all three): all zeros, all 0.5, and Xavier's random uniform (five networks,
+# seeds 0 to 4). Afterwards it counts the **distinct units** of each hidden layer: groups of
+# units whose incoming weights, bias and outgoing weights agree.
+#
+# **Predict, then check.** How many distinct units of 8 does each hidden layer have after
+# training from the constant 0.5? And from Xavier?
 
 # %%
 sym = experiments.symmetry(rng=0)
 print(sym.question)
 for finding in sym.findings:
     print("-", finding)
+rows = {(r["init"], r["layer"]): r for r in sym.table.rows}          # (init, layer) -> the row
+assert sym.settings["steps"] == 300 and sym.settings["seeds"] == [0, 1, 2, 3, 4]
+for layer in (1, 2):
+    assert rows["constant", layer]["distinct_units_max"] == 1 and rows["zeros", layer]["distinct_units_max"] == 1
+    assert rows["xavier_uniform", layer]["distinct_units_min"] == 8
 sym.table
 
 # %% [markdown]
 # Zeros never move (`max_weight_change` 0). The constant init does learn something, but as a
-# network with **one** unit per layer: its loss stops far above the random init's. The heat
+# network with **one** unit per layer: its loss stops below $\ln 2 / 2$, but about ten times
+# above the median of the random inits (the table's `final_loss`). The heat
 # maps of the trained hidden weights show it: identical units are identical columns.
 
 # %%
+assert rows["zeros", 1]["max_weight_change"] == 0 and rows["zeros", 2]["max_weight_change"] == 0
+constant_loss, xavier_loss = rows["constant", 1]["final_loss"], rows["xavier_uniform", 1]["final_loss"]
+assert constant_loss < 0.5 * np.log(2) and 8 < constant_loss / xavier_loss < 12
 sym.figure
 
 
@@ -125,7 +158,11 @@ sym.figure
 # constant 0.5 and the units are no longer identical. In practice the units barely drift
 # apart. Below, three runs of the same 2-8-8-1 net, tracking the loss and the *spread* of the
 # units, the largest standard deviation across the units of one input's weights (0 means
-# identical units).
+# identical units). The loop is the one of tutorial 3; for the constant and the Xavier net
+# (seed 0) it gives the very losses the lab's `symmetry` recorded above.
+#
+# **Predict, then check.** With noise $10^{-4}$, will the loss curve leave the constant one
+# within 300 steps?
 
 # %%
 def nudged_constant(shape, rng=None, dtype=np.float32):
@@ -151,6 +188,10 @@ def train(scheme, steps=300, lr=0.5):
 runs = {"constant 0.5": train(constant), "0.5 + 1e-4 noise": train(nudged_constant),
         "Xavier uniform": train("xavier_uniform")}
 
+# this loop and the lab's experiment (its own stacked loop, `experiments.fit`): same seed, same numbers
+assert np.allclose(runs["constant 0.5"][0], sym.data["constant"]["loss"][:300], rtol=0, atol=1e-6)
+assert np.allclose(runs["Xavier uniform"][0], sym.data["xavier_uniform"]["loss"][:300], rtol=0, atol=1e-6)
+
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for label, (losses, spreads, units) in runs.items():
     axes[0].plot(losses, label=label)
@@ -164,10 +205,30 @@ plt.show()
 
 # %% [markdown]
 # The nudged run has 8 distinct units by the letter of the definition, yet its loss curve lies
-# on top of the constant one, and its spread stays at $10^{-4}$: the units are still
-# practically one unit (the spread of the constant run is exactly 0, drawn at $10^{-12}$). Randomness breaks the symmetry only if the differences between units are large
+# on top of the constant one (they never differ by more than 0.001), and its spread stays
+# near $10^{-4}$: the units are still practically one unit (the spread of the constant run is
+# exactly 0, drawn at $10^{-12}$).
+
+# %%
+(c_loss, c_spread, c_units), (n_loss, n_spread, n_units) = runs["constant 0.5"], runs["0.5 + 1e-4 noise"]
+print(f"largest loss difference {np.abs(np.subtract(c_loss, n_loss)).max():.2g}, "
+      f"largest spread of the nudged run {max(n_spread):.2g}")
+assert (c_units, n_units, runs["Xavier uniform"][2]) == (1, 8, 8) and max(c_spread) == 0
+assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread) < 2e-4
+
+# %% [markdown]
+# Randomness breaks the symmetry only if the differences between units are large
 # enough to matter. *How large* is the subject of the next tutorials: large enough that the
 # units differ, small enough that nothing saturates or explodes.
+#
+# ## Try it yourself
+#
+# 1. Train the sigmoid zero net of section 2 on the first five examples for a few steps. When
+#    does the first layer's weight start to move, and do its columns stay equal?
+# 2. Keep the weights constant but draw the **biases** at random
+#    (`bias_init=init.get("normal", std=0.5)`). Is the symmetry broken? Count the distinct units.
+# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2` and `1e-1`. When does the
+#    loss curve leave the constant one?
 #
 # ## What to remember
 #
@@ -194,13 +255,3 @@ from tinygrad_init.exercises import catalog
 for name in ["symmetry", "linear_backward"]:
     ex = catalog.get(name)
     print(f"{ex.label}  {ex.name:15s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. Run section 2 with `activation="sigmoid"`: which parameters get a gradient now, and are
-#    the columns of the first layer's gradient equal?
-# 2. Keep the weights constant but draw the **biases** at random
-#    (`bias_init=init.get("normal", std=0.5)`). Is the symmetry broken? Count the distinct units.
-# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2` and `1e-1`. When does the
-#    loss curve leave the constant one?

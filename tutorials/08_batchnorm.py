@@ -17,16 +17,17 @@
 # 1. computes what `nn.BatchNorm1d` does, and sees any input scale come out as 1;
 # 2. finds that it makes a layer **scale-invariant**, and what that does to the gradient;
 # 3. checks its backward pass with `gradcheck`;
-# 4. reruns the 10-layer sweep with batch norm after every Linear;
-# 5. trains two networks that could not learn before: a 10-layer tanh net with `0.01 * randn`
-#    and the 30-layer ReLU net with Xavier.
+# 4. reruns the 10-layer sweep with batch norm after every Linear, first as a numpy loop;
+# 5. trains two networks that stay at the coin-toss loss without it: a 10-layer tanh net with
+#    `0.01 * randn`, and tutorial 7's 30-layer ReLU net with Xavier under plain SGD.
 
 # %%
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from tinygrad_init import Tensor, experiments, nn, no_grad
+from tinygrad_init import Tensor, experiments, nn, no_grad, theory
 from tinygrad_init.data import moons
 from tinygrad_init.gradcheck import gradcheck
 from tinygrad_init.optim import SGD
@@ -43,21 +44,32 @@ rng = np.random.default_rng(0)
 #
 # $\gamma$ (starts at 1) and $\beta$ (starts at 0) are learned, so the layer can still choose
 # any scale and offset; $\varepsilon = 10^{-5}$ keeps the division safe. The batch norm layer
-# goes between a Linear and its activation. Feed it $z = xW$ with weights of very different sizes:
+# goes between a Linear and its activation. Feed it $z = xW$, 100 inputs of std 1, with weights
+# of very different sizes.
+#
+# **Predict, then check.** With `W = 100 * randn`, $z$ has std about $100 \sqrt{100} = 1000$.
+# What std does batch norm hand on? And with `W = 0.001 * randn`, where $z$ has std about
+# $0.001 \sqrt{100} = 0.01$, a variance of $10^{-4}$, only ten times $\varepsilon$?
 
 # %%
 x = Tensor(rng.standard_normal((256, 100)).astype(np.float32))
+out_std = {}
 for scale in (1e-3, 1.0, 100.0):
     W = Tensor((scale * rng.standard_normal((100, 50))).astype(np.float32))
     z = x @ W
     y = nn.BatchNorm1d(50)(z)
+    out_std[scale] = y.data.std()
     print(f"W = {scale:g} * randn: std(z) = {z.data.std():9.4g}  ->  after batch norm: mean {y.data.mean():+.1e}, "
           f"std {y.data.std():.4f}")
+    assert abs(y.data.mean()) < 1e-5
+assert abs(out_std[1.0] - 1) < 1e-4 and abs(out_std[100.0] - 1) < 1e-4
+assert abs(out_std[1e-3] - np.sqrt(1e-4 / (1e-4 + 1e-5))) < 0.01            # 0.953
 
 # %% [markdown]
 # Whatever comes in leaves with mean 0 and std 1, except when the variance is as small as
 # $\varepsilon$ itself: with std(z) = 0.01 the variance is $10^{-4}$ and the output std is
-# $\sqrt{10^{-4}/(10^{-4} + 10^{-5})} = 0.953$.
+# about $\sqrt{10^{-4}/(10^{-4} + 10^{-5})} = 0.953$ (each feature's own variance scatters
+# around $10^{-4}$).
 #
 # ## 2. Scale invariance, and what it does to the gradient
 #
@@ -69,21 +81,26 @@ for scale in (1e-3, 1.0, 100.0):
 # $$\frac{\partial L}{\partial W}\bigg|_{aW} = \frac1a\, \frac{\partial L}{\partial W}\bigg|_{W} .$$
 #
 # Large weights get small gradients and small weights get large ones: a step of SGD is
-# automatically in proportion to the weight. Checked in float64:
+# automatically in proportion to the weight.
+#
+# **Predict, then check.** Multiply the weights by 10. What happens to the output, and to
+# $\partial L/\partial W$?
 
 # %%
 W0 = rng.standard_normal((100, 50))
 G = rng.standard_normal((256, 50))                  # a non-uniform upstream gradient
 x64 = Tensor(x.data.astype(np.float64))
-grads = {}
+grads, outs = {}, {}
 for a in (1.0, 10.0):
     W = Tensor(a * W0, requires_grad=True)
     out = nn.BatchNorm1d(50, dtype=np.float64)(x64 @ W)
     out.backward(G)
-    grads[a] = W.grad
+    grads[a], outs[a] = W.grad, out.data
     print(f"a = {a:4}: output[0, :3] = {np.round(out.data[0, :3], 6)}")
+assert np.allclose(outs[1.0], outs[10.0], rtol=0, atol=1e-6)
 rel = np.abs(10 * grads[10.0] - grads[1.0]).max() / np.abs(grads[1.0]).max()
 print(f"max |10 * dL/dW(10 W) - dL/dW(W)| relative to max |dL/dW(W)|: {rel:.1e}")
+assert rel < 1e-5                  # only eps = 1e-5 against Var(z) = 100 breaks the invariance
 
 # %% [markdown]
 # ## 3. Its backward pass, checked
@@ -94,26 +111,75 @@ print(f"max |10 * dL/dW(10 W) - dL/dW(W)| relative to max |dL/dW(W)|: {rel:.1e}"
 
 # %%
 bn = nn.BatchNorm1d(4, dtype=np.float64)
-print(gradcheck(lambda z: bn(z), rng.standard_normal((8, 4))))
+check = gradcheck(lambda z: bn(z), rng.standard_normal((8, 4)))
+print(check)
+assert check.ok
 
 # %% [markdown]
 # ## 4. The 10-layer sweep with batch norm
 #
 # The networks of tutorials 5 to 7, now `Linear -> BatchNorm1d -> activation` ten times, with
 # the two bad initializations, `0.01 * randn` and `1.0 * randn`. Batch norm runs in training
-# mode, on the batch of 1000.
+# mode. We take the sizes of the report's quick run (`tinygrad-init report --quick`): 100 units,
+# a batch of 200. First the tanh network in numpy, with the lab's draws and its single BLAS
+# thread (tutorial 5, section 1):
+#
+# **Predict, then check.** Batch norm hands tanh inputs of mean 0 and std 1 at every layer,
+# whatever the scale of $W$. Which fraction of them is then saturated, $|\tanh z| > 0.99$, that
+# is $|z| > \operatorname{atanh}(0.99) = 2.65$?
 
 # %%
-bnres = experiments.batch_norm(rng=0, activations=("tanh", "relu"))
+gen = np.random.default_rng(0)
+X0 = gen.standard_normal((200, 100)).astype(np.float32)
+gen.standard_normal((200, 100))                              # the upstream gradient (not needed here)
+weight_seed = int(gen.integers(0, 2**63 - 1))
+saturated, pre_std = {}, {}
+for scale in (0.01, 1.0):
+    wgen, h, saturated[scale], pre_std[scale] = np.random.default_rng(weight_seed), X0, [], []
+    for layer in range(10):
+        with threadpool_limits(1, user_api="blas"):          # one BLAS thread, as the lab (tutorial 5)
+            z = h @ (scale * wgen.standard_normal((100, 100))).astype(np.float32)
+        centered = z - z.mean(axis=0)
+        zhat = centered / ((centered * centered).mean(axis=0) + np.float32(1e-5)) ** 0.5    # batch norm
+        h = np.tanh(zhat)
+        saturated[scale].append(np.mean(np.abs(h) > 0.99))
+        pre_std[scale].append(zhat.std(dtype=np.float64))
+    print(f"scale {scale}: std of tanh's input {min(pre_std[scale]):.3f}..{max(pre_std[scale]):.3f}, "
+          f"saturated {min(saturated[scale]):.4f}..{max(saturated[scale]):.4f}")
+gaussian = theory.activation_moments("tanh", 1.0).saturated                 # P(|z| > 2.65), z ~ N(0, 1)
+print(f"for z ~ N(0, 1): {gaussian:.4f}")
+assert round(gaussian, 3) == 0.008 and all(max(v) < 0.012 for v in saturated.values())
+assert all(abs(v - 1) < 0.002 for vs in pre_std.values() for v in vs)
+
+# %% [markdown]
+# 0.8% of $\mathcal N(0, 1)$ lies beyond 2.65, and that is about what is left: no more than
+# 1.2% at any layer, with either scale (the large init saturated 90% of the units without
+# batch norm, tutorial 5). The lab's `experiments.batch_norm` builds the same networks from
+# `nn` modules, here for tanh and ReLU (the report adds the sigmoid), measures them with the
+# probe and runs the same networks without batch norm beside them; its tanh numbers are our
+# loop's:
+
+# %%
+bnres = experiments.batch_norm(rng=0, quick=True, activations=("tanh", "relu"))
+for scale, scheme in ((0.01, "small"), (1.0, "large")):
+    run = bnres.data["batchnorm"]["runs"][bnres.settings["schemes"].index(scheme) * 2]       # the tanh network
+    assert (run["scheme"], run["activation"]) == (scheme, "tanh")
+    assert np.allclose([r["pre_std"] for r in run["layers"]], pre_std[scale], rtol=1e-9)
+    assert np.allclose([r["saturated"] for r in run["layers"]], saturated[scale], rtol=0, atol=1e-12)
 for finding in bnres.findings:
     print("-", finding)
+rows = bnres.table.rows
+assert all(abs(r["bn_pre_std"] - 1) < 0.02 for r in rows)                 # std 1 into every activation
+assert max(r["bn_saturated_or_dead"] for r in rows) < 0.012
+assert all(r["bn_saturated_or_dead"] == 0 for r in rows if r["activation"] == "relu")       # no dead unit
+assert max(r["plain_saturated_or_dead"] for r in rows if r["scheme"] == "large" and r["activation"] == "tanh") > 0.75
 bnres.figure
 
 # %% [markdown]
-# With batch norm (solid) the activation's input has std 1 at every layer, whatever the init:
-# the small init no longer collapses, the large one no longer saturates tanh (0.8% of
-# $\mathcal N(0, 1)$ lies beyond $\operatorname{atanh}(0.99) = 2.65$, which is the saturated
-# fraction left). The dotted lines are the same networks without it. The per-layer numbers:
+# With batch norm (solid) the activation's input has std 1 (within 2%) at every layer,
+# whatever the init: the small init no longer collapses, the large one no longer saturates
+# tanh, and no ReLU unit is dead. The dotted lines are the same networks without it. The
+# per-layer numbers:
 
 # %%
 bnres.table
@@ -121,52 +187,100 @@ bnres.table
 # %% [markdown]
 # ## 5. Training what could not be trained
 #
-# Two networks from the earlier tutorials that stay at the coin-toss loss $\ln 2$ without
-# batch norm: 10 tanh layers of 32 units with `0.01 * randn` (as in tutorial 5), and 30 ReLU
-# layers of 32 units with Xavier (as in tutorial 7). Each gets a linear output layer and is trained on the
-# moons with the same optimizer, with and without batch norm after every hidden Linear.
+# Two networks that stay at the coin-toss loss $\ln 2$ without batch norm, on the 64 moons of
+# tutorial 7 with its optimizer, plain full-batch SGD at learning rate 0.03:
+#
+# * 10 tanh layers of 16 units with `0.01 * randn`, as in tutorial 5;
+# * 30 ReLU layers of 16 units with Xavier, tutorial 7's network.
+#
+# What tutorial 7's `experiments.depth` found for the second one, over five seeds:
 
 # %%
-X, y = moons(200, noise=0.1, rng=0)
+deep = experiments.depth(rng=0, quick=True, seeds=5, layers=(30,))
+left = {(r["momentum"], r["init"]): r["left_ln2"] for r in deep.table.rows}
+momentum = np.array(deep.data["xavier_uniform"]["panels"]["30 layers, momentum 0.9, lr 0.003"]["loss"])
+for finding in deep.findings:
+    print("-", finding)
+assert left[0.0, "xavier_uniform"] == 0 and left[0.0, "he_normal"] == 5 and left[0.9, "xavier_uniform"] == 1
+assert round(momentum[4].min(), 1) == 0.1 and momentum[4, -1] > 0.6
+
+# %% [markdown]
+# With plain SGD none of the five Xavier nets leaves ln 2 within 500 steps (and every He net
+# does). With momentum 0.9 at the same effective step, one of them (seed 4) gets down to a loss
+# of 0.1 before it climbs back: "Xavier cannot train 30 ReLU layers" holds for plain SGD at this
+# budget, not for every optimizer.
+#
+# Now both networks with batch norm after every hidden Linear, and the tanh network without
+# it, three seeds each, 150 steps, in the training loop of tutorial 3.
+#
+# **Predict, then check.** With batch norm, do the two networks leave ln 2 (a loss below
+# $\ln 2 / 2$, as `depth` counts it) within 150 steps of plain SGD? And the tanh network
+# without it?
+
+# %%
+X, y = moons(64, noise=0.1, rng=0)
 targets = y.reshape(-1, 1).astype(np.float32)
 
-def make(activation, init, depth, batchnorm, width=32):
-    body = experiments.deep_mlp(depth, width, activation, init=init, rng=1, batchnorm=batchnorm,
-                                input_width=2, bias=not batchnorm)   # batch norm's beta is the bias
-    return nn.Sequential(body, nn.Linear(width, 1, rng=2))
 
-def train(model, lr, steps=300):
-    opt = SGD(model.parameters(), lr=lr, momentum=0.9)
+def make(activation, init, depth, batchnorm, seed, width=16):
+    body = experiments.deep_mlp(depth, width, activation, init=init, rng=seed, batchnorm=batchnorm,
+                                input_width=2, bias=not batchnorm)   # batch norm's beta is the bias
+    return nn.Sequential(body, nn.Linear(width, 1, rng=seed + 100))
+
+
+def train(model, steps=150, lr=0.03):
+    opt = SGD(model.parameters(), lr=lr)
     losses = []
-    for _ in range(steps):
-        opt.zero_grad()
+    for _ in range(steps + 1):
         loss = nn.binary_cross_entropy_with_logits(model(Tensor(X)), targets)
+        losses.append(loss.item())
+        opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(loss.item())
-    return losses
+    return np.array(losses)
 
-cases = {"10 tanh layers, 0.01 * randn": ("tanh", "small", 10, 0.1),
-         "30 ReLU layers, Xavier uniform": ("relu", "xavier_uniform", 30, 0.05)}
-models, curves = {}, {}
-for title, (activation, init_name, depth, lr) in cases.items():
-    for batchnorm in (False, True):
-        model = make(activation, init_name, depth, batchnorm)
-        curves[title, batchnorm] = train(model, lr)
-        models[title, batchnorm] = model
 
-fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+cases = {"10 tanh layers, 0.01 * randn": ("tanh", "small", 10),
+         "30 ReLU layers, Xavier uniform": ("relu", "xavier_uniform", 30)}
+curves, models = {}, {}
+for title, (activation, init_name, depth) in cases.items():
+    for batchnorm in ([False, True] if activation == "tanh" else [True]):
+        for seed in range(3):
+            models[title, batchnorm, seed] = make(activation, init_name, depth, batchnorm, seed)
+            curves[title, batchnorm, seed] = train(models[title, batchnorm, seed])
+
+tanh_plain = np.array([curves["10 tanh layers, 0.01 * randn", False, s] for s in range(3)])
+print(f"tanh without batch norm: the loss stays within {np.abs(tanh_plain - np.log(2)).max():.1g} of ln 2")
+first = {}
+for title in cases:
+    first[title] = [int(np.argmax(curves[title, True, s] < np.log(2) / 2)) for s in range(3)]
+    print(f"{title} with batch norm: below ln 2 / 2 from step", first[title], " lowest loss",
+          [round(float(curves[title, True, s].min()), 3) for s in range(3)])
+    assert all(curves[title, True, s].min() < np.log(2) / 2 for s in range(3))
+assert max(first["10 tanh layers, 0.01 * randn"]) <= 10 and 50 < min(first["30 ReLU layers, Xavier uniform"])
+assert np.abs(tanh_plain - np.log(2)).max() < 1e-6
+
+without = {"10 tanh layers, 0.01 * randn": (np.arange(151), tanh_plain),
+           "30 ReLU layers, Xavier uniform": (np.array(deep.data["xavier_uniform"]["step"]), np.array(
+               deep.data["xavier_uniform"]["panels"]["30 layers, plain SGD, lr 0.03"]["loss"]))}
+assert np.abs(without["30 ReLU layers, Xavier uniform"][1] - np.log(2)).max() < 1e-3
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), constrained_layout=True)
 for ax, title in zip(axes, cases):
-    for batchnorm, style in ((False, ":"), (True, "-")):
-        ax.plot(curves[title, batchnorm], style, label="with batch norm" if batchnorm else "without")
-    ax.axhline(np.log(2), color="gray", linewidth=0.8)
-    ax.set(title=title, xlabel="step", ylabel="loss", yscale="log")
-    ax.legend()
+    at, runs = without[title]
+    for k, run in enumerate(runs):        # thick and grey, under the coloured runs: they all sit on ln 2
+        ax.plot(at, run, color="0.6", linewidth=4, label="without batch norm: every seed on ln 2" if k == 0 else None)
+    for seed in range(3):
+        ax.plot(curves[title, True, seed], color=f"C{seed}", label=f"with batch norm, seed {seed}")
+    ax.set(title=title + (" (without: experiments.depth)" if title.startswith("30") else ""), xlabel="step",
+           ylabel="loss", yscale="log", xlim=(0, 150))
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
 plt.show()
 
 # %% [markdown]
-# Without batch norm both end where they started, on the grey line $\ln 2$ (the 30-layer
-# network wanders off for a while and comes back). With it both learn the moons.
+# Without batch norm (grey) the tanh network stays on $\ln 2$ to six digits in all three
+# seeds, and so does the ReLU network with plain SGD, in all five seeds of `experiments.depth`. With batch norm all six runs leave it:
+# the tanh networks within ten steps, the ReLU networks after 50 to 150 (with spikes on the
+# way, as tutorial 7's He networks had).
 #
 # ## 6. Training mode and evaluation mode
 #
@@ -175,9 +289,12 @@ plt.show()
 # of the batch means and variances (`running_mean`, `running_var`, updated with
 # `momentum=0.1`). `model.eval()` switches to those fixed estimates, so that a single example
 # gets a deterministic answer; `model.train()` switches back.
+#
+# **Predict, then check.** In evaluation mode, does the first example get the same logit alone
+# as in a batch of five? In training mode?
 
 # %%
-model = models["30 ReLU layers, Xavier uniform", True]
+model = models["30 ReLU layers, Xavier uniform", True, 0]
 first_bn = model[0][1]                               # the first BatchNorm1d of the body
 print(first_bn, "\nrunning mean of its first 4 features:", np.round(first_bn.running_mean[:4], 3))
 
@@ -187,12 +304,30 @@ with no_grad():
     one = model(Tensor(X[:1])).data[0, 0]
     again = model(Tensor(X[:5])).data[0, 0]
 model.train()
+with no_grad():
+    in_five, in_all = model(Tensor(X[:5])).data[0, 0], model(Tensor(X)).data[0, 0]
 print(f"evaluation mode: accuracy {accuracy:.1%}; the first example alone {one:.4f}, in a batch of 5 {again:.4f}")
+print(f"training mode: the first example in a batch of 5 {in_five:.4f}, in the batch of 64 {in_all:.4f}")
+assert first_bn.momentum == 0.1 and abs(one - again) < 1e-5 and abs(in_five - in_all) > 1e-3
+try:
+    model(Tensor(X[:1]))
+    raise AssertionError("a batch of one should not be normalized in training mode")
+except ValueError as error:
+    print("training mode, a batch of one:", error)
 
 # %% [markdown]
-# In evaluation mode the first example gets the same logit alone and in a batch. (In training
-# mode a batch of one example cannot even be normalized: its variance is 0, and
-# `BatchNorm1d` says so.)
+# In evaluation mode the first example gets the same logit alone and in a batch; in training
+# mode its logit depends on the batch, and a batch of one example cannot even be normalized:
+# its variance is 0, and `BatchNorm1d` says so.
+#
+# ## Try it yourself
+#
+# 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
+#    network's losses change?
+# 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`). Is the
+#    learning rate still right? (Section 2 says what the gradients of large weights look like.)
+# 3. Use `nn.BatchNorm1d(50, eps=1e-1)` in section 1. What is the output std for
+#    `W = 0.001 * randn` now?
 #
 # ## The whole story, in eight lines
 #
@@ -224,13 +359,4 @@ from tinygrad_init.exercises import catalog
 
 for ex in catalog.EXERCISES:
     print(f"{ex.label}  {ex.name:20s} {ex.title}")
-
-# %% [markdown]
-# Try also:
-#
-# 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
-#    network's losses change?
-# 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`). Is the
-#    learning rate still right? (Section 2 says what the gradients of large weights look like.)
-# 3. Use `nn.BatchNorm1d(50, eps=1e-1)` in section 1. What is the output std for
-#    `W = 0.001 * randn` now?
+assert len(catalog.EXERCISES) == 18

@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .. import nn
 from ..core.tensor import Tensor
@@ -154,7 +155,9 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, dep
         out.register_hook(lambda g: first.append(float(np.median(np.abs(g)))))
 
     hook = model[0].register_forward_hook(watch)
-    with Probe(model, hist_bins=bins, hist_range=HIST_RANGE[act]) as probe:
+    # One BLAS thread, as in the report's workers: the sums' order, and so the last bits, do not depend on
+    # where it runs (a saturated tanh turns them into visible differences of its gradients).
+    with Probe(model, hist_bins=bins, hist_range=HIST_RANGE[act]) as probe, threadpool_limits(1, user_api="blas"):
         model(Tensor(X)).backward(G)
     hook.remove()
     rows, hists, step = [], [], 2 + batchnorm

@@ -308,7 +308,7 @@ def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, see
     panels = [(layers[0], 0.0), (layers[-1], 0.0), (layers[-1], momentum)]
     rows, findings, curves, data = [], [], {}, {sc: {"panels": {}} for sc in schemes}
     for n_layers in dict.fromkeys(p[0] for p in panels):
-        runs = [(mu, sc, s) for d, mu in panels if d == n_layers for sc in schemes for s in seeds]
+        runs = [(mu, sc, s) for d, mu in dict.fromkeys(panels) if d == n_layers for sc in schemes for s in seeds]
         models = [nn.MLP([2] + [width] * n_layers + [1], activation="relu", init=sc, rng=s) for _, sc, s in runs]
         hist = fit(models, X, y, steps=steps, lr=[lr * (1 - mu) for mu, _, _ in runs], momentum=[r[0] for r in runs],
                    every=max(1, steps // 100))

@@ -359,4 +359,4 @@ from tinygrad_init.exercises import catalog
 
 for ex in catalog.EXERCISES:
     print(f"{ex.label}  {ex.name:20s} {ex.title}")
-assert len(catalog.EXERCISES) == 18
+assert len(catalog.EXERCISES) == 22

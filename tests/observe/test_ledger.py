@@ -166,17 +166,11 @@ def test_state_fills_gradients_step_by_step():
 # ----------------------------------------------------------------------------- recording
 
 
-def test_no_recorder_after_record_and_scalar_fast_path_untouched(monkeypatch):
+def test_no_recorder_after_record():
     *_, o = tiny()
     with ledger.record():
         o.backward()
     assert autograd.get_recorder() is None
-
-    def boom(self, upstream):
-        raise AssertionError("the recording path ran without a ledger")
-
-    monkeypatch.setattr(Value, "_chain", boom)
-    o.backward()  # no ledger open: the engine's inline chain rule, not _chain
 
 
 def test_nested_ledgers_both_record_and_restore():
@@ -218,7 +212,7 @@ def test_recorder_restored_on_error_and_outer_recorder_keeps_receiving():
         h = x.register_hook(bad_hook)
         with pytest.raises(RuntimeError, match="hook failed"):
             with ledger.record() as steps:
-                y.backward()
+                y.backward(retain_graph=True)
         h.remove()
         assert autograd.get_recorder() is spy  # the recorder installed before is back
         assert steps.passes[0].complete is False

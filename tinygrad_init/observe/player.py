@@ -75,7 +75,7 @@ ALLOWED_METHODS = ("tanh", "exp", "log", "sigmoid", "relu")
 
 def _record(root: Any) -> Ledger:
     """Run ``root.backward()`` inside a ledger and return the ledger."""
-    if not hasattr(root, "_parents") or not hasattr(root, "backward"):
+    if not hasattr(root, "parents") or not hasattr(root, "backward"):
         raise TypeError(f"player: expected a Ledger, a Value or a Tensor, got {type(root).__name__}")
     if not root._SCALAR and getattr(root, "data", None) is not None and root.data.size != 1:
         raise ValueError(f"player: the output has shape {root.shape}; the player starts backward from a "
@@ -258,12 +258,12 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
         return [text, fill, draw_mod._fontcolor(fill), 1 if complete else 0]
 
     def own_ids(node: Any) -> list[str]:  # a Value's record and its op bubble; a Tensor's node
-        return [nid(node), nid(node) + "op"] if scalar and node._parents else [nid(node)]
+        return [nid(node), nid(node) + "op"] if scalar and node.parents else [nid(node)]
 
     data_steps = []
     for s, info in zip(pass_steps, infos):
         j = s.parent_index
-        k = sum(1 for p in s.node._parents[:j] if p is s.parent)
+        k = sum(1 for p in s.node.parents[:j] if p is s.parent)
         head = nid(s.node) + ("op" if scalar else "")
         edge = f"edge_{nid(s.parent)[5:]}_{head[5:]}_{k}"
         data_steps.append([own_ids(s.node), nid(s.parent), edge]
@@ -276,7 +276,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     for node, i in topo.items():
         name = names.get(node, f"n{i}")
         titles[f"node_n{i}"] = name
-        if scalar and node._parents:
+        if scalar and node.parents:
             titles[f"node_n{i}op"] = f"{node.op or '?'}: computes {name}"
     for eid, (tail, head) in edge_ends.items():
         t, h = (re.fullmatch(r"n(\d+)(op)?", x) for x in (tail, head))

@@ -20,8 +20,8 @@ The node protocol:
 - every node: `parents` (a tuple; empty for a leaf) and `grad`;
 - a scalar node: `edges()`, its `(parent, local derivative)` pairs;
 - a tensor node: `gradient()` (its finished gradient after hooks, or None),
-  `vjp(upstream)` (`(parent, rule, contribution)` triples), `accumulate(contribution)`
-  and `release(retain_graph)` (free what the backward rule saved).
+  `vjp(upstream, retain_graph)` (`(parent, rule, contribution)` triples; then the node
+  frees what its backward rule saved) and `accumulate(contribution)`.
 
 A recorder (the ledger, the probe, a picture being drawn) observes the same walk: when
 one is installed with `set_recorder`, each loop reports every step to it.
@@ -29,9 +29,9 @@ one is installed with `set_recorder`, each loop reports every step to it.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import threading
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder",
            "no_grad", "enable_grad", "is_grad_enabled"]
@@ -49,60 +49,87 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
         parents: how to get a node's parents; default `node.parents`.
     """
     root = getattr(root, "grad_fn", None) or root
-    get = (lambda n: n.parents) if parents is None else (lambda n: tuple(parents(n)))
+    if parents is not None:
+        return _post_order(root, lambda n: tuple(parents(n)))
+    return _post_order(root, None)
+
+
+def _post_order(root: Any, get: Callable | None) -> list:
+    # The stack holds the nodes still to visit; a node whose parents have been pushed is put back
+    # under a None marker and emitted when the marker comes off, after all of its parents.
+    # (The same order as the recursive search: visit(n) = mark n, visit each unmarked parent, emit n.)
     order: list = []
     emit = order.append
-    visited = {root}
+    visited: set = set()
     mark = visited.add
-    stack = [(root, iter(get(root)))]  # the path of a recursive search, kept by hand
+    stack = [root]
     push, pop = stack.append, stack.pop
     while stack:
-        node, todo = stack[-1]
-        for p in todo:
+        node = pop()
+        if node is None:  # all parents of the node under the marker are done
+            emit(pop())
+            continue
+        if node in visited:
+            continue
+        mark(node)
+        ps = node.parents if get is None else get(node)
+        if not ps:
+            emit(node)  # a leaf
+            continue
+        push(node)
+        push(None)
+        for p in reversed(ps):  # the first parent on top: visited first
             if p not in visited:
-                mark(p)
-                ps = get(p)
-                if ps:
-                    push((p, iter(ps)))  # descend; come back to `node` later
-                    break
-                emit(p)  # a leaf
-        else:  # every parent of `node` is done
-            pop()
-            emit(node)
+                push(p)
     return order
 
 
 # ------------------------------------------------------------------ grad mode (per thread)
 
 
-class _GradMode(threading.local):
+class _Mode(threading.local):
     enabled = True
 
 
-_MODE = _GradMode()
+_MODE = _Mode()
 
 
-@contextlib.contextmanager
-def _grad_mode(enabled: bool) -> Iterator[None]:
-    previous, _MODE.enabled = _MODE.enabled, enabled
-    try:
-        yield
-    finally:
-        _MODE.enabled = previous
+class _GradMode:
+    """A context manager (and decorator) that sets this thread's grad mode and restores it."""
+
+    __slots__ = ("enabled", "previous")
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __enter__(self) -> None:
+        self.previous, _MODE.enabled = _MODE.enabled, self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        _MODE.enabled = self.previous
+
+    def __call__(self, fn: Callable) -> Callable:
+        enabled = self.enabled
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with _GradMode(enabled):
+                return fn(*args, **kwargs)
+        return wrapper
 
 
-def no_grad() -> contextlib.AbstractContextManager:
+def no_grad() -> _GradMode:
     """Within this block (or decorated function) tensor ops build no graph.
 
     Use it for evaluation and for parameter updates. Grad mode belongs to the thread:
     a `no_grad` block in one thread does not stop another thread from recording.
     """
-    return _grad_mode(False)
+    return _GradMode(False)
 
 
-def enable_grad() -> contextlib.AbstractContextManager:
+def enable_grad() -> _GradMode:
     """Turn graph building back on inside a `no_grad` block (this thread only)."""
-    return _grad_mode(True)
+    return _GradMode(True)
 
 
 def is_grad_enabled() -> bool:
@@ -145,7 +172,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     if order is None:
         order = topological_order(root)
     recorder = _RECORDER
-    scalar = hasattr(root, "edges")
+    scalar = root.scalar
     if scalar:
         root.grad += seed
     else:
@@ -177,8 +204,7 @@ def _chain_tensors(order: list, recorder: Any, retain_graph: bool) -> None:
         upstream = node.gradient()
         if upstream is None or not node.parents:
             continue
-        for parent, rule, contribution in node.vjp(upstream):
+        for parent, rule, contribution in node.vjp(upstream, retain_graph):
             parent.accumulate(contribution)
             if recorder is not None:
                 recorder.step(node, parent, upstream, rule, contribution)
-        node.release(retain_graph)

@@ -55,12 +55,19 @@ def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> 
 # ------------------------------------------------------------------ elementwise
 
 
-def _out_saved(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], tuple]:
-    """The forward of an op whose backward rule needs only its output."""
-    def forward(x: np.ndarray) -> tuple:
-        out = f(x)
-        return out, out
-    return forward
+def _exp(x: np.ndarray) -> tuple:  # the backward rules of exp, tanh, sigmoid and relu need only the output
+    out = np.exp(x)
+    return out, out
+
+
+def _tanh(x: np.ndarray) -> tuple:
+    out = np.tanh(x)
+    return out, out
+
+
+def _relu(x: np.ndarray) -> tuple:
+    out = np.maximum(x, 0)
+    return out, out
 
 
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
@@ -91,10 +98,15 @@ def _tanh_backward(out: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
     return (np.multiply(g, dx, out=dx),)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(x))  # stable on both sides: exp only ever sees -|x|
     r = 1 / (1 + e)
     return np.where(x >= 0, r, e * r)
+
+
+def _sigmoid(x: np.ndarray) -> tuple:
+    out = _stable_sigmoid(x)
+    return out, out
 
 
 def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
@@ -105,7 +117,7 @@ def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
 
 def _softplus(x: np.ndarray) -> tuple:
     # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): no overflow for any x; sigmoid(x) is its slope
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), _sigmoid(x)
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), _stable_sigmoid(x)
 
 
 # ------------------------------------------------------------------ matmul
@@ -135,15 +147,13 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
     total = x.sum(axis=axis, keepdims=keepdims)
-    n = int(np.prod([x.shape[i] for i in axis])) if axis is not None else x.size
-    with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as in numpy
-        return total / n, (x.shape, axis, keepdims, n)
+    n = x.size if axis is None else int(np.prod([x.shape[i] for i in axis]))
+    return total / n if n else total * np.nan, (x.shape, axis, keepdims, n)  # the mean of nothing is nan
 
 
 def _mean_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     shape, axis, keepdims, n = saved
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (broadcast_to(_expand(g / n, shape, axis, keepdims), shape),)
+    return (broadcast_to(_expand(g / n if n else g, shape, axis, keepdims), shape),)  # n = 0: nothing to fill
 
 
 def _max(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
@@ -203,14 +213,14 @@ _TABLE = [
        ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, 1, -1)),
     Op("matmul", lambda a, b: (a @ b, (a, b)), _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), (0, 1)),
     Op("neg", lambda x: (-x, None), lambda s, g, n: (-g,), ("dx = -g",)),
-    Op("exp", _out_saved(np.exp), lambda out, g, n: (g * out,),
+    Op("exp", _exp, lambda out, g, n: (g * out,),
        ("dx = g * exp(x)",), (-1,)),
     Op("log", lambda x: (np.log(x), x), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
-    Op("tanh", _out_saved(np.tanh), _tanh_backward,
+    Op("tanh", _tanh, _tanh_backward,
        ("dx = g * (1 - tanh(x)**2)",), (-1,)),
-    Op("sigmoid", _out_saved(_sigmoid), _sigmoid_backward,
+    Op("sigmoid", _sigmoid, _sigmoid_backward,
        ("dx = g * s * (1 - s)",), (-1,)),
-    Op("relu", _out_saved(lambda x: np.maximum(x, 0)), lambda out, g, n: (np.where(out <= 0, 0, g),),
+    Op("relu", _relu, lambda out, g, n: (np.where(out <= 0, 0, g),),
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", lambda x, axis=None, keepdims=False: (x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)),

@@ -119,7 +119,7 @@ class Value:
 
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
     __array_ufunc__ = None  # numpy scalars and arrays defer to Value's reflected ops
-    _SCALAR = True
+    scalar = True  # a scalar node (see tinygrad_init.autograd)
 
     def __init__(self, data: Number, label: str = "", _parents: tuple = (), _locals: tuple = (),
                  _op: str = "") -> None:

@@ -58,6 +58,9 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row (not one-hot).")
     if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)):
+            raise ValueError("cross_entropy: targets contain nan or inf; they must be integer class indices in "
+                             f"[0, {k})")
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats "
                              "(for probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
@@ -85,7 +88,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     if t.shape != logits.shape:
         raise ValueError(f"binary_cross_entropy_with_logits: logits have shape {logits.shape} but targets "
                          f"{t.shape}; they must match (for an (n, 1) output use y.reshape(-1, 1))")
-    if t.data.size and (t.data.min() < 0 or t.data.max() > 1):
+    if t.data.size and not (np.all(t.data >= 0) and np.all(t.data <= 1)):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
     return (logits.softplus() - logits * t).mean()

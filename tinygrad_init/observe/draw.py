@@ -450,7 +450,7 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
         raise ValueError(f"draw: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), got {rankdir!r}")
     if max_nodes is not None and (isinstance(max_nodes, bool) or int(max_nodes) < 1):
         raise ValueError(f"draw: max_nodes must be a positive integer, got {max_nodes!r}")
-    scalar = bool(root._SCALAR)
+    scalar = bool(root.scalar)
     mode = "std" if color_by_grad == "std" else "norm"
     if color_by_grad not in (False, True, "norm", "std", None):
         raise ValueError(f"draw: color_by_grad must be True, 'norm' or 'std', got {color_by_grad!r}")

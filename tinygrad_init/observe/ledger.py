@@ -407,7 +407,7 @@ class Ledger(Sequence):
 
     def begin(self, root: Any, order: list) -> None:
         """Called by the engine before the walk (the root already holds the seed)."""
-        scalar = bool(root._SCALAR)
+        scalar = bool(root.scalar)
         names = node_names(order)
         uses: dict = {}
         users: dict = {}
@@ -823,7 +823,7 @@ class PathProducts:
 
 
 def _check_scalar(root: Any, who: str) -> None:
-    if not getattr(root, "_SCALAR", False):
+    if not getattr(root, "scalar", False):
         raise TypeError(
             f"{who} works on Value (scalar) graphs, where every local derivative is one number. "
             f"Got a {type(root).__name__}: in a Tensor graph the local derivatives are Jacobian matrices. "

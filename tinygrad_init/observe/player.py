@@ -77,7 +77,7 @@ def _record(root: Any) -> Ledger:
     """Run ``root.backward()`` inside a ledger and return the ledger."""
     if not hasattr(root, "parents") or not hasattr(root, "backward"):
         raise TypeError(f"player: expected a Ledger, a Value or a Tensor, got {type(root).__name__}")
-    if not root._SCALAR and getattr(root, "data", None) is not None and root.data.size != 1:
+    if not root.scalar and getattr(root, "data", None) is not None and root.data.size != 1:
         raise ValueError(f"player: the output has shape {root.shape}; the player starts backward from a "
                          "scalar (dL/dL = 1). Reduce it first, e.g. out.sum() or a loss, or record the pass "
                          "yourself with `with ledger.record() as steps: out.backward(grad)` and pass steps")
@@ -920,7 +920,7 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     order = autograd.topological_order(root)
     n_steps = len(steps)
     print(f"tinygrad-init graph: {what}: {len(order)} nodes, {n_steps} chain-rule steps in backward", file=out)
-    if root._SCALAR and n_steps <= 40:
+    if root.scalar and n_steps <= 40:
         print(steps.explain(), file=out)
     if len(order) > 1500 and args.max_nodes is None:
         print(f"note: Graphviz lays out {len(order):,} nodes" + ("" if args.no_player else " twice (picture and "

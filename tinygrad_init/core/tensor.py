@@ -212,10 +212,11 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None
     if arr.dtype.kind not in "biuf":
-        what = "Values" if arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat) else f"dtype {arr.dtype}"
-        raise TypeError(f"Tensor: cannot make a tensor of {what}; tensors hold real numbers (booleans, integers "
-                        "or floats). Value and Tensor are separate engines; complex, string and object arrays are "
-                        "not supported.")
+        if arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat):
+            raise TypeError("Tensor: cannot make a tensor of Values: the scalar engine (Value) and the tensor engine "
+                            "(Tensor) do not mix; use Tensor([v.data for v in values])")
+        raise TypeError(f"Tensor: cannot make a tensor of dtype {arr.dtype}; tensors hold real numbers (booleans, "
+                        "integers or floats), not complex numbers, strings or other objects")
     if dtype is not None:
         return arr.astype(dtype, copy=False)
     if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)):
@@ -256,10 +257,9 @@ def _operand(x: Any, like: np.dtype, op: str) -> "Tensor":
     if isinstance(x, (numbers.Real, np.generic, list, tuple)) and not isinstance(x, (str, bytes)):
         arr = np.asarray(x)
         if arr.dtype.kind in "biuf":
-            weak = like if like.kind == "f" or arr.dtype.kind in "biu" else np.dtype(np.float32)
-            return Tensor(arr.astype(weak))
+            return Tensor(arr, dtype=like if like.kind == "f" or arr.dtype.kind in "biu" else np.float32)
     elif isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
-        return Tensor(x if x.dtype.kind == "f" or like.kind != "f" else x.astype(like))
+        return Tensor(x, dtype=like if x.dtype.kind != "f" and like.kind == "f" else x.dtype)
     raise TypeError(f"{op}: cannot combine a Tensor with {type(x).__name__} {x!r:.60}; use numbers, numpy arrays "
                     "or Tensors")
 
@@ -464,10 +464,12 @@ class Tensor:
         except ValueError as e:
             if fn.name == "matmul":
                 raise _matmul_error(x.shape, y.shape, e) from None
+            if "broadcast" not in str(e):
+                raise ValueError(f"{fn.name}: {e}") from None  # e.g. integers to negative integer powers
             raise ValueError(
                 f"{fn.name}: shapes {a.shape} {_SYMBOL.get(fn.name, fn.name)} {b.shape} cannot be broadcast together"
                 ": from the right, each pair of sizes must be equal or one of them 1. Reshape one operand (for "
-                f"example x.reshape(-1, 1)) or check which axes you meant. ({e})") from None
+                "example x.reshape(-1, 1)) or check which axes you meant.") from None
         return _result(out, fn, (a, b), saved)
 
     def __add__(self, other): return self._binary(_ADD, other)

@@ -93,9 +93,9 @@ def _mul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _tanh_backward(out: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
-    dx = np.multiply(out, out, out=np.empty_like(out))  # one temporary for the whole rule: g * (1 - tanh^2)
-    np.subtract(1, dx, out=dx)
-    return (np.multiply(g, dx, out=dx),)
+    dx = 1 - out * out  # g * (1 - tanh^2), in three ufunc calls
+    dx *= g
+    return (dx,)
 
 
 def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -110,9 +110,10 @@ def _sigmoid(x: np.ndarray) -> tuple:
 
 
 def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
-    dx = np.subtract(1, s, out=np.empty_like(s))  # g * s (1 - s), in one temporary
-    np.multiply(dx, s, out=dx)
-    return (np.multiply(g, dx, out=dx),)
+    dx = 1 - s  # g * s (1 - s), in three ufunc calls
+    dx *= s
+    dx *= g
+    return (dx,)
 
 
 def _softplus(x: np.ndarray) -> tuple:
@@ -146,7 +147,7 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
-    total = x.sum(axis=axis, keepdims=keepdims)
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
     n = x.size if axis is None else int(np.prod([x.shape[i] for i in axis]))
     return total / n if n else total * np.nan, (x.shape, axis, keepdims, n)  # the mean of nothing is nan
 

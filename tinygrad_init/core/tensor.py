@@ -39,7 +39,8 @@ _MODE = autograd._MODE
 _FREED = "freed"  # what a node saved, once backward has used it
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
-_ADD, _SUB, _MUL, _DIV, _POW, _MATMUL = (OPS[n] for n in ("add", "sub", "mul", "div", "pow", "matmul"))
+_ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
+    "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -52,11 +53,11 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
+        grad = np.add.reduce(grad, axis=tuple(range(extra)))
         if grad.shape == shape:  # the common case: a bias added to every row
             return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    return grad.sum(axis=axes, keepdims=True) if axes else grad
+    return np.add.reduce(grad, axis=axes, keepdims=True) if axes else grad
 
 
 class _HookHandle:
@@ -119,9 +120,9 @@ class Node:
         name: the tensor's name, if one was given.
     """
 
-    __slots__ = ("fn", "parents", "saved", "clock", "_version", "shape", "dtype", "name", "grad", "retain",
-                 "_hooks", "__weakref__")
+    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "grad", "__dict__")
     requires_grad, is_leaf, data, _base, scalar = True, False, None, None, False
+    name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set per node when needed
 
     op = property(lambda self: self.fn.name)
     rules = property(lambda self: self.fn.rules)
@@ -158,18 +159,20 @@ class Node:
                 holder = self if i < 0 else parents[i]._base or parents[i]
                 if holder._version > self.clock:
                     self._changed(holder)
-        needs = (parents[0].requires_grad,) if len(parents) == 1 else (
-            parents[0].requires_grad, parents[1].requires_grad)
+        binary = len(parents) == 2  # only a binary op broadcasts or mixes dtypes
+        needs = (parents[0].requires_grad, parents[1].requires_grad) if binary else (parents[0].requires_grad,)
         out: list = []
         for parent, need, grad, rule in zip(parents, needs, fn.backward(saved, upstream, needs), fn.rules):
             if not need:
                 continue
-            shape, dtype = parent.shape, parent.dtype
-            if grad.shape != shape:
-                grad = unbroadcast(grad, shape)
-            if grad.dtype is not dtype and grad.dtype != dtype:
-                grad = grad.astype(dtype)
-            if type(parent) is Tensor and parent._grad is None and _shared(grad, upstream, out):
+            leaf = type(parent) is Tensor
+            if binary:
+                like = parent.data if leaf else parent
+                if grad.shape != like.shape:
+                    grad = unbroadcast(grad, like.shape)
+                if grad.dtype is not like.dtype and grad.dtype != like.dtype:
+                    grad = grad.astype(like.dtype)
+            if leaf and parent._grad is None and _shared(grad, upstream, out):
                 grad = grad.copy()  # a leaf's .grad is the user's to modify: it must own its memory
             out.append((parent, rule, grad))
         if not retain_graph and saved is not None:
@@ -188,9 +191,10 @@ class Node:
 
 
 def _shared(grad: np.ndarray, upstream: np.ndarray, given: list) -> bool:
-    """Whether `grad` may be seen by someone else: the upstream gradient itself, a view, read-only,
-    or given to another parent of the same op (an op's backward otherwise computes a fresh array)."""
-    if grad is upstream or grad.base is not None or not grad.flags.writeable:
+    """Whether `grad` may be seen by someone else: the upstream gradient itself, a view (also a
+    broadcast one), or given to another parent of the same op (an op's backward otherwise
+    computes a fresh array)."""
+    if grad is upstream or grad.base is not None:
         return True
     for _, _, c in given:  # a loop, not any(...): this runs for every leaf gradient
         if c is grad:
@@ -304,11 +308,11 @@ _CLOCK = [0]
 def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
     """Wrap an op's result; record a graph node only if some input needs a gradient."""
     t = _new(Tensor)
-    t.data, t._grad, t._name, t._hooks, t._version, t._op, t._base = out, None, "", None, 0, fn, None
+    t.data, t._op = out, fn
     if _MODE.enabled and (inputs[0].requires_grad or (len(inputs) > 1 and inputs[1].requires_grad)):
         node = t.grad_fn = _new(Node)
-        node.fn, node.saved, node.shape, node.dtype, node.clock = fn, saved, out.shape, out.dtype, _CLOCK[0]
-        node.name, node.grad, node.retain, node._hooks, node._version = "", None, False, None, 0
+        node.fn, node.saved, node.shape, node.dtype, node.clock, node.grad = fn, saved, out.shape, out.dtype, \
+            _CLOCK[0], None
         a = inputs[0]
         if len(inputs) == 1:
             node.parents = (a.grad_fn or a,)
@@ -342,8 +346,9 @@ class Tensor:
     `int tensor / 2` are float32 tensors; integer tensors never require grad.
     """
 
-    __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "_name", "_hooks", "_version", "_op", "_base",
-                 "__weakref__")
+    __slots__ = ("data", "requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
+    _grad = _hooks = _base = None  # rarely changed: class defaults, set per tensor when needed
+    _name, _version = "", 0
     __array_ufunc__ = None  # numpy defers to Tensor's reflected operators
     __array_priority__ = 1000
     scalar = False  # a tensor node (see tinygrad_init.autograd)
@@ -355,10 +360,11 @@ class Tensor:
         requires_grad = check_bool("Tensor", "requires_grad", requires_grad)
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating tensors can require grad, got dtype {self.data.dtype}")
-        self.requires_grad, self.grad_fn, self._grad, self._name, self._hooks = requires_grad, None, None, name, None
-        self._op, self._version = None, 0
-        # the same memory: an in-place change of this tensor is one of the source too (as for a view in PyTorch)
-        self._base = (source.grad_fn or source) if source is not None and self.data is source.data else None
+        self.requires_grad, self.grad_fn, self._op = requires_grad, None, None
+        if name:
+            self._name = name
+        if source is not None and self.data is source.data:
+            self._base = source.grad_fn or source  # the same memory: an in-place change of one is one of both
 
     @classmethod
     def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
@@ -457,7 +463,8 @@ class Tensor:
             other = _operand(other, self.data.dtype, fn.name)
         a, b = (other, self) if reverse else (self, other)
         x, y = a.data, b.data
-        if x.dtype.kind != "f" or y.dtype.kind != "f":
+        dtype = x.dtype
+        if dtype is not y.dtype or dtype.kind != "f":
             x, y = _floats(x, y, fn.name)
         try:
             out, saved = fn.forward(x, y)
@@ -485,9 +492,6 @@ class Tensor:
 
     def __matmul__(self, other: Any) -> "Tensor":
         """Matrix product; dx = g @ W.T, dW = x.T @ g (vectors and batches as numpy's matmul)."""
-        other = other if type(other) is Tensor else _operand(other, self.data.dtype, "matmul")
-        if other.data.ndim == 0 or self.data.ndim == 0:
-            raise _matmul_error(self.shape, other.shape, None)
         return self._binary(_MATMUL, other)
 
     def __rmatmul__(self, other: Any) -> "Tensor":
@@ -500,13 +504,13 @@ class Tensor:
         out, saved = fn.forward(x, **params)
         return _result(out, fn, (self,), saved)
 
-    def __neg__(self) -> "Tensor": return self._unary(OPS["neg"])
-    def exp(self) -> "Tensor": return self._unary(OPS["exp"])
-    def log(self) -> "Tensor": return self._unary(OPS["log"])
-    def tanh(self) -> "Tensor": return self._unary(OPS["tanh"])
-    def sigmoid(self) -> "Tensor": return self._unary(OPS["sigmoid"])
-    def relu(self) -> "Tensor": return self._unary(OPS["relu"])
-    def softplus(self) -> "Tensor": return self._unary(OPS["softplus"])
+    def __neg__(self) -> "Tensor": return self._unary(_NEG)
+    def exp(self) -> "Tensor": return self._unary(_EXP)
+    def log(self) -> "Tensor": return self._unary(_LOG)
+    def tanh(self) -> "Tensor": return self._unary(_TANH)
+    def sigmoid(self) -> "Tensor": return self._unary(_SIGMOID)
+    def relu(self) -> "Tensor": return self._unary(_RELU)
+    def softplus(self) -> "Tensor": return self._unary(_SOFTPLUS)
 
     def _reduce(self, name: str, axis: Any, keepdims: bool) -> "Tensor":
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)

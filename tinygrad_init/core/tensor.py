@@ -89,7 +89,8 @@ def _run_hooks(hooks: list, grad: np.ndarray, dtype: np.dtype) -> np.ndarray:
         if new is None:
             continue
         arr = new.data if isinstance(new, Tensor) else new
-        if not isinstance(arr, (np.ndarray, numbers.Number)) or np.asarray(arr).dtype.kind not in "biuf":
+        ok = isinstance(arr, (np.ndarray, numbers.Real, list, tuple)) and not isinstance(arr, (bool, Value))
+        if not ok or np.asarray(arr).dtype.kind not in "biuf":
             raise TypeError(f"hook {fn!r}: returned {type(new).__name__}; a gradient hook returns None (keep the "
                             f"gradient) or an array of shape {grad.shape} (replace it)")
         arr = np.asarray(arr, dtype=dtype)
@@ -252,18 +253,26 @@ def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 
+_KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
+_DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
+
+
 def _operand(x: Any, like: np.dtype, op: str) -> "Tensor":
-    """A number or array operand as a constant Tensor, promoted as PyTorch promotes: a Python
-    number or list takes the tensor's dtype (or float32 against an integer tensor)."""
+    """A number or array operand as a constant Tensor, typed as PyTorch promotes: a Python number
+    (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64;
+    a float with an integer tensor: float32); a numpy array keeps its dtype unless it is of a
+    lower kind than the tensor's."""
     if isinstance(x, Value):
         raise TypeError(f"{op}: cannot combine a Tensor with a Value: the tensor engine (Tensor) and the scalar "
                         "engine (Value) do not mix. Use Tensor(value.data), or Values throughout.")
-    if isinstance(x, (numbers.Real, np.generic, list, tuple)) and not isinstance(x, (str, bytes)):
+    weak = isinstance(x, (numbers.Real, np.generic, list, tuple)) and not isinstance(x, (str, bytes))
+    if weak or isinstance(x, np.ndarray):
         arr = np.asarray(x)
-        if arr.dtype.kind in "biuf":
-            return Tensor(arr, dtype=like if like.kind == "f" or arr.dtype.kind in "biu" else np.float32)
-    elif isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
-        return Tensor(x, dtype=like if x.dtype.kind != "f" and like.kind == "f" else x.dtype)
+        kind = _KIND.get(arr.dtype.kind)
+        if kind is not None:
+            if kind > _KIND[like.kind]:
+                return Tensor(arr, dtype=_DEFAULT[kind] if weak else arr.dtype)
+            return Tensor(arr, dtype=like if weak or kind < _KIND[like.kind] else arr.dtype)
     raise TypeError(f"{op}: cannot combine a Tensor with {type(x).__name__} {x!r:.60}; use numbers, numpy arrays "
                     "or Tensors")
 
@@ -276,7 +285,7 @@ def _floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarr
         return x, y.astype(x.dtype)
     if fy and not fx:
         return x.astype(y.dtype), y
-    if op in _FLOAT_OPS:
+    if not fx and op in _FLOAT_OPS:
         return x.astype(np.float32), y.astype(np.float32)
     return x, y
 
@@ -586,12 +595,12 @@ class Tensor:
         data = self.data
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             _operand(other, data.dtype, "add_").data
-        if o.shape != data.shape and np.broadcast_shapes(o.shape, data.shape) != data.shape:
+        if o.shape != data.shape and not _fits(o.shape, data.shape):
             raise ValueError(f"add_: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}")
         try:
             data += o * alpha if alpha != 1 else o
         except TypeError as e:  # numpy's casting error: a float into an integer tensor
-            raise TypeError(f"add_: cannot add {o.dtype} values into a {self.dtype} tensor in place ({e})") from None
+            raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
         _CLOCK[0] += 1
         (self._base or self.grad_fn or self)._version = _CLOCK[0]
         return self
@@ -680,6 +689,14 @@ class Tensor:
     def accumulate(self, contribution: np.ndarray) -> None:
         # the first contribution becomes .grad as it is (Node.vjp made sure it owns its memory)
         self._grad = contribution if self._grad is None else self._grad + contribution
+
+
+def _fits(shape: tuple, into: tuple) -> bool:
+    """Whether an array of `shape` broadcasts to exactly `into`."""
+    try:
+        return np.broadcast_shapes(shape, into) == into
+    except ValueError:
+        return False
 
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

@@ -251,3 +251,25 @@ def test_backward_returns_the_order_it_walked():
     order = autograd.backward(b, 1.0)
     assert order == autograd.topological_order(b)
     assert a.grad == 4.0
+
+
+def _recursive_post_order(root):
+    """The definition the walk must match: visit(n) = mark n, visit each unmarked parent in order, emit n."""
+    order, seen = [], set()
+
+    def visit(n):
+        seen.add(id(n))
+        for p in n.parents:
+            if id(p) not in seen:
+                visit(p)
+        order.append(n)
+
+    visit(root)
+    return order
+
+
+@FAST
+@given(dags())
+def test_order_is_the_recursive_depth_first_post_order(graph):
+    root, _ = graph
+    assert [n.name for n in autograd.topological_order(root)] == [n.name for n in _recursive_post_order(root)]

@@ -252,9 +252,9 @@ class Value:
         return _node(_log(x), "log", self, _div(1.0, x))
 
     def tanh(self) -> Value:
-        """tanh x; local derivative 1 - tanh^2 x."""
+        """tanh x; local derivative 1 - tanh^2 x, computed as (1 - t)(1 + t): no cancellation near +-1."""
         t = math.tanh(self.data)
-        return _node(t, "tanh", self, 1.0 - t * t)
+        return _node(t, "tanh", self, (1.0 - t) * (1.0 + t))
 
     def sigmoid(self) -> Value:
         """s(x) = 1/(1+e^-x); local derivative s(x)(1 - s(x))."""

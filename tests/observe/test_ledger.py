@@ -75,7 +75,8 @@ def test_value_steps_exact_numbers_and_engine_order():
     # the last step to each node leaves its final gradient
     final = {s.parent: s.grad_after for s in steps}
     assert final[a] == a.grad and final[b] == b.grad and final[c] == c.grad
-    assert a.grad == (1 - math.tanh(4.0) ** 2) * -3.0
+    t = math.tanh(4.0)
+    assert a.grad == (1 - t) * (1 + t) * -3.0  # the local derivative 1 - t^2, computed without cancellation
     assert [s.parent_name for s in steps] == ["add#4", "mul#2", "c", "a", "b"]
     assert steps[0].gain == abs(steps[0].local)
 

@@ -1,23 +1,18 @@
 """The tensor engine: numpy arrays that remember how they were made.
 
-A `Tensor` holds its data; the op that made it leaves a small graph record beside it,
-its `grad_fn` (a `Node`, as PyTorch calls it): the op, the parents' graph nodes and only
-what the op's backward rule saved (see `tinygrad_init.core.ops`, the table of forward
-and vector-Jacobian rules). So the graph never keeps an intermediate result alive that
-backward does not need, and backward frees what it saved as it goes (a second backward
-through the same graph needs `retain_graph=True` the first time, as in PyTorch). A
-picture drawn after backward still has every node's op, shape and dtype.
+A `Tensor` holds its data; the op that made it leaves a small graph record beside it, its
+`grad_fn` (a `Node`, as in PyTorch): the op, the parents' graph nodes and only what the op's
+backward rule saved (`tinygrad_init.core.ops` is the table of forward and vector-Jacobian
+rules). The graph never keeps an intermediate result alive that backward does not need, and
+backward frees what was saved as it goes (run backward through a graph twice by passing
+`retain_graph=True` the first time); a picture drawn afterwards still has every op, shape and
+dtype. The walk and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in
+one place, `unbroadcast`.
 
-The graph walk and the chain rule live in `tinygrad_init.autograd`, shared with the
-scalar engine. Broadcasting is undone in one place, `unbroadcast`.
-
-Gradients kept after `backward()` follow PyTorch: leaves created with
-`requires_grad=True` keep `.grad` and accumulate it across calls; intermediate tensors
-drop theirs unless `retain_grad()` was called or `backward(retain_grads=True)` is used.
-
-In-place changes: `add_` (which the optimizer uses) bumps the tensor's version counter,
-and backward refuses to use a saved tensor whose version changed since it was saved.
-Writing into `.data` by hand bypasses that check, as in PyTorch.
+As in PyTorch: leaves with `requires_grad=True` accumulate `.grad` across backward calls,
+intermediate tensors keep theirs only after `retain_grad()` or `backward(retain_grads=True)`,
+and an in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule
+saved makes that backward raise. Writing into `.data` by hand bypasses the check.
 """
 
 from __future__ import annotations
@@ -41,14 +36,17 @@ _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
+_KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
+_DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
+# In-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor it
+# saved was changed since when that tensor's `_version` (the time of its last change) is later.
+_CLOCK = [0]
+_new = object.__new__
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum `grad` down to `shape`: the backward of numpy broadcasting.
-
-    Every copy of a broadcast element received a gradient; dL/dx is their sum: leading
-    axes that broadcasting added are summed away, axes of size 1 are summed with keepdims.
-    """
+    """Sum `grad` down to `shape`, the backward of broadcasting: every copy of a broadcast element
+    got a gradient and dL/dx is their sum (over added leading axes, and axes of size 1)."""
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
@@ -83,83 +81,83 @@ class _AmbiguousTruth(RuntimeError, ValueError):
     """The truth value of a tensor with other than one element (PyTorch: RuntimeError, numpy: ValueError)."""
 
 
-def _run_hooks(hooks: list, grad: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    for fn in list(hooks):
-        new = fn(grad)
-        if new is None:
-            continue
-        arr = new.data if isinstance(new, Tensor) else new
-        ok = isinstance(arr, (np.ndarray, numbers.Real, list, tuple)) and not isinstance(arr, (bool, Value))
-        if not ok or np.asarray(arr).dtype.kind not in "biuf":
-            raise TypeError(f"hook {fn!r}: returned {type(new).__name__}; a gradient hook returns None (keep the "
-                            f"gradient) or an array of shape {grad.shape} (replace it)")
-        arr = np.asarray(arr, dtype=dtype)
-        if arr.shape != grad.shape:
-            raise ValueError(f"hook {fn!r} returned a gradient of shape {arr.shape}; expected {grad.shape}")
-        grad = arr
-    return grad
+class _GraphNode:
+    """What a leaf tensor and an op's `Node` share as graph nodes: a gradient (`_grad`) with hooks."""
 
+    __slots__ = ()
 
-def _add_hook(owner: Any, fn: Callable) -> _HookHandle:
-    if not callable(fn):
-        raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-    if owner._hooks is None:
-        owner._hooks = []
-    owner._hooks.append(fn)
-    return _HookHandle(owner._hooks, fn)
-
-
-class Node:
-    """The graph record of one op's result (PyTorch's `grad_fn`).
-
-    Attributes:
-        fn: the op (an entry of `OPS`); `op` and `rules` are its name and VJP rules.
-        parents: the inputs' graph nodes (their `Node`, or the tensor itself for a leaf).
-        saved: what the backward rule needs (freed by backward unless `retain_graph`).
-        shape, dtype: of the result, kept for pictures after the buffers are gone.
-        grad: dL/d(result) during backward (kept afterwards only if retained).
-        name: the tensor's name, if one was given.
-    """
-
-    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "grad", "__dict__")
-    requires_grad, is_leaf, data, _base, scalar = True, False, None, None, False
-    name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set per node when needed
-
-    op = property(lambda self: self.fn.name)
-    rules = property(lambda self: self.fn.rules)
-
-    def __repr__(self) -> str:
-        return f"Node({self.fn.name}, {shape_text(self.shape)} {self.dtype})"
-
-    def register_hook(self, fn: Callable) -> _HookHandle:
-        return _add_hook(self, fn)
+    def register_hook(self, fn: Callable[[np.ndarray], np.ndarray | None]) -> _HookHandle:
+        """Call `fn(grad)` when this gradient is complete during backward; if it returns an array
+        of the gradient's shape, that flows on instead. `fn` must not modify its argument in place
+        (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
+        if not callable(fn):
+            raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _HookHandle(self._hooks, fn)
 
     # The tensor-node protocol of tinygrad_init.autograd.
 
     def gradient(self) -> np.ndarray | None:
-        g = self.grad
-        if g is not None and self._hooks:
-            g = self.grad = _run_hooks(self._hooks, g, self.dtype)
+        g = self._grad
+        if g is None or not self._hooks:
+            return g
+        for fn in list(self._hooks):
+            new = fn(g)
+            if new is None:
+                continue
+            arr = new.data if isinstance(new, Tensor) else new
+            if not isinstance(arr, (np.ndarray, numbers.Real, list, tuple)) or isinstance(arr, (bool, Value)) \
+                    or np.asarray(arr).dtype.kind not in "biuf":
+                raise TypeError(f"hook {fn!r}: returned {type(new).__name__}; a gradient hook returns None (keep "
+                                f"the gradient) or an array of shape {g.shape} (replace it)")
+            arr = np.asarray(arr, dtype=self.dtype)
+            if arr.shape != g.shape:
+                raise ValueError(f"hook {fn!r} returned a gradient of shape {arr.shape}; expected {g.shape}")
+            g = self._grad = arr
         return g
 
     def accumulate(self, contribution: np.ndarray) -> None:
-        self.grad = contribution if self.grad is None else self.grad + contribution
+        # a leaf's first contribution becomes its .grad as it is (Node.vjp made sure it owns its memory)
+        self._grad = contribution if self._grad is None else self._grad + contribution
+
+
+class Node(_GraphNode):
+    """The graph record of one op's result (PyTorch's `grad_fn`): `fn` the op (an entry of `OPS`,
+    whose name and VJP rules are `op` and `rules`), `parents` the inputs' graph nodes, `saved`
+    what the backward rule needs, `shape` and `dtype` of the result, `grad` dL/d(result) during
+    backward (kept afterwards only if retained), `name` the tensor's name if it has one."""
+
+    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "__dict__")
+    requires_grad, is_leaf, data, _base, scalar = True, False, None, None, False
+    name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
+    op = property(lambda self: self.fn.name)
+    rules = property(lambda self: self.fn.rules)
+    grad = property(lambda self: self._grad, lambda self, value: setattr(self, "_grad", value))
+
+    def __repr__(self) -> str:
+        return f"Node({self.fn.name}, {shape_text(self.shape)} {self.dtype})"
 
     def vjp(self, upstream: np.ndarray, retain_graph: bool = False) -> list:
-        """`(parent, rule, dL/d(parent))` for every parent that needs a gradient. Then the node lets go
-        of what its backward rule saved (unless `retain_graph`) and of its gradient (unless retained)."""
-        saved = self.saved
+        """`(parent, rule, dL/d(parent))` for every parent that needs a gradient; then the node lets
+        go of what its backward rule saved (unless `retain_graph`) and of its gradient (unless retained)."""
+        saved, parents, fn = self.saved, self.parents, self.fn
         if saved is _FREED:
-            raise RuntimeError(
-                f"backward: the graph through this {self.op} was already used by a backward pass, which freed "
-                "what its backward rule saved. To run backward through the same graph again, call the first "
-                "backward with retain_graph=True (or recompute the forward pass).")
-        parents, fn = self.parents, self.fn
-        if _CLOCK[0] != self.clock:  # some tensor changed in place since: was it one this node saved?
+            raise RuntimeError(f"backward: the graph through this {self.op} was already used by a backward pass, "
+                               "which freed what its backward rule saved. To run backward through the same graph "
+                               "again, call the first backward with retain_graph=True (or recompute the forward).")
+        if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             for i in fn.saves:
                 holder = self if i < 0 else parents[i]._base or parents[i]
                 if holder._version > self.clock:
-                    self._changed(holder)
+                    who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
+                           else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
+                    raise RuntimeError(
+                        f"backward: {self.op} saved {who} (shape {shape_text(holder.shape)}) for its backward rule, "
+                        "but it was changed in place after that, for example by optimizer.step(). Call backward() "
+                        "before the in-place change, or recompute the forward pass after it. (Writes into .data "
+                        "are not tracked.)")
         binary = len(parents) == 2  # only a binary op broadcasts or mixes dtypes
         needs = (parents[0].requires_grad, parents[1].requires_grad) if binary else (parents[0].requires_grad,)
         out: list = []
@@ -173,44 +171,25 @@ class Node:
                     grad = unbroadcast(grad, like.shape)
                 if grad.dtype is not like.dtype and grad.dtype != like.dtype:
                     grad = grad.astype(like.dtype)
-            if leaf and parent._grad is None and _shared(grad, upstream, out):
-                grad = grad.copy()  # a leaf's .grad is the user's to modify: it must own its memory
+            if leaf and parent._grad is None and (grad is upstream or grad.base is not None or
+                                                  any(c is grad for _, _, c in out)):
+                grad = grad.copy()  # a leaf's .grad is the user's to modify: it must not be shared or a view
             out.append((parent, rule, grad))
         if not retain_graph and saved is not None:
             self.saved = _FREED
         if not self.retain:
-            self.grad = None
+            self._grad = None
         return out
-
-    def _changed(self, holder: Any) -> None:
-        who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name else
-               f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
-        raise RuntimeError(
-            f"backward: {self.op} saved {who} (shape {shape_text(holder.shape)}) for its backward rule, but it was "
-            "changed in place after that, for example by optimizer.step(). Call backward() before the in-place "
-            "change, or recompute the forward pass after it. (Writes into .data are not tracked.)")
-
-
-def _shared(grad: np.ndarray, upstream: np.ndarray, given: list) -> bool:
-    """Whether `grad` may be seen by someone else: the upstream gradient itself, a view (also a
-    broadcast one), or given to another parent of the same op (an op's backward otherwise
-    computes a fresh array)."""
-    if grad is upstream or grad.base is not None:
-        return True
-    for _, _, c in given:  # a loop, not any(...): this runs for every leaf gradient
-        if c is grad:
-            return True
-    return False
 
 
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
     """`data` as an array of numbers: floating ndarrays keep their dtype; numbers, lists and
     integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
     if data is None or isinstance(data, (str, bytes, Value)):
-        hint = (" The scalar engine (Value) and the tensor engine (Tensor) do not mix: use Tensor(value.data)."
-                if isinstance(data, Value) else "")
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.40}; pass a number, a "
-                        f"(nested) list of numbers or a numpy array.{hint}")
+                        "(nested) list of numbers or a numpy array." + (
+                            " The scalar engine (Value) and the tensor engine (Tensor) do not mix: use "
+                            "Tensor(value.data)." if isinstance(data, Value) else ""))
     try:
         arr = data if isinstance(data, np.ndarray) else np.asarray(data)
     except ValueError as e:
@@ -224,25 +203,22 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
                         "integers or floats), not complex numbers, strings or other objects")
     if dtype is not None:
         return arr.astype(dtype, copy=False)
-    if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)):
-        return arr
-    return arr.astype(np.float32)
+    return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
 
 
-def _size(shape: tuple, where: str) -> tuple[int, ...]:
+def _sizes(shape: tuple, where: str, minimum: int = 0) -> tuple[int, ...]:
+    """Sizes given as separate ints or as one tuple or list, each at least `minimum`."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    return tuple(check_int(where, "each size", n, 0) for n in shape)
+    return tuple(check_int(where, "each size", n, minimum) for n in shape)
 
 
 def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
-    """`axis` (None, an int or a sequence of ints) as sorted non-negative ints; None for all axes."""
+    """`axis` (None, an int or a sequence of ints) as non-negative ints; None for all axes."""
     if axis is None:
         return None
-    items = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    n = max(ndim, 1)
-    out = []
-    for a in items:
+    n, out = max(ndim, 1), []
+    for a in tuple(axis) if isinstance(axis, (tuple, list)) else (axis,):
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {type(a).__name__} {a!r}")
         if not -n <= a < n:
@@ -253,19 +229,14 @@ def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 
-_KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
-_DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
-
-
 def _operand(x: Any, like: np.dtype, op: str) -> "Tensor":
     """A number or array operand as a constant Tensor, typed as PyTorch promotes: a Python number
-    (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64;
-    a float with an integer tensor: float32); a numpy array keeps its dtype unless it is of a
-    lower kind than the tensor's."""
+    (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
+    a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower."""
     if isinstance(x, Value):
         raise TypeError(f"{op}: cannot combine a Tensor with a Value: the tensor engine (Tensor) and the scalar "
                         "engine (Value) do not mix. Use Tensor(value.data), or Values throughout.")
-    weak = isinstance(x, (numbers.Real, np.generic, list, tuple)) and not isinstance(x, (str, bytes))
+    weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
     if weak or isinstance(x, np.ndarray):
         arr = np.asarray(x)
         kind = _KIND.get(arr.dtype.kind)
@@ -281,17 +252,13 @@ def _floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarr
     """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
     and both to float32 for a division."""
     fx, fy = x.dtype.kind == "f", y.dtype.kind == "f"
-    if fx and not fy:
-        return x, y.astype(x.dtype)
-    if fy and not fx:
-        return x.astype(y.dtype), y
-    if not fx and op in _FLOAT_OPS:
-        return x.astype(np.float32), y.astype(np.float32)
-    return x, y
+    if fx != fy:
+        return (x, y.astype(x.dtype)) if fx else (x.astype(y.dtype), y)
+    return (x.astype(np.float32), y.astype(np.float32)) if not fx and op in _FLOAT_OPS else (x, y)
 
 
 def _index(index: Any) -> Any:
-    """Check an index; lists inside it become integer or boolean arrays (an empty list: no positions).
+    """Check an index; lists in it become integer or boolean arrays (an empty list: no positions).
     Tensors and float arrays are refused rather than guessed at."""
     def one(i: Any) -> Any:
         if isinstance(i, Tensor):
@@ -299,19 +266,12 @@ def _index(index: Any) -> Any:
                              "list of integers or booleans, e.g. x[t.data.astype(int)] or x[t.data > 0]")
         if isinstance(i, list):
             i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
-        if isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
-            raise IndexError(f"getitem: index arrays must hold integers or booleans, got dtype {i.dtype}; convert "
-                             "with .astype(int) (positions) or build a boolean mask")
-        if isinstance(i, float):
-            raise IndexError(f"getitem: an index must be an int, a slice or an integer array, got float {i}")
+        if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
+            raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
+                             f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
+                             ".astype(int) (positions) or build a boolean mask")
         return i
     return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
-
-
-_new = object.__new__
-# In-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor
-# it saved changed since when the tensor's `_version` (the time of its last in-place change) is later.
-_CLOCK = [0]
 
 
 def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
@@ -320,7 +280,7 @@ def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
     t.data, t._op = out, fn
     if _MODE.enabled and (inputs[0].requires_grad or (len(inputs) > 1 and inputs[1].requires_grad)):
         node = t.grad_fn = _new(Node)
-        node.fn, node.saved, node.shape, node.dtype, node.clock, node.grad = fn, saved, out.shape, out.dtype, \
+        node.fn, node.saved, node.shape, node.dtype, node.clock, node._grad = fn, saved, out.shape, out.dtype, \
             _CLOCK[0], None
         a = inputs[0]
         if len(inputs) == 1:
@@ -334,7 +294,7 @@ def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
     return t
 
 
-class Tensor:
+class Tensor(_GraphNode):
     """An n-dimensional array with reverse-mode autograd.
 
     Args:
@@ -346,13 +306,11 @@ class Tensor:
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`).
 
     Attributes:
-        data: the numpy array.
-        grad: dL/d(self), of the same shape, or None.
-        requires_grad: whether gradients flow to it.
-        grad_fn: the graph node of the op that made it (None for a leaf).
+        data: the numpy array. grad: dL/d(self), of its shape, or None. requires_grad: whether
+        gradients flow to it. grad_fn: the graph node of the op that made it (None for a leaf).
 
-    Integer tensors follow PyTorch's type promotion: `int tensor * 2.5` and
-    `int tensor / 2` are float32 tensors; integer tensors never require grad.
+    Integer tensors follow PyTorch's type promotion: `int tensor * 2.5` and `int tensor / 2` are
+    float32 tensors; integer tensors never require grad.
     """
 
     __slots__ = ("data", "requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
@@ -378,19 +336,18 @@ class Tensor:
     @classmethod
     def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """A tensor of zeros; `shape` as separate ints or one tuple."""
-        return cls(np.zeros(_size(shape, "zeros"), dtype=dtype), requires_grad=requires_grad)
+        return cls(np.zeros(_sizes(shape, "zeros"), dtype=dtype), requires_grad=requires_grad)
 
     @classmethod
     def ones(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """A tensor of ones; `shape` as separate ints or one tuple."""
-        return cls(np.ones(_size(shape, "ones"), dtype=dtype), requires_grad=requires_grad)
+        return cls(np.ones(_sizes(shape, "ones"), dtype=dtype), requires_grad=requires_grad)
 
     @classmethod
     def randn(cls, *shape: int, rng: np.random.Generator | int | None = None, requires_grad: bool = False,
               dtype: Any = np.float32) -> "Tensor":
         """Standard normal entries from `rng` (a Generator, a seed, or None)."""
-        data = as_rng(rng).standard_normal(_size(shape, "randn")).astype(dtype)
-        return cls(data, requires_grad=requires_grad)
+        return cls(as_rng(rng).standard_normal(_sizes(shape, "randn")).astype(dtype), requires_grad=requires_grad)
 
     # ------------------------------------------------------------------ properties
 
@@ -405,15 +362,11 @@ class Tensor:
 
     @property
     def grad(self) -> np.ndarray | None:
-        node = self.grad_fn
-        return self._grad if node is None else node.grad
+        return self._grad if self.grad_fn is None else self.grad_fn._grad
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if self.grad_fn is None:
-            self._grad = value
-        else:
-            self.grad_fn.grad = value
+        setattr(self.grad_fn or self, "_grad", value)
 
     @property
     def name(self) -> str:
@@ -456,14 +409,10 @@ class Tensor:
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, precision=4, separator=", ", threshold=20, edgeitems=2, prefix="Tensor(")
-        extra = [f"dtype={self.data.dtype}"] if self.data.dtype != np.float32 else []
-        if self.grad_fn is not None:
-            extra.append(f"op={self.op}")
-        elif self.requires_grad:
-            extra.append("requires_grad=True")
-        if self.name:
-            extra.append(f"name={self.name!r}")
-        return f"Tensor({body}{', ' if extra else ''}{', '.join(extra)})"
+        extra = [f"dtype={self.data.dtype}"] * (self.data.dtype != np.float32)
+        extra += [f"op={self.op}"] if self.grad_fn is not None else ["requires_grad=True"] * self.requires_grad
+        extra += [f"name={self.name!r}"] * bool(self.name)
+        return f"Tensor({', '.join([body] + extra)})"
 
     # ------------------------------------------------------------------ ops
 
@@ -482,10 +431,9 @@ class Tensor:
                 raise _matmul_error(x.shape, y.shape, e) from None
             if "broadcast" not in str(e):
                 raise ValueError(f"{fn.name}: {e}") from None  # e.g. integers to negative integer powers
-            raise ValueError(
-                f"{fn.name}: shapes {a.shape} {_SYMBOL.get(fn.name, fn.name)} {b.shape} cannot be broadcast together"
-                ": from the right, each pair of sizes must be equal or one of them 1. Reshape one operand (for "
-                "example x.reshape(-1, 1)) or check which axes you meant.") from None
+            raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
+                             "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
+                             "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
         return _result(out, fn, (a, b), saved)
 
     def __add__(self, other): return self._binary(_ADD, other)
@@ -498,13 +446,8 @@ class Tensor:
     def __rtruediv__(self, other): return self._binary(_DIV, other, True)
     def __pow__(self, other): return self._binary(_POW, other)
     def __rpow__(self, other): return self._binary(_POW, other, True)
-
-    def __matmul__(self, other: Any) -> "Tensor":
-        """Matrix product; dx = g @ W.T, dW = x.T @ g (vectors and batches as numpy's matmul)."""
-        return self._binary(_MATMUL, other)
-
-    def __rmatmul__(self, other: Any) -> "Tensor":
-        return _operand(other, self.data.dtype, "matmul") @ self
+    def __matmul__(self, other): return self._binary(_MATMUL, other)  # dx = g @ W.T, dW = x.T @ g
+    def __rmatmul__(self, other): return self._binary(_MATMUL, other, True)
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data
@@ -517,21 +460,20 @@ class Tensor:
     def exp(self) -> "Tensor": return self._unary(_EXP)
     def log(self) -> "Tensor": return self._unary(_LOG)
     def tanh(self) -> "Tensor": return self._unary(_TANH)
-    def sigmoid(self) -> "Tensor": return self._unary(_SIGMOID)
+    def sigmoid(self) -> "Tensor": return self._unary(_SIGMOID)  # stable for large |x|
     def relu(self) -> "Tensor": return self._unary(_RELU)
-    def softplus(self) -> "Tensor": return self._unary(_SOFTPLUS)
+    def softplus(self) -> "Tensor": return self._unary(_SOFTPLUS)  # log(1 + e^x), stable for large |x|
 
     def _reduce(self, name: str, axis: Any, keepdims: bool) -> "Tensor":
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
         return self._unary(OPS[name], axis=_axes(axis, self.ndim, name), keepdims=keepdims)
 
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        """Sum over `axis` (all axes if None); each input element gets the upstream gradient.
-        The sum of nothing is 0."""
+        """Sum over `axis` (all axes if None; the sum of nothing is 0); each element gets the upstream gradient."""
         return self._reduce("sum", axis, keepdims)
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        """Mean over `axis` (all axes if None); each input element gets g / n. The mean of nothing is nan."""
+        """Mean over `axis` (all axes if None; the mean of nothing is nan); each element gets g / n."""
         return self._reduce("mean", axis, keepdims)
 
     def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
@@ -544,9 +486,7 @@ class Tensor:
 
     def reshape(self, *shape: int | Sequence[int]) -> "Tensor":
         """The same elements in a new shape (one size may be -1)."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        sizes = tuple(check_int("reshape", "each size", s, -1) for s in shape)
+        sizes = _sizes(shape, "reshape", -1)
         try:
             return self._unary(OPS["reshape"], shape=sizes)
         except ValueError:
@@ -555,8 +495,7 @@ class Tensor:
 
     def transpose(self, *axes: int) -> "Tensor":
         """Permute the axes (reverse them if none are given)."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
+        axes = tuple(axes[0]) if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         perm = _axes(axes, self.ndim, "transpose") if axes else None
         if perm is not None and len(perm) != self.ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {self.ndim} axes of a tensor of "
@@ -584,11 +523,9 @@ class Tensor:
         axes = _axes(axis, self.ndim, op)
         return None if axes is None else axes[0]
 
-    # ------------------------------------------------------------------ in place
-
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
-        """In place: `self.data += alpha * other`; bumps the version counter (not recorded in the graph,
-        so a tensor that requires grad may change in place only inside `no_grad()`, as an optimizer does)."""
+        """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
+        so a tensor that requires grad changes in place only inside `no_grad()`, as an optimizer does."""
         if self.requires_grad and _MODE.enabled:
             raise RuntimeError("add_: an in-place change of a tensor that requires grad is not recorded in the graph; "
                                "do it inside no_grad() (as optimizers do), or write y = x + other")
@@ -599,7 +536,7 @@ class Tensor:
             raise ValueError(f"add_: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}")
         try:
             data += o * alpha if alpha != 1 else o
-        except TypeError as e:  # numpy's casting error: a float into an integer tensor
+        except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
         _CLOCK[0] += 1
         (self._base or self.grad_fn or self)._version = _CLOCK[0]
@@ -616,27 +553,24 @@ class Tensor:
             retain_grads: keep `.grad` on every intermediate tensor too (to inspect or draw it).
             retain_graph: keep what the backward rules saved, so that backward can run through
                 this graph again (by default backward frees it as it goes).
-
-        Leaves accumulate into `.grad` across calls; call `zero_grad()` between steps.
         """
         if not self.requires_grad:
             raise RuntimeError("backward: this tensor does not require grad, so there is nothing to differentiate. "
                                "Create the parameters with requires_grad=True (nn layers do) and do not build it "
                                "inside no_grad().")
         seed = self._seed(grad)
-        root = self.grad_fn or self
         order = autograd.topological_order(self)
         held = []  # leaves with hooks: their hooks must see this pass's gradient, not the running total
         for node in order:
             if type(node) is Node:
-                node.grad = None
+                node._grad = None
                 if retain_grads:
                     node.retain = True
             elif node._hooks and node._grad is not None:
                 held.append((node, node._grad))
                 node._grad = None
         try:
-            autograd.backward(root, seed, order, retain_graph)
+            autograd.backward(self.grad_fn or self, seed, order, retain_graph)
         finally:
             for node, previous in held:
                 node._grad = previous if node._grad is None else previous + node._grad
@@ -670,25 +604,8 @@ class Tensor:
         self.grad = None
 
     def register_hook(self, fn: Callable[[np.ndarray], np.ndarray | None]) -> _HookHandle:
-        """Call `fn(grad)` when this tensor's gradient is complete during backward.
-
-        If `fn` returns an array (of the gradient's shape), it replaces the gradient that
-        flows on. `fn` must not modify its argument in place: the same array may be another
-        tensor's gradient too. Returns a handle; `handle.remove()` takes the hook off.
-        """
-        return _add_hook(self.grad_fn or self, fn)
-
-    # The tensor-node protocol of tinygrad_init.autograd (a leaf).
-
-    def gradient(self) -> np.ndarray | None:
-        g = self._grad
-        if g is not None and self._hooks:
-            g = self._grad = _run_hooks(self._hooks, g, self.data.dtype)
-        return g
-
-    def accumulate(self, contribution: np.ndarray) -> None:
-        # the first contribution becomes .grad as it is (Node.vjp made sure it owns its memory)
-        self._grad = contribution if self._grad is None else self._grad + contribution
+        """Call `fn(grad)` when this tensor's gradient is complete during backward (see `_GraphNode`)."""
+        return _GraphNode.register_hook(self.grad_fn or self, fn)
 
 
 def _fits(shape: tuple, into: tuple) -> bool:
@@ -701,8 +618,8 @@ def _fits(shape: tuple, into: tuple) -> bool:
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
     if not sa or not sb:
-        return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one dimension; use * to multiply "
-                          "by a scalar")
+        return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one dimension; use * to multiply by a "
+                          "scalar")
     inner_a, inner_b = sa[-1], (sb[-2] if len(sb) >= 2 else sb[0])
     if inner_a != inner_b:
         return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "

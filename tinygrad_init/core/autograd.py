@@ -1,63 +1,54 @@
 """The one idea both engines share: walk the graph backwards and apply the chain rule.
 
-Every node of a computation graph knows its `parents` (the nodes it was computed from).
+Every node of a computation graph knows its `parents`, the nodes it was computed from.
 Backpropagation is two steps:
 
-1. `topological_order` lists the nodes so that each comes after all of its parents
-   (an iterative depth-first search: a chain of a million ops needs no recursion);
-2. `backward` visits that list in reverse, so that a node's gradient is complete before
-   it is passed on, and at every edge `node -> parent` adds the upstream gradient times
-   the local derivative: dL/dp += dL/dn * dn/dp, that is `parent.grad += upstream * local`.
-   A parent used by several nodes receives one contribution from each; they add up.
+1. `topological_order` lists the nodes so that each comes after all of its parents (an
+   iterative depth-first search: a chain of a million ops needs no recursion);
+2. `backward` visits that list in reverse, so that a node's gradient is complete before it
+   is passed on, and at every edge `node -> parent` adds the upstream gradient times the
+   local derivative, dL/dp += dL/dn * dn/dp: `parent.grad += upstream * local`. A parent
+   used by several nodes receives one contribution from each; they add up.
 
-The two engines differ only in what "times the local derivative" is. A scalar node
-(`Value`) stores its local derivatives as numbers, so the product is the multiplication
-itself. A tensor node computes a vector-Jacobian product (the backward of `x @ W` is
-`g @ W.T` and `x.T @ g`), so its loop asks the node for each parent's contribution.
+The engines differ only in what "times the local derivative" is. A scalar node (`Value`)
+stores its local derivatives as numbers, so the product is the multiplication itself. A tensor
+node computes a vector-Jacobian product (the backward of `x @ W` is `g @ W.T` and `x.T @ g`),
+so its loop asks the node for each parent's contribution. The node protocol:
 
-The node protocol:
-
-- every node: `parents` (a tuple; empty for a leaf) and `grad`;
+- every node: `parents` (a tuple, empty for a leaf), `grad`, and `scalar` (which loop);
 - a scalar node: `edges()`, its `(parent, local derivative)` pairs;
-- a tensor node: `gradient()` (its finished gradient after hooks, or None),
-  `vjp(upstream, retain_graph)` (`(parent, rule, contribution)` triples; then the node
-  frees what its backward rule saved) and `accumulate(contribution)`.
+- a tensor node: `gradient()` (its finished gradient, after hooks, or None), `vjp(upstream,
+  retain_graph)` (`(parent, rule, contribution)` triples; then the node frees what its backward
+  rule saved) and `accumulate(contribution)`.
 
-A recorder (the ledger, the probe, a picture being drawn) observes the same walk: when
-one is installed with `set_recorder`, each loop reports every step to it.
+A recorder (the ledger, the probe) observes the same walk: once installed with `set_recorder`,
+both loops report every step to it.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import threading
 from typing import Any, Callable, Iterable
 
-__all__ = ["topological_order", "backward", "set_recorder", "get_recorder",
-           "no_grad", "enable_grad", "is_grad_enabled"]
+__all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad",
+           "is_grad_enabled"]
 
 
 def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None = None) -> list:
-    """The nodes reachable from `root`, each listed after all of its parents (root last).
+    """The nodes reachable from `root`, each after all of its parents (root last).
 
-    An iterative depth-first post-order. The order depends only on the order in which
-    each op lists its parents, so anything numbered by it (node ids in DOT text, ledger
-    lines) is reproducible. A tensor is walked from its graph node (`grad_fn`).
+    The depth-first post-order of a recursive search (visit a node: mark it, visit each
+    unmarked parent in the order the op lists them, emit the node), kept on an explicit
+    stack. The order depends only on the order of each op's parents, so anything numbered by
+    it (node ids in DOT text, ledger lines) is reproducible. A tensor is walked from its graph
+    node (`grad_fn`).
 
     Args:
         root: the output node.
         parents: how to get a node's parents; default `node.parents`.
     """
     root = getattr(root, "grad_fn", None) or root
-    if parents is not None:
-        return _post_order(root, lambda n: tuple(parents(n)))
-    return _post_order(root, None)
-
-
-def _post_order(root: Any, get: Callable | None) -> list:
-    # The stack holds the nodes still to visit; a node whose parents have been pushed is put back
-    # under a None marker and emitted when the marker comes off, after all of its parents.
-    # (The same order as the recursive search: visit(n) = mark n, visit each unmarked parent, emit n.)
     order: list = []
     emit = order.append
     visited: set = set()
@@ -66,13 +57,13 @@ def _post_order(root: Any, get: Callable | None) -> list:
     push, pop = stack.append, stack.pop
     while stack:
         node = pop()
-        if node is None:  # all parents of the node under the marker are done
+        if node is None:  # the marker: every parent of the node under it is done
             emit(pop())
             continue
         if node in visited:
             continue
         mark(node)
-        ps = node.parents if get is None else get(node)
+        ps = node.parents if parents is None else tuple(parents(node))
         if not ps:
             emit(node)  # a leaf
             continue
@@ -84,7 +75,7 @@ def _post_order(root: Any, get: Callable | None) -> list:
     return order
 
 
-# ------------------------------------------------------------------ grad mode (per thread)
+# ------------------------------------------------------------------ grad mode, per thread
 
 
 class _Mode(threading.local):
@@ -94,13 +85,14 @@ class _Mode(threading.local):
 _MODE = _Mode()
 
 
-class _GradMode:
-    """A context manager (and decorator) that sets this thread's grad mode and restores it."""
-
-    __slots__ = ("enabled", "previous")
+class _GradMode(contextlib.ContextDecorator):
+    """A context manager (or decorator) that sets this thread's grad mode and restores it after."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
+
+    def _recreate_cm(self) -> "_GradMode":  # a fresh one per call of a decorated function
+        return _GradMode(self.enabled)
 
     def __enter__(self) -> None:
         self.previous, _MODE.enabled = _MODE.enabled, self.enabled
@@ -108,22 +100,10 @@ class _GradMode:
     def __exit__(self, *exc: object) -> None:
         _MODE.enabled = self.previous
 
-    def __call__(self, fn: Callable) -> Callable:
-        enabled = self.enabled
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with _GradMode(enabled):
-                return fn(*args, **kwargs)
-        return wrapper
-
 
 def no_grad() -> _GradMode:
-    """Within this block (or decorated function) tensor ops build no graph.
-
-    Use it for evaluation and for parameter updates. Grad mode belongs to the thread:
-    a `no_grad` block in one thread does not stop another thread from recording.
-    """
+    """Within this block (or decorated function) tensor ops build no graph: for evaluation and
+    parameter updates. Grad mode belongs to the thread; other threads keep recording."""
     return _GradMode(False)
 
 
@@ -137,15 +117,14 @@ def is_grad_enabled() -> bool:
     return _MODE.enabled
 
 
-# ------------------------------------------------------------------ the recorder
+# ------------------------------------------------------------------ the recorder and the walk
 
 _RECORDER: Any = None
 
 
 def set_recorder(recorder: Any) -> Any:
-    """Install `recorder` (with `begin(root, order)`, `step(node, parent, upstream, local,
-    contribution)` and `end(root)`), or None; returns the previous one. Process-wide: do not
-    record backward passes running in several threads at once."""
+    """Install `recorder` (with `begin(root, order)`, `step(node, parent, upstream, local, contribution)`
+    and `end(root)`), or None; returns the previous one. Process-wide: record one thread at a time."""
     global _RECORDER
     previous, _RECORDER = _RECORDER, recorder
     return previous
@@ -156,9 +135,6 @@ def get_recorder() -> Any:
     return _RECORDER
 
 
-# ------------------------------------------------------------------ backward
-
-
 def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool = False) -> list:
     """Backpropagate from `root`, whose gradient is `seed`; returns the order walked (root last).
 
@@ -166,45 +142,33 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
         root: the output node (a `Value`, or a tensor's graph node).
         seed: dL/d(root): 1.0 for a scalar loss, or the upstream gradient.
         order: a precomputed `topological_order(root)`.
-        retain_graph: tensor graphs only: keep what the backward rules saved, so that
-            backward can run through the graph again.
+        retain_graph: tensor graphs: keep what the backward rules saved, to walk the graph again.
     """
     if order is None:
         order = topological_order(root)
     recorder = _RECORDER
-    scalar = root.scalar
-    if scalar:
+    if root.scalar:
         root.grad += seed
     else:
         root.accumulate(seed)
     if recorder is not None:
         recorder.begin(root, order)
-    if scalar:
-        _chain_numbers(order, recorder)
-    else:
-        _chain_tensors(order, recorder, retain_graph)
+    if root.scalar:  # the scalar engine: the chain rule, literally
+        for node in reversed(order):
+            upstream = node.grad
+            for parent, local in node.edges():
+                parent.grad += upstream * local
+                if recorder is not None:
+                    recorder.step(node, parent, upstream, local, upstream * local)
+    else:  # the tensor engine: `upstream x local` is a vector-Jacobian product for each parent
+        for node in reversed(order):
+            upstream = node.gradient()
+            if upstream is None or not node.parents:
+                continue
+            for parent, rule, contribution in node.vjp(upstream, retain_graph):
+                parent.accumulate(contribution)
+                if recorder is not None:
+                    recorder.step(node, parent, upstream, rule, contribution)
     if recorder is not None:
         recorder.end(root)
     return order
-
-
-def _chain_numbers(order: list, recorder: Any) -> None:
-    """The scalar engine: the chain rule, literally."""
-    for node in reversed(order):
-        upstream = node.grad
-        for parent, local in node.edges():
-            parent.grad += upstream * local
-            if recorder is not None:
-                recorder.step(node, parent, upstream, local, upstream * local)
-
-
-def _chain_tensors(order: list, recorder: Any, retain_graph: bool) -> None:
-    """The tensor engine: `upstream x local` is a vector-Jacobian product per parent."""
-    for node in reversed(order):
-        upstream = node.gradient()
-        if upstream is None or not node.parents:
-            continue
-        for parent, rule, contribution in node.vjp(upstream, retain_graph):
-            parent.accumulate(contribution)
-            if recorder is not None:
-                recorder.step(node, parent, upstream, rule, contribution)

@@ -166,7 +166,8 @@ def _max(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tu
 def _max_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     x, out, axis, keepdims = saved
     mask = x == out  # ties share the gradient equally
-    share = (mask / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
+    with np.errstate(invalid="ignore"):  # no element equals a nan maximum: 0/0
+        share = (mask / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
     return (_expand(g, x.shape, axis, keepdims) * share,)
 
 

@@ -1,26 +1,20 @@
 """The scalar engine: a `Value` is one number that remembers how it was made.
 
-Every op computes its result **and its local derivatives** at forward time and stores
-them beside its parents:
+Every op computes its result **and its local derivatives** at forward time and stores them
+beside its parents:
 
-    c = a * b        # c.data = a.data * b.data
-                     # c.parents = (a, b)
-                     # c.locals  = (b.data, a.data)      dc/da, dc/db
+    c = a * b        # c.data = a.data * b.data,  c.parents = (a, b),  c.locals = (b.data, a.data)
 
-Backward (`tinygrad_init.autograd.backward`) visits the nodes in reverse topological
-order and does, at each edge, exactly the lecture's formula:
+Backward (`tinygrad_init.autograd.backward`) then visits the nodes in reverse topological order
+and does, at each edge, exactly the lecture's formula: `parent.grad += node.grad * local`.
 
-    parent.grad += node.grad * local      # upstream gradient x local gradient
+A node is one object: up to two parents and their local derivatives live in its own slots (only
+an n-ary sum keeps a tuple). No per-node closures or containers, so Python's cycle collector has
+little to scan: the collector, not the arithmetic, dominates the run time of a scalar engine.
 
-A node is one object: up to two parents and their local derivatives live in the node's
-own slots (only an n-ary sum keeps a tuple). No per-node closures or containers, so
-Python's cycle collector has little to scan: the collector, not the arithmetic, dominates
-the run time of a scalar engine.
-
-Numerics follow IEEE 754 and PyTorch rather than Python's exceptions: `Value(1000.).exp()`
-is inf, `Value(0.).log()` is -inf, `log` of a negative number, `(-8) ** 0.5` and
-`relu(nan)` are nan, dividing by zero gives inf or nan; the local derivatives follow
-PyTorch's conventions at 0, the infinities and nan.
+Numerics follow IEEE 754 and PyTorch rather than Python's exceptions: `Value(1000.).exp()` is
+inf, `Value(0.).log()` is -inf, `log` of a negative number, `(-8) ** 0.5` and `relu(nan)` are
+nan, dividing by zero gives inf or nan; local derivatives follow PyTorch at 0, inf and nan.
 """
 
 from __future__ import annotations
@@ -106,15 +100,11 @@ class Value:
         data: the number (stored as a float).
         label: an optional name, shown in ledgers and graph pictures.
 
-    Attributes:
-        data: the value computed in the forward pass.
-        grad: dL/d(self), 0.0 until a backward pass reaches it.
-        label: the name given, or "".
-        op: the op that made it ("" for a leaf), for example "*" or "tanh".
+    Attributes: `data` (the forward value), `grad` (dL/d(self), 0.0 until a backward pass
+    reaches it), `label`, `op` (the op that made it, "" for a leaf).
 
-    Gradients **accumulate**: every `backward()` adds into the `grad` of the leaves it
-    reaches, as in PyTorch; reset them with `zero_grad()` before the next step.
-    Intermediate nodes hold the gradient of the latest backward pass.
+    Gradients **accumulate**: every `backward()` adds into the `grad` of the leaves it reaches, as
+    in PyTorch; reset them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient.
     """
 
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
@@ -149,10 +139,9 @@ class Value:
     @property
     def locals(self) -> tuple:
         """The local derivatives d(self)/d(parent), one per parent."""
-        a, b = self._a, self._b
-        if b is not None:
-            return (self._da, self._db)
-        return () if a is None else self._da if type(a) is tuple else (self._da,)
+        return tuple(local for _, local in self.edges())
+
+    _parents, _locals = parents, locals  # the names the exercises use
 
     def edges(self) -> Iterable[tuple[Value, float]]:
         """The `(parent, local derivative)` pairs along which the gradient flows back."""
@@ -162,9 +151,6 @@ class Value:
         if a is None:
             return ()
         return zip(a, self._da) if type(a) is tuple else ((a, self._da),)
-
-    _parents = parents  # the names the exercises use
-    _locals = locals
 
     # ------------------------------------------------------------------ ops
     # Each op: the result, the op, then each parent with its local derivative.
@@ -262,7 +248,8 @@ class Value:
         return _node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
-        """max(0, x); local derivative 1 where the result is > 0 (or nan), else 0, as in PyTorch."""
+        """max(0, x); local derivative 1 where the result is > 0 (or nan), else 0, as in PyTorch. (The chain
+        rule multiplies: an inf or nan upstream times 0 is nan here, where PyTorch's relu selects 0.)"""
         x = self.data
         out = 0.0 if x < 0.0 else x  # keeps -0.0 and nan
         return _node(out, "relu", self, 0.0 if out <= 0.0 else 1.0)

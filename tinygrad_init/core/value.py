@@ -14,7 +14,9 @@ little to scan: the collector, not the arithmetic, dominates the run time of a s
 
 Numerics follow IEEE 754 and PyTorch rather than Python's exceptions: `Value(1000.).exp()` is
 inf, `Value(0.).log()` is -inf, `log` of a negative number, `(-8) ** 0.5` and `relu(nan)` are
-nan, dividing by zero gives inf or nan; local derivatives follow PyTorch at 0, inf and nan.
+nan, dividing by zero gives inf or nan; local derivatives follow PyTorch at 0, inf and nan. One
+difference remains by design: the chain rule multiplies, so an inf or nan upstream gradient times
+a local derivative of 0 (a relu that is off, `x ** 0`) is nan, where PyTorch's backward selects 0.
 """
 
 from __future__ import annotations
@@ -248,8 +250,7 @@ class Value:
         return _node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
-        """max(0, x); local derivative 1 where the result is > 0 (or nan), else 0, as in PyTorch. (The chain
-        rule multiplies: an inf or nan upstream times 0 is nan here, where PyTorch's relu selects 0.)"""
+        """max(0, x); local derivative 1 where the result is > 0 (or nan), else 0, as in PyTorch."""
         x = self.data
         out = 0.0 if x < 0.0 else x  # keeps -0.0 and nan
         return _node(out, "relu", self, 0.0 if out <= 0.0 else 1.0)

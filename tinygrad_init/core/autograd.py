@@ -69,7 +69,14 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
             continue
         push(node)
         push(None)
-        for p in reversed(ps):  # the first parent on top: visited first
+        if len(ps) == 2:  # the common case, without an iterator
+            p, q = ps
+            if q not in visited:
+                push(q)
+            if p not in visited:
+                push(p)  # the first parent on top: visited first
+            continue
+        for p in reversed(ps):
             if p not in visited:
                 push(p)
     return order

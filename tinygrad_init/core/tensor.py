@@ -1,18 +1,14 @@
 """The tensor engine: numpy arrays that remember how they were made.
 
-A `Tensor` holds its data; the op that made it leaves a small graph record beside it, its
-`grad_fn` (a `Node`, as in PyTorch): the op, the parents' graph nodes and only what the op's
-backward rule saved (`tinygrad_init.core.ops` is the table of forward and vector-Jacobian
-rules). The graph never keeps an intermediate result alive that backward does not need, and
-backward frees what was saved as it goes (run backward through a graph twice by passing
-`retain_graph=True` the first time); a picture drawn afterwards still has every op, shape and
-dtype. The walk and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in
-one place, `unbroadcast`.
-
-As in PyTorch: leaves with `requires_grad=True` accumulate `.grad` across backward calls,
-intermediate tensors keep theirs only after `retain_grad()` or `backward(retain_grads=True)`,
-and an in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule
-saved makes that backward raise. Writing into `.data` by hand bypasses the check.
+A `Tensor` holds its data; the op that made it leaves a graph record beside it, its `grad_fn` (a
+`Node`, as in PyTorch): the op, the parents' graph nodes and only what the op's backward rule saved
+(`tinygrad_init.core.ops` is the table of forward and vector-Jacobian rules). So the graph keeps no
+intermediate result that backward does not need, and backward frees what was saved as it goes
+(pass `retain_graph=True` to walk a graph twice); pictures drawn afterwards keep every op, shape and
+dtype. The walk and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in one
+place, `unbroadcast`. As in PyTorch, leaves accumulate `.grad` across backward calls, intermediate
+tensors keep theirs only if retained, and an in-place change (`add_`, which the optimizer uses) of
+a tensor that a backward rule saved makes that backward raise; writes into `.data` are not tracked.
 """
 
 from __future__ import annotations
@@ -277,11 +273,16 @@ def _index(index: Any) -> Any:
 def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
     """Wrap an op's result; record a graph node only if some input needs a gradient."""
     t = _new(Tensor)
-    t.data, t._op = out, fn
+    t.data = out
+    t._op = fn
     if _MODE.enabled and (inputs[0].requires_grad or (len(inputs) > 1 and inputs[1].requires_grad)):
-        node = t.grad_fn = _new(Node)
-        node.fn, node.saved, node.shape, node.dtype, node.clock, node._grad = fn, saved, out.shape, out.dtype, \
-            _CLOCK[0], None
+        t.grad_fn = node = _new(Node)
+        node.fn = fn
+        node.saved = saved
+        node.shape = out.shape
+        node.dtype = out.dtype
+        node.clock = _CLOCK[0]
+        node._grad = None
         a = inputs[0]
         if len(inputs) == 1:
             node.parents = (a.grad_fn or a,)
@@ -290,27 +291,23 @@ def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
             node.parents = (a.grad_fn or a, b.grad_fn or b)
         t.requires_grad = True
     else:
-        t.requires_grad, t.grad_fn = False, None
+        t.requires_grad = False
+        t.grad_fn = None
     return t
 
 
 class Tensor(_GraphNode):
-    """An n-dimensional array with reverse-mode autograd.
+    """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self)
+    or None), `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf).
 
     Args:
-        data: a number, a nested list, or a numpy array of numbers. A floating ndarray keeps
-            its dtype; numbers, lists and integer or boolean arrays become float32. None,
-            strings, Values, complex and object arrays are refused (TypeError).
+        data: a number, a nested list or a numpy array of numbers. A floating ndarray keeps its dtype;
+            numbers, lists and integer or boolean arrays become float32. None, strings, Values,
+            complex and object arrays are refused. Integer tensors follow PyTorch's type promotion
+            (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
         requires_grad: whether `backward()` should compute `.grad` for it (floats only).
         dtype: a numpy dtype to convert to, overriding the rule above.
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`).
-
-    Attributes:
-        data: the numpy array. grad: dL/d(self), of its shape, or None. requires_grad: whether
-        gradients flow to it. grad_fn: the graph node of the op that made it (None for a leaf).
-
-    Integer tensors follow PyTorch's type promotion: `int tensor * 2.5` and `int tensor / 2` are
-    float32 tensors; integer tensors never require grad.
     """
 
     __slots__ = ("data", "requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
@@ -335,12 +332,11 @@ class Tensor(_GraphNode):
 
     @classmethod
     def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
-        """A tensor of zeros; `shape` as separate ints or one tuple."""
+        """A tensor of zeros (`ones` likewise); `shape` as separate ints or one tuple."""
         return cls(np.zeros(_sizes(shape, "zeros"), dtype=dtype), requires_grad=requires_grad)
 
     @classmethod
     def ones(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
-        """A tensor of ones; `shape` as separate ints or one tuple."""
         return cls(np.ones(_sizes(shape, "ones"), dtype=dtype), requires_grad=requires_grad)
 
     @classmethod
@@ -532,10 +528,13 @@ class Tensor(_GraphNode):
         data = self.data
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             _operand(other, data.dtype, "add_").data
-        if o.shape != data.shape and not _fits(o.shape, data.shape):
-            raise ValueError(f"add_: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}")
         try:
+            if o.shape != data.shape and np.broadcast_shapes(o.shape, data.shape) != data.shape:
+                raise ValueError
             data += o * alpha if alpha != 1 else o
+        except ValueError:
+            raise ValueError(f"add_: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \
+                from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
         _CLOCK[0] += 1
@@ -548,11 +547,9 @@ class Tensor(_GraphNode):
         """Backpropagate from this tensor.
 
         Args:
-            grad: dL/d(self), an array of this tensor's shape; may be omitted only for a
-                one-element tensor (then it is 1).
+            grad: dL/d(self), of this tensor's shape; may be omitted only for one element (then 1).
             retain_grads: keep `.grad` on every intermediate tensor too (to inspect or draw it).
-            retain_graph: keep what the backward rules saved, so that backward can run through
-                this graph again (by default backward frees it as it goes).
+            retain_graph: keep what the backward rules saved, to run backward through this graph again.
         """
         if not self.requires_grad:
             raise RuntimeError("backward: this tensor does not require grad, so there is nothing to differentiate. "
@@ -606,14 +603,6 @@ class Tensor(_GraphNode):
     def register_hook(self, fn: Callable[[np.ndarray], np.ndarray | None]) -> _HookHandle:
         """Call `fn(grad)` when this tensor's gradient is complete during backward (see `_GraphNode`)."""
         return _GraphNode.register_hook(self.grad_fn or self, fn)
-
-
-def _fits(shape: tuple, into: tuple) -> bool:
-    """Whether an array of `shape` broadcasts to exactly `into`."""
-    try:
-        return np.broadcast_shapes(shape, into) == into
-    except ValueError:
-        return False
 
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

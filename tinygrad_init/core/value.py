@@ -287,6 +287,12 @@ def _node(data: float, op: str, a: Value, da: float, b: Value | None = None, db:
     """An op's result: `data`, made by `op` from parent `a` (local derivative `da`) and
     optionally `b` (`db`)."""
     v = _new(Value)
-    v.data, v.grad, v.label, v.op = data, 0.0, "", op
-    v._a, v._da, v._b, v._db = a, da, b, db
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.op = op
+    v._a = a
+    v._da = da
+    v._b = b
+    v._db = db
     return v

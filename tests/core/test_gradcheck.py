@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, Value
-from tinygrad_init.core import ops, tensor as tensor_module
+from tinygrad_init.core import ops, tensor as tensor_module, value as value_module
 from tinygrad_init.gradcheck import GradcheckError, GradcheckResult, gradcheck, numerical_grad
 
 
@@ -34,7 +34,7 @@ WrongShape = _op("wrong_shape", lambda x: (x.sum(), x.shape), lambda shape, g, n
 
 def _wrong_value_sin(v):
     """sin with the local derivative of its sign flipped: -cos instead of cos."""
-    return Value(math.sin(v.data), "", (v,), (-math.cos(v.data),), "sin")
+    return value_module._node(math.sin(v.data), "sin", v, -math.cos(v.data))
 
 
 X = np.random.default_rng(0).normal(size=(3, 4))

@@ -55,19 +55,12 @@ def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> 
 # ------------------------------------------------------------------ elementwise
 
 
-def _exp(x: np.ndarray) -> tuple:  # the backward rules of exp, tanh, sigmoid and relu need only the output
-    out = np.exp(x)
-    return out, out
-
-
-def _tanh(x: np.ndarray) -> tuple:
-    out = np.tanh(x)
-    return out, out
-
-
-def _relu(x: np.ndarray) -> tuple:
-    out = np.maximum(x, 0)
-    return out, out
+def _keeping_output(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], tuple]:
+    """The forward of an op whose backward rule needs only its output (exp, tanh, sigmoid, relu)."""
+    def forward(x: np.ndarray) -> tuple:
+        out = f(x)
+        return out, out
+    return forward
 
 
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
@@ -103,11 +96,6 @@ def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(x))  # stable on both sides: exp only ever sees -|x|
     r = 1 / (1 + e)
     return np.where(x >= 0, r, e * r)
-
-
-def _sigmoid(x: np.ndarray) -> tuple:
-    out = _stable_sigmoid(x)
-    return out, out
 
 
 def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
@@ -217,14 +205,14 @@ _TABLE = [
        ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, 1, -1)),
     Op("matmul", lambda a, b: (a @ b, (a, b)), _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), (0, 1)),
     Op("neg", lambda x: (-x, None), lambda s, g, n: (-g,), ("dx = -g",)),
-    Op("exp", _exp, lambda out, g, n: (g * out,),
+    Op("exp", _keeping_output(np.exp), lambda out, g, n: (g * out,),
        ("dx = g * exp(x)",), (-1,)),
     Op("log", lambda x: (np.log(x), x), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
-    Op("tanh", _tanh, _tanh_backward,
+    Op("tanh", _keeping_output(np.tanh), _tanh_backward,
        ("dx = g * (1 - tanh(x)**2)",), (-1,)),
-    Op("sigmoid", _sigmoid, _sigmoid_backward,
+    Op("sigmoid", _keeping_output(_stable_sigmoid), _sigmoid_backward,
        ("dx = g * s * (1 - s)",), (-1,)),
-    Op("relu", _relu, lambda out, g, n: (np.where(out <= 0, 0, g),),
+    Op("relu", _keeping_output(lambda x: np.maximum(x, 0)), lambda out, g, n: (np.where(out <= 0, 0, g),),
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", lambda x, axis=None, keepdims=False: (x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)),

@@ -18,9 +18,10 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..utils import as_rng, check_bool, check_int, shape_text
+from ..utils import as_rng, check_bool, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
+from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, sizes, to_array
 from .ops import OPS, Op
 from .value import Value
 
@@ -29,11 +30,8 @@ __all__ = ["Tensor", "Node", "no_grad", "enable_grad", "is_grad_enabled", "unbro
 _MODE = autograd._MODE
 _FREED = "freed"  # what a node saved, once backward has used it
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
-_FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
-_KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
-_DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
 # In-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor it
 # saved was changed since when that tensor's `_version` (the time of its last change) is later.
 _CLOCK = [0]
@@ -66,11 +64,8 @@ class _HookHandle:
         if self._fn in self._hooks:
             self._hooks.remove(self._fn)
 
-    def __enter__(self) -> "_HookHandle":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
+    __enter__ = lambda self: self  # noqa: E731
+    __exit__ = lambda self, *exc: self.remove()  # noqa: E731
 
 
 class _AmbiguousTruth(RuntimeError, ValueError):
@@ -108,10 +103,9 @@ class _GraphNode:
                     or np.asarray(arr).dtype.kind not in "biuf":
                 raise TypeError(f"hook {fn!r}: returned {type(new).__name__}; a gradient hook returns None (keep "
                                 f"the gradient) or an array of shape {g.shape} (replace it)")
-            arr = np.asarray(arr, dtype=self.dtype)
-            if arr.shape != g.shape:
-                raise ValueError(f"hook {fn!r} returned a gradient of shape {arr.shape}; expected {g.shape}")
-            g = self._grad = arr
+            if np.shape(arr) != g.shape:
+                raise ValueError(f"hook {fn!r} returned a gradient of shape {np.shape(arr)}; expected {g.shape}")
+            g = self._grad = np.asarray(arr, dtype=self.dtype)
         return g
 
     def accumulate(self, contribution: np.ndarray) -> None:
@@ -178,96 +172,9 @@ class Node(_GraphNode):
         return out
 
 
-def _to_array(data: Any, dtype: Any) -> np.ndarray:
-    """`data` as an array of numbers: floating ndarrays keep their dtype; numbers, lists and
-    integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
-    if data is None or isinstance(data, (str, bytes, Value)):
-        raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.40}; pass a number, a "
-                        "(nested) list of numbers or a numpy array." + (
-                            " The scalar engine (Value) and the tensor engine (Tensor) do not mix: use "
-                            "Tensor(value.data)." if isinstance(data, Value) else ""))
-    try:
-        arr = data if isinstance(data, np.ndarray) else np.asarray(data)
-    except ValueError as e:
-        raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
-                        "a (nested) list of numbers or a numpy array of equal-length rows.") from None
-    if arr.dtype.kind not in "biuf":
-        if arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat):
-            raise TypeError("Tensor: cannot make a tensor of Values: the scalar engine (Value) and the tensor engine "
-                            "(Tensor) do not mix; use Tensor([v.data for v in values])")
-        raise TypeError(f"Tensor: cannot make a tensor of dtype {arr.dtype}; tensors hold real numbers (booleans, "
-                        "integers or floats), not complex numbers, strings or other objects")
-    if dtype is not None:
-        return arr.astype(dtype, copy=False)
-    return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
-
-
-def _sizes(shape: tuple, where: str, minimum: int = 0) -> tuple[int, ...]:
-    """Sizes given as separate ints or as one tuple or list, each at least `minimum`."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(check_int(where, "each size", n, minimum) for n in shape)
-
-
-def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
-    """`axis` (None, an int or a sequence of ints) as non-negative ints; None for all axes."""
-    if axis is None:
-        return None
-    n, out = max(ndim, 1), []
-    for a in tuple(axis) if isinstance(axis, (tuple, list)) else (axis,):
-        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {type(a).__name__} {a!r}")
-        if not -n <= a < n:
-            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)")
-        out.append(int(a) % n)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once")
-    return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
-
-
-def _operand(x: Any, like: np.dtype, op: str) -> "Tensor":
-    """A number or array operand as a constant Tensor, typed as PyTorch promotes: a Python number
-    (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
-    a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower."""
-    if isinstance(x, Value):
-        raise TypeError(f"{op}: cannot combine a Tensor with a Value: the tensor engine (Tensor) and the scalar "
-                        "engine (Value) do not mix. Use Tensor(value.data), or Values throughout.")
-    weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
-    if weak or isinstance(x, np.ndarray):
-        arr = np.asarray(x)
-        kind = _KIND.get(arr.dtype.kind)
-        if kind is not None:
-            if kind > _KIND[like.kind]:
-                return Tensor(arr, dtype=_DEFAULT[kind] if weak else arr.dtype)
-            return Tensor(arr, dtype=like if weak or kind < _KIND[like.kind] else arr.dtype)
-    raise TypeError(f"{op}: cannot combine a Tensor with {type(x).__name__} {x!r:.60}; use numbers, numpy arrays "
-                    "or Tensors")
-
-
-def _floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray]:
-    """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
-    and both to float32 for a division."""
-    fx, fy = x.dtype.kind == "f", y.dtype.kind == "f"
-    if fx != fy:
-        return (x, y.astype(x.dtype)) if fx else (x.astype(y.dtype), y)
-    return (x.astype(np.float32), y.astype(np.float32)) if not fx and op in _FLOAT_OPS else (x, y)
-
-
-def _index(index: Any) -> Any:
-    """Check an index; lists in it become integer or boolean arrays (an empty list: no positions).
-    Tensors and float arrays are refused rather than guessed at."""
-    def one(i: Any) -> Any:
-        if isinstance(i, Tensor):
-            raise IndexError("getitem: a Tensor cannot be an index (its values are floats); pass a numpy array or "
-                             "list of integers or booleans, e.g. x[t.data.astype(int)] or x[t.data > 0]")
-        if isinstance(i, list):
-            i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
-        if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
-            raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
-                             f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
-                             ".astype(int) (positions) or build a boolean mask")
-        return i
-    return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
+def _constant(x: Any, like: np.dtype, op: str) -> "Tensor":
+    arr = constant(x, like, op)
+    return Tensor(arr, dtype=arr.dtype)
 
 
 def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
@@ -320,7 +227,7 @@ class Tensor(_GraphNode):
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
         source = data if isinstance(data, Tensor) else None
-        self.data = _to_array(data.data if source is not None else data, dtype)
+        self.data = to_array(data.data if source is not None else data, dtype)
         requires_grad = check_bool("Tensor", "requires_grad", requires_grad)
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating tensors can require grad, got dtype {self.data.dtype}")
@@ -333,17 +240,17 @@ class Tensor(_GraphNode):
     @classmethod
     def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """A tensor of zeros (`ones` likewise); `shape` as separate ints or one tuple."""
-        return cls(np.zeros(_sizes(shape, "zeros"), dtype=dtype), requires_grad=requires_grad)
+        return cls(np.zeros(sizes(shape, "zeros"), dtype=dtype), requires_grad=requires_grad)
 
     @classmethod
     def ones(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
-        return cls(np.ones(_sizes(shape, "ones"), dtype=dtype), requires_grad=requires_grad)
+        return cls(np.ones(sizes(shape, "ones"), dtype=dtype), requires_grad=requires_grad)
 
     @classmethod
     def randn(cls, *shape: int, rng: np.random.Generator | int | None = None, requires_grad: bool = False,
               dtype: Any = np.float32) -> "Tensor":
         """Standard normal entries from `rng` (a Generator, a seed, or None)."""
-        return cls(as_rng(rng).standard_normal(_sizes(shape, "randn")).astype(dtype), requires_grad=requires_grad)
+        return cls(as_rng(rng).standard_normal(sizes(shape, "randn")).astype(dtype), requires_grad=requires_grad)
 
     # ------------------------------------------------------------------ properties
 
@@ -414,12 +321,12 @@ class Tensor(_GraphNode):
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
         if type(other) is not Tensor:
-            other = _operand(other, self.data.dtype, fn.name)
+            other = _constant(other, self.data.dtype, fn.name)
         a, b = (other, self) if reverse else (self, other)
         x, y = a.data, b.data
         dtype = x.dtype
         if dtype is not y.dtype or dtype.kind != "f":
-            x, y = _floats(x, y, fn.name)
+            x, y = floats(x, y, fn.name)
         try:
             out, saved = fn.forward(x, y)
         except ValueError as e:
@@ -447,7 +354,7 @@ class Tensor(_GraphNode):
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data
-        if x.dtype.kind != "f" and fn.name in _FLOAT_OPS:
+        if x.dtype.kind != "f" and fn.name in FLOAT_OPS:
             x = x.astype(np.float32)
         out, saved = fn.forward(x, **params)
         return _result(out, fn, (self,), saved)
@@ -462,7 +369,7 @@ class Tensor(_GraphNode):
 
     def _reduce(self, name: str, axis: Any, keepdims: bool) -> "Tensor":
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
-        return self._unary(OPS[name], axis=_axes(axis, self.ndim, name), keepdims=keepdims)
+        return self._unary(OPS[name], axis=axes_of(axis, self.ndim, name), keepdims=keepdims)
 
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
         """Sum over `axis` (all axes if None; the sum of nothing is 0); each element gets the upstream gradient."""
@@ -474,7 +381,7 @@ class Tensor(_GraphNode):
 
     def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
         """Maximum over `axis`; the gradient goes to the maximal elements (split among ties)."""
-        axes = _axes(axis, self.ndim, "max")
+        axes = axes_of(axis, self.ndim, "max")
         if any(self.shape[a] == 0 for a in (range(self.ndim) if axes is None else axes)):
             raise ValueError(f"max: cannot take the maximum over an axis of length 0 (a tensor of shape {self.shape}, "
                              f"axis {axis}): the maximum of nothing is undefined")
@@ -482,24 +389,24 @@ class Tensor(_GraphNode):
 
     def reshape(self, *shape: int | Sequence[int]) -> "Tensor":
         """The same elements in a new shape (one size may be -1)."""
-        sizes = _sizes(shape, "reshape", -1)
+        new = sizes(shape, "reshape", -1)
         try:
-            return self._unary(OPS["reshape"], shape=sizes)
+            return self._unary(OPS["reshape"], shape=new)
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {self.shape} ({self.data.size} elements) "
-                             f"into {sizes}") from None
+                             f"into {new}") from None
 
     def transpose(self, *axes: int) -> "Tensor":
         """Permute the axes (reverse them if none are given)."""
         axes = tuple(axes[0]) if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        perm = _axes(axes, self.ndim, "transpose") if axes else None
+        perm = axes_of(axes, self.ndim, "transpose") if axes else None
         if perm is not None and len(perm) != self.ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {self.ndim} axes of a tensor of "
                              f"shape {self.shape}")
         return self._unary(OPS["transpose"], axes=perm)
 
     def __getitem__(self, index: Any) -> "Tensor":
-        index = _index(index)
+        index = index_of(index)
         try:
             return self._unary(OPS["getitem"], index=index)
         except IndexError as e:
@@ -516,7 +423,7 @@ class Tensor(_GraphNode):
     def _one_axis(self, axis: Any, op: str) -> int | None:
         if isinstance(axis, (tuple, list)):
             raise ValueError(f"{op}: axis must be a single int, got {axis!r}")
-        axes = _axes(axis, self.ndim, op)
+        axes = axes_of(axis, self.ndim, op)
         return None if axes is None else axes[0]
 
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
@@ -527,7 +434,7 @@ class Tensor(_GraphNode):
                                "do it inside no_grad() (as optimizers do), or write y = x + other")
         data = self.data
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
-            _operand(other, data.dtype, "add_").data
+            constant(other, data.dtype, "add_")
         try:
             if o.shape != data.shape and np.broadcast_shapes(o.shape, data.shape) != data.shape:
                 raise ValueError

@@ -113,20 +113,13 @@ class Value:
     __array_ufunc__ = None  # numpy scalars and arrays defer to Value's reflected ops
     scalar = True  # a scalar node (see tinygrad_init.autograd)
 
-    def __init__(self, data: Number, label: str = "", _parents: tuple = (), _locals: tuple = (),
-                 _op: str = "") -> None:
+    def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else _number(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.op = _op
+        self.op = ""
         self._a = self._b = None
         self._da = self._db = 0.0
-        if len(_parents) > 2:
-            self._a, self._da = tuple(_parents), tuple(_locals)
-        elif _parents:
-            self._a, self._da = _parents[0], _locals[0]
-            if len(_parents) == 2:
-                self._b, self._db = _parents[1], _locals[1]
 
     # ------------------------------------------------------------------ the graph
 
@@ -227,7 +220,7 @@ class Value:
                 total += v.data
             else:
                 total += _number(v, "sum")
-        return Value(total, "", tuple(parents), (1.0,) * len(parents), "+")
+        return _node(total, "+", tuple(parents), (1.0,) * len(parents)) if parents else Value(total)
 
     def exp(self) -> Value:
         """e^x; local derivative e^x."""
@@ -283,9 +276,10 @@ class Value:
 _new = object.__new__
 
 
-def _node(data: float, op: str, a: Value, da: float, b: Value | None = None, db: float = 0.0) -> Value:
-    """An op's result: `data`, made by `op` from parent `a` (local derivative `da`) and
-    optionally `b` (`db`)."""
+def _node(data: float, op: str, a: Value | tuple, da: float | tuple, b: Value | None = None,
+          db: float = 0.0) -> Value:
+    """An op's result: `data`, made by `op` from parent `a` (local derivative `da`) and optionally `b`
+    (`db`); an n-ary node takes a tuple of parents and one of local derivatives (a custom op can use it too)."""
     v = _new(Value)
     v.data = data
     v.grad = 0.0

@@ -1,17 +1,13 @@
 """Check a backward pass against central differences, in float64.
 
-A backward rule can be wrong in ways a loss curve never shows (a sign, a missing `1/n`, a
-gradient counted twice). `gradcheck` compares the gradient the engine computes (analytic)
-with the one obtained by nudging every input element (numeric):
-
-    dS/dx_j ~ (S(x + eps e_j) - S(x - eps e_j)) / (2 eps),      S(x) = sum_k u_k f(x)_k
-
-where `u` is the upstream gradient: random and **non-uniform** (with `u = 1`, what
-`f(x).sum().backward()` does, a `+` for a `-` or a misplaced transpose can pass by
-accident), even for a one-element output, so that a rule that forgets to multiply by the
-upstream gradient is caught too. Central differences have error O(eps^2) plus rounding
-O(machine eps |S| / eps): about 1e-10 in float64 with eps = 1e-6, which is why inputs are
-always checked as float64 copies.
+A backward rule can be wrong in ways a loss curve never shows (a sign, a missing `1/n`, a gradient
+counted twice). `gradcheck` compares the gradient backward computes (analytic) with the one
+obtained by nudging every input element (numeric): with `S(x) = sum_k u_k f(x)_k`,
+`dS/dx_j ~ (S(x + eps e_j) - S(x - eps e_j)) / (2 eps)`. The upstream gradient `u` is random and
+**non-uniform** (with `u = 1`, what `f(x).sum().backward()` does, a `+` for a `-` or a misplaced
+transpose can pass by accident), even for one output element, so that a rule that forgets to
+multiply by the upstream gradient is caught too. Inputs are checked as float64 copies: there the
+error of central differences (O(eps^2) plus rounding O(1e-16 |S| / eps)) is about 1e-10.
 
     >>> import numpy as np
     >>> from tinygrad_init.gradcheck import gradcheck
@@ -19,8 +15,7 @@ always checked as float64 copies.
     >>> print(gradcheck(lambda x, W: (x @ W).tanh(), x, W))   # doctest: +ELLIPSIS
     gradcheck passed: 2 inputs (20 elements), max absolute error ...
 
-It works the same for the scalar engine: `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)`
-calls `f` with two `Value`s.
+For the scalar engine, `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)` calls `f` with Values.
 """
 
 from __future__ import annotations

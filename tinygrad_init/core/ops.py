@@ -1,20 +1,12 @@
-"""The tensor ops: each one a forward computation and its vector-Jacobian product, side by side.
+"""The tensor ops, one table: each a forward computation and its vector-Jacobian product side by side.
 
-For `y = x @ W`:
-
-    forward:   y  = x @ W
-    backward:  dx = g @ W.T        # upstream x local w
-               dW = x.T @ g
-
-where `g = dL/dy` is the upstream gradient. Every entry of the table below has
-
-- `forward(*arrays, **params) -> (out, saved)`: the result and what the backward rule needs;
-- `backward(saved, g, needs) -> one gradient (or None) per input`, in the broadcast shape
-  (the tensor engine sums broadcasting back, in one place); `needs[i]` says whether input
-  i wants a gradient, so that work nobody asked for is skipped;
-- `rules`: the rule for each input in words (the ledger and the pictures print them);
-- `saves`: which inputs (0, 1) or the output (-1) `saved` refers to, so that backward can
-  check that none of them was changed in place since.
+For `y = x @ W` the forward is `y = x @ W` and the backward, with `g = dL/dy` the upstream
+gradient, is `dx = g @ W.T` and `dW = x.T @ g` (upstream x local w). Every entry has
+`forward(*arrays, **params) -> (out, saved)` (the result and what the backward rule needs),
+`backward(saved, g, needs) -> one gradient or None per input` (in the broadcast shape; the engine
+sums broadcasting back in one place; `needs[i]` says whether input i wants a gradient), `rules`
+(each input's rule in words, for the ledger and the pictures) and `saves` (which inputs, 0 or 1,
+or the output, -1, were saved: backward checks that none was changed in place since).
 """
 
 from __future__ import annotations

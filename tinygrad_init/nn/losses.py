@@ -25,9 +25,9 @@ def _as_tensor(x: Any, like: Tensor, what: str) -> Tensor:
 
 
 def mse_loss(pred: Tensor, target: Any) -> Tensor:
-    """Mean squared error, ``mean((pred - target)^2)``; dL/dpred = 2 (pred - target) / n.
+    """Mean squared error, `mean((pred - target)^2)`; dL/dpred = 2 (pred - target) / n.
 
-    ``pred`` and ``target`` must have the same shape (no silent broadcasting: a
+    `pred` and `target` must have the same shape (no silent broadcasting: a
     (n, 1) prediction against an (n,) target would otherwise give an (n, n)
     matrix of errors).
     """
@@ -44,9 +44,9 @@ def mse_loss(pred: Tensor, target: Any) -> Tensor:
 def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
     """Softmax cross-entropy with integer class targets, through a stable log-softmax.
 
-    ``L = -mean_i log softmax(logits_i)[y_i]``. Shapes: ``logits`` (batch, classes),
-    ``targets`` (batch,) of integers in ``[0, classes)``. The gradient is
-    ``(softmax(logits) - onehot(y)) / batch``.
+    `L = -mean_i log softmax(logits_i)[y_i]`. Shapes: `logits` (batch, classes),
+    `targets` (batch,) of integers in `[0, classes)`. The gradient is
+    `(softmax(logits) - onehot(y)) / batch`.
     """
     if not isinstance(logits, Tensor):
         raise TypeError(f"cross_entropy: logits must be a Tensor, got {type(logits).__name__}")
@@ -77,10 +77,10 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
 def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     """Binary cross-entropy on raw scores, stable for any logit.
 
-    ``L = mean(softplus(z) - z*t)`` with ``softplus(z) = log(1 + e^z)``, which equals
-    ``-mean(t log sigmoid(z) + (1-t) log(1 - sigmoid(z)))`` without overflow.
-    The gradient is ``(sigmoid(z) - t) / n``, exactly, for every z (also at 0).
-    ``targets`` in [0, 1], same shape as ``logits``.
+    `L = mean(softplus(z) - z*t)` with `softplus(z) = log(1 + e^z)`, which equals
+    `-mean(t log sigmoid(z) + (1-t) log(1 - sigmoid(z)))` without overflow.
+    The gradient is `(sigmoid(z) - t) / n`, exactly, for every z (also at 0).
+    `targets` in [0, 1], same shape as `logits`.
     """
     if not isinstance(logits, Tensor):
         raise TypeError(f"binary_cross_entropy_with_logits: logits must be a Tensor, got {type(logits).__name__}")

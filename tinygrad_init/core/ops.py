@@ -27,13 +27,11 @@ class Op(NamedTuple):
 
 
 def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """`np.broadcast_to(g, shape)`, a read-only view; a one-element `g` (the gradient of a loss)
-    is viewed with zero strides directly, a tenth of the time of `np.broadcast_to`."""
+    """`np.broadcast_to(g, shape)`, a view; a one-element `g` (the gradient of a loss) is viewed with
+    zero strides directly, in a third of the time of `np.broadcast_to`."""
     if g.size == 1:
         g = np.ascontiguousarray(g)
-        out = np.ndarray(shape, g.dtype, buffer=g, strides=(0,) * len(shape))
-        out.flags.writeable = False
-        return out
+        return np.ndarray(shape, g.dtype, buffer=g, strides=(0,) * len(shape))
     return np.broadcast_to(g, shape)
 
 

@@ -445,7 +445,8 @@ class Tensor(_GraphNode):
         except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
         _CLOCK[0] += 1
-        (self._base or self.grad_fn or self)._version = _CLOCK[0]
+        holder = self._base or self.grad_fn or self
+        holder._version = _CLOCK[0]
         return self
 
     # ------------------------------------------------------------------ backward

@@ -60,7 +60,7 @@ class SGD:
                 g = p.grad
                 if g is None:
                     continue
-                if not isinstance(g, np.ndarray) or g.shape != p.shape:
+                if type(g) is not np.ndarray or g.shape != p.data.shape:
                     raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
                                      f".grad is {type(g).__name__} of shape {np.shape(g)}; a gradient must be an "
                                      "array of its parameter's shape (was .grad assigned by hand?)")

@@ -353,3 +353,29 @@ def test_loss_targets():
         binary_cross_entropy_with_logits(logits, np.full((2, 3), np.nan))
     with pytest.raises(TypeError, match="mse_loss: expected numbers"):
         mse_loss(logits, np.array([["a"] * 3] * 2))
+
+
+def test_graphs_form_no_reference_cycles():
+    """Both engines' graphs are freed by reference counting alone: the collector finds nothing to do."""
+    import gc
+
+    model = nn.MLP([3, 8, 1], activation="tanh", rng=0)
+    x = Tensor(np.ones((4, 3), np.float32), requires_grad=True)
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(3):
+            loss = mse_loss(model(x), np.zeros((4, 1), np.float32))
+            loss.backward(retain_grads=True)
+            h = x * 2
+            h.register_hook(lambda g: g)
+            (h.sum() * 1.0).backward()
+            a, b = Value(0.5), Value(-1.5)
+            out = Value.sum([(a * b).tanh(), a ** 2, b.relu(), 1.0 / a])
+            out.backward()
+            del loss, h, a, b, out
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()

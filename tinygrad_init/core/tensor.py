@@ -492,7 +492,8 @@ class Tensor(_GraphNode):
         if isinstance(arr, (Value, str, bytes)) or np.asarray(arr).dtype.kind not in "biuf":
             raise TypeError(f"backward: grad must be an array of numbers of shape {self.shape} (a numpy array, a "
                             f"Tensor or a nested list), got {type(grad).__name__} {grad!r:.40}")
-        seed = np.array(arr, dtype=self.data.dtype)
+        # a leaf's .grad must own its memory; an op's result only reads its seed (no copy of a big G)
+        seed = np.array(arr, dtype=self.data.dtype) if self.grad_fn is None else np.asarray(arr, self.data.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {self.shape}; "
                              "they must be equal")

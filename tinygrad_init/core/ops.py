@@ -202,7 +202,7 @@ _TABLE = [
        ("dx = g * (1 - tanh(x)**2)",), (-1,)),
     Op("sigmoid", _keeping_output(_stable_sigmoid), _sigmoid_backward,
        ("dx = g * s * (1 - s)",), (-1,)),
-    Op("relu", _keeping_output(lambda x: np.maximum(x, 0)), lambda out, g, n: (np.where(out <= 0, 0, g),),
+    Op("relu", _keeping_output(lambda x: np.maximum(x, 0)), lambda out, g, n: (g * ~(out <= 0),),
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", lambda x, axis=None, keepdims=False: (x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)),

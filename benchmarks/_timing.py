@@ -9,15 +9,16 @@ time alone.
 
 What is reported for two cases ``a`` (the engine) and ``b`` (a baseline):
 
-* ``best``: ``min(time_a) / min(time_b)`` -- the headline figure, and the one the targets
-  are checked against. Other processes only ever add time, so the least disturbed
-  repetition of each side is the best estimate of its own cost (the reasoning behind
-  ``timeit``'s advice to look at the minimum);
-* ``paired``: the median over repetitions of ``time_a[r] / time_b[r]`` (robust to slow
-  drift of the machine's speed, not to spikes);
-* ``median``: ``median(time_a) / median(time_b)``.
+* ``paired``: the median over repetitions of ``time_a[r] / time_b[r]``: the headline
+  figure, the one the targets are checked against;
+* ``q1``, ``q3``: the quartiles of those paired ratios (the spread: half of the
+  repetitions fall between them);
+* ``best``: ``min(time_a) / min(time_b)`` and ``median``: ``median(time_a) / median(time_b)``,
+  for comparison.
 
-When the three disagree a lot, the machine was busy; run again.
+Nothing here changes a process-wide setting to look faster: malloc keeps its defaults and
+the garbage collector its thresholds (the scalar benchmark times both with the collector
+on and with it off, on both sides alike, and restores it).
 
 Each script prints a table, writes ``benchmarks/results/<name>.json`` and exits with
 
@@ -83,7 +84,7 @@ def autonumber(fn: Callable[[], Any], min_time: float, trials: int = 3) -> int:
 
 def interleaved(cases: dict[str, Callable[[], Any]], repeats: int, number: int | dict[str, int] = 1,
                 warmup: int = 1, gc_enabled: bool = True, setup: Callable[[str], None] | None = None,
-                collect: bool = True) -> dict[str, list[float]]:
+                teardown: Callable[[str], None] | None = None, collect: bool = True) -> dict[str, list[float]]:
     """Time every case ``repeats`` times, alternating the order between repetitions.
 
     Args:
@@ -91,13 +92,11 @@ def interleaved(cases: dict[str, Callable[[], Any]], repeats: int, number: int |
         repeats: timed blocks per case.
         number: calls per timed block (one number for all cases, or one per case).
         warmup: untimed calls of each case first.
-        gc_enabled: run the timed blocks with Python's cyclic garbage collector on
-            (as a program runs by default) or off (``gc.disable()``). Garbage left by
-            the previous block is collected before each block either way, so that one
-            case never pays for another's garbage.
-        setup: called with the case name before each block, untimed (for example to
-            rebuild a model from its initial weights).
-        collect: run ``gc.collect()`` before each block (untimed).
+        gc_enabled: run the timed blocks with Python's cyclic garbage collector on (as a
+            program runs by default) or off; the previous state is restored after each block.
+        setup, teardown: called with the case name before and after each block, untimed.
+        collect: collect the previous block's garbage before each block (untimed), so that
+            one case never pays for another's garbage.
 
     Returns:
         name -> list of seconds per call, one entry per repetition.
@@ -109,6 +108,8 @@ def interleaved(cases: dict[str, Callable[[], Any]], repeats: int, number: int |
             if setup is not None:
                 setup(name)
             cases[name]()
+            if teardown is not None:
+                teardown(name)
     times: dict[str, list[float]] = {n: [] for n in names}
     was_enabled = gc.isenabled()
     try:
@@ -119,38 +120,18 @@ def interleaved(cases: dict[str, Callable[[], Any]], repeats: int, number: int |
                 fn, k = cases[name], numbers[name]
                 if collect:
                     gc.collect()
-                if gc_enabled:
-                    gc.enable()
-                else:
-                    gc.disable()
+                (gc.enable if gc_enabled else gc.disable)()
                 start = time.perf_counter()
                 for _ in range(k):
                     fn()
                 elapsed = time.perf_counter() - start
-                if was_enabled:
-                    gc.enable()
-                else:
-                    gc.disable()
+                (gc.enable if was_enabled else gc.disable)()
                 times[name].append(elapsed / k)
+                if teardown is not None:
+                    teardown(name)
     finally:
-        if was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
+        (gc.enable if was_enabled else gc.disable)()
     return times
-
-
-def freeze_heap() -> None:
-    """Move every object alive now (imported modules, models, data) out of the collector's way.
-
-    After ``gc.freeze()`` a collection skips them: with PyTorch imported a full collection
-    otherwise walks about a million objects (a quarter of a second), and one that happens to
-    fall inside a timed block of a few milliseconds would swamp it. Used by the tensor
-    benchmarks, whose graphs hold no reference cycles; not by the scalar benchmark, which
-    measures the collector's cost on purpose.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def summary(times: Sequence[float]) -> dict[str, float]:
@@ -165,16 +146,16 @@ def summary(times: Sequence[float]) -> dict[str, float]:
 
 
 #: The ratio that targets are checked against (see the module docstring).
-HEADLINE = "best"
+HEADLINE = "paired"
 
 
 def ratios(a: Sequence[float], b: Sequence[float]) -> dict[str, float]:
-    """Time of ``a`` over time of ``b``: ratio of bests (headline), paired median, ratio of medians."""
-    return {
-        "best": min(a) / min(b),
-        "paired": statistics.median(x / y for x, y in zip(a, b)),
-        "median": statistics.median(a) / statistics.median(b),
-    }
+    """Time of ``a`` over time of ``b``: the paired median (headline) and its quartiles, the ratio of
+    the bests and of the medians."""
+    paired = [x / y for x, y in zip(a, b)]
+    q1, _, q3 = statistics.quantiles(paired, n=4, method="inclusive") if len(paired) > 1 else paired * 3
+    return {"paired": statistics.median(paired), "q1": q1, "q3": q3, "best": min(a) / min(b),
+            "median": statistics.median(a) / statistics.median(b)}
 
 
 # ------------------------------------------------------------------------- memory
@@ -219,44 +200,6 @@ def page_faults(fn: Callable[[], Any], repeats: int = 3) -> float | None:
     for _ in range(repeats):
         fn()
     return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / repeats
-
-
-def keep_freed_memory() -> bool:
-    """Ask glibc's malloc to keep freed memory instead of returning it to the system (Linux only).
-
-    Calls ``mallopt(M_TRIM_THRESHOLD, 1 GiB)`` and ``mallopt(M_MMAP_THRESHOLD, 32 MiB)`` --
-    the same as starting Python with ``MALLOC_TRIM_THRESHOLD_=1073741824
-    MALLOC_MMAP_THRESHOLD_=33554432``. Affects the whole process (both sides of a
-    comparison alike). Returns False where it is not available.
-    """
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not name or not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(name)
-        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-        return bool(libc.mallopt(M_TRIM_THRESHOLD, 2**30)) and bool(libc.mallopt(M_MMAP_THRESHOLD, 2**25))
-    except (OSError, AttributeError):
-        return False
-
-
-def add_malloc_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--malloc-default", action="store_true",
-                   help="leave malloc's defaults: freed memory may go back to the system and be mapped (and "
-                        "page-faulted) again on the next call, depending on the process's history")
-
-
-def apply_malloc(args: argparse.Namespace) -> str:
-    """Unless ``--malloc-default``: keep freed memory (see :func:`keep_freed_memory`). Returns a note."""
-    if args.malloc_default:
-        return "malloc defaults (--malloc-default): page faults from re-mapped memory are included"
-    if keep_freed_memory():
-        return ("malloc keeps freed memory (mallopt M_TRIM_THRESHOLD = 1 GiB, M_MMAP_THRESHOLD = 32 MiB, both "
-                "sides alike); --malloc-default measures without that")
-    return "mallopt is not available here: malloc defaults apply"
 
 
 # ------------------------------------------------------------------ agreement checks
@@ -429,11 +372,10 @@ def render(report: Report) -> str:
         body = []
         for row in report.rows:
             r = row["ratio"]
-            if r is None:
-                body.append([row["comparison"], "-", "-", "-"])
-            else:
-                body.append([row["comparison"], f"{r['best']:.3f}", f"{r['paired']:.3f}", f"{r['median']:.3f}"])
-        out.append(table(["ratio", "of bests", "paired", "of medians"], body))
+            spread = f"{r['q1']:.3f} - {r['q3']:.3f}" if r and "q1" in r else "-"
+            body.append([row["comparison"], "-", "-", "-", "-"] if r is None else
+                        [row["comparison"], f"{r['paired']:.3f}", spread, f"{r['best']:.3f}", f"{r['median']:.3f}"])
+        out.append(table(["ratio", "paired median", "spread (q1 - q3)", "of bests", "of medians"], body))
         out.append("")
     if report.agreements:
         out.append(table(["same numbers?", "measure", "difference", "tolerance", "ok"],
@@ -466,7 +408,7 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
-def main(doc: str, run: Callable[..., "Report"], argv: list[str] | None = None, *, malloc: bool = False,
+def main(doc: str, run: Callable[..., "Report"], argv: list[str] | None = None, *,
          options: Callable[[argparse.ArgumentParser], None] | None = None,
          run_kwargs: Callable[[argparse.Namespace], dict] | None = None) -> int:
     """The ``main()`` of a benchmark script: parse the shared flags, run, print and save.
@@ -475,21 +417,14 @@ def main(doc: str, run: Callable[..., "Report"], argv: list[str] | None = None, 
         doc: the script's docstring (its first paragraph is the ``--help`` description).
         run: the script's ``run(quick=..., repeats=..., **extra)`` returning a Report.
         argv: the command line (default ``sys.argv[1:]``).
-        malloc: add ``--malloc-default`` and apply the malloc setting (see :func:`apply_malloc`).
         options: adds the script's own flags to the parser.
         run_kwargs: maps the parsed flags to extra keyword arguments of ``run``.
     """
     p = parser(doc.split("\n\n")[0])
-    if malloc:
-        add_malloc_flag(p)
     if options is not None:
         options(p)
     args = p.parse_args(argv)
-    note = apply_malloc(args) if malloc else None
     report = run(quick=args.quick, repeats=args.repeats, **(run_kwargs(args) if run_kwargs else {}))
-    if note is not None:
-        report.notes.append(note)
-        report.config["malloc"] = note
     return finish(report, args)
 
 

@@ -259,7 +259,7 @@ def run(quick: bool = False, repeats: int | None = None, seed: int = 0, profile:
         print("profile of one engine sweep (top 20 by own time):")
         stats.print_stats(20)
 
-    T.freeze_heap()
+
     times = T.interleaved({"engine": engine, "numpy": hand}, repeats, warmup=0 if not quick else 1)
     for case, ts in times.items():
         report.add_timing(case, ts)
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     def options(p):
         p.add_argument("--profile", action="store_true", help="print a cProfile of one engine sweep before timing")
 
-    return T.main(__doc__, run, argv, malloc=True, options=options, run_kwargs=lambda a: {"profile": a.profile})
+    return T.main(__doc__, run, argv, options=options, run_kwargs=lambda a: {"profile": a.profile})
 
 
 if __name__ == "__main__":

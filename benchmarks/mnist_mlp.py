@@ -133,7 +133,6 @@ def run(quick: bool = False, repeats: int | None = None, seed: int = 0) -> T.Rep
     X, y = make_data(batch, sizes, seed, np.float32)
     e_step, e_params = engine_trainer(sizes, X, y, seed)
     cases = {"engine": e_step, "numpy": numpy_trainer([p.data.copy() for p in e_params], X, y)}
-    T.freeze_heap()
     numbers = {case: T.autonumber(fn, block) for case, fn in cases.items()}
     times = T.interleaved(cases, repeats, number=numbers, warmup=3)
     for case, ts in times.items():
@@ -144,7 +143,7 @@ def run(quick: bool = False, repeats: int | None = None, seed: int = 0) -> T.Rep
 
 
 def main(argv: list[str] | None = None) -> int:
-    return T.main(__doc__, run, argv, malloc=True)
+    return T.main(__doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from pathlib import Path
 import _timing as T
 
 BENCHMARKS = ["scalar_vs_micrograd", "deep_tanh", "tiny_mlp", "mnist_mlp"]
-MALLOC_FLAG = {"deep_tanh", "tiny_mlp", "mnist_mlp"}  # the scripts that take --malloc-default
 HERE = Path(__file__).resolve().parent
 
 
@@ -30,7 +29,6 @@ def main(argv: list[str] | None = None) -> int:
     p = T.parser(__doc__.split("\n\n")[0])
     p.add_argument("--only", nargs="+", choices=BENCHMARKS, metavar="NAME",
                    help=f"run only these ({', '.join(BENCHMARKS)})")
-    T.add_malloc_flag(p)
     args = p.parse_args(argv)
     if args.no_json:
         p.error("run_all reads the JSON results back; --no-json cannot be used here")
@@ -41,13 +39,12 @@ def main(argv: list[str] | None = None) -> int:
 
     codes: dict[str, int] = {}
     for name in names:
-        extra = ["--malloc-default"] if args.malloc_default and name in MALLOC_FLAG else []
         print(f"\n### {name}", flush=True)
         path = args.out / f"{name}.json"
         if path.exists():
             path.unlink()  # never summarize a stale result
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *flags, *extra, "--out", str(args.out)])
+        proc = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *flags, "--out", str(args.out)])
         codes[name] = proc.returncode
         print(f"[{name}: exit {proc.returncode}, {time.perf_counter() - start:.1f} s]", flush=True)
 

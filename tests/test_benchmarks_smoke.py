@@ -89,26 +89,41 @@ def test_scalar_engine_and_micrograd_compute_the_same_training_run(quick_run):
     pytest.importorskip("micrograd", reason="micrograd is the optional baseline (pip install micrograd==0.1.0)")
     res = result(quick_run, "scalar_vs_micrograd")
     assert_agree(res, ["loss at every step", "weights after the last step"])
-    ours, theirs = res["config"]["engine_losses"], res["config"]["micrograd_losses"]
-    assert len(ours) == len(theirs) == 2
-    assert max(abs(a - b) for a, b in zip(ours, theirs)) <= 1e-9
-    assert ours[0] != ours[1], "the loss did not change: no training step happened"
+    ours = res["config"]["engine_losses"]
+    assert len(ours) == 2 and ours[0] != ours[1], "the loss did not change: no training step happened"
     targets = {t["name"]: t for t in res["targets"]}
     assert set(targets) == {"speedup over micrograd, gc off", "speedup over micrograd, gc on"}
     assert all(t["measured"] is not None and t["measured"] > 0 for t in targets.values())
 
 
-def test_scalar_benchmark_loss_matches_its_formula():
-    """The engine's loss is mean relu(1 - y*score) + 1e-4 * sum p^2, recomputed here in plain floats."""
+def test_scalar_benchmark_model_is_micrograds_demo():
+    """The engine's side: neurons built with binary adds (act = b + w0*x0 + w1*x1 ...), the loss
+    mean relu(1 - y*score) + 1e-4 * sum p^2, recomputed here in plain floats."""
     bench = load("scalar_vs_micrograd")
-    from tinygrad_init.scalar_nn import MLP
-
     X, y = bench.moons(6, seed=3)
-    model = MLP(2, [16, 16, 1], activation="relu", rng=3)
-    params = [p.data for p in model.parameters()]
-    scores = [model(row).data for row in X]
-    expected = sum(max(0.0, 1 - yi * si) for yi, si in zip(y, scores)) / len(y) + 1e-4 * sum(p * p for p in params)
-    (loss,) = bench.train_ours(model, X, y, steps=1)
+    init = list(np.random.default_rng(3).uniform(-1, 1, size=337))
+    model = bench.MLP(init)
+    ps = [p.data for p in model.parameters()]
+    assert len(ps) == 337 and ps == init
+    score = model([bench.Value(v) for v in X[0]])
+    assert score.op == "+" and len(score.parents) == 2  # a binary add, not one n-ary node
+
+    def plain(x):
+        it = iter(init)
+        for k, (nin, nout) in enumerate(zip(bench.SIZES, bench.SIZES[1:])):
+            out = []
+            for _ in range(nout):
+                w = [next(it) for _ in range(nin)]
+                act = next(it)
+                for wi, xi in zip(w, x):
+                    act = act + wi * xi
+                out.append(max(act, 0.0) if k < 2 else act)
+            x = out
+        return x[0]
+
+    scores = [plain(row) for row in X]
+    expected = sum(max(0.0, 1 - yi * si) for yi, si in zip(y, scores)) / len(y) + 1e-4 * sum(p * p for p in init)
+    (loss,) = bench.train(bench.MLP(init), bench.Value, X, y, steps=1)
     assert loss == pytest.approx(expected, rel=1e-12, abs=1e-15)
     assert set(y) <= {-1.0, 1.0}
 
@@ -169,7 +184,7 @@ def test_tiny_mlp_engine_matches_hand_written_numpy(quick_run):
     assert_agree(res, [
         "float64: losses, engine vs numpy", "float64: weights after 5 steps, engine vs numpy",
         "float32: losses, engine vs numpy", "float32: weights after 5 steps, engine vs numpy"])
-    assert {"time vs numpy", "time vs torch, 1 thread"} <= {t["name"] for t in res["targets"]}
+    assert {t["name"] for t in res["targets"]} == {"time vs numpy", "time vs torch"}
 
 
 @pytest.mark.torch
@@ -237,8 +252,23 @@ def test_ratios_are_engine_over_baseline():
     T = timing()
     r = T.ratios([2.0, 4.0, 3.0], [1.0, 1.0, 2.0])
     assert r["paired"] == 2.0 and r["median"] == 3.0 and r["best"] == 2.0
+    assert r["q1"] == 1.75 and r["q3"] == 3.0 and T.HEADLINE == "paired"  # quartiles of 1.5, 2, 4
     calls = []
     times = T.interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=0,
                           collect=False)
     assert calls == ["a", "b", "b", "a", "a", "b"]  # alternating order
     assert all(len(v) == 3 and min(v) >= 0 for v in times.values())
+
+
+def test_no_benchmark_changes_process_wide_settings():
+    """No malloc tuning, no gc.freeze: the scripts measure the process as a user's program runs it."""
+    import gc
+
+    for path in BENCH.glob("*.py"):
+        text = path.read_text()
+        for banned in ("mallopt", "M_TRIM_THRESHOLD", "gc.freeze(", "set_threshold("):
+            assert banned not in text, f"{path.name} uses {banned}"
+    T = timing()
+    was = gc.isenabled()
+    T.interleaved({"a": lambda: None}, repeats=2, warmup=0, gc_enabled=not was)
+    assert gc.isenabled() == was  # the collector's state is restored

@@ -17,11 +17,11 @@ FAST = settings(max_examples=25, deadline=None, derandomize=True)
 class Node:
     """A bare node: just a name and parents (enough for topological_order)."""
 
-    __slots__ = ("name", "_parents")
+    __slots__ = ("name", "parents")
 
     def __init__(self, name: object, *parents: "Node") -> None:
         self.name = name
-        self._parents = parents
+        self.parents = parents
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
@@ -32,7 +32,7 @@ def _assert_topological(order: list, root: object) -> None:
     assert len(position) == len(order), "a node is listed twice"
     assert order[-1] is root
     for n in order:
-        for p in n._parents:
+        for p in n.parents:
             assert id(p) in position, f"parent {p} of {n} is missing"
             assert position[id(p)] < position[id(n)], f"{p} is listed after its child {n}"
 
@@ -44,7 +44,7 @@ def _reachable(root: object) -> set:
         if id(n) in seen:
             continue
         seen.add(id(n))
-        stack.extend(n._parents)
+        stack.extend(n.parents)
     return seen
 
 
@@ -57,7 +57,7 @@ def dags(draw):
         k = draw(st.integers(0, min(i, 4)))
         parents = [nodes[draw(st.integers(0, i - 1))] for _ in range(k)] if i else []
         nodes.append(Node(i, *parents))
-    has_child = {id(p) for nd in nodes for p in nd._parents}
+    has_child = {id(p) for nd in nodes for p in nd.parents}
     sinks = [nd for nd in nodes if id(nd) not in has_child]
     return Node("root", *sinks), nodes
 
@@ -128,7 +128,7 @@ def test_200000_deep_chain_needs_no_recursion():
 
 
 def test_custom_parents_function():
-    # Walk a graph described by a dict instead of _parents attributes.
+    # Walk a graph described by a dict instead of parents attributes.
     graph = {"loss": ("y",), "y": ("x", "w"), "x": (), "w": ()}
     order = autograd.topological_order("loss", parents=lambda n: graph[n])
     assert order == ["x", "w", "y", "loss"]
@@ -174,7 +174,7 @@ def _value_graph():
 def test_recorder_sees_every_value_edge_once(recorder):
     (a, b), g = _value_graph()
     order = autograd.topological_order(g)
-    expected = collections.Counter((id(n), id(p)) for n in order for p in n._parents)
+    expected = collections.Counter((id(n), id(p)) for n in order for p in n.parents)
     g.backward()
     assert sum(expected.values()) == 10
     assert len(recorder.steps) == 10
@@ -210,13 +210,13 @@ def test_recorder_sees_every_tensor_edge_that_needs_a_gradient(recorder):
     loss.backward()
     assert len(recorder.steps) == 7
     order = autograd.topological_order(loss)
-    expected = collections.Counter((id(n), id(p)) for n in order for p in n._parents if p.requires_grad)
+    expected = collections.Counter((id(n), id(p)) for n in order for p in n.parents if p.requires_grad)
     assert collections.Counter((id(s[0]), id(s[1])) for s in recorder.steps) == expected
     # local is the op's VJP rule as text; contributions have the parent's shape
     for node, parent, upstream, local, contribution in recorder.steps:
-        assert local in node._op.rules
+        assert local in node.rules
         assert contribution.shape == parent.shape
-    assert recorder.ended == [loss]
+    assert recorder.ended == [loss.grad_fn]
 
 
 def test_recorder_does_not_change_tensor_gradients(recorder):
@@ -251,3 +251,25 @@ def test_backward_returns_the_order_it_walked():
     order = autograd.backward(b, 1.0)
     assert order == autograd.topological_order(b)
     assert a.grad == 4.0
+
+
+def _recursive_post_order(root):
+    """The definition the walk must match: visit(n) = mark n, visit each unmarked parent in order, emit n."""
+    order, seen = [], set()
+
+    def visit(n):
+        seen.add(id(n))
+        for p in n.parents:
+            if id(p) not in seen:
+                visit(p)
+        order.append(n)
+
+    visit(root)
+    return order
+
+
+@FAST
+@given(dags())
+def test_order_is_the_recursive_depth_first_post_order(graph):
+    root, _ = graph
+    assert [n.name for n in autograd.topological_order(root)] == [n.name for n in _recursive_post_order(root)]

@@ -479,7 +479,7 @@ def test_only_floating_tensors_can_require_grad():
 
 
 def test_bad_data_is_a_clear_type_error():
-    with pytest.raises(TypeError, match="cannot make a float tensor of str"):
+    with pytest.raises(TypeError, match="cannot make a tensor of str"):
         Tensor("abc")
     with pytest.raises(TypeError, match="equal-length rows"):
         Tensor([[1.0, 2.0], [3.0]])
@@ -531,11 +531,11 @@ def test_no_grad_builds_no_graph():
             assert is_grad_enabled()
             z = x * 2
     assert is_grad_enabled()
-    assert not y.requires_grad and y._parents == () and y.is_leaf
+    assert not y.requires_grad and y.grad_fn is None and y.is_leaf
     assert y.op == "sum"  # the op name is kept for pictures
-    assert z.requires_grad and z._parents[0] is x
+    assert z.requires_grad and z.grad_fn.parents[0] is x
     w = x * 2
-    assert w.requires_grad and w._parents[0] is x
+    assert w.requires_grad and w.grad_fn.parents[0] is x
 
 
 def test_no_grad_is_restored_after_an_exception():
@@ -548,7 +548,7 @@ def test_no_grad_is_restored_after_an_exception():
 def test_tensors_that_need_no_gradient_build_no_graph():
     a, b = Tensor(np.ones(2)), Tensor(np.ones(2))
     c = (a + b) @ b
-    assert not c.requires_grad and c._parents == () and c._saved is None
+    assert not c.requires_grad and c.grad_fn is None and c.is_leaf
 
 
 def test_constant_operands_get_no_gradient():
@@ -567,7 +567,7 @@ def test_leaves_accumulate_over_two_backward_calls():
     h = (x @ W).tanh()
     h.retain_grad()
     out = h * 2
-    out.backward(g)
+    out.backward(g, retain_graph=True)
     first, h_first = W.grad.copy(), h.grad.copy()
     out.backward(g)
     np.testing.assert_allclose(W.grad, 2 * first, rtol=1e-15)
@@ -720,8 +720,10 @@ def test_bad_reshape():
 
 
 def test_bad_transpose_axes():
-    with pytest.raises(ValueError, match="not a permutation"):
+    with pytest.raises(ValueError, match="names the same axis twice"):
         Tensor(np.ones((2, 3))).transpose(0, 0)
+    with pytest.raises(ValueError, match="not a permutation"):
+        Tensor(np.ones((2, 3, 4))).transpose(0, 1)
 
 
 def test_bad_axis():
@@ -750,7 +752,7 @@ def test_bad_index():
 
 
 def test_max_of_empty():
-    with pytest.raises(ValueError, match="max: the tensor is empty"):
+    with pytest.raises(ValueError, match=r"max: cannot take the maximum over an axis of length 0"):
         Tensor(np.ones((0, 3))).max()
 
 

@@ -433,3 +433,78 @@ def test_value_numerics_match_torch(name, f, x):
     out_v, (a,), out_t, (ta,) = value_and_torch(f, x)
     assert_same(out_v.data, out_t.item())
     assert_same(a.grad, ta.grad.item())
+
+
+# ------------------------------------------------- Value at 0, -0, +-inf, nan and huge values
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, -3.0, 2.5, math.inf, -math.inf, math.nan, 1e308,
+           -1e308, 1e-310, 700.0, -700.0]
+V_OPS1 = {"exp": (lambda v: v.exp(), torch.exp), "log": (lambda v: v.log(), torch.log),
+          "tanh": (lambda v: v.tanh(), torch.tanh), "sigmoid": (lambda v: v.sigmoid(), torch.sigmoid),
+          "relu": (lambda v: v.relu(), torch.relu), "neg": (lambda v: -v, torch.neg)}
+V_OPS2 = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+          "div": lambda a, b: a / b, "pow": lambda a, b: a ** b}
+
+
+def _same(ours: float, theirs: float, signed: bool = False) -> bool:
+    """Equal to 1e-14 (rounding of 1 - t*t and the like), inf and nan alike, -0.0 apart from 0.0 if `signed`."""
+    if math.isnan(ours) or math.isnan(theirs):
+        return math.isnan(ours) and math.isnan(theirs)
+    if ours == theirs:
+        return not signed or math.copysign(1, ours) == math.copysign(1, theirs)
+    return math.isfinite(ours) and math.isfinite(theirs) and abs(ours - theirs) <= 1e-14 * max(abs(ours),
+                                                                                              abs(theirs))
+
+
+def _t(x: float, grad: bool = True):
+    return torch.tensor(x, dtype=torch.float64, requires_grad=grad)
+
+
+def test_value_at_special_values_matches_torch():
+    """Every scalar op, forward and gradient (upstream 1.5), at 0, -0, +-inf, nan, huge and tiny values,
+    as IEEE 754 and PyTorch compute them (number op Value compared with tensor op tensor)."""
+    u = 1.5
+    bad = []
+    for name, (f, tf) in V_OPS1.items():
+        for x in SPECIAL:
+            v = Value(x)
+            y = f(v)
+            (y * u).backward()
+            t = _t(x)
+            ty = tf(t)
+            ty.backward(torch.tensor(u, dtype=torch.float64))
+            if not (_same(y.data, ty.item(), signed=True) and _same(v.grad, t.grad.item())):
+                bad.append((name, x, y.data, ty.item(), v.grad, t.grad.item()))
+    for name, f in V_OPS2.items():
+        for a in SPECIAL:
+            for b in SPECIAL:
+                # PyTorch computes x ** 0.5 as sqrt (sqrt(-0) = -0, sqrt(-inf) = nan); Value follows C's pow
+                if name == "pow" and abs(b) == 0.5:
+                    continue
+                for left, right in ((Value(a), Value(b)), (Value(a), b), (a, Value(b))):
+                    y = f(left, right)
+                    (y * u).backward()
+                    tl, tr = _t(a, isinstance(left, Value)), _t(b, isinstance(right, Value))
+                    ty = f(tl, tr)
+                    ty.backward(torch.tensor(u, dtype=torch.float64))
+                    ok = _same(y.data, ty.item(), signed=True)
+                    for ours, theirs in ((left, tl), (right, tr)):
+                        if isinstance(ours, Value):
+                            ok = ok and _same(ours.grad, theirs.grad.item())
+                    if not ok:
+                        bad.append((name, a, b, type(left).__name__, type(right).__name__, y.data, ty.item()))
+    assert not bad, f"{len(bad)} mismatches, e.g. {bad[:5]}"
+
+
+def test_value_pow_follows_c_pow_where_torch_takes_sqrt():
+    for x, y, want in [(-0.0, 0.5, 0.0), (-math.inf, 0.5, math.inf), (-0.0, -0.5, math.inf), (-8.0, 0.5, math.nan),
+                       (0.0, -math.inf, math.inf), (-1.0, math.inf, 1.0), (2.0, math.nan, math.nan),
+                       (math.nan, 0.0, 1.0), (1.0, math.nan, 1.0), (10.0, 400.0, math.inf),
+                       (-10.0, 401.0, -math.inf), (-0.0, -3.0, -math.inf)]:
+        assert _same((Value(x) ** y).data, want, signed=True), (x, y)
+        assert _same((Value(x) ** Value(y)).data, want, signed=True), (x, y)
+        assert _same((x ** Value(y)).data, want, signed=True), (x, y)
+    assert math.isnan(Value(math.nan).relu().data)  # relu does not hide a nan
+    v = Value(math.nan)
+    v.relu().backward()
+    assert v.grad == 1.0  # PyTorch's relu passes the gradient at nan (its result is not <= 0)

@@ -96,17 +96,17 @@ def test_unary(op):
 def test_local_derivatives_are_stored_beside_the_parents():
     a, b = Value(3.0), Value(-2.0)
     c = a * b
-    assert c._parents == (a, b) and c._locals == (-2.0, 3.0) and c.op == "*"
+    assert c.parents == (a, b) and c.locals == (-2.0, 3.0) and c.op == "*"
     d = a / b
-    assert d._locals == (1 / -2.0, -3.0 / 4.0)
+    assert d.locals == (1 / -2.0, -3.0 / 4.0)
     e = a ** b
-    assert e._locals[0] == pytest.approx(-2.0 * 3.0 ** -3.0)
-    assert e._locals[1] == pytest.approx(3.0 ** -2.0 * math.log(3.0))
+    assert e.locals[0] == pytest.approx(-2.0 * 3.0 ** -3.0)
+    assert e.locals[1] == pytest.approx(3.0 ** -2.0 * math.log(3.0))
     t = b.tanh()
-    assert t._locals == (1 - math.tanh(-2.0) ** 2,)
-    assert (a - 1.0)._locals == (1.0,)
-    assert (1.0 - a)._locals == (-1.0,)
-    assert (2.0 / a)._locals == (pytest.approx(-2.0 / 9.0),)
+    assert t.locals == (1 - math.tanh(-2.0) ** 2,)
+    assert (a - 1.0).locals == (1.0,)
+    assert (1.0 - a).locals == (-1.0,)
+    assert (2.0 / a).locals == (pytest.approx(-2.0 / 9.0),)
 
 
 def test_relu_at_zero_has_local_derivative_zero():
@@ -215,10 +215,10 @@ def test_log_at_zero_and_below_backward():
 def test_tanh_and_sigmoid_are_exact_and_flat_far_out(x):
     t = Value(x).tanh()
     assert t.data == math.copysign(1.0, x)
-    assert t._locals == (0.0,)
+    assert t.locals == (0.0,)
     s = Value(x).sigmoid()
     assert s.data == (1.0 if x > 0 else 0.0)
-    assert s._locals == (0.0,)
+    assert s.locals == (0.0,)
     v = Value(x)
     (v.tanh() + v.sigmoid()).backward()
     assert v.grad == 0.0
@@ -332,7 +332,7 @@ def test_value_sum_is_one_node():
     a, b, c = Value(1.0), Value(2.0), Value(-4.0)
     s = Value.sum([a, b, 3.0, c], start=0.5)
     assert s.data == 2.5
-    assert s._parents == (a, b, c) and s._locals == (1.0, 1.0, 1.0) and s.op == "+"
+    assert s.parents == (a, b, c) and s.locals == (1.0, 1.0, 1.0) and s.op == "+"
     s2 = (s * s)
     s2.backward()
     for v in (a, b, c):

@@ -179,7 +179,7 @@ def test_tensor_graph_labels_rules_and_param_names():
     list(model.named_parameters())
     x = Tensor(np.ones((5, 3), dtype=np.float32))
     loss = model(x).sum()
-    loss.backward()
+    loss.backward(retain_graph=True)
     src = draw.draw(loss, show_local=True, show_grad=True).source
     assert 'label="layers.0.weight\\n(3, 4) float32\\n|grad| ' in src
     assert 'label="matmul\\n(5, 4) float32\\ngrad ?"' in src  # intermediate grads were dropped

@@ -327,7 +327,7 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         root.backward()
     n_nodes, n_steps = len(autograd.topological_order(root)), len(steps)
     print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward", file=out)
-    if root._SCALAR and n_steps <= 40:
+    if root.scalar and n_steps <= 40:
         print(steps.explain(), file=out)
     player = not args.no_player and n_steps <= args.max_steps
     if n_nodes > 1500 and args.max_nodes is None:

@@ -1,7 +1,3 @@
-"""The engines and the one graph walk they share.
-
-- :mod:`.autograd`  topological order and the chain rule, written once;
-- :mod:`.value`     the scalar engine, ``Value``;
-- :mod:`.tensor`    the numpy engine, ``Tensor``;
-- :mod:`.gradcheck` backward passes checked against central differences.
-"""
+"""The engines and the one graph walk they share: `autograd` (topological order and the chain
+rule, written once), `value` (the scalar engine), `tensor` (the numpy engine, with `ops`, its
+table of forward and vector-Jacobian rules, and `inputs`, what it accepts), `gradcheck`."""

@@ -1,173 +1,181 @@
 """The one idea both engines share: walk the graph backwards and apply the chain rule.
 
-Every node of a computation graph (a :class:`~tinygrad_init.Value` or a
-:class:`~tinygrad_init.Tensor`) knows its parents -- the nodes it was computed
-from -- and, for each parent, how to turn its own gradient into that parent's
-share of the gradient. Backpropagation is then two steps:
+Every node of a computation graph knows its `parents`, the nodes it was computed from.
+Backpropagation is two steps:
 
-1. :func:`topological_order` lists the nodes so that every node comes after all
-   of its parents (an iterative depth-first search; a chain of a million ops
-   does not hit Python's recursion limit).
-2. :func:`backward` visits that list in reverse, so that a node's gradient is
-   complete before it is passed on, and at every edge ``node -> parent`` adds
+1. `topological_order` lists the nodes so that each comes after all of its parents (an
+   iterative depth-first search: a chain of a million ops needs no recursion);
+2. `backward` visits that list in reverse, so that a node's gradient is complete before it
+   is passed on, and at every edge `node -> parent` adds the upstream gradient times the
+   local derivative, dL/dp += dL/dn * dn/dp: `parent.grad += upstream * local`. A parent
+   used by several nodes receives one contribution from each; they add up.
 
-   .. math:: \\frac{\\partial L}{\\partial p} \\mathrel{+}= \\frac{\\partial L}{\\partial n}
-             \\cdot \\frac{\\partial n}{\\partial p}
+The engines differ only in what "times the local derivative" is. A scalar node (`Value`)
+stores its local derivatives as numbers, so the product is the multiplication itself. A tensor
+node computes a vector-Jacobian product (the backward of `x @ W` is `g @ W.T` and `x.T @ g`),
+so its loop asks the node for each parent's contribution. The node protocol:
 
-   i.e. ``parent.grad += upstream * local`` -- the upstream gradient times the
-   local derivative. A parent that feeds several nodes receives one such
-   contribution from each of them; they add up.
+- every node: `parents` (a tuple, empty for a leaf), `grad`, and `scalar` (which loop);
+- a scalar node: `edges()`, its `(parent, local derivative)` pairs;
+- a tensor node: `gradient()` (its finished gradient, after hooks, or None), `vjp(upstream,
+  retain_graph)` (`(parent, rule, contribution)` triples; then the node frees what its backward
+  rule saved) and `accumulate(contribution)`.
 
-The node protocol (what a class needs to take part):
-
-``_parents``
-    a tuple of parent nodes (empty for leaves).
-``_chain(upstream)``
-    returns a sequence of ``(parent, local, contribution)`` triples, one per
-    parent that needs a gradient. ``local`` describes the local derivative (a
-    number for ``Value``; the op's rule for ``Tensor``) and ``contribution``
-    is what gets added to the parent's gradient.
-``_accumulate(contribution)``
-    adds a contribution to the node's gradient.
-``_upstream()``
-    returns the node's finished gradient (after any hooks), or ``None`` when
-    no gradient reached it.
-``_release()``
-    called once the node's gradient has been passed on (an engine may drop
-    gradients it does not need to keep).
-``_SCALAR``
-    a class attribute: True for nodes whose ``_locals`` are plain numbers, so
-    that the walk can do ``parent.grad += upstream * local`` inline.
-
-The ledger (:mod:`tinygrad_init.ledger`), the probe and the renderer observe
-this same walk; none of them has a second topological sort.
+A recorder (the ledger, the probe) observes the same walk: once installed with `set_recorder`,
+both loops report every step to it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Protocol
+import contextlib
+import threading
+from typing import Any, Callable, Iterable
 
-__all__ = ["topological_order", "backward", "set_recorder", "get_recorder"]
-
-
-class Node(Protocol):  # pragma: no cover - typing only
-    _parents: tuple
-
-    def _chain(self, upstream: Any) -> Iterable[tuple[Any, Any, Any]]: ...
-
-    def _accumulate(self, contribution: Any) -> None: ...
-
-    def _upstream(self) -> Any: ...
-
-    def _release(self) -> None: ...
+__all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad",
+           "is_grad_enabled"]
 
 
 def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None = None) -> list:
-    """Nodes reachable from ``root``, each listed after all of its parents.
+    """The nodes reachable from `root`, each after all of its parents (root last).
 
-    An iterative depth-first post-order: a node is emitted once every one of
-    its parents has been emitted, so a chain of a million ops needs no
-    recursion. The order is deterministic -- it depends only on the order in
-    which each op lists its parents -- so anything numbered by it (node ids in
-    DOT text, ledger lines) is reproducible.
+    The depth-first post-order of a recursive search (visit a node: mark it, visit each
+    unmarked parent in the order the op lists them, emit the node), kept on an explicit
+    stack. The order depends only on the order of each op's parents, so anything numbered by
+    it (node ids in DOT text, ledger lines) is reproducible. A tensor is walked from its graph
+    node (`grad_fn`).
 
     Args:
         root: the output node.
-        parents: how to get a node's parents; defaults to ``node._parents``.
-
-    Returns:
-        A list whose last element is ``root``.
+        parents: how to get a node's parents; default `node.parents`.
     """
-    # The stack holds (node, iterator over its parents): the path of a recursive
-    # depth-first search, kept by hand. A node is emitted when its iterator runs out,
-    # that is once all of its parents have been emitted.
+    root = getattr(root, "grad_fn", None) or root
     order: list = []
     emit = order.append
-    visited = {root}
+    visited: set = set()
     mark = visited.add
-    ps = root._parents if parents is None else tuple(parents(root))
-    stack = [(root, iter(ps))]
+    stack = [root]
     push, pop = stack.append, stack.pop
     while stack:
-        node, todo = stack[-1]
-        for p in todo:
+        node = pop()
+        if node is None:  # the marker: every parent of the node under it is done
+            emit(pop())
+            continue
+        if node in visited:
+            continue
+        mark(node)
+        ps = node.parents if parents is None else tuple(parents(node))
+        if not ps:
+            emit(node)  # a leaf
+            continue
+        push(node)
+        push(None)
+        if len(ps) == 2:  # the common case, without an iterator
+            p, q = ps
+            if q not in visited:
+                push(q)
             if p not in visited:
-                mark(p)
-                ps = p._parents if parents is None else tuple(parents(p))
-                if ps:
-                    push((p, iter(ps)))  # descend; come back to ``node`` later
-                    break
-                emit(p)  # a leaf: nothing above it
-        else:  # every parent of ``node`` is done
-            pop()
-            emit(node)
+                push(p)  # the first parent on top: visited first
+            continue
+        for p in reversed(ps):
+            if p not in visited:
+                push(p)
     return order
 
 
-# The active recorder (a ledger), or None. Checked once per backward pass, so a
-# backward pass with no ledger recording costs nothing extra.
+# ------------------------------------------------------------------ grad mode, per thread
+
+
+class _Mode(threading.local):
+    enabled = True
+
+
+_MODE = _Mode()
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """A context manager (or decorator) that sets this thread's grad mode and restores it after."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def _recreate_cm(self) -> "_GradMode":  # a fresh one per call of a decorated function
+        return _GradMode(self.enabled)
+
+    def __enter__(self) -> None:
+        self.previous, _MODE.enabled = _MODE.enabled, self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        _MODE.enabled = self.previous
+
+
+def no_grad() -> _GradMode:
+    """Within this block (or decorated function) tensor ops build no graph: for evaluation and
+    parameter updates. Grad mode belongs to the thread; other threads keep recording."""
+    return _GradMode(False)
+
+
+def enable_grad() -> _GradMode:
+    """Turn graph building back on inside a `no_grad` block (this thread only)."""
+    return _GradMode(True)
+
+
+def is_grad_enabled() -> bool:
+    """True unless this thread is inside `no_grad`."""
+    return _MODE.enabled
+
+
+# ------------------------------------------------------------------ the recorder and the walk
+
 _RECORDER: Any = None
 
 
 def set_recorder(recorder: Any) -> Any:
-    """Install ``recorder`` (or ``None``) to observe chain-rule steps; returns the previous one."""
+    """Install `recorder` (with `begin(root, order)`, `step(node, parent, upstream, local, contribution)`
+    and `end(root)`), or None; returns the previous one. Process-wide: record one thread at a time."""
     global _RECORDER
     previous, _RECORDER = _RECORDER, recorder
     return previous
 
 
 def get_recorder() -> Any:
-    """The recorder observing backward passes now, or ``None``."""
+    """The recorder observing backward passes now, or None."""
     return _RECORDER
 
 
-def backward(root: Any, seed: Any, order: list | None = None) -> list:
-    """Backpropagate from ``root``, whose gradient is ``seed``.
-
-    Visits the nodes in reverse topological order and, at each edge
-    ``node -> parent``, performs
-
-        parent.grad += upstream * local
-
-    For scalar nodes (which store their local derivatives as numbers in
-    ``_locals``) that line is the code itself; tensor nodes compute the
-    product as a vector-Jacobian product in ``_chain``.
+def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool = False) -> list:
+    """Backpropagate from `root`, whose gradient is `seed`; returns the order walked (root last).
 
     Args:
-        root: the output node.
+        root: the output node (a `Value`, or a tensor's graph node).
         seed: dL/d(root): 1.0 for a scalar loss, or the upstream gradient.
-        order: a precomputed :func:`topological_order` of ``root``.
-
-    Returns:
-        The topological order that was walked (root last).
+        order: a precomputed `topological_order(root)`.
+        retain_graph: tensor graphs: keep what the backward rules saved, to walk the graph again.
     """
     if order is None:
         order = topological_order(root)
     recorder = _RECORDER
-    if recorder is None and root._SCALAR:
-        # The scalar engine: the chain rule, literally.
+    if root.scalar:
         root.grad += seed
-        for node in reversed(order):
-            upstream = node.grad
-            for parent, local in zip(node._parents, node._locals):
-                parent.grad += upstream * local
-        return order
-
-    root._accumulate(seed)
+    else:
+        root.accumulate(seed)
     if recorder is not None:
         recorder.begin(root, order)
-    for node in reversed(order):
-        upstream = node._upstream()
-        if upstream is None or not node._parents:
-            continue
-        if recorder is None:
-            for parent, _local, contribution in node._chain(upstream):
-                parent._accumulate(contribution)
-        else:
-            for parent, local, contribution in node._chain(upstream):
-                parent._accumulate(contribution)
-                recorder.step(node, parent, upstream, local, contribution)
-        node._release()
+    if root.scalar:  # the scalar engine: the chain rule, literally
+        for node in reversed(order):
+            upstream = node.grad
+            for parent, local in node.edges():
+                parent.grad += upstream * local
+                if recorder is not None:
+                    recorder.step(node, parent, upstream, local, upstream * local)
+    else:  # the tensor engine: `upstream x local` is a vector-Jacobian product for each parent
+        for node in reversed(order):
+            upstream = node.gradient()
+            if upstream is None or not node.parents:
+                continue
+            for parent, rule, contribution in node.vjp(upstream, retain_graph):
+                parent.accumulate(contribution)
+                if recorder is not None:
+                    recorder.step(node, parent, upstream, rule, contribution)
     if recorder is not None:
         recorder.end(root)
     return order

@@ -1,59 +1,56 @@
-"""The scalar engine: a :class:`Value` is one number that remembers how it was made.
+"""The scalar engine: a `Value` is one number that remembers how it was made.
 
-Every op computes its result **and its local derivatives** at forward time and
-stores them beside its parents::
+Every op computes its result **and its local derivatives** at forward time and stores them
+beside its parents:
 
-    c = a * b        # c.data = a.data * b.data
-                     # c._parents = (a, b)
-                     # c._locals  = (b.data, a.data)    # dc/da, dc/db
+    c = a * b        # c.data = a.data * b.data,  c.parents = (a, b),  c.locals = (b.data, a.data)
 
-Backward (:func:`tinygrad_init.autograd.backward`) then visits the nodes in
-reverse topological order and does, at each edge, exactly the lecture's formula::
+Backward (`tinygrad_init.autograd.backward`) then visits the nodes in reverse topological order
+and does, at each edge, exactly the lecture's formula: `parent.grad += node.grad * local`.
 
-    parent.grad += node.grad * local      # upstream gradient x local gradient
+A node is one object: up to two parents and their local derivatives live in its own slots (only
+an n-ary sum keeps a tuple). No per-node closures or containers, so Python's cycle collector has
+little to scan: the collector, not the arithmetic, dominates the run time of a scalar engine.
 
-There are no per-node closures: a closure that refers to its own output forms a
-reference cycle, and Python's cycle collector then dominates the run time of a
-scalar engine.
-
-Numerics follow PyTorch's float semantics rather than Python's exceptions:
-``Value(1000.).exp()`` is ``inf``, ``Value(0.).log()`` is ``-inf``, ``log`` of a
-negative number and ``(-8) ** 0.5`` are ``nan``, and dividing by zero gives
-``inf`` or ``nan``.
+Numerics follow IEEE 754 and PyTorch rather than Python's exceptions: `Value(1000.).exp()` is
+inf, `Value(0.).log()` is -inf, `log` of a negative number, `(-8) ** 0.5` and `relu(nan)` are
+nan, dividing by zero gives inf or nan; local derivatives follow PyTorch at 0, inf and nan. One
+difference remains by design: the chain rule multiplies, so an inf or nan upstream gradient times
+a local derivative of 0 (a relu that is off, `x ** 0`) is nan, where PyTorch's backward selects 0.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from numbers import Real
 from typing import Iterable, Union
 
+import numpy as np
+
 from . import autograd
+
 __all__ = ["Value"]
 
 Number = Union[int, float]
-_INF = math.inf
-_NAN = math.nan
+_INF, _NAN = math.inf, math.nan
 
 
-def _as_float(x: object, what: str = "Value") -> float:
-    """Convert a plain number (or a 0-d / size-1 numpy array) to float, or raise a clear TypeError."""
-    if isinstance(x, bool):
-        return float(x)
+def _number(x: object, op: str) -> float:
+    """A plain number (or a one-element numpy array) as a float; anything else is a TypeError."""
     if isinstance(x, Real):
         return float(x)
-    size = getattr(x, "size", None)
-    if size == 1 and hasattr(x, "item"):
-        return float(x.item())  # type: ignore[union-attr]
-    raise TypeError(
-        f"{what}: expected a plain number, got {type(x).__name__} {x!r:.60}. "
-        "Use tinygrad_init.Tensor for arrays."
-    )
+    if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
+        return float(x.reshape(()))
+    if hasattr(x, "grad_fn"):
+        raise TypeError(f"{op}: cannot combine a Value with a Tensor: the scalar engine (Value) and the tensor "
+                        "engine (Tensor) do not mix. Use Tensors throughout, or Values throughout "
+                        "(Value(t.item()) for a one-element tensor).")
+    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}. "
+                    "Use tinygrad_init.Tensor for arrays.")
 
 
 def _div(a: float, b: float) -> float:
-    """a / b with IEEE semantics: x/0 is +-inf, 0/0 is nan (Python would raise)."""
+    """a / b as IEEE 754 divides: x/0 is +-inf, 0/0 is nan (Python would raise)."""
     try:
         return a / b
     except ZeroDivisionError:
@@ -62,19 +59,20 @@ def _div(a: float, b: float) -> float:
         return math.copysign(_INF, a) * math.copysign(1.0, b)
 
 
+def _odd(y: float) -> bool:
+    return y % 2.0 == 1.0  # false for non-integers, infinities and nan
+
+
 def _pow(x: float, y: float) -> float:
-    """x ** y with IEEE semantics (nan for a negative base and fractional exponent, inf on overflow)."""
-    if x < 0.0 and y != math.floor(y) and not math.isinf(y):
-        return _NAN
+    """x ** y as C's pow: inf on overflow and at the pole 0 ** -y, nan for (-8) ** 0.5."""
     try:
-        r = x ** y
-    except ZeroDivisionError:  # 0.0 ** negative
-        odd = y == math.floor(y) and int(y) % 2 == 1
-        return math.copysign(_INF, x) if odd else _INF
+        return math.pow(x, y)
     except OverflowError:
-        odd = y == math.floor(y) and not math.isinf(y) and int(y) % 2 == 1
-        return -_INF if (x < 0.0 and odd) else _INF
-    return r
+        return -_INF if x < 0.0 and _odd(y) else _INF
+    except ValueError:
+        if x == 0.0:
+            return math.copysign(_INF, x) if _odd(y) else _INF
+        return _NAN
 
 
 def _exp(x: float) -> float:
@@ -87,16 +85,13 @@ def _exp(x: float) -> float:
 def _log(x: float) -> float:
     if x > 0.0:
         return math.log(x)
-    if x == 0.0:
-        return -_INF
-    return _NAN  # negative or nan
+    return -_INF if x == 0.0 else _NAN  # negative or nan
 
 
 def _sigmoid(x: float) -> float:
-    # Two branches so that exp never overflows: exact 1.0 / 0.0 at |x| = 1000.
-    if x >= 0.0:
+    if x >= 0.0:  # exp only ever sees -|x|: exactly 1.0 and 0.0 far out, never an overflow
         return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
+    e = _exp(x)
     return e / (1.0 + e)
 
 
@@ -104,147 +99,165 @@ class Value:
     """A scalar that records the op that produced it and its local derivatives.
 
     Args:
-        data: the number (stored as float).
+        data: the number (stored as a float).
         label: an optional name, shown in ledgers and graph pictures.
 
-    Attributes:
-        data: the value computed in the forward pass.
-        grad: dL/d(self), 0.0 until a backward pass reaches it.
-        label: the name given, or "".
-        op: the op that made it ("" for a leaf), for example "*" or "tanh".
+    Attributes: `data` (the forward value), `grad` (dL/d(self), 0.0 until a backward pass
+    reaches it), `label`, `op` (the op that made it, "" for a leaf).
 
-    Gradients **accumulate**: every call of :meth:`backward` adds into the
-    ``grad`` of the leaves it reaches, as in PyTorch, so that a loss summed
-    over several backward calls gets the summed gradient. Reset them with
-    :meth:`zero_grad` (or ``Module.zero_grad()``) before the next step.
-    Intermediate (non-leaf) nodes hold the gradient of the latest backward pass.
+    Gradients **accumulate**: every `backward()` adds into the `grad` of the leaves it reaches, as
+    in PyTorch; reset them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_parents", "_locals", "__weakref__")
-    __array_ufunc__ = None  # so numpy scalars defer to Value's reflected ops
-    _SCALAR = True  # local derivatives are plain numbers (see tinygrad_init.autograd)
+    __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
+    __array_ufunc__ = None  # numpy scalars and arrays defer to Value's reflected ops
+    scalar = True  # a scalar node (see tinygrad_init.autograd)
 
-    def __init__(self, data: Number, label: str = "", _parents: tuple = (), _locals: tuple = (), _op: str = ""):
-        self.data = data if type(data) is float else _as_float(data)
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = data if type(data) is float else _number(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.op = _op
-        self._parents = _parents
-        self._locals = _locals
+        self.op = ""
+        self._a = self._b = None
+        self._da = self._db = 0.0
+
+    # ------------------------------------------------------------------ the graph
+
+    @property
+    def parents(self) -> tuple:
+        """The nodes this one was computed from (empty for a leaf)."""
+        a, b = self._a, self._b
+        if b is not None:
+            return (a, b)
+        return () if a is None else a if type(a) is tuple else (a,)
+
+    @property
+    def locals(self) -> tuple:
+        """The local derivatives d(self)/d(parent), one per parent."""
+        return tuple(local for _, local in self.edges())
+
+    _parents, _locals = parents, locals  # the names the exercises use
+
+    def edges(self) -> Iterable[tuple[Value, float]]:
+        """The `(parent, local derivative)` pairs along which the gradient flows back."""
+        a, b = self._a, self._b
+        if b is not None:
+            return ((a, self._da), (b, self._db))
+        if a is None:
+            return ()
+        return zip(a, self._da) if type(a) is tuple else ((a, self._da),)
 
     # ------------------------------------------------------------------ ops
-    # Each op: the result, then (parents, local derivatives d out / d parent).
+    # Each op: the result, the op, then each parent with its local derivative.
 
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            return Value(self.data + _as_float(other, "add"), "", (self,), (1.0,), "+")
-        return Value(self.data + other.data, "", (self, other), (1.0, 1.0), "+")
+            return _node(self.data + _number(other, "add"), "+", self, 1.0)
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            k = _as_float(other, "mul")
-            return Value(self.data * k, "", (self,), (k,), "*")
-        return Value(self.data * other.data, "", (self, other), (other.data, self.data), "*")
+            k = _number(other, "mul")
+            return _node(self.data * k, "*", self, k)
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            return Value(self.data - _as_float(other, "sub"), "", (self,), (1.0,), "-")
-        return Value(self.data - other.data, "", (self, other), (1.0, -1.0), "-")
+            return _node(self.data - _number(other, "sub"), "-", self, 1.0)
+        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        return Value(_as_float(other, "sub") - self.data, "", (self,), (-1.0,), "-")
+        return _node(_number(other, "sub") - self.data, "-", self, -1.0)
 
     def __truediv__(self, other: Value | Number) -> Value:
-        # d(a/b)/da = 1/b,  d(a/b)/db = -a/b^2
+        # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
+        a = self.data
         if type(other) is not Value:
-            b = _as_float(other, "div")
-            return Value(_div(self.data, b), "", (self,), (_div(1.0, b),), "/")
-        a, b = self.data, other.data
-        return Value(_div(a, b), "", (self, other), (_div(1.0, b), -_div(a, b * b)), "/")
+            b = _number(other, "div")
+            return _node(_div(a, b), "/", self, _div(1.0, b))
+        b = other.data
+        out = _div(a, b)
+        return _node(out, "/", self, _div(1.0, b), other, -_div(out, b))
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
-        a, b = _as_float(other, "div"), self.data
-        return Value(_div(a, b), "", (self,), (-_div(a, b * b),), "/")
+        a, b = _number(other, "div"), self.data
+        out = _div(a, b)
+        return _node(out, "/", self, -_div(out, b))
 
     def __pow__(self, other: Value | Number) -> Value:
-        # d(x^y)/dx = y * x^(y-1),  d(x^y)/dy = x^y * ln x
+        # d(x^y)/dx = y x^(y-1) (0 where y = 0),  d(x^y)/dy = x^y ln x (0 where x = 0 and y >= 0)
         x = self.data
-        if type(other) is not Value:
-            y = _as_float(other, "pow")
-            dx = 0.0 if y == 0.0 else y * _pow(x, y - 1.0)
-            return Value(_pow(x, y), "", (self,), (dx,), f"**{y:g}")
-        y = other.data
+        y = other.data if type(other) is Value else _number(other, "pow")
         out = _pow(x, y)
-        dy = 0.0 if (x == 0.0 and y >= 0.0) else out * _log(x)  # PyTorch's convention at x = 0
         dx = 0.0 if y == 0.0 else y * _pow(x, y - 1.0)
-        return Value(out, "", (self, other), (dx, dy), "**")
+        if type(other) is not Value:
+            return _node(out, f"**{y:g}", self, dx)
+        dy = 0.0 if x == 0.0 and y >= 0.0 else out * _log(x)
+        return _node(out, "**", self, dx, other, dy)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
-        x, y = _as_float(other, "pow"), self.data
+        x, y = _number(other, "pow"), self.data
         out = _pow(x, y)
-        dy = 0.0 if (x == 0.0 and y >= 0.0) else out * _log(x)
-        return Value(out, "", (self,), (dy,), "**")
+        return _node(out, "**", self, 0.0 if x == 0.0 and y >= 0.0 else out * _log(x))
 
     def __neg__(self) -> Value:
-        return Value(-self.data, "", (self,), (-1.0,), "neg")
+        return _node(-self.data, "neg", self, -1.0)
 
     __radd__ = __add__
     __rmul__ = __mul__
 
     @staticmethod
     def sum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value:
-        """One n-ary "+" node: ``start + v1 + ... + vn``, every local derivative 1.
+        """One n-ary "+" node: `start + v1 + ... + vn`, every local derivative 1.
 
-        Python's built-in ``sum`` builds a chain of n binary adds; this builds a
-        single node with n parents -- the same gradient, a flatter graph, and far
-        fewer nodes to walk.
+        Python's built-in `sum` builds a chain of n binary adds; this builds a single
+        node with n parents: the same gradient, a flatter graph, fewer nodes to walk.
         """
-        parents = []
-        total = 0.0
-        for v in itertools.chain((start,), values):
+        parents, total = [], 0.0
+        for v in (start, *values):
             if type(v) is Value:
                 parents.append(v)
                 total += v.data
             else:
-                total += _as_float(v, "sum")
-        return Value(total, "", tuple(parents), (1.0,) * len(parents), "+")
+                total += _number(v, "sum")
+        return _node(total, "+", tuple(parents), (1.0,) * len(parents)) if parents else Value(total)
 
     def exp(self) -> Value:
         """e^x; local derivative e^x."""
         out = _exp(self.data)
-        return Value(out, "", (self,), (out,), "exp")
+        return _node(out, "exp", self, out)
 
     def log(self) -> Value:
-        """ln x; local derivative 1/x (as in PyTorch, also where ln is nan: x < 0)."""
+        """ln x; local derivative 1/x (as in PyTorch, also where ln x is nan: x < 0)."""
         x = self.data
-        return Value(_log(x), "", (self,), (_div(1.0, x),), "log")
+        return _node(_log(x), "log", self, _div(1.0, x))
 
     def tanh(self) -> Value:
-        """tanh x; local derivative 1 - tanh^2 x."""
+        """tanh x; local derivative 1 - tanh^2 x, computed as (1 - t)(1 + t): no cancellation near +-1."""
         t = math.tanh(self.data)
-        return Value(t, "", (self,), (1.0 - t * t,), "tanh")
+        return _node(t, "tanh", self, (1.0 - t) * (1.0 + t))
 
     def sigmoid(self) -> Value:
-        """sigma(x) = 1/(1+e^-x); local derivative sigma(x)(1 - sigma(x))."""
+        """s(x) = 1/(1+e^-x); local derivative s(x)(1 - s(x))."""
         s = _sigmoid(self.data)
-        return Value(s, "", (self,), (s * (1.0 - s),), "sigmoid")
+        return _node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
-        """max(0, x); local derivative 1 if x > 0 else 0."""
+        """max(0, x); local derivative 1 where the result is > 0 (or nan), else 0, as in PyTorch."""
         x = self.data
-        return Value(x if x > 0.0 else 0.0, "", (self,), (1.0 if x > 0.0 else 0.0,), "relu")
+        out = 0.0 if x < 0.0 else x  # keeps -0.0 and nan
+        return _node(out, "relu", self, 0.0 if out <= 0.0 else 1.0)
 
-    # ------------------------------------------------------------ backward
+    # ------------------------------------------------------------------ backward
 
     def backward(self) -> None:
-        """Backpropagate from this node: dL/dL = 1, then ``parent.grad += node.grad * local``.
+        """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`.
 
-        Leaves accumulate across calls (see the class docstring); the
-        gradients of intermediate nodes are recomputed by each call.
+        Leaves accumulate across calls; intermediate nodes are reset first.
         """
         order = autograd.topological_order(self)
         for node in order:
-            if node._parents:
+            if node._a is not None:
                 node.grad = 0.0
         autograd.backward(self, 1.0, order)
 
@@ -252,25 +265,28 @@ class Value:
         """Set this node's gradient to 0.0."""
         self.grad = 0.0
 
-    # The node protocol of tinygrad_init.autograd.
-
-    def _chain(self, upstream: float) -> Iterable[tuple[Value, float, float]]:
-        return [(p, local, upstream * local) for p, local in zip(self._parents, self._locals)]
-
-    def _accumulate(self, contribution: float) -> None:
-        self.grad += contribution
-
-    def _upstream(self) -> float:
-        return self.grad
-
-    def _release(self) -> None:
-        pass
-
-    # --------------------------------------------------------------- misc
-
     def __float__(self) -> float:
         return self.data
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+
+_new = object.__new__
+
+
+def _node(data: float, op: str, a: Value | tuple, da: float | tuple, b: Value | None = None,
+          db: float = 0.0) -> Value:
+    """An op's result: `data`, made by `op` from parent `a` (local derivative `da`) and optionally `b`
+    (`db`); an n-ary node takes a tuple of parents and one of local derivatives (a custom op can use it too)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.op = op
+    v._a = a
+    v._da = da
+    v._b = b
+    v._db = db
+    return v

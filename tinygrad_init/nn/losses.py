@@ -25,9 +25,9 @@ def _as_tensor(x: Any, like: Tensor, what: str) -> Tensor:
 
 
 def mse_loss(pred: Tensor, target: Any) -> Tensor:
-    """Mean squared error, ``mean((pred - target)^2)``; dL/dpred = 2 (pred - target) / n.
+    """Mean squared error, `mean((pred - target)^2)`; dL/dpred = 2 (pred - target) / n.
 
-    ``pred`` and ``target`` must have the same shape (no silent broadcasting: a
+    `pred` and `target` must have the same shape (no silent broadcasting: a
     (n, 1) prediction against an (n,) target would otherwise give an (n, n)
     matrix of errors).
     """
@@ -44,9 +44,9 @@ def mse_loss(pred: Tensor, target: Any) -> Tensor:
 def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
     """Softmax cross-entropy with integer class targets, through a stable log-softmax.
 
-    ``L = -mean_i log softmax(logits_i)[y_i]``. Shapes: ``logits`` (batch, classes),
-    ``targets`` (batch,) of integers in ``[0, classes)``. The gradient is
-    ``(softmax(logits) - onehot(y)) / batch``.
+    `L = -mean_i log softmax(logits_i)[y_i]`. Shapes: `logits` (batch, classes),
+    `targets` (batch,) of integers in `[0, classes)`. The gradient is
+    `(softmax(logits) - onehot(y)) / batch`.
     """
     if not isinstance(logits, Tensor):
         raise TypeError(f"cross_entropy: logits must be a Tensor, got {type(logits).__name__}")
@@ -58,6 +58,9 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row (not one-hot).")
     if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)):
+            raise ValueError("cross_entropy: targets contain nan or inf; they must be integer class indices in "
+                             f"[0, {k})")
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats "
                              "(for probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
@@ -74,10 +77,10 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
 def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     """Binary cross-entropy on raw scores, stable for any logit.
 
-    ``L = mean(softplus(z) - z*t)`` with ``softplus(z) = log(1 + e^z)``, which equals
-    ``-mean(t log sigmoid(z) + (1-t) log(1 - sigmoid(z)))`` without overflow.
-    The gradient is ``(sigmoid(z) - t) / n``, exactly, for every z (also at 0).
-    ``targets`` in [0, 1], same shape as ``logits``.
+    `L = mean(softplus(z) - z*t)` with `softplus(z) = log(1 + e^z)`, which equals
+    `-mean(t log sigmoid(z) + (1-t) log(1 - sigmoid(z)))` without overflow.
+    The gradient is `(sigmoid(z) - t) / n`, exactly, for every z (also at 0).
+    `targets` in [0, 1], same shape as `logits`.
     """
     if not isinstance(logits, Tensor):
         raise TypeError(f"binary_cross_entropy_with_logits: logits must be a Tensor, got {type(logits).__name__}")
@@ -85,7 +88,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     if t.shape != logits.shape:
         raise ValueError(f"binary_cross_entropy_with_logits: logits have shape {logits.shape} but targets "
                          f"{t.shape}; they must match (for an (n, 1) output use y.reshape(-1, 1))")
-    if t.data.size and (t.data.min() < 0 or t.data.max() > 1):
+    if t.data.size and not (np.all(t.data >= 0) and np.all(t.data <= 1)):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
     return (logits.softplus() - logits * t).mean()

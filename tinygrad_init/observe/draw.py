@@ -288,7 +288,7 @@ def trace(model: Any, *inputs: Any) -> Trace:
 def _tensors(x: Any) -> list:
     if isinstance(x, (list, tuple)):
         return [t for item in x for t in _tensors(item)]
-    return [x] if hasattr(x, "_parents") and hasattr(x, "data") else []
+    return [getattr(x, "grad_fn", None) or x] if hasattr(x, "parents") and hasattr(x, "data") else []
 
 
 # --------------------------------------------------------------------------- the scene
@@ -428,7 +428,7 @@ def _module_owner(module: Any, order: list) -> tuple[dict, dict, dict]:
                 for n in autograd.topological_order(t):
                     if n in before or n not in in_graph:
                         continue
-                    if not n._parents and not n.requires_grad:
+                    if not n.parents and not n.requires_grad:
                         continue  # data and constants stay outside the clusters
                     owner[n] = path
     for full, p in model.named_parameters():
@@ -443,13 +443,14 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
            color_by_grad: bool | str = False, module: Any = None, collapse: Any = None,
            max_nodes: int | None = None, highlight: Any = None, highlight_edges: Any = None,
            known_grads: Any = None, ledger: Ledger | None = None, precision: int = 4) -> _Scene:
-    if not hasattr(root, "_parents"):
+    if not hasattr(root, "parents"):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
+    root = getattr(root, "grad_fn", None) or root  # a tensor's graph node
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), got {rankdir!r}")
     if max_nodes is not None and (isinstance(max_nodes, bool) or int(max_nodes) < 1):
         raise ValueError(f"draw: max_nodes must be a positive integer, got {max_nodes!r}")
-    scalar = bool(root._SCALAR)
+    scalar = bool(root.scalar)
     mode = "std" if color_by_grad == "std" else "norm"
     if color_by_grad not in (False, True, "norm", "std", None):
         raise ValueError(f"draw: color_by_grad must be True, 'norm' or 'std', got {color_by_grad!r}")
@@ -513,7 +514,7 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
         if u not in seen_units:
             seen_units.add(u)
             units_order.append(u)
-        for p in n._parents:
+        for p in n.parents:
             if p not in seen_nodes:
                 seen_nodes.add(p)
                 queue.append(p)
@@ -537,13 +538,15 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
 
     def tensor_lines(n: Any, info: Any) -> list[str]:
         lines = []
-        if show_data:
+        if n.data is None:  # an op's result: the graph keeps its shape, not its buffer
+            pass
+        elif show_data:
             if n.data.size <= 8:
                 lines.append("data " + _values_text(n.data, precision))
             elif not show_stats:
                 d = np.asarray(n.data, dtype=np.float64)
                 lines.append(f"data mean {fmt(d.mean())}, std {fmt(d.std())}")
-        if show_stats:
+        if show_stats and n.data is not None:
             d = np.asarray(n.data, dtype=np.float64)
             lines.append(f"data mean {fmt(d.mean())}, std {fmt(d.std())}")
         if not n.requires_grad:
@@ -606,7 +609,7 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
             label = "{ " + body + " }" if rankdir in ("LR", "RL") else body
             attrs = {"label": label, "shape": "record"}
             item = _Item(nid, attrs, mag, info is not None, None, i, highlight=n in hl_nodes)
-            if n._parents:
+            if n.parents:
                 op = str(n.op) or "?"
                 item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
                                                 "fontsize": "10", "margin": "0.02", "width": "0.3",
@@ -615,8 +618,8 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
             else:
                 ids[u] = (nid, nid)
         else:
-            is_param = not n._parents and n.requires_grad
-            if n._parents:
+            is_param = not n.parents and n.requires_grad
+            if n.parents:
                 title = f"{n.name} = {n.op}" if n.name else n.op
                 if show_names and not n.name:
                     title = f"{names[n]} = {n.op}"
@@ -646,10 +649,10 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
     hidden_targets: list = []
     for u in kept_units:
         for n in members[u]:
-            if u[0] == "n" and not n._parents:
+            if u[0] == "n" and not n.parents:
                 continue
             head = ids[u][0]
-            for j, p in enumerate(n._parents):
+            for j, p in enumerate(n.parents):
                 pu = unit(p)
                 if pu == u:
                     continue
@@ -665,20 +668,20 @@ def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool 
                     seen_pairs.add((tail, head))
                 elif show_local:
                     if scalar:
-                        attrs["label"] = _esc("×" + fmt(n._locals[j]))
+                        attrs["label"] = _esc("×" + fmt(n.locals[j]))
                     else:
-                        rules = getattr(n._op, "rules", ())
+                        rules = getattr(n, "rules", ())
                         if j < len(rules):
                             attrs["label"] = _esc(rules[j])
                 if edge_is_highlighted(n, p, j):
                     attrs.update({"color": "#d62728", "penwidth": "2.5", "fontcolor": "#d62728"})
                 edges.append((tail, head, attrs))
-        if u[0] == "n" and scalar and members[u][0]._parents:
+        if u[0] == "n" and scalar and members[u][0].parents:
             edges.append((ids[u][0], ids[u][1], {}))
     if omitted:
         counts: dict = {}
         for n in omitted:
-            if n._parents:
+            if n.parents:
                 k = str(n.op)
             elif scalar:
                 k = "leaves"

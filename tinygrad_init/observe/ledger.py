@@ -141,7 +141,7 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
         if not label:
             if i == last and root_name:
                 label = root_name
-            elif node._parents:
+            elif node.parents:
                 label = f"{_op_word(node)}#{i}"
             else:
                 label = f"n{i}"
@@ -158,6 +158,19 @@ def _d(name: str) -> str:
 
 
 # --------------------------------------------------------------------------- records
+
+
+class _ByNode(dict):
+    """node -> value; a tensor may be looked up by itself, for its graph node (``grad_fn``)."""
+
+    def __missing__(self, key: Any) -> Any:
+        node = getattr(key, "grad_fn", None)
+        if node is None:
+            raise KeyError(key)
+        return self[node]
+
+    def __contains__(self, key: Any) -> bool:
+        return dict.__contains__(self, getattr(key, "grad_fn", None) or key)
 
 
 @dataclass(frozen=True)
@@ -216,7 +229,7 @@ class Step:
         pass_index: which recorded backward pass (0-based).
         node: the node passing its gradient on (the child).
         parent: the node receiving a contribution.
-        parent_index: which of ``node._parents`` the parent is (matters for ``a * a``).
+        parent_index: which of ``node.parents`` the parent is (matters for ``a * a``).
         node_name, parent_name: names from :func:`node_names`.
         op: the node's op ("*", "tanh" for Value; "matmul", "tanh" for Tensor).
         local: Value: the number d(node)/d(parent). Tensor: the op's rule for this
@@ -394,12 +407,12 @@ class Ledger(Sequence):
 
     def begin(self, root: Any, order: list) -> None:
         """Called by the engine before the walk (the root already holds the seed)."""
-        scalar = bool(root._SCALAR)
+        scalar = bool(root.scalar)
         names = node_names(order)
         uses: dict = {}
         users: dict = {}
         for node in order:
-            for p in node._parents:
+            for p in node.parents:
                 uses[p] = uses.get(p, 0) + 1
                 users.setdefault(p, set()).add(node)
         consumers = {p: len(s) for p, s in users.items()}
@@ -407,12 +420,12 @@ class Ledger(Sequence):
         if scalar:
             seed: Any = root.grad
             for node in order:
-                if not node._parents and node is not root and node.grad != 0.0:
+                if not node.parents and node is not root and node.grad != 0.0:
                     earlier[node] = node.grad
         else:
             seed = GradStats.of(root.grad)
             for node in order:
-                if not node._parents and node is not root and node.grad is not None:
+                if not node.parents and node is not root and node.grad is not None:
                     earlier[node] = GradStats.of(node.grad).norm
         self._open = Pass(len(self.passes), root, list(order), names, scalar, seed, len(self.steps),
                           uses=uses, consumers=consumers, earlier=earlier)
@@ -425,7 +438,7 @@ class Ledger(Sequence):
         ps = self._open
         if ps is None:  # opened in the middle of a pass: nothing to attach the step to
             return
-        parents = node._parents
+        parents = node.parents
         j = self._cursor.get(node, -1) + 1
         while j < len(parents) and parents[j] is not parent:
             j += 1
@@ -507,8 +520,8 @@ class Ledger(Sequence):
         return self.steps[ps.first_step:stop]
 
     def name(self, node: Any, pass_index: int | None = None) -> str:
-        """The name of ``node`` in a pass (default: the last)."""
-        return self._pass(pass_index).names[node]
+        """The name of ``node`` (or of a tensor's graph node) in a pass (default: the last)."""
+        return self._pass(pass_index).names[getattr(node, "grad_fn", None) or node]
 
     def state(self, k: int) -> LedgerState:
         """What is known after ``k`` steps (``0 <= k <= len(self)``), within the pass of step ``k-1``.
@@ -553,7 +566,7 @@ class Ledger(Sequence):
         """
         ps = self._pass(pass_index)
         stop = ps.stop_step if ps.stop_step >= 0 else len(self.steps)
-        return self.state(stop).grads if stop > ps.first_step else {ps.root: ps.seed}
+        return _ByNode(self.state(stop).grads if stop > ps.first_step else {ps.root: ps.seed})
 
     # ----------------------------------------------------------- output
 
@@ -810,7 +823,7 @@ class PathProducts:
 
 
 def _check_scalar(root: Any, who: str) -> None:
-    if not getattr(root, "_SCALAR", False):
+    if not getattr(root, "scalar", False):
         raise TypeError(
             f"{who} works on Value (scalar) graphs, where every local derivative is one number. "
             f"Got a {type(root).__name__}: in a Tensor graph the local derivatives are Jacobian matrices. "
@@ -825,7 +838,7 @@ def _reach_and_count(root: Any, node: Any) -> tuple[list, dict, dict]:
         if n is node:
             reaches[n], count[n] = True, 1
         else:
-            ps = [p for p in n._parents if reaches.get(p)]
+            ps = [p for p in n.parents if reaches.get(p)]
             reaches[n] = bool(ps)
             count[n] = sum(count[p] for p in ps)
     return order, reaches, count
@@ -892,7 +905,7 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
                 prod *= v
             paths.append(Path(tuple(names[v] for v in route), locs, prod))
             continue
-        nxt = [(p, route + (p,), locs + (loc,)) for p, loc in zip(n._parents, n._locals) if reaches.get(p)]
+        nxt = [(p, route + (p,), locs + (loc,)) for p, loc in zip(n.parents, n.locals) if reaches.get(p)]
         stack.extend(reversed(nxt))
     return PathProducts(names[root], names[node], paths)
 
@@ -1007,14 +1020,14 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
                          "Linear layers to measure. Record a backward pass through an MLP.")
     out = LayerGains()
     for i, m in enumerate(matmuls):
-        x, w = m._parents[0], m._parents[1]
+        x, w = m.parents[0], m.parents[1]
         wname = getattr(w, "name", "") or ps.names.get(w, "")
         lname = wname[: -len(".weight")] if wname.endswith(".weight") else ps.names[m]
         g_out = norm(m)
         g_in = norm(x)
         lin = _ratio(dx_norm[m], g_out) if m in dx_norm else None
         if i + 1 < len(matmuls):
-            nxt = norm(matmuls[i + 1]._parents[0])
+            nxt = norm(matmuls[i + 1].parents[0])
             act = _ratio(g_out, nxt) if nxt is not None else None
             gain = _ratio(g_in, nxt) if (g_in is not None and nxt is not None) else None
         else:

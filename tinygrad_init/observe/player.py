@@ -37,9 +37,9 @@ DEFAULT_MAX_STEPS = 5000
 
 def _record(root: Any) -> Ledger:
     """Run `root.backward()` inside a ledger and return the ledger."""
-    if not hasattr(root, "_parents") or not hasattr(root, "backward"):
+    if not hasattr(root, "parents") or not hasattr(root, "backward"):
         raise TypeError(f"player: expected a Ledger, a Value or a Tensor, got {type(root).__name__}")
-    if not root._SCALAR and getattr(root, "data", None) is not None and root.data.size != 1:
+    if not root.scalar and getattr(root, "data", None) is not None and root.data.size != 1:
         raise ValueError(f"player: the output has shape {root.shape}; backward starts from a scalar (dL/dL = 1). "
                          "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
                          "out.backward(grad)` and pass steps")
@@ -142,7 +142,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     nid = {node: f"node_n{i}" for node, i in topo.items()}
 
     def own_ids(node: Any) -> list[str]:  # a Value's record and its op bubble; a Tensor's node
-        return [nid[node], nid[node] + "op"] if scalar and node._parents else [nid[node]]
+        return [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]]
 
     def state(info: Any, complete: bool) -> list:  # [grad text, fill, font colour, complete]
         fill = None if scale is None else scale.color(draw_mod._magnitude(info, scalar, mode))
@@ -150,7 +150,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
 
     data_steps = []
     for s, info in zip(pass_steps, infos):
-        k = sum(p is s.parent for p in s.node._parents[:s.parent_index])  # earlier edges from the parent
+        k = sum(p is s.parent for p in s.node.parents[:s.parent_index])  # earlier edges from the parent
         edge = f"edge_n{topo[s.parent]}_n{topo[s.node]}{'op' if scalar else ''}_{k}"
         data_steps.append([own_ids(s.node), nid[s.parent], edge, *state(info, s.contribution_number
                                                                           >= s.contributions_expected)])
@@ -162,7 +162,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
     titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
     titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()
-                   if scalar and node._parents})
+                   if scalar and node.parents})
     svg = _inline_svg(draw_mod.to_svg(g), titles, label)
     lines = [ledger_mod._seed_line(ps, digits)] + [steps.line(s.index, digits) for s in pass_steps]
     return _page(heading, svg, lines, data, "Value (scalar)" if scalar else "Tensor", scale)

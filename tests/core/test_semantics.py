@@ -1,0 +1,381 @@
+"""What must hold for a lecturer and a student to trust the engines blind (issue "the engines earn trust").
+
+One section per defect class: in-place changes between forward and backward, grad mode per
+thread, Value and Tensor never mixing, empty sizes, types, what the graph keeps, and a clear
+error (naming the op, saying what to do) at every public entry point. The scalar engine's IEEE
+semantics are checked against PyTorch in test_torch_parity.py; random programs in
+test_campaign.py.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, enable_grad, is_grad_enabled, nn, no_grad
+from tinygrad_init.gradcheck import gradcheck
+from tinygrad_init.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from tinygrad_init.optim import SGD
+
+def _mlp_loss(seed: int = 0):
+    model = nn.MLP([3, 4, 1], activation="tanh", rng=seed)
+    x = Tensor(np.random.default_rng(seed).standard_normal((5, 3)).astype(np.float32))
+    return model, mse_loss(model(x), np.zeros((5, 1), dtype=np.float32))
+
+
+# --------------------------------------------------------------- in-place changes (version counters)
+
+
+def test_optimizer_step_before_backward_is_caught_and_named():
+    model, loss = _mlp_loss()
+    opt = SGD(model.parameters(), lr=0.1)
+    opt.step()  # no gradients yet: nothing happens, nothing changes
+    loss.backward(retain_graph=True)
+    opt.step()  # updates the weights in place: the graph's saved weights are stale now
+    with pytest.raises(RuntimeError, match=r"backward: matmul saved the tensor 'layers\.\d\.weight' \(shape "
+                                           r"\(\d, \d\)\).*changed in place.*optimizer\.step\(\).*Call backward\(\) "
+                                           r"before the in-place change, or recompute the forward pass"):
+        loss.backward()
+    model.zero_grad()
+    _, fresh = model, mse_loss(model(Tensor(np.ones((5, 3), np.float32))), np.zeros((5, 1), np.float32))
+    fresh.backward()  # a forward pass after the step is fine
+    assert all(p.grad is not None for p in model.parameters())
+
+
+def test_only_saved_tensors_are_checked_as_in_pytorch():
+    w = Tensor(np.ones(3), requires_grad=True)
+    y = (w + 1.0).sum()  # add saves nothing: a later change of w does not matter to its backward
+    with no_grad():
+        w.add_(np.ones(3))
+    y.backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 1.0, 1.0])
+    z = (w * w).sum()  # mul saves w
+    with no_grad():
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(3,\)\)"):
+        z.backward()
+
+
+def test_in_place_change_of_a_saved_result_and_of_a_detached_view():
+    x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    h = (x * 2).tanh()  # tanh saves its own result
+    with no_grad():
+        h.detach().add_(1.0)  # the same memory: changes h too
+    with pytest.raises(RuntimeError, match="tanh saved its own result"):
+        h.sum().backward()
+
+
+def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
+    w = Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):
+        w.add_(1.0)
+    with pytest.raises(ValueError, match=r"add_: an operand of shape \(3,\) does not fit the tensor of shape \(2,\)"):
+        with no_grad():
+            w.add_(np.ones(3))
+    with pytest.raises(TypeError, match="add_: cannot add float32 values in place into a tensor of dtype int64"):
+        Tensor(np.array([1, 2]), dtype=np.int64).add_(0.5)
+    y = (w * w).sum()
+    w.data -= 1.0  # documented: writing into .data by hand is not tracked (as in PyTorch)
+    y.backward()
+    np.testing.assert_array_equal(w.grad, [0.0, 0.0])  # computed from the changed data, without an error
+
+
+# ----------------------------------------------------------------- what the graph keeps
+
+
+def test_the_graph_keeps_only_what_backward_rules_saved():
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((4, 3)))
+    W = Tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    z = x @ W  # matmul saves x and W, not its result
+    z_buffer = weakref.ref(z.data)
+    h = z.tanh()  # tanh saves its own result
+    del z
+    assert z_buffer() is None, "the graph kept the pre-activation although no backward rule needs it"
+    out = (h * 3.0).sum()
+    h_buffer = weakref.ref(h.data)
+    node = h.grad_fn
+    del h
+    assert h_buffer() is not None  # saved by tanh (and by mul): needed for backward
+    out.backward()
+    gc.collect()
+    assert h_buffer() is None, "backward did not free what the graph saved"
+    assert node.op == "tanh" and node.shape == (4, 2) and node.dtype == np.float64  # kept for pictures
+    assert W.grad.shape == (3, 2)
+
+
+def test_second_backward_needs_retain_graph():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (w * w).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match=r"already used by a backward pass.*retain_graph=True"):
+        y.backward()
+    w.zero_grad()
+    y2 = (w * w).sum()
+    y2.backward(retain_graph=True)
+    y2.backward()
+    np.testing.assert_array_equal(w.grad, 2 * (2 * w.data))  # accumulated twice
+
+
+def test_retained_gradients_still_work():
+    x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    h = (x * 3).retain_grad()
+    k = h.tanh()
+    (k * k).sum().backward(retain_grads=True)
+    np.testing.assert_allclose(h.grad, 2 * np.tanh(3 * x.data) * (1 - np.tanh(3 * x.data) ** 2))
+    assert k.grad is not None and k.grad_fn.grad is k.grad
+
+
+# -------------------------------------------------------------------- grad mode per thread
+
+
+def test_grad_mode_belongs_to_the_thread():
+    w = Tensor(np.ones(2), requires_grad=True)
+    inside, outside = threading.Event(), threading.Event()
+    seen = {}
+
+    def in_no_grad():
+        with no_grad():
+            inside.set()
+            outside.wait(5)
+            seen["other thread, inside no_grad"] = (w * 2).requires_grad
+
+    t = threading.Thread(target=in_no_grad)
+    t.start()
+    inside.wait(5)
+    seen["this thread, meanwhile"] = (w * 2).requires_grad  # not affected by the other thread's no_grad
+    outside.set()
+    t.join()
+    assert seen == {"other thread, inside no_grad": False, "this thread, meanwhile": True}
+    assert is_grad_enabled()
+
+
+def test_interleaved_no_grad_blocks_in_two_threads_restore_the_mode():
+    barrier = threading.Barrier(2)
+    results = []
+
+    def worker(delay_first: bool):
+        with no_grad():
+            barrier.wait(5)
+            with enable_grad():
+                barrier.wait(5)
+                results.append(is_grad_enabled())
+            barrier.wait(5)
+            results.append(is_grad_enabled())
+        results.append(is_grad_enabled())
+
+    threads = [threading.Thread(target=worker, args=(d,)) for d in (True, False)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, False, True, True, True, True]
+    assert is_grad_enabled()
+
+    @no_grad()
+    def evaluate():
+        return (Tensor(np.ones(2), requires_grad=True) * 2).requires_grad
+
+    assert evaluate() is False and is_grad_enabled()  # also a decorator
+
+
+# ---------------------------------------------------------------- Value and Tensor never mix
+
+
+@pytest.mark.parametrize("size", [1, 3])
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
+def test_value_and_tensor_never_mix(op, size):
+    v = Value(3.0)
+    t = Tensor(np.full(size, 2.0), requires_grad=True)
+    f = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b,
+         "**": lambda a, b: a ** b}[op]
+    with pytest.raises(TypeError, match="cannot combine a Value with a Tensor.*do not mix"):
+        f(v, t)
+    with pytest.raises(TypeError, match="cannot combine a Tensor with a Value.*do not mix"):
+        f(t, v)
+
+
+def test_value_and_tensor_never_mix_in_constructors_and_sums():
+    with pytest.raises(TypeError, match="do not mix"):
+        Value.sum([Value(1.0), Tensor([2.0])])
+    with pytest.raises(TypeError, match="do not mix"):
+        Value(Tensor([2.0]))
+    with pytest.raises(TypeError, match="do not mix"):
+        Tensor(Value(1.0))
+    with pytest.raises(TypeError, match="do not mix"):
+        Tensor([Value(1.0), Value(2.0)])
+    with pytest.raises(TypeError, match="backward: grad must be an array of numbers"):
+        (Tensor([1.0], requires_grad=True) * 2).backward(Value(1.0))
+    with pytest.raises(TypeError, match="mix Values and Tensors"):
+        gradcheck(lambda a, b: a, Value(1.0), np.ones(2))
+
+
+# ------------------------------------------------------------------------ empty is a size
+
+
+def test_reductions_over_nothing_as_numpy_and_pytorch():
+    x = Tensor(np.zeros((0, 3)), requires_grad=True)
+    assert x.sum().item() == 0.0
+    assert np.isnan(x.mean().item())
+    np.testing.assert_array_equal(x.mean(axis=0).data, [np.nan] * 3)
+    assert x.mean(axis=1).shape == (0,) and x.max(axis=1).shape == (0,) and x.sum(axis=-1, keepdims=True).shape \
+        == (0, 1)
+    (x.sum() + x.mean(axis=1).sum() + x.max(axis=1).sum()).backward()
+    assert x.grad.shape == (0, 3)
+    with pytest.raises(ValueError, match=r"max: cannot take the maximum over an axis of length 0 .*shape \(0, 3\)"):
+        x.max()
+    with pytest.raises(ValueError, match="max: cannot take the maximum over an axis of length 0"):
+        x.max(axis=0)
+
+
+def test_softmax_over_nothing_and_indexing_with_an_empty_list():
+    for shape, axis in (((0, 3), 0), ((0, 3), 1), ((3, 0), 1), ((3, 0), 0)):
+        x = Tensor(np.zeros(shape), requires_grad=True)
+        for f in (x.softmax, x.log_softmax):
+            y = f(axis=axis)
+            assert y.shape == shape
+            y.backward(np.ones(shape))
+            assert x.grad.shape == shape
+    z = Tensor(np.arange(4.0), requires_grad=True)
+    e = z[[]]
+    assert e.shape == (0,) and e.dtype == np.float64
+    e.sum().backward()
+    np.testing.assert_array_equal(z.grad, np.zeros(4))
+    assert Tensor(np.ones((2, 3)))[[], 1:].shape == (0, 2)
+
+
+# ------------------------------------------------------------------------------- types
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_integer_tensors_follow_pytorchs_type_promotion(dtype):
+    i = Tensor(np.array([1, 2]), dtype=dtype)
+    assert (i * 2.5).dtype == np.float32 and (i * 2.5).data.tolist() == [2.5, 5.0]  # not truncated to [2, 4]
+    assert (2.5 * i).dtype == np.float32 and (i + 0.5).dtype == np.float32
+    assert (i * 2).dtype == dtype and (i / 2).dtype == np.float32 and (i / 2).data.tolist() == [0.5, 1.0]
+    assert (i + Tensor([0.5, 0.5])).dtype == np.float32
+    assert (i + Tensor(np.array([0.5, 0.5]))).dtype == np.float64
+    assert (i + np.array([1, 1], np.int64)).dtype == np.int64
+    assert i.exp().dtype == np.float32 and i.mean().dtype == np.float32 and i.sum().dtype == np.int64
+    assert (Tensor(np.array([True, False]), dtype=np.bool_) + 1).dtype == np.int64
+    with pytest.raises(ValueError, match="pow: Integers to negative integer powers are not allowed"):
+        i ** -1
+    with pytest.raises(TypeError, match="only floating tensors can require grad"):
+        Tensor(np.array([1, 2]), dtype=dtype, requires_grad=True)
+
+
+@pytest.mark.parametrize("bad", [None, "1.5", b"1", np.array([1, "a"], dtype=object), np.array([1j]), [1j],
+                                 {"a": 1}])
+def test_non_numbers_are_refused(bad):
+    with pytest.raises(TypeError, match="Tensor: cannot make a tensor of"):
+        Tensor(bad)
+
+
+def test_truth_value_follows_numpy_and_pytorch():
+    assert bool(Tensor([0.0])) is False and bool(Tensor(2.0)) is True and not Tensor([[0]])
+    for t in (Tensor([0.0, 1.0]), Tensor(np.zeros(0))):
+        with pytest.raises((RuntimeError, ValueError), match="bool: the truth value of a tensor with .* ambiguous"):
+            bool(t)
+
+
+# ------------------------------------------------- every public entry point names the op
+
+
+def test_backward_grad_of_the_wrong_type_or_shape():
+    y = Tensor([1.0, 2.0], requires_grad=True) * 2
+    for bad in ("ab", object(), np.array([None, None]), {"g": 1}):
+        with pytest.raises(TypeError, match=r"backward: grad must be an array of numbers of shape \(2,\)"):
+            y.backward(bad)
+    with pytest.raises(ValueError, match=r"backward: grad has shape \(3,\) but the output has shape \(2,\)"):
+        y.backward(np.ones(3))
+
+
+def test_hooks_returning_the_wrong_type_or_shape():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    h.register_hook(lambda g: "not a gradient")
+    with pytest.raises(TypeError, match=r"hook .*: returned str; a gradient hook returns None .* shape \(2,\)"):
+        h.sum().backward()
+    h2 = x * 2
+    h2.register_hook(lambda g: np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"returned a gradient of shape \(2, 2\); expected \(2,\)"):
+        h2.sum().backward()
+    x.register_hook(lambda g: [1.0, 1.0])  # a list of numbers is a gradient too
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+
+
+def test_optimizer_entry_points():
+    model = nn.MLP([2, 3, 1], rng=0)
+    with pytest.raises(TypeError, match=r"SGD: params must be an iterable of Tensors, got MLP; pass "
+                                         r"model\.parameters\(\)"):
+        SGD(model, lr=0.1)
+    with pytest.raises(TypeError, match=r"SGD: params must be .* a single Tensor; pass a list"):
+        SGD(model.parameters()[0], lr=0.1)
+    with pytest.raises(TypeError, match="SGD: parameter 0 is not a leaf Tensor"):
+        SGD([model.parameters()[0] * 2], lr=0.1)
+    with pytest.raises(TypeError, match="SGD: lr must be a number"):
+        SGD(model.parameters(), lr="0.1")
+    opt = SGD(model.parameters(), lr=0.1)
+    model.parameters()[0].grad = np.ones((5, 5))
+    with pytest.raises(ValueError, match=r"SGD\.step: parameter 0 \(layers\.0\.weight\) has shape \(2, 3\) but its "
+                                         r"\.grad is ndarray of shape \(5, 5\)"):
+        opt.step()
+
+
+def test_factories_and_axes():
+    for make in (Tensor.zeros, Tensor.ones, Tensor.randn):
+        with pytest.raises(ValueError, match=rf"{make.__name__}: each size must be >= 0, got -1"):
+            make(2, -1)
+        with pytest.raises(TypeError, match=rf"{make.__name__}: each size must be a whole number, got float"):
+            make(1.5)
+    assert Tensor.zeros((2, 0)).shape == (2, 0) and Tensor.ones(3).shape == (3,)
+    x = Tensor(np.ones((2, 3)))
+    for f in (x.sum, x.mean, x.max, x.softmax, x.log_softmax):
+        with pytest.raises(TypeError, match=r"axis must be an int or a tuple of ints, got float 1\.0"):
+            f(axis=1.0)
+    with pytest.raises(TypeError, match="sum: keepdims must be True or False"):
+        x.sum(keepdims="yes")
+    with pytest.raises(TypeError, match="reshape: each size must be a whole number"):
+        x.reshape(3.0, 2)
+
+
+def test_loss_targets():
+    logits = Tensor(np.zeros((2, 3)), requires_grad=True)
+    for bad in (np.array([0.0, np.inf]), np.array([np.nan, 1.0])):
+        with pytest.raises(ValueError, match="cross_entropy: targets contain nan or inf"):
+            cross_entropy(logits, bad)
+    with pytest.raises(ValueError, match="binary_cross_entropy_with_logits: targets must lie in"):
+        binary_cross_entropy_with_logits(logits, np.full((2, 3), np.nan))
+    with pytest.raises(TypeError, match="mse_loss: expected numbers"):
+        mse_loss(logits, np.array([["a"] * 3] * 2))
+
+
+def test_graphs_form_no_reference_cycles():
+    """Both engines' graphs are freed by reference counting alone: the collector finds nothing to do."""
+    import gc
+
+    model = nn.MLP([3, 8, 1], activation="tanh", rng=0)
+    x = Tensor(np.ones((4, 3), np.float32), requires_grad=True)
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(3):
+            loss = mse_loss(model(x), np.zeros((4, 1), np.float32))
+            loss.backward(retain_grads=True)
+            h = x * 2
+            h.register_hook(lambda g: g)
+            (h.sum() * 1.0).backward()
+            a, b = Value(0.5), Value(-1.5)
+            out = Value.sum([(a * b).tanh(), a ** 2, b.relu(), 1.0 / a])
+            out.backward()
+            del loss, h, a, b, out
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()

@@ -1,0 +1,116 @@
+"""What the tensor engine accepts as input: data, sizes, axes, indices and operands, typed as PyTorch types them.
+
+Each function checks its argument and says what to do when it cannot be used: data becomes an
+array of real numbers (floats keep their dtype; numbers, lists, integers and booleans become
+float32), a number or array operand takes the dtype PyTorch's type promotion gives it, and
+integers meeting floats become floats.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ..utils import check_int
+from .value import Value
+
+__all__ = ["to_array", "sizes", "axes_of", "constant", "floats", "index_of", "FLOAT_OPS"]
+
+#: Ops whose result is floating even for integer inputs (as in PyTorch).
+FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
+_KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
+_DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
+
+
+def to_array(data: Any, dtype: Any) -> np.ndarray:
+    """`data` as an array of numbers: floating ndarrays keep their dtype; numbers, lists and
+    integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
+    if data is None or isinstance(data, (str, bytes, Value)):
+        raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.40}; pass a number, a "
+                        "(nested) list of numbers or a numpy array." + (
+                            " The scalar engine (Value) and the tensor engine (Tensor) do not mix: use "
+                            "Tensor(value.data)." if isinstance(data, Value) else ""))
+    try:
+        arr = data if isinstance(data, np.ndarray) else np.asarray(data)
+    except ValueError as e:
+        raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
+                        "a (nested) list of numbers or a numpy array of equal-length rows.") from None
+    if arr.dtype.kind not in "biuf":
+        if arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat):
+            raise TypeError("Tensor: cannot make a tensor of Values: the scalar engine (Value) and the tensor engine "
+                            "(Tensor) do not mix; use Tensor([v.data for v in values])")
+        raise TypeError(f"Tensor: cannot make a tensor of dtype {arr.dtype}; tensors hold real numbers (booleans, "
+                        "integers or floats), not complex numbers, strings or other objects")
+    if dtype is not None:
+        return arr.astype(dtype, copy=False)
+    return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
+
+
+def sizes(shape: tuple, where: str, minimum: int = 0) -> tuple[int, ...]:
+    """Sizes given as separate ints or as one tuple or list, each at least `minimum`."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(check_int(where, "each size", n, minimum) for n in shape)
+
+
+def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
+    """`axis` (None, an int or a sequence of ints) as non-negative ints; None for all axes."""
+    if axis is None:
+        return None
+    n, out = max(ndim, 1), []
+    for a in tuple(axis) if isinstance(axis, (tuple, list)) else (axis,):
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {type(a).__name__} {a!r}")
+        if not -n <= a < n:
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)")
+        out.append(int(a) % n)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once")
+    return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
+
+
+def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
+    """A number or array operand as an array, typed as PyTorch promotes: a Python number
+    (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
+    a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower."""
+    if isinstance(x, Value):
+        raise TypeError(f"{op}: cannot combine a Tensor with a Value: the tensor engine (Tensor) and the scalar "
+                        "engine (Value) do not mix. Use Tensor(value.data), or Values throughout.")
+    weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
+    if weak or isinstance(x, np.ndarray):
+        arr = np.asarray(x)
+        kind = _KIND.get(arr.dtype.kind)
+        if kind is not None:
+            if kind > _KIND[like.kind]:
+                return arr.astype(_DEFAULT[kind] if weak else arr.dtype, copy=False)
+            return arr.astype(like if weak or kind < _KIND[like.kind] else arr.dtype, copy=False)
+    raise TypeError(f"{op}: cannot combine a Tensor with {type(x).__name__} {x!r:.60}; use numbers, numpy arrays "
+                    "or Tensors")
+
+
+def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
+    and both to float32 for a division."""
+    fx, fy = x.dtype.kind == "f", y.dtype.kind == "f"
+    if fx != fy:
+        return (x, y.astype(x.dtype)) if fx else (x.astype(y.dtype), y)
+    return (x.astype(np.float32), y.astype(np.float32)) if not fx and op in FLOAT_OPS else (x, y)
+
+
+def index_of(index: Any) -> Any:
+    """Check an index; lists in it become integer or boolean arrays (an empty list: no positions).
+    Tensors and float arrays are refused rather than guessed at."""
+    def one(i: Any) -> Any:
+        if hasattr(i, "grad_fn"):  # a Tensor
+            raise IndexError("getitem: a Tensor cannot be an index (its values are floats); pass a numpy array or "
+                             "list of integers or booleans, e.g. x[t.data.astype(int)] or x[t.data > 0]")
+        if isinstance(i, list):
+            i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
+        if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
+            raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
+                             f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
+                             ".astype(int) (positions) or build a boolean mask")
+        return i
+    return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)

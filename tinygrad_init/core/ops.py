@@ -1,0 +1,225 @@
+"""The tensor ops, one table: each a forward computation and its vector-Jacobian product side by side.
+
+For `y = x @ W` the forward is `y = x @ W` and the backward, with `g = dL/dy` the upstream
+gradient, is `dx = g @ W.T` and `dW = x.T @ g` (upstream x local w). Every entry has
+`forward(*arrays, **params) -> (out, saved)` (the result and what the backward rule needs),
+`backward(saved, g, needs) -> one gradient or None per input` (in the broadcast shape; the engine
+sums broadcasting back in one place; `needs[i]` says whether input i wants a gradient), `rules`
+(each input's rule in words, for the ledger and the pictures) and `saves` (which inputs, 0 or 1,
+or the output, -1, were saved: backward checks that none was changed in place since).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+__all__ = ["Op", "OPS", "broadcast_to"]
+
+
+class Op(NamedTuple):
+    name: str
+    forward: Callable[..., tuple[np.ndarray, Any]]
+    backward: Callable[[Any, np.ndarray, tuple], tuple]
+    rules: tuple[str, ...]
+    saves: tuple[int, ...] = ()
+
+
+def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """`np.broadcast_to(g, shape)`, a view; a one-element `g` (the gradient of a loss) is viewed with
+    zero strides directly, in a third of the time of `np.broadcast_to`."""
+    if g.size == 1:
+        g = np.ascontiguousarray(g)
+        return np.ndarray(shape, g.dtype, buffer=g, strides=(0,) * len(shape))
+    return np.broadcast_to(g, shape)
+
+
+def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> np.ndarray:
+    """A reduced gradient reshaped so that it broadcasts against the input of shape `shape`."""
+    if keepdims or (axis is None and g.ndim == 0):
+        return g
+    return g.reshape((1,) * len(shape)) if axis is None else np.expand_dims(g, axis)
+
+
+# ------------------------------------------------------------------ elementwise
+
+
+def _keeping_output(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], tuple]:
+    """The forward of an op whose backward rule needs only its output (exp, tanh, sigmoid, relu)."""
+    def forward(x: np.ndarray) -> tuple:
+        out = f(x)
+        return out, out
+    return forward
+
+
+def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
+    out = a ** b
+    return out, (a, b, out)
+
+
+def _pow_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
+    a, b, out = saved
+    with np.errstate(all="ignore"):  # PyTorch's conventions: 0 where b == 0, and where a == 0 <= b (also for
+        # an inf or nan g: selected, not multiplied by 0)
+        ga = np.where(b == 0, 0, g * (b * a ** (b - 1))).astype(out.dtype, copy=False) if needs[0] else None
+        gb = np.where((a == 0) & (b >= 0), 0, g * (out * np.log(a))).astype(out.dtype, copy=False) \
+            if needs[1] else None
+    return ga, gb
+
+
+def _mul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
+    a, b = saved
+    if a is b and needs[0]:  # x * x: both local derivatives are x; compute g * x once
+        ga = g * b
+        return ga, ga
+    return (g * b if needs[0] else None), (g * a if needs[1] else None)
+
+
+def _tanh_backward(out: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
+    dx = 1 - out * out  # g * (1 - tanh^2), in three ufunc calls
+    dx *= g
+    return (dx,)
+
+
+def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(x))  # stable on both sides: exp only ever sees -|x|
+    r = 1 / (1 + e)
+    return np.where(x >= 0, r, e * r)
+
+
+def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
+    dx = 1 - s  # g * s (1 - s), in three ufunc calls
+    dx *= s
+    dx *= g
+    return (dx,)
+
+
+def _softplus(x: np.ndarray) -> tuple:
+    # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): no overflow for any x; sigmoid(x) is its slope
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), _stable_sigmoid(x)
+
+
+# ------------------------------------------------------------------ matmul
+
+
+def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
+    a, b = saved
+    if a.ndim == 2 and b.ndim == 2:  # the common case: (batch, in) @ (in, out)
+        return (g @ b.T if needs[0] else None), (a.T @ g if needs[1] else None)
+    # vectors: promote to matrices as matmul does, then drop the added axis again
+    a2 = a[None, :] if a.ndim == 1 else a
+    b2 = b[:, None] if b.ndim == 1 else b
+    g2 = np.expand_dims(g, -1) if b.ndim == 1 else g
+    g2 = np.expand_dims(g2, -2) if a.ndim == 1 else g2
+    ga = gb = None
+    if needs[0]:
+        ga = g2 @ np.swapaxes(b2, -1, -2)
+        ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:]) if a.ndim == 1 else ga
+    if needs[1]:
+        gb = np.swapaxes(a2, -1, -2) @ g2
+        gb = gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb
+    return ga, gb
+
+
+# ------------------------------------------------------------------ reductions and shapes
+
+
+def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    n = x.size if axis is None else int(np.prod([x.shape[i] for i in axis]))
+    return total / n if n else total * np.nan, (x.shape, axis, keepdims, n)  # the mean of nothing is nan
+
+
+def _mean_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
+    shape, axis, keepdims, n = saved
+    return (broadcast_to(_expand(g / n if n else g, shape, axis, keepdims), shape),)  # n = 0: nothing to fill
+
+
+def _max(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
+    out = x.max(axis=axis, keepdims=True)
+    result = out if keepdims else (out.reshape(()) if axis is None else np.squeeze(out, axis))
+    return result, (x, out, axis, keepdims)
+
+
+def _max_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
+    x, out, axis, keepdims = saved
+    mask = x == out  # ties share the gradient equally
+    with np.errstate(invalid="ignore"):  # no element equals a nan maximum: 0/0
+        share = (mask / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
+    return (_expand(g, x.shape, axis, keepdims) * share,)
+
+
+def _getitem_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
+    shape, index = saved
+    out = np.zeros(shape, dtype=g.dtype)
+    items = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(i, np.ndarray) for i in items):
+        np.add.at(out, index, g)  # repeated indices accumulate
+    else:
+        out[index] = g
+    return (out,)
+
+
+def _log_softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
+    if axis is not None and x.shape[axis] == 0:  # softmax over nothing: an empty result
+        return x.copy(), (x.copy(), axis)
+    shifted = x - x.max(axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    s = e.sum(axis=axis, keepdims=True)
+    return shifted - np.log(s), (e / s, axis)
+
+
+def _softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
+    if axis is not None and x.shape[axis] == 0:
+        return x.copy(), (x.copy(), axis)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    out = e / e.sum(axis=axis, keepdims=True)
+    return out, (out, axis)
+
+
+def _transpose_backward(axes: tuple | None, g: np.ndarray, needs: tuple) -> tuple:
+    return (np.transpose(g, None if axes is None else np.argsort(axes)),)
+
+
+# ------------------------------------------------------------------ the table
+
+_TABLE = [
+    Op("add", lambda a, b: (a + b, None), lambda s, g, n: (g, g), ("da = g", "db = g")),
+    Op("sub", lambda a, b: (a - b, None), lambda s, g, n: (g, -g if n[1] else None), ("da = g", "db = -g")),
+    Op("mul", lambda a, b: (a * b, (a, b)), _mul_backward, ("da = g * b", "db = g * a"), (0, 1)),
+    Op("div", lambda a, b: (a / b, (a, b)),
+       lambda s, g, n: (g / s[1] if n[0] else None, -g * (s[0] / s[1]) / s[1] if n[1] else None),
+       ("da = g / b", "db = -g * a / b**2"), (0, 1)),
+    Op("pow", _pow, _pow_backward,
+       ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, 1, -1)),
+    Op("matmul", lambda a, b: (a @ b, (a, b)), _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), (0, 1)),
+    Op("neg", lambda x: (-x, None), lambda s, g, n: (-g,), ("dx = -g",)),
+    Op("exp", _keeping_output(np.exp), lambda out, g, n: (g * out,),
+       ("dx = g * exp(x)",), (-1,)),
+    Op("log", lambda x: (np.log(x), x), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
+    Op("tanh", _keeping_output(np.tanh), _tanh_backward,
+       ("dx = g * (1 - tanh(x)**2)",), (-1,)),
+    Op("sigmoid", _keeping_output(_stable_sigmoid), _sigmoid_backward,
+       ("dx = g * s * (1 - s)",), (-1,)),
+    Op("relu", _keeping_output(lambda x: np.maximum(x, 0)), lambda out, g, n: (g * ~(out <= 0),),
+       ("dx = g * (x > 0)",), (-1,)),
+    Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
+    Op("sum", lambda x, axis=None, keepdims=False: (x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)),
+       lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
+    Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n",)),
+    Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0,)),
+    Op("reshape", lambda x, shape: (x.reshape(shape), x.shape), lambda shape, g, n: (g.reshape(shape),),
+       ("dx = g.reshape(x.shape)",)),
+    Op("transpose", lambda x, axes=None: (np.transpose(x, axes), axes), _transpose_backward,
+       ("dx = g.transpose(inverse axes)",)),
+    Op("getitem", lambda x, index: (x[index], (x.shape, index)), _getitem_backward,
+       ("dx = zeros, with g added at x[index]",)),
+    Op("log_softmax", _log_softmax, lambda s, g, n: (g - s[0] * g.sum(axis=s[1], keepdims=True),),
+       ("dx = g - softmax(x) * sum(g)",)),
+    Op("softmax", _softmax, lambda s, g, n: (s[0] * (g - (g * s[0]).sum(axis=s[1], keepdims=True)),),
+       ("dx = s * (g - sum(g * s))",), (-1,)),
+]
+
+#: Every op by name (the ledger and the pictures look rules up here).
+OPS: dict[str, Op] = {op.name: op for op in _TABLE}

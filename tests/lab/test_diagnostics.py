@@ -145,7 +145,7 @@ def test_fit_stops_at_a_non_finite_loss():
 
 @pytest.fixture(scope="module")
 def comparison():
-    return D.compare_inits(0, quick=True, depth=6, width=64, steps=40)  # the report's quick section
+    return D.compare_inits(0, quick=True, depth=6, width=64, steps=40, every=2)  # the report's quick section
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -196,7 +196,7 @@ def test_compare_inits_is_deterministic(comparison):
 def test_the_report_section():
     res = D.section(3, quick=True)
     assert res.name == "diagnosis" and res.figure_names == list(D.PARTS) and res.settings["steps"] == 40
-    assert res.findings == D.compare_inits(3, quick=True, depth=6, width=64, steps=40).findings
+    assert res.findings == D.compare_inits(3, quick=True, depth=6, width=64, steps=40, every=2).findings
 
 
 def test_values_too_large_to_square_in_float32():

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import nn
 from ..core.tensor import Tensor, is_grad_enabled
@@ -309,14 +310,17 @@ class Comparison:
         with slide_style():
             fig = slide_figure(len(kinds), len(self.runs), left=1.3, right=1.4 if first else 0.2, top=0.45,
                                bottom=0.4 if first else 1.05, wgap=1.6 if first else 0.3, hgap=0.35 if first else 0.2,
-                               sharex=False if first else "col", sharey="row")
+                               sharex=False if first else "col", sharey=False if first else "row")
             handles = []
             for col, (label, d) in enumerate(self.runs.items()):
                 for row, kind in enumerate(kinds):
                     ax = fig.axes[row * len(self.runs) + col]
+                    ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))  # fewer ticks: each costs a line
                     handles += d.plot(kind, ax, step=0)
                     ax.set(title=label if row == 0 else "", ylabel=_ROWS[kind] if col == 0 else "",
                            xlabel="step" if row == len(kinds) - 1 and not first else "")
+                    if first and col:
+                        ax.set_yticks([])  # the rows are the layers of the first column
             legend_below(fig, handles, 8)
         return fig
 
@@ -339,12 +343,13 @@ class Comparison:
 
 
 def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False, *, depth: int = 8,
-                  width: int = 100, steps: int | None = None, lr: float = 0.05) -> Comparison:
+                  width: int = 100, steps: int | None = None, lr: float = 0.05, every: int | None = None) -> Comparison:
     """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways, diagnosed: **poor init**
     (every weight `N(0, 1)`, `init.large`: pre-activations of std about `sqrt(width)`, huge logits), **good init**
     (Xavier normal with tanh's gain 5/3) and **batch norm** (the poor init with a `BatchNorm1d` before each `Tanh`,
     the good init's output layer). Data, weights and batches come from `rng`, alike for all three; SGD with `lr` for
-    `steps` (400; `quick`: 60), batches of 64, recorded about 50 times. The findings: a sentence per figure."""
+    `steps` (400; `quick`: 60), batches of 64, recorded every `every` steps (default: about 50 times). The findings: a
+    sentence per plot."""
     seed = int(as_rng(rng).integers(2 ** 31))
     X, y = data.spirals(600, classes=3, rng=seed)
     X, steps = X.astype(np.float32), (60 if quick else 400) if steps is None else steps
@@ -357,7 +362,7 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
             mods += [nn.Linear(n_in, width, bias=not bn, init=hidden, rng=gen)] + [nn.BatchNorm1d(width)] * bn
             mods.append(nn.Tanh())
         model = nn.Sequential(*mods, nn.Linear(width, 3, init=last, rng=gen))
-        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=max(1, steps // 50))
+        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every or max(1, steps // 50))
     return Comparison(runs, losses, _findings(runs, losses))
 
 
@@ -394,10 +399,10 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
 
 def section(rng: np.random.Generator | int | None = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Diagnosing a training run": `compare_inits` with 6 hidden tanh layers of 64 units, 300
-    steps (`quick`: 40); the findings, `Comparison.table` and the figures of `PARTS`."""
-    steps = 40 if quick else 300
-    c = compare_inits(rng, quick, depth=6, width=64, steps=steps)
-    settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": max(1, steps // 50),
+    steps recorded every 6th (`quick`: 40, every 2nd); the findings, `Comparison.table` and the figures of `PARTS`."""
+    steps, every = (40, 2) if quick else (300, 6)
+    c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
+    settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
                 "data": "spirals, 600 points, 3 classes", "seed": rng if isinstance(rng, numbers.Integral) else None}
     return ExperimentResult("diagnosis", "Diagnosing a training run", "The same network trained with a poor init, a "
                             "good init and with batch norm: what do its activations, gradients and updates show?",

@@ -135,10 +135,11 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
 
 def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5, 4.0),
                   sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41) -> dict[str, Any]:
-    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)` and the critical line `chi_1 = 1`."""
+    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
+    1` at `n // 2 + 1` values of `sigma_b^2`."""
     ws, bs = np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n // 2 + 1)
     chi = [[math.log(theory.fixed_point(activation, w, b).chi) for w in ws] for b in bs]
-    line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, 21) ** 2  # dense where the line is steep
+    line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line]}
 

@@ -17,7 +17,12 @@ made (near 1e-3 is the lecture's rule of thumb).
 wrapped on the instance by a function that reads the parameters around the original. Stds are two-pass sums in the
 array's dtype, in buffers kept from step to step (fresh float64 temporaries, as `utils.moments` makes, would double
 the cost: see benchmarks/). Histograms count the first `sample` entries (the first examples of the batch); the rest
-uses all entries."""
+uses all entries.
+
+Figures fit a 13.33 x 7.5 in slide (text 11 pt and up, legends below the panels): a histogram is a line per layer,
+raised a row above the one before (`ridges`), so that none hides another. `compare_inits` trains one network three
+ways; its `Comparison` draws them side by side (`PARTS`) and says what each plot shows (`findings`); `section` is
+the report's section."""
 
 from __future__ import annotations
 
@@ -267,7 +272,7 @@ def ridges(ax: Any, labels: list, hists: list, notes: list = (), color: str | No
     ax.add_collection(PolyCollection(shades, facecolors=colors, alpha=0.2, linewidths=0), autolim=False)
     ax.set_yticks(range(len(hists)), [str(v) for v in labels])
     ax.set_ylim(-0.15, len(hists))
-    ax.grid(False, axis="y")
+    ax.grid(False)  # the rows are the guide; a grid would cost a line per tick
 
 
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,

@@ -6,7 +6,8 @@ chaos` regenerates the shipped result, `SHIPPED` (JSON). `jacobian_spectra`: sin
 Jacobian `J = d h_L / d h_0` at one input, from backpropagating the identity's rows through a batch of copies of the
 input (row `i` of the input's gradient is row `i` of `J`). Pennington, Schoenholz & Ganguli (2017): at criticality
 the mean squared singular value is `chi_1^L = 1`, but only orthogonal weights with tanh near `q* = 0` keep the whole
-spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` and `finding` show them."""
+spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` (one slide each) and `finding` show them,
+and `chaos_section` and `isometry_section` are the report's sections."""
 
 from __future__ import annotations
 

@@ -225,8 +225,8 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                               cmap="magma", vmin=result["chance"], vmax=1)
             fig.colorbar(m, ax=ax, label="training accuracy", pad=0.02)
             critical = theory.critical_sigma_w2("tanh", result["sigma_b2"])  # the curve diverges there: points near it
-            fine = np.union1d(np.linspace(result["sigma_w2"][0], result["sigma_w2"][-1], 18),
-                              critical * (1 + np.array([-0.1, -0.04, -0.015, 0.015, 0.04, 0.1])))
+            fine = np.concatenate([np.linspace(result["sigma_w2"][0], critical, 10)[:-1], critical * (1 + np.array(
+                [-0.04, -0.015, 0.015, 0.04, 0.1])), np.linspace(critical * 1.25, result["sigma_w2"][-1], 6)])
             handles += ax.plot(fine, [6 * theory.depth_scales("tanh", w, result["sigma_b2"])[1] for w in fine], "c-",
                                lw=3, label="6 xi_c: the depth scale of Schoenholz et al. x 6")
             ax.axvline(critical, color="white", ls=":", lw=2.5)

@@ -11,6 +11,8 @@ from tinygrad_init import Tensor, nn, no_grad
 from tinygrad_init.lab import diagnostics as D
 from tinygrad_init.nn.losses import cross_entropy
 from tinygrad_init.nn.optim import SGD
+from tinygrad_init.utils import format_number
+from lab.test_report import assert_slide_ready
 
 
 def _model(seed=0, bn=False, act="tanh"):
@@ -113,12 +115,23 @@ def test_every_k_steps_detach_and_errors():
         diag.plot("histogram")
 
 
-def test_every_figure_draws():
-    _, _, diag = _train(_model(act="relu"), True)
+def test_every_figure_draws_on_a_slide():
+    _, _, diag = _train(_model(act="relu"), True, steps=18)
     for kind in D.KINDS:
-        fig = diag.plot(kind)
-        assert fig.axes and fig.axes[0].get_title()
-    assert "dead" in diag.plot("activations").axes[0].get_legend().get_texts()[0].get_text()
+        fig = diag.plot(kind, step=0)
+        assert_slide_ready(fig)
+        assert fig.axes[0].get_title()
+    ax = diag.plot("activations", step=0).axes[0]
+    notes = [t.get_text() for t in ax.texts]
+    first = diag.records[0]["layers"]
+    assert notes == [f"{100 * first[n]['fraction']:.0f}% dead" for n in diag.layers]  # each layer's own number
+    # one line per layer, each in its own row: none can hide another
+    for i, line in enumerate(ax.get_lines()):
+        assert i <= line.get_ydata().min() and line.get_ydata().max() <= i + 0.85
+    lines = diag.plot("update").axes[0].get_lines()
+    assert [l.get_label() for l in lines] == ["layer 1", "layer 2", "output", "1e-3: rule of thumb"]
+    assert len({l.get_markevery()[0] for l in lines[:-1]}) == 3  # markers staggered: each line shows its own
+    assert lines[-1].get_ydata()[0] == -3.0
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the inf input makes nan on purpose
@@ -132,25 +145,58 @@ def test_fit_stops_at_a_non_finite_loss():
 
 @pytest.fixture(scope="module")
 def comparison():
-    return D.compare_inits(0, quick=True)
+    return D.compare_inits(0, quick=True, depth=6, width=64, steps=40, every=2)  # the report's quick section
 
 
-def test_compare_inits_tells_the_three_apart(comparison):
-    runs = comparison.runs
-    sat = {k: np.mean([d.series("fraction", n)[0] for n in d.layers]) for k, d in runs.items()}
-    # N(0, 1) weights saturate most tanh units at once; Xavier with gain 5/3 and batch norm do not
-    assert sat["poor init"] > 0.5 > 0.05 > max(sat["good init"], sat["batch norm"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_poor_init_saturates_and_the_good_ones_do_not(seed):
+    # N(0, 1) weights on 64 inputs: pre-activations of std ~8, so most tanh units sit at -1 or +1 from the first step
+    # (Karpathy's lecture: "too saturated"); Xavier with gain 5/3 and batch norm keep them in the linear range
+    runs = D.compare_inits(seed, quick=True, depth=6, width=64, steps=1).runs
+    sat = {k: np.array([d.series("fraction", n)[0] for n in d.layers]) for k, d in runs.items()}
+    assert sat["poor init"].mean() > 0.5 and sat["poor init"].max() > 0.75
+    assert sat["good init"].max() < 0.05 and sat["batch norm"].max() < 0.06
+    grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
+    assert grad["poor init"][0] / grad["poor init"][-1] > 50 > 20 > grad["good init"][0] / grad["good init"][-1]
+
+
+def test_compare_inits_findings_are_the_numbers(comparison):
+    runs, f = comparison.runs, comparison.findings
+    assert len(f) == 5 and f[0].startswith("Activations at the first step: poor init ")
+    sat = {k: 100 * np.mean([d.series("fraction", n)[0] for n in d.layers]) for k, d in runs.items()}
+    for k, v in sat.items():
+        assert f"{k} {format_number(v, 2)}% of the tanh outputs saturated" in f[0]
+    assert sat["poor init"] > 50 > 5 > max(sat["good init"], sat["batch norm"])
     assert comparison.losses["poor init"][0] > 3 * comparison.losses["good init"][0]  # huge logits
-    assert len(comparison.findings) == 3
-    assert comparison.findings[0].startswith(f"poor init: {sat['poor init'] * 100:.0f}")
-    assert comparison.figure().axes[0].get_title().startswith("poor init: activations at step 0")
+    good = runs["good init"]
+    ud = np.log10([np.nanmedian(good.series("update_data", param=w)) for w in good.weights()])
+    assert -3.5 < ud.min() and ud.max() < -1.5  # near the rule of thumb's 1e-3
+    assert f"good init {format_number(ud.min(), 2)} to {format_number(ud.max(), 2)}" in f[3]
+    table = comparison.table()
+    assert len(table) == 3 * 7 and table.rows[6]["layer"] == "out" and table.rows[6]["saturated_first_%"] is None
+    assert table.rows[0]["grad_data_first"] == runs["poor init"].records[0]["params"]["0.weight"]["grad_data"]
+
+
+def test_comparison_figures_fit_a_slide(comparison):
+    for part in D.PARTS:
+        fig = comparison.figure(part)
+        assert_slide_ready(fig)
+        assert [ax.get_title() for ax in fig.axes[:3]] == list(comparison.runs)  # a column per run
+    with pytest.raises(ValueError, match="part must be one of"):
+        comparison.figure("everything")
 
 
 def test_compare_inits_is_deterministic(comparison):
-    again = D.compare_inits(0, quick=True, steps=10)
-    first = D.compare_inits(0, quick=True, steps=10)
+    again = D.compare_inits(0, quick=True, depth=6, width=64, steps=10)
+    first = D.compare_inits(0, quick=True, depth=6, width=64, steps=10)
     assert again.losses == first.losses and again.findings == first.findings
     assert again.losses["good init"] == comparison.losses["good init"][:10]
+
+
+def test_the_report_section():
+    res = D.section(3, quick=True)
+    assert res.name == "diagnosis" and res.figure_names == list(D.PARTS) and res.settings["steps"] == 40
+    assert res.findings == D.compare_inits(3, quick=True, depth=6, width=64, steps=40, every=2).findings
 
 
 def test_values_too_large_to_square_in_float32():

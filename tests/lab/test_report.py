@@ -8,11 +8,15 @@ import json
 import re
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
 from tinygrad_init import cli, experiments, plots, report
+from tinygrad_init.lab import spectra
 from tinygrad_init.table import Table
 
 QUICK = ["--quick", "--no-progress"]
@@ -31,14 +35,42 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def assert_slide_ready(fig: Any) -> None:
+    """At most a 13.33 x 7.5 in slide; every text at least 11 pt, inside the figure and clear of the other texts;
+    legends only below or beside the panels, none over the data."""
+    w, h = fig.get_size_inches()
+    assert w <= 13.34 and h <= 7.51, f"{w} x {h} in is larger than a slide"
+    FigureCanvasAgg(fig).draw()
+    box = fig.bbox.padded(2)
+    undrawn = {label for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for lo, hi in [sorted(axis.get_view_interval())]
+               for tick in axis.get_major_ticks() + axis.get_minor_ticks() if not lo <= tick.get_loc() <= hi
+               for label in (tick.label1, tick.label2)}  # ticks outside the axis range are not drawn
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t not in undrawn]
+    for t in texts:
+        assert t.get_fontsize() >= 11, f"{t.get_text()!r} is {t.get_fontsize()} pt"
+        e = t.get_window_extent()
+        assert box.x0 <= e.x0 and e.x1 <= box.x1 and box.y0 <= e.y0 and e.y1 <= box.y1, f"{t.get_text()!r} is cut off"
+    placed = [t for ax in fig.axes for t in [*ax.texts, ax.title] if t.get_visible() and t.get_text().strip()]
+    for t in placed + [t for leg in fig.legends for t in leg.get_texts()]:
+        for u in texts:
+            if u is not t:
+                assert not t.get_window_extent().shrunk(0.98, 0.9).overlaps(u.get_window_extent().shrunk(0.98, 0.9)), \
+                    f"{t.get_text()!r} overlaps {u.get_text()!r}"
+    assert not any(ax.get_legend() for ax in fig.axes), "a legend inside a panel"
+    for leg in fig.legends:
+        for ax in fig.axes:
+            assert not leg.get_window_extent().overlaps(ax.get_window_extent()), "a legend over a panel"
+
+
 # ---------------------------------------------------------------- the report
 
 
 FIGURES = {"verdict_grid", "activations_std", "activations_hist_tanh", "activations_hist_sigmoid",
            "activations_hist_relu", "gradients_gradients", "theory_ratios", "symmetry_weights", "training_loss",
-           "depth_depth", "saturation_saturation", "batchnorm_batchnorm"}
+           "depth_depth", "saturation_saturation", "batchnorm_batchnorm", "diagnosis_first_step", "diagnosis_training",
+           "chaos_phase_diagram", "chaos_correlations", "chaos_trainability", "spectra_spectra"}
 SECTIONS = ["verdict", "activations", "gradients", "theory", "symmetry", "training", "depth", "saturation",
-            "batchnorm"]
+            "batchnorm", "diagnosis", "chaos", "spectra"]
 
 
 def test_same_seed_writes_the_same_bytes(two_reports: tuple[Path, Path]) -> None:
@@ -78,6 +110,29 @@ def test_the_page_opens_with_the_verdict_and_is_self_contained(two_reports: tupl
     for key in ("Which Xavier?", "Glorot &amp; Bengio (2010)", "lottery", "He et al.", "median"):
         assert key in page, key
     assert "tinygrad-init report --out DIR --seed 0 --quick" in page
+    # the shipped heatmap is shown with the command that makes it again; the explorer is pointed to
+    chaos = page[page.index('<section id="chaos">'):page.index('<section id="spectra">')]
+    assert f"<code>{spectra.REGENERATE}</code>" in chaos and "6 xi_c" in chaos
+    assert spectra.REGENERATE == "tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json"
+    assert page.index('<section id="spectra">') < page.index('<section id="explorer">') < page.index('id="schemes"')
+    assert "<code>tinygrad-init explore --out DIR</code> writes one offline page" in page
+
+
+def test_the_new_sections_state_their_findings_from_the_numbers(two_reports: tuple[Path, Path]) -> None:
+    every = {e["name"]: e for e in json.loads((two_reports[0] / "report.json").read_text())["experiments"]}
+    diag = every["diagnosis"]
+    rows = {(r["run"], r["layer"]): r for r in diag["tables"]["main"]["rows"]}
+    poor = [rows[("poor init", str(l))]["saturated_first_%"] for l in range(1, 7)]
+    assert np.mean(poor) > 50 and max(rows[("good init", str(l))]["saturated_first_%"] for l in range(1, 7)) < 5
+    assert len(diag["findings"]) == 5 and "poor init" in diag["findings"][0]
+    chaos = {r["phase"]: r for r in every["chaos"]["tables"]["main"]["rows"]}
+    assert chaos["ordered"]["c_20_from_0.2"] > 0.99 and chaos["chaotic"]["c_star"] < 0.5  # order and chaos
+    assert {r["scheme"]: r["phase"] for r in every["chaos"]["tables"]["schemes"]["rows"]} == {
+        "LeCun / Xavier": "critical", "He": "chaotic", "tanh gain 5/3 (PyTorch)": "chaotic"}
+    spread = {(r["weights"], r["depth"]): r["spread"] for r in every["spectra"]["tables"]["main"]["rows"]}
+    assert spread[("tanh, orthogonal", 64)] < 1 < 10 < min(spread[(k, 64)] for k in (
+        "tanh, Gaussian", "relu, Gaussian", "relu, orthogonal"))
+    assert "Only tanh, orthogonal keeps the whole spectrum near 1" in every["spectra"]["findings"][0]
 
 
 def test_piped_progress_writes_no_carriage_returns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -176,6 +231,27 @@ def test_save_figure_and_errors(tmp_path: Path) -> None:
         plots.histogram_grid({})
     with pytest.raises(ValueError, match="not a matrix"):
         plots.weight_heatmaps({"r": [("w", np.zeros(3))]})
+
+
+def test_the_slide_check_catches_what_it_should() -> None:
+    from matplotlib.figure import Figure
+
+    def fig(width=10.0, **kw):
+        with plots.slide_style():
+            f = Figure(figsize=(width, 5))
+            ax = f.add_subplot()
+            ax.plot([0, 1], [0, 1], label="a")
+            for what in kw:
+                {"legend": lambda: ax.legend(), "small": lambda: ax.text(0.5, 0.5, "tiny", fontsize=8),
+                 "clash": lambda: [ax.text(0.5, 0.5, "one", fontsize=12), ax.text(0.5, 0.5, "two", fontsize=12)],
+                 "cut": lambda: ax.text(1.2, 0.5, "outside the figure", fontsize=12, transform=f.transFigure)}[what]()
+        return f
+
+    assert_slide_ready(fig())
+    for bad, match in ((fig(18.0), "larger than a slide"), (fig(legend=1), "legend inside"), (fig(small=1), "8"),
+                       (fig(clash=1), "overlaps"), (fig(cut=1), "cut off")):
+        with pytest.raises(AssertionError, match=match):
+            assert_slide_ready(bad)
 
 
 def test_scheme_colors_are_fixed() -> None:

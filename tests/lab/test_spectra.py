@@ -10,6 +10,7 @@ import pytest
 
 from tinygrad_init import Tensor, nn, theory
 from tinygrad_init.lab import spectra as S
+from lab.test_report import assert_slide_ready
 
 
 def test_network_weights_and_shapes():
@@ -97,11 +98,33 @@ def test_phase_diagram_and_figures():
     chi = np.array(pd["log_chi1"])
     assert chi[0, 0] < 0 < chi[0, -1]  # sigma_w^2 = 0.5 ordered, 4 chaotic
     corr = S.correlations(depth=3, width=50, networks=1, pairs=2)
-    tr = S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=5)
+    tr = json.loads(S.SHIPPED.read_text())
     for name, result in (("phase_diagram", pd), ("correlations", corr), ("trainability", tr),
                          ("jacobian_spectra", spectra)):
         fig = S.figure(name, result)
-        assert fig.axes and fig.axes[0].get_title()
-        assert isinstance(S.finding(name, result), str)
-    assert "chi_1 = 1.11 and 1.21" in S.finding("phase_diagram", pd)
+        assert_slide_ready(fig)
+        assert fig.axes[0].get_title() and isinstance(S.finding(name, result), str)
+    # the named schemes on the diagram, their phase computed: LeCun / Xavier on the line, He and 5/3 chaotic
+    assert "(sigma_w^2 = 2) has chi_1 = 1.11, chaotic" in S.finding("phase_diagram", pd)
+    assert "(sigma_w^2 = 1) has chi_1 = 1, critical" in S.finding("phase_diagram", pd)
     assert S.finding("jacobian_spectra", spectra).startswith("At depth 16 the spread")
+    ridge = S.figure("jacobian_spectra", spectra).axes[1]  # tanh, orthogonal: a row per depth, none over another
+    for i, line in enumerate(ridge.get_lines()[:2]):
+        assert i <= line.get_ydata().min() and line.get_ydata().max() <= i + 0.85
+
+
+def test_the_report_sections():
+    chaos = S.chaos_section(0, quick=True)
+    assert chaos.figure_names == ["phase_diagram", "correlations", "trainability"]
+    rows = {r["phase"]: r for r in chaos.tables["main"]}
+    assert rows["ordered"]["c_20_from_0.2"] > 0.99 and rows["ordered"]["c_star"] == 1.0  # inputs end alike
+    assert rows["chaotic"]["c_star"] == pytest.approx(theory.correlation_fixed_point("tanh", 3.0, 0.05))
+    assert abs(rows["chaotic"]["c_20_from_0.9"] - rows["chaotic"]["c_star"]) < 0.35  # forgetting where it started
+    assert chaos.data["trainability"] == json.loads(S.SHIPPED.read_text())  # shown, not recomputed
+    assert chaos.findings[-1].endswith(f"`{S.REGENERATE}` makes it again.")
+    iso = S.isometry_section(0, quick=True)
+    assert iso.settings == {"depths": [2, 8, 32, 64], "width": 48, "networks": 1, "seed": 0}
+    spread = {(r["weights"], r["depth"]): r["spread"] for r in iso.tables["main"]}
+    assert spread[("tanh, orthogonal", 64)] < 2 and min(spread[(k, 64)] for k in (
+        "tanh, Gaussian", "relu, Gaussian", "relu, orthogonal")) > 10 * spread[("tanh, orthogonal", 64)]
+    assert "What to see" in iso.findings[1] and "orthogonal" in iso.findings[0]

@@ -17,16 +17,25 @@ made (near 1e-3 is the lecture's rule of thumb).
 wrapped on the instance by a function that reads the parameters around the original. Stds are two-pass sums in the
 array's dtype, in buffers kept from step to step (fresh float64 temporaries, as `utils.moments` makes, would double
 the cost: see benchmarks/). Histograms count the first `sample` entries (the first examples of the batch); the rest
-uses all entries."""
+uses all entries.
+
+Figures fit a 13.33 x 7.5 in slide (text 11 pt and up, legends below the panels): a histogram is a line per layer,
+raised a row above the one before (`ridges`), so that none hides another. `compare_inits` trains one network three
+ways; its `Comparison` draws them side by side (`PARTS`) and says what each plot shows (`findings`); `section` is
+the report's section."""
 
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import nn
 from ..core.tensor import Tensor, is_grad_enabled
@@ -34,14 +43,24 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
-from .plots import new_figure, slide_style
+from .plots import SLIDE, scheme_color, slide_style
+from .table import ExperimentResult, Table
 
-__all__ = ["Diagnostics", "SATURATION", "KINDS", "fit", "Comparison", "compare_inits"]
+__all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section",
+           "slide_figure", "legend_below", "ridges"]
 
 #: Saturated: within this distance of a limit of tanh (|h| > 0.97) or sigmoid (h < 0.03 or h > 0.97).
 SATURATION = 0.03
 #: The figures of `Diagnostics.plot`.
 KINDS = ("activations", "gradients", "weight_gradients", "update", "colorful", "fractions")
+#: The figures of `Comparison.figure`, a row of panels per kind: the first step's histograms, and the run over time.
+PARTS = {"first_step": ("activations", "gradients", "weight_gradients"), "training": ("update", "fractions", "colorful")}
+_HISTOGRAMS = PARTS["first_step"]
+_TITLES = {"activations": "activations h", "gradients": "gradients dL/dh", "weight_gradients": "weight gradients dL/dW",
+           "update": "update:data (log10)", "fractions": "saturated (tanh, sigmoid) or dead (ReLU) %",
+           "colorful": "h over time (log counts)"}
+_ROWS = {"activations": "h\nlayer", "gradients": "dL/dh\nlayer", "weight_gradients": "dL/dW\nlayer",
+         "update": "log10\nupdate:data", "fractions": "saturated %", "colorful": "h over time\nlayer"}
 _WATCHED = {cls: name for name, cls in nn.ACTIVATIONS.items() if name != "linear"}
 
 
@@ -162,51 +181,99 @@ class Diagnostics:
         return [n for n in self._names.values() if n in seen]
 
     def plot(self, kind: str, ax: Any = None, step: int = -1) -> Any:
-        """Draw `kind` (one of `KINDS`) on the matplotlib axes `ax` (None: on a slide-sized figure of its own, which
-        is returned); `step` indexes `records` (for the histograms)."""
-        if ax is None:
-            with slide_style():
-                fig = new_figure(width=10, height=5)
-                self.plot(kind, fig.axes[0], step)
-            return fig
+        """Draw `kind` (one of `KINDS`) on the matplotlib axes `ax` and return its legend's handles, or (`ax` None) on
+        a slide-sized figure of its own, with the legend below, which is returned. `step` indexes `records` (the
+        histograms' step). A histogram is a line per layer, layer 1 at the bottom, each scaled to its peak and raised
+        a row above the one before, so that none hides another, with its own number at its right (saturated or dead
+        %, std, grad:data)."""
         kind = check_choice("Diagnostics.plot", "kind", kind, KINDS)
         if not self.records:
             raise ValueError("Diagnostics.plot: nothing recorded yet; run a training step with the model first")
+        if ax is None:
+            with slide_style():
+                fig = slide_figure(1, 1, (10, 5.6), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
+                                   bottom=0.7 + 0.7 * (kind in ("update", "fractions")))
+                legend_below(fig, self.plot(kind, fig.axes[0], step), 5)
+            return fig
         rec, steps = self.records[step], [r["step"] for r in self.records]
-        names = [f"layer {i + 1} ({k})" for i, k in enumerate(self.kinds)]
-        if kind == "weight_gradients":
-            items = [(f"layer {i + 1} ({n}) {p['shape']}: grad:data {format_number(p['grad_data'])}", p["grad_hist"])
-                     for i, (n, p) in enumerate((n, p) for n, p in rec["params"].items() if p["grad_hist"] is not None)]
-        elif kind in ("activations", "gradients"):
-            got = [(label, rec["layers"].get(n)) for label, n in zip(names, self.layers)]
-            items = [(f"{label}: std {format_number(r['grad_std'])}", r["grad_hist"]) if kind == "gradients" else
-                     (f"{label}: mean {format_number(r['mean'], 2)}, std {format_number(r['std'], 2)}, "
-                      f"{'dead' if r['kind'] == 'relu' else 'saturated'} {100 * r['fraction']:.1f}%", r["hist"])
-                     for label, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
-        if kind in ("activations", "gradients", "weight_gradients"):
-            for label, (lo, hi, counts) in items:
-                ax.plot(lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts),
-                        counts * len(counts) / max(counts.sum() * (hi - lo), 1e-300), label=label)
-            ax.set(title=f"{kind.replace('_', ' ')} at step {rec['step']}", ylabel="density",
-                   xlabel={"activations": "h", "gradients": "dL/dh"}.get(kind, "dL/dW"))
-        elif kind == "update":
-            for i, n in enumerate(self.weights()):
-                ratios = self.series("update_data", param=n)
-                ax.plot(steps, np.log10(np.where(ratios > 0, ratios, np.nan)), label=f"layer {i + 1} ({n})")
-            ax.axhline(-3.0, color="black", linestyle="--", label="1e-3")
-            ax.set(title="update:data ratio", xlabel="step", ylabel="log10 std(update) / std(data)")
-        elif kind == "fractions":
-            for label, n in zip(names, self.layers):
-                ax.plot(steps, 100 * self.series("fraction", n), label=label)
-            ax.set(title="saturated (tanh, sigmoid) / dead (ReLU) units", xlabel="step", ylabel="%")
-        else:  # colorful: every layer's activation histogram over time, stacked, log counts
+        if kind in _HISTOGRAMS:
+            if kind == "weight_gradients":
+                rows = [(name, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}") for name, p in
+                        zip(self._weight_labels(), (rec["params"][w] for w in self.weights()))]
+            else:
+                got = [(str(i + 1), rec["layers"].get(n)) for i, n in enumerate(self.layers)]
+                rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
+                        (i, r["hist"], f"{100 * r['fraction']:.0f}% {'dead' if r['kind'] == 'relu' else 'sat.'}")
+                        for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
+            ridges(ax, *zip(*rows))
+            ax.set(title=f"{_TITLES[kind]}, step {rec['step']}", ylabel="layer")
+            return []
+        if kind == "colorful":  # every layer's activation histogram over time, stacked, log counts
             ax.imshow(np.vstack([np.log1p(np.array([r["layers"][n]["hist"][2] for r in self.records]).T)
                                  for n in self.layers]), aspect="auto", origin="lower", interpolation="nearest",
                       extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, len(self.layers)))
-            ax.set_yticks(np.arange(len(self.layers)) + 0.5, names)
-            ax.set(title="activation histograms over time (log counts)", xlabel="step")
-            return ax.grid(False)
-        ax.legend(fontsize=8, loc="best")
+            ax.set_yticks(np.arange(len(self.layers)) + 0.5, [str(i + 1) for i in range(len(self.layers))])
+            ax.set(title=_TITLES[kind], xlabel="step", ylabel="layer")
+            ax.grid(False)
+            return []
+        if kind == "update":
+            lines = [(f"layer {k}" if k != "out" else "output", self.series("update_data", param=n))
+                     for k, n in zip(self._weight_labels(), self.weights())]
+            lines = [(k, np.log10(np.where(v > 0, v, np.nan))) for k, v in lines]  # no update: no point
+        else:
+            lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
+        every = max(1, len(steps) // 6)
+        handles = [ax.plot(steps, v, color=scheme_color(k, i), marker="osD^vP*X"[i % 8], label=k, markersize=6,
+                           markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
+        if kind == "update":
+            handles.append(ax.axhline(-3.0, color="black", linestyle="--", linewidth=1.5, label="1e-3: rule of thumb"))
+        ax.set(title=_TITLES[kind], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%")
+        return handles
+
+    def _weight_labels(self) -> list[str]:
+        """The weight matrices by layer, "1", "2", ..., the last "out" when it follows the last watched layer."""
+        n = len(self.weights())
+        return [str(i + 1) if i < len(self.layers) or n != len(self.layers) + 1 else "out" for i in range(n)]
+
+
+def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, left: float = 1.1, right: float = 0.2,
+                 top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7, **subplot_kw: Any) -> Figure:
+    """A figure of `nrows x ncols` axes, at most a slide (13.33 x 7.5 in), laid out by hand (constrained layout takes
+    longer to draw): the margins and the gaps between panels in inches. Call it in `slide_style`."""
+    fig = Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
+    fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    w, h = fig.get_size_inches()
+    aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
+                        hspace=hgap / ah)
+    return fig
+
+
+def legend_below(fig: Figure, handles: list, ncols: int = 6) -> None:
+    """One legend for the whole figure, below the panels (labels seen twice kept once)."""
+    if handles := list({h.get_label(): h for h in handles}.values()):
+        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
+                   bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
+
+
+def ridges(ax: Any, labels: list, hists: list, notes: list = (), color: str | None = None) -> None:
+    """Histograms `(lo, hi, counts)` drawn as lines on `ax`, the first at the bottom: each scaled to its peak and
+    raised one row above the one before, so that none hides another; `labels` on the y axis, `notes` at the right of
+    each row (outside the data), in the row's colour (`color`, or one per row)."""
+    shades, colors = [], []
+    for i, (lo, hi, counts) in enumerate(hists):
+        x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
+        y, c = i + 0.85 * np.asarray(counts) / max(np.max(counts), 1), color or scheme_color(str(labels[i]), i)
+        ax.plot(x, y, color=c, linewidth=2)
+        shades.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[i, y, i]]))
+        colors.append(c)
+        if i < len(notes):
+            ax.text(1.02, i + 0.1, notes[i], transform=ax.get_yaxis_transform(), fontsize=11, color=c)
+    ax.add_collection(PolyCollection(shades, facecolors=colors, alpha=0.2, linewidths=0), autolim=False)
+    ax.set_yticks(range(len(hists)), [str(v) for v in labels])
+    ax.set_ylim(-0.15, len(hists))
+    ax.grid(False)  # the rows are the guide; a grid would cost a line per tick
+
 
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,
         rng: np.random.Generator | int | None = 0, every: int | None = None) -> tuple[list[float], Any]:
@@ -233,30 +300,61 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
 @dataclass
 class Comparison:
     """The same network trained three ways and watched (`compare_inits`): `runs` label -> `Diagnostics`, `losses`
-    label -> the loss per step, `findings`: what the numbers show, in words."""
+    label -> the loss per step, `findings`: what each figure shows, in words computed from the numbers."""
 
     runs: dict[str, Diagnostics]
     losses: dict[str, list[float]]
     findings: list[str]
 
-    def figure(self) -> Any:
-        """A row per run: activation histograms at the first step, update:data and saturation over time."""
+    def figure(self, part: str = "first_step") -> Figure:
+        """One slide, a column per run and a row per kind of `PARTS[part]`: `"first_step"`, the histograms of the
+        activations, their gradients and the weight gradients at the first step; `"training"`, update:data, the
+        saturated (or dead) fraction and the colorful-dimension plot over the steps."""
+        kinds = PARTS[check_choice("Comparison.figure", "part", part, tuple(PARTS))]
+        first = part == "first_step"
         with slide_style():
-            fig = new_figure(3, len(self.runs), width=18, height=4.5 * len(self.runs))
-            for row, (label, d) in enumerate(self.runs.items()):
-                for ax, kind in zip(fig.axes[3 * row:], ("activations", "update", "fractions")):
-                    d.plot(kind, ax, step=0)
-                    ax.set_title(f"{label}: {ax.get_title()}", fontsize=12)
+            fig = slide_figure(len(kinds), len(self.runs), left=1.3, right=1.4 if first else 0.2, top=0.45,
+                               bottom=0.4 if first else 1.05, wgap=1.6 if first else 0.3, hgap=0.35 if first else 0.2,
+                               sharex=False if first else "col", sharey=False if first else "row")
+            handles = []
+            for col, (label, d) in enumerate(self.runs.items()):
+                for row, kind in enumerate(kinds):
+                    ax = fig.axes[row * len(self.runs) + col]
+                    ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))  # fewer ticks: each costs a line
+                    handles += d.plot(kind, ax, step=0)
+                    ax.set(title=label if row == 0 else "", ylabel=_ROWS[kind] if col == 0 else "",
+                           xlabel="step" if row == len(kinds) - 1 and not first else "")
+                    if first and col:
+                        ax.set_yticks([])  # the rows are the layers of the first column
+            legend_below(fig, handles, 8)
         return fig
+
+    def table(self) -> Table:
+        """A row per run and weight matrix `W_l` (feeding layer `l`; "out" the output layer): layer `l`'s saturated
+        (or dead) % at the first and the last record, its std(dL/dh) and `W_l`'s grad:data at the first step, and the
+        median of `W_l`'s update:data over training (log10)."""
+        rows = []
+        for label, d in self.runs.items():
+            first = d.records[0]
+            for i, (name, w) in enumerate(zip(d._weight_labels(), d.weights())):
+                frac = 100 * d.series("fraction", d.layers[i]) if name != "out" else [None]
+                rows.append([label, name, frac[0], frac[-1], first["layers"][d.layers[i]]["grad_std"] if name != "out"
+                             else None, first["params"][w]["grad_data"],
+                             math.log10(max(float(np.nanmedian(d.series("update_data", param=w))), 1e-300))])
+        return Table(["run", "layer", "saturated_first_%", "saturated_last_%", "grad_h_std_first", "grad_data_first",
+                      "update_data_log10_median"], rows, title="Per layer: the first step and the run",
+                     notes=["saturated: |h| > 0.97 (tanh); grad_data: std(dL/dW) / std(W); update_data: std of the "
+                            "SGD step / std(W), the median over the recorded steps"])
 
 
 def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False, *, depth: int = 8,
-                  width: int = 100, steps: int | None = None, lr: float = 0.05) -> Comparison:
+                  width: int = 100, steps: int | None = None, lr: float = 0.05, every: int | None = None) -> Comparison:
     """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways, diagnosed: **poor init**
     (every weight `N(0, 1)`, `init.large`: pre-activations of std about `sqrt(width)`, huge logits), **good init**
     (Xavier normal with tanh's gain 5/3) and **batch norm** (the poor init with a `BatchNorm1d` before each `Tanh`,
     the good init's output layer). Data, weights and batches come from `rng`, alike for all three; SGD with `lr` for
-    `steps` (400; `quick`: 60), batches of 64."""
+    `steps` (400; `quick`: 60), batches of 64, recorded every `every` steps (default: about 50 times). The findings: a
+    sentence per plot."""
     seed = int(as_rng(rng).integers(2 ** 31))
     X, y = data.spirals(600, classes=3, rng=seed)
     X, steps = X.astype(np.float32), (60 if quick else 400) if steps is None else steps
@@ -269,13 +367,49 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
             mods += [nn.Linear(n_in, width, bias=not bn, init=hidden, rng=gen)] + [nn.BatchNorm1d(width)] * bn
             mods.append(nn.Tanh())
         model = nn.Sequential(*mods, nn.Linear(width, 3, init=last, rng=gen))
-        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=max(1, steps // 50))
-    findings = []
-    for label, d in runs.items():
-        sat, f = np.array([d.series("fraction", n) for n in d.layers]) * 100, format_number  # (layers, records)
-        ud = np.log10(np.maximum([np.nanmedian(d.series("update_data", param=n)) for n in d.weights()], 1e-300))
-        findings.append(f"{label}: {f(sat[:, 0].mean(), 2)}% of the tanh units saturated (|h| > 0.97) at the first "
-                        f"step (up to {f(sat[:, 0].max(), 2)}% in one layer), {f(sat[:, -1].mean(), 2)}% at the last; "
-                        f"median update:data per weight matrix 10^{f(ud.min(), 2)} to 10^{f(ud.max(), 2)} (healthy "
-                        f"near 10^-3); loss {f(losses[label][0])} -> {f(np.mean(losses[label][-10:]))} (last 10).")
-    return Comparison(runs, losses, findings)
+        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every or max(1, steps // 50))
+    return Comparison(runs, losses, _findings(runs, losses))
+
+
+def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> list[str]:
+    """A sentence per plot of a `Comparison`: its numbers, and what they show."""
+    f, each = format_number, lambda text: "; ".join(text(k) for k in runs)
+    sat = {k: 100 * np.array([d.series("fraction", n) for n in d.layers]) for k, d in runs.items()}  # (layers, records)
+    first = {k: d.records[0] for k, d in runs.items()}
+    grow = {k: ratio(first[k]["layers"][d.layers[0]]["grad_std"], first[k]["layers"][d.layers[-1]]["grad_std"])
+            for k, d in runs.items()}
+    gd = {k: np.array([first[k]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
+    ud = {k: np.log10(np.maximum([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()], 1e-300))
+          for k, d in runs.items()}
+    most, near = max(sat, key=lambda k: sat[k][:, 0].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
+    return [
+        "Activations at the first step: " + each(lambda k: f"{k} {f(sat[k][:, 0].mean(), 2)}% of the tanh outputs "
+                                                f"saturated (|h| > 0.97; layer {sat[k][:, 0].argmax() + 1}: "
+                                                f"{f(sat[k][:, 0].max(), 2)}%)") +
+        (f": the {most} piles them up at -1 and +1, where tanh passes almost no gradient." if
+         sat[most][:, 0].mean() > 50 else "."),
+        "Their gradients: std(dL/dh) grows from the last layer to layer 1 by " + each(
+            lambda k: f"x{f(grow[k], 2)} ({k})") + "; the larger the factor, the more unevenly the layers learn.",
+        "Weight gradients: grad:data = std(dL/dW) / std(W) at the first step ranges over a factor of " + each(
+            lambda k: f"{f(gd[k].max() / gd[k].min(), 2)} ({k}: {f(gd[k].min(), 2)} to {f(gd[k].max(), 2)})") +
+        ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
+        "update:data over training (median per weight matrix, log10; the rule of thumb is -3): " + each(
+            lambda k: f"{k} {f(ud[k].min(), 2)} to {f(ud[k].max(), 2)}") + "; within half a decade of -3 for every "
+        f"matrix: {' and '.join(near) or 'none'}.",
+        "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
+            lambda k: f"{k} {f(sat[k][:, 0].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
+                      f"{runs[k].records[-1]['step']}") + "; loss (mean of the last 10 steps) " + each(
+            lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
+
+
+def section(rng: np.random.Generator | int | None = 0, quick: bool = False) -> ExperimentResult:
+    """The report's section "Diagnosing a training run": `compare_inits` with 6 hidden tanh layers of 64 units, 300
+    steps recorded every 6th (`quick`: 40, every 2nd); the findings, `Comparison.table` and the figures of `PARTS`."""
+    steps, every = (40, 2) if quick else (300, 6)
+    c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
+    settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
+                "data": "spirals, 600 points, 3 classes", "seed": rng if isinstance(rng, numbers.Integral) else None}
+    return ExperimentResult("diagnosis", "Diagnosing a training run", "The same network trained with a poor init, a "
+                            "good init and with batch norm: what do its activations, gradients and updates show?",
+                            {"main": c.table()}, {"losses": c.losses}, settings, c.findings,
+                            {part: partial(c.figure, part) for part in PARTS})

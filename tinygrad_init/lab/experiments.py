@@ -2,7 +2,9 @@
 
 `verdict` (a word per activation x scheme), `activation_statistics` and `gradient_statistics`
 (CS231n's set-up), `theory_average`, `batch_norm`, and from `lab.training` `symmetry`, `training`,
-`depth`, `sigmoid_saturation`. Each takes `rng` (default 0) and `quick` (smaller sizes); the report
+`depth`, `sigmoid_saturation`; beyond the classic lecture (`BEYOND`), `diagnostics.section` (a training run
+watched) and from `lab.spectra` `chaos_section` and `isometry_section`. Each takes `rng` (default 0) and `quick`
+(smaller sizes); the report
 calls these very functions with its seed, so a tutorial calling `depth(rng=0)` prints its numbers.
 
 CS231n's set-up (2017, lecture 6): `depth` layers `h_l = f(h_{l-1} @ W_l)` of `width` units, no biases
@@ -27,7 +29,7 @@ from ..core.tensor import Tensor
 from ..nn import activations as _acts
 from ..nn import init as _init
 from ..utils import as_rng, check_int, format_number, ratio
-from . import plots
+from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
 from .theory import predict
@@ -38,7 +40,7 @@ __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELD
            "Sweep", "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement",
            "fit", "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "word", "verdict", "activation_statistics",
            "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth",
-           "sigmoid_saturation", "EXPERIMENTS", "run_all"]
+           "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
 ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
@@ -486,10 +488,13 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
 # ------------------------------------------------------------------ all of them
 
 #: The experiments that take only `rng` and `quick`, in report order: a function added here is a new
-#: section of the report (the sweep-based ones share one sweep in `run_all`).
+#: section of the report (the sweep-based ones share one sweep in `run_all`; batch norm comes before `BEYOND`).
 EXPERIMENTS: dict[str, Callable[..., ExperimentResult]] = {
     "theory": theory_average, "symmetry": symmetry, "training": training, "depth": depth,
-    "saturation": sigmoid_saturation}
+    "saturation": sigmoid_saturation, "diagnosis": diagnostics.section, "chaos": spectra.chaos_section,
+    "spectra": spectra.isometry_section}
+#: The sections beyond the classic lecture: training-time diagnostics, the edge of chaos, Jacobian spectra.
+BEYOND = ("diagnosis", "chaos", "spectra")
 
 
 def _now(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
@@ -513,8 +518,9 @@ def run_all(rng: int = 0, quick: bool = False, submit: Callable[..., Any] | None
                     {(s, a): p.result().run(s, a) for s in parts[0].result().schemes for a, p in zip(ACTIVATIONS, parts)})
               for parts in sweeps)
     return [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw),
-            *(jobs[k].result() for k in EXPERIMENTS), batch_norm(sweep=bn, plain=sw)]
+            *(jobs[k].result() for k in EXPERIMENTS if k not in BEYOND), batch_norm(sweep=bn, plain=sw),
+            *(jobs[k].result() for k in BEYOND if k in EXPERIMENTS)]
 
 
 #: Seconds on two cores, only to start the longest experiments first.
-_SECONDS = {"depth": 9, "training": 3, "saturation": 2}
+_SECONDS = {"depth": 9, "training": 3, "saturation": 2, "diagnosis": 1, "spectra": 0.8, "chaos": 0.6}

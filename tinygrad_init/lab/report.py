@@ -13,6 +13,7 @@ import base64
 import contextlib
 import html
 import json
+import re
 import shutil
 import sys
 import time
@@ -44,6 +45,10 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.2em 0.6em; } th { background:
 .explodes { background: #f4c4a8; } .dies { background: #dddddd; } .symmetric { background: #eeeeee; }
 """
 
+#: The pointer to `tinygrad-init explore` at the end of the page.
+EXPLORER = ("`tinygrad-init explore --out DIR` writes one offline page where you pick an activation, a scheme and "
+            "its gain, a depth and a width, and at once see every layer's activation and gradient histograms, the "
+            "std per layer beside the theory, and the verdict word.")
 #: How many rows a table may have and still be shown in full (longer ones fold into <details>).
 _SHOWN_ROWS = 16
 #: Tables only written as files: their rows are in data/ (too long for the page).
@@ -82,6 +87,11 @@ def _esc(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _prose(text: str) -> str:
+    """A finding as HTML: escaped, its `commands` in code spans."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _esc(text))
+
+
 def _table_file(result: ExperimentResult, key: str) -> str:
     return f"{result.name}.csv" if key == "main" else f"{result.name}_{key}.csv"
 
@@ -114,10 +124,10 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
            "several seeds are given as the median with the lowest and highest value (figures: a line and a band)."
            "</p>", "<nav><h2>Contents</h2><ol>"]
     out += [f'<li><a href="#{_esc(r.name)}">{_esc(r.title)}</a></li>' for r in results]
-    out.append('<li><a href="#schemes">The schemes</a></li></ol></nav>')
+    out.append('<li><a href="#explorer">The init explorer</a></li><li><a href="#schemes">The schemes</a></li></ol></nav>')
     for r in results:
         out += [f'<section id="{_esc(r.name)}"><h2>{_esc(r.title)}</h2>', f'<p class="question">{_esc(r.question)}</p>']
-        out.append('<ul class="findings">' + "".join(f"<li>{_esc(f)}</li>" for f in r.findings) + "</ul>")
+        out.append('<ul class="findings">' + "".join(f"<li>{_prose(f)}</li>" for f in r.findings) + "</ul>")
         for name in r.figure_names:
             if (r.name, name) in pngs:
                 data = base64.b64encode(pngs[(r.name, name)]).decode("ascii")
@@ -125,14 +135,19 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
                            f"<figcaption>figures/{_esc(r.name)}_{_esc(name)}.png</figcaption></figure>")
         out += [_table_html(r, key, t) for key, t in r.tables.items()] + ["</section>"]
     text = _init.table("text")
-    out += ['<section id="schemes"><h2>The schemes</h2>', "<p>Most schemes are <code>variance_scaling(scale, mode, "
+    out += ['<section id="explorer"><h2>The init explorer</h2>', f"<p>{_prose(EXPLORER)}</p></section>",
+            '<section id="schemes"><h2>The schemes</h2>', "<p>Most schemes are <code>variance_scaling(scale, mode, "
             "distribution)</code>: Var(W) = scale / n with n = fan_in, fan_out or their mean; this table is printed "
             "from the code (<code>init.table()</code>).</p>", schemes_table().to_html(),
             f"<pre>{_esc('Which Xavier?' + text.split('Which Xavier?', 1)[-1]) if 'Which Xavier?' in text else ''}</pre>",
             "</section>", '<footer><p class="settings">Sources: CS231n (2017), lecture 6, Training Neural Networks I; '
             "Glorot &amp; Bengio (2010), Understanding the difficulty of training deep feedforward neural networks; "
             "He, Zhang, Ren &amp; Sun (2015), Delving Deep into Rectifiers; deeplearning.ai, Improving Deep Neural "
-            "Networks, week 1, Initialization; Ioffe &amp; Szegedy (2015), Batch Normalization.</p></footer>",
+            "Networks, week 1, Initialization; Ioffe &amp; Szegedy (2015), Batch Normalization; Karpathy, Neural "
+            "Networks: Zero to Hero, Activations &amp; Gradients, BatchNorm; Poole et al. (2016), Exponential "
+            "expressivity in deep neural networks through transient chaos; Schoenholz et al. (2017), Deep "
+            "Information Propagation; Pennington, Schoenholz &amp; Ganguli (2017), Resurrecting the sigmoid in deep "
+            "learning through dynamical isometry.</p></footer>",
             "</body>\n</html>"]
     return "\n".join(out) + "\n"
 

@@ -6,28 +6,34 @@ chaos` regenerates the shipped result, `SHIPPED` (JSON). `jacobian_spectra`: sin
 Jacobian `J = d h_L / d h_0` at one input, from backpropagating the identity's rows through a batch of copies of the
 input (row `i` of the input's gradient is row `i` of `J`). Pennington, Schoenholz & Ganguli (2017): at criticality
 the mean squared singular value is `chi_1^L = 1`, but only orthogonal weights with tanh near `q* = 0` keep the whole
-spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` and `finding` show them."""
+spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` (one slide each) and `finding` show them,
+and `chaos_section` and `isometry_section` are the report's sections."""
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from functools import partial
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
 from ..nn import init
 from ..utils import as_rng, format_number
 from . import theory
-from .diagnostics import fit
-from .plots import new_figure, slide_style
+from .diagnostics import fit, legend_below, ridges, slide_figure
+from .plots import SLIDE, slide_style
+from .table import ExperimentResult, Table
 
-__all__ = ["network", "correlations", "trainability", "jacobian_spectra", "phase_diagram",
-           "figure", "finding", "SHIPPED"]
+__all__ = ["network", "correlations", "trainability", "jacobian_spectra", "phase_diagram", "figure", "finding",
+           "SHIPPED", "REGENERATE", "chaos_section", "isometry_section"]
 
 #: The shipped result of `tinygrad-init chaos`.
 SHIPPED = Path(__file__).with_name("data") / "chaos_heatmap.json"
@@ -130,91 +136,216 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
 
 def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5, 4.0),
                   sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41) -> dict[str, Any]:
-    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)` and the critical line `chi_1 = 1`."""
+    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
+    1` at `n // 2 + 1` values of `sigma_b^2`."""
     ws, bs = np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n // 2 + 1)
     chi = [[math.log(theory.fixed_point(activation, w, b).chi) for w in ws] for b in bs]
-    line = np.linspace(*sigma_b2, 21)
+    line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line]}
 
 
+def _phase(chi: float) -> str:
+    return "ordered" if chi < 1 - 1e-9 else "chaotic" if chi > 1 + 1e-9 else "critical"
+
+
 def finding(name: str, result: dict[str, Any]) -> str:
-    """What `figure(name, result)` shows, in one sentence computed from `result`."""
+    """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
     f = format_number
     if name == "phase_diagram":
-        he, gain = (f(theory.fixed_point("tanh", w).chi) for w in list(SCHEMES.values())[1:])
-        return (f"Without biases the critical line of tanh starts at sigma_w^2 = 1 (LeCun / Xavier); He (2) and "
-                f"PyTorch's gain 5/3 (25/9) lie in the chaotic phase with chi_1 = {he} and {gain}; with sigma_b^2 = "
-                f"0.05 the line is at sigma_w^2 = {f(theory.critical_sigma_w2('tanh', 0.05), 4)}.")
+        chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
+        return ("Without biases the critical line of tanh starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
+                "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
+                                                           f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
+                f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(theory.critical_sigma_w2('tanh', 0.05), 4)}.")
     if name == "correlations":
+        first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
         worst = max(abs(m - t) for r in result.values() for m, t in zip(r["measured"], r["theory"]))
-        return (f"After {len(next(iter(result.values()))['measured'])} layers the two inputs' correlation is {ends}; "
-                f"engine and theory differ by at most {f(worst, 2)} at any layer.")
+        cstar = {p: theory.correlation_fixed_point("tanh", w, 0.05) for p, w in PHASES.items()}
+        return (f"After {len(first['measured'])} layers the two inputs' correlation is {ends}; engine and theory "
+                f"differ by at most {f(worst, 2)} at any layer. The fixed point c* is " + ", ".join(
+                    f"{f(c, 2)} ({p})" for p, c in cstar.items()) + ": ordered networks map every pair of inputs "
+                "to the same output, chaotic ones decorrelate even close inputs.")
     if name == "trainability":
         acc, ok = np.array(result["accuracy"]), (result["chance"] + 1) / 2
-        deep = np.array([[d > 6 * theory.depth_scales("tanh", w, result["sigma_b2"])[1] for d in result["depth"]]
-                         for w in result["sigma_w2"]])
+        deep = np.array([[d > 6 * xi for d in result["depth"]] for w in result["sigma_w2"]
+                         for xi in [theory.depth_scales("tanh", w, result["sigma_b2"])[1]]])
         return (f"{np.sum(acc[~deep] >= ok)} of the {np.sum(~deep)} networks within 6 xi_c reach a training "
                 f"accuracy of {f(ok, 2)} (halfway from chance to 1) in {result['steps']} steps, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
-    at = {k: (r["spread"][-1], r["mean_sq"][-1]) for k, r in result.items()}
+    deepest = {k: (r["spread"][-1], r["mean_sq"][-1]) for k, r in result.items()}
+    narrow = [k for k, (v, _) in deepest.items() if v < 1]
     return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the "
-            f"Jacobian's singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in at.items()) +
-            "; the mean squared singular value, chi_1^L = 1 in theory, measures " + ", ".join(f(v[1], 2) for v in
-            at.values()) + ": only orthogonal tanh near q* = 0 keeps the spectrum near 1 (dynamical isometry).")
+            f"Jacobian's squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
+            + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(r["theory"][-1], 2) for r in
+                                                                                  result.values())
+            + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + (
+                " (the mean of so spread a spectrum rests on its few largest values: it scatters from network to "
+                "network)" if any(abs(math.log10(v[1] / r["theory"][-1])) > 0.3 for v, r in
+                                  zip(deepest.values(), result.values())) else "") + ". " + (
+                f"Only {' and '.join(narrow)} keeps the whole spectrum near 1 (dynamical isometry): the same mean, "
+                "a different shape." if narrow else "No configuration keeps the spectrum near 1."))
+
+
+def _axes(name: str) -> Any:
+    """The slide figure of `figure(name, ...)` (a colour bar beside a single panel)."""
+    rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
+        2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
+    return slide_figure(rows, cols, size, top=0.8 if name in ("correlations", "trainability") else 0.5,
+                        bottom=bottom, left=1.0 if rows == 1 else 0.9, right=0.3,
+                        wgap=0.55 if name == "correlations" else 1.8, hgap=0.9,
+                        sharey=name == "correlations")
 
 
 def figure(name: str, result: dict[str, Any]) -> Any:
-    """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`)."""
+    """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide,
+    the legend below the panels."""
     with slide_style():
-        cols, rows, width, height = {"correlations": (3, 1, 16, 5), "jacobian_spectra": (3, 2, 18, 10)}.get(
-            name, (1, 1, 10, 5.5))
-        fig = new_figure(cols, rows, width=width, height=height)
-        ax = fig.axes[0]
+        fig = _axes(name)
+        ax, handles = fig.axes[0], []
         if name == "phase_diagram":
-            m = ax.pcolormesh(result["sigma_w2"], result["sigma_b2"], result["log_chi1"], shading="nearest",
-                              cmap="RdBu_r", vmin=-1.5, vmax=1.5)
-            fig.colorbar(m, ax=ax, label="log chi_1  (< 0 ordered, > 0 chaotic)")
-            ax.plot(result["critical_w2"], result["critical_b2"], "k-", label="critical line chi_1 = 1")
-            for label, w in SCHEMES.items():
-                ax.plot([w], [0.0], "o", ms=11, clip_on=False, label=f"{label}: sigma_w^2 = {format_number(w)}")
+            chi = np.array(result["log_chi1"])
+            m = ax.pcolormesh(result["sigma_w2"], result["sigma_b2"], chi, shading="nearest", cmap="RdBu_r",
+                              norm=TwoSlopeNorm(0.0, min(chi.min(), -1e-3), max(chi.max(), 1e-3)))
+            fig.colorbar(m, ax=ax, label="log chi_1  (< 0 ordered, > 0 chaotic)", pad=0.02)
+            handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3, label="critical line chi_1 = 1")
+            for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
+                handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
+                                   label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
+            handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
+                               label="correlations measured (sigma_b^2 = 0.05)")
+            (w0, w1), (b0, b1) = ((v[0], v[-1]) for v in (result["sigma_w2"], result["sigma_b2"]))
+            for text, x, y in (("ordered", 0.12, 0.8), ("chaotic", 0.85, 0.25)):
+                ax.text(w0 + x * (w1 - w0), b0 + y * (b1 - b0), text, fontsize=16, ha="center", weight="bold")
             ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)", title="tanh: order and chaos")
-            ax.legend(loc="upper left", fontsize=10)
+            ax.grid(False)
         elif name == "trainability":
             m = ax.pcolormesh(result["sigma_w2"], result["depth"], np.array(result["accuracy"]).T, shading="nearest",
                               cmap="magma", vmin=result["chance"], vmax=1)
-            fig.colorbar(m, ax=ax, label="training accuracy")
-            fine = np.linspace(result["sigma_w2"][0], result["sigma_w2"][-1], 60)
-            ax.plot(fine, [6 * theory.depth_scales("tanh", w, result["sigma_b2"])[1] for w in fine], "c-", lw=3,
-                    label="6 xi_c")
+            fig.colorbar(m, ax=ax, label="training accuracy", pad=0.02)
+            critical = theory.critical_sigma_w2("tanh", result["sigma_b2"])  # the curve diverges there: points near it
+            fine = np.concatenate([np.linspace(result["sigma_w2"][0], critical, 10)[:-1], critical * (1 + np.array(
+                [-0.04, -0.015, 0.015, 0.04, 0.1])), np.linspace(critical * 1.25, result["sigma_w2"][-1], 6)])
+            handles += ax.plot(fine, [6 * theory.depth_scales("tanh", w, result["sigma_b2"])[1] for w in fine], "c-",
+                               lw=3, label="6 xi_c: the depth scale of Schoenholz et al. x 6")
+            ax.axvline(critical, color="white", ls=":", lw=2.5)
+            handles.append(Line2D([], [], color="#555555", ls=":", lw=2.5, label=f"critical sigma_w^2 = "
+                                  f"{format_number(critical, 3)} (sigma_b^2 = {format_number(result['sigma_b2'])})"))
             ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
-                   max(result["depth"]) * 1.2), title=f"trainability after {result['steps']} SGD steps")
+                   max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
+                   f"{result['steps']} SGD steps\n(a shipped result of {result['command']})")
             ax.set_yticks(result["depth"], result["depth"], minor=False)
             ax.minorticks_off()
-            ax.legend(loc="upper right", title=result["command"])
-        for ax, phase in zip(fig.axes, PHASES) if name == "correlations" else ():
-            for key, r in ((k, r) for k, r in result.items() if k.startswith(phase)):
-                line, = ax.plot(range(1, len(r["theory"]) + 1), r["theory"], "--", label=key.split(", ")[1])
-                ax.plot(range(1, len(r["measured"]) + 1), r["measured"], "o", color=line.get_color(), ms=4)
-            ax.set(title=f"{phase}: sigma_w^2 = {format_number(PHASES[phase])}", xlabel="layer", ylim=(0, 1.02),
-                   ylabel="correlation (dots: engine, dashes: theory)")
-            ax.legend(fontsize=10)
-        for ax, (key, r) in zip(fig.axes, result.items()) if name == "jacobian_spectra" else ():
-            for depth, sv in zip(r["depths"], r["singular_values"]):
-                ax.hist(np.log10(np.maximum(sv, 1e-4)), bins=60, range=(-4, 2), histtype="step", density=True,
-                        label=f"L = {depth}")
-            ax.set(title=f"{key}: sigma_w^2 = {format_number(r['sigma_w2'])}", yscale="log",
-                   xlabel="log10 singular value (below 1e-4 at -4)")
-            ax.legend(fontsize=8)
-        for ax, what in zip(fig.axes[4:], ("mean_sq", "spread")) if name == "jacobian_spectra" else ():
-            for key, r in result.items():
-                ax.plot(r["depths"], r[what], "o-", label=key)
-            if what == "mean_sq":
-                ax.plot(r["depths"], r["theory"], "k--", label="theory: chi_1^L")
-            ax.set(xscale="log", yscale="log", xlabel="depth L", title="mean squared singular value" if what ==
-                   "mean_sq" else "spread: Var(s^2) / mean(s^2)^2")
-            ax.set_xticks(r["depths"], r["depths"])
-            ax.xaxis.set_minor_formatter("")
-            ax.legend(fontsize=9)
+            ax.grid(False)
+        elif name == "correlations":
+            for ax, phase in zip(fig.axes, PHASES):
+                sw = PHASES[phase]
+                for i, (key, r) in enumerate((k, r) for k, r in result.items() if k.startswith(phase)):
+                    color, x = ("#0072B2", "#D55E00")[i % 2], np.arange(1, len(r["theory"]) + 1)
+                    ax.plot(x, r["theory"], "--", color=color, lw=2)
+                    ax.plot(x, r["measured"], "o", color=color, ms=5, label=key.split(", ")[1])
+                cstar = theory.correlation_fixed_point("tanh", sw, 0.05)
+                ax.axhline(cstar, color="#333333", ls=":", lw=1.5)
+                ax.set(title=f"{phase}: sigma_w^2 = {format_number(sw, 3)}\nchi_1 = "
+                       f"{format_number(theory.fixed_point('tanh', sw, 0.05).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
+            fig.axes[0].set_ylabel("correlation of two inputs")
+            handles += fig.axes[0].get_lines()[1::2] + [
+                Line2D([], [], color="#555555", marker="o", ls="", label="measured with the engine"),
+                Line2D([], [], color="#555555", ls="--", label="theory (the correlation map)"),
+                Line2D([], [], color="#333333", ls=":", label="its fixed point c*")]
+        else:
+            _spectra(fig, result, handles)
+        legend_below(fig, handles, 2 if name in ("phase_diagram", "trainability") else 5 if name == "correlations"
+                     else 3)
     return fig
+
+
+def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
+    """The Jacobian figure: a ridge plot of log10 singular values by depth per configuration, and beside them the
+    mean squared singular value against `chi_1^L` and the spread against the depth."""
+    keys, colors = list(result), ("#0072B2", "#009E73", "#D55E00", "#CC79A7")
+    for ax, key, color in zip([fig.axes[i] for i in (0, 1, 3, 4)], keys, colors):
+        r = result[key]
+        logs = [np.log10(np.maximum(sv, 1e-300)) for sv in r["singular_values"]]
+        ridges(ax, r["depths"], [(-4.0, 1.0, np.histogram(v, 25, (-4.0, 1.0))[0]) for v in logs],
+               [f"{np.mean(v < -4):.0%} < 1e-4" if np.mean(v < -4) >= 0.005 else "" for v in logs], color)
+        ax.axvline(0.0, color="#333333", ls=":", lw=1.5)
+        ax.set(title=f"{key}, sigma_w^2 = {format_number(r['sigma_w2'], 3)}", ylabel="depth L",
+               xlabel="log10 singular value")
+    for ax, what in ((fig.axes[2], "mean_sq"), (fig.axes[5], "spread")):
+        for i, (key, color) in enumerate(zip(keys, colors)):
+            r = result[key]
+            handles += ax.plot(np.array(r["depths"]) * 1.06 ** (i - 1.5), r[what], "osD^"[i], ls="-", color=color,
+                               label=key)
+        depths = result[keys[0]]["depths"]
+        ref = (result[keys[0]]["theory"], "--", "theory chi_1^L (every case)") if what == "mean_sq" else (
+            depths, "-.", "L: a product of L Gaussian matrices")
+        handles += ax.plot(depths, ref[0], ref[1], color="#333333", lw=1.5, label=ref[2])
+        ax.set(xscale="log", yscale="log", xlabel="depth L", title="mean of s^2" if what == "mean_sq" else
+               "spread Var(s^2) / mean(s^2)^2")
+        ax.set_xticks(depths, depths)
+        ax.xaxis.set_minor_formatter("")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda t, _: format_number(t, 2)))
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if what == "mean_sq" else (1.0,)))
+        ax.yaxis.set_minor_locator(NullLocator())
+
+
+#: How `tinygrad_init/lab/data/chaos_heatmap.json` (`SHIPPED`) is made again, from the repository's root.
+REGENERATE = "tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json"
+
+
+def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
+    """The report's section "The edge of chaos": `phase_diagram` (41 x 21 points; `quick`: 21 x 11), `correlations`
+    (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
+    recomputed: `REGENERATE` makes it again)."""
+    pd = phase_diagram(n=21 if quick else 41)
+    corr = correlations(depth=20 if quick else 30, width=100 if quick else 200, networks=1 if quick else 2,
+                        pairs=4 if quick else 8, rng=rng)
+    heat = json.loads(SHIPPED.read_text())
+    rows = [[p, w, 0.05, theory.fixed_point("tanh", w, 0.05).chi, theory.depth_scales("tanh", w, 0.05)[1],
+             theory.correlation_fixed_point("tanh", w, 0.05)] + [corr[f"{p}, c0 = {c:g}"]["measured"][-1]
+                                                                  for c in (0.2, 0.9)] for p, w in PHASES.items()]
+    L = len(corr["ordered, c0 = 0.2"]["measured"])
+    main = Table(["phase", "sigma_w2", "sigma_b2", "chi_1", "xi_c", "c_star", f"c_{L}_from_0.2", f"c_{L}_from_0.9"],
+                 rows, title="tanh in each phase: theory and the correlation measured at the last layer",
+                 notes=["xi_c diverges on the critical line: its value there is as large as the root of chi_1 = 1 is "
+                        "accurate"])
+    schemes = Table(["scheme", "sigma_w2", "chi_1", "phase"], [[k, w, c, _phase(c)] for k, w in SCHEMES.items() for c in
+                                                              [theory.fixed_point("tanh", w).chi]],
+                    title="The named schemes with tanh, no biases")
+    return ExperimentResult(
+        "chaos", "The edge of chaos", "Where do the schemes sit between order and chaos, and how deep can a network "
+        "be and still train?", {"main": main, "schemes": schemes}, {"phase_diagram": pd, "correlations": corr,
+                                                                   "trainability": heat},
+        {"correlations": {"depth": L, "width": 100 if quick else 200, "sigma_b2": 0.05}, "seed": rng,
+         "heatmap": str(SHIPPED.name)},
+        [finding(n, r) for n, r in (("phase_diagram", pd), ("correlations", corr), ("trainability", heat))] + [
+            f"The heatmap is a shipped result ({heat['width']} units, {heat['steps']} steps, {len(heat['sigma_w2'])} x "
+            f"{len(heat['depth'])} networks: minutes), not recomputed here; `{REGENERATE}` makes it again."],
+        {n: partial(figure, n, r) for n, r in (("phase_diagram", pd), ("correlations", corr), ("trainability", heat))})
+
+
+def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
+    """The report's section "Jacobian spectra": `jacobian_spectra` at depths 2 to 64, 100 units, 2 networks (`quick`:
+    48 units, 1 network), with what a student should see in words."""
+    depths, width, networks = ((2, 8, 32, 64), 48, 1) if quick else ((2, 4, 8, 16, 32, 64), 100, 2)
+    r = jacobian_spectra(depths, width, networks, rng=rng)
+    below = {k: [float(np.mean(np.array(sv) < 1e-4)) for sv in v["singular_values"]] for k, v in r.items()}
+    iso = np.array(r["tanh, orthogonal"]["singular_values"][-1])
+    rows = [[k, d, m, t, sp, b] for k, v in r.items() for d, m, t, sp, b in
+            zip(v["depths"], v["mean_sq"], v["theory"], v["spread"], below[k])]
+    see = (f"What to see: read each ridge plot upwards. With orthogonal tanh the middle 90% of the singular values at "
+           f"depth {depths[-1]} stay between {format_number(np.percentile(iso, 5), 2)} and "
+           f"{format_number(np.percentile(iso, 95), 2)}: a gradient keeps its size in every direction. Below 1e-4, "
+           "where a direction passes nothing, fall " + ", ".join(
+               f"{below[k][0]:.0%} at depth {depths[0]} and {below[k][-1]:.0%} at depth {depths[-1]} ({k})" for k in r
+               if k != "tanh, orthogonal") + ": with ReLU a unit that is off at this input passes nothing back.")
+    return ExperimentResult(
+        "spectra", "Jacobian spectra", "Beyond the average gradient: do all directions through a deep network keep "
+        "their size?", {"main": Table(["weights", "depth", "mean_sq", "chi_1^L", "spread", "below_1e-4"], rows,
+                                       title="Singular values s of the input-output Jacobian",
+                                       notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: "
+                                              "fraction of s below 1e-4"])},
+        {"spectra": r}, {"depths": list(depths), "width": width, "networks": networks, "seed": rng},
+        [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})

@@ -348,3 +348,53 @@ def test_restructuredtext_in_docstrings_becomes_markdown() -> None:
     assert "    a: two numbers.\n    b: two numbers." in md
     unknown = rst.convert(":func:`no_such_function`", obj, pkg)
     assert unknown == "<code>no_such_function()</code>"  # unresolved: code, not a broken link
+
+
+# ------------------------------------------------------------------ the README says what the repository holds
+
+
+def _readme_layout() -> str:
+    """The code block of the README's "Layout" section."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Layout", 1)[1]
+    return re.search(r"^```\n(.*?)^```", section, re.S | re.M).group(1)
+
+
+def test_readme_layout_names_every_module_and_no_other() -> None:
+    layout = _readme_layout()
+    package = ROOT / "tinygrad_init"
+    in_exercise = re.compile(r"(^|/)ex\d\d_\w+/")
+    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and not in_exercise.search(p.relative_to(package).as_posix())]
+    named = set(re.findall(r"[\w.]+\.(?:py|js|css|html)\b", layout))
+    missing = sorted({p.relative_to(package).as_posix() for p in files
+                      if p.suffix in (".py", ".js", ".css", ".html") and p.name not in named})
+    assert not missing, f"README.md, Layout, does not name: {', '.join(missing)}"
+    folders = sorted({p.parent.relative_to(package).as_posix() for p in files} - {"."})
+    unnamed = [f for f in folders if f"{f.rsplit('/', 1)[-1]}/" not in layout]
+    assert not unnamed, f"README.md, Layout, does not name the folders: {', '.join(unnamed)}"
+    exists = {p.name for p in ROOT.glob("tinygrad_init/**/*") if p.is_file()} | {
+        p.name for p in ROOT.glob("tests/**/*.py")}
+    stale = sorted(n for n in named if n not in exists and not n.startswith("NN_"))
+    assert not stale, f"README.md, Layout, names files that do not exist: {', '.join(stale)}"
+
+
+def test_readme_states_what_the_two_scripts_run() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    report = (ROOT / "scripts" / "report.sh").read_text(encoding="utf-8")
+    tests = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    report_cmd = re.search(r'tinygrad-init" (report [^"$]*?) *"\$@"', report).group(1)
+    pytest_cmd = re.search(r'-m (pytest [^"$]*?) *"\$@"', tests).group(1)
+    assert f"runs `tinygrad-init {report_cmd}`" in readme, f"the README should say report.sh runs {report_cmd!r}"
+    assert f"runs `python -m {pytest_cmd}`" in readme, f"the README should say test.sh runs {pytest_cmd!r}"
+    assert "bash scripts/report.sh" in readme and "bash scripts/test.sh" in readme
+
+
+def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(p for p in DOCS.rglob("*.md")
+                                                                        if HOOKS not in p.parents)]
+    # a path from the repository root, in prose or code (a link's target is relative to its page: not these)
+    path = re.compile(r"(?<=[`\s])((?:tests|scripts|tutorials|benchmarks|tinygrad_init)/[\w./-]*\w)")
+    missing = [f"{page.relative_to(ROOT)}: {m}" for page in pages
+               for m in sorted(set(path.findall(page.read_text(encoding="utf-8"))))
+               if "NN" not in m and not (ROOT / m).exists()]
+    assert not missing, "paths that do not exist:\n" + "\n".join(missing)

@@ -398,3 +398,9 @@ def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
                for m in sorted(set(path.findall(page.read_text(encoding="utf-8"))))
                if "NN" not in m and not (ROOT / m).exists()]
     assert not missing, "paths that do not exist:\n" + "\n".join(missing)
+
+
+def test_the_explorer_page_embeds_the_help_of_explore_and_chaos(site: Path) -> None:
+    text = _text(page(site, "howto/explorer.md"))
+    assert "$ tinygrad-init explore --help" in text and "$ tinygrad-init chaos --help" in text
+    assert "tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json" in text

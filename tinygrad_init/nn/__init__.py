@@ -5,5 +5,5 @@ Linear, the activations, Sequential, MLP, BatchNorm1d), `activations` (the activ
 the scalar engine, also `tinygrad_init.scalar_nn`) and `data` (seeded toy datasets).
 """
 
-from .layers import *  # noqa: F401,F403
-from .layers import __all__
+from .layers import *  # noqa: F403
+from .layers import __all__ as __all__

@@ -1,9 +1,8 @@
 """The activation registry: everything the package knows about each activation, in one place.
 
-Layers (`nn.Tanh`...), the scalar nets, `init.calculate_gain`, the mean-field theory, the probe,
-the experiments and the command line read it through `get(name, where)`, `names()` and the fields
-of `Activation` (`name, fn, derivative, gain, limits, moments, engine`), an interface kept stable
-for them; none keeps a list of its own. `leaky_relu(a)` builds the leaky ReLU of another slope.
+Layers (`nn.Tanh`...), the scalar nets, `init.calculate_gain`, the theory, the probe, the experiments and
+the command line read it through `get(name, where)`, `names()` and the fields of `Activation`; none keeps a
+list of its own. `leaky_relu(a)` builds the leaky ReLU of another slope.
 
 For each activation `f` of a pre-activation `z`:
 
@@ -97,17 +96,8 @@ def names(engine_only: bool = True) -> tuple[str, ...]:
 
 
 def get(name: str, where: str = "activation", engine_only: bool = False, *, what: str = "activation") -> Activation:
-    """The `Activation` called `name` (case-insensitive; "identity" and "none" are "linear").
-
-    Args:
-        name: a registry name or alias.
-        where: the function or option asking, the start of the error message.
-        engine_only: accept only the activations the engines compute (not leaky_relu).
-        what: the argument's name in the error message.
-
-    Raises:
-        ValueError: an unknown name; the message names `where`, the known names and the
-            closest one.
-    """
+    """The `Activation` called `name` (case-insensitive; "identity" and "none" are "linear"), with
+    `engine_only` one the engines compute (not leaky_relu); an unknown name raises a ValueError that starts
+    with `where` (the function or option asking), names the argument `what`, the known names and the closest."""
     key = _ALIASES.get(str(name).strip().lower(), str(name).strip().lower()) if isinstance(name, str) else name
     return ACTIVATIONS[check_choice(where, what, key, names(engine_only))]

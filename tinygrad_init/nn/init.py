@@ -16,7 +16,6 @@ import ast
 import copy
 import difflib
 import functools
-import inspect
 import math
 import numbers
 import operator
@@ -209,35 +208,23 @@ def _truncated(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     return out.reshape(shape)
 
 
-def _draw_uniform(shape: Shape, rng: Rng, dtype: Any, *, a: float = 0.0, b: float = 1.0) -> np.ndarray:
-    return _uniform(as_rng(rng), a, b, *_shape("uniform", shape, dtype))
-
-
-def _draw_cs231n(shape: Shape, rng: Rng, dtype: Any) -> np.ndarray:
-    (shape, dt), gen = _shape("cs231n", shape, dtype), as_rng(rng)  # the slides' one-liner, a division
-    return np.ascontiguousarray(gen.standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")["fan_in"]),
-                                dtype=dt)
-
-
-def _draw_orthogonal(shape: Shape, rng: Rng, dtype: Any, *, gain: float = 1.0) -> np.ndarray:
-    shape, dt = _shape("orthogonal", shape, dtype)
+def _draw_orthogonal(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, gain: float) -> np.ndarray:
     rows, cols = fans(shape)[0], shape[1]
     if rows == 0 or cols == 0:
-        return np.zeros(shape, dtype=dt)
-    q, r = np.linalg.qr(as_rng(rng).standard_normal((max(rows, cols), min(rows, cols))))
+        return np.zeros(shape)
+    q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
     q = q * np.where(np.diag(r) == 0, 1.0, np.sign(np.diag(r)))  # Mezzadri's sign fix
-    w = (gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols))
-    return np.ascontiguousarray(np.moveaxis(w, -1, 1), dtype=dt)
+    return np.moveaxis((gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols)), -1, 1)
 
 
-def _draw_sparse(shape: Shape, rng: Rng, dtype: Any, *, sparsity: float = 0.9, std: float = 0.01) -> np.ndarray:
-    (shape, dt), gen = _shape("sparse", shape, dtype), as_rng(rng)
+def _draw_sparse(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, sparsity: float,
+                 std: float) -> np.ndarray:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
     w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _ceil(sparsity * shape[0]))
     if n_zero and shape[1]:
         np.put_along_axis(w, np.argsort(gen.random(shape), axis=0)[:n_zero], 0.0, axis=0)
-    return np.ascontiguousarray(w, dtype=dt)
+    return w
 
 
 def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", distribution: str = "normal",
@@ -268,19 +255,14 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
         layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
 
-    class _Stop(Exception):  # raised by the hook once the layer being measured has its output
-        pass
-
-    def variance(layer: Any) -> float:
-        def stop(module: Any, inputs: tuple, output: Any) -> None:
-            raise _Stop(np.var(getattr(output, "data", output), dtype=np.float64))
-
-        with layer.register_forward_hook(stop), no_grad():
-            try:
-                model(batch)
-            except _Stop as seen:
-                return float(seen.args[0])
-        raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
+    def variance(layer: Any) -> float:  # of the layer's output on `batch`
+        seen: list[float] = []
+        with layer.register_forward_hook(lambda m, i, out: seen.append(np.var(getattr(out, "data", out),
+                                                                              dtype=np.float64))), no_grad():
+            model(batch)
+        if not seen:
+            raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
+        return float(seen[0])
 
     for name, layer in layers:
         for i in range(max_iter + 1):
@@ -319,8 +301,7 @@ class Scheme:
             mean
         self.aliases, self.source, self.reference, self.note = tuple(aliases), source, reference or source, note
         self.data_dependent = var is None and not rule
-        self.defaults = dict(params or ({k: p.default for k, p in inspect.signature(draw).parameters.items()
-                                         if p.kind == p.KEYWORD_ONLY} if draw else {}))
+        self.defaults = dict(params)
         self.params: Mapping[str, Any] = types.MappingProxyType(self.defaults)
 
     def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -348,13 +329,13 @@ class Scheme:
         if self.data_dependent:
             raise TypeError(f"{self.name} is data-dependent and cannot draw a weight from a shape alone: build the "
                             "model (e.g. with init='orthogonal'), then call init.lsuv(model, batch)")
-        p = self.bind(params)
-        if self.draw:
-            return self.draw(shape, rng, dtype, **p)
-        (shape, dt), (var, law, mode) = _shape(self.name, shape, dtype), self.spec(p)
+        p, (shape, dt) = self.bind(params), _shape(self.name, shape, dtype)
+        (var, law, mode), gen = self.spec(p), as_rng(rng)
         if law == "constant":
             return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
-        var, gen = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})}), as_rng(rng)
+        if self.draw:
+            return np.ascontiguousarray(self.draw(shape, gen, dt, **p), dtype=dt)
+        var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
         if law == "uniform":
             return _uniform(gen, -math.sqrt(3.0 * var), math.sqrt(3.0 * var), shape, dt)  # Var U(-b, b) = b^2/3
         if law == "truncated_normal":
@@ -423,13 +404,14 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
     Scheme("constant", "0", "constant", mean="value", params={"value": 0.0}),
     Scheme("normal", "std**2", params={"std": 1.0}, aliases=("gaussian",), source="PyTorch nn.init.normal_",
            note="a fixed std, whatever the fan"),
-    Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", draw=_draw_uniform,
+    Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", params={"a": 0.0, "b": 1.0},
+           draw=lambda shape, gen, dt, a, b: _uniform(gen, a, b, shape, dt),
            source="PyTorch nn.init.uniform_", note="mean (a+b)/2, not 0, unless a = -b"),
     Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",),
            source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer"),
     Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",),
            source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate"),
-    Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", draw=_draw_cs231n,
+    Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", draw=lambda shape, gen, dt: gen.standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")["fan_in"]),
            aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
            reference=_CS231N, note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal'),
     Scheme("glorot_standard", rule=("1/3", "fan_in", "uniform"), aliases=("xavier_standard",), reference=_GLOROT,
@@ -454,12 +436,12 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
            "variance_scaling", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
            note="the general rule; all fan-based presets are calls of it"),
     Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", text="{gain}*Q, Q from QR of a Gaussian, sign-fixed",
-           draw=_draw_orthogonal, source="Saxe et al. (2014); sign fix Mezzadri (2007)",
+           draw=_draw_orthogonal, params={"gain": 1.0}, source="Saxe et al. (2014); sign fix Mezzadri (2007)",
            note="W.T @ W = gain^2 I when fan_in >= fan_out",
            reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning in "
                      "deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices from "
                      "the classical compact groups, Notices of the AMS"),
-    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse,
+    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, params={"sparsity": 0.9, "std": 0.01},
            text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per column", source="Martens (2010)",
            reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
            note="each unit gets the same number of non-zero incoming weights"),
@@ -471,44 +453,10 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
 """The table, name -> `Scheme`: every scheme's formula, written here once."""
 _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 
-# The schemes are the rows: `init.he_normal((256, 128), rng=0)` draws, `init.he_normal.formula` says how.
-zeros = SCHEMES["zeros"]
-"""All zeros: biases. As weights every unit of a layer computes the same and gets the same gradient, for ever."""
-ones = SCHEMES["ones"]
-"""All ones."""
-constant = SCHEMES["constant"]
-"""Every entry equal to `value`."""
-normal = SCHEMES["normal"]
-"""Gaussian entries of a fixed `std`, whatever the fans (PyTorch's `normal_`)."""
-uniform = SCHEMES["uniform"]
-"""`U(a, b)` entries (PyTorch's `uniform_`; with its defaults the mean is 1/2, not 0)."""
-small = SCHEMES["small"]
-"""CS231n's `W = 0.01 * np.random.randn(D, H)`: a deep tanh net's activations and weight gradients vanish."""
-large = SCHEMES["large"]
-"""CS231n's `W = np.random.randn(D, H)`: the pre-activations' std is ~`sqrt(fan_in)`, tanh and sigmoid saturate."""
-cs231n = SCHEMES["cs231n"]
-"""The CS231n slides' "Xavier", computed as their one-liner `randn(fan_in, fan_out) / sqrt(fan_in)`."""
-glorot_standard = SCHEMES["glorot_standard"]
-"""Glorot & Bengio's "standard" heuristic (2010, eq. 1), which the paper argues against."""
-xavier_uniform = SCHEMES["xavier_uniform"]
-"""Glorot & Bengio's normalized init (2010, eq. 16), `gain` times: PyTorch's `xavier_uniform_`."""
-xavier_normal = SCHEMES["xavier_normal"]
-"""The normalized init's variance from a normal distribution (PyTorch's `xavier_normal_`)."""
-lecun_normal = SCHEMES["lecun_normal"]
-"""LeCun et al. (1998): keeps the variance through (near-)linear units."""
-lecun_uniform = SCHEMES["lecun_uniform"]
-"""LeCun's variance from a uniform distribution."""
-he_normal = SCHEMES["he_normal"]
-"""He et al. (2015): keeps the variance through ReLUs (eq. 10) or leaky ReLUs of slope `negative_slope`
-(eq. 15); `mode="fan_out"` keeps the gradients' instead (eq. 14)."""
-he_uniform = SCHEMES["he_uniform"]
-"""He's variance from a uniform distribution (PyTorch's `kaiming_uniform_`)."""
-orthogonal = SCHEMES["orthogonal"]
-"""A Haar-distributed (semi-)orthogonal matrix times `gain` (Saxe et al. 2014): `W.T @ W = gain^2 I` if
-`fan_in >= fan_out`, else `W @ W.T = gain^2 I` (a kernel `(in, out, *field)` is the matrix `(fan_in, out)`)."""
-sparse = SCHEMES["sparse"]
-"""Martens' (2010) sparse init: in each column of `(fan_in, fan_out)`, one unit's incoming weights,
-`ceil(sparsity * fan_in)` entries at random places are 0, the others `N(0, std^2)`."""
+# The rows are the schemes, `init.he_normal((256, 128), rng=0)` draws and `init.he_normal.formula` says how
+# (`variance_scaling` and `lsuv` are the functions above).
+(zeros, ones, constant, normal, uniform, small, large, cs231n, glorot_standard, xavier_uniform, xavier_normal,
+ lecun_normal, lecun_uniform, he_normal, he_uniform, _, orthogonal, sparse, _) = SCHEMES.values()
 
 
 # ------------------------------------------------------------------ lookup and the printed table

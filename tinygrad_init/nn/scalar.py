@@ -89,11 +89,8 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """A scalar multilayer perceptron, as in micrograd: `MLP(2, [16, 16, 1])`; the last layer is linear.
-
-    Parameters are labelled `L0.n3.w1` (layer 0, neuron 3, weight 1). `activation` is the hidden
-    layers'; `init`, `bias_init` and `rng` are as for `Layer`.
-    """
+    """A scalar multilayer perceptron, as in micrograd: `MLP(2, [16, 16, 1])`, `activation` between the layers,
+    the last linear; `init`, `bias_init` and `rng` as for `Layer`; labels `L0.n3.w1` (layer 0, neuron 3, weight 1)."""
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu",
                  init: str | Callable | None = None, bias_init: str | Callable | None = None,

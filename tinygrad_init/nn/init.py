@@ -48,11 +48,7 @@ _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "cons
 # ------------------------------------------------------------------ a formula: its number and its text
 
 
-def _ceil(x: float) -> int:
-    return math.ceil(x - 1e-9)  # forgiving 0.7 * 10 = 7.000000000000001
-
-
-_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": _ceil}
+_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.7 * 10 = 7.000000000000001
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
 
@@ -127,9 +123,6 @@ def _text(formula: str, env: Mapping[str, Any]) -> str:
     return re.sub(r" ([-+*/]) ", r"\1", ast.unparse(_tidy(_parse(formula), env)).replace(" ** ", "^"))
 
 
-# ------------------------------------------------------------------ checks and fans
-
-
 def _key(value: Any) -> Any:
     return value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else value
 
@@ -141,13 +134,6 @@ _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
     "mode": lambda fn, k, v: check_choice(fn, k, _key(v), tuple(_FAN)),
     "distribution": lambda fn, k, v: check_choice(fn, k, _key(v), ("normal", "truncated_normal", "uniform")),
 }
-
-
-def _check_params(fn: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: _CHECKS[k](fn, k, v) if k in _CHECKS else v for k, v in params.items()}
-    if out.get("a", 0) > out.get("b", math.inf):
-        raise ValueError(f"{fn}: the lower bound a = {out['a']:g} is greater than the upper bound b = {out['b']:g}")
-    return out
 
 
 def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
@@ -221,7 +207,7 @@ def _draw_sparse(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype,
                  std: float) -> np.ndarray:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
-    w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _ceil(sparsity * shape[0]))
+    w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _CALLS["ceil"](sparsity * shape[0]))
     if n_zero and shape[1]:
         np.put_along_axis(w, np.argsort(gen.random(shape), axis=0)[:n_zero], 0.0, axis=0)
     return w
@@ -297,11 +283,9 @@ class Scheme:
                  mean: str = "0", aliases: Sequence[str] = (), source: str = "-", reference: str = "",
                  note: str = "") -> None:
         self.name = self.__name__ = name
-        self.var_formula, self.law, self.rule, self.text, self.draw, self.mean_formula = var, law, rule, text, draw, \
-            mean
-        self.aliases, self.source, self.reference, self.note = tuple(aliases), source, reference or source, note
-        self.data_dependent = var is None and not rule
-        self.defaults = dict(params)
+        self.var_formula, self.law, self.rule, self.text, self.draw = var, law, rule, text, draw
+        self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
+        self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self.params: Mapping[str, Any] = types.MappingProxyType(self.defaults)
 
     def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -317,7 +301,11 @@ class Scheme:
         if unknown:
             raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; {self.name} accepts "
                             f"{', '.join(self.defaults) or 'no parameters'}")
-        return {**self.params, **_check_params(self.name, params)}
+        out = {**self.params, **{k: _CHECKS[k](self.name, k, v) if k in _CHECKS else v for k, v in params.items()}}
+        if out.get("a", 0) > out.get("b", math.inf):
+            raise ValueError(f"{self.name}: the lower bound a = {out['a']:g} is greater than the upper bound "
+                             f"b = {out['b']:g}")
+        return out
 
     def configure(self, **params: Any) -> Scheme:
         """A copy with `params` bound (checked now, not at the first call)."""
@@ -411,7 +399,8 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
            source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer"),
     Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",),
            source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate"),
-    Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", draw=lambda shape, gen, dt: gen.standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")["fan_in"]),
+    Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})",
+           draw=lambda shp, gen, dt: gen.standard_normal(shp) / math.sqrt(_fans("cs231n", shp, "fan_in")["fan_in"]),
            aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
            reference=_CS231N, note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal'),
     Scheme("glorot_standard", rule=("1/3", "fan_in", "uniform"), aliases=("xavier_standard",), reference=_GLOROT,
@@ -441,8 +430,8 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
            reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning in "
                      "deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices from "
                      "the classical compact groups, Notices of the AMS"),
-    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, params={"sparsity": 0.9, "std": 0.01},
-           text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per column", source="Martens (2010)",
+    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
+           params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per column",
            reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
            note="each unit gets the same number of non-zero incoming weights"),
     Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
@@ -457,9 +446,6 @@ _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 # (`variance_scaling` and `lsuv` are the functions above).
 (zeros, ones, constant, normal, uniform, small, large, cs231n, glorot_standard, xavier_uniform, xavier_normal,
  lecun_normal, lecun_uniform, he_normal, he_uniform, _, orthogonal, sparse, _) = SCHEMES.values()
-
-
-# ------------------------------------------------------------------ lookup and the printed table
 
 
 def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]:

@@ -18,10 +18,8 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from ..core.tensor import Tensor, _HookHandle
 from ..utils import as_rng, check_int, check_real
 
-__all__ = [
-    "Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
-    "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits",
-]
+__all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
+           "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
 
 class Module:
@@ -68,11 +66,13 @@ class Module:
         self._forward_hooks.append(fn)
         return _HookHandle(self._forward_hooks, fn)
 
-    def named_children(self) -> Iterator[tuple[str, Module]]:
-        yield from self._modules.items()
-
-    def children(self) -> Iterator[Module]:
-        yield from self._modules.values()
+    def named_children(self) -> Iterator[tuple[str, Module]]: return iter(self._modules.items())
+    def children(self) -> Iterator[Module]: return iter(self._modules.values())
+    def modules(self) -> Iterator[Module]: return (m for _, m in self.named_modules())
+    def parameters(self) -> list[Tensor]: return [p for _, p in self.named_parameters()]
+    def num_parameters(self) -> int: return sum(p.data.size for p in self.parameters())
+    def eval(self) -> Module: return self.train(False)
+    def extra_repr(self) -> str: return ""
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module (named `prefix`, "" at the top) and every one below it, depth first."""
@@ -83,9 +83,6 @@ class Module:
                 seen.add(id(m))
                 yield name, m
                 stack.extend(reversed([(f"{name}.{k}" if name else k, c) for k, c in m._modules.items()]))
-
-    def modules(self) -> Iterator[Module]:
-        return (m for _, m in self.named_modules())
 
     def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
         """`(path, parameter)` pairs with dotted paths from here (`layers.2.weight`), which also become
@@ -98,28 +95,16 @@ class Module:
                     p.name = f"{mname}.{pname}" if mname else pname
                     yield p.name, p
 
-    def parameters(self) -> list[Tensor]:
-        return [p for _, p in self.named_parameters()]
-
     def zero_grad(self) -> None:
         """Set every parameter's `.grad` to None (gradients accumulate otherwise)."""
         for p in self.parameters():
             p.grad = None
-
-    def num_parameters(self) -> int:
-        return sum(p.data.size for p in self.parameters())
 
     def train(self, mode: bool = True) -> Module:
         """Put this module and all below it in training mode (`eval()` is `train(False)`)."""
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
-
-    def eval(self) -> Module:
-        return self.train(False)
-
-    def extra_repr(self) -> str:
-        return ""
 
     def __repr__(self) -> str:
         lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
@@ -150,8 +135,8 @@ class Linear(Module):
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
         shape, gen = (self.fan_in, self.fan_out), as_rng(rng)
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
-        self.bias, self.bias_init_name = _drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias else \
-            (None, "")
+        self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias
+                                          else (None, ""))
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
@@ -168,10 +153,10 @@ class Linear(Module):
 
 class _Activation(Module):
     """An activation of the registry (`nn.activations`, where its f, f' and gain live), as the engine's op."""
-    name = ""
+    name = "linear"
 
     def forward(self, x: Tensor) -> Tensor:
-        return getattr(x if isinstance(x, Tensor) else Tensor(x), self.name)()
+        return x if self.name == "linear" else getattr(x if isinstance(x, Tensor) else Tensor(x), self.name)()
 
 
 class Tanh(_Activation):
@@ -189,16 +174,11 @@ class ReLU(_Activation):
     name = "relu"
 
 
-class Identity(Module):
+class Identity(_Activation):
     """Returns its input (the registry's "linear")."""
-    name = "linear"
-
-    def forward(self, x: Tensor) -> Tensor:
-        return x
 
 
-ACTIVATIONS: dict[str, type[Module]] = {
-    name: {m.name: m for m in (Tanh, Sigmoid, ReLU, Identity)}[name] for name in activations.names()}
+ACTIVATIONS: dict[str, type[Module]] = {m.name: m for m in (Tanh, Sigmoid, ReLU, Identity)}
 """The registry's engine activations (`nn.activations.names()`) -> their module classes."""
 
 
@@ -221,11 +201,8 @@ class Sequential(Module):
         mods = list(self._modules.values())
         return Sequential(*mods[i]) if isinstance(i, slice) else mods[i]
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(list(self._modules.values()))
+    def __len__(self) -> int: return len(self._modules)
+    def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))
 
 
 class MLP(Module):
@@ -253,15 +230,12 @@ class MLP(Module):
                                                     what="final_activation").name]())
         self.layers = Sequential(*mods)
 
-    def forward(self, x: Any) -> Tensor:
-        return self.layers(x)
+    def forward(self, x: Any) -> Tensor: return self.layers(x)
+    def extra_repr(self) -> str: return f"{self.sizes}, activation={self.activation!r}"
 
     def linears(self) -> list[Linear]:
         """The Linear layers, input to output."""
         return [m for m in self.layers if isinstance(m, Linear)]
-
-    def extra_repr(self) -> str:
-        return f"{self.sizes}, activation={self.activation!r}"
 
 
 class BatchNorm1d(Module):

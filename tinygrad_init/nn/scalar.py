@@ -22,8 +22,7 @@ __all__ = ["Neuron", "Layer", "MLP"]
 class Module:
     """The scalar counterpart of `nn.Module`: `parameters()` and `zero_grad()`."""
 
-    def parameters(self) -> list[Value]:
-        return []
+    def parameters(self) -> list[Value]: return []
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0.0 (gradients accumulate otherwise)."""
@@ -53,11 +52,8 @@ class Neuron(Module):
         act = Value.sum([wi * xi for wi, xi in zip(self.w, xs)], self.b)
         return act if self.activation == "linear" else getattr(act, self.activation)()
 
-    def parameters(self) -> list[Value]:
-        return self.w + [self.b]
-
-    def __repr__(self) -> str:
-        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+    def parameters(self) -> list[Value]: return self.w + [self.b]
+    def __repr__(self) -> str: return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
 class Layer(Module):
@@ -81,8 +77,7 @@ class Layer(Module):
         out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Value]:
-        return [p for n in self.neurons for p in n.parameters()]
+    def parameters(self) -> list[Value]: return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
         return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
@@ -92,9 +87,8 @@ class MLP(Module):
     """A scalar multilayer perceptron, as in micrograd: `MLP(2, [16, 16, 1])`, `activation` between the layers,
     the last linear; `init`, `bias_init` and `rng` as for `Layer`; labels `L0.n3.w1` (layer 0, neuron 3, weight 1)."""
 
-    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu",
-                 init: str | Callable | None = None, bias_init: str | Callable | None = None,
-                 rng: np.random.Generator | int | None = None) -> None:
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
+                 bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None) -> None:
         sizes, gen = [nin, *nouts], as_rng(rng)
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
@@ -107,8 +101,5 @@ class MLP(Module):
             out = layer(out if isinstance(out, list) else [out])
         return out  # type: ignore[return-value]
 
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
-
-    def __repr__(self) -> str:
-        return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+    def parameters(self) -> list[Value]: return [p for layer in self.layers for p in layer.parameters()]
+    def __repr__(self) -> str: return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"

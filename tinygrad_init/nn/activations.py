@@ -43,10 +43,8 @@ class Activation:
         name: the registry key, also the method of `Value` and `Tensor` (`x.tanh()`).
         fn: `f(z)` on a float64 numpy array (stable for any z).
         derivative: `f'(z)` on a float64 numpy array (`relu'(0) = 0`, as the engines take it).
-        gain: the factor a weight std is scaled by so that `f` keeps the variance of its
-            input, as PyTorch's `calculate_gain` gives it.
-        limits: `(f(-inf), f(+inf))`: a bounded activation is constant far out, which the
-            theory's numerical integrals use.
+        gain: the factor a weight std is scaled by so that `f` keeps its input's variance (PyTorch's `calculate_gain`).
+        limits: `(f(-inf), f(+inf))`: a bounded activation is constant far out, as the theory's integrals use.
         moments: `q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)` where a closed form exists.
         engine: whether the engines have it as an op (`x.relu()`); leaky_relu is theory only.
     """
@@ -82,8 +80,7 @@ ACTIVATIONS: dict[str, Activation] = {
                        math.sqrt(2.0), (0.0, math.inf),
                        lambda q: (math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5 if q > 0 else 0.0)),
     "leaky_relu": leaky_relu(),
-    "linear": Activation("linear", lambda z: z, np.ones_like, 1.0, (-math.inf, math.inf),
-                         lambda q: (0.0, q, 1.0)),
+    "linear": Activation("linear", lambda z: z, np.ones_like, 1.0, (-math.inf, math.inf), lambda q: (0.0, q, 1.0)),
 }
 """name -> `Activation`, in the order the lab shows them."""
 

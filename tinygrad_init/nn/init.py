@@ -46,8 +46,6 @@ _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "cons
 
 
 # ------------------------------------------------------------------ a formula: its number and its text
-
-
 _CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.7 * 10 = 7.000000000000001
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
@@ -173,8 +171,6 @@ def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ drawing
-
-
 def _uniform(rng: np.random.Generator, lo: float, hi: float, shape: tuple[int, ...], dt: np.dtype) -> np.ndarray:
     """`U(lo, hi)`, clipped after the rounding to `dt` (a float64 just below `hi` may round above it)."""
     arr = np.ascontiguousarray(rng.uniform(lo, hi, shape), dtype=dt)
@@ -241,18 +237,15 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
         layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
 
-    def variance(layer: Any) -> float:  # of the layer's output on `batch`
-        seen: list[float] = []
-        with layer.register_forward_hook(lambda m, i, out: seen.append(np.var(getattr(out, "data", out),
-                                                                              dtype=np.float64))), no_grad():
-            model(batch)
-        if not seen:
-            raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
-        return float(seen[0])
-
     for name, layer in layers:
         for i in range(max_iter + 1):
-            var, w = variance(layer), layer.weight.data
+            seen: list[float] = []  # the variance of the layer's output on `batch`
+            with layer.register_forward_hook(lambda m, x, out: seen.append(np.var(getattr(out, "data", out),
+                                                                                  dtype=np.float64))), no_grad():
+                model(batch)
+            if not seen:
+                raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
+            var, w = float(seen[0]), layer.weight.data
             if abs(var - 1.0) <= tol or i == max_iter:
                 break
             if not 0 < var < math.inf:
@@ -266,8 +259,6 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
 
 
 # ------------------------------------------------------------------ the table
-
-
 class Scheme:
     """A row of the table and a scheme: `scheme(shape, rng=None, dtype=np.float32, **params)` draws a weight.
 

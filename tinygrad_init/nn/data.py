@@ -1,8 +1,8 @@
 """Seeded two-dimensional toy datasets for classification.
 
-Every generator returns `(X, y)`: `X` float32 `(n, 2)` points, `y` int64 `(n,)` labels `0 .. k-1`, the
-classes balanced (the first `n % k` get one point more) and the rows shuffled, so that any slice is a
-fair mini-batch. Points are computed in float64 and rounded once; the same `rng` seed gives the same arrays:
+Every generator returns `(X, y)`: `X` float32 `(n, 2)` points, `y` int64 `(n,)` labels `0 .. k-1`, the classes
+balanced (the first `n % k` get one point more) and the rows shuffled, so that any slice is a fair mini-batch.
+Points are computed in float64 and rounded once; the same `rng` seed gives the same arrays:
 
 ```python
 X, y = data.moons(200, noise=0.1, rng=0)  # (200, 2) float32, (200,) int64
@@ -103,13 +103,10 @@ DATASETS: dict[str, Callable[..., Data]] = {"moons": moons, "circles": circles, 
 
 def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = None,
                      stratify: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Split `X` `(n, ...)` and `y` `(n,)` into `(X_train, X_test, y_train, y_test)`, each part shuffled.
-
-    With `stratify` each class is split on its own, keeping the class proportions: a class of `m` points
-    puts `round(m * test_fraction)` (halves up) into the test part; without, `round(n * test_fraction)`
-    random rows do. `X` keeps its dtype. A ValueError names lengths that differ, `test_fraction` outside
-    (0, 1), non-integer labels with `stratify`, or an empty part.
-    """
+    """Split `X` `(n, ...)` and `y` `(n,)` into `(X_train, X_test, y_train, y_test)`, each part shuffled, `X` in its
+    dtype. With `stratify` each class of `m` points puts `round(m * test_fraction)` (halves up) into the test part,
+    keeping the class proportions; without, `round(n * test_fraction)` random rows do. A ValueError names lengths
+    that differ, `test_fraction` outside (0, 1), non-integer labels with `stratify`, or an empty part."""
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim != 1:
         raise ValueError(f"train_test_split: X needs shape (n, ...) and y shape (n,), got X {X.shape} and y {y.shape}")

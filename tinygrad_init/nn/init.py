@@ -1,13 +1,12 @@
 """Weight initialization: one general rule, its presets, and one table that states every formula once.
 
 A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` in the lecture's layout
-`(fan_in, fan_out)`: `init.cs231n((fan_in, fan_out), rng=0)` is `randn(fan_in, fan_out) / sqrt(fan_in)`.
-The rule, [variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries with
-`Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or their mean. The table, `SCHEMES`, writes each formula
-once, as `Var(W)` in the parameters and fans or as the `(scale, mode, distribution)` a preset gives the
-rule; that text draws the weights, gives `Scheme.std` to the theory, prints `table()` (which says which
-"Xavier" is which) and fills the docs page. The schemes (`init.he_normal`...) are its rows. The same
-`rng` seed gives the same array, byte for byte (drawn in float64, rounded to `dtype` once).
+`(fan_in, fan_out)`: `init.cs231n((fan_in, fan_out), rng=0)` is `randn(fan_in, fan_out) / sqrt(fan_in)`. The rule,
+`variance_scaling`, draws iid zero-mean entries of `Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or their mean.
+The table, `SCHEMES`, writes each formula once, `Var(W)` in the parameters and fans or the `(scale, mode,
+distribution)` a preset gives the rule: that text draws the weights, gives `Scheme.std` to the theory, prints
+`table()` (which says which "Xavier" is which) and fills the docs page. Its rows are the schemes (`init.he_normal`).
+The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded to `dtype` once).
 """
 
 from __future__ import annotations
@@ -61,16 +60,10 @@ def _value(node: ast.expr, env: Mapping[str, Any]) -> float:
     return (a * a if b == 2 else a ** b) if isinstance(node.op, ast.Pow) else _OPS[type(node.op)](a, b)
 
 
-def _is(node: ast.expr, op: type) -> bool:
-    return isinstance(node, ast.BinOp) and isinstance(node.op, op)
-
-
-def _num(node: ast.expr, *values: float) -> bool:
-    return isinstance(node, ast.Constant) and (not values or node.value in values)
-
-
-def _bin(a: ast.expr, op: type, b: ast.expr) -> ast.expr:
-    return _tidy(ast.BinOp(a, op(), b), {})
+# Reading a formula: is `node` a `op` / a literal (of one of `values`); the tidy `a op b`.
+def _is(node: ast.expr, op: type) -> bool: return isinstance(node, ast.BinOp) and isinstance(node.op, op)
+def _num(n: ast.expr, *values: float) -> bool: return isinstance(n, ast.Constant) and (not values or n.value in values)
+def _bin(a: ast.expr, op: type, b: ast.expr) -> ast.expr: return _tidy(ast.BinOp(a, op(), b), {})
 
 
 def _tidy(node: ast.expr, env: Mapping[str, Any]) -> ast.expr:
@@ -221,10 +214,9 @@ def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", dis
 def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng = None) -> Any:
     """Layer-sequential unit-variance init (Mishkin & Matas 2015) of `model`, in place; returns `model`.
 
-    Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by
-    layer, `batch` `(batch, fan_in)` runs through the model (no grad, up to that layer) and while the
-    variance `v` of the layer's output is off 1 by more than `tol` (at most `max_iter` times) `W <- W / sqrt(v)`.
-    A `RuntimeWarning` names a layer left off (a large bias can do that)."""
+    Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by layer,
+    while the variance `v` of its output on `batch` `(batch, fan_in)` (no grad) is off 1 by more than `tol`, at most
+    `max_iter` times, `W <- W / sqrt(v)`. A `RuntimeWarning` names a layer left off (a large bias can do that)."""
     tol, max_iter = check_real("lsuv", "tol", tol, 0.0), check_int("lsuv", "max_iter", max_iter, 1)
     if not callable(getattr(model, "named_modules", None)):
         raise TypeError(f"lsuv: model must be an nn.Module, got {type(model).__name__}")
@@ -262,12 +254,10 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
 class Scheme:
     """A row of the table and a scheme: `scheme(shape, rng=None, dtype=np.float32, **params)` draws a weight.
 
-    The formula, written once: `var`, `Var(W)` in the parameters and `fan_in`, `fan_out`, drawn by `law`
-    (`"normal"`, `"uniform"`, `"truncated_normal"` or `"constant"` of value `mean`); or a preset's `rule`,
-    the `(scale, mode, distribution)` it gives `variance_scaling`. `draw` samples what the rule cannot;
-    `text` shows `W ~` as the source writes it. `params` are bound (read-only); `formula` and `variance`
-    are `W ~` and `Var(W)` as text; `data_dependent` is True for LSUV.
-    """
+    The formula, written once: `var`, `Var(W)` in the parameters and `fan_in`, `fan_out`, drawn by `law` ("normal",
+    "uniform", "truncated_normal" or "constant" of value `mean`), or a preset's `rule`, the `(scale, mode,
+    distribution)` it gives `variance_scaling`; `draw(shape, gen, dtype, **params)` samples what they cannot, `text`
+    shows `W ~` as the source writes it. `params` are bound (read-only); `data_dependent` is True for LSUV."""
 
     def __init__(self, name: str, var: str | None = None, law: str = "normal", *, rule: Sequence[str] = (),
                  text: str = "", draw: Callable[..., np.ndarray] | None = None, params: Mapping[str, Any] = (),
@@ -437,6 +427,7 @@ _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 # (`variance_scaling` and `lsuv` are the functions above).
 (zeros, ones, constant, normal, uniform, small, large, cs231n, glorot_standard, xavier_uniform, xavier_normal,
  lecun_normal, lecun_uniform, he_normal, he_uniform, _, orthogonal, sparse, _) = SCHEMES.values()
+_XAVIERS = (xavier_uniform, glorot_standard, cs231n)  # "Xavier" #1, #2, #3
 
 
 def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]:
@@ -461,9 +452,6 @@ def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[...,
         raise TypeError(f"init.get: expected a scheme name or a function f(shape, rng=None, dtype=np.float32), "
                         f"got {type(scheme).__name__} {scheme!r}")
     return functools.partial(scheme, **params) if params else scheme
-
-
-_XAVIERS = (xavier_uniform, glorot_standard, cs231n)
 
 
 def names(aliases: bool = False) -> list[str]:
@@ -510,8 +498,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     `linear`, `identity`, the convolutions and `sigmoid`; 5/3 for `tanh`; sqrt(2) for `relu`;
     `sqrt(2 / (1 + slope^2))` for `leaky_relu` (slope = `param`, default 0.01); 3/4 for `selu` (PyTorch's;
     the engines have no SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
-    if not isinstance(nonlinearity, str):
-        raise TypeError(f"calculate_gain: nonlinearity must be a name such as 'tanh', got {nonlinearity!r}")
     one = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
                        (*activations.names(engine_only=False), *one, "selu"))

@@ -1,9 +1,8 @@
 """Layers on the tensor engine, with PyTorch's names so that what you learn transfers.
 
-`Linear.weight` has the lecture's layout `(fan_in, fan_out)`, not PyTorch's transpose, and the layer
-computes `y = x @ W + b`, exactly as `W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)` and
-`h = np.tanh(x @ W)`. Its backward is the lecture's chain rule: `dL/dx = dL/dy @ W.T` (upstream x
-local w), `dL/dW = x.T @ dL/dy` and `dL/db` = the sum of `dL/dy` over the batch.
+`Linear.weight` has the lecture's layout `(fan_in, fan_out)`, not PyTorch's transpose: `y = x @ W + b`, as in
+`W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)` and `h = np.tanh(x @ W)`. Its backward is the chain rule:
+`dL/dx = dL/dy @ W.T` (upstream x local w), `dL/dW = x.T @ dL/dy`, `dL/db` = `dL/dy` summed over the batch.
 """
 
 from __future__ import annotations
@@ -239,12 +238,10 @@ class MLP(Module):
 
 
 class BatchNorm1d(Module):
-    """Batch normalization over the batch axis (Ioffe & Szegedy 2015); `x` (batch, num_features) -> same.
-
-    Training: `y = gamma (x - mean_B) / sqrt(var_B + eps) + beta` with the batch's mean and biased
-    variance per feature, and `running = (1 - momentum) running + momentum batch` (the running
-    variance from the unbiased one, as PyTorch does). After `eval()` the running estimates are used.
-    """
+    """Batch normalization over the batch axis (Ioffe & Szegedy 2015), `x` (batch, num_features) -> same: in training
+    `y = gamma (x - mean_B) / sqrt(var_B + eps) + beta` with the batch's mean and biased variance per feature, and
+    `running = (1 - momentum) running + momentum batch` (the variance unbiased, as PyTorch); after `eval()` the
+    running estimates replace the batch's."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
                  dtype: Any = np.float32) -> None:

@@ -15,10 +15,9 @@ __all__ = ["SGD"]
 class SGD:
     """Stochastic gradient descent with momentum and weight decay, as PyTorch's SGD.
 
-    With `g = p.grad + weight_decay * p`: `v <- momentum * v + g` (`v = g` at the first step) and
-    `p <- p - lr * v`. Parameters whose `.grad` is None are skipped. The update is in place (`p.add_`), so it
-    bumps each parameter's version counter: a backward pass through a graph built before the step then
-    raises instead of silently using the updated weights.
+    With `g = p.grad + weight_decay * p`: `v <- momentum * v + g` (`v = g` at the first step), `p <- p - lr * v`;
+    parameters whose `.grad` is None are skipped. The update is in place (`p.add_`), so it bumps each parameter's
+    version counter: a backward pass through a graph built before the step raises instead of using the new weights.
 
     Args:
         params: the leaf tensors to update, for example `model.parameters()`.

@@ -1,9 +1,8 @@
 """Neurons, layers and MLPs on the scalar engine, as in micrograd: every weight is a visible `Value`.
 
-A neuron computes `act(w_1 x_1 + ... + w_n x_n + b)`; each product `w_i * x_i` is its own node, so a
-picture shows the lecture's "upstream x local w" at every weight, and the sum is one n-ary "+"
-(`Value.sum`). The activation is a name of the registry (`nn.activations`). A `Layer` draws its
-`(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does, and gives column `j` to neuron `j`.
+A neuron computes `act(w_1 x_1 + ... + w_n x_n + b)`, each product `w_i * x_i` its own node (a picture shows
+"upstream x local w" at every weight) and the sum one n-ary "+" (`Value.sum`); `act` is a registry name. A
+`Layer` draws its `(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does: column `j` is neuron `j`'s.
 """
 
 from __future__ import annotations

@@ -16,6 +16,10 @@ import numpy as np
 
 from .. import __version__
 from ..core.tensor import Tensor, no_grad
+from ..lab import report
+from ..lab.experiments import ACTIVATIONS, sweep_table
+from ..lab.probe import Probe
+from ..lab.training import accuracy
 from ..nn import MLP, data, init
 from ..nn.losses import binary_cross_entropy_with_logits
 from ..nn.optim import SGD
@@ -77,18 +81,15 @@ def _init_name(text: str) -> str:
         scheme = init.get(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e).replace("init.get: ", "")) from None
-    why = "is data-dependent (it needs a model and a batch)" if scheme.data_dependent else \
-        "has a non-zero mean" if scheme.mean() != 0.0 else ""
-    if why:
+    if scheme.data_dependent or scheme.mean() != 0.0:
+        why = "is data-dependent (it needs a model and a batch)" if scheme.data_dependent else "has a non-zero mean"
         raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) {why}; the sweep draws zero-mean weights from "
                                          "a shape: pick another scheme")
     return text
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """The epilogs as written, and the default of every option that has one after its help."""
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):  # epilogs as written
+    def _get_help_string(self, action: argparse.Action) -> str | None:  # "(default: ...)" unless None or False
         return action.help if action.default is None or action.default is False else super()._get_help_string(action)
 
 
@@ -103,13 +104,11 @@ def add_commands(sub: Any, commands: dict[str, tuple], formatter_class: type = _
         p.set_defaults(run=run)
 
 
-SEED = ("--seed", {"type": cli_type(check_int, 0), "default": 0,
-                   "help": "random seed: the same seed, the same numbers"})
+SEED = ("--seed", {"type": cli_type(check_int, 0), "default": 0, "help": "random seed: same seed, same numbers"})
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `tinygrad-init` (exposed for the docs and the tests)."""
-    from ..lab.experiments import ACTIVATIONS
     from .graph import add_graph_command, run_graph
     from .lab_commands import COMMANDS as LAB_COMMANDS  # `explore` and `chaos`
 
@@ -152,8 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "help": "aligned text, Markdown, or CSV / JSON with every digit"})], _run_sweep)})
     add_graph_command(sub, argparse.RawDescriptionHelpFormatter).set_defaults(run=run_graph)
     add_commands(sub, LAB_COMMANDS)
-    # The exercises have their own parser (tinygrad_init.exercises.grader); main() hands the
-    # rest of the command line to it. Listed here so that --help shows it.
+    # The exercises have their own parser (exercises.grader), which main() hands the rest to; listed for --help.
     sub.add_parser("exercises", help="list, start and grade the exercises (see: tinygrad-init exercises --help)",
                    add_help=False)
     return parser
@@ -164,12 +162,9 @@ def _loss(model: Any, X: np.ndarray, y: np.ndarray) -> Tensor:
 
 
 def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
-    """One forward and backward pass of `model` on `X` `(batch, 2)`, `y` `(batch,)`, measured by the probe: for
-    each Linear `y = x @ W + b`, input to output, with upstream `g = dL/dy`, a dict of `layer` (1, 2, ...), `name`
-    (module path), `shape`, `grad_w_std`, `grad_w_norm`, `grad_out_std` and `check`, `dL/dW = x.T @ g` (local x
-    upstream) recomputed: `max |x.T @ g - dL/dW| / max |dL/dW|`, about 1e-7 in float32. Clears the gradients."""
-    from ..lab.probe import Probe
-
+    """One forward and backward pass of `model` on `X` `(batch, 2)`, `y` `(batch,)`, measured by the probe: per
+    Linear `y = x @ W + b` with upstream `g = dL/dy`, input to output, `layer` (1, 2...), `name`, `shape`, `grad_w_std`,
+    `grad_w_norm`, `grad_out_std` and `check = max |x.T @ g - dL/dW| / max |dL/dW|` (about 1e-7 in float32)."""
     model.zero_grad()
     with Probe(model, keep_arrays=True) as probe:
         _loss(model, X, y).backward()
@@ -191,19 +186,16 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     """Train the demo network, printing its progress and gradient tables to `out` (default stdout); returns
     `final_loss`, `train_accuracy`, `test_accuracy`, `history` (`(epoch, loss, train_acc, test_acc)` tuples)
     and `tables` (`{"init": rows, "trained": rows}` of `gradient_table`)."""
-    from ..lab.training import accuracy
-
     say = partial(print, file=sys.stdout if out is None else out)
     gen, make = as_rng(args.seed), data.DATASETS[args.dataset]
-    kwargs = {} if args.noise is None else {"noise": args.noise}
-    X_train, X_test, y_train, y_test = data.train_test_split(*make(args.samples, rng=gen, **kwargs), 0.25, rng=gen)
-    sizes = [2, *args.hidden, 1]
-    model = MLP(sizes, activation="tanh", rng=gen)
+    noise = inspect.signature(make).parameters["noise"].default if args.noise is None else args.noise
+    X_train, X_test, y_train, y_test = data.train_test_split(*make(args.samples, noise=noise, rng=gen), 0.25, rng=gen)
+    train, test = (X_train, y_train), (X_test, y_test)
+    model = MLP([2, *args.hidden, 1], activation="tanh", rng=gen)
     opt = SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
     every, batch = args.every or max(1, args.epochs // 10), min(args.batch_size, len(y_train))
-    noise = kwargs.get("noise", inspect.signature(make).parameters["noise"].default)
-    say(f"tinygrad-init demo: a {'-'.join(map(str, sizes))} tanh MLP on {args.dataset} ({len(y_train)} training + "
-        f"{len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
+    say(f"tinygrad-init demo: a {'-'.join(map(str, model.sizes))} tanh MLP on {args.dataset} ({len(y_train)} training"
+        f" + {len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
         f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits")
     tables, history = {"init": gradient_table(model, X_train, y_train)}, []
     say(f"\n  {'epoch':>5}  {'loss':>8}  {'train acc':>9}  {'test acc':>8}")
@@ -216,7 +208,7 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
             opt.step()
             total += loss.item() * len(idx)
         if epoch % every == 0 or epoch in (1, args.epochs):
-            history.append((epoch, total / len(order), accuracy(model, X_train, y_train), accuracy(model, X_test, y_test)))
+            history.append((epoch, total / len(order), *(accuracy(model, *xy) for xy in (train, test))))
             say("  {:>5}  {:>8.4f}  {:>9.1%}  {:>8.1%}".format(*history[-1]))
     tables["trained"] = gradient_table(model, X_train, y_train)
     say("\nEach gradient = upstream x local. At a Linear layer y = x @ W + b, with upstream g = dL/dy:\n"
@@ -233,16 +225,13 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
         "   local x upstream recomputed by hand; float32 rounding is of the order of 1e-7)")
     with no_grad():
         final = _loss(model, X_train, y_train).item()
-    summary = {"final_loss": final, "train_accuracy": accuracy(model, X_train, y_train),
-               "test_accuracy": accuracy(model, X_test, y_test), "history": history, "tables": tables}
-    say(f"\nfinal: loss {final:.4f}, train accuracy {summary['train_accuracy']:.1%}, "
-        f"test accuracy {summary['test_accuracy']:.1%}")
-    return summary
+    train_acc, test_acc = history[-1][2:]  # the last epoch is always in the history
+    say(f"\nfinal: loss {final:.4f}, train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
+    return {"final_loss": final, "train_accuracy": train_acc, "test_accuracy": test_acc, "history": history,
+            "tables": tables}
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from ..lab import report
-
     try:
         what = "create the folder"
         args.out.mkdir(parents=True, exist_ok=True)
@@ -259,8 +248,6 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _run_sweep(args: argparse.Namespace) -> int:
-    from ..lab.experiments import sweep_table
-
     table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
                         rng=args.seed, batchnorm=args.batchnorm)
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",
@@ -282,7 +269,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

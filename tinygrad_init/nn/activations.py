@@ -37,17 +37,11 @@ Array = Callable[[np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation.
-
-    Attributes:
-        name: the registry key, also the method of `Value` and `Tensor` (`x.tanh()`).
-        fn: `f(z)` on a float64 numpy array (stable for any z).
-        derivative: `f'(z)` on a float64 numpy array (`relu'(0) = 0`, as the engines take it).
-        gain: the factor a weight std is scaled by so that `f` keeps its input's variance (PyTorch's `calculate_gain`).
-        limits: `(f(-inf), f(+inf))`: a bounded activation is constant far out, as the theory's integrals use.
-        moments: `q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)` where a closed form exists.
-        engine: whether the engines have it as an op (`x.relu()`); leaky_relu is theory only.
-    """
+    """One activation, a row of the table above: its `name` (the method of `Value` and `Tensor`, `x.tanh()`), `fn`
+    and `derivative` on float64 arrays (stable for any z; `relu'(0) = 0`, as the engines take it), `gain` (the factor
+    a weight std is scaled by so that `f` keeps its input's variance), `limits` `(f(-inf), f(+inf))` (which the
+    theory's integrals use), `moments` `q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)` where a closed form exists,
+    and `engine`, whether the engines have it as an op (leaky_relu is theory only)."""
 
     name: str
     fn: Array

@@ -91,8 +91,8 @@ def blobs(n: int, centers: int | Any = 3, std: float = 1.0, rng: Rng = None) -> 
             raise TypeError(f"blobs: centers must be an int (how many blobs) or an array of shape (k, 2), "
                             f"got {type(centers).__name__} {centers!r:.60}") from None
         if mu.ndim != 2 or mu.shape[1] != 2 or mu.shape[0] < 1 or not np.all(np.isfinite(mu)):
-            raise ValueError(f"blobs: centers given as an array must be finite numbers of shape (k, 2), k >= 1, "
-                             f"got {'shape ' + str(mu.shape) if np.all(np.isfinite(mu)) else 'nan or inf'}")
+            raise ValueError(f"blobs: centers given as an array must have shape (k, 2), k >= 1, and finite entries; "
+                             f"got shape {mu.shape}{'' if np.all(np.isfinite(mu)) else ' with nan or inf'}")
     n, std, y, gen = _start("blobs", n, len(mu), std, rng)
     return _finish(mu[y], y, std, gen)
 

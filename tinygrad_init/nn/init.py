@@ -2,11 +2,11 @@
 
 A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` in the lecture's layout
 `(fan_in, fan_out)`: `init.cs231n((fan_in, fan_out), rng=0)` is `randn(fan_in, fan_out) / sqrt(fan_in)`. The rule,
-`variance_scaling`, draws iid zero-mean entries of `Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or their mean.
-The table, `SCHEMES`, writes each formula once, `Var(W)` in the parameters and fans or the `(scale, mode,
-distribution)` a preset gives the rule: that text draws the weights, gives `Scheme.std` to the theory, prints
-`table()` (which says which "Xavier" is which) and fills the docs page. Its rows are the schemes (`init.he_normal`).
-The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded to `dtype` once).
+[variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries of `Var(W) = scale / n`, `n`
+= `fan_in`, `fan_out` or their mean. The table, `SCHEMES`, writes each formula once, `Var(W)` in the parameters and
+fans or the `(scale, mode, distribution)` a preset gives the rule: that text draws the weights, gives `Scheme.std` to
+the theory, prints `table()` (which says which "Xavier" is which) and fills the docs page; its rows are the schemes
+(`init.he_normal`). The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded once).
 """
 
 from __future__ import annotations
@@ -91,11 +91,11 @@ def _tidy(node: ast.expr, env: Mapping[str, Any]) -> ast.expr:
         return b if _num(a, 0) and op is ast.Add else a
     if op is ast.Mult and (_num(a, 0, 1) or _num(b, 0, 1)):
         return ast.Constant(0) if _num(a, 0) or _num(b, 0) else (b if _num(a, 1) else a)
-    if op is ast.Mult and _num(a) and (_num(b) or _is(b, ast.Div) or _is(b, ast.Mult) and _num(b.right)):
-        if _num(b):
-            return ast.Constant(a.value * b.value)
-        if _is(b, ast.Div):
-            return _bin(_bin(a, ast.Mult, b.left), ast.Div, b.right)
+    if op is ast.Mult and _num(a) and _num(b):
+        return ast.Constant(a.value * b.value)
+    if op is ast.Mult and _num(a) and _is(b, ast.Div):
+        return _bin(_bin(a, ast.Mult, b.left), ast.Div, b.right)
+    if op is ast.Mult and _num(a) and _is(b, ast.Mult) and _num(b.right):
         return _bin(b.left, ast.Mult, ast.Constant(a.value * b.right.value))
     if op is ast.Div and (_num(b, 1) or _num(a, 0)):
         return a
@@ -192,8 +192,7 @@ def _draw_orthogonal(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dt
     return np.moveaxis((gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols)), -1, 1)
 
 
-def _draw_sparse(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, sparsity: float,
-                 std: float) -> np.ndarray:
+def _draw_sparse(shape: tuple, gen: np.random.Generator, dt: np.dtype, sparsity: float, std: float) -> np.ndarray:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
     w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _CALLS["ceil"](sparsity * shape[0]))
@@ -278,8 +277,7 @@ class Scheme:
 
     def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The bound parameters with `params` over them, checked (a TypeError names the accepted ones)."""
-        unknown = sorted(set(params) - set(self.defaults))
-        if unknown:
+        if unknown := sorted(set(params) - set(self.defaults)):
             raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; {self.name} accepts "
                             f"{', '.join(self.defaults) or 'no parameters'}")
         out = {**self.params, **{k: _CHECKS[k](self.name, k, v) if k in _CHECKS else v for k, v in params.items()}}
@@ -339,8 +337,7 @@ class Scheme:
         return float(_value(_parse(self.mean_formula), self.params))
 
     def row(self) -> dict[str, Any]:
-        """The row as a dict: name, aliases, formula, variance, rule (a preset's call of the rule, such as
-        `"variance_scaling(gain^2, fan_avg, uniform)"`), source, reference, note, data_dependent."""
+        """The row as a dict: name, aliases, formula, variance, rule (a preset's call), source, reference, note..."""
         rule = f"variance_scaling({_text(self.rule[0], {})}, {', '.join(self.rule[1:])})" if self.rule else ""
         return {"name": self.name, "aliases": ", ".join(self.aliases), "formula": self.formula,
                 "variance": self.variance, "rule": rule, "source": self.source, "reference": self.reference,
@@ -423,10 +420,9 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
 """The table, name -> `Scheme`: every scheme's formula, written here once."""
 _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 
-# The rows are the schemes, `init.he_normal((256, 128), rng=0)` draws and `init.he_normal.formula` says how
-# (`variance_scaling` and `lsuv` are the functions above).
 (zeros, ones, constant, normal, uniform, small, large, cs231n, glorot_standard, xavier_uniform, xavier_normal,
  lecun_normal, lecun_uniform, he_normal, he_uniform, _, orthogonal, sparse, _) = SCHEMES.values()
+"""The rows of `SCHEMES` by name: `init.he_normal((256, 128), rng=0)` draws, `print(init.he_normal)` says how."""
 _XAVIERS = (xavier_uniform, glorot_standard, cs231n)  # "Xavier" #1, #2, #3
 
 

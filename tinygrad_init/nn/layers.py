@@ -52,9 +52,8 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
-        for hook in list(self._forward_hooks):
-            replaced = hook(self, args, out)
-            out = out if replaced is None else replaced
+        for hook in list(self._forward_hooks):  # a hook's result, unless None, replaces the output
+            out = out if (replaced := hook(self, args, out)) is None else replaced
         return out
 
     def register_forward_hook(self, fn: Callable[[Module, tuple, Any], Any]) -> _HookHandle:

@@ -59,12 +59,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
     """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`."""
     a = check_real("leaky_relu", "negative_slope", negative_slope)
-    return Activation(
-        "leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
-        math.sqrt(2.0 / (1.0 + a * a)), (-math.inf, math.inf),
-        lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0,
-                   (1.0 + a * a) / 2.0 if q > 0 else a * a),
-        engine=False)
+    return Activation("leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
+                      math.sqrt(2.0 / (1.0 + a * a)), (-math.inf, math.inf),
+                      lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0,
+                                 (1.0 + a * a) / 2.0 if q > 0 else a * a), engine=False)
 
 
 ACTIVATIONS: dict[str, Activation] = {

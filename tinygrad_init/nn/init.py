@@ -152,8 +152,7 @@ def fans(shape: Sequence[int]) -> tuple[int, int]:
         raise ValueError(f"fans: shape {shape} is {'1-D (a bias vector?)' if shape else 'a scalar'}; fan_in and "
                          "fan_out are undefined because it has no separate input and output axes. Initialize "
                          "biases with zeros, constant or normal, which need no fans, or pass (fan_in, fan_out).")
-    r = math.prod(shape[2:])
-    return shape[0] * r, shape[1] * r
+    return shape[0] * (r := math.prod(shape[2:])), shape[1] * r  # r: the receptive field
 
 
 def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
@@ -363,66 +362,82 @@ _HE = "He, Zhang, Ren & Sun (2015), Delving Deep into Rectifiers: Surpassing Hum
 _HE_SCALE, _HE_PARAMS = "2/(1+negative_slope**2)", {"mode": "fan_in", "negative_slope": 0.0}
 _CS = "CS231n (2017), lecture 6"
 
-SCHEMES: dict[str, Scheme] = {s.name: s for s in [
-    Scheme("zeros", "0", "constant", aliases=("zero",),
-           note="biases; as weights every unit stays identical (symmetry is never broken)"),
-    Scheme("ones", "0", "constant", mean="1", aliases=("one",)),
-    Scheme("constant", "0", "constant", mean="value", params={"value": 0.0}),
-    Scheme("normal", "std**2", params={"std": 1.0}, aliases=("gaussian",), source="PyTorch nn.init.normal_",
-           note="a fixed std, whatever the fan"),
-    Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", params={"a": 0.0, "b": 1.0},
-           draw=lambda shape, gen, dt, a, b: _uniform(gen, a, b, shape, dt),
-           source="PyTorch nn.init.uniform_", note="mean (a+b)/2, not 0, unless a = -b"),
-    Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",),
-           source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer"),
-    Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",),
-           source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate"),
-    Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})",
-           draw=lambda shp, gen, dt: gen.standard_normal(shp) / math.sqrt(_fans("cs231n", shp, "fan_in")["fan_in"]),
-           aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
-           reference=_CS231N, note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal'),
-    Scheme("glorot_standard", rule=("1/3", "fan_in", "uniform"), aliases=("xavier_standard",), reference=_GLOROT,
-           source="Glorot & Bengio (2010), eq. 1 ('standard')",
-           note='"Xavier" #2: the common heuristic the paper starts from'),
-    Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform"), params={"gain": 1.0}, reference=_GLOROT,
-           aliases=("glorot_uniform", "glorot_normalized", "xavier_normalized"),
-           source="Glorot & Bengio (2010), eq. 16 ('normalized')",
-           note='"Xavier" #1: PyTorch xavier_uniform_, Keras glorot_uniform'),
-    Scheme("xavier_normal", rule=("gain**2", "fan_avg", "normal"), params={"gain": 1.0}, aliases=("glorot_normal",),
-           source="Glorot & Bengio (2010), eq. 12 variance; PyTorch xavier_normal_", reference=_GLOROT,
-           note="the normalized init's variance, Gaussian"),
-    Scheme("lecun_normal", rule=("1", "fan_in", "normal"), aliases=("lecun",), reference=_LECUN,
-           source="LeCun et al. (1998), sec. 4.6", note="Keras/JAX draw it from a truncated normal"),
-    Scheme("lecun_uniform", rule=("1", "fan_in", "uniform"), source="LeCun et al. (1998), sec. 4.6", reference=_LECUN),
-    Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, reference=_HE,
-           aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
-           note="keeps the ReLU pre-activation variance constant"),
-    Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
-           source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE),
-    Scheme("variance_scaling", rule=("scale", "mode", "distribution"), source="Keras VarianceScaling, JAX "
-           "variance_scaling", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
-           note="the general rule; all fan-based presets are calls of it"),
-    Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", text="{gain}*Q, Q from QR of a Gaussian, sign-fixed",
-           draw=_draw_orthogonal, params={"gain": 1.0}, source="Saxe et al. (2014); sign fix Mezzadri (2007)",
-           note="W.T @ W = gain^2 I when fan_in >= fan_out",
-           reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning in "
-                     "deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices from "
-                     "the classical compact groups, Notices of the AMS"),
-    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
-           params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per column",
-           reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
-           note="each unit gets the same number of non-zero incoming weights"),
-    Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
-           aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",
-           reference="Mishkin & Matas (2015), All you need is a good init, arXiv:1511.06422 (ICLR 2016)",
-           note="call init.lsuv(model, batch) on a built model"),
-]}
+zeros = Scheme("zeros", "0", "constant", aliases=("zero",),
+               note="biases; as weights every unit stays identical (symmetry is never broken)")
+"""All zeros, the usual bias (PyTorch's `zeros_`)."""
+ones = Scheme("ones", "0", "constant", mean="1", aliases=("one",))
+"""All ones (PyTorch's `ones_`)."""
+constant = Scheme("constant", "0", "constant", mean="value", params={"value": 0.0})
+"""Every entry `value` (PyTorch's `constant_`)."""
+normal = Scheme("normal", "std**2", params={"std": 1.0}, aliases=("gaussian",), source="PyTorch nn.init.normal_",
+                note="a fixed std, whatever the fan")
+"""Gaussian entries of a fixed `std` (PyTorch's `normal_`)."""
+uniform = Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", params={"a": 0.0, "b": 1.0},
+                 draw=lambda shape, gen, dt, a, b: _uniform(gen, a, b, shape, dt), source="PyTorch nn.init.uniform_",
+                 note="mean (a+b)/2, not 0, unless a = -b")
+"""Uniform entries between `a` and `b` (PyTorch's `uniform_`)."""
+small = Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",),
+               source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer")
+"""CS231n's small random numbers: a deep tanh net's signal vanishes."""
+large = Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",),
+               source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate")
+"""CS231n's large random numbers: a deep tanh net saturates."""
+cs231n = Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", reference=_CS231N,
+                draw=lambda s, gen, dt: gen.standard_normal(s) / math.sqrt(_fans("cs231n", s, "fan_in")["fan_in"]),
+                aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
+                note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal')
+"""The CS231n slides' "Xavier", drawn as their one-liner."""
+glorot_standard = Scheme("glorot_standard", rule=("1/3", "fan_in", "uniform"), aliases=("xavier_standard",),
+                         reference=_GLOROT, source="Glorot & Bengio (2010), eq. 1 ('standard')",
+                         note='"Xavier" #2: the common heuristic the paper starts from')
+"""Glorot & Bengio's "standard" heuristic, which the paper argues against."""
+xavier_uniform = Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform"), params={"gain": 1.0},
+                        reference=_GLOROT, aliases=("glorot_uniform", "glorot_normalized", "xavier_normalized"),
+                        source="Glorot & Bengio (2010), eq. 16 ('normalized')",
+                        note='"Xavier" #1: PyTorch xavier_uniform_, Keras glorot_uniform')
+"""Glorot & Bengio's normalized init (PyTorch's `xavier_uniform_`, Keras' `glorot_uniform`)."""
+xavier_normal = Scheme("xavier_normal", rule=("gain**2", "fan_avg", "normal"), params={"gain": 1.0},
+                       source="Glorot & Bengio (2010), eq. 12 variance; PyTorch xavier_normal_", reference=_GLOROT,
+                       aliases=("glorot_normal",), note="the normalized init's variance, Gaussian")
+"""The normalized init's variance, Gaussian (PyTorch's `xavier_normal_`, Keras' `glorot_normal`)."""
+lecun_normal = Scheme("lecun_normal", rule=("1", "fan_in", "normal"), aliases=("lecun",), reference=_LECUN,
+                      source="LeCun et al. (1998), sec. 4.6", note="Keras/JAX draw it from a truncated normal")
+"""LeCun et al.'s init, Gaussian: the variance kept through (near-)linear units."""
+lecun_uniform = Scheme("lecun_uniform", rule=("1", "fan_in", "uniform"), source="LeCun et al. (1998), sec. 4.6",
+                       reference=_LECUN)
+"""LeCun et al.'s init, uniform."""
+he_normal = Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, reference=_HE,
+                   aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
+                   note="keeps the ReLU pre-activation variance constant")
+"""He et al.'s init for (leaky) ReLU nets, Gaussian (PyTorch's `kaiming_normal_`)."""
+he_uniform = Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
+                    source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE)
+"""He et al.'s init for (leaky) ReLU nets, uniform (PyTorch's `kaiming_uniform_`)."""
+_VARIANCE_SCALING = Scheme("variance_scaling", rule=("scale", "mode", "distribution"),
+                           params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
+                           source="Keras VarianceScaling, JAX variance_scaling",
+                           note="the general rule; all fan-based presets are calls of it")
+orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_orthogonal, params={"gain": 1.0},
+                    text="{gain}*Q, Q from QR of a Gaussian, sign-fixed", note="W.T @ W = gain^2 I when fan_in >= "
+                    "fan_out", source="Saxe et al. (2014); sign fix Mezzadri (2007)",
+                    reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning"
+                              " in deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices"
+                              " from the classical compact groups, Notices of the AMS")
+"""A random (semi-)orthogonal matrix times `gain` (PyTorch's `orthogonal_`)."""
+sparse = Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
+                params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per "
+                "column", reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
+                note="each unit gets the same number of non-zero incoming weights")
+"""Martens' sparse init: a fixed number of zeros in each column (PyTorch's `sparse_`)."""
+_LSUV = Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
+               aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",
+               reference="Mishkin & Matas (2015), All you need is a good init, arXiv:1511.06422 (ICLR 2016)",
+               note="call init.lsuv(model, batch) on a built model")
+SCHEMES: dict[str, Scheme] = {s.name: s for s in (zeros, ones, constant, normal, uniform, small, large, cs231n,
+                              glorot_standard, xavier_uniform, xavier_normal, lecun_normal, lecun_uniform, he_normal,
+                              he_uniform, _VARIANCE_SCALING, orthogonal, sparse, _LSUV)}
 """The table, name -> `Scheme`: every scheme's formula, written here once."""
 _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
-
-(zeros, ones, constant, normal, uniform, small, large, cs231n, glorot_standard, xavier_uniform, xavier_normal,
- lecun_normal, lecun_uniform, he_normal, he_uniform, _, orthogonal, sparse, _) = SCHEMES.values()
-"""The rows of `SCHEMES` by name: `init.he_normal((256, 128), rng=0)` draws, `print(init.he_normal)` says how."""
 _XAVIERS = (xavier_uniform, glorot_standard, cs231n)  # "Xavier" #1, #2, #3
 
 
@@ -469,9 +484,7 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
     if fmt == "rows":
         return rows
     if fmt == "markdown":
-        def code(text: str) -> str:
-            return f"`{text}`".replace("|", "\\|") if text else ""
-
+        def code(text: str) -> str: return f"`{text}`".replace("|", "\\|") if text else ""
         star = str.maketrans({"*": "\\*"})  # a plain * would start emphasis
         lines = ["| name | aliases | W ~ | Var(W) | as variance_scaling | source | note |", "|---" * 7 + "|"]
         lines += [f"| `{r['name']}` | {', '.join(code(a) for a in r['aliases'].split(', ') if a)} | "

@@ -2,8 +2,7 @@
 
 `Linear.weight` has the lecture's layout `(fan_in, fan_out)`, not PyTorch's transpose: `y = x @ W + b`, as in
 `W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)` and `h = np.tanh(x @ W)`. Its backward is the chain rule:
-`dL/dx = dL/dy @ W.T` (upstream x local w), `dL/dW = x.T @ dL/dy`, `dL/db` = `dL/dy` summed over the batch.
-"""
+`dL/dx = dL/dy @ W.T` (upstream x local w), `dL/dW = x.T @ dL/dy`, `dL/db` = `dL/dy` summed over the batch."""
 
 from __future__ import annotations
 
@@ -250,8 +249,7 @@ class BatchNorm1d(Module):
         self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
         self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True) if affine else None
-        self.running_mean = np.zeros(num_features, dtype=dtype)
-        self.running_var = np.ones(num_features, dtype=dtype)
+        self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x)

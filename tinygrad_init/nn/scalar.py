@@ -2,8 +2,7 @@
 
 A neuron computes `act(w_1 x_1 + ... + w_n x_n + b)`, each product `w_i * x_i` its own node (a picture shows
 "upstream x local w" at every weight) and the sum one n-ary "+" (`Value.sum`); `act` is a registry name. A
-`Layer` draws its `(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does: column `j` is neuron `j`'s.
-"""
+`Layer` draws its `(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does: column `j` is neuron `j`'s."""
 
 from __future__ import annotations
 
@@ -63,8 +62,7 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
                  name: str = "") -> None:
-        shape = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1))
-        gen = as_rng(rng)
+        shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng)
         W = gen.uniform(-1.0, 1.0, size=shape) if init is None else _init.get(init)(shape, rng=gen, dtype=np.float64)
         b = np.zeros(nout) if bias_init is None else _init.get(bias_init)((nout,), rng=gen, dtype=np.float64)
         pre = f"{name}." if name else ""

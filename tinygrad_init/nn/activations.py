@@ -32,20 +32,16 @@ __all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "NEGATIVE_
 NEGATIVE_SLOPE = 0.01
 """leaky_relu's slope for z < 0 (PyTorch's default)."""
 
-Array = Callable[[np.ndarray], np.ndarray]
-
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation, a row of the table above: its `name` (the method of `Value` and `Tensor`, `x.tanh()`), `fn`
-    and `derivative` on float64 arrays (stable for any z; `relu'(0) = 0`, as the engines take it), `gain` (the factor
-    a weight std is scaled by so that `f` keeps its input's variance), `limits` `(f(-inf), f(+inf))` (which the
-    theory's integrals use), `moments` `q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)` where a closed form exists,
-    and `engine`, whether the engines have it as an op (leaky_relu is theory only)."""
+    """One activation, a row of the table above: `name` (also the op `x.tanh()` of `Value` and `Tensor`), `fn` and
+    `derivative` on float64 arrays (stable for any z; `relu'(0) = 0` as in the engines), `gain`, `limits`, `moments`
+    (`q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)`, if closed) and `engine` (an op of the engines; not leaky_relu)."""
 
     name: str
-    fn: Array
-    derivative: Array
+    fn: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray], np.ndarray]
     gain: float
     limits: tuple[float, float]
     moments: Callable[[float], tuple[float, float, float]] | None = None

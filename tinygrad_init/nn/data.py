@@ -57,8 +57,7 @@ def circles(n: int, noise: float = 0.05, factor: float = 0.5, rng: Rng = None) -
     `factor` (in (0, 1)) for class 1, plus `N(0, noise^2)` on each coordinate: no line separates them."""
     n, noise, y, gen = _start("circles", n, 2, noise, rng)
     factor = check_real("circles", "factor", factor, 0.0, 1.0, low_open=True, high_open=True)
-    t = gen.uniform(0.0, 2 * np.pi, size=n)
-    r = np.where(y == 0, 1.0, factor)
+    t, r = gen.uniform(0.0, 2 * np.pi, size=n), np.where(y == 0, 1.0, factor)
     return _finish(np.stack([r * np.cos(t), r * np.sin(t)], axis=1), y, noise, gen)
 
 

@@ -44,7 +44,6 @@ _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "cons
         "truncated_normal": "N(0, {V}) truncated at 2 std, rescaled to that variance"}
 
 
-# ------------------------------------------------------------------ a formula: its number and its text
 _CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.7 * 10 = 7.000000000000001
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
@@ -162,19 +161,17 @@ def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
     return env
 
 
-# ------------------------------------------------------------------ drawing
-def _uniform(rng: np.random.Generator, lo: float, hi: float, shape: tuple[int, ...], dt: np.dtype) -> np.ndarray:
-    """`U(lo, hi)`, clipped after the rounding to `dt` (a float64 just below `hi` may round above it)."""
-    arr = np.ascontiguousarray(rng.uniform(lo, hi, shape), dtype=dt)
-    lo_d = np.nextafter(dt.type(lo), dt.type(np.inf)) if float(dt.type(lo)) < lo else dt.type(lo)
-    hi_d = np.nextafter(dt.type(hi), dt.type(-np.inf)) if float(dt.type(hi)) > hi else dt.type(hi)
-    return np.clip(arr, lo_d, hi_d, out=arr)
+def _uniform(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, a: float, b: float) -> np.ndarray:
+    """`U(a, b)`, clipped after the rounding to `dt` (a float64 just below `b` may round above it)."""
+    arr = np.ascontiguousarray(gen.uniform(a, b, shape), dtype=dt)
+    lo = np.nextafter(dt.type(a), dt.type(np.inf)) if float(dt.type(a)) < a else dt.type(a)
+    hi = np.nextafter(dt.type(b), dt.type(-np.inf)) if float(dt.type(b)) > b else dt.type(b)
+    return np.clip(arr, lo, hi, out=arr)
 
 
 def _truncated(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     """Standard normals conditioned on |z| <= 2, by rejection (about 95.4% are kept)."""
-    size, filled = math.prod(shape), 0
-    out = np.empty(size)
+    size, filled, out = math.prod(shape), 0, np.empty(math.prod(shape))
     while filled < size:
         z = rng.standard_normal(int((size - filled) * 1.06) + 16)
         z = z[np.abs(z) <= 2.0][:size - filled]
@@ -229,13 +226,12 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
 
     for name, layer in layers:
         for i in range(max_iter + 1):
-            seen: list[float] = []  # the variance of the layer's output on `batch`
-            with layer.register_forward_hook(lambda m, x, out: seen.append(np.var(getattr(out, "data", out),
-                                                                                  dtype=np.float64))), no_grad():
+            seen: list[Any] = []  # the layer's output on `batch`
+            with layer.register_forward_hook(lambda m, x, out: seen.append(getattr(out, "data", out))), no_grad():
                 model(batch)
             if not seen:
                 raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
-            var, w = float(seen[0]), layer.weight.data
+            var, w = float(np.var(seen[0], dtype=np.float64)), layer.weight.data
             if abs(var - 1.0) <= tol or i == max_iter:
                 break
             if not 0 < var < math.inf:
@@ -248,7 +244,6 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
     return model
 
 
-# ------------------------------------------------------------------ the table
 class Scheme:
     """A row of the table and a scheme: `scheme(shape, rng=None, dtype=np.float32, **params)` draws a weight.
 
@@ -303,7 +298,7 @@ class Scheme:
             return np.ascontiguousarray(self.draw(shape, gen, dt, **p), dtype=dt)
         var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
         if law == "uniform":
-            return _uniform(gen, -math.sqrt(3.0 * var), math.sqrt(3.0 * var), shape, dt)  # Var U(-b, b) = b^2/3
+            return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var U(-b, b) = b^2/3
         if law == "truncated_normal":
             return np.ascontiguousarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dtype=dt)
         return np.ascontiguousarray(gen.standard_normal(shape) * math.sqrt(var), dtype=dt)
@@ -373,8 +368,7 @@ normal = Scheme("normal", "std**2", params={"std": 1.0}, aliases=("gaussian",), 
                 note="a fixed std, whatever the fan")
 """Gaussian entries of a fixed `std` (PyTorch's `normal_`)."""
 uniform = Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", params={"a": 0.0, "b": 1.0},
-                 draw=lambda shape, gen, dt, a, b: _uniform(gen, a, b, shape, dt), source="PyTorch nn.init.uniform_",
-                 note="mean (a+b)/2, not 0, unless a = -b")
+                 draw=_uniform, source="PyTorch nn.init.uniform_", note="mean (a+b)/2, not 0, unless a = -b")
 """Uniform entries between `a` and `b` (PyTorch's `uniform_`)."""
 small = Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",),
                source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer")
@@ -433,10 +427,8 @@ _LSUV = Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x 
                aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",
                reference="Mishkin & Matas (2015), All you need is a good init, arXiv:1511.06422 (ICLR 2016)",
                note="call init.lsuv(model, batch) on a built model")
-SCHEMES: dict[str, Scheme] = {s.name: s for s in (zeros, ones, constant, normal, uniform, small, large, cs231n,
-                              glorot_standard, xavier_uniform, xavier_normal, lecun_normal, lecun_uniform, he_normal,
-                              he_uniform, _VARIANCE_SCALING, orthogonal, sparse, _LSUV)}
-"""The table, name -> `Scheme`: every scheme's formula, written here once."""
+SCHEMES: dict[str, Scheme] = {s.name: s for s in list(globals().values()) if isinstance(s, Scheme)}
+"""The table, name -> `Scheme`: the rows above in their order, every scheme's formula written there once."""
 _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 _XAVIERS = (xavier_uniform, glorot_standard, cs231n)  # "Xavier" #1, #2, #3
 
@@ -503,10 +495,9 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """An activation's gain, PyTorch's table, read from the activation registry (`nn.activations`): 1 for
-    `linear`, `identity`, the convolutions and `sigmoid`; 5/3 for `tanh`; sqrt(2) for `relu`;
-    `sqrt(2 / (1 + slope^2))` for `leaky_relu` (slope = `param`, default 0.01); 3/4 for `selu` (PyTorch's;
-    the engines have no SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
+    """PyTorch's `calculate_gain`: the `gain` of the activation registry (`nn.activations`; leaky_relu's slope is
+    `param`, default 0.01), 1 for `identity` and the convolutions, 3/4 for `selu` (PyTorch's; the engines have no
+    SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
     one = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
                        (*activations.names(engine_only=False), *one, "selu"))

@@ -120,10 +120,9 @@ def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], 
 
 
 class Linear(Module):
-    """A fully connected layer `y = x @ W + b`, `x` (batch, fan_in) -> `y` (batch, fan_out); `weight` is
-    `(fan_in, fan_out)` and `bias` (if `bias`) `(fan_out,)`, drawn with `rng` by the schemes `init`
-    (default `"xavier_uniform"`) and `bias_init` (default zeros): names for `init.get` or functions
-    `f(shape, rng=None, dtype=np.float32)`. `dtype` is the parameters'."""
+    """A fully connected layer `y = x @ W + b`, `x` (batch, fan_in) -> `y` (batch, fan_out); `weight` `(fan_in,
+    fan_out)` and `bias` `(fan_out,)` of `dtype` are drawn with `rng` by the schemes `init` (`"xavier_uniform"`) and
+    `bias_init` (zeros): names for `init.get` or functions `f(shape, rng=None, dtype=np.float32)`."""
 
     def __init__(self, fan_in: int, fan_out: int, bias: bool = True, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
@@ -203,10 +202,9 @@ class Sequential(Module):
 
 
 class MLP(Module):
-    """A multilayer perceptron `Linear, activation, ..., Linear` of widths `sizes = [n_in, n_1, ..., n_out]`,
-    its layers in `self.layers` (parameters `layers.0.weight`...). `activation` (a registry name: "tanh",
-    "sigmoid", "relu", "linear") goes between the layers, `final_activation` (default none) after the last;
-    `init` is every weight's scheme, by default `xavier_uniform` (Glorot), `he_normal` for ReLU."""
+    """A multilayer perceptron `Linear, activation, ..., Linear` of widths `sizes = [n_in, n_1, ..., n_out]`, its
+    layers in `self.layers` (parameters `layers.0.weight`...): `activation` (tanh, sigmoid, relu or linear) between
+    them, `final_activation` after the last; `init` every weight's scheme (`xavier_uniform`, `he_normal` for ReLU)."""
 
     def __init__(self, sizes: Sequence[int], activation: str = "tanh", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, bias: bool = True,

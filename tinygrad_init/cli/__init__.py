@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--batchnorm", {"action": "store_true", "help": "BatchNorm1d between every Linear and its activation"}),
             ("--format", {"choices": ("text", "markdown", "csv", "json"), "default": "text",
                           "help": "aligned text, Markdown, or CSV / JSON with every digit"})], _run_sweep)})
-    add_graph_command(sub, argparse.RawDescriptionHelpFormatter).set_defaults(run=run_graph)
+    add_graph_command(sub).set_defaults(run=run_graph)
     add_commands(sub, LAB_COMMANDS)
     # The exercises have their own parser (exercises.grader), which main() hands the rest to; listed for --help.
     sub.add_parser("exercises", help="list, start and grade the exercises (see: tinygrad-init exercises --help)",

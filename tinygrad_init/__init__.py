@@ -1,8 +1,8 @@
 """tinygrad_init: see backpropagation and weight initialization happen.
 
-Two autograd engines -- the scalar ``Value`` and the numpy ``Tensor`` -- share one graph
-walk (``tinygrad_init.core.autograd``). The package is layered; a layer imports only
-the layers below it (``pyproject.toml`` holds the import-linter contracts that check it):
+Two autograd engines -- the scalar `Value` and the numpy `Tensor` -- share one graph
+walk (`tinygrad_init.core.autograd`). The package is layered; a layer imports only
+the layers below it (`pyproject.toml` holds the import-linter contracts that check it):
 
     cli/        the tinygrad-init command
     exercises/  graded exercises and their grader
@@ -12,9 +12,9 @@ the layers below it (``pyproject.toml`` holds the import-linter contracts that c
     core/       autograd, value, tensor, gradcheck
     utils       small helpers shared by all
 
-The public modules also keep short flat names: ``tinygrad_init.init`` is
-``tinygrad_init.nn.init``, ``tinygrad_init.draw`` is ``tinygrad_init.observe.draw``, and
-so on (see ``_FLAT`` below).
+The public modules also keep short flat names: `tinygrad_init.init` is
+`tinygrad_init.nn.init`, `tinygrad_init.draw` is `tinygrad_init.observe.draw`, and
+so on (see `_FLAT` below).
 """
 
 import importlib as _importlib

@@ -1,4 +1,4 @@
-"""The lab's subcommands (`explore`, `chaos`), run through an argparse parser built with add_commands."""
+"""The lab's subcommands (`explore`, `chaos`), run through an argparse parser built with cli.add_commands."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from tinygrad_init.cli.lab_commands import add_commands
+from tinygrad_init.cli import add_commands
+from tinygrad_init.cli.lab_commands import COMMANDS
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tinygrad-init")
-    add_commands(parser.add_subparsers(dest="command"))
+    add_commands(parser.add_subparsers(dest="command"), COMMANDS)
     return parser
 
 

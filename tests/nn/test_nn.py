@@ -238,7 +238,7 @@ def test_sgd_momentum_and_weight_decay_follow_the_pytorch_formula():
 
 def test_sgd_validates_its_arguments():
     w = Tensor(np.zeros(2), requires_grad=True)
-    with pytest.raises(ValueError, match="lr must be positive"):
+    with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0"):
         optim.SGD([w], lr=0)
     with pytest.raises(ValueError, match="empty parameter list"):
         optim.SGD([], lr=0.1)

@@ -1,6 +1,5 @@
 """The `tinygrad-init` command line (also `python -m tinygrad_init`): `demo` (train a small tanh MLP with the
-tensor engine, showing each layer's gradients checked as upstream x local), `report`, `sweep`, `graph`, `exercises`.
-"""
+tensor engine, showing each layer's gradients checked as upstream x local), `report`, `sweep`, `graph`, `exercises`."""
 
 from __future__ import annotations
 
@@ -17,12 +16,17 @@ import numpy as np
 
 from .. import __version__
 from ..core.tensor import Tensor, no_grad
-from ..nn import data
+from ..lab import report
+from ..lab.experiments import ACTIVATIONS, sweep_table
+from ..lab.probe import Probe
+from ..lab.training import accuracy
+from ..nn import MLP, data, init
+from ..nn.losses import binary_cross_entropy_with_logits
+from ..nn.optim import SGD
 from ..utils import as_rng, check_int, check_real, cli_type
 
-__all__ = ["main", "build_parser", "run_demo", "gradient_table"]
+__all__ = ["main", "build_parser", "add_commands", "run_demo", "gradient_table"]
 
-_FMT = argparse.RawDescriptionHelpFormatter
 # Measured on two cores, 5 runs each (see the README): keep in step with the README.
 _TIMES = "the report takes about 13 s on two idle cores (up to 22 s when busy), --quick 4 s (up to 6 s)"
 
@@ -73,39 +77,50 @@ examples:
 
 def _init_name(text: str) -> str:
     """An argparse type: a scheme the sweep and its theory can draw (from a shape, with zero mean)."""
-    from ..nn import init
-
     try:
         scheme = init.get(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e).replace("init.get: ", "")) from None
-    if getattr(scheme, "data_dependent", False) or scheme.mean() != 0.0:
-        raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) " + (
-            "is data-dependent (it needs a model and a batch)" if getattr(scheme, "data_dependent", False) else
-            "has a non-zero mean") + "; the sweep draws zero-mean weights from a shape: pick another scheme")
+    if scheme.data_dependent or scheme.mean() != 0.0:
+        why = "is data-dependent (it needs a model and a batch)" if scheme.data_dependent else "has a non-zero mean"
+        raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) {why}; the sweep draws zero-mean weights from "
+                                         "a shape: pick another scheme")
     return text
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """The epilogs as written, and the default of every option that has one after its help."""
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):  # epilogs as written
+    def _get_help_string(self, action: argparse.Action) -> str | None:  # "(default: ...)" unless None or False
         return action.help if action.default is None or action.default is False else super()._get_help_string(action)
+
+
+def add_commands(sub: Any, commands: dict[str, tuple], formatter_class: type = _Formatter) -> None:
+    """Add each `name: (help, description, epilog, [(flag, add_argument kwargs)...], run)` to `sub` (from
+    `parser.add_subparsers()`); the description defaults to the help as a sentence; `args.run(args)` runs it."""
+    for name, (text, description, epilog, options, run) in commands.items():
+        p = sub.add_parser(name, help=text, description=description or text[0].upper() + text[1:] + ".",
+                           epilog=epilog, formatter_class=formatter_class)
+        for flag, kwargs in options:
+            p.add_argument(flag, **kwargs)
+        p.set_defaults(run=run)
+
+
+SEED = ("--seed", {"type": cli_type(check_int, 0), "default": 0, "help": "random seed: same seed, same numbers"})
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `tinygrad-init` (exposed for the docs and the tests)."""
-    from ..lab.experiments import ACTIVATIONS
+    from .graph import add_graph_command, run_graph
+    from .lab_commands import COMMANDS as LAB_COMMANDS  # `explore` and `chaos`
 
     parser = argparse.ArgumentParser(prog="tinygrad-init", epilog=_MAIN_EPILOG, formatter_class=_Formatter,
                                      description="See backpropagation and weight initialization happen: small autograd "
                                                  "engines, layer-by-layer gradient statistics, pictures for lectures.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.set_defaults(run=lambda args: parser.print_help() or 2)  # no command
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     count, real = cli_type(check_int, 1), partial(cli_type, check_real)
-    seed = ("--seed", {"type": cli_type(check_int, 0), "default": 0, "help": "random seed: the same seed, the same numbers"})
-    commands = {
-        "demo": ("train a small tanh MLP and show its gradients layer by layer", _DEMO_EPILOG, [
+    add_commands(sub, {
+        "demo": ("train a small tanh MLP and show its gradients layer by layer", None, _DEMO_EPILOG, [
             ("--dataset", {"choices": ("moons", "circles", "spirals"), "default": "moons", "help": "the toy dataset"}),
             ("--samples", {"type": cli_type(check_int, 8, " (a quarter is held out for testing)"), "default": 200,
                            "help": "points in the dataset, a quarter held out for testing"}),
@@ -115,60 +130,41 @@ def build_parser() -> argparse.ArgumentParser:
             ("--batch-size", {"type": count, "default": 32, "help": "mini-batch size"}),
             ("--lr", {"type": real(0.0, low_open=True), "default": 0.1, "help": "SGD learning rate"}),
             ("--momentum", {"type": real(0.0, 1.0, high_open=True), "default": 0.9, "help": "SGD momentum, in [0, 1)"}),
-            ("--every", {"type": count, "help": "print the loss every K epochs (default: 10 lines in all)"}), seed]),
-        "report": ("run the initialization experiments and write the lecture report (HTML, figures, data)",
+            ("--every", {"type": count, "help": "print the loss every K epochs (default: 10 lines in all)"}), SEED],
+            lambda args: run_demo(args) and 0),
+        "report": ("run the initialization experiments and write the lecture report (HTML, figures, data)", None,
                    _REPORT_EPILOG, [
             ("--out", {"type": Path, "default": Path("report"), "help": "the folder, created if missing; its "
-                                                                         "figures/ and data/ are replaced"}), seed,
+                                                                         "figures/ and data/ are replaced"}), SEED,
             ("--quick", {"action": "store_true", "help": "smaller networks and shorter training (a first look)"}),
             ("--svg", {"action": "store_true", "help": "also write every figure as SVG"}),
-            ("--no-progress", {"action": "store_true", "help": "no progress bars (they show only on a terminal)"})]),
-        "sweep": ("per-layer statistics of one deep network, measured and predicted", _SWEEP_EPILOG, [
+            ("--no-progress", {"action": "store_true", "help": "no progress bars (they show only on a terminal)"})],
+            _run_report),
+        "sweep": ("per-layer statistics of one deep network, measured and predicted", None, _SWEEP_EPILOG, [
             ("--init", {"type": _init_name, "default": "cs231n", "help": "the weight scheme (a name of init.get)"}),
             ("--activation", {"choices": ACTIVATIONS, "default": "tanh", "help": "the nonlinearity of every layer"}),
             ("--depth", {"type": count, "default": 10, "help": "number of layers"}),
             ("--width", {"type": count, "default": 500, "help": "units per layer, also the input width"}),
-            ("--batch", {"type": cli_type(check_int, 2), "default": 1000, "help": "examples in the input batch"}), seed,
+            ("--batch", {"type": cli_type(check_int, 2), "default": 1000, "help": "examples in the input batch"}), SEED,
             ("--batchnorm", {"action": "store_true", "help": "BatchNorm1d between every Linear and its activation"}),
             ("--format", {"choices": ("text", "markdown", "csv", "json"), "default": "text",
-                          "help": "aligned text, Markdown, or CSV / JSON with every digit"})])}
-    for name, (text, epilog, options) in commands.items():
-        p = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".", epilog=epilog,
-                           formatter_class=_Formatter)
-        for flag, kwargs in options:
-            p.add_argument(flag, **kwargs)
-
-    from .graph import add_graph_command
-
-    add_graph_command(sub, _FMT)
-
-    from .lab_commands import add_commands as add_lab_commands
-
-    add_lab_commands(sub, _FMT)  # `explore` and `chaos`
-
-    # The exercises have their own parser (tinygrad_init.exercises.grader); main() hands the
-    # rest of the command line to it. Listed here so that --help shows it.
+                          "help": "aligned text, Markdown, or CSV / JSON with every digit"})], _run_sweep)})
+    add_graph_command(sub).set_defaults(run=run_graph)
+    add_commands(sub, LAB_COMMANDS)
+    # The exercises have their own parser (exercises.grader), which main() hands the rest to; listed for --help.
     sub.add_parser("exercises", help="list, start and grade the exercises (see: tinygrad-init exercises --help)",
                    add_help=False)
     return parser
 
 
 def _loss(model: Any, X: np.ndarray, y: np.ndarray) -> Tensor:
-    from ..nn.losses import binary_cross_entropy_with_logits
-
     return binary_cross_entropy_with_logits(model(Tensor(X)), y.reshape(-1, 1).astype(np.float32))
 
 
 def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
-    """One forward and backward pass of `model` on `X` `(batch, 2)`, `y` `(batch,)`, measured by the probe.
-
-    For each Linear `y = x @ W + b` (input to output) with upstream `g = dL/dy`, backpropagation computes
-    `dL/dW = x.T @ g` (local x upstream), recomputed here to check `W.grad`. Returns a dict per layer: `layer`
-    (1, 2, ...), `name` (module path), `shape`, `grad_w_std`, `grad_w_norm`, `grad_out_std` and `check`
-    (`max |x.T @ g - dL/dW| / max |dL/dW|`: about 1e-7 in float32). The gradients are cleared afterwards.
-    """
-    from ..lab.probe import Probe
-
+    """One forward and backward pass of `model` on `X` `(batch, 2)`, `y` `(batch,)`, measured by the probe: per
+    Linear `y = x @ W + b` with upstream `g = dL/dy`, input to output, `layer` (1, 2...), `name`, `shape`, `grad_w_std`,
+    `grad_w_norm`, `grad_out_std` and `check = max |x.T @ g - dL/dW| / max |dL/dW|` (about 1e-7 in float32)."""
     model.zero_grad()
     with Probe(model, keep_arrays=True) as probe:
         _loss(model, X, y).backward()
@@ -186,68 +182,56 @@ def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, A
     return rows
 
 
-def _print_table(rows: list[dict[str, Any]], title: str, out: TextIO) -> None:
-    head = f"  {'layer':>5}  {'module':<9} {'W shape':<9} {'std dL/dW':>10} {'|dL/dW|':>10} {'std dL/dy':>10} {'check':>9}"
-    print(f"\n{title}\n{head}\n  {'-' * (len(head) - 2)}", file=out)
-    for r in rows:
-        print(f"  {r['layer']:>5}  {r['name']:<9} {'x'.join(map(str, r['shape'])):<9} {r['grad_w_std']:>10.3e} "
-              f"{r['grad_w_norm']:>10.3e} {r['grad_out_std']:>10.3e} {r['check']:>9.1e}", file=out)
-
-
 def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, Any]:
     """Train the demo network, printing its progress and gradient tables to `out` (default stdout); returns
     `final_loss`, `train_accuracy`, `test_accuracy`, `history` (`(epoch, loss, train_acc, test_acc)` tuples)
     and `tables` (`{"init": rows, "trained": rows}` of `gradient_table`)."""
-    from ..lab.training import accuracy
-    from ..nn import MLP
-    from ..nn.optim import SGD
-
-    out = sys.stdout if out is None else out
+    say = partial(print, file=sys.stdout if out is None else out)
     gen, make = as_rng(args.seed), data.DATASETS[args.dataset]
-    kwargs = {} if args.noise is None else {"noise": args.noise}
-    X_train, X_test, y_train, y_test = data.train_test_split(*make(args.samples, rng=gen, **kwargs), 0.25, rng=gen)
-    sizes = [2, *args.hidden, 1]
-    model = MLP(sizes, activation="tanh", rng=gen)
+    noise = inspect.signature(make).parameters["noise"].default if args.noise is None else args.noise
+    X_train, X_test, y_train, y_test = data.train_test_split(*make(args.samples, noise=noise, rng=gen), 0.25, rng=gen)
+    train, test = (X_train, y_train), (X_test, y_test)
+    model = MLP([2, *args.hidden, 1], activation="tanh", rng=gen)
     opt = SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
     every, batch = args.every or max(1, args.epochs // 10), min(args.batch_size, len(y_train))
-    noise = kwargs.get("noise", inspect.signature(make).parameters["noise"].default)
-    print(f"tinygrad-init demo: a {'-'.join(map(str, sizes))} tanh MLP on {args.dataset} ({len(y_train)} training + "
-          f"{len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
-          f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits", file=out)
+    say(f"tinygrad-init demo: a {'-'.join(map(str, model.sizes))} tanh MLP on {args.dataset} ({len(y_train)} training"
+        f" + {len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
+        f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits")
     tables, history = {"init": gradient_table(model, X_train, y_train)}, []
-    print(f"\n  {'epoch':>5}  {'loss':>8}  {'train acc':>9}  {'test acc':>8}", file=out)
+    say(f"\n  {'epoch':>5}  {'loss':>8}  {'train acc':>9}  {'test acc':>8}")
     for epoch in range(1, args.epochs + 1):
         order, total = gen.permutation(len(y_train)), 0.0
-        for start in range(0, len(order), batch):
-            idx = order[start:start + batch]
+        for idx in (order[start:start + batch] for start in range(0, len(order), batch)):
             opt.zero_grad()
             loss = _loss(model, X_train[idx], y_train[idx])
             loss.backward()
             opt.step()
             total += loss.item() * len(idx)
         if epoch % every == 0 or epoch in (1, args.epochs):
-            history.append((epoch, total / len(order), accuracy(model, X_train, y_train), accuracy(model, X_test, y_test)))
-            print("  {:>5}  {:>8.4f}  {:>9.1%}  {:>8.1%}".format(*history[-1]), file=out)
+            history.append((epoch, total / len(order), *(accuracy(model, *xy) for xy in (train, test))))
+            say("  {:>5}  {:>8.4f}  {:>9.1%}  {:>8.1%}".format(*history[-1]))
     tables["trained"] = gradient_table(model, X_train, y_train)
-    print("\nEach gradient = upstream x local. At a Linear layer y = x @ W + b, with upstream g = dL/dy:\n"
-          "  dL/dW = x.T @ g (local x upstream), dL/db = g summed over the batch,\n"
-          "  dL/dx = g @ W.T (upstream x local W), which is the upstream of the layer below.", file=out)
-    _print_table(tables["init"], "Gradients at initialization (whole training set):", out)
-    _print_table(tables["trained"], "Gradients after training:", out)
-    print("  (check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|: the engine's weight gradient against\n"
-          "   local x upstream recomputed by hand; float32 rounding is of the order of 1e-7)", file=out)
+    say("\nEach gradient = upstream x local. At a Linear layer y = x @ W + b, with upstream g = dL/dy:\n"
+        "  dL/dW = x.T @ g (local x upstream), dL/db = g summed over the batch,\n"
+        "  dL/dx = g @ W.T (upstream x local W), which is the upstream of the layer below.")
+    head = (f"  {'layer':>5}  {'module':<9} {'W shape':<9} {'std dL/dW':>10} {'|dL/dW|':>10} {'std dL/dy':>10} "
+            f"{'check':>9}")
+    for key, when in (("init", "at initialization (whole training set)"), ("trained", "after training")):
+        say(f"\nGradients {when}:\n{head}\n  {'-' * (len(head) - 2)}")
+        for r in tables[key]:
+            say(f"  {r['layer']:>5}  {r['name']:<9} {'x'.join(map(str, r['shape'])):<9} {r['grad_w_std']:>10.3e} "
+                f"{r['grad_w_norm']:>10.3e} {r['grad_out_std']:>10.3e} {r['check']:>9.1e}")
+    say("  (check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|: the engine's weight gradient against\n"
+        "   local x upstream recomputed by hand; float32 rounding is of the order of 1e-7)")
     with no_grad():
         final = _loss(model, X_train, y_train).item()
-    summary = {"final_loss": final, "train_accuracy": accuracy(model, X_train, y_train),
-               "test_accuracy": accuracy(model, X_test, y_test), "history": history, "tables": tables}
-    print(f"\nfinal: loss {final:.4f}, train accuracy {summary['train_accuracy']:.1%}, "
-          f"test accuracy {summary['test_accuracy']:.1%}", file=out)
-    return summary
+    train_acc, test_acc = history[-1][2:]  # the last epoch is always in the history
+    say(f"\nfinal: loss {final:.4f}, train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
+    return {"final_loss": final, "train_accuracy": train_acc, "test_accuracy": test_acc, "history": history,
+            "tables": tables}
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from ..lab import report
-
     try:
         what = "create the folder"
         args.out.mkdir(parents=True, exist_ok=True)
@@ -263,14 +247,12 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_sweep(args: argparse.Namespace, out: TextIO) -> int:
-    from ..lab.experiments import sweep_table
-
+def _run_sweep(args: argparse.Namespace) -> int:
     table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
                         rng=args.seed, batchnorm=args.batchnorm)
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",
             "markdown": table.to_markdown, "csv": table.to_csv, "json": lambda: table.to_json(indent=1) + "\n"}
-    print(text[args.format](), file=out, end="")
+    print(text[args.format](), end="")
     return 0
 
 
@@ -281,26 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..exercises import grader
 
         return grader.main(argv[1:], prog="tinygrad-init exercises")
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    args = build_parser().parse_args(argv)
     try:
-        if hasattr(args, "run"):
-            return args.run(args)
-        if args.command == "demo":
-            run_demo(args)
-            return 0
-        if args.command == "graph":
-            from .graph import run_graph
-
-            return run_graph(args)
-        return _run_sweep(args, sys.stdout) if args.command == "sweep" else _run_report(args)
+        return args.run(args)
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

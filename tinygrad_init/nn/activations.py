@@ -1,9 +1,8 @@
 """The activation registry: everything the package knows about each activation, in one place.
 
-Layers (`nn.Tanh`...), the scalar nets, `init.calculate_gain`, the mean-field theory, the probe,
-the experiments and the command line read it through `get(name, where)`, `names()` and the fields
-of `Activation` (`name, fn, derivative, gain, limits, moments, engine`), an interface kept stable
-for them; none keeps a list of its own. `leaky_relu(a)` builds the leaky ReLU of another slope.
+Layers (`nn.Tanh`...), the scalar nets, `init.calculate_gain`, the theory, the probe, the experiments and
+the command line read it through `get(name, where)`, `names()` and the fields of `Activation`; none keeps a
+list of its own. `leaky_relu(a)` builds the leaky ReLU of another slope.
 
 For each activation `f` of a pre-activation `z`:
 
@@ -33,28 +32,16 @@ __all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "NEGATIVE_
 NEGATIVE_SLOPE = 0.01
 """leaky_relu's slope for z < 0 (PyTorch's default)."""
 
-Array = Callable[[np.ndarray], np.ndarray]
-
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation.
-
-    Attributes:
-        name: the registry key, also the method of `Value` and `Tensor` (`x.tanh()`).
-        fn: `f(z)` on a float64 numpy array (stable for any z).
-        derivative: `f'(z)` on a float64 numpy array (`relu'(0) = 0`, as the engines take it).
-        gain: the factor a weight std is scaled by so that `f` keeps the variance of its
-            input, as PyTorch's `calculate_gain` gives it.
-        limits: `(f(-inf), f(+inf))`: a bounded activation is constant far out, which the
-            theory's numerical integrals use.
-        moments: `q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)` where a closed form exists.
-        engine: whether the engines have it as an op (`x.relu()`); leaky_relu is theory only.
-    """
+    """One activation, a row of the table above: `name` (also the op `x.tanh()` of `Value` and `Tensor`), `fn` and
+    `derivative` on float64 arrays (stable for any z; `relu'(0) = 0` as in the engines), `gain`, `limits`, `moments`
+    (`q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)`, if closed) and `engine` (an op of the engines; not leaky_relu)."""
 
     name: str
-    fn: Array
-    derivative: Array
+    fn: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray], np.ndarray]
     gain: float
     limits: tuple[float, float]
     moments: Callable[[float], tuple[float, float, float]] | None = None
@@ -68,12 +55,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
     """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`."""
     a = check_real("leaky_relu", "negative_slope", negative_slope)
-    return Activation(
-        "leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
-        math.sqrt(2.0 / (1.0 + a * a)), (-math.inf, math.inf),
-        lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0,
-                   (1.0 + a * a) / 2.0 if q > 0 else a * a),
-        engine=False)
+    return Activation("leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
+                      math.sqrt(2.0 / (1.0 + a * a)), (-math.inf, math.inf),
+                      lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0,
+                                 (1.0 + a * a) / 2.0 if q > 0 else a * a), engine=False)
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -83,8 +68,7 @@ ACTIVATIONS: dict[str, Activation] = {
                        math.sqrt(2.0), (0.0, math.inf),
                        lambda q: (math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5 if q > 0 else 0.0)),
     "leaky_relu": leaky_relu(),
-    "linear": Activation("linear", lambda z: z, np.ones_like, 1.0, (-math.inf, math.inf),
-                         lambda q: (0.0, q, 1.0)),
+    "linear": Activation("linear", lambda z: z, np.ones_like, 1.0, (-math.inf, math.inf), lambda q: (0.0, q, 1.0)),
 }
 """name -> `Activation`, in the order the lab shows them."""
 
@@ -97,17 +81,8 @@ def names(engine_only: bool = True) -> tuple[str, ...]:
 
 
 def get(name: str, where: str = "activation", engine_only: bool = False, *, what: str = "activation") -> Activation:
-    """The `Activation` called `name` (case-insensitive; "identity" and "none" are "linear").
-
-    Args:
-        name: a registry name or alias.
-        where: the function or option asking, the start of the error message.
-        engine_only: accept only the activations the engines compute (not leaky_relu).
-        what: the argument's name in the error message.
-
-    Raises:
-        ValueError: an unknown name; the message names `where`, the known names and the
-            closest one.
-    """
+    """The `Activation` called `name` (case-insensitive; "identity" and "none" are "linear"), with
+    `engine_only` one the engines compute (not leaky_relu); an unknown name raises a ValueError that starts
+    with `where` (the function or option asking), names the argument `what`, the known names and the closest."""
     key = _ALIASES.get(str(name).strip().lower(), str(name).strip().lower()) if isinstance(name, str) else name
     return ACTIVATIONS[check_choice(where, what, key, names(engine_only))]

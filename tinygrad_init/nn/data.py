@@ -1,9 +1,8 @@
 """Seeded two-dimensional toy datasets for classification.
 
-Every generator returns `(X, y)`: `X` a float32 array `(n, 2)` of points and `y` an int64 array
-`(n,)` of labels `0 .. k-1`, the classes balanced (the first `n % k` get one point more) and the
-rows shuffled, so that any slice is a fair mini-batch. Points are computed in float64 and rounded
-once; `rng` is a Generator, an int seed or None, and the same seed gives the same arrays:
+Every generator returns `(X, y)`: `X` float32 `(n, 2)` points, `y` int64 `(n,)` labels `0 .. k-1`, the classes
+balanced (the first `n % k` get one point more) and the rows shuffled, so that any slice is a fair mini-batch.
+Points are computed in float64 and rounded once; the same `rng` seed gives the same arrays:
 
 ```python
 X, y = data.moons(200, noise=0.1, rng=0)  # (200, 2) float32, (200,) int64
@@ -28,8 +27,7 @@ Data = tuple[np.ndarray, np.ndarray]
 
 
 def _start(func: str, n: Any, k: int, noise: Any, rng: Rng) -> tuple[int, float, np.ndarray, np.random.Generator]:
-    """The checked `n` and `noise`, the balanced labels (`n // k` each, one more for the first
-    `n % k` classes) and the generator."""
+    """The checked `n` and `noise`, the balanced labels and the generator."""
     n = check_int(func, "n", n, max(1, k), f" so that each of the {k} classes gets a point" if k > 1 else "")
     noise = check_real(func, "noise" if func != "blobs" else "std", noise, 0.0)
     sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
@@ -59,18 +57,14 @@ def circles(n: int, noise: float = 0.05, factor: float = 0.5, rng: Rng = None) -
     `factor` (in (0, 1)) for class 1, plus `N(0, noise^2)` on each coordinate: no line separates them."""
     n, noise, y, gen = _start("circles", n, 2, noise, rng)
     factor = check_real("circles", "factor", factor, 0.0, 1.0, low_open=True, high_open=True)
-    t = gen.uniform(0.0, 2 * np.pi, size=n)
-    r = np.where(y == 0, 1.0, factor)
+    t, r = gen.uniform(0.0, 2 * np.pi, size=n), np.where(y == 0, 1.0, factor)
     return _finish(np.stack([r * np.cos(t), r * np.sin(t)], axis=1), y, noise, gen)
 
 
 def spirals(n: int, noise: float = 0.2, classes: int = 2, turns: float = 1.0, rng: Rng = None) -> Data:
-    """`n` points on `classes` interleaved spiral arms inside the unit disc, one arm per class.
-
-    Arm `k` of `K` winds `turns` times out from the origin: `s ~ U[0, 1]`, `theta = 2 pi turns s + 2 pi k / K
-    + noise N(0, 1)`, the point `s (cos theta, sin theta)`. The noise jitters the angle (in radians, as in
-    CS231n's spiral data), so points near the centre move less than those on the rim.
-    """
+    """`n` points on `classes` interleaved spiral arms in the unit disc: arm `k` of `K` winds `turns` times out
+    from the origin, `s (cos theta, sin theta)` with `s ~ U[0, 1]`, `theta = 2 pi turns s + 2 pi k / K + noise
+    N(0, 1)`: the noise jitters the angle (radians, as in CS231n's spirals), less near the centre than on the rim."""
     classes = check_int("spirals", "classes", classes, 2)
     n, noise, y, gen = _start("spirals", n, classes, noise, rng)
     turns = check_real("spirals", "turns", turns, 0.0, low_open=True)
@@ -95,10 +89,9 @@ def blobs(n: int, centers: int | Any = 3, std: float = 1.0, rng: Rng = None) -> 
         except (TypeError, ValueError):
             raise TypeError(f"blobs: centers must be an int (how many blobs) or an array of shape (k, 2), "
                             f"got {type(centers).__name__} {centers!r:.60}") from None
-        if mu.ndim != 2 or mu.shape[1] != 2 or mu.shape[0] < 1:
-            raise ValueError(f"blobs: centers given as an array must have shape (k, 2), k >= 1, got {mu.shape}")
-        if not np.all(np.isfinite(mu)):
-            raise ValueError("blobs: centers must be finite numbers")
+        if mu.ndim != 2 or mu.shape[1] != 2 or mu.shape[0] < 1 or not np.all(np.isfinite(mu)):
+            raise ValueError(f"blobs: centers given as an array must have shape (k, 2), k >= 1, and finite entries; "
+                             f"got shape {mu.shape}{'' if np.all(np.isfinite(mu)) else ' with nan or inf'}")
     n, std, y, gen = _start("blobs", n, len(mu), std, rng)
     return _finish(mu[y], y, std, gen)
 
@@ -109,16 +102,10 @@ DATASETS: dict[str, Callable[..., Data]] = {"moons": moons, "circles": circles, 
 
 def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = None,
                      stratify: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Split `X` `(n, ...)` and `y` `(n,)` into `(X_train, X_test, y_train, y_test)`, each part shuffled.
-
-    With `stratify` (the default) each class is split on its own, so both parts keep the class
-    proportions: a class of `m` points puts `round(m * test_fraction)` (halves up) into the test
-    part; without it, `round(n * test_fraction)` random rows do. `X` keeps its dtype.
-
-    Raises:
-        ValueError: lengths that differ, `test_fraction` outside (0, 1), non-integer labels with
-            `stratify`, or an empty part.
-    """
+    """Split `X` `(n, ...)` and `y` `(n,)` into `(X_train, X_test, y_train, y_test)`, each part shuffled, `X` in its
+    dtype. With `stratify` each class of `m` points puts `round(m * test_fraction)` (halves up) into the test part,
+    keeping the class proportions; without, `round(n * test_fraction)` random rows do. A ValueError names lengths
+    that differ, `test_fraction` outside (0, 1), non-integer labels with `stratify`, or an empty part."""
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim != 1:
         raise ValueError(f"train_test_split: X needs shape (n, ...) and y shape (n,), got X {X.shape} and y {y.shape}")
@@ -135,8 +122,7 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
         test = gen.permutation(np.concatenate([idx[:k] for idx, k in zip(parts, cut)]))
         train = gen.permutation(np.concatenate([idx[k:] for idx, k in zip(parts, cut)]))
     else:
-        perm = gen.permutation(n)
-        test, train = np.split(perm, [int(math.floor(n * f + 0.5))])
+        test, train = np.split(gen.permutation(n), [int(math.floor(n * f + 0.5))])
     if len(test) == 0 or len(train) == 0:
         raise ValueError(f"train_test_split: with {n} points and test_fraction={f} the "
                          f"{'test' if len(test) == 0 else 'training'} part would be empty; use more points or a "

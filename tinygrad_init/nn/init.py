@@ -1,13 +1,12 @@
 """Weight initialization: one general rule, its presets, and one table that states every formula once.
 
 A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` in the lecture's layout
-`(fan_in, fan_out)`: `init.cs231n((fan_in, fan_out), rng=0)` is `randn(fan_in, fan_out) / sqrt(fan_in)`.
-The rule, [variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries with
-`Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or their mean. The table, `SCHEMES`, writes each formula
-once, as `Var(W)` in the parameters and fans or as the `(scale, mode, distribution)` a preset gives the
-rule; that text draws the weights, gives `Scheme.std` to the theory, prints `table()` (which says which
-"Xavier" is which) and fills the docs page. The schemes (`init.he_normal`...) are its rows. The same
-`rng` seed gives the same array, byte for byte (drawn in float64, rounded to `dtype` once).
+`(fan_in, fan_out)`: `init.cs231n((fan_in, fan_out), rng=0)` is `randn(fan_in, fan_out) / sqrt(fan_in)`. The rule,
+[variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries of `Var(W) = scale / n`, `n`
+= `fan_in`, `fan_out` or their mean. The table, `SCHEMES`, writes each formula once, `Var(W)` in the parameters and
+fans or the `(scale, mode, distribution)` a preset gives the rule: that text draws the weights, gives `Scheme.std` to
+the theory, prints `table()` (which says which "Xavier" is which) and fills the docs page; its rows are the schemes
+(`init.he_normal`). The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded once).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import ast
 import copy
 import difflib
 import functools
-import inspect
 import math
 import numbers
 import operator
@@ -46,14 +44,7 @@ _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "cons
         "truncated_normal": "N(0, {V}) truncated at 2 std, rescaled to that variance"}
 
 
-# ------------------------------------------------------------------ a formula: its number and its text
-
-
-def _ceil(x: float) -> int:
-    return math.ceil(x - 1e-9)  # forgiving 0.7 * 10 = 7.000000000000001
-
-
-_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": _ceil}
+_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.7 * 10 = 7.000000000000001
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
 
@@ -68,16 +59,10 @@ def _value(node: ast.expr, env: Mapping[str, Any]) -> float:
     return (a * a if b == 2 else a ** b) if isinstance(node.op, ast.Pow) else _OPS[type(node.op)](a, b)
 
 
-def _is(node: ast.expr, op: type) -> bool:
-    return isinstance(node, ast.BinOp) and isinstance(node.op, op)
-
-
-def _num(node: ast.expr, *values: float) -> bool:
-    return isinstance(node, ast.Constant) and (not values or node.value in values)
-
-
-def _bin(a: ast.expr, op: type, b: ast.expr) -> ast.expr:
-    return _tidy(ast.BinOp(a, op(), b), {})
+# Reading a formula: is `node` a `op` / a literal (of one of `values`); the tidy `a op b`.
+def _is(node: ast.expr, op: type) -> bool: return isinstance(node, ast.BinOp) and isinstance(node.op, op)
+def _num(n: ast.expr, *values: float) -> bool: return isinstance(n, ast.Constant) and (not values or n.value in values)
+def _bin(a: ast.expr, op: type, b: ast.expr) -> ast.expr: return _tidy(ast.BinOp(a, op(), b), {})
 
 
 def _tidy(node: ast.expr, env: Mapping[str, Any]) -> ast.expr:
@@ -105,11 +90,11 @@ def _tidy(node: ast.expr, env: Mapping[str, Any]) -> ast.expr:
         return b if _num(a, 0) and op is ast.Add else a
     if op is ast.Mult and (_num(a, 0, 1) or _num(b, 0, 1)):
         return ast.Constant(0) if _num(a, 0) or _num(b, 0) else (b if _num(a, 1) else a)
-    if op is ast.Mult and _num(a) and (_num(b) or _is(b, ast.Div) or _is(b, ast.Mult) and _num(b.right)):
-        if _num(b):
-            return ast.Constant(a.value * b.value)
-        if _is(b, ast.Div):
-            return _bin(_bin(a, ast.Mult, b.left), ast.Div, b.right)
+    if op is ast.Mult and _num(a) and _num(b):
+        return ast.Constant(a.value * b.value)
+    if op is ast.Mult and _num(a) and _is(b, ast.Div):
+        return _bin(_bin(a, ast.Mult, b.left), ast.Div, b.right)
+    if op is ast.Mult and _num(a) and _is(b, ast.Mult) and _num(b.right):
         return _bin(b.left, ast.Mult, ast.Constant(a.value * b.right.value))
     if op is ast.Div and (_num(b, 1) or _num(a, 0)):
         return a
@@ -128,9 +113,6 @@ def _text(formula: str, env: Mapping[str, Any]) -> str:
     return re.sub(r" ([-+*/]) ", r"\1", ast.unparse(_tidy(_parse(formula), env)).replace(" ** ", "^"))
 
 
-# ------------------------------------------------------------------ checks and fans
-
-
 def _key(value: Any) -> Any:
     return value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else value
 
@@ -142,13 +124,6 @@ _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
     "mode": lambda fn, k, v: check_choice(fn, k, _key(v), tuple(_FAN)),
     "distribution": lambda fn, k, v: check_choice(fn, k, _key(v), ("normal", "truncated_normal", "uniform")),
 }
-
-
-def _check_params(fn: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: _CHECKS[k](fn, k, v) if k in _CHECKS else v for k, v in params.items()}
-    if out.get("a", 0) > out.get("b", math.inf):
-        raise ValueError(f"{fn}: the lower bound a = {out['a']:g} is greater than the upper bound b = {out['b']:g}")
-    return out
 
 
 def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
@@ -176,8 +151,7 @@ def fans(shape: Sequence[int]) -> tuple[int, int]:
         raise ValueError(f"fans: shape {shape} is {'1-D (a bias vector?)' if shape else 'a scalar'}; fan_in and "
                          "fan_out are undefined because it has no separate input and output axes. Initialize "
                          "biases with zeros, constant or normal, which need no fans, or pass (fan_in, fan_out).")
-    r = math.prod(shape[2:])
-    return shape[0] * r, shape[1] * r
+    return shape[0] * (r := math.prod(shape[2:])), shape[1] * r  # r: the receptive field
 
 
 def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
@@ -187,21 +161,17 @@ def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
     return env
 
 
-# ------------------------------------------------------------------ drawing
-
-
-def _uniform(rng: np.random.Generator, lo: float, hi: float, shape: tuple[int, ...], dt: np.dtype) -> np.ndarray:
-    """`U(lo, hi)`, clipped after the rounding to `dt` (a float64 just below `hi` may round above it)."""
-    arr = np.ascontiguousarray(rng.uniform(lo, hi, shape), dtype=dt)
-    lo_d = np.nextafter(dt.type(lo), dt.type(np.inf)) if float(dt.type(lo)) < lo else dt.type(lo)
-    hi_d = np.nextafter(dt.type(hi), dt.type(-np.inf)) if float(dt.type(hi)) > hi else dt.type(hi)
-    return np.clip(arr, lo_d, hi_d, out=arr)
+def _uniform(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, a: float, b: float) -> np.ndarray:
+    """`U(a, b)`, clipped after the rounding to `dt` (a float64 just below `b` may round above it)."""
+    arr = np.ascontiguousarray(gen.uniform(a, b, shape), dtype=dt)
+    lo = np.nextafter(dt.type(a), dt.type(np.inf)) if float(dt.type(a)) < a else dt.type(a)
+    hi = np.nextafter(dt.type(b), dt.type(-np.inf)) if float(dt.type(b)) > b else dt.type(b)
+    return np.clip(arr, lo, hi, out=arr)
 
 
 def _truncated(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     """Standard normals conditioned on |z| <= 2, by rejection (about 95.4% are kept)."""
-    size, filled = math.prod(shape), 0
-    out = np.empty(size)
+    size, filled, out = math.prod(shape), 0, np.empty(math.prod(shape))
     while filled < size:
         z = rng.standard_normal(int((size - filled) * 1.06) + 16)
         z = z[np.abs(z) <= 2.0][:size - filled]
@@ -209,35 +179,22 @@ def _truncated(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     return out.reshape(shape)
 
 
-def _draw_uniform(shape: Shape, rng: Rng, dtype: Any, *, a: float = 0.0, b: float = 1.0) -> np.ndarray:
-    return _uniform(as_rng(rng), a, b, *_shape("uniform", shape, dtype))
-
-
-def _draw_cs231n(shape: Shape, rng: Rng, dtype: Any) -> np.ndarray:
-    (shape, dt), gen = _shape("cs231n", shape, dtype), as_rng(rng)  # the slides' one-liner, a division
-    return np.ascontiguousarray(gen.standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")["fan_in"]),
-                                dtype=dt)
-
-
-def _draw_orthogonal(shape: Shape, rng: Rng, dtype: Any, *, gain: float = 1.0) -> np.ndarray:
-    shape, dt = _shape("orthogonal", shape, dtype)
+def _draw_orthogonal(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, gain: float) -> np.ndarray:
     rows, cols = fans(shape)[0], shape[1]
     if rows == 0 or cols == 0:
-        return np.zeros(shape, dtype=dt)
-    q, r = np.linalg.qr(as_rng(rng).standard_normal((max(rows, cols), min(rows, cols))))
+        return np.zeros(shape)
+    q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
     q = q * np.where(np.diag(r) == 0, 1.0, np.sign(np.diag(r)))  # Mezzadri's sign fix
-    w = (gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols))
-    return np.ascontiguousarray(np.moveaxis(w, -1, 1), dtype=dt)
+    return np.moveaxis((gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols)), -1, 1)
 
 
-def _draw_sparse(shape: Shape, rng: Rng, dtype: Any, *, sparsity: float = 0.9, std: float = 0.01) -> np.ndarray:
-    (shape, dt), gen = _shape("sparse", shape, dtype), as_rng(rng)
+def _draw_sparse(shape: tuple, gen: np.random.Generator, dt: np.dtype, sparsity: float, std: float) -> np.ndarray:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
-    w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _ceil(sparsity * shape[0]))
+    w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _CALLS["ceil"](sparsity * shape[0]))
     if n_zero and shape[1]:
         np.put_along_axis(w, np.argsort(gen.random(shape), axis=0)[:n_zero], 0.0, axis=0)
-    return np.ascontiguousarray(w, dtype=dt)
+    return w
 
 
 def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", distribution: str = "normal",
@@ -252,10 +209,9 @@ def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", dis
 def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng = None) -> Any:
     """Layer-sequential unit-variance init (Mishkin & Matas 2015) of `model`, in place; returns `model`.
 
-    Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by
-    layer, `batch` `(batch, fan_in)` runs through the model (no grad, up to that layer) and while the
-    variance `v` of the layer's output is off 1 by more than `tol` (at most `max_iter` times) `W <- W / sqrt(v)`.
-    A `RuntimeWarning` names a layer left off (a large bias can do that)."""
+    Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by layer,
+    while the variance `v` of its output on `batch` `(batch, fan_in)` (no grad) is off 1 by more than `tol`, at most
+    `max_iter` times, `W <- W / sqrt(v)`. A `RuntimeWarning` names a layer left off (a large bias can do that)."""
     tol, max_iter = check_real("lsuv", "tol", tol, 0.0), check_int("lsuv", "max_iter", max_iter, 1)
     if not callable(getattr(model, "named_modules", None)):
         raise TypeError(f"lsuv: model must be an nn.Module, got {type(model).__name__}")
@@ -268,23 +224,14 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
         layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
 
-    class _Stop(Exception):  # raised by the hook once the layer being measured has its output
-        pass
-
-    def variance(layer: Any) -> float:
-        def stop(module: Any, inputs: tuple, output: Any) -> None:
-            raise _Stop(np.var(getattr(output, "data", output), dtype=np.float64))
-
-        with layer.register_forward_hook(stop), no_grad():
-            try:
-                model(batch)
-            except _Stop as seen:
-                return float(seen.args[0])
-        raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
-
     for name, layer in layers:
         for i in range(max_iter + 1):
-            var, w = variance(layer), layer.weight.data
+            seen: list[Any] = []  # the layer's output on `batch`
+            with layer.register_forward_hook(lambda m, x, out: seen.append(getattr(out, "data", out))), no_grad():
+                model(batch)
+            if not seen:
+                raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
+            var, w = float(np.var(seen[0], dtype=np.float64)), layer.weight.data
             if abs(var - 1.0) <= tol or i == max_iter:
                 break
             if not 0 < var < math.inf:
@@ -297,30 +244,22 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
     return model
 
 
-# ------------------------------------------------------------------ the table
-
-
 class Scheme:
     """A row of the table and a scheme: `scheme(shape, rng=None, dtype=np.float32, **params)` draws a weight.
 
-    The formula, written once: `var`, `Var(W)` in the parameters and `fan_in`, `fan_out`, drawn by `law`
-    (`"normal"`, `"uniform"`, `"truncated_normal"` or `"constant"` of value `mean`); or a preset's `rule`,
-    the `(scale, mode, distribution)` it gives `variance_scaling`. `draw` samples what the rule cannot;
-    `text` shows `W ~` as the source writes it. `params` are bound (read-only); `formula` and `variance`
-    are `W ~` and `Var(W)` as text; `data_dependent` is True for LSUV.
-    """
+    The formula, written once: `var`, `Var(W)` in the parameters and `fan_in`, `fan_out`, drawn by `law` ("normal",
+    "uniform", "truncated_normal" or "constant" of value `mean`), or a preset's `rule`, the `(scale, mode,
+    distribution)` it gives `variance_scaling`; `draw(shape, gen, dtype, **params)` samples what they cannot, `text`
+    shows `W ~` as the source writes it. `params` are bound (read-only); `data_dependent` is True for LSUV."""
 
     def __init__(self, name: str, var: str | None = None, law: str = "normal", *, rule: Sequence[str] = (),
                  text: str = "", draw: Callable[..., np.ndarray] | None = None, params: Mapping[str, Any] = (),
                  mean: str = "0", aliases: Sequence[str] = (), source: str = "-", reference: str = "",
                  note: str = "") -> None:
         self.name = self.__name__ = name
-        self.var_formula, self.law, self.rule, self.text, self.draw, self.mean_formula = var, law, rule, text, draw, \
-            mean
-        self.aliases, self.source, self.reference, self.note = tuple(aliases), source, reference or source, note
-        self.data_dependent = var is None and not rule
-        self.defaults = dict(params or ({k: p.default for k, p in inspect.signature(draw).parameters.items()
-                                         if p.kind == p.KEYWORD_ONLY} if draw else {}))
+        self.var_formula, self.law, self.rule, self.text, self.draw = var, law, rule, text, draw
+        self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
+        self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self.params: Mapping[str, Any] = types.MappingProxyType(self.defaults)
 
     def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -332,11 +271,14 @@ class Scheme:
 
     def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The bound parameters with `params` over them, checked (a TypeError names the accepted ones)."""
-        unknown = sorted(set(params) - set(self.defaults))
-        if unknown:
+        if unknown := sorted(set(params) - set(self.defaults)):
             raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; {self.name} accepts "
                             f"{', '.join(self.defaults) or 'no parameters'}")
-        return {**self.params, **_check_params(self.name, params)}
+        out = {**self.params, **{k: _CHECKS[k](self.name, k, v) if k in _CHECKS else v for k, v in params.items()}}
+        if out.get("a", 0) > out.get("b", math.inf):
+            raise ValueError(f"{self.name}: the lower bound a = {out['a']:g} is greater than the upper bound "
+                             f"b = {out['b']:g}")
+        return out
 
     def configure(self, **params: Any) -> Scheme:
         """A copy with `params` bound (checked now, not at the first call)."""
@@ -348,15 +290,15 @@ class Scheme:
         if self.data_dependent:
             raise TypeError(f"{self.name} is data-dependent and cannot draw a weight from a shape alone: build the "
                             "model (e.g. with init='orthogonal'), then call init.lsuv(model, batch)")
-        p = self.bind(params)
-        if self.draw:
-            return self.draw(shape, rng, dtype, **p)
-        (shape, dt), (var, law, mode) = _shape(self.name, shape, dtype), self.spec(p)
+        p, (shape, dt) = self.bind(params), _shape(self.name, shape, dtype)
+        (var, law, mode), gen = self.spec(p), as_rng(rng)
         if law == "constant":
             return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
-        var, gen = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})}), as_rng(rng)
+        if self.draw:
+            return np.ascontiguousarray(self.draw(shape, gen, dt, **p), dtype=dt)
+        var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
         if law == "uniform":
-            return _uniform(gen, -math.sqrt(3.0 * var), math.sqrt(3.0 * var), shape, dt)  # Var U(-b, b) = b^2/3
+            return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var U(-b, b) = b^2/3
         if law == "truncated_normal":
             return np.ascontiguousarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dtype=dt)
         return np.ascontiguousarray(gen.standard_normal(shape) * math.sqrt(var), dtype=dt)
@@ -389,8 +331,7 @@ class Scheme:
         return float(_value(_parse(self.mean_formula), self.params))
 
     def row(self) -> dict[str, Any]:
-        """The row as a dict: name, aliases, formula, variance, rule (a preset's call of the rule, such as
-        `"variance_scaling(gain^2, fan_avg, uniform)"`), source, reference, note, data_dependent."""
+        """The row as a dict: name, aliases, formula, variance, rule (a preset's call), source, reference, note..."""
         rule = f"variance_scaling({_text(self.rule[0], {})}, {', '.join(self.rule[1:])})" if self.rule else ""
         return {"name": self.name, "aliases": ", ".join(self.aliases), "formula": self.formula,
                 "variance": self.variance, "rule": rule, "source": self.source, "reference": self.reference,
@@ -416,102 +357,80 @@ _HE = "He, Zhang, Ren & Sun (2015), Delving Deep into Rectifiers: Surpassing Hum
 _HE_SCALE, _HE_PARAMS = "2/(1+negative_slope**2)", {"mode": "fan_in", "negative_slope": 0.0}
 _CS = "CS231n (2017), lecture 6"
 
-SCHEMES: dict[str, Scheme] = {s.name: s for s in [
-    Scheme("zeros", "0", "constant", aliases=("zero",),
-           note="biases; as weights every unit stays identical (symmetry is never broken)"),
-    Scheme("ones", "0", "constant", mean="1", aliases=("one",)),
-    Scheme("constant", "0", "constant", mean="value", params={"value": 0.0}),
-    Scheme("normal", "std**2", params={"std": 1.0}, aliases=("gaussian",), source="PyTorch nn.init.normal_",
-           note="a fixed std, whatever the fan"),
-    Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", draw=_draw_uniform,
-           source="PyTorch nn.init.uniform_", note="mean (a+b)/2, not 0, unless a = -b"),
-    Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",),
-           source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer"),
-    Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",),
-           source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate"),
-    Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", draw=_draw_cs231n,
-           aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
-           reference=_CS231N, note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal'),
-    Scheme("glorot_standard", rule=("1/3", "fan_in", "uniform"), aliases=("xavier_standard",), reference=_GLOROT,
-           source="Glorot & Bengio (2010), eq. 1 ('standard')",
-           note='"Xavier" #2: the common heuristic the paper starts from'),
-    Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform"), params={"gain": 1.0}, reference=_GLOROT,
-           aliases=("glorot_uniform", "glorot_normalized", "xavier_normalized"),
-           source="Glorot & Bengio (2010), eq. 16 ('normalized')",
-           note='"Xavier" #1: PyTorch xavier_uniform_, Keras glorot_uniform'),
-    Scheme("xavier_normal", rule=("gain**2", "fan_avg", "normal"), params={"gain": 1.0}, aliases=("glorot_normal",),
-           source="Glorot & Bengio (2010), eq. 12 variance; PyTorch xavier_normal_", reference=_GLOROT,
-           note="the normalized init's variance, Gaussian"),
-    Scheme("lecun_normal", rule=("1", "fan_in", "normal"), aliases=("lecun",), reference=_LECUN,
-           source="LeCun et al. (1998), sec. 4.6", note="Keras/JAX draw it from a truncated normal"),
-    Scheme("lecun_uniform", rule=("1", "fan_in", "uniform"), source="LeCun et al. (1998), sec. 4.6", reference=_LECUN),
-    Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, reference=_HE,
-           aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
-           note="keeps the ReLU pre-activation variance constant"),
-    Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
-           source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE),
-    Scheme("variance_scaling", rule=("scale", "mode", "distribution"), source="Keras VarianceScaling, JAX "
-           "variance_scaling", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
-           note="the general rule; all fan-based presets are calls of it"),
-    Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", text="{gain}*Q, Q from QR of a Gaussian, sign-fixed",
-           draw=_draw_orthogonal, source="Saxe et al. (2014); sign fix Mezzadri (2007)",
-           note="W.T @ W = gain^2 I when fan_in >= fan_out",
-           reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning in "
-                     "deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices from "
-                     "the classical compact groups, Notices of the AMS"),
-    Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse,
-           text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per column", source="Martens (2010)",
-           reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
-           note="each unit gets the same number of non-zero incoming weights"),
-    Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
-           aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",
-           reference="Mishkin & Matas (2015), All you need is a good init, arXiv:1511.06422 (ICLR 2016)",
-           note="call init.lsuv(model, batch) on a built model"),
-]}
-"""The table, name -> `Scheme`: every scheme's formula, written here once."""
+zeros = Scheme("zeros", "0", "constant", aliases=("zero",),
+               note="biases; as weights every unit stays identical (symmetry is never broken)")
+"""All zeros, the usual bias (PyTorch's `zeros_`)."""
+ones = Scheme("ones", "0", "constant", mean="1", aliases=("one",))
+"""All ones (PyTorch's `ones_`)."""
+constant = Scheme("constant", "0", "constant", mean="value", params={"value": 0.0})
+"""Every entry `value` (PyTorch's `constant_`)."""
+normal = Scheme("normal", "std**2", params={"std": 1.0}, aliases=("gaussian",), source="PyTorch nn.init.normal_",
+                note="a fixed std, whatever the fan")
+"""Gaussian entries of a fixed `std` (PyTorch's `normal_`)."""
+uniform = Scheme("uniform", "(b-a)**2/12", text="U({a}, {b})", mean="(a+b)/2", params={"a": 0.0, "b": 1.0},
+                 draw=_uniform, source="PyTorch nn.init.uniform_", note="mean (a+b)/2, not 0, unless a = -b")
+"""Uniform entries between `a` and `b` (PyTorch's `uniform_`)."""
+small = Scheme("small", "scale**2", text="{scale}*N(0, 1)", params={"scale": 0.01}, aliases=("small_random",),
+               source=_CS, reference=_CS231N, note="activations shrink by ~0.01*sqrt(fan_in) per tanh layer")
+"""CS231n's small random numbers: a deep tanh net's signal vanishes."""
+large = Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0}, aliases=("large_random",),
+               source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate")
+"""CS231n's large random numbers: a deep tanh net saturates."""
+cs231n = Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", reference=_CS231N,
+                draw=lambda s, gen, dt: gen.standard_normal(s) / math.sqrt(_fans("cs231n", s, "fan_in")["fan_in"]),
+                aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
+                note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal')
+"""The CS231n slides' "Xavier", drawn as their one-liner."""
+glorot_standard = Scheme("glorot_standard", rule=("1/3", "fan_in", "uniform"), aliases=("xavier_standard",),
+                         reference=_GLOROT, source="Glorot & Bengio (2010), eq. 1 ('standard')",
+                         note='"Xavier" #2: the common heuristic the paper starts from')
+"""Glorot & Bengio's "standard" heuristic, which the paper argues against."""
+xavier_uniform = Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform"), params={"gain": 1.0},
+                        reference=_GLOROT, aliases=("glorot_uniform", "glorot_normalized", "xavier_normalized"),
+                        source="Glorot & Bengio (2010), eq. 16 ('normalized')",
+                        note='"Xavier" #1: PyTorch xavier_uniform_, Keras glorot_uniform')
+"""Glorot & Bengio's normalized init (PyTorch's `xavier_uniform_`, Keras' `glorot_uniform`)."""
+xavier_normal = Scheme("xavier_normal", rule=("gain**2", "fan_avg", "normal"), params={"gain": 1.0},
+                       source="Glorot & Bengio (2010), eq. 12 variance; PyTorch xavier_normal_", reference=_GLOROT,
+                       aliases=("glorot_normal",), note="the normalized init's variance, Gaussian")
+"""The normalized init's variance, Gaussian (PyTorch's `xavier_normal_`, Keras' `glorot_normal`)."""
+lecun_normal = Scheme("lecun_normal", rule=("1", "fan_in", "normal"), aliases=("lecun",), reference=_LECUN,
+                      source="LeCun et al. (1998), sec. 4.6", note="Keras/JAX draw it from a truncated normal")
+"""LeCun et al.'s init, Gaussian: the variance kept through (near-)linear units."""
+lecun_uniform = Scheme("lecun_uniform", rule=("1", "fan_in", "uniform"), source="LeCun et al. (1998), sec. 4.6",
+                       reference=_LECUN)
+"""LeCun et al.'s init, uniform."""
+he_normal = Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, reference=_HE,
+                   aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
+                   note="keeps the ReLU pre-activation variance constant")
+"""He et al.'s init for (leaky) ReLU nets, Gaussian (PyTorch's `kaiming_normal_`)."""
+he_uniform = Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
+                    source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE)
+"""He et al.'s init for (leaky) ReLU nets, uniform (PyTorch's `kaiming_uniform_`)."""
+_VARIANCE_SCALING = Scheme("variance_scaling", rule=("scale", "mode", "distribution"),
+                           params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
+                           source="Keras VarianceScaling, JAX variance_scaling",
+                           note="the general rule; all fan-based presets are calls of it")
+orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_orthogonal, params={"gain": 1.0},
+                    text="{gain}*Q, Q from QR of a Gaussian, sign-fixed", note="W.T @ W = gain^2 I when fan_in >= "
+                    "fan_out", source="Saxe et al. (2014); sign fix Mezzadri (2007)",
+                    reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning"
+                              " in deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices"
+                              " from the classical compact groups, Notices of the AMS")
+"""A random (semi-)orthogonal matrix times `gain` (PyTorch's `orthogonal_`)."""
+sparse = Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
+                params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per "
+                "column", reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
+                note="each unit gets the same number of non-zero incoming weights")
+"""Martens' sparse init: a fixed number of zeros in each column (PyTorch's `sparse_`)."""
+_LSUV = Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
+               aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",
+               reference="Mishkin & Matas (2015), All you need is a good init, arXiv:1511.06422 (ICLR 2016)",
+               note="call init.lsuv(model, batch) on a built model")
+SCHEMES: dict[str, Scheme] = {s.name: s for s in list(globals().values()) if isinstance(s, Scheme)}
+"""The table, name -> `Scheme`: the rows above in their order, every scheme's formula written there once."""
 _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
-
-# The schemes are the rows: `init.he_normal((256, 128), rng=0)` draws, `init.he_normal.formula` says how.
-zeros = SCHEMES["zeros"]
-"""All zeros: biases. As weights every unit of a layer computes the same and gets the same gradient, for ever."""
-ones = SCHEMES["ones"]
-"""All ones."""
-constant = SCHEMES["constant"]
-"""Every entry equal to `value`."""
-normal = SCHEMES["normal"]
-"""Gaussian entries of a fixed `std`, whatever the fans (PyTorch's `normal_`)."""
-uniform = SCHEMES["uniform"]
-"""`U(a, b)` entries (PyTorch's `uniform_`; with its defaults the mean is 1/2, not 0)."""
-small = SCHEMES["small"]
-"""CS231n's `W = 0.01 * np.random.randn(D, H)`: a deep tanh net's activations and weight gradients vanish."""
-large = SCHEMES["large"]
-"""CS231n's `W = np.random.randn(D, H)`: the pre-activations' std is ~`sqrt(fan_in)`, tanh and sigmoid saturate."""
-cs231n = SCHEMES["cs231n"]
-"""The CS231n slides' "Xavier", computed as their one-liner `randn(fan_in, fan_out) / sqrt(fan_in)`."""
-glorot_standard = SCHEMES["glorot_standard"]
-"""Glorot & Bengio's "standard" heuristic (2010, eq. 1), which the paper argues against."""
-xavier_uniform = SCHEMES["xavier_uniform"]
-"""Glorot & Bengio's normalized init (2010, eq. 16), `gain` times: PyTorch's `xavier_uniform_`."""
-xavier_normal = SCHEMES["xavier_normal"]
-"""The normalized init's variance from a normal distribution (PyTorch's `xavier_normal_`)."""
-lecun_normal = SCHEMES["lecun_normal"]
-"""LeCun et al. (1998): keeps the variance through (near-)linear units."""
-lecun_uniform = SCHEMES["lecun_uniform"]
-"""LeCun's variance from a uniform distribution."""
-he_normal = SCHEMES["he_normal"]
-"""He et al. (2015): keeps the variance through ReLUs (eq. 10) or leaky ReLUs of slope `negative_slope`
-(eq. 15); `mode="fan_out"` keeps the gradients' instead (eq. 14)."""
-he_uniform = SCHEMES["he_uniform"]
-"""He's variance from a uniform distribution (PyTorch's `kaiming_uniform_`)."""
-orthogonal = SCHEMES["orthogonal"]
-"""A Haar-distributed (semi-)orthogonal matrix times `gain` (Saxe et al. 2014): `W.T @ W = gain^2 I` if
-`fan_in >= fan_out`, else `W @ W.T = gain^2 I` (a kernel `(in, out, *field)` is the matrix `(fan_in, out)`)."""
-sparse = SCHEMES["sparse"]
-"""Martens' (2010) sparse init: in each column of `(fan_in, fan_out)`, one unit's incoming weights,
-`ceil(sparsity * fan_in)` entries at random places are 0, the others `N(0, std^2)`."""
-
-
-# ------------------------------------------------------------------ lookup and the printed table
+_XAVIERS = (xavier_uniform, glorot_standard, cs231n)  # "Xavier" #1, #2, #3
 
 
 def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]:
@@ -538,9 +457,6 @@ def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[...,
     return functools.partial(scheme, **params) if params else scheme
 
 
-_XAVIERS = (xavier_uniform, glorot_standard, cs231n)
-
-
 def names(aliases: bool = False) -> list[str]:
     """The canonical scheme names in table order; with `aliases=True` the aliases follow."""
     return [*SCHEMES, *(a for s in SCHEMES.values() for a in s.aliases)] if aliases else list(SCHEMES)
@@ -560,9 +476,7 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
     if fmt == "rows":
         return rows
     if fmt == "markdown":
-        def code(text: str) -> str:
-            return f"`{text}`".replace("|", "\\|") if text else ""
-
+        def code(text: str) -> str: return f"`{text}`".replace("|", "\\|") if text else ""
         star = str.maketrans({"*": "\\*"})  # a plain * would start emphasis
         lines = ["| name | aliases | W ~ | Var(W) | as variance_scaling | source | note |", "|---" * 7 + "|"]
         lines += [f"| `{r['name']}` | {', '.join(code(a) for a in r['aliases'].split(', ') if a)} | "
@@ -581,12 +495,9 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """An activation's gain, PyTorch's table, read from the activation registry (`nn.activations`): 1 for
-    `linear`, `identity`, the convolutions and `sigmoid`; 5/3 for `tanh`; sqrt(2) for `relu`;
-    `sqrt(2 / (1 + slope^2))` for `leaky_relu` (slope = `param`, default 0.01); 3/4 for `selu` (PyTorch's;
-    the engines have no SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
-    if not isinstance(nonlinearity, str):
-        raise TypeError(f"calculate_gain: nonlinearity must be a name such as 'tanh', got {nonlinearity!r}")
+    """PyTorch's `calculate_gain`: the `gain` of the activation registry (`nn.activations`; leaky_relu's slope is
+    `param`, default 0.01), 1 for `identity` and the convolutions, 3/4 for `selu` (PyTorch's; the engines have no
+    SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
     one = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
                        (*activations.names(engine_only=False), *one, "selu"))

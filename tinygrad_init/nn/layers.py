@@ -1,10 +1,8 @@
 """Layers on the tensor engine, with PyTorch's names so that what you learn transfers.
 
-`Linear.weight` has the lecture's layout `(fan_in, fan_out)`, not PyTorch's transpose, and the layer
-computes `y = x @ W + b`, exactly as `W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)` and
-`h = np.tanh(x @ W)`. Its backward is the lecture's chain rule: `dL/dx = dL/dy @ W.T` (upstream x
-local w), `dL/dW = x.T @ dL/dy` and `dL/db` = the sum of `dL/dy` over the batch.
-"""
+`Linear.weight` has the lecture's layout `(fan_in, fan_out)`, not PyTorch's transpose: `y = x @ W + b`, as in
+`W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in)` and `h = np.tanh(x @ W)`. Its backward is the chain rule:
+`dL/dx = dL/dy @ W.T` (upstream x local w), `dL/dW = x.T @ dL/dy`, `dL/db` = `dL/dy` summed over the batch."""
 
 from __future__ import annotations
 
@@ -18,10 +16,8 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from ..core.tensor import Tensor, _HookHandle
 from ..utils import as_rng, check_int, check_real
 
-__all__ = [
-    "Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
-    "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits",
-]
+__all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
+           "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
 
 class Module:
@@ -55,9 +51,8 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
-        for hook in list(self._forward_hooks):
-            replaced = hook(self, args, out)
-            out = out if replaced is None else replaced
+        for hook in list(self._forward_hooks):  # a hook's result, unless None, replaces the output
+            out = out if (replaced := hook(self, args, out)) is None else replaced
         return out
 
     def register_forward_hook(self, fn: Callable[[Module, tuple, Any], Any]) -> _HookHandle:
@@ -68,11 +63,13 @@ class Module:
         self._forward_hooks.append(fn)
         return _HookHandle(self._forward_hooks, fn)
 
-    def named_children(self) -> Iterator[tuple[str, Module]]:
-        yield from self._modules.items()
-
-    def children(self) -> Iterator[Module]:
-        yield from self._modules.values()
+    def named_children(self) -> Iterator[tuple[str, Module]]: return iter(self._modules.items())
+    def children(self) -> Iterator[Module]: return iter(self._modules.values())
+    def modules(self) -> Iterator[Module]: return (m for _, m in self.named_modules())
+    def parameters(self) -> list[Tensor]: return [p for _, p in self.named_parameters()]
+    def num_parameters(self) -> int: return sum(p.data.size for p in self.parameters())
+    def eval(self) -> Module: return self.train(False)
+    def extra_repr(self) -> str: return ""
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module (named `prefix`, "" at the top) and every one below it, depth first."""
@@ -83,9 +80,6 @@ class Module:
                 seen.add(id(m))
                 yield name, m
                 stack.extend(reversed([(f"{name}.{k}" if name else k, c) for k, c in m._modules.items()]))
-
-    def modules(self) -> Iterator[Module]:
-        return (m for _, m in self.named_modules())
 
     def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
         """`(path, parameter)` pairs with dotted paths from here (`layers.2.weight`), which also become
@@ -98,28 +92,16 @@ class Module:
                     p.name = f"{mname}.{pname}" if mname else pname
                     yield p.name, p
 
-    def parameters(self) -> list[Tensor]:
-        return [p for _, p in self.named_parameters()]
-
     def zero_grad(self) -> None:
         """Set every parameter's `.grad` to None (gradients accumulate otherwise)."""
         for p in self.parameters():
             p.grad = None
-
-    def num_parameters(self) -> int:
-        return sum(p.data.size for p in self.parameters())
 
     def train(self, mode: bool = True) -> Module:
         """Put this module and all below it in training mode (`eval()` is `train(False)`)."""
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
-
-    def eval(self) -> Module:
-        return self.train(False)
-
-    def extra_repr(self) -> str:
-        return ""
 
     def __repr__(self) -> str:
         lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
@@ -138,10 +120,9 @@ def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], 
 
 
 class Linear(Module):
-    """A fully connected layer `y = x @ W + b`, `x` (batch, fan_in) -> `y` (batch, fan_out); `weight` is
-    `(fan_in, fan_out)` and `bias` (if `bias`) `(fan_out,)`, drawn with `rng` by the schemes `init`
-    (default `"xavier_uniform"`) and `bias_init` (default zeros): names for `init.get` or functions
-    `f(shape, rng=None, dtype=np.float32)`. `dtype` is the parameters'."""
+    """A fully connected layer `y = x @ W + b`, `x` (batch, fan_in) -> `y` (batch, fan_out); `weight` `(fan_in,
+    fan_out)` and `bias` `(fan_out,)` of `dtype` are drawn with `rng` by the schemes `init` (`"xavier_uniform"`) and
+    `bias_init` (zeros): names for `init.get` or functions `f(shape, rng=None, dtype=np.float32)`."""
 
     def __init__(self, fan_in: int, fan_out: int, bias: bool = True, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
@@ -150,8 +131,8 @@ class Linear(Module):
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
         shape, gen = (self.fan_in, self.fan_out), as_rng(rng)
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
-        self.bias, self.bias_init_name = _drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias else \
-            (None, "")
+        self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias
+                                          else (None, ""))
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
@@ -168,10 +149,10 @@ class Linear(Module):
 
 class _Activation(Module):
     """An activation of the registry (`nn.activations`, where its f, f' and gain live), as the engine's op."""
-    name = ""
+    name = "linear"
 
     def forward(self, x: Tensor) -> Tensor:
-        return getattr(x if isinstance(x, Tensor) else Tensor(x), self.name)()
+        return x if self.name == "linear" else getattr(x if isinstance(x, Tensor) else Tensor(x), self.name)()
 
 
 class Tanh(_Activation):
@@ -189,16 +170,11 @@ class ReLU(_Activation):
     name = "relu"
 
 
-class Identity(Module):
+class Identity(_Activation):
     """Returns its input (the registry's "linear")."""
-    name = "linear"
-
-    def forward(self, x: Tensor) -> Tensor:
-        return x
 
 
-ACTIVATIONS: dict[str, type[Module]] = {
-    name: {m.name: m for m in (Tanh, Sigmoid, ReLU, Identity)}[name] for name in activations.names()}
+ACTIVATIONS: dict[str, type[Module]] = {m.name: m for m in (Tanh, Sigmoid, ReLU, Identity)}
 """The registry's engine activations (`nn.activations.names()`) -> their module classes."""
 
 
@@ -221,18 +197,14 @@ class Sequential(Module):
         mods = list(self._modules.values())
         return Sequential(*mods[i]) if isinstance(i, slice) else mods[i]
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(list(self._modules.values()))
+    def __len__(self) -> int: return len(self._modules)
+    def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))
 
 
 class MLP(Module):
-    """A multilayer perceptron `Linear, activation, ..., Linear` of widths `sizes = [n_in, n_1, ..., n_out]`,
-    its layers in `self.layers` (parameters `layers.0.weight`...). `activation` (a registry name: "tanh",
-    "sigmoid", "relu", "linear") goes between the layers, `final_activation` (default none) after the last;
-    `init` is every weight's scheme, by default `xavier_uniform` (Glorot), `he_normal` for ReLU."""
+    """A multilayer perceptron `Linear, activation, ..., Linear` of widths `sizes = [n_in, n_1, ..., n_out]`, its
+    layers in `self.layers` (parameters `layers.0.weight`...): `activation` (tanh, sigmoid, relu or linear) between
+    them, `final_activation` after the last; `init` every weight's scheme (`xavier_uniform`, `he_normal` for ReLU)."""
 
     def __init__(self, sizes: Sequence[int], activation: str = "tanh", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, bias: bool = True,
@@ -253,24 +225,19 @@ class MLP(Module):
                                                     what="final_activation").name]())
         self.layers = Sequential(*mods)
 
-    def forward(self, x: Any) -> Tensor:
-        return self.layers(x)
+    def forward(self, x: Any) -> Tensor: return self.layers(x)
+    def extra_repr(self) -> str: return f"{self.sizes}, activation={self.activation!r}"
 
     def linears(self) -> list[Linear]:
         """The Linear layers, input to output."""
         return [m for m in self.layers if isinstance(m, Linear)]
 
-    def extra_repr(self) -> str:
-        return f"{self.sizes}, activation={self.activation!r}"
-
 
 class BatchNorm1d(Module):
-    """Batch normalization over the batch axis (Ioffe & Szegedy 2015); `x` (batch, num_features) -> same.
-
-    Training: `y = gamma (x - mean_B) / sqrt(var_B + eps) + beta` with the batch's mean and biased
-    variance per feature, and `running = (1 - momentum) running + momentum batch` (the running
-    variance from the unbiased one, as PyTorch does). After `eval()` the running estimates are used.
-    """
+    """Batch normalization over the batch axis (Ioffe & Szegedy 2015), `x` (batch, num_features) -> same: in training
+    `y = gamma (x - mean_B) / sqrt(var_B + eps) + beta` with the batch's mean and biased variance per feature, and
+    `running = (1 - momentum) running + momentum batch` (the variance unbiased, as PyTorch); after `eval()` the
+    running estimates replace the batch's."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
                  dtype: Any = np.float32) -> None:
@@ -280,8 +247,7 @@ class BatchNorm1d(Module):
         self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
         self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True) if affine else None
-        self.running_mean = np.zeros(num_features, dtype=dtype)
-        self.running_var = np.ones(num_features, dtype=dtype)
+        self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x)

@@ -13,30 +13,25 @@ __all__ = ["SGD"]
 
 
 class SGD:
-    """Stochastic gradient descent with optional momentum and weight decay, as PyTorch's SGD.
+    """Stochastic gradient descent with momentum and weight decay, as PyTorch's SGD.
 
-    With `g = p.grad + weight_decay * p`:
-
-        v <- momentum * v + g          (v = g when momentum = 0)
-        p <- p - lr * v
-
-    Parameters whose `.grad` is None are skipped. The update is in place (`p.add_`), so it
-    bumps each parameter's version counter: a backward pass through a graph built before
-    the step then raises instead of silently using the updated weights.
+    With `g = p.grad + weight_decay * p`: `v <- momentum * v + g` (`v = g` at the first step), `p <- p - lr * v`;
+    parameters whose `.grad` is None are skipped. The update is in place (`p.add_`), so it bumps each parameter's
+    version counter: a backward pass through a graph built before the step raises instead of using the new weights.
 
     Args:
-        params: the tensors to update, for example `model.parameters()`.
-        lr: the learning rate (> 0).
+        params: the leaf tensors to update, for example `model.parameters()`.
+        lr: the learning rate, > 0.
         momentum: in [0, 1).
-        weight_decay: L2 penalty coefficient (>= 0).
+        weight_decay: the L2 penalty coefficient, >= 0.
     """
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0,
                  weight_decay: float = 0.0) -> None:
         if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
             what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else (
-                f"{type(params).__name__}; pass model.parameters()" if hasattr(params, "parameters") else
-                f"{type(params).__name__}; pass an iterable of Tensors such as model.parameters()")
+                f"{type(params).__name__}; pass " + ("" if hasattr(params, "parameters") else
+                                                     "an iterable of Tensors such as ") + "model.parameters()")
             raise TypeError(f"SGD: params must be an iterable of Tensors, got {what}")
         self.params = list(params)
         if not self.params:
@@ -45,9 +40,7 @@ class SGD:
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
                 raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "
                                 f"{type(p).__name__}); pass model.parameters()")
-        self.lr = check_real("SGD", "lr", lr)
-        if self.lr <= 0:
-            raise ValueError(f"SGD: lr must be positive (the step size), got {self.lr}")
+        self.lr = check_real("SGD", "lr", lr, 0.0, low_open=True)
         self.momentum = check_real("SGD", "momentum", momentum, 0.0, 1.0, high_open=True)
         self.weight_decay = check_real("SGD", "weight_decay", weight_decay, 0.0)
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
@@ -57,15 +50,13 @@ class SGD:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         with no_grad():
             for i, p in enumerate(self.params):
-                g = p.grad
-                if g is None:
+                if (g := p.grad) is None:
                     continue
                 if type(g) is not np.ndarray or g.shape != p.data.shape:
                     raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
                                      f".grad is {type(g).__name__} of shape {np.shape(g)}; a gradient must be an "
                                      "array of its parameter's shape (was .grad assigned by hand?)")
-                if wd:
-                    g = g + wd * p.data
+                g = g + wd * p.data if wd else g
                 if mu:
                     v = self._velocity[i]
                     g = self._velocity[i] = g.copy() if v is None else mu * v + g

@@ -1,10 +1,8 @@
 """Neurons, layers and MLPs on the scalar engine, as in micrograd: every weight is a visible `Value`.
 
-A neuron computes `act(w_1 x_1 + ... + w_n x_n + b)`; each product `w_i * x_i` is its own node, so a
-picture shows the lecture's "upstream x local w" at every weight, and the sum is one n-ary "+"
-(`Value.sum`). The activation is a name of the registry (`nn.activations`). A `Layer` draws its
-`(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does, and gives column `j` to neuron `j`.
-"""
+A neuron computes `act(w_1 x_1 + ... + w_n x_n + b)`, each product `w_i * x_i` its own node (a picture shows
+"upstream x local w" at every weight) and the sum one n-ary "+" (`Value.sum`); `act` is a registry name. A
+`Layer` draws its `(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does: column `j` is neuron `j`'s."""
 
 from __future__ import annotations
 
@@ -22,8 +20,7 @@ __all__ = ["Neuron", "Layer", "MLP"]
 class Module:
     """The scalar counterpart of `nn.Module`: `parameters()` and `zero_grad()`."""
 
-    def parameters(self) -> list[Value]:
-        return []
+    def parameters(self) -> list[Value]: return []
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0.0 (gradients accumulate otherwise)."""
@@ -53,11 +50,8 @@ class Neuron(Module):
         act = Value.sum([wi * xi for wi, xi in zip(self.w, xs)], self.b)
         return act if self.activation == "linear" else getattr(act, self.activation)()
 
-    def parameters(self) -> list[Value]:
-        return self.w + [self.b]
-
-    def __repr__(self) -> str:
-        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+    def parameters(self) -> list[Value]: return self.w + [self.b]
+    def __repr__(self) -> str: return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
 class Layer(Module):
@@ -68,8 +62,7 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
                  name: str = "") -> None:
-        shape = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1))
-        gen = as_rng(rng)
+        shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng)
         W = gen.uniform(-1.0, 1.0, size=shape) if init is None else _init.get(init)(shape, rng=gen, dtype=np.float64)
         b = np.zeros(nout) if bias_init is None else _init.get(bias_init)((nout,), rng=gen, dtype=np.float64)
         pre = f"{name}." if name else ""
@@ -81,23 +74,18 @@ class Layer(Module):
         out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Value]:
-        return [p for n in self.neurons for p in n.parameters()]
+    def parameters(self) -> list[Value]: return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
         return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
 
 
 class MLP(Module):
-    """A scalar multilayer perceptron, as in micrograd: `MLP(2, [16, 16, 1])`; the last layer is linear.
+    """A scalar multilayer perceptron, as in micrograd: `MLP(2, [16, 16, 1])`, `activation` between the layers,
+    the last linear; `init`, `bias_init` and `rng` as for `Layer`; labels `L0.n3.w1` (layer 0, neuron 3, weight 1)."""
 
-    Parameters are labelled `L0.n3.w1` (layer 0, neuron 3, weight 1). `activation` is the hidden
-    layers'; `init`, `bias_init` and `rng` are as for `Layer`.
-    """
-
-    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu",
-                 init: str | Callable | None = None, bias_init: str | Callable | None = None,
-                 rng: np.random.Generator | int | None = None) -> None:
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
+                 bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None) -> None:
         sizes, gen = [nin, *nouts], as_rng(rng)
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
@@ -110,8 +98,5 @@ class MLP(Module):
             out = layer(out if isinstance(out, list) else [out])
         return out  # type: ignore[return-value]
 
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
-
-    def __repr__(self) -> str:
-        return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+    def parameters(self) -> list[Value]: return [p for layer in self.layers for p in layer.parameters()]
+    def __repr__(self) -> str: return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"

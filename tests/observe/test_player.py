@@ -207,7 +207,7 @@ def test_tensor_pass_shows_gradient_norms():
     w = model.layers[0].weight
     for s, st in zip(steps, data["steps"]):
         assert st[1] in ids and st[2] in ids
-        assert st[3] == "|grad| " + format_number(s.grad_after_norm, 4)
+        assert st[3] == "|grad| " + format_number(s.grad_after.norm, 4)
     last_into_w = [st for s, st in zip(steps, data["steps"]) if s.parent is w][-1]
     assert last_into_w[3] == "|grad| " + format_number(final[w].norm, 4)
     assert math.isclose(final[w].norm, float(np.linalg.norm(w.grad)), rel_tol=1e-12)

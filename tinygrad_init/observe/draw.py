@@ -357,7 +357,7 @@ def _info_from(value: Any, scalar: bool) -> Any:
     if isinstance(value, GradStats):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return GradStats((), float(abs(value)), math.nan, math.nan)
+        return GradStats((), math.nan, math.nan, float(abs(value)))
     return GradStats.of(np.asarray(getattr(value, "data", value)))
 
 

@@ -27,7 +27,7 @@ from ..core import autograd
 from . import draw as draw_mod
 from . import ledger as ledger_mod
 from .draw import ColorScale
-from .ledger import GradStats, Ledger, format_number  # the number text of draw's cells
+from .ledger import Ledger, format_number  # the number text of draw's cells
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
 
@@ -112,7 +112,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     for key in ("show_grad", "known_grads", "ledger", "highlight", "highlight_edges", "grad_range"):
         if key in draw_kwargs:
             raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)")
-    ps = steps._pass(pass_index)  # a ValueError if the ledger holds no pass
+    ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     n = len(pass_steps)
     if max_steps is not None and n > max_steps:
@@ -122,8 +122,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     root, scalar, names = ps.root, ps.scalar, ps.names
     topo = {node: i for i, node in enumerate(autograd.topological_order(root))}  # as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"
-    infos = [s.grad_after if scalar else GradStats(s.parent_shape, s.grad_after_norm, s.grad_after_std,
-                                                   s.grad_after_mean) for s in pass_steps]
+    infos = [s.grad_after for s in pass_steps]
 
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
         return "grad " + format_number(info, precision) if scalar else "|grad| " + format_number(info.norm, precision)
@@ -164,7 +163,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()
                    if scalar and node.parents})
     svg = _inline_svg(draw_mod.to_svg(g), titles, label)
-    lines = [ledger_mod._seed_line(ps, digits)] + [steps.line(s.index, digits) for s in pass_steps]
+    lines = [steps.seed_line(ps.index, digits)] + [steps.line(s.index, digits) for s in pass_steps]
     return _page(heading, svg, lines, data, "Value (scalar)" if scalar else "Tensor", scale)
 
 

@@ -231,8 +231,8 @@ def test_player_picks_a_pass_and_refuses_too_many_steps():
         player.player_html(ledger.Ledger())
     with pytest.raises(TypeError, match="expected a Ledger, a Value or a Tensor"):
         player.player_html([1, 2])
-    with pytest.raises(TypeError, match="known_grads= is set by the player"):
-        player.player_html(steps, known_grads={})
+    with pytest.raises(TypeError, match="grads= is set by the player"):
+        player.player_html(steps, grads={})
 
 
 def test_write_player_and_options(tmp_path):

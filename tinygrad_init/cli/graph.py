@@ -14,16 +14,12 @@ import tokenize
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TextIO
 
-import numpy as np
-
-from .. import nn
 from ..core import autograd
-from ..core.tensor import Tensor
 from ..core.value import Value
-from ..nn import activations, init as init_mod, scalar as scalar_nn
+from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import as_rng, check_int, cli_type
+from ..utils import check_int, cli_type
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -270,30 +266,12 @@ def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescri
     o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
     o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
     o.add_argument("--no-player", action="store_true", help="do not write player.html")
-    o.add_argument("--max-nodes", type=cli_type(check_int, 1), metavar="N", help="draw the N nodes nearest the output")
+    o.add_argument("--max-nodes", type=cli_type(check_int, 0), metavar="N", help="draw the N nodes nearest the "
+                   f"output (default: {draw.MAX_NODES} in the picture, all in the player; 0: all)")
     o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
                    help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
     p.set_defaults(graph_parser=p)
     return p
-
-
-def _mlp(args: argparse.Namespace) -> tuple[Any, dict]:
-    """The squared-error loss of the MLP `args.mlp` on random data, and draw's options for it."""
-    init = None if args.init is None else init_mod.get(args.init)  # ValueError naming the schemes
-    gen, sizes = as_rng(args.seed), args.mlp
-    if args.engine == "scalar":
-        model = scalar_nn.MLP(sizes[0], sizes[1:], activation=args.activation, init=init, rng=gen)
-        x, y = gen.standard_normal(sizes[0]), gen.standard_normal(sizes[-1])
-        out = model([Value(float(v), label=f"x{i}") for i, v in enumerate(x)])
-        errs = [(o - float(t)) ** 2 for o, t in zip(out if isinstance(out, list) else [out], y)]
-        loss = errs[0] if len(errs) == 1 else Value.sum(errs)
-        loss.label = "loss"
-        return loss, {}
-    model = nn.MLP(sizes, activation=args.activation, init=init, rng=gen, dtype=np.float64)
-    trace = draw.trace(model, Tensor(gen.standard_normal((args.batch, sizes[0])), name="x"))
-    loss = nn.mse_loss(trace.output, gen.standard_normal((args.batch, sizes[-1])))
-    loss.name = "loss"
-    return loss, {"module": trace}  # one cluster per layer
 
 
 def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -318,7 +296,9 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
             what = f"the expression {_short(args.expression.strip())}"
         else:
-            root, extra = _mlp(args)
+            root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
+                                     batch=args.batch, rng=args.seed)
+            extra = {} if tr is None else {"module": tr}  # one cluster per layer
             what = (f"a {'-'.join(map(str, args.mlp))} {args.activation} MLP ({args.engine} engine, "
                     + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
     except (ValueError, TypeError) as e:  # ExpressionError, an unknown --init name, and the like
@@ -330,22 +310,22 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     if root.scalar and n_steps <= 40:
         print(steps.explain(), file=out)
     player = not args.no_player and n_steps <= args.max_steps
-    if n_nodes > 1500 and args.max_nodes is None:
-        print(f"note: Graphviz lays out {n_nodes:,} nodes{' twice (picture and player)' if player else ''}; this "
-              "can take a while. --max-nodes N draws fewer, --no-player skips the player.", file=out, flush=True)
+    if n_nodes > 1500 and player and not args.max_nodes:
+        print(f"note: Graphviz lays out {n_nodes:,} nodes for the player; this can take a while. --no-player "
+              "skips it.", file=out, flush=True)
     if not args.no_player and not player:
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
               "(use a smaller network, the tensor engine, or raise --max-steps)", file=out)
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        g = draw.draw(root, rankdir=args.rankdir, show_data=True, show_grad=True, show_local=True,
-                      show_names=True, color_by_grad=True, ledger=steps, max_nodes=args.max_nodes, **extra)
+        g = draw.draw(root, rankdir=args.rankdir, show_local=True, color_by_grad=True, grads=steps,
+                      max_nodes=draw.MAX_NODES if args.max_nodes is None else args.max_nodes or None, **extra)
         for name in ("graph.dot", f"graph.{args.format}"):  # the DOT text first: it needs no Graphviz
             written.append(draw.render(g, args.out / name))
         if player:
             written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
-                                        max_nodes=args.max_nodes, max_steps=None, **extra))
+                                        max_nodes=args.max_nodes or None, max_steps=None, **extra))
     except draw.GraphvizNotFoundError as e:
         print("".join(f"wrote {p}\n" for p in written), end="", file=out)
         return fail(str(e), 1)

@@ -1,35 +1,20 @@
 """Pictures of computation graphs, fit for lecture slides (Graphviz).
 
-`draw` turns the graph behind a `Value` or a `Tensor` into a `graphviz.Digraph`, which a notebook shows
-inline and `render` writes as SVG, PNG, PDF or DOT text:
+`draw(o)` turns the graph behind a `Value` or a `Tensor` into a `graphviz.Digraph` (shown inline in a
+notebook; `render(g, "slide.svg")` writes SVG, PNG, PDF or DOT text). **Value graphs**, as micrograd draws
+them: every number a record `label | data | grad`, every op a small circle (`*`, `tanh`) between its inputs
+and its result, a plain number an op took (the `2` of `a*b + 2`) a dashed box; `show_local=True` labels
+each input edge with the local derivative, `×-3.0`, the factor the upstream gradient is multiplied by.
+**Tensor graphs**: ops are ellipses with shape and dtype, parameters boxes named by their module path
+(`layers.2.weight`), data and constants dashed boxes; `show_local=True` writes each op's backward rule on
+the edge (`dW = x.T @ g`).
 
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    o = (a * b + c).tanh(); o.label = "o"
-    o.backward()
-    draw.render(draw.draw(o, show_local=True), "slide.svg")
-
-What the shapes mean:
-
-- **Value graphs** (as micrograd draws them): every number is a record `label | data | grad` (the label
-  cell only when the Value has one), every op a small circle (`*`, `+`, `tanh`) between its inputs and its
-  result, and a plain number an op took (the `2` of `a*b + 2`) a dashed box. With `show_local=True` each
-  input edge carries the local derivative of the op for that input, `×-3.0`: the factor the upstream
-  gradient is multiplied by on its way back ("upstream x local").
-- **Tensor graphs**: ops are ellipses with the output shape and dtype; parameters are boxes named by their
-  module path (`layers.2.weight`); inputs and constants are dashed boxes. With `show_local=True` the edges
-  carry the op's backward rule for that input (`dW = x.T @ g`).
-
-Colours (`color_by_grad=True`): the fill encodes the size of the gradient on a **log scale**, one colour
-per decade from pale (small) to dark red (large), with a legend; `|grad|` for Value graphs, the Frobenius
-norm (or, with `color_by_grad="std"`, the standard deviation) for Tensor graphs. In a deep net with a
-poor initialization the colours fade towards the input: the gradient vanishes. Light grey is a gradient
-of exactly 0 (a dead ReLU), white no known gradient (not reached yet, or dropped by the engine: pass
-`grads=ledger`), green inf or nan. A red outline marks the step a `LedgerState` points at.
-
-A graph of more than `max_nodes` nodes (default `MAX_NODES`) is cut: the nodes nearest the output are
-drawn and the rest summarised in one note, so that a picture of a large scalar MLP stays small and quick.
-The DOT text is deterministic: node ids come from the walk order (`autograd.topological_order`), numbers
-have a fixed number of significant digits, so the same graph gives the same bytes.
+`color_by_grad=True` fills by gradient size on a **log scale**, one colour per decade from pale to dark
+red, with a legend: in a deep net with a poor initialization the colours fade towards the input. Grey is
+exactly 0 (a dead ReLU), white unknown (not reached yet, or dropped by the engine: pass `grads=ledger`),
+green inf or nan; red outlines mark the step of a ledger state. A graph of more than `max_nodes` nodes is
+cut to the nodes nearest the output. Node ids come from the walk order and numbers have `PRECISION`
+significant digits, so the same graph gives the same DOT text, byte for byte.
 """
 
 from __future__ import annotations
@@ -44,6 +29,7 @@ from typing import Any, Callable, Iterable, Sequence
 import graphviz
 import numpy as np
 
+from .. import nn
 from ..core import autograd
 from ..core.tensor import Tensor
 from ..core.value import Value
@@ -62,13 +48,11 @@ PRECISION = 4
 
 # --------------------------------------------------------------------------- Graphviz
 
-_INSTALL = (
-    "Rendering a picture needs the Graphviz program `dot`, which was not found on PATH. Install it:\n"
-    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
-    "  macOS:          brew install graphviz\n"
-    "  conda:          conda install -c conda-forge graphviz\n"
-    "  Windows:        winget install graphviz (then open a new terminal)\n"
-    "The picture's DOT text is still available as `.source` (write it with render(g, 'graph.dot')).")
+_INSTALL = ("Rendering a picture needs the Graphviz program `dot`, which was not found on PATH. Install it:\n"
+            "  Debian/Ubuntu:  sudo apt-get install graphviz\n  macOS:          brew install graphviz\n"
+            "  conda:          conda install -c conda-forge graphviz\n"
+            "  Windows:        winget install graphviz (then open a new terminal)\n"
+            "The picture's DOT text is still available as `.source` (write it with render(g, 'graph.dot')).")
 
 
 class GraphvizNotFoundError(graphviz.ExecutableNotFound):
@@ -103,22 +87,12 @@ class Picture(graphviz.Digraph):
             return {"text/plain": f"{e}\n\n{self.source}"}
 
 
-_FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv")
-
-
 def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLike, format: str | None = None) -> Path:
-    """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path`; returns the path.
-
-    `format`: `"svg"`, `"png"`, `"pdf"`, `"jpg"`, or `"dot"`/`"gv"` for the DOT text itself (no Graphviz
-    program needed); default: the file's suffix.
-
-    Raises:
-        GraphvizNotFoundError: the `dot` program is missing (the DOT text can still be written).
-        ValueError: an unknown format.
-    """
+    """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path` as `format` (`"svg"`, `"png"`,
+    `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".") or "svg").lower()
-    if fmt not in _FORMATS:
+    if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
     source = dot if isinstance(dot, str) else dot.source
@@ -137,10 +111,8 @@ def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:
 # --------------------------------------------------------------------------- colours
 
 _STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))  # small -> large, sRGB
-ZERO_COLOR = "#d9d9d9"      # exactly zero gradient
-UNKNOWN_COLOR = "#ffffff"   # no gradient known
-BAD_COLOR = "#74c476"       # inf or nan
-_RED = "#d62728"            # outlines of the current step
+ZERO_COLOR, UNKNOWN_COLOR, BAD_COLOR = "#d9d9d9", "#ffffff", "#74c476"  # gradient 0, not known, inf or nan
+_RED = "#d62728"  # outlines of the current step
 
 
 def grad_color(t: float) -> str:
@@ -163,10 +135,8 @@ def font_color(fill: str) -> str:
 def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:
     """The size a gradient is coloured by: `|grad|` (Value), its Frobenius norm or, with `mode="std"`, its
     standard deviation (Tensor); None when unknown."""
-    if info is None:
-        return None
-    if scalar:
-        return abs(info)
+    if info is None or scalar:
+        return info if info is None else abs(info)
     return info.std if mode == "std" and math.prod(info.shape) > 1 and info.std == info.std else info.norm
 
 
@@ -182,48 +152,35 @@ class ColorScale:
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""
         ms = [m for m in magnitudes if m is not None and m > 0 and math.isfinite(m)]
-        if not ms:
-            return cls(0, 1, what)
-        lo, hi = math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))
+        lo, hi = (math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))) if ms else (0, 1)
         return cls(lo, max(hi, lo + 1), what)
 
     def color(self, m: float | None) -> str:
         """The fill colour of a gradient of size `m` (None: unknown)."""
-        if m is None:
-            return UNKNOWN_COLOR
-        if not math.isfinite(m):
-            return BAD_COLOR
+        if m is None or not math.isfinite(m):
+            return UNKNOWN_COLOR if m is None else BAD_COLOR
         return ZERO_COLOR if m <= 0 else grad_color((math.log10(m) - self.lo) / (self.hi - self.lo))
 
     def decades(self, max_entries: int = 7) -> list[int]:
         """The decades shown in the legend (every one, or evenly thinned to `max_entries`)."""
         ds = list(range(self.lo, self.hi + 1))
-        if len(ds) <= max_entries:
-            return ds
-        out = ds[::math.ceil((len(ds) - 1) / (max_entries - 1))]
+        out = ds if len(ds) <= max_entries else ds[::math.ceil((len(ds) - 1) / (max_entries - 1))]
         return out if out[-1] == ds[-1] else out + [ds[-1]]
 
 
 def _filled(attrs: dict, fill: str) -> dict:
     """`attrs` filled with `fill` (and white text where it is dark)."""
     attrs.update(fillcolor=fill, style=",".join(filter(None, [attrs.get("style", ""), "filled"])))
-    if font_color(fill) != "black":
-        attrs["fontcolor"] = font_color(fill)
-    return attrs
+    return attrs if font_color(fill) == "black" else {**attrs, "fontcolor": "white"}
+
 
 
 # --------------------------------------------------------------------------- module traces and the example net
-
-
 @dataclass
 class Trace:
-    """What each module of a model received and produced in one forward pass (made by `trace`).
-
-    Attributes:
-        model: the traced module; output: what `model(*inputs)` returned.
-        calls: `(path, module, inputs, output)` per module call, inner modules before outer ones.
-        collapse: the module paths `draw` draws as one box each (set by `collapsed`).
-    """
+    """What each module of a model received and produced in one forward pass (made by `trace`): `model`,
+    `output` (what `model(*inputs)` returned), `calls` (`(path, module, inputs, output)` per module call,
+    inner modules first) and `collapse` (the module paths `draw` draws as one box each; see `collapsed`)."""
 
     model: Any
     output: Any
@@ -256,40 +213,34 @@ def trace(model: Any, *inputs: Any) -> Trace:
 
 def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh", engine: str = "tensor",
              batch: int = 4, rng: np.random.Generator | int | None = 0) -> tuple[Any, Trace | None]:
-    """The example net of the pictures: the squared-error loss of an MLP on standard-normal data.
+    """The example net of the pictures: the squared-error loss (called `loss`) of an MLP on random data.
 
-    Draws `x` (`batch x sizes[0]`; one sample for the scalar engine), then targets `y`, then the weights,
-    all from `rng`: the same seed gives the same data whatever the scheme. The output is called `loss`.
-
-    Args:
-        sizes: layer widths `[n_in, ..., n_out]`; init: a scheme name or function (`init.get`).
-        engine: `"tensor"` (an `nn.MLP` traced by `trace`: one node per weight matrix) or `"scalar"` (a
-            `Value` MLP: one node per weight, inputs labelled `x0, x1, ...`).
+    Draws `x` (`batch x sizes[0]` standard normal; one sample for the scalar engine), then targets `y`, then
+    the weights (scheme `init`, a name or function for `init.get`), all from `rng`: the same seed gives the
+    same data whatever the scheme. `engine`: `"tensor"` (an `nn.MLP` run through `trace`: one node per
+    weight matrix) or `"scalar"` (a `Value` MLP: one node per weight, inputs labelled `x0, x1, ...`).
 
     Returns:
         `(loss, trace)`; the trace is None for the scalar engine.
     """
-    from .. import nn  # the model layer sits beside observe; imported when an example is built
-    from ..nn import init as init_mod, scalar as scalar_nn
-
     engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
-        raise ValueError(f"mlp_loss: sizes must list at least an input and an output width, e.g. (2, 4, 1); got {sizes}")
-    gen = as_rng(rng)
-    n = check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
+        raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1); got "
+                         f"{sizes}")
+    gen, n = as_rng(rng), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
-    init = None if init is None else init_mod.get(init)
-    if engine == "scalar":
-        model = scalar_nn.MLP(sizes[0], sizes[1:], activation=activation, init=init, rng=gen)
-        out = model([Value(float(v), label=f"x{i}") for i, v in enumerate(x[0])])
-        loss, tr = Value.sum([(o - float(t)) ** 2 for o, t in zip(out if isinstance(out, list) else [out], y[0])]), None
-        loss.label = "loss"
-    else:
+    init = None if init is None else nn.init.get(init)
+    if engine == "tensor":
         tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
         loss = nn.mse_loss(tr.output, y)
         loss.name = "loss"
-    return loss, tr
+        return loss, tr
+    out = nn.scalar.MLP(sizes[0], sizes[1:], activation=activation, init=init, rng=gen)(
+        [Value(float(v), label=f"x{i}") for i, v in enumerate(x[0])])
+    loss = Value.sum([(o - float(t)) ** 2 for o, t in zip(out if isinstance(out, list) else [out], y[0])])
+    loss.label = "loss"
+    return loss, None
 
 
 def _tensors(x: Any) -> list:
@@ -298,17 +249,11 @@ def _tensors(x: Any) -> list:
     return [getattr(x, "grad_fn", None) or x] if hasattr(x, "parents") and hasattr(x, "data") else []
 
 
-# --------------------------------------------------------------------------- the scene
 
-
-def _rec(s: str) -> str:
-    """Text for a record cell: the record's own characters escaped."""
-    return "".join("\\" + ch if ch in "{}|<>\\\"" else ch for ch in s)
-
-
-def _esc(s: str) -> str:
-    """Text for a DOT string: backslashes and quotes escaped (so that user text stays literal)."""
-    return s.replace("\\", "\\\\").replace('"', '\\"')
+# --------------------------------------------------------------------------- the scene: what to draw
+def _esc(s: str, record: bool = False) -> str:
+    """Text for a DOT string (backslashes and quotes escaped) or, with `record`, for a record's cell."""
+    return "".join("\\" + c if c in ("{}|<>\\\"" if record else "\\\"") else c for c in s)
 
 
 def _lines(lines: Iterable[str]) -> str:
@@ -326,76 +271,71 @@ def _values(a: np.ndarray) -> str:
 
 
 @dataclass
-class _Item:
+class _Item:  # a node to draw, the nodes drawn beside it (a Value's op and constant) and the edges among them
     id: str
     attrs: dict
     magnitude: float | None = None
-    known: bool = False  # a gradient is known (or the node never gets one)
+    known: bool = False
     cluster: str | None = None
     highlight: bool = False
-    extra: list = field(default_factory=list)  # (id, attrs) drawn beside it: an op bubble, a constant
-    inner: list = field(default_factory=list)  # the edges between them and it
+    extra: list = field(default_factory=list)
+    inner: list = field(default_factory=list)
 
 
-@dataclass
 class _Scene:
-    items: list
-    edges: list  # (tail, head, attrs)
-    clusters: dict  # path -> (order key, label)
-    what: str
+    """One graph to draw, from `draw`'s options (each checked, the error naming it and saying what to give):
+    `units` (nodes or collapsed modules, inputs first) as `items` and `edges`, module `clusters`, `what`
+    the colours measure."""
+
+    def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
+                 grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
+        if not hasattr(root, "parents"):
+            raise TypeError(f"draw: expected a Value or a Tensor (the output of a computation), got "
+                            f"{type(root).__name__}")
+        self.rankdir = check_choice("draw", "rankdir", rankdir, ("lr", "tb", "rl", "bt")).upper()
+        if max_nodes is not None:
+            max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
+        if not (isinstance(color_by_grad, ColorScale) or color_by_grad in (False, True, None, "norm", "std")):
+            raise ValueError(f"draw: color_by_grad must be True, False, 'norm', 'std' or a ColorScale (to fix the "
+                             f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
+        self.root = getattr(root, "grad_fn", None) or root
+        self.scalar, self.prefix, self.show_data, self.show_grad = bool(self.root.scalar), prefix, show_data, show_grad
+        self.mode = "std" if "std" in (color_by_grad, getattr(color_by_grad, "what", "")[:3]) else "norm"
+        self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
+        self.order = autograd.topological_order(self.root)
+        self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
+        self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
+        self.owner, self.modules, self.outputs, collapse = self._owners(module) if module else ({}, {}, {}, None)
+        self.group = {n: p for n, path in self.owner.items() for p in collapse or () if f"{path}.".startswith(p + ".")}
+        self._build(self._units(max_nodes), show_local)
 
     @property
     def magnitudes(self) -> list:
         return [it.magnitude for it in self.items if it.known]
 
-
-class _Builder:
-    """Builds the `_Scene` of one graph: which units (nodes, collapsed modules) to draw, their labels and
-    their edges. `grads` as `draw` takes it; the other options are `draw`'s."""
-
-    def __init__(self, root: Any, grads: Any, module: Any, max_nodes: int | None, mode: str, prefix: str) -> None:
-        self.root = getattr(root, "grad_fn", None) or root
-        self.scalar, self.mode, self.prefix = bool(self.root.scalar), mode, prefix
-        self.order = autograd.topological_order(self.root)
-        self.topo = {n: i for i, n in enumerate(self.order)}
-        self.names = node_names(self.order)
-        self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
-        self.owner, self.modules, self.outputs, collapse = self._owners(module) if module is not None else ({}, {},
-                                                                                                           {}, None)
-        self.group = {n: p for n, path in self.owner.items() for p in (collapse or ())
-                      if path == p or path.startswith(p + ".")}
-        self.kept = self._cut(max_nodes)
-
-    # ----------------------------------------------------------- what is known
-
     def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
         """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges."""
         order, marked, edges = self.order, set(), set()
-        if grads is None:
-            src = {n: n.grad for n in order}
-        elif isinstance(grads, Ledger):
+        if isinstance(grads, Ledger):
             index = [ps.index for ps in grads.passes if ps.root is self.root]
             if not index:
                 raise ValueError("draw: the ledger given as grads= holds no backward pass from this root; record "
                                  "`with ledger.record() as steps: root.backward()` and pass grads=steps")
-            final = grads.final_grads(index[-1])
-            src = {n: final[n] for n in order if n in final}
+            grads = grads.final_grads(index[-1])
         elif isinstance(grads, LedgerState):
-            src, s = {n: grads.grads[n] for n in order if n in grads.grads}, grads.step
-            if s is not None:
+            if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
-        elif isinstance(grads, Mapping):
-            src = {n: grads[n] for n in order if n in grads}
-        elif isinstance(grads, Iterable) and not isinstance(grads, str):
-            keep = set(grads)
-            src = {n: n.grad for n in order if n in keep}
-        else:
-            raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
-                            f"gradient or a set of nodes, got {type(grads).__name__}")
+            grads = grads.grads
+        if grads is not None and not isinstance(grads, Mapping):
+            if isinstance(grads, str) or not isinstance(grads, Iterable):
+                raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
+                                f"gradient or a set of nodes, got {type(grads).__name__}")
+            grads = {n: n.grad for n in grads}
         infos, arrays = {}, {}
-        for n, v in src.items():
+        for n in (order if grads is None else (n for n in order if n in grads)):
+            v = n.grad if grads is None else grads[n]
             if v is None or self.scalar or isinstance(v, GradStats):
-                infos[n] = None if v is None else float(v) if self.scalar else v
+                infos[n] = v if v is None or not self.scalar else float(v)
             elif isinstance(v, (int, float)):
                 infos[n] = GradStats((), math.nan, math.nan, abs(float(v)))
             else:
@@ -429,109 +369,94 @@ class _Builder:
         collapse = None if tr is None else tr.collapse
         if collapse is True:
             collapse = [p for p, (_, m) in modules.items() if p and not list(m.children())
-                        and any(o == p or o.startswith(p + ".") for o in owner.values())]
+                        and any(f"{o}.".startswith(p + ".") for o in owner.values())]
         for p in collapse or ():
             if p not in modules or not p:
                 raise ValueError(f"draw: collapse: no module named {p!r}; the modules are: "
                                  + ", ".join(repr(q) for q in modules if q))
         return owner, modules, outputs, collapse
 
-    def unit(self, n: Any) -> Any:
-        """What draws `n`: its collapsed module's path, or the node itself."""
-        return self.group.get(n, n)
-
-    def _cut(self, max_nodes: int | None) -> list:
-        """The units to draw, inputs first: all, or the `max_nodes` nearest the root (fewest edges away),
-        read off the one walk (`self.order`)."""
-        depth: dict = {self.root: 0}
+    def _units(self, max_nodes: int | None) -> dict:
+        """unit -> its nodes, for the units to draw (a node, or a collapsed module's path), inputs first: all,
+        or the `max_nodes` nearest the root (fewest edges away), read off the one walk `self.order`."""
+        depth, members = {self.root: 0}, {}
         for n in reversed(self.order):  # each node after every node that uses it
             for p in n.parents:
                 depth[p] = min(depth.get(p, math.inf), depth[n] + 1)
-        first: dict = {}
         for n in self.order:
-            u = self.unit(n)
-            d, i = first.get(u, (math.inf, 0))
-            first[u] = (min(d, depth[n]), i if u in first else self.topo[n])
-        units = list(first)
+            members.setdefault(self.group.get(n, n), []).append(n)
+        units = list(members)  # in order of their first node
         if max_nodes is not None and len(units) > max_nodes:
-            units = sorted(units, key=lambda u: (first[u][0], -first[u][1]))[:max_nodes]
-        return sorted(units, key=lambda u: first[u][1])
+            near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
+            kept = set(sorted(units, key=near.__getitem__)[:max_nodes])
+            units = [u for u in units if u in kept]
+        return {u: members[u] for u in units}
 
-    # ----------------------------------------------------------- the scene
-
-    def scene(self, show_data: bool, show_grad: bool, show_local: bool, rankdir: str) -> _Scene:
-        self.show_data, self.show_grad, self.rankdir = show_data, show_grad, rankdir
+    def _build(self, units: dict, show_local: bool) -> None:
         items, ids = {}, {}
-        for u in self.kept:
+        for u in units:
             items[u], ids[u] = self._module_item(u) if isinstance(u, str) else self._node_item(u)
-        edges, hidden, seen = [], [], set()
-        for u in self.kept:
-            members = [n for n in self.order if self.unit(n) == u] if isinstance(u, str) else [u]
+        edges, hidden, seen = [], {}, set()
+        for u, members in units.items():
             for n in members:
                 for j, p in enumerate(n.parents):
-                    pu = self.unit(p)
-                    if pu == u:
-                        continue
-                    if pu not in ids:
-                        hidden += [] if u in hidden else [u]
+                    pu = self.group.get(p, p)
+                    if pu == u or pu not in ids:
+                        hidden.update({} if pu == u else {u: None})
                         continue
                     tail, head, attrs = ids[pu][1], ids[u][0], {}
-                    if isinstance(u, str) or isinstance(pu, str):
+                    if isinstance(u, str) or isinstance(pu, str):  # one edge between a module and another unit
                         if (tail, head) in seen:
                             continue
                         seen.add((tail, head))
-                    elif show_local:
-                        rules = n.locals if self.scalar else getattr(n, "rules", ())
-                        if j < len(rules):
-                            attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
+                    elif show_local and j < len(rules := n.locals if self.scalar else getattr(n, "rules", ())):
+                        attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
                     if (n, p, j) in self.marked_edges:
                         attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)
                     edges.append((tail, head, attrs))
             edges += items[u].inner
-        items = list(items.values())
-        omitted = [n for n in self.order if self.unit(n) not in ids]
+        self.items, self.edges, self.clusters = list(items.values()), edges, {}
+        omitted = [n for n in self.order if self.group.get(n, n) not in ids]
         if omitted:
-            items.append(self._summary(omitted))
-            edges += [(items[-1].id, ids[u][0], {"style": "dashed"}) for u in hidden]
-        clusters = {}
-        for path in sorted({it.cluster for it in items if it.cluster}):
+            self.items.append(self._summary(omitted))
+            edges += [(self.items[-1].id, ids[u][0], {"style": "dashed"}) for u in hidden]
+        for path in sorted({it.cluster for it in self.items if it.cluster}):
             parts = path.split(".")
             for sub in (".".join(parts[:k]) for k in range(1, len(parts) + 1)):
-                if sub in self.modules and sub not in clusters:
-                    clusters[sub] = (self.modules[sub][0], f"{sub} ({type(self.modules[sub][1]).__name__})")
-        what = "|grad|" if self.scalar else ("std(grad)" if self.mode == "std" else "|grad|_F")
-        return _Scene(items, edges, clusters, what)
+                if sub in self.modules and sub not in self.clusters:
+                    self.clusters[sub] = (self.modules[sub][0], f"{sub} ({type(self.modules[sub][1]).__name__})")
 
     def _node_item(self, n: Any) -> tuple[_Item, tuple[str, str]]:
         nid, info = f"{self.prefix}n{self.topo[n]}", self.infos.get(n)
         item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), info is not None, self.owner.get(n),
                      n in self.marked)
-        if self.scalar:
-            cells = [_rec(str(n.label))] if n.label else []
-            cells += ["data " + _num(n.data)] if self.show_data else []
-            cells += ["grad " + ("?" if info is None else _num(info))] if self.show_grad else []
-            body = " | ".join(cells or [_rec(self.names[n])])
-            item.attrs = {"label": "{ " + body + " }" if self.rankdir in ("LR", "RL") else body, "shape": "record"}
+        if not self.scalar:
             if n.parents:
-                op = str(n.op) or "?"
-                item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
-                                                "fontsize": "10", "margin": "0.02", "width": "0.3", "height": "0.3"}))
-                if n.constant is not None:  # the plain number the op took: a node without gradient
-                    item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
-                                                   "fontsize": "10", "margin": "0.04", "height": "0.3"}))
-                    item.inner.append((nid + "c", nid + "op", {"style": "dashed"}))
-                item.inner.append((nid + "op", nid, {}))
-            return item, ((nid + "op") if n.parents else nid, nid)
-        if n.parents:
-            title = f"{n.name} = {n.op}" if n.name else n.op
-        elif n.requires_grad:
-            title = n.name or self.names[n]
-        else:
-            title = (n.name or ("constant" if n.data.size == 1 else "data")) + (f" ({n.op}, no grad)" if n.op else "")
-            item.attrs["style"] = "dashed"
-        item.attrs.update(label=_lines([title, f"{shape_text(n.shape)} {n.dtype}", *self._tensor_lines(n, info)]),
-                          shape="ellipse" if n.parents else "box")
-        return item, (nid, nid)
+                title = f"{n.name} = {n.op}" if n.name else n.op
+            elif n.requires_grad:
+                title = n.name or self.names[n]
+            else:
+                title = (n.name or ("constant" if n.data.size == 1 else "data")) + (f" ({n.op}, no grad)" * bool(n.op))
+                item.attrs["style"] = "dashed"
+            item.attrs.update(label=_lines([title, f"{shape_text(n.shape)} {n.dtype}", *self._tensor_lines(n, info)]),
+                              shape="ellipse" if n.parents else "box")
+            return item, (nid, nid)
+        cells = [_esc(str(n.label), True)] if n.label else []
+        cells += ["data " + _num(n.data)] if self.show_data else []
+        cells += ["grad " + ("?" if info is None else _num(info))] if self.show_grad else []
+        body = " | ".join(cells or [_esc(self.names[n], True)])
+        item.attrs = {"label": "{ " + body + " }" if self.rankdir in ("LR", "RL") else body, "shape": "record"}
+        if not n.parents:
+            return item, (nid, nid)
+        op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
+        item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
+                                        "margin": "0.02", "width": "0.3", **small}))
+        if n.constant is not None:  # the plain number the op took: a node without gradient
+            item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
+                                           "margin": "0.04", **small}))
+            item.inner.append((nid + "c", nid + "op", {"style": "dashed"}))
+        item.inner.append((nid + "op", nid, {}))
+        return item, (nid + "op", nid)
 
     def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
         lines = []
@@ -545,17 +470,14 @@ class _Builder:
         return lines
 
     def _module_item(self, path: str) -> tuple[_Item, tuple[str, str]]:
-        idx, m = self.modules[path]
-        out = self.outputs.get(path)
+        (idx, m), out = self.modules[path], self.outputs.get(path)
         info = None if out is None else self.infos.get(out)
-        lines = [path, type(m).__name__]
-        if out is not None:
-            lines += [f"-> {shape_text(out.shape)} {out.dtype}", *(ln for ln in self._tensor_lines(out, info)
-                                                                   if "grad" in ln)]
+        lines = [path, type(m).__name__] + ([] if out is None else [f"-> {shape_text(out.shape)} {out.dtype}", *(
+            line for line in self._tensor_lines(out, info) if "grad" in line)])
         parent = path.rsplit(".", 1)[0] if "." in path else None
-        item = _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"},
-                     magnitude(info, self.scalar, self.mode), info is not None, parent if parent in self.modules else None,
-                     any(self.group.get(n) == path for n in self.marked))
+        item = _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
+            info, self.scalar, self.mode), info is not None, parent if parent in self.modules else None,
+            any(self.group.get(n) == path for n in self.marked))
         return item, (item.id, item.id)
 
     def _summary(self, omitted: list) -> _Item:
@@ -569,32 +491,20 @@ class _Builder:
         return _Item(f"{self.prefix}more", {"label": _esc(label), "shape": "note", "style": "dashed"})
 
 
+
 # --------------------------------------------------------------------------- DOT
-
-
 def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None, prefix: str = "") -> None:
     """The scene's nodes (in their module clusters, nested as the modules are) and edges into `g`."""
-    by_cluster: dict = {}
-    for it in scene.items:
-        by_cluster.setdefault(it.cluster, []).append(it)
-    children: dict = {}
-    for path in sorted(scene.clusters, key=lambda p: scene.clusters[p][0]):
-        parent = path
-        while parent is not None and (parent == path or parent not in scene.clusters):
-            parent = parent.rsplit(".", 1)[0] if "." in parent else None
-        children.setdefault(parent, []).append(path)
 
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
-        for it in by_cluster.get(path, []):
-            attrs = dict(it.attrs)
-            if scale is not None:
-                _filled(attrs, scale.color(it.magnitude) if it.known else UNKNOWN_COLOR)
-            if it.highlight:
-                attrs.update(color=_RED, penwidth="3")
-            target.node(it.id, **attrs)
+        for it in (it for it in scene.items if it.cluster == path):
+            fill = scale and (scale.color(it.magnitude) if it.known else UNKNOWN_COLOR)
+            attrs = _filled(dict(it.attrs), fill) if fill else it.attrs
+            target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
-        for sub_path in children.get(path, []):
+        for sub_path in sorted((c for c in scene.clusters if _enclosing(c, scene.clusters) == path),
+                               key=lambda c: scene.clusters[c][0]):
             sub = Picture(name=f"cluster_{prefix}m{scene.clusters[sub_path][0]}")
             sub.attr(label=_esc(scene.clusters[sub_path][1]), style="rounded", color="#7f7f7f", fontsize="10")
             fill(sub, sub_path)
@@ -603,6 +513,15 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None, prefix: 
     fill(g, None)
     for tail, head, attrs in scene.edges:
         g.edge(tail, head, **attrs)
+
+
+def _enclosing(path: str, clusters: Mapping) -> str | None:
+    """The nearest module around `path` that is drawn as a cluster, or None."""
+    while "." in path:
+        path = path.rsplit(".", 1)[0]
+        if path in clusters:
+            return path
+    return None
 
 
 def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
@@ -623,30 +542,12 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
 
 
 def _picture(rankdir: str, title: str | None) -> Picture:
-    g = Picture(graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
-                node_attr={"fontname": "Helvetica", "fontsize": "11"}, edge_attr={"fontname": "Helvetica", "fontsize": "9"})
+    font = {"fontname": "Helvetica"}
+    g = Picture(graph_attr={"rankdir": rankdir, **font}, node_attr={**font, "fontsize": "11"},
+                edge_attr={**font, "fontsize": "9"})
     if title:
         g.attr(label=_lines(title.split("\n")), labelloc="t")
     return g
-
-
-def _scene(root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any, grads: Any,
-           module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> tuple[_Scene, str]:
-    """Check `draw`'s options (each error names its option and says what to give) and build the scene."""
-    if not hasattr(root, "parents"):
-        raise TypeError(f"draw: expected a Value or a Tensor (the output of a computation), got {type(root).__name__}")
-    rankdir = check_choice("draw", "rankdir", rankdir, ("lr", "tb", "rl", "bt")).upper()
-    if max_nodes is not None:
-        max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
-    if isinstance(color_by_grad, ColorScale):
-        mode = "std" if color_by_grad.what == "std(grad)" else "norm"
-    elif color_by_grad in (False, True, None, "norm", "std"):
-        mode = "std" if color_by_grad == "std" else "norm"
-    else:
-        raise ValueError(f"draw: color_by_grad must be True, False, 'norm', 'std' or a ColorScale (to fix the "
-                         f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
-    b = _Builder(root, grads, module, max_nodes, mode, prefix)
-    return b.scene(show_data, show_grad, show_local, rankdir), rankdir
 
 
 def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_local: bool = False,
@@ -656,42 +557,34 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
 
     Args:
         root: a `Value` or a `Tensor`, usually the loss.
-        show_data: Value: a `data` cell. Tensor: the values of tensors of at most 8 elements, else their
-            mean and std.
-        show_grad: Value: a `grad` cell (`?` where unknown). Tensor: the gradient's values (at most 8
-            elements) or its Frobenius norm `|grad|`.
+        show_data: Value: a `data` cell. Tensor: its values (at most 8 elements), else mean and std.
+        show_grad: Value: a `grad` cell (`?` where unknown). Tensor: its values (at most 8) or `|grad|`.
         show_local: label each edge with the local derivative, `×-3.0` (Value: d(out)/d(input), the factor
             the upstream gradient is multiplied by) or the op's backward rule (Tensor: `dW = x.T @ g`).
-        color_by_grad: fill by gradient size on a log scale with a legend: True (`|grad|`, the Frobenius
-            norm for tensors), `"std"` (tensors: the standard deviation), or a `ColorScale` to fix the
-            decades (to compare several pictures).
-        grads: which gradients to show: None (each node's `.grad`), a `Ledger` (its last pass from `root`,
-            intermediate tensors included), a state `steps.state(k)` (the gradients known after `k` steps,
-            the step outlined in red), a dict node -> gradient (a float, an array or `GradStats`) or a set of
-            nodes (their `.grad`); the others read `?`.
+        color_by_grad: fill by gradient size on a log scale, with a legend: True (`|grad|`; tensors: the
+            Frobenius norm), `"std"` (tensors), or a `ColorScale` that fixes the decades (to compare pictures).
+        grads: the gradients shown: None (each node's `.grad`), a `Ledger` (its last pass from `root`, with
+            the intermediate tensors'), `steps.state(k)` (those known after `k` steps; the step outlined in
+            red), a dict node -> gradient (a float, an array, `GradStats`) or a set of nodes; others read `?`.
         module: Tensor graphs: an `nn.Module` (one cluster per module of parameters) or a `Trace` from
             `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
-        max_nodes: draw at most this many nodes, those nearest the output, and summarise the rest in one
-            note ("... 1234 more nodes: 600 *, 600 +"); None draws all.
-        rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top).
-        title: a caption at the top.
+        max_nodes: draw this many nodes nearest the output and summarise the rest in one note
+            ("... 1234 more nodes: 600 *, 600 +"); None draws all.
+        rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top); title: a caption at the top.
 
     Returns:
         A `Picture` (a `graphviz.Digraph`): `.source` is the DOT text; `render` writes it to a file.
     """
-    scene, rankdir = _scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
-    g = _picture(rankdir, title)
+    scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (
         ColorScale.fit(scene.magnitudes, scene.what) if color_by_grad else None)
     if scale is not None and scale.hi <= scale.lo:
-        raise ValueError(f"draw: a ColorScale needs lo < hi decades, got {scale}")
+        raise ValueError(f"draw: color_by_grad: a ColorScale needs lo < hi decades, got {scale}")
+    g = _picture(scene.rankdir, title)
     _emit(g, scene, scale)
     if scale is not None:
         _legend(g, scale, [scene])
     return g
-
-
-# --------------------------------------------------------------------------- stepping through backward
 
 
 def draw_step(steps: Ledger, k: int, *, caption: bool = True, show_local: bool = True, **options: Any) -> Picture:
@@ -717,44 +610,25 @@ def frames(steps: Ledger, *, caption: bool = True, show_local: bool = True, **op
     return [_draw_state(steps, st, caption, show_local=show_local, **options).source for st in steps.states()]
 
 
-# --------------------------------------------------------------------------- comparing initializations
-
-
 def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | Callable] = (
         "small", "xavier_uniform", "he_normal"), *, activation: str = "tanh", engine: str = "tensor",
-        batch: int = 16, rng: np.random.Generator | int | None = 0, rankdir: str = "LR", **options: Any) -> Picture:
-    """The same small MLP (`mlp_loss`) drawn once per initialization scheme, coloured on one log scale.
-
-    Each scheme gets a cluster titled with its formula and loss; all share one colour scale and legend, so
-    a scheme whose gradients vanish towards the input looks visibly paler there. Data, targets and the
-    random stream of the weights are the same for every scheme.
-
-    Args:
-        sizes: layer widths; schemes: names for `init.get` or functions; activation: the hidden one.
-        engine: `"tensor"` (one node per weight matrix, `batch` samples) or `"value"` (one node per weight).
-        rng: a Generator, seed or None, for the data and the weights.
-        rankdir, **options: as in `draw` (`show_data`, `show_grad` default to False here).
-    """
-    from ..nn import init as init_mod
-
-    seed = int(as_rng(rng).integers(2**31))
-    options = {"show_data": False, "show_grad": False, "max_nodes": None, **options}
-    scenes, titles = [], []
-    for scheme in schemes:
-        fn = init_mod.get(scheme)
+        batch: int = 16, rng: np.random.Generator | int | None = 0, rankdir: str = "LR",
+        show_local: bool = False) -> Picture:
+    """The same small MLP (`mlp_loss`, `engine` `"tensor"` or `"value"`) drawn once per initialization scheme
+    (names for `init.get` or functions), all on one log colour scale with one legend: a scheme whose
+    gradients vanish towards the input looks visibly paler there. Each panel is titled with the scheme's
+    formula and the loss; data, targets and the weights' random stream (from `rng`) are the same for all."""
+    seed, scenes, titles = int(as_rng(rng).integers(2**31)), [], []
+    for k, scheme in enumerate(schemes):
+        fn = nn.init.get(scheme)
         loss, _ = mlp_loss(sizes, fn, activation=activation, engine=engine, batch=batch, rng=seed)
         loss.backward(**({} if loss.scalar else {"retain_grads": True}))
-        scene, rankdir = _scene(loss, color_by_grad=True, grads=None, module=None, rankdir=rankdir,
-                                prefix=f"i{len(scenes)}_", show_local=options.get("show_local", False),
-                                show_data=options["show_data"], show_grad=options["show_grad"],
-                                max_nodes=options["max_nodes"])
+        scenes.append(_Scene(loss, False, False, show_local, True, None, None, None, rankdir, f"i{k}_"))
         name, formula = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme)), getattr(fn, "formula", "")
-        scenes.append(scene)
         titles.append([f"{name}: {formula}" if formula else str(name), f"loss {_num(float(loss.data))}"])
-    scale = ColorScale.fit([m for s in scenes for m in s.magnitudes], scenes[0].what)
-    g = _picture(rankdir, None)
+    scale, g = ColorScale.fit([m for s in scenes for m in s.magnitudes], scenes[0].what), _picture(rankdir, None)
     panels = list(enumerate(zip(scenes, titles)))
-    for k, (scene, title) in reversed(panels) if rankdir in ("LR", "RL") else panels:  # dot stacks LR clusters upwards
+    for k, (scene, title) in reversed(panels) if rankdir.upper() in ("LR", "RL") else panels:  # dot stacks LR upwards
         sub = Picture(name=f"cluster_init{k}")
         sub.attr(label=_lines(title), style="rounded", color="#4d4d4d", fontsize="12")
         _emit(sub, scene, scale, prefix=f"i{k}_")

@@ -498,8 +498,8 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None, prefix: 
 
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
         for it in (it for it in scene.items if it.cluster == path):
-            fill = scale and (scale.color(it.magnitude) if it.known else UNKNOWN_COLOR)
-            attrs = _filled(dict(it.attrs), fill) if fill else it.attrs
+            color = scale and (scale.color(it.magnitude) if it.known else UNKNOWN_COLOR)
+            attrs = _filled(dict(it.attrs), color) if color else it.attrs
             target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)

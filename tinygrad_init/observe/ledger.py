@@ -1,15 +1,15 @@
 """The chain-rule ledger: every step of a backward pass, written down in the order the engine performs it.
 
-At every edge `node -> parent` backpropagation (`tinygrad_init.autograd.backward`) performs one step,
-`dL/d(parent) += dL/d(node) * d(node)/d(parent)` (upstream x local = contribution). Inside `record()` a
-`Ledger` writes each one down: a `ScalarStep` (the `Value` engine) with the exact numbers `upstream`,
-`local`, `contribution` and `grad_after`; a `TensorStep` with the op's rule in words (`"dW = x.T @ g"`) and
-the `GradStats` (shape, mean, std, Frobenius norm) of the upstream gradient, the contribution and the
-accumulated gradient. `steps.explain()` prints one line of arithmetic per step:
-`do/da = do/d(mul#2) × d(mul#2)/da = 0.00134095 × -3.0 = -0.00402285`. Recording costs nothing when no
-ledger is open. `path_products` writes dL/dx of a scalar graph as a sum over paths of products of local
-derivatives; `layer_gains` reads how much each layer of a Tensor MLP scales the gradient (about
-`0.01 * sqrt(500) = 0.224` per layer for `0.01 * randn` weights on 500 units).
+At every edge `node -> parent` backpropagation (`autograd.backward`) performs one step, `dL/d(parent) +=
+dL/d(node) * d(node)/d(parent)` (upstream x local = contribution). Inside `record()` a `Ledger` writes each
+one down: a `ScalarStep` (the `Value` engine) with the exact numbers `upstream`, `local`, `contribution` and
+`grad_after`; a `TensorStep` with the op's rule in words (`"dW = x.T @ g"`) and the `GradStats` (shape,
+mean, std, Frobenius norm) of the upstream gradient, the contribution and the accumulated gradient.
+`steps.explain()` prints one line of arithmetic per step: `do/da = do/d(mul#2) × d(mul#2)/da = 0.00134095 ×
+-3.0 = -0.00402285`. `path_products` writes dL/dx of a scalar graph as a sum over paths of products of local
+derivatives; `layer_gains` reads how much each layer of a Tensor MLP scales the gradient (about `0.01 *
+sqrt(500) = 0.224` per layer for `0.01 * randn` weights on 500 units). Recording costs nothing when no
+ledger is open.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ import numpy as np
 from ..core import autograd
 from ..utils import format_number as _format, moments, ratio, shape_text
 
-__all__ = [
-    "record", "format_number", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats", "LedgerState", "node_names",
-    "path_products", "count_paths", "PathProducts", "Path", "layer_gains", "LayerGain", "LayerGains", "Text",
-]
+__all__ = ["record", "format_number", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
+           "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
+           "LayerGain", "LayerGains", "Text"]
 
 _OP_WORDS = {"+": "add", "*": "mul", "-": "sub", "/": "div", "**": "pow"}  # "mul#3" for an unlabelled a * b
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -77,8 +76,6 @@ def _d(name: str) -> str:
 
 
 # --------------------------------------------------------------------------- records
-
-
 class GradStats(NamedTuple):
     """A tensor gradient summarised: its shape and `utils.moments` of its entries (in float64)."""
 
@@ -112,12 +109,11 @@ class Step:
         index: position in the ledger (0-based, over all passes); pass_index: which pass (0-based).
         node, parent: the node passing its gradient on and the one receiving a contribution;
             parent_index: which of `node.parents` the parent is (it matters for `a * a`).
-        node_name, parent_name: their names (`node_names`).
-        op: the node's op (`"*"`, `"tanh"`; `"matmul"` for a tensor).
+        node_name, parent_name: their names (`node_names`); op: the node's op (`"*"`, `"tanh"`, `"matmul"`).
         contribution_number: this is the k-th contribution the parent receives in the pass, of
             `contributions_expected` (the number of edges into it).
-        earlier_grad: on a parent's first contribution, the gradient it held before the pass (a
-            tensor's: its norm), when that was not zero: left from an earlier `backward()`. Else None.
+        earlier_grad: on a parent's first contribution, the gradient it held before the pass (a tensor's:
+            its norm) when that was not zero, left from an earlier `backward()`; else None.
     """
 
     index: int
@@ -137,8 +133,8 @@ class Step:
         row: dict[str, Any] = {"step": self.index, "pass": self.pass_index, "node": self.node_name,
                                "parent": self.parent_name}
         for f in fields(self)[4:]:
-            value = getattr(self, f.name)
             if f.name not in ("node_name", "parent_name", "arrays"):
+                value = getattr(self, f.name)
                 row[f.name] = value._asdict() if isinstance(value, GradStats) else value
         return row | {"gain": self.gain}
 
@@ -161,15 +157,10 @@ class ScalarStep(Step):
 
 @dataclass(frozen=True, eq=False)
 class TensorStep(Step):
-    """A step of the `Tensor` engine.
-
-    Attributes:
-        rule: the op's vector-Jacobian product for this input in words (`"dW = x.T @ g"`, `g` the
-            upstream gradient).
-        upstream, contribution, grad_after: the `GradStats` of the upstream gradient (shape: the
-            node's), of the contribution and of the parent's gradient after adding it (the parent's).
-        arrays: copies of those three arrays, only when recording with `record(arrays=True)`.
-    """
+    """A step of the `Tensor` engine: `rule`, the op's vector-Jacobian product for this input in words
+    (`"dW = x.T @ g"`, `g` the upstream gradient); the `GradStats` of the `upstream` gradient (the node's
+    shape), of the `contribution` and of the parent's gradient after adding it (`grad_after`); `arrays`,
+    copies of those three arrays when recording with `record(arrays=True)`."""
 
     rule: str
     upstream: GradStats
@@ -230,21 +221,18 @@ class LedgerState:
 class Ledger(Sequence):
     """The chain-rule steps (`ScalarStep`, `TensorStep`) of the backward passes run inside `record`, in order.
 
-    A sequence (`len(steps)`, `steps[3]`, `for s in steps`); also a recorder for
-    `tinygrad_init.autograd.set_recorder` (`begin`, `step`, `end`).
-
-    Args:
-        arrays: also keep copies of the tensor arrays of every step (memory!).
+    A sequence (`len(steps)`, `steps[3]`, `for s in steps`), and a recorder for `autograd.set_recorder`
+    (`begin`, `step`, `end`) that passes every event on to the recorder it replaced (`outer`), so that
+    ledgers nest and a probe installed before keeps receiving. `arrays`: also keep copies of the tensor
+    arrays of every step (memory!).
     """
 
     def __init__(self, arrays: bool = False) -> None:
-        self.arrays = bool(arrays)
+        self.arrays, self.closed, self.outer = bool(arrays), False, None
         self.steps: list[Step] = []
         self.passes: list[Pass] = []
         self._open: Pass | None = None
-        self._count: dict = {}
-        self._cursor: dict = {}
-        self._upstream: dict = {}
+        self._count, self._cursor, self._upstream = {}, {}, {}
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -264,6 +252,10 @@ class Ledger(Sequence):
 
     def begin(self, root: Any, order: list) -> None:
         """Called by the engine before the walk (the root already holds the seed)."""
+        if self.outer is not None:
+            self.outer.begin(root, order)
+        if self.closed:
+            return
         uses: dict = {}
         users: dict = {}
         for node in order:
@@ -282,8 +274,9 @@ class Ledger(Sequence):
 
     def step(self, node: Any, parent: Any, upstream: Any, local: Any, contribution: Any) -> None:
         """Called by the engine after `parent` has accumulated `contribution`."""
-        ps = self._open
-        if ps is None:  # opened in the middle of a pass: nothing to attach the step to
+        if self.outer is not None:
+            self.outer.step(node, parent, upstream, local, contribution)
+        if (ps := self._open) is None:  # closed, or opened in the middle of a pass
             return
         parents = node.parents
         j = self._cursor.get(node, -1) + 1  # the edge after the last one used (a * a has two)
@@ -312,6 +305,8 @@ class Ledger(Sequence):
 
     def end(self, root: Any) -> None:
         """Called by the engine when the walk is finished."""
+        if self.outer is not None:
+            self.outer.end(root)
         if self._open is not None:
             self._open.complete = True
         self._abort()
@@ -334,25 +329,21 @@ class Ledger(Sequence):
         except IndexError:
             raise IndexError(f"Ledger: there is no pass {pass_index}; {len(self.passes)} were recorded") from None
 
-    def _stop(self, ps: Pass) -> int:
-        return ps.stop_step if ps.stop_step >= 0 else len(self.steps)
-
     def pass_steps(self, pass_index: int | None = None) -> list[Step]:
         """The steps of one pass (default: the last)."""
         ps = self.get_pass(pass_index)
-        return self.steps[ps.first_step:self._stop(ps)]
+        return self.steps[ps.first_step:ps.stop_step if ps.stop_step >= 0 else len(self.steps)]
 
     def _sweep(self, ps: Pass) -> Iterator[tuple[int, Step | None, dict, set]]:
         """`(k, step, grads, complete)` before the first step of `ps` and after each one: the one replay of
         the pass that `state`, `states` and `final_grads` read (the dicts are updated in place)."""
         grads, complete = {ps.root: ps.seed}, {ps.root}
         yield ps.first_step, None, grads, complete
-        for k in range(ps.first_step, self._stop(ps)):
-            s = self.steps[k]
+        for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):
             grads[s.parent] = s.grad_after
             if s.contribution_number >= ps.uses.get(s.parent, 0):
                 complete.add(s.parent)
-            yield k + 1, s, grads, complete
+            yield k, s, grads, complete
 
     def state(self, k: int) -> LedgerState:
         """What is known after `k` steps (`0 <= k <= len(self)`), within the pass of step `k - 1`
@@ -360,10 +351,7 @@ class Ledger(Sequence):
         if not 0 <= k <= len(self.steps):
             raise IndexError(f"Ledger.state: k must be between 0 and {len(self.steps)}, got {k}")
         ps = self.passes[self.steps[k - 1].pass_index] if k > 0 else self.get_pass(0)
-        for j, s, grads, complete in self._sweep(ps):
-            if j == k:
-                return LedgerState(k, s, ps, dict(grads), frozenset(complete))
-        raise AssertionError("unreachable: step k lies in its pass")  # pragma: no cover
+        return next(LedgerState(j, s, ps, dict(g), frozenset(c)) for j, s, g, c in self._sweep(ps) if j == k)
 
     def states(self) -> Iterator[LedgerState]:
         """`state(0)`, `state(1)`, ..., `state(len(self))`, in one sweep."""
@@ -399,8 +387,8 @@ class Ledger(Sequence):
         r = _d(ps.root_symbol)
         if ps.scalar:
             return f"d{r}/d{r} = {format_number(ps.seed, digits)}   (the seed: backward starts here)"
-        return (f"d{r}/d{r} = seed of shape {shape_text(ps.seed.shape)}, |seed| = {format_number(ps.seed.norm, digits)}"
-                "   (backward starts here)")
+        return (f"d{r}/d{r} = seed of shape {shape_text(ps.seed.shape)}, |seed| = "
+                f"{format_number(ps.seed.norm, digits)}   (backward starts here)")
 
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""
@@ -419,17 +407,14 @@ class Ledger(Sequence):
             max_lines: stop after this many lines (a note says how many were left out).
             file: also write the text to this file object (e.g. `sys.stdout`).
         """
-        out: list[str] = []
+        out: list[str] = [] if self.passes else ["(no backward pass was recorded)"]
         for ps in self.passes:
             if len(self.passes) > 1:
                 out.append(f"backward pass {ps.index + 1} from {ps.root_symbol}"
                            + ("" if ps.complete else " (interrupted by an error)") + ":")
-            out.append(self.seed_line(ps.index, digits))
-            out += [_step_line(s, ps, digits) for s in self.steps[ps.first_step:self._stop(ps)]]
+            out += [self.seed_line(ps.index, digits)] + [_step_line(s, ps, digits) for s in self.pass_steps(ps.index)]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
-        if not self.passes:
-            out.append("(no backward pass was recorded)")
         if max_lines is not None and len(out) > max_lines:
             left = len(out) - max_lines
             out = out[:max_lines] + [f"... {left} more line{'s' * (left != 1)}"]
@@ -468,35 +453,6 @@ def _step_line(s: Any, ps: Pass, digits: int | None) -> str:
 
 
 # --------------------------------------------------------------------------- recording
-
-_ACTIVE: list[Ledger] = []
-
-
-class _Dispatcher:
-    """The recorder installed while ledgers are open: passes every event to each of them, and to the recorder
-    that was installed before the first one opened (a probe, say), so that opening a ledger takes nothing away."""
-
-    outer: Any = None
-
-    def _targets(self) -> list:
-        return list(_ACTIVE) + ([self.outer] if self.outer is not None else [])
-
-    def begin(self, root: Any, order: list) -> None:
-        for target in self._targets():
-            target.begin(root, order)
-
-    def step(self, node: Any, parent: Any, upstream: Any, local: Any, contribution: Any) -> None:
-        for target in self._targets():
-            target.step(node, parent, upstream, local, contribution)
-
-    def end(self, root: Any) -> None:
-        for target in self._targets():
-            target.end(root)
-
-
-_DISPATCHER = _Dispatcher()
-
-
 @contextlib.contextmanager
 def record(arrays: bool = False) -> Iterator[Ledger]:
     """Record every chain-rule step of the backward passes run inside the block:
@@ -506,9 +462,8 @@ def record(arrays: bool = False) -> Iterator[Ledger]:
         steps.explain(file=sys.stdout)
 
     Blocks may be nested or overlap: every open ledger records every pass, and a recorder installed
-    before keeps receiving the steps. On exit, also after an error, the ledger stops recording; when the
-    last one closes, the previous recorder is restored. (The recorder is process-wide: record backward
-    passes of one thread at a time.)
+    before keeps receiving the steps. On exit, also after an error, the ledger stops recording and leaves
+    the chain of recorders (process-wide: record backward passes of one thread at a time).
 
     Args:
         arrays: for tensors, also keep copies of each step's arrays (`TensorStep.arrays`).
@@ -517,25 +472,19 @@ def record(arrays: bool = False) -> Iterator[Ledger]:
         The `Ledger`, filled as backward runs.
     """
     led = Ledger(arrays=arrays)
-    if not _ACTIVE:
-        previous = autograd.set_recorder(_DISPATCHER)
-        _DISPATCHER.outer = None if previous is _DISPATCHER else previous  # never forward to itself
-    _ACTIVE.append(led)
+    led.outer = autograd.set_recorder(led)
     try:
         yield led
     finally:
         led._abort()
-        if led in _ACTIVE:
-            _ACTIVE.remove(led)
-        if not _ACTIVE:
-            if autograd.get_recorder() is _DISPATCHER:
-                autograd.set_recorder(_DISPATCHER.outer)
-            _DISPATCHER.outer = None
+        led.closed = True
+        top = autograd.get_recorder()
+        while isinstance(top, Ledger) and top.closed:  # closed ledgers on top of the chain leave it
+            top = top.outer
+        autograd.set_recorder(top)
 
 
 # --------------------------------------------------------------------------- path products
-
-
 @dataclass(frozen=True)
 class Path:
     """One path from the root down to a node, with the local derivative of each edge."""
@@ -640,8 +589,6 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
 
 
 # --------------------------------------------------------------------------- layer gains
-
-
 @dataclass(frozen=True)
 class LayerGain:
     """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back.

@@ -21,7 +21,8 @@ from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type
 
-__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
+__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command",
+           "run_graph"]
 
 ALLOWED_METHODS = tuple(n for n in activations.names() if hasattr(Value, n)) + ("exp", "log")
 """The methods an expression may call, all without arguments: `(a*b).tanh()`."""
@@ -75,17 +76,13 @@ def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:
 def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value:
     """The Value graph of an arithmetic expression such as `"(a*b + c).tanh()"`, built safely (no `eval`).
 
-    The grammar, with Python's precedence, `NAME` a key of `variables` (name -> number or Value)
-    and `METHOD` one of `ALLOWED_METHODS`: `expr := number | NAME | expr (+ - * / **) expr |
-    -expr | (expr) | expr.METHOD()`. Each name is one leaf `Value(x, label=NAME)`; operations on
-    numbers alone are folded into one number. The text is cut at its top-level `+ -` into terms
-    and `* /` into factors, folded left to right in a loop; only the factors are read by
-    `ast.parse`, so sums and products of any length need no deep recursion.
-
-    Raises:
-        ExpressionError: a syntax error, an unbound name, a number too large for a float, nesting
-            too deep to read, or anything outside the grammar (calls such as `__import__('os')`,
-            other attributes, strings, indexing...), named and pointed at.
+    The grammar, with Python's precedence, `NAME` a key of `variables` (name -> number or Value) and
+    `METHOD` one of `ALLOWED_METHODS`: `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
+    expr.METHOD()`. Each name is one leaf `Value(x, label=NAME)`; operations on numbers alone are folded.
+    The text is cut at its top-level `+ -` into terms and `* /` into factors, folded left to right in a
+    loop; only the factors are read by `ast.parse`, so sums of any length need no deep recursion. An
+    ExpressionError names and points at a syntax error, an unbound name, a number too large for a float,
+    nesting too deep, or anything outside the grammar (calls such as `__import__('os')`, strings...).
     """
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
@@ -285,12 +282,14 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=err)
         return code
 
-    if args.mlp is None and args.expression is None:
-        return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
-    if args.mlp is not None and (args.expression is not None or args.bindings):
-        return fail("give either an expression or --mlp, not both")
-    if args.mlp is None and args.engine != "scalar":
-        return fail("--engine applies to --mlp only; an expression is always drawn with the scalar engine")
+    for bad, msg in ((args.mlp is None and args.expression is None, "give an expression (e.g. \"(a*b + c).tanh()\" "
+                      "a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)"),
+                     (args.mlp is not None and (args.expression is not None or args.bindings),
+                      "give either an expression or --mlp, not both"),
+                     (args.mlp is None and args.engine != "scalar", "--engine applies to --mlp only; an expression "
+                      "is always drawn with the scalar engine")):
+        if bad:
+            return fail(msg)
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
@@ -310,9 +309,6 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     if root.scalar and n_steps <= 40:
         print(steps.explain(), file=out)
     player = not args.no_player and n_steps <= args.max_steps
-    if n_nodes > 1500 and player and not args.max_nodes:
-        print(f"note: Graphviz lays out {n_nodes:,} nodes for the player; this can take a while. --no-player "
-              "skips it.", file=out, flush=True)
     if not args.no_player and not player:
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
               "(use a smaller network, the tensor engine, or raise --max-steps)", file=out)
@@ -333,7 +329,7 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
     for p in written:
         size = p.stat().st_size
-        print(f"wrote {p} ({size / 1024:.0f} KiB)" if size >= 10240 else f"wrote {p} ({size} bytes)", file=out)
+        print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})", file=out)
     if player:
         print(f"open {args.out / 'player.html'} in a browser to step through backward (keys <- ->)", file=out)
     return 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterator, NamedTuple, Sequence
 
@@ -36,8 +37,7 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 class Text(str):
     """A string that shows itself as text (not as a quoted repr) in a REPL or notebook."""
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = str.__str__
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
         p.text(str(self))
@@ -64,9 +64,7 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
             word = "pow" if op.startswith("**") else _OP_WORDS.get(op, op)
             label = root_name if i == last and root_name else f"{word}#{i}" if node.parents else f"n{i}"
         raw.append(label)
-    counts: dict[str, int] = {}
-    for s in raw:
-        counts[s] = counts.get(s, 0) + 1
+    counts = Counter(raw)
     return {node: (s if counts[s] == 1 else f"{s}#{i}") for i, (node, s) in enumerate(zip(order, raw))}
 
 
@@ -103,18 +101,12 @@ class _ByNode(dict):
 
 @dataclass(frozen=True, eq=False)
 class Step:
-    """What every chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)` records, in either engine.
-
-    Attributes:
-        index: position in the ledger (0-based, over all passes); pass_index: which pass (0-based).
-        node, parent: the node passing its gradient on and the one receiving a contribution;
-            parent_index: which of `node.parents` the parent is (it matters for `a * a`).
-        node_name, parent_name: their names (`node_names`); op: the node's op (`"*"`, `"tanh"`, `"matmul"`).
-        contribution_number: this is the k-th contribution the parent receives in the pass, of
-            `contributions_expected` (the number of edges into it).
-        earlier_grad: on a parent's first contribution, the gradient it held before the pass (a tensor's:
-            its norm) when that was not zero, left from an earlier `backward()`; else None.
-    """
+    """What every chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)` records, in either engine:
+    its `index` in the ledger and `pass_index`; the `node` passing its gradient on and the `parent` receiving
+    a contribution (`parent_index`: which of `node.parents`, as in `a * a`), their names and the node's `op`;
+    `contribution_number`, the k-th contribution the parent receives in the pass of `contributions_expected`
+    (the edges into it); `earlier_grad`, on a parent's first contribution the gradient (a tensor's: its norm)
+    it held before the pass when not zero, left from an earlier `backward()`, else None."""
 
     index: int
     pass_index: int
@@ -176,15 +168,11 @@ class TensorStep(Step):
 
 @dataclass(eq=False)
 class Pass:
-    """One recorded backward pass.
-
-    Attributes:
-        index: 0-based pass number; root, order: the output and its topological order (root last);
-        names: node -> name; scalar: True for the Value engine; seed: dL/d(root), a float or `GradStats`;
-        first_step, stop_step: its steps are `ledger[first_step:stop_step]` (stop_step -1 while it runs);
-        complete: False when backward raised before the end; uses: node -> edges into it; consumers:
-        node -> distinct nodes using it; earlier: node -> gradient held before the pass, where not zero.
-    """
+    """One recorded backward pass: `index`; the `root` and its topological `order` (root last); `names`
+    (node -> name); `scalar` (the Value engine); `seed` (dL/d(root), a float or `GradStats`); its steps are
+    `ledger[first_step:stop_step]` (stop_step -1 while it runs); `complete` (False when backward raised);
+    `uses` (node -> edges into it), `consumers` (node -> distinct nodes using it) and `earlier` (node ->
+    gradient held before the pass, where not zero)."""
 
     index: int
     root: Any = field(repr=False)
@@ -240,9 +228,6 @@ class Ledger(Sequence):
     def __getitem__(self, i: Any) -> Any:
         return self.steps[i]
 
-    def __iter__(self) -> Iterator[Step]:
-        return iter(self.steps)
-
     def __repr__(self) -> str:
         n = len(self.passes)
         roots = ", ".join(p.root_symbol for p in self.passes[:3]) + (", ..." if n > 3 else "")
@@ -256,11 +241,9 @@ class Ledger(Sequence):
             self.outer.begin(root, order)
         if self.closed:
             return
-        uses: dict = {}
-        users: dict = {}
+        uses, users = Counter(p for node in order for p in node.parents), {}
         for node in order:
             for p in node.parents:
-                uses[p] = uses.get(p, 0) + 1
                 users.setdefault(p, set()).add(node)
         leaves = [n for n in order if not n.parents and n is not root]
         if root.scalar:
@@ -393,26 +376,46 @@ class Ledger(Sequence):
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""
         s = self.steps[k]
-        return _step_line(s, self.passes[s.pass_index], digits)
+        ps = self.passes[s.pass_index]
+        f = lambda x: format_number(x, digits)  # noqa: E731
+        r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
+        eq = "+=" if s.contribution_number > 1 or s.earlier_grad is not None else "="
+        if isinstance(s, ScalarStep):
+            # At the root the local factor would read like the gradient itself (dL/dx): mark it as local.
+            local = f"∂{r}/∂{p} (local)" if s.node is ps.root else f"d{n}/d{p}"
+            text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {f(s.upstream)} × {f(s.local)} = {f(s.contribution)}"
+            now, earlier = f(s.grad_after), f(s.earlier_grad)
+        else:
+            text = (f"d{r}/d{p} {eq} {s.rule.split(' = ', 1)[-1]}   [{s.op}: {s.rule}, g = d{r}/d{n}]   "
+                    f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
+                    f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
+            now, earlier = f"|d{r}/d{p}| = {f(s.grad_after.norm)}", f"a gradient of norm {f(s.earlier_grad)}"
+        notes = []
+        if s.earlier_grad is not None:
+            notes.append(f"now {now}, including {earlier} left from an earlier backward(); call zero_grad() first to "
+                         "start from 0")
+        total, k = s.contributions_expected, s.contribution_number
+        if total > 1:
+            users = ps.consumers.get(s.parent, 1)
+            who = (f"{s.parent_name} feeds {total} nodes" if users == total else
+                   f"{s.parent_name} is used {total} times by {users} node{'s' * (users != 1)}")
+            notes.append(f"now {now}: {who}" if k >= total else f"now {now}; contribution {k} of {total}: {who}"
+                         if k > 1 else f"contribution 1 of {total}: {who}")
+        return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:
-        """The ledger as lines of arithmetic, one per chain-rule step.
+        """The ledger as lines of arithmetic, one per chain-rule step, with `digits` significant digits (None:
+        all, as `repr`), at most `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given.
 
-        Value: `dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; where a node feeds several others its
-        gradient is a sum: `dL/da += ... (now 2.0: a feeds 2 nodes)`. Tensor: the rule, the shapes,
-        the norms and the gain of each step.
-
-        Args:
-            digits: significant digits (None: every digit, as `repr`).
-            max_lines: stop after this many lines (a note says how many were left out).
-            file: also write the text to this file object (e.g. `sys.stdout`).
+        Value: `dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; where a node feeds several others its gradient is
+        a sum: `dL/da += ... (now 2.0: a feeds 2 nodes)`. Tensor: the rule, shapes, norms and gain of a step.
         """
         out: list[str] = [] if self.passes else ["(no backward pass was recorded)"]
         for ps in self.passes:
             if len(self.passes) > 1:
                 out.append(f"backward pass {ps.index + 1} from {ps.root_symbol}"
                            + ("" if ps.complete else " (interrupted by an error)") + ":")
-            out += [self.seed_line(ps.index, digits)] + [_step_line(s, ps, digits) for s in self.pass_steps(ps.index)]
+            out += [self.seed_line(ps.index, digits)] + [self.line(s.index, digits) for s in self.pass_steps(ps.index)]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
         if max_lines is not None and len(out) > max_lines:
@@ -424,52 +427,16 @@ class Ledger(Sequence):
         return text
 
 
-def _step_line(s: Any, ps: Pass, digits: int | None) -> str:
-    f = lambda x: format_number(x, digits)  # noqa: E731
-    r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
-    eq = "+=" if s.contribution_number > 1 or s.earlier_grad is not None else "="
-    if isinstance(s, ScalarStep):
-        # At the root the local factor would read like the gradient itself (dL/dx): mark it as local.
-        local = f"∂{r}/∂{p} (local)" if s.node is ps.root else f"d{n}/d{p}"
-        text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {f(s.upstream)} × {f(s.local)} = {f(s.contribution)}"
-        now, earlier = f(s.grad_after), f(s.earlier_grad)
-    else:
-        text = (f"d{r}/d{p} {eq} {s.rule.split(' = ', 1)[-1]}   [{s.op}: {s.rule}, g = d{r}/d{n}]   "
-                f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
-                f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
-        now, earlier = f"|d{r}/d{p}| = {f(s.grad_after.norm)}", f"a gradient of norm {f(s.earlier_grad)}"
-    notes = []
-    if s.earlier_grad is not None:
-        notes.append(f"now {now}, including {earlier} left from an earlier backward(); call zero_grad() first to "
-                     "start from 0")
-    total, k = s.contributions_expected, s.contribution_number
-    if total > 1:
-        users = ps.consumers.get(s.parent, 1)
-        who = (f"{s.parent_name} feeds {total} nodes" if users == total else
-               f"{s.parent_name} is used {total} times by {users} node{'s' * (users != 1)}")
-        notes.append(f"now {now}: {who}" if k >= total else f"now {now}; contribution {k} of {total}: {who}"
-                     if k > 1 else f"contribution 1 of {total}: {who}")
-    return text + (f"   ({'; '.join(notes)})" if notes else "")
-
-
 # --------------------------------------------------------------------------- recording
 @contextlib.contextmanager
 def record(arrays: bool = False) -> Iterator[Ledger]:
-    """Record every chain-rule step of the backward passes run inside the block:
+    """Record every chain-rule step of the backward passes run inside the block into the `Ledger` it yields:
+    `with ledger.record() as steps: loss.backward()`, then `steps.explain()`.
 
-        with ledger.record() as steps:
-            loss.backward()
-        steps.explain(file=sys.stdout)
-
-    Blocks may be nested or overlap: every open ledger records every pass, and a recorder installed
-    before keeps receiving the steps. On exit, also after an error, the ledger stops recording and leaves
-    the chain of recorders (process-wide: record backward passes of one thread at a time).
-
-    Args:
-        arrays: for tensors, also keep copies of each step's arrays (`TensorStep.arrays`).
-
-    Yields:
-        The `Ledger`, filled as backward runs.
+    Blocks may be nested or overlap: every open ledger records every pass, and a recorder installed before
+    keeps receiving the steps. On exit, also after an error, the ledger stops recording (the recorder is
+    process-wide: record one thread at a time). `arrays`: for tensors, also keep copies of each step's
+    arrays (`TensorStep.arrays`).
     """
     led = Ledger(arrays=arrays)
     led.outer = autograd.set_recorder(led)
@@ -552,22 +519,11 @@ def count_paths(root: Any, node: Any) -> int:
 
 
 def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts:
-    """dL/dx as the sum over all paths from L down to x of the product of the local derivatives:
-
-        dL/dx = sum over paths L = v_0 -> v_1 -> ... -> v_m = x of  prod_i d(v_{i-1})/d(v_i)
-
-    Backpropagation computes the same sum without listing the paths, adding shared tails once (what
-    makes it fast); this lists them, from the local derivatives stored at forward time (no backward
-    pass needed).
-
-    Args:
-        root: the output L (a Value); node: the x whose gradient is wanted.
-        max_paths: refuse to list more paths than this.
-
-    Raises:
-        TypeError: for a Tensor graph.
-        ValueError: when more than `max_paths` paths exist (their number grows exponentially with depth).
-    """
+    """dL/dx (`root` L, `node` x, Values) as the sum over all paths from L down to x of the product of the
+    local derivatives, `dL/dx = sum over paths L = v_0 -> v_1 -> ... -> v_m = x of prod_i d(v_{i-1})/d(v_i)`,
+    read from the local derivatives stored at forward time. Backpropagation computes the same sum without
+    listing the paths, adding shared tails once (what makes it fast). A TypeError for a Tensor graph; a
+    ValueError beyond `max_paths` paths (their number grows exponentially with depth)."""
     order, count = _reach_and_count(root, node, "path_products")
     total, names = count.get(root, 0), node_names(order)
     if total > max_paths:
@@ -594,9 +550,8 @@ class LayerGain:
     """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back.
 
     Attributes:
-        layer: 1, 2, ..., L from the input side, as the probe numbers layers.
-        name: the layer's module path (from its weight's name `layers.2.weight`), else its matmul's name.
-        weight: the weight's name.
+        layer: 1, 2, ..., L from the input side, as the probe numbers layers; weight: the weight's name;
+            name: the layer's module path (from the weight's name, `layers.2.weight`), else its matmul's.
         grad_out: |dL/dz_l|, the Frobenius norm of the gradient at the layer's pre-activation.
         grad_in: |dL/dh_{l-1}|, at the layer's input; None when the input needs no gradient (the data).
         linear_gain: `|g @ W.T| / |g|` with `g = dL/dz_l`, the gain through the weights alone (about
@@ -625,10 +580,8 @@ class LayerGains(list):
     def explain(self, digits: int | None = 4) -> Text:
         """A table: per layer the gradient norms, the gains and their running product from the output."""
         f = lambda x: format_number(x, digits)  # noqa: E731 - None reads "-"
-        products, running = [], 1.0
-        for g in reversed(self):
-            running *= 1.0 if g.gain is None else g.gain
-            products.insert(0, None if g.gain is None else running)
+        products = [None if g.gain is None else math.prod(h.gain for h in self[i:] if h.gain is not None)
+                    for i, g in enumerate(self)]
         rows = [f"{'layer':>5}  {'module':<14} {'|dL/dz|':>11} {'|dL/dh_in|':>11} {'W gain':>9} {'f gain':>9} "
                 f"{'gain':>9} {'product':>11}"]
         rows += [f"{g.layer:>5}  {g.name:<14} {f(g.grad_out):>11} {f(g.grad_in):>11} {f(g.linear_gain):>9} "

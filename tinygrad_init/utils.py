@@ -181,8 +181,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
       others in scientific notation with a short exponent (``5.3e-4``, ``1.2e+5``);
       trailing zeros are dropped and zero is ``"0"``;
     * ``digits=None``: the shortest text that reads back to the same float (``repr``);
-    * ``point=True``: a float keeps a decimal point, so that it reads as a float (``-3.0``,
-      ``0.0``, ``1235.0``), as the chain-rule ledger and the graph pictures write numbers.
+    * ``point=True``: a float keeps its point (``-3.0``, ``0.0``), as the ledger and pictures write it.
     """
     if x is None:
         return "-"
@@ -197,10 +196,8 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         return "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
-    if v == 0.0:
-        return "0.0" if point else "0"
-    if digits is None:
-        return repr(v)
+    if v == 0.0 or digits is None:
+        return ("0.0" if point else "0") if v == 0.0 else repr(v)
     digits = max(int(digits), 1)
     a = abs(v)
     if 1e-3 <= a < 1e4:
@@ -211,7 +208,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         if decimals > 0 and abs(float(text)) >= 10 ** (exponent + 1):
             text = f"{v:.{decimals - 1}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
-        return text + ".0" if point and "." not in text else text
+        return text + ".0" * (point and "." not in text)
     mantissa, exp = f"{v:.{digits - 1}e}".split("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")

@@ -1,26 +1,20 @@
 """Pictures of computation graphs, fit for lecture slides (Graphviz).
 
 `draw(o)` turns the graph behind a `Value` or a `Tensor` into a `graphviz.Digraph` (shown inline in a
-notebook; `render(g, "slide.svg")` writes SVG, PNG, PDF or DOT text). **Value graphs**, as micrograd draws
-them: every number a record `label | data | grad`, every op a small circle (`*`, `tanh`) between its inputs
-and its result, a plain number an op took (the `2` of `a*b + 2`) a dashed box; `show_local=True` labels
-each input edge with the local derivative, `×-3.0`, the factor the upstream gradient is multiplied by.
-**Tensor graphs**: ops are ellipses with shape and dtype, parameters boxes named by their module path
-(`layers.2.weight`), data and constants dashed boxes; `show_local=True` writes each op's backward rule on
-the edge (`dW = x.T @ g`).
-
-`color_by_grad=True` fills by gradient size on a **log scale**, one colour per decade from pale to dark
-red, with a legend: in a deep net with a poor initialization the colours fade towards the input. Grey is
-exactly 0 (a dead ReLU), white unknown (not reached yet, or dropped by the engine: pass `grads=ledger`),
-green inf or nan; red outlines mark the step of a ledger state. A graph of more than `max_nodes` nodes is
-cut to the nodes nearest the output. Node ids come from the walk order and numbers have `PRECISION`
-significant digits, so the same graph gives the same DOT text, byte for byte.
+notebook; `render(g, "slide.svg")` writes SVG, PNG, PDF or DOT text): for a Value every number a record
+`label | data | grad` and every op a small circle, as micrograd draws them; for a Tensor ops as ellipses
+and parameters as boxes named by their module path. Edges can carry the local derivatives (`×-3.0`, or a
+tensor op's rule `dW = x.T @ g`), fills the gradient's size on a log scale, so that a vanishing gradient
+fades towards the input. Graphs of more than `max_nodes` nodes are cut to the nodes nearest the output.
+Node ids come from the walk order and numbers have `PRECISION` significant digits: the same graph gives
+the same DOT text, byte for byte.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,7 +99,7 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
 
 def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:
     """The picture as SVG text (needs the `dot` program)."""
-    return _friendly(graphviz.Source(dot if isinstance(dot, str) else dot.source).pipe, format="svg").decode()
+    return _friendly(graphviz.Source(getattr(dot, "source", dot)).pipe, format="svg").decode()
 
 
 # --------------------------------------------------------------------------- colours
@@ -174,7 +168,6 @@ def _filled(attrs: dict, fill: str) -> dict:
     return attrs if font_color(fill) == "black" else {**attrs, "fontcolor": "white"}
 
 
-
 # --------------------------------------------------------------------------- module traces and the example net
 @dataclass
 class Trace:
@@ -200,10 +193,10 @@ def trace(model: Any, *inputs: Any) -> Trace:
     if not hasattr(model, "named_modules") or not hasattr(model, "register_forward_hook"):
         raise TypeError(f"trace: expected an nn.Module, got {type(model).__name__}")
     list(model.named_parameters())  # gives every parameter its path as .name (layers.0.weight)
-    tr, handles = Trace(model, None), []
+    tr = Trace(model, None)
+    handles = [m.register_forward_hook(lambda mod, args, out, p=path: tr.calls.append((p, mod, args, out)))
+               for path, m in model.named_modules()]
     try:
-        for path, m in model.named_modules():
-            handles.append(m.register_forward_hook(lambda mod, args, out, p=path: tr.calls.append((p, mod, args, out))))
         tr.output = model(*inputs)
     finally:
         for h in handles:
@@ -213,16 +206,10 @@ def trace(model: Any, *inputs: Any) -> Trace:
 
 def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh", engine: str = "tensor",
              batch: int = 4, rng: np.random.Generator | int | None = 0) -> tuple[Any, Trace | None]:
-    """The example net of the pictures: the squared-error loss (called `loss`) of an MLP on random data.
-
-    Draws `x` (`batch x sizes[0]` standard normal; one sample for the scalar engine), then targets `y`, then
-    the weights (scheme `init`, a name or function for `init.get`), all from `rng`: the same seed gives the
-    same data whatever the scheme. `engine`: `"tensor"` (an `nn.MLP` run through `trace`: one node per
-    weight matrix) or `"scalar"` (a `Value` MLP: one node per weight, inputs labelled `x0, x1, ...`).
-
-    Returns:
-        `(loss, trace)`; the trace is None for the scalar engine.
-    """
+    """The example net of the pictures, `(loss, trace)`: the squared-error loss (named `loss`) of an MLP
+    with layer widths `sizes` and its `Trace` (None for the scalar engine). Draws `x` (`batch x sizes[0]`
+    standard normal; one sample for `engine="scalar"`, a `Value` per weight), then targets `y`, then the
+    weights (scheme `init`), all from `rng`: the same seed gives the same data whatever the scheme."""
     engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
@@ -247,7 +234,6 @@ def _tensors(x: Any) -> list:
     if isinstance(x, (list, tuple)):
         return [t for item in x for t in _tensors(item)]
     return [getattr(x, "grad_fn", None) or x] if hasattr(x, "parents") and hasattr(x, "data") else []
-
 
 
 # --------------------------------------------------------------------------- the scene: what to draw
@@ -283,15 +269,13 @@ class _Item:  # a node to draw, the nodes drawn beside it (a Value's op and cons
 
 
 class _Scene:
-    """One graph to draw, from `draw`'s options (each checked, the error naming it and saying what to give):
-    `units` (nodes or collapsed modules, inputs first) as `items` and `edges`, module `clusters`, `what`
-    the colours measure."""
+    """One graph to draw, from `draw`'s options (each checked: an error names it and says what to give): its
+    `items` (nodes, collapsed modules), `edges`, module `clusters`, and `what` the colours measure."""
 
     def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
         if not hasattr(root, "parents"):
-            raise TypeError(f"draw: expected a Value or a Tensor (the output of a computation), got "
-                            f"{type(root).__name__}")
+            raise TypeError(f"draw: expected a Value or a Tensor (the result of a computation), got {type(root)}")
         self.rankdir = check_choice("draw", "rankdir", rankdir, ("lr", "tb", "rl", "bt")).upper()
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
@@ -305,7 +289,8 @@ class _Scene:
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
         self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
-        self.owner, self.modules, self.outputs, collapse = self._owners(module) if module else ({}, {}, {}, None)
+        self.owner, self.modules, self.outputs, collapse = ({}, {}, {}, None) if module is None else \
+            self._owners(module)
         self.group = {n: p for n, path in self.owner.items() for p in collapse or () if f"{path}.".startswith(p + ".")}
         self._build(self._units(max_nodes), show_local)
 
@@ -333,15 +318,16 @@ class _Scene:
             grads = {n: n.grad for n in grads}
         infos, arrays = {}, {}
         for n in (order if grads is None else (n for n in order if n in grads)):
-            v = n.grad if grads is None else grads[n]
-            if v is None or self.scalar or isinstance(v, GradStats):
-                infos[n] = v if v is None or not self.scalar else float(v)
+            if (v := n.grad if grads is None else grads[n]) is None:
+                continue
+            if self.scalar or isinstance(v, GradStats):
+                infos[n] = float(v) if self.scalar else v
             elif isinstance(v, (int, float)):
                 infos[n] = GradStats((), math.nan, math.nan, abs(float(v)))
             else:
                 arrays[n] = np.asarray(getattr(v, "data", v))
                 infos[n] = GradStats.of(arrays[n])
-        return {n: v for n, v in infos.items() if v is not None}, arrays, marked, edges
+        return infos, arrays, marked, edges
 
     def _owners(self, module: Any) -> tuple[dict, dict, dict, Any]:
         """node -> owning module path, path -> (index, module), path -> traced output, the collapsed paths."""
@@ -430,16 +416,13 @@ class _Scene:
         nid, info = f"{self.prefix}n{self.topo[n]}", self.infos.get(n)
         item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), info is not None, self.owner.get(n),
                      n in self.marked)
-        if not self.scalar:
-            if n.parents:
-                title = f"{n.name} = {n.op}" if n.name else n.op
-            elif n.requires_grad:
-                title = n.name or self.names[n]
-            else:
-                title = (n.name or ("constant" if n.data.size == 1 else "data")) + (f" ({n.op}, no grad)" * bool(n.op))
-                item.attrs["style"] = "dashed"
-            item.attrs.update(label=_lines([title, f"{shape_text(n.shape)} {n.dtype}", *self._tensor_lines(n, info)]),
-                              shape="ellipse" if n.parents else "box")
+        if not self.scalar:  # an op (ellipse), a parameter (box), data or a constant (dashed box)
+            data = not n.parents and not n.requires_grad
+            title = f"{n.name} = " * bool(n.name) + n.op if n.parents else n.name or (
+                ("constant" if n.data.size == 1 else "data") if data else self.names[n])
+            item.attrs = {"label": _lines([title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} "
+                                           f"{n.dtype}", *self._tensor_lines(n, info)]),
+                          "shape": "ellipse" if n.parents else "box", **({"style": "dashed"} if data else {})}
             return item, (nid, nid)
         cells = [_esc(str(n.label), True)] if n.label else []
         cells += ["data " + _num(n.data)] if self.show_data else []
@@ -481,15 +464,12 @@ class _Scene:
         return item, (item.id, item.id)
 
     def _summary(self, omitted: list) -> _Item:
-        counts: dict = {}
-        for n in omitted:
-            k = str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad else "data"
-            counts[k] = counts.get(k, 0) + 1
+        counts = Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad
+                         else "data" for n in omitted)
         kinds = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         text = ", ".join(f"{c} {k}" for k, c in kinds[:5]) + (", ..." if len(kinds) > 5 else "")
         label = f"... {len(omitted)} more node{'s' * (len(omitted) != 1)}: {text}"
         return _Item(f"{self.prefix}more", {"label": _esc(label), "shape": "note", "style": "dashed"})
-
 
 
 # --------------------------------------------------------------------------- DOT
@@ -573,7 +553,7 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top); title: a caption at the top.
 
     Returns:
-        A `Picture` (a `graphviz.Digraph`): `.source` is the DOT text; `render` writes it to a file.
+        A `Picture` (a `graphviz.Digraph`; `.source` is the DOT text, `render` writes it to a file).
     """
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (

@@ -1,15 +1,12 @@
 """The chain-rule ledger: every step of a backward pass, written down in the order the engine performs it.
 
-At every edge `node -> parent` backpropagation (`autograd.backward`) performs one step, `dL/d(parent) +=
-dL/d(node) * d(node)/d(parent)` (upstream x local = contribution). Inside `record()` a `Ledger` writes each
-one down: a `ScalarStep` (the `Value` engine) with the exact numbers `upstream`, `local`, `contribution` and
-`grad_after`; a `TensorStep` with the op's rule in words (`"dW = x.T @ g"`) and the `GradStats` (shape,
-mean, std, Frobenius norm) of the upstream gradient, the contribution and the accumulated gradient.
-`steps.explain()` prints one line of arithmetic per step: `do/da = do/d(mul#2) × d(mul#2)/da = 0.00134095 ×
--3.0 = -0.00402285`. `path_products` writes dL/dx of a scalar graph as a sum over paths of products of local
-derivatives; `layer_gains` reads how much each layer of a Tensor MLP scales the gradient (about `0.01 *
-sqrt(500) = 0.224` per layer for `0.01 * randn` weights on 500 units). Recording costs nothing when no
-ledger is open.
+At every edge `node -> parent` backpropagation performs one step, `dL/d(parent) += dL/d(node) *
+d(node)/d(parent)` (upstream x local = contribution). Inside `record()` a `Ledger` writes each one down: a
+`ScalarStep` with the exact numbers, a `TensorStep` with the op's rule (`"dW = x.T @ g"`) and `GradStats`
+of the arrays; `steps.explain()` prints one line of arithmetic per step (`do/da = do/d(mul#2) ×
+d(mul#2)/da = 0.00134095 × -3.0 = -0.00402285`). `path_products` writes dL/dx of a scalar graph as a sum
+over paths of products of local derivatives; `layer_gains` reads how much each layer of a Tensor MLP scales
+the gradient. Recording costs nothing when no ledger is open.
 """
 
 from __future__ import annotations
@@ -122,12 +119,9 @@ class Step:
 
     def to_dict(self) -> dict[str, Any]:
         """The step as plain data (names instead of nodes, statistics as dicts), one row of a table."""
-        row: dict[str, Any] = {"step": self.index, "pass": self.pass_index, "node": self.node_name,
-                               "parent": self.parent_name}
-        for f in fields(self)[4:]:
-            if f.name not in ("node_name", "parent_name", "arrays"):
-                value = getattr(self, f.name)
-                row[f.name] = value._asdict() if isinstance(value, GradStats) else value
+        row = {"step": self.index, "pass": self.pass_index, "node": self.node_name, "parent": self.parent_name}
+        row.update((f.name, v._asdict() if isinstance(v := getattr(self, f.name), GradStats) else v)
+                   for f in fields(self)[4:] if f.name not in ("node_name", "parent_name", "arrays"))
         return row | {"gain": self.gain}
 
 
@@ -207,13 +201,10 @@ class LedgerState:
 
 
 class Ledger(Sequence):
-    """The chain-rule steps (`ScalarStep`, `TensorStep`) of the backward passes run inside `record`, in order.
-
-    A sequence (`len(steps)`, `steps[3]`, `for s in steps`), and a recorder for `autograd.set_recorder`
-    (`begin`, `step`, `end`) that passes every event on to the recorder it replaced (`outer`), so that
-    ledgers nest and a probe installed before keeps receiving. `arrays`: also keep copies of the tensor
-    arrays of every step (memory!).
-    """
+    """The chain-rule steps (`ScalarStep`, `TensorStep`) of the backward passes run inside `record`, in order:
+    a sequence (`len(steps)`, `steps[3]`, `for s in steps`), and a recorder for `autograd.set_recorder` that
+    passes every event on to the recorder it replaced (`outer`), so that ledgers nest and a probe installed
+    before keeps receiving. `arrays`: also keep copies of the tensor arrays of every step (memory!)."""
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = bool(arrays), False, None
@@ -241,17 +232,15 @@ class Ledger(Sequence):
             self.outer.begin(root, order)
         if self.closed:
             return
-        uses, users = Counter(p for node in order for p in node.parents), {}
-        for node in order:
-            for p in node.parents:
-                users.setdefault(p, set()).add(node)
+        uses = Counter(p for node in order for p in node.parents)
+        consumers = Counter(p for node in order for p in set(node.parents))
         leaves = [n for n in order if not n.parents and n is not root]
         if root.scalar:
             seed, earlier = root.grad, {n: n.grad for n in leaves if n.grad != 0.0}
         else:
             seed, earlier = GradStats.of(root.grad), {n: GradStats.of(n.grad).norm for n in leaves if n.grad is not None}
         self._open = Pass(len(self.passes), root, list(order), node_names(order), bool(root.scalar), seed,
-                          len(self.steps), uses=uses, consumers={p: len(s) for p, s in users.items()}, earlier=earlier)
+                          len(self.steps), uses=uses, consumers=consumers, earlier=earlier)
         self.passes.append(self._open)
         self._count, self._cursor, self._upstream = {}, {}, {}
 
@@ -346,8 +335,7 @@ class Ledger(Sequence):
     def final_grads(self, pass_index: int | None = None) -> dict:
         """node -> its gradient at the end of a pass (a float, or `GradStats`), intermediate tensors included
         (the engine drops their `.grad` after backward)."""
-        for *_, grads, _ in self._sweep(self.get_pass(pass_index)):
-            pass
+        *_, (_, _, grads, _) = self._sweep(self.get_pass(pass_index))
         return _ByNode(grads)
 
     # ----------------------------------------------------------- output
@@ -367,17 +355,15 @@ class Ledger(Sequence):
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:
         """The first line of a pass (default: the last): the seed dL/dL."""
         ps = self.get_pass(pass_index)
-        r = _d(ps.root_symbol)
-        if ps.scalar:
-            return f"d{r}/d{r} = {format_number(ps.seed, digits)}   (the seed: backward starts here)"
-        return (f"d{r}/d{r} = seed of shape {shape_text(ps.seed.shape)}, |seed| = "
-                f"{format_number(ps.seed.norm, digits)}   (backward starts here)")
+        r, seed = _d(ps.root_symbol), ps.seed
+        return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
+                f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {format_number(seed.norm, digits)}"
+                "   (backward starts here)")
 
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""
-        s = self.steps[k]
+        s, f = self.steps[k], lambda x: format_number(x, digits)  # noqa: E731
         ps = self.passes[s.pass_index]
-        f = lambda x: format_number(x, digits)  # noqa: E731
         r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
         eq = "+=" if s.contribution_number > 1 or s.earlier_grad is not None else "="
         if isinstance(s, ScalarStep):
@@ -418,8 +404,7 @@ class Ledger(Sequence):
             out += [self.seed_line(ps.index, digits)] + [self.line(s.index, digits) for s in self.pass_steps(ps.index)]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
-        if max_lines is not None and len(out) > max_lines:
-            left = len(out) - max_lines
+        if max_lines is not None and (left := len(out) - max_lines) > 0:
             out = out[:max_lines] + [f"... {left} more line{'s' * (left != 1)}"]
         text = Text("\n".join(out))
         if file is not None:
@@ -461,19 +446,15 @@ class Path:
     product: float
 
 
-class PathProducts:
-    """dL/dx as a sum over paths of products of local derivatives (see `path_products`): `root_name`,
-    `node_name`, `paths` (depth-first from the root) and `total` (= x.grad after `L.backward()`, up to rounding)."""
+class PathProducts(list):
+    """dL/dx as a sum over paths of products of local derivatives (see `path_products`): a list of `Path`
+    (depth-first from the root, also as `.paths`), `root_name`, `node_name` and `total` (= x.grad after
+    `L.backward()`, up to rounding)."""
 
     def __init__(self, root_name: str, node_name: str, paths: list[Path]) -> None:
-        self.root_name, self.node_name, self.paths = root_name, node_name, paths
-        self.total = math.fsum(p.product for p in paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def __iter__(self) -> Iterator[Path]:
-        return iter(self.paths)
+        super().__init__(paths)
+        self.root_name, self.node_name, self.total = root_name, node_name, math.fsum(p.product for p in paths)
+        self.paths = paths
 
     def __repr__(self) -> str:
         return f"PathProducts(d{self.root_name}/d{self.node_name} = {format_number(self.total, 6)} over {len(self)} paths)"
@@ -501,12 +482,10 @@ class PathProducts:
 def _reach_and_count(root: Any, node: Any, who: str) -> tuple[list, dict]:
     """The topological order from `root` and, per node, the number of paths from it down to `node`."""
     if not getattr(root, "scalar", False):
-        raise TypeError(
-            f"{who} works on Value (scalar) graphs, where every local derivative is one number. Got a "
-            f"{type(root).__name__}: in a Tensor graph the local derivatives are Jacobian matrices. Record a "
-            "backward pass with ledger.record() and read layer_gains(steps) instead.")
-    order = autograd.topological_order(root)
-    count: dict = {}
+        raise TypeError(f"{who} works on Value (scalar) graphs, where every local derivative is one number. Got "
+                        f"a {type(root).__name__}: in a Tensor graph the local derivatives are Jacobian matrices. "
+                        "Record a backward pass with ledger.record() and read layer_gains(steps) instead.")
+    order, count = autograd.topological_order(root), {}
     for n in order:  # parents come first
         count[n] = 1 if n is node else sum(count[p] for p in n.parents)
     return order, count
@@ -527,12 +506,11 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
     order, count = _reach_and_count(root, node, "path_products")
     total, names = count.get(root, 0), node_names(order)
     if total > max_paths:
-        raise ValueError(
-            f"path_products: {total:,} paths lead from {names[root]} to {names.get(node, 'the node')}, more than "
-            f"max_paths={max_paths:,}. Their number grows exponentially with the depth of a dense net, so "
-            "listing them is hopeless; backpropagation adds up the same products without listing them, by "
-            "sharing the common parts of the paths. Use count_paths() to see the number, pick a node closer "
-            "to the output or a smaller graph, or raise max_paths.")
+        raise ValueError(f"path_products: {total:,} paths lead from {names[root]} to {names.get(node, 'the node')}, "
+                         f"more than max_paths={max_paths:,}. Their number grows exponentially with the depth of a "
+                         "dense net; backpropagation adds up the same products without listing them, by sharing the "
+                         "common parts of the paths. Use count_paths() to see the number, pick a node closer to the "
+                         "output or a smaller graph, or raise max_paths.")
     paths: list[Path] = []
     stack: list[tuple[Any, tuple, tuple]] = [(root, (root,), ())] if total else []
     while stack:  # depth first, along the edges that reach `node`
@@ -552,8 +530,8 @@ class LayerGain:
     Attributes:
         layer: 1, 2, ..., L from the input side, as the probe numbers layers; weight: the weight's name;
             name: the layer's module path (from the weight's name, `layers.2.weight`), else its matmul's.
-        grad_out: |dL/dz_l|, the Frobenius norm of the gradient at the layer's pre-activation.
-        grad_in: |dL/dh_{l-1}|, at the layer's input; None when the input needs no gradient (the data).
+        grad_out, grad_in: the Frobenius norms |dL/dz_l| at the layer's pre-activation and |dL/dh_{l-1}| at
+            its input (None when the input needs no gradient: the data).
         linear_gain: `|g @ W.T| / |g|` with `g = dL/dz_l`, the gain through the weights alone (about
             `s * sqrt(n)` for i.i.d. weights of std `s` and fan_out `n`); None without `grad_in`.
         activation_gain: `|dL/dz_l| / |dL/dh_l|`, the gain through f (at most 1 for tanh); None for the last layer.
@@ -594,11 +572,10 @@ class LayerGains(list):
 def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
     """Per-layer gradient gains of a Tensor MLP, read from a recorded backward pass (default: the last).
 
-    Every matmul node is taken as one Linear layer `z_l = h_{l-1} @ W_l`, numbered 1, 2, ... from the
-    input side. The norms are those of the ledger's `GradStats` (`utils.moments`, as the probe's). The
-    gain of layer `l` is `|dL/dh_{l-1}|_F / |dL/dh_l|_F`, with `h_l` the input of the next layer. With
-    `0.01 * randn` weights on 500 tanh units (CS231n's "small" init) each layer multiplies the gradient
-    by about `0.01 * sqrt(500) = 0.224`: after 10 layers about `3e-7` of it is left.
+    Every matmul node is one Linear layer `z_l = h_{l-1} @ W_l`, numbered 1, 2, ... from the input side; the
+    norms are the ledger's `GradStats` (`utils.moments`, as the probe's). The gain of layer `l` is
+    `|dL/dh_{l-1}|_F / |dL/dh_l|_F`. With `0.01 * randn` weights on 500 tanh units (CS231n's "small" init)
+    each layer multiplies the gradient by about `0.01 * sqrt(500) = 0.224`: after 10 layers `3e-7` is left.
     """
     ps = ledger.get_pass(pass_index)
     if ps.scalar:
@@ -613,8 +590,7 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
                          "Linear layers to measure. Record a backward pass through an MLP.")
     out = LayerGains()
     for i, m in enumerate(matmuls):
-        w = m.parents[1]
-        wname = getattr(w, "name", "") or ps.names.get(w, "")
+        wname = getattr(m.parents[1], "name", "") or ps.names.get(m.parents[1], "")
         g_out, g_in = norm(m), norm(m.parents[0])
         after = norm(matmuls[i + 1].parents[0]) if i + 1 < len(matmuls) else g_out
         out.append(LayerGain(i + 1, wname.removesuffix(".weight") if wname.endswith(".weight") else ps.names[m],

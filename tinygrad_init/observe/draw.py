@@ -17,6 +17,7 @@ import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -39,6 +40,7 @@ MAX_NODES = 250
 """`draw`'s default `max_nodes`: a larger graph is cut to the nodes nearest the output."""
 PRECISION = 4
 """Significant digits of the numbers in a picture."""
+_num = partial(format_number, digits=PRECISION)
 
 # --------------------------------------------------------------------------- Graphviz
 
@@ -103,7 +105,6 @@ def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:
 
 
 # --------------------------------------------------------------------------- colours
-
 _STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))  # small -> large, sRGB
 ZERO_COLOR, UNKNOWN_COLOR, BAD_COLOR = "#d9d9d9", "#ffffff", "#74c476"  # gradient 0, not known, inf or nan
 _RED = "#d62728"  # outlines of the current step
@@ -247,25 +248,19 @@ def _lines(lines: Iterable[str]) -> str:
     return "\\n".join(_esc(str(line)) for line in lines)
 
 
-def _num(x: float) -> str:
-    return format_number(x, PRECISION)
-
-
 def _values(a: np.ndarray) -> str:
     body = ", ".join(_num(v) for v in np.asarray(a, dtype=np.float64).reshape(-1))
     return body if a.ndim == 0 else f"[{body}]"
 
 
 @dataclass
-class _Item:  # a node to draw, the nodes drawn beside it (a Value's op and constant) and the edges among them
+class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubble and constant)
     id: str
     attrs: dict
-    magnitude: float | None = None
-    known: bool = False
+    magnitude: float | None = None  # what colours it; None: no gradient known
     cluster: str | None = None
     highlight: bool = False
     extra: list = field(default_factory=list)
-    inner: list = field(default_factory=list)
 
 
 class _Scene:
@@ -296,7 +291,7 @@ class _Scene:
 
     @property
     def magnitudes(self) -> list:
-        return [it.magnitude for it in self.items if it.known]
+        return [it.magnitude for it in self.items if it.magnitude is not None]
 
     def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
         """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges."""
@@ -400,29 +395,31 @@ class _Scene:
                     if (n, p, j) in self.marked_edges:
                         attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)
                     edges.append((tail, head, attrs))
-            edges += items[u].inner
+            extra = items[u].extra  # a Value's op bubble (-> its record) and constant (-> the op bubble)
+            edges += [(xid, ids[u][0], {"style": "dashed"}) for xid, _ in extra[1:]] + [(*ids[u], {})] * bool(extra)
         self.items, self.edges, self.clusters = list(items.values()), edges, {}
         omitted = [n for n in self.order if self.group.get(n, n) not in ids]
         if omitted:
             self.items.append(self._summary(omitted))
             edges += [(self.items[-1].id, ids[u][0], {"style": "dashed"}) for u in hidden]
-        for path in sorted({it.cluster for it in self.items if it.cluster}):
-            parts = path.split(".")
+        for path in sorted({it.cluster for it in self.items if it.cluster}):  # and the modules around them
+            parts, outer = path.split("."), None
             for sub in (".".join(parts[:k]) for k in range(1, len(parts) + 1)):
-                if sub in self.modules and sub not in self.clusters:
-                    self.clusters[sub] = (self.modules[sub][0], f"{sub} ({type(self.modules[sub][1]).__name__})")
+                if sub in self.modules:
+                    idx, m = self.modules[sub]
+                    self.clusters.setdefault(sub, (idx, f"{sub} ({type(m).__name__})", outer))
+                    outer = sub
 
     def _node_item(self, n: Any) -> tuple[_Item, tuple[str, str]]:
         nid, info = f"{self.prefix}n{self.topo[n]}", self.infos.get(n)
-        item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), info is not None, self.owner.get(n),
-                     n in self.marked)
+        item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), self.owner.get(n), n in self.marked)
         if not self.scalar:  # an op (ellipse), a parameter (box), data or a constant (dashed box)
             data = not n.parents and not n.requires_grad
             title = f"{n.name} = " * bool(n.name) + n.op if n.parents else n.name or (
                 ("constant" if n.data.size == 1 else "data") if data else self.names[n])
-            item.attrs = {"label": _lines([title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} "
-                                           f"{n.dtype}", *self._tensor_lines(n, info)]),
-                          "shape": "ellipse" if n.parents else "box", **({"style": "dashed"} if data else {})}
+            lines = [title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} {n.dtype}"]
+            item.attrs = {"label": _lines(lines + self._tensor_lines(n, info)), "shape": "ellipse" if n.parents
+                          else "box", **({"style": "dashed"} if data else {})}
             return item, (nid, nid)
         cells = [_esc(str(n.label), True)] if n.label else []
         cells += ["data " + _num(n.data)] if self.show_data else []
@@ -437,8 +434,6 @@ class _Scene:
         if n.constant is not None:  # the plain number the op took: a node without gradient
             item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
                                            "margin": "0.04", **small}))
-            item.inner.append((nid + "c", nid + "op", {"style": "dashed"}))
-        item.inner.append((nid + "op", nid, {}))
         return item, (nid + "op", nid)
 
     def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
@@ -459,7 +454,7 @@ class _Scene:
             line for line in self._tensor_lines(out, info) if "grad" in line)])
         parent = path.rsplit(".", 1)[0] if "." in path else None
         item = _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
-            info, self.scalar, self.mode), info is not None, parent if parent in self.modules else None,
+            info, self.scalar, self.mode), parent if parent in self.modules else None,
             any(self.group.get(n) == path for n in self.marked))
         return item, (item.id, item.id)
 
@@ -468,8 +463,8 @@ class _Scene:
                          else "data" for n in omitted)
         kinds = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         text = ", ".join(f"{c} {k}" for k, c in kinds[:5]) + (", ..." if len(kinds) > 5 else "")
-        label = f"... {len(omitted)} more node{'s' * (len(omitted) != 1)}: {text}"
-        return _Item(f"{self.prefix}more", {"label": _esc(label), "shape": "note", "style": "dashed"})
+        return _Item(f"{self.prefix}more", {"label": _esc(f"... {len(omitted)} more node{'s' * (len(omitted) != 1)}: "
+                                                          f"{text}"), "shape": "note", "style": "dashed"})
 
 
 # --------------------------------------------------------------------------- DOT
@@ -478,30 +473,20 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None, prefix: 
 
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
         for it in (it for it in scene.items if it.cluster == path):
-            color = scale and (scale.color(it.magnitude) if it.known else UNKNOWN_COLOR)
+            color = scale and scale.color(it.magnitude)
             attrs = _filled(dict(it.attrs), color) if color else it.attrs
             target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
-        for sub_path in sorted((c for c in scene.clusters if _enclosing(c, scene.clusters) == path),
-                               key=lambda c: scene.clusters[c][0]):
-            sub = Picture(name=f"cluster_{prefix}m{scene.clusters[sub_path][0]}")
-            sub.attr(label=_esc(scene.clusters[sub_path][1]), style="rounded", color="#7f7f7f", fontsize="10")
+        for idx, label, sub_path in sorted((v[0], v[1], c) for c, v in scene.clusters.items() if v[2] == path):
+            sub = Picture(name=f"cluster_{prefix}m{idx}")
+            sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
             fill(sub, sub_path)
             target.subgraph(sub)
 
     fill(g, None)
     for tail, head, attrs in scene.edges:
         g.edge(tail, head, **attrs)
-
-
-def _enclosing(path: str, clusters: Mapping) -> str | None:
-    """The nearest module around `path` that is drawn as a cluster, or None."""
-    while "." in path:
-        path = path.rsplit(".", 1)[0]
-        if path in clusters:
-            return path
-    return None
 
 
 def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
@@ -512,7 +497,7 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
     boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(scale.decades())]
     boxes += [("legend_zero", "0", ZERO_COLOR)] if 0 in mags else []
     boxes += [("legend_bad", "inf/nan", BAD_COLOR)] if any(m is not None and not math.isfinite(m) for m in mags) else []
-    if any(not it.known and it.attrs.get("shape") != "note" for s in scenes for it in s.items):
+    if any(it.magnitude is None and it.attrs.get("shape") != "note" for s in scenes for it in s.items):
         boxes.append(("legend_unknown", "no grad", UNKNOWN_COLOR))
     for lid, label, fill in boxes:
         leg.node(lid, **_filled({"label": label, "shape": "box"}, fill))
@@ -533,7 +518,8 @@ def _picture(rankdir: str, title: str | None) -> Picture:
 def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_local: bool = False,
          color_by_grad: bool | str | ColorScale = False, grads: Any = None, module: Any = None,
          max_nodes: int | None = MAX_NODES, rankdir: str = "LR", title: str | None = None) -> Picture:
-    """Draw the computation graph that produced `root` (see the module docstring for the shapes and colours).
+    """The picture of the graph that produced `root`: a `Picture` (a `graphviz.Digraph`; `.source` is the DOT
+    text, `render` writes it to a file).
 
     Args:
         root: a `Value` or a `Tensor`, usually the loss.
@@ -551,9 +537,6 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
         max_nodes: draw this many nodes nearest the output and summarise the rest in one note
             ("... 1234 more nodes: 600 *, 600 +"); None draws all.
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top); title: a caption at the top.
-
-    Returns:
-        A `Picture` (a `graphviz.Digraph`; `.source` is the DOT text, `render` writes it to a file).
     """
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (
@@ -567,27 +550,26 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
     return g
 
 
-def draw_step(steps: Ledger, k: int, *, caption: bool = True, show_local: bool = True, **options: Any) -> Picture:
-    """The graph after the first `k` chain-rule steps of a recorded pass (`0 <= k <= len(steps)`).
+def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show_local: bool = True,
+              **options: Any) -> Picture:
+    """The graph after the first `k` chain-rule steps of a recorded pass (`0 <= k <= len(steps)`, or the
+    state `steps.state(k)` itself).
 
     Only the gradients known after `k` steps are filled in (the others read `?`); the node that passes its
     gradient on in step `k` (`steps[k-1]`), its parent and the edge between them are outlined in red, and the
     caption is the ledger's line for that step. `options` are `draw`'s (`show_local` on by default here).
     """
-    return _draw_state(steps, steps.state(k), caption, show_local=show_local, **options)
-
-
-def _draw_state(steps: Ledger, state: LedgerState, caption: bool, **options: Any) -> Picture:
+    state = k if isinstance(k, LedgerState) else steps.state(k)
     if caption and options.get("title") is None:
         root = state.pass_.root_symbol
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: d{root}/d{root} = seed")
-    return draw(state.pass_.root, grads=state, **options)
+    return draw(state.pass_.root, grads=state, show_local=show_local, **options)
 
 
-def frames(steps: Ledger, *, caption: bool = True, show_local: bool = True, **options: Any) -> list[str]:
+def frames(steps: Ledger, **options: Any) -> list[str]:
     """The DOT text of `draw_step` for `k = 0, 1, ..., len(steps)` (one frame per step), in one sweep."""
-    return [_draw_state(steps, st, caption, show_local=show_local, **options).source for st in steps.states()]
+    return [draw_step(steps, state, **options).source for state in steps.states()]
 
 
 def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | Callable] = (

@@ -35,9 +35,7 @@ class Text(str):
     """A string that shows itself as text (not as a quoted repr) in a REPL or notebook."""
 
     __repr__ = str.__str__
-
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
-        p.text(str(self))
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None: p.text(str(self))  # IPython
 
 
 def format_number(x: float | None, digits: int | None = 6) -> str:
@@ -89,11 +87,8 @@ class GradStats(NamedTuple):
 class _ByNode(dict):
     """node -> value; a tensor may be looked up by itself, for its graph node (`grad_fn`)."""
 
-    def __getitem__(self, key: Any) -> Any:
-        return dict.__getitem__(self, getattr(key, "grad_fn", None) or key)
-
-    def __contains__(self, key: Any) -> bool:
-        return dict.__contains__(self, getattr(key, "grad_fn", None) or key)
+    def __getitem__(self, key: Any) -> Any: return dict.__getitem__(self, getattr(key, "grad_fn", None) or key)
+    def __contains__(self, key: Any) -> bool: return dict.__contains__(self, getattr(key, "grad_fn", None) or key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,7 +217,8 @@ class Ledger(Sequence):
     def __repr__(self) -> str:
         n = len(self.passes)
         roots = ", ".join(p.root_symbol for p in self.passes[:3]) + (", ..." if n > 3 else "")
-        return f"Ledger({len(self.steps)} steps in {n} backward pass{'es' * (n != 1)}" + (f" from {roots})" if n else ")")
+        return (f"Ledger({len(self.steps)} steps in {n} backward pass{'es' * (n != 1)}"
+                + (f" from {roots})" if n else ")"))
 
     # ----------------------------------------------------------- the recorder protocol
 
@@ -238,7 +234,8 @@ class Ledger(Sequence):
         if root.scalar:
             seed, earlier = root.grad, {n: n.grad for n in leaves if n.grad != 0.0}
         else:
-            seed, earlier = GradStats.of(root.grad), {n: GradStats.of(n.grad).norm for n in leaves if n.grad is not None}
+            seed = GradStats.of(root.grad)
+            earlier = {n: GradStats.of(n.grad).norm for n in leaves if n.grad is not None}
         self._open = Pass(len(self.passes), root, list(order), node_names(order), bool(root.scalar), seed,
                           len(self.steps), uses=uses, consumers=consumers, earlier=earlier)
         self.passes.append(self._open)
@@ -457,7 +454,8 @@ class PathProducts(list):
         self.paths = paths
 
     def __repr__(self) -> str:
-        return f"PathProducts(d{self.root_name}/d{self.node_name} = {format_number(self.total, 6)} over {len(self)} paths)"
+        return (f"PathProducts(d{self.root_name}/d{self.node_name} = {format_number(self.total, 6)} over "
+                f"{len(self)} paths)")
 
     def explain(self, digits: int | None = 4, max_factors: int = 12, max_paths: int = 20) -> Text:
         """The sum written out, one line per path; a long path (a deep chain) shows its first and last

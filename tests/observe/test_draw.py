@@ -8,7 +8,7 @@ import graphviz
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, draw, ledger, nn
+from tinygrad_init import Tensor, Value, autograd, draw, ledger, nn
 from tinygrad_init.draw import ColorScale, GraphvizNotFoundError, grad_color
 
 try:
@@ -133,6 +133,36 @@ def test_max_nodes_summarises_the_rest():
     assert src.count("-> n") >= 4 and "more -> " in src and "style=dashed" in src
     with pytest.raises(ValueError, match="max_nodes"):
         draw.draw(out, max_nodes=0)
+
+
+def test_large_graphs_are_cut_to_the_nodes_nearest_the_output_by_default():
+    loss, tr = draw.mlp_loss([2, 16, 16, 1], engine="scalar", rng=0)
+    assert tr is None and loss.label == "loss"
+    loss.backward()
+    src = draw.draw(loss).source
+    records = re.findall(r"^\tn(\d+) \[label=\"\{", src, flags=re.M)
+    assert len(records) == draw.MAX_NODES
+    n = len(autograd.topological_order(loss))
+    assert str(n - 1) in records  # the output is kept, the inputs are summarised
+    assert re.search(rf'"\.\.\. {n - draw.MAX_NODES} more nodes: \d+ leaves, \d+ \*', src)
+    assert draw.draw(loss, max_nodes=None).source.count("more nodes") == 0
+    with pytest.raises(ValueError, match=r"max_nodes must be >= 1 \(or None to draw every node\)"):
+        draw.draw(loss, max_nodes=0)
+    with pytest.raises(TypeError, match="max_nodes must be a whole number"):
+        draw.draw(loss, max_nodes=2.5)
+
+
+def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
+    (a, ta), (b, tb) = (draw.mlp_loss([3, 4, 2], scheme, batch=5, rng=7) for scheme in ("small", "he_normal"))
+    xa, xb = ta.calls[0][2][0], tb.calls[0][2][0]  # the input the first layer received
+    np.testing.assert_array_equal(xa.data, xb.data)
+    assert xa.shape == (5, 3) and a.name == "loss" and a.data != b.data
+    again, _ = draw.mlp_loss([3, 4, 2], "small", batch=5, rng=7)
+    assert again.data == a.data
+    with pytest.raises(ValueError, match="mlp_loss: engine must be one of 'scalar', 'tensor'"):
+        draw.mlp_loss([2, 1], engine="jax")
+    with pytest.raises(ValueError, match="at least"):
+        draw.mlp_loss([2])
 
 
 def test_colours_monotone_in_gradient_size():

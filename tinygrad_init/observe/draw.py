@@ -36,7 +36,7 @@ __all__ = [
     "GraphvizNotFoundError", "ColorScale", "grad_color", "font_color", "magnitude", "MAX_NODES", "PRECISION",
 ]
 
-MAX_NODES = 250
+MAX_NODES = 150
 """`draw`'s default `max_nodes`: a larger graph is cut to the nodes nearest the output."""
 PRECISION = 4
 """Significant digits of the numbers in a picture."""
@@ -271,7 +271,9 @@ class _Scene:
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
         if not hasattr(root, "parents"):
             raise TypeError(f"draw: expected a Value or a Tensor (the result of a computation), got {type(root)}")
-        self.rankdir = check_choice("draw", "rankdir", rankdir, ("lr", "tb", "rl", "bt")).upper()
+        if str(rankdir).upper() not in ("LR", "TB", "RL", "BT"):
+            raise ValueError(f"draw: rankdir must be 'LR' (inputs on the left) or 'TB' (inputs on top), got {rankdir!r}")
+        self.rankdir = rankdir.upper()
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
         if not (isinstance(color_by_grad, ColorScale) or color_by_grad in (False, True, None, "norm", "std")):

@@ -158,8 +158,7 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            k = _number(other, "add")
-            return _node(self.data + k, "+", self, 1.0, None, k)
+            return _node(self.data + (k := _number(other, "add")), "+", self, 1.0, None, k)
         return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
@@ -170,13 +169,11 @@ class Value:
 
     def __sub__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            k = _number(other, "sub")
-            return _node(self.data - k, "-", self, 1.0, None, k)
+            return _node(self.data - (k := _number(other, "sub")), "-", self, 1.0, None, k)
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        k = _number(other, "sub")
-        return _node(k - self.data, "-", self, -1.0, None, k)
+        return _node((k := _number(other, "sub")) - self.data, "-", self, -1.0, None, k)
 
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
@@ -228,8 +225,7 @@ class Value:
                 parents.append(v)
                 total += v.data
             else:
-                n = _number(v, "sum")
-                total += n
+                total += (n := _number(v, "sum"))
                 k += n
         return _node(total, "+", tuple(parents), (1.0,) * len(parents), None, k or None) if parents else Value(total)
 

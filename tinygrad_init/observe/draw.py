@@ -4,8 +4,8 @@
 notebook; `render(g, "slide.svg")` writes SVG, PNG, PDF or DOT text): for a Value every number a record
 `label | data | grad` and every op a small circle, as micrograd draws them; for a Tensor ops as ellipses
 and parameters as boxes named by their module path. Edges can carry the local derivatives (`×-3.0`, or a
-tensor op's rule `dW = x.T @ g`), fills the gradient's size on a log scale, so that a vanishing gradient
-fades towards the input. Graphs of more than `max_nodes` nodes are cut to the nodes nearest the output.
+tensor op's rule `dW = x.T @ g`) and fills the gradient's size on a log scale, so that a vanishing
+gradient fades towards the input. Graphs of more than `max_nodes` nodes are cut to the nodes nearest the output.
 Node ids come from the walk order and numbers have `PRECISION` significant digits: the same graph gives
 the same DOT text, byte for byte.
 """
@@ -130,9 +130,8 @@ def font_color(fill: str) -> str:
 def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:
     """The size a gradient is coloured by: `|grad|` (Value), its Frobenius norm or, with `mode="std"`, its
     standard deviation (Tensor); None when unknown."""
-    if info is None or scalar:
-        return info if info is None else abs(info)
-    return info.std if mode == "std" and math.prod(info.shape) > 1 and info.std == info.std else info.norm
+    return None if info is None else abs(info) if scalar else (
+        info.std if mode == "std" and math.prod(info.shape) > 1 and info.std == info.std else info.norm)
 
 
 @dataclass(frozen=True)
@@ -270,7 +269,8 @@ class _Scene:
     def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
         if not hasattr(root, "parents"):
-            raise TypeError(f"draw: expected a Value or a Tensor (the result of a computation), got {type(root)}")
+            raise TypeError(f"draw: expected a Value or a Tensor (the result of a computation), got "
+                            f"{type(root).__name__}")
         if str(rankdir).upper() not in ("LR", "TB", "RL", "BT"):
             raise ValueError(f"draw: rankdir must be 'LR' (inputs on the left) or 'TB' (inputs on top), got {rankdir!r}")
         self.rankdir = rankdir.upper()
@@ -281,7 +281,8 @@ class _Scene:
                              f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
         self.root = getattr(root, "grad_fn", None) or root
         self.scalar, self.prefix, self.show_data, self.show_grad = bool(self.root.scalar), prefix, show_data, show_grad
-        self.mode = "std" if "std" in (color_by_grad, getattr(color_by_grad, "what", "")[:3]) else "norm"
+        std = color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)"
+        self.mode = "std" if std else "norm"
         self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
@@ -290,10 +291,6 @@ class _Scene:
             self._owners(module)
         self.group = {n: p for n, path in self.owner.items() for p in collapse or () if f"{path}.".startswith(p + ".")}
         self._build(self._units(max_nodes), show_local)
-
-    @property
-    def magnitudes(self) -> list:
-        return [it.magnitude for it in self.items if it.magnitude is not None]
 
     def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
         """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges."""
@@ -400,6 +397,7 @@ class _Scene:
             extra = items[u].extra  # a Value's op bubble (-> its record) and constant (-> the op bubble)
             edges += [(xid, ids[u][0], {"style": "dashed"}) for xid, _ in extra[1:]] + [(*ids[u], {})] * bool(extra)
         self.items, self.edges, self.clusters = list(items.values()), edges, {}
+        self.magnitudes = [it.magnitude for it in self.items if it.magnitude is not None]
         omitted = [n for n in self.order if self.group.get(n, n) not in ids]
         if omitted:
             self.items.append(self._summary(omitted))

@@ -233,6 +233,8 @@ def test_player_picks_a_pass_and_refuses_too_many_steps():
         player.player_html([1, 2])
     with pytest.raises(TypeError, match="grads= is set by the player"):
         player.player_html(steps, grads={})
+    with pytest.raises(ValueError, match="color_by_grad must be True, False, 'norm' or 'std'"):
+        player.player_html(steps, color_by_grad="loud")
 
 
 def test_write_player_and_options(tmp_path):

@@ -108,6 +108,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     for key in ("show_grad", "grads"):
         if key in options:
             raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)")
+    if color_by_grad not in (True, False, "norm", "std"):
+        raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {color_by_grad!r}")
     ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     n = len(pass_steps)

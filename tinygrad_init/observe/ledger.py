@@ -15,6 +15,7 @@ import contextlib
 import math
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterator, NamedTuple, Sequence
 
@@ -56,7 +57,7 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
         label = str(getattr(node, "label", None) or getattr(node, "name", "") or "")
         if not label:
             op = getattr(node, "op", "") or "op"
-            word = "pow" if op.startswith("**") else _OP_WORDS.get(op, op)
+            word = _OP_WORDS.get(op, "pow" if op.startswith("**") else op)
             label = root_name if i == last and root_name else f"{word}#{i}" if node.parents else f"n{i}"
         raw.append(label)
     counts = Counter(raw)
@@ -176,10 +177,8 @@ class Pass:
     consumers: dict = field(default_factory=dict, repr=False)
     earlier: dict = field(default_factory=dict, repr=False)
 
-    @property
-    def root_symbol(self) -> str:
-        """The L of dL/dx: the root's name."""
-        return self.names[self.root]
+    def __post_init__(self) -> None:
+        self.root_symbol = self.names[self.root]  # the L of dL/dx
 
 
 @dataclass(frozen=True)
@@ -247,13 +246,9 @@ class Ledger(Sequence):
             self.outer.step(node, parent, upstream, local, contribution)
         if (ps := self._open) is None:  # closed, or opened in the middle of a pass
             return
-        parents = node.parents
-        j = self._cursor.get(node, -1) + 1  # the edge after the last one used (a * a has two)
-        while j < len(parents) and parents[j] is not parent:
-            j += 1
-        if j == len(parents):
-            j = next(i for i, p in enumerate(parents) if p is parent)
-        self._cursor[node] = j
+        parents, after = node.parents, self._cursor.get(node, -1) + 1  # the edge after the last one used (a * a)
+        j = self._cursor[node] = next(i for i in chain(range(after, len(parents)), range(after))
+                                      if parents[i] is parent)
         k = self._count[parent] = self._count.get(parent, 0) + 1
         common = dict(index=len(self.steps), pass_index=ps.index, node=node, parent=parent, parent_index=j,
                       node_name=ps.names.get(node, "?"), parent_name=ps.names.get(parent, "?"), op=node.op,
@@ -293,10 +288,9 @@ class Ledger(Sequence):
         if not self.passes:
             raise ValueError("Ledger: no backward pass was recorded. Call backward() inside "
                              "`with ledger.record() as steps:`")
-        try:
-            return self.passes[-1 if pass_index is None else pass_index]
-        except IndexError:
-            raise IndexError(f"Ledger: there is no pass {pass_index}; {len(self.passes)} were recorded") from None
+        if pass_index is not None and not -len(self.passes) <= pass_index < len(self.passes):
+            raise IndexError(f"Ledger: there is no pass {pass_index}; {len(self.passes)} were recorded")
+        return self.passes[-1 if pass_index is None else pass_index]
 
     def pass_steps(self, pass_index: int | None = None) -> list[Step]:
         """The steps of one pass (default: the last)."""

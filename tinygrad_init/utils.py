@@ -172,7 +172,7 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
 # ------------------------------------------------------------------ text
 
 
-def format_number(x: Any, digits: int | None = 3) -> str:
+def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     """A number as short, readable text with ``digits`` significant digits.
 
     * ``None`` -> ``"-"`` (not applicable); NaN -> ``"nan"``; infinities -> ``"inf"``, ``"-inf"``;
@@ -180,7 +180,8 @@ def format_number(x: Any, digits: int | None = 3) -> str:
     * floats with ``1e-3 <= |x| < 1e4`` positionally (``0.213``, ``0.00238``, ``1235``),
       others in scientific notation with a short exponent (``5.3e-4``, ``1.2e+5``);
       trailing zeros are dropped and zero is ``"0"``;
-    * ``digits=None``: the shortest text that reads back to the same float (``repr``).
+    * ``digits=None``: the shortest text that reads back to the same float (``repr``);
+    * ``point=True``: a float keeps its point (``-3.0``, ``0.0``), as the ledger and pictures write it.
     """
     if x is None:
         return "-"
@@ -195,10 +196,8 @@ def format_number(x: Any, digits: int | None = 3) -> str:
         return "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
-    if v == 0.0:
-        return "0"
-    if digits is None:
-        return repr(v)
+    if v == 0.0 or digits is None:
+        return ("0.0" if point else "0") if v == 0.0 else repr(v)
     digits = max(int(digits), 1)
     a = abs(v)
     if 1e-3 <= a < 1e4:
@@ -208,7 +207,8 @@ def format_number(x: Any, digits: int | None = 3) -> str:
         # Rounding may carry into a new digit (0.99951 -> "1.000"): drop the now-extra decimal.
         if decimals > 0 and abs(float(text)) >= 10 ** (exponent + 1):
             text = f"{v:.{decimals - 1}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return text + ".0" * (point and "." not in text)
     mantissa, exp = f"{v:.{digits - 1}e}".split("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")

@@ -8,7 +8,7 @@ import graphviz
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, draw, ledger, nn
+from tinygrad_init import Tensor, Value, autograd, draw, ledger, nn
 from tinygrad_init.draw import ColorScale, GraphvizNotFoundError, grad_color
 
 try:
@@ -69,18 +69,29 @@ def test_golden_dot_of_tiny_expression():
     assert g.source == GOLDEN
 
 
-def test_defaults_are_off_and_unlabelled_nodes_show_their_ledger_name():
+def test_defaults_show_label_data_and_grad_as_micrograd_does():
     *_, o = tiny()
     src = draw.draw(o).source
-    assert 'n0 [label="{ a }" shape=record]' in src
-    assert 'n2 [label="{ mul#2 }" shape=record]' in src
-    assert "data" not in src and "grad" not in src and "×" not in src
-    assert "fillcolor" not in src and "cluster" not in src
+    assert 'n0 [label="{ a | data 2.0 | grad -0.004023 }" shape=record]' in src
+    assert 'n2 [label="{ data -6.0 | grad 0.001341 }" shape=record]' in src
+    assert "×" not in src and "fillcolor" not in src and "cluster" not in src
+    bare = draw.draw(o, show_data=False, show_grad=False).source  # an empty record shows the ledger's name
+    assert 'n0 [label="{ a }" shape=record]' in bare and 'n2 [label="{ mul#2 }" shape=record]' in bare
+
+
+def test_plain_number_constants_are_nodes():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = a * b + 2
+    out.backward()
+    src = draw.draw(out, show_local=True).source
+    assert 'n3c [label=2.0 fontsize=10 height=0.3 margin=0.04 shape=box style=dashed]' in src
+    assert "\tn3c -> n3op [style=dashed]\n" in src and "\tn2 -> n3op [label=\"×1.0\"]\n" in src
+    assert draw.draw(2 - a).source.count("c [label=2.0") == 1 and "c [" not in draw.draw(a * b).source
 
 
 def test_top_to_bottom_records_are_not_rotated():
     *_, o = tiny()
-    src = draw.draw(o, rankdir="TB", show_data=True).source
+    src = draw.draw(o, rankdir="TB", show_grad=False).source
     assert "rankdir=TB" in src
     assert 'n0 [label="a | data 2.0" shape=record]' in src
     with pytest.raises(ValueError, match="rankdir"):
@@ -89,7 +100,7 @@ def test_top_to_bottom_records_are_not_rotated():
 
 def test_record_special_characters_are_escaped():
     x = Value(1.0, label="a|b{c}")
-    src = draw.draw(x * 2.0).source
+    src = draw.draw(x * 2.0, show_data=False, show_grad=False).source
     assert r'label="{ a\|b\{c\} }"' in src
 
 
@@ -101,7 +112,7 @@ def test_determinism_byte_identical_dot():
         tr = draw.trace(model, x)
         loss = nn.mse_loss(tr.output, np.zeros((4, 2), dtype=np.float32))
         loss.backward(retain_grads=True)
-        return draw.draw(loss, module=tr, color_by_grad=True, show_stats=True, show_local=True).source
+        return draw.draw(loss, module=tr, color_by_grad=True, show_local=True).source
 
     first, second = build(), build()
     assert first == second
@@ -124,6 +135,36 @@ def test_max_nodes_summarises_the_rest():
         draw.draw(out, max_nodes=0)
 
 
+def test_large_graphs_are_cut_to_the_nodes_nearest_the_output_by_default():
+    loss, tr = draw.mlp_loss([2, 16, 16, 1], engine="scalar", rng=0)
+    assert tr is None and loss.label == "loss"
+    loss.backward()
+    src = draw.draw(loss).source
+    records = re.findall(r"^\tn(\d+) \[label=\"\{", src, flags=re.M)
+    assert len(records) == draw.MAX_NODES
+    n = len(autograd.topological_order(loss))
+    assert str(n - 1) in records  # the output is kept, the inputs are summarised
+    assert re.search(rf'"\.\.\. {n - draw.MAX_NODES} more nodes: \d+ leaves, \d+ \*', src)
+    assert draw.draw(loss, max_nodes=None).source.count("more nodes") == 0
+    with pytest.raises(ValueError, match=r"max_nodes must be >= 1 \(or None to draw every node\)"):
+        draw.draw(loss, max_nodes=0)
+    with pytest.raises(TypeError, match="max_nodes must be a whole number"):
+        draw.draw(loss, max_nodes=2.5)
+
+
+def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
+    (a, ta), (b, tb) = (draw.mlp_loss([3, 4, 2], scheme, batch=5, rng=7) for scheme in ("small", "he_normal"))
+    xa, xb = ta.calls[0][2][0], tb.calls[0][2][0]  # the input the first layer received
+    np.testing.assert_array_equal(xa.data, xb.data)
+    assert xa.shape == (5, 3) and a.name == "loss" and a.data != b.data
+    again, _ = draw.mlp_loss([3, 4, 2], "small", batch=5, rng=7)
+    assert again.data == a.data
+    with pytest.raises(ValueError, match="mlp_loss: engine must be one of 'scalar', 'tensor'"):
+        draw.mlp_loss([2, 1], engine="jax")
+    with pytest.raises(ValueError, match="at least"):
+        draw.mlp_loss([2])
+
+
 def test_colours_monotone_in_gradient_size():
     lum = [draw._luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
     assert all(a > b for a, b in zip(lum, lum[1:]))  # larger gradient: darker
@@ -132,7 +173,7 @@ def test_colours_monotone_in_gradient_size():
     out = Value.sum([w * (10.0 ** -k) for k, w in enumerate(ws)])
     out.backward()
     src = draw.draw(out, color_by_grad=True).source
-    fills = [re.search(rf'n{2 * k} \[label="{{ w{k} }}" fillcolor="(#[0-9a-f]{{6}})"', src).group(1) for k in range(5)]
+    fills = [re.search(rf'n{2 * k} \[label="{{ w{k} \|[^"]*" fillcolor="(#[0-9a-f]{{6}})"', src).group(1) for k in range(5)]
     lums = [draw._luminance(f) for f in fills]
     assert all(a < b for a, b in zip(lums, lums[1:]))  # grads 1, 0.1, ..., 1e-4 get paler
     assert 'label="|grad|, log scale"' in src and 'legend0 [label="1e-04"' in src
@@ -148,15 +189,21 @@ def test_colour_scale_special_values():
     assert ColorScale(-12, 0).decades() == [-12, -10, -8, -6, -4, -2, 0]
 
 
-def test_known_grads_and_highlight():
+def test_chosen_grads_and_the_outlined_step():
     a, b, c, o = tiny()
-    src = draw.draw(o, show_grad=True, known_grads={o}, highlight=a,
-                    highlight_edges=[(o._parents[0]._parents[0], a)]).source
-    assert 'n5 [label="{ o | grad 1.0 }" shape=record]' in src
-    assert 'n0 [label="{ a | grad ? }" color="#d62728" penwidth=3 shape=record]' in src
-    assert 'n0 -> n2op [color="#d62728" fontcolor="#d62728" penwidth=2.5]' in src
-    src2 = draw.draw(o, show_grad=True, known_grads={a: 0.5, o: 1.0}).source
+    src = draw.draw(o, show_data=False, grads={o}).source
+    assert 'n5 [label="{ o | grad 1.0 }" shape=record]' in src and 'n0 [label="{ a | grad ? }" shape=record]' in src
+    src2 = draw.draw(o, show_data=False, grads={a: 0.5, o: 1.0}).source
     assert "{ a | grad 0.5 }" in src2 and "{ b | grad ? }" in src2
+    with ledger.record() as steps:
+        o.backward()
+    src3 = draw.draw(o, show_data=False, grads=steps.state(4)).source  # step 4: mul#2 -> a
+    assert 'n0 [label="{ a | grad -0.008046 }" color="#d62728" penwidth=3 shape=record]' in src3
+    assert 'n0 -> n2op [color="#d62728" fontcolor="#d62728" penwidth=2.5]' in src3
+    with pytest.raises(TypeError, match="grads must be a Ledger"):
+        draw.draw(o, grads=3.0)
+    with pytest.raises(ValueError, match="color_by_grad must be"):
+        draw.draw(o, color_by_grad="loud")
 
 
 def test_draw_step_shows_only_the_gradients_known_so_far():
@@ -180,7 +227,7 @@ def test_tensor_graph_labels_rules_and_param_names():
     x = Tensor(np.ones((5, 3), dtype=np.float32))
     loss = model(x).sum()
     loss.backward(retain_graph=True)
-    src = draw.draw(loss, show_local=True, show_grad=True).source
+    src = draw.draw(loss, show_local=True, show_data=False).source
     assert 'label="layers.0.weight\\n(3, 4) float32\\n|grad| ' in src
     assert 'label="matmul\\n(5, 4) float32\\ngrad ?"' in src  # intermediate grads were dropped
     assert '[label="dW = x.T @ g"]' in src and '[label="dx = g @ W.T"]' in src
@@ -189,7 +236,7 @@ def test_tensor_graph_labels_rules_and_param_names():
     model.zero_grad()
     with ledger.record() as steps:
         loss.backward()
-    src2 = draw.draw(loss, show_grad=True, color_by_grad=True, ledger=steps).source
+    src2 = draw.draw(loss, color_by_grad=True, grads=steps).source
     assert "grad ?" not in src2 and 'label="no grad"' in src2  # only the data has none
 
 
@@ -211,16 +258,14 @@ def test_module_clusters_trace_and_collapse():
     blk = src_p[src_p.index("subgraph cluster_m6 {"):]
     assert "layers.4.weight" in blk[: blk.index("}")] and "matmul" not in blk[: blk.index("}")]
     # collapse: one box per layer, the chain data -> 0 -> 1 -> ... -> 4 -> loss ops
-    col = draw.draw(loss, module=tr, collapse=True).source
+    col = draw.draw(loss, module=tr.collapsed()).source
     assert col.count("shape=box3d") == 5
     for a, b in [("n0", "m2"), ("m2", "m3"), ("m3", "m4"), ("m4", "m5"), ("m5", "m6")]:
         assert f"\t\t{a} -> {b}\n" in col or f"\t{a} -> {b}\n" in col
-    one = draw.draw(loss, module=tr, collapse=["layers.2"]).source
+    one = draw.draw(loss, module=tr.collapsed(["layers.2"])).source
     assert one.count("shape=box3d") == 1 and "layers.0.weight" in one
     with pytest.raises(ValueError, match="no module named 'layers.9'"):
-        draw.draw(loss, module=tr, collapse=["layers.9"])
-    with pytest.raises(ValueError, match="trace"):
-        draw.draw(loss, module=model, collapse=True)
+        draw.draw(loss, module=tr.collapsed(["layers.9"]))
     *_, o = tiny()
     with pytest.raises(TypeError, match="Value graph has no modules"):
         draw.draw(o, module=model)

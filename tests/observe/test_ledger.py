@@ -239,21 +239,21 @@ def test_tensor_steps_rules_shapes_norms_and_gain():
         h.backward(up)
     by_parent = {s.parent_name: s for s in steps}
     sw = by_parent["W"]
-    assert sw.local == "dW = x.T @ g" and sw.op == "matmul"
-    assert sw.node_shape == (4, 5) and sw.parent_shape == (3, 5)
-    g = sw.upstream_array
-    np.testing.assert_allclose(sw.contribution_array, x.data.T @ g, rtol=1e-12)
+    assert isinstance(sw, ledger.TensorStep) and sw.rule == "dW = x.T @ g" and sw.op == "matmul"
+    assert sw.upstream.shape == (4, 5) and sw.grad_after.shape == (3, 5)
+    g, contribution, _ = sw.arrays
+    np.testing.assert_allclose(contribution, x.data.T @ g, rtol=1e-12)
     np.testing.assert_allclose(W.grad, x.data.T @ g, rtol=1e-12)
-    assert sw.contribution_norm == pytest.approx(np.linalg.norm(x.data.T @ g), rel=1e-12)
-    assert sw.upstream_norm == pytest.approx(np.linalg.norm(g), rel=1e-12)
-    assert sw.gain == pytest.approx(sw.contribution_norm / sw.upstream_norm, rel=1e-15)
-    assert sw.upstream_std == pytest.approx(g.std(), rel=1e-12)
+    assert sw.contribution.norm == pytest.approx(np.linalg.norm(x.data.T @ g), rel=1e-12)
+    assert sw.upstream.norm == pytest.approx(np.linalg.norm(g), rel=1e-12)
+    assert sw.gain == pytest.approx(sw.contribution.norm / sw.upstream.norm, rel=1e-15)
+    assert sw.upstream.std == pytest.approx(g.std(), rel=1e-12)
     sb = by_parent["b"]
-    assert sb.local == "db = g" and sb.parent_shape == (5,)
-    np.testing.assert_allclose(bias.grad, sb.contribution_array)
+    assert sb.rule == "db = g" and sb.grad_after.shape == (5,)
+    np.testing.assert_allclose(bias.grad, sb.arrays[1])
     st = steps[0]
-    assert st.op == "tanh" and st.local == "dx = g * (1 - tanh(x)**2)"
-    assert st.upstream_norm == pytest.approx(np.linalg.norm(up), rel=1e-12)
+    assert st.op == "tanh" and st.rule == "dx = g * (1 - tanh(x)**2)"
+    assert st.upstream.norm == pytest.approx(np.linalg.norm(up), rel=1e-12)
     line = steps.line(steps.steps.index(sw))
     assert line.startswith("dL/dW = x.T @ g   [matmul: dW = x.T @ g, g = dL/d(matmul#2)]")
     assert "(4, 5) -> (3, 5)" in line and "gain" in line
@@ -379,7 +379,7 @@ def test_layer_gains_small_init_vanish_by_0_01_sqrt_500_per_layer():
     assert gains.product() == pytest.approx(np.prod([g.gain for g in gains[1:]]), rel=1e-12)
     assert gains.product() < expected ** 9 * 1.05 ** 9
     table = gains.explain()
-    assert table.splitlines()[0].split()[:3] == ["layer", "|dL/dz|", "|dL/dh_in|"]
+    assert table.splitlines()[0].split()[:4] == ["layer", "module", "|dL/dz|", "|dL/dh_in|"]
 
 
 def test_layer_gains_refuses_value_ledgers():

@@ -207,7 +207,7 @@ def test_tensor_pass_shows_gradient_norms():
     w = model.layers[0].weight
     for s, st in zip(steps, data["steps"]):
         assert st[1] in ids and st[2] in ids
-        assert st[3] == "|grad| " + format_number(s.grad_after_norm, 4)
+        assert st[3] == "|grad| " + format_number(s.grad_after.norm, 4)
     last_into_w = [st for s, st in zip(steps, data["steps"]) if s.parent is w][-1]
     assert last_into_w[3] == "|grad| " + format_number(final[w].norm, 4)
     assert math.isclose(final[w].norm, float(np.linalg.norm(w.grad)), rel_tol=1e-12)
@@ -231,8 +231,10 @@ def test_player_picks_a_pass_and_refuses_too_many_steps():
         player.player_html(ledger.Ledger())
     with pytest.raises(TypeError, match="expected a Ledger, a Value or a Tensor"):
         player.player_html([1, 2])
-    with pytest.raises(TypeError, match="known_grads= is set by the player"):
-        player.player_html(steps, known_grads={})
+    with pytest.raises(TypeError, match="grads= is set by the player"):
+        player.player_html(steps, grads={})
+    with pytest.raises(ValueError, match="color_by_grad must be True, False, 'norm' or 'std'"):
+        player.player_html(steps, color_by_grad="loud")
 
 
 def test_write_player_and_options(tmp_path):

@@ -14,18 +14,15 @@ import tokenize
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TextIO
 
-import numpy as np
-
-from .. import nn
 from ..core import autograd
-from ..core.tensor import Tensor
 from ..core.value import Value
-from ..nn import activations, init as init_mod, scalar as scalar_nn
+from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import as_rng, check_int, cli_type
+from ..utils import check_int, cli_type
 
-__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
+__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command",
+           "run_graph"]
 
 ALLOWED_METHODS = tuple(n for n in activations.names() if hasattr(Value, n)) + ("exp", "log")
 """The methods an expression may call, all without arguments: `(a*b).tanh()`."""
@@ -79,17 +76,13 @@ def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:
 def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value:
     """The Value graph of an arithmetic expression such as `"(a*b + c).tanh()"`, built safely (no `eval`).
 
-    The grammar, with Python's precedence, `NAME` a key of `variables` (name -> number or Value)
-    and `METHOD` one of `ALLOWED_METHODS`: `expr := number | NAME | expr (+ - * / **) expr |
-    -expr | (expr) | expr.METHOD()`. Each name is one leaf `Value(x, label=NAME)`; operations on
-    numbers alone are folded into one number. The text is cut at its top-level `+ -` into terms
-    and `* /` into factors, folded left to right in a loop; only the factors are read by
-    `ast.parse`, so sums and products of any length need no deep recursion.
-
-    Raises:
-        ExpressionError: a syntax error, an unbound name, a number too large for a float, nesting
-            too deep to read, or anything outside the grammar (calls such as `__import__('os')`,
-            other attributes, strings, indexing...), named and pointed at.
+    The grammar, with Python's precedence, `NAME` a key of `variables` (name -> number or Value) and
+    `METHOD` one of `ALLOWED_METHODS`: `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
+    expr.METHOD()`. Each name is one leaf `Value(x, label=NAME)`; operations on numbers alone are folded.
+    The text is cut at its top-level `+ -` into terms and `* /` into factors, folded left to right in a
+    loop; only the factors are read by `ast.parse`, so sums of any length need no deep recursion. An
+    ExpressionError names and points at a syntax error, an unbound name, a number too large for a float,
+    nesting too deep, or anything outside the grammar (calls such as `__import__('os')`, strings...).
     """
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
@@ -270,30 +263,12 @@ def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescri
     o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
     o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
     o.add_argument("--no-player", action="store_true", help="do not write player.html")
-    o.add_argument("--max-nodes", type=cli_type(check_int, 1), metavar="N", help="draw the N nodes nearest the output")
+    o.add_argument("--max-nodes", type=cli_type(check_int, 0), metavar="N", help="draw the N nodes nearest the "
+                   f"output (default: {draw.MAX_NODES} in the picture, all in the player; 0: all)")
     o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
                    help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
     p.set_defaults(graph_parser=p)
     return p
-
-
-def _mlp(args: argparse.Namespace) -> tuple[Any, dict]:
-    """The squared-error loss of the MLP `args.mlp` on random data, and draw's options for it."""
-    init = None if args.init is None else init_mod.get(args.init)  # ValueError naming the schemes
-    gen, sizes = as_rng(args.seed), args.mlp
-    if args.engine == "scalar":
-        model = scalar_nn.MLP(sizes[0], sizes[1:], activation=args.activation, init=init, rng=gen)
-        x, y = gen.standard_normal(sizes[0]), gen.standard_normal(sizes[-1])
-        out = model([Value(float(v), label=f"x{i}") for i, v in enumerate(x)])
-        errs = [(o - float(t)) ** 2 for o, t in zip(out if isinstance(out, list) else [out], y)]
-        loss = errs[0] if len(errs) == 1 else Value.sum(errs)
-        loss.label = "loss"
-        return loss, {}
-    model = nn.MLP(sizes, activation=args.activation, init=init, rng=gen, dtype=np.float64)
-    trace = draw.trace(model, Tensor(gen.standard_normal((args.batch, sizes[0])), name="x"))
-    loss = nn.mse_loss(trace.output, gen.standard_normal((args.batch, sizes[-1])))
-    loss.name = "loss"
-    return loss, {"module": trace}  # one cluster per layer
 
 
 def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -307,18 +282,22 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=err)
         return code
 
-    if args.mlp is None and args.expression is None:
-        return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
-    if args.mlp is not None and (args.expression is not None or args.bindings):
-        return fail("give either an expression or --mlp, not both")
-    if args.mlp is None and args.engine != "scalar":
-        return fail("--engine applies to --mlp only; an expression is always drawn with the scalar engine")
+    for bad, msg in ((args.mlp is None and args.expression is None, "give an expression (e.g. \"(a*b + c).tanh()\" "
+                      "a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)"),
+                     (args.mlp is not None and (args.expression is not None or args.bindings),
+                      "give either an expression or --mlp, not both"),
+                     (args.mlp is None and args.engine != "scalar", "--engine applies to --mlp only; an expression "
+                      "is always drawn with the scalar engine")):
+        if bad:
+            return fail(msg)
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
             what = f"the expression {_short(args.expression.strip())}"
         else:
-            root, extra = _mlp(args)
+            root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
+                                     batch=args.batch, rng=args.seed)
+            extra = {} if tr is None else {"module": tr}  # one cluster per layer
             what = (f"a {'-'.join(map(str, args.mlp))} {args.activation} MLP ({args.engine} engine, "
                     + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
     except (ValueError, TypeError) as e:  # ExpressionError, an unknown --init name, and the like
@@ -330,22 +309,19 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     if root.scalar and n_steps <= 40:
         print(steps.explain(), file=out)
     player = not args.no_player and n_steps <= args.max_steps
-    if n_nodes > 1500 and args.max_nodes is None:
-        print(f"note: Graphviz lays out {n_nodes:,} nodes{' twice (picture and player)' if player else ''}; this "
-              "can take a while. --max-nodes N draws fewer, --no-player skips the player.", file=out, flush=True)
     if not args.no_player and not player:
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
               "(use a smaller network, the tensor engine, or raise --max-steps)", file=out)
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        g = draw.draw(root, rankdir=args.rankdir, show_data=True, show_grad=True, show_local=True,
-                      show_names=True, color_by_grad=True, ledger=steps, max_nodes=args.max_nodes, **extra)
+        g = draw.draw(root, rankdir=args.rankdir, show_local=True, color_by_grad=True, grads=steps,
+                      max_nodes=draw.MAX_NODES if args.max_nodes is None else args.max_nodes or None, **extra)
         for name in ("graph.dot", f"graph.{args.format}"):  # the DOT text first: it needs no Graphviz
             written.append(draw.render(g, args.out / name))
         if player:
             written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
-                                        max_nodes=args.max_nodes, max_steps=None, **extra))
+                                        max_nodes=args.max_nodes or None, max_steps=None, **extra))
     except draw.GraphvizNotFoundError as e:
         print("".join(f"wrote {p}\n" for p in written), end="", file=out)
         return fail(str(e), 1)
@@ -353,7 +329,7 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
     for p in written:
         size = p.stat().st_size
-        print(f"wrote {p} ({size / 1024:.0f} KiB)" if size >= 10240 else f"wrote {p} ({size} bytes)", file=out)
+        print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})", file=out)
     if player:
         print(f"open {args.out / 'player.html'} in a browser to step through backward (keys <- ->)", file=out)
     return 0

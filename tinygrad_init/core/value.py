@@ -119,7 +119,7 @@ class Value:
         self.label = label
         self.op = ""
         self._a = self._b = None
-        self._da = self._db = 0.0
+        self._da, self._db = 0.0, None
 
     # ------------------------------------------------------------------ the graph
 
@@ -138,6 +138,12 @@ class Value:
 
     _parents, _locals = parents, locals  # the names the exercises use
 
+    @property
+    def constant(self) -> float | None:
+        """The plain number the op took besides its Value inputs (`a * 2`: 2.0; for `Value.sum`, the total of
+        its numbers unless 0), or None. It gets no gradient; pictures draw it as a node."""
+        return self._db if self._b is None else None
+
     def edges(self) -> Iterable[tuple[Value, float]]:
         """The `(parent, local derivative)` pairs along which the gradient flows back."""
         a, b = self._a, self._b
@@ -152,29 +158,29 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            return _node(self.data + _number(other, "add"), "+", self, 1.0)
+            return _node(self.data + (k := _number(other, "add")), "+", self, 1.0, None, k)
         return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
             k = _number(other, "mul")
-            return _node(self.data * k, "*", self, k)
+            return _node(self.data * k, "*", self, k, None, k)
         return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            return _node(self.data - _number(other, "sub"), "-", self, 1.0)
+            return _node(self.data - (k := _number(other, "sub")), "-", self, 1.0, None, k)
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        return _node(_number(other, "sub") - self.data, "-", self, -1.0)
+        return _node((k := _number(other, "sub")) - self.data, "-", self, -1.0, None, k)
 
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
         a = self.data
         if type(other) is not Value:
             b = _number(other, "div")
-            return _node(_div(a, b), "/", self, _div(1.0, b))
+            return _node(_div(a, b), "/", self, _div(1.0, b), None, b)
         b = other.data
         out = _div(a, b)
         return _node(out, "/", self, _div(1.0, b), other, -_div(out, b))
@@ -182,7 +188,7 @@ class Value:
     def __rtruediv__(self, other: Number) -> Value:  # other / self
         a, b = _number(other, "div"), self.data
         out = _div(a, b)
-        return _node(out, "/", self, -_div(out, b))
+        return _node(out, "/", self, -_div(out, b), None, a)
 
     def __pow__(self, other: Value | Number) -> Value:
         # d(x^y)/dx = y x^(y-1) (0 where y = 0),  d(x^y)/dy = x^y ln x (0 where x = 0 and y >= 0)
@@ -191,14 +197,14 @@ class Value:
         out = _pow(x, y)
         dx = 0.0 if y == 0.0 else y * _pow(x, y - 1.0)
         if type(other) is not Value:
-            return _node(out, f"**{y:g}", self, dx)
+            return _node(out, f"**{y:g}", self, dx, None, y)
         dy = 0.0 if x == 0.0 and y >= 0.0 else out * _log(x)
         return _node(out, "**", self, dx, other, dy)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
         x, y = _number(other, "pow"), self.data
         out = _pow(x, y)
-        return _node(out, "**", self, 0.0 if x == 0.0 and y >= 0.0 else out * _log(x))
+        return _node(out, "**", self, 0.0 if x == 0.0 and y >= 0.0 else out * _log(x), None, x)
 
     def __neg__(self) -> Value:
         return _node(-self.data, "neg", self, -1.0)
@@ -213,14 +219,15 @@ class Value:
         Python's built-in `sum` builds a chain of n binary adds; this builds a single
         node with n parents: the same gradient, a flatter graph, fewer nodes to walk.
         """
-        parents, total = [], 0.0
+        parents, total, k = [], 0.0, 0.0
         for v in (start, *values):
             if type(v) is Value:
                 parents.append(v)
                 total += v.data
             else:
-                total += _number(v, "sum")
-        return _node(total, "+", tuple(parents), (1.0,) * len(parents)) if parents else Value(total)
+                total += (n := _number(v, "sum"))
+                k += n
+        return _node(total, "+", tuple(parents), (1.0,) * len(parents), None, k or None) if parents else Value(total)
 
     def exp(self) -> Value:
         """e^x; local derivative e^x."""
@@ -277,9 +284,10 @@ _new = object.__new__
 
 
 def _node(data: float, op: str, a: Value | tuple, da: float | tuple, b: Value | None = None,
-          db: float = 0.0) -> Value:
+          db: float | None = None) -> Value:
     """An op's result: `data`, made by `op` from parent `a` (local derivative `da`) and optionally `b`
-    (`db`); an n-ary node takes a tuple of parents and one of local derivatives (a custom op can use it too)."""
+    (`db`); an n-ary node takes a tuple of parents and one of local derivatives (a custom op can use it too).
+    Without `b`, `db` holds the plain number the op took (`a * 2`: 2.0), or None."""
     v = _new(Value)
     v.data = data
     v.grad = 0.0

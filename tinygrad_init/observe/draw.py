@@ -1,107 +1,80 @@
 """Pictures of computation graphs, fit for lecture slides (Graphviz).
 
-:func:`draw` turns the graph behind a :class:`~tinygrad_init.Value` or a
-:class:`~tinygrad_init.Tensor` into a :class:`graphviz.Digraph`, which a notebook
-shows inline and :func:`render` writes as SVG, PNG, PDF or DOT text::
-
-    from tinygrad_init import Value, draw
-
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    o = (a * b + c).tanh(); o.label = "o"
-    o.backward()
-    g = draw.draw(o, show_data=True, show_grad=True, show_local=True)
-    draw.render(g, "slide.svg")
-
-What the shapes mean:
-
-* **Value graphs** (micrograd style): every number is a record ``label | data | grad``
-  (the label cell only when the Value has a label), and every op is a small
-  circle (``*``, ``+``, ``tanh``) between its inputs and its result. With
-  ``show_local=True`` each input edge carries the local derivative of the op
-  with respect to that input, ``×-3.0``: the factor the upstream gradient is
-  multiplied by on its way back ("upstream x local").
-* **Tensor graphs**: ops are ellipses with the output shape and dtype;
-  parameters are boxes named by their module path (``layers.2.weight``);
-  inputs and constants are dashed boxes. With ``show_local=True`` the edges carry
-  the op's backward rule for that input (``dW = x.T @ g``).
-
-Colour legend (``color_by_grad=True``): the fill colour encodes the size of the
-gradient on a **log scale**, one colour per decade from pale (small) to dark red
-(large), with a legend in the picture giving the decades; for Value graphs the
-size is ``|grad|``, for Tensor graphs the Frobenius norm of ``grad`` (or its
-standard deviation with ``color_by_grad="std"``). In a deep net with a poor
-initialization the colours fade layer by layer towards the input: the gradient
-vanishes. Light grey means a gradient of exactly 0 (a dead ReLU, a zero weight),
-white means no gradient is known (not computed yet, or dropped by the engine: use
-``backward(retain_grads=True)`` or pass ``ledger=``), green means inf or nan. A
-thick red outline marks ``highlight``-ed nodes and edges.
-
-The DOT text is deterministic: node ids come from the walk order
-(:func:`tinygrad_init.autograd.topological_order`), never from memory
-addresses, and numbers are printed with a fixed number of significant digits,
-so the same graph gives the same bytes.
+`draw(o)` turns the graph behind a `Value` or a `Tensor` into a `graphviz.Digraph` (shown inline in a
+notebook; `render(g, "slide.svg")` writes SVG, PNG, PDF or DOT text): for a Value every number a record
+`label | data | grad` and every op a small circle, as micrograd draws them; for a Tensor ops as ellipses
+and parameters as boxes named by their module path. Edges can carry the local derivatives (`×-3.0`, or a
+tensor op's rule `dW = x.T @ g`) and fills the gradient's size on a log scale, so that a vanishing
+gradient fades towards the input. Graphs of more than `max_nodes` nodes are cut to the nodes nearest the output.
+Node ids come from the walk order and numbers have `PRECISION` significant digits: the same graph gives
+the same DOT text, byte for byte.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import graphviz
 import numpy as np
 
+from .. import nn
 from ..core import autograd
-from .ledger import GradStats, Ledger, format_number, node_names
+from ..core.tensor import Tensor
+from ..core.value import Value
+from ..utils import as_rng, check_choice, check_int, shape_text
+from .ledger import GradStats, Ledger, LedgerState, format_number, node_names
 
 __all__ = [
-    "draw", "draw_step", "frames", "trace", "Trace", "compare_inits", "render", "to_svg", "Picture",
-    "GraphvizNotFoundError", "ColorScale", "grad_color",
+    "draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
+    "GraphvizNotFoundError", "ColorScale", "grad_color", "font_color", "magnitude", "MAX_NODES", "PRECISION",
 ]
 
-# --------------------------------------------------------------------------- Graphviz binary
+MAX_NODES = 150
+"""`draw`'s default `max_nodes`: a larger graph is cut to the nodes nearest the output."""
+PRECISION = 4
+"""Significant digits of the numbers in a picture."""
+_num = partial(format_number, digits=PRECISION)
 
-_INSTALL = (
-    "Rendering a picture needs the Graphviz program `dot`, which was not found on PATH. Install it:\n"
-    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
-    "  macOS:          brew install graphviz\n"
-    "  conda:          conda install -c conda-forge graphviz\n"
-    "  Windows:        winget install graphviz (then open a new terminal)\n"
-    "The picture's DOT text is still available as `.source` (write it with render(g, 'graph.dot')).")
+# --------------------------------------------------------------------------- Graphviz
+
+_INSTALL = ("Rendering a picture needs the Graphviz program `dot`, which was not found on PATH. Install it:\n"
+            "  Debian/Ubuntu:  sudo apt-get install graphviz\n  macOS:          brew install graphviz\n"
+            "  conda:          conda install -c conda-forge graphviz\n"
+            "  Windows:        winget install graphviz (then open a new terminal)\n"
+            "The picture's DOT text is still available as `.source` (write it with render(g, 'graph.dot')).")
 
 
 class GraphvizNotFoundError(graphviz.ExecutableNotFound):
-    """The Graphviz ``dot`` program is missing; the message says how to install it."""
+    """The Graphviz `dot` program is missing; the message says how to install it."""
 
     def __init__(self, detail: str = "") -> None:  # noqa: D107 - the message is the documentation
         RuntimeError.__init__(self, _INSTALL + (f"\n({detail})" if detail else ""))
 
 
-class Picture(graphviz.Digraph):
-    """A :class:`graphviz.Digraph` whose rendering errors say how to install Graphviz.
+def _friendly(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`run(*args, **kwargs)`, with graphviz's missing-program error replaced by `GraphvizNotFoundError`."""
+    try:
+        return run(*args, **kwargs)
+    except graphviz.ExecutableNotFound as e:
+        raise e if isinstance(e, GraphvizNotFoundError) else GraphvizNotFoundError(str(e)) from None
 
-    In Jupyter it shows inline as SVG; without the ``dot`` program it shows the
-    installation hint and the DOT text instead of a traceback.
-    """
+
+class Picture(graphviz.Digraph):
+    """A `graphviz.Digraph` whose rendering errors say how to install Graphviz; in Jupyter it shows inline
+    as SVG, and without the `dot` program it shows the installation hint and the DOT text."""
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().pipe(*args, **kwargs)
-        except GraphvizNotFoundError:
-            raise
-        except graphviz.ExecutableNotFound as e:
-            raise GraphvizNotFoundError(str(e)) from None
+        return _friendly(super().pipe, *args, **kwargs)
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().render(*args, **kwargs)
-        except GraphvizNotFoundError:
-            raise
-        except graphviz.ExecutableNotFound as e:
-            raise GraphvizNotFoundError(str(e)) from None
+        return _friendly(super().render, *args, **kwargs)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:
@@ -110,66 +83,38 @@ class Picture(graphviz.Digraph):
             return {"text/plain": f"{e}\n\n{self.source}"}
 
 
-_FORMATS = {"svg", "png", "pdf", "dot", "gv", "jpg", "jpeg"}
-
-
 def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLike, format: str | None = None) -> Path:
-    """Write a picture to ``path`` as SVG, PNG, PDF, or DOT source.
-
-    Args:
-        dot: a picture from :func:`draw` (any ``graphviz`` graph), or DOT text.
-        path: the file to write.
-        format: ``"svg"``, ``"png"``, ``"pdf"``, ``"jpg"``, or ``"dot"``/``"gv"`` for the DOT
-            text itself (no Graphviz program needed); default: from the file's suffix.
-
-    Returns:
-        The path written.
-
-    Raises:
-        GraphvizNotFoundError: the ``dot`` program is missing (the DOT text can still be written).
-        ValueError: an unknown format.
-    """
+    """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path` as `format` (`"svg"`, `"png"`,
+    `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".") or "svg").lower()
-    if fmt not in _FORMATS:
+    if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
     source = dot if isinstance(dot, str) else dot.source
     if fmt in ("dot", "gv"):
         path.write_text(source, encoding="utf-8")
-        return path
-    path.write_bytes(_pipe(source, fmt))
+    else:
+        path.write_bytes(_friendly(graphviz.Source(source).pipe, format=fmt))
     return path
 
 
-def _pipe(source: str, fmt: str) -> bytes:
-    try:
-        return graphviz.Source(source).pipe(format=fmt)
-    except graphviz.ExecutableNotFound as e:
-        raise GraphvizNotFoundError(str(e)) from None
-
-
 def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:
-    """The picture as SVG text (needs the ``dot`` program)."""
-    return _pipe(dot if isinstance(dot, str) else dot.source, "svg").decode("utf-8")
+    """The picture as SVG text (needs the `dot` program)."""
+    return _friendly(graphviz.Source(getattr(dot, "source", dot)).pipe, format="svg").decode()
 
 
 # --------------------------------------------------------------------------- colours
-
-#: Colour stops from small to large gradients (pale yellow to dark red), sRGB.
-_STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))
-ZERO_COLOR = "#d9d9d9"      # exactly zero gradient
-UNKNOWN_COLOR = "#ffffff"   # no gradient known
-BAD_COLOR = "#74c476"       # inf or nan
+_STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))  # small -> large, sRGB
+ZERO_COLOR, UNKNOWN_COLOR, BAD_COLOR = "#d9d9d9", "#ffffff", "#74c476"  # gradient 0, not known, inf or nan
+_RED = "#d62728"  # outlines of the current step
 
 
 def grad_color(t: float) -> str:
-    """The fill colour at position ``t`` in [0, 1] of the gradient scale (0 small, 1 large)."""
+    """The fill colour at position `t` in [0, 1] of the gradient scale (0 small, 1 large)."""
     t = min(max(float(t), 0.0), 1.0) * (len(_STOPS) - 1)
     i = min(int(t), len(_STOPS) - 2)
-    u = t - i
-    rgb = [round(a + (b - a) * u) for a, b in zip(_STOPS[i], _STOPS[i + 1])]
-    return "#%02x%02x%02x" % tuple(rgb)
+    return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
 
 
 def _luminance(color: str) -> float:
@@ -177,14 +122,21 @@ def _luminance(color: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def font_color(fill: str) -> str:
+    """The text colour readable on the fill colour `fill` (`"#rrggbb"`): white on dark, else black."""
+    return "white" if _luminance(fill) < 0.45 else "black"
+
+
+def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:
+    """The size a gradient is coloured by: `|grad|` (Value), its Frobenius norm or, with `mode="std"`, its
+    standard deviation (Tensor); None when unknown."""
+    return None if info is None else abs(info) if scalar else (
+        info.std if mode == "std" and math.prod(info.shape) > 1 and info.std == info.std else info.norm)
+
+
 @dataclass(frozen=True)
 class ColorScale:
-    """A log scale from ``10**lo`` (palest) to ``10**hi`` (darkest).
-
-    Attributes:
-        lo, hi: decades (integers) of the smallest and largest gradient drawn.
-        what: what is measured ("|grad|", "|grad|_F", "std(grad)"), for the legend.
-    """
+    """A log scale from `10**lo` (palest) to `10**hi` (darkest) of `what` ("|grad|", "|grad|_F", "std(grad)")."""
 
     lo: int
     hi: int
@@ -194,95 +146,88 @@ class ColorScale:
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""
         ms = [m for m in magnitudes if m is not None and m > 0 and math.isfinite(m)]
-        if not ms:
-            return cls(0, 1, what)
-        lo = math.floor(math.log10(min(ms)))
-        hi = math.ceil(math.log10(max(ms)))
-        if hi <= lo:
-            hi = lo + 1
-        return cls(lo, hi, what)
+        lo, hi = (math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))) if ms else (0, 1)
+        return cls(lo, max(hi, lo + 1), what)
 
     def color(self, m: float | None) -> str:
-        """The fill colour of a gradient of size ``m`` (None: unknown)."""
-        if m is None:
-            return UNKNOWN_COLOR
-        if not math.isfinite(m):
-            return BAD_COLOR
-        if m <= 0:
-            return ZERO_COLOR
-        return grad_color((math.log10(m) - self.lo) / (self.hi - self.lo))
+        """The fill colour of a gradient of size `m` (None: unknown)."""
+        if m is None or not math.isfinite(m):
+            return UNKNOWN_COLOR if m is None else BAD_COLOR
+        return ZERO_COLOR if m <= 0 else grad_color((math.log10(m) - self.lo) / (self.hi - self.lo))
 
     def decades(self, max_entries: int = 7) -> list[int]:
-        """The decades shown in the legend (every one, or evenly thinned to ``max_entries``)."""
+        """The decades shown in the legend (every one, or evenly thinned to `max_entries`)."""
         ds = list(range(self.lo, self.hi + 1))
-        if len(ds) <= max_entries:
-            return ds
-        step = math.ceil((len(ds) - 1) / (max_entries - 1))
-        out = ds[::step]
-        if out[-1] != ds[-1]:
-            out.append(ds[-1])
-        return out
+        out = ds if len(ds) <= max_entries else ds[::math.ceil((len(ds) - 1) / (max_entries - 1))]
+        return out if out[-1] == ds[-1] else out + [ds[-1]]
 
 
-def _fontcolor(fill: str) -> str:
-    return "white" if _luminance(fill) < 0.45 else "black"
+def _filled(attrs: dict, fill: str) -> dict:
+    """`attrs` filled with `fill` (and white text where it is dark)."""
+    attrs.update(fillcolor=fill, style=",".join(filter(None, [attrs.get("style", ""), "filled"])))
+    return attrs if font_color(fill) == "black" else {**attrs, "fontcolor": "white"}
 
 
-# --------------------------------------------------------------------------- module traces
-
-
+# --------------------------------------------------------------------------- module traces and the example net
 @dataclass
 class Trace:
-    """Which tensors each module of a model received and produced in one forward pass.
-
-    Made by :func:`trace`; pass it as ``draw(loss, module=tr)`` to group the ops of
-    each module in a cluster (or collapse them into one node).
-
-    Attributes:
-        model: the traced module.
-        output: what ``model(*inputs)`` returned.
-        calls: ``(path, module, inputs, output)`` for every module call, in the order
-            the calls finished (inner modules before outer ones).
-    """
+    """What each module of a model received and produced in one forward pass (made by `trace`): `model`,
+    `output` (what `model(*inputs)` returned), `calls` (`(path, module, inputs, output)` per module call,
+    inner modules first) and `collapse` (the module paths `draw` draws as one box each; see `collapsed`)."""
 
     model: Any
     output: Any
     calls: list = field(default_factory=list)
+    collapse: Any = None
+
+    def collapsed(self, paths: bool | str | Sequence[str] = True) -> "Trace":
+        """The same trace, drawn with modules as single boxes: every module without sub-modules (True),
+        or the modules named by `paths` (`["layers.0", "layers.2"]`)."""
+        return Trace(self.model, self.output, self.calls, [paths] if isinstance(paths, str) else paths)
 
 
 def trace(model: Any, *inputs: Any) -> Trace:
-    """Run ``model(*inputs)`` with forward hooks that note what every sub-module produced.
-
-    Nothing about the model changes (the hooks are removed again, also on error).
-    Use the output to build the loss, then draw::
-
-        tr = draw.trace(model, x)
-        loss = nn.mse_loss(tr.output, y)
-        loss.backward(retain_grads=True)
-        draw.draw(loss, module=tr, color_by_grad=True)
-
-    Args:
-        model: an ``nn.Module``.
-        *inputs: the forward's arguments.
-
-    Returns:
-        A :class:`Trace`.
-    """
+    """Run `model(*inputs)` with forward hooks that note what every sub-module produced (the hooks are
+    removed again, also on error). Build the loss from `.output`, then `draw(loss, module=trace)` groups the
+    ops of each module in a cluster, and `module=trace.collapsed()` draws each module as one box."""
     if not hasattr(model, "named_modules") or not hasattr(model, "register_forward_hook"):
         raise TypeError(f"trace: expected an nn.Module, got {type(model).__name__}")
     list(model.named_parameters())  # gives every parameter its path as .name (layers.0.weight)
     tr = Trace(model, None)
-    handles = []
+    handles = [m.register_forward_hook(lambda mod, args, out, p=path: tr.calls.append((p, mod, args, out)))
+               for path, m in model.named_modules()]
     try:
-        for path, m in model.named_modules():
-            def hook(mod: Any, args: tuple, out: Any, _path: str = path) -> None:
-                tr.calls.append((_path, mod, args, out))
-            handles.append(m.register_forward_hook(hook))
         tr.output = model(*inputs)
     finally:
         for h in handles:
             h.remove()
     return tr
+
+
+def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh", engine: str = "tensor",
+             batch: int = 4, rng: np.random.Generator | int | None = 0) -> tuple[Any, Trace | None]:
+    """The example net of the pictures, `(loss, trace)`: the squared-error loss (named `loss`) of an MLP
+    with layer widths `sizes` and its `Trace` (None for the scalar engine). Draws `x` (`batch x sizes[0]`
+    standard normal; one sample for `engine="scalar"`, a `Value` per weight), then targets `y`, then the
+    weights (scheme `init`), all from `rng`: the same seed gives the same data whatever the scheme."""
+    engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
+    sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1); got "
+                         f"{sizes}")
+    gen, n = as_rng(rng), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
+    x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
+    init = None if init is None else nn.init.get(init)
+    if engine == "tensor":
+        tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
+        loss = nn.mse_loss(tr.output, y)
+        loss.name = "loss"
+        return loss, tr
+    out = nn.scalar.MLP(sizes[0], sizes[1:], activation=activation, init=init, rng=gen)(
+        [Value(float(v), label=f"x{i}") for i, v in enumerate(x[0])])
+    loss = Value.sum([(o - float(t)) ** 2 for o, t in zip(out if isinstance(out, list) else [out], y[0])])
+    loss.label = "loss"
+    return loss, None
 
 
 def _tensors(x: Any) -> list:
@@ -291,46 +236,10 @@ def _tensors(x: Any) -> list:
     return [getattr(x, "grad_fn", None) or x] if hasattr(x, "parents") and hasattr(x, "data") else []
 
 
-# --------------------------------------------------------------------------- the scene
-
-
-@dataclass
-class _Item:
-    id: str
-    attrs: dict
-    magnitude: float | None
-    has_grad_info: bool
-    cluster: str | None
-    topo: int
-    highlight: bool = False
-    extra: list = field(default_factory=list)  # (id, attrs) drawn beside it (a Value's op bubble)
-
-
-@dataclass
-class _Scene:
-    items: list
-    edges: list  # (tail, head, attrs)
-    clusters: dict  # path -> (order key, label)
-    what: str
-
-    @property
-    def magnitudes(self) -> list:
-        return [it.magnitude for it in self.items if it.has_grad_info]
-
-
-def _esc_record(s: str) -> str:
-    out = []
-    for ch in s:
-        if ch in "{}|<>\\\"":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _esc(s: str) -> str:
-    """Text for a DOT string: backslashes and quotes escaped (so that user text stays literal)."""
-    return s.replace("\\", "\\\\").replace('"', '\\"')
+# --------------------------------------------------------------------------- the scene: what to draw
+def _esc(s: str, record: bool = False) -> str:
+    """Text for a DOT string (backslashes and quotes escaped) or, with `record`, for a record's cell."""
+    return "".join("\\" + c if c in ("{}|<>\\\"" if record else "\\\"") else c for c in s)
 
 
 def _lines(lines: Iterable[str]) -> str:
@@ -338,653 +247,350 @@ def _lines(lines: Iterable[str]) -> str:
     return "\\n".join(_esc(str(line)) for line in lines)
 
 
-def _shape_text(shape: tuple) -> str:
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _values_text(a: np.ndarray, digits: int) -> str:
-    flat = np.asarray(a, dtype=np.float64).reshape(-1)
-    body = ", ".join(format_number(v, digits) for v in flat)
+def _values(a: np.ndarray) -> str:
+    body = ", ".join(_num(v) for v in np.asarray(a, dtype=np.float64).reshape(-1))
     return body if a.ndim == 0 else f"[{body}]"
 
 
-def _info_from(value: Any, scalar: bool) -> Any:
-    """Normalise a known-gradient entry: float for Value graphs, GradStats for Tensor graphs."""
-    if value is None:
-        return None
-    if scalar:
-        return float(value)
-    if isinstance(value, GradStats):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return GradStats((), float(abs(value)), math.nan, math.nan)
-    return GradStats.of(np.asarray(getattr(value, "data", value)))
+@dataclass
+class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubble and constant)
+    id: str
+    attrs: dict
+    magnitude: float | None = None  # what colours it; None: no gradient known
+    cluster: str | None = None
+    highlight: bool = False
+    extra: list = field(default_factory=list)
 
 
-def _array_of(value: Any) -> np.ndarray | None:
-    if value is None or isinstance(value, (GradStats, int, float)):
-        return None
-    return np.asarray(getattr(value, "data", value))
+class _Scene:
+    """One graph to draw, from `draw`'s options (each checked: an error names it and says what to give): its
+    `items` (nodes, collapsed modules), `edges`, module `clusters`, and `what` the colours measure."""
 
+    def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
+                 grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
+        if not hasattr(root, "parents"):
+            raise TypeError(f"draw: expected a Value or a Tensor (the result of a computation), got "
+                            f"{type(root).__name__}")
+        if str(rankdir).upper() not in ("LR", "TB", "RL", "BT"):
+            raise ValueError(f"draw: rankdir must be 'LR' (inputs on the left) or 'TB' (inputs on top), got {rankdir!r}")
+        self.rankdir = rankdir.upper()
+        if max_nodes is not None:
+            max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
+        if not (isinstance(color_by_grad, ColorScale) or color_by_grad in (False, True, None, "norm", "std")):
+            raise ValueError(f"draw: color_by_grad must be True, False, 'norm', 'std' or a ColorScale (to fix the "
+                             f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
+        self.root = getattr(root, "grad_fn", None) or root
+        self.scalar, self.prefix, self.show_data, self.show_grad = bool(self.root.scalar), prefix, show_data, show_grad
+        std = color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)"
+        self.mode = "std" if std else "norm"
+        self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
+        self.order = autograd.topological_order(self.root)
+        self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
+        self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
+        self.owner, self.modules, self.outputs, collapse = ({}, {}, {}, None) if module is None else \
+            self._owners(module)
+        self.group = {n: p for n, path in self.owner.items() for p in collapse or () if f"{path}.".startswith(p + ".")}
+        self._build(self._units(max_nodes), show_local)
 
-def _grad_infos(root: Any, order: list, scalar: bool, known_grads: Any,
-                ledger: Ledger | None) -> tuple[dict, dict]:
-    """node -> gradient info (float for Value, GradStats for Tensor), and node -> array where known."""
-    if known_grads is not None:
-        if isinstance(known_grads, Mapping):
-            src = {n: known_grads[n] for n in order if n in known_grads}
-        else:
-            keep = set(known_grads)
-            src = {n: n.grad for n in order if n in keep}
-    elif ledger is not None:
-        idx = [ps.index for ps in ledger.passes if ps.root is root]
-        if not idx:
-            raise ValueError("draw: the ledger= given holds no backward pass from this root; record "
-                             "`with ledger.record() as steps: root.backward()` and pass ledger=steps")
-        final = ledger.final_grads(idx[-1])
-        src = {n: final[n] for n in order if n in final}
-    else:
-        src = {n: n.grad for n in order}
-    infos = {n: _info_from(v, scalar) for n, v in src.items()}
-    arrays = {} if scalar else {n: a for n, v in src.items() if (a := _array_of(v)) is not None}
-    return infos, arrays
-
-
-def _magnitude(info: Any, scalar: bool, mode: str) -> float | None:
-    """The size used for colouring: |grad| (Value), the norm or the std of the gradient (Tensor)."""
-    if info is None:
-        return None
-    if scalar:
-        return abs(info)
-    if mode == "std" and math.prod(info.shape) > 1 and info.std == info.std:
-        return info.std
-    return info.norm
-
-
-def _module_owner(module: Any, order: list) -> tuple[dict, dict, dict]:
-    """node -> owning module path, path -> (index, module), path -> traced output node."""
-    tr = module if isinstance(module, Trace) else None
-    model = tr.model if tr is not None else module
-    if not hasattr(model, "named_modules") or not hasattr(model, "named_parameters"):
-        raise TypeError(f"draw: module= must be an nn.Module or a Trace from draw.trace(model, x), got "
-                        f"{type(module).__name__}")
-    modules = {path: (i, m) for i, (path, m) in enumerate(model.named_modules())}
-    in_graph = set(order)
-    owner: dict = {}
-    outputs: dict = {}
-    if tr is not None:
-        calls = sorted(tr.calls, key=lambda c: (c[0].count(".") + 1 if c[0] else 0))
-        for path, _m, args, out in calls:
-            if not path:
+    def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
+        """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges."""
+        order, marked, edges = self.order, set(), set()
+        if isinstance(grads, Ledger):
+            index = [ps.index for ps in grads.passes if ps.root is self.root]
+            if not index:
+                raise ValueError("draw: the ledger given as grads= holds no backward pass from this root; record "
+                                 "`with ledger.record() as steps: root.backward()` and pass grads=steps")
+            grads = grads.final_grads(index[-1])
+        elif isinstance(grads, LedgerState):
+            if (s := grads.step) is not None:
+                marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
+            grads = grads.grads
+        if grads is not None and not isinstance(grads, Mapping):
+            if isinstance(grads, str) or not isinstance(grads, Iterable):
+                raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
+                                f"gradient or a set of nodes, got {type(grads).__name__}")
+            grads = {n: n.grad for n in grads}
+        infos, arrays = {}, {}
+        for n in (order if grads is None else (n for n in order if n in grads)):
+            if (v := n.grad if grads is None else grads[n]) is None:
                 continue
-            outs = [t for t in _tensors(out) if t in in_graph]
-            if not outs:
-                continue
-            outputs[path] = outs[-1]
-            before: set = set()
-            for t in _tensors(list(args)):
-                before.update(autograd.topological_order(t))
-            for t in outs:
-                for n in autograd.topological_order(t):
-                    if n in before or n not in in_graph:
-                        continue
-                    if not n.parents and not n.requires_grad:
-                        continue  # data and constants stay outside the clusters
-                    owner[n] = path
-    for full, p in model.named_parameters():
-        if p in in_graph:
-            owner[p] = full.rsplit(".", 1)[0] if "." in full else ""
-    owner = {n: path for n, path in owner.items() if path}
-    return owner, modules, outputs
+            if self.scalar or isinstance(v, GradStats):
+                infos[n] = float(v) if self.scalar else v
+            elif isinstance(v, (int, float)):
+                infos[n] = GradStats((), math.nan, math.nan, abs(float(v)))
+            else:
+                arrays[n] = np.asarray(getattr(v, "data", v))
+                infos[n] = GradStats.of(arrays[n])
+        return infos, arrays, marked, edges
 
-
-def _build(root: Any, *, prefix: str = "", rankdir: str = "LR", show_data: bool = False, show_grad: bool = False,
-           show_local: bool = False, show_stats: bool = False, show_names: bool = False,
-           color_by_grad: bool | str = False, module: Any = None, collapse: Any = None,
-           max_nodes: int | None = None, highlight: Any = None, highlight_edges: Any = None,
-           known_grads: Any = None, ledger: Ledger | None = None, precision: int = 4) -> _Scene:
-    if not hasattr(root, "parents"):
-        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
-    root = getattr(root, "grad_fn", None) or root  # a tensor's graph node
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"draw: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), got {rankdir!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or int(max_nodes) < 1):
-        raise ValueError(f"draw: max_nodes must be a positive integer, got {max_nodes!r}")
-    scalar = bool(root.scalar)
-    mode = "std" if color_by_grad == "std" else "norm"
-    if color_by_grad not in (False, True, "norm", "std", None):
-        raise ValueError(f"draw: color_by_grad must be True, 'norm' or 'std', got {color_by_grad!r}")
-    what = "|grad|" if scalar else ("std(grad)" if mode == "std" else "|grad|_F")
-    order = autograd.topological_order(root)
-    topo = {n: i for i, n in enumerate(order)}
-    names = node_names(order)
-    need_grads = show_grad or show_stats or color_by_grad
-    infos, arrays = _grad_infos(root, order, scalar, known_grads, ledger) if need_grads else ({}, {})
-    fmt = lambda x: format_number(x, precision)  # noqa: E731
-
-    # Modules: clusters and collapsed groups (Tensor graphs only).
-    owner: dict = {}
-    modules: dict = {}
-    outputs: dict = {}
-    if module is not None:
-        if scalar:
+    def _owners(self, module: Any) -> tuple[dict, dict, dict, Any]:
+        """node -> owning module path, path -> (index, module), path -> traced output, the collapsed paths."""
+        if self.scalar:
             raise TypeError("draw: module= groups the ops of a Tensor graph by nn.Module; a Value graph has no "
                             "modules (its labels, such as L0.n3.w1, already name layer and neuron)")
-        owner, modules, outputs = _module_owner(module, order)
-    collapsed: list[str] = []
-    if collapse:
-        if module is None or not isinstance(module, Trace):
-            raise ValueError("draw: collapse= needs to know which ops each module produced: pass "
-                             "module=draw.trace(model, x) (and build the loss from its .output)")
-        owned_paths = set(owner.values())
+        tr = module if isinstance(module, Trace) else None
+        model = module if tr is None else tr.model
+        if not hasattr(model, "named_modules") or not hasattr(model, "named_parameters"):
+            raise TypeError(f"draw: module= must be an nn.Module or a Trace from draw.trace(model, x), got "
+                            f"{type(module).__name__}")
+        modules = {path: (i, m) for i, (path, m) in enumerate(model.named_modules())}
+        in_graph, owner, outputs = set(self.order), {}, {}
+        for path, _m, args, out in sorted(tr.calls if tr else (), key=lambda c: c[0].count(".") + bool(c[0])):
+            outs = [t for t in _tensors(out) if t in in_graph]
+            if not path or not outs:
+                continue
+            outputs[path] = outs[-1]
+            before = {n for t in _tensors(list(args)) for n in autograd.topological_order(t)}
+            for n in {n for t in outs for n in autograd.topological_order(t)} - before:
+                if n in in_graph and (n.parents or n.requires_grad):  # data and constants stay outside
+                    owner[n] = path
+        owner.update({p: full.rsplit(".", 1)[0] for full, p in model.named_parameters() if p in in_graph})
+        owner = {n: path for n, path in owner.items() if path}
+        collapse = None if tr is None else tr.collapse
         if collapse is True:
-            collapsed = [p for p, (_, m) in modules.items() if p and not list(m.children())
-                         and any(o == p or o.startswith(p + ".") for o in owned_paths)]
-        else:
-            wanted = [collapse] if isinstance(collapse, str) else list(collapse)
-            for p in wanted:
-                if p not in modules or not p:
-                    known = ", ".join(repr(q) for q in modules if q)
-                    raise ValueError(f"draw: collapse: no module named {p!r}; the modules are: {known}")
-            collapsed = wanted
-    group_of: dict = {}
-    for n, path in owner.items():
-        for p in collapsed:
-            if path == p or path.startswith(p + "."):
-                group_of[n] = p
-                break
+            collapse = [p for p, (_, m) in modules.items() if p and not list(m.children())
+                        and any(f"{o}.".startswith(p + ".") for o in owner.values())]
+        for p in collapse or ():
+            if p not in modules or not p:
+                raise ValueError(f"draw: collapse: no module named {p!r}; the modules are: "
+                                 + ", ".join(repr(q) for q in modules if q))
+        return owner, modules, outputs, collapse
 
-    def unit(n: Any) -> Any:
-        g = group_of.get(n)
-        return ("m", g) if g is not None else ("n", topo[n])
+    def _units(self, max_nodes: int | None) -> dict:
+        """unit -> its nodes, for the units to draw (a node, or a collapsed module's path), inputs first: all,
+        or the `max_nodes` nearest the root (fewest edges away), read off the one walk `self.order`."""
+        depth, members = {self.root: 0}, {}
+        for n in reversed(self.order):  # each node after every node that uses it
+            for p in n.parents:
+                depth[p] = min(depth.get(p, math.inf), depth[n] + 1)
+        for n in self.order:
+            members.setdefault(self.group.get(n, n), []).append(n)
+        units = list(members)  # in order of their first node
+        if max_nodes is not None and len(units) > max_nodes:
+            near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
+            kept = set(sorted(units, key=near.__getitem__)[:max_nodes])
+            units = [u for u in units if u in kept]
+        return {u: members[u] for u in units}
 
-    # Units in breadth-first order from the root (for max_nodes).
-    units_order: list = []
-    seen_units: set = set()
-    members: dict = {}
-    for n in order:
-        members.setdefault(unit(n), []).append(n)
-    queue = [root]
-    qi = 0
-    seen_nodes = {root}
-    while qi < len(queue):
-        n = queue[qi]
-        qi += 1
-        u = unit(n)
-        if u not in seen_units:
-            seen_units.add(u)
-            units_order.append(u)
-        for p in n.parents:
-            if p not in seen_nodes:
-                seen_nodes.add(p)
-                queue.append(p)
-    kept_units = units_order if max_nodes is None else units_order[: int(max_nodes)]
-    kept = set(kept_units)
-    first = {u: min(topo[n] for n in members[u]) for u in kept_units}
-    kept_units = sorted(kept_units, key=first.__getitem__)  # draw inputs first, the root last
+    def _build(self, units: dict, show_local: bool) -> None:
+        items, ids = {}, {}
+        for u in units:
+            items[u], ids[u] = self._module_item(u) if isinstance(u, str) else self._node_item(u)
+        edges, hidden, seen = [], {}, set()
+        for u, members in units.items():
+            for n in members:
+                for j, p in enumerate(n.parents):
+                    pu = self.group.get(p, p)
+                    if pu == u or pu not in ids:
+                        hidden.update({} if pu == u else {u: None})
+                        continue
+                    tail, head, attrs = ids[pu][1], ids[u][0], {}
+                    if isinstance(u, str) or isinstance(pu, str):  # one edge between a module and another unit
+                        if (tail, head) in seen:
+                            continue
+                        seen.add((tail, head))
+                    elif show_local and j < len(rules := n.locals if self.scalar else getattr(n, "rules", ())):
+                        attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
+                    if (n, p, j) in self.marked_edges:
+                        attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)
+                    edges.append((tail, head, attrs))
+            extra = items[u].extra  # a Value's op bubble (-> its record) and constant (-> the op bubble)
+            edges += [(xid, ids[u][0], {"style": "dashed"}) for xid, _ in extra[1:]] + [(*ids[u], {})] * bool(extra)
+        self.items, self.edges, self.clusters = list(items.values()), edges, {}
+        self.magnitudes = [it.magnitude for it in self.items if it.magnitude is not None]
+        omitted = [n for n in self.order if self.group.get(n, n) not in ids]
+        if omitted:
+            self.items.append(self._summary(omitted))
+            edges += [(self.items[-1].id, ids[u][0], {"style": "dashed"}) for u in hidden]
+        for path in sorted({it.cluster for it in self.items if it.cluster}):  # and the modules around them
+            parts, outer = path.split("."), None
+            for sub in (".".join(parts[:k]) for k in range(1, len(parts) + 1)):
+                if sub in self.modules:
+                    idx, m = self.modules[sub]
+                    self.clusters.setdefault(sub, (idx, f"{sub} ({type(m).__name__})", outer))
+                    outer = sub
 
-    hl_nodes: set = set()
-    if highlight is not None:
-        hl_nodes = set(highlight) if isinstance(highlight, (set, frozenset, list, tuple)) else {highlight}
-    hl_edges: set = set()
-    for e in highlight_edges or ():
-        hl_edges.add(tuple(e[:2]) if len(e) == 2 else (e[0], e[1], e[2]))
+    def _node_item(self, n: Any) -> tuple[_Item, tuple[str, str]]:
+        nid, info = f"{self.prefix}n{self.topo[n]}", self.infos.get(n)
+        item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), self.owner.get(n), n in self.marked)
+        if not self.scalar:  # an op (ellipse), a parameter (box), data or a constant (dashed box)
+            data = not n.parents and not n.requires_grad
+            title = f"{n.name} = " * bool(n.name) + n.op if n.parents else n.name or (
+                ("constant" if n.data.size == 1 else "data") if data else self.names[n])
+            lines = [title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} {n.dtype}"]
+            item.attrs = {"label": _lines(lines + self._tensor_lines(n, info)), "shape": "ellipse" if n.parents
+                          else "box", **({"style": "dashed"} if data else {})}
+            return item, (nid, nid)
+        cells = [_esc(str(n.label), True)] if n.label else []
+        cells += ["data " + _num(n.data)] if self.show_data else []
+        cells += ["grad " + ("?" if info is None else _num(info))] if self.show_grad else []
+        body = " | ".join(cells or [_esc(self.names[n], True)])
+        item.attrs = {"label": "{ " + body + " }" if self.rankdir in ("LR", "RL") else body, "shape": "record"}
+        if not n.parents:
+            return item, (nid, nid)
+        op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
+        item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
+                                        "margin": "0.02", "width": "0.3", **small}))
+        if n.constant is not None:  # the plain number the op took: a node without gradient
+            item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
+                                           "margin": "0.04", **small}))
+        return item, (nid + "op", nid)
 
-    def edge_is_highlighted(node: Any, parent: Any, j: int) -> bool:
-        return (node, parent) in hl_edges or (node, parent, j) in hl_edges
-
-    items: list[_Item] = []
-    ids: dict = {}  # unit -> DOT id of the head (the op bubble for Value nodes) and tail
-
-    def tensor_lines(n: Any, info: Any) -> list[str]:
+    def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
         lines = []
-        if n.data is None:  # an op's result: the graph keeps its shape, not its buffer
-            pass
-        elif show_data:
-            if n.data.size <= 8:
-                lines.append("data " + _values_text(n.data, precision))
-            elif not show_stats:
-                d = np.asarray(n.data, dtype=np.float64)
-                lines.append(f"data mean {fmt(d.mean())}, std {fmt(d.std())}")
-        if show_stats and n.data is not None:
+        if self.show_data and n.data is not None:  # an op's result keeps its shape, not its buffer
             d = np.asarray(n.data, dtype=np.float64)
-            lines.append(f"data mean {fmt(d.mean())}, std {fmt(d.std())}")
-        if not n.requires_grad:
-            return lines  # data and constants never get a gradient
-        if show_grad:
-            arr = arrays.get(n)
-            if info is None:
-                lines.append("grad ?")
-            elif arr is not None and arr.size <= 8:
-                lines.append("grad " + _values_text(arr, precision))
-            elif not show_stats:
-                lines.append(f"|grad| {fmt(info.norm)}")
-        if show_stats:
-            if info is None:
-                lines.append("grad ?")
-            else:
-                mean = "" if info.mean != info.mean else f"mean {fmt(info.mean)}, "
-                std = "" if info.std != info.std else f"std {fmt(info.std)}, "
-                lines.append(f"grad {mean}{std}|grad| {fmt(info.norm)}")
+            lines.append("data " + _values(d) if d.size <= 8 else f"data mean {_num(d.mean())}, std {_num(d.std())}")
+        if self.show_grad and n.requires_grad:
+            a = self.arrays.get(n)
+            lines.append("grad ?" if info is None else "grad " + _values(a) if a is not None and a.size <= 8
+                         else f"|grad| {_num(info.norm)}")
         return lines
 
-    for u in kept_units:
-        ns = members[u]
-        if u[0] == "m":
-            path = u[1]
-            idx, m = modules[path]
-            out = outputs.get(path)
-            info = infos.get(out) if out is not None else None
-            lines = [path, type(m).__name__]
-            if out is not None:
-                lines.append(f"-> {_shape_text(out.shape)} {out.dtype}")
-                lines += [ln for ln in tensor_lines(out, info) if "grad" in ln]
-            attrs = {"label": _lines(lines), "shape": "box3d"}
-            mag = _magnitude(info, scalar, mode) if need_grads else None
-            parent_cluster = path.rsplit(".", 1)[0] if "." in path else None
-            item = _Item(f"{prefix}m{idx}", attrs, mag, info is not None, parent_cluster if parent_cluster in
-                         modules else None, min(topo[n] for n in ns),
-                         highlight=any(n in hl_nodes for n in ns))
-            ids[u] = (item.id, item.id)
-            items.append(item)
-            continue
-        (n,) = ns
-        i = topo[n]
-        nid = f"{prefix}n{i}"
-        info = infos.get(n) if need_grads else None
-        mag = _magnitude(info, scalar, mode) if need_grads else None
-        if scalar:
-            cells = []
-            if n.label:
-                cells.append(_esc_record(str(n.label)))
-            elif show_names:
-                cells.append(_esc_record(names[n]))
-            if show_data:
-                cells.append("data " + fmt(n.data))
-            if show_grad:
-                cells.append("grad " + ("?" if info is None else fmt(info)))
-            if not cells:
-                cells.append(_esc_record(names[n]))
-            body = " | ".join(cells)
-            label = "{ " + body + " }" if rankdir in ("LR", "RL") else body
-            attrs = {"label": label, "shape": "record"}
-            item = _Item(nid, attrs, mag, info is not None, None, i, highlight=n in hl_nodes)
-            if n.parents:
-                op = str(n.op) or "?"
-                item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
-                                                "fontsize": "10", "margin": "0.02", "width": "0.3",
-                                                "height": "0.3"}))
-                ids[u] = (nid + "op", nid)
-            else:
-                ids[u] = (nid, nid)
-        else:
-            is_param = not n.parents and n.requires_grad
-            if n.parents:
-                title = f"{n.name} = {n.op}" if n.name else n.op
-                if show_names and not n.name:
-                    title = f"{names[n]} = {n.op}"
-                shape, style = "ellipse", ""
-            elif is_param:
-                title = n.name or names[n]
-                shape, style = "box", ""
-            else:
-                title = n.name or ("constant" if n.data.size == 1 else "data")
-                if show_names and not n.name:
-                    title = f"{names[n]}: {title}"
-                if n.op:
-                    title += f" ({n.op}, no grad)"
-                shape, style = "box", "dashed"
-            lines = [title, f"{_shape_text(n.shape)} {n.dtype}"] + tensor_lines(n, info)
-            attrs = {"label": _lines(lines), "shape": shape}
-            if style:
-                attrs["style"] = style
-            item = _Item(nid, attrs, mag, info is not None, owner.get(n), i, highlight=n in hl_nodes)
-            ids[u] = (nid, nid)
-        items.append(item)
+    def _module_item(self, path: str) -> tuple[_Item, tuple[str, str]]:
+        (idx, m), out = self.modules[path], self.outputs.get(path)
+        info = None if out is None else self.infos.get(out)
+        lines = [path, type(m).__name__] + ([] if out is None else [f"-> {shape_text(out.shape)} {out.dtype}", *(
+            line for line in self._tensor_lines(out, info) if "grad" in line)])
+        parent = path.rsplit(".", 1)[0] if "." in path else None
+        item = _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
+            info, self.scalar, self.mode), parent if parent in self.modules else None,
+            any(self.group.get(n) == path for n in self.marked))
+        return item, (item.id, item.id)
 
-    # Edges between kept units; dropped parents are summarised in one node.
-    edges: list = []
-    seen_pairs: set = set()
-    omitted = [n for n in order if unit(n) not in kept]
-    hidden_targets: list = []
-    for u in kept_units:
-        for n in members[u]:
-            if u[0] == "n" and not n.parents:
-                continue
-            head = ids[u][0]
-            for j, p in enumerate(n.parents):
-                pu = unit(p)
-                if pu == u:
-                    continue
-                if pu not in kept:
-                    if u not in hidden_targets:
-                        hidden_targets.append(u)
-                    continue
-                tail = ids[pu][1]
-                attrs: dict = {}
-                if u[0] == "m" or pu[0] == "m":
-                    if (tail, head) in seen_pairs:
-                        continue
-                    seen_pairs.add((tail, head))
-                elif show_local:
-                    if scalar:
-                        attrs["label"] = _esc("×" + fmt(n.locals[j]))
-                    else:
-                        rules = getattr(n, "rules", ())
-                        if j < len(rules):
-                            attrs["label"] = _esc(rules[j])
-                if edge_is_highlighted(n, p, j):
-                    attrs.update({"color": "#d62728", "penwidth": "2.5", "fontcolor": "#d62728"})
-                edges.append((tail, head, attrs))
-        if u[0] == "n" and scalar and members[u][0].parents:
-            edges.append((ids[u][0], ids[u][1], {}))
-    if omitted:
-        counts: dict = {}
-        for n in omitted:
-            if n.parents:
-                k = str(n.op)
-            elif scalar:
-                k = "leaves"
-            else:
-                k = "parameters" if n.requires_grad else "data"
-            counts[k] = counts.get(k, 0) + 1
+    def _summary(self, omitted: list) -> _Item:
+        counts = Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad
+                         else "data" for n in omitted)
         kinds = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         text = ", ".join(f"{c} {k}" for k, c in kinds[:5]) + (", ..." if len(kinds) > 5 else "")
-        label = f"... {len(omitted)} more node{'s' if len(omitted) != 1 else ''}: {text}"
-        sid = f"{prefix}more"
-        items.append(_Item(sid, {"label": _esc(label), "shape": "note", "style": "dashed"}, None, False, None,
-                           -1))
-        for u in hidden_targets:
-            edges.append((sid, ids[u][0], {"style": "dashed"}))
-
-    clusters: dict = {}
-    used = {it.cluster for it in items if it.cluster}
-    for path in sorted(used):
-        parts = path.split(".")
-        for k in range(1, len(parts) + 1):
-            sub = ".".join(parts[:k])
-            if sub in modules and sub not in clusters:
-                idx, m = modules[sub]
-                clusters[sub] = (idx, f"{sub} ({type(m).__name__})")
-    return _Scene(items, edges, clusters, what)
+        return _Item(f"{self.prefix}more", {"label": _esc(f"... {len(omitted)} more node{'s' * (len(omitted) != 1)}: "
+                                                          f"{text}"), "shape": "note", "style": "dashed"})
 
 
-def _style_item(item: _Item, scale: ColorScale | None) -> dict:
-    attrs = dict(item.attrs)
-    styles = [s for s in attrs.pop("style", "").split(",") if s]
-    if scale is not None:
-        fill = scale.color(item.magnitude) if item.has_grad_info else UNKNOWN_COLOR
-        styles.append("filled")
-        attrs["fillcolor"] = fill
-        if _fontcolor(fill) != "black":
-            attrs["fontcolor"] = _fontcolor(fill)
-    if item.highlight:
-        attrs.update({"color": "#d62728", "penwidth": "3"})
-    if styles:
-        attrs["style"] = ",".join(styles)
-    return attrs
-
-
+# --------------------------------------------------------------------------- DOT
 def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None, prefix: str = "") -> None:
-    by_cluster: dict = {}
-    for it in scene.items:
-        by_cluster.setdefault(it.cluster, []).append(it)
+    """The scene's nodes (in their module clusters, nested as the modules are) and edges into `g`."""
 
-    def put(target: graphviz.Digraph, its: list) -> None:
-        for it in its:
-            target.node(it.id, **_style_item(it, scale))
+    def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
+        for it in (it for it in scene.items if it.cluster == path):
+            color = scale and scale.color(it.magnitude)
+            attrs = _filled(dict(it.attrs), color) if color else it.attrs
+            target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
+        for idx, label, sub_path in sorted((v[0], v[1], c) for c, v in scene.clusters.items() if v[2] == path):
+            sub = Picture(name=f"cluster_{prefix}m{idx}")
+            sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
+            fill(sub, sub_path)
+            target.subgraph(sub)
 
-    put(g, by_cluster.get(None, []))
-    children: dict = {}
-    for path in scene.clusters:
-        parent = path.rsplit(".", 1)[0] if "." in path else None
-        while parent is not None and parent not in scene.clusters:
-            parent = parent.rsplit(".", 1)[0] if "." in parent else None
-        children.setdefault(parent, []).append(path)
-    for v in children.values():
-        v.sort(key=lambda p: scene.clusters[p][0])
-
-    def open_cluster(target: graphviz.Digraph, path: str) -> None:
-        # Recursion over the module tree (a few levels), not over the graph.
-        idx, label = scene.clusters[path]
-        sub = Picture(name=f"cluster_{prefix}m{idx}")
-        sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
-        put(sub, by_cluster.get(path, []))
-        for c in children.get(path, []):  # children go into `sub` before `sub` goes into `target`
-            open_cluster(sub, c)
-        target.subgraph(sub)
-
-    for top in children.get(None, []):
-        open_cluster(g, top)
+    fill(g, None)
     for tail, head, attrs in scene.edges:
         g.edge(tail, head, **attrs)
 
 
-def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene], prefix: str = "") -> None:
+def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
+    """One box per decade of `scale`, and boxes for 0, inf/nan and unknown where the scenes have them."""
     mags = [m for s in scenes for m in s.magnitudes]
-    unknown = any(not it.has_grad_info and it.attrs.get("shape") != "note" for s in scenes for it in s.items)
-    leg = Picture(name=f"cluster_{prefix}legend")
+    leg = Picture(name="cluster_legend")
     leg.attr(label=_esc(f"{scale.what}, log scale"), style="rounded", color="#7f7f7f", fontsize="10")
-    ids = []
-    for k, d in enumerate(scale.decades()):
-        fill = scale.color(10.0 ** d)
-        lid = f"{prefix}legend{k}"
-        attrs = {"label": f"1e{d:+03d}" if d else "1", "shape": "box", "style": "filled", "fillcolor": fill}
-        if _fontcolor(fill) != "black":
-            attrs["fontcolor"] = _fontcolor(fill)
-        leg.node(lid, **attrs)
-        ids.append(lid)
-    if any(m == 0 for m in mags):
-        leg.node(f"{prefix}legend_zero", label="0", shape="box", style="filled", fillcolor=ZERO_COLOR)
-        ids.append(f"{prefix}legend_zero")
-    if any(m is not None and not math.isfinite(m) for m in mags):
-        leg.node(f"{prefix}legend_bad", label="inf/nan", shape="box", style="filled", fillcolor=BAD_COLOR)
-        ids.append(f"{prefix}legend_bad")
-    if unknown:
-        leg.node(f"{prefix}legend_unknown", label="no grad", shape="box", style="filled", fillcolor=UNKNOWN_COLOR)
-        ids.append(f"{prefix}legend_unknown")
-    for a, b in zip(ids, ids[1:]):
+    boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(scale.decades())]
+    boxes += [("legend_zero", "0", ZERO_COLOR)] if 0 in mags else []
+    boxes += [("legend_bad", "inf/nan", BAD_COLOR)] if any(m is not None and not math.isfinite(m) for m in mags) else []
+    if any(it.magnitude is None and it.attrs.get("shape") != "note" for s in scenes for it in s.items):
+        boxes.append(("legend_unknown", "no grad", UNKNOWN_COLOR))
+    for lid, label, fill in boxes:
+        leg.node(lid, **_filled({"label": label, "shape": "box"}, fill))
+    for (a, *_), (b, *_) in zip(boxes, boxes[1:]):
         leg.edge(a, b, style="invis")
     g.subgraph(leg)
 
 
-def _new_picture(rankdir: str, title: str | None) -> Picture:
-    g = Picture(graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
-                node_attr={"fontname": "Helvetica", "fontsize": "11"},
-                edge_attr={"fontname": "Helvetica", "fontsize": "9"})
+def _picture(rankdir: str, title: str | None) -> Picture:
+    font = {"fontname": "Helvetica"}
+    g = Picture(graph_attr={"rankdir": rankdir, **font}, node_attr={**font, "fontsize": "11"},
+                edge_attr={**font, "fontsize": "9"})
     if title:
         g.attr(label=_lines(title.split("\n")), labelloc="t")
     return g
 
 
-def draw(root: Any, *, rankdir: str = "LR", show_data: bool = False, show_grad: bool = False,
-         show_local: bool = False, show_stats: bool = False, show_names: bool = False,
-         color_by_grad: bool | str = False, grad_range: tuple[int, int] | None = None, module: Any = None,
-         collapse: bool | str | Sequence[str] | None = None, max_nodes: int | None = None,
-         highlight: Any = None, highlight_edges: Iterable[tuple] | None = None, known_grads: Any = None,
-         ledger: Ledger | None = None, precision: int = 4, title: str | None = None,
-         legend: bool = True) -> Picture:
-    """Draw the computation graph that produced ``root``.
-
-    Every feature is a keyword flag and off by default.
-
-    Colours (``color_by_grad``): fill = gradient size on a log scale, pale yellow (small)
-    to dark red (large), one legend box per decade; light grey = exactly 0, white = no
-    gradient known, green = inf/nan. Red outlines mark ``highlight``/``highlight_edges``.
+def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_local: bool = False,
+         color_by_grad: bool | str | ColorScale = False, grads: Any = None, module: Any = None,
+         max_nodes: int | None = MAX_NODES, rankdir: str = "LR", title: str | None = None) -> Picture:
+    """The picture of the graph that produced `root`: a `Picture` (a `graphviz.Digraph`; `.source` is the DOT
+    text, `render` writes it to a file).
 
     Args:
-        root: a :class:`~tinygrad_init.Value` or :class:`~tinygrad_init.Tensor` (usually the loss).
-        rankdir: ``"LR"`` (inputs left, output right) or ``"TB"`` (top to bottom).
-        show_data: Value: a ``data`` cell. Tensor: the values of tensors with at most 8
-            elements, mean and std of larger ones.
-        show_grad: Value: a ``grad`` cell (``?`` where unknown). Tensor: the gradient's values
-            (at most 8 elements) or its Frobenius norm ``|grad|``.
-        show_local: label each edge with the local derivative: ``×-3.0`` (Value: the factor
-            d(out)/d(input) the upstream gradient is multiplied by) or the op's backward rule
-            for that input (Tensor: ``dW = x.T @ g``).
-        show_stats: Tensor: mean and std of data and gradient (and the gradient's norm).
-        show_names: show the names the ledger uses (``mul#3``) on unlabelled nodes.
-        color_by_grad: fill nodes by gradient size on a log scale (see the module docstring
-            for the legend): True/``"norm"`` (|grad|, Frobenius norm for tensors) or ``"std"``.
-        grad_range: ``(lo, hi)`` decades of the colour scale (default: fitted to the graph);
-            fix it to compare several pictures.
-        module: Tensor graphs: an ``nn.Module`` (its parameters are grouped in one cluster per
-            module, by their path) or a :class:`Trace` from :func:`trace` (the ops each module
-            produced are grouped too).
-        collapse: draw modules as single nodes: True (every module without sub-modules) or a
-            list of paths such as ``["layers.0", "layers.2"]``. Needs ``module=trace(...)``.
-        max_nodes: draw at most this many nodes (those nearest the root) and summarise the rest
-            in one node ("... 1234 more nodes: 600 *, 600 +, ...").
-        highlight: a node (or a collection of nodes) to outline in red.
-        highlight_edges: ``(node, parent)`` or ``(node, parent, parent_index)`` edges to draw in red.
-        known_grads: only show these gradients: a set of nodes (their current ``.grad``; the
-            others read ``?``) or a dict node -> gradient (a float, an array or
-            :class:`~tinygrad_init.ledger.GradStats`), as :meth:`Ledger.state` gives.
-        ledger: take the gradients from a recorded backward pass (this includes intermediate
-            tensors, whose ``.grad`` the engine drops).
-        precision: significant digits of the numbers.
-        title: a caption at the top.
-        legend: draw the colour legend when colouring.
-
-    Returns:
-        A :class:`Picture` (a ``graphviz.Digraph``): ``.source`` is the DOT text; in Jupyter it
-        shows inline; :func:`render` writes it to a file.
+        root: a `Value` or a `Tensor`, usually the loss.
+        show_data: Value: a `data` cell. Tensor: its values (at most 8 elements), else mean and std.
+        show_grad: Value: a `grad` cell (`?` where unknown). Tensor: its values (at most 8) or `|grad|`.
+        show_local: label each edge with the local derivative, `×-3.0` (Value: d(out)/d(input), the factor
+            the upstream gradient is multiplied by) or the op's backward rule (Tensor: `dW = x.T @ g`).
+        color_by_grad: fill by gradient size on a log scale, with a legend: True (`|grad|`; tensors: the
+            Frobenius norm), `"std"` (tensors), or a `ColorScale` that fixes the decades (to compare pictures).
+        grads: the gradients shown: None (each node's `.grad`), a `Ledger` (its last pass from `root`, with
+            the intermediate tensors'), `steps.state(k)` (those known after `k` steps; the step outlined in
+            red), a dict node -> gradient (a float, an array, `GradStats`) or a set of nodes; others read `?`.
+        module: Tensor graphs: an `nn.Module` (one cluster per module of parameters) or a `Trace` from
+            `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
+        max_nodes: draw this many nodes nearest the output and summarise the rest in one note
+            ("... 1234 more nodes: 600 *, 600 +"); None draws all.
+        rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top); title: a caption at the top.
     """
-    scene = _build(root, rankdir=rankdir, show_data=show_data, show_grad=show_grad, show_local=show_local,
-                   show_stats=show_stats, show_names=show_names, color_by_grad=color_by_grad, module=module,
-                   collapse=collapse, max_nodes=max_nodes, highlight=highlight, highlight_edges=highlight_edges,
-                   known_grads=known_grads, ledger=ledger, precision=precision)
-    g = _new_picture(rankdir, title)
-    scale = None
-    if color_by_grad:
-        scale = (ColorScale(int(grad_range[0]), int(grad_range[1]), scene.what) if grad_range is not None
-                 else ColorScale.fit(scene.magnitudes, scene.what))
-        if scale.hi <= scale.lo:
-            raise ValueError(f"draw: grad_range must be (lo, hi) decades with lo < hi, got {grad_range}")
+    scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
+    scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (
+        ColorScale.fit(scene.magnitudes, scene.what) if color_by_grad else None)
+    if scale is not None and scale.hi <= scale.lo:
+        raise ValueError(f"draw: color_by_grad: a ColorScale needs lo < hi decades, got {scale}")
+    g = _picture(scene.rankdir, title)
     _emit(g, scene, scale)
-    if scale is not None and legend:
+    if scale is not None:
         _legend(g, scale, [scene])
     return g
 
 
-# --------------------------------------------------------------------------- stepping through backward
+def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show_local: bool = True,
+              **options: Any) -> Picture:
+    """The graph after the first `k` chain-rule steps of a recorded pass (`0 <= k <= len(steps)`, or the
+    state `steps.state(k)` itself).
 
-
-def draw_step(steps: Ledger, k: int, *, show_grad: bool = True, show_local: bool = True,
-              show_data: bool = True, caption: bool = True, **kwargs: Any) -> Picture:
-    """The graph after the first ``k`` chain-rule steps of a recorded backward pass.
-
-    Only the gradients known after ``k`` steps are filled in (the others read ``?``);
-    the node that passes its gradient on in step ``k`` (``steps[k-1]``), its parent
-    and the edge between them are outlined in red, and the caption is the ledger's line
-    for that step. ``k = 0`` shows the seed only; ``k = len(steps)`` the finished pass.
-
-    Args:
-        steps: a :class:`~tinygrad_init.ledger.Ledger`.
-        k: how many steps have been performed, ``0 <= k <= len(steps)``.
-        show_grad, show_local, show_data, caption: as in :func:`draw` (on by default here).
-        **kwargs: any other option of :func:`draw`.
+    Only the gradients known after `k` steps are filled in (the others read `?`); the node that passes its
+    gradient on in step `k` (`steps[k-1]`), its parent and the edge between them are outlined in red, and the
+    caption is the ledger's line for that step. `options` are `draw`'s (`show_local` on by default here).
     """
-    return _draw_state(steps, steps.state(k), show_grad=show_grad, show_local=show_local, show_data=show_data,
-                       caption=caption, **kwargs)
-
-
-def _draw_state(steps: Ledger, state: Any, *, caption: bool, **kwargs: Any) -> Picture:
-    s = state.step
-    hl = kwargs.pop("highlight", None)
-    hl_edges = kwargs.pop("highlight_edges", None)
-    if s is not None:
-        hl = {s.node, s.parent} if hl is None else hl
-        hl_edges = [(s.node, s.parent, s.parent_index)] if hl_edges is None else hl_edges
-    title = kwargs.pop("title", None)
-    if caption and title is None:
+    state = k if isinstance(k, LedgerState) else steps.state(k)
+    if caption and options.get("title") is None:
         root = state.pass_.root_symbol
-        title = steps.line(state.k - 1) if s is not None else f"step 0 of {len(steps)}: d{root}/d{root} = seed"
-    return draw(state.pass_.root, known_grads=state.grads, highlight=hl, highlight_edges=hl_edges, title=title,
-                **kwargs)
+        options["title"] = (steps.line(state.k - 1) if state.step is not None else
+                            f"step 0 of {len(steps)}: d{root}/d{root} = seed")
+    return draw(state.pass_.root, grads=state, show_local=show_local, **options)
 
 
-def frames(steps: Ledger, *, show_grad: bool = True, show_local: bool = True, show_data: bool = True,
-           caption: bool = True, **kwargs: Any) -> list[str]:
-    """DOT text of :func:`draw_step` for ``k = 0, 1, ..., len(steps)`` (one frame per step)."""
-    return [_draw_state(steps, st, show_grad=show_grad, show_local=show_local, show_data=show_data,
-                        caption=caption, **dict(kwargs)).source for st in steps.states()]
+def frames(steps: Ledger, **options: Any) -> list[str]:
+    """The DOT text of `draw_step` for `k = 0, 1, ..., len(steps)` (one frame per step), in one sweep."""
+    return [draw_step(steps, state, **options).source for state in steps.states()]
 
 
-# --------------------------------------------------------------------------- comparing initializations
-
-
-def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | Callable] = ("small", "xavier_uniform",
-                  "he_normal"), *, activation: str = "tanh", engine: str = "tensor", batch: int = 16,
-                  rng: np.random.Generator | int | None = 0, rankdir: str = "LR", show_grad: bool = False,
-                  show_stats: bool = False, **kwargs: Any) -> Picture:
-    """The same small MLP drawn once per initialization, coloured by gradient size on one scale.
-
-    Each scheme gets a cluster; all clusters share one log colour scale and one legend,
-    so a scheme whose gradients vanish towards the input looks visibly paler there.
-    The data, the targets and the random stream of the weights are the same for every
-    scheme (the loss is the mean squared error against random targets).
-
-    Args:
-        sizes: layer widths ``[n_in, ..., n_out]``.
-        schemes: initialization schemes (names for :func:`tinygrad_init.init.get` or functions).
-        activation: "tanh", "sigmoid", "relu" or "linear".
-        engine: ``"tensor"`` (one node per weight matrix; ``batch`` samples) or ``"value"``
-            (a scalar MLP, one node per weight; one sample).
-        batch: number of samples (tensor engine).
-        rng: a Generator, seed or None: the data and the weights.
-        rankdir, show_grad, show_stats, **kwargs: as in :func:`draw`.
-
-    Returns:
-        A :class:`Picture` with one cluster per scheme and a legend.
-    """
-    from ..nn import init as init_mod
-    from .. import nn
-    from ..nn import scalar as scalar_nn
-    from ..core.tensor import Tensor
-    from ..utils import as_rng
-    from ..core.value import Value
-
-    if engine not in ("tensor", "value"):
-        raise ValueError(f"compare_inits: engine must be 'tensor' or 'value', got {engine!r}")
-    sizes = [int(s) for s in sizes]
-    if len(sizes) < 2:
-        raise ValueError(f"compare_inits: sizes must list at least an input and an output width, got {sizes}")
-    gen = as_rng(rng)
-    seed = int(gen.integers(2**31))
-    data = np.random.default_rng(seed)
-    x = data.standard_normal((batch if engine == "tensor" else 1, sizes[0]))
-    y = data.standard_normal((x.shape[0], sizes[-1]))
-    scenes, titles = [], []
-    for scheme in schemes:
-        fn = init_mod.get(scheme)
-        name = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme))
-        formula = getattr(fn, "formula", "")
-        if engine == "tensor":
-            model = nn.MLP(sizes, activation=activation, init=fn, rng=seed + 1, dtype=np.float64)
-            list(model.named_parameters())  # names the parameters (layers.0.weight, ...)
-            loss = nn.mse_loss(model(Tensor(x)), Tensor(y))
-            loss.backward(retain_grads=True)
-        else:
-            smodel = scalar_nn.MLP(sizes[0], sizes[1:], activation=activation, init=fn, rng=seed + 1)
-            out = smodel([float(v) for v in x[0]])
-            outs = out if isinstance(out, list) else [out]
-            loss = Value.sum([(o - float(t)) ** 2 for o, t in zip(outs, y[0])])
-            loss.label = "loss"
-            loss.backward()
-        scene = _build(loss, prefix=f"i{len(scenes)}_", rankdir=rankdir, show_grad=show_grad,
-                       show_stats=show_stats, color_by_grad=True, **kwargs)
-        scenes.append(scene)
-        titles.append([f"{name}: {formula}" if formula else str(name),
-                       f"loss {format_number(float(loss.data), 4)}"])
-    scale = ColorScale.fit([m for s in scenes for m in s.magnitudes], scenes[0].what)
-    g = _new_picture(rankdir, None)
+def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | Callable] = (
+        "small", "xavier_uniform", "he_normal"), *, activation: str = "tanh", engine: str = "tensor",
+        batch: int = 16, rng: np.random.Generator | int | None = 0, rankdir: str = "LR",
+        show_local: bool = False) -> Picture:
+    """The same small MLP (`mlp_loss`, `engine` `"tensor"` or `"value"`) drawn once per initialization scheme
+    (names for `init.get` or functions), all on one log colour scale with one legend: a scheme whose
+    gradients vanish towards the input looks visibly paler there. Each panel is titled with the scheme's
+    formula and the loss; data, targets and the weights' random stream (from `rng`) are the same for all."""
+    seed, scenes, titles = int(as_rng(rng).integers(2**31)), [], []
+    for k, scheme in enumerate(schemes):
+        fn = nn.init.get(scheme)
+        loss, _ = mlp_loss(sizes, fn, activation=activation, engine=engine, batch=batch, rng=seed)
+        loss.backward(**({} if loss.scalar else {"retain_grads": True}))
+        scenes.append(_Scene(loss, False, False, show_local, True, None, None, None, rankdir, f"i{k}_"))
+        name, formula = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme)), getattr(fn, "formula", "")
+        titles.append([f"{name}: {formula}" if formula else str(name), f"loss {_num(float(loss.data))}"])
+    scale, g = ColorScale.fit([m for s in scenes for m in s.magnitudes], scenes[0].what), _picture(rankdir, None)
     panels = list(enumerate(zip(scenes, titles)))
-    if rankdir in ("LR", "RL"):
-        panels.reverse()  # dot stacks side-by-side clusters bottom-up when the ranks run left to right
-    for k, (scene, title) in panels:
+    for k, (scene, title) in reversed(panels) if rankdir.upper() in ("LR", "RL") else panels:  # dot stacks LR upwards
         sub = Picture(name=f"cluster_init{k}")
         sub.attr(label=_lines(title), style="rounded", color="#4d4d4d", fontsize="12")
         _emit(sub, scene, scale, prefix=f"i{k}_")

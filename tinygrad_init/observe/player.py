@@ -26,8 +26,8 @@ from typing import Any, Mapping, Sequence
 from ..core import autograd
 from . import draw as draw_mod
 from . import ledger as ledger_mod
-from .draw import ColorScale
-from .ledger import GradStats, Ledger, format_number  # the number text of draw's cells
+from .draw import PRECISION, ColorScale, font_color, magnitude
+from .ledger import Ledger, format_number  # the number text of draw's cells
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
 
@@ -77,10 +77,8 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8").strip()
 
 
-def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", pass_index: int | None = None,
-                digits: int | None = 6, precision: int = 4, show_data: bool = True, show_local: bool = True,
-                show_names: bool = True, color_by_grad: bool | str = True,
-                max_steps: int | None = DEFAULT_MAX_STEPS, **draw_kwargs: Any) -> str:
+def player_html(source: Any, *, title: str | None = None, pass_index: int | None = None, digits: int | None = 6,
+                color_by_grad: bool | str = True, max_steps: int | None = DEFAULT_MAX_STEPS, **options: Any) -> str:
     """The text of one self-contained HTML page that steps through a backward pass.
 
     Frame `k` (`0 <= k <= n` for a pass of `n` steps) shows the state after `k` steps of
@@ -93,15 +91,13 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
         source: a `Ledger` holding the pass, or the output node (a `Value` or a one-element
             `Tensor`) on which `backward()` is then run once inside a ledger.
         title: the heading (default: `"Backpropagation through <root>, step by step"`).
-        rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top).
         pass_index: which pass of the ledger (default: the last one).
         digits: significant digits of the ledger lines (None: all, as `repr`).
-        precision: significant digits of the numbers in the graph.
-        show_data, show_local, show_names, color_by_grad: as in `draw.draw` (on by default:
-            data cells, local derivatives on the edges, the ledger's names, fill by |grad|).
+        color_by_grad: fill by |grad| (True), by std (`"std"`, tensors) or not (False), as in `draw.draw`.
         max_steps: refuse passes with more steps than this (None: no limit); a 2-16-16-1
             scalar MLP on one sample has about 950.
-        **draw_kwargs: other options of `draw.draw`, e.g. `module=` or `max_nodes=`.
+        **options: options of `draw.draw`: `rankdir`, `show_data`, `show_local` (on by default here),
+            `module`, `max_nodes` (default: every node).
 
     Raises:
         GraphvizNotFoundError: the `dot` program is missing (the message says how to install it).
@@ -109,10 +105,12 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
         TypeError: not a Ledger, Value or Tensor, or an option the player sets itself.
     """
     steps = source if isinstance(source, Ledger) else _record(source)
-    for key in ("show_grad", "known_grads", "ledger", "highlight", "highlight_edges", "grad_range"):
-        if key in draw_kwargs:
+    for key in ("show_grad", "grads"):
+        if key in options:
             raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)")
-    ps = steps._pass(pass_index)  # a ValueError if the ledger holds no pass
+    if color_by_grad not in (True, False, "norm", "std"):
+        raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {color_by_grad!r}")
+    ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     n = len(pass_steps)
     if max_steps is not None and n > max_steps:
@@ -122,22 +120,19 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     root, scalar, names = ps.root, ps.scalar, ps.names
     topo = {node: i for i, node in enumerate(autograd.topological_order(root))}  # as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"
-    infos = [s.grad_after if scalar else GradStats(s.parent_shape, s.grad_after_norm, s.grad_after_std,
-                                                   s.grad_after_mean) for s in pass_steps]
+    infos = [s.grad_after for s in pass_steps]
 
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
-        return "grad " + format_number(info, precision) if scalar else "|grad| " + format_number(info.norm, precision)
+        return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
     widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show
     for s, info in zip(pass_steps, infos):
         if s.parent not in widest or len(text(info)) > len(text(widest[s.parent])):
             widest[s.parent] = info
-    scale = ColorScale.fit([draw_mod._magnitude(i, scalar, mode) for i in [ps.seed, *infos]], "|grad|" if scalar
+    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in [ps.seed, *infos]], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
-    g = draw_mod.draw(root, rankdir=rankdir, show_data=show_data, show_grad=True, show_local=show_local,
-                      show_names=show_names, color_by_grad=color_by_grad, known_grads=widest,
-                      grad_range=None if scale is None else (scale.lo, scale.hi), precision=precision,
-                      **draw_kwargs)
+    g = draw_mod.draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True,
+                      color_by_grad=scale or False, grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
     nid = {node: f"node_n{i}" for node, i in topo.items()}
 
@@ -145,8 +140,8 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
         return [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]]
 
     def state(info: Any, complete: bool) -> list:  # [grad text, fill, font colour, complete]
-        fill = None if scale is None else scale.color(draw_mod._magnitude(info, scalar, mode))
-        return [text(info), fill, fill and draw_mod._fontcolor(fill), int(complete)]
+        fill = None if scale is None else scale.color(magnitude(info, scalar, mode))
+        return [text(info), fill, fill and font_color(fill), int(complete)]
 
     data_steps = []
     for s, info in zip(pass_steps, infos):
@@ -164,7 +159,7 @@ def player_html(source: Any, *, title: str | None = None, rankdir: str = "LR", p
     titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()
                    if scalar and node.parents})
     svg = _inline_svg(draw_mod.to_svg(g), titles, label)
-    lines = [ledger_mod._seed_line(ps, digits)] + [steps.line(s.index, digits) for s in pass_steps]
+    lines = [steps.seed_line(ps.index, digits)] + [steps.line(s.index, digits) for s in pass_steps]
     return _page(heading, svg, lines, data, "Value (scalar)" if scalar else "Tensor", scale)
 
 

@@ -162,8 +162,9 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
         try:
             return check("", "the value", value, *args, **kwargs)
         except (TypeError, ValueError) as e:
-            message = str(e).split(": ", 1)[-1]
-            raise argparse.ArgumentTypeError(message.replace("the value must be ", "expected a number ")) from None
+            what = "a whole number" if parse is int else "a number"
+            message = str(e).split(": ", 1)[-1].replace("the value must be a ", "expected a ")
+            raise argparse.ArgumentTypeError(message.replace("the value must be ", f"expected {what} ")) from None
 
     convert.__name__ = parse.__name__  # argparse names the type in "invalid int value"
     return convert

@@ -117,9 +117,9 @@ def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize("argv,fragment", [
     (["demo", "--lr", "0"], "--lr: expected a number > 0, got 0"),
     (["demo", "--momentum", "1"], "--momentum: expected a number in [0, 1), got 1"),
-    (["demo", "--samples", "4"], "--samples: expected a number >= 8"),
+    (["demo", "--samples", "4"], "--samples: expected a whole number >= 8"),
     (["demo", "--epochs", "two"], "--epochs: expected a whole number"),
-    (["demo", "--seed", "-2"], "--seed: expected a number >= 0"),
+    (["demo", "--seed", "-2"], "--seed: expected a whole number >= 0"),
     (["demo", "--dataset", "blobs"], "invalid choice: 'blobs'"),
     (["demo", "--noise", "-0.1"], "--noise: expected a number >= 0, got -0.1"),
     (["train"], "invalid choice: 'train'"),

@@ -263,7 +263,7 @@ def test_graph_command_reads_a_long_sum_and_refuses_a_huge_number_without_a_trac
 @pytest.mark.parametrize("argv, fragment", [
     (["graph", "--mlp", "2"], "expected at least two widths (input and output), e.g. 2,4,1; got '2'"),
     (["graph", "--mlp", "2,x,1"], "argument --mlp: expected a whole number, got 'x'"),
-    (["graph", "--mlp", "2,0,1"], "argument --mlp: expected a number >= 1, got 0"),
+    (["graph", "--mlp", "2,0,1"], "argument --mlp: expected a whole number >= 1, got 0"),
     (["graph", "--rankdir", "RL", "a", "a=1"], "invalid choice"),
     (["graph", "--format", "gif", "a", "a=1"], "invalid choice"),
 ])

@@ -46,4 +46,4 @@ def test_bad_arguments_are_refused(capsys):
     assert e.value.code == 2 and "--out" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _parser().parse_args(["chaos", "--seed", "-1"])
-    assert "expected a number >= 0" in capsys.readouterr().err
+    assert "expected a whole number >= 0" in capsys.readouterr().err

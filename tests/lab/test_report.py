@@ -289,10 +289,10 @@ def test_sweep_command_prints_probe_and_theory(capsys: pytest.CaptureFixture[str
     (["sweep", "--init", "lsuv"], "data-dependent"),
     (["sweep", "--init", "ones"], "non-zero mean"),
     (["sweep", "--activation", "elu"], "invalid choice: 'elu'"),
-    (["sweep", "--depth", "0"], "--depth: expected a number >= 1"),
-    (["sweep", "--batch", "1"], "--batch: expected a number >= 2"),
+    (["sweep", "--depth", "0"], "--depth: expected a whole number >= 1"),
+    (["sweep", "--batch", "1"], "--batch: expected a whole number >= 2"),
     (["report", "--seed", "x"], "--seed: expected a whole number"),
-    (["report", "--seed", "-1"], "--seed: expected a number >= 0"),
+    (["report", "--seed", "-1"], "--seed: expected a whole number >= 0"),
     (["report", "--epochs", "3"], "unrecognized arguments: --epochs 3"),
 ])
 def test_bad_options_exit_2_with_a_message(argv, fragment, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ because this exercise is about the variance map, chi_1 and the edge of chaos.
 Check your answer (from the folder holding this file):  tinygrad-init exercises grade . ex20
 """
 
-import numpy as np  # noqa: F401 (np.polynomial.hermite.hermgauss gives the quadrature nodes)
+import numpy as np  # noqa: F401 (you will need it: np.polynomial.hermite_e.hermegauss)
 
 
 def edge_of_chaos(sigma_w2: float, sigma_b2: float) -> tuple:

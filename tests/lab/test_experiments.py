@@ -210,8 +210,11 @@ def test_the_word_of_a_single_run_by_its_numbers() -> None:
     ok = {"act_std": [1.0, 0.5], "grad_act_std": [1.0, 1.0]}
     assert E.word(Fake("tanh", **ok)) == "holds"
     assert E.word(Fake("tanh", **{**ok, "act_std": [1.0, 0.09]})) == "vanishes"
-    assert E.word(Fake("relu", **{**ok, "grad_act_std": [10.0, 1.0]})) == "explodes"
-    assert E.word(Fake("relu", dead=[0.0, 0.5], **ok)) == "dies"
+    assert E.word(Fake("relu", **{**ok, "grad_act_std": [10.5, 1.0]})) == "explodes"
+    assert E.word(Fake("relu", **{**ok, "grad_act_std": [10.0, 1.0]})) == "holds"  # more than tenfold
+    assert E.word(Fake("tanh", **{**ok, "act_std": [1.0, 0.05], "grad_act_std": [50.0, 1.0]})) == "vanishes"
+    assert E.word(Fake("relu", dead=[0.0, 0.6], **ok)) == "dies"
+    assert E.word(Fake("relu", dead=[0.0, 0.5], **ok)) == "holds"  # over half, not half
     assert E.word(Fake("sigmoid", saturated=[0.0, 0.6], **ok)) == "saturates"
     assert E.word(Fake("tanh", act_std=[0.0, 0.0], grad_act_std=[0.0, 1.0])) == "symmetric"
 

@@ -38,7 +38,7 @@ from .training import (accuracy, check_activation, check_names, check_scheme, de
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run",
            "Sweep", "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement",
-           "fit", "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "word", "verdict", "activation_statistics",
+           "fit", "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "judge", "word", "verdict", "activation_statistics",
            "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth",
            "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
@@ -408,28 +408,36 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
 
 # ------------------------------------------------------------------ the verdict
 
-#: The words of the verdict, in the order they are tried (the first that applies), and their rules.
+#: The words of the verdict, in the order they are tried (the first that applies), and their rules: the one
+#: rule of thumb of the report's grid, the explorer and exercise 22.
 WORDS: dict[str, str] = {
-    "symmetric": "every unit of a layer computes the same value (std of h is exactly 0): it can never learn",
-    "dies": "ReLU: at least {dead:.0%} of the last layer's units are 0 for every example",
-    "saturates": "tanh, sigmoid: at least {saturated:.0%} of the last layer's entries sit at a limit (f' < 0.02)",
-    "explodes": "std of h grows, or std of dL/dh grows towards the input, by a factor of at least {grow:g}",
-    "vanishes": "std of h shrinks, or std of dL/dh shrinks towards the input, to at most {shrink:g} of its size",
+    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0): it can never learn",
+    "dies": "ReLU: over {dead:.0%} of the last layer's units are 0 for every example",
+    "saturates": "tanh, sigmoid: over {saturated:.0%} of the last layer's entries sit at a limit, where f' is near 0",
+    "vanishes": "std of h (layer L over layer 1) or std of dL/dh (layer 1 over layer L) below {shrink:g}",
+    "explodes": "either of those ratios above {grow:g}",
     "holds": "none of the above: signal and gradient keep their size within a factor of {grow:g}"}
-THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "grow": 10.0, "shrink": 0.1}
+THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "shrink": 0.1, "grow": 10.0}
+
+
+def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequence[float], activation: str,
+          thresholds: Mapping[str, float] = THRESHOLDS) -> str:
+    """The verdict word of `WORDS` for a network of `L` layers from its per-layer statistics (index `l - 1`: layer
+    `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
+    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300)."""
+    if act_std[0] == 0:
+        return "symmetric"
+    if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:
+        return "dies" if activation == "relu" else "saturates"
+    change = (act_std[-1] / act_std[0], grad_std[0] / max(grad_std[-1], 1e-300))
+    return "vanishes" if min(change) < thresholds["shrink"] else "explodes" if max(change) > thresholds["grow"] \
+        else "holds"
 
 
 def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
-    """The verdict on one `Run` by the rules of `WORDS` and `THRESHOLDS` (first layer against last)."""
-    std, grad = run.values("act_std"), run.values("grad_act_std")
-    if std[0] == 0:
-        return "symmetric"
-    if run.values("dead" if run.activation == "relu" else "saturated")[-1] >= thresholds[
-            "dead" if run.activation == "relu" else "saturated"]:
-        return "dies" if run.activation == "relu" else "saturates"
-    change = (ratio(std[-1], std[0]), ratio(grad[0], grad[-1]))
-    return "explodes" if max(change) >= thresholds["grow"] else "vanishes" if min(change) <= thresholds["shrink"] \
-        else "holds"
+    """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer)."""
+    return judge(run.values("act_std"), run.values("grad_act_std"),
+                 run.values("dead" if run.activation == "relu" else "saturated"), run.activation, thresholds)
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:

@@ -1,4 +1,5 @@
-// The init explorer (tinygrad_init.lab.explorer): EXPLORER = {grid: {control: [values]}, data: {key: network}}
+// The init explorer (tinygrad_init.lab.explorer): EXPLORER = {grid: {control: [values]}, data: {key: network},
+// words: {word: {rule, color}}}
 // is written into the page by Python; this script only draws. Every number was measured by the engine.
 (function () {
   "use strict";
@@ -97,8 +98,10 @@
       {x: layers, y: d.std, color: "#0072B2", dots: true}, {x: layers, y: d.theory_std, color: "#0072B2", dash: "5,4"},
       {x: layers, y: d.grad_std, color: "#D55E00", dots: true},
       {x: layers, y: d.theory_grad_std, color: "#D55E00", dash: "5,4"}], true);
+    var word = EXPLORER.words[d.verdict];  // the report's words, rules and colours, passed in by Python
     verdict.textContent = d.verdict;
-    verdict.className = "verdict-" + d.verdict;
+    verdict.style.color = word.color;
+    verdict.title = word.rule;
     var f = d.fraction[d.fraction.length - 1];
     legend.textContent = layers.length + " layers of " + selects.width.value + " " + selects.activation.value +
       " units, weights " + selects.gain.value + " x " + selects.scheme.value + ", a batch of N(0, 1) inputs and an " +

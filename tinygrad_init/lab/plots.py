@@ -32,7 +32,8 @@ from ..utils import format_number
 from .table import band, label
 
 __all__ = ["SLIDE_STYLE", "HASH_SALT", "slide_style", "new_figure", "scheme_color", "curves", "layer_curves", "loss_curves",
-           "training_figure", "histogram_grid", "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure"]
+           "training_figure", "histogram_grid", "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure",
+           "WORD_COLORS"]
 
 HASH_SALT = "tinygrad-init"
 #: matplotlib settings for slides: readable from the back of a lecture hall.
@@ -46,7 +47,8 @@ _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
            "cs231n": "#009E73", "xavier_uniform": "#009E73", "xavier_normal": "#56B4E9", "glorot_standard": "#999933",
            "lecun_normal": "#882255", "he_normal": "#CC79A7", "he_uniform": "#CC79A7", "orthogonal": "#E69F00"}
-_WORDS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00", "dies": "#999999",
+#: The colour of each verdict word (figures, the report's grid, the explorer).
+WORD_COLORS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00", "dies": "#999999",
           "symmetric": "#CCCCCC"}
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None, "Type": None, "Format": None},
              "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
@@ -296,7 +298,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
         ax = fig.axes[0]
         for i, row in enumerate(words):
             for j, w in enumerate(row):
-                ax.add_patch(Rectangle((j, -i - 1), 0.96, 0.92, color=_WORDS.get(w, "#eeeeee")))
+                ax.add_patch(Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
                yticks=[-i - 0.54 for i in range(len(rows))])

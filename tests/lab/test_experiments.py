@@ -326,6 +326,19 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
     assert xavier[-1] > 0.95 * xavier[0] and he[-1] < 0.5 * he[0]
 
 
+def test_depth_with_one_depth_builds_that_many_layers_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # layers=(30,) names the same depth for both panels: each network has 30 hidden layers (not 60), and the
+    # 30-layer runs are trained once (plain SGD and momentum), not twice.
+    from tinygrad_init.lab import training
+
+    built, fit = [], training.fit
+    monkeypatch.setattr(training, "fit", lambda models, *a, **k: (built.append(models), fit(models, *a, **k))[1])
+    res = E.depth(rng=0, seeds=1, layers=(30,), steps=2)
+    assert len(built) == 1 and len(built[0]) == 4  # 2 schemes x (plain, momentum) x 1 seed
+    assert {len(m.linears()) for m in built[0]} == {31}  # 30 hidden layers and the output layer
+    assert [(r["layers"], r["momentum"]) for r in res.table] == [(30, 0.0)] * 2 + [(30, 0.9)] * 2
+
+
 @pytest.mark.slow
 def test_glorot_bengio_top_layer_saturates_then_recovers() -> None:
     # Glorot & Bengio (2010), Fig. 2: with sigmoid units and the standard init U(-1/sqrt(n), 1/sqrt(n)) the top

@@ -30,12 +30,9 @@ import math
 import numbers
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from .. import nn
 from ..core.tensor import Tensor, is_grad_enabled
@@ -43,8 +40,11 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
-from .plots import SLIDE, scheme_color, slide_style
+from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section",
            "slide_figure", "legend_below", "ridges"]
@@ -236,45 +236,6 @@ class Diagnostics:
         return [str(i + 1) if i < len(self.layers) or n != len(self.layers) + 1 else "out" for i in range(n)]
 
 
-def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, left: float = 1.1, right: float = 0.2,
-                 top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7, **subplot_kw: Any) -> Figure:
-    """A figure of `nrows x ncols` axes, at most a slide (13.33 x 7.5 in), laid out by hand (constrained layout takes
-    longer to draw): the margins and the gaps between panels in inches. Call it in `slide_style`."""
-    fig = Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
-    fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
-    w, h = fig.get_size_inches()
-    aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
-                        hspace=hgap / ah)
-    return fig
-
-
-def legend_below(fig: Figure, handles: list, ncols: int = 6) -> None:
-    """One legend for the whole figure, below the panels (labels seen twice kept once)."""
-    if handles := list({h.get_label(): h for h in handles}.values()):
-        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
-                   bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
-
-
-def ridges(ax: Any, labels: list, hists: list, notes: list = (), color: str | None = None) -> None:
-    """Histograms `(lo, hi, counts)` drawn as lines on `ax`, the first at the bottom: each scaled to its peak and
-    raised one row above the one before, so that none hides another; `labels` on the y axis, `notes` at the right of
-    each row (outside the data), in the row's colour (`color`, or one per row)."""
-    shades, colors = [], []
-    for i, (lo, hi, counts) in enumerate(hists):
-        x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
-        y, c = i + 0.85 * np.asarray(counts) / max(np.max(counts), 1), color or scheme_color(str(labels[i]), i)
-        ax.plot(x, y, color=c, linewidth=2)
-        shades.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[i, y, i]]))
-        colors.append(c)
-        if i < len(notes):
-            ax.text(1.02, i + 0.1, notes[i], transform=ax.get_yaxis_transform(), fontsize=11, color=c)
-    ax.add_collection(PolyCollection(shades, facecolors=colors, alpha=0.2, linewidths=0), autolim=False)
-    ax.set_yticks(range(len(hists)), [str(v) for v in labels])
-    ax.set_ylim(-0.15, len(hists))
-    ax.grid(False)  # the rows are the guide; a grid would cost a line per tick
-
-
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,
         rng: np.random.Generator | int | None = 0, every: int | None = None) -> tuple[list[float], Any]:
     """Train `model` (inputs `(n, features)` -> logits `(n, classes)`) with plain SGD on the cross-entropy with
@@ -320,7 +281,7 @@ class Comparison:
             for col, (label, d) in enumerate(self.runs.items()):
                 for row, kind in enumerate(kinds):
                     ax = fig.axes[row * len(self.runs) + col]
-                    ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))  # fewer ticks: each costs a line
+                    ax.locator_params(axis="x", nbins=4, steps=[1, 2, 5, 10])  # fewer ticks: each costs a line
                     handles += d.plot(kind, ax, step=0)
                     ax.set(title=label if row == 0 else "", ylabel=_ROWS[kind] if col == 0 else "",
                            xlabel="step" if row == len(kinds) - 1 and not first else "")

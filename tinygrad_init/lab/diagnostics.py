@@ -42,6 +42,7 @@ from ..nn.optim import SGD
 from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
 from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
+from .training import deep_mlp
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -323,11 +324,7 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     runs, losses = {}, {}
     for label, hidden, bn, last in (("poor init", "large", False, "large"), ("good init", good, False, good),
                                     ("batch norm", "large", True, good)):
-        gen, mods = np.random.default_rng(seed), []
-        for n_in in [2] + [width] * (depth - 1):
-            mods += [nn.Linear(n_in, width, bias=not bn, init=hidden, rng=gen)] + [nn.BatchNorm1d(width)] * bn
-            mods.append(nn.Tanh())
-        model = nn.Sequential(*mods, nn.Linear(width, 3, init=last, rng=gen))
+        model = deep_mlp(depth, width, "tanh", hidden, seed, bn, not bn, 2, outputs=3, output_init=last)
         losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every or max(1, steps // 50))
     return Comparison(runs, losses, _findings(runs, losses))
 

@@ -33,8 +33,8 @@ from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
 from .theory import predict
-from .training import (accuracy, check_activation, check_names, check_scheme, depth, distinct_units, fit,
-                       sigmoid_saturation, symmetry, training)
+from .training import (accuracy, check_activation, check_names, check_scheme, deep_mlp, depth, distinct_units, fit,
+                       seeds_of, sigmoid_saturation, symmetry, training)
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run",
            "Sweep", "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement",
@@ -60,22 +60,6 @@ LAYER_FIELDS: dict[str, str] = {
 _THEORY_OF = {"pre_std": "pre_std", "act_mean": "act_mean", "act_std": "act_std", "saturated": "saturated",
               "grad_act_std": "grad_act_std", "grad_pre_std": "grad_pre_std", "grad_w_std": "grad_weight_std"}
 _PAIRS = (("act_std", "h"), ("grad_act_std", "dL/dh"), ("grad_w_std", "dL/dW"))
-
-
-def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n",
-             rng: np.random.Generator | int | None = None, batchnorm: bool = False, bias: bool = False,
-             input_width: int | None = None, dtype: Any = np.float32) -> nn.Sequential:
-    """`depth` blocks `Linear(width, width) -> [BatchNorm1d] -> activation` (CS231n: no `bias`), mapping
-    `(batch, input_width or width)` to `(batch, width)`; Linear `l` (from 0) is module `str(2 l)` (`str(3 l)`
-    with batch norm), its activation the last module of its block."""
-    act = nn.ACTIVATIONS[check_activation("deep_mlp", activation)]
-    depth, width = check_int("deep_mlp", "depth", depth, 1), check_int("deep_mlp", "width", width, 1)
-    n_in, gen, mods = width if input_width is None else check_int("deep_mlp", "input_width", input_width, 1), \
-        as_rng(rng), []
-    for l in range(depth):
-        mods.append(nn.Linear(n_in if l == 0 else width, width, bias=bias, init=init, rng=gen, dtype=dtype))
-        mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
-    return nn.Sequential(*mods)
 
 
 class Run:
@@ -348,9 +332,7 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     """Measured / predicted std by layer over `networks` networks (seeds `rng`, `rng + 1`, ...): one network
     scatters around the mean field (ReLU, 10 x 500: ~25% at layer 10), the median follows it (a batch of 200
     suffices: the scatter comes from the weights). Returns table `main`, figure `ratios`."""
-    networks = check_int("theory_average", "networks", networks, 1)
-    seeds = [rng + k for k in range(networks)] if isinstance(rng, numbers.Integral) else \
-        [int(v) for v in as_rng(rng).integers(0, 2**31 - 1, networks)]
+    seeds = seeds_of(rng, check_int("theory_average", "networks", networks, 1), quick)[1]
     runs = [run_one(scheme, activation, **{**_SIZES[bool(quick)], "batch": batch, **sizes}, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands = {m: band(v) for m, v in q.items()}

@@ -26,6 +26,7 @@ from ..nn import init
 from ..utils import as_rng, format_number
 from . import theory
 from .diagnostics import fit
+from .training import deep_mlp
 from .plots import SLIDE, legend_below, log_axis, mpl, ridges, slide_figure, slide_style
 from .table import ExperimentResult, Table
 
@@ -45,13 +46,10 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
             dtype: Any = np.float64) -> nn.Sequential:
     """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
     `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
-    gen, sizes = as_rng(rng), [inputs or width] + [width] * depth + ([outputs] if outputs else [])
     w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling,
                                                                                       scale=sigma_w2)
-    b = init.get("normal", std=math.sqrt(sigma_b2))
-    mods = [nn.Linear(a, c, init=w, bias_init=b, rng=gen, dtype=dtype) for a, c in zip(sizes[:-1], sizes[1:])]
-    return nn.Sequential(*[m for i, lin in enumerate(mods) for m in (lin, nn.ACTIVATIONS[activation]())
-                           if m is lin or i < depth])
+    return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
+                    bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 
 
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,

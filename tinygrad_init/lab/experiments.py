@@ -24,7 +24,6 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
 from ..nn import init as _init

@@ -1,11 +1,11 @@
 """The init explorer: one offline HTML page to play with initializations, layer by layer.
 
 A student picks the activation, the scheme and its gain, the depth and the width, and at once sees every layer's
-activation and gradient histograms, the std per layer beside `theory.predict`, and the verdict word of the report's grid (`experiments.judge`, its rules
-and colours passed to the page). Building the page
-runs every combination of `GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at the top
-backward, watched by `Diagnostics`); the page only looks them up. Its script and style (`explorer.js`,
-`explorer.css`) are inlined: nothing is fetched."""
+activation and gradient histograms, the std per layer beside `theory.predict`, and the verdict word of the report's
+grid (`experiments.judge`; its rules and colours are passed to the page). Building the page runs every combination of
+`GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at the top backward, watched by
+`Diagnostics`); the page only looks them up. Its script and style (`explorer.js`, `explorer.css`) are inlined:
+nothing is fetched."""
 
 from __future__ import annotations
 

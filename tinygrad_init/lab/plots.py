@@ -1,15 +1,15 @@
 """Figures of the initialization lab, laid out for a 16:9 lecture slide.
 
-Drawn with matplotlib's object API (`matplotlib.figure.Figure`, rendered by Agg): nothing opens a
-window or touches pyplot's state, and matplotlib is imported by the first figure, not with the package. The functions take plain numbers (dicts of per-layer or per-step
-values), so they serve the experiments and a student's own measurements alike: `curves` (panels of
-curves; values over several seeds as a median and a band), `layer_curves` (measured beside the theory),
-`loss_curves`, `training_figure`, `histogram_grid` (a row per scheme, a column per layer, one x range),
-`weight_heatmaps`, `verdict_grid`, `ridges` (histograms as stacked lines), the layout helpers `slide_figure` and
-`legend_below`, and `figure_bytes` / `save_figure` (PNG, SVG, PDF; the same figure
-gives the same bytes: no dates, fixed SVG ids). Every figure is at most 13.33 x 7.5 inches (a slide)
-at 100 dpi, with text of 11 pt or more, legends below the panels, and each scheme in its own colour
-everywhere (`scheme_color`: the Okabe-Ito palette, readable by colour-blind viewers).
+Drawn with matplotlib's object API (`matplotlib.figure.Figure`, rendered by Agg): nothing opens a window or touches
+pyplot's state, and matplotlib is imported by the first figure (`mpl`), not with the package. The functions take
+plain numbers (dicts of per-layer or per-step values), so they serve the experiments and a student's own
+measurements alike: `curves` (panels of curves; values over several seeds as a median and a band), `layer_curves`
+(measured beside the theory), `loss_curves`, `training_figure`, `histogram_grid` (a row per scheme, a column per
+layer, one x range), `weight_heatmaps`, `verdict_grid`, `ridges` (histograms as stacked lines), the layout helpers
+`slide_figure`, `legend_below`, `log_axis`, and `figure_bytes` / `save_figure` (PNG, SVG, PDF; the same figure gives
+the same bytes: no dates, fixed SVG ids). Every figure is at most 13.33 x 7.5 inches (a slide) at 100 dpi, with
+text of 11 pt or more, legends below the panels, and each scheme in its own colour everywhere (`scheme_color`: the
+Okabe-Ito palette, readable by colour-blind viewers).
 """
 
 from __future__ import annotations

@@ -90,6 +90,7 @@ STATE = """(function () {
   return {ready: document.getElementById('explorer').getAttribute('data-ready'),
           key: document.getElementById('explorer').getAttribute('data-key'),
           verdict: document.getElementById('verdict').textContent,
+          rule: document.getElementById('rule').textContent,
           acts: d('acts'), grads: d('grads'), stds: d('stds'),
           lines: document.querySelectorAll('#acts path.line').length};
 })()"""
@@ -109,6 +110,7 @@ def test_the_page_in_chromium(page):
         s0 = browser.js(STATE)
         assert s0["ready"] == "1" and browser.errors() == []
         assert s0["key"] == "tanh|small|1|3|32" and s0["verdict"] == "vanishes" and s0["lines"] == 3
+        assert s0["rule"].startswith("vanishes: ") and "below 0.1" in s0["rule"]  # the threshold on the page
         browser.click("#scheme")  # a real click on a control, then the choice
         _choose(browser, "scheme", "xavier_normal")
         s1 = browser.js(STATE)

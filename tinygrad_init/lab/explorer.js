@@ -81,6 +81,7 @@
     selects[name] = sel;
   });
   var verdict = el("p", {id: "verdict"}, root);
+  var rule = el("p", {id: "rule"}, root);  // the rule that gave the word, thresholds included
   var charts = el("div", {"class": "charts"}, root);
   var svgs = ["acts", "grads", "stds"].map(function (id) {
     return el("svg", {id: id, viewBox: "0 0 380 260", width: 380, height: 260}, charts, true);
@@ -101,7 +102,7 @@
     var word = EXPLORER.words[d.verdict];  // the report's words, rules and colours, passed in by Python
     verdict.textContent = d.verdict;
     verdict.style.color = word.color;
-    verdict.title = word.rule;
+    rule.textContent = d.verdict + ": " + word.rule + ".";
     var f = d.fraction[d.fraction.length - 1];
     legend.textContent = layers.length + " layers of " + selects.width.value + " " + selects.activation.value +
       " units, weights " + selects.gain.value + " x " + selects.scheme.value + ", a batch of N(0, 1) inputs and an " +

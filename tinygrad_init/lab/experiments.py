@@ -1,11 +1,10 @@
 """The lecture's initialization experiments: one call each, returning an `ExperimentResult`.
 
-`verdict` (a word per activation x scheme), `activation_statistics` and `gradient_statistics`
-(CS231n's set-up), `theory_average`, `batch_norm`, and from `lab.training` `symmetry`, `training`,
-`depth`, `sigmoid_saturation`; beyond the classic lecture (`BEYOND`), `diagnostics.section` (a training run
-watched) and from `lab.spectra` `chaos_section` and `isometry_section`. Each takes `rng` (default 0) and `quick`
-(smaller sizes); the report
-calls these very functions with its seed, so a tutorial calling `depth(rng=0)` prints its numbers.
+`verdict` (a word per activation x scheme), `activation_statistics` and `gradient_statistics` (CS231n's set-up),
+`theory_average`, `batch_norm`, and from `lab.training` `symmetry`, `training`, `depth`, `sigmoid_saturation`; beyond
+the classic lecture (`BEYOND`), `diagnostics.section` and from `lab.spectra` `chaos_section` and `isometry_section`.
+Each takes `rng` (default 0) and `quick` (smaller sizes); the report calls these very functions with its seed, so a
+tutorial calling `depth(rng=0)` prints its numbers.
 
 CS231n's set-up (2017, lecture 6): `depth` layers `h_l = f(h_{l-1} @ W_l)` of `width` units, no biases
 (10 x 500), an input `X ~ N(0, 1)` `(batch, width)` (1000), one backward pass from a seeded standard-
@@ -207,11 +206,11 @@ def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, b
 def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng: Any, quick: bool,
                batchnorm: bool = False, **sizes: Any) -> Sweep:
     """The sweep an experiment works on: the one given (checked), or a new one."""
-    schemes = check_names(fn, "schemes", schemes, check_scheme)
-    activations = check_names(fn, "activations", activations, check_activation)
-    if set(sizes) - {"depth", "width", "batch", "bins"}:
-        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(sorted(set(sizes) - {'depth', 'width', 'batch', 'bins'}))}"
-                        "; the sizes it accepts are depth, width, batch and bins")
+    schemes, activations = check_names(fn, "schemes", schemes, check_scheme), check_names(
+        fn, "activations", activations, check_activation)
+    if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
+        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
+                        "width, batch and bins")
     if sweep is None:
         return run_sweep(schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
     if sizes or not isinstance(sweep, Sweep):

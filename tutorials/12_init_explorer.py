@@ -31,7 +31,7 @@ import itertools
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tinygrad_init import Tensor, explorer, init, spectra, theory
+from tinygrad_init import Tensor, experiments, explorer, init, spectra, theory
 
 # %% [markdown]
 # ## 1. A small explorer, inline
@@ -100,21 +100,24 @@ assert np.allclose(mine[2], theirs["fraction"], atol=1e-3)
 
 # %% [markdown]
 # The same numbers (the page keeps four significant digits). The verdict turns them into one
-# word, by a rule of thumb with stated thresholds, checked in this order:
+# word, the same rule of thumb as the verdict grid at the top of the report
+# (`experiments.judge`, thresholds in `experiments.THRESHOLDS`), checked in this order:
 #
-# 1. over half of the **last** layer's units saturated: "saturated" (tanh, sigmoid), or dead:
-#    "dead" (ReLU);
-# 2. the activations' std from layer 1 to layer $L$, or the gradient's std from layer $L$ down to
-#    layer 1, shrinks more than tenfold: "vanishing";
-# 3. either grows more than tenfold: "exploding";
-# 4. otherwise "healthy".
+# 1. every unit of layer 1 alike (std exactly 0, as with zero init): "symmetric";
+# 2. over half of the **last** layer's units saturated: "saturates" (tanh, sigmoid), or dead:
+#    "dies" (ReLU);
+# 3. the activations' std from layer 1 to layer $L$, or the gradient's std from layer $L$ down to
+#    layer 1, shrinks more than tenfold: "vanishes";
+# 4. either grows more than tenfold: "explodes";
+# 5. otherwise "holds".
 #
 # `explorer.verdict(act_std, grad_std, fraction, activation)` applies it. (Exercise 22 asks you
 # to write it.)
 
 # %%
 print("relu + he_normal, 6 layers:", explorer.verdict(*mine, "relu"))
-assert explorer.verdict(*mine, "relu") == "healthy"
+assert explorer.verdict(*mine, "relu") == "holds"
+assert explorer.verdict is experiments.judge  # one rule for the page, the report and exercise 22
 
 
 # %% [markdown]
@@ -137,27 +140,27 @@ def check(activation, scheme, depth, expected):
 # std by about $0.01 \sqrt{100} = 0.1$ (tutorial 5).
 
 # %%
-check("tanh", "small", 12, "vanishing")
+check("tanh", "small", 12, "vanishes")
 stds = page.data[explorer.key("tanh", "small", 1.0, 12, 100)]["std"]
 factors = np.array(stds[1:]) / np.array(stds[:-1])
 print("per-layer factor:", np.round(factors, 4))
 assert np.allclose(factors, 0.1, rtol=0.05)
 
 # %% [markdown]
-# Vanishing, by a factor of 0.1 per layer to within 5%.
+# Vanishes, by a factor of 0.1 per layer to within 5%.
 #
 # **Predict (2).** ReLU with Xavier's init. Xavier keeps the variance of a linear unit; ReLU
 # halves the second moment (tutorial 7), so the std shrinks by about $1/\sqrt 2$ per layer.
 # What is the verdict at 4 layers, and at 12?
 
 # %%
-check("relu", "xavier_normal", 4, "healthy")
-check("relu", "xavier_normal", 12, "vanishing")
+check("relu", "xavier_normal", 4, "holds")
+check("relu", "xavier_normal", 12, "vanishes")
 print(f"(1/sqrt 2)^3 = {2 ** -1.5:.3f},  (1/sqrt 2)^11 = {2 ** -5.5:.4f}")
 assert 2 ** -1.5 > 0.1 > 2 ** -5.5
 
 # %% [markdown]
-# Healthy at 4 layers, vanishing at 12: the same init gets different verdicts at different
+# Holds at 4 layers, vanishes at 12: the same init gets different verdicts at different
 # depths, because a constant factor per layer compounds. $(1/\sqrt 2)^3 = 0.35$ is within the
 # tenfold threshold; $(1/\sqrt 2)^{11} = 0.022$ is not.
 #
@@ -165,7 +168,7 @@ assert 2 ** -1.5 > 0.1 > 2 ** -5.5
 # the gradients: $\sigma'(z) = \sigma(z)(1 - \sigma(z)) \le 1/4$ (exercise 17).
 
 # %%
-check("sigmoid", "xavier_normal", 4, "vanishing")
+check("sigmoid", "xavier_normal", 4, "vanishes")
 entry = page.data[explorer.key("sigmoid", "xavier_normal", 1.0, 4, 100)]
 act_ratio, grad_ratio = entry["std"][-1] / entry["std"][0], entry["grad_std"][0] / entry["grad_std"][-1]
 print(f"activations: last / first = {act_ratio:.3f};  gradients: layer 1 / layer 4 = {grad_ratio:.4f}")
@@ -177,17 +180,17 @@ assert 3.5 < grad_ratio ** (-1 / 3) < 5  # about 4 per layer, over 3 layers
 # of the one at layer 4: the gradients vanish, about a factor 4 per layer.
 #
 # **Predict (4).** tanh with `randn` (`large`), 4 layers. Tutorial 9 showed the gradient
-# *growing* on its way down through such a network. Exploding, or something else?
+# *growing* on its way down through such a network. Explodes, or something else?
 
 # %%
-check("tanh", "large", 4, "saturated")
+check("tanh", "large", 4, "saturates")
 entry = page.data[explorer.key("tanh", "large", 1.0, 4, 100)]
 print(f"last layer saturated: {entry['fraction'][-1]:.1%};  gradient layer 1 / layer 4: "
       f"{entry['grad_std'][0] / entry['grad_std'][-1]:.1f}")
 assert entry["fraction"][-1] > 0.8 and entry["grad_std"][0] / entry["grad_std"][-1] > 10
 
 # %% [markdown]
-# Saturated: more than 80% of the last layer's units sit at $\pm 1$, and that comes first in the
+# Saturates: more than 80% of the last layer's units sit at $\pm 1$, and that comes first in the
 # rule, although the gradient does grow more than tenfold going down.
 #
 # ## 4. Measured beside the theory
@@ -239,10 +242,10 @@ assert len(list(itertools.product(*explorer.GRID.values()))) == 432
 # ## What to remember
 #
 # * The verdict is a rule of thumb on measured numbers: the last layer's saturated or dead
-#   fraction first, then a more than tenfold change of the activations (upwards) or the
+#   fraction first (after "symmetric"), then a more than tenfold change of the activations (upwards) or the
 #   gradients (downwards).
-# * A constant factor per layer compounds: ReLU with Xavier is healthy at 4 layers and
-#   vanishing at 12.
+# * A constant factor per layer compounds: ReLU with Xavier holds at 4 layers and
+#   vanishes at 12.
 # * Sigmoid's activations can look fine while its gradients vanish; tanh with `randn`
 #   saturates although its gradients grow.
 #
@@ -257,6 +260,6 @@ assert len(list(itertools.product(*explorer.GRID.values()))) == 432
 #
 # Try also:
 #
-# 1. In the page, find a gain that makes tanh + `xavier_normal` healthy at 20 layers and one
-#    that makes it saturated.
-# 2. Which settings does the verdict call "exploding"? Check one against `theory.predict`.
+# 1. In the page, find a gain that makes tanh + `xavier_normal` hold at 20 layers and one
+#    that makes it saturate.
+# 2. Which settings does the verdict call "explodes"? Check one against `theory.predict`.

@@ -210,8 +210,11 @@ def test_the_word_of_a_single_run_by_its_numbers() -> None:
     ok = {"act_std": [1.0, 0.5], "grad_act_std": [1.0, 1.0]}
     assert E.word(Fake("tanh", **ok)) == "holds"
     assert E.word(Fake("tanh", **{**ok, "act_std": [1.0, 0.09]})) == "vanishes"
-    assert E.word(Fake("relu", **{**ok, "grad_act_std": [10.0, 1.0]})) == "explodes"
-    assert E.word(Fake("relu", dead=[0.0, 0.5], **ok)) == "dies"
+    assert E.word(Fake("relu", **{**ok, "grad_act_std": [10.5, 1.0]})) == "explodes"
+    assert E.word(Fake("relu", **{**ok, "grad_act_std": [10.0, 1.0]})) == "holds"  # more than tenfold
+    assert E.word(Fake("tanh", **{**ok, "act_std": [1.0, 0.05], "grad_act_std": [50.0, 1.0]})) == "vanishes"
+    assert E.word(Fake("relu", dead=[0.0, 0.6], **ok)) == "dies"
+    assert E.word(Fake("relu", dead=[0.0, 0.5], **ok)) == "holds"  # over half, not half
     assert E.word(Fake("sigmoid", saturated=[0.0, 0.6], **ok)) == "saturates"
     assert E.word(Fake("tanh", act_std=[0.0, 0.0], grad_act_std=[0.0, 1.0])) == "symmetric"
 
@@ -321,6 +324,19 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
     assert all(r["diverged"] == 0 for r in res.table) and res.findings[-1].startswith("The caveat")
     xavier, he = res.data[x]["loss"], res.data["he_normal"]["loss"]  # the medians of the 30-layer plain panel
     assert xavier[-1] > 0.95 * xavier[0] and he[-1] < 0.5 * he[0]
+
+
+def test_depth_with_one_depth_builds_that_many_layers_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # layers=(30,) names the same depth for both panels: each network has 30 hidden layers (not 60), and the
+    # 30-layer runs are trained once (plain SGD and momentum), not twice.
+    from tinygrad_init.lab import training
+
+    built, fit = [], training.fit
+    monkeypatch.setattr(training, "fit", lambda models, *a, **k: (built.append(models), fit(models, *a, **k))[1])
+    res = E.depth(rng=0, seeds=1, layers=(30,), steps=2)
+    assert len(built) == 1 and len(built[0]) == 4  # 2 schemes x (plain, momentum) x 1 seed
+    assert {len(m.linears()) for m in built[0]} == {31}  # 30 hidden layers and the output layer
+    assert [(r["layers"], r["momentum"]) for r in res.table] == [(30, 0.0)] * 2 + [(30, 0.9)] * 2
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinygrad_init import nn, theory
+from tinygrad_init import experiments, nn, theory
 from tinygrad_init.lab import explorer as E
 from tinygrad_init.lab.spectra import network
 
@@ -41,13 +41,14 @@ def test_measure_matches_a_forward_and_backward_pass_by_hand():
     np.testing.assert_allclose(got["theory_grad_std"], pred.grad_act_std, rtol=1e-3)
 
 
-@pytest.mark.parametrize("args,word", [(([1, 0.5, 0.01], [1, 1, 1], [0, 0, 0], "tanh"), "vanishing"),
-                                       (([1, 1, 1], [100, 10, 1], [0, 0, 0], "tanh"), "exploding"),
-                                       (([1, 1, 1], [1, 1, 1], [0, 0, 0.6], "tanh"), "saturated"),
-                                       (([1, 1, 1], [1, 1, 1], [0, 0, 0.6], "relu"), "dead"),
-                                       (([1, 2, 3], [1, 1, 0.5], [0, 0, 0.1], "tanh"), "healthy")])
-def test_verdict(args, word):
-    assert E.verdict(*args) == word
+@pytest.mark.parametrize("args,word", [(([1, 0.5, 0.01], [1, 1, 1], [0, 0, 0], "tanh"), "vanishes"),
+                                       (([1, 1, 1], [100, 10, 1], [0, 0, 0], "tanh"), "explodes"),
+                                       (([1, 1, 1], [1, 1, 1], [0, 0, 0.6], "tanh"), "saturates"),
+                                       (([1, 1, 1], [1, 1, 1], [0, 0, 0.6], "relu"), "dies"),
+                                       (([0, 0, 0], [0, 0, 1], [1, 1, 1], "relu"), "symmetric"),
+                                       (([1, 2, 3], [1, 1, 0.5], [0, 0, 0.1], "tanh"), "holds")])
+def test_verdict_is_the_reports_one_rule(args, word):
+    assert E.verdict is experiments.judge and E.verdict(*args) == word
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,8 @@ def test_the_page_is_offline_and_complete(page):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|fetch\(|XMLHttpRequest|@import""", text)
     blob = json.loads(re.search(r"const EXPLORER = (\{.*?\});</script>", text).group(1))
     assert blob["grid"]["gain"] == ["1", "2"] and len(blob["data"]) == 16
-    assert blob["data"]["tanh|small|1|6|32"]["verdict"] == "vanishing"
+    assert blob["data"]["tanh|small|1|6|32"]["verdict"] == "vanishes"
+    assert blob["words"]["holds"]["rule"] == experiments.WORDS["holds"].format(**experiments.THRESHOLDS)
     # each combination is seeded from the explorer's rng in turn: the 15th is rebuilt alone
     combo = list(itertools.product(*E.QUICK_GRID.values()))[14]
     assert E.key(*combo) == "relu|xavier_normal|2|3|32"
@@ -88,6 +90,7 @@ STATE = """(function () {
   return {ready: document.getElementById('explorer').getAttribute('data-ready'),
           key: document.getElementById('explorer').getAttribute('data-key'),
           verdict: document.getElementById('verdict').textContent,
+          rule: document.getElementById('rule').textContent,
           acts: d('acts'), grads: d('grads'), stds: d('stds'),
           lines: document.querySelectorAll('#acts path.line').length};
 })()"""
@@ -106,11 +109,12 @@ def test_the_page_in_chromium(page):
         browser.open(path)
         s0 = browser.js(STATE)
         assert s0["ready"] == "1" and browser.errors() == []
-        assert s0["key"] == "tanh|small|1|3|32" and s0["verdict"] == "vanishing" and s0["lines"] == 3
+        assert s0["key"] == "tanh|small|1|3|32" and s0["verdict"] == "vanishes" and s0["lines"] == 3
+        assert s0["rule"].startswith("vanishes: ") and "below 0.1" in s0["rule"]  # the threshold on the page
         browser.click("#scheme")  # a real click on a control, then the choice
         _choose(browser, "scheme", "xavier_normal")
         s1 = browser.js(STATE)
-        assert s1["key"] == "tanh|xavier_normal|1|3|32" and s1["verdict"] == "healthy"
+        assert s1["key"] == "tanh|xavier_normal|1|3|32" and s1["verdict"] == "holds"
         assert s1["acts"] != s0["acts"] and s1["grads"] != s0["grads"] and s1["stds"] != s0["stds"]
         _choose(browser, "depth", "6")
         s2 = browser.js(STATE)

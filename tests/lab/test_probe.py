@@ -100,7 +100,7 @@ def test_numbers_match_a_hand_computation(small_case):
     assert t["act"] == ["tanh", "relu", None]
     for i, row in enumerate(t):
         z, h, dz, dh = ref["z"][i], ref["h"][i], ref["dz"][i], ref["dh"][i]
-        W, b, dW, db = Ws[i], bs[i], ref["dW"][i], ref["db"][i]
+        W, dW, db = Ws[i], ref["dW"][i], ref["db"][i]
         assert close(row["pre_mean"], z.mean()) and close(row["pre_std"], z.std())
         assert close(row["grad_pre_std"], dz.std()) and close(row["grad_pre_norm"], np.linalg.norm(dz))
         assert close(row["grad_w_std"], dW.std()) and close(row["grad_w_norm"], np.linalg.norm(dW))

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,13 @@ from tinygrad_init.lab import spectra
 from tinygrad_init.table import Table
 
 QUICK = ["--quick", "--no-progress"]
+
+
+def test_importing_the_package_does_not_import_matplotlib() -> None:
+    # the figures import matplotlib when they are drawn: `import tinygrad_init` stays light
+    code = "import tinygrad_init, sys; assert 'matplotlib' not in sys.modules, 'matplotlib was imported'"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")

@@ -4,25 +4,20 @@
     diag.plot("update")                     # a figure; or another of KINDS. diag.detach(): hooks off
 
 A *step* is a forward pass of `model` with gradients on, in training mode. At each recorded step, for every `Tanh`,
-`Sigmoid` and `ReLU` module and its output `h` (`(batch, units)`): the mean and std of all entries; the **saturated**
-fraction (entries within 0.03 of a limit: `|h| > 0.97` for tanh as in Karpathy's "Activations & Gradients, BatchNorm"
-lecture, sigmoid below 0.03 or above 0.97, where the local gradient is below 0.06) or, for ReLU, the **dead**
-fraction (units 0 for the whole batch); a histogram of `h` over fixed edges (the activation's range; ReLU: up to 4
-std above the mean of the first record: over time, fastai's "colorful dimension" plot); the std and a histogram (+-4
-std) of `dL/dh`. At `optimizer.step()`, for every parameter `p`: **grad:data** `std(p.grad) / std(p)` (with a
-histogram of the gradient) and **update:data** `std(p_after - p_before) / std(p_before)`, the change the optimizer
-made (near 1e-3 is the lecture's rule of thumb).
+`Sigmoid` and `ReLU` module and its output `h` `(batch, units)`: the mean and std of all entries; the **saturated**
+fraction (within `SATURATION = 0.03` of a limit: `|h| > 0.97` for tanh as in Karpathy's "Activations & Gradients,
+BatchNorm" lecture, where the local gradient is below 0.06) or, for ReLU, the **dead** fraction (units 0 for the
+whole batch); a histogram of `h` over fixed edges (the activation's range; ReLU: up to 4 std above the first record's
+mean: over time, fastai's "colorful dimension" plot); the std and a histogram (+-4 std) of `dL/dh`. At
+`optimizer.step()`, for every parameter `p`: **grad:data** `std(p.grad) / std(p)` (and a histogram of `p.grad`),
+**update:data** `std(p_after - p_before) / std(p_before)` (near 1e-3: the lecture's rule of thumb).
 
-**It changes no number**: module forward hooks and tensor hooks (`register_hook`) only read, and `optimizer.step` is
-wrapped on the instance by a function that reads the parameters around the original. Stds are two-pass sums in the
-array's dtype, in buffers kept from step to step (fresh float64 temporaries, as `utils.moments` makes, would double
-the cost: see benchmarks/). Histograms count the first `sample` entries (the first examples of the batch); the rest
-uses all entries.
-
-Figures fit a 13.33 x 7.5 in slide (text 11 pt and up, legends below the panels): a histogram is a line per layer,
-raised a row above the one before (`ridges`), so that none hides another. `compare_inits` trains one network three
-ways; its `Comparison` draws them side by side (`PARTS`) and says what each plot shows (`findings`); `section` is
-the report's section."""
+**It changes no number**: forward hooks and tensor hooks only read, and `optimizer.step` is wrapped on the instance
+by a function that reads the parameters around the original. Stds are two-pass sums in the array's dtype, in buffers
+kept from step to step (float64 temporaries, as `utils.moments` makes, would double the cost: see benchmarks/);
+histograms count the first `sample` entries. Figures fit a slide, a histogram drawn as a line per layer
+(`plots.ridges`). `compare_inits` trains one network three ways, its `Comparison` draws them side by side (`PARTS`)
+and says what each plot shows; `section` is the report's section."""
 
 from __future__ import annotations
 
@@ -30,12 +25,9 @@ import math
 import numbers
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from .. import nn
 from ..core.tensor import Tensor, is_grad_enabled
@@ -43,8 +35,12 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
-from .plots import SLIDE, scheme_color, slide_style
+from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
+from .training import deep_mlp
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section",
            "slide_figure", "legend_below", "ridges"]
@@ -56,11 +52,11 @@ KINDS = ("activations", "gradients", "weight_gradients", "update", "colorful", "
 #: The figures of `Comparison.figure`, a row of panels per kind: the first step's histograms, and the run over time.
 PARTS = {"first_step": ("activations", "gradients", "weight_gradients"), "training": ("update", "fractions", "colorful")}
 _HISTOGRAMS = PARTS["first_step"]
-_TITLES = {"activations": "activations h", "gradients": "gradients dL/dh", "weight_gradients": "weight gradients dL/dW",
-           "update": "update:data (log10)", "fractions": "saturated (tanh, sigmoid) or dead (ReLU) %",
-           "colorful": "h over time (log counts)"}
-_ROWS = {"activations": "h\nlayer", "gradients": "dL/dh\nlayer", "weight_gradients": "dL/dW\nlayer",
-         "update": "log10\nupdate:data", "fractions": "saturated %", "colorful": "h over time\nlayer"}
+#: Each kind's title, and its row label in a `Comparison`.
+_LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradients dL/dh", "dL/dh\nlayer"),
+           "weight_gradients": ("weight gradients dL/dW", "dL/dW\nlayer"), "update": ("update:data (log10)",
+           "log10\nupdate:data"), "fractions": ("saturated (tanh, sigmoid) or dead (ReLU) %", "saturated %"),
+           "colorful": ("h over time (log counts)", "h over time\nlayer")}
 _WATCHED = {cls: name for name, cls in nn.ACTIVATIONS.items() if name != "linear"}
 
 
@@ -71,7 +67,7 @@ def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[
 
 
 class Diagnostics:
-    """Per-layer statistics of a training run, recorded through hooks (see the module docstring).
+    """Per-layer statistics of a training run, recorded through hooks (the module docstring says which).
 
     Args:
         model: any `nn.Module`; its `Tanh`, `Sigmoid` and `ReLU` modules are watched.
@@ -206,14 +202,14 @@ class Diagnostics:
                         (i, r["hist"], f"{100 * r['fraction']:.0f}% {'dead' if r['kind'] == 'relu' else 'sat.'}")
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
             ridges(ax, *zip(*rows))
-            ax.set(title=f"{_TITLES[kind]}, step {rec['step']}", ylabel="layer")
+            ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
             return []
         if kind == "colorful":  # every layer's activation histogram over time, stacked, log counts
             ax.imshow(np.vstack([np.log1p(np.array([r["layers"][n]["hist"][2] for r in self.records]).T)
                                  for n in self.layers]), aspect="auto", origin="lower", interpolation="nearest",
                       extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, len(self.layers)))
             ax.set_yticks(np.arange(len(self.layers)) + 0.5, [str(i + 1) for i in range(len(self.layers))])
-            ax.set(title=_TITLES[kind], xlabel="step", ylabel="layer")
+            ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="layer")
             ax.grid(False)
             return []
         if kind == "update":
@@ -227,52 +223,13 @@ class Diagnostics:
                            markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
         if kind == "update":
             handles.append(ax.axhline(-3.0, color="black", linestyle="--", linewidth=1.5, label="1e-3: rule of thumb"))
-        ax.set(title=_TITLES[kind], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%")
+        ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%")
         return handles
 
     def _weight_labels(self) -> list[str]:
         """The weight matrices by layer, "1", "2", ..., the last "out" when it follows the last watched layer."""
         n = len(self.weights())
         return [str(i + 1) if i < len(self.layers) or n != len(self.layers) + 1 else "out" for i in range(n)]
-
-
-def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, left: float = 1.1, right: float = 0.2,
-                 top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7, **subplot_kw: Any) -> Figure:
-    """A figure of `nrows x ncols` axes, at most a slide (13.33 x 7.5 in), laid out by hand (constrained layout takes
-    longer to draw): the margins and the gaps between panels in inches. Call it in `slide_style`."""
-    fig = Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
-    fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
-    w, h = fig.get_size_inches()
-    aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
-                        hspace=hgap / ah)
-    return fig
-
-
-def legend_below(fig: Figure, handles: list, ncols: int = 6) -> None:
-    """One legend for the whole figure, below the panels (labels seen twice kept once)."""
-    if handles := list({h.get_label(): h for h in handles}.values()):
-        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
-                   bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
-
-
-def ridges(ax: Any, labels: list, hists: list, notes: list = (), color: str | None = None) -> None:
-    """Histograms `(lo, hi, counts)` drawn as lines on `ax`, the first at the bottom: each scaled to its peak and
-    raised one row above the one before, so that none hides another; `labels` on the y axis, `notes` at the right of
-    each row (outside the data), in the row's colour (`color`, or one per row)."""
-    shades, colors = [], []
-    for i, (lo, hi, counts) in enumerate(hists):
-        x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
-        y, c = i + 0.85 * np.asarray(counts) / max(np.max(counts), 1), color or scheme_color(str(labels[i]), i)
-        ax.plot(x, y, color=c, linewidth=2)
-        shades.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[i, y, i]]))
-        colors.append(c)
-        if i < len(notes):
-            ax.text(1.02, i + 0.1, notes[i], transform=ax.get_yaxis_transform(), fontsize=11, color=c)
-    ax.add_collection(PolyCollection(shades, facecolors=colors, alpha=0.2, linewidths=0), autolim=False)
-    ax.set_yticks(range(len(hists)), [str(v) for v in labels])
-    ax.set_ylim(-0.15, len(hists))
-    ax.grid(False)  # the rows are the guide; a grid would cost a line per tick
 
 
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,
@@ -320,9 +277,9 @@ class Comparison:
             for col, (label, d) in enumerate(self.runs.items()):
                 for row, kind in enumerate(kinds):
                     ax = fig.axes[row * len(self.runs) + col]
-                    ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))  # fewer ticks: each costs a line
+                    ax.locator_params(axis="x", nbins=4, steps=[1, 2, 5, 10])  # fewer ticks: each costs a line
                     handles += d.plot(kind, ax, step=0)
-                    ax.set(title=label if row == 0 else "", ylabel=_ROWS[kind] if col == 0 else "",
+                    ax.set(title=label if row == 0 else "", ylabel=_LABELS[kind][1] if col == 0 else "",
                            xlabel="step" if row == len(kinds) - 1 and not first else "")
                     if first and col:
                         ax.set_yticks([])  # the rows are the layers of the first column
@@ -362,11 +319,7 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     runs, losses = {}, {}
     for label, hidden, bn, last in (("poor init", "large", False, "large"), ("good init", good, False, good),
                                     ("batch norm", "large", True, good)):
-        gen, mods = np.random.default_rng(seed), []
-        for n_in in [2] + [width] * (depth - 1):
-            mods += [nn.Linear(n_in, width, bias=not bn, init=hidden, rng=gen)] + [nn.BatchNorm1d(width)] * bn
-            mods.append(nn.Tanh())
-        model = nn.Sequential(*mods, nn.Linear(width, 3, init=last, rng=gen))
+        model = deep_mlp(depth, width, "tanh", hidden, seed, bn, not bn, 2, outputs=3, output_init=last)
         losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every or max(1, steps // 50))
     return Comparison(runs, losses, _findings(runs, losses))
 

@@ -1,11 +1,10 @@
 """The lecture's initialization experiments: one call each, returning an `ExperimentResult`.
 
-`verdict` (a word per activation x scheme), `activation_statistics` and `gradient_statistics`
-(CS231n's set-up), `theory_average`, `batch_norm`, and from `lab.training` `symmetry`, `training`,
-`depth`, `sigmoid_saturation`; beyond the classic lecture (`BEYOND`), `diagnostics.section` (a training run
-watched) and from `lab.spectra` `chaos_section` and `isometry_section`. Each takes `rng` (default 0) and `quick`
-(smaller sizes); the report
-calls these very functions with its seed, so a tutorial calling `depth(rng=0)` prints its numbers.
+`verdict` (a word per activation x scheme), `activation_statistics` and `gradient_statistics` (CS231n's set-up),
+`theory_average`, `batch_norm`, and from `lab.training` `symmetry`, `training`, `depth`, `sigmoid_saturation`; beyond
+the classic lecture (`BEYOND`), `diagnostics.section` and from `lab.spectra` `chaos_section` and `isometry_section`.
+Each takes `rng` (default 0) and `quick` (smaller sizes); the report calls these very functions with its seed, so a
+tutorial calling `depth(rng=0)` prints its numbers.
 
 CS231n's set-up (2017, lecture 6): `depth` layers `h_l = f(h_{l-1} @ W_l)` of `width` units, no biases
 (10 x 500), an input `X ~ N(0, 1)` `(batch, width)` (1000), one backward pass from a seeded standard-
@@ -24,7 +23,6 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
 from ..nn import init as _init
@@ -33,12 +31,12 @@ from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
 from .theory import predict
-from .training import (accuracy, check_activation, check_names, check_scheme, depth, distinct_units, fit,
-                       sigmoid_saturation, symmetry, training)
+from .training import (accuracy, check_activation, check_names, check_scheme, deep_mlp, depth, distinct_units, fit,
+                       seeds_of, sigmoid_saturation, symmetry, training)
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run",
            "Sweep", "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement",
-           "fit", "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "word", "verdict", "activation_statistics",
+           "fit", "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "judge", "word", "verdict", "activation_statistics",
            "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth",
            "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
@@ -60,22 +58,6 @@ LAYER_FIELDS: dict[str, str] = {
 _THEORY_OF = {"pre_std": "pre_std", "act_mean": "act_mean", "act_std": "act_std", "saturated": "saturated",
               "grad_act_std": "grad_act_std", "grad_pre_std": "grad_pre_std", "grad_w_std": "grad_weight_std"}
 _PAIRS = (("act_std", "h"), ("grad_act_std", "dL/dh"), ("grad_w_std", "dL/dW"))
-
-
-def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n",
-             rng: np.random.Generator | int | None = None, batchnorm: bool = False, bias: bool = False,
-             input_width: int | None = None, dtype: Any = np.float32) -> nn.Sequential:
-    """`depth` blocks `Linear(width, width) -> [BatchNorm1d] -> activation` (CS231n: no `bias`), mapping
-    `(batch, input_width or width)` to `(batch, width)`; Linear `l` (from 0) is module `str(2 l)` (`str(3 l)`
-    with batch norm), its activation the last module of its block."""
-    act = nn.ACTIVATIONS[check_activation("deep_mlp", activation)]
-    depth, width = check_int("deep_mlp", "depth", depth, 1), check_int("deep_mlp", "width", width, 1)
-    n_in, gen, mods = width if input_width is None else check_int("deep_mlp", "input_width", input_width, 1), \
-        as_rng(rng), []
-    for l in range(depth):
-        mods.append(nn.Linear(n_in if l == 0 else width, width, bias=bias, init=init, rng=gen, dtype=dtype))
-        mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
-    return nn.Sequential(*mods)
 
 
 class Run:
@@ -224,11 +206,11 @@ def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, b
 def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng: Any, quick: bool,
                batchnorm: bool = False, **sizes: Any) -> Sweep:
     """The sweep an experiment works on: the one given (checked), or a new one."""
-    schemes = check_names(fn, "schemes", schemes, check_scheme)
-    activations = check_names(fn, "activations", activations, check_activation)
-    if set(sizes) - {"depth", "width", "batch", "bins"}:
-        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(sorted(set(sizes) - {'depth', 'width', 'batch', 'bins'}))}"
-                        "; the sizes it accepts are depth, width, batch and bins")
+    schemes, activations = check_names(fn, "schemes", schemes, check_scheme), check_names(
+        fn, "activations", activations, check_activation)
+    if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
+        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
+                        "width, batch and bins")
     if sweep is None:
         return run_sweep(schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
     if sizes or not isinstance(sweep, Sweep):
@@ -348,9 +330,7 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     """Measured / predicted std by layer over `networks` networks (seeds `rng`, `rng + 1`, ...): one network
     scatters around the mean field (ReLU, 10 x 500: ~25% at layer 10), the median follows it (a batch of 200
     suffices: the scatter comes from the weights). Returns table `main`, figure `ratios`."""
-    networks = check_int("theory_average", "networks", networks, 1)
-    seeds = [rng + k for k in range(networks)] if isinstance(rng, numbers.Integral) else \
-        [int(v) for v in as_rng(rng).integers(0, 2**31 - 1, networks)]
+    seeds = seeds_of(rng, check_int("theory_average", "networks", networks, 1), quick)[1]
     runs = [run_one(scheme, activation, **{**_SIZES[bool(quick)], "batch": batch, **sizes}, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands = {m: band(v) for m, v in q.items()}
@@ -408,28 +388,37 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
 
 # ------------------------------------------------------------------ the verdict
 
-#: The words of the verdict, in the order they are tried (the first that applies), and their rules.
+#: The words of the verdict, in the order they are tried (the first that applies), and their rules: the one
+#: rule of thumb of the report's grid, the explorer and exercise 22.
 WORDS: dict[str, str] = {
-    "symmetric": "every unit of a layer computes the same value (std of h is exactly 0): it can never learn",
-    "dies": "ReLU: at least {dead:.0%} of the last layer's units are 0 for every example",
-    "saturates": "tanh, sigmoid: at least {saturated:.0%} of the last layer's entries sit at a limit (f' < 0.02)",
-    "explodes": "std of h grows, or std of dL/dh grows towards the input, by a factor of at least {grow:g}",
-    "vanishes": "std of h shrinks, or std of dL/dh shrinks towards the input, to at most {shrink:g} of its size",
+    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0): it can never learn",
+    "dies": "ReLU: over {dead:.0%} of the last layer's units are 0 for every example",
+    "saturates": "tanh, sigmoid: over {saturated:.0%} of the last layer's entries sit at a limit, where f' is near 0 "
+                 "(this report counts |tanh| > 0.99, f' < 0.02; the explorer |tanh| > 0.97, f' < 0.06)",
+    "vanishes": "std of h (layer L over layer 1) or std of dL/dh (layer 1 over layer L) below {shrink:g}",
+    "explodes": "either of those ratios above {grow:g}",
     "holds": "none of the above: signal and gradient keep their size within a factor of {grow:g}"}
-THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "grow": 10.0, "shrink": 0.1}
+THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "shrink": 0.1, "grow": 10.0}
+
+
+def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequence[float], activation: str,
+          thresholds: Mapping[str, float] = THRESHOLDS) -> str:
+    """The verdict word of `WORDS` for a network of `L` layers from its per-layer statistics (index `l - 1`: layer
+    `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
+    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300)."""
+    if act_std[0] == 0:
+        return "symmetric"
+    if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:
+        return "dies" if activation == "relu" else "saturates"
+    change = (act_std[-1] / act_std[0], grad_std[0] / max(grad_std[-1], 1e-300))
+    return "vanishes" if min(change) < thresholds["shrink"] else "explodes" if max(change) > thresholds["grow"] \
+        else "holds"
 
 
 def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
-    """The verdict on one `Run` by the rules of `WORDS` and `THRESHOLDS` (first layer against last)."""
-    std, grad = run.values("act_std"), run.values("grad_act_std")
-    if std[0] == 0:
-        return "symmetric"
-    if run.values("dead" if run.activation == "relu" else "saturated")[-1] >= thresholds[
-            "dead" if run.activation == "relu" else "saturated"]:
-        return "dies" if run.activation == "relu" else "saturates"
-    change = (ratio(std[-1], std[0]), ratio(grad[0], grad[-1]))
-    return "explodes" if max(change) >= thresholds["grow"] else "vanishes" if min(change) <= thresholds["shrink"] \
-        else "holds"
+    """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer)."""
+    return judge(run.values("act_std"), run.values("grad_act_std"),
+                 run.values("dead" if run.activation == "relu" else "saturated"), run.activation, thresholds)
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:

@@ -1,4 +1,5 @@
-// The init explorer (tinygrad_init.lab.explorer): EXPLORER = {grid: {control: [values]}, data: {key: network}}
+// The init explorer (tinygrad_init.lab.explorer): EXPLORER = {grid: {control: [values]}, data: {key: network},
+// words: {word: {rule, color}}}
 // is written into the page by Python; this script only draws. Every number was measured by the engine.
 (function () {
   "use strict";
@@ -80,6 +81,7 @@
     selects[name] = sel;
   });
   var verdict = el("p", {id: "verdict"}, root);
+  var rule = el("p", {id: "rule"}, root);  // the rule that gave the word, thresholds included
   var charts = el("div", {"class": "charts"}, root);
   var svgs = ["acts", "grads", "stds"].map(function (id) {
     return el("svg", {id: id, viewBox: "0 0 380 260", width: 380, height: 260}, charts, true);
@@ -97,8 +99,10 @@
       {x: layers, y: d.std, color: "#0072B2", dots: true}, {x: layers, y: d.theory_std, color: "#0072B2", dash: "5,4"},
       {x: layers, y: d.grad_std, color: "#D55E00", dots: true},
       {x: layers, y: d.theory_grad_std, color: "#D55E00", dash: "5,4"}], true);
+    var word = EXPLORER.words[d.verdict];  // the report's words, rules and colours, passed in by Python
     verdict.textContent = d.verdict;
-    verdict.className = "verdict-" + d.verdict;
+    verdict.style.color = word.color;
+    rule.textContent = d.verdict + ": " + word.rule + ".";
     var f = d.fraction[d.fraction.length - 1];
     legend.textContent = layers.length + " layers of " + selects.width.value + " " + selects.activation.value +
       " units, weights " + selects.gain.value + " x " + selects.scheme.value + ", a batch of N(0, 1) inputs and an " +

@@ -1,10 +1,11 @@
 """The init explorer: one offline HTML page to play with initializations, layer by layer.
 
 A student picks the activation, the scheme and its gain, the depth and the width, and at once sees every layer's
-activation and gradient histograms, the std per layer beside `theory.predict`, and a verdict word. Building the page
-runs every combination of `GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at the top
-backward, watched by `Diagnostics`); the page only looks them up. Its script and style (`explorer.js`,
-`explorer.css`) are inlined: nothing is fetched."""
+activation and gradient histograms, the std per layer beside `theory.predict`, and the verdict word of the report's
+grid (`experiments.judge`; its rules and colours are passed to the page). Building the page runs every combination of
+`GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at the top backward, watched by
+`Diagnostics`); the page only looks them up. Its script and style (`explorer.js`, `explorer.css`) are inlined:
+nothing is fetched."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from ..nn import init
 from ..utils import as_rng
 from . import theory
 from .diagnostics import Diagnostics
+from .experiments import THRESHOLDS, WORDS, judge
+from .plots import WORD_COLORS
 from .spectra import network
 
 __all__ = ["GRID", "QUICK_GRID", "measure", "verdict", "Explorer", "explore"]
@@ -35,14 +38,8 @@ QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("smal
                                 "gain": (1.0, 2.0), "depth": (3, 6), "width": (32,)}
 
 
-def verdict(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequence[float], activation: str) -> str:
-    """One word for a network: "saturated" (over half the units of the last layer saturated), "dead" (over half its
-    units dead), "vanishing" / "exploding" (the activation or gradient std changes more than tenfold from the first
-    layer to the last), else "healthy"."""
-    if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
-    ratios = (act_std[-1] / max(act_std[0], 1e-300), grad_std[0] / max(grad_std[-1], 1e-300))
-    return "vanishing" if min(ratios) < 0.1 else "exploding" if max(ratios) > 10 else "healthy"
+#: The verdict word of a network from its per-layer stds and fractions: the report's rule (`experiments.judge`).
+verdict = judge
 
 
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
@@ -70,7 +67,8 @@ class Explorer:
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
-        blob = json.dumps({"grid": self.grid, "data": self.data}, separators=(",", ":")).replace("</", "<\\/")
+        words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
+        blob = json.dumps({"grid": self.grid, "data": self.data, "words": words}, separators=(",", ":")).replace("</", "<\\/")
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
                      f'<style>{(here / "explorer.css").read_text()}</style></head><body><div id="explorer"></div>'

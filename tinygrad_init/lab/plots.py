@@ -1,38 +1,39 @@
 """Figures of the initialization lab, laid out for a 16:9 lecture slide.
 
-Drawn with matplotlib's object API (`matplotlib.figure.Figure`, rendered by Agg): nothing opens a
-window or touches pyplot's state. The functions take plain numbers (dicts of per-layer or per-step
-values), so they serve the experiments and a student's own measurements alike: `curves` (panels of
-curves; values over several seeds as a median and a band), `layer_curves` (measured beside the theory),
-`loss_curves`, `training_figure`, `histogram_grid` (a row per scheme, a column per layer, one x range),
-`weight_heatmaps`, `verdict_grid`, and `figure_bytes` / `save_figure` (PNG, SVG, PDF; the same figure
-gives the same bytes: no dates, fixed SVG ids). Every figure is at most 13.33 x 7.5 inches (a slide)
-at 100 dpi, with text of 11 pt or more, legends below the panels, and each scheme in its own colour
-everywhere (`scheme_color`: the Okabe-Ito palette, readable by colour-blind viewers).
+Drawn with matplotlib's object API (`matplotlib.figure.Figure`, rendered by Agg): nothing opens a window or touches
+pyplot's state, and matplotlib is imported by the first figure (`mpl`), not with the package. The functions take
+plain numbers (dicts of per-layer or per-step values), so they serve the experiments and a student's own
+measurements alike: `curves` (panels of curves; values over several seeds as a median and a band), `layer_curves`
+(measured beside the theory), `loss_curves`, `training_figure`, `histogram_grid` (a row per scheme, a column per
+layer, one x range), `weight_heatmaps`, `verdict_grid`, `ridges` (histograms as stacked lines), the layout helpers
+`slide_figure`, `legend_below`, `log_axis`, and `figure_bytes` / `save_figure` (PNG, SVG, PDF; the same figure gives
+the same bytes: no dates, fixed SVG ids). Every figure is at most 13.33 x 7.5 inches (a slide) at 100 dpi, with
+text of 11 pt or more, legends below the panels, and each scheme in its own colour everywhere (`scheme_color`: the
+Okabe-Ito palette, readable by colour-blind viewers).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import math
+import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
-
-import matplotlib
-import matplotlib.ticker
-from matplotlib.figure import Figure  # a Figure made directly renders with Agg; pyplot is never needed
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
 
 from ..utils import format_number
 from .table import band, label
 
-__all__ = ["SLIDE_STYLE", "HASH_SALT", "slide_style", "new_figure", "scheme_color", "curves", "layer_curves", "loss_curves",
-           "training_figure", "histogram_grid", "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["SLIDE_STYLE", "HASH_SALT", "slide_style", "slide_figure", "legend_below", "log_axis", "ridges",
+           "scheme_color", "curves", "layer_curves", "loss_curves", "training_figure", "histogram_grid",
+           "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure", "WORD_COLORS"]
 
 HASH_SALT = "tinygrad-init"
 #: matplotlib settings for slides: readable from the back of a lecture hall.
@@ -46,16 +47,24 @@ _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
            "cs231n": "#009E73", "xavier_uniform": "#009E73", "xavier_normal": "#56B4E9", "glorot_standard": "#999933",
            "lecun_normal": "#882255", "he_normal": "#CC79A7", "he_uniform": "#CC79A7", "orthogonal": "#E69F00"}
-_WORDS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00", "dies": "#999999",
+#: The colour of each verdict word (figures, the report's grid, the explorer).
+WORD_COLORS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00", "dies": "#999999",
           "symmetric": "#CCCCCC"}
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None, "Type": None, "Format": None},
              "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
 
 
+def mpl() -> Any:
+    """matplotlib with the submodules the figures use, imported on first use (`import tinygrad_init` does not)."""
+    for sub in ("collections", "colors", "figure", "lines", "patches", "ticker"):
+        importlib.import_module(f"matplotlib.{sub}")  # a Figure made directly renders with Agg: no pyplot
+    return sys.modules["matplotlib"]
+
+
 @contextlib.contextmanager
 def slide_style() -> Iterator[None]:
     """Draw in `SLIDE_STYLE` inside this block."""
-    with matplotlib.rc_context(SLIDE_STYLE):
+    with mpl().rc_context(SLIDE_STYLE):
         yield
 
 
@@ -66,23 +75,57 @@ def scheme_color(scheme: str, index: int | None = None) -> str:
     return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
 
 
-def _frame(ncols: int, nrows: int, width: float, height: float, top: float, bottom: float, left: float = 1.0,
-           **subplot_kw: Any) -> Figure:
-    """A figure of `nrows x ncols` axes laid out by hand (margins in inches), several times faster
-    to draw than matplotlib's constrained layout. Call it inside `slide_style`."""
-    fig = Figure(figsize=(min(width, SLIDE[0]), min(height, SLIDE[1])))
+def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, left: float = 1.1, right: float = 0.2,
+                 top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7, **subplot_kw: Any) -> Figure:
+    """A figure of `nrows x ncols` axes (row by row in `fig.axes`), at most a slide (13.33 x 7.5 in), laid out by
+    hand (constrained layout takes several times longer to draw): the margins and the gaps between panels in
+    inches. Call it inside `slide_style`."""
+    fig = mpl().figure.Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     w, h = fig.get_size_inches()
-    fig.subplots_adjust(left=left / w, right=1 - 0.2 / w, top=1 - top / h, bottom=bottom / h, wspace=0.28, hspace=0.55)
+    aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
+                        hspace=hgap / ah)
     return fig
 
 
-def new_figure(ncols: int = 1, nrows: int = 1, width: float = 8.0, height: float = 5.0, **subplot_kw: Any) -> Figure:
-    """A figure of `nrows x ncols` axes (row by row in `fig.axes`) placed by matplotlib's constrained
-    layout: for figures whose panels carry colour bars or long labels. Call it inside `slide_style`."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
-    return fig
+def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
+    """One legend for the whole figure, below the panels, clear of the data (a label seen twice kept once, labels
+    starting with "_" left out)."""
+    if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
+        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
+                   bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
+
+
+def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
+    """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
+    ticker = mpl().ticker
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 2)))
+    ax.yaxis.set_minor_locator(ticker.NullLocator())
+    if subs is not None:
+        ax.yaxis.set_major_locator(ticker.LogLocator(subs=subs))
+
+
+def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, Any]], notes: Sequence[str] = (),
+           color: str | None = None) -> None:
+    """Histograms `(lo, hi, counts)` drawn as lines on `ax`, the first at the bottom: each scaled to its peak and
+    raised one row above the one before, so that none hides another; `labels` on the y axis, `notes` at the right of
+    each row (outside the data), in the row's colour (`color`, or one per row)."""
+    shades, colors = [], []
+    for i, (lo, hi, counts) in enumerate(hists):
+        x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
+        y, c = i + 0.85 * np.asarray(counts) / max(np.max(counts), 1), color or scheme_color(str(labels[i]), i)
+        ax.plot(x, y, color=c, linewidth=2)
+        shades.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[i, y, i]]))
+        colors.append(c)
+        if i < len(notes):
+            ax.text(1.02, i + 0.1, notes[i], transform=ax.get_yaxis_transform(), fontsize=11, color=c)
+    ax.add_collection(mpl().collections.PolyCollection(shades, facecolors=colors, alpha=0.2, linewidths=0),
+                      autolim=False)
+    ax.set_yticks(range(len(hists)), [str(v) for v in labels])
+    ax.set_ylim(-0.15, len(hists))
+    ax.grid(False)  # the rows are the guide; a grid would cost a line per tick
 
 
 def _values(v: Any, log: bool) -> np.ndarray:
@@ -118,25 +161,16 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
             ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
         if predicted is not None and name in predicted:
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
-        handles.append(Line2D([], [], **{k: w for k, w in st.items() if k != "markevery"}))
+        handles.append(mpl().lines.Line2D([], [], **{k: w for k, w in st.items() if k != "markevery"}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
                     va="bottom", fontsize=12, color="#333333")
-    if log:  # log ticks as plain text (1e-3): far faster to draw than mathtext
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda t, _: format_number(t, 2)))
-        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    if log:
+        log_axis(ax)
     if x is None:
         ax.set_xticks(range(1, len(mid) + 1, max(1, math.ceil(len(mid) / 10))))
     return handles
-
-
-def _legend(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
-    """The legend below the panels, clear of the data (labels starting with "_" left out)."""
-    if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
-        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
-                   bbox_to_anchor=(0.5, 0.0), columnspacing=1.2)
 
 
 def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *, xlabel: str = "layer",
@@ -159,8 +193,9 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
     bottom = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4)
     with slide_style():
-        fig = _frame(ncols, nrows, SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * head.count("\n"),
-                     top=0.55 + 0.32 * (head.count("\n") + bool(head)), bottom=bottom, sharey=sharey)
+        fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * head.count(
+            "\n")), top=0.55 + 0.32 * (head.count("\n") + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
+            sharey=sharey)
         handles = []
         for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
@@ -170,7 +205,8 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
-        _legend(fig, handles + ([Line2D([], [], color="#333", marker="o", label="measured"), Line2D(
+        line = mpl().lines.Line2D
+        legend_below(fig, handles + ([line([], [], color="#333", marker="o", label="measured"), line(
             [], [], color="#333", linestyle="--", label="theory")] if predicted else []))
         fig.suptitle(head, fontsize="large")
     return fig
@@ -197,7 +233,7 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
     """The loss against step (median and band over seeds, log axis) beside the final train (o) and test
     (^) accuracy of every network, a dot each: where the seeds disagree, the dots spread."""
     with slide_style():
-        fig = _frame(2, 1, SLIDE[0], 6.2, top=0.95, bottom=1.2, width_ratios=(1.6, 1))
+        fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, wgap=1.4, width_ratios=(1.6, 1))
         ax, strip = fig.axes
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
@@ -207,7 +243,7 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels([_wrap(label(k), 14) for k in accuracies], fontsize=12)
-        _legend(fig, handles)
+        legend_below(fig, handles)
         fig.suptitle(_title(title), fontsize="large")
     return fig
 
@@ -230,8 +266,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
     lo, span = edges0[0], edges0[-1] - edges0[0]
     step, gap = 1.18 * span, 0.09 * span
     with slide_style():
-        fig = _frame(1, nrows, SLIDE[0], min(SLIDE[1], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=2.0)
-        fig.subplots_adjust(hspace=0.12)
+        fig = slide_figure(nrows, 1, (SLIDE[0], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=2.0, hgap=0.13)
         for i, (ax, (name, layers)) in enumerate(zip(fig.axes, rows)):
             heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
             for j, (counts, edges) in enumerate(layers):
@@ -268,7 +303,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
         raise ValueError("weight_heatmaps: nothing to draw")
     ncols = max(len(v) for _, v in rows)
     with slide_style():
-        fig = _frame(ncols, len(rows), 4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2, top=1.0, bottom=0.6, left=2.2)
+        fig = slide_figure(len(rows), ncols, (4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2), top=1.0, bottom=0.6, left=2.2,
+                           wgap=1.1, hgap=0.8)
         for i, (name, mats) in enumerate(rows):
             for j, ax in enumerate(fig.axes[i * ncols:(i + 1) * ncols]):
                 ax.grid(False)
@@ -292,11 +328,11 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *, title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
     with slide_style():
-        fig = _frame(1, 1, SLIDE[0], 1.0 * len(rows) + 1.5, top=1.2, bottom=0.15, left=1.4)
+        fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=1.4)
         ax = fig.axes[0]
         for i, row in enumerate(words):
             for j, w in enumerate(row):
-                ax.add_patch(Rectangle((j, -i - 1), 0.96, 0.92, color=_WORDS.get(w, "#eeeeee")))
+                ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
                yticks=[-i - 0.54 for i in range(len(rows))])
@@ -323,7 +359,7 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
     """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`,
     default 100: a 13.33-inch figure fills a 1333-pixel slide)."""
     key, buf = _format(fmt), io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
+    with mpl().rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=dpi or SLIDE_STYLE["savefig.dpi"],
                     **{"pil_kwargs": {"compress_level": 1}} if key == "png" else {})  # a quarter faster, 10% larger
     return buf.getvalue()

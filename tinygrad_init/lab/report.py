@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from .. import __version__
 from ..nn import init as _init
 from ..utils import check_int
+from .plots import WORD_COLORS
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
 
@@ -41,9 +42,8 @@ figure img { max-width: 100%; height: auto; border: 1px solid #eee; } figcaption
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; } caption { text-align: left; font-weight: bold; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.2em 0.6em; } th { background: #f4f4f4; }
 .verdict td { text-align: center; font-weight: bold; padding: 0.5em 1em; } .findings li { margin: 0.3em 0; }
-.holds { background: #bfe8d9; } .vanishes { background: #cde8f8; } .saturates { background: #f9e0b0; }
-.explodes { background: #f4c4a8; } .dies { background: #dddddd; } .symmetric { background: #eeeeee; }
 """
+_CSS += " ".join(f".{w} {{ background: {c}55; }}" for w, c in WORD_COLORS.items()) + "\n"  # the figure's colours
 
 #: The pointer to `tinygrad-init explore` at the end of the page.
 EXPLORER = ("`tinygrad-init explore --out DIR` writes one offline page where you pick an activation, a scheme and "

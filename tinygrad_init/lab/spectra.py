@@ -19,17 +19,15 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-from matplotlib.colors import TwoSlopeNorm
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
 from ..nn import init
 from ..utils import as_rng, format_number
 from . import theory
-from .diagnostics import fit, legend_below, ridges, slide_figure
-from .plots import SLIDE, slide_style
+from .diagnostics import fit
+from .training import deep_mlp
+from .plots import SLIDE, legend_below, log_axis, mpl, ridges, slide_figure, slide_style
 from .table import ExperimentResult, Table
 
 __all__ = ["network", "correlations", "trainability", "jacobian_spectra", "phase_diagram", "figure", "finding",
@@ -48,13 +46,10 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
             dtype: Any = np.float64) -> nn.Sequential:
     """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
     `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
-    gen, sizes = as_rng(rng), [inputs or width] + [width] * depth + ([outputs] if outputs else [])
     w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling,
                                                                                       scale=sigma_w2)
-    b = init.get("normal", std=math.sqrt(sigma_b2))
-    mods = [nn.Linear(a, c, init=w, bias_init=b, rng=gen, dtype=dtype) for a, c in zip(sizes[:-1], sizes[1:])]
-    return nn.Sequential(*[m for i, lin in enumerate(mods) for m in (lin, nn.ACTIVATIONS[activation]())
-                           if m is lin or i < depth])
+    return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
+                    bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 
 
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
@@ -207,7 +202,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
         if name == "phase_diagram":
             chi = np.array(result["log_chi1"])
             m = ax.pcolormesh(result["sigma_w2"], result["sigma_b2"], chi, shading="nearest", cmap="RdBu_r",
-                              norm=TwoSlopeNorm(0.0, min(chi.min(), -1e-3), max(chi.max(), 1e-3)))
+                              norm=mpl().colors.TwoSlopeNorm(0.0, min(chi.min(), -1e-3), max(chi.max(), 1e-3)))
             fig.colorbar(m, ax=ax, label="log chi_1  (< 0 ordered, > 0 chaotic)", pad=0.02)
             handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3, label="critical line chi_1 = 1")
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
@@ -230,7 +225,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             handles += ax.plot(fine, [6 * theory.depth_scales("tanh", w, result["sigma_b2"])[1] for w in fine], "c-",
                                lw=3, label="6 xi_c: the depth scale of Schoenholz et al. x 6")
             ax.axvline(critical, color="white", ls=":", lw=2.5)
-            handles.append(Line2D([], [], color="#555555", ls=":", lw=2.5, label=f"critical sigma_w^2 = "
+            handles.append(mpl().lines.Line2D([], [], color="#555555", ls=":", lw=2.5, label=f"critical sigma_w^2 = "
                                   f"{format_number(critical, 3)} (sigma_b^2 = {format_number(result['sigma_b2'])})"))
             ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
                    max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
@@ -251,9 +246,9 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                        f"{format_number(theory.fixed_point('tanh', sw, 0.05).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
             fig.axes[0].set_ylabel("correlation of two inputs")
             handles += fig.axes[0].get_lines()[1::2] + [
-                Line2D([], [], color="#555555", marker="o", ls="", label="measured with the engine"),
-                Line2D([], [], color="#555555", ls="--", label="theory (the correlation map)"),
-                Line2D([], [], color="#333333", ls=":", label="its fixed point c*")]
+                mpl().lines.Line2D([], [], color="#555555", marker="o", ls="", label="measured with the engine"),
+                mpl().lines.Line2D([], [], color="#555555", ls="--", label="theory (the correlation map)"),
+                mpl().lines.Line2D([], [], color="#333333", ls=":", label="its fixed point c*")]
         else:
             _spectra(fig, result, handles)
         legend_below(fig, handles, 2 if name in ("phase_diagram", "trainability") else 5 if name == "correlations"
@@ -282,13 +277,11 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
         ref = (result[keys[0]]["theory"], "--", "theory chi_1^L (every case)") if what == "mean_sq" else (
             depths, "-.", "L: a product of L Gaussian matrices")
         handles += ax.plot(depths, ref[0], ref[1], color="#333333", lw=1.5, label=ref[2])
-        ax.set(xscale="log", yscale="log", xlabel="depth L", title="mean of s^2" if what == "mean_sq" else
+        ax.set(xscale="log", xlabel="depth L", title="mean of s^2" if what == "mean_sq" else
                "spread Var(s^2) / mean(s^2)^2")
         ax.set_xticks(depths, depths)
         ax.xaxis.set_minor_formatter("")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda t, _: format_number(t, 2)))
-        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if what == "mean_sq" else (1.0,)))
-        ax.yaxis.set_minor_locator(NullLocator())
+        log_axis(ax, (1.0, 2.0, 5.0) if what == "mean_sq" else (1.0,))
 
 
 #: How `tinygrad_init/lab/data/chaos_heatmap.json` (`SHIPPED`) is made again, from the repository's root.

@@ -15,6 +15,7 @@ import json
 import math
 import numbers
 import shutil
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -70,20 +71,14 @@ class Table:
         if isinstance(columns, str):
             raise TypeError(f"Table: columns must be a list of names, got the string {columns!r}; "
                             f"write [{columns!r}] for a single column")
-        self._columns = tuple(str(c) for c in columns)
-        dupes = sorted({c for c in self._columns if self._columns.count(c) > 1})
-        if dupes:
+        self._columns, self._rows = tuple(str(c) for c in columns), []
+        if dupes := sorted({c for c in self._columns if self._columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")
-        self._rows: list[list[Any]] = []
         for i, row in enumerate(rows):
-            if isinstance(row, Mapping):
-                unknown = [k for k in row if k not in self._columns]
-                if unknown:
-                    raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are "
-                                     f"{list(self._columns)}")
-                row = [row.get(c) for c in self._columns]
-            row = [v.item() if isinstance(v, np.generic) else v for v in row]
-            if len(row) != len(self._columns):
+            if isinstance(row, Mapping) and (unknown := [k for k in row if k not in self._columns]):
+                raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are {list(self._columns)}")
+            row = [row.get(c) for c in self._columns] if isinstance(row, Mapping) else row
+            if len(row := [v.item() if isinstance(v, np.generic) else v for v in row]) != len(self._columns):
                 raise ValueError(f"Table: row {i} has {len(row)} values but there are {len(self._columns)} "
                                  f"columns {list(self._columns)}")
             self._rows.append(row)
@@ -164,12 +159,10 @@ class Table:
     def to_csv(self, path: str | None = None) -> str:
         """A header and a line per row (floats with every digit, missing cells empty); also written to `path`."""
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerows([self._columns] + [["" if v is None else repr(v) if isinstance(v, float) else v for v in r]
-                                       for r in self._rows])
+        csv.writer(buf, lineterminator="\n").writerows([self._columns] + [
+            ["" if v is None else repr(v) if isinstance(v, float) else v for v in r] for r in self._rows])
         if path is not None:
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(buf.getvalue())
+            Path(path).write_text(buf.getvalue(), encoding="utf-8", newline="")
         return buf.getvalue()
 
     def _cells(self, digits: int | None) -> list[list[str]]:

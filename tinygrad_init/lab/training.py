@@ -26,7 +26,7 @@ from ..utils import as_rng, check_choice, check_int, check_real, format_number
 from . import plots
 from .table import ExperimentResult, Table, band, label
 
-__all__ = ["fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
+__all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
 
 LN2 = math.log(2.0)
 
@@ -57,6 +57,26 @@ def check_scheme(fn: str, name: Any) -> str:
         raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
                          "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
     return name
+
+
+def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n",
+             rng: np.random.Generator | int | None = None, batchnorm: bool = False, bias: bool = False,
+             input_width: int | None = None, dtype: Any = np.float32, *, bias_init: str | Callable | None = None,
+             outputs: int | None = None, output_init: str | Callable | None = None) -> nn.Sequential:
+    """`depth` blocks `Linear(width, width) -> [BatchNorm1d] -> activation` (CS231n: no `bias`), mapping
+    `(batch, input_width or width)` to `(batch, width)`, and with `outputs` a last `Linear(width, outputs)` (with a
+    bias; `output_init`, default `init`). Linear `l` (from 0) is module `str(2 l)` (`str(3 l)` with batch norm), its
+    activation the last module of its block. The one builder of the lab's deep networks."""
+    act = nn.ACTIVATIONS[check_activation("deep_mlp", activation)]
+    depth, width = check_int("deep_mlp", "depth", depth, 1), check_int("deep_mlp", "width", width, 1)
+    n_in, gen, mods = width if input_width is None else check_int("deep_mlp", "input_width", input_width, 1), \
+        as_rng(rng), []
+    for l in range(depth):
+        mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
+        mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
+    if outputs:
+        mods.append(nn.Linear(width, outputs, True, output_init or init, bias_init, gen, dtype))
+    return nn.Sequential(*mods)
 
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
@@ -162,7 +182,7 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     return len(reps)
 
 
-def _seeds(rng: np.random.Generator | int | None, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
+def seeds_of(rng: np.random.Generator | int | None, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
     """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`."""
     n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -187,7 +207,7 @@ def symmetry(rng: np.random.Generator | int | None = 0, quick: bool = False, *, 
     width = check_int("symmetry", "width", width, 2)
     steps = check_int("symmetry", "steps", (100 if quick else 300) if steps is None else steps, 1)
     lr = check_real("symmetry", "lr", lr, 0.0, low_open=True)
-    gen, seeds = _seeds(rng, seeds, quick)
+    gen, seeds = seeds_of(rng, seeds, quick)
     X, y = _data.moons(200, noise=0.1, rng=gen)
     inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=float(constant)), 0)] + [
         (random_scheme, check_scheme("symmetry", random_scheme), s) for s in seeds]
@@ -237,7 +257,7 @@ def training(rng: np.random.Generator | int | None = 0, quick: bool = False, *, 
     """
     steps = check_int("training", "steps", (3000 if quick else 15000) if steps is None else steps, 1)
     lr = check_real("training", "lr", lr, 0.0, low_open=True)
-    gen, seeds = _seeds(rng, seeds, quick)
+    gen, seeds = seeds_of(rng, seeds, quick)
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
     runs = [("zeros", 0)] + [(k, s) for k in ("large10", "he_normal") for s in seeds]
@@ -303,7 +323,7 @@ def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, see
     lr, momentum = check_real(fn, "lr", lr, 0.0, low_open=True), check_real(fn, "momentum", momentum, 0.0, 1.0,
                                                                            high_open=True)
     schemes = check_names(fn, "schemes", schemes, check_scheme)
-    gen, seeds = _seeds(rng, seeds, quick)
+    gen, seeds = seeds_of(rng, seeds, quick)
     X, y = _data.moons(samples, noise=0.1, rng=gen)
     panels = [(layers[0], 0.0), (layers[-1], 0.0), (layers[-1], momentum)]
     rows, findings, curves, data = [], [], {}, {sc: {"panels": {}} for sc in schemes}
@@ -366,7 +386,7 @@ def sigmoid_saturation(rng: np.random.Generator | int | None = 0, quick: bool = 
     layers, width = check_int(fn, "layers", layers, 2), check_int(fn, "width", width, 1)
     steps = check_int(fn, "steps", (1000 if quick else 3000) if steps is None else steps, 1)
     lr = check_real(fn, "lr", lr, 0.0, low_open=True)
-    gen, seeds = _seeds(rng, seeds, quick)
+    gen, seeds = seeds_of(rng, seeds, quick)
     X, y = _data.moons(check_int(fn, "samples", samples, 2), noise=0.1, rng=gen)
     models = [nn.MLP([2] + [width] * layers + [1], activation="sigmoid", init=check_scheme(fn, scheme), rng=s)
               for s in seeds]

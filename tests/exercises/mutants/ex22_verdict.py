@@ -11,15 +11,17 @@ tests grade it and expect the hint KEY.
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[0] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if min(a, g) < 0.1:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
 
 
 # mutant: mean_fraction
@@ -27,15 +29,17 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if sum(fraction) / len(fraction) > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if min(a, g) < 0.1:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
 
 
 # mutant: at_least_half
@@ -43,15 +47,17 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] >= 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if min(a, g) < 0.1:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
 
 
 # mutant: ratios_first
@@ -59,31 +65,35 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if min(a, g) < 0.1:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 10:
-        return "exploding"
+        return "explodes"
     if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
-    return "healthy"
+        return "dies" if activation == "relu" else "saturates"
+    return "holds"
 
 
-# mutant: exploding_first
-# exploding is tested before vanishing.
+# mutant: explodes_first
+# explodes is tested before vanishes.
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if max(a, g) > 10:
-        return "exploding"
+        return "explodes"
     if min(a, g) < 0.1:
-        return "vanishing"
-    return "healthy"
+        return "vanishes"
+    return "holds"
 
 
 # mutant: activation_direction
@@ -91,15 +101,17 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[0] / max(act_std[-1], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if min(a, g) < 0.1:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
 
 
 # mutant: activations_only
@@ -107,15 +119,17 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if a < 0.1:
-        return "vanishing"
+        return "vanishes"
     if a > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
 
 
 # mutant: gradients_only
@@ -123,15 +137,17 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if g < 0.1:
-        return "vanishing"
+        return "vanishes"
     if g > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
 
 
 # mutant: variance_threshold
@@ -139,12 +155,30 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if min(a, g) < 0.01:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 100:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
+
+
+# mutant: no_symmetric
+# no test for a layer whose units are all alike.
+
+
+def verdict(act_std, grad_std, fraction, activation):
+    if fraction[-1] > 0.5:
+        return "dies" if activation == "relu" else "saturates"
+    a = act_std[-1] / max(act_std[0], 1e-300)
+    g = grad_std[0] / max(grad_std[-1], 1e-300)
+    if min(a, g) < 0.1:
+        return "vanishes"
+    if max(a, g) > 10:
+        return "explodes"
+    return "holds"

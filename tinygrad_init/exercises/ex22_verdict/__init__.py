@@ -1,25 +1,27 @@
-"""ex22: one word for a network from its per-layer statistics, as the init explorer's verdict gives it."""
+"""ex22: one word for a network from its per-layer statistics, as the report's grid and the init explorer give it."""
 
 from __future__ import annotations
 
 from ..kit import Exercise, Session, fail, fmt
 
 EXERCISE = Exercise(
-    22, "verdict", "verdict", "A verdict from per-layer stds: saturated, dead, vanishing, exploding or healthy", 12,
+    22, "verdict", "verdict", "A verdict from per-layer stds: symmetric, dies, saturates, vanishes, explodes or holds", 12,
     "reading per-layer statistics",
     {
+        "no_symmetric": "a std of exactly 0 at layer 1 means every unit computes the same value, whatever the "
+                        "input: \"symmetric\", tested before anything else (no ratio means anything then).",
         "first_layer_fraction": "saturation and dead units are judged at the LAST layer, fraction[-1], where "
                                 "they have built up; you looked at the first layer.",
         "mean_fraction": "the rule looks at the last layer's fraction, fraction[-1], not at the average over "
                          "the layers.",
         "at_least_half": "over half means more than 0.5: a last layer with exactly half its units "
                          "saturated (or dead) does not count.",
-        "ignores_activation": "a ReLU unit cannot saturate, it dies: the word for ReLU is \"dead\", for tanh "
-                              "and sigmoid \"saturated\".",
+        "ignores_activation": "a ReLU unit cannot saturate, it dies: the word for ReLU is \"dies\", for tanh "
+                              "and sigmoid \"saturates\".",
         "ratios_first": "look at the fraction first: a network whose last layer is mostly saturated (or dead) "
                         "gets that word even if its stds also change tenfold.",
-        "exploding_first": "when one std shrinks tenfold and another grows tenfold, the rule says "
-                           "\"vanishing\": test for vanishing before exploding.",
+        "explodes_first": "when one std shrinks tenfold and another grows tenfold, the rule says "
+                          "\"vanishes\": test for vanishes before explodes.",
         "gradient_direction": "gradients flow from the top down: compare the gradient at layer 1 with the one "
                               "at layer L, grad_std[0] / grad_std[-1]. Vanishing gradients are small at layer 1.",
         "activation_direction": "activations flow from the bottom up: compare the last layer with the first, "
@@ -33,35 +35,37 @@ EXERCISE = Exercise(
     },
 )
 
-WORDS = ("saturated", "dead", "vanishing", "exploding", "healthy")
+WORDS = ("symmetric", "dies", "saturates", "vanishes", "explodes", "holds")
 MISTAKES = list(EXERCISE.hints)
 
 
 def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode: str = "right") -> str:
-    """The explorer's verdict (`lab.explorer.verdict`), right (`mode="right"`) or as a known mistake gives it."""
+    """The lab's verdict (`lab.experiments.judge`), right (`mode="right"`) or as a known mistake gives it."""
+    if act_std[0] == 0 and mode != "no_symmetric":
+        return "symmetric"
     frac = {"first_layer_fraction": fraction[0], "mean_fraction": sum(fraction) / len(fraction)}.get(
         mode, fraction[-1])
     over = frac >= 0.5 if mode == "at_least_half" else frac > 0.5
-    word = ("saturated" if mode == "ignores_activation" or activation != "relu" else "dead") if over else None
+    word = ("saturates" if mode == "ignores_activation" or activation != "relu" else "dies") if over else None
     a = act_std[0] / max(act_std[-1], 1e-300) if mode == "activation_direction" else \
         act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[-1] / max(grad_std[0], 1e-300) if mode == "gradient_direction" else \
         grad_std[0] / max(grad_std[-1], 1e-300)
     ratios = {"activations_only": (a,), "gradients_only": (g,)}.get(mode, (a, g))
     low, high = (0.01, 100.0) if mode == "variance_threshold" else (0.1, 10.0)
-    order = (("exploding", max(ratios) > high), ("vanishing", min(ratios) < low))
-    for name, hit in order if mode == "exploding_first" else order[::-1]:
+    order = (("explodes", max(ratios) > high), ("vanishes", min(ratios) < low))
+    for name, hit in order if mode == "explodes_first" else order[::-1]:
         if hit and (word is None or mode == "ratios_first"):
             return name
-    return word or "healthy"
+    return word or "holds"
 
 
 # (act_std, grad_std, fraction, activation), layers 1..L; what each case tells apart is said beside it.
 CASES = [
     ([0.213, 0.0476, 0.0106, 0.00238], [3e-4, 1.3e-3, 6e-3, 0.027], [0.0, 0.0, 0.0, 0.0], "tanh"),  # 0.01 randn
-    ([0.98, 0.98, 0.98, 0.98], [60.0, 8.0, 1.1, 0.15], [0.9, 0.9, 0.9, 0.9], "tanh"),  # 1.0 randn: saturated
-    ([1.4, 1.38, 1.43, 1.41], [1.0, 1.02, 0.97, 1.0], [0.01, 0.03, 0.02, 0.04], "relu"),  # He: healthy
-    ([1.2, 0.9, 1.1], [1.0, 0.8, 1.0], [0.2, 0.4, 0.6], "relu"),  # dead at the top
+    ([0.98, 0.98, 0.98, 0.98], [60.0, 8.0, 1.1, 0.15], [0.9, 0.9, 0.9, 0.9], "tanh"),  # 1.0 randn: saturates
+    ([1.4, 1.38, 1.43, 1.41], [1.0, 1.02, 0.97, 1.0], [0.01, 0.03, 0.02, 0.04], "relu"),  # He: holds
+    ([1.2, 0.9, 1.1], [1.0, 0.8, 1.0], [0.2, 0.4, 0.6], "relu"),  # dies at the top
     ([0.6, 0.55, 0.5], [1.0, 1.1, 0.9], [0.2, 0.3, 0.5], "sigmoid"),  # exactly half: not over half
     ([1.0, 0.3, 0.04], [50.0, 8.0, 2.0], [0.0, 0.0, 0.0], "tanh"),  # both: the activations vanish first
     ([0.7, 0.6, 0.65, 0.62], [20.0, 6.0, 2.5, 0.5], [0.01, 0.0, 0.0, 0.02], "tanh"),  # gradients grow downwards
@@ -69,7 +73,9 @@ CASES = [
     ([0.5, 0.52, 0.5], [1.0, 0.95, 1.0], [0.9, 0.8, 0.3], "tanh"),  # mostly saturated, but not the last layer
     ([1.0, 1.1, 1.05], [0.02, 0.2, 1.0], [0.0, 0.0, 0.0], "relu"),  # the gradients vanish, not the activations
     ([0.1, 0.8, 3.0], [1.0, 1.0, 1.1], [0.0, 0.01, 0.0], "relu"),  # the activations explode
-    ([0.5, 0.04], [1.0, 1.2], [0.0, 0.0], "tanh"),  # a ratio of 0.08: vanishing
+    ([0.5, 0.04], [1.0, 1.2], [0.0, 0.0], "tanh"),  # a ratio of 0.08: vanishes
+    ([0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # zeros: symmetric
+    ([0.0, 0.0], [0.0, 1.0], [1.0, 1.0], "relu"),  # zeros with ReLU: symmetric before dies
 ]
 
 
@@ -93,6 +99,6 @@ def check(run: Session) -> None:
     for mode in MISTAKES:  # the mistake that gives every one of the answers
         if answers == [verdict(*case, mode=mode) for case in CASES]:
             fail(detail, mode)
-    fail(detail + " The rule: the last layer's fraction over 0.5 gives \"dead\" (ReLU) or \"saturated\"; else "
-                  "act_std[-1] / act_std[0] or grad_std[0] / grad_std[-1] below 0.1 gives \"vanishing\", above 10 "
-                  "\"exploding\"; else \"healthy\".")
+    fail(detail + " The rule: act_std[0] == 0 gives \"symmetric\"; else the last layer's fraction over 0.5 gives "
+                  "\"dies\" (ReLU) or \"saturates\"; else act_std[-1] / act_std[0] or grad_std[0] / grad_std[-1] "
+                  "below 0.1 gives \"vanishes\", above 10 \"explodes\"; else \"holds\".")

@@ -1,4 +1,4 @@
-"""Exercise 22 -- a verdict from per-layer stds: saturated, dead, vanishing, exploding or healthy (tutorial 12: The init explorer).
+"""Exercise 22 -- a verdict from per-layer stds: symmetric, dies, saturates, vanishes, explodes or holds (tutorial 12: The init explorer).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about reading per-layer statistics.
@@ -18,30 +18,32 @@ def verdict(act_std: list, grad_std: list, fraction: list, activation: str) -> s
         - fraction[l-1]: the fraction of its units saturated (tanh, sigmoid: within 0.03 of a
           limit of the activation) or dead (ReLU: 0 for the whole batch);
         - activation: "tanh", "sigmoid" or "relu".
-        Return exactly one of "saturated", "dead", "vanishing", "exploding", "healthy", by the
-        rule of the init explorer (tutorial 12), in this order:
-        1. fraction[-1] > 0.5 (over half the LAST layer's units): "dead" for ReLU, else
-           "saturated";
-        2. with a = act_std[-1] / act_std[0] (the activations, from layer 1 up to layer L) and
+        Return exactly one of "symmetric", "dies", "saturates", "vanishes", "explodes",
+        "holds", by the rule of the report's verdict grid and the init explorer (tutorial 12),
+        in this order:
+        1. act_std[0] == 0 (every unit of layer 1 computes the same value): "symmetric";
+        2. fraction[-1] > 0.5 (over half the LAST layer's units): "dies" for ReLU, else
+           "saturates";
+        3. with a = act_std[-1] / act_std[0] (the activations, from layer 1 up to layer L) and
            g = grad_std[0] / grad_std[-1] (the gradients, from layer L down to layer 1):
-           the smaller of a, g below 0.1 (shrinks more than tenfold): "vanishing";
-        3. else the larger of a, g above 10 (grows more than tenfold): "exploding";
-        4. else "healthy".
-        (A std of 0 counts as 1e-300, so that nothing divides by zero.)
+           the smaller of a, g below 0.1 (shrinks more than tenfold): "vanishes";
+        4. else the larger of a, g above 10 (grows more than tenfold): "explodes";
+        5. else "holds".
+        (A grad_std[-1] of 0 counts as 1e-300, so that nothing divides by zero.)
 
     The math:
-        These thresholds are the explorer's; they are a rule of thumb, not a law. A tenfold
-        change over the depth of the network is where a plot of the stds per layer stops
-        looking flat; a layer whose units are mostly saturated or dead passes little gradient
+        These thresholds are the lab's (experiments.THRESHOLDS); they are a rule of thumb,
+        not a law. A tenfold change over the depth of the network is where a plot of the stds
+        per layer stops looking flat; a layer whose units are mostly saturated or dead passes little gradient
         (tanh'(z) < 0.06 where |tanh(z)| > 0.97; relu'(z) = 0 for z < 0).
 
     Example:
         CS231n's 0.01 * randn tanh network: the stds shrink by about 0.22 per layer.
         verdict([0.213, 0.0476, 0.0106, 0.00238], [3e-4, 1.3e-3, 6e-3, 0.027],
-                [0.0, 0.0, 0.0, 0.0], "tanh")  ->  "vanishing"
+                [0.0, 0.0, 0.0, 0.0], "tanh")  ->  "vanishes"
 
     Hint:
-        Follow the order of the rule: the fraction first, then vanishing, then exploding.
+        Follow the order of the rule: symmetric, the fraction, then vanishes, then explodes.
         Gradients travel from the top down, so their "first" layer is layer L.
     """
     raise NotImplementedError("verdict: replace this line with your code (see the docstring)")

@@ -10,15 +10,17 @@ each section and expect exactly that hint.
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] > 0.5:
-        return "dead" if activation == "relu" else "saturated"
+        return "dies" if activation == "relu" else "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[-1] / max(grad_std[0], 1e-300)
     if min(a, g) < 0.1:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"
 
 
 # wrong: ignores_activation
@@ -26,12 +28,14 @@ def verdict(act_std, grad_std, fraction, activation):
 
 
 def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
     if fraction[-1] > 0.5:
-        return "saturated"
+        return "saturates"
     a = act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[0] / max(grad_std[-1], 1e-300)
     if min(a, g) < 0.1:
-        return "vanishing"
+        return "vanishes"
     if max(a, g) > 10:
-        return "exploding"
-    return "healthy"
+        return "explodes"
+    return "holds"

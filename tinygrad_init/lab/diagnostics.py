@@ -1,23 +1,16 @@
-"""Training-time diagnostics: watch every layer of a model while it trains, through hooks alone.
+"""Training-time diagnostics: watch every layer of a model while it trains, through hooks that change no number.
 
-    diag = Diagnostics(model, optimizer)    # attach; then train as usual; every=k records every k-th step
-    diag.plot("update")                     # a figure; or another of KINDS. diag.detach(): hooks off
+    diag = Diagnostics(model, optimizer)    # then train as usual; diag.plot("update"): one of KINDS
 
-A *step* is a forward pass of `model` with gradients on, in training mode. At each recorded step, for every `Tanh`,
-`Sigmoid` and `ReLU` module and its output `h` `(batch, units)`: the mean and std of all entries; the **saturated**
-fraction (within `SATURATION = 0.03` of a limit: `|h| > 0.97` for tanh as in Karpathy's "Activations & Gradients,
-BatchNorm" lecture, where the local gradient is below 0.06) or, for ReLU, the **dead** fraction (units 0 for the
-whole batch); a histogram of `h` over fixed edges (the activation's range; ReLU: up to 4 std above the first record's
-mean: over time, fastai's "colorful dimension" plot); the std and a histogram (+-4 std) of `dL/dh`. At
-`optimizer.step()`, for every parameter `p`: **grad:data** `std(p.grad) / std(p)` (and a histogram of `p.grad`),
-**update:data** `std(p_after - p_before) / std(p_before)` (near 1e-3: the lecture's rule of thumb).
-
-**It changes no number**: forward hooks and tensor hooks only read, and `optimizer.step` is wrapped on the instance
-by a function that reads the parameters around the original. Stds are two-pass sums in the array's dtype, in buffers
-kept from step to step (float64 temporaries, as `utils.moments` makes, would double the cost: see benchmarks/);
-histograms count the first `sample` entries. Figures fit a slide, a histogram drawn as a line per layer
-(`plots.ridges`). `compare_inits` trains one network three ways, its `Comparison` draws them side by side (`PARTS`)
-and says what each plot shows; `section` is the report's section."""
+A *step* is a forward pass with gradients on, in training mode. At each recorded step, for the output `h`
+`(batch, units)` of every `Tanh`, `Sigmoid` and `ReLU` module: mean, std, the **saturated** fraction (within
+`SATURATION` of a limit: `|tanh| > 0.97`, f' < 0.06, as in Karpathy's "Activations & Gradients, BatchNorm") or the
+ReLU **dead** fraction (units 0 for the whole batch), a histogram of `h` over fixed edges (over time: fastai's
+"colorful dimension" plot), and the std and a histogram (+-4 std) of `dL/dh`. At `optimizer.step()` (wrapped on the
+instance), for every parameter `p`: **grad:data** `std(p.grad) / std(p)` and **update:data** `std(p_after -
+p_before) / std(p_before)` (near 1e-3: the lecture's rule of thumb). Stds are two-pass sums in the array's dtype in
+kept buffers (float64, as `utils.moments`, would double the cost: see benchmarks/); histograms count the first
+`sample` entries. `compare_inits` trains one network three ways; `section` is the report's section."""
 
 from __future__ import annotations
 
@@ -67,18 +60,12 @@ def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[
 
 
 class Diagnostics:
-    """Per-layer statistics of a training run, recorded through hooks (the module docstring says which).
+    """Per-layer statistics of a training run (the module docstring says which), recorded every `every`-th step.
 
-    Args:
-        model: any `nn.Module`; its `Tanh`, `Sigmoid` and `ReLU` modules are watched.
-        optimizer: with `params` and `step()` (as `nn.optim.SGD`), or None (no parameter statistics).
-        every: record every `every`-th step; bins: histogram bins; sample: the most entries counted.
-
-    Attributes:
-        step: the steps seen. layers, kinds: the watched modules' paths and activations, in order.
-        records: one per recorded step, `{"step": k, "layers": {path: ...}, "params": {path: ...}}`, layer
-            keys `kind, mean, std, fraction, hist, grad_std, grad_hist`, parameter keys `shape, grad_data,
-            update_data, grad_hist`; a histogram is `(lo, hi, counts)` over equal bins.
+    `optimizer`: with `params` and `step()` (as `nn.optim.SGD`), or None (no parameter statistics). `step`: the
+    steps seen; `layers`, `kinds`: the watched modules' paths and activations; `records`: per recorded step
+    `{"step": k, "layers": {path: {kind, mean, std, fraction, hist, grad_std, grad_hist}}, "params": {path: {shape,
+    grad_data, update_data, grad_hist}}}`, a histogram `(lo, hi, counts)` over equal bins.
     """
 
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
@@ -177,11 +164,8 @@ class Diagnostics:
         return [n for n in self._names.values() if n in seen]
 
     def plot(self, kind: str, ax: Any = None, step: int = -1) -> Any:
-        """Draw `kind` (one of `KINDS`) on the matplotlib axes `ax` and return its legend's handles, or (`ax` None) on
-        a slide-sized figure of its own, with the legend below, which is returned. `step` indexes `records` (the
-        histograms' step). A histogram is a line per layer, layer 1 at the bottom, each scaled to its peak and raised
-        a row above the one before, so that none hides another, with its own number at its right (saturated or dead
-        %, std, grad:data)."""
+        """Draw `kind` (one of `KINDS`) on `ax` and return its legend's handles, or (`ax` None) return a slide of its
+        own. `step` indexes `records` (the histograms' step); a histogram is a line per layer (`plots.ridges`)."""
         kind = check_choice("Diagnostics.plot", "kind", kind, KINDS)
         if not self.records:
             raise ValueError("Diagnostics.plot: nothing recorded yet; run a training step with the model first")
@@ -234,10 +218,9 @@ class Diagnostics:
 
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,
         rng: np.random.Generator | int | None = 0, every: int | None = None) -> tuple[list[float], Any]:
-    """Train `model` (inputs `(n, features)` -> logits `(n, classes)`) with plain SGD on the cross-entropy with
-    integer labels `y`, `steps` times on `batch` examples drawn with `rng`; with `every`, watched by
-    `Diagnostics(model, optimizer, every=every)`. Returns the loss of every step (a run whose loss becomes nan or inf
-    stops there) and the diagnostics (or None)."""
+    """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y`, on
+    `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a
+    non-finite loss stops the run) and the diagnostics (or None)."""
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
     diag, losses = None if every is None else Diagnostics(model, opt, every=every), []
     for _ in range(check_int("fit", "steps", steps, 0)):
@@ -264,9 +247,7 @@ class Comparison:
     findings: list[str]
 
     def figure(self, part: str = "first_step") -> Figure:
-        """One slide, a column per run and a row per kind of `PARTS[part]`: `"first_step"`, the histograms of the
-        activations, their gradients and the weight gradients at the first step; `"training"`, update:data, the
-        saturated (or dead) fraction and the colorful-dimension plot over the steps."""
+        """One slide, a column per run and a row per kind of `PARTS[part]` (`"first_step"` or `"training"`)."""
         kinds = PARTS[check_choice("Comparison.figure", "part", part, tuple(PARTS))]
         first = part == "first_step"
         with slide_style():
@@ -287,9 +268,7 @@ class Comparison:
         return fig
 
     def table(self) -> Table:
-        """A row per run and weight matrix `W_l` (feeding layer `l`; "out" the output layer): layer `l`'s saturated
-        (or dead) % at the first and the last record, its std(dL/dh) and `W_l`'s grad:data at the first step, and the
-        median of `W_l`'s update:data over training (log10)."""
+        """A row per run and weight matrix `W_l` (feeding layer `l`; "out" the output layer)."""
         rows = []
         for label, d in self.runs.items():
             first = d.records[0]
@@ -306,12 +285,10 @@ class Comparison:
 
 def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False, *, depth: int = 8,
                   width: int = 100, steps: int | None = None, lr: float = 0.05, every: int | None = None) -> Comparison:
-    """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways, diagnosed: **poor init**
-    (every weight `N(0, 1)`, `init.large`: pre-activations of std about `sqrt(width)`, huge logits), **good init**
-    (Xavier normal with tanh's gain 5/3) and **batch norm** (the poor init with a `BatchNorm1d` before each `Tanh`,
-    the good init's output layer). Data, weights and batches come from `rng`, alike for all three; SGD with `lr` for
-    `steps` (400; `quick`: 60), batches of 64, recorded every `every` steps (default: about 50 times). The findings: a
-    sentence per plot."""
+    """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways: **poor init** (`N(0, 1)`
+    weights: pre-activations of std about `sqrt(width)`), **good init** (Xavier normal, gain 5/3) and **batch norm**
+    (the poor init with a `BatchNorm1d` before each `Tanh`); alike data, weights and batches from `rng`; SGD for
+    `steps` (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
     seed = int(as_rng(rng).integers(2 ** 31))
     X, y = data.spirals(600, classes=3, rng=seed)
     X, steps = X.astype(np.float32), (60 if quick else 400) if steps is None else steps

@@ -1,15 +1,10 @@
-"""The lecture's initialization experiments: one call each, returning an `ExperimentResult`.
+"""The lecture's initialization experiments (`EXPERIMENTS`, and the sweep-based ones), each returning an
+`ExperimentResult` from `rng` (default 0) and `quick` (smaller sizes), as the report calls them.
 
-`verdict` (a word per activation x scheme), `activation_statistics` and `gradient_statistics` (CS231n's set-up),
-`theory_average`, `batch_norm`, and from `lab.training` `symmetry`, `training`, `depth`, `sigmoid_saturation`; beyond
-the classic lecture (`BEYOND`), `diagnostics.section` and from `lab.spectra` `chaos_section` and `isometry_section`.
-Each takes `rng` (default 0) and `quick` (smaller sizes); the report calls these very functions with its seed, so a
-tutorial calling `depth(rng=0)` prints its numbers.
-
-CS231n's set-up (2017, lecture 6): `depth` layers `h_l = f(h_{l-1} @ W_l)` of `width` units, no biases
-(10 x 500), an input `X ~ N(0, 1)` `(batch, width)` (1000), one backward pass from a seeded standard-
-normal `dL/dh_top`, measured by the `Probe` and predicted by `theory.predict`. The networks of a sweep
-share one weight seed: the normal schemes draw the same `Z_l` and differ only in scale, `W_l = s Z_l`.
+CS231n's set-up (2017, lecture 6): `depth` layers `h_l = f(h_{l-1} @ W_l)` of `width` units, no biases (10 x 500),
+an input `X ~ N(0, 1)` `(batch, width)` (1000), one backward pass from a seeded standard-normal `dL/dh_top`,
+measured by the `Probe` and predicted by `theory.predict`. The networks of a sweep share one weight seed: the
+normal schemes draw the same `Z_l` and differ only in scale, `W_l = s Z_l`.
 """
 
 from __future__ import annotations
@@ -55,8 +50,9 @@ LAYER_FIELDS: dict[str, str] = {
     "ReLU units that are 0 for the whole batch", "outside": "fraction of h outside the histogram", "grad_act_std":
     "std of dL/dh", "grad_pre_std": "std of dL/dz", "grad_pre_median": "median |dL/dz| (the typical unit; layer 1)",
     "grad_w_std": "std of dL/dW (summed over the batch)"}
-_THEORY_OF = {"pre_std": "pre_std", "act_mean": "act_mean", "act_std": "act_std", "saturated": "saturated",
-              "grad_act_std": "grad_act_std", "grad_pre_std": "grad_pre_std", "grad_w_std": "grad_weight_std"}
+#: The `TheoryResult` field of each predicted layer field.
+_THEORY_OF = {k: k for k in ("pre_std", "act_mean", "act_std", "saturated", "grad_act_std", "grad_pre_std")} | {
+    "grad_w_std": "grad_weight_std"}
 _PAIRS = (("act_std", "h"), ("grad_act_std", "dL/dh"), ("grad_w_std", "dL/dW"))
 
 
@@ -162,11 +158,9 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
               batchnorm: bool = False, progress: Callable[[str], Any] | None = None) -> Sweep:
     """Forward, backward and probe every scheme x activation on one deep network shape (CS231n's set-up).
 
-    Sizes: 10 layers x 500 units, batch 1000 (`quick`: 100 units, batch 200); `bins` histogram bins over
-    `HIST_RANGE`; `batchnorm`: BatchNorm1d (training mode) after each Linear (no theory then); `progress`:
-    called with "scheme/activation" after each network. Draws from `rng` `X`, `G = dL/dh_top`, then one
-    weight seed for every network, so a run's numbers do not depend on the rest of the sweep.
-    """
+    Sizes: 10 x 500, batch 1000 (`quick`: 100 units, batch 200); `batchnorm`: BatchNorm1d after each Linear (no
+    theory then); `progress`: called with "scheme/activation" after each network. A run's numbers do not depend
+    on the rest of the sweep (`rng` draws `X`, `G = dL/dh_top`, then one weight seed for every network)."""
     schemes = check_names("run_sweep", "schemes", schemes, check_scheme)
     activations = check_names("run_sweep", "activations", activations, check_activation)
     sizes = {k: check_int("run_sweep", k, _SIZES[bool(quick)][k] if v is None else v, 1 + (k == "batch"))
@@ -193,8 +187,8 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
 def run_one(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
             rng: np.random.Generator | int | None = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
-    return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
-                     batchnorm=batchnorm).run(init, activation)
+    sizes = {"depth": depth, "width": width, "batch": batch, "bins": bins}
+    return run_sweep((init,), (activation,), rng=rng, batchnorm=batchnorm, **sizes).run(init, activation)
 
 
 def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
@@ -226,12 +220,9 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
 def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
                           schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS,
                           sweep: Sweep | None = None, **sizes: Any) -> ExperimentResult:
-    """Per-layer activation statistics of every scheme x activation (CS231n, lecture 6), of `sweep` or a new one.
-
-    `0.01 randn` with tanh shrinks the std by `0.01 sqrt(500) = 0.224` a layer (0.213, 0.0476, ...), `1.0 randn`
-    saturates tanh, Xavier keeps it alive (0.627 -> 0.226), He keeps ReLU's std at `sqrt(1 - 1/pi) = 0.826`.
-    Returns tables `main`, `summary`; figures `std` (measured and predicted), `hist_<activation>`.
-    """
+    """Per-layer activation statistics of every scheme x activation (CS231n, lecture 6), of `sweep` or a new one:
+    `0.01 randn` with tanh shrinks the std by `0.01 sqrt(500) = 0.224` a layer, `1.0 randn` saturates tanh, He keeps
+    ReLU's std at `sqrt(1 - 1/pi) = 0.826`. Tables `main`, `summary`; figures `std`, `hist_<activation>`."""
     sw = _get_sweep("activation_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s, L = sw.settings, sw.settings["depth"]
     main = sw.table(["layer", "act_mean", "act_mean_theory", "act_std", "act_std_theory", "saturated",
@@ -270,10 +261,8 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
 def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
                         schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS,
                         sweep: Sweep | None = None, **sizes: Any) -> ExperimentResult:
-    """Gradient magnitude by layer on the networks of `activation_statistics`, beside the theory:
-    `Var(dL/dz_l) = E[f'(z_l)^2] Var(dL/dh_l)`, `Var(dL/dh_{l-1}) = fan_out Var(W) Var(dL/dz_l)`,
-    `Var(dL/dW_l) = batch E[h_{l-1}^2] Var(dL/dz_l)`. Returns tables `main`, `theory_vs_measurement`,
-    `theory_summary`; figure `gradients`."""
+    """Gradient std by layer on the networks of `activation_statistics`, beside `theory.predict`. Tables `main`,
+    `theory_vs_measurement`, `theory_summary`; figure `gradients`."""
     sw = _get_sweep("gradient_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s = sw.settings
     main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory", "grad_w_std",
@@ -328,8 +317,7 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
 def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = False, *, scheme: str = "he_normal",
                    activation: str = "relu", networks: int = 5, batch: int = 200, **sizes: Any) -> ExperimentResult:
     """Measured / predicted std by layer over `networks` networks (seeds `rng`, `rng + 1`, ...): one network
-    scatters around the mean field (ReLU, 10 x 500: ~25% at layer 10), the median follows it (a batch of 200
-    suffices: the scatter comes from the weights). Returns table `main`, figure `ratios`."""
+    scatters around the mean field, their median follows it. Table `main`, figure `ratios`."""
     seeds = seeds_of(rng, check_int("theory_average", "networks", networks, 1), quick)[1]
     runs = [run_one(scheme, activation, **{**_SIZES[bool(quick)], "batch": batch, **sizes}, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
@@ -353,10 +341,9 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
 def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
                schemes: Sequence[str] = ("small", "large"), activations: Sequence[str] = ACTIVATIONS,
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
-    """BatchNorm1d after every Linear rescues the bad schemes: it hands the activation `z = (x W - mean) /
-    sqrt(var + eps)`, mean 0 and std 1 whatever the scale of `W`, so tanh does not saturate (0.8% of N(0, 1) lies
-    beyond atanh(0.99)) and nothing vanishes. `sweep`, `plain`: the sweeps with and without it, if computed.
-    Returns table `main`, figure `batchnorm`."""
+    """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
+    the scale of `W`. `sweep`, `plain`: the sweeps with and without it, if computed. Table `main`, figure
+    `batchnorm`."""
     bn = _get_sweep("batch_norm", sweep, schemes, activations, rng, quick, True, **sizes)
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}
@@ -422,9 +409,8 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
-    """The grid activation x scheme, a word each, and three sentences computed from the numbers: the rule of
-    thumb; why large tanh init makes dL/dh explode while CS231n's slide says the gradients are "all zero"; and
-    (given `bn`, a batch-norm sweep) that batch norm frees the choice. Returns tables `main`, `rules`; figure `grid`."""
+    """The grid activation x scheme, a word of `WORDS` each, and findings computed from the numbers (with `bn`, a
+    batch-norm sweep, one on batch norm). Tables `main`, `rules`; figure `grid`."""
     acts, schemes, L, n = sweep.activations, sweep.schemes, sweep.settings["depth"], sweep.settings["width"]
     words = {(a, s): word(sweep.run(s, a)) for a in acts for s in schemes}
     short = {s: label(s).split(" ")[0] for s in schemes}
@@ -460,24 +446,22 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         findings.append(f"Batch norm frees the choice: with BatchNorm1d after every Linear the same networks give "
                         f"std(z) {format_number(pre.min())}-{format_number(pre.max())} at every layer and the verdicts "
                         f"{', '.join(sorted({word(r) for r in bn.runs.values()}))}, against, without it, {before}.")
-    grid = Table(["activation"] + [label(s) for s in schemes], [[a] + [words[(a, s)] for s in schemes] for a in acts],
-                 title=f"Verdict at initialization: {L} layers x {n} units, batch {sweep.settings['batch']}",
-                 notes=[f"{w}: {r.format(**THRESHOLDS)}" for w, r in WORDS.items()])
-    figure = partial(plots.verdict_grid, acts, [label(s) for s in schemes], [[words[(a, s)] for s in schemes]
-                                                                             for a in acts],
+    labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
+        [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
+    grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],
+                 title=f"Verdict at initialization: {L} layers x {n} units, batch {sweep.settings['batch']}")
+    figure = partial(plots.verdict_grid, acts, labels, cells,
                      title=f"Verdict at initialization ({L} layers of {n} units), computed from the measured statistics")
     return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {L} layers, does each "
                             "scheme keep the signal and the gradient, for each activation?",
-                            {"main": grid, "rules": Table(["word", "rule"], [[w, r.format(**THRESHOLDS)] for w, r in
-                                                                             WORDS.items()], title="The rules, in order")},
+                            {"main": grid, "rules": Table(["word", "rule"], rules, title="The rules, in order")},
                             {"words": {f"{a}/{s}": w for (a, s), w in words.items()}, "thresholds": THRESHOLDS},
                             sweep.settings, findings, {"grid": figure})
 
 
 # ------------------------------------------------------------------ all of them
 
-#: The experiments that take only `rng` and `quick`, in report order: a function added here is a new
-#: section of the report (the sweep-based ones share one sweep in `run_all`; batch norm comes before `BEYOND`).
+#: The experiments that take only `rng` and `quick`, in report order: a function added here is a new section.
 EXPERIMENTS: dict[str, Callable[..., ExperimentResult]] = {
     "theory": theory_average, "symmetry": symmetry, "training": training, "depth": depth,
     "saturation": sigmoid_saturation, "diagnosis": diagnostics.section, "chaos": spectra.chaos_section,
@@ -493,10 +477,9 @@ def _now(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
 
 
 def run_all(rng: int = 0, quick: bool = False, submit: Callable[..., Any] | None = None) -> list[ExperimentResult]:
-    """Every experiment in report order, each with the seed `rng` as if called on its own; the verdict,
-    the statistics and batch norm share one sweep (and one with batch norm). `submit(f, *args, **kwargs)`
-    (a process pool's) runs the independent parts, the longest first, the sweeps one activation per job
-    (a run does not depend on the rest of its sweep); by default they run here, one after the other."""
+    """Every experiment in report order, each with the seed `rng` as if called on its own (the sweep-based ones
+    share two sweeps). `submit(f, *args, **kwargs)` (a process pool's) runs the parts, the longest first; by
+    default they run here, one after the other."""
     call = submit or _now
     names = sorted(EXPERIMENTS, key=lambda k: -_SECONDS.get(k, 0))
     jobs = {k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[:2]}

@@ -1,22 +1,14 @@
-"""Layer-by-layer statistics of a model's forward and backward pass, read through hooks.
-
-A `Probe` puts a forward hook on every `Linear`, `BatchNorm1d` and activation module of a model and
-a gradient hook on their outputs and parameters. The hooks only read, so outputs and gradients are
-exactly those without the probe:
+"""Layer-by-layer statistics of a model's forward and backward pass, read through hooks (they change no number).
 
     with Probe(model, lr=0.1) as probe:
         cross_entropy(model(X), y).backward()
-    probe.stats()            # or stats("forward"), ("backward"), ("ratios"), ("update"), or a list of columns
+    probe.stats()            # or a group of `COLUMN_GROUPS`, or a list of `COLUMNS`
 
-A row is a `Linear` or `BatchNorm1d`, numbered `layer` 1, 2, ... in the order they ran (`module`:
-its path, the key of `records`). Its pre-activation `z` is its output; its activation `h` the output
-of the activation module that takes `z` (none after an MLP's last layer: `-`). Every statistic is over
-all batch x unit entries, in float64 (std: the population std); `saturated` (tanh, sigmoid) is the
-fraction of entries within `SATURATION = 0.01` of a limit of the activation (`|tanh| > 0.99`), where
-`f'` < 0.02; `dead` (ReLU) the fraction of units that are 0 for the whole batch; `grad_*_ratio` a
-row's gradient std over the next row's (below 1 going down: gradients shrink towards the input);
-`update_ratio = lr ||dW|| / ||W||` (CS231n notes, ~1e-3 healthy) and `update_std_ratio = std(lr dW) /
-std(W)` (Karpathy's makemore part 3). Histograms are always kept, the raw arrays with `keep_arrays=True`.
+A row is a `Linear` or `BatchNorm1d` in running order: its output `z` (pre) and the output `h` (act) of the
+activation module that takes `z` (`-`: none). Statistics are over all batch x unit entries, in float64; `saturated`:
+entries within `SATURATION` of a limit of tanh or sigmoid (`|tanh| > 0.99`, `f' < 0.02`); `dead`: ReLU units 0 for
+the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `update_ratio = lr ||dW|| / ||W||`
+(CS231n notes, ~1e-3 healthy), `update_std_ratio = std(lr dW) / std(W)` (Karpathy's makemore part 3).
 """
 
 from __future__ import annotations
@@ -61,17 +53,9 @@ class Histogram(NamedTuple):
 
 
 class LayerRecord:
-    """What the probe saw of one layer in the latest forward and backward pass.
-
-    Attributes:
-        name: the module path; kind: "linear", "batchnorm" or "activation" (a row of its own);
-        activation_name: "tanh", "sigmoid", "relu", "linear" or None; order: position in the pass.
-        numbers: the statistics, keyed like the columns (and `"*_nonfinite"` counts).
-        histograms: a `Histogram` per array; shapes: the shape of each array seen.
-
-    With `keep_arrays=True`, copies of `activation`, `pre_activation`, `grad_activation`,
-    `grad_pre_activation`, `weight`, `bias`, `grad_weight` and `grad_bias` are attributes too.
-    """
+    """What the probe saw of one layer (`name`, its module path; `kind` "linear", "batchnorm" or "activation") in
+    the latest pass: `numbers` keyed like the columns (and `"*_nonfinite"` counts), a `Histogram` and the shape of
+    each array in `histograms` and `shapes`; with `keep_arrays=True`, copies of the arrays as attributes."""
 
     def __init__(self, name: str, kind: str, keep_arrays: bool) -> None:
         self.name, self.kind, self._keep, self.order, self._handles = name, kind, keep_arrays, -1, []
@@ -125,18 +109,14 @@ def _on_grad(rec: LayerRecord, key: str, prefix: str, bins: int | None, grad: np
 
 
 class Probe:
-    """Records per-layer activation and gradient statistics of `model` through hooks.
+    """Records per-layer activation and gradient statistics of `model` in `records` (`{module path: LayerRecord}`).
 
     Args:
-        model: the `nn.Module` to watch.
         lr: learning rate of the update ratios (or give it to `stats`).
-        hist_bins: bins per histogram; hist_range: `(low, high)` of the activation histograms (e.g.
-            `(-1, 1)` for tanh, shared by all layers), or None for each layer's own range.
+        hist_range: `(low, high)` of every activation histogram (e.g. `(-1, 1)` for tanh), or None for each
+            layer's own range.
         keep_arrays: also keep copies of the raw arrays (memory of the order of the activations).
         attach: attach at once; otherwise call `attach` or use `with`.
-
-    Attributes:
-        records: `{module path: LayerRecord}`, in the order the layers ran.
     """
 
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
@@ -188,12 +168,10 @@ class Probe:
 
     def detach(self) -> None:
         """Remove every hook of this probe from the model and its tensors; the records stay readable."""
-        for h in self._module_handles:
+        for h in self._module_handles + [h for rec in self.records.values() for h in rec._handles]:
             h.remove()
         self._module_handles = []
         for rec in self.records.values():  # the records keep their numbers; only their gradient hooks go
-            for h in rec._handles:
-                h.remove()
             rec._handles = []
 
     def __enter__(self) -> "Probe":
@@ -250,13 +228,8 @@ class Probe:
         self._watch(rec, output, "grad_activation", "grad_act", self.hist_bins)
 
     def stats(self, columns: str | Sequence[str] | None = None, lr: float | None = None) -> Table:
-        """The per-layer statistics as a `Table`, a row per layer (raw float64 numbers, `None` where a value
-        does not apply or was not measured; the notes define every column shown).
-
-        Args:
-            columns: None or "all", a group of `COLUMN_GROUPS`, or a list of names from `COLUMNS`.
-            lr: learning rate of the update ratios, instead of the probe's.
-        """
+        """The statistics as a `Table`, a row per layer (float64, `None` where a value does not apply or was not
+        measured): the `columns` of a group of `COLUMN_GROUPS` (None: all) or a list of `COLUMNS`."""
         if not self.records:
             state = "attached" if self.attached else "NOT attached (call probe.attach() or use `with`)"
             raise RuntimeError(f"Probe: nothing recorded yet. The probe is {state}; run a forward pass model(x), then "

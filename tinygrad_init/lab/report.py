@@ -1,10 +1,6 @@
-"""The lecture report: every experiment in one self-contained HTML page, plus its files.
-
-`tinygrad-init report --out DIR` (`build_report`) writes `report.html` (the verdict first, then each
-experiment's findings, inlined PNG figures and tables; nothing external), `report.json` (every number),
-`figures/<name>.png` (and `.svg` on request, from the same layout) and `data/<name>.json|csv`. A section is an
-`ExperimentResult`: add its function to `experiments.EXPERIMENTS`, or pass `sections`. The same seed writes the
-same bytes; timings go to stderr only.
+"""The lecture report (`tinygrad-init report --out DIR`): `report.html`, one self-contained page of every
+experiment's findings, figures and tables, `report.json` (every number), `figures/` (PNG, SVG on request) and
+`data/` (JSON, CSV). The same seed writes the same bytes; timings go to stderr only.
 """
 
 from __future__ import annotations
@@ -18,6 +14,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
@@ -26,7 +23,7 @@ from threadpoolctl import threadpool_limits
 from .. import __version__
 from ..nn import init as _init
 from ..utils import check_int
-from .plots import WORD_COLORS
+from .plots import WORD_COLORS, figure_bytes
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
 
@@ -157,29 +154,20 @@ def _write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def _single_blas() -> None:
-    """A worker's start: one BLAS thread (two workers on two cores, no oversubscription)."""
-    threadpool_limits(1, user_api="blas")
-
-
 def _render(result: ExperimentResult, name: str, svg: bool) -> tuple[bytes, bytes | None]:
-    from . import plots
-
     fig = result.get_figure(name)
-    return plots.figure_bytes(fig, "png"), plots.figure_bytes(fig, "svg") if svg else None
+    return figure_bytes(fig, "png"), figure_bytes(fig, "svg") if svg else None
 
 
 def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progress: bool = False,
                  log: TextIO | None = None, svg: bool = False, workers: int | None = None,
                  sections: Sequence[Callable[..., ExperimentResult]] | None = None) -> ReportFiles:
-    """Run the experiments with `seed` (`quick`: their small sizes) and write the report into `out_dir`
-    (created if missing; its `figures/` and `data/` replaced); `log`: where to say what was written.
+    """Run the experiments with `seed` (`quick`: their small sizes) and write the report into `out_dir` (its
+    `figures/` and `data/` replaced); `log`: where to say what was written; `progress`: bars on stderr.
 
-    `progress`: bars on stderr, only on a terminal. `svg`: also each figure as SVG. `workers`: processes that
-    run the experiments and draw the figures (default one per core, at most 2; 1: all in this process), each
-    with one BLAS thread (small products gain nothing from more, and threads waiting for each other on a busy
-    machine cost several times the work). `sections`: module-level functions `f(rng=seed, quick=quick) ->
-    ExperimentResult` to run instead of `run_all`. Returns a `ReportFiles`.
+    `workers`: processes that run the experiments and draw the figures (default one per core, at most 2), each
+    with one BLAS thread (on a busy machine, threads waiting for each other cost several times the work).
+    `sections`: module-level functions `f(rng=seed, quick=quick) -> ExperimentResult` instead of `run_all`.
     """
     import multiprocessing
     import os
@@ -197,9 +185,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir()
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    bars = {"file": sys.stderr, "disable": None if progress else True, "leave": False}
-    with threadpool_limits(1, user_api="blas"), ProcessPoolExecutor(workers, context, _single_blas) if workers > 1 \
-            else contextlib.nullcontext() as pool:
+    bars, one_blas = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
+        partial(threadpool_limits, 1, user_api="blas")
+    with one_blas(), ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else contextlib.nullcontext() as pool:
         run = pool.submit if pool else _now
         with tqdm(desc="experiments", total=len(sections or EXPERIMENTS) + 2 * (sections is None), **bars) as bar:
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:

@@ -1,8 +1,6 @@
 """Results: a `Table` of numbers, and an `ExperimentResult` (the tables, figures and findings of an experiment).
 
-A `Table` (named columns, a row per layer or run, title, notes) prints aligned with 3 significant digits
-(`utils.format_number`), shows as HTML or Markdown in Jupyter, exports `to_dict`, `to_json`, `to_csv`,
-`to_markdown`, `to_html` with every digit, and gives a column as an array (`t["act_std"]`). `None` (does not
+A `Table` prints with 3 significant digits (`utils.format_number`); its exports keep every digit. `None` (does not
 apply, shown `-`) differs from a computed NaN; JSON writes non-finite floats as "nan", "inf", "-inf".
 """
 
@@ -56,6 +54,10 @@ def plain(x: Any) -> Any:
         return [plain(v) for v in (x.tolist() if isinstance(x, np.ndarray) else x)]
     x = x.item() if isinstance(x, np.generic) else x
     return str(x) if isinstance(x, float) and not math.isfinite(x) else x
+
+
+#: Markdown's special characters, escaped (a newline becomes a space).
+_MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`"}, "\n": " "})
 
 
 def _is_number(v: Any) -> bool:
@@ -173,16 +175,10 @@ class Table:
 
     def to_markdown(self, digits: int | None = 3) -> str:
         """A GitHub Markdown table (numbers right-aligned), the title in bold, the notes below."""
-        def esc(s: str) -> str:
-            for ch in "\\|*`":
-                s = s.replace(ch, "\\" + ch)
-            return s.replace("\n", " ")
-
-        lines = ([f"**{esc(self.title)}**", ""] if self.title else []) + ["| " + " | ".join(map(esc, self._columns))
-                                                                          + " |"]
-        lines.append("|" + "|".join("---:" if num else ":---" for num in self._numeric()) + "|")
-        lines += ["| " + " | ".join(map(esc, cells)) + " |" for cells in self._cells(digits)]
-        return "\n".join(lines + ([""] + [f"- {esc(n)}" for n in self.notes] if self.notes else [])) + "\n"
+        lines = ([f"**{self.title.translate(_MD)}**", ""] if self.title else []) + [
+            "| " + " | ".join(c.translate(_MD) for c in cells) + " |" for cells in [self._columns, *self._cells(digits)]]
+        lines.insert(len(lines) - len(self), "|" + "|".join("---:" if num else ":---" for num in self._numeric()) + "|")
+        return "\n".join(lines + ([""] + [f"- {n.translate(_MD)}" for n in self.notes] if self.notes else [])) + "\n"
 
     def to_html(self, digits: int | None = 3) -> str:
         """An HTML `<table>` (the title as caption, numbers right-aligned), the notes in a list below."""
@@ -222,17 +218,14 @@ class Table:
             lines += [line(r, idx) for r in cells]
         return "\n".join(lines + ([] if self._rows else ["(no rows)"]) + self.notes)
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:
         return self.to_text(max_width=shutil.get_terminal_size((100, 24)).columns)
-
-    __repr__ = __str__
 
 
 class ExperimentResult:
-    """What an experiment found: `name` (for files), `title`, `question`, `tables` (`"main"` is `table`), `data`
-    and `settings` (JSON-ready), `findings` (sentences computed from the numbers) and figures, drawn on first use
-    (`figure`, `figures`, `get_figure(name)`) by makers such as `functools.partial(plots.curves, ...)`, which
-    a result can carry to another process."""
+    """What an experiment found: `tables` (`"main"` is `table`), `data` and `settings` (JSON-ready), `findings`
+    (sentences computed from the numbers) and figures, drawn on first use by picklable makers such as
+    `functools.partial(plots.curves, ...)`."""
 
     def __init__(self, name: str, title: str, question: str, tables: Mapping[str, Table], data: Mapping[str, Any],
                  settings: Mapping[str, Any], findings: Sequence[str], figures: Mapping[str, Callable[[], Any]]) -> None:

@@ -152,8 +152,7 @@ class Diagnostics:
         return math.sqrt(var) if math.isfinite(var) else moments(a).std  # too large to square in a's dtype
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
-        """A layer's `key` (`mean`, `std`, `fraction`, `grad_std`) or a parameter's (`grad_data`, `update_data`) over
-        the recorded steps, nan where it is missing."""
+        """A layer's or a parameter's `key` over the recorded steps, nan where it is missing."""
         where, name = ("layers", layer) if param is None else ("params", param)
         values = [(r[where].get(name) or {}).get(key) for r in self.records]
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
@@ -333,8 +332,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
 
 
 def section(rng: np.random.Generator | int | None = 0, quick: bool = False) -> ExperimentResult:
-    """The report's section "Diagnosing a training run": `compare_inits` with 6 hidden tanh layers of 64 units, 300
-    steps recorded every 6th (`quick`: 40, every 2nd); the findings, `Comparison.table` and the figures of `PARTS`."""
+    """The report's section "Diagnosing a training run": `compare_inits` of 6 x 64 tanh layers, 300 steps."""
     steps, every = (40, 2) if quick else (300, 6)
     c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,

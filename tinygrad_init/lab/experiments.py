@@ -64,11 +64,7 @@ class Run:
     def __init__(self, scheme: str, activation: str, batchnorm: bool, layers: list[dict[str, Any]],
                  histograms: list[tuple[np.ndarray, np.ndarray]], theory: Any, settings: Mapping[str, Any]) -> None:
         self.scheme, self.activation, self.batchnorm, self.layers = scheme, activation, batchnorm, layers
-        self.histograms, self.theory, self.settings = histograms, theory, dict(settings)
-
-    @property
-    def depth(self) -> int:
-        return len(self.layers)
+        self.histograms, self.theory, self.settings, self.depth = histograms, theory, dict(settings), len(layers)
 
     def values(self, key: str) -> np.ndarray:
         """One field for every layer, as floats (`None` -> NaN)."""
@@ -77,11 +73,10 @@ class Run:
     def table(self, columns: Sequence[str] | None = None) -> Table:
         """The per-layer table: measured numbers with the theory's prediction beside them."""
         if columns is None:
-            sat = "dead" if self.activation == "relu" else "saturated"
-            columns = ["layer", "pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory",
-                       sat] + ["saturated_theory"] * (sat != "dead") + ["grad_act_std", "grad_act_std_theory",
-                                                                          "grad_w_std", "grad_w_std_theory"]
-            columns = ["layer", "linear_std"] + [c for c in columns[1:] if "theory" not in c] if self.batchnorm else columns
+            sat, bn = ["dead"] if self.activation == "relu" else ["saturated", "saturated_theory"], self.batchnorm
+            columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
+                       "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
+            columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
         s = self.settings
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
@@ -96,10 +91,11 @@ class Run:
 
 
 class Sweep:
-    """Every scheme x activation of `run_sweep`: `settings`, and `runs = {(scheme, activation): Run}`."""
+    """Every scheme x activation of `run_sweep`: `runs = {(scheme, activation): Run}`, `schemes`, `activations`."""
 
     def __init__(self, settings: Mapping[str, Any], runs: Mapping[tuple[str, str], Run]) -> None:
         self.settings, self.runs = dict(settings), dict(runs)
+        self.schemes, self.activations = (list(dict.fromkeys(k[i] for k in self.runs)) for i in (0, 1))
 
     def run(self, scheme: str, activation: str) -> Run:
         """The run of one scheme and activation."""
@@ -107,14 +103,6 @@ class Sweep:
             raise KeyError(f"Sweep: no run of scheme {scheme!r} with activation {activation!r}; it holds "
                            f"{', '.join(f'{s}/{a}' for s, a in self.runs)}")
         return self.runs[(scheme, activation)]
-
-    @property
-    def schemes(self) -> list[str]:
-        return list(dict.fromkeys(s for s, _ in self.runs))
-
-    @property
-    def activations(self) -> list[str]:
-        return list(dict.fromkeys(a for _, a in self.runs))
 
     def table(self, columns: Sequence[str], title: str, notes: Sequence[str] = ()) -> Table:
         """One row per (scheme, activation, layer) with the given per-layer columns."""

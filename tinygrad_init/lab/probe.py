@@ -293,11 +293,9 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                 return_probe: bool = False, **probe_kwargs: Any) -> Table | tuple[Table, Probe]:
     """One forward and one backward pass of `model` on `x` `(batch, features)`, measured layer by layer.
 
-    Backward starts from `loss_fn(model(x))` (a one-element Tensor), else from `upstream` (the
-    output's shape), else from a standard-normal upstream drawn from `rng` (non-uniform: all ones hides
-    mistakes). The model is left as it was (`.grad` and BatchNorm running statistics restored).
-    `columns`: as `Probe.stats`; `**probe_kwargs`: for `Probe`; `return_probe`: also return the probe.
-    """
+    Backward starts from `loss_fn(model(x))` (one element), else `upstream` (the output's shape), else a standard-
+    normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running statistics); `columns`: as
+    `Probe.stats`; `**probe_kwargs`: for `Probe`."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"probe_model: expected an nn.Module, got {type(model).__name__}")
     if loss_fn is not None and (upstream is not None or not callable(loss_fn)):

@@ -187,8 +187,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     bars, one_blas = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
         partial(threadpool_limits, 1, user_api="blas")
-    with one_blas(), ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else contextlib.nullcontext() as pool:
-        run = pool.submit if pool else _now
+    pool = ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else contextlib.nullcontext()
+    with one_blas(), pool:
+        run = pool.submit if workers > 1 else _now
         with tqdm(desc="experiments", total=len(sections or EXPERIMENTS) + 2 * (sections is None), **bars) as bar:
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:
                 job = run(f, *a, **k)

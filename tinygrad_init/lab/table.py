@@ -176,7 +176,7 @@ class Table:
     def to_markdown(self, digits: int | None = 3) -> str:
         """A GitHub Markdown table (numbers right-aligned), the title in bold, the notes below."""
         lines = ([f"**{self.title.translate(_MD)}**", ""] if self.title else []) + [
-            "| " + " | ".join(c.translate(_MD) for c in cells) + " |" for cells in [self._columns, *self._cells(digits)]]
+            "| " + " | ".join(c.translate(_MD) for c in row) + " |" for row in [self._columns, *self._cells(digits)]]
         lines.insert(len(lines) - len(self), "|" + "|".join("---:" if num else ":---" for num in self._numeric()) + "|")
         return "\n".join(lines + ([""] + [f"- {n.translate(_MD)}" for n in self.notes] if self.notes else [])) + "\n"
 

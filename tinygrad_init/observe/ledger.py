@@ -1,12 +1,9 @@
-"""The chain-rule ledger: every step of a backward pass, written down in the order the engine performs it.
+"""The chain-rule ledger: every step of a backward pass, in the order the engine performs it.
 
-At every edge `node -> parent` backpropagation performs one step, `dL/d(parent) += dL/d(node) *
-d(node)/d(parent)` (upstream x local = contribution). Inside `record()` a `Ledger` writes each one down: a
-`ScalarStep` with the exact numbers, a `TensorStep` with the op's rule (`"dW = x.T @ g"`) and `GradStats`
-of the arrays; `steps.explain()` prints one line of arithmetic per step (`do/da = do/d(mul#2) ×
-d(mul#2)/da = 0.00134095 × -3.0 = -0.00402285`). `path_products` writes dL/dx of a scalar graph as a sum
-over paths of products of local derivatives; `layer_gains` reads how much each layer of a Tensor MLP scales
-the gradient. Recording costs nothing when no ledger is open.
+Each edge `node -> parent` is one step `dL/d(parent) += dL/d(node) * d(node)/d(parent)` (upstream x local).
+Inside `record()` a `Ledger` writes each down (`ScalarStep`: the exact numbers; `TensorStep`: the op's rule
+and `GradStats`) and `steps.explain()` prints one line of arithmetic per step. `path_products` writes dL/dx
+of a scalar graph as a sum over paths; `layer_gains` reads each layer's gradient gain in a Tensor MLP.
 """
 
 from __future__ import annotations
@@ -46,11 +43,9 @@ def format_number(x: float | None, digits: int | None = 6) -> str:
 
 
 def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
-    """Readable, deterministic names for the nodes of a graph, as the ledger and the pictures use them.
-
-    A node's label (`Value.label`, `Tensor.name`) is its name when set. Otherwise the name comes from
-    its position `i` in `order` (a `topological_order`, root last): `"mul#3"` for an op's result, `"n0"`
-    for a leaf, `root_name` for the root (the L of dL/dx). A label used by several nodes gets `#i`.
+    """Deterministic node names, as the ledger and the pictures use them: a node's label (`Value.label`,
+    `Tensor.name`) if set, else from its position `i` in `order` (a `topological_order`, root last): `"mul#3"`
+    for an op's result, `"n0"` for a leaf, `root_name` for the root. A label used by several nodes gets `#i`.
     """
     raw, last = [], len(order) - 1
     for i, node in enumerate(order):
@@ -94,12 +89,11 @@ class _ByNode(dict):
 
 @dataclass(frozen=True, eq=False)
 class Step:
-    """What every chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)` records, in either engine:
-    its `index` in the ledger and `pass_index`; the `node` passing its gradient on and the `parent` receiving
-    a contribution (`parent_index`: which of `node.parents`, as in `a * a`), their names and the node's `op`;
-    `contribution_number`, the k-th contribution the parent receives in the pass of `contributions_expected`
-    (the edges into it); `earlier_grad`, on a parent's first contribution the gradient (a tensor's: its norm)
-    it held before the pass when not zero, left from an earlier `backward()`, else None."""
+    """One chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)`, in either engine: `index` (in
+    the ledger), `pass_index`, the `node` passing its gradient on, the `parent` receiving it (`parent_index`:
+    which of `node.parents`, as in `a * a`), their names, the `op`; the k-th (`contribution_number`) of the
+    `contributions_expected` contributions to the parent; `earlier_grad`: on a first contribution, the nonzero
+    gradient (a tensor's norm) left in the parent by an earlier `backward()`, else None."""
 
     index: int
     pass_index: int
@@ -344,7 +338,7 @@ class Ledger(Sequence):
         return {"passes": passes, "steps": self.to_rows()}
 
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:
-        """The first line of a pass (default: the last): the seed dL/dL."""
+        """The seed dL/dL, the first line of a pass (default: the last)."""
         ps = self.get_pass(pass_index)
         r, seed = _d(ps.root_symbol), ps.seed
         return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
@@ -381,12 +375,9 @@ class Ledger(Sequence):
         return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:
-        """The ledger as lines of arithmetic, one per chain-rule step, with `digits` significant digits (None:
-        all, as `repr`), at most `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given.
-
-        Value: `dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; where a node feeds several others its gradient is
-        a sum: `dL/da += ... (now 2.0: a feeds 2 nodes)`. Tensor: the rule, shapes, norms and gain of a step.
-        """
+        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; a
+        tensor step: rule, shapes, norms, gain), with `digits` significant digits (None: `repr`), at most
+        `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given."""
         out: list[str] = [] if self.passes else ["(no backward pass was recorded)"]
         for ps in self.passes:
             if len(self.passes) > 1:
@@ -406,13 +397,12 @@ class Ledger(Sequence):
 # --------------------------------------------------------------------------- recording
 @contextlib.contextmanager
 def record(arrays: bool = False) -> Iterator[Ledger]:
-    """Record every chain-rule step of the backward passes run inside the block into the `Ledger` it yields:
+    """Record the chain-rule steps of the backward passes run in the block into the `Ledger` it yields:
     `with ledger.record() as steps: loss.backward()`, then `steps.explain()`.
 
-    Blocks may be nested or overlap: every open ledger records every pass, and a recorder installed before
-    keeps receiving the steps. On exit, also after an error, the ledger stops recording (the recorder is
-    process-wide: record one thread at a time). `arrays`: for tensors, also keep copies of each step's
-    arrays (`TensorStep.arrays`).
+    Blocks may nest or overlap (each open ledger records every pass; an earlier recorder keeps receiving).
+    On exit, also after an error, the ledger stops recording; the recorder is process-wide: record one
+    thread at a time. `arrays`: also keep copies of each tensor step's arrays (`TensorStep.arrays`).
     """
     led = Ledger(arrays=arrays)
     led.outer = autograd.set_recorder(led)
@@ -490,11 +480,9 @@ def count_paths(root: Any, node: Any) -> int:
 
 
 def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts:
-    """dL/dx (`root` L, `node` x, Values) as the sum over all paths from L down to x of the product of the
-    local derivatives, `dL/dx = sum over paths L = v_0 -> v_1 -> ... -> v_m = x of prod_i d(v_{i-1})/d(v_i)`,
-    read from the local derivatives stored at forward time. Backpropagation computes the same sum without
-    listing the paths, adding shared tails once (what makes it fast). A TypeError for a Tensor graph; a
-    ValueError beyond `max_paths` paths (their number grows exponentially with depth)."""
+    """dL/dx (`root` L, `node` x, Values) as a sum over the paths `L = v_0 -> ... -> v_m = x` of the products
+    `prod_i d(v_{i-1})/d(v_i)` of stored local derivatives (backprop adds the same without listing paths).
+    A TypeError for a Tensor graph; a ValueError beyond `max_paths` paths (exponential in the depth)."""
     order, count = _reach_and_count(root, node, "path_products")
     total, names = count.get(root, 0), node_names(order)
     if total > max_paths:
@@ -562,13 +550,9 @@ class LayerGains(list):
 
 
 def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
-    """Per-layer gradient gains of a Tensor MLP, read from a recorded backward pass (default: the last).
-
-    Every matmul node is one Linear layer `z_l = h_{l-1} @ W_l`, numbered 1, 2, ... from the input side; the
-    norms are the ledger's `GradStats` (`utils.moments`, as the probe's). The gain of layer `l` is
-    `|dL/dh_{l-1}|_F / |dL/dh_l|_F`. With `0.01 * randn` weights on 500 tanh units (CS231n's "small" init)
-    each layer multiplies the gradient by about `0.01 * sqrt(500) = 0.224`: after 10 layers `3e-7` is left.
-    """
+    """Per-layer gradient gains `|dL/dh_{l-1}|_F / |dL/dh_l|_F` of a Tensor MLP, read from a recorded pass
+    (default: the last); every matmul is a Linear layer `z_l = h_{l-1} @ W_l`, numbered from the input side.
+    With `0.01 * randn` weights on 500 tanh units each layer scales the gradient by about `0.224`."""
     ps = ledger.get_pass(pass_index)
     if ps.scalar:
         raise TypeError("layer_gains reads a Tensor backward pass (matmul layers); this ledger holds a Value pass. "

@@ -1,15 +1,11 @@
 r"""Step through a backward pass in the browser, one chain-rule step at a time.
 
-`player_html` turns a recorded backward pass (a `Ledger`) into **one self-contained HTML page**:
-the graph (an SVG drawn by Graphviz once), buttons, a slider and keys, and the ledger's lines.
-Step `k` shows what backpropagation knows after `k` steps of
-$\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$
-(upstream x local): the gradients reached so far (filled by size), the node `n` passing its
-gradient on (red outline), the parent `p` receiving it (blue), the edge between them (red); a
-dashed outline marks a partial sum. `player.write_player("neuron.html", (a * b + c).tanh())`
-records backward and writes the page. The page is the package data `player.html` with
-`player.css` and `player.js` inlined (it fetches nothing); per step it carries only what to
-outline and the one gradient that changed. The same graph gives the same bytes.
+`player_html` turns a recorded pass (a `Ledger`) into one self-contained HTML page (the package data
+`player.html`, `.css`, `.js` inlined; it fetches nothing): the graph as SVG, controls, the ledger's lines.
+Step `k` shows what is known after `k` steps of
+$\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$:
+the gradients reached (filled by size), the node `n` (red outline), the parent `p` (blue), their edge (red);
+a dashed outline marks a partial sum. The same graph gives the same bytes.
 """
 
 from __future__ import annotations
@@ -81,23 +77,19 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
                 color_by_grad: bool | str = True, max_steps: int | None = DEFAULT_MAX_STEPS, **options: Any) -> str:
     """The text of one self-contained HTML page that steps through a backward pass.
 
-    Frame `k` (`0 <= k <= n` for a pass of `n` steps) shows the state after `k` steps of
-    `dL/dp += dL/dn * dn/dp` and the step's `Ledger.line`. Controls: `#prev`/`#next`, `#slider`,
-    the keys ←/→, Home/End, PageUp/PageDown (10 steps), `f` (whole graph / follow the step) and
-    `+`/`-` (zoom). Graph nodes have the ids `node_n<i>` (`<i>`: position in the topological
-    order; `node_n<i>op`: a Value's op bubble), edges `edge_<tail>_<head>_<k>`.
+    Frame `k` (`0 <= k <= n`) shows the state after `k` steps and the step's `Ledger.line`. Controls:
+    `#prev`/`#next`, `#slider`, the keys ←/→, Home/End, PageUp/PageDown (10 steps), `f` (whole graph /
+    follow the step), `+`/`-` (zoom). Node ids `node_n<i>` (`i`: topological position; `node_n<i>op`: a
+    Value's op bubble), edge ids `edge_<tail>_<head>_<k>`.
 
     Args:
-        source: a `Ledger` holding the pass, or the output node (a `Value` or a one-element
-            `Tensor`) on which `backward()` is then run once inside a ledger.
+        source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` is recorded.
         title: the heading (default: `"Backpropagation through <root>, step by step"`).
-        pass_index: which pass of the ledger (default: the last one).
-        digits: significant digits of the ledger lines (None: all, as `repr`).
+        pass_index: which pass of the ledger (default: the last).
+        digits: significant digits of the ledger lines (None: `repr`).
         color_by_grad: fill by |grad| (True), by std (`"std"`, tensors) or not (False), as in `draw.draw`.
-        max_steps: refuse passes with more steps than this (None: no limit); a 2-16-16-1
-            scalar MLP on one sample has about 950.
-        **options: options of `draw.draw`: `rankdir`, `show_data`, `show_local` (on by default here),
-            `module`, `max_nodes` (default: every node).
+        max_steps: refuse longer passes (None: no limit); a 2-16-16-1 scalar MLP has about 950 steps.
+        **options: `draw.draw`'s `rankdir`, `show_data`, `show_local` (default on), `module`, `max_nodes`.
 
     Raises:
         GraphvizNotFoundError: the `dot` program is missing (the message says how to install it).

@@ -20,8 +20,6 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ random numbers
-
-
 def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
     """`rng` as a `np.random.Generator`: every random function calls this once, so a seed fixes the numbers.
 
@@ -51,8 +49,6 @@ def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
 
 
 # ------------------------------------------------------------------ argument checks
-
-
 def _got(value: Any) -> str:
     return f"{type(value).__name__} {value!r:.60}"
 
@@ -136,8 +132,6 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
 
 
 # ------------------------------------------------------------------ text
-
-
 def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     """A number as short, readable text with `digits` significant digits.
 
@@ -184,8 +178,6 @@ def shape_text(shape: Sequence[int]) -> str:
 
 
 # ------------------------------------------------------------------ statistics
-
-
 class Moments(NamedTuple):
     """Mean, population standard deviation and Frobenius norm of an array's entries."""
 

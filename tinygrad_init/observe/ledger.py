@@ -214,7 +214,6 @@ class Ledger(Sequence):
                 + (f" from {roots})" if n else ")"))
 
     # ----------------------------------------------------------- the recorder protocol
-
     def begin(self, root: Any, order: list) -> None:
         """Called by the engine before the walk (the root already holds the seed)."""
         if self.outer is not None:
@@ -252,10 +251,9 @@ class Ledger(Sequence):
             self.steps.append(ScalarStep(**common, upstream=float(upstream), local=float(local),
                                          contribution=float(contribution), grad_after=float(parent.grad)))
             return
-        up = self._upstream.get(node)
-        if up is None:  # one node passes the same upstream gradient to each parent
-            up = self._upstream[node] = GradStats.of(upstream)
-        con = GradStats.of(contribution)
+        if node not in self._upstream:  # one node passes the same upstream gradient to each parent
+            self._upstream[node] = GradStats.of(upstream)
+        up, con = self._upstream[node], GradStats.of(contribution)
         after = con if parent.grad is contribution else GradStats.of(parent.grad)  # the first is the gradient
         arrays = tuple(np.array(a, copy=True) for a in (upstream, contribution, parent.grad)) if self.arrays else None
         self.steps.append(TensorStep(**common, rule=str(local), upstream=up, contribution=con, grad_after=after,
@@ -276,7 +274,6 @@ class Ledger(Sequence):
             self._open = None
 
     # ----------------------------------------------------------- reading
-
     def get_pass(self, pass_index: int | None = None) -> Pass:
         """A recorded pass (default: the last); a ValueError if none was recorded."""
         if not self.passes:
@@ -324,7 +321,6 @@ class Ledger(Sequence):
         return _ByNode(grads)
 
     # ----------------------------------------------------------- output
-
     def to_rows(self) -> list[dict[str, Any]]:
         """One dict per step (`Step.to_dict`), e.g. for `pandas.DataFrame(rows)`."""
         return [s.to_dict() for s in self.steps]
@@ -505,18 +501,12 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
 # --------------------------------------------------------------------------- layer gains
 @dataclass(frozen=True)
 class LayerGain:
-    """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back.
-
-    Attributes:
-        layer: 1, 2, ..., L from the input side, as the probe numbers layers; weight: the weight's name;
-            name: the layer's module path (from the weight's name, `layers.2.weight`), else its matmul's.
-        grad_out, grad_in: the Frobenius norms |dL/dz_l| at the layer's pre-activation and |dL/dh_{l-1}| at
-            its input (None when the input needs no gradient: the data).
-        linear_gain: `|g @ W.T| / |g|` with `g = dL/dz_l`, the gain through the weights alone (about
-            `s * sqrt(n)` for i.i.d. weights of std `s` and fan_out `n`); None without `grad_in`.
-        activation_gain: `|dL/dz_l| / |dL/dh_l|`, the gain through f (at most 1 for tanh); None for the last layer.
-        gain: `|dL/dh_{l-1}| / |dL/dh_l|`, the whole layer (the last: `|dL/dh_{L-1}| / |dL/dz_L|`).
-    """
+    """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back:
+    `layer` (1 at the input side, as the probe counts), the module path `name` and the `weight`'s name;
+    `grad_out` = |dL/dz_l|_F and `grad_in` = |dL/dh_{l-1}|_F (None for the data); `linear_gain` =
+    `|g @ W.T| / |g|` with `g = dL/dz_l` (about `s * sqrt(n)` for i.i.d. weights of std `s`, fan_out `n`);
+    `activation_gain` = |dL/dz_l| / |dL/dh_l| (None for the last layer); `gain` = |dL/dh_{l-1}| / |dL/dh_l|
+    (the last layer: over |dL/dz_L|). The gains are None where a norm is unknown."""
 
     layer: int
     name: str

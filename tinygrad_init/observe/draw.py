@@ -66,11 +66,8 @@ class Picture(graphviz.Digraph):
     """A `graphviz.Digraph` whose rendering errors say how to install Graphviz; in Jupyter it shows inline
     as SVG, and without the `dot` program it shows the installation hint and the DOT text."""
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        return _friendly(super().pipe, *args, **kwargs)
-
-    def render(self, *args: Any, **kwargs: Any) -> Any:
-        return _friendly(super().render, *args, **kwargs)
+    def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().pipe, *args, **kwargs)
+    def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().render, *args, **kwargs)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:
@@ -274,8 +271,7 @@ class _Scene:
                              f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
         self.root = getattr(root, "grad_fn", None) or root
         self.scalar, self.prefix, self.show_data, self.show_grad = bool(self.root.scalar), prefix, show_data, show_grad
-        std = color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)"
-        self.mode = "std" if std else "norm"
+        self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)" else "norm"
         self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)

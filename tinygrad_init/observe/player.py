@@ -1,12 +1,6 @@
-r"""Step through a backward pass in the browser, one chain-rule step at a time.
-
-`player_html` turns a recorded pass (a `Ledger`) into one self-contained HTML page (the package data
-`player.html`, `.css`, `.js` inlined; it fetches nothing): the graph as SVG, controls, the ledger's lines.
-Step `k` shows what is known after `k` steps of
-$\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$:
-the gradients reached (filled by size), the node `n` (red outline), the parent `p` (blue), their edge (red);
-a dashed outline marks a partial sum. The same graph gives the same bytes.
-"""
+"""Step through a backward pass in the browser, one chain-rule step at a time: `player_html` turns a
+recorded pass (a `Ledger`) into one self-contained HTML page (the package data `player.html`, `.css`, `.js`
+inlined; it fetches nothing). The same graph gives the same bytes."""
 
 from __future__ import annotations
 
@@ -75,9 +69,12 @@ def _asset(name: str) -> str:
 
 def player_html(source: Any, *, title: str | None = None, pass_index: int | None = None, digits: int | None = 6,
                 color_by_grad: bool | str = True, max_steps: int | None = DEFAULT_MAX_STEPS, **options: Any) -> str:
-    """The text of one self-contained HTML page that steps through a backward pass.
+    r"""The text of one self-contained HTML page that steps through a backward pass.
 
-    Frame `k` (`0 <= k <= n`) shows the state after `k` steps and the step's `Ledger.line`. Controls:
+    Frame `k` (`0 <= k <= n`) shows what is known after `k` steps of
+    $\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$:
+    the gradients reached (filled by size), the node `n` (red outline), the parent `p` (blue), their edge
+    (red), a dashed outline for a partial sum, and the step's `Ledger.line`. Controls:
     `#prev`/`#next`, `#slider`, the keys ←/→, Home/End, PageUp/PageDown (10 steps), `f` (whole graph /
     follow the step), `+`/`-` (zoom). Node ids `node_n<i>` (`i`: topological position; `node_n<i>op`: a
     Value's op bubble), edge ids `edge_<tail>_<head>_<k>`.
@@ -117,10 +114,9 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
         return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
-    widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show
+    widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show (the first of equals)
     for s, info in zip(pass_steps, infos):
-        if s.parent not in widest or len(text(info)) > len(text(widest[s.parent])):
-            widest[s.parent] = info
+        widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in [ps.seed, *infos]], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
     g = draw_mod.draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True,

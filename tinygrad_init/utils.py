@@ -39,13 +39,9 @@ def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
         if rng < 0:
             raise ValueError(f"rng: seed must be a non-negative integer, got {int(rng)}")
         return np.random.default_rng(int(rng))
-    hint = ""
-    if isinstance(rng, np.random.RandomState):
-        hint = " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))"
-    raise TypeError(
-        f"rng must be a np.random.Generator, an int seed or None, got {type(rng).__name__} "
-        f"{rng!r}{hint}"
-    )
+    legacy = isinstance(rng, np.random.RandomState)
+    raise TypeError(f"rng must be a np.random.Generator, an int seed or None, got {type(rng).__name__} {rng!r}"
+                    + " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))" * legacy)
 
 
 # ------------------------------------------------------------------ argument checks
@@ -208,10 +204,8 @@ def moments(a: Any) -> Moments:
             norm2 = n * (var + mean * mean)
             if math.isfinite(norm2):
                 return Moments(mean, math.sqrt(var), math.sqrt(norm2))
-        if not bool(np.isfinite(v).all()):
-            if bool(np.isnan(v).any()):
-                return Moments(math.nan, math.nan, math.nan)
-            return Moments(mean, math.nan, math.inf)
+        if not bool(np.isfinite(v).all()):  # a nan gives nan; else an inf: an inf norm, a nan std
+            return Moments(math.nan, math.nan, math.nan) if np.isnan(v).any() else Moments(mean, math.nan, math.inf)
         big = float(np.max(np.abs(v)))  # finite entries whose squares overflow: scale first
         s = v.astype(np.float64) / big
         m = float(s.mean())

@@ -209,7 +209,6 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
 
 
 # ------------------------------------------------------------------ the command
-
 _DESCRIPTION = f"""\
 Draw the computation graph of an expression (or of a small MLP), run backward, and write:
   graph.svg    every number as label | data | grad, every op as a circle, every edge labelled with its

@@ -451,9 +451,7 @@ class PathProducts(list):
             factors = " × ".join(map(f, p.locals)) if len(p.locals) <= max_factors else " × ".join(
                 [*map(f, p.locals[:4]), "...", *map(f, p.locals[-2:])]) + f"   ({len(p.locals)} factors)"
             out.append(f"  {route}:  {factors} = {f(p.product)}")
-        if n > max_paths:
-            out.append(f"  ... {n - max_paths} more paths")
-        out.append(f"  total = {f(self.total)}")
+        out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
 
 

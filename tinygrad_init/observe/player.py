@@ -163,10 +163,8 @@ def _page(heading: str, svg: str, lines: Sequence[str], data: dict, engine: str,
     colours = "Gradients not reached yet read <b>grad ?</b>." if scale is None else (
         f"Fill: {e(scale.what)} on a log scale, from pale ({decade(scale.lo)}) to dark red ({decade(scale.hi)}); "
         "white: not reached yet; grey: exactly 0.")
-    # JSON that cannot end the <script> element early: <, > and & escaped
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for c in "<>&":
-        text = text.replace(c, f"\\u{ord(c):04x}")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)  # escaped so that it
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # cannot end <script>
     return string.Template(_asset("player.html")).substitute(
         heading=e(heading), n=len(lines) - 1, css=_asset("player.css"), script=_asset("player.js"), svg=svg,
         first_line=e(lines[0]), colours=colours, engine=e(engine), data=text,

@@ -23,13 +23,9 @@ __all__ = [
 def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
     """`rng` as a `np.random.Generator`: every random function calls this once, so a seed fixes the numbers.
 
-    Args:
-        rng: a Generator (returned unchanged: callers can share one stream), an int seed (a fresh
-            generator seeded with it) or None (seeded by the operating system: not reproducible).
-
-    Raises:
-        TypeError: anything else (a float, a string, the legacy `np.random.RandomState`...).
-        ValueError: a negative seed.
+    A Generator is returned unchanged (callers can share one stream), an int seeds a fresh one, None seeds
+    it from the operating system (not reproducible). A TypeError for anything else (a float, a string, the
+    legacy `np.random.RandomState`), a ValueError for a negative seed.
     """
     if isinstance(rng, np.random.Generator):
         return rng

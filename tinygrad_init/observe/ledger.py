@@ -189,10 +189,9 @@ class LedgerState:
 
 
 class Ledger(Sequence):
-    """The chain-rule steps (`ScalarStep`, `TensorStep`) of the backward passes run inside `record`, in order:
-    a sequence (`len(steps)`, `steps[3]`, `for s in steps`), and a recorder for `autograd.set_recorder` that
-    passes every event on to the recorder it replaced (`outer`), so that ledgers nest and a probe installed
-    before keeps receiving. `arrays`: also keep copies of the tensor arrays of every step (memory!)."""
+    """The chain-rule steps (`ScalarStep`, `TensorStep`) of the passes run inside `record`, as a sequence; as a
+    recorder (`autograd.set_recorder`) it passes every event on to the one it replaced (`outer`), so ledgers
+    nest and a probe keeps receiving. `arrays`: also keep copies of every tensor step's arrays (memory!)."""
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = bool(arrays), False, None
@@ -393,13 +392,9 @@ class Ledger(Sequence):
 # --------------------------------------------------------------------------- recording
 @contextlib.contextmanager
 def record(arrays: bool = False) -> Iterator[Ledger]:
-    """Record the chain-rule steps of the backward passes run in the block into the `Ledger` it yields:
-    `with ledger.record() as steps: loss.backward()`, then `steps.explain()`.
-
-    Blocks may nest or overlap (each open ledger records every pass; an earlier recorder keeps receiving).
-    On exit, also after an error, the ledger stops recording; the recorder is process-wide: record one
-    thread at a time. `arrays`: also keep copies of each tensor step's arrays (`TensorStep.arrays`).
-    """
+    """Record the backward passes run in the block into the `Ledger` it yields: `with ledger.record() as
+    steps: loss.backward()`. Blocks may nest or overlap; on exit, also after an error, the ledger stops
+    recording. The recorder is process-wide: record one thread at a time. `arrays`: see `Ledger`."""
     led = Ledger(arrays=arrays)
     led.outer = autograd.set_recorder(led)
     try:

@@ -46,12 +46,9 @@ def _got(value: Any) -> str:
 
 
 def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "") -> int:
-    """`value` as an `int` if it is a whole number (not a bool) and at least `minimum` (None: no bound).
-
-    `where` (the checking function or option) starts the message, `name` is the argument's name and
-    `why` is appended to it (`" (a quarter is held out)"`). A TypeError if not a whole number, a
-    ValueError if below `minimum`.
-    """
+    """`value` as an `int` if it is a whole number (not a bool; else a TypeError) and at least `minimum`
+    (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
+    and names `name`; `why` is appended to it (`" (a quarter is held out)"`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
     if minimum is not None and value < minimum:

@@ -78,9 +78,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
 
     Grammar (Python's precedence): `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
     expr.METHOD()`, `NAME` a key of `variables` (one leaf `Value(x, label=NAME)` each), `METHOD` one of
-    `ALLOWED_METHODS`; operations on numbers alone are folded. Top-level terms and factors are folded in a
-    loop (only factors go to `ast.parse`), so long sums need no deep recursion. An ExpressionError points at
-    what is wrong: syntax, an unbound name, a number too large, nesting too deep, anything outside the grammar.
+    `ALLOWED_METHODS`; numbers alone are folded. Long sums need no deep recursion (terms and factors are
+    folded in a loop). An ExpressionError points at what is wrong and outside the grammar.
     """
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")

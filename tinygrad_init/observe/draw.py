@@ -517,13 +517,11 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
             the upstream gradient is multiplied by) or the op's backward rule (Tensor: `dW = x.T @ g`).
         color_by_grad: fill by gradient size on a log scale, with a legend: True (`|grad|`; tensors: the
             Frobenius norm), `"std"` (tensors), or a `ColorScale` that fixes the decades (to compare pictures).
-        grads: the gradients shown: None (each node's `.grad`), a `Ledger` (its last pass from `root`, with
-            the intermediate tensors'), `steps.state(k)` (those known after `k` steps; the step outlined in
-            red), a dict node -> gradient (a float, an array, `GradStats`) or a set of nodes; others read `?`.
+        grads: None (each node's `.grad`), a `Ledger` (its last pass from `root`), `steps.state(k)` (known
+            after `k` steps; the step in red), a dict node -> float, array or `GradStats`, or a set of nodes.
         module: Tensor graphs: an `nn.Module` (one cluster per module of parameters) or a `Trace` from
             `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
-        max_nodes: draw this many nodes nearest the output and summarise the rest in one note
-            ("... 1234 more nodes: 600 *, 600 +"); None draws all.
+        max_nodes: draw the nodes nearest the output, the rest as one note ("... 1234 more nodes"); None: all.
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top); title: a caption at the top.
     """
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)

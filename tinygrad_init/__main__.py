@@ -1,4 +1,4 @@
-"""``python -m tinygrad_init`` runs the command line (see :mod:`tinygrad_init.cli`)."""
+"""`python -m tinygrad_init` runs the command line (see `tinygrad_init.cli`)."""
 
 import sys
 

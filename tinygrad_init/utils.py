@@ -1,12 +1,7 @@
-"""Small helpers every layer shares, each written once.
-
-- **random numbers**: :func:`as_rng`, what every ``rng=`` argument goes through;
-- **argument checks**: :func:`check_int`, :func:`check_real`, :func:`check_choice`,
-  :func:`check_bool`, and :func:`cli_type` to use any of them as an ``argparse`` type.
-  They raise with one message format everywhere: ``"<where>: <name> must be ..., got ..."``;
-- **text**: :func:`format_number` (short, readable numbers) and :func:`shape_text`;
-- **statistics**: :func:`moments` (mean, std and norm in float64) and :func:`ratio`
-  (``a / b`` with float semantics).
+"""Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it); the
+argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
+`"<where>: <name> must be ..., got ..."`) and `cli_type` (any check as an `argparse` type);
+`format_number`, `shape_text`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`).
 """
 
 from __future__ import annotations
@@ -25,27 +20,12 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ random numbers
-
-
 def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
-    """Turn ``rng`` into a ``np.random.Generator``.
+    """`rng` as a `np.random.Generator`: every random function calls this once, so a seed fixes the numbers.
 
-    Every random function of the package accepts the same three kinds of ``rng`` and calls
-    this once, so that the same seed always gives the same numbers.
-
-    Args:
-        rng: an existing ``np.random.Generator`` (returned unchanged, so a caller can share
-            one stream across several calls), an integer seed (a fresh generator seeded with
-            it), or ``None`` (a fresh generator seeded from the operating system, i.e. not
-            reproducible).
-
-    Returns:
-        A ``np.random.Generator``.
-
-    Raises:
-        TypeError: if ``rng`` is anything else (a float, a string, the legacy
-            ``np.random.RandomState``...).
-        ValueError: if ``rng`` is a negative integer seed.
+    A Generator is returned unchanged (callers can share one stream), an int seeds a fresh one, None seeds
+    it from the operating system (not reproducible). A TypeError for anything else (a float, a string, the
+    legacy `np.random.RandomState`), a ValueError for a negative seed.
     """
     if isinstance(rng, np.random.Generator):
         return rng
@@ -55,36 +35,20 @@ def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
         if rng < 0:
             raise ValueError(f"rng: seed must be a non-negative integer, got {int(rng)}")
         return np.random.default_rng(int(rng))
-    hint = ""
-    if isinstance(rng, np.random.RandomState):
-        hint = " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))"
-    raise TypeError(
-        f"rng must be a np.random.Generator, an int seed or None, got {type(rng).__name__} "
-        f"{rng!r}{hint}"
-    )
+    legacy = isinstance(rng, np.random.RandomState)
+    raise TypeError(f"rng must be a np.random.Generator, an int seed or None, got {type(rng).__name__} {rng!r}"
+                    + " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))" * legacy)
 
 
 # ------------------------------------------------------------------ argument checks
-
-
 def _got(value: Any) -> str:
     return f"{type(value).__name__} {value!r:.60}"
 
 
 def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "") -> int:
-    """``value`` as an ``int``, if it is a whole number (not a bool) and at least ``minimum``.
-
-    Args:
-        where: the function or option that checks (the start of the message).
-        name: the argument's name.
-        value: what was passed.
-        minimum: the smallest allowed value, or None for no bound.
-        why: appended to the message, e.g. ``" (a quarter is held out)"``.
-
-    Raises:
-        TypeError: not a whole number.
-        ValueError: below ``minimum``.
-    """
+    """`value` as an `int` if it is a whole number (not a bool; else a TypeError) and at least `minimum`
+    (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
+    and names `name`; `why` is appended to it (`" (a quarter is held out)"`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
     if minimum is not None and value < minimum:
@@ -94,14 +58,10 @@ def check_int(where: str, name: str, value: Any, minimum: int | None = None, why
 
 def check_real(where: str, name: str, value: Any, low: float | None = None, high: float | None = None, *,
                low_open: bool = False, high_open: bool = False, finite: bool = True) -> float:
-    """``value`` as a ``float``, if it is a real number (not a bool) within the bounds.
+    """`value` as a `float` if it is a real number (not a bool) within the bounds.
 
-    ``low``/``high`` are inclusive unless ``low_open``/``high_open``; ``finite=False``
-    also admits inf (nan is never admitted).
-
-    Raises:
-        TypeError: not a real number.
-        ValueError: nan, infinite (with ``finite``) or out of bounds.
+    `low`/`high` are inclusive unless `low_open`/`high_open`; `finite=False` also admits inf (never
+    nan). A TypeError if not a real number, a ValueError if nan, infinite (with `finite`) or out of bounds.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a number, got {_got(value)}")
@@ -111,24 +71,18 @@ def check_real(where: str, name: str, value: Any, low: float | None = None, high
     too_low = low is not None and (v <= low if low_open else v < low)
     too_high = high is not None and (v >= high if high_open else v > high)
     if too_low or too_high:
-        lo = "" if low is None else ("(" if low_open else "[") + format_number(low, 6)
-        hi = "" if high is None else format_number(high, 6) + (")" if high_open else "]")
-        if low is None:
-            span = f"{'<' if high_open else '<='} {format_number(high, 6)}"
-        elif high is None:
-            span = f"{'>' if low_open else '>='} {format_number(low, 6)}"
+        if low is not None and high is not None:
+            span = f"in {'[('[low_open]}{format_number(low, 6)}, {format_number(high, 6)}{'])'[high_open]}"
         else:
-            span = f"in {lo}, {hi}"
+            span = (f"{'<' if high_open else '<='} {format_number(high, 6)}" if low is None else
+                    f"{'>' if low_open else '>='} {format_number(low, 6)}")
         raise ValueError(f"{where}: {name} must be {span}, got {format_number(v, 6)}")
     return v
 
 
 def check_choice(where: str, name: str, value: Any, options: Sequence[str]) -> str:
-    """``value`` (a string, compared without case) if it is one of ``options``.
-
-    Raises:
-        ValueError: naming the options and the closest one.
-    """
+    """`value` (a string, compared without case) if it is one of `options`; else a ValueError naming
+    the options and the closest one."""
     if isinstance(value, str) and value.lower() in options:
         return value.lower()
     close = difflib.get_close_matches(str(value).lower(), options, n=1)
@@ -137,32 +91,28 @@ def check_choice(where: str, name: str, value: Any, options: Sequence[str]) -> s
 
 
 def check_bool(where: str, name: str, value: Any) -> bool:
-    """``value`` if it is True or False (numpy bools too); a TypeError otherwise."""
+    """`value` if it is True or False (numpy bools too); a TypeError otherwise."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError(f"{where}: {name} must be True or False, got {_got(value)}")
 
 
 def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str], Any]:
-    """An ``argparse`` type from a check: ``cli_type(check_int, minimum=1)``.
-
-    The text is read as an int (``check_int``) or a float (``check_real``), then checked;
-    a failure becomes argparse's own error (usage line, exit code 2).
-    """
+    """An `argparse` type from a check, `cli_type(check_int, minimum=1)`: the text is read as an int
+    (`check_int`) or a float (`check_real`), then checked; a failure is argparse's error (exit code 2)."""
     import argparse
 
     parse = int if check is check_int else float
+    what = "a whole number" if parse is int else "a number"
 
     def convert(text: str) -> Any:
         try:
             value = parse(text)
         except ValueError:
-            what = "a whole number" if parse is int else "a number"
             raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
         try:
             return check("", "the value", value, *args, **kwargs)
         except (TypeError, ValueError) as e:
-            what = "a whole number" if parse is int else "a number"
             message = str(e).split(": ", 1)[-1].replace("the value must be a ", "expected a ")
             raise argparse.ArgumentTypeError(message.replace("the value must be ", f"expected {what} ")) from None
 
@@ -171,18 +121,13 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
 
 
 # ------------------------------------------------------------------ text
-
-
 def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
-    """A number as short, readable text with ``digits`` significant digits.
+    """A number as short, readable text with `digits` significant digits.
 
-    * ``None`` -> ``"-"`` (not applicable); NaN -> ``"nan"``; infinities -> ``"inf"``, ``"-inf"``;
-    * integers and booleans in full (``500``, ``True``);
-    * floats with ``1e-3 <= |x| < 1e4`` positionally (``0.213``, ``0.00238``, ``1235``),
-      others in scientific notation with a short exponent (``5.3e-4``, ``1.2e+5``);
-      trailing zeros are dropped and zero is ``"0"``;
-    * ``digits=None``: the shortest text that reads back to the same float (``repr``);
-    * ``point=True``: a float keeps its point (``-3.0``, ``0.0``), as the ledger and pictures write it.
+    None is `"-"`, then `"nan"`, `"inf"`, `"-inf"`; ints and bools in full (`500`, `True`); floats with
+    `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`,
+    `1.2e+5`), without trailing zeros (zero is `"0"`). `digits=None`: the shortest text that reads back
+    to the same float (`repr`). `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes it.
     """
     if x is None:
         return "-"
@@ -217,13 +162,11 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
 
 
 def shape_text(shape: Sequence[int]) -> str:
-    """A shape as Python writes a tuple: ``(3,)``, ``(2, 3)``, ``()``."""
+    """A shape as Python writes a tuple: `(3,)`, `(2, 3)`, `()`."""
     return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 # ------------------------------------------------------------------ statistics
-
-
 class Moments(NamedTuple):
     """Mean, population standard deviation and Frobenius norm of an array's entries."""
 
@@ -233,12 +176,11 @@ class Moments(NamedTuple):
 
 
 def moments(a: Any) -> Moments:
-    """Mean, population std and norm of all entries of ``a``, accumulated in float64.
+    """Mean, population std and norm of all entries of `a`, accumulated in float64.
 
-    With ``n`` entries: ``mean = sum(a) / n``, ``std = sqrt(sum((a - mean)^2) / n)`` (two
-    passes: no cancellation) and ``norm = sqrt(sum(a^2))``. Entries too large to square in
-    float64 are scaled first; any nan gives nan, an inf gives an inf norm and a nan std.
-    An empty array has mean and std nan and norm 0.
+    With `n` entries: `mean = sum(a) / n`, `std = sqrt(sum((a - mean)^2) / n)` (two passes: no
+    cancellation) and `norm = sqrt(sum(a^2))`. Entries too large to square are scaled first; a nan
+    gives nan, an inf an inf norm and a nan std; an empty array has mean and std nan and norm 0.
     """
     v = np.asarray(a)
     if v.dtype.kind not in "fc":
@@ -255,10 +197,8 @@ def moments(a: Any) -> Moments:
             norm2 = n * (var + mean * mean)
             if math.isfinite(norm2):
                 return Moments(mean, math.sqrt(var), math.sqrt(norm2))
-        if not bool(np.isfinite(v).all()):
-            if bool(np.isnan(v).any()):
-                return Moments(math.nan, math.nan, math.nan)
-            return Moments(mean, math.nan, math.inf)
+        if not bool(np.isfinite(v).all()):  # a nan gives nan; else an inf: an inf norm, a nan std
+            return Moments(math.nan, math.nan, math.nan) if np.isnan(v).any() else Moments(mean, math.nan, math.inf)
         big = float(np.max(np.abs(v)))  # finite entries whose squares overflow: scale first
         s = v.astype(np.float64) / big
         m = float(s.mean())
@@ -268,6 +208,6 @@ def moments(a: Any) -> Moments:
 
 
 def ratio(a: float, b: float) -> float:
-    """``a / b`` with float semantics: ``x / 0`` is ``+-inf``, ``0 / 0`` is nan; never raises."""
+    """`a / b` with float semantics: `x / 0` is `+-inf`, `0 / 0` is nan; never raises."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.float64(a) / np.float64(b))

@@ -76,13 +76,10 @@ def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:
 def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value:
     """The Value graph of an arithmetic expression such as `"(a*b + c).tanh()"`, built safely (no `eval`).
 
-    The grammar, with Python's precedence, `NAME` a key of `variables` (name -> number or Value) and
-    `METHOD` one of `ALLOWED_METHODS`: `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
-    expr.METHOD()`. Each name is one leaf `Value(x, label=NAME)`; operations on numbers alone are folded.
-    The text is cut at its top-level `+ -` into terms and `* /` into factors, folded left to right in a
-    loop; only the factors are read by `ast.parse`, so sums of any length need no deep recursion. An
-    ExpressionError names and points at a syntax error, an unbound name, a number too large for a float,
-    nesting too deep, or anything outside the grammar (calls such as `__import__('os')`, strings...).
+    Grammar (Python's precedence): `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
+    expr.METHOD()`, `NAME` a key of `variables` (one leaf `Value(x, label=NAME)` each), `METHOD` one of
+    `ALLOWED_METHODS`; numbers alone are folded. Long sums need no deep recursion (terms and factors are
+    folded in a loop). An ExpressionError points at what is wrong and outside the grammar.
     """
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
@@ -211,7 +208,6 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
 
 
 # ------------------------------------------------------------------ the command
-
 _DESCRIPTION = f"""\
 Draw the computation graph of an expression (or of a small MLP), run backward, and write:
   graph.svg    every number as label | data | grad, every op as a circle, every edge labelled with its
@@ -282,14 +278,12 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=err)
         return code
 
-    for bad, msg in ((args.mlp is None and args.expression is None, "give an expression (e.g. \"(a*b + c).tanh()\" "
-                      "a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)"),
-                     (args.mlp is not None and (args.expression is not None or args.bindings),
-                      "give either an expression or --mlp, not both"),
-                     (args.mlp is None and args.engine != "scalar", "--engine applies to --mlp only; an expression "
-                      "is always drawn with the scalar engine")):
-        if bad:
-            return fail(msg)
+    if args.mlp is None and args.expression is None:
+        return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
+    if args.mlp is not None and (args.expression is not None or args.bindings):
+        return fail("give either an expression or --mlp, not both")
+    if args.mlp is None and args.engine != "scalar":
+        return fail("--engine applies to --mlp only; an expression is always drawn with the scalar engine")
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}

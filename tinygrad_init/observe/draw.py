@@ -1,13 +1,9 @@
-"""Pictures of computation graphs, fit for lecture slides (Graphviz).
+"""Pictures of computation graphs for lecture slides (Graphviz).
 
-`draw(o)` turns the graph behind a `Value` or a `Tensor` into a `graphviz.Digraph` (shown inline in a
-notebook; `render(g, "slide.svg")` writes SVG, PNG, PDF or DOT text): for a Value every number a record
-`label | data | grad` and every op a small circle, as micrograd draws them; for a Tensor ops as ellipses
-and parameters as boxes named by their module path. Edges can carry the local derivatives (`×-3.0`, or a
-tensor op's rule `dW = x.T @ g`) and fills the gradient's size on a log scale, so that a vanishing
-gradient fades towards the input. Graphs of more than `max_nodes` nodes are cut to the nodes nearest the output.
-Node ids come from the walk order and numbers have `PRECISION` significant digits: the same graph gives
-the same DOT text, byte for byte.
+`draw(o)` turns the graph behind a `Value` (records `label | data | grad`, ops as small circles) or a
+`Tensor` (ops as ellipses, parameters as boxes) into a `graphviz.Digraph`; `render` writes SVG, PNG, PDF or
+DOT. Edges can carry local derivatives and fills the gradient's size on a log scale, so that a vanishing
+gradient fades towards the input. Node ids follow the walk order: the same graph gives the same DOT bytes.
 """
 
 from __future__ import annotations
@@ -70,11 +66,8 @@ class Picture(graphviz.Digraph):
     """A `graphviz.Digraph` whose rendering errors say how to install Graphviz; in Jupyter it shows inline
     as SVG, and without the `dot` program it shows the installation hint and the DOT text."""
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        return _friendly(super().pipe, *args, **kwargs)
-
-    def render(self, *args: Any, **kwargs: Any) -> Any:
-        return _friendly(super().render, *args, **kwargs)
+    def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().pipe, *args, **kwargs)
+    def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().render, *args, **kwargs)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:
@@ -117,7 +110,7 @@ def grad_color(t: float) -> str:
     return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
 
 
-def _luminance(color: str) -> float:
+def _luminance(color: str) -> float:  # of "#rrggbb", 0 (black) to 1 (white)
     r, g, b = (int(color[k:k + 2], 16) / 255 for k in (1, 3, 5))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -171,9 +164,8 @@ def _filled(attrs: dict, fill: str) -> dict:
 # --------------------------------------------------------------------------- module traces and the example net
 @dataclass
 class Trace:
-    """What each module of a model received and produced in one forward pass (made by `trace`): `model`,
-    `output` (what `model(*inputs)` returned), `calls` (`(path, module, inputs, output)` per module call,
-    inner modules first) and `collapse` (the module paths `draw` draws as one box each; see `collapsed`)."""
+    """What each module received and produced in one forward pass (made by `trace`): `model`, `output`,
+    `calls` (`(path, module, inputs, output)`, inner modules first) and `collapse` (see `collapsed`)."""
 
     model: Any
     output: Any
@@ -181,15 +173,14 @@ class Trace:
     collapse: Any = None
 
     def collapsed(self, paths: bool | str | Sequence[str] = True) -> "Trace":
-        """The same trace, drawn with modules as single boxes: every module without sub-modules (True),
-        or the modules named by `paths` (`["layers.0", "layers.2"]`)."""
+        """The same trace, drawn with single boxes for every module without sub-modules (True) or the
+        modules named by `paths` (`["layers.0", "layers.2"]`)."""
         return Trace(self.model, self.output, self.calls, [paths] if isinstance(paths, str) else paths)
 
 
 def trace(model: Any, *inputs: Any) -> Trace:
-    """Run `model(*inputs)` with forward hooks that note what every sub-module produced (the hooks are
-    removed again, also on error). Build the loss from `.output`, then `draw(loss, module=trace)` groups the
-    ops of each module in a cluster, and `module=trace.collapsed()` draws each module as one box."""
+    """Run `model(*inputs)` noting what every sub-module produced (hooks removed again, also on error);
+    `draw(loss, module=trace)` then groups each module's ops in a cluster."""
     if not hasattr(model, "named_modules") or not hasattr(model, "register_forward_hook"):
         raise TypeError(f"trace: expected an nn.Module, got {type(model).__name__}")
     list(model.named_parameters())  # gives every parameter its path as .name (layers.0.weight)
@@ -206,10 +197,9 @@ def trace(model: Any, *inputs: Any) -> Trace:
 
 def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh", engine: str = "tensor",
              batch: int = 4, rng: np.random.Generator | int | None = 0) -> tuple[Any, Trace | None]:
-    """The example net of the pictures, `(loss, trace)`: the squared-error loss (named `loss`) of an MLP
-    with layer widths `sizes` and its `Trace` (None for the scalar engine). Draws `x` (`batch x sizes[0]`
-    standard normal; one sample for `engine="scalar"`, a `Value` per weight), then targets `y`, then the
-    weights (scheme `init`), all from `rng`: the same seed gives the same data whatever the scheme."""
+    """The example net, `(loss, trace)`: the squared-error `loss` of an MLP of widths `sizes` and its `Trace`
+    (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
+    the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
@@ -263,8 +253,8 @@ class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubb
 
 
 class _Scene:
-    """One graph to draw, from `draw`'s options (each checked: an error names it and says what to give): its
-    `items` (nodes, collapsed modules), `edges`, module `clusters`, and `what` the colours measure."""
+    """One graph to draw, from `draw`'s (checked) options: `items` (nodes, collapsed modules), `edges`, module
+    `clusters`, and `what` the colours measure."""
 
     def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
@@ -281,8 +271,7 @@ class _Scene:
                              f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
         self.root = getattr(root, "grad_fn", None) or root
         self.scalar, self.prefix, self.show_data, self.show_grad = bool(self.root.scalar), prefix, show_data, show_grad
-        std = color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)"
-        self.mode = "std" if std else "norm"
+        self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)" else "norm"
         self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
@@ -518,8 +507,7 @@ def _picture(rankdir: str, title: str | None) -> Picture:
 def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_local: bool = False,
          color_by_grad: bool | str | ColorScale = False, grads: Any = None, module: Any = None,
          max_nodes: int | None = MAX_NODES, rankdir: str = "LR", title: str | None = None) -> Picture:
-    """The picture of the graph that produced `root`: a `Picture` (a `graphviz.Digraph`; `.source` is the DOT
-    text, `render` writes it to a file).
+    """The picture of the graph that produced `root`, a `Picture` (`.source`: the DOT text).
 
     Args:
         root: a `Value` or a `Tensor`, usually the loss.
@@ -529,13 +517,11 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
             the upstream gradient is multiplied by) or the op's backward rule (Tensor: `dW = x.T @ g`).
         color_by_grad: fill by gradient size on a log scale, with a legend: True (`|grad|`; tensors: the
             Frobenius norm), `"std"` (tensors), or a `ColorScale` that fixes the decades (to compare pictures).
-        grads: the gradients shown: None (each node's `.grad`), a `Ledger` (its last pass from `root`, with
-            the intermediate tensors'), `steps.state(k)` (those known after `k` steps; the step outlined in
-            red), a dict node -> gradient (a float, an array, `GradStats`) or a set of nodes; others read `?`.
+        grads: None (each node's `.grad`), a `Ledger` (its last pass from `root`), `steps.state(k)` (known
+            after `k` steps; the step in red), a dict node -> float, array or `GradStats`, or a set of nodes.
         module: Tensor graphs: an `nn.Module` (one cluster per module of parameters) or a `Trace` from
             `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
-        max_nodes: draw this many nodes nearest the output and summarise the rest in one note
-            ("... 1234 more nodes: 600 *, 600 +"); None draws all.
+        max_nodes: draw the nodes nearest the output, the rest as one note ("... 1234 more nodes"); None: all.
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top); title: a caption at the top.
     """
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
@@ -552,13 +538,9 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
 
 def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show_local: bool = True,
               **options: Any) -> Picture:
-    """The graph after the first `k` chain-rule steps of a recorded pass (`0 <= k <= len(steps)`, or the
-    state `steps.state(k)` itself).
-
-    Only the gradients known after `k` steps are filled in (the others read `?`); the node that passes its
-    gradient on in step `k` (`steps[k-1]`), its parent and the edge between them are outlined in red, and the
-    caption is the ledger's line for that step. `options` are `draw`'s (`show_local` on by default here).
-    """
+    """The graph after the first `k` steps of a recorded pass (`0 <= k <= len(steps)`, or `steps.state(k)`):
+    the gradients known so far (others read `?`), step `k`'s node, parent and edge outlined in red, and the
+    ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else steps.state(k)
     if caption and options.get("title") is None:
         root = state.pass_.root_symbol
@@ -576,10 +558,9 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         "small", "xavier_uniform", "he_normal"), *, activation: str = "tanh", engine: str = "tensor",
         batch: int = 16, rng: np.random.Generator | int | None = 0, rankdir: str = "LR",
         show_local: bool = False) -> Picture:
-    """The same small MLP (`mlp_loss`, `engine` `"tensor"` or `"value"`) drawn once per initialization scheme
-    (names for `init.get` or functions), all on one log colour scale with one legend: a scheme whose
-    gradients vanish towards the input looks visibly paler there. Each panel is titled with the scheme's
-    formula and the loss; data, targets and the weights' random stream (from `rng`) are the same for all."""
+    """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions)
+    on one log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows
+    the scheme's formula and the loss; data, targets and the weights' random stream are the same for all."""
     seed, scenes, titles = int(as_rng(rng).integers(2**31)), [], []
     for k, scheme in enumerate(schemes):
         fn = nn.init.get(scheme)

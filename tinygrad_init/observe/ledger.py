@@ -1,12 +1,9 @@
-"""The chain-rule ledger: every step of a backward pass, written down in the order the engine performs it.
+"""The chain-rule ledger: every step of a backward pass, in the order the engine performs it.
 
-At every edge `node -> parent` backpropagation performs one step, `dL/d(parent) += dL/d(node) *
-d(node)/d(parent)` (upstream x local = contribution). Inside `record()` a `Ledger` writes each one down: a
-`ScalarStep` with the exact numbers, a `TensorStep` with the op's rule (`"dW = x.T @ g"`) and `GradStats`
-of the arrays; `steps.explain()` prints one line of arithmetic per step (`do/da = do/d(mul#2) ×
-d(mul#2)/da = 0.00134095 × -3.0 = -0.00402285`). `path_products` writes dL/dx of a scalar graph as a sum
-over paths of products of local derivatives; `layer_gains` reads how much each layer of a Tensor MLP scales
-the gradient. Recording costs nothing when no ledger is open.
+Each edge `node -> parent` is one step `dL/d(parent) += dL/d(node) * d(node)/d(parent)` (upstream x local).
+Inside `record()` a `Ledger` writes each down (`ScalarStep`: the exact numbers; `TensorStep`: the op's rule
+and `GradStats`) and `steps.explain()` prints one line of arithmetic per step. `path_products` writes dL/dx
+of a scalar graph as a sum over paths; `layer_gains` reads each layer's gradient gain in a Tensor MLP.
 """
 
 from __future__ import annotations
@@ -46,11 +43,9 @@ def format_number(x: float | None, digits: int | None = 6) -> str:
 
 
 def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
-    """Readable, deterministic names for the nodes of a graph, as the ledger and the pictures use them.
-
-    A node's label (`Value.label`, `Tensor.name`) is its name when set. Otherwise the name comes from
-    its position `i` in `order` (a `topological_order`, root last): `"mul#3"` for an op's result, `"n0"`
-    for a leaf, `root_name` for the root (the L of dL/dx). A label used by several nodes gets `#i`.
+    """Deterministic node names, as the ledger and the pictures use them: a node's label (`Value.label`,
+    `Tensor.name`) if set, else from its position `i` in `order` (a `topological_order`, root last): `"mul#3"`
+    for an op's result, `"n0"` for a leaf, `root_name` for the root. A label used by several nodes gets `#i`.
     """
     raw, last = [], len(order) - 1
     for i, node in enumerate(order):
@@ -94,12 +89,11 @@ class _ByNode(dict):
 
 @dataclass(frozen=True, eq=False)
 class Step:
-    """What every chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)` records, in either engine:
-    its `index` in the ledger and `pass_index`; the `node` passing its gradient on and the `parent` receiving
-    a contribution (`parent_index`: which of `node.parents`, as in `a * a`), their names and the node's `op`;
-    `contribution_number`, the k-th contribution the parent receives in the pass of `contributions_expected`
-    (the edges into it); `earlier_grad`, on a parent's first contribution the gradient (a tensor's: its norm)
-    it held before the pass when not zero, left from an earlier `backward()`, else None."""
+    """One chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)`, in either engine: `index` (in
+    the ledger), `pass_index`, the `node` passing its gradient on, the `parent` receiving it (`parent_index`:
+    which of `node.parents`, as in `a * a`), their names, the `op`; the k-th (`contribution_number`) of the
+    `contributions_expected` contributions to the parent; `earlier_grad`: on a first contribution, the nonzero
+    gradient (a tensor's norm) left in the parent by an earlier `backward()`, else None."""
 
     index: int
     pass_index: int
@@ -195,10 +189,9 @@ class LedgerState:
 
 
 class Ledger(Sequence):
-    """The chain-rule steps (`ScalarStep`, `TensorStep`) of the backward passes run inside `record`, in order:
-    a sequence (`len(steps)`, `steps[3]`, `for s in steps`), and a recorder for `autograd.set_recorder` that
-    passes every event on to the recorder it replaced (`outer`), so that ledgers nest and a probe installed
-    before keeps receiving. `arrays`: also keep copies of the tensor arrays of every step (memory!)."""
+    """The chain-rule steps (`ScalarStep`, `TensorStep`) of the passes run inside `record`, as a sequence; as a
+    recorder (`autograd.set_recorder`) it passes every event on to the one it replaced (`outer`), so ledgers
+    nest and a probe keeps receiving. `arrays`: also keep copies of every tensor step's arrays (memory!)."""
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = bool(arrays), False, None
@@ -220,7 +213,6 @@ class Ledger(Sequence):
                 + (f" from {roots})" if n else ")"))
 
     # ----------------------------------------------------------- the recorder protocol
-
     def begin(self, root: Any, order: list) -> None:
         """Called by the engine before the walk (the root already holds the seed)."""
         if self.outer is not None:
@@ -258,10 +250,9 @@ class Ledger(Sequence):
             self.steps.append(ScalarStep(**common, upstream=float(upstream), local=float(local),
                                          contribution=float(contribution), grad_after=float(parent.grad)))
             return
-        up = self._upstream.get(node)
-        if up is None:  # one node passes the same upstream gradient to each parent
-            up = self._upstream[node] = GradStats.of(upstream)
-        con = GradStats.of(contribution)
+        if node not in self._upstream:  # one node passes the same upstream gradient to each parent
+            self._upstream[node] = GradStats.of(upstream)
+        up, con = self._upstream[node], GradStats.of(contribution)
         after = con if parent.grad is contribution else GradStats.of(parent.grad)  # the first is the gradient
         arrays = tuple(np.array(a, copy=True) for a in (upstream, contribution, parent.grad)) if self.arrays else None
         self.steps.append(TensorStep(**common, rule=str(local), upstream=up, contribution=con, grad_after=after,
@@ -282,7 +273,6 @@ class Ledger(Sequence):
             self._open = None
 
     # ----------------------------------------------------------- reading
-
     def get_pass(self, pass_index: int | None = None) -> Pass:
         """A recorded pass (default: the last); a ValueError if none was recorded."""
         if not self.passes:
@@ -330,7 +320,6 @@ class Ledger(Sequence):
         return _ByNode(grads)
 
     # ----------------------------------------------------------- output
-
     def to_rows(self) -> list[dict[str, Any]]:
         """One dict per step (`Step.to_dict`), e.g. for `pandas.DataFrame(rows)`."""
         return [s.to_dict() for s in self.steps]
@@ -344,7 +333,7 @@ class Ledger(Sequence):
         return {"passes": passes, "steps": self.to_rows()}
 
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:
-        """The first line of a pass (default: the last): the seed dL/dL."""
+        """The seed dL/dL, the first line of a pass (default: the last)."""
         ps = self.get_pass(pass_index)
         r, seed = _d(ps.root_symbol), ps.seed
         return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
@@ -381,12 +370,9 @@ class Ledger(Sequence):
         return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:
-        """The ledger as lines of arithmetic, one per chain-rule step, with `digits` significant digits (None:
-        all, as `repr`), at most `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given.
-
-        Value: `dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; where a node feeds several others its gradient is
-        a sum: `dL/da += ... (now 2.0: a feeds 2 nodes)`. Tensor: the rule, shapes, norms and gain of a step.
-        """
+        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; a
+        tensor step: rule, shapes, norms, gain), with `digits` significant digits (None: `repr`), at most
+        `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given."""
         out: list[str] = [] if self.passes else ["(no backward pass was recorded)"]
         for ps in self.passes:
             if len(self.passes) > 1:
@@ -406,14 +392,9 @@ class Ledger(Sequence):
 # --------------------------------------------------------------------------- recording
 @contextlib.contextmanager
 def record(arrays: bool = False) -> Iterator[Ledger]:
-    """Record every chain-rule step of the backward passes run inside the block into the `Ledger` it yields:
-    `with ledger.record() as steps: loss.backward()`, then `steps.explain()`.
-
-    Blocks may be nested or overlap: every open ledger records every pass, and a recorder installed before
-    keeps receiving the steps. On exit, also after an error, the ledger stops recording (the recorder is
-    process-wide: record one thread at a time). `arrays`: for tensors, also keep copies of each step's
-    arrays (`TensorStep.arrays`).
-    """
+    """Record the backward passes run in the block into the `Ledger` it yields: `with ledger.record() as
+    steps: loss.backward()`. Blocks may nest or overlap; on exit, also after an error, the ledger stops
+    recording. The recorder is process-wide: record one thread at a time. `arrays`: see `Ledger`."""
     led = Ledger(arrays=arrays)
     led.outer = autograd.set_recorder(led)
     try:
@@ -465,9 +446,7 @@ class PathProducts(list):
             factors = " × ".join(map(f, p.locals)) if len(p.locals) <= max_factors else " × ".join(
                 [*map(f, p.locals[:4]), "...", *map(f, p.locals[-2:])]) + f"   ({len(p.locals)} factors)"
             out.append(f"  {route}:  {factors} = {f(p.product)}")
-        if n > max_paths:
-            out.append(f"  ... {n - max_paths} more paths")
-        out.append(f"  total = {f(self.total)}")
+        out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
 
 
@@ -490,11 +469,9 @@ def count_paths(root: Any, node: Any) -> int:
 
 
 def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts:
-    """dL/dx (`root` L, `node` x, Values) as the sum over all paths from L down to x of the product of the
-    local derivatives, `dL/dx = sum over paths L = v_0 -> v_1 -> ... -> v_m = x of prod_i d(v_{i-1})/d(v_i)`,
-    read from the local derivatives stored at forward time. Backpropagation computes the same sum without
-    listing the paths, adding shared tails once (what makes it fast). A TypeError for a Tensor graph; a
-    ValueError beyond `max_paths` paths (their number grows exponentially with depth)."""
+    """dL/dx (`root` L, `node` x, Values) as a sum over the paths `L = v_0 -> ... -> v_m = x` of the products
+    `prod_i d(v_{i-1})/d(v_i)` of stored local derivatives (backprop adds the same without listing paths).
+    A TypeError for a Tensor graph; a ValueError beyond `max_paths` paths (exponential in the depth)."""
     order, count = _reach_and_count(root, node, "path_products")
     total, names = count.get(root, 0), node_names(order)
     if total > max_paths:
@@ -517,18 +494,12 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
 # --------------------------------------------------------------------------- layer gains
 @dataclass(frozen=True)
 class LayerGain:
-    """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back.
-
-    Attributes:
-        layer: 1, 2, ..., L from the input side, as the probe numbers layers; weight: the weight's name;
-            name: the layer's module path (from the weight's name, `layers.2.weight`), else its matmul's.
-        grad_out, grad_in: the Frobenius norms |dL/dz_l| at the layer's pre-activation and |dL/dh_{l-1}| at
-            its input (None when the input needs no gradient: the data).
-        linear_gain: `|g @ W.T| / |g|` with `g = dL/dz_l`, the gain through the weights alone (about
-            `s * sqrt(n)` for i.i.d. weights of std `s` and fan_out `n`); None without `grad_in`.
-        activation_gain: `|dL/dz_l| / |dL/dh_l|`, the gain through f (at most 1 for tanh); None for the last layer.
-        gain: `|dL/dh_{l-1}| / |dL/dh_l|`, the whole layer (the last: `|dL/dh_{L-1}| / |dL/dz_L|`).
-    """
+    """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back:
+    `layer` (1 at the input side, as the probe counts), the module path `name` and the `weight`'s name;
+    `grad_out` = |dL/dz_l|_F and `grad_in` = |dL/dh_{l-1}|_F (None for the data); `linear_gain` =
+    `|g @ W.T| / |g|` with `g = dL/dz_l` (about `s * sqrt(n)` for i.i.d. weights of std `s`, fan_out `n`);
+    `activation_gain` = |dL/dz_l| / |dL/dh_l| (None for the last layer); `gain` = |dL/dh_{l-1}| / |dL/dh_l|
+    (the last layer: over |dL/dz_L|). The gains are None where a norm is unknown."""
 
     layer: int
     name: str
@@ -562,13 +533,9 @@ class LayerGains(list):
 
 
 def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
-    """Per-layer gradient gains of a Tensor MLP, read from a recorded backward pass (default: the last).
-
-    Every matmul node is one Linear layer `z_l = h_{l-1} @ W_l`, numbered 1, 2, ... from the input side; the
-    norms are the ledger's `GradStats` (`utils.moments`, as the probe's). The gain of layer `l` is
-    `|dL/dh_{l-1}|_F / |dL/dh_l|_F`. With `0.01 * randn` weights on 500 tanh units (CS231n's "small" init)
-    each layer multiplies the gradient by about `0.01 * sqrt(500) = 0.224`: after 10 layers `3e-7` is left.
-    """
+    """Per-layer gradient gains `|dL/dh_{l-1}|_F / |dL/dh_l|_F` of a Tensor MLP, read from a recorded pass
+    (default: the last); every matmul is a Linear layer `z_l = h_{l-1} @ W_l`, numbered from the input side.
+    With `0.01 * randn` weights on 500 tanh units each layer scales the gradient by about `0.224`."""
     ps = ledger.get_pass(pass_index)
     if ps.scalar:
         raise TypeError("layer_gains reads a Tensor backward pass (matmul layers); this ledger holds a Value pass. "

@@ -1,16 +1,6 @@
-r"""Step through a backward pass in the browser, one chain-rule step at a time.
-
-`player_html` turns a recorded backward pass (a `Ledger`) into **one self-contained HTML page**:
-the graph (an SVG drawn by Graphviz once), buttons, a slider and keys, and the ledger's lines.
-Step `k` shows what backpropagation knows after `k` steps of
-$\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$
-(upstream x local): the gradients reached so far (filled by size), the node `n` passing its
-gradient on (red outline), the parent `p` receiving it (blue), the edge between them (red); a
-dashed outline marks a partial sum. `player.write_player("neuron.html", (a * b + c).tanh())`
-records backward and writes the page. The page is the package data `player.html` with
-`player.css` and `player.js` inlined (it fetches nothing); per step it carries only what to
-outline and the one gradient that changed. The same graph gives the same bytes.
-"""
+"""Step through a backward pass in the browser, one chain-rule step at a time: `player_html` turns a
+recorded pass (a `Ledger`) into one self-contained HTML page (the package data `player.html`, `.css`, `.js`
+inlined; it fetches nothing). The same graph gives the same bytes."""
 
 from __future__ import annotations
 
@@ -79,25 +69,24 @@ def _asset(name: str) -> str:
 
 def player_html(source: Any, *, title: str | None = None, pass_index: int | None = None, digits: int | None = 6,
                 color_by_grad: bool | str = True, max_steps: int | None = DEFAULT_MAX_STEPS, **options: Any) -> str:
-    """The text of one self-contained HTML page that steps through a backward pass.
+    r"""The text of one self-contained HTML page that steps through a backward pass.
 
-    Frame `k` (`0 <= k <= n` for a pass of `n` steps) shows the state after `k` steps of
-    `dL/dp += dL/dn * dn/dp` and the step's `Ledger.line`. Controls: `#prev`/`#next`, `#slider`,
-    the keys ←/→, Home/End, PageUp/PageDown (10 steps), `f` (whole graph / follow the step) and
-    `+`/`-` (zoom). Graph nodes have the ids `node_n<i>` (`<i>`: position in the topological
-    order; `node_n<i>op`: a Value's op bubble), edges `edge_<tail>_<head>_<k>`.
+    Frame `k` (`0 <= k <= n`) shows what is known after `k` steps of
+    $\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$:
+    the gradients reached (filled by size), the node `n` (red outline), the parent `p` (blue), their edge
+    (red), a dashed outline for a partial sum, and the step's `Ledger.line`. Controls:
+    `#prev`/`#next`, `#slider`, the keys ←/→, Home/End, PageUp/PageDown (10 steps), `f` (whole graph /
+    follow the step), `+`/`-` (zoom). Node ids `node_n<i>` (`i`: topological position; `node_n<i>op`: a
+    Value's op bubble), edge ids `edge_<tail>_<head>_<k>`.
 
     Args:
-        source: a `Ledger` holding the pass, or the output node (a `Value` or a one-element
-            `Tensor`) on which `backward()` is then run once inside a ledger.
+        source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` is recorded.
         title: the heading (default: `"Backpropagation through <root>, step by step"`).
-        pass_index: which pass of the ledger (default: the last one).
-        digits: significant digits of the ledger lines (None: all, as `repr`).
+        pass_index: which pass of the ledger (default: the last).
+        digits: significant digits of the ledger lines (None: `repr`).
         color_by_grad: fill by |grad| (True), by std (`"std"`, tensors) or not (False), as in `draw.draw`.
-        max_steps: refuse passes with more steps than this (None: no limit); a 2-16-16-1
-            scalar MLP on one sample has about 950.
-        **options: options of `draw.draw`: `rankdir`, `show_data`, `show_local` (on by default here),
-            `module`, `max_nodes` (default: every node).
+        max_steps: refuse longer passes (None: no limit); a 2-16-16-1 scalar MLP has about 950 steps.
+        **options: `draw.draw`'s `rankdir`, `show_data`, `show_local` (default on), `module`, `max_nodes`.
 
     Raises:
         GraphvizNotFoundError: the `dot` program is missing (the message says how to install it).
@@ -125,10 +114,9 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
         return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
-    widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show
+    widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show (the first of equals)
     for s, info in zip(pass_steps, infos):
-        if s.parent not in widest or len(text(info)) > len(text(widest[s.parent])):
-            widest[s.parent] = info
+        widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in [ps.seed, *infos]], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
     g = draw_mod.draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True,
@@ -175,10 +163,8 @@ def _page(heading: str, svg: str, lines: Sequence[str], data: dict, engine: str,
     colours = "Gradients not reached yet read <b>grad ?</b>." if scale is None else (
         f"Fill: {e(scale.what)} on a log scale, from pale ({decade(scale.lo)}) to dark red ({decade(scale.hi)}); "
         "white: not reached yet; grey: exactly 0.")
-    # JSON that cannot end the <script> element early: <, > and & escaped
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for c in "<>&":
-        text = text.replace(c, f"\\u{ord(c):04x}")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)  # escaped so that it
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # cannot end <script>
     return string.Template(_asset("player.html")).substitute(
         heading=e(heading), n=len(lines) - 1, css=_asset("player.css"), script=_asset("player.js"), svg=svg,
         first_line=e(lines[0]), colours=colours, engine=e(engine), data=text,

@@ -1,13 +1,7 @@
-"""Signal propagation measured with the tensor engine beside the edge-of-chaos theory (`theory`).
-
-`correlations`: two inputs' correlation layer by layer in the ordered, critical and chaotic phases. `trainability`:
-training accuracy over depth x `sigma_w^2` (Schoenholz et al. 2017: trainable up to about `6 xi_c`); `tinygrad-init
-chaos` regenerates the shipped result, `SHIPPED` (JSON). `jacobian_spectra`: singular values of the input-output
-Jacobian `J = d h_L / d h_0` at one input, from backpropagating the identity's rows through a batch of copies of the
-input (row `i` of the input's gradient is row `i` of `J`). Pennington, Schoenholz & Ganguli (2017): at criticality
-the mean squared singular value is `chi_1^L = 1`, but only orthogonal weights with tanh near `q* = 0` keep the whole
-spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` (one slide each) and `finding` show them,
-and `chaos_section` and `isometry_section` are the report's sections."""
+"""Signal propagation measured with the tensor engine beside the edge-of-chaos theory (`theory`): `correlations`,
+`trainability` (Schoenholz et al. 2017), `jacobian_spectra` (Pennington, Schoenholz & Ganguli 2017), `phase_diagram`.
+Each returns plain numbers; `figure` (one slide each) and `finding` show them, `chaos_section` and `isometry_section`
+are the report's sections."""
 
 from __future__ import annotations
 
@@ -83,8 +77,8 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75
                  3.0, 3.5, 4.0), depths: Sequence[int] = (2, 4, 8, 16, 24, 32, 48, 64, 96), sigma_b2: float = 0.05,
                  width: int = 64, steps: int = 300, lr: float = 0.01, rng: Any = 0) -> dict[str, Any]:
     """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on 512 points `x
-    ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3 grid, 100 steps). Returns
-    the grid, the accuracies (a row per `sigma_w^2`) and the settings."""
+    ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3 grid, 100 steps): trainable up
+    to about `6 xi_c` (Schoenholz et al. 2017). `tinygrad-init chaos` regenerates the shipped result, `SHIPPED`."""
     sws, depths = ([0.5, 1.76, 4.0], [4, 16, 64]) if quick else (list(sigma_w2s), list(depths))
     steps, gen = 100 if quick else steps, as_rng(rng)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
@@ -104,10 +98,10 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75
 
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
                      sigma_b2: float = 1e-4, rng: Any = 0) -> dict[str, Any]:
-    """Singular values of `J` at one input (pooled over `networks` per depth) for tanh at criticality (`q*` small:
-    `sigma_b^2` small, `sigma_w^2 = critical_sigma_w2`) and ReLU with He (`sigma_w^2 = 2`), each with Gaussian and
-    orthogonal weights; with the mean squared singular value beside the theory's `chi_1^L` and the spread `Var(s^2) /
-    mean(s^2)^2` (0 for an isometry)."""
+    """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's
+    gradient from the identity's row `i`), pooled over `networks` per depth, for tanh at criticality (`q*` small) and
+    ReLU with He, Gaussian and orthogonal weights; the mean of `s^2` beside the theory's `chi_1^L` and the spread
+    `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
     gen, out = as_rng(rng), {}
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)

@@ -163,35 +163,27 @@ def finding(name: str, result: dict[str, Any]) -> str:
         return (f"{np.sum(acc[~deep] >= ok)} of the {np.sum(~deep)} networks within 6 xi_c reach a training "
                 f"accuracy of {f(ok, 2)} (halfway from chance to 1) in {result['steps']} steps, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
-    deepest = {k: (r["spread"][-1], r["mean_sq"][-1]) for k, r in result.items()}
-    narrow = [k for k, (v, _) in deepest.items() if v < 1]
-    return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the "
-            f"Jacobian's squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
-            + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(r["theory"][-1], 2) for r in
-                                                                                  result.values())
-            + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + (
-                " (the mean of so spread a spectrum rests on its few largest values: it scatters from network to "
-                "network)" if any(abs(math.log10(v[1] / r["theory"][-1])) > 0.3 for v, r in
-                                  zip(deepest.values(), result.values())) else "") + ". " + (
+    deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
+    narrow = [k for k, v in deepest.items() if v[0] < 1]
+    scatters = any(abs(math.log10(m / t)) > 0.3 for _, m, t in deepest.values())
+    return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the Jacobian's "
+            "squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
+            + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(v[2], 2) for v in deepest.values())
+            + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + " (the mean of so spread a spectrum "
+            "rests on its few largest values: it scatters from network to network)" * scatters + ". " + (
                 f"Only {' and '.join(narrow)} keeps the whole spectrum near 1 (dynamical isometry): the same mean, "
                 "a different shape." if narrow else "No configuration keeps the spectrum near 1."))
-
-
-def _axes(name: str) -> Any:
-    """The slide figure of `figure(name, ...)` (a colour bar beside a single panel)."""
-    rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
-        2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
-    return slide_figure(rows, cols, size, top=0.8 if name in ("correlations", "trainability") else 0.5,
-                        bottom=bottom, left=1.0 if rows == 1 else 0.9, right=0.3,
-                        wgap=0.55 if name == "correlations" else 1.8, hgap=0.9,
-                        sharey=name == "correlations")
 
 
 def figure(name: str, result: dict[str, Any]) -> Any:
     """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide,
     the legend below the panels."""
-    with slide_style():
-        fig = _axes(name)
+    rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
+        2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
+    with slide_style():  # a colour bar beside a single panel
+        fig = slide_figure(rows, cols, size, top=0.8 if name in ("correlations", "trainability") else 0.5,
+                           bottom=bottom, left=1.0 if rows == 1 else 0.9, right=0.3,
+                           wgap=0.55 if name == "correlations" else 1.8, hgap=0.9, sharey=name == "correlations")
         ax, handles = fig.axes[0], []
         if name == "phase_diagram":
             chi = np.array(result["log_chi1"])
@@ -228,14 +220,12 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.minorticks_off()
             ax.grid(False)
         elif name == "correlations":
-            for ax, phase in zip(fig.axes, PHASES):
-                sw = PHASES[phase]
+            for ax, (phase, sw) in zip(fig.axes, PHASES.items()):
                 for i, (key, r) in enumerate((k, r) for k, r in result.items() if k.startswith(phase)):
                     color, x = ("#0072B2", "#D55E00")[i % 2], np.arange(1, len(r["theory"]) + 1)
                     ax.plot(x, r["theory"], "--", color=color, lw=2)
                     ax.plot(x, r["measured"], "o", color=color, ms=5, label=key.split(", ")[1])
-                cstar = theory.correlation_fixed_point("tanh", sw, 0.05)
-                ax.axhline(cstar, color="#333333", ls=":", lw=1.5)
+                ax.axhline(theory.correlation_fixed_point("tanh", sw, 0.05), color="#333333", ls=":", lw=1.5)
                 ax.set(title=f"{phase}: sigma_w^2 = {format_number(sw, 3)}\nchi_1 = "
                        f"{format_number(theory.fixed_point('tanh', sw, 0.05).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
             fig.axes[0].set_ylabel("correlation of two inputs")
@@ -245,8 +235,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                 mpl().lines.Line2D([], [], color="#333333", ls=":", label="its fixed point c*")]
         else:
             _spectra(fig, result, handles)
-        legend_below(fig, handles, 2 if name in ("phase_diagram", "trainability") else 5 if name == "correlations"
-                     else 3)
+        legend_below(fig, handles, {"phase_diagram": 2, "trainability": 2, "correlations": 5}.get(name, 3))
     return fig
 
 
@@ -286,10 +275,10 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "The edge of chaos": `phase_diagram` (41 x 21 points; `quick`: 21 x 11), `correlations`
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
-    pd = phase_diagram(n=21 if quick else 41)
     corr = correlations(depth=20 if quick else 30, width=100 if quick else 200, networks=1 if quick else 2,
                         pairs=4 if quick else 8, rng=rng)
     heat = json.loads(SHIPPED.read_text())
+    res = {"phase_diagram": phase_diagram(n=21 if quick else 41), "correlations": corr, "trainability": heat}
     rows = [[p, w, 0.05, theory.fixed_point("tanh", w, 0.05).chi, theory.depth_scales("tanh", w, 0.05)[1],
              theory.correlation_fixed_point("tanh", w, 0.05)] + [corr[f"{p}, c0 = {c:g}"]["measured"][-1]
                                                                   for c in (0.2, 0.9)] for p, w in PHASES.items()]
@@ -303,14 +292,13 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
                     title="The named schemes with tanh, no biases")
     return ExperimentResult(
         "chaos", "The edge of chaos", "Where do the schemes sit between order and chaos, and how deep can a network "
-        "be and still train?", {"main": main, "schemes": schemes}, {"phase_diagram": pd, "correlations": corr,
-                                                                   "trainability": heat},
+        "be and still train?", {"main": main, "schemes": schemes}, res,
         {"correlations": {"depth": L, "width": 100 if quick else 200, "sigma_b2": 0.05}, "seed": rng,
          "heatmap": str(SHIPPED.name)},
-        [finding(n, r) for n, r in (("phase_diagram", pd), ("correlations", corr), ("trainability", heat))] + [
+        [finding(n, r) for n, r in res.items()] + [
             f"The heatmap is a shipped result ({heat['width']} units, {heat['steps']} steps, {len(heat['sigma_w2'])} x "
             f"{len(heat['depth'])} networks: minutes), not recomputed here; `{REGENERATE}` makes it again."],
-        {n: partial(figure, n, r) for n, r in (("phase_diagram", pd), ("correlations", corr), ("trainability", heat))})
+        {n: partial(figure, n, r) for n, r in res.items()})
 
 
 def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:

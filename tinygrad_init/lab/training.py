@@ -234,11 +234,11 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
             [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]
         for n, d in data.items()}, title=f"Hidden weights after {steps} steps (seed {seeds[0]}): identical units = "
                                          "identical columns")
-    return ExperimentResult("symmetry", "Symmetry: why the weights must be random",
-                            "If all weights start equal, do the hidden units ever become different?", {"main": main},
-                            data, {"seeds": seeds, "width": width, "steps": steps, "lr": lr, "constant": constant,
-                                   "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}, findings,
-                            {"weights": figure})
+    return ExperimentResult(
+        "symmetry", "Symmetry: why the weights must be random", "If all weights start equal, do the hidden units ever "
+        "become different?", {"main": main}, data, {"seeds": seeds, "width": width, "steps": steps, "lr": lr,
+        "constant": constant, "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}, findings,
+        {"weights": figure})
 
 
 def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, steps: int | None = None,
@@ -285,13 +285,12 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
                      {k: (data[k]["train_accuracy"], data[k]["test_accuracy"]) for k in inits},
                      title=f"deeplearning.ai 'Initialization': {net} ReLU net on circles, lr {lr:g}, full batch: "
                            f"median of {len(seeds)} seeds, band = lowest to highest")
-    return ExperimentResult("training", "Training from zeros, 10*randn and He (deeplearning.ai)",
-                            "Does the same network learn the circles from zeros, from 10*randn and from He init?",
-                            {"main": main, "seeds": Table(["init", "seed", "final_loss", "train_accuracy",
-                                                           "test_accuracy"], per_seed, title="Every network")},
-                            data, {"seeds": seeds, "steps": steps, "lr": lr, "sizes": list(sizes),
-                                   "data": "circles(noise=0.05, factor=0.8): 300 train, 100 test"}, findings,
-                            {"loss": figure})
+    every = Table(["init", "seed", "final_loss", "train_accuracy", "test_accuracy"], per_seed, title="Every network")
+    return ExperimentResult(
+        "training", "Training from zeros, 10*randn and He (deeplearning.ai)", "Does the same network learn the circles "
+        "from zeros, from 10*randn and from He init?", {"main": main, "seeds": every}, data,
+        {"seeds": seeds, "steps": steps, "lr": lr, "sizes": list(sizes), "data": "circles(noise=0.05, factor=0.8): "
+         "300 train, 100 test"}, findings, {"loss": figure})
 
 
 def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers: Sequence[int] = (22, 30),
@@ -350,11 +349,11 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                         "(30 layers): 'Xavier' stalls, theirs converges. They trained with momentum 0.9."])
     figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
                      title=f"Xavier vs He in deep ReLU nets: median of {len(seeds)} seeds, band = lowest to highest")
-    return ExperimentResult("depth", "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)",
-                            "Can deep ReLU networks learn from Xavier init, and from He init?", {"main": main}, data,
-                            {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr,
-                             "momentum": momentum, "schemes": list(schemes), "data": f"moons({samples}, noise=0.1)"},
-                            findings, {"depth": figure})
+    settings = {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "momentum": momentum,
+                "schemes": list(schemes), "data": f"moons({samples}, noise=0.1)"}
+    return ExperimentResult(
+        "depth", "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)", "Can deep ReLU networks learn "
+        "from Xavier init, and from He init?", {"main": main}, data, settings, findings, {"depth": figure})
 
 
 def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers: int = 4,
@@ -391,9 +390,8 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
         f"layer {l + 1}": hist["hidden_mean"][:, :, l] for l in range(layers)}), "training loss": (
         hist["step"], {"_loss": hist["loss"]})}, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width},"
                      f" {label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
-    return ExperimentResult("saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)",
-                            "Where do the hidden layers of a deep sigmoid network sit while it learns?", {"main": main},
-                            {"step": hist["step"], "hidden_mean": hist["hidden_mean"], "loss": hist["loss"]},
-                            {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr,
-                             "scheme": scheme, "data": f"moons({samples}, noise=0.1)"}, findings,
-                            {"saturation": figure})
+    return ExperimentResult(
+        "saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)", "Where do the hidden layers of "
+        "a deep sigmoid network sit while it learns?", {"main": main}, {k: hist[k] for k in ("step", "hidden_mean",
+        "loss")}, {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "scheme": scheme,
+        "data": f"moons({samples}, noise=0.1)"}, findings, {"saturation": figure})

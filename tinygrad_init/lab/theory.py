@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -39,10 +39,9 @@ _GL_X, _GL_W = leggauss(5)
 
 
 def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
-    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`: a composite 5-point
-    Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, with the Gaussian tail mass beyond at `+-cut`, where
-    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`; about 1e-12 at any `q`, where 101-point
-    Gauss-Hermite overestimates `E[tanh'(z)^2]` fivefold at `q = 500`."""
+    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-12 at any `q`: a
+    composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, the tail mass beyond put there, where
+    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
@@ -105,9 +104,8 @@ class Moments:
 
 
 def activation_moments(name: str, var: float, negative_slope: float = 0.01, threshold: float = 0.99) -> Moments:
-    """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry: its closed forms for the ReLU
-    family (He et al. 2015; leaky_relu with `negative_slope`), numerical integration for tanh and sigmoid. Saturated
-    means within `1 - threshold` of a limit of `f`. At `q = 0` the derivative is the engine's (`relu'(0) = 0`)."""
+    """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry (leaky_relu of `negative_slope`),
+    saturated meaning within `1 - threshold` of a limit of `f`; at `q = 0` the derivative is the engine's."""
     fn = "activation_moments"
     act, a, q = _activation(fn, name, negative_slope, var=var)
     t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
@@ -122,11 +120,9 @@ def activation_moments(name: str, var: float, negative_slope: float = 0.01, thre
 
 @dataclass
 class TheoryResult:
-    """Predicted per-layer statistics of an MLP (index `l - 1` holds layer `l`): `widths` `(n_0, ..., n_L)`, each
-    layer's activation, the init's label, and arrays of the stds of `W_l`, of the pre-activations `y_l` and of the
-    activations `h_l` (with `act_mean`), the saturated (tanh, sigmoid) and zero (ReLU) fractions, and the stds of
-    `dL/dh_l` (the last one `grad_std_top`), `dL/dy_l`, `dL/dW_l` and `dL/db_l` (summed over `batch_size` examples);
-    `grad_input_std` is that of `dL/dx`."""
+    """Predicted per-layer statistics of an MLP (index `l - 1` holds layer `l`): arrays of the stds of `W_l`, `y_l`,
+    `h_l` (and its mean), the saturated (tanh, sigmoid) and zero (ReLU) fractions, the stds of `dL/dh_l` (the last one
+    `grad_std_top`), `dL/dy_l`, `dL/dW_l` and `dL/db_l`; `grad_input_std` is that of `dL/dx`."""
 
     widths: tuple[int, ...]
     activations: tuple[str, ...]
@@ -144,18 +140,14 @@ class TheoryResult:
     grad_input_std: float
     settings: dict[str, Any] = field(default_factory=dict)
 
-    _ARRAYS = ("weight_std", "pre_std", "act_mean", "act_std", "saturated", "zero_fraction", "grad_act_std",
-               "grad_pre_std", "grad_weight_std", "grad_bias_std")
-
     @property
     def num_layers(self) -> int:
         return len(self.widths) - 1
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (lists of floats), ready for JSON."""
-        return {"widths": list(self.widths), "activations": list(self.activations), "init": self.init,
-                **{k: [float(v) for v in getattr(self, k)] for k in self._ARRAYS},
-                "grad_input_std": float(self.grad_input_std), "settings": dict(self.settings)}
+        return {f.name: np.asarray(v, np.float64).tolist() if f.type == "np.ndarray" else list(v) if isinstance(
+            v, tuple) else type(v)(v) for f in fields(self) for v in [getattr(self, f.name)]}
 
     def __repr__(self) -> str:
         cols = {"std(W)": self.weight_std, "std(y)": self.pre_std, "mean(h)": self.act_mean, "std(h)": self.act_std,
@@ -200,10 +192,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     Args:
         widths: `[n_0, n_1, ..., n_L]`: the input width, then each layer's.
         activation: a name for every layer, or a list of `L` (`[..., "linear"]` for a linear output).
-        init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of
-            either, one per layer.
-        input_std, input_mean, bias_std: of the inputs' and the biases' entries (0: zero biases).
-        grad_std_top: std of `dL/dh_L`; batch_size: examples summed in `dL/dW` and `dL/db`.
+        init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of either per layer.
+        input_std, input_mean, bias_std, grad_std_top: of the inputs', the biases' and `dL/dh_L`'s entries.
         negative_slope: of leaky_relu; saturation_threshold: `t` in the fraction `P(|tanh y| > t)`.
     """
     fn = "predict"
@@ -252,8 +242,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
 
 @dataclass(frozen=True)
 class FixedPoint:
-    """The fixed point `q*` of the variance map, `chi` (that is `chi_1`, the factor by which the gradient variance
-    grows per layer: `< 1` vanishing, `> 1` exploding) and the map's slope there."""
+    """The fixed point `q*` of the variance map, `chi = chi_1 = sigma_w^2 E[f'(z)^2]` (the gradient variance's factor
+    per layer: `< 1` vanishing, `> 1` exploding) and the map's slope there."""
 
     q: float
     chi: float
@@ -265,12 +255,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
                 negative_slope: float = 0.01, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
-    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`.
-
-    Raises:
-        ValueError: if `q` grows without bound (e.g. ReLU with `sigma_w^2 > 2`).
-        RuntimeError: if it has not converged after `max_iter` steps.
-    """
+    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`. Raises a ValueError if `q` grows
+    without bound (ReLU with `sigma_w^2 > 2`), a RuntimeError if not converged after `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     for it in range(1, max_iter + 1):

@@ -144,14 +144,13 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     for i, (name, values) in enumerate(series.items()):
         st = {"color": scheme_color(name, i), "marker": "osD^vP*X"[i % 8], "label": label(name),
               **(styles or {}).get(name, {})}
-        v = np.asarray(values, dtype=object)
-        mid, lo, hi = band(_values(v, False)) if v.ndim == 2 and len(v) > 1 else (_values(v, False)[0],) * 3
+        mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
         ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
         if lo is not hi:
             ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
-        if predicted is not None and name in predicted:
+        if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
         handles.append(mpl().lines.Line2D([], [], **{k: w for k, w in st.items() if k != "markevery"}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits

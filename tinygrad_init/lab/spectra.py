@@ -40,8 +40,7 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
             dtype: Any = np.float64) -> nn.Sequential:
     """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
     `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
-    w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling,
-                                                                                      scale=sigma_w2)
+    w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling, scale=sigma_w2)
     return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
                     bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 
@@ -51,13 +50,12 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
     each phase (`PHASES`), averaged over `pairs` input pairs per start `c_0` and over `networks` networks; the inputs
     are scaled so that `q_1 = q*`. The theory iterates the correlation map from the measured `c_1`."""
-    gen, out = as_rng(rng), {}
+    gen, out, c0 = as_rng(rng), {}, np.array(starts)[:, None, None]
     for phase, sw in PHASES.items():
         q = theory.fixed_point("tanh", sw, sigma_b2).q
         measured = np.zeros((len(starts), depth))
         for _ in range(networks):
             z = gen.standard_normal((2, len(starts), pairs, width))
-            c0 = np.array(starts)[:, None, None]
             h = np.stack([z[0], c0 * z[0] + np.sqrt(1 - c0 * c0) * z[1]]) * math.sqrt((q - sigma_b2) / sw)
             h, net = Tensor(h.reshape(-1, width)), network(depth, width, "tanh", sw, sigma_b2, rng=gen)
             with no_grad():
@@ -66,10 +64,10 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
                     a, b = y.data.reshape(2, len(starts), pairs, width)
                     measured[:, l] += ((a * b).sum(-1) / np.sqrt((a * a).sum(-1) * (b * b).sum(-1))).mean(1) / networks
                     h = act(y)
-        for c0, m in zip(starts, measured):
+        for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
                 "tanh", min(c, 1.0), sw, sigma_b2, q=q), initial=float(m[0])))
-            out[f"{phase}, c0 = {c0:g}"] = {"sigma_w2": sw, "measured": m.tolist(), "theory": pred}
+            out[f"{phase}, c0 = {start:g}"] = {"sigma_w2": sw, "measured": m.tolist(), "theory": pred}
     return out
 
 

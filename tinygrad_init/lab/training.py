@@ -56,18 +56,17 @@ def check_scheme(fn: str, name: Any) -> str:
     return name
 
 
-def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n",
-             rng: np.random.Generator | int | None = None, batchnorm: bool = False, bias: bool = False,
-             input_width: int | None = None, dtype: Any = np.float32, *, bias_init: str | Callable | None = None,
-             outputs: int | None = None, output_init: str | Callable | None = None) -> nn.Sequential:
-    """`depth` blocks `Linear(width, width) -> [BatchNorm1d] -> activation` (CS231n: no `bias`), mapping
-    `(batch, input_width or width)` to `(batch, width)`, and with `outputs` a last `Linear(width, outputs)` (with a
-    bias; `output_init`, default `init`). Linear `l` (from 0) is module `str(2 l)` (`str(3 l)` with batch norm), its
-    activation the last module of its block. The one builder of the lab's deep networks."""
-    act = nn.ACTIVATIONS[check_activation("deep_mlp", activation)]
-    depth, width = check_int("deep_mlp", "depth", depth, 1), check_int("deep_mlp", "width", width, 1)
-    n_in, gen, mods = width if input_width is None else check_int("deep_mlp", "input_width", input_width, 1), \
-        as_rng(rng), []
+def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n", rng: Rng = None,
+             batchnorm: bool = False, bias: bool = False, input_width: int | None = None, dtype: Any = np.float32, *,
+             bias_init: str | Callable | None = None, outputs: int | None = None,
+             output_init: str | Callable | None = None) -> nn.Sequential:
+    """The lab's deep networks: `depth` blocks `Linear -> [BatchNorm1d] -> activation` of `width` units (CS231n: no
+    `bias`), the first from `input_width`; with `outputs` a last `Linear(width, outputs)` (a bias; `output_init`, default
+    `init`). Linear `l` is module `str(2 l)` (`str(3 l)` with batch norm), its activation the last of its block."""
+    fn, gen, mods = "deep_mlp", as_rng(rng), []
+    act = nn.ACTIVATIONS[check_activation(fn, activation)]
+    depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
+    n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
     for l in range(depth):
         mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
@@ -150,11 +149,9 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
 
 def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing: np.ndarray | None = None,
                    rtol: float = 1e-5) -> int:
-    """How many different units (1 to `fan_out`) a layer `y = x @ W + b` has, `W` `(fan_in, fan_out)`.
-
-    Unit `j` is `W[:, j]`, `b[j]` and, if given, `outgoing[j, :]` (the next weight, `(fan_out, k)`); units
-    agreeing within `rtol * max |parameter|` (rounding) compute the same and get the same gradient forever.
-    """
+    """How many different units (1 to `fan_out`) a layer `y = x @ W + b` has, `W` `(fan_in, fan_out)`: unit `j` is
+    `W[:, j]`, `b[j]` and, if given, `outgoing[j, :]` (the next weight, `(fan_out, k)`); units agreeing within `rtol *
+    max |parameter|` (rounding) compute the same and get the same gradient forever."""
     W = np.asarray(weight, dtype=np.float64)
     if W.ndim != 2:
         raise ValueError(f"distinct_units: weight must be 2-D (fan_in, fan_out), got shape {W.shape}")

@@ -204,16 +204,13 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(ws))
     layers = len(ws) - 1
     names = [activation] * layers if isinstance(activation, str) else list(activation)
-    single = isinstance(init, (str, _init.Scheme, numbers.Real)) and not isinstance(init, bool)
-    specs = [init] * layers if single else list(init) if isinstance(init, (list, tuple, np.ndarray)) else None
-    if specs is None:
-        raise TypeError(f"predict: init must be a scheme name, a Scheme, a std or a list per layer, got {init!r}")
+    specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray))) else [init] * layers
     for what, given in (("activations", names), ("init entries", specs)):
         if len(given) != layers:
             raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define {layers} layers")
     acts = tuple(_acts.get(a, where=fn).name for a in names)
     pairs = [_weight_std(spec, ws[l], ws[l + 1], l + 1) for l, spec in enumerate(specs)]
-    w_std, label = np.array([p[0] for p in pairs]), pairs[0][1] if single else f"[{', '.join(p[1] for p in pairs)}]"
+    w_std, label = np.array([p[0] for p in pairs]), f"[{', '.join(p[1] for p in pairs)}]" if many else pairs[0][1]
     input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0) for k, v in (
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean, slope = check_real(fn, "input_mean", input_mean), check_real(fn, "negative_slope", negative_slope)

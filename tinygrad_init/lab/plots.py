@@ -16,7 +16,7 @@ import math
 import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
@@ -56,11 +56,9 @@ def mpl() -> Any:
     return sys.modules["matplotlib"]
 
 
-@contextlib.contextmanager
-def slide_style() -> Iterator[None]:
-    """Draw in `SLIDE_STYLE` inside this block."""
-    with mpl().rc_context(SLIDE_STYLE):
-        yield
+def slide_style() -> contextlib.AbstractContextManager:
+    """Draw in `SLIDE_STYLE` inside this block (`with slide_style(): ...`)."""
+    return mpl().rc_context(SLIDE_STYLE)
 
 
 def scheme_color(scheme: str, index: int | None = None) -> str:
@@ -319,13 +317,12 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
-               yticks=[-i - 0.54 for i in range(len(rows))])
+               yticks=[-i - 0.54 for i in range(len(rows))], frame_on=False)
         ax.set_xticklabels([_wrap(c, 18) for c in cols], fontsize=12)
         ax.set_yticklabels(rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)
-        ax.set_frame_on(False)
         fig.suptitle(title)
     return fig
 

@@ -314,11 +314,10 @@ def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
            "where a direction passes nothing, fall " + ", ".join(
                f"{below[k][0]:.0%} at depth {depths[0]} and {below[k][-1]:.0%} at depth {depths[-1]} ({k})" for k in r
                if k != "tanh, orthogonal") + ": with ReLU a unit that is off at this input passes nothing back.")
+    main = Table(["weights", "depth", "mean_sq", "chi_1^L", "spread", "below_1e-4"], rows,
+                 title="Singular values s of the input-output Jacobian",
+                 notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: fraction of s below 1e-4"])
     return ExperimentResult(
         "spectra", "Jacobian spectra", "Beyond the average gradient: do all directions through a deep network keep "
-        "their size?", {"main": Table(["weights", "depth", "mean_sq", "chi_1^L", "spread", "below_1e-4"], rows,
-                                       title="Singular values s of the input-output Jacobian",
-                                       notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: "
-                                              "fraction of s below 1e-4"])},
-        {"spectra": r}, {"depths": list(depths), "width": width, "networks": networks, "seed": rng},
-        [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})
+        "their size?", {"main": main}, {"spectra": r}, {"depths": list(depths), "width": width, "networks": networks,
+        "seed": rng}, [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})

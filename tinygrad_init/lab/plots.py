@@ -162,12 +162,12 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     return handles
 
 
-def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *, xlabel: str = "layer",
-           ylabel: str = "", title: str = "", note: str | None = None, log: bool | Sequence[str] = True,
-           ncols: int | None = None, hlines: Mapping[str, Any] | None = None, styles: Mapping[str, dict] | None = None,
-           dodge: float = 0.0, sharey: bool = False) -> Figure:
-    """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[, xlabel])}`,
-    values one per point or seeds x points (the median and a band from the lowest to the highest seed).
+def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *,
+           xlabel: str = "layer", ylabel: str = "", title: str = "", note: str | None = None,
+           log: bool | Sequence[str] = True, ncols: int | None = None, hlines: Mapping[str, Any] | None = None,
+           styles: Mapping[str, dict] | None = None, dodge: float = 0.0, sharey: bool = False) -> Figure:
+    """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[,
+    xlabel])}`, values one per point or seeds x points (the median and a band from the lowest to the highest seed).
 
     `predicted` (same keys) adds dashed lines; `hlines` dotted levels, `{label: y}` for every panel or `{panel: {label:
     y}}`; `log`: log y axes, all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the
@@ -186,8 +186,9 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
         handles, per_panel = [], any(isinstance(v, Mapping) for v in (hlines or {}).values())
         for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
-            handles += _panel(ax, data, x, (predicted or {}).get(name), log=log if isinstance(log, bool) else name in log,
-                              styles=styles, dodge=dodge, hlines=(hlines or {}).get(name) if per_panel else hlines)
+            handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge,
+                              log=log if isinstance(log, bool) else name in log,
+                              hlines=(hlines or {}).get(name) if per_panel else hlines)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
@@ -292,7 +293,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 ax.grid(False)
                 if j >= len(mats) or (M := np.asarray(mats[j][1], dtype=np.float64)).ndim != 2:
                     if j < len(mats):
-                        raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape {M.shape})")
+                        raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape "
+                                         f"{M.shape})")
                     ax.set_visible(False)
                     continue
                 lim = float(np.abs(M).max(initial=0))
@@ -307,7 +309,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
     return fig
 
 
-def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *, title: str = "") -> Figure:
+def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
+                 title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
     with slide_style():
         fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=1.4)

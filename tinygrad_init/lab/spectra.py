@@ -40,7 +40,8 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
             dtype: Any = np.float64) -> nn.Sequential:
     """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
     `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
-    w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling, scale=sigma_w2)
+    w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling,
+                                                                                      scale=sigma_w2)
     return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
                     bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 
@@ -144,7 +145,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
         return ("Without biases the critical line of tanh starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
-                f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(theory.critical_sigma_w2('tanh', 0.05), 4)}.")
+                f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(PHASES['critical'], 4)}.")
     if name == "correlations":
         first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
@@ -188,7 +189,8 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             m = ax.pcolormesh(result["sigma_w2"], result["sigma_b2"], chi, shading="nearest", cmap="RdBu_r",
                               norm=mpl().colors.TwoSlopeNorm(0.0, min(chi.min(), -1e-3), max(chi.max(), 1e-3)))
             fig.colorbar(m, ax=ax, label="log chi_1  (< 0 ordered, > 0 chaotic)", pad=0.02)
-            handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3, label="critical line chi_1 = 1")
+            handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3,
+                               label="critical line chi_1 = 1")
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
                 handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
                                    label=f"{label}: sigma_w^2 = {format_number(w, 3)}")

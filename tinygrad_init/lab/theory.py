@@ -326,7 +326,8 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
     """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input (Schoenholz et al.
-    2017, eqs. 5 and 9; `inf` at slope 1). tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~= 15.8`.
+    2017, eqs. 5 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~=
+    15.8`.
 
         1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq)    at q*, u ~ N(0, q*)
         1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)

@@ -61,8 +61,8 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
              bias_init: str | Callable | None = None, outputs: int | None = None,
              output_init: str | Callable | None = None) -> nn.Sequential:
     """The lab's deep networks: `depth` blocks `Linear -> [BatchNorm1d] -> activation` of `width` units (CS231n: no
-    `bias`), the first from `input_width`; with `outputs` a last `Linear(width, outputs)` (a bias; `output_init`, default
-    `init`). Linear `l` is module `str(2 l)` (`str(3 l)` with batch norm), its activation the last of its block."""
+    `bias`), the first from `input_width`; with `outputs` a last `Linear(width, outputs)` (a bias; `output_init`,
+    default `init`). Linear `l` is module `str(2 l)` (`str(3 l)` with batch norm), its activation the block's last."""
     fn, gen, mods = "deep_mlp", as_rng(rng), []
     act = nn.ACTIVATIONS[check_activation(fn, activation)]
     depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
@@ -111,7 +111,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
     lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
     vel = [np.zeros_like(p) for p in W + b] if mu.any() else None
-    rec: dict[str, list] = {k: [] for k in ("step", "loss", "accuracy", "hidden_mean", "hidden_std")[:5 if watch else 3]}
+    rec: dict[str, list] = {k: [] for k in ["step", "loss", "accuracy"] + ["hidden_mean", "hidden_std"] * watch}
     with np.errstate(all="ignore"), threadpool_limits(1, user_api="blas"):  # small products: one thread is faster
         for step in range(steps + 1):
             hs, zs = [x], []
@@ -122,8 +122,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             out = hs[-1]
             if step % every == 0 or step == steps:
                 loss = np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2))
-                hidden = (np.stack([stat(h, axis=(1, 2)) for h in hs[1:-1]], -1) for stat in (np.mean, np.std))
-                for k, v in zip(rec, (step, loss, np.mean((out > 0) == (t > 0.5), axis=(1, 2)), *(hidden if watch else ()))):
+                hidden = (np.stack([stat(h, axis=(1, 2)) for h in hs[1:-1]], -1) for stat in (np.mean, np.std) if watch)
+                for k, v in zip(rec, (step, loss, np.mean((out > 0) == (t > 0.5), axis=(1, 2)), *hidden)):
                     rec[k].append(v)
             if step == steps:
                 break
@@ -334,16 +334,17 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
         findings.append(f"The caveat: with He et al.'s momentum {momentum:g} at the same effective step, "
                         f"{left[(layers[-1], momentum)]} of {len(seeds)} {label(schemes[0]).split(' ')[0]} nets of "
-                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in miniature "
-                        "the stall depends on the optimizer as much as on the init.")
+                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in "
+                        "miniature the stall depends on the optimizer as much as on the init.")
     main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
                   "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
                  title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "
                        f"{steps} steps, seeds {seeds}",
-                 notes=["left_ln2: seeds whose loss fell below ln 2 / 2 = 0.347 (step inf: never); diverged: inf or nan",
-                        f"momentum runs take lr (1 - momentum) = {lr * (1 - momentum):g}: the same effective step as "
-                        f"plain SGD at lr {lr:g}", "He et al., Fig. 2 (22 layers): both converge, theirs sooner; Fig. 3 "
-                        "(30 layers): 'Xavier' stalls, theirs converges. They trained with momentum 0.9."])
+                 notes=["left_ln2: seeds whose loss fell below ln 2 / 2 = 0.347 (step inf: never); diverged: inf or "
+                        "nan", f"momentum runs take lr (1 - momentum) = {lr * (1 - momentum):g}: the same effective "
+                        f"step as plain SGD at lr {lr:g}", "He et al., Fig. 2 (22 layers): both converge, theirs "
+                        "sooner; Fig. 3 (30 layers): 'Xavier' stalls, theirs converges. They trained with momentum "
+                        "0.9."])
     figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
                      title=f"Xavier vs He in deep ReLU nets: median of {len(seeds)} seeds, band = lowest to highest")
     settings = {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "momentum": momentum,

@@ -125,12 +125,9 @@ def _values(v: Any, log: bool) -> np.ndarray:
     return a
 
 
-def _title(*parts: str | None) -> str:
-    return "\n".join(textwrap.fill(t, 105) for t in parts if t)
-
-
-def _wrap(text: str, width: int = 16) -> str:
-    return "\n".join(textwrap.fill(part, width, break_long_words=False) for part in text.split("\n"))
+def _wrap(*parts: str | None, width: int = 16) -> str:
+    """The non-empty `parts` on lines of at most `width` characters (a title: 105)."""
+    return "\n".join(textwrap.fill(line, width, break_long_words=False) for p in parts if p for line in p.split("\n"))
 
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
@@ -176,7 +173,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
-    nrows, head = math.ceil(n / ncols), _title(title, note)
+    nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
     series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
     bottom = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4)
     with slide_style():
@@ -229,9 +226,9 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
                            markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
-        strip.set_xticklabels([_wrap(label(k), 14) for k in accuracies], fontsize=12)
+        strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
         legend_below(fig, handles)
-        fig.suptitle(_title(title), fontsize="large")
+        fig.suptitle(_wrap(title, width=105), fontsize="large")
     return fig
 
 
@@ -321,7 +318,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
                yticks=[-i - 0.54 for i in range(len(rows))], frame_on=False)
-        ax.set_xticklabels([_wrap(c, 18) for c in cols], fontsize=12)
+        ax.set_xticklabels([_wrap(c, width=18) for c in cols], fontsize=12)
         ax.set_yticklabels(rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)

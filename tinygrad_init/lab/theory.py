@@ -146,8 +146,9 @@ class TheoryResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (lists of floats), ready for JSON."""
-        return {f.name: np.asarray(v, np.float64).tolist() if f.type == "np.ndarray" else list(v) if isinstance(
-            v, tuple) else type(v)(v) for f in fields(self) for v in [getattr(self, f.name)]}
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v.tolist() if isinstance(v, np.ndarray) else list(v) if isinstance(v, tuple) else
+                dict(v) if isinstance(v, dict) else v for k, v in out.items()}
 
     def __repr__(self) -> str:
         cols = {"std(W)": self.weight_std, "std(y)": self.pre_std, "mean(h)": self.act_mean, "std(h)": self.act_std,
@@ -187,7 +188,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
 
         q_l = Var(y_l) = n_{l-1} s_l^2 E[h_{l-1}^2] + sigma_b^2,    E[h_l^k] = E_{z~N(0,q_l)}[f(z)^k]
         Var(dL/dy_l) = E[f'(y_l)^2] Var(g_l),    Var(g_{l-1}) = n_l s_l^2 Var(dL/dy_l)   (n_l = fan_out)
-        Var(dL/dW_l) = B E[h_{l-1}^2] Var(dL/dy_l),    Var(dL/db_l) = B Var(dL/dy_l)   (B examples summed)
+        Var(dL/dW_l) = B E[h_{l-1}^2] Var(dL/dy_l),    Var(dL/db_l) = B Var(dL/dy_l)   (B = batch_size examples summed)
 
     Args:
         widths: `[n_0, n_1, ..., n_L]`: the input width, then each layer's.
@@ -326,8 +327,8 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
     """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input (Schoenholz et al.
-    2017, eqs. 5 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~=
-    15.8`.
+    2017, eqs. 5 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`,
+    `xi_c ~= 15.8`.
 
         1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq)    at q*, u ~ N(0, q*)
         1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)

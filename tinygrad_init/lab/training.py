@@ -193,11 +193,10 @@ def _spread(v: Any, fmt: str = "{:.1%}") -> str:
 
 def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, width: int = 8, steps: int | None = None,
              lr: float = 0.5, constant: float = 0.5, random_scheme: str = "xavier_uniform") -> ExperimentResult:
-    """Zero and constant init leave the hidden units of a layer identical: a `2 - width - width - 1` tanh MLP
-    learns `moons` (full batch, `steps` 300, quick 100) from zeros (nothing moves: each hidden gradient is a
-    product with a zero weight), `constant` (the weights move, together) and `random_scheme` (a net per seed).
-    Table `main`: distinct units per hidden layer, weight change, loss, accuracy; figure `weights`.
-    """
+    """Zero and constant init leave the hidden units of a layer identical: a `2 - width - width - 1` tanh MLP learns
+    `moons` (full batch, `steps` 300, quick 100) from zeros (nothing moves: each hidden gradient is a product with a
+    zero weight), `constant` (the weights move, together) and `random_scheme` (a net per seed). Table `main`: distinct
+    units per hidden layer, weight change, loss, accuracy; figure `weights`."""
     width = check_int("symmetry", "width", width, 2)
     steps, lr, gen, seeds = _plan("symmetry", rng, quick, seeds, steps, (100, 300), lr)
     X, y = _data.moons(200, noise=0.1, rng=gen)
@@ -240,12 +239,11 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
 
 def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, steps: int | None = None,
              lr: float = 0.01, sizes: Sequence[int] = (2, 10, 5, 1)) -> ExperimentResult:
-    """deeplearning.ai's "Initialization" assignment (Improving Deep Neural Networks, week 1) at its settings:
-    the ReLU net 2-10-5-1 with a sigmoid output (the BCE of the logits), 300 training and 100 test points of
-    two circles, 15,000 full-batch steps (quick 3,000) at lr 0.01 from zeros, `10 * randn` and He. Our circles
-    differ from sklearn's `make_circles(noise=0.05, factor=0.8)` in drawing the angles at random, and the seeds.
-    Tables `main` (median and range over seeds) and `seeds` (every network), figure `loss`.
-    """
+    """deeplearning.ai's "Initialization" assignment (Improving Deep Neural Networks, week 1) at its settings: the
+    ReLU net 2-10-5-1 with a sigmoid output (the BCE of the logits), 300 training and 100 test points of two circles
+    (sklearn's `make_circles(noise=0.05, factor=0.8)` but angles drawn at random), 15,000 full-batch steps (quick
+    3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
+    network), figure `loss`."""
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
@@ -293,15 +291,12 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
 def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers: Sequence[int] = (22, 30),
           width: int = 16, samples: int = 64, steps: int | None = None, lr: float = 0.03, momentum: float = 0.9,
           schemes: Sequence[str] = ("xavier_uniform", "he_normal")) -> ExperimentResult:
-    """He et al. (2015), Figs. 2 and 3 in miniature: deep ReLU nets from Xavier and from He init.
-
-    `E[relu(z)^2] = Var(z) / 2`, so Xavier's `Var(W) = 1/n` shrinks the signal and the gradient by `1/sqrt(2)` a
-    layer (to `2^-11` of the variance after 22 layers, `2^-15` after 30); He's `2/n` undoes it. MLPs of `layers` x
-    `width` ReLU units learn `moons(samples)` by full-batch gradient descent at `lr` for `steps` (1,200, quick 500);
-    the caveat repeats the deeper net with He et al.'s momentum 0.9 at the same effective step (lr (1 - momentum)).
-    Table `main` (per panel and init: seeds that left ln 2, when, the final loss), figure `depth`;
-    `data[scheme]["loss"]` the median curve of the deeper net under plain SGD, `["panels"]` every seed's.
-    """
+    """He et al. (2015), Figs. 2 and 3 in miniature: MLPs of `layers` x `width` ReLU units from Xavier (`Var(W) = 1/n`
+    halves the variance a layer, as `E[relu(z)^2] = Var(z) / 2`) and from He (`2/n`) learn `moons(samples)` by
+    full-batch gradient descent at `lr` for `steps` (1,200, quick 500); the caveat repeats the deeper net with momentum
+    0.9 at the same effective step (lr (1 - momentum)). Table `main` (per panel and init: seeds that left ln 2, when,
+    the final loss), figure `depth`; `data[scheme]["loss"]` the deeper net's median curve under plain SGD, `["panels"]`
+    every seed's."""
     fn = "depth"
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
     steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (500, 1200), lr)
@@ -357,13 +352,11 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
 def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers: int = 4,
                        width: int = 32, samples: int = 200, steps: int | None = None, lr: float = 4.0,
                        scheme: str = "glorot_standard") -> ExperimentResult:
-    """Glorot & Bengio (2010), Fig. 2 in miniature: the top hidden layer of a sigmoid net saturates at 0.
-
-    A sigmoid MLP from Glorot's "standard" `U(+-1/sqrt(fan_in))` learns `moons` (full batch, `steps` 3,000,
-    quick 1,000). Before the lower layers learn anything, the loss falls fastest by pushing the top layer's
-    0.5s to 0, where they no longer disturb the logits; there, `sigma'` ~ 0 slows all learning until it desaturates.
-    Table `main` (per layer the mean activation at the start, lowest, and end), figure `saturation`.
-    """
+    """Glorot & Bengio (2010), Fig. 2 in miniature: a sigmoid MLP from Glorot's "standard" `U(+-1/sqrt(fan_in))`
+    learns `moons` (full batch, `steps` 3,000, quick 1,000) and its top hidden layer saturates at 0: the loss falls
+    fastest by pushing the top layer's 0.5s to 0, where they no longer disturb the logits, and there `sigma' ~ 0` slows
+    all learning until it desaturates. Table `main` (per layer the mean activation at the start, lowest, and end),
+    figure `saturation`."""
     fn = "sigmoid_saturation"
     layers, width = check_int(fn, "layers", layers, 2), check_int(fn, "width", width, 1)
     steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (1000, 3000), lr)

@@ -175,8 +175,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
 
 
 def figure(name: str, result: dict[str, Any]) -> Any:
-    """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide,
-    the legend below the panels."""
+    """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide."""
     rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
         2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
     with slide_style():  # a colour bar beside a single panel
@@ -240,8 +239,8 @@ def figure(name: str, result: dict[str, Any]) -> Any:
 
 
 def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
-    """The Jacobian figure: a ridge plot of log10 singular values by depth per configuration, and beside them the
-    mean squared singular value against `chi_1^L` and the spread against the depth."""
+    """The Jacobian figure: ridges of log10 singular values by depth per configuration, beside the mean of `s^2`
+    against `chi_1^L` and the spread against the depth."""
     keys, colors = list(result), ("#0072B2", "#009E73", "#D55E00", "#CC79A7")
     for ax, key, color in zip([fig.axes[i] for i in (0, 1, 3, 4)], keys, colors):
         r = result[key]

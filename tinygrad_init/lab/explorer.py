@@ -1,11 +1,8 @@
-"""The init explorer: one offline HTML page to play with initializations, layer by layer.
+"""The init explorer: one offline HTML page to play with initializations, layer by layer (docs/howto/explorer.md).
 
-A student picks the activation, the scheme and its gain, the depth and the width, and at once sees every layer's
-activation and gradient histograms, the std per layer beside `theory.predict`, and the verdict word of the report's
-grid (`experiments.judge`; its rules and colours are passed to the page). Building the page runs every combination of
-`GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at the top backward, watched by
-`Diagnostics`); the page only looks them up. Its script and style (`explorer.js`, `explorer.css`) are inlined:
-nothing is fetched."""
+Building the page runs every combination of `GRID` with the engine (`N(0, 1)` inputs forward, an `N(0, 1)` gradient at
+the top backward, watched by `Diagnostics`) beside `theory.predict` and the report's verdict (`experiments.judge`);
+the page only looks them up. Its script and style (`explorer.js`, `explorer.css`) are inlined: nothing is fetched."""
 
 from __future__ import annotations
 
@@ -46,8 +43,7 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
             bins: int = 30, rng: Any = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
     (zero biases), measured on one forward and backward pass, and predicted."""
-    std = gain * init.describe(scheme).std(width, width)
-    gen = as_rng(rng)
+    std, gen = gain * init.describe(scheme).std(width, width), as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
     d = Diagnostics(model, bins=bins)
@@ -68,7 +64,8 @@ class Explorer:
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
-        blob = json.dumps({"grid": self.grid, "data": self.data, "words": words}, separators=(",", ":")).replace("</", "<\\/")
+        blob = json.dumps({"grid": self.grid, "data": self.data, "words": words}, separators=(",", ":"))
+        blob = blob.replace("</", "<\\/")
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
                      f'<style>{(here / "explorer.css").read_text()}</style></head><body><div id="explorer"></div>'

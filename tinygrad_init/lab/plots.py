@@ -1,16 +1,9 @@
-"""Figures of the initialization lab, laid out for a 16:9 lecture slide.
+"""Figures of the initialization lab on a 16:9 lecture slide, from plain numbers (the experiments' or a student's own).
 
-Drawn with matplotlib's object API (`matplotlib.figure.Figure`, rendered by Agg): nothing opens a window or touches
-pyplot's state, and matplotlib is imported by the first figure (`mpl`), not with the package. The functions take
-plain numbers (dicts of per-layer or per-step values), so they serve the experiments and a student's own
-measurements alike: `curves` (panels of curves; values over several seeds as a median and a band), `layer_curves`
-(measured beside the theory), `loss_curves`, `training_figure`, `histogram_grid` (a row per scheme, a column per
-layer, one x range), `weight_heatmaps`, `verdict_grid`, `ridges` (histograms as stacked lines), the layout helpers
-`slide_figure`, `legend_below`, `log_axis`, and `figure_bytes` / `save_figure` (PNG, SVG, PDF; the same figure gives
-the same bytes: no dates, fixed SVG ids). Every figure is at most 13.33 x 7.5 inches (a slide) at 100 dpi, with
-text of 11 pt or more, legends below the panels, and each scheme in its own colour everywhere (`scheme_color`: the
-Okabe-Ito palette, readable by colour-blind viewers).
-"""
+matplotlib's object API renders with Agg: nothing opens a window or touches pyplot, and matplotlib is imported by the
+first figure (`mpl`). Every figure is at most a slide (13.33 x 7.5 in) at 100 dpi, text of 11 pt or more, legends
+below the panels, each scheme in its own Okabe-Ito colour everywhere (`scheme_color`: readable by colour-blind
+viewers); the same figure gives the same PNG, SVG and PDF bytes (`figure_bytes`: no dates, fixed SVG ids)."""
 
 from __future__ import annotations
 
@@ -21,7 +14,7 @@ import math
 import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
@@ -48,8 +41,8 @@ _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large
            "cs231n": "#009E73", "xavier_uniform": "#009E73", "xavier_normal": "#56B4E9", "glorot_standard": "#999933",
            "lecun_normal": "#882255", "he_normal": "#CC79A7", "he_uniform": "#CC79A7", "orthogonal": "#E69F00"}
 #: The colour of each verdict word (figures, the report's grid, the explorer).
-WORD_COLORS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00", "dies": "#999999",
-          "symmetric": "#CCCCCC"}
+WORD_COLORS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00",
+               "dies": "#999999", "symmetric": "#CCCCCC"}
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None, "Type": None, "Format": None},
              "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
 
@@ -61,25 +54,22 @@ def mpl() -> Any:
     return sys.modules["matplotlib"]
 
 
-@contextlib.contextmanager
-def slide_style() -> Iterator[None]:
-    """Draw in `SLIDE_STYLE` inside this block."""
-    with mpl().rc_context(SLIDE_STYLE):
-        yield
+def slide_style() -> contextlib.AbstractContextManager:
+    """Draw in `SLIDE_STYLE` inside this block (`with slide_style(): ...`)."""
+    return mpl().rc_context(SLIDE_STYLE)
 
 
 def scheme_color(scheme: str, index: int | None = None) -> str:
-    """The colour of a scheme (or its label) in every figure; another name gets palette colour `index`
-    (or one fixed by its letters)."""
+    """The colour of a scheme (or its label); another name gets palette colour `index` (or one fixed by its letters)."""
     key = next((k for k in _COLORS if scheme in (k, label(k))), None)
     return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
 
 
 def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, left: float = 1.1, right: float = 0.2,
-                 top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7, **subplot_kw: Any) -> Figure:
-    """A figure of `nrows x ncols` axes (row by row in `fig.axes`), at most a slide (13.33 x 7.5 in), laid out by
-    hand (constrained layout takes several times longer to draw): the margins and the gaps between panels in
-    inches. Call it inside `slide_style`."""
+                 top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7,
+                 **subplot_kw: Any) -> Figure:
+    """`nrows x ncols` axes (row by row in `fig.axes`) on at most a slide, inside `slide_style`: margins and gaps in
+    inches, laid out by hand (constrained layout takes several times longer to draw)."""
     fig = mpl().figure.Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     w, h = fig.get_size_inches()
@@ -90,8 +80,7 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
 
 
 def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
-    """One legend for the whole figure, below the panels, clear of the data (a label seen twice kept once, labels
-    starting with "_" left out)."""
+    """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out)."""
     if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
         fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
                    bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
@@ -109,9 +98,8 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
 
 def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, Any]], notes: Sequence[str] = (),
            color: str | None = None) -> None:
-    """Histograms `(lo, hi, counts)` drawn as lines on `ax`, the first at the bottom: each scaled to its peak and
-    raised one row above the one before, so that none hides another; `labels` on the y axis, `notes` at the right of
-    each row (outside the data), in the row's colour (`color`, or one per row)."""
+    """Histograms `(lo, hi, counts)` as lines on `ax`, each scaled to its peak and a row above the one before (the
+    first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row)."""
     shades, colors = [], []
     for i, (lo, hi, counts) in enumerate(hists):
         x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
@@ -135,31 +123,27 @@ def _values(v: Any, log: bool) -> np.ndarray:
     return a
 
 
-def _title(*parts: str | None) -> str:
-    return "\n".join(textwrap.fill(t, 105) for t in parts if t)
-
-
-def _wrap(text: str, width: int = 16) -> str:
-    return "\n".join(textwrap.fill(part, width, break_long_words=False) for part in text.split("\n"))
+def _wrap(*parts: str | None, width: int = 16) -> str:
+    """The non-empty `parts` on lines of at most `width` characters (a title: 105)."""
+    return "\n".join(textwrap.fill(line, width, break_long_words=False) for p in parts if p for line in p.split("\n"))
 
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
            log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0,
            hlines: Mapping[str, float] | None = None) -> list[Any]:
-    """Draw `series` (label -> values, or seeds x values: the median and a band from the lowest to the
-    highest seed, a seed that diverged leaving a gap) on `ax`; returns the legend handles."""
+    """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
+    leaving a gap) on `ax`; returns the legend handles."""
     handles = []
     for i, (name, values) in enumerate(series.items()):
         st = {"color": scheme_color(name, i), "marker": "osD^vP*X"[i % 8], "label": label(name),
               **(styles or {}).get(name, {})}
-        v = np.asarray(values, dtype=object)
-        mid, lo, hi = band(_values(v, False)) if v.ndim == 2 and len(v) > 1 else (_values(v, False)[0],) * 3
+        mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
         ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
         if lo is not hi:
             ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
-        if predicted is not None and name in predicted:
+        if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
         handles.append(mpl().lines.Line2D([], [], **{k: w for k, w in st.items() if k != "markevery"}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
@@ -173,35 +157,33 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     return handles
 
 
-def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *, xlabel: str = "layer",
-           ylabel: str = "", title: str = "", note: str | None = None, log: bool | Sequence[str] = True,
-           ncols: int | None = None, hlines: Mapping[str, Any] | None = None, styles: Mapping[str, dict] | None = None,
-           dodge: float = 0.0, sharey: bool = False) -> Figure:
-    """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[, xlabel])}`.
+def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *,
+           xlabel: str = "layer", ylabel: str = "", title: str = "", note: str | None = None,
+           log: bool | Sequence[str] = True, ncols: int | None = None, hlines: Mapping[str, Any] | None = None,
+           styles: Mapping[str, dict] | None = None, dodge: float = 0.0, sharey: bool = False) -> Figure:
+    """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[,
+    xlabel])}`, values one per point or seeds x points (the median and a band from the lowest to the highest seed).
 
-    Values are one per point, or seeds x points (the median and a band from the lowest to the highest
-    seed). `predicted` (same keys) adds dashed lines; `hlines` dotted levels, `{label: y}` for every
-    panel or `{panel: {label: y}}`; `log`: log y axes, all or the panels named; `styles`: matplotlib
-    keywords per series; `dodge`: shift the series sideways so that none hides another. Series named
-    by a scheme keep its label and colour; each series has its own marker.
+    `predicted` (same keys) adds dashed lines; `hlines` dotted levels, `{label: y}` for every panel or `{panel: {label:
+    y}}`; `log`: log y axes, all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the
+    series sideways so that none hides another. A series named by a scheme keeps its label and colour.
     """
-    if not panels:
+    if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
-    n = len(panels)
     ncols = n if ncols is None else max(1, min(int(ncols), n))
-    nrows, head = math.ceil(n / ncols), _title(title, note)
+    nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
     series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
     bottom = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4)
     with slide_style():
         fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * head.count(
             "\n")), top=0.55 + 0.32 * (head.count("\n") + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
             sharey=sharey)
-        handles = []
+        handles, per_panel = [], any(isinstance(v, Mapping) for v in (hlines or {}).values())
         for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
-            per_panel = any(isinstance(v, Mapping) for v in (hlines or {}).values())
-            handles += _panel(ax, data, x, (predicted or {}).get(name), log=log if isinstance(log, bool) else name in log,
-                              styles=styles, dodge=dodge, hlines=(hlines or {}).get(name) if per_panel else hlines)
+            handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge,
+                              log=log if isinstance(log, bool) else name in log,
+                              hlines=(hlines or {}).get(name) if per_panel else hlines)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
@@ -230,8 +212,8 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
 
 def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
                     accuracies: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "") -> Figure:
-    """The loss against step (median and band over seeds, log axis) beside the final train (o) and test
-    (^) accuracy of every network, a dot each: where the seeds disagree, the dots spread."""
+    """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
+    and test (^) accuracy: where the seeds disagree, the dots spread."""
     with slide_style():
         fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, wgap=1.4, width_ratios=(1.6, 1))
         ax, strip = fig.axes
@@ -242,9 +224,9 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
                            markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
-        strip.set_xticklabels([_wrap(label(k), 14) for k in accuracies], fontsize=12)
+        strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
         legend_below(fig, handles)
-        fig.suptitle(_title(title), fontsize="large")
+        fig.suptitle(_wrap(title, width=105), fontsize="large")
     return fig
 
 
@@ -253,16 +235,14 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
                    skip_spike: bool = False) -> Figure:
     """Histograms: a row per key (a scheme), a column per layer, all on the x range of the first panel.
 
-    `hists`: row -> per layer `(counts, edges)` (`len(edges) == len(counts) + 1`, e.g. from
-    `LayerRecord.histogram`); `annotations`: row -> a short text per panel; `col_labels` (default
-    `layer 1`, ...). Each panel is scaled to its tallest bar (the shape is what counts), or with
-    `skip_spike` to its tallest but the first (ReLU: the half of the units at exactly 0), which is cut.
+    `hists`: row -> per layer `(counts, edges)`, `len(edges) == len(counts) + 1`; `annotations`: row -> a short text
+    per panel; `col_labels` (default `layer 1`, ...). Each panel is scaled to its tallest bar, or with `skip_spike` to
+    its tallest but the first (ReLU: the half of the units at exactly 0), which is cut.
     """
     rows = list(hists.items())
-    if not rows or not any(len(v) for _, v in rows):
+    if not any(len(v) for _, v in rows):
         raise ValueError("histogram_grid: no rows to draw")
-    ncols, nrows = max(len(v) for _, v in rows), len(rows)
-    edges0 = np.asarray(rows[0][1][0][1], dtype=np.float64)
+    ncols, nrows, edges0 = max(len(v) for _, v in rows), len(rows), np.asarray(rows[0][1][0][1], dtype=np.float64)
     lo, span = edges0[0], edges0[-1] - edges0[0]
     step, gap = 1.18 * span, 0.09 * span
     with slide_style():
@@ -295,11 +275,9 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
 
 
 def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *, title: str = "") -> Figure:
-    """Weight matrices `(fan_in, fan_out)` as heat maps, a row per key, a column per matrix: column `j`
-    holds unit `j`'s incoming weights, so identical units are identical columns (colours symmetric about 0,
-    the range in each panel's title)."""
-    rows = list(matrices.items())
-    if not rows:
+    """Weight matrices `(fan_in, fan_out)` as heat maps, a row per key, a column per matrix: identical units are
+    identical columns (colours symmetric about 0, the range in each panel's title)."""
+    if not (rows := list(matrices.items())):
         raise ValueError("weight_heatmaps: nothing to draw")
     ncols = max(len(v) for _, v in rows)
     with slide_style():
@@ -310,7 +288,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 ax.grid(False)
                 if j >= len(mats) or (M := np.asarray(mats[j][1], dtype=np.float64)).ndim != 2:
                     if j < len(mats):
-                        raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape {M.shape})")
+                        raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape "
+                                         f"{M.shape})")
                     ax.set_visible(False)
                     continue
                 lim = float(np.abs(M).max(initial=0))
@@ -325,7 +304,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
     return fig
 
 
-def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *, title: str = "") -> Figure:
+def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
+                 title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
     with slide_style():
         fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=1.4)
@@ -335,20 +315,18 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
-               yticks=[-i - 0.54 for i in range(len(rows))])
-        ax.set_xticklabels([_wrap(c, 18) for c in cols], fontsize=12)
+               yticks=[-i - 0.54 for i in range(len(rows))], frame_on=False)
+        ax.set_xticklabels([_wrap(c, width=18) for c in cols], fontsize=12)
         ax.set_yticklabels(rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)
-        ax.set_frame_on(False)
         fig.suptitle(title)
     return fig
 
 
 def _format(fmt: str | None, path: Path | None = None) -> str:
-    fmt = fmt or (path.suffix[1:] if path is not None and path.suffix else None)
-    if fmt is None:
+    if not (fmt := fmt or (path.suffix[1:] if path is not None else None)):
         raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
     if fmt.lower() not in _METADATA:
         raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
@@ -356,8 +334,7 @@ def _format(fmt: str | None, path: Path | None = None) -> str:
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
-    """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`,
-    default 100: a 13.33-inch figure fills a 1333-pixel slide)."""
+    """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`, default 100)."""
     key, buf = _format(fmt), io.BytesIO()
     with mpl().rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=dpi or SLIDE_STYLE["savefig.dpi"],

@@ -1,13 +1,7 @@
-"""Signal propagation measured with the tensor engine beside the edge-of-chaos theory (`theory`).
-
-`correlations`: two inputs' correlation layer by layer in the ordered, critical and chaotic phases. `trainability`:
-training accuracy over depth x `sigma_w^2` (Schoenholz et al. 2017: trainable up to about `6 xi_c`); `tinygrad-init
-chaos` regenerates the shipped result, `SHIPPED` (JSON). `jacobian_spectra`: singular values of the input-output
-Jacobian `J = d h_L / d h_0` at one input, from backpropagating the identity's rows through a batch of copies of the
-input (row `i` of the input's gradient is row `i` of `J`). Pennington, Schoenholz & Ganguli (2017): at criticality
-the mean squared singular value is `chi_1^L = 1`, but only orthogonal weights with tanh near `q* = 0` keep the whole
-spectrum near 1 (dynamical isometry). Each returns plain numbers; `figure` (one slide each) and `finding` show them,
-and `chaos_section` and `isometry_section` are the report's sections."""
+"""Signal propagation measured with the tensor engine beside the edge-of-chaos theory (`theory`): `correlations`,
+`trainability` (Schoenholz et al. 2017), `jacobian_spectra` (Pennington, Schoenholz & Ganguli 2017), `phase_diagram`.
+Each returns plain numbers; `figure` (one slide each) and `finding` show them, `chaos_section` and `isometry_section`
+are the report's sections."""
 
 from __future__ import annotations
 
@@ -57,13 +51,12 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
     each phase (`PHASES`), averaged over `pairs` input pairs per start `c_0` and over `networks` networks; the inputs
     are scaled so that `q_1 = q*`. The theory iterates the correlation map from the measured `c_1`."""
-    gen, out = as_rng(rng), {}
+    gen, out, c0 = as_rng(rng), {}, np.array(starts)[:, None, None]
     for phase, sw in PHASES.items():
         q = theory.fixed_point("tanh", sw, sigma_b2).q
         measured = np.zeros((len(starts), depth))
         for _ in range(networks):
             z = gen.standard_normal((2, len(starts), pairs, width))
-            c0 = np.array(starts)[:, None, None]
             h = np.stack([z[0], c0 * z[0] + np.sqrt(1 - c0 * c0) * z[1]]) * math.sqrt((q - sigma_b2) / sw)
             h, net = Tensor(h.reshape(-1, width)), network(depth, width, "tanh", sw, sigma_b2, rng=gen)
             with no_grad():
@@ -72,10 +65,10 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
                     a, b = y.data.reshape(2, len(starts), pairs, width)
                     measured[:, l] += ((a * b).sum(-1) / np.sqrt((a * a).sum(-1) * (b * b).sum(-1))).mean(1) / networks
                     h = act(y)
-        for c0, m in zip(starts, measured):
+        for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
                 "tanh", min(c, 1.0), sw, sigma_b2, q=q), initial=float(m[0])))
-            out[f"{phase}, c0 = {c0:g}"] = {"sigma_w2": sw, "measured": m.tolist(), "theory": pred}
+            out[f"{phase}, c0 = {start:g}"] = {"sigma_w2": sw, "measured": m.tolist(), "theory": pred}
     return out
 
 
@@ -83,8 +76,8 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75
                  3.0, 3.5, 4.0), depths: Sequence[int] = (2, 4, 8, 16, 24, 32, 48, 64, 96), sigma_b2: float = 0.05,
                  width: int = 64, steps: int = 300, lr: float = 0.01, rng: Any = 0) -> dict[str, Any]:
     """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on 512 points `x
-    ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3 grid, 100 steps). Returns
-    the grid, the accuracies (a row per `sigma_w^2`) and the settings."""
+    ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3 grid, 100 steps): trainable up
+    to about `6 xi_c` (Schoenholz et al. 2017). `tinygrad-init chaos` regenerates the shipped result, `SHIPPED`."""
     sws, depths = ([0.5, 1.76, 4.0], [4, 16, 64]) if quick else (list(sigma_w2s), list(depths))
     steps, gen = 100 if quick else steps, as_rng(rng)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
@@ -104,10 +97,10 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75
 
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
                      sigma_b2: float = 1e-4, rng: Any = 0) -> dict[str, Any]:
-    """Singular values of `J` at one input (pooled over `networks` per depth) for tanh at criticality (`q*` small:
-    `sigma_b^2` small, `sigma_w^2 = critical_sigma_w2`) and ReLU with He (`sigma_w^2 = 2`), each with Gaussian and
-    orthogonal weights; with the mean squared singular value beside the theory's `chi_1^L` and the spread `Var(s^2) /
-    mean(s^2)^2` (0 for an isometry)."""
+    """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's
+    gradient from the identity's row `i`), pooled over `networks` per depth, for tanh at criticality (`q*` small) and
+    ReLU with He, Gaussian and orthogonal weights; the mean of `s^2` beside the theory's `chi_1^L` and the spread
+    `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
     gen, out = as_rng(rng), {}
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)
@@ -152,7 +145,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
         return ("Without biases the critical line of tanh starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
-                f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(theory.critical_sigma_w2('tanh', 0.05), 4)}.")
+                f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(PHASES['critical'], 4)}.")
     if name == "correlations":
         first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
@@ -169,42 +162,34 @@ def finding(name: str, result: dict[str, Any]) -> str:
         return (f"{np.sum(acc[~deep] >= ok)} of the {np.sum(~deep)} networks within 6 xi_c reach a training "
                 f"accuracy of {f(ok, 2)} (halfway from chance to 1) in {result['steps']} steps, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
-    deepest = {k: (r["spread"][-1], r["mean_sq"][-1]) for k, r in result.items()}
-    narrow = [k for k, (v, _) in deepest.items() if v < 1]
-    return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the "
-            f"Jacobian's squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
-            + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(r["theory"][-1], 2) for r in
-                                                                                  result.values())
-            + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + (
-                " (the mean of so spread a spectrum rests on its few largest values: it scatters from network to "
-                "network)" if any(abs(math.log10(v[1] / r["theory"][-1])) > 0.3 for v, r in
-                                  zip(deepest.values(), result.values())) else "") + ". " + (
+    deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
+    narrow = [k for k, v in deepest.items() if v[0] < 1]
+    scatters = any(abs(math.log10(m / t)) > 0.3 for _, m, t in deepest.values())
+    return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the Jacobian's "
+            "squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
+            + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(v[2], 2) for v in deepest.values())
+            + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + " (the mean of so spread a spectrum "
+            "rests on its few largest values: it scatters from network to network)" * scatters + ". " + (
                 f"Only {' and '.join(narrow)} keeps the whole spectrum near 1 (dynamical isometry): the same mean, "
                 "a different shape." if narrow else "No configuration keeps the spectrum near 1."))
 
 
-def _axes(name: str) -> Any:
-    """The slide figure of `figure(name, ...)` (a colour bar beside a single panel)."""
+def figure(name: str, result: dict[str, Any]) -> Any:
+    """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide."""
     rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
         2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
-    return slide_figure(rows, cols, size, top=0.8 if name in ("correlations", "trainability") else 0.5,
-                        bottom=bottom, left=1.0 if rows == 1 else 0.9, right=0.3,
-                        wgap=0.55 if name == "correlations" else 1.8, hgap=0.9,
-                        sharey=name == "correlations")
-
-
-def figure(name: str, result: dict[str, Any]) -> Any:
-    """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide,
-    the legend below the panels."""
-    with slide_style():
-        fig = _axes(name)
+    with slide_style():  # a colour bar beside a single panel
+        fig = slide_figure(rows, cols, size, top=0.8 if name in ("correlations", "trainability") else 0.5,
+                           bottom=bottom, left=1.0 if rows == 1 else 0.9, right=0.3,
+                           wgap=0.55 if name == "correlations" else 1.8, hgap=0.9, sharey=name == "correlations")
         ax, handles = fig.axes[0], []
         if name == "phase_diagram":
             chi = np.array(result["log_chi1"])
             m = ax.pcolormesh(result["sigma_w2"], result["sigma_b2"], chi, shading="nearest", cmap="RdBu_r",
                               norm=mpl().colors.TwoSlopeNorm(0.0, min(chi.min(), -1e-3), max(chi.max(), 1e-3)))
             fig.colorbar(m, ax=ax, label="log chi_1  (< 0 ordered, > 0 chaotic)", pad=0.02)
-            handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3, label="critical line chi_1 = 1")
+            handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3,
+                               label="critical line chi_1 = 1")
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
                 handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
                                    label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
@@ -234,14 +219,12 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.minorticks_off()
             ax.grid(False)
         elif name == "correlations":
-            for ax, phase in zip(fig.axes, PHASES):
-                sw = PHASES[phase]
+            for ax, (phase, sw) in zip(fig.axes, PHASES.items()):
                 for i, (key, r) in enumerate((k, r) for k, r in result.items() if k.startswith(phase)):
                     color, x = ("#0072B2", "#D55E00")[i % 2], np.arange(1, len(r["theory"]) + 1)
                     ax.plot(x, r["theory"], "--", color=color, lw=2)
                     ax.plot(x, r["measured"], "o", color=color, ms=5, label=key.split(", ")[1])
-                cstar = theory.correlation_fixed_point("tanh", sw, 0.05)
-                ax.axhline(cstar, color="#333333", ls=":", lw=1.5)
+                ax.axhline(theory.correlation_fixed_point("tanh", sw, 0.05), color="#333333", ls=":", lw=1.5)
                 ax.set(title=f"{phase}: sigma_w^2 = {format_number(sw, 3)}\nchi_1 = "
                        f"{format_number(theory.fixed_point('tanh', sw, 0.05).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
             fig.axes[0].set_ylabel("correlation of two inputs")
@@ -251,14 +234,13 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                 mpl().lines.Line2D([], [], color="#333333", ls=":", label="its fixed point c*")]
         else:
             _spectra(fig, result, handles)
-        legend_below(fig, handles, 2 if name in ("phase_diagram", "trainability") else 5 if name == "correlations"
-                     else 3)
+        legend_below(fig, handles, {"phase_diagram": 2, "trainability": 2, "correlations": 5}.get(name, 3))
     return fig
 
 
 def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
-    """The Jacobian figure: a ridge plot of log10 singular values by depth per configuration, and beside them the
-    mean squared singular value against `chi_1^L` and the spread against the depth."""
+    """The Jacobian figure: ridges of log10 singular values by depth per configuration, beside the mean of `s^2`
+    against `chi_1^L` and the spread against the depth."""
     keys, colors = list(result), ("#0072B2", "#009E73", "#D55E00", "#CC79A7")
     for ax, key, color in zip([fig.axes[i] for i in (0, 1, 3, 4)], keys, colors):
         r = result[key]
@@ -292,10 +274,10 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "The edge of chaos": `phase_diagram` (41 x 21 points; `quick`: 21 x 11), `correlations`
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
-    pd = phase_diagram(n=21 if quick else 41)
     corr = correlations(depth=20 if quick else 30, width=100 if quick else 200, networks=1 if quick else 2,
                         pairs=4 if quick else 8, rng=rng)
     heat = json.loads(SHIPPED.read_text())
+    res = {"phase_diagram": phase_diagram(n=21 if quick else 41), "correlations": corr, "trainability": heat}
     rows = [[p, w, 0.05, theory.fixed_point("tanh", w, 0.05).chi, theory.depth_scales("tanh", w, 0.05)[1],
              theory.correlation_fixed_point("tanh", w, 0.05)] + [corr[f"{p}, c0 = {c:g}"]["measured"][-1]
                                                                   for c in (0.2, 0.9)] for p, w in PHASES.items()]
@@ -309,14 +291,13 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
                     title="The named schemes with tanh, no biases")
     return ExperimentResult(
         "chaos", "The edge of chaos", "Where do the schemes sit between order and chaos, and how deep can a network "
-        "be and still train?", {"main": main, "schemes": schemes}, {"phase_diagram": pd, "correlations": corr,
-                                                                   "trainability": heat},
+        "be and still train?", {"main": main, "schemes": schemes}, res,
         {"correlations": {"depth": L, "width": 100 if quick else 200, "sigma_b2": 0.05}, "seed": rng,
          "heatmap": str(SHIPPED.name)},
-        [finding(n, r) for n, r in (("phase_diagram", pd), ("correlations", corr), ("trainability", heat))] + [
+        [finding(n, r) for n, r in res.items()] + [
             f"The heatmap is a shipped result ({heat['width']} units, {heat['steps']} steps, {len(heat['sigma_w2'])} x "
             f"{len(heat['depth'])} networks: minutes), not recomputed here; `{REGENERATE}` makes it again."],
-        {n: partial(figure, n, r) for n, r in (("phase_diagram", pd), ("correlations", corr), ("trainability", heat))})
+        {n: partial(figure, n, r) for n, r in res.items()})
 
 
 def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
@@ -334,11 +315,10 @@ def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
            "where a direction passes nothing, fall " + ", ".join(
                f"{below[k][0]:.0%} at depth {depths[0]} and {below[k][-1]:.0%} at depth {depths[-1]} ({k})" for k in r
                if k != "tanh, orthogonal") + ": with ReLU a unit that is off at this input passes nothing back.")
+    main = Table(["weights", "depth", "mean_sq", "chi_1^L", "spread", "below_1e-4"], rows,
+                 title="Singular values s of the input-output Jacobian",
+                 notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: fraction of s below 1e-4"])
     return ExperimentResult(
         "spectra", "Jacobian spectra", "Beyond the average gradient: do all directions through a deep network keep "
-        "their size?", {"main": Table(["weights", "depth", "mean_sq", "chi_1^L", "spread", "below_1e-4"], rows,
-                                       title="Singular values s of the input-output Jacobian",
-                                       notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: "
-                                              "fraction of s below 1e-4"])},
-        {"spectra": r}, {"depths": list(depths), "width": width, "networks": networks, "seed": rng},
-        [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})
+        "their size?", {"main": main}, {"spectra": r}, {"depths": list(depths), "width": width, "networks": networks,
+        "seed": rng}, [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})

@@ -1,34 +1,15 @@
 """Mean-field theory: predict each layer's statistics from the init and the activation alone.
 
-An MLP: `y_l = h_{l-1} @ W_l + b_l`, `h_l = f(y_l)`, `h_0 = x`, widths `n_0, ..., n_L`, weights iid with mean 0 and
-std `s_l = scheme.std(n_{l-1}, n_l)`, biases of variance `sigma_b^2`. **Forward**: a pre-activation sums `n_{l-1}`
-independent terms, so it is close to Gaussian with mean 0 and variance `q_l = n_{l-1} s_l^2 E[h_{l-1}^2] +
-sigma_b^2`, and `E[h_l^k] = E_{z~N(0,q_l)}[f(z)^k]`. **Backward** (`g_l = dL/dh_l` taken independent of the forward
-pass; stds over all entries of a `(batch, width)` array):
-
-    dL/dy_l = f'(y_l) * g_l              Var = E[f'(y_l)^2] Var(g_l)
-    g_{l-1} = dL/dy_l @ W_l.T            Var = n_l s_l^2 Var(dL/dy_l)   (a sum over n_l = fan_out terms)
-    dL/dW_l = h_{l-1}.T @ dL/dy_l        Var = B E[h_{l-1}^2] Var(dL/dy_l)   (B examples summed)
-
-**The edge of chaos** (Poole et al. 2016; Schoenholz et al. 2017, "Deep Information Propagation"). With equal widths
-and `sigma_w^2 = n Var(W)` the forward recursion is the *variance map* `q -> sigma_w^2 E[f(u)^2] + sigma_b^2` (`u ~
-N(0, q)`) with a fixed point `q*`; two inputs at `q*` with correlation `c` leave a layer with `c' = (sigma_w^2
-E[f(u_1) f(u_2)] + sigma_b^2) / q*` (the *correlation map*). Its fixed point `c = 1` is stable when its slope `chi_1
-= sigma_w^2 E[f'(u)^2]` is below 1 (the *ordered* phase: inputs end alike, gradients vanish), unstable above (the
-*chaotic* phase: inputs decorrelate to `c* < 1`, gradients explode); `chi_1 = 1` is the critical line. Deviations
-decay as `exp(-l / xi)`, and networks train up to a depth of about `6 xi_c`:
-
-    1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq) = -log(chi_1 + sigma_w^2 E[f''(u) f(u)])
-    1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
-
-The integrals: closed forms for the ReLU family (the activation registry, `tinygrad_init.nn.activations`; Cho &
-Saul's arc-cosine kernel for pairs), a quadrature exact at any variance for tanh and sigmoid (`_nodes`)."""
+The recursions and the edge of chaos (Poole et al. 2016; Schoenholz et al. 2017) are derived in
+docs/concepts/mean-field.md; each function states what it computes. The Gaussian integrals: the registry's closed forms
+for the ReLU family (`tinygrad_init.nn.activations`; Cho & Saul's arc-cosine kernel for pairs), a quadrature exact at
+any variance for tanh and sigmoid (`_nodes`)."""
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -58,10 +39,9 @@ _GL_X, _GL_W = leggauss(5)
 
 
 def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
-    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`: a composite 5-point
-    Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, with the Gaussian tail mass beyond at `+-cut`, where
-    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`; about 1e-12 at any `q`, where 101-point
-    Gauss-Hermite overestimates `E[tanh'(z)^2]` fivefold at `q = 500`."""
+    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-12 at any `q`: a
+    composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, the tail mass beyond put there, where
+    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
@@ -76,19 +56,19 @@ def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE, **variances: float) -> tuple:
-    """The registry's activation, the slope `a` of the ReLU family (0 relu, 1 linear, else nan), `variances` (>= 0)."""
+    """The registry's activation (leaky_relu of `negative_slope`), the slope `a` of the ReLU family (0 relu, 1
+    linear, else nan), `variances` (>= 0)."""
     act = _acts.get(name, where=fn)
-    a = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope)}
-    return (act, a.get(act.name, math.nan), *(check_real(fn, k, v, 0.0) for k, v in variances.items()))
+    slopes = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope)}
+    a = slopes.get(act.name, math.nan)
+    act = _acts.leaky_relu(a) if act.name == "leaky_relu" else act
+    return (act, a, *(check_real(fn, k, v, 0.0) for k, v in variances.items()))
 
 
-def _integrals(act: _acts.Activation, a: float, q: float) -> tuple[float, float, float, float]:
+def _integrals(act: _acts.Activation, q: float) -> tuple[float, float, float, float]:
     """`(E f, E f^2, E f'^2, dE[f^2]/dq)` of `u ~ N(0, q)`; the last is `E[u f f'] / q`."""
-    if not math.isnan(a):  # f(u) = a u + (1 - a) relu(u): from the registry's linear and relu moments
-        (_, l2, ld), (r1, r2, rd) = _acts.get("linear").moments(q), _acts.get("relu").moments(q)
-        second = a * a * l2 + (1 - a * a) * r2  # as E[u relu(u)] = E[relu(u)^2]
-        slope = second / q if q > 0 else _integrals(act, a, 1.0)[3]  # homogeneous: E[f^2] = q E[f^2](q=1)
-        return (1 - a) * r1, second, a * a * ld + (1 - a * a) * rd, slope
+    if act.moments:  # the ReLU family: the registry's closed forms, homogeneous: E[f^2] = q E[f^2](q=1)
+        return (*act.moments(q), act.moments(1.0)[1])
     z, w = _nodes(q)
     u = math.sqrt(q) * z
     f, d = act.fn(u), act.derivative(u)
@@ -124,15 +104,13 @@ class Moments:
 
 
 def activation_moments(name: str, var: float, negative_slope: float = 0.01, threshold: float = 0.99) -> Moments:
-    """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry: its closed forms for the ReLU
-    family (He et al. 2015; leaky_relu with `negative_slope`), numerical integration for tanh and sigmoid. Saturated
-    means within `1 - threshold` of a limit of `f`. At `q = 0` the derivative is the engine's (`relu'(0) = 0`)."""
+    """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry (leaky_relu of `negative_slope`),
+    saturated meaning within `1 - threshold` of a limit of `f`; at `q = 0` the derivative is the engine's."""
     fn = "activation_moments"
     act, a, q = _activation(fn, name, negative_slope, var=var)
     t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
-    mean, second, deriv, _ = _integrals(act, a, q)
-    lo, hi = act.limits
-    saturated = 0.0
+    mean, second, deriv, _ = _integrals(act, q)
+    hi, saturated = act.limits[1], 0.0
     if math.isfinite(hi) and q > 0:  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t)
         edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0)
         saturated = math.erfc(edge / math.sqrt(2.0 * q))
@@ -142,11 +120,9 @@ def activation_moments(name: str, var: float, negative_slope: float = 0.01, thre
 
 @dataclass
 class TheoryResult:
-    """Predicted per-layer statistics of an MLP (index `l - 1` holds layer `l`): `widths` `(n_0, ..., n_L)`, each
-    layer's activation, the init's label, and arrays of the stds of `W_l`, of the pre-activations `y_l` and of the
-    activations `h_l` (with `act_mean`), the saturated (tanh, sigmoid) and zero (ReLU) fractions, and the stds of
-    `dL/dh_l` (the last one `grad_std_top`), `dL/dy_l`, `dL/dW_l` and `dL/db_l` (summed over `batch_size` examples);
-    `grad_input_std` is that of `dL/dx`."""
+    """Predicted per-layer statistics of an MLP (index `l - 1` holds layer `l`): arrays of the stds of `W_l`, `y_l`,
+    `h_l` (and its mean), the saturated (tanh, sigmoid) and zero (ReLU) fractions, the stds of `dL/dh_l` (the last one
+    `grad_std_top`), `dL/dy_l`, `dL/dW_l` and `dL/db_l`; `grad_input_std` is that of `dL/dx`."""
 
     widths: tuple[int, ...]
     activations: tuple[str, ...]
@@ -164,18 +140,15 @@ class TheoryResult:
     grad_input_std: float
     settings: dict[str, Any] = field(default_factory=dict)
 
-    _ARRAYS = ("weight_std", "pre_std", "act_mean", "act_std", "saturated", "zero_fraction", "grad_act_std",
-               "grad_pre_std", "grad_weight_std", "grad_bias_std")
-
     @property
     def num_layers(self) -> int:
         return len(self.widths) - 1
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (lists of floats), ready for JSON."""
-        return {"widths": list(self.widths), "activations": list(self.activations), "init": self.init,
-                **{k: [float(v) for v in getattr(self, k)] for k in self._ARRAYS},
-                "grad_input_std": float(self.grad_input_std), "settings": dict(self.settings)}
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v.tolist() if isinstance(v, np.ndarray) else list(v) if isinstance(v, tuple) else
+                dict(v) if isinstance(v, dict) else v for k, v in out.items()}
 
     def __repr__(self) -> str:
         cols = {"std(W)": self.weight_std, "std(y)": self.pre_std, "mean(h)": self.act_mean, "std(h)": self.act_std,
@@ -210,20 +183,18 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
             input_std: float = 1.0, bias_std: float = 0.0, grad_std_top: float = 1.0, *,
             input_mean: float = 0.0, batch_size: int = 1, negative_slope: float = 0.01,
             saturation_threshold: float = 0.99) -> TheoryResult:
-    """Predict per-layer forward and backward statistics of a freshly initialized MLP (module docstring). The CS231n
-    experiment, ten tanh layers of 500 units with `0.01 * randn`:
+    """Predict per-layer forward and backward statistics of a freshly initialized MLP `h_l = f(h_{l-1} @ W_l + b_l)`,
+    weights of std `s_l`, `g_l = dL/dh_l` taken independent of the forward pass (stds over all entries):
 
-        r = predict([500] * 11, "tanh", "small")
-        print(r)                               # one row per layer
-        r.act_std[1:] / r.act_std[:-1]         # ~0.2236 = 0.01 * sqrt(500) per layer
+        q_l = Var(y_l) = n_{l-1} s_l^2 E[h_{l-1}^2] + sigma_b^2,    E[h_l^k] = E_{z~N(0,q_l)}[f(z)^k]
+        Var(dL/dy_l) = E[f'(y_l)^2] Var(g_l),    Var(g_{l-1}) = n_l s_l^2 Var(dL/dy_l)   (n_l = fan_out)
+        Var(dL/dW_l) = B E[h_{l-1}^2] Var(dL/dy_l),    Var(dL/db_l) = B Var(dL/dy_l)   (B = batch_size examples summed)
 
     Args:
         widths: `[n_0, n_1, ..., n_L]`: the input width, then each layer's.
         activation: a name for every layer, or a list of `L` (`[..., "linear"]` for a linear output).
-        init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of
-            either, one per layer.
-        input_std, input_mean, bias_std: of the inputs' and the biases' entries (0: zero biases).
-        grad_std_top: std of `dL/dh_L`; batch_size: examples summed in `dL/dW` and `dL/db`.
+        init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of either per layer.
+        input_std, input_mean, bias_std, grad_std_top: of the inputs', the biases' and `dL/dh_L`'s entries.
         negative_slope: of leaky_relu; saturation_threshold: `t` in the fraction `P(|tanh y| > t)`.
     """
     fn = "predict"
@@ -234,16 +205,13 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(ws))
     layers = len(ws) - 1
     names = [activation] * layers if isinstance(activation, str) else list(activation)
-    single = isinstance(init, (str, _init.Scheme, numbers.Real)) and not isinstance(init, bool)
-    specs = [init] * layers if single else list(init) if isinstance(init, (list, tuple, np.ndarray)) else None
-    if specs is None:
-        raise TypeError(f"predict: init must be a scheme name, a Scheme, a std or a list per layer, got {init!r}")
+    specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray))) else [init] * layers
     for what, given in (("activations", names), ("init entries", specs)):
         if len(given) != layers:
             raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define {layers} layers")
     acts = tuple(_acts.get(a, where=fn).name for a in names)
     pairs = [_weight_std(spec, ws[l], ws[l + 1], l + 1) for l, spec in enumerate(specs)]
-    w_std, label = np.array([p[0] for p in pairs]), pairs[0][1] if single else f"[{', '.join(p[1] for p in pairs)}]"
+    w_std, label = np.array([p[0] for p in pairs]), f"[{', '.join(p[1] for p in pairs)}]" if many else pairs[0][1]
     input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0) for k, v in (
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean, slope = check_real(fn, "input_mean", input_mean), check_real(fn, "negative_slope", negative_slope)
@@ -272,8 +240,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
 
 @dataclass(frozen=True)
 class FixedPoint:
-    """The fixed point `q*` of the variance map, `chi` (that is `chi_1`, the factor by which the gradient variance
-    grows per layer: `< 1` vanishing, `> 1` exploding) and the map's slope there."""
+    """The fixed point `q*` of the variance map, `chi = chi_1 = sigma_w^2 E[f'(z)^2]` (the gradient variance's factor
+    per layer: `< 1` vanishing, `> 1` exploding) and the map's slope there."""
 
     q: float
     chi: float
@@ -285,16 +253,12 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
                 negative_slope: float = 0.01, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
-    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`.
-
-    Raises:
-        ValueError: if `q` grows without bound (e.g. ReLU with `sigma_w^2 > 2`).
-        RuntimeError: if it has not converged after `max_iter` steps.
-    """
+    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`. Raises a ValueError if `q` grows
+    without bound (ReLU with `sigma_w^2 > 2`), a RuntimeError if not converged after `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     for it in range(1, max_iter + 1):
-        _, second, deriv, slope = _integrals(act, a, q)
+        _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope
         if not math.isfinite(value) or value > 1e200:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
@@ -326,7 +290,7 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
-    new_q = wv * _integrals(act, a, q)[1] + bv
+    new_q = wv * _integrals(act, q)[1] + bv
     return (wv * _pair(act, a, q, c)[0] + bv) / new_q if new_q > 0 else 1.0
 
 
@@ -353,7 +317,7 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
     fn = "critical_sigma_w2"
     act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
     if not math.isnan(a):
-        return 1.0 / _integrals(act, a, 1.0)[2]
+        return 1.0 / _integrals(act, 1.0)[2]
     if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
         return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
     if fixed_point(act.name, 1e4, bv).chi < 1.0:  # chi_1 grows with sigma_w^2 (tanh: 53 at 1e4, sigmoid: 9)
@@ -362,9 +326,13 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
 
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
-    """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input, `-1 / log` of the
-    slopes at `q*` and `c*` (module docstring; Schoenholz et al. 2017, eqs. 5 and 9), `inf` at slope 1. tanh at
-    `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`, `xi_c ~= 15.8`."""
+    """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input (Schoenholz et al.
+    2017, eqs. 5 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`,
+    `xi_c ~= 15.8`.
+
+        1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq)    at q*, u ~ N(0, q*)
+        1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
+    """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
     chi_c = fp.chi if c == 1.0 else wv * _pair(act, a, fp.q, c)[1]

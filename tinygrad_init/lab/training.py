@@ -1,11 +1,7 @@
-"""Training from each init at the literature's own settings, over several seeds, in one loop: `fit`.
-
-`fit` trains several `nn.MLP`s of one shape at once by full-batch gradient descent, their weights
-stacked into `(networks, fan_out, fan_in)` arrays so that one numpy call serves every seed (a test
-checks it takes the engine's steps). With `rng=s` the data come from seed `s` and network `k` from
-seed `s + k`; results are the median over seeds with the lowest and highest value. The experiments:
-`symmetry`, `training` (deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010).
-"""
+"""Training from each init at the literature's own settings, over several seeds at once (`fit`): `symmetry`,
+`training` (deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010). With `rng=s`
+the data come from seed `s` and network `k` from seed `s + k`; results are the median over seeds with the lowest
+and highest value."""
 
 from __future__ import annotations
 
@@ -22,6 +18,7 @@ from ..core.tensor import Tensor, no_grad
 from ..nn import activations as _acts
 from ..nn import data as _data
 from ..nn import init as _init
+from ..nn.init import Rng
 from ..utils import as_rng, check_choice, check_int, check_real, format_number
 from . import plots
 from .table import ExperimentResult, Table, band, label
@@ -59,18 +56,17 @@ def check_scheme(fn: str, name: Any) -> str:
     return name
 
 
-def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n",
-             rng: np.random.Generator | int | None = None, batchnorm: bool = False, bias: bool = False,
-             input_width: int | None = None, dtype: Any = np.float32, *, bias_init: str | Callable | None = None,
-             outputs: int | None = None, output_init: str | Callable | None = None) -> nn.Sequential:
-    """`depth` blocks `Linear(width, width) -> [BatchNorm1d] -> activation` (CS231n: no `bias`), mapping
-    `(batch, input_width or width)` to `(batch, width)`, and with `outputs` a last `Linear(width, outputs)` (with a
-    bias; `output_init`, default `init`). Linear `l` (from 0) is module `str(2 l)` (`str(3 l)` with batch norm), its
-    activation the last module of its block. The one builder of the lab's deep networks."""
-    act = nn.ACTIVATIONS[check_activation("deep_mlp", activation)]
-    depth, width = check_int("deep_mlp", "depth", depth, 1), check_int("deep_mlp", "width", width, 1)
-    n_in, gen, mods = width if input_width is None else check_int("deep_mlp", "input_width", input_width, 1), \
-        as_rng(rng), []
+def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n", rng: Rng = None,
+             batchnorm: bool = False, bias: bool = False, input_width: int | None = None, dtype: Any = np.float32, *,
+             bias_init: str | Callable | None = None, outputs: int | None = None,
+             output_init: str | Callable | None = None) -> nn.Sequential:
+    """The lab's deep networks: `depth` blocks `Linear -> [BatchNorm1d] -> activation` of `width` units (CS231n: no
+    `bias`), the first from `input_width`; with `outputs` a last `Linear(width, outputs)` (a bias; `output_init`,
+    default `init`). Linear `l` is module `str(2 l)` (`str(3 l)` with batch norm), its activation the block's last."""
+    fn, gen, mods = "deep_mlp", as_rng(rng), []
+    act = nn.ACTIVATIONS[check_activation(fn, activation)]
+    depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
+    n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
     for l in range(depth):
         mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
@@ -87,17 +83,16 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
         momentum: float | Sequence[float] = 0.0, every: int = 1, watch: bool = False) -> dict[str, np.ndarray]:
-    """Train `nn.MLP`s of one shape together (biases, one output unit) by full-batch gradient descent.
-
-    With `W_l` stacked to `(S, n_l, n_{l-1})`, `x = X.T` `(n_0, B)` and labels `t` `(1, B)`, each step
-    does, for every network at once (f from the activation registry, the loss the mean BCE of the logits):
+    """Train `nn.MLP`s of one shape together (biases, one output unit) by full-batch gradient descent, one numpy
+    call serving every network: with `W_l` stacked to `(S, n_l, n_{l-1})`, `x = X.T` `(n_0, B)`, labels `t` `(1, B)`
+    and the mean BCE of the logits, each step does
 
         z_l = W_l h_{l-1} + b_l, h_l = f(z_l); g = (sigmoid(z_L) - t) / B;  dW_l = g h_{l-1}^T,
         db_l = sum_B g, g <- f'(z_{l-1}) * (W_l^T g);  v <- momentum v + dW, W <- W - lr v (PyTorch's SGD)
 
-    `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before
-    training) `step` `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` each hidden layer's
-    `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained weights are written back into the models.
+    `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before training) `step`
+    `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
+    weights are written back into the models.
     """
     models, X, y = list(models), np.asarray(X), np.asarray(y)
     if not models or not all(isinstance(m, nn.MLP) for m in models):
@@ -116,7 +111,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
     lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
     vel = [np.zeros_like(p) for p in W + b] if mu.any() else None
-    rec: dict[str, list] = {"step": [], "loss": [], "accuracy": [], "hidden_mean": [], "hidden_std": []}
+    rec: dict[str, list] = {k: [] for k in ["step", "loss", "accuracy"] + ["hidden_mean", "hidden_std"] * watch}
     with np.errstate(all="ignore"), threadpool_limits(1, user_api="blas"):  # small products: one thread is faster
         for step in range(steps + 1):
             hs, zs = [x], []
@@ -126,11 +121,10 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
                 hs.append(act.fn(zs[-1]) if i < L - 1 else zs[-1])
             out = hs[-1]
             if step % every == 0 or step == steps:
-                rec["step"].append(step)
-                rec["loss"].append(np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2)))
-                rec["accuracy"].append(np.mean((out > 0) == (t > 0.5), axis=(1, 2)))
-                for key, stat in (("hidden_mean", np.mean), ("hidden_std", np.std)):
-                    rec[key].append([stat(h, axis=(1, 2)) for h in hs[1:-1]] if watch else [])
+                loss = np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2))
+                hidden = (np.stack([stat(h, axis=(1, 2)) for h in hs[1:-1]], -1) for stat in (np.mean, np.std) if watch)
+                for k, v in zip(rec, (step, loss, np.mean((out > 0) == (t > 0.5), axis=(1, 2)), *hidden)):
+                    rec[k].append(v)
             if step == steps:
                 break
             g = (np.tanh(0.5 * out) + 1) * 0.5 - t  # sigmoid(out) - t, without overflow
@@ -150,19 +144,14 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     for s, ls in enumerate(lins):
         for i, lin in enumerate(ls):
             lin.weight.data[...], lin.bias.data[...] = W[i][s].T, b[i][s, :, 0]
-    out = {k: np.array(v) for k, v in rec.items() if watch or not k.startswith("hidden")}
-    out["loss"], out["accuracy"] = out["loss"].T, out["accuracy"].T
-    out.update({k: out[k].transpose(2, 0, 1) for k in ("hidden_mean", "hidden_std") if watch})
-    return out
+    return {k: np.stack(v, axis=0 if k == "step" else 1) for k, v in rec.items()}
 
 
 def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing: np.ndarray | None = None,
                    rtol: float = 1e-5) -> int:
-    """How many different units (1 to `fan_out`) a layer `y = x @ W + b` has, `W` `(fan_in, fan_out)`.
-
-    Unit `j` is `W[:, j]`, `b[j]` and, if given, `outgoing[j, :]` (the next weight, `(fan_out, k)`); units
-    agreeing within `rtol * max |parameter|` (rounding) compute the same and get the same gradient forever.
-    """
+    """How many different units (1 to `fan_out`) a layer `y = x @ W + b` has, `W` `(fan_in, fan_out)`: unit `j` is
+    `W[:, j]`, `b[j]` and, if given, `outgoing[j, :]` (the next weight, `(fan_out, k)`); units agreeing within `rtol *
+    max |parameter|` (rounding) compute the same and get the same gradient forever."""
     W = np.asarray(weight, dtype=np.float64)
     if W.ndim != 2:
         raise ValueError(f"distinct_units: weight must be 2-D (fan_in, fan_out), got shape {W.shape}")
@@ -182,7 +171,7 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     return len(reps)
 
 
-def seeds_of(rng: np.random.Generator | int | None, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
+def seeds_of(rng: Rng, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
     """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`."""
     n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -190,24 +179,26 @@ def seeds_of(rng: np.random.Generator | int | None, n: int | None, quick: bool) 
     return gen, [int(v) for v in gen.integers(0, 2**31 - 1, n)]
 
 
+def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, default: tuple[int, int],
+          lr: float) -> tuple[int, float, np.random.Generator, list[int]]:
+    """The checked `steps` (`default`: quick, full) and `lr`, the data's generator and the seeds (`seeds_of`)."""
+    steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)
+    return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick))
+
+
 def _spread(v: Any, fmt: str = "{:.1%}") -> str:
     m, lo, hi = (float(a) for a in band(np.ravel(v)))
     return fmt.format(m) if lo == hi else f"{fmt.format(m)} ({fmt.format(lo)}-{fmt.format(hi)})"
 
 
-def symmetry(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
-             width: int = 8, steps: int | None = None, lr: float = 0.5, constant: float = 0.5,
-             random_scheme: str = "xavier_uniform") -> ExperimentResult:
-    """Zero and constant init leave the hidden units of a layer identical: a `2 - width - width - 1` tanh MLP
-    learns `moons` (full batch, `steps` 300, quick 100) from zeros (nothing moves: each hidden gradient is a
-    product with a zero weight), `constant` (the weights move, together) and `random_scheme` (a net per seed).
-
-    Returns: table `main` (distinct units per hidden layer, weight change, loss, accuracy), figure `weights`.
-    """
+def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, width: int = 8, steps: int | None = None,
+             lr: float = 0.5, constant: float = 0.5, random_scheme: str = "xavier_uniform") -> ExperimentResult:
+    """Zero and constant init leave the hidden units of a layer identical: a `2 - width - width - 1` tanh MLP learns
+    `moons` (full batch, `steps` 300, quick 100) from zeros (nothing moves: each hidden gradient is a product with a
+    zero weight), `constant` (the weights move, together) and `random_scheme` (a net per seed). Table `main`: distinct
+    units per hidden layer, weight change, loss, accuracy; figure `weights`."""
     width = check_int("symmetry", "width", width, 2)
-    steps = check_int("symmetry", "steps", (100 if quick else 300) if steps is None else steps, 1)
-    lr = check_real("symmetry", "lr", lr, 0.0, low_open=True)
-    gen, seeds = seeds_of(rng, seeds, quick)
+    steps, lr, gen, seeds = _plan("symmetry", rng, quick, seeds, steps, (100, 300), lr)
     X, y = _data.moons(200, noise=0.1, rng=gen)
     inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=float(constant)), 0)] + [
         (random_scheme, check_scheme("symmetry", random_scheme), s) for s in seeds]
@@ -239,25 +230,21 @@ def symmetry(rng: np.random.Generator | int | None = 0, quick: bool = False, *, 
             [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]
         for n, d in data.items()}, title=f"Hidden weights after {steps} steps (seed {seeds[0]}): identical units = "
                                          "identical columns")
-    return ExperimentResult("symmetry", "Symmetry: why the weights must be random",
-                            "If all weights start equal, do the hidden units ever become different?", {"main": main},
-                            data, {"seeds": seeds, "width": width, "steps": steps, "lr": lr, "constant": constant,
-                                   "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}, findings,
-                            {"weights": figure})
+    return ExperimentResult(
+        "symmetry", "Symmetry: why the weights must be random", "If all weights start equal, do the hidden units ever "
+        "become different?", {"main": main}, data, {"seeds": seeds, "width": width, "steps": steps, "lr": lr,
+        "constant": constant, "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}, findings,
+        {"weights": figure})
 
 
-def training(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
-             steps: int | None = None, lr: float = 0.01, sizes: Sequence[int] = (2, 10, 5, 1)) -> ExperimentResult:
-    """deeplearning.ai's "Initialization" assignment (Improving Deep Neural Networks, week 1) at its settings:
-    the ReLU net 2-10-5-1 with a sigmoid output (the BCE of the logits), 300 training and 100 test points of
-    two circles, 15,000 full-batch steps (quick 3,000) at lr 0.01 from zeros, `10 * randn` and He. Our circles
-    differ from sklearn's `make_circles(noise=0.05, factor=0.8)` in drawing the angles at random, and the seeds.
-
-    Returns: tables `main` (median and range over seeds) and `seeds` (every network), figure `loss`.
-    """
-    steps = check_int("training", "steps", (3000 if quick else 15000) if steps is None else steps, 1)
-    lr = check_real("training", "lr", lr, 0.0, low_open=True)
-    gen, seeds = seeds_of(rng, seeds, quick)
+def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, steps: int | None = None,
+             lr: float = 0.01, sizes: Sequence[int] = (2, 10, 5, 1)) -> ExperimentResult:
+    """deeplearning.ai's "Initialization" assignment (Improving Deep Neural Networks, week 1) at its settings: the
+    ReLU net 2-10-5-1 with a sigmoid output (the BCE of the logits), 300 training and 100 test points of two circles
+    (sklearn's `make_circles(noise=0.05, factor=0.8)` but angles drawn at random), 15,000 full-batch steps (quick
+    3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
+    network), figure `loss`."""
+    steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
     runs = [("zeros", 0)] + [(k, s) for k in ("large10", "he_normal") for s in seeds]
@@ -293,37 +280,27 @@ def training(rng: np.random.Generator | int | None = 0, quick: bool = False, *, 
                      {k: (data[k]["train_accuracy"], data[k]["test_accuracy"]) for k in inits},
                      title=f"deeplearning.ai 'Initialization': {net} ReLU net on circles, lr {lr:g}, full batch: "
                            f"median of {len(seeds)} seeds, band = lowest to highest")
-    return ExperimentResult("training", "Training from zeros, 10*randn and He (deeplearning.ai)",
-                            "Does the same network learn the circles from zeros, from 10*randn and from He init?",
-                            {"main": main, "seeds": Table(["init", "seed", "final_loss", "train_accuracy",
-                                                           "test_accuracy"], per_seed, title="Every network")},
-                            data, {"seeds": seeds, "steps": steps, "lr": lr, "sizes": list(sizes),
-                                   "data": "circles(noise=0.05, factor=0.8): 300 train, 100 test"}, findings,
-                            {"loss": figure})
+    every = Table(["init", "seed", "final_loss", "train_accuracy", "test_accuracy"], per_seed, title="Every network")
+    return ExperimentResult(
+        "training", "Training from zeros, 10*randn and He (deeplearning.ai)", "Does the same network learn the circles "
+        "from zeros, from 10*randn and from He init?", {"main": main, "seeds": every}, data,
+        {"seeds": seeds, "steps": steps, "lr": lr, "sizes": list(sizes), "data": "circles(noise=0.05, factor=0.8): "
+         "300 train, 100 test"}, findings, {"loss": figure})
 
 
-def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
-          layers: Sequence[int] = (22, 30), width: int = 16, samples: int = 64, steps: int | None = None,
-          lr: float = 0.03, momentum: float = 0.9, schemes: Sequence[str] = ("xavier_uniform", "he_normal")
-          ) -> ExperimentResult:
-    """He et al. (2015), Figs. 2 and 3 in miniature: deep ReLU nets from Xavier and from He init.
-
-    `E[relu(z)^2] = Var(z) / 2`, so Xavier's `Var(W) = 1/n` shrinks the signal and the gradient by `1/sqrt(2)`
-    a layer (to `2^-11` of the variance after 22 layers, `2^-15` after 30); He's `2/n` undoes it. MLPs of
-    `layers` x `width` ReLU units learn `moons(samples)` by plain full-batch gradient descent at `lr` for
-    `steps` (1,200, quick 500); the caveat repeats the deeper net with He et al.'s momentum 0.9 at the same
-    effective step (lr (1 - momentum)).
-
-    Returns: table `main` (per panel and init: seeds that left ln 2, when, the final loss), figure `depth`;
-    `data[scheme]["loss"]` the median curve of the deeper net under plain SGD, `["panels"]` every seed's.
-    """
+def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers: Sequence[int] = (22, 30),
+          width: int = 16, samples: int = 64, steps: int | None = None, lr: float = 0.03, momentum: float = 0.9,
+          schemes: Sequence[str] = ("xavier_uniform", "he_normal")) -> ExperimentResult:
+    """He et al. (2015), Figs. 2 and 3 in miniature: MLPs of `layers` x `width` ReLU units from Xavier (`Var(W) = 1/n`
+    halves the variance a layer, as `E[relu(z)^2] = Var(z) / 2`) and from He (`2/n`) learn `moons(samples)` by
+    full-batch gradient descent at `lr` for `steps` (1,200, quick 500); the caveat repeats the deeper net with momentum
+    0.9 at the same effective step (lr (1 - momentum)). Table `main` (per panel and init: seeds that left ln 2, when,
+    the final loss), figure `depth`; `data[scheme]["loss"]` the deeper net's median curve under plain SGD, `["panels"]`
+    every seed's."""
     fn = "depth"
-    layers, steps = [check_int(fn, "layers", v, 1) for v in layers], check_int(fn, "steps", (
-        500 if quick else 1200) if steps is None else steps, 1)
-    lr, momentum = check_real(fn, "lr", lr, 0.0, low_open=True), check_real(fn, "momentum", momentum, 0.0, 1.0,
-                                                                           high_open=True)
-    schemes = check_names(fn, "schemes", schemes, check_scheme)
-    gen, seeds = seeds_of(rng, seeds, quick)
+    layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
+    steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (500, 1200), lr)
+    momentum = check_real(fn, "momentum", momentum, 0.0, 1.0, high_open=True)
     X, y = _data.moons(samples, noise=0.1, rng=gen)
     panels = [(layers[0], 0.0), (layers[-1], 0.0), (layers[-1], momentum)]
     rows, findings, curves, data = [], [], {}, {sc: {"panels": {}} for sc in schemes}
@@ -352,41 +329,37 @@ def depth(rng: np.random.Generator | int | None = 0, quick: bool = False, *, see
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
         findings.append(f"The caveat: with He et al.'s momentum {momentum:g} at the same effective step, "
                         f"{left[(layers[-1], momentum)]} of {len(seeds)} {label(schemes[0]).split(' ')[0]} nets of "
-                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in miniature "
-                        "the stall depends on the optimizer as much as on the init.")
+                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in "
+                        "miniature the stall depends on the optimizer as much as on the init.")
     main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
                   "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
                  title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "
                        f"{steps} steps, seeds {seeds}",
-                 notes=["left_ln2: seeds whose loss fell below ln 2 / 2 = 0.347 (step inf: never); diverged: inf or nan",
-                        f"momentum runs take lr (1 - momentum) = {lr * (1 - momentum):g}: the same effective step as "
-                        f"plain SGD at lr {lr:g}", "He et al., Fig. 2 (22 layers): both converge, theirs sooner; Fig. 3 "
-                        "(30 layers): 'Xavier' stalls, theirs converges. They trained with momentum 0.9."])
+                 notes=["left_ln2: seeds whose loss fell below ln 2 / 2 = 0.347 (step inf: never); diverged: inf or "
+                        "nan", f"momentum runs take lr (1 - momentum) = {lr * (1 - momentum):g}: the same effective "
+                        f"step as plain SGD at lr {lr:g}", "He et al., Fig. 2 (22 layers): both converge, theirs "
+                        "sooner; Fig. 3 (30 layers): 'Xavier' stalls, theirs converges. They trained with momentum "
+                        "0.9."])
     figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
                      title=f"Xavier vs He in deep ReLU nets: median of {len(seeds)} seeds, band = lowest to highest")
-    return ExperimentResult("depth", "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)",
-                            "Can deep ReLU networks learn from Xavier init, and from He init?", {"main": main}, data,
-                            {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr,
-                             "momentum": momentum, "schemes": list(schemes), "data": f"moons({samples}, noise=0.1)"},
-                            findings, {"depth": figure})
+    settings = {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "momentum": momentum,
+                "schemes": list(schemes), "data": f"moons({samples}, noise=0.1)"}
+    return ExperimentResult(
+        "depth", "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)", "Can deep ReLU networks learn "
+        "from Xavier init, and from He init?", {"main": main}, data, settings, findings, {"depth": figure})
 
 
-def sigmoid_saturation(rng: np.random.Generator | int | None = 0, quick: bool = False, *, seeds: int | None = None,
-                       layers: int = 4, width: int = 32, samples: int = 200, steps: int | None = None,
-                       lr: float = 4.0, scheme: str = "glorot_standard") -> ExperimentResult:
-    """Glorot & Bengio (2010), Fig. 2 in miniature: the top hidden layer of a sigmoid net saturates at 0.
-
-    A sigmoid MLP from Glorot's "standard" `U(+-1/sqrt(fan_in))` learns `moons` (full batch, `steps` 3,000,
-    quick 1,000). Before the lower layers learn anything, the loss falls fastest by pushing the top layer's
-    0.5s to 0, where they no longer disturb the logits; there, `sigma'` ~ 0 slows all learning until it desaturates.
-
-    Returns: table `main` (per layer the mean activation at the start, lowest, and end), figure `saturation`.
-    """
+def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers: int = 4,
+                       width: int = 32, samples: int = 200, steps: int | None = None, lr: float = 4.0,
+                       scheme: str = "glorot_standard") -> ExperimentResult:
+    """Glorot & Bengio (2010), Fig. 2 in miniature: a sigmoid MLP from Glorot's "standard" `U(+-1/sqrt(fan_in))`
+    learns `moons` (full batch, `steps` 3,000, quick 1,000) and its top hidden layer saturates at 0: the loss falls
+    fastest by pushing the top layer's 0.5s to 0, where they no longer disturb the logits, and there `sigma' ~ 0` slows
+    all learning until it desaturates. Table `main` (per layer the mean activation at the start, lowest, and end),
+    figure `saturation`."""
     fn = "sigmoid_saturation"
     layers, width = check_int(fn, "layers", layers, 2), check_int(fn, "width", width, 1)
-    steps = check_int(fn, "steps", (1000 if quick else 3000) if steps is None else steps, 1)
-    lr = check_real(fn, "lr", lr, 0.0, low_open=True)
-    gen, seeds = seeds_of(rng, seeds, quick)
+    steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (1000, 3000), lr)
     X, y = _data.moons(check_int(fn, "samples", samples, 2), noise=0.1, rng=gen)
     models = [nn.MLP([2] + [width] * layers + [1], activation="sigmoid", init=check_scheme(fn, scheme), rng=s)
               for s in seeds]
@@ -408,9 +381,8 @@ def sigmoid_saturation(rng: np.random.Generator | int | None = 0, quick: bool = 
         f"layer {l + 1}": hist["hidden_mean"][:, :, l] for l in range(layers)}), "training loss": (
         hist["step"], {"_loss": hist["loss"]})}, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width},"
                      f" {label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
-    return ExperimentResult("saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)",
-                            "Where do the hidden layers of a deep sigmoid network sit while it learns?", {"main": main},
-                            {"step": hist["step"], "hidden_mean": hist["hidden_mean"], "loss": hist["loss"]},
-                            {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr,
-                             "scheme": scheme, "data": f"moons({samples}, noise=0.1)"}, findings,
-                            {"saturation": figure})
+    return ExperimentResult(
+        "saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)", "Where do the hidden layers of "
+        "a deep sigmoid network sit while it learns?", {"main": main}, {k: hist[k] for k in ("step", "hidden_mean",
+        "loss")}, {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "scheme": scheme,
+        "data": f"moons({samples}, noise=0.1)"}, findings, {"saturation": figure})

@@ -236,7 +236,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         f: the function to check.
         *inputs: the point at which to check, one argument of `f` each.
         eps: the central-difference step (> 0).
-        atol, rtol: the tolerances (>= 0).
+        atol: the absolute tolerance (>= 0).
+        rtol: the relative tolerance (>= 0).
         upstream: `u`; by default random and non-uniform (entries of size 0.5 to 1.5, random signs).
         rng: seed or Generator for the default upstream gradient.
         raise_on_fail: raise `GradcheckError` on failure (else return the failing result).

@@ -194,8 +194,12 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         widths: `[n_0, n_1, ..., n_L]`: the input width, then each layer's.
         activation: a name for every layer, or a list of `L` (`[..., "linear"]` for a linear output).
         init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of either per layer.
-        input_std, input_mean, bias_std, grad_std_top: of the inputs', the biases' and `dL/dh_L`'s entries.
-        negative_slope: of leaky_relu; saturation_threshold: `t` in the fraction `P(|tanh y| > t)`.
+        input_std: std of the inputs' entries.
+        input_mean: mean of the inputs' entries.
+        bias_std: std of the biases' entries.
+        grad_std_top: std of `dL/dh_L`'s entries.
+        negative_slope: of leaky_relu.
+        saturation_threshold: `t` in the fraction `P(|tanh y| > t)`.
     """
     fn = "predict"
     ws = tuple(widths) if isinstance(widths, (list, tuple, range, np.ndarray)) else ()

@@ -96,10 +96,9 @@ class GradcheckResult:
 
     def __str__(self) -> str:
         tol, s = f"tolerance atol {_fmt(self.atol)} + rtol {_fmt(self.rtol)} x |numeric|", lambda n: "s" * (n != 1)
-        errors = lambda c: f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"
         if self.ok:
             n, k = sum(c.analytic.size for c in self.inputs), len(self.inputs)
-            lines = [f"gradcheck passed: {k} input{s(k)} ({n} element{s(n)}), {errors(self)} ({tol})."]
+            lines = [f"gradcheck passed: {k} input{s(k)} ({n} element{s(n)}), {_errors(self)} ({tol})."]
         else:
             w = self.where
             at = "" if self.engine == "Value" or w.index is None else " at [" + ", ".join(map(str, w.index)) + "]"
@@ -109,7 +108,7 @@ class GradcheckResult:
             lines = [f"gradcheck failed for {self._name(w.input)}{at}: {head}" + (" " + self.hint) * bool(self.hint)]
             lines += [f"  {self._name(c.index)}: " + (
                 f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
-                f"{int(c.bad.sum())} of {c.bad.size} element{s(c.bad.size)} off ({errors(c)}).") for c in self.inputs]
+                f"{int(c.bad.sum())} of {c.bad.size} element{s(c.bad.size)} off ({_errors(c)}).") for c in self.inputs]
             lines.append("  Inspect result.inputs[i].analytic and .numeric element by element "
                          "(gradcheck(..., raise_on_fail=False) returns the result).")
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
@@ -122,6 +121,10 @@ class GradcheckError(AssertionError):
     def __init__(self, message: str, result: GradcheckResult) -> None:
         super().__init__(message)
         self.result = result
+
+
+def _errors(c: InputCheck | GradcheckResult) -> str:
+    return f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"
 
 
 def _nanmax(a: np.ndarray) -> float:

@@ -84,10 +84,11 @@ class _GraphNode:
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(fn)
-        return _HookHandle(self._hooks, fn)
+        node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
+        if node._hooks is None:
+            node._hooks = []
+        node._hooks.append(fn)
+        return _HookHandle(node._hooks, fn)
 
     # The tensor-node protocol of tinygrad_init.autograd.
 
@@ -263,13 +264,8 @@ class Tensor(_GraphNode):
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
 
-    @property
-    def grad(self) -> np.ndarray | None:
-        return self._grad if self.grad_fn is None else self.grad_fn._grad
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        setattr(self.grad_fn or self, "_grad", value)
+    grad = property(lambda self: (self.grad_fn or self)._grad, lambda self, value: setattr(
+        self.grad_fn or self, "_grad", value), doc="dL/d(self): an array of its shape once backward reached it, or None.")
 
     @property
     def name(self) -> str:
@@ -509,9 +505,6 @@ class Tensor(_GraphNode):
         """Forget the accumulated gradient (set `.grad` to None)."""
         self.grad = None
 
-    def register_hook(self, fn: Callable[[np.ndarray], np.ndarray | None]) -> _HookHandle:
-        """Call `fn(grad)` when this tensor's gradient is complete during backward (see `_GraphNode`)."""
-        return _GraphNode.register_hook(self.grad_fn or self, fn)
 
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

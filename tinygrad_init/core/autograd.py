@@ -75,11 +75,15 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
             ps = node.parents if parents is None else tuple(parents(node))
             p, q = ps if len(ps) == 2 else (None, None)
         if q is not None:  # two parents, the common case: no tuple, no iterator
+            p_done, q_done = p in visited, q in visited
+            if p_done and q_done:
+                emit(node)  # nothing to wait for
+                continue
             push(node)
             push(None)
-            if q not in visited:
+            if not q_done:
                 push(q)
-            if p not in visited:
+            if not p_done:
                 push(p)  # the first parent on top: visited first
         elif ps:
             push(node)

@@ -506,7 +506,6 @@ class Tensor(_GraphNode):
         self.grad = None
 
 
-
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
     if not sa or not sb:
         return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one dimension; use * to multiply by a "

@@ -16,10 +16,9 @@ node computes a vector-Jacobian product (the backward of `x @ W` is `g @ W.T` an
 so its loop asks the node for each parent's contribution. The node protocol:
 
 - every node: `parents` (a tuple, empty for a leaf), `grad`, and `scalar` (which loop);
-- a scalar node (`Value`): `edges()`, its `(parent, local derivative)` pairs, kept in its slots
-  `_a`, `_da` and `_b`, `_db` (`_b` None for one parent; an n-ary node: tuples in `_a`, `_da`),
-  which the walk and the loop read directly: a scalar graph has one node per op, so every
-  call and tuple saved per node shows in the run time;
+- a scalar node (`Value`): `edges()`, its `(parent, local derivative)` pairs, kept in the slots
+  `_a`, `_da`, `_b`, `_db` (n-ary: tuples in `_a`, `_da`), which the walk and the loop read
+  directly (one node per op: every call and tuple saved per node shows in the run time);
 - a tensor node: `gradient()` (its finished gradient, after hooks, or None), `vjp(upstream,
   retain_graph)` (`(parent, rule, contribution)` triples; then the node frees what its backward
   rule saved) and `accumulate(contribution)`.

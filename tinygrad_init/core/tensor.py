@@ -29,7 +29,6 @@ __all__ = ["Tensor", "Node", "no_grad", "enable_grad", "is_grad_enabled", "unbro
 
 _MODE = autograd._MODE
 _FREED = "freed"  # what a node saved, once backward has used it
-_NEEDS = (True,)  # a unary node's input needs its gradient (else there would be no node)
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
@@ -142,7 +141,7 @@ class Node(_GraphNode):
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             self._check_saved()
         binary = len(parents) == 2  # only a binary op broadcasts or mixes dtypes
-        needs = (parents[0].requires_grad, parents[1].requires_grad) if binary else _NEEDS
+        needs = (parents[0].requires_grad, parents[1].requires_grad) if binary else (parents[0].requires_grad,)
         out: list = []
         for parent, need, grad, rule in zip(parents, needs, fn.backward(saved, upstream, needs), fn.rules):
             if not need:

@@ -73,12 +73,17 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
         else:
             ps = node.parents if parents is None else tuple(parents(node))
             p, q = ps if len(ps) == 2 else (None, None)
-        if q is not None:  # two parents, the common case: no iterator
+        if q is not None:  # two parents, the common case: no tuple, no iterator
             p_done, q_done = p in visited, q in visited
             if p_done and q_done:
                 emit(node)  # nothing to wait for
-            else:  # the node, its marker, then the parents still to visit, the first one on top
-                stack += (node, None, p) if q_done else (node, None, q) if p_done else (node, None, q, p)
+                continue
+            push(node)
+            push(None)
+            if not q_done:
+                push(q)
+            if not p_done:
+                push(p)  # the first parent on top: visited first
         elif ps:
             push(node)
             push(None)

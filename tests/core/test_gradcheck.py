@@ -20,7 +20,7 @@ def _op(name, forward, backward):
 
 def _apply(op, t):
     out, saved = op.forward(t.data)
-    return tensor_module._result(out, op, (t,), saved)
+    return tensor_module._result(out, op, saved, t)
 
 
 WrongSignExp = _op("exp_wrong_sign", lambda x: (np.exp(x), np.exp(x)), lambda out, g, needs: (-g * out,))

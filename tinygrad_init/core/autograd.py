@@ -16,7 +16,9 @@ node computes a vector-Jacobian product (the backward of `x @ W` is `g @ W.T` an
 so its loop asks the node for each parent's contribution. The node protocol:
 
 - every node: `parents` (a tuple, empty for a leaf), `grad`, and `scalar` (which loop);
-- a scalar node: `edges()`, its `(parent, local derivative)` pairs;
+- a scalar node (`Value`): `edges()`, its `(parent, local derivative)` pairs, kept in the slots
+  `_a`, `_da`, `_b`, `_db` (n-ary: tuples in `_a`, `_da`), which the walk and the loop read
+  directly (one node per op: every call and tuple saved per node shows in the run time);
 - a tensor node: `gradient()` (its finished gradient, after hooks, or None), `vjp(upstream,
   retain_graph)` (`(parent, rule, contribution)` triples; then the node frees what its backward
   rule saved) and `accumulate(contribution)`.
@@ -49,6 +51,7 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
         parents: how to get a node's parents; default `node.parents`.
     """
     root = getattr(root, "grad_fn", None) or root
+    scalar = parents is None and getattr(root, "scalar", False)  # a Value graph: read the slots directly
     order: list = []
     emit = order.append
     visited: set = set()
@@ -63,22 +66,32 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
         if node in visited:
             continue
         mark(node)
-        ps = node.parents if parents is None else tuple(parents(node))
-        if not ps:
-            emit(node)  # a leaf
-            continue
-        push(node)
-        push(None)
-        if len(ps) == 2:  # the common case, without an iterator
-            p, q = ps
-            if q not in visited:
+        if scalar:
+            p, q = node._a, node._b
+            if q is None:
+                ps = () if p is None else p if type(p) is tuple else (p,)
+        else:
+            ps = node.parents if parents is None else tuple(parents(node))
+            p, q = ps if len(ps) == 2 else (None, None)
+        if q is not None:  # two parents, the common case: no tuple, no iterator
+            p_done, q_done = p in visited, q in visited
+            if p_done and q_done:
+                emit(node)  # nothing to wait for
+                continue
+            push(node)
+            push(None)
+            if not q_done:
                 push(q)
-            if p not in visited:
+            if not p_done:
                 push(p)  # the first parent on top: visited first
-            continue
-        for p in reversed(ps):
-            if p not in visited:
-                push(p)
+        elif ps:
+            push(node)
+            push(None)
+            for p in reversed(ps):
+                if p not in visited:
+                    push(p)
+        else:
+            emit(node)  # a leaf
     return order
 
 
@@ -162,7 +175,15 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
         recorder.begin(root, order)
     if root.scalar:  # the scalar engine: the chain rule, literally
         for node in reversed(order):
+            a = node._a
+            if a is None:  # a leaf: nothing to pass on
+                continue
             upstream = node.grad
+            if recorder is None and type(a) is not tuple:  # one or two parents in the node's slots
+                a.grad += upstream * node._da
+                if node._b is not None:
+                    node._b.grad += upstream * node._db
+                continue
             for parent, local in node.edges():
                 parent.grad += upstream * local
                 if recorder is not None:

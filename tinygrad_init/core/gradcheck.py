@@ -95,11 +95,10 @@ class GradcheckResult:
             "a Value)" if self.engine == "Value" else f"shape {self.inputs[i].shape})")
 
     def __str__(self) -> str:
-        tol = f"tolerance atol {_fmt(self.atol)} + rtol {_fmt(self.rtol)} x |numeric|"
+        tol, s = f"tolerance atol {_fmt(self.atol)} + rtol {_fmt(self.rtol)} x |numeric|", lambda n: "s" * (n != 1)
         if self.ok:
             n, k = sum(c.analytic.size for c in self.inputs), len(self.inputs)
-            lines = [f"gradcheck passed: {k} input{'s' * (k != 1)} ({n} element{'s' * (n != 1)}), max absolute error "
-                     f"{_fmt(self.max_abs_error)}, max relative error {_fmt(self.max_rel_error)} ({tol})."]
+            lines = [f"gradcheck passed: {k} input{s(k)} ({n} element{s(n)}), {_errors(self)} ({tol})."]
         else:
             w = self.where
             at = "" if self.engine == "Value" or w.index is None else " at [" + ", ".join(map(str, w.index)) + "]"
@@ -107,12 +106,9 @@ class GradcheckResult:
                 f"analytic {_fmt(w.analytic)}, numeric {_fmt(w.numeric)} (absolute error {_fmt(w.abs_error)}, "
                 f"relative error {_fmt(w.rel_error)}; {tol}).")
             lines = [f"gradcheck failed for {self._name(w.input)}{at}: {head}" + (" " + self.hint) * bool(self.hint)]
-            for c in self.inputs:
-                size = c.bad.size
-                lines.append(f"  {self._name(c.index)}: " + (
-                    f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
-                    f"{int(c.bad.sum())} of {size} element{'s' * (size != 1)} off (max absolute error "
-                    f"{_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)})."))
+            lines += [f"  {self._name(c.index)}: " + (
+                f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
+                f"{int(c.bad.sum())} of {c.bad.size} element{s(c.bad.size)} off ({_errors(c)}).") for c in self.inputs]
             lines.append("  Inspect result.inputs[i].analytic and .numeric element by element "
                          "(gradcheck(..., raise_on_fail=False) returns the result).")
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
@@ -125,6 +121,10 @@ class GradcheckError(AssertionError):
     def __init__(self, message: str, result: GradcheckResult) -> None:
         super().__init__(message)
         self.result = result
+
+
+def _errors(c: InputCheck | GradcheckResult) -> str:
+    return f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"
 
 
 def _nanmax(a: np.ndarray) -> float:
@@ -183,7 +183,9 @@ def _central(total: Callable[[], float], arr: np.ndarray, eps: float) -> np.ndar
     return grad
 
 
-def _settings(fn: str, eps: Any, atol: Any, rtol: Any) -> tuple[float, float, float]:
+def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
+    if not callable(f):
+        raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
     eps, atol, rtol = (check_real(fn, n, v) for n, v in (("eps", eps), ("atol", atol), ("rtol", rtol)))
     if eps <= 0:
         raise ValueError(f"{fn}: eps must be positive (the step of the central difference), got {eps}; 1e-6 suits "
@@ -200,9 +202,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
     array, a Value or a float); without `upstream`, `f` must return one number. Returns an array of
     `x`'s shape (a float for a scalar `x`).
     """
-    if not callable(f):
-        raise TypeError(f"numerical_grad: f must be a function, got {type(f).__name__}")
-    eps = _settings("numerical_grad", eps, 0.0, 0.0)[0]
+    eps = _settings("numerical_grad", f, eps)[0]
     scalar = isinstance(x, (Value, Real)) and not isinstance(x, (bool, np.generic))
     arr = _point(x, 0, "numerical_grad", [], scalar)
     kind = Value if isinstance(x, Value) else float if scalar else Tensor if isinstance(x, Tensor) else np.array
@@ -248,9 +248,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         ValueError: no inputs, a bad setting, non-finite inputs, or an upstream of the wrong shape.
     """
     fn = "gradcheck"
-    if not callable(f):
-        raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
-    eps, atol, rtol = _settings(fn, eps, atol, rtol)
+    eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
     if not inputs:
         raise ValueError(f"{fn}: no inputs given; call gradcheck(f, x1, x2, ...) with the point to check at")
     scalar, notes = not any(isinstance(x, (Tensor, np.ndarray, list, tuple)) for x in inputs), []
@@ -294,8 +292,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     checks = [_compare(i, leaf.grad, _central(total, arr, eps), atol, rtol)
               for i, (leaf, arr) in enumerate(zip(leaves, arrays))]
-    ok = all(c.ok for c in checks)
-    where = _worst(checks, atol, rtol)
+    ok, where = all(c.ok for c in checks), _worst(checks, atol, rtol)
     result = GradcheckResult(
         ok, _nanmax(np.array([c.max_abs_error for c in checks])), _nanmax(np.array([c.max_rel_error for c in checks])),
         checks, where, "" if ok else _hint(checks[where.input], where, arrays[where.input], total, eps, atol, rtol),
@@ -327,17 +324,14 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     for c in checks:
         if c.note:  # a gradient of the wrong shape: the worst possible
             return Worst(c.index, None, math.nan, math.nan, math.nan, math.nan)
-        if c.analytic.size == 0:
-            continue
-        err = c.abs_error.reshape(-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.nan_to_num(np.where(np.isfinite(err), err / (atol + rtol * np.abs(c.numeric.reshape(-1))),
-                                           np.inf), nan=0.0)
-        j = int(np.argmax(score))
-        if best is None or score[j] > best[0]:
-            best = (float(score[j]), Worst(c.index, tuple(int(k) for k in np.unravel_index(j, c.shape)),
-                                           float(c.analytic.reshape(-1)[j]), float(c.numeric.reshape(-1)[j]),
-                                           float(err[j]), float(c.rel_error.reshape(-1)[j])))
+        if c.analytic.size:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                score = np.where(np.isfinite(c.abs_error), c.abs_error / (atol + rtol * np.abs(c.numeric)), np.inf)
+            score = np.nan_to_num(score, nan=0.0)
+            j = np.unravel_index(int(np.argmax(score)), c.shape)
+            if best is None or score[j] > best[0]:
+                values = (float(a[j]) for a in (c.analytic, c.numeric, c.abs_error, c.rel_error))
+                best = (float(score[j]), Worst(c.index, tuple(int(k) for k in j), *values))
     return None if best is None else best[1]
 
 

@@ -83,10 +83,11 @@ class _GraphNode:
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(fn)
-        return _HookHandle(self._hooks, fn)
+        node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
+        if node._hooks is None:
+            node._hooks = []
+        node._hooks.append(fn)
+        return _HookHandle(node._hooks, fn)
 
     # The tensor-node protocol of tinygrad_init.autograd.
 
@@ -138,16 +139,7 @@ class Node(_GraphNode):
                                "which freed what its backward rule saved. To run backward through the same graph "
                                "again, call the first backward with retain_graph=True (or recompute the forward).")
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
-            for i in fn.saves:
-                holder = self if i < 0 else parents[i]._base or parents[i]
-                if holder._version > self.clock:
-                    who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
-                           else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
-                    raise RuntimeError(
-                        f"backward: {self.op} saved {who} (shape {shape_text(holder.shape)}) for its backward rule, "
-                        "but it was changed in place after that, for example by optimizer.step(). Call backward() "
-                        "before the in-place change, or recompute the forward pass after it. (Writes into .data "
-                        "are not tracked.)")
+            self._check_saved()
         binary = len(parents) == 2  # only a binary op broadcasts or mixes dtypes
         needs = (parents[0].requires_grad, parents[1].requires_grad) if binary else (parents[0].requires_grad,)
         out: list = []
@@ -157,13 +149,13 @@ class Node(_GraphNode):
             leaf = type(parent) is Tensor
             if binary:
                 like = parent.data if leaf else parent
-                if grad.shape != like.shape:
+                if grad.shape != like.shape:  # broadcast in the forward: sum it back
                     grad = unbroadcast(grad, like.shape)
-                if grad.dtype is not like.dtype and grad.dtype != like.dtype:
+                if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
                     grad = grad.astype(like.dtype)
             if leaf and parent._grad is None and (grad is upstream or grad.base is not None or
-                                                  any(c is grad for _, _, c in out)):
-                grad = grad.copy()  # a leaf's .grad is the user's to modify: it must not be shared or a view
+                                                  out and out[0][2] is grad):
+                grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
             out.append((parent, rule, grad))
         if not retain_graph and saved is not None:
             self.saved = _FREED
@@ -171,18 +163,31 @@ class Node(_GraphNode):
             self._grad = None
         return out
 
+    def _check_saved(self) -> None:
+        """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
+        for i in self.fn.saves:
+            holder = self if i < 0 else self.parents[i]._base or self.parents[i]
+            if holder._version > self.clock:
+                who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
+                       else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
+                raise RuntimeError(
+                    f"backward: {self.op} saved {who} (shape {shape_text(holder.shape)}) for its backward rule, "
+                    "but it was changed in place after that, for example by optimizer.step(). Call backward() "
+                    "before the in-place change, or recompute the forward pass after it. (Writes into .data "
+                    "are not tracked.)")
+
 
 def _constant(x: Any, like: np.dtype, op: str) -> "Tensor":
     arr = constant(x, like, op)
     return Tensor(arr, dtype=arr.dtype)
 
 
-def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
-    """Wrap an op's result; record a graph node only if some input needs a gradient."""
+def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None" = None) -> "Tensor":
+    """Wrap an op's result; record a graph node only if an input (`a`, or `b` for a binary op) needs a gradient."""
     t = _new(Tensor)
     t.data = out
     t._op = fn
-    if _MODE.enabled and (inputs[0].requires_grad or (len(inputs) > 1 and inputs[1].requires_grad)):
+    if (a.requires_grad or b is not None and b.requires_grad) and _MODE.enabled:
         t.grad_fn = node = _new(Node)
         node.fn = fn
         node.saved = saved
@@ -190,12 +195,7 @@ def _result(out: np.ndarray, fn: Op, inputs: tuple, saved: Any) -> "Tensor":
         node.dtype = out.dtype
         node.clock = _CLOCK[0]
         node._grad = None
-        a = inputs[0]
-        if len(inputs) == 1:
-            node.parents = (a.grad_fn or a,)
-        else:
-            b = inputs[1]
-            node.parents = (a.grad_fn or a, b.grad_fn or b)
+        node.parents = (a.grad_fn or a,) if b is None else (a.grad_fn or a, b.grad_fn or b)
         t.requires_grad = True
     else:
         t.requires_grad = False
@@ -263,13 +263,8 @@ class Tensor(_GraphNode):
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
 
-    @property
-    def grad(self) -> np.ndarray | None:
-        return self._grad if self.grad_fn is None else self.grad_fn._grad
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        setattr(self.grad_fn or self, "_grad", value)
+    grad = property(lambda self: (self.grad_fn or self)._grad, lambda self, value: setattr(
+        self.grad_fn or self, "_grad", value), doc="dL/d(self): an array of its shape once backward reached it, or None.")
 
     @property
     def name(self) -> str:
@@ -337,7 +332,7 @@ class Tensor(_GraphNode):
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
-        return _result(out, fn, (a, b), saved)
+        return _result(out, fn, saved, a, b)
 
     def __add__(self, other): return self._binary(_ADD, other)
     def __radd__(self, other): return self._binary(_ADD, other, True)
@@ -357,7 +352,7 @@ class Tensor(_GraphNode):
         if x.dtype.kind != "f" and fn.name in FLOAT_OPS:
             x = x.astype(np.float32)
         out, saved = fn.forward(x, **params)
-        return _result(out, fn, (self,), saved)
+        return _result(out, fn, saved, self)
 
     def __neg__(self) -> "Tensor": return self._unary(_NEG)
     def exp(self) -> "Tensor": return self._unary(_EXP)
@@ -508,10 +503,6 @@ class Tensor(_GraphNode):
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (set `.grad` to None)."""
         self.grad = None
-
-    def register_hook(self, fn: Callable[[np.ndarray], np.ndarray | None]) -> _HookHandle:
-        """Call `fn(grad)` when this tensor's gradient is complete during backward (see `_GraphNode`)."""
-        return _GraphNode.register_hook(self.grad_fn or self, fn)
 
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

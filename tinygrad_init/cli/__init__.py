@@ -27,8 +27,8 @@ from ..utils import as_rng, check_int, check_real, cli_type
 
 __all__ = ["main", "build_parser", "add_commands", "run_demo", "gradient_table"]
 
-# Measured on two cores, 5 runs each (see the README): keep in step with the README.
-_TIMES = "the report takes about 13 s on two idle cores (up to 22 s when busy), --quick 4 s (up to 6 s)"
+# Measured on two cores (see the README): keep in step with the README.
+_TIMES = "the report takes about 15 s on two idle cores (up to a minute when busy), --quick 5 s (up to 25 s)"
 
 _MAIN_EPILOG = f"""\
 examples:
@@ -55,7 +55,9 @@ and tables), report.json (every number), figures/*.png (slide-sized; .svg with -
 It runs: the verdict; CS231n's 10 x 500 nets, activations and gradients with theory; theory averaged
 over 5 ReLU nets; symmetry; deeplearning.ai (2-10-5-1 ReLU on circles, lr 0.01, 15,000 steps);
 He et al. (22 and 30 ReLU layers: Xavier stalls, He trains; and with momentum); Glorot & Bengio
-(sigmoid saturation); batch norm. Results over seeds: the median, the lowest and the highest.
+(sigmoid saturation); batch norm; a training run diagnosed (poor init, good init, batch norm);
+the edge of chaos (phase diagram, correlations, the shipped trainability heatmap); Jacobian
+spectra. Results over seeds: the median, the lowest and the highest.
 Timing: {_TIMES}.
 
 examples:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import require_module
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,3 +29,18 @@ def test_the_flat_public_names_are_the_layered_modules() -> None:
     assert nn.Linear.__module__ == "tinygrad_init.nn.layers"
     for name in tinygrad_init._FLAT:
         assert sys.modules[f"tinygrad_init.{name}"] is getattr(tinygrad_init, name)
+
+
+def test_no_module_is_over_600_lines() -> None:
+    """One idea per module, small enough to read whole (the exercises' folders included)."""
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "tinygrad_init").rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600}
+    assert not long, f"modules over 600 lines: {long}"
+
+
+def test_the_code_passes_ruff() -> None:
+    """The package, its tests, benchmarks and tutorials are linted with one configuration (pyproject.toml)."""
+    require_module("ruff")  # under CI=true a missing tool fails
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "tinygrad_init", "tests", "benchmarks",
+                           "tutorials"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

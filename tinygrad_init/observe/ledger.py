@@ -1,10 +1,6 @@
-"""The chain-rule ledger: every step of a backward pass, in the order the engine performs it.
-
-Each edge `node -> parent` is one step `dL/d(parent) += dL/d(node) * d(node)/d(parent)` (upstream x local).
-Inside `record()` a `Ledger` writes each down (`ScalarStep`: the exact numbers; `TensorStep`: the op's rule
-and `GradStats`) and `steps.explain()` prints one line of arithmetic per step. `path_products` writes dL/dx
-of a scalar graph as a sum over paths; `layer_gains` reads each layer's gradient gain in a Tensor MLP.
-"""
+"""The chain-rule ledger: each edge `node -> parent` of a backward pass is one step
+`dL/d(parent) += dL/d(node) * d(node)/d(parent)` (upstream x local), recorded inside `record()` in the engine's
+order; `path_products` writes dL/dx as a sum over paths, `layer_gains` reads a Tensor MLP's gradient gains."""
 
 from __future__ import annotations
 
@@ -43,10 +39,9 @@ def format_number(x: float | None, digits: int | None = 6) -> str:
 
 
 def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
-    """Deterministic node names, as the ledger and the pictures use them: a node's label (`Value.label`,
-    `Tensor.name`) if set, else from its position `i` in `order` (a `topological_order`, root last): `"mul#3"`
-    for an op's result, `"n0"` for a leaf, `root_name` for the root. A label used by several nodes gets `#i`.
-    """
+    """Deterministic node names: a node's label (`Value.label`, `Tensor.name`) if set, else from its position
+    `i` in `order` (root last): `"mul#3"` for an op's result, `"n0"` for a leaf, `root_name` for the root.
+    A label used by several nodes gets `#i`."""
     raw, last = [], len(order) - 1
     for i, node in enumerate(order):
         label = str(getattr(node, "label", None) or getattr(node, "name", "") or "")
@@ -59,8 +54,7 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
     return {node: (s if counts[s] == 1 else f"{s}#{i}") for i, (node, s) in enumerate(zip(order, raw))}
 
 
-def _d(name: str) -> str:
-    """The name after a `d` of `dL/d`: in parentheses unless it is one identifier."""
+def _d(name: str) -> str:  # the name after a `d` of `dL/d`: in parentheses unless it is one identifier
     return name if _IDENT.match(name) else f"({name})"
 
 
@@ -76,8 +70,7 @@ class GradStats(NamedTuple):
     @classmethod
     def of(cls, a: Any) -> "GradStats":
         """The statistics of the array `a`."""
-        a = np.asarray(a)
-        return cls(tuple(a.shape), *moments(a))
+        return cls(tuple(np.shape(a)), *moments(np.asarray(a)))
 
 
 class _ByNode(dict):
@@ -89,11 +82,9 @@ class _ByNode(dict):
 
 @dataclass(frozen=True, eq=False)
 class Step:
-    """One chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)`, in either engine: `index` (in
-    the ledger), `pass_index`, the `node` passing its gradient on, the `parent` receiving it (`parent_index`:
-    which of `node.parents`, as in `a * a`), their names, the `op`; the k-th (`contribution_number`) of the
-    `contributions_expected` contributions to the parent; `earlier_grad`: on a first contribution, the nonzero
-    gradient (a tensor's norm) left in the parent by an earlier `backward()`, else None."""
+    """One chain-rule step `dL/d(parent) += dL/d(node) * d(node)/d(parent)`, in either engine: contribution
+    `contribution_number` of `contributions_expected` to `parent`, which is `node.parents[parent_index]` (as in
+    `a * a`); `earlier_grad`: on a first one, the nonzero gradient (a tensor's norm) left by an earlier backward."""
 
     index: int
     pass_index: int
@@ -152,11 +143,10 @@ class TensorStep(Step):
 
 @dataclass(eq=False)
 class Pass:
-    """One recorded backward pass: `index`; the `root` and its topological `order` (root last); `names`
-    (node -> name); `scalar` (the Value engine); `seed` (dL/d(root), a float or `GradStats`); its steps are
-    `ledger[first_step:stop_step]` (stop_step -1 while it runs); `complete` (False when backward raised);
-    `uses` (node -> edges into it), `consumers` (node -> distinct nodes using it) and `earlier` (node ->
-    gradient held before the pass, where not zero)."""
+    """One recorded backward pass from `root`: `order` (root last), `names`, `seed` (dL/d(root), a float or
+    `GradStats`), its steps `ledger[first_step:stop_step]` (stop_step -1 while it runs), `complete` (False when
+    backward raised); `uses`/`consumers` (node -> edges into it / distinct nodes using it), `earlier` (node ->
+    nonzero gradient held before the pass)."""
 
     index: int
     root: Any = field(repr=False)
@@ -197,14 +187,10 @@ class Ledger(Sequence):
         self.arrays, self.closed, self.outer = bool(arrays), False, None
         self.steps: list[Step] = []
         self.passes: list[Pass] = []
-        self._open: Pass | None = None
-        self._count, self._cursor, self._upstream = {}, {}, {}
+        self._open: Pass | None = None  # the pass being recorded
 
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    def __getitem__(self, i: Any) -> Any:
-        return self.steps[i]
+    def __len__(self) -> int: return len(self.steps)
+    def __getitem__(self, i: Any) -> Any: return self.steps[i]
 
     def __repr__(self) -> str:
         n = len(self.passes)
@@ -262,15 +248,11 @@ class Ledger(Sequence):
         """Called by the engine when the walk is finished."""
         if self.outer is not None:
             self.outer.end(root)
-        if self._open is not None:
-            self._open.complete = True
-        self._abort()
+        self._close(complete=True)
 
-    def _abort(self) -> None:
-        """Close the open pass (it stays incomplete when backward raised)."""
-        if self._open is not None:
-            self._open.stop_step = len(self.steps)
-            self._open = None
+    def _close(self, complete: bool = False) -> None:  # the open pass stays incomplete when backward raised
+        if (ps := self._open) is not None:
+            ps.complete, ps.stop_step, self._open = complete, len(self.steps), None
 
     # ----------------------------------------------------------- reading
     def get_pass(self, pass_index: int | None = None) -> Pass:
@@ -400,7 +382,7 @@ def record(arrays: bool = False) -> Iterator[Ledger]:
     try:
         yield led
     finally:
-        led._abort()
+        led._close()
         led.closed = True
         top = autograd.get_recorder()
         while isinstance(top, Ledger) and top.closed:  # closed ledgers on top of the chain leave it

@@ -1,10 +1,7 @@
-"""Pictures of computation graphs for lecture slides (Graphviz).
-
-`draw(o)` turns the graph behind a `Value` (records `label | data | grad`, ops as small circles) or a
-`Tensor` (ops as ellipses, parameters as boxes) into a `graphviz.Digraph`; `render` writes SVG, PNG, PDF or
-DOT. Edges can carry local derivatives and fills the gradient's size on a log scale, so that a vanishing
-gradient fades towards the input. Node ids follow the walk order: the same graph gives the same DOT bytes.
-"""
+"""Pictures of computation graphs for lecture slides (Graphviz): `draw(o)` turns the graph behind a `Value`
+(records `label | data | grad`, ops as small circles) or a `Tensor` (ops as ellipses, parameters as boxes) into
+a `graphviz.Digraph`, `render` writes it as SVG, PNG, PDF or DOT. Fills can show the gradient's size on a log
+scale, so that a vanishing gradient fades towards the input. The same graph gives the same DOT bytes."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Mapping
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -54,8 +52,7 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, _INSTALL + (f"\n({detail})" if detail else ""))
 
 
-def _friendly(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """`run(*args, **kwargs)`, with graphviz's missing-program error replaced by `GraphvizNotFoundError`."""
+def _friendly(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # the error says how to install
     try:
         return run(*args, **kwargs)
     except graphviz.ExecutableNotFound as e:
@@ -63,8 +60,8 @@ def _friendly(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 class Picture(graphviz.Digraph):
-    """A `graphviz.Digraph` whose rendering errors say how to install Graphviz; in Jupyter it shows inline
-    as SVG, and without the `dot` program it shows the installation hint and the DOT text."""
+    """A `graphviz.Digraph` whose rendering errors say how to install Graphviz (Jupyter shows it as SVG, or
+    without `dot` the hint and the DOT text)."""
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().pipe, *args, **kwargs)
     def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().render, *args, **kwargs)
@@ -155,8 +152,7 @@ class ColorScale:
         return out if out[-1] == ds[-1] else out + [ds[-1]]
 
 
-def _filled(attrs: dict, fill: str) -> dict:
-    """`attrs` filled with `fill` (and white text where it is dark)."""
+def _filled(attrs: dict, fill: str) -> dict:  # `attrs` filled with `fill` (and white text where it is dark)
     attrs.update(fillcolor=fill, style=",".join(filter(None, [attrs.get("style", ""), "filled"])))
     return attrs if font_color(fill) == "black" else {**attrs, "fontcolor": "white"}
 
@@ -227,13 +223,11 @@ def _tensors(x: Any) -> list:
 
 
 # --------------------------------------------------------------------------- the scene: what to draw
-def _esc(s: str, record: bool = False) -> str:
-    """Text for a DOT string (backslashes and quotes escaped) or, with `record`, for a record's cell."""
+def _esc(s: str, record: bool = False) -> str:  # text for a DOT string or, with `record`, a record's cell
     return "".join("\\" + c if c in ("{}|<>\\\"" if record else "\\\"") else c for c in s)
 
 
-def _lines(lines: Iterable[str]) -> str:
-    """Several lines of text as one DOT label (centred lines)."""
+def _lines(lines: Iterable[str]) -> str:  # several lines of text as one DOT label (centred lines)
     return "\\n".join(_esc(str(line)) for line in lines)
 
 
@@ -261,9 +255,10 @@ class _Scene:
         if not hasattr(root, "parents"):
             raise TypeError(f"draw: expected a Value or a Tensor (the result of a computation), got "
                             f"{type(root).__name__}")
-        if str(rankdir).upper() not in ("LR", "TB", "RL", "BT"):
-            raise ValueError(f"draw: rankdir must be 'LR' (inputs on the left) or 'TB' (inputs on top), got {rankdir!r}")
-        self.rankdir = rankdir.upper()
+        self.rankdir = str(rankdir).upper()
+        if self.rankdir not in ("LR", "TB", "RL", "BT"):
+            raise ValueError(f"draw: rankdir must be 'LR' (inputs on the left) or 'TB' (inputs on top), "
+                             f"got {rankdir!r}")
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
         if not (isinstance(color_by_grad, ColorScale) or color_by_grad in (False, True, None, "norm", "std")):
@@ -276,14 +271,13 @@ class _Scene:
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
         self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
-        self.owner, self.modules, self.outputs, collapse = ({}, {}, {}, None) if module is None else \
-            self._owners(module)
+        self.owner, self.modules, self.outputs, collapse = self._owners(module)
         self.group = {n: p for n, path in self.owner.items() for p in collapse or () if f"{path}.".startswith(p + ".")}
         self._build(self._units(max_nodes), show_local)
 
     def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
         """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges."""
-        order, marked, edges = self.order, set(), set()
+        marked, edges = set(), set()
         if isinstance(grads, Ledger):
             index = [ps.index for ps in grads.passes if ps.root is self.root]
             if not index:
@@ -294,14 +288,16 @@ class _Scene:
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
             grads = grads.grads
-        if grads is not None and not isinstance(grads, Mapping):
+        if grads is None:
+            grads = {n: n.grad for n in self.order}
+        elif not isinstance(grads, Mapping):
             if isinstance(grads, str) or not isinstance(grads, Iterable):
                 raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
                                 f"gradient or a set of nodes, got {type(grads).__name__}")
             grads = {n: n.grad for n in grads}
         infos, arrays = {}, {}
-        for n in (order if grads is None else (n for n in order if n in grads)):
-            if (v := n.grad if grads is None else grads[n]) is None:
+        for n in self.order:
+            if n not in grads or (v := grads[n]) is None:
                 continue
             if self.scalar or isinstance(v, GradStats):
                 infos[n] = float(v) if self.scalar else v
@@ -314,17 +310,19 @@ class _Scene:
 
     def _owners(self, module: Any) -> tuple[dict, dict, dict, Any]:
         """node -> owning module path, path -> (index, module), path -> traced output, the collapsed paths."""
+        if module is None:
+            return {}, {}, {}, None
         if self.scalar:
             raise TypeError("draw: module= groups the ops of a Tensor graph by nn.Module; a Value graph has no "
                             "modules (its labels, such as L0.n3.w1, already name layer and neuron)")
-        tr = module if isinstance(module, Trace) else None
-        model = module if tr is None else tr.model
+        tr = module if isinstance(module, Trace) else Trace(module, None)
+        model = tr.model
         if not hasattr(model, "named_modules") or not hasattr(model, "named_parameters"):
             raise TypeError(f"draw: module= must be an nn.Module or a Trace from draw.trace(model, x), got "
                             f"{type(module).__name__}")
         modules = {path: (i, m) for i, (path, m) in enumerate(model.named_modules())}
         in_graph, owner, outputs = set(self.order), {}, {}
-        for path, _m, args, out in sorted(tr.calls if tr else (), key=lambda c: c[0].count(".") + bool(c[0])):
+        for path, _m, args, out in sorted(tr.calls, key=lambda c: c[0].count(".") + bool(c[0])):
             outs = [t for t in _tensors(out) if t in in_graph]
             if not path or not outs:
                 continue
@@ -335,7 +333,7 @@ class _Scene:
                     owner[n] = path
         owner.update({p: full.rsplit(".", 1)[0] for full, p in model.named_parameters() if p in in_graph})
         owner = {n: path for n, path in owner.items() if path}
-        collapse = None if tr is None else tr.collapse
+        collapse = tr.collapse
         if collapse is True:
             collapse = [p for p, (_, m) in modules.items() if p and not list(m.children())
                         and any(f"{o}.".startswith(p + ".") for o in owner.values())]
@@ -392,8 +390,8 @@ class _Scene:
             self.items.append(self._summary(omitted))
             edges += [(self.items[-1].id, ids[u][0], {"style": "dashed"}) for u in hidden]
         for path in sorted({it.cluster for it in self.items if it.cluster}):  # and the modules around them
-            parts, outer = path.split("."), None
-            for sub in (".".join(parts[:k]) for k in range(1, len(parts) + 1)):
+            outer = None
+            for sub in accumulate(path.split("."), "{}.{}".format):  # "layers", "layers.0", ...
                 if sub in self.modules:
                     idx, m = self.modules[sub]
                     self.clusters.setdefault(sub, (idx, f"{sub} ({type(m).__name__})", outer))
@@ -457,8 +455,8 @@ class _Scene:
 
 
 # --------------------------------------------------------------------------- DOT
-def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None, prefix: str = "") -> None:
-    """The scene's nodes (in their module clusters, nested as the modules are) and edges into `g`."""
+def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
+    """The scene's nodes (in module clusters, nested as the modules are) and edges into `g`."""
 
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
         for it in (it for it in scene.items if it.cluster == path):
@@ -468,7 +466,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None, prefix: 
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
         for idx, label, sub_path in sorted((v[0], v[1], c) for c, v in scene.clusters.items() if v[2] == path):
-            sub = Picture(name=f"cluster_{prefix}m{idx}")
+            sub = Picture(name=f"cluster_{scene.prefix}m{idx}")
             sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
             fill(sub, sub_path)
             target.subgraph(sub)
@@ -574,7 +572,7 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
     for k, (scene, title) in reversed(panels) if rankdir.upper() in ("LR", "RL") else panels:  # dot stacks LR upwards
         sub = Picture(name=f"cluster_init{k}")
         sub.attr(label=_lines(title), style="rounded", color="#4d4d4d", fontsize="12")
-        _emit(sub, scene, scale, prefix=f"i{k}_")
+        _emit(sub, scene, scale)
         g.subgraph(sub)
     _legend(g, scale, scenes)
     return g

@@ -28,8 +28,7 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 class Text(str):
     """A string that shows itself as text (not as a quoted repr) in a REPL or notebook."""
 
-    __repr__ = str.__str__
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None: p.text(str(self))  # IPython
+    __repr__ = str.__str__  # IPython's pretty printer uses it too
 
 
 def format_number(x: float | None, digits: int | None = 6) -> str:

@@ -81,11 +81,8 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
-    source = dot if isinstance(dot, str) else dot.source
-    if fmt in ("dot", "gv"):
-        path.write_text(source, encoding="utf-8")
-    else:
-        path.write_bytes(_friendly(graphviz.Source(source).pipe, format=fmt))
+    source = dot if isinstance(dot, str) else dot.source  # DOT text is written as is: the same bytes everywhere
+    path.write_bytes(source.encode() if fmt in ("dot", "gv") else _friendly(graphviz.Source(source).pipe, format=fmt))
     return path
 
 

@@ -123,10 +123,9 @@ class ScalarStep(Step):
 
 @dataclass(frozen=True, eq=False)
 class TensorStep(Step):
-    """A step of the `Tensor` engine: `rule`, the op's vector-Jacobian product for this input in words
-    (`"dW = x.T @ g"`, `g` the upstream gradient); the `GradStats` of the `upstream` gradient (the node's
-    shape), of the `contribution` and of the parent's gradient after adding it (`grad_after`); `arrays`,
-    copies of those three arrays when recording with `record(arrays=True)`."""
+    """A step of the `Tensor` engine: `rule`, the op's vector-Jacobian product in words (`"dW = x.T @ g"`, `g` the
+    upstream gradient), and the `GradStats` of `upstream`, `contribution` and `grad_after` (the parent's gradient
+    after adding it); `arrays`: copies of those three arrays, kept with `record(arrays=True)`."""
 
     rule: str
     upstream: GradStats
@@ -166,9 +165,8 @@ class Pass:
 
 @dataclass(frozen=True)
 class LedgerState:
-    """What is known after the first `k` steps of a ledger: `step` (the last one, None for k = 0), `pass_`
-    (its pass), `grads` (node -> gradient known so far: a float or `GradStats`; the root holds the seed) and
-    `complete` (the nodes whose every contribution has arrived)."""
+    """What is known after the first `k` steps: the last `step` (None for k = 0) and its `pass_`, `grads` (node ->
+    gradient known so far, the root holding the seed) and `complete` (the nodes whose every contribution arrived)."""
 
     k: int
     step: Step | None

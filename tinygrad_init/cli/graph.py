@@ -12,7 +12,7 @@ import operator
 import sys
 import tokenize
 from pathlib import Path
-from typing import Any, Mapping, Sequence, TextIO
+from typing import Any, Callable, Mapping, Sequence, TextIO
 
 from ..core import autograd
 from ..core.value import Value
@@ -35,14 +35,13 @@ class ExpressionError(ValueError):
 _METHODS = " ".join(f".{m}()" for m in ALLOWED_METHODS)
 _ALLOWED = f"allowed: numbers, the names you bind (a=2), + - * / **, unary -, and the methods {_METHODS}"
 _APPLY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_BINOPS = dict(zip((ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow), _APPLY.values()))
 _OTHER_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
               ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.UAdd: "+", ast.Not: "not", ast.Invert: "~"}
 _WHAT = {ast.Subscript: "indexing (x[...])", ast.Compare: "comparisons", ast.BoolOp: "'and'/'or'",
          ast.Lambda: "lambda", ast.IfExp: "'... if ... else ...'", ast.List: "lists", ast.Tuple: "tuples",
-         ast.Set: "sets", ast.Dict: "dicts", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
-         ast.DictComp: "comprehensions", ast.GeneratorExp: "generator expressions", ast.JoinedStr: "f-strings",
-         ast.NamedExpr: "':=' assignments"}
+         ast.Set: "sets", ast.Dict: "dicts", ast.JoinedStr: "f-strings", ast.NamedExpr: "':=' assignments",
+         **dict.fromkeys((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp), "comprehensions")}
 _TOO_LARGE = "the number {} is too large for a float (at most about 1.8e308); write a smaller one"
 _SKIP = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
 
@@ -51,9 +50,9 @@ def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
 
 
-def _apply(op: str, x: Any, y: Any) -> Any:
-    """`x op y` with Value semantics (IEEE: 1/0 is inf), also for two numbers (folded into one)."""
-    return _APPLY[op](x, y) if isinstance(x, Value) or isinstance(y, Value) else _APPLY[op](Value(x), y).data
+def _apply(f: Callable[..., Any], x: Any, *y: Any) -> Any:
+    """`f(x, *y)` with Value semantics (IEEE: 1/0 is inf), also on numbers alone (folded into one)."""
+    return f(x, *y) if isinstance(x, Value) or y and isinstance(y[0], Value) else f(Value(x), *y).data
 
 
 def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:
@@ -77,10 +76,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     """The Value graph of an arithmetic expression such as `"(a*b + c).tanh()"`, built safely (no `eval`).
 
     Grammar (Python's precedence): `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
-    expr.METHOD()`, `NAME` a key of `variables` (one leaf `Value(x, label=NAME)` each), `METHOD` one of
-    `ALLOWED_METHODS`; numbers alone are folded. Long sums need no deep recursion (terms and factors are
-    folded in a loop). An ExpressionError points at what is wrong and outside the grammar.
-    """
+    expr.METHOD()`, `NAME` a key of `variables` (one leaf `Value(x, label=NAME)` each), `METHOD` in
+    `ALLOWED_METHODS`; numbers alone are folded; sums and products are read in a loop, not by recursion.
+    An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
     source = " ".join(text.splitlines()).strip()
@@ -105,8 +103,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
                 if not factor:  # only at the end: "a +"
                     raise error("this is not a valid expression: it ends with an operator", len(source) - 1)
                 x = piece(factor[0].start[1], factor[-1].end[1])
-                product = x if product is None else _apply(op2, product, x)
-            total = product if total is None else _apply(op, total, product)
+                product = x if product is None else _apply(_APPLY[op2], product, x)
+            total = product if total is None else _apply(_APPLY[op], total, product)
         return total
 
     def piece(start: int, end: int) -> Any:
@@ -121,10 +119,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         return ev(node)
 
     def ev(node: ast.AST) -> Any:
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                what = "strings" if isinstance(node.value, (str, bytes)) else f"the constant {node.value!r}"
-                raise fail(f"{what}: not allowed ({_ALLOWED})", node)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):  # not bool
             return float(node.value)  # not too large: the tokens were checked
         if isinstance(node, ast.Name):
             if node.id not in leaves:
@@ -149,13 +144,14 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
                 raise fail(f"the method '.{f.attr}()' is not allowed; the allowed methods are {_METHODS}", node)
             if node.args or node.keywords:
                 raise fail(f"'.{f.attr}()' takes no arguments; write x.{f.attr}()", node)
-            x = ev(f.value)
-            return getattr(x, f.attr)() if isinstance(x, Value) else getattr(Value(x), f.attr)().data
+            return _apply(operator.methodcaller(f.attr), ev(f.value))
         if isinstance(node, ast.Attribute):
             raise fail(f"'.{node.attr}' is a method: call it, as in x.{node.attr}()" if node.attr in ALLOWED_METHODS
                        else f"the attribute '.{node.attr}' is not allowed; the only attributes are the methods "
                        f"{_METHODS}", node)
         what = _WHAT.get(type(node), f"the construct '{type(node).__name__}'")
+        if isinstance(node, ast.Constant):
+            what = "strings" if isinstance(node.value, (str, bytes)) else f"the constant {node.value!r}"
         raise fail(f"{what}: not allowed ({_ALLOWED})", node)
 
     try:

@@ -12,7 +12,7 @@ import operator
 import sys
 import tokenize
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, TextIO
+from typing import Any, Callable, Mapping, Sequence
 
 from ..core import autograd
 from ..core.value import Value
@@ -234,12 +234,11 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescriptionHelpFormatter
-                      ) -> argparse.ArgumentParser:
+def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add the `graph` subcommand to `subparsers` (from `parser.add_subparsers()`)."""
     p = subparsers.add_parser(
         "graph", help="draw the graph of an expression or a small MLP, and a step-through player of backward",
-        description=_DESCRIPTION, epilog=_EPILOG, formatter_class=formatter_class)
+        description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
@@ -263,15 +262,14 @@ def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescri
     return p
 
 
-def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_graph(args: argparse.Namespace) -> int:
     """Write `graph.<format>`, `graph.dot` and `player.html` into `args.out`; returns the exit code:
     0 done, 1 Graphviz missing (graph.dot is still written) or a file not writable, 2 a usage error."""
-    out, err = out or sys.stdout, err or sys.stderr
 
     def fail(msg: str, code: int = 2) -> int:
         if code == 2 and getattr(args, "graph_parser", None) is not None:
-            args.graph_parser.print_usage(err)
-        print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=err)
+            args.graph_parser.print_usage(sys.stderr)
+        print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=sys.stderr)
         return code
 
     if args.mlp is None and args.expression is None:
@@ -295,13 +293,13 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(autograd.topological_order(root)), len(steps)
-    print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward", file=out)
+    print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward")
     if root.scalar and n_steps <= 40:
-        print(steps.explain(), file=out)
+        print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps
     if not args.no_player and not player:
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
-              "(use a smaller network, the tensor engine, or raise --max-steps)", file=out)
+              "(use a smaller network, the tensor engine, or raise --max-steps)")
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -313,13 +311,13 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))
     except draw.GraphvizNotFoundError as e:
-        print("".join(f"wrote {p}\n" for p in written), end="", file=out)
+        print("".join(f"wrote {p}\n" for p in written), end="")
         return fail(str(e), 1)
     except OSError as e:
         return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
     for p in written:
         size = p.stat().st_size
-        print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})", file=out)
+        print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})")
     if player:
-        print(f"open {args.out / 'player.html'} in a browser to step through backward (keys <- ->)", file=out)
+        print(f"open {args.out / 'player.html'} in a browser to step through backward (keys <- ->)")
     return 0

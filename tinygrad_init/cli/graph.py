@@ -40,8 +40,9 @@ _OTHER_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<
               ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.UAdd: "+", ast.Not: "not", ast.Invert: "~"}
 _WHAT = {ast.Subscript: "indexing (x[...])", ast.Compare: "comparisons", ast.BoolOp: "'and'/'or'",
          ast.Lambda: "lambda", ast.IfExp: "'... if ... else ...'", ast.List: "lists", ast.Tuple: "tuples",
-         ast.Set: "sets", ast.Dict: "dicts", ast.JoinedStr: "f-strings", ast.NamedExpr: "':=' assignments",
-         **dict.fromkeys((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp), "comprehensions")}
+         ast.Set: "sets", ast.Dict: "dicts", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
+         ast.DictComp: "comprehensions", ast.GeneratorExp: "generator expressions", ast.JoinedStr: "f-strings",
+         ast.NamedExpr: "':=' assignments"}
 _TOO_LARGE = "the number {} is too large for a float (at most about 1.8e308); write a smaller one"
 _SKIP = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
 
@@ -52,7 +53,7 @@ def _short(text: str, most: int = 60) -> str:
 
 def _apply(f: Callable[..., Any], x: Any, *y: Any) -> Any:
     """`f(x, *y)` with Value semantics (IEEE: 1/0 is inf), also on numbers alone (folded into one)."""
-    return f(x, *y) if isinstance(x, Value) or y and isinstance(y[0], Value) else f(Value(x), *y).data
+    return f(x, *y) if any(isinstance(v, Value) for v in (x, *y)) else f(Value(x), *y).data
 
 
 def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:

@@ -176,6 +176,8 @@ def test_orthogonal_conv_kernel():
     w = init.orthogonal((4, 6, 3, 3), rng=0, dtype=np.float64)
     m = np.moveaxis(w, 1, -1).reshape(4 * 9, 6)  # (in * receptive field, out)
     np.testing.assert_allclose(m.T @ m, np.eye(6), atol=1e-12)
+    for shape in ((5, 0), (0, 5), (0, 3, 2)):  # an empty weight is empty, of its shape and dtype
+        assert init.orthogonal(shape, rng=0).shape == shape and init.orthogonal(shape).dtype == np.float32
 
 
 def test_sparse_zeros_per_column():

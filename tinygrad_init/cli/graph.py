@@ -12,7 +12,7 @@ import operator
 import sys
 import tokenize
 from pathlib import Path
-from typing import Any, Mapping, Sequence, TextIO
+from typing import Any, Callable, Mapping, Sequence
 
 from ..core import autograd
 from ..core.value import Value
@@ -35,7 +35,7 @@ class ExpressionError(ValueError):
 _METHODS = " ".join(f".{m}()" for m in ALLOWED_METHODS)
 _ALLOWED = f"allowed: numbers, the names you bind (a=2), + - * / **, unary -, and the methods {_METHODS}"
 _APPLY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_BINOPS = dict(zip((ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow), _APPLY.values()))
 _OTHER_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
               ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.UAdd: "+", ast.Not: "not", ast.Invert: "~"}
 _WHAT = {ast.Subscript: "indexing (x[...])", ast.Compare: "comparisons", ast.BoolOp: "'and'/'or'",
@@ -51,9 +51,9 @@ def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
 
 
-def _apply(op: str, x: Any, y: Any) -> Any:
-    """`x op y` with Value semantics (IEEE: 1/0 is inf), also for two numbers (folded into one)."""
-    return _APPLY[op](x, y) if isinstance(x, Value) or isinstance(y, Value) else _APPLY[op](Value(x), y).data
+def _apply(f: Callable[..., Any], x: Any, *y: Any) -> Any:
+    """`f(x, *y)` with Value semantics (IEEE: 1/0 is inf), also on numbers alone (folded into one)."""
+    return f(x, *y) if any(isinstance(v, Value) for v in (x, *y)) else f(Value(x), *y).data
 
 
 def _split(toks: list, ops: tuple[str, str]) -> list[tuple[str, list]]:
@@ -77,10 +77,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     """The Value graph of an arithmetic expression such as `"(a*b + c).tanh()"`, built safely (no `eval`).
 
     Grammar (Python's precedence): `expr := number | NAME | expr (+ - * / **) expr | -expr | (expr) |
-    expr.METHOD()`, `NAME` a key of `variables` (one leaf `Value(x, label=NAME)` each), `METHOD` one of
-    `ALLOWED_METHODS`; numbers alone are folded. Long sums need no deep recursion (terms and factors are
-    folded in a loop). An ExpressionError points at what is wrong and outside the grammar.
-    """
+    expr.METHOD()`, `NAME` a key of `variables` (one leaf `Value(x, label=NAME)` each), `METHOD` in
+    `ALLOWED_METHODS`; numbers alone are folded; sums and products are read in a loop, not by recursion.
+    An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
     source = " ".join(text.splitlines()).strip()
@@ -105,8 +104,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
                 if not factor:  # only at the end: "a +"
                     raise error("this is not a valid expression: it ends with an operator", len(source) - 1)
                 x = piece(factor[0].start[1], factor[-1].end[1])
-                product = x if product is None else _apply(op2, product, x)
-            total = product if total is None else _apply(op, total, product)
+                product = x if product is None else _apply(_APPLY[op2], product, x)
+            total = product if total is None else _apply(_APPLY[op], total, product)
         return total
 
     def piece(start: int, end: int) -> Any:
@@ -121,10 +120,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         return ev(node)
 
     def ev(node: ast.AST) -> Any:
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                what = "strings" if isinstance(node.value, (str, bytes)) else f"the constant {node.value!r}"
-                raise fail(f"{what}: not allowed ({_ALLOWED})", node)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):  # not bool
             return float(node.value)  # not too large: the tokens were checked
         if isinstance(node, ast.Name):
             if node.id not in leaves:
@@ -149,13 +145,14 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
                 raise fail(f"the method '.{f.attr}()' is not allowed; the allowed methods are {_METHODS}", node)
             if node.args or node.keywords:
                 raise fail(f"'.{f.attr}()' takes no arguments; write x.{f.attr}()", node)
-            x = ev(f.value)
-            return getattr(x, f.attr)() if isinstance(x, Value) else getattr(Value(x), f.attr)().data
+            return _apply(operator.methodcaller(f.attr), ev(f.value))
         if isinstance(node, ast.Attribute):
             raise fail(f"'.{node.attr}' is a method: call it, as in x.{node.attr}()" if node.attr in ALLOWED_METHODS
                        else f"the attribute '.{node.attr}' is not allowed; the only attributes are the methods "
                        f"{_METHODS}", node)
         what = _WHAT.get(type(node), f"the construct '{type(node).__name__}'")
+        if isinstance(node, ast.Constant):
+            what = "strings" if isinstance(node.value, (str, bytes)) else f"the constant {node.value!r}"
         raise fail(f"{what}: not allowed ({_ALLOWED})", node)
 
     try:
@@ -238,12 +235,11 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescriptionHelpFormatter
-                      ) -> argparse.ArgumentParser:
+def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add the `graph` subcommand to `subparsers` (from `parser.add_subparsers()`)."""
     p = subparsers.add_parser(
         "graph", help="draw the graph of an expression or a small MLP, and a step-through player of backward",
-        description=_DESCRIPTION, epilog=_EPILOG, formatter_class=formatter_class)
+        description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
@@ -267,15 +263,14 @@ def add_graph_command(subparsers: Any, formatter_class: Any = argparse.RawDescri
     return p
 
 
-def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_graph(args: argparse.Namespace) -> int:
     """Write `graph.<format>`, `graph.dot` and `player.html` into `args.out`; returns the exit code:
     0 done, 1 Graphviz missing (graph.dot is still written) or a file not writable, 2 a usage error."""
-    out, err = out or sys.stdout, err or sys.stderr
 
     def fail(msg: str, code: int = 2) -> int:
         if code == 2 and getattr(args, "graph_parser", None) is not None:
-            args.graph_parser.print_usage(err)
-        print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=err)
+            args.graph_parser.print_usage(sys.stderr)
+        print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=sys.stderr)
         return code
 
     if args.mlp is None and args.expression is None:
@@ -299,13 +294,13 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(autograd.topological_order(root)), len(steps)
-    print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward", file=out)
+    print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward")
     if root.scalar and n_steps <= 40:
-        print(steps.explain(), file=out)
+        print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps
     if not args.no_player and not player:
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
-              "(use a smaller network, the tensor engine, or raise --max-steps)", file=out)
+              "(use a smaller network, the tensor engine, or raise --max-steps)")
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -317,13 +312,13 @@ def run_graph(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))
     except draw.GraphvizNotFoundError as e:
-        print("".join(f"wrote {p}\n" for p in written), end="", file=out)
+        print("".join(f"wrote {p}\n" for p in written), end="")
         return fail(str(e), 1)
     except OSError as e:
         return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
     for p in written:
         size = p.stat().st_size
-        print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})", file=out)
+        print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})")
     if player:
-        print(f"open {args.out / 'player.html'} in a browser to step through backward (keys <- ->)", file=out)
+        print(f"open {args.out / 'player.html'} in a browser to step through backward (keys <- ->)")
     return 0

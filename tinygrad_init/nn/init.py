@@ -1,12 +1,10 @@
 """Weight initialization: one general rule, its presets, and one table that states every formula once.
 
-A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` in the lecture's layout
-`(fan_in, fan_out)`: `init.cs231n((fan_in, fan_out), rng=0)` is `randn(fan_in, fan_out) / sqrt(fan_in)`. The rule,
-[variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries of `Var(W) = scale / n`, `n`
-= `fan_in`, `fan_out` or their mean. The table, `SCHEMES`, writes each formula once, `Var(W)` in the parameters and
-fans or the `(scale, mode, distribution)` a preset gives the rule: that text draws the weights, gives `Scheme.std` to
-the theory, prints `table()` (which says which "Xavier" is which) and fills the docs page; its rows are the schemes
-(`init.he_normal`). The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded once).
+A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` `(fan_in, fan_out)` as in the
+lecture. The rule, [variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries of
+`Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or their mean. The table `SCHEMES` (its rows are the schemes, as
+`init.he_normal`) writes each formula once: that text draws the weights, gives `Scheme.std` to the theory and prints
+`table()` and the docs page. The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded once).
 """
 
 from __future__ import annotations
@@ -180,9 +178,7 @@ def _truncated(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
 
 
 def _draw_orthogonal(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, gain: float) -> np.ndarray:
-    rows, cols = fans(shape)[0], shape[1]
-    if rows == 0 or cols == 0:
-        return np.zeros(shape)
+    rows, cols = fans(shape)[0], shape[1]  # with a 0 among them, q is empty
     q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
     q = q * np.where(np.diag(r) == 0, 1.0, np.sign(np.diag(r)))  # Mezzadri's sign fix
     return np.moveaxis((gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols)), -1, 1)
@@ -407,10 +403,9 @@ he_normal = Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_P
 he_uniform = Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
                     source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE)
 """He et al.'s init for (leaky) ReLU nets, uniform (PyTorch's `kaiming_uniform_`)."""
-_VARIANCE_SCALING = Scheme("variance_scaling", rule=("scale", "mode", "distribution"),
-                           params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
-                           source="Keras VarianceScaling, JAX variance_scaling",
-                           note="the general rule; all fan-based presets are calls of it")
+_VARIANCE_SCALING = Scheme("variance_scaling", rule=("scale", "mode", "distribution"), source="Keras "
+                           "VarianceScaling, JAX variance_scaling", note="the general rule; all fan-based presets are "
+                           "calls of it", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"})
 orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_orthogonal, params={"gain": 1.0},
                     text="{gain}*Q, Q from QR of a Gaussian, sign-fixed", note="W.T @ W = gain^2 I when fan_in >= "
                     "fan_out", source="Saxe et al. (2014); sign fix Mezzadri (2007)",

@@ -1,13 +1,10 @@
 """Check a backward pass against central differences, in float64.
 
-`gradcheck` compares the gradient backward computes (analytic) with the one obtained by nudging
-every input element (numeric): with `S(x) = sum_k u_k f(x)_k`,
+With `S(x) = sum_k u_k f(x)_k`, the analytic gradient (backward's) is compared with the numeric one
 `dS/dx_j ~ (S(x + eps e_j) - S(x - eps e_j)) / (2 eps)`. The upstream gradient `u` is random and
-**non-uniform** even for one output element: with `u = 1` (what `f(x).sum().backward()` does) a
-sign error or a misplaced transpose can pass by accident, and a rule that forgets to multiply by the
-upstream gradient is never caught. Inputs are checked as float64 copies: there the error of central
-differences (O(eps^2) plus rounding O(1e-16 |S| / eps)) is about 1e-10. Examples:
-docs/howto/gradcheck.md.
+**non-uniform**, even for one output element: with `u = 1` a sign error or a misplaced transpose can
+pass by accident, and a rule that forgets to multiply by the upstream gradient is never caught. In
+float64 the error of central differences (O(eps^2) plus rounding O(1e-16 |S| / eps)) is about 1e-10.
 """
 
 from __future__ import annotations
@@ -60,11 +57,8 @@ class InputCheck:
 
 @dataclass
 class GradcheckResult:
-    """What `gradcheck` found: `bool(result)` is `result.ok`; `print(result)` explains it.
-
-    `inputs` holds one `InputCheck` per input, `where` the worst element, `hint` a guess at the
-    cause of a failure, `notes` remarks on the setup, `upstream` the `u` that was used.
-    """
+    """What `gradcheck` found (`bool(result)` is `result.ok`; `print(result)` explains it): one `InputCheck`
+    per input, the worst element, a guess at the cause of a failure, remarks on the setup, the `u` used."""
 
     inputs: list[InputCheck]
     where: Worst | None
@@ -156,11 +150,10 @@ def _point(x: Any, i: int, fn: str, notes: list[str], scalar: bool) -> np.ndarra
 
 def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
     """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor."""
-    if scalar and isinstance(out, (Value, Real, list, tuple)):
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        if all(isinstance(o, (Value, Real)) for o in outs):
-            return np.asarray([float(o) for o in outs]).reshape(np.shape(out) if outs is out else ())
-    elif not scalar and isinstance(out, Tensor):
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    if scalar and all(isinstance(o, (Value, Real)) for o in outs):
+        return np.array([float(o) for o in outs]).reshape(-1 if outs is out else ())
+    if not scalar and isinstance(out, Tensor):
         return np.asarray(out.data, dtype=np.float64)
     raise TypeError(f"{fn}: f returned {type(out).__name__}; with {'Value' if scalar else 'Tensor'} inputs it must "
                     f"return {'a Value (or a list of Values)' if scalar else 'a Tensor'}")
@@ -177,8 +170,10 @@ def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], st
 
 def _central(total: Callable[[], float], arr: np.ndarray, eps: float) -> np.ndarray:
     """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded)."""
-    return np.array([(_shifted(total, arr, j, eps) - _shifted(total, arr, j, -eps)) / ((arr[j] + eps) - (arr[j] - eps))
-                     for j in np.ndindex(arr.shape)]).reshape(arr.shape)
+    grad = np.empty(arr.shape)
+    for j in np.ndindex(arr.shape):
+        grad[j] = (_shifted(total, arr, j, eps) - _shifted(total, arr, j, -eps)) / ((arr[j] + eps) - (arr[j] - eps))
+    return grad
 
 
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
@@ -186,8 +181,7 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
         raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
     eps, atol, rtol = (check_real(fn, n, v) for n, v in (("eps", eps), ("atol", atol), ("rtol", rtol)))
     if eps <= 0:
-        raise ValueError(f"{fn}: eps must be positive (the step of the central difference), got {eps}; 1e-6 suits "
-                         "float64")
+        raise ValueError(f"{fn}: eps must be positive (the step of the central difference), got {eps}; 1e-6 suits float64")
     if atol < 0 or rtol < 0:
         raise ValueError(f"{fn}: tolerances must be >= 0, got atol={atol}, rtol={rtol}")
     return eps, atol, rtol

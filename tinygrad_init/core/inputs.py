@@ -67,19 +67,17 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
     """A number or array operand as an array, typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower."""
-    if isinstance(x, Value):
-        raise TypeError(f"{op}: cannot combine a Tensor with a Value: the tensor engine (Tensor) and the scalar "
-                        "engine (Value) do not mix. Use Tensor(value.data), or Values throughout.")
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
-    if weak or isinstance(x, np.ndarray):
-        arr = np.asarray(x)
-        kind = _KIND.get(arr.dtype.kind)
-        if kind is not None:
-            if kind > _KIND[like.kind]:
-                return arr.astype(_DEFAULT[kind] if weak else arr.dtype, copy=False)
-            return arr.astype(like if weak or kind < _KIND[like.kind] else arr.dtype, copy=False)
-    raise TypeError(f"{op}: cannot combine a Tensor with {type(x).__name__} {x!r:.60}; use numbers, numpy arrays "
-                    "or Tensors")
+    arr = np.asarray(x) if weak or isinstance(x, np.ndarray) else None
+    kind = None if arr is None else _KIND.get(arr.dtype.kind)
+    if kind is None:
+        raise TypeError(f"{op}: cannot combine a Tensor with " + (
+            "a Value: the tensor engine (Tensor) and the scalar engine (Value) do not mix. Use Tensor(value.data), "
+            "or Values throughout." if isinstance(x, Value) else
+            f"{type(x).__name__} {x!r:.60}; use numbers, numpy arrays or Tensors"))
+    if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
+        return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
+    return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)
 
 
 def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray]:

@@ -143,8 +143,8 @@ def _point(x: Any, i: int, fn: str, notes: list[str], scalar: bool) -> np.ndarra
         notes.append(f"input {i} is {arr.dtype}; it was checked as a float64 copy (central differences in lower "
                      "precision are too coarse)")
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{fn}: input {i} is {arr.item() if arr.ndim == 0 else arr}: it contains nan or inf; choose "
-                         "a finite point to check the gradient at")
+        raise ValueError(f"{fn}: input {i} is {arr}: it contains nan or inf; choose a finite point to check the "
+                         "gradient at")
     return np.array(arr, dtype=np.float64, order="C")
 
 
@@ -172,7 +172,8 @@ def _central(total: Callable[[], float], arr: np.ndarray, eps: float) -> np.ndar
     """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded)."""
     grad = np.empty(arr.shape)
     for j in np.ndindex(arr.shape):
-        grad[j] = (_shifted(total, arr, j, eps) - _shifted(total, arr, j, -eps)) / ((arr[j] + eps) - (arr[j] - eps))
+        step = (arr[j] + eps) - (arr[j] - eps)
+        grad[j] = (_shifted(total, arr, j, eps) - _shifted(total, arr, j, -eps)) / step
     return grad
 
 
@@ -181,7 +182,7 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
         raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
     eps, atol, rtol = (check_real(fn, n, v) for n, v in (("eps", eps), ("atol", atol), ("rtol", rtol)))
     if eps <= 0:
-        raise ValueError(f"{fn}: eps must be positive (the step of the central difference), got {eps}; 1e-6 suits float64")
+        raise ValueError(f"{fn}: eps must be positive (the central-difference step), got {eps}; 1e-6 suits float64")
     if atol < 0 or rtol < 0:
         raise ValueError(f"{fn}: tolerances must be >= 0, got atol={atol}, rtol={rtol}")
     return eps, atol, rtol
@@ -280,8 +281,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     checks = [_compare(i, leaf.grad, _central(total, arr, eps), atol, rtol)
               for i, (leaf, arr) in enumerate(zip(leaves, arrays))]
     where = _worst(checks, atol, rtol)
-    hint = "" if where is None or checks[where.input].ok else _hint(checks[where.input], where, arrays[where.input],
-                                                                    total, eps, atol, rtol)
+    hint = "" if where is None else _hint(checks[where.input], where, arrays[where.input], total, eps, atol, rtol)
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)
@@ -313,7 +313,7 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
             return Worst(c.index, None, math.nan, math.nan, math.nan, math.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.where(np.isfinite(c.abs_error), c.abs_error / (atol + rtol * np.abs(c.numeric)), np.inf)
-        score = np.nan_to_num(score, nan=0.0)
+        score = np.nan_to_num(score)
         if score.size and (best is None or score.max() > best[0]):
             j = np.unravel_index(int(np.argmax(score)), c.shape)
             values = (float(a[j]) for a in (c.analytic, c.numeric, c.abs_error, c.rel_error))
@@ -324,7 +324,7 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
 def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], eps: float, atol: float,
           rtol: float) -> str:
     """A guess at what is wrong, for the student reading the message."""
-    if w.index is None:
+    if c.ok or c.note:
         return ""
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "

@@ -345,13 +345,11 @@ def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], 
     if (w.numeric != 0 and abs(w.analytic + w.numeric) <= atol + rtol * abs(w.numeric)) or abs(r + 1) < 1e-3:
         return "A sign error in a backward rule?"
     if ratios.size and r != 0 and np.all(np.abs(ratios - r) <= 1e-5 * abs(r)) and abs(r - 1) > 1e-5:
-        every = "at every element" if ratios.size > 1 else "here"
-        if abs(r - 2) < 1e-3 or abs(r - 0.5) < 1e-3:
-            return (f"The analytic gradient is {'twice' if r > 1 else 'half'} the numeric one {every}: a contribution "
-                    "counted twice (or once instead of twice: a node used twice must accumulate with +=), or a "
-                    "missing factor 2 (the derivative of x**2 is 2x)?")
-        return (f"The analytic gradient is {r:.4g} x the numeric one {every}: a constant factor is missing or extra "
-                "in a backward rule (the 1/n of a mean? the exponent of a power? the upstream gradient not "
+        times = "twice" if abs(r - 2) < 1e-3 else "half" if abs(r - 0.5) < 1e-3 else f"{r:.4g} x"
+        where = "at every element" if ratios.size > 1 else "here"
+        return (f"The analytic gradient is {times} the numeric one {where}: a constant factor is missing or extra in "
+                "a backward rule (a contribution counted twice, or once where a node used twice must accumulate with "
+                "+=? the 1/n of a mean? the exponent of a power, as in the 2x of x**2? the upstream gradient not "
                 "multiplied in?)")
     return ("Only some elements are wrong: check how the backward rule handles axes, indices or broadcasting (the "
             "gradient of a broadcast operand is summed back to its shape)." if 0 < c.bad.sum() < c.bad.size else

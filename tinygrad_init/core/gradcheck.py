@@ -124,12 +124,12 @@ def _nanmax(a: np.ndarray) -> float:
     return 0.0 if a.size == 0 else math.nan if np.isnan(a).any() else float(a.max())
 
 
-def _point(x: Any, i: int, fn: str, notes: list[str], scalar: bool) -> np.ndarray:
-    """Input `i` as a fresh C-contiguous float64 array (0-d for the scalar engine)."""
+def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
+    """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
-    if not isinstance(raw, (Real, np.generic) if scalar else (np.ndarray, np.generic, Real, list, tuple)):
-        raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected " + (
-            "a Value or a plain number" if scalar else "a Tensor, a numpy array or a number"))
+    if not isinstance(raw, (np.ndarray, np.generic, Real, list, tuple)):
+        raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
+                        "number (or a Value, for the scalar engine)")
     try:
         arr = np.asarray(raw)
     except ValueError as e:
@@ -191,13 +191,13 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:
     """The gradient of `sum(upstream * f(x))` with respect to `x`, by central differences.
 
-    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64
-    array, a Value or a float); without `upstream`, `f` must return one number. Returns an array of
-    `x`'s shape (a float for a scalar `x`).
+    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64 array, a
+    Value or a float); without `upstream`, `f` must return one number. Returns an array of `x`'s shape (a
+    float for a scalar `x`).
     """
     eps = _settings("numerical_grad", f, eps)[0]
     scalar = isinstance(x, (Value, Real)) and not isinstance(x, (bool, np.generic))
-    arr = _point(x, 0, "numerical_grad", [], scalar)
+    arr = _point(x, 0, "numerical_grad", [])
     kind = Tensor if isinstance(x, Tensor) else Value if isinstance(x, Value) else float if scalar else np.array
     u = 1.0 if upstream is None else np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream, float)
 
@@ -219,11 +219,11 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
               raise_on_fail: bool = True) -> GradcheckResult:
     """Compare the gradients of `f` at `inputs` computed by backward with central differences of step `eps`.
 
-    With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each
-    input's `.grad`; an element passes when `|analytic - numeric| <= atol + rtol |numeric|` and
-    both are finite. Tensor engine: inputs are Tensors, arrays, lists or numbers and `f` gets
-    fresh float64 Tensors; scalar engine: inputs are Values or numbers and `f` gets fresh Values
-    and returns a Value (or a list of Values), as in `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)`.
+    With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's
+    `.grad`; an element passes when `|analytic - numeric| <= atol + rtol |numeric|` and both are finite.
+    Tensor engine: inputs are Tensors, arrays, lists or numbers and `f` gets fresh float64 Tensors; scalar
+    engine: inputs are Values or numbers and `f` gets fresh Values and returns a Value (or a list of
+    Values), as in `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)`.
 
     Args:
         upstream: `u`; by default random and non-uniform (entries of size 0.5 to 1.5, random signs).
@@ -243,7 +243,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     if not scalar and any(isinstance(x, Value) for x in inputs):
         raise TypeError(f"{fn}: inputs mix Values and Tensors/arrays; check the scalar engine (Values and numbers) "
                         "and the tensor engine (Tensors and arrays) separately")
-    arrays = [_point(x, i, fn, notes, scalar) for i, x in enumerate(inputs)]
+    arrays = [_point(x, i, fn, notes) for i, x in enumerate(inputs)]
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
     out = f(*leaves)

@@ -104,8 +104,7 @@ class GradcheckResult:
 
 
 class GradcheckError(AssertionError):
-    """Raised by `gradcheck` when the gradients disagree (an AssertionError, so that it reads as a
-    failed assertion in a test); the `GradcheckResult` is in `.result`."""
+    """Raised by `gradcheck` when the gradients disagree (a failed assertion in a test); `.result` explains it."""
 
     def __init__(self, message: str, result: GradcheckResult) -> None:
         super().__init__(message)

@@ -1,7 +1,5 @@
-"""What the tensor engine accepts as input: data, sizes, axes, indices and operands, typed as PyTorch types them.
-
-Each function checks its argument and says what to do when it cannot be used.
-"""
+"""What the tensor engine accepts (data, sizes, axes, indices, operands), typed as PyTorch types them; each
+function says what to do with an argument it cannot use."""
 
 from __future__ import annotations
 

@@ -1,21 +1,10 @@
 """Check a backward pass against central differences, in float64.
 
-A backward rule can be wrong in ways a loss curve never shows (a sign, a missing `1/n`, a gradient
-counted twice). `gradcheck` compares the gradient backward computes (analytic) with the one
-obtained by nudging every input element (numeric): with `S(x) = sum_k u_k f(x)_k`,
+With `S(x) = sum_k u_k f(x)_k`, the analytic gradient (backward's) is compared with the numeric one
 `dS/dx_j ~ (S(x + eps e_j) - S(x - eps e_j)) / (2 eps)`. The upstream gradient `u` is random and
-**non-uniform** (with `u = 1`, what `f(x).sum().backward()` does, a `+` for a `-` or a misplaced
-transpose can pass by accident), even for one output element, so that a rule that forgets to
-multiply by the upstream gradient is caught too. Inputs are checked as float64 copies: there the
-error of central differences (O(eps^2) plus rounding O(1e-16 |S| / eps)) is about 1e-10.
-
-    >>> import numpy as np
-    >>> from tinygrad_init.gradcheck import gradcheck
-    >>> x, W = np.random.default_rng(0).normal(size=(3, 4)), np.random.default_rng(1).normal(size=(4, 2))
-    >>> print(gradcheck(lambda x, W: (x @ W).tanh(), x, W))   # doctest: +ELLIPSIS
-    gradcheck passed: 2 inputs (20 elements), max absolute error ...
-
-For the scalar engine, `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)` calls `f` with Values.
+**non-uniform**, even for one output element: with `u = 1` a sign error or a misplaced transpose can
+pass by accident, and a rule that forgets to multiply by the upstream gradient is never caught. In
+float64 the error of central differences (O(eps^2) plus rounding O(1e-16 |S| / eps)) is about 1e-10.
 """
 
 from __future__ import annotations
@@ -49,33 +38,28 @@ class Worst(NamedTuple):
 
 @dataclass
 class InputCheck:
-    """The comparison for one input: float64 arrays of its shape, and which elements are off."""
+    """The comparison for one input: float64 arrays of its shape, and which elements are off (`bad`);
+    `note` explains a gradient of the wrong shape (then `analytic` is all nan)."""
 
     index: int
-    shape: tuple[int, ...]
     analytic: np.ndarray
     numeric: np.ndarray
     abs_error: np.ndarray
     rel_error: np.ndarray
     bad: np.ndarray
-    ok: bool
     note: str = ""
 
+    shape = property(lambda self: self.numeric.shape)
+    ok = property(lambda self: not self.note and not self.bad.any())
     max_abs_error = property(lambda self: _nanmax(self.abs_error))
     max_rel_error = property(lambda self: _nanmax(self.rel_error))
 
 
 @dataclass
 class GradcheckResult:
-    """What `gradcheck` found: `bool(result)` is `result.ok`; `print(result)` explains it.
+    """What `gradcheck` found (`bool(result)` is `result.ok`; `print(result)` explains it): one `InputCheck`
+    per input, the worst element, a guess at the cause of a failure, remarks on the setup, the `u` used."""
 
-    `inputs` holds one `InputCheck` per input, `where` the worst element, `hint` a guess at the
-    cause of a failure, `notes` remarks on the setup, `upstream` the `u` that was used.
-    """
-
-    ok: bool
-    max_abs_error: float
-    max_rel_error: float
     inputs: list[InputCheck]
     where: Worst | None
     hint: str
@@ -86,41 +70,49 @@ class GradcheckResult:
     rtol: float
     engine: str = "Tensor"
 
+    ok = property(lambda self: all(c.ok for c in self.inputs))
+    max_abs_error = property(lambda self: _nanmax(np.array([c.max_abs_error for c in self.inputs])))
+    max_rel_error = property(lambda self: _nanmax(np.array([c.max_rel_error for c in self.inputs])))
+
     def __bool__(self) -> bool:
         return self.ok
 
     def _name(self, i: int) -> str:
         suffix = "th" if 10 <= (i + 1) % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get((i + 1) % 10, "th")
-        return f"input {i} (the {i + 1}{suffix} input, " + (
-            "a Value)" if self.engine == "Value" else f"shape {self.inputs[i].shape})")
+        what = "a Value" if self.engine == "Value" else f"shape {self.inputs[i].shape}"
+        return f"input {i} (the {i + 1}{suffix} input, {what})"
 
     def __str__(self) -> str:
-        tol, s = f"tolerance atol {_fmt(self.atol)} + rtol {_fmt(self.rtol)} x |numeric|", lambda n: "s" * (n != 1)
+        tol = f"tolerance atol {_fmt(self.atol)} + rtol {_fmt(self.rtol)} x |numeric|"
         if self.ok:
-            n, k = sum(c.analytic.size for c in self.inputs), len(self.inputs)
-            lines = [f"gradcheck passed: {k} input{s(k)} ({n} element{s(n)}), {_errors(self)} ({tol})."]
+            n = sum(c.numeric.size for c in self.inputs)
+            lines = [f"gradcheck passed: {_count(len(self.inputs), 'input')} ({_count(n, 'element')}), "
+                     f"{_errors(self)} ({tol})."]
         else:
             w = self.where
-            at = "" if self.engine == "Value" or w.index is None else " at [" + ", ".join(map(str, w.index)) + "]"
+            at = f" at [{', '.join(map(str, w.index))}]" if w.index else ""
             head = self.inputs[w.input].note if w.index is None else (
                 f"analytic {_fmt(w.analytic)}, numeric {_fmt(w.numeric)} (absolute error {_fmt(w.abs_error)}, "
                 f"relative error {_fmt(w.rel_error)}; {tol}).")
             lines = [f"gradcheck failed for {self._name(w.input)}{at}: {head}" + (" " + self.hint) * bool(self.hint)]
             lines += [f"  {self._name(c.index)}: " + (
                 f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
-                f"{int(c.bad.sum())} of {c.bad.size} element{s(c.bad.size)} off ({_errors(c)}).") for c in self.inputs]
+                f"{int(c.bad.sum())} of {_count(c.bad.size, 'element')} off ({_errors(c)}).") for c in self.inputs]
             lines.append("  Inspect result.inputs[i].analytic and .numeric element by element "
                          "(gradcheck(..., raise_on_fail=False) returns the result).")
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
 
 
 class GradcheckError(AssertionError):
-    """Raised by `gradcheck` when the gradients disagree (an AssertionError, so that it reads as a
-    failed assertion in a test); the `GradcheckResult` is in `.result`."""
+    """Raised by `gradcheck` when the gradients disagree (a failed assertion in a test); `.result` explains it."""
 
     def __init__(self, message: str, result: GradcheckResult) -> None:
         super().__init__(message)
         self.result = result
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + "s" * (n != 1)
 
 
 def _errors(c: InputCheck | GradcheckResult) -> str:
@@ -131,13 +123,12 @@ def _nanmax(a: np.ndarray) -> float:
     return 0.0 if a.size == 0 else math.nan if np.isnan(a).any() else float(a.max())
 
 
-def _point(x: Any, i: int, fn: str, notes: list[str], scalar: bool) -> np.ndarray:
-    """Input `i` as a fresh C-contiguous float64 array (0-d for the scalar engine)."""
+def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
+    """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
-    if isinstance(raw, (bool, np.bool_, str)) or not isinstance(raw, (Real, np.generic) if scalar else (
-            np.ndarray, np.generic, Real, list, tuple)):
-        raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected " + (
-            "a Value or a plain number" if scalar else "a Tensor, a numpy array or a number"))
+    if not isinstance(raw, (np.ndarray, np.generic, Real, list, tuple)):
+        raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
+                        "number (or a Value, for the scalar engine)")
     try:
         arr = np.asarray(raw)
     except ValueError as e:
@@ -151,35 +142,37 @@ def _point(x: Any, i: int, fn: str, notes: list[str], scalar: bool) -> np.ndarra
         notes.append(f"input {i} is {arr.dtype}; it was checked as a float64 copy (central differences in lower "
                      "precision are too coarse)")
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{fn}: input {i} is {arr.item() if arr.ndim == 0 else arr}: it contains nan or inf; choose "
-                         "a finite point to check the gradient at")
+        raise ValueError(f"{fn}: input {i} is {arr}: it contains nan or inf; choose a finite point to check the "
+                         "gradient at")
     return np.array(arr, dtype=np.float64, order="C")
 
 
 def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
     """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor."""
-    if scalar and isinstance(out, (Value, Real, list, tuple)):
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        if all(isinstance(o, (Value, Real)) for o in outs):
-            return np.asarray([float(o) for o in outs]).reshape(np.shape(out) if outs is out else ())
-    elif not scalar and isinstance(out, Tensor):
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    if scalar and all(isinstance(o, (Value, Real)) for o in outs):
+        return np.array([float(o) for o in outs]).reshape(-1 if outs is out else ())
+    if not scalar and isinstance(out, Tensor):
         return np.asarray(out.data, dtype=np.float64)
     raise TypeError(f"{fn}: f returned {type(out).__name__}; with {'Value' if scalar else 'Tensor'} inputs it must "
                     f"return {'a Value (or a list of Values)' if scalar else 'a Tensor'}")
 
 
+def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], step: float) -> float:
+    """`total()` with `arr[j]` moved by `step` (in place, then restored)."""
+    orig = arr[j]
+    arr[j] = orig + step
+    s = total()
+    arr[j] = orig
+    return s
+
+
 def _central(total: Callable[[], float], arr: np.ndarray, eps: float) -> np.ndarray:
-    """dS/d(arr) by central differences, nudging `arr` in place (and restoring it)."""
+    """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded)."""
     grad = np.empty(arr.shape)
-    flat, g = arr.reshape(-1), grad.reshape(-1)
-    for j in range(flat.size):
-        orig = flat[j]
-        flat[j] = xp = orig + eps
-        fp = total()
-        flat[j] = xm = orig - eps
-        fm = total()
-        flat[j] = orig
-        g[j] = (fp - fm) / (xp - xm)  # the step actually taken, not 2*eps rounded
+    for j in np.ndindex(arr.shape):
+        step = (arr[j] + eps) - (arr[j] - eps)
+        grad[j] = (_shifted(total, arr, j, eps) - _shifted(total, arr, j, -eps)) / step
     return grad
 
 
@@ -188,8 +181,7 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
         raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
     eps, atol, rtol = (check_real(fn, n, v) for n, v in (("eps", eps), ("atol", atol), ("rtol", rtol)))
     if eps <= 0:
-        raise ValueError(f"{fn}: eps must be positive (the step of the central difference), got {eps}; 1e-6 suits "
-                         "float64")
+        raise ValueError(f"{fn}: eps must be positive (the central-difference step), got {eps}; 1e-6 suits float64")
     if atol < 0 or rtol < 0:
         raise ValueError(f"{fn}: tolerances must be >= 0, got atol={atol}, rtol={rtol}")
     return eps, atol, rtol
@@ -198,24 +190,24 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:
     """The gradient of `sum(upstream * f(x))` with respect to `x`, by central differences.
 
-    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64
-    array, a Value or a float); without `upstream`, `f` must return one number. Returns an array of
-    `x`'s shape (a float for a scalar `x`).
+    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64 array, a
+    Value or a float); without `upstream`, `f` must return one number. Returns an array of `x`'s shape (a
+    float for a scalar `x`).
     """
     eps = _settings("numerical_grad", f, eps)[0]
     scalar = isinstance(x, (Value, Real)) and not isinstance(x, (bool, np.generic))
-    arr = _point(x, 0, "numerical_grad", [], scalar)
-    kind = Value if isinstance(x, Value) else float if scalar else Tensor if isinstance(x, Tensor) else np.array
-    u = None if upstream is None else np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream, float)
+    arr = _point(x, 0, "numerical_grad", [])
+    kind = Tensor if isinstance(x, Tensor) else Value if isinstance(x, Value) else float if scalar else np.array
+    u = 1.0 if upstream is None else np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream, float)
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
-            out = f(kind(arr.copy()) if kind is not float else float(arr))
+            out = f(kind(arr.copy()))
         out = np.asarray(out.data if isinstance(out, (Tensor, Value)) else out, dtype=np.float64)
-        if u is None and out.size != 1:
+        if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "
                              f"of shape {out.shape}) or make f return a scalar")
-        return float(out.reshape(())) if u is None else float(np.dot(u.reshape(-1), out.reshape(-1)))
+        return float(np.dot(np.ravel(u), out.reshape(-1)))
 
     g = _central(total, arr, eps)
     return float(g) if scalar else g
@@ -224,20 +216,15 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
               upstream: Any = None, rng: np.random.Generator | int | None = 0,
               raise_on_fail: bool = True) -> GradcheckResult:
-    """Compare the gradients of `f` computed by backward with central differences.
+    """Compare the gradients of `f` at `inputs` computed by backward with central differences of step `eps`.
 
-    With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each
-    input's `.grad`; an element passes when `|analytic - numeric| <= atol + rtol |numeric|` and
-    both are finite. Tensor engine: inputs are Tensors, arrays, lists or numbers and `f` gets
-    fresh float64 Tensors; scalar engine: inputs are Values or numbers and `f` gets fresh Values
-    and returns a Value (or a list of Values).
+    With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's
+    `.grad`; an element passes when `|analytic - numeric| <= atol + rtol |numeric|` and both are finite.
+    Tensor engine: inputs are Tensors, arrays, lists or numbers and `f` gets fresh float64 Tensors; scalar
+    engine: inputs are Values or numbers and `f` gets fresh Values and returns a Value (or a list of
+    Values), as in `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)`.
 
     Args:
-        f: the function to check.
-        *inputs: the point at which to check, one argument of `f` each.
-        eps: the central-difference step (> 0).
-        atol: the absolute tolerance (>= 0).
-        rtol: the relative tolerance (>= 0).
         upstream: `u`; by default random and non-uniform (entries of size 0.5 to 1.5, random signs).
         rng: seed or Generator for the default upstream gradient.
         raise_on_fail: raise `GradcheckError` on failure (else return the failing result).
@@ -255,7 +242,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     if not scalar and any(isinstance(x, Value) for x in inputs):
         raise TypeError(f"{fn}: inputs mix Values and Tensors/arrays; check the scalar engine (Values and numbers) "
                         "and the tensor engine (Tensors and arrays) separately")
-    arrays = [_point(x, i, fn, notes, scalar) for i, x in enumerate(inputs)]
+    arrays = [_point(x, i, fn, notes) for i, x in enumerate(inputs)]
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
     out = f(*leaves)
@@ -292,30 +279,29 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     checks = [_compare(i, leaf.grad, _central(total, arr, eps), atol, rtol)
               for i, (leaf, arr) in enumerate(zip(leaves, arrays))]
-    ok, where = all(c.ok for c in checks), _worst(checks, atol, rtol)
-    result = GradcheckResult(
-        ok, _nanmax(np.array([c.max_abs_error for c in checks])), _nanmax(np.array([c.max_rel_error for c in checks])),
-        checks, where, "" if ok else _hint(checks[where.input], where, arrays[where.input], total, eps, atol, rtol),
-        notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
-    if not ok and raise_on_fail:
+    where = _worst(checks, atol, rtol)
+    hint = "" if where is None else _hint(checks[where.input], where, arrays[where.input], total, eps, atol, rtol)
+    result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
+    if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)
     return result
 
 
 def _compare(i: int, g: Any, gn: np.ndarray, atol: float, rtol: float) -> InputCheck:
-    if g is not None and np.shape(g) != gn.shape:
+    note = ""
+    if g is None:  # nothing reached the input
+        g = np.zeros(gn.shape)
+    elif np.shape(g) != gn.shape:
         note = (f"backward gave it a gradient of shape {np.shape(g)}, but the input has shape {gn.shape}. Gradients "
                 "must have their input's shape: was broadcasting undone (unbroadcast)?")
-        empty = np.zeros(0)
-        return InputCheck(i, gn.shape, np.full(gn.shape, np.nan), gn, empty, empty, empty.astype(bool), False, note)
-    ga = np.zeros(gn.shape) if g is None else np.array(g, dtype=np.float64).reshape(gn.shape)
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        g = np.full(gn.shape, np.nan)
+    ga = np.array(g, dtype=np.float64)
+    with np.errstate(all="ignore"):
         diff = np.abs(ga - gn)
         finite = np.isfinite(ga) & np.isfinite(gn)
         bad = ~finite | (diff > atol + rtol * np.abs(gn))
         rel = np.where(diff == 0, 0.0, diff / np.maximum(np.maximum(np.abs(ga), np.abs(gn)), max(atol, 1e-300)))
-    return InputCheck(i, gn.shape, ga, gn, np.where(finite, diff, np.nan), np.where(finite, rel, np.nan), bad,
-                      not bad.any())
+    return InputCheck(i, ga, gn, np.where(finite, diff, np.nan), np.where(finite, rel, np.nan), bad, note)
 
 
 def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
@@ -324,21 +310,20 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     for c in checks:
         if c.note:  # a gradient of the wrong shape: the worst possible
             return Worst(c.index, None, math.nan, math.nan, math.nan, math.nan)
-        if c.analytic.size:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                score = np.where(np.isfinite(c.abs_error), c.abs_error / (atol + rtol * np.abs(c.numeric)), np.inf)
-            score = np.nan_to_num(score, nan=0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where(np.isfinite(c.abs_error), c.abs_error / (atol + rtol * np.abs(c.numeric)), np.inf)
+        score = np.nan_to_num(score)
+        if score.size and (best is None or score.max() > best[0]):
             j = np.unravel_index(int(np.argmax(score)), c.shape)
-            if best is None or score[j] > best[0]:
-                values = (float(a[j]) for a in (c.analytic, c.numeric, c.abs_error, c.rel_error))
-                best = (float(score[j]), Worst(c.index, tuple(int(k) for k in j), *values))
+            values = (float(a[j]) for a in (c.analytic, c.numeric, c.abs_error, c.rel_error))
+            best = (float(score[j]), Worst(c.index, tuple(int(k) for k in j), *values))
     return None if best is None else best[1]
 
 
 def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], eps: float, atol: float,
           rtol: float) -> str:
     """A guess at what is wrong, for the student reading the message."""
-    if w.index is None:
+    if c.ok or c.note:
         return ""
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
@@ -347,13 +332,8 @@ def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], 
         return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
                 ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "
                 "return zeros?")
-    flat, j = arr.reshape(-1), int(np.ravel_multi_index(w.index, c.shape)) if c.shape else 0
-    orig, f0 = flat[j], total()
-    flat[j] = orig + eps
-    right = (total() - f0) / eps
-    flat[j] = orig - eps
-    left = (f0 - total()) / eps
-    flat[j] = orig
+    s = total()
+    right, left = (_shifted(total, arr, w.index, eps) - s) / eps, (s - _shifted(total, arr, w.index, -eps)) / eps
     if abs(right - left) > max(1e-3, 1e-2 * max(abs(left), abs(right))):
         return (f"f has a kink here (slope {_fmt(left)} from the left, {_fmt(right)} from the right): relu at 0, max "
                 "with ties or abs at 0 have no derivative there, so no backward rule can match; check at a point "
@@ -364,13 +344,11 @@ def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], 
     if (w.numeric != 0 and abs(w.analytic + w.numeric) <= atol + rtol * abs(w.numeric)) or abs(r + 1) < 1e-3:
         return "A sign error in a backward rule?"
     if ratios.size and r != 0 and np.all(np.abs(ratios - r) <= 1e-5 * abs(r)) and abs(r - 1) > 1e-5:
-        every = "at every element" if ratios.size > 1 else "here"
-        if abs(r - 2) < 1e-3 or abs(r - 0.5) < 1e-3:
-            return (f"The analytic gradient is {'twice' if r > 1 else 'half'} the numeric one {every}: a contribution "
-                    "counted twice (or once instead of twice: a node used twice must accumulate with +=), or a "
-                    "missing factor 2 (the derivative of x**2 is 2x)?")
-        return (f"The analytic gradient is {r:.4g} x the numeric one {every}: a constant factor is missing or extra "
-                "in a backward rule (the 1/n of a mean? the exponent of a power? the upstream gradient not "
+        times = "twice" if abs(r - 2) < 1e-3 else "half" if abs(r - 0.5) < 1e-3 else f"{r:.4g} x"
+        where = "at every element" if ratios.size > 1 else "here"
+        return (f"The analytic gradient is {times} the numeric one {where}: a constant factor is missing or extra in "
+                "a backward rule (a contribution counted twice, or once where a node used twice must accumulate with "
+                "+=? the 1/n of a mean? the exponent of a power, as in the 2x of x**2? the upstream gradient not "
                 "multiplied in?)")
     return ("Only some elements are wrong: check how the backward rule handles axes, indices or broadcasting (the "
             "gradient of a broadcast operand is summed back to its shape)." if 0 < c.bad.sum() < c.bad.size else

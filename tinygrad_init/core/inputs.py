@@ -1,10 +1,5 @@
-"""What the tensor engine accepts as input: data, sizes, axes, indices and operands, typed as PyTorch types them.
-
-Each function checks its argument and says what to do when it cannot be used: data becomes an
-array of real numbers (floats keep their dtype; numbers, lists, integers and booleans become
-float32), a number or array operand takes the dtype PyTorch's type promotion gives it, and
-integers meeting floats become floats.
-"""
+"""What the tensor engine accepts (data, sizes, axes, indices, operands), typed as PyTorch types them; each
+function says what to do with an argument it cannot use."""
 
 from __future__ import annotations
 
@@ -27,22 +22,17 @@ _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
 def to_array(data: Any, dtype: Any) -> np.ndarray:
     """`data` as an array of numbers: floating ndarrays keep their dtype; numbers, lists and
     integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
-    if data is None or isinstance(data, (str, bytes, Value)):
-        raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.40}; pass a number, a "
-                        "(nested) list of numbers or a numpy array." + (
-                            " The scalar engine (Value) and the tensor engine (Tensor) do not mix: use "
-                            "Tensor(value.data)." if isinstance(data, Value) else ""))
     try:
-        arr = data if isinstance(data, np.ndarray) else np.asarray(data)
+        arr = np.asarray(data)
     except ValueError as e:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None
     if arr.dtype.kind not in "biuf":
-        if arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat):
-            raise TypeError("Tensor: cannot make a tensor of Values: the scalar engine (Value) and the tensor engine "
-                            "(Tensor) do not mix; use Tensor([v.data for v in values])")
-        raise TypeError(f"Tensor: cannot make a tensor of dtype {arr.dtype}; tensors hold real numbers (booleans, "
-                        "integers or floats), not complex numbers, strings or other objects")
+        mixed = arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat)
+        raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.40}: " + (
+            "the scalar engine (Value) and the tensor engine (Tensor) do not mix; use Tensor(value.data) or "
+            "Tensor([v.data for v in values])" if mixed else f"numpy reads it as dtype {arr.dtype}, but tensors hold "
+            "real numbers; pass a number, a (nested) list of numbers or a numpy array of booleans, integers or floats"))
     if dtype is not None:
         return arr.astype(dtype, copy=False)
     return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
@@ -75,19 +65,17 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
     """A number or array operand as an array, typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower."""
-    if isinstance(x, Value):
-        raise TypeError(f"{op}: cannot combine a Tensor with a Value: the tensor engine (Tensor) and the scalar "
-                        "engine (Value) do not mix. Use Tensor(value.data), or Values throughout.")
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
-    if weak or isinstance(x, np.ndarray):
-        arr = np.asarray(x)
-        kind = _KIND.get(arr.dtype.kind)
-        if kind is not None:
-            if kind > _KIND[like.kind]:
-                return arr.astype(_DEFAULT[kind] if weak else arr.dtype, copy=False)
-            return arr.astype(like if weak or kind < _KIND[like.kind] else arr.dtype, copy=False)
-    raise TypeError(f"{op}: cannot combine a Tensor with {type(x).__name__} {x!r:.60}; use numbers, numpy arrays "
-                    "or Tensors")
+    arr = np.asarray(x) if weak or isinstance(x, np.ndarray) else None
+    kind = None if arr is None else _KIND.get(arr.dtype.kind)
+    if kind is None:
+        raise TypeError(f"{op}: cannot combine a Tensor with " + (
+            "a Value: the tensor engine (Tensor) and the scalar engine (Value) do not mix. Use Tensor(value.data), "
+            "or Values throughout." if isinstance(x, Value) else
+            f"{type(x).__name__} {x!r:.60}; use numbers, numpy arrays or Tensors"))
+    if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
+        return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
+    return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)
 
 
 def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray]:

@@ -24,17 +24,16 @@ from .table import band, label
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["SLIDE_STYLE", "HASH_SALT", "slide_style", "slide_figure", "legend_below", "log_axis", "ridges",
+__all__ = ["SLIDE_STYLE", "slide_style", "slide_figure", "legend_below", "log_axis", "ridges",
            "scheme_color", "curves", "layer_curves", "loss_curves", "training_figure", "histogram_grid",
            "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure", "WORD_COLORS"]
 
-HASH_SALT = "tinygrad-init"
 #: matplotlib settings for slides: readable from the back of a lecture hall.
 SLIDE_STYLE: dict[str, Any] = {
     "font.family": "DejaVu Sans", "font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
     "ytick.labelsize": 12, "legend.fontsize": 12, "figure.titlesize": 16, "lines.linewidth": 2.2, "lines.markersize": 7,
     "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 100,
-    "svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}
+    "svg.hashsalt": "tinygrad-init", "svg.fonttype": "path"}
 SLIDE = (13.33, 7.5)
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255")
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
@@ -284,21 +283,19 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
         fig = slide_figure(len(rows), ncols, (4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2), top=1.0, bottom=0.6, left=2.2,
                            wgap=1.1, hgap=0.8)
         for i, (name, mats) in enumerate(rows):
-            for j, ax in enumerate(fig.axes[i * ncols:(i + 1) * ncols]):
+            axes = fig.axes[i * ncols:(i + 1) * ncols]
+            for ax in axes[len(mats):]:
+                ax.set_visible(False)
+            for j, (ax, (matrix, M)) in enumerate(zip(axes, mats)):
+                if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
+                    raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
                 ax.grid(False)
-                if j >= len(mats) or (M := np.asarray(mats[j][1], dtype=np.float64)).ndim != 2:
-                    if j < len(mats):
-                        raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape "
-                                         f"{M.shape})")
-                    ax.set_visible(False)
-                    continue
                 lim = float(np.abs(M).max(initial=0))
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
-                ax.set(title=f"{mats[j][0]}: " + (f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)"
-                                                  if lim else "all 0"), yticks=[],
-                       xticks=ticks, xticklabels=[t + 1 for t in ticks], xlabel="unit" * (i == len(rows) - 1),
-                       ylabel=_wrap(name) * (j == 0))
+                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0"
+                ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
+                       xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
         fig.suptitle(title)
     return fig
@@ -325,18 +322,12 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
     return fig
 
 
-def _format(fmt: str | None, path: Path | None = None) -> str:
-    if not (fmt := fmt or (path.suffix[1:] if path is not None else None)):
-        raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
-    if fmt.lower() not in _METADATA:
-        raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
-    return fmt.lower()
-
-
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
     """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`, default 100)."""
-    key, buf = _format(fmt), io.BytesIO()
-    with mpl().rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
+    if (key := str(fmt).lower()) not in _METADATA:
+        raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
+    buf = io.BytesIO()
+    with mpl().rc_context({k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=dpi or SLIDE_STYLE["savefig.dpi"],
                     **{"pil_kwargs": {"compress_level": 1}} if key == "png" else {})  # a quarter faster, 10% larger
     return buf.getvalue()
@@ -344,5 +335,7 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: float | None = None) -> Path:
     """Write the figure to `path` (format from the suffix unless `fmt`); returns the path."""
-    (p := Path(path)).write_bytes(figure_bytes(fig, _format(fmt, p), dpi=dpi))
+    if not (fmt := fmt or Path(path).suffix[1:]):
+        raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
+    (p := Path(path)).write_bytes(figure_bytes(fig, fmt, dpi=dpi))
     return p

@@ -144,7 +144,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
             ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
-        handles.append(mpl().lines.Line2D([], [], **{k: w for k, w in st.items() if k != "markevery"}))
+        handles.append(mpl().lines.Line2D([], [], **st))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",

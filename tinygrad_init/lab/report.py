@@ -92,12 +92,13 @@ def _table_file(result: ExperimentResult, key: str) -> str:
 def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
     if (result.name, key) in _FILES_ONLY:
         return f"<p>{_esc(table.title)}: {len(table)} rows in <code>data/{_esc(_table_file(result, key))}</code>.</p>"
-    if result.name == "verdict" and key == "main":
-        rows = "".join(f"<tr><th>{_esc(a)}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in words)
-                       + "</tr>" for a, *words in (list(r.values()) for r in table.rows))
+    if result.name == "verdict" and key == "main":  # each word in its colour
         head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
+        rows = "".join(f"<tr><th>{_esc(a)}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in words)
+                       + "</tr>" for a, *words in (r.values() for r in table))
         notes = "".join(f"<li>{_esc(n)}</li>" for n in table.notes)
-        return f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table><ul>{notes}</ul>'
+        return (f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
+                f"<ul>{notes}</ul>")
     if len(table) <= _SHOWN_ROWS:
         return table.to_html()
     return f"<details><summary>{_esc(table.title or key)} ({len(table)} rows)</summary>{table.to_html()}</details>"
@@ -116,8 +117,8 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
            "<code>report.json</code> and <code>data/</code>, each figure in <code>figures/</code>. Results over "
            "several seeds are given as the median with the lowest and highest value (figures: a line and a band)."
            "</p>", "<nav><h2>Contents</h2><ol>"]
-    out += [f'<li><a href="#{_esc(r.name)}">{_esc(r.title)}</a></li>' for r in results]
-    out.append('<li><a href="#explorer">The init explorer</a></li><li><a href="#schemes">The schemes</a></li></ol></nav>')
+    out += [f'<li><a href="#{_esc(r.name)}">{_esc(r.title)}</a></li>' for r in results] + [
+        '<li><a href="#explorer">The init explorer</a></li><li><a href="#schemes">The schemes</a></li></ol></nav>']
     for r in results:
         out += [f'<section id="{_esc(r.name)}"><h2>{_esc(r.title)}</h2>', f'<p class="question">{_esc(r.question)}</p>']
         out.append('<ul class="findings">' + "".join(f"<li>{_prose(f)}</li>" for f in r.findings) + "</ul>")

@@ -78,7 +78,8 @@ class Table:
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")
         for i, row in enumerate(rows):
             if isinstance(row, Mapping) and (unknown := [k for k in row if k not in self.columns]):
-                raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are {list(self.columns)}")
+                raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are "
+                                 f"{list(self.columns)}")
             row = [row.get(c) for c in self.columns] if isinstance(row, Mapping) else row
             if len(row := [v.item() if isinstance(v, np.generic) else v for v in row]) != len(self.columns):
                 raise ValueError(f"Table: row {i} has {len(row)} values but there are {len(self.columns)} "
@@ -105,7 +106,8 @@ class Table:
 
     def column(self, name: str) -> np.ndarray | list:
         """One column: a float64 array if every value is a number or `None` (as NaN), else a list."""
-        values = [r[self._index(name)] for r in self._rows]
+        j = self._index(name)
+        values = [r[j] for r in self._rows]
         if any(v is not None for v in values) and all(v is None or _is_number(v) for v in values):
             return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
         return values
@@ -218,7 +220,8 @@ class ExperimentResult:
     `functools.partial(plots.curves, ...)`."""
 
     def __init__(self, name: str, title: str, question: str, tables: Mapping[str, Table], data: Mapping[str, Any],
-                 settings: Mapping[str, Any], findings: Sequence[str], figures: Mapping[str, Callable[[], Any]]) -> None:
+                 settings: Mapping[str, Any], findings: Sequence[str],
+                 figures: Mapping[str, Callable[[], Any]]) -> None:
         if "main" not in tables:
             raise ValueError("ExperimentResult: tables must include 'main'")
         self.name, self.title, self.question, self.tables = name, title, question, dict(tables)

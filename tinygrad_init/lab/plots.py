@@ -158,31 +158,30 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
 
 def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *,
            xlabel: str = "layer", ylabel: str = "", title: str = "", note: str | None = None,
-           log: bool | Sequence[str] = True, ncols: int | None = None, hlines: Mapping[str, Any] | None = None,
+           log: bool | Sequence[str] = True, ncols: int | None = None, hlines: Mapping[str, float] | None = None,
            styles: Mapping[str, dict] | None = None, dodge: float = 0.0, sharey: bool = False) -> Figure:
     """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[,
     xlabel])}`, values one per point or seeds x points (the median and a band from the lowest to the highest seed).
 
-    `predicted` (same keys) adds dashed lines; `hlines` dotted levels, `{label: y}` for every panel or `{panel: {label:
-    y}}`; `log`: log y axes, all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the
-    series sideways so that none hides another. A series named by a scheme keeps its label and colour.
+    `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel; `log`: log y axes,
+    all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the series sideways so that
+    none hides another. A series named by a scheme keeps its label and colour.
     """
     if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
     nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
     series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
-    bottom = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4)
+    bottom, breaks = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4), head.count("\n")
     with slide_style():
-        fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * head.count(
-            "\n")), top=0.55 + 0.32 * (head.count("\n") + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
-            sharey=sharey)
-        handles, per_panel = [], any(isinstance(v, Mapping) for v in (hlines or {}).values())
+        fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
+                           top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
+                           sharey=sharey)
+        handles = []
         for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
-            handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge,
-                              log=log if isinstance(log, bool) else name in log,
-                              hlines=(hlines or {}).get(name) if per_panel else hlines)
+            handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
+                              log=log if isinstance(log, bool) else name in log)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
@@ -311,10 +310,9 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
             for j, w in enumerate(row):
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
-        ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
-               yticks=[-i - 0.54 for i in range(len(rows))], frame_on=False)
-        ax.set_xticklabels([_wrap(c, width=18) for c in cols], fontsize=12)
-        ax.set_yticklabels(rows, fontsize=15)
+        ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), frame_on=False)
+        ax.set_xticks([j + 0.48 for j in range(len(cols))], [_wrap(c, width=18) for c in cols], fontsize=12)
+        ax.set_yticks([-i - 0.54 for i in range(len(rows))], rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)

@@ -46,13 +46,11 @@ def band(values: Any, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def plain(x: Any) -> Any:
     """Numbers, arrays, tuples, dicts and tables as JSON-ready Python (non-finite floats as strings)."""
-    if isinstance(x, Table):
-        return plain(x.to_dict())
+    x = x.to_dict() if isinstance(x, Table) else x.tolist() if isinstance(x, (np.ndarray, np.generic)) else x
     if isinstance(x, dict):
         return {str(k): plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, np.ndarray)):
-        return [plain(v) for v in (x.tolist() if isinstance(x, np.ndarray) else x)]
-    x = x.item() if isinstance(x, np.generic) else x
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
     return str(x) if isinstance(x, float) and not math.isfinite(x) else x
 
 
@@ -179,12 +177,11 @@ class Table:
         def row(tag: str, cells: Sequence[str]) -> str:
             return "<tr>" + "".join(f"<{tag} {a}>{html.escape(c)}</{tag}>" for a, c in zip(align, cells)) + "</tr>"
 
-        out = ['<div class="tinygrad-init-table">', "<table>"] + (
-            [f"<caption>{html.escape(self.title)}</caption>"] if self.title else [])
-        out += ["<thead>" + row("th", self.columns) + "</thead>", "<tbody>"]
-        out += [row("td", cells) for cells in self._cells(digits)] + ["</tbody>", "</table>"]
-        out += ["<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"] if self.notes else []
-        return "\n".join(out + ["</div>"])
+        caption = [f"<caption>{html.escape(self.title)}</caption>"] if self.title else []
+        notes = ["<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"] if self.notes else []
+        head, body = "<thead>" + row("th", self.columns) + "</thead>", [row("td", c) for c in self._cells(digits)]
+        return "\n".join(['<div class="tinygrad-init-table">', "<table>", *caption, head, "<tbody>", *body, "</tbody>",
+                          "</table>", *notes, "</div>"])
 
     _repr_html_ = to_html
     _repr_markdown_ = to_markdown

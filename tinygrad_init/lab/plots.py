@@ -24,17 +24,16 @@ from .table import band, label
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["SLIDE_STYLE", "HASH_SALT", "slide_style", "slide_figure", "legend_below", "log_axis", "ridges",
+__all__ = ["SLIDE_STYLE", "slide_style", "slide_figure", "legend_below", "log_axis", "ridges",
            "scheme_color", "curves", "layer_curves", "loss_curves", "training_figure", "histogram_grid",
            "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure", "WORD_COLORS"]
 
-HASH_SALT = "tinygrad-init"
 #: matplotlib settings for slides: readable from the back of a lecture hall.
 SLIDE_STYLE: dict[str, Any] = {
     "font.family": "DejaVu Sans", "font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
     "ytick.labelsize": 12, "legend.fontsize": 12, "figure.titlesize": 16, "lines.linewidth": 2.2, "lines.markersize": 7,
     "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 100,
-    "svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}
+    "svg.hashsalt": "tinygrad-init", "svg.fonttype": "path"}
 SLIDE = (13.33, 7.5)
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255")
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
@@ -145,7 +144,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
             ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
-        handles.append(mpl().lines.Line2D([], [], **{k: w for k, w in st.items() if k != "markevery"}))
+        handles.append(mpl().lines.Line2D([], [], **st))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
@@ -159,31 +158,30 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
 
 def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]] | None = None, *,
            xlabel: str = "layer", ylabel: str = "", title: str = "", note: str | None = None,
-           log: bool | Sequence[str] = True, ncols: int | None = None, hlines: Mapping[str, Any] | None = None,
+           log: bool | Sequence[str] = True, ncols: int | None = None, hlines: Mapping[str, float] | None = None,
            styles: Mapping[str, dict] | None = None, dodge: float = 0.0, sharey: bool = False) -> Figure:
     """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[,
     xlabel])}`, values one per point or seeds x points (the median and a band from the lowest to the highest seed).
 
-    `predicted` (same keys) adds dashed lines; `hlines` dotted levels, `{label: y}` for every panel or `{panel: {label:
-    y}}`; `log`: log y axes, all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the
-    series sideways so that none hides another. A series named by a scheme keeps its label and colour.
+    `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel; `log`: log y axes,
+    all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the series sideways so that
+    none hides another. A series named by a scheme keeps its label and colour.
     """
     if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
     nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
     series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
-    bottom = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4)
+    bottom, breaks = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4), head.count("\n")
     with slide_style():
-        fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * head.count(
-            "\n")), top=0.55 + 0.32 * (head.count("\n") + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
-            sharey=sharey)
-        handles, per_panel = [], any(isinstance(v, Mapping) for v in (hlines or {}).values())
+        fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
+                           top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
+                           sharey=sharey)
+        handles = []
         for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
-            handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge,
-                              log=log if isinstance(log, bool) else name in log,
-                              hlines=(hlines or {}).get(name) if per_panel else hlines)
+            handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
+                              log=log if isinstance(log, bool) else name in log)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
@@ -284,21 +282,19 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
         fig = slide_figure(len(rows), ncols, (4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2), top=1.0, bottom=0.6, left=2.2,
                            wgap=1.1, hgap=0.8)
         for i, (name, mats) in enumerate(rows):
-            for j, ax in enumerate(fig.axes[i * ncols:(i + 1) * ncols]):
+            axes = fig.axes[i * ncols:(i + 1) * ncols]
+            for ax in axes[len(mats):]:
+                ax.set_visible(False)
+            for j, (ax, (matrix, M)) in enumerate(zip(axes, mats)):
+                if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
+                    raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
                 ax.grid(False)
-                if j >= len(mats) or (M := np.asarray(mats[j][1], dtype=np.float64)).ndim != 2:
-                    if j < len(mats):
-                        raise ValueError(f"weight_heatmaps: {name!r} / {mats[j][0]!r} is not a matrix (shape "
-                                         f"{M.shape})")
-                    ax.set_visible(False)
-                    continue
                 lim = float(np.abs(M).max(initial=0))
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
-                ax.set(title=f"{mats[j][0]}: " + (f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)"
-                                                  if lim else "all 0"), yticks=[],
-                       xticks=ticks, xticklabels=[t + 1 for t in ticks], xlabel="unit" * (i == len(rows) - 1),
-                       ylabel=_wrap(name) * (j == 0))
+                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0"
+                ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
+                       xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
         fig.suptitle(title)
     return fig
@@ -314,10 +310,9 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
             for j, w in enumerate(row):
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
-        ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), xticks=[j + 0.48 for j in range(len(cols))],
-               yticks=[-i - 0.54 for i in range(len(rows))], frame_on=False)
-        ax.set_xticklabels([_wrap(c, width=18) for c in cols], fontsize=12)
-        ax.set_yticklabels(rows, fontsize=15)
+        ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), frame_on=False)
+        ax.set_xticks([j + 0.48 for j in range(len(cols))], [_wrap(c, width=18) for c in cols], fontsize=12)
+        ax.set_yticks([-i - 0.54 for i in range(len(rows))], rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)
@@ -325,18 +320,12 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
     return fig
 
 
-def _format(fmt: str | None, path: Path | None = None) -> str:
-    if not (fmt := fmt or (path.suffix[1:] if path is not None else None)):
-        raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
-    if fmt.lower() not in _METADATA:
-        raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
-    return fmt.lower()
-
-
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
     """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`, default 100)."""
-    key, buf = _format(fmt), io.BytesIO()
-    with mpl().rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
+    if (key := str(fmt).lower()) not in _METADATA:
+        raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
+    buf = io.BytesIO()
+    with mpl().rc_context({k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=dpi or SLIDE_STYLE["savefig.dpi"],
                     **{"pil_kwargs": {"compress_level": 1}} if key == "png" else {})  # a quarter faster, 10% larger
     return buf.getvalue()
@@ -344,5 +333,7 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: float | None = None) -> Path:
     """Write the figure to `path` (format from the suffix unless `fmt`); returns the path."""
-    (p := Path(path)).write_bytes(figure_bytes(fig, _format(fmt, p), dpi=dpi))
+    if not (fmt := fmt or Path(path).suffix[1:]):
+        raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
+    (p := Path(path)).write_bytes(figure_bytes(fig, fmt, dpi=dpi))
     return p

@@ -66,10 +66,6 @@ class ReportFiles:
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def files(self) -> list[Path]:
-        return [self.html, self.json, *self.figures, *self.data]
-
 
 def schemes_table() -> Table:
     """The scheme/formula table of `init.table()` as a `Table`."""
@@ -96,12 +92,13 @@ def _table_file(result: ExperimentResult, key: str) -> str:
 def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
     if (result.name, key) in _FILES_ONLY:
         return f"<p>{_esc(table.title)}: {len(table)} rows in <code>data/{_esc(_table_file(result, key))}</code>.</p>"
-    if result.name == "verdict" and key == "main":
-        rows = "".join(f"<tr><th>{_esc(a)}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in words)
-                       + "</tr>" for a, *words in (list(r.values()) for r in table.rows))
+    if result.name == "verdict" and key == "main":  # each word in its colour
         head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
+        rows = "".join(f"<tr><th>{_esc(a)}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in words)
+                       + "</tr>" for a, *words in (r.values() for r in table))
         notes = "".join(f"<li>{_esc(n)}</li>" for n in table.notes)
-        return f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table><ul>{notes}</ul>'
+        return (f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
+                f"<ul>{notes}</ul>")
     if len(table) <= _SHOWN_ROWS:
         return table.to_html()
     return f"<details><summary>{_esc(table.title or key)} ({len(table)} rows)</summary>{table.to_html()}</details>"
@@ -120,8 +117,8 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
            "<code>report.json</code> and <code>data/</code>, each figure in <code>figures/</code>. Results over "
            "several seeds are given as the median with the lowest and highest value (figures: a line and a band)."
            "</p>", "<nav><h2>Contents</h2><ol>"]
-    out += [f'<li><a href="#{_esc(r.name)}">{_esc(r.title)}</a></li>' for r in results]
-    out.append('<li><a href="#explorer">The init explorer</a></li><li><a href="#schemes">The schemes</a></li></ol></nav>')
+    out += [f'<li><a href="#{_esc(r.name)}">{_esc(r.title)}</a></li>' for r in results] + [
+        '<li><a href="#explorer">The init explorer</a></li><li><a href="#schemes">The schemes</a></li></ol></nav>']
     for r in results:
         out += [f'<section id="{_esc(r.name)}"><h2>{_esc(r.title)}</h2>', f'<p class="question">{_esc(r.question)}</p>']
         out.append('<ul class="findings">' + "".join(f"<li>{_prose(f)}</li>" for f in r.findings) + "</ul>")
@@ -131,12 +128,11 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
                 out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(r.title)}: {_esc(name)}">'
                            f"<figcaption>figures/{_esc(r.name)}_{_esc(name)}.png</figcaption></figure>")
         out += [_table_html(r, key, t) for key, t in r.tables.items()] + ["</section>"]
-    text = _init.table("text")
+    xavier = "".join(_init.table("text").partition("Which Xavier?")[1:])  # the notes below the table
     out += ['<section id="explorer"><h2>The init explorer</h2>', f"<p>{_prose(EXPLORER)}</p></section>",
             '<section id="schemes"><h2>The schemes</h2>', "<p>Most schemes are <code>variance_scaling(scale, mode, "
             "distribution)</code>: Var(W) = scale / n with n = fan_in, fan_out or their mean; this table is printed "
-            "from the code (<code>init.table()</code>).</p>", schemes_table().to_html(),
-            f"<pre>{_esc('Which Xavier?' + text.split('Which Xavier?', 1)[-1]) if 'Which Xavier?' in text else ''}</pre>",
+            "from the code (<code>init.table()</code>).</p>", schemes_table().to_html(), f"<pre>{_esc(xavier)}</pre>",
             "</section>", '<footer><p class="settings">Sources: CS231n (2017), lecture 6, Training Neural Networks I; '
             "Glorot &amp; Bengio (2010), Understanding the difficulty of training deep feedforward neural networks; "
             "He, Zhang, Ren &amp; Sun (2015), Delving Deep into Rectifiers; deeplearning.ai, Improving Deep Neural "
@@ -154,9 +150,9 @@ def _write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def _render(result: ExperimentResult, name: str, svg: bool) -> tuple[bytes, bytes | None]:
+def _render(result: ExperimentResult, name: str, svg: bool) -> dict[str, bytes]:
     fig = result.get_figure(name)
-    return figure_bytes(fig, "png"), figure_bytes(fig, "svg") if svg else None
+    return {fmt: figure_bytes(fig, fmt) for fmt in ("png", "svg")[:1 + bool(svg)]}
 
 
 def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progress: bool = False,
@@ -178,12 +174,10 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     seed = check_int("build_report", "seed", seed, 0)
     workers = check_int("build_report", "workers", min(2, os.cpu_count() or 1) if workers is None else workers, 1)
     start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    fig_dir, data_dir = out / "figures", out / "data"
+    fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"
     for d in (fig_dir, data_dir):
         shutil.rmtree(d, ignore_errors=True)
-        d.mkdir()
+        d.mkdir(parents=True)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     bars, one_blas = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
         partial(threadpool_limits, 1, user_api="blas")
@@ -201,12 +195,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         files.stage_seconds["experiments"] = time.perf_counter() - start
         names = [(r, n) for r in results for n in r.figure_names]
         drawn = [j.result() for j in tqdm([run(_render, r, n, svg) for r, n in names], desc="figures", **bars)]
-    pngs: dict[tuple[str, str], bytes] = {}
-    for (r, name), (png, svg_bytes) in zip(names, drawn):
-        pngs[(r.name, name)] = png
-        files.figures.append(_write(fig_dir / f"{r.name}_{name}.png", png))
-        if svg_bytes is not None:
-            files.figures.append(_write(fig_dir / f"{r.name}_{name}.svg", svg_bytes))
+    pngs = {(r.name, name): formats["png"] for (r, name), formats in zip(names, drawn)}
+    for (r, name), formats in zip(names, drawn):
+        files.figures += [_write(fig_dir / f"{r.name}_{name}.{fmt}", data) for fmt, data in formats.items()]
     files.stage_seconds["figures"] = time.perf_counter() - start - files.stage_seconds["experiments"]
     for r in results:
         files.data.append(_write(data_dir / f"{r.name}.json", json.dumps(r.to_dict(), indent=1, allow_nan=False)))

@@ -46,13 +46,11 @@ def band(values: Any, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def plain(x: Any) -> Any:
     """Numbers, arrays, tuples, dicts and tables as JSON-ready Python (non-finite floats as strings)."""
-    if isinstance(x, Table):
-        return plain(x.to_dict())
+    x = x.to_dict() if isinstance(x, Table) else x.tolist() if isinstance(x, (np.ndarray, np.generic)) else x
     if isinstance(x, dict):
         return {str(k): plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, np.ndarray)):
-        return [plain(v) for v in (x.tolist() if isinstance(x, np.ndarray) else x)]
-    x = x.item() if isinstance(x, np.generic) else x
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
     return str(x) if isinstance(x, float) and not math.isfinite(x) else x
 
 
@@ -73,29 +71,25 @@ class Table:
         if isinstance(columns, str):
             raise TypeError(f"Table: columns must be a list of names, got the string {columns!r}; "
                             f"write [{columns!r}] for a single column")
-        self._columns, self._rows = tuple(str(c) for c in columns), []
-        if dupes := sorted({c for c in self._columns if self._columns.count(c) > 1}):
+        self.columns, self._rows = tuple(str(c) for c in columns), []
+        if dupes := sorted({c for c in self.columns if self.columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")
         for i, row in enumerate(rows):
-            if isinstance(row, Mapping) and (unknown := [k for k in row if k not in self._columns]):
-                raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are {list(self._columns)}")
-            row = [row.get(c) for c in self._columns] if isinstance(row, Mapping) else row
-            if len(row := [v.item() if isinstance(v, np.generic) else v for v in row]) != len(self._columns):
-                raise ValueError(f"Table: row {i} has {len(row)} values but there are {len(self._columns)} "
-                                 f"columns {list(self._columns)}")
+            if isinstance(row, Mapping) and (unknown := [k for k in row if k not in self.columns]):
+                raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are "
+                                 f"{list(self.columns)}")
+            row = [row.get(c) for c in self.columns] if isinstance(row, Mapping) else row
+            if len(row := [v.item() if isinstance(v, np.generic) else v for v in row]) != len(self.columns):
+                raise ValueError(f"Table: row {i} has {len(row)} values but there are {len(self.columns)} "
+                                 f"columns {list(self.columns)}")
             self._rows.append(row)
         self.title = title
         self.notes: list[str] = [] if notes is None else [notes] if isinstance(notes, str) else [str(n) for n in notes]
 
     @property
-    def columns(self) -> tuple[str, ...]:
-        """The column names, in order."""
-        return self._columns
-
-    @property
     def rows(self) -> list[dict[str, Any]]:
         """The rows as dictionaries (copies), in order."""
-        return [dict(zip(self._columns, r)) for r in self._rows]
+        return [dict(zip(self.columns, r)) for r in self._rows]
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -104,20 +98,20 @@ class Table:
         return iter(self.rows)
 
     def _index(self, name: str) -> int:
-        if name not in self._columns:
-            raise KeyError(f"Table: no column {name!r}; the columns are {', '.join(self._columns)}")
-        return self._columns.index(name)
+        if name not in self.columns:
+            raise KeyError(f"Table: no column {name!r}; the columns are {', '.join(self.columns)}")
+        return self.columns.index(name)
 
     def column(self, name: str) -> np.ndarray | list:
         """One column: a float64 array if every value is a number or `None` (as NaN), else a list."""
-        values = [r[self._index(name)] for r in self._rows]
+        j = self._index(name)
+        values = [r[j] for r in self._rows]
         if any(v is not None for v in values) and all(v is None or _is_number(v) for v in values):
             return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
         return values
 
     def select(self, *names: str) -> "Table":
         """A table of the named columns (in that order), with the same title and notes."""
-        names = tuple(names[0]) if len(names) == 1 and not isinstance(names[0], str) else names
         idx = [self._index(n) for n in names]
         return Table(names, [[r[j] for j in idx] for r in self._rows], title=self.title, notes=self.notes)
 
@@ -128,24 +122,20 @@ class Table:
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
             if not -len(self) <= key < len(self):
                 raise IndexError(f"Table: row {key} is out of range for a table of {len(self)} rows")
-            return dict(zip(self._columns, self._rows[key]))
+            return dict(zip(self.columns, self._rows[key]))
         if isinstance(key, (list, tuple)) and all(isinstance(k, str) for k in key):
             return self.select(*key)
         raise TypeError(f"Table: index with a column name, a list of names or a row number, not {key!r}")
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Table):
-            return NotImplemented
-        return (self._columns, len(self), self.title, self.notes) == (other._columns, len(other), other.title,
-                                                                       other.notes) and \
-            all(x == y or (_is_number(x) and _is_number(y) and math.isnan(x) and math.isnan(y))
-                for a, b in zip(self._rows, other._rows) for x, y in zip(a, b))
+        """The same columns, title, notes and cells (as `to_json` writes them: NaN equals NaN)."""
+        return self.to_json() == other.to_json() if isinstance(other, Table) else NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict[str, Any]:
         """`{"title", "columns", "rows", "notes"}`, rows as `{column: value}` dicts of the raw values."""
-        return {"title": self.title, "columns": list(self._columns), "rows": self.rows, "notes": list(self.notes)}
+        return {"title": self.title, "columns": list(self.columns), "rows": self.rows, "notes": list(self.notes)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Table":
@@ -161,7 +151,7 @@ class Table:
     def to_csv(self, path: str | None = None) -> str:
         """A header and a line per row (floats with every digit, missing cells empty); also written to `path`."""
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([self._columns] + [
+        csv.writer(buf, lineterminator="\n").writerows([self.columns] + [
             ["" if v is None else repr(v) if isinstance(v, float) else v for v in r] for r in self._rows])
         if path is not None:
             Path(path).write_text(buf.getvalue(), encoding="utf-8", newline="")
@@ -171,12 +161,12 @@ class Table:
         return [[format_number(v, digits) if _is_number(v) or v is None else str(v) for v in r] for r in self._rows]
 
     def _numeric(self) -> list[bool]:
-        return [all(r[j] is None or _is_number(r[j]) for r in self._rows) for j in range(len(self._columns))]
+        return [all(r[j] is None or _is_number(r[j]) for r in self._rows) for j in range(len(self.columns))]
 
     def to_markdown(self, digits: int | None = 3) -> str:
         """A GitHub Markdown table (numbers right-aligned), the title in bold, the notes below."""
         lines = ([f"**{self.title.translate(_MD)}**", ""] if self.title else []) + [
-            "| " + " | ".join(c.translate(_MD) for c in row) + " |" for row in [self._columns, *self._cells(digits)]]
+            "| " + " | ".join(c.translate(_MD) for c in row) + " |" for row in [self.columns, *self._cells(digits)]]
         lines.insert(len(lines) - len(self), "|" + "|".join("---:" if num else ":---" for num in self._numeric()) + "|")
         return "\n".join(lines + ([""] + [f"- {n.translate(_MD)}" for n in self.notes] if self.notes else [])) + "\n"
 
@@ -187,12 +177,11 @@ class Table:
         def row(tag: str, cells: Sequence[str]) -> str:
             return "<tr>" + "".join(f"<{tag} {a}>{html.escape(c)}</{tag}>" for a, c in zip(align, cells)) + "</tr>"
 
-        out = ['<div class="tinygrad-init-table">', "<table>"] + (
-            [f"<caption>{html.escape(self.title)}</caption>"] if self.title else [])
-        out += ["<thead>" + row("th", self._columns) + "</thead>", "<tbody>"]
-        out += [row("td", cells) for cells in self._cells(digits)] + ["</tbody>", "</table>"]
-        out += ["<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"] if self.notes else []
-        return "\n".join(out + ["</div>"])
+        caption = [f"<caption>{html.escape(self.title)}</caption>"] if self.title else []
+        notes = ["<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"] if self.notes else []
+        head, body = "<thead>" + row("th", self.columns) + "</thead>", [row("td", c) for c in self._cells(digits)]
+        return "\n".join(['<div class="tinygrad-init-table">', "<table>", *caption, head, "<tbody>", *body, "</tbody>",
+                          "</table>", *notes, "</div>"])
 
     _repr_html_ = to_html
     _repr_markdown_ = to_markdown
@@ -201,9 +190,9 @@ class Table:
         """Aligned text (numbers right, text left), the title above and the notes below; a table wider
         than `max_width` is cut into blocks of columns, each repeating the first column."""
         cells, numeric = self._cells(digits), self._numeric()
-        widths = [max([len(c)] + [len(r[j]) for r in cells]) for j, c in enumerate(self._columns)]
+        widths = [max([len(c)] + [len(r[j]) for r in cells]) for j, c in enumerate(self.columns)]
         blocks: list[list[int]] = [[]]
-        for j in range(len(self._columns)):
+        for j in range(len(self.columns)):
             if max_width is not None and blocks[-1] and sum(widths[k] + 2 for k in blocks[-1]) + widths[j] > max_width:
                 blocks.append([0] if j else [])
             blocks[-1].append(j)
@@ -214,7 +203,7 @@ class Table:
 
         lines = [self.title] if self.title else []
         for b, idx in enumerate(blocks):
-            lines += [""] * bool(b) + [line(self._columns, idx), "  ".join("-" * widths[j] for j in idx)]
+            lines += [""] * bool(b) + [line(self.columns, idx), "  ".join("-" * widths[j] for j in idx)]
             lines += [line(r, idx) for r in cells]
         return "\n".join(lines + ([] if self._rows else ["(no rows)"]) + self.notes)
 
@@ -228,7 +217,8 @@ class ExperimentResult:
     `functools.partial(plots.curves, ...)`."""
 
     def __init__(self, name: str, title: str, question: str, tables: Mapping[str, Table], data: Mapping[str, Any],
-                 settings: Mapping[str, Any], findings: Sequence[str], figures: Mapping[str, Callable[[], Any]]) -> None:
+                 settings: Mapping[str, Any], findings: Sequence[str],
+                 figures: Mapping[str, Callable[[], Any]]) -> None:
         if "main" not in tables:
             raise ValueError("ExperimentResult: tables must include 'main'")
         self.name, self.title, self.question, self.tables = name, title, question, dict(tables)

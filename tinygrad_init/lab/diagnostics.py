@@ -35,8 +35,7 @@ from .training import deep_mlp
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section",
-           "slide_figure", "legend_below", "ridges"]
+__all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section"]
 
 #: Saturated: within this distance of a limit of tanh (|h| > 0.97) or sigmoid (h < 0.03 or h > 0.97).
 SATURATION = 0.03

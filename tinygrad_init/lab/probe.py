@@ -14,6 +14,7 @@ the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `upda
 from __future__ import annotations
 
 import math
+import numbers
 import weakref
 from functools import partial
 from typing import Any, Callable, NamedTuple, Sequence
@@ -65,9 +66,7 @@ class LayerRecord:
         for h in self._handles:
             h.remove()
         self.activation_name, self._handles, self._arrays = None, [], {}
-        self.numbers: dict[str, float] = {}
-        self.histograms: dict[str, Histogram] = {}
-        self.shapes: dict[str, tuple[int, ...]] = {}
+        self.numbers, self.histograms, self.shapes = {}, {}, {}  # keyed as the docstring says
 
     def __getattr__(self, key: str) -> np.ndarray:
         if key not in _ARRAYS or key not in self.__dict__.get("_arrays", {}):
@@ -125,18 +124,14 @@ class Probe:
             raise TypeError(f"Probe: expected an nn.Module (a Linear, Sequential, MLP, ...), got {type(model).__name__}")
         self.model, self.lr, self.keep_arrays = model, self._check_lr(lr, "Probe"), bool(keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
-        if hist_range is not None:
-            try:
-                hist_range = (check_real("", "", hist_range[0]), check_real("", "", hist_range[1]))
-                assert hist_range[0] < hist_range[1]
-            except (TypeError, ValueError, IndexError, AssertionError):
-                raise ValueError(f"Probe: hist_range must be finite (low, high) with low < high, or None, got "
-                                 f"{hist_range!r}") from None
-        self.hist_range = hist_range
+        r = hist_range
+        if r is not None and not (isinstance(r, (tuple, list, np.ndarray)) and len(r) == 2 and all(
+                isinstance(v, numbers.Real) and math.isfinite(v) for v in r) and r[0] < r[1]):
+            raise ValueError(f"Probe: hist_range must be finite (low, high) with low < high, or None, got {r!r}")
+        self.hist_range = None if r is None else (float(r[0]), float(r[1]))
         self.records: dict[str, LayerRecord] = {}
         self._module_handles: list[Any] = []
-        # id(latest output of a watched layer) -> (weak reference, row): which row an activation's
-        # input belongs to. Weak, so that the probe keeps no graph alive.
+        # id(latest output of a watched layer) -> (weak reference, row), to find the row of an activation's input
         self._produced: dict[int, tuple[weakref.ref, str]] = {}
         if attach:
             self.attach()
@@ -301,7 +296,8 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     if loss_fn is not None and (upstream is not None or not callable(loss_fn)):
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
     params, bns = model.parameters(), [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
-    saved = [p.grad for p in params], [(m.running_mean, m.running_var) for m in bns]
+    saved = [(p, "grad", p.grad) for p in params] + [
+        (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
     try:
         for p in params:
             p.grad = None
@@ -324,8 +320,7 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                 out.backward(g)
         table = probe.stats(columns)
     finally:
-        for p, g in zip(params, saved[0]):
-            p.grad = g
-        for m, (mean, var) in zip(bns, saved[1]):
-            m.running_mean, m.running_var = mean, var
+        for obj, key, value in saved:
+            setattr(obj, key, value)
+
     return (table, probe) if return_probe else table

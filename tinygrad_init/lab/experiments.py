@@ -308,21 +308,22 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     seeds = seeds_of(rng, check_int("theory_average", "networks", networks, 1), quick)[1]
     runs = [run_one(scheme, activation, **{**_SIZES[bool(quick)], "batch": batch, **sizes}, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
-    bands = {m: band(v) for m, v in q.items()}
-    s = {**runs[0].settings, "seeds": seeds}
-    rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))] for l in range(runs[0].depth)]
+    bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, f"median of {networks}"
+    rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
+            for l in range(runs[0].depth)]
     findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
                 f"{math.expm1(np.abs(np.log(q[m][0])).max()):.0%} in one network, by at most "
-                f"{math.expm1(np.abs(np.log(bands[m][0])).max()):.0%} in the median of {networks} networks." for m, w in _PAIRS]
-    figure = partial(plots.curves, {f"std({w}): measured / theory": {f"median of {networks} networks": q[m],
-                                                                     "network 1": q[m][0]} for m, w in _PAIRS},
-                     log=False, hlines={"theory": 1.0}, title=f"{activation}, {label(scheme)}, {s['depth']} x "
-                     f"{s['width']}: median of {networks} networks, band = lowest to highest")
-    return ExperimentResult("theory", "Theory vs measurement, averaged over networks",
-                            "Does the mean-field theory predict the average network, where one network strays from it?",
-                            {"main": Table(["layer"] + [f"{m[:-4]}_{k}" for m, _ in _PAIRS for k in ("one", "median",
-                                           "min", "max")], rows, title=f"measured / theory by layer, {networks} networks")},
+                f"{math.expm1(np.abs(np.log(bands[m][0])).max()):.0%} in the {median} networks." for m, w in _PAIRS]
+    figure = partial(plots.curves, {f"std({w}): measured / theory": {f"{median} networks": q[m], "network 1": q[m][0]}
+                                    for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
+                     title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median} networks, band = "
+                           "lowest to highest")
+    main = Table(["layer"] + [f"{m[:-4]}_{k}" for m, _ in _PAIRS for k in ("one", "median", "min", "max")], rows,
+                 title=f"measured / theory by layer, {networks} networks")
+    return ExperimentResult("theory", "Theory vs measurement, averaged over networks", "Does the mean-field theory "
+                            "predict the average network, where one network strays from it?", {"main": main},
                             {"ratios": q}, s, findings, {"ratios": figure})
+
 
 
 def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
@@ -360,7 +361,6 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
 
 
 # ------------------------------------------------------------------ the verdict
-
 #: The words of the verdict, in the order they are tried (the first that applies), and their rules: the one
 #: rule of thumb of the report's grid, the explorer and exercise 22.
 WORDS: dict[str, str] = {
@@ -447,7 +447,6 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
 
 
 # ------------------------------------------------------------------ all of them
-
 #: The experiments that take only `rng` and `quick`, in report order: a function added here is a new section.
 EXPERIMENTS: dict[str, Callable[..., ExperimentResult]] = {
     "theory": theory_average, "symmetry": symmetry, "training": training, "depth": depth,

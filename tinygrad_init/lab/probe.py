@@ -35,6 +35,7 @@ COLUMNS: tuple[str, ...] = (
     "dead", "grad_act_std", "grad_act_norm", "grad_pre_std", "grad_pre_norm", "grad_w_std", "grad_w_norm",
     "grad_b_std", "grad_b_norm", "grad_act_ratio", "grad_pre_ratio", "grad_w_ratio", "grad_b_ratio", "w_std", "w_norm",
     "update_ratio", "update_std_ratio")
+
 #: Named column selections for `Probe.stats`.
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split()) for k, v in {
     "forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
@@ -110,13 +111,9 @@ def _on_grad(rec: LayerRecord, key: str, prefix: str, bins: int | None, grad: np
 class Probe:
     """Records per-layer activation and gradient statistics of `model` in `records` (`{module path: LayerRecord}`).
 
-    Args:
-        lr: learning rate of the update ratios (or give it to `stats`).
-        hist_range: `(low, high)` of every activation histogram (e.g. `(-1, 1)` for tanh), or None for each
-            layer's own range.
-        keep_arrays: also keep copies of the raw arrays (memory of the order of the activations).
-        attach: attach at once; otherwise call `attach` or use `with`.
-    """
+    `lr`: the learning rate of the update ratios (or give it to `stats`); `hist_range`: `(low, high)` of every
+    activation histogram (e.g. `(-1, 1)` for tanh), or None for each layer's own range; `keep_arrays`: also keep
+    copies of the raw arrays (memory of the order of the activations); `attach=False`: call `attach` or use `with`."""
 
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True) -> None:

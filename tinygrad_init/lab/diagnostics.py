@@ -193,10 +193,9 @@ class Diagnostics:
             ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="layer")
             ax.grid(False)
             return []
-        if kind == "update":
-            lines = [(f"layer {k}" if k != "out" else "output", self.series("update_data", param=n))
-                     for k, n in zip(self._weight_labels(), self.weights())]
-            lines = [(k, np.log10(np.where(v > 0, v, np.nan))) for k, v in lines]  # no update: no point
+        if kind == "update":  # log10; no update: no point
+            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan))) for k, v in
+                     zip(self._weight_labels(), (self.series("update_data", param=n) for n in self.weights()))]
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)
@@ -326,7 +325,6 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
             lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
                       f"{runs[k].records[-1]['step']}") + "; loss (mean of the last 10 steps) " + each(
             lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
-
 
 
 def section(rng: np.random.Generator | int | None = 0, quick: bool = False) -> ExperimentResult:

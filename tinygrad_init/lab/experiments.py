@@ -22,7 +22,6 @@ from ..nn import activations as _acts
 from ..nn import init as _init
 from ..utils import as_rng, check_int, ratio
 from ..utils import format_number as _num
-
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -123,12 +122,11 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, dep
     def watch(module: Any, inputs: Any, out: Tensor) -> None:  # median |dL/dz| at layer 1, by a gradient hook
         out.register_hook(lambda g: first.append(float(np.median(np.abs(g)))))
 
-    hook = model[0].register_forward_hook(watch)
     # One BLAS thread, as in the report's workers: the sums' order, and so the last bits, do not depend on
     # where it runs (a saturated tanh turns them into visible differences of its gradients).
-    with Probe(model, hist_bins=bins, hist_range=HIST_RANGE[act]) as probe, threadpool_limits(1, user_api="blas"):
+    with (model[0].register_forward_hook(watch), threadpool_limits(1, user_api="blas"),
+          Probe(model, hist_bins=bins, hist_range=HIST_RANGE[act]) as probe):
         model(Tensor(X)).backward(G)
-    hook.remove()
     rows, hists, step = [], [], 2 + batchnorm
     for l in range(depth):
         lin, a = probe.records[str(step * l)].numbers, probe.records[str(step * l + batchnorm)]
@@ -177,7 +175,6 @@ def run_one(init: str, activation: str, depth: int = 10, width: int = 500, batch
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
     return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
                      batchnorm=batchnorm).run(init, activation)
-
 
 
 def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
@@ -325,7 +322,6 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
                             {"ratios": q}, s, findings, {"ratios": figure})
 
 
-
 def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
                schemes: Sequence[str] = ("small", "large"), activations: Sequence[str] = ACTIVATIONS,
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
@@ -425,7 +421,6 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
             f"all zero' of the CS231n slide. Yet std(dL/dh) grows {_num(ratio(g[0], g[-1]))}x from layer {L} down to "
             f"layer 1: the few units that are not saturated pass the gradient on through weights of std 1 over {n} "
             f"inputs, {_num(math.sqrt(n), 2)} times Xavier's.")
-
     if bn is not None:
         pre = np.array([r.values("pre_std") for r in bn.runs.values()])
         before = "; ".join(f"{label(s)}: " + ", ".join(f"{a} {words[(a, s)]}" for a in bn.activations if (a, s) in words)

@@ -35,7 +35,6 @@ COLUMNS: tuple[str, ...] = (
     "dead", "grad_act_std", "grad_act_norm", "grad_pre_std", "grad_pre_norm", "grad_w_std", "grad_w_norm",
     "grad_b_std", "grad_b_norm", "grad_act_ratio", "grad_pre_ratio", "grad_w_ratio", "grad_b_ratio", "w_std", "w_norm",
     "update_ratio", "update_std_ratio")
-
 #: Named column selections for `Probe.stats`.
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split()) for k, v in {
     "forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
@@ -60,7 +59,7 @@ class LayerRecord:
     each array in `histograms` and `shapes`; with `keep_arrays=True`, copies of the arrays as attributes."""
 
     def __init__(self, name: str, kind: str, keep_arrays: bool) -> None:
-        self.name, self.kind, self._keep, self.order, self._handles = name, kind, keep_arrays, -1, []
+        self.name, self.kind, self._keep, self._handles = name, kind, keep_arrays, []
         self._reset()
 
     def _reset(self) -> None:
@@ -173,11 +172,11 @@ class Probe:
         self.detach()
 
     def _start(self, name: str, kind: str) -> LayerRecord:
-        """A cleared record for a new run of layer `name`, moved to the end of the running order."""
+        """A cleared record for a new run of layer `name`, moved to the end of `records` (the running order)."""
         rec = self.records.pop(name, None)
         rec = rec if rec is not None and rec.kind == kind else LayerRecord(name, kind, self.keep_arrays)
         rec._reset()
-        self.records[name], rec.order = rec, max((r.order for r in self.records.values()), default=-1) + 1
+        self.records[name] = rec
         return rec
 
     def _watch(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None) -> None:
@@ -233,7 +232,7 @@ class Probe:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "
                              "or pass a list of columns" if isinstance(columns, str) else
                              f"Probe.stats: unknown column(s) {bad}; the columns are {', '.join(COLUMNS)}")
-        recs = sorted(self.records.values(), key=lambda r: r.order)
+        recs = list(self.records.values())  # in running order
         rows = [{"layer": i + 1, "module": r.name, "kind": r.kind, "act": r.activation_name,
                  **{c: r.numbers.get(c) for c in COLUMNS[4:]}} for i, r in enumerate(recs)]
         for row, above in zip(rows, rows[1:] + [{}]):
@@ -319,5 +318,4 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     finally:
         for obj, key, value in saved:
             setattr(obj, key, value)
-
     return (table, probe) if return_probe else table

@@ -179,23 +179,23 @@ class Probe:
         self.records[name] = rec
         return rec
 
-    def _watch(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None) -> None:
+    def _take(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None, span: Any = None) -> Any:
+        """Record `t.data` (`rec._store`) and, when backward reaches `t`, its gradient under `"grad_" + key`."""
         if t.requires_grad:
-            rec._handles.append(t.register_hook(partial(_on_grad, rec, key, prefix, bins)))
+            rec._handles.append(t.register_hook(partial(_on_grad, rec, "grad_" + key, "grad_" + prefix, bins)))
+        return rec._store(key, prefix, bins, span, t.data)
 
     def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Any) -> None:
         if not isinstance(output, Tensor):
             return
         rec = self._start(name, kind)
-        rec._store("pre_activation", "pre", self.hist_bins, None, output.data)
-        self._watch(rec, output, "grad_pre_activation", "grad_pre", self.hist_bins)
+        self._take(rec, output, "pre_activation", "pre", self.hist_bins)
         if len(self._produced) > 2 * len(self.records) + 16:  # forget outputs that no longer exist
             self._produced = {k: v for k, v in self._produced.items() if v[0]() is not None}
         self._produced[id(output)] = (weakref.ref(output), name)
         for what, key in (("weight", "w"), ("bias", "b")):
             if isinstance(p := getattr(module, what, None), Tensor):
-                rec._store(what, key, None, None, p.data)
-                self._watch(rec, p, "grad_" + what, "grad_" + key, None)
+                self._take(rec, p, what, key, None)
 
     def _on_act(self, name: str, act: str, module: nn.Module, inputs: tuple, output: Any) -> None:
         if not isinstance(output, Tensor):
@@ -206,17 +206,15 @@ class Probe:
         if rec is None or rec.activation_name is not None:  # not after a watched layer: a row of its own
             rec = self._start(name, "activation")
             if isinstance(x, Tensor):
-                rec._store("pre_activation", "pre", self.hist_bins, None, x.data)
-                self._watch(rec, x, "grad_pre_activation", "grad_pre", self.hist_bins)
+                self._take(rec, x, "pre_activation", "pre", self.hist_bins)
         rec.activation_name = act
-        h = rec._store("activation", "act", self.hist_bins, self.hist_range, output.data)
+        h = self._take(rec, output, "activation", "act", self.hist_bins, self.hist_range)
         lo, hi = _acts.get(act).limits
         if h.size and math.isfinite(lo) and math.isfinite(hi):
             sat = (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))  # float64: exact in any dtype
             rec.numbers["saturated"] = np.count_nonzero(sat) / h.size
         elif h.size and math.isfinite(lo):
             rec.numbers["dead"] = float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0)))
-        self._watch(rec, output, "grad_activation", "grad_act", self.hist_bins)
 
     def stats(self, columns: str | Sequence[str] | None = None, lr: float | None = None) -> Table:
         """The statistics as a `Table`, a row per layer (float64, `None` where a value does not apply or was not

@@ -260,11 +260,8 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
         findings.append(f"{a}, {label(sc)}: std dL/dh {_num(gh[0])} at layer 1 vs {_num(gh[-1])} at the top; std dL/dW "
                         f"{_num(gw[0])} vs {_num(gw[-1])} (ratio {_num(ratio(gw[0], gw[-1]))}, theory "
                         f"{_num(ratio(th[0], th[-1]))}).")
-    panels, theory = {}, {}
-    for key, what in _PAIRS[1:]:
-        for a in sw.activations:
-            panels[f"{a}: std {what}"], theory[f"{a}: std {what}"] = ({sc: sw.run(sc, a).values(k) for sc in sw.schemes
-                                                                       if sc != "zeros"} for k in (key, key + "_theory"))
+    panels, theory = ({f"{a}: std {what}": {sc: sw.run(sc, a).values(key + end) for sc in sw.schemes if sc != "zeros"}
+                       for key, what in _PAIRS[1:] for a in sw.activations} for end in ("", "_theory"))
     figure = partial(plots.layer_curves, panels, theory, ylabel="gradient std", ncols=len(sw.activations),
                      note="zeros: exactly 0 below the top layer, not drawn" * ("zeros" in sw.schemes),
                      title="Gradient std by layer: measured (solid) vs theory (dashed)")

@@ -35,8 +35,7 @@ from .training import deep_mlp
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section",
-           "slide_figure", "legend_below", "ridges"]
+__all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section"]
 
 #: Saturated: within this distance of a limit of tanh (|h| > 0.97) or sigmoid (h < 0.03 or h > 0.97).
 SATURATION = 0.03
@@ -65,8 +64,7 @@ class Diagnostics:
     `optimizer`: with `params` and `step()` (as `nn.optim.SGD`), or None (no parameter statistics). `step`: the
     steps seen; `layers`, `kinds`: the watched modules' paths and activations; `records`: per recorded step
     `{"step": k, "layers": {path: {kind, mean, std, fraction, hist, grad_std, grad_hist}}, "params": {path: {shape,
-    grad_data, update_data, grad_hist}}}`, a histogram `(lo, hi, counts)` over equal bins.
-    """
+    grad_data, update_data, grad_hist}}}`, a histogram `(lo, hi, counts)` over equal bins."""
 
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
                  sample: int = 1 << 13) -> None:
@@ -195,10 +193,9 @@ class Diagnostics:
             ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="layer")
             ax.grid(False)
             return []
-        if kind == "update":
-            lines = [(f"layer {k}" if k != "out" else "output", self.series("update_data", param=n))
-                     for k, n in zip(self._weight_labels(), self.weights())]
-            lines = [(k, np.log10(np.where(v > 0, v, np.nan))) for k, v in lines]  # no update: no point
+        if kind == "update":  # log10; no update: no point
+            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan))) for k, v in
+                     zip(self._weight_labels(), (self.series("update_data", param=n) for n in self.weights()))]
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)
@@ -304,21 +301,20 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
     """A sentence per plot of a `Comparison`: its numbers, and what they show."""
     f, each = format_number, lambda text: "; ".join(text(k) for k in runs)
     sat = {k: 100 * np.array([d.series("fraction", n) for n in d.layers]) for k, d in runs.items()}  # (layers, records)
-    first = {k: d.records[0] for k, d in runs.items()}
-    grow = {k: ratio(first[k]["layers"][d.layers[0]]["grad_std"], first[k]["layers"][d.layers[-1]]["grad_std"])
-            for k, d in runs.items()}
-    gd = {k: np.array([first[k]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
+    s0 = {k: v[:, 0] for k, v in sat.items()}  # the first step's, by layer
+    grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
+    gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
     ud = {k: np.log10(np.maximum([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()], 1e-300))
           for k, d in runs.items()}
-    most, near = max(sat, key=lambda k: sat[k][:, 0].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
+    most, near = max(sat, key=lambda k: s0[k].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
     return [
-        "Activations at the first step: " + each(lambda k: f"{k} {f(sat[k][:, 0].mean(), 2)}% of the tanh outputs "
-                                                f"saturated (|h| > 0.97; layer {sat[k][:, 0].argmax() + 1}: "
-                                                f"{f(sat[k][:, 0].max(), 2)}%)") +
-        (f": the {most} piles them up at -1 and +1, where tanh passes almost no gradient." if
-         sat[most][:, 0].mean() > 50 else "."),
+        "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "
+                                                f"(|h| > 0.97; layer {s0[k].argmax() + 1}: {f(s0[k].max(), 2)}%)") +
+        (f": the {most} piles them up at -1 and +1, where tanh passes almost no gradient." if s0[most].mean() > 50
+         else "."),
         "Their gradients: std(dL/dh) grows from the last layer to layer 1 by " + each(
-            lambda k: f"x{f(grow[k], 2)} ({k})") + "; the larger the factor, the more unevenly the layers learn.",
+            lambda k: f"x{f(ratio(grad[k][0], grad[k][-1]), 2)} ({k})") + "; the larger the factor, the more unevenly "
+        "the layers learn.",
         "Weight gradients: grad:data = std(dL/dW) / std(W) at the first step ranges over a factor of " + each(
             lambda k: f"{f(gd[k].max() / gd[k].min(), 2)} ({k}: {f(gd[k].min(), 2)} to {f(gd[k].max(), 2)})") +
         ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
@@ -326,7 +322,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
             lambda k: f"{k} {f(ud[k].min(), 2)} to {f(ud[k].max(), 2)}") + "; within half a decade of -3 for every "
         f"matrix: {' and '.join(near) or 'none'}.",
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
-            lambda k: f"{k} {f(sat[k][:, 0].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
+            lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
                       f"{runs[k].records[-1]['step']}") + "; loss (mean of the last 10 steps) " + each(
             lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
 

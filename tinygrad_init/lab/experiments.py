@@ -4,8 +4,7 @@
 CS231n's set-up (2017, lecture 6): `depth` layers `h_l = f(h_{l-1} @ W_l)` of `width` units, no biases (10 x 500),
 an input `X ~ N(0, 1)` `(batch, width)` (1000), one backward pass from a seeded standard-normal `dL/dh_top`,
 measured by the `Probe` and predicted by `theory.predict`. The networks of a sweep share one weight seed: the
-normal schemes draw the same `Z_l` and differ only in scale, `W_l = s Z_l`.
-"""
+normal schemes draw the same `Z_l` and differ only in scale, `W_l = s Z_l`."""
 
 from __future__ import annotations
 
@@ -21,7 +20,8 @@ from threadpoolctl import threadpool_limits
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
 from ..nn import init as _init
-from ..utils import as_rng, check_int, format_number, ratio
+from ..utils import as_rng, check_int, ratio
+from ..utils import format_number as _num
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -122,21 +122,19 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, dep
     def watch(module: Any, inputs: Any, out: Tensor) -> None:  # median |dL/dz| at layer 1, by a gradient hook
         out.register_hook(lambda g: first.append(float(np.median(np.abs(g)))))
 
-    hook = model[0].register_forward_hook(watch)
     # One BLAS thread, as in the report's workers: the sums' order, and so the last bits, do not depend on
     # where it runs (a saturated tanh turns them into visible differences of its gradients).
-    with Probe(model, hist_bins=bins, hist_range=HIST_RANGE[act]) as probe, threadpool_limits(1, user_api="blas"):
+    with (model[0].register_forward_hook(watch), threadpool_limits(1, user_api="blas"),
+          Probe(model, hist_bins=bins, hist_range=HIST_RANGE[act]) as probe):
         model(Tensor(X)).backward(G)
-    hook.remove()
     rows, hists, step = [], [], 2 + batchnorm
     for l in range(depth):
         lin, a = probe.records[str(step * l)].numbers, probe.records[str(step * l + batchnorm)]
-        h = a.histogram("activation")
+        hists.append(h := a.histogram("activation"))
         rows.append({"layer": l + 1, "linear_std": lin.get("pre_std"), **{k: a.numbers.get(k) for k in (
             "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated", "dead", "grad_act_std",
             "grad_pre_std")}, "outside": 1 - h.counts.sum() / X.size, "grad_pre_median": first[0] if l == 0 else None,
             **{k: lin.get(k) for k in ("grad_w_std", "grad_w_norm", "w_std")}})
-        hists.append((h.counts, h.edges))
     return rows, hists
 
 
@@ -175,8 +173,8 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
 def run_one(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
             rng: np.random.Generator | int | None = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
-    sizes = {"depth": depth, "width": width, "batch": batch, "bins": bins}
-    return run_sweep((init,), (activation,), rng=rng, batchnorm=batchnorm, **sizes).run(init, activation)
+    return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
+                     batchnorm=batchnorm).run(init, activation)
 
 
 def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
@@ -220,12 +218,11 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
                     ["*_theory: the mean-field prediction from the init and the activation alone"])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
-        std, th, frac = run.values("act_std"), run.values("act_std_theory"), run.values("dead" if a == "relu" else
-                                                                                          "saturated")
+        key = "dead" if a == "relu" else "saturated"
+        std, th, frac = (run.values(k) for k in ("act_std", "act_std_theory", key))
         rows.append([sc, a, std[0], std[-1], th[-1], ratio(std[-1], std[0]) if std[0] else None, frac[-1]])
-        findings.append(f"{a}, {label(sc)}: std {format_number(std[0])} at layer 1 -> {format_number(std[-1])} at layer "
-                        f"{L} (theory {format_number(th[-1])}); {'dead' if a == 'relu' else 'saturated'} at layer {L}: "
-                        f"{format_number(frac[-1])}.")
+        findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
+                        f"{_num(th[-1])}); {key} at layer {L}: {_num(frac[-1])}.")
     summary = Table(["scheme", "activation", "std_layer_1", f"std_layer_{L}", f"std_layer_{L}_theory", "last_over_first",
                      "saturated_or_dead_last"], rows, title=f"Activation std at the first and the last of {L} layers")
     shown = [sc for sc in sw.schemes if sc != "zeros"]  # zeros: std 0, nothing to draw on a log axis
@@ -237,7 +234,7 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
         runs = {sc: sw.run(sc, a) for sc in sw.schemes}
         figures[f"hist_{a}"] = partial(
             plots.histogram_grid, {sc: r.histograms for sc, r in runs.items()}, skip_spike=a == "relu",
-            annotations={sc: [f"std {format_number(v, 2)}" + f"\n{o:.0%} > {HIST_RANGE[a][1]:g}" * bool(o > 0.005)
+            annotations={sc: [f"std {_num(v, 2)}" + f"\n{o:.0%} > {HIST_RANGE[a][1]:g}" * bool(o > 0.005)
                               for v, o in zip(r.values("act_std"), r.values("outside"))] for sc, r in runs.items()},
             title=f"{a}: activation histograms by layer, all over [{HIST_RANGE[a][0]:g}, {HIST_RANGE[a][1]:g}]")
     return ExperimentResult("activations", "Activation statistics layer by layer",
@@ -260,22 +257,18 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
     findings = []
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
-        findings.append(f"{a}, {label(sc)}: std dL/dh {format_number(gh[0])} at layer 1 vs {format_number(gh[-1])} at "
-                        f"the top; std dL/dW {format_number(gw[0])} vs {format_number(gw[-1])} (ratio "
-                        f"{format_number(ratio(gw[0], gw[-1]))}, theory {format_number(ratio(th[0], th[-1]))}).")
-    panels, theory = {}, {}
-    for key, what in _PAIRS[1:]:
-        for a in sw.activations:
-            panels[f"{a}: std {what}"], theory[f"{a}: std {what}"] = ({sc: sw.run(sc, a).values(k) for sc in sw.schemes
-                                                                       if sc != "zeros"} for k in (key, key + "_theory"))
+        findings.append(f"{a}, {label(sc)}: std dL/dh {_num(gh[0])} at layer 1 vs {_num(gh[-1])} at the top; std dL/dW "
+                        f"{_num(gw[0])} vs {_num(gw[-1])} (ratio {_num(ratio(gw[0], gw[-1]))}, theory "
+                        f"{_num(ratio(th[0], th[-1]))}).")
+    panels, theory = ({f"{a}: std {what}": {sc: sw.run(sc, a).values(key + end) for sc in sw.schemes if sc != "zeros"}
+                       for key, what in _PAIRS[1:] for a in sw.activations} for end in ("", "_theory"))
     figure = partial(plots.layer_curves, panels, theory, ylabel="gradient std", ncols=len(sw.activations),
                      note="zeros: exactly 0 below the top layer, not drawn" * ("zeros" in sw.schemes),
                      title="Gradient std by layer: measured (solid) vs theory (dashed)")
-    per_layer, worst = theory_vs_measurement(sw)
+    tables = dict(zip(("main", "theory_vs_measurement", "theory_summary"), (main, *theory_vs_measurement(sw))))
     return ExperimentResult("gradients", "Gradient magnitude layer by layer", "How large are dL/dh and dL/dW in each "
-                            "layer at initialization, and does the theory predict them?",
-                            {"main": main, "theory_vs_measurement": per_layer, "theory_summary": worst}, {}, s,
-                            findings, {"gradients": figure})
+                            "layer at initialization, and does the theory predict them?", tables, {}, s, findings,
+                            {"gradients": figure})
 
 
 def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
@@ -309,20 +302,20 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     seeds = seeds_of(rng, check_int("theory_average", "networks", networks, 1), quick)[1]
     runs = [run_one(scheme, activation, **{**_SIZES[bool(quick)], "batch": batch, **sizes}, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
-    bands = {m: band(v) for m, v in q.items()}
-    s = {**runs[0].settings, "seeds": seeds}
-    rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))] for l in range(runs[0].depth)]
+    bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, f"median of {networks}"
+    rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
+            for l in range(runs[0].depth)]
     findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
                 f"{math.expm1(np.abs(np.log(q[m][0])).max()):.0%} in one network, by at most "
-                f"{math.expm1(np.abs(np.log(bands[m][0])).max()):.0%} in the median of {networks} networks." for m, w in _PAIRS]
-    figure = partial(plots.curves, {f"std({w}): measured / theory": {f"median of {networks} networks": q[m],
-                                                                     "network 1": q[m][0]} for m, w in _PAIRS},
-                     log=False, hlines={"theory": 1.0}, title=f"{activation}, {label(scheme)}, {s['depth']} x "
-                     f"{s['width']}: median of {networks} networks, band = lowest to highest")
-    return ExperimentResult("theory", "Theory vs measurement, averaged over networks",
-                            "Does the mean-field theory predict the average network, where one network strays from it?",
-                            {"main": Table(["layer"] + [f"{m[:-4]}_{k}" for m, _ in _PAIRS for k in ("one", "median",
-                                           "min", "max")], rows, title=f"measured / theory by layer, {networks} networks")},
+                f"{math.expm1(np.abs(np.log(bands[m][0])).max()):.0%} in the {median} networks." for m, w in _PAIRS]
+    figure = partial(plots.curves, {f"std({w}): measured / theory": {f"{median} networks": q[m], "network 1": q[m][0]}
+                                    for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
+                     title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median} networks, band = "
+                           "lowest to highest")
+    main = Table(["layer"] + [f"{m[:-4]}_{k}" for m, _ in _PAIRS for k in ("one", "median", "min", "max")], rows,
+                 title=f"measured / theory by layer, {networks} networks")
+    return ExperimentResult("theory", "Theory vs measurement, averaged over networks", "Does the mean-field theory "
+                            "predict the average network, where one network strays from it?", {"main": main},
                             {"ratios": q}, s, findings, {"ratios": figure})
 
 
@@ -340,10 +333,9 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
         rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], q["pre_std"], q["act_std"],
                   q[key]] for r, q in zip(run.layers, ref.layers)]
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
-        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {format_number(pre.min())}.."
-                        f"{format_number(pre.max())}, {key} at most {format_number(np.nanmax(run.values(key)))} (without:"
-                        f" up to {format_number(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top "
-                        f"{format_number(ratio(gh[0], gh[-1]))}.")
+        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {_num(pre.min())}.."
+                        f"{_num(pre.max())}, {key} at most {_num(np.nanmax(run.values(key)))} (without: up to "
+                        f"{_num(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
         for what, k in (("std of f's input", "pre_std"), ("saturated or dead", key)):
             panels.setdefault(f"{a}: {what}", {}).update({f"{sc} + BN": run.values(k), f"{sc}, no BN": ref.values(k)})
         styles.update({f"{sc} + BN": {"color": plots.scheme_color(sc), "label": f"{label(sc)} + BN"},
@@ -362,7 +354,6 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
 
 
 # ------------------------------------------------------------------ the verdict
-
 #: The words of the verdict, in the order they are tried (the first that applies), and their rules: the one
 #: rule of thumb of the report's grid, the explorer and exercise 22.
 WORDS: dict[str, str] = {
@@ -410,29 +401,29 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     if x in good.get("tanh", []) and he in good.get("relu", []) and x not in good["relu"]:
         std = sweep.run(x, "relu").values("act_std")
         rule += (f" Hence Xavier for tanh, He for ReLU: ReLU zeroes half of its input, so with Xavier the std falls "
-                 f"to {format_number(std[-1] / std[0], 2)} of its size by layer {L}; He's factor 2 makes up for it.")
+                 f"to {_num(std[-1] / std[0], 2)} of its size by layer {L}; He's factor 2 makes up for it.")
     if "sigmoid" in acts and not good["sigmoid"] and x is not None:
         g = sweep.run(x, "sigmoid").values("grad_act_std")
         rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) shrinks by "
-                 f"{format_number(ratio(g[0], g[-1]) ** (1 / max(L - 1, 1)), 2)} a layer (x{format_number(ratio(g[0], g[-1]))}"
+                 f"{_num(ratio(g[0], g[-1]) ** (1 / max(L - 1, 1)), 2)} a layer (x{_num(ratio(g[0], g[-1]))}"
                  " in all): Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
     findings = [rule]
     if ("large", "tanh") in sweep.runs:
         r = sweep.run("large", "tanh")
         g, sat = r.values("grad_act_std"), r.values("saturated")
         findings.append(
-            f"Large init (1.0*randn) saturates tanh: {sat.min():.0%}-{sat.max():.0%} of the entries of every layer sit at "
-            f"-1 or +1, where tanh' < 0.02, so the typical unit passes nothing back: the median |dL/dz| at layer 1 is "
-            f"{format_number(r.layers[0]['grad_pre_median'])} (its std {format_number(r.layers[0]['grad_pre_std'])}), "
-            f"the 'gradients all zero' of the CS231n slide. Yet std(dL/dh) grows {format_number(ratio(g[0], g[-1]))}x from "
-            f"layer {L} down to layer 1: the few units that are not saturated pass the gradient on through weights of "
-            f"std 1 over {n} inputs, {format_number(math.sqrt(n), 2)} times Xavier's.")
+            f"Large init (1.0*randn) saturates tanh: {sat.min():.0%}-{sat.max():.0%} of the entries of every layer sit "
+            f"at -1 or +1, where tanh' < 0.02, so the typical unit passes nothing back: the median |dL/dz| at layer 1 "
+            f"is {_num(r.layers[0]['grad_pre_median'])} (its std {_num(r.layers[0]['grad_pre_std'])}), the 'gradients "
+            f"all zero' of the CS231n slide. Yet std(dL/dh) grows {_num(ratio(g[0], g[-1]))}x from layer {L} down to "
+            f"layer 1: the few units that are not saturated pass the gradient on through weights of std 1 over {n} "
+            f"inputs, {_num(math.sqrt(n), 2)} times Xavier's.")
     if bn is not None:
         pre = np.array([r.values("pre_std") for r in bn.runs.values()])
         before = "; ".join(f"{label(s)}: " + ", ".join(f"{a} {words[(a, s)]}" for a in bn.activations if (a, s) in words)
                            for s in bn.schemes)
         findings.append(f"Batch norm frees the choice: with BatchNorm1d after every Linear the same networks give "
-                        f"std(z) {format_number(pre.min())}-{format_number(pre.max())} at every layer and the verdicts "
+                        f"std(z) {_num(pre.min())}-{_num(pre.max())} at every layer and the verdicts "
                         f"{', '.join(sorted({word(r) for r in bn.runs.values()}))}, against, without it, {before}.")
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
@@ -448,7 +439,6 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
 
 
 # ------------------------------------------------------------------ all of them
-
 #: The experiments that take only `rng` and `quick`, in report order: a function added here is a new section.
 EXPERIMENTS: dict[str, Callable[..., ExperimentResult]] = {
     "theory": theory_average, "symmetry": symmetry, "training": training, "depth": depth,

@@ -14,6 +14,7 @@ the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `upda
 from __future__ import annotations
 
 import math
+import numbers
 import weakref
 from functools import partial
 from typing import Any, Callable, NamedTuple, Sequence
@@ -58,16 +59,14 @@ class LayerRecord:
     each array in `histograms` and `shapes`; with `keep_arrays=True`, copies of the arrays as attributes."""
 
     def __init__(self, name: str, kind: str, keep_arrays: bool) -> None:
-        self.name, self.kind, self._keep, self.order, self._handles = name, kind, keep_arrays, -1, []
+        self.name, self.kind, self._keep, self._handles = name, kind, keep_arrays, []
         self._reset()
 
     def _reset(self) -> None:
         for h in self._handles:
             h.remove()
         self.activation_name, self._handles, self._arrays = None, [], {}
-        self.numbers: dict[str, float] = {}
-        self.histograms: dict[str, Histogram] = {}
-        self.shapes: dict[str, tuple[int, ...]] = {}
+        self.numbers, self.histograms, self.shapes = {}, {}, {}  # keyed as the docstring says
 
     def __getattr__(self, key: str) -> np.ndarray:
         if key not in _ARRAYS or key not in self.__dict__.get("_arrays", {}):
@@ -111,13 +110,9 @@ def _on_grad(rec: LayerRecord, key: str, prefix: str, bins: int | None, grad: np
 class Probe:
     """Records per-layer activation and gradient statistics of `model` in `records` (`{module path: LayerRecord}`).
 
-    Args:
-        lr: learning rate of the update ratios (or give it to `stats`).
-        hist_range: `(low, high)` of every activation histogram (e.g. `(-1, 1)` for tanh), or None for each
-            layer's own range.
-        keep_arrays: also keep copies of the raw arrays (memory of the order of the activations).
-        attach: attach at once; otherwise call `attach` or use `with`.
-    """
+    `lr`: the learning rate of the update ratios (or give it to `stats`); `hist_range`: `(low, high)` of every
+    activation histogram (e.g. `(-1, 1)` for tanh), or None for each layer's own range; `keep_arrays`: also keep
+    copies of the raw arrays (memory of the order of the activations); `attach=False`: call `attach` or use `with`."""
 
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True) -> None:
@@ -125,18 +120,14 @@ class Probe:
             raise TypeError(f"Probe: expected an nn.Module (a Linear, Sequential, MLP, ...), got {type(model).__name__}")
         self.model, self.lr, self.keep_arrays = model, self._check_lr(lr, "Probe"), bool(keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
-        if hist_range is not None:
-            try:
-                hist_range = (check_real("", "", hist_range[0]), check_real("", "", hist_range[1]))
-                assert hist_range[0] < hist_range[1]
-            except (TypeError, ValueError, IndexError, AssertionError):
-                raise ValueError(f"Probe: hist_range must be finite (low, high) with low < high, or None, got "
-                                 f"{hist_range!r}") from None
-        self.hist_range = hist_range
+        r = hist_range
+        if r is not None and not (isinstance(r, (tuple, list, np.ndarray)) and len(r) == 2 and all(
+                isinstance(v, numbers.Real) and math.isfinite(v) for v in r) and r[0] < r[1]):
+            raise ValueError(f"Probe: hist_range must be finite (low, high) with low < high, or None, got {r!r}")
+        self.hist_range = None if r is None else (float(r[0]), float(r[1]))
         self.records: dict[str, LayerRecord] = {}
         self._module_handles: list[Any] = []
-        # id(latest output of a watched layer) -> (weak reference, row): which row an activation's
-        # input belongs to. Weak, so that the probe keeps no graph alive.
+        # id(latest output of a watched layer) -> (weak reference, row), to find the row of an activation's input
         self._produced: dict[int, tuple[weakref.ref, str]] = {}
         if attach:
             self.attach()
@@ -181,30 +172,30 @@ class Probe:
         self.detach()
 
     def _start(self, name: str, kind: str) -> LayerRecord:
-        """A cleared record for a new run of layer `name`, moved to the end of the running order."""
+        """A cleared record for a new run of layer `name`, moved to the end of `records` (the running order)."""
         rec = self.records.pop(name, None)
         rec = rec if rec is not None and rec.kind == kind else LayerRecord(name, kind, self.keep_arrays)
         rec._reset()
-        self.records[name], rec.order = rec, max((r.order for r in self.records.values()), default=-1) + 1
+        self.records[name] = rec
         return rec
 
-    def _watch(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None) -> None:
+    def _take(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None, span: Any = None) -> Any:
+        """Record `t.data` (`rec._store`) and, when backward reaches `t`, its gradient under `"grad_" + key`."""
         if t.requires_grad:
-            rec._handles.append(t.register_hook(partial(_on_grad, rec, key, prefix, bins)))
+            rec._handles.append(t.register_hook(partial(_on_grad, rec, "grad_" + key, "grad_" + prefix, bins)))
+        return rec._store(key, prefix, bins, span, t.data)
 
     def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Any) -> None:
         if not isinstance(output, Tensor):
             return
         rec = self._start(name, kind)
-        rec._store("pre_activation", "pre", self.hist_bins, None, output.data)
-        self._watch(rec, output, "grad_pre_activation", "grad_pre", self.hist_bins)
+        self._take(rec, output, "pre_activation", "pre", self.hist_bins)
         if len(self._produced) > 2 * len(self.records) + 16:  # forget outputs that no longer exist
             self._produced = {k: v for k, v in self._produced.items() if v[0]() is not None}
         self._produced[id(output)] = (weakref.ref(output), name)
         for what, key in (("weight", "w"), ("bias", "b")):
             if isinstance(p := getattr(module, what, None), Tensor):
-                rec._store(what, key, None, None, p.data)
-                self._watch(rec, p, "grad_" + what, "grad_" + key, None)
+                self._take(rec, p, what, key, None)
 
     def _on_act(self, name: str, act: str, module: nn.Module, inputs: tuple, output: Any) -> None:
         if not isinstance(output, Tensor):
@@ -215,17 +206,15 @@ class Probe:
         if rec is None or rec.activation_name is not None:  # not after a watched layer: a row of its own
             rec = self._start(name, "activation")
             if isinstance(x, Tensor):
-                rec._store("pre_activation", "pre", self.hist_bins, None, x.data)
-                self._watch(rec, x, "grad_pre_activation", "grad_pre", self.hist_bins)
+                self._take(rec, x, "pre_activation", "pre", self.hist_bins)
         rec.activation_name = act
-        h = rec._store("activation", "act", self.hist_bins, self.hist_range, output.data)
+        h = self._take(rec, output, "activation", "act", self.hist_bins, self.hist_range)
         lo, hi = _acts.get(act).limits
         if h.size and math.isfinite(lo) and math.isfinite(hi):
             sat = (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))  # float64: exact in any dtype
             rec.numbers["saturated"] = np.count_nonzero(sat) / h.size
         elif h.size and math.isfinite(lo):
             rec.numbers["dead"] = float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0)))
-        self._watch(rec, output, "grad_activation", "grad_act", self.hist_bins)
 
     def stats(self, columns: str | Sequence[str] | None = None, lr: float | None = None) -> Table:
         """The statistics as a `Table`, a row per layer (float64, `None` where a value does not apply or was not
@@ -241,7 +230,7 @@ class Probe:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "
                              "or pass a list of columns" if isinstance(columns, str) else
                              f"Probe.stats: unknown column(s) {bad}; the columns are {', '.join(COLUMNS)}")
-        recs = sorted(self.records.values(), key=lambda r: r.order)
+        recs = list(self.records.values())  # in running order
         rows = [{"layer": i + 1, "module": r.name, "kind": r.kind, "act": r.activation_name,
                  **{c: r.numbers.get(c) for c in COLUMNS[4:]}} for i, r in enumerate(recs)]
         for row, above in zip(rows, rows[1:] + [{}]):
@@ -301,7 +290,8 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     if loss_fn is not None and (upstream is not None or not callable(loss_fn)):
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
     params, bns = model.parameters(), [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
-    saved = [p.grad for p in params], [(m.running_mean, m.running_var) for m in bns]
+    saved = [(p, "grad", p.grad) for p in params] + [
+        (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
     try:
         for p in params:
             p.grad = None
@@ -324,8 +314,6 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                 out.backward(g)
         table = probe.stats(columns)
     finally:
-        for p, g in zip(params, saved[0]):
-            p.grad = g
-        for m, (mean, var) in zip(bns, saved[1]):
-            m.running_mean, m.running_var = mean, var
+        for obj, key, value in saved:
+            setattr(obj, key, value)
     return (table, probe) if return_probe else table

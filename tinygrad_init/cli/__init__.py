@@ -171,7 +171,7 @@ def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, A
     with Probe(model, keep_arrays=True) as probe:
         _loss(model, X, y).backward()
     rows, x = [], np.asarray(X, dtype=np.float64)
-    for rec in sorted(probe.records.values(), key=lambda r: r.order):
+    for rec in probe.records.values():  # in running order
         if rec.kind == "linear":
             g, gw = rec.grad_pre_activation.astype(np.float64), rec.grad_weight.astype(np.float64)
             rows.append({"layer": len(rows) + 1, "name": rec.name, "shape": rec.shapes["weight"],

@@ -140,19 +140,17 @@ class Node(_GraphNode):
                                "again, call the first backward with retain_graph=True (or recompute the forward).")
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             self._check_saved()
-        binary = len(parents) == 2  # only a binary op broadcasts or mixes dtypes
-        needs = (parents[0].requires_grad, parents[1].requires_grad) if binary else (parents[0].requires_grad,)
-        out: list = []
+        needs = (True,) if len(parents) == 1 else (parents[0].requires_grad, parents[1].requires_grad)  # a unary
+        out: list = []  # op's input needs its gradient (or there would be no node); a binary op's may not
         for parent, need, grad, rule in zip(parents, needs, fn.backward(saved, upstream, needs), fn.rules):
             if not need:
                 continue
             leaf = type(parent) is Tensor
-            if binary:
-                like = parent.data if leaf else parent
-                if grad.shape != like.shape:  # broadcast in the forward: sum it back
-                    grad = unbroadcast(grad, like.shape)
-                if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
-                    grad = grad.astype(like.dtype)
+            like = parent.data if leaf else parent
+            if grad.shape != like.shape:  # broadcast in the forward: sum it back
+                grad = unbroadcast(grad, like.shape)
+            if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
+                grad = grad.astype(like.dtype)
             if leaf and parent._grad is None and (grad is upstream or grad.base is not None or
                                                   out and out[0][2] is grad):
                 grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
@@ -439,9 +437,12 @@ class Tensor(_GraphNode):
                 from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
+        return self._changed_in_place()
+
+    def _changed_in_place(self) -> "Tensor":
+        """Bump the version counter: graph nodes that saved this tensor (or its memory) before now raise."""
         _CLOCK[0] += 1
-        holder = self._base or self.grad_fn or self
-        holder._version = _CLOCK[0]
+        (self._base or self.grad_fn or self)._version = _CLOCK[0]
         return self
 
     # ------------------------------------------------------------------ backward

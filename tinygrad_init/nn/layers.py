@@ -51,8 +51,9 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
-        for hook in list(self._forward_hooks):  # a hook's result, unless None, replaces the output
-            out = out if (replaced := hook(self, args, out)) is None else replaced
+        if self._forward_hooks:  # a hook's result, unless None, replaces the output
+            for hook in list(self._forward_hooks):
+                out = out if (replaced := hook(self, args, out)) is None else replaced
         return out
 
     def register_forward_hook(self, fn: Callable[[Module, tuple, Any], Any]) -> _HookHandle:
@@ -136,7 +137,7 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
-        if not x.ndim or x.shape[-1] != self.fan_in:
+        if not (shape := x.data.shape) or shape[-1] != self.fan_in:
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
                              f"{self.fan_in}. Inputs are (batch, fan_in).")

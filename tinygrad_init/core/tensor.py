@@ -45,7 +45,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = np.add.reduce(grad, axis=tuple(range(extra)))
+        grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
         if grad.shape == shape:  # the common case: a bias added to every row
             return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
@@ -110,7 +110,7 @@ class _GraphNode:
         return g
 
     def accumulate(self, contribution: np.ndarray) -> None:
-        # a leaf's first contribution becomes its .grad as it is (Node.vjp made sure it owns its memory)
+        # the root receives its seed here (owning its memory); Node.vjp adds every other contribution
         self._grad = contribution if self._grad is None else self._grad + contribution
 
 
@@ -130,9 +130,10 @@ class Node(_GraphNode):
     def __repr__(self) -> str:
         return f"Node({self.fn.name}, {shape_text(self.shape)} {self.dtype})"
 
-    def vjp(self, upstream: np.ndarray, retain_graph: bool = False) -> list:
-        """`(parent, rule, dL/d(parent))` for every parent that needs a gradient; then the node lets
-        go of what its backward rule saved (unless `retain_graph`) and of its gradient (unless retained)."""
+    def vjp(self, upstream: np.ndarray, retain_graph: bool = False, recorder: Any = None) -> None:
+        """Add `upstream` times the local derivative (the op's VJP rule) into the gradient of every parent
+        that needs one, reporting each step to `recorder`; then let go of what the backward rule saved
+        (unless `retain_graph`) and of this node's gradient (unless retained)."""
         saved, parents, fn = self.saved, self.parents, self.fn
         if saved is _FREED:
             raise RuntimeError(f"backward: the graph through this {self.op} was already used by a backward pass, "
@@ -141,7 +142,7 @@ class Node(_GraphNode):
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             self._check_saved()
         needs = (True,) if len(parents) == 1 else (parents[0].requires_grad, parents[1].requires_grad)  # a unary
-        out: list = []  # op's input needs its gradient (or there would be no node); a binary op's may not
+        first = None  # op's input needs its gradient (or there would be no node); a binary op's may not
         for parent, need, grad, rule in zip(parents, needs, fn.backward(saved, upstream, needs), fn.rules):
             if not need:
                 continue
@@ -151,15 +152,18 @@ class Node(_GraphNode):
                 grad = unbroadcast(grad, like.shape)
             if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
                 grad = grad.astype(like.dtype)
-            if leaf and parent._grad is None and (grad is upstream or grad.base is not None or
-                                                  out and out[0][2] is grad):
-                grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
-            out.append((parent, rule, grad))
+            if (total := parent._grad) is None:  # a leaf's first gradient becomes its .grad, the user's:
+                if leaf and (grad is upstream or grad.base is not None or grad is first):  # not shared, no view
+                    grad = grad.copy()
+                parent._grad = first = grad
+            else:
+                parent._grad = total + grad
+            if recorder is not None:
+                recorder.step(self, parent, upstream, rule, grad)
         if not retain_graph and saved is not None:
             self.saved = _FREED
         if not self.retain:
             self._grad = None
-        return out
 
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""

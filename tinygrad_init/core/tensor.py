@@ -143,10 +143,11 @@ class Node(_GraphNode):
             self._check_saved()
         needs = (True,) if len(parents) == 1 else (parents[0].requires_grad, parents[1].requires_grad)  # a unary
         first = None  # op's input needs its gradient (or there would be no node); a binary op's may not
-        for parent, need, grad, rule in zip(parents, needs, fn.backward(saved, upstream, needs), fn.rules):
-            if not need:
+        grads = fn.backward(saved, upstream, needs)
+        for i, parent in enumerate(parents):
+            if not needs[i]:
                 continue
-            leaf = type(parent) is Tensor
+            grad, leaf = grads[i], type(parent) is Tensor
             like = parent.data if leaf else parent
             if grad.shape != like.shape:  # broadcast in the forward: sum it back
                 grad = unbroadcast(grad, like.shape)
@@ -159,7 +160,7 @@ class Node(_GraphNode):
             else:
                 parent._grad = total + grad
             if recorder is not None:
-                recorder.step(self, parent, upstream, rule, grad)
+                recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
             self.saved = _FREED
         if not self.retain:

@@ -367,7 +367,7 @@ class Tensor(_GraphNode):
 
     def _reduce(self, name: str, axis: Any, keepdims: bool) -> "Tensor":
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
-        return self._unary(OPS[name], axis=axes_of(axis, self.ndim, name), keepdims=keepdims)
+        return self._unary(OPS[name], axis=axes_of(axis, self.data.ndim, name), keepdims=keepdims)
 
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
         """Sum over `axis` (all axes if None; the sum of nothing is 0); each element gets the upstream gradient."""

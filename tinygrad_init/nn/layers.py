@@ -13,7 +13,7 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
-from ..core.tensor import Tensor, _HookHandle
+from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import as_rng, check_int, check_real
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
@@ -153,7 +153,7 @@ class _Activation(Module):
     name = "linear"
 
     def forward(self, x: Tensor) -> Tensor:
-        return x if self.name == "linear" else getattr(x if isinstance(x, Tensor) else Tensor(x), self.name)()
+        return x if self.name == "linear" else (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])
 
 
 class Tanh(_Activation):

@@ -131,9 +131,8 @@ class Node(_GraphNode):
         return f"Node({self.fn.name}, {shape_text(self.shape)} {self.dtype})"
 
     def vjp(self, upstream: np.ndarray, retain_graph: bool = False, recorder: Any = None) -> None:
-        """Add `upstream` times the local derivative (the op's VJP rule) into the gradient of every parent
-        that needs one, reporting each step to `recorder`; then let go of what the backward rule saved
-        (unless `retain_graph`) and of this node's gradient (unless retained)."""
+        """Add `upstream` x local (the op's VJP rule) into each parent's gradient, if it needs one, telling `recorder`;
+        then free what the backward rule saved (unless `retain_graph`) and this node's gradient (unless retained)."""
         saved, parents, fn = self.saved, self.parents, self.fn
         if saved is _FREED:
             raise RuntimeError(f"backward: the graph through this {self.op} was already used by a backward pass, "
@@ -153,12 +152,9 @@ class Node(_GraphNode):
                 grad = unbroadcast(grad, like.shape)
             if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
                 grad = grad.astype(like.dtype)
-            if (total := parent._grad) is None:  # a leaf's first gradient becomes its .grad, the user's:
-                if leaf and (grad is upstream or grad.base is not None or grad is first):  # not shared, no view
-                    grad = grad.copy()
-                parent._grad = first = grad
-            else:
-                parent._grad = total + grad
+            if leaf and parent._grad is None and (grad is upstream or grad.base is not None or grad is first):
+                grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
+            parent._grad = first = grad if parent._grad is None else parent._grad + grad
             if recorder is not None:
                 recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:

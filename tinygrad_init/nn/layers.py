@@ -51,9 +51,8 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
-        if self._forward_hooks:  # a hook's result, unless None, replaces the output
-            for hook in list(self._forward_hooks):
-                out = out if (replaced := hook(self, args, out)) is None else replaced
+        for hook in list(self._forward_hooks) if self._forward_hooks else ():  # its result, unless None, is the output
+            out = out if (replaced := hook(self, args, out)) is None else replaced
         return out
 
     def register_forward_hook(self, fn: Callable[[Module, tuple, Any], Any]) -> _HookHandle:

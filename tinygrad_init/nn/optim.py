@@ -51,11 +51,11 @@ class SGD:
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # a leaf's .grad
                 continue
-            data = p.data
-            if type(g) is not np.ndarray or g.shape != data.shape or g.dtype.kind not in "biuf":
+            if type(g) is not np.ndarray or g.shape != (data := p.data).shape or g.dtype.kind not in "biuf":
                 raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
-                                 f".grad is {type(g).__name__} of shape {np.shape(g)} (dtype {getattr(g, 'dtype', None)}); "
-                                 "a gradient must be a real array of its parameter's shape (was .grad assigned by hand?)")
+                                 f".grad is {type(g).__name__} of shape {np.shape(g)} (dtype "
+                                 f"{getattr(g, 'dtype', None)}); a gradient must be a real array of its parameter's "
+                                 "shape (was .grad assigned by hand?)")
             g = g + wd * data if wd else g
             if mu:
                 v = self._velocity[i]

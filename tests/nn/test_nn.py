@@ -244,6 +244,10 @@ def test_sgd_validates_its_arguments():
         optim.SGD([], lr=0.1)
     with pytest.raises(TypeError, match="requires_grad=True"):
         optim.SGD([Tensor(np.zeros(2))], lr=0.1)
+    w.grad = np.ones(2, dtype=complex)  # assigned by hand: refused by name, not by numpy's casting error
+    with pytest.raises(ValueError, match=r"SGD\.step: parameter 0 .*\(dtype complex128\); a gradient must be a real"):
+        optim.SGD([w], lr=0.1).step()
+    assert w.data.tolist() == [0.0, 0.0]
 
 
 # ---------------------------------------------------------- BatchNorm1d

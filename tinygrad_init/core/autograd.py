@@ -13,15 +13,16 @@ Backpropagation is two steps:
 The engines differ only in what "times the local derivative" is. A scalar node (`Value`)
 stores its local derivatives as numbers, so the product is the multiplication itself. A tensor
 node computes a vector-Jacobian product (the backward of `x @ W` is `g @ W.T` and `x.T @ g`),
-so its loop asks the node for each parent's contribution. The node protocol:
+so the loop hands a node its gradient and the node adds each parent's share. The node protocol:
 
 - every node: `parents` (a tuple, empty for a leaf), `grad`, and `scalar` (which loop);
 - a scalar node (`Value`): `edges()`, its `(parent, local derivative)` pairs, kept in the slots
   `_a`, `_da`, `_b`, `_db` (n-ary: tuples in `_a`, `_da`), which the walk and the loop read
   directly (one node per op: every call and tuple saved per node shows in the run time);
-- a tensor node: `gradient()` (its finished gradient, after hooks, or None), `vjp(upstream,
-  retain_graph)` (`(parent, rule, contribution)` triples; then the node frees what its backward
-  rule saved) and `accumulate(contribution)`.
+- a tensor node: `_grad` (its running gradient) and `_hooks`, `gradient()` (its finished gradient,
+  after hooks, or None), `accumulate(contribution)`, and `vjp(upstream, retain_graph,
+  recorder)`, which adds upstream x local (a vector-Jacobian product) into each parent's gradient,
+  reports every step to the recorder, then frees what the node's backward rule saved.
 
 A recorder (the ledger, the probe) observes the same walk: once installed with `set_recorder`,
 both loops report every step to it.
@@ -190,13 +191,9 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
                     recorder.step(node, parent, upstream, local, upstream * local)
     else:  # the tensor engine: `upstream x local` is a vector-Jacobian product for each parent
         for node in reversed(order):
-            upstream = node.gradient()
-            if upstream is None or not node.parents:
-                continue
-            for parent, rule, contribution in node.vjp(upstream, retain_graph):
-                parent.accumulate(contribution)
-                if recorder is not None:
-                    recorder.step(node, parent, upstream, rule, contribution)
+            upstream = node.gradient() if node._hooks else node._grad
+            if upstream is not None and node.parents:
+                node.vjp(upstream, retain_graph, recorder)
     if recorder is not None:
         recorder.end(root)
     return order

@@ -45,7 +45,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = np.add.reduce(grad, axis=tuple(range(extra)))
+        grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
         if grad.shape == shape:  # the common case: a bias added to every row
             return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
@@ -110,7 +110,7 @@ class _GraphNode:
         return g
 
     def accumulate(self, contribution: np.ndarray) -> None:
-        # a leaf's first contribution becomes its .grad as it is (Node.vjp made sure it owns its memory)
+        # the root receives its seed here (owning its memory); Node.vjp adds every other contribution
         self._grad = contribution if self._grad is None else self._grad + contribution
 
 
@@ -130,9 +130,9 @@ class Node(_GraphNode):
     def __repr__(self) -> str:
         return f"Node({self.fn.name}, {shape_text(self.shape)} {self.dtype})"
 
-    def vjp(self, upstream: np.ndarray, retain_graph: bool = False) -> list:
-        """`(parent, rule, dL/d(parent))` for every parent that needs a gradient; then the node lets
-        go of what its backward rule saved (unless `retain_graph`) and of its gradient (unless retained)."""
+    def vjp(self, upstream: np.ndarray, retain_graph: bool = False, recorder: Any = None) -> None:
+        """Add `upstream` x local (the op's VJP rule) into each parent's gradient, if it needs one, telling `recorder`;
+        then free what the backward rule saved (unless `retain_graph`) and this node's gradient (unless retained)."""
         saved, parents, fn = self.saved, self.parents, self.fn
         if saved is _FREED:
             raise RuntimeError(f"backward: the graph through this {self.op} was already used by a backward pass, "
@@ -140,28 +140,27 @@ class Node(_GraphNode):
                                "again, call the first backward with retain_graph=True (or recompute the forward).")
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             self._check_saved()
-        binary = len(parents) == 2  # only a binary op broadcasts or mixes dtypes
-        needs = (parents[0].requires_grad, parents[1].requires_grad) if binary else (parents[0].requires_grad,)
-        out: list = []
-        for parent, need, grad, rule in zip(parents, needs, fn.backward(saved, upstream, needs), fn.rules):
-            if not need:
+        needs = (True,) if len(parents) == 1 else (parents[0].requires_grad, parents[1].requires_grad)  # a unary
+        first = None  # op's input needs its gradient (or there would be no node); a binary op's may not
+        grads = fn.backward(saved, upstream, needs)
+        for i, parent in enumerate(parents):
+            if not needs[i]:
                 continue
-            leaf = type(parent) is Tensor
-            if binary:
-                like = parent.data if leaf else parent
-                if grad.shape != like.shape:  # broadcast in the forward: sum it back
-                    grad = unbroadcast(grad, like.shape)
-                if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
-                    grad = grad.astype(like.dtype)
-            if leaf and parent._grad is None and (grad is upstream or grad.base is not None or
-                                                  out and out[0][2] is grad):
+            grad, leaf = grads[i], type(parent) is Tensor
+            like = parent.data if leaf else parent
+            if grad.shape != like.shape:  # broadcast in the forward: sum it back
+                grad = unbroadcast(grad, like.shape)
+            if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
+                grad = grad.astype(like.dtype)
+            if leaf and parent._grad is None and (grad is upstream or grad.base is not None or grad is first):
                 grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
-            out.append((parent, rule, grad))
+            parent._grad = first = grad if parent._grad is None else parent._grad + grad
+            if recorder is not None:
+                recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
             self.saved = _FREED
         if not self.retain:
             self._grad = None
-        return out
 
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
@@ -364,7 +363,7 @@ class Tensor(_GraphNode):
 
     def _reduce(self, name: str, axis: Any, keepdims: bool) -> "Tensor":
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
-        return self._unary(OPS[name], axis=axes_of(axis, self.ndim, name), keepdims=keepdims)
+        return self._unary(OPS[name], axis=axes_of(axis, self.data.ndim, name), keepdims=keepdims)
 
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
         """Sum over `axis` (all axes if None; the sum of nothing is 0); each element gets the upstream gradient."""
@@ -439,9 +438,12 @@ class Tensor(_GraphNode):
                 from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
+        return self._changed_in_place()
+
+    def _changed_in_place(self) -> "Tensor":
+        """Bump the version counter: graph nodes that saved this tensor (or its memory) before now raise."""
         _CLOCK[0] += 1
-        holder = self._base or self.grad_fn or self
-        holder._version = _CLOCK[0]
+        (self._base or self.grad_fn or self)._version = _CLOCK[0]
         return self
 
     # ------------------------------------------------------------------ backward

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
-from ..core.tensor import Tensor, _HookHandle
+from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import as_rng, check_int, check_real
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
@@ -51,7 +51,7 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
-        for hook in list(self._forward_hooks):  # a hook's result, unless None, replaces the output
+        for hook in list(self._forward_hooks) if self._forward_hooks else ():  # its result, unless None, is the output
             out = out if (replaced := hook(self, args, out)) is None else replaced
         return out
 
@@ -136,7 +136,7 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
-        if not x.ndim or x.shape[-1] != self.fan_in:
+        if not (shape := x.data.shape) or shape[-1] != self.fan_in:
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
                              f"{self.fan_in}. Inputs are (batch, fan_in).")
@@ -152,7 +152,7 @@ class _Activation(Module):
     name = "linear"
 
     def forward(self, x: Tensor) -> Tensor:
-        return x if self.name == "linear" else getattr(x if isinstance(x, Tensor) else Tensor(x), self.name)()
+        return x if self.name == "linear" else (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])
 
 
 class Tanh(_Activation):

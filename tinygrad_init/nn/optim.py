@@ -6,7 +6,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..core.tensor import Tensor, no_grad
+from ..core.tensor import Tensor
 from ..utils import check_real
 
 __all__ = ["SGD"]
@@ -48,21 +48,22 @@ class SGD:
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        with no_grad():
-            for i, p in enumerate(self.params):
-                if (g := p.grad) is None:
-                    continue
-                if type(g) is not np.ndarray or g.shape != p.data.shape:
-                    raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
-                                     f".grad is {type(g).__name__} of shape {np.shape(g)}; a gradient must be an "
-                                     "array of its parameter's shape (was .grad assigned by hand?)")
-                g = g + wd * p.data if wd else g
-                if mu:
-                    v = self._velocity[i]
-                    g = self._velocity[i] = g.copy() if v is None else mu * v + g
-                p.add_(g, alpha=-lr)
+        for i, p in enumerate(self.params):
+            if (g := p._grad) is None:  # a leaf's .grad
+                continue
+            if type(g) is not np.ndarray or g.shape != (data := p.data).shape or g.dtype.kind not in "biuf":
+                raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
+                                 f".grad is {type(g).__name__} of shape {np.shape(g)} (dtype "
+                                 f"{getattr(g, 'dtype', None)}); a gradient must be a real array of its parameter's "
+                                 "shape (was .grad assigned by hand?)")
+            g = g + wd * data if wd else g
+            if mu:
+                v = self._velocity[i]
+                g = self._velocity[i] = g.copy() if v is None else mu * v + g
+            data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
+            p._changed_in_place()
 
     def zero_grad(self) -> None:
         """Forget the gradients (set them to None) before the next backward pass."""
         for p in self.params:
-            p.grad = None
+            p._grad = None

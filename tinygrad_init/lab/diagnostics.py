@@ -107,7 +107,8 @@ class Diagnostics:
         if rec is None:
             return
         h, kind = out.data, _WATCHED[type(module)]
-        (mean, std), (lo, hi) = (float(h.mean()), self._std(h)), activations.get(kind).limits
+        mean, (lo, hi) = h.mean(), activations.get(kind).limits
+        std, mean = self._std(h, mean), float(mean)
         fraction = (float(np.mean(~(h > 0).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else
                     np.count_nonzero((h > hi - SATURATION) | (h < lo + SATURATION)) / max(h.size, 1))
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
@@ -140,12 +141,13 @@ class Diagnostics:
                 "grad_hist": None if old.ndim != 2 else _hist(g, -4 * grad_std, 4 * grad_std, self.bins, self.sample)}
         return result
 
-    def _std(self, a: np.ndarray) -> float:
-        """The population std of all entries of a float array, two-pass in its dtype, in a scratch buffer kept."""
+    def _std(self, a: np.ndarray, mean: Any = None) -> float:
+        """The population std of all entries of a float array, two-pass in its dtype, in a scratch buffer kept
+        (`mean`: `a.mean()` if already computed)."""
         if self._scratch.size < a.size or self._scratch.dtype != a.dtype:
             self._scratch = np.empty(a.size, dtype=a.dtype)
         with np.errstate(over="ignore", invalid="ignore"):
-            d = np.subtract(a.reshape(-1), a.mean(), out=self._scratch[:a.size])
+            d = np.subtract(a.reshape(-1), a.mean() if mean is None else mean, out=self._scratch[:a.size])
             var = float(np.dot(d, d)) / max(a.size, 1)
         return math.sqrt(var) if math.isfinite(var) else moments(a).std  # too large to square in a's dtype
 

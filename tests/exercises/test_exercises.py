@@ -39,7 +39,13 @@ def solution(ex: catalog.Exercise, suffix: str = "") -> str:
 
 
 def mutants(ex: catalog.Exercise) -> list[tuple[str, str]]:
-    return sections(os.path.join(HERE, "mutants", ex.file), "mutant")
+    """The campaign's wrong answers, each a whole student file: a mutant section, after the file's
+    `# common:` section if it has one (the correct parts the mutants share; a mutant's definitions
+    replace them)."""
+    path = os.path.join(HERE, "mutants", ex.file)
+    common = [text for _, text in sections(path, "common")]
+    prelude = common[0].split("\n# mutant: ", 1)[0] + "\n" if common else ""
+    return [(key, prelude + text) for key, text in sections(path, "mutant")]
 
 
 def grade_source(tmp_path, ex: catalog.Exercise, source: str) -> runner.Result:

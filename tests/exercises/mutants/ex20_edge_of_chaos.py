@@ -1,23 +1,27 @@
 """Mutants of ex20_edge_of_chaos: plausible wrong answers written beyond the shipped ones.
 
-Each section (`# mutant: KEY` and a line saying what is wrong) is a whole student file; the
-tests grade it and expect the hint KEY.
+Each section (`# mutant: KEY` and a line saying what is wrong) holds what the mistake changes; the
+tests grade the `# common:` section followed by it as one student file (a later definition
+replaces the common one) and expect the hint KEY.
 """
 # ruff: noqa
 
 
-# mutant: no_sigma_w
-# chi_1 without the factor sigma_w2.
+# common: correct
+# the correct quadrature, fixed point and bisection, which each mutant changes in one place.
 import numpy as np
+
 
 T, W = np.polynomial.hermite_e.hermegauss(101)
 
 
 def expect(f, q):
+    """E[f(z)], z ~ N(0, q), by 101-point Gauss-Hermite quadrature (probabilists' weight e^(-t^2/2))."""
     return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
 
 
 def q_star(sw, sb):
+    """Iterate q <- sw E[tanh(z)^2] + sb from q = 1 to its fixed point."""
     q = 1.0
     for _ in range(10000):
         new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
@@ -28,42 +32,7 @@ def q_star(sw, sb):
 
 
 def chi(sw, sb):
-    return expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
-
-
-def edge_of_chaos(sigma_w2, sigma_b2):
-    lo, hi = 0.5, 10.0
-    while hi - lo > 1e-10:
-        mid = (lo + hi) / 2
-        if chi(mid, sigma_b2) < 1:
-            lo = mid
-        else:
-            hi = mid
-    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
-
-
-# mutant: hermite_scaling
-# the physicists' Hermite rule with the probabilists' scaling.
-import numpy as np
-
-T, W = np.polynomial.hermite.hermgauss(101)
-
-
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
-
-def q_star(sw, sb):
-    q = 1.0
-    for _ in range(10000):
-        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
-        if abs(new - q) < 1e-13:
-            return new
-        q = new
-    return q
-
-
-def chi(sw, sb):
+    """chi_1 = sw E[tanh'(z)^2] at q*."""
     return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
 
 
@@ -78,16 +47,21 @@ def edge_of_chaos(sigma_w2, sigma_b2):
     return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
 
 
+# mutant: no_sigma_w
+# chi_1 without the factor sigma_w2.
+
+def chi(sw, sb):
+    return expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+# mutant: hermite_scaling
+# the physicists' Hermite rule with the probabilists' scaling.
+
+T, W = np.polynomial.hermite.hermgauss(101)
+
+
 # mutant: no_bias
 # the variance map without the biases' variance.
-import numpy as np
-
-T, W = np.polynomial.hermite_e.hermegauss(101)
-
-
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
 
 def q_star(sw, sb):
     q = 1.0
@@ -99,45 +73,8 @@ def q_star(sw, sb):
     return q
 
 
-def chi(sw, sb):
-    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
-
-
-def edge_of_chaos(sigma_w2, sigma_b2):
-    lo, hi = 0.5, 10.0
-    while hi - lo > 1e-10:
-        mid = (lo + hi) / 2
-        if chi(mid, sigma_b2) < 1:
-            lo = mid
-        else:
-            hi = mid
-    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
-
-
 # mutant: std_returned
 # returns sqrt(q*).
-import numpy as np
-
-T, W = np.polynomial.hermite_e.hermegauss(101)
-
-
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
-
-def q_star(sw, sb):
-    q = 1.0
-    for _ in range(10000):
-        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
-        if abs(new - q) < 1e-13:
-            return new
-        q = new
-    return q
-
-
-def chi(sw, sb):
-    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
-
 
 def edge_of_chaos(sigma_w2, sigma_b2):
     lo, hi = 0.5, 10.0
@@ -152,64 +89,13 @@ def edge_of_chaos(sigma_w2, sigma_b2):
 
 # mutant: bias_in_chi
 # adds sigma_b2 to chi_1 as well.
-import numpy as np
-
-T, W = np.polynomial.hermite_e.hermegauss(101)
-
-
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
-
-def q_star(sw, sb):
-    q = 1.0
-    for _ in range(10000):
-        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
-        if abs(new - q) < 1e-13:
-            return new
-        q = new
-    return q
-
 
 def chi(sw, sb):
     return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb)) + sb
 
 
-def edge_of_chaos(sigma_w2, sigma_b2):
-    lo, hi = 0.5, 10.0
-    while hi - lo > 1e-10:
-        mid = (lo + hi) / 2
-        if chi(mid, sigma_b2) < 1:
-            lo = mid
-        else:
-            hi = mid
-    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
-
-
 # mutant: fixed_q
 # the bisection keeps the q* of the given sigma_w2.
-import numpy as np
-
-T, W = np.polynomial.hermite_e.hermegauss(101)
-
-
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
-
-def q_star(sw, sb):
-    q = 1.0
-    for _ in range(10000):
-        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
-        if abs(new - q) < 1e-13:
-            return new
-        q = new
-    return q
-
-
-def chi(sw, sb):
-    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
-
 
 def edge_of_chaos(sigma_w2, sigma_b2):
     q = q_star(sigma_w2, sigma_b2)
@@ -225,50 +111,12 @@ def edge_of_chaos(sigma_w2, sigma_b2):
 
 # mutant: imprecise
 # a 9-point quadrature rule.
-import numpy as np
 
 T, W = np.polynomial.hermite_e.hermegauss(9)
 
 
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
-
-def q_star(sw, sb):
-    q = 1.0
-    for _ in range(10000):
-        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
-        if abs(new - q) < 1e-13:
-            return new
-        q = new
-    return q
-
-
-def chi(sw, sb):
-    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
-
-
-def edge_of_chaos(sigma_w2, sigma_b2):
-    lo, hi = 0.5, 10.0
-    while hi - lo > 1e-10:
-        mid = (lo + hi) / 2
-        if chi(mid, sigma_b2) < 1:
-            lo = mid
-        else:
-            hi = mid
-    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
-
-
 # mutant: imprecise
 # ten iterations of the map and a bisection to 1e-4.
-import numpy as np
-
-T, W = np.polynomial.hermite_e.hermegauss(101)
-
-
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
 
 def q_star(sw, sb):
     q = 1.0
@@ -278,10 +126,6 @@ def q_star(sw, sb):
             return new
         q = new
     return q
-
-
-def chi(sw, sb):
-    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
 
 
 def edge_of_chaos(sigma_w2, sigma_b2):
@@ -297,43 +141,13 @@ def edge_of_chaos(sigma_w2, sigma_b2):
 
 # mutant: q_one
 # the derivative averaged at the quadrature nodes themselves, that is over z ~ N(0, 1).
-import numpy as np
-
-T, W = np.polynomial.hermite_e.hermegauss(101)
-
-
-def expect(f, q):
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
-
-def q_star(sw, sb):
-    q = 1.0
-    for _ in range(10000):
-        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
-        if abs(new - q) < 1e-13:
-            return new
-        q = new
-    return q
-
 
 def chi(sw, sb):
     return sw * np.sum(W * (1 - np.tanh(T) ** 2) ** 2) / np.sqrt(2 * np.pi)
 
 
-def edge_of_chaos(sigma_w2, sigma_b2):
-    lo, hi = 0.5, 10.0
-    while hi - lo > 1e-10:
-        mid = (lo + hi) / 2
-        if chi(mid, sigma_b2) < 1:
-            lo = mid
-        else:
-            hi = mid
-    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
-
-
 # mutant: imprecise
 # expectations as averages over 20 000 random samples.
-import numpy as np
 
 Z = np.random.default_rng(0).standard_normal(20_000)
 
@@ -347,10 +161,6 @@ def q_star(sw, sb):
     for _ in range(60):
         q = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
     return q
-
-
-def chi(sw, sb):
-    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
 
 
 def edge_of_chaos(sigma_w2, sigma_b2):

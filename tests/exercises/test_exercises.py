@@ -39,12 +39,11 @@ def solution(ex: catalog.Exercise, suffix: str = "") -> str:
 
 
 def mutants(ex: catalog.Exercise) -> list[tuple[str, str]]:
-    """The campaign's wrong answers, each a whole student file: a mutant section, after the file's
-    `# common:` section if it has one (the correct parts the mutants share; a mutant's definitions
-    replace them)."""
+    """The campaign's wrong answers, each a whole student file: a mutant section, after the reference
+    solution if the file says `# common: solution` (then each mutant holds only the definitions its
+    mistake changes, which replace the solution's)."""
     path = os.path.join(HERE, "mutants", ex.file)
-    common = [text for _, text in sections(path, "common")]
-    prelude = common[0].split("\n# mutant: ", 1)[0] + "\n" if common else ""
+    prelude = solution(ex) + "\n\n" if any(key == "solution" for key, _ in sections(path, "common")) else ""
     return [(key, prelude + text) for key, text in sections(path, "mutant")]
 
 

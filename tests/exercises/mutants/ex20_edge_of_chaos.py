@@ -1,50 +1,14 @@
 """Mutants of ex20_edge_of_chaos: plausible wrong answers written beyond the shipped ones.
 
 Each section (`# mutant: KEY` and a line saying what is wrong) holds what the mistake changes; the
-tests grade the `# common:` section followed by it as one student file (a later definition
-replaces the common one) and expect the hint KEY.
+tests grade the reference solution followed by it as one student file (a later definition
+replaces the solution's) and expect the hint KEY.
 """
 # ruff: noqa
 
 
-# common: correct
-# the correct quadrature, fixed point and bisection, which each mutant changes in one place.
-import numpy as np
-
-
-T, W = np.polynomial.hermite_e.hermegauss(101)
-
-
-def expect(f, q):
-    """E[f(z)], z ~ N(0, q), by 101-point Gauss-Hermite quadrature (probabilists' weight e^(-t^2/2))."""
-    return np.sum(W * f(np.sqrt(q) * T)) / np.sqrt(2 * np.pi)
-
-
-def q_star(sw, sb):
-    """Iterate q <- sw E[tanh(z)^2] + sb from q = 1 to its fixed point."""
-    q = 1.0
-    for _ in range(10000):
-        new = sw * expect(lambda z: np.tanh(z) ** 2, q) + sb
-        if abs(new - q) < 1e-13:
-            return new
-        q = new
-    return q
-
-
-def chi(sw, sb):
-    """chi_1 = sw E[tanh'(z)^2] at q*."""
-    return sw * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
-
-
-def edge_of_chaos(sigma_w2, sigma_b2):
-    lo, hi = 0.5, 10.0
-    while hi - lo > 1e-10:
-        mid = (lo + hi) / 2
-        if chi(mid, sigma_b2) < 1:
-            lo = mid
-        else:
-            hi = mid
-    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+# common: solution
+# each mutant below follows the reference solution and replaces what its mistake changes.
 
 
 # mutant: no_sigma_w

@@ -191,9 +191,12 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
                     recorder.step(node, parent, upstream, local, upstream * local)
     else:  # the tensor engine: `upstream x local` is a vector-Jacobian product for each parent
         for node in reversed(order):
-            upstream = node.gradient() if node._hooks else node._grad
-            if upstream is not None and node.parents:
-                node.vjp(upstream, retain_graph, recorder)
+            if node.parents:
+                upstream = node.gradient() if node._hooks else node._grad
+                if upstream is not None:
+                    node.vjp(upstream, retain_graph, recorder)
+            elif node._hooks:  # a leaf: its hooks see its finished gradient
+                node.gradient()
     if recorder is not None:
         recorder.end(root)
     return order

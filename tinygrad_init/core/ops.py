@@ -126,7 +126,7 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
-    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    total = np.add.reduce(x, axis, None, None, keepdims)
     n = x.size if axis is None else int(np.prod([x.shape[i] for i in axis]))
     return total / n if n else total * np.nan, (x.shape, axis, keepdims, n)  # the mean of nothing is nan
 

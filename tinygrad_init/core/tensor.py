@@ -25,7 +25,7 @@ from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, sizes, to_ar
 from .ops import OPS, Op
 from .value import Value
 
-__all__ = ["Tensor", "Node", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
+__all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
 
 _MODE = autograd._MODE
 _FREED = "freed"  # what a node saved, once backward has used it
@@ -44,10 +44,14 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    if extra:
-        grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
-        if grad.shape == shape:  # the common case: a bias added to every row
+    if extra == 1 and grad.ndim == 2:  # the common case, a bias added to every row: the sum of the rows, as
+        ones = np.empty(len(grad), grad.dtype)  # (1, ..., 1) @ grad in BLAS, 2-4x faster than np.add.reduce
+        ones.fill(1)
+        grad = ones @ grad
+        if grad.shape == shape:
             return grad
+    elif extra:
+        grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     return np.add.reduce(grad, axis=axes, keepdims=True) if axes else grad
 
@@ -438,12 +442,7 @@ class Tensor(_GraphNode):
                 from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
-        return self._changed_in_place()
-
-    def _changed_in_place(self) -> "Tensor":
-        """Bump the version counter: graph nodes that saved this tensor (or its memory) before now raise."""
-        _CLOCK[0] += 1
-        (self._base or self.grad_fn or self)._version = _CLOCK[0]
+        changed_in_place(self)
         return self
 
     # ------------------------------------------------------------------ backward
@@ -505,6 +504,14 @@ class Tensor(_GraphNode):
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (set `.grad` to None)."""
         self.grad = None
+
+
+def changed_in_place(*tensors: Tensor) -> None:
+    """Bump the tensors' version counters (one tick for all): graph nodes that saved one of them (or its memory)
+    before now raise in backward."""
+    now = _CLOCK[0] = _CLOCK[0] + 1
+    for t in tensors:
+        (t._base or t.grad_fn or t)._version = now
 
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

@@ -51,8 +51,9 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         out = self.forward(*args)
-        for hook in list(self._forward_hooks) if self._forward_hooks else ():  # its result, unless None, is the output
-            out = out if (replaced := hook(self, args, out)) is None else replaced
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks):  # its result, unless None, is the output
+                out = out if (replaced := hook(self, args, out)) is None else replaced
         return out
 
     def register_forward_hook(self, fn: Callable[[Module, tuple, Any], Any]) -> _HookHandle:
@@ -136,11 +137,12 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
-        if not (shape := x.data.shape) or shape[-1] != self.fan_in:
+        try:
+            y = x @ self.weight
+        except ValueError:
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
-                             f"{self.fan_in}. Inputs are (batch, fan_in).")
-        y = x @ self.weight
+                             f"{self.fan_in}. Inputs are (batch, fan_in).") from None
         return y if self.bias is None else y + self.bias
 
     def extra_repr(self) -> str:
@@ -152,7 +154,9 @@ class _Activation(Module):
     name = "linear"
 
     def forward(self, x: Tensor) -> Tensor:
-        return x if self.name == "linear" else (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])
+        if self.name == "linear":
+            return x
+        return (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])
 
 
 class Tanh(_Activation):

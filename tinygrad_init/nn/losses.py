@@ -21,7 +21,7 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{fn}: expected numbers, got an array of dtype {arr.dtype}")
         target = Tensor(arr.astype(x.dtype))
-    if target.shape != x.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
+    if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
         raise ValueError(f"{fn}: {names[0]} has shape {x.shape} but {names[1]} has shape {target.shape}; they must "
                          f"match. Reshape one of them, for example {names[1]}.reshape(-1, 1).")
     return x, target

@@ -6,7 +6,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, changed_in_place
 from ..utils import check_real
 
 __all__ = ["SGD"]
@@ -48,10 +48,13 @@ class SGD:
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        updated = []
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # a leaf's .grad
                 continue
-            if type(g) is not np.ndarray or g.shape != (data := p.data).shape or g.dtype.kind not in "biuf":
+            data = p.data
+            if type(g) is not np.ndarray or g.shape != data.shape or (g.dtype is not data.dtype
+                                                                       and g.dtype.kind not in "biuf"):
                 raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
                                  f".grad is {type(g).__name__} of shape {np.shape(g)} (dtype "
                                  f"{getattr(g, 'dtype', None)}); a gradient must be a real array of its parameter's "
@@ -61,7 +64,8 @@ class SGD:
                 v = self._velocity[i]
                 g = self._velocity[i] = g.copy() if v is None else mu * v + g
             data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
-            p._changed_in_place()
+            updated.append(p)
+        changed_in_place(*updated)
 
     def zero_grad(self) -> None:
         """Forget the gradients (set them to None) before the next backward pass."""

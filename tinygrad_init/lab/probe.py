@@ -82,8 +82,9 @@ class LayerRecord:
             raise KeyError(f"{self.name}: no histogram of {which!r}; recorded: {', '.join(self.histograms) or 'none'}")
         return self.histograms[which]
 
-    def _store(self, key: str, prefix: str, bins: int | None, value_range: Any, a: np.ndarray) -> np.ndarray:
-        """Record std and norm of `a` under `prefix` (and mean, min, max and a histogram, given `bins`)."""
+    def _store(self, key: str, prefix: str, bins: int | None, value_range: Any, a: np.ndarray) -> None:
+        """Record std and norm of `a` under `prefix` (and mean, min, max and a histogram, given `bins`); returns
+        nothing, so that as a gradient hook it never replaces the gradient."""
         v = np.asarray(a)
         self.shapes[key], m = v.shape, moments(v)
         self.numbers.update({prefix + "_std": m.std, prefix + "_norm": m.norm})
@@ -97,14 +98,9 @@ class LayerRecord:
             self.histograms[key] = Histogram(*np.histogram(w, bins=bins, range=(r[0] - pad, r[1] + pad)))
         if self._keep:
             self._arrays[key] = np.array(v, copy=True)
-        return v
 
     def __repr__(self) -> str:
         return f"LayerRecord({self.name!r}, kind={self.kind!r}, activation={self.activation_name!r})"
-
-
-def _on_grad(rec: LayerRecord, key: str, prefix: str, bins: int | None, grad: np.ndarray) -> None:
-    rec._store(key, prefix, bins, None, grad)  # returns nothing: the gradient is never replaced
 
 
 class Probe:
@@ -182,8 +178,9 @@ class Probe:
     def _take(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None, span: Any = None) -> Any:
         """Record `t.data` (`rec._store`) and, when backward reaches `t`, its gradient under `"grad_" + key`."""
         if t.requires_grad:
-            rec._handles.append(t.register_hook(partial(_on_grad, rec, "grad_" + key, "grad_" + prefix, bins)))
-        return rec._store(key, prefix, bins, span, t.data)
+            rec._handles.append(t.register_hook(partial(rec._store, "grad_" + key, "grad_" + prefix, bins, None)))
+        rec._store(key, prefix, bins, span, t.data)
+        return t.data
 
     def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Any) -> None:
         if not isinstance(output, Tensor):

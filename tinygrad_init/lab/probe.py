@@ -30,17 +30,15 @@ from .table import Table
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
 
 SATURATION = 0.01
-COLUMNS: tuple[str, ...] = (
-    "layer", "module", "kind", "act", "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated",
-    "dead", "grad_act_std", "grad_act_norm", "grad_pre_std", "grad_pre_norm", "grad_w_std", "grad_w_norm",
-    "grad_b_std", "grad_b_norm", "grad_act_ratio", "grad_pre_ratio", "grad_w_ratio", "grad_b_ratio", "w_std", "w_norm",
-    "update_ratio", "update_std_ratio")
+_GROUPS = {"forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
+           "backward": "act grad_act_std grad_act_norm grad_pre_std grad_pre_norm grad_w_std grad_w_norm grad_b_std "
+                       "grad_b_norm",
+           "ratios": "act grad_act_ratio grad_pre_ratio grad_w_ratio grad_b_ratio",
+           "update": "w_std w_norm grad_w_std grad_w_norm update_ratio update_std_ratio"}
+COLUMNS: tuple[str, ...] = ("layer", "module", "kind", *dict.fromkeys(c for v in _GROUPS.values() for c in v.split()))
 #: Named column selections for `Probe.stats`.
-COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split()) for k, v in {
-    "forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
-    "backward": "act grad_act_std grad_act_norm grad_pre_std grad_pre_norm grad_w_std grad_w_norm grad_b_std grad_b_norm",
-    "ratios": "act grad_act_ratio grad_pre_ratio grad_w_ratio grad_b_ratio",
-    "update": "w_std w_norm grad_w_std grad_w_norm update_ratio update_std_ratio"}.items()}
+COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split())
+                                                                 for k, v in _GROUPS.items()}
 _ARRAYS = ("pre_activation", "activation", "grad_pre_activation", "grad_activation", "weight", "bias", "grad_weight",
            "grad_bias")
 _LAYERS = {nn.Linear: "linear", nn.BatchNorm1d: "batchnorm"} | {c: n for n, c in nn.ACTIVATIONS.items()}

@@ -233,8 +233,8 @@ class Probe:
                 a, b = row[f"grad_{q}_std"], above.get(f"grad_{q}_std")
                 row[f"grad_{q}_ratio"] = None if a is None or b is None else ratio(a, b)
             ok = lr is not None and None not in (row["grad_w_norm"], row["w_norm"])
-            row["update_ratio"] = ratio(lr * row["grad_w_norm"], row["w_norm"]) if ok else None
-            row["update_std_ratio"] = ratio(lr * row["grad_w_std"], row["w_std"]) if ok else None
+            for key, q in (("update_ratio", "norm"), ("update_std_ratio", "std")):
+                row[key] = ratio(lr * row[f"grad_w_{q}"], row[f"w_{q}"]) if ok else None
         shape = recs[0].shapes.get("pre_activation", ())
         title = f"Probe of {type(self.model).__name__}: {len(rows)} layer(s)" + (
             f", batch {int(np.prod(shape[:-1]))}" if len(shape) >= 2 else "")

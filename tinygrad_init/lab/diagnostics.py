@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -242,10 +242,7 @@ class Comparison:
 
     runs: dict[str, Diagnostics]
     losses: dict[str, list[float]]
-    findings: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.findings = _findings(self)
+    findings: list[str]
 
     def figure(self, part: str = "first_step") -> Figure:
         """One slide, a column per run and a row per kind of `PARTS[part]` (`"first_step"` or `"training"`)."""
@@ -299,16 +296,19 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
                                     ("batch norm", "large", True, good)):
         model = deep_mlp(depth, width, "tanh", hidden, seed, bn, not bn, 2, outputs=3, output_init=last)
         losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every or max(1, steps // 50))
-    return Comparison(runs, losses)
+    return Comparison(runs, losses, _findings(runs, losses))
 
 
-def _findings(c: Comparison) -> list[str]:
-    """A sentence per plot of a `Comparison`, from the numbers of its `table`, and what they show."""
-    runs, losses, table = c.runs, c.losses, c.table()
+def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> list[str]:
+    """A sentence per plot of a `Comparison`: its numbers, and what they show."""
     f, each = format_number, lambda text: "; ".join(text(k) for k in runs)
-    s0, s1, grad, gd, ud = ({k: np.array([r[col] for r in table if r["run"] == k and r[col] is not None]) for k in runs}
-                            for col in table.columns[2:])  # per layer; gd and ud per weight matrix
-    most, near = max(runs, key=lambda k: s0[k].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
+    sat = {k: 100 * np.array([d.series("fraction", n) for n in d.layers]) for k, d in runs.items()}  # (layers, records)
+    s0 = {k: v[:, 0] for k, v in sat.items()}  # the first step's, by layer
+    grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
+    gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
+    ud = {k: np.log10(np.maximum([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()], 1e-300))
+          for k, d in runs.items()}
+    most, near = max(sat, key=lambda k: s0[k].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
     return [
         "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "
                                                 f"(|h| > 0.97; layer {s0[k].argmax() + 1}: {f(s0[k].max(), 2)}%)") +
@@ -324,7 +324,7 @@ def _findings(c: Comparison) -> list[str]:
             lambda k: f"{k} {f(ud[k].min(), 2)} to {f(ud[k].max(), 2)}") + "; within half a decade of -3 for every "
         f"matrix: {' and '.join(near) or 'none'}.",
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
-            lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(s1[k].mean(), 2)}% at step "
+            lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
                       f"{runs[k].records[-1]['step']}") + "; loss (mean of the last 10 steps) " + each(
             lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
 

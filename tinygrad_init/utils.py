@@ -138,10 +138,8 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     if not isinstance(x, numbers.Real):
         return str(x)
     v = float(x)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
+    if not math.isfinite(v):
+        return str(v)  # nan, inf, -inf
     if v == 0.0 or digits is None:
         return ("0.0" if point else "0") if v == 0.0 else repr(v)
     digits = max(int(digits), 1)
@@ -182,10 +180,9 @@ def moments(a: Any) -> Moments:
     cancellation) and `norm = sqrt(sum(a^2))`. Entries too large to square are scaled first; a nan
     gives nan, an inf an inf norm and a nan std; an empty array has mean and std nan and norm 0.
     """
-    v = np.asarray(a)
+    v = np.asarray(a).reshape(-1)
     if v.dtype.kind not in "fc":
         v = v.astype(np.float64)
-    v = v.reshape(-1)
     n = v.size
     if n == 0:
         return Moments(math.nan, math.nan, 0.0)

@@ -119,8 +119,8 @@ def _errors(c: InputCheck | GradcheckResult) -> str:
     return f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"
 
 
-def _nanmax(a: np.ndarray) -> float:
-    return 0.0 if a.size == 0 else math.nan if np.isnan(a).any() else float(a.max())
+def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as np.max), 0 if there is none
+    return float(a.max()) if a.size else 0.0
 
 
 def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
@@ -306,18 +306,17 @@ def _compare(i: int, g: Any, gn: np.ndarray, atol: float, rtol: float) -> InputC
 
 def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     """The element with the largest |analytic - numeric| / (atol + rtol |numeric|); non-finite ones first."""
-    best: tuple[float, Worst] | None = None
-    for c in checks:
-        if c.note:  # a gradient of the wrong shape: the worst possible
-            return Worst(c.index, None, math.nan, math.nan, math.nan, math.nan)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where(np.isfinite(c.abs_error), c.abs_error / (atol + rtol * np.abs(c.numeric)), np.inf)
-        score = np.nan_to_num(score)
-        if score.size and (best is None or score.max() > best[0]):
-            j = np.unravel_index(int(np.argmax(score)), c.shape)
-            values = (float(a[j]) for a in (c.analytic, c.numeric, c.abs_error, c.rel_error))
-            best = (float(score[j]), Worst(c.index, tuple(int(k) for k in j), *values))
-    return None if best is None else best[1]
+    if wrong := [c for c in checks if c.note]:  # a gradient of the wrong shape: the worst possible
+        return Worst(wrong[0].index, None, math.nan, math.nan, math.nan, math.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scored = [(np.where(np.isfinite(c.abs_error), c.abs_error / (atol + rtol * np.abs(c.numeric)), np.inf), c)
+                  for c in checks if c.numeric.size]
+    if not scored:
+        return None
+    score, c = max(((np.nan_to_num(s), c) for s, c in scored), key=lambda sc: sc[0].max())  # the first of equals
+    j = np.unravel_index(int(np.argmax(score)), c.shape)
+    values = (float(a[j]) for a in (c.analytic, c.numeric, c.abs_error, c.rel_error))
+    return Worst(c.index, tuple(int(k) for k in j), *values)
 
 
 def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], eps: float, atol: float,

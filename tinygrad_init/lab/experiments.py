@@ -18,10 +18,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
-from ..nn import activations as _acts
-from ..nn import init as _init
-from ..utils import as_rng, check_int, ratio
-from ..utils import format_number as _num
+from ..nn import activations as _acts, init as _init
+from ..utils import as_rng, check_int, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain

@@ -229,13 +229,12 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
 
 
 def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[float]]]], *, title: str = "",
-                   col_labels: Sequence[str] | None = None, annotations: Mapping[str, Sequence[str]] | None = None,
-                   skip_spike: bool = False) -> Figure:
+                   annotations: Mapping[str, Sequence[str]] | None = None, skip_spike: bool = False) -> Figure:
     """Histograms: a row per key (a scheme), a column per layer, all on the x range of the first panel.
 
     `hists`: row -> per layer `(counts, edges)`, `len(edges) == len(counts) + 1`; `annotations`: row -> a short text
-    per panel; `col_labels` (default `layer 1`, ...). Each panel is scaled to its tallest bar, or with `skip_spike` to
-    its tallest but the first (ReLU: the half of the units at exactly 0), which is cut.
+    per panel. Each panel is scaled to its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the
+    half of the units at exactly 0), which is cut.
     """
     rows = list(hists.items())
     if not any(len(v) for _, v in rows):
@@ -266,8 +265,8 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
             ax.grid(False)
             ax.spines["left"].set_visible(False)
             ax.set_ylabel(_wrap(label(name)), rotation=0, ha="right", va="center", fontsize=12)
-        for j, text in enumerate(col_labels or [f"layer {j + 1}" for j in range(ncols)]):
-            fig.axes[0].text(j * step + span / 2, 1.55, text, ha="center", va="bottom", fontsize=13)
+        for j in range(ncols):
+            fig.axes[0].text(j * step + span / 2, 1.55, f"layer {j + 1}", ha="center", va="bottom", fontsize=13)
         fig.suptitle(title, y=1 - 0.1 / fig.get_figheight(), va="top")
     return fig
 

@@ -30,17 +30,15 @@ from .table import Table
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
 
 SATURATION = 0.01
-COLUMNS: tuple[str, ...] = (
-    "layer", "module", "kind", "act", "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated",
-    "dead", "grad_act_std", "grad_act_norm", "grad_pre_std", "grad_pre_norm", "grad_w_std", "grad_w_norm",
-    "grad_b_std", "grad_b_norm", "grad_act_ratio", "grad_pre_ratio", "grad_w_ratio", "grad_b_ratio", "w_std", "w_norm",
-    "update_ratio", "update_std_ratio")
+_GROUPS = {"forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
+           "backward": "act grad_act_std grad_act_norm grad_pre_std grad_pre_norm grad_w_std grad_w_norm grad_b_std "
+                       "grad_b_norm",
+           "ratios": "act grad_act_ratio grad_pre_ratio grad_w_ratio grad_b_ratio",
+           "update": "w_std w_norm grad_w_std grad_w_norm update_ratio update_std_ratio"}
+COLUMNS: tuple[str, ...] = ("layer", "module", "kind", *dict.fromkeys(c for v in _GROUPS.values() for c in v.split()))
 #: Named column selections for `Probe.stats`.
-COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split()) for k, v in {
-    "forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
-    "backward": "act grad_act_std grad_act_norm grad_pre_std grad_pre_norm grad_w_std grad_w_norm grad_b_std grad_b_norm",
-    "ratios": "act grad_act_ratio grad_pre_ratio grad_w_ratio grad_b_ratio",
-    "update": "w_std w_norm grad_w_std grad_w_norm update_ratio update_std_ratio"}.items()}
+COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split())
+                                                                 for k, v in _GROUPS.items()}
 _ARRAYS = ("pre_activation", "activation", "grad_pre_activation", "grad_activation", "weight", "bias", "grad_weight",
            "grad_bias")
 _LAYERS = {nn.Linear: "linear", nn.BatchNorm1d: "batchnorm"} | {c: n for n, c in nn.ACTIVATIONS.items()}
@@ -82,8 +80,9 @@ class LayerRecord:
             raise KeyError(f"{self.name}: no histogram of {which!r}; recorded: {', '.join(self.histograms) or 'none'}")
         return self.histograms[which]
 
-    def _store(self, key: str, prefix: str, bins: int | None, value_range: Any, a: np.ndarray) -> np.ndarray:
-        """Record std and norm of `a` under `prefix` (and mean, min, max and a histogram, given `bins`)."""
+    def _store(self, key: str, prefix: str, bins: int | None, value_range: Any, a: np.ndarray) -> None:
+        """Record std and norm of `a` under `prefix` (and mean, min, max and a histogram, given `bins`); returns
+        nothing, so that as a gradient hook it never replaces the gradient."""
         v = np.asarray(a)
         self.shapes[key], m = v.shape, moments(v)
         self.numbers.update({prefix + "_std": m.std, prefix + "_norm": m.norm})
@@ -97,14 +96,9 @@ class LayerRecord:
             self.histograms[key] = Histogram(*np.histogram(w, bins=bins, range=(r[0] - pad, r[1] + pad)))
         if self._keep:
             self._arrays[key] = np.array(v, copy=True)
-        return v
 
     def __repr__(self) -> str:
         return f"LayerRecord({self.name!r}, kind={self.kind!r}, activation={self.activation_name!r})"
-
-
-def _on_grad(rec: LayerRecord, key: str, prefix: str, bins: int | None, grad: np.ndarray) -> None:
-    rec._store(key, prefix, bins, None, grad)  # returns nothing: the gradient is never replaced
 
 
 class Probe:
@@ -182,8 +176,9 @@ class Probe:
     def _take(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None, span: Any = None) -> Any:
         """Record `t.data` (`rec._store`) and, when backward reaches `t`, its gradient under `"grad_" + key`."""
         if t.requires_grad:
-            rec._handles.append(t.register_hook(partial(_on_grad, rec, "grad_" + key, "grad_" + prefix, bins)))
-        return rec._store(key, prefix, bins, span, t.data)
+            rec._handles.append(t.register_hook(partial(rec._store, "grad_" + key, "grad_" + prefix, bins, None)))
+        rec._store(key, prefix, bins, span, t.data)
+        return t.data
 
     def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Any) -> None:
         if not isinstance(output, Tensor):
@@ -238,8 +233,8 @@ class Probe:
                 a, b = row[f"grad_{q}_std"], above.get(f"grad_{q}_std")
                 row[f"grad_{q}_ratio"] = None if a is None or b is None else ratio(a, b)
             ok = lr is not None and None not in (row["grad_w_norm"], row["w_norm"])
-            row["update_ratio"] = ratio(lr * row["grad_w_norm"], row["w_norm"]) if ok else None
-            row["update_std_ratio"] = ratio(lr * row["grad_w_std"], row["w_std"]) if ok else None
+            for key, q in (("update_ratio", "norm"), ("update_std_ratio", "std")):
+                row[key] = ratio(lr * row[f"grad_w_{q}"], row[f"w_{q}"]) if ok else None
         shape = recs[0].shapes.get("pre_activation", ())
         title = f"Probe of {type(self.model).__name__}: {len(rows)} layer(s)" + (
             f", batch {int(np.prod(shape[:-1]))}" if len(shape) >= 2 else "")

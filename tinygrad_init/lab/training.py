@@ -15,9 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
-from ..nn import activations as _acts
-from ..nn import data as _data
-from ..nn import init as _init
+from ..nn import activations as _acts, data as _data, init as _init
 from ..nn.init import Rng
 from ..utils import as_rng, check_choice, check_int, check_real, format_number
 from . import plots

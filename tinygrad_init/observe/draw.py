@@ -285,13 +285,11 @@ class _Scene:
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
             grads = grads.grads
-        if grads is None:
-            grads = {n: n.grad for n in self.order}
-        elif not isinstance(grads, Mapping):
-            if isinstance(grads, str) or not isinstance(grads, Iterable):
+        if not isinstance(grads, Mapping):  # None: every node's own .grad
+            if isinstance(grads, str) or not isinstance(grads, (Iterable, type(None))):
                 raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
                                 f"gradient or a set of nodes, got {type(grads).__name__}")
-            grads = {n: n.grad for n in grads}
+            grads = {n: n.grad for n in (self.order if grads is None else grads)}
         infos, arrays = {}, {}
         for n in self.order:
             if n not in grads or (v := grads[n]) is None:

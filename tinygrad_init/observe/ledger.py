@@ -158,9 +158,7 @@ class Pass:
     uses: dict = field(default_factory=dict, repr=False)
     consumers: dict = field(default_factory=dict, repr=False)
     earlier: dict = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self.root_symbol = self.names[self.root]  # the L of dL/dx
+    root_symbol = property(lambda self: self.names[self.root])  # the L of dL/dx
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,7 @@ DEFAULT_MAX_STEPS = 5000
 """A page with more steps than this is refused unless `max_steps` is raised."""
 
 
-def _record(root: Any) -> Ledger:
-    """Run `root.backward()` inside a ledger and return the ledger."""
+def _record(root: Any) -> Ledger:  # `root.backward()`, recorded
     if not hasattr(root, "parents") or not hasattr(root, "backward"):
         raise TypeError(f"player: expected a Ledger, a Value or a Tensor, got {type(root).__name__}")
     if not root.scalar and getattr(root, "data", None) is not None and root.data.size != 1:
@@ -72,12 +71,9 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     r"""The text of one self-contained HTML page that steps through a backward pass.
 
     Frame `k` (`0 <= k <= n`) shows what is known after `k` steps of
-    $\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$:
-    the gradients reached (filled by size), the node `n` (red outline), the parent `p` (blue), their edge
-    (red), a dashed outline for a partial sum, and the step's `Ledger.line`. Controls:
-    `#prev`/`#next`, `#slider`, the keys ←/→, Home/End, PageUp/PageDown (10 steps), `f` (whole graph /
-    follow the step), `+`/`-` (zoom). Node ids `node_n<i>` (`i`: topological position; `node_n<i>op`: a
-    Value's op bubble), edge ids `edge_<tail>_<head>_<k>`.
+    $\frac{\partial L}{\partial p} \mathrel{+}= \frac{\partial L}{\partial n} \cdot \frac{\partial n}{\partial p}$
+    and the step's `Ledger.line` (the controls: docs/visible_backprop.md). Node ids `node_n<i>` (`i`: topological
+    position; `node_n<i>op`: a Value's op bubble), edge ids `edge_<tail>_<head>_<k>`, buttons `#prev`/`#next`.
 
     Args:
         source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` is recorded.

@@ -44,12 +44,10 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    if extra == 1 and grad.ndim == 2:  # the common case, a bias added to every row: the sum of the rows, as
+    if extra == 1 and grad.ndim == 2 and grad.shape[1] > 1:  # a bias added to every row: the rows' sum as
         ones = np.empty(len(grad), grad.dtype)  # (1, ..., 1) @ grad in BLAS, 2-4x faster than np.add.reduce
-        ones.fill(1)
+        ones.fill(1)  # (one column: np.add.reduce is as fast, and sums pairwise)
         grad = ones @ grad
-        if grad.shape == shape:
-            return grad
     elif extra:
         grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)

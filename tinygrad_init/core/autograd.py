@@ -43,6 +43,7 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
 
     The depth-first post-order of a recursive search (visit a node: mark it, visit each
     unmarked parent in the order the op lists them, emit the node), kept on an explicit
+    stack; the first unmarked parent is visited straight away, without a trip through the
     stack. The order depends only on the order of each op's parents, so anything numbered by
     it (node ids in DOT text, ledger lines) is reproducible. A tensor is walked from its graph
     node (`grad_fn`).
@@ -66,33 +67,48 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
             continue
         if node in visited:
             continue
-        mark(node)
-        if scalar:
-            p, q = node._a, node._b
-            if q is None:
-                ps = () if p is None else p if type(p) is tuple else (p,)
-        else:
-            ps = node.parents if parents is None else tuple(parents(node))
-            p, q = ps if len(ps) == 2 else (None, None)
-        if q is not None:  # two parents, the common case: no tuple, no iterator
-            p_done, q_done = p in visited, q in visited
-            if p_done and q_done:
-                emit(node)  # nothing to wait for
-                continue
-            push(node)
-            push(None)
-            if not q_done:
-                push(q)
-            if not p_done:
-                push(p)  # the first parent on top: visited first
-        elif ps:
-            push(node)
-            push(None)
-            for p in reversed(ps):
-                if p not in visited:
-                    push(p)
-        else:
-            emit(node)  # a leaf
+        while True:  # visit the node; then go straight on to its first unvisited parent, if any
+            mark(node)
+            if scalar:
+                p, q = node._a, node._b
+                if q is None:
+                    ps = () if p is None else p if type(p) is tuple else None  # leaf, n-ary, one parent
+            else:
+                ps = node.parents if parents is None else tuple(parents(node))
+                if len(ps) == 2:
+                    p, q = ps
+                else:
+                    q = None
+            if q is not None:  # two parents, the common case: no tuple, no iterator
+                if p in visited:
+                    if q in visited:
+                        emit(node)  # nothing to wait for
+                        break
+                    push(node)
+                    push(None)
+                    node = q
+                    continue
+                push(node)
+                push(None)
+                push(q)  # checked when it is popped: the walk from p may reach it first
+                node = p
+            elif ps is None:  # one parent (a Value)
+                if p in visited:
+                    emit(node)
+                    break
+                push(node)
+                push(None)
+                node = p
+            elif ps:
+                push(node)
+                push(None)
+                for p in reversed(ps):
+                    if p not in visited:
+                        push(p)
+                break
+            else:
+                emit(node)  # a leaf
+                break
     return order
 
 

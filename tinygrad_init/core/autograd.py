@@ -192,14 +192,18 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
         recorder.begin(root, order)
     if root.scalar:  # the scalar engine: the chain rule, literally
         for node in reversed(order):
+            b = node._b
+            if b is not None and recorder is None:  # two parents, in the node's slots
+                upstream = node.grad
+                node._a.grad += upstream * node._da
+                b.grad += upstream * node._db
+                continue
             a = node._a
             if a is None:  # a leaf: nothing to pass on
                 continue
             upstream = node.grad
-            if recorder is None and type(a) is not tuple:  # one or two parents in the node's slots
+            if type(a) is not tuple and recorder is None:  # one parent, in the node's slots
                 a.grad += upstream * node._da
-                if node._b is not None:
-                    node._b.grad += upstream * node._db
                 continue
             for parent, local in node.edges():
                 parent.grad += upstream * local

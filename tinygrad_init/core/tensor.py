@@ -50,6 +50,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         grad = ones @ grad
     elif extra:
         grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
+    if grad.shape == shape:
+        return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     return np.add.reduce(grad, axis=axes, keepdims=True) if axes else grad
 
@@ -479,7 +481,7 @@ class Tensor(_GraphNode):
             if self.data.size != 1:
                 raise RuntimeError(f"backward: the output has shape {self.shape}; pass grad= (dL/d(output), an array "
                                    f"of shape {self.shape}), or reduce it to a scalar first, e.g. out.sum().backward()")
-            seed = np.empty_like(self.data)  # dL/dL = 1 (twice as fast as ones_like)
+            seed = np.empty(self.data.shape, self.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
             seed.fill(1)
             return seed
         arr = grad.data if isinstance(grad, Tensor) else grad

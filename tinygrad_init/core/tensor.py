@@ -30,8 +30,8 @@ __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_g
 _MODE = autograd._MODE
 _FREED = "freed"  # what a node saved, once backward has used it
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
-_NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
-    "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
+_ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
+    "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
 # In-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor it
 # saved was changed since when that tensor's `_version` (the time of its last change) is later.
 _CLOCK = [0]
@@ -207,36 +207,6 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
     return t
 
 
-def _binary(name: str, reverse: bool = False) -> Callable[["Tensor", Any], "Tensor"]:
-    """The method `self <op> other` (`other <op> self` if `reverse`) of the op `name`: the operands promoted as
-    PyTorch does, the op's forward, a clear error for shapes that do not fit, and the result recorded."""
-    fn = OPS[name]
-
-    def method(self: "Tensor", other: Any) -> "Tensor":
-        if type(other) is not Tensor:
-            other = _constant(other, self.data.dtype, name)
-        a, b = (other, self) if reverse else (self, other)
-        x, y = a.data, b.data
-        dtype = x.dtype
-        if dtype is not y.dtype or dtype.kind != "f":
-            x, y = floats(x, y, name)
-        try:
-            out, saved = fn.forward(x, y)
-        except ValueError as e:
-            if name == "matmul":
-                raise _matmul_error(x.shape, y.shape, e) from None
-            if "broadcast" not in str(e):
-                raise ValueError(f"{name}: {e}") from None  # e.g. integers to negative integer powers
-            raise ValueError(f"{name}: shapes {a.shape} {_SYMBOL[name]} {b.shape} cannot be broadcast together: "
-                             "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
-                             "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
-        return _result(out, fn, saved, a, b)
-
-    method.__name__ = f"__{'r' * reverse}{name.replace('div', 'truediv')}__"
-    method.__qualname__ = f"Tensor.{method.__name__}"
-    return method
-
-
 class Tensor(_GraphNode):
     """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self)
     or None), `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf).
@@ -348,12 +318,38 @@ class Tensor(_GraphNode):
 
     # ------------------------------------------------------------------ ops
 
-    __add__, __radd__ = _binary("add"), _binary("add", True)
-    __sub__, __rsub__ = _binary("sub"), _binary("sub", True)
-    __mul__, __rmul__ = _binary("mul"), _binary("mul", True)
-    __truediv__, __rtruediv__ = _binary("div"), _binary("div", True)
-    __pow__, __rpow__ = _binary("pow"), _binary("pow", True)
-    __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)  # dx = g @ W.T, dW = x.T @ g
+    def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
+        if type(other) is not Tensor:
+            other = _constant(other, self.data.dtype, fn.name)
+        a, b = (other, self) if reverse else (self, other)
+        x, y = a.data, b.data
+        dtype = x.dtype
+        if dtype is not y.dtype or dtype.kind != "f":
+            x, y = floats(x, y, fn.name)
+        try:
+            out, saved = fn.forward(x, y)
+        except ValueError as e:
+            if fn.name == "matmul":
+                raise _matmul_error(x.shape, y.shape, e) from None
+            if "broadcast" not in str(e):
+                raise ValueError(f"{fn.name}: {e}") from None  # e.g. integers to negative integer powers
+            raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
+                             "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
+                             "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
+        return _result(out, fn, saved, a, b)
+
+    def __add__(self, other): return self._binary(_ADD, other)
+    def __radd__(self, other): return self._binary(_ADD, other, True)
+    def __sub__(self, other): return self._binary(_SUB, other)
+    def __rsub__(self, other): return self._binary(_SUB, other, True)
+    def __mul__(self, other): return self._binary(_MUL, other)
+    def __rmul__(self, other): return self._binary(_MUL, other, True)
+    def __truediv__(self, other): return self._binary(_DIV, other)
+    def __rtruediv__(self, other): return self._binary(_DIV, other, True)
+    def __pow__(self, other): return self._binary(_POW, other)
+    def __rpow__(self, other): return self._binary(_POW, other, True)
+    def __matmul__(self, other): return self._binary(_MATMUL, other)  # dx = g @ W.T, dW = x.T @ g
+    def __rmatmul__(self, other): return self._binary(_MATMUL, other, True)
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data

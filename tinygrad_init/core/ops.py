@@ -133,7 +133,9 @@ def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> t
 
 def _mean_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     shape, axis, keepdims, n = saved
-    return (broadcast_to(_expand(g / n if n else g, shape, axis, keepdims), shape),)  # n = 0: nothing to fill
+    if n:  # n = 0: nothing to fill; a loss's 0-d gradient is divided as a number (a seventh of the time of a ufunc)
+        g = (g[()] if g.ndim == 0 else g) / n
+    return (broadcast_to(_expand(g, shape, axis, keepdims), shape),)
 
 
 def _max(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:

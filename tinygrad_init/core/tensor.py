@@ -50,6 +50,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         grad = ones @ grad
     elif extra:
         grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
+    if grad.shape == shape:
+        return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     return np.add.reduce(grad, axis=axes, keepdims=True) if axes else grad
 
@@ -154,9 +156,10 @@ class Node(_GraphNode):
                 grad = unbroadcast(grad, like.shape)
             if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
                 grad = grad.astype(like.dtype)
-            if leaf and parent._grad is None and (grad is upstream or grad.base is not None or grad is first):
+            old = parent._grad
+            if old is None and leaf and (grad is upstream or grad.base is not None or grad is first):
                 grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
-            parent._grad = first = grad if parent._grad is None else parent._grad + grad
+            parent._grad = first = grad if old is None else old + grad
             if recorder is not None:
                 recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
@@ -352,7 +355,7 @@ class Tensor(_GraphNode):
         x = self.data
         if x.dtype.kind != "f" and fn.name in FLOAT_OPS:
             x = x.astype(np.float32)
-        out, saved = fn.forward(x, **params)
+        out, saved = fn.forward(x, **params) if params else fn.forward(x)  # a plain call when it can: twice as fast
         return _result(out, fn, saved, self)
 
     def __neg__(self) -> "Tensor": return self._unary(_NEG)
@@ -479,7 +482,7 @@ class Tensor(_GraphNode):
             if self.data.size != 1:
                 raise RuntimeError(f"backward: the output has shape {self.shape}; pass grad= (dL/d(output), an array "
                                    f"of shape {self.shape}), or reduce it to a scalar first, e.g. out.sum().backward()")
-            seed = np.empty_like(self.data)  # dL/dL = 1 (twice as fast as ones_like)
+            seed = np.empty(self.data.shape, self.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
             seed.fill(1)
             return seed
         arr = grad.data if isinstance(grad, Tensor) else grad

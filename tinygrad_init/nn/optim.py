@@ -48,9 +48,7 @@ class SGD:
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        # `rate * g` with `rate` lr as a 0-d array of g's float dtype: the bits of `lr * g` (numpy casts a Python float
-        # to the array's dtype first) in half the time
-        rate, updated = lr, []
+        updated = []
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # a leaf's .grad
                 continue
@@ -65,9 +63,7 @@ class SGD:
             if mu:
                 v = self._velocity[i]
                 g = self._velocity[i] = g.copy() if v is None else mu * v + g
-            if rate is lr or rate.dtype is not g.dtype:
-                rate = np.array(lr, g.dtype) if type(lr) is float and g.dtype.kind == "f" else lr
-            data -= rate * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
+            data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
             updated.append(p)
         changed_in_place(*updated)
 

@@ -8,8 +8,9 @@ A *step* is a forward pass with gradients on, in training mode. At each recorded
 ReLU **dead** fraction (units 0 for the whole batch), a histogram of `h` over fixed edges (over time: fastai's
 "colorful dimension" plot), and the std and a histogram (+-4 std) of `dL/dh`. At `optimizer.step()` (wrapped on the
 instance), for every parameter `p`: **grad:data** `std(p.grad) / std(p)` and **update:data** `std(p_after -
-p_before) / std(p_before)` (near 1e-3: the lecture's rule of thumb). Stds are two-pass sums in the array's dtype in
-kept buffers (float64, as `utils.moments`, would double the cost: see benchmarks/); histograms count the first
+p_before) / std(p_before)` (near 1e-3: the lecture's rule of thumb; for `SGD` without momentum and weight decay,
+whose update is `-lr * p.grad`: `lr * std(p.grad) / std(p)`, the step before its rounding into `p`). Stds are
+two-pass sums in the array's dtype in kept buffers (float64, as `utils.moments`, would double the cost: see benchmarks/); histograms count the first
 `sample` entries. `compare_inits` trains one network three ways; `section` is the report's section."""
 
 from __future__ import annotations
@@ -129,16 +130,19 @@ class Diagnostics:
         rec = self.records[-1] if self.records and self.records[-1]["step"] == self.step - 1 else None
         if rec is None or rec["params"]:
             return original()
-        before = [(p, self._buffers.setdefault(id(p), np.empty_like(p.data)), p.grad, self._std(p.data),
-                   self._std(p.grad)) for p in self.optimizer.params if p.grad is not None]
+        opt = self.optimizer  # plain SGD moves p by -lr * grad: the update's std is lr * std(grad), without a copy
+        lr = opt.lr if type(opt) is SGD and not (opt.momentum or opt.weight_decay) else None
+        before = [(p, None if lr else self._buffers.setdefault(id(p), np.empty_like(p.data)), p.grad,
+                   self._std(p.data), self._std(p.grad)) for p in opt.params if p.grad is not None]
         for p, old, *_ in before:
-            np.copyto(old, p.data)  # into a buffer kept for p: no fresh memory at every step
+            if old is not None:
+                np.copyto(old, p.data)  # into a buffer kept for p: no fresh memory at every step
         result = original()
         for p, old, g, data_std, grad_std in before:
+            update = lr * grad_std if lr else self._std(np.subtract(p.data, old, out=old))
             rec["params"][self._names.get(id(p), p.name)] = {
-                "shape": old.shape, "grad_data": ratio(grad_std, data_std),
-                "update_data": ratio(self._std(np.subtract(p.data, old, out=old)), data_std),
-                "grad_hist": None if old.ndim != 2 else _hist(g, -4 * grad_std, 4 * grad_std, self.bins, self.sample)}
+                "shape": g.shape, "grad_data": ratio(grad_std, data_std), "update_data": ratio(update, data_std),
+                "grad_hist": None if g.ndim != 2 else _hist(g, -4 * grad_std, 4 * grad_std, self.bins, self.sample)}
         return result
 
     def _std(self, a: np.ndarray, mean: Any = None) -> float:

@@ -81,6 +81,24 @@ def test_records_match_numpy():
     np.testing.assert_array_equal(diag.series("fraction", diag.layers[0]), [first["fraction"]])
 
 
+@pytest.mark.parametrize("momentum, weight_decay", [(0.9, 0.0), (0.0, 0.1)])
+def test_update_data_is_the_measured_step_for_other_optimizers(momentum, weight_decay):
+    # plain SGD's update is -lr * grad; with momentum or weight decay it is not, so the step is measured
+    model = _model()
+    X, y = _data()
+    opt = SGD(model.parameters(), lr=0.3, momentum=momentum, weight_decay=weight_decay)
+    diag = D.Diagnostics(model, opt)
+    for _ in range(2):  # the second step: momentum's velocity is no longer the gradient
+        opt.zero_grad()
+        cross_entropy(model(Tensor(X)), y).backward()
+        before, g = model[0].weight.data.copy(), model[0].weight.grad.copy()
+        opt.step()
+    p = diag.records[-1]["params"]["0.weight"]
+    step = model[0].weight.data.astype(np.float64) - before
+    assert p["update_data"] == pytest.approx(step.std() / before.std(dtype=np.float64), rel=1e-4)
+    assert abs(p["update_data"] - 0.3 * g.std() / before.std()) > 1e-3 * p["update_data"]  # not plain SGD's
+
+
 def test_relu_dead_units_and_sigmoid_saturation():
     lin = nn.Linear(3, 4, rng=0)
     lin.weight.data[:] = 1.0

@@ -41,10 +41,30 @@ def solution(ex: catalog.Exercise, suffix: str = "") -> str:
 def mutants(ex: catalog.Exercise) -> list[tuple[str, str]]:
     """The campaign's wrong answers, each a whole student file: a mutant section, after the reference
     solution if the file says `# common: solution` (then each mutant holds only the definitions its
-    mistake changes, which replace the solution's)."""
+    mistake changes, which replace the solution's), or the solution edited by the section's `#- ` / `#+ `
+    lines (`edit`) when it has them."""
     path = os.path.join(HERE, "mutants", ex.file)
     prelude = solution(ex) + "\n\n" if any(key == "solution" for key, _ in sections(path, "common")) else ""
-    return [(key, prelude + text) for key, text in sections(path, "mutant")]
+    return [(key, edit(solution(ex), text) if "\n#- " in text else prelude + text)
+            for key, text in sections(path, "mutant")]
+
+
+def edit(base: str, text: str) -> str:
+    """`base` with each run of `#- ` lines of `text` replaced by the `#+ ` lines that follow it: a mutant written as
+    the lines its mistake changes in the reference solution. Each run must occur in `base` exactly once."""
+    blocks: list[tuple[list[str], list[str]]] = []
+    for line in text.splitlines():
+        if line.startswith("#- "):
+            if not blocks or blocks[-1][1]:
+                blocks.append(([], []))
+            blocks[-1][0].append(line[3:])
+        elif line.startswith("#+ "):
+            blocks[-1][1].append(line[3:])
+    for old, new in blocks:
+        old_text = "".join(f"{line}\n" for line in old)
+        assert base.count(old_text) == 1, f"a mutant's #- lines must occur once in the solution: {old_text!r}"
+        base = base.replace(old_text, "".join(f"{line}\n" for line in new))
+    return base
 
 
 def grade_source(tmp_path, ex: catalog.Exercise, source: str) -> runner.Result:

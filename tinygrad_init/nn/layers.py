@@ -154,9 +154,7 @@ class _Activation(Module):
     name = "linear"
 
     def forward(self, x: Tensor) -> Tensor:
-        if self.name == "linear":
-            return x
-        return (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])
+        return x if self.name == "linear" else (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])
 
 
 class Tanh(_Activation):

@@ -1,20 +1,12 @@
-"""The lab's subcommands (`explore`, `chaos`), run through an argparse parser built with cli.add_commands."""
+"""The lab's subcommands (`explore`, `chaos`), run through the command line's parser."""
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
-from tinygrad_init.cli import add_commands
-from tinygrad_init.cli.lab_commands import COMMANDS
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tinygrad-init")
-    add_commands(parser.add_subparsers(dest="command"), COMMANDS)
-    return parser
+from tinygrad_init.cli import build_parser as _parser
 
 
 def test_explore_writes_one_offline_page(tmp_path, capsys):

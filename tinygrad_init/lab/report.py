@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from functools import partial
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
@@ -29,17 +30,7 @@ from .table import Table
 
 __all__ = ["build_report", "render_html", "schemes_table", "ReportFiles"]
 
-_CSS = """
-body { font-family: system-ui, "DejaVu Sans", sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em;
-       color: #222; line-height: 1.45; }
-h2 { border-bottom: 2px solid #ddd; margin-top: 2em; }
-.question { font-style: italic; color: #444; } .settings { color: #555; font-size: 0.95em; }
-code, pre { font-family: "DejaVu Sans Mono", monospace; background: #f4f4f4; padding: 0 0.2em; }
-figure img { max-width: 100%; height: auto; border: 1px solid #eee; } figcaption { color: #555; font-size: 0.9em; }
-table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; } caption { text-align: left; font-weight: bold; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.2em 0.6em; } th { background: #f4f4f4; }
-.verdict td { text-align: center; font-weight: bold; padding: 0.5em 1em; } .findings li { margin: 0.3em 0; }
-"""
+_CSS = "\n" + files(__package__).joinpath("report.css").read_text(encoding="utf-8")  # the page's style
 _CSS += " ".join(f".{w} {{ background: {c}55; }}" for w, c in WORD_COLORS.items()) + "\n"  # the figure's colours
 
 #: The pointer to `tinygrad-init explore` at the end of the page.

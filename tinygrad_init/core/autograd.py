@@ -1,7 +1,6 @@
 """The one idea both engines share: walk the graph backwards and apply the chain rule.
 
-Every node of a computation graph knows its `parents`, the nodes it was computed from.
-Backpropagation is two steps:
+Every node of a computation graph knows its `parents`, the nodes it was computed from. Backpropagation is two steps:
 
 1. `topological_order` lists the nodes so that each comes after all of its parents (an
    iterative depth-first search: a chain of a million ops needs no recursion);
@@ -32,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, ContextManager, Iterable, Iterator
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad",
            "is_grad_enabled"]
@@ -41,12 +40,10 @@ __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_
 def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None = None) -> list:
     """The nodes reachable from `root`, each after all of its parents (root last).
 
-    The depth-first post-order of a recursive search (visit a node: mark it, visit each
-    unmarked parent in the order the op lists them, emit the node), kept on an explicit
-    stack; the first unmarked parent is visited straight away, without a trip through the
-    stack. The order depends only on the order of each op's parents, so anything numbered by
-    it (node ids in DOT text, ledger lines) is reproducible. A tensor is walked from its graph
-    node (`grad_fn`).
+    The depth-first post-order of a recursive search (visit a node: mark it, visit each unmarked parent in the order
+    the op lists them, emit the node), kept on an explicit stack; the first unmarked parent is visited straight away,
+    without a trip through the stack. The order depends only on the order of each op's parents, so anything numbered
+    by it (node ids in DOT text, ledger lines) is reproducible. A tensor is walked from its graph node (`grad_fn`).
 
     Args:
         root: the output node.
@@ -122,31 +119,25 @@ class _Mode(threading.local):
 _MODE = _Mode()
 
 
-class _GradMode(contextlib.ContextDecorator):
+@contextlib.contextmanager
+def _grad_mode(enabled: bool) -> Iterator[None]:
     """A context manager (or decorator) that sets this thread's grad mode and restores it after."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def _recreate_cm(self) -> "_GradMode":  # a fresh one per call of a decorated function
-        return _GradMode(self.enabled)
-
-    def __enter__(self) -> None:
-        self.previous, _MODE.enabled = _MODE.enabled, self.enabled
-
-    def __exit__(self, *exc: object) -> None:
-        _MODE.enabled = self.previous
+    previous, _MODE.enabled = _MODE.enabled, enabled
+    try:
+        yield
+    finally:
+        _MODE.enabled = previous
 
 
-def no_grad() -> _GradMode:
+def no_grad() -> ContextManager[None]:
     """Within this block (or decorated function) tensor ops build no graph: for evaluation and
     parameter updates. Grad mode belongs to the thread; other threads keep recording."""
-    return _GradMode(False)
+    return _grad_mode(False)
 
 
-def enable_grad() -> _GradMode:
+def enable_grad() -> ContextManager[None]:
     """Turn graph building back on inside a `no_grad` block (this thread only)."""
-    return _GradMode(True)
+    return _grad_mode(True)
 
 
 def is_grad_enabled() -> bool:

@@ -1,14 +1,13 @@
 """The tensor engine: numpy arrays that remember how they were made.
 
-A `Tensor` holds its data; the op that made it leaves a graph record beside it, its `grad_fn` (a
-`Node`, as in PyTorch): the op, the parents' graph nodes and only what the op's backward rule saved
-(`tinygrad_init.core.ops` is the table of forward and vector-Jacobian rules). So the graph keeps no
-intermediate result that backward does not need, and backward frees what was saved as it goes
-(pass `retain_graph=True` to walk a graph twice); pictures drawn afterwards keep every op, shape and
-dtype. The walk and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in one
-place, `unbroadcast`. As in PyTorch, leaves accumulate `.grad` across backward calls, intermediate
-tensors keep theirs only if retained, and an in-place change (`add_`, which the optimizer uses) of
-a tensor that a backward rule saved makes that backward raise; writes into `.data` are not tracked.
+A `Tensor` holds its data; the op that made it leaves a graph record beside it, its `grad_fn` (a `Node`, as in
+PyTorch): the op, the parents' graph nodes and only what the op's backward rule saved (`tinygrad_init.core.ops` is
+the table of forward and vector-Jacobian rules). So the graph keeps no intermediate result that backward does not
+need, and backward frees what was saved as it goes (pass `retain_graph=True` to walk a graph twice); pictures drawn
+afterwards keep every op, shape and dtype. The walk and the chain rule live in `tinygrad_init.autograd`; broadcasting
+is undone in one place, `unbroadcast`. As in PyTorch, leaves accumulate `.grad` across backward calls, intermediate
+tensors keep theirs only if retained, and an in-place change (`add_`, which the optimizer uses) of a tensor that a
+backward rule saved makes that backward raise; writes into `.data` are not tracked.
 """
 
 from __future__ import annotations
@@ -181,11 +180,6 @@ class Node(_GraphNode):
                     "are not tracked.)")
 
 
-def _constant(x: Any, like: np.dtype, op: str) -> "Tensor":
-    arr = constant(x, like, op)
-    return Tensor(arr, dtype=arr.dtype)
-
-
 def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None" = None) -> "Tensor":
     """Wrap an op's result; record a graph node only if an input (`a`, or `b` for a binary op) needs a gradient."""
     t = _new(Tensor)
@@ -319,8 +313,9 @@ class Tensor(_GraphNode):
     # ------------------------------------------------------------------ ops
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
-        if type(other) is not Tensor:
-            other = _constant(other, self.data.dtype, fn.name)
+        if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
+            arr = constant(other, self.data.dtype, fn.name)
+            other = Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y = a.data, b.data
         dtype = x.dtype

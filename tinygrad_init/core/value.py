@@ -1,7 +1,6 @@
 """The scalar engine: a `Value` is one number that remembers how it was made.
 
-Every op computes its result **and its local derivatives** at forward time and stores them
-beside its parents:
+Every op computes its result **and its local derivatives** at forward time and stores them beside its parents:
 
     c = a * b        # c.data = a.data * b.data,  c.parents = (a, b),  c.locals = (b.data, a.data)
 

@@ -122,19 +122,10 @@ class Value:
 
     # ------------------------------------------------------------------ the graph
 
-    @property
-    def parents(self) -> tuple:
-        """The nodes this one was computed from (empty for a leaf)."""
-        a, b = self._a, self._b
-        if b is not None:
-            return (a, b)
-        return () if a is None else a if type(a) is tuple else (a,)
-
-    @property
-    def locals(self) -> tuple:
-        """The local derivatives d(self)/d(parent), one per parent."""
-        return tuple(local for _, local in self.edges())
-
+    parents = property(lambda self: tuple(parent for parent, _ in self.edges()),
+                       doc="The nodes this one was computed from (empty for a leaf).")
+    locals = property(lambda self: tuple(local for _, local in self.edges()),
+                      doc="The local derivatives d(self)/d(parent), one per parent.")
     _parents, _locals = parents, locals  # the names the exercises use
 
     @property
@@ -162,8 +153,7 @@ class Value:
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            k = _number(other, "mul")
-            return _node(self.data * k, "*", self, k, None, k)
+            return _node(self.data * (k := _number(other, "mul")), "*", self, k, None, k)
         return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:

@@ -125,10 +125,11 @@ class Node(_GraphNode):
 
     __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "__dict__")
     requires_grad, is_leaf, data, _base, scalar = True, False, None, None, False
-    name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
+    _name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
     op = property(lambda self: self.fn.name)
     rules = property(lambda self: self.fn.rules)
     grad = property(lambda self: self._grad, lambda self, value: setattr(self, "_grad", value))
+    name = property(lambda self: self._name, lambda self, value: setattr(self, "_name", value))
 
     def __repr__(self) -> str:
         return f"Node({self.fn.name}, {shape_text(self.shape)} {self.dtype})"
@@ -263,16 +264,8 @@ class Tensor(_GraphNode):
 
     grad = property(lambda self: (self.grad_fn or self)._grad, lambda self, value: setattr(
         self.grad_fn or self, "_grad", value), doc="dL/d(self): an array of its shape once backward reached it, or None.")
-
-    @property
-    def name(self) -> str:
-        return self._name if self.grad_fn is None else self.grad_fn.name
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self._name = value
-        if self.grad_fn is not None:
-            self.grad_fn.name = value
+    name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(
+        self.grad_fn or self, "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
 
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""

@@ -180,10 +180,6 @@ def _softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
     return out, (out, axis)
 
 
-def _transpose_backward(axes: tuple | None, g: np.ndarray, needs: tuple) -> tuple:
-    return (np.transpose(g, None if axes is None else np.argsort(axes)),)
-
-
 # ------------------------------------------------------------------ the table
 
 _TABLE = [
@@ -209,7 +205,8 @@ _TABLE = [
     Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0,)),
     Op("reshape", lambda x, shape: (x.reshape(shape), x.shape), lambda shape, g, n: (g.reshape(shape),),
        ("dx = g.reshape(x.shape)",)),
-    Op("transpose", lambda x, axes=None: (np.transpose(x, axes), axes), _transpose_backward,
+    Op("transpose", lambda x, axes=None: (np.transpose(x, axes), axes),
+       lambda axes, g, n: (np.transpose(g, None if axes is None else np.argsort(axes)),),
        ("dx = g.transpose(inverse axes)",)),
     Op("getitem", lambda x, index: (x[index], (x.shape, index)), _getitem_backward,
        ("dx = zeros, with g added at x[index]",)),

@@ -87,13 +87,6 @@ def _log(x: float) -> float:
     return -_INF if x == 0.0 else _NAN  # negative or nan
 
 
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:  # exp only ever sees -|x|: exactly 1.0 and 0.0 far out, never an overflow
-        return 1.0 / (1.0 + math.exp(-x))
-    e = _exp(x)
-    return e / (1.0 + e)
-
-
 class Value:
     """A scalar that records the op that produced it and its local derivatives.
 
@@ -235,7 +228,9 @@ class Value:
 
     def sigmoid(self) -> Value:
         """s(x) = 1/(1+e^-x); local derivative s(x)(1 - s(x))."""
-        s = _sigmoid(self.data)
+        x = self.data
+        e = math.exp(-abs(x))  # exp only ever sees -|x|: exactly 1.0 and 0.0 far out, never an overflow
+        s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
         return _node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:

@@ -42,7 +42,7 @@ def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> 
     return g.reshape((1,) * len(shape)) if axis is None else np.expand_dims(g, axis)
 
 
-# ------------------------------------------------------------------ elementwise
+# ------------------------------------------------------------------ elementwise, and matmul
 
 
 def _keeping_output(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], tuple]:
@@ -98,9 +98,6 @@ def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
 def _softplus(x: np.ndarray) -> tuple:
     # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): no overflow for any x; sigmoid(x) is its slope
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), _stable_sigmoid(x)
-
-
-# ------------------------------------------------------------------ matmul
 
 
 def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:

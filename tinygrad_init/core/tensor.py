@@ -99,8 +99,7 @@ class _GraphNode:
         if g is None or not self._hooks:
             return g
         for fn in list(self._hooks):
-            new = fn(g)
-            if new is None:
+            if (new := fn(g)) is None:
                 continue
             arr = new.data if isinstance(new, Tensor) else new
             if not isinstance(arr, (np.ndarray, numbers.Real, list, tuple)) or isinstance(arr, (bool, Value)) \

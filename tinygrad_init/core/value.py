@@ -107,9 +107,7 @@ class Value:
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else _number(data, "Value")
-        self.grad = 0.0
-        self.label = label
-        self.op = ""
+        self.grad, self.label, self.op = 0.0, label, ""
         self._a = self._b = None
         self._da, self._db = 0.0, None
 

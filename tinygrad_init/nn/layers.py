@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -25,7 +24,7 @@ class Module:
     attributes are found by themselves, in order. A subclass writes `forward`; `model(x)` runs it, then the hooks."""
 
     def __init__(self) -> None:
-        self.__dict__.update(_modules=OrderedDict(), _params=OrderedDict(), _forward_hooks=[], training=True)
+        self.__dict__.update(_modules={}, _params={}, _forward_hooks=[], training=True)  # dicts keep their order
 
     def __setattr__(self, name: str, value: Any) -> None:
         if "_modules" not in self.__dict__:

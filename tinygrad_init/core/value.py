@@ -240,10 +240,8 @@ class Value:
     # ------------------------------------------------------------------ backward
 
     def backward(self) -> None:
-        """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`.
-
-        Leaves accumulate across calls; intermediate nodes are reset first.
-        """
+        """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
+        across calls, intermediate nodes are reset first."""
         order = autograd.topological_order(self)
         for node in order:
             if node._a is not None:

@@ -261,10 +261,10 @@ class Tensor(_GraphNode):
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
 
-    grad = property(lambda self: (self.grad_fn or self)._grad, lambda self, value: setattr(
-        self.grad_fn or self, "_grad", value), doc="dL/d(self): an array of its shape once backward reached it, or None.")
-    name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(
-        self.grad_fn or self, "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
+    grad = property(lambda self: (self.grad_fn or self)._grad, lambda self, value: setattr(self.grad_fn or self,
+                    "_grad", value), doc="dL/d(self): an array of its shape once backward reached it, or None.")
+    name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(self.grad_fn or self,
+                    "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
 
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""

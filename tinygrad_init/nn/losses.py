@@ -50,8 +50,8 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
             raise ValueError(f"cross_entropy: targets contain nan or inf; they must be integer class indices in "
                              f"[0, {k})")
         if not np.all(y == np.round(y)):
-            raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats "
-                             "(for probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
+            raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
+                             "probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
         y = y.astype(np.int64)
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")

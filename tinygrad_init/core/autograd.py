@@ -33,8 +33,7 @@ import contextlib
 import threading
 from typing import Any, Callable, ContextManager, Iterable, Iterator
 
-__all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad",
-           "is_grad_enabled"]
+__all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
 
 
 def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None = None) -> list:

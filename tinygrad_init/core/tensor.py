@@ -174,10 +174,9 @@ class Node(_GraphNode):
                 who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
                        else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
                 raise RuntimeError(
-                    f"backward: {self.op} saved {who} (shape {shape_text(holder.shape)}) for its backward rule, "
-                    "but it was changed in place after that, for example by optimizer.step(). Call backward() "
-                    "before the in-place change, or recompute the forward pass after it. (Writes into .data "
-                    "are not tracked.)")
+                    f"backward: {self.op} saved {who} (shape {shape_text(holder.shape)}) for its backward rule, but it "
+                    "was changed in place after that, for example by optimizer.step(). Call backward() before the "
+                    "in-place change, or recompute the forward pass after it. (Writes into .data are not tracked.)")
 
 
 def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None" = None) -> "Tensor":

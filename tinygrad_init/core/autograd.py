@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any, Callable, ContextManager, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
 
@@ -128,13 +128,13 @@ def _grad_mode(enabled: bool) -> Iterator[None]:
         _MODE.enabled = previous
 
 
-def no_grad() -> ContextManager[None]:
+def no_grad() -> contextlib.AbstractContextManager[None]:
     """Within this block (or decorated function) tensor ops build no graph: for evaluation and
     parameter updates. Grad mode belongs to the thread; other threads keep recording."""
     return _grad_mode(False)
 
 
-def enable_grad() -> ContextManager[None]:
+def enable_grad() -> contextlib.AbstractContextManager[None]:
     """Turn graph building back on inside a `no_grad` block (this thread only)."""
     return _grad_mode(True)
 

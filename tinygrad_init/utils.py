@@ -153,10 +153,8 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
             text = f"{v:.{decimals - 1}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
         return text + ".0" * (point and "." not in text)
-    mantissa, exp = f"{v:.{digits - 1}e}".split("e")
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{exp[0]}{int(exp[1:])}"
+    mantissa, exp = f"{v:.{digits - 1}e}".split("e")  # without a point: one nonzero digit, nothing to strip
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exp[0]}{int(exp[1:])}"
 
 
 def shape_text(shape: Sequence[int]) -> str:
@@ -197,11 +195,7 @@ def moments(a: Any) -> Moments:
         if not bool(np.isfinite(v).all()):  # a nan gives nan; else an inf: an inf norm, a nan std
             return Moments(math.nan, math.nan, math.nan) if np.isnan(v).any() else Moments(mean, math.nan, math.inf)
         big = float(np.max(np.abs(v)))  # finite entries whose squares overflow: scale first
-        s = v.astype(np.float64) / big
-        m = float(s.mean())
-        d = s - m
-        var = float(np.dot(d, d)) / n
-        return Moments(big * m, big * math.sqrt(var), big * math.sqrt(n * (var + m * m)))
+        return Moments(*(big * m for m in moments(v.astype(np.float64) / big)))
 
 
 def ratio(a: float, b: float) -> float:

@@ -104,14 +104,11 @@ def grad_color(t: float) -> str:
     return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
 
 
-def _luminance(color: str) -> float:  # of "#rrggbb", 0 (black) to 1 (white)
-    r, g, b = (int(color[k:k + 2], 16) / 255 for k in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def font_color(fill: str) -> str:
-    """The text colour readable on the fill colour `fill` (`"#rrggbb"`): white on dark, else black."""
-    return "white" if _luminance(fill) < 0.45 else "black"
+    """The text colour readable on the fill colour `fill` (`"#rrggbb"`): white where its luminance (0 black, 1
+    white) is below 0.45, else black."""
+    r, g, b = (int(fill[k:k + 2], 16) / 255 for k in (1, 3, 5))
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "black"
 
 
 def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:
@@ -234,7 +231,7 @@ def _values(a: np.ndarray) -> str:
 
 
 @dataclass
-class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubble and constant)
+class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubble, where edges arrive, and constant)
     id: str
     attrs: dict
     magnitude: float | None = None  # what colours it; None: no gradient known
@@ -355,9 +352,8 @@ class _Scene:
         return {u: members[u] for u in units}
 
     def _build(self, units: dict, show_local: bool) -> None:
-        items, ids = {}, {}
-        for u in units:
-            items[u], ids[u] = self._module_item(u) if isinstance(u, str) else self._node_item(u)
+        items = {u: self._module_item(u) if isinstance(u, str) else self._node_item(u) for u in units}
+        ids = {u: (it.extra[0][0] if it.extra else it.id, it.id) for u, it in items.items()}  # (head, tail)
         edges, hidden, seen = [], {}, set()
         for u, members in units.items():
             for n in members:
@@ -392,7 +388,7 @@ class _Scene:
                     self.clusters.setdefault(sub, (idx, f"{sub} ({type(m).__name__})", outer))
                     outer = sub
 
-    def _node_item(self, n: Any) -> tuple[_Item, tuple[str, str]]:
+    def _node_item(self, n: Any) -> _Item:
         nid, info = f"{self.prefix}n{self.topo[n]}", self.infos.get(n)
         item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), self.owner.get(n), n in self.marked)
         if not self.scalar:  # an op (ellipse), a parameter (box), data or a constant (dashed box)
@@ -402,21 +398,20 @@ class _Scene:
             lines = [title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} {n.dtype}"]
             item.attrs = {"label": _lines(lines + self._tensor_lines(n, info)), "shape": "ellipse" if n.parents
                           else "box", **({"style": "dashed"} if data else {})}
-            return item, (nid, nid)
+            return item
         cells = [_esc(str(n.label), True)] if n.label else []
         cells += ["data " + _num(n.data)] if self.show_data else []
         cells += ["grad " + ("?" if info is None else _num(info))] if self.show_grad else []
         body = " | ".join(cells or [_esc(self.names[n], True)])
         item.attrs = {"label": "{ " + body + " }" if self.rankdir in ("LR", "RL") else body, "shape": "record"}
-        if not n.parents:
-            return item, (nid, nid)
-        op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
-        item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
-                                        "margin": "0.02", "width": "0.3", **small}))
-        if n.constant is not None:  # the plain number the op took: a node without gradient
-            item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
-                                           "margin": "0.04", **small}))
-        return item, (nid + "op", nid)
+        if n.parents:
+            op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
+            item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
+                                            "margin": "0.02", "width": "0.3", **small}))
+            if n.constant is not None:  # the plain number the op took: a node without gradient
+                item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
+                                               "margin": "0.04", **small}))
+        return item
 
     def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
         lines = []
@@ -429,16 +424,15 @@ class _Scene:
                          else f"|grad| {_num(info.norm)}")
         return lines
 
-    def _module_item(self, path: str) -> tuple[_Item, tuple[str, str]]:
+    def _module_item(self, path: str) -> _Item:
         (idx, m), out = self.modules[path], self.outputs.get(path)
         info = None if out is None else self.infos.get(out)
         lines = [path, type(m).__name__] + ([] if out is None else [f"-> {shape_text(out.shape)} {out.dtype}", *(
             line for line in self._tensor_lines(out, info) if "grad" in line)])
         parent = path.rsplit(".", 1)[0] if "." in path else None
-        item = _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
+        return _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
             info, self.scalar, self.mode), parent if parent in self.modules else None,
             any(self.group.get(n) == path for n in self.marked))
-        return item, (item.id, item.id)
 
     def _summary(self, omitted: list) -> _Item:
         counts = Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad

@@ -21,8 +21,7 @@ from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type
 
-__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command",
-           "run_graph"]
+__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
 ALLOWED_METHODS = tuple(n for n in activations.names() if hasattr(Value, n)) + ("exp", "log")
 """The methods an expression may call, all without arguments: `(a*b).tanh()`."""

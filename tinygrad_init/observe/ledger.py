@@ -200,6 +200,7 @@ class Ledger(Sequence):
             self.outer.begin(root, order)
         if self.closed:
             return
+        self._close()  # a pass still open was interrupted by an error: its steps end here
         uses = Counter(p for node in order for p in node.parents)
         consumers = Counter(p for node in order for p in set(node.parents))
         leaves = [n for n in order if not n.parents and n is not root]
@@ -416,8 +417,7 @@ class PathProducts(list):
         r, x, n = _d(self.root_name), _d(self.node_name), len(self.paths)
         if n == 0:
             return Text(f"d{r}/d{x} = 0.0: no path leads from {self.root_name} to {self.node_name}")
-        out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along "
-               "the path:"]
+        out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along the path:"]
         for p in self.paths[:max_paths]:
             route = " <- ".join(p.names if len(p.names) <= max_factors + 1 else p.names[:3] + ("...",) + p.names[-2:])
             factors = " × ".join(map(f, p.locals)) if len(p.locals) <= max_factors else " × ".join(
@@ -498,8 +498,7 @@ class LayerGains(list):
     def explain(self, digits: int | None = 4) -> Text:
         """A table: per layer the gradient norms, the gains and their running product from the output."""
         f = lambda x: format_number(x, digits)  # noqa: E731 - None reads "-"
-        products = [None if g.gain is None else math.prod(h.gain for h in self[i:] if h.gain is not None)
-                    for i, g in enumerate(self)]
+        products = [None if g.gain is None else LayerGains(self[i:]).product() for i, g in enumerate(self)]
         rows = [f"{'layer':>5}  {'module':<14} {'|dL/dz|':>11} {'|dL/dh_in|':>11} {'W gain':>9} {'f gain':>9} "
                 f"{'gain':>9} {'product':>11}"]
         rows += [f"{g.layer:>5}  {g.name:<14} {f(g.grad_out):>11} {f(g.grad_in):>11} {f(g.linear_gain):>9} "

@@ -97,23 +97,22 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {color_by_grad!r}")
     ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
-    n = len(pass_steps)
-    if max_steps is not None and n > max_steps:
-        raise ValueError(f"player: this backward pass has {n:,} chain-rule steps, more than max_steps={max_steps:,}. "
+    if max_steps is not None and len(pass_steps) > max_steps:
+        raise ValueError(f"player: this backward pass has {len(pass_steps):,} chain-rule steps, more than max_steps={max_steps:,}. "
                          "Step through a smaller graph (fewer or narrower layers, or the tensor engine, whose "
                          "steps are whole matrices), or raise max_steps (the page grows with the graph).")
     root, scalar, names = ps.root, ps.scalar, ps.names
     topo = {node: i for i, node in enumerate(autograd.topological_order(root))}  # as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"
-    infos = [s.grad_after for s in pass_steps]
 
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
         return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
     widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show (the first of equals)
-    for s, info in zip(pass_steps, infos):
-        widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
-    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in [ps.seed, *infos]], "|grad|" if scalar
+    for s in pass_steps:
+        widest[s.parent] = max(widest.get(s.parent, s.grad_after), s.grad_after, key=lambda i: len(text(i)))
+    infos = [ps.seed, *(s.grad_after for s in pass_steps)]
+    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
     g = draw_mod.draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True,
                       color_by_grad=scale or False, grads=widest)
@@ -128,13 +127,13 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         return [text(info), fill, fill and font_color(fill), int(complete)]
 
     data_steps = []
-    for s, info in zip(pass_steps, infos):
+    for s in pass_steps:
         k = sum(p is s.parent for p in s.node.parents[:s.parent_index])  # earlier edges from the parent
         edge = f"edge_n{topo[s.parent]}_n{topo[s.node]}{'op' if scalar else ''}_{k}"
-        data_steps.append([own_ids(s.node), nid[s.parent], edge, *state(info, s.contribution_number
-                                                                          >= s.contributions_expected)])
+        done = s.contribution_number >= s.contributions_expected
+        data_steps.append([own_ids(s.node), nid[s.parent], edge, *state(s.grad_after, done)])
     unknown = ["grad ?", None, None, 1] if scale is None else ["grad ?", draw_mod.UNKNOWN_COLOR, "black", 1]
-    data = {"n": n, "root": nid[root], "rootIds": own_ids(root), "seed": state(ps.seed, True),
+    data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids(root), "seed": state(ps.seed, True),
             "unknown": unknown, "steps": data_steps, "color": scale is not None}
 
     heading = title if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"

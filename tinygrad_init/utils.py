@@ -102,8 +102,7 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
     (`check_int`) or a float (`check_real`), then checked; a failure is argparse's error (exit code 2)."""
     import argparse
 
-    parse = int if check is check_int else float
-    what = "a whole number" if parse is int else "a number"
+    parse, what = (int, "a whole number") if check is check_int else (float, "a number")
 
     def convert(text: str) -> Any:
         try:
@@ -131,21 +130,18 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     """
     if x is None:
         return "-"
-    if isinstance(x, (bool, np.bool_)):
-        return str(bool(x))
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):  # numpy bools are not Real either: "True"
+        return str(x)
     if isinstance(x, numbers.Integral):
         return str(int(x))
-    if not isinstance(x, numbers.Real):
-        return str(x)
     v = float(x)
     if not math.isfinite(v):
         return str(v)  # nan, inf, -inf
     if v == 0.0 or digits is None:
         return ("0.0" if point else "0") if v == 0.0 else repr(v)
     digits = max(int(digits), 1)
-    a = abs(v)
-    if 1e-3 <= a < 1e4:
-        exponent = math.floor(math.log10(a))
+    if 1e-3 <= abs(v) < 1e4:
+        exponent = math.floor(math.log10(abs(v)))
         decimals = max(digits - 1 - exponent, 0)
         text = f"{v:.{decimals}f}"
         # Rounding may carry into a new digit (0.99951 -> "1.000"): drop the now-extra decimal.

@@ -308,11 +308,10 @@ class _Scene:
             raise TypeError("draw: module= groups the ops of a Tensor graph by nn.Module; a Value graph has no "
                             "modules (its labels, such as L0.n3.w1, already name layer and neuron)")
         tr = module if isinstance(module, Trace) else Trace(module, None)
-        model = tr.model
-        if not hasattr(model, "named_modules") or not hasattr(model, "named_parameters"):
+        if not hasattr(tr.model, "named_modules") or not hasattr(tr.model, "named_parameters"):
             raise TypeError(f"draw: module= must be an nn.Module or a Trace from draw.trace(model, x), got "
                             f"{type(module).__name__}")
-        modules = {path: (i, m) for i, (path, m) in enumerate(model.named_modules())}
+        modules = {path: (i, m) for i, (path, m) in enumerate(tr.model.named_modules())}
         in_graph, owner, outputs = set(self.order), {}, {}
         for path, _m, args, out in sorted(tr.calls, key=lambda c: c[0].count(".") + bool(c[0])):
             outs = [t for t in _tensors(out) if t in in_graph]
@@ -323,7 +322,7 @@ class _Scene:
             for n in {n for t in outs for n in autograd.topological_order(t)} - before:
                 if n in in_graph and (n.parents or n.requires_grad):  # data and constants stay outside
                     owner[n] = path
-        owner.update({p: full.rsplit(".", 1)[0] for full, p in model.named_parameters() if p in in_graph})
+        owner.update({p: full.rsplit(".", 1)[0] for full, p in tr.model.named_parameters() if p in in_graph})
         owner = {n: path for n, path in owner.items() if path}
         collapse = tr.collapse
         if collapse is True:

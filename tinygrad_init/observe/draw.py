@@ -104,11 +104,14 @@ def grad_color(t: float) -> str:
     return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
 
 
+def _luminance(color: str) -> float:  # of "#rrggbb", 0 (black) to 1 (white)
+    r, g, b = (int(color[k:k + 2], 16) / 255 for k in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def font_color(fill: str) -> str:
-    """The text colour readable on the fill colour `fill` (`"#rrggbb"`): white where its luminance (0 black, 1
-    white) is below 0.45, else black."""
-    r, g, b = (int(fill[k:k + 2], 16) / 255 for k in (1, 3, 5))
-    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "black"
+    """The text colour readable on the fill colour `fill` (`"#rrggbb"`): white on dark, else black."""
+    return "white" if _luminance(fill) < 0.45 else "black"
 
 
 def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:

@@ -325,7 +325,7 @@ class _Scene:
             for n in {n for t in outs for n in autograd.topological_order(t)} - before:
                 if n in in_graph and (n.parents or n.requires_grad):  # data and constants stay outside
                     owner[n] = path
-        owner.update({p: full.rsplit(".", 1)[0] for full, p in tr.model.named_parameters() if p in in_graph})
+        owner.update({p: full.rpartition(".")[0] for full, p in tr.model.named_parameters() if p in in_graph})
         owner = {n: path for n, path in owner.items() if path}
         collapse = tr.collapse
         if collapse is True:

@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..core import autograd
 from . import draw as draw_mod
 from . import ledger as ledger_mod
 from .draw import PRECISION, ColorScale, font_color, magnitude
@@ -102,7 +101,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
                          "Step through a smaller graph (fewer or narrower layers, or the tensor engine, whose "
                          "steps are whole matrices), or raise max_steps (the page grows with the graph).")
     root, scalar, names = ps.root, ps.scalar, ps.names
-    topo = {node: i for i, node in enumerate(autograd.topological_order(root))}  # as draw() numbers the nodes
+    topo = {node: i for i, node in enumerate(ps.order)}  # the engine's walk, as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"
 
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it

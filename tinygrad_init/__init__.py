@@ -13,8 +13,7 @@ Two autograd engines -- the scalar `Value` and the numpy `Tensor` -- share one g
     utils       small helpers shared by all
 
 The public modules also keep short flat names: `tinygrad_init.init` is `tinygrad_init.nn.init`,
-`tinygrad_init.draw` is `tinygrad_init.observe.draw`, and so on (see `_FLAT` below).
-"""
+`tinygrad_init.draw` is `tinygrad_init.observe.draw`, and so on (see `_FLAT` below)."""
 
 import importlib as _importlib
 import sys as _sys

@@ -200,7 +200,6 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
                          f"{sizes}")
     gen, n = as_rng(rng), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
-    init = None if init is None else nn.init.get(init)
     if engine == "tensor":
         tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
         loss = nn.mse_loss(tr.output, y)

@@ -21,7 +21,7 @@ __all__ = ["record", "format_number", "Ledger", "Step", "ScalarStep", "TensorSte
            "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
            "LayerGain", "LayerGains", "Text"]
 
-_OP_WORDS = {"+": "add", "*": "mul", "-": "sub", "/": "div", "**": "pow"}  # "mul#3" for an unlabelled a * b
+_OP_WORDS = {"+": "add", "*": "mul", "-": "sub", "/": "div"}  # "mul#3" for an unlabelled a * b; any power is "pow"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 

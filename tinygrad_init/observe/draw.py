@@ -468,14 +468,12 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
 
 def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
     """One box per decade of `scale`, and boxes for 0, inf/nan and unknown where the scenes have them."""
-    mags = [m for s in scenes for m in s.magnitudes]
     leg = Picture(name="cluster_legend")
     leg.attr(label=_esc(f"{scale.what}, log scale"), style="rounded", color="#7f7f7f", fontsize="10")
     boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(scale.decades())]
-    boxes += [("legend_zero", "0", ZERO_COLOR)] if 0 in mags else []
-    boxes += [("legend_bad", "inf/nan", BAD_COLOR)] if any(m is not None and not math.isfinite(m) for m in mags) else []
-    if any(it.magnitude is None and it.attrs.get("shape") != "note" for s in scenes for it in s.items):
-        boxes.append(("legend_unknown", "no grad", UNKNOWN_COLOR))
+    worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
+    boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),
+                              ("legend_unknown", "no grad", UNKNOWN_COLOR)) if box[2] in worn]  # off the scale
     for lid, label, fill in boxes:
         leg.node(lid, **_filled({"label": label, "shape": "box"}, fill))
     for (a, *_), (b, *_) in zip(boxes, boxes[1:]):

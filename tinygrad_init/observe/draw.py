@@ -339,18 +339,18 @@ class _Scene:
     def _units(self, max_nodes: int | None) -> dict:
         """unit -> its nodes, for the units to draw (a node, or a collapsed module's path), inputs first: all,
         or the `max_nodes` nearest the root (fewest edges away), read off the one walk `self.order`."""
-        depth, members = {self.root: 0}, {}
+        members: dict = {}  # in order of their first node
+        for n in self.order:
+            members.setdefault(self.group.get(n, n), []).append(n)
+        if max_nodes is None or len(members) <= max_nodes:
+            return members
+        depth = {self.root: 0}
         for n in reversed(self.order):  # each node after every node that uses it
             for p in n.parents:
                 depth[p] = min(depth.get(p, math.inf), depth[n] + 1)
-        for n in self.order:
-            members.setdefault(self.group.get(n, n), []).append(n)
-        units = list(members)  # in order of their first node
-        if max_nodes is not None and len(units) > max_nodes:
-            near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
-            kept = set(sorted(units, key=near.__getitem__)[:max_nodes])
-            units = [u for u in units if u in kept]
-        return {u: members[u] for u in units}
+        near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
+        kept = set(sorted(members, key=near.__getitem__)[:max_nodes])
+        return {u: ns for u, ns in members.items() if u in kept}
 
     def _build(self, units: dict, show_local: bool) -> None:
         items = {u: self._module_item(u) if isinstance(u, str) else self._node_item(u) for u in units}

@@ -1,8 +1,8 @@
 """tinygrad_init: see backpropagation and weight initialization happen.
 
-Two autograd engines -- the scalar `Value` and the numpy `Tensor` -- share one graph
-walk (`tinygrad_init.core.autograd`). The package is layered; a layer imports only
-the layers below it (`pyproject.toml` holds the import-linter contracts that check it):
+Two autograd engines -- the scalar `Value` and the numpy `Tensor` -- share one graph walk
+(`tinygrad_init.core.autograd`). The package is layered; a layer imports only the layers below it
+(`pyproject.toml` holds the import-linter contracts that check it):
 
     cli/        the tinygrad-init command
     exercises/  graded exercises and their grader
@@ -12,10 +12,8 @@ the layers below it (`pyproject.toml` holds the import-linter contracts that che
     core/       autograd, value, tensor, gradcheck
     utils       small helpers shared by all
 
-The public modules also keep short flat names: `tinygrad_init.init` is
-`tinygrad_init.nn.init`, `tinygrad_init.draw` is `tinygrad_init.observe.draw`, and
-so on (see `_FLAT` below).
-"""
+The public modules also keep short flat names: `tinygrad_init.init` is `tinygrad_init.nn.init`,
+`tinygrad_init.draw` is `tinygrad_init.observe.draw`, and so on (see `_FLAT` below)."""
 
 import importlib as _importlib
 import sys as _sys
@@ -26,13 +24,10 @@ from .core.value import Value
 __all__ = ["Value", "Tensor", "nn", "no_grad", "enable_grad", "is_grad_enabled"]
 __version__ = "0.1.0"
 
-# Flat name -> the module's home. Imported bottom-up, so importing any of them imports
-# only what lies below it.
+# Flat name -> the module's home. Imported bottom-up, so importing any of them imports only what lies below it.
 _FLAT = {
-    "autograd": "core.autograd", "value": "core.value", "tensor": "core.tensor",
-    "gradcheck": "core.gradcheck",
-    "init": "nn.init", "losses": "nn.losses", "optim": "nn.optim", "data": "nn.data",
-    "scalar_nn": "nn.scalar",
+    "autograd": "core.autograd", "value": "core.value", "tensor": "core.tensor", "gradcheck": "core.gradcheck",
+    "init": "nn.init", "losses": "nn.losses", "optim": "nn.optim", "data": "nn.data", "scalar_nn": "nn.scalar",
     "ledger": "observe.ledger", "draw": "observe.draw", "player": "observe.player",
     "table": "lab.table", "theory": "lab.theory", "probe": "lab.probe", "plots": "lab.plots",
     "experiments": "lab.experiments", "report": "lab.report", "diagnostics": "lab.diagnostics",

@@ -1,8 +1,7 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it); the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
 `"<where>: <name> must be ..., got ..."`) and `cli_type` (any check as an `argparse` type);
-`format_number`, `shape_text`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`).
-"""
+`format_number`, `shape_text`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`)."""
 
 from __future__ import annotations
 
@@ -25,8 +24,7 @@ def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
 
     A Generator is returned unchanged (callers can share one stream), an int seeds a fresh one, None seeds
     it from the operating system (not reproducible). A TypeError for anything else (a float, a string, the
-    legacy `np.random.RandomState`), a ValueError for a negative seed.
-    """
+    legacy `np.random.RandomState`), a ValueError for a negative seed."""
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None:
@@ -61,8 +59,7 @@ def check_real(where: str, name: str, value: Any, low: float | None = None, high
     """`value` as a `float` if it is a real number (not a bool) within the bounds.
 
     `low`/`high` are inclusive unless `low_open`/`high_open`; `finite=False` also admits inf (never
-    nan). A TypeError if not a real number, a ValueError if nan, infinite (with `finite`) or out of bounds.
-    """
+    nan). A TypeError if not a real number, a ValueError if nan, infinite (with `finite`) or out of bounds."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a number, got {_got(value)}")
     v = float(value)
@@ -102,8 +99,7 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
     (`check_int`) or a float (`check_real`), then checked; a failure is argparse's error (exit code 2)."""
     import argparse
 
-    parse = int if check is check_int else float
-    what = "a whole number" if parse is int else "a number"
+    parse, what = (int, "a whole number") if check is check_int else (float, "a number")
 
     def convert(text: str) -> Any:
         try:
@@ -127,25 +123,21 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     None is `"-"`, then `"nan"`, `"inf"`, `"-inf"`; ints and bools in full (`500`, `True`); floats with
     `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`,
     `1.2e+5`), without trailing zeros (zero is `"0"`). `digits=None`: the shortest text that reads back
-    to the same float (`repr`). `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes it.
-    """
+    to the same float (`repr`). `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes it."""
     if x is None:
         return "-"
-    if isinstance(x, (bool, np.bool_)):
-        return str(bool(x))
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):  # numpy bools are not Real either: "True"
+        return str(x)
     if isinstance(x, numbers.Integral):
         return str(int(x))
-    if not isinstance(x, numbers.Real):
-        return str(x)
     v = float(x)
     if not math.isfinite(v):
         return str(v)  # nan, inf, -inf
     if v == 0.0 or digits is None:
         return ("0.0" if point else "0") if v == 0.0 else repr(v)
     digits = max(int(digits), 1)
-    a = abs(v)
-    if 1e-3 <= a < 1e4:
-        exponent = math.floor(math.log10(a))
+    if 1e-3 <= abs(v) < 1e4:
+        exponent = math.floor(math.log10(abs(v)))
         decimals = max(digits - 1 - exponent, 0)
         text = f"{v:.{decimals}f}"
         # Rounding may carry into a new digit (0.99951 -> "1.000"): drop the now-extra decimal.
@@ -153,10 +145,8 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
             text = f"{v:.{decimals - 1}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
         return text + ".0" * (point and "." not in text)
-    mantissa, exp = f"{v:.{digits - 1}e}".split("e")
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{exp[0]}{int(exp[1:])}"
+    mantissa, exp = f"{v:.{digits - 1}e}".split("e")  # without a point: one nonzero digit, nothing to strip
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exp[0]}{int(exp[1:])}"
 
 
 def shape_text(shape: Sequence[int]) -> str:
@@ -178,8 +168,7 @@ def moments(a: Any) -> Moments:
 
     With `n` entries: `mean = sum(a) / n`, `std = sqrt(sum((a - mean)^2) / n)` (two passes: no
     cancellation) and `norm = sqrt(sum(a^2))`. Entries too large to square are scaled first; a nan
-    gives nan, an inf an inf norm and a nan std; an empty array has mean and std nan and norm 0.
-    """
+    gives nan, an inf an inf norm and a nan std; an empty array has mean and std nan and norm 0."""
     v = np.asarray(a).reshape(-1)
     if v.dtype.kind not in "fc":
         v = v.astype(np.float64)
@@ -197,11 +186,7 @@ def moments(a: Any) -> Moments:
         if not bool(np.isfinite(v).all()):  # a nan gives nan; else an inf: an inf norm, a nan std
             return Moments(math.nan, math.nan, math.nan) if np.isnan(v).any() else Moments(mean, math.nan, math.inf)
         big = float(np.max(np.abs(v)))  # finite entries whose squares overflow: scale first
-        s = v.astype(np.float64) / big
-        m = float(s.mean())
-        d = s - m
-        var = float(np.dot(d, d)) / n
-        return Moments(big * m, big * math.sqrt(var), big * math.sqrt(n * (var + m * m)))
+        return Moments(*(big * m for m in moments(v.astype(np.float64) / big)))
 
 
 def ratio(a: float, b: float) -> float:

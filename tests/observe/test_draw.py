@@ -271,6 +271,13 @@ def test_module_clusters_trace_and_collapse():
         draw.draw(o, module=model)
 
 
+def test_a_bare_layer_keeps_its_parameters_outside_any_cluster():
+    layer = nn.Linear(2, 3, rng=0)
+    loss = layer(Tensor(np.ones((1, 2)))).sum()
+    src = draw.draw(loss, module=layer).source
+    assert src == draw.draw(loss).source and 'n1 [label="weight' in src and "cluster" not in src
+
+
 def test_compare_inits_three_panels_one_scale():
     g = draw.compare_inits((2, 4, 4, 1), ("small", "xavier_uniform", "he_normal"), rng=0)
     src = g.source

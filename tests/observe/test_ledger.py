@@ -225,6 +225,21 @@ def test_recorder_restored_on_error_and_outer_recorder_keeps_receiving():
         autograd.set_recorder(None)
 
 
+def test_an_interrupted_pass_keeps_only_its_own_steps():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (x * 3.0).sum()
+    h = x.register_hook(lambda g: 1 / 0)
+    with ledger.record() as steps:
+        with pytest.raises(ZeroDivisionError):
+            y.backward(retain_graph=True)
+        h.remove()
+        y.backward()
+    first, second = steps.passes
+    assert (first.complete, first.stop_step, second.first_step, second.complete) == (False, 2, 2, True)
+    assert len(steps.pass_steps(0)) == len(steps.pass_steps(1)) == 2
+    assert "interrupted by an error here" in steps.explain().split("backward pass 2")[0]
+
+
 # ----------------------------------------------------------------------------- Tensor
 
 

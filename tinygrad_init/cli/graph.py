@@ -14,15 +14,13 @@ import tokenize
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from ..core import autograd
 from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type
 
-__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command",
-           "run_graph"]
+__all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
 ALLOWED_METHODS = tuple(n for n in activations.names() if hasattr(Value, n)) + ("exp", "log")
 """The methods an expression may call, all without arguments: `(a*b).tanh()`."""
@@ -293,7 +291,7 @@ def run_graph(args: argparse.Namespace) -> int:
         return fail(str(e))
     with ledger.record() as steps:
         root.backward()
-    n_nodes, n_steps = len(autograd.topological_order(root)), len(steps)
+    n_nodes, n_steps = len(steps.get_pass().order), len(steps)
     print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward")
     if root.scalar and n_steps <= 40:
         print(steps.explain())

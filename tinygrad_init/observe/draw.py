@@ -200,7 +200,6 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
                          f"{sizes}")
     gen, n = as_rng(rng), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
-    init = None if init is None else nn.init.get(init)
     if engine == "tensor":
         tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
         loss = nn.mse_loss(tr.output, y)
@@ -234,7 +233,7 @@ def _values(a: np.ndarray) -> str:
 
 
 @dataclass
-class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubble and constant)
+class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubble, where edges arrive, and constant)
     id: str
     attrs: dict
     magnitude: float | None = None  # what colours it; None: no gradient known
@@ -311,11 +310,10 @@ class _Scene:
             raise TypeError("draw: module= groups the ops of a Tensor graph by nn.Module; a Value graph has no "
                             "modules (its labels, such as L0.n3.w1, already name layer and neuron)")
         tr = module if isinstance(module, Trace) else Trace(module, None)
-        model = tr.model
-        if not hasattr(model, "named_modules") or not hasattr(model, "named_parameters"):
+        if not hasattr(tr.model, "named_modules") or not hasattr(tr.model, "named_parameters"):
             raise TypeError(f"draw: module= must be an nn.Module or a Trace from draw.trace(model, x), got "
                             f"{type(module).__name__}")
-        modules = {path: (i, m) for i, (path, m) in enumerate(model.named_modules())}
+        modules = {path: (i, m) for i, (path, m) in enumerate(tr.model.named_modules())}
         in_graph, owner, outputs = set(self.order), {}, {}
         for path, _m, args, out in sorted(tr.calls, key=lambda c: c[0].count(".") + bool(c[0])):
             outs = [t for t in _tensors(out) if t in in_graph]
@@ -326,7 +324,7 @@ class _Scene:
             for n in {n for t in outs for n in autograd.topological_order(t)} - before:
                 if n in in_graph and (n.parents or n.requires_grad):  # data and constants stay outside
                     owner[n] = path
-        owner.update({p: full.rsplit(".", 1)[0] for full, p in model.named_parameters() if p in in_graph})
+        owner.update({p: full.rpartition(".")[0] for full, p in tr.model.named_parameters() if p in in_graph})
         owner = {n: path for n, path in owner.items() if path}
         collapse = tr.collapse
         if collapse is True:
@@ -341,23 +339,22 @@ class _Scene:
     def _units(self, max_nodes: int | None) -> dict:
         """unit -> its nodes, for the units to draw (a node, or a collapsed module's path), inputs first: all,
         or the `max_nodes` nearest the root (fewest edges away), read off the one walk `self.order`."""
-        depth, members = {self.root: 0}, {}
+        members: dict = {}  # in order of their first node
+        for n in self.order:
+            members.setdefault(self.group.get(n, n), []).append(n)
+        if max_nodes is None or len(members) <= max_nodes:
+            return members
+        depth = {self.root: 0}
         for n in reversed(self.order):  # each node after every node that uses it
             for p in n.parents:
                 depth[p] = min(depth.get(p, math.inf), depth[n] + 1)
-        for n in self.order:
-            members.setdefault(self.group.get(n, n), []).append(n)
-        units = list(members)  # in order of their first node
-        if max_nodes is not None and len(units) > max_nodes:
-            near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
-            kept = set(sorted(units, key=near.__getitem__)[:max_nodes])
-            units = [u for u in units if u in kept]
-        return {u: members[u] for u in units}
+        near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
+        kept = set(sorted(members, key=near.__getitem__)[:max_nodes])
+        return {u: ns for u, ns in members.items() if u in kept}
 
     def _build(self, units: dict, show_local: bool) -> None:
-        items, ids = {}, {}
-        for u in units:
-            items[u], ids[u] = self._module_item(u) if isinstance(u, str) else self._node_item(u)
+        items = {u: self._module_item(u) if isinstance(u, str) else self._node_item(u) for u in units}
+        ids = {u: (it.extra[0][0] if it.extra else it.id, it.id) for u, it in items.items()}  # (head, tail)
         edges, hidden, seen = [], {}, set()
         for u, members in units.items():
             for n in members:
@@ -392,7 +389,7 @@ class _Scene:
                     self.clusters.setdefault(sub, (idx, f"{sub} ({type(m).__name__})", outer))
                     outer = sub
 
-    def _node_item(self, n: Any) -> tuple[_Item, tuple[str, str]]:
+    def _node_item(self, n: Any) -> _Item:
         nid, info = f"{self.prefix}n{self.topo[n]}", self.infos.get(n)
         item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), self.owner.get(n), n in self.marked)
         if not self.scalar:  # an op (ellipse), a parameter (box), data or a constant (dashed box)
@@ -402,21 +399,20 @@ class _Scene:
             lines = [title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} {n.dtype}"]
             item.attrs = {"label": _lines(lines + self._tensor_lines(n, info)), "shape": "ellipse" if n.parents
                           else "box", **({"style": "dashed"} if data else {})}
-            return item, (nid, nid)
+            return item
         cells = [_esc(str(n.label), True)] if n.label else []
         cells += ["data " + _num(n.data)] if self.show_data else []
         cells += ["grad " + ("?" if info is None else _num(info))] if self.show_grad else []
         body = " | ".join(cells or [_esc(self.names[n], True)])
         item.attrs = {"label": "{ " + body + " }" if self.rankdir in ("LR", "RL") else body, "shape": "record"}
-        if not n.parents:
-            return item, (nid, nid)
-        op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
-        item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
-                                        "margin": "0.02", "width": "0.3", **small}))
-        if n.constant is not None:  # the plain number the op took: a node without gradient
-            item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
-                                           "margin": "0.04", **small}))
-        return item, (nid + "op", nid)
+        if n.parents:
+            op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
+            item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
+                                            "margin": "0.02", "width": "0.3", **small}))
+            if n.constant is not None:  # the plain number the op took: a node without gradient
+                item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
+                                               "margin": "0.04", **small}))
+        return item
 
     def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
         lines = []
@@ -429,16 +425,15 @@ class _Scene:
                          else f"|grad| {_num(info.norm)}")
         return lines
 
-    def _module_item(self, path: str) -> tuple[_Item, tuple[str, str]]:
+    def _module_item(self, path: str) -> _Item:
         (idx, m), out = self.modules[path], self.outputs.get(path)
         info = None if out is None else self.infos.get(out)
         lines = [path, type(m).__name__] + ([] if out is None else [f"-> {shape_text(out.shape)} {out.dtype}", *(
             line for line in self._tensor_lines(out, info) if "grad" in line)])
         parent = path.rsplit(".", 1)[0] if "." in path else None
-        item = _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
+        return _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
             info, self.scalar, self.mode), parent if parent in self.modules else None,
             any(self.group.get(n) == path for n in self.marked))
-        return item, (item.id, item.id)
 
     def _summary(self, omitted: list) -> _Item:
         counts = Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad
@@ -473,14 +468,12 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
 
 def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
     """One box per decade of `scale`, and boxes for 0, inf/nan and unknown where the scenes have them."""
-    mags = [m for s in scenes for m in s.magnitudes]
     leg = Picture(name="cluster_legend")
     leg.attr(label=_esc(f"{scale.what}, log scale"), style="rounded", color="#7f7f7f", fontsize="10")
     boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(scale.decades())]
-    boxes += [("legend_zero", "0", ZERO_COLOR)] if 0 in mags else []
-    boxes += [("legend_bad", "inf/nan", BAD_COLOR)] if any(m is not None and not math.isfinite(m) for m in mags) else []
-    if any(it.magnitude is None and it.attrs.get("shape") != "note" for s in scenes for it in s.items):
-        boxes.append(("legend_unknown", "no grad", UNKNOWN_COLOR))
+    worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
+    boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),
+                              ("legend_unknown", "no grad", UNKNOWN_COLOR)) if box[2] in worn]  # off the scale
     for lid, label, fill in boxes:
         leg.node(lid, **_filled({"label": label, "shape": "box"}, fill))
     for (a, *_), (b, *_) in zip(boxes, boxes[1:]):

@@ -21,7 +21,7 @@ __all__ = ["record", "format_number", "Ledger", "Step", "ScalarStep", "TensorSte
            "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
            "LayerGain", "LayerGains", "Text"]
 
-_OP_WORDS = {"+": "add", "*": "mul", "-": "sub", "/": "div", "**": "pow"}  # "mul#3" for an unlabelled a * b
+_OP_WORDS = {"+": "add", "*": "mul", "-": "sub", "/": "div"}  # "mul#3" for an unlabelled a * b; any power is "pow"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -200,6 +200,7 @@ class Ledger(Sequence):
             self.outer.begin(root, order)
         if self.closed:
             return
+        self._close()  # a pass still open was interrupted by an error: its steps end here
         uses = Counter(p for node in order for p in node.parents)
         consumers = Counter(p for node in order for p in set(node.parents))
         leaves = [n for n in order if not n.parents and n is not root]
@@ -333,10 +334,8 @@ class Ledger(Sequence):
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
                     f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
             now, earlier = f"|d{r}/d{p}| = {f(s.grad_after.norm)}", f"a gradient of norm {f(s.earlier_grad)}"
-        notes = []
-        if s.earlier_grad is not None:
-            notes.append(f"now {now}, including {earlier} left from an earlier backward(); call zero_grad() first to "
-                         "start from 0")
+        notes = [f"now {now}, including {earlier} left from an earlier backward(); call zero_grad() first to start "
+                 "from 0"] * (s.earlier_grad is not None)
         total, k = s.contributions_expected, s.contribution_number
         if total > 1:
             users = ps.consumers.get(s.parent, 1)
@@ -416,8 +415,7 @@ class PathProducts(list):
         r, x, n = _d(self.root_name), _d(self.node_name), len(self.paths)
         if n == 0:
             return Text(f"d{r}/d{x} = 0.0: no path leads from {self.root_name} to {self.node_name}")
-        out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along "
-               "the path:"]
+        out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along the path:"]
         for p in self.paths[:max_paths]:
             route = " <- ".join(p.names if len(p.names) <= max_factors + 1 else p.names[:3] + ("...",) + p.names[-2:])
             factors = " × ".join(map(f, p.locals)) if len(p.locals) <= max_factors else " × ".join(
@@ -498,8 +496,7 @@ class LayerGains(list):
     def explain(self, digits: int | None = 4) -> Text:
         """A table: per layer the gradient norms, the gains and their running product from the output."""
         f = lambda x: format_number(x, digits)  # noqa: E731 - None reads "-"
-        products = [None if g.gain is None else math.prod(h.gain for h in self[i:] if h.gain is not None)
-                    for i, g in enumerate(self)]
+        products = [None if g.gain is None else LayerGains(self[i:]).product() for i, g in enumerate(self)]
         rows = [f"{'layer':>5}  {'module':<14} {'|dL/dz|':>11} {'|dL/dh_in|':>11} {'W gain':>9} {'f gain':>9} "
                 f"{'gain':>9} {'product':>11}"]
         rows += [f"{g.layer:>5}  {g.name:<14} {f(g.grad_out):>11} {f(g.grad_in):>11} {f(g.linear_gain):>9} "

@@ -13,11 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..core import autograd
-from . import draw as draw_mod
-from . import ledger as ledger_mod
-from .draw import PRECISION, ColorScale, font_color, magnitude
-from .ledger import Ledger, format_number  # the number text of draw's cells
+from .draw import PRECISION, ColorScale, draw, font_color, magnitude, to_svg
+from .ledger import Ledger, format_number, record  # format_number: the number text of draw's cells
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
 
@@ -32,7 +29,7 @@ def _record(root: Any) -> Ledger:  # `root.backward()`, recorded
         raise ValueError(f"player: the output has shape {root.shape}; backward starts from a scalar (dL/dL = 1). "
                          "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
                          "out.backward(grad)` and pass steps")
-    with ledger_mod.record() as steps:
+    with record() as steps:
         root.backward()
     return steps
 
@@ -97,52 +94,50 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {color_by_grad!r}")
     ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
-    n = len(pass_steps)
-    if max_steps is not None and n > max_steps:
-        raise ValueError(f"player: this backward pass has {n:,} chain-rule steps, more than max_steps={max_steps:,}. "
-                         "Step through a smaller graph (fewer or narrower layers, or the tensor engine, whose "
-                         "steps are whole matrices), or raise max_steps (the page grows with the graph).")
+    if max_steps is not None and len(pass_steps) > max_steps:
+        raise ValueError(f"player: this backward pass has {len(pass_steps):,} chain-rule steps, more than max_steps="
+                         f"{max_steps:,}. Step through a smaller graph (fewer or narrower layers, or the tensor "
+                         "engine, whose steps are whole matrices), or raise max_steps (the page grows with the graph).")
     root, scalar, names = ps.root, ps.scalar, ps.names
-    topo = {node: i for i, node in enumerate(autograd.topological_order(root))}  # as draw() numbers the nodes
+    topo = {node: i for i, node in enumerate(ps.order)}  # the engine's walk, as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"
-    infos = [s.grad_after for s in pass_steps]
 
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
         return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
     widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show (the first of equals)
-    for s, info in zip(pass_steps, infos):
-        widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
-    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in [ps.seed, *infos]], "|grad|" if scalar
+    for s in pass_steps:
+        widest[s.parent] = max(widest.get(s.parent, s.grad_after), s.grad_after, key=lambda i: len(text(i)))
+    infos = [ps.seed, *(s.grad_after for s in pass_steps)]
+    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
-    g = draw_mod.draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True,
-                      color_by_grad=scale or False, grads=widest)
+    g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
+             grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
     nid = {node: f"node_n{i}" for node, i in topo.items()}
 
     def own_ids(node: Any) -> list[str]:  # a Value's record and its op bubble; a Tensor's node
         return [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]]
 
-    def state(info: Any, complete: bool) -> list:  # [grad text, fill, font colour, complete]
+    def state(info: Any, complete: bool) -> list:  # [grad text, fill, font colour, complete]; info None: unknown
         fill = None if scale is None else scale.color(magnitude(info, scalar, mode))
-        return [text(info), fill, fill and font_color(fill), int(complete)]
+        return ["grad ?" if info is None else text(info), fill, fill and font_color(fill), int(complete)]
 
     data_steps = []
-    for s, info in zip(pass_steps, infos):
+    for s in pass_steps:
         k = sum(p is s.parent for p in s.node.parents[:s.parent_index])  # earlier edges from the parent
         edge = f"edge_n{topo[s.parent]}_n{topo[s.node]}{'op' if scalar else ''}_{k}"
-        data_steps.append([own_ids(s.node), nid[s.parent], edge, *state(info, s.contribution_number
-                                                                          >= s.contributions_expected)])
-    unknown = ["grad ?", None, None, 1] if scale is None else ["grad ?", draw_mod.UNKNOWN_COLOR, "black", 1]
-    data = {"n": n, "root": nid[root], "rootIds": own_ids(root), "seed": state(ps.seed, True),
-            "unknown": unknown, "steps": data_steps, "color": scale is not None}
+        done = s.contribution_number >= s.contributions_expected
+        data_steps.append([own_ids(s.node), nid[s.parent], edge, *state(s.grad_after, done)])
+    data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids(root), "seed": state(ps.seed, True),
+            "unknown": state(None, True), "steps": data_steps, "color": scale is not None}
 
     heading = title if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"
     label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
     titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
     titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()
                    if scalar and node.parents})
-    svg = _inline_svg(draw_mod.to_svg(g), titles, label)
+    svg = _inline_svg(to_svg(g), titles, label)
     lines = [steps.seed_line(ps.index, digits)] + [steps.line(s.index, digits) for s in pass_steps]
     return _page(heading, svg, lines, data, "Value (scalar)" if scalar else "Tensor", scale)
 

@@ -29,11 +29,10 @@ __all__ = ["SLIDE_STYLE", "slide_style", "slide_figure", "legend_below", "log_ax
            "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure", "WORD_COLORS"]
 
 #: matplotlib settings for slides: readable from the back of a lecture hall.
-SLIDE_STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans", "font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
-    "ytick.labelsize": 12, "legend.fontsize": 12, "figure.titlesize": 16, "lines.linewidth": 2.2, "lines.markersize": 7,
-    "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 100,
-    "svg.hashsalt": "tinygrad-init", "svg.fonttype": "path"}
+SLIDE_STYLE: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 14, "axes.titlesize": 15,
+    "axes.labelsize": 14, "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12, "figure.titlesize": 16,
+    "lines.linewidth": 2.2, "lines.markersize": 7, "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
+    "axes.spines.right": False, "savefig.dpi": 100, "svg.hashsalt": "tinygrad-init", "svg.fonttype": "path"}
 SLIDE = (13.33, 7.5)
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255")
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
@@ -165,8 +164,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
 
     `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel; `log`: log y axes,
     all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the series sideways so that
-    none hides another. A series named by a scheme keeps its label and colour.
-    """
+    none hides another. A series named by a scheme keeps its label and colour."""
     if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
@@ -234,8 +232,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
 
     `hists`: row -> per layer `(counts, edges)`, `len(edges) == len(counts) + 1`; `annotations`: row -> a short text
     per panel. Each panel is scaled to its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the
-    half of the units at exactly 0), which is cut.
-    """
+    half of the units at exactly 0), which is cut."""
     rows = list(hists.items())
     if not any(len(v) for _, v in rows):
         raise ValueError("histogram_grid: no rows to draw")

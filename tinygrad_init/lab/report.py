@@ -1,7 +1,6 @@
 """The lecture report (`tinygrad-init report --out DIR`): `report.html`, one self-contained page of every
 experiment's findings, figures and tables, `report.json` (every number), `figures/` (PNG, SVG on request) and
-`data/` (JSON, CSV). The same seed writes the same bytes; timings go to stderr only.
-"""
+`data/` (JSON, CSV). The same seed writes the same bytes; timings go to stderr only."""
 
 from __future__ import annotations
 
@@ -154,8 +153,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
 
     `workers`: processes that run the experiments and draw the figures (default one per core, at most 2), each
     with one BLAS thread (on a busy machine, threads waiting for each other cost several times the work).
-    `sections`: module-level functions `f(rng=seed, quick=quick) -> ExperimentResult` instead of `run_all`.
-    """
+    `sections`: module-level functions `f(rng=seed, quick=quick) -> ExperimentResult` instead of `run_all`."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor

@@ -36,8 +36,6 @@ _CSS += " ".join(f".{w} {{ background: {c}55; }}" for w, c in WORD_COLORS.items(
 EXPLORER = ("`tinygrad-init explore --out DIR` writes one offline page where you pick an activation, a scheme and "
             "its gain, a depth and a width, and at once see every layer's activation and gradient histograms, the "
             "std per layer beside the theory, and the verdict word.")
-#: How many rows a table may have and still be shown in full (longer ones fold into <details>).
-_SHOWN_ROWS = 16
 #: Tables only written as files: their rows are in data/ (too long for the page).
 _FILES_ONLY = {("batchnorm", "main"), ("gradients", "theory_vs_measurement"), ("activations", "main"),
                ("gradients", "main")}
@@ -89,7 +87,7 @@ def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
         notes = "".join(f"<li>{_esc(n)}</li>" for n in table.notes)
         return (f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
                 f"<ul>{notes}</ul>")
-    if len(table) <= _SHOWN_ROWS:
+    if len(table) <= 16:  # shown in full; a longer table folds into <details>
         return table.to_html()
     return f"<details><summary>{_esc(table.title or key)} ({len(table)} rows)</summary>{table.to_html()}</details>"
 

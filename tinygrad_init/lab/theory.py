@@ -332,7 +332,8 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tup
     `xi_c ~= 15.8`.
 
         1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq)    at q*, u ~ N(0, q*)
-        1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)"""
+        1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
+    """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
     chi_c = fp.chi if c == 1.0 else wv * _pair(act, a, fp.q, c)[1]

@@ -139,8 +139,7 @@ def _write(path: Path, data: bytes | str) -> Path:
 
 
 def _render(result: ExperimentResult, name: str, svg: bool) -> dict[str, bytes]:
-    fig = result.get_figure(name)
-    return {fmt: figure_bytes(fig, fmt) for fmt in ("png", "svg")[:1 + bool(svg)]}
+    return {fmt: figure_bytes(result.get_figure(name), fmt) for fmt in ("png", "svg")[:1 + bool(svg)]}
 
 
 def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progress: bool = False,

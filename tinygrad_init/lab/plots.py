@@ -165,8 +165,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
 
     `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel; `log`: log y axes,
     all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the series sideways so that
-    none hides another. A series named by a scheme keeps its label and colour.
-    """
+    none hides another. A series named by a scheme keeps its label and colour."""
     if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
@@ -234,8 +233,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
 
     `hists`: row -> per layer `(counts, edges)`, `len(edges) == len(counts) + 1`; `annotations`: row -> a short text
     per panel. Each panel is scaled to its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the
-    half of the units at exactly 0), which is cut.
-    """
+    half of the units at exactly 0), which is cut."""
     rows = list(hists.items())
     if not any(len(v) for _, v in rows):
         raise ValueError("histogram_grid: no rows to draw")

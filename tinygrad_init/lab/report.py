@@ -1,7 +1,6 @@
 """The lecture report (`tinygrad-init report --out DIR`): `report.html`, one self-contained page of every
 experiment's findings, figures and tables, `report.json` (every number), `figures/` (PNG, SVG on request) and
-`data/` (JSON, CSV). The same seed writes the same bytes; timings go to stderr only.
-"""
+`data/` (JSON, CSV). The same seed writes the same bytes; timings go to stderr only."""
 
 from __future__ import annotations
 
@@ -37,8 +36,6 @@ _CSS += " ".join(f".{w} {{ background: {c}55; }}" for w, c in WORD_COLORS.items(
 EXPLORER = ("`tinygrad-init explore --out DIR` writes one offline page where you pick an activation, a scheme and "
             "its gain, a depth and a width, and at once see every layer's activation and gradient histograms, the "
             "std per layer beside the theory, and the verdict word.")
-#: How many rows a table may have and still be shown in full (longer ones fold into <details>).
-_SHOWN_ROWS = 16
 #: Tables only written as files: their rows are in data/ (too long for the page).
 _FILES_ONLY = {("batchnorm", "main"), ("gradients", "theory_vs_measurement"), ("activations", "main"),
                ("gradients", "main")}
@@ -90,7 +87,7 @@ def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
         notes = "".join(f"<li>{_esc(n)}</li>" for n in table.notes)
         return (f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
                 f"<ul>{notes}</ul>")
-    if len(table) <= _SHOWN_ROWS:
+    if len(table) <= 16:  # shown in full; a longer table folds into <details>
         return table.to_html()
     return f"<details><summary>{_esc(table.title or key)} ({len(table)} rows)</summary>{table.to_html()}</details>"
 
@@ -142,8 +139,7 @@ def _write(path: Path, data: bytes | str) -> Path:
 
 
 def _render(result: ExperimentResult, name: str, svg: bool) -> dict[str, bytes]:
-    fig = result.get_figure(name)
-    return {fmt: figure_bytes(fig, fmt) for fmt in ("png", "svg")[:1 + bool(svg)]}
+    return {fmt: figure_bytes(result.get_figure(name), fmt) for fmt in ("png", "svg")[:1 + bool(svg)]}
 
 
 def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progress: bool = False,
@@ -154,8 +150,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
 
     `workers`: processes that run the experiments and draw the figures (default one per core, at most 2), each
     with one BLAS thread (on a busy machine, threads waiting for each other cost several times the work).
-    `sections`: module-level functions `f(rng=seed, quick=quick) -> ExperimentResult` instead of `run_all`.
-    """
+    `sections`: module-level functions `f(rng=seed, quick=quick) -> ExperimentResult` instead of `run_all`."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor

@@ -274,26 +274,24 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "The edge of chaos": `phase_diagram` (41 x 21 points; `quick`: 21 x 11), `correlations`
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
-    corr = correlations(depth=20 if quick else 30, width=100 if quick else 200, networks=1 if quick else 2,
-                        pairs=4 if quick else 8, rng=rng)
+    L, width, networks, pairs = (20, 100, 1, 4) if quick else (30, 200, 2, 8)
+    corr = correlations(L, width, networks=networks, pairs=pairs, rng=rng)
     heat = json.loads(SHIPPED.read_text())
     res = {"phase_diagram": phase_diagram(n=21 if quick else 41), "correlations": corr, "trainability": heat}
     rows = [[p, w, 0.05, theory.fixed_point("tanh", w, 0.05).chi, theory.depth_scales("tanh", w, 0.05)[1],
              theory.correlation_fixed_point("tanh", w, 0.05)] + [corr[f"{p}, c0 = {c:g}"]["measured"][-1]
                                                                   for c in (0.2, 0.9)] for p, w in PHASES.items()]
-    L = len(corr["ordered, c0 = 0.2"]["measured"])
     main = Table(["phase", "sigma_w2", "sigma_b2", "chi_1", "xi_c", "c_star", f"c_{L}_from_0.2", f"c_{L}_from_0.9"],
                  rows, title="tanh in each phase: theory and the correlation measured at the last layer",
                  notes=["xi_c diverges on the critical line: its value there is as large as the root of chi_1 = 1 is "
                         "accurate"])
-    schemes = Table(["scheme", "sigma_w2", "chi_1", "phase"], [[k, w, c, _phase(c)] for k, w in SCHEMES.items() for c in
-                                                              [theory.fixed_point("tanh", w).chi]],
+    chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
+    schemes = Table(["scheme", "sigma_w2", "chi_1", "phase"], [[k, SCHEMES[k], c, _phase(c)] for k, c in chi.items()],
                     title="The named schemes with tanh, no biases")
     return ExperimentResult(
         "chaos", "The edge of chaos", "Where do the schemes sit between order and chaos, and how deep can a network "
         "be and still train?", {"main": main, "schemes": schemes}, res,
-        {"correlations": {"depth": L, "width": 100 if quick else 200, "sigma_b2": 0.05}, "seed": rng,
-         "heatmap": str(SHIPPED.name)},
+        {"correlations": {"depth": L, "width": width, "sigma_b2": 0.05}, "seed": rng, "heatmap": str(SHIPPED.name)},
         [finding(n, r) for n, r in res.items()] + [
             f"The heatmap is a shipped result ({heat['width']} units, {heat['steps']} steps, {len(heat['sigma_w2'])} x "
             f"{len(heat['depth'])} networks: minutes), not recomputed here; `{REGENERATE}` makes it again."],

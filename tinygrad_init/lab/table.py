@@ -1,8 +1,7 @@
 """Results: a `Table` of numbers, and an `ExperimentResult` (the tables, figures and findings of an experiment).
 
 A `Table` prints with 3 significant digits (`utils.format_number`); its exports keep every digit. `None` (does not
-apply, shown `-`) differs from a computed NaN; JSON writes non-finite floats as "nan", "inf", "-inf".
-"""
+apply, shown `-`) differs from a computed NaN; JSON writes non-finite floats as "nan", "inf", "-inf"."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -146,9 +146,8 @@ class TheoryResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (lists of floats), ready for JSON."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
         return {k: v.tolist() if isinstance(v, np.ndarray) else list(v) if isinstance(v, tuple) else
-                dict(v) if isinstance(v, dict) else v for k, v in out.items()}
+                dict(v) if isinstance(v, dict) else v for k, v in vars(self).items()}
 
     def __repr__(self) -> str:
         cols = {"std(W)": self.weight_std, "std(y)": self.pre_std, "mean(h)": self.act_mean, "std(h)": self.act_std,
@@ -199,14 +198,12 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         bias_std: std of the biases' entries.
         grad_std_top: std of `dL/dh_L`'s entries.
         negative_slope: of leaky_relu.
-        saturation_threshold: `t` in the fraction `P(|tanh y| > t)`.
-    """
+        saturation_threshold: `t` in the fraction `P(|tanh y| > t)`."""
     fn = "predict"
-    ws = tuple(widths) if isinstance(widths, (list, tuple, range, np.ndarray)) else ()
-    if len(ws) < 2:
+    if not isinstance(widths, (list, tuple, range, np.ndarray)) or len(widths) < 2:
         raise ValueError(f"predict: widths must list the input width and at least one layer width "
                          f"[n_0, n_1, ..., n_L], got {widths!r}")
-    ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(ws))
+    ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(widths))
     layers = len(ws) - 1
     names = [activation] * layers if isinstance(activation, str) else list(activation)
     specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray))) else [init] * layers

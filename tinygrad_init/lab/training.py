@@ -1,7 +1,6 @@
-"""Training from each init at the literature's own settings, over several seeds at once (`fit`): `symmetry`,
-`training` (deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010). With `rng=s`
-the data come from seed `s` and network `k` from seed `s + k`; results are the median over seeds with the lowest
-and highest value."""
+"""Training from each init at the literature's settings, over several seeds at once (`fit`): `symmetry`, `training`
+(deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010). With `rng=s` the data come
+from seed `s` and network `k` from seed `s + k`; results: the median over seeds with the lowest and highest value."""
 
 from __future__ import annotations
 
@@ -45,10 +44,10 @@ def check_scheme(fn: str, name: Any) -> str:
     if not isinstance(name, str):
         raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {name!r}")
     try:
-        data_dependent = getattr(_init.get(name), "data_dependent", False)
+        scheme = _init.get(name)
     except ValueError as e:
         raise ValueError(f"{fn}: {e}") from None
-    if data_dependent:
+    if scheme.data_dependent:
         raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
                          "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
     return name
@@ -103,8 +102,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
                          f"{X.shape} and {y.shape}")
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
     act, lins = _acts.get(models[0].activation), [m.linears() for m in models]
-    W = [np.stack([ls[i].weight.data.T for ls in lins]) for i in range(len(lins[0]))]
-    b = [np.stack([ls[i].bias.data for ls in lins])[:, :, None] for i in range(len(lins[0]))]
+    W = [np.stack([lin.weight.data.T for lin in layer]) for layer in zip(*lins)]  # layer i of every network
+    b = [np.stack([lin.bias.data for lin in layer])[:, :, None] for layer in zip(*lins)]
     L, dt = len(W), W[0].dtype
     x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
     lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
@@ -171,8 +170,8 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
 
 def seeds_of(rng: Rng, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
     """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`."""
-    n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+    n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)  # no bool here
+    if isinstance(rng, numbers.Integral):
         return gen, [int(rng) + k for k in range(n)]
     return gen, [int(v) for v in gen.integers(0, 2**31 - 1, n)]
 

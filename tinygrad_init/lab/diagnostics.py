@@ -32,7 +32,7 @@ from ..nn.optim import SGD
 from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
 from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
-from .training import deep_mlp
+from .training import ACTIVATIONS, deep_mlp
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -51,7 +51,7 @@ _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradient
            "weight_gradients": ("weight gradients dL/dW", "dL/dW\nlayer"), "update": ("update:data (log10)",
            "log10\nupdate:data"), "fractions": ("saturated (tanh, sigmoid) or dead (ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
-_WATCHED = {cls: name for name, cls in nn.ACTIVATIONS.items() if name != "linear"}
+_WATCHED = {nn.ACTIVATIONS[a]: a for a in ACTIVATIONS}
 
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
@@ -209,7 +209,8 @@ class Diagnostics:
             return []
         if kind == "update":  # log10; no update: no point
             ud = {k: self.series("update_data", param=w) for k, w in self._weight_labels().items()}
-            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan))) for k, v in ud.items()]
+            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan)))
+                     for k, v in ud.items()]
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)

@@ -24,8 +24,8 @@ from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
 from .theory import predict
-from .training import (accuracy, check_activation, check_names, check_scheme, deep_mlp, depth, distinct_units, fit,
-                       seeds_of, sigmoid_saturation, symmetry, training)
+from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
+                       distinct_units, fit, seeds_of, sigmoid_saturation, symmetry, training)
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run",
            "Sweep", "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement",
@@ -34,7 +34,6 @@ __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELD
            "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
-ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 #: The histograms' x range, shared by every panel: a bounded activation's limits; ReLU [0, 4]
 #: (He's layer-1 h = relu(N(0, 2)) is below 4 in 99.8% of cases).
 HIST_RANGE: dict[str, tuple[float, float]] = {a: (lo, hi if math.isfinite(hi) else 4.0) for a in ACTIVATIONS
@@ -321,8 +320,7 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
                schemes: Sequence[str] = ("small", "large"), activations: Sequence[str] = ACTIVATIONS,
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
-    the scale of `W`. `sweep`, `plain`: the sweeps with and without it, if computed. Table `main`, figure
-    `batchnorm`."""
+    the scale of `W`. `sweep`, `plain`: precomputed sweeps with and without it. Table `main`, figure `batchnorm`."""
     bn = _get_sweep("batch_norm", sweep, schemes, activations, rng, quick, True, **sizes)
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}

@@ -180,10 +180,8 @@ class Probe:
         rec._store(key, prefix, bins, span, t.data)
         return t.data
 
-    def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Any) -> None:
-        if not isinstance(output, Tensor):
-            return
-        rec = self._start(name, kind)
+    def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Tensor) -> None:
+        rec = self._start(name, kind)  # a Linear or BatchNorm1d: its output is a Tensor
         self._take(rec, output, "pre_activation", "pre", self.hist_bins)
         if len(self._produced) > 2 * len(self.records) + 16:  # forget outputs that no longer exist
             self._produced = {k: v for k, v in self._produced.items() if v[0]() is not None}
@@ -193,9 +191,9 @@ class Probe:
                 self._take(rec, p, what, key, None)
 
     def _on_act(self, name: str, act: str, module: nn.Module, inputs: tuple, output: Any) -> None:
-        if not isinstance(output, Tensor):
+        if not isinstance(output, Tensor):  # the identity passes anything on
             return
-        x = inputs[0] if inputs else None
+        x = inputs[0]
         entry = self._produced.get(id(x))
         rec = self.records.get(entry[1]) if entry is not None and entry[0]() is x else None
         if rec is None or rec.activation_name is not None:  # not after a watched layer: a row of its own

@@ -23,6 +23,8 @@ from .table import ExperimentResult, Table, band, label
 __all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
 
 LN2 = math.log(2.0)
+#: The activations the lab studies: the registry's, but the identity.
+ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 
 
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
@@ -35,8 +37,8 @@ def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str
 
 
 def check_activation(fn: str, name: Any) -> str:
-    """An activation the lab studies: one of the registry's, but the identity."""
-    return check_choice(fn, "activation", name, [a for a in _acts.names() if a != "linear"])
+    """One of `ACTIVATIONS`."""
+    return check_choice(fn, "activation", name, ACTIVATIONS)
 
 
 def check_scheme(fn: str, name: Any) -> str:
@@ -302,15 +304,15 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     panels = [(layers[0], 0.0), (layers[-1], 0.0), (layers[-1], momentum)]
     rows, findings, curves, data = [], [], {}, {sc: {"panels": {}} for sc in schemes}
     for n_layers in dict.fromkeys(p[0] for p in panels):
-        runs = [(mu, sc, s) for d, mu in dict.fromkeys(panels) if d == n_layers for sc in schemes for s in seeds]
+        mus = [mu for d, mu in dict.fromkeys(panels) if d == n_layers]
+        runs = [(mu, sc, s) for mu in mus for sc in schemes for s in seeds]
         models = [nn.MLP([2] + [width] * n_layers + [1], activation="relu", init=sc, rng=s) for _, sc, s in runs]
         hist = fit(models, X, y, steps=steps, lr=[lr * (1 - mu) for mu, _, _ in runs], momentum=[r[0] for r in runs],
                    every=max(1, steps // 100))
-        for mu in dict.fromkeys(r[0] for r in runs):
+        for mu, losses in zip(mus, hist["loss"].reshape(len(mus), len(schemes), len(seeds), -1)):
             key = f"{n_layers} layers, " + (f"momentum {mu:g}, lr {lr * (1 - mu):g}" if mu else f"plain SGD, lr {lr:g}")
             curves[key] = (hist["step"], {})
-            for sc in schemes:
-                loss = hist["loss"][[i for i, r in enumerate(runs) if r[:2] == (mu, sc)]]
+            for sc, loss in zip(schemes, losses):  # (seeds, records)
                 hit = np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2
                 first = np.where(hit.any(axis=1), hist["step"][hit.argmax(axis=1)], np.inf)
                 rows.append([n_layers, mu, lr * (1 - mu), sc, len(seeds), int(hit.any(axis=1).sum()),
@@ -374,10 +376,11 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
                        f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",
                  notes=["mean: the layer's mean activation over the data and its units; median over the seeds",
                         "Glorot & Bengio, Fig. 2: the top hidden layer saturates at 0 early and slowly desaturates"])
-    figure = partial(plots.curves, {"mean activation of each hidden layer": (hist["step"], {
-        f"layer {l + 1}": hist["hidden_mean"][:, :, l] for l in range(layers)}), "training loss": (
-        hist["step"], {"_loss": hist["loss"]})}, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width},"
-                     f" {label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
+    panels = {"mean activation of each hidden layer": (hist["step"], {f"layer {l + 1}": hist["hidden_mean"][:, :, l]
+                                                                      for l in range(layers)}),
+              "training loss": (hist["step"], {"_loss": hist["loss"]})}
+    figure = partial(plots.curves, panels, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width}, "
+                     f"{label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
     return ExperimentResult(
         "saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)", "Where do the hidden layers of "
         "a deep sigmoid network sit while it learns?", {"main": main}, {k: hist[k] for k in ("step", "hidden_mean",

@@ -44,7 +44,8 @@ SATURATION = 0.03
 #: The figures of `Diagnostics.plot`.
 KINDS = ("activations", "gradients", "weight_gradients", "update", "colorful", "fractions")
 #: The figures of `Comparison.figure`, a row of panels per kind: the first step's histograms, and the run over time.
-PARTS = {"first_step": ("activations", "gradients", "weight_gradients"), "training": ("update", "fractions", "colorful")}
+PARTS = {"first_step": ("activations", "gradients", "weight_gradients"),
+         "training": ("update", "fractions", "colorful")}
 _HISTOGRAMS = PARTS["first_step"]
 #: Each kind's title, and its row label in a `Comparison`.
 _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradients dL/dh", "dL/dh\nlayer"),

@@ -229,11 +229,11 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
             [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]
         for n, d in data.items()}, title=f"Hidden weights after {steps} steps (seed {seeds[0]}): identical units = "
                                          "identical columns")
-    return ExperimentResult(
-        "symmetry", "Symmetry: why the weights must be random", "If all weights start equal, do the hidden units ever "
-        "become different?", {"main": main}, data, {"seeds": seeds, "width": width, "steps": steps, "lr": lr,
-        "constant": constant, "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}, findings,
-        {"weights": figure})
+    settings = {"seeds": seeds, "width": width, "steps": steps, "lr": lr, "constant": constant,
+                "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}
+    return ExperimentResult("symmetry", "Symmetry: why the weights must be random", "If all weights start equal, do "
+                            "the hidden units ever become different?", {"main": main}, data, settings, findings,
+                            {"weights": figure})
 
 
 def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, steps: int | None = None,

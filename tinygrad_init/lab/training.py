@@ -91,8 +91,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
 
     `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before training) `step`
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
-    weights are written back into the models.
-    """
+    weights are written back into the models."""
     models, X, y = list(models), np.asarray(X), np.asarray(y)
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")

@@ -223,7 +223,7 @@ class Diagnostics:
         return handles
 
     def _weight_labels(self) -> dict[str, str]:
-        """`weights()` by layer, "1", "2", ..., the last "out" when it follows the last watched layer."""
+        """`weights()` keyed by layer: "1", "2", ..., the last "out" when it follows the last watched layer."""
         w, n = self.weights(), len(self.layers)
         return {str(i + 1) if i < n or len(w) != n + 1 else "out": name for i, name in enumerate(w)}
 

@@ -278,12 +278,11 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
         raise TypeError(f"probe_model: expected an nn.Module, got {type(model).__name__}")
     if loss_fn is not None and (upstream is not None or not callable(loss_fn)):
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
-    params, bns = model.parameters(), [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
-    saved = [(p, "grad", p.grad) for p in params] + [
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
+    saved = [(p, "grad", p.grad) for p in model.parameters()] + [
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
     try:
-        for p in params:
-            p.grad = None
+        model.zero_grad()
         with Probe(model, **probe_kwargs) as probe:
             out = model(x)
             if not isinstance(out, Tensor) or not out.requires_grad:

@@ -32,7 +32,7 @@ from ..nn.optim import SGD
 from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
 from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
-from .training import deep_mlp
+from .training import ACTIVATIONS, deep_mlp
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,14 +44,15 @@ SATURATION = 0.03
 #: The figures of `Diagnostics.plot`.
 KINDS = ("activations", "gradients", "weight_gradients", "update", "colorful", "fractions")
 #: The figures of `Comparison.figure`, a row of panels per kind: the first step's histograms, and the run over time.
-PARTS = {"first_step": ("activations", "gradients", "weight_gradients"), "training": ("update", "fractions", "colorful")}
+PARTS = {"first_step": ("activations", "gradients", "weight_gradients"),
+         "training": ("update", "fractions", "colorful")}
 _HISTOGRAMS = PARTS["first_step"]
 #: Each kind's title, and its row label in a `Comparison`.
 _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradients dL/dh", "dL/dh\nlayer"),
            "weight_gradients": ("weight gradients dL/dW", "dL/dW\nlayer"), "update": ("update:data (log10)",
            "log10\nupdate:data"), "fractions": ("saturated (tanh, sigmoid) or dead (ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
-_WATCHED = {cls: name for name, cls in nn.ACTIVATIONS.items() if name != "linear"}
+_WATCHED = {nn.ACTIVATIONS[a]: a for a in ACTIVATIONS}
 
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
@@ -105,8 +106,7 @@ class Diagnostics:
         return self.records[-1]
 
     def _on_activation(self, name: str, module: Any, inputs: tuple, out: Tensor) -> None:
-        rec = self._record()
-        if rec is None:
+        if (rec := self._record()) is None:
             return
         h, kind = out.data, _WATCHED[type(module)]
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
@@ -190,8 +190,8 @@ class Diagnostics:
         rec, steps = self.records[step], [r["step"] for r in self.records]
         if kind in _HISTOGRAMS:
             if kind == "weight_gradients":
-                rows = [(name, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}") for name, p in
-                        zip(self._weight_labels(), (rec["params"][w] for w in self.weights()))]
+                params = {k: rec["params"][w] for k, w in self._weight_labels().items()}
+                rows = [(k, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}") for k, p in params.items()]
             else:
                 got = [(str(i + 1), rec["layers"].get(n)) for i, n in enumerate(self.layers)]
                 rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
@@ -209,8 +209,9 @@ class Diagnostics:
             ax.grid(False)
             return []
         if kind == "update":  # log10; no update: no point
-            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan))) for k, v in
-                     zip(self._weight_labels(), (self.series("update_data", param=n) for n in self.weights()))]
+            ud = {k: self.series("update_data", param=w) for k, w in self._weight_labels().items()}
+            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan)))
+                     for k, v in ud.items()]
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)
@@ -221,10 +222,10 @@ class Diagnostics:
         ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%")
         return handles
 
-    def _weight_labels(self) -> list[str]:
-        """The weight matrices by layer, "1", "2", ..., the last "out" when it follows the last watched layer."""
-        n = len(self.weights())
-        return [str(i + 1) if i < len(self.layers) or n != len(self.layers) + 1 else "out" for i in range(n)]
+    def _weight_labels(self) -> dict[str, str]:
+        """`weights()` keyed by layer: "1", "2", ..., the last "out" when it follows the last watched layer."""
+        w, n = self.weights(), len(self.layers)
+        return {str(i + 1) if i < n or len(w) != n + 1 else "out": name for i, name in enumerate(w)}
 
 
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,
@@ -283,7 +284,7 @@ class Comparison:
         rows = []
         for label, d in self.runs.items():
             first = d.records[0]
-            for i, (name, w) in enumerate(zip(d._weight_labels(), d.weights())):
+            for i, (name, w) in enumerate(d._weight_labels().items()):
                 frac = 100 * d.series("fraction", d.layers[i]) if name != "out" else [None]
                 rows.append([label, name, frac[0], frac[-1], first["layers"][d.layers[i]]["grad_std"] if name != "out"
                              else None, first["params"][w]["grad_data"],

@@ -24,8 +24,8 @@ from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
 from .theory import predict
-from .training import (accuracy, check_activation, check_names, check_scheme, deep_mlp, depth, distinct_units, fit,
-                       seeds_of, sigmoid_saturation, symmetry, training)
+from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
+                       distinct_units, fit, seeds_of, sigmoid_saturation, symmetry, training)
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run",
            "Sweep", "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement",
@@ -34,7 +34,6 @@ __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELD
            "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
-ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 #: The histograms' x range, shared by every panel: a bounded activation's limits; ReLU [0, 4]
 #: (He's layer-1 h = relu(N(0, 2)) is below 4 in 99.8% of cases).
 HIST_RANGE: dict[str, tuple[float, float]] = {a: (lo, hi if math.isfinite(hi) else 4.0) for a in ACTIVATIONS
@@ -111,10 +110,10 @@ class Sweep:
         return {"settings": plain(self.settings), "runs": [r.to_dict() for r in self.runs.values()]}
 
 
-def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, depth: int, bins: int,
-             batchnorm: bool) -> tuple[list[dict[str, Any]], list]:
-    """One network forward (X) and backward (G) under a probe: per-layer rows and histograms."""
-    model = deep_mlp(depth, X.shape[1], act, init=scheme, rng=np.random.default_rng(seed), batchnorm=batchnorm)
+def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, settings: dict[str, Any]) -> Run:
+    """One network of a sweep, forward (X) and backward (G) under a probe, and its theory (none with batch norm)."""
+    depth, bn = settings["depth"], settings["batchnorm"]
+    model = deep_mlp(depth, X.shape[1], act, init=scheme, rng=np.random.default_rng(seed), batchnorm=bn)
     first: list[float] = []
 
     def watch(module: Any, inputs: Any, out: Tensor) -> None:  # median |dL/dz| at layer 1, by a gradient hook
@@ -123,17 +122,20 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, dep
     # One BLAS thread, as in the report's workers: the sums' order, and so the last bits, do not depend on
     # where it runs (a saturated tanh turns them into visible differences of its gradients).
     with (model[0].register_forward_hook(watch), threadpool_limits(1, user_api="blas"),
-          Probe(model, hist_bins=bins, hist_range=HIST_RANGE[act]) as probe):
+          Probe(model, hist_bins=settings["bins"], hist_range=HIST_RANGE[act]) as probe):
         model(Tensor(X)).backward(G)
-    rows, hists, step = [], [], 2 + batchnorm
+    th = None if bn else predict([settings["width"]] * (depth + 1), act, scheme, batch_size=settings["batch"])
+    rows, hists, step = [], [], 2 + bn
     for l in range(depth):
-        lin, a = probe.records[str(step * l)].numbers, probe.records[str(step * l + batchnorm)]
+        lin, a = probe.records[str(step * l)].numbers, probe.records[str(step * l + bn)]
         hists.append(h := a.histogram("activation"))
         rows.append({"layer": l + 1, "linear_std": lin.get("pre_std"), **{k: a.numbers.get(k) for k in (
             "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated", "dead", "grad_act_std",
             "grad_pre_std")}, "outside": 1 - h.counts.sum() / X.size, "grad_pre_median": first[0] if l == 0 else None,
             **{k: lin.get(k) for k in ("grad_w_std", "grad_w_norm", "w_std")}})
-    return rows, hists
+        rows[-1].update({k + "_theory": None if th is None or rows[-1][k] is None else float(getattr(th, v)[l])
+                         for k, v in _THEORY_OF.items()})
+    return Run(scheme, act, bn, rows, hists, th, settings)
 
 
 def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS, *,
@@ -158,12 +160,7 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     runs = {}
     for s in schemes:
         for a in activations:
-            rows, hists = _measure(s, a, X, G, seed, sizes["depth"], bins, batchnorm)
-            th = None if batchnorm else predict([sizes["width"]] * (sizes["depth"] + 1), a, s, batch_size=sizes["batch"])
-            for i, row in enumerate(rows):
-                row.update({k + "_theory": None if th is None or row[k] is None else float(getattr(th, v)[i])
-                            for k, v in _THEORY_OF.items()})
-            runs[(s, a)] = Run(s, a, bool(batchnorm), rows, hists, th, settings)
+            runs[(s, a)] = _measure(s, a, X, G, seed, settings)
             (progress or (lambda _: None))(f"{s}/{a}")
     return Sweep(settings, runs)
 
@@ -321,8 +318,7 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
                schemes: Sequence[str] = ("small", "large"), activations: Sequence[str] = ACTIVATIONS,
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
-    the scale of `W`. `sweep`, `plain`: the sweeps with and without it, if computed. Table `main`, figure
-    `batchnorm`."""
+    the scale of `W`. `sweep`, `plain`: precomputed sweeps with and without it. Table `main`, figure `batchnorm`."""
     bn = _get_sweep("batch_norm", sweep, schemes, activations, rng, quick, True, **sizes)
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}

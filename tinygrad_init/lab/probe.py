@@ -8,8 +8,7 @@ A row is a `Linear` or `BatchNorm1d` in running order: its output `z` (pre) and 
 activation module that takes `z` (`-`: none). Statistics are over all batch x unit entries, in float64; `saturated`:
 entries within `SATURATION` of a limit of tanh or sigmoid (`|tanh| > 0.99`, `f' < 0.02`); `dead`: ReLU units 0 for
 the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `update_ratio = lr ||dW|| / ||W||`
-(CS231n notes, ~1e-3 healthy), `update_std_ratio = std(lr dW) / std(W)` (Karpathy's makemore part 3).
-"""
+(CS231n notes, ~1e-3 healthy), `update_std_ratio = std(lr dW) / std(W)` (Karpathy's makemore part 3)."""
 
 from __future__ import annotations
 
@@ -121,8 +120,8 @@ class Probe:
         self.hist_range = None if r is None else (float(r[0]), float(r[1]))
         self.records: dict[str, LayerRecord] = {}
         self._module_handles: list[Any] = []
-        # id(latest output of a watched layer) -> (weak reference, row), to find the row of an activation's input
-        self._produced: dict[int, tuple[weakref.ref, str]] = {}
+        # row of a Linear or BatchNorm1d -> its latest output (weakly), to find the row of an activation's input
+        self._produced: dict[str, weakref.ref] = {}
         if attach:
             self.attach()
 
@@ -180,24 +179,19 @@ class Probe:
         rec._store(key, prefix, bins, span, t.data)
         return t.data
 
-    def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Any) -> None:
-        if not isinstance(output, Tensor):
-            return
-        rec = self._start(name, kind)
+    def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Tensor) -> None:
+        rec = self._start(name, kind)  # a Linear or BatchNorm1d: its output is a Tensor
         self._take(rec, output, "pre_activation", "pre", self.hist_bins)
-        if len(self._produced) > 2 * len(self.records) + 16:  # forget outputs that no longer exist
-            self._produced = {k: v for k, v in self._produced.items() if v[0]() is not None}
-        self._produced[id(output)] = (weakref.ref(output), name)
+        self._produced[name] = weakref.ref(output)
         for what, key in (("weight", "w"), ("bias", "b")):
             if isinstance(p := getattr(module, what, None), Tensor):
                 self._take(rec, p, what, key, None)
 
     def _on_act(self, name: str, act: str, module: nn.Module, inputs: tuple, output: Any) -> None:
-        if not isinstance(output, Tensor):
+        if not isinstance(output, Tensor):  # the identity passes anything on
             return
-        x = inputs[0] if inputs else None
-        entry = self._produced.get(id(x))
-        rec = self.records.get(entry[1]) if entry is not None and entry[0]() is x else None
+        x = inputs[0]
+        rec = next((self.records[row] for row, out in self._produced.items() if out() is x), None)
         if rec is None or rec.activation_name is not None:  # not after a watched layer: a row of its own
             rec = self._start(name, "activation")
             if isinstance(x, Tensor):
@@ -284,12 +278,11 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
         raise TypeError(f"probe_model: expected an nn.Module, got {type(model).__name__}")
     if loss_fn is not None and (upstream is not None or not callable(loss_fn)):
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
-    params, bns = model.parameters(), [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
-    saved = [(p, "grad", p.grad) for p in params] + [
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
+    saved = [(p, "grad", p.grad) for p in model.parameters()] + [
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
     try:
-        for p in params:
-            p.grad = None
+        model.zero_grad()
         with Probe(model, **probe_kwargs) as probe:
             out = model(x)
             if not isinstance(out, Tensor) or not out.requires_grad:

@@ -1,7 +1,6 @@
-"""Training from each init at the literature's own settings, over several seeds at once (`fit`): `symmetry`,
-`training` (deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010). With `rng=s`
-the data come from seed `s` and network `k` from seed `s + k`; results are the median over seeds with the lowest
-and highest value."""
+"""Training from each init at the literature's settings, over several seeds at once (`fit`): `symmetry`, `training`
+(deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010). With `rng=s` the data come
+from seed `s` and network `k` from seed `s + k`; results: the median over seeds with the lowest and highest value."""
 
 from __future__ import annotations
 
@@ -24,6 +23,8 @@ from .table import ExperimentResult, Table, band, label
 __all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
 
 LN2 = math.log(2.0)
+#: The activations the lab studies: the registry's, but the identity.
+ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 
 
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
@@ -36,8 +37,8 @@ def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str
 
 
 def check_activation(fn: str, name: Any) -> str:
-    """An activation the lab studies: one of the registry's, but the identity."""
-    return check_choice(fn, "activation", name, [a for a in _acts.names() if a != "linear"])
+    """One of `ACTIVATIONS`."""
+    return check_choice(fn, "activation", name, ACTIVATIONS)
 
 
 def check_scheme(fn: str, name: Any) -> str:
@@ -45,10 +46,10 @@ def check_scheme(fn: str, name: Any) -> str:
     if not isinstance(name, str):
         raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {name!r}")
     try:
-        data_dependent = getattr(_init.get(name), "data_dependent", False)
+        scheme = _init.get(name)
     except ValueError as e:
         raise ValueError(f"{fn}: {e}") from None
-    if data_dependent:
+    if scheme.data_dependent:
         raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
                          "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
     return name
@@ -90,8 +91,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
 
     `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before training) `step`
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
-    weights are written back into the models.
-    """
+    weights are written back into the models."""
     models, X, y = list(models), np.asarray(X), np.asarray(y)
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
@@ -103,8 +103,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
                          f"{X.shape} and {y.shape}")
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
     act, lins = _acts.get(models[0].activation), [m.linears() for m in models]
-    W = [np.stack([ls[i].weight.data.T for ls in lins]) for i in range(len(lins[0]))]
-    b = [np.stack([ls[i].bias.data for ls in lins])[:, :, None] for i in range(len(lins[0]))]
+    W = [np.stack([lin.weight.data.T for lin in layer]) for layer in zip(*lins)]  # layer i of every network
+    b = [np.stack([lin.bias.data for lin in layer])[:, :, None] for layer in zip(*lins)]
     L, dt = len(W), W[0].dtype
     x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
     lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
@@ -171,8 +171,8 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
 
 def seeds_of(rng: Rng, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
     """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`."""
-    n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+    n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)  # no bool here
+    if isinstance(rng, numbers.Integral):
         return gen, [int(rng) + k for k in range(n)]
     return gen, [int(v) for v in gen.integers(0, 2**31 - 1, n)]
 
@@ -228,11 +228,11 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
             [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]
         for n, d in data.items()}, title=f"Hidden weights after {steps} steps (seed {seeds[0]}): identical units = "
                                          "identical columns")
-    return ExperimentResult(
-        "symmetry", "Symmetry: why the weights must be random", "If all weights start equal, do the hidden units ever "
-        "become different?", {"main": main}, data, {"seeds": seeds, "width": width, "steps": steps, "lr": lr,
-        "constant": constant, "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}, findings,
-        {"weights": figure})
+    settings = {"seeds": seeds, "width": width, "steps": steps, "lr": lr, "constant": constant,
+                "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}
+    return ExperimentResult("symmetry", "Symmetry: why the weights must be random", "If all weights start equal, do "
+                            "the hidden units ever become different?", {"main": main}, data, settings, findings,
+                            {"weights": figure})
 
 
 def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, steps: int | None = None,
@@ -303,15 +303,15 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     panels = [(layers[0], 0.0), (layers[-1], 0.0), (layers[-1], momentum)]
     rows, findings, curves, data = [], [], {}, {sc: {"panels": {}} for sc in schemes}
     for n_layers in dict.fromkeys(p[0] for p in panels):
-        runs = [(mu, sc, s) for d, mu in dict.fromkeys(panels) if d == n_layers for sc in schemes for s in seeds]
+        mus = [mu for d, mu in dict.fromkeys(panels) if d == n_layers]
+        runs = [(mu, sc, s) for mu in mus for sc in schemes for s in seeds]
         models = [nn.MLP([2] + [width] * n_layers + [1], activation="relu", init=sc, rng=s) for _, sc, s in runs]
         hist = fit(models, X, y, steps=steps, lr=[lr * (1 - mu) for mu, _, _ in runs], momentum=[r[0] for r in runs],
                    every=max(1, steps // 100))
-        for mu in dict.fromkeys(r[0] for r in runs):
+        for mu, losses in zip(mus, hist["loss"].reshape(len(mus), len(schemes), len(seeds), -1)):
             key = f"{n_layers} layers, " + (f"momentum {mu:g}, lr {lr * (1 - mu):g}" if mu else f"plain SGD, lr {lr:g}")
             curves[key] = (hist["step"], {})
-            for sc in schemes:
-                loss = hist["loss"][[i for i, r in enumerate(runs) if r[:2] == (mu, sc)]]
+            for sc, loss in zip(schemes, losses):  # (seeds, records)
                 hit = np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2
                 first = np.where(hit.any(axis=1), hist["step"][hit.argmax(axis=1)], np.inf)
                 rows.append([n_layers, mu, lr * (1 - mu), sc, len(seeds), int(hit.any(axis=1).sum()),
@@ -375,10 +375,11 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
                        f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",
                  notes=["mean: the layer's mean activation over the data and its units; median over the seeds",
                         "Glorot & Bengio, Fig. 2: the top hidden layer saturates at 0 early and slowly desaturates"])
-    figure = partial(plots.curves, {"mean activation of each hidden layer": (hist["step"], {
-        f"layer {l + 1}": hist["hidden_mean"][:, :, l] for l in range(layers)}), "training loss": (
-        hist["step"], {"_loss": hist["loss"]})}, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width},"
-                     f" {label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
+    panels = {"mean activation of each hidden layer": (hist["step"], {f"layer {l + 1}": hist["hidden_mean"][:, :, l]
+                                                                      for l in range(layers)}),
+              "training loss": (hist["step"], {"_loss": hist["loss"]})}
+    figure = partial(plots.curves, panels, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width}, "
+                     f"{label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
     return ExperimentResult(
         "saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)", "Where do the hidden layers of "
         "a deep sigmoid network sit while it learns?", {"main": main}, {k: hist[k] for k in ("step", "hidden_mean",

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     with ledger.record() as steps:
         loss.backward()
     n_nodes = len(autograd.topological_order(loss))
-    opts = dict(show_data=True, show_grad=True, show_local=True, show_names=True, color_by_grad=True)
+    opts = dict(show_data=True, show_grad=True, show_local=True, color_by_grad=True)
     t_dot, g = best_of(lambda: draw.draw(loss, **opts), repeats)
     t_svg, svg = best_of(lambda: draw.to_svg(g), repeats)
     rows.append((f"scalar 2-16-16-1, one sample ({n_nodes} nodes)", t_dot, t_svg, len(svg)))

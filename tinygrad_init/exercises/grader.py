@@ -245,9 +245,9 @@ def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentPars
     p_grade.add_argument("dir", metavar="DIR", help="the folder with your exercise files")
     p_grade.add_argument("names", nargs="*", metavar="NAME",
                          help="only these exercises (default: all); a number such as 3 or ex03, or a name")
-    p_grade.add_argument("--timeout", type=cli_type(check_real, 0.0, low_open=True), default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                         help=f"time allowed per exercise before it counts as an endless loop "
-                              f"(default {DEFAULT_TIMEOUT:g})")
+    p_grade.add_argument("--timeout", type=cli_type(check_real, 0.0, low_open=True), default=DEFAULT_TIMEOUT,
+                         metavar="SECONDS", help=f"time allowed per exercise before it counts as an endless loop "
+                                                 f"(default {DEFAULT_TIMEOUT:g})")
     p_grade.set_defaults(func=_cmd_grade)
     return parser
 

@@ -73,5 +73,6 @@ def check(run: Session) -> None:
     w = draw(run, "he_normal", shape, 2, np.float64)
     std = float(w.std())
     if not close(std, want, 0.1):
-        detail = f"he_normal({shape}, rng=2, dtype=np.float64): {summary(w)}; expected std sqrt(2 / (16*5*5)) = {fmt(want)}."
+        detail = (f"he_normal({shape}, rng=2, dtype=np.float64): {summary(w)}; "
+                  f"expected std sqrt(2 / (16*5*5)) = {fmt(want)}.")
         fail(detail, "no_receptive_field" if close(std, math.sqrt(2.0 / 16), 0.1) else None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..kit import Exercise, Session, fail, fmt
 
 EXERCISE = Exercise(
-    22, "verdict", "verdict", "A verdict from per-layer stds: symmetric, dies, saturates, vanishes, explodes or holds", 12,
-    "reading per-layer statistics",
+    22, "verdict", "verdict", "A verdict from per-layer stds: symmetric, dies, saturates, vanishes, explodes or holds",
+    12, "reading per-layer statistics",
     {
         "no_symmetric": "a std of exactly 0 at layer 1 means every unit computes the same value, whatever the "
                         "input: \"symmetric\", tested before anything else (no ratio means anything then).",

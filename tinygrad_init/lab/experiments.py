@@ -27,11 +27,11 @@ from .theory import predict
 from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
                        distinct_units, fit, seeds_of, sigmoid_saturation, symmetry, training)
 
-__all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run",
-           "Sweep", "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement",
-           "fit", "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "judge", "word", "verdict", "activation_statistics",
-           "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth",
-           "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
+__all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run", "Sweep",
+           "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement", "fit",
+           "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "judge", "word", "verdict", "activation_statistics",
+           "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth", "sigmoid_saturation",
+           "EXPERIMENTS", "BEYOND", "run_all"]
 
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
 #: The histograms' x range, shared by every panel: a bounded activation's limits; ReLU [0, 4]
@@ -191,7 +191,8 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
     if sizes or not isinstance(sweep, Sweep):
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
-    if sweep.settings.get("batchnorm") != batchnorm or any((s, a) not in sweep.runs for s in schemes for a in activations):
+    if (sweep.settings.get("batchnorm") != batchnorm
+            or any((s, a) not in sweep.runs for s in schemes for a in activations)):
         raise ValueError(f"{fn}: the given sweep does not hold every run asked for (schemes {list(schemes)}, "
                          f"activations {list(activations)}, batchnorm={batchnorm}); it has "
                          f"{[f'{s}/{a}' for s, a in sweep.runs]} with batchnorm={sweep.settings.get('batchnorm')}")
@@ -218,8 +219,9 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
         rows.append([sc, a, std[0], std[-1], th[-1], ratio(std[-1], std[0]) if std[0] else None, frac[-1]])
         findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
                         f"{_num(th[-1])}); {key} at layer {L}: {_num(frac[-1])}.")
-    summary = Table(["scheme", "activation", "std_layer_1", f"std_layer_{L}", f"std_layer_{L}_theory", "last_over_first",
-                     "saturated_or_dead_last"], rows, title=f"Activation std at the first and the last of {L} layers")
+    summary = Table(["scheme", "activation", "std_layer_1", f"std_layer_{L}", f"std_layer_{L}_theory",
+                     "last_over_first", "saturated_or_dead_last"], rows,
+                    title=f"Activation std at the first and the last of {L} layers")
     shown = [sc for sc in sw.schemes if sc != "zeros"]  # zeros: std 0, nothing to draw on a log axis
     figures = {"std": partial(plots.layer_curves, *({a: {sc: sw.run(sc, a).values(k) for sc in shown}
                                                      for a in sw.activations} for k in ("act_std", "act_std_theory")),
@@ -245,10 +247,11 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
     `theory_vs_measurement`, `theory_summary`; figure `gradients`."""
     sw = _get_sweep("gradient_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s = sw.settings
-    main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory", "grad_w_std",
-                     "grad_w_std_theory"], f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch "
-                    f"{s['batch']}, upstream dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of "
-                                                                    "dL/dz_l; grad_w_std: of dL/dW_l (summed over the batch)"])
+    main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory",
+                     "grad_w_std", "grad_w_std_theory"],
+                    f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
+                    "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_w_std: of "
+                                            "dL/dW_l (summed over the batch)"])
     findings = []
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
@@ -272,7 +275,8 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
     if not isinstance(sweep, Sweep):
         raise TypeError(f"theory_vs_measurement: expected a Sweep from run_sweep(), got {type(sweep).__name__}")
     if sweep.settings.get("batchnorm"):
-        raise ValueError("theory_vs_measurement: the theory does not model batch norm; pass a sweep with batchnorm=False")
+        raise ValueError("theory_vs_measurement: the theory does not model batch norm; "
+                         "pass a sweep with batchnorm=False")
     rows, summary = [], []
     for (sc, a), run in sweep.runs.items():
         q = {m: [ratio(r[m], r[m + "_theory"]) if r[m + "_theory"] else None for r in run.layers] for m, _ in _PAIRS}
@@ -281,7 +285,8 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
         summary.append([sc, a] + [max((v for v in q[m] if v), key=lambda v: abs(math.log(v)), default=None)
                                   for m, _ in _PAIRS])
     where = f"{sweep.settings['depth']} layers x {sweep.settings['width']} units, batch {sweep.settings['batch']}"
-    return (Table(["scheme", "activation", "layer"] + [c for m, _ in _PAIRS for c in (m, m + "_theory", m[:-4] + "_ratio")],
+    return (Table(["scheme", "activation", "layer"] + [c for m, _ in _PAIRS
+                                                       for c in (m, m + "_theory", m[:-4] + "_ratio")],
                   rows, title=f"Theory vs measurement, layer by layer ({where})",
                   notes=["*_ratio = measured / theory; '-' where the theory predicts exactly 0"]),
             Table(["scheme", "activation", "act_ratio_worst", "grad_act_ratio_worst", "grad_w_ratio_worst"], summary,
@@ -332,14 +337,15 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
                         f"{_num(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
         for what, k in (("std of f's input", "pre_std"), ("saturated or dead", key)):
             panels.setdefault(f"{a}: {what}", {}).update({f"{sc} + BN": run.values(k), f"{sc}, no BN": ref.values(k)})
-        styles.update({f"{sc} + BN": {"color": plots.scheme_color(sc), "label": f"{label(sc)} + BN"},
-                       f"{sc}, no BN": {"color": plots.scheme_color(sc), "linestyle": ":", "label": f"{label(sc)}, no BN"}})
+        styles.update({f"{sc} + BN": {"color": plots.scheme_color(sc), "label": f"{label(sc)} + BN"}, f"{sc}, no BN":
+                       {"color": plots.scheme_color(sc), "linestyle": ":", "label": f"{label(sc)}, no BN"}})
     s = bn.settings
     main = Table(["scheme", "activation", "layer", "linear_std", "bn_pre_std", "bn_act_std", "bn_saturated_or_dead",
                   "plain_pre_std", "plain_act_std", "plain_saturated_or_dead"], rows,
-                 title=f"Batch norm: {s['depth']} x (Linear -> BatchNorm1d -> f), {s['width']} units, batch {s['batch']}",
-                 notes=["linear_std: std of x @ W (what batch norm receives); bn_pre_std: std of the activation's input "
-                        "after batch norm; plain_*: the same network without batch norm"])
+                 title=f"Batch norm: {s['depth']} x (Linear -> BatchNorm1d -> f), {s['width']} units, "
+                       f"batch {s['batch']}",
+                 notes=["linear_std: std of x @ W (what batch norm receives); bn_pre_std: std of the activation's "
+                        "input after batch norm; plain_*: the same network without batch norm"])
     panels = dict(sorted(panels.items(), key=lambda kv: "saturated" in kv[0]))  # the stds on top
     figure = partial(plots.curves, panels, ncols=len(bn.activations), log=[p for p in panels if "std" in p],
                      styles=styles, dodge=0.15, title="BatchNorm1d after every Linear (solid) vs none (dotted)")
@@ -414,8 +420,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
             f"inputs, {_num(math.sqrt(n), 2)} times Xavier's.")
     if bn is not None:
         pre = np.array([r.values("pre_std") for r in bn.runs.values()])
-        before = "; ".join(f"{label(s)}: " + ", ".join(f"{a} {words[(a, s)]}" for a in bn.activations if (a, s) in words)
-                           for s in bn.schemes)
+        before = "; ".join(f"{label(s)}: " + ", ".join(f"{a} {words[(a, s)]}" for a in bn.activations
+                                                       if (a, s) in words) for s in bn.schemes)
         findings.append(f"Batch norm frees the choice: with BatchNorm1d after every Linear the same networks give "
                         f"std(z) {_num(pre.min())}-{_num(pre.max())} at every layer and the verdicts "
                         f"{', '.join(sorted({word(r) for r in bn.runs.values()}))}, against, without it, {before}.")
@@ -423,8 +429,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],
                  title=f"Verdict at initialization: {L} layers x {n} units, batch {sweep.settings['batch']}")
-    figure = partial(plots.verdict_grid, acts, labels, cells,
-                     title=f"Verdict at initialization ({L} layers of {n} units), computed from the measured statistics")
+    figure = partial(plots.verdict_grid, acts, labels, cells, title=f"Verdict at initialization ({L} layers of {n} "
+                                                                    "units), computed from the measured statistics")
     return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {L} layers, does each "
                             "scheme keep the signal and the gradient, for each activation?",
                             {"main": grid, "rules": Table(["word", "rule"], rules, title="The rules, in order")},
@@ -459,7 +465,8 @@ def run_all(rng: int = 0, quick: bool = False, submit: Callable[..., Any] | None
               for schemes, bn in ((SCHEMES, False), (("small", "large"), True))]
     jobs.update({k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[2:]})
     sw, bn = (Sweep({**parts[0].result().settings, "activations": list(ACTIVATIONS)},
-                    {(s, a): p.result().run(s, a) for s in parts[0].result().schemes for a, p in zip(ACTIVATIONS, parts)})
+                    {(s, a): p.result().run(s, a) for s in parts[0].result().schemes
+                     for a, p in zip(ACTIVATIONS, parts)})
               for parts in sweeps)
     return [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw),
             *(jobs[k].result() for k in EXPERIMENTS if k not in BEYOND), batch_norm(sweep=bn, plain=sw),

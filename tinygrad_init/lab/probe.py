@@ -110,7 +110,8 @@ class Probe:
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True) -> None:
         if not isinstance(model, nn.Module):
-            raise TypeError(f"Probe: expected an nn.Module (a Linear, Sequential, MLP, ...), got {type(model).__name__}")
+            raise TypeError("Probe: expected an nn.Module (a Linear, Sequential, MLP, ...), "
+                            f"got {type(model).__name__}")
         self.model, self.lr, self.keep_arrays = model, self._check_lr(lr, "Probe"), bool(keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
         r = hist_range
@@ -130,7 +131,8 @@ class Probe:
         try:
             return None if lr is None else check_real(where, "lr", lr, 0.0, low_open=True)
         except (TypeError, ValueError):
-            raise ValueError(f"{where}: lr must be a positive number (the SGD learning rate) or None, got {lr!r}") from None
+            raise ValueError(f"{where}: lr must be a positive number (the SGD learning rate) or None, "
+                             f"got {lr!r}") from None
 
     @property
     def attached(self) -> bool:
@@ -244,9 +246,10 @@ class Probe:
             notes.append("grad_*: std and Frobenius norm of dL/dh (act), dL/dz (pre), dL/dW (w), dL/db (b); "
                          "grad_*_ratio = this row's grad std / the next row's (the layer above).")
         if {"update_ratio", "update_std_ratio"} & set(cols):
-            notes.append("update ratios need a learning rate: Probe(model, lr=...) or probe.stats(lr=...)." if lr is None
-                         else f"lr = {lr:g}; update_ratio = lr*||dW||/||W|| (CS231n notes, ~1e-3 healthy); "
-                              "update_std_ratio = std(lr*dW)/std(W) (Karpathy, makemore part 3, ~1e-3).")
+            notes.append("update ratios need a learning rate: Probe(model, lr=...) or probe.stats(lr=...)."
+                         if lr is None else
+                         f"lr = {lr:g}; update_ratio = lr*||dW||/||W|| (CS231n notes, ~1e-3 healthy); "
+                         "update_std_ratio = std(lr*dW)/std(W) (Karpathy, makemore part 3, ~1e-3).")
         missing = [r["module"] for r in rows if r["grad_pre_std"] is None]
         if missing and any(c.startswith(("grad", "update")) for c in cols):
             notes.append(f"no gradient recorded for {', '.join(missing)}: run loss.backward() with the probe attached.")

@@ -403,7 +403,8 @@ def parser(description: str) -> argparse.ArgumentParser:
                         "baseline agree; timings are meaningless and targets are not enforced")
     p.add_argument("--no-check", action="store_true", help="report the targets but always exit 0 if they are missed")
     p.add_argument("--repeats", type=int, default=None, help="timed repetitions per case (default: per benchmark)")
-    p.add_argument("--out", type=Path, default=RESULTS_DIR, help=f"directory for the JSON result (default {RESULTS_DIR})")
+    p.add_argument("--out", type=Path, default=RESULTS_DIR,
+                   help=f"directory for the JSON result (default {RESULTS_DIR})")
     p.add_argument("--no-json", action="store_true", help="do not write the JSON result")
     return p
 

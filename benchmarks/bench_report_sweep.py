@@ -188,7 +188,8 @@ def _pairs(sweep: experiments.Sweep, hand: dict[tuple[str, str], list[dict[str, 
 def _fit_cases(steps: int) -> tuple[dict[str, Any], Any]:
     """The training comparison: `fit` on all networks at once, and the engine one network at a time."""
     X, y = data.circles(300, noise=0.05, factor=0.8, rng=0)
-    inits = [("zeros", 0)] + [(init.get("large", scale=10.0), s) for s in range(5)] + [("he_normal", s) for s in range(5)]
+    inits = ([("zeros", 0)] + [(init.get("large", scale=10.0), s) for s in range(5)]
+             + [("he_normal", s) for s in range(5)])
 
     def models() -> list:
         return [nn.MLP([2, 10, 5, 1], activation="relu", init=sc, rng=s) for sc, s in inits]

@@ -61,7 +61,8 @@ def quick_run(tmp_path_factory) -> dict:
 
 def result(quick_run: dict, name: str) -> dict:
     res = quick_run["results"][name]
-    assert res is not None, f"{name} wrote no JSON:\n" + quick_run["proc"].stdout[-3000:] + quick_run["proc"].stderr[-3000:]
+    assert res is not None, (f"{name} wrote no JSON:\n" + quick_run["proc"].stdout[-3000:]
+                             + quick_run["proc"].stderr[-3000:])
     return res
 
 

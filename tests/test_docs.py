@@ -149,8 +149,8 @@ def test_api_pages_show_the_functions(site: Path) -> None:
     assert 'id="tinygrad_init.core.autograd.topological_order"' in page(site, "api/core/autograd.md")
     assert 'id="tinygrad_init.core.value.Value"' in page(site, "api/core/value.md")
     # the reST roles of the docstrings became links between the pages
-    assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="[^"]*#tinygrad_init\.nn\.init\.variance_scaling"',
-                     init), "no cross-reference to variance_scaling on the init page"
+    assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="[^"]*#tinygrad_init\.nn\.init\.'
+                     r'variance_scaling"', init), "no cross-reference to variance_scaling on the init page"
 
 
 def test_no_restructuredtext_is_left_in_the_api_pages(site: Path) -> None:
@@ -272,7 +272,8 @@ def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
                          "traceback": ["\x1b[31mZeroDivisionError\x1b[0m: division by zero"]}]),
     ])), encoding="utf-8")
     markdown, files = notebooks.render(stored, execute=False, root=ROOT)
-    assert markdown.startswith("# 1. Stored\n") and "as stored" in markdown and "[Download it](01_stored.ipynb)" in markdown
+    assert (markdown.startswith("# 1. Stored\n") and "as stored" in markdown
+            and "[Download it](01_stored.ipynb)" in markdown)
     assert "$\\frac{\\partial L}{\\partial x}$" in markdown and "```python\nprint(6 * 7)\n```" in markdown
     assert "    42" in markdown and "ZeroDivisionError: division by zero" in markdown and "\x1b" not in markdown
     assert "](02_run_me.md)" in markdown and "](../init_schemes.md)" in markdown  # links point to pages

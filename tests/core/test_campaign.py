@@ -156,7 +156,8 @@ def run_tensor_program(F, program, leaves):
         elif op == "index":
             if not sa:
                 continue
-            idx = np.array([], dtype=np.int64) if sa[0] == 0 or k % 5 == 0 else np.array([0, sa[0] - 1, 0, 0][:1 + k % 4])
+            idx = (np.array([], dtype=np.int64) if sa[0] == 0 or k % 5 == 0
+                   else np.array([0, sa[0] - 1, 0, 0][:1 + k % 4]))
             y = F.index(a, idx)
         elif op == "reshape":
             y = a.reshape(-1) if k % 2 else F.transpose(a)

@@ -25,7 +25,8 @@ def _apply(op, t):
 
 WrongSignExp = _op("exp_wrong_sign", lambda x: (np.exp(x), np.exp(x)), lambda out, g, needs: (-g * out,))
 DoubleExp = _op("exp_doubled", lambda x: (np.exp(x), np.exp(x)), lambda out, g, needs: (2 * g * out,))
-MeanWithoutN = _op("mean_without_n", lambda x: (x.mean(), x.shape), lambda shape, g, needs: (np.broadcast_to(g, shape),))
+MeanWithoutN = _op("mean_without_n", lambda x: (x.mean(), x.shape),
+                   lambda shape, g, needs: (np.broadcast_to(g, shape),))
 IgnoresUpstream = _op("exp_ignores_g", lambda x: (np.exp(x), np.exp(x)), lambda out, g, needs: (out,))
 FirstElementWrong = _op("first_wrong", lambda x: (x * 1.0, x.shape),
                         lambda shape, g, needs: (np.where(np.arange(g.size).reshape(shape) == 0, 0.9 * g, g),))

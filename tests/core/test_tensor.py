@@ -701,8 +701,9 @@ def test_matmul_shape_error_names_the_op_and_both_shapes():
 def test_broadcasting_error_names_the_op_and_shapes(op, symbol):
     a, b = Tensor(np.ones((2, 3))), Tensor(np.ones(4))
     name = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}[symbol]
-    with pytest.raises(ValueError, match=rf"{name}: shapes \(2, 3\) {'[*][*]' if symbol == '**' else '[' + symbol + ']'} "
-                                         r"\(4,\) cannot be broadcast"):
+    with pytest.raises(ValueError,
+                       match=rf"{name}: shapes \(2, 3\) {'[*][*]' if symbol == '**' else '[' + symbol + ']'} "
+                             r"\(4,\) cannot be broadcast"):
         getattr(a, op)(b)
 
 

@@ -125,8 +125,8 @@ def test_stub_names_its_tutorial_states_the_task_and_raises(ex):
 
 def test_resolve_accepts_numbers_names_files_and_functions():
     ex = catalog.get("unbroadcast")
-    for token in ("unbroadcast", "ex07", "7", "07", "ex07_unbroadcast", "ex07_unbroadcast.py", "work/ex07_unbroadcast.py",
-                  "EX07"):
+    for token in ("unbroadcast", "ex07", "7", "07", "ex07_unbroadcast", "ex07_unbroadcast.py",
+                  "work/ex07_unbroadcast.py", "EX07"):
         assert catalog.resolve(token) is ex, token
     assert catalog.resolve("numerical_gradient") is catalog.get("central_difference")
     with pytest.raises(ValueError, match="unknown exercise 'nope'.*ex01 \\(mul_backward\\)"):
@@ -199,7 +199,8 @@ def test_reference_solutions_give_the_library_numbers():
     for shape in ((400, 100), (8, 4, 3, 3), (3, 5, 2)):
         assert fans(shape) == init.fans(shape)
         for dtype in (np.float32, np.float64):  # the same seed gives the same numbers, byte for byte
-            np.testing.assert_array_equal(xavier(shape, rng=5, dtype=dtype), init.xavier_uniform(shape, rng=5, dtype=dtype))
+            np.testing.assert_array_equal(xavier(shape, rng=5, dtype=dtype),
+                                          init.xavier_uniform(shape, rng=5, dtype=dtype))
             np.testing.assert_array_equal(he(shape, rng=5, dtype=dtype), init.he_normal(shape, rng=5, dtype=dtype))
     widths, stds = [100, 50, 50, 20, 10], [0.1, math.sqrt(2 / 50), 0.3, 0.05]
     np.testing.assert_allclose(relu_std(widths, stds, 1.5),
@@ -272,7 +273,8 @@ def test_batchnorm_reference_against_central_differences():
     from tinygrad_init.exercises.ex18_batchnorm import batchnorm
 
     rng = np.random.default_rng(1)
-    x, gamma, beta, g = rng.normal(size=(5, 3)) * [1, 2, 0.5], rng.uniform(0.5, 2, 3), rng.normal(size=3), rng.normal(size=(5, 3))
+    x, gamma, beta, g = (rng.normal(size=(5, 3)) * [1, 2, 0.5], rng.uniform(0.5, 2, 3), rng.normal(size=3),
+                         rng.normal(size=(5, 3)))
     _, dx, dgamma, dbeta = batchnorm(x, gamma, beta, g, 1e-5)
     for arg, grad in ((x, dx), (gamma, dgamma), (beta, dbeta)):
         num = np.zeros_like(arg)
@@ -295,7 +297,8 @@ def test_batchnorm_reference_against_pytorch():
     from tinygrad_init.exercises.ex18_batchnorm import batchnorm
 
     rng = np.random.default_rng(2)
-    x, gamma, beta, g = rng.normal(size=(7, 4)) * 3 + 1, rng.uniform(0.5, 2, 4), rng.normal(size=4), rng.normal(size=(7, 4))
+    x, gamma, beta, g = (rng.normal(size=(7, 4)) * 3 + 1, rng.uniform(0.5, 2, 4), rng.normal(size=4),
+                         rng.normal(size=(7, 4)))
     tx, tg, tb = (torch.tensor(a, requires_grad=True) for a in (x, gamma, beta))
     y = torch.nn.functional.batch_norm(tx, None, None, tg, tb, training=True, eps=1e-5)
     (y * torch.tensor(g)).sum().backward()

@@ -174,7 +174,8 @@ def test_shortcuts_to_the_answer_fail_with_write_it_yourself(tmp_path):
     # The reference solutions, read from the repository's own folder at run time.
     write(tmp_path, "accumulate_grads",
           "import importlib.util\n"
-          f"spec = importlib.util.spec_from_file_location('s', {os.path.join(HERE, 'solutions', 'ex06_accumulate_grads.py')!r})\n"
+          "spec = importlib.util.spec_from_file_location('s', "
+          f"{os.path.join(HERE, 'solutions', 'ex06_accumulate_grads.py')!r})\n"
           "module = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(module)\n"
           "accumulate_grads = module.accumulate_grads\n")
     names = [*SHORTCUTS, "accumulate_grads"]
@@ -196,7 +197,8 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
              "        except Exception:\n            pass\n")
     write(tmp_path, "mul_backward", patch + "def mul_backward(a, b, upstream):\n    raise NotImplementedError\n")
     write(tmp_path, "unbroadcast", patch + "def unbroadcast(grad, shape):\n    return grad\n")
-    write(tmp_path, "fans", "import os\nos.write(1, b'{\"event\": \"result\", \"name\": \"fans\", \"status\": \"pass\"}\\n')\n"
+    write(tmp_path, "fans", "import os\n"
+                            "os.write(1, b'{\"event\": \"result\", \"name\": \"fans\", \"status\": \"pass\"}\\n')\n"
                             "print('PASS  ex11  fans')\ndef fans(shape):\n    raise NotImplementedError\n")
     write(tmp_path, "he_normal", "import os\ndef he_normal(shape, rng=None, dtype=None):\n"
                                  "    for fd in range(3, 64):\n        try:\n"
@@ -218,7 +220,8 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
     # and the whole process group goes when the exercise is graded.
     body = solution("mul_backward")
     write(tmp_path, "mul_backward", "import os, time\nif os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\n" + body)
-    write(tmp_path, "pow_backward", "import os\nif os.fork() == 0:\n    while True:\n        pass\n" + solution("pow_backward"))
+    write(tmp_path, "pow_backward",
+          "import os\nif os.fork() == 0:\n    while True:\n        pass\n" + solution("pow_backward"))
     write(tmp_path, "tanh_backward", "import multiprocessing, time\n"
                                      "multiprocessing.Process(target=time.sleep, args=(60,)).start()\n"
                                      + solution("tanh_backward"))

@@ -297,7 +297,8 @@ def test_deeplearning_ai_initialization_at_its_settings() -> None:
     # reports train/test 50%/50% (zeros, cost 0.6931), 83%/86% (random*10, cost inf at first), 99%/96% (He).
     res = E.training(rng=0, seeds=3)
     assert res.settings["steps"] == 15000 and res.settings["lr"] == 0.01 and res.settings["seeds"] == [0, 1, 2]
-    zeros, large, he = ({k: np.asarray(v) for k, v in res.data[name].items()} for name in ("zeros", "large10", "he_normal"))
+    zeros, large, he = ({k: np.asarray(v) for k, v in res.data[name].items()}
+                        for name in ("zeros", "large10", "he_normal"))
     np.testing.assert_allclose(zeros["loss"], LN2, atol=1e-6)  # nothing ever moves: loss ln 2, 50% everywhere
     assert zeros["train_accuracy"].tolist() == [0.5] and zeros["test_accuracy"].tolist() == [0.5]
     assert np.all(he["train_accuracy"] > 0.95) and np.all(he["test_accuracy"] > 0.9)

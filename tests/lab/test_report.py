@@ -51,7 +51,8 @@ def assert_slide_ready(fig: Any) -> None:
     assert w <= 13.34 and h <= 7.51, f"{w} x {h} in is larger than a slide"
     FigureCanvasAgg(fig).draw()
     box = fig.bbox.padded(2)
-    undrawn = {label for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for lo, hi in [sorted(axis.get_view_interval())]
+    undrawn = {label for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+               for lo, hi in [sorted(axis.get_view_interval())]
                for tick in axis.get_major_ticks() + axis.get_minor_ticks() if not lo <= tick.get_loc() <= hi
                for label in (tick.label1, tick.label2)}  # ticks outside the axis range are not drawn
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t not in undrawn]

@@ -115,7 +115,8 @@ def test_repr_is_readable():
 def test_mlp_default_init_follows_the_activation():
     assert nn.MLP([3, 3, 1], activation="tanh").layers[0].init_name == "xavier_uniform"
     assert nn.MLP([3, 3, 1], activation="relu").layers[0].init_name == "he_normal"
-    with pytest.raises(ValueError, match="MLP: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', got 'gelu'"):
+    with pytest.raises(ValueError, match="MLP: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', "
+                                         "got 'gelu'"):
         nn.MLP([3, 1], activation="gelu")
     with pytest.raises(ValueError, match="MLP: final_activation must be one of"):
         nn.MLP([3, 1], final_activation="leaky_relu")  # the registry has it, the engines do not

@@ -173,7 +173,8 @@ def test_colours_monotone_in_gradient_size():
     out = Value.sum([w * (10.0 ** -k) for k, w in enumerate(ws)])
     out.backward()
     src = draw.draw(out, color_by_grad=True).source
-    fills = [re.search(rf'n{2 * k} \[label="{{ w{k} \|[^"]*" fillcolor="(#[0-9a-f]{{6}})"', src).group(1) for k in range(5)]
+    fills = [re.search(rf'n{2 * k} \[label="{{ w{k} \|[^"]*" fillcolor="(#[0-9a-f]{{6}})"', src).group(1)
+             for k in range(5)]
     lums = [draw._luminance(f) for f in fills]
     assert all(a < b for a, b in zip(lums, lums[1:]))  # grads 1, 0.1, ..., 1e-4 get paler
     assert 'label="|grad|, log scale"' in src and 'legend0 [label="1e-04"' in src

@@ -51,7 +51,8 @@ def _markdown(name: str) -> str:
 
 
 def test_every_source_has_its_notebook():
-    assert [n[:3] for n in NAMES] == [f"{i:02d}_" for i in range(1, len(NAMES) + 1)], "tutorials are numbered 01, 02, ..."
+    assert ([n[:3] for n in NAMES]
+            == [f"{i:02d}_" for i in range(1, len(NAMES) + 1)]), "tutorials are numbered 01, 02, ..."
     assert len(NAMES) >= 8
     notebooks = sorted(p.stem for p in TUTORIALS.glob("*.ipynb"))
     assert notebooks == NAMES, f"each tutorials/NN_name.py needs its .ipynb and back; run `{SYNC}`"

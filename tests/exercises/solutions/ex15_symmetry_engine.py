@@ -7,7 +7,8 @@ from tinygrad_init import Tensor
 
 def _first_layer_grad(x, y, W1, W2):
     w1 = Tensor(W1, requires_grad=True, dtype=np.float64)
-    loss = ((((Tensor(x, dtype=np.float64) @ w1).tanh() @ Tensor(W2, dtype=np.float64)) - Tensor(y, dtype=np.float64)) ** 2).mean() / 2
+    loss = ((((Tensor(x, dtype=np.float64) @ w1).tanh() @ Tensor(W2, dtype=np.float64))
+             - Tensor(y, dtype=np.float64)) ** 2).mean() / 2
     loss.backward()
     return w1.grad
 

@@ -2,7 +2,8 @@
 
 
 def verdict(act_std, grad_std, fraction, activation):
-    """Alike units first, then the last layer's fraction; then the activations' and the gradients' change over the depth."""
+    """Alike units first, then the last layer's fraction; then the activations' and the gradients' change over
+    the depth."""
     if act_std[0] == 0:
         return "symmetric"
     if fraction[-1] > 0.5:

@@ -51,7 +51,8 @@ draw.draw(L, show_data=True, show_local=True)
 # `ledger.record()` watches the backward passes run inside it. Each chain-rule step becomes
 # one line, in the order the engine performs it:
 #
-# $$\underbrace{\frac{\partial L}{\partial p}}_{\text{parent}} = \underbrace{\frac{\partial L}{\partial n}}_{\text{upstream}}
+# $$\underbrace{\frac{\partial L}{\partial p}}_{\text{parent}}
+# = \underbrace{\frac{\partial L}{\partial n}}_{\text{upstream}}
 # \times \underbrace{\frac{\partial n}{\partial p}}_{\text{local}} .$$
 #
 # **Predict, then check.** Here $d = ab + a = 0.75$, so the first local derivative is
@@ -147,7 +148,8 @@ for depth in range(1, 5):
     out = net([x])
     paths_by_depth.append(count_paths(out, x))
     nodes_by_depth.append(len(autograd.topological_order(out)))
-    print(f"{depth} hidden layers: {paths_by_depth[-1]:5d} paths from the output to x, {nodes_by_depth[-1]} nodes in the graph")
+    print(f"{depth} hidden layers: {paths_by_depth[-1]:5d} paths from the output to x, "
+          f"{nodes_by_depth[-1]} nodes in the graph")
 assert paths_by_depth == [8, 64, 512, 4096]                       # 8 ** depth: a choice of unit per layer
 assert len(set(np.diff(nodes_by_depth))) == 1                      # the graph grows by the same amount per layer
 
@@ -204,8 +206,10 @@ plt.show()
 # $w = 0.9$, and for $w = 1.1$?
 
 # %%
-print(f"w = 0.9: {chain_grad(0.9, 30, activation='linear'):.4f}   w = 1.1: {chain_grad(1.1, 30, activation='linear'):.2f}")
-assert round(chain_grad(0.9, 30, activation="linear"), 3) == 0.042 and round(chain_grad(1.1, 30, activation="linear"), 1) == 17.4
+print(f"w = 0.9: {chain_grad(0.9, 30, activation='linear'):.4f}   "
+      f"w = 1.1: {chain_grad(1.1, 30, activation='linear'):.2f}")
+assert (round(chain_grad(0.9, 30, activation="linear"), 3) == 0.042
+        and round(chain_grad(1.1, 30, activation="linear"), 1) == 17.4)
 tanh_at_30 = {w: chain_grad(w, 30) for w in (0.5, 1.0, 2.0, 4.0)}
 print("tanh chain, depth 30:", {w: f"{g:.2g}" for w, g in tanh_at_30.items()})
 assert max(tanh_at_30, key=tanh_at_30.get) == 1.0 and max(tanh_at_30[w] for w in (0.5, 2.0, 4.0)) < 1e-8

@@ -149,7 +149,8 @@ print("max |dx - g @ W.T|   =", np.abs(xb.grad - g @ W.T).max())
 print("max |db - g.sum(0)|  =", np.abs(layer.bias.grad - g.sum(axis=0)).max())
 assert (layer.weight.grad.shape, xb.grad.shape, layer.bias.grad.shape) == ((3, 2), (5, 3), (2,))
 assert np.allclose(layer.weight.grad, xb.data.T @ g, rtol=0, atol=1e-12)
-assert np.allclose(xb.grad, g @ W.T, rtol=0, atol=1e-12) and np.allclose(layer.bias.grad, g.sum(axis=0), rtol=0, atol=1e-12)
+assert (np.allclose(xb.grad, g @ W.T, rtol=0, atol=1e-12)
+        and np.allclose(layer.bias.grad, g.sum(axis=0), rtol=0, atol=1e-12))
 
 
 # %% [markdown]

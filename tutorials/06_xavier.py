@@ -169,7 +169,8 @@ assert len({round((init.get(s) if isinstance(s, str) else s).std(500, 500), 12) 
 # `randn / sqrt(fan_in)`) have that same variance. The mean-field theory follows the variance
 # layer by layer: $z_l$ sums many independent terms, so it is close to Gaussian, with
 #
-# $$q_l = \operatorname{Var}(z_l) = n_{l-1} \operatorname{Var}(W_l)\, E[h_{l-1}^2], \qquad E[h_l^2] = E_{z \sim \mathcal N(0, q_l)}\bigl[\tanh^2 z\bigr] .$$
+# $$q_l = \operatorname{Var}(z_l) = n_{l-1} \operatorname{Var}(W_l)\, E[h_{l-1}^2], \qquad
+# E[h_l^2] = E_{z \sim \mathcal N(0, q_l)}\bigl[\tanh^2 z\bigr] .$$
 #
 # **Predict, then check.** Unit-Gaussian inputs give layer 1 the variance $q_1 = 1$. Is
 # $E[\tanh^2 z]$ for $z \sim \mathcal N(0, 1)$ larger or smaller than 1? Guess the std of $h_1$.
@@ -223,7 +224,8 @@ Table(["layer", "std(h) measured", "std(h) theory", "std(dL/dh) measured", "std(
 std, grad = xavier.values("act_std"), xavier.values("grad_act_std")
 print(f"std(h) {std[0]:.3f} -> {std[-1]:.3f};  std(dL/dh) {grad[-1]:.3f} -> {grad[0]:.3f}, "
       f"{(grad[0] / grad[-1]) ** (1 / 9):.3f} per layer")
-assert (round(std[0], 2), round(std[-1], 2)) == (0.63, 0.23) and np.allclose(std, xavier.values("act_std_theory"), rtol=0.01)
+assert ((round(std[0], 2), round(std[-1], 2)) == (0.63, 0.23)
+        and np.allclose(std, xavier.values("act_std_theory"), rtol=0.01))
 assert abs(grad[-1] - 1) < 0.01 and round(grad[0], 2) == 0.40 and round((grad[0] / grad[-1]) ** (1 / 9), 1) == 0.9
 
 # %% [markdown]
@@ -333,7 +335,8 @@ with threadpool_limits(1, user_api="blas"):          # one BLAS thread, as the l
 per_layer = (grad_1[0] / grad_1[-1]) ** (1 / 9)
 print(f"std(dL/dh): {grad_1[-1]:.3g} at layer 10 -> {grad_1[0]:.3g} at layer 1, {per_layer:.3f} per layer")
 lab = experiments.run_sweep(("cs231n",), ("sigmoid",), rng=0).run("cs231n", "sigmoid")
-assert np.allclose(lab.values("grad_act_std"), grad_1, rtol=1e-9) and np.allclose(lab.values("act_std"), act_1, rtol=1e-9)
+assert (np.allclose(lab.values("grad_act_std"), grad_1, rtol=1e-9)
+        and np.allclose(lab.values("act_std"), act_1, rtol=1e-9))
 assert 0.23 < per_layer < 0.25 and 1e-6 < grad_1[0] < 4e-6
 
 # %% [markdown]
@@ -345,7 +348,8 @@ assert 0.23 < per_layer < 0.25 and 1e-6 < grad_1[0] < 4e-6
 # %%
 sig = theory.predict([500] * 11, "sigmoid", "cs231n")
 q_top = sig.pre_std[-1] ** 2
-print(f"Var(z) = {q_top:.3f}, sqrt(E[sigma'(z)^2]) = {np.sqrt(theory.activation_moments('sigmoid', q_top).deriv_second):.4f}")
+print(f"Var(z) = {q_top:.3f}, "
+      f"sqrt(E[sigma'(z)^2]) = {np.sqrt(theory.activation_moments('sigmoid', q_top).deriv_second):.4f}")
 assert np.allclose(grad_1, sig.grad_act_std, rtol=0.05) and abs(per_layer - 0.236) < 0.002 and abs(q_top - 0.27) < 0.01
 
 # %% [markdown]

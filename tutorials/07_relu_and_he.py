@@ -61,7 +61,8 @@ assert abs(m.mean - np.sqrt(1 / (2 * np.pi))) < 1e-12 and round(m.std, 3) == 0.5
 #
 # The forward recursion of tutorial 6 becomes, for layers after the first,
 #
-# $$\operatorname{Var}(z_l) = n \operatorname{Var}(W_l)\, E[h_{l-1}^2] = \tfrac12\, n \operatorname{Var}(W_l) \operatorname{Var}(z_{l-1}) .$$
+# $$\operatorname{Var}(z_l) = n \operatorname{Var}(W_l)\, E[h_{l-1}^2]
+# = \tfrac12\, n \operatorname{Var}(W_l) \operatorname{Var}(z_{l-1}) .$$
 #
 # * Xavier, $n \operatorname{Var}(W) = 1$: the variance **halves** at every layer, the std
 #   shrinks by $1/\sqrt 2 = 0.707$.

@@ -40,7 +40,8 @@ rng = np.random.default_rng(0)
 # For a batch $z$ of shape $(B, \text{features})$, in training mode, per feature $j$:
 #
 # $$\mu_j = \frac1B \sum_{n} z_{nj}, \qquad \sigma_j^2 = \frac1B \sum_{n} (z_{nj} - \mu_j)^2, \qquad
-# \hat z_{nj} = \frac{z_{nj} - \mu_j}{\sqrt{\sigma_j^2 + \varepsilon}}, \qquad y_{nj} = \gamma_j \hat z_{nj} + \beta_j .$$
+# \hat z_{nj} = \frac{z_{nj} - \mu_j}{\sqrt{\sigma_j^2 + \varepsilon}}, \qquad
+# y_{nj} = \gamma_j \hat z_{nj} + \beta_j .$$
 #
 # $\gamma$ (starts at 1) and $\beta$ (starts at 0) are learned, so the layer can still choose
 # any scale and offset; $\varepsilon = 10^{-5}$ keeps the division safe. The batch norm layer
@@ -279,9 +280,9 @@ plt.show()
 
 # %% [markdown]
 # Without batch norm (grey) the tanh network stays on $\ln 2$ to six digits in all three
-# seeds, and so does the ReLU network with plain SGD, in all five seeds of `experiments.depth`. With batch norm all six runs leave it:
-# the tanh networks within ten steps, the ReLU networks after 40 to 200 (with spikes on the
-# way, as tutorial 7's He networks had).
+# seeds, and so does the ReLU network with plain SGD, in all five seeds of `experiments.depth`.
+# With batch norm all six runs leave it: the tanh networks within ten steps, the ReLU networks
+# after 40 to 200 (with spikes on the way, as tutorial 7's He networks had).
 #
 # ## 6. Training mode and evaluation mode
 #

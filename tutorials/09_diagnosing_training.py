@@ -348,9 +348,9 @@ assert first["poor init"] > 0.5 and first["good init"] < 0.01
 # A Gaussian puts 3.6% beyond 2.09. Batch norm brings every layer of the poor init below
 # that, where the same weights without it saturate more than half of all units; the good init
 # saturates under 1%. (Batch norm's pre-activations have unit variance but are not Gaussian:
-# layer 1's are a linear function of two bounded coordinates, with thin tails.) The findings above are computed from the recorded numbers. The figure: a
-# row per run, the activations at the first step, update:data and the saturated fraction
-# over time.
+# layer 1's are a linear function of two bounded coordinates, with thin tails.) The findings
+# above are computed from the recorded numbers. The figure: a row per run, the activations at
+# the first step, update:data and the saturated fraction over time.
 
 # %%
 cmp.figure()

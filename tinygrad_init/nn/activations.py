@@ -15,7 +15,7 @@ For each activation `f` of a pre-activation `z`:
 | linear | z | 1 | 1 | -inf, inf | E f = 0, E f^2 = q, E f'^2 = 1 |
 
 The gains are PyTorch's `calculate_gain` (leaky_relu with its default slope `a = 0.01`).
-"""
+"""  # noqa: E501 (a row of the table is one line, however long)
 
 from __future__ import annotations
 

@@ -73,7 +73,9 @@ class GradcheckResult:
     ok = property(lambda self: all(c.ok for c in self.inputs))
     max_abs_error = property(lambda self: _nanmax(np.array([c.max_abs_error for c in self.inputs])))
     max_rel_error = property(lambda self: _nanmax(np.array([c.max_rel_error for c in self.inputs])))
-    __bool__ = lambda self: self.ok  # noqa: E731
+
+    def __bool__(self) -> bool:
+        return self.ok
 
     def _name(self, i: int) -> str:
         suffix = "th" if 10 <= (i + 1) % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get((i + 1) % 10, "th")

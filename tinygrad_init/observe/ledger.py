@@ -334,8 +334,10 @@ class Ledger(Sequence):
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
                     f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
             now, earlier = f"|d{r}/d{p}| = {f(s.grad_after.norm)}", f"a gradient of norm {f(s.earlier_grad)}"
-        notes = [f"now {now}, including {earlier} left from an earlier backward(); call zero_grad() first to start "
-                 "from 0"] * (s.earlier_grad is not None)
+        notes = []
+        if s.earlier_grad is not None:
+            notes.append(f"now {now}, including {earlier} left from an earlier backward(); call zero_grad() first to "
+                         "start from 0")
         total, k = s.contributions_expected, s.contribution_number
         if total > 1:
             users = ps.consumers.get(s.parent, 1)

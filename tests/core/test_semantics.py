@@ -183,6 +183,47 @@ def test_interleaved_no_grad_blocks_in_two_threads_restore_the_mode():
     assert evaluate() is False and is_grad_enabled()  # also a decorator
 
 
+def test_one_no_grad_object_entered_again_nested_and_in_two_threads():
+    """As `torch.no_grad()`, one object can be kept and entered again; what it restores belongs to the
+    thread and the block, so nesting it or sharing it between threads restores each mode it found."""
+    ng, eg, seen = no_grad(), enable_grad(), []
+    for _ in range(2):  # entered again
+        with ng:
+            seen.append(is_grad_enabled())
+        seen.append(is_grad_enabled())
+    with ng:
+        with ng:  # the same object inside itself: the inner block restores "off", the outer one "on"
+            with eg:
+                with ng:
+                    seen.append(is_grad_enabled())
+                seen.append(is_grad_enabled())
+            seen.append(is_grad_enabled())
+        seen.append(is_grad_enabled())
+    seen.append(is_grad_enabled())
+    assert seen == [False, True, False, True, False, True, False, False, True]
+
+    barrier, modes = threading.Barrier(2), []
+
+    def worker():
+        with ng:
+            barrier.wait(5)  # both threads inside the same object at once
+            modes.append(is_grad_enabled())
+        modes.append(is_grad_enabled())
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(modes) == [False, False, True, True] and is_grad_enabled()
+
+    @ng
+    def evaluate():
+        return is_grad_enabled()
+
+    assert [evaluate(), evaluate(), is_grad_enabled()] == [False, False, True]  # a decorator, called twice
+
+
 # ---------------------------------------------------------------- Value and Tensor never mix
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
 
@@ -114,29 +114,38 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
 class _Mode(threading.local):
     enabled = True
 
+    def __init__(self) -> None:
+        self.saved: list[bool] = []  # the modes to restore, innermost block last
+
 
 _MODE = _Mode()
 
 
-@contextlib.contextmanager
-def _grad_mode(enabled: bool) -> Iterator[None]:
-    """A context manager (or decorator) that sets this thread's grad mode and restores it after."""
-    previous, _MODE.enabled = _MODE.enabled, enabled
-    try:
-        yield
-    finally:
-        _MODE.enabled = previous
+class _GradMode(contextlib.ContextDecorator):
+    """Sets this thread's grad mode for a block (or a decorated function) and restores the mode it found.
+    What to restore lives on the thread's own stack, so one object may be entered again, nested or in
+    another thread."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __enter__(self) -> None:
+        _MODE.saved.append(_MODE.enabled)
+        _MODE.enabled = self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        _MODE.enabled = _MODE.saved.pop()
 
 
-def no_grad() -> contextlib.AbstractContextManager[None]:
+def no_grad() -> _GradMode:
     """Within this block (or decorated function) tensor ops build no graph: for evaluation and
     parameter updates. Grad mode belongs to the thread; other threads keep recording."""
-    return _grad_mode(False)
+    return _GradMode(False)
 
 
-def enable_grad() -> contextlib.AbstractContextManager[None]:
+def enable_grad() -> _GradMode:
     """Turn graph building back on inside a `no_grad` block (this thread only)."""
-    return _grad_mode(True)
+    return _GradMode(True)
 
 
 def is_grad_enabled() -> bool:

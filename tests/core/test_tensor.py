@@ -782,3 +782,22 @@ def test_misc_accessors():
     assert not d.requires_grad and d.is_leaf and d.data is y.data
     assert x.numpy() is x.data
     assert "requires_grad=True" in repr(x) and "name='x'" in repr(x) and "op=mul" in repr(y)
+
+
+def test_factories_keep_the_dtype_they_are_given():
+    assert Tensor.zeros(2, 3, dtype=np.int64).dtype == np.int64
+    assert Tensor.ones(2, dtype=bool).dtype == np.bool_
+    assert Tensor.zeros(2, dtype=np.float64).dtype == np.float64
+    assert Tensor.randn(3, rng=0, dtype=np.float64).dtype == np.float64
+    np.testing.assert_array_equal(Tensor.randn(3, rng=0).data, np.random.default_rng(0).standard_normal(3)
+                                  .astype(np.float32))
+    with pytest.raises(TypeError, match="only floating tensors can require grad"):
+        Tensor.zeros(2, dtype=np.int64, requires_grad=True)
+    with pytest.raises(TypeError, match="randn: dtype must be a floating dtype"):
+        Tensor.randn(3, rng=0, dtype=np.int64)  # normal samples truncated to integers would be nonsense
+
+
+@pytest.mark.parametrize("dtype", [complex, object, str, "banana"])
+def test_a_dtype_that_is_not_real_numbers_is_refused(dtype):
+    with pytest.raises(TypeError, match=r"Tensor: dtype must be a numpy bool, integer or floating dtype"):
+        Tensor([1.0, 2.0], dtype=dtype)

@@ -11,7 +11,7 @@ import numpy as np
 from ..utils import check_int
 from .value import Value
 
-__all__ = ["to_array", "sizes", "axes_of", "constant", "floats", "index_of", "FLOAT_OPS"]
+__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "FLOAT_OPS"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -34,8 +34,20 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             "Tensor([v.data for v in values])" if mixed else f"numpy reads it as dtype {arr.dtype}, but tensors hold "
             "real numbers; pass a number, a (nested) list of numbers or a numpy array of booleans, integers or floats"))
     if dtype is not None:
-        return arr.astype(dtype, copy=False)
+        return arr.astype(real_dtype(dtype, "Tensor"), copy=False)
     return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
+
+
+def real_dtype(dtype: Any, where: str) -> np.dtype:
+    """`dtype` as a numpy dtype of booleans, integers or floats (the numbers a tensor holds)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.kind not in "biuf":
+        raise TypeError(f"{where}: dtype must be a numpy bool, integer or floating dtype (such as np.float64), "
+                        f"got {dtype!r}")
+    return dt
 
 
 def sizes(shape: tuple, where: str, minimum: int = 0) -> tuple[int, ...]:

@@ -20,7 +20,7 @@ import numpy as np
 from ..utils import as_rng, check_bool, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, sizes, to_array
+from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, real_dtype, sizes, to_array
 from .ops import OPS, Op
 from .value import Value
 
@@ -237,17 +237,19 @@ class Tensor(_GraphNode):
     @classmethod
     def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """A tensor of zeros (`ones` likewise); `shape` as separate ints or one tuple."""
-        return cls(np.zeros(sizes(shape, "zeros"), dtype=dtype), requires_grad=requires_grad)
+        return cls(np.zeros(sizes(shape, "zeros")), requires_grad=requires_grad, dtype=dtype)
 
     @classmethod
     def ones(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
-        return cls(np.ones(sizes(shape, "ones"), dtype=dtype), requires_grad=requires_grad)
+        return cls(np.ones(sizes(shape, "ones")), requires_grad=requires_grad, dtype=dtype)
 
     @classmethod
     def randn(cls, *shape: int, rng: np.random.Generator | int | None = None, requires_grad: bool = False,
               dtype: Any = np.float32) -> "Tensor":
-        """Standard normal entries from `rng` (a Generator, a seed, or None)."""
-        return cls(as_rng(rng).standard_normal(sizes(shape, "randn")).astype(dtype), requires_grad=requires_grad)
+        """Standard normal entries from `rng` (a Generator, a seed, or None), of a floating `dtype`."""
+        if real_dtype(dtype, "randn").kind != "f":
+            raise TypeError(f"randn: dtype must be a floating dtype (normal samples are real numbers), got {dtype!r}")
+        return cls(as_rng(rng).standard_normal(sizes(shape, "randn")), requires_grad=requires_grad, dtype=dtype)
 
     # ------------------------------------------------------------------ properties
 

@@ -11,7 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 from tinygrad_init import Tensor, enable_grad, is_grad_enabled, no_grad
 from tinygrad_init.gradcheck import gradcheck
-from tinygrad_init.tensor import unbroadcast
+from tinygrad_init.tensor import OPS, unbroadcast
 
 FAST = settings(max_examples=15, deadline=None, derandomize=True)
 
@@ -801,3 +801,18 @@ def test_factories_keep_the_dtype_they_are_given():
 def test_a_dtype_that_is_not_real_numbers_is_refused(dtype):
     with pytest.raises(TypeError, match=r"Tensor: dtype must be a numpy bool, integer or floating dtype"):
         Tensor([1.0, 2.0], dtype=dtype)
+
+
+def test_results_of_ops_can_be_pickled_and_copied():
+    import copy
+    import pickle
+
+    plain = Tensor(np.arange(3.0)) * 2  # no graph, but made by an op
+    for y in (pickle.loads(pickle.dumps(plain)), copy.deepcopy(plain)):
+        np.testing.assert_array_equal(y.data, [0.0, 2.0, 4.0])
+        assert y.op == "mul"
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    z = pickle.loads(pickle.dumps((x * x).tanh()))
+    assert z.op == "tanh" and z.grad_fn.fn is OPS["tanh"]
+    z.sum().backward()
+    np.testing.assert_allclose(z.grad_fn.parents[0].parents[0].grad, 2 * x.data * (1 - np.tanh(x.data ** 2) ** 2))

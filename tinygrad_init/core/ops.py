@@ -25,6 +25,13 @@ class Op(NamedTuple):
     rules: tuple[str, ...]
     saves: tuple[int, ...] = ()
 
+    def __reduce__(self) -> tuple:  # pickled by name: its rules are lambdas, which pickle cannot store
+        return _op_named, (self.name,)
+
+
+def _op_named(name: str) -> Op:
+    return OPS[name]
+
 
 def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
     """`np.broadcast_to(g, shape)`, a view; a one-element `g` (the gradient of a loss) is viewed with

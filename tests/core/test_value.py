@@ -381,3 +381,10 @@ def test_conversions():
     assert type(Value(3).data) is float
     assert float(Value(-1.25)) == -1.25
     assert repr(Value(2.0, label="w")) == "Value(data=2, grad=0, label='w')"
+
+
+def test_numpy_booleans_count_as_numbers_like_python_booleans():
+    v = Value(2.0)
+    for b in (True, np.bool_(True), np.array(True)):
+        assert (v + b).data == 3.0 and (b * v).data == 2.0 and (b - v).data == -1.0
+        assert Value(b).data == 1.0

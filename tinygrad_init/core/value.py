@@ -36,7 +36,7 @@ _INF, _NAN = math.inf, math.nan
 
 def _number(x: object, op: str) -> float:
     """A plain number (or a one-element numpy array) as a float; anything else is a TypeError."""
-    if isinstance(x, (float, int, Real)):  # float and int first: they are checked without the ABC
+    if isinstance(x, (float, int, Real, np.bool_)):  # float and int first: they are checked without the ABC
         return float(x)
     if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
         return float(x.reshape(()))

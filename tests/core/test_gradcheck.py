@@ -292,3 +292,15 @@ def test_numerical_grad_accuracy_in_float64():
     x = np.linspace(-2, 2, 9)
     err = np.abs(numerical_grad(lambda a: np.tanh(a).sum(), x) - (1 - np.tanh(x) ** 2))
     assert err.max() < 1e-9
+
+
+def test_upstream_of_the_wrong_shape_or_kind_is_named():
+    with pytest.raises(ValueError, match=r"numerical_grad: upstream has shape \(3,\) but f's output has shape \(2,\)"):
+        numerical_grad(lambda t: t * t, Tensor([3.0, 1.0]), upstream=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"numerical_grad: upstream has shape \(2, 1\) but f's output has shape"):
+        numerical_grad(lambda a: a * 2, np.ones(2), upstream=np.ones((2, 1)))
+    for fn in (numerical_grad, gradcheck):
+        with pytest.raises(TypeError, match=rf"{fn.__name__}: upstream must be an array of numbers"):
+            fn(lambda a: a * 2, np.ones(2), upstream="ab")
+    with pytest.raises(TypeError, match="gradcheck: raise_on_fail must be True or False"):
+        gradcheck(lambda a: a * 2, np.ones(2), raise_on_fail="no")

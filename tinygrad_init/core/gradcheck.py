@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import as_rng, check_real, format_number
+from ..utils import as_rng, check_bool, check_real, format_number
 from .tensor import Tensor, no_grad
 from .value import Value
 
@@ -147,6 +147,19 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     return np.array(arr, dtype=np.float64, order="C")
 
 
+def _upstream(upstream: Any, fn: str) -> np.ndarray:
+    """The upstream gradient `u` (an array, a list, a number or a Tensor) as a float64 array."""
+    raw = upstream.data if isinstance(upstream, Tensor) else upstream
+    try:
+        u = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        u = None
+    if u is None or isinstance(raw, (str, bytes)):
+        raise TypeError(f"{fn}: upstream must be an array of numbers of f's output shape, got {type(upstream).__name__} "
+                        f"{upstream!r:.40}")
+    return u
+
+
 def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
     """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor."""
     outs = out if isinstance(out, (list, tuple)) else [out]
@@ -198,7 +211,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
     scalar = isinstance(x, (Value, Real)) and not isinstance(x, (bool, np.generic))
     arr = _point(x, 0, "numerical_grad", [])
     kind = Tensor if isinstance(x, Tensor) else Value if isinstance(x, Value) else float if scalar else np.array
-    u = 1.0 if upstream is None else np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream, float)
+    u = 1.0 if upstream is None else _upstream(upstream, "numerical_grad")
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
@@ -207,6 +220,9 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
         if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "
                              f"of shape {out.shape}) or make f return a scalar")
+        if upstream is not None and u.shape != out.shape and not u.size == 1 == out.size:
+            raise ValueError(f"numerical_grad: upstream has shape {u.shape} but f's output has shape {out.shape}; "
+                             "they must be equal")
         return float(np.dot(np.ravel(u), out.reshape(-1)))
 
     g = _central(total, arr, eps)
@@ -236,6 +252,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     """
     fn = "gradcheck"
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
+    raise_on_fail = check_bool(fn, "raise_on_fail", raise_on_fail)
     if not inputs:
         raise ValueError(f"{fn}: no inputs given; call gradcheck(f, x1, x2, ...) with the point to check at")
     scalar, notes = not any(isinstance(x, (Tensor, np.ndarray, list, tuple)) for x in inputs), []
@@ -251,7 +268,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         gen = as_rng(rng)
         u = gen.uniform(0.5, 1.5, size=shape) * np.where(gen.random(size=shape) < 0.5, -1.0, 1.0)
     else:
-        u = np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream, dtype=np.float64)
+        u = _upstream(upstream, fn)
         if u.shape != shape and not u.size == 1 == math.prod(shape):
             raise ValueError(f"{fn}: upstream has shape {u.shape} but f's output has shape {shape}; they must be equal")
         if not np.all(np.isfinite(u)):

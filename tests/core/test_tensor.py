@@ -828,3 +828,14 @@ def test_a_hook_on_a_tensor_without_gradient_is_refused_not_silently_never_calle
         y = Tensor(np.ones(2), requires_grad=True) * 2
     with pytest.raises(RuntimeError, match="register_hook"):
         y.register_hook(lambda g: g)
+
+
+def test_iterating_a_0d_tensor_is_an_error_not_an_empty_loop():
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        list(Tensor(3.0))
+    x = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    rows = list(x)
+    assert len(rows) == 3 and all(r.op == "getitem" for r in rows)
+    np.testing.assert_array_equal(rows[2].data, [4.0, 5.0])
+    sum(r.sum() for r in rows).backward()
+    np.testing.assert_array_equal(x.grad, np.ones((3, 2)))

@@ -13,7 +13,7 @@ backward rule saved makes that backward raise; writes into `.data` are not track
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -290,6 +290,12 @@ class Tensor(_GraphNode):
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        """The rows `self[0], self[1], ...` (each in the graph, as `getitem`)."""
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor: it has no rows; use t.item() for its number")
+        return (self[i] for i in range(len(self.data)))
 
     def __bool__(self) -> bool:
         if self.data.size != 1:

@@ -839,3 +839,11 @@ def test_iterating_a_0d_tensor_is_an_error_not_an_empty_loop():
     np.testing.assert_array_equal(rows[2].data, [4.0, 5.0])
     sum(r.sum() for r in rows).backward()
     np.testing.assert_array_equal(x.grad, np.ones((3, 2)))
+
+
+def test_a_ragged_list_operand_is_named_by_the_op():
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"add: cannot combine a Tensor with list \[\[1\], \[2, 3\]\]"):
+        t + [[1], [2, 3]]
+    with pytest.raises(TypeError, match=r"mul: cannot combine a Tensor with list"):
+        [[1], [2, 3]] * t

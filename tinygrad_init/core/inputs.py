@@ -78,7 +78,10 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower."""
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
-    arr = np.asarray(x) if weak or isinstance(x, np.ndarray) else None
+    try:
+        arr = np.asarray(x) if weak or isinstance(x, np.ndarray) else None
+    except ValueError:  # a ragged list
+        arr = None
     kind = None if arr is None else _KIND.get(arr.dtype.kind)
     if kind is None:
         raise TypeError(f"{op}: cannot combine a Tensor with " + (

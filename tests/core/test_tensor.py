@@ -847,3 +847,9 @@ def test_a_ragged_list_operand_is_named_by_the_op():
         t + [[1], [2, 3]]
     with pytest.raises(TypeError, match=r"mul: cannot combine a Tensor with list"):
         [[1], [2, 3]] * t
+
+
+def test_repr_of_an_empty_tensor_shows_its_shape():
+    assert repr(Tensor(np.zeros((0, 3)), dtype=np.float32)) == "Tensor([], shape=(0, 3))"
+    assert repr(Tensor(np.zeros((2, 0)))) == "Tensor([], dtype=float64, shape=(2, 0))"
+    assert repr(Tensor([])) == "Tensor([])"

@@ -309,6 +309,7 @@ class Tensor(_GraphNode):
     def __repr__(self) -> str:
         body = np.array2string(self.data, precision=4, separator=", ", threshold=20, edgeitems=2, prefix="Tensor(")
         extra = [f"dtype={self.data.dtype}"] * (self.data.dtype != np.float32)
+        extra += [f"shape={self.shape}"] * (self.data.size == 0 and self.shape != (0,))  # "[]" alone hides it
         extra += [f"op={self.op}"] if self.grad_fn is not None else ["requires_grad=True"] * self.requires_grad
         extra += [f"name={self.name!r}"] * bool(self.name)
         return f"Tensor({', '.join([body] + extra)})"

@@ -853,3 +853,12 @@ def test_repr_of_an_empty_tensor_shows_its_shape():
     assert repr(Tensor(np.zeros((0, 3)), dtype=np.float32)) == "Tensor([], shape=(0, 3))"
     assert repr(Tensor(np.zeros((2, 0)))) == "Tensor([], dtype=float64, shape=(2, 0))"
     assert repr(Tensor([])) == "Tensor([])"
+
+
+def test_np_array_of_a_tensor_is_a_copy_and_np_asarray_is_not():
+    t = Tensor([1.0, 2.0])
+    a = np.array(t)  # numpy's promise: a new array
+    a[0] = 99.0
+    np.testing.assert_array_equal(t.data, [1.0, 2.0])
+    assert np.asarray(t) is t.data
+    assert np.array(t, dtype=np.float64).dtype == np.float64

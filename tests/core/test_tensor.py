@@ -862,3 +862,11 @@ def test_np_array_of_a_tensor_is_a_copy_and_np_asarray_is_not():
     np.testing.assert_array_equal(t.data, [1.0, 2.0])
     assert np.asarray(t) is t.data
     assert np.array(t, dtype=np.float64).dtype == np.float64
+
+
+@pytest.mark.parametrize("alpha", ["2", None, np.array([1.0, 2.0])])
+def test_add_names_a_bad_alpha(alpha):
+    t = Tensor([1.0, 2.0])
+    with pytest.raises(TypeError, match="add_: alpha must be a number"):
+        t.add_(1.0, alpha=alpha)
+    np.testing.assert_array_equal(t.data, [1.0, 2.0])

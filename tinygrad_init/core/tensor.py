@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..utils import as_rng, check_bool, shape_text
+from ..utils import as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, real_dtype, sizes, to_array
@@ -431,6 +431,8 @@ class Tensor(_GraphNode):
         if self.requires_grad and _MODE.enabled:
             raise RuntimeError("add_: an in-place change of a tensor that requires grad is not recorded in the graph; "
                                "do it inside no_grad() (as optimizers do), or write y = x + other")
+        if type(alpha) is not float and type(alpha) is not int:
+            alpha = check_real("add_", "alpha", alpha)
         data = self.data
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             constant(other, data.dtype, "add_")

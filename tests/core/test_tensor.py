@@ -870,3 +870,14 @@ def test_add_names_a_bad_alpha(alpha):
     with pytest.raises(TypeError, match="add_: alpha must be a number"):
         t.add_(1.0, alpha=alpha)
     np.testing.assert_array_equal(t.data, [1.0, 2.0])
+
+
+def test_retain_grad_on_a_tensor_without_gradient_is_refused_not_a_silent_no_op():
+    with pytest.raises(RuntimeError, match="retain_grad: this tensor does not require grad"):
+        Tensor(np.ones(2)).retain_grad()
+    with no_grad():
+        y = Tensor(np.ones(2), requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="retain_grad"):
+        y.retain_grad()
+    x = Tensor(np.ones(2), requires_grad=True)
+    assert x.retain_grad() is x  # a leaf keeps its gradient anyway

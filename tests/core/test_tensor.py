@@ -881,3 +881,9 @@ def test_retain_grad_on_a_tensor_without_gradient_is_refused_not_a_silent_no_op(
         y.retain_grad()
     x = Tensor(np.ones(2), requires_grad=True)
     assert x.retain_grad() is x  # a leaf keeps its gradient anyway
+
+
+def test_in_compares_values_not_identities():
+    t = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert 3.0 in t and 3 in t and np.float32(4.0) in t and Tensor(2.0) in t
+    assert 5.0 not in t

@@ -300,6 +300,9 @@ class Tensor(_GraphNode):
             raise TypeError("iteration over a 0-d tensor: it has no rows; use t.item() for its number")
         return (self[i] for i in range(len(self.data)))
 
+    def __contains__(self, element: Any) -> bool:  # `x in t`: by value (iterating would compare rows by identity)
+        return bool((self.data == (element.data if isinstance(element, Tensor) else element)).any())
+
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise _AmbiguousTruth(f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous; "

@@ -155,8 +155,8 @@ def _upstream(upstream: Any, fn: str) -> np.ndarray:
     except (TypeError, ValueError):
         u = None
     if u is None or isinstance(raw, (str, bytes)):
-        raise TypeError(f"{fn}: upstream must be an array of numbers of f's output shape, got {type(upstream).__name__} "
-                        f"{upstream!r:.40}")
+        raise TypeError(f"{fn}: upstream must be an array of numbers of f's output shape, got "
+                        f"{type(upstream).__name__} {upstream!r:.40}")
     return u
 
 

@@ -872,17 +872,6 @@ def test_add_names_a_bad_alpha(alpha):
     np.testing.assert_array_equal(t.data, [1.0, 2.0])
 
 
-def test_retain_grad_on_a_tensor_without_gradient_is_refused_not_a_silent_no_op():
-    with pytest.raises(RuntimeError, match="retain_grad: this tensor does not require grad"):
-        Tensor(np.ones(2)).retain_grad()
-    with no_grad():
-        y = Tensor(np.ones(2), requires_grad=True) * 2
-    with pytest.raises(RuntimeError, match="retain_grad"):
-        y.retain_grad()
-    x = Tensor(np.ones(2), requires_grad=True)
-    assert x.retain_grad() is x  # a leaf keeps its gradient anyway
-
-
 def test_in_compares_values_not_identities():
     t = Tensor([[1.0, 2.0], [3.0, 4.0]])
     assert 3.0 in t and 3 in t and np.float32(4.0) in t and Tensor(2.0) in t

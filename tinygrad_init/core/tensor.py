@@ -71,12 +71,6 @@ class _HookHandle:
     __exit__ = lambda self, *exc: self.remove()  # noqa: E731
 
 
-def _needs_grad(t: Any, where: str, consequence: str = "") -> None:
-    if not t.requires_grad:
-        raise RuntimeError(f"{where}: this tensor does not require grad, so backward never computes its gradient"
-                           f"{consequence}. Use a tensor that requires grad (not made inside no_grad(), not detached).")
-
-
 class _AmbiguousTruth(RuntimeError, ValueError):
     """The truth value of a tensor with other than one element (PyTorch: RuntimeError, numpy: ValueError)."""
 
@@ -92,7 +86,10 @@ class _GraphNode:
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-        _needs_grad(self, "register_hook", " and the hook would never run")
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: this tensor does not require grad, so backward never computes its "
+                               "gradient and the hook would never run. Hook a tensor that requires grad (not made "
+                               "inside no_grad(), not detached).")
         node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
         if node._hooks is None:
             node._hooks = []
@@ -506,7 +503,6 @@ class Tensor(_GraphNode):
 
     def retain_grad(self) -> "Tensor":
         """Keep this intermediate tensor's `.grad` after backward (leaves always keep theirs)."""
-        _needs_grad(self, "retain_grad")
         if self.grad_fn is not None:
             self.grad_fn.retain = True
         return self

@@ -86,10 +86,6 @@ class _GraphNode:
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-        if not self.requires_grad:
-            raise RuntimeError("register_hook: this tensor does not require grad, so backward never computes its "
-                               "gradient and the hook would never run. Hook a tensor that requires grad (not made "
-                               "inside no_grad(), not detached).")
         node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
         if node._hooks is None:
             node._hooks = []

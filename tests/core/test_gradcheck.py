@@ -304,3 +304,11 @@ def test_upstream_of_the_wrong_shape_or_kind_is_named():
             fn(lambda a: a * 2, np.ones(2), upstream="ab")
     with pytest.raises(TypeError, match="gradcheck: raise_on_fail must be True or False"):
         gradcheck(lambda a: a * 2, np.ones(2), raise_on_fail="no")
+
+
+def test_an_eps_below_the_resolution_of_the_input_is_named_not_reported_as_a_domain_error():
+    with pytest.raises(ValueError, match=r"gradcheck: input 1: eps=1e-20 is too small for the element 1e\+20 at "
+                                         r"\[0\]: x \+ eps == x in float64"):
+        gradcheck(lambda a, b: a * b, np.zeros(1), np.array([1e20]), eps=1e-20)
+    with pytest.raises(ValueError, match=r"numerical_grad: input 0: eps=1e-20 is too small"):
+        numerical_grad(lambda x: x * 2, 1.0, eps=1e-20)

@@ -180,11 +180,14 @@ def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], st
     return s
 
 
-def _central(total: Callable[[], float], arr: np.ndarray, eps: float) -> np.ndarray:
+def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str) -> np.ndarray:
     """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded)."""
     grad = np.empty(arr.shape)
     for j in np.ndindex(arr.shape):
         step = (arr[j] + eps) - (arr[j] - eps)
+        if step == 0:
+            raise ValueError(f"{where}: eps={eps:g} is too small for the element {arr[j]:g} at {list(j)}: x + eps == x "
+                             "in float64, so no step is taken. Use an eps of about 1e-6 * |x|.")
         grad[j] = (_shifted(total, arr, j, eps) - _shifted(total, arr, j, -eps)) / step
     return grad
 
@@ -225,7 +228,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
                              "they must be equal")
         return float(np.dot(np.ravel(u), out.reshape(-1)))
 
-    g = _central(total, arr, eps)
+    g = _central(total, arr, eps, "numerical_grad: input 0")
     return float(g) if scalar else g
 
 
@@ -294,7 +297,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
             raise ValueError(f"{fn}: f returned shape {y.shape} at a nudged point but {u.shape} at the start")
         return float(np.dot(u.reshape(-1), y.reshape(-1)))
 
-    checks = [_compare(i, leaf.grad, _central(total, arr, eps), atol, rtol)
+    checks = [_compare(i, leaf.grad, _central(total, arr, eps, f"{fn}: input {i}"), atol, rtol)
               for i, (leaf, arr) in enumerate(zip(leaves, arrays))]
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, arrays[where.input], total, eps, atol, rtol)

@@ -864,3 +864,12 @@ def test_in_compares_values_not_identities():
     t = Tensor([[1.0, 2.0], [3.0, 4.0]])
     assert 3.0 in t and 3 in t and np.float32(4.0) in t and Tensor(2.0) in t
     assert 5.0 not in t
+
+
+def test_a_list_of_one_element_tensors_makes_a_tensor_like_a_list_of_rows():
+    a, b = Tensor(1.5), Tensor(np.array(2.5))
+    np.testing.assert_array_equal(Tensor([a, b]).data, [1.5, 2.5])  # 1-d rows worked; 0-d ones were refused
+    np.testing.assert_array_equal(Tensor([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).data, [[1.0, 2.0], [3.0, 4.0]])
+    assert float(Tensor([[2.5]])) == 2.5
+    with pytest.raises(ValueError, match=r"float: the tensor has shape \(2,\) \(2 elements\)"):
+        float(Tensor([1.0, 2.0]))

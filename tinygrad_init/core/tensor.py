@@ -273,10 +273,16 @@ class Tensor(_GraphNode):
 
     def item(self) -> float:
         """The single element as a Python number."""
+        return self._one("item").item()
+
+    def __float__(self) -> float:  # also what lets numpy read a list of one-element tensors
+        return float(self._one("float"))
+
+    def _one(self, where: str) -> np.ndarray:
         if self.data.size != 1:
-            raise ValueError(f"item: the tensor has shape {self.shape} ({self.data.size} elements); item() needs "
-                             "exactly one. Reduce it first, e.g. t.sum().item()")
-        return self.data.reshape(()).item()
+            raise ValueError(f"{where}: the tensor has shape {self.shape} ({self.data.size} elements); {where}() "
+                             "needs exactly one. Reduce it first, e.g. t.sum().item()")
+        return self.data.reshape(())
 
     def detach(self) -> "Tensor":
         """The same data (and version counter), cut off from the graph (requires_grad=False)."""

@@ -34,7 +34,13 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             "Tensor([v.data for v in values])" if mixed else f"numpy reads it as dtype {arr.dtype}, but tensors hold "
             "real numbers; pass a number, a (nested) list of numbers or a numpy array of booleans, integers or floats"))
     if dtype is not None:
-        return arr.astype(real_dtype(dtype, "Tensor"), copy=False)
+        try:
+            out = arr.astype(dtype, copy=False)
+        except TypeError:  # not a dtype
+            out = None
+        if out is None or out.dtype.kind not in "biuf":
+            real_dtype(dtype, "Tensor")  # raises, naming the dtype
+        return out
     return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
 
 

@@ -873,3 +873,14 @@ def test_a_list_of_one_element_tensors_makes_a_tensor_like_a_list_of_rows():
     assert float(Tensor([[2.5]])) == 2.5
     with pytest.raises(ValueError, match=r"float: the tensor has shape \(2,\) \(2 elements\)"):
         float(Tensor([1.0, 2.0]))
+
+
+def test_a_pickled_graph_remembers_that_backward_freed_it():
+    import pickle
+
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    z = pickle.loads(pickle.dumps(y))
+    with pytest.raises(RuntimeError, match="backward: the graph through this sum was already used"):
+        z.backward()

@@ -27,7 +27,19 @@ from .value import Value
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
 
 _MODE = autograd._MODE
-_FREED = "freed"  # what a node saved, once backward has used it
+
+
+class _Freed:
+    """What a node saved, once backward has used it: one object, also after pickling (as `tensor._FREED`)."""
+
+    def __reduce__(self) -> str:
+        return "_FREED"
+
+    def __repr__(self) -> str:
+        return "freed"
+
+
+_FREED = _Freed()
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))

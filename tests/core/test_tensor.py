@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tinygrad_init import Tensor, enable_grad, is_grad_enabled, no_grad
+from tinygrad_init import Tensor, Value, enable_grad, is_grad_enabled, no_grad
 from tinygrad_init.gradcheck import gradcheck
 from tinygrad_init.tensor import OPS, unbroadcast
 
@@ -863,7 +863,7 @@ def test_add_names_a_bad_alpha(alpha):
 def test_in_compares_values_not_identities():
     t = Tensor([[1.0, 2.0], [3.0, 4.0]])
     assert 3.0 in t and 3 in t and np.float32(4.0) in t and Tensor(2.0) in t
-    assert 5.0 not in t
+    assert 5.0 not in t and Value(3.0) not in t and None not in t  # other engines and objects: never elements
 
 
 def test_a_list_of_one_element_tensors_makes_a_tensor_like_a_list_of_rows():

@@ -312,7 +312,7 @@ class Tensor(_GraphNode):
         return (self[i] for i in range(len(self.data)))
 
     def __contains__(self, element: Any) -> bool:  # `x in t`: by value (iterating would compare rows by identity)
-        return bool((self.data == (element.data if isinstance(element, Tensor) else element)).any())
+        return bool(np.any(self.data == (element.data if isinstance(element, Tensor) else element)))
 
     def __bool__(self) -> bool:
         if self.data.size != 1:

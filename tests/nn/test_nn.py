@@ -341,3 +341,45 @@ def test_scalar_neuron_labels_and_init_by_scheme():
     assert 0.3 < np.std(ws) < 1.1  # sqrt(2/4) = 0.707
     with pytest.raises(ValueError, match="expected 4 inputs, got 3"):
         mlp([1.0, 2.0, 3.0])
+
+
+def test_train_mode_must_be_a_bool():
+    mlp = nn.MLP([2, 3, 1], rng=0)
+    with pytest.raises(TypeError, match="train: mode must be True or False"):
+        mlp.train("no")  # a non-empty string is truthy: it used to switch training on silently
+    assert all(m.training for m in mlp.modules())
+    assert mlp.train(False) is mlp and not any(m.training for m in mlp.modules())
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: nn.Linear(2, 3, bias="no"), "Linear: bias must be True or False"),
+    (lambda: nn.BatchNorm1d(3, affine="no"), "BatchNorm1d: affine must be True or False"),
+    (lambda: nn.BatchNorm1d(3, dtype=np.int64), "BatchNorm1d: dtype .* floating-point"),
+    (lambda: nn.MLP(3), "MLP: sizes must be a list of widths"),
+    (lambda: scalar_nn.MLP(2, 3), "MLP: nouts must be a list of widths"),
+    (lambda: scalar_nn.Neuron(2, weights=[1.0, "a"]), r"Neuron: weights\[1\] must be a number"),
+    (lambda: scalar_nn.Neuron(2, bias="a"), "Neuron: bias must be a number"),
+])
+def test_model_building_arguments_are_checked_by_name(build, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        build()
+
+
+def test_batchnorm_keeps_float_running_statistics():
+    bn = nn.BatchNorm1d(2, dtype=np.float64)
+    bn(Tensor(np.array([[0.0, 1.0], [1.0, 4.0]])))
+    np.testing.assert_allclose(bn.running_mean, [0.05, 0.25])  # 0.9 * 0 + 0.1 * batch mean
+    np.testing.assert_allclose(bn.running_var, [0.95, 1.35])  # 0.9 * 1 + 0.1 * unbiased batch variance
+
+
+def test_scalar_neuron_and_mlp_name_a_non_list_input():
+    with pytest.raises(TypeError, match="Neuron: x must be a list of 2 inputs"):
+        scalar_nn.Neuron(2, rng=0)(3.0)
+    with pytest.raises(TypeError, match="MLP: x must be a list of 2 inputs"):
+        scalar_nn.MLP(2, [3, 1], rng=0)(3.0)
+
+
+def test_sgd_refuses_a_parameter_listed_twice():
+    w = Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(ValueError, match="SGD: parameter 1 .* also parameter 0"):
+        optim.SGD([w, w], lr=0.1)  # it would be updated twice per step

@@ -516,3 +516,16 @@ def test_lsuv_errors():
 if __name__ == "__main__":  # paste init.table("markdown") into the docs page
     text = PAGE.read_text(encoding="utf-8")
     PAGE.write_text(BLOCK.sub(lambda m: m.group(1) + init.table("markdown") + m.group(3), text), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, params", [("he_normal", {"mode": "fan_out"}), ("cs231n", {}), ("uniform", {"a": -1.0})])
+def test_schemes_survive_deepcopy_and_pickle(name, params):
+    import copy
+    import pickle
+
+    scheme = init.get(name, **params)
+    for twin in (copy.deepcopy(scheme), pickle.loads(pickle.dumps(scheme))):  # used to fail on the mappingproxy
+        assert twin.params == scheme.params and twin.formula == scheme.formula
+        np.testing.assert_array_equal(twin((4, 3), rng=0), scheme((4, 3), rng=0))
+        with pytest.raises(TypeError):
+            twin.params["a"] = 2.0  # still read-only

@@ -184,6 +184,10 @@ def _draw_orthogonal(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dt
     return np.moveaxis((gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols)), -1, 1)
 
 
+def _draw_cs231n(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype) -> np.ndarray:
+    return gen.standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")["fan_in"])
+
+
 def _draw_sparse(shape: tuple, gen: np.random.Generator, dt: np.dtype, sparsity: float, std: float) -> np.ndarray:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
@@ -257,6 +261,12 @@ class Scheme:
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self.params: Mapping[str, Any] = types.MappingProxyType(self.defaults)
+
+    def __getstate__(self) -> dict[str, Any]:  # a mappingproxy cannot be copied or pickled; a dict can
+        return {**self.__dict__, "params": dict(self.params)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, params=types.MappingProxyType(state["params"]))
 
     def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
         """`(Var(W), law, mode)` for these parameters; a preset's `Var(W)` is `scale / n`, `n` its mode's fan."""
@@ -373,7 +383,7 @@ large = Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0
                source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate")
 """CS231n's large random numbers: a deep tanh net saturates."""
 cs231n = Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", reference=_CS231N,
-                draw=lambda s, gen, dt: gen.standard_normal(s) / math.sqrt(_fans("cs231n", s, "fan_in")["fan_in"]),
+                draw=_draw_cs231n,
                 aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
                 note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal')
 """The CS231n slides' "Xavier", drawn as their one-liner."""

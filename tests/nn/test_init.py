@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tinygrad_init import init, nn
+from tinygrad_init import Tensor, init, nn
 
 RANDOM_SCHEMES = ["normal", "uniform", "small", "large", "cs231n", "glorot_standard", "xavier_uniform",
                   "xavier_normal", "lecun_normal", "lecun_uniform", "he_normal", "he_uniform",
@@ -529,3 +529,12 @@ def test_schemes_survive_deepcopy_and_pickle(name, params):
         np.testing.assert_array_equal(twin((4, 3), rng=0), scheme((4, 3), rng=0))
         with pytest.raises(TypeError):
             twin.params["a"] = 2.0  # still read-only
+
+
+def test_lsuv_marks_the_weights_changed_so_an_older_graph_cannot_backward():
+    model = nn.MLP([3, 4, 1], rng=0)
+    x = np.random.default_rng(0).standard_normal((8, 3)).astype(np.float32)
+    loss = (model(Tensor(x)) ** 2).sum()
+    init.lsuv(model, x, rng=0)  # rewrites every weight in place
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()  # used to run silently with the new weights: gradients of neither model

@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from . import activations
-from ..core.tensor import Tensor, no_grad
+from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import as_rng, check_choice, check_int, check_real
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
@@ -222,6 +222,7 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
     gen = as_rng(rng)
     for _, layer in layers:
         layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
+    changed_in_place(*(layer.weight for _, layer in layers))  # a graph built before now must not backward
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
 
     for name, layer in layers:

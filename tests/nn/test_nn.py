@@ -383,3 +383,10 @@ def test_sgd_refuses_a_parameter_listed_twice():
     w = Tensor(np.ones(2), requires_grad=True)
     with pytest.raises(ValueError, match="SGD: parameter 1 .* also parameter 0"):
         optim.SGD([w, w], lr=0.1)  # it would be updated twice per step
+
+
+def test_scalar_layer_names_an_initializer_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"Layer: the weight initializer returned shape \(3, 2\), expected \(2, 3\)"):
+        scalar_nn.Layer(2, 3, init=lambda shape, rng=None, dtype=None: np.ones(shape[::-1]))
+    with pytest.raises(ValueError, match=r"Layer: the bias initializer returned shape \(1,\), expected \(3,\)"):
+        scalar_nn.Layer(2, 3, bias_init=lambda shape, rng=None, dtype=None: np.ones(1))

@@ -538,3 +538,13 @@ def test_lsuv_marks_the_weights_changed_so_an_older_graph_cannot_backward():
     init.lsuv(model, x, rng=0)  # rewrites every weight in place
     with pytest.raises(RuntimeError, match="changed in place"):
         loss.backward()  # used to run silently with the new weights: gradients of neither model
+
+
+@pytest.mark.parametrize("batch, error", [(np.zeros((8, 3)), ValueError), (np.ones((8, 5)), ValueError)])
+def test_lsuv_leaves_the_model_as_it_was_when_it_fails(batch, error):
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=1))
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(error):
+        init.lsuv(model, batch, rng=0)  # zero variance / wrong width: used to fail with the weights already replaced
+    for p, w in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p.data, w)

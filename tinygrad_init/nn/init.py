@@ -219,30 +219,39 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
               if isinstance(getattr(m, "weight", None), Tensor) and m.weight.ndim == 2]
     if not layers:
         raise ValueError("lsuv: the model has no nn.Linear layer (no module with a 2-D weight) to initialize")
-    gen = as_rng(rng)
-    for _, layer in layers:
-        layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
-    changed_in_place(*(layer.weight for _, layer in layers))  # a graph built before now must not backward
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
-
-    for name, layer in layers:
-        for i in range(max_iter + 1):
-            seen: list[Any] = []  # the layer's output on `batch`
-            with layer.register_forward_hook(lambda m, x, out: seen.append(getattr(out, "data", out))), no_grad():
-                model(batch)
-            if not seen:
-                raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
-            var, w = float(np.var(seen[0], dtype=np.float64)), layer.weight.data
-            if abs(var - 1.0) <= tol or i == max_iter:
-                break
-            if not 0 < var < math.inf:
-                raise ValueError(f"lsuv: the output of layer {name!r} has variance {var}; it cannot be rescaled "
-                                 "to 1 (is its input all zeros, e.g. dead ReLUs?)")
-            w[...] = (w / math.sqrt(var)).astype(w.dtype)
-        if abs(var - 1.0) > tol:
-            warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "
-                          f"1 +- {tol:g}); a large bias or a tiny batch can prevent it", RuntimeWarning, stacklevel=2)
+    saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng)
+    changed_in_place(*(layer.weight for _, layer in layers))  # a graph built before now must not backward
+    try:
+        for _, layer in layers:
+            layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
+        for name, layer in layers:
+            _lsuv_layer(model, batch, name, layer, tol, max_iter)
+    except BaseException:  # the model as it was, not half initialized
+        for (_, layer), w in zip(layers, saved):
+            layer.weight.data[...] = w
+        raise
     return model
+
+
+def _lsuv_layer(model: Any, batch: Tensor, name: str, layer: Any, tol: float, max_iter: int) -> None:
+    """LSUV's rescaling of one layer: `W <- W / sqrt(v)` while its output variance `v` on `batch` is off 1."""
+    for i in range(max_iter + 1):
+        seen: list[Any] = []  # the layer's output on `batch`
+        with layer.register_forward_hook(lambda m, x, out: seen.append(getattr(out, "data", out))), no_grad():
+            model(batch)
+        if not seen:
+            raise RuntimeError(f"lsuv: layer {name!r} was not called by model(batch); every Linear layer must be used")
+        var, w = float(np.var(seen[0], dtype=np.float64)), layer.weight.data
+        if abs(var - 1.0) <= tol or i == max_iter:
+            break
+        if not 0 < var < math.inf:
+            raise ValueError(f"lsuv: the output of layer {name!r} has variance {var}; it cannot be rescaled "
+                             "to 1 (is its input all zeros, e.g. dead ReLUs?)")
+        w[...] = (w / math.sqrt(var)).astype(w.dtype)
+    if abs(var - 1.0) > tol:
+        warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "
+                      f"1 +- {tol:g}); a large bias or a tiny batch can prevent it", RuntimeWarning, stacklevel=3)
 
 
 class Scheme:

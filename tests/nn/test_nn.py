@@ -390,3 +390,8 @@ def test_scalar_layer_names_an_initializer_of_the_wrong_shape():
         scalar_nn.Layer(2, 3, init=lambda shape, rng=None, dtype=None: np.ones(shape[::-1]))
     with pytest.raises(ValueError, match=r"Layer: the bias initializer returned shape \(1,\), expected \(3,\)"):
         scalar_nn.Layer(2, 3, bias_init=lambda shape, rng=None, dtype=None: np.ones(1))
+
+
+def test_batchnorm_repr_tells_affine_from_not():
+    assert repr(nn.BatchNorm1d(3)) == "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True)"
+    assert repr(nn.BatchNorm1d(3, affine=False)) == "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=False)"

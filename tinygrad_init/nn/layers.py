@@ -278,4 +278,4 @@ class BatchNorm1d(Module):
         return y if self.weight is None else y * self.weight + self.bias
 
     def extra_repr(self) -> str:
-        return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}"
+        return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}, affine={self.weight is not None}"

@@ -395,3 +395,50 @@ def test_scalar_layer_names_an_initializer_of_the_wrong_shape():
 def test_batchnorm_repr_tells_affine_from_not():
     assert repr(nn.BatchNorm1d(3)) == "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True)"
     assert repr(nn.BatchNorm1d(3, affine=False)) == "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=False)"
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("momentum, weight_decay", [(0.0, 0.0), (0.9, 0.0), (0.5, 0.01)])
+def test_sgd_matches_torch_over_several_steps(momentum, weight_decay):
+    import torch
+
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((3, 4))
+    ours, theirs = Tensor(w0.copy(), requires_grad=True), torch.tensor(w0.copy(), requires_grad=True)
+    opt = optim.SGD([ours], lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    topt = torch.optim.SGD([theirs], lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    for step in range(5):
+        g = rng.standard_normal((3, 4))
+        ours.grad, theirs.grad = (None, None) if step == 2 else (g.copy(), torch.tensor(g))  # step 2: skipped
+        opt.step()
+        topt.step()
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.torch
+def test_batchnorm_matches_torch_in_training_and_eval():
+    import torch
+
+    rng = np.random.default_rng(1)
+    bn, tbn = nn.BatchNorm1d(3, momentum=0.2, dtype=np.float64), torch.nn.BatchNorm1d(3, momentum=0.2).double()
+    gamma, beta = rng.standard_normal(3), rng.standard_normal(3)
+    bn.weight.data[...], bn.bias.data[...] = gamma, beta
+    with torch.no_grad():
+        tbn.weight[:], tbn.bias[:] = torch.tensor(gamma), torch.tensor(beta)
+    for _ in range(3):
+        x, g = rng.standard_normal((6, 3)) * 2 + 1, rng.standard_normal((6, 3))
+        xt, tx = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        y, ty = bn(xt), tbn(tx)
+        y.backward(g)
+        ty.backward(torch.tensor(g))
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), atol=1e-12)
+        np.testing.assert_allclose(xt.grad, tx.grad.numpy(), atol=1e-12)
+        np.testing.assert_allclose(bn.weight.grad, tbn.weight.grad.numpy(), atol=1e-12)
+        bn.zero_grad()
+        tbn.zero_grad()
+    np.testing.assert_allclose(bn.running_mean, tbn.running_mean.numpy(), atol=1e-12)
+    np.testing.assert_allclose(bn.running_var, tbn.running_var.numpy(), atol=1e-12)
+    bn.eval()
+    tbn.eval()
+    x = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(bn(Tensor(x)).data, tbn(torch.tensor(x)).detach().numpy(), atol=1e-12)

@@ -442,3 +442,15 @@ def test_batchnorm_matches_torch_in_training_and_eval():
     tbn.eval()
     x = rng.standard_normal((4, 3))
     np.testing.assert_allclose(bn(Tensor(x)).data, tbn(torch.tensor(x)).detach().numpy(), atol=1e-12)
+
+
+def test_linear_weights_have_its_dtype_whatever_the_initializer_returns():
+    eye64 = lambda shape, rng=None, dtype=np.float32: np.eye(*shape)  # noqa: E731 (ignores dtype: float64)
+    lin = nn.Linear(2, 2, init=eye64, bias_init=lambda shape, rng=None, dtype=None: np.ones(shape))
+    assert lin.weight.dtype == np.float32 and lin.bias.dtype == np.float32  # used to be float64
+    assert nn.Linear(2, 2, init=eye64, dtype=np.float64).weight.dtype == np.float64
+
+
+def test_linear_names_an_initializer_with_the_wrong_signature():
+    with pytest.raises(TypeError, match=r"Linear: the weight initializer .* f\(shape, rng=None, dtype=np.float32\)"):
+        nn.Linear(2, 2, init=lambda shape: np.eye(2))

@@ -472,6 +472,24 @@ def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[...,
     return functools.partial(scheme, **params) if params else scheme
 
 
+def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], shape: tuple[int, ...],
+                rng: np.random.Generator, dtype: Any) -> tuple[np.ndarray, str]:
+    """A layer's `what` ("weight", "bias") drawn by `scheme` (as for `get`) and the scheme's name; `where` (the
+    layer) is named when a function has the wrong signature or returns the wrong shape."""
+    fn = get(scheme)
+    name = scheme if isinstance(scheme, str) else getattr(fn, "__name__", type(fn).__name__)
+    try:
+        arr = np.asarray(fn(shape, rng=rng, dtype=dtype))
+    except TypeError as e:
+        if isinstance(fn, Scheme):  # its own message names it
+            raise
+        raise TypeError(f"{where}: the {what} initializer {name!r} failed ({e}); it must be a function "
+                        "f(shape, rng=None, dtype=np.float32)") from e
+    if arr.shape != shape:
+        raise ValueError(f"{where}: the {what} initializer returned shape {arr.shape}, expected {shape}")
+    return arr, name
+
+
 def names(aliases: bool = False) -> list[str]:
     """The canonical scheme names in table order; with `aliases=True` the aliases follow."""
     return [*SCHEMES, *(a for s in SCHEMES.values() for a in s.aliases)] if aliases else list(SCHEMES)

@@ -112,19 +112,8 @@ class Module:
 def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], rng: np.random.Generator,
            dtype: Any, what: str) -> tuple[Tensor, str]:
     """A parameter drawn by `scheme` (a name for `init.get` or a function), and the scheme's name."""
-    scheme = default if scheme is None else scheme
-    fn = _init.get(scheme)
-    name = getattr(fn, "__name__", type(fn).__name__)
-    try:
-        arr = np.asarray(fn(shape, rng=rng, dtype=dtype))
-    except TypeError as e:
-        if isinstance(fn, _init.Scheme):  # its own message names it
-            raise
-        raise TypeError(f"Linear: the {what} initializer {name!r} failed ({e}); it must be a function "
-                        "f(shape, rng=None, dtype=np.float32)") from e
-    if arr.shape != shape:
-        raise ValueError(f"Linear: the {what} initializer returned shape {arr.shape}, expected {shape}")
-    return Tensor(arr, requires_grad=True, dtype=dtype), scheme if isinstance(scheme, str) else name
+    arr, name = _init._initialize("Linear", what, default if scheme is None else scheme, shape, rng, dtype)
+    return Tensor(arr, requires_grad=True, dtype=dtype), name
 
 
 class Linear(Module):

@@ -73,11 +73,10 @@ class Layer(Module):
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
                  name: str = "") -> None:
         shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng)
-        W = gen.uniform(-1.0, 1.0, size=shape) if init is None else _init.get(init)(shape, rng=gen, dtype=np.float64)
-        b = np.zeros(nout) if bias_init is None else _init.get(bias_init)((nout,), rng=gen, dtype=np.float64)
-        for what, arr, want in (("weight", W, shape), ("bias", b, shape[1:])):
-            if np.shape(arr) != want:
-                raise ValueError(f"Layer: the {what} initializer returned shape {np.shape(arr)}, expected {want}")
+        W = gen.uniform(-1.0, 1.0, size=shape) if init is None else \
+            _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
+        b = np.zeros(nout) if bias_init is None else \
+            _init._initialize("Layer", "bias", bias_init, shape[1:], gen, np.float64)[0]
         pre = f"{name}." if name else ""
         self.neurons = [Neuron(nin, activation, np.asarray(W)[:, j], np.asarray(b)[j], name=f"{pre}n{j}")
                         for j in range(nout)]

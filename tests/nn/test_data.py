@@ -266,3 +266,9 @@ def test_split_without_stratify() -> None:
 def test_split_errors(kwargs, fragment) -> None:
     with pytest.raises(ValueError, match=fragment):
         data.train_test_split(**kwargs, rng=0)
+
+
+def test_train_test_split_stratify_must_be_a_bool():
+    X, y = data.moons(20, rng=0)
+    with pytest.raises(TypeError, match="train_test_split: stratify must be True or False"):
+        data.train_test_split(X, y, 0.25, rng=0, stratify="no")  # a truthy string used to stratify silently

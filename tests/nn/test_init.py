@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tinygrad_init import init, nn
+from tinygrad_init import Tensor, init, nn
 
 RANDOM_SCHEMES = ["normal", "uniform", "small", "large", "cs231n", "glorot_standard", "xavier_uniform",
                   "xavier_normal", "lecun_normal", "lecun_uniform", "he_normal", "he_uniform",
@@ -516,3 +516,35 @@ def test_lsuv_errors():
 if __name__ == "__main__":  # paste init.table("markdown") into the docs page
     text = PAGE.read_text(encoding="utf-8")
     PAGE.write_text(BLOCK.sub(lambda m: m.group(1) + init.table("markdown") + m.group(3), text), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, params", [("he_normal", {"mode": "fan_out"}), ("cs231n", {}), ("uniform", {"a": -1.0})])
+def test_schemes_survive_deepcopy_and_pickle(name, params):
+    import copy
+    import pickle
+
+    scheme = init.get(name, **params)
+    for twin in (copy.deepcopy(scheme), pickle.loads(pickle.dumps(scheme))):  # used to fail on the mappingproxy
+        assert twin.params == scheme.params and twin.formula == scheme.formula
+        np.testing.assert_array_equal(twin((4, 3), rng=0), scheme((4, 3), rng=0))
+        with pytest.raises(TypeError):
+            twin.params["a"] = 2.0  # still read-only
+
+
+def test_lsuv_marks_the_weights_changed_so_an_older_graph_cannot_backward():
+    model = nn.MLP([3, 4, 1], rng=0)
+    x = np.random.default_rng(0).standard_normal((8, 3)).astype(np.float32)
+    loss = (model(Tensor(x)) ** 2).sum()
+    init.lsuv(model, x, rng=0)  # rewrites every weight in place
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()  # used to run silently with the new weights: gradients of neither model
+
+
+@pytest.mark.parametrize("batch, error", [(np.zeros((8, 3)), ValueError), (np.ones((8, 5)), ValueError)])
+def test_lsuv_leaves_the_model_as_it_was_when_it_fails(batch, error):
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=1))
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(error):
+        init.lsuv(model, batch, rng=0)  # zero variance / wrong width: used to fail with the weights already replaced
+    for p, w in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p.data, w)

@@ -341,3 +341,116 @@ def test_scalar_neuron_labels_and_init_by_scheme():
     assert 0.3 < np.std(ws) < 1.1  # sqrt(2/4) = 0.707
     with pytest.raises(ValueError, match="expected 4 inputs, got 3"):
         mlp([1.0, 2.0, 3.0])
+
+
+def test_train_mode_must_be_a_bool():
+    mlp = nn.MLP([2, 3, 1], rng=0)
+    with pytest.raises(TypeError, match="train: mode must be True or False"):
+        mlp.train("no")  # a non-empty string is truthy: it used to switch training on silently
+    assert all(m.training for m in mlp.modules())
+    assert mlp.train(False) is mlp and not any(m.training for m in mlp.modules())
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: nn.Linear(2, 3, bias="no"), "Linear: bias must be True or False"),
+    (lambda: nn.BatchNorm1d(3, affine="no"), "BatchNorm1d: affine must be True or False"),
+    (lambda: nn.BatchNorm1d(3, dtype=np.int64), "BatchNorm1d: dtype .* floating-point"),
+    (lambda: nn.MLP(3), "MLP: sizes must be a list of widths"),
+    (lambda: scalar_nn.MLP(2, 3), "MLP: nouts must be a list of widths"),
+    (lambda: scalar_nn.Neuron(2, weights=[1.0, "a"]), r"Neuron: weights\[1\] must be a number"),
+    (lambda: scalar_nn.Neuron(2, bias="a"), "Neuron: bias must be a number"),
+])
+def test_model_building_arguments_are_checked_by_name(build, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        build()
+
+
+def test_batchnorm_keeps_float_running_statistics():
+    bn = nn.BatchNorm1d(2, dtype=np.float64)
+    bn(Tensor(np.array([[0.0, 1.0], [1.0, 4.0]])))
+    np.testing.assert_allclose(bn.running_mean, [0.05, 0.25])  # 0.9 * 0 + 0.1 * batch mean
+    np.testing.assert_allclose(bn.running_var, [0.95, 1.35])  # 0.9 * 1 + 0.1 * unbiased batch variance
+
+
+def test_scalar_neuron_and_mlp_name_a_non_list_input():
+    with pytest.raises(TypeError, match="Neuron: x must be a list of 2 inputs"):
+        scalar_nn.Neuron(2, rng=0)(3.0)
+    with pytest.raises(TypeError, match="MLP: x must be a list of 2 inputs"):
+        scalar_nn.MLP(2, [3, 1], rng=0)(3.0)
+
+
+def test_sgd_refuses_a_parameter_listed_twice():
+    w = Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(ValueError, match="SGD: parameter 1 .* also parameter 0"):
+        optim.SGD([w, w], lr=0.1)  # it would be updated twice per step
+
+
+def test_scalar_layer_names_an_initializer_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"Layer: the weight initializer returned shape \(3, 2\), expected \(2, 3\)"):
+        scalar_nn.Layer(2, 3, init=lambda shape, rng=None, dtype=None: np.ones(shape[::-1]))
+    with pytest.raises(ValueError, match=r"Layer: the bias initializer returned shape \(1,\), expected \(3,\)"):
+        scalar_nn.Layer(2, 3, bias_init=lambda shape, rng=None, dtype=None: np.ones(1))
+
+
+def test_batchnorm_repr_tells_affine_from_not():
+    assert repr(nn.BatchNorm1d(3)) == "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True)"
+    assert repr(nn.BatchNorm1d(3, affine=False)) == "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=False)"
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("momentum, weight_decay", [(0.0, 0.0), (0.9, 0.0), (0.5, 0.01)])
+def test_sgd_matches_torch_over_several_steps(momentum, weight_decay):
+    import torch
+
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((3, 4))
+    ours, theirs = Tensor(w0.copy(), requires_grad=True), torch.tensor(w0.copy(), requires_grad=True)
+    opt = optim.SGD([ours], lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    topt = torch.optim.SGD([theirs], lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    for step in range(5):
+        g = rng.standard_normal((3, 4))
+        ours.grad, theirs.grad = (None, None) if step == 2 else (g.copy(), torch.tensor(g))  # step 2: skipped
+        opt.step()
+        topt.step()
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.torch
+def test_batchnorm_matches_torch_in_training_and_eval():
+    import torch
+
+    rng = np.random.default_rng(1)
+    bn, tbn = nn.BatchNorm1d(3, momentum=0.2, dtype=np.float64), torch.nn.BatchNorm1d(3, momentum=0.2).double()
+    gamma, beta = rng.standard_normal(3), rng.standard_normal(3)
+    bn.weight.data[...], bn.bias.data[...] = gamma, beta
+    with torch.no_grad():
+        tbn.weight[:], tbn.bias[:] = torch.tensor(gamma), torch.tensor(beta)
+    for _ in range(3):
+        x, g = rng.standard_normal((6, 3)) * 2 + 1, rng.standard_normal((6, 3))
+        xt, tx = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        y, ty = bn(xt), tbn(tx)
+        y.backward(g)
+        ty.backward(torch.tensor(g))
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), atol=1e-12)
+        np.testing.assert_allclose(xt.grad, tx.grad.numpy(), atol=1e-12)
+        np.testing.assert_allclose(bn.weight.grad, tbn.weight.grad.numpy(), atol=1e-12)
+        bn.zero_grad()
+        tbn.zero_grad()
+    np.testing.assert_allclose(bn.running_mean, tbn.running_mean.numpy(), atol=1e-12)
+    np.testing.assert_allclose(bn.running_var, tbn.running_var.numpy(), atol=1e-12)
+    bn.eval()
+    tbn.eval()
+    x = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(bn(Tensor(x)).data, tbn(torch.tensor(x)).detach().numpy(), atol=1e-12)
+
+
+def test_linear_weights_have_its_dtype_whatever_the_initializer_returns():
+    eye64 = lambda shape, rng=None, dtype=np.float32: np.eye(*shape)  # noqa: E731 (ignores dtype: float64)
+    lin = nn.Linear(2, 2, init=eye64, bias_init=lambda shape, rng=None, dtype=None: np.ones(shape))
+    assert lin.weight.dtype == np.float32 and lin.bias.dtype == np.float32  # used to be float64
+    assert nn.Linear(2, 2, init=eye64, dtype=np.float64).weight.dtype == np.float64
+
+
+def test_linear_names_an_initializer_with_the_wrong_signature():
+    with pytest.raises(TypeError, match=r"Linear: the weight initializer .* f\(shape, rng=None, dtype=np.float32\)"):
+        nn.Linear(2, 2, init=lambda shape: np.eye(2))

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..utils import as_rng, check_int, check_real
+from ..utils import as_rng, check_bool, check_int, check_real
 
 __all__ = ["moons", "circles", "spirals", "blobs", "train_test_split", "DATASETS"]
 
@@ -112,7 +112,7 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
     if len(X) != len(y):
         raise ValueError(f"train_test_split: X has {len(X)} rows but y has {len(y)} labels; they must match")
     f = check_real("train_test_split", "test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
-    gen, n = as_rng(rng), len(y)
+    gen, n, stratify = as_rng(rng), len(y), check_bool("train_test_split", "stratify", stratify)
     if stratify and y.dtype.kind not in "iub":
         raise ValueError(f"train_test_split: stratify=True needs integer class labels, got dtype {y.dtype}; pass "
                          "stratify=False for other targets")

@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from . import activations
-from ..core.tensor import Tensor, no_grad
+from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import as_rng, check_choice, check_int, check_real
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
@@ -184,6 +184,10 @@ def _draw_orthogonal(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dt
     return np.moveaxis((gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols)), -1, 1)
 
 
+def _draw_cs231n(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype) -> np.ndarray:
+    return gen.standard_normal(shape) / math.sqrt(_fans("cs231n", shape, "fan_in")["fan_in"])
+
+
 def _draw_sparse(shape: tuple, gen: np.random.Generator, dt: np.dtype, sparsity: float, std: float) -> np.ndarray:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
@@ -207,7 +211,8 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
 
     Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by layer,
     while the variance `v` of its output on `batch` `(batch, fan_in)` (no grad) is off 1 by more than `tol`, at most
-    `max_iter` times, `W <- W / sqrt(v)`. A `RuntimeWarning` names a layer left off (a large bias can do that)."""
+    `max_iter` times, `W <- W / sqrt(v)`. A `RuntimeWarning` names a layer left off (a large bias can do that); an
+    error leaves the weights as they were."""
     tol, max_iter = check_real("lsuv", "tol", tol, 0.0), check_int("lsuv", "max_iter", max_iter, 1)
     if not callable(getattr(model, "named_modules", None)):
         raise TypeError(f"lsuv: model must be an nn.Module, got {type(model).__name__}")
@@ -215,29 +220,39 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
               if isinstance(getattr(m, "weight", None), Tensor) and m.weight.ndim == 2]
     if not layers:
         raise ValueError("lsuv: the model has no nn.Linear layer (no module with a 2-D weight) to initialize")
-    gen = as_rng(rng)
-    for _, layer in layers:
-        layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
-
-    for name, layer in layers:
-        for i in range(max_iter + 1):
-            seen: list[Any] = []  # the layer's output on `batch`
-            with layer.register_forward_hook(lambda m, x, out: seen.append(getattr(out, "data", out))), no_grad():
-                model(batch)
-            if not seen:
-                raise RuntimeError("lsuv: a layer was not called by model(batch); every Linear layer must be used")
-            var, w = float(np.var(seen[0], dtype=np.float64)), layer.weight.data
-            if abs(var - 1.0) <= tol or i == max_iter:
-                break
-            if not 0 < var < math.inf:
-                raise ValueError(f"lsuv: the output of layer {name!r} has variance {var}; it cannot be rescaled "
-                                 "to 1 (is its input all zeros, e.g. dead ReLUs?)")
-            w[...] = (w / math.sqrt(var)).astype(w.dtype)
-        if abs(var - 1.0) > tol:
-            warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "
-                          f"1 +- {tol:g}); a large bias or a tiny batch can prevent it", RuntimeWarning, stacklevel=2)
+    saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng)
+    changed_in_place(*(layer.weight for _, layer in layers))  # a graph built before now must not backward
+    try:
+        for _, layer in layers:
+            layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
+        for name, layer in layers:
+            _lsuv_layer(model, batch, name, layer, tol, max_iter)
+    except BaseException:  # the model as it was, not half initialized
+        for (_, layer), w in zip(layers, saved):
+            layer.weight.data[...] = w
+        raise
     return model
+
+
+def _lsuv_layer(model: Any, batch: Tensor, name: str, layer: Any, tol: float, max_iter: int) -> None:
+    """LSUV's rescaling of one layer: `W <- W / sqrt(v)` while its output variance `v` on `batch` is off 1."""
+    for i in range(max_iter + 1):
+        seen: list[Any] = []  # the layer's output on `batch`
+        with layer.register_forward_hook(lambda m, x, out: seen.append(getattr(out, "data", out))), no_grad():
+            model(batch)
+        if not seen:
+            raise RuntimeError(f"lsuv: layer {name!r} was not called by model(batch); every Linear layer must be used")
+        var, w = float(np.var(seen[0], dtype=np.float64)), layer.weight.data
+        if abs(var - 1.0) <= tol or i == max_iter:
+            break
+        if not 0 < var < math.inf:
+            raise ValueError(f"lsuv: the output of layer {name!r} has variance {var}; it cannot be rescaled "
+                             "to 1 (is its input all zeros, e.g. dead ReLUs?)")
+        w[...] = (w / math.sqrt(var)).astype(w.dtype)
+    if abs(var - 1.0) > tol:
+        warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "
+                      f"1 +- {tol:g}); a large bias or a tiny batch can prevent it", RuntimeWarning, stacklevel=3)
 
 
 class Scheme:
@@ -257,6 +272,12 @@ class Scheme:
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self.params: Mapping[str, Any] = types.MappingProxyType(self.defaults)
+
+    def __getstate__(self) -> dict[str, Any]:  # a mappingproxy cannot be copied or pickled; a dict can
+        return {**self.__dict__, "params": dict(self.params)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, params=types.MappingProxyType(state["params"]))
 
     def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
         """`(Var(W), law, mode)` for these parameters; a preset's `Var(W)` is `scale / n`, `n` its mode's fan."""
@@ -373,7 +394,7 @@ large = Scheme("large", "scale**2", text="{scale}*N(0, 1)", params={"scale": 1.0
                source=_CS, reference=_CS231N, note="pre-activation std ~sqrt(fan_in): tanh/sigmoid saturate")
 """CS231n's large random numbers: a deep tanh net saturates."""
 cs231n = Scheme("cs231n", "1/fan_in", text="randn(fan_in, fan_out)/sqrt(fan_in) = N(0, {V})", reference=_CS231N,
-                draw=lambda s, gen, dt: gen.standard_normal(s) / math.sqrt(_fans("cs231n", s, "fan_in")["fan_in"]),
+                draw=_draw_cs231n,
                 aliases=("xavier_cs231n", "cs231n_xavier"), source=f"{_CS}, slide 'Xavier initialization'",
                 note='"Xavier" #3: what the CS231n slides call Xavier; same variance as lecun_normal')
 """The CS231n slides' "Xavier", drawn as their one-liner."""
@@ -450,6 +471,24 @@ def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[...,
         raise TypeError(f"init.get: expected a scheme name or a function f(shape, rng=None, dtype=np.float32), "
                         f"got {type(scheme).__name__} {scheme!r}")
     return functools.partial(scheme, **params) if params else scheme
+
+
+def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], shape: tuple[int, ...],
+                rng: np.random.Generator, dtype: Any) -> tuple[np.ndarray, str]:
+    """A layer's `what` ("weight", "bias") drawn by `scheme` (as for `get`) and the scheme's name; `where` (the
+    layer) is named when a function has the wrong signature or returns the wrong shape."""
+    fn = get(scheme)
+    name = scheme if isinstance(scheme, str) else getattr(fn, "__name__", type(fn).__name__)
+    try:
+        arr = np.asarray(fn(shape, rng=rng, dtype=dtype))
+    except TypeError as e:
+        if isinstance(fn, Scheme):  # its own message names it
+            raise
+        raise TypeError(f"{where}: the {what} initializer {name!r} failed ({e}); it must be a function "
+                        "f(shape, rng=None, dtype=np.float32)") from e
+    if arr.shape != shape:
+        raise ValueError(f"{where}: the {what} initializer returned shape {arr.shape}, expected {shape}")
+    return arr, name
 
 
 def names(aliases: bool = False) -> list[str]:

@@ -13,7 +13,7 @@ import numpy as np
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import as_rng, check_int, check_real
+from ..utils import as_rng, check_bool, check_int, check_real
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -99,8 +99,9 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Put this module and all below it in training mode (`eval()` is `train(False)`)."""
+        mode = check_bool("train", "mode", mode)
         for m in self.modules():
-            object.__setattr__(m, "training", bool(mode))
+            object.__setattr__(m, "training", mode)
         return self
 
     def __repr__(self) -> str:
@@ -111,12 +112,8 @@ class Module:
 def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], rng: np.random.Generator,
            dtype: Any, what: str) -> tuple[Tensor, str]:
     """A parameter drawn by `scheme` (a name for `init.get` or a function), and the scheme's name."""
-    scheme = default if scheme is None else scheme
-    fn = _init.get(scheme)
-    arr, name = np.asarray(fn(shape, rng=rng, dtype=dtype)), getattr(fn, "__name__", type(fn).__name__)
-    if arr.shape != shape:
-        raise ValueError(f"Linear: the {what} initializer returned shape {arr.shape}, expected {shape}")
-    return Tensor(arr, requires_grad=True), scheme if isinstance(scheme, str) else name
+    arr, name = _init._initialize("Linear", what, default if scheme is None else scheme, shape, rng, dtype)
+    return Tensor(arr, requires_grad=True, dtype=dtype), name
 
 
 class Linear(Module):
@@ -131,8 +128,8 @@ class Linear(Module):
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
         shape, gen = (self.fan_in, self.fan_out), as_rng(rng)
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
-        self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias
-                                          else (None, ""))
+        self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias")
+                                          if check_bool("Linear", "bias", bias) else (None, ""))
 
     def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
@@ -212,7 +209,9 @@ class MLP(Module):
                  rng: np.random.Generator | int | None = None, final_activation: str | None = None,
                  dtype: Any = np.float32) -> None:
         super().__init__()
-        self.sizes = list(sizes)
+        if isinstance(sizes, str) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"MLP: sizes must be a list of widths [n_in, n_1, ..., n_out], got {sizes!r:.60}")
+        self.sizes = [check_int("MLP", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes)]
         if len(self.sizes) < 2:
             raise ValueError(f"MLP: sizes must list at least an input and an output width, got {self.sizes}")
         self.activation = activations.get(activation, "MLP", engine_only=True).name
@@ -246,6 +245,9 @@ class BatchNorm1d(Module):
         self.num_features = check_int("BatchNorm1d", "num_features", num_features, 1)
         self.eps = check_real("BatchNorm1d", "eps", eps, 0.0, low_open=True)
         self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
+        if np.dtype(dtype).kind != "f":  # integer running statistics would be truncated at every update
+            raise TypeError(f"BatchNorm1d: dtype {dtype!r} is not a floating-point type; use np.float32 or np.float64")
+        affine = check_bool("BatchNorm1d", "affine", affine)
         self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
@@ -272,4 +274,4 @@ class BatchNorm1d(Module):
         return y if self.weight is None else y * self.weight + self.bias
 
     def extra_repr(self) -> str:
-        return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}"
+        return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}, affine={self.weight is not None}"

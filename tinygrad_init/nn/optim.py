@@ -20,7 +20,7 @@ class SGD:
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
 
     Args:
-        params: the leaf tensors to update, for example `model.parameters()`.
+        params: the leaf tensors to update, each once, for example `model.parameters()`.
         lr: the learning rate, > 0.
         momentum: in [0, 1).
         weight_decay: the L2 penalty coefficient, >= 0.
@@ -36,10 +36,14 @@ class SGD:
         self.params = list(params)
         if not self.params:
             raise ValueError("SGD: got an empty parameter list; pass model.parameters()")
+        first: dict[int, int] = {}  # id -> the first index of each parameter
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
                 raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "
                                 f"{type(p).__name__}); pass model.parameters()")
+            if first.setdefault(id(p), i) != i:
+                raise ValueError(f"SGD: parameter {i} ({p.name or 'unnamed'}) is also parameter {first[id(p)]}; "
+                                 "list each once (it would be updated twice per step)")
         self.lr = check_real("SGD", "lr", lr, 0.0, low_open=True)
         self.momentum = check_real("SGD", "momentum", momentum, 0.0, 1.0, high_open=True)
         self.weight_decay = check_real("SGD", "weight_decay", weight_decay, 0.0)

@@ -12,9 +12,20 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import as_rng, check_int
+from ..utils import as_rng, check_int, check_real
 
 __all__ = ["Neuron", "Layer", "MLP"]
+
+
+def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | float]:
+    """`x` as a list of `n` inputs, or an error naming `where`."""
+    if isinstance(x, str) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{where}: x must be a list of {n} inputs (numbers or Values), got {type(x).__name__} "
+                        f"{x!r:.60}")
+    xs = list(x)
+    if len(xs) != n:
+        raise ValueError(f"{where}: expected {n} inputs, got {len(xs)}")
+    return xs
 
 
 class Module:
@@ -36,17 +47,16 @@ class Neuron(Module):
                  bias: float = 0.0, rng: np.random.Generator | int | None = None, name: str = "") -> None:
         nin = check_int("Neuron", "nin", nin, 1)
         self.activation = activations.get(activation, "Neuron", engine_only=True).name
-        weights = [float(w) for w in (as_rng(rng).uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
+        weights = [check_real("Neuron", f"weights[{i}]", w) for i, w in
+                   enumerate(as_rng(rng).uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
         if len(weights) != nin:
             raise ValueError(f"Neuron: got {len(weights)} weights for {nin} inputs")
         pre = f"{name}." if name else ""
         self.w = [Value(w, label=f"{pre}w{i}") for i, w in enumerate(weights)]
-        self.b = Value(float(bias), label=f"{pre}b")
+        self.b = Value(check_real("Neuron", "bias", bias), label=f"{pre}b")
 
     def __call__(self, x: Iterable[Value | float]) -> Value:
-        xs = list(x)
-        if len(xs) != len(self.w):
-            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(xs)}")
+        xs = _inputs("Neuron", x, len(self.w))
         act = Value.sum([wi * xi for wi, xi in zip(self.w, xs)], self.b)
         return act if self.activation == "linear" else getattr(act, self.activation)()
 
@@ -63,14 +73,16 @@ class Layer(Module):
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
                  name: str = "") -> None:
         shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng)
-        W = gen.uniform(-1.0, 1.0, size=shape) if init is None else _init.get(init)(shape, rng=gen, dtype=np.float64)
-        b = np.zeros(nout) if bias_init is None else _init.get(bias_init)((nout,), rng=gen, dtype=np.float64)
+        W = gen.uniform(-1.0, 1.0, size=shape) if init is None else \
+            _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
+        b = np.zeros(nout) if bias_init is None else \
+            _init._initialize("Layer", "bias", bias_init, shape[1:], gen, np.float64)[0]
         pre = f"{name}." if name else ""
         self.neurons = [Neuron(nin, activation, np.asarray(W)[:, j], np.asarray(b)[j], name=f"{pre}n{j}")
                         for j in range(nout)]
 
     def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
-        xs = list(x)
+        xs = _inputs("Layer", x, len(self.neurons[0].w))
         out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -86,6 +98,8 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None) -> None:
+        if isinstance(nouts, str) or not hasattr(nouts, "__iter__"):
+            raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         sizes, gen = [nin, *nouts], as_rng(rng)
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
@@ -93,7 +107,7 @@ class MLP(Module):
                              bias_init=bias_init, rng=gen, name=f"L{i}") for i in range(len(sizes) - 1)]
 
     def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
-        out: object = list(x)
+        out: object = _inputs("MLP", x, len(self.layers[0].neurons[0].w))
         for layer in self.layers:
             out = layer(out if isinstance(out, list) else [out])
         return out  # type: ignore[return-value]

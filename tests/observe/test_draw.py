@@ -207,6 +207,19 @@ def test_chosen_grads_and_the_outlined_step():
         draw.draw(o, color_by_grad="loud")
 
 
+def test_grads_given_by_intermediate_tensors_are_shown():
+    w = Tensor(np.ones((2, 2)), requires_grad=True, name="w")
+    h = Tensor(np.ones((3, 2)), name="x") @ w
+    h.name = "h"
+    y = h.tanh().sum()
+    y.backward(retain_grads=True)
+    by_dict = draw.draw(y, grads={h: np.full((3, 2), 7.0), y: 1.0}).source  # keyed by the tensors, not their nodes
+    assert "h = matmul\\n(3, 2) float64\\ngrad [7.0, 7.0, 7.0, 7.0, 7.0, 7.0]" in by_dict
+    assert "sum\\n() float64\\n|grad| 1.0" in by_dict
+    by_set = draw.draw(y, grads={h}).source  # a set of tensors: their own .grad
+    assert "h = matmul\\n(3, 2) float64\\ngrad [0.07065" in by_set
+
+
 def test_draw_step_shows_only_the_gradients_known_so_far():
     a, b, c, o = tiny(backward=False)
     with ledger.record() as steps:

@@ -289,6 +289,7 @@ class _Scene:
                 raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
                                 f"gradient or a set of nodes, got {type(grads).__name__}")
             grads = {n: n.grad for n in (self.order if grads is None else grads)}
+        grads = {getattr(n, "grad_fn", None) or n: v for n, v in grads.items()}  # a tensor stands for its node
         infos, arrays = {}, {}
         for n in self.order:
             if n not in grads or (v := grads[n]) is None:

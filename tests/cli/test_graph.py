@@ -112,6 +112,24 @@ def test_bindings():
             parse_bindings(words)
 
 
+def test_names_are_read_as_python_reads_them_whatever_their_unicode_form():
+    # Python folds identifiers to NFKC: the italic x of a pasted formula and a full-width x are the x.
+    for binding, expression in [("\U0001d465=3", "(\U0001d465)*2"), ("x=3", "(\uff58)*2"), ("\uff58=3", "x*2")]:
+        out = parse_expression(expression, parse_bindings([binding]))
+        assert out.data == 6.0 and out._a.label == "x"
+    with pytest.raises(ExpressionError, match="x is bound twice"):
+        parse_bindings(["x=1", "\uff58=2"])
+
+
+def test_the_caret_points_at_the_offending_part_after_non_ascii_names():
+    for text, bad in [("(\u03b1\u03b2 + a.foo())", "a.foo()"), ("a*(\u03b1\u03b2 // 2)", "\u03b1\u03b2 // 2"),
+                      ("(\u00e9 + a[0])", "a[0]")]:
+        with pytest.raises(ExpressionError) as e:
+            parse_expression(text, {"\u03b1\u03b2": 1.0, "\u00e9": 1.0, "a": 2.0})
+        line, caret = str(e.value).splitlines()[-2:]
+        assert caret.strip() == "^" * len(bad) and line[caret.index("^"):].startswith(bad)
+
+
 def test_the_allowed_methods_are_the_engines_activations_plus_exp_and_log():
     from tinygrad_init.nn import activations
 

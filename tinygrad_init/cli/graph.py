@@ -11,6 +11,7 @@ import math
 import operator
 import sys
 import tokenize
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -49,6 +50,10 @@ def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
 
 
+def _nfkc(name: str) -> str:  # a name as Python reads it: the italic x of a pasted formula is x
+    return unicodedata.normalize("NFKC", name)
+
+
 def _apply(f: Callable[..., Any], x: Any, *y: Any) -> Any:
     """`f(x, *y)` with Value semantics (IEEE: 1/0 is inf), also on numbers alone (folded into one)."""
     return f(x, *y) if any(isinstance(v, Value) for v in (x, *y)) else f(Value(x), *y).data
@@ -83,8 +88,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     source = " ".join(text.splitlines()).strip()
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
-    leaves = {name: v if isinstance(v, Value) else Value(float(v), label=name) for name, v in variables.items()}
-    offset = 0  # where the factor being read starts in `source`
+    leaves = {_nfkc(name): v if isinstance(v, Value) else Value(float(v), label=_nfkc(name))
+              for name, v in variables.items()}
+    offset, utf8 = 0, b""  # where the factor being read starts in `source`, and its bytes (ast counts bytes)
 
     def error(msg: str, start: int, end: int | None = None) -> ExpressionError:  # a caret under the place
         where = (f" (at character {start + 1:,} of {len(source):,})" if len(source) > 200 else
@@ -92,7 +98,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         return ExpressionError(f"expression: {msg}{where}")
 
     def fail(msg: str, node: ast.AST) -> ExpressionError:
-        return error(msg, offset + node.col_offset, offset + (node.end_col_offset or node.col_offset + 1))
+        at = lambda col: offset + len(utf8[:col].decode(errors="ignore"))  # noqa: E731 - characters, not bytes
+        return error(msg, at(node.col_offset), at(node.end_col_offset or node.col_offset + 1))
 
     def expression(toks: list) -> Any:  # a - b*c + d is (a - (b*c)) + d
         total = None
@@ -107,8 +114,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         return total
 
     def piece(start: int, end: int) -> Any:
-        nonlocal offset
+        nonlocal offset, utf8
         offset, text = start, source[start:end]
+        utf8 = text.encode()
         if text in leaves:
             return leaves[text]
         try:
@@ -181,6 +189,7 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for w in words:
         name, _, value = (part.strip() for part in w.partition("="))
+        name = _nfkc(name)
         if "=" not in w:
             raise ExpressionError(f"binding {w!r}: " + (
                 "this looks like an option, but after `--` every word is read as the expression or a NAME=VALUE "

@@ -219,6 +219,15 @@ def test_graph_command_options(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_graph_command_takes_bindings_after_an_option(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert cli.main(["graph", "a*b", "--out", str(out), "a=2", "--no-player", "b=-3"]) == 0
+    assert "dL/da = dL/dL × ∂L/∂a (local) = 1.0 × -3.0 = -3.0" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as e:  # a misspelt option is still refused
+        cli.main(["graph", "a*b", "a=2", "--outt", str(out)])
+    assert e.value.code == 2 and "unrecognized arguments: --outt" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])
 def test_graph_command_mlp(tmp_path, capsys, engine):
     require_binary("dot")

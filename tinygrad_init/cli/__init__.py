@@ -297,7 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..exercises import grader
 
         return grader.main(argv[1:], prog="tinygrad-init exercises")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
+        args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading

@@ -190,6 +190,13 @@ def test_colour_scale_special_values():
     assert ColorScale(-12, 0).decades() == [-12, -10, -8, -6, -4, -2, 0]
 
 
+def test_a_colour_scale_of_fractional_decades_is_refused_by_name():
+    a, b, c, o = tiny()
+    with pytest.raises(TypeError, match="ColorScale: lo must be a whole number"):
+        draw.draw(o, color_by_grad=ColorScale(-2.5, 0))
+    assert ColorScale(np.int64(-2), np.int64(0)).decades() == [-2, -1, 0]
+
+
 def test_chosen_grads_and_the_outlined_step():
     a, b, c, o = tiny()
     src = draw.draw(o, show_data=False, grads={o}).source

@@ -129,6 +129,10 @@ class ColorScale:
     hi: int
     what: str = "|grad|"
 
+    def __post_init__(self) -> None:
+        for name in ("lo", "hi"):  # whole decades: the legend counts them
+            check_int("ColorScale", name, getattr(self, name))
+
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""

@@ -164,6 +164,22 @@ def test_state_fills_gradients_step_by_step():
         steps.state(6)
 
 
+def test_reading_a_ledger_with_wrong_arguments_names_them():
+    *_, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    with pytest.raises(TypeError, match="Ledger.state: k must be a whole number, got float"):
+        steps.state(1.0)
+    with pytest.raises(TypeError, match="Ledger: pass_index must be a whole number, got str"):
+        steps.get_pass("0")
+    with pytest.raises(IndexError, match="Ledger.line: there is no step 5; 5 were recorded"):
+        steps.line(5)
+    assert steps.line(-1) == steps.line(4)  # counted from the end, as a sequence is
+    with pytest.raises(ValueError, match="Ledger.explain: max_lines must be >= 0"):
+        steps.explain(max_lines=-1)
+    assert steps.explain(max_lines=2).splitlines()[-1] == "... 4 more lines"
+
+
 # ----------------------------------------------------------------------------- recording
 
 

@@ -227,6 +227,11 @@ def test_grads_given_by_intermediate_tensors_are_shown():
     assert "h = matmul\\n(3, 2) float64\\ngrad [0.07065" in by_set
 
 
+def test_a_title_that_is_not_text_is_written_as_text():
+    *_, o = tiny()
+    assert "label=2024 labelloc=t" in draw.draw(o, title=2024).source
+
+
 def test_draw_step_shows_only_the_gradients_known_so_far():
     a, b, c, o = tiny(backward=False)
     with ledger.record() as steps:

@@ -491,7 +491,7 @@ def _picture(rankdir: str, title: str | None) -> Picture:
     g = Picture(graph_attr={"rankdir": rankdir, **font}, node_attr={**font, "fontsize": "11"},
                 edge_attr={**font, "fontsize": "9"})
     if title:
-        g.attr(label=_lines(title.split("\n")), labelloc="t")
+        g.attr(label=_lines(str(title).split("\n")), labelloc="t")
     return g
 
 

@@ -322,6 +322,15 @@ def test_compare_inits_three_panels_one_scale():
         draw.compare_inits(engine="jax")
 
 
+def test_compare_inits_takes_one_scheme_by_name_refuses_none_and_any_case_of_rankdir():
+    one = draw.compare_inits((2, 1), "small").source  # a name, not its letters
+    assert one.count("subgraph cluster_init") == 1 and "small: 0.01*N(0, 1)" in one
+    with pytest.raises(ValueError, match="compare_inits: schemes must name at least one scheme"):
+        draw.compare_inits((2, 1), ())
+    lower = draw.compare_inits((2, 1), ("small", "he_normal"), rankdir="lr").source
+    assert "rankdir=LR" in lower and lower == draw.compare_inits((2, 1), ("small", "he_normal")).source
+
+
 # ----------------------------------------------------------------------------- rendering
 
 

@@ -552,6 +552,9 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
     """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions)
     on one log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows
     the scheme's formula and the loss; data, targets and the weights' random stream are the same for all."""
+    schemes = [schemes] if isinstance(schemes, str) or callable(schemes) else list(schemes)
+    if not schemes:
+        raise ValueError("compare_inits: schemes must name at least one scheme, e.g. ('small', 'he_normal')")
     seed, scenes, titles = int(as_rng(rng).integers(2**31)), [], []
     for k, scheme in enumerate(schemes):
         fn = nn.init.get(scheme)
@@ -560,9 +563,10 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         scenes.append(_Scene(loss, False, False, show_local, True, None, None, None, rankdir, f"i{k}_"))
         name, formula = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme)), getattr(fn, "formula", "")
         titles.append([f"{name}: {formula}" if formula else str(name), f"loss {_num(float(loss.data))}"])
+    rankdir = scenes[0].rankdir  # checked, in capitals as Graphviz wants it
     scale, g = ColorScale.fit([m for s in scenes for m in s.magnitudes], scenes[0].what), _picture(rankdir, None)
     panels = list(enumerate(zip(scenes, titles)))
-    for k, (scene, title) in reversed(panels) if rankdir.upper() in ("LR", "RL") else panels:  # dot stacks LR upwards
+    for k, (scene, title) in reversed(panels) if rankdir in ("LR", "RL") else panels:  # dot stacks LR upwards
         sub = Picture(name=f"cluster_init{k}")
         sub.attr(label=_lines(title), style="rounded", color="#4d4d4d", fontsize="12")
         _emit(sub, scene, scale)

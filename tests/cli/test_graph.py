@@ -228,6 +228,13 @@ def test_graph_command_takes_bindings_after_an_option(tmp_path, capsys):
     assert e.value.code == 2 and "unrecognized arguments: --outt" in capsys.readouterr().err
 
 
+def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, capsys):
+    assert cli.main(["graph", "x*2", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in capsys.readouterr().out
+    assert cli.main(["graph", "x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "the expression x: 1 node, 0 chain-rule steps in backward" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])
 def test_graph_command_mlp(tmp_path, capsys, engine):
     require_binary("dot")

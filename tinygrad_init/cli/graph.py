@@ -301,7 +301,8 @@ def run_graph(args: argparse.Namespace) -> int:
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
-    print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward")
+    print(f"tinygrad-init graph: {what}: {n_nodes} node{'s' * (n_nodes != 1)}, {n_steps} chain-rule "
+          f"step{'s' * (n_steps != 1)} in backward")
     if root.scalar and n_steps <= 40:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps

@@ -349,6 +349,15 @@ def test_render_svg_png_pdf(tmp_path):
     assert "<svg" in bundle["image/svg+xml"]
 
 
+def test_rendering_something_that_is_not_a_picture_is_refused_by_name(tmp_path):
+    for bad in (3, None, tiny()[-1]):  # a number, nothing, a Value instead of draw(value)
+        with pytest.raises(TypeError, match="render: expected a picture"):
+            draw.render(bad, tmp_path / "g.dot")
+        with pytest.raises(TypeError, match="to_svg: expected a picture"):
+            draw.to_svg(bad)
+    assert not (tmp_path / "g.dot").exists()
+
+
 def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
     *_, o = tiny()
     g = draw.draw(o)

@@ -81,14 +81,22 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
-    source = dot if isinstance(dot, str) else dot.source  # DOT text is written as is: the same bytes everywhere
+    source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
     path.write_bytes(source.encode() if fmt in ("dot", "gv") else _friendly(graphviz.Source(source).pipe, format=fmt))
     return path
 
 
 def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:
     """The picture as SVG text (needs the `dot` program)."""
-    return _friendly(graphviz.Source(getattr(dot, "source", dot)).pipe, format="svg").decode()
+    return _friendly(graphviz.Source(_source(dot, "to_svg")).pipe, format="svg").decode()
+
+
+def _source(dot: Any, who: str) -> str:  # the DOT text of a picture
+    source = dot if isinstance(dot, str) else getattr(dot, "source", None)
+    if not isinstance(source, str):
+        raise TypeError(f"{who}: expected a picture (from draw), a graphviz graph or DOT text, got "
+                        f"{type(dot).__name__}; draw a Value or Tensor first: {who}(draw.draw(loss), ...)")
+    return source
 
 
 # --------------------------------------------------------------------------- colours

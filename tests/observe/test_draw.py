@@ -232,6 +232,17 @@ def test_a_title_that_is_not_text_is_written_as_text():
     assert "label=2024 labelloc=t" in draw.draw(o, title=2024).source
 
 
+def test_a_ledger_state_of_another_graph_is_refused():
+    *_, o = tiny(backward=False)
+    y = Value(3.0, label="y") * 2.0
+    with ledger.record() as steps:
+        o.backward()
+        y.backward()
+    assert "y | data 3.0 | grad 2.0" in draw.draw(y, grads=steps.state(len(steps))).source  # its own pass
+    with pytest.raises(ValueError, match="draw: the ledger state given as grads= is from a backward pass from"):
+        draw.draw(o, grads=steps.state(len(steps)))  # y's pass, not o's: every cell would read "grad ?"
+
+
 def test_draw_step_shows_only_the_gradients_known_so_far():
     a, b, c, o = tiny(backward=False)
     with ledger.record() as steps:

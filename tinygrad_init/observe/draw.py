@@ -293,6 +293,10 @@ class _Scene:
                                  "`with ledger.record() as steps: root.backward()` and pass grads=steps")
             grads = grads.final_grads(index[-1])
         elif isinstance(grads, LedgerState):
+            if grads.pass_.root is not self.root:
+                raise ValueError(f"draw: the ledger state given as grads= is from a backward pass from "
+                                 f"{grads.pass_.root_symbol}, not from this root; draw that pass's root, or use "
+                                 "draw.draw_step(steps, k), which does")
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
             grads = grads.grads

@@ -275,6 +275,9 @@ def test_graph_command_skips_the_player_beyond_max_steps(tmp_path, capsys):
     (["graph", "a", "a=x"], "'x' is not a number"),
     (["graph", "a*2", "a=1", "--mlp", "2,1"], "either an expression or --mlp"),
     (["graph", "a*2", "a=1", "--engine", "tensor"], "--engine applies to --mlp only"),
+    (["graph", "a*2", "a=1", "--init", "he_normal", "--seed", "3"], "--init --seed apply to --mlp only"),
+    (["graph", "a*2", "a=1", "--activation", "relu"], "--activation applies to --mlp only"),
+    (["graph", "--mlp", "2,1", "--batch", "8"], "--batch applies to --engine tensor only"),
     (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "unknown initialization scheme 'nonsense'"),
 ])
 def test_graph_command_usage_errors_exit_2(argv, fragment, capsys, tmp_path):

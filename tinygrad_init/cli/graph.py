@@ -242,6 +242,9 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+_MLP_DEFAULTS = {"engine": "scalar", "init": None, "activation": "tanh", "seed": 0, "batch": 4}  # --mlp's options
+
+
 def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add the `graph` subcommand to `subparsers` (from `parser.add_subparsers()`)."""
     p = subparsers.add_parser(
@@ -251,12 +254,12 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
-    m.add_argument("--engine", choices=("scalar", "tensor"), default="scalar", help="scalar (default): a Value "
+    m.add_argument("--engine", choices=("scalar", "tensor"), help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
-    m.add_argument("--activation", choices=activations.names(), default="tanh", help="hidden (default: tanh)")
+    m.add_argument("--activation", choices=activations.names(), help="hidden (default: tanh)")
     m.add_argument("--init", metavar="NAME", help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
-    m.add_argument("--seed", type=cli_type(check_int, 0), default=0, help="of weights and data (default: 0)")
-    m.add_argument("--batch", type=cli_type(check_int, 1), default=4, metavar="B", help="tensor engine (default: 4)")
+    m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: 0)")
+    m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B", help="tensor engine (default: 4)")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
     o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
@@ -266,7 +269,7 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
                    f"output (default: {draw.MAX_NODES} in the picture, all in the player; 0: all)")
     o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
                    help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
-    p.set_defaults(graph_parser=p)
+    p.set_defaults(graph_parser=p, **_MLP_DEFAULTS)
     return p
 
 
@@ -284,8 +287,12 @@ def run_graph(args: argparse.Namespace) -> int:
         return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
     if args.mlp is not None and (args.expression is not None or args.bindings):
         return fail("give either an expression or --mlp, not both")
-    if args.mlp is None and args.engine != "scalar":
-        return fail("--engine applies to --mlp only; an expression is always drawn with the scalar engine")
+    given = [f"--{k}" for k, default in _MLP_DEFAULTS.items() if getattr(args, k) != default]
+    if args.mlp is None and given:
+        return fail(f"{' '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to --mlp only; an expression is "
+                    "always drawn with the scalar engine, from the numbers you bind")
+    if args.mlp is not None and args.engine == "scalar" and "--batch" in given:
+        return fail("--batch applies to --engine tensor only; the scalar MLP is drawn for one sample")
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}

@@ -301,6 +301,7 @@ def test_module_clusters_trace_and_collapse():
         assert f"\t\t{a} -> {b}\n" in col or f"\t{a} -> {b}\n" in col
     one = draw.draw(loss, module=tr.collapsed(["layers.2"])).source
     assert one.count("shape=box3d") == 1 and "layers.0.weight" in one
+    assert draw.draw(loss, module=tr.collapsed(p for p in ["layers.2"])).source == one  # any iterable, read once
     with pytest.raises(ValueError, match="no module named 'layers.9'"):
         draw.draw(loss, module=tr.collapsed(["layers.9"]))
     *_, o = tiny()

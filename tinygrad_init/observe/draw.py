@@ -180,7 +180,8 @@ class Trace:
     def collapsed(self, paths: bool | str | Sequence[str] = True) -> "Trace":
         """The same trace, drawn with single boxes for every module without sub-modules (True) or the
         modules named by `paths` (`["layers.0", "layers.2"]`)."""
-        return Trace(self.model, self.output, self.calls, [paths] if isinstance(paths, str) else paths)
+        paths = [paths] if isinstance(paths, str) else paths if isinstance(paths, bool) else list(paths)
+        return Trace(self.model, self.output, self.calls, paths)
 
 
 def trace(model: Any, *inputs: Any) -> Trace:

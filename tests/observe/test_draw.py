@@ -163,6 +163,8 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
         draw.mlp_loss([2, 1], engine="jax")
     with pytest.raises(ValueError, match="at least"):
         draw.mlp_loss([2])
+    with pytest.raises(TypeError, match=r"mlp_loss: sizes must list the layer widths, e.g. \(2, 4, 1\); got int"):
+        draw.mlp_loss(3)
 
 
 def test_colours_monotone_in_gradient_size():

@@ -207,6 +207,8 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
+    if not isinstance(sizes, Iterable):
+        raise TypeError(f"mlp_loss: sizes must list the layer widths, e.g. (2, 4, 1); got {type(sizes).__name__}")
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1); got "

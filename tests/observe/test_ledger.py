@@ -304,6 +304,18 @@ def test_tensor_accumulation_line():
     assert f"now |dL/dx| = {format_number(np.linalg.norm(2 * x.data))}" in lines[3]
 
 
+def test_a_tensor_gradient_of_zeros_is_no_leftover_as_a_value_gradient_of_zero_is_none():
+    x = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="x")
+    x.grad = np.zeros(2)  # zeroed in place of set to None, as with torch's set_to_none=False
+    w = Value(2.0, label="w")
+    w.grad = 0.0
+    with ledger.record() as steps:
+        (x * 3.0).sum().backward()
+        (w * 3.0).backward()
+    assert [s.earlier_grad for s in steps if s.parent in (x, w)] == [None, None]
+    assert "left from an earlier backward()" not in steps.explain()
+
+
 def test_gradstats_accurate_for_float32_and_edge_cases():
     rng = np.random.default_rng(3)
     a = rng.standard_normal((300, 7)).astype(np.float32)

@@ -208,7 +208,7 @@ class Ledger(Sequence):
             seed, earlier = root.grad, {n: n.grad for n in leaves if n.grad != 0.0}
         else:
             seed = GradStats.of(root.grad)
-            earlier = {n: GradStats.of(n.grad).norm for n in leaves if n.grad is not None}
+            earlier = {n: g for n in leaves if n.grad is not None and (g := GradStats.of(n.grad).norm) != 0.0}
         self._open = Pass(len(self.passes), root, list(order), node_names(order), bool(root.scalar), seed,
                           len(self.steps), uses=uses, consumers=consumers, earlier=earlier)
         self.passes.append(self._open)

@@ -130,6 +130,12 @@ def test_the_caret_points_at_the_offending_part_after_non_ascii_names():
         assert caret.strip() == "^" * len(bad) and line[caret.index("^"):].startswith(bad)
 
 
+def test_a_comment_ends_at_the_end_of_its_line_as_in_python():
+    values = {"a": 2.0, "b": 3.0, "c": 100.0}
+    for text in ("a*b  # the product\n + c", "(a*b  # the product\n + c)", "a*b + c  # all of it"):
+        assert parse_expression(text, values).data == 106.0
+
+
 def test_the_allowed_methods_are_the_engines_activations_plus_exp_and_log():
     from tinygrad_init.nn import activations
 

@@ -112,6 +112,30 @@ def test_bindings():
             parse_bindings(words)
 
 
+def test_names_are_read_as_python_reads_them_whatever_their_unicode_form():
+    # Python folds identifiers to NFKC: the italic x of a pasted formula and a full-width x are the x.
+    for binding, expression in [("\U0001d465=3", "(\U0001d465)*2"), ("x=3", "(\uff58)*2"), ("\uff58=3", "x*2")]:
+        out = parse_expression(expression, parse_bindings([binding]))
+        assert out.data == 6.0 and out._a.label == "x"
+    with pytest.raises(ExpressionError, match="x is bound twice"):
+        parse_bindings(["x=1", "\uff58=2"])
+
+
+def test_the_caret_points_at_the_offending_part_after_non_ascii_names():
+    for text, bad in [("(\u03b1\u03b2 + a.foo())", "a.foo()"), ("a*(\u03b1\u03b2 // 2)", "\u03b1\u03b2 // 2"),
+                      ("(\u00e9 + a[0])", "a[0]")]:
+        with pytest.raises(ExpressionError) as e:
+            parse_expression(text, {"\u03b1\u03b2": 1.0, "\u00e9": 1.0, "a": 2.0})
+        line, caret = str(e.value).splitlines()[-2:]
+        assert caret.strip() == "^" * len(bad) and line[caret.index("^"):].startswith(bad)
+
+
+def test_a_comment_ends_at_the_end_of_its_line_as_in_python():
+    values = {"a": 2.0, "b": 3.0, "c": 100.0}
+    for text in ("a*b  # the product\n + c", "(a*b  # the product\n + c)", "a*b + c  # all of it"):
+        assert parse_expression(text, values).data == 106.0
+
+
 def test_the_allowed_methods_are_the_engines_activations_plus_exp_and_log():
     from tinygrad_init.nn import activations
 
@@ -201,6 +225,22 @@ def test_graph_command_options(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_graph_command_takes_bindings_after_an_option(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert cli.main(["graph", "a*b", "--out", str(out), "a=2", "--no-player", "b=-3"]) == 0
+    assert "dL/da = dL/dL × ∂L/∂a (local) = 1.0 × -3.0 = -3.0" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as e:  # a misspelt option is still refused
+        cli.main(["graph", "a*b", "a=2", "--outt", str(out)])
+    assert e.value.code == 2 and "unrecognized arguments: --outt" in capsys.readouterr().err
+
+
+def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, capsys):
+    assert cli.main(["graph", "x*2", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in capsys.readouterr().out
+    assert cli.main(["graph", "x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "the expression x: 1 node, 0 chain-rule steps in backward" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])
 def test_graph_command_mlp(tmp_path, capsys, engine):
     require_binary("dot")
@@ -241,6 +281,9 @@ def test_graph_command_skips_the_player_beyond_max_steps(tmp_path, capsys):
     (["graph", "a", "a=x"], "'x' is not a number"),
     (["graph", "a*2", "a=1", "--mlp", "2,1"], "either an expression or --mlp"),
     (["graph", "a*2", "a=1", "--engine", "tensor"], "--engine applies to --mlp only"),
+    (["graph", "a*2", "a=1", "--init", "he_normal", "--seed", "3"], "--init --seed apply to --mlp only"),
+    (["graph", "a*2", "a=1", "--activation", "relu"], "--activation applies to --mlp only"),
+    (["graph", "--mlp", "2,1", "--batch", "8"], "--batch applies to --engine tensor only"),
     (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "unknown initialization scheme 'nonsense'"),
 ])
 def test_graph_command_usage_errors_exit_2(argv, fragment, capsys, tmp_path):

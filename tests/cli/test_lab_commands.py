@@ -39,3 +39,17 @@ def test_bad_arguments_are_refused(capsys):
     with pytest.raises(SystemExit):
         _parser().parse_args(["chaos", "--seed", "-1"])
     assert "expected a whole number >= 0" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_is_a_message_and_exit_1_not_a_traceback(tmp_path, capsys, monkeypatch):
+    from tinygrad_init.lab import spectra
+
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: pytest.fail("computed before the folder was made"))
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    for argv in (["explore", "--out", str(blocker / "page.html"), "--quick"],
+                 ["chaos", "--json", str(blocker / "r.json"), "--figure", str(tmp_path / "r.png")]):
+        args = _parser().parse_args(argv)
+        assert args.run(args) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"tinygrad-init {argv[0]}: cannot write") and str(blocker) in err

@@ -163,6 +163,8 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
         draw.mlp_loss([2, 1], engine="jax")
     with pytest.raises(ValueError, match="at least"):
         draw.mlp_loss([2])
+    with pytest.raises(TypeError, match=r"mlp_loss: sizes must list the layer widths, e.g. \(2, 4, 1\); got int"):
+        draw.mlp_loss(3)
 
 
 def test_colours_monotone_in_gradient_size():
@@ -190,6 +192,13 @@ def test_colour_scale_special_values():
     assert ColorScale(-12, 0).decades() == [-12, -10, -8, -6, -4, -2, 0]
 
 
+def test_a_colour_scale_of_fractional_decades_is_refused_by_name():
+    a, b, c, o = tiny()
+    with pytest.raises(TypeError, match="ColorScale: lo must be a whole number"):
+        draw.draw(o, color_by_grad=ColorScale(-2.5, 0))
+    assert ColorScale(np.int64(-2), np.int64(0)).decades() == [-2, -1, 0]
+
+
 def test_chosen_grads_and_the_outlined_step():
     a, b, c, o = tiny()
     src = draw.draw(o, show_data=False, grads={o}).source
@@ -205,6 +214,35 @@ def test_chosen_grads_and_the_outlined_step():
         draw.draw(o, grads=3.0)
     with pytest.raises(ValueError, match="color_by_grad must be"):
         draw.draw(o, color_by_grad="loud")
+
+
+def test_grads_given_by_intermediate_tensors_are_shown():
+    w = Tensor(np.ones((2, 2)), requires_grad=True, name="w")
+    h = Tensor(np.ones((3, 2)), name="x") @ w
+    h.name = "h"
+    y = h.tanh().sum()
+    y.backward(retain_grads=True)
+    by_dict = draw.draw(y, grads={h: np.full((3, 2), 7.0), y: 1.0}).source  # keyed by the tensors, not their nodes
+    assert "h = matmul\\n(3, 2) float64\\ngrad [7.0, 7.0, 7.0, 7.0, 7.0, 7.0]" in by_dict
+    assert "sum\\n() float64\\n|grad| 1.0" in by_dict
+    by_set = draw.draw(y, grads={h}).source  # a set of tensors: their own .grad
+    assert "h = matmul\\n(3, 2) float64\\ngrad [0.07065" in by_set
+
+
+def test_a_title_that_is_not_text_is_written_as_text():
+    *_, o = tiny()
+    assert "label=2024 labelloc=t" in draw.draw(o, title=2024).source
+
+
+def test_a_ledger_state_of_another_graph_is_refused():
+    *_, o = tiny(backward=False)
+    y = Value(3.0, label="y") * 2.0
+    with ledger.record() as steps:
+        o.backward()
+        y.backward()
+    assert "y | data 3.0 | grad 2.0" in draw.draw(y, grads=steps.state(len(steps))).source  # its own pass
+    with pytest.raises(ValueError, match="draw: the ledger state given as grads= is from a backward pass from"):
+        draw.draw(o, grads=steps.state(len(steps)))  # y's pass, not o's: every cell would read "grad ?"
 
 
 def test_draw_step_shows_only_the_gradients_known_so_far():
@@ -265,6 +303,7 @@ def test_module_clusters_trace_and_collapse():
         assert f"\t\t{a} -> {b}\n" in col or f"\t{a} -> {b}\n" in col
     one = draw.draw(loss, module=tr.collapsed(["layers.2"])).source
     assert one.count("shape=box3d") == 1 and "layers.0.weight" in one
+    assert draw.draw(loss, module=tr.collapsed(p for p in ["layers.2"])).source == one  # any iterable, read once
     with pytest.raises(ValueError, match="no module named 'layers.9'"):
         draw.draw(loss, module=tr.collapsed(["layers.9"]))
     *_, o = tiny()
@@ -297,6 +336,15 @@ def test_compare_inits_three_panels_one_scale():
         draw.compare_inits(engine="jax")
 
 
+def test_compare_inits_takes_one_scheme_by_name_refuses_none_and_any_case_of_rankdir():
+    one = draw.compare_inits((2, 1), "small").source  # a name, not its letters
+    assert one.count("subgraph cluster_init") == 1 and "small: 0.01*N(0, 1)" in one
+    with pytest.raises(ValueError, match="compare_inits: schemes must name at least one scheme"):
+        draw.compare_inits((2, 1), ())
+    lower = draw.compare_inits((2, 1), ("small", "he_normal"), rankdir="lr").source
+    assert "rankdir=LR" in lower and lower == draw.compare_inits((2, 1), ("small", "he_normal")).source
+
+
 # ----------------------------------------------------------------------------- rendering
 
 
@@ -313,6 +361,15 @@ def test_render_svg_png_pdf(tmp_path):
     assert draw.render(g, tmp_path / "g.out", format="svg").read_text().lstrip().startswith("<?xml")
     bundle = g._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_rendering_something_that_is_not_a_picture_is_refused_by_name(tmp_path):
+    for bad in (3, None, tiny()[-1]):  # a number, nothing, a Value instead of draw(value)
+        with pytest.raises(TypeError, match="render: expected a picture"):
+            draw.render(bad, tmp_path / "g.dot")
+        with pytest.raises(TypeError, match="to_svg: expected a picture"):
+            draw.to_svg(bad)
+    assert not (tmp_path / "g.dot").exists()
 
 
 def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):

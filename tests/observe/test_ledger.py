@@ -164,6 +164,22 @@ def test_state_fills_gradients_step_by_step():
         steps.state(6)
 
 
+def test_reading_a_ledger_with_wrong_arguments_names_them():
+    *_, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    with pytest.raises(TypeError, match="Ledger.state: k must be a whole number, got float"):
+        steps.state(1.0)
+    with pytest.raises(TypeError, match="Ledger: pass_index must be a whole number, got str"):
+        steps.get_pass("0")
+    with pytest.raises(IndexError, match="Ledger.line: there is no step 5; 5 were recorded"):
+        steps.line(5)
+    assert steps.line(-1) == steps.line(4)  # counted from the end, as a sequence is
+    with pytest.raises(ValueError, match="Ledger.explain: max_lines must be >= 0"):
+        steps.explain(max_lines=-1)
+    assert steps.explain(max_lines=2).splitlines()[-1] == "... 4 more lines"
+
+
 # ----------------------------------------------------------------------------- recording
 
 
@@ -286,6 +302,18 @@ def test_tensor_accumulation_line():
     assert "(contribution 1 of 2: x is used 2 times by 1 node)" in lines[2]
     assert lines[3].startswith("dL/dx += g * a")
     assert f"now |dL/dx| = {format_number(np.linalg.norm(2 * x.data))}" in lines[3]
+
+
+def test_a_tensor_gradient_of_zeros_is_no_leftover_as_a_value_gradient_of_zero_is_none():
+    x = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="x")
+    x.grad = np.zeros(2)  # zeroed in place of set to None, as with torch's set_to_none=False
+    w = Value(2.0, label="w")
+    w.grad = 0.0
+    with ledger.record() as steps:
+        (x * 3.0).sum().backward()
+        (w * 3.0).backward()
+    assert [s.earlier_grad for s in steps if s.parent in (x, w)] == [None, None]
+    assert "left from an earlier backward()" not in steps.explain()
 
 
 def test_gradstats_accurate_for_float32_and_edge_cases():

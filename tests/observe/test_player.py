@@ -235,6 +235,16 @@ def test_player_picks_a_pass_and_refuses_too_many_steps():
         player.player_html(steps, grads={})
     with pytest.raises(ValueError, match="color_by_grad must be True, False, 'norm' or 'std'"):
         player.player_html(steps, color_by_grad="loud")
+    with pytest.raises(ValueError, match="player: max_steps must be >= 0"):
+        player.player_html(steps, max_steps=-1)
+    with pytest.raises(TypeError, match="player: max_steps must be a whole number"):
+        player.player_html(steps, max_steps=4.5)
+
+
+def test_a_title_that_is_not_text_is_written_as_text():
+    require_binary("dot")
+    *_, o = neuron()
+    assert "<h1 id=\"title\">2024</h1>" in player.player_html(o, title=2024)
 
 
 def test_write_player_and_options(tmp_path):

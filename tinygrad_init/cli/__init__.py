@@ -256,9 +256,7 @@ def _run_report(args: argparse.Namespace) -> int:
         files = report.build_report(args.out, seed=args.seed, quick=args.quick, progress=not args.no_progress,
                                     log=sys.stdout, svg=args.svg)
     except OSError as e:
-        print(f"tinygrad-init report: cannot {what} {args.out}: {e.strerror or e}"
-              f"{f' ({e.filename})' if getattr(e, 'filename', None) else ''}", file=sys.stderr)
-        return 1
+        return _cannot("report", f"{what} {args.out}", e)
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in files.stage_seconds.items())
     print(f"tinygrad-init report: done in {files.seconds:.1f} s" + f" ({stages})" * bool(stages), file=sys.stderr)
     return 0
@@ -273,19 +271,32 @@ def _run_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cannot(command: str, what: str, e: OSError) -> int:
+    """Exit code 1 with the message that `command` cannot do `what` (a file not writable, a folder missing)."""
+    print(f"tinygrad-init {command}: cannot {what}: {e.strerror or e}"
+          f"{f' ({e.filename})' if getattr(e, 'filename', None) else ''}", file=sys.stderr)
+    return 1
+
+
 def _explore(args: argparse.Namespace) -> int:
-    path = explore(quick=args.quick, rng=args.seed).write(args.out)
+    try:
+        path = explore(quick=args.quick, rng=args.seed).write(args.out)
+    except OSError as e:
+        return _cannot("explore", f"write {args.out}", e)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); open it in a browser")
     return 0
 
 
 def _chaos(args: argparse.Namespace) -> int:
-    result = spectra.trainability(args.quick, rng=args.seed)
-    result["command"] += f" --seed {args.seed}" if args.seed else ""
-    for path in (args.json, args.figure):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=1) + "\n")
-    save_figure(spectra.figure("trainability", result), args.figure)
+    try:
+        for path in (args.json, args.figure):  # before minutes of training
+            path.parent.mkdir(parents=True, exist_ok=True)
+        result = spectra.trainability(args.quick, rng=args.seed)
+        result["command"] += f" --seed {args.seed}" if args.seed else ""
+        args.json.write_text(json.dumps(result, indent=1) + "\n")
+        save_figure(spectra.figure("trainability", result), args.figure)
+    except OSError as e:
+        return _cannot("chaos", f"write {args.json} and {args.figure}", e)
     print(f"{spectra.finding('trainability', result)}\nwrote {args.json} and {args.figure}")
     return 0
 
@@ -297,7 +308,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..exercises import grader
 
         return grader.main(argv[1:], prog="tinygrad-init exercises")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
+        args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading

@@ -11,6 +11,7 @@ import math
 import operator
 import sys
 import tokenize
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -49,6 +50,10 @@ def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
 
 
+def _nfkc(name: str) -> str:  # a name as Python reads it: the italic x of a pasted formula is x
+    return unicodedata.normalize("NFKC", name)
+
+
 def _apply(f: Callable[..., Any], x: Any, *y: Any) -> Any:
     """`f(x, *y)` with Value semantics (IEEE: 1/0 is inf), also on numbers alone (folded into one)."""
     return f(x, *y) if any(isinstance(v, Value) for v in (x, *y)) else f(Value(x), *y).data
@@ -80,11 +85,12 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
-    source = " ".join(text.splitlines()).strip()
+    source = " ".join(line.split("#", 1)[0] for line in text.splitlines()).strip()  # a comment ends with its line
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
-    leaves = {name: v if isinstance(v, Value) else Value(float(v), label=name) for name, v in variables.items()}
-    offset = 0  # where the factor being read starts in `source`
+    leaves = {_nfkc(name): v if isinstance(v, Value) else Value(float(v), label=_nfkc(name))
+              for name, v in variables.items()}
+    offset, utf8 = 0, b""  # where the factor being read starts in `source`, and its bytes (ast counts bytes)
 
     def error(msg: str, start: int, end: int | None = None) -> ExpressionError:  # a caret under the place
         where = (f" (at character {start + 1:,} of {len(source):,})" if len(source) > 200 else
@@ -92,7 +98,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         return ExpressionError(f"expression: {msg}{where}")
 
     def fail(msg: str, node: ast.AST) -> ExpressionError:
-        return error(msg, offset + node.col_offset, offset + (node.end_col_offset or node.col_offset + 1))
+        at = lambda col: offset + len(utf8[:col].decode(errors="ignore"))  # noqa: E731 - characters, not bytes
+        return error(msg, at(node.col_offset), at(node.end_col_offset or node.col_offset + 1))
 
     def expression(toks: list) -> Any:  # a - b*c + d is (a - (b*c)) + d
         total = None
@@ -107,8 +114,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         return total
 
     def piece(start: int, end: int) -> Any:
-        nonlocal offset
+        nonlocal offset, utf8
         offset, text = start, source[start:end]
+        utf8 = text.encode()
         if text in leaves:
             return leaves[text]
         try:
@@ -181,6 +189,7 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for w in words:
         name, _, value = (part.strip() for part in w.partition("="))
+        name = _nfkc(name)
         if "=" not in w:
             raise ExpressionError(f"binding {w!r}: " + (
                 "this looks like an option, but after `--` every word is read as the expression or a NAME=VALUE "
@@ -233,6 +242,9 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+_MLP_DEFAULTS = {"engine": "scalar", "init": None, "activation": "tanh", "seed": 0, "batch": 4}  # --mlp's options
+
+
 def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add the `graph` subcommand to `subparsers` (from `parser.add_subparsers()`)."""
     p = subparsers.add_parser(
@@ -242,12 +254,12 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
-    m.add_argument("--engine", choices=("scalar", "tensor"), default="scalar", help="scalar (default): a Value "
+    m.add_argument("--engine", choices=("scalar", "tensor"), help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
-    m.add_argument("--activation", choices=activations.names(), default="tanh", help="hidden (default: tanh)")
+    m.add_argument("--activation", choices=activations.names(), help="hidden (default: tanh)")
     m.add_argument("--init", metavar="NAME", help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
-    m.add_argument("--seed", type=cli_type(check_int, 0), default=0, help="of weights and data (default: 0)")
-    m.add_argument("--batch", type=cli_type(check_int, 1), default=4, metavar="B", help="tensor engine (default: 4)")
+    m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: 0)")
+    m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B", help="tensor engine (default: 4)")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
     o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
@@ -257,7 +269,7 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
                    f"output (default: {draw.MAX_NODES} in the picture, all in the player; 0: all)")
     o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
                    help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
-    p.set_defaults(graph_parser=p)
+    p.set_defaults(graph_parser=p, **_MLP_DEFAULTS)
     return p
 
 
@@ -275,8 +287,12 @@ def run_graph(args: argparse.Namespace) -> int:
         return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
     if args.mlp is not None and (args.expression is not None or args.bindings):
         return fail("give either an expression or --mlp, not both")
-    if args.mlp is None and args.engine != "scalar":
-        return fail("--engine applies to --mlp only; an expression is always drawn with the scalar engine")
+    given = [f"--{k}" for k, default in _MLP_DEFAULTS.items() if getattr(args, k) != default]
+    if args.mlp is None and given:
+        return fail(f"{' '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to --mlp only; an expression is "
+                    "always drawn with the scalar engine, from the numbers you bind")
+    if args.mlp is not None and args.engine == "scalar" and "--batch" in given:
+        return fail("--batch applies to --engine tensor only; the scalar MLP is drawn for one sample")
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
@@ -292,7 +308,8 @@ def run_graph(args: argparse.Namespace) -> int:
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
-    print(f"tinygrad-init graph: {what}: {n_nodes} nodes, {n_steps} chain-rule steps in backward")
+    print(f"tinygrad-init graph: {what}: {n_nodes} node{'s' * (n_nodes != 1)}, {n_steps} chain-rule "
+          f"step{'s' * (n_steps != 1)} in backward")
     if root.scalar and n_steps <= 40:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps

@@ -81,14 +81,22 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
-    source = dot if isinstance(dot, str) else dot.source  # DOT text is written as is: the same bytes everywhere
+    source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
     path.write_bytes(source.encode() if fmt in ("dot", "gv") else _friendly(graphviz.Source(source).pipe, format=fmt))
     return path
 
 
 def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:
     """The picture as SVG text (needs the `dot` program)."""
-    return _friendly(graphviz.Source(getattr(dot, "source", dot)).pipe, format="svg").decode()
+    return _friendly(graphviz.Source(_source(dot, "to_svg")).pipe, format="svg").decode()
+
+
+def _source(dot: Any, who: str) -> str:  # the DOT text of a picture
+    source = dot if isinstance(dot, str) else getattr(dot, "source", None)
+    if not isinstance(source, str):
+        raise TypeError(f"{who}: expected a picture (from draw), a graphviz graph or DOT text, got "
+                        f"{type(dot).__name__}; draw a Value or Tensor first: {who}(draw.draw(loss), ...)")
+    return source
 
 
 # --------------------------------------------------------------------------- colours
@@ -129,6 +137,10 @@ class ColorScale:
     hi: int
     what: str = "|grad|"
 
+    def __post_init__(self) -> None:
+        for name in ("lo", "hi"):  # whole decades: the legend counts them
+            check_int("ColorScale", name, getattr(self, name))
+
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""
@@ -168,7 +180,8 @@ class Trace:
     def collapsed(self, paths: bool | str | Sequence[str] = True) -> "Trace":
         """The same trace, drawn with single boxes for every module without sub-modules (True) or the
         modules named by `paths` (`["layers.0", "layers.2"]`)."""
-        return Trace(self.model, self.output, self.calls, [paths] if isinstance(paths, str) else paths)
+        paths = [paths] if isinstance(paths, str) else paths if isinstance(paths, bool) else list(paths)
+        return Trace(self.model, self.output, self.calls, paths)
 
 
 def trace(model: Any, *inputs: Any) -> Trace:
@@ -194,6 +207,8 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
+    if not isinstance(sizes, Iterable):
+        raise TypeError(f"mlp_loss: sizes must list the layer widths, e.g. (2, 4, 1); got {type(sizes).__name__}")
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1); got "
@@ -281,6 +296,10 @@ class _Scene:
                                  "`with ledger.record() as steps: root.backward()` and pass grads=steps")
             grads = grads.final_grads(index[-1])
         elif isinstance(grads, LedgerState):
+            if grads.pass_.root is not self.root:
+                raise ValueError(f"draw: the ledger state given as grads= is from a backward pass from "
+                                 f"{grads.pass_.root_symbol}, not from this root; draw that pass's root, or use "
+                                 "draw.draw_step(steps, k), which does")
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
             grads = grads.grads
@@ -289,6 +308,7 @@ class _Scene:
                 raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
                                 f"gradient or a set of nodes, got {type(grads).__name__}")
             grads = {n: n.grad for n in (self.order if grads is None else grads)}
+        grads = {getattr(n, "grad_fn", None) or n: v for n, v in grads.items()}  # a tensor stands for its node
         infos, arrays = {}, {}
         for n in self.order:
             if n not in grads or (v := grads[n]) is None:
@@ -486,7 +506,7 @@ def _picture(rankdir: str, title: str | None) -> Picture:
     g = Picture(graph_attr={"rankdir": rankdir, **font}, node_attr={**font, "fontsize": "11"},
                 edge_attr={**font, "fontsize": "9"})
     if title:
-        g.attr(label=_lines(title.split("\n")), labelloc="t")
+        g.attr(label=_lines(str(title).split("\n")), labelloc="t")
     return g
 
 
@@ -547,6 +567,9 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
     """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions)
     on one log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows
     the scheme's formula and the loss; data, targets and the weights' random stream are the same for all."""
+    schemes = [schemes] if isinstance(schemes, str) or callable(schemes) else list(schemes)
+    if not schemes:
+        raise ValueError("compare_inits: schemes must name at least one scheme, e.g. ('small', 'he_normal')")
     seed, scenes, titles = int(as_rng(rng).integers(2**31)), [], []
     for k, scheme in enumerate(schemes):
         fn = nn.init.get(scheme)
@@ -555,9 +578,10 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         scenes.append(_Scene(loss, False, False, show_local, True, None, None, None, rankdir, f"i{k}_"))
         name, formula = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme)), getattr(fn, "formula", "")
         titles.append([f"{name}: {formula}" if formula else str(name), f"loss {_num(float(loss.data))}"])
+    rankdir = scenes[0].rankdir  # checked, in capitals as Graphviz wants it
     scale, g = ColorScale.fit([m for s in scenes for m in s.magnitudes], scenes[0].what), _picture(rankdir, None)
     panels = list(enumerate(zip(scenes, titles)))
-    for k, (scene, title) in reversed(panels) if rankdir.upper() in ("LR", "RL") else panels:  # dot stacks LR upwards
+    for k, (scene, title) in reversed(panels) if rankdir in ("LR", "RL") else panels:  # dot stacks LR upwards
         sub = Picture(name=f"cluster_init{k}")
         sub.attr(label=_lines(title), style="rounded", color="#4d4d4d", fontsize="12")
         _emit(sub, scene, scale)

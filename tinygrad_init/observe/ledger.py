@@ -15,7 +15,7 @@ from typing import Any, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from ..core import autograd
-from ..utils import format_number as _format, moments, ratio, shape_text
+from ..utils import check_int, format_number as _format, moments, ratio, shape_text
 
 __all__ = ["record", "format_number", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
            "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
@@ -208,7 +208,7 @@ class Ledger(Sequence):
             seed, earlier = root.grad, {n: n.grad for n in leaves if n.grad != 0.0}
         else:
             seed = GradStats.of(root.grad)
-            earlier = {n: GradStats.of(n.grad).norm for n in leaves if n.grad is not None}
+            earlier = {n: g for n in leaves if n.grad is not None and (g := GradStats.of(n.grad).norm) != 0.0}
         self._open = Pass(len(self.passes), root, list(order), node_names(order), bool(root.scalar), seed,
                           len(self.steps), uses=uses, consumers=consumers, earlier=earlier)
         self.passes.append(self._open)
@@ -256,7 +256,8 @@ class Ledger(Sequence):
         if not self.passes:
             raise ValueError("Ledger: no backward pass was recorded. Call backward() inside "
                              "`with ledger.record() as steps:`")
-        if pass_index is not None and not -len(self.passes) <= pass_index < len(self.passes):
+        n = len(self.passes)
+        if pass_index is not None and not -n <= check_int("Ledger", "pass_index", pass_index) < n:
             raise IndexError(f"Ledger: there is no pass {pass_index}; {len(self.passes)} were recorded")
         return self.passes[-1 if pass_index is None else pass_index]
 
@@ -279,7 +280,7 @@ class Ledger(Sequence):
     def state(self, k: int) -> LedgerState:
         """What is known after `k` steps (`0 <= k <= len(self)`), within the pass of step `k - 1`
         (after 0 steps: the seed of the first pass)."""
-        if not 0 <= k <= len(self.steps):
+        if not 0 <= check_int("Ledger.state", "k", k) <= len(self.steps):
             raise IndexError(f"Ledger.state: k must be between 0 and {len(self.steps)}, got {k}")
         ps = self.passes[self.steps[k - 1].pass_index] if k > 0 else self.get_pass(0)
         return next(LedgerState(j, s, ps, dict(g), frozenset(c)) for j, s, g, c in self._sweep(ps) if j == k)
@@ -320,6 +321,8 @@ class Ledger(Sequence):
 
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""
+        if not -len(self.steps) <= check_int("Ledger.line", "k", k) < len(self.steps):
+            raise IndexError(f"Ledger.line: there is no step {k}; {len(self.steps)} were recorded")
         s, f = self.steps[k], lambda x: format_number(x, digits)  # noqa: E731
         ps = self.passes[s.pass_index]
         r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
@@ -359,7 +362,7 @@ class Ledger(Sequence):
             out += [self.seed_line(ps.index, digits)] + [self.line(s.index, digits) for s in self.pass_steps(ps.index)]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
-        if max_lines is not None and (left := len(out) - max_lines) > 0:
+        if max_lines is not None and (left := len(out) - check_int("Ledger.explain", "max_lines", max_lines, 0)) > 0:
             out = out[:max_lines] + [f"... {left} more line{'s' * (left != 1)}"]
         text = Text("\n".join(out))
         if file is not None:

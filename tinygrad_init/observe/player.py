@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ..utils import check_int
 from .draw import PRECISION, ColorScale, draw, font_color, magnitude, to_svg
 from .ledger import Ledger, format_number, record  # format_number: the number text of draw's cells
 
@@ -94,7 +95,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {color_by_grad!r}")
     ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
-    if max_steps is not None and len(pass_steps) > max_steps:
+    if max_steps is not None and len(pass_steps) > check_int("player", "max_steps", max_steps, 0):
         raise ValueError(f"player: this backward pass has {len(pass_steps):,} chain-rule steps, more than max_steps="
                          f"{max_steps:,}. Step through a smaller graph (fewer or narrower layers, or the tensor "
                          "engine, whose steps are whole matrices), or raise max_steps (the page grows with the graph).")
@@ -132,7 +133,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids(root), "seed": state(ps.seed, True),
             "unknown": state(None, True), "steps": data_steps, "color": scale is not None}
 
-    heading = title if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"
+    heading = str(title) if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"
     label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
     titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
     titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()

@@ -351,6 +351,22 @@ def test_wrong_types_and_shapes_get_plain_messages(tmp_path, name, source, expec
     assert expected in result.message
 
 
+# The reference solution, run on float32 copies of its array inputs and returning float32 arrays.
+FLOAT32 = ("\nimport numpy as _np\n_reference = {fn}\n"
+           "def _f32(v):\n    if isinstance(v, _np.ndarray) and v.dtype.kind == 'f':\n"
+           "        return v.astype('float32')\n"
+           "    return type(v)(map(_f32, v)) if isinstance(v, (list, tuple)) else v\n"
+           "def {fn}(*args, **kwargs):\n    return _f32(_reference(*map(_f32, args), **kwargs))\n")
+
+
+@pytest.mark.parametrize("name", ["unbroadcast", "linear_backward", "softmax_ce_backward", "symmetry", "batchnorm",
+                                  "update_data", "jacobian"])
+def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
+    ex = catalog.get(name)
+    result = grade_source(tmp_path, ex, solution(ex) + FLOAT32.format(fn=ex.function))
+    assert result.passed, result.message
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

@@ -356,14 +356,33 @@ def _as_numbers(value: Any) -> np.ndarray | None:
     return None
 
 
+_EPS64 = float(np.finfo(np.float64).eps)
+
+
+def _eps(value: Any) -> float:
+    """The machine epsilon of the least precise floats in `value` (float64's for Python numbers)."""
+    if isinstance(value, (np.ndarray, np.floating)) and value.dtype.kind == "f":
+        return float(np.finfo(value.dtype).eps)
+    if isinstance(value, (tuple, list)):
+        return max((_eps(v) for v in value), default=_EPS64)
+    return _EPS64
+
+
 def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
     """True when `value` has `expected`'s shape and the same numbers (within tolerance); NaN never equals.
 
+    Numbers in float32 (or float16) are judged to their own precision: the tolerances grow to at least
+    `100 eps` relative and `100 eps max|expected|` absolute, with `eps` that type's machine epsilon.
     Never raises: anything that is not numbers of the right shape is simply "not the same".
     """
     a, b = _as_numbers(value), _as_numbers(expected)
     if a is None or b is None or a.shape != b.shape:
         return False
+    eps = max(_eps(value), _eps(expected))
+    if eps > _EPS64:
+        with np.errstate(all="ignore"):
+            scale = float(np.max(np.abs(b), initial=0.0))
+        rtol, atol = max(rtol, 100 * eps), max(atol, 100 * eps * scale if math.isfinite(scale) else 0.0)
     with np.errstate(all="ignore"):
         return bool(np.all(np.isfinite(a)) and np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
 

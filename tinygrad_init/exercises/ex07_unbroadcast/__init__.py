@@ -76,7 +76,7 @@ def check(run: Session) -> None:
             if exc.type == "ValueError" and "broadcast" in exc.message + exc.text:
                 fail(f"{call} raised ValueError: {exc.message}.", "broadcast_to")
             raise
-        if shape == () and isinstance(got, float):
+        if shape == () and isinstance(got, (float, np.floating)):
             got = np.asarray(got)
         expected = _reference(grad, shape, "right")
         if isinstance(got, np.ndarray) and got.shape == shape and same(got, expected):

@@ -212,6 +212,36 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
     assert "did not ask for" in results["he_normal"].message and "private channel" in results["he_normal"].message
 
 
+
+def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or_the_checks(tmp_path):
+    check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
+    library = ("import subprocess, sys\nimport numpy as np\ndef unbroadcast(grad, shape):\n"
+               "    code = 'from tinygrad_init.core.tensor import unbroadcast; import numpy as np; import sys; '\\\n"
+               "           'print(unbroadcast(np.array(eval(sys.argv[1])), eval(sys.argv[2])).tolist())'\n"
+               "    out = subprocess.run([sys.executable, '-c', code, repr(grad.tolist()), repr(shape)],\n"
+               "                         capture_output=True, text=True, check=True).stdout\n"
+               "    return np.array(eval(out))\n")
+    sources = {
+        "unbroadcast": library,
+        "fans": f"import os\nos.system('cat {check}')\n",
+        "mul_backward": "import ctypes\nctypes.CDLL(None).system(b'true')\n",
+        "pow_backward": "import multiprocessing as mp\np = mp.get_context('spawn').Process(target=print)\np.start()\n",
+        "tanh_backward": f"import os\nos.link({check!r}, 'copy.py')\n",
+        "sigmoid_backward": f"import os\nd = os.open({REPO!r}, os.O_RDONLY)\n"
+                            "os.open('tinygrad_init/exercises/ex11_fans/__init__.py', os.O_RDONLY, dir_fd=d)\n",
+    }
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    results = grader.grade(str(tmp_path), list(sources), timeout=20)
+    for r in results:
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
+        assert r.message.startswith("write it yourself: this exercise is about "), r.message
+    by_name = {r.name: r.message for r in results}
+    assert "`subprocess.Popen` (it runs code outside the grader's rules)" in by_name["unbroadcast"]
+    assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
+    assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
+    assert not os.path.exists(tmp_path / "copy.py")
+
 # ------------------------------------------------------------------ accidents
 
 

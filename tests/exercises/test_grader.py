@@ -91,6 +91,23 @@ def test_usage_errors_exit_2(tmp_path):
     assert info.value.code == 2
 
 
+
+def test_python_api_takes_one_name_as_a_string_and_names_a_bad_argument(tmp_path):
+    from tinygrad_init import exercises
+
+    assert exercises.start(str(tmp_path), "ex01") == ["ex01_mul_backward.py"]
+    assert [(r.name, r.status) for r in exercises.grade(str(tmp_path), "mul_backward")] == [("mul_backward", "todo")]
+    (missing,) = exercises.grade(str(tmp_path), ["fans"])
+    assert missing.status == "missing" and "ex11_fans.py does not exist" in missing.message
+    for timeout, error in ((0, ValueError), (-1, ValueError), (float("nan"), ValueError), ("10", TypeError),
+                           (None, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="grade: timeout must be"):
+            exercises.grade(str(tmp_path), ["ex01"], timeout=timeout)
+    with pytest.raises(TypeError, match="grade: isolate must be True or False"):
+        exercises.grade(str(tmp_path), ["ex01"], isolate="no")
+    with pytest.raises(TypeError, match="start: force must be True or False"):
+        exercises.start(str(tmp_path), ["ex01"], force="yes")
+
 def test_help_teaches(capsys):
     with pytest.raises(SystemExit) as info:
         grader.main(["--help"])

@@ -246,10 +246,14 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
         "tanh_backward": f"import os\nos.link({check!r}, 'copy.py')\n",
         "sigmoid_backward": f"import os\nd = os.open({REPO!r}, os.O_RDONLY)\n"
                             "os.open('tinygrad_init/exercises/ex11_fans/__init__.py', os.O_RDONLY, dir_fd=d)\n",
+        "topological_order": f"import os\nos.rename({check!r}, {check!r})  # a no-op, but a replace all the same\n",
     }
     for name, source in sources.items():
         write(tmp_path, name, source)
-    results = grader.grade(str(tmp_path), list(sources), timeout=20)
+    # The student's own files, by relative paths, are fine.
+    write(tmp_path, "relu_std", "open('notes.txt', 'w').write('x')\nopen('notes.txt').read()\n" + solution("relu_std"))
+    results = grader.grade(str(tmp_path), [*sources, "relu_std"], timeout=20)
+    assert results.pop().passed
     for r in results:
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
         assert r.message.startswith("write it yourself: this exercise is about "), r.message

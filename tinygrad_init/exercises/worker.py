@@ -385,6 +385,11 @@ _RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn"
                     "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "multiprocessing.popen_spawn_posix",
                     "multiprocessing.popen_forkserver")
 
+#: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
+#: linked, moved, replaced or removed.
+_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.symlink": (1,), "os.remove": (0,),
+              "os.rmdir": (0,), "os.mkdir": (0,), "os.truncate": (0,), "os.chmod": (0,), "shutil.rmtree": (0,)}
+
 
 def _install_policy(policy: dict) -> None:
     """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files, and running
@@ -403,12 +408,14 @@ def _install_policy(policy: dict) -> None:
             protect.append(os.path.realpath(os.path.dirname(spec.origin)) + os.sep)
     protected = tuple(protect)
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it
-    # against every folder above a protected one as well.
+    # against every (unprotected) folder above a protected one as well.
     above = set()
     for p in protect:
-        while p != os.path.dirname(p):
-            p = os.path.dirname(p)
+        p = os.path.dirname(p.rstrip(os.sep))
+        while p not in above:
             above.add(p)
+            p = os.path.dirname(p)
+    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
 
     def is_protected(name: str) -> bool:
         bases = [os.getcwd()] + ([] if os.path.isabs(name) else sorted(above))
@@ -420,10 +427,9 @@ def _install_policy(policy: dict) -> None:
         name = args[0] if event == "import" else event
         if name in _RUNS_OTHER_CODE:
             raise PermissionError(message.replace("{name}", f"`{name}` (it runs code outside the grader's rules)"))
-        if event in ("open", "os.link", "os.rename") and isinstance(args[0], (str, bytes)) and protected:
-            name = os.fsdecode(args[0])
-            if is_protected(name):
-                raise PermissionError(message.replace("{name}", name))
+        for i in _PATH_ARGS.get(event, ()) if protected else ():
+            if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
+                raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
 
     sys.addaudithook(hook)
 

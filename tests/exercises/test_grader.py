@@ -314,6 +314,7 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
         "topological_order": "import numpy as np\ndef topological_order(root):\n    return np.ones((50000, 50000))\n",
         "accumulate_grads": "import sys\nsys.setrecursionlimit(100)\ndef accumulate_grads(edges, root):\n"
                             "    return accumulate_grads(edges, root)\n",
+        "linear_backward": "def linear_backward(x, W, g):\n    while True:\n        print('x' * 100_000)\n",
         "unbroadcast": solution("unbroadcast"),
     }
     for name, source in sources.items():
@@ -328,6 +329,7 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
     assert "your code raised KeyboardInterrupt while running sigmoid_backward" in flat
     assert "your code ran out of memory" in flat
     assert "your code raised RecursionError" in flat
+    assert "your code printed (or wrote to a file) more than 64 MB" in flat  # not gigabytes in the temp folder
 
 
 def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):

@@ -440,6 +440,9 @@ def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
     if exc.type == "MemoryError":
         return Result(ex.name, "error", f"your code ran out of memory{during} (each exercise may use about 1 GB): "
                                         f"look for an array far larger than the inputs.{where}")
+    if exc.type == "OSError" and "File too large" in exc.message:  # the worker's RLIMIT_FSIZE
+        return Result(ex.name, "error", f"your code printed (or wrote to a file) more than {wire.MAX_WRITTEN >> 20} "
+                                        f"MB{during}: look for a print() in a loop that never ends.{where}")
     message = f"{exc.type}: {exc.message}" if exc.message else exc.type
     return Result(ex.name, "error", f"your code raised {message}{during}{where}")
 

@@ -47,6 +47,7 @@ from typing import Any
 MAX_FRAME = 64 << 20  # bytes of one frame
 MAX_ITEMS = 200_000  # items of one list, tuple or dict sent back
 MAX_DEPTH = 20
+MAX_WRITTEN = 64 << 20  # bytes the student's code may print (or write to one file)
 _HEADER = struct.Struct(">I")
 _NUMERIC = "biufc"
 
@@ -435,10 +436,12 @@ def _install_policy(policy: dict) -> None:
 
 
 def _limit_memory(megabytes: float) -> None:
-    """Cap the address space at what is mapped now plus `megabytes` (where the system supports it)."""
+    """Cap the address space at what is mapped now plus `megabytes`, and the size of a file written (what
+    is printed, too) at `MAX_WRITTEN` (where the system supports it)."""
     try:
         import resource
 
+        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_WRITTEN, MAX_WRITTEN))  # beyond: OSError (EFBIG)
         with open("/proc/self/statm") as fh:
             now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = now + int(megabytes * (1 << 20))

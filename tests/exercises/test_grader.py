@@ -15,6 +15,7 @@ graded per call where one call can show several things.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import shutil
@@ -262,6 +263,23 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
     assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
     assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
     assert not os.path.exists(tmp_path / "copy.py")
+
+
+def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
+    # The right answer to every case in the checks' source, looked up: a fresh case at each grading fails it.
+    import importlib
+
+    def cases(name: str) -> list:
+        return importlib.import_module(f"tinygrad_init.exercises.{catalog.get(name).stem}").CASES
+
+    mul = {case: (case[2] * case[1], case[2] * case[0]) for case in cases("mul_backward")}
+    tanh = {case: case[1] * (1 - math.tanh(case[0]) ** 2) for case in cases("tanh_backward")}
+    fans = {shape: (shape[0] * math.prod(shape[2:]), shape[1] * math.prod(shape[2:])) for shape in cases("fans")}
+    write(tmp_path, "mul_backward", f"def mul_backward(*args):\n    return {mul!r}[args]\n")
+    write(tmp_path, "tanh_backward", f"def tanh_backward(*args):\n    return {tanh!r}[args]\n")
+    write(tmp_path, "fans", f"def fans(shape):\n    return {fans!r}[shape]\n")
+    for r in grader.grade(str(tmp_path), ["mul_backward", "tanh_backward", "fans"]):
+        assert r.status == "error" and "your code raised KeyError" in r.message, (r.name, r.status, r.message)
 
 # ------------------------------------------------------------------ accidents
 

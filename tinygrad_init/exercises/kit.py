@@ -65,6 +65,7 @@ __all__ = [
     "same",
     "sections",
     "summary",
+    "unseen",
 ]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -385,6 +386,12 @@ def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> 
         rtol, atol = max(rtol, 100 * eps), max(atol, 100 * eps * scale if math.isfinite(scale) else 0.0)
     with np.errstate(all="ignore"):
         return bool(np.all(np.isfinite(a)) and np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+
+
+def unseen(cases: Sequence, make: Callable[[np.random.Generator], Any]) -> list:
+    """`cases`, then one more that `make` draws afresh at each grading: an answer that looks the published
+    cases up in a table fails it (it comes last, so that the message for a usual mistake stays the same)."""
+    return [*cases, make(np.random.default_rng())]
 
 
 def diagnose(got: Any, detail: str, candidates: Sequence[tuple[str, Any]], rtol: float = 1e-7,

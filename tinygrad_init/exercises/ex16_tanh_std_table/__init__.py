@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.polynomial.hermite import hermgauss
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same, unseen
 
 EXERCISE = Exercise(
     16, "tanh_std_table", "predict_tanh_stds", "Predict the std of every tanh layer (CS231n's table)", 5,
@@ -72,7 +72,8 @@ WRONG: list[str] = ["linear", "pre_activation", "tanh_of_std", "hermite_scaling"
 
 
 def check(run: Session) -> None:
-    for widths, weight_std, input_std in CASES:
+    for widths, weight_std, input_std in unseen(CASES, lambda g: (g.integers(20, 300, size=4).tolist(),
+                                                                  round(g.uniform(0.03, 0.1), 3), 1.0)):
         shown = f"[{widths[0]}] * {len(widths)}" if len(set(widths)) == 1 else str(widths)
         call = f"predict_tanh_stds(widths={shown}, weight_std={fmt(weight_std)}, input_std={fmt(input_std)})"
         got = run(call, list(widths), weight_std, input_std)

@@ -376,6 +376,17 @@ def test_student_exception_names_type_message_line_and_call(tmp_path):
     assert "at ex02_pow_backward.py, line 3, in pow_backward:  return upstream / scale" in result.message
 
 
+def test_a_function_with_other_arguments_than_the_stub_is_told_to_keep_them(tmp_path):
+    result = grade_source(tmp_path, catalog.get("mul_backward"), "def mul_backward(a, b):\n    return b, a\n")
+    assert result.status == "error"
+    assert "takes 2 positional arguments but 3 were given" in result.message
+    assert "Keep the arguments of the stub: def mul_backward(a, b, upstream)." in result.message
+    result = grade_source(tmp_path, catalog.get("xavier_uniform"),
+                          "def xavier_uniform(shape, seed=None, dtype=None):\n    return 0\n")
+    assert "unexpected keyword argument 'rng'" in result.message
+    assert "def xavier_uniform(shape, rng=None, dtype=np.float32)." in result.message
+
+
 def test_syntax_error_load_error_missing_function_and_exit(tmp_path):
     ex = catalog.get("fans")
     r = grade_source(tmp_path, ex, "def fans(shape)\n    return 1, 2\n")

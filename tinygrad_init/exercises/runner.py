@@ -444,7 +444,19 @@ def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
         return Result(ex.name, "error", f"your code printed (or wrote to a file) more than {wire.MAX_WRITTEN >> 20} "
                                         f"MB{during}: look for a print() in a loop that never ends.{where}")
     message = f"{exc.type}: {exc.message}" if exc.message else exc.type
+    if exc.type == "TypeError" and not exc.file and exc.message.startswith(f"{ex.function}() "):
+        return Result(ex.name, "error", f"the grader could not call your function: {message}{during}. Keep the "
+                                        f"arguments of the stub: def {_signature(ex)}.")
     return Result(ex.name, "error", f"your code raised {message}{during}{where}")
+
+
+def _signature(ex: Exercise) -> str:
+    """`mul_backward(a, b, upstream)`: the function's name and arguments in the stub (without annotations)."""
+    with open(ex.stub, encoding="utf-8") as fh:
+        fn = next(n for n in ast.parse(fh.read()).body if isinstance(n, ast.FunctionDef) and n.name == ex.function)
+    for arg in fn.args.args + fn.args.kwonlyargs:
+        arg.annotation = None
+    return f"{ex.function}({ast.unparse(fn.args)})"
 
 
 # ------------------------------------------------------------------ grading

@@ -291,7 +291,14 @@ def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
     relu = {repr(tuple(case)): predict(*case, "right").tolist() for case in cases("relu_std")}
     write(tmp_path, "relu_std", f"import numpy as np\ndef predict_relu_std(*args):\n"
                                 f"    return np.array({relu!r}[repr(args)])\n")
-    for r in grader.grade(str(tmp_path), ["mul_backward", "tanh_backward", "linear_backward", "fans", "relu_std"]):
+    module = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('verdict').stem}")
+    words = {repr(tuple(case)): module.verdict(*case) for case in module.CASES}
+    write(tmp_path, "verdict", f"def verdict(*args):\n    return {words!r}[repr(args)]\n")
+    module = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('edge_of_chaos').stem}")
+    chaos = {case: module.solve(*case) for case in module.CASES}
+    write(tmp_path, "edge_of_chaos", f"def edge_of_chaos(*args):\n    return {chaos!r}[args]\n")
+    names = ["mul_backward", "tanh_backward", "linear_backward", "fans", "relu_std", "edge_of_chaos", "verdict"]
+    for r in grader.grade(str(tmp_path), names):
         assert r.status == "error" and "your code raised KeyError" in r.message, (r.name, r.status, r.message)
 
 # ------------------------------------------------------------------ accidents

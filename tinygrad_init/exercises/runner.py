@@ -347,7 +347,8 @@ class _Worker(Session):
 
     def _next(self) -> tuple[str, Any]:
         try:
-            kind, frame = self.frames.get(timeout=max(0.0, self.deadline - time.monotonic()))
+            wait = min(max(0.0, self.deadline - time.monotonic()), threading.TIMEOUT_MAX)  # a huge limit: none
+            kind, frame = self.frames.get(timeout=wait)
         except queue.Empty:
             if self.partial:
                 raise _Abort("error", _tampered("a frame that never ended")) from None

@@ -367,6 +367,18 @@ def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
     assert result.passed, result.message
 
 
+ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
+               "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()"]
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=_ids)
+def test_odd_answers_fail_with_a_message_never_as_a_bug_of_the_check(tmp_path, ex):
+    for answer in ODD_ANSWERS:
+        source = f"import numpy as np\ndef {ex.function}(*args, **kwargs):\n    return {answer}\n"
+        result = grade_source(tmp_path, ex, source)
+        assert result.status in ("fail", "error") and result.message, (answer, result.status, result.message)
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

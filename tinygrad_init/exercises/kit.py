@@ -22,6 +22,7 @@ what each known mistake would give, so that the message can name the mistake.
 from __future__ import annotations
 
 import ast
+import decimal
 import importlib
 import math
 import numbers
@@ -285,6 +286,8 @@ def fmt(x: Any) -> str:
     """Numbers with 6 significant digits, arrays compactly, everything else with repr (shortened)."""
     if isinstance(x, (bool, np.bool_)):
         return repr(bool(x))
+    if isinstance(x, numbers.Integral) and abs(int(x)) > 2**1000:  # beyond float's range
+        return f"{decimal.Decimal(int(x)):.6g}"
     if isinstance(x, numbers.Real):
         return f"{float(x):.6g}"
     if isinstance(x, np.ndarray):
@@ -313,7 +316,10 @@ def expect_float(value: Any, what: str) -> float:
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
         return float(value)
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            fail(f"{what}: expected a number (a float), got an int too large for a float ({fmt(value)}).")
     fail(f"{what}: expected a number (a float), got {describe(value)}.{_engine_hint(value)}")
 
 
@@ -347,13 +353,13 @@ def _as_numbers(value: Any) -> np.ndarray | None:
         return None
     if isinstance(value, np.ndarray):
         return value.astype(np.float64) if value.dtype.kind in "fiu" else None
-    if isinstance(value, numbers.Real):
-        return np.asarray(float(value))
-    if isinstance(value, (tuple, list)):
-        try:
+    try:
+        if isinstance(value, numbers.Real):
+            return np.asarray(float(value))
+        if isinstance(value, (tuple, list)):
             return np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            return None
+    except (TypeError, ValueError, OverflowError):  # not numbers, a ragged list, an int beyond float's range
+        return None
     return None
 
 

@@ -399,6 +399,15 @@ def test_a_function_with_other_arguments_than_the_stub_is_told_to_keep_them(tmp_
     assert "def xavier_uniform(shape, rng=None, dtype=np.float32)." in result.message
 
 
+def test_a_case_left_not_implemented_is_named(tmp_path):
+    source = ("def fans(shape):\n    if len(shape) > 2:\n        raise NotImplementedError('kernels: later')\n"
+              "    return shape[0], shape[1]\n")
+    result = grade_source(tmp_path, catalog.get("fans"), source)
+    assert result.status == "todo"
+    assert "raised NotImplementedError: kernels: later while running fans((16, 32, 3, 3))." in result.message
+    assert "line 3, in fans" in result.message
+
+
 def test_syntax_error_load_error_missing_function_and_exit(tmp_path):
     ex = catalog.get("fans")
     r = grade_source(tmp_path, ex, "def fans(shape)\n    return 1, 2\n")

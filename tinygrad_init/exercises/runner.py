@@ -428,9 +428,12 @@ def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
     where = f"\n  {exc.where}" if exc.where else ""
     if exc.type in ("ImportError", "PermissionError") and exc.message.startswith("write it yourself"):
         return Result(ex.name, "fail", exc.message + where, "forbidden_import")
-    if exc.type == "NotImplementedError":
+    if exc.type == "NotImplementedError" and exc.message.startswith(f"{ex.function}: replace this line"):
         return Result(ex.name, "todo", f"not implemented yet: `{ex.function}` still raises NotImplementedError; "
                                        "replace that line with your code.")
+    if exc.type == "NotImplementedError":  # the student's own: say where, and for which input
+        return Result(ex.name, "todo", f"not implemented yet: your code raised NotImplementedError"
+                                       f"{': ' + exc.message if exc.message else ''}{during}.{where}")
     if exc.type == "SystemExit":
         code = "" if exc.code is None else repr(exc.code)
         return Result(ex.name, "error", f"your code called sys.exit({code}){during}. A function must `return` "

@@ -81,6 +81,15 @@ def test_start_copies_stubs_and_refuses_to_overwrite(tmp_path):
     assert sorted(os.listdir(other)) == ["ex05_topological_order.py", "ex07_unbroadcast.py"]
 
 
+def test_grade_a_file_grades_its_exercise(tmp_path):
+    write(tmp_path, "fans", solution("fans"))
+    code, text = run(["grade", str(tmp_path / "ex11_fans.py")])
+    assert code == 0 and verdicts(text) == {"fans": "PASS"}, text
+    (tmp_path / "notes.py").write_text("x = 1\n", encoding="utf-8")
+    code, text = run(["grade", str(tmp_path / "notes.py")])
+    assert code == 2 and "unknown exercise 'notes.py'" in text
+
+
 def test_usage_errors_exit_2(tmp_path):
     code, text = run(["grade", str(tmp_path / "missing")])
     assert code == 2 and "there is no folder" in text and "start" in text

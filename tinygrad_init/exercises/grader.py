@@ -311,12 +311,14 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
-    directory = args.dir
+    directory, names = args.dir, list(args.names)
+    if os.path.isfile(directory):  # a student's file: grade its exercise, in its folder
+        directory, names = os.path.dirname(directory) or os.curdir, [os.path.basename(directory), *names]
     if not os.path.isdir(directory):
         out.write(f"error: there is no folder {directory}. Create it with the exercises in it: "
                   f"`{prog} start {directory}`\n")
         return 2
-    results = grade(directory, args.names, timeout=args.timeout)
+    results = grade(directory, names, timeout=args.timeout)
     out.write(format_report(results, directory, args.timeout, prog))
     return 0 if all(r.passed for r in results) else 1
 

@@ -378,8 +378,9 @@ def _eps(value: Any) -> float:
 def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
     """True when `value` has `expected`'s shape and the same numbers (within tolerance); NaN never equals.
 
-    Numbers in float32 (or float16) are judged to their own precision: the tolerances grow to at least
-    `100 eps` relative and `100 eps max|expected|` absolute, with `eps` that type's machine epsilon.
+    Numbers in float32 (or float16) are judged to their own precision: `rtol` grows to at least `100 eps`
+    (`eps` that type's machine epsilon) and a non-zero `atol` to `100 eps max|expected|`; `atol=0` keeps
+    the comparison relative, entry by entry.
     Never raises: anything that is not numbers of the right shape is simply "not the same".
     """
     a, b = _as_numbers(value), _as_numbers(expected)
@@ -389,7 +390,8 @@ def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> 
     if eps > _EPS64:
         with np.errstate(all="ignore"):
             scale = float(np.max(np.abs(b), initial=0.0))
-        rtol, atol = max(rtol, 100 * eps), max(atol, 100 * eps * scale if math.isfinite(scale) else 0.0)
+        rtol = max(rtol, 100 * eps)
+        atol = max(atol, 100 * eps * scale) if atol > 0 and math.isfinite(scale) else atol
     with np.errstate(all="ignore"):
         return bool(np.all(np.isfinite(a)) and np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
 

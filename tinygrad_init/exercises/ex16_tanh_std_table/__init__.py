@@ -78,13 +78,13 @@ def check(run: Session) -> None:
         call = f"predict_tanh_stds(widths={shown}, weight_std={fmt(weight_std)}, input_std={fmt(input_std)})"
         got = run(call, list(widths), weight_std, input_std)
         expected = predict(widths, weight_std, input_std)
-        if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, rtol=1e-6, atol=1e-300):
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, rtol=1e-6, atol=0.0):
             continue
         detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
         if isinstance(got, np.ndarray) and got.shape == expected.shape and got[0] == 0:
             fail(detail, "mean_squared")
-        diagnose(got, detail, [(m, predict(widths, weight_std, input_std, m)) for m in WRONG], rtol=1e-5, atol=1e-300)
-        diagnose(got, detail, [("imprecise", expected)], rtol=0.1, atol=1e-300)
+        diagnose(got, detail, [(m, predict(widths, weight_std, input_std, m)) for m in WRONG], rtol=1e-5, atol=0.0)
+        diagnose(got, detail, [("imprecise", expected)], rtol=0.1, atol=0.0)
         arr = expect_array(got, expected.shape, call)
         fail(f"{call} returned {fmt(arr)}; expected {fmt(expected)}. q_l = widths[l-1] * weight_std^2 * "
              "E[h_{l-1}^2] with E[h_0^2] = input_std^2, E[h_l^2] = E[tanh(z)^2] for z ~ N(0, q_l).")

@@ -17,7 +17,7 @@ How a file is graded:
    echo the random tag of the request it answers is rejected.
 4. The time limit counts from loading the file; at the end, or at the time limit, the whole
    process group is killed, so a `fork` or `multiprocessing` child cannot hold the grader. Each
-   worker has a memory limit.
+   worker has a memory limit, and a limit on what it prints or writes (`worker.MAX_WRITTEN`).
 
 With `isolate=False` the same checks run against the file loaded in this process: faster (the
 test suite uses it), but with no time limit, no memory limit and no runtime import guard.

@@ -442,12 +442,15 @@ def test_printing_is_captured_and_interpreter_state_restored(tmp_path):
 
     source = ("import os, sys\nimport numpy as np\ndef mul_backward(a, b, upstream):\n    print('debug', a, b)\n"
               f"    os.chdir({str(tmp_path)!r})\n    sys.path.append('/nowhere')\n    np.seterr(all='raise')\n"
-              "    sys.setrecursionlimit(50000)\n    return upstream * b, upstream * a\n")
-    before = os.getcwd(), list(sys.path), np.geterr(), sys.getrecursionlimit()
+              "    sys.setrecursionlimit(50000)\n    np.set_printoptions(precision=1)\n    np.random.seed(0)\n"
+              "    return upstream * b, upstream * a\n")
+    before = os.getcwd(), list(sys.path), np.geterr(), sys.getrecursionlimit(), np.get_printoptions()
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 - what a student's np.random.seed changes
     result = grade_source(tmp_path, catalog.get("mul_backward"), source)
     assert result.passed, result.message
     assert result.output.startswith("debug 3.0 -2.0\n")
-    assert (os.getcwd(), sys.path, np.geterr(), sys.getrecursionlimit()) == before
+    assert (os.getcwd(), sys.path, np.geterr(), sys.getrecursionlimit(), np.get_printoptions()) == before
+    assert np.array_equal(np.random.get_state()[1], state)  # noqa: NPY002 - reseeded, and put back
     assert "ex01_mul_backward" not in sys.modules
 
 

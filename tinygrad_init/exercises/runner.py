@@ -237,7 +237,7 @@ class _Local(Session):
         self.folder = os.path.dirname(path)
         self.out = _Capture()
         self._saved = (list(sys.path), set(sys.modules), os.getcwd(), np.geterr(), sys.getrecursionlimit(),
-                       sys.dont_write_bytecode)
+                       sys.dont_write_bytecode, np.get_printoptions(), np.random.get_state())  # noqa: NPY002
         self._warnings = warnings.catch_warnings()
         self._warnings.__enter__()
         warnings.simplefilter("default")  # as a worker shows them: among what the student's code printed
@@ -270,11 +270,13 @@ class _Local(Session):
     def close(self) -> str:
         import numpy as np
 
-        path, modules, cwd, err, limit, dont_write = self._saved
+        path, modules, cwd, err, limit, dont_write, printing, global_rng = self._saved
         sys.path[:] = path
         sys.setrecursionlimit(limit)
         sys.dont_write_bytecode = dont_write
         np.seterr(**err)
+        np.set_printoptions(**printing)
+        np.random.set_state(global_rng)  # noqa: NPY002 - the legacy global state a student's seed() changes
         self._warnings.__exit__(None, None, None)
         for name in set(sys.modules) - modules:  # the student's modules: this file and those of its folder
             file = getattr(sys.modules.get(name), "__file__", None) or ""

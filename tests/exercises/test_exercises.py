@@ -351,6 +351,44 @@ def test_wrong_types_and_shapes_get_plain_messages(tmp_path, name, source, expec
     assert expected in result.message
 
 
+# The reference solution, run on float32 copies of its array inputs and returning float32 arrays.
+FLOAT32 = ("\nimport numpy as _np\n_reference = {fn}\n"
+           "def _f32(v):\n    if isinstance(v, _np.ndarray) and v.dtype.kind == 'f':\n"
+           "        return v.astype('float32')\n"
+           "    return type(v)(map(_f32, v)) if isinstance(v, (list, tuple)) else v\n"
+           "def {fn}(*args, **kwargs):\n    return _f32(_reference(*map(_f32, args), **kwargs))\n")
+
+
+@pytest.mark.parametrize("name", ["unbroadcast", "linear_backward", "softmax_ce_backward", "symmetry", "batchnorm",
+                                  "update_data", "jacobian", "tanh_std_table"])
+def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
+    ex = catalog.get(name)
+    result = grade_source(tmp_path, ex, solution(ex) + FLOAT32.format(fn=ex.function))
+    assert result.passed, result.message
+
+
+ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
+               "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()"]
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=_ids)
+def test_odd_answers_fail_with_a_message_never_as_a_bug_of_the_check(tmp_path, ex):
+    for answer in ODD_ANSWERS:
+        source = f"import numpy as np\ndef {ex.function}(*args, **kwargs):\n    return {answer}\n"
+        result = grade_source(tmp_path, ex, source)
+        assert result.status in ("fail", "error") and result.message, (answer, result.status, result.message)
+
+
+def test_a_float32_answer_is_still_judged_entry_by_entry_where_the_check_asks_for_relative_precision(tmp_path):
+    # ex16's table falls to ~3e-7 in the deep layers: zeroing those entries must not pass in float32 either.
+    ex = catalog.get("tanh_std_table")
+    source = solution(ex) + ("\nimport numpy as _np\n_reference = predict_tanh_stds\n"
+                             "def predict_tanh_stds(*args):\n    out = _reference(*args).astype(_np.float32)\n"
+                             "    out[out < 2e-6] = 0.0\n    return out\n")
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and "[500] * 11" in result.message, result.message
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")
@@ -358,6 +396,26 @@ def test_student_exception_names_type_message_line_and_call(tmp_path):
     assert "your code raised ZeroDivisionError: float division by zero" in result.message
     assert "while running pow_backward(x=1.5, n=3, upstream=-0.7)" in result.message
     assert "at ex02_pow_backward.py, line 3, in pow_backward:  return upstream / scale" in result.message
+
+
+def test_a_function_with_other_arguments_than_the_stub_is_told_to_keep_them(tmp_path):
+    result = grade_source(tmp_path, catalog.get("mul_backward"), "def mul_backward(a, b):\n    return b, a\n")
+    assert result.status == "error"
+    assert "takes 2 positional arguments but 3 were given" in result.message
+    assert "Keep the arguments of the stub: def mul_backward(a, b, upstream)." in result.message
+    result = grade_source(tmp_path, catalog.get("xavier_uniform"),
+                          "def xavier_uniform(shape, seed=None, dtype=None):\n    return 0\n")
+    assert "unexpected keyword argument 'rng'" in result.message
+    assert "def xavier_uniform(shape, rng=None, dtype=np.float32)." in result.message
+
+
+def test_a_case_left_not_implemented_is_named(tmp_path):
+    source = ("def fans(shape):\n    if len(shape) > 2:\n        raise NotImplementedError('kernels: later')\n"
+              "    return shape[0], shape[1]\n")
+    result = grade_source(tmp_path, catalog.get("fans"), source)
+    assert result.status == "todo"
+    assert "raised NotImplementedError: kernels: later while running fans((16, 32, 3, 3))." in result.message
+    assert "line 3, in fans" in result.message
 
 
 def test_syntax_error_load_error_missing_function_and_exit(tmp_path):
@@ -384,12 +442,15 @@ def test_printing_is_captured_and_interpreter_state_restored(tmp_path):
 
     source = ("import os, sys\nimport numpy as np\ndef mul_backward(a, b, upstream):\n    print('debug', a, b)\n"
               f"    os.chdir({str(tmp_path)!r})\n    sys.path.append('/nowhere')\n    np.seterr(all='raise')\n"
-              "    sys.setrecursionlimit(50000)\n    return upstream * b, upstream * a\n")
-    before = os.getcwd(), list(sys.path), np.geterr(), sys.getrecursionlimit()
+              "    sys.setrecursionlimit(50000)\n    np.set_printoptions(precision=1)\n    np.random.seed(0)\n"
+              "    return upstream * b, upstream * a\n")
+    before = os.getcwd(), list(sys.path), np.geterr(), sys.getrecursionlimit(), np.get_printoptions()
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 - what a student's np.random.seed changes
     result = grade_source(tmp_path, catalog.get("mul_backward"), source)
     assert result.passed, result.message
     assert result.output.startswith("debug 3.0 -2.0\n")
-    assert (os.getcwd(), sys.path, np.geterr(), sys.getrecursionlimit()) == before
+    assert (os.getcwd(), sys.path, np.geterr(), sys.getrecursionlimit(), np.get_printoptions()) == before
+    assert np.array_equal(np.random.get_state()[1], state)  # noqa: NPY002 - reseeded, and put back
     assert "ex01_mul_backward" not in sys.modules
 
 

@@ -15,6 +15,7 @@ graded per call where one call can show several things.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from tinygrad_init.exercises import catalog, grader
@@ -79,6 +81,15 @@ def test_start_copies_stubs_and_refuses_to_overwrite(tmp_path):
     assert sorted(os.listdir(other)) == ["ex05_topological_order.py", "ex07_unbroadcast.py"]
 
 
+def test_grade_a_file_grades_its_exercise(tmp_path):
+    write(tmp_path, "fans", solution("fans"))
+    code, text = run(["grade", str(tmp_path / "ex11_fans.py")])
+    assert code == 0 and verdicts(text) == {"fans": "PASS"}, text
+    (tmp_path / "notes.py").write_text("x = 1\n", encoding="utf-8")
+    code, text = run(["grade", str(tmp_path / "notes.py")])
+    assert code == 2 and "unknown exercise 'notes.py'" in text
+
+
 def test_usage_errors_exit_2(tmp_path):
     code, text = run(["grade", str(tmp_path / "missing")])
     assert code == 2 and "there is no folder" in text and "start" in text
@@ -90,6 +101,24 @@ def test_usage_errors_exit_2(tmp_path):
         run(["grade", str(tmp_path), "--timeout", "-1"])
     assert info.value.code == 2
 
+
+
+def test_python_api_takes_one_name_as_a_string_and_names_a_bad_argument(tmp_path):
+    from tinygrad_init import exercises
+
+    assert exercises.start(str(tmp_path), "ex01") == ["ex01_mul_backward.py"]
+    assert [(r.name, r.status) for r in exercises.grade(str(tmp_path), "mul_backward")] == [("mul_backward", "todo")]
+    (missing,) = exercises.grade(str(tmp_path), ["fans"])
+    assert missing.status == "missing" and "ex11_fans.py does not exist" in missing.message
+    for timeout, error in ((0, ValueError), (-1, ValueError), (float("nan"), ValueError), ("10", TypeError),
+                           (None, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="grade: timeout must be"):
+            exercises.grade(str(tmp_path), ["ex01"], timeout=timeout)
+    assert exercises.grade(str(tmp_path), "ex01", timeout=1e12)[0].status == "todo"  # was an "internal" error
+    with pytest.raises(TypeError, match="grade: isolate must be True or False"):
+        exercises.grade(str(tmp_path), ["ex01"], isolate="no")
+    with pytest.raises(TypeError, match="start: force must be True or False"):
+        exercises.start(str(tmp_path), ["ex01"], force="yes")
 
 def test_help_teaches(capsys):
     with pytest.raises(SystemExit) as info:
@@ -212,6 +241,81 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
     assert "did not ask for" in results["he_normal"].message and "private channel" in results["he_normal"].message
 
 
+
+def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or_the_checks(tmp_path):
+    check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
+    library = ("import subprocess, sys\nimport numpy as np\ndef unbroadcast(grad, shape):\n"
+               "    code = 'from tinygrad_init.core.tensor import unbroadcast; import numpy as np; import sys; '\\\n"
+               "           'print(unbroadcast(np.array(eval(sys.argv[1])), eval(sys.argv[2])).tolist())'\n"
+               "    out = subprocess.run([sys.executable, '-c', code, repr(grad.tolist()), repr(shape)],\n"
+               "                         capture_output=True, text=True, check=True).stdout\n"
+               "    return np.array(eval(out))\n")
+    sources = {
+        "unbroadcast": library,
+        "fans": f"import os\nos.system('cat {check}')\n",
+        "mul_backward": "import ctypes\nctypes.CDLL(None).system(b'true')\n",
+        "pow_backward": "import multiprocessing as mp\np = mp.get_context('spawn').Process(target=print)\np.start()\n",
+        "tanh_backward": f"import os\nos.link({check!r}, 'copy.py')\n",
+        "sigmoid_backward": f"import os\nd = os.open({REPO!r}, os.O_RDONLY)\n"
+                            "os.open('tinygrad_init/exercises/ex11_fans/__init__.py', os.O_RDONLY, dir_fd=d)\n",
+        "topological_order": f"import os\nos.rename({check!r}, {check!r})  # a no-op, but a replace all the same\n",
+    }
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    # The student's own files, by relative paths, are fine.
+    write(tmp_path, "relu_std", "open('notes.txt', 'w').write('x')\nopen('notes.txt').read()\n" + solution("relu_std"))
+    results = grader.grade(str(tmp_path), [*sources, "relu_std"], timeout=20)
+    assert results.pop().passed
+    for r in results:
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
+        assert r.message.startswith("write it yourself: this exercise is about "), r.message
+    by_name = {r.name: r.message for r in results}
+    assert "`subprocess.Popen` (it runs code outside the grader's rules)" in by_name["unbroadcast"]
+    assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
+    assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
+    assert not os.path.exists(tmp_path / "copy.py")
+
+
+def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
+    # The right answer to every case in the checks' source, looked up: a fresh case at each grading fails it.
+    import importlib
+
+    def cases(name: str) -> list:
+        return importlib.import_module(f"tinygrad_init.exercises.{catalog.get(name).stem}").CASES
+
+    mul = {case: (case[2] * case[1], case[2] * case[0]) for case in cases("mul_backward")}
+    tanh = {case: case[1] * (1 - math.tanh(case[0]) ** 2) for case in cases("tanh_backward")}
+    fans = {shape: (shape[0] * math.prod(shape[2:]), shape[1] * math.prod(shape[2:])) for shape in cases("fans")}
+    write(tmp_path, "mul_backward", f"def mul_backward(*args):\n    return {mul!r}[args]\n")
+    write(tmp_path, "tanh_backward", f"def tanh_backward(*args):\n    return {tanh!r}[args]\n")
+    write(tmp_path, "fans", f"def fans(shape):\n    return {fans!r}[shape]\n")
+    # Array inputs from a seeded generator: looked up by their bytes.
+    rng = np.random.default_rng(11)
+    linear = {}
+    for n, fan_in, fan_out in cases("linear_backward"):
+        x, W, g = rng.normal(size=(n, fan_in)), rng.normal(size=(fan_in, fan_out)), rng.normal(size=(n, fan_out))
+        linear[x.tobytes()] = ((g @ W.T).tolist(), (x.T @ g).tolist(), g.sum(axis=0).tolist())
+    write(tmp_path, "linear_backward", f"import numpy as np\nTABLE = {linear!r}\ndef linear_backward(x, W, g):\n"
+                                       "    return tuple(map(np.array, TABLE[x.tobytes()]))\n")
+    predict = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('relu_std').stem}")._predict
+    relu = {repr(tuple(case)): predict(*case, "right").tolist() for case in cases("relu_std")}
+    write(tmp_path, "relu_std", f"import numpy as np\ndef predict_relu_std(*args):\n"
+                                f"    return np.array({relu!r}[repr(args)])\n")
+    module = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('verdict').stem}")
+    words = {repr(tuple(case)): module.verdict(*case) for case in module.CASES}
+    write(tmp_path, "verdict", f"def verdict(*args):\n    return {words!r}[repr(args)]\n")
+    module = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('edge_of_chaos').stem}")
+    chaos = {case: module.solve(*case) for case in module.CASES}
+    write(tmp_path, "edge_of_chaos", f"def edge_of_chaos(*args):\n    return {chaos!r}[args]\n")
+    module = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('accumulate_grads').stem}")
+    grads = {repr((edges, root)): module._backprop(edges, root, "right") for _, edges, root in module.CASES}
+    write(tmp_path, "accumulate_grads", f"def accumulate_grads(edges, root):\n"
+                                        f"    return {grads!r}[repr(([tuple(e) for e in edges], root))]\n")
+    names = ["mul_backward", "accumulate_grads", "tanh_backward", "linear_backward", "fans", "relu_std",
+             "edge_of_chaos", "verdict"]
+    for r in grader.grade(str(tmp_path), names):
+        assert not r.passed and "KeyError" in r.message, (r.name, r.status, r.message)  # ex06 names the error
+
 # ------------------------------------------------------------------ accidents
 
 
@@ -263,6 +367,7 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
         "topological_order": "import numpy as np\ndef topological_order(root):\n    return np.ones((50000, 50000))\n",
         "accumulate_grads": "import sys\nsys.setrecursionlimit(100)\ndef accumulate_grads(edges, root):\n"
                             "    return accumulate_grads(edges, root)\n",
+        "linear_backward": "def linear_backward(x, W, g):\n    while True:\n        print('x' * 100_000)\n",
         "unbroadcast": solution("unbroadcast"),
     }
     for name, source in sources.items():
@@ -277,6 +382,7 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
     assert "your code raised KeyboardInterrupt while running sigmoid_backward" in flat
     assert "your code ran out of memory" in flat
     assert "your code raised RecursionError" in flat
+    assert "your code printed (or wrote to a file) more than 64 MB" in flat  # not gigabytes in the temp folder
 
 
 def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):

@@ -20,7 +20,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TextIO
 
-from ..utils import check_real, cli_type
+from ..utils import check_bool, check_real, cli_type
 from .catalog import EXERCISES, TUTORIALS, Exercise, resolve
 from .runner import Result, check_file, run_isolated
 
@@ -30,9 +30,11 @@ DEFAULT_TIMEOUT = 10.0
 _WIDTH = 100
 
 
-def _select(names: Sequence[str] | None) -> list[Exercise]:
+def _select(names: Sequence[str] | str | None) -> list[Exercise]:
     if not names:
         return list(EXERCISES)
+    if isinstance(names, str):  # one name
+        names = [names]
     chosen: list[Exercise] = []
     for token in names:
         ex = resolve(token)
@@ -44,12 +46,12 @@ def _select(names: Sequence[str] | None) -> list[Exercise]:
 # ------------------------------------------------------------------ start
 
 
-def start(directory: str, names: Sequence[str] | None = None, force: bool = False) -> list[str]:
+def start(directory: str, names: Sequence[str] | str | None = None, force: bool = False) -> list[str]:
     """Copy the stubs of `names` (default: all exercises) into `directory` (created if needed).
 
     Args:
         directory: the student's folder.
-        names: exercises to copy (anything `resolve` accepts).
+        names: exercises to copy (anything `resolve` accepts; one name or a list).
         force: replace files that exist already (the work in them is lost).
 
     Returns:
@@ -59,6 +61,7 @@ def start(directory: str, names: Sequence[str] | None = None, force: bool = Fals
         FileExistsError: when a file exists and `force` is False; nothing is written then.
         ValueError: for an unknown exercise name.
     """
+    force = check_bool("start", "force", force)
     exercises = _select(names)
     existing = [ex.file for ex in exercises if os.path.exists(os.path.join(directory, ex.file))]
     if existing and not force:
@@ -74,21 +77,27 @@ def start(directory: str, names: Sequence[str] | None = None, force: bool = Fals
 # ------------------------------------------------------------------ grade
 
 
-def grade(directory: str, names: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+def grade(directory: str, names: Sequence[str] | str | None = None, timeout: float = DEFAULT_TIMEOUT,
           isolate: bool = True) -> list[Result]:
     """Grade the student's files in `directory`.
 
     Args:
         directory: the student's folder (as made by `start`).
-        names: exercises to grade (default: all).
-        timeout: seconds allowed per exercise (only with `isolate`).
+        names: exercises to grade (default: all; one name or a list).
+        timeout: seconds allowed per exercise, > 0 (only with `isolate`).
         isolate: run the student's code in a child process with a time limit (the default). With
             False the checks run in this process: faster, but an endless loop hangs the caller.
 
     Returns:
         One `Result` per exercise, in catalog order; a missing file gives status
         `missing`.
+
+    Raises:
+        ValueError: for an unknown exercise name, or a timeout that is not > 0.
+        TypeError: for a timeout that is not a number, or an `isolate` that is not a bool.
     """
+    timeout = check_real("grade", "timeout", timeout, 0.0, low_open=True)
+    isolate = check_bool("grade", "isolate", isolate)
     exercises = _select(names)
     present = [ex for ex in exercises if os.path.isfile(os.path.join(directory, ex.file))]
     if isolate:
@@ -100,7 +109,8 @@ def grade(directory: str, names: Sequence[str] | None = None, timeout: float = D
         if ex.name in found:
             results.append(found[ex.name])
         else:
-            results.append(Result(ex.name, "missing", ""))
+            path = os.path.abspath(os.path.join(directory, ex.file))
+            results.append(Result(ex.name, "missing", f"not started: {path} does not exist"))
     return results
 
 
@@ -301,12 +311,14 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
-    directory = args.dir
+    directory, names = args.dir, list(args.names)
+    if os.path.isfile(directory):  # a student's file: grade its exercise, in its folder
+        directory, names = os.path.dirname(directory) or os.curdir, [os.path.basename(directory), *names]
     if not os.path.isdir(directory):
         out.write(f"error: there is no folder {directory}. Create it with the exercises in it: "
                   f"`{prog} start {directory}`\n")
         return 2
-    results = grade(directory, args.names, timeout=args.timeout)
+    results = grade(directory, names, timeout=args.timeout)
     out.write(format_report(results, directory, args.timeout, prog))
     return 0 if all(r.passed for r in results) else 1
 

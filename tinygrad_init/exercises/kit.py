@@ -22,6 +22,7 @@ what each known mistake would give, so that the message can name the mistake.
 from __future__ import annotations
 
 import ast
+import decimal
 import importlib
 import math
 import numbers
@@ -65,6 +66,7 @@ __all__ = [
     "same",
     "sections",
     "summary",
+    "unseen",
 ]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -284,6 +286,8 @@ def fmt(x: Any) -> str:
     """Numbers with 6 significant digits, arrays compactly, everything else with repr (shortened)."""
     if isinstance(x, (bool, np.bool_)):
         return repr(bool(x))
+    if isinstance(x, numbers.Integral) and abs(int(x)) > 2**1000:  # beyond float's range
+        return f"{decimal.Decimal(int(x)):.6g}"
     if isinstance(x, numbers.Real):
         return f"{float(x):.6g}"
     if isinstance(x, np.ndarray):
@@ -312,7 +316,10 @@ def expect_float(value: Any, what: str) -> float:
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
         return float(value)
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            fail(f"{what}: expected a number (a float), got an int too large for a float ({fmt(value)}).")
     fail(f"{what}: expected a number (a float), got {describe(value)}.{_engine_hint(value)}")
 
 
@@ -346,26 +353,53 @@ def _as_numbers(value: Any) -> np.ndarray | None:
         return None
     if isinstance(value, np.ndarray):
         return value.astype(np.float64) if value.dtype.kind in "fiu" else None
-    if isinstance(value, numbers.Real):
-        return np.asarray(float(value))
-    if isinstance(value, (tuple, list)):
-        try:
+    try:
+        if isinstance(value, numbers.Real):
+            return np.asarray(float(value))
+        if isinstance(value, (tuple, list)):
             return np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            return None
+    except (TypeError, ValueError, OverflowError):  # not numbers, a ragged list, an int beyond float's range
+        return None
     return None
+
+
+_EPS64 = float(np.finfo(np.float64).eps)
+
+
+def _eps(value: Any) -> float:
+    """The machine epsilon of the least precise floats in `value` (float64's for Python numbers)."""
+    if isinstance(value, (np.ndarray, np.floating)) and value.dtype.kind == "f":
+        return float(np.finfo(value.dtype).eps)
+    if isinstance(value, (tuple, list)):
+        return max((_eps(v) for v in value), default=_EPS64)
+    return _EPS64
 
 
 def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
     """True when `value` has `expected`'s shape and the same numbers (within tolerance); NaN never equals.
 
+    Numbers in float32 (or float16) are judged to their own precision: `rtol` grows to at least `100 eps`
+    (`eps` that type's machine epsilon) and a non-zero `atol` to `100 eps max|expected|`; `atol=0` keeps
+    the comparison relative, entry by entry.
     Never raises: anything that is not numbers of the right shape is simply "not the same".
     """
     a, b = _as_numbers(value), _as_numbers(expected)
     if a is None or b is None or a.shape != b.shape:
         return False
+    eps = max(_eps(value), _eps(expected))
+    if eps > _EPS64:
+        with np.errstate(all="ignore"):
+            scale = float(np.max(np.abs(b), initial=0.0))
+        rtol = max(rtol, 100 * eps)
+        atol = max(atol, 100 * eps * scale) if atol > 0 and math.isfinite(scale) else atol
     with np.errstate(all="ignore"):
         return bool(np.all(np.isfinite(a)) and np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+
+
+def unseen(cases: Sequence, make: Callable[[np.random.Generator], Any]) -> list:
+    """`cases`, then one more that `make` draws afresh at each grading: an answer that looks the published
+    cases up in a table fails it (it comes last, so that the message for a usual mistake stays the same)."""
+    return [*cases, make(np.random.default_rng())]
 
 
 def diagnose(got: Any, detail: str, candidates: Sequence[tuple[str, Any]], rtol: float = 1e-7,

@@ -17,7 +17,7 @@ How a file is graded:
    echo the random tag of the request it answers is rejected.
 4. The time limit counts from loading the file; at the end, or at the time limit, the whole
    process group is killed, so a `fork` or `multiprocessing` child cannot hold the grader. Each
-   worker has a memory limit.
+   worker has a memory limit, and a limit on what it prints or writes (`worker.MAX_WRITTEN`).
 
 With `isolate=False` the same checks run against the file loaded in this process: faster (the
 test suite uses it), but with no time limit, no memory limit and no runtime import guard.
@@ -237,7 +237,7 @@ class _Local(Session):
         self.folder = os.path.dirname(path)
         self.out = _Capture()
         self._saved = (list(sys.path), set(sys.modules), os.getcwd(), np.geterr(), sys.getrecursionlimit(),
-                       sys.dont_write_bytecode)
+                       sys.dont_write_bytecode, np.get_printoptions(), np.random.get_state())  # noqa: NPY002
         self._warnings = warnings.catch_warnings()
         self._warnings.__enter__()
         warnings.simplefilter("default")  # as a worker shows them: among what the student's code printed
@@ -270,11 +270,13 @@ class _Local(Session):
     def close(self) -> str:
         import numpy as np
 
-        path, modules, cwd, err, limit, dont_write = self._saved
+        path, modules, cwd, err, limit, dont_write, printing, global_rng = self._saved
         sys.path[:] = path
         sys.setrecursionlimit(limit)
         sys.dont_write_bytecode = dont_write
         np.seterr(**err)
+        np.set_printoptions(**printing)
+        np.random.set_state(global_rng)  # noqa: NPY002 - the legacy global state a student's seed() changes
         self._warnings.__exit__(None, None, None)
         for name in set(sys.modules) - modules:  # the student's modules: this file and those of its folder
             file = getattr(sys.modules.get(name), "__file__", None) or ""
@@ -347,7 +349,8 @@ class _Worker(Session):
 
     def _next(self) -> tuple[str, Any]:
         try:
-            kind, frame = self.frames.get(timeout=max(0.0, self.deadline - time.monotonic()))
+            wait = min(max(0.0, self.deadline - time.monotonic()), threading.TIMEOUT_MAX)  # a huge limit: none
+            kind, frame = self.frames.get(timeout=wait)
         except queue.Empty:
             if self.partial:
                 raise _Abort("error", _tampered("a frame that never ended")) from None
@@ -427,9 +430,12 @@ def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
     where = f"\n  {exc.where}" if exc.where else ""
     if exc.type in ("ImportError", "PermissionError") and exc.message.startswith("write it yourself"):
         return Result(ex.name, "fail", exc.message + where, "forbidden_import")
-    if exc.type == "NotImplementedError":
+    if exc.type == "NotImplementedError" and exc.message.startswith(f"{ex.function}: replace this line"):
         return Result(ex.name, "todo", f"not implemented yet: `{ex.function}` still raises NotImplementedError; "
                                        "replace that line with your code.")
+    if exc.type == "NotImplementedError":  # the student's own: say where, and for which input
+        return Result(ex.name, "todo", f"not implemented yet: your code raised NotImplementedError"
+                                       f"{': ' + exc.message if exc.message else ''}{during}.{where}")
     if exc.type == "SystemExit":
         code = "" if exc.code is None else repr(exc.code)
         return Result(ex.name, "error", f"your code called sys.exit({code}){during}. A function must `return` "
@@ -440,8 +446,23 @@ def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
     if exc.type == "MemoryError":
         return Result(ex.name, "error", f"your code ran out of memory{during} (each exercise may use about 1 GB): "
                                         f"look for an array far larger than the inputs.{where}")
+    if exc.type == "OSError" and "File too large" in exc.message:  # the worker's RLIMIT_FSIZE
+        return Result(ex.name, "error", f"your code printed (or wrote to a file) more than {wire.MAX_WRITTEN >> 20} "
+                                        f"MB{during}: look for a print() in a loop that never ends.{where}")
     message = f"{exc.type}: {exc.message}" if exc.message else exc.type
+    if exc.type == "TypeError" and not exc.file and exc.message.startswith(f"{ex.function}() "):
+        return Result(ex.name, "error", f"the grader could not call your function: {message}{during}. Keep the "
+                                        f"arguments of the stub: def {_signature(ex)}.")
     return Result(ex.name, "error", f"your code raised {message}{during}{where}")
+
+
+def _signature(ex: Exercise) -> str:
+    """`mul_backward(a, b, upstream)`: the function's name and arguments in the stub (without annotations)."""
+    with open(ex.stub, encoding="utf-8") as fh:
+        fn = next(n for n in ast.parse(fh.read()).body if isinstance(n, ast.FunctionDef) and n.name == ex.function)
+    for arg in fn.args.args + fn.args.kwonlyargs:
+        arg.annotation = None
+    return f"{ex.function}({ast.unparse(fn.args)})"
 
 
 # ------------------------------------------------------------------ grading

@@ -20,7 +20,9 @@ Before any student code runs, the worker
   folder at the end, so that a scratch `numbers.py` or `json.py` there cannot shadow the standard
   library;
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
-  exercise forbids (`tinygrad_init`, `torch`, ...) and reading their files, and a memory limit.
+  exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, and starting
+  other programs (or C functions through `ctypes`), which would run without the hook; and a
+  memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -45,6 +47,7 @@ from typing import Any
 MAX_FRAME = 64 << 20  # bytes of one frame
 MAX_ITEMS = 200_000  # items of one list, tuple or dict sent back
 MAX_DEPTH = 20
+MAX_WRITTEN = 64 << 20  # bytes the student's code may print (or write to one file)
 _HEADER = struct.Struct(">I")
 _NUMERIC = "biufc"
 
@@ -377,8 +380,21 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 # ------------------------------------------------------------------ the process
 
 
+#: Audit events that start another program or call C functions, and the modules `multiprocessing` starts a
+#: program with (without an event): code that would run without this policy. A fork keeps it.
+_RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
+                    "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "multiprocessing.popen_spawn_posix",
+                    "multiprocessing.popen_forkserver")
+
+#: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
+#: linked, moved, replaced or removed.
+_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.symlink": (1,), "os.remove": (0,),
+              "os.rmdir": (0,), "os.mkdir": (0,), "os.truncate": (0,), "os.chmod": (0,), "shutil.rmtree": (0,)}
+
+
 def _install_policy(policy: dict) -> None:
-    """Refuse, for good, imports of the forbidden libraries and opening their files."""
+    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files, and running
+    other programs."""
     import importlib.util
 
     deny = tuple(policy.get("deny", ()))
@@ -392,23 +408,40 @@ def _install_policy(policy: dict) -> None:
         if spec is not None and spec.origin and spec.origin not in ("built-in", "frozen"):
             protect.append(os.path.realpath(os.path.dirname(spec.origin)) + os.sep)
     protected = tuple(protect)
+    # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it
+    # against every (unprotected) folder above a protected one as well.
+    above = set()
+    for p in protect:
+        p = os.path.dirname(p.rstrip(os.sep))
+        while p not in above:
+            above.add(p)
+            p = os.path.dirname(p)
+    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
+
+    def is_protected(name: str) -> bool:
+        bases = [os.getcwd()] + ([] if os.path.isabs(name) else sorted(above))
+        return any((os.path.realpath(os.path.join(b, name)) + os.sep).startswith(protected) for b in bases)
 
     def hook(event: str, args: tuple) -> None:
         if event == "import" and args[0].partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", args[0]))
-        if event == "open" and isinstance(args[0], (str, bytes)) and protected:
-            path = os.path.realpath(os.fsdecode(args[0]))
-            if path.startswith(protected):
-                raise PermissionError(message.replace("{name}", path))
+        name = args[0] if event == "import" else event
+        if name in _RUNS_OTHER_CODE:
+            raise PermissionError(message.replace("{name}", f"`{name}` (it runs code outside the grader's rules)"))
+        for i in _PATH_ARGS.get(event, ()) if protected else ():
+            if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
+                raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
 
     sys.addaudithook(hook)
 
 
 def _limit_memory(megabytes: float) -> None:
-    """Cap the address space at what is mapped now plus `megabytes` (where the system supports it)."""
+    """Cap the address space at what is mapped now plus `megabytes`, and the size of a file written (what
+    is printed, too) at `MAX_WRITTEN` (where the system supports it)."""
     try:
         import resource
 
+        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_WRITTEN, MAX_WRITTEN))  # beyond: OSError (EFBIG)
         with open("/proc/self/statm") as fh:
             now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = now + int(megabytes * (1 << 20))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, same
+from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, same, unseen
 
 EXERCISE = Exercise(
     2, "pow_backward", "pow_backward", "Backward of a power y = x ** n", 1, "the backward rule of a power",
@@ -37,7 +37,8 @@ CASES = [(1.5, 3.0, -0.7), (2.0, -1.0, 0.3), (0.8, 0.5, 2.0), (-1.2, 2.0, 1.1), 
 
 
 def check(run: Session) -> None:
-    for x, n, up in CASES:
+    for x, n, up in unseen(CASES, lambda g: (round(g.uniform(0.5, 3.0), 2), float(g.integers(2, 6)),
+                                             round(g.uniform(-2.0, 2.0), 2))):
         call = f"pow_backward(x={fmt(x)}, n={fmt(n)}, upstream={fmt(up)})"
         try:
             got = expect_float(run(call, x, n, up), call)

@@ -80,9 +80,9 @@ def _validate(result: object, nodes: list, what: str) -> None:
     root, label = len(nodes) - 1, lambda i: repr(nodes[i][0])
     if not isinstance(result, (list, tuple)):
         fail(f"{what}: expected a list of nodes, got {describe(result)}.")
-    stranger = next((r for r in result if not isinstance(r, NodeRef)), None)
-    if stranger is not None:
-        fail(f"{what}: your list contains {describe(stranger)}, which is not a node of the graph. Return the "
+    strangers = [r for r in result if not isinstance(r, NodeRef)]
+    if strangers:
+        fail(f"{what}: your list contains {describe(strangers[0])}, which is not a node of the graph. Return the "
              "node objects themselves.")
     order = [int(r) for r in result]
     repeated = {p for _, ps in nodes for p in ps if ps.count(p) > 1}

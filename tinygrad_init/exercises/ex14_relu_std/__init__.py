@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same, unseen
 
 EXERCISE = Exercise(
     14, "relu_std", "predict_relu_std", "Predict the std of every layer of a ReLU network", 7,
@@ -56,7 +56,8 @@ def _predict(widths: list[int], stds: list[float], input_std: float, mode: str) 
 
 
 def check(run: Session) -> None:
-    for widths, stds, input_std in CASES:
+    for widths, stds, input_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
+                                                            g.uniform(0.05, 0.3, size=3).tolist(), 1.5)):
         call = (f"predict_relu_std(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
                 f"input_std={fmt(input_std)})")
         got = run(call, list(widths), list(stds), input_std)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same, unseen
 
 EXERCISE = Exercise(
     17, "sigmoid_gradients", "predict_sigmoid_grad_stds",
@@ -58,7 +58,8 @@ WRONG = ["no_slope", "quarter_on_variance", "fan_in", "reversed", "variance_retu
 
 
 def check(run: Session) -> None:
-    for widths, stds, grad_std in CASES:
+    for widths, stds, grad_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
+                                                           g.uniform(0.05, 0.3, size=3).tolist(), 0.5)):
         call = (f"predict_sigmoid_grad_stds(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
                 f"grad_std={fmt(grad_std)})")
         got = run(call, list(widths), list(stds), grad_std)

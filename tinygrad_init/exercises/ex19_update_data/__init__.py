@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, expect_sequence, fail, fmt, same
+from ..kit import Exercise, Session, diagnose, expect_array, expect_sequence, fail, fmt, same, unseen
 
 EXERCISE = Exercise(
     19, "update_data", "update_data_ratios", "The update:data ratio, and which layer's learning rate is off", 9,
@@ -81,7 +81,8 @@ CASES = [_case(19, [(6, 16), (16, 16), (16, 16), (16, 3)], [-3.1, -2.9, -0.9, -3
 
 
 def check(run: Session) -> None:
-    for params, grads, lr in CASES:
+    for params, grads, lr in unseen(CASES, lambda g: _case(int(g.integers(1 << 31)), [(8, 6), (6, 6), (6, 4)],
+                                                           [-3.0, -1.0, -2.9], 0.1)):
         shapes = ", ".join(f"{p.shape[0]}x{p.shape[1]}" for p in params)
         call = f"update_data_ratios(params=[{shapes} arrays], grads=[...], lr={fmt(lr)})"
         got = expect_sequence(run(call, params, grads, lr), 2, call, "(log10 ratios, layer)")

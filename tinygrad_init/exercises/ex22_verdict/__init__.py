@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..kit import Exercise, Session, fail, fmt
+import numpy as np
+
+from ..kit import Exercise, Session, fail, fmt, unseen
 
 EXERCISE = Exercise(
     22, "verdict", "verdict", "A verdict from per-layer stds: symmetric, dies, saturates, vanishes, explodes or holds",
@@ -79,25 +81,33 @@ CASES = [
 ]
 
 
+def _rescaled(g: np.random.Generator) -> tuple:
+    """A published case with its activation stds and its gradient stds each rescaled: the same verdict (every
+    rule reads ratios, fractions and zeros), other numbers."""
+    act, grad, frac, activation = CASES[int(g.integers(len(CASES)))]
+    a, b = g.uniform(0.5, 2.0, size=2)
+    return [float(v * a) for v in act], [float(v * b) for v in grad], frac, activation
+
+
 def _call(case: tuple) -> str:
     act, grad, frac, activation = case
     return f"verdict(act_std={fmt(act)}, grad_std={fmt(grad)}, fraction={fmt(frac)}, activation={activation!r})"
 
 
 def check(run: Session) -> None:
-    answers = []
-    for case in CASES:
+    cases, answers = unseen(CASES, _rescaled), []
+    for case in cases:
         got = run(_call(case), *[list(v) if isinstance(v, list) else v for v in case])
         if not isinstance(got, str) or got not in WORDS:
             fail(f"{_call(case)} returned {fmt(got)}; return exactly one of the words {', '.join(WORDS)}.")
         answers.append(got)
-    expected = [verdict(*case) for case in CASES]
+    expected = [verdict(*case) for case in cases]
     if answers == expected:
         return
-    i = next(k for k in range(len(CASES)) if answers[k] != expected[k])
-    detail = f"{_call(CASES[i])} returned {answers[i]!r}; expected {expected[i]!r}."
+    i = next(k for k in range(len(cases)) if answers[k] != expected[k])
+    detail = f"{_call(cases[i])} returned {answers[i]!r}; expected {expected[i]!r}."
     for mode in MISTAKES:  # the mistake that gives every one of the answers
-        if answers == [verdict(*case, mode=mode) for case in CASES]:
+        if answers == [verdict(*case, mode=mode) for case in cases]:
             fail(detail, mode)
     fail(detail + " The rule: act_std[0] == 0 gives \"symmetric\"; else the last layer's fraction over 0.5 gives "
                   "\"dies\" (ReLU) or \"saturates\"; else act_std[-1] / act_std[0] or grad_std[0] / grad_std[-1] "

@@ -225,3 +225,20 @@ def test_values_too_large_to_square_in_float32():
     r = diag.records[0]["layers"]["0"]
     assert r["std"] == pytest.approx(np.maximum(x, 0).astype(np.float64).std(), rel=1e-6)
     assert r["hist"][0] == 0.0 and np.isfinite(r["hist"][1]) and r["hist"][2].sum() == x.size
+
+
+def test_two_diagnostics_on_one_optimizer_detach_in_any_order():
+    # detaching the first must not take the second's wrapper off the optimizer (its parameter records would stop)
+    X, y = _data()
+    for first in (0, 1):
+        model = _model()
+        opt = SGD(model.parameters(), lr=0.1)
+        pair = [D.Diagnostics(model, opt), D.Diagnostics(model, opt)]
+        for detached in (None, first, 1 - first):
+            if detached is not None:
+                pair[detached].detach()
+            opt.zero_grad()
+            cross_entropy(model(Tensor(X)), y).backward()
+            opt.step()
+        assert [bool(r["params"]) for r in pair[1 - first].records] == [True, True]
+        assert [bool(r["params"]) for r in pair[first].records] == [True]

@@ -86,17 +86,18 @@ class Diagnostics:
         self._names = {id(p): n for n, p in model.named_parameters()}
         if optimizer is not None:
             self._own_step = vars(optimizer).get("step")  # an instance attribute to restore, if any
-            optimizer.step = partial(self._on_step, optimizer.step)
+            optimizer.step = self._wrapper = partial(self._on_step, optimizer.step)
 
     def detach(self) -> None:
         """Remove every hook and restore `optimizer.step`; the records stay."""
         for h in self._handles:
             h.remove()
         self._handles = []
-        if self.optimizer is not None and "step" in vars(self.optimizer):
+        if self.optimizer is not None and vars(self.optimizer).get("step") is self._wrapper:
             del self.optimizer.step  # back to the class's step, or to the one the instance had
             if self._own_step is not None:
                 self.optimizer.step = self._own_step
+        # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
 
     def _record(self) -> dict | None:
         if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):
@@ -129,7 +130,7 @@ class Diagnostics:
         self.step += is_grad_enabled() and self.model.training
 
     def _on_step(self, original: Any) -> Any:
-        rec = self.records[-1] if self.records and self.records[-1]["step"] == self.step - 1 else None
+        rec = self.records[-1] if self._handles and self.records and self.records[-1]["step"] == self.step - 1 else None
         if rec is None or rec["params"]:
             return original()
         opt = self.optimizer  # plain SGD moves p by -lr * grad: the update's std is lr * std(grad), without a copy

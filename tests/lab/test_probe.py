@@ -502,6 +502,14 @@ def test_table_json_is_strict_and_dict_round_trips(table):
     assert back == table and math.isnan(back[2]["std"]) and back[3]["std"] == math.inf
 
 
+def test_table_from_parsed_json_gets_its_non_finite_floats_back(table):
+    back = Table.from_dict(json.loads(table.to_json()))  # JSON wrote nan and inf as strings
+    assert back == table and math.isnan(back[2]["std"]) and back[3]["std"] == math.inf
+    assert back["std"].dtype == np.float64 and back["note"] == table["note"]
+    minus = Table.from_dict(json.loads(Table(["x"], [[-math.inf], [None]]).to_json()))
+    assert minus[0]["x"] == -math.inf and minus[1]["x"] is None
+
+
 def test_table_csv_has_a_header_and_exact_rows(table):
     text = table.to_csv()
     rows = list(csv.reader(io.StringIO(text)))

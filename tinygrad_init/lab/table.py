@@ -138,10 +138,13 @@ class Table:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Table":
-        """The inverse of `to_dict` (and of the parsed `to_json` text)."""
+        """The inverse of `to_dict` and of the parsed `to_json` text (its strings "nan", "inf", "-inf" are floats)."""
         if "columns" not in d or "rows" not in d:
             raise ValueError("Table.from_dict: expected a mapping with 'columns' and 'rows' (as made by to_dict)")
-        return cls(d["columns"], d["rows"], title=d.get("title"), notes=d.get("notes"))
+        back = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+        rows = [{k: back.get(v, v) if isinstance(v, str) else v for k, v in r.items()} if isinstance(r, Mapping) else
+                [back.get(v, v) if isinstance(v, str) else v for v in r] for r in d["rows"]]
+        return cls(d["columns"], rows, title=d.get("title"), notes=d.get("notes"))
 
     def to_json(self, indent: int | None = None) -> str:
         """Strict JSON of `to_dict`: missing cells `null`, non-finite floats as strings."""

@@ -387,6 +387,15 @@ def test_sweep_table_has_probe_and_theory_columns() -> None:
     (lambda: E.training(seeds=0), ValueError, "seeds must be >= 1"),
     (lambda: E.depth(momentum=1.0), ValueError, "momentum must be in [0, 1)"),
     (lambda: E.activation_statistics(quick=True, widht=10), TypeError, "unknown keyword argument(s) widht"),
+    (lambda: E.run_sweep(3, quick=True), TypeError, "run_sweep: schemes must be a name or a list of names"),
+    (lambda: E.run_sweep(("small",), quick="yes"), TypeError, "run_sweep: quick must be True or False"),
+    (lambda: E.run_sweep(("small",), batchnorm="no", quick=True), TypeError, "run_sweep: batchnorm must be True or"),
+    (lambda: E.training(seeds=0), ValueError, "training: seeds must be >= 1"),
+    (lambda: E.symmetry(quick=1), TypeError, "symmetry: quick must be True or False"),
+    (lambda: E.symmetry(constant="a"), TypeError, "symmetry: constant must be a number"),
+    (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
+    (lambda: E.theory_average(quick=True, widht=10), TypeError, "theory_average: unknown keyword argument(s) widht"),
+    (lambda: E.theory_average(scheme="nope"), ValueError, "theory_average: init.get: unknown"),
 ])
 def test_clear_errors(call, error, fragment: str) -> None:
     with pytest.raises(error) as exc:

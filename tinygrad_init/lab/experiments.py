@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import activations as _acts, init as _init
-from ..utils import as_rng, check_int, format_number as _num, ratio
+from ..utils import as_rng, check_bool, check_int, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -149,7 +149,8 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     on the rest of the sweep (`rng` draws `X`, `G = dL/dh_top`, then one weight seed for every network)."""
     schemes = check_names("run_sweep", "schemes", schemes, check_scheme)
     activations = check_names("run_sweep", "activations", activations, check_activation)
-    sizes = {k: check_int("run_sweep", k, _SIZES[bool(quick)][k] if v is None else v, 1 + (k == "batch"))
+    quick, batchnorm = check_bool("run_sweep", "quick", quick), check_bool("run_sweep", "batchnorm", batchnorm)
+    sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
     bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng)
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))
@@ -178,14 +179,18 @@ def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, b
     return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()
 
 
+def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
+    if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
+        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
+                        "width, batch and bins")
+
+
 def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng: Any, quick: bool,
                batchnorm: bool = False, **sizes: Any) -> Sweep:
     """The sweep an experiment works on: the one given (checked), or a new one."""
     schemes, activations = check_names(fn, "schemes", schemes, check_scheme), check_names(
         fn, "activations", activations, check_activation)
-    if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
-        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
-                        "width, batch and bins")
+    _check_sizes(fn, sizes)
     if sweep is None:
         return run_sweep(schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
     if sizes or not isinstance(sweep, Sweep):
@@ -299,8 +304,11 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
                    activation: str = "relu", networks: int = 5, batch: int = 200, **sizes: Any) -> ExperimentResult:
     """Measured / predicted std by layer over `networks` networks (seeds `rng`, `rng + 1`, ...): one network
     scatters around the mean field, their median follows it. Table `main`, figure `ratios`."""
-    seeds = seeds_of(rng, check_int("theory_average", "networks", networks, 1), quick)[1]
-    runs = [run_one(scheme, activation, **{**_SIZES[bool(quick)], "batch": batch, **sizes}, rng=s) for s in seeds]
+    fn, sizes = "theory_average", {**_SIZES[check_bool("theory_average", "quick", quick)], "batch": batch, **sizes}
+    scheme, activation = check_scheme(fn, scheme), check_activation(fn, activation)
+    _check_sizes(fn, sizes)
+    seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick)[1]
+    runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, f"median of {networks}"
     rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import numbers
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -16,7 +16,7 @@ from .. import nn
 from ..core.tensor import Tensor, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
 from ..nn.init import Rng
-from ..utils import as_rng, check_choice, check_int, check_real, format_number
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
 from . import plots
 from .table import ExperimentResult, Table, band, label
 
@@ -29,6 +29,8 @@ ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
     """`values` (a name or several), each checked by `check(fn, name)`; none twice, not empty."""
+    if not isinstance(values, (str, Iterable)):
+        raise TypeError(f"{fn}: {what} must be a name or a list of names, got {values!r}")
     out = tuple(check(fn, v) for v in ((values,) if isinstance(values, str) else values))
     if not out or len(set(out)) != len(out):
         raise ValueError(f"{fn}: {what} is empty; give at least one name" if not out else
@@ -180,6 +182,7 @@ def seeds_of(rng: Rng, n: int | None, quick: bool) -> tuple[np.random.Generator,
 def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, default: tuple[int, int],
           lr: float) -> tuple[int, float, np.random.Generator, list[int]]:
     """The checked `steps` (`default`: quick, full) and `lr`, the data's generator and the seeds (`seeds_of`)."""
+    quick, seeds = check_bool(fn, "quick", quick), None if seeds is None else check_int(fn, "seeds", seeds, 1)
     steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)
     return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick))
 
@@ -195,10 +198,10 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
     `moons` (full batch, `steps` 300, quick 100) from zeros (nothing moves: each hidden gradient is a product with a
     zero weight), `constant` (the weights move, together) and `random_scheme` (a net per seed). Table `main`: distinct
     units per hidden layer, weight change, loss, accuracy; figure `weights`."""
-    width = check_int("symmetry", "width", width, 2)
+    width, constant = check_int("symmetry", "width", width, 2), check_real("symmetry", "constant", constant)
     steps, lr, gen, seeds = _plan("symmetry", rng, quick, seeds, steps, (100, 300), lr)
     X, y = _data.moons(200, noise=0.1, rng=gen)
-    inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=float(constant)), 0)] + [
+    inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=constant), 0)] + [
         (random_scheme, check_scheme("symmetry", random_scheme), s) for s in seeds]
     models = [nn.MLP([2, width, width, 1], activation="tanh", init=sc, rng=s) for _, sc, s in inits]
     before = [[lin.weight.data.copy() for lin in m.linears()] for m in models]
@@ -297,6 +300,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     every seed's."""
     fn = "depth"
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
+    if not layers:
+        raise ValueError(f"{fn}: layers must list one or more depths (the shallow net, then the deep one), got []")
     steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (500, 1200), lr)
     momentum = check_real(fn, "momentum", momentum, 0.0, 1.0, high_open=True)
     X, y = _data.moons(samples, noise=0.1, rng=gen)

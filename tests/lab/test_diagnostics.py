@@ -242,3 +242,10 @@ def test_two_diagnostics_on_one_optimizer_detach_in_any_order():
             opt.step()
         assert [bool(r["params"]) for r in pair[1 - first].records] == [True, True]
         assert [bool(r["params"]) for r in pair[first].records] == [True]
+
+
+@pytest.mark.parametrize("kwargs,fragment", [({"steps": 0}, "compare_inits: steps must be >= 1"),
+                                             ({"every": 0}, "compare_inits: every must be >= 1")])
+def test_compare_inits_checks_steps_and_every(kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        D.compare_inits(quick=True, depth=2, width=4, **{"steps": 2, **kwargs})

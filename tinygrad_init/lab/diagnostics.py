@@ -304,13 +304,15 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     `steps` (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
     seed = int(as_rng(rng).integers(2 ** 31))
     X, y = data.spirals(600, classes=3, rng=seed)
-    X, steps = X.astype(np.float32), (60 if quick else 400) if steps is None else steps
+    steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
+    every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
+    X = X.astype(np.float32)
     good = init.get("xavier_normal", gain=activations.get("tanh").gain)
     runs, losses = {}, {}
     for label, hidden, bn, last in (("poor init", "large", False, "large"), ("good init", good, False, good),
                                     ("batch norm", "large", True, good)):
         model = deep_mlp(depth, width, "tanh", hidden, seed, bn, not bn, 2, outputs=3, output_init=last)
-        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every or max(1, steps // 50))
+        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every)
     return Comparison(runs, losses, _findings(runs, losses))
 
 

@@ -405,6 +405,11 @@ def test_clear_errors():
         Probe(nn.Linear(2, 2), hist_range=(1, -1))
     with pytest.raises(ValueError, match="lr must be"):
         Probe(nn.Linear(2, 2), lr=0)
+    x = np.ones((3, 2))
+    with pytest.raises(TypeError, match="probe_model: loss_fn must be a function of the model's output, got 3"):
+        probe_model(nn.Linear(2, 2), x, loss_fn=3)  # alone: not "pass either loss_fn or upstream, not both"
+    with pytest.raises(ValueError, match="probe_model: pass either loss_fn or upstream, not both"):
+        probe_model(nn.Linear(2, 2), x, loss_fn=lambda out: out.sum(), upstream=x)
 
 
 # ------------------------------------------------------------- probe_model

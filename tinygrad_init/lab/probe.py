@@ -279,7 +279,9 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     `Probe.stats`; `**probe_kwargs`: for `Probe`."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"probe_model: expected an nn.Module, got {type(model).__name__}")
-    if loss_fn is not None and (upstream is not None or not callable(loss_fn)):
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(f"probe_model: loss_fn must be a function of the model's output, got {loss_fn!r:.60}")
+    if loss_fn is not None and upstream is not None:
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
     saved = [(p, "grad", p.grad) for p in model.parameters()] + [

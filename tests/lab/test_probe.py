@@ -493,6 +493,10 @@ def test_table_access(table):
         Table(["a", "b"], [[1]])
     with pytest.raises(ValueError, match="distinct"):
         Table(["a", "a"], [])
+    for row in (5, "xy"):  # a string row is not split into characters
+        with pytest.raises(TypeError, match="Table: row 0 must be a sequence of values or a mapping"):
+            Table(["a", "b"], [row])
+    assert Table(["a"], [[1]], title=3).to_markdown().startswith("**3**")  # a title is text
 
 
 def test_table_json_is_strict_and_dict_round_trips(table):

@@ -568,6 +568,19 @@ def test_table_text_wraps_wide_tables():
     assert t.to_text().count("\n") == 2  # unwrapped: header, rule, one row
 
 
+def test_histogram_of_huge_float32_values_does_not_crash():
+    # a span of 6e38 overflows float32 inside np.histogram (it crashed with an IndexError); a deep large-init ReLU
+    # net reaches such values, e.g. experiments.run_one("large", "relu", depth=55, width=100)
+    lin = nn.Linear(1, 2, bias=False)
+    lin.weight.data[...] = 1.5
+    with Probe(lin) as probe:
+        lin(Tensor(np.array([[2e38], [-2e38]], dtype=np.float32)))
+    rec = probe.records["Linear"]
+    hist = rec.histogram("pre_activation")
+    assert hist.counts.sum() == 4 and hist.counts[0] == hist.counts[-1] == 2
+    assert hist.edges[0] == pytest.approx(-3e38, rel=1e-6) and rec.numbers["pre_max"] == pytest.approx(3e38)
+
+
 def test_values_outside_hist_range_are_reported(small_case):
     Ws, bs, X, G = small_case
     ref = hand_backprop(Ws, bs, X, G)

@@ -92,7 +92,9 @@ class LayerRecord:
                                  prefix + "_nonfinite": v.size - w.size})
             r = value_range or ((float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
             pad = 5e-4 * max(abs(r[0]), 1.0) * (r[0] == r[1])  # one value: give the bins a width
-            self.histograms[key] = Histogram(*np.histogram(w, bins=bins, range=(r[0] - pad, r[1] + pad)))
+            wide = r[1] - r[0] > float(np.finfo(w.dtype).max) / 2  # np.histogram's arithmetic would overflow w's dtype
+            self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide else w, bins=bins,
+                                                           range=(r[0] - pad, r[1] + pad)))
         if self._keep:
             self._arrays[key] = np.array(v, copy=True)
 

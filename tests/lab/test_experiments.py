@@ -181,6 +181,16 @@ def test_relu_histograms_share_one_x_range(quick_sweep: E.Sweep) -> None:
 # ---------------------------------------------------------------- the verdict
 
 
+def test_an_overflowed_network_explodes_rather_than_holds() -> None:
+    # an std that overflowed to NaN compared as neither small nor large: the word was "holds"
+    nan = float("nan")
+    assert E.judge([1.0, nan], [1.0, 1.0], [0.0, 0.0], "relu") == "explodes"
+    assert E.judge([1.0, 1.0], [nan, 1.0], [0.0, 0.0], "tanh") == "explodes"
+    with np.errstate(over="ignore", invalid="ignore"):
+        run = E.run_one("large", "relu", depth=55, width=100, batch=20)  # past float32's range at layer ~50
+    assert math.isnan(run.values("act_std")[-1]) and E.word(run) == "explodes"
+
+
 def test_verdict_words_follow_the_stated_rules(quick_sweep: E.Sweep) -> None:
     bn = E.run_sweep(("small", "large"), rng=3, quick=True, batchnorm=True)
     res = E.verdict(quick_sweep, bn)

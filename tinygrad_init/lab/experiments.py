@@ -379,12 +379,15 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
           thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """The verdict word of `WORDS` for a network of `L` layers from its per-layer statistics (index `l - 1`: layer
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
-    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300)."""
+    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300, a
+    NaN std, overflowed, explodes)."""
     if act_std[0] == 0:
         return "symmetric"
     if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:
         return "dies" if activation == "relu" else "saturates"
     change = (act_std[-1] / act_std[0], grad_std[0] / max(grad_std[-1], 1e-300))
+    if any(math.isnan(c) for c in change):  # an std overflowed
+        return "explodes"
     return "vanishes" if min(change) < thresholds["shrink"] else "explodes" if max(change) > thresholds["grow"] \
         else "holds"
 

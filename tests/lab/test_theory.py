@@ -349,6 +349,14 @@ def test_critical_line_of_tanh(sigma_b2, paper):
     assert theory.fixed_point("tanh", crit, sigma_b2).chi == pytest.approx(1.0, abs=1e-9)
 
 
+def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
+    # sigma_w^2 = 1, sigma_b^2 = 0: q* = 0 and chi_1 = 1, where the docstring says inf (it gave 6.8e9 and 1.4e10,
+    # the slope of the fixed point found to a relative 1e-10)
+    assert theory.depth_scales("tanh", 1.0, 0.0) == (math.inf, math.inf)
+    assert theory.depth_scales("relu", 2.0) == (math.inf, math.inf)
+    assert all(300 < xi < 1e4 for xi in theory.depth_scales("tanh", 1.0, 1e-6))  # near it: large, finite
+
+
 def test_chi1_and_depth_scales_at_the_paper_setting():
     # sigma_w^2 = 1.5, sigma_b^2 = 0.05: ordered (chi_1 < 1), so c* = 1 and xi_c = -1 / log chi_1
     fp = theory.fixed_point("tanh", 1.5, 0.05)

@@ -289,6 +289,9 @@ def test_init_per_layer_and_as_std():
     ({"init": object()}, TypeError, "scheme name"),
     ({"input_std": -1.0}, ValueError, "input_std"),
     ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"init": "nope"}, ValueError, "^predict: init.get: unknown initialization scheme 'nope'"),
+    ({"saturation_threshold": 2}, ValueError, r"^predict: saturation_threshold must be in \(0, 1\)"),
+    ({"init": 1e200}, ValueError, "^predict: the variance of layer 1 overflows"),
 ])
 def test_predict_errors(kwargs, exc, pattern):
     args = {"widths": [10, 10, 10], "activation": "tanh", "init": "xavier_normal", **kwargs}

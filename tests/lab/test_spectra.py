@@ -141,6 +141,8 @@ def test_the_report_sections():
     (lambda: S.trainability(quick="no"), TypeError, "trainability: quick must be True or False"),
     (lambda: S.jacobian_spectra(depths=[], width=8), ValueError, "jacobian_spectra: depths must list one or more"),
     (lambda: S.jacobian_spectra(depths=[2], width=8, networks=0), ValueError, "jacobian_spectra: networks must be"),
+    (lambda: S.finding("spectra", {}), ValueError, "finding: name must be one of 'correlations'"),  # StopIteration
+    (lambda: S.figure("spectra", {}), ValueError, "figure: name must be one of 'correlations'"),  # IndexError
 ])
 def test_clear_errors(call, error, fragment):
     # they were silently empty results ({} or no depths), numpy's "need at least one array to concatenate", an

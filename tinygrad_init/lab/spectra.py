@@ -17,7 +17,7 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor, no_grad
 from ..nn import init
-from ..utils import as_rng, check_bool, check_int, check_real, format_number
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -151,13 +151,16 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line]}
 
 
+_NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
+
+
 def _phase(chi: float) -> str:
     return "ordered" if chi < 1 - 1e-9 else "chaotic" if chi > 1 + 1e-9 else "critical"
 
 
 def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
-    f = format_number
+    f, name = format_number, check_choice("finding", "name", name, _NAMES)
     if name == "phase_diagram":
         chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
         return ("Without biases the critical line of tanh starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
@@ -194,6 +197,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
 
 def figure(name: str, result: dict[str, Any]) -> Any:
     """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide."""
+    name = check_choice("figure", "name", name, _NAMES)
     rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
         2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
     with slide_style():  # a colour bar beside a single panel

@@ -605,3 +605,44 @@ def test_kept_weights_are_copies_safe_from_the_optimizer_step(small_case):
     np.testing.assert_array_equal(probe.records["layers.0"].weight, Ws[0])
     assert probe.stats("update") == before  # a snapshot of the pass, not of the model now
     assert not np.array_equal(model.layers[0].weight.data, Ws[0])
+
+
+def test_a_module_used_twice_gets_a_row_per_call():
+    # Sequential(lin, tanh, lin, tanh) runs two layers: the table had one row, the second call's numbers beside the
+    # weight gradient of both, and the first call's gradient hooks removed
+    gen = np.random.default_rng(0)
+    lin, act = nn.Linear(3, 3, rng=gen), nn.Tanh()
+    model = nn.Sequential(lin, act, lin, act)
+    X, G = gen.standard_normal((6, 3)), gen.standard_normal((6, 3))
+    W, b = lin.weight.data, lin.bias.data
+    z1 = X @ W + b
+    z2 = np.tanh(z1) @ W + b
+    g2 = G * (1 - np.tanh(z2) ** 2)
+    g1 = (g2 @ W.T) * (1 - np.tanh(z1) ** 2)
+    for _ in range(2):  # the second pass replaces the first's rows
+        table = probe_model(model, X, upstream=G)
+        assert table["module"] == ["0", "0 (2)"] and table["act"] == ["tanh", "tanh"]
+        np.testing.assert_allclose(table["pre_std"], [z1.std(), z2.std()], rtol=1e-6)
+        np.testing.assert_allclose(table["grad_pre_std"], [g1.std(), g2.std()], rtol=1e-6)
+        np.testing.assert_allclose(table["grad_w_std"], [(X.T @ g1 + np.tanh(z1).T @ g2).std()] * 2, rtol=1e-6)
+
+    class Halt(nn.Module):  # stops after the first layer once: the next pass starts afresh
+        def __init__(self):
+            super().__init__()
+            self.net, self.stop = model, True
+
+        def forward(self, x):
+            h = self.net[1](self.net[0](x))
+            if self.stop:
+                raise RuntimeError("stop")
+            return self.net[3](self.net[2](h))
+
+    halt = Halt()
+    with Probe(halt) as probe:
+        with pytest.raises(RuntimeError, match="stop"):
+            halt(Tensor(X))
+        halt.stop = False
+        halt(Tensor(X))
+    assert list(probe.records) == ["net.0", "net.0 (2)"]
+    twice = probe_model(nn.Sequential(act, act), Tensor(X, requires_grad=True), upstream=G)  # no Linear, used twice
+    np.testing.assert_allclose(twice["act_std"], [np.tanh(X).std(), np.tanh(np.tanh(X)).std()], rtol=1e-6)

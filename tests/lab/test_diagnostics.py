@@ -249,3 +249,31 @@ def test_two_diagnostics_on_one_optimizer_detach_in_any_order():
 def test_compare_inits_checks_steps_and_every(kwargs, fragment):
     with pytest.raises(ValueError, match=fragment):
         D.compare_inits(quick=True, depth=2, width=4, **{"steps": 2, **kwargs})
+
+
+def test_plot_and_series_say_what_is_missing():
+    X, y = _data()
+    bare = D.Diagnostics(model := _model())  # no optimizer: no parameter statistics
+    cross_entropy(model(Tensor(X)), y).backward()
+    for kind in ("weight_gradients", "update"):  # a TypeError from ridges(), or an empty figure
+        with pytest.raises(ValueError, match=f"Diagnostics.plot: nothing to draw for '{kind}'.*optimizer"):
+            bare.plot(kind)
+    plain = nn.Sequential(nn.Linear(4, 3))
+    opt = SGD(plain.parameters(), lr=0.1)
+    linear = D.Diagnostics(plain, opt)
+    cross_entropy(plain(Tensor(X)), y).backward()
+    opt.step()
+    for kind in ("activations", "gradients", "colorful", "fractions"):  # TypeError, numpy's concatenate error
+        with pytest.raises(ValueError, match=f"Diagnostics.plot: nothing to draw for '{kind}'.*Tanh, Sigmoid or ReLU"):
+            linear.plot(kind)
+    with pytest.raises(IndexError, match="Diagnostics.plot: step 5 is out of range for 1 recorded step"):
+        bare.plot("activations", step=5)
+    with pytest.raises(KeyError, match="Diagnostics.series: no layer 'x'; the layers are 1, 3"):
+        bare.series("std", "x")  # was all NaN
+    with pytest.raises(KeyError, match="Diagnostics.series: no key 'sd'"):
+        bare.series("sd", "1")
+    np.testing.assert_allclose(bare.series("std", "1"), [bare.records[0]["layers"]["1"]["std"]])
+    forward_only = D.Diagnostics(model := _model())
+    model(Tensor(X))
+    with pytest.raises(ValueError, match="nothing to draw for 'gradients' at step 0: no gradient"):
+        forward_only.plot("gradients")

@@ -53,6 +53,8 @@ _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradient
            "log10\nupdate:data"), "fractions": ("saturated (tanh, sigmoid) or dead (ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
 _WATCHED = {nn.ACTIVATIONS[a]: a for a in ACTIVATIONS}
+#: The numbers `Diagnostics.series` reads, per layer and per parameter.
+_SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_data", "update_data")}
 
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
@@ -168,6 +170,11 @@ class Diagnostics:
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
         """A layer's or a parameter's `key` over the recorded steps, nan where it is missing."""
         where, name = ("layers", layer) if param is None else ("params", param)
+        names = self.layers if param is None else list(self._names.values())
+        if name not in names or key not in _SERIES[where]:
+            raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names)}"
+                           if name not in names else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; choose "
+                           f"one of {', '.join(_SERIES[where])}")
         values = [(r[where].get(name) or {}).get(key) for r in self.records]
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
@@ -182,6 +189,12 @@ class Diagnostics:
         kind = check_choice("Diagnostics.plot", "kind", kind, KINDS)
         if not self.records:
             raise ValueError("Diagnostics.plot: nothing recorded yet; run a training step with the model first")
+        if not (self.weights() if (params := kind in ("weight_gradients", "update")) else self.layers):
+            raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r}: " + (
+                "give Diagnostics the optimizer, then run optimizer.step()" if params else
+                "the model has no Tanh, Sigmoid or ReLU module"))
+        if not -len(self.records) <= step < len(self.records):
+            raise IndexError(f"Diagnostics.plot: step {step} is out of range for {len(self.records)} recorded step(s)")
         if ax is None:
             with slide_style():
                 fig = slide_figure(1, 1, (10, 5.6), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
@@ -198,6 +211,9 @@ class Diagnostics:
                 rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
                         (i, r["hist"], f"{100 * r['fraction']:.0f}% {'dead' if r['kind'] == 'relu' else 'sat.'}")
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
+            if not rows:
+                raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
+                                 "reached the watched layers (run loss.backward())")
             ridges(ax, *zip(*rows))
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
             return []

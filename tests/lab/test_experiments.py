@@ -384,6 +384,19 @@ def test_sweep_table_has_probe_and_theory_columns() -> None:
     assert "linear_std" in bn.columns and not any(c.endswith("_theory") for c in bn.columns)
 
 
+def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
+    # verdict(None) was an AttributeError, a plain sweep given as bn= gave findings "with batch norm" from a network
+    # without it, a string sweep= was told "pass either sweep= or sizes (), not both", an unknown column was all "-"
+    with pytest.raises(TypeError, match="verdict: sweep must be a Sweep from run_sweep"):
+        E.verdict(None)
+    with pytest.raises(ValueError, match="verdict: bn must be a sweep made with batchnorm=True"):
+        E.verdict(quick_sweep, bn=quick_sweep)
+    with pytest.raises(TypeError, match="activation_statistics: sweep must be a Sweep from run_sweep, got str"):
+        E.activation_statistics(sweep="x")
+    with pytest.raises(KeyError, match="Run.table: unknown column"):
+        quick_sweep.run("small", "tanh").table(["act_std", "nope"])
+
+
 @pytest.mark.parametrize("call,error,fragment", [
     (lambda: E.run_sweep(("small",), ("elu",), quick=True), ValueError, "activation must be one of 'tanh'"),
     (lambda: E.run_sweep(("he_nromal",), quick=True), ValueError, "Did you mean 'he_normal'"),

@@ -74,6 +74,8 @@ class Run:
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
+        if unknown := [c for c in columns if c not in self.layers[0]]:
+            raise KeyError(f"Run.table: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
         s = self.settings
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
@@ -179,6 +181,12 @@ def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, b
     return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()
 
 
+def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
+    if not isinstance(sweep, Sweep):
+        raise TypeError(f"{fn}: {name} must be a Sweep from run_sweep, got {type(sweep).__name__}")
+    return sweep
+
+
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
     if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
         raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
@@ -193,7 +201,7 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
     _check_sizes(fn, sizes)
     if sweep is None:
         return run_sweep(schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
-    if sizes or not isinstance(sweep, Sweep):
+    if _check_sweep(fn, "sweep", sweep) and sizes:
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
     if (sweep.settings.get("batchnorm") != batchnorm
@@ -277,9 +285,7 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
 def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
     """The theory beside a sweep: per layer the measured and predicted std of `h`, `dL/dh`, `dL/dW` and
     their ratio (none where the theory predicts 0), and per network the ratio furthest from 1."""
-    if not isinstance(sweep, Sweep):
-        raise TypeError(f"theory_vs_measurement: expected a Sweep from run_sweep(), got {type(sweep).__name__}")
-    if sweep.settings.get("batchnorm"):
+    if _check_sweep("theory_vs_measurement", "sweep", sweep).settings.get("batchnorm"):
         raise ValueError("theory_vs_measurement: the theory does not model batch norm; "
                          "pass a sweep with batchnorm=False")
     rows, summary = [], []
@@ -401,6 +407,9 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     """The grid activation x scheme, a word of `WORDS` each, and findings computed from the numbers (with `bn`, a
     batch-norm sweep, one on batch norm). Tables `main`, `rules`; figure `grid`."""
+    _check_sweep("verdict", "sweep", sweep)
+    if bn is not None and not _check_sweep("verdict", "bn", bn).settings["batchnorm"]:
+        raise ValueError("verdict: bn must be a sweep made with batchnorm=True (run_sweep(..., batchnorm=True))")
     acts, schemes, L, n = sweep.activations, sweep.schemes, sweep.settings["depth"], sweep.settings["width"]
     words = {(a, s): word(sweep.run(s, a)) for a in acts for s in schemes}
     short = {s: label(s).split(" ")[0] for s in schemes}

@@ -277,3 +277,11 @@ def test_plot_and_series_say_what_is_missing():
     model(Tensor(X))
     with pytest.raises(ValueError, match="nothing to draw for 'gradients' at step 0: no gradient"):
         forward_only.plot("gradients")
+
+
+def test_fit_takes_its_hooks_off_when_the_model_raises():
+    model = _model()
+    X, y = _data()
+    with pytest.raises(ValueError, match="features"):
+        D.fit(model, X[:, :3], y, steps=2, lr=0.1, every=1)  # 3 features for a Linear(4, ...)
+    assert not any(m._forward_hooks for m in model.modules())  # the Diagnostics' hooks stayed on the model

@@ -251,18 +251,21 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
     `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a
     non-finite loss stops the run) and the diagnostics (or None)."""
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
-    diag, losses = None if every is None else Diagnostics(model, opt, every=every), []
-    for _ in range(check_int("fit", "steps", steps, 0)):
-        idx = gen.integers(0, len(X), size=min(batch, len(X)))
-        opt.zero_grad()
-        loss = cross_entropy(model(Tensor(X[idx])), y[idx])
-        losses.append(loss.item())
-        if not np.isfinite(losses[-1]):
-            break
-        loss.backward()
-        opt.step()
-    if diag is not None:
-        diag.detach()
+    steps, losses = check_int("fit", "steps", steps, 0), []
+    diag = None if every is None else Diagnostics(model, opt, every=every)
+    try:
+        for _ in range(steps):
+            idx = gen.integers(0, len(X), size=min(batch, len(X)))
+            opt.zero_grad()
+            loss = cross_entropy(model(Tensor(X[idx])), y[idx])
+            losses.append(loss.item())
+            if not np.isfinite(losses[-1]):
+                break
+            loss.backward()
+            opt.step()
+    finally:  # also when the model raises: no hook stays on it
+        if diag is not None:
+            diag.detach()
     return losses, diag
 
 

@@ -253,6 +253,12 @@ def test_fit_takes_the_engines_steps() -> None:
         E.fit([nn.MLP([2, 3, 1]), nn.MLP([2, 4, 1])], X, y, steps=1, lr=0.1)
     with pytest.raises(ValueError, match="labels in"):
         E.fit([nn.MLP([2, 3, 1])], X, y + 2, steps=1, lr=0.1)
+    three = [nn.MLP([2, 3, 1], rng=s) for s in range(3)]  # these were numpy's broadcast error, or ran silently
+    for kw, fragment in [({"lr": [0.1, 0.2]}, r"fit: lr must be one value or one per network \(3\), got 2"),
+                         ({"lr": -1.0}, "fit: lr must be > 0"), ({"lr": "a"}, "fit: lr must be a number"),
+                         ({"momentum": 1.5}, r"fit: momentum must be in \[0, 1\)")]:
+        with pytest.raises((TypeError, ValueError), match=fragment):
+            E.fit(three, X, y, steps=1, **{"lr": 0.1, **kw})
 
 
 def test_fit_keeps_each_network_to_itself_and_restores_blas_threads() -> None:

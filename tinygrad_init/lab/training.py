@@ -104,6 +104,12 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, got "
                          f"{X.shape} and {y.shape}")
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
+    for name, v, high in (("lr", lr, None), ("momentum", momentum, 1.0)):
+        values = [v] if isinstance(v, (numbers.Real, str)) else list(v)
+        if len(values) not in (1, len(models)):
+            raise ValueError(f"fit: {name} must be one value or one per network ({len(models)}), got {len(values)}")
+        for value in values:
+            check_real("fit", name, value, 0.0, high, low_open=name == "lr", high_open=True)
     act, lins = _acts.get(models[0].activation), [m.linears() for m in models]
     W = [np.stack([lin.weight.data.T for lin in layer]) for layer in zip(*lins)]  # layer i of every network
     b = [np.stack([lin.bias.data for lin in layer])[:, :, None] for layer in zip(*lins)]

@@ -352,6 +352,15 @@ def test_critical_line_of_tanh(sigma_b2, paper):
     assert theory.fixed_point("tanh", crit, sigma_b2).chi == pytest.approx(1.0, abs=1e-9)
 
 
+def test_chi_at_a_fixed_point_of_zero_variance_is_the_limit():
+    # ReLU with sigma_w^2 = 1 (Xavier/LeCun): q* = 0, and the gradient variance halves per layer, chi_1 = sigma_w^2 / 2
+    # (He et al. 2015, eq. 14); it was relu'(0)^2 = 0, "the gradient vanishes in one layer", and depth_scales' xi_c 0
+    assert theory.fixed_point("relu", 1.0).chi == pytest.approx(0.5, rel=1e-12)
+    assert theory.fixed_point("leaky_relu", 1.0, negative_slope=0.2).chi == pytest.approx((1 + 0.04) / 2, rel=1e-12)
+    assert theory.depth_scales("relu", 1.0) == pytest.approx((1 / math.log(2), 1 / math.log(2)), rel=1e-12)
+    assert theory.fixed_point("tanh", 0.5).chi == pytest.approx(0.5, rel=1e-12)  # tanh'(0) = 1: as before
+
+
 def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
     # sigma_w^2 = 1, sigma_b^2 = 0: q* = 0 and chi_1 = 1, where the docstring says inf (it gave 6.8e9 and 1.4e10,
     # the slope of the fixed point found to a relative 1e-10)

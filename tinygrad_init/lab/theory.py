@@ -272,8 +272,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         if not math.isfinite(value) or value > 1e200:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
-        if abs(value - q) <= tol * max(value, q) or value == q:
-            return FixedPoint(q, wv * deriv, it, slope)
+        if abs(value - q) <= tol * max(value, q) or value == q:  # q* = 0 is a limit: chi from q -> 0+ (relu'(0) = 0)
+            return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
         newton = q - (value - q) / (slope - 1.0) if slope < 1.0 else -1.0
         q = newton if newton >= 0.0 else value
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "

@@ -367,6 +367,8 @@ def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
     assert theory.depth_scales("tanh", 1.0, 0.0) == (math.inf, math.inf)
     assert theory.depth_scales("relu", 2.0) == (math.inf, math.inf)
     assert all(300 < xi < 1e4 for xi in theory.depth_scales("tanh", 1.0, 1e-6))  # near it: large, finite
+    for sigma_b2 in (1e-4, 0.05, 0.3):  # on the critical line xi_c diverges (it gave 3.4e7 and 2.7e6 at 1e-4, 0.3)
+        assert theory.depth_scales("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2)[1] == math.inf
 
 
 def test_chi1_and_depth_scales_at_the_paper_setting():

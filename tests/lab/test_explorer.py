@@ -135,3 +135,14 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
         with pytest.raises(ValueError, match="explore: grid must give a non-empty list for each of activation, "
                                              "scheme, gain, depth, width"):
             E.explore(grid=bad)
+
+
+@pytest.mark.parametrize("args,kwargs,error,fragment", [
+    (("tanh", "he_normal", -1.0, 2, 4), {}, ValueError, "measure: gain must be >= 0"),  # was "predict: weight std"
+    (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"
+    (("tanh", "he_normal", 1.0, 2, 4), {"batch": 0}, ValueError, "measure: batch must be >= 1"),  # was "symmetric"
+    (("tanh", "he_normal", 1.0, 0, 4), {}, ValueError, "measure: depth must be >= 1"),
+])
+def test_measure_checks_its_arguments(args, kwargs, error, fragment):
+    with pytest.raises(error, match=fragment):
+        E.measure(*args, **kwargs)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ..nn import init
-from ..utils import as_rng
+from ..utils import as_rng, check_int, check_real
 from . import theory
 from .diagnostics import Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -43,6 +43,8 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
             bins: int = 30, rng: Any = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
     (zero biases), measured on one forward and backward pass, and predicted."""
+    gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
+        ("depth", depth), ("width", width), ("batch", batch)))
     std, gen = gain * init.describe(scheme).std(width, width), as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))

@@ -423,6 +423,8 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.symmetry(quick=1), TypeError, "symmetry: quick must be True or False"),
     (lambda: E.symmetry(constant="a"), TypeError, "symmetry: constant must be a number"),
     (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
+    (lambda: E.depth(width=0), ValueError, "depth: width must be >= 1"),  # was Linear's fan_out
+    (lambda: E.depth(samples=1), ValueError, "depth: samples must be >= 2"),  # was moons' n
     (lambda: E.training(sizes=(2, 4, 2)), ValueError, "training: sizes must run from 2 inputs to 1 output"),  # fit's
     (lambda: E.training(sizes=(3, 4, 1)), ValueError, "training: sizes must run from 2 inputs to 1 output"),
     (lambda: E.theory_average(quick=True, widht=10), TypeError, "theory_average: unknown keyword argument(s) widht"),

@@ -310,6 +310,7 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
     if not layers:
         raise ValueError(f"{fn}: layers must list one or more depths (the shallow net, then the deep one), got []")
+    width, samples = check_int(fn, "width", width, 1), check_int(fn, "samples", samples, 2)
     steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (500, 1200), lr)
     momentum = check_real(fn, "momentum", momentum, 0.0, 1.0, high_open=True)
     X, y = _data.moons(samples, noise=0.1, rng=gen)

@@ -225,3 +225,63 @@ def test_values_too_large_to_square_in_float32():
     r = diag.records[0]["layers"]["0"]
     assert r["std"] == pytest.approx(np.maximum(x, 0).astype(np.float64).std(), rel=1e-6)
     assert r["hist"][0] == 0.0 and np.isfinite(r["hist"][1]) and r["hist"][2].sum() == x.size
+
+
+def test_two_diagnostics_on_one_optimizer_detach_in_any_order():
+    # detaching the first must not take the second's wrapper off the optimizer (its parameter records would stop)
+    X, y = _data()
+    for first in (0, 1):
+        model = _model()
+        opt = SGD(model.parameters(), lr=0.1)
+        pair = [D.Diagnostics(model, opt), D.Diagnostics(model, opt)]
+        for detached in (None, first, 1 - first):
+            if detached is not None:
+                pair[detached].detach()
+            opt.zero_grad()
+            cross_entropy(model(Tensor(X)), y).backward()
+            opt.step()
+        assert [bool(r["params"]) for r in pair[1 - first].records] == [True, True]
+        assert [bool(r["params"]) for r in pair[first].records] == [True]
+
+
+@pytest.mark.parametrize("kwargs,fragment", [({"steps": 0}, "compare_inits: steps must be >= 1"),
+                                             ({"every": 0}, "compare_inits: every must be >= 1")])
+def test_compare_inits_checks_steps_and_every(kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        D.compare_inits(quick=True, depth=2, width=4, **{"steps": 2, **kwargs})
+
+
+def test_plot_and_series_say_what_is_missing():
+    X, y = _data()
+    bare = D.Diagnostics(model := _model())  # no optimizer: no parameter statistics
+    cross_entropy(model(Tensor(X)), y).backward()
+    for kind in ("weight_gradients", "update"):  # a TypeError from ridges(), or an empty figure
+        with pytest.raises(ValueError, match=f"Diagnostics.plot: nothing to draw for '{kind}'.*optimizer"):
+            bare.plot(kind)
+    plain = nn.Sequential(nn.Linear(4, 3))
+    opt = SGD(plain.parameters(), lr=0.1)
+    linear = D.Diagnostics(plain, opt)
+    cross_entropy(plain(Tensor(X)), y).backward()
+    opt.step()
+    for kind in ("activations", "gradients", "colorful", "fractions"):  # TypeError, numpy's concatenate error
+        with pytest.raises(ValueError, match=f"Diagnostics.plot: nothing to draw for '{kind}'.*Tanh, Sigmoid or ReLU"):
+            linear.plot(kind)
+    with pytest.raises(IndexError, match="Diagnostics.plot: step 5 is out of range for 1 recorded step"):
+        bare.plot("activations", step=5)
+    with pytest.raises(KeyError, match="Diagnostics.series: no layer 'x'; the layers are 1, 3"):
+        bare.series("std", "x")  # was all NaN
+    with pytest.raises(KeyError, match="Diagnostics.series: no key 'sd'"):
+        bare.series("sd", "1")
+    np.testing.assert_allclose(bare.series("std", "1"), [bare.records[0]["layers"]["1"]["std"]])
+    forward_only = D.Diagnostics(model := _model())
+    model(Tensor(X))
+    with pytest.raises(ValueError, match="nothing to draw for 'gradients' at step 0: no gradient"):
+        forward_only.plot("gradients")
+
+
+def test_fit_takes_its_hooks_off_when_the_model_raises():
+    model = _model()
+    X, y = _data()
+    with pytest.raises(ValueError, match="features"):
+        D.fit(model, X[:, :3], y, steps=2, lr=0.1, every=1)  # 3 features for a Linear(4, ...)
+    assert not any(m._forward_hooks for m in model.modules())  # the Diagnostics' hooks stayed on the model

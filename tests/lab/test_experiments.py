@@ -181,6 +181,16 @@ def test_relu_histograms_share_one_x_range(quick_sweep: E.Sweep) -> None:
 # ---------------------------------------------------------------- the verdict
 
 
+def test_an_overflowed_network_explodes_rather_than_holds() -> None:
+    # an std that overflowed to NaN compared as neither small nor large: the word was "holds"
+    nan = float("nan")
+    assert E.judge([1.0, nan], [1.0, 1.0], [0.0, 0.0], "relu") == "explodes"
+    assert E.judge([1.0, 1.0], [nan, 1.0], [0.0, 0.0], "tanh") == "explodes"
+    with np.errstate(over="ignore", invalid="ignore"):
+        run = E.run_one("large", "relu", depth=55, width=100, batch=20)  # past float32's range at layer ~50
+    assert math.isnan(run.values("act_std")[-1]) and E.word(run) == "explodes"
+
+
 def test_verdict_words_follow_the_stated_rules(quick_sweep: E.Sweep) -> None:
     bn = E.run_sweep(("small", "large"), rng=3, quick=True, batchnorm=True)
     res = E.verdict(quick_sweep, bn)
@@ -243,6 +253,12 @@ def test_fit_takes_the_engines_steps() -> None:
         E.fit([nn.MLP([2, 3, 1]), nn.MLP([2, 4, 1])], X, y, steps=1, lr=0.1)
     with pytest.raises(ValueError, match="labels in"):
         E.fit([nn.MLP([2, 3, 1])], X, y + 2, steps=1, lr=0.1)
+    three = [nn.MLP([2, 3, 1], rng=s) for s in range(3)]  # these were numpy's broadcast error, or ran silently
+    for kw, fragment in [({"lr": [0.1, 0.2]}, r"fit: lr must be one value or one per network \(3\), got 2"),
+                         ({"lr": -1.0}, "fit: lr must be > 0"), ({"lr": "a"}, "fit: lr must be a number"),
+                         ({"momentum": 1.5}, r"fit: momentum must be in \[0, 1\)")]:
+        with pytest.raises((TypeError, ValueError), match=fragment):
+            E.fit(three, X, y, steps=1, **{"lr": 0.1, **kw})
 
 
 def test_fit_keeps_each_network_to_itself_and_restores_blas_threads() -> None:
@@ -374,6 +390,19 @@ def test_sweep_table_has_probe_and_theory_columns() -> None:
     assert "linear_std" in bn.columns and not any(c.endswith("_theory") for c in bn.columns)
 
 
+def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
+    # verdict(None) was an AttributeError, a plain sweep given as bn= gave findings "with batch norm" from a network
+    # without it, a string sweep= was told "pass either sweep= or sizes (), not both", an unknown column was all "-"
+    with pytest.raises(TypeError, match="verdict: sweep must be a Sweep from run_sweep"):
+        E.verdict(None)
+    with pytest.raises(ValueError, match="verdict: bn must be a sweep made with batchnorm=True"):
+        E.verdict(quick_sweep, bn=quick_sweep)
+    with pytest.raises(TypeError, match="activation_statistics: sweep must be a Sweep from run_sweep, got str"):
+        E.activation_statistics(sweep="x")
+    with pytest.raises(KeyError, match="Run.table: unknown column"):
+        quick_sweep.run("small", "tanh").table(["act_std", "nope"])
+
+
 @pytest.mark.parametrize("call,error,fragment", [
     (lambda: E.run_sweep(("small",), ("elu",), quick=True), ValueError, "activation must be one of 'tanh'"),
     (lambda: E.run_sweep(("he_nromal",), quick=True), ValueError, "Did you mean 'he_normal'"),
@@ -387,6 +416,19 @@ def test_sweep_table_has_probe_and_theory_columns() -> None:
     (lambda: E.training(seeds=0), ValueError, "seeds must be >= 1"),
     (lambda: E.depth(momentum=1.0), ValueError, "momentum must be in [0, 1)"),
     (lambda: E.activation_statistics(quick=True, widht=10), TypeError, "unknown keyword argument(s) widht"),
+    (lambda: E.run_sweep(3, quick=True), TypeError, "run_sweep: schemes must be a name or a list of names"),
+    (lambda: E.run_sweep(("small",), quick="yes"), TypeError, "run_sweep: quick must be True or False"),
+    (lambda: E.run_sweep(("small",), batchnorm="no", quick=True), TypeError, "run_sweep: batchnorm must be True or"),
+    (lambda: E.training(seeds=0), ValueError, "training: seeds must be >= 1"),
+    (lambda: E.symmetry(quick=1), TypeError, "symmetry: quick must be True or False"),
+    (lambda: E.symmetry(constant="a"), TypeError, "symmetry: constant must be a number"),
+    (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
+    (lambda: E.depth(width=0), ValueError, "depth: width must be >= 1"),  # was Linear's fan_out
+    (lambda: E.depth(samples=1), ValueError, "depth: samples must be >= 2"),  # was moons' n
+    (lambda: E.training(sizes=(2, 4, 2)), ValueError, "training: sizes must run from 2 inputs to 1 output"),  # fit's
+    (lambda: E.training(sizes=(3, 4, 1)), ValueError, "training: sizes must run from 2 inputs to 1 output"),
+    (lambda: E.theory_average(quick=True, widht=10), TypeError, "theory_average: unknown keyword argument(s) widht"),
+    (lambda: E.theory_average(scheme="nope"), ValueError, "theory_average: init.get: unknown"),
 ])
 def test_clear_errors(call, error, fragment: str) -> None:
     with pytest.raises(error) as exc:

@@ -124,3 +124,25 @@ def test_the_page_in_chromium(page):
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+def test_explore_checks_its_grid_and_reads_it_by_name():
+    one = {"activation": ["tanh"], "scheme": ["small"], "gain": [1.0], "depth": [2], "width": [8]}
+    # a grid in another key order is read by name (it was read by position: scheme values taken as activations)
+    shuffled = dict(reversed(list(one.items())))
+    assert E.explore(grid=shuffled).data == E.explore(grid=one).data
+    for bad in ({"depth": [2]}, {**one, "depth": []}, {**one, "speed": [1]}, {**one, "width": 8}):
+        with pytest.raises(ValueError, match="explore: grid must give a non-empty list for each of activation, "
+                                             "scheme, gain, depth, width"):
+            E.explore(grid=bad)
+
+
+@pytest.mark.parametrize("args,kwargs,error,fragment", [
+    (("tanh", "he_normal", -1.0, 2, 4), {}, ValueError, "measure: gain must be >= 0"),  # was "predict: weight std"
+    (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"
+    (("tanh", "he_normal", 1.0, 2, 4), {"batch": 0}, ValueError, "measure: batch must be >= 1"),  # was "symmetric"
+    (("tanh", "he_normal", 1.0, 0, 4), {}, ValueError, "measure: depth must be >= 1"),
+])
+def test_measure_checks_its_arguments(args, kwargs, error, fragment):
+    with pytest.raises(error, match=fragment):
+        E.measure(*args, **kwargs)

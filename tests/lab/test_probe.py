@@ -405,6 +405,11 @@ def test_clear_errors():
         Probe(nn.Linear(2, 2), hist_range=(1, -1))
     with pytest.raises(ValueError, match="lr must be"):
         Probe(nn.Linear(2, 2), lr=0)
+    x = np.ones((3, 2))
+    with pytest.raises(TypeError, match="probe_model: loss_fn must be a function of the model's output, got 3"):
+        probe_model(nn.Linear(2, 2), x, loss_fn=3)  # alone: not "pass either loss_fn or upstream, not both"
+    with pytest.raises(ValueError, match="probe_model: pass either loss_fn or upstream, not both"):
+        probe_model(nn.Linear(2, 2), x, loss_fn=lambda out: out.sum(), upstream=x)
 
 
 # ------------------------------------------------------------- probe_model
@@ -488,6 +493,10 @@ def test_table_access(table):
         Table(["a", "b"], [[1]])
     with pytest.raises(ValueError, match="distinct"):
         Table(["a", "a"], [])
+    for row in (5, "xy"):  # a string row is not split into characters
+        with pytest.raises(TypeError, match="Table: row 0 must be a sequence of values or a mapping"):
+            Table(["a", "b"], [row])
+    assert Table(["a"], [[1]], title=3).to_markdown().startswith("**3**")  # a title is text
 
 
 def test_table_json_is_strict_and_dict_round_trips(table):
@@ -500,6 +509,14 @@ def test_table_json_is_strict_and_dict_round_trips(table):
     assert d["rows"][2]["std"] == "nan" and d["rows"][3]["std"] == "inf" and d["rows"][1]["note"] is None
     back = Table.from_dict(table.to_dict())
     assert back == table and math.isnan(back[2]["std"]) and back[3]["std"] == math.inf
+
+
+def test_table_from_parsed_json_gets_its_non_finite_floats_back(table):
+    back = Table.from_dict(json.loads(table.to_json()))  # JSON wrote nan and inf as strings
+    assert back == table and math.isnan(back[2]["std"]) and back[3]["std"] == math.inf
+    assert back["std"].dtype == np.float64 and back["note"] == table["note"]
+    minus = Table.from_dict(json.loads(Table(["x"], [[-math.inf], [None]]).to_json()))
+    assert minus[0]["x"] == -math.inf and minus[1]["x"] is None
 
 
 def test_table_csv_has_a_header_and_exact_rows(table):
@@ -551,6 +568,19 @@ def test_table_text_wraps_wide_tables():
     assert t.to_text().count("\n") == 2  # unwrapped: header, rule, one row
 
 
+def test_histogram_of_huge_float32_values_does_not_crash():
+    # a span of 6e38 overflows float32 inside np.histogram (it crashed with an IndexError); a deep large-init ReLU
+    # net reaches such values, e.g. experiments.run_one("large", "relu", depth=55, width=100)
+    lin = nn.Linear(1, 2, bias=False)
+    lin.weight.data[...] = 1.5
+    with Probe(lin) as probe:
+        lin(Tensor(np.array([[2e38], [-2e38]], dtype=np.float32)))
+    rec = probe.records["Linear"]
+    hist = rec.histogram("pre_activation")
+    assert hist.counts.sum() == 4 and hist.counts[0] == hist.counts[-1] == 2
+    assert hist.edges[0] == pytest.approx(-3e38, rel=1e-6) and rec.numbers["pre_max"] == pytest.approx(3e38)
+
+
 def test_values_outside_hist_range_are_reported(small_case):
     Ws, bs, X, G = small_case
     ref = hand_backprop(Ws, bs, X, G)
@@ -575,3 +605,44 @@ def test_kept_weights_are_copies_safe_from_the_optimizer_step(small_case):
     np.testing.assert_array_equal(probe.records["layers.0"].weight, Ws[0])
     assert probe.stats("update") == before  # a snapshot of the pass, not of the model now
     assert not np.array_equal(model.layers[0].weight.data, Ws[0])
+
+
+def test_a_module_used_twice_gets_a_row_per_call():
+    # Sequential(lin, tanh, lin, tanh) runs two layers: the table had one row, the second call's numbers beside the
+    # weight gradient of both, and the first call's gradient hooks removed
+    gen = np.random.default_rng(0)
+    lin, act = nn.Linear(3, 3, rng=gen), nn.Tanh()
+    model = nn.Sequential(lin, act, lin, act)
+    X, G = gen.standard_normal((6, 3)), gen.standard_normal((6, 3))
+    W, b = lin.weight.data, lin.bias.data
+    z1 = X @ W + b
+    z2 = np.tanh(z1) @ W + b
+    g2 = G * (1 - np.tanh(z2) ** 2)
+    g1 = (g2 @ W.T) * (1 - np.tanh(z1) ** 2)
+    for _ in range(2):  # the second pass replaces the first's rows
+        table = probe_model(model, X, upstream=G)
+        assert table["module"] == ["0", "0 (2)"] and table["act"] == ["tanh", "tanh"]
+        np.testing.assert_allclose(table["pre_std"], [z1.std(), z2.std()], rtol=1e-6)
+        np.testing.assert_allclose(table["grad_pre_std"], [g1.std(), g2.std()], rtol=1e-6)
+        np.testing.assert_allclose(table["grad_w_std"], [(X.T @ g1 + np.tanh(z1).T @ g2).std()] * 2, rtol=1e-6)
+
+    class Halt(nn.Module):  # stops after the first layer once: the next pass starts afresh
+        def __init__(self):
+            super().__init__()
+            self.net, self.stop = model, True
+
+        def forward(self, x):
+            h = self.net[1](self.net[0](x))
+            if self.stop:
+                raise RuntimeError("stop")
+            return self.net[3](self.net[2](h))
+
+    halt = Halt()
+    with Probe(halt) as probe:
+        with pytest.raises(RuntimeError, match="stop"):
+            halt(Tensor(X))
+        halt.stop = False
+        halt(Tensor(X))
+    assert list(probe.records) == ["net.0", "net.0 (2)"]
+    twice = probe_model(nn.Sequential(act, act), Tensor(X, requires_grad=True), upstream=G)  # no Linear, used twice
+    np.testing.assert_allclose(twice["act_std"], [np.tanh(X).std(), np.tanh(np.tanh(X)).std()], rtol=1e-6)

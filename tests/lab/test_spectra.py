@@ -127,3 +127,26 @@ def test_the_report_sections():
     assert spread[("tanh, orthogonal", 64)] < 2 and min(spread[(k, 64)] for k in (
         "tanh, Gaussian", "relu, Gaussian", "relu, orthogonal")) > 10 * spread[("tanh, orthogonal", 64)]
     assert "What to see" in iso.findings[1] and "orthogonal" in iso.findings[0]
+
+
+@pytest.mark.parametrize("call,error,fragment", [
+    (lambda: S.correlations(depth=3, width=8, starts=[]), ValueError, "correlations: starts must list one or more"),
+    (lambda: S.correlations(depth=3, width=8, starts=0.5), TypeError, "correlations: starts must list one or more"),
+    (lambda: S.correlations(depth=3, width=8, starts=[2.0]), ValueError, "correlations: starts must be in [-1, 1]"),
+    (lambda: S.correlations(depth=0, width=8), ValueError, "correlations: depth must be >= 1"),
+    (lambda: S.correlations(depth=3, width=8, networks=0), ValueError, "correlations: networks must be >= 1"),
+    (lambda: S.trainability(sigma_w2s=[], depths=[2]), ValueError, "trainability: sigma_w2s must list one or more"),
+    (lambda: S.trainability(sigma_w2s=[-1.0], depths=[2]), ValueError, "trainability: sigma_w2s must be > 0"),
+    (lambda: S.trainability(sigma_w2s=[1.0], depths=[0]), ValueError, "trainability: depths must be >= 1"),
+    (lambda: S.trainability(quick="no"), TypeError, "trainability: quick must be True or False"),
+    (lambda: S.jacobian_spectra(depths=[], width=8), ValueError, "jacobian_spectra: depths must list one or more"),
+    (lambda: S.jacobian_spectra(depths=[2], width=8, networks=0), ValueError, "jacobian_spectra: networks must be"),
+    (lambda: S.finding("spectra", {}), ValueError, "finding: name must be one of 'correlations'"),  # StopIteration
+    (lambda: S.figure("spectra", {}), ValueError, "figure: name must be one of 'correlations'"),  # IndexError
+])
+def test_clear_errors(call, error, fragment):
+    # they were silently empty results ({} or no depths), numpy's "need at least one array to concatenate", an
+    # IndexError, or NaN from deep inside the correlation map
+    with pytest.raises(error) as exc:
+        call()
+    assert fragment in str(exc.value)

@@ -289,6 +289,9 @@ def test_init_per_layer_and_as_std():
     ({"init": object()}, TypeError, "scheme name"),
     ({"input_std": -1.0}, ValueError, "input_std"),
     ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"init": "nope"}, ValueError, "^predict: init.get: unknown initialization scheme 'nope'"),
+    ({"saturation_threshold": 2}, ValueError, r"^predict: saturation_threshold must be in \(0, 1\)"),
+    ({"init": 1e200}, ValueError, "^predict: the variance of layer 1 overflows"),
 ])
 def test_predict_errors(kwargs, exc, pattern):
     args = {"widths": [10, 10, 10], "activation": "tanh", "init": "xavier_normal", **kwargs}
@@ -347,6 +350,25 @@ def test_critical_line_of_tanh(sigma_b2, paper):
     assert crit == pytest.approx(_critical(sigma_b2), abs=1e-7)
     assert crit == pytest.approx(paper, abs=5e-4)
     assert theory.fixed_point("tanh", crit, sigma_b2).chi == pytest.approx(1.0, abs=1e-9)
+
+
+def test_chi_at_a_fixed_point_of_zero_variance_is_the_limit():
+    # ReLU with sigma_w^2 = 1 (Xavier/LeCun): q* = 0, and the gradient variance halves per layer, chi_1 = sigma_w^2 / 2
+    # (He et al. 2015, eq. 14); it was relu'(0)^2 = 0, "the gradient vanishes in one layer", and depth_scales' xi_c 0
+    assert theory.fixed_point("relu", 1.0).chi == pytest.approx(0.5, rel=1e-12)
+    assert theory.fixed_point("leaky_relu", 1.0, negative_slope=0.2).chi == pytest.approx((1 + 0.04) / 2, rel=1e-12)
+    assert theory.depth_scales("relu", 1.0) == pytest.approx((1 / math.log(2), 1 / math.log(2)), rel=1e-12)
+    assert theory.fixed_point("tanh", 0.5).chi == pytest.approx(0.5, rel=1e-12)  # tanh'(0) = 1: as before
+
+
+def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
+    # sigma_w^2 = 1, sigma_b^2 = 0: q* = 0 and chi_1 = 1, where the docstring says inf (it gave 6.8e9 and 1.4e10,
+    # the slope of the fixed point found to a relative 1e-10)
+    assert theory.depth_scales("tanh", 1.0, 0.0) == (math.inf, math.inf)
+    assert theory.depth_scales("relu", 2.0) == (math.inf, math.inf)
+    assert all(300 < xi < 1e4 for xi in theory.depth_scales("tanh", 1.0, 1e-6))  # near it: large, finite
+    for sigma_b2 in (1e-4, 0.05, 0.3):  # on the critical line xi_c diverges (it gave 3.4e7 and 2.7e6 at 1e-4, 0.3)
+        assert theory.depth_scales("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2)[1] == math.inf
 
 
 def test_chi1_and_depth_scales_at_the_paper_setting():

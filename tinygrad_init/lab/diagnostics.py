@@ -53,6 +53,8 @@ _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradient
            "log10\nupdate:data"), "fractions": ("saturated (tanh, sigmoid) or dead (ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
 _WATCHED = {nn.ACTIVATIONS[a]: a for a in ACTIVATIONS}
+#: The numbers `Diagnostics.series` reads, per layer and per parameter.
+_SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_data", "update_data")}
 
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
@@ -86,17 +88,18 @@ class Diagnostics:
         self._names = {id(p): n for n, p in model.named_parameters()}
         if optimizer is not None:
             self._own_step = vars(optimizer).get("step")  # an instance attribute to restore, if any
-            optimizer.step = partial(self._on_step, optimizer.step)
+            optimizer.step = self._wrapper = partial(self._on_step, optimizer.step)
 
     def detach(self) -> None:
         """Remove every hook and restore `optimizer.step`; the records stay."""
         for h in self._handles:
             h.remove()
         self._handles = []
-        if self.optimizer is not None and "step" in vars(self.optimizer):
+        if self.optimizer is not None and vars(self.optimizer).get("step") is self._wrapper:
             del self.optimizer.step  # back to the class's step, or to the one the instance had
             if self._own_step is not None:
                 self.optimizer.step = self._own_step
+        # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
 
     def _record(self) -> dict | None:
         if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):
@@ -129,7 +132,7 @@ class Diagnostics:
         self.step += is_grad_enabled() and self.model.training
 
     def _on_step(self, original: Any) -> Any:
-        rec = self.records[-1] if self.records and self.records[-1]["step"] == self.step - 1 else None
+        rec = self.records[-1] if self._handles and self.records and self.records[-1]["step"] == self.step - 1 else None
         if rec is None or rec["params"]:
             return original()
         opt = self.optimizer  # plain SGD moves p by -lr * grad: the update's std is lr * std(grad), without a copy
@@ -167,6 +170,11 @@ class Diagnostics:
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
         """A layer's or a parameter's `key` over the recorded steps, nan where it is missing."""
         where, name = ("layers", layer) if param is None else ("params", param)
+        names = self.layers if param is None else list(self._names.values())
+        if name not in names or key not in _SERIES[where]:
+            raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names)}"
+                           if name not in names else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; choose "
+                           f"one of {', '.join(_SERIES[where])}")
         values = [(r[where].get(name) or {}).get(key) for r in self.records]
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
@@ -181,6 +189,12 @@ class Diagnostics:
         kind = check_choice("Diagnostics.plot", "kind", kind, KINDS)
         if not self.records:
             raise ValueError("Diagnostics.plot: nothing recorded yet; run a training step with the model first")
+        if not (self.weights() if (params := kind in ("weight_gradients", "update")) else self.layers):
+            raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r}: " + (
+                "give Diagnostics the optimizer, then run optimizer.step()" if params else
+                "the model has no Tanh, Sigmoid or ReLU module"))
+        if not -len(self.records) <= step < len(self.records):
+            raise IndexError(f"Diagnostics.plot: step {step} is out of range for {len(self.records)} recorded step(s)")
         if ax is None:
             with slide_style():
                 fig = slide_figure(1, 1, (10, 5.6), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
@@ -197,6 +211,9 @@ class Diagnostics:
                 rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
                         (i, r["hist"], f"{100 * r['fraction']:.0f}% {'dead' if r['kind'] == 'relu' else 'sat.'}")
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
+            if not rows:
+                raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
+                                 "reached the watched layers (run loss.backward())")
             ridges(ax, *zip(*rows))
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
             return []
@@ -234,18 +251,21 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
     `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a
     non-finite loss stops the run) and the diagnostics (or None)."""
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
-    diag, losses = None if every is None else Diagnostics(model, opt, every=every), []
-    for _ in range(check_int("fit", "steps", steps, 0)):
-        idx = gen.integers(0, len(X), size=min(batch, len(X)))
-        opt.zero_grad()
-        loss = cross_entropy(model(Tensor(X[idx])), y[idx])
-        losses.append(loss.item())
-        if not np.isfinite(losses[-1]):
-            break
-        loss.backward()
-        opt.step()
-    if diag is not None:
-        diag.detach()
+    steps, losses = check_int("fit", "steps", steps, 0), []
+    diag = None if every is None else Diagnostics(model, opt, every=every)
+    try:
+        for _ in range(steps):
+            idx = gen.integers(0, len(X), size=min(batch, len(X)))
+            opt.zero_grad()
+            loss = cross_entropy(model(Tensor(X[idx])), y[idx])
+            losses.append(loss.item())
+            if not np.isfinite(losses[-1]):
+                break
+            loss.backward()
+            opt.step()
+    finally:  # also when the model raises: no hook stays on it
+        if diag is not None:
+            diag.detach()
     return losses, diag
 
 
@@ -303,13 +323,15 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     `steps` (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
     seed = int(as_rng(rng).integers(2 ** 31))
     X, y = data.spirals(600, classes=3, rng=seed)
-    X, steps = X.astype(np.float32), (60 if quick else 400) if steps is None else steps
+    steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
+    every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
+    X = X.astype(np.float32)
     good = init.get("xavier_normal", gain=activations.get("tanh").gain)
     runs, losses = {}, {}
     for label, hidden, bn, last in (("poor init", "large", False, "large"), ("good init", good, False, good),
                                     ("batch norm", "large", True, good)):
         model = deep_mlp(depth, width, "tanh", hidden, seed, bn, not bn, 2, outputs=3, output_init=last)
-        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every or max(1, steps // 50))
+        losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every)
     return Comparison(runs, losses, _findings(runs, losses))
 
 

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import activations as _acts, init as _init
-from ..utils import as_rng, check_int, format_number as _num, ratio
+from ..utils import as_rng, check_bool, check_int, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -74,6 +74,8 @@ class Run:
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
+        if unknown := [c for c in columns if c not in self.layers[0]]:
+            raise KeyError(f"Run.table: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
         s = self.settings
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
@@ -149,7 +151,8 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     on the rest of the sweep (`rng` draws `X`, `G = dL/dh_top`, then one weight seed for every network)."""
     schemes = check_names("run_sweep", "schemes", schemes, check_scheme)
     activations = check_names("run_sweep", "activations", activations, check_activation)
-    sizes = {k: check_int("run_sweep", k, _SIZES[bool(quick)][k] if v is None else v, 1 + (k == "batch"))
+    quick, batchnorm = check_bool("run_sweep", "quick", quick), check_bool("run_sweep", "batchnorm", batchnorm)
+    sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
     bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng)
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))
@@ -178,17 +181,27 @@ def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, b
     return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()
 
 
+def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
+    if not isinstance(sweep, Sweep):
+        raise TypeError(f"{fn}: {name} must be a Sweep from run_sweep, got {type(sweep).__name__}")
+    return sweep
+
+
+def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
+    if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
+        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
+                        "width, batch and bins")
+
+
 def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng: Any, quick: bool,
                batchnorm: bool = False, **sizes: Any) -> Sweep:
     """The sweep an experiment works on: the one given (checked), or a new one."""
     schemes, activations = check_names(fn, "schemes", schemes, check_scheme), check_names(
         fn, "activations", activations, check_activation)
-    if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
-        raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
-                        "width, batch and bins")
+    _check_sizes(fn, sizes)
     if sweep is None:
         return run_sweep(schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
-    if sizes or not isinstance(sweep, Sweep):
+    if _check_sweep(fn, "sweep", sweep) and sizes:
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
     if (sweep.settings.get("batchnorm") != batchnorm
@@ -272,9 +285,7 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
 def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
     """The theory beside a sweep: per layer the measured and predicted std of `h`, `dL/dh`, `dL/dW` and
     their ratio (none where the theory predicts 0), and per network the ratio furthest from 1."""
-    if not isinstance(sweep, Sweep):
-        raise TypeError(f"theory_vs_measurement: expected a Sweep from run_sweep(), got {type(sweep).__name__}")
-    if sweep.settings.get("batchnorm"):
+    if _check_sweep("theory_vs_measurement", "sweep", sweep).settings.get("batchnorm"):
         raise ValueError("theory_vs_measurement: the theory does not model batch norm; "
                          "pass a sweep with batchnorm=False")
     rows, summary = [], []
@@ -299,8 +310,11 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
                    activation: str = "relu", networks: int = 5, batch: int = 200, **sizes: Any) -> ExperimentResult:
     """Measured / predicted std by layer over `networks` networks (seeds `rng`, `rng + 1`, ...): one network
     scatters around the mean field, their median follows it. Table `main`, figure `ratios`."""
-    seeds = seeds_of(rng, check_int("theory_average", "networks", networks, 1), quick)[1]
-    runs = [run_one(scheme, activation, **{**_SIZES[bool(quick)], "batch": batch, **sizes}, rng=s) for s in seeds]
+    fn, sizes = "theory_average", {**_SIZES[check_bool("theory_average", "quick", quick)], "batch": batch, **sizes}
+    scheme, activation = check_scheme(fn, scheme), check_activation(fn, activation)
+    _check_sizes(fn, sizes)
+    seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick)[1]
+    runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, f"median of {networks}"
     rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
@@ -371,12 +385,15 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
           thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """The verdict word of `WORDS` for a network of `L` layers from its per-layer statistics (index `l - 1`: layer
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
-    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300)."""
+    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300, a
+    NaN std, overflowed, explodes)."""
     if act_std[0] == 0:
         return "symmetric"
     if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:
         return "dies" if activation == "relu" else "saturates"
     change = (act_std[-1] / act_std[0], grad_std[0] / max(grad_std[-1], 1e-300))
+    if any(math.isnan(c) for c in change):  # an std overflowed
+        return "explodes"
     return "vanishes" if min(change) < thresholds["shrink"] else "explodes" if max(change) > thresholds["grow"] \
         else "holds"
 
@@ -390,6 +407,9 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     """The grid activation x scheme, a word of `WORDS` each, and findings computed from the numbers (with `bn`, a
     batch-norm sweep, one on batch norm). Tables `main`, `rules`; figure `grid`."""
+    _check_sweep("verdict", "sweep", sweep)
+    if bn is not None and not _check_sweep("verdict", "bn", bn).settings["batchnorm"]:
+        raise ValueError("verdict: bn must be a sweep made with batchnorm=True (run_sweep(..., batchnorm=True))")
     acts, schemes, L, n = sweep.activations, sweep.schemes, sweep.settings["depth"], sweep.settings["width"]
     words = {(a, s): word(sweep.run(s, a)) for a in acts for s in schemes}
     short = {s: label(s).split(" ")[0] for s in schemes}

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ..nn import init
-from ..utils import as_rng
+from ..utils import as_rng, check_int, check_real
 from . import theory
 from .diagnostics import Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -43,6 +43,8 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
             bins: int = 30, rng: Any = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
     (zero biases), measured on one forward and backward pass, and predicted."""
+    gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
+        ("depth", depth), ("width", width), ("batch", batch)))
     std, gen = gain * init.describe(scheme).std(width, width), as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
@@ -91,9 +93,12 @@ def key(*choice: Any) -> str:
 
 def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,
             rng: Any = 0) -> Explorer:
-    """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`, its keys in that order), each network
+    """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`; a list for each of its keys), each network
     seeded from `rng` in turn; write it to `out` if given (`tinygrad-init explore --out out`)."""
     grid, gen = dict(grid or (QUICK_GRID if quick else GRID)), as_rng(rng)
+    if set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v for v in grid.values()):
+        raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
+    grid = {k: grid[k] for k in GRID}  # by name, in the page's order
     data = {key(*c): measure(*c, rng=int(gen.integers(2 ** 31))) for c in itertools.product(*grid.values())}
     page = Explorer(grid, data)
     if out is not None:

@@ -4,11 +4,12 @@
         cross_entropy(model(X), y).backward()
     probe.stats()            # or a group of `COLUMN_GROUPS`, or a list of `COLUMNS`
 
-A row is a `Linear` or `BatchNorm1d` in running order: its output `z` (pre) and the output `h` (act) of the
-activation module that takes `z` (`-`: none). Statistics are over all batch x unit entries, in float64; `saturated`:
-entries within `SATURATION` of a limit of tanh or sigmoid (`|tanh| > 0.99`, `f' < 0.02`); `dead`: ReLU units 0 for
-the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `update_ratio = lr ||dW|| / ||W||`
-(CS231n notes, ~1e-3 healthy), `update_std_ratio = std(lr dW) / std(W)` (Karpathy's makemore part 3)."""
+A row is a `Linear` or `BatchNorm1d` in running order (a module called again on what the watched modules made since its
+last call, as in `Sequential(lin, tanh, lin, tanh)`, gets rows `path`, `path (2)`, ...): its output `z` (pre) and the
+output `h` (act) of the activation module that takes `z` (`-`: none). Statistics are over all batch x unit entries, in
+float64; `saturated`: entries within `SATURATION` of a limit of tanh or sigmoid (`|tanh| > 0.99`, `f' < 0.02`); `dead`:
+ReLU units 0 for the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `update_ratio = lr ||dW|| /
+||W||` (CS231n notes, ~1e-3 healthy), `update_std_ratio = std(lr dW) / std(W)` (Karpathy's makemore part 3)."""
 
 from __future__ import annotations
 
@@ -92,7 +93,9 @@ class LayerRecord:
                                  prefix + "_nonfinite": v.size - w.size})
             r = value_range or ((float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
             pad = 5e-4 * max(abs(r[0]), 1.0) * (r[0] == r[1])  # one value: give the bins a width
-            self.histograms[key] = Histogram(*np.histogram(w, bins=bins, range=(r[0] - pad, r[1] + pad)))
+            wide = r[1] - r[0] > float(np.finfo(w.dtype).max) / 2  # np.histogram's arithmetic would overflow w's dtype
+            self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide else w, bins=bins,
+                                                           range=(r[0] - pad, r[1] + pad)))
         if self._keep:
             self._arrays[key] = np.array(v, copy=True)
 
@@ -123,6 +126,8 @@ class Probe:
         self._module_handles: list[Any] = []
         # row of a Linear or BatchNorm1d -> its latest output (weakly), to find the row of an activation's input
         self._produced: dict[str, weakref.ref] = {}
+        # this pass: calls per module path, the watched modules' outputs (weakly), where each path's last call began
+        self._calls, self._outputs, self._since = {}, [], {}
         if attach:
             self.attach()
 
@@ -166,12 +171,18 @@ class Probe:
     def __exit__(self, *exc: object) -> None:
         self.detach()
 
-    def _start(self, name: str, kind: str) -> LayerRecord:
-        """A cleared record for a new run of layer `name`, moved to the end of `records` (the running order)."""
-        rec = self.records.pop(name, None)
-        rec = rec if rec is not None and rec.kind == kind else LayerRecord(name, kind, self.keep_arrays)
+    def _start(self, name: str, kind: str, x: Any) -> LayerRecord:
+        """A cleared record for a call of module `name` on input `x`, moved to the end of `records` (the running
+        order): row `name`, or `name (k)` for its k-th call in one pass, when `x` was made by a watched module after
+        its previous call; any other repeated call begins a new pass."""
+        k = self._calls.get(name, 0)
+        if k and not any(ref() is x for ref in self._outputs[self._since[name]:]):
+            self._calls, self._outputs, self._since, k = {}, [], {}, 0
+        self._calls[name], self._since[name], row = k + 1, len(self._outputs), f"{name} ({k + 1})" if k else name
+        rec = self.records.pop(row, None)
+        rec = rec if rec is not None and rec.kind == kind else LayerRecord(row, kind, self.keep_arrays)
         rec._reset()
-        self.records[name] = rec
+        self.records[row] = rec
         return rec
 
     def _take(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None, span: Any = None) -> Any:
@@ -182,9 +193,10 @@ class Probe:
         return t.data
 
     def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Tensor) -> None:
-        rec = self._start(name, kind)  # a Linear or BatchNorm1d: its output is a Tensor
+        rec = self._start(name, kind, inputs[0] if inputs else None)  # a Linear or BatchNorm1d: its output is a Tensor
         self._take(rec, output, "pre_activation", "pre", self.hist_bins)
-        self._produced[name] = weakref.ref(output)
+        self._produced[rec.name] = ref = weakref.ref(output)
+        self._outputs.append(ref)
         for what, key in (("weight", "w"), ("bias", "b")):
             if isinstance(p := getattr(module, what, None), Tensor):
                 self._take(rec, p, what, key, None)
@@ -195,10 +207,11 @@ class Probe:
         x = inputs[0]
         rec = next((self.records[row] for row, out in self._produced.items() if out() is x), None)
         if rec is None or rec.activation_name is not None:  # not after a watched layer: a row of its own
-            rec = self._start(name, "activation")
+            rec = self._start(name, "activation", x)
             if isinstance(x, Tensor):
                 self._take(rec, x, "pre_activation", "pre", self.hist_bins)
         rec.activation_name = act
+        self._outputs.append(weakref.ref(output))
         h = self._take(rec, output, "activation", "act", self.hist_bins, self.hist_range)
         lo, hi = _acts.get(act).limits
         if h.size and math.isfinite(lo) and math.isfinite(hi):
@@ -279,7 +292,9 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     `Probe.stats`; `**probe_kwargs`: for `Probe`."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"probe_model: expected an nn.Module, got {type(model).__name__}")
-    if loss_fn is not None and (upstream is not None or not callable(loss_fn)):
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(f"probe_model: loss_fn must be a function of the model's output, got {loss_fn!r:.60}")
+    if loss_fn is not None and upstream is not None:
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
     saved = [(p, "grad", p.grad) for p in model.parameters()] + [

@@ -10,14 +10,14 @@ import json
 import math
 from functools import partial
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
 from ..nn import init
-from ..utils import as_rng, format_number
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -46,11 +46,25 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
                     bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 
 
+def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: Any, **kw: Any) -> list:
+    """`values` (one or more), each checked by `check(fn, name, value, *bounds, **kw)`."""
+    why = f"{fn}: {name} must list one or more values, got {values!r:.60}"
+    if not isinstance(values, (list, tuple, range, np.ndarray)):
+        raise TypeError(why)
+    if not len(values):
+        raise ValueError(why)
+    return [check(fn, name, v, *bounds, **kw) for v in values]
+
+
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
                  networks: int = 8, pairs: int = 8, rng: Any = 0) -> dict[str, Any]:
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
     each phase (`PHASES`), averaged over `pairs` input pairs per start `c_0` and over `networks` networks; the inputs
     are scaled so that `q_1 = q*`. The theory iterates the correlation map from the measured `c_1`."""
+    fn, starts = "correlations", _each("correlations", "starts", starts, check_real, -1.0, 1.0)
+    depth, width, networks, pairs = (check_int(fn, k, v, 1) for k, v in (("depth", depth), ("width", width), (
+        "networks", networks), ("pairs", pairs)))
+    sigma_b2 = check_real(fn, "sigma_b2", sigma_b2, 0.0)
     gen, out, c0 = as_rng(rng), {}, np.array(starts)[:, None, None]
     for phase, sw in PHASES.items():
         q = theory.fixed_point("tanh", sw, sigma_b2).q
@@ -78,8 +92,10 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75
     """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on 512 points `x
     ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3 grid, 100 steps): trainable up
     to about `6 xi_c` (Schoenholz et al. 2017). `tinygrad-init chaos` regenerates the shipped result, `SHIPPED`."""
-    sws, depths = ([0.5, 1.76, 4.0], [4, 16, 64]) if quick else (list(sigma_w2s), list(depths))
-    steps, gen = 100 if quick else steps, as_rng(rng)
+    fn = "trainability"
+    sws, depths = ([0.5, 1.76, 4.0], [4, 16, 64]) if check_bool(fn, "quick", quick) else (
+        _each(fn, "sigma_w2s", sigma_w2s, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1))
+    steps, gen = 100 if quick else check_int(fn, "steps", steps, 1), as_rng(rng)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, acc = (X @ teacher).argmax(axis=1), []
     for sw in sws:
@@ -101,7 +117,9 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
     gradient from the identity's row `i`), pooled over `networks` per depth, for tanh at criticality (`q*` small) and
     ReLU with He, Gaussian and orthogonal weights; the mean of `s^2` beside the theory's `chi_1^L` and the spread
     `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
-    gen, out = as_rng(rng), {}
+    fn, gen, out = "jacobian_spectra", as_rng(rng), {}
+    depths, width = _each(fn, "depths", depths, check_int, 1), check_int(fn, "width", width, 1)
+    networks = check_int(fn, "networks", networks, 1)
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)
         for ortho in (False, True):
@@ -133,13 +151,16 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line]}
 
 
+_NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
+
+
 def _phase(chi: float) -> str:
     return "ordered" if chi < 1 - 1e-9 else "chaotic" if chi > 1 + 1e-9 else "critical"
 
 
 def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
-    f = format_number
+    f, name = format_number, check_choice("finding", "name", name, _NAMES)
     if name == "phase_diagram":
         chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
         return ("Without biases the critical line of tanh starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
@@ -176,6 +197,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
 
 def figure(name: str, result: dict[str, Any]) -> Any:
     """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide."""
+    name = check_choice("figure", "name", name, _NAMES)
     rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
         2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
     with slide_style():  # a colour bar beside a single panel

@@ -74,6 +74,9 @@ class Table:
         if dupes := sorted({c for c in self.columns if self.columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")
         for i, row in enumerate(rows):
+            if isinstance(row, str) or not isinstance(row, (Mapping, Sequence, np.ndarray)):
+                raise TypeError(f"Table: row {i} must be a sequence of values or a mapping column -> value, got "
+                                f"{row!r:.60}")
             if isinstance(row, Mapping) and (unknown := [k for k in row if k not in self.columns]):
                 raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are "
                                  f"{list(self.columns)}")
@@ -82,7 +85,7 @@ class Table:
                 raise ValueError(f"Table: row {i} has {len(row)} values but there are {len(self.columns)} "
                                  f"columns {list(self.columns)}")
             self._rows.append(row)
-        self.title = title
+        self.title = None if title is None else str(title)
         self.notes: list[str] = [] if notes is None else [notes] if isinstance(notes, str) else [str(n) for n in notes]
 
     @property
@@ -138,10 +141,13 @@ class Table:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Table":
-        """The inverse of `to_dict` (and of the parsed `to_json` text)."""
+        """The inverse of `to_dict` and of the parsed `to_json` text (its strings "nan", "inf", "-inf" are floats)."""
         if "columns" not in d or "rows" not in d:
             raise ValueError("Table.from_dict: expected a mapping with 'columns' and 'rows' (as made by to_dict)")
-        return cls(d["columns"], d["rows"], title=d.get("title"), notes=d.get("notes"))
+        back = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+        rows = [{k: back.get(v, v) if isinstance(v, str) else v for k, v in r.items()} if isinstance(r, Mapping) else
+                [back.get(v, v) if isinstance(v, str) else v for v in r] for r in d["rows"]]
+        return cls(d["columns"], rows, title=d.get("title"), notes=d.get("notes"))
 
     def to_json(self, indent: int | None = None) -> str:
         """Strict JSON of `to_dict`: missing cells `null`, non-finite floats as strings."""

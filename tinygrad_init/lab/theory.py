@@ -164,7 +164,10 @@ class TheoryResult:
 def _weight_std(spec: Any, fan_in: int, fan_out: int, l: int) -> tuple[float, str]:
     """Layer `l`'s weight std and label from a scheme (name or `init.Scheme`) or a std."""
     if isinstance(spec, (str, _init.Scheme)):
-        sc = _init.get(spec)
+        try:
+            sc = _init.get(spec)
+        except ValueError as e:
+            raise ValueError(f"predict: {e}") from None
         if sc.data_dependent or sc.mean() != 0.0:
             raise ValueError(f"predict: {sc.name} is data-dependent, so its weight std is not known in advance; "
                              "apply it to a model and pass the measured stds per layer" if sc.data_dependent else
@@ -217,11 +220,16 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean, slope = check_real(fn, "input_mean", input_mean), check_real(fn, "negative_slope", negative_slope)
     batch_size = check_int(fn, "batch_size", batch_size, 1)
+    sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 
     second, ms = [input_std ** 2 + input_mean ** 2], []  # E[h_l^2] and the moments of layer l = 1..L
     for i in range(layers):
-        q = ws[i] * w_std[i] ** 2 * second[-1] + bias_std ** 2
-        ms.append(activation_moments(acts[i], q, negative_slope=slope, threshold=saturation_threshold))
+        with np.errstate(over="ignore"):
+            q = ws[i] * w_std[i] ** 2 * second[-1] + bias_std ** 2
+        if not math.isfinite(q):
+            raise ValueError(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}); use "
+                             "smaller weight stds or fewer layers")
+        ms.append(activation_moments(acts[i], q, negative_slope=slope, threshold=sat))
         second.append(ms[-1].second)
     var_gh, var_gy = [grad_std_top ** 2], []  # Var(dL/dh_l), Var(dL/dy_l), from the top down
     for i in reversed(range(layers)):
@@ -229,7 +237,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         var_gh.insert(0, ws[i + 1] * w_std[i] ** 2 * var_gy[0])
     var_gy, col = np.array(var_gy), lambda k: np.array([getattr(m, k) for m in ms])  # noqa: E731
     settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
-                "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": float(saturation_threshold)}
+                "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": sat}
     return TheoryResult(widths=ws, activations=acts, init=label, weight_std=w_std,
                         pre_std=np.sqrt(np.array(ws[:-1]) * w_std ** 2 * second[:-1] + bias_std ** 2),
                         act_mean=col("mean"), act_std=col("std"), saturated=col("saturated"),
@@ -264,8 +272,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         if not math.isfinite(value) or value > 1e200:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
-        if abs(value - q) <= tol * max(value, q) or value == q:
-            return FixedPoint(q, wv * deriv, it, slope)
+        if abs(value - q) <= tol * max(value, q) or value == q:  # q* = 0 is a limit: chi from q -> 0+ (relu'(0) = 0)
+            return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
         newton = q - (value - q) / (slope - 1.0) if slope < 1.0 else -1.0
         q = newton if newton >= 0.0 else value
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "
@@ -336,6 +344,7 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tup
     """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
-    chi_c = fp.chi if c == 1.0 else wv * _pair(act, a, fp.q, c)[1]
-    xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 else (math.inf if v >= 1.0 else 0.0) for v in (fp.slope, chi_c)]
+    chi_c = fp.chi if c == 1.0 or abs(fp.chi - 1.0) < 1e-9 else wv * _pair(act, a, fp.q, c)[1]  # critical: c* = 1
+    # q* is found to a relative 1e-10 (`fixed_point`), so a slope within 1e-9 of 1 is 1 (q* = 0 at sigma_b^2 = 0)
+    xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 - 1e-9 else (math.inf if v > 0.0 else 0.0) for v in (fp.slope, chi_c)]
     return xi[0], xi[1]

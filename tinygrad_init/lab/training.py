@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import numbers
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -16,7 +16,7 @@ from .. import nn
 from ..core.tensor import Tensor, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
 from ..nn.init import Rng
-from ..utils import as_rng, check_choice, check_int, check_real, format_number
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
 from . import plots
 from .table import ExperimentResult, Table, band, label
 
@@ -29,6 +29,8 @@ ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
     """`values` (a name or several), each checked by `check(fn, name)`; none twice, not empty."""
+    if not isinstance(values, (str, Iterable)):
+        raise TypeError(f"{fn}: {what} must be a name or a list of names, got {values!r}")
     out = tuple(check(fn, v) for v in ((values,) if isinstance(values, str) else values))
     if not out or len(set(out)) != len(out):
         raise ValueError(f"{fn}: {what} is empty; give at least one name" if not out else
@@ -102,6 +104,12 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, got "
                          f"{X.shape} and {y.shape}")
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
+    for name, v, high in (("lr", lr, None), ("momentum", momentum, 1.0)):
+        values = [v] if isinstance(v, (numbers.Real, str)) else list(v)
+        if len(values) not in (1, len(models)):
+            raise ValueError(f"fit: {name} must be one value or one per network ({len(models)}), got {len(values)}")
+        for value in values:
+            check_real("fit", name, value, 0.0, high, low_open=name == "lr", high_open=True)
     act, lins = _acts.get(models[0].activation), [m.linears() for m in models]
     W = [np.stack([lin.weight.data.T for lin in layer]) for layer in zip(*lins)]  # layer i of every network
     b = [np.stack([lin.bias.data for lin in layer])[:, :, None] for layer in zip(*lins)]
@@ -180,6 +188,7 @@ def seeds_of(rng: Rng, n: int | None, quick: bool) -> tuple[np.random.Generator,
 def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, default: tuple[int, int],
           lr: float) -> tuple[int, float, np.random.Generator, list[int]]:
     """The checked `steps` (`default`: quick, full) and `lr`, the data's generator and the seeds (`seeds_of`)."""
+    quick, seeds = check_bool(fn, "quick", quick), None if seeds is None else check_int(fn, "seeds", seeds, 1)
     steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)
     return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick))
 
@@ -195,10 +204,10 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
     `moons` (full batch, `steps` 300, quick 100) from zeros (nothing moves: each hidden gradient is a product with a
     zero weight), `constant` (the weights move, together) and `random_scheme` (a net per seed). Table `main`: distinct
     units per hidden layer, weight change, loss, accuracy; figure `weights`."""
-    width = check_int("symmetry", "width", width, 2)
+    width, constant = check_int("symmetry", "width", width, 2), check_real("symmetry", "constant", constant)
     steps, lr, gen, seeds = _plan("symmetry", rng, quick, seeds, steps, (100, 300), lr)
     X, y = _data.moons(200, noise=0.1, rng=gen)
-    inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=float(constant)), 0)] + [
+    inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=constant), 0)] + [
         (random_scheme, check_scheme("symmetry", random_scheme), s) for s in seeds]
     models = [nn.MLP([2, width, width, 1], activation="tanh", init=sc, rng=s) for _, sc, s in inits]
     before = [[lin.weight.data.copy() for lin in m.linears()] for m in models]
@@ -243,6 +252,8 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
     network), figure `loss`."""
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
+    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
+        raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {sizes!r}")
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
     runs = [("zeros", 0)] + [(k, s) for k in ("large10", "he_normal") for s in seeds]
@@ -297,6 +308,9 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     every seed's."""
     fn = "depth"
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
+    if not layers:
+        raise ValueError(f"{fn}: layers must list one or more depths (the shallow net, then the deep one), got []")
+    width, samples = check_int(fn, "width", width, 1), check_int(fn, "samples", samples, 2)
     steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (500, 1200), lr)
     momentum = check_real(fn, "momentum", momentum, 0.0, 1.0, high_open=True)
     X, y = _data.moons(samples, noise=0.1, rng=gen)

@@ -261,6 +261,17 @@ def test_fit_takes_the_engines_steps() -> None:
             E.fit(three, X, y, steps=1, **{"lr": 0.1, **kw})
 
 
+def test_fit_marks_the_weights_changed_so_an_older_graph_cannot_backward() -> None:
+    """`fit` writes the trained weights into the models in place, as `SGD.step` does: a graph built before it
+    (which saved the old weights) must refuse to backward rather than give gradients of neither model."""
+    X, y = data.moons(20, rng=0)
+    model = nn.MLP([2, 4, 1], rng=0)
+    loss = binary_cross_entropy_with_logits(model(Tensor(X)), y.reshape(-1, 1).astype(np.float32))
+    E.fit([model], X, y, steps=2, lr=0.1)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+
+
 def test_fit_keeps_each_network_to_itself_and_restores_blas_threads() -> None:
     from threadpoolctl import threadpool_info
 

@@ -13,7 +13,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .. import nn
-from ..core.tensor import Tensor, no_grad
+from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
 from ..nn.init import Rng
 from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
@@ -150,6 +150,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     for s, ls in enumerate(lins):
         for i, lin in enumerate(ls):
             lin.weight.data[...], lin.bias.data[...] = W[i][s].T, b[i][s, :, 0]
+    changed_in_place(*(p for ls in lins for lin in ls for p in (lin.weight, lin.bias)))  # no backward of an older graph
     return {k: np.stack(v, axis=0 if k == "step" else 1) for k, v in rec.items()}
 
 

@@ -508,3 +508,22 @@ def test_value_pow_follows_c_pow_where_torch_takes_sqrt():
     v = Value(math.nan)
     v.relu().backward()
     assert v.grad == 1.0  # PyTorch's relu passes the gradient at nan (its result is not <= 0)
+
+
+@pytest.mark.parametrize("op", ["add", "mul", "truediv"])
+def test_a_zero_dimensional_operand_is_promoted_as_a_scalar_as_in_pytorch(op):
+    # PyTorch: a 0-d tensor of the same category (bool < integer < floating) as a dimensioned one takes its dtype;
+    # of a higher category it keeps its own. A 0-d numpy array is a 0-d tensor here; numpy scalars stay weak.
+    f = getattr(__import__("operator"), op)
+    kinds = [(np.float32, (2,)), (np.float64, (2,)), (np.int32, (2,)), (np.float64, ()), (np.float32, ()),
+             (np.int64, ()), (np.int8, ())]
+    for (da, sa) in kinds:
+        for (db, sb) in kinds:
+            a, b = np.full(sa, 3, da), np.full(sb, 2, db)
+            want = f(torch.from_numpy(a), torch.from_numpy(b)).dtype
+            for got in (f(Tensor(a, dtype=da), Tensor(b, dtype=db)), f(Tensor(a, dtype=da), b)):
+                assert str(got.dtype) == str(want).removeprefix("torch."), (op, da, sa, db, sb)
+    assert (Tensor([1.0, 2.0]) * np.float64(2.0)).dtype == np.float32  # a numpy scalar: as a Python number
+    w, s = Tensor([1.0, 2.0], requires_grad=True), Tensor(np.array(3.0), requires_grad=True)
+    f(w, s).sum().backward()
+    assert w.grad.dtype == np.float32 and s.grad.dtype == np.float64

@@ -101,7 +101,9 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
 
 def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray]:
     """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
-    and both to float32 for a division."""
+    and both to float32 for a division; a 0-d operand of the other's category takes the other's dtype."""
+    if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind]:
+        x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
     fx, fy = x.dtype.kind == "f", y.dtype.kind == "f"
     if fx != fy:
         return (x, y.astype(x.dtype)) if fx else (x.astype(y.dtype), y)

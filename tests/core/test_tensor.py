@@ -668,6 +668,17 @@ def test_leaf_hook_sees_this_pass_gradient_and_its_replacement_is_accumulated():
     np.testing.assert_array_equal(x.grad, [12.0, 12.0])
 
 
+def test_a_leaf_hook_that_raises_leaves_the_gradient_as_it_was():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with x.register_hook(lambda g: 1 / 0), pytest.raises(ZeroDivisionError):
+        (x * 3).sum().backward()
+    assert x.grad is None  # as in PyTorch: the failed pass adds nothing
+    (x * 3).sum().backward()
+    with x.register_hook(lambda g: 1 / 0), pytest.raises(ZeroDivisionError):
+        (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+
+
 def test_hook_of_the_wrong_shape_is_an_error():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     h = x * 1

@@ -487,13 +487,17 @@ class Tensor(_GraphNode):
                 node._grad = None
                 if retain_grads:
                     node.retain = True
-            elif node._hooks and node._grad is not None:
+            elif node._hooks:
                 held.append((node, node._grad))
                 node._grad = None
         try:
             autograd.backward(self.grad_fn or self, seed, order, retain_graph)
-        finally:
+        except BaseException:  # a hook raised, say: the hooked leaves keep what they held (as in PyTorch)
             for node, previous in held:
+                node._grad = previous
+            raise
+        for node, previous in held:
+            if previous is not None:
                 node._grad = previous if node._grad is None else previous + node._grad
 
     def _seed(self, grad: Any) -> np.ndarray:

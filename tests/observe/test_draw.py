@@ -392,3 +392,7 @@ def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
     assert "apt-get install graphviz" in text and "digraph {" in text
     with pytest.raises(ValueError, match="unknown format 'bmp'"):
         draw.render(g, tmp_path / "g.bmp")
+
+
+def test_grad_color_of_nan_is_the_bad_color():
+    assert grad_color(float("nan")) == draw.BAD_COLOR and grad_color(-1.0) == grad_color(0.0)

@@ -106,8 +106,10 @@ _RED = "#d62728"  # outlines of the current step
 
 
 def grad_color(t: float) -> str:
-    """The fill colour at position `t` in [0, 1] of the gradient scale (0 small, 1 large)."""
-    t = min(max(float(t), 0.0), 1.0) * (len(_STOPS) - 1)
+    """The fill colour at position `t` in [0, 1] of the gradient scale (0 small, 1 large; nan: `BAD_COLOR`)."""
+    if math.isnan(t := float(t)):
+        return BAD_COLOR
+    t = min(max(t, 0.0), 1.0) * (len(_STOPS) - 1)
     i = min(int(t), len(_STOPS) - 2)
     return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
 

@@ -461,3 +461,27 @@ def test_states_sweep_equals_state_k_across_passes():
         assert st.k == k and st.step is ref.step and st.pass_ is ref.pass_ and st.complete == ref.complete
         assert st.grads.keys() == ref.grads.keys()
         assert all(st.grads[n] == ref.grads[n] for n in ref.grads)
+
+
+def test_path_products_of_a_deep_chain_list_every_factor_and_match_backward():
+    x = y = Value(0.5, label="x")
+    for i in range(3000):
+        y = y * 1.001 if i % 2 else y.tanh()
+    y.backward()
+    (p,) = path_products(y, x)
+    assert len(p.locals) == 3000 == len(p.names) - 1 and p.names[0] == "L" and p.names[-1] == "x"
+    assert math.isclose(p.product, x.grad, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("max_factors", [1, 2, 3, 5])
+def test_path_products_explain_shows_each_factor_once_when_cut_short(max_factors):
+    x = y = Value(2.0, label="x")
+    for k in range(7):
+        y = y * Value(float(k + 3))  # the factors 3, 4, ..., 9 (and one for the last product)
+    line = path_products(y, x).explain(max_factors=max_factors).splitlines()[1]
+    shown = [float(t) for t in line.split(":  ")[1].split(" = ")[0].split("(")[0].replace("...", "").split(" × ")
+             if t.strip()]
+    assert len(shown) == len(set(shown)) == max_factors and "(7 factors)" in line, line
+    assert shown[0] == 9.0 and (max_factors == 1 or shown[-1] == 3.0)  # the first factors, then the last ones
+    with pytest.raises(ValueError, match="explain: max_factors must be >= 1"):
+        path_products(y, x).explain(max_factors=0)

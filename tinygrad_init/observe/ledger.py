@@ -417,14 +417,18 @@ class PathProducts(list):
         """The sum written out, one line per path; a long path (a deep chain) shows its first and last
         factors and their count, so that a product of many factors below 1 visibly vanishes."""
         f = lambda x: format_number(x, digits)  # noqa: E731
+        m = check_int("PathProducts.explain", "max_factors", max_factors, 1)
+        head, tail = (4, 2) if m >= 6 else ((m + 1) // 2, m // 2)  # the factors shown first and last
+        cut = lambda s, h, t: (*s[:h], "...", *s[len(s) - t:])  # noqa: E731
         r, x, n = _d(self.root_name), _d(self.node_name), len(self.paths)
         if n == 0:
             return Text(f"d{r}/d{x} = 0.0: no path leads from {self.root_name} to {self.node_name}")
         out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along the path:"]
         for p in self.paths[:max_paths]:
-            route = " <- ".join(p.names if len(p.names) <= max_factors + 1 else p.names[:3] + ("...",) + p.names[-2:])
-            factors = " × ".join(map(f, p.locals)) if len(p.locals) <= max_factors else " × ".join(
-                [*map(f, p.locals[:4]), "...", *map(f, p.locals[-2:])]) + f"   ({len(p.locals)} factors)"
+            short = len(p.locals) <= m
+            route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))
+            factors = " × ".join(map(f, p.locals) if short else cut([*map(f, p.locals)], head, tail)) + \
+                ("" if short else f"   ({len(p.locals)} factors)")
             out.append(f"  {route}:  {factors} = {f(p.product)}")
         out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
@@ -461,13 +465,18 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
                          "common parts of the paths. Use count_paths() to see the number, pick a node closer to the "
                          "output or a smaller graph, or raise max_paths.")
     paths: list[Path] = []
-    stack: list[tuple[Any, tuple, tuple]] = [(root, (root,), ())] if total else []
+    route: list = []  # the current path's nodes and local derivatives, cut back to each popped node's depth
+    locs: list = []
+    stack: list[tuple[Any, int, Any]] = [(root, 0, None)] if total else []
     while stack:  # depth first, along the edges that reach `node`
-        n, route, locs = stack.pop()
+        n, depth, loc = stack.pop()
+        del route[depth:], locs[max(depth - 1, 0):]
+        route.append(n)
+        locs += [loc] * (depth > 0)
         if n is node:
-            paths.append(Path(tuple(names[v] for v in route), locs, math.prod(locs)))
+            paths.append(Path(tuple(names[v] for v in route), tuple(locs), math.prod(locs)))
             continue
-        stack += reversed([(p, route + (p,), locs + (loc,)) for p, loc in n.edges() if count[p]])
+        stack += reversed([(p, depth + 1, loc) for p, loc in n.edges() if count[p]])
     return PathProducts(names[root], names.get(node, "x"), paths)
 
 

@@ -309,6 +309,22 @@ def test_integer_tensors_follow_pytorchs_type_promotion(dtype):
         Tensor(np.array([1, 2]), dtype=dtype, requires_grad=True)
 
 
+def test_requires_grad_set_later_is_checked_as_in_the_constructor():
+    i = Tensor(np.array([1, 2]), dtype=np.int64)
+    with pytest.raises(TypeError, match="only floating tensors can require grad"):
+        i.requires_grad = True  # PyTorch refuses too; the gradients would be truncated to integers
+    assert not i.requires_grad
+    x = Tensor([1.0, 2.0])
+    with pytest.raises(TypeError, match="requires_grad must be"):
+        x.requires_grad = "yes"
+    x.requires_grad = True
+    y = x * 2.5
+    (y * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [5.0, 10.0])
+    with pytest.raises(RuntimeError, match="only a leaf tensor.s requires_grad can be changed"):
+        y.requires_grad = False
+
+
 @pytest.mark.parametrize("bad", [None, "1.5", b"1", np.array([1, "a"], dtype=object), np.array([1j]), [1j],
                                  {"a": 1}])
 def test_non_numbers_are_refused(bad):

@@ -135,7 +135,8 @@ class Node(_GraphNode):
     backward (kept afterwards only if retained), `name` the tensor's name if it has one."""
 
     __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "__dict__")
-    requires_grad, is_leaf, data, _base, scalar = True, False, None, None, False
+    requires_grad = _requires_grad = True
+    is_leaf, data, _base, scalar = False, None, None, False
     _name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
     op = property(lambda self: self.fn.name)
     rules = property(lambda self: self.fn.rules)
@@ -155,7 +156,7 @@ class Node(_GraphNode):
                                "again, call the first backward with retain_graph=True (or recompute the forward).")
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             self._check_saved()
-        needs = (True,) if len(parents) == 1 else (parents[0].requires_grad, parents[1].requires_grad)  # a unary
+        needs = (True,) if len(parents) == 1 else (parents[0]._requires_grad, parents[1]._requires_grad)  # a unary
         first = None  # op's input needs its gradient (or there would be no node); a binary op's may not
         grads = fn.backward(saved, upstream, needs)
         for i, parent in enumerate(parents):
@@ -196,7 +197,7 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
     t = _new(Tensor)
     t.data = out
     t._op = fn
-    if (a.requires_grad or b is not None and b.requires_grad) and _MODE.enabled:
+    if (a._requires_grad or b is not None and b._requires_grad) and _MODE.enabled:
         t.grad_fn = node = _new(Node)
         node.fn = fn
         node.saved = saved
@@ -205,9 +206,9 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
         node.clock = _CLOCK[0]
         node._grad = None
         node.parents = (a.grad_fn or a,) if b is None else (a.grad_fn or a, b.grad_fn or b)
-        t.requires_grad = True
+        t._requires_grad = True
     else:
-        t.requires_grad = False
+        t._requires_grad = False
         t.grad_fn = None
     return t
 
@@ -226,7 +227,7 @@ class Tensor(_GraphNode):
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`).
     """
 
-    __slots__ = ("data", "requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
+    __slots__ = ("data", "_requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
     _grad = _hooks = _base = None  # rarely changed: class defaults, set per tensor when needed
     _name, _version = "", 0
     __array_ufunc__ = None  # numpy defers to Tensor's reflected operators
@@ -237,10 +238,8 @@ class Tensor(_GraphNode):
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
         source = data if isinstance(data, Tensor) else None
         self.data = to_array(data.data if source is not None else data, dtype)
-        requires_grad = check_bool("Tensor", "requires_grad", requires_grad)
-        if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"Tensor: only floating tensors can require grad, got dtype {self.data.dtype}")
-        self.requires_grad, self.grad_fn, self._op = requires_grad, None, None
+        self.grad_fn, self._op = None, None
+        self.requires_grad = requires_grad
         if name:
             self._name = name
         if source is not None and self.data is source.data:
@@ -278,6 +277,21 @@ class Tensor(_GraphNode):
                     "_grad", value), doc="dL/d(self): an array of its shape once backward reached it, or None.")
     name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(self.grad_fn or self,
                     "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether backward computes `.grad` for this tensor; settable on a floating leaf (as in PyTorch)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        value = check_bool("Tensor", "requires_grad", value)
+        if value and self.data.dtype.kind != "f":
+            raise TypeError(f"Tensor: only floating tensors can require grad, got dtype {self.data.dtype}")
+        if not value and self.grad_fn is not None:
+            raise RuntimeError("requires_grad: only a leaf tensor's requires_grad can be changed; use t.detach() "
+                               "for the same data outside the graph")
+        self._requires_grad = value
 
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""
@@ -445,7 +459,7 @@ class Tensor(_GraphNode):
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
         """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
         so a tensor that requires grad changes in place only inside `no_grad()`, as an optimizer does."""
-        if self.requires_grad and _MODE.enabled:
+        if self._requires_grad and _MODE.enabled:
             raise RuntimeError("add_: an in-place change of a tensor that requires grad is not recorded in the graph; "
                                "do it inside no_grad() (as optimizers do), or write y = x + other")
         if type(alpha) is not float and type(alpha) is not int:

@@ -485,3 +485,17 @@ def test_path_products_explain_shows_each_factor_once_when_cut_short(max_factors
     assert shown[0] == 9.0 and (max_factors == 1 or shown[-1] == 3.0)  # the first factors, then the last ones
     with pytest.raises(ValueError, match="explain: max_factors must be >= 1"):
         path_products(y, x).explain(max_factors=0)
+
+
+def test_final_grads_of_hooked_tensors_agree_with_their_grad():
+    w = Tensor([1.0, -2.0], requires_grad=True)
+    w.register_hook(lambda g: g * 2)
+    for _ in range(2):  # the second pass adds to the first pass's gradient, which the hook does not see
+        h = (w * 3).retain_grad()
+        h.register_hook(lambda g: g * 10)
+        with ledger.record() as steps:
+            (h * h).sum().backward()
+        final = steps.final_grads()
+        for t in (w, h):
+            assert final[t] == GradStats.of(t.grad), (final[t], t.grad)
+    np.testing.assert_array_equal(w.grad, [720.0, -1440.0])  # 2 passes x 2 x 3 x 10 x 2h, h = 3w

@@ -293,6 +293,12 @@ class Tensor(_GraphNode):
                                "for the same data outside the graph")
         self._requires_grad = value
 
+    def gradient(self) -> np.ndarray | None:  # a leaf's, after its hooks: plus what it held before this pass
+        g = _GraphNode.gradient(self)
+        if (held := vars(self).pop("_held", None)) is not None:
+            self._grad = g = held if g is None else held + g
+        return g
+
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""
         return self.data
@@ -495,24 +501,20 @@ class Tensor(_GraphNode):
                                "inside no_grad().")
         seed = self._seed(grad)
         order = autograd.topological_order(self)
-        held = []  # leaves with hooks: their hooks must see this pass's gradient, not the running total
         for node in order:
             if type(node) is Node:
                 node._grad = None
                 if retain_grads:
                     node.retain = True
-            elif node._hooks:
-                held.append((node, node._grad))
-                node._grad = None
+            elif node._hooks:  # a leaf's hooks see this pass's gradient; `gradient()` adds what it held after them
+                node._held, node._grad = node._grad, None
         try:
             autograd.backward(self.grad_fn or self, seed, order, retain_graph)
-        except BaseException:  # a hook raised, say: the hooked leaves keep what they held (as in PyTorch)
-            for node, previous in held:
-                node._grad = previous
+        except BaseException:  # a hook raised, say: the hooked leaves not yet done keep what they held (as in PyTorch)
+            for node in order:
+                if "_held" in vars(node):
+                    node._grad = vars(node).pop("_held")
             raise
-        for node, previous in held:
-            if previous is not None:
-                node._grad = previous if node._grad is None else previous + node._grad
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:

@@ -144,7 +144,7 @@ class Pass:
     """One recorded backward pass from `root`: `order` (root last), `names`, `seed` (dL/d(root), a float or
     `GradStats`), its steps `ledger[first_step:stop_step]` (stop_step -1 while it runs), `complete` (False when
     backward raised); `uses`/`consumers` (node -> edges into it / distinct nodes using it), `earlier` (node ->
-    nonzero gradient held before the pass)."""
+    nonzero gradient held before the pass), `hooked` (node -> its gradient after its hooks, tensors with hooks)."""
 
     index: int
     root: Any = field(repr=False)
@@ -158,6 +158,7 @@ class Pass:
     uses: dict = field(default_factory=dict, repr=False)
     consumers: dict = field(default_factory=dict, repr=False)
     earlier: dict = field(default_factory=dict, repr=False)
+    hooked: dict = field(default_factory=dict, repr=False)
     root_symbol = property(lambda self: self.names[self.root])  # the L of dL/dx
 
 
@@ -234,6 +235,8 @@ class Ledger(Sequence):
             return
         if node not in self._upstream:  # one node passes the same upstream gradient to each parent
             self._upstream[node] = GradStats.of(upstream)
+            if node._hooks:  # its gradient, as its hooks left it
+                ps.hooked[node] = self._upstream[node]
         up, con = self._upstream[node], GradStats.of(contribution)
         after = con if parent.grad is contribution else GradStats.of(parent.grad)  # the first is the gradient
         arrays = tuple(np.array(a, copy=True) for a in (upstream, contribution, parent.grad)) if self.arrays else None
@@ -244,6 +247,9 @@ class Ledger(Sequence):
         """Called by the engine when the walk is finished."""
         if self.outer is not None:
             self.outer.end(root)
+        if (ps := self._open) is not None and not ps.scalar:  # a leaf's hooks ran after its last step
+            ps.hooked.update((n, GradStats.of(n.grad)) for n in ps.order
+                             if not n.parents and n._hooks and n.grad is not None)
         self._close(complete=True)
 
     def _close(self, complete: bool = False) -> None:  # the open pass stays incomplete when backward raised
@@ -276,6 +282,7 @@ class Ledger(Sequence):
             if s.contribution_number >= ps.uses.get(s.parent, 0):
                 complete.add(s.parent)
             yield k, s, grads, complete
+        grads.update(ps.hooked)  # what final_grads reads: the hooks' results
 
     def state(self, k: int) -> LedgerState:
         """What is known after `k` steps (`0 <= k <= len(self)`), within the pass of step `k - 1`

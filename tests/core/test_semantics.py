@@ -325,6 +325,15 @@ def test_requires_grad_set_later_is_checked_as_in_the_constructor():
         y.requires_grad = False
 
 
+def test_minus_on_bool_tensors_names_the_op_and_a_way_that_works():
+    b = Tensor(np.array([True, False]), dtype=np.bool_)
+    for op, f in (("neg", lambda: -b), ("sub", lambda: b - b), ("sub", lambda: b - np.array([True, True]))):
+        with pytest.raises(TypeError, match=rf"^{op}: the `-` operator is not defined on bool tensors") as e:
+            f()
+        assert "Tensor(t, dtype=np.int64)" in str(e.value) and "numpy boolean" not in str(e.value)
+    assert (b - 1).data.tolist() == [0, -1] and (Tensor(b, dtype=np.int64) - b).data.tolist() == [0, 0]
+
+
 @pytest.mark.parametrize("bad", [None, "1.5", b"1", np.array([1, "a"], dtype=object), np.array([1j]), [1j],
                                  {"a": 1}])
 def test_non_numbers_are_refused(bad):

@@ -40,6 +40,8 @@ class _Freed:
 
 
 _FREED = _Freed()
+_BOOL_MINUS = ("the `-` operator is not defined on bool tensors (as in numpy and PyTorch); convert first, e.g. "
+               "Tensor(t, dtype=np.int64), or for masks use numpy's operators on the data: ~t.data, a.data ^ b.data")
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
@@ -365,6 +367,8 @@ class Tensor(_GraphNode):
             x, y = floats(x, y, fn.name)
         try:
             out, saved = fn.forward(x, y)
+        except TypeError:  # numpy refuses to subtract booleans
+            raise TypeError(f"{fn.name}: {_BOOL_MINUS}") from None
         except ValueError as e:
             if fn.name == "matmul":
                 raise _matmul_error(x.shape, y.shape, e) from None
@@ -392,7 +396,10 @@ class Tensor(_GraphNode):
         x = self.data
         if x.dtype.kind != "f" and fn.name in FLOAT_OPS:
             x = x.astype(np.float32)
-        out, saved = fn.forward(x, **params) if params else fn.forward(x)  # a plain call when it can: twice as fast
+        try:
+            out, saved = fn.forward(x, **params) if params else fn.forward(x)  # a plain call when it can: twice as fast
+        except TypeError:  # numpy refuses to negate booleans
+            raise TypeError(f"{fn.name}: {_BOOL_MINUS}") from None
         return _result(out, fn, saved, self)
 
     def __neg__(self) -> "Tensor": return self._unary(_NEG)

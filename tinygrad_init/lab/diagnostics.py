@@ -58,7 +58,7 @@ _SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_d
 
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
-    v = v.reshape(-1)[:sample]
+    v = v.reshape(-1)[:sample].astype(np.float64)  # in float32, +-4 std of values near 1e38 overflow np.histogram
     lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0, or overflowed
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
 
@@ -160,7 +160,9 @@ class Diagnostics:
 
     def _moments(self, a: np.ndarray) -> tuple[float, float]:
         """The mean and population std of all entries of a float array, two-pass in its dtype."""
-        v, n = a.reshape(-1), max(a.size, 1)
+        v, n = a.reshape(-1), a.size
+        if not n:  # no entries: no mean or std (nan), as `utils.moments`
+            return moments(a)[:2]
         with np.errstate(over="ignore", invalid="ignore"):
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it
             d = np.subtract(v, mean, out=self._buffer("d", v.shape, a.dtype))

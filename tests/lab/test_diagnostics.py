@@ -235,8 +235,11 @@ def test_float32_gradients_near_the_float32_limit_and_an_empty_batch():
     (model(x) * Tensor(up)).sum().backward()  # used to raise "Too many bins" from inside np.histogram
     r = diag.records[0]["layers"]["0"]
     assert r["grad_std"] == pytest.approx(up.astype(np.float64).std(), rel=1e-6) and r["grad_hist"][2].sum() == 6
-    model(Tensor(np.ones((0, 3), np.float32)))  # no samples: no std, as utils.moments says (it used to say 0)
-    assert math.isnan(diag.records[-1]["layers"]["0"]["std"])
+    for act in (nn.ReLU(), nn.Tanh()):  # no samples: no std (it said 0), no dead (it said all) or saturated fraction
+        diag = D.Diagnostics(model := nn.Sequential(act))
+        model(Tensor(np.ones((0, 3), np.float32)))
+        r = diag.records[-1]["layers"]["0"]
+        assert math.isnan(r["std"]) and math.isnan(r["fraction"]) and r["hist"][2].sum() == 0
 
 
 def test_two_diagnostics_on_one_optimizer_detach_in_any_order():

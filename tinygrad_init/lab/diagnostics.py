@@ -114,9 +114,10 @@ class Diagnostics:
         h, kind = out.data, _WATCHED[type(module)]
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
         mask = self._buffer("mask", h.shape, bool)
-        fraction = (float(np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu"
-                    else (np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
-                          np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / max(h.size, 1))
+        fraction = math.nan if not h.size else float(  # of no samples: neither dead nor saturated
+            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else (
+            np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
+            np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
         rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction, "grad_std": None,
                                    "hist": _hist(h, *edges, self.bins, self.sample), "grad_hist": None}

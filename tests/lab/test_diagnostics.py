@@ -227,6 +227,21 @@ def test_values_too_large_to_square_in_float32():
     assert r["hist"][0] == 0.0 and np.isfinite(r["hist"][1]) and r["hist"][2].sum() == x.size
 
 
+def test_float32_gradients_near_the_float32_limit_and_an_empty_batch():
+    model = nn.Sequential(nn.ReLU())
+    diag = D.Diagnostics(model)
+    x = Tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    up = np.array([[3e38, -3e38, 1e38], [0.0, 2e38, -1e38]], np.float32)  # std ~2e38: +-4 std is past float32
+    (model(x) * Tensor(up)).sum().backward()  # used to raise "Too many bins" from inside np.histogram
+    r = diag.records[0]["layers"]["0"]
+    assert r["grad_std"] == pytest.approx(up.astype(np.float64).std(), rel=1e-6) and r["grad_hist"][2].sum() == 6
+    for act in (nn.ReLU(), nn.Tanh()):  # no samples: no std (it said 0), no dead (it said all) or saturated fraction
+        diag = D.Diagnostics(model := nn.Sequential(act))
+        model(Tensor(np.ones((0, 3), np.float32)))
+        r = diag.records[-1]["layers"]["0"]
+        assert math.isnan(r["std"]) and math.isnan(r["fraction"]) and r["hist"][2].sum() == 0
+
+
 def test_two_diagnostics_on_one_optimizer_detach_in_any_order():
     # detaching the first must not take the second's wrapper off the optimizer (its parameter records would stop)
     X, y = _data()

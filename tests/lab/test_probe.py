@@ -484,6 +484,9 @@ def test_table_access(table):
     assert table[1] == {"layer": "layers.2", "std": 5.3e-4, "count": 500, "note": None}
     assert table[["layer", "std"]].columns == ("layer", "std")
     assert table.select("std").title == "demo"
+    for empty in (lambda: table.select(), lambda: table[[]]):  # as Probe.stats([]): no silent empty table
+        with pytest.raises(ValueError, match="Table.select: name one or more columns; the columns are layer, std"):
+            empty()
     assert len(table) == 4
     with pytest.raises(KeyError, match="no column 'sd'"):
         table["sd"]

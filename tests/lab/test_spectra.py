@@ -68,8 +68,8 @@ def test_correlations_follow_the_correlation_map():
 
 
 def test_trainability_quick_is_reproducible():
-    a = S.trainability(quick=True, depths=(2, 4), sigma_w2s=(1.0,), rng=3)
-    assert a["sigma_w2"] == [0.5, 1.76, 4.0] and a["depth"] == [4, 16, 64]  # quick overrides the grid
+    a = S.trainability(quick=True, depths=(2, 4), sigma_w2s=(1.0,), steps=5, rng=3)
+    assert a["sigma_w2"] == [1.0] and a["depth"] == [2, 4] and a["steps"] == 5  # explicit arguments win over quick
     small = S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=20, rng=3)
     assert small == S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=20, rng=3)
     assert np.array(small["accuracy"]).shape == (2, 2) and small["command"] == "tinygrad-init chaos"

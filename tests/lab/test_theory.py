@@ -218,6 +218,9 @@ def measure(activation: str, scheme: str, seed: int, batch: int) -> dict[str, np
 # average over networks, and one ReLU net's activation variance at depth 10 is off by ~25% (one
 # standard deviation; Hanin & Rolnick 2018, Var ~ exp(5 sum 1/n_l) - 1), sigmoid's weight gradient
 # variance (dominated by the 0.5 mean of its inputs) by ~18%. Those are averaged over 16 networks (batch 100).
+# Measured at these settings over 5 sets of seeds (seeds 1000 k + i), the largest |measured / predicted - 1| over
+# the 10 layers and five stds of each row: median 1.5% (tanh xavier) to 3.2% (tanh large), at most 4.0% (tanh
+# large, sigmoid); the seeds below (k = 0) give at most 4.0%. docs/init_schemes.md states the same 5%.
 AGREEMENT = [
     ("tanh", "xavier_normal", 1, 1000),
     ("tanh", "he_normal", 1, 1000),
@@ -230,7 +233,7 @@ AGREEMENT = [
 
 
 @pytest.mark.parametrize("activation,scheme,networks,batch", AGREEMENT)
-def test_prediction_matches_measurement_within_10_percent(activation, scheme, networks, batch):
+def test_prediction_matches_measurement_within_5_percent(activation, scheme, networks, batch):
     pred = theory.predict(WIDTHS, activation, scheme, input_std=1.0, grad_std_top=1.0)
     runs = [measure(activation, scheme, seed, batch) for seed in range(networks)]
     for key, attr in [("pre", "pre_std"), ("act", "act_std"), ("grad_act", "grad_act_std"),
@@ -238,7 +241,7 @@ def test_prediction_matches_measurement_within_10_percent(activation, scheme, ne
         measured = np.sqrt(np.mean([r[key] for r in runs], axis=0))
         predicted = getattr(pred, attr)
         rel = measured / predicted - 1
-        assert np.all(np.abs(rel) < 0.10), f"{activation}+{scheme} {attr}: relative errors {np.round(rel, 3)}"
+        assert np.all(np.abs(rel) < 0.05), f"{activation}+{scheme} {attr}: relative errors {np.round(rel, 3)}"
     if activation == "tanh":
         sat = np.mean([r["sat"] for r in runs], axis=0)
         np.testing.assert_allclose(sat, pred.saturated, atol=0.02)

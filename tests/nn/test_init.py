@@ -180,6 +180,25 @@ def test_orthogonal_conv_kernel():
         assert init.orthogonal(shape, rng=0).shape == shape and init.orthogonal(shape).dtype == np.float32
 
 
+def test_orthogonal_kernel_variance_is_the_one_the_table_states():
+    # A kernel (in, out, *r) is orthogonalized as the (fan_in, out) matrix (PyTorch's layout, transposed), so its
+    # entries have Var gain^2 / max(fan_in, out): 1/6 for (3, 5, 2), not 1/max(fan_in, fan_out) = 1/10.
+    w = init.orthogonal((3, 5, 2), rng=0, dtype=np.float64, gain=2.0)
+    assert np.mean(w ** 2) == pytest.approx(4.0 / 6, rel=1e-12)
+    card = str(init.describe("orthogonal"))
+    assert "max(fan_in, out)" in card and "max(fan_in, fan_out)" in card  # 2-D formula and the kernel's, both said
+
+
+def test_sparse_matches_torch_on_the_same_array_and_says_which_units_it_thins():
+    torch = pytest.importorskip("torch")
+    # On one array shape both zero ceil(sparsity * rows) entries of every column (torch.nn.init.sparse_) ...
+    w, t = init.sparse((10, 6), rng=0, sparsity=0.3), torch.nn.init.sparse_(torch.empty(10, 6), 0.3)
+    assert ((w == 0).sum(axis=0) == 3).all() and ((t == 0).sum(dim=0) == 3).all()
+    # ... but torch's Linear weight is (out, in): its columns are input units; here a column is one output unit.
+    note = init.describe("sparse").note  # the table's, and so the docs page's, note
+    assert "input unit" in note and "sparse_" in note
+
+
 def test_sparse_zeros_per_column():
     w = init.sparse((10, 40), rng=0, sparsity=0.7, std=1.0, dtype=np.float64)
     # ceil(0.7 * 10) = 7 zeros per column (0.7 * 10 is 7.000000000000001 in floating point)
@@ -450,7 +469,7 @@ def test_linear_accepts_names_and_configured_schemes():
     lin = nn.Linear(400, 300, init="kaiming-normal", rng=0)
     assert lin.weight.data.std() == pytest.approx(math.sqrt(2 / 400), rel=0.03)
     lin = nn.Linear(400, 300, init=init.get("he_normal", mode="fan_out"), rng=0)
-    assert lin.init_name == "he_normal"
+    assert lin.init_name == "he_normal(mode='fan_out')"  # the bound parameters show, as in the Scheme's repr
     assert lin.weight.data.std() == pytest.approx(math.sqrt(2 / 300), rel=0.03)
     assert np.all(lin.bias.data == 0)
     with pytest.raises(ValueError, match="ambiguous"):
@@ -538,6 +557,16 @@ def test_lsuv_marks_the_weights_changed_so_an_older_graph_cannot_backward():
     init.lsuv(model, x, rng=0)  # rewrites every weight in place
     with pytest.raises(RuntimeError, match="changed in place"):
         loss.backward()  # used to run silently with the new weights: gradients of neither model
+
+
+def test_lsuv_leaves_batchnorm_running_statistics_as_they_were():
+    model = nn.Sequential(nn.Linear(3, 8, rng=0), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 2, rng=1))
+    bn, x = model[1], np.random.default_rng(0).standard_normal((32, 3)).astype(np.float32) * 4 + 2
+    mean, var = bn.running_mean.copy(), bn.running_var.copy()
+    init.lsuv(model, x, rng=0)  # its forward passes are measurements, not training steps
+    np.testing.assert_array_equal(bn.running_mean, mean)
+    np.testing.assert_array_equal(bn.running_var, var)
+    assert model.training
 
 
 @pytest.mark.parametrize("batch, error", [(np.zeros((8, 3)), ValueError), (np.ones((8, 5)), ValueError)])

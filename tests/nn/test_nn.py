@@ -112,6 +112,13 @@ def test_repr_is_readable():
     assert "(1): ReLU()" in text
 
 
+def test_linear_repr_shows_a_configured_schemes_parameters():
+    from tinygrad_init import init
+    lin = nn.Linear(2, 3, init=init.get("xavier_uniform", gain=2.0), rng=0)
+    assert repr(lin) == "Linear(2, 3, bias=True, init='xavier_uniform(gain=2.0)')"  # used to hide the gain
+    assert "init='xavier_uniform'" in repr(nn.Linear(2, 3, init=init.get("xavier_uniform"), rng=0))
+
+
 def test_mlp_default_init_follows_the_activation():
     assert nn.MLP([3, 3, 1], activation="tanh").layers[0].init_name == "xavier_uniform"
     assert nn.MLP([3, 3, 1], activation="relu").layers[0].init_name == "he_normal"

@@ -58,7 +58,7 @@ _SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_d
 
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
-    v = v.reshape(-1)[:sample]
+    v = v.reshape(-1)[:sample].astype(np.float64)  # in float32, +-4 std of values near 1e38 overflow np.histogram
     lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0, or overflowed
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
 
@@ -114,9 +114,10 @@ class Diagnostics:
         h, kind = out.data, _WATCHED[type(module)]
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
         mask = self._buffer("mask", h.shape, bool)
-        fraction = (float(np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu"
-                    else (np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
-                          np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / max(h.size, 1))
+        fraction = math.nan if not h.size else float(  # of no samples: neither dead nor saturated
+            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else (
+            np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
+            np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
         rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction, "grad_std": None,
                                    "hist": _hist(h, *edges, self.bins, self.sample), "grad_hist": None}
@@ -160,7 +161,9 @@ class Diagnostics:
 
     def _moments(self, a: np.ndarray) -> tuple[float, float]:
         """The mean and population std of all entries of a float array, two-pass in its dtype."""
-        v, n = a.reshape(-1), max(a.size, 1)
+        v, n = a.reshape(-1), a.size
+        if not n:  # no entries: no mean or std (nan), as `utils.moments`
+            return moments(a)[:2]
         with np.errstate(over="ignore", invalid="ignore"):
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it
             d = np.subtract(v, mean, out=self._buffer("d", v.shape, a.dtype))

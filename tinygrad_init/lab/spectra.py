@@ -86,16 +86,19 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
     return out
 
 
-def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.76, 2.0, 2.5,
-                 3.0, 3.5, 4.0), depths: Sequence[int] = (2, 4, 8, 16, 24, 32, 48, 64, 96), sigma_b2: float = 0.05,
-                 width: int = 64, steps: int = 300, lr: float = 0.01, rng: Any = 0) -> dict[str, Any]:
+def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = None, depths: Sequence[int] | None = None,
+                 sigma_b2: float = 0.05, width: int = 64, steps: int | None = None, lr: float = 0.01,
+                 rng: Any = 0) -> dict[str, Any]:
     """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on 512 points `x
-    ~ N(0, I_16)` labelled by the largest of 4 random linear functions (`quick`: a 3 x 3 grid, 100 steps): trainable up
-    to about `6 xi_c` (Schoenholz et al. 2017). `tinygrad-init chaos` regenerates the shipped result, `SHIPPED`."""
-    fn = "trainability"
-    sws, depths = ([0.5, 1.76, 4.0], [4, 16, 64]) if check_bool(fn, "quick", quick) else (
-        _each(fn, "sigma_w2s", sigma_w2s, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1))
-    steps, gen = 100 if quick else check_int(fn, "steps", steps, 1), as_rng(rng)
+    ~ N(0, I_16)` labelled by the largest of 4 random linear functions: trainable up to about `6 xi_c` (Schoenholz et
+    al. 2017). Defaults: `sigma_w2s` 0.5 to 4 (11 values), `depths` 2 to 96 (9), `steps` 300; `quick`: 0.5, 1.76, 4 x
+    4, 16, 64 and 100 steps; explicit arguments win. `tinygrad-init chaos` regenerates the shipped result, `SHIPPED`."""
+    fn, quick = "trainability", check_bool("trainability", "quick", quick)
+    grid = ((0.5, 1.76, 4.0), (4, 16, 64), 100) if quick else (
+        (0.5, 0.75, 1.0, 1.25, 1.5, 1.76, 2.0, 2.5, 3.0, 3.5, 4.0), (2, 4, 8, 16, 24, 32, 48, 64, 96), 300)
+    sws, depths, steps = (d if v is None else v for v, d in zip((sigma_w2s, depths, steps), grid))
+    sws, depths = _each(fn, "sigma_w2s", sws, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1)
+    steps, gen = check_int(fn, "steps", steps, 1), as_rng(rng)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, acc = (X @ teacher).argmax(axis=1), []
     for sw in sws:

@@ -113,7 +113,9 @@ class Table:
         return values
 
     def select(self, *names: str) -> "Table":
-        """A table of the named columns (in that order), with the same title and notes."""
+        """A table of the named columns (one or more, in that order), with the same title and notes."""
+        if not names:
+            raise ValueError(f"Table.select: name one or more columns; the columns are {', '.join(self.columns)}")
         idx = [self._index(n) for n in names]
         return Table(names, [[r[j] for j in idx] for r in self._rows], title=self.title, notes=self.notes)
 

@@ -212,7 +212,8 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
     Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by layer,
     while the variance `v` of its output on `batch` `(batch, fan_in)` (no grad) is off 1 by more than `tol`, at most
     `max_iter` times, `W <- W / sqrt(v)`. A `RuntimeWarning` names a layer left off (a large bias can do that); an
-    error leaves the weights as they were."""
+    error leaves the weights as they were. The passes run in the model's mode (a training-mode `BatchNorm1d`
+    normalizes by `batch`'s statistics, as in training) but are measurements: running statistics are restored."""
     tol, max_iter = check_real("lsuv", "tol", tol, 0.0), check_int("lsuv", "max_iter", max_iter, 1)
     if not callable(getattr(model, "named_modules", None)):
         raise TypeError(f"lsuv: model must be an nn.Module, got {type(model).__name__}")
@@ -222,6 +223,8 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
         raise ValueError("lsuv: the model has no nn.Linear layer (no module with a 2-D weight) to initialize")
     batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
     saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng)
+    buffers = [(m, k, v.copy()) for _, m in model.named_modules() for k, v in vars(m).items()
+               if isinstance(v, np.ndarray)]  # BatchNorm1d's running_mean, running_var
     changed_in_place(*(layer.weight for _, layer in layers))  # a graph built before now must not backward
     try:
         for _, layer in layers:
@@ -232,6 +235,9 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
         for (_, layer), w in zip(layers, saved):
             layer.weight.data[...] = w
         raise
+    finally:
+        for m, k, v in buffers:
+            setattr(m, k, v)
     return model
 
 
@@ -298,10 +304,15 @@ class Scheme:
         return out
 
     def configure(self, **params: Any) -> Scheme:
-        """A copy with `params` bound (checked now, not at the first call)."""
+        """A copy with `params` bound (checked now, not at the first call), its `__name__` showing those that changed
+        (`"he_normal(mode='fan_out')"`, what a layer's repr shows)."""
         s = copy.copy(self)
         s.params = types.MappingProxyType(self.bind(params))
+        s.__name__ = f"{s.name}({s._changed()[2:]})" if s._changed() else s.name
         return s
+
+    def _changed(self) -> str:
+        return "".join(f", {k}={v!r}" for k, v in self.params.items() if self.defaults[k] != v)
 
     def __call__(self, shape: Shape, rng: Rng = None, dtype: Any = np.float32, **params: Any) -> np.ndarray:
         if self.data_dependent:
@@ -355,8 +366,7 @@ class Scheme:
                 "note": self.note, "data_dependent": self.data_dependent}
 
     def __repr__(self) -> str:
-        changed = "".join(f", {k}={v!r}" for k, v in self.params.items() if self.defaults[k] != v)
-        return f"Scheme({self.name!r}{changed}: {self.formula})"
+        return f"Scheme({self.name!r}{self._changed()}: {self.formula})"
 
     def __str__(self) -> str:
         r = {**self.row(), "params": ", ".join(f"{k}={v!r}" for k, v in self.params.items())}
@@ -429,7 +439,8 @@ _VARIANCE_SCALING = Scheme("variance_scaling", rule=("scale", "mode", "distribut
                            "calls of it", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"})
 orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_orthogonal, params={"gain": 1.0},
                     text="{gain}*Q, Q from QR of a Gaussian, sign-fixed", note="W.T @ W = gain^2 I when fan_in >= "
-                    "fan_out", source="Saxe et al. (2014); sign fix Mezzadri (2007)",
+                    "fan_out; a kernel (in, out, *r) is the (fan_in, out) matrix, Var(W) = gain^2/max(fan_in, out)",
+                    source="Saxe et al. (2014); sign fix Mezzadri (2007)",
                     reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning"
                               " in deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices"
                               " from the classical compact groups, Notices of the AMS")
@@ -437,8 +448,9 @@ orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_ort
 sparse = Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
                 params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per "
                 "column", reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
-                note="each unit gets the same number of non-zero incoming weights")
-"""Martens' sparse init: a fixed number of zeros in each column (PyTorch's `sparse_`)."""
+                note="each unit gets the same number of non-zero incoming weights (PyTorch's sparse_ on its (out,"
+                " in) weight thins each input unit's outgoing weights instead)")
+"""Martens' sparse init: a fixed number of zeros in each column, i.e. in each unit's incoming weights."""
 _LSUV = Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
                aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",
                reference="Mishkin & Matas (2015), All you need is a good init, arXiv:1511.06422 (ICLR 2016)",

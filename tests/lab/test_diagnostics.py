@@ -207,6 +207,13 @@ def test_update_data_sentence_agrees_with_the_numbers_it_shows():
     assert "good init -2.88 to -2.48" in text and near == ["none"]
 
 
+def test_loss_sentence_names_both_of_its_numbers(comparison):
+    # "loss (mean of the last 10 steps) poor init 6.1 -> 0.922": the first number is the first step's loss
+    loss, f = comparison.losses["poor init"], comparison.findings[4]
+    assert "loss (the first step -> the mean of the last 10 steps) poor init " \
+           f"{format_number(loss[0])} -> {format_number(np.mean(loss[-10:]))};" in f
+
+
 def test_comparison_figures_fit_a_slide(comparison):
     for part in D.PARTS:
         fig = comparison.figure(part)

@@ -361,8 +361,8 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
         f"matrix: {' and '.join(near) or 'none'}.",
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
             lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
-                      f"{runs[k].records[-1]['step']}") + "; loss (mean of the last 10 steps) " + each(
-            lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
+                      f"{runs[k].records[-1]['step']}") + "; loss (the first step -> the mean of the last 10 steps) "
+        + each(lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
 
 
 def section(rng: np.random.Generator | int | None = 0, quick: bool = False) -> ExperimentResult:

@@ -365,6 +365,9 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
     # the caveat: with momentum 0.9 (He et al.'s optimizer) at the same effective step, some Xavier nets escape
     assert rows[(30, 0.9, x)]["left_ln2"] >= 2 and rows[(30, 0.9, "he_normal")]["left_ln2"] == 5
     assert all(r["diverged"] == 0 for r in res.table) and res.findings[-1].startswith("The caveat")
+    # how many escape depends on the seed (report seeds 0-3: 3, 2, 1, 4 of 5), He's 5 of 5 does not: the caveat
+    # said the stall depends "on the optimizer as much as on the init", more than one escape in five shows
+    assert res.findings[-1].endswith("depends on the optimizer too, not on the init alone.")
     xavier, he = res.data[x]["loss"], res.data["he_normal"]["loss"]  # the medians of the 30-layer plain panel
     assert xavier[-1] > 0.95 * xavier[0] and he[-1] < 0.5 * he[0]
 

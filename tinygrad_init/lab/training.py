@@ -343,7 +343,7 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
         findings.append(f"The caveat: with He et al.'s momentum {momentum:g} at the same effective step, "
                         f"{left[(layers[-1], momentum)]} of {len(seeds)} {label(schemes[0]).split(' ')[0]} nets of "
                         f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in "
-                        "miniature the stall depends on the optimizer as much as on the init.")
+                        "miniature the stall depends on the optimizer too, not on the init alone.")
     main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
                   "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
                  title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "

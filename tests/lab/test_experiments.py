@@ -87,6 +87,16 @@ def test_averaged_over_networks_relu_follows_the_theory() -> None:
     assert len(res.findings) == 3 and "5 networks" in res.findings[0]
 
 
+def test_theory_average_states_how_far_the_ratio_is_from_1() -> None:
+    # --quick --seed 2: network 1's measured / theory of std(h) went down to 0.775, and the finding said "off by up
+    # to 29%" (the factor 1 / 0.775 - 1); it is 22.5% below the theory
+    res = E.theory_average(rng=2, quick=True)
+    for (m, q), text in zip(res.data["ratios"].items(), res.findings):
+        one, median = np.abs(np.asarray(q[0]) - 1).max(), np.abs(np.median(q, axis=0) - 1).max()
+        assert f"off by up to {one:.0%} in one network, by at most {median:.0%} in the median" in text, text
+    assert "off by up to 22% in one network" in res.findings[0]
+
+
 def test_relu_runs_of_the_normal_schemes_are_rescaled_copies(quick_sweep: E.Sweep) -> None:
     # The normal schemes share the draws Z (W = s * Z) and relu is positively homogeneous: std ratios are (s1/s2)^l.
     small, he = quick_sweep.run("small", "relu"), quick_sweep.run("he_normal", "relu")

@@ -320,8 +320,8 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
             for l in range(runs[0].depth)]
     findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
-                f"{math.expm1(np.abs(np.log(q[m][0])).max()):.0%} in one network, by at most "
-                f"{math.expm1(np.abs(np.log(bands[m][0])).max()):.0%} in the {median} networks." for m, w in _PAIRS]
+                f"{np.abs(q[m][0] - 1).max():.0%} in one network, by at most {np.abs(bands[m][0] - 1).max():.0%} in "
+                f"the {median} networks." for m, w in _PAIRS]
     figure = partial(plots.curves, {f"std({w}): measured / theory": {f"{median} networks": q[m], "network 1": q[m][0]}
                                     for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
                      title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median} networks, band = "

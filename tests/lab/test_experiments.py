@@ -215,8 +215,18 @@ def test_verdict_words_follow_the_stated_rules(quick_sweep: E.Sweep) -> None:
     assert "sigmoid: none" in rule and "Sigmoid holds with none" in rule
     ratio = quick_sweep.run("large", "tanh").values("grad_act_std")
     assert f"grows {format_number(ratio[0] / ratio[-1])}x" in tanh_large
-    assert "Batch norm frees the choice" in batch_norm and "the verdicts holds" in batch_norm
+    assert "Batch norm frees the choice" in batch_norm and "and the verdict holds, against" in batch_norm
     assert "rules" in res.tables and res.figure_names == ["grid"]
+
+
+def test_the_batch_norm_verdict_says_free_only_when_every_network_holds() -> None:
+    # 20 ReLU layers with batch norm: std(dL/dh) grows past 10x towards the input, the word is "explodes", and the
+    # finding read "Batch norm frees the choice: ... the verdicts explodes"
+    kw = {"depth": 20, "width": 50, "batch": 100, "rng": 0}
+    bn = E.run_sweep(("small",), ("relu",), batchnorm=True, **kw)
+    text = E.verdict(E.run_sweep(("small",), ("relu",), **kw), bn).findings[-1]
+    assert E.word(bn.run("small", "relu")) == "explodes"
+    assert text.startswith("Batch norm does not free the choice here:") and "and the verdict explodes, against" in text
 
 
 def test_the_word_of_a_single_run_by_its_numbers() -> None:

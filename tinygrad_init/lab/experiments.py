@@ -442,9 +442,11 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         pre = np.array([r.values("pre_std") for r in bn.runs.values()])
         before = "; ".join(f"{label(s)}: " + ", ".join(f"{a} {words[(a, s)]}" for a in bn.activations
                                                        if (a, s) in words) for s in bn.schemes)
-        findings.append(f"Batch norm frees the choice: with BatchNorm1d after every Linear the same networks give "
-                        f"std(z) {_num(pre.min())}-{_num(pre.max())} at every layer and the verdicts "
-                        f"{', '.join(sorted({word(r) for r in bn.runs.values()}))}, against, without it, {before}.")
+        after = sorted({word(r) for r in bn.runs.values()})
+        free = "frees the choice" if after == ["holds"] else "does not free the choice here"
+        findings.append(f"Batch norm {free}: with BatchNorm1d after every Linear the same networks give std(z) "
+                        f"{_num(pre.min())}-{_num(pre.max())} at every layer and the verdict{'s' * (len(after) > 1)} "
+                        f"{', '.join(after)}, against, without it, {before}.")
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],

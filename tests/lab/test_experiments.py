@@ -213,6 +213,8 @@ def test_verdict_words_follow_the_stated_rules(quick_sweep: E.Sweep) -> None:
     rule, tanh_large, batch_norm = res.findings
     assert "tanh: Xavier" in rule and "relu: He;" not in rule and "Hence Xavier for tanh, He for ReLU" in rule
     assert "sigmoid: none" in rule and "Sigmoid holds with none" in rule
+    g = quick_sweep.run("cs231n", "sigmoid").values("grad_act_std")  # a factor per layer, not "shrinks by 0.24"
+    assert f"std(dL/dh) falls to {format_number((g[0] / g[-1]) ** (1 / 9), 2)} of its size a layer" in rule
     ratio = quick_sweep.run("large", "tanh").values("grad_act_std")
     assert f"grows {format_number(ratio[0] / ratio[-1])}x" in tanh_large
     assert "Batch norm frees the choice" in batch_norm and "and the verdict holds, against" in batch_norm

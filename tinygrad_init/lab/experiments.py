@@ -423,10 +423,10 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         rule += (f" Hence Xavier for tanh, He for ReLU: ReLU zeroes half of its input, so with Xavier the std falls "
                  f"to {_num(std[-1] / std[0], 2)} of its size by layer {L}; He's factor 2 makes up for it.")
     if "sigmoid" in acts and not good["sigmoid"] and x is not None:
-        g = sweep.run(x, "sigmoid").values("grad_act_std")
-        rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) shrinks by "
-                 f"{_num(ratio(g[0], g[-1]) ** (1 / max(L - 1, 1)), 2)} a layer (x{_num(ratio(g[0], g[-1]))}"
-                 " in all): Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
+        g = ratio(*sweep.run(x, "sigmoid").values("grad_act_std")[[0, -1]])
+        rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) falls to "
+                 f"{_num(g ** (1 / max(L - 1, 1)), 2)} of its size a layer (x{_num(g)} in all): Glorot & Bengio "
+                 "scale its weights by 4, and hidden layers avoid it.")
     findings = [rule]
     if ("large", "tanh") in sweep.runs:
         r = sweep.run("large", "tanh")

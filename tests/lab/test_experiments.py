@@ -394,6 +394,15 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
     assert xavier[-1] > 0.95 * xavier[0] and he[-1] < 0.5 * he[0]
 
 
+def test_depth_names_the_median_step_as_that_of_the_median_seed() -> None:
+    # 2 of 3 Xavier nets of 10 layers get below ln 2 / 2, at steps 256 and 344: "(median step 344)" read as the
+    # median of those two; it is the median of all three seeds, the one that never gets there counting last
+    res = E.depth(rng=0, seeds=3, layers=(6, 10), steps=400)
+    row = next(r for r in res.table if (r["layers"], r["momentum"], r["init"]) == (10, 0.0, "xavier_uniform"))
+    assert row["left_ln2"] == 2 and row["median_step_below_half_ln2"] == 344
+    assert "for Xavier in 2 of 3 seeds (the median seed by step 344)" in res.findings[1]
+
+
 def test_depth_with_one_depth_builds_that_many_layers_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # layers=(30,) names the same depth for both panels: each network has 30 hidden layers (not 60), and the
     # 30-layer runs are trained once (plain SGD and momentum), not twice.

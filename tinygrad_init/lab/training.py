@@ -335,8 +335,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                 if (n_layers, mu) == panels[1]:  # the headline: the deeper net, plain SGD
                     data[sc].update(step=hist["step"], loss=band(loss)[0])
             found = [f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + (
-                f" (median step {r[6]:.0f})" if math.isfinite(r[6]) else "") + f", {r[-1]} diverged" * bool(r[-1])
-                for r in rows[-len(schemes):]]
+                f" (the median seed by step {r[6]:.0f})" if math.isfinite(r[6]) else "")
+                + f", {r[-1]} diverged" * bool(r[-1]) for r in rows[-len(schemes):]]
             findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
     left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:

@@ -60,6 +60,16 @@ def test_unit_weights_saturate_tanh(full_sweep: E.Sweep) -> None:
     np.testing.assert_allclose(run.values("saturated"), run.values("saturated_theory"), atol=0.01)
 
 
+def test_unit_weights_with_tanh_give_the_typical_unit_no_gradient(full_sweep: E.Sweep) -> None:
+    # CS231n lecture 6, W = 1.0 * randn with tanh: saturated units, "gradients will be all zero". At the slide's
+    # 10 x 500, batch 1000, the median |dL/dz| at layer 1 is exactly 0 (the report, seeds 0-3), while the std of
+    # dL/dh grows about 7.5e4-fold (7.40e4 to 7.75e4 over seeds 0-3) from layer 10 down to layer 1
+    run = full_sweep.run("large", "tanh")
+    assert run.layers[0]["grad_pre_median"] == 0 and run.layers[0]["grad_pre_std"] > 1e3
+    g = run.values("grad_act_std")
+    assert 5e4 < g[0] / g[-1] < 1e5
+
+
 def test_he_with_relu_keeps_the_std_at_its_theoretical_value(full_sweep: E.Sweep) -> None:
     # He et al. (2015), eqs. 7-10: q = 500 * (2/500) * E[h^2] = 2 at every layer, so with E[relu(z)] = sqrt(q/(2 pi))
     # and E[relu(z)^2] = q/2 = 1 the activation std is sqrt(1 - 1/pi) = 0.8257.

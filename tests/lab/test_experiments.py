@@ -186,6 +186,8 @@ def test_activation_and_gradient_results(quick_sweep: E.Sweep) -> None:
     assert [r["layer"] for r in rows] == list(range(1, 11))
     assert all(r["grad_w_ratio"] == pytest.approx(r["grad_w_std"] / r["grad_w_std_theory"]) for r in rows)
     assert len(grads.tables["theory_summary"]) == 15 and len(grads.table) == 150
+    # zeros: dL/dW is 0 at layer 1 and at the top (tanh, relu); the finding read "(ratio nan, theory nan)"
+    assert grads.findings[0].endswith("std dL/dW 0 vs 0 (ratio 0/0, theory 0/0).") and "nan" not in str(grads.findings)
     # each layer down multiplies dL/dh by about 0.01 * sqrt(fan_out) = 0.1 (width 100, tanh' ~ 1)
     g = quick_sweep.run("small", "tanh").values("grad_act_std")
     np.testing.assert_allclose(g[:-1] / g[1:], 0.1, rtol=0.1)

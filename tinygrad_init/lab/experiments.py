@@ -265,12 +265,11 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
                     f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
                     "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_w_std: of "
                                             "dL/dW_l (summed over the batch)"])
-    findings = []
+    findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
         findings.append(f"{a}, {label(sc)}: std dL/dh {_num(gh[0])} at layer 1 vs {_num(gh[-1])} at the top; std dL/dW "
-                        f"{_num(gw[0])} vs {_num(gw[-1])} (ratio {_num(ratio(gw[0], gw[-1]))}, theory "
-                        f"{_num(ratio(th[0], th[-1]))}).")
+                        f"{_num(gw[0])} vs {_num(gw[-1])} (ratio {q(gw)}, theory {q(th)}).")
     panels, theory = ({f"{a}: std {what}": {sc: sw.run(sc, a).values(key + end) for sc in sw.schemes if sc != "zeros"}
                        for key, what in _PAIRS[1:] for a in sw.activations} for end in ("", "_theory"))
     figure = partial(plots.layer_curves, panels, theory, ylabel="gradient std", ncols=len(sw.activations),

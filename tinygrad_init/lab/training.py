@@ -271,7 +271,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
         per_seed += [[k, runs[i][1], hist["loss"][i, -1], hist["accuracy"][i, -1], test[i]] for i in idx]
         findings.append(f"{label(k)}: train accuracy {_spread(train)}, test {_spread(tst)}, final loss "
                         f"{_spread(loss[:, -1], '{:.3g}')} (median (lowest-highest) of {len(idx)} network(s)).")
-    big, he = (np.round(100 * data[k]["train_accuracy"]) for k in ("large10", "he_normal"))  # the points shown
+    big, he = np.round(100 * data["large10"]["train_accuracy"]), 100 * data["he_normal"]["train_accuracy"]  # as shown
     what = "is a lottery" if np.ptp(big) > max(10, 2 * np.ptp(he)) else "is no more of a lottery than He in this run"
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "
                     f"train accuracy, a spread of {np.ptp(big):.0f} points, while He varies by {np.ptp(he):.0f} and "

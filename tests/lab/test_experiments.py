@@ -442,6 +442,16 @@ def test_glorot_bengio_top_layer_saturates_then_recovers() -> None:
     assert np.all(early[:, :-1] > 0.3)  # and none of the others saturates
 
 
+def test_the_saturation_sentence_words_follow_the_means() -> None:
+    # scheme="zeros" read "falls from a mean of 0.50 to 0.50 by step 0 ... it recovers to 0.50 ... as the loss falls
+    # from 0.693 to 0.693"; "small" had its top layer "recover" to 0.01, where it fell
+    zeros, small = (E.sigmoid_saturation(rng=0, quick=True, scheme=sc, steps=200).findings[0]
+                    for sc in ("zeros", "small"))
+    assert "stays near its starting mean of 0.50" in zeros and "is still at 0.50" in zeros and "loss goes" in zeros
+    assert "falls from a mean of 0.50 to 0.01" in small and "it is still at 0.01 by step 200" in small
+    assert not any(w in zeros + small for w in ("recovers", "loss falls"))
+
+
 # ---------------------------------------------------------------- batch norm, errors
 
 

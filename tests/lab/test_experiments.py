@@ -243,6 +243,13 @@ def test_the_batch_norm_verdict_says_free_only_when_every_network_holds() -> Non
     assert text.startswith("Batch norm does not free the choice here:") and "and the verdict explodes, against" in text
 
 
+def test_the_saturation_finding_needs_the_word_saturates() -> None:
+    # 5 units: 1.0*randn with tanh "holds" in the grid (9-10% saturated), yet the finding read "Large init
+    # (1.0*randn) saturates tanh: 9%-10% of the entries ... the 'gradients all zero' of the CS231n slide"
+    res = E.verdict(E.run_sweep(("large",), ("tanh",), depth=3, width=5, batch=50, rng=0))
+    assert res.data["words"] == {"tanh/large": "holds"} and not any("saturates tanh" in f for f in res.findings)
+
+
 def test_the_word_of_a_single_run_by_its_numbers() -> None:
     class Fake:
         def __init__(self, activation: str, **columns: list[float]) -> None:

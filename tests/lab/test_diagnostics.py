@@ -189,10 +189,29 @@ def test_compare_inits_findings_are_the_numbers(comparison):
     good = runs["good init"]
     ud = np.log10([np.nanmedian(good.series("update_data", param=w)) for w in good.weights()])
     assert -3.5 < ud.min() and ud.max() < -1.5  # near the rule of thumb's 1e-3
-    assert f"good init {format_number(ud.min(), 2)} to {format_number(ud.max(), 2)}" in f[3]
+    assert f"good init {format_number(ud.min().round(2))} to {format_number(ud.max().round(2))}" in f[3]
     table = comparison.table()
     assert len(table) == 3 * 7 and table.rows[6]["layer"] == "out" and table.rows[6]["saturated_first_%"] is None
     assert table.rows[0]["grad_data_first"] == runs["poor init"].records[0]["params"]["0.weight"]["grad_data"]
+
+
+def test_update_data_sentence_agrees_with_the_numbers_it_shows():
+    # seed 2, the report's section: good init's update:data ran from -2.88 to -2.48 (the output layer), shown as
+    # "-2.9 to -2.5" beside "within half a decade of -3 for every matrix: none"; the numbers shown decide the word
+    import re
+
+    text = D.section(2).findings[3]
+    near = text.rsplit(": ", 1)[1].rstrip(".").split(" and ")
+    for run, low, high in re.findall(r"(poor init|good init|batch norm) (-?[\d.]+) to (-?[\d.]+)", text):
+        assert (run in near) == (-3.5 <= float(low) and float(high) <= -2.5), text
+    assert "good init -2.88 to -2.48" in text and near == ["none"]
+
+
+def test_loss_sentence_names_both_of_its_numbers(comparison):
+    # "loss (mean of the last 10 steps) poor init 6.1 -> 0.922": the first number is the first step's loss
+    loss, f = comparison.losses["poor init"], comparison.findings[4]
+    assert "loss (the first step -> the mean of the last 10 steps) poor init " \
+           f"{format_number(loss[0])} -> {format_number(np.mean(loss[-10:]))};" in f
 
 
 def test_comparison_figures_fit_a_slide(comparison):

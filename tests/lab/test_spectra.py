@@ -127,6 +127,12 @@ def test_the_report_sections():
     assert spread[("tanh, orthogonal", 64)] < 2 and min(spread[(k, 64)] for k in (
         "tanh, Gaussian", "relu, Gaussian", "relu, orthogonal")) > 10 * spread[("tanh, orthogonal", 64)]
     assert "What to see" in iso.findings[1] and "orthogonal" in iso.findings[0]
+    # tanh with Gaussian weights loses directions with depth too (0% below 1e-4 at depth 2, 75% at 64), with no
+    # unit off: the sentence gave ReLU's off units as the only reason
+    below = {(r["weights"], r["depth"]): r["below_1e-4"] for r in iso.tables["main"]}
+    assert below[("tanh, Gaussian", 2)] < 0.05 and below[("tanh, Gaussian", 64)] > 0.5
+    assert iso.findings[1].endswith("every layer that is not an isometry (Gaussian weights, ReLU's zeros) spreads "
+                                    "the spectrum further, so more directions fall below 1e-4 with depth.")
 
 
 @pytest.mark.parametrize("call,error,fragment", [

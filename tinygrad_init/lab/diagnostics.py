@@ -346,7 +346,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
     grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
     gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
     ud = {k: np.log10(np.maximum([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()], 1e-300))
-          for k, d in runs.items()}
+          .round(2) for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
     most, near = max(sat, key=lambda k: s0[k].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
     return [
         "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "
@@ -360,12 +360,12 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
             lambda k: f"{f(gd[k].max() / gd[k].min(), 2)} ({k}: {f(gd[k].min(), 2)} to {f(gd[k].max(), 2)})") +
         ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
         "update:data over training (median per weight matrix, log10; the rule of thumb is -3): " + each(
-            lambda k: f"{k} {f(ud[k].min(), 2)} to {f(ud[k].max(), 2)}") + "; within half a decade of -3 for every "
+            lambda k: f"{k} {f(ud[k].min())} to {f(ud[k].max())}") + "; within half a decade of -3 for every "
         f"matrix: {' and '.join(near) or 'none'}.",
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
             lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
-                      f"{runs[k].records[-1]['step']}") + "; loss (mean of the last 10 steps) " + each(
-            lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
+                      f"{runs[k].records[-1]['step']}") + "; loss (the first step -> the mean of the last 10 steps) "
+        + each(lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
 
 
 def section(rng: np.random.Generator | int | None = 0, quick: bool = False) -> ExperimentResult:

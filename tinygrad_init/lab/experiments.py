@@ -265,12 +265,11 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
                     f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
                     "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_w_std: of "
                                             "dL/dW_l (summed over the batch)"])
-    findings = []
+    findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
         findings.append(f"{a}, {label(sc)}: std dL/dh {_num(gh[0])} at layer 1 vs {_num(gh[-1])} at the top; std dL/dW "
-                        f"{_num(gw[0])} vs {_num(gw[-1])} (ratio {_num(ratio(gw[0], gw[-1]))}, theory "
-                        f"{_num(ratio(th[0], th[-1]))}).")
+                        f"{_num(gw[0])} vs {_num(gw[-1])} (ratio {q(gw)}, theory {q(th)}).")
     panels, theory = ({f"{a}: std {what}": {sc: sw.run(sc, a).values(key + end) for sc in sw.schemes if sc != "zeros"}
                        for key, what in _PAIRS[1:] for a in sw.activations} for end in ("", "_theory"))
     figure = partial(plots.layer_curves, panels, theory, ylabel="gradient std", ncols=len(sw.activations),
@@ -320,8 +319,8 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
             for l in range(runs[0].depth)]
     findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
-                f"{math.expm1(np.abs(np.log(q[m][0])).max()):.0%} in one network, by at most "
-                f"{math.expm1(np.abs(np.log(bands[m][0])).max()):.0%} in the {median} networks." for m, w in _PAIRS]
+                f"{np.abs(q[m][0] - 1).max():.0%} in one network, by at most {np.abs(bands[m][0] - 1).max():.0%} in "
+                f"the {median} networks." for m, w in _PAIRS]
     figure = partial(plots.curves, {f"std({w}): measured / theory": {f"{median} networks": q[m], "network 1": q[m][0]}
                                     for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
                      title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median} networks, band = "
@@ -423,12 +422,12 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         rule += (f" Hence Xavier for tanh, He for ReLU: ReLU zeroes half of its input, so with Xavier the std falls "
                  f"to {_num(std[-1] / std[0], 2)} of its size by layer {L}; He's factor 2 makes up for it.")
     if "sigmoid" in acts and not good["sigmoid"] and x is not None:
-        g = sweep.run(x, "sigmoid").values("grad_act_std")
-        rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) shrinks by "
-                 f"{_num(ratio(g[0], g[-1]) ** (1 / max(L - 1, 1)), 2)} a layer (x{_num(ratio(g[0], g[-1]))}"
-                 " in all): Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
+        g = ratio(*sweep.run(x, "sigmoid").values("grad_act_std")[[0, -1]])
+        rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) falls to "
+                 f"{_num(g ** (1 / max(L - 1, 1)), 2)} of its size a layer (x{_num(g)} in all): Glorot & Bengio "
+                 "scale its weights by 4, and hidden layers avoid it.")
     findings = [rule]
-    if ("large", "tanh") in sweep.runs:
+    if words.get(("tanh", "large")) == "saturates":  # the CS231n slide's case, as the grid judges it
         r = sweep.run("large", "tanh")
         g, sat = r.values("grad_act_std"), r.values("saturated")
         findings.append(
@@ -442,9 +441,11 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         pre = np.array([r.values("pre_std") for r in bn.runs.values()])
         before = "; ".join(f"{label(s)}: " + ", ".join(f"{a} {words[(a, s)]}" for a in bn.activations
                                                        if (a, s) in words) for s in bn.schemes)
-        findings.append(f"Batch norm frees the choice: with BatchNorm1d after every Linear the same networks give "
-                        f"std(z) {_num(pre.min())}-{_num(pre.max())} at every layer and the verdicts "
-                        f"{', '.join(sorted({word(r) for r in bn.runs.values()}))}, against, without it, {before}.")
+        after = sorted({word(r) for r in bn.runs.values()})
+        free = "frees the choice" if after == ["holds"] else "does not free the choice here"
+        findings.append(f"Batch norm {free}: with BatchNorm1d after every Linear the same networks give std(z) "
+                        f"{_num(pre.min())}-{_num(pre.max())} at every layer and the verdict{'s' * (len(after) > 1)} "
+                        f"{', '.join(after)}, against, without it, {before}.")
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],

@@ -337,7 +337,9 @@ def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
            f"{format_number(np.percentile(iso, 95), 2)}: a gradient keeps its size in every direction. Below 1e-4, "
            "where a direction passes nothing, fall " + ", ".join(
                f"{below[k][0]:.0%} at depth {depths[0]} and {below[k][-1]:.0%} at depth {depths[-1]} ({k})" for k in r
-               if k != "tanh, orthogonal") + ": with ReLU a unit that is off at this input passes nothing back.")
+               if k != "tanh, orthogonal") + ": with ReLU a unit that is off at this input passes nothing back, "
+           "and every layer that is not an isometry (Gaussian weights, ReLU's zeros) spreads the spectrum further, so "
+           "more directions fall below 1e-4 with depth.")
     main = Table(["weights", "depth", "mean_sq", "chi_1^L", "spread", "below_1e-4"], rows,
                  title="Singular values s of the input-output Jacobian",
                  notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: fraction of s below 1e-4"])

@@ -276,6 +276,22 @@ def test_python_blocks_run_and_print_what_the_page_shows(name: str, tmp_path: Pa
                 f"{name}: the block\n{code}prints\n{printed}where the page shows {comments}")
 
 
+def test_the_sweep_refuses_the_schemes_its_page_names(capsys: pytest.CaptureFixture[str]) -> None:
+    from tinygrad_init import cli
+    text = " ".join((DOCS / "howto" / "sweep.md").read_text(encoding="utf-8").split())
+    assert "non-zero mean (`ones`, and `uniform` with its default `U(0, 1)`)" in text and "same all-zero" in text
+    for name, why in [("ones", "non-zero mean"), ("uniform", "non-zero mean"), ("lsuv", "data-dependent")]:
+        with pytest.raises(SystemExit):
+            cli.main(["sweep", "--init", name])
+        assert why in capsys.readouterr().err
+    small = ["--depth", "2", "--width", "8", "--batch", "16", "--format", "csv"]
+    outputs = []
+    for name in ("constant", "zeros"):
+        assert cli.main(["sweep", "--init", name, *small]) == 0
+        outputs.append(capsys.readouterr().out.splitlines()[1:])
+    assert outputs[0] == outputs[1] and float(outputs[0][0].split(",")[1]) == 0      # layer 1: pre_std 0
+
+
 # ------------------------------------------------------------------ notebooks
 
 

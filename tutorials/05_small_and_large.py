@@ -297,8 +297,8 @@ table
 
 # %% [markdown]
 # $0.01 \sqrt{100} = 0.1$ per layer, within 5% at every layer of this network (the top one has
-# no layer above it to compare with; a network of 100 units scatters, and other seeds give up to
-# about 6%): the factor depends on the number of inputs of each unit, its fan-in.
+# no layer above it to compare with; one network of 100 units scatters, by a few percent for
+# other seeds too): the factor depends on the number of inputs of each unit, its fan-in.
 #
 # ## Try it yourself
 #

@@ -243,7 +243,7 @@ def test_examples_of_the_page_run(uri: str) -> None:
 
 #: Pages whose ``python`` blocks are run as written, in order, in one namespace: the output a
 #: block shows (a ``text`` block right after it, or a ``# comment`` after a ``print``) must be what it prints.
-CODE_PAGES = ["README.md", "docs/visible_backprop.md"]
+CODE_PAGES = ["README.md", "docs/visible_backprop.md", "docs/howto/explorer.md"]
 NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 
 

@@ -13,7 +13,9 @@ show is the number the code gives.
 from __future__ import annotations
 
 import ast
+import contextlib
 import doctest
+import io
 import importlib.util
 import json
 import os
@@ -36,7 +38,8 @@ INSTALL = 'pip install -e ".[docs]" (bash scripts/test.sh installs them with the
 
 #: The guide pages whose ``>>>`` examples are checked (the pages of others are tested by their owners).
 EXAMPLE_PAGES = ["index.md", "getting-started.md", "concepts/chain-rule.md", "concepts/engines.md",
-                 "concepts/initialization.md", "concepts/mean-field.md", "howto/sweep.md", "howto/gradcheck.md"]
+                 "concepts/initialization.md", "concepts/mean-field.md", "howto/sweep.md", "howto/gradcheck.md",
+                 "init_schemes.md"]
 
 
 def _require_tools() -> None:
@@ -236,6 +239,57 @@ def test_examples_of_the_page_run(uri: str) -> None:
     failures: list[str] = []
     runner.run(test, out=failures.append)
     assert runner.failures == 0, f"examples of docs/{uri} give other output:\n" + "".join(failures)
+
+
+#: Pages whose ``python`` blocks are run as written, in order, in one namespace: the output a
+#: block shows (a ``text`` block right after it, or a ``# comment`` after a ``print``) must be what it prints.
+CODE_PAGES = ["README.md", "docs/visible_backprop.md", "docs/howto/explorer.md"]
+NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
+
+
+def _shows(printed: str, shown: str) -> bool:
+    """Whether `printed` gives the numbers of `shown`, each rounded to as many decimals as `shown` has."""
+    got, want = NUMBER.findall(printed), NUMBER.findall(shown)
+    return len(got) == len(want) and all(round(float(g), len(w.partition(".")[2])) == float(w)
+                                         for g, w in zip(got, want))
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("name", CODE_PAGES)
+def test_python_blocks_run_and_print_what_the_page_shows(name: str, tmp_path: Path, monkeypatch) -> None:
+    text = (ROOT / name).read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```\n(?:\n```text\n(.*?)^```)?", text, re.S | re.M)
+    assert blocks, f"{name} has no python blocks"
+    monkeypatch.chdir(tmp_path)                   # the examples write their files here
+    namespace: dict = {"__name__": "docs"}
+    for code, shown in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, name, "exec"), namespace)
+        printed = out.getvalue()
+        if shown:
+            assert printed.strip() == shown.strip(), f"{name}: the block\n{code}prints\n{printed}"
+        comments = [line.split("#", 1)[1] for line in code.splitlines() if line.startswith("print(") and "#" in line]
+        if comments:
+            lines = printed.splitlines()
+            assert len(lines) == len(comments) and all(map(_shows, lines, comments)), (
+                f"{name}: the block\n{code}prints\n{printed}where the page shows {comments}")
+
+
+def test_the_sweep_refuses_the_schemes_its_page_names(capsys: pytest.CaptureFixture[str]) -> None:
+    from tinygrad_init import cli
+    text = " ".join((DOCS / "howto" / "sweep.md").read_text(encoding="utf-8").split())
+    assert "non-zero mean (`ones`, and `uniform` with its default `U(0, 1)`)" in text and "same all-zero" in text
+    for name, why in [("ones", "non-zero mean"), ("uniform", "non-zero mean"), ("lsuv", "data-dependent")]:
+        with pytest.raises(SystemExit):
+            cli.main(["sweep", "--init", name])
+        assert why in capsys.readouterr().err
+    small = ["--depth", "2", "--width", "8", "--batch", "16", "--format", "csv"]
+    outputs = []
+    for name in ("constant", "zeros"):
+        assert cli.main(["sweep", "--init", name, *small]) == 0
+        outputs.append(capsys.readouterr().out.splitlines()[1:])
+    assert outputs[0] == outputs[1] and float(outputs[0][0].split(",")[1]) == 0      # layer 1: pre_std 0
 
 
 # ------------------------------------------------------------------ notebooks

@@ -268,9 +268,9 @@ assert np.max(np.diff(mine["he_normal"][steps])) > 0.05                  # seed 
 deep.figure
 
 # %% [markdown]
-# **The momentum caveat.** He et al. trained with momentum 0.9, and so does tutorial 8. The
-# third panel runs the 30-layer nets with momentum 0.9 at the same effective step
-# ($\text{lr} = 0.03 \times (1 - 0.9)$). There one of the five Xavier nets (seed 4) does fall
+# **The momentum caveat.** He et al. trained with momentum 0.9; the runs above, and those of
+# tutorial 8, use plain SGD. The third panel runs the 30-layer nets with momentum 0.9 at the same
+# effective step ($\text{lr} = 0.03 \times (1 - 0.9)$). There one of the five Xavier nets (seed 4) does fall
 # below $\ln 2 / 2$ within the 500 steps, down to 0.1, before it climbs back towards ln 2: the
 # stall depends on the optimizer as well as on the init. How many leave for good after the full
 # report's 1,200 steps? Run `experiments.depth(rng=0)` (it takes some seconds) and see.

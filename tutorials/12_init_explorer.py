@@ -58,7 +58,8 @@ stds = {name: init.describe(name).std(100, 100) for name in grid["scheme"]}
 print("weight std for 100 -> 100 units:", stds)
 assert np.allclose(list(stds.values()), [0.01, np.sqrt(2 / 200), np.sqrt(2 / 100), 1.0])
 assert inspect.signature(explorer.measure).parameters["batch"].default == 128
-#
+
+# %% [markdown]
 # ## 2. One network, by hand
 #
 # Here is what the page does for one setting, written out: build the network with the engine,
@@ -222,6 +223,7 @@ gap = np.abs(np.array(entry["std"]) / np.array(entry["theory_std"]) - 1)
 print("relu + he_normal, |measured / theory - 1| by layer:", np.round(gap, 3))
 assert gap[1] < 0.1 and gap[-1] > 0.2
 
+# %% [markdown]
 # ## 5. The whole explorer
 #
 # The command writes the full page, one file that needs nothing from the network:

@@ -123,6 +123,15 @@ def test_markdown_is_well_formed(name):
     assert "tinygrad-init exercises start my_exercises" in markdown
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_section_headings_are_markdown_not_code_comments(name):
+    # a heading left in a code cell (a missing `# %% [markdown]`) shows as a comment, not as a section
+    jupytext = require_module("jupytext")
+    stray = [line for cell in jupytext.read(TUTORIALS / f"{name}.py").cells if cell.cell_type == "code"
+             for line in cell.source.splitlines() if re.match(r"# #+ ", line)]
+    assert not stray, f"{name}: headings inside a code cell (start a `# %% [markdown]` cell): {stray}"
+
+
 def test_grader_commands_name_real_exercises():
     from tinygrad_init import exercises
 

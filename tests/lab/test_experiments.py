@@ -551,3 +551,11 @@ def test_scheme_labels_name_real_schemes_and_every_result_is_a_table() -> None:
     assert theory.predict([500] * 3, "tanh", "cs231n").act_std == pytest.approx(
         theory.predict([500] * 3, "tanh", "xavier_uniform").act_std)
     assert isinstance(E.symmetry(rng=0, quick=True, steps=2).table, Table)
+
+
+def test_a_constant_init_is_not_labelled_with_a_value_it_does_not_have() -> None:
+    """`init.get("constant")` draws its `value` (0 by default): the sweep of `--init constant` draws all zeros and
+    its heading must not promise "constant 0.5" (the symmetry experiment's own constant is in its settings)."""
+    run = E.run_one("constant", "tanh", depth=2, width=8, batch=4)
+    assert E.label("constant") == "constant" and "0.5" not in run.table().title
+    assert all(r["act_std"] == 0.0 for r in run.layers)  # zero weights: every activation is 0

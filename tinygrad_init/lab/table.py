@@ -23,7 +23,7 @@ __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label
 
 #: How figures and tables name each scheme (the formula in a few characters).
 SCHEME_LABELS: dict[str, str] = {
-    "zeros": "zeros", "constant": "constant 0.5", "small": "small 0.01*randn", "large": "large 1.0*randn",
+    "zeros": "zeros", "small": "small 0.01*randn", "large": "large 1.0*randn",
     "large10": "large 10*randn", "cs231n": "Xavier (CS231n) randn/sqrt(fan_in)", "glorot_standard":
     "Glorot standard U(+-1/sqrt(fan_in))", "xavier_uniform": "Xavier (Glorot) U(+-sqrt(6/(fan_in+fan_out)))",
     "xavier_normal": "Xavier (Glorot) N(0, 2/(fan_in+fan_out))", "lecun_normal": "LeCun N(0, 1/fan_in)",

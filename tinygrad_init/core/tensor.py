@@ -241,7 +241,10 @@ class Tensor(_GraphNode):
         source = data if isinstance(data, Tensor) else None
         self.data = to_array(data.data if source is not None else data, dtype)
         self.grad_fn, self._op = None, None
-        self.requires_grad = requires_grad
+        if requires_grad is False:  # the common case (constants, data): no check needed
+            self._requires_grad = False
+        else:
+            self.requires_grad = requires_grad  # checked by the setter
         if name:
             self._name = name
         if source is not None and self.data is source.data:

@@ -44,15 +44,17 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
 
 
-def real_dtype(dtype: Any, where: str) -> np.dtype:
-    """`dtype` as a numpy dtype of booleans, integers or floats (the numbers a tensor holds)."""
+def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
+    """`dtype` as a numpy dtype of the numbers a tensor holds: booleans, integers or floats (only floats if
+    `floating`, as for weights, statistics and random normals)."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt is None or dt.kind not in "biuf":
-        raise TypeError(f"{where}: dtype must be a numpy bool, integer or floating dtype (such as np.float64), "
-                        f"got {dtype!r}")
+    if dt is None or dt.kind not in ("f" if floating else "biuf"):
+        raise TypeError(f"{where}: dtype must be a floating dtype: {dtype!r} is not a floating-point type; use "
+                        "np.float32 or np.float64" if floating else f"{where}: dtype must be a numpy bool, integer "
+                        f"or floating dtype (such as np.float64), got {dtype!r}")
     return dt
 
 

@@ -263,8 +263,7 @@ class Tensor(_GraphNode):
     def randn(cls, *shape: int, rng: np.random.Generator | int | None = None, requires_grad: bool = False,
               dtype: Any = np.float32) -> "Tensor":
         """Standard normal entries from `rng` (a Generator, a seed, or None), of a floating `dtype`."""
-        if real_dtype(dtype, "randn").kind != "f":
-            raise TypeError(f"randn: dtype must be a floating dtype (normal samples are real numbers), got {dtype!r}")
+        real_dtype(dtype, "randn", floating=True)  # normal samples are real numbers
         return cls(as_rng(rng).standard_normal(sizes(shape, "randn")), requires_grad=requires_grad, dtype=dtype)
 
     # ------------------------------------------------------------------ properties

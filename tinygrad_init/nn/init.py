@@ -24,6 +24,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from . import activations
+from ..core.inputs import real_dtype
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import as_rng, check_choice, check_int, check_real
 
@@ -131,12 +132,7 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or "
                         f"(fan_out,) for a bias, got {type(shape).__name__} {shape!r}")
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.kind != "f":
-        raise TypeError(f"{fn}: dtype {dtype!r} is not a floating-point type; use np.float32 or np.float64")
+    dt = real_dtype(dtype, fn, floating=True)
     return tuple(check_int(fn, f"shape {tuple(shape)} entry {i}", n, 0) for i, n in enumerate(shape)), dt
 
 

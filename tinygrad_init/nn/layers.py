@@ -12,6 +12,7 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import as_rng, check_bool, check_int, check_real
 
@@ -245,8 +246,7 @@ class BatchNorm1d(Module):
         self.num_features = check_int("BatchNorm1d", "num_features", num_features, 1)
         self.eps = check_real("BatchNorm1d", "eps", eps, 0.0, low_open=True)
         self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
-        if np.dtype(dtype).kind != "f":  # integer running statistics would be truncated at every update
-            raise TypeError(f"BatchNorm1d: dtype {dtype!r} is not a floating-point type; use np.float32 or np.float64")
+        real_dtype(dtype, "BatchNorm1d", floating=True)  # integer running statistics would be truncated
         affine = check_bool("BatchNorm1d", "affine", affine)
         self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True) if affine else None

@@ -396,3 +396,31 @@ def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
 
 def test_grad_color_of_nan_is_the_bad_color():
     assert grad_color(float("nan")) == draw.BAD_COLOR and grad_color(-1.0) == grad_color(0.0)
+
+
+AWKWARD = ['say "hi"', "a<b", "a>b", "a&b", "{x}", "a|b", "back\\slash", "end\\", "\\n", "\\\"", "<b>",
+           "<x> vs <y>", "ünïcødé ∂L/∂x 😀", "x" * 300, "two\nlines", ""]
+
+
+def _svg_texts(picture) -> list[str]:
+    import html
+
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", draw.to_svg(picture))]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_awkward_labels_names_and_titles_render_as_written(text):
+    require_binary("dot")
+    a = Value(2.0, label=text)
+    out = a * Value(-3.0, label="b")
+    out.backward()
+    t = Tensor(np.ones(2), requires_grad=True, name=text)
+    y = (t * t).sum()
+    y.backward()
+    lines = [line for line in text.split("\n") if line]
+    for picture in (draw.draw(out), draw.draw(out, rankdir="TB"), draw.draw(y)):
+        texts = _svg_texts(picture)  # Graphviz reads the DOT text without complaint ...
+        assert all(line in texts for line in lines), (text, texts)  # ... and shows each line as written
+        assert "data 2.0" in texts or "(2,) float64" in texts
+    titled = _svg_texts(draw.draw(Value(1.0, label="c") * 2.0, show_data=False, show_grad=False, title=text))
+    assert titled == [*lines, "c", "*", "L", "2.0"], titled  # a title in <...> is text, not Graphviz's HTML

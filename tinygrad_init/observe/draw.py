@@ -237,11 +237,11 @@ def _tensors(x: Any) -> list:
 
 # --------------------------------------------------------------------------- the scene: what to draw
 def _esc(s: str, record: bool = False) -> str:  # text for a DOT string or, with `record`, a record's cell
-    return "".join("\\" + c if c in ("{}|<>\\\"" if record else "\\\"") else c for c in s)
+    return "".join("\\" + c if c in ("{}|<>\\\"" if record else "\\\"") else "\\n" if c == "\n" else c for c in s)
 
 
-def _lines(lines: Iterable[str]) -> str:  # several lines of text as one DOT label (centred lines)
-    return "\\n".join(_esc(str(line)) for line in lines)
+def _lines(lines: Iterable[str]) -> str:  # several lines of text as one DOT label (centred lines), never HTML
+    return graphviz.nohtml("\\n".join(_esc(str(line)) for line in lines))
 
 
 def _values(a: np.ndarray) -> str:

@@ -177,6 +177,18 @@ def test_partial_sums_are_marked_until_the_last_contribution():
     assert sorted(s[2] for s in into_x) == ["edge_n0_n1op_0", "edge_n0_n1op_1", "edge_n0_n2op_0"]
 
 
+def test_tooltips_are_the_ledgers_names_never_graphvizs_internal_ones():
+    require_binary("dot")
+    a = Value(2.0, label="a")
+    page = player.player_html((a * 3.0 + 1.0).tanh(), title="My neuron")  # constants and a legend cluster
+    svg = re.search(r'<svg id="graph".*?</svg>', page, re.S).group(0)
+    titles = dict(re.findall(r'<g id="([^"]+)" class="[a-z]+"[^>]*>\s*<title>([^<]*)</title>', svg))
+    assert titles["graph0"] == "My neuron"  # hovering the background names the page, not Graphviz's "%3"
+    assert titles["node_n0"] == "a" and titles["edge_n0_n1op_0"] == "a -&gt; mul#1"
+    internal = [t for t in titles.values() if re.fullmatch(r"%\d+|cluster_\w+|legend\d+|n\d+\w*(&#45;&gt;\w+)?", t)]
+    assert internal == []
+
+
 def test_same_graph_gives_the_same_bytes():
     require_binary("dot")
     first = player.player_html(neuron()[-1])

@@ -38,7 +38,7 @@ def _record(root: Any) -> Ledger:  # `root.backward()`, recorded
 def _inline_svg(svg: str, titles: Mapping[str, str], label: Mapping[str, str]) -> str:
     """Graphviz's SVG made fit for inlining: no prolog or comments, scalable; parallel edges numbered
     (`edge_<tail>_<head>_<k>`, `k` counting the earlier ones, as in `a * a`); tooltips with the ledger's
-    names: `titles` by element id, edges by `label` of their ends (DOT name -> name)."""
+    names: `titles` by element id, edges by `label` of their ends (DOT name -> name), none for the rest."""
     svg = re.sub(r"<!--.*?-->\n?", "", svg[svg.index("<svg"):], flags=re.S)
     svg = svg.replace(' font-family="Helvetica,sans-Serif"', "")  # set once, in player.css
     tag = re.match(r"<svg\b[^>]*>", svg).group(0)  # type: ignore[union-attr]
@@ -46,17 +46,18 @@ def _inline_svg(svg: str, titles: Mapping[str, str], label: Mapping[str, str]) -
         "<svg", '<svg id="graph" preserveAspectRatio="xMidYMid meet"', 1) + svg[len(tag):]
     seen: dict[str, int] = {}
 
-    def element(m: re.Match) -> str:
-        gid, kind, space, raw = m.groups()
+    def element(m: re.Match) -> str:  # Graphviz's own names (%3, n1c, cluster_legend) are no tooltips
+        gid, kind, attrs, space, raw = m.groups()
         text = titles.get(gid)
         if kind == "edge":  # Graphviz's id edge_<tail>_<head> and title <tail>-><head>
             k = seen[gid] = seen.get(gid, -1) + 1
             gid, ends = f"{gid}_{k}", [label.get(x.removesuffix("op")) for x in html.unescape(raw).split("->")]
             if len(ends) == 2 and all(ends):
                 text = f"{ends[0]} -> {ends[1]}" if ends[0] != ends[1] else f"the op's result: {ends[0]}"
-        return f'<g id="{gid}" class="{kind}">{space}<title>{raw if text is None else html.escape(text, False)}</title>'
+        tip = f"{space}<title>{html.escape(text, False)}</title>" if text else ""
+        return f'<g id="{gid}" class="{kind}"{attrs}>{tip}'
 
-    return re.sub(r'<g id="([^"]+)" class="(node|edge|graph)">(\s*)<title>([^<]*)</title>', element, svg).strip()
+    return re.sub(r'<g id="([^"]+)" class="(\w+)"([^>]*)>(\s*)<title>([^<]*)</title>', element, svg).strip()
 
 
 def _asset(name: str) -> str:

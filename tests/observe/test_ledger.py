@@ -304,6 +304,19 @@ def test_tensor_accumulation_line():
     assert f"now |dL/dx| = {format_number(np.linalg.norm(2 * x.data))}" in lines[3]
 
 
+def test_a_gradient_summed_back_over_broadcast_axes_says_so():
+    x = Tensor(np.arange(6.0).reshape(3, 2), name="x")
+    b, s = Tensor(np.ones(2), requires_grad=True, name="b"), Tensor(2.0, requires_grad=True, name="s")
+    with ledger.record() as steps:
+        ((x + b) * s).sum().backward()
+    line = {st.parent_name: steps.line(st.index) for st in steps}
+    # dL/db = g would claim a (3, 2) gradient for a (2,) bias: the engine sums g over the batch axis
+    assert line["b"].startswith("dL/db = g, summed over the broadcast axes   [add: db = g, ")
+    assert "(3, 2) -> (2,)" in line["b"] and np.array_equal(b.grad, [2.0 * 3, 2.0 * 3])
+    assert line["s"].startswith("dL/ds = g * a, summed over the broadcast axes   [mul: db = g * a, ")
+    assert line["add#2"].startswith("dL/d(add#2) = g * b   [mul: da = g * b, ")  # same shape: nothing summed
+
+
 def test_a_tensor_gradient_of_zeros_is_no_leftover_as_a_value_gradient_of_zero_is_none():
     x = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="x")
     x.grad = np.zeros(2)  # zeroed in place of set to None, as with torch's set_to_none=False

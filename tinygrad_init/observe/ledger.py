@@ -340,7 +340,9 @@ class Ledger(Sequence):
             text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {f(s.upstream)} × {f(s.local)} = {f(s.contribution)}"
             now, earlier = f(s.grad_after), f(s.earlier_grad)
         else:
-            text = (f"d{r}/d{p} {eq} {s.rule.split(' = ', 1)[-1]}   [{s.op}: {s.rule}, g = d{r}/d{n}]   "
+            summed = len(s.node.parents) == 2 and s.op != "matmul" and s.upstream.shape != s.contribution.shape
+            text = (f"d{r}/d{p} {eq} {s.rule.split(' = ', 1)[-1]}{', summed over the broadcast axes' * summed}   "
+                    f"[{s.op}: {s.rule}, g = d{r}/d{n}]   "
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
                     f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
             now, earlier = f"|d{r}/d{p}| = {f(s.grad_after.norm)}", f"a gradient of norm {f(s.earlier_grad)}"

@@ -270,6 +270,15 @@ def test_write_player_and_options(tmp_path):
     assert "fill=\"#7f0000\"" not in page  # no colours in the picture either
 
 
+def test_a_collapsed_trace_is_refused_as_its_boxes_would_show_a_gradient_before_backward_reaches_them():
+    from tinygrad_init import draw
+
+    loss, tr = draw.mlp_loss([2, 3, 1])
+    with pytest.raises(ValueError, match=r"collapsed.*module=tr"):
+        player.player_html(loss, module=tr.collapsed())
+    assert "layers.0.weight" in player.player_html(loss, module=tr)  # the trace itself: one cluster per module
+
+
 def test_a_tensor_output_must_be_a_scalar():
     with pytest.raises(ValueError, match=r"shape \(2, 2\).*out.sum\(\)"):
         player.player_html(Tensor(np.ones((2, 2)), requires_grad=True) * 2.0)

@@ -85,9 +85,12 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 
     Raises:
         GraphvizNotFoundError: the `dot` program is missing (the message says how to install it).
-        ValueError: an empty ledger, more steps than `max_steps`, or a non-scalar output.
+        ValueError: an empty ledger, more steps than `max_steps`, a non-scalar output, or a collapsed trace.
         TypeError: not a Ledger, Value or Tensor, or an option the player sets itself.
     """
+    if getattr(options.get("module"), "collapse", None):  # a box would show its output's gradient from step 0 on
+        raise ValueError("player: a collapsed trace draws a module as one box, which cannot follow the steps inside "
+                         "it; pass the trace itself (module=tr), one cluster per module")
     steps = source if isinstance(source, Ledger) else _record(source)
     for key in ("show_grad", "grads"):
         if key in options:

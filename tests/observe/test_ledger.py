@@ -180,6 +180,19 @@ def test_reading_a_ledger_with_wrong_arguments_names_them():
     assert steps.explain(max_lines=2).splitlines()[-1] == "... 4 more lines"
 
 
+@pytest.mark.parametrize("digits, error", [("x", TypeError), (2.5, TypeError), (0, ValueError), (-1, ValueError)])
+def test_digits_that_are_not_a_count_of_digits_are_refused_by_name(digits, error):
+    *_, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    # 'x' failed deep inside int(); 0, -1 and 2.5 were silently read as some other number of digits
+    for read in (steps.explain, lambda digits: steps.line(0, digits), steps.seed_line,
+                 lambda digits: ledger.path_products(o, o.parents[0]).explain(digits)):
+        with pytest.raises(error, match="digits must be"):
+            read(digits=digits)
+    assert steps.line(0, digits=2) == "do/d(add#4) = do/do × ∂o/∂(add#4) (local) = 1.0 × 0.0013 = 0.0013"
+
+
 # ----------------------------------------------------------------------------- recording
 
 

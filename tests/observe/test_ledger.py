@@ -383,6 +383,15 @@ def test_path_products_unreachable_and_tensor_refused():
         path_products(t.sum(), t)
 
 
+def test_path_products_of_the_root_itself_is_the_seed_one_as_a_float():
+    a = Value(2.0, label="a")
+    out = a * 3.0
+    out.label = "L"
+    pp = path_products(out, out)
+    assert [p.product for p in pp] == [1.0] and isinstance(pp[0].product, float)  # was the int 1 of math.prod([])
+    assert pp.explain().splitlines()[1] == "  L:  1.0 = 1.0"  # was "  L:   = 1", no factor at all
+
+
 def test_path_products_refuses_when_paths_explode():
     x = Value(0.5, label="x")
     h = [x * 1.0, x * 2.0]

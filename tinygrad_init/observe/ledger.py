@@ -436,7 +436,7 @@ class PathProducts(list):
         for p in self.paths[:max_paths]:
             short = len(p.locals) <= m
             route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))
-            factors = " × ".join(map(f, p.locals) if short else cut([*map(f, p.locals)], head, tail)) + \
+            factors = " × ".join(map(f, p.locals or [1.0]) if short else cut([*map(f, p.locals)], head, tail)) + \
                 ("" if short else f"   ({len(p.locals)} factors)")
             out.append(f"  {route}:  {factors} = {f(p.product)}")
         out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
@@ -483,7 +483,7 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
         route.append(n)
         locs += [loc] * (depth > 0)
         if n is node:
-            paths.append(Path(tuple(names[v] for v in route), tuple(locs), math.prod(locs)))
+            paths.append(Path(tuple(names[v] for v in route), tuple(locs), math.prod(locs, start=1.0)))
             continue
         stack += reversed([(p, depth + 1, loc) for p, loc in n.edges() if count[p]])
     return PathProducts(names[root], names.get(node, "x"), paths)

@@ -260,3 +260,33 @@ def test_player_steps_with_clicks_and_keys(browser, neuron_player):
     browser.key("Home", 36)
     assert browser.js(STATE) == s0
     assert browser.errors() == []
+
+
+AWKWARD = 'say "hi" <b> & {x} | \\ ünï 😀 </script>'
+
+
+@pytest.mark.parametrize("build", ["one node", "special labels"])
+def test_player_edge_cases_step_to_both_ends_without_errors(browser, tmp_path, build):
+    require_binary("dot")
+    if build == "one node":
+        out = Value(3.0, label="x")  # nothing to step through: only the seed
+    else:
+        a = Value(2.0, label=AWKWARD)
+        out = (a * Value(-3.0, label="")).tanh()
+        out.label = "$heading ${n}"
+    with ledger.record() as steps:
+        out.backward()
+    n = len(steps)
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "edge.html", steps, title=AWKWARD))
+    read = "[document.getElementById('counter').textContent, document.getElementById('line').textContent]"
+    assert browser.js("document.getElementById('player').getAttribute('data-ready')") == "1"
+    assert browser.js("document.getElementById('title').textContent") == AWKWARD
+    texts = browser.js("Array.prototype.map.call(document.querySelectorAll('#frame text'), t => t.textContent)")
+    assert (AWKWARD in texts) == (n > 0) and f"grad {1.0}" in texts
+    for key, code, k in [("ArrowLeft", 37, 0), ("Home", 36, 0), ("End", 35, n), ("ArrowRight", 39, n),
+                         ("PageUp", 33, 0), ("PageDown", 34, n), ("ArrowLeft", 37, max(n - 1, 0))]:
+        browser.key(key, code)
+        line = steps.line(k - 1) if k else steps.seed_line()
+        assert browser.js(read) == [f"step {k} / {n}", line], key
+    assert browser.errors() == []

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tinygrad_init import Value, autograd, cli
+from tinygrad_init import Value, autograd, cli, draw
 from tinygrad_init.cli.graph import ALLOWED_METHODS, ExpressionError, parse_bindings, parse_expression
 
 from conftest import require_binary
@@ -271,6 +271,15 @@ def test_graph_command_skips_the_player_beyond_max_steps(tmp_path, capsys):
     require_binary("dot")
     assert cli.main(["graph", "--mlp", "2,3,1", "--out", str(tmp_path), "--max-steps", "10"]) == 0
     assert "no player.html" in capsys.readouterr().out and not (tmp_path / "player.html").exists()
+
+
+def test_graph_command_draws_a_2_64_64_1_mlp_cut_to_the_nodes_nearest_the_output(tmp_path, capsys):
+    require_binary("dot")  # issue 8: this took six minutes and wrote a 16 MB picture of all 8,967 nodes
+    assert cli.main(["graph", "--mlp", "2,64,64,1", "--out", str(tmp_path)]) == 0
+    out, dot = capsys.readouterr().out, (tmp_path / "graph.dot").read_text(encoding="utf-8")
+    assert "8967 nodes, 13124 chain-rule steps" in out and "no player.html" in out
+    assert len(re.findall(r'^\tn\d+ \[label="\{', dot, flags=re.M)) == draw.MAX_NODES
+    assert f"... {8967 - draw.MAX_NODES} more nodes" in dot and (tmp_path / "graph.svg").stat().st_size < 10**6
 
 
 @pytest.mark.parametrize("argv, fragment", [

@@ -392,6 +392,18 @@ def test_path_products_of_the_root_itself_is_the_seed_one_as_a_float():
     assert pp.explain().splitlines()[1] == "  L:  1.0 = 1.0"  # was "  L:   = 1", no factor at all
 
 
+def test_path_products_max_paths_is_checked_by_name():
+    x = Value(3.0, label="x")
+    y = x * x + x
+    pp = path_products(y, x)
+    with pytest.raises(ValueError, match="PathProducts.explain: max_paths must be >= 0"):
+        pp.explain(max_paths=-1)  # showed 2 of 3 paths and "... 4 more paths"
+    for read in (pp.explain, lambda max_paths: path_products(y, x, max_paths=max_paths)):
+        with pytest.raises(TypeError, match="max_paths must be a whole number, got str"):
+            read(max_paths="2")  # failed with Python's "'>' not supported" or "slice indices must be integers"
+    assert pp.explain(max_paths=1).splitlines()[2] == "  ... 2 more paths"
+
+
 def test_path_products_refuses_when_paths_explode():
     x = Value(0.5, label="x")
     h = [x * 1.0, x * 2.0]

@@ -427,6 +427,7 @@ class PathProducts(list):
         factors and their count, so that a product of many factors below 1 visibly vanishes."""
         f = lambda x: format_number(x, digits)  # noqa: E731
         m = check_int("PathProducts.explain", "max_factors", max_factors, 1)
+        max_paths = check_int("PathProducts.explain", "max_paths", max_paths, 0)
         head, tail = (4, 2) if m >= 6 else ((m + 1) // 2, m // 2)  # the factors shown first and last
         cut = lambda s, h, t: (*s[:h], "...", *s[len(s) - t:])  # noqa: E731
         r, x, n = _d(self.root_name), _d(self.node_name), len(self.paths)
@@ -467,7 +468,7 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
     A TypeError for a Tensor graph; a ValueError beyond `max_paths` paths (exponential in the depth)."""
     order, count = _reach_and_count(root, node, "path_products")
     total, names = count.get(root, 0), node_names(order)
-    if total > max_paths:
+    if total > check_int("path_products", "max_paths", max_paths, 0):
         raise ValueError(f"path_products: {total:,} paths lead from {names[root]} to {names.get(node, 'the node')}, "
                          f"more than max_paths={max_paths:,}. Their number grows exponentially with the depth of a "
                          "dense net; backpropagation adds up the same products without listing them, by sharing the "

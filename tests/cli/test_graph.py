@@ -234,6 +234,18 @@ def test_graph_command_takes_bindings_after_an_option(tmp_path, capsys):
     assert e.value.code == 2 and "unrecognized arguments: --outt" in capsys.readouterr().err
 
 
+def test_an_expression_starting_with_a_minus_is_pointed_after_the_double_dash(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:  # argparse reads "-a*b" as an unknown option
+        cli.main(["graph", "-a*b", "a=2", "b=3", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "unrecognized arguments: -a*b" in err
+    assert 'put it after --: tinygrad-init graph [options] -- "-a*b" NAME=VALUE ...' in err
+    assert cli.main(["graph", "--out", str(tmp_path), "--no-player", "--", "-a*b", "a=2", "b=3"]) == 0
+    with pytest.raises(SystemExit):  # a misspelt option gets no such hint
+        cli.main(["graph", "a*b", "a=2", "--outt", str(tmp_path)])
+    assert "after --" not in capsys.readouterr().err
+
+
 def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, capsys):
     assert cli.main(["graph", "x*2", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
     assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in capsys.readouterr().out

@@ -312,8 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
         args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
-    elif rest:
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    elif rest:  # graph: an expression such as "-a*b" reads as an unknown option
+        minus = [w for w in rest if w[:1] == "-" and w[1:2] != "-"] if hasattr(args, "bindings") else []
+        parser.error(f"unrecognized arguments: {' '.join(rest)}" + (f" (an expression that starts with '-' reads as "
+                     f"an option; put it after --: tinygrad-init graph [options] -- \"{minus[0]}\" NAME=VALUE ...)"
+                     if minus else ""))
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading

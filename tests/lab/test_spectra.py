@@ -156,3 +156,17 @@ def test_clear_errors(call, error, fragment):
     with pytest.raises(error) as exc:
         call()
     assert fragment in str(exc.value)
+
+
+def test_the_phase_diagram_of_relu():
+    # ReLU's chi_1 = sigma_w^2 / 2 at every q, so also past He's 2, where q grows without bound; phase_diagram("relu")
+    # raised 'fixed_point: the variance grows without bound (relu, sigma_w^2 = 2.25)', and its finding spoke of tanh
+    pd = S.phase_diagram("relu", n=9)
+    np.testing.assert_allclose(np.exp(pd["log_chi1"]), [np.array(pd["sigma_w2"]) / 2] * 5, rtol=1e-12)
+    assert pd["critical_w2"] == [2.0] * 5
+    text = S.finding("phase_diagram", pd)
+    assert "critical line of relu starts at sigma_w^2 = 2;" in text and "(sigma_w^2 = 2) has chi_1 = 1, critical" \
+        in text
+    assert "tanh gain 5/3 (PyTorch) (sigma_w^2 = 2.78) has chi_1 = 1.39, chaotic" in text and "moves" not in text
+    assert S.figure("phase_diagram", pd).axes[0].get_title() == "relu: order and chaos"
+    assert len(S.figure("phase_diagram", pd).axes[0].get_lines()) == 1 + len(S.SCHEMES)  # no tanh correlation marks

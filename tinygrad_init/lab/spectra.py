@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
-from ..nn import init
+from ..nn import activations as _acts, init
 from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
 from . import theory
 from .diagnostics import fit
@@ -148,10 +148,18 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
     """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
     1` at `n // 2 + 1` values of `sigma_b^2`."""
     ws, bs = np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n // 2 + 1)
-    chi = [[math.log(theory.fixed_point(activation, w, b).chi) for w in ws] for b in bs]
+    chi = [[math.log(_chi1(activation, w, b)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
-            "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line]}
+            "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}
+
+
+def _chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
+    """`chi_1` at the fixed point `q*`; the ReLU family's, `sigma_w^2 E[f'^2]`, is the same at every `q` (also where
+    `q` grows without bound)."""
+    if _acts.get(activation, where="phase_diagram").moments:
+        return sigma_w2 * theory.activation_moments(activation, 1.0).deriv_second
+    return theory.fixed_point(activation, sigma_w2, sigma_b2).chi
 
 
 _NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
@@ -165,11 +173,13 @@ def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
     f, name = format_number, check_choice("finding", "name", name, _NAMES)
     if name == "phase_diagram":
-        chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
-        return ("Without biases the critical line of tanh starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
+        act = result.get("activation", "tanh")
+        chi, moved = {k: _chi1(act, w) for k, w in SCHEMES.items()}, theory.critical_sigma_w2(act, 0.05)
+        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
-                f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(PHASES['critical'], 4)}.")
+                (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved !=
+                 result["critical_w2"][0] else "."))
     if name == "correlations":
         first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
@@ -218,12 +228,14 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
                 handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
                                    label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
-            handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
-                               label="correlations measured (sigma_b^2 = 0.05)")
+            if result.get("activation", "tanh") == "tanh":  # where `correlations` measures them
+                handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
+                                   label="correlations measured (sigma_b^2 = 0.05)")
             (w0, w1), (b0, b1) = ((v[0], v[-1]) for v in (result["sigma_w2"], result["sigma_b2"]))
             for text, x, y in (("ordered", 0.12, 0.8), ("chaotic", 0.85, 0.25)):
                 ax.text(w0 + x * (w1 - w0), b0 + y * (b1 - b0), text, fontsize=16, ha="center", weight="bold")
-            ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)", title="tanh: order and chaos")
+            ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
+                   title=f"{result.get('activation', 'tanh')}: order and chaos")
             ax.grid(False)
         elif name == "trainability":
             m = ax.pcolormesh(result["sigma_w2"], result["depth"], np.array(result["accuracy"]).T, shading="nearest",

@@ -9,6 +9,7 @@ import pytest
 
 from tinygrad_init import Tensor, nn, theory
 from tinygrad_init.lab import spectra as S
+from tinygrad_init.utils import format_number
 from lab.test_report import assert_slide_ready
 
 
@@ -170,3 +171,17 @@ def test_the_phase_diagram_of_relu():
     assert "tanh gain 5/3 (PyTorch) (sigma_w^2 = 2.78) has chi_1 = 1.39, chaotic" in text and "moves" not in text
     assert S.figure("phase_diagram", pd).axes[0].get_title() == "relu: order and chaos"
     assert len(S.figure("phase_diagram", pd).axes[0].get_lines()) == 1 + len(S.SCHEMES)  # no tanh correlation marks
+
+
+def test_correlations_at_another_bias_variance_name_their_phases_by_it():
+    # sigma_b2=0.3 (critical sigma_w^2 2.505): the "critical" network had tanh's sigma_w^2 = 1.76 of sigma_b^2 = 0.05
+    # (chi_1 = 0.82, ordered), and the finding and the figure gave c* and chi_1 at sigma_b^2 = 0.05 (c* 0.3 for the
+    # chaotic net, which has 0.82)
+    r = S.correlations(depth=3, width=20, networks=1, pairs=2, sigma_b2=0.3)
+    assert r["critical, c0 = 0.2"]["sigma_w2"] == pytest.approx(theory.critical_sigma_w2("tanh", 0.3))
+    c = theory.correlation_fixed_point("tanh", 3.0, 0.3)
+    assert f"{format_number(c, 2)} (chaotic)" in S.finding("correlations", r) and c > 0.8
+    titles = [ax.get_title() for ax in S.figure("correlations", r).axes[:3]]
+    assert titles[1].startswith("critical: sigma_w^2 = 2.51") and titles[1].endswith("chi_1 = 1")
+    with pytest.raises(ValueError, match="correlations: sigma_b2"):
+        S.correlations(depth=3, width=20, sigma_b2=0.0)  # critical at sigma_w^2 = 1: 'ordered' would be critical

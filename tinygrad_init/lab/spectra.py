@@ -59,14 +59,18 @@ def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: A
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
                  networks: int = 8, pairs: int = 8, rng: Any = 0) -> dict[str, Any]:
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
-    each phase (`PHASES`), averaged over `pairs` input pairs per start `c_0` and over `networks` networks; the inputs
-    are scaled so that `q_1 = q*`. The theory iterates the correlation map from the measured `c_1`."""
+    each phase (`PHASES`, the critical `sigma_w^2` that of `sigma_b2`), averaged over `pairs` input pairs per start
+    `c_0` and over `networks` networks; the inputs are scaled so that `q_1 = q*`. The theory iterates the correlation
+    map from the measured `c_1`."""
     fn, starts = "correlations", _each("correlations", "starts", starts, check_real, -1.0, 1.0)
     depth, width, networks, pairs = (check_int(fn, k, v, 1) for k, v in (("depth", depth), ("width", width), (
         "networks", networks), ("pairs", pairs)))
     sigma_b2 = check_real(fn, "sigma_b2", sigma_b2, 0.0)
     gen, out, c0 = as_rng(rng), {}, np.array(starts)[:, None, None]
-    for phase, sw in PHASES.items():
+    if not 1.0 < (critical := theory.critical_sigma_w2("tanh", sigma_b2)) < 3.0:
+        raise ValueError(f"{fn}: sigma_b2 = {sigma_b2:g} puts the critical sigma_w^2 at {critical:.3g}, not between "
+                         "the ordered 1 and the chaotic 3 it is compared with; take a sigma_b2 in (0, 0.5]")
+    for phase, sw in {**PHASES, "critical": critical}.items():
         q = theory.fixed_point("tanh", sw, sigma_b2).q
         measured = np.zeros((len(starts), depth))
         for _ in range(networks):
@@ -82,7 +86,8 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
         for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
                 "tanh", min(c, 1.0), sw, sigma_b2, q=q), initial=float(m[0])))
-            out[f"{phase}, c0 = {start:g}"] = {"sigma_w2": sw, "measured": m.tolist(), "theory": pred}
+            out[f"{phase}, c0 = {start:g}"] = {"sigma_w2": sw, "sigma_b2": sigma_b2, "measured": m.tolist(),
+                                               "theory": pred}
     return out
 
 
@@ -184,7 +189,8 @@ def finding(name: str, result: dict[str, Any]) -> str:
         first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
         worst = max(abs(m - t) for r in result.values() for m, t in zip(r["measured"], r["theory"]))
-        cstar = {p: theory.correlation_fixed_point("tanh", w, 0.05) for p, w in PHASES.items()}
+        cstar = {k.split(",")[0]: theory.correlation_fixed_point("tanh", r["sigma_w2"], r.get("sigma_b2", 0.05))
+                 for k, r in result.items()}
         return (f"After {len(first['measured'])} layers the two inputs' correlation is {ends}; engine and theory "
                 f"differ by at most {f(worst, 2)} at any layer. The fixed point c* is " + ", ".join(
                     f"{f(c, 2)} ({p})" for p, c in cstar.items()) + ": ordered networks map every pair of inputs "
@@ -256,14 +262,15 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.minorticks_off()
             ax.grid(False)
         elif name == "correlations":
-            for ax, (phase, sw) in zip(fig.axes, PHASES.items()):
+            phases = {k.split(",")[0]: (r["sigma_w2"], r.get("sigma_b2", 0.05)) for k, r in result.items()}
+            for ax, (phase, (sw, sb)) in zip(fig.axes, phases.items()):
                 for i, (key, r) in enumerate((k, r) for k, r in result.items() if k.startswith(phase)):
                     color, x = ("#0072B2", "#D55E00")[i % 2], np.arange(1, len(r["theory"]) + 1)
                     ax.plot(x, r["theory"], "--", color=color, lw=2)
                     ax.plot(x, r["measured"], "o", color=color, ms=5, label=key.split(", ")[1])
-                ax.axhline(theory.correlation_fixed_point("tanh", sw, 0.05), color="#333333", ls=":", lw=1.5)
+                ax.axhline(theory.correlation_fixed_point("tanh", sw, sb), color="#333333", ls=":", lw=1.5)
                 ax.set(title=f"{phase}: sigma_w^2 = {format_number(sw, 3)}\nchi_1 = "
-                       f"{format_number(theory.fixed_point('tanh', sw, 0.05).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
+                       f"{format_number(theory.fixed_point('tanh', sw, sb).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
             fig.axes[0].set_ylabel("correlation of two inputs")
             handles += fig.axes[0].get_lines()[1::2] + [
                 mpl().lines.Line2D([], [], color="#555555", marker="o", ls="", label="measured with the engine"),

@@ -570,3 +570,9 @@ def test_the_sweep_experiments_take_a_one_layer_network() -> None:
     assert len(summary.columns) == len(set(summary.columns)) == 7 and len(summary) == 4
     assert all(r["std_first"] == r["std_last"] for r in summary)
     assert len(E.gradient_statistics(sweep=sw, **grid).table) == 4 and len(E.verdict(sw).tables["main"]) == 2
+
+
+def test_the_saturation_sentence_names_one_lower_layer_as_one() -> None:
+    # layers=2 read "while layers 1-1 stay between ..."
+    text = E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, samples=8, steps=3).findings[0]
+    assert " while layer 1 stays between " in text and "1-1" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -118,6 +119,9 @@ def test_the_report_sections():
     assert chaos.figure_names == ["phase_diagram", "correlations", "trainability"]
     rows = {r["phase"]: r for r in chaos.tables["main"]}
     assert rows["ordered"]["c_20_from_0.2"] > 0.99 and rows["ordered"]["c_star"] == 1.0  # inputs end alike
+    # the table gives xi_c = inf on the critical line; its note said the value there is finite, "as large as the root
+    # of chi_1 = 1 is accurate"
+    assert rows["critical"]["xi_c"] == math.inf and "accurate" not in " ".join(chaos.tables["main"].notes)
     assert rows["chaotic"]["c_star"] == pytest.approx(theory.correlation_fixed_point("tanh", 3.0, 0.05))
     assert abs(rows["chaotic"]["c_20_from_0.9"] - rows["chaotic"]["c_star"]) < 0.35  # forgetting where it started
     assert chaos.data["trainability"] == json.loads(S.SHIPPED.read_text())  # shown, not recomputed

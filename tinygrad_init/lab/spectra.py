@@ -327,8 +327,8 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
                                                                   for c in (0.2, 0.9)] for p, w in PHASES.items()]
     main = Table(["phase", "sigma_w2", "sigma_b2", "chi_1", "xi_c", "c_star", f"c_{L}_from_0.2", f"c_{L}_from_0.9"],
                  rows, title="tanh in each phase: theory and the correlation measured at the last layer",
-                 notes=["xi_c diverges on the critical line: its value there is as large as the root of chi_1 = 1 is "
-                        "accurate"])
+                 notes=["xi_c diverges on the critical line (inf): there the correlation approaches c* more "
+                        "slowly than any exp(-depth / xi)"])
     chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
     schemes = Table(["scheme", "sigma_w2", "chi_1", "phase"], [[k, SCHEMES[k], c, _phase(c)] for k, c in chi.items()],
                     title="The named schemes with tanh, no biases")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -189,3 +190,18 @@ def test_correlations_at_another_bias_variance_name_their_phases_by_it():
     assert titles[1].startswith("critical: sigma_w^2 = 2.51") and titles[1].endswith("chi_1 = 1")
     with pytest.raises(ValueError, match="correlations: sigma_b2"):
         S.correlations(depth=3, width=20, sigma_b2=0.0)  # critical at sigma_w^2 = 1: 'ordered' would be critical
+
+
+def test_the_spectra_finding_of_degenerate_networks():
+    # width 1: one singular value per network, spread 0 however far from 1 it is (tanh, Gaussian: s^2 = 0.019), and the
+    # finding said it 'keeps the whole spectrum near 1'; width 2: ReLU's Jacobian is 0, its spread 0 / 0 warned
+    one = S.jacobian_spectra(depths=(1,), width=1, networks=1)
+    assert one["tanh, Gaussian"]["mean_sq"][0] < 0.1 and one["tanh, Gaussian"]["spread"] == [0.0]
+    assert "Only tanh, orthogonal and relu, Gaussian keep the whole" in S.finding("jacobian_spectra", one)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        two = S.jacobian_spectra(depths=(1,), width=2, networks=1)
+        assert two["relu, Gaussian"]["mean_sq"] == [0.0] and math.isnan(two["relu, Gaussian"]["spread"][0])
+        for key in list(two)[:2]:  # the zero means come first: the scatter test read log10(0)
+            two.pop(key)
+        assert S.finding("jacobian_spectra", two).endswith("No configuration keeps the spectrum near 1.")

@@ -17,7 +17,7 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor, no_grad
 from ..nn import activations as _acts, init
-from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -143,7 +143,7 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
                 lam = np.concatenate(s) ** 2
                 res["singular_values"].append(np.sqrt(lam).tolist())
                 res["mean_sq"].append(float(lam.mean()))
-                res["spread"].append(float(lam.var() / lam.mean() ** 2))
+                res["spread"].append(ratio(lam.var(), lam.mean() ** 2))
             out[f"{act}, {'orthogonal' if ortho else 'Gaussian'}"] = res
     return out
 
@@ -203,15 +203,16 @@ def finding(name: str, result: dict[str, Any]) -> str:
                 f"accuracy of {f(ok, 2)} (halfway from chance to 1) in {result['steps']} steps, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
     deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
-    narrow = [k for k, v in deepest.items() if v[0] < 1]
-    scatters = any(abs(math.log10(m / t)) > 0.3 for _, m, t in deepest.values())
+    narrow = [k for k, v in deepest.items() if v[0] < 1 and 0.5 < v[1] < 2]  # narrow, and about 1
+    scatters = any(not 0.5 < m / t < 2 for _, m, t in deepest.values())
     return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the Jacobian's "
             "squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
             + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(v[2], 2) for v in deepest.values())
             + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + " (the mean of so spread a spectrum "
             "rests on its few largest values: it scatters from network to network)" * scatters + ". " + (
-                f"Only {' and '.join(narrow)} keeps the whole spectrum near 1 (dynamical isometry): the same mean, "
-                "a different shape." if narrow else "No configuration keeps the spectrum near 1."))
+                f"Only {' and '.join(narrow)} keep{'s' * (len(narrow) == 1)} the whole spectrum near 1 (dynamical "
+                "isometry): the same mean, a different shape." if narrow else
+                "No configuration keeps the spectrum near 1."))
 
 
 def figure(name: str, result: dict[str, Any]) -> Any:

@@ -69,7 +69,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
     gen, out, c0 = as_rng(rng), {}, np.array(starts)[:, None, None]
     if not 1.0 < (critical := theory.critical_sigma_w2("tanh", sigma_b2)) < 3.0:
         raise ValueError(f"{fn}: sigma_b2 = {sigma_b2:g} puts the critical sigma_w^2 at {critical:.3g}, not between "
-                         "the ordered 1 and the chaotic 3 it is compared with; take a sigma_b2 in (0, 0.5]")
+                         "the ordered 1 and the chaotic 3; take a sigma_b2 in (0, 0.5]")
     for phase, sw in {**PHASES, "critical": critical}.items():
         q = theory.fixed_point("tanh", sw, sigma_b2).q
         measured = np.zeros((len(starts), depth))
@@ -86,8 +86,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
         for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
                 "tanh", min(c, 1.0), sw, sigma_b2, q=q), initial=float(m[0])))
-            out[f"{phase}, c0 = {start:g}"] = {"sigma_w2": sw, "sigma_b2": sigma_b2, "measured": m.tolist(),
-                                               "theory": pred}
+            out[f"{phase}, c0 = {start:g}"] = dict(sigma_w2=sw, sigma_b2=sigma_b2, measured=m.tolist(), theory=pred)
     return out
 
 
@@ -160,8 +159,7 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
 
 
 def _chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
-    """`chi_1` at the fixed point `q*`; the ReLU family's, `sigma_w^2 E[f'^2]`, is the same at every `q` (also where
-    `q` grows without bound)."""
+    """`chi_1` at `q*`; the ReLU family's `sigma_w^2 E[f'^2]` is the same at any `q`, also where `q` grows unbounded."""
     if _acts.get(activation, where="phase_diagram").moments:
         return sigma_w2 * theory.activation_moments(activation, 1.0).deriv_second
     return theory.fixed_point(activation, sigma_w2, sigma_b2).chi

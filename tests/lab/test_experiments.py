@@ -559,3 +559,20 @@ def test_a_constant_init_is_not_labelled_with_a_value_it_does_not_have() -> None
     run = E.run_one("constant", "tanh", depth=2, width=8, batch=4)
     assert E.label("constant") == "constant" and "0.5" not in run.table().title
     assert all(r["act_std"] == 0.0 for r in run.layers)  # zero weights: every activation is 0
+
+
+def test_the_sweep_experiments_take_a_one_layer_network() -> None:
+    # depth 1: the summary's columns std_layer_1 and std_layer_{L} were the same name, and Table refused them
+    grid = {"schemes": ("small", "he_normal"), "activations": ("tanh", "relu")}
+    sw = E.run_sweep(**grid, depth=1, width=4, batch=3, rng=1)
+    res = E.activation_statistics(sweep=sw, **grid)
+    summary = res.tables["summary"]
+    assert len(summary.columns) == len(set(summary.columns)) == 7 and len(summary) == 4
+    assert all(r["std_first"] == r["std_last"] for r in summary)
+    assert len(E.gradient_statistics(sweep=sw, **grid).table) == 4 and len(E.verdict(sw).tables["main"]) == 2
+
+
+def test_the_saturation_sentence_names_one_lower_layer_as_one() -> None:
+    # layers=2 read "while layers 1-1 stay between ..."
+    text = E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, samples=8, steps=3).findings[0]
+    assert " while layer 1 stays between " in text and "1-1" not in text

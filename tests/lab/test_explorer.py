@@ -91,6 +91,7 @@ STATE = """(function () {
           key: document.getElementById('explorer').getAttribute('data-key'),
           verdict: document.getElementById('verdict').textContent,
           rule: document.getElementById('rule').textContent,
+          legend: document.getElementById('legend').textContent,
           acts: d('acts'), grads: d('grads'), stds: d('stds'),
           lines: document.querySelectorAll('#acts path.line').length};
 })()"""
@@ -119,8 +120,11 @@ def test_the_page_in_chromium(page):
         _choose(browser, "depth", "6")
         s2 = browser.js(STATE)
         assert s2["lines"] == 6 and s2["acts"] != s1["acts"]
+        # tanh's saturated fraction counts entries (batch x units), ReLU's dead one units (it said "of the units" both)
+        assert s2["legend"].endswith("% of the entries (within 0.03 of a limit).")
         _choose(browser, "activation", "relu")
         assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
+        assert browser.js(STATE)["legend"].endswith("% of the units (0 for the whole batch).")
         assert browser.errors() == []
     finally:
         browser.close()

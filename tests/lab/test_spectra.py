@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
+import warnings
 
 import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, nn, theory
 from tinygrad_init.lab import spectra as S
+from tinygrad_init.utils import format_number
 from lab.test_report import assert_slide_ready
 
 
@@ -117,6 +120,9 @@ def test_the_report_sections():
     assert chaos.figure_names == ["phase_diagram", "correlations", "trainability"]
     rows = {r["phase"]: r for r in chaos.tables["main"]}
     assert rows["ordered"]["c_20_from_0.2"] > 0.99 and rows["ordered"]["c_star"] == 1.0  # inputs end alike
+    # the table gives xi_c = inf on the critical line; its note said the value there is finite, "as large as the root
+    # of chi_1 = 1 is accurate"
+    assert rows["critical"]["xi_c"] == math.inf and "accurate" not in " ".join(chaos.tables["main"].notes)
     assert rows["chaotic"]["c_star"] == pytest.approx(theory.correlation_fixed_point("tanh", 3.0, 0.05))
     assert abs(rows["chaotic"]["c_20_from_0.9"] - rows["chaotic"]["c_star"]) < 0.35  # forgetting where it started
     assert chaos.data["trainability"] == json.loads(S.SHIPPED.read_text())  # shown, not recomputed
@@ -156,3 +162,46 @@ def test_clear_errors(call, error, fragment):
     with pytest.raises(error) as exc:
         call()
     assert fragment in str(exc.value)
+
+
+def test_the_phase_diagram_of_relu():
+    # ReLU's chi_1 = sigma_w^2 / 2 at every q, so also past He's 2, where q grows without bound; phase_diagram("relu")
+    # raised 'fixed_point: the variance grows without bound (relu, sigma_w^2 = 2.25)', and its finding spoke of tanh
+    pd = S.phase_diagram("relu", n=9)
+    np.testing.assert_allclose(np.exp(pd["log_chi1"]), [np.array(pd["sigma_w2"]) / 2] * 5, rtol=1e-12)
+    assert pd["critical_w2"] == [2.0] * 5
+    text = S.finding("phase_diagram", pd)
+    assert "critical line of relu starts at sigma_w^2 = 2;" in text and "(sigma_w^2 = 2) has chi_1 = 1, critical" \
+        in text
+    assert "tanh gain 5/3 (PyTorch) (sigma_w^2 = 2.78) has chi_1 = 1.39, chaotic" in text and "moves" not in text
+    assert S.figure("phase_diagram", pd).axes[0].get_title() == "relu: order and chaos"
+    assert len(S.figure("phase_diagram", pd).axes[0].get_lines()) == 1 + len(S.SCHEMES)  # no tanh correlation marks
+
+
+def test_correlations_at_another_bias_variance_name_their_phases_by_it():
+    # sigma_b2=0.3 (critical sigma_w^2 2.505): the "critical" network had tanh's sigma_w^2 = 1.76 of sigma_b^2 = 0.05
+    # (chi_1 = 0.82, ordered), and the finding and the figure gave c* and chi_1 at sigma_b^2 = 0.05 (c* 0.3 for the
+    # chaotic net, which has 0.82)
+    r = S.correlations(depth=3, width=20, networks=1, pairs=2, sigma_b2=0.3)
+    assert r["critical, c0 = 0.2"]["sigma_w2"] == pytest.approx(theory.critical_sigma_w2("tanh", 0.3))
+    c = theory.correlation_fixed_point("tanh", 3.0, 0.3)
+    assert f"{format_number(c, 2)} (chaotic)" in S.finding("correlations", r) and c > 0.8
+    titles = [ax.get_title() for ax in S.figure("correlations", r).axes[:3]]
+    assert titles[1].startswith("critical: sigma_w^2 = 2.51") and titles[1].endswith("chi_1 = 1")
+    with pytest.raises(ValueError, match="correlations: sigma_b2"):
+        S.correlations(depth=3, width=20, sigma_b2=0.0)  # critical at sigma_w^2 = 1: 'ordered' would be critical
+
+
+def test_the_spectra_finding_of_degenerate_networks():
+    # width 1: one singular value per network, spread 0 however far from 1 it is (tanh, Gaussian: s^2 = 0.019), and the
+    # finding said it 'keeps the whole spectrum near 1'; width 2: ReLU's Jacobian is 0, its spread 0 / 0 warned
+    one = S.jacobian_spectra(depths=(1,), width=1, networks=1)
+    assert one["tanh, Gaussian"]["mean_sq"][0] < 0.1 and one["tanh, Gaussian"]["spread"] == [0.0]
+    assert "Only tanh, orthogonal and relu, Gaussian keep the whole" in S.finding("jacobian_spectra", one)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        two = S.jacobian_spectra(depths=(1,), width=2, networks=1)
+        assert two["relu, Gaussian"]["mean_sq"] == [0.0] and math.isnan(two["relu, Gaussian"]["spread"][0])
+        for key in list(two)[:2]:  # the zero means come first: the scatter test read log10(0)
+            two.pop(key)
+        assert S.finding("jacobian_spectra", two).endswith("No configuration keeps the spectrum near 1.")

@@ -446,3 +446,13 @@ def test_chaos_errors():
         theory.critical_sigma_w2("gelu")
     with pytest.raises(ValueError, match="grows without bound"):
         theory.depth_scales("relu", 2.5)
+
+
+@pytest.mark.parametrize("activation,sigma_w2,sigma_b2", [("relu", 2.0, 0.05), ("linear", 1.0, 0.3),
+                                                          ("leaky_relu", 2.0, 0.0)])
+def test_the_relu_family_at_or_past_its_critical_point_has_no_fixed_point(activation, sigma_w2, sigma_b2):
+    # q_{l+1} = sigma_w^2 E[f^2](1) q_l + sigma_b^2: at factor 1 with a bias q grows by sigma_b^2 a layer, past 1 (leaky
+    # ReLU's critical sigma_w^2 is 2 / (1 + 0.01^2)) by that factor; it was a RuntimeError after 10,000 iterations
+    # saying that the variance "approaches its fixed point only slowly"
+    with pytest.raises(ValueError, match="grows without bound"):
+        theory.fixed_point(activation, sigma_w2, sigma_b2)

@@ -232,7 +232,7 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
         rows.append([sc, a, std[0], std[-1], th[-1], ratio(std[-1], std[0]) if std[0] else None, frac[-1]])
         findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
                         f"{_num(th[-1])}); {key} at layer {L}: {_num(frac[-1])}.")
-    summary = Table(["scheme", "activation", "std_layer_1", f"std_layer_{L}", f"std_layer_{L}_theory",
+    summary = Table(["scheme", "activation", "std_first", "std_last", "std_last_theory",
                      "last_over_first", "saturated_or_dead_last"], rows,
                     title=f"Activation std at the first and the last of {L} layers")
     shown = [sc for sc in sw.schemes if sc != "zeros"]  # zeros: std 0, nothing to draw on a log axis

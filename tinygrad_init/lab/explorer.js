@@ -103,12 +103,13 @@
     verdict.textContent = d.verdict;
     verdict.style.color = word.color;
     rule.textContent = d.verdict + ": " + word.rule + ".";
-    var f = d.fraction[d.fraction.length - 1];
+    var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
     legend.textContent = layers.length + " layers of " + selects.width.value + " " + selects.activation.value +
       " units, weights " + selects.gain.value + " x " + selects.scheme.value + ", a batch of N(0, 1) inputs and an " +
       "N(0, 1) gradient at the top. Histograms from blue (layer 1) to red (layer " + layers.length + "); std: blue " +
-      "activations, orange gradients. Last layer: " + (selects.activation.value === "relu" ? "dead " : "saturated ") +
-      (100 * f).toFixed(1) + "% of the units.";
+      "activations, orange gradients. Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
+      (relu ? "% of the units (0 for the whole batch)." : "% of the entries (within " + EXPLORER.saturation +
+       " of a limit).");
     root.setAttribute("data-key", key);
   }
 

@@ -19,7 +19,7 @@ from ..core.tensor import Tensor
 from ..nn import init
 from ..utils import as_rng, check_int, check_real
 from . import theory
-from .diagnostics import Diagnostics
+from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
 from .plots import WORD_COLORS
 from .spectra import network
@@ -66,7 +66,8 @@ class Explorer:
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
-        blob = json.dumps({"grid": self.grid, "data": self.data, "words": words}, separators=(",", ":"))
+        blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},
+                          separators=(",", ":"))
         blob = blob.replace("</", "<\\/")
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'

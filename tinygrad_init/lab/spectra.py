@@ -16,8 +16,8 @@ import numpy as np
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
-from ..nn import init
-from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
+from ..nn import activations as _acts, init
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -59,14 +59,18 @@ def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: A
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
                  networks: int = 8, pairs: int = 8, rng: Any = 0) -> dict[str, Any]:
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
-    each phase (`PHASES`), averaged over `pairs` input pairs per start `c_0` and over `networks` networks; the inputs
-    are scaled so that `q_1 = q*`. The theory iterates the correlation map from the measured `c_1`."""
+    each phase (`PHASES`, the critical `sigma_w^2` that of `sigma_b2`), averaged over `pairs` input pairs per start
+    `c_0` and over `networks` networks; the inputs are scaled so that `q_1 = q*`. The theory iterates the correlation
+    map from the measured `c_1`."""
     fn, starts = "correlations", _each("correlations", "starts", starts, check_real, -1.0, 1.0)
     depth, width, networks, pairs = (check_int(fn, k, v, 1) for k, v in (("depth", depth), ("width", width), (
         "networks", networks), ("pairs", pairs)))
     sigma_b2 = check_real(fn, "sigma_b2", sigma_b2, 0.0)
     gen, out, c0 = as_rng(rng), {}, np.array(starts)[:, None, None]
-    for phase, sw in PHASES.items():
+    if not 1.0 < (critical := theory.critical_sigma_w2("tanh", sigma_b2)) < 3.0:
+        raise ValueError(f"{fn}: sigma_b2 = {sigma_b2:g} puts the critical sigma_w^2 at {critical:.3g}, not between "
+                         "the ordered 1 and the chaotic 3; take a sigma_b2 in (0, 0.5]")
+    for phase, sw in {**PHASES, "critical": critical}.items():
         q = theory.fixed_point("tanh", sw, sigma_b2).q
         measured = np.zeros((len(starts), depth))
         for _ in range(networks):
@@ -82,7 +86,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
         for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
                 "tanh", min(c, 1.0), sw, sigma_b2, q=q), initial=float(m[0])))
-            out[f"{phase}, c0 = {start:g}"] = {"sigma_w2": sw, "measured": m.tolist(), "theory": pred}
+            out[f"{phase}, c0 = {start:g}"] = dict(sigma_w2=sw, sigma_b2=sigma_b2, measured=m.tolist(), theory=pred)
     return out
 
 
@@ -138,7 +142,7 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
                 lam = np.concatenate(s) ** 2
                 res["singular_values"].append(np.sqrt(lam).tolist())
                 res["mean_sq"].append(float(lam.mean()))
-                res["spread"].append(float(lam.var() / lam.mean() ** 2))
+                res["spread"].append(ratio(lam.var(), lam.mean() ** 2))
             out[f"{act}, {'orthogonal' if ortho else 'Gaussian'}"] = res
     return out
 
@@ -148,10 +152,17 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
     """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
     1` at `n // 2 + 1` values of `sigma_b^2`."""
     ws, bs = np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n // 2 + 1)
-    chi = [[math.log(theory.fixed_point(activation, w, b).chi) for w in ws] for b in bs]
+    chi = [[math.log(_chi1(activation, w, b)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
-            "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line]}
+            "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}
+
+
+def _chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
+    """`chi_1` at `q*`; the ReLU family's `sigma_w^2 E[f'^2]` is the same at any `q`, also where `q` grows unbounded."""
+    if _acts.get(activation, where="phase_diagram").moments:
+        return sigma_w2 * theory.activation_moments(activation, 1.0).deriv_second
+    return theory.fixed_point(activation, sigma_w2, sigma_b2).chi
 
 
 _NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
@@ -165,16 +176,19 @@ def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
     f, name = format_number, check_choice("finding", "name", name, _NAMES)
     if name == "phase_diagram":
-        chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
-        return ("Without biases the critical line of tanh starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
+        act = result.get("activation", "tanh")
+        chi, moved = {k: _chi1(act, w) for k, w in SCHEMES.items()}, theory.critical_sigma_w2(act, 0.05)
+        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
-                f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(PHASES['critical'], 4)}.")
+                (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved !=
+                 result["critical_w2"][0] else "."))
     if name == "correlations":
         first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
         worst = max(abs(m - t) for r in result.values() for m, t in zip(r["measured"], r["theory"]))
-        cstar = {p: theory.correlation_fixed_point("tanh", w, 0.05) for p, w in PHASES.items()}
+        cstar = {k.split(",")[0]: theory.correlation_fixed_point("tanh", r["sigma_w2"], r.get("sigma_b2", 0.05))
+                 for k, r in result.items()}
         return (f"After {len(first['measured'])} layers the two inputs' correlation is {ends}; engine and theory "
                 f"differ by at most {f(worst, 2)} at any layer. The fixed point c* is " + ", ".join(
                     f"{f(c, 2)} ({p})" for p, c in cstar.items()) + ": ordered networks map every pair of inputs "
@@ -187,15 +201,16 @@ def finding(name: str, result: dict[str, Any]) -> str:
                 f"accuracy of {f(ok, 2)} (halfway from chance to 1) in {result['steps']} steps, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
     deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
-    narrow = [k for k, v in deepest.items() if v[0] < 1]
-    scatters = any(abs(math.log10(m / t)) > 0.3 for _, m, t in deepest.values())
+    narrow = [k for k, v in deepest.items() if v[0] < 1 and 0.5 < v[1] < 2]  # narrow, and about 1
+    scatters = any(not 0.5 < m / t < 2 for _, m, t in deepest.values())
     return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the Jacobian's "
             "squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
             + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(v[2], 2) for v in deepest.values())
             + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + " (the mean of so spread a spectrum "
             "rests on its few largest values: it scatters from network to network)" * scatters + ". " + (
-                f"Only {' and '.join(narrow)} keeps the whole spectrum near 1 (dynamical isometry): the same mean, "
-                "a different shape." if narrow else "No configuration keeps the spectrum near 1."))
+                f"Only {' and '.join(narrow)} keep{'s' * (len(narrow) == 1)} the whole spectrum near 1 (dynamical "
+                "isometry): the same mean, a different shape." if narrow else
+                "No configuration keeps the spectrum near 1."))
 
 
 def figure(name: str, result: dict[str, Any]) -> Any:
@@ -218,12 +233,14 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
                 handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
                                    label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
-            handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
-                               label="correlations measured (sigma_b^2 = 0.05)")
+            if result.get("activation", "tanh") == "tanh":  # where `correlations` measures them
+                handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
+                                   label="correlations measured (sigma_b^2 = 0.05)")
             (w0, w1), (b0, b1) = ((v[0], v[-1]) for v in (result["sigma_w2"], result["sigma_b2"]))
             for text, x, y in (("ordered", 0.12, 0.8), ("chaotic", 0.85, 0.25)):
                 ax.text(w0 + x * (w1 - w0), b0 + y * (b1 - b0), text, fontsize=16, ha="center", weight="bold")
-            ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)", title="tanh: order and chaos")
+            ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
+                   title=f"{result.get('activation', 'tanh')}: order and chaos")
             ax.grid(False)
         elif name == "trainability":
             m = ax.pcolormesh(result["sigma_w2"], result["depth"], np.array(result["accuracy"]).T, shading="nearest",
@@ -244,14 +261,15 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.minorticks_off()
             ax.grid(False)
         elif name == "correlations":
-            for ax, (phase, sw) in zip(fig.axes, PHASES.items()):
+            phases = {k.split(",")[0]: (r["sigma_w2"], r.get("sigma_b2", 0.05)) for k, r in result.items()}
+            for ax, (phase, (sw, sb)) in zip(fig.axes, phases.items()):
                 for i, (key, r) in enumerate((k, r) for k, r in result.items() if k.startswith(phase)):
                     color, x = ("#0072B2", "#D55E00")[i % 2], np.arange(1, len(r["theory"]) + 1)
                     ax.plot(x, r["theory"], "--", color=color, lw=2)
                     ax.plot(x, r["measured"], "o", color=color, ms=5, label=key.split(", ")[1])
-                ax.axhline(theory.correlation_fixed_point("tanh", sw, 0.05), color="#333333", ls=":", lw=1.5)
+                ax.axhline(theory.correlation_fixed_point("tanh", sw, sb), color="#333333", ls=":", lw=1.5)
                 ax.set(title=f"{phase}: sigma_w^2 = {format_number(sw, 3)}\nchi_1 = "
-                       f"{format_number(theory.fixed_point('tanh', sw, 0.05).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
+                       f"{format_number(theory.fixed_point('tanh', sw, sb).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
             fig.axes[0].set_ylabel("correlation of two inputs")
             handles += fig.axes[0].get_lines()[1::2] + [
                 mpl().lines.Line2D([], [], color="#555555", marker="o", ls="", label="measured with the engine"),
@@ -308,8 +326,8 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
                                                                   for c in (0.2, 0.9)] for p, w in PHASES.items()]
     main = Table(["phase", "sigma_w2", "sigma_b2", "chi_1", "xi_c", "c_star", f"c_{L}_from_0.2", f"c_{L}_from_0.9"],
                  rows, title="tanh in each phase: theory and the correlation measured at the last layer",
-                 notes=["xi_c diverges on the critical line: its value there is as large as the root of chi_1 = 1 is "
-                        "accurate"])
+                 notes=["xi_c diverges on the critical line (inf): there the correlation approaches c* more "
+                        "slowly than any exp(-depth / xi)"])
     chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
     schemes = Table(["scheme", "sigma_w2", "chi_1", "phase"], [[k, SCHEMES[k], c, _phase(c)] for k, c in chi.items()],
                     title="The named schemes with tanh, no biases")

@@ -263,13 +263,16 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
     map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`. Raises a ValueError if `q` grows
-    without bound (ReLU with `sigma_w^2 > 2`), a RuntimeError if not converged after `max_iter` steps."""
+    without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after `max_iter`
+    steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
+    # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
+    grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
     for it in range(1, max_iter + 1):
         _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope
-        if not math.isfinite(value) or value > 1e200:
+        if not math.isfinite(value) or value > 1e200 or grows:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
         if abs(value - q) <= tol * max(value, q) or value == q:  # q* = 0 is a limit: chi from q -> 0+ (relu'(0) = 0)

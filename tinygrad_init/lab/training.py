@@ -384,10 +384,10 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
     fell, rose = top[2] < top[1] - 0.05, top[4] > top[2] + 0.05  # the words follow the means (0.05: visibly)
     findings = [f"The top hidden layer (layer {layers}) " + ("falls from a mean of {:.2f} to {:.2f} by step {}" if fell
                 else "stays near its starting mean of {:.2f} (lowest {:.2f}, at step {})").format(*top[1:4]) +
-                f" while layers 1-{layers - 1} stay between {below.min():.2f} and {below.max():.2f}; it "
-                f"{'recovers to' if rose else 'is still at'} {top[4]:.2f} by step {steps} as the loss "
-                f"{'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from {loss[0]:.3f} to {format_number(loss[-1])} "
-                f"(medians of {len(seeds)} seeds)."]
+                f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} between "
+                f"{below.min():.2f} and {below.max():.2f}; it {'recovers to' if rose else 'is still at'} {top[4]:.2f} "
+                f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from {loss[0]:.3f} to "
+                f"{format_number(loss[-1])} (medians of {len(seeds)} seeds)."]
     main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "
                        f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",

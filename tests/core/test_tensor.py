@@ -342,6 +342,16 @@ def test_getitem_repeated_indices_accumulate():
     np.testing.assert_array_equal(x.grad, [7.0, 0.0, 3.0])
 
 
+def test_a_tuple_inside_an_index_is_positions_whose_repeats_accumulate():
+    # numpy reads x[:, (0, 0)] as x[:, [0, 0]]; PyTorch gives column 0 the gradient twice
+    x = Tensor(np.zeros((2, 3)), requires_grad=True)
+    x[:, (0, 0, 2)].backward(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    np.testing.assert_array_equal(x.grad, [[3.0, 0.0, 3.0], [9.0, 0.0, 6.0]])
+    y = Tensor(np.zeros(3), requires_grad=True)
+    y[(1, 1),].backward(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(y.grad, [0.0, 3.0, 0.0])
+
+
 def test_getitem_refuses_tensor_and_float_indices_instead_of_guessing():
     # A Tensor holds floats: a 0/1 float mask read as positions would silently pick elements 1, 0, 1.
     x = Tensor(np.arange(3.0))

@@ -113,13 +113,13 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
 
 
 def index_of(index: Any) -> Any:
-    """Check an index; lists in it become integer or boolean arrays (an empty list: no positions).
-    Tensors and float arrays are refused rather than guessed at."""
+    """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
+    no positions). Tensors and float arrays are refused rather than guessed at."""
     def one(i: Any) -> Any:
         if hasattr(i, "grad_fn"):  # a Tensor
             raise IndexError("getitem: a Tensor cannot be an index (its values are floats); pass a numpy array or "
                              "list of integers or booleans, e.g. x[t.data.astype(int)] or x[t.data > 0]")
-        if isinstance(i, list):
+        if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
             i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "

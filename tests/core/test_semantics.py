@@ -309,6 +309,17 @@ def test_integer_tensors_follow_pytorchs_type_promotion(dtype):
         Tensor(np.array([1, 2]), dtype=dtype, requires_grad=True)
 
 
+def test_an_integer_tensor_divided_by_a_python_int_divides_in_floating_point():
+    # PyTorch: uint8 [128, 255] / 256 is [0.5, 0.9961]; 256 must not first wrap around to the uint8 0 (inf)
+    img = Tensor(np.array([128, 255], dtype=np.uint8), dtype=np.uint8)
+    np.testing.assert_allclose((img / 256).data, [0.5, 255 / 256], rtol=1e-7)
+    np.testing.assert_allclose((512 / img).data, [4.0, 512 / 255], rtol=1e-7)
+    i = Tensor(np.array([1, 2], dtype=np.int32), dtype=np.int32)
+    assert (i / 2**40).dtype == np.float32
+    np.testing.assert_allclose((i / 2**40).data, [2.0**-40, 2.0**-39])
+    np.testing.assert_allclose((i / -1).data, [-1.0, -2.0])
+
+
 def test_requires_grad_set_later_is_checked_as_in_the_constructor():
     i = Tensor(np.array([1, 2]), dtype=np.int64)
     with pytest.raises(TypeError, match="only floating tensors can require grad"):

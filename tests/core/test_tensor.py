@@ -11,6 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 from tinygrad_init import Tensor, Value, enable_grad, is_grad_enabled, no_grad
 from tinygrad_init.gradcheck import gradcheck
+from tinygrad_init.optim import SGD
 from tinygrad_init.tensor import OPS, unbroadcast
 
 FAST = settings(max_examples=15, deadline=None, derandomize=True)
@@ -584,6 +585,24 @@ def test_leaves_accumulate_over_two_backward_calls():
     np.testing.assert_allclose(h.grad, h_first, rtol=1e-15)  # intermediates: this pass only
     W.zero_grad()
     assert W.grad is None
+
+
+def test_a_0d_parameter_gets_an_array_gradient_that_sgd_accepts():
+    # numpy's arithmetic on 0-d arrays gives numpy scalars; .grad must still be an array, as documented
+    x = Tensor(np.arange(3.0))
+    for f in (lambda b: (x * b).sum(), lambda b: b * 3.0, lambda b: (b * b) * (x + b).sum()):
+        b = Tensor(np.array(0.5), requires_grad=True)
+        f(b).backward()
+        f(b).backward()  # accumulated
+        assert type(b.grad) is np.ndarray and b.grad.shape == ()
+        SGD([b], lr=0.5).step()
+    s = (x * Tensor(2.0, requires_grad=True)).sum().retain_grad()
+    (s * 3.0).backward()
+    assert type(s.grad) is np.ndarray and s.grad == 3.0
+    w = Tensor(np.array(2.0), requires_grad=True)
+    w.backward()
+    w.backward()
+    assert type(w.grad) is np.ndarray and w.grad == 2.0
 
 
 def test_leaf_grads_do_not_share_memory():

@@ -127,7 +127,7 @@ class _GraphNode:
 
     def accumulate(self, contribution: np.ndarray) -> None:
         # the root receives its seed here (owning its memory); Node.vjp adds every other contribution
-        self._grad = contribution if self._grad is None else self._grad + contribution
+        self._grad = contribution if self._grad is None else np.asarray(self._grad + contribution)
 
 
 class Node(_GraphNode):
@@ -173,7 +173,8 @@ class Node(_GraphNode):
             old = parent._grad
             if old is None and leaf and (grad is upstream or grad.base is not None or grad is first):
                 grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
-            parent._grad = first = grad if old is None else old + grad
+            total = grad if old is None else old + grad
+            parent._grad = first = total if total.ndim else np.array(total)  # numpy's 0-d arithmetic gives scalars
             if recorder is not None:
                 recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
@@ -300,7 +301,7 @@ class Tensor(_GraphNode):
     def gradient(self) -> np.ndarray | None:  # a leaf's, after its hooks: plus what it held before this pass
         g = _GraphNode.gradient(self)
         if (held := vars(self).pop("_held", None)) is not None:
-            self._grad = g = held if g is None else held + g
+            self._grad = g = held if g is None else np.asarray(held + g)
         return g
 
     def numpy(self) -> np.ndarray:

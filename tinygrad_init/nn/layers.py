@@ -193,8 +193,12 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, i: int | slice) -> Any:
-        mods = list(self._modules.values())
-        return Sequential(*mods[i]) if isinstance(i, slice) else mods[i]
+        if not isinstance(i, slice):
+            return list(self._modules.values())[i]
+        part = Sequential()  # the modules keep their names, as in PyTorch: seq[1:] holds "1", "2", ...
+        for name, m in list(self._modules.items())[i]:
+            setattr(part, name, m)
+        return part
 
     def __len__(self) -> int: return len(self._modules)
     def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))

@@ -790,6 +790,8 @@ def test_bad_index():
         Tensor(np.ones((2, 3)))[5]
     with pytest.raises(IndexError, match="integers"):
         Tensor(np.ones(3))[np.array([0.5])]
+    with pytest.raises(ValueError, match=r"getitem: .* shape \(3,\): slice step cannot be zero"):
+        Tensor(np.ones(3))[::0]  # numpy's bare ValueError used to reach the user
 
 
 def test_max_of_empty():

@@ -455,8 +455,8 @@ class Tensor(_GraphNode):
         index = index_of(index)
         try:
             return self._unary(OPS["getitem"], index=index)
-        except IndexError as e:
-            raise IndexError(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
+        except (IndexError, ValueError) as e:  # ValueError: a slice step of 0
+            raise type(e)(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
 
     def log_softmax(self, axis: int = -1) -> "Tensor":
         """log softmax along `axis`, computed stably as x - max - log(sum(exp(x - max)))."""

@@ -754,6 +754,13 @@ def test_item():
         Tensor([1.0, 2.0]).item()
 
 
+def test_a_format_spec_formats_the_number_of_a_0d_tensor_as_in_pytorch():
+    loss = Tensor(np.array(0.123456))
+    assert f"loss {loss:.4f}" == "loss 0.1235" and f"{loss}" == repr(loss)  # the f-string a training loop prints
+    with pytest.raises(TypeError, match="format"):
+        f"{Tensor([1.0, 2.0]):.3f}"  # as PyTorch: only a 0-d tensor is a number
+
+
 def test_bad_reshape():
     with pytest.raises(ValueError, match=r"reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) "
                                          r"into \(4, 2\)"):

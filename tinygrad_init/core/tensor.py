@@ -315,6 +315,9 @@ class Tensor(_GraphNode):
     def __float__(self) -> float:  # also what lets numpy read a list of one-element tensors
         return float(self._one("float"))
 
+    def __format__(self, spec: str) -> str:  # f"{loss:.4f}": a 0-d tensor formats as its number, as in PyTorch
+        return format(self.data.item(), spec) if spec and self.data.ndim == 0 else super().__format__(spec)
+
     def _one(self, where: str) -> np.ndarray:
         if self.data.size != 1:
             raise ValueError(f"{where}: the tensor has shape {self.shape} ({self.data.size} elements); {where}() "

@@ -84,6 +84,28 @@ def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
     np.testing.assert_array_equal(w.grad, [0.0, 0.0])  # computed from the changed data, without an error
 
 
+def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
+    # the hand-written SGD of PyTorch's tutorials; -= used to rebind the loop variable and leave the model unchanged
+    lin, x = nn.Linear(2, 1, rng=0), Tensor([[1.0, 2.0]])
+    w0, b0 = lin.weight.data.copy(), lin.bias.data.copy()
+    loss = lin(x).sum()
+    loss.backward(retain_graph=True)
+    with no_grad():
+        for p in lin.parameters():
+            p -= 0.1 * p.grad
+        lin.bias += 1.0
+    np.testing.assert_allclose(lin.weight.data, w0 - 0.1 * x.data.T, rtol=1e-6)
+    np.testing.assert_allclose(lin.bias.data, b0 - 0.1 + 1.0, rtol=1e-6)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()  # the version counter saw the update
+    w = lin.weight
+    with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):
+        w -= 1.0  # outside no_grad, as PyTorch refuses
+    h = x * 2.0
+    h += 1.0  # other tensors: out of place, as before
+    np.testing.assert_array_equal(h.data, [[3.0, 5.0]])
+
+
 # ----------------------------------------------------------------- what the graph keeps
 
 

@@ -114,6 +114,18 @@ def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
     assert isinstance(tail[0], nn.Tanh) and len(tail) == 2 and tail(Tensor([[0.5, 1.0, 2.0]])).shape == (1, 1)
 
 
+def test_reassigning_a_parameter_keeps_its_place_and_path_as_pytorch():
+    m = nn.MLP([2, 3, 1], rng=0)
+    names = [n for n, _ in m.named_parameters()]
+    with no_grad():
+        m.layers[0].weight -= 0.1  # in place, then assigned back to the attribute
+    assert m.layers[0].weight.name == "layers.0.weight"  # not renamed 'weight'
+    assert [n for n, _ in m.named_parameters()] == names  # was weight after bias: the order PyTorch keeps
+    lin = nn.Linear(2, 1, rng=0)
+    lin.weight = Tensor(np.zeros((2, 1), np.float32), requires_grad=True)
+    assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
+
+
 def test_repr_is_readable():
     text = repr(nn.MLP([2, 3, 1], activation="relu", rng=0))
     assert "MLP([2, 3, 1], activation='relu'" in text

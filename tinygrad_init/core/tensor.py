@@ -398,8 +398,7 @@ class Tensor(_GraphNode):
     def __matmul__(self, other): return self._binary(_MATMUL, other)  # dx = g @ W.T, dW = x.T @ g
     def __rmatmul__(self, other): return self._binary(_MATMUL, other, True)
 
-    # `p -= lr * p.grad` on a leaf that requires grad changes it in place (inside no_grad(); add_ refuses elsewhere),
-    # as in PyTorch; on other tensors `+=` and `-=` make a new tensor, as Python does without these methods.
+    # `p -= lr * p.grad` changes a parameter in place (in no_grad(), as in PyTorch); other tensors get a new tensor
     def __iadd__(self, other): return self.add_(other) if self.requires_grad and self.is_leaf else NotImplemented
     def __isub__(self, other): return self.add_(other, -1) if self.requires_grad and self.is_leaf else NotImplemented
 

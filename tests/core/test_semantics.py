@@ -84,6 +84,28 @@ def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
     np.testing.assert_array_equal(w.grad, [0.0, 0.0])  # computed from the changed data, without an error
 
 
+def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
+    # the hand-written SGD of PyTorch's tutorials; -= used to rebind the loop variable and leave the model unchanged
+    lin, x = nn.Linear(2, 1, rng=0), Tensor([[1.0, 2.0]])
+    w0, b0 = lin.weight.data.copy(), lin.bias.data.copy()
+    loss = lin(x).sum()
+    loss.backward(retain_graph=True)
+    with no_grad():
+        for p in lin.parameters():
+            p -= 0.1 * p.grad
+        lin.bias += 1.0
+    np.testing.assert_allclose(lin.weight.data, w0 - 0.1 * x.data.T, rtol=1e-6)
+    np.testing.assert_allclose(lin.bias.data, b0 - 0.1 + 1.0, rtol=1e-6)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()  # the version counter saw the update
+    w = lin.weight
+    with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):
+        w -= 1.0  # outside no_grad, as PyTorch refuses
+    h = x * 2.0
+    h += 1.0  # other tensors: out of place, as before
+    np.testing.assert_array_equal(h.data, [[3.0, 5.0]])
+
+
 # ----------------------------------------------------------------- what the graph keeps
 
 
@@ -307,6 +329,17 @@ def test_integer_tensors_follow_pytorchs_type_promotion(dtype):
         i ** -1
     with pytest.raises(TypeError, match="only floating tensors can require grad"):
         Tensor(np.array([1, 2]), dtype=dtype, requires_grad=True)
+
+
+def test_an_integer_tensor_divided_by_a_python_int_divides_in_floating_point():
+    # PyTorch: uint8 [128, 255] / 256 is [0.5, 0.9961]; 256 must not first wrap around to the uint8 0 (inf)
+    img = Tensor(np.array([128, 255], dtype=np.uint8), dtype=np.uint8)
+    np.testing.assert_allclose((img / 256).data, [0.5, 255 / 256], rtol=1e-7)
+    np.testing.assert_allclose((512 / img).data, [4.0, 512 / 255], rtol=1e-7)
+    i = Tensor(np.array([1, 2], dtype=np.int32), dtype=np.int32)
+    assert (i / 2**40).dtype == np.float32
+    np.testing.assert_allclose((i / 2**40).data, [2.0**-40, 2.0**-39])
+    np.testing.assert_allclose((i / -1).data, [-1.0, -2.0])
 
 
 def test_requires_grad_set_later_is_checked_as_in_the_constructor():

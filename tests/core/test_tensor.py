@@ -11,6 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 from tinygrad_init import Tensor, Value, enable_grad, is_grad_enabled, no_grad
 from tinygrad_init.gradcheck import gradcheck
+from tinygrad_init.optim import SGD
 from tinygrad_init.tensor import OPS, unbroadcast
 
 FAST = settings(max_examples=15, deadline=None, derandomize=True)
@@ -342,6 +343,16 @@ def test_getitem_repeated_indices_accumulate():
     np.testing.assert_array_equal(x.grad, [7.0, 0.0, 3.0])
 
 
+def test_a_tuple_inside_an_index_is_positions_whose_repeats_accumulate():
+    # numpy reads x[:, (0, 0)] as x[:, [0, 0]]; PyTorch gives column 0 the gradient twice
+    x = Tensor(np.zeros((2, 3)), requires_grad=True)
+    x[:, (0, 0, 2)].backward(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    np.testing.assert_array_equal(x.grad, [[3.0, 0.0, 3.0], [9.0, 0.0, 6.0]])
+    y = Tensor(np.zeros(3), requires_grad=True)
+    y[(1, 1),].backward(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(y.grad, [0.0, 3.0, 0.0])
+
+
 def test_getitem_refuses_tensor_and_float_indices_instead_of_guessing():
     # A Tensor holds floats: a 0/1 float mask read as positions would silently pick elements 1, 0, 1.
     x = Tensor(np.arange(3.0))
@@ -576,6 +587,24 @@ def test_leaves_accumulate_over_two_backward_calls():
     assert W.grad is None
 
 
+def test_a_0d_parameter_gets_an_array_gradient_that_sgd_accepts():
+    # numpy's arithmetic on 0-d arrays gives numpy scalars; .grad must still be an array, as documented
+    x = Tensor(np.arange(3.0))
+    for f in (lambda b: (x * b).sum(), lambda b: b * 3.0, lambda b: (b * b) * (x + b).sum()):
+        b = Tensor(np.array(0.5), requires_grad=True)
+        f(b).backward()
+        f(b).backward()  # accumulated
+        assert type(b.grad) is np.ndarray and b.grad.shape == ()
+        SGD([b], lr=0.5).step()
+    s = (x * Tensor(2.0, requires_grad=True)).sum().retain_grad()
+    (s * 3.0).backward()
+    assert type(s.grad) is np.ndarray and s.grad == 3.0
+    w = Tensor(np.array(2.0), requires_grad=True)
+    w.backward()
+    w.backward()
+    assert type(w.grad) is np.ndarray and w.grad == 2.0
+
+
 def test_leaf_grads_do_not_share_memory():
     a = Tensor(np.ones(3), requires_grad=True)
     b = Tensor(np.ones(3), requires_grad=True)
@@ -725,6 +754,13 @@ def test_item():
         Tensor([1.0, 2.0]).item()
 
 
+def test_a_format_spec_formats_the_number_of_a_0d_tensor_as_in_pytorch():
+    loss = Tensor(np.array(0.123456))
+    assert f"loss {loss:.4f}" == "loss 0.1235" and f"{loss}" == repr(loss)  # the f-string a training loop prints
+    with pytest.raises(TypeError, match="format"):
+        f"{Tensor([1.0, 2.0]):.3f}"  # as PyTorch: only a 0-d tensor is a number
+
+
 def test_bad_reshape():
     with pytest.raises(ValueError, match=r"reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) "
                                          r"into \(4, 2\)"):
@@ -761,6 +797,8 @@ def test_bad_index():
         Tensor(np.ones((2, 3)))[5]
     with pytest.raises(IndexError, match="integers"):
         Tensor(np.ones(3))[np.array([0.5])]
+    with pytest.raises(ValueError, match=r"getitem: .* shape \(3,\): slice step cannot be zero"):
+        Tensor(np.ones(3))[::0]  # numpy's bare ValueError used to reach the user
 
 
 def test_max_of_empty():

@@ -381,6 +381,7 @@ def test_conversions():
     assert type(Value(3).data) is float
     assert float(Value(-1.25)) == -1.25
     assert repr(Value(2.0, label="w")) == "Value(data=2, grad=0, label='w')"
+    assert f"{Value(2.0) / 3:.4f}" == "0.6667" and f"{Value(2.0)}" == "Value(data=2, grad=0)"
 
 
 def test_numpy_booleans_count_as_numbers_like_python_booleans():

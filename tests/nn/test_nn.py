@@ -105,6 +105,27 @@ def test_named_parameters_use_dotted_paths_and_set_tensor_names():
     assert mlp.num_parameters() == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
 
 
+def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
+    seq = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+    tail = seq[1:]
+    assert [n for n, _ in tail.named_children()] == ["1", "2"]  # PyTorch's seq[1:] keeps the keys
+    assert [n for n, _ in tail.named_parameters()] == ["2.weight", "2.bias"]
+    assert seq[2].weight.name == "2.weight"  # slicing did not rename the original's parameters
+    assert isinstance(tail[0], nn.Tanh) and len(tail) == 2 and tail(Tensor([[0.5, 1.0, 2.0]])).shape == (1, 1)
+
+
+def test_reassigning_a_parameter_keeps_its_place_and_path_as_pytorch():
+    m = nn.MLP([2, 3, 1], rng=0)
+    names = [n for n, _ in m.named_parameters()]
+    with no_grad():
+        m.layers[0].weight -= 0.1  # in place, then assigned back to the attribute
+    assert m.layers[0].weight.name == "layers.0.weight"  # not renamed 'weight'
+    assert [n for n, _ in m.named_parameters()] == names  # was weight after bias: the order PyTorch keeps
+    lin = nn.Linear(2, 1, rng=0)
+    lin.weight = Tensor(np.zeros((2, 1), np.float32), requires_grad=True)
+    assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
+
+
 def test_repr_is_readable():
     text = repr(nn.MLP([2, 3, 1], activation="relu", rng=0))
     assert "MLP([2, 3, 1], activation='relu'" in text

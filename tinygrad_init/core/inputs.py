@@ -84,7 +84,8 @@ def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
 def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
     """A number or array operand as an array, typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
-    a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower."""
+    a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower. A division's
+    operand is floating with any tensor."""
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
     try:
         arr = np.asarray(x) if weak or isinstance(x, np.ndarray) else None
@@ -96,6 +97,8 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
             "a Value: the tensor engine (Tensor) and the scalar engine (Value) do not mix. Use Tensor(value.data), "
             "or Values throughout." if isinstance(x, Value) else
             f"{type(x).__name__} {x!r:.60}; use numbers, numpy arrays or Tensors"))
+    if like.kind != "f" and op in FLOAT_OPS:  # a division is done in floats: uint8 / 256 must not wrap 256 to 0
+        like = _DEFAULT[2]
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
         return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
     return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)
@@ -113,13 +116,13 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
 
 
 def index_of(index: Any) -> Any:
-    """Check an index; lists in it become integer or boolean arrays (an empty list: no positions).
-    Tensors and float arrays are refused rather than guessed at."""
+    """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
+    no positions). Tensors and float arrays are refused rather than guessed at."""
     def one(i: Any) -> Any:
         if hasattr(i, "grad_fn"):  # a Tensor
             raise IndexError("getitem: a Tensor cannot be an index (its values are floats); pass a numpy array or "
                              "list of integers or booleans, e.g. x[t.data.astype(int)] or x[t.data > 0]")
-        if isinstance(i, list):
+        if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
             i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "

@@ -127,7 +127,7 @@ class _GraphNode:
 
     def accumulate(self, contribution: np.ndarray) -> None:
         # the root receives its seed here (owning its memory); Node.vjp adds every other contribution
-        self._grad = contribution if self._grad is None else self._grad + contribution
+        self._grad = contribution if self._grad is None else np.asarray(self._grad + contribution)
 
 
 class Node(_GraphNode):
@@ -173,7 +173,8 @@ class Node(_GraphNode):
             old = parent._grad
             if old is None and leaf and (grad is upstream or grad.base is not None or grad is first):
                 grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
-            parent._grad = first = grad if old is None else old + grad
+            total = grad if old is None else old + grad
+            parent._grad = first = total if total.ndim else np.array(total)  # numpy's 0-d arithmetic gives scalars
             if recorder is not None:
                 recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
@@ -300,7 +301,7 @@ class Tensor(_GraphNode):
     def gradient(self) -> np.ndarray | None:  # a leaf's, after its hooks: plus what it held before this pass
         g = _GraphNode.gradient(self)
         if (held := vars(self).pop("_held", None)) is not None:
-            self._grad = g = held if g is None else held + g
+            self._grad = g = held if g is None else np.asarray(held + g)
         return g
 
     def numpy(self) -> np.ndarray:
@@ -313,6 +314,9 @@ class Tensor(_GraphNode):
 
     def __float__(self) -> float:  # also what lets numpy read a list of one-element tensors
         return float(self._one("float"))
+
+    def __format__(self, spec: str) -> str:  # f"{loss:.4f}": a 0-d tensor formats as its number, as in PyTorch
+        return format(self.data.item(), spec) if spec and self.data.ndim == 0 else super().__format__(spec)
 
     def _one(self, where: str) -> np.ndarray:
         if self.data.size != 1:
@@ -394,6 +398,10 @@ class Tensor(_GraphNode):
     def __matmul__(self, other): return self._binary(_MATMUL, other)  # dx = g @ W.T, dW = x.T @ g
     def __rmatmul__(self, other): return self._binary(_MATMUL, other, True)
 
+    # `p -= lr * p.grad` changes a parameter in place (in no_grad(), as in PyTorch); other tensors get a new tensor
+    def __iadd__(self, other): return self.add_(other) if self.requires_grad and self.is_leaf else NotImplemented
+    def __isub__(self, other): return self.add_(other, -1) if self.requires_grad and self.is_leaf else NotImplemented
+
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data
         if x.dtype.kind != "f" and fn.name in FLOAT_OPS:
@@ -454,8 +462,8 @@ class Tensor(_GraphNode):
         index = index_of(index)
         try:
             return self._unary(OPS["getitem"], index=index)
-        except IndexError as e:
-            raise IndexError(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
+        except (IndexError, ValueError) as e:  # ValueError: a slice step of 0
+            raise type(e)(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
 
     def log_softmax(self, axis: int = -1) -> "Tensor":
         """log softmax along `axis`, computed stably as x - max - log(sum(exp(x - max)))."""

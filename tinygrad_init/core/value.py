@@ -255,6 +255,9 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the number
+        return format(self.data, spec) if spec else repr(self)
+
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"

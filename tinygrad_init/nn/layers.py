@@ -30,15 +30,19 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         if "_modules" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
-        self._modules.pop(name, None)
-        self._params.pop(name, None)
+        is_param = isinstance(value, Tensor) and value.requires_grad
+        if not isinstance(value, Module):  # a name assigned again keeps its place (the order of parameters())
+            self._modules.pop(name, None)
+        if not is_param:
+            self._params.pop(name, None)
         if isinstance(value, Module):
             self._modules[name] = value
             for path, p in value.named_parameters():  # named from here, so a picture shows layers.2.weight
                 p.name = f"{name}.{path}"
-        elif isinstance(value, Tensor) and value.requires_grad:
+        elif is_param:
+            if self._params.get(name) is not value:  # not `w -= ...` assigning w back: it keeps its path
+                value.name = name
             self._params[name] = value
-            value.name = name
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -193,8 +197,12 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, i: int | slice) -> Any:
-        mods = list(self._modules.values())
-        return Sequential(*mods[i]) if isinstance(i, slice) else mods[i]
+        if not isinstance(i, slice):
+            return list(self._modules.values())[i]
+        part = Sequential()  # the modules keep their names, as in PyTorch: seq[1:] holds "1", "2", ...
+        for name, m in list(self._modules.items())[i]:
+            setattr(part, name, m)
+        return part
 
     def __len__(self) -> int: return len(self._modules)
     def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))

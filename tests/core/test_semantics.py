@@ -76,7 +76,7 @@ def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
     with pytest.raises(ValueError, match=r"add_: an operand of shape \(3,\) does not fit the tensor of shape \(2,\)"):
         with no_grad():
             w.add_(np.ones(3))
-    with pytest.raises(TypeError, match="add_: cannot add float32 values in place into a tensor of dtype int64"):
+    with pytest.raises(TypeError, match="add_: cannot combine float32 values in place into a tensor of dtype int64"):
         Tensor(np.array([1, 2]), dtype=np.int64).add_(0.5)
     y = (w * w).sum()
     w.data -= 1.0  # documented: writing into .data by hand is not tracked (as in PyTorch)
@@ -104,6 +104,24 @@ def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
     h = x * 2.0
     h += 1.0  # other tensors: out of place, as before
     np.testing.assert_array_equal(h.data, [[3.0, 5.0]])
+
+
+def test_p_times_equals_and_divide_equals_inside_no_grad_scale_the_parameter_in_place():
+    # `layer.weight *= 0.01` (scaling an init by hand) used to rebind the name and leave the layer unchanged
+    lin = nn.Linear(3, 2, rng=0)
+    w0, version = lin.weight.data.copy(), lin.weight._version
+    with no_grad():
+        lin.weight *= 0.01
+        lin.bias /= 4.0
+        lin.weight *= Tensor(np.array([2.0, -1.0], dtype=np.float32))  # broadcast over the rows
+    assert lin.weight is lin.parameters()[0] and lin.weight._version > version
+    np.testing.assert_allclose(lin.weight.data, w0 * 0.01 * np.array([2.0, -1.0]), rtol=1e-6)
+    with pytest.raises(RuntimeError, match=r"mul_: an in-place change of a tensor that requires grad"):
+        lin.weight *= 2.0
+    with pytest.raises(RuntimeError, match=r"/=: an in-place change"):
+        lin.bias /= 2.0
+    with no_grad(), pytest.raises(ValueError, match=r"mul_: an operand of shape \(3,\) does not fit .* \(3, 2\)"):
+        lin.weight *= np.ones(3)
 
 
 # ----------------------------------------------------------------- what the graph keeps

@@ -126,6 +126,14 @@ def test_reassigning_a_parameter_keeps_its_place_and_path_as_pytorch():
     assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
 
 
+def test_a_sub_modules_parameters_keep_the_path_from_the_model():
+    # `SGD(mlp.layers[2].parameters())` used to rename them 'weight' and 'bias' in every later picture and ledger
+    m = nn.MLP([2, 3, 1], rng=0)
+    assert [n for n, _ in m.layers[2].named_parameters()] == ["weight", "bias"]  # paths from the sub-module
+    assert [p.name for p in m.layers[2].parameters()] == ["layers.2.weight", "layers.2.bias"]  # names kept
+    assert [p.name for p in m.parameters()][:2] == ["layers.0.weight", "layers.0.bias"]
+
+
 def test_repr_is_readable():
     text = repr(nn.MLP([2, 3, 1], activation="relu", rng=0))
     assert "MLP([2, 3, 1], activation='relu'" in text

@@ -398,9 +398,12 @@ class Tensor(_GraphNode):
     def __matmul__(self, other): return self._binary(_MATMUL, other)  # dx = g @ W.T, dW = x.T @ g
     def __rmatmul__(self, other): return self._binary(_MATMUL, other, True)
 
-    # `p -= lr * p.grad` changes a parameter in place (in no_grad(), as in PyTorch); other tensors get a new tensor
+    # `p -= lr * p.grad`, `p *= 0.5` change a parameter in place (in no_grad(), as in PyTorch); others get a new tensor
     def __iadd__(self, other): return self.add_(other) if self.requires_grad and self.is_leaf else NotImplemented
     def __isub__(self, other): return self.add_(other, -1) if self.requires_grad and self.is_leaf else NotImplemented
+    def __imul__(self, other): return self.mul_(other) if self.requires_grad and self.is_leaf else NotImplemented
+    def __itruediv__(self, other): return self._update("/=", other, np.divide) if self.requires_grad and self.is_leaf \
+        else NotImplemented
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data
@@ -482,23 +485,31 @@ class Tensor(_GraphNode):
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
         """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
         so a tensor that requires grad changes in place only inside `no_grad()`, as an optimizer does."""
-        if self._requires_grad and _MODE.enabled:
-            raise RuntimeError("add_: an in-place change of a tensor that requires grad is not recorded in the graph; "
-                               "do it inside no_grad() (as optimizers do), or write y = x + other")
         if type(alpha) is not float and type(alpha) is not int:
             alpha = check_real("add_", "alpha", alpha)
+        return self._update("add_", other, np.add, alpha)
+
+    def mul_(self, other: Any) -> "Tensor":
+        """In place: `self.data *= other`, as `add_` (`p /= k` divides in place the same way)."""
+        return self._update("mul_", other, np.multiply)
+
+    def _update(self, name: str, other: Any, ufunc: np.ufunc, alpha: float = 1.0) -> "Tensor":
+        if self._requires_grad and _MODE.enabled:
+            raise RuntimeError(f"{name}: an in-place change of a tensor that requires grad is not recorded in the "
+                               "graph; do it inside no_grad() (as optimizers do), or write y = x + other")
         data = self.data
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
-            constant(other, data.dtype, "add_")
+            constant(other, data.dtype, name)
         try:
             if o.shape != data.shape and np.broadcast_shapes(o.shape, data.shape) != data.shape:
                 raise ValueError
-            data += o * alpha if alpha != 1 else o
+            ufunc(data, o * alpha if alpha != 1 else o, out=data)
         except ValueError:
-            raise ValueError(f"add_: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \
+            raise ValueError(f"{name}: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \
                 from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
-            raise TypeError(f"add_: cannot add {o.dtype} values in place into a tensor of dtype {self.dtype}") from None
+            raise TypeError(f"{name}: cannot combine {o.dtype} values in place into a tensor of dtype {self.dtype}") \
+                from None
         changed_in_place(self)
         return self
 

@@ -88,14 +88,17 @@ class Module:
 
     def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
         """`(path, parameter)` pairs with dotted paths from here (`layers.2.weight`), which also become
-        each parameter's `.name`, as the ledger and the pictures show it."""
+        each parameter's `.name`, as the ledger and the pictures show it (unless it has a longer one ending
+        in this path: a sub-module's `parameters()` leaves `layers.2.weight` as it is)."""
         seen: set[int] = set()
         for mname, m in self.named_modules():
             for pname, p in m._params.items():
                 if id(p) not in seen:
                     seen.add(id(p))
-                    p.name = f"{mname}.{pname}" if mname else pname
-                    yield p.name, p
+                    path = f"{mname}.{pname}" if mname else pname
+                    if not (p.name or "").endswith("." + path):
+                        p.name = path
+                    yield path, p
 
     def zero_grad(self) -> None:
         """Set every parameter's `.grad` to None (gradients accumulate otherwise)."""

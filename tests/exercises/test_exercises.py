@@ -389,6 +389,26 @@ def test_a_float32_answer_is_still_judged_entry_by_entry_where_the_check_asks_fo
     assert result.status == "fail" and "[500] * 11" in result.message, result.message
 
 
+IN_PLACE = {  # a right answer that changes what it was given: the caller (an engine) still needs those numbers
+    "softmax_ce_backward": ("e = np.exp(logits - logits.max(axis=1, keepdims=True))",
+                            "logits -= logits.max(axis=1, keepdims=True)\n    e = np.exp(logits)"),
+    "batchnorm": ("    mu = x.mean(axis=0)\n", "    x -= x.mean(axis=0)\n    mu = 0.0\n"),
+    "sigmoid_gradients": ("    for l in range(len(widths) - 1, 0, -1):\n        var = widths[l] * weight_stds[l - 1]",
+                          "    widths.reverse()\n    weight_stds.reverse()\n    for fan_out, s in zip(widths[:-1], "
+                          "weight_stds):\n        var = fan_out * s"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE))
+def test_an_answer_that_changes_its_inputs_in_place_fails_after_the_usual_checks(tmp_path, name):
+    ex = catalog.get(name)
+    old, new = IN_PLACE[name]
+    assert old in solution(ex)
+    result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
+    assert result.status == "fail" and "changed its argument" in result.message, result.message
+    assert "in place" in result.message and "copy" in result.message
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

@@ -156,19 +156,38 @@ class Session:
     Attributes:
         tree: the student's file, parsed (for checks that look at the code itself).
         path: the student's file.
+        changed: the first call that changed an argument (array or list) in place, or "": the grader fails
+            an answer for it once the check has passed, so that a wrong answer keeps its usual message.
     """
 
     tree: ast.Module
     path: str
+    changed: str = ""
 
     def __call__(self, call: str, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function on `args`; return its output as plain data (`call` describes it)."""
-        return self.call(call, args, kwargs)[0]
+        keep = [i for i, a in enumerate(args) if isinstance(a, (np.ndarray, list, tuple))]
+        out, after = self.call(call, args, kwargs, keep)
+        for i, value in zip(keep, after):
+            if not self.changed and not _unchanged(args[i], value):
+                self.changed = (f"{call} changed its argument {i + 1} in place ({describe(args[i])}). A function must "
+                                "leave what it is given as it was (the caller still needs it): work on a copy "
+                                "(x = x.copy()), or write x = x - m rather than x -= m.")
+        return out
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping[str, Any] | None = None,
              keep: Sequence[int] = ()) -> tuple[Any, list]:
         """Like `__call__`, and also return the state after the call of the arguments at positions `keep`."""
         raise NotImplementedError
+
+
+def _unchanged(before: Any, after: Any) -> bool:
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and after.shape == before.shape and after.dtype == before.dtype \
+            and np.array_equal(before, after, equal_nan=before.dtype.kind == "f")
+    if isinstance(before, (list, tuple)):
+        return isinstance(after, (list, tuple)) and len(after) == len(before) and all(map(_unchanged, before, after))
+    return before == after or (before != before and after != after)
 
 
 class CheckFailure(AssertionError):

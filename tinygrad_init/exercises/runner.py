@@ -511,6 +511,8 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
                                "not a function.")
         loading = False
         ex.check(session)
+        if session.changed:
+            raise CheckFailure(session.changed)
         result = Result(ex.name, "pass")
     except CheckFailure as exc:
         message = str(exc) + (f"\nhint: {ex.hint(exc.mistake)}" if exc.mistake else "")

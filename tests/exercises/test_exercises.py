@@ -409,6 +409,14 @@ def test_an_answer_that_changes_its_inputs_in_place_fails_after_the_usual_checks
     assert "in place" in result.message and "copy" in result.message
 
 
+@pytest.mark.parametrize("old, new", [("min(a, g) < 0.1", "min(a, g) <= 0.1"), ("max(a, g) > 10", "max(a, g) >= 10"),
+                                      ("act_std[0] == 0", "act_std[-1] == 0"), ("act_std[0] == 0", "min(act_std) == 0")])
+def test_verdict_rules_are_checked_at_their_boundaries(tmp_path, old, new):
+    ex = catalog.get("verdict")
+    result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
+    assert result.status == "fail", (new, result.message)
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

@@ -410,7 +410,8 @@ def test_an_answer_that_changes_its_inputs_in_place_fails_after_the_usual_checks
 
 
 @pytest.mark.parametrize("old, new", [("min(a, g) < 0.1", "min(a, g) <= 0.1"), ("max(a, g) > 10", "max(a, g) >= 10"),
-                                      ("act_std[0] == 0", "act_std[-1] == 0"), ("act_std[0] == 0", "min(act_std) == 0")])
+                                      ("act_std[0] == 0", "act_std[-1] == 0"),
+                                      ("act_std[0] == 0", "min(act_std) == 0")])
 def test_verdict_rules_are_checked_at_their_boundaries(tmp_path, old, new):
     ex = catalog.get("verdict")
     result = grade_source(tmp_path, ex, solution(ex).replace(old, new))

@@ -242,6 +242,13 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
 
 
 
+# What subprocess.Popen calls to start a program (Python 3.11's arguments), with no audit event of its own: here it
+# would run `python -c "import tinygrad_init"`.
+FORK_EXEC = ("errors = os.pipe()\n{fn}([sys.executable, '-c', 'import tinygrad_init'], [os.fsencode(sys.executable)], "
+             "True, tuple(sorted(errors)), None, None, -1, -1, -1, -1, -1, -1, *errors, True, False, -1, None, None, "
+             "None, -1, None, False)\n")
+
+
 def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or_the_checks(tmp_path):
     check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
     library = ("import subprocess, sys\nimport numpy as np\ndef unbroadcast(grad, shape):\n"
@@ -259,6 +266,8 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
         "sigmoid_backward": f"import os\nd = os.open({REPO!r}, os.O_RDONLY)\n"
                             "os.open('tinygrad_init/exercises/ex11_fans/__init__.py', os.O_RDONLY, dir_fd=d)\n",
         "topological_order": f"import os\nos.rename({check!r}, {check!r})  # a no-op, but a replace all the same\n",
+        "linear_backward": f"import _posixsubprocess, os, sys\n{FORK_EXEC.format(fn='_posixsubprocess.fork_exec')}",
+        "softmax_ce_backward": f"import subprocess, os, sys\n{FORK_EXEC.format(fn='subprocess._fork_exec')}",
     }
     for name, source in sources.items():
         write(tmp_path, name, source)
@@ -273,6 +282,7 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
     assert "`subprocess.Popen` (it runs code outside the grader's rules)" in by_name["unbroadcast"]
     assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
     assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
+    assert "`_posixsubprocess.fork_exec`" in by_name["linear_backward"] and by_name["softmax_ce_backward"]
     assert not os.path.exists(tmp_path / "copy.py")
 
 
@@ -331,11 +341,14 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
                                      + solution("tanh_backward"))
     write(tmp_path, "sigmoid_backward", "import os, time\nif os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\n"
                                         "def sigmoid_backward(x, upstream):\n    while True:\n        pass\n")
+    # A child that leaves the process group (a session of its own) goes too.
+    write(tmp_path, "relu_std", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                                "        time.sleep(60)\n    os._exit(0)\n" + solution("relu_std"))
     start = time.monotonic()
-    results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward"],
-                           timeout=2)
+    results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward",
+                                           "relu_std"], timeout=2)
     elapsed = time.monotonic() - start
-    assert [r.status for r in results] == ["pass", "pass", "pass", "timeout"], [r.message for r in results]
+    assert [r.status for r in results] == ["pass", "pass", "pass", "timeout", "pass"], [r.message for r in results]
     assert elapsed < 30, elapsed  # not a timing assertion: 60 s sleepers would hold a pipe-based grader
     assert _survivors(str(tmp_path)) == []
 

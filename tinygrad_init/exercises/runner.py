@@ -297,7 +297,9 @@ class _Worker(Session):
         self.tree = None  # set by grade_file after the static check
         fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
         self.deadline = float("inf")
+        self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+        env.update([self.mark.split("=")])
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")
         self.proc = subprocess.Popen(
@@ -383,6 +385,7 @@ class _Worker(Session):
                 self.proc.kill()
         except OSError:
             pass
+        _kill_marked(self.mark.encode())
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -401,6 +404,23 @@ class _Worker(Session):
         except OSError:
             return ""
         return _shorten(text, max(len(text), total))
+
+
+def _kill_marked(mark: bytes) -> None:
+    """Kill the processes whose environment holds `mark` (Linux): what a worker forked that left its process
+    group (`os.setsid`), which the group's kill misses."""
+    for _ in range(5):  # again, for a child forked meanwhile
+        found = False
+        for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else ()):
+            try:
+                with open(f"/proc/{pid}/environ", "rb") as fh:
+                    if mark in fh.read().split(b"\0"):
+                        os.kill(int(pid), signal.SIGKILL)
+                        found = True
+            except OSError:
+                pass  # gone, or not ours
+        if not found:
+            return
 
 
 # ------------------------------------------------------------------ messages

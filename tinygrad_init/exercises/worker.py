@@ -380,11 +380,11 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 # ------------------------------------------------------------------ the process
 
 
-#: Audit events that start another program or call C functions, and the modules `multiprocessing` starts a
-#: program with (without an event): code that would run without this policy. A fork keeps it.
+#: Audit events that start another program or call C functions, and the modules `multiprocessing` and `subprocess`
+#: start a program with (without an event): code that would run without this policy. A fork keeps it.
 _RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                     "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "multiprocessing.popen_spawn_posix",
-                    "multiprocessing.popen_forkserver")
+                    "multiprocessing.popen_forkserver", "_posixsubprocess")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
 #: linked, moved, replaced or removed.
@@ -421,6 +421,17 @@ def _install_policy(policy: dict) -> None:
     def is_protected(name: str) -> bool:
         bases = [os.getcwd()] + ([] if os.path.isabs(name) else sorted(above))
         return any((os.path.realpath(os.path.join(b, name)) + os.sep).startswith(protected) for b in bases)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "
+                                                        "grader's rules)"))
+
+    import _posixsubprocess
+    import subprocess
+
+    # What subprocess.Popen starts a program with raises no audit event of its own; a fresh copy of its module
+    # would be an import (refused below).
+    _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
 
     def hook(event: str, args: tuple) -> None:
         if event == "import" and args[0].partition(".")[0] in deny:

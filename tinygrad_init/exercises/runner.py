@@ -16,8 +16,10 @@ How a file is graded:
    the worker or anything else inside the worker cannot change a verdict; a reply that does not
    echo the random tag of the request it answers is rejected.
 4. The time limit counts from loading the file; at the end, or at the time limit, the whole
-   process group is killed, so a `fork` or `multiprocessing` child cannot hold the grader. Each
-   worker has a memory limit, and a limit on what it prints or writes (`worker.MAX_WRITTEN`).
+   process group is killed (and, on Linux, any process the worker started that left the group), so a
+   `fork` or `multiprocessing` child cannot hold the grader. Each worker has a memory limit, and a
+   limit on what it prints or writes (`worker.MAX_WRITTEN`). An answer also fails when the function
+   changed an array or list it was given (after the check's own messages).
 
 With `isolate=False` the same checks run against the file loaded in this process: faster (the
 test suite uses it), but with no time limit, no memory limit and no runtime import guard.

@@ -48,7 +48,6 @@ __all__ = [
     "Raised",
     "Rng",
     "Session",
-    "calls_named",
     "check_randomness",
     "close",
     "describe",
@@ -62,6 +61,7 @@ __all__ = [
     "fmt",
     "kurtosis",
     "max_error",
+    "mentions",
     "recursive_functions",
     "same",
     "sections",
@@ -456,15 +456,11 @@ def finite(value: Any) -> bool:
 # ------------------------------------------------------------------ looking at the code
 
 
-def calls_named(tree: ast.AST, name: str) -> int | None:
-    """The line of the first call of a function called `name` (`f(...)` or `x.f(...)`), or None."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            fn = node.func
-            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else None
-            if called == name:
-                return node.lineno
-    return None
+def mentions(tree: ast.AST, name: str) -> int | None:
+    """The line of the first use of `name` however it is reached (`f(...)`, `x.f`, `from m import f as g`,
+    `getattr(x, "f")`), or None."""
+    return next((n.lineno for n in ast.walk(tree) if hasattr(n, "lineno") and name in (
+        getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "name", None), getattr(n, "value", None))), None)
 
 
 def recursive_functions(tree: ast.AST) -> list[str]:

@@ -10,9 +10,9 @@ from ..kit import (
     NodeRef,
     Raised,
     Session,
-    calls_named,
     describe,
     fail,
+    mentions,
     recursive_functions,
 )
 
@@ -115,9 +115,9 @@ def _validate(result: object, nodes: list, what: str) -> None:
 
 
 def check(run: Session) -> None:
-    line = calls_named(run.tree, "setrecursionlimit")
+    line = mentions(run.tree, "setrecursionlimit")
     if line is not None:
-        fail(f"your file calls sys.setrecursionlimit (line {line}).", "recursion_limit")
+        fail(f"your file uses sys.setrecursionlimit (line {line}).", "recursion_limit")
     recursive = recursive_functions(run.tree)
     if recursive:
         fail(f"your function `{recursive[0]}` calls itself: that is recursion.", "recursive")

@@ -268,6 +268,10 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
         "topological_order": f"import os\nos.rename({check!r}, {check!r})  # a no-op, but a replace all the same\n",
         "linear_backward": f"import _posixsubprocess, os, sys\n{FORK_EXEC.format(fn='_posixsubprocess.fork_exec')}",
         "softmax_ce_backward": f"import subprocess, os, sys\n{FORK_EXEC.format(fn='subprocess._fork_exec')}",
+        # The grader's memory, where the references are (and its threads': /proc/TID is the same process).
+        "accumulate_grads": "import os\nopen(f'/proc/{os.getppid()}/mem', 'rb')\n",
+        "central_difference": "import os\nd = os.open('/proc', os.O_RDONLY)\n"
+                              "os.open(f'{os.getppid()}/task/{os.getppid()}/mem', os.O_RDONLY, dir_fd=d)\n",
     }
     for name, source in sources.items():
         write(tmp_path, name, source)

@@ -20,9 +20,9 @@ Before any student code runs, the worker
   folder at the end, so that a scratch `numbers.py` or `json.py` there cannot shadow the standard
   library;
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
-  exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, and starting
-  other programs (or C functions through `ctypes`), which would run without the hook; and a
-  memory limit.
+  exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
+  other programs (or C functions through `ctypes`), which would run without the hook, and opening
+  another process's entries in /proc (the grader's memory); and a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -393,8 +393,8 @@ _PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.symlink"
 
 
 def _install_policy(policy: dict) -> None:
-    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files, and running
-    other programs."""
+    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another
+    process's /proc entries, and running other programs."""
     import importlib.util
 
     deny = tuple(policy.get("deny", ()))
@@ -419,8 +419,12 @@ def _install_policy(policy: dict) -> None:
     above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
 
     def is_protected(name: str) -> bool:
-        bases = [os.getcwd()] + ([] if os.path.isabs(name) else sorted(above))
-        return any((os.path.realpath(os.path.join(b, name)) + os.sep).startswith(protected) for b in bases)
+        for base in [os.getcwd()] + ([] if os.path.isabs(name) else [*sorted(above), "/proc"]):
+            real = os.path.realpath(os.path.join(base, name)) + os.sep
+            pid = real.split(os.sep)[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
+            if real.startswith(protected) or (pid.isdigit() and int(pid) != os.getpid()):
+                return True
+        return False
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "

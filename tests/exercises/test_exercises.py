@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -416,6 +417,19 @@ def test_verdict_rules_are_checked_at_their_boundaries(tmp_path, old, new):
     ex = catalog.get("verdict")
     result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
     assert result.status == "fail", (new, result.message)
+
+
+@pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
+                                  "sigmoid_gradients"])
+def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_path, name):
+    # Right to 1e-7 only (a step in float32): "returned 0.5; expected 0.5" would teach nothing.
+    ex = catalog.get(name)
+    off = ("\nimport numpy as _np\n_reference = {fn}\ndef {fn}(*args):\n    out = _reference(*args)\n"
+           "    return type(out)(_np.asarray(out) * (1 + 3e-7)) if isinstance(out, tuple) else out * (1 + 3e-7)\n")
+    result = grade_source(tmp_path, ex, solution(ex) + off.format(fn=ex.function))
+    assert result.status == "fail", result.message
+    shown = re.search(r"(?:returned|is) (.+?); expected (.+?)\.(?: |$)", result.message, flags=re.MULTILINE)
+    assert shown and shown[1] != shown[2], result.message
 
 
 def test_student_exception_names_type_message_line_and_call(tmp_path):

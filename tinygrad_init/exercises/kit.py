@@ -59,6 +59,7 @@ __all__ = [
     "fail",
     "finite",
     "fmt",
+    "fmt_both",
     "kurtosis",
     "max_error",
     "mentions",
@@ -301,24 +302,33 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def fmt(x: Any) -> str:
-    """Numbers with 6 significant digits, arrays compactly, everything else with repr (shortened)."""
+def fmt(x: Any, digits: int = 6) -> str:
+    """Numbers with `digits` significant digits, arrays compactly, everything else with repr (shortened)."""
     if isinstance(x, (bool, np.bool_)):
         return repr(bool(x))
     if isinstance(x, numbers.Integral) and abs(int(x)) > 2**1000:  # beyond float's range
-        return f"{decimal.Decimal(int(x)):.6g}"
+        return f"{decimal.Decimal(int(x)):.{digits}g}"
     if isinstance(x, numbers.Real):
-        return f"{float(x):.6g}"
+        return f"{float(x):.{digits}g}"
     if isinstance(x, np.ndarray):
         if x.ndim == 1 and x.size <= 12 and x.dtype.kind in "fiu":
-            return "[" + ", ".join(f"{float(v):.6g}" for v in x) + "]"
-        with np.printoptions(precision=5, threshold=12, edgeitems=2, linewidth=100):
+            return "[" + ", ".join(f"{float(v):.{digits}g}" for v in x) + "]"
+        with np.printoptions(precision=digits - 1, threshold=12, edgeitems=2, linewidth=100):
             return np.array2string(x, separator=", ")
     if isinstance(x, (tuple, list)):
-        inner = ", ".join(fmt(v) for v in x)
+        inner = ", ".join(fmt(v, digits) for v in x)
         return f"({inner})" if isinstance(x, tuple) else f"[{inner}]"
     text = repr(x)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def fmt_both(got: Any, expected: Any) -> tuple[str, str]:
+    """`fmt` of an answer and of the expected value, with more digits where 6 show no difference."""
+    for digits in (6, 9, 12, 17):
+        shown = fmt(got, digits), fmt(expected, digits)
+        if shown[0] != shown[1]:
+            break
+    return shown
 
 
 def _engine_hint(value: Any) -> str:

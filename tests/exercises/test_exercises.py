@@ -432,6 +432,18 @@ def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_
     assert shown and shown[1] != shown[2], result.message
 
 
+def test_a_long_answer_to_the_topological_order_is_judged_at_once():
+    # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
+    # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).
+    from tinygrad_init.exercises import ex05_topological_order as ex05
+    from tinygrad_init.exercises.kit import CheckFailure, NodeRef
+
+    nodes = ex05.GRAPHS[-1][1]
+    order = [NodeRef(i) for i in range(len(nodes))] + [NodeRef(len(nodes) - 1)] * 190_000
+    with pytest.raises(CheckFailure, match="node 'x5000' appears 190001 times"):
+        ex05._validate(order, nodes, "x")
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

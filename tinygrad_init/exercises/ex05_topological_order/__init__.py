@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 
 from ..kit import (
     Exercise,
@@ -90,9 +90,10 @@ def _validate(result: object, nodes: list, what: str) -> None:
     for c, (_, ps) in enumerate(nodes):
         for p in ps:
             children.setdefault(p, set()).add(c)
-    dup = next((i for i in order if order.count(i) > 1), None) if len(set(order)) < len(order) else None
+    counts = Counter(order)
+    dup = next((i for i in order if counts[i] > 1), None)
     if dup is not None:
-        fail(f"{what}: node {label(dup)} appears {order.count(dup)} times in your list.",
+        fail(f"{what}: node {label(dup)} appears {counts[dup]} times in your list.",
              "repeated_parent" if dup in repeated else "duplicates")
     missing = sorted(set(range(len(nodes))) - set(order))
     if missing:

@@ -369,7 +369,9 @@ def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
 
 
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
-               "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()"]
+               "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
+               "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",
+               "dict({k: 0.0 for k in 'fqwpxy'}, **{str(i): 1.0 for i in range(20_000)})"]
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=_ids)
@@ -378,6 +380,7 @@ def test_odd_answers_fail_with_a_message_never_as_a_bug_of_the_check(tmp_path, e
         source = f"import numpy as np\ndef {ex.function}(*args, **kwargs):\n    return {answer}\n"
         result = grade_source(tmp_path, ex, source)
         assert result.status in ("fail", "error") and result.message, (answer, result.status, result.message)
+        assert len(result.message) < 3000, (answer, result.message[:3000])  # a long answer, shortened
 
 
 def test_a_float32_answer_is_still_judged_entry_by_entry_where_the_check_asks_for_relative_precision(tmp_path):

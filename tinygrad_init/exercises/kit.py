@@ -303,7 +303,8 @@ def describe(value: Any) -> str:
 
 
 def fmt(x: Any, digits: int = 6) -> str:
-    """Numbers with `digits` significant digits, arrays compactly, everything else with repr (shortened)."""
+    """Numbers with `digits` significant digits, arrays and lists compactly (12 items at most), everything else
+    with repr (shortened)."""
     if isinstance(x, (bool, np.bool_)):
         return repr(bool(x))
     if isinstance(x, numbers.Integral) and abs(int(x)) > 2**1000:  # beyond float's range
@@ -316,7 +317,7 @@ def fmt(x: Any, digits: int = 6) -> str:
         with np.printoptions(precision=digits - 1, threshold=12, edgeitems=2, linewidth=100):
             return np.array2string(x, separator=", ")
     if isinstance(x, (tuple, list)):
-        inner = ", ".join(fmt(v, digits) for v in x)
+        inner = ", ".join([fmt(v, digits) for v in x[:12]] + ["..."] * (len(x) > 12))
         return f"({inner})" if isinstance(x, tuple) else f"[{inner}]"
     text = repr(x)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -385,6 +385,10 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
         "accumulate_grads": "import sys\nsys.setrecursionlimit(100)\ndef accumulate_grads(edges, root):\n"
                             "    return accumulate_grads(edges, root)\n",
         "linear_backward": "def linear_backward(x, W, g):\n    while True:\n        print('x' * 100_000)\n",
+        "softmax_ce_backward": "import fcntl, os\nfor fd in range(3, 64):  # the worker's end of the reply pipe\n"
+                               "    if os.path.exists(f'/proc/self/fd/{fd}') and os.readlink(f'/proc/self/fd/{fd}')"
+                               ".startswith('pipe') and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_WRONLY:\n"
+                               "        os.dup2(os.open(os.devnull, os.O_WRONLY), fd)\n",
         "unbroadcast": solution("unbroadcast"),
     }
     for name, source in sources.items():
@@ -400,6 +404,7 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
     assert "your code ran out of memory" in flat
     assert "your code raised RecursionError" in flat
     assert "your code printed (or wrote to a file) more than 64 MB" in flat  # not gigabytes in the temp folder
+    assert "stopped answering while your code ran: did it close or replace file descriptors" in flat
 
 
 def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):

@@ -442,6 +442,9 @@ def _crash_message(code: int | None) -> str:
             name = f"signal {-code}"
         return (f"the grading process was killed by {name} while running your code: a crash (too deep a "
                 "recursion after sys.setrecursionlimit, or out of memory?).")
+    if code is None:  # alive, but its end of the channel is gone
+        return ("the grading process stopped answering while your code ran: did it close or replace file "
+                "descriptors it did not open (os.close, os.dup2)?")
     return (f"your code ended the grading process (exit status {code}), e.g. with os._exit(). A function must "
             "`return` its answer.")
 

@@ -31,6 +31,8 @@ EXERCISE = Exercise(
         "precedence": "/ 2*h divides by 2 and then MULTIPLIES by h. Write / (2 * h).",
         "own_h": "use the step you are given (the argument h, 1e-5 when none is passed), not one of your own: "
                  "g[i] = (f(x + h e_i) - f(x - h e_i)) / (2h) with that h.",
+        "float32": "keep the gradient in float64 (np.zeros(x.shape)): (f(x + h) - f(x - h)) / (2h) is a small "
+                   "difference of close numbers, float32 keeps 7 digits of it, and a gradient check needs more.",
         "second_derivative": "(f(x+h) - 2 f(x) + f(x-h)) / h^2 is the second derivative. The gradient is "
                              "(f(x+h) - f(x-h)) / (2h).",
     },
@@ -89,6 +91,8 @@ def check(run: Session) -> None:
             continue
         detail = f"{call}: the gradient is off" + (f": {max_error(got, exact)}." if isinstance(got, np.ndarray)
                                                    and got.shape == x.shape else ".")
+        if isinstance(got, np.ndarray) and got.dtype.kind == "f" and got.dtype.itemsize < 8:
+            fail(f"{detail} Your gradient is {got.dtype}.", "float32")
         diagnose(got, detail, [(k, ways[k]) for k in ("forward_difference", "backward_difference", "divided_by_h",
                                                       "all_at_once", "one_d_only", "copy_not_used", "precedence",
                                                       "second_derivative") if k != "one_d_only" or len(shape) > 1],

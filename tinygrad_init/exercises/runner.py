@@ -31,6 +31,7 @@ untrusted code on a shared machine: the student's code runs with the student's r
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import json
 import os
@@ -284,10 +285,8 @@ class _Local(Session):
             file = getattr(sys.modules.get(name), "__file__", None) or ""
             if name == self.ex.stem or (file and os.path.dirname(os.path.abspath(file)) == self.folder):
                 del sys.modules[name]
-        try:
+        with contextlib.suppress(OSError):
             os.chdir(cwd)
-        except OSError:
-            pass
         return _shorten("".join(self.out.parts), self.out.size)
 
 
@@ -346,10 +345,8 @@ class _Worker(Session):
                      else _tampered(frame))
 
     def _write(self, obj: dict) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the worker is gone; the reader reports it
             wire.write_frame(self.proc.stdin.fileno(), obj)
-        except OSError:
-            pass  # the worker is gone; the reader reports it
 
     def _next(self) -> tuple[str, Any]:
         try:
@@ -380,24 +377,15 @@ class _Worker(Session):
         return _reply(self._send(_request(args, kwargs, keep)), call)
 
     def close(self) -> str:
-        try:
-            if os.name == "posix":
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            else:
-                self.proc.kill()
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            os.killpg(self.proc.pid, signal.SIGKILL) if os.name == "posix" else self.proc.kill()
         _kill_marked(self.mark.encode())
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         self.reader.join(timeout=2)  # a process that left the group may still hold the pipe: then keep it open
         for stream in (self.proc.stdin,) + ((self.proc.stdout,) if not self.reader.is_alive() else ()):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
         try:
             with open(self.capture, encoding="utf-8", errors="replace") as fh:
                 text = fh.read(_OUTPUT_LIMIT + 1)
@@ -414,13 +402,10 @@ def _kill_marked(mark: bytes) -> None:
     for _ in range(5):  # again, for a child forked meanwhile
         found = False
         for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else ()):
-            try:
-                with open(f"/proc/{pid}/environ", "rb") as fh:
-                    if mark in fh.read().split(b"\0"):
-                        os.kill(int(pid), signal.SIGKILL)
-                        found = True
-            except OSError:
-                pass  # gone, or not ours
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/environ", "rb") as fh:  # OSError: gone, not ours
+                if mark in fh.read().split(b"\0"):
+                    os.kill(int(pid), signal.SIGKILL)
+                    found = True
         if not found:
             return
 

@@ -447,6 +447,16 @@ def test_a_long_answer_to_the_topological_order_is_judged_at_once():
         ex05._validate(order, nodes, "x")
 
 
+def test_a_one_hot_of_the_wrong_width_is_not_blamed_on_keepdims(tmp_path):
+    # np.eye(targets.max() + 1) has fewer columns than classes when no target is the last class.
+    source = ("import numpy as np\ndef softmax_cross_entropy_backward(logits, targets):\n"
+              "    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+              "    return (e / e.sum(axis=1, keepdims=True) - np.eye(targets.max() + 1)[targets]) / len(logits)\n")
+    result = grade_source(tmp_path, catalog.get("softmax_ce_backward"), source)
+    assert result.status == "error" and result.mistake is None, result.message
+    assert "np.eye(targets.max() + 1)[targets]" in result.message and "hint:" not in result.message
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

@@ -457,6 +457,12 @@ def test_a_one_hot_of_the_wrong_width_is_not_blamed_on_keepdims(tmp_path):
     assert "np.eye(targets.max() + 1)[targets]" in result.message and "hint:" not in result.message
 
 
+def test_a_broadcast_error_is_blamed_on_broadcast_to_only_where_it_is_called(tmp_path):
+    source = "import numpy as np\ndef unbroadcast(grad, shape):\n    out = np.zeros(shape)\n    out += grad\n    return out\n"
+    result = grade_source(tmp_path, catalog.get("unbroadcast"), source)
+    assert result.status == "error" and "out += grad" in result.message and "hint:" not in result.message, result.message
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

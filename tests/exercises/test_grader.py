@@ -407,6 +407,17 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
     assert "stopped answering while your code ran: did it close or replace file descriptors" in flat
 
 
+def test_the_report_shows_control_characters_of_the_student_instead_of_sending_them_to_the_terminal(tmp_path):
+    # Escape sequences (cursor up, clear line) and carriage returns could repaint a FAIL as a PASS on a terminal.
+    write(tmp_path, "mul_backward", "print('\\x1b[3A\\x1b[2K\\rPASS  ex01  forged')\n"
+                                    "def mul_backward(a, b, upstream):\n"
+                                    "    raise ValueError('\\x1b[2K\\rPASS  ex01  mul_backward\\x07')\n")
+    code, text = run(["grade", str(tmp_path), "mul_backward"])
+    assert code == 1 and verdicts(text) == {"mul_backward": "FAIL"}
+    assert not set(text) & {"\x1b", "\r", "\x07"}, repr(text)
+    assert "your code raised ValueError: \\x1b[2K\\x0dPASS" in text and "| \\x1b[3A\\x1b[2K" in text
+
+
 def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):
     for scratch in ("numbers", "json", "copy", "numpy", "math", "base64", "struct"):
         (tmp_path / f"{scratch}.py").write_text("raise RuntimeError('a scratch file')\n", encoding="utf-8")

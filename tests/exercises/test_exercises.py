@@ -368,10 +368,18 @@ def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
     assert result.passed, result.message
 
 
+def test_a_right_answer_in_long_double_passes(tmp_path):
+    ex = catalog.get("tanh_backward")
+    source = solution(ex) + "\nimport numpy as _np\n_reference = tanh_backward\n" \
+        "def tanh_backward(x, upstream):\n    return _np.longdouble(_reference(x, upstream))\n"
+    result = grade_source(tmp_path, ex, source)
+    assert result.passed, result.message
+
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
                "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
                "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",
-               "dict({k: 0.0 for k in 'fqwpxy'}, **{str(i): 1.0 for i in range(20_000)})"]
+               "dict({k: 0.0 for k in 'fqwpxy'}, **{str(i): 1.0 for i in range(20_000)})", "np.longdouble(1.5)"]
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=_ids)

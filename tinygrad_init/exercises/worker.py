@@ -150,7 +150,7 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC and value.dtype.kind != "c":
-        item = value.item()
+        item = value.item() if value.dtype.kind != "f" else float(value)  # a long double's item() is not a float
         return {"t": "scalar", "dtype": value.dtype.str, "v": _float(item) if isinstance(item, float) else item}
     if isinstance(value, np.ndarray) and value.dtype.kind in _NUMERIC:
         data = value if value.flags.c_contiguous else value.copy(order="C")

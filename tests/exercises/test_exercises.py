@@ -519,6 +519,9 @@ def test_syntax_error_load_error_missing_function_and_exit(tmp_path):
     (tmp_path / ex.file).write_bytes(b"def fans(shape):\n    return 1\x00\n")
     r = check_file(ex, str(tmp_path / ex.file))
     assert r.status == "error" and "could not be read as Python" in r.message
+    # A file of megabytes (a table of answers) is not parsed: 17 MB took 9 s and 2 GB in the grader's process.
+    r = grade_source(tmp_path, ex, "TABLE = {" + ",".join(f"{i}: {i}" for i in range(200_000)) + "}\n")
+    assert r.status == "error" and "more than 1 MB" in r.message, r.message
 
 
 def test_printing_is_captured_and_interpreter_state_restored(tmp_path):

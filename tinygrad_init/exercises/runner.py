@@ -62,6 +62,7 @@ STATUSES = ("pass", "fail", "todo", "error", "timeout", "crash", "missing", "int
 DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow", "keras", "autograd", "mxnet")
 
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
+_MAX_SOURCE = 1 << 20  # bytes of a student's file
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _WORKER = os.path.abspath(wire.__file__)
 
@@ -130,7 +131,11 @@ def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
 
 def _parse(path: str) -> ast.Module:
     with open(path, "rb") as fh:
-        return ast.parse(fh.read(), filename=path)
+        source = fh.read(_MAX_SOURCE + 1)
+    if len(source) > _MAX_SOURCE:  # parsing megabytes takes seconds and gigabytes here, outside any limit
+        raise ValueError(f"it holds more than {_MAX_SOURCE >> 20} MB; a solution takes a few lines (and a table of "
+                         "answers cannot pass: every grading draws new cases)")
+    return ast.parse(source, filename=path)
 
 
 def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:

@@ -418,6 +418,22 @@ def test_the_report_shows_control_characters_of_the_student_instead_of_sending_t
     assert "your code raised ValueError: \\x1b[2K\\x0dPASS" in text and "| \\x1b[3A\\x1b[2K" in text
 
 
+def test_the_student_code_cannot_stop_or_kill_the_grader(tmp_path):
+    # Signals to processes outside the worker's group (the grader, or every process of the user with -1) are
+    # refused; the worker's own group (itself, a forked child) may still be signalled.
+    # (Signal 0 only asks whether the process exists: the test stops nothing if the refusal is missing.)
+    sources = {"mul_backward": "import os\nos.kill(os.getppid(), 0)\n",
+               "pow_backward": "import os\nos.killpg(os.getpgid(os.getppid()), 0)\n",
+               "tanh_backward": "import os\nos.kill(-1, 0)\n",
+               "sigmoid_backward": "import os, signal, time\npid = os.fork()\nif pid == 0:\n    time.sleep(60)\n"
+                                   "os.kill(pid, signal.SIGKILL)\nos.waitpid(pid, 0)\n" + solution("sigmoid_backward")}
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    results = grader.grade(str(tmp_path), list(sources), timeout=20)
+    assert [r.status for r in results] == ["fail", "fail", "fail", "pass"], [r.message for r in results]
+    assert all("`os.kill`" in r.message or "`os.killpg`" in r.message for r in results[:3]), results
+
+
 def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):
     for scratch in ("numbers", "json", "copy", "numpy", "math", "base64", "struct"):
         (tmp_path / f"{scratch}.py").write_text("raise RuntimeError('a scratch file')\n", encoding="utf-8")

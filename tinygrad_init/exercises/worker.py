@@ -22,7 +22,8 @@ Before any student code runs, the worker
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
   other programs (or C functions through `ctypes`), which would run without the hook, and opening
-  another process's entries in /proc (the grader's memory); and a memory limit.
+  another process's entries in /proc (the grader's memory) or signalling a process outside its group
+  (the grader); and a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -446,8 +447,21 @@ def _install_policy(policy: dict) -> None:
         for i in _PATH_ARGS.get(event, ()) if protected else ():
             if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
                 raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
+        if event in ("os.kill", "os.killpg") and not _own_group(args[0], event == "os.killpg"):
+            raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
 
     sys.addaudithook(hook)
+
+
+def _own_group(pid: int, group: bool) -> bool:
+    """Whether the target of `os.kill(pid, ...)` (of `os.killpg` with `group`) lies in the worker's process group:
+    the worker, or what it forked."""
+    if pid == 0 or (pid == os.getpid() and not group):
+        return True
+    try:
+        return pid > 0 and (pid if group else os.getpgid(pid)) == os.getpgid(0)
+    except OSError:  # no such process
+        return False
 
 
 def _limit_memory(megabytes: float) -> None:

@@ -473,6 +473,12 @@ def test_a_broadcast_error_is_blamed_on_broadcast_to_only_where_it_is_called(tmp
     assert "hint:" not in result.message, result.message
 
 
+def test_a_layer_number_given_as_a_float_is_named_as_a_float(tmp_path):
+    ex = catalog.get("update_data")
+    result = grade_source(tmp_path, ex, solution(ex).replace("int(np.argmax(", "float(np.argmax("))
+    assert result.status == "fail" and "must be an int (1..4), got a float (3)" in result.message, result.message
+
+
 def test_student_exception_names_type_message_line_and_call(tmp_path):
     result = grade_source(tmp_path, catalog.get("pow_backward"),
                           "def pow_backward(x, n, upstream):\n    scale = 0.0\n    return upstream / scale\n")

@@ -547,9 +547,13 @@ def check_randomness(run: Session, function: str, shape: tuple[int, ...]) -> Non
         fail(f"{function}({shape}, rng=0) returned different numbers on two calls.", "ignores_rng")
     if np.array_equal(a, draw(run, function, shape, 1)):
         fail(f"{function}({shape}, rng=0) and rng=1 returned the same numbers.", "fixed_seed")
-    if not np.array_equal(draw(run, function, shape, Rng(123)), draw(run, function, shape, Rng(123))):
+    c = draw(run, function, shape, Rng(123))
+    if not np.array_equal(c, draw(run, function, shape, Rng(123))):
         fail(f"{function}({shape}, rng=np.random.default_rng(123)) returned different numbers for two "
              "generators in the same state.", "ignores_rng")
+    if not np.array_equal(c, draw(run, function, shape, 123)):  # np.random.default_rng(gen) is gen itself
+        fail(f"{function}({shape}, rng=np.random.default_rng(123)) and rng=123 returned different numbers.",
+             "ignores_rng")
     draw(run, function, shape, None)
 
 

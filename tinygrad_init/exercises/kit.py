@@ -541,7 +541,7 @@ def draw(run: Session, function: str, shape: tuple[int, ...], rng: Any, dtype: A
 
 
 def check_randomness(run: Session, function: str, shape: tuple[int, ...]) -> None:
-    """Same seed, same numbers; different seeds, different numbers; Generators and None accepted."""
+    """Same seed, same numbers; different seeds, different numbers; a Generator drawn from, None a fresh seed."""
     a, b = draw(run, function, shape, 0), draw(run, function, shape, 0)
     if not np.array_equal(a, b):
         fail(f"{function}({shape}, rng=0) returned different numbers on two calls.", "ignores_rng")
@@ -554,7 +554,9 @@ def check_randomness(run: Session, function: str, shape: tuple[int, ...]) -> Non
     if not np.array_equal(c, draw(run, function, shape, 123)):  # np.random.default_rng(gen) is gen itself
         fail(f"{function}({shape}, rng=np.random.default_rng(123)) and rng=123 returned different numbers.",
              "ignores_rng")
-    draw(run, function, shape, None)
+    if np.array_equal(draw(run, function, shape, None), draw(run, function, shape, None)):
+        fail(f"{function}({shape}, rng=None) returned the same numbers on two calls: None asks for a fresh seed "
+             "from the operating system.", "fixed_seed")
 
 
 def kurtosis(w: np.ndarray) -> float:

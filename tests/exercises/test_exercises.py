@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -367,8 +368,18 @@ def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
     assert result.passed, result.message
 
 
+def test_a_right_answer_in_long_double_passes(tmp_path):
+    ex = catalog.get("tanh_backward")
+    source = solution(ex) + "\nimport numpy as _np\n_reference = tanh_backward\n" \
+        "def tanh_backward(x, upstream):\n    return _np.longdouble(_reference(x, upstream))\n"
+    result = grade_source(tmp_path, ex, source)
+    assert result.passed, result.message
+
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
-               "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()"]
+               "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
+               "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",
+               "dict({k: 0.0 for k in 'fqwpxy'}, **{str(i): 1.0 for i in range(20_000)})", "np.longdouble(1.5)"]
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=_ids)
@@ -377,6 +388,7 @@ def test_odd_answers_fail_with_a_message_never_as_a_bug_of_the_check(tmp_path, e
         source = f"import numpy as np\ndef {ex.function}(*args, **kwargs):\n    return {answer}\n"
         result = grade_source(tmp_path, ex, source)
         assert result.status in ("fail", "error") and result.message, (answer, result.status, result.message)
+        assert len(result.message) < 3000, (answer, result.message[:3000])  # a long answer, shortened
 
 
 def test_a_float32_answer_is_still_judged_entry_by_entry_where_the_check_asks_for_relative_precision(tmp_path):
@@ -387,6 +399,84 @@ def test_a_float32_answer_is_still_judged_entry_by_entry_where_the_check_asks_fo
                              "    out[out < 2e-6] = 0.0\n    return out\n")
     result = grade_source(tmp_path, ex, source)
     assert result.status == "fail" and "[500] * 11" in result.message, result.message
+
+
+IN_PLACE = {  # a right answer that changes what it was given: the caller (an engine) still needs those numbers
+    "softmax_ce_backward": ("e = np.exp(logits - logits.max(axis=1, keepdims=True))",
+                            "logits -= logits.max(axis=1, keepdims=True)\n    e = np.exp(logits)"),
+    "batchnorm": ("    mu = x.mean(axis=0)\n", "    x -= x.mean(axis=0)\n    mu = 0.0\n"),
+    "sigmoid_gradients": ("    for l in range(len(widths) - 1, 0, -1):\n        var = widths[l] * weight_stds[l - 1]",
+                          "    widths.reverse()\n    weight_stds.reverse()\n    for fan_out, s in zip(widths[:-1], "
+                          "weight_stds):\n        var = fan_out * s"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE))
+def test_an_answer_that_changes_its_inputs_in_place_fails_after_the_usual_checks(tmp_path, name):
+    ex = catalog.get(name)
+    old, new = IN_PLACE[name]
+    assert old in solution(ex)
+    result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
+    assert result.status == "fail" and "changed its argument" in result.message, result.message
+    assert "in place" in result.message and "copy" in result.message
+
+
+@pytest.mark.parametrize("old, new", [("min(a, g) < 0.1", "min(a, g) <= 0.1"), ("max(a, g) > 10", "max(a, g) >= 10"),
+                                      ("act_std[0] == 0", "act_std[-1] == 0"),
+                                      ("act_std[0] == 0", "min(act_std) == 0")])
+def test_verdict_rules_are_checked_at_their_boundaries(tmp_path, old, new):
+    ex = catalog.get("verdict")
+    result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
+    assert result.status == "fail", (new, result.message)
+
+
+@pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
+                                  "sigmoid_gradients"])
+def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_path, name):
+    # Right to 1e-7 only (a step in float32): "returned 0.5; expected 0.5" would teach nothing.
+    ex = catalog.get(name)
+    off = ("\nimport numpy as _np\n_reference = {fn}\ndef {fn}(*args):\n    out = _reference(*args)\n"
+           "    return type(out)(_np.asarray(out) * (1 + 3e-7)) if isinstance(out, tuple) else out * (1 + 3e-7)\n")
+    result = grade_source(tmp_path, ex, solution(ex) + off.format(fn=ex.function))
+    assert result.status == "fail", result.message
+    shown = re.search(r"(?:returned|is) (.+?); expected (.+?)\.(?: |$)", result.message, flags=re.MULTILINE)
+    assert shown and shown[1] != shown[2], result.message
+
+
+def test_a_long_answer_to_the_topological_order_is_judged_at_once():
+    # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
+    # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).
+    from tinygrad_init.exercises import ex05_topological_order as ex05
+    from tinygrad_init.exercises.kit import CheckFailure, NodeRef
+
+    nodes = ex05.GRAPHS[-1][1]
+    order = [NodeRef(i) for i in range(len(nodes))] + [NodeRef(len(nodes) - 1)] * 190_000
+    with pytest.raises(CheckFailure, match="node 'x5000' appears 190001 times"):
+        ex05._validate(order, nodes, "x")
+
+
+def test_a_one_hot_of_the_wrong_width_is_not_blamed_on_keepdims(tmp_path):
+    # np.eye(targets.max() + 1) has fewer columns than classes when no target is the last class.
+    source = ("import numpy as np\ndef softmax_cross_entropy_backward(logits, targets):\n"
+              "    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+              "    return (e / e.sum(axis=1, keepdims=True) - np.eye(targets.max() + 1)[targets]) / len(logits)\n")
+    result = grade_source(tmp_path, catalog.get("softmax_ce_backward"), source)
+    assert result.status == "error" and result.mistake is None, result.message
+    assert "np.eye(targets.max() + 1)[targets]" in result.message and "hint:" not in result.message
+
+
+def test_a_broadcast_error_is_blamed_on_broadcast_to_only_where_it_is_called(tmp_path):
+    source = "import numpy as np\ndef unbroadcast(grad, shape):\n    out = np.zeros(shape)\n    out += grad\n" \
+             "    return out\n"
+    result = grade_source(tmp_path, catalog.get("unbroadcast"), source)
+    assert result.status == "error" and "out += grad" in result.message, result.message
+    assert "hint:" not in result.message, result.message
+
+
+def test_a_layer_number_given_as_a_float_is_named_as_a_float(tmp_path):
+    ex = catalog.get("update_data")
+    result = grade_source(tmp_path, ex, solution(ex).replace("int(np.argmax(", "float(np.argmax("))
+    assert result.status == "fail" and "must be an int (1..4), got a float (3)" in result.message, result.message
 
 
 def test_student_exception_names_type_message_line_and_call(tmp_path):
@@ -435,6 +525,9 @@ def test_syntax_error_load_error_missing_function_and_exit(tmp_path):
     (tmp_path / ex.file).write_bytes(b"def fans(shape):\n    return 1\x00\n")
     r = check_file(ex, str(tmp_path / ex.file))
     assert r.status == "error" and "could not be read as Python" in r.message
+    # A file of megabytes (a table of answers) is not parsed: 17 MB took 9 s and 2 GB in the grader's process.
+    r = grade_source(tmp_path, ex, "TABLE = {" + ",".join(f"{i}: {i}" for i in range(200_000)) + "}\n")
+    assert r.status == "error" and "more than 1 MB" in r.message, r.message
 
 
 def test_printing_is_captured_and_interpreter_state_restored(tmp_path):

@@ -242,6 +242,13 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
 
 
 
+# What subprocess.Popen calls to start a program (Python 3.11's arguments), with no audit event of its own: here it
+# would run `python -c "import tinygrad_init"`.
+FORK_EXEC = ("errors = os.pipe()\n{fn}([sys.executable, '-c', 'import tinygrad_init'], [os.fsencode(sys.executable)], "
+             "True, tuple(sorted(errors)), None, None, -1, -1, -1, -1, -1, -1, *errors, True, False, -1, None, None, "
+             "None, -1, None, False)\n")
+
+
 def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or_the_checks(tmp_path):
     check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
     library = ("import subprocess, sys\nimport numpy as np\ndef unbroadcast(grad, shape):\n"
@@ -259,6 +266,12 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
         "sigmoid_backward": f"import os\nd = os.open({REPO!r}, os.O_RDONLY)\n"
                             "os.open('tinygrad_init/exercises/ex11_fans/__init__.py', os.O_RDONLY, dir_fd=d)\n",
         "topological_order": f"import os\nos.rename({check!r}, {check!r})  # a no-op, but a replace all the same\n",
+        "linear_backward": f"import _posixsubprocess, os, sys\n{FORK_EXEC.format(fn='_posixsubprocess.fork_exec')}",
+        "softmax_ce_backward": f"import subprocess, os, sys\n{FORK_EXEC.format(fn='subprocess._fork_exec')}",
+        # The grader's memory, where the references are (and its threads': /proc/TID is the same process).
+        "accumulate_grads": "import os\nopen(f'/proc/{os.getppid()}/mem', 'rb')\n",
+        "central_difference": "import os\nd = os.open('/proc', os.O_RDONLY)\n"
+                              "os.open(f'{os.getppid()}/task/{os.getppid()}/mem', os.O_RDONLY, dir_fd=d)\n",
     }
     for name, source in sources.items():
         write(tmp_path, name, source)
@@ -273,6 +286,7 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
     assert "`subprocess.Popen` (it runs code outside the grader's rules)" in by_name["unbroadcast"]
     assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
     assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
+    assert "`_posixsubprocess.fork_exec`" in by_name["linear_backward"] and by_name["softmax_ce_backward"]
     assert not os.path.exists(tmp_path / "copy.py")
 
 
@@ -331,11 +345,14 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
                                      + solution("tanh_backward"))
     write(tmp_path, "sigmoid_backward", "import os, time\nif os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\n"
                                         "def sigmoid_backward(x, upstream):\n    while True:\n        pass\n")
+    # A child that leaves the process group (a session of its own) goes too.
+    write(tmp_path, "relu_std", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                                "        time.sleep(60)\n    os._exit(0)\n" + solution("relu_std"))
     start = time.monotonic()
-    results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward"],
-                           timeout=2)
+    results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward",
+                                           "relu_std"], timeout=2)
     elapsed = time.monotonic() - start
-    assert [r.status for r in results] == ["pass", "pass", "pass", "timeout"], [r.message for r in results]
+    assert [r.status for r in results] == ["pass", "pass", "pass", "timeout", "pass"], [r.message for r in results]
     assert elapsed < 30, elapsed  # not a timing assertion: 60 s sleepers would hold a pipe-based grader
     assert _survivors(str(tmp_path)) == []
 
@@ -368,6 +385,10 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
         "accumulate_grads": "import sys\nsys.setrecursionlimit(100)\ndef accumulate_grads(edges, root):\n"
                             "    return accumulate_grads(edges, root)\n",
         "linear_backward": "def linear_backward(x, W, g):\n    while True:\n        print('x' * 100_000)\n",
+        "softmax_ce_backward": "import fcntl, os\nfor fd in range(3, 64):  # the worker's end of the reply pipe\n"
+                               "    if os.path.exists(f'/proc/self/fd/{fd}') and os.readlink(f'/proc/self/fd/{fd}')"
+                               ".startswith('pipe') and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_WRONLY:\n"
+                               "        os.dup2(os.open(os.devnull, os.O_WRONLY), fd)\n",
         "unbroadcast": solution("unbroadcast"),
     }
     for name, source in sources.items():
@@ -383,6 +404,34 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
     assert "your code ran out of memory" in flat
     assert "your code raised RecursionError" in flat
     assert "your code printed (or wrote to a file) more than 64 MB" in flat  # not gigabytes in the temp folder
+    assert "stopped answering while your code ran: did it close or replace file descriptors" in flat
+
+
+def test_the_report_shows_control_characters_of_the_student_instead_of_sending_them_to_the_terminal(tmp_path):
+    # Escape sequences (cursor up, clear line) and carriage returns could repaint a FAIL as a PASS on a terminal.
+    write(tmp_path, "mul_backward", "print('\\x1b[3A\\x1b[2K\\rPASS  ex01  forged')\n"
+                                    "def mul_backward(a, b, upstream):\n"
+                                    "    raise ValueError('\\x1b[2K\\rPASS  ex01  mul_backward\\x07')\n")
+    code, text = run(["grade", str(tmp_path), "mul_backward"])
+    assert code == 1 and verdicts(text) == {"mul_backward": "FAIL"}
+    assert not set(text) & {"\x1b", "\r", "\x07"}, repr(text)
+    assert "your code raised ValueError: \\x1b[2K\\x0dPASS" in text and "| \\x1b[3A\\x1b[2K" in text
+
+
+def test_the_student_code_cannot_stop_or_kill_the_grader(tmp_path):
+    # Signals to processes outside the worker's group (the grader, or every process of the user with -1) are
+    # refused; the worker's own group (itself, a forked child) may still be signalled.
+    # (Signal 0 only asks whether the process exists: the test stops nothing if the refusal is missing.)
+    sources = {"mul_backward": "import os\nos.kill(os.getppid(), 0)\n",
+               "pow_backward": "import os\nos.killpg(os.getpgid(os.getppid()), 0)\n",
+               "tanh_backward": "import os\nos.kill(-1, 0)\n",
+               "sigmoid_backward": "import os, signal, time\npid = os.fork()\nif pid == 0:\n    time.sleep(60)\n"
+                                   "os.kill(pid, signal.SIGKILL)\nos.waitpid(pid, 0)\n" + solution("sigmoid_backward")}
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    results = grader.grade(str(tmp_path), list(sources), timeout=20)
+    assert [r.status for r in results] == ["fail", "fail", "fail", "pass"], [r.message for r in results]
+    assert all("`os.kill`" in r.message or "`os.killpg`" in r.message for r in results[:3]), results
 
 
 def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):

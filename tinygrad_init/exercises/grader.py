@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -144,6 +145,12 @@ def _wrap(text: str, indent: str) -> list[str]:
     return lines
 
 
+def _visible(text: str) -> str:
+    """`text` with its control characters but newlines and tabs written out (`\\x1b`): a student's message or
+    output cannot move the terminal's cursor or clear what the report printed."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
 def format_report(results: Sequence[Result], directory: str, timeout: float | None = DEFAULT_TIMEOUT,
                   prog: str = "tinygrad-init exercises") -> str:
     """The text `grade` prints: one block per exercise, then the summary line."""
@@ -158,13 +165,13 @@ def format_report(results: Sequence[Result], directory: str, timeout: float | No
         out.append(head)
         if r.passed:
             continue
-        message = r.message
+        message = _visible(r.message)
         if r.status == "missing":
             command = f"{prog} start {directory}" + ("" if none_started else f" {ex.label}")
             message = f"not started: {os.path.join(directory, ex.file)} does not exist. Start it with:\n  {command}"
         out.extend(_wrap(message, "      "))
         if r.output.strip():
-            shown = r.output.strip().splitlines()
+            shown = _visible(r.output.strip()).splitlines()
             out.append("      your code printed:")
             out.extend("        | " + line[:_WIDTH] for line in shown[:8])
             if len(shown) > 8:

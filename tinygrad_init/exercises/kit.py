@@ -48,7 +48,6 @@ __all__ = [
     "Raised",
     "Rng",
     "Session",
-    "calls_named",
     "check_randomness",
     "close",
     "describe",
@@ -60,8 +59,10 @@ __all__ = [
     "fail",
     "finite",
     "fmt",
+    "fmt_both",
     "kurtosis",
     "max_error",
+    "mentions",
     "recursive_functions",
     "same",
     "sections",
@@ -156,19 +157,38 @@ class Session:
     Attributes:
         tree: the student's file, parsed (for checks that look at the code itself).
         path: the student's file.
+        changed: the first call that changed an argument (array or list) in place, or "": the grader fails
+            an answer for it once the check has passed, so that a wrong answer keeps its usual message.
     """
 
     tree: ast.Module
     path: str
+    changed: str = ""
 
     def __call__(self, call: str, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function on `args`; return its output as plain data (`call` describes it)."""
-        return self.call(call, args, kwargs)[0]
+        keep = [i for i, a in enumerate(args) if isinstance(a, (np.ndarray, list, tuple))]
+        out, after = self.call(call, args, kwargs, keep)
+        for i, value in zip(keep, after):
+            if not self.changed and not _unchanged(args[i], value):
+                self.changed = (f"{call} changed its argument {i + 1} in place ({describe(args[i])}). A function must "
+                                "leave what it is given as it was (the caller still needs it): work on a copy "
+                                "(x = x.copy()), or write x = x - m rather than x -= m.")
+        return out
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping[str, Any] | None = None,
              keep: Sequence[int] = ()) -> tuple[Any, list]:
         """Like `__call__`, and also return the state after the call of the arguments at positions `keep`."""
         raise NotImplementedError
+
+
+def _unchanged(before: Any, after: Any) -> bool:
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and after.shape == before.shape and after.dtype == before.dtype \
+            and np.array_equal(before, after, equal_nan=before.dtype.kind == "f")
+    if isinstance(before, (list, tuple)):
+        return isinstance(after, (list, tuple)) and len(after) == len(before) and all(map(_unchanged, before, after))
+    return before == after or (before != before and after != after)
 
 
 class CheckFailure(AssertionError):
@@ -282,24 +302,34 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def fmt(x: Any) -> str:
-    """Numbers with 6 significant digits, arrays compactly, everything else with repr (shortened)."""
+def fmt(x: Any, digits: int = 6) -> str:
+    """Numbers with `digits` significant digits, arrays and lists compactly (12 items at most), everything else
+    with repr (shortened)."""
     if isinstance(x, (bool, np.bool_)):
         return repr(bool(x))
     if isinstance(x, numbers.Integral) and abs(int(x)) > 2**1000:  # beyond float's range
-        return f"{decimal.Decimal(int(x)):.6g}"
+        return f"{decimal.Decimal(int(x)):.{digits}g}"
     if isinstance(x, numbers.Real):
-        return f"{float(x):.6g}"
+        return f"{float(x):.{digits}g}"
     if isinstance(x, np.ndarray):
         if x.ndim == 1 and x.size <= 12 and x.dtype.kind in "fiu":
-            return "[" + ", ".join(f"{float(v):.6g}" for v in x) + "]"
-        with np.printoptions(precision=5, threshold=12, edgeitems=2, linewidth=100):
+            return "[" + ", ".join(f"{float(v):.{digits}g}" for v in x) + "]"
+        with np.printoptions(precision=digits - 1, threshold=12, edgeitems=2, linewidth=100):
             return np.array2string(x, separator=", ")
     if isinstance(x, (tuple, list)):
-        inner = ", ".join(fmt(v) for v in x)
+        inner = ", ".join([fmt(v, digits) for v in x[:12]] + ["..."] * (len(x) > 12))
         return f"({inner})" if isinstance(x, tuple) else f"[{inner}]"
     text = repr(x)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def fmt_both(got: Any, expected: Any) -> tuple[str, str]:
+    """`fmt` of an answer and of the expected value, with more digits where 6 show no difference."""
+    for digits in (6, 9, 12, 17):
+        shown = fmt(got, digits), fmt(expected, digits)
+        if shown[0] != shown[1]:
+            break
+    return shown
 
 
 def _engine_hint(value: Any) -> str:
@@ -437,15 +467,11 @@ def finite(value: Any) -> bool:
 # ------------------------------------------------------------------ looking at the code
 
 
-def calls_named(tree: ast.AST, name: str) -> int | None:
-    """The line of the first call of a function called `name` (`f(...)` or `x.f(...)`), or None."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            fn = node.func
-            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else None
-            if called == name:
-                return node.lineno
-    return None
+def mentions(tree: ast.AST, name: str) -> int | None:
+    """The line of the first use of `name` however it is reached (`f(...)`, `x.f`, `from m import f as g`,
+    `getattr(x, "f")`), or None."""
+    return next((n.lineno for n in ast.walk(tree) if hasattr(n, "lineno") and name in (
+        getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "name", None), getattr(n, "value", None))), None)
 
 
 def recursive_functions(tree: ast.AST) -> list[str]:
@@ -515,16 +541,22 @@ def draw(run: Session, function: str, shape: tuple[int, ...], rng: Any, dtype: A
 
 
 def check_randomness(run: Session, function: str, shape: tuple[int, ...]) -> None:
-    """Same seed, same numbers; different seeds, different numbers; Generators and None accepted."""
+    """Same seed, same numbers; different seeds, different numbers; a Generator drawn from, None a fresh seed."""
     a, b = draw(run, function, shape, 0), draw(run, function, shape, 0)
     if not np.array_equal(a, b):
         fail(f"{function}({shape}, rng=0) returned different numbers on two calls.", "ignores_rng")
     if np.array_equal(a, draw(run, function, shape, 1)):
         fail(f"{function}({shape}, rng=0) and rng=1 returned the same numbers.", "fixed_seed")
-    if not np.array_equal(draw(run, function, shape, Rng(123)), draw(run, function, shape, Rng(123))):
+    c = draw(run, function, shape, Rng(123))
+    if not np.array_equal(c, draw(run, function, shape, Rng(123))):
         fail(f"{function}({shape}, rng=np.random.default_rng(123)) returned different numbers for two "
              "generators in the same state.", "ignores_rng")
-    draw(run, function, shape, None)
+    if not np.array_equal(c, draw(run, function, shape, 123)):  # np.random.default_rng(gen) is gen itself
+        fail(f"{function}({shape}, rng=np.random.default_rng(123)) and rng=123 returned different numbers.",
+             "ignores_rng")
+    if np.array_equal(draw(run, function, shape, None), draw(run, function, shape, None)):
+        fail(f"{function}({shape}, rng=None) returned the same numbers on two calls: None asks for a fresh seed "
+             "from the operating system.", "fixed_seed")
 
 
 def kurtosis(w: np.ndarray) -> float:

@@ -16,8 +16,10 @@ How a file is graded:
    the worker or anything else inside the worker cannot change a verdict; a reply that does not
    echo the random tag of the request it answers is rejected.
 4. The time limit counts from loading the file; at the end, or at the time limit, the whole
-   process group is killed, so a `fork` or `multiprocessing` child cannot hold the grader. Each
-   worker has a memory limit, and a limit on what it prints or writes (`worker.MAX_WRITTEN`).
+   process group is killed (and, on Linux, any process the worker started that left the group), so a
+   `fork` or `multiprocessing` child cannot hold the grader. Each worker has a memory limit, and a
+   limit on what it prints or writes (`worker.MAX_WRITTEN`). An answer also fails when the function
+   changed an array or list it was given (after the check's own messages).
 
 With `isolate=False` the same checks run against the file loaded in this process: faster (the
 test suite uses it), but with no time limit, no memory limit and no runtime import guard.
@@ -29,6 +31,7 @@ untrusted code on a shared machine: the student's code runs with the student's r
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import json
 import os
@@ -59,6 +62,7 @@ STATUSES = ("pass", "fail", "todo", "error", "timeout", "crash", "missing", "int
 DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow", "keras", "autograd", "mxnet")
 
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
+_MAX_SOURCE = 1 << 20  # bytes of a student's file
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _WORKER = os.path.abspath(wire.__file__)
 
@@ -127,7 +131,11 @@ def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
 
 def _parse(path: str) -> ast.Module:
     with open(path, "rb") as fh:
-        return ast.parse(fh.read(), filename=path)
+        source = fh.read(_MAX_SOURCE + 1)
+    if len(source) > _MAX_SOURCE:  # parsing megabytes takes seconds and gigabytes here, outside any limit
+        raise ValueError(f"it holds more than {_MAX_SOURCE >> 20} MB; a solution takes a few lines (and a table of "
+                         "answers cannot pass: every grading draws new cases)")
+    return ast.parse(source, filename=path)
 
 
 def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
@@ -282,10 +290,8 @@ class _Local(Session):
             file = getattr(sys.modules.get(name), "__file__", None) or ""
             if name == self.ex.stem or (file and os.path.dirname(os.path.abspath(file)) == self.folder):
                 del sys.modules[name]
-        try:
+        with contextlib.suppress(OSError):
             os.chdir(cwd)
-        except OSError:
-            pass
         return _shorten("".join(self.out.parts), self.out.size)
 
 
@@ -297,7 +303,9 @@ class _Worker(Session):
         self.tree = None  # set by grade_file after the static check
         fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
         self.deadline = float("inf")
+        self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+        env.update([self.mark.split("=")])
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")
         self.proc = subprocess.Popen(
@@ -342,10 +350,8 @@ class _Worker(Session):
                      else _tampered(frame))
 
     def _write(self, obj: dict) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the worker is gone; the reader reports it
             wire.write_frame(self.proc.stdin.fileno(), obj)
-        except OSError:
-            pass  # the worker is gone; the reader reports it
 
     def _next(self) -> tuple[str, Any]:
         try:
@@ -376,23 +382,15 @@ class _Worker(Session):
         return _reply(self._send(_request(args, kwargs, keep)), call)
 
     def close(self) -> str:
-        try:
-            if os.name == "posix":
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            else:
-                self.proc.kill()
-        except OSError:
-            pass
-        try:
+        with contextlib.suppress(OSError):
+            os.killpg(self.proc.pid, signal.SIGKILL) if os.name == "posix" else self.proc.kill()
+        _kill_marked(self.mark.encode())
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         self.reader.join(timeout=2)  # a process that left the group may still hold the pipe: then keep it open
         for stream in (self.proc.stdin,) + ((self.proc.stdout,) if not self.reader.is_alive() else ()):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
         try:
             with open(self.capture, encoding="utf-8", errors="replace") as fh:
                 text = fh.read(_OUTPUT_LIMIT + 1)
@@ -401,6 +399,20 @@ class _Worker(Session):
         except OSError:
             return ""
         return _shorten(text, max(len(text), total))
+
+
+def _kill_marked(mark: bytes) -> None:
+    """Kill the processes whose environment holds `mark` (Linux): what a worker forked that left its process
+    group (`os.setsid`), which the group's kill misses."""
+    for _ in range(5):  # again, for a child forked meanwhile
+        found = False
+        for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else ()):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/environ", "rb") as fh:  # OSError: gone, not ours
+                if mark in fh.read().split(b"\0"):
+                    os.kill(int(pid), signal.SIGKILL)
+                    found = True
+        if not found:
+            return
 
 
 # ------------------------------------------------------------------ messages
@@ -420,6 +432,9 @@ def _crash_message(code: int | None) -> str:
             name = f"signal {-code}"
         return (f"the grading process was killed by {name} while running your code: a crash (too deep a "
                 "recursion after sys.setrecursionlimit, or out of memory?).")
+    if code is None:  # alive, but its end of the channel is gone
+        return ("the grading process stopped answering while your code ran: did it close or replace file "
+                "descriptors it did not open (os.close, os.dup2)?")
     return (f"your code ended the grading process (exit status {code}), e.g. with os._exit(). A function must "
             "`return` its answer.")
 
@@ -511,6 +526,8 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
                                "not a function.")
         loading = False
         ex.check(session)
+        if session.changed:
+            raise CheckFailure(session.changed)
         result = Result(ex.name, "pass")
     except CheckFailure as exc:
         message = str(exc) + (f"\nhint: {ex.hint(exc.mistake)}" if exc.mistake else "")

@@ -20,9 +20,10 @@ Before any student code runs, the worker
   folder at the end, so that a scratch `numbers.py` or `json.py` there cannot shadow the standard
   library;
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
-  exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, and starting
-  other programs (or C functions through `ctypes`), which would run without the hook; and a
-  memory limit.
+  exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
+  other programs (or C functions through `ctypes`), which would run without the hook, and opening
+  another process's entries in /proc (the grader's memory) or signalling a process outside its group
+  (the grader); and a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -150,7 +151,7 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC and value.dtype.kind != "c":
-        item = value.item()
+        item = value.item() if value.dtype.kind != "f" else float(value)  # a long double's item() is not a float
         return {"t": "scalar", "dtype": value.dtype.str, "v": _float(item) if isinstance(item, float) else item}
     if isinstance(value, np.ndarray) and value.dtype.kind in _NUMERIC:
         data = value if value.flags.c_contiguous else value.copy(order="C")
@@ -380,11 +381,11 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 # ------------------------------------------------------------------ the process
 
 
-#: Audit events that start another program or call C functions, and the modules `multiprocessing` starts a
-#: program with (without an event): code that would run without this policy. A fork keeps it.
+#: Audit events that start another program or call C functions, and the modules `multiprocessing` and `subprocess`
+#: start a program with (without an event): code that would run without this policy. A fork keeps it.
 _RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                     "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "multiprocessing.popen_spawn_posix",
-                    "multiprocessing.popen_forkserver")
+                    "multiprocessing.popen_forkserver", "_posixsubprocess")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
 #: linked, moved, replaced or removed.
@@ -393,8 +394,8 @@ _PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.symlink"
 
 
 def _install_policy(policy: dict) -> None:
-    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files, and running
-    other programs."""
+    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another
+    process's /proc entries, and running other programs."""
     import importlib.util
 
     deny = tuple(policy.get("deny", ()))
@@ -419,8 +420,23 @@ def _install_policy(policy: dict) -> None:
     above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
 
     def is_protected(name: str) -> bool:
-        bases = [os.getcwd()] + ([] if os.path.isabs(name) else sorted(above))
-        return any((os.path.realpath(os.path.join(b, name)) + os.sep).startswith(protected) for b in bases)
+        for base in [os.getcwd()] + ([] if os.path.isabs(name) else [*sorted(above), "/proc"]):
+            real = os.path.realpath(os.path.join(base, name)) + os.sep
+            pid = real.split(os.sep)[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
+            if real.startswith(protected) or (pid.isdigit() and int(pid) != os.getpid()):
+                return True
+        return False
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "
+                                                        "grader's rules)"))
+
+    import _posixsubprocess
+    import subprocess
+
+    # What subprocess.Popen starts a program with raises no audit event of its own; a fresh copy of its module
+    # would be an import (refused below).
+    _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
 
     def hook(event: str, args: tuple) -> None:
         if event == "import" and args[0].partition(".")[0] in deny:
@@ -431,8 +447,21 @@ def _install_policy(policy: dict) -> None:
         for i in _PATH_ARGS.get(event, ()) if protected else ():
             if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
                 raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
+        if event in ("os.kill", "os.killpg") and not _own_group(args[0], event == "os.killpg"):
+            raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
 
     sys.addaudithook(hook)
+
+
+def _own_group(pid: int, group: bool) -> bool:
+    """Whether the target of `os.kill(pid, ...)` (of `os.killpg` with `group`) lies in the worker's process group:
+    the worker, or what it forked."""
+    if pid == 0 or (pid == os.getpid() and not group):
+        return True
+    try:
+        return pid > 0 and (pid if group else os.getpgid(pid)) == os.getpgid(0)
+    except OSError:  # no such process
+        return False
 
 
 def _limit_memory(megabytes: float) -> None:

@@ -44,6 +44,31 @@ def topological_order(root):
     return order
 
 
+# mutant: recursion_limit
+# the same, with the limit raised under another name and the recursion in a method.
+from sys import setrecursionlimit as allow_deep_graphs
+
+allow_deep_graphs(100_000)
+
+
+class _Walk:
+    def __init__(self):
+        self.order, self.seen = [], set()
+
+    def visit(self, node):
+        if node not in self.seen:
+            self.seen.add(node)
+            for p in node._parents:
+                self.visit(p)
+            self.order.append(node)
+
+
+def topological_order(root):
+    walk = _Walk()
+    walk.visit(root)
+    return walk.order
+
+
 # mutant: repeated_parent
 # Kahn's algorithm: counts every occurrence of a parent, but decrements each distinct parent once.
 def topological_order(root):

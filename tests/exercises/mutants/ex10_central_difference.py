@@ -115,3 +115,40 @@ def numerical_gradient(f, x, h=1e-5):
         grad[i] = (f0 - f(x)) / h
         x[i] = old
     return grad
+
+
+# mutant: own_h
+# a step of its own instead of the argument h.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    step = 1e-6
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + step
+        fp = f(x)
+        x[i] = old - step
+        fm = f(x)
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * step)
+    return grad
+
+
+# mutant: float32
+# the right formula, kept in float32: the difference of two close values loses its digits.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape, dtype=np.float32)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f(x)
+        x[i] = old - h
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad

@@ -90,3 +90,15 @@ def fans(shape):
     if len(shape) < 2:
         raise ValueError("a shape with fewer than two axes has no fans")
     return shape[0] * math.prod(shape[2:]), shape[1]
+
+
+# mutant: float_fans
+# the right numbers, as floats: / divides into a float even when it divides evenly.
+import math
+
+
+def fans(shape):
+    if len(shape) < 2:
+        raise ValueError("a shape with fewer than two axes has no fans")
+    size = math.prod(shape)
+    return size / shape[1], size / shape[0]

@@ -109,3 +109,16 @@ def xavier_uniform(shape, rng=None, dtype=np.float32):
     fan_in, fan_out = shape[0] * r, shape[1] * r
     a = math.sqrt(6 / (fan_in + fan_out))
     return np.random.default_rng(rng).uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)
+
+
+# mutant: ignores_rng
+# takes an int seed, but draws from a seed of its own when handed a Generator (or None).
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    a = math.sqrt(6.0 / (shape[0] * math.prod(shape[2:]) + shape[1] * math.prod(shape[2:])))
+    gen = np.random.default_rng(rng if isinstance(rng, int) else 0)
+    return gen.uniform(-a, a, size=shape).astype(dtype)

@@ -14,6 +14,7 @@ from ..kit import (
     expect_sequence,
     fail,
     fmt,
+    fmt_both,
     same,
     unseen,
 )
@@ -61,7 +62,8 @@ def check(run: Session) -> None:
         expected = (up * b, up * a)
         if same((da, db), expected):
             continue
-        detail = f"{call} returned ({fmt(da)}, {fmt(db)}); expected ({fmt(expected[0])}, {fmt(expected[1])})."
+        shown, wanted = fmt_both((da, db), expected)
+        detail = f"{call} returned {shown}; expected {wanted}."
         if 0.0 in (a, b) and not same((da, db), (da, db)):
             fail(detail + f" Your result is not a number: {describe(da)}, {describe(db)}.", "undefined_at_zero")
         diagnose((da, db), detail, [

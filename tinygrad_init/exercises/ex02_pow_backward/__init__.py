@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, same, unseen
+from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     2, "pow_backward", "pow_backward", "Backward of a power y = x ** n", 1, "the backward rule of a power",
@@ -51,7 +51,8 @@ def check(run: Session) -> None:
         expected = up * n * x ** (n - 1.0)
         if same(got, expected):
             continue
-        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        shown, wanted = fmt_both(got, expected)
+        detail = f"{call} returned {shown}; expected {wanted}."
         if x == 0 and not math.isfinite(got):
             fail(detail, "undefined_at_zero")
         diagnose(got, detail, [

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, same, unseen
+from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     3, "tanh_backward", "tanh_backward", "Backward of tanh", 1, "the backward rule of tanh",
@@ -48,7 +48,8 @@ def check(run: Session) -> None:
         expected = up * (1.0 - t * t)
         if same(got, expected, atol=1e-12):
             continue
-        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        shown, wanted = fmt_both(got, expected)
+        detail = f"{call} returned {shown}; expected {wanted}."
         if abs(x) > 700 and not math.isfinite(got):
             fail(detail, "overflow")
         s, tan = _sigmoid(x), math.tan(x)

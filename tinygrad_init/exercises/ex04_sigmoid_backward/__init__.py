@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, same, unseen
+from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     4, "sigmoid_backward", "sigmoid_backward", "Backward of the sigmoid", 1, "the backward rule of the sigmoid",
@@ -48,7 +48,8 @@ def check(run: Session) -> None:
         expected = up * s * (1.0 - s)
         if same(got, expected, atol=1e-15):
             continue
-        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        shown, wanted = fmt_both(got, expected)
+        detail = f"{call} returned {shown}; expected {wanted}."
         if abs(x) > 700 and not math.isfinite(got):
             fail(detail, "overflow")
         t = math.tanh(x)

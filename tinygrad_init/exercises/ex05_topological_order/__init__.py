@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 
 from ..kit import (
     Exercise,
@@ -10,9 +10,9 @@ from ..kit import (
     NodeRef,
     Raised,
     Session,
-    calls_named,
     describe,
     fail,
+    mentions,
     recursive_functions,
 )
 
@@ -90,9 +90,10 @@ def _validate(result: object, nodes: list, what: str) -> None:
     for c, (_, ps) in enumerate(nodes):
         for p in ps:
             children.setdefault(p, set()).add(c)
-    dup = next((i for i in order if order.count(i) > 1), None) if len(set(order)) < len(order) else None
+    counts = Counter(order)
+    dup = next((i for i in order if counts[i] > 1), None)
     if dup is not None:
-        fail(f"{what}: node {label(dup)} appears {order.count(dup)} times in your list.",
+        fail(f"{what}: node {label(dup)} appears {counts[dup]} times in your list.",
              "repeated_parent" if dup in repeated else "duplicates")
     missing = sorted(set(range(len(nodes))) - set(order))
     if missing:
@@ -115,9 +116,9 @@ def _validate(result: object, nodes: list, what: str) -> None:
 
 
 def check(run: Session) -> None:
-    line = calls_named(run.tree, "setrecursionlimit")
+    line = mentions(run.tree, "setrecursionlimit")
     if line is not None:
-        fail(f"your file calls sys.setrecursionlimit (line {line}).", "recursion_limit")
+        fail(f"your file uses sys.setrecursionlimit (line {line}).", "recursion_limit")
     recursive = recursive_functions(run.tree)
     if recursive:
         fail(f"your function `{recursive[0]}` calls itself: that is recursion.", "recursive")

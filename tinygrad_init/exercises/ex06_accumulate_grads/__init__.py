@@ -65,7 +65,7 @@ def _backprop(edges: list[Edge], root: str, mode: str) -> dict[str, float]:
 
 
 def _show(d: dict) -> str:
-    return "{" + ", ".join(f"{k!r}: {fmt(v)}" for k, v in sorted(d.items())) + "}"
+    return "{" + ", ".join([f"{k!r}: {fmt(v)}" for k, v in sorted(d.items())[:12]] + ["..."] * (len(d) > 12)) + "}"
 
 
 def _equal(got: dict, want: dict) -> bool:
@@ -103,6 +103,7 @@ def check(run: Session) -> None:
         if root not in got:
             fail(detail, "no_root")
         if sorted(got) != sorted(expected):
-            fail(f"{what} returned gradients for {sorted(got)}; expected one for each node: {sorted(expected)}.")
+            fail(f"{what} returned gradients for {fmt(sorted(got))}; expected one for each node: "
+                 f"{fmt(sorted(expected))}.")
         bad = next(k for k in sorted(expected) if not same(got.get(k), expected[k]))
         fail(detail + f" The first wrong one is {bad!r}: add up upstream * local over every edge into it.")

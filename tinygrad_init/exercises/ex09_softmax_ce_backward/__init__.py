@@ -94,7 +94,7 @@ def check(run: Session) -> None:
         try:
             got = run(call, logits, targets)
         except Raised as exc:
-            if exc.type == "ValueError" and "broadcast" in exc.message:
+            if exc.type == "ValueError" and f"shapes ({n},{c}) ({n},)" in exc.message:  # a row sum without its axis
                 fail(f"{call} raised ValueError: {exc.message}.", "no_keepdims")
             raise
         expected = (_softmax(logits) - np.eye(c)[targets]) / n

@@ -29,6 +29,10 @@ EXERCISE = Exercise(
         "copy_not_used": "you changed a copy of x but called f on x itself, so f never saw the change. Call f "
                          "on the array you changed.",
         "precedence": "/ 2*h divides by 2 and then MULTIPLIES by h. Write / (2 * h).",
+        "own_h": "use the step you are given (the argument h, 1e-5 when none is passed), not one of your own: "
+                 "g[i] = (f(x + h e_i) - f(x - h e_i)) / (2h) with that h.",
+        "float32": "keep the gradient in float64 (np.zeros(x.shape)): (f(x + h) - f(x - h)) / (2h) is a small "
+                   "difference of close numbers, float32 keeps 7 digits of it, and a gradient check needs more.",
         "second_derivative": "(f(x+h) - 2 f(x) + f(x-h)) / h^2 is the second derivative. The gradient is "
                              "(f(x+h) - f(x-h)) / (2h).",
     },
@@ -79,19 +83,22 @@ def check(run: Session) -> None:
             fail(f"{call}: after the call x differs from what was passed in, {max_error(after, x)}.",
                  "restored_by_arithmetic" if drift else "not_restored")
         exact = 3.0 * c * x**2 + np.cos(x)
-        # Central differences are within ~h^2 |f'''| / 6 of the exact gradient (|f'''| <= 13 here);
-        # the other formulas are off by ~h |f''| / 2 or far more.
-        tol = 10.0 * h_used**2 * 13 + 1e-8
-        if isinstance(got, np.ndarray) and got.shape == x.shape and got.dtype.kind == "f" \
-                and np.all(np.abs(got - exact) <= tol):
-            continue
+        # Central differences are within ~h^2 |f'''| / 6 of the exact gradient (|f'''| <= 13 here; at h = 1e-3, the
+        # first case, 3e-7 or more: another h shows); rounding moves them by < 1e-9. Other formulas are off by more.
         ways = _differences(f, x.copy(), h_used)
+        if isinstance(got, np.ndarray) and got.shape == x.shape and got.dtype.kind == "f" \
+                and np.all(np.abs(got - ways["central"]) <= 1e-8):
+            continue
         detail = f"{call}: the gradient is off" + (f": {max_error(got, exact)}." if isinstance(got, np.ndarray)
                                                    and got.shape == x.shape else ".")
+        if isinstance(got, np.ndarray) and got.dtype.kind == "f" and got.dtype.itemsize < 8:
+            fail(f"{detail} Your gradient is {got.dtype}.", "float32")
         diagnose(got, detail, [(k, ways[k]) for k in ("forward_difference", "backward_difference", "divided_by_h",
                                                       "all_at_once", "one_d_only", "copy_not_used", "precedence",
                                                       "second_derivative") if k != "one_d_only" or len(shape) > 1],
                  rtol=1e-6, atol=1e-9)
         arr = expect_array(got, x.shape, call)
+        if arr.dtype.kind == "f" and np.all(np.abs(arr - exact) <= 10.0 * h_used**2 * 13 + 1e-8):
+            fail(f"{call}: {max_error(arr, ways['central'])} from the central difference with h = {h_used:g}.", "own_h")
         fail(f"{call}: wrong numbers compared with the exact gradient, {max_error(arr, exact)}. For every "
              "element i: (f(x + h e_i) - f(x - h e_i)) / (2h), where e_i is 1 at i and 0 elsewhere.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 from ..kit import (
     Exercise,
@@ -21,6 +22,8 @@ from ..kit import (
 EXERCISE = Exercise(
     11, "fans", "fans", "fan_in and fan_out of a weight shape", 5, "the fans of a weight shape",
     {
+        "float_fans": "return the fans as ints: / gives a float (144.0) even where it divides evenly. Multiply, "
+                      "shape[0] * prod(shape[2:]), or divide with //.",
         "swapped": "this project stores weights as (fan_in, fan_out), because a layer computes y = x @ W "
                    "(PyTorch stores the transpose, (out, in)): fan_in is shape[0] and fan_out is shape[1].",
         "no_receptive_field": "a kernel (in, out, kh, kw) connects every input channel through kh*kw "
@@ -74,6 +77,9 @@ def check(run: Session) -> None:
         got = (expect_float(pair[0], f"{call}: fan_in"), expect_float(pair[1], f"{call}: fan_out"))
         rf = math.prod(shape[2:])
         expected = (shape[0] * rf, shape[1] * rf)
+        if same(got, expected) and not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in pair):
+            fail(f"{call} returned ({describe(pair[0])}, {describe(pair[1])}); expected the ints {expected}.",
+                 "float_fans")
         if same(got, expected):
             continue
         detail = f"{call} returned ({fmt(got[0])}, {fmt(got[1])}); expected {expected}."

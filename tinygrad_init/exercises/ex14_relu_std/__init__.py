@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same, unseen
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     14, "relu_std", "predict_relu_std", "Predict the std of every layer of a ReLU network", 7,
@@ -64,11 +64,12 @@ def check(run: Session) -> None:
         expected = _predict(widths, stds, input_std, "right")
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):
             continue
-        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        shown, wanted = fmt_both(got, expected)
+        detail = f"{call} returned {shown}; expected {wanted}."
         diagnose(got, detail, [(mode, _predict(widths, stds, input_std, mode)) for mode in (
             "no_half", "halved_std", "variance_returned", "half_on_input", "post_relu_std", "fan_out",
             "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry")])
         diagnose(got, detail, [("simulated", expected)], rtol=0.1)
-        arr = expect_array(got, expected.shape, call)
-        fail(f"{call} returned {fmt(arr)}; expected {fmt(expected)}. Var(z_l) = widths[l-1] * weight_stds[l-1]^2 "
+        expect_array(got, expected.shape, call)
+        fail(f"{call} returned {shown}; expected {wanted}. Var(z_l) = widths[l-1] * weight_stds[l-1]^2 "
              "* E[h_{l-1}^2], E[h_0^2] = input_std^2, E[relu(z)^2] = Var(z) / 2.")

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.polynomial.hermite import hermgauss
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same, unseen
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     16, "tanh_std_table", "predict_tanh_stds", "Predict the std of every tanh layer (CS231n's table)", 5,
@@ -80,11 +80,12 @@ def check(run: Session) -> None:
         expected = predict(widths, weight_std, input_std)
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, rtol=1e-6, atol=0.0):
             continue
-        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        shown, wanted = fmt_both(got, expected)
+        detail = f"{call} returned {shown}; expected {wanted}."
         if isinstance(got, np.ndarray) and got.shape == expected.shape and got[0] == 0:
             fail(detail, "mean_squared")
         diagnose(got, detail, [(m, predict(widths, weight_std, input_std, m)) for m in WRONG], rtol=1e-5, atol=0.0)
         diagnose(got, detail, [("imprecise", expected)], rtol=0.1, atol=0.0)
-        arr = expect_array(got, expected.shape, call)
-        fail(f"{call} returned {fmt(arr)}; expected {fmt(expected)}. q_l = widths[l-1] * weight_std^2 * "
+        expect_array(got, expected.shape, call)
+        fail(f"{call} returned {shown}; expected {wanted}. q_l = widths[l-1] * weight_std^2 * "
              "E[h_{l-1}^2] with E[h_0^2] = input_std^2, E[h_l^2] = E[tanh(z)^2] for z ~ N(0, q_l).")

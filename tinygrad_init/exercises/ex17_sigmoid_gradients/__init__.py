@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, same, unseen
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     17, "sigmoid_gradients", "predict_sigmoid_grad_stds",
@@ -66,8 +66,9 @@ def check(run: Session) -> None:
         expected = predict(widths, stds, grad_std)
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):
             continue
-        detail = f"{call} returned {fmt(got)}; expected {fmt(expected)}."
+        shown, wanted = fmt_both(got, expected)
+        detail = f"{call} returned {shown}; expected {wanted}."
         diagnose(got, detail, [(m, predict(widths, stds, grad_std, m)) for m in WRONG])
-        arr = expect_array(got, expected.shape, call)
-        fail(f"{call} returned {fmt(arr)}; expected {fmt(expected)}. Var(dL/dh_{{l-1}}) = widths[l] * "
+        expect_array(got, expected.shape, call)
+        fail(f"{call} returned {shown}; expected {wanted}. Var(dL/dh_{{l-1}}) = widths[l] * "
              "weight_stds[l-1]^2 * (1/4)^2 * Var(dL/dh_l), starting from grad_std^2 at the top.")

@@ -6,7 +6,19 @@ import numbers
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, expect_sequence, fail, fmt, same, unseen
+from ..kit import (
+    Exercise,
+    Session,
+    describe,
+    diagnose,
+    expect_array,
+    expect_sequence,
+    fail,
+    fmt,
+    fmt_both,
+    same,
+    unseen,
+)
 
 EXERCISE = Exercise(
     19, "update_data", "update_data_ratios", "The update:data ratio, and which layer's learning rate is off", 9,
@@ -88,13 +100,14 @@ def check(run: Session) -> None:
         got = expect_sequence(run(call, params, grads, lr), 2, call, "(log10 ratios, layer)")
         expected = ratios(params, grads, lr)
         if not same(got[0], expected, rtol=1e-9, atol=1e-12):
-            detail = f"{call}: the log10 ratios are {fmt(got[0])}; expected {fmt(expected)}."
+            shown, wanted = fmt_both(got[0], expected)
+            detail = f"{call}: the log10 ratios are {shown}; expected {wanted}."
             diagnose(got[0], detail, [(m, ratios(params, grads, lr, m)) for m in RATIO_MISTAKES], 1e-9, 1e-12)
             expect_array(got[0], expected.shape, f"{call}: the ratios")
             fail(detail + " r = log10(np.std(lr * grad) / np.std(param)) for each weight matrix.")
         layer, want = got[1], off_layer(expected)
         if not isinstance(layer, numbers.Integral) or isinstance(layer, bool):
-            fail(f"{call}: the layer must be an int (1..{len(params)}), got {fmt(layer)}.")
+            fail(f"{call}: the layer must be an int (1..{len(params)}), got {describe(layer)}.")
         if layer != want:
             detail = f"{call}: with the ratios {fmt(expected)} you named layer {layer}; expected layer {want}."
             for mode in ("one_sided", "no_reference", "zero_based"):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 from numpy.polynomial.hermite import hermgauss
 
-from ..kit import Exercise, Session, expect_float, expect_sequence, fail, fmt, same, unseen
+from ..kit import Exercise, Session, expect_float, expect_sequence, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     20, "edge_of_chaos", "edge_of_chaos", "chi_1 by quadrature, and the critical line of tanh", 10,
@@ -108,7 +108,8 @@ def check(run: Session) -> None:
         if not bad:
             continue
         i = bad[0]
-        detail = f"{call}: {NAMES[i]} is {fmt(got[i])}; expected {fmt(want[i])}."
+        shown, wanted = fmt_both(got[i], want[i])
+        detail = f"{call}: {NAMES[i]} is {shown}; expected {wanted}."
         wrong = {m: solve(sw, sb, m) for m in WRONG}
         for m, w in wrong.items():  # first a mistake that explains every number, then one that explains the first
             if all(w[j] is not None and same(got[j], w[j], rtol=1e-5, atol=0.0) for j in range(3)):

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kit import Exercise, Session, expect_array, expect_float, expect_sequence, fail, fmt, max_error, same, unseen
+from ..kit import (
+    Exercise,
+    Session,
+    expect_array,
+    expect_float,
+    expect_sequence,
+    fail,
+    fmt,
+    fmt_both,
+    max_error,
+    same,
+    unseen,
+)
 
 EXERCISE = Exercise(
     21, "jacobian", "input_output_jacobian", "The input-output Jacobian and its mean squared singular value", 11,
@@ -96,7 +108,8 @@ def check(run: Session) -> None:
         if isinstance(J, np.ndarray):  # computed from a float32 J, it is judged in float32
             value = np.result_type(J, np.float16).type(value)
         if not same(value, expected, rtol=1e-9, atol=1e-12):
-            detail = f"{call}: mean_sq is {fmt(value)}; expected {fmt(expected)}."
+            shown, wanted = fmt_both(value, expected)
+            detail = f"{call}: mean_sq is {shown}; expected {wanted}."
             for mode in MEAN_MISTAKES:
                 wrong = mean_sq(want, mode)
                 if wrong is not None and same(value, wrong, rtol=1e-9, atol=1e-12):

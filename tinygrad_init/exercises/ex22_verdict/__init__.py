@@ -78,6 +78,9 @@ CASES = [
     ([0.5, 0.04], [1.0, 1.2], [0.0, 0.0], "tanh"),  # a ratio of 0.08: vanishes
     ([0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # zeros: symmetric
     ([0.0, 0.0], [0.0, 1.0], [1.0, 1.0], "relu"),  # zeros with ReLU: symmetric before dies
+    ([1.0, 0.5, 0.1], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # a ratio of exactly 0.1: not below it, holds
+    ([1.0, 1.0], [10.0, 1.0], [0.0, 0.0], "relu"),  # a ratio of exactly 10: not above it, holds
+    ([1.0, 0.5, 0.0], [1.0, 1.0, 1.0], [0.1, 0.6, 1.0], "relu"),  # the last layer all dead (std 0): dies
 ]
 
 

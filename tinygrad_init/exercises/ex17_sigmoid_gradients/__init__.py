@@ -1,4 +1,4 @@
-"""ex17: the sigmoid's 1/4 per layer on the backward pass, and Glorot and Bengio's 4x rule."""
+"""ex17: the sigmoid's 1/4 per layer on the backward pass, and the 4x rule."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both
 
 EXERCISE = Exercise(
     17, "sigmoid_gradients", "predict_sigmoid_grad_stds",
-    "The sigmoid's 1/4 per layer, and Glorot and Bengio's 4x rule", 6, "predicting gradient statistics from theory",
+    "The sigmoid's 1/4 per layer, and the 4x rule", 6, "predicting gradient statistics from theory",
     {
         "no_slope": "the gradient passes through sigmoid'(z) on its way down; near z = 0 that is 1/4, so each "
                     "layer multiplies the gradient's variance by (1/4)^2 = 1/16 as well.",
@@ -32,8 +32,8 @@ EXERCISE = Exercise(
     },
 )
 
-# (widths, weight_stds, grad_std): Glorot & Bengio's 4x rule for sigmoid keeps the gradient's std;
-# plain Xavier shrinks it by about 4 per layer; uneven widths tell fan-in from fan-out.
+# (widths, weight_stds, grad_std): the sigmoid's 4x rule (the Theano tutorials', after Glorot & Bengio 2010) keeps
+# the gradient's std; plain Xavier shrinks it by about 4 per layer; uneven widths tell fan-in from fan-out.
 _GLOROT_4X = [4.0 * math.sqrt(2.0 / (256 + 256))] * 4
 CASES = [([100, 200, 50, 80], [math.sqrt(2.0 / (100 + 200)), math.sqrt(2.0 / (200 + 50)), math.sqrt(2.0 / 130)], 0.5),
          ([256] * 5, _GLOROT_4X, 1.0), ([30, 20, 10], [0.1, 0.3], 2.0)]

@@ -146,3 +146,19 @@ def test_exercises_subcommand_hands_over_to_the_grader(capsys, tmp_path):
     assert main(["exercises", "start", str(tmp_path / "mine")]) == 0
     assert (tmp_path / "mine").is_dir() and any((tmp_path / "mine").iterdir())
     assert main(["exercises", "grade", str(tmp_path / "mine"), "ex01"]) == 1  # the blank stub fails
+
+
+def test_explore_states_a_small_page_size_in_kilobytes(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["explore", "--quick", "--out", str(tmp_path)]) == 0
+    size = (tmp_path / "explorer.html").stat().st_size
+    assert size < 1e5 and f"({size / 1e3:.0f} kB)" in capsys.readouterr().out  # not "(0.0 MB)"
+
+
+def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def too_big(*args, **kwargs):
+        raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")
+
+    monkeypatch.setattr(cli, "sweep_table", too_big)
+    assert cli.main(["sweep", "--width", "200000", "--batch", "100000"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tinygrad-init sweep: out of memory") and "149. GiB" in err and err.count("\n") == 1

@@ -283,7 +283,7 @@ def _explore(args: argparse.Namespace) -> int:
         path = explore(quick=args.quick, rng=args.seed).write(args.out)
     except OSError as e:
         return _cannot("explore", f"write {args.out}", e)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); open it in a browser")
+    print(f"wrote {path} ({path.stat().st_size / 1e3:,.0f} kB); open it in a browser")
     return 0
 
 
@@ -316,6 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         return args.run(args)
+    except MemoryError as e:  # sizes too large for this machine: say so, no traceback
+        return print(f"tinygrad-init {args.command}: out of memory ({e}); try smaller sizes", file=sys.stderr) or 1
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -162,3 +162,13 @@ def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: 
     assert cli.main(["sweep", "--width", "200000", "--batch", "100000"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("tinygrad-init sweep: out of memory") and "149. GiB" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["exercises", "list"], ["demo", "--epochs", "1"]])
+def test_output_piped_into_a_reader_that_stops_is_no_traceback(argv: list[str]) -> None:
+    # `tinygrad-init exercises list | head -1`: the reader is gone before the first line is written
+    proc = subprocess.Popen([sys.executable, "-m", "tinygrad_init", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    err = proc.communicate(timeout=120)[1]
+    assert "Traceback" not in err and proc.returncode == 1, err

@@ -307,13 +307,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] == "exercises":
         from ..exercises import grader
 
-        return grader.main(argv[1:], prog="tinygrad-init exercises")
-    parser = build_parser()
-    args, rest = parser.parse_known_args(argv)
-    if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
-        args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
-    elif rest:
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        args = argparse.Namespace(command="exercises",
+                                  run=lambda _: grader.main(argv[1:], prog="tinygrad-init exercises"))
+    else:
+        parser = build_parser()
+        args, rest = parser.parse_known_args(argv)
+        if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
+            args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
+        elif rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         return args.run(args)
     except MemoryError as e:  # sizes too large for this machine: say so, no traceback

@@ -348,6 +348,20 @@ def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
     assert isinstance(failure, Exception) and "ZeroDivisionError" in str(failure)  # a warning: strict fails
 
 
+def test_a_failing_notebook_is_named_with_its_error_and_the_whole_message(tmp_path: Path) -> None:
+    # without `dot`, tutorial 2's player raises a message of several lines: the warning showed only its last one
+    _require_tools()
+    if importlib.util.find_spec("ipykernel") is None and not in_ci():
+        pytest.skip("ipykernel is needed to run a notebook")
+    broken = tmp_path / "04_broken.ipynb"
+    broken.write_text(json.dumps(_notebook([_md("# 4. Broken"), _code(
+        "class GraphvizNotFoundError(RuntimeError): pass\n"
+        "raise GraphvizNotFoundError('needs the program dot. Install it:\\n  apt-get install graphviz\\n(failed)')")])),
+        encoding="utf-8")
+    failure = str(_hook("notebooks")._render(broken, True, ROOT))
+    assert failure.startswith("GraphvizNotFoundError: needs the program dot") and "apt-get install graphviz" in failure
+
+
 def test_an_api_page_for_a_missing_module_is_an_error_that_names_it() -> None:
     _require_tools()
     from mkdocs.exceptions import PluginError

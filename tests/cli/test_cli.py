@@ -172,3 +172,16 @@ def test_output_piped_into_a_reader_that_stops_is_no_traceback(argv: list[str]) 
     proc.stdout.close()
     err = proc.communicate(timeout=120)[1]
     assert "Traceback" not in err and proc.returncode == 1, err
+
+
+def test_the_help_gives_the_report_timings_the_readme_measured() -> None:
+    # the README: 14.4-14.6 s idle, 24-68 s shared; --quick 4.3-4.6 s idle, 6-25 s shared
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    idle, quick_idle, busy, quick_busy = re.search(
+        r"took ([\d.]+-[\d.]+) s of wall time and `--quick` .*? ([\d.]+-[\d.]+) s; while other jobs shared the "
+        r"machine \(load average [^)]*\) (\d+-\d+) s and (\d+-\d+) s", readme).group(1, 2, 3, 4)
+    text = cli._TIMES
+    assert f"({busy} s when busy)" in text and f"about {round(float(quick_idle[:3]))} s ({quick_busy} s)" in text, text
+    assert round(float(idle.split("-")[0])) == int(re.search(r"about (\d+) s", text)[1])

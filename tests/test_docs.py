@@ -449,3 +449,10 @@ def test_the_explorer_page_embeds_the_help_of_explore_and_chaos(site: Path) -> N
     text = _text(page(site, "howto/explorer.md"))
     assert "$ tinygrad-init explore --help" in text and "$ tinygrad-init chaos --help" in text
     assert "tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json" in text
+
+
+def test_the_api_index_links_every_api_page() -> None:
+    index = (DOCS / "api" / "index.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\(([\w/]+\.md)\)", index))
+    missing = sorted(uri[len("api/"):] for uri in api_modules().values() if uri[len("api/"):] not in linked)
+    assert not missing, f"docs/api/index.md has no row for: {', '.join(missing)}"

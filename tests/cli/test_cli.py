@@ -148,10 +148,10 @@ def test_exercises_subcommand_hands_over_to_the_grader(capsys, tmp_path):
     assert main(["exercises", "grade", str(tmp_path / "mine"), "ex01"]) == 1  # the blank stub fails
 
 
-def test_explore_states_a_small_page_size_in_kilobytes(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_explore_states_a_small_page_size_in_kib(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["explore", "--quick", "--out", str(tmp_path)]) == 0
     size = (tmp_path / "explorer.html").stat().st_size
-    assert size < 1e5 and f"({size / 1e3:.0f} kB)" in capsys.readouterr().out  # not "(0.0 MB)"
+    assert size < 1e5 and f"({size / 1024:.0f} KiB)" in capsys.readouterr().out  # not "(0.0 MB)"
 
 
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -283,7 +283,7 @@ def _explore(args: argparse.Namespace) -> int:
         path = explore(quick=args.quick, rng=args.seed).write(args.out)
     except OSError as e:
         return _cannot("explore", f"write {args.out}", e)
-    print(f"wrote {path} ({path.stat().st_size / 1e3:,.0f} kB); open it in a browser")
+    print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KiB); open it in a browser")
     return 0
 
 

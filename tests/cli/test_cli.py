@@ -185,3 +185,13 @@ def test_the_help_gives_the_report_timings_the_readme_measured() -> None:
     text = cli._TIMES
     assert f"({busy} s when busy)" in text and f"about {round(float(quick_idle[:3]))} s ({quick_busy} s)" in text, text
     assert round(float(idle.split("-")[0])) == int(re.search(r"about (\d+) s", text)[1])
+
+
+def test_the_explore_help_gives_the_time_its_docs_page_measured(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    page = " ".join((Path(__file__).resolve().parents[2] / "docs/howto/explorer.md").read_text("utf-8").split())
+    cpu = re.search(r"\((\d+) s of CPU time", page)[1]  # the full grid; "a minute" was what the help said
+    with pytest.raises(SystemExit):
+        cli.main(["explore", "--help"])
+    assert f"about {cpu} s of CPU time" in " ".join(capsys.readouterr().out.split())

@@ -195,3 +195,15 @@ def test_the_explore_help_gives_the_time_its_docs_page_measured(capsys: pytest.C
     with pytest.raises(SystemExit):
         cli.main(["explore", "--help"])
     assert f"about {cpu} s of CPU time" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("argv", [["report", "--out", ""], ["explore", "--out", ""], ["chaos", "--json", ""]])
+def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch, capsys) -> None:
+    # `report --out "$UNSET"` wrote into the current folder, replacing its figures/ and data/ folders
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "mine.csv").write_text("keep me")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2 and f"{argv[1]}: expected a path, got ''" in capsys.readouterr().err
+    assert (tmp_path / "data" / "mine.csv").read_text() == "keep me"

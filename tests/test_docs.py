@@ -436,7 +436,8 @@ def test_readme_states_what_the_two_scripts_run() -> None:
 
 def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
     pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(p for p in DOCS.rglob("*.md")
-                                                                        if HOOKS not in p.parents)]
+                                                                        if HOOKS not in p.parents),
+             *sorted((ROOT / "scripts").glob("*.sh")), ROOT / ".ci" / "run"]  # their usage comments too
     # a path from the repository root, in prose or code (a link's target is relative to its page: not these)
     path = re.compile(r"(?<=[`\s])((?:tests|scripts|tutorials|benchmarks|tinygrad_init)/[\w./-]*\w)")
     missing = [f"{page.relative_to(ROOT)}: {m}" for page in pages

@@ -17,6 +17,7 @@
 
 TGI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TGI_VENV="${TINYGRAD_INIT_VENV:-$TGI_ROOT/.venv}"
+case "$TGI_VENV" in /*) ;; *) TGI_VENV="$PWD/$TGI_VENV" ;; esac   # the scripts cd to the root
 TGI_TORCH="torch==2.13.0"   # the one version the project tests against; never another
 
 tgi_say() { printf 'tinygrad-init setup: %s\n' "$*" >&2; }

@@ -2,7 +2,7 @@
 # Run the whole test suite: `bash scripts/test.sh [pytest arguments]`.
 # Sets up the environment on first use (see scripts/bootstrap.sh; torch==2.13.0 is added
 # when CI=true or TINYGRAD_INIT_TORCH=1), then runs pytest from the repository root.
-# Examples:  bash scripts/test.sh tests/test_data.py      bash scripts/test.sh -k moons -x
+# Examples:  bash scripts/test.sh tests/nn/test_data.py      bash scripts/test.sh -k moons -x
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 tgi_bootstrap test

@@ -348,6 +348,20 @@ def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
     assert isinstance(failure, Exception) and "ZeroDivisionError" in str(failure)  # a warning: strict fails
 
 
+def test_a_failing_notebook_is_named_with_its_error_and_the_whole_message(tmp_path: Path) -> None:
+    # without `dot`, tutorial 2's player raises a message of several lines: the warning showed only its last one
+    _require_tools()
+    if importlib.util.find_spec("ipykernel") is None and not in_ci():
+        pytest.skip("ipykernel is needed to run a notebook")
+    broken = tmp_path / "04_broken.ipynb"
+    broken.write_text(json.dumps(_notebook([_md("# 4. Broken"), _code(
+        "class GraphvizNotFoundError(RuntimeError): pass\n"
+        "raise GraphvizNotFoundError('needs the program dot. Install it:\\n  apt-get install graphviz\\n(failed)')")])),
+        encoding="utf-8")
+    failure = str(_hook("notebooks")._render(broken, True, ROOT))
+    assert failure.startswith("GraphvizNotFoundError: needs the program dot") and "apt-get install graphviz" in failure
+
+
 def test_an_api_page_for_a_missing_module_is_an_error_that_names_it() -> None:
     _require_tools()
     from mkdocs.exceptions import PluginError
@@ -422,7 +436,8 @@ def test_readme_states_what_the_two_scripts_run() -> None:
 
 def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
     pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(p for p in DOCS.rglob("*.md")
-                                                                        if HOOKS not in p.parents)]
+                                                                        if HOOKS not in p.parents),
+             *sorted((ROOT / "scripts").glob("*.sh")), ROOT / ".ci" / "run"]  # their usage comments too
     # a path from the repository root, in prose or code (a link's target is relative to its page: not these)
     path = re.compile(r"(?<=[`\s])((?:tests|scripts|tutorials|benchmarks|tinygrad_init)/[\w./-]*\w)")
     missing = [f"{page.relative_to(ROOT)}: {m}" for page in pages
@@ -435,3 +450,10 @@ def test_the_explorer_page_embeds_the_help_of_explore_and_chaos(site: Path) -> N
     text = _text(page(site, "howto/explorer.md"))
     assert "$ tinygrad-init explore --help" in text and "$ tinygrad-init chaos --help" in text
     assert "tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json" in text
+
+
+def test_the_api_index_links_every_api_page() -> None:
+    index = (DOCS / "api" / "index.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\(([\w/]+\.md)\)", index))
+    missing = sorted(uri[len("api/"):] for uri in api_modules().values() if uri[len("api/"):] not in linked)
+    assert not missing, f"docs/api/index.md has no row for: {', '.join(missing)}"

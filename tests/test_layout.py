@@ -44,3 +44,16 @@ def test_the_code_passes_ruff() -> None:
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "tinygrad_init", "tests", "benchmarks",
                            "tutorials"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_public_names_issue_8_keeps_import_in_a_fresh_interpreter() -> None:
+    """`from tinygrad_init import Value, ...` and `import tinygrad_init.<module>` for the public modules, each alone."""
+    names = ["init", "data", "draw", "ledger", "losses", "optim", "probe", "theory", "gradcheck", "experiments",
+             "exercises", "autograd", "value", "tensor", "scalar_nn", "player", "table", "plots", "report"]
+    code = ("import importlib\nfrom tinygrad_init import Value, Tensor, nn, no_grad, enable_grad, is_grad_enabled\n"
+            f"for n in {names!r}:\n    importlib.import_module('tinygrad_init.' + n)\n"
+            "from tinygrad_init.exercises import start, grade, Result\n"
+            "r = Result('ex01', 'pass')\n"
+            "assert (r.status, r.passed, r.mistake, r.message) == ('pass', True, None, '')\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

@@ -76,9 +76,10 @@ def _render(path: Path, execute: bool, root: Path) -> tuple[str, dict[str, bytes
     if key not in _CACHE:
         try:
             _CACHE[key] = render(path, execute, root)
-        except Exception as exc:  # a cell error (CellExecutionError) or an unreadable notebook
-            text = _ANSI.sub("", str(exc)).strip().splitlines()
-            return RuntimeError(text[-1] if text else type(exc).__name__)
+        except Exception as exc:  # a cell error (CellExecutionError: its ename, evalue) or an unreadable notebook
+            last = (str(exc).strip().splitlines() or [""])[-1]
+            text = f"{exc.ename}: {exc.evalue}" if hasattr(exc, "ename") else last
+            return RuntimeError(_ANSI.sub("", text) or type(exc).__name__)
     return _CACHE[key]
 
 

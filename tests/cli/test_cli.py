@@ -146,3 +146,64 @@ def test_exercises_subcommand_hands_over_to_the_grader(capsys, tmp_path):
     assert main(["exercises", "start", str(tmp_path / "mine")]) == 0
     assert (tmp_path / "mine").is_dir() and any((tmp_path / "mine").iterdir())
     assert main(["exercises", "grade", str(tmp_path / "mine"), "ex01"]) == 1  # the blank stub fails
+
+
+def test_explore_states_a_small_page_size_in_kib(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["explore", "--quick", "--out", str(tmp_path)]) == 0
+    size = (tmp_path / "explorer.html").stat().st_size
+    assert size < 1e5 and f"({size / 1024:.0f} KiB)" in capsys.readouterr().out  # not "(0.0 MB)"
+
+
+def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def too_big(*args, **kwargs):
+        raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")
+
+    monkeypatch.setattr(cli, "sweep_table", too_big)
+    assert cli.main(["sweep", "--width", "200000", "--batch", "100000"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tinygrad-init sweep: out of memory") and "149. GiB" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["exercises", "list"], ["demo", "--epochs", "1"]])
+def test_output_piped_into_a_reader_that_stops_is_no_traceback(argv: list[str]) -> None:
+    # `tinygrad-init exercises list | head -1`: the reader is gone before the first line is written
+    proc = subprocess.Popen([sys.executable, "-m", "tinygrad_init", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    err = proc.communicate(timeout=120)[1]
+    assert "Traceback" not in err and proc.returncode == 1, err
+
+
+def test_the_help_gives_the_report_timings_the_readme_measured() -> None:
+    # the README: 14.4-14.6 s idle, 24-68 s shared; --quick 4.3-4.6 s idle, 6-25 s shared
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    idle, quick_idle, busy, quick_busy = re.search(
+        r"took ([\d.]+-[\d.]+) s of wall time and `--quick` .*? ([\d.]+-[\d.]+) s; while other jobs shared the "
+        r"machine \(load average [^)]*\) (\d+-\d+) s and (\d+-\d+) s", readme).group(1, 2, 3, 4)
+    text = cli._TIMES
+    top = [round(float(r.split("-")[1])) for r in (idle, quick_idle)]  # the idle ranges, rounded up
+    assert f"about {top[0]} s on two idle cores ({busy} s when busy), --quick {top[1]} s ({quick_busy} s)" in text
+
+
+def test_the_explore_help_gives_the_time_its_docs_page_measured(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    page = " ".join((Path(__file__).resolve().parents[2] / "docs/howto/explorer.md").read_text("utf-8").split())
+    cpu = re.search(r"\((\d+) s of CPU time", page)[1]  # the full grid; "a minute" was what the help said
+    with pytest.raises(SystemExit):
+        cli.main(["explore", "--help"])
+    assert f"about {cpu} s of CPU time" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("argv", [["report", "--out", ""], ["explore", "--out", ""], ["chaos", "--json", ""]])
+def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch, capsys) -> None:
+    # `report --out "$UNSET"` wrote into the current folder, replacing its figures/ and data/ folders
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "mine.csv").write_text("keep me")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2 and f"{argv[1]}: expected a path, got ''" in capsys.readouterr().err
+    assert (tmp_path / "data" / "mine.csv").read_text() == "keep me"

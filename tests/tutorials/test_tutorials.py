@@ -200,3 +200,21 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
               and any(k in o.get("data", {}) for k in ("image/png", "image/svg+xml"))]
     assert images, f"{name}: no figure or graph was shown"
     assert sorted(p.name for p in TUTORIALS.iterdir()) == before, "the notebook wrote a file into tutorials/"
+
+
+def test_readme_names_the_tutorials_that_stop_without_dot(monkeypatch, tmp_path):
+    """Without `dot` a picture shows the install hint and its DOT text, but the player cannot be written: a
+    notebook that writes one stops there, and tutorials/README.md says which."""
+    from tinygrad_init import Value, draw, ledger, player
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` on it
+    a = Value(2.0, label="a")
+    with ledger.record() as steps:
+        (a * a).backward()
+    assert "install" in draw.draw(a * a)._repr_mimebundle_()["text/plain"]
+    with pytest.raises(draw.GraphvizNotFoundError):
+        player.write_player(tmp_path / "p.html", steps)
+    readme = " ".join((TUTORIALS / "README.md").read_text(encoding="utf-8").split())
+    for name in NAMES:
+        if "player.write_player(" in (TUTORIALS / f"{name}.py").read_text(encoding="utf-8"):
+            assert f"tutorial {int(name[:2])} stops at its player" in readme, name

@@ -197,7 +197,8 @@ def test_the_explore_help_gives_the_time_its_docs_page_measured(capsys: pytest.C
     assert f"about {cpu} s of CPU time" in " ".join(capsys.readouterr().out.split())
 
 
-@pytest.mark.parametrize("argv", [["report", "--out", ""], ["explore", "--out", ""], ["chaos", "--json", ""]])
+@pytest.mark.parametrize("argv", [["report", "--out", ""], ["explore", "--out", ""], ["chaos", "--json", ""],
+                                  ["graph", "a*b", "a=1", "b=2", "--out", ""]])
 def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch, capsys) -> None:
     # `report --out "$UNSET"` wrote into the current folder, replacing its figures/ and data/ folders
     monkeypatch.chdir(tmp_path)
@@ -205,5 +206,5 @@ def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch,
     (tmp_path / "data" / "mine.csv").write_text("keep me")
     with pytest.raises(SystemExit) as exc:
         cli.main(argv)
-    assert exc.value.code == 2 and f"{argv[1]}: expected a path, got ''" in capsys.readouterr().err
+    assert exc.value.code == 2 and f"{argv[-2]}: expected a path, got ''" in capsys.readouterr().err
     assert (tmp_path / "data" / "mine.csv").read_text() == "keep me"

@@ -90,13 +90,18 @@ def test_grade_a_file_grades_its_exercise(tmp_path):
     assert code == 2 and "unknown exercise 'notes.py'" in text
 
 
-def test_usage_errors_exit_2(tmp_path):
+def test_usage_errors_exit_2(tmp_path, capsys):
     code, text = run(["grade", str(tmp_path / "missing")])
     assert code == 2 and "there is no folder" in text and "start" in text
     code, text = run(["grade", str(tmp_path), "nope"])
     assert code == 2 and "unknown exercise 'nope'" in text
     assert run(["start", str(tmp_path), "nope"])[0] == 2
     assert run([])[0] == 2
+    for command in ("grade", "start"):  # NAME is optional: the message asked for it too
+        with pytest.raises(SystemExit) as info:
+            run([command])
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and "required: DIR" in err and "NAME" not in err.splitlines()[-1], err
     with pytest.raises(SystemExit) as info:
         run(["grade", str(tmp_path), "--timeout", "-1"])
     assert info.value.code == 2

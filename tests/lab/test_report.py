@@ -169,6 +169,7 @@ def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> No
     stale = tmp_path / "figures" / "old.png"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"x")
+    (tmp_path / "report.json").write_text("{}")  # an earlier report's folder
     out = io.StringIO()
     files = report.build_report(tmp_path, seed=4, log=out, svg=True, sections=[_section], workers=2)
     assert not stale.exists()  # figures/ and data/ are rebuilt
@@ -340,6 +341,16 @@ def test_report_cannot_create_the_folder(tmp_path: Path, capsys: pytest.CaptureF
     blocker.write_text("x")
     assert cli.main(["report", "--out", str(blocker / "sub"), *QUICK]) == 1
     assert "cannot create the folder" in capsys.readouterr().err
+
+
+def test_report_never_deletes_a_data_folder_it_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    # `report --out .` in a project folder used to delete its data/ and figures/
+    mine = tmp_path / "data" / "measurements.csv"
+    mine.parent.mkdir()
+    mine.write_text("1,2\n")
+    assert cli.main(["report", "--out", str(tmp_path), *QUICK]) == 1
+    assert "has no report.json, so no report wrote them" in capsys.readouterr().err
+    assert mine.read_text() == "1,2\n" and not (tmp_path / "figures").exists()
 
 
 def test_report_prints_where_it_wrote_and_the_time_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

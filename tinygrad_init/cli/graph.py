@@ -20,6 +20,7 @@ from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type
+from . import path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -261,7 +262,7 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: 0)")
     m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B", help="tensor engine (default: 4)")
     o = p.add_argument_group("output")
-    o.add_argument("--out", type=Path, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
+    o.add_argument("--out", type=path_arg, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
     o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
     o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
     o.add_argument("--no-player", action="store_true", help="do not write player.html")

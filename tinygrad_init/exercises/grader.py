@@ -244,7 +244,7 @@ def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentPars
                                 ("start work ex05 --force", "exercise 5 again, from a blank file")]),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p_start.add_argument("dir", metavar="DIR", help="the folder to put the exercises in")
-    p_start.add_argument("names", nargs="*", metavar="NAME",
+    p_start.add_argument("names", nargs="*", default=[], metavar="NAME",
                          help="only these exercises (a number such as 5 or ex05, or a name such as unbroadcast)")
     p_start.add_argument("--force", action="store_true",
                          help="replace existing files with blank stubs (your work in them is lost)")
@@ -260,7 +260,7 @@ def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentPars
                                 ("grade work --timeout 30", "allow 30 s per exercise")]),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p_grade.add_argument("dir", metavar="DIR", help="the folder with your exercise files")
-    p_grade.add_argument("names", nargs="*", metavar="NAME",
+    p_grade.add_argument("names", nargs="*", default=[], metavar="NAME",
                          help="only these exercises (default: all); a number such as 3 or ex03, or a name")
     p_grade.add_argument("--timeout", type=cli_type(check_real, 0.0, low_open=True), default=DEFAULT_TIMEOUT,
                          metavar="SECONDS", help=f"time allowed per exercise before it counts as an endless loop "

@@ -161,6 +161,10 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     workers = check_int("build_report", "workers", min(2, os.cpu_count() or 1) if workers is None else workers, 1)
     start = time.perf_counter()
     fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"
+    for d in (fig_dir, data_dir):  # replaced only where a report wrote them: never a folder of the user's
+        if d.is_dir() and any(d.iterdir()) and not (out / "report.json").is_file():
+            raise FileExistsError(f"build_report: {d} holds files and {out} has no report.json, so no report wrote "
+                                  "them; choose another output folder, or empty that one")
     for d in (fig_dir, data_dir):
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir(parents=True)

@@ -462,6 +462,18 @@ def test_float64_ndarray_is_not_copied():
     assert Tensor(a).data is a
 
 
+def test_a_parameter_made_from_an_array_owns_its_numbers_as_torch_tensor():
+    # the array used to be shared: training changed the user's W0, and two leaves made from it trained each other
+    W0 = np.array([[0.5, -1.0], [2.0, 0.25]])
+    w1, w2 = Tensor(W0, requires_grad=True), Tensor(W0, requires_grad=True)
+    (w1 * Tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    with no_grad():
+        w1 -= 0.1 * w1.grad
+    np.testing.assert_array_equal(W0, [[0.5, -1.0], [2.0, 0.25]])
+    np.testing.assert_array_equal(w2.data, W0)
+    np.testing.assert_allclose(w1.data, W0 - 0.1 * np.array([[1.0, 2.0], [3.0, 4.0]]))
+
+
 def test_float32_stays_float32_through_ops_with_python_scalars():
     x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]], dtype=np.float32), requires_grad=True)
     w = Tensor(np.array([[1.0], [-0.5]], dtype=np.float32), requires_grad=True)

@@ -246,6 +246,8 @@ class Tensor(_GraphNode):
             self._requires_grad = False
         else:
             self.requires_grad = requires_grad  # checked by the setter
+            if self.data is data:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
+                self.data = data.copy()
         if name:
             self._name = name
         if source is not None and self.data is source.data:

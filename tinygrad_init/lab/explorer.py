@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import zlib
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -94,13 +95,16 @@ def key(*choice: Any) -> str:
 
 def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,
             rng: Any = 0) -> Explorer:
-    """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`; a list for each of its keys), each network
-    seeded from `rng` in turn; write it to `out` if given (`tinygrad-init explore --out out`)."""
+    """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`; a list for each of its keys); write it to
+    `out` if given (`tinygrad-init explore --out out`). The network of the combination named `k` (`key`) is seeded
+    with `[s, crc32(k)]`, `s` the first draw from `rng`: its numbers do not depend on the rest of the grid."""
     grid, gen = dict(grid or (QUICK_GRID if quick else GRID)), as_rng(rng)
     if set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
     grid = {k: grid[k] for k in GRID}  # by name, in the page's order
-    data = {key(*c): measure(*c, rng=int(gen.integers(2 ** 31))) for c in itertools.product(*grid.values())}
+    data, s = {}, int(gen.integers(2 ** 31))
+    for c in itertools.product(*grid.values()):
+        data[key(*c)] = measure(*c, rng=np.random.default_rng([s, zlib.crc32(key(*c).encode())]))
     page = Explorer(grid, data)
     if out is not None:
         page.write(out)

@@ -153,6 +153,16 @@ def test_the_sweep_matches_a_hand_computation_in_numpy() -> None:
                                                                       range=(-1, 1))[0])
 
 
+def test_an_overflowing_network_says_so_and_counts_no_dead_units_in_nan(recwarn) -> None:
+    # `sweep --init large --activation relu --depth 100`: numpy's overflow warnings were printed, and layers of
+    # nan read "dead 0" beside them, with nothing in the table to say the numbers were no measurement
+    run = E.run_one("large", "relu", depth=80, width=30, batch=100, rng=0)
+    first = next(r["layer"] for r in run.layers if not np.isfinite(r["act_std"]))
+    assert all(np.isnan(r["dead"]) for r in run.layers[first - 1:]) and np.isfinite(run.layers[0]["dead"])
+    assert f"from layer {first} the activations overflow float32" in run.table().to_text()
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_a_run_does_not_depend_on_the_rest_of_the_sweep(quick_sweep: E.Sweep) -> None:
     alone = E.run_one("large", "sigmoid", depth=10, width=100, batch=200, rng=3)
     assert alone.to_dict() == quick_sweep.run("large", "sigmoid").to_dict()

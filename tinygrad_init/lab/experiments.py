@@ -80,6 +80,8 @@ class Run:
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
             "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
+        if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
+            notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement")
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,
                      title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: {s['depth']} "
                            f"layers x {s['width']} units, batch {s['batch']}, seed {s['seed']}")
@@ -123,8 +125,8 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, set
 
     # One BLAS thread, as in the report's workers: the sums' order, and so the last bits, do not depend on
     # where it runs (a saturated tanh turns them into visible differences of its gradients).
-    with (model[0].register_forward_hook(watch), threadpool_limits(1, user_api="blas"),
-          Probe(model, hist_bins=settings["bins"], hist_range=HIST_RANGE[act]) as probe):
+    with (model[0].register_forward_hook(watch), threadpool_limits(1, user_api="blas"), np.errstate(over="ignore",
+          invalid="ignore"), Probe(model, hist_bins=settings["bins"], hist_range=HIST_RANGE[act]) as probe):
         model(Tensor(X)).backward(G)
     th = None if bn else predict([settings["width"]] * (depth + 1), act, scheme, batch_size=settings["batch"])
     rows, hists, step = [], [], 2 + bn

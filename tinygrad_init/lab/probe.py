@@ -217,8 +217,9 @@ class Probe:
         if h.size and math.isfinite(lo) and math.isfinite(hi):
             sat = (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))  # float64: exact in any dtype
             rec.numbers["saturated"] = np.count_nonzero(sat) / h.size
-        elif h.size and math.isfinite(lo):
-            rec.numbers["dead"] = float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0)))
+        elif h.size and math.isfinite(lo):  # nan where the activations overflowed: no unit is known to be dead
+            rec.numbers["dead"] = float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0))) \
+                if np.isfinite(h).all() else math.nan
 
     def stats(self, columns: str | Sequence[str] | None = None, lr: float | None = None) -> Table:
         """The statistics as a `Table`, a row per layer (float64, `None` where a value does not apply or was not

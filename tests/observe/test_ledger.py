@@ -546,3 +546,14 @@ def test_final_grads_of_hooked_tensors_agree_with_their_grad():
         for t in (w, h):
             assert final[t] == GradStats.of(t.grad), (final[t], t.grad)
     np.testing.assert_array_equal(w.grad, [720.0, -1440.0])  # 2 passes x 2 x 3 x 10 x 2h, h = 3w
+
+
+def test_readers_of_a_ledger_refuse_anything_else_by_name():
+    # a string or an empty ledger used to end in AttributeError, or frames() silently returned []
+    from tinygrad_init import draw
+    for fn, call in (("frames", lambda x: draw.frames(x)), ("draw_step", lambda x: draw.draw_step(x, 0)),
+                     ("layer_gains", lambda x: layer_gains(x))):
+        with pytest.raises(TypeError, match=rf"{fn}: expected a Ledger \(`with ledger.record\(\) as steps"):
+            call("steps")
+    with pytest.raises(ValueError, match="no backward pass was recorded"):
+        draw.frames(ledger.Ledger())

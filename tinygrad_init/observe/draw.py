@@ -23,7 +23,7 @@ from ..core import autograd
 from ..core.tensor import Tensor
 from ..core.value import Value
 from ..utils import as_rng, check_choice, check_int, shape_text
-from .ledger import GradStats, Ledger, LedgerState, format_number, node_names
+from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
 __all__ = [
     "draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
@@ -549,7 +549,7 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     """The graph after the first `k` steps of a recorded pass (`0 <= k <= len(steps)`, or `steps.state(k)`):
     the gradients known so far (others read `?`), step `k`'s node, parent and edge outlined in red, and the
     ledger's line as caption. `options` are `draw`'s."""
-    state = k if isinstance(k, LedgerState) else steps.state(k)
+    state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k)
     if caption and options.get("title") is None:
         root = state.pass_.root_symbol
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
@@ -559,6 +559,7 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
 
 def frames(steps: Ledger, **options: Any) -> list[str]:
     """The DOT text of `draw_step` for `k = 0, 1, ..., len(steps)` (one frame per step), in one sweep."""
+    as_ledger("frames", steps).get_pass()  # a ValueError for a ledger without a pass, as draw_step
     return [draw_step(steps, state, **options).source for state in steps.states()]
 
 

@@ -462,6 +462,22 @@ def test_parameters_show_in_the_formulas():
     assert init.get("sparse", sparsity=0.5, std=1.0).variance == "(fan_in-ceil(0.5*fan_in))/fan_in"
 
 
+
+@pytest.mark.parametrize("name,params", [("he_normal", {"negative_slope": -1}), ("he_uniform", {"negative_slope": -2}),
+                                         ("uniform", {"a": -1, "b": 1}), ("uniform", {"a": -3, "b": -1}),
+                                         ("uniform", {"a": -1.5, "b": 2.0})])
+def test_variance_text_with_a_negative_parameter_is_the_number(name, params):
+    # "1+-1^2" reads as 1 - 1 (and divided by zero), "(1--1)^2" is no formula for a slide: a negative number
+    # inside a formula stands in parentheses, and alone (a bound, a constant) without
+    s = init.get(name, **params)
+    env = {"sqrt": math.sqrt, "fan_in": 30, "fan_out": 50}
+    assert "--" not in s.variance and "+-" not in s.variance
+    assert eval(s.variance.replace("^", "**"), env) == pytest.approx(s.std(30, 50) ** 2, rel=1e-12)
+    assert init.get("he_normal", negative_slope=-1.0).variance == "2/((1+(-1)^2)*fan_in)"
+    assert init.get("uniform", a=-1.5, b=2.0).formula == "U(-1.5, 2)"
+    assert init.get("constant", value=-0.25).formula == "-0.25"
+
+
 # ------------------------------------------------------------------ nn integration and LSUV
 
 

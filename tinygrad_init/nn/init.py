@@ -71,7 +71,8 @@ def _tidy(node: ast.expr, env: Mapping[str, Any]) -> ast.expr:
     if isinstance(node, ast.Name):
         v = env.get(node.id)
         if isinstance(v, numbers.Real):
-            return ast.Constant(int(v)) if float(v).is_integer() else ast.Name(f"({v:g})" if v < 0 else f"{v:g}")
+            whole = v >= 0 and float(v).is_integer()  # a negative number goes in parentheses: (-1)^2, 1-(-1)
+            return ast.Constant(int(v)) if whole else ast.Name(f"({v:g})" if v < 0 else f"{v:g}")
         return v if isinstance(v, ast.AST) else node
     if isinstance(node, ast.Call):
         args, f = [_tidy(a, env) for a in node.args], node.func
@@ -109,7 +110,8 @@ def _text(formula: str, env: Mapping[str, Any]) -> str:
     """`formula` as tidy text (`^` for powers); in a template, each `{formula}` piece so replaced."""
     if "{" in formula:
         return re.sub(r"\{([^{}]+)\}", lambda m: _text(m[1], env), formula)
-    return re.sub(r" ([-+*/]) ", r"\1", ast.unparse(_tidy(_parse(formula), env)).replace(" ** ", "^"))
+    text = re.sub(r" ([-+*/]) ", r"\1", ast.unparse(_tidy(_parse(formula), env)).replace(" ** ", "^"))
+    return text[1:-1] if re.fullmatch(r"\(-[^()]*\)", text) else text  # a negative number alone needs no ()
 
 
 def _key(value: Any) -> Any:

@@ -197,6 +197,16 @@ def test_sparse_matches_torch_on_the_same_array_and_says_which_units_it_thins():
     # ... but torch's Linear weight is (out, in): its columns are input units; here a column is one output unit.
     note = init.describe("sparse").note  # the table's, and so the docs page's, note
     assert "input unit" in note and "sparse_" in note
+    # Martens (2010, sec. 5) fixes a count, 15 non-zero incoming weights per unit; the fraction and std=0.01 are
+    # PyTorch's parameters, and the table must not credit them to the paper
+    assert "15" in note and "std=0.01" in note
+
+
+def test_the_notes_say_keras_draws_its_normal_schemes_truncated():
+    # Keras' glorot_normal, he_normal and lecun_normal cut the normal at 2 std (VarianceScaling, truncated_normal);
+    # the schemes here of the same names draw a plain normal of the same variance, as PyTorch's do
+    for name in ("xavier_normal", "he_normal", "lecun_normal"):
+        assert "truncated" in init.describe(name).note, name
 
 
 def test_sparse_zeros_per_column():

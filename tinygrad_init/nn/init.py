@@ -417,8 +417,9 @@ xavier_uniform = Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform")
 """Glorot & Bengio's normalized init (PyTorch's `xavier_uniform_`, Keras' `glorot_uniform`)."""
 xavier_normal = Scheme("xavier_normal", rule=("gain**2", "fan_avg", "normal"), params={"gain": 1.0},
                        source="Glorot & Bengio (2010), eq. 12 variance; PyTorch xavier_normal_", reference=_GLOROT,
-                       aliases=("glorot_normal",), note="the normalized init's variance, Gaussian")
-"""The normalized init's variance, Gaussian (PyTorch's `xavier_normal_`, Keras' `glorot_normal`)."""
+                       aliases=("glorot_normal",), note="the normalized init's variance, Gaussian; Keras' "
+                       "glorot_normal draws it from a truncated normal")
+"""The normalized init's variance, Gaussian (PyTorch's `xavier_normal_`; Keras' `glorot_normal` truncates it)."""
 lecun_normal = Scheme("lecun_normal", rule=("1", "fan_in", "normal"), aliases=("lecun",), reference=_LECUN,
                       source="LeCun et al. (1998), sec. 4.6", note="Keras/JAX draw it from a truncated normal")
 """LeCun et al.'s init, Gaussian: the variance kept through (near-)linear units."""
@@ -427,7 +428,7 @@ lecun_uniform = Scheme("lecun_uniform", rule=("1", "fan_in", "uniform"), source=
 """LeCun et al.'s init, uniform."""
 he_normal = Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, reference=_HE,
                    aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
-                   note="keeps the ReLU pre-activation variance constant")
+                   note="keeps the ReLU pre-activation variance constant; Keras draws it from a truncated normal")
 """He et al.'s init for (leaky) ReLU nets, Gaussian (PyTorch's `kaiming_normal_`)."""
 he_uniform = Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
                     source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE)
@@ -446,8 +447,8 @@ orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_ort
 sparse = Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
                 params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per "
                 "column", reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
-                note="each unit gets the same number of non-zero incoming weights (PyTorch's sparse_ on its (out,"
-                " in) weight thins each input unit's outgoing weights instead)")
+                note="each unit gets the same number of non-zero incoming weights (Martens: 15); the fraction "
+                "and std=0.01 are PyTorch's sparse_, which on its (out, in) weight thins input units instead")
 """Martens' sparse init: a fixed number of zeros in each column, i.e. in each unit's incoming weights."""
 _LSUV = Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
                aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",

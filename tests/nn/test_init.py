@@ -502,6 +502,20 @@ def test_linear_accepts_names_and_configured_schemes():
         nn.Linear(3, 3, init="xavier")
 
 
+@pytest.mark.torch
+def test_linear_says_how_its_default_differs_from_pytorchs_and_the_recipe_matches_it():
+    import torch
+    # torch.nn.Linear(n_in, n_out) draws weight and bias from U(-1/sqrt(n_in), +1/sqrt(n_in)) (kaiming_uniform_ with
+    # a = sqrt(5)); the default here is xavier_uniform with zero biases, a difference the docstring must state
+    assert "glorot_standard" in nn.Linear.__doc__ and "PyTorch" in nn.Linear.__doc__
+    n_in, n_out, bound = 400, 300, 1 / math.sqrt(400)
+    torch.manual_seed(0)
+    t = torch.nn.Linear(n_in, n_out)
+    lin = nn.Linear(n_in, n_out, init="glorot_standard", bias_init=init.get("uniform", a=-bound, b=bound), rng=0)
+    for ours, theirs in ((lin.weight.data, t.weight.detach().numpy()), (lin.bias.data, t.bias.detach().numpy())):
+        assert np.abs(ours).max() <= bound and np.abs(theirs).max() <= bound
+        assert ours.std() == pytest.approx(theirs.std(), rel=0.15)
+
 def _layer_output_variances(model, x):
     from tinygrad_init import Tensor, no_grad
 

@@ -200,6 +200,9 @@ def test_sparse_matches_torch_on_the_same_array_and_says_which_units_it_thins():
     # Martens (2010, sec. 5) fixes a count, 15 non-zero incoming weights per unit; the fraction and std=0.01 are
     # PyTorch's parameters, and the table must not credit them to the paper
     assert "15" in note and "std=0.01" in note
+    # ceil(sparsity * fan_in) is taken of the exact product: 7% of 100 rows is 7 (torch's float product gives 8)
+    w, t = init.sparse((100, 3), rng=0, sparsity=0.07), torch.nn.init.sparse_(torch.empty(100, 3), 0.07)
+    assert ((w == 0).sum(axis=0) == 7).all() and ((t == 0).sum(dim=0) == 8).all()
 
 
 def test_the_notes_say_keras_draws_its_normal_schemes_truncated():

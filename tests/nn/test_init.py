@@ -385,6 +385,38 @@ def test_std_formulas_match_torch():
                                                  rel=1e-3)
 
 
+TORCH_TWINS = [  # (scheme, params, torch.nn.init function, its keywords): the same distribution on the transpose
+    ("xavier_uniform", {"gain": 5 / 3}, "xavier_uniform_", {"gain": 5 / 3}),
+    ("xavier_normal", {"gain": 2.0}, "xavier_normal_", {"gain": 2.0}),
+    ("he_uniform", {}, "kaiming_uniform_", {"nonlinearity": "relu"}),
+    ("he_normal", {"mode": "fan_out", "negative_slope": 0.3}, "kaiming_normal_", {"a": 0.3, "mode": "fan_out"}),
+    ("variance_scaling", {"scale": 25 / 9, "mode": "fan_out"}, "kaiming_normal_", {"mode": "fan_out",
+                                                                                   "nonlinearity": "tanh"}),
+    ("lecun_uniform", {}, "kaiming_uniform_", {"nonlinearity": "linear"}),
+    ("lecun_normal", {}, "kaiming_normal_", {"nonlinearity": "linear"}),
+    ("glorot_standard", {}, "kaiming_uniform_", {"a": math.sqrt(5)}),  # torch.nn.Linear's default weight
+    ("orthogonal", {"gain": 1.5}, "orthogonal_", {"gain": 1.5}),
+    ("normal", {"std": 0.3}, "normal_", {"std": 0.3}),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, params, fn, kwargs", TORCH_TWINS)
+@pytest.mark.parametrize("shape", [(300, 500), (16, 24, 3, 3)])  # (fan_in, fan_out) and a kernel (in, out, kh, kw)
+def test_each_scheme_draws_the_std_and_bound_of_its_torch_twin(name, params, fn, kwargs, shape):
+    import torch
+
+    torch.manual_seed(0)
+    t = getattr(torch.nn.init, fn)(torch.empty(shape[1], shape[0], *shape[2:], dtype=torch.float64), **kwargs).numpy()
+    scheme, (fi, fo) = init.get(name, **params), init.fans(shape)
+    w = scheme(shape, rng=0, dtype=np.float64)
+    std = scheme.std(fi, fo) if name != "orthogonal" else 1.5 / math.sqrt(max(fi, shape[1]))  # kernel: see its note
+    assert w.std() == pytest.approx(std, rel=0.05) and t.std() == pytest.approx(std, rel=0.05)
+    if "uniform" in fn:  # the same bound, to the rounding of the draw
+        assert np.abs(w).max() == pytest.approx(np.abs(t).max(), rel=2e-3)
+        assert np.abs(w).max() <= math.sqrt(3) * std * (1 + 1e-12)
+
+
 # ------------------------------------------------------------------ table
 
 

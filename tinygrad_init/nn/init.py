@@ -543,7 +543,8 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """PyTorch's `calculate_gain`: the `gain` of the activation registry (`nn.activations`; leaky_relu's slope is
     `param`, default 0.01), 1 for `identity` and the convolutions, 3/4 for `selu` (PyTorch's; the engines have no
-    SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
+    SELU). A `param` for another nonlinearity is an error (PyTorch ignores it). Use:
+    `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
     one = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
                        (*activations.names(engine_only=False), *one, "selu"))

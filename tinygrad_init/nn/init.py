@@ -430,7 +430,7 @@ he_normal = Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_P
                    aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
                    note="keeps the ReLU pre-activation variance constant; Keras draws it from a truncated normal")
 """He et al.'s init for (leaky) ReLU nets, Gaussian (PyTorch's `kaiming_normal_`, its `a` our `negative_slope`; its
-`nonlinearity="tanh"` etc. is `variance_scaling(calculate_gain("tanh")**2, mode)` here)."""
+`nonlinearity="tanh"` is `get("variance_scaling", scale=calculate_gain("tanh")**2, mode=...)` here)."""
 he_uniform = Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
                     source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE)
 """He et al.'s init for (leaky) ReLU nets, uniform (PyTorch's `kaiming_uniform_`, `a` as for `he_normal`)."""

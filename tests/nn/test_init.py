@@ -197,6 +197,19 @@ def test_sparse_matches_torch_on_the_same_array_and_says_which_units_it_thins():
     # ... but torch's Linear weight is (out, in): its columns are input units; here a column is one output unit.
     note = init.describe("sparse").note  # the table's, and so the docs page's, note
     assert "input unit" in note and "sparse_" in note
+    # Martens (2010, sec. 5) fixes a count, 15 non-zero incoming weights per unit; the fraction and std=0.01 are
+    # PyTorch's parameters, and the table must not credit them to the paper
+    assert "15" in note and "std=0.01" in note
+    # ceil(sparsity * fan_in) is taken of the exact product: 7% of 100 rows is 7 (torch's float product gives 8)
+    w, t = init.sparse((100, 3), rng=0, sparsity=0.07), torch.nn.init.sparse_(torch.empty(100, 3), 0.07)
+    assert ((w == 0).sum(axis=0) == 7).all() and ((t == 0).sum(dim=0) == 8).all()
+
+
+def test_the_notes_say_keras_draws_its_normal_schemes_truncated():
+    # Keras' glorot_normal, he_normal and lecun_normal cut the normal at 2 std (VarianceScaling, truncated_normal);
+    # the schemes here of the same names draw a plain normal of the same variance, as PyTorch's do
+    for name in ("xavier_normal", "he_normal", "lecun_normal"):
+        assert "truncated" in init.describe(name).note, name
 
 
 def test_sparse_zeros_per_column():
@@ -372,6 +385,38 @@ def test_std_formulas_match_torch():
                                                  rel=1e-3)
 
 
+TORCH_TWINS = [  # (scheme, params, torch.nn.init function, its keywords): the same distribution on the transpose
+    ("xavier_uniform", {"gain": 5 / 3}, "xavier_uniform_", {"gain": 5 / 3}),
+    ("xavier_normal", {"gain": 2.0}, "xavier_normal_", {"gain": 2.0}),
+    ("he_uniform", {}, "kaiming_uniform_", {"nonlinearity": "relu"}),
+    ("he_normal", {"mode": "fan_out", "negative_slope": 0.3}, "kaiming_normal_", {"a": 0.3, "mode": "fan_out"}),
+    ("variance_scaling", {"scale": 25 / 9, "mode": "fan_out"}, "kaiming_normal_", {"mode": "fan_out",
+                                                                                   "nonlinearity": "tanh"}),
+    ("lecun_uniform", {}, "kaiming_uniform_", {"nonlinearity": "linear"}),
+    ("lecun_normal", {}, "kaiming_normal_", {"nonlinearity": "linear"}),
+    ("glorot_standard", {}, "kaiming_uniform_", {"a": math.sqrt(5)}),  # torch.nn.Linear's default weight
+    ("orthogonal", {"gain": 1.5}, "orthogonal_", {"gain": 1.5}),
+    ("normal", {"std": 0.3}, "normal_", {"std": 0.3}),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, params, fn, kwargs", TORCH_TWINS)
+@pytest.mark.parametrize("shape", [(300, 500), (16, 24, 3, 3)])  # (fan_in, fan_out) and a kernel (in, out, kh, kw)
+def test_each_scheme_draws_the_std_and_bound_of_its_torch_twin(name, params, fn, kwargs, shape):
+    import torch
+
+    torch.manual_seed(0)
+    t = getattr(torch.nn.init, fn)(torch.empty(shape[1], shape[0], *shape[2:], dtype=torch.float64), **kwargs).numpy()
+    scheme, (fi, fo) = init.get(name, **params), init.fans(shape)
+    w = scheme(shape, rng=0, dtype=np.float64)
+    std = scheme.std(fi, fo) if name != "orthogonal" else 1.5 / math.sqrt(max(fi, shape[1]))  # kernel: see its note
+    assert w.std() == pytest.approx(std, rel=0.05) and t.std() == pytest.approx(std, rel=0.05)
+    if "uniform" in fn:  # the same bound, to the rounding of the draw
+        assert np.abs(w).max() == pytest.approx(np.abs(t).max(), rel=2e-3)
+        assert np.abs(w).max() <= math.sqrt(3) * std * (1 + 1e-12)
+
+
 # ------------------------------------------------------------------ table
 
 
@@ -462,6 +507,22 @@ def test_parameters_show_in_the_formulas():
     assert init.get("sparse", sparsity=0.5, std=1.0).variance == "(fan_in-ceil(0.5*fan_in))/fan_in"
 
 
+
+@pytest.mark.parametrize("name,params", [("he_normal", {"negative_slope": -1}), ("he_uniform", {"negative_slope": -2}),
+                                         ("uniform", {"a": -1, "b": 1}), ("uniform", {"a": -3, "b": -1}),
+                                         ("uniform", {"a": -1.5, "b": 2.0})])
+def test_variance_text_with_a_negative_parameter_is_the_number(name, params):
+    # "1+-1^2" reads as 1 - 1 (and divided by zero), "(1--1)^2" is no formula for a slide: a negative number
+    # inside a formula stands in parentheses, and alone (a bound, a constant) without
+    s = init.get(name, **params)
+    env = {"sqrt": math.sqrt, "fan_in": 30, "fan_out": 50}
+    assert "--" not in s.variance and "+-" not in s.variance
+    assert eval(s.variance.replace("^", "**"), env) == pytest.approx(s.std(30, 50) ** 2, rel=1e-12)
+    assert init.get("he_normal", negative_slope=-1.0).variance == "2/((1+(-1)^2)*fan_in)"
+    assert init.get("uniform", a=-1.5, b=2.0).formula == "U(-1.5, 2)"
+    assert init.get("constant", value=-0.25).formula == "-0.25"
+
+
 # ------------------------------------------------------------------ nn integration and LSUV
 
 
@@ -475,6 +536,20 @@ def test_linear_accepts_names_and_configured_schemes():
     with pytest.raises(ValueError, match="ambiguous"):
         nn.Linear(3, 3, init="xavier")
 
+
+@pytest.mark.torch
+def test_linear_says_how_its_default_differs_from_pytorchs_and_the_recipe_matches_it():
+    import torch
+    # torch.nn.Linear(n_in, n_out) draws weight and bias from U(-1/sqrt(n_in), +1/sqrt(n_in)) (kaiming_uniform_ with
+    # a = sqrt(5)); the default here is xavier_uniform with zero biases, a difference the docstring must state
+    assert "glorot_standard" in nn.Linear.__doc__ and "PyTorch" in nn.Linear.__doc__
+    n_in, n_out, bound = 400, 300, 1 / math.sqrt(400)
+    torch.manual_seed(0)
+    t = torch.nn.Linear(n_in, n_out)
+    lin = nn.Linear(n_in, n_out, init="glorot_standard", bias_init=init.get("uniform", a=-bound, b=bound), rng=0)
+    for ours, theirs in ((lin.weight.data, t.weight.detach().numpy()), (lin.bias.data, t.bias.detach().numpy())):
+        assert np.abs(ours).max() <= bound and np.abs(theirs).max() <= bound
+        assert ours.std() == pytest.approx(theirs.std(), rel=0.15)
 
 def _layer_output_variances(model, x):
     from tinygrad_init import Tensor, no_grad

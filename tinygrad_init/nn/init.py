@@ -43,7 +43,7 @@ _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "cons
         "truncated_normal": "N(0, {V}) truncated at 2 std, rescaled to that variance"}
 
 
-_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.7 * 10 = 7.000000000000001
+_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.07 * 100 = 7.000000000000001
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
 
@@ -71,7 +71,8 @@ def _tidy(node: ast.expr, env: Mapping[str, Any]) -> ast.expr:
     if isinstance(node, ast.Name):
         v = env.get(node.id)
         if isinstance(v, numbers.Real):
-            return ast.Constant(int(v)) if float(v).is_integer() else ast.Name(f"({v:g})" if v < 0 else f"{v:g}")
+            whole = v >= 0 and float(v).is_integer()  # a negative number goes in parentheses: (-1)^2, 1-(-1)
+            return ast.Constant(int(v)) if whole else ast.Name(f"({v:g})" if v < 0 else f"{v:g}")
         return v if isinstance(v, ast.AST) else node
     if isinstance(node, ast.Call):
         args, f = [_tidy(a, env) for a in node.args], node.func
@@ -109,7 +110,8 @@ def _text(formula: str, env: Mapping[str, Any]) -> str:
     """`formula` as tidy text (`^` for powers); in a template, each `{formula}` piece so replaced."""
     if "{" in formula:
         return re.sub(r"\{([^{}]+)\}", lambda m: _text(m[1], env), formula)
-    return re.sub(r" ([-+*/]) ", r"\1", ast.unparse(_tidy(_parse(formula), env)).replace(" ** ", "^"))
+    text = re.sub(r" ([-+*/]) ", r"\1", ast.unparse(_tidy(_parse(formula), env)).replace(" ** ", "^"))
+    return text[1:-1] if re.fullmatch(r"\(-[^()]*\)", text) else text  # a negative number alone needs no ()
 
 
 def _key(value: Any) -> Any:
@@ -415,8 +417,9 @@ xavier_uniform = Scheme("xavier_uniform", rule=("gain**2", "fan_avg", "uniform")
 """Glorot & Bengio's normalized init (PyTorch's `xavier_uniform_`, Keras' `glorot_uniform`)."""
 xavier_normal = Scheme("xavier_normal", rule=("gain**2", "fan_avg", "normal"), params={"gain": 1.0},
                        source="Glorot & Bengio (2010), eq. 12 variance; PyTorch xavier_normal_", reference=_GLOROT,
-                       aliases=("glorot_normal",), note="the normalized init's variance, Gaussian")
-"""The normalized init's variance, Gaussian (PyTorch's `xavier_normal_`, Keras' `glorot_normal`)."""
+                       aliases=("glorot_normal",), note="the normalized init's variance, Gaussian; Keras' "
+                       "glorot_normal draws it from a truncated normal")
+"""The normalized init's variance, Gaussian (PyTorch's `xavier_normal_`; Keras' `glorot_normal` truncates it)."""
 lecun_normal = Scheme("lecun_normal", rule=("1", "fan_in", "normal"), aliases=("lecun",), reference=_LECUN,
                       source="LeCun et al. (1998), sec. 4.6", note="Keras/JAX draw it from a truncated normal")
 """LeCun et al.'s init, Gaussian: the variance kept through (near-)linear units."""
@@ -425,11 +428,12 @@ lecun_uniform = Scheme("lecun_uniform", rule=("1", "fan_in", "uniform"), source=
 """LeCun et al.'s init, uniform."""
 he_normal = Scheme("he_normal", rule=(_HE_SCALE, "mode", "normal"), params=_HE_PARAMS, reference=_HE,
                    aliases=("kaiming_normal", "he", "kaiming", "msra"), source="He et al. (2015), eq. 10 / 14 / 15",
-                   note="keeps the ReLU pre-activation variance constant")
-"""He et al.'s init for (leaky) ReLU nets, Gaussian (PyTorch's `kaiming_normal_`)."""
+                   note="keeps the ReLU pre-activation variance constant; Keras draws it from a truncated normal")
+"""He et al.'s init for (leaky) ReLU nets, Gaussian (PyTorch's `kaiming_normal_`, its `a` our `negative_slope`; its
+`nonlinearity="tanh"` is `get("variance_scaling", scale=calculate_gain("tanh")**2, mode=...)` here)."""
 he_uniform = Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_HE_PARAMS, aliases=("kaiming_uniform",),
                     source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE)
-"""He et al.'s init for (leaky) ReLU nets, uniform (PyTorch's `kaiming_uniform_`)."""
+"""He et al.'s init for (leaky) ReLU nets, uniform (PyTorch's `kaiming_uniform_`, `a` as for `he_normal`)."""
 _VARIANCE_SCALING = Scheme("variance_scaling", rule=("scale", "mode", "distribution"), source="Keras "
                            "VarianceScaling, JAX variance_scaling", note="the general rule; all fan-based presets are "
                            "calls of it", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"})
@@ -444,8 +448,8 @@ orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_ort
 sparse = Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
                 params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per "
                 "column", reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
-                note="each unit gets the same number of non-zero incoming weights (PyTorch's sparse_ on its (out,"
-                " in) weight thins each input unit's outgoing weights instead)")
+                note="each unit gets the same number of non-zero incoming weights (Martens: 15); the fraction "
+                "and std=0.01 are PyTorch's sparse_, which on its (out, in) weight thins input units instead")
 """Martens' sparse init: a fixed number of zeros in each column, i.e. in each unit's incoming weights."""
 _LSUV = Scheme("lsuv", None, text="orthogonal, then per layer W <- W/sqrt(Var(x W + b)) until ~1",
                aliases=("layer_sequential_unit_variance",), source="Mishkin & Matas (2015)",
@@ -539,7 +543,8 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """PyTorch's `calculate_gain`: the `gain` of the activation registry (`nn.activations`; leaky_relu's slope is
     `param`, default 0.01), 1 for `identity` and the convolutions, 3/4 for `selu` (PyTorch's; the engines have no
-    SELU). Use: `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
+    SELU). A `param` for another nonlinearity is an error (PyTorch ignores it). Use:
+    `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
     one = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
                        (*activations.names(engine_only=False), *one, "selu"))

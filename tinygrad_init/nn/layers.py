@@ -127,7 +127,9 @@ def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], 
 class Linear(Module):
     """A fully connected layer `y = x @ W + b`, `x` (batch, fan_in) -> `y` (batch, fan_out); `weight` `(fan_in,
     fan_out)` and `bias` `(fan_out,)` of `dtype` are drawn with `rng` by the schemes `init` (`"xavier_uniform"`) and
-    `bias_init` (zeros): names for `init.get` or functions `f(shape, rng=None, dtype=np.float32)`."""
+    `bias_init` (zeros): names for `init.get` or functions `f(shape, rng=None, dtype=np.float32)`. PyTorch's
+    `nn.Linear` draws both from `U(-1/sqrt(fan_in), +1/sqrt(fan_in))` instead: here `init="glorot_standard"` with
+    `bias_init=init.get("uniform", a=-1/sqrt(fan_in), b=1/sqrt(fan_in))`."""
 
     def __init__(self, fan_in: int, fan_out: int, bias: bool = True, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,

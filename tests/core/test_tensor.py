@@ -854,7 +854,7 @@ def test_factories_keep_the_dtype_they_are_given():
                                   .astype(np.float32))
     with pytest.raises(TypeError, match="only floating tensors can require grad"):
         Tensor.zeros(2, dtype=np.int64, requires_grad=True)
-    with pytest.raises(TypeError, match="randn: dtype must be a floating dtype"):
+    with pytest.raises(TypeError, match="randn: dtype must be a numpy floating dtype"):
         Tensor.randn(3, rng=0, dtype=np.int64)  # normal samples truncated to integers would be nonsense
 
 
@@ -862,6 +862,16 @@ def test_factories_keep_the_dtype_they_are_given():
 def test_a_dtype_that_is_not_real_numbers_is_refused(dtype):
     with pytest.raises(TypeError, match=r"Tensor: dtype must be a numpy bool, integer or floating dtype"):
         Tensor([1.0, 2.0], dtype=dtype)
+
+
+@pytest.mark.torch
+def test_a_torch_dtype_is_told_to_be_a_numpy_one():
+    from tinygrad_init import nn
+    from conftest import require_module
+    torch = require_module("torch")
+    # a floating torch dtype was told it "is not a floating-point type"
+    with pytest.raises(TypeError, match=r"(Linear|xavier_uniform): dtype must be a numpy floating dtype .*np.float32"):
+        nn.Linear(2, 3, dtype=torch.float32)
 
 
 def test_results_of_ops_can_be_pickled_and_copied():

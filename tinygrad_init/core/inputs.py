@@ -52,9 +52,8 @@ def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
     except TypeError:
         dt = None
     if dt is None or dt.kind not in ("f" if floating else "biuf"):
-        raise TypeError(f"{where}: dtype must be a floating dtype: {dtype!r} is not a floating-point type; use "
-                        "np.float32 or np.float64" if floating else f"{where}: dtype must be a numpy bool, integer "
-                        f"or floating dtype (such as np.float64), got {dtype!r}")
+        raise TypeError(f"{where}: dtype must be a numpy {'' if floating else 'bool, integer or '}floating dtype "
+                        f"(such as np.float32 or np.float64), got {dtype!r}")
     return dt
 
 

@@ -376,6 +376,23 @@ def test_a_right_answer_in_long_double_passes(tmp_path):
     assert result.passed, result.message
 
 
+# Right answers to the scalar exercises computed in float32, as a number or a 0-d array.
+SCALAR_FLOAT32 = {
+    "tanh_backward": "def tanh_backward(x, upstream):\n    t = np.tanh(np.float32(x))\n"
+                     "    return np.float32(upstream) * (1 - t * t)\n",
+    "sigmoid_backward": "def sigmoid_backward(x, upstream):\n    s = 1 / (1 + np.exp(-np.float32(x)))\n"
+                        "    return np.array(np.float32(upstream) * s * (1 - s))\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCALAR_FLOAT32))
+def test_a_right_scalar_answer_computed_in_float32_passes(tmp_path, name):
+    ex = catalog.get(name)
+    with np.errstate(over="ignore"):
+        result = grade_source(tmp_path, ex, "import numpy as np\n" + SCALAR_FLOAT32[name])
+    assert result.passed, result.message
+
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
                "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
                "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",

@@ -460,6 +460,16 @@ def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_
     assert shown and shown[1] != shown[2], result.message
 
 
+def test_the_quadrature_hint_does_not_promise_that_more_nodes_help(tmp_path):
+    # Gauss-Hermite with 201 nodes is still 5% off at q = 500: the hint and the stub must not blame "a few dozen".
+    ex = catalog.get("tanh_std_table")
+    source = next(text for key, text in mutants(ex) if "hermegauss(201)" in text)
+    result = grade_source(tmp_path, ex, source)
+    assert result.mistake == "imprecise" and "hundreds of nodes" in ex.hint("imprecise")
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "few dozen" not in fh.read() + ex.hint("imprecise")
+
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

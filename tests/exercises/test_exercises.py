@@ -447,6 +447,32 @@ def test_verdict_rules_are_checked_at_their_boundaries(tmp_path, old, new):
     assert result.status == "fail", (new, result.message)
 
 
+# ex22's rule written with products instead of ratios (act_std[-1] < 0.1 * act_std[0]): a right answer.
+VERDICT_BY_PRODUCTS = """
+def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
+    if fraction[-1] > 0.5:
+        return "dies" if activation == "relu" else "saturates"
+    top = max(grad_std[-1], 1e-300)
+    if act_std[-1] < 0.1 * act_std[0] or grad_std[0] < 0.1 * top:
+        return "vanishes"
+    if act_std[-1] > 10 * act_std[0] or grad_std[0] > 10 * top:
+        return "explodes"
+    return "holds"
+"""
+
+
+def test_the_fresh_verdict_case_is_never_decided_by_rounding(tmp_path):
+    # A published case at a ratio of exactly 0.1 or 10, rescaled, lands a rounding error either side of it.
+    from tinygrad_init.exercises import ex22_verdict
+
+    assert grade_source(tmp_path, catalog.get("verdict"), VERDICT_BY_PRODUCTS).passed
+    products = _load(VERDICT_BY_PRODUCTS)["verdict"]
+    for seed in range(300):
+        case = ex22_verdict._rescaled(np.random.default_rng(seed))
+        assert products(*case) == ex22_verdict.verdict(*case), case
+
 @pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
                                   "sigmoid_gradients"])
 def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_path, name):

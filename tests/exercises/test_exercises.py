@@ -496,6 +496,19 @@ def test_the_quadrature_hint_does_not_promise_that_more_nodes_help(tmp_path):
         assert "few dozen" not in fh.read() + ex.hint("imprecise")
 
 
+@pytest.mark.parametrize("name", ["xavier_uniform", "he_normal"])
+def test_the_initializers_statement_says_that_a_seed_means_default_rng(tmp_path, name):
+    # The check asks that rng=123 and rng=np.random.default_rng(123) give the same numbers: the statement says so,
+    # so that a seed read by np.random.RandomState (same seed, same numbers) is not a surprise.
+    ex = catalog.get(name)
+    draw = "uniform(-0.1, 0.1, size=shape)" if name == "xavier_uniform" else "normal(0.0, 0.1, size=shape)"
+    source = (f"import numpy as np\ndef {ex.function}(shape, rng=None, dtype=np.float32):\n"
+              "    gen = rng if isinstance(rng, np.random.Generator) else np.random.RandomState(rng)\n"
+              f"    return gen.{draw}.astype(dtype)\n")
+    assert grade_source(tmp_path, ex, source).mistake == "ignores_rng"
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "an int seed gives the numbers\n        of the Generator np.random.default_rng(seed)" in fh.read()
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

@@ -393,6 +393,15 @@ def test_a_right_scalar_answer_computed_in_float32_passes(tmp_path, name):
     assert result.passed, result.message
 
 
+
+def test_a_float32_answer_to_the_edge_of_chaos_is_still_held_to_its_stated_1e_6(tmp_path):
+    # float32 rounds to 6e-8, well within the 1e-6 the statement asks for: its precision is no excuse for 5e-6.
+    ex = catalog.get("edge_of_chaos")
+    source = solution(ex) + ("\nimport numpy as _np\n_reference = edge_of_chaos\n"
+                             "def edge_of_chaos(sigma_w2, sigma_b2):\n"
+                             "    return tuple(_np.float32(v * (1 + 5e-6)) for v in _reference(sigma_w2, sigma_b2))\n")
+    assert grade_source(tmp_path, ex, source).mistake == "imprecise"
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
                "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
                "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",

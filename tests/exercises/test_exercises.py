@@ -519,6 +519,13 @@ def test_the_initializers_statement_says_that_a_seed_means_default_rng(tmp_path,
         text = " ".join(fh.read().split())
     assert "an int seed gives the numbers of the Generator np.random.default_rng(seed), and None a fresh seed" in text
 
+def test_the_float_fans_hint_names_np_prod_of_an_empty_tuple(tmp_path):
+    # np.prod(()) is the float 1.0: such an answer has no `/` in it, and the hint must say where its floats come from.
+    ex = catalog.get("fans")
+    source = next(text for key, text in mutants(ex) if "np.prod(shape[2:])" in text)
+    assert grade_source(tmp_path, ex, source).mistake == "float_fans"
+    assert "np.prod(())" in ex.hint("float_fans")
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

@@ -526,6 +526,17 @@ def test_the_float_fans_hint_names_np_prod_of_an_empty_tuple(tmp_path):
     assert grade_source(tmp_path, ex, source).mistake == "float_fans"
     assert "np.prod(())" in ex.hint("float_fans")
 
+
+@pytest.mark.parametrize("name", ["unbroadcast", "softmax_ce_backward", "central_difference", "relu_std",
+                                  "tanh_std_table", "sigmoid_gradients"])
+def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp_path, name):
+    # They were told "your numbers are close but not exact, as a simulation's are", beside the very same numbers.
+    ex = catalog.get(name)
+    source = solution(ex) + (f"\n_reference = {ex.function}\n"
+                             f"def {ex.function}(*args):\n    return _reference(*args).tolist()\n")
+    result = grade_source(tmp_path, ex, source)
+    assert result.mistake is None and "expected an ndarray" in result.message and "np.array" in result.message
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

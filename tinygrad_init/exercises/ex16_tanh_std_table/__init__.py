@@ -80,6 +80,8 @@ def check(run: Session) -> None:
         expected = predict(widths, weight_std, input_std)
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, rtol=1e-6, atol=0.0):
             continue
+        if same(got, expected, rtol=1e-6, atol=0.0):  # the right numbers, but not in an ndarray
+            expect_array(got, expected.shape, call)
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
         if isinstance(got, np.ndarray) and got.shape == expected.shape and got[0] == 0:

@@ -537,6 +537,15 @@ def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp
     result = grade_source(tmp_path, ex, source)
     assert result.mistake is None and "expected an ndarray" in result.message and "np.array" in result.message
 
+def test_the_central_difference_statement_asks_for_the_float64_its_check_needs(tmp_path):
+    # A float32 gradient cannot be within 1e-8 of the central difference: the statement says float64.
+    ex = catalog.get("central_difference")
+    source = solution(ex) + ("\n_reference = numerical_gradient\n"
+                             "def numerical_gradient(*args):\n    return _reference(*args).astype('float32')\n")
+    assert grade_source(tmp_path, ex, source).mistake == "float32"
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "Return a float64 ndarray g of x's shape" in fh.read()
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

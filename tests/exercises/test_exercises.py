@@ -376,6 +376,32 @@ def test_a_right_answer_in_long_double_passes(tmp_path):
     assert result.passed, result.message
 
 
+# Right answers to the scalar exercises computed in float32, as a number or a 0-d array.
+SCALAR_FLOAT32 = {
+    "tanh_backward": "def tanh_backward(x, upstream):\n    t = np.tanh(np.float32(x))\n"
+                     "    return np.float32(upstream) * (1 - t * t)\n",
+    "sigmoid_backward": "def sigmoid_backward(x, upstream):\n    s = 1 / (1 + np.exp(-np.float32(x)))\n"
+                        "    return np.array(np.float32(upstream) * s * (1 - s))\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCALAR_FLOAT32))
+def test_a_right_scalar_answer_computed_in_float32_passes(tmp_path, name):
+    ex = catalog.get(name)
+    with np.errstate(over="ignore"):
+        result = grade_source(tmp_path, ex, "import numpy as np\n" + SCALAR_FLOAT32[name])
+    assert result.passed, result.message
+
+
+
+def test_a_float32_answer_to_the_edge_of_chaos_is_still_held_to_its_stated_1e_6(tmp_path):
+    # float32 rounds to 6e-8, well within the 1e-6 the statement asks for: its precision is no excuse for 5e-6.
+    ex = catalog.get("edge_of_chaos")
+    source = solution(ex) + ("\nimport numpy as _np\n_reference = edge_of_chaos\n"
+                             "def edge_of_chaos(sigma_w2, sigma_b2):\n"
+                             "    return tuple(_np.float32(v * (1 + 5e-6)) for v in _reference(sigma_w2, sigma_b2))\n")
+    assert grade_source(tmp_path, ex, source).mistake == "imprecise"
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
                "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
                "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",
@@ -430,6 +456,32 @@ def test_verdict_rules_are_checked_at_their_boundaries(tmp_path, old, new):
     assert result.status == "fail", (new, result.message)
 
 
+# ex22's rule written with products instead of ratios (act_std[-1] < 0.1 * act_std[0]): a right answer.
+VERDICT_BY_PRODUCTS = """
+def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
+    if fraction[-1] > 0.5:
+        return "dies" if activation == "relu" else "saturates"
+    top = max(grad_std[-1], 1e-300)
+    if act_std[-1] < 0.1 * act_std[0] or grad_std[0] < 0.1 * top:
+        return "vanishes"
+    if act_std[-1] > 10 * act_std[0] or grad_std[0] > 10 * top:
+        return "explodes"
+    return "holds"
+"""
+
+
+def test_the_fresh_verdict_case_is_never_decided_by_rounding(tmp_path):
+    # A published case at a ratio of exactly 0.1 or 10, rescaled, lands a rounding error either side of it.
+    from tinygrad_init.exercises import ex22_verdict
+
+    assert grade_source(tmp_path, catalog.get("verdict"), VERDICT_BY_PRODUCTS).passed
+    products = _load(VERDICT_BY_PRODUCTS)["verdict"]
+    for seed in range(300):
+        case = ex22_verdict._rescaled(np.random.default_rng(seed))
+        assert products(*case) == ex22_verdict.verdict(*case), case
+
 @pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
                                   "sigmoid_gradients"])
 def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_path, name):
@@ -442,6 +494,57 @@ def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_
     shown = re.search(r"(?:returned|is) (.+?); expected (.+?)\.(?: |$)", result.message, flags=re.MULTILINE)
     assert shown and shown[1] != shown[2], result.message
 
+
+def test_the_quadrature_hint_does_not_promise_that_more_nodes_help(tmp_path):
+    # Gauss-Hermite with 201 nodes is still 5% off at q = 500: the hint and the stub must not blame "a few dozen".
+    ex = catalog.get("tanh_std_table")
+    source = next(text for key, text in mutants(ex) if "hermegauss(201)" in text)
+    result = grade_source(tmp_path, ex, source)
+    assert result.mistake == "imprecise" and "hundreds of nodes" in ex.hint("imprecise")
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "few dozen" not in fh.read() + ex.hint("imprecise")
+
+
+@pytest.mark.parametrize("name", ["xavier_uniform", "he_normal"])
+def test_the_initializers_statement_says_that_a_seed_means_default_rng(tmp_path, name):
+    # The check asks that rng=123 and rng=np.random.default_rng(123) give the same numbers: the statement says so,
+    # so that a seed read by np.random.RandomState (same seed, same numbers) is not a surprise.
+    ex = catalog.get(name)
+    draw = "uniform(-0.1, 0.1, size=shape)" if name == "xavier_uniform" else "normal(0.0, 0.1, size=shape)"
+    source = (f"import numpy as np\ndef {ex.function}(shape, rng=None, dtype=np.float32):\n"
+              "    gen = rng if isinstance(rng, np.random.Generator) else np.random.RandomState(rng)\n"
+              f"    return gen.{draw}.astype(dtype)\n")
+    assert grade_source(tmp_path, ex, source).mistake == "ignores_rng"
+    with open(ex.stub, encoding="utf-8") as fh:
+        text = " ".join(fh.read().split())
+    assert "an int seed gives the numbers of the Generator np.random.default_rng(seed), and None a fresh seed" in text
+
+def test_the_float_fans_hint_names_np_prod_of_an_empty_tuple(tmp_path):
+    # np.prod(()) is the float 1.0: such an answer has no `/` in it, and the hint must say where its floats come from.
+    ex = catalog.get("fans")
+    source = next(text for key, text in mutants(ex) if "np.prod(shape[2:])" in text)
+    assert grade_source(tmp_path, ex, source).mistake == "float_fans"
+    assert "np.prod(())" in ex.hint("float_fans")
+
+
+@pytest.mark.parametrize("name", ["unbroadcast", "softmax_ce_backward", "central_difference", "relu_std",
+                                  "tanh_std_table", "sigmoid_gradients"])
+def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp_path, name):
+    # They were told "your numbers are close but not exact, as a simulation's are", beside the very same numbers.
+    ex = catalog.get(name)
+    source = solution(ex) + (f"\n_reference = {ex.function}\n"
+                             f"def {ex.function}(*args):\n    return _reference(*args).tolist()\n")
+    result = grade_source(tmp_path, ex, source)
+    assert result.mistake is None and "expected an ndarray" in result.message and "np.array" in result.message
+
+def test_the_central_difference_statement_asks_for_the_float64_its_check_needs(tmp_path):
+    # A float32 gradient cannot be within 1e-8 of the central difference: the statement says float64.
+    ex = catalog.get("central_difference")
+    source = solution(ex) + ("\n_reference = numerical_gradient\n"
+                             "def numerical_gradient(*args):\n    return _reference(*args).astype('float32')\n")
+    assert grade_source(tmp_path, ex, source).mistake == "float32"
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "Return a float64 ndarray g of x's shape" in fh.read()
 
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats

@@ -342,9 +342,12 @@ def _engine_hint(value: Any) -> str:
 
 
 def expect_float(value: Any, what: str) -> float:
-    """`value` as a float (Python and numpy numbers and 0-d arrays), or a failure naming what it is instead."""
+    """`value` as a float (Python and numpy numbers and 0-d arrays), or a failure naming what it is instead; a float32
+    (or float16) number stays one, so that `same` judges it to its own precision."""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
-        return float(value)
+        value = value[()]
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        return value  # type: ignore[return-value]
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
         try:
             return float(value)

@@ -102,3 +102,14 @@ def fans(shape):
         raise ValueError("a shape with fewer than two axes has no fans")
     size = math.prod(shape)
     return size / shape[1], size / shape[0]
+
+# mutant: float_fans
+# np.prod of the empty tuple shape[2:] is the float 1.0: the fans of a 2-D shape come out as floats.
+import numpy as np
+
+
+def fans(shape):
+    if len(shape) < 2:
+        raise ValueError("a shape with fewer than two axes has no fans")
+    r = np.prod(shape[2:])
+    return shape[0] * r, shape[1] * r

@@ -139,3 +139,17 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
         second = np.mean(np.tanh(z) ** 2)
         out.append(np.sqrt(second))
     return np.array(out)
+
+# mutant: imprecise
+# Gauss-Hermite quadrature with 201 nodes: still 5% off at q = 500, so more nodes are no way out.
+import numpy as np
+
+
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    t, w = np.polynomial.hermite_e.hermegauss(201)
+    second, out = input_std**2, []
+    for n in widths[:-1]:
+        q = n * weight_std**2 * second
+        second = np.sum(w * np.tanh(np.sqrt(q) * t) ** 2) / np.sqrt(2 * np.pi)
+        out.append(np.sqrt(second))
+    return np.array(out)

@@ -100,6 +100,8 @@ def check(run: Session) -> None:
         expected = (_softmax(logits) - np.eye(c)[targets]) / n
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, atol=1e-12):
             continue
+        if same(got, expected, atol=1e-12):  # the right numbers, but not in an ndarray
+            expect_array(got, expected.shape, call)
         if isinstance(got, np.ndarray) and got.shape == expected.shape and not finite(got):
             broken = ~np.all(np.isfinite(got.astype(np.float64)), axis=1)
             global_max = ~np.all(np.isfinite(_softmax(logits, shift="all")), axis=1)

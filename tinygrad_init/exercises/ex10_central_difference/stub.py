@@ -16,7 +16,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
 
     The task:
         f takes an ndarray shaped like x (float64, any shape: (4,), (3, 2), ...)
-        and returns a float. Return an ndarray g of x's shape with
+        and returns a float. Return a float64 ndarray g of x's shape with
         g[i] ~ df/dx[i]. When you return, x must hold exactly the numbers it held
         when you were called.
 

@@ -22,8 +22,9 @@ from ..kit import (
 EXERCISE = Exercise(
     11, "fans", "fans", "fan_in and fan_out of a weight shape", 5, "the fans of a weight shape",
     {
-        "float_fans": "return the fans as ints: / gives a float (144.0) even where it divides evenly. Multiply, "
-                      "shape[0] * prod(shape[2:]), or divide with //.",
+        "float_fans": "return the fans as ints: / gives a float (144.0) even where it divides evenly, and "
+                      "np.prod(()) is the float 1.0 (the receptive field of a matrix). Multiply ints, "
+                      "shape[0] * math.prod(shape[2:]), or divide with //.",
         "swapped": "this project stores weights as (fan_in, fan_out), because a layer computes y = x @ W "
                    "(PyTorch stores the transpose, (out, in)): fan_in is shape[0] and fan_out is shape[1].",
         "no_receptive_field": "a kernel (in, out, kh, kw) connects every input channel through kh*kw "

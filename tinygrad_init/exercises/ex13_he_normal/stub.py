@@ -17,7 +17,9 @@ def he_normal(shape: tuple, rng=None, dtype=np.float32) -> np.ndarray:
         ndarray of `shape` and `dtype`. `shape` is (fan_in, fan_out) or a kernel
         (in, out, kh, kw) -- its fans are those of exercise 11. `rng` is a
         np.random.Generator, an int seed or None: the same seed must give the same
-        numbers, and different seeds different ones.
+        numbers, and different seeds different ones; an int seed gives the numbers
+        of the Generator np.random.default_rng(seed), and None a fresh seed at
+        every call.
 
     The math:
         A pre-activation y = x @ W sums fan_in terms: Var(y) = fan_in Var(W) E[x^2].

@@ -64,6 +64,8 @@ def check(run: Session) -> None:
         expected = _predict(widths, stds, input_std, "right")
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):
             continue
+        if same(got, expected):  # the right numbers, but not in an ndarray
+            expect_array(got, expected.shape, call)
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
         diagnose(got, detail, [(mode, _predict(widths, stds, input_std, mode)) for mode in (

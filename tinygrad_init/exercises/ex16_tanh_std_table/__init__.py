@@ -22,8 +22,8 @@ EXERCISE = Exercise(
                            "its nodes use z = sqrt(2 q) t and divide by sqrt(pi) (or use "
                            "np.polynomial.hermite_e.hermegauss, whose weight is e^(-t^2/2)).",
         "imprecise": "your numbers are close but not precise. A Monte Carlo estimate is off by about "
-                     "1/sqrt(samples), and Gauss-Hermite with a few dozen nodes misses the steep part of "
-                     "tanh(z)^2 once z is wide (q in the hundreds). Sum on a fine grid: "
+                     "1/sqrt(samples), and Gauss-Hermite misses the steep part of tanh(z)^2 once z is wide "
+                     "(q in the hundreds), even with hundreds of nodes. Sum on a fine grid: "
                      "z = np.linspace(-12 s, 12 s, 2001) with s = sqrt(q).",
         "fan_out": "a pre-activation of layer l sums over its widths[l-1] inputs (its fan_in); you used the "
                    "layer's own width widths[l].",
@@ -80,6 +80,8 @@ def check(run: Session) -> None:
         expected = predict(widths, weight_std, input_std)
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, rtol=1e-6, atol=0.0):
             continue
+        if same(got, expected, rtol=1e-6, atol=0.0):  # the right numbers, but not in an ndarray
+            expect_array(got, expected.shape, call)
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
         if isinstance(got, np.ndarray) and got.shape == expected.shape and got[0] == 0:

@@ -36,7 +36,7 @@ def predict_tanh_stds(widths: list, weight_std: float, input_std: float = 1.0) -
     Hint:
         E[f(z)] for z ~ N(0, q) is the integral of f(z) * exp(-z^2 / (2q)) / sqrt(2 pi q).
         Sum it on a fine grid, z = np.linspace(-12 * s, 12 * s, 2001) with s = sqrt(q),
-        times the spacing. (Gauss-Hermite quadrature with a few dozen nodes is not precise
-        once q is large; a random-sample estimate is never precise enough.)
+        times the spacing. (Gauss-Hermite quadrature is not precise once q is large, not even
+        with hundreds of nodes; a random-sample estimate is never precise enough.)
     """
     raise NotImplementedError("predict_tanh_stds: replace this line with your code (see the docstring)")

@@ -102,7 +102,7 @@ def check(run: Session) -> None:
     for sw, sb in unseen(CASES, lambda g: (round(g.uniform(1.2, 2.2), 3), round(g.uniform(0.05, 0.2), 3))):
         call = f"edge_of_chaos(sigma_w2={fmt(sw)}, sigma_b2={fmt(sb)})"
         out = expect_sequence(run(call, sw, sb), 3, call, "(q_star, chi_1, critical_sigma_w2)")
-        got = [expect_float(v, f"{call}: {name}") for v, name in zip(out, NAMES)]
+        got = [float(expect_float(v, f"{call}: {name}")) for v, name in zip(out, NAMES)]  # 1e-6 even in float32
         want = solve(sw, sb)
         bad = [i for i in range(3) if not same(got[i], want[i], rtol=1e-6, atol=0.0)]
         if not bad:

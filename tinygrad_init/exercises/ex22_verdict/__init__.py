@@ -78,16 +78,17 @@ CASES = [
     ([0.5, 0.04], [1.0, 1.2], [0.0, 0.0], "tanh"),  # a ratio of 0.08: vanishes
     ([0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # zeros: symmetric
     ([0.0, 0.0], [0.0, 1.0], [1.0, 1.0], "relu"),  # zeros with ReLU: symmetric before dies
+    ([1.0, 0.5, 0.0], [1.0, 1.0, 1.0], [0.1, 0.6, 1.0], "relu"),  # the last layer all dead (std 0): dies
     ([1.0, 0.5, 0.1], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # a ratio of exactly 0.1: not below it, holds
     ([1.0, 1.0], [10.0, 1.0], [0.0, 0.0], "relu"),  # a ratio of exactly 10: not above it, holds
-    ([1.0, 0.5, 0.0], [1.0, 1.0, 1.0], [0.1, 0.6, 1.0], "relu"),  # the last layer all dead (std 0): dies
 ]
 
 
 def _rescaled(g: np.random.Generator) -> tuple:
     """A published case with its activation stds and its gradient stds each rescaled: the same verdict (every
-    rule reads ratios, fractions and zeros), other numbers."""
-    act, grad, frac, activation = CASES[int(g.integers(len(CASES)))]
+    rule reads ratios, fractions and zeros), other numbers. Not the last two, exactly at a threshold: rescaled,
+    they land a rounding error either side of it, where a right answer written with products could differ."""
+    act, grad, frac, activation = CASES[int(g.integers(len(CASES) - 2))]
     a, b = g.uniform(0.5, 2.0, size=2)
     return [float(v * a) for v in act], [float(v * b) for v in grad], frac, activation
 

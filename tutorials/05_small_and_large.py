@@ -299,7 +299,7 @@ table
 # %% [markdown]
 # $0.01 \sqrt{100} = 0.1$ per layer, within 5% at every layer of this network (the top one has
 # no layer above it to compare with). One network of 100 units scatters: over seeds 0 to 9 its
-# worst layer is 2% to 5.2% off. The factor depends on the number of inputs of each unit, its
+# worst layer is 2% to 5.1% off. The factor depends on the number of inputs of each unit, its
 # fan-in.
 #
 # ## Try it yourself

@@ -287,8 +287,8 @@ plt.show()
 # %% [markdown]
 # Without batch norm (grey) the tanh network stays on $\ln 2$ to six digits in all three
 # seeds (and in seeds 0 to 9); the ReLU network with plain SGD stays within 0.001 of it in all
-# five seeds of `experiments.depth` (with other data, `rng` 0 to 9, in 7 of the 10 data sets;
-# in two a net drifts 0.02 below it, and in one two nets of five leave it).
+# five seeds of `experiments.depth` (with other data, `rng` 0 to 9, in 6 of the 10 data sets;
+# on three others a net ends 0.001 to 0.02 from it, and on one two nets of five leave it).
 # With batch norm all six runs leave it: the tanh networks within ten steps, the ReLU networks
 # after 40 to 200 (with spikes on the way, as tutorial 7's He networks had). Over seeds 0 to 9
 # the tanh networks take 4 to 11 steps and the ReLU networks 37 to 159.

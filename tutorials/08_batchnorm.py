@@ -350,7 +350,7 @@ except ValueError as error:
 # 4. Equal initial weights give equal units forever: the weights must be random.
 # 5. Too small and the signal collapses, too large and tanh saturates: the scale matters.
 # 6. Xavier picks $\operatorname{Var}(W)$ so that each layer keeps the variance, forward and back.
-# 7. ReLU halves the variance; He doubles $\operatorname{Var}(W)$ to make up for it.
+# 7. ReLU halves the second moment; He doubles $\operatorname{Var}(W)$ to make up for it.
 # 8. Batch normalization measures and removes the scale at every layer, so the
 #    initialization no longer decides whether a deep network trains.
 #

@@ -84,7 +84,8 @@ y.backward(G)
 print("bias.grad          ", bias.grad)
 print("G.sum(axis=0)      ", G.sum(axis=0))
 print("unbroadcast(G, (3,))", unbroadcast(G, (3,)))
-assert np.allclose(bias.grad, G.sum(axis=0), rtol=0, atol=1e-12) and np.array_equal(unbroadcast(G, (3,)), G.sum(axis=0))
+assert np.allclose(bias.grad, G.sum(axis=0), rtol=0, atol=1e-12) and np.array_equal(unbroadcast(G, (3,)), bias.grad)
+assert np.allclose(unbroadcast(G, (3,)), G.sum(axis=0), rtol=0, atol=1e-12)     # summed in another order (BLAS)
 
 # %% [markdown]
 # A size-1 axis is stretched the same way and summed with `keepdims`.

@@ -154,8 +154,9 @@ plots.layer_curves({fwd: forward, bwd: backward}, {fwd: forward_theory, bwd: bac
 # * $1/n_\text{out}$ keeps the backward std at 1, and the forward std grows by $\sqrt 2$ per layer.
 # * Glorot's average lets both drift, each by less.
 #
-# The measurements agree with the theory within 2%. For the square layers of most lecture
-# examples, all three are the same, $1/n$:
+# The measurements agree with the theory within 2% here (within 2.5% over seeds 0 to 9: one
+# network of a few hundred units scatters). For the square layers of most lecture examples,
+# all three are the same, $1/n$:
 
 # %%
 print({name: init.get(s).std(500, 500) if isinstance(s, str) else s.std(500, 500) for name, s in schemes.items()})
@@ -215,9 +216,10 @@ Table(["layer", "std(h) measured", "std(h) theory", "std(dL/dh) measured", "std(
 
 # %% [markdown]
 # Unlike the small and the large init, nothing collapses or explodes. The activation std
-# still falls, slowly, from 0.63 to 0.23, and the theory predicts every layer within 1%.
-# Meanwhile $\partial L/\partial h$ shrinks going down, from 1 at the top to 0.40 at layer 1,
-# a factor of about 0.9 per layer, because $E[\tanh'^2] < 1$. Both are gentle enough for ten
+# still falls, slowly, from 0.63 to 0.23, and the theory predicts every layer within 1% (over
+# seeds 0 to 9 the same figures, the worst layer within 1.1%). Meanwhile $\partial L/\partial h$
+# shrinks going down, from 1 at the top to 0.40 at layer 1 (0.39-0.40 over seeds 0 to 9), a
+# factor of about 0.9 per layer, because $E[\tanh'^2] < 1$. Both are gentle enough for ten
 # layers to train.
 
 # %%
@@ -296,8 +298,9 @@ for v in (0.1, 1.0, 10.0):
 # One half, for every $q$: $\sigma(-z) = 1 - \sigma(z)$, so the values above and below $1/2$
 # balance. The sigmoid is **not zero-centred**. The next layer's input then has
 # $E[h^2] = 1/4 + \operatorname{Var}(h) \ge 1/4$, however small the weights: its
-# pre-activations never collapse to 0, and all the inputs of a unit share one sign, so the
-# unit's weight gradients $h^\top g$ do too.
+# pre-activations never collapse to 0. And all the inputs $h_i$ of a unit $j$ are positive, so
+# for one example the gradients $h_i g_j$ of its incoming weights all have the sign of $g_j$:
+# they can only all grow or all shrink together (LeCun et al., "Efficient BackProp", 1998).
 #
 # **Second fact: $\sigma'(z) = \sigma(z)(1 - \sigma(z)) \le 1/4$** (tutorial 1 found the maximum,
 # $\sigma'(0) = 1/4$). Going back through a sigmoid layer multiplies the gradient by $\sigma'(z)$,
@@ -401,14 +404,18 @@ rows = {r["layer"]: r for r in sat.table.rows}
 median = np.median(hidden, axis=0)                             # (recorded step, layer)
 until = steps <= rows[4]["step_of_lowest"]
 assert abs(rows[4]["mean_start"] - 0.5) < 0.01 and round(rows[4]["mean_lowest"], 2) == 0.03
-assert rows[4]["step_of_lowest"] <= 20 and np.all(np.abs(median[until, :3] - 0.5) < 0.15)
+assert rows[4]["step_of_lowest"] <= 20 and np.all(np.abs(median[until, :3] - 0.5) < 0.11)
 assert rows[4]["mean_end"] > 3 * rows[4]["mean_lowest"]
 sat.figure
 
 # %% [markdown]
 # The median over the five seeds: the top layer falls to about 0.03 within the first few
-# steps, while layers 1 to 3 stay near $1/2$; the top layer climbs back out (to more than
-# three times its lowest mean) as the loss falls.
+# steps, while layers 1 to 3 stay near $1/2$ (within 0.11 of it); the top layer climbs back
+# out (to more than three times its lowest mean) as the loss falls. Other draws agree: over
+# `rng` 0 to 9 (ten data sets, five networks each) the median top layer is at 0.013-0.033 by
+# step 6 and every one of the fifty networks' top layers below 0.04; layers 1 to 3 drift
+# further from $1/2$ than here, to between 0.41 and 0.73 until the top layer is at its lowest;
+# and the top layer ends at 5 to 18 times its lowest mean.
 #
 # ## 7. Glorot and Bengio's 4x rule
 #
@@ -433,8 +440,9 @@ u = np.linspace(-5, 5, 101)
 assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a zero-centred sigmoid
 
 # %% [markdown]
-# Not 1 but about 0.6 (the theory says 0.63, this network gives 0.62): the rule helps (the
-# gradient at layer 1 is more than a thousand times larger) but the Taylor expansion it rests
+# Not 1 but about 0.6 (the theory says 0.63, this network gives 0.62; 0.62-0.63 over seeds 0
+# to 9): the rule helps (the gradient at layer 1 is more than a thousand times larger, 6,100 to
+# 7,300 times over seeds 0 to 9) but the Taylor expansion it rests
 # on does not hold. The culprit is the first fact:
 # the mean $1/2$. With weights $4/\sqrt n$ the pre-activations get the variance
 # $16\, E[h^2] \ge 16 \cdot \tfrac14 = 4$, a std of at least 2, far from the linear region

@@ -117,8 +117,9 @@ assert np.allclose(measured, mapped, rtol=0.1)
 assert abs(round(fp.q, 3) - 0.418) < 1e-9
 
 # %% [markdown]
-# The measured $q_l$ follow the map to within 10% at every layer (the scatter is one network of
-# finite width).
+# The measured $q_l$ follow the map to within 10% at every layer here. The scatter is one
+# network of finite width, and it depends on the draw: over seeds 0 to 9 (of the weights and of
+# the batch) the worst layer is 7% to 19% off the map, 10% in the median.
 #
 # ## 2. $\chi_1$: what happens to a gradient
 #
@@ -349,8 +350,8 @@ assert worst < 0.1
 spectra.figure("correlations", corr)
 
 # %% [markdown]
-# Measured dots and theory dashes agree to within 0.1 at every layer, with networks of only
-# 200 units.
+# Measured dots and theory dashes agree to within 0.1 at every layer here, with networks of
+# only 200 units (over `rng` 0 to 9 the worst layer is 0.06 to 0.15 off, 0.09 in the median).
 #
 # ## 8. How deep can a network be and still train?
 #

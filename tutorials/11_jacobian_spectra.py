@@ -214,9 +214,10 @@ spectra.figure("jacobian_spectra", spec)
 # What a student should see: at depth 32 the tanh-orthogonal histogram is a peak around
 # $s = 1$ ($\log_{10} s = 0$), with 80% or more of its singular values between 0.5 and 2; the
 # other three are wide, with under 10% there and most singular values below 0.01, many
-# decades down. Yet their mean squares, 1 in theory, all measure between 0.4 and 1.1 (a few
-# networks of width 100 scatter, and a wide spectrum's mean rests on its few large values):
-# the mean alone, $\chi_1$, does not tell them apart.
+# decades down. Yet their mean squares, 1 in theory, all measure between 0.4 and 0.9 here
+# (a few networks of width 100 scatter, and a wide spectrum's mean rests on its few large
+# values: over `rng` 0 to 9 they range from 0.14 to 1.8, the orthogonal tanh one's from 0.88 to
+# 1.25): the mean alone, $\chi_1$, does not tell them apart.
 
 # %%
 near_one = {k: float(np.mean([0.5 < v < 2 for v in r["singular_values"][-1]])) for k, r in spec.items()}
@@ -225,7 +226,7 @@ print("between 0.5 and 2:", near_one)
 print("below 0.01:", tiny)
 assert near_one["tanh, orthogonal"] >= 0.8 and tiny["tanh, orthogonal"] == 0
 assert all(near_one[k] < 0.1 and tiny[k] > 0.5 for k in spec if k != "tanh, orthogonal")
-assert all(0.4 < r["mean_sq"][-1] < 1.1 for r in spec.values())
+assert all(0.4 < r["mean_sq"][-1] < 0.9 for r in spec.values())
 
 # %% [markdown]
 # ## What to remember

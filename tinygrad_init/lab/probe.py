@@ -219,7 +219,7 @@ class Probe:
             rec.numbers["saturated"] = np.count_nonzero(sat) / h.size
         elif h.size and math.isfinite(lo):  # nan where the activations overflowed: no unit is known to be dead
             rec.numbers["dead"] = float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0))) \
-                if np.isfinite(h).all() else math.nan
+                if not rec.numbers.get("act_nonfinite") else math.nan
 
     def stats(self, columns: str | Sequence[str] | None = None, lr: float | None = None) -> Table:
         """The statistics as a `Table`, a row per layer (float64, `None` where a value does not apply or was not

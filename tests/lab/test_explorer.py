@@ -76,6 +76,12 @@ def test_the_page_is_offline_and_complete(page):
     assert ex._repr_html_().startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
 
 
+def test_one_number_per_layer_is_refused_not_called_symmetric():
+    with pytest.raises(ValueError, match=r"measure: width x batch must be at least 2"):
+        E.measure("tanh", "xavier_normal", 1.0, 3, 1, batch=1)  # was the verdict 'symmetric'
+    assert E.measure("tanh", "xavier_normal", 1.0, 3, 1, batch=2)["verdict"] == "holds"
+
+
 def test_a_combinations_numbers_do_not_depend_on_the_rest_of_the_grid():
     # they used to be seeded in grid order: the same network read differently in a smaller grid
     one = {**{k: v[:1] for k, v in E.QUICK_GRID.items()}, "depth": [3]}

@@ -46,6 +46,8 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     (zero biases), measured on one forward and backward pass, and predicted."""
     gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
         ("depth", depth), ("width", width), ("batch", batch)))
+    if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
+        raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
     std, gen = gain * init.describe(scheme).std(width, width), as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))

@@ -389,3 +389,10 @@ def test_numpy_booleans_count_as_numbers_like_python_booleans():
     for b in (True, np.bool_(True), np.array(True)):
         assert (v + b).data == 3.0 and (b * v).data == 2.0 and (b - v).data == -1.0
         assert Value(b).data == 1.0
+
+
+def test_a_label_that_is_not_a_string_is_refused_with_the_lecture_signature_named():
+    a = Value(2.0)
+    with pytest.raises(TypeError, match=r"Value: label must be a string, got tuple.*records its parents itself"):
+        Value(1.0, (a,))  # micrograd's Value(data, _children, _op): the children became the label, silently
+    assert Value(1.0, "a").label == "a" and Value(1.0).label == ""

@@ -107,6 +107,9 @@ class Value:
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else _number(data, "Value")
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a string, got {type(label).__name__}; unlike micrograd's "
+                            "Value(data, _children, _op), a Value records its parents itself when an op makes it")
         self.grad, self.label, self.op = 0.0, label, ""
         self._a = self._b = None
         self._da, self._db = 0.0, None

@@ -7,6 +7,7 @@ import copy
 import pickle
 
 import numpy as np
+import pytest
 
 from tests.conftest import require_module
 from tinygrad_init import Value, scalar_nn
@@ -69,3 +70,10 @@ def test_a_trained_scalar_mlp_survives_pickle_and_deepcopy_and_the_copy_trains_o
         assert twin([0.3, 0.7]).data == model([0.3, 0.7]).data
         twin.parameters()[0].data += 1.0
         assert twin.parameters()[0].data != model.parameters()[0].data
+
+
+def test_sgd_given_a_scalar_models_parameters_says_to_step_them_by_hand():
+    from tinygrad_init.optim import SGD  # it used to say "pass model.parameters()", which is what was passed
+    with pytest.raises(TypeError, match=r"SGD: parameter 0 .*\(got Value\); SGD steps Tensors: update a scalar_nn "
+                                        r"model's Values by hand, p\.data -= lr \* p\.grad"):
+        SGD(scalar_nn.MLP(2, [3, 1], rng=0).parameters(), lr=0.1)

@@ -396,3 +396,11 @@ def test_a_label_that_is_not_a_string_is_refused_with_the_lecture_signature_name
     with pytest.raises(TypeError, match=r"Value: label must be a string, got tuple.*records its parents itself"):
         Value(1.0, (a,))  # micrograd's Value(data, _children, _op): the children became the label, silently
     assert Value(1.0, "a").label == "a" and Value(1.0).label == ""
+
+
+def test_value_sum_of_a_single_value_or_number_names_the_argument():
+    a, b = Value(1.0), Value(2.0)
+    for bad in (a, 5):  # Value.sum(a, b) reads b as start; Python said "Value after * must be an iterable"
+        with pytest.raises(TypeError, match=r"Value\.sum: values must be a list of Values or numbers such as "
+                                            r"\[a, b\], got (Value|int)"):
+            Value.sum(bad, b)

@@ -202,6 +202,9 @@ class Value:
         Python's built-in `sum` builds a chain of n binary adds; this builds a single
         node with n parents: the same gradient, a flatter graph, fewer nodes to walk.
         """
+        if not hasattr(values, "__iter__"):
+            raise TypeError(f"Value.sum: values must be a list of Values or numbers such as [a, b], got "
+                            f"{type(values).__name__}")
         parents, total, k = [], 0.0, 0.0
         for v in (start, *values):
             if type(v) is Value:

@@ -389,3 +389,18 @@ def test_numpy_booleans_count_as_numbers_like_python_booleans():
     for b in (True, np.bool_(True), np.array(True)):
         assert (v + b).data == 3.0 and (b * v).data == 2.0 and (b - v).data == -1.0
         assert Value(b).data == 1.0
+
+
+def test_a_label_that_is_not_a_string_is_refused_with_the_lecture_signature_named():
+    a = Value(2.0)
+    with pytest.raises(TypeError, match=r"Value: label must be a string, got tuple.*records its parents itself"):
+        Value(1.0, (a,))  # micrograd's Value(data, _children, _op): the children became the label, silently
+    assert Value(1.0, "a").label == "a" and Value(1.0).label == ""
+
+
+def test_value_sum_of_a_single_value_or_number_names_the_argument():
+    a, b = Value(1.0), Value(2.0)
+    for bad in (a, 5):  # Value.sum(a, b) reads b as start; Python said "Value after * must be an iterable"
+        with pytest.raises(TypeError, match=r"Value\.sum: values must be a list of Values or numbers such as "
+                                            r"\[a, b\], got (Value|int)"):
+            Value.sum(bad, b)

@@ -107,6 +107,9 @@ class Value:
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else _number(data, "Value")
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a string, got {type(label).__name__}; unlike micrograd's "
+                            "Value(data, _children, _op), a Value records its parents itself when an op makes it")
         self.grad, self.label, self.op = 0.0, label, ""
         self._a = self._b = None
         self._da, self._db = 0.0, None
@@ -199,6 +202,9 @@ class Value:
         Python's built-in `sum` builds a chain of n binary adds; this builds a single
         node with n parents: the same gradient, a flatter graph, fewer nodes to walk.
         """
+        if not hasattr(values, "__iter__"):
+            raise TypeError(f"Value.sum: values must be a list of Values or numbers such as [a, b], got "
+                            f"{type(values).__name__}")
         parents, total, k = [], 0.0, 0.0
         for v in (start, *values):
             if type(v) is Value:

@@ -39,8 +39,10 @@ class SGD:
         first: dict[int, int] = {}  # id -> the first index of each parameter
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
+                fix = "SGD steps Tensors: update a scalar_nn model's Values by hand, p.data -= lr * p.grad" if \
+                    getattr(p, "scalar", False) else "pass model.parameters()"
                 raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "
-                                f"{type(p).__name__}); pass model.parameters()")
+                                f"{type(p).__name__}); {fix}")
             if first.setdefault(id(p), i) != i:
                 raise ValueError(f"SGD: parameter {i} ({p.name or 'unnamed'}) is also parameter {first[id(p)]}; "
                                  "list each once (it would be updated twice per step)")

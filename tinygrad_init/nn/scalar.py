@@ -100,7 +100,8 @@ class MLP(Module):
                  bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None) -> None:
         if isinstance(nouts, str) or not hasattr(nouts, "__iter__"):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
-        sizes, gen = [nin, *nouts], as_rng(rng)
+        sizes = [check_int("MLP", "nin", nin, 1), *(check_int("MLP", f"nouts[{i}]", w, 1) for i, w in enumerate(nouts))]
+        gen = as_rng(rng)
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
         self.layers = [Layer(sizes[i], sizes[i + 1], activation if i < len(sizes) - 2 else "linear", init=init,

@@ -1,0 +1,90 @@
+"""The scalar nets as a student porting micrograd's README and demo meets them: the same parameters in the
+same order, the same numbers, and a trained model that survives pickle and deepcopy."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+from tests.conftest import require_module
+from tinygrad_init import Value, scalar_nn
+from tinygrad_init.data import moons
+
+
+def _demo_steps(model, value, X, y, steps):
+    """micrograd's demo.ipynb loop as written there: max-margin loss, L2 1e-4, lr 1 - 0.9 k / 100."""
+    out = []
+    for k in range(steps):
+        scores = list(map(model, [list(map(value, row)) for row in X]))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+        total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in model.parameters())
+        model.zero_grad()
+        total.backward()
+        for p in model.parameters():
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+        out.append(total.data)
+    return out
+
+
+def test_scalar_mlp_lists_micrograds_parameters_in_its_order_and_trains_to_the_same_numbers():
+    mnn, engine = require_module("micrograd.nn"), require_module("micrograd.engine")
+    X, y = moons(12, noise=0.1, rng=0)
+    X, y = X.astype(np.float64), y * 2 - 1
+    theirs, ours = mnn.MLP(2, [4, 4, 1]), scalar_nn.MLP(2, [4, 4, 1], rng=0)
+    assert len(ours.parameters()) == len(theirs.parameters()) == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
+    for layer_m, layer_o in zip(theirs.layers, ours.layers):  # neuron by neuron: w0, w1, ..., b
+        for n_m, n_o in zip(layer_m.neurons, layer_o.neurons):
+            for p_m, p_o in zip(n_m.parameters(), n_o.parameters()):
+                p_m.data = p_o.data  # ours are seeded; micrograd draws from the global `random`
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    np.testing.assert_allclose(_demo_steps(ours, Value, X, y, 3), _demo_steps(theirs, engine.Value, X, y, 3),
+                               rtol=1e-13)  # the last bits differ with the order in which grads add up
+    np.testing.assert_allclose([p.data for p in ours.parameters()], [p.data for p in theirs.parameters()],
+                               rtol=1e-12, atol=1e-14)  # atol: a weight that ends at 0 in one is 1e-17 in the other
+
+
+def test_micrograds_readme_expression_gives_its_printed_numbers():
+    a, b = Value(-4.0), Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert (f"{g.data:.4f}", f"{a.grad:.4f}", f"{b.grad:.4f}") == ("24.7041", "138.8338", "645.5773")
+
+
+def test_a_trained_scalar_mlp_survives_pickle_and_deepcopy_and_the_copy_trains_on_its_own():
+    model = scalar_nn.MLP(2, [3, 1], activation="tanh", rng=0)
+    _demo_steps(model, Value, [[0.5, -1.0], [1.0, 0.25]], [1, -1], 2)
+    for twin in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert [(p.data, p.grad, p.label) for p in twin.parameters()] == \
+            [(p.data, p.grad, p.label) for p in model.parameters()]
+        assert twin([0.3, 0.7]).data == model([0.3, 0.7]).data
+        twin.parameters()[0].data += 1.0
+        assert twin.parameters()[0].data != model.parameters()[0].data
+
+
+def test_sgd_given_a_scalar_models_parameters_says_to_step_them_by_hand():
+    from tinygrad_init.optim import SGD  # it used to say "pass model.parameters()", which is what was passed
+    with pytest.raises(TypeError, match=r"SGD: parameter 0 .*\(got Value\); SGD steps Tensors: update a scalar_nn "
+                                        r"model's Values by hand, p\.data -= lr \* p\.grad"):
+        SGD(scalar_nn.MLP(2, [3, 1], rng=0).parameters(), lr=0.1)
+
+
+@pytest.mark.parametrize("nin, nouts, message", [
+    (0, [3, 1], "MLP: nin must be >= 1, got 0"),
+    (2, [3, 0], r"MLP: nouts\[1\] must be >= 1, got 0"),  # it used to blame a Layer the student never wrote
+    (2, [3.0, 1], r"MLP: nouts\[0\] must be a whole number, got float 3.0"),
+])
+def test_mlp_names_its_own_argument_when_a_width_is_wrong(nin, nouts, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        scalar_nn.MLP(nin, nouts)

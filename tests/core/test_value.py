@@ -404,3 +404,14 @@ def test_value_sum_of_a_single_value_or_number_names_the_argument():
         with pytest.raises(TypeError, match=r"Value\.sum: values must be a list of Values or numbers such as "
                                             r"\[a, b\], got (Value|int)"):
             Value.sum(bad, b)
+
+
+def test_a_gradient_set_to_none_as_in_pytorch_starts_the_next_pass_from_zero():
+    # `p.grad = None` made the next backward fail inside the chain-rule loop and repr(p) raise
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    loss = a * b
+    loss.backward()
+    a.grad = None
+    assert repr(a) == "Value(data=2, grad=None, label='a')"
+    loss.backward()
+    assert (a.grad, b.grad) == (3.0, 4.0)  # a from zero, b accumulated

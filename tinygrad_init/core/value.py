@@ -250,7 +250,7 @@ class Value:
         across calls, intermediate nodes are reset first."""
         order = autograd.topological_order(self)
         for node in order:
-            if node._a is not None:
+            if node._a is not None or node.grad is None:  # a leaf's `p.grad = None` (PyTorch's habit) starts at 0
                 node.grad = 0.0
         autograd.backward(self, 1.0, order)
 
@@ -266,7 +266,7 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+        return f"Value(data={self.data:.6g}, grad={'None' if self.grad is None else format(self.grad, '.6g')}{label})"
 
 
 _new = object.__new__

@@ -1,0 +1,21 @@
+"""The figures' functions given wrong input: a `ValueError` that names the function and what to pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import plots
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plots.curves({"p": {}}), r"curves: panel 'p' has no series"),
+    (lambda: plots.curves({"p": ([1, 2], {"a": [1.0, 2.0, 3.0]})}), r"curves: series 'a' has 3 values"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, {"p": {"a": [1.0, 2.0, 3.0]}}), r"curves: series 'a' has 2 values"),
+    (lambda: plots.histogram_grid({"a": [(np.ones(2), np.arange(3))], "b": []}), r"histogram_grid: row 'b'"),
+    (lambda: plots.weight_heatmaps({"a": []}), r"weight_heatmaps: nothing to draw"),
+    (lambda: plots.verdict_grid(["tanh"], ["he", "xavier"], [["holds"]]), r"verdict_grid: .*1 x 2"),
+])
+def test_wrong_figure_input_gets_a_named_error(call, match) -> None:
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -19,3 +19,11 @@ from tinygrad_init import plots
 def test_wrong_figure_input_gets_a_named_error(call, match) -> None:
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_ridges_scale_each_histogram_to_its_peak_even_a_density_below_one() -> None:
+    with plots.slide_style():
+        fig = plots.slide_figure(1, 1)
+    ax = fig.axes[0]
+    plots.ridges(ax, ["a", "b"], [(0.0, 1.0, [0.1, 0.2, 0.05]), (0.0, 1.0, [3, 6, 0])])
+    assert [max(line.get_ydata()) for line in ax.lines] == pytest.approx([0.85, 1.85])

@@ -102,7 +102,7 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
     shades, colors = [], []
     for i, (lo, hi, counts) in enumerate(hists):
         x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
-        y, c = i + 0.85 * np.asarray(counts) / max(np.max(counts), 1), color or scheme_color(str(labels[i]), i)
+        y, c = i + 0.85 * np.asarray(counts) / (np.max(counts) or 1), color or scheme_color(str(labels[i]), i)
         ax.plot(x, y, color=c, linewidth=2)
         shades.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[i, y, i]]))
         colors.append(c)

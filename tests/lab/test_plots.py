@@ -27,3 +27,13 @@ def test_ridges_scale_each_histogram_to_its_peak_even_a_density_below_one() -> N
     ax = fig.axes[0]
     plots.ridges(ax, ["a", "b"], [(0.0, 1.0, [0.1, 0.2, 0.05]), (0.0, 1.0, [3, 6, 0])])
     assert [max(line.get_ydata()) for line in ax.lines] == pytest.approx([0.85, 1.85])
+
+
+def test_the_training_figure_keeps_the_last_scheme_label_on_the_slide() -> None:
+    from lab.test_report import assert_slide_ready
+
+    steps, rng = np.arange(5), np.random.default_rng(0)
+    inits = ("zeros", "large10", "he_normal")  # the report's: He's label is the widest, at the right edge
+    fig = plots.training_figure(steps, {k: rng.random((3, 5)) for k in inits},
+                                {k: (rng.random(3), rng.random(3)) for k in inits}, title="training")
+    assert_slide_ready(fig)

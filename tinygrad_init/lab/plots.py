@@ -216,7 +216,8 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
     """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
     and test (^) accuracy: where the seeds disagree, the dots spread."""
     with slide_style():
-        fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, wgap=1.4, width_ratios=(1.6, 1))
+        fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, right=0.9, wgap=1.4,
+                           width_ratios=(1.6, 1))
         ax, strip = fig.axes
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import html
 import io
 import json
 import re
@@ -370,3 +372,28 @@ def test_report_prints_where_it_wrote_and_the_time_on_stderr(tmp_path: Path, mon
     captured = capsys.readouterr()
     assert f"wrote {files.html}" in captured.out
     assert "tinygrad-init report: done in 1.2 s" in captured.err
+
+
+def test_every_number_on_the_page_is_the_one_in_its_csv_and_every_figure_its_file(two_reports) -> None:
+    # a lecturer copies from the page, the CSV or report.json: the three agree (the page at 3 digits)
+    from tinygrad_init.utils import format_number
+    root = two_reports[0]
+    page = (root / "report.html").read_text(encoding="utf-8")
+    csvs = {p.name: list(csv.reader(io.StringIO(p.read_text(encoding="utf-8")))) for p in root.glob("data/*.csv")}
+    for e in json.loads((root / "report.json").read_text())["experiments"]:  # report.json's tables are the CSVs
+        for key, t in e["tables"].items():
+            name = f"{e['name']}.csv" if key == "main" else f"{e['name']}_{key}.csv"
+            assert Table.from_dict(t).to_csv() == (root / "data" / name).read_text(encoding="utf-8"), name
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    assert len(tables) >= 12
+    for t in tables:
+        cells = [[html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+                 for row in re.findall(r"<tr>(.*?)</tr>", t)]
+        match = [rows for rows in csvs.values() if rows[0] == cells[0] and len(rows) == len(cells)]
+        assert match, f"no CSV has the page's table {cells[0]}"
+        for csv_row, page_row in zip(match[0][1:], cells[1:]):
+            for v, shown in zip(csv_row, page_row, strict=True):
+                number = re.fullmatch(r"-?(\d[\d.e+-]*|inf)|nan", v)
+                assert shown == (format_number(float(v)) if number else v) or v == "" and shown == "-", (v, shown)
+    for data, name in re.findall(r'base64,([^"]*)"[^>]*><figcaption>(figures/[^<]*)</figcaption>', page):
+        assert base64.b64decode(data) == (root / name).read_bytes(), name

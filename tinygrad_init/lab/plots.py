@@ -102,7 +102,7 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
     shades, colors = [], []
     for i, (lo, hi, counts) in enumerate(hists):
         x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
-        y, c = i + 0.85 * np.asarray(counts) / max(np.max(counts), 1), color or scheme_color(str(labels[i]), i)
+        y, c = i + 0.85 * np.asarray(counts) / (np.max(counts) or 1), color or scheme_color(str(labels[i]), i)
         ax.plot(x, y, color=c, linewidth=2)
         shades.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[i, y, i]]))
         colors.append(c)
@@ -137,6 +137,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         st = {"color": scheme_color(name, i), "marker": "osD^vP*X"[i % 8], "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
+        if x is not None and len(x) < len(mid) or np.shape((predicted or {}).get(name, mid))[-1] != len(mid):
+            raise ValueError(f"curves: series {name!r} has {len(mid)} values: give as many x and predicted values")
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
         ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
@@ -179,6 +181,8 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
         handles = []
         for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
+            if not data:
+                raise ValueError(f"curves: panel {name!r} has no series; give it {{series: values}}")
             handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
                               log=log if isinstance(log, bool) else name in log)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
@@ -212,7 +216,8 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
     """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
     and test (^) accuracy: where the seeds disagree, the dots spread."""
     with slide_style():
-        fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, wgap=1.4, width_ratios=(1.6, 1))
+        fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, right=0.9, wgap=1.4,
+                           width_ratios=(1.6, 1))
         ax, strip = fig.axes
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
@@ -235,8 +240,8 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
     per panel. Each panel is scaled to its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the
     half of the units at exactly 0), which is cut."""
     rows = list(hists.items())
-    if not any(len(v) for _, v in rows):
-        raise ValueError("histogram_grid: no rows to draw")
+    if not rows or (empty := [name for name, v in rows if not len(v)]):
+        raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
     ncols, nrows, edges0 = max(len(v) for _, v in rows), len(rows), np.asarray(rows[0][1][0][1], dtype=np.float64)
     lo, span = edges0[0], edges0[-1] - edges0[0]
     step, gap = 1.18 * span, 0.09 * span
@@ -272,9 +277,8 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
 def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *, title: str = "") -> Figure:
     """Weight matrices `(fan_in, fan_out)` as heat maps, a row per key, a column per matrix: identical units are
     identical columns (colours symmetric about 0, the range in each panel's title)."""
-    if not (rows := list(matrices.items())):
+    if not (rows := list(matrices.items())) or not (ncols := max(len(v) for _, v in rows)):
         raise ValueError("weight_heatmaps: nothing to draw")
-    ncols = max(len(v) for _, v in rows)
     with slide_style():
         fig = slide_figure(len(rows), ncols, (4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2), top=1.0, bottom=0.6, left=2.2,
                            wgap=1.1, hgap=0.8)
@@ -300,6 +304,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
                  title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
+    if (lengths := [len(r) for r in words]) != [len(cols)] * len(rows):
+        raise ValueError(f"verdict_grid: words must be {len(rows)} x {len(cols)} (rows x cols), got rows of {lengths}")
     with slide_style():
         fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=1.4)
         ax = fig.axes[0]

@@ -200,8 +200,9 @@ class Table:
         widths = [max([len(c)] + [len(r[j]) for r in cells]) for j, c in enumerate(self.columns)]
         blocks: list[list[int]] = [[]]
         for j in range(len(self.columns)):
-            if max_width is not None and blocks[-1] and sum(widths[k] + 2 for k in blocks[-1]) + widths[j] > max_width:
-                blocks.append([0] if j else [])
+            if max_width is not None and blocks[-1][1:] and sum(widths[k] + 2 for k in blocks[-1]) + widths[j] > \
+                    max_width:  # a block holds more than the repeated first column
+                blocks.append([0])
             blocks[-1].append(j)
 
         def line(values: Sequence[str], idx: list[int]) -> str:

@@ -1,0 +1,11 @@
+"""`Table` as the docs describe it: text, markdown, CSV, HTML and JSON views of the same cells."""
+
+from __future__ import annotations
+
+from tinygrad_init.table import Table
+
+
+def test_narrow_text_never_prints_a_block_of_only_the_repeated_first_column() -> None:
+    t = Table(["layer", "std", "mean"], [[1, 0.5, 0.25], [2, 1.5, 0.75]])
+    blocks = t.to_text(max_width=5).split("\n\n")
+    assert [b.splitlines()[0].split() for b in blocks] == [["layer", "std"], ["layer", "mean"]]

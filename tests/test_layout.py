@@ -57,3 +57,31 @@ def test_the_public_names_issue_8_keeps_import_in_a_fresh_interpreter() -> None:
             "assert (r.status, r.passed, r.mistake, r.message) == ('pass', True, None, '')\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_an_args_section_documents_exactly_the_parameters():
+    # Google style: where a public function lists its Args, it lists each parameter once, and no other name
+    import importlib
+    import inspect
+    import pkgutil
+    import re
+
+    import tinygrad_init
+    wrong = []
+    for info in pkgutil.walk_packages(tinygrad_init.__path__, "tinygrad_init."):
+        if ".exercises" in info.name or info.name.endswith("__main__"):
+            continue
+        mod = importlib.import_module(info.name)
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            members = vars(obj).items() if inspect.isclass(obj) else ()
+            funcs = [(name, obj)] if inspect.isfunction(obj) else [(f"{name}.{k}", v) for k, v in members
+                                                                   if inspect.isfunction(v)]
+            for qualname, f in funcs:
+                found = re.search(r"\n\s*Args:\n(.*?)(?:\n\s*\n|$)", "\n" + (f.__doc__ or ""), re.S)
+                params = [p for p in inspect.signature(f).parameters if p not in ("self", "cls", "args", "kwargs")]
+                if found and f.__module__.startswith("tinygrad_init"):
+                    listed = [d.lstrip("*") for d in re.findall(r"^\s+(\*{0,2}\w+)(?: \([^)]*\))?:", found[1], re.M)]
+                    if sorted(listed) != sorted(params):
+                        wrong.append(f"{info.name}.{qualname}: Args {listed}, parameters {params}")
+    assert not wrong, "\n".join(wrong)

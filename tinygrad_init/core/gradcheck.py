@@ -244,6 +244,11 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     Values), as in `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)`.
 
     Args:
+        f: the function to check, called with one argument per input.
+        *inputs: the point to check at.
+        eps: the step of the central differences (in float64).
+        atol: the absolute tolerance.
+        rtol: the relative tolerance, a fraction of `|numeric|`.
         upstream: `u`; by default random and non-uniform (entries of size 0.5 to 1.5, random signs).
         rng: seed or Generator for the default upstream gradient.
         raise_on_fail: raise `GradcheckError` on failure (else return the failing result).

@@ -200,6 +200,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         input_mean: mean of the inputs' entries.
         bias_std: std of the biases' entries.
         grad_std_top: std of `dL/dh_L`'s entries.
+        batch_size: `B`, the examples whose weight and bias gradients are summed.
         negative_slope: of leaky_relu.
         saturation_threshold: `t` in the fraction `P(|tanh y| > t)`."""
     fn = "predict"

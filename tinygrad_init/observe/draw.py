@@ -530,7 +530,8 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
         module: Tensor graphs: an `nn.Module` (one cluster per module of parameters) or a `Trace` from
             `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
         max_nodes: draw the nodes nearest the output, the rest as one note ("... 1234 more nodes"); None: all.
-        rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top); title: a caption at the top.
+        rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top).
+        title: a caption at the top.
     """
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (

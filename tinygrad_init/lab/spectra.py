@@ -151,18 +151,12 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
                   sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41) -> dict[str, Any]:
     """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
     1` at `n // 2 + 1` values of `sigma_b^2`."""
+    activation = _acts.get(activation, where="phase_diagram").name
     ws, bs = np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n // 2 + 1)
-    chi = [[math.log(_chi1(activation, w, b)) for w in ws] for b in bs]
+    chi = [[math.log(theory.chi1(activation, w, b)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}
-
-
-def _chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
-    """`chi_1` at `q*`; the ReLU family's `sigma_w^2 E[f'^2]` is the same at any `q`, also where `q` grows unbounded."""
-    if _acts.get(activation, where="phase_diagram").moments:
-        return sigma_w2 * theory.activation_moments(activation, 1.0).deriv_second
-    return theory.fixed_point(activation, sigma_w2, sigma_b2).chi
 
 
 _NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
@@ -177,7 +171,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
     f, name = format_number, check_choice("finding", "name", name, _NAMES)
     if name == "phase_diagram":
         act = result.get("activation", "tanh")
-        chi, moved = {k: _chi1(act, w) for k, w in SCHEMES.items()}, theory.critical_sigma_w2(act, 0.05)
+        chi, moved = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, theory.critical_sigma_w2(act, 0.05)
         return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +

@@ -20,7 +20,7 @@ from ..nn import activations as _acts, init as _init
 from ..utils import check_int, check_real
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
-           "FixedPoint", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
+           "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
 
 
 def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: int = 101) -> float:
@@ -282,6 +282,13 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         q = newton if newton >= 0.0 else value
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "
                        "critical point the variance approaches its fixed point only slowly")
+
+
+def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
+    """`chi_1 = sigma_w^2 E[f'(z)^2]` at the fixed point `q*`; the ReLU family's is the same at every `q`, so it has
+    one also where `q` grows without bound (`fixed_point` raises there)."""
+    act, a, wv, bv = _activation("chi1", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    return fixed_point(act.name, wv, bv).chi if math.isnan(a) else wv * _integrals(act, 1.0)[2]
 
 
 def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, float]:

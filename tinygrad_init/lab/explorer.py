@@ -106,7 +106,8 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     grid = {k: grid[k] for k in GRID}  # by name, in the page's order
     data, s = {}, int(gen.integers(2 ** 31))
     for c in itertools.product(*grid.values()):
-        data[key(*c)] = measure(*c, rng=np.random.default_rng([s, zlib.crc32(key(*c).encode())]))
+        k = key(*c)
+        data[k] = measure(*c, rng=np.random.default_rng([s, zlib.crc32(k.encode())]))
     page = Explorer(grid, data)
     if out is not None:
         page.write(out)

@@ -20,6 +20,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import types
@@ -457,3 +458,46 @@ def test_the_api_index_links_every_api_page() -> None:
     linked = set(re.findall(r"\]\(([\w/]+\.md)\)", index))
     missing = sorted(uri[len("api/"):] for uri in api_modules().values() if uri[len("api/"):] not in linked)
     assert not missing, f"docs/api/index.md has no row for: {', '.join(missing)}"
+
+
+# ------------------------------------------------------------------ the command lines the pages show
+
+#: A command line in a bash or console block (after `$ ` or in a comment) or in backticks in the prose.
+COMMAND = re.compile(r"(?:^[#$ ]*|`)(?:tinygrad-init|python -m tinygrad_init)((?: [^`#\n>]*)?)", re.M)
+
+
+def test_every_command_line_the_pages_show_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    from tinygrad_init import cli
+    from tinygrad_init.exercises import catalog, grader
+
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(p for p in DOCS.rglob("*.md")),
+             *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    refused, count = [], 0
+    for path in pages:
+        for line in COMMAND.findall(path.read_text(encoding="utf-8")):
+            argv = shlex.split(line)
+            if "..." in line or "[" in line or "--help" in argv:  # a pattern, not a command; --help is embedded
+                continue
+            count += 1
+            try:
+                if argv[:1] == ["exercises"]:
+                    [catalog.resolve(name) for name in getattr(grader.build_parser().parse_args(argv[1:]), "names", [])]
+                else:
+                    rest = cli.build_parser().parse_known_args(argv)[1]
+                    assert all("=" in word for word in rest), f"unrecognized arguments: {rest}"
+            except (SystemExit, Exception) as e:
+                refused.append(f"{path.relative_to(ROOT)}: tinygrad-init{line}: {e} {capsys.readouterr().err.strip()}")
+    assert count > 50 and not refused, "command lines the command refuses:\n" + "\n".join(refused)
+
+
+def test_the_saturated_share_of_the_large_init_is_what_the_pages_say() -> None:
+    # CS231n's 10 x 500 tanh net with N(0, 1) weights: 90% of the units saturate, not all of them
+    from tinygrad_init import cli, experiments
+
+    saturated = experiments.run_one("large", "tanh").values("saturated")
+    assert all(abs(float(s) - 0.90) < 0.01 for s in saturated), saturated
+    sweep_help = cli.build_parser()._subparsers._group_actions[0].choices["sweep"].format_help()
+    for name, text in [("sweep --help", sweep_help), *((uri, (DOCS / uri).read_text(encoding="utf-8")) for uri in
+                       ("howto/sweep.md", "concepts/initialization.md", "init_schemes.md"))]:
+        text = " ".join(text.split())
+        assert re.search(r"90% of the (tanh )?units saturate", text) and "every unit saturates" not in text, name

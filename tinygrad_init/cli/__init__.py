@@ -75,7 +75,7 @@ dL/dh_l from a seeded N(0, 1) gradient at the top), grad_w_std (std of dL/dW_l, 
 and *_theory, the mean-field prediction (tinygrad_init.theory.predict).
 
 examples:
-  tinygrad-init sweep --init large --activation tanh       every unit saturates
+  tinygrad-init sweep --init large --activation tanh       90% of the units saturate
   tinygrad-init sweep --init he_normal --activation relu   He: the std stays put
   tinygrad-init sweep --init large --activation tanh --batchnorm --format csv > bn.csv
 """

@@ -518,3 +518,26 @@ def test_the_quickstart_mlp_gives_what_the_pages_say_over_seeds() -> None:
         assert namespace["accuracy"] == 1.0, seed
         losses.append(round(namespace["loss"].item(), 3))
     assert (min(losses), max(losses)) == (0.003, 0.013), losses
+
+
+def test_every_name_the_pages_give_in_code_exists() -> None:
+    # `init.describe`, `experiments.THRESHOLDS`, `tinygrad_init.draw.ColorScale`: each dotted name of a public module
+    import tinygrad_init
+
+    modules = {n: m for n, m in vars(tinygrad_init).items() if isinstance(m, types.ModuleType) and n[0] != "_"}
+    dotted = re.compile(r"(?<![\w./-])(?:tinygrad_init\.)?(%s)((?:\.[A-Za-z_]\w*)+)(?!\w)" % "|".join(modules))
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md")),
+             *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    missing, count = set(), 0
+    for path in pages:
+        for code in re.findall(r"`([^`\n]+)`", path.read_text(encoding="utf-8")):
+            for module, attrs in dotted.findall(code):
+                obj, count = modules[module], count + 1
+                for attr in attrs[1:].split("."):
+                    if attr in ("py", "sh"):  # a file name: autograd.py, report.sh
+                        break
+                    if not hasattr(obj, attr):
+                        missing.add(f"{path.relative_to(ROOT)}: {module}{attrs}")
+                        break
+                    obj = getattr(obj, attr)
+    assert count > 100 and not missing, "names the pages give that do not exist:\n" + "\n".join(sorted(missing))

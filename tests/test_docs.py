@@ -458,6 +458,10 @@ def test_the_api_index_links_every_api_page() -> None:
     linked = set(re.findall(r"\]\(([\w/]+\.md)\)", index))
     missing = sorted(uri[len("api/"):] for uri in api_modules().values() if uri[len("api/"):] not in linked)
     assert not missing, f"docs/api/index.md has no row for: {', '.join(missing)}"
+    # the third column, "imported as", names the page's module (or the package that holds it)
+    for uri, name in re.findall(r"\]\(([\w/]+)\.md\) \| `([\w.]+)`", index):
+        module, page_module = importlib.import_module(name).__name__, f"tinygrad_init.{uri.replace('/', '.')}"
+        assert module in (page_module, page_module.rsplit(".", 1)[0]), f"api/index.md: {name} is {module}"
 
 
 # ------------------------------------------------------------------ the command lines the pages show

@@ -244,7 +244,7 @@ def test_examples_of_the_page_run(uri: str) -> None:
 
 #: Pages whose ``python`` blocks are run as written, in order, in one namespace: the output a
 #: block shows (a ``text`` block right after it, or a ``# comment`` after a ``print``) must be what it prints.
-CODE_PAGES = ["README.md", "docs/visible_backprop.md", "docs/howto/explorer.md"]
+CODE_PAGES = ["README.md", "docs/visible_backprop.md", "docs/howto/explorer.md", "docs/howto/gradcheck.md"]
 NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 
 
@@ -545,3 +545,24 @@ def test_every_name_the_pages_give_in_code_exists() -> None:
                         break
                     obj = getattr(obj, attr)
     assert count > 100 and not missing, "names the pages give that do not exist:\n" + "\n".join(sorted(missing))
+
+
+def test_every_python_block_of_the_pages_binds_the_names_it_uses() -> None:
+    # a block copied into a fresh script (with the page's blocks above it) must not stop at a NameError
+    import builtins
+
+    unbound = []
+    for path in [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
+        bound = set(dir(builtins))
+        for code in re.findall(r"^```python\n(.*?)^```", path.read_text(encoding="utf-8"), re.S | re.M):
+            tree = ast.parse(code)
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+                elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.arg)):
+                    bound.add(getattr(node, "name", None) or node.arg)
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    bound.add(node.id)
+            unbound += [f"{path.relative_to(ROOT)}: {n.id}" for n in ast.walk(tree)
+                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound]
+    assert not unbound, "python blocks use names that no block above binds:\n" + "\n".join(sorted(set(unbound)))

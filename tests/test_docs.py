@@ -566,3 +566,14 @@ def test_every_python_block_of_the_pages_binds_the_names_it_uses() -> None:
             unbound += [f"{path.relative_to(ROOT)}: {n.id}" for n in ast.walk(tree)
                         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound]
     assert not unbound, "python blocks use names that no block above binds:\n" + "\n".join(sorted(set(unbound)))
+
+
+def test_a_tensor_shares_the_array_it_is_made_from_as_engines_md_says() -> None:
+    import numpy as np
+    from tinygrad_init import Tensor
+
+    text = " ".join((DOCS / "concepts" / "engines.md").read_text(encoding="utf-8").split())
+    assert "shares the array's memory instead, unless it converts it: an integer or bool array becomes float32" in text
+    W0, ints = np.ones(3), np.ones(3, dtype=np.int64)
+    assert np.shares_memory(Tensor(W0).data, W0) and not np.shares_memory(Tensor(W0, requires_grad=True).data, W0)
+    assert Tensor(ints).dtype == Tensor(ints > 0).dtype == np.float32 and not np.shares_memory(Tensor(ints).data, ints)

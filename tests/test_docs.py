@@ -7,7 +7,9 @@ documentation tools the tests are skipped, except under ``CI=true``, where they 
 the command that installs them.
 
 The ``>>>`` examples of the guide pages are run here too (doctest), so every number they
-show is the number the code gives.
+show is the number the code gives; so are the ``python`` blocks of some pages, with the output
+they show. Every command line the pages show is parsed by the command, every dotted name they
+give exists, and every ``python`` block binds the names it uses.
 """
 
 from __future__ import annotations

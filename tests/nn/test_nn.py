@@ -279,7 +279,7 @@ def test_sgd_validates_its_arguments():
         optim.SGD([w], lr=0)
     with pytest.raises(ValueError, match="empty parameter list"):
         optim.SGD([], lr=0.1)
-    with pytest.raises(TypeError, match="requires_grad=True"):
+    with pytest.raises(TypeError, match="parameter 0 \\(unnamed\\) has requires_grad=False"):
         optim.SGD([Tensor(np.zeros(2))], lr=0.1)
     w.grad = np.ones(2, dtype=complex)  # assigned by hand: refused by name, not by numpy's casting error
     with pytest.raises(ValueError, match=r"SGD\.step: parameter 0 .*\(dtype complex128\); a gradient must be a real"):
@@ -491,3 +491,47 @@ def test_linear_weights_have_its_dtype_whatever_the_initializer_returns():
 def test_linear_names_an_initializer_with_the_wrong_signature():
     with pytest.raises(TypeError, match=r"Linear: the weight initializer .* f\(shape, rng=None, dtype=np.float32\)"):
         nn.Linear(2, 2, init=lambda shape: np.eye(2))
+
+
+def test_a_subclass_forward_takes_keyword_arguments_as_in_pytorch():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(2, 1, rng=0)
+
+        def forward(self, x, scale=1.0):
+            return self.lin(x) * scale
+
+    m, x = Scaled(), np.ones((3, 2), np.float32)
+    np.testing.assert_allclose(m(x, scale=2.0).data, 2 * m(x).data)  # model(x, scale=2.0) used to be a TypeError
+
+
+def test_children_yield_a_module_assigned_twice_once_as_pytorch():
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc = nn.Linear(2, 2, rng=0)
+            self.act = nn.Tanh()
+            self.dec = self.enc
+
+    m = Tied()
+    assert [n for n, _ in m.named_children()] == ["enc", "act"]  # 'dec' too used to re-yield the same Linear
+    assert len(list(m.children())) == 2 and len(list(m.modules())) == 3
+
+
+def test_batchnorm_takes_an_array_in_its_own_dtype_as_linear_does():
+    x = np.random.default_rng(0).standard_normal((4, 3))  # float64, as np.random makes it
+    bn = nn.BatchNorm1d(3)
+    assert bn(x).dtype == np.float32 == nn.Linear(3, 2, rng=0)(x).dtype  # BatchNorm1d used to return float64
+    assert bn.eval()(x).dtype == np.float32
+    assert nn.BatchNorm1d(3, dtype=np.float64)(x.astype(np.float32)).dtype == np.float64
+
+
+def test_sgd_names_a_frozen_parameter_and_the_fix():
+    m = nn.MLP([2, 3, 1], rng=0)
+    for p in m.layers[0].parameters():
+        p.requires_grad = False  # frozen, as in PyTorch
+    with pytest.raises(TypeError, match=r"SGD: parameter 0 \(layers\.0\.weight\) has requires_grad=False; .*"
+                                        r"\[p for p in model\.parameters\(\) if p\.requires_grad\]"):
+        optim.SGD(m.parameters(), lr=0.1)  # said 'pass model.parameters()', which is what was passed
+    optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.1)

@@ -53,8 +53,8 @@ class Module:
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
-    def __call__(self, *args: Any) -> Any:
-        out = self.forward(*args)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = self.forward(*args, **kwargs)
         if self._forward_hooks:
             for hook in list(self._forward_hooks):  # its result, unless None, is the output
                 out = out if (replaced := hook(self, args, out)) is None else replaced
@@ -68,13 +68,17 @@ class Module:
         self._forward_hooks.append(fn)
         return _HookHandle(self._forward_hooks, fn)
 
-    def named_children(self) -> Iterator[tuple[str, Module]]: return iter(self._modules.items())
-    def children(self) -> Iterator[Module]: return iter(self._modules.values())
+    def children(self) -> Iterator[Module]: return (m for _, m in self.named_children())
     def modules(self) -> Iterator[Module]: return (m for _, m in self.named_modules())
     def parameters(self) -> list[Tensor]: return [p for _, p in self.named_parameters()]
     def num_parameters(self) -> int: return sum(p.data.size for p in self.parameters())
     def eval(self) -> Module: return self.train(False)
     def extra_repr(self) -> str: return ""
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """`(name, module)` of the direct sub-modules, a module assigned under two names once (the first)."""
+        seen: set[int] = set()
+        return ((k, m) for k, m in self._modules.items() if not (id(m) in seen or seen.add(id(m))))
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module (named `prefix`, "" at the top) and every one below it, depth first."""
@@ -266,7 +270,7 @@ class BatchNorm1d(Module):
         self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = x if isinstance(x, Tensor) else Tensor(x)
+        x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.running_mean.dtype)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input (batch, {self.num_features}), "
                              f"got {x.shape}")

@@ -39,6 +39,9 @@ class SGD:
         first: dict[int, int] = {}  # id -> the first index of each parameter
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
+                if isinstance(p, Tensor) and p.is_leaf:  # frozen, as PyTorch users do
+                    raise TypeError(f"SGD: parameter {i} ({p.name or 'unnamed'}) has requires_grad=False; pass "
+                                    "the trainable ones, [p for p in model.parameters() if p.requires_grad]")
                 fix = "SGD steps Tensors: update a scalar_nn model's Values by hand, p.data -= lr * p.grad" if \
                     getattr(p, "scalar", False) else "pass model.parameters()"
                 raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "

@@ -535,3 +535,15 @@ def test_sgd_names_a_frozen_parameter_and_the_fix():
                                         r"\[p for p in model\.parameters\(\) if p\.requires_grad\]"):
         optim.SGD(m.parameters(), lr=0.1)  # said 'pass model.parameters()', which is what was passed
     optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.1)
+
+
+def test_sgd_step_with_a_bad_gradient_changes_no_parameter():
+    a, b = Tensor(np.zeros(2), requires_grad=True), Tensor(np.zeros(2), requires_grad=True)
+    opt = optim.SGD([a, b], lr=0.1, momentum=0.9)
+    a.grad, b.grad = np.ones(2), np.ones(3)  # b's assigned by hand, of the wrong shape
+    with pytest.raises(ValueError, match=r"SGD\.step: parameter 1"):
+        opt.step()
+    assert a.data.tolist() == [0.0, 0.0]  # a used to be stepped before b's error: a second step moved it twice
+    b.grad = np.ones(2)
+    opt.step()
+    assert a.data.tolist() == b.data.tolist() == [-0.1, -0.1]

@@ -547,3 +547,20 @@ def test_sgd_step_with_a_bad_gradient_changes_no_parameter():
     b.grad = np.ones(2)
     opt.step()
     assert a.data.tolist() == b.data.tolist() == [-0.1, -0.1]
+
+
+def test_an_activation_kept_on_the_module_is_not_a_parameter():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 3, rng=0)
+
+        def forward(self, x):
+            self.h = self.fc(x).tanh()  # kept to look at later, a computed tensor (not a leaf)
+            return self.h.sum(axis=1)
+
+    m = Net()
+    m(np.ones((4, 2), np.float32))
+    assert [n for n, _ in m.named_parameters()] == ["fc.weight", "fc.bias"]  # 'h' joined them, as PyTorch does not
+    assert m.num_parameters() == 9 and m.h.name != "h"
+    optim.SGD(m.parameters(), lr=0.1)  # used to raise: parameter 0 is not a leaf Tensor

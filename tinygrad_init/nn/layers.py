@@ -21,8 +21,9 @@ __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequentia
 
 
 class Module:
-    """The base of layers and models: parameters (`Tensor(requires_grad=True)`) and sub-modules assigned as
-    attributes are found by themselves, in order. A subclass writes `forward`; `model(x)` runs it, then the hooks."""
+    """The base of layers and models: parameters (leaf `Tensor(requires_grad=True)`, not a computed one) and
+    sub-modules assigned as attributes are found by themselves, in order. A subclass writes `forward`; `model(x)`
+    runs it, then the hooks."""
 
     def __init__(self) -> None:
         self.__dict__.update(_modules={}, _params={}, _forward_hooks=[], training=True)  # dicts keep their order
@@ -30,7 +31,7 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         if "_modules" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
-        is_param = isinstance(value, Tensor) and value.requires_grad
+        is_param = isinstance(value, Tensor) and value.requires_grad and value.is_leaf
         if not isinstance(value, Module):  # a name assigned again keeps its place (the order of parameters())
             self._modules.pop(name, None)
         if not is_param:

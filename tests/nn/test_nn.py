@@ -564,3 +564,10 @@ def test_an_activation_kept_on_the_module_is_not_a_parameter():
     assert [n for n, _ in m.named_parameters()] == ["fc.weight", "fc.bias"]  # 'h' joined them, as PyTorch does not
     assert m.num_parameters() == 9 and m.h.name != "h"
     optim.SGD(m.parameters(), lr=0.1)  # used to raise: parameter 0 is not a leaf Tensor
+
+
+def test_sgd_takes_weight_decay_by_keyword_only():
+    w = Tensor(np.zeros(2), requires_grad=True)
+    with pytest.raises(TypeError):  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay): 0.5 is a dampening
+        optim.SGD([w], 0.1, 0.9, 0.5)  # it used to be taken for weight_decay=0.5
+    assert optim.SGD([w], 0.1, 0.9, weight_decay=0.5).weight_decay == 0.5

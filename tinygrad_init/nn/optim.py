@@ -23,10 +23,10 @@ class SGD:
         params: the leaf tensors to update, each once, for example `model.parameters()`.
         lr: the learning rate, > 0.
         momentum: in [0, 1).
-        weight_decay: the L2 penalty coefficient, >= 0.
+        weight_decay: the L2 penalty coefficient, >= 0, by keyword (PyTorch's fourth positional is `dampening`).
     """
 
-    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0,
+    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *,
                  weight_decay: float = 0.0) -> None:
         if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
             what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else (

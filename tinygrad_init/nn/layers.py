@@ -141,7 +141,7 @@ class Linear(Module):
                  dtype: Any = np.float32) -> None:
         super().__init__()
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
-        shape, gen = (self.fan_in, self.fan_out), as_rng(rng)
+        shape, gen, dtype = (self.fan_in, self.fan_out), as_rng(rng), real_dtype(dtype, "Linear", floating=True)
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
         self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias")
                                           if check_bool("Linear", "bias", bias) else (None, ""))

@@ -572,3 +572,17 @@ def test_sgd_takes_weight_decay_by_keyword_only():
     with pytest.raises(TypeError):  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay): 0.5 is a dampening
         optim.SGD([w], 0.1, 0.9, 0.5)  # it used to be taken for weight_decay=0.5
     assert optim.SGD([w], 0.1, 0.9, weight_decay=0.5).weight_decay == 0.5
+
+
+def test_assigning_a_non_parameter_to_a_parameters_name_is_refused_as_pytorch():
+    lin = nn.Linear(2, 1, rng=0)
+    for value in (lin.weight - 0.1, Tensor(np.zeros((2, 1), np.float32)), np.zeros((2, 1))):
+        with pytest.raises(TypeError, match=r"Linear: 'weight' is a parameter; assign a leaf Tensor\(\.\.\., "
+                                            r"requires_grad=True\) or None, or change its values in place"):
+            lin.weight = value  # it used to leave parameters(): SGD(lin.parameters()) then skipped the weight
+    assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
+    lin.weight.requires_grad = False  # frozen, then assigned back: it stays a parameter
+    lin.weight = lin.weight
+    assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
+    lin.bias = None  # as PyTorch allows
+    assert [n for n, _ in lin.named_parameters()] == ["weight"] and lin(np.ones((1, 2))).shape == (1, 1)

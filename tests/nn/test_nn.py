@@ -586,3 +586,54 @@ def test_assigning_a_non_parameter_to_a_parameters_name_is_refused_as_pytorch():
     assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
     lin.bias = None  # as PyTorch allows
     assert [n for n, _ in lin.named_parameters()] == ["weight"] and lin(np.ones((1, 2))).shape == (1, 1)
+
+
+@pytest.mark.torch
+def test_a_subclassed_model_trains_as_its_torch_twin_for_20_steps():
+    import torch
+
+    class Net(nn.Module):  # written as in PyTorch: sub-modules and a parameter as attributes
+        def __init__(self):
+            super().__init__()
+            self.scale = Tensor(np.full(3, 0.5), requires_grad=True)
+            self.fc1, self.bn = nn.Linear(2, 8, rng=0, dtype=np.float64), nn.BatchNorm1d(8, 1e-5, 0.3, dtype=np.float64)
+            self.body = nn.Sequential(nn.ReLU(), nn.Linear(8, 3, bias_init="normal", rng=1, dtype=np.float64))
+
+        def forward(self, x):
+            return self.body(self.bn(self.fc1(x))) * self.scale
+
+    class Twin(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.scale = torch.nn.Parameter(torch.tensor(m.scale.data))
+            self.fc1, self.bn = torch.nn.Linear(2, 8).double(), torch.nn.BatchNorm1d(8, 1e-5, 0.3).double()
+            self.body = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Linear(8, 3).double())
+            with torch.no_grad():
+                for p, (_, q) in zip(self.parameters(), m.named_parameters()):
+                    p.copy_(torch.tensor(q.data.T))
+
+        def forward(self, x):
+            return self.body(self.bn(self.fc1(x))) * self.scale
+
+    m = Net()
+    t = Twin(m)
+    assert [n for n, _ in m.named_parameters()] == [n for n, _ in t.named_parameters()]
+    opt = optim.SGD(m.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-3)
+    topt = torch.optim.SGD(t.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-3)
+    X, y = moons(64, rng=0)
+    X = X.astype(np.float64)
+    for step in range(20):
+        idx = np.random.default_rng(step).permutation(64)[:16]
+        opt.zero_grad()
+        topt.zero_grad()
+        cross_entropy(m(X[idx]), y[idx]).backward()
+        torch.nn.functional.cross_entropy(t(torch.tensor(X[idx])), torch.tensor(y[idx])).backward()
+        opt.step()
+        topt.step()
+    for p, q in zip(m.parameters(), t.parameters()):
+        np.testing.assert_allclose(p.data, q.detach().numpy().T, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(m.bn.running_var, t.bn.running_var.numpy(), rtol=0, atol=1e-12)
+    m.eval()
+    t.eval()
+    with no_grad(), torch.no_grad():
+        np.testing.assert_allclose(m(X).data, t(torch.tensor(X)).numpy(), rtol=0, atol=1e-12)

@@ -20,7 +20,7 @@ class SGD:
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
 
     Args:
-        params: the leaf tensors to update, each once, for example `model.parameters()`.
+        params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.
         lr: the learning rate, > 0.
         momentum: in [0, 1).
         weight_decay: the L2 penalty coefficient, >= 0, by keyword (PyTorch's fourth positional is `dampening`).

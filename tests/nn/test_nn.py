@@ -576,7 +576,7 @@ def test_sgd_takes_weight_decay_by_keyword_only():
 
 def test_assigning_a_non_parameter_to_a_parameters_name_is_refused_as_pytorch():
     lin = nn.Linear(2, 1, rng=0)
-    for value in (lin.weight - 0.1, Tensor(np.zeros((2, 1), np.float32)), np.zeros((2, 1))):
+    for value in (lin.weight - 0.1, Tensor(np.zeros((2, 1), np.float32)), np.zeros((2, 1)), nn.Tanh()):
         with pytest.raises(TypeError, match=r"Linear: 'weight' is a parameter; assign a leaf Tensor\(\.\.\., "
                                             r"requires_grad=True\) or None, or change its values in place"):
             lin.weight = value  # it used to leave parameters(): SGD(lin.parameters()) then skipped the weight

@@ -33,7 +33,7 @@ class Module:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
         is_param = isinstance(value, Tensor) and (value.requires_grad and value.is_leaf  # not a computed tensor
                                                   or value is self._params.get(name))  # or a frozen one put back
-        if name in self._params and not is_param and not isinstance(value, Module) and value is not None:
+        if name in self._params and not is_param and value is not None:
             raise TypeError(f"{type(self).__name__}: {name!r} is a parameter; assign a leaf Tensor(..., requires_grad="
                             f"True) or None, or change its values in place (p -= ... inside no_grad(), or p.data[...] ="
                             f" ...), got {type(value).__name__}")

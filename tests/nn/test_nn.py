@@ -637,3 +637,20 @@ def test_a_subclassed_model_trains_as_its_torch_twin_for_20_steps():
     t.eval()
     with no_grad(), torch.no_grad():
         np.testing.assert_allclose(m(X).data, t(torch.tensor(X)).numpy(), rtol=0, atol=1e-12)
+
+
+def test_a_module_set_to_none_keeps_its_place_and_a_value_does_not_overwrite_it_as_pytorch():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proj, self.out = nn.Linear(2, 3, rng=1), nn.Linear(3, 1, rng=0)
+
+    m = Net()
+    m.proj = None  # as PyTorch: no longer a module, but its place is kept
+    assert [n for n, _ in m.named_children()] == ["out"] and "(proj): None" in repr(m)
+    m.proj = nn.Linear(2, 3, rng=2)
+    assert [n for n, _ in m.named_parameters()] == ["proj.weight", "proj.bias", "out.weight", "out.bias"]  # was last
+    with pytest.raises(TypeError, match=r"Net: 'proj' is a sub-module; assign a Module or None, or del it first, "
+                                        r"got Tensor"):
+        m.proj = m.proj(np.ones((1, 2), np.float32))  # the output under the layer's name: it used to replace the layer
+    assert m.num_parameters() == 13 and isinstance(m.proj, nn.Linear)

@@ -33,22 +33,24 @@ class Module:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
         is_param = isinstance(value, Tensor) and (value.requires_grad and value.is_leaf  # not a computed tensor
                                                   or value is self._params.get(name))  # or a frozen one put back
-        if name in self._params and not is_param and value is not None:
-            raise TypeError(f"{type(self).__name__}: {name!r} is a parameter; assign a leaf Tensor(..., requires_grad="
-                            f"True) or None, or change its values in place (p -= ... inside no_grad(), or p.data[...] ="
-                            f" ...), got {type(value).__name__}")
-        if not isinstance(value, Module):  # a name assigned again keeps its place (the order of parameters())
-            self._modules.pop(name, None)
-        if not is_param:
-            self._params.pop(name, None)
+        if value is not None and not is_param and (name in self._params or name in self._modules
+                                                   and not isinstance(value, Module)):  # as PyTorch refuses it
+            raise TypeError(f"{type(self).__name__}: {name!r} is a " + (
+                "parameter; assign a leaf Tensor(..., requires_grad=True) or None, or change its values in place (p -= "
+                "... inside no_grad(), or p.data[...] = ...)" if name in self._params else
+                "sub-module; assign a Module or None, or del it first") + f", got {type(value).__name__}")
+        home = self._params if is_param or value is None and name in self._params else \
+            self._modules if isinstance(value, Module) or name in self._modules else None  # None keeps the place
+        for d in (self._params, self._modules):  # a name assigned again keeps its place (the order of parameters())
+            if d is not home:
+                d.pop(name, None)
         if isinstance(value, Module):
-            self._modules[name] = value
             for path, p in value.named_parameters():  # named from here, so a picture shows layers.2.weight
                 p.name = f"{name}.{path}"
-        elif is_param:
-            if self._params.get(name) is not value:  # not `w -= ...` assigning w back: it keeps its path
-                value.name = name
-            self._params[name] = value
+        elif is_param and self._params.get(name) is not value:  # not `w -= ...` assigning w back: it keeps its path
+            value.name = name
+        if home is not None:
+            home[name] = value
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -83,12 +85,12 @@ class Module:
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """`(name, module)` of the direct sub-modules, a module assigned under two names once (the first)."""
-        seen: set[int] = set()
+        seen = {id(None)}  # a None placeholder (self.fc = None) is no module
         return ((k, m) for k, m in self._modules.items() if not (id(m) in seen or seen.add(id(m))))
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module (named `prefix`, "" at the top) and every one below it, depth first."""
-        stack, seen = [(prefix, self)], set()
+        stack, seen = [(prefix, self)], {id(None)}
         while stack:
             name, m = stack.pop()
             if id(m) not in seen:
@@ -100,7 +102,7 @@ class Module:
         """`(path, parameter)` pairs with dotted paths from here (`layers.2.weight`), which also become
         each parameter's `.name`, as the ledger and the pictures show it (unless it has a longer one ending
         in this path: a sub-module's `parameters()` leaves `layers.2.weight` as it is)."""
-        seen: set[int] = set()
+        seen = {id(None)}  # a None placeholder (self.bias = None) is no parameter
         for mname, m in self.named_modules():
             for pname, p in m._params.items():
                 if id(p) not in seen:

@@ -654,3 +654,38 @@ def test_a_module_set_to_none_keeps_its_place_and_a_value_does_not_overwrite_it_
                                         r"got Tensor"):
         m.proj = m.proj(np.ones((1, 2), np.float32))  # the output under the layer's name: it used to replace the layer
     assert m.num_parameters() == 13 and isinstance(m.proj, nn.Linear)
+
+
+@pytest.mark.torch
+def test_random_module_trees_have_torchs_names_children_and_order():
+    import random
+
+    import torch
+
+    def build(lib, ops):  # the same assignments on both sides; what raises is recorded
+        param = (lambda: torch.nn.Parameter(torch.zeros(2))) if lib is torch.nn else \
+            (lambda: Tensor(np.zeros(2), requires_grad=True))
+        plain = (lambda: torch.zeros(2)) if lib is torch.nn else (lambda: Tensor(np.zeros(2)))
+        make = {"lin": lambda: lib.Linear(2, 2), "bn": lambda: lib.BatchNorm1d(2), "par": param, "plain": plain,
+                "seq": lambda: lib.Sequential(lib.Linear(2, 2), lib.Tanh(), lib.Sequential(lib.Linear(2, 2))),
+                "act": lambda: lib.ReLU(), "none": lambda: None, "int": lambda: 3}
+        m, refused = lib.Module(), []
+        for op, name in ops:
+            try:
+                if op == "del":
+                    if hasattr(m, name):
+                        delattr(m, name)
+                elif op == "share":
+                    setattr(m, name, next((c for _, c in m.named_children()), None))
+                else:
+                    setattr(m, name, make[op]())
+            except TypeError:
+                refused.append((op, name))
+        return ([n for n, _ in m.named_parameters()], [n for n, _ in m.named_children()],
+                [n for n, _ in m.named_modules()], refused, repr(m).count("None"))
+
+    for seed in range(150):
+        r = random.Random(seed)
+        ops = [(r.choice(["lin", "bn", "par", "plain", "seq", "act", "none", "int", "del", "share"]), r.choice("abcd"))
+               for _ in range(r.randint(3, 10))]
+        assert build(nn, ops) == build(torch.nn, ops), ops

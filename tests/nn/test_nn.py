@@ -279,7 +279,7 @@ def test_sgd_validates_its_arguments():
         optim.SGD([w], lr=0)
     with pytest.raises(ValueError, match="empty parameter list"):
         optim.SGD([], lr=0.1)
-    with pytest.raises(TypeError, match="requires_grad=True"):
+    with pytest.raises(TypeError, match="parameter 0 \\(unnamed\\) has requires_grad=False"):
         optim.SGD([Tensor(np.zeros(2))], lr=0.1)
     w.grad = np.ones(2, dtype=complex)  # assigned by hand: refused by name, not by numpy's casting error
     with pytest.raises(ValueError, match=r"SGD\.step: parameter 0 .*\(dtype complex128\); a gradient must be a real"):
@@ -391,6 +391,7 @@ def test_train_mode_must_be_a_bool():
     (lambda: nn.Linear(2, 3, bias="no"), "Linear: bias must be True or False"),
     (lambda: nn.BatchNorm1d(3, affine="no"), "BatchNorm1d: affine must be True or False"),
     (lambda: nn.BatchNorm1d(3, dtype=np.int64), "BatchNorm1d: dtype must be a numpy floating dtype"),
+    (lambda: nn.Linear(2, 3, dtype=np.int64), "Linear: dtype must be a numpy floating dtype"),  # was xavier_uniform:
     (lambda: nn.Linear(2, 3, bias_init="he_normal"), r"Linear: the bias initializer .he_normal.: fans: shape \(3,\)"),
     (lambda: nn.MLP(3), "MLP: sizes must be a list of widths"),
     (lambda: scalar_nn.MLP(2, 3), "MLP: nouts must be a list of widths"),
@@ -491,3 +492,200 @@ def test_linear_weights_have_its_dtype_whatever_the_initializer_returns():
 def test_linear_names_an_initializer_with_the_wrong_signature():
     with pytest.raises(TypeError, match=r"Linear: the weight initializer .* f\(shape, rng=None, dtype=np.float32\)"):
         nn.Linear(2, 2, init=lambda shape: np.eye(2))
+
+
+def test_a_subclass_forward_takes_keyword_arguments_as_in_pytorch():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(2, 1, rng=0)
+
+        def forward(self, x, scale=1.0):
+            return self.lin(x) * scale
+
+    m, x = Scaled(), np.ones((3, 2), np.float32)
+    np.testing.assert_allclose(m(x, scale=2.0).data, 2 * m(x).data)  # model(x, scale=2.0) used to be a TypeError
+
+
+def test_children_yield_a_module_assigned_twice_once_as_pytorch():
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc = nn.Linear(2, 2, rng=0)
+            self.act = nn.Tanh()
+            self.dec = self.enc
+
+    m = Tied()
+    assert [n for n, _ in m.named_children()] == ["enc", "act"]  # 'dec' too used to re-yield the same Linear
+    assert len(list(m.children())) == 2 and len(list(m.modules())) == 3
+
+
+def test_batchnorm_takes_an_array_in_its_own_dtype_as_linear_does():
+    x = np.random.default_rng(0).standard_normal((4, 3))  # float64, as np.random makes it
+    bn = nn.BatchNorm1d(3)
+    assert bn(x).dtype == np.float32 == nn.Linear(3, 2, rng=0)(x).dtype  # BatchNorm1d used to return float64
+    assert bn.eval()(x).dtype == np.float32
+    assert nn.BatchNorm1d(3, dtype=np.float64)(x.astype(np.float32)).dtype == np.float64
+
+
+def test_sgd_names_a_frozen_parameter_and_the_fix():
+    m = nn.MLP([2, 3, 1], rng=0)
+    for p in m.layers[0].parameters():
+        p.requires_grad = False  # frozen, as in PyTorch
+    with pytest.raises(TypeError, match=r"SGD: parameter 0 \(layers\.0\.weight\) has requires_grad=False; .*"
+                                        r"\[p for p in model\.parameters\(\) if p\.requires_grad\]"):
+        optim.SGD(m.parameters(), lr=0.1)  # said 'pass model.parameters()', which is what was passed
+    optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.1)
+
+
+def test_sgd_step_with_a_bad_gradient_changes_no_parameter():
+    a, b = Tensor(np.zeros(2), requires_grad=True), Tensor(np.zeros(2), requires_grad=True)
+    opt = optim.SGD([a, b], lr=0.1, momentum=0.9)
+    a.grad, b.grad = np.ones(2), np.ones(3)  # b's assigned by hand, of the wrong shape
+    with pytest.raises(ValueError, match=r"SGD\.step: parameter 1"):
+        opt.step()
+    assert a.data.tolist() == [0.0, 0.0]  # a used to be stepped before b's error: a second step moved it twice
+    b.grad = np.ones(2)
+    opt.step()
+    assert a.data.tolist() == b.data.tolist() == [-0.1, -0.1]
+
+
+def test_an_activation_kept_on_the_module_is_not_a_parameter():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 3, rng=0)
+
+        def forward(self, x):
+            self.h = self.fc(x).tanh()  # kept to look at later, a computed tensor (not a leaf)
+            return self.h.sum(axis=1)
+
+    m = Net()
+    m(np.ones((4, 2), np.float32))
+    assert [n for n, _ in m.named_parameters()] == ["fc.weight", "fc.bias"]  # 'h' joined them, as PyTorch does not
+    assert m.num_parameters() == 9 and m.h.name != "h"
+    optim.SGD(m.parameters(), lr=0.1)  # used to raise: parameter 0 is not a leaf Tensor
+
+
+def test_sgd_takes_weight_decay_by_keyword_only():
+    w = Tensor(np.zeros(2), requires_grad=True)
+    with pytest.raises(TypeError):  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay): 0.5 is a dampening
+        optim.SGD([w], 0.1, 0.9, 0.5)  # it used to be taken for weight_decay=0.5
+    assert optim.SGD([w], 0.1, 0.9, weight_decay=0.5).weight_decay == 0.5
+
+
+def test_assigning_a_non_parameter_to_a_parameters_name_is_refused_as_pytorch():
+    lin = nn.Linear(2, 1, rng=0)
+    for value in (lin.weight - 0.1, Tensor(np.zeros((2, 1), np.float32)), np.zeros((2, 1)), nn.Tanh()):
+        with pytest.raises(TypeError, match=r"Linear: 'weight' is a parameter; assign a leaf Tensor\(\.\.\., "
+                                            r"requires_grad=True\) or None, or change its values in place"):
+            lin.weight = value  # it used to leave parameters(): SGD(lin.parameters()) then skipped the weight
+    assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
+    lin.weight.requires_grad = False  # frozen, then assigned back: it stays a parameter
+    lin.weight = lin.weight
+    assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
+    lin.bias = None  # as PyTorch allows
+    assert [n for n, _ in lin.named_parameters()] == ["weight"] and lin(np.ones((1, 2))).shape == (1, 1)
+
+
+@pytest.mark.torch
+def test_a_subclassed_model_trains_as_its_torch_twin_for_20_steps():
+    import torch
+
+    class Net(nn.Module):  # written as in PyTorch: sub-modules and a parameter as attributes
+        def __init__(self):
+            super().__init__()
+            self.scale = Tensor(np.full(3, 0.5), requires_grad=True)
+            self.fc1, self.bn = nn.Linear(2, 8, rng=0, dtype=np.float64), nn.BatchNorm1d(8, 1e-5, 0.3, dtype=np.float64)
+            self.body = nn.Sequential(nn.ReLU(), nn.Linear(8, 3, bias_init="normal", rng=1, dtype=np.float64))
+
+        def forward(self, x):
+            return self.body(self.bn(self.fc1(x))) * self.scale
+
+    class Twin(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.scale = torch.nn.Parameter(torch.tensor(m.scale.data))
+            self.fc1, self.bn = torch.nn.Linear(2, 8).double(), torch.nn.BatchNorm1d(8, 1e-5, 0.3).double()
+            self.body = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Linear(8, 3).double())
+            with torch.no_grad():
+                for p, (_, q) in zip(self.parameters(), m.named_parameters()):
+                    p.copy_(torch.tensor(q.data.T))
+
+        def forward(self, x):
+            return self.body(self.bn(self.fc1(x))) * self.scale
+
+    m = Net()
+    t = Twin(m)
+    assert [n for n, _ in m.named_parameters()] == [n for n, _ in t.named_parameters()]
+    opt = optim.SGD(m.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-3)
+    topt = torch.optim.SGD(t.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-3)
+    X, y = moons(64, rng=0)
+    X = X.astype(np.float64)
+    for step in range(20):
+        idx = np.random.default_rng(step).permutation(64)[:16]
+        opt.zero_grad()
+        topt.zero_grad()
+        cross_entropy(m(X[idx]), y[idx]).backward()
+        torch.nn.functional.cross_entropy(t(torch.tensor(X[idx])), torch.tensor(y[idx])).backward()
+        opt.step()
+        topt.step()
+    for p, q in zip(m.parameters(), t.parameters()):
+        np.testing.assert_allclose(p.data, q.detach().numpy().T, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(m.bn.running_var, t.bn.running_var.numpy(), rtol=0, atol=1e-12)
+    m.eval()
+    t.eval()
+    with no_grad(), torch.no_grad():
+        np.testing.assert_allclose(m(X).data, t(torch.tensor(X)).numpy(), rtol=0, atol=1e-12)
+
+
+def test_a_module_set_to_none_keeps_its_place_and_a_value_does_not_overwrite_it_as_pytorch():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proj, self.out = nn.Linear(2, 3, rng=1), nn.Linear(3, 1, rng=0)
+
+    m = Net()
+    m.proj = None  # as PyTorch: no longer a module, but its place is kept
+    assert [n for n, _ in m.named_children()] == ["out"] and "(proj): None" in repr(m)
+    m.proj = nn.Linear(2, 3, rng=2)
+    assert [n for n, _ in m.named_parameters()] == ["proj.weight", "proj.bias", "out.weight", "out.bias"]  # was last
+    with pytest.raises(TypeError, match=r"Net: 'proj' is a sub-module; assign a Module or None, or del it first, "
+                                        r"got Tensor"):
+        m.proj = m.proj(np.ones((1, 2), np.float32))  # the output under the layer's name: it used to replace the layer
+    assert m.num_parameters() == 13 and isinstance(m.proj, nn.Linear)
+
+
+@pytest.mark.torch
+def test_random_module_trees_have_torchs_names_children_and_order():
+    import random
+
+    import torch
+
+    def build(lib, ops):  # the same assignments on both sides; what raises is recorded
+        param = (lambda: torch.nn.Parameter(torch.zeros(2))) if lib is torch.nn else \
+            (lambda: Tensor(np.zeros(2), requires_grad=True))
+        plain = (lambda: torch.zeros(2)) if lib is torch.nn else (lambda: Tensor(np.zeros(2)))
+        make = {"lin": lambda: lib.Linear(2, 2), "bn": lambda: lib.BatchNorm1d(2), "par": param, "plain": plain,
+                "seq": lambda: lib.Sequential(lib.Linear(2, 2), lib.Tanh(), lib.Sequential(lib.Linear(2, 2))),
+                "act": lambda: lib.ReLU(), "none": lambda: None, "int": lambda: 3}
+        m, refused = lib.Module(), []
+        for op, name in ops:
+            try:
+                if op == "del":
+                    if hasattr(m, name):
+                        delattr(m, name)
+                elif op == "share":
+                    setattr(m, name, next((c for _, c in m.named_children()), None))
+                else:
+                    setattr(m, name, make[op]())
+            except TypeError:
+                refused.append((op, name))
+        return ([n for n, _ in m.named_parameters()], [n for n, _ in m.named_children()],
+                [n for n, _ in m.named_modules()], refused, repr(m).count("None"))
+
+    for seed in range(150):
+        r = random.Random(seed)
+        ops = [(r.choice(["lin", "bn", "par", "plain", "seq", "act", "none", "int", "del", "share"]), r.choice("abcd"))
+               for _ in range(r.randint(3, 10))]
+        assert build(nn, ops) == build(torch.nn, ops), ops

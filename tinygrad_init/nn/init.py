@@ -1,10 +1,11 @@
 """Weight initialization: one general rule, its presets, and one table that states every formula once.
 
 A scheme is called as `f(shape, rng=None, dtype=np.float32, **params)`, `shape` `(fan_in, fan_out)` as in the
-lecture. The rule, [variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries of
-`Var(W) = scale / n`, `n` = `fan_in`, `fan_out` or their mean. The table `SCHEMES` (its rows are the schemes, as
-`init.he_normal`) writes each formula once: that text draws the weights, gives `Scheme.std` to the theory and prints
-`table()` and the docs page. The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded once).
+lecture, its parameters by keyword (`constant((3,), 5)` is seed 5, not PyTorch's `constant_(w, 5)`). The rule,
+[variance_scaling][tinygrad_init.nn.init.variance_scaling], draws iid zero-mean entries of `Var(W) = scale / n`,
+`n` = `fan_in`, `fan_out` or their mean. The table `SCHEMES` (its rows are the schemes, as `init.he_normal`) writes
+each formula once: that text draws the weights, gives `Scheme.std` to the theory and prints `table()` and the docs
+page. The same `rng` seed gives the same array, byte for byte (drawn in float64, rounded once).
 """
 
 from __future__ import annotations

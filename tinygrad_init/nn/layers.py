@@ -21,8 +21,9 @@ __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequentia
 
 
 class Module:
-    """The base of layers and models: parameters (`Tensor(requires_grad=True)`) and sub-modules assigned as
-    attributes are found by themselves, in order. A subclass writes `forward`; `model(x)` runs it, then the hooks."""
+    """The base of layers and models: parameters (leaf `Tensor(requires_grad=True)`, not a computed one) and
+    sub-modules assigned as attributes are found by themselves, in order. A subclass writes `forward`; `model(x)`
+    runs it, then the hooks."""
 
     def __init__(self) -> None:
         self.__dict__.update(_modules={}, _params={}, _forward_hooks=[], training=True)  # dicts keep their order
@@ -30,19 +31,26 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         if "_modules" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
-        is_param = isinstance(value, Tensor) and value.requires_grad
-        if not isinstance(value, Module):  # a name assigned again keeps its place (the order of parameters())
-            self._modules.pop(name, None)
-        if not is_param:
-            self._params.pop(name, None)
+        is_param = isinstance(value, Tensor) and (value.requires_grad and value.is_leaf  # not a computed tensor
+                                                  or value is self._params.get(name))  # or a frozen one put back
+        if value is not None and not is_param and (name in self._params or name in self._modules
+                                                   and not isinstance(value, Module)):  # as PyTorch refuses it
+            raise TypeError(f"{type(self).__name__}: {name!r} is a " + (
+                "parameter; assign a leaf Tensor(..., requires_grad=True) or None, or change its values in place (p -= "
+                "... inside no_grad(), or p.data[...] = ...)" if name in self._params else
+                "sub-module; assign a Module or None, or del it first") + f", got {type(value).__name__}")
+        home = self._params if is_param or value is None and name in self._params else \
+            self._modules if isinstance(value, Module) or name in self._modules else None  # None keeps the place
+        for d in (self._params, self._modules):  # a name assigned again keeps its place (the order of parameters())
+            if d is not home:
+                d.pop(name, None)
         if isinstance(value, Module):
-            self._modules[name] = value
             for path, p in value.named_parameters():  # named from here, so a picture shows layers.2.weight
                 p.name = f"{name}.{path}"
-        elif is_param:
-            if self._params.get(name) is not value:  # not `w -= ...` assigning w back: it keeps its path
-                value.name = name
-            self._params[name] = value
+        elif is_param and self._params.get(name) is not value:  # not `w -= ...` assigning w back: it keeps its path
+            value.name = name
+        if home is not None:
+            home[name] = value
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -53,8 +61,8 @@ class Module:
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
-    def __call__(self, *args: Any) -> Any:
-        out = self.forward(*args)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = self.forward(*args, **kwargs)
         if self._forward_hooks:
             for hook in list(self._forward_hooks):  # its result, unless None, is the output
                 out = out if (replaced := hook(self, args, out)) is None else replaced
@@ -68,17 +76,21 @@ class Module:
         self._forward_hooks.append(fn)
         return _HookHandle(self._forward_hooks, fn)
 
-    def named_children(self) -> Iterator[tuple[str, Module]]: return iter(self._modules.items())
-    def children(self) -> Iterator[Module]: return iter(self._modules.values())
+    def children(self) -> Iterator[Module]: return (m for _, m in self.named_children())
     def modules(self) -> Iterator[Module]: return (m for _, m in self.named_modules())
     def parameters(self) -> list[Tensor]: return [p for _, p in self.named_parameters()]
     def num_parameters(self) -> int: return sum(p.data.size for p in self.parameters())
     def eval(self) -> Module: return self.train(False)
     def extra_repr(self) -> str: return ""
 
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """`(name, module)` of the direct sub-modules, a module assigned under two names once (the first)."""
+        seen = {id(None)}  # a None placeholder (self.fc = None) is no module
+        return ((k, m) for k, m in self._modules.items() if not (id(m) in seen or seen.add(id(m))))
+
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module (named `prefix`, "" at the top) and every one below it, depth first."""
-        stack, seen = [(prefix, self)], set()
+        stack, seen = [(prefix, self)], {id(None)}
         while stack:
             name, m = stack.pop()
             if id(m) not in seen:
@@ -90,7 +102,7 @@ class Module:
         """`(path, parameter)` pairs with dotted paths from here (`layers.2.weight`), which also become
         each parameter's `.name`, as the ledger and the pictures show it (unless it has a longer one ending
         in this path: a sub-module's `parameters()` leaves `layers.2.weight` as it is)."""
-        seen: set[int] = set()
+        seen = {id(None)}  # a None placeholder (self.bias = None) is no parameter
         for mname, m in self.named_modules():
             for pname, p in m._params.items():
                 if id(p) not in seen:
@@ -136,7 +148,7 @@ class Linear(Module):
                  dtype: Any = np.float32) -> None:
         super().__init__()
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
-        shape, gen = (self.fan_in, self.fan_out), as_rng(rng)
+        shape, gen, dtype = (self.fan_in, self.fan_out), as_rng(rng), real_dtype(dtype, "Linear", floating=True)
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
         self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias")
                                           if check_bool("Linear", "bias", bias) else (None, ""))
@@ -266,7 +278,7 @@ class BatchNorm1d(Module):
         self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = x if isinstance(x, Tensor) else Tensor(x)
+        x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.running_mean.dtype)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input (batch, {self.num_features}), "
                              f"got {x.shape}")

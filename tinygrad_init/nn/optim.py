@@ -20,13 +20,13 @@ class SGD:
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
 
     Args:
-        params: the leaf tensors to update, each once, for example `model.parameters()`.
+        params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.
         lr: the learning rate, > 0.
         momentum: in [0, 1).
-        weight_decay: the L2 penalty coefficient, >= 0.
+        weight_decay: the L2 penalty coefficient, >= 0, by keyword (PyTorch's fourth positional is `dampening`).
     """
 
-    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0,
+    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *,
                  weight_decay: float = 0.0) -> None:
         if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
             what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else (
@@ -39,6 +39,9 @@ class SGD:
         first: dict[int, int] = {}  # id -> the first index of each parameter
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
+                if isinstance(p, Tensor) and p.is_leaf:  # frozen, as PyTorch users do
+                    raise TypeError(f"SGD: parameter {i} ({p.name or 'unnamed'}) has requires_grad=False; pass "
+                                    "the trainable ones, [p for p in model.parameters() if p.requires_grad]")
                 fix = "SGD steps Tensors: update a scalar_nn model's Values by hand, p.data -= lr * p.grad" if \
                     getattr(p, "scalar", False) else "pass model.parameters()"
                 raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "
@@ -54,24 +57,22 @@ class SGD:
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        updated = []
-        for i, p in enumerate(self.params):
-            if (g := p._grad) is None:  # a leaf's .grad
-                continue
-            data = p.data
-            if type(g) is not np.ndarray or g.shape != data.shape or (g.dtype is not data.dtype
-                                                                       and g.dtype.kind not in "biuf"):
+        steps = [(i, p, p._grad) for i, p in enumerate(self.params) if p._grad is not None]  # a leaf's .grad
+        for i, p, g in steps:  # all checked before any is changed
+            if type(g) is not np.ndarray or g.shape != p.shape or (g.dtype is not p.data.dtype
+                                                                    and g.dtype.kind not in "biuf"):
                 raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
                                  f".grad is {type(g).__name__} of shape {np.shape(g)} (dtype "
                                  f"{getattr(g, 'dtype', None)}); a gradient must be a real array of its parameter's "
                                  "shape (was .grad assigned by hand?)")
+        for i, p, g in steps:
+            data = p.data
             g = g + wd * data if wd else g
             if mu:
                 v = self._velocity[i]
                 g = self._velocity[i] = g.copy() if v is None else mu * v + g
             data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
-            updated.append(p)
-        changed_in_place(*updated)
+        changed_in_place(*(p for _, p, _ in steps))
 
     def zero_grad(self) -> None:
         """Forget the gradients (set them to None) before the next backward pass."""

@@ -402,6 +402,29 @@ def test_a_float32_answer_to_the_edge_of_chaos_is_still_held_to_its_stated_1e_6(
                              "    return tuple(_np.float32(v * (1 + 5e-6)) for v in _reference(sigma_w2, sigma_b2))\n")
     assert grade_source(tmp_path, ex, source).mistake == "imprecise"
 
+# A wrong answer close to the right one, returned in float16: 100 eps of float16 is a 10% slack.
+FLOAT16 = {
+    "tanh_std_table": ("np.array(stds)", "np.array(stds) * 1.05"),  # a Monte Carlo estimate is about this close
+    "mul_backward": ("upstream * b, upstream * a", "upstream * b * 1.05, upstream * a"),
+    "accumulate_grads": ("grads[parent] = grads.get(parent, 0.0) + grads[node] * local",
+                         "grads[parent] = grads.get(parent, 0.0) + grads[node] * local * 1.05"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOAT16))
+def test_a_wrong_answer_in_float16_is_not_judged_to_float16s_precision(tmp_path, name):
+    ex = catalog.get(name)
+    old, new = FLOAT16[name]
+    assert old in solution(ex)
+    source = solution(ex).replace(old, new) + ("\nimport numpy as _np\n_reference = {fn}\ndef {fn}(*args):\n"
+                                               "    out = _reference(*args)\n    if isinstance(out, dict):\n"
+                                               "        return {{k: _np.float16(v) for k, v in out.items()}}\n"
+                                               "    return tuple(map(_np.float16, out)) if isinstance(out, tuple) "
+                                               "else out.astype(_np.float16)\n").format(fn=ex.function)
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail", result.message
+
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
                "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
                "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",

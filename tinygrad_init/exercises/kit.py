@@ -343,7 +343,7 @@ def _engine_hint(value: Any) -> str:
 
 def expect_float(value: Any, what: str) -> float:
     """`value` as a float (Python and numpy numbers and 0-d arrays), or a failure naming what it is instead; a float32
-    (or float16) number stays one, so that `same` judges it to its own precision."""
+    (or float16) number stays one, so that `same` judges it to float32's precision."""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
         value = value[()]
     if isinstance(value, np.floating) and value.dtype.itemsize < 8:
@@ -400,9 +400,10 @@ _EPS64 = float(np.finfo(np.float64).eps)
 
 
 def _eps(value: Any) -> float:
-    """The machine epsilon of the least precise floats in `value` (float64's for Python numbers)."""
+    """The machine epsilon of the least precise floats in `value` (float64's for Python numbers), at most float32's:
+    100 eps of float16 would be a 10% slack."""
     if isinstance(value, (np.ndarray, np.floating)) and value.dtype.kind == "f":
-        return float(np.finfo(value.dtype).eps)
+        return float(np.finfo(np.result_type(value.dtype, np.float32)).eps)
     if isinstance(value, (tuple, list)):
         return max((_eps(v) for v in value), default=_EPS64)
     return _EPS64
@@ -411,9 +412,9 @@ def _eps(value: Any) -> float:
 def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
     """True when `value` has `expected`'s shape and the same numbers (within tolerance); NaN never equals.
 
-    Numbers in float32 (or float16) are judged to their own precision: `rtol` grows to at least `100 eps`
-    (`eps` that type's machine epsilon) and a non-zero `atol` to `100 eps max|expected|`; `atol=0` keeps
-    the comparison relative, entry by entry.
+    Numbers in float32 are judged to their own precision (float16 ones to float32's): `rtol` grows to at least
+    `100 eps` (`eps` that type's machine epsilon) and a non-zero `atol` to `100 eps max|expected|`; `atol=0`
+    keeps the comparison relative, entry by entry.
     Never raises: anything that is not numbers of the right shape is simply "not the same".
     """
     a, b = _as_numbers(value), _as_numbers(expected)

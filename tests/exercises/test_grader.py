@@ -335,6 +335,20 @@ def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
     for r in grader.grade(str(tmp_path), names):
         assert not r.passed and "KeyError" in r.message, (r.name, r.status, r.message)  # ex06 names the error
 
+def test_the_worker_holds_no_order_of_the_graph_that_answers_the_topological_order(tmp_path):
+    # The worker numbers the nodes it sends back; were those numbers (or its allocation order) an order where parents
+    # come first, sorting the nodes by them would answer ex05 without a topological sort.
+    collect = ("def _nodes(root):\n    seen, stack = {id(root): root}, [root]\n    while stack:\n"
+               "        for p in stack.pop()._parents:\n            if id(p) not in seen:\n"
+               "                seen[id(p)] = p\n                stack.append(p)\n    return list(seen.values())\n")
+    for key in ("index[id(n)]", "id(n)"):
+        write(tmp_path, "topological_order", f"import sys\n{collect}\ndef topological_order(root):\n"
+                                             "    index = sys._getframe(1).f_locals['nodes']  # the worker's\n"
+                                             f"    return sorted(_nodes(root), key=lambda n: {key})\n")
+        result = grade_file("topological_order", os.path.join(tmp_path, catalog.get("topological_order").file))
+        assert result.status == "fail", (key, result.message)
+
+
 # ------------------------------------------------------------------ accidents
 
 

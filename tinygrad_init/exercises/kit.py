@@ -251,13 +251,19 @@ class DType:
 
 
 class Graph:
-    """A graph of nodes, each `(label, parent indices)`, in an order where parents come first; the last is the root."""
+    """A graph of nodes, each `(label, parent indices)`, in an order where parents come first; the last is the root.
+
+    It travels shuffled (the root still last), so that the worker holds no order of it where parents come first:
+    `index[i]` is the index here of the node the worker numbers `i`.
+    """
 
     def __init__(self, nodes: Sequence[tuple[str, Sequence[int]]]) -> None:
         self.nodes = [(label, list(parents)) for label, parents in nodes]
+        self.index = [*np.random.default_rng(len(nodes)).permutation(len(nodes) - 1).tolist(), len(nodes) - 1]
 
     def __wire__(self) -> dict:
-        return {"t": "graph", "nodes": self.nodes}
+        at = {n: i for i, n in enumerate(self.index)}
+        return {"t": "graph", "nodes": [(self.nodes[n][0], [at[p] for p in self.nodes[n][1]]) for n in self.index]}
 
 
 class Fn:

@@ -209,11 +209,10 @@ def to_python(obj: Any, nodes: dict[int, int]) -> Any:
         return np.dtype(obj["name"]).type
     if tag == "fn":
         return FUNCTIONS[obj["name"]](to_python(obj["arg"], nodes))
-    if tag == "graph":
-        made: list[Node] = []
-        for label, parents in obj["nodes"]:
-            made.append(Node(label, tuple(made[p] for p in parents)))
-            nodes[id(made[-1])] = len(made) - 1
+    if tag == "graph":  # nodes in any order (a parent may come after its child), the root last
+        made = [Node(label) for label, _ in obj["nodes"]]
+        for i, (node, (_, parents)) in enumerate(zip(made, obj["nodes"])):
+            node._parents, nodes[id(node)] = tuple(made[p] for p in parents), i
         return made[-1]
     raise ValueError(f"unknown tag {tag!r}")
 

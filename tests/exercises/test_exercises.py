@@ -502,8 +502,21 @@ def test_the_fresh_verdict_case_is_never_decided_by_rounding(tmp_path):
     assert grade_source(tmp_path, catalog.get("verdict"), VERDICT_BY_PRODUCTS).passed
     products = _load(VERDICT_BY_PRODUCTS)["verdict"]
     for seed in range(300):
-        case = ex22_verdict._rescaled(np.random.default_rng(seed))
+        case = ex22_verdict._fresh(np.random.default_rng(seed))
         assert products(*case) == ex22_verdict.verdict(*case), case
+
+
+def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(tmp_path):
+    # The fresh case was a published one with its stds rescaled: the activation, the fractions and the ratios of
+    # the stds named it, so a table keyed by them passed every grading.
+    from tinygrad_init.exercises import ex22_verdict
+
+    key = ("def key(act_std, grad_std, fraction, activation):\n    return activation, tuple(fraction), "
+           "tuple(round(a / act_std[0], 6) if act_std[0] else 0 for a in act_std)\n")
+    table = {_load(key)["key"](*case): ex22_verdict.verdict(*case) for case in ex22_verdict.CASES}
+    source = f"TABLE = {table!r}\n{key}\ndef verdict(*case):\n    return TABLE[key(*case)]\n"
+    for _ in range(3):
+        assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
 @pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
                                   "sigmoid_gradients"])

@@ -254,6 +254,22 @@ FORK_EXEC = ("errors = os.pipe()\n{fn}([sys.executable, '-c', 'import tinygrad_i
              "None, -1, None, False)\n")
 
 
+def test_grading_in_process_is_no_boundary_and_its_docs_say_so(tmp_path):
+    # isolate=False runs the student's code beside the check: a patched numpy passes a wrong answer there (and stays
+    # patched in the caller), as the docs now say; the worker is the boundary.
+    path = write(tmp_path, "mul_backward", "import numpy as np\nnp.all = lambda *a, **k: True\n"
+                                           "def mul_backward(a, b, upstream):\n    return 0.0, 0.0\n")
+    saved = np.all
+    try:
+        assert grader.grade(str(tmp_path), "mul_backward", isolate=False)[0].passed
+    finally:
+        np.all = saved
+    assert grade_file("mul_backward", path).status == "fail"
+    with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
+        assert "no boundary" in fh.read()
+    assert "can change the verdict" in grader.grade.__doc__
+
+
 def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or_the_checks(tmp_path):
     check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
     library = ("import subprocess, sys\nimport numpy as np\ndef unbroadcast(grad, shape):\n"

@@ -222,6 +222,16 @@ def test_shortcuts_to_the_answer_fail_with_write_it_yourself(tmp_path):
     assert "line 2" in by_name["tanh_backward"].message  # the disguised import is caught where it runs
 
 
+def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
+    # sympy (installed with torch) and mpmath (with sympy) give the derivative a backward exercise asks for.
+    write(tmp_path, "pow_backward", "import sympy\nx, n = sympy.symbols('x n')\ndef pow_backward(a, k, upstream):\n"
+                                    "    return upstream * float(sympy.diff(x**n, x).subs({x: a, n: k}))\n")
+    write(tmp_path, "tanh_backward", "def tanh_backward(x, upstream):\n    m = __import__('mp' + 'math')\n"
+                                     "    return upstream * float(m.diff(m.tanh, x))\n")
+    for r in grader.grade(str(tmp_path), ["pow_backward", "tanh_backward"]):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+
+
 def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_path):
     patch = ("import builtins, sys\nimport numpy as np\n"
              "np.allclose = np.isfinite = np.array_equal = lambda *a, **k: True\n"

@@ -361,6 +361,7 @@ def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
     for r in grader.grade(str(tmp_path), names):
         assert not r.passed and "KeyError" in r.message, (r.name, r.status, r.message)  # ex06 names the error
 
+
 def test_the_worker_holds_no_order_of_the_graph_that_answers_the_topological_order(tmp_path):
     # The worker numbers the nodes it sends back; were those numbers (or its allocation order) an order where parents
     # come first, sorting the nodes by them would answer ex05 without a topological sort.
@@ -399,6 +400,20 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
     elapsed = time.monotonic() - start
     assert [r.status for r in results] == ["pass", "pass", "pass", "timeout", "pass"], [r.message for r in results]
     assert elapsed < 30, elapsed  # not a timing assertion: 60 s sleepers would hold a pipe-based grader
+    assert _survivors(str(tmp_path)) == []
+
+
+def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
+    # Every child forking again would fill the machine's process table within the time limit (for everyone on it):
+    # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once;
+    # and a child that forks again (it is ended; the exercise is graded).
+    write(tmp_path, "mul_backward", "import os\nfor _ in range(40):\n    if os.fork() == 0:\n        os._exit(0)\n"
+                                    "    os.wait()\n" + solution("mul_backward"))
+    write(tmp_path, "pow_backward", "import os, time\nif os.fork() == 0:\n    os.fork()\n    time.sleep(60)\n"
+                                    "    os._exit(0)\ntime.sleep(0.5)\n" + solution("pow_backward"))
+    fork, again = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"])
+    assert fork.status == "error" and "16 processes" in fork.message, fork.message
+    assert again.passed and "tried to start another one" in again.output, (again.message, again.output)
     assert _survivors(str(tmp_path)) == []
 
 

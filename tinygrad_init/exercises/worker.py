@@ -23,7 +23,7 @@ Before any student code runs, the worker
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
   other programs (or C functions through `ctypes`), which would run without the hook, and opening
   another process's entries in /proc (the grader's memory) or signalling a process outside its group
-  (the grader); and a memory limit.
+  (the grader), and starting more than `MAX_FORKS` processes (which may start none); and a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -49,6 +49,7 @@ MAX_FRAME = 64 << 20  # bytes of one frame
 MAX_ITEMS = 200_000  # items of one list, tuple or dict sent back
 MAX_DEPTH = 20
 MAX_WRITTEN = 64 << 20  # bytes the student's code may print (or write to one file)
+MAX_FORKS = 16  # processes the worker may start (which may start none): a fork bomb stops there
 _HEADER = struct.Struct(">I")
 _NUMERIC = "biufc"
 
@@ -437,6 +438,8 @@ def _install_policy(policy: dict) -> None:
     # would be an import (refused below).
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
 
+    worker, forks = os.getpid(), []
+
     def hook(event: str, args: tuple) -> None:
         if event == "import" and args[0].partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", args[0]))
@@ -446,6 +449,13 @@ def _install_policy(policy: dict) -> None:
         for i in _PATH_ARGS.get(event, ()) if protected else ():
             if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
                 raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
+        if event in ("os.fork", "os.forkpty"):
+            if os.getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
+                os.write(2, b"a process your code started tried to start another one: it was ended\n")
+                os._exit(1)
+            if len(forks) >= MAX_FORKS:
+                raise BlockingIOError(f"the grader allows your code {MAX_FORKS} processes, which may start none")
+            forks.append(event)
         if event in ("os.kill", "os.killpg") and not _own_group(args[0], event == "os.killpg"):
             raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
 

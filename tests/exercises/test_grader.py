@@ -417,6 +417,17 @@ def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
     assert _survivors(str(tmp_path)) == []
 
 
+def test_a_forked_child_that_returns_from_the_student_code_does_not_answer_for_it(tmp_path):
+    # os.fork() without os._exit in the child: both processes returned into the worker and answered, and a right
+    # answer failed with "data the grader did not ask for ... your code seems to write into the private channel".
+    write(tmp_path, "mul_backward", "import os\nos.fork()\n" + solution("mul_backward"))
+    write(tmp_path, "pow_backward", solution("pow_backward") + "\n_f = pow_backward\ndef pow_backward(*args):\n"
+                                    "    import os\n    os.fork()\n    return _f(*args)\n")
+    for r in grader.grade(str(tmp_path), ["mul_backward", "pow_backward"]):
+        assert r.passed, r.message
+    assert _survivors(str(tmp_path)) == []
+
+
 def _survivors(folder: str) -> list[int]:
     """Processes still running in `folder` (Linux: /proc/PID/cwd), after a short grace for the kill to land."""
     if not os.path.isdir("/proc/self"):

@@ -517,7 +517,7 @@ def _loop(requests: int, replies: int, read: Callable = read_exact, frame: Calla
           serve: Callable = serve, error: Callable = traceback.format_exc) -> None:
     """Answer requests until the grader closes the channel (the helpers bound before any student code runs)."""
     fn: Any = None
-    folder = ""
+    folder, me = "", os.getpid()
     while True:
         header = read(requests, _HEADER.size)
         if header is None:
@@ -531,6 +531,8 @@ def _loop(requests: int, replies: int, read: Callable = read_exact, frame: Calla
                 fn, reply = load(request["path"], request["stem"], request["function"])
             else:
                 reply = serve(fn, request, folder)
+            if os.getpid() != me:  # a child the student's code forked, back from it: the worker answers, not it
+                os._exit(0)
             reply = dict(reply, n=request["n"])
         except Exception:  # noqa: BLE001 - a fault of the worker itself, reported as such
             reply = {"internal": error(limit=-4)[-2000:], "n": request["n"]}

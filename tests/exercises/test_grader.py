@@ -222,6 +222,20 @@ def test_shortcuts_to_the_answer_fail_with_write_it_yourself(tmp_path):
     assert "line 2" in by_name["tanh_backward"].message  # the disguised import is caught where it runs
 
 
+def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_read(tmp_path):
+    # ex05's statement says the grader refuses sys.setrecursionlimit; it looked for the name only.
+    write(tmp_path, "topological_order", "import sys\ngetattr(sys, 'setrecursion' + 'limit')(100_000)\n\n\n"
+                                         "class Walk:\n    def __init__(self):\n"
+                                         "        self.order, self.seen = [], set()\n\n"
+                                         "    def visit(self, node):\n        if id(node) not in self.seen:\n"
+                                         "            self.seen.add(id(node))\n            for p in node._parents:\n"
+                                         "                self.visit(p)\n            self.order.append(node)\n\n\n"
+                                         "def topological_order(root):\n    w = Walk()\n    w.visit(root)\n"
+                                         "    return w.order\n")
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert result.mistake == "recursive", result.message
+
+
 def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
     # sympy (installed with torch) and mpmath (with sympy) give the derivative a backward exercise asks for.
     write(tmp_path, "pow_backward", "import sympy\nx, n = sympy.symbols('x n')\ndef pow_backward(a, k, upstream):\n"

@@ -432,8 +432,8 @@ def _crash_message(code: int | None) -> str:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return (f"the grading process was killed by {name} while running your code: a crash (too deep a "
-                "recursion after sys.setrecursionlimit, or out of memory?).")
+        return (f"the grading process was killed by {name} while running your code: a crash (in a C "
+                "extension, or out of memory?).")
     if code is None:  # alive, but its end of the channel is gone
         return ("the grading process stopped answering while your code ran: did it close or replace file "
                 "descriptors it did not open (os.close, os.dup2)?")

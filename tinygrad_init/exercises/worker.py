@@ -23,7 +23,8 @@ Before any student code runs, the worker
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
   other programs (or C functions through `ctypes`), which would run without the hook, and opening
   another process's entries in /proc (the grader's memory) or signalling a process outside its group
-  (the grader), and starting more than `MAX_FORKS` processes (which may start none); and a memory limit.
+  (the grader), and starting more than `MAX_FORKS` processes (which may start none); keeps Python's recursion
+  limit (`sys.setrecursionlimit` does nothing); and sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -437,6 +438,7 @@ def _install_policy(policy: dict) -> None:
     # What subprocess.Popen starts a program with raises no audit event of its own; a fresh copy of its module
     # would be an import (refused below).
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
+    sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
     worker, forks = os.getpid(), []
 

@@ -246,6 +246,22 @@ def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
 
 
+def test_a_library_that_sorts_the_graph_for_the_student_is_refused(tmp_path):
+    # networkx (installed with torch) and the standard library's graphlib sort a graph topologically: ex05 itself.
+    collect = ("def topological_order(root):\n    graph, stack = {root: ()}, [root]\n    while stack:\n"
+               "        node = stack.pop()\n        graph[node] = node._parents\n"
+               "        stack += [p for p in node._parents if p not in graph]\n")
+    sorters = {"import graphlib\n": "    return list(graphlib.TopologicalSorter(graph).static_order())\n",
+               "import networkx as nx\n": "    g = nx.DiGraph([(p, n) for n, ps in graph.items() for p in ps])\n"
+                                          "    g.add_node(root)\n    return list(nx.topological_sort(g))\n",
+               "import importlib\n": "    m = importlib.import_module('graph' + 'lib')\n"
+                                     "    return list(m.TopologicalSorter(graph).static_order())\n"}
+    for head, tail in sorters.items():
+        write(tmp_path, "topological_order", head + collect + tail)
+        result = grader.grade(str(tmp_path), "topological_order")[0]
+        assert result.mistake == "forbidden_import", (head, result.status, result.message)
+
+
 def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_path):
     patch = ("import builtins, sys\nimport numpy as np\n"
              "np.allclose = np.isfinite = np.array_equal = lambda *a, **k: True\n"

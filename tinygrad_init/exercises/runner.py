@@ -61,7 +61,7 @@ STATUSES = ("pass", "fail", "todo", "error", "timeout", "crash", "missing", "int
 
 #: Libraries a student file may not import (unless the exercise builds on the engine: see `Exercise.engine`).
 DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow", "keras", "autograd", "mxnet", "sympy",
-          "mpmath")
+          "mpmath", "networkx", "graphlib")
 
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
 _MAX_SOURCE = 1 << 20  # bytes of a student's file

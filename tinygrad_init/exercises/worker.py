@@ -408,7 +408,9 @@ def _install_policy(policy: dict) -> None:
         except (ImportError, ValueError):
             spec = None
         if spec is not None and spec.origin and spec.origin not in ("built-in", "frozen"):
-            protect.append(os.path.realpath(os.path.dirname(spec.origin)) + os.sep)
+            # a package's folder; a module's own file and its cached bytecode (graphlib.py: not the standard library)
+            path = spec.origin if spec.submodule_search_locations is None else os.path.dirname(spec.origin)
+            protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
     protected = tuple(protect)
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it
     # against every (unprotected) folder above a protected one as well.

@@ -563,6 +563,16 @@ def test_the_float_fans_hint_names_np_prod_of_an_empty_tuple(tmp_path):
     assert "np.prod(())" in ex.hint("float_fans")
 
 
+def test_a_valueerror_of_the_students_own_kind_is_a_valueerror(tmp_path):
+    # class ShapeError(ValueError) raised for a 1-D shape was told "expected a ValueError".
+    ex = catalog.get("fans")
+    own = "\nclass ShapeError(ValueError):\n    pass\n"
+    source = solution(ex).replace("raise ValueError(", "raise ShapeError(") + own
+    assert "raise ShapeError(" in source
+    result = grade_source(tmp_path, ex, source)
+    assert result.passed, result.message
+
+
 @pytest.mark.parametrize("name", ["unbroadcast", "softmax_ce_backward", "central_difference", "relu_std",
                                   "tanh_std_table", "sigmoid_gradients"])
 def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp_path, name):

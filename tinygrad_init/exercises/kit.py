@@ -205,7 +205,8 @@ def fail(detail: str, mistake: str | None = None) -> NoReturn:
 
 
 class Raised(Exception):
-    """The student's code raised an exception (its type, message and where) during the call `call`."""
+    """The student's code raised an exception (its type, message and where) during the call `call`; `kinds` names
+    its type and the types it derives from."""
 
     def __init__(self, info: Mapping[str, Any], call: str) -> None:
         super().__init__(info.get("type"))
@@ -216,6 +217,7 @@ class Raised(Exception):
         self.function: str = str(info.get("function", ""))
         self.text: str = str(info.get("text", ""))
         self.code: Any = info.get("code")
+        self.kinds: list[str] = [str(k) for k in info.get("kinds") or ()][:50]
         self.call = call
 
     @property

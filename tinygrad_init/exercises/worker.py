@@ -329,7 +329,7 @@ def raised(exc: BaseException, folder: str) -> dict:
         message = "<message could not be printed>"
     frame = _student_frame(exc, folder)
     info = {"type": type(exc).__name__, "message": message[:500], "file": "", "line": 0, "function": "",
-            "text": "", "code": None}
+            "text": "", "code": None, "kinds": [c.__name__ for c in type(exc).__mro__]}
     if frame is not None:
         info.update(file=os.path.basename(frame.filename), line=frame.lineno or 0,
                     function=frame.name if frame.name != "<module>" else "", text=(frame.line or "").strip()[:200])

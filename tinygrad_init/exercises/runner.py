@@ -21,9 +21,8 @@ How a file is graded:
    limit on what it prints or writes (`worker.MAX_WRITTEN`). An answer also fails when the function
    changed an array or list it was given (after the check's own messages).
 
-With `isolate=False` the same checks run against the file loaded in this process: faster (the
-test suite uses it), but with no time limit, no memory limit, no runtime import guard and no boundary:
-the student's code can change the verdict (and this process's modules), so only for code you trust.
+With `isolate=False` the same checks run against the file loaded in this process: faster (the test suite uses it), but
+no boundary (no time or memory limit, no import guard; the student's code can change the verdict): for code you trust.
 
 This protects the grading from mistakes and from shortcuts; it is not a sandbox for running
 untrusted code on a shared machine: the student's code runs with the student's rights.

@@ -508,6 +508,16 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
     assert "stopped answering while your code ran: did it close or replace file descriptors" in flat
 
 
+def test_a_capture_file_replaced_by_the_student_never_holds_the_grader(tmp_path):
+    # The worker's capture file (its argv[1]) replaced by a named pipe: reading it back blocked the grader forever.
+    write(tmp_path, "mul_backward", "import os, sys\nos.remove(sys.argv[1])\nos.mkfifo(sys.argv[1])\nprint('hi')\n"
+                                    + solution("mul_backward"))
+    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cmd = [sys.executable, "-m", "tinygrad_init.exercises", "grade", str(tmp_path), "mul_backward"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stdout
+
+
 def test_the_report_shows_control_characters_of_the_student_instead_of_sending_them_to_the_terminal(tmp_path):
     # Escape sequences (cursor up, clear line) and carriage returns could repaint a FAIL as a PASS on a terminal.
     write(tmp_path, "mul_backward", "print('\\x1b[3A\\x1b[2K\\rPASS  ex01  forged')\n"

@@ -302,7 +302,7 @@ class _Worker(Session):
     def __init__(self, ex: Exercise, path: str, timeout: float, memory_mb: float, startup: float = 60.0) -> None:
         self.ex, self.path, self.timeout, self.startup = ex, path, timeout, startup
         self.tree = None  # set by grade_file after the static check
-        fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
+        self.fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
         self.deadline = float("inf")
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
@@ -311,9 +311,8 @@ class _Worker(Session):
             env.setdefault(var, "1")
         self.proc = subprocess.Popen(
             [sys.executable, _WORKER, self.capture, json.dumps(_policy(ex, path, memory_mb))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=fd, cwd=os.path.dirname(path), env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.fd, cwd=os.path.dirname(path), env=env,
             start_new_session=os.name == "posix")
-        os.close(fd)
         self.frames: queue.Queue = queue.Queue()
         self.partial = False
         self.reader = threading.Thread(target=self._read, args=(self.proc.stdout.fileno(),), daemon=True)
@@ -392,13 +391,11 @@ class _Worker(Session):
         for stream in (self.proc.stdin,) + ((self.proc.stdout,) if not self.reader.is_alive() else ()):
             with contextlib.suppress(OSError):
                 stream.close()
-        try:
-            with open(self.capture, encoding="utf-8", errors="replace") as fh:
-                text = fh.read(_OUTPUT_LIMIT + 1)
-            total = os.path.getsize(self.capture)
+        os.lseek(self.fd, 0, os.SEEK_SET)  # by descriptor: the student's code may have replaced the file at the path
+        text, total = os.read(self.fd, _OUTPUT_LIMIT + 1).decode("utf-8", errors="replace"), os.fstat(self.fd).st_size
+        os.close(self.fd)
+        with contextlib.suppress(OSError):
             os.remove(self.capture)
-        except OSError:
-            return ""
         return _shorten(text, max(len(text), total))
 
 

@@ -402,10 +402,34 @@ def test_a_float32_answer_to_the_edge_of_chaos_is_still_held_to_its_stated_1e_6(
                              "    return tuple(_np.float32(v * (1 + 5e-6)) for v in _reference(sigma_w2, sigma_b2))\n")
     assert grade_source(tmp_path, ex, source).mistake == "imprecise"
 
+# A wrong answer close to the right one, returned in float16: 100 eps of float16 is a 10% slack.
+FLOAT16 = {
+    "tanh_std_table": ("np.array(stds)", "np.array(stds) * 1.05"),  # a Monte Carlo estimate is about this close
+    "mul_backward": ("upstream * b, upstream * a", "upstream * b * 1.05, upstream * a"),
+    "accumulate_grads": ("grads[parent] = grads.get(parent, 0.0) + grads[node] * local",
+                         "grads[parent] = grads.get(parent, 0.0) + grads[node] * local * 1.05"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOAT16))
+def test_a_wrong_answer_in_float16_is_not_judged_to_float16s_precision(tmp_path, name):
+    ex = catalog.get(name)
+    old, new = FLOAT16[name]
+    assert old in solution(ex)
+    source = solution(ex).replace(old, new) + ("\nimport numpy as _np\n_reference = {fn}\ndef {fn}(*args):\n"
+                                               "    out = _reference(*args)\n    if isinstance(out, dict):\n"
+                                               "        return {{k: _np.float16(v) for k, v in out.items()}}\n"
+                                               "    return tuple(map(_np.float16, out)) if isinstance(out, tuple) "
+                                               "else out.astype(_np.float16)\n").format(fn=ex.function)
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail", result.message
+
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
                "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
                "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",
-               "dict({k: 0.0 for k in 'fqwpxy'}, **{str(i): 1.0 for i in range(20_000)})", "np.longdouble(1.5)"]
+               "dict({k: 0.0 for k in 'fqwpxy'}, **{str(i): 1.0 for i in range(20_000)})", "np.longdouble(1.5)",
+               "{str(i) * 10_000: 1.0 for i in range(12)}", "'x' * 10_000"]
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=_ids)
@@ -479,8 +503,21 @@ def test_the_fresh_verdict_case_is_never_decided_by_rounding(tmp_path):
     assert grade_source(tmp_path, catalog.get("verdict"), VERDICT_BY_PRODUCTS).passed
     products = _load(VERDICT_BY_PRODUCTS)["verdict"]
     for seed in range(300):
-        case = ex22_verdict._rescaled(np.random.default_rng(seed))
+        case = ex22_verdict._fresh(np.random.default_rng(seed))
         assert products(*case) == ex22_verdict.verdict(*case), case
+
+
+def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(tmp_path):
+    # The fresh case was a published one with its stds rescaled: the activation, the fractions and the ratios of
+    # the stds named it, so a table keyed by them passed every grading.
+    from tinygrad_init.exercises import ex22_verdict
+
+    key = ("def key(act_std, grad_std, fraction, activation):\n    return activation, tuple(fraction), "
+           "tuple(round(a / act_std[0], 6) if act_std[0] else 0 for a in act_std)\n")
+    table = {_load(key)["key"](*case): ex22_verdict.verdict(*case) for case in ex22_verdict.CASES}
+    source = f"TABLE = {table!r}\n{key}\ndef verdict(*case):\n    return TABLE[key(*case)]\n"
+    for _ in range(3):
+        assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
 @pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
                                   "sigmoid_gradients"])
@@ -527,6 +564,16 @@ def test_the_float_fans_hint_names_np_prod_of_an_empty_tuple(tmp_path):
     assert "np.prod(())" in ex.hint("float_fans")
 
 
+def test_a_valueerror_of_the_students_own_kind_is_a_valueerror(tmp_path):
+    # class ShapeError(ValueError) raised for a 1-D shape was told "expected a ValueError".
+    ex = catalog.get("fans")
+    own = "\nclass ShapeError(ValueError):\n    pass\n"
+    source = solution(ex).replace("raise ValueError(", "raise ShapeError(") + own
+    assert "raise ShapeError(" in source
+    result = grade_source(tmp_path, ex, source)
+    assert result.passed, result.message
+
+
 @pytest.mark.parametrize("name", ["unbroadcast", "softmax_ce_backward", "central_difference", "relu_std",
                                   "tanh_std_table", "sigmoid_gradients"])
 def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp_path, name):
@@ -555,7 +602,7 @@ def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     nodes = ex05.GRAPHS[-1][1]
     order = [NodeRef(i) for i in range(len(nodes))] + [NodeRef(len(nodes) - 1)] * 190_000
     with pytest.raises(CheckFailure, match="node 'x5000' appears 190001 times"):
-        ex05._validate(order, nodes, "x")
+        ex05._validate(order, nodes, "x", list(range(len(nodes))))
 
 
 def test_a_one_hot_of_the_wrong_width_is_not_blamed_on_keepdims(tmp_path):

@@ -222,6 +222,46 @@ def test_shortcuts_to_the_answer_fail_with_write_it_yourself(tmp_path):
     assert "line 2" in by_name["tanh_backward"].message  # the disguised import is caught where it runs
 
 
+def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_read(tmp_path):
+    # ex05's statement says the grader refuses sys.setrecursionlimit; it looked for the name only.
+    write(tmp_path, "topological_order", "import sys\ngetattr(sys, 'setrecursion' + 'limit')(100_000)\n\n\n"
+                                         "class Walk:\n    def __init__(self):\n"
+                                         "        self.order, self.seen = [], set()\n\n"
+                                         "    def visit(self, node):\n        if id(node) not in self.seen:\n"
+                                         "            self.seen.add(id(node))\n            for p in node._parents:\n"
+                                         "                self.visit(p)\n            self.order.append(node)\n\n\n"
+                                         "def topological_order(root):\n    w = Walk()\n    w.visit(root)\n"
+                                         "    return w.order\n")
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert result.mistake == "recursive", result.message
+
+
+def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
+    # sympy (installed with torch) and mpmath (with sympy) give the derivative a backward exercise asks for.
+    write(tmp_path, "pow_backward", "import sympy\nx, n = sympy.symbols('x n')\ndef pow_backward(a, k, upstream):\n"
+                                    "    return upstream * float(sympy.diff(x**n, x).subs({x: a, n: k}))\n")
+    write(tmp_path, "tanh_backward", "def tanh_backward(x, upstream):\n    m = __import__('mp' + 'math')\n"
+                                     "    return upstream * float(m.diff(m.tanh, x))\n")
+    for r in grader.grade(str(tmp_path), ["pow_backward", "tanh_backward"]):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+
+
+def test_a_library_that_sorts_the_graph_for_the_student_is_refused(tmp_path):
+    # networkx (installed with torch) and the standard library's graphlib sort a graph topologically: ex05 itself.
+    collect = ("def topological_order(root):\n    graph, stack = {root: ()}, [root]\n    while stack:\n"
+               "        node = stack.pop()\n        graph[node] = node._parents\n"
+               "        stack += [p for p in node._parents if p not in graph]\n")
+    sorters = {"import graphlib\n": "    return list(graphlib.TopologicalSorter(graph).static_order())\n",
+               "import networkx as nx\n": "    g = nx.DiGraph([(p, n) for n, ps in graph.items() for p in ps])\n"
+                                          "    g.add_node(root)\n    return list(nx.topological_sort(g))\n",
+               "import importlib\n": "    m = importlib.import_module('graph' + 'lib')\n"
+                                     "    return list(m.TopologicalSorter(graph).static_order())\n"}
+    for head, tail in sorters.items():
+        write(tmp_path, "topological_order", head + collect + tail)
+        result = grader.grade(str(tmp_path), "topological_order")[0]
+        assert result.mistake == "forbidden_import", (head, result.status, result.message)
+
+
 def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_path):
     patch = ("import builtins, sys\nimport numpy as np\n"
              "np.allclose = np.isfinite = np.array_equal = lambda *a, **k: True\n"
@@ -252,6 +292,22 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
 FORK_EXEC = ("errors = os.pipe()\n{fn}([sys.executable, '-c', 'import tinygrad_init'], [os.fsencode(sys.executable)], "
              "True, tuple(sorted(errors)), None, None, -1, -1, -1, -1, -1, -1, *errors, True, False, -1, None, None, "
              "None, -1, None, False)\n")
+
+
+def test_grading_in_process_is_no_boundary_and_its_docs_say_so(tmp_path):
+    # isolate=False runs the student's code beside the check: a patched numpy passes a wrong answer there (and stays
+    # patched in the caller), as the docs now say; the worker is the boundary.
+    path = write(tmp_path, "mul_backward", "import numpy as np\nnp.all = lambda *a, **k: True\n"
+                                           "def mul_backward(a, b, upstream):\n    return 0.0, 0.0\n")
+    saved = np.all
+    try:
+        assert grader.grade(str(tmp_path), "mul_backward", isolate=False)[0].passed
+    finally:
+        np.all = saved
+    assert grade_file("mul_backward", path).status == "fail"
+    with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
+        assert "no boundary" in fh.read()
+    assert "can change the verdict" in grader.grade.__doc__
 
 
 def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or_the_checks(tmp_path):
@@ -335,6 +391,21 @@ def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
     for r in grader.grade(str(tmp_path), names):
         assert not r.passed and "KeyError" in r.message, (r.name, r.status, r.message)  # ex06 names the error
 
+
+def test_the_worker_holds_no_order_of_the_graph_that_answers_the_topological_order(tmp_path):
+    # The worker numbers the nodes it sends back; were those numbers (or its allocation order) an order where parents
+    # come first, sorting the nodes by them would answer ex05 without a topological sort.
+    collect = ("def _nodes(root):\n    seen, stack = {id(root): root}, [root]\n    while stack:\n"
+               "        for p in stack.pop()._parents:\n            if id(p) not in seen:\n"
+               "                seen[id(p)] = p\n                stack.append(p)\n    return list(seen.values())\n")
+    for key in ("index[id(n)]", "id(n)"):
+        write(tmp_path, "topological_order", f"import sys\n{collect}\ndef topological_order(root):\n"
+                                             "    index = sys._getframe(1).f_locals['nodes']  # the worker's\n"
+                                             f"    return sorted(_nodes(root), key=lambda n: {key})\n")
+        result = grade_file("topological_order", os.path.join(tmp_path, catalog.get("topological_order").file))
+        assert result.status == "fail", (key, result.message)
+
+
 # ------------------------------------------------------------------ accidents
 
 
@@ -359,6 +430,31 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
     elapsed = time.monotonic() - start
     assert [r.status for r in results] == ["pass", "pass", "pass", "timeout", "pass"], [r.message for r in results]
     assert elapsed < 30, elapsed  # not a timing assertion: 60 s sleepers would hold a pipe-based grader
+    assert _survivors(str(tmp_path)) == []
+
+
+def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
+    # Every child forking again would fill the machine's process table within the time limit (for everyone on it):
+    # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once;
+    # and a child that forks again (it is ended; the exercise is graded).
+    write(tmp_path, "mul_backward", "import os\nfor _ in range(40):\n    if os.fork() == 0:\n        os._exit(0)\n"
+                                    "    os.wait()\n" + solution("mul_backward"))
+    write(tmp_path, "pow_backward", "import os, time\nif os.fork() == 0:\n    os.fork()\n    time.sleep(60)\n"
+                                    "    os._exit(0)\ntime.sleep(0.5)\n" + solution("pow_backward"))
+    fork, again = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"])
+    assert fork.status == "error" and "16 processes" in fork.message, fork.message
+    assert again.passed and "tried to start another one" in again.output, (again.message, again.output)
+    assert _survivors(str(tmp_path)) == []
+
+
+def test_a_forked_child_that_returns_from_the_student_code_does_not_answer_for_it(tmp_path):
+    # os.fork() without os._exit in the child: both processes returned into the worker and answered, and a right
+    # answer failed with "data the grader did not ask for ... your code seems to write into the private channel".
+    write(tmp_path, "mul_backward", "import os\nos.fork()\n" + solution("mul_backward"))
+    write(tmp_path, "pow_backward", solution("pow_backward") + "\n_f = pow_backward\ndef pow_backward(*args):\n"
+                                    "    import os\n    os.fork()\n    return _f(*args)\n")
+    for r in grader.grade(str(tmp_path), ["mul_backward", "pow_backward"]):
+        assert r.passed, r.message
     assert _survivors(str(tmp_path)) == []
 
 
@@ -410,6 +506,16 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
     assert "your code raised RecursionError" in flat
     assert "your code printed (or wrote to a file) more than 64 MB" in flat  # not gigabytes in the temp folder
     assert "stopped answering while your code ran: did it close or replace file descriptors" in flat
+
+
+def test_a_capture_file_replaced_by_the_student_never_holds_the_grader(tmp_path):
+    # The worker's capture file (its argv[1]) replaced by a named pipe: reading it back blocked the grader forever.
+    write(tmp_path, "mul_backward", "import os, sys\nos.remove(sys.argv[1])\nos.mkfifo(sys.argv[1])\nprint('hi')\n"
+                                    + solution("mul_backward"))
+    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cmd = [sys.executable, "-m", "tinygrad_init.exercises", "grade", str(tmp_path), "mul_backward"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stdout
 
 
 def test_the_report_shows_control_characters_of_the_student_instead_of_sending_them_to_the_terminal(tmp_path):

@@ -87,7 +87,9 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
         names: exercises to grade (default: all; one name or a list).
         timeout: seconds allowed per exercise, > 0 (only with `isolate`).
         isolate: run the student's code in a child process with a time limit (the default). With
-            False the checks run in this process: faster, but an endless loop hangs the caller.
+            False the checks run in this process: faster, but an endless loop hangs the caller, and the
+            student's code runs beside the check, where patching numpy can change the verdict: only for
+            code you trust.
 
     Returns:
         One `Result` per exercise, in catalog order; a missing file gives status

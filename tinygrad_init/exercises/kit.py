@@ -205,7 +205,8 @@ def fail(detail: str, mistake: str | None = None) -> NoReturn:
 
 
 class Raised(Exception):
-    """The student's code raised an exception (its type, message and where) during the call `call`."""
+    """The student's code raised an exception (its type, message and where) during the call `call`; `kinds` names
+    its type and the types it derives from."""
 
     def __init__(self, info: Mapping[str, Any], call: str) -> None:
         super().__init__(info.get("type"))
@@ -216,6 +217,7 @@ class Raised(Exception):
         self.function: str = str(info.get("function", ""))
         self.text: str = str(info.get("text", ""))
         self.code: Any = info.get("code")
+        self.kinds: list[str] = [str(k) for k in info.get("kinds") or ()][:50]
         self.call = call
 
     @property
@@ -251,13 +253,19 @@ class DType:
 
 
 class Graph:
-    """A graph of nodes, each `(label, parent indices)`, in an order where parents come first; the last is the root."""
+    """A graph of nodes, each `(label, parent indices)`, in an order where parents come first; the last is the root.
+
+    It travels shuffled (the root still last), so that the worker holds no order of it where parents come first:
+    `index[i]` is the index here of the node the worker numbers `i`.
+    """
 
     def __init__(self, nodes: Sequence[tuple[str, Sequence[int]]]) -> None:
         self.nodes = [(label, list(parents)) for label, parents in nodes]
+        self.index = [*np.random.default_rng(len(nodes)).permutation(len(nodes) - 1).tolist(), len(nodes) - 1]
 
     def __wire__(self) -> dict:
-        return {"t": "graph", "nodes": self.nodes}
+        at = {n: i for i, n in enumerate(self.index)}
+        return {"t": "graph", "nodes": [(self.nodes[n][0], [at[p] for p in self.nodes[n][1]]) for n in self.index]}
 
 
 class Fn:
@@ -343,7 +351,7 @@ def _engine_hint(value: Any) -> str:
 
 def expect_float(value: Any, what: str) -> float:
     """`value` as a float (Python and numpy numbers and 0-d arrays), or a failure naming what it is instead; a float32
-    (or float16) number stays one, so that `same` judges it to its own precision."""
+    (or float16) number stays one, so that `same` judges it to float32's precision."""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
         value = value[()]
     if isinstance(value, np.floating) and value.dtype.itemsize < 8:
@@ -400,9 +408,10 @@ _EPS64 = float(np.finfo(np.float64).eps)
 
 
 def _eps(value: Any) -> float:
-    """The machine epsilon of the least precise floats in `value` (float64's for Python numbers)."""
+    """The machine epsilon of the least precise floats in `value` (float64's for Python numbers), at most float32's:
+    100 eps of float16 would be a 10% slack."""
     if isinstance(value, (np.ndarray, np.floating)) and value.dtype.kind == "f":
-        return float(np.finfo(value.dtype).eps)
+        return float(np.finfo(np.result_type(value.dtype, np.float32)).eps)
     if isinstance(value, (tuple, list)):
         return max((_eps(v) for v in value), default=_EPS64)
     return _EPS64
@@ -411,9 +420,9 @@ def _eps(value: Any) -> float:
 def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
     """True when `value` has `expected`'s shape and the same numbers (within tolerance); NaN never equals.
 
-    Numbers in float32 (or float16) are judged to their own precision: `rtol` grows to at least `100 eps`
-    (`eps` that type's machine epsilon) and a non-zero `atol` to `100 eps max|expected|`; `atol=0` keeps
-    the comparison relative, entry by entry.
+    Numbers in float32 are judged to their own precision (float16 ones to float32's): `rtol` grows to at least
+    `100 eps` (`eps` that type's machine epsilon) and a non-zero `atol` to `100 eps max|expected|`; `atol=0`
+    keeps the comparison relative, entry by entry.
     Never raises: anything that is not numbers of the right shape is simply "not the same".
     """
     a, b = _as_numbers(value), _as_numbers(expected)

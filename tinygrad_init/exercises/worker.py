@@ -23,7 +23,8 @@ Before any student code runs, the worker
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
   other programs (or C functions through `ctypes`), which would run without the hook, and opening
   another process's entries in /proc (the grader's memory) or signalling a process outside its group
-  (the grader); and a memory limit.
+  (the grader), and starting more than `MAX_FORKS` processes (which may start none); keeps Python's recursion
+  limit (`sys.setrecursionlimit` does nothing); and sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -49,6 +50,7 @@ MAX_FRAME = 64 << 20  # bytes of one frame
 MAX_ITEMS = 200_000  # items of one list, tuple or dict sent back
 MAX_DEPTH = 20
 MAX_WRITTEN = 64 << 20  # bytes the student's code may print (or write to one file)
+MAX_FORKS = 16  # processes the worker may start (which may start none): a fork bomb stops there
 _HEADER = struct.Struct(">I")
 _NUMERIC = "biufc"
 
@@ -209,11 +211,10 @@ def to_python(obj: Any, nodes: dict[int, int]) -> Any:
         return np.dtype(obj["name"]).type
     if tag == "fn":
         return FUNCTIONS[obj["name"]](to_python(obj["arg"], nodes))
-    if tag == "graph":
-        made: list[Node] = []
-        for label, parents in obj["nodes"]:
-            made.append(Node(label, tuple(made[p] for p in parents)))
-            nodes[id(made[-1])] = len(made) - 1
+    if tag == "graph":  # nodes in any order (a parent may come after its child), the root last
+        made = [Node(label) for label, _ in obj["nodes"]]
+        for i, (node, (_, parents)) in enumerate(zip(made, obj["nodes"])):
+            node._parents, nodes[id(node)] = tuple(made[p] for p in parents), i
         return made[-1]
     raise ValueError(f"unknown tag {tag!r}")
 
@@ -328,7 +329,7 @@ def raised(exc: BaseException, folder: str) -> dict:
         message = "<message could not be printed>"
     frame = _student_frame(exc, folder)
     info = {"type": type(exc).__name__, "message": message[:500], "file": "", "line": 0, "function": "",
-            "text": "", "code": None}
+            "text": "", "code": None, "kinds": [c.__name__ for c in type(exc).__mro__]}
     if frame is not None:
         info.update(file=os.path.basename(frame.filename), line=frame.lineno or 0,
                     function=frame.name if frame.name != "<module>" else "", text=(frame.line or "").strip()[:200])
@@ -407,7 +408,9 @@ def _install_policy(policy: dict) -> None:
         except (ImportError, ValueError):
             spec = None
         if spec is not None and spec.origin and spec.origin not in ("built-in", "frozen"):
-            protect.append(os.path.realpath(os.path.dirname(spec.origin)) + os.sep)
+            # a package's folder; a module's own file and its cached bytecode (graphlib.py: not the standard library)
+            path = spec.origin if spec.submodule_search_locations is None else os.path.dirname(spec.origin)
+            protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
     protected = tuple(protect)
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it
     # against every (unprotected) folder above a protected one as well.
@@ -437,6 +440,9 @@ def _install_policy(policy: dict) -> None:
     # What subprocess.Popen starts a program with raises no audit event of its own; a fresh copy of its module
     # would be an import (refused below).
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
+    sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
+
+    worker, forks = os.getpid(), []
 
     def hook(event: str, args: tuple) -> None:
         if event == "import" and args[0].partition(".")[0] in deny:
@@ -447,6 +453,13 @@ def _install_policy(policy: dict) -> None:
         for i in _PATH_ARGS.get(event, ()) if protected else ():
             if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
                 raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
+        if event in ("os.fork", "os.forkpty"):
+            if os.getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
+                os.write(2, b"a process your code started tried to start another one: it was ended\n")
+                os._exit(1)
+            if len(forks) >= MAX_FORKS:
+                raise BlockingIOError(f"the grader allows your code {MAX_FORKS} processes, which may start none")
+            forks.append(event)
         if event in ("os.kill", "os.killpg") and not _own_group(args[0], event == "os.killpg"):
             raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
 
@@ -508,7 +521,7 @@ def _loop(requests: int, replies: int, read: Callable = read_exact, frame: Calla
           serve: Callable = serve, error: Callable = traceback.format_exc) -> None:
     """Answer requests until the grader closes the channel (the helpers bound before any student code runs)."""
     fn: Any = None
-    folder = ""
+    folder, me = "", os.getpid()
     while True:
         header = read(requests, _HEADER.size)
         if header is None:
@@ -522,6 +535,8 @@ def _loop(requests: int, replies: int, read: Callable = read_exact, frame: Calla
                 fn, reply = load(request["path"], request["stem"], request["function"])
             else:
                 reply = serve(fn, request, folder)
+            if os.getpid() != me:  # a child the student's code forked, back from it: the worker answers, not it
+                os._exit(0)
             reply = dict(reply, n=request["n"])
         except Exception:  # noqa: BLE001 - a fault of the worker itself, reported as such
             reply = {"internal": error(limit=-4)[-2000:], "n": request["n"]}

@@ -76,7 +76,7 @@ def _bfs_reversed(nodes: list) -> list[int]:
     return order[::-1]
 
 
-def _validate(result: object, nodes: list, what: str) -> None:
+def _validate(result: object, nodes: list, what: str, index: list[int]) -> None:
     root, label = len(nodes) - 1, lambda i: repr(nodes[i][0])
     if not isinstance(result, (list, tuple)):
         fail(f"{what}: expected a list of nodes, got {describe(result)}.")
@@ -84,7 +84,7 @@ def _validate(result: object, nodes: list, what: str) -> None:
     if strangers:
         fail(f"{what}: your list contains {describe(strangers[0])}, which is not a node of the graph. Return the "
              "node objects themselves.")
-    order = [int(r) for r in result]
+    order = [index[r] for r in result]
     repeated = {p for _, ps in nodes for p in ps if ps.count(p) > 1}
     children: dict[int, set] = {}
     for c, (_, ps) in enumerate(nodes):
@@ -123,11 +123,11 @@ def check(run: Session) -> None:
     if recursive:
         fail(f"your function `{recursive[0]}` calls itself: that is recursion.", "recursive")
     for description, nodes in GRAPHS:
-        what = f"topological_order(root) for {description}"
+        what, graph = f"topological_order(root) for {description}", Graph(nodes)
         try:
-            result = run(what, Graph(nodes))
+            result = run(what, graph)
         except Raised as exc:
             if exc.type == "RecursionError":
                 fail(f"{what} raised RecursionError ({exc.message}).", "recursive")
             raise
-        _validate(result, nodes, what)
+        _validate(result, nodes, what, graph.index)

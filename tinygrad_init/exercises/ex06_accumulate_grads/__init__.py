@@ -65,7 +65,7 @@ def _backprop(edges: list[Edge], root: str, mode: str) -> dict[str, float]:
 
 
 def _show(d: dict) -> str:
-    return "{" + ", ".join([f"{k!r}: {fmt(v)}" for k, v in sorted(d.items())[:12]] + ["..."] * (len(d) > 12)) + "}"
+    return "{" + ", ".join([f"{fmt(k)}: {fmt(v)}" for k, v in sorted(d.items())[:12]] + ["..."] * (len(d) > 12)) + "}"
 
 
 def _equal(got: dict, want: dict) -> bool:
@@ -91,7 +91,7 @@ def check(run: Session) -> None:
             raise
         if not isinstance(result, dict):
             fail(f"{what}: expected a dict mapping node names to gradients, got {describe(result)}.")
-        got = {str(k): expect_float(v, f"{what}: the gradient of {k!r}") for k, v in result.items()}
+        got = {str(k): expect_float(v, f"{what}: the gradient of {fmt(k)}") for k, v in result.items()}
         expected = _backprop(edges, root, "right")
         if _equal(got, expected):
             continue

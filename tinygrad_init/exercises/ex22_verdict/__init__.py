@@ -84,13 +84,17 @@ CASES = [
 ]
 
 
-def _rescaled(g: np.random.Generator) -> tuple:
-    """A published case with its activation stds and its gradient stds each rescaled: the same verdict (every
-    rule reads ratios, fractions and zeros), other numbers. Not the last two, exactly at a threshold: rescaled,
-    they land a rounding error either side of it, where a right answer written with products could differ."""
-    act, grad, frac, activation = CASES[int(g.integers(len(CASES) - 2))]
-    a, b = g.uniform(0.5, 2.0, size=2)
-    return [float(v * a) for v in act], [float(v * b) for v in grad], frac, activation
+def _fresh(g: np.random.Generator) -> tuple:
+    """A case of random numbers, none of them near a threshold (a ratio within a factor 1.25 of 10 or 100, a fraction
+    within 0.05 of a half), so that no rounding decides it, for the rule or a known mistake; a published case
+    rescaled would keep its fractions and the ratios of its stds, which name it in a table of the published ones."""
+    while True:
+        n = int(g.integers(2, 6))
+        act, grad = (10.0 ** g.uniform(-1.5, 1.5, size=(2, n))).tolist()
+        frac = g.uniform(0.0, 0.8, size=n).tolist()
+        logs = np.abs(np.log10([act[-1] / act[0], grad[0] / grad[-1]]))
+        if np.all(np.abs(logs[:, None] - [1.0, 2.0]) > 0.1) and min(abs(f - 0.5) for f in frac) > 0.05:
+            return act, grad, frac, str(g.choice(["tanh", "sigmoid", "relu"]))
 
 
 def _call(case: tuple) -> str:
@@ -99,7 +103,7 @@ def _call(case: tuple) -> str:
 
 
 def check(run: Session) -> None:
-    cases, answers = unseen(CASES, _rescaled), []
+    cases, answers = unseen(CASES, _fresh), []
     for case in cases:
         got = run(_call(case), *[list(v) if isinstance(v, list) else v for v in case])
         if not isinstance(got, str) or got not in WORDS:

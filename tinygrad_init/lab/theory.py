@@ -39,14 +39,14 @@ _GL_X, _GL_W = leggauss(5)
 
 
 def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
-    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-12 at any `q`: a
+    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-14 at any `q`: a
     composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, the tail mass beyond put there, where
-    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`."""
+    tanh and sigmoid are constant), panels no wider than `sqrt(q)/2` or 0.25 (tanh's poles at +-i pi/2 ask for it)."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
     big = min(12.0 * s, cut)
-    panels = max(2, math.ceil(2.0 * big / min(0.5, s / 2.0)))
+    panels = max(2, math.ceil(2.0 * big / min(0.25, s / 2.0)))
     edges = np.linspace(-big, big, panels + 1)
     mid, half = (edges[:-1] + edges[1:]) / 2.0, (edges[1:] - edges[:-1]) / 2.0
     u = (mid[:, None] + half[:, None] * _GL_X).ravel()

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from conftest import require_module
 from tinygrad_init import init, theory
 
 WIDTH, DEPTH = 500, 10
@@ -85,7 +86,7 @@ def test_sigmoid_moments_against_monte_carlo():
 def _mp_expectation(g, q):
     """`E_{u ~ N(0, q)}[g(u)]` by mpmath's adaptive quadrature at 30 digits, split where tanh bends and at the
     Gaussian's scale: an independent reference for the theory's quadrature."""
-    mp = pytest.importorskip("mpmath")
+    mp = require_module("mpmath")
     with mp.workdps(30):
         cuts = sorted({0.0, *(k * t for t in (1, math.sqrt(q)) for k in (-20, -5, -2, -1, -0.5, 0.5, 1, 2, 5, 20))})
         q = mp.mpf(q)

@@ -195,6 +195,21 @@ def test_fixed_points():
         theory.fixed_point("relu", 3.0)
 
 
+def test_fixed_point_from_a_huge_start_is_the_stable_one():
+    # from q0 = 1e300 the first Newton step landed exactly on q = 0, the unstable fixed point of tanh at sigma_w^2 = 2,
+    # and fixed_point returned q* = 0 with chi_1 = 2; the stable q* = 0.61796476976855 (mpmath, 30 digits)
+    for q0 in (1e-300, 1e300):
+        fp = theory.fixed_point("tanh", 2.0, q0=q0)
+        assert fp.q == pytest.approx(0.61796476976855, rel=1e-10) and fp.chi == pytest.approx(1.10552882042093)
+
+
+@pytest.mark.parametrize("max_iter,exc", [(0, ValueError), (2.5, TypeError), ("10", TypeError)])
+def test_fixed_point_checks_max_iter(max_iter, exc):
+    # 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations"
+    with pytest.raises(exc, match="fixed_point: max_iter must be"):
+        theory.fixed_point("tanh", 2.0, max_iter=max_iter)
+
+
 # ------------------------------------------------------------------ agreement with measurement
 
 _F = {

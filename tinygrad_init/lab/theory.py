@@ -270,7 +270,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
-    for it in range(1, max_iter + 1):
+    for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):
         _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope
         if not math.isfinite(value) or value > 1e200 or grows:
@@ -279,7 +279,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         if abs(value - q) <= tol * max(value, q) or value == q:  # q* = 0 is a limit: chi from q -> 0+ (relu'(0) = 0)
             return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
         newton = q - (value - q) / (slope - 1.0) if slope < 1.0 else -1.0
-        q = newton if newton >= 0.0 else value
+        q = newton if newton > 0.0 else value  # not 0 by rounding (from q0 = 1e300)
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "
                        "critical point the variance approaches its fixed point only slowly")
 

@@ -392,6 +392,22 @@ def test_critical_line_of_tanh(sigma_b2, paper):
     assert theory.fixed_point("tanh", crit, sigma_b2).chi == pytest.approx(1.0, abs=1e-9)
 
 
+@pytest.mark.parametrize("sigma_b2,mpmath_value,rel", [
+    (0.05, 1.7609546396067393, 1e-12), (2.0, 4.266396106127088, 1e-12), (1e-12, 1.000181720312902, 1e-12),
+    (1e-300, 1.0, 2e-8)])
+def test_critical_line_to_the_last_digits(sigma_b2, mpmath_value, rel):
+    # chi_1 = 1 and q = sigma_w^2 E[tanh^2] + sigma_b^2 solved together by mpmath at 30 digits (at 1e-300 the line's
+    # q* = (3 sigma_b^2 / 4)^(1/3) ~ 1e-100, below what float64 resolves, and sigma_w^2 = 1 + 2 q*); bisecting chi_1
+    # of fixed points found to a residual of 1e-10 gave 1.000181727 at 1e-12 and 1.0000078 at 1e-300
+    assert theory.critical_sigma_w2("tanh", sigma_b2) == pytest.approx(mpmath_value, rel=rel)
+
+
+def test_critical_line_with_a_huge_bias_variance():
+    # sigma_w^2 ~ 18801 at sigma_b^2 = 1e8: it was "chi_1 stays below 1 up to sigma_w^2 = 1e4; no critical point"
+    w = theory.critical_sigma_w2("tanh", 1e8)
+    assert w > 1e4 and theory.fixed_point("tanh", w, 1e8).chi == pytest.approx(1.0, abs=1e-10)
+
+
 def test_chi_at_a_fixed_point_of_zero_variance_is_the_limit():
     # ReLU with sigma_w^2 = 1 (Xavier/LeCun): q* = 0, and the gradient variance halves per layer, chi_1 = sigma_w^2 / 2
     # (He et al. 2015, eq. 14); it was relu'(0)^2 = 0, "the gradient vanishes in one layer", and depth_scales' xi_c 0

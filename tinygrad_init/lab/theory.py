@@ -333,16 +333,18 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 
 def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
     """The `sigma_w^2` where `chi_1 = 1`, the edge of chaos at bias variance `sigma_b^2`. ReLU: 2 (He et al. 2015),
     as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there); tanh without biases: 1 (`q*
-    = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1)."""
+    = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1). Else by
+    bisection on the line's `q*`: `sigma_w^2 = 1 / E[f'^2]` and `sigma_b^2 = q* - sigma_w^2 E[f^2]` there."""
     fn = "critical_sigma_w2"
     act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
     if not math.isnan(a):
         return 1.0 / _integrals(act, 1.0)[2]
     if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
         return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
-    if fixed_point(act.name, 1e4, bv).chi < 1.0:  # chi_1 grows with sigma_w^2 (tanh: 53 at 1e4, sigmoid: 9)
-        raise ValueError(f"{fn}: chi_1 stays below 1 for {act.name} up to sigma_w^2 = 1e4; it has no critical point")
-    return _bisect(lambda wv: fixed_point(act.name, wv, bv).chi - 1.0, 0.0, 1e4, 1e-12)
+    excess = lambda q: q - (m := _integrals(act, q))[1] / m[2] - bv  # noqa: E731 (the line's sigma_b^2 at q*, - bv)
+    if (hi := next((q for q in 4.0 ** np.arange(-20, 500) if excess(q) >= 0.0), None)) is None:
+        raise ValueError(f"{fn}: no q* up to 1e300 puts {act.name} on the critical line; it has no critical point")
+    return 1.0 / _integrals(act, _bisect(excess, 0.0, hi))[2]
 
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:

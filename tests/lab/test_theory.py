@@ -203,6 +203,17 @@ def test_fixed_point_from_a_huge_start_is_the_stable_one():
         assert fp.q == pytest.approx(0.61796476976855, rel=1e-10) and fp.chi == pytest.approx(1.10552882042093)
 
 
+@pytest.mark.parametrize("sigma_w2,sigma_b2,q0,mpmath_q", [
+    (1.00001, 0.0, 1.0, 5.000020833164704e-06), (1.0, 1e-6, 1.0, 0.0007078150621961731),
+    (1.00001, 0.0, 1e-6, 5.000020833164704e-06), (1.001, 0.0, 1e-6, 0.0005002081322606098)])
+def test_fixed_point_near_the_edge_of_chaos_is_within_tol(sigma_w2, sigma_b2, q0, mpmath_q):
+    # q* of tanh by mpmath at 30 digits. Stopping at a residual |F(q) - q| of 1e-10 q left q 7e-8 off where the map's
+    # slope is 1 - 1e-5; and from below q* (slope > 1) the plain map q <- F(q) crept up by a factor 1 + 1e-5 a step:
+    # 6,232 iterations at sigma_w^2 = 1.001, 'no convergence after 10000 iterations' at 1.00001
+    fp = theory.fixed_point("tanh", sigma_w2, sigma_b2, q0=q0)
+    assert fp.q == pytest.approx(mpmath_q, rel=1e-10) and fp.iterations < 100
+
+
 @pytest.mark.parametrize("max_iter,exc", [(0, ValueError), (2.5, TypeError), ("10", TypeError)])
 def test_fixed_point_checks_max_iter(max_iter, exc):
     # 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations"

@@ -263,7 +263,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
                 negative_slope: float = 0.01, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
-    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`. Raises a ValueError if `q` grows
+    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere (at least doubling `q` below `q*`), until `q` is within a
+    relative `tol` of `q*`. Raises a ValueError if `q` grows
     without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after `max_iter`
     steps."""
     fn = "fixed_point"
@@ -276,10 +277,12 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         if not math.isfinite(value) or value > 1e200 or grows:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
-        if abs(value - q) <= tol * max(value, q) or value == q:  # q* = 0 is a limit: chi from q -> 0+ (relu'(0) = 0)
+        # q within tol of q*: the residual over |1 - slope| (at least 1e-5, where rounding rules; at most 1)
+        if abs(value - q) <= tol * max(value, q) * min(1.0, abs(1.0 - slope) + 1e-5) or value == q:  # q* = 0: q -> 0+
             return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
-        newton = q - (value - q) / (slope - 1.0) if slope < 1.0 else -1.0
-        q = newton if newton > 0.0 else value  # not 0 by rounding (from q0 = 1e300)
+        # Newton's step, written so that it keeps F(q) at q0 = 1e300; where F'(q) >= 1 and F(q) > q, q* is above
+        newton = (value - slope * q) / (1.0 - slope) if slope < 1.0 else -1.0
+        q = newton if newton >= 0.0 else max(value, 2.0 * q) if value > q else value
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "
                        "critical point the variance approaches its fixed point only slowly")
 

@@ -38,15 +38,16 @@ def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: i
 _GL_X, _GL_W = leggauss(5)
 
 
-def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
+def _nodes(q: float, cut: float = 40.0, width: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-14 at any `q`: a
     composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, the tail mass beyond put there, where
-    tanh and sigmoid are constant), panels no wider than `sqrt(q)/2` or 0.25 (tanh's poles at +-i pi/2 ask for it)."""
+    tanh and sigmoid are constant), panels no wider than `sqrt(q)/2` or `width` (tanh's poles at +-i pi/2 leave 1e-9
+    at 0.5)."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
     big = min(12.0 * s, cut)
-    panels = max(2, math.ceil(2.0 * big / min(0.25, s / 2.0)))
+    panels = max(2, math.ceil(2.0 * big / min(width, s / 2.0)))
     edges = np.linspace(-big, big, panels + 1)
     mid, half = (edges[:-1] + edges[1:]) / 2.0, (edges[1:] - edges[:-1]) / 2.0
     u = (mid[:, None] + half[:, None] * _GL_X).ravel()
@@ -300,7 +301,7 @@ def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, f
         angle = math.pi - math.acos(c)
         return ((a * a + a * (1 - a)) * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi),
                 a * a + a * (1 - a) + (1 - a) ** 2 * angle / (2 * math.pi))
-    z, w = _nodes(q)
+    z, w = _nodes(q, width=0.5)  # 1e-9 on a grid of a quarter of the nodes
     u1, u2 = math.sqrt(q) * z[:, None], math.sqrt(q) * (c * z[:, None] + math.sqrt(max(1 - c * c, 0.0)) * z)
     return float(w @ (act.fn(u1) * act.fn(u2)) @ w), float(w @ (act.derivative(u1) * act.derivative(u2)) @ w)
 

@@ -155,6 +155,15 @@ def test_the_report_sections():
     (lambda: S.jacobian_spectra(depths=[2], width=8, networks=0), ValueError, "jacobian_spectra: networks must be"),
     (lambda: S.finding("spectra", {}), ValueError, "finding: name must be one of 'correlations'"),  # StopIteration
     (lambda: S.figure("spectra", {}), ValueError, "figure: name must be one of 'correlations'"),  # IndexError
+    # 'math domain error' (log chi_1 = log 0; sqrt of a negative variance)
+    (lambda: S.phase_diagram(sigma_w2=(0.0, 4.0), n=5), ValueError, "phase_diagram: sigma_w2 must be > 0"),
+    (lambda: S.network(2, 4, "tanh", 1.0, -0.1), ValueError, "network: sigma_b2 must be >= 0"),
+    (lambda: S.phase_diagram(n=2.5), TypeError, "phase_diagram: n must be a whole number"),  # numpy's TypeError
+    (lambda: S.phase_diagram(n=0), ValueError, "phase_diagram: n must be >= 2"),  # an empty diagram
+    # one value was taken as the start, n as the end of 50 points: sigma_w^2 from 4 to 5
+    (lambda: S.phase_diagram(sigma_w2=(4.0,), n=5), ValueError, "phase_diagram: sigma_w2 must be a (low, high) pair"),
+    (lambda: S.phase_diagram(sigma_b2=(0.5, 0.0), n=5), ValueError, "phase_diagram: sigma_b2 must be a (low, high)"),
+    (lambda: S.phase_diagram(sigma_b2=(-1.0, 0.5), n=5), ValueError, "phase_diagram: sigma_b2 must be >= 0"),  # chi1
 ])
 def test_clear_errors(call, error, fragment):
     # they were silently empty results ({} or no depths), numpy's "need at least one array to concatenate", an

@@ -424,8 +424,22 @@ def test_chi_at_a_fixed_point_of_zero_variance_is_the_limit():
     # (He et al. 2015, eq. 14); it was relu'(0)^2 = 0, "the gradient vanishes in one layer", and depth_scales' xi_c 0
     assert theory.fixed_point("relu", 1.0).chi == pytest.approx(0.5, rel=1e-12)
     assert theory.fixed_point("leaky_relu", 1.0, negative_slope=0.2).chi == pytest.approx((1 + 0.04) / 2, rel=1e-12)
-    assert theory.depth_scales("relu", 1.0) == pytest.approx((1 / math.log(2), 1 / math.log(2)), rel=1e-12)
+    assert theory.depth_scales("relu", 1.0)[0] == pytest.approx(1 / math.log(2), rel=1e-12)  # xi_c: below
     assert theory.fixed_point("tanh", 0.5).chi == pytest.approx(0.5, rel=1e-12)  # tanh'(0) = 1: as before
+
+
+def test_xi_c_is_infinite_where_the_variance_dies_out():
+    # sigma_b^2 = 0 below the edge: q* = 0, and the correlation map, normalized by the shrinking variance, has slope 1
+    # at c = 1 (ReLU: the arc-cosine map whatever sigma_w^2; tanh near 0 and linear: c' = c). depth_scales gave xi_c =
+    # xi_q (1.44 layers for ReLU at sigma_w^2 = 1, 3.48 at 1.5), while measured 1000-unit networks from c_0 = 0.2 still
+    # have 1 - c = 0.11 after 12 layers for both (1 - c halving a layer would leave 2e-4), tanh and linear about 0.8
+    for act, sw, shrink in (("relu", 1.0, 0.5), ("relu", 1.5, 0.75), ("tanh", 0.5, 0.5), ("linear", 0.5, 0.5)):
+        xi_q, xi_c = theory.depth_scales(act, sw)
+        assert xi_q == pytest.approx(-1 / math.log(shrink), rel=1e-12) and xi_c == math.inf
+    c = [0.2]
+    for _ in range(12):
+        c.append(theory.correlation_map("relu", c[-1], 1.0, q=1.0))
+    assert 0.05 < 1 - c[-1] < 0.2
 
 
 def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
@@ -464,7 +478,7 @@ def test_relu_is_critical_at_he_and_ordered_below():
     assert xi_q == pytest.approx(-1 / math.log(0.75)) and xi_c == pytest.approx(-1 / math.log(0.75))
     assert theory.critical_sigma_w2("linear") == 1.0
     assert theory.critical_sigma_w2("tanh") == 1.0  # q* = 0, where tanh is linear
-    assert theory.depth_scales("tanh", 0.5) == (pytest.approx(-1 / math.log(0.5)),) * 2
+    assert theory.depth_scales("tanh", 0.5) == (pytest.approx(-1 / math.log(0.5)), math.inf)  # q* = 0: see above
 
 
 def _pair_mc(f, q, c, n=2_000_000, seed=0):

@@ -354,14 +354,16 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
     """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input (Schoenholz et al.
     2017, eqs. 5 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`,
-    `xi_c ~= 15.8`.
+    `xi_c ~= 15.8`. Where `q* = 0` the correlation map, normalized by the dying variance, has slope 1 at `c = 1`: `xi_c
+    = inf` (ReLU's correlations then approach 1 as a power of depth; tanh's and linear ones stay where they were).
 
         1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq)    at q*, u ~ N(0, q*)
         1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
     """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
-    chi_c = fp.chi if c == 1.0 or abs(fp.chi - 1.0) < 1e-9 else wv * _pair(act, a, fp.q, c)[1]  # critical: c* = 1
+    chi_c = 1.0 if fp.q == 0.0 < wv else fp.chi if c == 1.0 or abs(fp.chi - 1.0) < 1e-9 else wv * _pair(
+        act, a, fp.q, c)[1]  # critical: c* = 1
     # q* is found to a relative 1e-10 (`fixed_point`), so a slope within 1e-9 of 1 is 1 (q* = 0 at sigma_b^2 = 0)
     xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 - 1e-9 else (math.inf if v > 0.0 else 0.0) for v in (fp.slope, chi_c)]
     return xi[0], xi[1]

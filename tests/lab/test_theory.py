@@ -442,6 +442,17 @@ def test_xi_c_is_infinite_where_the_variance_dies_out():
     assert 0.05 < 1 - c[-1] < 0.2
 
 
+def test_correlation_fixed_point_just_above_the_critical_line():
+    # on the chaotic side, close to the line, 1 - c* grows linearly with chi_1 - 1 and xi_c ~ 1 / (chi_1 - 1); at 1e-5
+    # above it c* carried the map's rounding at c = 1 (about 1e-9): 1 - c* was 4% too large, xi_c 6% too small
+    w = theory.critical_sigma_w2("tanh", 0.05)
+    chi, c = ([f(w * (1 + e)) for e in (1e-3, 1e-5)] for f in (
+        lambda sw: theory.fixed_point("tanh", sw, 0.05).chi - 1, lambda sw: 1 - theory.correlation_fixed_point(
+            "tanh", sw, 0.05)))
+    assert c[1] / chi[1] == pytest.approx(c[0] / chi[0], rel=0.01)
+    assert theory.depth_scales("tanh", w * (1 + 1e-5), 0.05)[1] == pytest.approx(1 / chi[1], rel=0.01)
+
+
 def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
     # sigma_w^2 = 1, sigma_b^2 = 0: q* = 0 and chi_1 = 1, where the docstring says inf (it gave 6.8e9 and 1.4e10,
     # the slope of the fixed point found to a relative 1e-10)

@@ -325,9 +325,10 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 
     fp, c = fixed_point(act.name, wv, bv), 0.0
     if fp.chi <= 1.0 or fp.q == 0.0:
         return 1.0
+    norm = wv * _pair(act, a, fp.q, 1.0)[0] + bv  # q*, in the pairs' quadrature: the map at c = 1 is exactly 1
     for _ in range(100):
         pair, dpair = _pair(act, a, fp.q, c)
-        value = (wv * pair + bv) / fp.q  # the map at c; its slope is chi_c = sigma_w^2 dpair (Price's theorem)
+        value = (wv * pair + bv) / norm  # the map at c; its slope is chi_c = sigma_w^2 dpair (Price's theorem)
         if abs(value - c) <= 1e-13:
             return c
         c = min(c - (value - c) / (wv * dpair - 1.0), 1.0)

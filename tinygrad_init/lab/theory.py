@@ -41,8 +41,7 @@ _GL_X, _GL_W = leggauss(5)
 def _nodes(q: float, cut: float = 40.0, width: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-14 at any `q`: a
     composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, the tail mass beyond put there, where
-    tanh and sigmoid are constant), panels no wider than `sqrt(q)/2` or `width` (tanh's poles at +-i pi/2 leave 1e-9
-    at 0.5)."""
+    tanh and sigmoid are constant), panels no wider than `sqrt(q)/2` or `width` (0.5 leaves 1e-9 for tanh)."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
@@ -265,9 +264,9 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
     map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere (at least doubling `q` below `q*`), until `q` is within a
-    relative `tol` of `q*`. Raises a ValueError if `q` grows
-    without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after `max_iter`
-    steps."""
+    relative `tol` of `q*` (the residual over `|1 - F'|`, floored at 1e-5 for rounding). Raises a ValueError if `q`
+    grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after
+    `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
@@ -278,7 +277,6 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         if not math.isfinite(value) or value > 1e200 or grows:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
-        # q within tol of q*: the residual over |1 - slope| (at least 1e-5, where rounding rules; at most 1)
         if abs(value - q) <= tol * max(value, q) * min(1.0, abs(1.0 - slope) + 1e-5) or value == q:  # q* = 0: q -> 0+
             return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
         # Newton's step, written so that it keeps F(q) at q0 = 1e300; where F'(q) >= 1 and F(q) > q, q* is above

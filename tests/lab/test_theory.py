@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from conftest import require_module
 from tinygrad_init import init, theory
 
 WIDTH, DEPTH = 500, 10
@@ -80,6 +81,27 @@ def test_sigmoid_moments_against_monte_carlo():
     assert m.second == pytest.approx(np.mean(s ** 2), abs=2e-4)
     assert m.deriv_second == pytest.approx(np.mean((s * (1 - s)) ** 2), abs=2e-5)
     assert m.saturated == pytest.approx(np.mean((s > 0.99) | (s < 0.01)), abs=1e-3)
+
+
+def _mp_expectation(g, q):
+    """`E_{u ~ N(0, q)}[g(u)]` by mpmath's adaptive quadrature at 30 digits, split where tanh bends and at the
+    Gaussian's scale: an independent reference for the theory's quadrature."""
+    mp = require_module("mpmath")
+    with mp.workdps(30):
+        cuts = sorted({0.0, *(k * t for t in (1, math.sqrt(q)) for k in (-20, -5, -2, -1, -0.5, 0.5, 1, 2, 5, 20))})
+        q = mp.mpf(q)
+        return float(mp.quad(lambda u: g(mp, u) * mp.exp(-u * u / (2 * q)), [-mp.inf, *cuts, mp.inf])
+                     / mp.sqrt(2 * mp.pi * q))
+
+
+@pytest.mark.parametrize("q", [1.0, 2.5, 100.0])
+def test_tanh_integrals_match_mpmath_to_1e_12(q):
+    # the docstring of _nodes promises about 1e-12 at any q; panels 0.5 wide gave 7e-10 for E[tanh'^2] at q >= 1
+    from tinygrad_init.lab.theory import _integrals
+    from tinygrad_init.nn import activations
+    ref = [_mp_expectation(lambda mp, u: mp.tanh(u) ** 2, q), _mp_expectation(lambda mp, u: mp.sech(u) ** 4, q),
+           _mp_expectation(lambda mp, u: u * mp.tanh(u) * mp.sech(u) ** 2, q) / q]
+    np.testing.assert_allclose(_integrals(activations.get("tanh"), q)[1:], ref, rtol=1e-12, atol=0)
 
 
 def test_leaky_relu_closed_forms():
@@ -171,6 +193,32 @@ def test_fixed_points():
     assert fp.chi == pytest.approx(1.5 * theory.activation_moments("tanh", fp.q).deriv_second)
     with pytest.raises(ValueError, match="grows without bound"):
         theory.fixed_point("relu", 3.0)
+
+
+def test_fixed_point_from_a_huge_start_is_the_stable_one():
+    # from q0 = 1e300 the first Newton step landed exactly on q = 0, the unstable fixed point of tanh at sigma_w^2 = 2,
+    # and fixed_point returned q* = 0 with chi_1 = 2; the stable q* = 0.61796476976855 (mpmath, 30 digits)
+    for q0 in (1e-300, 1e300):
+        fp = theory.fixed_point("tanh", 2.0, q0=q0)
+        assert fp.q == pytest.approx(0.61796476976855, rel=1e-10) and fp.chi == pytest.approx(1.10552882042093)
+
+
+@pytest.mark.parametrize("sigma_w2,sigma_b2,q0,mpmath_q", [
+    (1.00001, 0.0, 1.0, 5.000020833164704e-06), (1.0, 1e-6, 1.0, 0.0007078150621961731),
+    (1.00001, 0.0, 1e-6, 5.000020833164704e-06), (1.001, 0.0, 1e-6, 0.0005002081322606098)])
+def test_fixed_point_near_the_edge_of_chaos_is_within_tol(sigma_w2, sigma_b2, q0, mpmath_q):
+    # q* of tanh by mpmath at 30 digits. Stopping at a residual |F(q) - q| of 1e-10 q left q 7e-8 off where the map's
+    # slope is 1 - 1e-5; and from below q* (slope > 1) the plain map q <- F(q) crept up by a factor 1 + 1e-5 a step:
+    # 6,232 iterations at sigma_w^2 = 1.001, 'no convergence after 10000 iterations' at 1.00001
+    fp = theory.fixed_point("tanh", sigma_w2, sigma_b2, q0=q0)
+    assert fp.q == pytest.approx(mpmath_q, rel=1e-10) and fp.iterations < 100
+
+
+@pytest.mark.parametrize("max_iter,exc", [(0, ValueError), (2.5, TypeError), ("10", TypeError)])
+def test_fixed_point_checks_max_iter(max_iter, exc):
+    # 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations"
+    with pytest.raises(exc, match="fixed_point: max_iter must be"):
+        theory.fixed_point("tanh", 2.0, max_iter=max_iter)
 
 
 # ------------------------------------------------------------------ agreement with measurement
@@ -355,13 +403,54 @@ def test_critical_line_of_tanh(sigma_b2, paper):
     assert theory.fixed_point("tanh", crit, sigma_b2).chi == pytest.approx(1.0, abs=1e-9)
 
 
+@pytest.mark.parametrize("sigma_b2,mpmath_value,rel", [
+    (0.05, 1.7609546396067393, 1e-12), (2.0, 4.266396106127088, 1e-12), (1e-12, 1.000181720312902, 1e-12),
+    (1e-300, 1.0, 2e-8)])
+def test_critical_line_to_the_last_digits(sigma_b2, mpmath_value, rel):
+    # chi_1 = 1 and q = sigma_w^2 E[tanh^2] + sigma_b^2 solved together by mpmath at 30 digits (at 1e-300 the line's
+    # q* = (3 sigma_b^2 / 4)^(1/3) ~ 1e-100, below what float64 resolves, and sigma_w^2 = 1 + 2 q*); bisecting chi_1
+    # of fixed points found to a residual of 1e-10 gave 1.000181727 at 1e-12 and 1.0000078 at 1e-300
+    assert theory.critical_sigma_w2("tanh", sigma_b2) == pytest.approx(mpmath_value, rel=rel)
+
+
+def test_critical_line_with_a_huge_bias_variance():
+    # sigma_w^2 ~ 18801 at sigma_b^2 = 1e8: it was "chi_1 stays below 1 up to sigma_w^2 = 1e4; no critical point"
+    w = theory.critical_sigma_w2("tanh", 1e8)
+    assert w > 1e4 and theory.fixed_point("tanh", w, 1e8).chi == pytest.approx(1.0, abs=1e-10)
+
+
 def test_chi_at_a_fixed_point_of_zero_variance_is_the_limit():
     # ReLU with sigma_w^2 = 1 (Xavier/LeCun): q* = 0, and the gradient variance halves per layer, chi_1 = sigma_w^2 / 2
     # (He et al. 2015, eq. 14); it was relu'(0)^2 = 0, "the gradient vanishes in one layer", and depth_scales' xi_c 0
     assert theory.fixed_point("relu", 1.0).chi == pytest.approx(0.5, rel=1e-12)
     assert theory.fixed_point("leaky_relu", 1.0, negative_slope=0.2).chi == pytest.approx((1 + 0.04) / 2, rel=1e-12)
-    assert theory.depth_scales("relu", 1.0) == pytest.approx((1 / math.log(2), 1 / math.log(2)), rel=1e-12)
+    assert theory.depth_scales("relu", 1.0)[0] == pytest.approx(1 / math.log(2), rel=1e-12)  # xi_c: below
     assert theory.fixed_point("tanh", 0.5).chi == pytest.approx(0.5, rel=1e-12)  # tanh'(0) = 1: as before
+
+
+def test_xi_c_is_infinite_where_the_variance_dies_out():
+    # sigma_b^2 = 0 below the edge: q* = 0, and the correlation map, normalized by the shrinking variance, has slope 1
+    # at c = 1 (ReLU: the arc-cosine map whatever sigma_w^2; tanh near 0 and linear: c' = c). depth_scales gave xi_c =
+    # xi_q (1.44 layers for ReLU at sigma_w^2 = 1, 3.48 at 1.5), while measured 1000-unit networks from c_0 = 0.2 still
+    # have 1 - c = 0.11 after 12 layers for both (1 - c halving a layer would leave 2e-4), tanh and linear about 0.8
+    for act, sw, shrink in (("relu", 1.0, 0.5), ("relu", 1.5, 0.75), ("tanh", 0.5, 0.5), ("linear", 0.5, 0.5)):
+        xi_q, xi_c = theory.depth_scales(act, sw)
+        assert xi_q == pytest.approx(-1 / math.log(shrink), rel=1e-12) and xi_c == math.inf
+    c = [0.2]
+    for _ in range(12):
+        c.append(theory.correlation_map("relu", c[-1], 1.0, q=1.0))
+    assert 0.05 < 1 - c[-1] < 0.2
+
+
+def test_correlation_fixed_point_just_above_the_critical_line():
+    # on the chaotic side, close to the line, 1 - c* grows linearly with chi_1 - 1 and xi_c ~ 1 / (chi_1 - 1); at 1e-5
+    # above it c* carried the map's rounding at c = 1 (about 1e-9): 1 - c* was 4% too large, xi_c 6% too small
+    w = theory.critical_sigma_w2("tanh", 0.05)
+    chi, c = ([f(w * (1 + e)) for e in (1e-3, 1e-5)] for f in (
+        lambda sw: theory.fixed_point("tanh", sw, 0.05).chi - 1, lambda sw: 1 - theory.correlation_fixed_point(
+            "tanh", sw, 0.05)))
+    assert c[1] / chi[1] == pytest.approx(c[0] / chi[0], rel=0.01)
+    assert theory.depth_scales("tanh", w * (1 + 1e-5), 0.05)[1] == pytest.approx(1 / chi[1], rel=0.01)
 
 
 def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
@@ -400,7 +489,7 @@ def test_relu_is_critical_at_he_and_ordered_below():
     assert xi_q == pytest.approx(-1 / math.log(0.75)) and xi_c == pytest.approx(-1 / math.log(0.75))
     assert theory.critical_sigma_w2("linear") == 1.0
     assert theory.critical_sigma_w2("tanh") == 1.0  # q* = 0, where tanh is linear
-    assert theory.depth_scales("tanh", 0.5) == (pytest.approx(-1 / math.log(0.5)),) * 2
+    assert theory.depth_scales("tanh", 0.5) == (pytest.approx(-1 / math.log(0.5)), math.inf)  # q* = 0: see above
 
 
 def _pair_mc(f, q, c, n=2_000_000, seed=0):

@@ -40,6 +40,7 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
             dtype: Any = np.float64) -> nn.Sequential:
     """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
     `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
+    sigma_w2, sigma_b2 = (check_real("network", k, v, 0.0) for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2)))
     w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if orthogonal else partial(init.variance_scaling,
                                                                                       scale=sigma_w2)
     return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
@@ -151,8 +152,11 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
                   sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41) -> dict[str, Any]:
     """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
     1` at `n // 2 + 1` values of `sigma_b^2`."""
-    activation = _acts.get(activation, where="phase_diagram").name
-    ws, bs = np.linspace(*sigma_w2, n), np.linspace(*sigma_b2, n // 2 + 1)
+    fn, activation = "phase_diagram", _acts.get(activation, where="phase_diagram").name
+    for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2)):
+        if len(_each(fn, k, v, check_real, 0.0, low_open=k == "sigma_w2")) != 2 or v[0] >= v[1]:
+            raise ValueError(f"{fn}: {k} must be a (low, high) pair, low < high, got {v!r}")
+    ws, bs = np.linspace(*sigma_w2, n := check_int(fn, "n", n, 2)), np.linspace(*sigma_b2, n // 2 + 1)
     chi = [[math.log(theory.chi1(activation, w, b)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),

@@ -38,15 +38,15 @@ def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: i
 _GL_X, _GL_W = leggauss(5)
 
 
-def _nodes(q: float, cut: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
-    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-12 at any `q`: a
+def _nodes(q: float, cut: float = 40.0, width: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+    """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-14 at any `q`: a
     composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, the tail mass beyond put there, where
-    tanh and sigmoid are constant), panels no wider than 0.5 or `sqrt(q)/2`."""
+    tanh and sigmoid are constant), panels no wider than `sqrt(q)/2` or `width` (0.5 leaves 1e-9 for tanh)."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
     big = min(12.0 * s, cut)
-    panels = max(2, math.ceil(2.0 * big / min(0.5, s / 2.0)))
+    panels = max(2, math.ceil(2.0 * big / min(width, s / 2.0)))
     edges = np.linspace(-big, big, panels + 1)
     mid, half = (edges[:-1] + edges[1:]) / 2.0, (edges[1:] - edges[:-1]) / 2.0
     u = (mid[:, None] + half[:, None] * _GL_X).ravel()
@@ -263,23 +263,25 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
                 negative_slope: float = 0.01, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
-    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere, to a relative `tol`. Raises a ValueError if `q` grows
-    without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after `max_iter`
-    steps."""
+    map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere (at least doubling `q` below `q*`), until `q` is within a
+    relative `tol` of `q*` (the residual over `|1 - F'|`, floored at 1e-5 for rounding). Raises a ValueError if `q`
+    grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after
+    `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
-    for it in range(1, max_iter + 1):
+    for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):
         _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope
         if not math.isfinite(value) or value > 1e200 or grows:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
-        if abs(value - q) <= tol * max(value, q) or value == q:  # q* = 0 is a limit: chi from q -> 0+ (relu'(0) = 0)
+        if abs(value - q) <= tol * max(value, q) * min(1.0, abs(1.0 - slope) + 1e-5) or value == q:  # q* = 0: q -> 0+
             return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
-        newton = q - (value - q) / (slope - 1.0) if slope < 1.0 else -1.0
-        q = newton if newton >= 0.0 else value
+        # Newton's step, written so that it keeps F(q) at q0 = 1e300; where F'(q) >= 1 and F(q) > q, q* is above
+        newton = (value - slope * q) / (1.0 - slope) if slope < 1.0 else -1.0
+        q = newton if newton >= 0.0 else max(value, 2.0 * q) if value > q else value
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "
                        "critical point the variance approaches its fixed point only slowly")
 
@@ -297,7 +299,7 @@ def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, f
         angle = math.pi - math.acos(c)
         return ((a * a + a * (1 - a)) * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi),
                 a * a + a * (1 - a) + (1 - a) ** 2 * angle / (2 * math.pi))
-    z, w = _nodes(q)
+    z, w = _nodes(q, width=0.5)  # 1e-9 on a grid of a quarter of the nodes
     u1, u2 = math.sqrt(q) * z[:, None], math.sqrt(q) * (c * z[:, None] + math.sqrt(max(1 - c * c, 0.0)) * z)
     return float(w @ (act.fn(u1) * act.fn(u2)) @ w), float(w @ (act.derivative(u1) * act.derivative(u2)) @ w)
 
@@ -321,9 +323,10 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 
     fp, c = fixed_point(act.name, wv, bv), 0.0
     if fp.chi <= 1.0 or fp.q == 0.0:
         return 1.0
+    norm = wv * _pair(act, a, fp.q, 1.0)[0] + bv  # q*, in the pairs' quadrature: the map at c = 1 is exactly 1
     for _ in range(100):
         pair, dpair = _pair(act, a, fp.q, c)
-        value = (wv * pair + bv) / fp.q  # the map at c; its slope is chi_c = sigma_w^2 dpair (Price's theorem)
+        value = (wv * pair + bv) / norm  # the map at c; its slope is chi_c = sigma_w^2 dpair (Price's theorem)
         if abs(value - c) <= 1e-13:
             return c
         c = min(c - (value - c) / (wv * dpair - 1.0), 1.0)
@@ -333,29 +336,33 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 
 def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
     """The `sigma_w^2` where `chi_1 = 1`, the edge of chaos at bias variance `sigma_b^2`. ReLU: 2 (He et al. 2015),
     as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there); tanh without biases: 1 (`q*
-    = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1)."""
+    = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1). Else by
+    bisection on the line's `q*`: `sigma_w^2 = 1 / E[f'^2]` and `sigma_b^2 = q* - sigma_w^2 E[f^2]` there."""
     fn = "critical_sigma_w2"
     act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
     if not math.isnan(a):
         return 1.0 / _integrals(act, 1.0)[2]
     if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
         return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
-    if fixed_point(act.name, 1e4, bv).chi < 1.0:  # chi_1 grows with sigma_w^2 (tanh: 53 at 1e4, sigmoid: 9)
-        raise ValueError(f"{fn}: chi_1 stays below 1 for {act.name} up to sigma_w^2 = 1e4; it has no critical point")
-    return _bisect(lambda wv: fixed_point(act.name, wv, bv).chi - 1.0, 0.0, 1e4, 1e-12)
+    excess = lambda q: q - (m := _integrals(act, q))[1] / m[2] - bv  # noqa: E731 (the line's sigma_b^2 at q*, - bv)
+    if (hi := next((q for q in 4.0 ** np.arange(-20, 500) if excess(q) >= 0.0), None)) is None:
+        raise ValueError(f"{fn}: no q* up to 1e300 puts {act.name} on the critical line; it has no critical point")
+    return 1.0 / _integrals(act, _bisect(excess, 0.0, hi))[2]
 
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
     """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input (Schoenholz et al.
     2017, eqs. 5 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`,
-    `xi_c ~= 15.8`.
+    `xi_c ~= 15.8`. Where `q* = 0` the correlation map, normalized by the dying variance, has slope 1 at `c = 1`: `xi_c
+    = inf` (ReLU's correlations then approach 1 as a power of depth; tanh's and linear ones stay where they were).
 
         1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq)    at q*, u ~ N(0, q*)
         1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
     """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
-    chi_c = fp.chi if c == 1.0 or abs(fp.chi - 1.0) < 1e-9 else wv * _pair(act, a, fp.q, c)[1]  # critical: c* = 1
+    chi_c = 1.0 if fp.q == 0.0 < wv else fp.chi if c == 1.0 or abs(fp.chi - 1.0) < 1e-9 else wv * _pair(
+        act, a, fp.q, c)[1]  # critical: c* = 1
     # q* is found to a relative 1e-10 (`fixed_point`), so a slope within 1e-9 of 1 is 1 (q* = 0 at sigma_b^2 = 0)
     xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 - 1e-9 else (math.inf if v > 0.0 else 0.0) for v in (fp.slope, chi_c)]
     return xi[0], xi[1]

@@ -201,7 +201,7 @@ _TABLE = [
     Op("log", lambda x: (np.log(x), x), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
     Op("tanh", _keeping_output(np.tanh), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
     Op("sigmoid", _keeping_output(stable_sigmoid), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
-    Op("relu", _keeping_output(lambda x: np.maximum(x, 0)), lambda out, g, n: (g * ~(out <= 0),),
+    Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", lambda x, axis=None, keepdims=False: (x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)),

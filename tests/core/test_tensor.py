@@ -279,6 +279,20 @@ def test_reductions_of_a_0d_tensor():
     gradcheck(lambda t: t.log_softmax() + t.softmax() * t, np.array(0.7))
 
 
+
+def test_a_float16_mean_sums_in_float32_as_numpy_and_pytorch_do():
+    # 100,000 elements: n itself is no float16 (max 65504), so x.sum() / n was x.sum() / inf = 0.0, and the gradient
+    # g / n was 0; numpy's and PyTorch's mean sum float16 in float32 and give 0.4993
+    x = np.random.default_rng(0).random((1000, 100)).astype(np.float16)
+    t = Tensor(x, requires_grad=True)
+    m = t.mean()
+    assert m.dtype == np.float16 and m.item() == x.mean() == pytest.approx(x.astype(np.float64).mean(), rel=1e-3)
+    m.backward()
+    assert t.grad.dtype == np.float16 and np.all(t.grad == np.float16(1e-5))
+    np.testing.assert_array_equal(Tensor(x).mean(axis=0).data, x.mean(axis=0))  # 20 times closer than a float16 sum
+    np.testing.assert_array_equal(Tensor(x).mean(axis=1, keepdims=True).data, x.mean(axis=1, keepdims=True))
+
+
 # -------------------------------------------------------------- shape ops
 
 

@@ -131,9 +131,11 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
-    total = np.add.reduce(x, axis, None, None, keepdims)
+    half = x.dtype == np.float16  # summed in float32, as numpy and PyTorch do (n itself may exceed float16's 65504)
+    total = np.add.reduce(x, axis, np.float32 if half else None, None, keepdims)
     n = x.size if axis is None else int(np.prod([x.shape[i] for i in axis]))
-    return total / n if n else total * np.nan, (x.shape, axis, keepdims, n)  # the mean of nothing is nan
+    mean = total / n if n else total * np.nan  # the mean of nothing is nan
+    return (mean.astype(np.float16) if half else mean), (x.shape, axis, keepdims, np.float32(n) if half else n)
 
 
 def _mean_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:

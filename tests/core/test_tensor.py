@@ -293,6 +293,27 @@ def test_a_float16_mean_sums_in_float32_as_numpy_and_pytorch_do():
     np.testing.assert_array_equal(Tensor(x).mean(axis=1, keepdims=True).data, x.mean(axis=1, keepdims=True))
 
 
+
+def test_float16_sums_and_broadcast_gradients_accumulate_in_float32_as_in_pytorch():
+    # numpy sums float16 in float16: 20,000 numbers in [0, 1) over axis 0 stalled at 2048 (2048 + 1 == 2048); PyTorch
+    # sums in float32 and rounds once. Tensor.sum and the gradient of a broadcast operand now do too.
+    rng = np.random.default_rng(0)
+    g = rng.random((20000, 4)).astype(np.float16)
+    exact = g.astype(np.float64).sum(axis=0)
+    s = Tensor(g).sum(axis=0)
+    assert s.dtype == np.float16
+    np.testing.assert_allclose(s.data, exact, rtol=1e-3)
+    for shape in [(1, 4), (4,)]:  # a keepdims row and a bias
+        b = Tensor(np.zeros(shape, np.float16), requires_grad=True)
+        (Tensor(np.zeros(g.shape, np.float16)) + b).backward(g)
+        assert b.grad.dtype == np.float16
+        np.testing.assert_allclose(b.grad.reshape(4), exact, rtol=1e-3)
+    col = g[:, :1]
+    c = Tensor(np.zeros(1, np.float16), requires_grad=True)
+    (Tensor(np.zeros(col.shape, np.float16)) + c).backward(col)
+    np.testing.assert_allclose(c.grad, col.astype(np.float64).sum(axis=0), rtol=1e-3)
+
+
 # -------------------------------------------------------------- shape ops
 
 

@@ -21,7 +21,7 @@ from ..utils import as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, real_dtype, sizes, to_array
-from .ops import OPS, Op
+from .ops import OPS, Op, add_reduce
 from .value import Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
@@ -62,11 +62,11 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         ones.fill(1)  # (one column: np.add.reduce is as fast, and sums pairwise)
         grad = ones @ grad
     elif extra:
-        grad = np.add.reduce(grad, axis=0 if extra == 1 else tuple(range(extra)))
+        grad = add_reduce(grad, 0 if extra == 1 else tuple(range(extra)))
     if grad.shape == shape:
         return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    return np.add.reduce(grad, axis=axes, keepdims=True) if axes else grad
+    return add_reduce(grad, axes, True) if axes else grad
 
 
 class _HookHandle:

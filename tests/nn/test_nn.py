@@ -277,6 +277,9 @@ def test_binary_cross_entropy_with_logits_keeps_its_relative_accuracy_for_confid
     want = (np.maximum(z64, 0) - z64 * s64 + np.log1p(np.exp(-np.abs(z64)))).mean()
     assert binary_cross_entropy_with_logits(zs, soft).item() == pytest.approx(want, rel=rtol)
     np.testing.assert_allclose(zs.grad, (1 / (1 + np.exp(-z64)) - s64) / 5, rtol=rtol, atol=0)
+    learnt = Tensor(t, requires_grad=True)  # a target that requires grad gets dL/dt = -z / n, as in PyTorch
+    binary_cross_entropy_with_logits(Tensor(z), learnt).backward()
+    np.testing.assert_allclose(learnt.grad, -z / z.size, rtol=rtol)
 
 
 # ---------------------------------------------------------------- SGD

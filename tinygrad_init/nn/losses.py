@@ -72,5 +72,8 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
     flip = t.data > 0.5
-    soft, u = np.abs(t.data - flip), z * (1 - 2 * flip)  # t' = min(t, 1 - t), u = +-z
-    return (u.softplus() - u * soft).mean() if soft.any() else u.softplus().mean()
+    sign = 1 - 2 * flip
+    u = z * sign
+    if t.requires_grad or np.any(t.data != flip):  # soft targets (or targets that learn): t' = t or 1 - t
+        return (u.softplus() - u * (t * sign + flip)).mean()
+    return u.softplus().mean()

@@ -280,6 +280,15 @@ def test_reductions_of_a_0d_tensor():
 
 
 
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf * 0
+def test_relu_backward_multiplies_its_mask_as_the_docs_say():
+    x = Tensor(np.array([-1.0, 0.0, 2.0]), requires_grad=True)
+    x.relu().backward(np.array([np.inf, 1.0, np.inf]))  # PyTorch: [0, 0, inf]; the module docstring says nan here
+    assert np.isnan(x.grad[0]) and x.grad[1] == 0.0 and x.grad[2] == np.inf
+    y = Tensor(np.array([0.0, 2.0]), requires_grad=True)
+    (y ** 0.0).backward(np.array([np.inf, np.nan]))  # pow selects 0 where the exponent is 0, as in PyTorch
+    np.testing.assert_array_equal(y.grad, [0.0, 0.0])
+
 def test_a_float16_mean_sums_in_float32_as_numpy_and_pytorch_do():
     # 100,000 elements: n itself is no float16 (max 65504), so x.sum() / n was x.sum() / inf = 0.0, and the gradient
     # g / n was 0; numpy's and PyTorch's mean sum float16 in float32 and give 0.4993

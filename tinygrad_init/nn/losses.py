@@ -68,12 +68,12 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     `softplus(-z) + z (1 - t)` (`softplus(z) - z` cancels for a confident right answer, `t = 1, z >> 0`): with
     `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, and for labels 0/1 just `softplus(u)`."""
     z, t = _inputs("binary_cross_entropy_with_logits", logits, targets, ("logits", "targets"))
-    if t.data.size and not (np.all(t.data >= 0) and np.all(t.data <= 1)):  # also refuses nan
+    if t.data.size and not ((t.data >= 0).all() and (t.data <= 1).all()):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
     flip = t.data > 0.5
-    sign = 1 - 2 * flip
+    sign = np.where(flip, -1, 1)
     u = z * sign
-    if t.requires_grad or np.any(t.data != flip):  # soft targets (or targets that learn): t' = t or 1 - t
+    if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
         return (u.softplus() - u * (t * sign + flip)).mean()
     return u.softplus().mean()

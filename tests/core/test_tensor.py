@@ -279,6 +279,50 @@ def test_reductions_of_a_0d_tensor():
     gradcheck(lambda t: t.log_softmax() + t.softmax() * t, np.array(0.7))
 
 
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf * 0
+def test_relu_backward_multiplies_its_mask_as_the_docs_say():
+    x = Tensor(np.array([-1.0, 0.0, 2.0]), requires_grad=True)
+    x.relu().backward(np.array([np.inf, 1.0, np.inf]))  # PyTorch: [0, 0, inf]; the module docstring says nan here
+    assert np.isnan(x.grad[0]) and x.grad[1] == 0.0 and x.grad[2] == np.inf
+    y = Tensor(np.array([0.0, 2.0]), requires_grad=True)
+    (y ** 0.0).backward(np.array([np.inf, np.nan]))  # pow selects 0 where the exponent is 0, as in PyTorch
+    np.testing.assert_array_equal(y.grad, [0.0, 0.0])
+
+def test_a_float16_mean_sums_in_float32_as_numpy_and_pytorch_do():
+    # 100,000 elements: n itself is no float16 (max 65504), so x.sum() / n was x.sum() / inf = 0.0, and the gradient
+    # g / n was 0; numpy's and PyTorch's mean sum float16 in float32 and give 0.4993
+    x = np.random.default_rng(0).random((1000, 100)).astype(np.float16)
+    t = Tensor(x, requires_grad=True)
+    m = t.mean()
+    assert m.dtype == np.float16 and m.item() == x.mean() == pytest.approx(x.astype(np.float64).mean(), rel=1e-3)
+    m.backward()
+    assert t.grad.dtype == np.float16 and np.all(t.grad == np.float16(1e-5))
+    np.testing.assert_array_equal(Tensor(x).mean(axis=0).data, x.mean(axis=0))  # 20 times closer than a float16 sum
+    np.testing.assert_array_equal(Tensor(x).mean(axis=1, keepdims=True).data, x.mean(axis=1, keepdims=True))
+
+
+
+def test_float16_sums_and_broadcast_gradients_accumulate_in_float32_as_in_pytorch():
+    # numpy sums float16 in float16: 20,000 numbers in [0, 1) over axis 0 stalled at 2048 (2048 + 1 == 2048); PyTorch
+    # sums in float32 and rounds once. Tensor.sum and the gradient of a broadcast operand now do too.
+    rng = np.random.default_rng(0)
+    g = rng.random((20000, 4)).astype(np.float16)
+    exact = g.astype(np.float64).sum(axis=0)
+    s = Tensor(g).sum(axis=0)
+    assert s.dtype == np.float16
+    np.testing.assert_allclose(s.data, exact, rtol=1e-3)
+    for shape in [(1, 4), (4,)]:  # a keepdims row and a bias
+        b = Tensor(np.zeros(shape, np.float16), requires_grad=True)
+        (Tensor(np.zeros(g.shape, np.float16)) + b).backward(g)
+        assert b.grad.dtype == np.float16
+        np.testing.assert_allclose(b.grad.reshape(4), exact, rtol=1e-3)
+    col = g[:, :1]
+    c = Tensor(np.zeros(1, np.float16), requires_grad=True)
+    (Tensor(np.zeros(col.shape, np.float16)) + c).backward(col)
+    np.testing.assert_allclose(c.grad, col.astype(np.float64).sum(axis=0), rtol=1e-3)
+
+
 # -------------------------------------------------------------- shape ops
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["Op", "OPS", "broadcast_to"]
+__all__ = ["Op", "OPS", "add_reduce", "broadcast_to"]
 
 
 class Op(NamedTuple):
@@ -40,6 +40,14 @@ def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
         g = np.ascontiguousarray(g)
         return np.ndarray(shape, g.dtype, buffer=g, strides=(0,) * len(shape))
     return np.broadcast_to(g, shape)
+
+
+def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = False) -> np.ndarray:
+    """`np.add.reduce(x, axis)`, but float16 is summed in float32 and rounded once, as in PyTorch (numpy's float16
+    sum stalls: 2048 + 1 == 2048 in float16)."""
+    if x.dtype != np.float16:
+        return np.add.reduce(x, axis, None, None, keepdims)
+    return np.add.reduce(x, axis, np.float32, None, keepdims).astype(np.float16)
 
 
 def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> np.ndarray:
@@ -130,9 +138,11 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
-    total = np.add.reduce(x, axis, None, None, keepdims)
+    half = x.dtype == np.float16  # summed in float32, as numpy and PyTorch do (n itself may exceed float16's 65504)
+    total = np.add.reduce(x, axis, np.float32 if half else None, None, keepdims)
     n = x.size if axis is None else int(np.prod([x.shape[i] for i in axis]))
-    return total / n if n else total * np.nan, (x.shape, axis, keepdims, n)  # the mean of nothing is nan
+    mean = total / n if n else total * np.nan  # the mean of nothing is nan
+    return (mean.astype(np.float16) if half else mean), (x.shape, axis, keepdims, np.float32(n) if half else n)
 
 
 def _mean_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
@@ -200,10 +210,10 @@ _TABLE = [
     Op("log", lambda x: (np.log(x), x), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
     Op("tanh", _keeping_output(np.tanh), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
     Op("sigmoid", _keeping_output(_stable_sigmoid), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
-    Op("relu", _keeping_output(lambda x: np.maximum(x, 0)), lambda out, g, n: (g * ~(out <= 0),),
+    Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
-    Op("sum", lambda x, axis=None, keepdims=False: (x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)),
+    Op("sum", lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims)),
        lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
     Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n",)),
     Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0,)),

@@ -64,7 +64,7 @@ def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
 ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, 5.0 / 3.0, (-1.0, 1.0)),
     "sigmoid": Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), 1.0, (0.0, 1.0)),
-    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64),
+    "relu": Activation("relu", lambda z: np.maximum(0.0, z), lambda z: (z > 0).astype(np.float64),
                        math.sqrt(2.0), (0.0, math.inf),
                        lambda q: (math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5 if q > 0 else 0.0)),
     "leaky_relu": leaky_relu(),

@@ -64,9 +64,16 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
 def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     """Binary cross-entropy on raw scores `z`, targets `t` in [0, 1] of the same shape, stable for any `z`:
     `L = mean(softplus(z) - z t)`, which is `-mean(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` without
-    overflow; `dL/dz = (sigmoid(z) - t) / n` exactly, also at 0."""
+    overflow; `dL/dz = (sigmoid(z) - t) / n`, exactly `(1/2 - t) / n` at 0. Where `t > 1/2` it is computed as
+    `softplus(-z) + z (1 - t)` (`softplus(z) - z` cancels for a confident right answer, `t = 1, z >> 0`): with
+    `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, and for labels 0/1 just `softplus(u)`."""
     z, t = _inputs("binary_cross_entropy_with_logits", logits, targets, ("logits", "targets"))
-    if t.data.size and not (np.all(t.data >= 0) and np.all(t.data <= 1)):  # also refuses nan
+    if t.data.size and not ((t.data >= 0).all() and (t.data <= 1).all()):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
-    return (z.softplus() - z * t).mean()
+    flip = t.data > 0.5
+    sign = np.where(flip, -1, 1)
+    u = z * sign
+    if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
+        return (u.softplus() - u * (t * sign + flip)).mean()
+    return u.softplus().mean()

@@ -97,3 +97,15 @@ def test_layers_and_scalar_nets_read_the_registry():
     x = np.array([[-1.0, 0.5, 2.0]])
     for name, cls in nn.ACTIVATIONS.items():
         np.testing.assert_allclose(cls()(Tensor(x)).data, activations.get(name).fn(x), rtol=1e-14)
+
+
+def test_sigmoid_and_its_derivative_keep_their_relative_accuracy_on_both_tails():
+    # 0.5 (1 + tanh(z / 2)) cancels for z < 0: 1.7e3 ulp at z = -10, 0.0 instead of 4.2e-18 at z = -40
+    z = np.array([-745.0, -700.0, -40.0, -20.0, -10.0, -5.0, -0.5, 0.0, 0.5, 5.0, 10.0, 20.0, 40.0, 700.0])
+    e = np.exp(-np.abs(z))  # exact references in float64: e^-|z| and 1 + e^-|z| are correctly rounded or nearly
+    want = np.where(z < 0, e / (1 + e), 1 / (1 + e))
+    a = activations.get("sigmoid")
+    np.testing.assert_allclose(a.fn(z), want, rtol=4e-16, atol=0)
+    np.testing.assert_allclose(a.derivative(z), e / (1 + e) ** 2, rtol=1e-15, atol=0)
+    np.testing.assert_array_equal(a.fn(z[z < 0]), Tensor(z[z < 0]).sigmoid().data)  # as the engines compute it
+    assert a.derivative(np.array([-40.0]))[0] == pytest.approx(math.exp(-40.0), rel=1e-15)

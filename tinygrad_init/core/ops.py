@@ -15,7 +15,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["Op", "OPS", "add_reduce", "broadcast_to"]
+__all__ = ["Op", "OPS", "add_reduce", "broadcast_to", "stable_sigmoid"]
 
 
 class Op(NamedTuple):
@@ -97,7 +97,8 @@ def _tanh_backward(out: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
     return (dx,)
 
 
-def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
+def stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    """`1 / (1 + e^-x)` to within an ulp or two for any x (also the activation registry's)."""
     e = np.exp(-np.abs(x))  # stable on both sides: exp only ever sees -|x|
     r = 1 / (1 + e)
     return np.where(x >= 0, r, e * r)
@@ -112,7 +113,7 @@ def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
 
 def _softplus(x: np.ndarray) -> tuple:
     # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): no overflow for any x; sigmoid(x) is its slope
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), _stable_sigmoid(x)
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), stable_sigmoid(x)
 
 
 def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
@@ -209,7 +210,7 @@ _TABLE = [
     Op("exp", _keeping_output(np.exp), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),
     Op("log", lambda x: (np.log(x), x), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
     Op("tanh", _keeping_output(np.tanh), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
-    Op("sigmoid", _keeping_output(_stable_sigmoid), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
+    Op("sigmoid", _keeping_output(stable_sigmoid), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
     Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),

@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..core.ops import stable_sigmoid
 from ..utils import check_choice, check_real
 
 __all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "NEGATIVE_SLOPE"]
@@ -48,10 +49,6 @@ class Activation:
     engine: bool = True
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # an exact identity that never overflows
-
-
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
     """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`."""
     a = check_real("leaky_relu", "negative_slope", negative_slope)
@@ -63,7 +60,7 @@ def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
 
 ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, 5.0 / 3.0, (-1.0, 1.0)),
-    "sigmoid": Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), 1.0, (0.0, 1.0)),
+    "sigmoid": Activation("sigmoid", stable_sigmoid, lambda z: stable_sigmoid(z) * stable_sigmoid(-z), 1.0, (0.0, 1.0)),
     "relu": Activation("relu", lambda z: np.maximum(0.0, z), lambda z: (z > 0).astype(np.float64),
                        math.sqrt(2.0), (0.0, math.inf),
                        lambda q: (math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5 if q > 0 else 0.0)),

@@ -402,20 +402,22 @@ for finding in sat.findings:
     print("-", finding)
 rows = {r["layer"]: r for r in sat.table.rows}
 median = np.median(hidden, axis=0)                             # (recorded step, layer)
-until = steps <= rows[4]["step_of_lowest"]
-assert abs(rows[4]["mean_start"] - 0.5) < 0.01 and round(rows[4]["mean_lowest"], 2) == 0.03
-assert rows[4]["step_of_lowest"] <= 20 and np.all(np.abs(median[until, :3] - 0.5) < 0.11)
-assert rows[4]["mean_end"] > 3 * rows[4]["mean_lowest"]
+first = (steps >= 6) & (steps <= 100)                         # from step 6 to step 100
+assert abs(rows[4]["mean_start"] - 0.5) < 0.01 and np.all(median[first, 3] < 0.05)
+assert np.all(np.abs(median[steps <= 100, :3] - 0.5) < 0.11)
+assert rows[4]["mean_lowest"] < 0.03 and rows[4]["mean_end"] > 3 * rows[4]["mean_lowest"]
 sat.figure
 
 # %% [markdown]
-# The median over the five seeds: the top layer falls to about 0.03 within the first few
-# steps, while layers 1 to 3 stay near $1/2$ (within 0.11 of it); the top layer climbs back
-# out (to more than three times its lowest mean) as the loss falls. Other draws agree: over
-# `rng` 0 to 9 (ten data sets, five networks each) the median top layer is at 0.013-0.033 by
-# step 6 and every one of the fifty networks' top layers below 0.04; layers 1 to 3 drift
-# further from $1/2$ than here, to between 0.41 and 0.73 until the top layer is at its lowest;
-# and the top layer ends at 5 to 18 times its lowest mean.
+# The median over the five seeds: the top layer falls to about 0.03 within the first six
+# steps and stays below 0.05 for the first hundred, while layers 1 to 3 stay near $1/2$ (within
+# 0.11 of it); it sits near its lowest for a while (the step of the lowest mean itself is a
+# matter of rounding: here step 144, at 0.02), then climbs back out, to more than three times
+# its lowest mean, as the loss falls. Other draws agree: over `rng` 0 to 9 (ten data sets, five
+# networks each) the median top layer is at 0.013-0.033 by step 6 and below 0.05 until step
+# 100, and every one of the fifty networks' top layers is below 0.04 at step 6; layers 1 to 3
+# drift further from $1/2$ later, to between 0.40 and 0.73 until the top layer is at its
+# lowest; and the top layer ends at 8 to 16 times its lowest mean.
 #
 # ## 7. Glorot and Bengio's 4x rule
 #

@@ -68,9 +68,10 @@ def test_tutorial_7_depth_over_ten_data_sets():
 
 
 def test_tutorial_6_sigmoid_saturation_over_ten_data_sets():
-    """Tutorial 6: over rng 0-9 the median top layer is at 0.013-0.033 by step 6, all 50 nets below 0.04; layers
-    1-3 stay between 0.41 and 0.73 until the top layer's lowest; it ends at 5-18 times its lowest mean."""
-    at_six, every, low, high, rebound = [], [], [], [], []
+    """Tutorial 6: over rng 0-9 the median top layer is at 0.013-0.033 by step 6 and below 0.05 until step 100,
+    all 50 nets below 0.04 at step 6; layers 1-3 stay between 0.40 and 0.73 until the top layer's lowest; it ends at
+    8-16 times its lowest mean."""
+    at_six, every, low, high, rebound, first = [], [], [], [], [], []
     for rng in range(10):
         result = experiments.sigmoid_saturation(rng=rng, quick=True, seeds=5)
         steps, hidden = np.array(result.data["step"]), np.array(result.data["hidden_mean"])
@@ -79,13 +80,14 @@ def test_tutorial_6_sigmoid_saturation_over_ten_data_sets():
         below = median[steps <= top["step_of_lowest"], :3]
         assert steps[1] == 6
         at_six.append(median[1, 3])
+        first.append(median[(steps >= 6) & (steps <= 100), 3].max())
         every.append(hidden[:, 1, 3].max())
         low.append(below.min())
         high.append(below.max())
         rebound.append(top["mean_end"] / top["mean_lowest"])
     assert (round(min(at_six), 3), round(max(at_six), 3)) == (0.013, 0.033) and max(every) < 0.04
-    assert (round(min(low), 2), round(max(high), 2)) == (0.41, 0.73)
-    assert (round(min(rebound)), round(max(rebound))) == (5, 18)
+    assert max(first) < 0.05 and (round(min(low), 2), round(max(high), 2)) == (0.40, 0.73)
+    assert (round(min(rebound)), round(max(rebound))) == (8, 16)
 
 
 def test_tutorial_11_mean_squares_over_ten_seeds():

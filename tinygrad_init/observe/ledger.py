@@ -221,9 +221,10 @@ class Ledger(Sequence):
             self.outer.step(node, parent, upstream, local, contribution)
         if (ps := self._open) is None:  # closed, or opened in the middle of a pass
             return
-        parents, after = node.parents, self._cursor.get(node, -1) + 1  # the edge after the last one used (a * a)
-        j = self._cursor[node] = next(i for i in chain(range(after, len(parents)), range(after))
-                                      if parents[i] is parent)
+        # the node's parents (read once: a Value builds the tuple anew on each read) and the last edge used (a * a)
+        parents, last = self._cursor.get(node) or (node.parents, -1)
+        j = next(i for i in chain(range(last + 1, len(parents)), range(last + 1)) if parents[i] is parent)
+        self._cursor[node] = (parents, j)
         k = self._count[parent] = self._count.get(parent, 0) + 1
         common = dict(index=len(self.steps), pass_index=ps.index, node=node, parent=parent, parent_index=j,
                       node_name=ps.names.get(node, "?"), parent_name=ps.names.get(parent, "?"), op=node.op,

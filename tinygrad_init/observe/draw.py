@@ -380,6 +380,7 @@ class _Scene:
         edges, hidden, seen = [], {}, set()
         for u, members in units.items():
             for n in members:
+                rules = (n.locals if self.scalar else getattr(n, "rules", ())) if show_local else ()  # read once
                 for j, p in enumerate(n.parents):
                     pu = self.group.get(p, p)
                     if pu == u or pu not in ids:
@@ -390,7 +391,7 @@ class _Scene:
                         if (tail, head) in seen:
                             continue
                         seen.add((tail, head))
-                    elif show_local and j < len(rules := n.locals if self.scalar else getattr(n, "rules", ())):
+                    elif j < len(rules):
                         attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
                     if (n, p, j) in self.marked_edges:
                         attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)

@@ -285,7 +285,9 @@ class _Scene:
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
         self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
         self.owner, self.modules, self.outputs, collapse = self._owners(module)
-        self.group = {n: p for n, path in self.owner.items() for p in collapse or () if f"{path}.".startswith(p + ".")}
+        rank = {p: i for i, p in enumerate(collapse or ())}  # a node's collapsed module: the last listed around it
+        self.group = {n: max(hits, key=rank.__getitem__) for n, path in self.owner.items()
+                      if (hits := [q for q in accumulate(path.split("."), "{}.{}".format) if q in rank])}
         self._build(self._units(max_nodes), show_local)
 
     def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
@@ -342,16 +344,16 @@ class _Scene:
             if not path or not outs:
                 continue
             outputs[path] = outs[-1]
-            before = {n for t in _tensors(list(args)) for n in autograd.topological_order(t)}
-            for n in {n for t in outs for n in autograd.topological_order(t)} - before:
-                if n in in_graph and (n.parents or n.requires_grad):  # data and constants stay outside
+            stop = set(_tensors(list(args)))  # its ops lie between its inputs and its outputs: walk down to the inputs
+            for n in (n for t in outs for n in autograd.topological_order(t, lambda n: () if n in stop else n.parents)):
+                if n not in stop and n in in_graph and (n.parents or n.requires_grad):  # data and constants stay out
                     owner[n] = path
         owner.update({p: full.rpartition(".")[0] for full, p in tr.model.named_parameters() if p in in_graph})
         owner = {n: path for n, path in owner.items() if path}
         collapse = tr.collapse
         if collapse is True:
-            collapse = [p for p, (_, m) in modules.items() if p and not list(m.children())
-                        and any(f"{o}.".startswith(p + ".") for o in owner.values())]
+            used = {q for o in set(owner.values()) for q in accumulate(o.split("."), "{}.{}".format)}  # and outer
+            collapse = [p for p, (_, m) in modules.items() if p in used and not list(m.children())]
         for p in collapse or ():
             if p not in modules or not p:
                 raise ValueError(f"draw: collapse: no module named {p!r}; the modules are: "
@@ -470,15 +472,21 @@ class _Scene:
 # --------------------------------------------------------------------------- DOT
 def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
     """The scene's nodes (in module clusters, nested as the modules are) and edges into `g`."""
+    items: dict = {}  # cluster path -> its items, and -> its inner clusters
+    subs: dict = {}
+    for it in scene.items:
+        items.setdefault(it.cluster, []).append(it)
+    for c, (idx, label, outer) in sorted(scene.clusters.items(), key=lambda kv: kv[1][0]):
+        subs.setdefault(outer, []).append((idx, label, c))
 
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
-        for it in (it for it in scene.items if it.cluster == path):
+        for it in items.get(path, ()):
             color = scale and scale.color(it.magnitude)
             attrs = _filled(dict(it.attrs), color) if color else it.attrs
             target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
-        for idx, label, sub_path in sorted((v[0], v[1], c) for c, v in scene.clusters.items() if v[2] == path):
+        for idx, label, sub_path in subs.get(path, ()):
             sub = Picture(name=f"cluster_{scene.prefix}m{idx}")
             sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
             fill(sub, sub_path)

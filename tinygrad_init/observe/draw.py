@@ -261,7 +261,7 @@ class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubb
 
 class _Scene:
     """One graph to draw, from `draw`'s (checked) options: `items` (nodes, collapsed modules), `edges`, module
-    `clusters`, and `what` the colours measure."""
+    `clusters` (a module's path, None at the top -> its inner modules), and `what` the colours measure."""
 
     def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
@@ -411,7 +411,7 @@ class _Scene:
             for sub in accumulate(path.split("."), "{}.{}".format):  # "layers", "layers.0", ...
                 if sub in self.modules:
                     idx, m = self.modules[sub]
-                    self.clusters.setdefault(sub, (idx, f"{sub} ({type(m).__name__})", outer))
+                    self.clusters.setdefault(outer, set()).add((idx, f"{sub} ({type(m).__name__})", sub))
                     outer = sub
 
     def _node_item(self, n: Any) -> _Item:
@@ -472,12 +472,9 @@ class _Scene:
 # --------------------------------------------------------------------------- DOT
 def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
     """The scene's nodes (in module clusters, nested as the modules are) and edges into `g`."""
-    items: dict = {}  # cluster path -> its items, and -> its inner clusters
-    subs: dict = {}
+    items: dict = {}  # cluster path -> its items
     for it in scene.items:
         items.setdefault(it.cluster, []).append(it)
-    for c, (idx, label, outer) in sorted(scene.clusters.items(), key=lambda kv: kv[1][0]):
-        subs.setdefault(outer, []).append((idx, label, c))
 
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
         for it in items.get(path, ()):
@@ -486,7 +483,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
             target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
-        for idx, label, sub_path in subs.get(path, ()):
+        for idx, label, sub_path in sorted(scene.clusters.get(path, ())):
             sub = Picture(name=f"cluster_{scene.prefix}m{idx}")
             sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
             fill(sub, sub_path)

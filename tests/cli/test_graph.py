@@ -173,6 +173,7 @@ def test_a_50000_term_sum_is_read_in_a_loop_and_differentiated():
     ("a + " * 300 + "2e999", "(at character 1,201 of 1,205)"),  # a long text: a position, not a caret line
     ("-" * 50_000 + "a", "is nested too deeply to read"),
     ("a ** " * 3000 + "a", "is nested too deeply to read"),
+    ("a" + ".tanh()" * 2000, "unary minus or method calls (x.tanh().tanh()...) inside one another"),
     ("(" + " + ".join(["a"] * 5000) + ")", "take long sums out of brackets"),
     ("(" * 250 + "a" + ")" * 250, "too many nested parentheses"),
     ("a * b -", "it ends with an operator"),

@@ -177,8 +177,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         out = expression(toks) if toks else piece(0, len(source))
     except (RecursionError, MemoryError):  # MemoryError: the parser's own stack ran out
         raise ExpressionError(f"expression: {_short(source)} is nested too deeply to read: a long sum or "
-                              "product inside brackets, or brackets, powers or unary minus inside one another; "
-                              "take long sums out of brackets, or write fewer levels") from None
+                              "product inside brackets, or brackets, powers, unary minus or method calls "
+                              "(x.tanh().tanh()...) inside one another; take long sums out of brackets, or write "
+                              "fewer levels") from None
     if not isinstance(out, Value):
         raise ExpressionError("expression: the expression uses no variable, so there is nothing to "
                               "differentiate; bind a name and use it, e.g. \"x*x + 1\" x=3")

@@ -308,3 +308,11 @@ def test_a_wide_sum_reads_each_nodes_parents_and_locals_a_bounded_number_of_time
     assert built[0] <= 10 * (n + 2), built[0]
     edges = [st[2] for st in data["steps"]]
     assert edges[0] == "edge_n0_n200op_0" and edges[-1] == "edge_n0_n200op_1" and len(set(edges)) == n + 1
+
+
+def test_the_step_count_the_docstring_gives_for_max_steps_is_what_the_mlp_takes():
+    from tinygrad_init import draw
+    claimed = int(re.search(r"a 2-16-16-1 scalar MLP has about (\d+) steps", player.player_html.__doc__).group(1))
+    loss, _ = draw.mlp_loss([2, 16, 16, 1], engine="scalar")
+    steps = recorded(loss)
+    assert abs(len(steps) - claimed) <= 0.01 * claimed, (len(steps), claimed)  # was "about 950" for 980 steps

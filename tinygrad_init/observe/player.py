@@ -80,7 +80,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         pass_index: which pass of the ledger (default: the last).
         digits: significant digits of the ledger lines (None: `repr`).
         color_by_grad: fill by |grad| (True), by std (`"std"`, tensors) or not (False), as in `draw.draw`.
-        max_steps: refuse longer passes (None: no limit); a 2-16-16-1 scalar MLP has about 950 steps.
+        max_steps: refuse longer passes (None: no limit); a 2-16-16-1 scalar MLP has about 980 steps.
         **options: `draw.draw`'s `rankdir`, `show_data`, `show_local` (default on), `module`, `max_nodes`.
 
     Raises:

@@ -572,3 +572,17 @@ def test_recording_a_wide_sum_reads_each_nodes_parents_a_bounded_number_of_times
         s.backward()
     assert len(steps) == n + 1 and [st.parent_index for st in steps[1:]] == list(range(n))
     assert built[0] <= 5 * (n + 2), built[0]  # a few reads of each parent list, not one per step
+
+
+def test_explain_with_max_lines_writes_only_the_lines_it_shows(monkeypatch):
+    # explain(max_lines=3) of a 100,000-step ledger wrote every line (2 s) and then kept three
+    y = Value(0.5, label="x")
+    for _ in range(300):
+        y = y.tanh()
+    with ledger.record() as steps:
+        y.backward()
+    full, written = steps.explain().splitlines(), []
+    line = ledger.Ledger.line
+    monkeypatch.setattr(ledger.Ledger, "line", lambda self, k, digits=6: written.append(k) or line(self, k, digits))
+    assert steps.explain(max_lines=3).splitlines() == full[:3] + ["... 298 more lines"]
+    assert written == [0, 1]

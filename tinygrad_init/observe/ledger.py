@@ -364,17 +364,17 @@ class Ledger(Sequence):
         """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; a
         tensor step: rule, shapes, norms, gain), with `digits` significant digits (None: `repr`), at most
         `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given."""
-        out: list[str] = [] if self.passes else ["(no backward pass was recorded)"]
+        out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:
                 out.append(f"backward pass {ps.index + 1} from {ps.root_symbol}"
                            + ("" if ps.complete else " (interrupted by an error)") + ":")
-            out += [self.seed_line(ps.index, digits)] + [self.line(s.index, digits) for s in self.pass_steps(ps.index)]
+            out += [self.seed_line(ps.index, digits), *(s.index for s in self.pass_steps(ps.index))]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
         if max_lines is not None and (left := len(out) - check_int("Ledger.explain", "max_lines", max_lines, 0)) > 0:
             out = out[:max_lines] + [f"... {left} more line{'s' * (left != 1)}"]
-        text = Text("\n".join(out))
+        text = Text("\n".join(line if isinstance(line, str) else self.line(line, digits) for line in out))
         if file is not None:
             print(text, file=file)
         return text

@@ -449,3 +449,12 @@ def test_drawing_a_deeper_traced_mlp_takes_work_in_proportion_to_its_depth(colla
 
     small, large = work(15), work(60)
     assert large < 5 * small, (small, large)  # four times the layers: about four times the work, not sixteen
+
+
+def test_compare_inits_of_a_wide_scalar_mlp_draws_each_panel_within_max_nodes():
+    # every Value of every panel was drawn: (2, 64, 64, 1) wrote 4.9 MB of DOT that Graphviz cannot lay out
+    src = draw.compare_inits((2, 24, 24, 1), ("small", "he_normal"), engine="scalar").source
+    for k in range(2):
+        records = set(re.findall(rf"\bi{k}_n\d+\b(?!op|c)", src))
+        assert 0 < len(records) <= draw.MAX_NODES and f"i{k}_more" in src, len(records)
+    assert len(src) < 200_000

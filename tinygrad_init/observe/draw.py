@@ -574,9 +574,9 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         "small", "xavier_uniform", "he_normal"), *, activation: str = "tanh", engine: str = "tensor",
         batch: int = 16, rng: np.random.Generator | int | None = 0, rankdir: str = "LR",
         show_local: bool = False) -> Picture:
-    """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions)
-    on one log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows
-    the scheme's formula and the loss; data, targets and the weights' random stream are the same for all."""
+    """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions) on one
+    log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows the scheme's
+    formula, the loss and at most `MAX_NODES` nodes; data, targets, the weights' random draws are the same in all."""
     schemes = [schemes] if isinstance(schemes, str) or callable(schemes) else list(schemes)
     if not schemes:
         raise ValueError("compare_inits: schemes must name at least one scheme, e.g. ('small', 'he_normal')")
@@ -585,7 +585,7 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         fn = nn.init.get(scheme)
         loss, _ = mlp_loss(sizes, fn, activation=activation, engine=engine, batch=batch, rng=seed)
         loss.backward(**({} if loss.scalar else {"retain_grads": True}))
-        scenes.append(_Scene(loss, False, False, show_local, True, None, None, None, rankdir, f"i{k}_"))
+        scenes.append(_Scene(loss, False, False, show_local, True, None, None, MAX_NODES, rankdir, f"i{k}_"))
         name, formula = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme)), getattr(fn, "formula", "")
         titles.append([f"{name}: {formula}" if formula else str(name), f"loss {_num(float(loss.data))}"])
     rankdir = scenes[0].rankdir  # checked, in capitals as Graphviz wants it

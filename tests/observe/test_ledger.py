@@ -586,3 +586,15 @@ def test_explain_with_max_lines_writes_only_the_lines_it_shows(monkeypatch):
     monkeypatch.setattr(ledger.Ledger, "line", lambda self, k, digits=6: written.append(k) or line(self, k, digits))
     assert steps.explain(max_lines=3).splitlines() == full[:3] + ["... 298 more lines"]
     assert written == [0, 1]
+
+
+def test_path_products_names_an_astronomical_number_of_paths_in_a_few_characters():
+    # y = y + y doubles the paths: 30,000 times gave Python's 'Exceeds the limit (4300 digits) for integer string
+    # conversion', and 10,000 times a message with the 3,011 digits of 2 ** 10,000 written out
+    x = y = Value(1.0, label="x")
+    for _ in range(30_000):
+        y = y + y
+    assert ledger.count_paths(y, x) == 2 ** 30_000
+    with pytest.raises(ValueError, match=r"path_products: about 10\^9030.9 paths lead from L to x, more than") as info:
+        path_products(y, x)
+    assert len(str(info.value)) < 600

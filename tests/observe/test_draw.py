@@ -458,3 +458,12 @@ def test_compare_inits_of_a_wide_scalar_mlp_draws_each_panel_within_max_nodes():
         records = set(re.findall(rf"\bi{k}_n\d+\b(?!op|c)", src))
         assert 0 < len(records) <= draw.MAX_NODES and f"i{k}_more" in src, len(records)
     assert len(src) < 200_000
+
+
+def test_the_note_for_the_rest_of_a_deep_chain_counts_one_leaf_in_the_singular():
+    y = Value(0.5, label="x")
+    for _ in range(1000):
+        y = y.tanh()
+    assert '"... 996 more nodes: 995 tanh, 1 leaf"' in draw.draw(y, max_nodes=5).source  # was "1 leaves"
+    w = Tensor(np.ones((2, 2)), requires_grad=True)
+    assert "1 parameter, " in draw.draw((w * 2.0).tanh().sum(), max_nodes=1).source

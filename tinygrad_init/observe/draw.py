@@ -461,10 +461,10 @@ class _Scene:
             any(self.group.get(n) == path for n in self.marked))
 
     def _summary(self, omitted: list) -> _Item:
-        counts = Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad
-                         else "data" for n in omitted)
-        kinds = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        text = ", ".join(f"{c} {k}" for k, c in kinds[:5]) + (", ..." if len(kinds) > 5 else "")
+        kinds = sorted(Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad
+                               else "data" for n in omitted).items(), key=lambda kv: (-kv[1], kv[0]))
+        one = {"leaves": "leaf", "parameters": "parameter"}  # the words for a count of 1
+        text = ", ".join(f"{c} {one.get(k, k) if c == 1 else k}" for k, c in kinds[:5]) + ", ..." * (len(kinds) > 5)
         return _Item(f"{self.prefix}more", {"label": _esc(f"... {len(omitted)} more node{'s' * (len(omitted) != 1)}: "
                                                           f"{text}"), "shape": "note", "style": "dashed"})
 

@@ -349,6 +349,24 @@ def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(t
     assert not (out / "graph.svg").exists()
 
 
+def test_graph_command_when_graphviz_fails_on_a_huge_picture_says_so_without_a_traceback(tmp_path, monkeypatch,
+                                                                                          capsys):
+    # `graph --mlp 300,300,1 --max-nodes 0` runs dot on 180,000 nodes, which dies out of memory after minutes; the
+    # command ended in graphviz's CalledProcessError traceback
+    import graphviz
+
+    def dies(self, *args, **kwargs):
+        raise graphviz.CalledProcessError(-11, ["dot", "-Tsvg"], stderr=b"out of memory\n")
+
+    monkeypatch.setattr(graphviz.Source, "pipe", dies)
+    out = tmp_path / "g"
+    assert cli.main(["graph", "--mlp", "2,3,1", "--max-nodes", "0", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert f"wrote {out / 'graph.dot'}" in captured.out and "Traceback" not in captured.err
+    assert re.search(r"tinygrad-init graph: Graphviz failed on the graph of \d+ nodes \(.*out of memory.*\); "
+                     r"draw fewer: --max-nodes N", captured.err), captured.err
+
+
 def test_graph_help_teaches(capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["graph", "--help"])

@@ -467,3 +467,18 @@ def test_the_note_for_the_rest_of_a_deep_chain_counts_one_leaf_in_the_singular()
     assert '"... 996 more nodes: 995 tanh, 1 leaf"' in draw.draw(y, max_nodes=5).source  # was "1 leaves"
     w = Tensor(np.ones((2, 2)), requires_grad=True)
     assert "1 parameter, " in draw.draw((w * 2.0).tanh().sum(), max_nodes=1).source
+
+
+def test_draw_step_of_a_large_graph_keeps_the_step_it_outlines():
+    # the last steps of a 2-16-16-1 scalar MLP reach nodes far from the output: the 150 nodes kept did not include
+    # them, so the frame's caption named a step that the picture did not show (no red outline at all)
+    loss, _ = draw.mlp_loss([2, 16, 16, 1], engine="scalar")
+    with ledger.record() as steps:
+        loss.backward()
+    for k in (500, len(steps)):
+        src, s = draw.draw_step(steps, k).source, steps[k - 1]
+        topo = {n: i for i, n in enumerate(autograd.topological_order(loss))}
+        assert len(re.findall(r"^\tn\d+ \[label=\"\{", src, flags=re.M)) == draw.MAX_NODES
+        for n in (s.node, s.parent):
+            assert re.search(rf"^\tn{topo[n]} \[.*color=\"#d62728\" penwidth=3", src, flags=re.M), (k, n)
+        assert re.search(rf"^\tn{topo[s.parent]} -> n{topo[s.node]}op \[.*color=\"#d62728\"", src, flags=re.M)

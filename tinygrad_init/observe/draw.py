@@ -362,7 +362,7 @@ class _Scene:
 
     def _units(self, max_nodes: int | None) -> dict:
         """unit -> its nodes, for the units to draw (a node, or a collapsed module's path), inputs first: all,
-        or the `max_nodes` nearest the root (fewest edges away), read off the one walk `self.order`."""
+        or the `max_nodes` nearest the root (fewest edges away; the outlined step first), read off `self.order`."""
         members: dict = {}  # in order of their first node
         for n in self.order:
             members.setdefault(self.group.get(n, n), []).append(n)
@@ -372,7 +372,7 @@ class _Scene:
         for n in reversed(self.order):  # each node after every node that uses it
             for p in n.parents:
                 depth[p] = min(depth.get(p, math.inf), depth[n] + 1)
-        near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
+        near = {u: (self.marked.isdisjoint(m), min(map(depth.get, m)), -self.topo[m[0]]) for u, m in members.items()}
         kept = set(sorted(members, key=near.__getitem__)[:max_nodes])
         return {u: ns for u, ns in members.items() if u in kept}
 
@@ -535,7 +535,7 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
             after `k` steps; the step in red), a dict node -> float, array or `GradStats`, or a set of nodes.
         module: Tensor graphs: an `nn.Module` (one cluster per module of parameters) or a `Trace` from
             `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
-        max_nodes: draw the nodes nearest the output, the rest as one note ("... 1234 more nodes"); None: all.
+        max_nodes: draw the nodes nearest the output (and a state's step), the rest as one note; None: all.
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top).
         title: a caption at the top.
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -208,3 +209,13 @@ def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch,
         cli.main(argv)
     assert exc.value.code == 2 and f"{argv[-2]}: expected a path, got ''" in capsys.readouterr().err
     assert (tmp_path / "data" / "mine.csv").read_text() == "keep me"
+
+
+def test_the_help_of_every_says_how_many_loss_lines_the_default_prints() -> None:
+    # the help said "10 lines in all" where the 100 epochs of the default print 11 (epochs 1, 10, 20, ..., 100)
+    parser = cli.build_parser()
+    demo = parser._subparsers._group_actions[0].choices["demo"]
+    text = next(a.help for a in demo._actions if a.dest == "every")
+    claimed = int(re.search(r"(\d+) lines", text).group(1))
+    summary = cli.run_demo(parser.parse_args(["demo"]), out=io.StringIO())
+    assert len(summary["history"]) == claimed, text

@@ -173,6 +173,7 @@ def test_a_50000_term_sum_is_read_in_a_loop_and_differentiated():
     ("a + " * 300 + "2e999", "(at character 1,201 of 1,205)"),  # a long text: a position, not a caret line
     ("-" * 50_000 + "a", "is nested too deeply to read"),
     ("a ** " * 3000 + "a", "is nested too deeply to read"),
+    ("a" + ".tanh()" * 2000, "unary minus or method calls (x.tanh().tanh()...) inside one another"),
     ("(" + " + ".join(["a"] * 5000) + ")", "take long sums out of brackets"),
     ("(" * 250 + "a" + ")" * 250, "too many nested parentheses"),
     ("a * b -", "it ends with an operator"),
@@ -346,6 +347,24 @@ def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(t
     assert "a*b" not in (out / "graph.dot").read_text(encoding="utf-8")  # the graph, not the text
     assert "data 6.0" in (out / "graph.dot").read_text(encoding="utf-8")
     assert not (out / "graph.svg").exists()
+
+
+def test_graph_command_when_graphviz_fails_on_a_huge_picture_says_so_without_a_traceback(tmp_path, monkeypatch,
+                                                                                          capsys):
+    # `graph --mlp 300,300,1 --max-nodes 0` runs dot on 180,000 nodes, which dies out of memory after minutes; the
+    # command ended in graphviz's CalledProcessError traceback
+    import graphviz
+
+    def dies(self, *args, **kwargs):
+        raise graphviz.CalledProcessError(-11, ["dot", "-Tsvg"], stderr=b"out of memory\n")
+
+    monkeypatch.setattr(graphviz.Source, "pipe", dies)
+    out = tmp_path / "g"
+    assert cli.main(["graph", "--mlp", "2,3,1", "--max-nodes", "0", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert f"wrote {out / 'graph.dot'}" in captured.out and "Traceback" not in captured.err
+    assert re.search(r"tinygrad-init graph: Graphviz failed on the graph of \d+ nodes \(.*out of memory.*\); "
+                     r"draw fewer: --max-nodes N", captured.err), captured.err
 
 
 def test_graph_help_teaches(capsys):

@@ -312,3 +312,15 @@ def test_an_eps_below_the_resolution_of_the_input_is_named_not_reported_as_a_dom
         gradcheck(lambda a, b: a * b, np.zeros(1), np.array([1e20]), eps=1e-20)
     with pytest.raises(ValueError, match=r"numerical_grad: input 0: eps=1e-20 is too small"):
         numerical_grad(lambda x: x * 2, 1.0, eps=1e-20)
+
+
+def test_a_failure_over_many_inputs_lists_a_few_and_counts_the_rest():
+    # 1,000 Value inputs gave a message of 1,002 lines (114 kB), one per input, in the failed test's report
+    xs = [0.5 + k / 200 for k in range(200)]
+    f = lambda *v: Value.sum([Value(a.data) * a if k % 2 else a * a for k, a in enumerate(v)])  # noqa: E731
+    with pytest.raises(GradcheckError) as info:  # the odd inputs' gradient is half the numeric one
+        gradcheck(f, *xs)
+    lines = str(info.value).splitlines()
+    assert len(lines) <= 20 and len(str(info.value)) < 3000, len(lines)
+    assert lines[2].startswith("  input 1 (the 2nd input, a Value): 1 of 1 element off")
+    assert "  ... 190 more inputs, 95 of them off." in lines

@@ -649,3 +649,18 @@ def test_a_module_used_twice_gets_a_row_per_call():
     assert list(probe.records) == ["net.0", "net.0 (2)"]
     twice = probe_model(nn.Sequential(act, act), Tensor(X, requires_grad=True), upstream=G)  # no Linear, used twice
     np.testing.assert_allclose(twice["act_std"], [np.tanh(X).std(), np.tanh(np.tanh(X)).std()], rtol=1e-6)
+
+
+def test_histograms_of_values_closer_together_than_the_bins_can_split():
+    # a 60-layer tanh net with small init: the activations vanish to float32 denormals, whose range is narrower
+    # than 50 bins can split in float32; numpy raised 'Too many bins for data range' from inside the probe
+    model = nn.MLP([20] * 61, activation="tanh", init="small", rng=0)
+    with Probe(model) as probe:
+        model(Tensor(np.random.default_rng(0).standard_normal((8, 20)).astype(np.float32))).sum().backward()
+    last = list(probe.records.values())[-2]
+    assert last.histogram("activation").counts.sum() == 8 * 20
+    for a in (np.array([1.0, 1.0 + 2.3e-16]), np.array([0.99999994, 1.0], dtype=np.float32)):
+        with Probe(nn.Identity()) as probe:
+            probe.model(Tensor(a))
+        (record,) = probe.records.values()
+        assert record.histogram("activation").counts.sum() == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import graphviz
 import numpy as np
@@ -424,3 +425,60 @@ def test_awkward_labels_names_and_titles_render_as_written(text):
         assert "data 2.0" in texts or "(2,) float64" in texts
     titled = _svg_texts(draw.draw(Value(1.0, label="c") * 2.0, show_data=False, show_grad=False, title=text))
     assert titled == [*lines, "c", "*", "L", "2.0"], titled  # a title in <...> is text, not Graphviz's HTML
+
+
+def _calls(fn) -> int:  # the Python and C function calls made by fn(): a measure of work that needs no clock
+    count = [0]
+    sys.setprofile(lambda frame, event, arg: count.__setitem__(0, count[0] + 1))
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return count[0]
+
+
+@pytest.mark.parametrize("collapse", [False, True])
+def test_drawing_a_deeper_traced_mlp_takes_work_in_proportion_to_its_depth(collapse):
+    # each module's ops were found by walking the whole graph below it, the collapsed modules by comparing every
+    # node's module with every collapsed one, and clusters by scanning all items: a 400-layer MLP took 2 s
+    def work(depth):
+        tr = draw.trace(nn.MLP([3] * (depth + 1), rng=0), Tensor(np.ones((2, 3)), name="x"))
+        loss = tr.output.sum()
+        loss.backward()
+        return _calls(lambda: draw.draw(loss, module=tr.collapsed() if collapse else tr, max_nodes=None))
+
+    small, large = work(15), work(60)
+    assert large < 5 * small, (small, large)  # four times the layers: about four times the work, not sixteen
+
+
+def test_compare_inits_of_a_wide_scalar_mlp_draws_each_panel_within_max_nodes():
+    # every Value of every panel was drawn: (2, 64, 64, 1) wrote 4.9 MB of DOT that Graphviz cannot lay out
+    src = draw.compare_inits((2, 24, 24, 1), ("small", "he_normal"), engine="scalar").source
+    for k in range(2):
+        records = set(re.findall(rf"\bi{k}_n\d+\b(?!op|c)", src))
+        assert 0 < len(records) <= draw.MAX_NODES and f"i{k}_more" in src, len(records)
+    assert len(src) < 200_000
+
+
+def test_the_note_for_the_rest_of_a_deep_chain_counts_one_leaf_in_the_singular():
+    y = Value(0.5, label="x")
+    for _ in range(1000):
+        y = y.tanh()
+    assert '"... 996 more nodes: 995 tanh, 1 leaf"' in draw.draw(y, max_nodes=5).source  # was "1 leaves"
+    w = Tensor(np.ones((2, 2)), requires_grad=True)
+    assert "1 parameter, " in draw.draw((w * 2.0).tanh().sum(), max_nodes=1).source
+
+
+def test_draw_step_of_a_large_graph_keeps_the_step_it_outlines():
+    # the last steps of a 2-16-16-1 scalar MLP reach nodes far from the output: the 150 nodes kept did not include
+    # them, so the frame's caption named a step that the picture did not show (no red outline at all)
+    loss, _ = draw.mlp_loss([2, 16, 16, 1], engine="scalar")
+    with ledger.record() as steps:
+        loss.backward()
+    for k in (500, len(steps)):
+        src, s = draw.draw_step(steps, k).source, steps[k - 1]
+        topo = {n: i for i, n in enumerate(autograd.topological_order(loss))}
+        assert len(re.findall(r"^\tn\d+ \[label=\"\{", src, flags=re.M)) == draw.MAX_NODES
+        for n in (s.node, s.parent):
+            assert re.search(rf"^\tn{topo[n]} \[.*color=\"#d62728\" penwidth=3", src, flags=re.M), (k, n)
+        assert re.search(rf"^\tn{topo[s.parent]} -> n{topo[s.node]}op \[.*color=\"#d62728\"", src, flags=re.M)

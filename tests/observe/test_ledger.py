@@ -557,3 +557,44 @@ def test_readers_of_a_ledger_refuse_anything_else_by_name():
             call("steps")
     with pytest.raises(ValueError, match="no backward pass was recorded"):
         draw.frames(ledger.Ledger())
+
+
+def test_recording_a_wide_sum_reads_each_nodes_parents_a_bounded_number_of_times(monkeypatch):
+    # a Value builds its parents tuple on each read; the ledger read it per step, so recording Value.sum of
+    # n leaves built n tuples of n parents (10,000 leaves: 5 s, 100,000: minutes)
+    n, built = 300, [0]
+    parents = Value.parents.fget
+    monkeypatch.setattr(Value, "parents", property(lambda v: built.__setitem__(0, built[0] + len(p := parents(v)))
+                                                   or p))
+    xs = [Value(float(i)) for i in range(n)]
+    s = Value.sum(xs) * 2.0
+    with ledger.record() as steps:
+        s.backward()
+    assert len(steps) == n + 1 and [st.parent_index for st in steps[1:]] == list(range(n))
+    assert built[0] <= 5 * (n + 2), built[0]  # a few reads of each parent list, not one per step
+
+
+def test_explain_with_max_lines_writes_only_the_lines_it_shows(monkeypatch):
+    # explain(max_lines=3) of a 100,000-step ledger wrote every line (2 s) and then kept three
+    y = Value(0.5, label="x")
+    for _ in range(300):
+        y = y.tanh()
+    with ledger.record() as steps:
+        y.backward()
+    full, written = steps.explain().splitlines(), []
+    line = ledger.Ledger.line
+    monkeypatch.setattr(ledger.Ledger, "line", lambda self, k, digits=6: written.append(k) or line(self, k, digits))
+    assert steps.explain(max_lines=3).splitlines() == full[:3] + ["... 298 more lines"]
+    assert written == [0, 1]
+
+
+def test_path_products_names_an_astronomical_number_of_paths_in_a_few_characters():
+    # y = y + y doubles the paths: 30,000 times gave Python's 'Exceeds the limit (4300 digits) for integer string
+    # conversion', and 10,000 times a message with the 3,011 digits of 2 ** 10,000 written out
+    x = y = Value(1.0, label="x")
+    for _ in range(30_000):
+        y = y + y
+    assert ledger.count_paths(y, x) == 2 ** 30_000
+    with pytest.raises(ValueError, match=r"path_products: about 10\^9030.9 paths lead from L to x, more than") as info:
+        path_products(y, x)
+    assert len(str(info.value)) < 600

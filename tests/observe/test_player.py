@@ -289,3 +289,30 @@ def test_missing_graphviz_says_how_to_install_it(monkeypatch, tmp_path):
     with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz") as info:
         player.player_html(neuron()[-1])
     assert "brew install graphviz" in str(info.value)
+
+
+def test_a_wide_sum_reads_each_nodes_parents_and_locals_a_bounded_number_of_times(monkeypatch):
+    # a Value builds its parents and locals tuples on each read; the player read the parents per step and draw's
+    # edge labels the locals per edge, so a page of Value.sum of n leaves built n tuples of n (2,000: 4 s of it)
+    require_binary("dot")
+    n, built = 200, [0]
+    for name in ("parents", "locals"):
+        read = getattr(Value, name).fget
+        monkeypatch.setattr(Value, name, property(lambda v, read=read: built.__setitem__(0, built[0] + len(
+            t := read(v))) or t))
+    xs = [Value(float(i)) for i in range(n)]
+    s = Value.sum([*xs, xs[0]])  # x0 twice: the two edges get their own ids
+    steps = recorded(s)
+    built[0] = 0
+    data = page_data(player.player_html(steps))
+    assert built[0] <= 10 * (n + 2), built[0]
+    edges = [st[2] for st in data["steps"]]
+    assert edges[0] == "edge_n0_n200op_0" and edges[-1] == "edge_n0_n200op_1" and len(set(edges)) == n + 1
+
+
+def test_the_step_count_the_docstring_gives_for_max_steps_is_what_the_mlp_takes():
+    from tinygrad_init import draw
+    claimed = int(re.search(r"a 2-16-16-1 scalar MLP has about (\d+) steps", player.player_html.__doc__).group(1))
+    loss, _ = draw.mlp_loss([2, 16, 16, 1], engine="scalar")
+    steps = recorded(loss)
+    assert abs(len(steps) - claimed) <= 0.01 * claimed, (len(steps), claimed)  # was "about 950" for 980 steps

@@ -9,6 +9,7 @@ import io
 import keyword
 import math
 import operator
+import subprocess
 import sys
 import tokenize
 import unicodedata
@@ -177,8 +178,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         out = expression(toks) if toks else piece(0, len(source))
     except (RecursionError, MemoryError):  # MemoryError: the parser's own stack ran out
         raise ExpressionError(f"expression: {_short(source)} is nested too deeply to read: a long sum or "
-                              "product inside brackets, or brackets, powers or unary minus inside one another; "
-                              "take long sums out of brackets, or write fewer levels") from None
+                              "product inside brackets, or brackets, powers, unary minus or method calls "
+                              "(x.tanh().tanh()...) inside one another; take long sums out of brackets, or write "
+                              "fewer levels") from None
     if not isinstance(out, Value):
         raise ExpressionError("expression: the expression uses no variable, so there is nothing to "
                               "differentiate; bind a name and use it, e.g. \"x*x + 1\" x=3")
@@ -327,9 +329,10 @@ def run_graph(args: argparse.Namespace) -> int:
         if player:
             written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))
-    except draw.GraphvizNotFoundError as e:
+    except (draw.GraphvizNotFoundError, subprocess.CalledProcessError) as e:  # the latter: dot ran out of memory
         print("".join(f"wrote {p}\n" for p in written), end="")
-        return fail(str(e), 1)
+        return fail(str(e) if isinstance(e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of "
+                    f"{n_nodes:,} nodes ({e}); draw fewer: --max-nodes N", 1)
     except OSError as e:
         return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
     for p in written:

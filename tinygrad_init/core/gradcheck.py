@@ -97,7 +97,9 @@ class GradcheckResult:
             lines = [f"gradcheck failed for {self._name(w.input)}{at}: {head}" + (" " + self.hint) * bool(self.hint)]
             lines += [f"  {self._name(c.index)}: " + (
                 f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
-                f"{int(c.bad.sum())} of {_count(c.bad.size, 'element')} off ({_errors(c)}).") for c in self.inputs]
+                f"{int(c.bad.sum())} of {_count(c.bad.size, 'element')} off ({_errors(c)}).") for c in self.inputs[:10]]
+            lines += [f"  ... {_count(len(self.inputs) - 10, 'more input')}, {sum(not c.ok for c in self.inputs[10:])} "
+                      "of them off."] * (len(self.inputs) > 10)
             lines.append("  Inspect result.inputs[i].analytic and .numeric element by element "
                          "(gradcheck(..., raise_on_fail=False) returns the result).")
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])

@@ -261,7 +261,7 @@ class _Item:  # a node to draw, and the nodes drawn beside it (a Value's op bubb
 
 class _Scene:
     """One graph to draw, from `draw`'s (checked) options: `items` (nodes, collapsed modules), `edges`, module
-    `clusters`, and `what` the colours measure."""
+    `clusters` (a module's path, None at the top -> its inner modules), and `what` the colours measure."""
 
     def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
@@ -285,7 +285,9 @@ class _Scene:
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
         self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
         self.owner, self.modules, self.outputs, collapse = self._owners(module)
-        self.group = {n: p for n, path in self.owner.items() for p in collapse or () if f"{path}.".startswith(p + ".")}
+        rank = {p: i for i, p in enumerate(collapse or ())}  # a node's collapsed module: the last listed around it
+        self.group = {n: max(hits, key=rank.__getitem__) for n, path in self.owner.items()
+                      if (hits := [q for q in accumulate(path.split("."), "{}.{}".format) if q in rank])}
         self._build(self._units(max_nodes), show_local)
 
     def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
@@ -342,16 +344,16 @@ class _Scene:
             if not path or not outs:
                 continue
             outputs[path] = outs[-1]
-            before = {n for t in _tensors(list(args)) for n in autograd.topological_order(t)}
-            for n in {n for t in outs for n in autograd.topological_order(t)} - before:
-                if n in in_graph and (n.parents or n.requires_grad):  # data and constants stay outside
+            stop = set(_tensors(list(args)))  # its ops lie between its inputs and its outputs: walk down to the inputs
+            for n in (n for t in outs for n in autograd.topological_order(t, lambda n: () if n in stop else n.parents)):
+                if n not in stop and n in in_graph and (n.parents or n.requires_grad):  # data and constants stay out
                     owner[n] = path
         owner.update({p: full.rpartition(".")[0] for full, p in tr.model.named_parameters() if p in in_graph})
         owner = {n: path for n, path in owner.items() if path}
         collapse = tr.collapse
         if collapse is True:
-            collapse = [p for p, (_, m) in modules.items() if p and not list(m.children())
-                        and any(f"{o}.".startswith(p + ".") for o in owner.values())]
+            used = {q for o in set(owner.values()) for q in accumulate(o.split("."), "{}.{}".format)}  # and outer
+            collapse = [p for p, (_, m) in modules.items() if p in used and not list(m.children())]
         for p in collapse or ():
             if p not in modules or not p:
                 raise ValueError(f"draw: collapse: no module named {p!r}; the modules are: "
@@ -360,7 +362,7 @@ class _Scene:
 
     def _units(self, max_nodes: int | None) -> dict:
         """unit -> its nodes, for the units to draw (a node, or a collapsed module's path), inputs first: all,
-        or the `max_nodes` nearest the root (fewest edges away), read off the one walk `self.order`."""
+        or the `max_nodes` nearest the root (fewest edges away; the outlined step first), read off `self.order`."""
         members: dict = {}  # in order of their first node
         for n in self.order:
             members.setdefault(self.group.get(n, n), []).append(n)
@@ -370,7 +372,7 @@ class _Scene:
         for n in reversed(self.order):  # each node after every node that uses it
             for p in n.parents:
                 depth[p] = min(depth.get(p, math.inf), depth[n] + 1)
-        near = {u: (min(depth[n] for n in ns), -self.topo[ns[0]]) for u, ns in members.items()}
+        near = {u: (self.marked.isdisjoint(m), min(map(depth.get, m)), -self.topo[m[0]]) for u, m in members.items()}
         kept = set(sorted(members, key=near.__getitem__)[:max_nodes])
         return {u: ns for u, ns in members.items() if u in kept}
 
@@ -380,6 +382,7 @@ class _Scene:
         edges, hidden, seen = [], {}, set()
         for u, members in units.items():
             for n in members:
+                rules = (n.locals if self.scalar else getattr(n, "rules", ())) if show_local else ()  # read once
                 for j, p in enumerate(n.parents):
                     pu = self.group.get(p, p)
                     if pu == u or pu not in ids:
@@ -390,7 +393,7 @@ class _Scene:
                         if (tail, head) in seen:
                             continue
                         seen.add((tail, head))
-                    elif show_local and j < len(rules := n.locals if self.scalar else getattr(n, "rules", ())):
+                    elif j < len(rules):
                         attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
                     if (n, p, j) in self.marked_edges:
                         attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)
@@ -408,7 +411,7 @@ class _Scene:
             for sub in accumulate(path.split("."), "{}.{}".format):  # "layers", "layers.0", ...
                 if sub in self.modules:
                     idx, m = self.modules[sub]
-                    self.clusters.setdefault(sub, (idx, f"{sub} ({type(m).__name__})", outer))
+                    self.clusters.setdefault(outer, set()).add((idx, f"{sub} ({type(m).__name__})", sub))
                     outer = sub
 
     def _node_item(self, n: Any) -> _Item:
@@ -458,10 +461,10 @@ class _Scene:
             any(self.group.get(n) == path for n in self.marked))
 
     def _summary(self, omitted: list) -> _Item:
-        counts = Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad
-                         else "data" for n in omitted)
-        kinds = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        text = ", ".join(f"{c} {k}" for k, c in kinds[:5]) + (", ..." if len(kinds) > 5 else "")
+        kinds = sorted(Counter(str(n.op) if n.parents else "leaves" if self.scalar else "parameters" if n.requires_grad
+                               else "data" for n in omitted).items(), key=lambda kv: (-kv[1], kv[0]))
+        one = {"leaves": "leaf", "parameters": "parameter"}  # the words for a count of 1
+        text = ", ".join(f"{c} {one.get(k, k) if c == 1 else k}" for k, c in kinds[:5]) + ", ..." * (len(kinds) > 5)
         return _Item(f"{self.prefix}more", {"label": _esc(f"... {len(omitted)} more node{'s' * (len(omitted) != 1)}: "
                                                           f"{text}"), "shape": "note", "style": "dashed"})
 
@@ -469,15 +472,18 @@ class _Scene:
 # --------------------------------------------------------------------------- DOT
 def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
     """The scene's nodes (in module clusters, nested as the modules are) and edges into `g`."""
+    items: dict = {}  # cluster path -> its items
+    for it in scene.items:
+        items.setdefault(it.cluster, []).append(it)
 
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
-        for it in (it for it in scene.items if it.cluster == path):
+        for it in items.get(path, ()):
             color = scale and scale.color(it.magnitude)
             attrs = _filled(dict(it.attrs), color) if color else it.attrs
             target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
-        for idx, label, sub_path in sorted((v[0], v[1], c) for c, v in scene.clusters.items() if v[2] == path):
+        for idx, label, sub_path in sorted(scene.clusters.get(path, ())):
             sub = Picture(name=f"cluster_{scene.prefix}m{idx}")
             sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
             fill(sub, sub_path)
@@ -529,7 +535,7 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
             after `k` steps; the step in red), a dict node -> float, array or `GradStats`, or a set of nodes.
         module: Tensor graphs: an `nn.Module` (one cluster per module of parameters) or a `Trace` from
             `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
-        max_nodes: draw the nodes nearest the output, the rest as one note ("... 1234 more nodes"); None: all.
+        max_nodes: draw the nodes nearest the output (and a state's step), the rest as one note; None: all.
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top).
         title: a caption at the top.
     """
@@ -568,9 +574,9 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         "small", "xavier_uniform", "he_normal"), *, activation: str = "tanh", engine: str = "tensor",
         batch: int = 16, rng: np.random.Generator | int | None = 0, rankdir: str = "LR",
         show_local: bool = False) -> Picture:
-    """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions)
-    on one log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows
-    the scheme's formula and the loss; data, targets and the weights' random stream are the same for all."""
+    """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions) on one
+    log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows the scheme's
+    formula, the loss and at most `MAX_NODES` nodes; data, targets, the weights' random draws are the same in all."""
     schemes = [schemes] if isinstance(schemes, str) or callable(schemes) else list(schemes)
     if not schemes:
         raise ValueError("compare_inits: schemes must name at least one scheme, e.g. ('small', 'he_normal')")
@@ -579,7 +585,7 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         fn = nn.init.get(scheme)
         loss, _ = mlp_loss(sizes, fn, activation=activation, engine=engine, batch=batch, rng=seed)
         loss.backward(**({} if loss.scalar else {"retain_grads": True}))
-        scenes.append(_Scene(loss, False, False, show_local, True, None, None, None, rankdir, f"i{k}_"))
+        scenes.append(_Scene(loss, False, False, show_local, True, None, None, MAX_NODES, rankdir, f"i{k}_"))
         name, formula = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme)), getattr(fn, "formula", "")
         titles.append([f"{name}: {formula}" if formula else str(name), f"loss {_num(float(loss.data))}"])
     rankdir = scenes[0].rankdir  # checked, in capitals as Graphviz wants it

@@ -221,9 +221,10 @@ class Ledger(Sequence):
             self.outer.step(node, parent, upstream, local, contribution)
         if (ps := self._open) is None:  # closed, or opened in the middle of a pass
             return
-        parents, after = node.parents, self._cursor.get(node, -1) + 1  # the edge after the last one used (a * a)
-        j = self._cursor[node] = next(i for i in chain(range(after, len(parents)), range(after))
-                                      if parents[i] is parent)
+        # the node's parents (read once: a Value builds the tuple anew on each read) and the last edge used (a * a)
+        parents, last = self._cursor.get(node) or (node.parents, -1)
+        j = next(i for i in chain(range(last + 1, len(parents)), range(last + 1)) if parents[i] is parent)
+        self._cursor[node] = (parents, j)
         k = self._count[parent] = self._count.get(parent, 0) + 1
         common = dict(index=len(self.steps), pass_index=ps.index, node=node, parent=parent, parent_index=j,
                       node_name=ps.names.get(node, "?"), parent_name=ps.names.get(parent, "?"), op=node.op,
@@ -363,17 +364,17 @@ class Ledger(Sequence):
         """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; a
         tensor step: rule, shapes, norms, gain), with `digits` significant digits (None: `repr`), at most
         `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given."""
-        out: list[str] = [] if self.passes else ["(no backward pass was recorded)"]
+        out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:
                 out.append(f"backward pass {ps.index + 1} from {ps.root_symbol}"
                            + ("" if ps.complete else " (interrupted by an error)") + ":")
-            out += [self.seed_line(ps.index, digits)] + [self.line(s.index, digits) for s in self.pass_steps(ps.index)]
+            out += [self.seed_line(ps.index, digits), *(s.index for s in self.pass_steps(ps.index))]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
         if max_lines is not None and (left := len(out) - check_int("Ledger.explain", "max_lines", max_lines, 0)) > 0:
             out = out[:max_lines] + [f"... {left} more line{'s' * (left != 1)}"]
-        text = Text("\n".join(out))
+        text = Text("\n".join(line if isinstance(line, str) else self.line(line, digits) for line in out))
         if file is not None:
             print(text, file=file)
         return text
@@ -477,7 +478,8 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
     order, count = _reach_and_count(root, node, "path_products")
     total, names = count.get(root, 0), node_names(order)
     if total > check_int("path_products", "max_paths", max_paths, 0):
-        raise ValueError(f"path_products: {total:,} paths lead from {names[root]} to {names.get(node, 'the node')}, "
+        many = f"{total:,}" if total < 10**15 else f"about 10^{math.log10(total):.1f}"  # not thousands of digits
+        raise ValueError(f"path_products: {many} paths lead from {names[root]} to {names.get(node, 'the node')}, "
                          f"more than max_paths={max_paths:,}. Their number grows exponentially with the depth of a "
                          "dense net; backpropagation adds up the same products without listing them, by sharing the "
                          "common parts of the paths. Use count_paths() to see the number, pick a node closer to the "

@@ -80,7 +80,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         pass_index: which pass of the ledger (default: the last).
         digits: significant digits of the ledger lines (None: `repr`).
         color_by_grad: fill by |grad| (True), by std (`"std"`, tensors) or not (False), as in `draw.draw`.
-        max_steps: refuse longer passes (None: no limit); a 2-16-16-1 scalar MLP has about 950 steps.
+        max_steps: refuse longer passes (None: no limit); a 2-16-16-1 scalar MLP has about 980 steps.
         **options: `draw.draw`'s `rankdir`, `show_data`, `show_local` (default on), `module`, `max_nodes`.
 
     Raises:
@@ -119,22 +119,20 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
              grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
-    nid = {node: f"node_n{i}" for node, i in topo.items()}
-
-    def own_ids(node: Any) -> list[str]:  # a Value's record and its op bubble; a Tensor's node
-        return [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]]
+    nid = {node: f"node_n{i}" for node, i in topo.items()}  # and each node's own ids: a Value's record and op bubble
+    own_ids = {node: [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]] for node in topo}
 
     def state(info: Any, complete: bool) -> list:  # [grad text, fill, font colour, complete]; info None: unknown
         fill = None if scale is None else scale.color(magnitude(info, scalar, mode))
         return ["grad ?" if info is None else text(info), fill, fill and font_color(fill), int(complete)]
 
-    data_steps = []
+    data_steps, seen = [], {}
     for s in pass_steps:
-        k = sum(p is s.parent for p in s.node.parents[:s.parent_index])  # earlier edges from the parent
+        k = seen[s.node, s.parent] = seen.get((s.node, s.parent), -1) + 1  # earlier edges from the parent (a * a)
         edge = f"edge_n{topo[s.parent]}_n{topo[s.node]}{'op' if scalar else ''}_{k}"
         done = s.contribution_number >= s.contributions_expected
-        data_steps.append([own_ids(s.node), nid[s.parent], edge, *state(s.grad_after, done)])
-    data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids(root), "seed": state(ps.seed, True),
+        data_steps.append([own_ids[s.node], nid[s.parent], edge, *state(s.grad_after, done)])
+    data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids[root], "seed": state(ps.seed, True),
             "unknown": state(None, True), "steps": data_steps, "color": scale is not None}
 
     heading = str(title) if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"

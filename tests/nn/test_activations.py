@@ -109,3 +109,10 @@ def test_sigmoid_and_its_derivative_keep_their_relative_accuracy_on_both_tails()
     np.testing.assert_allclose(a.derivative(z), e / (1 + e) ** 2, rtol=1e-15, atol=0)
     np.testing.assert_array_equal(a.fn(z[z < 0]), Tensor(z[z < 0]).sigmoid().data)  # as the engines compute it
     assert a.derivative(np.array([-40.0]))[0] == pytest.approx(math.exp(-40.0), rel=1e-15)
+
+
+def test_leaky_relu_limits_follow_the_slope() -> None:
+    # limits are f(-inf), f(+inf): they were (-inf, inf) for every slope, also for slope 0 (a ReLU)
+    assert activations.leaky_relu(0.0).limits == (0.0, math.inf) == activations.get("relu").limits
+    assert activations.leaky_relu(0.2).limits == (-math.inf, math.inf)
+    assert activations.leaky_relu(-0.5).limits == (math.inf, math.inf)

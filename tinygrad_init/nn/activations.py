@@ -37,8 +37,9 @@ NEGATIVE_SLOPE = 0.01
 @dataclass(frozen=True)
 class Activation:
     """One activation, a row of the table above: `name` (also the op `x.tanh()` of `Value` and `Tensor`), `fn` and
-    `derivative` on float64 arrays (stable for any z; `relu'(0) = 0` as in the engines), `gain`, `limits`, `moments`
-    (`q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)`, if closed) and `engine` (an op of the engines; not leaky_relu)."""
+    `derivative` on float64 arrays (stable for any z; `relu'(0) = 0` as in the engines), `gain`, `limits` (`f(-inf)`,
+    `f(+inf)`), `moments` (`q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)`, if closed) and `engine` (an op of the
+    engines; not leaky_relu)."""
 
     name: str
     fn: Callable[[np.ndarray], np.ndarray]
@@ -53,7 +54,7 @@ def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
     """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`."""
     a = check_real("leaky_relu", "negative_slope", negative_slope)
     return Activation("leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
-                      math.sqrt(2.0 / (1.0 + a * a)), (-math.inf, math.inf),
+                      math.sqrt(2.0 / (1.0 + a * a)), (-math.copysign(math.inf, a) if a else 0.0, math.inf),
                       lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0,
                                  (1.0 + a * a) / 2.0 if q > 0 else a * a), engine=False)
 

@@ -411,17 +411,21 @@ FLOAT16 = {
 }
 
 
+def _grade_variant(tmp_path, table: dict, name: str, extra: str = ""):
+    """Grade the solution of exercise `name` with `table[name]`'s (old, new) replacement, then `extra` appended."""
+    ex = catalog.get(name)
+    old, new = table[name]
+    assert old in solution(ex)
+    return grade_source(tmp_path, ex, solution(ex).replace(old, new) + extra.format(fn=ex.function))
+
+
 @pytest.mark.parametrize("name", sorted(FLOAT16))
 def test_a_wrong_answer_in_float16_is_not_judged_to_float16s_precision(tmp_path, name):
-    ex = catalog.get(name)
-    old, new = FLOAT16[name]
-    assert old in solution(ex)
-    source = solution(ex).replace(old, new) + ("\nimport numpy as _np\n_reference = {fn}\ndef {fn}(*args):\n"
-                                               "    out = _reference(*args)\n    if isinstance(out, dict):\n"
-                                               "        return {{k: _np.float16(v) for k, v in out.items()}}\n"
-                                               "    return tuple(map(_np.float16, out)) if isinstance(out, tuple) "
-                                               "else out.astype(_np.float16)\n").format(fn=ex.function)
-    result = grade_source(tmp_path, ex, source)
+    result = _grade_variant(tmp_path, FLOAT16, name, "\nimport numpy as _np\n_reference = {fn}\ndef {fn}(*args):\n"
+                            "    out = _reference(*args)\n    if isinstance(out, dict):\n"
+                            "        return {{k: _np.float16(v) for k, v in out.items()}}\n"
+                            "    return tuple(map(_np.float16, out)) if isinstance(out, tuple) "
+                            "else out.astype(_np.float16)\n")
     assert result.status == "fail", result.message
 
 
@@ -463,10 +467,7 @@ IN_PLACE = {  # a right answer that changes what it was given: the caller (an en
 
 @pytest.mark.parametrize("name", sorted(IN_PLACE))
 def test_an_answer_that_changes_its_inputs_in_place_fails_after_the_usual_checks(tmp_path, name):
-    ex = catalog.get(name)
-    old, new = IN_PLACE[name]
-    assert old in solution(ex)
-    result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
+    result = _grade_variant(tmp_path, IN_PLACE, name)
     assert result.status == "fail" and "changed its argument" in result.message, result.message
     assert "in place" in result.message and "copy" in result.message
 

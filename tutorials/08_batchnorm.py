@@ -23,6 +23,8 @@
 
 # %%
 # %matplotlib inline
+import copy
+
 import matplotlib.pyplot as plt
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -305,7 +307,9 @@ plt.show()
 # as in a batch of five? In training mode?
 
 # %%
-model = models["30 ReLU layers, Xavier uniform", True, 0]
+# a copy: a forward pass in training mode, even under no_grad, moves the running estimates (as in PyTorch),
+# so the trained model stays as it was and a re-run of this cell prints the same numbers
+model = copy.deepcopy(models["30 ReLU layers, Xavier uniform", True, 0])
 first_bn = model[0][1]                               # the first BatchNorm1d of the body
 print(first_bn, "\nrunning mean of its first 4 features:", np.round(first_bn.running_mean[:4], 3))
 

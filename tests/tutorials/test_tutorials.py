@@ -9,6 +9,7 @@
   in a temporary folder (so the files the notebooks write stay out of the repository),
   without a single cell error, and shows its figures.
 - Every grader command in a notebook names an exercise, and the README lists every notebook.
+- A cell run a second time, as students do, prints what it printed the first time.
 
 Running a notebook takes a few seconds to a quarter of a minute; each is its own test (marked
 ``slow``, and ``graphviz`` when it draws graphs), so they can run in parallel. Locally they
@@ -218,3 +219,55 @@ def test_readme_names_the_tutorials_that_stop_without_dot(monkeypatch, tmp_path)
     for name in NAMES:
         if "player.write_player(" in (TUTORIALS / f"{name}.py").read_text(encoding="utf-8"):
             assert f"tutorial {int(name[:2])} stops at its player" in readme, name
+
+
+def _code_cells(name: str) -> list[str]:
+    """The code cells of a tutorial, as a kernel runs them (a `%magic` line is left out)."""
+    jupytext = require_module("jupytext")
+    return ["\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+            for cell in jupytext.read(TUTORIALS / f"{name}.py").cells if cell.cell_type == "code"]
+
+
+def _run_cell(source: str, namespace: dict) -> str:
+    """Run one cell in `namespace`, as a kernel does, and return what it printed."""
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(source, "<cell>", "exec"), namespace)
+    return printed.getvalue()
+
+
+def test_tutorial_2_ledger_cell_run_twice_prints_the_same(tmp_path, monkeypatch):
+    """A student who runs the ledger cell again sees the same gradients, not the doubled ones (and no failed
+    assert): the cell starts the inputs' gradients at 0, since backward adds into them."""
+    monkeypatch.chdir(tmp_path)
+    cells, namespace = _code_cells("02_backprop_chain"), {}
+    target = next(k for k, cell in enumerate(cells) if "L.backward()" in cell)
+    for cell in cells[:target]:
+        _run_cell(cell, namespace)
+    first = _run_cell(cells[target], namespace)
+    assert "a.grad = 0.2983" in first and _run_cell(cells[target], namespace) == first
+
+
+def test_tutorial_8_evaluation_cell_leaves_the_trained_model_as_it_was(monkeypatch):
+    """The cell comparing evaluation and training mode runs its training-mode passes, which move batch norm's
+    running estimates, on a copy: a re-run prints the same accuracy, and the trained model keeps its estimates."""
+    import numpy as np
+
+    from tinygrad_init import experiments, nn
+    from tinygrad_init.data import moons
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    cells, namespace = _code_cells("08_batchnorm"), {}
+    _run_cell(cells[0], namespace)                         # the imports
+    target = next(cell for cell in cells if "model.eval()" in cell)
+    trained = nn.Sequential(experiments.deep_mlp(30, 16, "relu", init="xavier_uniform", rng=0, batchnorm=True,
+                                                 input_width=2, bias=False), nn.Linear(16, 1, rng=100))
+    X, y = moons(64, noise=0.1, rng=0)
+    namespace.update(X=X, y=y, models={("30 ReLU layers, Xavier uniform", True, 0): trained})
+    before = trained[0][1].running_mean.copy()
+    first = _run_cell(target, namespace)
+    assert "evaluation mode: accuracy" in first and _run_cell(target, namespace) == first
+    assert np.array_equal(trained[0][1].running_mean, before)

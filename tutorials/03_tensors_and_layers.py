@@ -275,7 +275,9 @@ plt.show()
 # 2. Train the moons MLP with `activation="relu"`, or with the sizes `[2, 4, 1]`.
 #    How does the boundary change?
 # 3. Use `gradcheck` on `lambda x: (x * x).sum() / x.shape[0]`; then break it on purpose, e.g.
-#    `x.max(axis=1)` on an input with a tie. What does the message say?
+#    `x.max(axis=1)` on the row `[[1.0, 1.0, 1.0]]`, a three-way tie. What does the message say?
+#    (A two-way tie passes: the engine gives each tied entry half, and so does the central
+#    difference. Why not with three?)
 #
 # ## What to remember
 #

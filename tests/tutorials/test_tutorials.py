@@ -271,3 +271,16 @@ def test_tutorial_8_evaluation_cell_leaves_the_trained_model_as_it_was(monkeypat
     first = _run_cell(target, namespace)
     assert "evaluation mode: accuracy" in first and _run_cell(target, namespace) == first
     assert np.array_equal(trained[0][1].running_mean, before)
+
+
+def test_tutorial_3_suggested_break_of_gradcheck_breaks_it():
+    """Tutorial 3's 'Try it yourself' breaks gradcheck with `x.max(axis=1)` at a three-way tie; a two-way tie (what it
+    suggested before) passes, since the engine and the central difference both give each tied entry half."""
+    import numpy as np
+
+    from tinygrad_init.gradcheck import gradcheck
+
+    assert "`[[1.0, 1.0, 1.0]]`, a three-way tie" in " ".join(_markdown("03_tensors_and_layers").split())
+    three = gradcheck(lambda x: x.max(axis=1), np.array([[1.0, 1.0, 1.0]]), raise_on_fail=False)
+    assert not three.ok and "max with ties" in str(three)
+    assert gradcheck(lambda x: x.max(axis=1), np.array([[1.0, 1.0]]), raise_on_fail=False).ok

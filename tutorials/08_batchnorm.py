@@ -262,7 +262,8 @@ tanh_plain = np.array([curves["10 tanh layers, 0.01 * randn", False, s] for s in
 print(f"tanh without batch norm: the loss stays within {np.abs(tanh_plain - np.log(2)).max():.1g} of ln 2")
 first = {}
 for title in cases:
-    first[title] = [int(np.argmax(curves[title, True, s] < np.log(2) / 2)) for s in range(3)]
+    first[title] = [int(np.argmax(c < np.log(2) / 2)) if c.min() < np.log(2) / 2 else "never"
+                    for c in (curves[title, True, s] for s in range(3))]
     print(f"{title} with batch norm: below ln 2 / 2 from step", first[title], " lowest loss",
           [round(float(curves[title, True, s].min()), 3) for s in range(3)])
     assert all(curves[title, True, s].min() < np.log(2) / 2 for s in range(3))

@@ -18,6 +18,8 @@ are skipped when a tool is missing; under CI=true that is a failure.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -230,9 +232,6 @@ def _code_cells(name: str) -> list[str]:
 
 def _run_cell(source: str, namespace: dict) -> str:
     """Run one cell in `namespace`, as a kernel does, and return what it printed."""
-    import contextlib
-    import io
-
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(source, "<cell>", "exec"), namespace)
@@ -284,3 +283,19 @@ def test_tutorial_3_suggested_break_of_gradcheck_breaks_it():
     three = gradcheck(lambda x: x.max(axis=1), np.array([[1.0, 1.0, 1.0]]), raise_on_fail=False)
     assert not three.ok and "max with ties" in str(three)
     assert gradcheck(lambda x: x.max(axis=1), np.array([[1.0, 1.0]]), raise_on_fail=False).ok
+
+
+@pytest.mark.slow
+def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
+    """Tutorial 8's 'Try it yourself' 2 (the 30-layer net from `init="large"`): seed 0 never gets below ln 2 / 2
+    in 300 steps; the cell used to print 'below ln 2 / 2 from step [0, ...' for it (argmax of all False)."""
+    cells, namespace = _code_cells("08_batchnorm"), {}
+    _run_cell(cells[0], namespace)                         # the imports
+    target = next(cell for cell in cells if "below ln 2 / 2 from step" in cell)
+    changed = target.replace('("relu", "xavier_uniform", 30)', '("relu", "large", 30)')
+    assert changed != target
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), pytest.raises(AssertionError):   # the cell's asserts pin Xavier's runs
+        exec(compile(changed, "<cell>", "exec"), namespace)
+    line = next(ln for ln in printed.getvalue().splitlines() if ln.startswith("30 ReLU"))
+    assert "from step ['never', " in line

@@ -297,6 +297,10 @@ tensor_steps.explain(max_lines=7)
 #
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
 #    Check with `path_products(L, b)`.
 # 2. In section 6 replace `"small"` by `"cs231n"` (`randn / sqrt(500)`). What are the `W gain`

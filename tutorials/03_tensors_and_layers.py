@@ -270,6 +270,10 @@ plt.show()
 # %% [markdown]
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. What shape does `unbroadcast` return for a gradient of shape `(2, 4, 3)` and a target
 #    shape `(4, 1)`? Predict it, then run it.
 # 2. Train the moons MLP with `activation="relu"`, or with the sizes `[2, 4, 1]`.

@@ -338,6 +338,10 @@ except ValueError as error:
 #
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
 #    network's losses change?
 # 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`). Is the

@@ -124,6 +124,8 @@ def test_markdown_is_well_formed(name):
     assert markdown.count("$") % 2 == 0, f"{name}: an unbalanced $ in the markdown"
     assert "## Exercises" in markdown, f"{name} has no exercises section"
     assert "tinygrad-init exercises start my_exercises" in markdown
+    # its suggestions to change a cell say what the cell's asserts then do
+    assert "delete its `assert` lines there: they check the numbers of the settings shown" in " ".join(markdown.split())
 
 
 @pytest.mark.parametrize("name", NAMES)

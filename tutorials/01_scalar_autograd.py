@@ -84,7 +84,7 @@ assert z._locals == (1.0, 1.0) and m._locals == (1.5, -0.8)
 # has gone backwards yet.
 
 # %%
-assert all(v.grad == 0.0 for v in (w, x, b, z, h, L))
+assert all(v.grad == 0.0 for v in (w, x, b, z, h, L)), "backward ran since: run the cell that builds L first"
 draw.draw(L, show_data=True, show_grad=True)
 
 # %% [markdown]

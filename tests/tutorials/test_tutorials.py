@@ -301,3 +301,18 @@ def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
         exec(compile(changed, "<cell>", "exec"), namespace)
     line = next(ln for ln in printed.getvalue().splitlines() if ln.startswith("30 ReLU"))
     assert "from step ['never', " in line
+
+
+def test_tutorial_1_graph_cell_run_again_after_backward_says_what_to_do():
+    """Tutorial 1 shows the graph before backward, asserting that every gradient is still 0; a student who scrolls
+    back and runs it again after backward got a bare AssertionError; it now says which cell to run first."""
+    cells, namespace = _code_cells("01_scalar_autograd"), {}
+    graph = next(k for k, cell in enumerate(cells) if "assert all(v.grad == 0.0" in cell)
+    backward = next(k for k, cell in enumerate(cells) if "L.backward()" in cell)
+    for cell in cells[:backward + 1]:
+        _run_cell(cell, namespace)
+    with pytest.raises(AssertionError, match="run the cell that builds L first"):
+        _run_cell(cells[graph], namespace)
+    build = next(k for k, cell in enumerate(cells) if cell.lstrip().startswith("x = Value("))
+    _run_cell(cells[build], namespace)
+    _run_cell(cells[graph], namespace)

@@ -61,7 +61,7 @@ draw.draw(L, show_data=True, show_local=True)
 # And `b.grad`?
 
 # %%
-a.grad = b.grad = 0.0         # backward adds into the inputs' .grad: start at 0, so a re-run gives the same
+a.grad = b.grad = 0.0    # backward adds into .grad: start from 0, so running this cell again prints the same
 with ledger.record() as steps:
     L.backward()
 print(f"a.grad = {a.grad:.4f}   b.grad = {b.grad:.4f}")

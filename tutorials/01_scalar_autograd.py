@@ -84,7 +84,7 @@ assert z._locals == (1.0, 1.0) and m._locals == (1.5, -0.8)
 # has gone backwards yet.
 
 # %%
-assert all(v.grad == 0.0 for v in (w, x, b, z, h, L))
+assert all(v.grad == 0.0 for v in (w, x, b, z, h, L)), "backward ran since: run the cell that builds L first"
 draw.draw(L, show_data=True, show_grad=True)
 
 # %% [markdown]
@@ -335,6 +335,10 @@ plt.show()
 
 # %% [markdown]
 # ## Try it yourself
+#
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
 #
 # 1. Use `b` twice, $z = wx + b + b$. Predict `b.grad` and `w.grad` before you run it (careful: $h$ changes too).
 # 2. Compute $\partial L/\partial x$ by hand with the chain rule and compare with `x.grad`.

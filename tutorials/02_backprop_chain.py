@@ -61,6 +61,7 @@ draw.draw(L, show_data=True, show_local=True)
 # And `b.grad`?
 
 # %%
+a.grad = b.grad = 0.0    # backward adds into .grad: start from 0, so running this cell again prints the same
 with ledger.record() as steps:
     L.backward()
 print(f"a.grad = {a.grad:.4f}   b.grad = {b.grad:.4f}")
@@ -295,6 +296,10 @@ tensor_steps.explain(max_lines=7)
 # tutorial 6 picks the weight scale that makes every factor close to 1.
 #
 # ## Try it yourself
+#
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
 #
 # 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
 #    Check with `path_products(L, b)`.

@@ -270,12 +270,18 @@ plt.show()
 # %% [markdown]
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. What shape does `unbroadcast` return for a gradient of shape `(2, 4, 3)` and a target
 #    shape `(4, 1)`? Predict it, then run it.
 # 2. Train the moons MLP with `activation="relu"`, or with the sizes `[2, 4, 1]`.
 #    How does the boundary change?
 # 3. Use `gradcheck` on `lambda x: (x * x).sum() / x.shape[0]`; then break it on purpose, e.g.
-#    `x.max(axis=1)` on an input with a tie. What does the message say?
+#    `x.max(axis=1)` on the row `[[1.0, 1.0, 1.0]]`, a three-way tie. What does the message say?
+#    (A two-way tie passes: the engine gives each tied entry half, and so does the central
+#    difference. Why not with three?)
 #
 # ## What to remember
 #

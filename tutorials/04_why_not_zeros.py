@@ -231,6 +231,10 @@ assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread)
 #
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. Train the sigmoid zero net of section 2 on the first five examples for a few steps. When
 #    does the first layer's weight start to move, and do its columns stay equal?
 # 2. Keep the weights constant but draw the **biases** at random

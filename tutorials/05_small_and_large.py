@@ -304,6 +304,10 @@ table
 #
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. Run `cs231n_net` of section 1 with `scale = 0.05` and `scale = 0.1`. Which scale keeps
 #    the std roughly constant? Compare with $1/\sqrt{500}$.
 # 2. Replace tanh by the sigmoid in `cs231n_net`. Why does the std not collapse to 0?

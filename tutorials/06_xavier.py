@@ -454,6 +454,10 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 #
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. Use `init.calculate_gain("tanh")` (5/3) as Glorot's gain,
 #    `init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still decay?
 #    How many units saturate? (Use `theory.predict` first, then measure.)

@@ -301,6 +301,10 @@ assert np.argmin(momentum.min(axis=1)) == 4 and round(momentum[4].min(), 1) == 0
 # %% [markdown]
 # ## Try it yourself
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. Leaky ReLU with slope $a$ passes $a z$ for $z < 0$. Show that
 #    $E[f(z)^2] = \tfrac{1 + a^2}{2} \operatorname{Var}(z)$ and check it with
 #    `theory.activation_moments("leaky_relu", 1.0, negative_slope=0.1)`. Which variance keeps

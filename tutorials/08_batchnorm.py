@@ -23,6 +23,8 @@
 
 # %%
 # %matplotlib inline
+import copy
+
 import matplotlib.pyplot as plt
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -260,7 +262,8 @@ tanh_plain = np.array([curves["10 tanh layers, 0.01 * randn", False, s] for s in
 print(f"tanh without batch norm: the loss stays within {np.abs(tanh_plain - np.log(2)).max():.1g} of ln 2")
 first = {}
 for title in cases:
-    first[title] = [int(np.argmax(curves[title, True, s] < np.log(2) / 2)) for s in range(3)]
+    first[title] = [int(np.argmax(c < np.log(2) / 2)) if c.min() < np.log(2) / 2 else "never"
+                    for c in (curves[title, True, s] for s in range(3))]
     print(f"{title} with batch norm: below ln 2 / 2 from step", first[title], " lowest loss",
           [round(float(curves[title, True, s].min()), 3) for s in range(3)])
     assert all(curves[title, True, s].min() < np.log(2) / 2 for s in range(3))
@@ -305,7 +308,9 @@ plt.show()
 # as in a batch of five? In training mode?
 
 # %%
-model = models["30 ReLU layers, Xavier uniform", True, 0]
+# a copy: a forward pass in training mode, even under no_grad, moves the running estimates (as in PyTorch),
+# so the trained model stays as it was and a re-run of this cell prints the same numbers
+model = copy.deepcopy(models["30 ReLU layers, Xavier uniform", True, 0])
 first_bn = model[0][1]                               # the first BatchNorm1d of the body
 print(first_bn, "\nrunning mean of its first 4 features:", np.round(first_bn.running_mean[:4], 3))
 
@@ -332,6 +337,10 @@ except ValueError as error:
 # its variance is 0, and `BatchNorm1d` says so.
 #
 # ## Try it yourself
+#
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
 #
 # 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
 #    network's losses change?

@@ -386,6 +386,10 @@ cmp.figure()
 #
 # Try also:
 #
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
 # 1. Train the poor init with `train(make("large"), 150, 0.03)`. Where does each layer's
 #    update:data sit, and which layer is off?
 # 2. Replace every `nn.Tanh` by `nn.ReLU` in `make` and use He's init: what does

@@ -269,6 +269,11 @@ assert len(list(itertools.product(*explorer.GRID.values()))) == 432
 #
 # Try also:
 #
-# 1. In the page, find a gain that makes tanh + `xavier_normal` hold at 20 layers and one
-#    that makes it saturate.
+# Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
+# check the numbers of the settings shown, so after a change they stop the cell with an
+# `AssertionError`, sometimes before its table or figure.
+#
+# 1. In the whole explorer of section 5 (the page above has gain 1 and 4 or 12 layers only),
+#    find the gains that make tanh + `xavier_normal` hold at 20 layers, and those that make it
+#    vanish or explode. Can a gain make it saturate? (Tutorial 10's $q^*$ tells.)
 # 2. Which settings does the verdict call "explodes"? Check one against `theory.predict`.

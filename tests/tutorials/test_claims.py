@@ -288,3 +288,13 @@ def test_tutorial_7_xavier_output_against_he_over_twenty_seeds():
 
     log2 = [np.log2(out_std("xavier_uniform", s) / out_std("he_normal", s)) for s in range(20)]
     assert (round(min(log2)), round(max(log2))) == (-27, -10) and abs(np.median(log2) + 16) < 1.5
+
+
+def test_tutorial_12_gains_of_tanh_xavier_at_20_layers():
+    """Tutorial 12, 'Try also' 1: in the whole explorer tanh + xavier_normal at 20 layers vanishes with gain 0.5,
+    holds with 1 and 5/3, explodes with 2, at every width; no gain of the page makes it saturate."""
+    grid = dict(explorer.GRID, activation=("tanh",), scheme=("xavier_normal",), depth=(20,))
+    page = explorer.explore(grid=grid, rng=0)
+    verdicts = {gain: {page.data[explorer.key("tanh", "xavier_normal", gain, 20, w)]["verdict"] for w in grid["width"]}
+                for gain in grid["gain"]}
+    assert list(verdicts.values()) == [{"vanishes"}, {"holds"}, {"holds"}, {"explodes"}]

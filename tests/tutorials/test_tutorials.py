@@ -9,6 +9,7 @@
   in a temporary folder (so the files the notebooks write stay out of the repository),
   without a single cell error, and shows its figures.
 - Every grader command in a notebook names an exercise, and the README lists every notebook.
+- A cell run a second time, as students do, prints what it printed the first time.
 
 Running a notebook takes a few seconds to a quarter of a minute; each is its own test (marked
 ``slow``, and ``graphviz`` when it draws graphs), so they can run in parallel. Locally they
@@ -17,6 +18,8 @@ are skipped when a tool is missing; under CI=true that is a failure.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -121,6 +124,8 @@ def test_markdown_is_well_formed(name):
     assert markdown.count("$") % 2 == 0, f"{name}: an unbalanced $ in the markdown"
     assert "## Exercises" in markdown, f"{name} has no exercises section"
     assert "tinygrad-init exercises start my_exercises" in markdown
+    # its suggestions to change a cell say what the cell's asserts then do
+    assert "delete its `assert` lines there: they check the numbers of the settings shown" in " ".join(markdown.split())
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -218,3 +223,96 @@ def test_readme_names_the_tutorials_that_stop_without_dot(monkeypatch, tmp_path)
     for name in NAMES:
         if "player.write_player(" in (TUTORIALS / f"{name}.py").read_text(encoding="utf-8"):
             assert f"tutorial {int(name[:2])} stops at its player" in readme, name
+
+
+def _code_cells(name: str) -> list[str]:
+    """The code cells of a tutorial, as a kernel runs them (a `%magic` line is left out)."""
+    jupytext = require_module("jupytext")
+    return ["\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+            for cell in jupytext.read(TUTORIALS / f"{name}.py").cells if cell.cell_type == "code"]
+
+
+def _run_cell(source: str, namespace: dict) -> str:
+    """Run one cell in `namespace`, as a kernel does, and return what it printed."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(source, "<cell>", "exec"), namespace)
+    return printed.getvalue()
+
+
+def test_tutorial_2_ledger_cell_run_twice_prints_the_same(tmp_path, monkeypatch):
+    """A student who runs the ledger cell again sees the same gradients, not the doubled ones (and no failed
+    assert): the cell starts the inputs' gradients at 0, since backward adds into them."""
+    monkeypatch.chdir(tmp_path)
+    cells, namespace = _code_cells("02_backprop_chain"), {}
+    target = next(k for k, cell in enumerate(cells) if "L.backward()" in cell)
+    for cell in cells[:target]:
+        _run_cell(cell, namespace)
+    first = _run_cell(cells[target], namespace)
+    assert "a.grad = 0.2983" in first and _run_cell(cells[target], namespace) == first
+
+
+def test_tutorial_8_evaluation_cell_leaves_the_trained_model_as_it_was(monkeypatch):
+    """The cell comparing evaluation and training mode runs its training-mode passes, which move batch norm's
+    running estimates, on a copy: a re-run prints the same accuracy, and the trained model keeps its estimates."""
+    import numpy as np
+
+    from tinygrad_init import experiments, nn
+    from tinygrad_init.data import moons
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    cells, namespace = _code_cells("08_batchnorm"), {}
+    _run_cell(cells[0], namespace)                         # the imports
+    target = next(cell for cell in cells if "model.eval()" in cell)
+    trained = nn.Sequential(experiments.deep_mlp(30, 16, "relu", init="xavier_uniform", rng=0, batchnorm=True,
+                                                 input_width=2, bias=False), nn.Linear(16, 1, rng=100))
+    X, y = moons(64, noise=0.1, rng=0)
+    namespace.update(X=X, y=y, models={("30 ReLU layers, Xavier uniform", True, 0): trained})
+    before = trained[0][1].running_mean.copy()
+    first = _run_cell(target, namespace)
+    assert "evaluation mode: accuracy" in first and _run_cell(target, namespace) == first
+    assert np.array_equal(trained[0][1].running_mean, before)
+
+
+def test_tutorial_3_suggested_break_of_gradcheck_breaks_it():
+    """Tutorial 3's 'Try it yourself' breaks gradcheck with `x.max(axis=1)` at a three-way tie; a two-way tie (what it
+    suggested before) passes, since the engine and the central difference both give each tied entry half."""
+    import numpy as np
+
+    from tinygrad_init.gradcheck import gradcheck
+
+    assert "`[[1.0, 1.0, 1.0]]`, a three-way tie" in " ".join(_markdown("03_tensors_and_layers").split())
+    three = gradcheck(lambda x: x.max(axis=1), np.array([[1.0, 1.0, 1.0]]), raise_on_fail=False)
+    assert not three.ok and "max with ties" in str(three)
+    assert gradcheck(lambda x: x.max(axis=1), np.array([[1.0, 1.0]]), raise_on_fail=False).ok
+
+
+@pytest.mark.slow
+def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
+    """Tutorial 8's 'Try it yourself' 2 (the 30-layer net from `init="large"`): seed 0 never gets below ln 2 / 2
+    in 300 steps; the cell used to print 'below ln 2 / 2 from step [0, ...' for it (argmax of all False)."""
+    cells, namespace = _code_cells("08_batchnorm"), {}
+    _run_cell(cells[0], namespace)                         # the imports
+    target = next(cell for cell in cells if "below ln 2 / 2 from step" in cell)
+    changed = target.replace('("relu", "xavier_uniform", 30)', '("relu", "large", 30)')
+    assert changed != target
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), pytest.raises(AssertionError):   # the cell's asserts pin Xavier's runs
+        exec(compile(changed, "<cell>", "exec"), namespace)
+    line = next(ln for ln in printed.getvalue().splitlines() if ln.startswith("30 ReLU"))
+    assert "from step ['never', " in line
+
+
+def test_tutorial_1_graph_cell_run_again_after_backward_says_what_to_do():
+    """Tutorial 1 shows the graph before backward, asserting that every gradient is still 0; a student who scrolls
+    back and runs it again after backward got a bare AssertionError; it now says which cell to run first."""
+    cells, namespace = _code_cells("01_scalar_autograd"), {}
+    graph = next(k for k, cell in enumerate(cells) if "assert all(v.grad == 0.0" in cell)
+    backward = next(k for k, cell in enumerate(cells) if "L.backward()" in cell)
+    for cell in cells[:backward + 1]:
+        _run_cell(cell, namespace)
+    with pytest.raises(AssertionError, match="run the cell that builds L first"):
+        _run_cell(cells[graph], namespace)
+    build = next(k for k, cell in enumerate(cells) if cell.lstrip().startswith("x = Value("))
+    _run_cell(cells[build], namespace)
+    _run_cell(cells[graph], namespace)

@@ -67,6 +67,16 @@ def test_orthogonal_tanh_near_q0_is_nearly_isometric(spectra):
         assert 0.3 < r["mean_sq"][0] < 3  # chi_1^L = 1, up to the network-to-network spread
 
 
+def test_the_spectra_and_correlations_do_not_depend_on_the_blas_threads():
+    # a multi-threaded product sums in another order: the last bits moved with the thread count
+    from threadpoolctl import threadpool_limits
+    runs = []
+    for threads in (1, 2):
+        with threadpool_limits(threads, user_api="blas"):
+            runs.append((S.jacobian_spectra((2,), 100, 1), S.correlations(30, 500, networks=1, pairs=8)))
+    assert runs[0] == runs[1]
+
+
 def test_correlations_follow_the_correlation_map():
     res = S.correlations(depth=12, width=300, networks=2, pairs=4, rng=0)
     assert set(res) == {f"{p}, c0 = {c:g}" for p in S.PHASES for c in (0.2, 0.9)}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import init
@@ -40,6 +41,7 @@ QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("smal
 verdict = judge
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
             bins: int = 30, rng: Any = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std

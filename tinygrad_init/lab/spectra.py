@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
@@ -57,6 +58,7 @@ def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: A
     return [check(fn, name, v, *bounds, **kw) for v in values]
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
                  networks: int = 8, pairs: int = 8, rng: Any = 0) -> dict[str, Any]:
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
@@ -119,6 +121,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
             "command": "tinygrad-init chaos" + (" --quick" if quick else "")}
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
                      sigma_b2: float = 1e-4, rng: Any = 0) -> dict[str, Any]:
     """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's

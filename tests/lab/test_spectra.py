@@ -157,6 +157,13 @@ def test_the_report_sections():
                                     "the spectrum further, so more directions fall below 1e-4 with depth.")
 
 
+def test_the_report_sections_from_a_generator_are_json_ready():
+    # settings held the Generator itself: to_dict() could not be written as JSON
+    for section in (S.chaos_section, S.isometry_section):
+        res = section(np.random.default_rng(0), quick=True)
+        assert res.settings["seed"] is None and json.loads(json.dumps(res.to_dict(), allow_nan=False))
+
+
 @pytest.mark.parametrize("call,error,fragment", [
     (lambda: S.correlations(depth=3, width=8, starts=[]), ValueError, "correlations: starts must list one or more"),
     (lambda: S.correlations(depth=3, width=8, starts=0.5), TypeError, "correlations: starts must list one or more"),

@@ -483,6 +483,14 @@ def test_batch_norm_keeps_the_bad_schemes_healthy(quick_sweep: E.Sweep) -> None:
         E.batch_norm(sweep=quick_sweep)  # a sweep without batch norm where one with it is needed
 
 
+def test_batch_norm_from_a_generator_compares_the_same_networks() -> None:
+    # the sweep without batch norm drew its input and weights after the one with it: another network, silently
+    sizes = {"depth": 3, "width": 20, "batch": 30}
+    given, seeded = (E.batch_norm(rng, schemes=("large",), activations=("tanh",), **sizes).to_dict()
+                     for rng in (np.random.default_rng(3), 3))
+    assert given["tables"] == seeded["tables"] and given["findings"] == seeded["findings"]
+
+
 def test_sweep_table_has_probe_and_theory_columns() -> None:
     t = E.sweep_table("he_normal", "relu", depth=3, width=40, batch=50, rng=1)
     assert t.columns[:3] == ("layer", "pre_std", "pre_std_theory") and "dead" in t.columns and len(t) == 3

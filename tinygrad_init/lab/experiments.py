@@ -8,6 +8,7 @@ normal schemes draw the same `Z_l` and differ only in scale, `W_l = s Z_l`."""
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from concurrent.futures import Future
@@ -339,7 +340,8 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
     the scale of `W`. `sweep`, `plain`: precomputed sweeps with and without it. Table `main`, figure `batchnorm`."""
-    bn = _get_sweep("batch_norm", sweep, schemes, activations, rng, quick, True, **sizes)
+    rng = rng if isinstance(rng, numbers.Integral) else as_rng(rng)  # a Generator or None: one stream for both
+    bn = _get_sweep("batch_norm", sweep, schemes, activations, copy.deepcopy(rng), quick, True, **sizes)
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}
     for (sc, a), run in bn.runs.items():

@@ -594,3 +594,18 @@ def test_the_saturation_sentence_names_one_lower_layer_as_one() -> None:
     # layers=2 read "while layers 1-1 stay between ..."
     text = E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, samples=8, steps=3).findings[0]
     assert " while layer 1 stays between " in text and "1-1" not in text
+
+
+@pytest.mark.parametrize("rng", [np.random.default_rng(5), None])
+def test_run_all_gives_every_part_one_seed(rng, monkeypatch) -> None:
+    # a Generator (or None) went to each part as it was: the parts drew their own inputs (each activation's sweep
+    # another X), and in one process the numbers depended on the order the parts ran in
+    seen, sweep = [], E.run_sweep(("small",), E.ACTIVATIONS, depth=2, width=4, batch=3)
+    monkeypatch.setattr(E, "EXPERIMENTS", {})
+    monkeypatch.setattr(E, "run_sweep", lambda *a, **k: seen.append(k["rng"]) or sweep)
+    monkeypatch.setattr(E, "verdict", lambda *a: None)
+    monkeypatch.setattr(E, "activation_statistics", lambda **k: None)
+    monkeypatch.setattr(E, "gradient_statistics", lambda **k: None)
+    monkeypatch.setattr(E, "batch_norm", lambda **k: None)
+    E.run_all(rng, quick=True)
+    assert len(seen) == 2 * len(E.ACTIVATIONS) and isinstance(seen[0], int) and seen == seen[:1] * len(seen)

@@ -101,6 +101,18 @@ def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():
     assert runs[0] == runs[1]
 
 
+def test_the_page_is_written_with_the_same_bytes_on_every_platform(tmp_path, monkeypatch):
+    # written as text with the platform's line ends: on Windows each \n became \r\n (the player's page did not)
+    write = Path.write_text
+
+    def as_on_windows(self, data, encoding=None, errors=None, newline=None):
+        return write(self, data.replace("\n", "\r\n") if newline is None else data, encoding, errors, newline)
+
+    monkeypatch.setattr(Path, "write_text", as_on_windows)
+    page = E.Explorer({"activation": ["tanh"]}, {})
+    assert page.write(tmp_path / "e.html").read_bytes() == page.html.encode()
+
+
 def _chromium():
     """The Chromium driver of the player's browser test (one copy of it, loaded from there)."""
     path = Path(__file__).resolve().parents[1] / "observe" / "test_player_browser.py"

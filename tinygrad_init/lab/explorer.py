@@ -84,7 +84,7 @@ class Explorer:
         """Write the page to `path` (a directory gets `explorer.html`); returns the file."""
         path = Path(path) / "explorer.html" if Path(path).is_dir() or not Path(path).suffix else Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html, encoding="utf-8")
+        path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
         return path
 
     def _repr_html_(self) -> str:

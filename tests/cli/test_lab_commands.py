@@ -23,9 +23,13 @@ def test_chaos_writes_the_result_and_its_heatmap(tmp_path, capsys, monkeypatch):
     small = spectra.trainability  # a smaller grid than --quick's, to keep the test fast
     monkeypatch.setattr(spectra, "trainability", lambda quick, rng: small(sigma_w2s=(1.0, 3.0), depths=(2, 3),
                                                                           steps=5, rng=rng))
+    write = type(tmp_path).write_text  # as on Windows: text written without newline= gets CRLF line ends
+    monkeypatch.setattr(type(tmp_path), "write_text", lambda self, data, encoding=None, errors=None, newline=None:
+                        write(self, data if newline else data.replace("\n", "\r\n"), encoding, errors, newline))
     args = _parser().parse_args(["chaos", "--json", str(tmp_path / "r.json"), "--figure", str(tmp_path / "r.png"),
                                  "--seed", "4"])
     assert args.run(args) == 0
+    assert b"\r" not in (tmp_path / "r.json").read_bytes()  # the shipped file is the same bytes everywhere
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["command"] == "tinygrad-init chaos --seed 4" and len(result["accuracy"]) == 2
     assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"

@@ -483,6 +483,14 @@ def test_batch_norm_keeps_the_bad_schemes_healthy(quick_sweep: E.Sweep) -> None:
         E.batch_norm(sweep=quick_sweep)  # a sweep without batch norm where one with it is needed
 
 
+def test_batch_norm_from_a_generator_compares_the_same_networks() -> None:
+    # the sweep without batch norm drew its input and weights after the one with it: another network, silently
+    sizes = {"depth": 3, "width": 20, "batch": 30}
+    given, seeded = (E.batch_norm(rng, schemes=("large",), activations=("tanh",), **sizes).to_dict()
+                     for rng in (np.random.default_rng(3), 3))
+    assert given["tables"] == seeded["tables"] and given["findings"] == seeded["findings"]
+
+
 def test_sweep_table_has_probe_and_theory_columns() -> None:
     t = E.sweep_table("he_normal", "relu", depth=3, width=40, batch=50, rng=1)
     assert t.columns[:3] == ("layer", "pre_std", "pre_std_theory") and "dead" in t.columns and len(t) == 3
@@ -586,3 +594,18 @@ def test_the_saturation_sentence_names_one_lower_layer_as_one() -> None:
     # layers=2 read "while layers 1-1 stay between ..."
     text = E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, samples=8, steps=3).findings[0]
     assert " while layer 1 stays between " in text and "1-1" not in text
+
+
+@pytest.mark.parametrize("rng", [np.random.default_rng(5), None])
+def test_run_all_gives_every_part_one_seed(rng, monkeypatch) -> None:
+    # a Generator (or None) went to each part as it was: the parts drew their own inputs (each activation's sweep
+    # another X), and in one process the numbers depended on the order the parts ran in
+    seen, sweep = [], E.run_sweep(("small",), E.ACTIVATIONS, depth=2, width=4, batch=3)
+    monkeypatch.setattr(E, "EXPERIMENTS", {})
+    monkeypatch.setattr(E, "run_sweep", lambda *a, **k: seen.append(k["rng"]) or sweep)
+    monkeypatch.setattr(E, "verdict", lambda *a: None)
+    monkeypatch.setattr(E, "activation_statistics", lambda **k: None)
+    monkeypatch.setattr(E, "gradient_statistics", lambda **k: None)
+    monkeypatch.setattr(E, "batch_norm", lambda **k: None)
+    E.run_all(rng, quick=True)
+    assert len(seen) == 2 * len(E.ACTIVATIONS) and isinstance(seen[0], int) and seen == seen[:1] * len(seen)

@@ -91,6 +91,28 @@ def test_a_combinations_numbers_do_not_depend_on_the_rest_of_the_grid():
     assert name in big and big[name] == small[name]
 
 
+def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():
+    # 500 saturated tanh units: the summation order of a multi-threaded product changed std(dL/dh) by up to 8%
+    from threadpoolctl import threadpool_limits
+    runs = []
+    for threads in (1, 2):
+        with threadpool_limits(threads, user_api="blas"):
+            runs.append(E.measure("tanh", "large", 2.0, 5, 500))
+    assert runs[0] == runs[1]
+
+
+def test_the_page_is_written_with_the_same_bytes_on_every_platform(tmp_path, monkeypatch):
+    # written as text with the platform's line ends: on Windows each \n became \r\n (the player's page did not)
+    write = Path.write_text
+
+    def as_on_windows(self, data, encoding=None, errors=None, newline=None):
+        return write(self, data.replace("\n", "\r\n") if newline is None else data, encoding, errors, newline)
+
+    monkeypatch.setattr(Path, "write_text", as_on_windows)
+    page = E.Explorer({"activation": ["tanh"]}, {})
+    assert page.write(tmp_path / "e.html").read_bytes() == page.html.encode()
+
+
 def _chromium():
     """The Chromium driver of the player's browser test (one copy of it, loaded from there)."""
     path = Path(__file__).resolve().parents[1] / "observe" / "test_player_browser.py"

@@ -37,3 +37,18 @@ def test_the_training_figure_keeps_the_last_scheme_label_on_the_slide() -> None:
     fig = plots.training_figure(steps, {k: rng.random((3, 5)) for k in inits},
                                 {k: (rng.random(3), rng.random(3)) for k in inits}, title="training")
     assert_slide_ready(fig)
+
+
+def test_a_users_matplotlib_settings_do_not_change_the_figures_bytes() -> None:
+    # a matplotlibrc (or a notebook's rcParams) with a dark figure, other font sizes or transparent saving changed
+    # the slides: the same seed gave other bytes on another lecturer's machine
+    import matplotlib
+
+    def png() -> bytes:
+        fig = plots.curves({"p": {"he_normal": [1.0, 2.0, 4.0]}}, title="t")
+        return b"".join(plots.figure_bytes(fig, fmt) for fmt in ("png", "svg", "pdf"))
+
+    plain = png()
+    with matplotlib.rc_context({"figure.facecolor": "black", "font.size": 30, "savefig.transparent": True,
+                                "xtick.major.size": 10, "lines.linestyle": "--", "axes.linewidth": 3}):
+        assert png() == plain

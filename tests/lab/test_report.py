@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+import os
 import subprocess
 import sys
 from functools import partial
@@ -31,6 +32,30 @@ def test_importing_the_package_does_not_import_matplotlib() -> None:
     code = "import tinygrad_init, sys; assert 'matplotlib' not in sys.modules, 'matplotlib was imported'"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+_DIGEST = """
+import hashlib, json
+from tinygrad_init import draw, experiments, plots
+from tinygrad_init.lab import explorer
+parts = [json.dumps(explorer.measure("tanh", "large", 2.0, 5, 500)),  # 500 saturated units: the sums' order shows
+         json.dumps(experiments.run_one("he_normal", "relu", 3, 20, 30, rng=1).to_dict()),
+         plots.figure_bytes(plots.curves({"p": {"small": [1.0, 0.5, 0.2]}}), "svg").decode(),
+         draw.draw(draw.mlp_loss([2, 3, 1], engine="scalar", rng=2)[0]).source]
+print(hashlib.sha256("".join(parts).encode()).hexdigest())
+"""
+
+
+def test_the_same_seed_gives_the_same_bytes_in_another_process_and_setting(tmp_path: Path) -> None:
+    # another hash seed, BLAS thread count, matplotlib backend, folder and matplotlibrc
+    here = subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True, timeout=120, env={
+        **os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "2"})
+    (tmp_path / "matplotlibrc").write_text("font.size: 30\nfigure.facecolor: black\n")
+    there = subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True, timeout=120, env={
+        **os.environ, "PYTHONHASHSEED": "12345", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+        "MPLBACKEND": "pdf", "MATPLOTLIBRC": str(tmp_path)}, cwd=tmp_path)
+    assert here.returncode == there.returncode == 0, here.stderr + there.stderr
+    assert here.stdout == there.stdout
 
 
 @pytest.fixture(scope="module")

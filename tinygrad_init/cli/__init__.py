@@ -302,7 +302,7 @@ def _chaos(args: argparse.Namespace) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
         result = spectra.trainability(args.quick, rng=args.seed)
         result["command"] += f" --seed {args.seed}" if args.seed else ""
-        args.json.write_text(json.dumps(result, indent=1) + "\n")
+        args.json.write_text(json.dumps(result, indent=1) + "\n", newline="\n")  # LF on every platform
         save_figure(spectra.figure("trainability", result), args.figure)
     except OSError as e:
         return _cannot("chaos", f"write {args.json} and {args.figure}", e)

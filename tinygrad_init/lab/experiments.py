@@ -8,6 +8,7 @@ normal schemes draw the same `Z_l` and differ only in scale, `W_l = s Z_l`."""
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from concurrent.futures import Future
@@ -339,7 +340,8 @@ def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
     the scale of `W`. `sweep`, `plain`: precomputed sweeps with and without it. Table `main`, figure `batchnorm`."""
-    bn = _get_sweep("batch_norm", sweep, schemes, activations, rng, quick, True, **sizes)
+    rng = rng if isinstance(rng, numbers.Integral) else as_rng(rng)  # a Generator or None: one stream for both
+    bn = _get_sweep("batch_norm", sweep, schemes, activations, copy.deepcopy(rng), quick, True, **sizes)
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}
     for (sc, a), run in bn.runs.items():
@@ -477,11 +479,12 @@ def _now(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
     return done
 
 
-def run_all(rng: int = 0, quick: bool = False, submit: Callable[..., Any] | None = None) -> list[ExperimentResult]:
-    """Every experiment in report order, each with the seed `rng` as if called on its own (the sweep-based ones
-    share two sweeps). `submit(f, *args, **kwargs)` (a process pool's) runs the parts, the longest first; by
-    default they run here, one after the other."""
-    call = submit or _now
+def run_all(rng: np.random.Generator | int | None = 0, quick: bool = False,
+            submit: Callable[..., Any] | None = None) -> list[ExperimentResult]:
+    """Every experiment in report order, each with the seed `rng` (a Generator or None: a seed drawn from it) as if
+    called on its own (the sweep-based ones share two sweeps). `submit(f, *args, **kwargs)` (a process pool's) runs
+    the parts, the longest first; by default they run here, one after the other."""
+    call, rng = submit or _now, rng if isinstance(rng, numbers.Integral) else int(as_rng(rng).integers(2**63 - 1))
     names = sorted(EXPERIMENTS, key=lambda k: -_SECONDS.get(k, 0))
     jobs = {k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[:2]}
     sweeps = [[call(run_sweep, schemes, (a,), rng=rng, quick=quick, batchnorm=bn) for a in ACTIVATIONS]

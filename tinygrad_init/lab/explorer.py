@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import init
@@ -40,6 +41,7 @@ QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("smal
 verdict = judge
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
             bins: int = 30, rng: Any = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
@@ -82,7 +84,7 @@ class Explorer:
         """Write the page to `path` (a directory gets `explorer.html`); returns the file."""
         path = Path(path) / "explorer.html" if Path(path).is_dir() or not Path(path).suffix else Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html, encoding="utf-8")
+        path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
         return path
 
     def _repr_html_(self) -> str:

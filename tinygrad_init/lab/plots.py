@@ -48,14 +48,15 @@ _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None, "
 
 def mpl() -> Any:
     """matplotlib with the submodules the figures use, imported on first use (`import tinygrad_init` does not)."""
-    for sub in ("collections", "colors", "figure", "lines", "patches", "ticker"):
+    for sub in ("collections", "colors", "figure", "lines", "patches", "style", "ticker"):
         importlib.import_module(f"matplotlib.{sub}")  # a Figure made directly renders with Agg: no pyplot
     return sys.modules["matplotlib"]
 
 
 def slide_style() -> contextlib.AbstractContextManager:
-    """Draw in `SLIDE_STYLE` inside this block (`with slide_style(): ...`)."""
-    return mpl().rc_context(SLIDE_STYLE)
+    """Draw in `SLIDE_STYLE` over matplotlib's defaults inside this block (`with slide_style(): ...`): a user's
+    matplotlibrc or rcParams change no figure."""
+    return mpl().style.context(["default", SLIDE_STYLE])
 
 
 def scheme_color(scheme: str, index: int | None = None) -> str:
@@ -327,8 +328,8 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
     """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`, default 100)."""
     if (key := str(fmt).lower()) not in _METADATA:
         raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
-    buf = io.BytesIO()
-    with mpl().rc_context({k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}):
+    buf = io.BytesIO()  # drawn with matplotlib's defaults, whatever the user's rcParams
+    with mpl().style.context(["default", {k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}]):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=dpi or SLIDE_STYLE["savefig.dpi"],
                     **{"pil_kwargs": {"compress_level": 1}} if key == "png" else {})  # a quarter faster, 10% larger
     return buf.getvalue()

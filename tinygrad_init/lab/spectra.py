@@ -8,11 +8,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import numbers
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .. import nn
 from ..core.tensor import Tensor, no_grad
@@ -57,6 +59,7 @@ def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: A
     return [check(fn, name, v, *bounds, **kw) for v in values]
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
                  networks: int = 8, pairs: int = 8, rng: Any = 0) -> dict[str, Any]:
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
@@ -119,6 +122,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
             "command": "tinygrad-init chaos" + (" --quick" if quick else "")}
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
                      sigma_b2: float = 1e-4, rng: Any = 0) -> dict[str, Any]:
     """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's
@@ -316,6 +320,7 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
     L, width, networks, pairs = (20, 100, 1, 4) if quick else (30, 200, 2, 8)
+    seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
     corr = correlations(L, width, networks=networks, pairs=pairs, rng=rng)
     heat = json.loads(SHIPPED.read_text())
     res = {"phase_diagram": phase_diagram(n=21 if quick else 41), "correlations": corr, "trainability": heat}
@@ -332,7 +337,7 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     return ExperimentResult(
         "chaos", "The edge of chaos", "Where do the schemes sit between order and chaos, and how deep can a network "
         "be and still train?", {"main": main, "schemes": schemes}, res,
-        {"correlations": {"depth": L, "width": width, "sigma_b2": 0.05}, "seed": rng, "heatmap": str(SHIPPED.name)},
+        {"correlations": {"depth": L, "width": width, "sigma_b2": 0.05}, "seed": seed, "heatmap": str(SHIPPED.name)},
         [finding(n, r) for n, r in res.items()] + [
             f"The heatmap is a shipped result ({heat['width']} units, {heat['steps']} steps, {len(heat['sigma_w2'])} x "
             f"{len(heat['depth'])} networks: minutes), not recomputed here; `{REGENERATE}` makes it again."],
@@ -343,6 +348,7 @@ def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Jacobian spectra": `jacobian_spectra` at depths 2 to 64, 100 units, 2 networks (`quick`:
     48 units, 1 network), with what a student should see in words."""
     depths, width, networks = ((2, 8, 32, 64), 48, 1) if quick else ((2, 4, 8, 16, 32, 64), 100, 2)
+    seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
     r = jacobian_spectra(depths, width, networks, rng=rng)
     below = {k: [float(np.mean(np.array(sv) < 1e-4)) for sv in v["singular_values"]] for k, v in r.items()}
     iso = np.array(r["tanh, orthogonal"]["singular_values"][-1])
@@ -362,4 +368,4 @@ def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     return ExperimentResult(
         "spectra", "Jacobian spectra", "Beyond the average gradient: do all directions through a deep network keep "
         "their size?", {"main": main}, {"spectra": r}, {"depths": list(depths), "width": width, "networks": networks,
-        "seed": rng}, [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})
+        "seed": seed}, [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})

@@ -94,6 +94,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
     return out
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = None, depths: Sequence[int] | None = None,
                  sigma_b2: float = 0.05, width: int = 64, steps: int | None = None, lr: float = 0.01,
                  rng: Any = 0) -> dict[str, Any]:

@@ -82,6 +82,7 @@ class _HookHandle:
     def remove(self) -> None:
         if self._fn in self._hooks:
             self._hooks.remove(self._fn)
+        self._hooks = []  # removed once: the same function registered again stays
 
     __enter__ = lambda self: self  # noqa: E731
     __exit__ = lambda self, *exc: self.remove()  # noqa: E731

@@ -342,6 +342,28 @@ def test_the_latest_forward_pass_is_the_one_recorded(small_case):
     assert close(t[0]["grad_act_std"], ref["dh"][0].std())
 
 
+def test_rows_of_an_earlier_pass_do_not_outlive_it():
+    # a shorter pass (a slice of the model, a forward that raised) kept the earlier pass's other rows, shown first
+    # as 'layers 1, 2' of 'the order the layers ran'; an activation on a kept earlier output joined the old rows
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 4, rng=1), nn.Tanh(), nn.Linear(4, 2, rng=2))
+    X = Tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    with Probe(model) as probe:
+        model(X)
+        z = model[0](X)
+        assert [r["module"] for r in probe.stats()] == ["0"]
+        model(X)
+        model[1](z)
+        assert [(r["module"], r["act"]) for r in probe.stats()] == [("1", "tanh")]
+        model(X)
+        with model[2].register_forward_hook(lambda *_: 1 / 0), pytest.raises(ZeroDivisionError):
+            model(X)
+        assert [(r["module"], r["act"]) for r in probe.stats()] == [("0", "tanh"), ("2", None)]  # then it raised
+        model(X)
+        fresh = Probe(nn.Sequential(*model[:2]))
+        model[:2](X).sum().backward()
+        assert str(probe.stats()).splitlines()[1:] == str(fresh.stats()).splitlines()[1:]
+
+
 def test_no_backward_leaves_gradient_columns_empty_and_says_so(small_case):
     Ws, bs, X, _ = small_case
     model = Net(Ws, bs)

@@ -380,6 +380,11 @@ def test_rows_of_an_earlier_pass_do_not_outlive_it():
         fresh = Probe(nn.Sequential(*model[:2]))
         model[:2](X).sum().backward()
         assert str(probe.stats()).splitlines()[1:] == str(fresh.stats()).splitlines()[1:]
+    fresh.detach()
+    with probe.attach(), probe:  # attached again, twice: one hook per module, and a pass of its own
+        assert len(model._forward_hooks) == len(model[0]._forward_hooks) == 1
+        model[2](z)
+        assert [r["module"] for r in probe.stats()] == ["2"]
 
 
 def test_no_backward_leaves_gradient_columns_empty_and_says_so(small_case):

@@ -148,17 +148,19 @@ class Probe:
 
     def attach(self) -> "Probe":
         """Put the forward hooks on the model (nothing happens if attached already); returns the probe."""
-        for path, module in [] if self.attached else self.model.named_modules():
+        if self.attached:
+            return self
+        for path, module in self.model.named_modules():
             if type(module) in _LAYERS:
                 hook = self._on_layer if type(module) in (nn.Linear, nn.BatchNorm1d) else self._on_act
                 self._module_handles.append(module.register_forward_hook(
                     partial(hook, path or type(self.model).__name__, _LAYERS[type(module)])))
-        if self._module_handles:  # the model's output: the pass is over, the next watched call begins another
-            self._module_handles.append(self.model.register_forward_hook(self._on_model))
         if not self._module_handles:
             raise ValueError(f"Probe: {type(self.model).__name__} has no Linear, BatchNorm1d or activation module "
                              "(Tanh, Sigmoid, ReLU) to watch; build the model from nn layers, e.g. "
                              "nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1)).")
+        self._module_handles.append(self.model.register_forward_hook(self._on_model))  # after the layers' hooks
+        self._on_model()  # the next watched call begins a pass
         return self
 
     def detach(self) -> None:

@@ -544,14 +544,12 @@ class Tensor(_GraphNode):
                 held.append(node)
         try:
             autograd.backward(self.grad_fn or self, seed, order, retain_graph)
+        except BaseException:  # a hook raised, say: the leaves not yet done keep what they held (as in PyTorch)
             for node in held:
-                if "_held" in vars(node):  # not done by its hooks
-                    node.gradient()
-        except BaseException:  # a hook raised, say: the hooked leaves not yet done keep what they held (as in PyTorch)
-            for node in order:
-                if "_held" in vars(node):
-                    node._grad = vars(node).pop("_held")
+                node._grad = vars(node).pop("_held", node._grad)
             raise
+        for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
+            node.gradient()
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:

@@ -185,6 +185,22 @@ def test_forward_hook_sees_inputs_and_output_can_replace_and_be_removed():
     assert lin(Tensor(np.ones((1, 3)))).data.any() or not lin.bias.data.any()
 
 
+def test_a_hook_handle_removes_its_own_hook_once():
+    # the same function registered twice: removing one handle twice (or in a `with` and again) took both off
+    lin, calls = nn.Linear(2, 2, rng=0), []
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    for register, hook, run in ((lin.register_forward_hook, lambda m, i, o: calls.append("f"),
+                                 lambda: lin(Tensor(np.ones((1, 2))))),
+                                (x.register_hook, lambda g: calls.append("g"), lambda: (x * 2).sum().backward())):
+        first, _ = register(hook), register(hook)
+        with first:
+            pass
+        first.remove()
+        calls.clear()
+        run()
+        assert len(calls) == 1, calls  # the second registration still runs, once (as in PyTorch)
+
+
 def test_module_requires_super_init():
     class Bad(nn.Module):
         def __init__(self):

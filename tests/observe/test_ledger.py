@@ -598,3 +598,23 @@ def test_path_products_names_an_astronomical_number_of_paths_in_a_few_characters
     with pytest.raises(ValueError, match=r"path_products: about 10\^9030.9 paths lead from L to x, more than") as info:
         path_products(y, x)
     assert len(str(info.value)) < 600
+
+
+def test_a_hook_that_only_watches_a_leaf_changes_no_line_of_the_ledger():
+    # a hooked leaf's earlier gradient is set aside during the pass: the ledger read no leftover and grad_after
+    # without it ('dL/dw = ...' instead of '+=', a probe attached to a model changed what the ledger showed)
+    def two_passes(hooked):
+        w = Tensor([1.0, -2.0], requires_grad=True, name="w")
+        if hooked:
+            w.register_hook(lambda g: None)
+        with ledger.record(arrays=True) as steps:
+            for _ in range(2):
+                (w * w * 3).sum().backward()
+        return steps
+
+    plain, hooked = two_passes(False), two_passes(True)
+    assert [plain.line(k) for k in range(len(plain))] == [hooked.line(k) for k in range(len(hooked))]
+    assert any("left from an earlier backward()" in hooked.line(s.index) for s in hooked.pass_steps(1))
+    for a, b in zip(plain, hooked):
+        np.testing.assert_array_equal(a.arrays[2], b.arrays[2])
+    assert hooked.final_grads()[hooked[-1].parent] == plain[-1].grad_after

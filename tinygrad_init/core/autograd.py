@@ -23,7 +23,7 @@ so the loop hands a node its gradient and the node adds each parent's share. The
   recorder)`, which adds upstream x local (a vector-Jacobian product) into each parent's gradient,
   reports every step to the recorder, then frees what the node's backward rule saved.
 
-A recorder (the ledger, the probe) observes the same walk: once installed with `set_recorder`,
+A recorder (the ledger's, or one of your own) observes the same walk: once installed with `set_recorder`,
 both loops report every step to it.
 """
 

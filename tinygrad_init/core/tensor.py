@@ -82,6 +82,7 @@ class _HookHandle:
     def remove(self) -> None:
         if self._fn in self._hooks:
             self._hooks.remove(self._fn)
+        self._hooks = []  # removed once: the same function registered again stays
 
     __enter__ = lambda self: self  # noqa: E731
     __exit__ = lambda self, *exc: self.remove()  # noqa: E731
@@ -532,21 +533,23 @@ class Tensor(_GraphNode):
                                "Create the parameters with requires_grad=True (nn layers do) and do not build it "
                                "inside no_grad().")
         seed = self._seed(grad)
-        order = autograd.topological_order(self)
+        order, held = autograd.topological_order(self), []
         for node in order:
             if type(node) is Node:
                 node._grad = None
                 if retain_grads:
                     node.retain = True
-            elif node._hooks:  # a leaf's hooks see this pass's gradient; `gradient()` adds what it held after them
-                node._held, node._grad = node._grad, None
+            elif node._hooks or node._grad is not None:  # a leaf's hooks see this pass's gradient: the pass's sum,
+                node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
+                held.append(node)
         try:
             autograd.backward(self.grad_fn or self, seed, order, retain_graph)
-        except BaseException:  # a hook raised, say: the hooked leaves not yet done keep what they held (as in PyTorch)
-            for node in order:
-                if "_held" in vars(node):
-                    node._grad = vars(node).pop("_held")
+        except BaseException:  # a hook raised, say: the leaves not yet done keep what they held (as in PyTorch)
+            for node in held:
+                node._grad = vars(node).pop("_held", node._grad)
             raise
+        for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
+            node.gradient()
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:

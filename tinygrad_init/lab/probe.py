@@ -129,7 +129,7 @@ class Probe:
         # row of a Linear or BatchNorm1d -> its latest output (weakly), to find the row of an activation's input
         self._produced: dict[str, weakref.ref] = {}
         # this pass: calls per module path, the watched modules' outputs (weakly), where each path's last call began
-        self._calls, self._outputs, self._since = {}, [], {}
+        self._calls, self._outputs, self._since, self._over = {}, [], {}, False
         if attach:
             self.attach()
 
@@ -148,7 +148,9 @@ class Probe:
 
     def attach(self) -> "Probe":
         """Put the forward hooks on the model (nothing happens if attached already); returns the probe."""
-        for path, module in [] if self.attached else self.model.named_modules():
+        if self.attached:
+            return self
+        for path, module in self.model.named_modules():
             if type(module) in _LAYERS:
                 hook = self._on_layer if type(module) in (nn.Linear, nn.BatchNorm1d) else self._on_act
                 self._module_handles.append(module.register_forward_hook(
@@ -157,6 +159,8 @@ class Probe:
             raise ValueError(f"Probe: {type(self.model).__name__} has no Linear, BatchNorm1d or activation module "
                              "(Tanh, Sigmoid, ReLU) to watch; build the model from nn layers, e.g. "
                              "nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1)).")
+        self._module_handles.append(self.model.register_forward_hook(self._on_model))  # after the layers' hooks
+        self._on_model()  # the next watched call begins a pass
         return self
 
     def detach(self) -> None:
@@ -176,16 +180,20 @@ class Probe:
     def _start(self, name: str, kind: str, x: Any) -> LayerRecord:
         """A cleared record for a call of module `name` on input `x`, moved to the end of `records` (the running
         order): row `name`, or `name (k)` for its k-th call in one pass, when `x` was made by a watched module after
-        its previous call; any other repeated call begins a new pass."""
+        its previous call, or a call after the model's output, begins a new pass: the earlier pass's rows go."""
         k = self._calls.get(name, 0)
-        if k and not any(ref() is x for ref in self._outputs[self._since[name]:]):
-            self._calls, self._outputs, self._since, k = {}, [], {}, 0
+        if self._over or k and not any(ref() is x for ref in self._outputs[self._since[name]:]):
+            for rec in self.records.values():
+                rec._reset()  # its gradient hooks
+            self._on_model()
+            self.records, self._calls, self._outputs, self._since, self._over, k = {}, {}, [], {}, False, 0
         self._calls[name], self._since[name], row = k + 1, len(self._outputs), f"{name} ({k + 1})" if k else name
-        rec = self.records.pop(row, None)
-        rec = rec if rec is not None and rec.kind == kind else LayerRecord(row, kind, self.keep_arrays)
-        rec._reset()
-        self.records[row] = rec
+        rec = self.records[row] = LayerRecord(row, kind, self.keep_arrays)
         return rec
+
+    def _on_model(self, *_: Any) -> None:  # the model's output: its pass is over, the next watched call begins one
+        self._over = True
+        self._produced.clear()
 
     def _take(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None, span: Any = None) -> Any:
         """Record `t.data` (`rec._store`) and, when backward reaches `t`, its gradient under `"grad_" + key`."""

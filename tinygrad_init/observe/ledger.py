@@ -177,7 +177,8 @@ class LedgerState:
 class Ledger(Sequence):
     """The chain-rule steps (`ScalarStep`, `TensorStep`) of the passes run inside `record`, as a sequence; as a
     recorder (`autograd.set_recorder`) it passes every event on to the one it replaced (`outer`), so ledgers
-    nest and a probe keeps receiving. `arrays`: also keep copies of every tensor step's arrays (memory!)."""
+    nest and a recorder installed before keeps receiving. `arrays`: also keep copies of every tensor step's
+    arrays (memory!)."""
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = bool(arrays), False, None
@@ -207,9 +208,10 @@ class Ledger(Sequence):
         leaves = [n for n in order if not n.parents and n is not root]
         if root.scalar:
             seed, earlier = root.grad, {n: n.grad for n in leaves if n.grad != 0.0}
-        else:
-            seed = GradStats.of(root.grad)
-            earlier = {n: g for n in leaves if n.grad is not None and (g := GradStats.of(n.grad).norm) != 0.0}
+        else:  # Tensor.backward sets a hooked leaf's gradient aside (`_held`) until its hooks have run
+            seed, self._held = GradStats.of(root.grad), {n: vars(n)["_held"] for n in leaves if "_held" in vars(n)}
+            earlier = {n: g for n in leaves if (a := self._held.get(n, n.grad)) is not None
+                       and (g := GradStats.of(a).norm) != 0.0}
         self._open = Pass(len(self.passes), root, list(order), node_names(order), bool(root.scalar), seed,
                           len(self.steps), uses=uses, consumers=consumers, earlier=earlier)
         self.passes.append(self._open)
@@ -238,9 +240,10 @@ class Ledger(Sequence):
             self._upstream[node] = GradStats.of(upstream)
             if node._hooks:  # its gradient, as its hooks left it
                 ps.hooked[node] = self._upstream[node]
-        up, con = self._upstream[node], GradStats.of(contribution)
-        after = con if parent.grad is contribution else GradStats.of(parent.grad)  # the first is the gradient
-        arrays = tuple(np.array(a, copy=True) for a in (upstream, contribution, parent.grad)) if self.arrays else None
+        up, con, held = self._upstream[node], GradStats.of(contribution), self._held.get(parent)
+        grad = parent.grad if held is None else held + parent.grad  # with what a hooked leaf held before the pass
+        after = con if grad is contribution else GradStats.of(grad)  # the first is the gradient
+        arrays = tuple(np.array(a, copy=True) for a in (upstream, contribution, grad)) if self.arrays else None
         self.steps.append(TensorStep(**common, rule=str(local), upstream=up, contribution=con, grad_after=after,
                                      arrays=arrays))
 

@@ -37,3 +37,27 @@ def test_the_training_figure_keeps_the_last_scheme_label_on_the_slide() -> None:
     fig = plots.training_figure(steps, {k: rng.random((3, 5)) for k in inits},
                                 {k: (rng.random(3), rng.random(3)) for k in inits}, title="training")
     assert_slide_ready(fig)
+
+
+def test_training_figure_colours_each_networks_dots_as_its_loss_curve() -> None:
+    steps = np.arange(4)  # names without a colour of their own: 'a' once got the dots of 'b's colour
+    fig = plots.training_figure(steps, {"a": np.ones((2, 4)), "b": 2 * np.ones((2, 4))},
+                                {"a": ([0.5, 0.6], [0.5, 0.6]), "b": ([0.7, 0.8], [0.7, 0.8])})
+    ax, strip = fig.axes
+    curve = {line.get_label(): line.get_color() for line in ax.lines}
+    assert [line.get_color() for line in strip.lines] == [curve["a"]] * 2 + [curve["b"]] * 2
+
+
+def test_weight_heatmaps_keep_their_colour_range_with_a_nan_or_inf_entry() -> None:
+    M = np.array([[1.0, np.nan], [-2.0, np.inf]])
+    ax = plots.weight_heatmaps({"r": [("W", M)]}).axes[0]
+    assert ax.images[0].get_clim() == (-2.0, 2.0)
+    assert ax.get_title() == "W: -2 (blue) .. +2 (red)"
+
+
+def test_a_log_panel_says_which_series_has_values_it_cannot_draw() -> None:
+    fig = plots.curves({"p": {"zeros": [0.0, 0.0], "he_normal": [1.0, 0.5], "neg": [1.0, -1.0]}}, ylabel="std")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "zeros (<= 0: not drawn)", "He randn*sqrt(2/fan_in)", "neg (<= 0: not drawn)"]
+    linear = plots.curves({"p": {"zeros": [0.0, 0.0]}}, log=False)
+    assert [t.get_text() for t in linear.legends[0].get_texts()] == ["zeros"]

@@ -146,7 +146,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
             ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
-        handles.append(mpl().lines.Line2D([], [], **st))
+        hidden = " (<= 0: not drawn)" * bool(log and (v <= 0).any())  # a log axis has no place for them
+        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + hidden}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
@@ -222,8 +223,8 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
             for k, (v, marker) in enumerate(zip(parts, "o^")):
-                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, marker, color=scheme_color(name),
-                           markersize=10, alpha=0.85)
+                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, marker,
+                           color=scheme_color(name, i), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
@@ -290,7 +291,7 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
                     raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
                 ax.grid(False)
-                lim = float(np.abs(M).max(initial=0))
+                lim = float(np.abs(M[np.isfinite(M)]).max(initial=0))  # a nan or inf entry keeps the others' colours
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
                 span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0"

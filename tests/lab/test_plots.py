@@ -61,3 +61,13 @@ def test_a_log_panel_says_which_series_has_values_it_cannot_draw() -> None:
         "zeros (<= 0: not drawn)", "He randn*sqrt(2/fan_in)", "neg (<= 0: not drawn)"]
     linear = plots.curves({"p": {"zeros": [0.0, 0.0]}}, log=False)
     assert [t.get_text() for t in linear.legends[0].get_texts()] == ["zeros"]
+
+
+def test_curves_label_every_layer_of_the_longest_series() -> None:
+    ax = plots.curves({"p": {"deep": np.arange(1, 11.0), "shallow": [1.0, 2.0, 3.0]}}).axes[0]
+    assert list(ax.get_xticks()) == list(range(1, 11))
+
+
+def test_histogram_grid_refuses_a_panel_on_another_range_than_the_first() -> None:
+    with pytest.raises(ValueError, match=r"histogram_grid: row 'a', column 1: .*range"):
+        plots.histogram_grid({"a": [(np.ones(4), np.linspace(0, 1, 5)), (np.ones(4), np.linspace(0, 10, 5))]})

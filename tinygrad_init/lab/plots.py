@@ -132,11 +132,12 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
            hlines: Mapping[str, float] | None = None) -> list[Any]:
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
     leaving a gap) on `ax`; returns the legend handles."""
-    handles = []
+    handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
         st = {"color": scheme_color(name, i), "marker": "osD^vP*X"[i % 8], "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
+        longest = max(longest, len(mid))
         if x is not None and len(x) < len(mid) or np.shape((predicted or {}).get(name, mid))[-1] != len(mid):
             raise ValueError(f"curves: series {name!r} has {len(mid)} values: give as many x and predicted values")
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
@@ -155,7 +156,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     if log:
         log_axis(ax)
     if x is None:
-        ax.set_xticks(range(1, len(mid) + 1, max(1, math.ceil(len(mid) / 10))))
+        ax.set_xticks(range(1, longest + 1, max(1, math.ceil(longest / 10))))
     return handles
 
 
@@ -252,9 +253,12 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
             heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
             for j, (counts, edges) in enumerate(layers):
                 counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, dtype=np.float64)
-                if len(edges) != len(counts) + 1:
+                if len(edges) != len(counts) + 1 or not np.allclose(edges[[0, -1]], edges0[[0, -1]]):
                     raise ValueError(f"histogram_grid: row {name!r}, column {j}: {len(counts)} counts need "
-                                     f"{len(counts) + 1} edges, got {len(edges)}")
+                                     f"{len(counts) + 1} edges from {format_number(lo)} to {format_number(lo + span)} "
+                                     f"(the first panel's range), got {len(edges)} from "
+                                     f"{format_number(min(edges, default=None))} to "
+                                     f"{format_number(max(edges, default=None))}")
                 top = (counts[1:] if skip_spike and len(counts) > 1 else counts).max(initial=0) or 1.0
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)

@@ -71,3 +71,11 @@ def test_curves_label_every_layer_of_the_longest_series() -> None:
 def test_histogram_grid_refuses_a_panel_on_another_range_than_the_first() -> None:
     with pytest.raises(ValueError, match=r"histogram_grid: row 'a', column 1: .*range"):
         plots.histogram_grid({"a": [(np.ones(4), np.linspace(0, 1, 5)), (np.ones(4), np.linspace(0, 10, 5))]})
+
+
+@pytest.mark.parametrize("names", [("cs231n", "xavier_uniform", "he_normal", "glorot_standard"),
+                                   ("small", "large", "cs231n", "he_normal")])
+def test_a_one_panel_figure_keeps_every_scheme_label_of_its_legend_on_the_slide(names) -> None:
+    from lab.test_report import assert_slide_ready
+
+    assert_slide_ready(plots.layer_curves({"tanh": {k: [1.0, 0.5] for k in names}}))

@@ -78,10 +78,20 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     return fig
 
 
+def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
+    """How many legend entries fit side by side on `width` inches (at 12 pt: about 0.09 in a letter, 0.75 a line)."""
+    n, longest = min(len(labels), most), sorted(map(len, labels), reverse=True)
+    while n > 1 and 0.09 * sum(longest[:n]) + 0.75 * n > width:
+        n -= 1
+    return max(n, 1)
+
+
 def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
-    """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out)."""
+    """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out), in
+    at most `ncols` columns, fewer where long labels would leave the figure."""
     if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
-        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
+        ncols = _per_row([h.get_label() for h in handles], fig.get_figwidth(), ncols)
+        fig.legend(handles=handles, loc="lower center", ncols=ncols, frameon=False,
                    bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
 
 
@@ -175,9 +185,10 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     ncols = n if ncols is None else max(1, min(int(ncols), n))
     nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
     series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
-    bottom, breaks = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4), head.count("\n")
+    width, names = SLIDE[0] if ncols > 1 else 10, [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
+    bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
-        fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
+        fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
                            top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
                            sharey=sharey)
         handles = []

@@ -15,6 +15,11 @@ from tinygrad_init import plots
     (lambda: plots.histogram_grid({"a": [(np.ones(2), np.arange(3))], "b": []}), r"histogram_grid: row 'b'"),
     (lambda: plots.weight_heatmaps({"a": []}), r"weight_heatmaps: nothing to draw"),
     (lambda: plots.verdict_grid(["tanh"], ["he", "xavier"], [["holds"]]), r"verdict_grid: .*1 x 2"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a"], [(0, 1, [1, 2]), (0, 1, [2, 3])]),
+     r"ridges: .*1 labels and 2 histograms"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a", "b", "c"], [(0, 1, [1, 2])]),
+     r"ridges: .*3 labels and 1 histograms"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a"], [(0, 1, [])]), r"ridges: .*row 0 has no counts"),
 ])
 def test_wrong_figure_input_gets_a_named_error(call, match) -> None:
     with pytest.raises(ValueError, match=match):

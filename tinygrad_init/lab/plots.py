@@ -109,6 +109,9 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
            color: str | None = None) -> None:
     """Histograms `(lo, hi, counts)` as lines on `ax`, each scaled to its peak and a row above the one before (the
     first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row)."""
+    if (empty := [i for i, h in enumerate(hists) if not len(h[2])]) or len(labels) != len(hists):
+        raise ValueError(f"ridges: give a label and a histogram (lo, hi, counts) per row, got {len(labels)} labels and "
+                         f"{len(hists)} histograms" + "".join(f"; row {i} has no counts" for i in empty[:1]))
     shades, colors = [], []
     for i, (lo, hi, counts) in enumerate(hists):
         x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)

@@ -84,3 +84,10 @@ def test_a_one_panel_figure_keeps_every_scheme_label_of_its_legend_on_the_slide(
     from lab.test_report import assert_slide_ready
 
     assert_slide_ready(plots.layer_curves({"tanh": {k: [1.0, 0.5] for k in names}}))
+
+
+def test_histogram_grid_keeps_a_long_scheme_label_on_the_slide() -> None:
+    from lab.test_report import assert_slide_ready
+
+    layers = [(np.ones(10), np.linspace(-1, 1, 11))] * 3  # 'U(+-sqrt(6/(fan_in+fan_out)))' cannot be wrapped
+    assert_slide_ready(plots.histogram_grid({"xavier_uniform": layers, "he_normal": layers}, title="h"))

@@ -260,9 +260,10 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
         raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
     ncols, nrows, edges0 = max(len(v) for _, v in rows), len(rows), np.asarray(rows[0][1][0][1], dtype=np.float64)
     lo, span = edges0[0], edges0[-1] - edges0[0]
-    step, gap = 1.18 * span, 0.09 * span
+    step, gap, names = 1.18 * span, 0.09 * span, {name: _wrap(label(name)) for name, _ in rows}
+    left = max(2.0, 0.2 + 0.09 * max(len(line) for text in names.values() for line in text.split("\n")))
     with slide_style():
-        fig = slide_figure(nrows, 1, (SLIDE[0], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=2.0, hgap=0.13)
+        fig = slide_figure(nrows, 1, (SLIDE[0], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=left, hgap=0.13)
         for i, (ax, (name, layers)) in enumerate(zip(fig.axes, rows)):
             heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
             for j, (counts, edges) in enumerate(layers):
@@ -286,7 +287,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
                     ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
             ax.grid(False)
             ax.spines["left"].set_visible(False)
-            ax.set_ylabel(_wrap(label(name)), rotation=0, ha="right", va="center", fontsize=12)
+            ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)
         for j in range(ncols):
             fig.axes[0].text(j * step + span / 2, 1.55, f"layer {j + 1}", ha="center", va="bottom", fontsize=13)
         fig.suptitle(title, y=1 - 0.1 / fig.get_figheight(), va="top")

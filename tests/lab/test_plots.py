@@ -57,7 +57,9 @@ def test_weight_heatmaps_keep_their_colour_range_with_a_nan_or_inf_entry() -> No
     M = np.array([[1.0, np.nan], [-2.0, np.inf]])
     ax = plots.weight_heatmaps({"r": [("W", M)]}).axes[0]
     assert ax.images[0].get_clim() == (-2.0, 2.0)
-    assert ax.get_title() == "W: -2 (blue) .. +2 (red)"
+    assert ax.get_title() == "W: -2 (blue) .. +2 (red), 2 nan/inf"
+    assert plots.weight_heatmaps({"r": [("W", np.full((2, 2), np.nan))]}).axes[0].get_title() == \
+        "W: no finite entry, 4 nan/inf"
 
 
 def test_a_log_panel_says_which_series_has_values_it_cannot_draw() -> None:

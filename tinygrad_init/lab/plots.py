@@ -310,10 +310,13 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
                     raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
                 ax.grid(False)
-                lim = float(np.abs(M[np.isfinite(M)]).max(initial=0))  # a nan or inf entry keeps the others' colours
+                finite = M[np.isfinite(M)]  # a nan or inf entry keeps the others' colours
+                lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
-                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0"
+                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (
+                    finite.size) else "no finite entry"
+                span += f", {bad} nan/inf" * bool(bad)
                 ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
                        xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")

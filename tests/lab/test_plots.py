@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import plots
+from tinygrad_init.utils import format_number
 
 
 @pytest.mark.parametrize("call, match", [
@@ -93,3 +94,16 @@ def test_histogram_grid_keeps_a_long_scheme_label_on_the_slide() -> None:
 
     layers = [(np.ones(10), np.linspace(-1, 1, 11))] * 3  # 'U(+-sqrt(6/(fan_in+fan_out)))' cannot be wrapped
     assert_slide_ready(plots.histogram_grid({"xavier_uniform": layers, "he_normal": layers}, title="h"))
+
+
+@pytest.mark.parametrize("values", [[0.5, 0.6, 0.9], [1.5, 3.0, 8.0], [0.95, 1.0, 1.05], [1e-9, 1e-3, 2.0]])
+def test_a_log_panel_labels_its_values_even_within_one_decade(values) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.curves({"p": {"he_normal": values}})
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    shown = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(shown) >= 2  # a He std of 0.5-0.9 once had no number on its axis
+    assert all(text == format_number(y, 2) for y, text in shown)

@@ -101,8 +101,15 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 2)))
     ax.yaxis.set_minor_locator(ticker.NullLocator())
-    if subs is not None:
-        ax.yaxis.set_major_locator(ticker.LogLocator(subs=subs))
+    ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
+    if subs is None:  # less than two decades in view: plain ticks inside it (a decade alone shows no number)
+        decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values
+
+        def ticks(lo: float, hi: float) -> np.ndarray:
+            t = decades(lo, hi)
+            return t if np.sum((t >= min(lo, hi)) & (t <= max(lo, hi))) > 1 else (p := plain(lo, hi))[p > 0]
+
+        loc.tick_values = ticks
 
 
 def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, Any]], notes: Sequence[str] = (),

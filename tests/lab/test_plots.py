@@ -107,3 +107,11 @@ def test_a_log_panel_labels_its_values_even_within_one_decade(values) -> None:
     shown = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
     assert len(shown) >= 2  # a He std of 0.5-0.9 once had no number on its axis
     assert all(text == format_number(y, 2) for y, text in shown)
+
+
+def test_a_series_keeps_one_colour_and_marker_in_every_panel_and_the_legend() -> None:
+    fig = plots.curves({"p1": {"a": [1.0, 2.0], "b": [2.0, 3.0]}, "p2": {"b": [1.0, 2.0], "a": [2.0, 3.0]}})
+    drawn = {(line.get_label(), line.get_color(), line.get_marker()) for ax in fig.axes for line in ax.lines}
+    legend = {(t.get_text(), h.get_color(), h.get_marker())
+              for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
+    assert drawn == legend and len(legend) == 2  # 'b' was drawn in a's colour in p2, and the legend showed both alike

@@ -149,12 +149,14 @@ def _wrap(*parts: str | None, width: int = 16) -> str:
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
            log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0,
-           hlines: Mapping[str, float] | None = None) -> list[Any]:
+           hlines: Mapping[str, float] | None = None, order: Sequence[str] = ()) -> list[Any]:
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
-    leaving a gap) on `ax`; returns the legend handles."""
+    leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
+    legend handles."""
     handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
-        st = {"color": scheme_color(name, i), "marker": "osD^vP*X"[i % 8], "label": label(name),
+        c = order.index(name) if name in order else i
+        st = {"color": scheme_color(name, c), "marker": "osD^vP*X"[c % 8], "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))
@@ -194,7 +196,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
     nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
-    series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
+    series = list(dict.fromkeys(k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)))
     width, names = SLIDE[0] if ncols > 1 else 10, [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
@@ -207,7 +209,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
             if not data:
                 raise ValueError(f"curves: panel {name!r} has no series; give it {{series: values}}")
             handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
-                              log=log if isinstance(log, bool) else name in log)
+                              log=log if isinstance(log, bool) else name in log, order=series)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)

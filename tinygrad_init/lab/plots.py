@@ -279,10 +279,8 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
                 counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, dtype=np.float64)
                 if len(edges) != len(counts) + 1 or not np.allclose(edges[[0, -1]], edges0[[0, -1]]):
                     raise ValueError(f"histogram_grid: row {name!r}, column {j}: {len(counts)} counts need "
-                                     f"{len(counts) + 1} edges from {format_number(lo)} to {format_number(lo + span)} "
-                                     f"(the first panel's range), got {len(edges)} from "
-                                     f"{format_number(min(edges, default=None))} to "
-                                     f"{format_number(max(edges, default=None))}")
+                                     f"{len(counts) + 1} edges over the first panel's range {edges0[[0, -1]].tolist()},"
+                                     f" got {len(edges)} over {edges[[0, -1]].tolist() if len(edges) else []}")
                 top = (counts[1:] if skip_spike and len(counts) > 1 else counts).max(initial=0) or 1.0
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)

@@ -115,3 +115,9 @@ def test_a_series_keeps_one_colour_and_marker_in_every_panel_and_the_legend() ->
     legend = {(t.get_text(), h.get_color(), h.get_marker())
               for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
     assert drawn == legend and len(legend) == 2  # 'b' was drawn in a's colour in p2, and the legend showed both alike
+
+
+def test_many_series_never_share_both_colour_and_marker() -> None:
+    ax = plots.curves({"p": {f"layer {k}": [1.0, 2.0] for k in range(1, 13)}}, log=False).axes[0]
+    looks = [(line.get_color(), line.get_marker()) for line in ax.lines]
+    assert len(set(looks)) == len(looks) == 12  # layer 9 once looked exactly like layer 1

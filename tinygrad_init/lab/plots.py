@@ -155,8 +155,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     legend handles."""
     handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
-        c = order.index(name) if name in order else i
-        st = {"color": scheme_color(name, c), "marker": "osD^vP*X"[c % 8], "label": label(name),
+        c = order.index(name) if name in order else i  # 7 markers beside 8 colours: 56 series all look different
+        st = {"color": scheme_color(name, c), "marker": "osD^vP*"[c % 7], "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))

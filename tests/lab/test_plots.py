@@ -121,3 +121,9 @@ def test_many_series_never_share_both_colour_and_marker() -> None:
     ax = plots.curves({"p": {f"layer {k}": [1.0, 2.0] for k in range(1, 13)}}, log=False).axes[0]
     looks = [(line.get_color(), line.get_marker()) for line in ax.lines]
     assert len(set(looks)) == len(looks) == 12  # layer 9 once looked exactly like layer 1
+
+
+def test_a_one_panel_figure_wraps_a_long_title_within_its_width() -> None:
+    from lab.test_report import assert_slide_ready
+
+    assert_slide_ready(plots.loss_curves({"he_normal": [0.9, 0.5, 0.3]}, title="a long heading " * 8))

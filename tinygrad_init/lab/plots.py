@@ -195,9 +195,10 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
-    nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
+    width = SLIDE[0] if ncols > 1 else 10
+    nrows, head = math.ceil(n / ncols), _wrap(title, note, width=round(105 * width / SLIDE[0]))  # letters a line
     series = list(dict.fromkeys(k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)))
-    width, names = SLIDE[0] if ncols > 1 else 10, [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
+    names = [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
         fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),

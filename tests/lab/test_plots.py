@@ -127,3 +127,14 @@ def test_a_one_panel_figure_wraps_a_long_title_within_its_width() -> None:
     from lab.test_report import assert_slide_ready
 
     assert_slide_ready(plots.loss_curves({"he_normal": [0.9, 0.5, 0.3]}, title="a long heading " * 8))
+
+
+@pytest.mark.parametrize("make", [
+    lambda title: plots.histogram_grid({"small": [(np.ones(4), np.linspace(0, 1, 5))] * 3}, title=title),
+    lambda title: plots.verdict_grid(["tanh"], ["small", "he_normal"], [["vanishes", "holds"]], title=title),
+    lambda title: plots.weight_heatmaps({"zeros": [("W1", np.zeros((2, 3))), ("W2", np.ones((3, 3)))]}, title=title),
+])
+def test_a_long_title_is_wrapped_on_the_slide(make) -> None:
+    from lab.test_report import assert_slide_ready
+
+    assert_slide_ready(make("a long heading " * 9))  # 135 letters: once one line, cut at both edges

@@ -298,7 +298,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
             ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)
         for j in range(ncols):
             fig.axes[0].text(j * step + span / 2, 1.55, f"layer {j + 1}", ha="center", va="bottom", fontsize=13)
-        fig.suptitle(title, y=1 - 0.1 / fig.get_figheight(), va="top")
+        fig.suptitle(_wrap(title, width=105), y=1 - 0.1 / fig.get_figheight(), va="top")
     return fig
 
 
@@ -328,7 +328,7 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
                        xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title, width=round(105 * fig.get_figwidth() / SLIDE[0])))
     return fig
 
 
@@ -350,7 +350,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title, width=105))
     return fig
 
 

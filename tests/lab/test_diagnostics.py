@@ -319,3 +319,9 @@ def test_fit_takes_its_hooks_off_when_the_model_raises():
     with pytest.raises(ValueError, match="features"):
         D.fit(model, X[:, :3], y, steps=2, lr=0.1, every=1)  # 3 features for a Linear(4, ...)
     assert not any(m._forward_hooks for m in model.modules())  # the Diagnostics' hooks stayed on the model
+
+
+def test_the_default_depth_draws_the_output_unlike_layer_1():
+    fig = D.compare_inits(0, steps=2, width=8).figure("training")  # depth 8: eight layers and the output
+    looks = [(line.get_color(), line.get_marker()) for line in fig.axes[0].lines]  # and the 1e-3 rule
+    assert len(looks) == len(set(looks)) == 10  # 'output' once had layer 1's colour and marker

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import plots
+from tinygrad_init.utils import format_number
 
 
 @pytest.mark.parametrize("call, match", [
@@ -15,6 +16,11 @@ from tinygrad_init import plots
     (lambda: plots.histogram_grid({"a": [(np.ones(2), np.arange(3))], "b": []}), r"histogram_grid: row 'b'"),
     (lambda: plots.weight_heatmaps({"a": []}), r"weight_heatmaps: nothing to draw"),
     (lambda: plots.verdict_grid(["tanh"], ["he", "xavier"], [["holds"]]), r"verdict_grid: .*1 x 2"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a"], [(0, 1, [1, 2]), (0, 1, [2, 3])]),
+     r"ridges: .*1 labels and 2 histograms"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a", "b", "c"], [(0, 1, [1, 2])]),
+     r"ridges: .*3 labels and 1 histograms"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a"], [(0, 1, [])]), r"ridges: .*row 0 has no counts"),
 ])
 def test_wrong_figure_input_gets_a_named_error(call, match) -> None:
     with pytest.raises(ValueError, match=match):
@@ -52,3 +58,98 @@ def test_a_users_matplotlib_settings_do_not_change_the_figures_bytes() -> None:
     with matplotlib.rc_context({"figure.facecolor": "black", "font.size": 30, "savefig.transparent": True,
                                 "xtick.major.size": 10, "lines.linestyle": "--", "axes.linewidth": 3}):
         assert png() == plain
+
+
+def test_training_figure_colours_each_networks_dots_as_its_loss_curve() -> None:
+    steps = np.arange(4)  # names without a colour of their own: 'a' once got the dots of 'b's colour
+    fig = plots.training_figure(steps, {"a": np.ones((2, 4)), "b": 2 * np.ones((2, 4))},
+                                {"a": ([0.5, 0.6], [0.5, 0.6]), "b": ([0.7, 0.8], [0.7, 0.8])})
+    ax, strip = fig.axes
+    curve = {line.get_label(): line.get_color() for line in ax.lines}
+    assert [line.get_color() for line in strip.lines] == [curve["a"]] * 2 + [curve["b"]] * 2
+
+
+def test_weight_heatmaps_keep_their_colour_range_with_a_nan_or_inf_entry() -> None:
+    M = np.array([[1.0, np.nan], [-2.0, np.inf]])
+    ax = plots.weight_heatmaps({"r": [("W", M)]}).axes[0]
+    assert ax.images[0].get_clim() == (-2.0, 2.0)
+    assert ax.get_title() == "W: -2 (blue) .. +2 (red), 2 nan/inf"
+    assert plots.weight_heatmaps({"r": [("W", np.full((2, 2), np.nan))]}).axes[0].get_title() == \
+        "W: no finite entry, 4 nan/inf"
+
+
+def test_a_log_panel_says_which_series_has_values_it_cannot_draw() -> None:
+    fig = plots.curves({"p": {"zeros": [0.0, 0.0], "he_normal": [1.0, 0.5], "neg": [1.0, -1.0]}}, ylabel="std")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "zeros (<= 0: not drawn)", "He randn*sqrt(2/fan_in)", "neg (<= 0: not drawn)"]
+    linear = plots.curves({"p": {"zeros": [0.0, 0.0]}}, log=False)
+    assert [t.get_text() for t in linear.legends[0].get_texts()] == ["zeros"]
+
+
+def test_curves_label_every_layer_of_the_longest_series() -> None:
+    ax = plots.curves({"p": {"deep": np.arange(1, 11.0), "shallow": [1.0, 2.0, 3.0]}}).axes[0]
+    assert list(ax.get_xticks()) == list(range(1, 11))
+
+
+def test_histogram_grid_refuses_a_panel_on_another_range_than_the_first() -> None:
+    with pytest.raises(ValueError, match=r"histogram_grid: row 'a', column 1: .*range"):
+        plots.histogram_grid({"a": [(np.ones(4), np.linspace(0, 1, 5)), (np.ones(4), np.linspace(0, 10, 5))]})
+
+
+@pytest.mark.parametrize("names", [("cs231n", "xavier_uniform", "he_normal", "glorot_standard"),
+                                   ("small", "large", "cs231n", "he_normal")])
+def test_a_one_panel_figure_keeps_every_scheme_label_of_its_legend_on_the_slide(names) -> None:
+    from lab.test_report import assert_slide_ready
+
+    assert_slide_ready(plots.layer_curves({"tanh": {k: [1.0, 0.5] for k in names}}))
+
+
+def test_histogram_grid_keeps_a_long_scheme_label_on_the_slide() -> None:
+    from lab.test_report import assert_slide_ready
+
+    layers = [(np.ones(10), np.linspace(-1, 1, 11))] * 3  # 'U(+-sqrt(6/(fan_in+fan_out)))' cannot be wrapped
+    assert_slide_ready(plots.histogram_grid({"xavier_uniform": layers, "he_normal": layers}, title="h"))
+
+
+@pytest.mark.parametrize("values", [[0.5, 0.6, 0.9], [1.5, 3.0, 8.0], [0.95, 1.0, 1.05], [1e-9, 1e-3, 2.0]])
+def test_a_log_panel_labels_its_values_even_within_one_decade(values) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.curves({"p": {"he_normal": values}})
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    shown = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(shown) >= 2  # a He std of 0.5-0.9 once had no number on its axis
+    assert all(text == format_number(y, 2) for y, text in shown)
+
+
+def test_a_series_keeps_one_colour_and_marker_in_every_panel_and_the_legend() -> None:
+    fig = plots.curves({"p1": {"a": [1.0, 2.0], "b": [2.0, 3.0]}, "p2": {"b": [1.0, 2.0], "a": [2.0, 3.0]}})
+    drawn = {(line.get_label(), line.get_color(), line.get_marker()) for ax in fig.axes for line in ax.lines}
+    legend = {(t.get_text(), h.get_color(), h.get_marker())
+              for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
+    assert drawn == legend and len(legend) == 2  # 'b' was drawn in a's colour in p2, and the legend showed both alike
+
+
+def test_many_series_never_share_both_colour_and_marker() -> None:
+    ax = plots.curves({"p": {f"layer {k}": [1.0, 2.0] for k in range(1, 13)}}, log=False).axes[0]
+    looks = [(line.get_color(), line.get_marker()) for line in ax.lines]
+    assert len(set(looks)) == len(looks) == 12  # layer 9 once looked exactly like layer 1
+
+
+def test_a_one_panel_figure_wraps_a_long_title_within_its_width() -> None:
+    from lab.test_report import assert_slide_ready
+
+    assert_slide_ready(plots.loss_curves({"he_normal": [0.9, 0.5, 0.3]}, title="a long heading " * 8))
+
+
+@pytest.mark.parametrize("make", [
+    lambda title: plots.histogram_grid({"small": [(np.ones(4), np.linspace(0, 1, 5))] * 3}, title=title),
+    lambda title: plots.verdict_grid(["tanh"], ["small", "he_normal"], [["vanishes", "holds"]], title=title),
+    lambda title: plots.weight_heatmaps({"zeros": [("W1", np.zeros((2, 3))), ("W2", np.ones((3, 3)))]}, title=title),
+])
+def test_a_long_title_is_wrapped_on_the_slide(make) -> None:
+    from lab.test_report import assert_slide_ready
+
+    assert_slide_ready(make("a long heading " * 9))  # 135 letters: once one line, cut at both edges

@@ -9,3 +9,8 @@ def test_narrow_text_never_prints_a_block_of_only_the_repeated_first_column() ->
     t = Table(["layer", "std", "mean"], [[1, 0.5, 0.25], [2, 1.5, 0.75]])
     blocks = t.to_text(max_width=5).split("\n\n")
     assert [b.splitlines()[0].split() for b in blocks] == [["layer", "std"], ["layer", "mean"]]
+
+
+def test_text_keeps_a_row_on_one_line_when_a_cell_holds_a_newline() -> None:
+    t = Table(["scheme", "std"], [["He\nnormal", 0.5], ["small", 0.25]])
+    assert t.to_text().splitlines() == ["scheme      std", "---------  ----", "He normal   0.5", "small      0.25"]

@@ -482,3 +482,14 @@ def test_draw_step_of_a_large_graph_keeps_the_step_it_outlines():
         for n in (s.node, s.parent):
             assert re.search(rf"^\tn{topo[n]} \[.*color=\"#d62728\" penwidth=3", src, flags=re.M), (k, n)
         assert re.search(rf"^\tn{topo[s.parent]} -> n{topo[s.node]}op \[.*color=\"#d62728\"", src, flags=re.M)
+
+
+def test_the_legend_names_the_quantity_the_fills_measure_whatever_the_scale_says():
+    a = Value(2.0, label="a")
+    (b := a * 3.0).backward()
+    src = draw.draw(b, color_by_grad=ColorScale(-1, 1, "std(grad)")).source  # a Value's fill is |grad|
+    assert 'label="|grad|, log scale"' in src
+    w = Tensor(np.ones((2, 2)), requires_grad=True)
+    (loss := (w * 2.0).sum()).backward()
+    src = draw.draw(loss, color_by_grad=ColorScale(-1, 1)).source  # a Tensor's, with this scale: the norm
+    assert 'label="|grad|_F, log scale"' in src

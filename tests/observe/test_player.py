@@ -316,3 +316,14 @@ def test_the_step_count_the_docstring_gives_for_max_steps_is_what_the_mlp_takes(
     loss, _ = draw.mlp_loss([2, 16, 16, 1], engine="scalar")
     steps = recorded(loss)
     assert abs(len(steps) - claimed) <= 0.01 * claimed, (len(steps), claimed)  # was "about 950" for 980 steps
+
+
+def test_the_page_says_what_the_colour_of_an_inf_or_nan_gradient_means():
+    require_binary("dot")
+    from tinygrad_init.draw import BAD_COLOR
+
+    x = Value(0.0, label="x")  # x's gradient: 1.234567 first, then inf (d sqrt(x)/dx at 0), a shorter text
+    page = player.player_html(x ** 0.5 + x * 1.234567)
+    assert [s[4] for s in page_data(page)["steps"] if s[1] == "node_n0"][-1] == BAD_COLOR
+    shown = re.sub(r"<[^>]+>", " ", page.split('<script type="application/json"')[0])  # what the reader sees
+    assert "inf/nan" in shown or "inf or nan" in shown

@@ -235,7 +235,7 @@ class Diagnostics:
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)
-        handles = [ax.plot(steps, v, color=scheme_color(k, i), marker="osD^vP*X"[i % 8], label=k, markersize=6,
+        handles = [ax.plot(steps, v, color=scheme_color(k, i), marker="osD^vP*"[i % 7], label=k, markersize=6,
                            markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
         if kind == "update":
             handles.append(ax.axhline(-3.0, color="black", linestyle="--", linewidth=1.5, label="1e-3: rule of thumb"))

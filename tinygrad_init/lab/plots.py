@@ -79,10 +79,20 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     return fig
 
 
+def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
+    """How many legend entries fit side by side on `width` inches (at 12 pt: about 0.09 in a letter, 0.75 a line)."""
+    n, longest = min(len(labels), most), sorted(map(len, labels), reverse=True)
+    while n > 1 and 0.09 * sum(longest[:n]) + 0.75 * n > width:
+        n -= 1
+    return max(n, 1)
+
+
 def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
-    """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out)."""
+    """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out), in
+    at most `ncols` columns, fewer where long labels would leave the figure."""
     if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
-        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), ncols), frameon=False,
+        ncols = _per_row([h.get_label() for h in handles], fig.get_figwidth(), ncols)
+        fig.legend(handles=handles, loc="lower center", ncols=ncols, frameon=False,
                    bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
 
 
@@ -92,14 +102,24 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 2)))
     ax.yaxis.set_minor_locator(ticker.NullLocator())
-    if subs is not None:
-        ax.yaxis.set_major_locator(ticker.LogLocator(subs=subs))
+    ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
+    if subs is None:  # less than two decades in view: plain ticks inside it (a decade alone shows no number)
+        decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values
+
+        def ticks(lo: float, hi: float) -> np.ndarray:
+            t = decades(lo, hi)
+            return t if np.sum((t >= min(lo, hi)) & (t <= max(lo, hi))) > 1 else (p := plain(lo, hi))[p > 0]
+
+        loc.tick_values = ticks
 
 
 def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, Any]], notes: Sequence[str] = (),
            color: str | None = None) -> None:
     """Histograms `(lo, hi, counts)` as lines on `ax`, each scaled to its peak and a row above the one before (the
     first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row)."""
+    if (empty := [i for i, h in enumerate(hists) if not len(h[2])]) or len(labels) != len(hists):
+        raise ValueError(f"ridges: give a label and a histogram (lo, hi, counts) per row, got {len(labels)} labels and "
+                         f"{len(hists)} histograms" + "".join(f"; row {i} has no counts" for i in empty[:1]))
     shades, colors = [], []
     for i, (lo, hi, counts) in enumerate(hists):
         x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
@@ -130,14 +150,17 @@ def _wrap(*parts: str | None, width: int = 16) -> str:
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
            log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0,
-           hlines: Mapping[str, float] | None = None) -> list[Any]:
+           hlines: Mapping[str, float] | None = None, order: Sequence[str] = ()) -> list[Any]:
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
-    leaving a gap) on `ax`; returns the legend handles."""
-    handles = []
+    leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
+    legend handles."""
+    handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
-        st = {"color": scheme_color(name, i), "marker": "osD^vP*X"[i % 8], "label": label(name),
+        c = order.index(name) if name in order else i  # 7 markers beside 8 colours: 56 series all look different
+        st = {"color": scheme_color(name, c), "marker": "osD^vP*"[c % 7], "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
+        longest = max(longest, len(mid))
         if x is not None and len(x) < len(mid) or np.shape((predicted or {}).get(name, mid))[-1] != len(mid):
             raise ValueError(f"curves: series {name!r} has {len(mid)} values: give as many x and predicted values")
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
@@ -147,7 +170,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
             ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
-        handles.append(mpl().lines.Line2D([], [], **st))
+        hidden = " (<= 0: not drawn)" * bool(log and (v <= 0).any())  # a log axis has no place for them
+        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + hidden}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
@@ -155,7 +179,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     if log:
         log_axis(ax)
     if x is None:
-        ax.set_xticks(range(1, len(mid) + 1, max(1, math.ceil(len(mid) / 10))))
+        ax.set_xticks(range(1, longest + 1, max(1, math.ceil(longest / 10))))
     return handles
 
 
@@ -172,11 +196,13 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     if not (n := len(panels)):
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
-    nrows, head = math.ceil(n / ncols), _wrap(title, note, width=105)
-    series = {k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)}
-    bottom, breaks = 0.85 + 0.34 * math.ceil((len(series) + 2 * bool(predicted)) / 4), head.count("\n")
+    width = SLIDE[0] if ncols > 1 else 10
+    nrows, head = math.ceil(n / ncols), _wrap(title, note, width=round(105 * width / SLIDE[0]))  # letters a line
+    series = list(dict.fromkeys(k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)))
+    names = [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
+    bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
-        fig = slide_figure(nrows, ncols, (SLIDE[0] if ncols > 1 else 10, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
+        fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
                            top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
                            sharey=sharey)
         handles = []
@@ -185,7 +211,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
             if not data:
                 raise ValueError(f"curves: panel {name!r} has no series; give it {{series: values}}")
             handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
-                              log=log if isinstance(log, bool) else name in log)
+                              log=log if isinstance(log, bool) else name in log, order=series)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
@@ -223,8 +249,8 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
             for k, (v, marker) in enumerate(zip(parts, "o^")):
-                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, marker, color=scheme_color(name),
-                           markersize=10, alpha=0.85)
+                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, marker,
+                           color=scheme_color(name, i), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
@@ -245,16 +271,18 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
         raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
     ncols, nrows, edges0 = max(len(v) for _, v in rows), len(rows), np.asarray(rows[0][1][0][1], dtype=np.float64)
     lo, span = edges0[0], edges0[-1] - edges0[0]
-    step, gap = 1.18 * span, 0.09 * span
+    step, gap, names = 1.18 * span, 0.09 * span, {name: _wrap(label(name)) for name, _ in rows}
+    left = max(2.0, 0.2 + 0.09 * max(len(line) for text in names.values() for line in text.split("\n")))
     with slide_style():
-        fig = slide_figure(nrows, 1, (SLIDE[0], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=2.0, hgap=0.13)
+        fig = slide_figure(nrows, 1, (SLIDE[0], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=left, hgap=0.13)
         for i, (ax, (name, layers)) in enumerate(zip(fig.axes, rows)):
             heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
             for j, (counts, edges) in enumerate(layers):
                 counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, dtype=np.float64)
-                if len(edges) != len(counts) + 1:
+                if len(edges) != len(counts) + 1 or not np.allclose(edges[[0, -1]], edges0[[0, -1]]):
                     raise ValueError(f"histogram_grid: row {name!r}, column {j}: {len(counts)} counts need "
-                                     f"{len(counts) + 1} edges, got {len(edges)}")
+                                     f"{len(counts) + 1} edges over the first panel's range {edges0[[0, -1]].tolist()},"
+                                     f" got {len(edges)} over {edges[[0, -1]].tolist() if len(edges) else []}")
                 top = (counts[1:] if skip_spike and len(counts) > 1 else counts).max(initial=0) or 1.0
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)
@@ -268,10 +296,10 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
                     ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
             ax.grid(False)
             ax.spines["left"].set_visible(False)
-            ax.set_ylabel(_wrap(label(name)), rotation=0, ha="right", va="center", fontsize=12)
+            ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)
         for j in range(ncols):
             fig.axes[0].text(j * step + span / 2, 1.55, f"layer {j + 1}", ha="center", va="bottom", fontsize=13)
-        fig.suptitle(title, y=1 - 0.1 / fig.get_figheight(), va="top")
+        fig.suptitle(_wrap(title, width=105), y=1 - 0.1 / fig.get_figheight(), va="top")
     return fig
 
 
@@ -291,14 +319,17 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
                     raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
                 ax.grid(False)
-                lim = float(np.abs(M).max(initial=0))
+                finite = M[np.isfinite(M)]  # a nan or inf entry keeps the others' colours
+                lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
-                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0"
+                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (
+                    finite.size) else "no finite entry"
+                span += f", {bad} nan/inf" * bool(bad)
                 ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
                        xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title, width=round(105 * fig.get_figwidth() / SLIDE[0])))
     return fig
 
 
@@ -320,7 +351,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title, width=105))
     return fig
 
 

@@ -165,7 +165,8 @@ class Table:
         return buf.getvalue()
 
     def _cells(self, digits: int | None) -> list[list[str]]:
-        return [[format_number(v, digits) if _is_number(v) or v is None else str(v) for v in r] for r in self._rows]
+        return [[format_number(v, digits) if _is_number(v) or v is None else str(v).replace("\n", " ") for v in r]
+                for r in self._rows]  # one line a row
 
     def _numeric(self) -> list[bool]:
         return [all(r[j] is None or _is_number(r[j]) for r in self._rows) for j in range(len(self.columns))]

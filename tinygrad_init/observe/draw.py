@@ -497,7 +497,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
 def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
     """One box per decade of `scale`, and boxes for 0, inf/nan and unknown where the scenes have them."""
     leg = Picture(name="cluster_legend")
-    leg.attr(label=_esc(f"{scale.what}, log scale"), style="rounded", color="#7f7f7f", fontsize="10")
+    leg.attr(label=_esc(f"{scenes[0].what}, log scale"), style="rounded", color="#7f7f7f", fontsize="10")
     boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(scale.decades())]
     worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
     boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),

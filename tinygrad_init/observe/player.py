@@ -156,7 +156,7 @@ def _page(heading: str, svg: str, lines: Sequence[str], data: dict, engine: str,
     e, decade = html.escape, lambda d: f"1e{d:+03d}" if d else "1"  # decades as in the picture's legend
     colours = "Gradients not reached yet read <b>grad ?</b>." if scale is None else (
         f"Fill: {e(scale.what)} on a log scale, from pale ({decade(scale.lo)}) to dark red ({decade(scale.hi)}); "
-        "white: not reached yet; grey: exactly 0.")
+        "white: not reached yet; grey: exactly 0; green: inf or nan.")
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)  # escaped so that it
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # cannot end <script>
     return string.Template(_asset("player.html")).substitute(

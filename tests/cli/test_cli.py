@@ -219,3 +219,17 @@ def test_the_help_of_every_says_how_many_loss_lines_the_default_prints() -> None
     claimed = int(re.search(r"(\d+) lines", text).group(1))
     summary = cli.run_demo(parser.parse_args(["demo"]), out=io.StringIO())
     assert len(summary["history"]) == claimed, text
+
+
+def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
+    import os
+    import signal
+
+    # Ctrl-C in a terminal interrupts the whole process group, mid-training
+    proc = subprocess.Popen([sys.executable, "-m", "tinygrad_init", "demo", "--epochs", "100000", "--every", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while "      1  " not in proc.stdout.readline():  # training has started
+        pass
+    os.killpg(proc.pid, signal.SIGINT)
+    err = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 130 and err == "tinygrad-init demo: interrupted\n", err

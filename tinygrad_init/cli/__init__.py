@@ -332,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except MemoryError as e:  # sizes too large for this machine: say so, no traceback
         return print(f"tinygrad-init {args.command}: out of memory ({e}); try smaller sizes", file=sys.stderr) or 1
+    except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
+        return print(f"tinygrad-init {args.command}: interrupted", file=sys.stderr) or 130
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -53,3 +53,12 @@ def test_an_unwritable_output_is_a_message_and_exit_1_not_a_traceback(tmp_path, 
         assert args.run(args) == 1
         err = capsys.readouterr().err
         assert err.startswith(f"tinygrad-init {argv[0]}: cannot write") and str(blocker) in err
+
+
+@pytest.mark.parametrize("figure", ["heatmap", "heatmap.jpg", "figures/"])
+def test_chaos_refuses_a_figure_name_it_cannot_save_before_training(figure, capsys):
+    # the name was checked only after minutes of training, ending in save_figure's ValueError traceback
+    with pytest.raises(SystemExit) as e:
+        _parser().parse_args(["chaos", "--quick", "--figure", figure])
+    assert e.value.code == 2 and f"--figure: expected a file name ending in .png, .svg or .pdf, got {figure!r}" \
+        in capsys.readouterr().err

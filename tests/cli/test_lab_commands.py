@@ -48,11 +48,12 @@ def test_an_unwritable_output_is_a_message_and_exit_1_not_a_traceback(tmp_path, 
     blocker = tmp_path / "a_file"
     blocker.write_text("")
     for argv in (["explore", "--out", str(blocker / "page.html"), "--quick"],
-                 ["chaos", "--json", str(blocker / "r.json"), "--figure", str(tmp_path / "r.png")]):
+                 ["chaos", "--json", str(blocker / "r.json"), "--figure", str(tmp_path / "r.png")],
+                 ["chaos", "--json", str(blocker.parent), "--figure", str(tmp_path / "r.png")]):  # a folder
         args = _parser().parse_args(argv)
         assert args.run(args) == 1
         err = capsys.readouterr().err
-        assert err.startswith(f"tinygrad-init {argv[0]}: cannot write") and str(blocker) in err
+        assert err.startswith(f"tinygrad-init {argv[0]}: cannot write") and str(blocker.parent) in err
 
 
 @pytest.mark.parametrize("figure", ["heatmap", "heatmap.jpg", "figures/"])

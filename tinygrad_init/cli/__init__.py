@@ -5,6 +5,7 @@ tensor engine, showing each layer's gradients checked as upstream x local), `rep
 from __future__ import annotations
 
 import argparse
+import errno
 import inspect
 import json
 import os
@@ -305,6 +306,8 @@ def _chaos(args: argparse.Namespace) -> int:
     try:
         for path in (args.json, args.figure):  # before minutes of training
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         result = spectra.trainability(args.quick, rng=args.seed)
         result["command"] += f" --seed {args.seed}" if args.seed else ""
         args.json.write_text(json.dumps(result, indent=1) + "\n")

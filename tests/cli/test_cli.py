@@ -233,3 +233,16 @@ def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
     os.killpg(proc.pid, signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 130 and err == "tinygrad-init demo: interrupted\n", err
+
+
+@pytest.mark.parametrize("argv", [["sweep", "--depth", "2", "--width", "4"], ["exercises", "list"]])
+def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: list[str]) -> None:
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full (a device that is always full) on this system")
+    with open("/dev/full", "w") as full:  # `tinygrad-init sweep --format csv > bn.csv` with no space left
+        done = subprocess.run([sys.executable, "-m", "tinygrad_init", *argv], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == f"tinygrad-init {argv[0]}: cannot write the output: No space " \
+        "left on device\n", done.stderr

@@ -306,6 +306,8 @@ def test_graph_command_draws_a_2_64_64_1_mlp_cut_to_the_nodes_nearest_the_output
     (["graph", "a*2", "a=1", "--init", "he_normal", "--seed", "3"], "--init --seed apply to --mlp only"),
     (["graph", "a*2", "a=1", "--activation", "relu"], "--activation applies to --mlp only"),
     (["graph", "--mlp", "2,1", "--batch", "8"], "--batch applies to --engine tensor only"),
+    (["graph", "--mlp", "2,1", "--batch", "4"], "--batch applies to --engine tensor only"),  # the default value too
+    (["graph", "a*2", "a=1", "--engine", "scalar", "--seed", "0"], "--engine --seed apply to --mlp only"),
     (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "unknown initialization scheme 'nonsense'"),
 ])
 def test_graph_command_usage_errors_exit_2(argv, fragment, capsys, tmp_path):

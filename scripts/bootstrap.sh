@@ -63,8 +63,13 @@ tgi_find_python() {
 }
 
 tgi_make_venv() {
-    [ -x "$TGI_VENV/bin/python" ] && return 0
-    local py log
+    local py log ver
+    if [ -x "$TGI_VENV/bin/python" ]; then
+        "$TGI_VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && return 0
+        ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run"
+        tgi_die "the virtual environment $TGI_VENV has $ver, but tinygrad_init needs Python >= 3.10. Remove it \
+(rm -rf '$TGI_VENV') to have it made anew, or set TINYGRAD_INIT_VENV to another folder"
+    fi
     py="$(tgi_find_python)" || tgi_die "Python >= 3.10 is required, but none was found \
 (tried: ${PYTHON:-python3 python3.13 python3.12 python3.11 python3.10 python}). \
 Install it (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python) \
@@ -73,7 +78,6 @@ or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.
     tgi_say "creating the virtual environment $TGI_VENV with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
     if ! "$py" -m venv "$TGI_VENV" >"$log" 2>&1; then
         # Debian and Ubuntu ship the venv module separately.
-        local ver
         ver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
         rm -rf "$TGI_VENV"
         if command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&

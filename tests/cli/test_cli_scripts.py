@@ -25,3 +25,19 @@ def test_a_relative_venv_is_taken_from_where_the_command_was_started(tmp_path: P
     assert _bash('echo "$TGI_VENV"', tmp_path, TINYGRAD_INIT_VENV="env") == str(tmp_path / "env")
     assert _bash('echo "$TGI_VENV"', tmp_path, TINYGRAD_INIT_VENV="/opt/env") == "/opt/env"
     assert _bash('echo "$TGI_VENV"', tmp_path) == str(ROOT / ".venv")
+
+
+def test_an_existing_venv_of_a_too_old_python_is_named_with_what_to_do(tmp_path: Path) -> None:
+    # pip failed with "requires a different Python: 3.9.18 not in '>=3.10'" and left the user to find out why
+    venv = tmp_path / "old env"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text('#!/bin/sh\ncase "$*" in *-V*) echo "Python 3.9.18";; *) exit 1;; esac\n')
+    (venv / "bin" / "python").chmod(0o755)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_make_venv; echo went on'],
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "went on" not in done.stdout
+    assert f"the virtual environment {venv} has Python 3.9.18, but tinygrad_init needs Python >= 3.10" in done.stderr
+    assert f"rm -rf '{venv}'" in done.stderr and "TINYGRAD_INIT_VENV" in done.stderr

@@ -63,7 +63,7 @@ tgi_find_python() {
 }
 
 tgi_make_venv() {
-    local py log ver
+    local py log ver ours
     if [ -x "$TGI_VENV/bin/python" ]; then
         "$TGI_VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && return 0
         ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run"
@@ -75,18 +75,19 @@ tgi_make_venv() {
 Install it (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python) \
 or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.sh"
     log="$(mktemp)"
+    [ -e "$TGI_VENV" ] && ours="" || ours="$TGI_VENV"   # remove it on failure only if we made it
     tgi_say "creating the virtual environment $TGI_VENV with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
     if ! "$py" -m venv "$TGI_VENV" >"$log" 2>&1; then
         # Debian and Ubuntu ship the venv module separately.
         ver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-        rm -rf "$TGI_VENV"
+        rm -rf "$ours"
         if command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&
            { tgi_apt_install "$log" "python$ver-venv" || tgi_apt_install "$log" python3-venv; } &&
            "$py" -m venv "$TGI_VENV" >>"$log" 2>&1; then
             :
         else
             cat "$log" >&2
-            rm -rf "$TGI_VENV"
+            rm -rf "$ours"
             tgi_die "could not create $TGI_VENV with $py. On Debian/Ubuntu install the venv module: \
 apt-get install python$ver-venv"
         fi

@@ -41,3 +41,27 @@ def test_an_existing_venv_of_a_too_old_python_is_named_with_what_to_do(tmp_path:
     assert done.returncode == 1 and "went on" not in done.stdout
     assert f"the virtual environment {venv} has Python 3.9.18, but tinygrad_init needs Python >= 3.10" in done.stderr
     assert f"rm -rf '{venv}'" in done.stderr and "TINYGRAD_INIT_VENV" in done.stderr
+
+
+def test_a_failed_venv_creation_never_deletes_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    # `python -m venv` fails (Debian without python3-venv): the set-up removed TINYGRAD_INIT_VENV with rm -rf, even
+    # when it named a folder of the user's that was there before
+    fake = tmp_path / "python3.12"
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) mkdir -p "$3"; echo "no ensurepip" >&2; exit 1;;\n'
+                    '*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    mine = tmp_path / "my folder"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; '
+                           "tgi_make_venv"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(mine)})
+    assert done.returncode == 1 and "could not create" in done.stderr, done.stderr
+    assert (mine / "notes.txt").read_text() == "keep me"
+    new = tmp_path / "new env"  # one it made itself is cleaned up
+    subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; '
+                    "tgi_make_venv"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                   env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(new)})
+    assert not new.exists()

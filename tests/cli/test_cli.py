@@ -246,3 +246,10 @@ def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: li
                               text=True, timeout=120)
     assert done.returncode == 1 and done.stderr == f"tinygrad-init {argv[0]}: cannot write the output: No space " \
         "left on device\n", done.stderr
+
+
+def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
+    (tmp_path / "notes").write_text("mine")
+    assert cli.main(["exercises", "start", str(tmp_path / "notes" / "work")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"tinygrad-init exercises: cannot write: Not a directory ({tmp_path / 'notes' / 'work'})\n"

@@ -342,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print(f"tinygrad-init {args.command}: out of memory ({e}); try smaller sizes", file=sys.stderr) or 1
     except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
         return print(f"tinygrad-init {args.command}: interrupted", file=sys.stderr) or 130
-    except OSError as e:  # output piped into `head` or similar, which stopped reading; or onto a full disk
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as e:  # a file; or stdout piped into `head` or similar, which stopped reading, or onto a full disk
+        if e.filename is not None:
+            return _cannot(args.command, "write", e)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
         return 1 if isinstance(e, BrokenPipeError) else _cannot(args.command, "write the output", e)

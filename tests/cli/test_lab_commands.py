@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,20 @@ def test_chaos_refuses_a_figure_name_it_cannot_save_before_training(figure, caps
         _parser().parse_args(["chaos", "--quick", "--figure", figure])
     assert e.value.code == 2 and f"--figure: expected a file name ending in .png, .svg or .pdf, got {figure!r}" \
         in capsys.readouterr().err
+
+
+def test_chaos_refuses_a_read_only_folder_before_training(tmp_path, capsys, monkeypatch):
+    import os
+
+    from tinygrad_init.lab import spectra
+
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: pytest.fail("trained, then failed to write"))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = os.access  # a folder this user may not write into (root may write anywhere, so it is simulated)
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: Path(p) != shared and real(p, mode, **k))
+    args = _parser().parse_args(["chaos", "--json", str(shared / "r.json"), "--figure", str(tmp_path / "r.png")])
+    assert args.run(args) == 1
+    json_file = shared / "r.json"
+    assert capsys.readouterr().err == f"tinygrad-init chaos: cannot write {json_file} and {tmp_path / 'r.png'}: " \
+        f"Permission denied ({json_file})\n"

@@ -253,3 +253,18 @@ def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(t
     assert cli.main(["exercises", "start", str(tmp_path / "notes" / "work")]) == 1
     err = capsys.readouterr().err
     assert err == f"tinygrad-init exercises: cannot write: Not a directory ({tmp_path / 'notes' / 'work'})\n"
+
+
+def test_the_exercises_commands_they_suggest_run_as_pasted_for_a_folder_with_a_space(tmp_path, capsys) -> None:
+    import shlex
+
+    work = str(tmp_path / "my work")
+    assert cli.main(["exercises", "start", work, "5"]) == 0
+    suggested = [line.split(": ", 1)[1].strip() for line in capsys.readouterr().out.splitlines()
+                 if "tinygrad-init exercises grade" in line]  # "3. Check it: ..." and "or all of them: ..."
+    assert suggested == [f"tinygrad-init exercises grade {shlex.quote(work)} ex05",
+                         f"tinygrad-init exercises grade {shlex.quote(work)}"]
+    assert cli.main(shlex.split(suggested[0])[1:]) == 1  # it grades (the blank stub fails) instead of a usage error
+    assert "FAIL  ex05" in capsys.readouterr().out
+    assert cli.main(["exercises", "grade", work, "6"]) == 1  # not started: the command to start it
+    assert f"tinygrad-init exercises start {shlex.quote(work)} ex06" in capsys.readouterr().out

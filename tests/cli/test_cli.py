@@ -268,3 +268,14 @@ def test_the_exercises_commands_they_suggest_run_as_pasted_for_a_folder_with_a_s
     assert "FAIL  ex05" in capsys.readouterr().out
     assert cli.main(["exercises", "grade", work, "6"]) == 1  # not started: the command to start it
     assert f"tinygrad-init exercises start {shlex.quote(work)} ex06" in capsys.readouterr().out
+
+
+def test_output_in_an_encoding_without_the_math_signs_is_no_traceback(tmp_path) -> None:
+    # `tinygrad-init graph ... > out.txt` on Windows writes cp1252, which has no ∂: a UnicodeEncodeError traceback
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "tinygrad_init", "graph", "a*b", "a=2", "b=3", "--no-player",
+                           "--max-nodes", "0", "--out", str(tmp_path)], capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert "Traceback" not in done.stderr.decode(), done.stderr.decode()
+    assert "dL/da = dL/dL \\xd7 \\u2202L/\\u2202a (local) = 1.0 \\xd7 3.0 = 3.0" in done.stdout.decode("ascii")

@@ -322,6 +322,8 @@ def _chaos(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys.stdout, "reconfigure"):  # × and ∂ into an ASCII or cp1252 output: written as \xd7, no traceback
+        sys.stdout.reconfigure(errors="backslashreplace")
     if argv and argv[0] == "exercises":
         from ..exercises import grader
 

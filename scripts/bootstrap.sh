@@ -65,10 +65,12 @@ tgi_find_python() {
 tgi_make_venv() {
     local py log ver ours
     if [ -x "$TGI_VENV/bin/python" ]; then
-        "$TGI_VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && return 0
+        "$TGI_VENV/bin/python" -c 'import sys, importlib.util as u
+sys.exit(sys.version_info < (3, 10) or u.find_spec("pip") is None)' 2>/dev/null && return 0
         ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run"
-        tgi_die "the virtual environment $TGI_VENV has $ver, but tinygrad_init needs Python >= 3.10. Remove it \
-(rm -rf '$TGI_VENV') to have it made anew, or set TINYGRAD_INIT_VENV to another folder"
+        tgi_die "the virtual environment $TGI_VENV has $ver, but tinygrad_init needs Python >= 3.10 with pip \
+(a set-up that was interrupted leaves none). Remove it (rm -rf '$TGI_VENV') to have it made anew, or set \
+TINYGRAD_INIT_VENV to another folder"
     fi
     py="$(tgi_find_python)" || tgi_die "Python >= 3.10 is required, but none was found \
 (tried: ${PYTHON:-python3 python3.13 python3.12 python3.11 python3.10 python}). \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,19 +28,28 @@ def test_a_relative_venv_is_taken_from_where_the_command_was_started(tmp_path: P
     assert _bash('echo "$TGI_VENV"', tmp_path) == str(ROOT / ".venv")
 
 
-def test_an_existing_venv_of_a_too_old_python_is_named_with_what_to_do(tmp_path: Path) -> None:
-    # pip failed with "requires a different Python: 3.9.18 not in '>=3.10'" and left the user to find out why
+@pytest.mark.parametrize("kind", ["python 3.9", "no pip"])
+def test_an_existing_venv_that_cannot_serve_is_named_with_what_to_do(kind: str, tmp_path: Path) -> None:
+    # pip failed with "requires a different Python: 3.9.18 not in '>=3.10'", or with "No module named pip" in a venv
+    # whose creation was interrupted (Ctrl-C), and left the user to find out why
+    import platform
+
     venv = tmp_path / "old env"
-    (venv / "bin").mkdir(parents=True)
-    (venv / "bin" / "python").write_text('#!/bin/sh\ncase "$*" in *-V*) echo "Python 3.9.18";; *) exit 1;; esac\n')
-    (venv / "bin" / "python").chmod(0o755)
+    if kind == "no pip":
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    else:
+        (venv / "bin").mkdir(parents=True)
+        (venv / "bin" / "python").write_text('#!/bin/sh\ncase "$*" in *-V*) echo "Python 3.9.18";; *) exit 1;; esac\n')
+        (venv / "bin" / "python").chmod(0o755)
     if shutil.which("bash") is None:
         pytest.skip("bash is not installed")
     done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_make_venv; echo went on'],
                           cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv)},
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "went on" not in done.stdout
-    assert f"the virtual environment {venv} has Python 3.9.18, but tinygrad_init needs Python >= 3.10" in done.stderr
+    version = "3.9.18" if kind == "python 3.9" else platform.python_version()
+    assert f"the virtual environment {venv} has Python {version}, but tinygrad_init needs Python >= 3.10 with " \
+        "pip" in " ".join(done.stderr.split())
     assert f"rm -rf '{venv}'" in done.stderr and "TINYGRAD_INIT_VENV" in done.stderr
 
 

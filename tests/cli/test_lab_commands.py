@@ -81,3 +81,16 @@ def test_chaos_refuses_a_read_only_folder_before_training(tmp_path, capsys, monk
     json_file = shared / "r.json"
     assert capsys.readouterr().err == f"tinygrad-init chaos: cannot write {json_file} and {tmp_path / 'r.png'}: " \
         f"Permission denied ({json_file})\n"
+
+
+@pytest.mark.parametrize("out", ["a_file", "a_file/page"])
+def test_explore_refuses_a_file_where_its_folder_goes_before_measuring(out, tmp_path, capsys, monkeypatch):
+    # `explore --out notes` (a file) measured the whole grid (a minute and more) before failing to make the folder
+    from tinygrad_init import cli
+
+    monkeypatch.setattr(cli, "explore", lambda **k: pytest.fail("measured, then failed to write"))
+    (tmp_path / "a_file").write_text("mine")
+    args = _parser().parse_args(["explore", "--out", str(tmp_path / out)])
+    assert args.run(args) == 1
+    assert capsys.readouterr().err.startswith(f"tinygrad-init explore: cannot write {tmp_path / out}: ")
+    assert (tmp_path / "a_file").read_text() == "mine"

@@ -295,7 +295,8 @@ def _cannot(command: str, what: str, e: OSError) -> int:
 
 def _explore(args: argparse.Namespace) -> int:
     try:
-        path = explore(quick=args.quick, rng=args.seed).write(args.out)
+        (args.out if not args.out.suffix or args.out.is_dir() else args.out.parent).mkdir(parents=True, exist_ok=True)
+        path = explore(quick=args.quick, rng=args.seed).write(args.out)  # the folder was made before the measuring
     except OSError as e:
         return _cannot("explore", f"write {args.out}", e)
     print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KiB); open it in a browser")

@@ -62,7 +62,7 @@ def test_chaos_refuses_a_figure_name_it_cannot_save_before_training(figure, caps
     # the name was checked only after minutes of training, ending in save_figure's ValueError traceback
     with pytest.raises(SystemExit) as e:
         _parser().parse_args(["chaos", "--quick", "--figure", figure])
-    assert e.value.code == 2 and f"--figure: expected a file name ending in .png, .svg or .pdf, got {figure!r}" \
+    assert e.value.code == 2 and f"--figure: expected a file name ending in .png or .svg or .pdf, got {figure!r}" \
         in capsys.readouterr().err
 
 

@@ -96,13 +96,11 @@ def _init_name(text: str) -> str:
 
 
 def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
-    """An argparse type: a path, never empty (`--out "$UNSET"` would write into the current folder), ending in one
-    of `suffixes` if given."""
+    """An argparse type: a path, never empty (`--out "$UNSET"` writes into the current folder), ending in `suffixes`."""
     if not text:
         raise argparse.ArgumentTypeError("expected a path, got ''")
     if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
-        raise argparse.ArgumentTypeError(f"expected a file name ending in {', '.join(suffixes[:-1])} or "
-                                         f"{suffixes[-1]}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
     return Path(text)
 
 

@@ -279,3 +279,11 @@ def test_output_in_an_encoding_without_the_math_signs_is_no_traceback(tmp_path) 
                           env={**os.environ, "PYTHONIOENCODING": "ascii"})
     assert "Traceback" not in done.stderr.decode(), done.stderr.decode()
     assert "dL/da = dL/dL \\xd7 \\u2202L/\\u2202a (local) = 1.0 \\xd7 3.0 = 3.0" in done.stdout.decode("ascii")
+
+
+def test_the_help_of_every_gives_the_default_for_fewer_than_ten_epochs() -> None:
+    # "K = epochs // 10" is 0 for --epochs 5, where every epoch is printed (K = 1)
+    demo = cli.build_parser()._subparsers._group_actions[0].choices["demo"]
+    text = next(a.help for a in demo._actions if a.dest == "every")
+    summary = cli.run_demo(cli.build_parser().parse_args(["demo", "--epochs", "5"]), out=io.StringIO())
+    assert [h[0] for h in summary["history"]] == [1, 2, 3, 4, 5] and "K = max(1, epochs // 10)" in text, text

@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--lr", {"type": real(0.0, low_open=True), "default": 0.1, "help": "SGD learning rate"}),
             ("--momentum", {"type": real(0.0, 1.0, high_open=True), "default": 0.9, "help": "SGD momentum, in [0, 1)"}),
             ("--every", {"type": count, "help": "print the loss every K epochs, and at the first and the last "
-                                                "(default: K = epochs // 10: 11 lines for 100 epochs)"}), SEED],
+                                                "(default: K = max(1, epochs // 10): 11 lines for 100 epochs)"}), SEED],
             lambda args: run_demo(args) and 0),
         "report": ("run the initialization experiments and write the lecture report (HTML, figures, data)", None,
                    _REPORT_EPILOG, [

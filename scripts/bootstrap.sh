@@ -63,26 +63,33 @@ tgi_find_python() {
 }
 
 tgi_make_venv() {
-    [ -x "$TGI_VENV/bin/python" ] && return 0
-    local py log
+    local py log ver ours
+    if [ -x "$TGI_VENV/bin/python" ]; then
+        "$TGI_VENV/bin/python" -c 'import sys, importlib.util as u
+sys.exit(sys.version_info < (3, 10) or u.find_spec("pip") is None)' 2>/dev/null && return 0
+        ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run"
+        tgi_die "the virtual environment $TGI_VENV has $ver, but tinygrad_init needs Python >= 3.10 with pip \
+(a set-up that was interrupted leaves none). Remove it (rm -rf '$TGI_VENV') to have it made anew, or set \
+TINYGRAD_INIT_VENV to another folder"
+    fi
     py="$(tgi_find_python)" || tgi_die "Python >= 3.10 is required, but none was found \
 (tried: ${PYTHON:-python3 python3.13 python3.12 python3.11 python3.10 python}). \
 Install it (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python) \
 or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.sh"
     log="$(mktemp)"
+    [ -e "$TGI_VENV" ] && ours="" || ours="$TGI_VENV"   # remove it on failure only if we made it
     tgi_say "creating the virtual environment $TGI_VENV with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
     if ! "$py" -m venv "$TGI_VENV" >"$log" 2>&1; then
         # Debian and Ubuntu ship the venv module separately.
-        local ver
         ver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-        rm -rf "$TGI_VENV"
+        rm -rf "$ours"
         if command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&
            { tgi_apt_install "$log" "python$ver-venv" || tgi_apt_install "$log" python3-venv; } &&
            "$py" -m venv "$TGI_VENV" >>"$log" 2>&1; then
             :
         else
             cat "$log" >&2
-            rm -rf "$TGI_VENV"
+            rm -rf "$ours"
             tgi_die "could not create $TGI_VENV with $py. On Debian/Ubuntu install the venv module: \
 apt-get install python$ver-venv"
         fi

@@ -219,3 +219,71 @@ def test_the_help_of_every_says_how_many_loss_lines_the_default_prints() -> None
     claimed = int(re.search(r"(\d+) lines", text).group(1))
     summary = cli.run_demo(parser.parse_args(["demo"]), out=io.StringIO())
     assert len(summary["history"]) == claimed, text
+
+
+def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
+    import os
+    import signal
+
+    # Ctrl-C in a terminal interrupts the whole process group, mid-training
+    proc = subprocess.Popen([sys.executable, "-m", "tinygrad_init", "demo", "--epochs", "100000", "--every", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while "      1  " not in proc.stdout.readline():  # training has started
+        pass
+    os.killpg(proc.pid, signal.SIGINT)
+    err = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 130 and err == "tinygrad-init demo: interrupted\n", err
+
+
+@pytest.mark.parametrize("argv", [["sweep", "--depth", "2", "--width", "4"], ["exercises", "list"]])
+def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: list[str]) -> None:
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full (a device that is always full) on this system")
+    with open("/dev/full", "w") as full:  # `tinygrad-init sweep --format csv > bn.csv` with no space left
+        done = subprocess.run([sys.executable, "-m", "tinygrad_init", *argv], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == f"tinygrad-init {argv[0]}: cannot write the output: No space " \
+        "left on device\n", done.stderr
+
+
+def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
+    (tmp_path / "notes").write_text("mine")
+    assert cli.main(["exercises", "start", str(tmp_path / "notes" / "work")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"tinygrad-init exercises: cannot write: Not a directory ({tmp_path / 'notes' / 'work'})\n"
+
+
+def test_the_exercises_commands_they_suggest_run_as_pasted_for_a_folder_with_a_space(tmp_path, capsys) -> None:
+    import shlex
+
+    work = str(tmp_path / "my work")
+    assert cli.main(["exercises", "start", work, "5"]) == 0
+    suggested = [line.split(": ", 1)[1].strip() for line in capsys.readouterr().out.splitlines()
+                 if "tinygrad-init exercises grade" in line]  # "3. Check it: ..." and "or all of them: ..."
+    assert suggested == [f"tinygrad-init exercises grade {shlex.quote(work)} ex05",
+                         f"tinygrad-init exercises grade {shlex.quote(work)}"]
+    assert cli.main(shlex.split(suggested[0])[1:]) == 1  # it grades (the blank stub fails) instead of a usage error
+    assert "FAIL  ex05" in capsys.readouterr().out
+    assert cli.main(["exercises", "grade", work, "6"]) == 1  # not started: the command to start it
+    assert f"tinygrad-init exercises start {shlex.quote(work)} ex06" in capsys.readouterr().out
+
+
+def test_output_in_an_encoding_without_the_math_signs_is_no_traceback(tmp_path) -> None:
+    # `tinygrad-init graph ... > out.txt` on Windows writes cp1252, which has no ∂: a UnicodeEncodeError traceback
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "tinygrad_init", "graph", "a*b", "a=2", "b=3", "--no-player",
+                           "--max-nodes", "0", "--out", str(tmp_path)], capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert "Traceback" not in done.stderr.decode(), done.stderr.decode()
+    assert "dL/da = dL/dL \\xd7 \\u2202L/\\u2202a (local) = 1.0 \\xd7 3.0 = 3.0" in done.stdout.decode("ascii")
+
+
+def test_the_help_of_every_gives_the_default_for_fewer_than_ten_epochs() -> None:
+    # "K = epochs // 10" is 0 for --epochs 5, where every epoch is printed (K = 1)
+    demo = cli.build_parser()._subparsers._group_actions[0].choices["demo"]
+    text = next(a.help for a in demo._actions if a.dest == "every")
+    summary = cli.run_demo(cli.build_parser().parse_args(["demo", "--epochs", "5"]), out=io.StringIO())
+    assert [h[0] for h in summary["history"]] == [1, 2, 3, 4, 5] and "K = max(1, epochs // 10)" in text, text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,52 @@ def test_a_relative_venv_is_taken_from_where_the_command_was_started(tmp_path: P
     assert _bash('echo "$TGI_VENV"', tmp_path, TINYGRAD_INIT_VENV="env") == str(tmp_path / "env")
     assert _bash('echo "$TGI_VENV"', tmp_path, TINYGRAD_INIT_VENV="/opt/env") == "/opt/env"
     assert _bash('echo "$TGI_VENV"', tmp_path) == str(ROOT / ".venv")
+
+
+@pytest.mark.parametrize("kind", ["python 3.9", "no pip"])
+def test_an_existing_venv_that_cannot_serve_is_named_with_what_to_do(kind: str, tmp_path: Path) -> None:
+    # pip failed with "requires a different Python: 3.9.18 not in '>=3.10'", or with "No module named pip" in a venv
+    # whose creation was interrupted (Ctrl-C), and left the user to find out why
+    import platform
+
+    venv = tmp_path / "old env"
+    if kind == "no pip":
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    else:
+        (venv / "bin").mkdir(parents=True)
+        (venv / "bin" / "python").write_text('#!/bin/sh\ncase "$*" in *-V*) echo "Python 3.9.18";; *) exit 1;; esac\n')
+        (venv / "bin" / "python").chmod(0o755)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_make_venv; echo went on'],
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "went on" not in done.stdout
+    version = "3.9.18" if kind == "python 3.9" else platform.python_version()
+    assert f"the virtual environment {venv} has Python {version}, but tinygrad_init needs Python >= 3.10 with " \
+        "pip" in " ".join(done.stderr.split())
+    assert f"rm -rf '{venv}'" in done.stderr and "TINYGRAD_INIT_VENV" in done.stderr
+
+
+def test_a_failed_venv_creation_never_deletes_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    # `python -m venv` fails (Debian without python3-venv): the set-up removed TINYGRAD_INIT_VENV with rm -rf, even
+    # when it named a folder of the user's that was there before
+    fake = tmp_path / "python3.12"
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) mkdir -p "$3"; echo "no ensurepip" >&2; exit 1;;\n'
+                    '*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    mine = tmp_path / "my folder"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; '
+                           "tgi_make_venv"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(mine)})
+    assert done.returncode == 1 and "could not create" in done.stderr, done.stderr
+    assert (mine / "notes.txt").read_text() == "keep me"
+    new = tmp_path / "new env"  # one it made itself is cleaned up
+    subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; '
+                    "tgi_make_venv"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                   env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(new)})
+    assert not new.exists()

@@ -227,6 +227,7 @@ def test_graph_command_options(tmp_path, capsys):
 
 
 def test_graph_command_takes_bindings_after_an_option(tmp_path, capsys):
+    require_binary("dot")  # the command renders the picture: exit 1 without Graphviz
     out = tmp_path / "o"
     assert cli.main(["graph", "a*b", "--out", str(out), "a=2", "--no-player", "b=-3"]) == 0
     assert "dL/da = dL/dL × ∂L/∂a (local) = 1.0 × -3.0 = -3.0" in capsys.readouterr().out
@@ -236,6 +237,7 @@ def test_graph_command_takes_bindings_after_an_option(tmp_path, capsys):
 
 
 def test_an_expression_starting_with_a_minus_is_pointed_after_the_double_dash(tmp_path, capsys):
+    require_binary("dot")  # the command renders the picture: exit 1 without Graphviz
     with pytest.raises(SystemExit) as e:  # argparse reads "-a*b" as an unknown option
         cli.main(["graph", "-a*b", "a=2", "b=3", "--out", str(tmp_path)])
     err = capsys.readouterr().err
@@ -248,6 +250,7 @@ def test_an_expression_starting_with_a_minus_is_pointed_after_the_double_dash(tm
 
 
 def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, capsys):
+    require_binary("dot")  # the command renders the picture: exit 1 without Graphviz
     assert cli.main(["graph", "x*2", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
     assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in capsys.readouterr().out
     assert cli.main(["graph", "x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
@@ -306,6 +309,8 @@ def test_graph_command_draws_a_2_64_64_1_mlp_cut_to_the_nodes_nearest_the_output
     (["graph", "a*2", "a=1", "--init", "he_normal", "--seed", "3"], "--init --seed apply to --mlp only"),
     (["graph", "a*2", "a=1", "--activation", "relu"], "--activation applies to --mlp only"),
     (["graph", "--mlp", "2,1", "--batch", "8"], "--batch applies to --engine tensor only"),
+    (["graph", "--mlp", "2,1", "--batch", "4"], "--batch applies to --engine tensor only"),  # the default value too
+    (["graph", "a*2", "a=1", "--engine", "scalar", "--seed", "0"], "--engine --seed apply to --mlp only"),
     (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "unknown initialization scheme 'nonsense'"),
 ])
 def test_graph_command_usage_errors_exit_2(argv, fragment, capsys, tmp_path):

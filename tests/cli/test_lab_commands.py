@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -52,8 +53,48 @@ def test_an_unwritable_output_is_a_message_and_exit_1_not_a_traceback(tmp_path, 
     blocker = tmp_path / "a_file"
     blocker.write_text("")
     for argv in (["explore", "--out", str(blocker / "page.html"), "--quick"],
-                 ["chaos", "--json", str(blocker / "r.json"), "--figure", str(tmp_path / "r.png")]):
+                 ["chaos", "--json", str(blocker / "r.json"), "--figure", str(tmp_path / "r.png")],
+                 ["chaos", "--json", str(blocker.parent), "--figure", str(tmp_path / "r.png")]):  # a folder
         args = _parser().parse_args(argv)
         assert args.run(args) == 1
         err = capsys.readouterr().err
-        assert err.startswith(f"tinygrad-init {argv[0]}: cannot write") and str(blocker) in err
+        assert err.startswith(f"tinygrad-init {argv[0]}: cannot write") and str(blocker.parent) in err
+
+
+@pytest.mark.parametrize("figure", ["heatmap", "heatmap.jpg", "figures/"])
+def test_chaos_refuses_a_figure_name_it_cannot_save_before_training(figure, capsys):
+    # the name was checked only after minutes of training, ending in save_figure's ValueError traceback
+    with pytest.raises(SystemExit) as e:
+        _parser().parse_args(["chaos", "--quick", "--figure", figure])
+    assert e.value.code == 2 and f"--figure: expected a file name ending in .png or .svg or .pdf, got {figure!r}" \
+        in capsys.readouterr().err
+
+
+def test_chaos_refuses_a_read_only_folder_before_training(tmp_path, capsys, monkeypatch):
+    import os
+
+    from tinygrad_init.lab import spectra
+
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: pytest.fail("trained, then failed to write"))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = os.access  # a folder this user may not write into (root may write anywhere, so it is simulated)
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: Path(p) != shared and real(p, mode, **k))
+    args = _parser().parse_args(["chaos", "--json", str(shared / "r.json"), "--figure", str(tmp_path / "r.png")])
+    assert args.run(args) == 1
+    json_file = shared / "r.json"
+    assert capsys.readouterr().err == f"tinygrad-init chaos: cannot write {json_file} and {tmp_path / 'r.png'}: " \
+        f"Permission denied ({json_file})\n"
+
+
+@pytest.mark.parametrize("out", ["a_file", "a_file/page"])
+def test_explore_refuses_a_file_where_its_folder_goes_before_measuring(out, tmp_path, capsys, monkeypatch):
+    # `explore --out notes` (a file) measured the whole grid (a minute and more) before failing to make the folder
+    from tinygrad_init import cli
+
+    monkeypatch.setattr(cli, "explore", lambda **k: pytest.fail("measured, then failed to write"))
+    (tmp_path / "a_file").write_text("mine")
+    args = _parser().parse_args(["explore", "--out", str(tmp_path / out)])
+    assert args.run(args) == 1
+    assert capsys.readouterr().err.startswith(f"tinygrad-init explore: cannot write {tmp_path / out}: ")
+    assert (tmp_path / "a_file").read_text() == "mine"

@@ -271,6 +271,7 @@ def test_write_player_and_options(tmp_path):
 
 
 def test_a_collapsed_trace_is_refused_as_its_boxes_would_show_a_gradient_before_backward_reaches_them():
+    require_binary("dot")  # the last line draws the player's picture
     from tinygrad_init import draw
 
     loss, tr = draw.mlp_loss([2, 3, 1])

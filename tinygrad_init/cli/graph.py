@@ -272,7 +272,7 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
                    f"output (default: {draw.MAX_NODES} in the picture, all in the player; 0: all)")
     o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
                    help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
-    p.set_defaults(graph_parser=p, **_MLP_DEFAULTS)
+    p.set_defaults(graph_parser=p)  # the --mlp options stay None unless given: refused with an expression
     return p
 
 
@@ -290,7 +290,8 @@ def run_graph(args: argparse.Namespace) -> int:
         return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
     if args.mlp is not None and (args.expression is not None or args.bindings):
         return fail("give either an expression or --mlp, not both")
-    given = [f"--{k}" for k, default in _MLP_DEFAULTS.items() if getattr(args, k) != default]
+    given = [f"--{k}" for k in _MLP_DEFAULTS if getattr(args, k) is not None]
+    vars(args).update({k: v for k, v in _MLP_DEFAULTS.items() if getattr(args, k) is None})
     if args.mlp is None and given:
         return fail(f"{' '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to --mlp only; an expression is "
                     "always drawn with the scalar engine, from the numbers you bind")

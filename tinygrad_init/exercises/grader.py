@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import shutil
 import sys
 import textwrap
@@ -169,7 +170,7 @@ def format_report(results: Sequence[Result], directory: str, timeout: float | No
             continue
         message = _visible(r.message)
         if r.status == "missing":
-            command = f"{prog} start {directory}" + ("" if none_started else f" {ex.label}")
+            command = f"{prog} start {shlex.quote(directory)}" + ("" if none_started else f" {ex.label}")
             message = f"not started: {os.path.join(directory, ex.file)} does not exist. Start it with:\n  {command}"
         out.extend(_wrap(message, "      "))
         if r.output.strip():
@@ -298,7 +299,7 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
         for f in files:
             out.write(f"  {os.path.join(directory, f)}\n")
         out.write(f"Nothing was copied. To start only the exercises you do not have yet, name them: "
-                  f"`{prog} start {directory} NAME ...`.\nTo replace a file with a blank stub (losing "
+                  f"`{prog} start {shlex.quote(directory)} NAME ...`.\nTo replace a file with a blank stub (losing "
                   f"what is in it), add --force.\n")
         return 1
     by_file = {ex.file: ex for ex in EXERCISES}
@@ -313,8 +314,8 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
         "\nNext:\n"
         f"  1. Open {first} and read the docstring: the task, the math and a hint.\n"
         "  2. Replace the line `raise NotImplementedError(...)` with your code.\n"
-        f"  3. Check it:       {prog} grade {directory} {first_ex.label}\n"
-        f"     or all of them: {prog} grade {directory}\n"
+        f"  3. Check it:       {prog} grade {shlex.quote(directory)} {first_ex.label}\n"
+        f"     or all of them: {prog} grade {shlex.quote(directory)}\n"
     )
     return 0
 
@@ -325,7 +326,7 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
         directory, names = os.path.dirname(directory) or os.curdir, [os.path.basename(directory), *names]
     if not os.path.isdir(directory):
         out.write(f"error: there is no folder {directory}. Create it with the exercises in it: "
-                  f"`{prog} start {directory}`\n")
+                  f"`{prog} start {shlex.quote(directory)}`\n")
         return 2
     results = grade(directory, names, timeout=args.timeout)
     out.write(format_report(results, directory, args.timeout, prog))

@@ -71,7 +71,7 @@ class SGD:
                 v = self._velocity[i]
                 g = self._velocity[i] = g.copy() if v is None else mu * v + g
             data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
-        changed_in_place(*(s[1] for s in steps))
+        changed_in_place(*[s[1] for s in steps])
 
     def zero_grad(self) -> None:
         """Forget the gradients (set them to None) before the next backward pass."""

@@ -328,6 +328,18 @@ def test_backward_of_a_leaf():
     assert a.grad == 1.0
 
 
+def test_backward_of_a_leaf_twice_accumulates_and_the_ledger_reads_the_seed_one():
+    from tinygrad_init import ledger
+
+    a = Value(2.0, label="a")
+    with ledger.record() as steps:
+        a.backward()
+        a.backward()
+    assert a.grad == 2.0  # accumulates, as in PyTorch
+    assert [ps.seed for ps in steps.passes] == [1.0, 1.0]
+    assert steps.seed_line(1).startswith("da/da = 1.0 ")
+
+
 def test_value_sum_is_one_node():
     a, b, c = Value(1.0), Value(2.0), Value(-4.0)
     s = Value.sum([a, b, 3.0, c], start=0.5)

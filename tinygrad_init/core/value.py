@@ -249,10 +249,10 @@ class Value:
         """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
         across calls, intermediate nodes are reset first."""
         order = autograd.topological_order(self)
-        held = (self._a is None and self.grad) or 0.0  # a leaf root's gradient, set aside: the pass seeds it with 1
         for node in order:
-            if node._a is not None or node.grad is None or node is self:  # a leaf's `p.grad = None` starts at 0
+            if node._a is not None or node.grad is None:  # a leaf's `p.grad = None` (PyTorch's habit) starts at 0
                 node.grad = 0.0
+        held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
         autograd.backward(self, 1.0, order)
         self.grad += held
 

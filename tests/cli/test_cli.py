@@ -225,9 +225,11 @@ def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
     import os
     import signal
 
-    # Ctrl-C in a terminal interrupts the whole process group, mid-training
+    # Ctrl-C in a terminal interrupts the whole process group, mid-training. SIGINT as a terminal leaves it: a job
+    # started in the background of a non-interactive shell (a CI runner, nohup) inherits it ignored
     proc = subprocess.Popen([sys.executable, "-m", "tinygrad_init", "demo", "--epochs", "100000", "--every", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     while "      1  " not in proc.stdout.readline():  # training has started
         pass
     os.killpg(proc.pid, signal.SIGINT)

@@ -180,12 +180,12 @@ def finding(name: str, result: dict[str, Any]) -> str:
     f, name = format_number, check_choice("finding", "name", name, _NAMES)
     if name == "phase_diagram":
         act = result.get("activation", "tanh")
-        chi, moved = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, theory.critical_sigma_w2(act, 0.05)
-        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
+        chi, (start, moved) = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, (
+            theory.critical_sigma_w2(act, b) for b in (0.0, 0.05))
+        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(start, 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
-                (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved !=
-                 result["critical_w2"][0] else "."))
+                (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved != start else "."))
     if name == "correlations":
         first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())

@@ -320,7 +320,7 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "The edge of chaos": `phase_diagram` (41 x 21 points; `quick`: 21 x 11), `correlations`
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
-    L, width, networks, pairs = (20, 100, 1, 4) if quick else (30, 200, 2, 8)
+    L, width, networks, pairs = (20, 100, 1, 4) if check_bool("chaos_section", "quick", quick) else (30, 200, 2, 8)
     seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
     corr = correlations(L, width, networks=networks, pairs=pairs, rng=rng)
     heat = json.loads(SHIPPED.read_text())
@@ -348,7 +348,8 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
 def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Jacobian spectra": `jacobian_spectra` at depths 2 to 64, 100 units, 2 networks (`quick`:
     48 units, 1 network), with what a student should see in words."""
-    depths, width, networks = ((2, 8, 32, 64), 48, 1) if quick else ((2, 4, 8, 16, 32, 64), 100, 2)
+    depths, width, networks = ((2, 8, 32, 64), 48, 1) if check_bool("isometry_section", "quick", quick) else (
+        (2, 4, 8, 16, 32, 64), 100, 2)
     seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
     r = jacobian_spectra(depths, width, networks, rng=rng)
     below = {k: [float(np.mean(np.array(sv) < 1e-4)) for sv in v["singular_values"]] for k, v in r.items()}

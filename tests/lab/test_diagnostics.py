@@ -350,3 +350,15 @@ def test_plot_checks_its_step(step, error, fragment):
 def test_compare_inits_checks_quick():
     with pytest.raises(TypeError, match="compare_inits: quick must be True or False"):  # "no" ran the quick run
         D.compare_inits(quick="no", depth=2, width=4, steps=2)
+
+
+def test_weight_gradients_of_a_step_without_an_optimizer_step_say_so():
+    X, y = _data()
+    opt = SGD((model := _model()).parameters(), lr=0.1)
+    d = D.Diagnostics(model, opt)
+    cross_entropy(model(Tensor(X)), y).backward()
+    opt.step()
+    model(Tensor(X))  # a forward in training mode and no step: the last record has no parameters
+    with pytest.raises(ValueError, match="nothing to draw for 'weight_gradients' at step 1: .*optimizer.step()"):
+        d.plot("weight_gradients")  # was a KeyError '0.weight'
+    assert d.plot("weight_gradients", step=0)

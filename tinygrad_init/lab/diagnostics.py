@@ -207,8 +207,8 @@ class Diagnostics:
         rec, steps = self.records[step], [r["step"] for r in self.records]
         if kind in _HISTOGRAMS:
             if kind == "weight_gradients":
-                params = {k: rec["params"][w] for k, w in self._weight_labels().items()}
-                rows = [(k, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}") for k, p in params.items()]
+                rows = [(k, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}")
+                        for k, w in self._weight_labels().items() if (p := rec["params"].get(w))]
             else:
                 got = [(str(i + 1), rec["layers"].get(n)) for i, n in enumerate(self.layers)]
                 rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
@@ -216,7 +216,7 @@ class Diagnostics:
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
             if not rows:
                 raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
-                                 "reached the watched layers (run loss.backward())")
+                                 "was recorded there (run loss.backward(), then for the weights optimizer.step())")
             ridges(ax, *zip(*rows))
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
             return []

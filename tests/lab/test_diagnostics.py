@@ -325,3 +325,40 @@ def test_the_default_depth_draws_the_output_unlike_layer_1():
     fig = D.compare_inits(0, steps=2, width=8).figure("training")  # depth 8: eight layers and the output
     looks = [(line.get_color(), line.get_marker()) for line in fig.axes[0].lines]  # and the 1e-3 rule
     assert len(looks) == len(set(looks)) == 10  # 'output' once had layer 1's colour and marker
+
+
+@pytest.mark.parametrize("kwargs,error,fragment", [
+    ({"batch": 0}, ValueError, "fit: batch must be >= 1, got 0"),  # was a silent nan loss from an empty batch
+    ({"batch": 2.5}, TypeError, "fit: batch must be a whole number"),  # numpy's 'expected a sequence of integers'
+    ({"y": np.zeros(5, int)}, ValueError, "fit: X and y must have one label per example, got 40 and 5")])
+def test_fit_checks_batch_and_labels(kwargs, error, fragment):
+    X, y = _data()
+    with pytest.raises(error, match=fragment):
+        D.fit(_model(), X, kwargs.pop("y", y), 2, 0.1, **kwargs)
+
+
+@pytest.mark.parametrize("step,error,fragment", [(1.5, TypeError, "Diagnostics.plot: step must be a whole number"),
+                                                 ("0", TypeError, "Diagnostics.plot: step must be a whole number")])
+def test_plot_checks_its_step(step, error, fragment):
+    X, y = _data()
+    d = D.Diagnostics(model := _model())
+    cross_entropy(model(Tensor(X)), y).backward()
+    with pytest.raises(error, match=fragment):  # Python's 'list indices must be integers' or a '<=' TypeError
+        d.plot("activations", step=step)
+
+
+def test_compare_inits_checks_quick():
+    with pytest.raises(TypeError, match="compare_inits: quick must be True or False"):  # "no" ran the quick run
+        D.compare_inits(quick="no", depth=2, width=4, steps=2)
+
+
+def test_weight_gradients_of_a_step_without_an_optimizer_step_say_so():
+    X, y = _data()
+    opt = SGD((model := _model()).parameters(), lr=0.1)
+    d = D.Diagnostics(model, opt)
+    cross_entropy(model(Tensor(X)), y).backward()
+    opt.step()
+    model(Tensor(X))  # a forward in training mode and no step: the last record has no parameters
+    with pytest.raises(ValueError, match="nothing to draw for 'weight_gradients' at step 1: .*optimizer.step()"):
+        d.plot("weight_gradients")  # was a KeyError '0.weight'
+    assert d.plot("weight_gradients", step=0)

@@ -254,3 +254,16 @@ def test_the_spectra_finding_of_degenerate_networks():
         for key in list(two)[:2]:  # the zero means come first: the scatter test read log10(0)
             two.pop(key)
         assert S.finding("jacobian_spectra", two).endswith("No configuration keeps the spectrum near 1.")
+
+
+def test_the_phase_diagram_finding_of_a_range_without_zero_bias():
+    # the critical line's first point is at the range's lowest sigma_b^2 (here 0.2: sigma_w^2 = 2.29); the sentence
+    # says "without biases", where tanh's critical sigma_w^2 is 1 (it read 2.29)
+    text = S.finding("phase_diagram", S.phase_diagram(sigma_b2=(0.2, 0.5), n=5))
+    assert text.startswith("Without biases the critical line of tanh starts at sigma_w^2 = 1;")
+
+
+@pytest.mark.parametrize("section", [S.chaos_section, S.isometry_section])
+def test_the_sections_check_quick(section):
+    with pytest.raises(TypeError, match=f"{section.__name__}: quick must be True or False"):  # "no" ran the quick one
+        section(quick="no")

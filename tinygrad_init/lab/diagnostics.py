@@ -29,7 +29,7 @@ from ..core.tensor import Tensor, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
-from ..utils import as_rng, check_choice, check_int, format_number, moments, ratio
+from ..utils import as_rng, check_bool, check_choice, check_int, format_number, moments, ratio
 from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
@@ -196,7 +196,7 @@ class Diagnostics:
             raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r}: " + (
                 "give Diagnostics the optimizer, then run optimizer.step()" if params else
                 "the model has no Tanh, Sigmoid or ReLU module"))
-        if not -len(self.records) <= step < len(self.records):
+        if not -len(self.records) <= check_int("Diagnostics.plot", "step", step) < len(self.records):
             raise IndexError(f"Diagnostics.plot: step {step} is out of range for {len(self.records)} recorded step(s)")
         if ax is None:
             with slide_style():
@@ -207,8 +207,8 @@ class Diagnostics:
         rec, steps = self.records[step], [r["step"] for r in self.records]
         if kind in _HISTOGRAMS:
             if kind == "weight_gradients":
-                params = {k: rec["params"][w] for k, w in self._weight_labels().items()}
-                rows = [(k, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}") for k, p in params.items()]
+                rows = [(k, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}")
+                        for k, w in self._weight_labels().items() if (p := rec["params"].get(w))]
             else:
                 got = [(str(i + 1), rec["layers"].get(n)) for i, n in enumerate(self.layers)]
                 rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
@@ -216,7 +216,7 @@ class Diagnostics:
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
             if not rows:
                 raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
-                                 "reached the watched layers (run loss.backward())")
+                                 "was recorded there (run loss.backward(), then for the weights optimizer.step())")
             ridges(ax, *zip(*rows))
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
             return []
@@ -254,7 +254,9 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
     `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a
     non-finite loss stops the run) and the diagnostics (or None)."""
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
-    steps, losses = check_int("fit", "steps", steps, 0), []
+    steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
+    if len(X) != len(y):
+        raise ValueError(f"fit: X and y must have one label per example, got {len(X)} and {len(y)}")
     diag = None if every is None else Diagnostics(model, opt, every=every)
     try:
         for _ in range(steps):
@@ -324,7 +326,7 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     weights: pre-activations of std about `sqrt(width)`), **good init** (Xavier normal, gain 5/3) and **batch norm**
     (the poor init with a `BatchNorm1d` before each `Tanh`); alike data, weights and batches from `rng`; SGD for
     `steps` (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
-    seed = int(as_rng(rng).integers(2 ** 31))
+    seed, quick = int(as_rng(rng).integers(2 ** 31)), check_bool("compare_inits", "quick", quick)
     X, y = data.spirals(600, classes=3, rng=seed)
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
     every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)

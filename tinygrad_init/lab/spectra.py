@@ -180,12 +180,12 @@ def finding(name: str, result: dict[str, Any]) -> str:
     f, name = format_number, check_choice("finding", "name", name, _NAMES)
     if name == "phase_diagram":
         act = result.get("activation", "tanh")
-        chi, moved = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, theory.critical_sigma_w2(act, 0.05)
-        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(result["critical_w2"][0], 3) +
+        chi, (start, moved) = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, (
+            theory.critical_sigma_w2(act, b) for b in (0.0, 0.05))
+        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(start, 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
-                (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved !=
-                 result["critical_w2"][0] else "."))
+                (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved != start else "."))
     if name == "correlations":
         first = next(iter(result.values()))
         ends = "; ".join(f"{k}: {f(r['measured'][-1], 2)} (theory {f(r['theory'][-1], 2)})" for k, r in result.items())
@@ -320,7 +320,7 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "The edge of chaos": `phase_diagram` (41 x 21 points; `quick`: 21 x 11), `correlations`
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
-    L, width, networks, pairs = (20, 100, 1, 4) if quick else (30, 200, 2, 8)
+    L, width, networks, pairs = (20, 100, 1, 4) if check_bool("chaos_section", "quick", quick) else (30, 200, 2, 8)
     seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
     corr = correlations(L, width, networks=networks, pairs=pairs, rng=rng)
     heat = json.loads(SHIPPED.read_text())
@@ -348,7 +348,8 @@ def chaos_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
 def isometry_section(rng: Any = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Jacobian spectra": `jacobian_spectra` at depths 2 to 64, 100 units, 2 networks (`quick`:
     48 units, 1 network), with what a student should see in words."""
-    depths, width, networks = ((2, 8, 32, 64), 48, 1) if quick else ((2, 4, 8, 16, 32, 64), 100, 2)
+    depths, width, networks = ((2, 8, 32, 64), 48, 1) if check_bool("isometry_section", "quick", quick) else (
+        (2, 4, 8, 16, 32, 64), 100, 2)
     seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
     r = jacobian_spectra(depths, width, networks, rng=rng)
     below = {k: [float(np.mean(np.array(sv) < 1e-4)) for sv in v["singular_values"]] for k, v in r.items()}

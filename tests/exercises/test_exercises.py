@@ -124,6 +124,16 @@ def test_stub_names_its_tutorial_states_the_task_and_raises(ex):
     assert f'raise NotImplementedError("{ex.function}:' in source
 
 
+def test_tutorial_titles_are_the_notebooks_own():
+    folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
+    for name in sorted(os.listdir(folder)):
+        if re.fullmatch(r"\d\d_\w+\.py", name):
+            with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                number, title = re.search(r"^# # (\d+)\. (.+)$", fh.read(), re.M).groups()
+            titles[int(number)] = title
+    assert catalog.TUTORIALS == titles
+
+
 def test_resolve_accepts_numbers_names_files_and_functions():
     ex = catalog.get("unbroadcast")
     for token in ("unbroadcast", "ex07", "7", "07", "ex07_unbroadcast", "ex07_unbroadcast.py",

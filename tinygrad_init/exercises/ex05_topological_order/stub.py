@@ -1,4 +1,4 @@
-"""Exercise 05 -- topological order, without recursion (tutorial 2: The backprop chain: upstream x local).
+"""Exercise 05 -- topological order, without recursion (tutorial 2: The backprop chain: upstream × local).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about walking the graph in topological order.

@@ -1,4 +1,4 @@
-"""Exercise 06 -- gradients of a reused node add up (tutorial 2: The backprop chain: upstream x local).
+"""Exercise 06 -- gradients of a reused node add up (tutorial 2: The backprop chain: upstream × local).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about accumulating gradients along the edges of a graph.

@@ -1,4 +1,4 @@
-"""Exercise 16 -- predict the std of every tanh layer, CS231n's table (tutorial 5: Small and large weights).
+"""Exercise 16 -- predict the std of every tanh layer, CS231n's table (tutorial 5: Too small, too large: collapse and saturation).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about predicting layer statistics from theory.

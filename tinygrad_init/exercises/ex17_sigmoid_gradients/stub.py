@@ -1,4 +1,4 @@
-"""Exercise 17 -- the sigmoid's 1/4 per layer, and the 4x rule (tutorial 6: Xavier/Glorot: keep the variance).
+"""Exercise 17 -- the sigmoid's 1/4 per layer, and the 4x rule (tutorial 6: Xavier initialization: keep the variance).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about predicting gradient statistics from theory.

@@ -13,6 +13,7 @@ The checks run in this process here (fast); tests/exercises/test_grader.py tests
 from __future__ import annotations
 
 import ast
+import contextlib
 import math
 import os
 import re
@@ -159,6 +160,33 @@ def test_blank_stub_fails_as_not_implemented(tmp_path, ex):
         result = grade_source(tmp_path, ex, fh.read())
     assert result.status == "todo"
     assert f"`{ex.function}` still raises NotImplementedError" in result.message
+
+
+def test_the_stubs_examples_give_what_they_say():
+    # Every one-line example `function(...) -> result` (or `== result`) of a stub, run with the reference solution:
+    # each number it states is the reference's, rounded to the digits shown; a trailing `...` leaves the rest out.
+    checked = 0
+    for ex in EXERCISES:
+        with open(ex.stub, encoding="utf-8") as fh:
+            doc = fh.read().split("    Example:")[1].split("    Hint:")[0]
+        namespace = {**_load(solution(ex)), "np": np}
+        for line in doc.splitlines():  # the example's own assignments (edges = [...]  std 1)
+            with contextlib.suppress(Exception):
+                exec(re.split(r"\s{4,}", line.strip())[0], namespace)
+        pattern = rf"^\s+({ex.function}\(.*\))\s*(?:->|==)(?:.*(?:->|==))?\s*(.+?)(?:\s+#.*|\s{{2,}}\(.*)?$"
+        for call, stated in re.findall(pattern, doc.replace("\n            ->", " ->"), re.M):
+            got = eval(call, namespace)
+            checked += 1
+            if stated[0] in "\"{":  # a word or a dict: exactly
+                assert got == eval(stated), (ex.name, call)
+                continue
+            numbers = re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", stated)
+            values = np.concatenate([np.ravel(v) for v in (got if isinstance(got, tuple) else (got,))])
+            assert len(values) == len(numbers) or stated.endswith("...]"), (ex.name, call, stated, values)
+            for text, value in zip(numbers, values):
+                digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+                assert abs(value - float(text)) <= 0.5 * 10.0**-digits, (ex.name, call, text, value)
+    assert checked >= 16
 
 
 @pytest.mark.parametrize("ex,kind,key,i,source", WRONG, ids=[f"{e.label}-{k}-{key}-{i}" for e, k, key, i, _ in WRONG])

@@ -125,6 +125,14 @@ def test_stub_names_its_tutorial_states_the_task_and_raises(ex):
     assert f'raise NotImplementedError("{ex.function}:' in source
 
 
+def test_the_topological_order_stub_names_the_graph_libraries_the_grader_refuses():
+    # graphlib is the standard library ("plain Python"), yet refused in ex05: the statement must say so.
+    with open(catalog.get("topological_order").stub, encoding="utf-8") as fh:
+        head = fh.read().split("def ")[0]
+    assert {"graphlib", "networkx"} <= set(runner.DENIED)
+    assert "graphlib" in head and "networkx" in head
+
+
 def test_tutorial_titles_are_the_notebooks_own():
     folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
     for name in sorted(os.listdir(folder)):

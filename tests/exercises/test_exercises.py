@@ -141,6 +141,11 @@ def test_tutorial_titles_are_the_notebooks_own():
                 number, title = re.search(r"^# # (\d+)\. (.+)$", fh.read(), re.M).groups()
             titles[int(number)] = title
     assert catalog.TUTORIALS == titles
+    with open(os.path.join(HERE, "..", "..", "docs", "exercises.md"), encoding="utf-8") as fh:
+        rows = re.findall(r"^\| ex(\d\d) \|.*\| (\d+) ?([^|]*?) \|$", fh.read(), re.M)
+    assert len(rows) == len(EXERCISES)
+    for label, number, title in rows:  # the docs' table: the tutorial's number, and the start of its title
+        assert EXERCISES[int(label) - 1].tutorial == int(number) and titles[int(number)].startswith(title), label
 
 
 def test_resolve_accepts_numbers_names_files_and_functions():

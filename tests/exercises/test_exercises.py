@@ -17,6 +17,8 @@ import contextlib
 import math
 import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -146,6 +148,14 @@ def test_tutorial_titles_are_the_notebooks_own():
     assert len(rows) == len(EXERCISES)
     for label, number, title in rows:  # the docs' table: the tutorial's number, and the start of its title
         assert EXERCISES[int(label) - 1].tutorial == int(number) and titles[int(number)].startswith(title), label
+
+
+def test_python_m_lists_the_tutorials_into_an_ascii_output():
+    # Tutorial 2's title has a ×: written as \xd7 (as `tinygrad-init` does), not an encoding error.
+    env = dict(os.environ, PYTHONIOENCODING="ascii", PYTHONPATH=os.path.join(HERE, "..", ".."))
+    done = subprocess.run([sys.executable, "-m", "tinygrad_init.exercises", "list"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0 and "Tutorial 2: The backprop chain: upstream \\xd7 local" in done.stdout, done.stdout
 
 
 def test_resolve_accepts_numbers_names_files_and_functions():

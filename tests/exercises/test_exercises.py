@@ -13,6 +13,7 @@ The checks run in this process here (fast); tests/exercises/test_grader.py tests
 from __future__ import annotations
 
 import ast
+import importlib
 import contextlib
 import math
 import os
@@ -133,6 +134,15 @@ def test_the_topological_order_stub_names_the_graph_libraries_the_grader_refuses
         head = fh.read().split("def ")[0]
     assert {"graphlib", "networkx"} <= set(runner.DENIED)
     assert "graphlib" in head and "networkx" in head
+
+
+@pytest.mark.parametrize("name", ["tanh_backward", "sigmoid_backward"])
+def test_the_stub_states_the_large_inputs_its_check_uses(name):
+    # The check grades x = +-800 (where exp and cosh overflow): the statement must ask for it.
+    ex = catalog.get(name)
+    assert {800.0, -800.0} <= {x for x, _ in importlib.import_module(f"tinygrad_init.exercises.{ex.stem}").CASES}
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "including x = -800 and x = 800" in fh.read()
 
 
 def test_tutorial_titles_are_the_notebooks_own():

@@ -145,6 +145,15 @@ def test_the_stub_states_the_large_inputs_its_check_uses(name):
         assert "including x = -800 and x = 800" in fh.read()
 
 
+def test_the_power_stub_states_the_inputs_its_check_uses():
+    cases = importlib.import_module("tinygrad_init.exercises.ex02_pow_backward").CASES
+    assert any(x == 0 for x, _, _ in cases) and any(x < 0 for x, _, _ in cases)
+    assert any(n < 0 for _, n, _ in cases) and any(n % 1 for _, n, _ in cases)
+    with open(catalog.get("pow_backward").stub, encoding="utf-8") as fh:
+        text = " ".join(fh.read().split())
+    assert "at x = 0 (for n >= 1), for negative x" in text and "fractional or negative n" in text
+
+
 def test_tutorial_titles_are_the_notebooks_own():
     folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
     for name in sorted(os.listdir(folder)):

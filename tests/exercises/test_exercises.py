@@ -154,6 +154,13 @@ def test_the_power_stub_states_the_inputs_its_check_uses():
     assert "at x = 0 (for n >= 1), for negative x" in text and "fractional or negative n" in text
 
 
+def test_the_accumulate_stub_says_an_edge_may_be_listed_twice():
+    cases = importlib.import_module("tinygrad_init.exercises.ex06_accumulate_grads").CASES
+    assert any(len({e[:2] for e in edges}) < len(edges) for _, edges, _ in cases)  # the check grades a * a
+    with open(catalog.get("accumulate_grads").stub, encoding="utf-8") as fh:
+        assert "is listed twice, once per use, and counts twice" in " ".join(fh.read().split())
+
+
 def test_tutorial_titles_are_the_notebooks_own():
     folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
     for name in sorted(os.listdir(folder)):

@@ -19,7 +19,8 @@ def accumulate_grads(edges: list[tuple[str, str, float]], root: str) -> dict[str
 
     The math:
         dL/dparent = sum over the edges (node, parent, local) of  dL/dnode * local
-        A node used twice (x in x*y + x) receives one contribution per use.
+        A node used twice (x in x*y + x) receives one contribution per use; in s = a * a
+        the same edge ("s", "a", local) is listed twice, once per use, and counts twice.
 
     Example:
         f = x*y + x at x = 3, y = -2, with p = x*y:

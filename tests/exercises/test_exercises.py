@@ -145,6 +145,13 @@ def test_the_stub_states_the_large_inputs_its_check_uses(name):
         assert "including x = -800 and x = 800" in fh.read()
 
 
+def test_the_softmax_stub_states_the_large_logits_its_check_uses():
+    cases = importlib.import_module("tinygrad_init.exercises.ex09_softmax_ce_backward")._cases()
+    assert max(np.abs(logits).max() for _, logits, _ in cases) >= 1000
+    with open(catalog.get("softmax_ce_backward").stub, encoding="utf-8") as fh:
+        assert "including rows such as [1000, 0, -1000]" in fh.read().split("The math:")[0]
+
+
 def test_the_power_stub_states_the_inputs_its_check_uses():
     cases = importlib.import_module("tinygrad_init.exercises.ex02_pow_backward").CASES
     assert any(x == 0 for x, _, _ in cases) and any(x < 0 for x, _, _ in cases)

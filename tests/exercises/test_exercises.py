@@ -13,9 +13,13 @@ The checks run in this process here (fast); tests/exercises/test_grader.py tests
 from __future__ import annotations
 
 import ast
+import importlib
+import contextlib
 import math
 import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -124,6 +128,69 @@ def test_stub_names_its_tutorial_states_the_task_and_raises(ex):
     assert f'raise NotImplementedError("{ex.function}:' in source
 
 
+def test_the_topological_order_stub_names_the_graph_libraries_the_grader_refuses():
+    # graphlib is the standard library ("plain Python"), yet refused in ex05: the statement must say so.
+    with open(catalog.get("topological_order").stub, encoding="utf-8") as fh:
+        head = fh.read().split("def ")[0]
+    assert {"graphlib", "networkx"} <= set(runner.DENIED)
+    assert "graphlib" in head and "networkx" in head
+
+
+@pytest.mark.parametrize("name", ["tanh_backward", "sigmoid_backward"])
+def test_the_stub_states_the_large_inputs_its_check_uses(name):
+    # The check grades x = +-800 (where exp and cosh overflow): the statement must ask for it.
+    ex = catalog.get(name)
+    assert {800.0, -800.0} <= {x for x, _ in importlib.import_module(f"tinygrad_init.exercises.{ex.stem}").CASES}
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "including x = -800 and x = 800" in fh.read()
+
+
+def test_the_softmax_stub_states_the_large_logits_its_check_uses():
+    cases = importlib.import_module("tinygrad_init.exercises.ex09_softmax_ce_backward")._cases()
+    assert max(np.abs(logits).max() for _, logits, _ in cases) >= 1000
+    with open(catalog.get("softmax_ce_backward").stub, encoding="utf-8") as fh:
+        assert "including rows such as [1000, 0, -1000]" in fh.read().split("The math:")[0]
+
+
+def test_the_power_stub_states_the_inputs_its_check_uses():
+    cases = importlib.import_module("tinygrad_init.exercises.ex02_pow_backward").CASES
+    assert any(x == 0 for x, _, _ in cases) and any(x < 0 for x, _, _ in cases)
+    assert any(n < 0 for _, n, _ in cases) and any(n % 1 for _, n, _ in cases)
+    with open(catalog.get("pow_backward").stub, encoding="utf-8") as fh:
+        text = " ".join(fh.read().split())
+    assert "at x = 0 (for n >= 1), for negative x" in text and "fractional or negative n" in text
+
+
+def test_the_accumulate_stub_says_an_edge_may_be_listed_twice():
+    cases = importlib.import_module("tinygrad_init.exercises.ex06_accumulate_grads").CASES
+    assert any(len({e[:2] for e in edges}) < len(edges) for _, edges, _ in cases)  # the check grades a * a
+    with open(catalog.get("accumulate_grads").stub, encoding="utf-8") as fh:
+        assert "is listed twice, once per use, and counts twice" in " ".join(fh.read().split())
+
+
+def test_tutorial_titles_are_the_notebooks_own():
+    folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
+    for name in sorted(os.listdir(folder)):
+        if re.fullmatch(r"\d\d_\w+\.py", name):
+            with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                number, title = re.search(r"^# # (\d+)\. (.+)$", fh.read(), re.M).groups()
+            titles[int(number)] = title
+    assert catalog.TUTORIALS == titles
+    with open(os.path.join(HERE, "..", "..", "docs", "exercises.md"), encoding="utf-8") as fh:
+        rows = re.findall(r"^\| ex(\d\d) \|.*\| (\d+) ?([^|]*?) \|$", fh.read(), re.M)
+    assert len(rows) == len(EXERCISES)
+    for label, number, title in rows:  # the docs' table: the tutorial's number, and the start of its title
+        assert EXERCISES[int(label) - 1].tutorial == int(number) and titles[int(number)].startswith(title), label
+
+
+def test_python_m_lists_the_tutorials_into_an_ascii_output():
+    # Tutorial 2's title has a ×: written as \xd7 (as `tinygrad-init` does), not an encoding error.
+    env = dict(os.environ, PYTHONIOENCODING="ascii", PYTHONPATH=os.path.join(HERE, "..", ".."))
+    done = subprocess.run([sys.executable, "-m", "tinygrad_init.exercises", "list"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0 and "Tutorial 2: The backprop chain: upstream \\xd7 local" in done.stdout, done.stdout
+
+
 def test_resolve_accepts_numbers_names_files_and_functions():
     ex = catalog.get("unbroadcast")
     for token in ("unbroadcast", "ex07", "7", "07", "ex07_unbroadcast", "ex07_unbroadcast.py",
@@ -149,6 +216,33 @@ def test_blank_stub_fails_as_not_implemented(tmp_path, ex):
         result = grade_source(tmp_path, ex, fh.read())
     assert result.status == "todo"
     assert f"`{ex.function}` still raises NotImplementedError" in result.message
+
+
+def test_the_stubs_examples_give_what_they_say():
+    # Every one-line example `function(...) -> result` (or `== result`) of a stub, run with the reference solution:
+    # each number it states is the reference's, rounded to the digits shown; a trailing `...` leaves the rest out.
+    checked = 0
+    for ex in EXERCISES:
+        with open(ex.stub, encoding="utf-8") as fh:
+            doc = fh.read().split("    Example:")[1].split("    Hint:")[0]
+        namespace = {**_load(solution(ex)), "np": np}
+        for line in doc.splitlines():  # the example's own assignments (edges = [...]  std 1)
+            with contextlib.suppress(Exception):
+                exec(re.split(r"\s{4,}", line.strip())[0], namespace)
+        pattern = rf"^\s+({ex.function}\(.*\))\s*(?:->|==)(?:.*(?:->|==))?\s*(.+?)(?:\s+#.*|\s{{2,}}\(.*)?$"
+        for call, stated in re.findall(pattern, doc.replace("\n            ->", " ->"), re.M):
+            got = eval(call, namespace)
+            checked += 1
+            if stated[0] in "\"{":  # a word or a dict: exactly
+                assert got == eval(stated), (ex.name, call)
+                continue
+            numbers = re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", stated)
+            values = np.concatenate([np.ravel(v) for v in (got if isinstance(got, tuple) else (got,))])
+            assert len(values) == len(numbers) or stated.endswith("...]"), (ex.name, call, stated, values)
+            for text, value in zip(numbers, values):
+                digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+                assert abs(value - float(text)) <= 0.5 * 10.0**-digits, (ex.name, call, text, value)
+    assert checked >= 16
 
 
 @pytest.mark.parametrize("ex,kind,key,i,source", WRONG, ids=[f"{e.label}-{k}-{key}-{i}" for e, k, key, i, _ in WRONG])

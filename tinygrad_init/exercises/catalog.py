@@ -16,12 +16,12 @@ __all__ = ["EXERCISES", "TUTORIALS", "Exercise", "get", "resolve"]
 #: Tutorial number -> title (the notebooks in `tutorials/` the exercises belong to).
 TUTORIALS: dict[int, str] = {
     1: "A scalar autograd engine from the ground up",
-    2: "The backprop chain: upstream x local",
+    2: "The backprop chain: upstream × local",
     3: "Tensors and layers",
-    4: "Why not zeros? Symmetry",
-    5: "Small and large weights",
-    6: "Xavier/Glorot: keep the variance",
-    7: "ReLU and He",
+    4: "Why not start from zeros? Symmetry",
+    5: "Too small, too large: collapse and saturation",
+    6: "Xavier initialization: keep the variance",
+    7: "ReLU and He initialization",
     8: "Batch normalization frees the initialization",
     9: "Diagnosing a training run",
     10: "The edge of chaos",

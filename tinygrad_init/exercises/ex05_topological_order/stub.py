@@ -1,7 +1,8 @@
-"""Exercise 05 -- topological order, without recursion (tutorial 2: The backprop chain: upstream x local).
+"""Exercise 05 -- topological order, without recursion (tutorial 2: The backprop chain: upstream × local).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
-because this exercise is about walking the graph in topological order.
+because this exercise is about walking the graph in topological order. For the same reason
+it refuses the libraries that sort a graph for you: graphlib (in the standard library) and networkx.
 
 Check your answer (from the folder holding this file):  tinygrad-init exercises grade . ex05
 """

@@ -1,4 +1,4 @@
-"""Exercise 06 -- gradients of a reused node add up (tutorial 2: The backprop chain: upstream x local).
+"""Exercise 06 -- gradients of a reused node add up (tutorial 2: The backprop chain: upstream × local).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about accumulating gradients along the edges of a graph.
@@ -19,7 +19,8 @@ def accumulate_grads(edges: list[tuple[str, str, float]], root: str) -> dict[str
 
     The math:
         dL/dparent = sum over the edges (node, parent, local) of  dL/dnode * local
-        A node used twice (x in x*y + x) receives one contribution per use.
+        A node used twice (x in x*y + x) receives one contribution per use; in s = a * a
+        the same edge ("s", "a", local) is listed twice, once per use, and counts twice.
 
     Example:
         f = x*y + x at x = 3, y = -2, with p = x*y:

@@ -1,4 +1,4 @@
-"""Exercise 11 -- fan_in and fan_out of a weight shape (tutorial 5: Small and large weights).
+"""Exercise 11 -- fan_in and fan_out of a weight shape (tutorial 5: Too small, too large: collapse and saturation).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about the fans of a weight shape.

@@ -1,4 +1,4 @@
-"""Exercise 12 -- Xavier/Glorot uniform initialization (tutorial 6: Xavier/Glorot: keep the variance).
+"""Exercise 12 -- Xavier/Glorot uniform initialization (tutorial 6: Xavier initialization: keep the variance).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about drawing Glorot's uniform initialization.

@@ -1,4 +1,4 @@
-"""Exercise 13 -- He/Kaiming normal initialization (tutorial 7: ReLU and He).
+"""Exercise 13 -- He/Kaiming normal initialization (tutorial 7: ReLU and He initialization).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about drawing He's normal initialization.

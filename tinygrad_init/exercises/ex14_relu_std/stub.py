@@ -1,4 +1,4 @@
-"""Exercise 14 -- predict every layer's std from theory (tutorial 7: ReLU and He).
+"""Exercise 14 -- predict every layer's std from theory (tutorial 7: ReLU and He initialization).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about predicting layer statistics from theory.

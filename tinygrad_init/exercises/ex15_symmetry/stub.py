@@ -1,4 +1,4 @@
-"""Exercise 15 -- why not a constant init? Show the symmetry, then break it (tutorial 4: Why not zeros? Symmetry).
+"""Exercise 15 -- why not a constant? Show the symmetry, then break it (tutorial 4: Why not start from zeros? Symmetry).
 
 This exercise builds on the engine: you may compute the gradients with tinygrad_init's Tensor
 (`from tinygrad_init import Tensor`, and nothing else from tinygrad_init), or by hand with numpy

@@ -1,4 +1,4 @@
-"""Exercise 16 -- predict the std of every tanh layer, CS231n's table (tutorial 5: Small and large weights).
+"""Exercise 16 -- predict CS231n's table of tanh stds (tutorial 5: Too small, too large: collapse and saturation).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about predicting layer statistics from theory.
@@ -29,9 +29,9 @@ def predict_tanh_stds(widths: list, weight_std: float, input_std: float = 1.0) -
         The std of h_l is sqrt(E[h_l^2]).
 
     Example:
-        CS231n (2016, lecture 5) trains 10 tanh layers of 500 units with W = 0.01 * randn on
-        unit-Gaussian data and measures the stds 0.213, 0.0476, 0.0106, 0.00238, ...:
-        predict_tanh_stds([500] * 11, 0.01)  -> [0.2136, 0.04764, 0.01065, 0.002382, ...]
+        CS231n (2016, lecture 5) runs unit-Gaussian data through 10 tanh layers of 500 units
+        with W = 0.01 * randn and measures the stds 0.213, 0.0476, 0.0106, 0.00238, ...:
+        predict_tanh_stds([500] * 11, 0.01)  -> [0.2135, 0.04764, 0.01065, 0.002382, ...]
 
     Hint:
         E[f(z)] for z ~ N(0, q) is the integral of f(z) * exp(-z^2 / (2q)) / sqrt(2 pi q).

@@ -1,4 +1,4 @@
-"""Exercise 17 -- the sigmoid's 1/4 per layer, and the 4x rule (tutorial 6: Xavier/Glorot: keep the variance).
+"""Exercise 17 -- the sigmoid's 1/4 per layer, and the 4x rule (tutorial 6: Xavier initialization: keep the variance).
 
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about predicting gradient statistics from theory.
@@ -27,8 +27,9 @@ def predict_sigmoid_grad_stds(widths: list, weight_stds: list, grad_std: float =
         sigmoid'(z) = s (1 - s) is at most 1/4, reached at z = 0. So
             Var(dL/dh_{l-1}) = n_l * weight_stds[l-1]^2 * (1/4)^2 * Var(dL/dh_l).
         With Xavier's Var(W) = 2 / (n_{l-1} + n_l) and equal widths, the gradient's std
-        shrinks by 4 per layer. Glorot and Bengio (2010) therefore multiply the weights of
-        sigmoid layers by 4: then n * 16 * (2 / 2n) * (1/16) = 1, and it stays put.
+        shrinks by 4 per layer. The Theano tutorials (after Glorot & Bengio 2010) therefore
+        multiply the weights of sigmoid layers by 4: then n * 16 * (2 / 2n) * (1/16) = 1,
+        and it stays put.
 
     Example:
         predict_sigmoid_grad_stds([256] * 5, [4 * np.sqrt(2 / 512)] * 4)  ->  [1., 1., 1., 1.]

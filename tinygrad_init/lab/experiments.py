@@ -390,6 +390,9 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
     (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300, a
     NaN std, overflowed, explodes)."""
+    if not len(act_std) or not len(act_std) == len(grad_std) == len(fraction):
+        raise ValueError("judge: act_std, grad_std and fraction must hold one value per layer (layer 1 first), got "
+                         f"{len(act_std)}, {len(grad_std)} and {len(fraction)}")
     if act_std[0] == 0:
         return "symmetric"
     if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:

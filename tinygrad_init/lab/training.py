@@ -308,6 +308,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     the final loss), figure `depth`; `data[scheme]["loss"]` the deeper net's median curve under plain SGD, `["panels"]`
     every seed's."""
     fn = "depth"
+    if not isinstance(layers, Iterable):
+        raise TypeError(f"{fn}: layers must be a list of depths such as (22, 30), got {layers!r}")
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
     if not layers:
         raise ValueError(f"{fn}: layers must list one or more depths (the shallow net, then the deep one), got []")

@@ -387,6 +387,12 @@ def test_deeplearning_ai_initialization_at_its_settings() -> None:
     assert "Large 10*randn is a lottery" in res.findings[-1]
 
 
+def test_training_takes_sizes_as_an_array() -> None:
+    # np.array([2, 3, 1]) runs from 2 inputs to 1 output; it was refused with a message saying it did not
+    res = E.training(rng=0, seeds=1, steps=2, sizes=np.array([2, 3, 1]))
+    assert res.settings["sizes"] == [2, 3, 1] and "2-3-1 ReLU net" in res.tables["main"].title
+
+
 def test_the_lottery_sentence_follows_the_spreads() -> None:
     # --quick --seed 2: 10*randn reached 83%, 84%, 85% (2 points apart) while He varied by 12, and the finding
     # still called 10*randn "a lottery"; the word now needs a spread of 10 points and twice He's

@@ -253,6 +253,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
     network), figure `loss`."""
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
+    sizes = sizes.tolist() if isinstance(sizes, np.ndarray) else sizes
     if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
         raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {sizes!r}")
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))

@@ -377,7 +377,7 @@ WORDS: dict[str, str] = {
     "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0): it can never learn",
     "dies": "ReLU: over {dead:.0%} of the last layer's units are 0 for every example",
     "saturates": "tanh, sigmoid: over {saturated:.0%} of the last layer's entries sit at a limit, where f' is near 0 "
-                 "(this report counts |tanh| > 0.99, f' < 0.02; the explorer |tanh| > 0.97, f' < 0.06)",
+                 "(this report counts |tanh| > 0.99, tanh' < 0.02; the explorer |tanh| > 0.97, tanh' < 0.06)",
     "vanishes": "std of h (layer L over layer 1) or std of dL/dh (layer 1 over layer L) below {shrink:g}",
     "explodes": "either of those ratios above {grow:g}",
     "holds": "none of the above: signal and gradient keep their size within a factor of {grow:g}"}

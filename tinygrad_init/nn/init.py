@@ -44,7 +44,7 @@ _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "cons
         "truncated_normal": "N(0, {V}) truncated at 2 std, rescaled to that variance"}
 
 
-_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.07 * 100 = 7.000000000000001
+_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x * (1 - 1e-12))}  # 0.07*100 = 7.000000000000001
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
 

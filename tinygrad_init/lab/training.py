@@ -78,6 +78,8 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive)."""
+    if np.shape(y) != (len(X),):
+        raise ValueError(f"accuracy: y must hold one label per row of X ({len(X)}), got shape {np.shape(y)}")
     with no_grad():
         return float(np.mean((model(Tensor(X)).data[:, 0] > 0) == (np.asarray(y) == 1)))
 

@@ -608,6 +608,8 @@ def test_lsuv_errors():
             init.lsuv(nn.MLP([4, 3, 2], rng=0), np.zeros((8, 4), dtype=np.float32))
     with pytest.raises(ValueError, match="max_iter"):
         init.lsuv(nn.MLP([4, 3], rng=0), np.ones((2, 4)), max_iter=0)
+    with pytest.raises(ValueError, match="over its 1 value.*one example"):  # it blamed dead ReLUs
+        init.lsuv(nn.MLP([4, 3, 1], rng=0), np.ones((1, 4)))
 
 
 if __name__ == "__main__":  # paste init.table("markdown") into the docs page

@@ -252,8 +252,8 @@ def _lsuv_layer(model: Any, batch: Tensor, name: str, layer: Any, tol: float, ma
         if abs(var - 1.0) <= tol or i == max_iter:
             break
         if not 0 < var < math.inf:
-            raise ValueError(f"lsuv: the output of layer {name!r} has variance {var}; it cannot be rescaled "
-                             "to 1 (is its input all zeros, e.g. dead ReLUs?)")
+            raise ValueError(f"lsuv: layer {name!r} output has variance {var} over its {seen[0].size} value(s): it "
+                             "cannot be rescaled to 1 (is the batch one example, or its input zeros, e.g. dead ReLUs?)")
         w[...] = (w / math.sqrt(var)).astype(w.dtype)
     if abs(var - 1.0) > tol:
         warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "

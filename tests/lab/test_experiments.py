@@ -260,6 +260,13 @@ def test_the_saturation_finding_needs_the_word_saturates() -> None:
     assert res.data["words"] == {"tanh/large": "holds"} and not any("saturates tanh" in f for f in res.findings)
 
 
+def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
+    # thresholds={"grow": 0.5} raised KeyError 'saturated'; a misspelt key was ignored
+    assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": 0.5}) == "explodes"
+    with pytest.raises(ValueError, match="judge: unknown threshold.*grows.*dead, saturated, shrink, grow"):
+        E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grows": 5.0})
+
+
 def test_the_word_of_a_single_run_by_its_numbers() -> None:
     class Fake:
         def __init__(self, activation: str, **columns: list[float]) -> None:

@@ -388,8 +388,11 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
           thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """The verdict word of `WORDS` for a network of `L` layers from its per-layer statistics (index `l - 1`: layer
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
-    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300, a
-    NaN std, overflowed, explodes)."""
+    (ReLU) fraction; the rules tried in order with `thresholds` over `THRESHOLDS` (a gradient std of 0 at the top
+    counts as 1e-300, a NaN std, overflowed, explodes)."""
+    if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
+        raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
+    thresholds = {**THRESHOLDS, **thresholds}
     if not len(act_std) or not len(act_std) == len(grad_std) == len(fraction):
         raise ValueError("judge: act_std, grad_std and fraction must hold one value per layer (layer 1 first), got "
                          f"{len(act_std)}, {len(grad_std)} and {len(fraction)}")

@@ -265,6 +265,9 @@ def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
     assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": 0.5}) == "explodes"
     with pytest.raises(ValueError, match="judge: unknown threshold.*grows.*dead, saturated, shrink, grow"):
         E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grows": 5.0})
+    assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "ReLU") == "dies"  # was judged as tanh: saturates
+    with pytest.raises(ValueError, match="judge: activation must be one of"):
+        E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "softplus")
 
 
 def test_the_word_of_a_single_run_by_its_numbers() -> None:

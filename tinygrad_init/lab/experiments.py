@@ -393,6 +393,7 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
     if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
         raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
     thresholds = {**THRESHOLDS, **thresholds}
+    activation = check_activation("judge", activation)
     if not len(act_std) or not len(act_std) == len(grad_std) == len(fraction):
         raise ValueError("judge: act_std, grad_std and fraction must hold one value per layer (layer 1 first), got "
                          f"{len(act_std)}, {len(grad_std)} and {len(fraction)}")

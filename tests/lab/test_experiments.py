@@ -260,6 +260,13 @@ def test_the_saturation_finding_needs_the_word_saturates() -> None:
     assert res.data["words"] == {"tanh/large": "holds"} and not any("saturates tanh" in f for f in res.findings)
 
 
+def test_a_scheme_spelt_otherwise_or_by_an_alias_gets_its_label_and_its_run() -> None:
+    # run_sweep(("Kaiming-Normal",)) kept the spelling: the label, the colour and the verdict's sentences were lost
+    sw = E.run_sweep(("Kaiming-Normal", "Large"), ("ReLU", "tanh"), depth=2, width=8, batch=8)
+    assert sw.schemes == ["he_normal", "large"] and sw.run("kaiming_normal", "relu") is sw.run("he_normal", "relu")
+    assert E.run_one("KAIMING_NORMAL", "relu", depth=2, width=8, batch=8).table().title.startswith(E.label("he_normal"))
+
+
 def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
     # thresholds={"grow": 0.5} raised KeyError 'saturated'; a misspelt key was ignored
     assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": 0.5}) == "explodes"

@@ -100,7 +100,9 @@ class Sweep:
         self.schemes, self.activations = (list(dict.fromkeys(k[i] for k in self.runs)) for i in (0, 1))
 
     def run(self, scheme: str, activation: str) -> Run:
-        """The run of one scheme and activation."""
+        """The run of one scheme and activation (any spelling or alias `init.get` and the sweeps take)."""
+        if (scheme, activation) not in self.runs and isinstance(scheme, str) and isinstance(activation, str):
+            scheme, activation = check_scheme("Sweep.run", scheme), check_activation("Sweep.run", activation)
         if (scheme, activation) not in self.runs:
             raise KeyError(f"Sweep: no run of scheme {scheme!r} with activation {activation!r}; it holds "
                            f"{', '.join(f'{s}/{a}' for s, a in self.runs)}")

@@ -44,7 +44,7 @@ def check_activation(fn: str, name: Any) -> str:
 
 
 def check_scheme(fn: str, name: Any) -> str:
-    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV)."""
+    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV), as its table name."""
     if not isinstance(name, str):
         raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {name!r}")
     try:
@@ -54,7 +54,7 @@ def check_scheme(fn: str, name: Any) -> str:
     if scheme.data_dependent:
         raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
                          "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
-    return name
+    return scheme.name
 
 
 def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n", rng: Rng = None,

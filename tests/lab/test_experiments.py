@@ -260,6 +260,23 @@ def test_the_saturation_finding_needs_the_word_saturates() -> None:
     assert res.data["words"] == {"tanh/large": "holds"} and not any("saturates tanh" in f for f in res.findings)
 
 
+def test_a_scheme_spelt_otherwise_or_by_an_alias_gets_its_label_and_its_run() -> None:
+    # run_sweep(("Kaiming-Normal",)) kept the spelling: the label, the colour and the verdict's sentences were lost
+    sw = E.run_sweep(("Kaiming-Normal", "Large"), ("ReLU", "tanh"), depth=2, width=8, batch=8)
+    assert sw.schemes == ["he_normal", "large"] and sw.run("kaiming_normal", "relu") is sw.run("he_normal", "relu")
+    assert E.run_one("KAIMING_NORMAL", "relu", depth=2, width=8, batch=8).table().title.startswith(E.label("he_normal"))
+
+
+def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
+    # thresholds={"grow": 0.5} raised KeyError 'saturated'; a misspelt key was ignored
+    assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": 0.5}) == "explodes"
+    with pytest.raises(ValueError, match="judge: unknown threshold.*grows.*dead, saturated, shrink, grow"):
+        E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grows": 5.0})
+    assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "ReLU") == "dies"  # was judged as tanh: saturates
+    with pytest.raises(ValueError, match="judge: activation must be one of"):
+        E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "softplus")
+
+
 def test_the_word_of_a_single_run_by_its_numbers() -> None:
     class Fake:
         def __init__(self, activation: str, **columns: list[float]) -> None:
@@ -385,6 +402,12 @@ def test_deeplearning_ai_initialization_at_its_settings() -> None:
     np.testing.assert_allclose(large["train_accuracy"], [0.92, 0.707, 0.803], atol=0.005)
     assert np.ptp(large["train_accuracy"]) > 0.15 > np.ptp(he["train_accuracy"])
     assert "Large 10*randn is a lottery" in res.findings[-1]
+
+
+def test_training_takes_sizes_as_an_array() -> None:
+    # np.array([2, 3, 1]) runs from 2 inputs to 1 output; it was refused with a message saying it did not
+    res = E.training(rng=0, seeds=1, steps=2, sizes=np.array([2, 3, 1]))
+    assert res.settings["sizes"] == [2, 3, 1] and "2-3-1 ReLU net" in res.tables["main"].title
 
 
 def test_the_lottery_sentence_follows_the_spreads() -> None:
@@ -531,6 +554,11 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.symmetry(quick=1), TypeError, "symmetry: quick must be True or False"),
     (lambda: E.symmetry(constant="a"), TypeError, "symmetry: constant must be a number"),
     (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
+    (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.zeros(4)), ValueError, "y must hold one label"),
+    (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.ones((3, 1))), ValueError, "got shape (3, 1)"),
+    (lambda: E.depth(layers=5), TypeError, "depth: layers must be a list of depths"),  # was 'int' not iterable
+    (lambda: E.judge([], [], [], "tanh"), ValueError, "judge: act_std, grad_std and fraction must"),  # IndexError
+    (lambda: E.judge([1.0, 0.5], [1.0], [0.0, 0.0], "tanh"), ValueError, "(layer 1 first), got 2, 1 and 2"),
     (lambda: E.depth(width=0), ValueError, "depth: width must be >= 1"),  # was Linear's fan_out
     (lambda: E.depth(samples=1), ValueError, "depth: samples must be >= 2"),  # was moons' n
     (lambda: E.training(sizes=(2, 4, 2)), ValueError, "training: sizes must run from 2 inputs to 1 output"),  # fit's

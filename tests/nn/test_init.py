@@ -220,6 +220,9 @@ def test_sparse_zeros_per_column():
     assert np.all((w == 0).sum(axis=0) == 90)
     assert w[w != 0].std() == pytest.approx(0.01, rel=0.1)
     assert init.sparse((5, 3), rng=0, sparsity=0.0).min() != 0
+    # a tiny sparsity still zeroes ceil(1e-11) = 1 entry per column (as torch's sparse_); it zeroed none
+    assert np.all((init.sparse((10, 4), rng=0, sparsity=1e-12) == 0).sum(axis=0) == 1)
+    assert init.get("sparse", sparsity=1e-12).std(10, 4) == pytest.approx(0.01 * math.sqrt(0.9))
 
 
 def test_conv_shapes_and_fans():
@@ -605,6 +608,8 @@ def test_lsuv_errors():
             init.lsuv(nn.MLP([4, 3, 2], rng=0), np.zeros((8, 4), dtype=np.float32))
     with pytest.raises(ValueError, match="max_iter"):
         init.lsuv(nn.MLP([4, 3], rng=0), np.ones((2, 4)), max_iter=0)
+    with pytest.raises(ValueError, match="over its 1 value.*one example"):  # it blamed dead ReLUs
+        init.lsuv(nn.MLP([4, 3, 1], rng=0), np.ones((1, 4)))
 
 
 if __name__ == "__main__":  # paste init.table("markdown") into the docs page

@@ -100,7 +100,9 @@ class Sweep:
         self.schemes, self.activations = (list(dict.fromkeys(k[i] for k in self.runs)) for i in (0, 1))
 
     def run(self, scheme: str, activation: str) -> Run:
-        """The run of one scheme and activation."""
+        """The run of one scheme and activation (any spelling or alias `init.get` and the sweeps take)."""
+        if (scheme, activation) not in self.runs and isinstance(scheme, str) and isinstance(activation, str):
+            scheme, activation = check_scheme("Sweep.run", scheme), check_activation("Sweep.run", activation)
         if (scheme, activation) not in self.runs:
             raise KeyError(f"Sweep: no run of scheme {scheme!r} with activation {activation!r}; it holds "
                            f"{', '.join(f'{s}/{a}' for s, a in self.runs)}")
@@ -377,7 +379,7 @@ WORDS: dict[str, str] = {
     "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0): it can never learn",
     "dies": "ReLU: over {dead:.0%} of the last layer's units are 0 for every example",
     "saturates": "tanh, sigmoid: over {saturated:.0%} of the last layer's entries sit at a limit, where f' is near 0 "
-                 "(this report counts |tanh| > 0.99, f' < 0.02; the explorer |tanh| > 0.97, f' < 0.06)",
+                 "(this report counts |tanh| > 0.99, tanh' < 0.02; the explorer |tanh| > 0.97, tanh' < 0.06)",
     "vanishes": "std of h (layer L over layer 1) or std of dL/dh (layer 1 over layer L) below {shrink:g}",
     "explodes": "either of those ratios above {grow:g}",
     "holds": "none of the above: signal and gradient keep their size within a factor of {grow:g}"}
@@ -388,8 +390,15 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
           thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """The verdict word of `WORDS` for a network of `L` layers from its per-layer statistics (index `l - 1`: layer
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
-    (ReLU) fraction; the rules tried in order with `THRESHOLDS` (a gradient std of 0 at the top counts as 1e-300, a
-    NaN std, overflowed, explodes)."""
+    (ReLU) fraction; the rules tried in order with `thresholds` over `THRESHOLDS` (a gradient std of 0 at the top
+    counts as 1e-300, a NaN std, overflowed, explodes)."""
+    if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
+        raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
+    thresholds = {**THRESHOLDS, **thresholds}
+    activation = check_activation("judge", activation)
+    if not len(act_std) or not len(act_std) == len(grad_std) == len(fraction):
+        raise ValueError("judge: act_std, grad_std and fraction must hold one value per layer (layer 1 first), got "
+                         f"{len(act_std)}, {len(grad_std)} and {len(fraction)}")
     if act_std[0] == 0:
         return "symmetric"
     if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:

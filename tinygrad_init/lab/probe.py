@@ -7,7 +7,7 @@
 A row is a `Linear` or `BatchNorm1d` in running order (a module called again on what the watched modules made since its
 last call, as in `Sequential(lin, tanh, lin, tanh)`, gets rows `path`, `path (2)`, ...): its output `z` (pre) and the
 output `h` (act) of the activation module that takes `z` (`-`: none). Statistics are over all batch x unit entries, in
-float64; `saturated`: entries within `SATURATION` of a limit of tanh or sigmoid (`|tanh| > 0.99`, `f' < 0.02`); `dead`:
+float64; `saturated`: entries within `SATURATION` of a limit of tanh or sigmoid (`|tanh|>0.99`, `tanh'<0.02`); `dead`:
 ReLU units 0 for the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `update_ratio = lr ||dW|| /
 ||W||` (CS231n notes, ~1e-3 healthy), `update_std_ratio = std(lr dW) / std(W)` (Karpathy's makemore part 3)."""
 

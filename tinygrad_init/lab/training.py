@@ -44,7 +44,7 @@ def check_activation(fn: str, name: Any) -> str:
 
 
 def check_scheme(fn: str, name: Any) -> str:
-    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV)."""
+    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV), as its table name."""
     if not isinstance(name, str):
         raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {name!r}")
     try:
@@ -54,7 +54,7 @@ def check_scheme(fn: str, name: Any) -> str:
     if scheme.data_dependent:
         raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
                          "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
-    return name
+    return scheme.name
 
 
 def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n", rng: Rng = None,
@@ -78,6 +78,8 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive)."""
+    if np.shape(y) != (len(X),):
+        raise ValueError(f"accuracy: y must hold one label per row of X ({len(X)}), got shape {np.shape(y)}")
     with no_grad():
         return float(np.mean((model(Tensor(X)).data[:, 0] > 0) == (np.asarray(y) == 1)))
 
@@ -253,6 +255,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
     network), figure `loss`."""
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
+    sizes = sizes.tolist() if isinstance(sizes, np.ndarray) else sizes
     if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
         raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {sizes!r}")
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
@@ -308,6 +311,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     the final loss), figure `depth`; `data[scheme]["loss"]` the deeper net's median curve under plain SGD, `["panels"]`
     every seed's."""
     fn = "depth"
+    if not isinstance(layers, Iterable):
+        raise TypeError(f"{fn}: layers must be a list of depths such as (22, 30), got {layers!r}")
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
     if not layers:
         raise ValueError(f"{fn}: layers must list one or more depths (the shallow net, then the deep one), got []")

@@ -44,7 +44,7 @@ _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "cons
         "truncated_normal": "N(0, {V}) truncated at 2 std, rescaled to that variance"}
 
 
-_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x - 1e-9)}  # 0.07 * 100 = 7.000000000000001
+_CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x * (1 - 1e-12))}  # 0.07*100 = 7.000000000000001
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
 
@@ -252,8 +252,8 @@ def _lsuv_layer(model: Any, batch: Tensor, name: str, layer: Any, tol: float, ma
         if abs(var - 1.0) <= tol or i == max_iter:
             break
         if not 0 < var < math.inf:
-            raise ValueError(f"lsuv: the output of layer {name!r} has variance {var}; it cannot be rescaled "
-                             "to 1 (is its input all zeros, e.g. dead ReLUs?)")
+            raise ValueError(f"lsuv: layer {name!r} output has variance {var} over its {seen[0].size} value(s): it "
+                             "cannot be rescaled to 1 (is the batch one example, or its input zeros, e.g. dead ReLUs?)")
         w[...] = (w / math.sqrt(var)).astype(w.dtype)
     if abs(var - 1.0) > tol:
         warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "

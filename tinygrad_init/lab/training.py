@@ -71,8 +71,9 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     for l in range(depth):
         mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
-    if outputs:
-        mods.append(nn.Linear(width, outputs, True, output_init or init, bias_init, gen, dtype))
+    if outputs is not None:  # outputs=0 once built no output layer, silently
+        n_out = check_int(fn, "outputs", outputs, 1)
+        mods.append(nn.Linear(width, n_out, True, output_init or init, bias_init, gen, dtype))
     return nn.Sequential(*mods)
 
 

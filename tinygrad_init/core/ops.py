@@ -42,12 +42,16 @@ def broadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
     return np.broadcast_to(g, shape)
 
 
+def _wide(x: np.ndarray) -> Any:
+    """The dtype to sum `x` in: float32 for float16 (whose sums stall: 2048 + 1 == 2048), else None (`x`'s own)."""
+    return np.float32 if x.dtype == np.float16 else None
+
+
 def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = False) -> np.ndarray:
-    """`np.add.reduce(x, axis)`, but float16 is summed in float32 and rounded once, as in PyTorch (numpy's float16
-    sum stalls: 2048 + 1 == 2048 in float16)."""
-    if x.dtype != np.float16:
+    """`np.add.reduce(x, axis)`, summed in `_wide(x)` and rounded once to `x`'s dtype, as in PyTorch."""
+    if (wide := _wide(x)) is None:
         return np.add.reduce(x, axis, None, None, keepdims)
-    return np.add.reduce(x, axis, np.float32, None, keepdims).astype(np.float16)
+    return np.add.reduce(x, axis, wide, None, keepdims).astype(x.dtype)
 
 
 def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> np.ndarray:
@@ -139,11 +143,11 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
-    half = x.dtype == np.float16  # summed in float32, as numpy and PyTorch do (n itself may exceed float16's 65504)
-    total = np.add.reduce(x, axis, np.float32 if half else None, None, keepdims)
+    wide = _wide(x)  # divided before rounding (n itself may exceed float16's 65504), as numpy and PyTorch do
+    total = np.add.reduce(x, axis, wide, None, keepdims)
     n = x.size if axis is None else int(np.prod([x.shape[i] for i in axis]))
     mean = total / n if n else total * np.nan  # the mean of nothing is nan
-    return (mean.astype(np.float16) if half else mean), (x.shape, axis, keepdims, np.float32(n) if half else n)
+    return (mean if wide is None else mean.astype(x.dtype)), (x.shape, axis, keepdims, n if wide is None else wide(n))
 
 
 def _mean_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:

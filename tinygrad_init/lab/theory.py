@@ -361,8 +361,12 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tup
     """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     fp, c = fixed_point(act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
-    chi_c = 1.0 if fp.q == 0.0 < wv else fp.chi if c == 1.0 or abs(fp.chi - 1.0) < 1e-9 else wv * _pair(
-        act, a, fp.q, c)[1]  # critical: c* = 1
+    if fp.q == 0.0 < wv:  # the variance dies out: the normalized correlation map has slope 1 at c = 1
+        chi_c = 1.0
+    elif c == 1.0 or abs(fp.chi - 1.0) < 1e-9:  # ordered or critical: c* = 1, where chi_c = chi_1
+        chi_c = fp.chi
+    else:
+        chi_c = wv * _pair(act, a, fp.q, c)[1]
     # q* is found to a relative 1e-10 (`fixed_point`), so a slope within 1e-9 of 1 is 1 (q* = 0 at sigma_b^2 = 0)
     xi = [-1.0 / math.log(v) if 0.0 < v < 1.0 - 1e-9 else (math.inf if v > 0.0 else 0.0) for v in (fp.slope, chi_c)]
     return xi[0], xi[1]

@@ -144,8 +144,13 @@ def _values(v: Any, log: bool) -> np.ndarray:
 
 
 def _wrap(*parts: str | None, width: int = 16) -> str:
-    """The non-empty `parts` on lines of at most `width` characters (a title: 105)."""
+    """The non-empty `parts` on lines of at most `width` characters."""
     return "\n".join(textwrap.fill(line, width, break_long_words=False) for p in parts if p for line in p.split("\n"))
+
+
+def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
+    """`parts` wrapped as a figure's title: 105 letters a line across a slide, fewer on a figure `inches` wide."""
+    return _wrap(*parts, width=round(105 * inches / SLIDE[0]))
 
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
@@ -197,7 +202,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
         raise ValueError("curves: no panels to draw")
     ncols = n if ncols is None else max(1, min(int(ncols), n))
     width = SLIDE[0] if ncols > 1 else 10
-    nrows, head = math.ceil(n / ncols), _wrap(title, note, width=round(105 * width / SLIDE[0]))  # letters a line
+    nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
     series = list(dict.fromkeys(k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)))
     names = [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
@@ -255,7 +260,7 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
         legend_below(fig, handles)
-        fig.suptitle(_wrap(title, width=105), fontsize="large")
+        fig.suptitle(_title(title), fontsize="large")
     return fig
 
 
@@ -299,7 +304,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
             ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)
         for j in range(ncols):
             fig.axes[0].text(j * step + span / 2, 1.55, f"layer {j + 1}", ha="center", va="bottom", fontsize=13)
-        fig.suptitle(_wrap(title, width=105), y=1 - 0.1 / fig.get_figheight(), va="top")
+        fig.suptitle(_title(title), y=1 - 0.1 / fig.get_figheight(), va="top")
     return fig
 
 
@@ -329,7 +334,7 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
                        xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
-        fig.suptitle(_wrap(title, width=round(105 * fig.get_figwidth() / SLIDE[0])))
+        fig.suptitle(_title(title, inches=fig.get_figwidth()))
     return fig
 
 
@@ -351,7 +356,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)
-        fig.suptitle(_wrap(title, width=105))
+        fig.suptitle(_title(title))
     return fig
 
 

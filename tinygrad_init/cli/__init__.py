@@ -21,7 +21,7 @@ from .. import __version__
 from ..core.tensor import Tensor, no_grad
 from ..lab import report, spectra
 from ..lab.experiments import ACTIVATIONS, sweep_table
-from ..lab.explorer import explore
+from ..lab.explorer import Explorer, explore
 from ..lab.plots import save_figure
 from ..lab.probe import Probe
 from ..lab.training import accuracy
@@ -293,8 +293,8 @@ def _cannot(command: str, what: str, e: OSError) -> int:
 
 def _explore(args: argparse.Namespace) -> int:
     try:
-        (args.out if not args.out.suffix or args.out.is_dir() else args.out.parent).mkdir(parents=True, exist_ok=True)
-        path = explore(quick=args.quick, rng=args.seed).write(args.out)  # the folder was made before the measuring
+        Explorer.file(args.out).parent.mkdir(parents=True, exist_ok=True)  # before the measuring, not after
+        path = explore(quick=args.quick, rng=args.seed).write(args.out)
     except OSError as e:
         return _cannot("explore", f"write {args.out}", e)
     print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KiB); open it in a browser")

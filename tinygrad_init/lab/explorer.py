@@ -80,9 +80,14 @@ class Explorer:
                      f'<script>const EXPLORER = {blob};</script><script>{(here / "explorer.js").read_text()}'
                      f"</script></body></html>\n")
 
+    @staticmethod
+    def file(path: str | Path) -> Path:
+        """The file `write(path)` writes: `path`, or `path/explorer.html` for a directory (or a name without suffix)."""
+        return Path(path) / "explorer.html" if Path(path).is_dir() or not Path(path).suffix else Path(path)
+
     def write(self, path: str | Path) -> Path:
-        """Write the page to `path` (a directory gets `explorer.html`); returns the file."""
-        path = Path(path) / "explorer.html" if Path(path).is_dir() or not Path(path).suffix else Path(path)
+        """Write the page to `Explorer.file(path)` (a directory gets `explorer.html`); returns the file."""
+        path = self.file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
         return path

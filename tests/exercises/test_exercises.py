@@ -496,6 +496,18 @@ def test_a_float32_answer_to_the_edge_of_chaos_is_still_held_to_its_stated_1e_6(
                              "    return tuple(_np.float32(v * (1 + 5e-6)) for v in _reference(sigma_w2, sigma_b2))\n")
     assert grade_source(tmp_path, ex, source).mistake == "imprecise"
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_a_tanh_table_5e_6_off_is_imprecise_in_any_dtype_and_never_blamed_on_the_widths(tmp_path, dtype):
+    # The statement asks for 1e-6; a grid of +-5.5 std (or float32's slack) lands near 5e-6, where the equal-width
+    # case [500] * 11 made the fan_out mistake (same numbers there) the first candidate: 'you used widths[l]'.
+    ex = catalog.get("tanh_std_table")
+    source = solution(ex) + ("\n_reference = predict_tanh_stds\n"
+                             "def predict_tanh_stds(widths, weight_std, input_std=1.0):\n"
+                             "    table = _reference(widths, weight_std, input_std)\n"
+                             f"    return (table * (1 + 5e-6)).astype(np.{dtype})\n")
+    assert grade_source(tmp_path, ex, source).mistake == "imprecise"
+
+
 # A wrong answer close to the right one, returned in float16: 100 eps of float16 is a 10% slack.
 FLOAT16 = {
     "tanh_std_table": ("np.array(stds)", "np.array(stds) * 1.05"),  # a Monte Carlo estimate is about this close

@@ -78,7 +78,7 @@ def check(run: Session) -> None:
         call = f"predict_tanh_stds(widths={shown}, weight_std={fmt(weight_std)}, input_std={fmt(input_std)})"
         got = run(call, list(widths), weight_std, input_std)
         expected = predict(widths, weight_std, input_std)
-        if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, rtol=1e-6, atol=0.0):
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got.astype(float), expected, 1e-6, 0.0):
             continue
         if same(got, expected, rtol=1e-6, atol=0.0):  # the right numbers, but not in an ndarray
             expect_array(got, expected.shape, call)
@@ -86,6 +86,7 @@ def check(run: Session) -> None:
         detail = f"{call} returned {shown}; expected {wanted}."
         if isinstance(got, np.ndarray) and got.shape == expected.shape and got[0] == 0:
             fail(detail, "mean_squared")
+        diagnose(got, detail, [("imprecise", expected)], rtol=1e-5, atol=0.0)  # before fan_out, equal for equal widths
         diagnose(got, detail, [(m, predict(widths, weight_std, input_std, m)) for m in WRONG], rtol=1e-5, atol=0.0)
         diagnose(got, detail, [("imprecise", expected)], rtol=0.1, atol=0.0)
         expect_array(got, expected.shape, call)

@@ -567,6 +567,18 @@ def test_a_garbled_worker_never_crashes_the_grader(tmp_path):
     assert result.status == "error" and "did not ask for" in result.message
 
 
+def test_a_frame_of_deeply_nested_json_is_garbage_not_a_time_out(tmp_path):
+    # json.loads raises RecursionError on it: the grader's reader died with a traceback on the grader's stderr,
+    # and the exercise waited out its time limit to be told 'your code was still running'.
+    write(tmp_path, "mul_backward", "import os, struct\ndef mul_backward(a, b, upstream):\n"
+                                    "    data = b'[' * 100_000 + b']' * 100_000\n"
+                                    "    for fd in range(3, 64):\n        try:\n"
+                                    "            os.write(fd, struct.pack('>I', len(data)) + data)\n"
+                                    "        except OSError:\n            pass\n    return 1.0, 2.0\n")
+    result = grade_file(catalog.get("mul_backward"), os.path.join(str(tmp_path), "ex01_mul_backward.py"), timeout=30)
+    assert result.status == "error" and "did not ask for" in result.message, result.message
+
+
 def test_the_engine_exercise_runs_with_the_engine_in_a_worker(tmp_path):
     shutil.copy(os.path.join(HERE, "solutions", "ex15_symmetry_engine.py"), tmp_path / "ex15_symmetry.py")
     result = grade_file(catalog.get("symmetry"), str(tmp_path / "ex15_symmetry.py"), timeout=60)

@@ -331,7 +331,7 @@ class _Worker(Session):
                     break
                 self.partial = False
                 self.frames.put(("frame", wire.parse_payload(data)))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # bad JSON (or nested too deep), bad UTF-8
             self.frames.put(("garbled", str(exc)[:200]))
             return
         except OSError:

@@ -579,6 +579,29 @@ def test_a_frame_of_deeply_nested_json_is_garbage_not_a_time_out(tmp_path):
     assert result.status == "error" and "did not ask for" in result.message, result.message
 
 
+# A reply forged with the tag of the request it answers (read from the worker's frame): malformed inside.
+FORGED = ['{"raised": "x"}', '{"raised": {"line": "abc"}}', '{"raised": {"kinds": 5}}',
+          '{"ok": {"t": "scalar", "dtype": "<f8", "v": "x"}}', '{"ok": {"t": "scalar", "dtype": "<i8", "v": 1e300}}']
+
+
+@pytest.mark.parametrize("when", ["load", "call"])
+def test_a_forged_reply_with_the_right_tag_is_tampering_not_a_bug_of_the_check(tmp_path, when):
+    # Such replies were reported as 'the check for mul_backward itself failed -- please tell your lecturer'.
+    forge = ("import os, sys, json, struct\ndef forge(reply):\n    frame = sys._getframe()\n"
+             "    while 'request' not in frame.f_locals:\n        frame = frame.f_back\n"
+             "    n = frame.f_locals['request']['n']\n"
+             "    data = json.dumps(dict(json.loads(reply), n=n)).encode()\n    for fd in range(3, 64):\n"
+             "        try:\n            os.write(fd, struct.pack('>I', len(data)) + data)\n"
+             "        except OSError:\n            pass\n")
+    for reply in FORGED:
+        call = f"forge({reply!r})"
+        write(tmp_path, "mul_backward", forge + (f"def _load():\n    {call}\n_load()\n" if when == "load" else "")
+              + "def mul_backward(a, b, upstream):\n" + (f"    {call}\n" if when == "call" else "")
+              + "    return upstream * b, upstream * a\n")
+        result = grade_file(catalog.get("mul_backward"), os.path.join(str(tmp_path), "ex01_mul_backward.py"))
+        assert result.status == "error" and "did not ask for" in result.message, (reply, result.message)
+
+
 def test_the_engine_exercise_runs_with_the_engine_in_a_worker(tmp_path):
     shutil.copy(os.path.join(HERE, "solutions", "ex15_symmetry_engine.py"), tmp_path / "ex15_symmetry.py")
     result = grade_file(catalog.get("symmetry"), str(tmp_path / "ex15_symmetry.py"), timeout=60)

@@ -189,8 +189,6 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
 
 def _reply(reply: Mapping, call: str) -> tuple[Any, list]:
     """A worker's reply to a call as (output, arguments after the call); raises Raised or _Abort."""
-    if "raised" in reply:
-        raise Raised(reply["raised"], call)
     if "too_large" in reply:
         raise _Abort("fail", f"while running {call}: your function returned more data than the grader "
                              f"accepts ({reply['too_large']}).")
@@ -198,9 +196,12 @@ def _reply(reply: Mapping, call: str) -> tuple[Any, list]:
         raise _Abort("internal", f"the grader's worker failed -- not a mistake of yours; please tell your "
                                  f"lecturer:\n{reply['internal']}")
     try:
-        return wire.from_wire(reply["ok"]), [wire.from_wire(a) for a in reply.get("after", [])]
-    except (KeyError, TypeError, wire.WireError) as exc:
+        if "raised" not in reply:
+            return wire.from_wire(reply["ok"]), [wire.from_wire(a) for a in reply.get("after", [])]
+        raised = Raised(reply["raised"], call)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:  # WireError is a ValueError
         raise _Abort("error", _tampered(f"malformed output: {exc}")) from None
+    raise raised
 
 
 def _request(args: Sequence, kwargs: Mapping | None, keep: Sequence[int]) -> dict:
@@ -511,10 +512,8 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
     loading = True
     try:
         reply = session.load()  # type: ignore[attr-defined]
-        if "raised" in reply:
-            raise Raised(reply["raised"], "")
-        if "internal" in reply:
-            raise _Abort("internal", f"the grader's worker failed:\n{reply['internal']}")
+        if "raised" in reply or "internal" in reply:
+            _reply(reply, "")
         if "missing" in reply:
             raise CheckFailure(f"your file defines no function `{ex.function}`. Keep the name and the arguments "
                                f"of the stub (start again from it with `tinygrad-init exercises start DIR "

@@ -824,3 +824,17 @@ def test_a_bug_in_a_check_is_reported_as_internal_not_blamed_on_the_student(tmp_
     result = grade_source(tmp_path, ex, solution(ex))
     assert result.status == "internal"
     assert "not a mistake of yours" in result.message and "KeyError" in result.message
+
+
+@pytest.mark.parametrize("init", ["helpers/__init__.py", "helpers/util.py"])  # a package, a namespace package
+def test_a_students_package_is_forgotten_after_grading_in_process(tmp_path, init):
+    # Only modules whose file lay directly in the folder were forgotten: another folder's `helpers` package (the next
+    # student's, or the same student's after an edit) was served the first one's, and a wrong answer passed.
+    module = "helpers" if init.endswith("__init__.py") else "helpers.util"
+    ex = catalog.get("mul_backward")
+    for folder, body in (("right", "upstream * b, upstream * a"), ("wrong", "0.0, 0.0")):
+        (tmp_path / folder / "helpers").mkdir(parents=True)
+        (tmp_path / folder / init).write_text(f"def f(a, b, upstream):\n    return {body}\n", encoding="utf-8")
+        (tmp_path / folder / ex.file).write_text(f"from {module} import f\nmul_backward = f\n", encoding="utf-8")
+    assert check_file(ex, str(tmp_path / "right" / ex.file)).passed
+    assert check_file(ex, str(tmp_path / "wrong" / ex.file)).status == "fail"

@@ -288,9 +288,12 @@ class _Local(Session):
         np.set_printoptions(**printing)
         np.random.set_state(global_rng)  # noqa: NPY002 - the legacy global state a student's seed() changes
         self._warnings.__exit__(None, None, None)
-        for name in set(sys.modules) - modules:  # the student's modules: this file and those of its folder
-            file = getattr(sys.modules.get(name), "__file__", None) or ""
-            if name == self.ex.stem or (file and os.path.dirname(os.path.abspath(file)) == self.folder):
+        new = set(sys.modules) - modules  # the student's: this file, and the modules and packages of its folder
+        specs = [(name, getattr(sys.modules[name], "__spec__", None)) for name in new if "." not in name]
+        mine = {name for name, spec in specs if spec and os.path.dirname(  # a package's folder, or a module's file
+            [*(spec.submodule_search_locations or ()), spec.origin][0] or "") == self.folder}
+        for name in new:
+            if name == self.ex.stem or name.partition(".")[0] in mine:
                 del sys.modules[name]
         with contextlib.suppress(OSError):
             os.chdir(cwd)

@@ -838,3 +838,20 @@ def test_a_students_package_is_forgotten_after_grading_in_process(tmp_path, init
         (tmp_path / folder / ex.file).write_text(f"from {module} import f\nmul_backward = f\n", encoding="utf-8")
     assert check_file(ex, str(tmp_path / "right" / ex.file)).passed
     assert check_file(ex, str(tmp_path / "wrong" / ex.file)).status == "fail"
+
+
+def test_a_table_of_the_published_graphs_labels_does_not_sort_them(tmp_path):
+    # No topological sort at all: the nodes collected, then sorted by their labels (a table of the published graphs',
+    # and the chain's numbers). ex05 was the one check without a case drawn afresh at each grading.
+    source = ('ORDER = {"x": 0, "k": 0, "2": 0, "b": 0, "a": 0, "a = exp(x)": 1, "m = tanh(a)": 2, "m = x*2": 1,\n'
+              '         "s = b*b": 1, "c = a*b": 1, "d = c+a": 2, "e = d*c": 3, "t = tanh(e)": 4, "s = a*a": 1,\n'
+              '         "f = t+s": 5, "y": 9, "g": 9}\n\n\n'
+              "def key(n):\n    if n.label == 'c':\n        return 1 if n._parents else 0\n"
+              "    if n.label[0] == 'x' and n.label[1:].isdigit():\n        return int(n.label[1:])\n"
+              "    return ORDER.get(n.label, 0)\n\n\n"
+              "def topological_order(root):\n    seen, stack = {id(root): root}, [root]\n    while stack:\n"
+              "        for p in stack.pop()._parents:\n            if id(p) not in seen:\n"
+              "                seen[id(p)] = p\n                stack.append(p)\n"
+              "    return sorted(seen.values(), key=key)\n")
+    results = [grade_source(tmp_path, catalog.get("topological_order"), source) for _ in range(3)]
+    assert not any(r.passed for r in results), [r.message for r in results]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, deque
 
+import numpy as np
+
 from ..kit import (
     Exercise,
     Graph,
@@ -14,6 +16,7 @@ from ..kit import (
     fail,
     mentions,
     recursive_functions,
+    unseen,
 )
 
 EXERCISE = Exercise(
@@ -61,6 +64,14 @@ GRAPHS = [
     (f"a chain x{CHAIN} = x{CHAIN - 1} + 1 = ... (x0 a leaf)", [("x0", [])] + [(f"x{i}", [i - 1])
                                                                           for i in range(1, CHAIN + 1)]),
 ]
+
+
+def _fresh(g: np.random.Generator) -> tuple[str, list]:
+    """A random graph of 30 nodes whose labels tell nothing of its order; the root uses every node left unused."""
+    parents = [g.integers(0, i, size=int(g.integers(0, 3))).tolist() if i else [] for i in range(29)]
+    parents.append(sorted(set(range(29)) - {p for ps in parents for p in ps}))
+    names = g.permutation(30).tolist()
+    return "a random graph of 30 nodes", [(f"v{names[i]}", ps) for i, ps in enumerate(parents)]
 
 
 def _bfs_reversed(nodes: list) -> list[int]:
@@ -122,7 +133,7 @@ def check(run: Session) -> None:
     recursive = recursive_functions(run.tree)
     if recursive:
         fail(f"your function `{recursive[0]}` calls itself: that is recursion.", "recursive")
-    for description, nodes in GRAPHS:
+    for description, nodes in unseen(GRAPHS, _fresh):
         what, graph = f"topological_order(root) for {description}", Graph(nodes)
         try:
             result = run(what, graph)

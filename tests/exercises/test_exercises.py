@@ -855,3 +855,17 @@ def test_a_table_of_the_published_graphs_labels_does_not_sort_them(tmp_path):
               "    return sorted(seen.values(), key=key)\n")
     results = [grade_source(tmp_path, catalog.get("topological_order"), source) for _ in range(3)]
     assert not any(r.passed for r in results), [r.message for r in results]
+
+
+@pytest.mark.parametrize("name,table,draw", [
+    ("xavier_uniform", {(4, 3): 1.0, (400, 100): math.sqrt(6 / 500), (8, 4, 3, 3): math.sqrt(6 / 108)},
+     "gen.uniform(-SCALE[tuple(shape)], SCALE[tuple(shape)], size=shape)"),
+    ("he_normal", {(4, 3): 1.0, (500, 200): math.sqrt(2 / 500), (16, 8, 5, 5): math.sqrt(2 / 400)},
+     "gen.normal(0.0, SCALE[tuple(shape)], size=shape)")])
+def test_a_table_of_the_published_shapes_scales_does_not_pass_the_initializers(tmp_path, name, table, draw):
+    # No fans and no formula: the bound (std) of each shape the check draws, written down. ex12 and ex13 were the
+    # two checks without a case drawn afresh at each grading.
+    source = (f"import numpy as np\nSCALE = {table!r}\n\n\ndef {name}(shape, rng=None, dtype=np.float32):\n"
+              f"    gen = np.random.default_rng(rng)\n    return {draw}.astype(dtype)\n")
+    results = [grade_source(tmp_path, catalog.get(name), source) for _ in range(2)]
+    assert not any(r.passed for r in results), [r.message for r in results]

@@ -17,6 +17,7 @@ from ..kit import (
     fmt,
     kurtosis,
     summary,
+    unseen,
 )
 
 EXERCISE = Exercise(
@@ -67,12 +68,13 @@ def check(run: Session) -> None:
     if abs(mean) > 4 * std / math.sqrt(w.size):
         fail(f"{call}: {summary(w)}; expected mean 0.")
 
-    # A convolution kernel (in, out, kh, kw): fan_in = in * kh * kw.
-    shape = (16, 8, 5, 5)
-    want = math.sqrt(2.0 / (16 * 25))
-    w = draw(run, "he_normal", shape, 2, np.float64)
-    std = float(w.std())
-    if not close(std, want, 0.1):
-        detail = (f"he_normal({shape}, rng=2, dtype=np.float64): {summary(w)}; "
-                  f"expected std sqrt(2 / (16*5*5)) = {fmt(want)}.")
-        fail(detail, "no_receptive_field" if close(std, math.sqrt(2.0 / 16), 0.1) else None)
+    # Convolution kernels (in, out, kh, kw): fan_in = in * kh * kw; the last drawn afresh.
+    for shape, seed in unseen([((16, 8, 5, 5), 2)], lambda g: ((*g.integers(16, 49, 2).tolist(),
+                                                               *[int(g.integers(3, 5))] * 2), int(g.integers(99)))):
+        want = math.sqrt(2.0 / (shape[0] * shape[2] * shape[3]))
+        w = draw(run, "he_normal", shape, seed, np.float64)
+        std = float(w.std())
+        if not close(std, want, 0.1):
+            detail = (f"he_normal({shape}, rng={seed}, dtype=np.float64): {summary(w)}; "
+                      f"expected std sqrt(2 / ({shape[0]}*{shape[2]}*{shape[3]})) = {fmt(want)}.")
+            fail(detail, "no_receptive_field" if close(std, math.sqrt(2.0 / shape[0]), 0.1) else None)

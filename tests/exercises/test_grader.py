@@ -255,7 +255,13 @@ def test_a_library_that_sorts_the_graph_for_the_student_is_refused(tmp_path):
                "import networkx as nx\n": "    g = nx.DiGraph([(p, n) for n, ps in graph.items() for p in ps])\n"
                                           "    g.add_node(root)\n    return list(nx.topological_sort(g))\n",
                "import importlib\n": "    m = importlib.import_module('graph' + 'lib')\n"
-                                     "    return list(m.TopologicalSorter(graph).static_order())\n"}
+                                     "    return list(m.TopologicalSorter(graph).static_order())\n",
+               # pip's own copy of distlib sorts a dependency graph of any hashable objects with .name and .version
+               "from pip._vendor.distlib.database import DependencyGraph\n":
+                   "    d, wrap = DependencyGraph(), {n: type('D', (), {'n': n, 'name': '', 'version': ''})()\n"
+                   "                                  for n in graph}\n    for w in wrap.values():\n"
+                   "        d.add_distribution(w)\n    for n, ps in graph.items():\n        for p in ps:\n"
+                   "            d.add_edge(wrap[n], wrap[p])\n    return [w.n for w in d.topological_sort()[0]]\n"}
     for head, tail in sorters.items():
         write(tmp_path, "topological_order", head + collect + tail)
         result = grader.grade(str(tmp_path), "topological_order")[0]

@@ -874,3 +874,13 @@ def test_a_table_of_the_published_shapes_scales_does_not_pass_the_initializers(t
               f"    gen = np.random.default_rng(rng)\n    return {draw}.astype(dtype)\n")
     results = [grade_source(tmp_path, catalog.get(name), source) for _ in range(2)]
     assert not any(r.passed for r in results), [r.message for r in results]
+
+
+def test_the_verdict_check_grades_the_zero_top_gradient_its_statement_defines(tmp_path):
+    # "A grad_std[-1] of 0 counts as 1e-300": no case had one (but for 'symmetric', decided before), so an answer that
+    # divides by it (ZeroDivisionError there) passed.
+    ex = catalog.get("verdict")
+    source = solution(ex).replace("max(grad_std[-1], 1e-300)", "grad_std[-1]")
+    assert "/ grad_std[-1]" in source
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "error" and "ZeroDivisionError" in result.message, result.message

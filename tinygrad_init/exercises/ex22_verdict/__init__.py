@@ -81,6 +81,7 @@ CASES = [
     ([1.0, 0.5, 0.0], [1.0, 1.0, 1.0], [0.1, 0.6, 1.0], "relu"),  # the last layer all dead (std 0): dies
     ([1.0, 0.5, 0.1], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # a ratio of exactly 0.1: not below it, holds
     ([1.0, 1.0], [10.0, 1.0], [0.0, 0.0], "relu"),  # a ratio of exactly 10: not above it, holds
+    ([1.0, 0.5, 0.2], [1.0, 0.5, 0.0], [0.0, 0.0, 0.0], "tanh"),  # no gradient at the top, 0 as 1e-300: explodes
 ]
 
 

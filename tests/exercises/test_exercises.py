@@ -884,3 +884,15 @@ def test_the_verdict_check_grades_the_zero_top_gradient_its_statement_defines(tm
     assert "/ grad_std[-1]" in source
     result = grade_source(tmp_path, ex, source)
     assert result.status == "error" and "ZeroDivisionError" in result.message, result.message
+
+
+def test_the_symmetry_check_also_passes_an_int_seed_as_its_statement_allows(tmp_path):
+    # rng is "a seed or a np.random.Generator" and the stub's example passes rng=0, but every call passed a Generator
+    # (shown as rng=5): an answer calling rng.standard_normal directly passed, and crashed on the stub's own example.
+    ex = catalog.get("symmetry")
+    source = solution(ex).replace("np.random.default_rng(rng).standard_normal", "rng.standard_normal")
+    assert source != solution(ex)
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "error" and "'int' object has no attribute 'standard_normal'" in result.message
+    assert "rng=np.random.default_rng(5)" in grade_source(tmp_path, ex, "def symmetry_gradients(*a):\n"
+                                                          "    return None\n").message

@@ -896,3 +896,14 @@ def test_the_symmetry_check_also_passes_an_int_seed_as_its_statement_allows(tmp_
     assert result.status == "error" and "'int' object has no attribute 'standard_normal'" in result.message
     assert "rng=np.random.default_rng(5)" in grade_source(tmp_path, ex, "def symmetry_gradients(*a):\n"
                                                           "    return None\n").message
+
+
+def test_a_tanh_table_with_an_imaginary_part_is_not_real_numbers(tmp_path):
+    # Judging the table in float64 must not drop what a complex answer holds beside the right real part.
+    ex = catalog.get("tanh_std_table")
+    source = solution(ex) + ("\n_reference = predict_tanh_stds\n"
+                             "def predict_tanh_stds(widths, weight_std, input_std=1.0):\n"
+                             "    return _reference(widths, weight_std, input_std) + 5j\n")
+    with np.errstate(all="ignore"):
+        result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and "of real numbers, got dtype complex128" in result.message, result.message

@@ -404,8 +404,11 @@ def test_the_worker_holds_no_order_of_the_graph_that_answers_the_topological_ord
     collect = ("def _nodes(root):\n    seen, stack = {id(root): root}, [root]\n    while stack:\n"
                "        for p in stack.pop()._parents:\n            if id(p) not in seen:\n"
                "                seen[id(p)] = p\n                stack.append(p)\n    return list(seen.values())\n")
-    for key in ("index[id(n)]", "id(n)"):
-        write(tmp_path, "topological_order", f"import sys\n{collect}\ndef topological_order(root):\n"
+    # ... nor may the grader's shuffle be undone: it was seeded by the graph's size (np.random.default_rng(n)).
+    undo = "[*np.random.default_rng(len(index)).permutation(len(index) - 1).tolist(), len(index) - 1][index[id(n)]]"
+    for key in ("index[id(n)]", "id(n)", undo):
+        write(tmp_path, "topological_order", f"import sys\nimport numpy as np\n{collect}\n"
+                                             "def topological_order(root):\n"
                                              "    index = sys._getframe(1).f_locals['nodes']  # the worker's\n"
                                              f"    return sorted(_nodes(root), key=lambda n: {key})\n")
         result = grade_file("topological_order", os.path.join(tmp_path, catalog.get("topological_order").file))

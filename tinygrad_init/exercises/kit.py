@@ -255,13 +255,14 @@ class DType:
 class Graph:
     """A graph of nodes, each `(label, parent indices)`, in an order where parents come first; the last is the root.
 
-    It travels shuffled (the root still last), so that the worker holds no order of it where parents come first:
-    `index[i]` is the index here of the node the worker numbers `i`.
+    It travels shuffled afresh at each grading (the root still last), so that the worker holds no order of it where
+    parents come first, nor one that undoes a known shuffle: `index[i]` is the index here of the node the worker
+    numbers `i`.
     """
 
     def __init__(self, nodes: Sequence[tuple[str, Sequence[int]]]) -> None:
         self.nodes = [(label, list(parents)) for label, parents in nodes]
-        self.index = [*np.random.default_rng(len(nodes)).permutation(len(nodes) - 1).tolist(), len(nodes) - 1]
+        self.index = [*np.random.default_rng().permutation(len(nodes) - 1).tolist(), len(nodes) - 1]
 
     def __wire__(self) -> dict:
         at = {n: i for i, n in enumerate(self.index)}

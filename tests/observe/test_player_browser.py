@@ -290,3 +290,18 @@ def test_player_edge_cases_step_to_both_ends_without_errors(browser, tmp_path, b
         line = steps.line(k - 1) if k else steps.seed_line()
         assert browser.js(read) == [f"step {k} / {n}", line], key
     assert browser.errors() == []
+
+
+def test_a_long_title_without_spaces_wraps_and_leaves_the_buttons_on_the_page(browser, tmp_path):
+    require_binary("dot")
+    x = Value(2.0, label="x")
+    out = (x * x).tanh()
+    with ledger.record() as steps:
+        out.backward()
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "long.html", steps, title="dL/dw_" * 200))  # one 1,200-letter word
+    sizes = "[document.documentElement.scrollWidth, document.getElementById('next').getBoundingClientRect().right]"
+    assert max(browser.js(sizes)) <= 1280  # no page wider than the window, the buttons within it
+    browser.click("#next")
+    assert browser.js("document.getElementById('counter').textContent") == f"step 1 / {len(steps)}"
+    assert browser.errors() == []

@@ -558,9 +558,8 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k)
     if caption and options.get("title") is None:
-        root = state.pass_.root_symbol
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
-                            f"step 0 of {len(steps)}: d{root}/d{root} = seed")
+                            f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")
     return draw(state.pass_.root, grads=state, show_local=show_local, **options)
 
 

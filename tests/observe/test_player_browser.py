@@ -305,3 +305,21 @@ def test_a_long_title_without_spaces_wraps_and_leaves_the_buttons_on_the_page(br
     browser.click("#next")
     assert browser.js("document.getElementById('counter').textContent") == f"step 1 / {len(steps)}"
     assert browser.errors() == []
+
+
+def test_a_short_window_stacks_line_graph_and_footer_without_overlap(browser, neuron_player):
+    # 1280 x 720 at 200 % zoom, for the back row: the graph was drawn over the footer and the line was cut
+    path, steps = neuron_player
+    size = {"deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": 640, "height": 360, **size}, session=True)
+    try:
+        browser.open(path)
+        browser.key("End", 35)
+        box = browser.js("""(function () { var r = function (s) { var b = document.querySelector(s)
+            .getBoundingClientRect(); return [b.top, b.bottom]; }, line = document.getElementById('line');
+            return {line: r('#line'), frame: r('#frame'), footer: r('footer'), shown: line.clientHeight,
+                    needed: line.scrollHeight}; })()""")
+    finally:
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, **size}, session=True)
+    assert box["line"][1] <= box["frame"][0] < box["frame"][1] <= box["footer"][0], box
+    assert box["shown"] >= box["needed"], box  # the step's line in full

@@ -400,7 +400,8 @@ def test_grad_color_of_nan_is_the_bad_color():
 
 
 AWKWARD = ['say "hi"', "a<b", "a>b", "a&b", "{x}", "a|b", "back\\slash", "end\\", "\\n", "\\\"", "<b>",
-           "<x> vs <y>", "ünïcødé ∂L/∂x 😀", "x" * 300, "two\nlines", ""]
+           "<x> vs <y>", "ünïcødé ∂L/∂x 😀", "x" * 300, "two\nlines", "",
+           "&lt;b&gt; &amp; &#65;", "α w", "σ (x) ", " lead"]  # Graphviz reads entities; a record dropped spaces
 
 
 def _svg_texts(picture) -> list[str]:
@@ -493,3 +494,15 @@ def test_the_legend_names_the_quantity_the_fills_measure_whatever_the_scale_says
     (loss := (w * 2.0).sum()).backward()
     src = draw.draw(loss, color_by_grad=ColorScale(-1, 1)).source  # a Tensor's, with this scale: the norm
     assert 'label="|grad|_F, log scale"' in src
+
+
+def test_the_caption_of_step_0_is_the_ledgers_seed_line():
+    # it wrote 'dmy loss/dmy loss = seed' where every line of the ledger reads d(my loss)
+    x = Value(2.0, label="x")
+    out = x * x
+    out.label = "my loss"
+    with ledger.record() as steps:
+        out.backward()
+    assert 'label="step 0 of 2: d(my loss)/d(my loss) = 1.0   (the seed: backward starts here)"' in draw.draw_step(
+        steps, 0).source
+    assert steps.line(0).startswith("d(my loss)/dx ")

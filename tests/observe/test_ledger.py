@@ -618,3 +618,15 @@ def test_a_hook_that_only_watches_a_leaf_changes_no_line_of_the_ledger():
     for a, b in zip(plain, hooked):
         np.testing.assert_array_equal(a.arrays[2], b.arrays[2])
     assert hooked.final_grads()[hooked[-1].parent] == plain[-1].grad_after
+
+
+def test_a_greek_name_is_one_identifier_and_reads_without_parentheses():
+    # the lines write dL/dx, and dL/d(add#2) for a name that is not one identifier; 'β' is one, as in Python
+    b, w = Value(0.5, label="β"), Value(2.0, label="w_1")
+    out = b * w
+    out.label = "ℓ"
+    with ledger.record() as steps:
+        out.backward()
+    assert steps.seed_line() == "dℓ/dℓ = 1.0   (the seed: backward starts here)"
+    assert steps.line(0) == "dℓ/dβ = dℓ/dℓ × ∂ℓ/∂β (local) = 1.0 × 2.0 = 2.0"
+    assert steps.line(1).startswith("dℓ/dw_1 = ")

@@ -21,9 +21,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
-from tinygrad_init import Value, ledger, player
+from tinygrad_init import Tensor, Value, ledger, player
+from tinygrad_init.ledger import format_number
 
 from conftest import require_binary
 
@@ -289,4 +291,82 @@ def test_player_edge_cases_step_to_both_ends_without_errors(browser, tmp_path, b
         browser.key(key, code)
         line = steps.line(k - 1) if k else steps.seed_line()
         assert browser.js(read) == [f"step {k} / {n}", line], key
+    assert browser.errors() == []
+
+
+def test_a_long_title_without_spaces_wraps_and_leaves_the_buttons_on_the_page(browser, tmp_path):
+    require_binary("dot")
+    x = Value(2.0, label="x")
+    out = (x * x).tanh()
+    with ledger.record() as steps:
+        out.backward()
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "long.html", steps, title="dL/dw_" * 200))  # one 1,200-letter word
+    sizes = "[document.documentElement.scrollWidth, document.getElementById('next').getBoundingClientRect().right]"
+    assert max(browser.js(sizes)) <= 1280  # no page wider than the window, the buttons within it
+    browser.click("#next")
+    assert browser.js("document.getElementById('counter').textContent") == f"step 1 / {len(steps)}"
+    assert browser.errors() == []
+
+
+def test_a_short_window_stacks_line_graph_and_footer_without_overlap(browser, neuron_player):
+    # 1280 x 720 at 200 % zoom, for the back row: the graph was drawn over the footer and the line was cut
+    path, steps = neuron_player
+    size = {"deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": 640, "height": 360, **size}, session=True)
+    try:
+        browser.open(path)
+        browser.key("End", 35)
+        box = browser.js("""(function () { var r = function (s) { var b = document.querySelector(s)
+            .getBoundingClientRect(); return [b.top, b.bottom]; }, line = document.getElementById('line');
+            return {line: r('#line'), frame: r('#frame'), footer: r('footer'), shown: line.clientHeight,
+                    needed: line.scrollHeight}; })()""")
+    finally:
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, **size}, session=True)
+    assert box["line"][1] <= box["frame"][0] < box["frame"][1] <= box["footer"][0], box
+    assert box["shown"] >= box["needed"], box  # the step's line in full
+
+
+GRADS = """(function () { var out = {}; document.querySelectorAll('#frame g.node').forEach(function (g) {
+  var t = Array.prototype.filter.call(g.getElementsByTagName('text'), function (t) {
+    return /^(grad|\\|grad\\|) /.test(t.textContent); });
+  if (t.length) out[g.id] = t[t.length - 1].textContent; });
+  return [out, document.getElementById('line').textContent, document.getElementById('counter').textContent]; })()"""
+
+
+def _special_values(engine: str):
+    if engine == "value":  # gradients inf, nan, 0, 1e-300 and 1e+300 and a -0.0 on the way
+        a, c, d, e = Value(1e300, label="a"), Value(1e-300, label="c"), Value(0.0, label="d"), Value(-0.0, label="e")
+        t = Value(0.7, label="t").tanh() * 3.3  # and numbers with every digit used
+        return (a * a) + c * c * 1e300 + d ** 0.5 + e * 2.0 + (a * 1e-300) * Value(float("nan"), label="q") + t
+    w = Tensor(np.array([[1e300, -0.0], [1e-300, 2.0]]), requires_grad=True, name="W")
+    return ((Tensor(np.array([[1.0, 0.3]]), name="x") @ w).tanh() * 1e-200).sum()
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_every_frame_shows_the_ledgers_numbers_forwards_and_backwards(browser, tmp_path, engine):
+    require_binary("dot")
+    with ledger.record() as steps:
+        _special_values(engine).backward()
+    ps, n = steps.get_pass(), len(steps)
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "special.html", steps))
+
+    def expected(k):  # each drawn node's gradient text after k steps, to the picture's digits
+        known = steps.state(k).grads
+        text = (lambda g: f"grad {format_number(g, 4)}") if ps.scalar else (
+            lambda g: f"|grad| {format_number(g.norm, 4)}")
+        grads = {f"node_n{i}": "grad ?" if node not in known else text(known[node]) for i, node in enumerate(ps.order)}
+        return grads, steps.line(k - 1) if k else steps.seed_line(), f"step {k} / {n}"
+
+    receivers = {f"node_n{i}" for i, node in enumerate(ps.order) if node is ps.root or any(
+        st.parent is node for st in steps)}
+    moves = [("ArrowRight", 39, k) for k in range(1, n + 1)] + [("ArrowLeft", 37, k) for k in range(n - 1, -1, -1)]
+    for key, code, k in moves + [("End", 35, n), ("Home", 36, 0)]:
+        browser.key(key, code)
+        shown, line, counter = browser.js(GRADS)
+        want, want_line, want_counter = expected(k)
+        assert set(shown) >= receivers, k  # every node that gets a gradient shows one
+        assert {i: t for i, t in shown.items() if i in want} == {i: want[i] for i in shown if i in want}, k
+        assert (line, counter) == (want_line, want_counter)
     assert browser.errors() == []

@@ -236,8 +236,9 @@ def _tensors(x: Any) -> list:
 
 
 # --------------------------------------------------------------------------- the scene: what to draw
-def _esc(s: str, record: bool = False) -> str:  # text for a DOT string or, with `record`, a record's cell
-    return "".join("\\" + c if c in ("{}|<>\\\"" if record else "\\\"") else "\\n" if c == "\n" else c for c in s)
+def _esc(s: str, record: bool = False) -> str:  # text for a DOT string or, with `record`, a record's cell (Graphviz
+    esc = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "&": "&amp;"}  # reads "&lt;" as "<"; a cell lost " " after "α")
+    return s.translate(str.maketrans({**esc, **{c: "\\" + c for c in "{}|<>"}, " ": "&#32;"} if record else esc))
 
 
 def _lines(lines: Iterable[str]) -> str:  # several lines of text as one DOT label (centred lines), never HTML
@@ -510,9 +511,8 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
 
 
 def _picture(rankdir: str, title: str | None) -> Picture:
-    font = {"fontname": "Helvetica"}
-    g = Picture(graph_attr={"rankdir": rankdir, **font}, node_attr={**font, "fontsize": "11"},
-                edge_attr={**font, "fontsize": "9"})
+    f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
+    g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"))
     if title:
         g.attr(label=_lines(str(title).split("\n")), labelloc="t")
     return g
@@ -558,9 +558,8 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k)
     if caption and options.get("title") is None:
-        root = state.pass_.root_symbol
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
-                            f"step 0 of {len(steps)}: d{root}/d{root} = seed")
+                            f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")
     return draw(state.pass_.root, grads=state, show_local=show_local, **options)
 
 

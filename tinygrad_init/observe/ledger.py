@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from collections import Counter
 from itertools import chain
 from dataclasses import dataclass, field, fields
@@ -22,7 +21,6 @@ __all__ = ["record", "format_number", "as_ledger", "Ledger", "Step", "ScalarStep
            "LayerGain", "LayerGains", "Text"]
 
 _OP_WORDS = {"+": "add", "*": "mul", "-": "sub", "/": "div"}  # "mul#3" for an unlabelled a * b; any power is "pow"
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class Text(str):
@@ -54,7 +52,7 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
 
 
 def _d(name: str) -> str:  # the name after a `d` of `dL/d`: in parentheses unless it is one identifier
-    return name if _IDENT.match(name) else f"({name})"
+    return name if name.isidentifier() else f"({name})"
 
 
 # --------------------------------------------------------------------------- records

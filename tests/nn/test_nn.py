@@ -112,6 +112,10 @@ def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
     assert [n for n, _ in tail.named_parameters()] == ["2.weight", "2.bias"]
     assert seq[2].weight.name == "2.weight"  # slicing did not rename the original's parameters
     assert isinstance(tail[0], nn.Tanh) and len(tail) == 2 and tail(Tensor([[0.5, 1.0, 2.0]])).shape == (1, 1)
+    m = nn.MLP([2, 3, 1], rng=0)  # a slice of a model's layers: its parameters were renamed 0.weight, ... in every
+    m.layers[:1](Tensor([[0.5, 1.0]]))  # later ledger line and picture of the whole model
+    assert [p.name for p in m.layers[0].parameters()] == ["layers.0.weight", "layers.0.bias"]
+    assert [n for n, _ in m.layers[:1].named_parameters()] == ["0.weight", "0.bias"]  # paths from the slice
 
 
 def test_reassigning_a_parameter_keeps_its_place_and_path_as_pytorch():

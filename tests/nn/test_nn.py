@@ -738,3 +738,29 @@ def test_random_module_trees_have_torchs_names_children_and_order():
         ops = [(r.choice(["lin", "bn", "par", "plain", "seq", "act", "none", "int", "del", "share"]), r.choice("abcd"))
                for _ in range(r.randint(3, 10))]
         assert build(nn, ops) == build(torch.nn, ops), ops
+
+
+def test_model_and_optimizer_copied_together_mid_training_go_on_as_the_original():
+    # a checkpoint of (model, optimizer): the copy's momentum buffers belong to the copy's parameters
+    import copy
+    import pickle
+
+    rng = np.random.default_rng(0)
+    x, y = Tensor(rng.standard_normal((8, 3))), rng.standard_normal((8, 1))
+    model = nn.MLP([3, 5, 1], rng=0, dtype=np.float64)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+    def train(m: nn.Module, o: optim.SGD, steps: int) -> None:
+        for _ in range(steps):
+            o.zero_grad()
+            mse_loss(m(x), y).backward()
+            o.step()
+
+    train(model, opt, 3)
+    twins = [copy.deepcopy((model, opt)), pickle.loads(pickle.dumps((model, opt)))]
+    train(model, opt, 3)
+    for m, o in twins:
+        assert all(a is b for a, b in zip(o.params, m.parameters()))
+        train(m, o, 3)
+        for p, q in zip(model.parameters(), m.parameters()):
+            np.testing.assert_array_equal(p.data, q.data)

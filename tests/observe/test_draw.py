@@ -493,3 +493,21 @@ def test_the_legend_names_the_quantity_the_fills_measure_whatever_the_scale_says
     (loss := (w * 2.0).sum()).backward()
     src = draw.draw(loss, color_by_grad=ColorScale(-1, 1)).source  # a Tensor's, with this scale: the norm
     assert 'label="|grad|_F, log scale"' in src
+
+
+def test_a_drawn_graph_is_freed_without_a_gc_run():
+    # the picture's recursive helper (a closure over the scene, and so over every node) made a cycle: each draw()
+    # kept its graph, with the arrays its backward rules saved, until the cycle collector ran
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        for engine in ("scalar", "tensor"):
+            loss, tr = draw.mlp_loss((2, 3, 1), engine=engine)
+            ref = weakref.ref(loss)
+            assert "digraph" in draw.draw(loss, module=tr).source
+            del loss, tr
+            assert ref() is None, engine
+    finally:
+        gc.enable()

@@ -764,3 +764,44 @@ def test_model_and_optimizer_copied_together_mid_training_go_on_as_the_original(
         train(m, o, 3)
         for p, q in zip(model.parameters(), m.parameters()):
             np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_a_long_training_loop_frees_every_graph_by_reference_counting():
+    # a training script's loop (SGD with momentum, batch norm, a probe and a ledger watching some steps, a picture
+    # of them): with the cycle collector off, every step's graph is gone once the step is, nothing left to collect
+    import gc
+    import weakref
+
+    from tinygrad_init import draw, ledger
+    from tinygrad_init.probe import Probe
+
+    rng = np.random.default_rng(0)
+    x, y = Tensor(rng.standard_normal((16, 4))), rng.integers(0, 3, 16)
+    model = nn.Sequential(nn.Linear(4, 8, rng=0), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 3, rng=1))
+    opt = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    scalar = scalar_nn.MLP(2, [3, 1], rng=0)
+    graphs = []
+
+    def step(k: int) -> None:
+        opt.zero_grad()
+        loss = cross_entropy(model(x), y)
+        if k % 50 == 1:
+            with Probe(model), ledger.record():
+                loss.backward()
+            draw.draw(loss)
+        else:
+            loss.backward()
+        opt.step()
+        out = (scalar([0.5, -1.0]) - 1.0) ** 2
+        scalar.zero_grad()
+        out.backward()
+        graphs.extend([weakref.ref(loss), weakref.ref(loss.grad_fn), weakref.ref(out)])
+
+    gc.collect()
+    gc.disable()
+    try:
+        for k in range(200):
+            step(k)
+        assert [r for r in graphs if r() is not None] == [] and gc.collect() == 0
+    finally:
+        gc.enable()

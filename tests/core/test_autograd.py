@@ -336,3 +336,23 @@ def test_a_model_unpickled_in_a_fresh_process_trains(monkeypatch):
     assert all(p.grad is not None for p in loaded.parameters())
     d = pickle.loads(pickle.dumps(loaded(x).detach()))  # a detached tensor pickles (its base is not copied)
     np.testing.assert_array_equal(d.data, loaded(x).data)
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_a_5000_op_chain_backward_gradcheck_ledger_and_picture_need_no_recursion(engine):
+    from tinygrad_init import draw, ledger
+    from tinygrad_init.core.gradcheck import gradcheck
+
+    def chain(x):
+        for i in range(5000):
+            x = (x * 0.9999).tanh() if i % 2 else x + 0.0001
+        return x if engine == "scalar" else x.sum()
+
+    start = 0.3 if engine == "scalar" else np.array([0.3, -0.1])
+    assert gradcheck(chain, start).ok
+    x = Value(0.3) if engine == "scalar" else Tensor(start, requires_grad=True)
+    loss = chain(x)
+    with ledger.record() as steps:
+        loss.backward()
+    assert len(steps) == 7500 + (engine == "tensor") and steps.explain(max_lines=3)
+    assert np.all(np.isfinite(x.grad)) and "digraph" in draw.draw(loss).source

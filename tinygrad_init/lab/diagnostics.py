@@ -99,8 +99,8 @@ class Diagnostics:
             del self.optimizer.step  # back to the class's step, or to the one the instance had
             if self._own_step is not None:
                 self.optimizer.step = self._own_step
+            self._wrapper = None  # a bound method of this object: a cycle that kept the model until a gc run
         # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
-        self._wrapper = None  # a bound method of this object: a cycle that kept the model until a gc run
 
     def _record(self) -> dict | None:
         if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):

@@ -726,3 +726,20 @@ def test_a_model_deep_copied_with_a_probe_attached():
     assert rec.numbers == probe.records["layers.0"].numbers
     with pytest.raises(AttributeError, match="layers.0: there is no weight: make the probe with"):
         rec.weight
+
+
+def test_a_model_pickled_with_a_probe_attached():
+    # a checkpoint written while a probe watches: the probe's weak references to the pass's outputs made pickle
+    # fail with "cannot pickle 'weakref.ReferenceType' object"; a copy starts a pass of its own, as after attach
+    import pickle
+
+    x = Tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    model = nn.MLP([3, 4, 1], rng=0)
+    with Probe(model) as probe:
+        model(x).sum().backward()
+        twin = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(twin(x).data, model(x).data)
+    copied = twin._forward_hooks[0].__self__  # the probe came along, as hooks do (in PyTorch too)
+    twin(x).sum().backward()
+    assert list(copied.records) == list(probe.records) == ["layers.0", "layers.2"]
+    assert copied.records["layers.2"].numbers == probe.records["layers.2"].numbers

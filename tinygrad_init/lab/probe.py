@@ -171,6 +171,9 @@ class Probe:
         for rec in self.records.values():  # the records keep their numbers; only their gradient hooks go
             rec._handles = []
 
+    def __getstate__(self) -> dict:  # a copy (pickle, deepcopy) begins a pass of its own, without weak references
+        return {**vars(self), "_produced": {}, "_outputs": [], "_over": True}
+
     def __enter__(self) -> "Probe":
         return self.attach()
 

@@ -273,3 +273,86 @@ def _recursive_post_order(root):
 def test_order_is_the_recursive_depth_first_post_order(graph):
     root, _ = graph
     assert [n.name for n in autograd.topological_order(root)] == [n.name for n in _recursive_post_order(root)]
+
+
+# ------------------------------------------------------------------ object lifetime
+
+
+def test_a_detached_result_does_not_keep_its_graph_alive():
+    # `history.append(out.detach())` in a loop: the detached tensor held the op's node, so every step's graph
+    # (the activations its backward rules saved) stayed in memory as long as the history
+    import weakref
+
+    from tinygrad_init import no_grad
+
+    x = Tensor(np.ones((4, 3)), requires_grad=True)
+    h = (x * 2.0).exp()  # exp saves its result
+    saved = weakref.ref(h.data)
+    kept = (h + 1.0).detach()
+    del h
+    assert saved() is None
+    # what detach() shares is still watched: a change through the alias reaches a graph that saved the original ...
+    out = (x * 2.0).tanh()  # tanh saves its own result
+    loss = out.sum()
+    with no_grad():
+        out.detach().add_(1.0)
+    with pytest.raises(RuntimeError, match="tanh saved its own result"):
+        loss.backward()
+    # ... and a graph that saved the alias, also after the original is gone
+    out = x * 2.0
+    alias = out.detach()
+    y = (alias * x).sum()  # mul saves the alias
+    with no_grad():
+        alias.add_(1.0)
+    del out
+    with pytest.raises(RuntimeError, match="mul saved an input tensor"):
+        y.backward()
+    assert kept.shape == (4, 3) and not kept.requires_grad
+
+
+def test_a_model_unpickled_in_a_fresh_process_trains(monkeypatch):
+    # a pickled parameter kept its version, a time on the clock of the process that trained it; in a new process
+    # (clock at 0) an in-place change anywhere between a forward and its backward raised 'changed in place'
+    import pickle
+
+    from tinygrad_init import nn, no_grad
+    from tinygrad_init.core import tensor
+    from tinygrad_init.nn.optim import SGD
+
+    x = Tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    model = nn.MLP([3, 4, 1], rng=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        model(x).sum().backward()
+        opt.step()
+    blob = pickle.dumps(model)
+    monkeypatch.setattr(tensor, "_CLOCK", [0])  # as in a new process
+    loaded, other = pickle.loads(blob), Tensor(np.zeros(2), requires_grad=True)
+    loss = loaded(x).sum()
+    with no_grad():
+        other.add_(1.0)  # another tensor's in-place change
+    loss.backward()
+    assert all(p.grad is not None for p in loaded.parameters())
+    d = pickle.loads(pickle.dumps(loaded(x).detach()))  # a detached tensor pickles (its base is not copied)
+    np.testing.assert_array_equal(d.data, loaded(x).data)
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_a_5000_op_chain_backward_gradcheck_ledger_and_picture_need_no_recursion(engine):
+    from tinygrad_init import draw, ledger
+    from tinygrad_init.core.gradcheck import gradcheck
+
+    def chain(x):
+        for i in range(5000):
+            x = (x * 0.9999).tanh() if i % 2 else x + 0.0001
+        return x if engine == "scalar" else x.sum()
+
+    start = 0.3 if engine == "scalar" else np.array([0.3, -0.1])
+    assert gradcheck(chain, start).ok
+    x = Value(0.3) if engine == "scalar" else Tensor(start, requires_grad=True)
+    loss = chain(x)
+    with ledger.record() as steps:
+        loss.backward()
+    assert len(steps) == 7500 + (engine == "tensor") and steps.explain(max_lines=3)
+    assert np.all(np.isfinite(x.grad)) and "digraph" in draw.draw(loss).source

@@ -362,3 +362,21 @@ def test_weight_gradients_of_a_step_without_an_optimizer_step_say_so():
     with pytest.raises(ValueError, match="nothing to draw for 'weight_gradients' at step 1: .*optimizer.step()"):
         d.plot("weight_gradients")  # was a KeyError '0.weight'
     assert d.plot("weight_gradients", step=0)
+
+
+def test_a_detached_diagnostics_and_its_model_are_freed_without_a_gc_run():
+    # the wrapped step (a bound method of the Diagnostics, kept on it) made a cycle: after diagnostics.fit, each
+    # model of a sweep, its optimizer and the Diagnostics' buffers stayed in memory until the cycle collector ran
+    import gc
+    import weakref
+
+    X, y = _data()
+    gc.disable()
+    try:
+        model = _model()
+        _, diag = D.fit(model, X, y, steps=2, lr=0.1, every=1)
+        refs = [weakref.ref(model), weakref.ref(diag)]
+        del model, diag
+        assert [r() for r in refs] == [None, None]
+    finally:
+        gc.enable()

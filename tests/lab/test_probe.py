@@ -709,3 +709,37 @@ def test_histograms_of_values_closer_together_than_the_bins_can_split():
             probe.model(Tensor(a))
         (record,) = probe.records.values()
         assert record.histogram("activation").counts.sum() == 2
+
+
+def test_a_model_deep_copied_with_a_probe_attached():
+    # keeping the best model while a probe watches: deepcopy copies the hooks, and a LayerRecord must survive that
+    # (its __getattr__ read self.name before the copy had one: RecursionError)
+    import copy
+
+    x = Tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    model = nn.MLP([3, 4, 1], rng=0)
+    with Probe(model) as probe:
+        model(x).sum().backward()
+        best = copy.deepcopy(model)
+        rec = copy.deepcopy(probe.records["layers.0"])
+    np.testing.assert_array_equal(best(x).data, model(x).data)
+    assert rec.numbers == probe.records["layers.0"].numbers
+    with pytest.raises(AttributeError, match="layers.0: there is no weight: make the probe with"):
+        rec.weight
+
+
+def test_a_model_pickled_with_a_probe_attached():
+    # a checkpoint written while a probe watches: the probe's weak references to the pass's outputs made pickle
+    # fail with "cannot pickle 'weakref.ReferenceType' object"; a copy starts a pass of its own, as after attach
+    import pickle
+
+    x = Tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    model = nn.MLP([3, 4, 1], rng=0)
+    with Probe(model) as probe:
+        model(x).sum().backward()
+        twin = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(twin(x).data, model(x).data)
+    copied = twin._forward_hooks[0].__self__  # the probe came along, as hooks do (in PyTorch too)
+    twin(x).sum().backward()
+    assert list(copied.records) == list(probe.records) == ["layers.0", "layers.2"]
+    assert copied.records["layers.2"].numbers == probe.records["layers.2"].numbers

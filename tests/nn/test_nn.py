@@ -112,6 +112,10 @@ def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
     assert [n for n, _ in tail.named_parameters()] == ["2.weight", "2.bias"]
     assert seq[2].weight.name == "2.weight"  # slicing did not rename the original's parameters
     assert isinstance(tail[0], nn.Tanh) and len(tail) == 2 and tail(Tensor([[0.5, 1.0, 2.0]])).shape == (1, 1)
+    m = nn.MLP([2, 3, 1], rng=0)  # a slice of a model's layers: its parameters were renamed 0.weight, ... in every
+    m.layers[:1](Tensor([[0.5, 1.0]]))  # later ledger line and picture of the whole model
+    assert [p.name for p in m.layers[0].parameters()] == ["layers.0.weight", "layers.0.bias"]
+    assert [n for n, _ in m.layers[:1].named_parameters()] == ["0.weight", "0.bias"]  # paths from the slice
 
 
 def test_reassigning_a_parameter_keeps_its_place_and_path_as_pytorch():
@@ -734,3 +738,70 @@ def test_random_module_trees_have_torchs_names_children_and_order():
         ops = [(r.choice(["lin", "bn", "par", "plain", "seq", "act", "none", "int", "del", "share"]), r.choice("abcd"))
                for _ in range(r.randint(3, 10))]
         assert build(nn, ops) == build(torch.nn, ops), ops
+
+
+def test_model_and_optimizer_copied_together_mid_training_go_on_as_the_original():
+    # a checkpoint of (model, optimizer): the copy's momentum buffers belong to the copy's parameters
+    import copy
+    import pickle
+
+    rng = np.random.default_rng(0)
+    x, y = Tensor(rng.standard_normal((8, 3))), rng.standard_normal((8, 1))
+    model = nn.MLP([3, 5, 1], rng=0, dtype=np.float64)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+    def train(m: nn.Module, o: optim.SGD, steps: int) -> None:
+        for _ in range(steps):
+            o.zero_grad()
+            mse_loss(m(x), y).backward()
+            o.step()
+
+    train(model, opt, 3)
+    twins = [copy.deepcopy((model, opt)), pickle.loads(pickle.dumps((model, opt)))]
+    train(model, opt, 3)
+    for m, o in twins:
+        assert all(a is b for a, b in zip(o.params, m.parameters()))
+        train(m, o, 3)
+        for p, q in zip(model.parameters(), m.parameters()):
+            np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_a_long_training_loop_frees_every_graph_by_reference_counting():
+    # a training script's loop (SGD with momentum, batch norm, a probe and a ledger watching some steps, a picture
+    # of them): with the cycle collector off, every step's graph is gone once the step is, nothing left to collect
+    import gc
+    import weakref
+
+    from tinygrad_init import draw, ledger
+    from tinygrad_init.probe import Probe
+
+    rng = np.random.default_rng(0)
+    x, y = Tensor(rng.standard_normal((16, 4))), rng.integers(0, 3, 16)
+    model = nn.Sequential(nn.Linear(4, 8, rng=0), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 3, rng=1))
+    opt = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    scalar = scalar_nn.MLP(2, [3, 1], rng=0)
+    graphs = []
+
+    def step(k: int) -> None:
+        opt.zero_grad()
+        loss = cross_entropy(model(x), y)
+        if k % 50 == 1:
+            with Probe(model), ledger.record():
+                loss.backward()
+            draw.draw(loss)
+        else:
+            loss.backward()
+        opt.step()
+        out = (scalar([0.5, -1.0]) - 1.0) ** 2
+        scalar.zero_grad()
+        out.backward()
+        graphs.extend([weakref.ref(loss), weakref.ref(loss.grad_fn), weakref.ref(out)])
+
+    gc.collect()
+    gc.disable()
+    try:
+        for k in range(200):
+            step(k)
+        assert [r for r in graphs if r() is not None] == [] and gc.collect() == 0
+    finally:
+        gc.enable()

@@ -88,3 +88,21 @@ def test_sgd_given_a_scalar_models_parameters_says_to_step_them_by_hand():
 def test_mlp_names_its_own_argument_when_a_width_is_wrong(nin, nouts, message):
     with pytest.raises((TypeError, ValueError), match=message):
         scalar_nn.MLP(nin, nouts)
+
+
+def test_a_weight_shared_by_two_layers_is_one_parameter_and_steps_once():
+    # as nn.Module.parameters() (and PyTorch's): tying a weight listed it twice, so the hand-written update
+    # `p.data -= lr * p.grad` moved it by twice the step and an L2 term over parameters() counted it twice
+    model = scalar_nn.MLP(2, [2, 1], activation="tanh", rng=0)
+    tied = model.layers[0].neurons[0].w[0]
+    model.layers[0].neurons[1].w[1] = tied  # inside one layer
+    model.layers[1].neurons[0].w[0] = tied  # and across layers
+    params = model.parameters()
+    assert sum(p is tied for p in params) == 1 and len(params) == 9 - 2
+    assert sum(p is tied for p in model.layers[0].parameters()) == 1
+    before, out = tied.data, model([0.5, -1.0])
+    model.zero_grad()
+    out.backward()
+    for p in params:
+        p.data -= 0.1 * p.grad
+    assert tied.data == before - 0.1 * tied.grad

@@ -506,3 +506,21 @@ def test_the_caption_of_step_0_is_the_ledgers_seed_line():
     assert 'label="step 0 of 2: d(my loss)/d(my loss) = 1.0   (the seed: backward starts here)"' in draw.draw_step(
         steps, 0).source
     assert steps.line(0).startswith("d(my loss)/dx ")
+
+
+def test_a_drawn_graph_is_freed_without_a_gc_run():
+    # the picture's recursive helper (a closure over the scene, and so over every node) made a cycle: each draw()
+    # kept its graph, with the arrays its backward rules saved, until the cycle collector ran
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        for engine in ("scalar", "tensor"):
+            loss, tr = draw.mlp_loss((2, 3, 1), engine=engine)
+            ref = weakref.ref(loss)
+            assert "digraph" in draw.draw(loss, module=tr).source
+            del loss, tr
+            assert ref() is None, engine
+    finally:
+        gc.enable()

@@ -9,12 +9,12 @@ is undone in one place, `unbroadcast`. As in PyTorch, leaves accumulate `.grad` 
 tensors keep theirs only if retained, and an in-place change (`add_`, which the optimizer uses) of a tensor that a
 backward rule saved makes that backward raise; writes into `.data` are not tracked. As in `Value`, relu's backward
 multiplies by its 0/1 mask (up to ten times faster than selecting), so an inf or nan upstream gradient at a unit off
-gives nan where PyTorch's gives 0; pow's rules select, as PyTorch's do.
-"""
+gives nan where PyTorch's gives 0; pow's rules select, as PyTorch's do."""
 
 from __future__ import annotations
 
 import numbers
+import weakref
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -84,8 +84,7 @@ class _HookHandle:
             self._hooks.remove(self._fn)
         self._hooks = []  # removed once: the same function registered again stays
 
-    __enter__ = lambda self: self  # noqa: E731
-    __exit__ = lambda self, *exc: self.remove()  # noqa: E731
+    __enter__, __exit__ = (lambda self: self), (lambda self, *exc: self.remove())  # noqa: E731
 
 
 class _AmbiguousTruth(RuntimeError, ValueError):
@@ -139,7 +138,7 @@ class Node(_GraphNode):
     what the backward rule needs, `shape` and `dtype` of the result, `grad` dL/d(result) during
     backward (kept afterwards only if retained), `name` the tensor's name if it has one."""
 
-    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "__dict__")
+    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "__dict__", "__weakref__")
     requires_grad = _requires_grad = True
     is_leaf, data, _base, scalar = False, None, None, False
     _name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
@@ -188,7 +187,7 @@ class Node(_GraphNode):
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
         for i in self.fn.saves:
-            holder = self if i < 0 else self.parents[i]._base or self.parents[i]
+            holder = self if i < 0 else (b := self.parents[i]._base) and b() or self.parents[i]
             if holder._version > self.clock:
                 who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
                        else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
@@ -230,16 +229,13 @@ class Tensor(_GraphNode):
             (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
         requires_grad: whether `backward()` should compute `.grad` for it (floats only).
         dtype: a numpy dtype to convert to, overriding the rule above.
-        name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`).
-    """
+        name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`)."""
 
     __slots__ = ("data", "_requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
     _grad = _hooks = _base = None  # rarely changed: class defaults, set per tensor when needed
     _name, _version = "", 0
-    __array_ufunc__ = None  # numpy defers to Tensor's reflected operators
-    __array_priority__ = 1000
-    scalar = False  # a tensor node (see tinygrad_init.autograd)
-    parents: tuple = ()  # as a graph node a tensor is a leaf; an op's result is walked from its grad_fn
+    __array_ufunc__, __array_priority__ = None, 1000  # numpy defers to Tensor's reflected operators
+    scalar, parents = False, ()  # a tensor node (see autograd), a leaf: an op's result is walked from its grad_fn
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
         source = data if isinstance(data, Tensor) else None
@@ -253,8 +249,12 @@ class Tensor(_GraphNode):
                 self.data = data.copy()
         if name:
             self._name = name
-        if source is not None and self.data is source.data:
-            self._base = source.grad_fn or source  # the same memory: an in-place change of one is one of both
+        if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of both
+            self._base = weakref.ref(source.grad_fn or source)  # (weakly: an op's node would keep its graph alive)
+
+    def __getstate__(self) -> tuple:  # a copy is new to the clock (and `_base` a weak reference): both stay behind
+        return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
+            {k: getattr(self, k) for k in Tensor.__slots__[:4]}
 
     @classmethod
     def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
@@ -585,8 +585,8 @@ def changed_in_place(*tensors: Tensor) -> None:
     """Bump the tensors' version counters (one tick for all): graph nodes that saved one of them (or its memory)
     before now raise in backward."""
     now = _CLOCK[0] = _CLOCK[0] + 1
-    for t in tensors:
-        (t._base or t.grad_fn or t)._version = now
+    for t in tensors:  # an alias (`detach()`) and its base, while the base lives
+        ((b := t._base) and b() or t.grad_fn or t)._version = t._version = now
 
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

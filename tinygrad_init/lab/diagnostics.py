@@ -95,10 +95,11 @@ class Diagnostics:
         for h in self._handles:
             h.remove()
         self._handles = []
-        if self.optimizer is not None and vars(self.optimizer).get("step") is self._wrapper:
+        if self.optimizer is not None and vars(self.optimizer).get("step", self) is self._wrapper:
             del self.optimizer.step  # back to the class's step, or to the one the instance had
             if self._own_step is not None:
                 self.optimizer.step = self._own_step
+            self._wrapper = None  # a bound method of this object: a cycle that kept the model until a gc run
         # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
 
     def _record(self) -> dict | None:

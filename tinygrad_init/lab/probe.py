@@ -71,7 +71,7 @@ class LayerRecord:
             why = ("make the probe with Probe(model, keep_arrays=True) to keep the arrays" if not self._keep else
                    "no activation module took this layer's output" if key in ("activation", "grad_activation") else
                    "run loss.backward() with the probe attached") if key in _ARRAYS else ""
-            raise AttributeError(f"{self.name}: there is no {key}" + (f": {why}" if why else ""))
+            raise AttributeError(f"{vars(self).get('name')}: there is no {key}" + (f": {why}" if why else ""))
         return self._arrays[key]
 
     def histogram(self, which: str = "activation") -> Histogram:
@@ -170,6 +170,9 @@ class Probe:
         self._module_handles = []
         for rec in self.records.values():  # the records keep their numbers; only their gradient hooks go
             rec._handles = []
+
+    def __getstate__(self) -> dict:  # a copy (pickle, deepcopy) begins a pass of its own, without weak references
+        return {**vars(self), "_produced": {}, "_outputs": [], "_over": True}
 
     def __enter__(self) -> "Probe":
         return self.attach()

@@ -217,8 +217,8 @@ class Sequential(Module):
         if not isinstance(i, slice):
             return list(self._modules.values())[i]
         part = Sequential()  # the modules keep their names, as in PyTorch: seq[1:] holds "1", "2", ...
-        for name, m in list(self._modules.items())[i]:
-            setattr(part, name, m)
+        part._modules.update(kept := dict(list(self._modules.items())[i]))  # (not setattr, which would rename the
+        part.__dict__.update(kept)  # model's parameters `2.weight` in its later ledgers and pictures)
         return part
 
     def __len__(self) -> int: return len(self._modules)

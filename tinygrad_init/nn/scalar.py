@@ -29,7 +29,8 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
 
 
 class Module:
-    """The scalar counterpart of `nn.Module`: `parameters()` and `zero_grad()`."""
+    """The scalar counterpart of `nn.Module`: `parameters()` (each once, also one shared by two neurons) and
+    `zero_grad()`."""
 
     def parameters(self) -> list[Value]: return []
 
@@ -86,7 +87,7 @@ class Layer(Module):
         out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Value]: return [p for n in self.neurons for p in n.parameters()]
+    def parameters(self) -> list[Value]: return list(dict.fromkeys(p for n in self.neurons for p in n.parameters()))
 
     def __repr__(self) -> str:
         return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
@@ -113,5 +114,5 @@ class MLP(Module):
             out = layer(out if isinstance(out, list) else [out])
         return out  # type: ignore[return-value]
 
-    def parameters(self) -> list[Value]: return [p for layer in self.layers for p in layer.parameters()]
+    def parameters(self) -> list[Value]: return list(dict.fromkeys(p for m in self.layers for p in m.parameters()))
     def __repr__(self) -> str: return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"

@@ -27,8 +27,7 @@ from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, no
 
 __all__ = [
     "draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
-    "GraphvizNotFoundError", "ColorScale", "grad_color", "font_color", "magnitude", "MAX_NODES", "PRECISION",
-]
+    "GraphvizNotFoundError", "ColorScale", "grad_color", "font_color", "magnitude", "MAX_NODES", "PRECISION"]
 
 MAX_NODES = 150
 """`draw`'s default `max_nodes`: a larger graph is cut to the nodes nearest the output."""
@@ -491,6 +490,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
             target.subgraph(sub)
 
     fill(g, None)
+    fill = None  # it calls itself: a cycle through the scene that would keep the whole graph until a gc run
     for tail, head, attrs in scene.edges:
         g.edge(tail, head, **attrs)
 

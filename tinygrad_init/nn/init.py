@@ -160,7 +160,7 @@ def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
 
 def _uniform(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, a: float, b: float) -> np.ndarray:
     """`U(a, b)`, clipped after the rounding to `dt` (a float64 just below `b` may round above it)."""
-    arr = np.ascontiguousarray(gen.uniform(a, b, shape), dtype=dt)
+    arr = np.asarray(gen.uniform(a, b, shape), dt, order="C")
     lo = np.nextafter(dt.type(a), dt.type(np.inf)) if float(dt.type(a)) < a else dt.type(a)
     hi = np.nextafter(dt.type(b), dt.type(-np.inf)) if float(dt.type(b)) > b else dt.type(b)
     return np.clip(arr, lo, hi, out=arr)
@@ -322,13 +322,13 @@ class Scheme:
         if law == "constant":
             return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
         if self.draw:
-            return np.ascontiguousarray(self.draw(shape, gen, dt, **p), dtype=dt)
+            return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
         var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
         if law == "uniform":
             return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var U(-b, b) = b^2/3
         if law == "truncated_normal":
-            return np.ascontiguousarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dtype=dt)
-        return np.ascontiguousarray(gen.standard_normal(shape) * math.sqrt(var), dtype=dt)
+            return np.asarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dt, order="C")
+        return np.asarray(gen.standard_normal(shape) * math.sqrt(var), dt, order="C")
 
     @property
     def formula(self) -> str:

@@ -269,6 +269,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
+    tol = check_real(fn, "tol", tol, 0.0, 1.0, high_open=True)  # relative: 1 or more accepts any q
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
     for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):

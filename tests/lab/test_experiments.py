@@ -532,6 +532,11 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
         E.activation_statistics(sweep="x")
     with pytest.raises(KeyError, match="Run.table: unknown column"):
         quick_sweep.run("small", "tanh").table(["act_std", "nope"])
+    # a misspelt field was a column of nan (Run.values) or of "-" (Sweep.table), silently
+    with pytest.raises(KeyError, match=r"Run.values: unknown column\(s\) \['act_sd'\]; the columns are layer, "):
+        quick_sweep.run("small", "tanh").values("act_sd")
+    with pytest.raises(KeyError, match=r"Sweep.table: unknown column\(s\) \['dead_fraction'\]"):
+        quick_sweep.table(["act_std", "dead_fraction"], "t")
 
 
 @pytest.mark.parametrize("call,error,fragment", [

@@ -66,6 +66,7 @@ class Run:
 
     def values(self, key: str) -> np.ndarray:
         """One field for every layer, as floats (`None` -> NaN)."""
+        self._check("Run.values", [key])
         return np.array([np.nan if r.get(key) is None else float(r[key]) for r in self.layers])
 
     def table(self, columns: Sequence[str] | None = None) -> Table:
@@ -75,9 +76,7 @@ class Run:
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
-        if unknown := [c for c in columns if c not in self.layers[0]]:
-            raise KeyError(f"Run.table: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
-        s = self.settings
+        s = self._check("Run.table", columns).settings
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
             "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
@@ -86,6 +85,12 @@ class Run:
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,
                      title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: {s['depth']} "
                            f"layers x {s['width']} units, batch {s['batch']}, seed {s['seed']}")
+
+    def _check(self, where: str, columns: Sequence[str]) -> Run:
+        """This run if it has every one of `columns`; a KeyError naming `where` and the columns otherwise."""
+        if unknown := [c for c in columns if c not in self.layers[0]]:
+            raise KeyError(f"{where}: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         return plain({"scheme": self.scheme, "activation": self.activation, "batchnorm": self.batchnorm,
@@ -110,6 +115,7 @@ class Sweep:
 
     def table(self, columns: Sequence[str], title: str, notes: Sequence[str] = ()) -> Table:
         """One row per (scheme, activation, layer) with the given per-layer columns."""
+        next(iter(self.runs.values()))._check("Sweep.table", columns)
         return Table(["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns] for (s, a), run in
                                                           self.runs.items() for r in run.layers], title, list(notes))
 

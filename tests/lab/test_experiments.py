@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, data, experiments as E, init, nn, theory
+from tinygrad_init import Tensor, data, experiments as E, init, nn, probe, theory
+from tinygrad_init.lab import spectra
 from tinygrad_init.losses import binary_cross_entropy_with_logits
 from tinygrad_init.optim import SGD
 from tinygrad_init.table import Table
@@ -643,3 +644,20 @@ def test_run_all_gives_every_part_one_seed(rng, monkeypatch) -> None:
     monkeypatch.setattr(E, "batch_norm", lambda **k: None)
     E.run_all(rng, quick=True)
     assert len(seen) == 2 * len(E.ACTIVATIONS) and isinstance(seen[0], int) and seen == seen[:1] * len(seen)
+
+
+@pytest.mark.parametrize("call,fragment", [
+    (lambda flag: E.deep_mlp(2, 4, "tanh", batchnorm=flag), "deep_mlp: batchnorm"),
+    (lambda flag: spectra.network(2, 4, "tanh", 1.0, orthogonal=flag), "network: orthogonal"),
+    (lambda flag: E.fit([nn.MLP([2, 3, 1])], np.zeros((4, 2)), np.zeros(4), steps=1, lr=0.1, watch=flag),
+     "fit: watch"),
+    (lambda flag: probe.Probe(nn.MLP([2, 3, 1]), keep_arrays=flag), "Probe: keep_arrays"),
+    (lambda flag: probe.Probe(nn.MLP([2, 3, 1]), attach=flag), "Probe: attach"),
+    (lambda flag: probe.probe_model(nn.MLP([2, 3, 1]), np.ones((4, 2)), return_probe=flag),
+     "probe_model: return_probe"),
+])
+def test_flags_take_only_true_or_false(call, fragment):
+    # deep_mlp(batchnorm="no") built batch norm layers, network(orthogonal="no") drew orthogonal weights, Probe
+    # (attach=None) was left detached: each flag was read as Python's truth of any value
+    with pytest.raises(TypeError, match=f"{fragment} must be True or False, got str 'no'"):
+        call("no")

@@ -70,7 +70,7 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
     for l in range(depth):
         mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
-        mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
+        mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
     if outputs is not None:  # outputs=0 once built no output layer, silently
         n_out = check_int(fn, "outputs", outputs, 1)
         mods.append(nn.Linear(width, n_out, True, output_init or init, bias_init, gen, dtype))
@@ -120,6 +120,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
     lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
     vel = [np.zeros_like(p) for p in W + b] if mu.any() else None
+    watch = check_bool("fit", "watch", watch)
     rec: dict[str, list] = {k: [] for k in ["step", "loss", "accuracy"] + ["hidden_mean", "hidden_std"] * watch}
     with np.errstate(all="ignore"), threadpool_limits(1, user_api="blas"):  # small products: one thread is faster
         for step in range(steps + 1):

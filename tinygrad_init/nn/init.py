@@ -27,7 +27,7 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import as_rng, check_choice, check_int, check_real
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -508,7 +508,8 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
 
 def names(aliases: bool = False) -> list[str]:
     """The canonical scheme names in table order; with `aliases=True` the aliases follow."""
-    return [*SCHEMES, *(a for s in SCHEMES.values() for a in s.aliases)] if aliases else list(SCHEMES)
+    more = check_bool("init.names", "aliases", aliases)
+    return [*SCHEMES, *(a for s in SCHEMES.values() for a in s.aliases)] if more else list(SCHEMES)
 
 
 def describe(name: str | Scheme) -> Scheme:

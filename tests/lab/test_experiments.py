@@ -278,6 +278,19 @@ def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
         E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "softplus")
 
 
+@pytest.mark.parametrize("args,error,fragment", [
+    (([1.0, 1.0], [1.0, 1.0], [0.0, -0.5]), ValueError, "fraction out of range"),  # was 'holds'
+    (([1.0, -1.0], [1.0, 1.0], [0.0, 0.0]), ValueError, "act_std out of range: the stds must be >= 0"),  # 'vanishes'
+    (([1.0, 1.0], [1.0, 1.0], [0.0, 1.5]), ValueError, "fractions in \\[0, 1\\]"),  # was 'saturates'
+    ((2.5, [1.0, 1.0], [0.0, 0.0]), ValueError, "one value per layer"),  # was "object of type 'float' has no len()"
+    (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": np.nan}), ValueError, "thresholds\\['grow'\\] must be"),
+    (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"dead": "x"}), TypeError, "thresholds\\['dead'\\] must be a"),
+])
+def test_judge_refuses_numbers_that_are_no_stds_fractions_or_thresholds(args, error, fragment) -> None:
+    with pytest.raises(error, match=f"^judge: .*{fragment}"):
+        E.judge(*args, *("tanh",) * (len(args) == 3))
+
+
 def test_the_word_of_a_single_run_by_its_numbers() -> None:
     class Fake:
         def __init__(self, activation: str, **columns: list[float]) -> None:
@@ -564,7 +577,7 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.ones((3, 1))), ValueError, "got shape (3, 1)"),
     (lambda: E.depth(layers=5), TypeError, "depth: layers must be a list of depths"),  # was 'int' not iterable
     (lambda: E.judge([], [], [], "tanh"), ValueError, "judge: act_std, grad_std and fraction must"),  # IndexError
-    (lambda: E.judge([1.0, 0.5], [1.0], [0.0, 0.0], "tanh"), ValueError, "(layer 1 first), got 2, 1 and 2"),
+    (lambda: E.judge([1.0, 0.5], [1.0], [0.0, 0.0], "tanh"), ValueError, "got shapes (2,), (1,) and (2,)"),
     (lambda: E.depth(width=0), ValueError, "depth: width must be >= 1"),  # was Linear's fan_out
     (lambda: E.depth(samples=1), ValueError, "depth: samples must be >= 2"),  # was moons' n
     (lambda: E.training(sizes=(2, 4, 2)), ValueError, "training: sizes must run from 2 inputs to 1 output"),  # fit's

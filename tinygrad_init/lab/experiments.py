@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import activations as _acts, init as _init
-from ..utils import as_rng, check_bool, check_int, format_number as _num, ratio
+from ..utils import as_rng, check_bool, check_int, check_real, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -400,11 +400,17 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
     counts as 1e-300, a NaN std, overflowed, explodes)."""
     if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
         raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
-    thresholds = {**THRESHOLDS, **thresholds}
+    thresholds = {k: check_real("judge", f"thresholds[{k!r}]", v, 0.0, finite=False)
+                  for k, v in {**THRESHOLDS, **thresholds}.items()}
     activation = check_activation("judge", activation)
-    if not len(act_std) or not len(act_std) == len(grad_std) == len(fraction):
+    act_std, grad_std, fraction = (np.array(v, dtype=np.float64, ndmin=1) for v in (act_std, grad_std, fraction))
+    if not len(act_std) or not act_std.shape == grad_std.shape == fraction.shape == (len(act_std),):
         raise ValueError("judge: act_std, grad_std and fraction must hold one value per layer (layer 1 first), got "
-                         f"{len(act_std)}, {len(grad_std)} and {len(fraction)}")
+                         f"shapes {act_std.shape}, {grad_std.shape} and {fraction.shape}")
+    if bad := [k for k, v, high in (("act_std", act_std, np.inf), ("grad_std", grad_std, np.inf),
+                                     ("fraction", fraction, 1.0)) if ((v < 0) | (v > high)).any()]:
+        raise ValueError(f"judge: {' and '.join(bad)} out of range: the stds must be >= 0 and the fractions in [0, 1] "
+                         "(NaN: overflowed)")
     if act_std[0] == 0:
         return "symmetric"
     if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:

@@ -397,6 +397,9 @@ def test_distinct_units() -> None:
         E.distinct_units(W, bias=np.zeros(2))
     with pytest.raises(ValueError, match="2-D"):
         E.distinct_units(np.zeros(3))
+    for rtol, error in ((float("nan"), ValueError), (-1e-5, ValueError), (None, TypeError)):  # nan: 3, silently
+        with pytest.raises(error, match="distinct_units: rtol must be"):
+            E.distinct_units(W, rtol=rtol)
 
 
 @pytest.mark.slow

@@ -175,7 +175,7 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
                                  f"got {v.shape}")
             parts.append(v.reshape(W.shape[1], -1))
     units = np.concatenate(parts, axis=1)
-    tol, reps = rtol * max(1e-12, float(np.abs(units).max(initial=0.0))), []
+    tol, reps = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0))), []
     for u in units:
         if not any(np.max(np.abs(u - r)) <= tol for r in reps):
             reps.append(u)

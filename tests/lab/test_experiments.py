@@ -578,6 +578,7 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.zeros(4)), ValueError, "y must hold one label"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.ones((3, 1))), ValueError, "got shape (3, 1)"),
+    (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), [0, 2, np.nan]), ValueError, "labels [ 0.  2. nan]"),
     (lambda: E.depth(layers=5), TypeError, "depth: layers must be a list of depths"),  # was 'int' not iterable
     (lambda: E.judge([], [], [], "tanh"), ValueError, "judge: act_std, grad_std and fraction must"),  # IndexError
     (lambda: E.judge([1.0, 0.5], [1.0], [0.0, 0.0], "tanh"), ValueError, "got shapes (2,), (1,) and (2,)"),

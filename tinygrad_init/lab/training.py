@@ -79,8 +79,9 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive)."""
-    if np.shape(y) != (len(X),):
-        raise ValueError(f"accuracy: y must hold one label per row of X ({len(X)}), got shape {np.shape(y)}")
+    if np.shape(y) != (len(X),) or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X ({len(X)}), got shape "
+                         f"{np.shape(y)} with labels {np.unique(y)[:6]}")
     with no_grad():
         return float(np.mean((model(Tensor(X)).data[:, 0] > 0) == (np.asarray(y) == 1)))
 

@@ -355,6 +355,10 @@ def test_predict_errors(kwargs, exc, pattern):
 
 
 def test_helper_errors():
+    with pytest.raises(TypeError, match="gaussian_expectation: f must be a function of a numpy array, got str"):
+        theory.gaussian_expectation("tanh", 1.0)  # was "'str' object is not callable"
+    with pytest.raises(ValueError, match="^predict: activation must be one of"):
+        theory.predict([4, 4], activation=None)  # was "'NoneType' object is not iterable"
     with pytest.raises(ValueError, match="var must be >= 0"):
         theory.gaussian_expectation(np.tanh, -1.0)
     with pytest.raises(ValueError, match="same shape"):

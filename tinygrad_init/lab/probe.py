@@ -240,7 +240,8 @@ class Probe:
             raise RuntimeError(f"Probe: nothing recorded yet. The probe is {state}; run a forward pass model(x), then "
                                "loss.backward() for the gradient columns, and ask again.")
         lr = self.lr if lr is None else self._check_lr(lr, "Probe.stats")
-        cols = list(COLUMN_GROUPS.get(columns or "all", ()) if columns is None or isinstance(columns, str) else columns)
+        many = hasattr(columns, "__iter__") and not isinstance(columns, str)
+        cols = list(columns) if many else list(COLUMN_GROUPS.get("all" if columns is None else columns, ()))
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
         if bad:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "

@@ -335,6 +335,8 @@ def test_fit_checks_batch_and_labels(kwargs, error, fragment):
     X, y = _data()
     with pytest.raises(error, match=fragment):
         D.fit(_model(), X, kwargs.pop("y", y), 2, 0.1, **kwargs)
+    with pytest.raises(TypeError, match="fit: model must be an nn.Module, got list"):  # 'list' has no 'parameters'
+        D.fit([_model()], X, y, 2, 0.1)
 
 
 def test_fit_takes_lists_as_arrays():

@@ -579,6 +579,10 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.zeros(4)), ValueError, "y must hold one label"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.ones((3, 1))), ValueError, "got shape (3, 1)"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), [0, 2, np.nan]), ValueError, "labels [ 0.  2. nan]"),
+    # fit: Python's "'NoneType' object is not iterable" (models, lr) and "len() of unsized object" (y)
+    (lambda: E.fit(None, np.zeros((2, 2)), [0, 1], steps=1, lr=0.1), TypeError, "fit: models must be a non-empty"),
+    (lambda: E.fit([nn.MLP([2, 3, 1])], np.zeros((2, 2)), None, steps=1, lr=0.1), ValueError, "got (2, 2) and ()"),
+    (lambda: E.fit([nn.MLP([2, 3, 1])], np.zeros((2, 2)), [0, 1], steps=1, lr=None), TypeError, "fit: lr must be a"),
     (lambda: E.depth(layers=5), TypeError, "depth: layers must be a list of depths"),  # was 'int' not iterable
     (lambda: E.judge([], [], [], "tanh"), ValueError, "judge: act_std, grad_std and fraction must"),  # IndexError
     (lambda: E.judge([1.0, 0.5], [1.0], [0.0, 0.0], "tanh"), ValueError, "got shapes (2,), (1,) and (2,)"),

@@ -98,18 +98,18 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before training) `step`
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
     weights are written back into the models."""
-    models, X, y = list(models), np.asarray(X), np.asarray(y)
+    models, X, y = list(models) if hasattr(models, "__iter__") else None, np.asarray(X), np.asarray(y)
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
     if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \
             any(lin.bias is None for m in models for lin in m.linears()):
         raise ValueError("fit: the models must share sizes and activation, have biases and one output unit")
-    if X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
+    if y.ndim != 1 or X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, got "
                          f"{X.shape} and {y.shape}")
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
     for name, v, high in (("lr", lr, None), ("momentum", momentum, 1.0)):
-        values = [v] if isinstance(v, (numbers.Real, str)) else list(v)
+        values = [v] if np.ndim(v) == 0 else list(v)
         if len(values) not in (1, len(models)):
             raise ValueError(f"fit: {name} must be one value or one per network ({len(models)}), got {len(values)}")
         for value in values:

@@ -187,6 +187,9 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"
     (("tanh", "he_normal", 1.0, 2, 4), {"batch": 0}, ValueError, "measure: batch must be >= 1"),  # was "symmetric"
     (("tanh", "he_normal", 1.0, 0, 4), {}, ValueError, "measure: depth must be >= 1"),
+    # 'ones' was measured as all-zero weights ('symmetric'), 'uniform' U(0, 1) as N(0, 1/12)
+    (("tanh", "ones", 1.0, 2, 4), {}, ValueError, "measure: ones has mean 1; the page draws zero-mean weights"),
+    (("tanh", "uniform", 1.0, 2, 4), {}, ValueError, "measure: uniform has mean 0.5"),
 ])
 def test_measure_checks_its_arguments(args, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):

@@ -50,7 +50,9 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
         ("depth", depth), ("width", width), ("batch", batch)))
     if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
-    std, gen = gain * init.describe(scheme).std(width, width), as_rng(rng)
+    if (sc := init.describe(scheme)).mean() != 0.0:  # N(0, std^2) in its place would be another network
+        raise ValueError(f"measure: {sc.name} has mean {sc.mean():g}; the page draws zero-mean weights of its std")
+    std, gen = gain * sc.std(width, width), as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
     d = Diagnostics(model, bins=bins)

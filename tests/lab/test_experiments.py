@@ -575,6 +575,7 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.training(seeds=0), ValueError, "training: seeds must be >= 1"),
     (lambda: E.symmetry(quick=1), TypeError, "symmetry: quick must be True or False"),
     (lambda: E.symmetry(constant="a"), TypeError, "symmetry: constant must be a number"),
+    (lambda: E.symmetry(random_scheme="zeros"), ValueError, "random_scheme must draw random weights"),  # 1 zeros row
     (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.zeros(4)), ValueError, "y must hold one label"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.ones((3, 1))), ValueError, "got shape (3, 1)"),

@@ -212,9 +212,11 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
     units per hidden layer, weight change, loss, accuracy; figure `weights`."""
     width, constant = check_int("symmetry", "width", width, 2), check_real("symmetry", "constant", constant)
     steps, lr, gen, seeds = _plan("symmetry", rng, quick, seeds, steps, (100, 300), lr)
+    if _init.get(rs := check_scheme("symmetry", random_scheme)).law == "constant":  # its rows joined the zeros row
+        raise ValueError(f"symmetry: random_scheme must draw random weights, got {random_scheme!r}")
     X, y = _data.moons(200, noise=0.1, rng=gen)
     inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=constant), 0)] + [
-        (random_scheme, check_scheme("symmetry", random_scheme), s) for s in seeds]
+        (random_scheme, rs, s) for s in seeds]
     models = [nn.MLP([2, width, width, 1], activation="tanh", init=sc, rng=s) for _, sc, s in inits]
     before = [[lin.weight.data.copy() for lin in m.linears()] for m in models]
     hist = fit(models, X, y, steps=steps, lr=lr)

@@ -135,7 +135,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         return str(v)  # nan, inf, -inf
     if v == 0.0 or digits is None:
         return ("0.0" if point else "0") if v == 0.0 else repr(v)
-    digits = max(int(digits), 1)
+    digits = max(check_int("format_number", "digits", digits), 1)
     if 1e-3 <= abs(v) < 1e4:
         exponent = math.floor(math.log10(abs(v)))
         decimals = max(digits - 1 - exponent, 0)

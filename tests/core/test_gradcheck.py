@@ -302,6 +302,8 @@ def test_upstream_of_the_wrong_shape_or_kind_is_named():
     for fn in (numerical_grad, gradcheck):
         with pytest.raises(TypeError, match=rf"{fn.__name__}: upstream must be an array of numbers"):
             fn(lambda a: a * 2, np.ones(2), upstream="ab")
+        with pytest.raises(ValueError, match=rf"{fn.__name__}: upstream contains nan or inf"):  # numerical_grad: nan
+            fn(lambda a: a * 2, np.ones(2), upstream=[1.0, np.nan])
     with pytest.raises(TypeError, match="gradcheck: raise_on_fail must be True or False"):
         gradcheck(lambda a: a * 2, np.ones(2), raise_on_fail="no")
 

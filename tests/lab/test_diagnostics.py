@@ -335,6 +335,14 @@ def test_fit_checks_batch_and_labels(kwargs, error, fragment):
     X, y = _data()
     with pytest.raises(error, match=fragment):
         D.fit(_model(), X, kwargs.pop("y", y), 2, 0.1, **kwargs)
+    with pytest.raises(TypeError, match="fit: model must be an nn.Module, got list"):  # 'list' has no 'parameters'
+        D.fit([_model()], X, y, 2, 0.1)
+
+
+def test_fit_takes_lists_as_arrays():
+    X, y = _data()  # X as a list stopped at X[idx] with 'only integer scalar arrays can be converted to a scalar index'
+    X = X.astype(np.float64)  # what numpy reads the list as
+    assert D.fit(_model(), X.tolist(), y.tolist(), 3, 0.1, batch=8)[0] == D.fit(_model(), X, y, 3, 0.1, batch=8)[0]
 
 
 @pytest.mark.parametrize("step,error,fragment", [(1.5, TypeError, "Diagnostics.plot: step must be a whole number"),

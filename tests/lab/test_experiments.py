@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, data, experiments as E, init, nn, theory
+from tinygrad_init import Tensor, data, experiments as E, init, nn, probe, theory
+from tinygrad_init.lab import spectra
 from tinygrad_init.losses import binary_cross_entropy_with_logits
 from tinygrad_init.optim import SGD
 from tinygrad_init.table import Table
@@ -277,6 +278,19 @@ def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
         E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "softplus")
 
 
+@pytest.mark.parametrize("args,error,fragment", [
+    (([1.0, 1.0], [1.0, 1.0], [0.0, -0.5]), ValueError, "fraction out of range"),  # was 'holds'
+    (([1.0, -1.0], [1.0, 1.0], [0.0, 0.0]), ValueError, "act_std out of range: the stds must be >= 0"),  # 'vanishes'
+    (([1.0, 1.0], [1.0, 1.0], [0.0, 1.5]), ValueError, "fractions in \\[0, 1\\]"),  # was 'saturates'
+    ((2.5, [1.0, 1.0], [0.0, 0.0]), ValueError, "one value per layer"),  # was "object of type 'float' has no len()"
+    (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": np.nan}), ValueError, "thresholds\\['grow'\\] must be"),
+    (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"dead": "x"}), TypeError, "thresholds\\['dead'\\] must be a"),
+])
+def test_judge_refuses_numbers_that_are_no_stds_fractions_or_thresholds(args, error, fragment) -> None:
+    with pytest.raises(error, match=f"^judge: .*{fragment}"):
+        E.judge(*args, *("tanh",) * (len(args) == 3))
+
+
 def test_the_word_of_a_single_run_by_its_numbers() -> None:
     class Fake:
         def __init__(self, activation: str, **columns: list[float]) -> None:
@@ -383,6 +397,9 @@ def test_distinct_units() -> None:
         E.distinct_units(W, bias=np.zeros(2))
     with pytest.raises(ValueError, match="2-D"):
         E.distinct_units(np.zeros(3))
+    for rtol, error in ((float("nan"), ValueError), (-1e-5, ValueError), (None, TypeError)):  # nan: 3, silently
+        with pytest.raises(error, match="distinct_units: rtol must be"):
+            E.distinct_units(W, rtol=rtol)
 
 
 @pytest.mark.slow
@@ -532,6 +549,11 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
         E.activation_statistics(sweep="x")
     with pytest.raises(KeyError, match="Run.table: unknown column"):
         quick_sweep.run("small", "tanh").table(["act_std", "nope"])
+    # a misspelt field was a column of nan (Run.values) or of "-" (Sweep.table), silently
+    with pytest.raises(KeyError, match=r"Run.values: unknown column\(s\) \['act_sd'\]; the columns are layer, "):
+        quick_sweep.run("small", "tanh").values("act_sd")
+    with pytest.raises(KeyError, match=r"Sweep.table: unknown column\(s\) \['dead_fraction'\]"):
+        quick_sweep.table(["act_std", "dead_fraction"], "t")
 
 
 @pytest.mark.parametrize("call,error,fragment", [
@@ -553,12 +575,18 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.training(seeds=0), ValueError, "training: seeds must be >= 1"),
     (lambda: E.symmetry(quick=1), TypeError, "symmetry: quick must be True or False"),
     (lambda: E.symmetry(constant="a"), TypeError, "symmetry: constant must be a number"),
+    (lambda: E.symmetry(random_scheme="zeros"), ValueError, "random_scheme must draw random weights"),  # 1 zeros row
     (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.zeros(4)), ValueError, "y must hold one label"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.ones((3, 1))), ValueError, "got shape (3, 1)"),
+    (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), [0, 2, np.nan]), ValueError, "labels [ 0.  2. nan]"),
+    # fit: Python's "'NoneType' object is not iterable" (models, lr) and "len() of unsized object" (y)
+    (lambda: E.fit(None, np.zeros((2, 2)), [0, 1], steps=1, lr=0.1), TypeError, "fit: models must be a non-empty"),
+    (lambda: E.fit([nn.MLP([2, 3, 1])], np.zeros((2, 2)), None, steps=1, lr=0.1), ValueError, "got (2, 2) and ()"),
+    (lambda: E.fit([nn.MLP([2, 3, 1])], np.zeros((2, 2)), [0, 1], steps=1, lr=None), TypeError, "fit: lr must be a"),
     (lambda: E.depth(layers=5), TypeError, "depth: layers must be a list of depths"),  # was 'int' not iterable
     (lambda: E.judge([], [], [], "tanh"), ValueError, "judge: act_std, grad_std and fraction must"),  # IndexError
-    (lambda: E.judge([1.0, 0.5], [1.0], [0.0, 0.0], "tanh"), ValueError, "(layer 1 first), got 2, 1 and 2"),
+    (lambda: E.judge([1.0, 0.5], [1.0], [0.0, 0.0], "tanh"), ValueError, "got shapes (2,), (1,) and (2,)"),
     (lambda: E.depth(width=0), ValueError, "depth: width must be >= 1"),  # was Linear's fan_out
     (lambda: E.depth(samples=1), ValueError, "depth: samples must be >= 2"),  # was moons' n
     (lambda: E.training(sizes=(2, 4, 2)), ValueError, "training: sizes must run from 2 inputs to 1 output"),  # fit's
@@ -638,3 +666,20 @@ def test_run_all_gives_every_part_one_seed(rng, monkeypatch) -> None:
     monkeypatch.setattr(E, "batch_norm", lambda **k: None)
     E.run_all(rng, quick=True)
     assert len(seen) == 2 * len(E.ACTIVATIONS) and isinstance(seen[0], int) and seen == seen[:1] * len(seen)
+
+
+@pytest.mark.parametrize("call,fragment", [
+    (lambda flag: E.deep_mlp(2, 4, "tanh", batchnorm=flag), "deep_mlp: batchnorm"),
+    (lambda flag: spectra.network(2, 4, "tanh", 1.0, orthogonal=flag), "network: orthogonal"),
+    (lambda flag: E.fit([nn.MLP([2, 3, 1])], np.zeros((4, 2)), np.zeros(4), steps=1, lr=0.1, watch=flag),
+     "fit: watch"),
+    (lambda flag: probe.Probe(nn.MLP([2, 3, 1]), keep_arrays=flag), "Probe: keep_arrays"),
+    (lambda flag: probe.Probe(nn.MLP([2, 3, 1]), attach=flag), "Probe: attach"),
+    (lambda flag: probe.probe_model(nn.MLP([2, 3, 1]), np.ones((4, 2)), return_probe=flag),
+     "probe_model: return_probe"),
+])
+def test_flags_take_only_true_or_false(call, fragment):
+    # deep_mlp(batchnorm="no") built batch norm layers, network(orthogonal="no") drew orthogonal weights, Probe
+    # (attach=None) was left detached: each flag was read as Python's truth of any value
+    with pytest.raises(TypeError, match=f"{fragment} must be True or False, got str 'no'"):
+        call("no")

@@ -173,10 +173,13 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     # a grid in another key order is read by name (it was read by position: scheme values taken as activations)
     shuffled = dict(reversed(list(one.items())))
     assert E.explore(grid=shuffled).data == E.explore(grid=one).data
-    for bad in ({"depth": [2]}, {**one, "depth": []}, {**one, "speed": [1]}, {**one, "width": 8}):
+    for bad in ({"depth": [2]}, {**one, "depth": []}, {**one, "speed": [1]}, {**one, "width": 8}, {}):  # {}: GRID
         with pytest.raises(ValueError, match="explore: grid must give a non-empty list for each of activation, "
                                              "scheme, gain, depth, width"):
             E.explore(grid=bad)
+
+    with pytest.raises(TypeError, match="explore: quick must be True or False, got str 'no'"):  # ran QUICK_GRID
+        E.explore(quick="no")
 
 
 @pytest.mark.parametrize("args,kwargs,error,fragment", [
@@ -184,6 +187,9 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"
     (("tanh", "he_normal", 1.0, 2, 4), {"batch": 0}, ValueError, "measure: batch must be >= 1"),  # was "symmetric"
     (("tanh", "he_normal", 1.0, 0, 4), {}, ValueError, "measure: depth must be >= 1"),
+    # 'ones' was measured as all-zero weights ('symmetric'), 'uniform' U(0, 1) as N(0, 1/12)
+    (("tanh", "ones", 1.0, 2, 4), {}, ValueError, "measure: ones has mean 1; the page draws zero-mean weights"),
+    (("tanh", "uniform", 1.0, 2, 4), {}, ValueError, "measure: uniform has mean 0.5"),
 ])
 def test_measure_checks_its_arguments(args, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tinygrad_init import plots
+from tinygrad_init import plots, table
 from tinygrad_init.utils import format_number
 
 
@@ -21,6 +21,10 @@ from tinygrad_init.utils import format_number
     (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a", "b", "c"], [(0, 1, [1, 2])]),
      r"ridges: .*3 labels and 1 histograms"),
     (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a"], [(0, 1, [])]), r"ridges: .*row 0 has no counts"),
+    # these three were matplotlib's or numpy's errors from inside them
+    (lambda: plots.slide_figure(0, 2), r"slide_figure: nrows must be >= 1, got 0"),
+    (lambda: plots.figure_bytes(plots.slide_figure(1, 1), "png", float("nan")), r"figure_bytes: dpi must be a finite"),
+    (lambda: table.band([]), r"band: values must be a non-empty array \(seeds x points\), got shape \(0,\)"),
 ])
 def test_wrong_figure_input_gets_a_named_error(call, match) -> None:
     with pytest.raises(ValueError, match=match):

@@ -205,6 +205,10 @@ def test_column_groups_and_selection(small_case):
         probe.stats("everything")
     with pytest.raises(ValueError, match="unknown column"):
         probe.stats(["layer", "act_sd"])
+    for columns in (3, 0):  # was Python's "'int' object is not iterable"
+        with pytest.raises(ValueError, match=rf"^Probe.stats: unknown column\(s\) \[{columns}\]; the columns are"):
+            probe.stats(columns)
+    assert probe.stats({"act_std"}).columns == ("act_std",)  # any collection of names
 
 
 # ---------------------------------------------------------- the literature

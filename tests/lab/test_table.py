@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tinygrad_init.table import Table
 
 
@@ -14,3 +16,10 @@ def test_narrow_text_never_prints_a_block_of_only_the_repeated_first_column() ->
 def test_text_keeps_a_row_on_one_line_when_a_cell_holds_a_newline() -> None:
     t = Table(["scheme", "std"], [["He\nnormal", 0.5], ["small", 0.25]])
     assert t.to_text().splitlines() == ["scheme      std", "---------  ----", "He normal   0.5", "small      0.25"]
+
+
+@pytest.mark.parametrize("digits,error", [(2.5, TypeError), (float("nan"), TypeError), (float("inf"), TypeError)])
+def test_digits_must_be_a_whole_number(digits, error) -> None:
+    # 2.5 was read as 2, nan gave 'cannot convert float NaN to integer', inf an OverflowError
+    with pytest.raises(error, match="format_number: digits must be a whole number"):
+        Table(["x"], [[0.123456]]).to_text(digits=digits)

@@ -214,11 +214,15 @@ def test_fixed_point_near_the_edge_of_chaos_is_within_tol(sigma_w2, sigma_b2, q0
     assert fp.q == pytest.approx(mpmath_q, rel=1e-10) and fp.iterations < 100
 
 
-@pytest.mark.parametrize("max_iter,exc", [(0, ValueError), (2.5, TypeError), ("10", TypeError)])
-def test_fixed_point_checks_max_iter(max_iter, exc):
-    # 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations"
-    with pytest.raises(exc, match="fixed_point: max_iter must be"):
-        theory.fixed_point("tanh", 2.0, max_iter=max_iter)
+@pytest.mark.parametrize("name,value,exc", [("max_iter", 0, ValueError), ("max_iter", 2.5, TypeError),
+                                            ("max_iter", "10", TypeError), ("tol", 2.5, ValueError),
+                                            ("tol", float("nan"), ValueError), ("tol", -1e-10, ValueError),
+                                            ("tol", None, TypeError), ("tol", True, TypeError)])
+def test_fixed_point_checks_max_iter_and_tol(name, value, exc):
+    # max_iter 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations";
+    # tol 2.5 (or True) silently returned q0 = 1 as the fixed point, None was Python's "unsupported operand"
+    with pytest.raises(exc, match=f"fixed_point: {name} must be"):
+        theory.fixed_point("tanh", 2.0, **{name: value})
 
 
 # ------------------------------------------------------------------ agreement with measurement
@@ -351,6 +355,10 @@ def test_predict_errors(kwargs, exc, pattern):
 
 
 def test_helper_errors():
+    with pytest.raises(TypeError, match="gaussian_expectation: f must be a function of a numpy array, got str"):
+        theory.gaussian_expectation("tanh", 1.0)  # was "'str' object is not callable"
+    with pytest.raises(ValueError, match="^predict: activation must be one of"):
+        theory.predict([4, 4], activation=None)  # was "'NoneType' object is not iterable"
     with pytest.raises(ValueError, match="var must be >= 0"):
         theory.gaussian_expectation(np.tanh, -1.0)
     with pytest.raises(ValueError, match="same shape"):

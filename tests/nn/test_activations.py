@@ -116,3 +116,13 @@ def test_leaky_relu_limits_follow_the_slope() -> None:
     assert activations.leaky_relu(0.0).limits == (0.0, math.inf) == activations.get("relu").limits
     assert activations.leaky_relu(0.2).limits == (-math.inf, math.inf)
     assert activations.leaky_relu(-0.5).limits == (math.inf, math.inf)
+
+
+@pytest.mark.parametrize("call", [lambda flag: init.names(aliases=flag),
+                                  lambda flag: activations.names(engine_only=flag)])
+@pytest.mark.parametrize("flag", ["no", 0, None])
+def test_flags_take_only_true_or_false(call, flag):
+    # names(aliases="no") listed the aliases, names(engine_only="no") the engines' names only: the flag was read as
+    # Python's truth of any value
+    with pytest.raises(TypeError, match=r"names: (aliases|engine_only) must be True or False, got"):
+        call(flag)

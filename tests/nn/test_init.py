@@ -66,6 +66,7 @@ def test_fan_free_schemes_accept_bias_shapes(name):
     b = init.get(name)((6,), rng=0)
     assert b.shape == (6,)
     assert init.zeros(4).shape == (4,)  # an int is a 1-D shape
+    assert init.get(name)((), rng=0).shape == ()  # a scalar, as np.zeros(()) and torch's init give (was (1,))
 
 
 def test_constants():

@@ -150,7 +150,7 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
 
 
 def _upstream(upstream: Any, fn: str) -> np.ndarray:
-    """The upstream gradient `u` (an array, a list, a number or a Tensor) as a float64 array."""
+    """The upstream gradient `u` (an array, a list, a number or a Tensor) as a float64 array, finite."""
     raw = upstream.data if isinstance(upstream, Tensor) else upstream
     try:
         u = np.asarray(raw, dtype=np.float64)
@@ -159,6 +159,8 @@ def _upstream(upstream: Any, fn: str) -> np.ndarray:
     if u is None or isinstance(raw, (str, bytes)):
         raise TypeError(f"{fn}: upstream must be an array of numbers of f's output shape, got "
                         f"{type(upstream).__name__} {upstream!r:.40}")
+    if not np.all(np.isfinite(u)):
+        raise ValueError(f"{fn}: upstream contains nan or inf")
     return u
 
 
@@ -281,8 +283,6 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         u = _upstream(upstream, fn)
         if u.shape != shape and not u.size == 1 == math.prod(shape):
             raise ValueError(f"{fn}: upstream has shape {u.shape} but f's output has shape {shape}; they must be equal")
-        if not np.all(np.isfinite(u)):
-            raise ValueError(f"{fn}: upstream contains nan or inf")
         u = u.reshape(shape)
     terms = [o * float(w) for o, w in zip(out if isinstance(out, (list, tuple)) else [out], u.reshape(-1))
              if isinstance(o, Value)] if scalar else []

@@ -254,8 +254,11 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
     """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y`, on
     `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a
     non-finite loss stops the run) and the diagnostics (or None)."""
+    if not isinstance(model, nn.Module):  # one model (training.fit takes a list)
+        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
+    X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
     if len(X) != len(y):
         raise ValueError(f"fit: X and y must have one label per example, got {len(X)} and {len(y)}")
     diag = None if every is None else Diagnostics(model, opt, every=every)

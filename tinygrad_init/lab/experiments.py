@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import activations as _acts, init as _init
-from ..utils import as_rng, check_bool, check_int, format_number as _num, ratio
+from ..utils import as_rng, check_bool, check_int, check_real, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -66,6 +66,7 @@ class Run:
 
     def values(self, key: str) -> np.ndarray:
         """One field for every layer, as floats (`None` -> NaN)."""
+        self._check("Run.values", [key])
         return np.array([np.nan if r.get(key) is None else float(r[key]) for r in self.layers])
 
     def table(self, columns: Sequence[str] | None = None) -> Table:
@@ -75,9 +76,7 @@ class Run:
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
-        if unknown := [c for c in columns if c not in self.layers[0]]:
-            raise KeyError(f"Run.table: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
-        s = self.settings
+        s = self._check("Run.table", columns).settings
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
             "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
@@ -86,6 +85,12 @@ class Run:
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,
                      title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: {s['depth']} "
                            f"layers x {s['width']} units, batch {s['batch']}, seed {s['seed']}")
+
+    def _check(self, where: str, columns: Sequence[str]) -> Run:
+        """This run if it has every one of `columns`; a KeyError naming `where` and the columns otherwise."""
+        if unknown := [c for c in columns if c not in self.layers[0]]:
+            raise KeyError(f"{where}: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         return plain({"scheme": self.scheme, "activation": self.activation, "batchnorm": self.batchnorm,
@@ -110,6 +115,7 @@ class Sweep:
 
     def table(self, columns: Sequence[str], title: str, notes: Sequence[str] = ()) -> Table:
         """One row per (scheme, activation, layer) with the given per-layer columns."""
+        next(iter(self.runs.values()))._check("Sweep.table", columns)
         return Table(["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns] for (s, a), run in
                                                           self.runs.items() for r in run.layers], title, list(notes))
 
@@ -394,11 +400,17 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
     counts as 1e-300, a NaN std, overflowed, explodes)."""
     if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
         raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
-    thresholds = {**THRESHOLDS, **thresholds}
+    thresholds = {k: check_real("judge", f"thresholds[{k!r}]", v, 0.0, finite=False)
+                  for k, v in {**THRESHOLDS, **thresholds}.items()}
     activation = check_activation("judge", activation)
-    if not len(act_std) or not len(act_std) == len(grad_std) == len(fraction):
+    act_std, grad_std, fraction = (np.array(v, dtype=np.float64, ndmin=1) for v in (act_std, grad_std, fraction))
+    if not len(act_std) or not act_std.shape == grad_std.shape == fraction.shape == (len(act_std),):
         raise ValueError("judge: act_std, grad_std and fraction must hold one value per layer (layer 1 first), got "
-                         f"{len(act_std)}, {len(grad_std)} and {len(fraction)}")
+                         f"shapes {act_std.shape}, {grad_std.shape} and {fraction.shape}")
+    if bad := [k for k, v, high in (("act_std", act_std, np.inf), ("grad_std", grad_std, np.inf),
+                                     ("fraction", fraction, 1.0)) if ((v < 0) | (v > high)).any()]:
+        raise ValueError(f"judge: {' and '.join(bad)} out of range: the stds must be >= 0 and the fractions in [0, 1] "
+                         "(NaN: overflowed)")
     if act_std[0] == 0:
         return "symmetric"
     if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import init
-from ..utils import as_rng, check_int, check_real
+from ..utils import as_rng, check_bool, check_int, check_real
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -50,7 +50,9 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
         ("depth", depth), ("width", width), ("batch", batch)))
     if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
-    std, gen = gain * init.describe(scheme).std(width, width), as_rng(rng)
+    if (sc := init.describe(scheme)).mean() != 0.0:  # N(0, std^2) in its place would be another network
+        raise ValueError(f"measure: {sc.name} has mean {sc.mean():g}; the page draws zero-mean weights of its std")
+    std, gen = gain * sc.std(width, width), as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
     d = Diagnostics(model, bins=bins)
@@ -107,7 +109,8 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`; a list for each of its keys); write it to
     `out` if given (`tinygrad-init explore --out out`). The network of the combination named `k` (`key`) is seeded
     with `[s, crc32(k)]`, `s` the first draw from `rng`: its numbers do not depend on the rest of the grid."""
-    grid, gen = dict(grid or (QUICK_GRID if quick else GRID)), as_rng(rng)
+    quick, gen = check_bool("explore", "quick", quick), as_rng(rng)
+    grid = dict((QUICK_GRID if quick else GRID) if grid is None else grid)
     if set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
     grid = {k: grid[k] for k in GRID}  # by name, in the page's order

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import format_number
+from ..utils import check_int, check_real, format_number
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
                  **subplot_kw: Any) -> Figure:
     """`nrows x ncols` axes (row by row in `fig.axes`) on at most a slide, inside `slide_style`: margins and gaps in
     inches, laid out by hand (constrained layout takes several times longer to draw)."""
+    nrows, ncols = (check_int("slide_figure", k, v, 1) for k, v in (("nrows", nrows), ("ncols", ncols)))
     fig = mpl().figure.Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     w, h = fig.get_size_inches()
@@ -366,7 +367,8 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
         raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
     buf = io.BytesIO()  # drawn with matplotlib's defaults, whatever the user's rcParams
     with mpl().style.context(["default", {k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}]):
-        fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=dpi or SLIDE_STYLE["savefig.dpi"],
+        fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=SLIDE_STYLE["savefig.dpi"] if dpi is None else
+                    check_real("figure_bytes", "dpi", dpi, 0.0, low_open=True),
                     **{"pil_kwargs": {"compress_level": 1}} if key == "png" else {})  # a quarter faster, 10% larger
     return buf.getvalue()
 

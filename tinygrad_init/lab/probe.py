@@ -24,7 +24,7 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import as_rng, check_int, check_real, moments, ratio
+from ..utils import as_rng, check_bool, check_int, check_real, moments, ratio
 from .table import Table
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
@@ -117,7 +117,8 @@ class Probe:
         if not isinstance(model, nn.Module):
             raise TypeError("Probe: expected an nn.Module (a Linear, Sequential, MLP, ...), "
                             f"got {type(model).__name__}")
-        self.model, self.lr, self.keep_arrays = model, self._check_lr(lr, "Probe"), bool(keep_arrays)
+        self.model, self.lr = model, self._check_lr(lr, "Probe")
+        self.keep_arrays = check_bool("Probe", "keep_arrays", keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
         r = hist_range
         if r is not None and not (isinstance(r, (tuple, list, np.ndarray)) and len(r) == 2 and all(
@@ -130,7 +131,7 @@ class Probe:
         self._produced: dict[str, weakref.ref] = {}
         # this pass: calls per module path, the watched modules' outputs (weakly), where each path's last call began
         self._calls, self._outputs, self._since, self._over = {}, [], {}, False
-        if attach:
+        if check_bool("Probe", "attach", attach):
             self.attach()
 
     @staticmethod
@@ -242,7 +243,8 @@ class Probe:
             raise RuntimeError(f"Probe: nothing recorded yet. The probe is {state}; run a forward pass model(x), then "
                                "loss.backward() for the gradient columns, and ask again.")
         lr = self.lr if lr is None else self._check_lr(lr, "Probe.stats")
-        cols = list(COLUMN_GROUPS.get(columns or "all", ()) if columns is None or isinstance(columns, str) else columns)
+        many = hasattr(columns, "__iter__") and not isinstance(columns, str)
+        cols = list(columns) if many else list(COLUMN_GROUPS.get("all" if columns is None else columns, ()))
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
         if bad:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "
@@ -336,4 +338,4 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     finally:
         for obj, key, value in saved:
             setattr(obj, key, value)
-    return (table, probe) if return_probe else table
+    return (table, probe) if check_bool("probe_model", "return_probe", return_probe) else table

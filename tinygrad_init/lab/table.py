@@ -38,7 +38,8 @@ def label(scheme: str) -> str:
 def band(values: Any, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Median, lowest and highest over `axis` (the seeds), a NaN (a diverged run) as +inf: what results over
     seeds report, and what the figures draw as a line and a band."""
-    v = np.asarray(values, dtype=np.float64)
+    if (v := np.asarray(values, dtype=np.float64)).size == 0 or v.ndim == 0:
+        raise ValueError(f"band: values must be a non-empty array (seeds x points), got shape {v.shape}")
     v = np.where(np.isnan(v), np.inf, v)
     return np.median(v, axis=axis), v.min(axis=axis), v.max(axis=axis)
 

@@ -28,6 +28,8 @@ def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: i
     (probabilists' nodes): exact for polynomials of degree below `2n`, accurate for an `f` smooth on the scale of
     `sqrt(var)` (`activation_moments` stays exact for large variances too). `f` maps a numpy array elementwise."""
     x, w = hermegauss(check_int("gaussian_expectation", "n", n, 1))
+    if not callable(f):
+        raise TypeError(f"gaussian_expectation: f must be a function of a numpy array, got {type(f).__name__}")
     values = np.asarray(f(math.sqrt(check_real("gaussian_expectation", "var", var, 0.0)) * x), dtype=np.float64)
     if values.shape != x.shape:
         raise ValueError(f"gaussian_expectation: f must map an array of shape {x.shape} to the same shape, got "
@@ -209,7 +211,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
                          f"[n_0, n_1, ..., n_L], got {widths!r}")
     ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(widths))
     layers = len(ws) - 1
-    names = [activation] * layers if isinstance(activation, str) else list(activation)
+    names = list(activation) if isinstance(activation, (list, tuple, np.ndarray)) else [activation] * layers
     specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray))) else [init] * layers
     for what, given in (("activations", names), ("init entries", specs)):
         if len(given) != layers:
@@ -269,6 +271,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
+    tol = check_real(fn, "tol", tol, 0.0, 1.0, high_open=True)  # relative: 1 or more accepts any q
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
     for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):

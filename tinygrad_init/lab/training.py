@@ -70,7 +70,7 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
     for l in range(depth):
         mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
-        mods += [nn.BatchNorm1d(width, dtype=dtype)] * bool(batchnorm) + [act()]
+        mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
     if outputs is not None:  # outputs=0 once built no output layer, silently
         n_out = check_int(fn, "outputs", outputs, 1)
         mods.append(nn.Linear(width, n_out, True, output_init or init, bias_init, gen, dtype))
@@ -79,8 +79,9 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive)."""
-    if np.shape(y) != (len(X),):
-        raise ValueError(f"accuracy: y must hold one label per row of X ({len(X)}), got shape {np.shape(y)}")
+    if np.shape(y) != (len(X),) or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X ({len(X)}), got shape "
+                         f"{np.shape(y)} with labels {np.unique(y)[:6]}")
     with no_grad():
         return float(np.mean((model(Tensor(X)).data[:, 0] > 0) == (np.asarray(y) == 1)))
 
@@ -97,18 +98,18 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before training) `step`
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
     weights are written back into the models."""
-    models, X, y = list(models), np.asarray(X), np.asarray(y)
+    models, X, y = list(models) if hasattr(models, "__iter__") else None, np.asarray(X), np.asarray(y)
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
     if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \
             any(lin.bias is None for m in models for lin in m.linears()):
         raise ValueError("fit: the models must share sizes and activation, have biases and one output unit")
-    if X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
+    if y.ndim != 1 or X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, got "
                          f"{X.shape} and {y.shape}")
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
     for name, v, high in (("lr", lr, None), ("momentum", momentum, 1.0)):
-        values = [v] if isinstance(v, (numbers.Real, str)) else list(v)
+        values = [v] if np.ndim(v) == 0 else list(v)
         if len(values) not in (1, len(models)):
             raise ValueError(f"fit: {name} must be one value or one per network ({len(models)}), got {len(values)}")
         for value in values:
@@ -120,6 +121,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
     lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
     vel = [np.zeros_like(p) for p in W + b] if mu.any() else None
+    watch = check_bool("fit", "watch", watch)
     rec: dict[str, list] = {k: [] for k in ["step", "loss", "accuracy"] + ["hidden_mean", "hidden_std"] * watch}
     with np.errstate(all="ignore"), threadpool_limits(1, user_api="blas"):  # small products: one thread is faster
         for step in range(steps + 1):
@@ -174,7 +176,7 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
                                  f"got {v.shape}")
             parts.append(v.reshape(W.shape[1], -1))
     units = np.concatenate(parts, axis=1)
-    tol, reps = rtol * max(1e-12, float(np.abs(units).max(initial=0.0))), []
+    tol, reps = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0))), []
     for u in units:
         if not any(np.max(np.abs(u - r)) <= tol for r in reps):
             reps.append(u)
@@ -210,9 +212,11 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
     units per hidden layer, weight change, loss, accuracy; figure `weights`."""
     width, constant = check_int("symmetry", "width", width, 2), check_real("symmetry", "constant", constant)
     steps, lr, gen, seeds = _plan("symmetry", rng, quick, seeds, steps, (100, 300), lr)
+    if _init.get(rs := check_scheme("symmetry", random_scheme)).law == "constant":  # its rows joined the zeros row
+        raise ValueError(f"symmetry: random_scheme must draw random weights, got {random_scheme!r}")
     X, y = _data.moons(200, noise=0.1, rng=gen)
     inits = [("zeros", "zeros", 0), ("constant", _init.get("constant", value=constant), 0)] + [
-        (random_scheme, check_scheme("symmetry", random_scheme), s) for s in seeds]
+        (random_scheme, rs, s) for s in seeds]
     models = [nn.MLP([2, width, width, 1], activation="tanh", init=sc, rng=s) for _, sc, s in inits]
     before = [[lin.weight.data.copy() for lin in m.linears()] for m in models]
     hist = fit(models, X, y, steps=steps, lr=lr)

@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from ..core.ops import stable_sigmoid
-from ..utils import check_choice, check_real
+from ..utils import check_bool, check_choice, check_real
 
 __all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "NEGATIVE_SLOPE"]
 
@@ -75,6 +75,7 @@ _ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu", "
 
 def names(engine_only: bool = True) -> tuple[str, ...]:
     """The registered names (by default those the engines compute: tanh, sigmoid, relu, linear)."""
+    engine_only = check_bool("activations.names", "engine_only", engine_only)
     return tuple(k for k, a in ACTIVATIONS.items() if a.engine or not engine_only)
 
 

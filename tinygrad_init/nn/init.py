@@ -27,7 +27,7 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import as_rng, check_choice, check_int, check_real
+from ..utils import as_rng, check_bool, check_choice, check_int, check_real
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -160,7 +160,7 @@ def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
 
 def _uniform(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, a: float, b: float) -> np.ndarray:
     """`U(a, b)`, clipped after the rounding to `dt` (a float64 just below `b` may round above it)."""
-    arr = np.ascontiguousarray(gen.uniform(a, b, shape), dtype=dt)
+    arr = np.asarray(gen.uniform(a, b, shape), dt, order="C")
     lo = np.nextafter(dt.type(a), dt.type(np.inf)) if float(dt.type(a)) < a else dt.type(a)
     hi = np.nextafter(dt.type(b), dt.type(-np.inf)) if float(dt.type(b)) > b else dt.type(b)
     return np.clip(arr, lo, hi, out=arr)
@@ -322,13 +322,13 @@ class Scheme:
         if law == "constant":
             return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
         if self.draw:
-            return np.ascontiguousarray(self.draw(shape, gen, dt, **p), dtype=dt)
+            return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
         var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
         if law == "uniform":
             return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var U(-b, b) = b^2/3
         if law == "truncated_normal":
-            return np.ascontiguousarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dtype=dt)
-        return np.ascontiguousarray(gen.standard_normal(shape) * math.sqrt(var), dtype=dt)
+            return np.asarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dt, order="C")
+        return np.asarray(gen.standard_normal(shape) * math.sqrt(var), dt, order="C")
 
     @property
     def formula(self) -> str:
@@ -508,7 +508,8 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
 
 def names(aliases: bool = False) -> list[str]:
     """The canonical scheme names in table order; with `aliases=True` the aliases follow."""
-    return [*SCHEMES, *(a for s in SCHEMES.values() for a in s.aliases)] if aliases else list(SCHEMES)
+    more = check_bool("init.names", "aliases", aliases)
+    return [*SCHEMES, *(a for s in SCHEMES.values() for a in s.aliases)] if more else list(SCHEMES)
 
 
 def describe(name: str | Scheme) -> Scheme:

@@ -124,6 +124,9 @@ def test_python_api_takes_one_name_as_a_string_and_names_a_bad_argument(tmp_path
         exercises.grade(str(tmp_path), ["ex01"], isolate="no")
     with pytest.raises(TypeError, match="start: force must be True or False"):
         exercises.start(str(tmp_path), ["ex01"], force="yes")
+    for nowhere in (tmp_path / "typo", tmp_path / "ex01_mul_backward.py"):  # read as 22 exercises "not started"
+        with pytest.raises(FileNotFoundError, match=f"grade: there is no folder '{nowhere}'; make one with"):
+            exercises.grade(str(nowhere))
 
 def test_help_teaches(capsys):
     with pytest.raises(SystemExit) as info:

@@ -99,7 +99,10 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
     Raises:
         ValueError: for an unknown exercise name, or a timeout that is not > 0.
         TypeError: for a timeout that is not a number, or an `isolate` that is not a bool.
+        FileNotFoundError: when `directory` is not a folder (a typo must not read as "nothing started").
     """
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"grade: there is no folder {directory!r}; make one with exercises.start({directory!r})")
     timeout = check_real("grade", "timeout", timeout, 0.0, low_open=True)
     isolate = check_bool("grade", "isolate", isolate)
     exercises = _select(names)

@@ -329,6 +329,16 @@ def test_softmax_over_nothing_and_indexing_with_an_empty_list():
     assert Tensor(np.ones((2, 3)))[[], 1:].shape == (0, 2)
 
 
+def test_softmax_over_all_axes_of_nothing_is_empty_not_a_numpy_error():
+    for shape in ((0,), (0, 3), (3, 0)):
+        x = Tensor(np.zeros(shape), requires_grad=True)
+        for f in (x.softmax, x.log_softmax):
+            y = f(axis=None)  # numpy's 'zero-size array to reduction operation maximum' reached the user
+            assert y.shape == shape
+            y.backward(np.ones(shape))
+            assert x.grad.shape == shape
+
+
 # ------------------------------------------------------------------------------- types
 
 

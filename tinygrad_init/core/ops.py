@@ -183,7 +183,7 @@ def _getitem_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _log_softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
-    if axis is not None and x.shape[axis] == 0:  # softmax over nothing: an empty result
+    if x.size == 0:  # softmax of nothing (along any axis, or all): an empty result
         return x.copy(), (x.copy(), axis)
     shifted = x - x.max(axis=axis, keepdims=True)
     e = np.exp(shifted)
@@ -192,7 +192,7 @@ def _log_softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
 
 
 def _softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
-    if axis is not None and x.shape[axis] == 0:
+    if x.size == 0:
         return x.copy(), (x.copy(), axis)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     out = e / e.sum(axis=axis, keepdims=True)

@@ -999,3 +999,15 @@ def test_a_pickled_graph_remembers_that_backward_freed_it():
     z = pickle.loads(pickle.dumps(y))
     with pytest.raises(RuntimeError, match="backward: the graph through this sum was already used"):
         z.backward()
+
+
+def test_a_0d_result_reads_as_a_numpy_array_and_changes_in_place_as_any_tensor():
+    x = Tensor([1.0, 2.0, 3.0])
+    for s in (x.sum(), x.mean(), x.max(), x[0], x[1] * x[2], Tensor(0.5).softmax()):  # numpy hands back scalars
+        assert type(s.numpy()) is np.ndarray and s.numpy().shape == ()
+        np.testing.assert_allclose(s, s.item())  # np.asarray(s): 'object __array__ method not producing an array'
+        assert np.array(s, dtype=np.float64).dtype == np.float64
+    s = x.sum()
+    s.add_(1.0)  # 'add_: cannot combine float32 values in place into a tensor of dtype float32'
+    s.mul_(2.0)
+    assert s.item() == 14.0 and type(s.data) is np.ndarray

@@ -311,6 +311,7 @@ class Tensor(_GraphNode):
 
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""
+        self.data = np.asarray(self.data)  # an op's 0-d result may hold numpy's scalar, which is no array to share
         return self.data
 
     def item(self) -> float:
@@ -354,7 +355,7 @@ class Tensor(_GraphNode):
         return bool(self.data.reshape(()))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        arr = np.asarray(self.numpy(), dtype)
         return arr.copy() if copy and arr is self.data else arr  # np.array(t) copies; np.asarray(t) shares
 
     def __repr__(self) -> str:
@@ -484,8 +485,7 @@ class Tensor(_GraphNode):
     def _one_axis(self, axis: Any, op: str) -> int | None:
         if isinstance(axis, (tuple, list)):
             raise ValueError(f"{op}: axis must be a single int, got {axis!r}")
-        axes = axes_of(axis, self.ndim, op)
-        return None if axes is None else axes[0]
+        return (axes_of(axis, self.ndim, op) or (None,))[0]  # None: all axes (also those of a 0-d tensor)
 
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
         """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
@@ -502,7 +502,7 @@ class Tensor(_GraphNode):
         if self._requires_grad and _MODE.enabled:
             raise RuntimeError(f"{name}: an in-place change of a tensor that requires grad is not recorded in the "
                                "graph; do it inside no_grad() (as optimizers do), or write y = x + other")
-        data = self.data
+        data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             constant(other, data.dtype, name)
         try:

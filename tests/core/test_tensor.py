@@ -1011,3 +1011,6 @@ def test_a_0d_result_reads_as_a_numpy_array_and_changes_in_place_as_any_tensor()
     s.add_(1.0)  # 'add_: cannot combine float32 values in place into a tensor of dtype float32'
     s.mul_(2.0)
     assert s.item() == 14.0 and type(s.data) is np.ndarray
+    m = x.mean()
+    m.detach().add_(1.0)  # a detached 0-d result shares its memory, as any detached tensor (and PyTorch's) does
+    assert m.item() == 3.0

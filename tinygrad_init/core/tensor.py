@@ -243,7 +243,7 @@ class Tensor(_GraphNode):
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
         source = data if isinstance(data, Tensor) else None
-        self.data = to_array(data.data if source is not None else data, dtype)
+        self.data = to_array(data.numpy() if source is not None else data, dtype)
         self.grad_fn, self._op = None, None
         if requires_grad is False:  # the common case (constants, data): no check needed
             self._requires_grad = False

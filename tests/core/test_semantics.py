@@ -69,6 +69,20 @@ def test_in_place_change_of_a_saved_result_and_of_a_detached_view():
         h.sum().backward()
 
 
+def test_in_place_change_of_a_detached_leaf_is_one_of_the_leaf_as_in_pytorch():
+    w = Tensor(np.ones(3), requires_grad=True)
+    y = (w * w).sum()
+    w.detach().mul_(2.0)  # was: 'bool: the truth value of a tensor with 3 elements is ambiguous' (base or ...)
+    with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(3,\)\)"):
+        y.backward()
+    for value in (0.0, 3.0):  # a one-element base whose truth value is False, and a detached detached tensor
+        z, w2 = Tensor(value), Tensor(2.0, requires_grad=True)
+        y = z * w2
+        z.detach().detach().add_(1.0)  # the same memory as z: mul's saved z changed
+        with pytest.raises(RuntimeError, match="mul saved an input tensor"):
+            y.backward()  # was silent: w2.grad read the changed z
+
+
 def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
     w = Tensor(np.ones(2), requires_grad=True)
     with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):

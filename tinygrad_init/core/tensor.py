@@ -188,7 +188,7 @@ class Node(_GraphNode):
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
         for i in self.fn.saves:
-            holder = self if i < 0 else self.parents[i]._base or self.parents[i]
+            holder = self if i < 0 else p if (p := self.parents[i])._base is None else p._base
             if holder._version > self.clock:
                 who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
                        else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
@@ -253,8 +253,8 @@ class Tensor(_GraphNode):
                 self.data = data.copy()
         if name:
             self._name = name
-        if source is not None and self.data is source.data:
-            self._base = source.grad_fn or source  # the same memory: an in-place change of one is one of both
+        if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
+            self._base = source.grad_fn or source if source._base is None else source._base  # both
 
     @classmethod
     def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
@@ -583,10 +583,10 @@ class Tensor(_GraphNode):
 
 def changed_in_place(*tensors: Tensor) -> None:
     """Bump the tensors' version counters (one tick for all): graph nodes that saved one of them (or its memory)
-    before now raise in backward."""
+    before now raise in backward. (A base is tested with `is None`: a leaf's is a Tensor, whose truth is its value.)"""
     now = _CLOCK[0] = _CLOCK[0] + 1
     for t in tensors:
-        (t._base or t.grad_fn or t)._version = now
+        (t.grad_fn or t if t._base is None else t._base)._version = now
 
 
 def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

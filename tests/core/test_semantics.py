@@ -83,6 +83,24 @@ def test_in_place_change_of_a_detached_leaf_is_one_of_the_leaf_as_in_pytorch():
             y.backward()  # was silent: w2.grad read the changed z
 
 
+def test_in_place_change_through_a_view_is_one_of_the_viewed_tensor_as_in_pytorch():
+    for view in (lambda w: w[0], lambda w: w[:, ::-1], lambda w: w.T, lambda w: w.reshape(-1)):
+        w = Tensor(np.ones((2, 3)), requires_grad=True)
+        loss = (w * w).sum()  # mul saves w
+        with no_grad():
+            view(w).mul_(0.0)  # zeroes (part of) w in place: was not seen, and backward read the zeros silently
+        with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(2, 3\)\)"):
+            loss.backward()
+    x, w = Tensor(np.ones(3)), Tensor(np.ones(3), requires_grad=True)
+    y = (x * w).sum()
+    x[[0, 0]].add_(1.0)  # an index array copies: x is unchanged, its saved value still good
+    y.backward(retain_graph=True)
+    np.testing.assert_array_equal(w.grad, np.ones(3))
+    x[1:].detach().add_(1.0)  # a view, detached: the same memory as x
+    with pytest.raises(RuntimeError, match="mul saved an input tensor"):
+        y.backward()
+
+
 def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
     w = Tensor(np.ones(2), requires_grad=True)
     with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):

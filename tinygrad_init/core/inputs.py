@@ -11,7 +11,7 @@ import numpy as np
 from ..utils import check_int
 from .value import Value
 
-__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "FLOAT_OPS"]
+__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "FLOAT_OPS"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -129,3 +129,15 @@ def index_of(index: Any) -> Any:
                              ".astype(int) (positions) or build a boolean mask")
         return i
     return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
+
+
+def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
+    """The error for operands of shapes `sa` @ `sb` that numpy refused to multiply (`e`), saying why and what to do."""
+    if not sa or not sb:
+        return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one dimension; use * to multiply by a "
+                          "scalar")
+    inner_a, inner_b = sa[-1], (sb[-2] if len(sb) >= 2 else sb[0])
+    if inner_a != inner_b:
+        return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "
+                          "x.shape[-1] == W.shape[0]; did you mean to transpose one of them?")
+    return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")

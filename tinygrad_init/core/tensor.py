@@ -22,7 +22,7 @@ import numpy as np
 from ..utils import as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, real_dtype, sizes, to_array
+from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, matmul_error, real_dtype, sizes, to_array
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -383,7 +383,7 @@ class Tensor(_GraphNode):
             raise TypeError(f"{fn.name}: {_BOOL_MINUS}") from None
         except ValueError as e:
             if fn.name == "matmul":
-                raise _matmul_error(x.shape, y.shape, e) from None
+                raise matmul_error(x.shape, y.shape, e) from None
             if "broadcast" not in str(e):
                 raise ValueError(f"{fn.name}: {e}") from None  # e.g. integers to negative integer powers
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
@@ -453,7 +453,7 @@ class Tensor(_GraphNode):
         """The same elements in a new shape (one size may be -1)."""
         new = sizes(shape, "reshape", -1)
         try:
-            return self._unary(OPS["reshape"], shape=new)
+            return self._view(self._unary(OPS["reshape"], shape=new))
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {self.shape} ({self.data.size} elements) "
                              f"into {new}") from None
@@ -465,14 +465,21 @@ class Tensor(_GraphNode):
         if perm is not None and len(perm) != self.ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {self.ndim} axes of a tensor of "
                              f"shape {self.shape}")
-        return self._unary(OPS["transpose"], axes=perm)
+        return self._view(self._unary(OPS["transpose"], axes=perm))
 
     def __getitem__(self, index: Any) -> "Tensor":
         index = index_of(index)
         try:
-            return self._unary(OPS["getitem"], index=index)
+            return self._view(self._unary(OPS["getitem"], index=index))
         except (IndexError, ValueError) as e:  # ValueError: a slice step of 0
             raise type(e)(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
+
+    def _view(self, out: "Tensor") -> "Tensor":
+        """`out`, made without a graph node from `self` by a shape op: if numpy made it a view of `self`'s memory (a
+        slice, a transpose), an in-place change of either is one of both (one version counter, as in PyTorch)."""
+        if out.grad_fn is None and np.may_share_memory(out.data, self.data):
+            out._base = self.grad_fn or self if self._base is None else self._base
+        return out
 
     def log_softmax(self, axis: int = -1) -> "Tensor":
         """log softmax along `axis`, computed stably as x - max - log(sum(exp(x - max)))."""
@@ -588,13 +595,3 @@ def changed_in_place(*tensors: Tensor) -> None:
     for t in tensors:
         (t.grad_fn or t if t._base is None else t._base)._version = now
 
-
-def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
-    if not sa or not sb:
-        return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one dimension; use * to multiply by a "
-                          "scalar")
-    inner_a, inner_b = sa[-1], (sb[-2] if len(sb) >= 2 else sb[0])
-    if inner_a != inner_b:
-        return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "
-                          "x.shape[-1] == W.shape[0]; did you mean to transpose one of them?")
-    return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")

@@ -402,6 +402,13 @@ def test_an_integer_tensor_divided_by_a_python_int_divides_in_floating_point():
     np.testing.assert_allclose((i / -1).data, [-1.0, -2.0])
 
 
+def test_an_unsigned_sum_is_int64_as_in_pytorch():
+    img = Tensor(np.array([[3, 200], [0, 255]], dtype=np.uint8), dtype=np.uint8)
+    for total in (img.sum(), img.sum(axis=0), img.sum(axis=1, keepdims=True)):
+        assert total.dtype == np.int64  # numpy's uint64 wrapped below 0: img.sum() - 1000 was 18446744073709551074
+    assert (img.sum() - 1000).item() == -542 and img.max().dtype == np.uint8
+
+
 def test_requires_grad_set_later_is_checked_as_in_the_constructor():
     i = Tensor(np.array([1, 2]), dtype=np.int64)
     with pytest.raises(TypeError, match="only floating tensors can require grad"):

@@ -413,8 +413,9 @@ class Tensor(_GraphNode):
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data
-        if x.dtype.kind != "f" and fn.name in FLOAT_OPS:
-            x = x.astype(np.float32)
+        if x.dtype.kind != "f":  # integers, typed as PyTorch types them: floats for FLOAT_OPS; unsigned sums in int64
+            x = x.astype(np.float32) if fn.name in FLOAT_OPS else x.astype(np.int64) if fn.name == "sum" and \
+                x.dtype.kind == "u" else x  # (numpy's uint64 wraps below 0)
         try:
             out, saved = fn.forward(x, **params) if params else fn.forward(x)  # a plain call when it can: twice as fast
         except TypeError:  # numpy refuses to negate booleans

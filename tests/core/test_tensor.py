@@ -323,6 +323,20 @@ def test_float16_sums_and_broadcast_gradients_accumulate_in_float32_as_in_pytorc
     np.testing.assert_allclose(c.grad, col.astype(np.float64).sum(axis=0), rtol=1e-3)
 
 
+def test_float16_softmax_sums_in_float32_as_in_pytorch():
+    # along axis 0 numpy summed the float16 exponentials in float16, which stalls at 2048: softmax of 5000 zeros was
+    # 1/2048 = 4.9e-4, not 2e-4 (PyTorch: 2e-4), and log_softmax -7.62, not -8.52
+    x = np.random.default_rng(0).standard_normal((5000, 2)) * 0.1
+    g = np.random.default_rng(1).random((5000, 2))
+    for op in ("softmax", "log_softmax"):
+        half, ref = (Tensor(x.astype(dt), requires_grad=True) for dt in (np.float16, np.float64))
+        for t in (half, ref):
+            y = getattr(t, op)(axis=0)
+            y.backward(g.astype(y.dtype))
+        np.testing.assert_allclose(getattr(half, op)(axis=0).data, getattr(ref, op)(axis=0).data, rtol=2e-3)
+        np.testing.assert_allclose(half.grad, ref.grad, rtol=2e-2, atol=1e-3)  # g - 0.5: float16 spacing 5e-4
+
+
 # -------------------------------------------------------------- shape ops
 
 

@@ -521,8 +521,8 @@ class Tensor(_GraphNode):
             raise ValueError(f"{name}: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \
                 from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
-            raise TypeError(f"{name}: cannot combine {o.dtype} values in place into a tensor of dtype {self.dtype}") \
-                from None
+            raise TypeError(f"{name}: cannot combine {np.result_type(o, alpha)} values in place into a tensor of dtype "
+                            f"{self.dtype}") from None
         changed_in_place(self)
         return self
 

@@ -91,6 +91,13 @@ def test_in_place_change_through_a_view_is_one_of_the_viewed_tensor_as_in_pytorc
             view(w).mul_(0.0)  # zeroes (part of) w in place: was not seen, and backward read the zeros silently
         with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(2, 3\)\)"):
             loss.backward()
+    w = Tensor(np.ones((2, 3)), requires_grad=True)
+    row = w[0]  # a view made in the graph, changed later
+    loss = (w * w).sum() + row.sum()  # only mul saved w; sum saves nothing
+    with no_grad():
+        row.mul_(0.0)
+    with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(2, 3\)\)"):
+        loss.backward()
     x, w = Tensor(np.ones(3)), Tensor(np.ones(3), requires_grad=True)
     y = (x * w).sum()
     x[[0, 0]].add_(1.0)  # an index array copies: x is unchanged, its saved value still good

@@ -476,10 +476,11 @@ class Tensor(_GraphNode):
             raise type(e)(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
 
     def _view(self, out: "Tensor") -> "Tensor":
-        """`out`, made without a graph node from `self` by a shape op: if numpy made it a view of `self`'s memory (a
-        slice, a transpose), an in-place change of either is one of both (one version counter, as in PyTorch)."""
-        if out.grad_fn is None and np.may_share_memory(out.data, self.data):
-            out._base = self.grad_fn or self if self._base is None else self._base
+        """`out`, made from `self` by a shape op: if numpy made it a view of `self`'s memory (a slice, a transpose),
+        an in-place change of either is one of both (one version counter, as in PyTorch), also for its graph node."""
+        if np.may_share_memory(out.data, self.data):
+            out._base = base = self.grad_fn or self if self._base is None else self._base
+            (out.grad_fn or out)._base = base
         return out
 
     def log_softmax(self, axis: int = -1) -> "Tensor":

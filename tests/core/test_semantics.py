@@ -98,6 +98,11 @@ def test_in_place_change_through_a_view_is_one_of_the_viewed_tensor_as_in_pytorc
         row.mul_(0.0)
     with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(2, 3\)\)"):
         loss.backward()
+    loss = (w.T * w.T).sum()  # mul saves the view w.T: a change of w is one of it
+    with no_grad():
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match="mul saved"):
+        loss.backward()
     x, w = Tensor(np.ones(3)), Tensor(np.ones(3), requires_grad=True)
     y = (x * w).sum()
     x[[0, 0]].add_(1.0)  # an index array copies: x is unchanged, its saved value still good

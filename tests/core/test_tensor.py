@@ -715,6 +715,16 @@ def test_retain_grad_and_retain_grads():
     np.testing.assert_array_equal(out2.grad, 1.0)
 
 
+def test_a_retained_gradient_is_an_array_of_its_own_as_in_pytorch():
+    h = Tensor(np.ones((2, 2)), requires_grad=True)
+    k, m = h * 2.0, h * 3.0
+    k.retain_grad()
+    (k.sum() + m.reshape(4).mean()).backward(retain_grads=True)
+    k.grad[0, 0] = 5.0  # the sum's gradient is one number seen four times (stride 0): this wrote all four
+    m.grad[0, 0] = 5.0  # a view of the mean's gradient
+    assert k.grad.tolist() == [[5.0, 1.0], [1.0, 1.0]] and m.grad.tolist() == [[5.0, 0.25], [0.25, 0.25]]
+
+
 # --------------------------------------------------------------------- hooks
 
 

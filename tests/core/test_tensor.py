@@ -412,13 +412,23 @@ def test_a_tuple_inside_an_index_is_positions_whose_repeats_accumulate():
 
 
 def test_getitem_refuses_tensor_and_float_indices_instead_of_guessing():
-    # A Tensor holds floats: a 0/1 float mask read as positions would silently pick elements 1, 0, 1.
+    # A Tensor of a bool array holds floats: a 0/1 float mask read as positions would silently pick elements 1, 0, 1.
     x = Tensor(np.arange(3.0))
-    with pytest.raises(IndexError, match="a Tensor cannot be an index"):
+    with pytest.raises(IndexError, match="integers or booleans, got dtype float32"):
         x[Tensor(np.array([True, False, True]))]
     with pytest.raises(IndexError, match="integers or booleans, got dtype float64"):
         x[np.array([1.0, 0.0])]
     np.testing.assert_array_equal(x[np.array([True, False, True])].data, [0.0, 2.0])
+
+
+def test_an_integer_or_bool_tensor_indexes_as_in_pytorch():
+    # was refused as 'a Tensor cannot be an index (its values are floats)', which an integer tensor's are not
+    x = Tensor(np.arange(3.0), requires_grad=True)
+    y = x[Tensor(np.array([2, 0, 2]), dtype=np.int64)]
+    y.backward(np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(y.data, [2.0, 0.0, 2.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 0.0, 4.0])  # repeats accumulate
+    np.testing.assert_array_equal(x[Tensor(np.array([True, False, True]), dtype=np.bool_)].data, [0.0, 2.0])
 
 
 # -------------------------------------------------------------- softmax family

@@ -116,11 +116,9 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
 
 def index_of(index: Any) -> Any:
     """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
-    no positions). Tensors and float arrays are refused rather than guessed at."""
+    no positions); a Tensor is read as its array. Float arrays and tensors are refused rather than guessed at."""
     def one(i: Any) -> Any:
-        if hasattr(i, "grad_fn"):  # a Tensor
-            raise IndexError("getitem: a Tensor cannot be an index (its values are floats); pass a numpy array or "
-                             "list of integers or booleans, e.g. x[t.data.astype(int)] or x[t.data > 0]")
+        i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
             i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":

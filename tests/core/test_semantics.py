@@ -69,6 +69,50 @@ def test_in_place_change_of_a_saved_result_and_of_a_detached_view():
         h.sum().backward()
 
 
+def test_in_place_change_of_a_detached_leaf_is_one_of_the_leaf_as_in_pytorch():
+    w = Tensor(np.ones(3), requires_grad=True)
+    y = (w * w).sum()
+    w.detach().mul_(2.0)  # was: 'bool: the truth value of a tensor with 3 elements is ambiguous' (base or ...)
+    with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(3,\)\)"):
+        y.backward()
+    for value in (0.0, 3.0):  # a one-element base whose truth value is False, and a detached detached tensor
+        z, w2 = Tensor(value), Tensor(2.0, requires_grad=True)
+        y = z * w2
+        z.detach().detach().add_(1.0)  # the same memory as z: mul's saved z changed
+        with pytest.raises(RuntimeError, match="mul saved an input tensor"):
+            y.backward()  # was silent: w2.grad read the changed z
+
+
+def test_in_place_change_through_a_view_is_one_of_the_viewed_tensor_as_in_pytorch():
+    for view in (lambda w: w[0], lambda w: w[:, ::-1], lambda w: w.T, lambda w: w.reshape(-1)):
+        w = Tensor(np.ones((2, 3)), requires_grad=True)
+        loss = (w * w).sum()  # mul saves w
+        with no_grad():
+            view(w).mul_(0.0)  # zeroes (part of) w in place: was not seen, and backward read the zeros silently
+        with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(2, 3\)\)"):
+            loss.backward()
+    w = Tensor(np.ones((2, 3)), requires_grad=True)
+    row = w[0]  # a view made in the graph, changed later
+    loss = (w * w).sum() + row.sum()  # only mul saved w; sum saves nothing
+    with no_grad():
+        row.mul_(0.0)
+    with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(2, 3\)\)"):
+        loss.backward()
+    loss = (w.T * w.T).sum()  # mul saves the view w.T: a change of w is one of it
+    with no_grad():
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match="mul saved"):
+        loss.backward()
+    x, w = Tensor(np.ones(3)), Tensor(np.ones(3), requires_grad=True)
+    y = (x * w).sum()
+    x[[0, 0]].add_(1.0)  # an index array copies: x is unchanged, its saved value still good
+    y.backward(retain_graph=True)
+    np.testing.assert_array_equal(w.grad, np.ones(3))
+    x[1:].detach().add_(1.0)  # a view, detached: the same memory as x
+    with pytest.raises(RuntimeError, match="mul saved an input tensor"):
+        y.backward()
+
+
 def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
     w = Tensor(np.ones(2), requires_grad=True)
     with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):
@@ -78,6 +122,8 @@ def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
             w.add_(np.ones(3))
     with pytest.raises(TypeError, match="add_: cannot combine float32 values in place into a tensor of dtype int64"):
         Tensor(np.array([1, 2]), dtype=np.int64).add_(0.5)
+    with pytest.raises(TypeError, match="add_: cannot combine float64 values in place"):  # was: 'int64 values'
+        Tensor(np.array([1, 2]), dtype=np.int64).add_(np.array([1, 1]), alpha=0.5)
     y = (w * w).sum()
     w.data -= 1.0  # documented: writing into .data by hand is not tracked (as in PyTorch)
     y.backward()
@@ -329,6 +375,16 @@ def test_softmax_over_nothing_and_indexing_with_an_empty_list():
     assert Tensor(np.ones((2, 3)))[[], 1:].shape == (0, 2)
 
 
+def test_softmax_over_all_axes_of_nothing_is_empty_not_a_numpy_error():
+    for shape in ((0,), (0, 3), (3, 0)):
+        x = Tensor(np.zeros(shape), requires_grad=True)
+        for f in (x.softmax, x.log_softmax):
+            y = f(axis=None)  # numpy's 'zero-size array to reduction operation maximum' reached the user
+            assert y.shape == shape
+            y.backward(np.ones(shape))
+            assert x.grad.shape == shape
+
+
 # ------------------------------------------------------------------------------- types
 
 
@@ -358,6 +414,13 @@ def test_an_integer_tensor_divided_by_a_python_int_divides_in_floating_point():
     assert (i / 2**40).dtype == np.float32
     np.testing.assert_allclose((i / 2**40).data, [2.0**-40, 2.0**-39])
     np.testing.assert_allclose((i / -1).data, [-1.0, -2.0])
+
+
+def test_an_unsigned_sum_is_int64_as_in_pytorch():
+    img = Tensor(np.array([[3, 200], [0, 255]], dtype=np.uint8), dtype=np.uint8)
+    for total in (img.sum(), img.sum(axis=0), img.sum(axis=1, keepdims=True)):
+        assert total.dtype == np.int64  # numpy's uint64 wrapped below 0: img.sum() - 1000 was 18446744073709551074
+    assert (img.sum() - 1000).item() == -542 and img.max().dtype == np.uint8
 
 
 def test_requires_grad_set_later_is_checked_as_in_the_constructor():

@@ -323,6 +323,20 @@ def test_float16_sums_and_broadcast_gradients_accumulate_in_float32_as_in_pytorc
     np.testing.assert_allclose(c.grad, col.astype(np.float64).sum(axis=0), rtol=1e-3)
 
 
+def test_float16_softmax_sums_in_float32_as_in_pytorch():
+    # along axis 0 numpy summed the float16 exponentials in float16, which stalls at 2048: softmax of 5000 zeros was
+    # 1/2048 = 4.9e-4, not 2e-4 (PyTorch: 2e-4), and log_softmax -7.62, not -8.52
+    x = np.random.default_rng(0).standard_normal((5000, 2)) * 0.1
+    g = np.random.default_rng(1).random((5000, 2))
+    for op in ("softmax", "log_softmax"):
+        half, ref = (Tensor(x.astype(dt), requires_grad=True) for dt in (np.float16, np.float64))
+        for t in (half, ref):
+            y = getattr(t, op)(axis=0)
+            y.backward(g.astype(y.dtype))
+        np.testing.assert_allclose(getattr(half, op)(axis=0).data, getattr(ref, op)(axis=0).data, rtol=2e-3)
+        np.testing.assert_allclose(half.grad, ref.grad, rtol=2e-2, atol=1e-3)  # g - 0.5: float16 spacing 5e-4
+
+
 # -------------------------------------------------------------- shape ops
 
 
@@ -398,13 +412,23 @@ def test_a_tuple_inside_an_index_is_positions_whose_repeats_accumulate():
 
 
 def test_getitem_refuses_tensor_and_float_indices_instead_of_guessing():
-    # A Tensor holds floats: a 0/1 float mask read as positions would silently pick elements 1, 0, 1.
+    # A Tensor of a bool array holds floats: a 0/1 float mask read as positions would silently pick elements 1, 0, 1.
     x = Tensor(np.arange(3.0))
-    with pytest.raises(IndexError, match="a Tensor cannot be an index"):
+    with pytest.raises(IndexError, match="integers or booleans, got dtype float32"):
         x[Tensor(np.array([True, False, True]))]
     with pytest.raises(IndexError, match="integers or booleans, got dtype float64"):
         x[np.array([1.0, 0.0])]
     np.testing.assert_array_equal(x[np.array([True, False, True])].data, [0.0, 2.0])
+
+
+def test_an_integer_or_bool_tensor_indexes_as_in_pytorch():
+    # was refused as 'a Tensor cannot be an index (its values are floats)', which an integer tensor's are not
+    x = Tensor(np.arange(3.0), requires_grad=True)
+    y = x[Tensor(np.array([2, 0, 2]), dtype=np.int64)]
+    y.backward(np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(y.data, [2.0, 0.0, 2.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 0.0, 4.0])  # repeats accumulate
+    np.testing.assert_array_equal(x[Tensor(np.array([True, False, True]), dtype=np.bool_)].data, [0.0, 2.0])
 
 
 # -------------------------------------------------------------- softmax family
@@ -699,6 +723,16 @@ def test_retain_grad_and_retain_grads():
     out2.backward(retain_grads=True)
     np.testing.assert_allclose(h2.grad, np.exp(3 * x.data))
     np.testing.assert_array_equal(out2.grad, 1.0)
+
+
+def test_a_retained_gradient_is_an_array_of_its_own_as_in_pytorch():
+    h = Tensor(np.ones((2, 2)), requires_grad=True)
+    k, m = h * 2.0, h * 3.0
+    k.retain_grad()
+    (k.sum() + m.reshape(4).mean()).backward(retain_grads=True)
+    k.grad[0, 0] = 5.0  # the sum's gradient is one number seen four times (stride 0): this wrote all four
+    m.grad[0, 0] = 5.0  # a view of the mean's gradient
+    assert k.grad.tolist() == [[5.0, 1.0], [1.0, 1.0]] and m.grad.tolist() == [[5.0, 0.25], [0.25, 0.25]]
 
 
 # --------------------------------------------------------------------- hooks
@@ -999,3 +1033,18 @@ def test_a_pickled_graph_remembers_that_backward_freed_it():
     z = pickle.loads(pickle.dumps(y))
     with pytest.raises(RuntimeError, match="backward: the graph through this sum was already used"):
         z.backward()
+
+
+def test_a_0d_result_reads_as_a_numpy_array_and_changes_in_place_as_any_tensor():
+    x = Tensor([1.0, 2.0, 3.0])
+    for s in (x.sum(), x.mean(), x.max(), x[0], x[1] * x[2], Tensor(0.5).softmax()):  # numpy hands back scalars
+        assert type(s.numpy()) is np.ndarray and s.numpy().shape == ()
+        np.testing.assert_allclose(s, s.item())  # np.asarray(s): 'object __array__ method not producing an array'
+        assert np.array(s, dtype=np.float64).dtype == np.float64
+    s = x.sum()
+    s.add_(1.0)  # 'add_: cannot combine float32 values in place into a tensor of dtype float32'
+    s.mul_(2.0)
+    assert s.item() == 14.0 and type(s.data) is np.ndarray
+    m = x.mean()
+    m.detach().add_(1.0)  # a detached 0-d result shares its memory, as any detached tensor (and PyTorch's) does
+    assert m.item() == 3.0

@@ -533,3 +533,25 @@ def test_a_zero_dimensional_operand_is_promoted_as_a_scalar_as_in_pytorch(op):
     w, s = Tensor([1.0, 2.0], requires_grad=True), Tensor(np.array(3.0), requires_grad=True)
     f(w, s).sum().backward()
     assert w.grad.dtype == np.float32 and s.grad.dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64", "float16", "float32", "float64"])
+def test_python_and_numpy_scalar_operands_on_either_side_are_typed_as_in_pytorch(dtype):
+    import operator
+
+    a = np.array([1, 2, 3]).astype(dtype)
+    scalars = [2, 2.5, True, np.float64(2.5), np.float32(2.5), np.float16(2.5), np.int64(2), np.int32(3), np.bool_(1)]
+    for f in (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow):
+        for s in scalars:
+            plain = s.item() if isinstance(s, np.generic) else s  # PyTorch reads a numpy scalar as a Python number
+            for swap in (False, True):
+                args, targs = (Tensor(a, dtype=dtype), s), (torch.from_numpy(a), plain)
+                try:
+                    want = f(*targs[::-1]) if swap else f(*targs)
+                except (RuntimeError, NotImplementedError):  # PyTorch refuses '-' and '**' on bools
+                    continue
+                if f is operator.pow and dtype == "bool" and isinstance(s, (bool, np.bool_)):
+                    continue  # bools to a bool power: numpy's int8 (x ** True is PyTorch's one bool result of pow)
+                got = f(*args[::-1]) if swap else f(*args)
+                assert str(got.dtype) == str(want.dtype).removeprefix("torch."), (f, dtype, s, swap)
+                np.testing.assert_allclose(got.data.astype(float), want.double().numpy(), rtol=1e-3)

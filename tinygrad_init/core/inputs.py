@@ -11,7 +11,7 @@ import numpy as np
 from ..utils import check_int
 from .value import Value
 
-__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "FLOAT_OPS"]
+__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "FLOAT_OPS"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -116,11 +116,9 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
 
 def index_of(index: Any) -> Any:
     """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
-    no positions). Tensors and float arrays are refused rather than guessed at."""
+    no positions); a Tensor is read as its array. Float arrays and tensors are refused rather than guessed at."""
     def one(i: Any) -> Any:
-        if hasattr(i, "grad_fn"):  # a Tensor
-            raise IndexError("getitem: a Tensor cannot be an index (its values are floats); pass a numpy array or "
-                             "list of integers or booleans, e.g. x[t.data.astype(int)] or x[t.data > 0]")
+        i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
             i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
@@ -129,3 +127,15 @@ def index_of(index: Any) -> Any:
                              ".astype(int) (positions) or build a boolean mask")
         return i
     return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
+
+
+def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
+    """The error for operands of shapes `sa` @ `sb` that numpy refused to multiply (`e`), saying why and what to do."""
+    if not sa or not sb:
+        return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one dimension; use * to multiply by a "
+                          "scalar")
+    inner_a, inner_b = sa[-1], (sb[-2] if len(sb) >= 2 else sb[0])
+    if inner_a != inner_b:
+        return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "
+                          "x.shape[-1] == W.shape[0]; did you mean to transpose one of them?")
+    return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")

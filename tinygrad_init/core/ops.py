@@ -183,19 +183,19 @@ def _getitem_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def _log_softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
-    if axis is not None and x.shape[axis] == 0:  # softmax over nothing: an empty result
+    if x.size == 0:  # softmax of nothing (along any axis, or all): an empty result
         return x.copy(), (x.copy(), axis)
     shifted = x - x.max(axis=axis, keepdims=True)
     e = np.exp(shifted)
-    s = e.sum(axis=axis, keepdims=True)
+    s = add_reduce(e, axis, True)  # float16 in float32: numpy's float16 sum of 5000 ones along axis 0 stalls at 2048
     return shifted - np.log(s), (e / s, axis)
 
 
 def _softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
-    if axis is not None and x.shape[axis] == 0:
+    if x.size == 0:
         return x.copy(), (x.copy(), axis)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
-    out = e / e.sum(axis=axis, keepdims=True)
+    out = e / add_reduce(e, axis, True)
     return out, (out, axis)
 
 
@@ -229,9 +229,9 @@ _TABLE = [
        ("dx = g.transpose(inverse axes)",)),
     Op("getitem", lambda x, index: (x[index], (x.shape, index)), _getitem_backward,
        ("dx = zeros, with g added at x[index]",)),
-    Op("log_softmax", _log_softmax, lambda s, g, n: (g - s[0] * g.sum(axis=s[1], keepdims=True),),
+    Op("log_softmax", _log_softmax, lambda s, g, n: (g - s[0] * add_reduce(g, s[1], True),),
        ("dx = g - softmax(x) * sum(g)",)),
-    Op("softmax", _softmax, lambda s, g, n: (s[0] * (g - (g * s[0]).sum(axis=s[1], keepdims=True)),),
+    Op("softmax", _softmax, lambda s, g, n: (s[0] * (g - add_reduce(g * s[0], s[1], True)),),
        ("dx = s * (g - sum(g * s))",), (-1,)),
 ]
 

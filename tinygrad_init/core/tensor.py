@@ -7,9 +7,10 @@ need, and backward frees what was saved as it goes (pass `retain_graph=True` to 
 afterwards keep every op, shape and dtype. The walk and the chain rule live in `tinygrad_init.autograd`; broadcasting
 is undone in one place, `unbroadcast`. As in PyTorch, leaves accumulate `.grad` across backward calls, intermediate
 tensors keep theirs only if retained, and an in-place change (`add_`, which the optimizer uses) of a tensor that a
-backward rule saved makes that backward raise; writes into `.data` are not tracked. As in `Value`, relu's backward
-multiplies by its 0/1 mask (up to ten times faster than selecting), so an inf or nan upstream gradient at a unit off
-gives nan where PyTorch's gives 0; pow's rules select, as PyTorch's do."""
+backward rule saved, or of a view of its memory (a slice, a transpose, `detach()`), makes that backward raise; writes
+into `.data` are not tracked. As in `Value`, relu's backward multiplies by its 0/1 mask (up to ten times faster than
+selecting), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's rules select,
+as PyTorch's do."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import numpy as np
 from ..utils import as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, real_dtype, sizes, to_array
+from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, matmul_error, real_dtype, sizes, to_array
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -34,11 +35,7 @@ _MODE = autograd._MODE
 class _Freed:
     """What a node saved, once backward has used it: one object, also after pickling (as `tensor._FREED`)."""
 
-    def __reduce__(self) -> str:
-        return "_FREED"
-
-    def __repr__(self) -> str:
-        return "freed"
+    __reduce__, __repr__ = (lambda self: "_FREED"), (lambda self: "freed")  # noqa: E731
 
 
 _FREED = _Freed()
@@ -95,6 +92,8 @@ class _GraphNode:
     """What a leaf tensor and an op's `Node` share as graph nodes: a gradient (`_grad`) with hooks."""
 
     __slots__ = ()
+    # whose version counter this memory has: a view's or an alias's base (a weak reference) while it lives, or its own
+    _memory = property(lambda self: self if self._base is None or (b := self._base()) is None else b)
 
     def register_hook(self, fn: Callable[[np.ndarray], np.ndarray | None]) -> _HookHandle:
         """Call `fn(grad)` when this gradient is complete during backward; if it returns an array
@@ -152,7 +151,8 @@ class Node(_GraphNode):
 
     def vjp(self, upstream: np.ndarray, retain_graph: bool = False, recorder: Any = None) -> None:
         """Add `upstream` x local (the op's VJP rule) into each parent's gradient, if it needs one, telling `recorder`;
-        then free what the backward rule saved (unless `retain_graph`) and this node's gradient (unless retained)."""
+        then free what the backward rule saved (unless `retain_graph`) and this node's gradient (unless retained:
+        then it is made an array of its own, where it was a view, say the stride-0 broadcast of a sum's gradient)."""
         saved, parents, fn = self.saved, self.parents, self.fn
         if saved is _FREED:
             raise RuntimeError(f"backward: the graph through this {self.op} was already used by a backward pass, "
@@ -181,13 +181,12 @@ class Node(_GraphNode):
                 recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
             self.saved = _FREED
-        if not self.retain:
-            self._grad = None
+        self._grad = None if not self.retain else self._grad if self._grad.base is None else self._grad.copy()
 
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
         for i in self.fn.saves:
-            holder = self if i < 0 else (b := self.parents[i]._base) and b() or self.parents[i]
+            holder = self if i < 0 else self.parents[i]._memory
             if holder._version > self.clock:
                 who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
                        else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
@@ -239,7 +238,7 @@ class Tensor(_GraphNode):
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
         source = data if isinstance(data, Tensor) else None
-        self.data = to_array(data.data if source is not None else data, dtype)
+        self.data = to_array(data.numpy() if source is not None else data, dtype)
         self.grad_fn, self._op = None, None
         if requires_grad is False:  # the common case (constants, data): no check needed
             self._requires_grad = False
@@ -249,8 +248,8 @@ class Tensor(_GraphNode):
                 self.data = data.copy()
         if name:
             self._name = name
-        if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of both
-            self._base = weakref.ref(source.grad_fn or source)  # (weakly: an op's node would keep its graph alive)
+        if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
+            self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)
 
     def __getstate__(self) -> tuple:  # a copy is new to the clock (and `_base` a weak reference): both stay behind
         return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
@@ -311,6 +310,7 @@ class Tensor(_GraphNode):
 
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""
+        self.data = np.asarray(self.data)  # an op's 0-d result may hold numpy's scalar, which is no array to share
         return self.data
 
     def item(self) -> float:
@@ -354,7 +354,7 @@ class Tensor(_GraphNode):
         return bool(self.data.reshape(()))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        arr = np.asarray(self.numpy(), dtype)
         return arr.copy() if copy and arr is self.data else arr  # np.array(t) copies; np.asarray(t) shares
 
     def __repr__(self) -> str:
@@ -382,7 +382,7 @@ class Tensor(_GraphNode):
             raise TypeError(f"{fn.name}: {_BOOL_MINUS}") from None
         except ValueError as e:
             if fn.name == "matmul":
-                raise _matmul_error(x.shape, y.shape, e) from None
+                raise matmul_error(x.shape, y.shape, e) from None
             if "broadcast" not in str(e):
                 raise ValueError(f"{fn.name}: {e}") from None  # e.g. integers to negative integer powers
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
@@ -412,8 +412,9 @@ class Tensor(_GraphNode):
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data
-        if x.dtype.kind != "f" and fn.name in FLOAT_OPS:
-            x = x.astype(np.float32)
+        if x.dtype.kind != "f":  # integers, typed as PyTorch types them: floats for FLOAT_OPS; unsigned sums in int64
+            x = x.astype(np.float32) if fn.name in FLOAT_OPS else x.astype(np.int64) if fn.name == "sum" and \
+                x.dtype.kind == "u" else x  # (numpy's uint64 wraps below 0)
         try:
             out, saved = fn.forward(x, **params) if params else fn.forward(x)  # a plain call when it can: twice as fast
         except TypeError:  # numpy refuses to negate booleans
@@ -452,7 +453,7 @@ class Tensor(_GraphNode):
         """The same elements in a new shape (one size may be -1)."""
         new = sizes(shape, "reshape", -1)
         try:
-            return self._unary(OPS["reshape"], shape=new)
+            return self._view(self._unary(OPS["reshape"], shape=new))
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {self.shape} ({self.data.size} elements) "
                              f"into {new}") from None
@@ -464,14 +465,22 @@ class Tensor(_GraphNode):
         if perm is not None and len(perm) != self.ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {self.ndim} axes of a tensor of "
                              f"shape {self.shape}")
-        return self._unary(OPS["transpose"], axes=perm)
+        return self._view(self._unary(OPS["transpose"], axes=perm))
 
     def __getitem__(self, index: Any) -> "Tensor":
         index = index_of(index)
         try:
-            return self._unary(OPS["getitem"], index=index)
+            return self._view(self._unary(OPS["getitem"], index=index))
         except (IndexError, ValueError) as e:  # ValueError: a slice step of 0
             raise type(e)(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
+
+    def _view(self, out: "Tensor") -> "Tensor":
+        """`out`, made from `self` by a shape op: if numpy made it a view of `self`'s memory (a slice, a transpose),
+        an in-place change of either is one of both (one version counter, as in PyTorch), also for its graph node."""
+        if np.may_share_memory(out.data, self.data):
+            out._base = base = self._base or weakref.ref(self.grad_fn or self)
+            (out.grad_fn or out)._base = base
+        return out
 
     def log_softmax(self, axis: int = -1) -> "Tensor":
         """log softmax along `axis`, computed stably as x - max - log(sum(exp(x - max)))."""
@@ -484,8 +493,7 @@ class Tensor(_GraphNode):
     def _one_axis(self, axis: Any, op: str) -> int | None:
         if isinstance(axis, (tuple, list)):
             raise ValueError(f"{op}: axis must be a single int, got {axis!r}")
-        axes = axes_of(axis, self.ndim, op)
-        return None if axes is None else axes[0]
+        return (axes_of(axis, self.ndim, op) or (None,))[0]  # None: all axes (also those of a 0-d tensor)
 
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
         """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
@@ -502,7 +510,7 @@ class Tensor(_GraphNode):
         if self._requires_grad and _MODE.enabled:
             raise RuntimeError(f"{name}: an in-place change of a tensor that requires grad is not recorded in the "
                                "graph; do it inside no_grad() (as optimizers do), or write y = x + other")
-        data = self.data
+        data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             constant(other, data.dtype, name)
         try:
@@ -513,8 +521,8 @@ class Tensor(_GraphNode):
             raise ValueError(f"{name}: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \
                 from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
-            raise TypeError(f"{name}: cannot combine {o.dtype} values in place into a tensor of dtype {self.dtype}") \
-                from None
+            raise TypeError(f"{name}: cannot combine {np.result_type(o, alpha)} values in place into a tensor of dtype "
+                            f"{self.dtype}") from None
         changed_in_place(self)
         return self
 
@@ -583,18 +591,8 @@ class Tensor(_GraphNode):
 
 def changed_in_place(*tensors: Tensor) -> None:
     """Bump the tensors' version counters (one tick for all): graph nodes that saved one of them (or its memory)
-    before now raise in backward."""
+    before now raise in backward. (A base is tested with `is None`: a leaf's is a Tensor, whose truth is its value.)"""
     now = _CLOCK[0] = _CLOCK[0] + 1
-    for t in tensors:  # an alias (`detach()`) and its base, while the base lives
-        ((b := t._base) and b() or t.grad_fn or t)._version = t._version = now
+    for t in tensors:  # and the base of a view's or an alias's memory (if it is gone, no node saved it)
+        (t.grad_fn or t)._version = t._memory._version = now
 
-
-def _matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
-    if not sa or not sb:
-        return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one dimension; use * to multiply by a "
-                          "scalar")
-    inner_a, inner_b = sa[-1], (sb[-2] if len(sb) >= 2 else sb[0])
-    if inner_a != inner_b:
-        return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "
-                          "x.shape[-1] == W.shape[0]; did you mean to transpose one of them?")
-    return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")

@@ -356,3 +356,20 @@ def test_a_5000_op_chain_backward_gradcheck_ledger_and_picture_need_no_recursion
         loss.backward()
     assert len(steps) == 7500 + (engine == "tensor") and steps.explain(max_lines=3)
     assert np.all(np.isfinite(x.grad)) and "digraph" in draw.draw(loss).source
+
+
+def test_no_grad_refuses_to_decorate_a_generator_function_whose_body_would_run_outside_it():
+    # @no_grad() on a generator did nothing: its body runs when iterated, after the decorated call returned
+    from tinygrad_init import Tensor, enable_grad, no_grad
+
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    for mode, name in ((no_grad, "no_grad"), (enable_grad, "enable_grad")):
+        with pytest.raises(TypeError, match=f"{name}: cannot decorate the generator function outputs, whose body"):
+            @mode()
+            def outputs():
+                yield w * 2
+
+    @no_grad()
+    def double():
+        return w * 2
+    assert not double().requires_grad

@@ -30,6 +30,7 @@ both loops report every step to it.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import threading
 from typing import Any, Callable, Iterable
 
@@ -135,6 +136,12 @@ class _GradMode(contextlib.ContextDecorator):
 
     def __exit__(self, *exc: object) -> None:
         _MODE.enabled = _MODE.saved.pop()
+
+    def __call__(self, fn: Callable) -> Callable:
+        if inspect.isgeneratorfunction(fn):  # its body runs when iterated, after the decorated call has returned
+            raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: cannot decorate the generator function "
+                            f"{fn.__name__}, whose body runs outside the call; use a `with` block inside it")
+        return super().__call__(fn)
 
 
 def no_grad() -> _GradMode:

@@ -55,17 +55,26 @@ def test_tutorial_4_constant_net_against_the_random_median():
 
 
 def test_tutorial_7_depth_over_ten_data_sets():
-    """Tutorials 7 and 8, docs: over rng 0-9 (five nets each) 2 of 50 Xavier and 48 of 50 He nets of 30 layers
-    leave ln 2 with plain SGD in 500 steps; every Xavier net ends within 0.001 of ln 2 on 6 of the 10 data sets."""
-    left, calm = {"xavier_uniform": 0, "he_normal": 0}, 0
+    """Tutorials 7 and 8, docs: over rng 0-9 (five nets each) 2 of 50 Xavier nets of 30 layers (both on one data set)
+    and 48 of 50 He nets leave ln 2 with plain SGD in 500 steps; at 22 layers 13 of 50 Xavier nets (0-3 per data
+    set) and all 50 He nets. Every 30-layer Xavier net ends within 0.001 of ln 2 on 6 of the 10 data sets, on three
+    others one ends 0.001-0.02 from it."""
+    left, calm, drift = {}, 0, []
     for rng in range(10):
-        result = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,))
-        for scheme in left:
-            loss = np.array(result.data[scheme]["panels"]["30 layers, plain SGD, lr 0.03"]["loss"], dtype=float)
-            left[scheme] += int((np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2).any(axis=1).sum())
-            if scheme == "xavier_uniform":
-                calm += bool(np.all(np.abs(loss[:, -1] - LN2) < 1e-3))
-    assert left == {"xavier_uniform": 2, "he_normal": 48} and calm == 6
+        result = experiments.depth(rng=rng, quick=True, seeds=5, layers=(22, 30))
+        for layers in (22, 30):
+            for scheme in ("xavier_uniform", "he_normal"):
+                loss = np.array(result.data[scheme]["panels"][f"{layers} layers, plain SGD, lr 0.03"]["loss"], float)
+                left.setdefault((layers, scheme), []).append(
+                    int((np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2).any(axis=1).sum()))
+        loss = np.array(result.data["xavier_uniform"]["panels"]["30 layers, plain SGD, lr 0.03"]["loss"], float)
+        off = np.abs(loss[:, -1] - LN2).max()
+        calm += bool(off < 1e-3)
+        drift += [round(off, 2)] if 1e-3 <= off and left[30, "xavier_uniform"][-1] == 0 else []
+    assert sum(left[30, "xavier_uniform"]) == 2 and max(left[30, "xavier_uniform"]) == 2
+    assert sum(left[30, "he_normal"]) == 48 and calm == 6 and len(drift) == 3 and max(drift) == 0.02
+    assert sum(left[22, "xavier_uniform"]) == 13 and max(left[22, "xavier_uniform"]) == 3
+    assert sum(left[22, "he_normal"]) == 50
 
 
 def test_tutorial_6_sigmoid_saturation_over_ten_data_sets():

@@ -147,7 +147,10 @@ assert measured[1.5][-1] < measured[1.5][0]
 # %% [markdown]
 # It grows, between five and nine times from $L = 2$ to $L = 12$, close to $\chi_1^{10} = 6.7$;
 # in the ordered phase it shrinks. Measurement and theory agree to within a third at every depth
-# (single networks of width 200 scatter by tens of percent; the theory is about the mean).
+# (single networks of width 200 scatter by tens of percent; the theory is about the mean). That
+# is this draw: over ten sets of four networks (seeds 0 to 39, this set the first) the growth
+# ranges from 4.8 to 10.4 and the worst depth is off by a factor of 1.16 to 1.48; the ordered
+# phase shrinks in all ten.
 #
 # ## 4. At the edge of chaos: the whole spectrum
 #

@@ -335,3 +335,59 @@ def test_tutorial_8_batch_norm_training_over_ten_seeds():
     relu = [steps_to_half_ln2("relu", "xavier_uniform", 30, True, s) for s in range(10)]
     plain = [steps_to_half_ln2("tanh", "small", 10, False, s) for s in range(10)]
     assert (min(tanh), max(tanh), min(relu), max(relu)) == (4, 14, 41, 196) and max(plain) < 1e-6
+
+
+def test_tutorial_11_mean_square_against_chi_over_ten_sets_of_networks():
+    """Tutorial 11, section 3, over ten sets of four networks (seeds 0-39; the notebook's is the first): the chaotic
+    mean square grows 4.8-10.4x from L = 2 to 12 (the notebook: 8.2), the worst depth is off chi_1^L by a factor of
+    1.16-1.48 (the notebook: 1.29, 'within a third'), and the ordered one shrinks in all ten."""
+    def mean_sq(depth, sw, seed):  # the notebook's mean_sq at width 200, sigma_b^2 = 0.05
+        gen = np.random.default_rng(seed)
+        model = spectra.network(depth, 200, "tanh", sw, 0.05, rng=gen)
+        q = theory.fixed_point("tanh", sw, 0.05).q
+        x = Tensor(np.tile(gen.standard_normal(200) * math.sqrt((q - 0.05) / sw), (200, 1)), requires_grad=True)
+        model(x).backward(np.eye(200))
+        return float(np.sum(x.grad ** 2) / 200)
+
+    depths, growth, worst, shrinks = [2, 4, 8, 12], [], [], []
+    for k in range(10):
+        m, off = {}, []
+        for sw in (1.5, 3.0):
+            chi = theory.fixed_point("tanh", sw, 0.05).chi
+            m[sw] = [np.mean([mean_sq(L, sw, [seed, L]) for seed in range(4 * k, 4 * k + 4)]) for L in depths]
+            off += [abs(math.log(v / chi ** L)) for v, L in zip(m[sw], depths)]
+        growth.append(m[3.0][-1] / m[3.0][0])
+        worst.append(math.exp(max(off)))
+        shrinks.append(m[1.5][-1] < m[1.5][0])
+    assert round(growth[0], 1) == 8.2 and (round(min(growth), 1), round(max(growth), 1)) == (4.8, 10.4)
+    assert round(worst[0], 2) == 1.29 and (round(min(worst), 2), round(max(worst), 2)) == (1.16, 1.48)
+    assert all(shrinks)
+
+
+def test_tutorial_9_update_data_over_ten_seeds():
+    """Tutorial 9, section 5, over seeds 0-9 of the weights and the batches: the good init's hidden weight matrices
+    keep a median log10 update:data within 0.17 of -3, layer 1 and the output above them; the loss falls 54-69%."""
+    X, y = data.spirals(600, classes=3, rng=0)
+    X, good, rows = X.astype(np.float32), init.get("xavier_normal", gain=5 / 3), []
+    for seed in range(10):  # the notebook's make(GOOD, rng=seed) and train(model, 150, 0.03, seed=seed + 1)
+        gen, mods = np.random.default_rng(seed), []
+        for fan_in in [2, 100, 100, 100, 100]:
+            mods += [nn.Linear(fan_in, 100, init=good, rng=gen), nn.Tanh()]
+        model = nn.Sequential(*mods, nn.Linear(100, 3, init=good, rng=gen))
+        linears, batches, opt = model[::2], np.random.default_rng(seed + 1), SGD(model.parameters(), lr=0.03)
+        loss_by_step, ratios = [], []
+        for _ in range(150):
+            idx = batches.integers(0, len(X), size=64)
+            opt.zero_grad()
+            loss = losses.cross_entropy(model(Tensor(X[idx])), y[idx])
+            loss_by_step.append(loss.item())
+            loss.backward()
+            before = [m.weight.data.copy() for m in linears]
+            opt.step()
+            ratios.append([np.std(m.weight.data - b) / np.std(b) for m, b in zip(linears, before)])
+        median = np.median(np.log10(ratios), axis=0)
+        rows.append([np.abs(median[1:5] + 3).max(), min(median[0], median[5]) > median[1:5].max(),
+                     1 - np.mean(loss_by_step[-10:]) / np.mean(loss_by_step[:10])])
+    r = np.array(rows, dtype=float)
+    assert round(r[:, 0].max(), 2) == 0.17 and r[:, 1].all()
+    assert (round(100 * r[:, 2].min()), round(100 * r[:, 2].max())) == (54, 69)

@@ -101,14 +101,36 @@ def test_tutorial_6_sigmoid_saturation_over_ten_data_sets():
 
 
 def test_tutorial_11_mean_squares_over_ten_seeds():
-    """Tutorial 11: at depth 32 the mean squares range from 0.14 to 1.8 over rng 0-9, orthogonal tanh 0.88-1.25."""
-    every, orthogonal = [], []
+    """Tutorial 11: at depth 32 the mean squares range from 0.14 to 1.8 over rng 0-9, orthogonal tanh 0.88-1.25.
+    Its sections 4 and 5 hold for each of rng 0-9: orthogonal tanh's spread below 1 (at most 0.41) and largest
+    singular value below 2, 88-97% of them between 0.5 and 2 and none below 0.01; Gaussian tanh's spread rising
+    with depth, past 10 (30-60) at L = 32; both ReLU spreads past 10 and over 20 (70-120) times orthogonal tanh's;
+    the other three with under 10% (at most 6.5%) between 0.5 and 2 and most (at least 71.5%) below 0.01."""
+    every, orthogonal, near, rows, figures = [], [], [], [], []
     for rng in range(10):
         spec = spectra.jacobian_spectra(depths=(2, 8, 32), width=100, networks=2, rng=rng)
         every += [r["mean_sq"][-1] for r in spec.values()]
-        orthogonal.append(spec["tanh, orthogonal"]["mean_sq"][-1])
+        ortho, gauss = spec["tanh, orthogonal"], spec["tanh, Gaussian"]
+        orthogonal.append(ortho["mean_sq"][-1])
+        s = {k: np.array(r["singular_values"][-1]) for k, r in spec.items()}
+        near.append(np.mean((s["tanh, orthogonal"] > 0.5) & (s["tanh, orthogonal"] < 2)))
+        relu = [spec[k]["spread"][-1] for k in ("relu, Gaussian", "relu, orthogonal")]
+        others = [s[k] for k in s if k != "tanh, orthogonal"]
+        figures.append([gauss["spread"][-1], max(ortho["spread"]), min(relu) / ortho["spread"][-1],
+                        max(np.mean((v > 0.5) & (v < 2)) for v in others), min(np.mean(v < 0.01) for v in others)])
+        o = s["tanh, orthogonal"]
+        rows.append([max(ortho["spread"]) < 1 and o.max() < 2 and o.min() > 0.01,
+                     list(gauss["spread"]) == sorted(gauss["spread"]) and gauss["spread"][-1] > 10,
+                     min(relu) > 10 and min(relu) > 20 * ortho["spread"][-1],
+                     max(np.mean((v > 0.5) & (v < 2)) for v in others) < 0.1,
+                     min(np.mean(v < 0.01) for v in others) > 0.5])
     assert (round(min(every), 2), round(max(every), 1)) == (0.14, 1.8)
     assert (round(min(orthogonal), 2), round(max(orthogonal), 2)) == (0.88, 1.25)
+    assert (round(min(near), 2), round(max(near), 2)) == (0.88, 0.97) and np.all(rows)
+    f = np.array(figures)
+    assert (round(f[:, 0].min()), round(f[:, 0].max())) == (30, 60) and round(f[:, 1].max(), 2) == 0.41
+    assert (round(f[:, 2].min(), -1), round(f[:, 2].max(), -1)) == (70, 120)
+    assert round(100 * f[:, 3].max(), 1) == 6.5 and round(100 * f[:, 4].min(), 1) == 71.5
 
 
 def test_tutorial_12_one_network_against_the_theory_over_ten_seeds():

@@ -413,3 +413,32 @@ def test_tutorial_9_update_data_over_ten_seeds():
     r = np.array(rows, dtype=float)
     assert round(r[:, 0].max(), 2) == 0.17 and r[:, 1].all()
     assert (round(100 * r[:, 2].min()), round(100 * r[:, 2].max())) == (54, 69)
+
+
+def test_tutorial_10_chi_over_nineteen_layers_over_ten_sets_of_networks():
+    """Tutorial 10, section 2, over ten sets of five networks (seeds 0-49; the notebook's is the first): the means of
+    Var(dL/dh_1) / Var(dL/dh_20) and of the squared change's growth are within 1.5-9.8% of chi_1^19, single
+    networks 0.66-1.26 times it."""
+    sw, sb = 1.5, 0.05
+    fp = theory.fixed_point("tanh", sw, sb)
+    means, single = [], []
+    for k in range(10):
+        ratios, stretch = [], []
+        for seed in range(5 * k, 5 * k + 5):  # the notebook's loop
+            model = spectra.network(20, 500, "tanh", sw, sb, rng=seed)
+            gen = np.random.default_rng(10 + seed)
+            x = gen.standard_normal((200, 500)) * math.sqrt((fp.q - sb) / sw)
+            h, nudged, outs, diffs = Tensor(x), Tensor(x + 1e-5 * gen.standard_normal(x.shape)), [], []
+            for linear, act in zip(model[::2], model[1::2]):
+                h = act(linear(h))
+                outs.append(h.retain_grad())
+                with no_grad():
+                    nudged = act(linear(nudged))
+                diffs.append(np.mean((nudged.data - h.data) ** 2))
+            h.backward(gen.standard_normal(h.shape))
+            ratios.append(np.var(outs[0].grad) / np.var(outs[-1].grad) / fp.chi ** 19)
+            stretch.append(diffs[-1] / diffs[0] / fp.chi ** 19)
+        means += [abs(np.mean(ratios) - 1), abs(np.mean(stretch) - 1)]
+        single += ratios + stretch
+    assert (round(100 * min(means), 1), round(100 * max(means), 1)) == (1.5, 9.8)
+    assert (round(min(single), 2), round(max(single), 2)) == (0.66, 1.26)

@@ -594,3 +594,13 @@ def test_the_large_inits_backward_factor_is_what_the_schemes_page_says() -> None
     assert np.all(np.round((g[:-1] / g[1:]) ** 2) == 12) and np.all(np.round(g[:-1] / g[1:], 1) == 3.5)
     measured = experiments.run_one("large", "tanh").values("grad_act_std")
     assert round((measured[0] / measured[-1]) ** (1 / 9), 1) == 3.5
+
+
+def test_the_readme_gives_the_suites_size() -> None:
+    # "about 2,100 tests": within 10% of what pytest collects (it said 1,900 when there were 2,087)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = int(re.search(r"whole suite has about ([\d,]+) tests", readme)[1].replace(",", ""))
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300).stdout
+    collected = int(re.search(r"(\d+) tests? collected", out)[1])
+    assert abs(said / collected - 1) < 0.1, (said, collected)

@@ -579,3 +579,28 @@ def test_a_tensor_shares_the_array_it_is_made_from_as_engines_md_says() -> None:
     W0, ints = np.ones(3), np.ones(3, dtype=np.int64)
     assert np.shares_memory(Tensor(W0).data, W0) and not np.shares_memory(Tensor(W0, requires_grad=True).data, W0)
     assert Tensor(ints).dtype == Tensor(ints > 0).dtype == np.float32 and not np.shares_memory(Tensor(ints).data, ints)
+
+
+def test_the_large_inits_backward_factor_is_what_the_schemes_page_says() -> None:
+    # init_schemes.md: with N(0, 1) weights on CS231n's 10 x 500 tanh net, fan_out Var(W) E[tanh'(y)^2] is about 12,
+    # so theory and measurement show dL/dh growing about 3.5x per layer towards the input (theory 3.48, seed 0 3.49)
+    import numpy as np
+
+    from tinygrad_init import experiments, theory
+
+    page = " ".join((DOCS / "init_schemes.md").read_text(encoding="utf-8").split())
+    assert "is about 12" in page and "`dL/dh` growing about 3.5x per layer" in page
+    g = np.array(theory.predict([500] * 11, "tanh", "large").grad_act_std)
+    assert np.all(np.round((g[:-1] / g[1:]) ** 2) == 12) and np.all(np.round(g[:-1] / g[1:], 1) == 3.5)
+    measured = experiments.run_one("large", "tanh").values("grad_act_std")
+    assert round((measured[0] / measured[-1]) ** (1 / 9), 1) == 3.5
+
+
+def test_the_readme_gives_the_suites_size() -> None:
+    # "about 2,100 tests": within 10% of what pytest collects (it said 1,900 when there were 2,087)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = int(re.search(r"whole suite has about ([\d,]+) tests", readme)[1].replace(",", ""))
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300).stdout
+    collected = int(re.search(r"(\d+) tests? collected", out)[1])
+    assert abs(said / collected - 1) < 0.1, (said, collected)

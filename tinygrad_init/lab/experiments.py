@@ -449,8 +449,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     if "sigmoid" in acts and not good["sigmoid"] and x is not None:
         g = ratio(*sweep.run(x, "sigmoid").values("grad_act_std")[[0, -1]])
         rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) falls to "
-                 f"{_num(g ** (1 / max(L - 1, 1)), 2)} of its size a layer (x{_num(g)} in all): Glorot & Bengio "
-                 "scale its weights by 4, and hidden layers avoid it.")
+                 f"{_num(g ** (1 / max(L - 1, 1)), 2)} of its size a layer (x{_num(g)} in all): the Theano "
+                 "tutorials after Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
     findings = [rule]
     if words.get(("tanh", "large")) == "saturates":  # the CS231n slide's case, as the grid judges it
         r = sweep.run("large", "tanh")

@@ -102,7 +102,8 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
         FileNotFoundError: when `directory` is not a folder (a typo must not read as "nothing started").
     """
     if not os.path.isdir(directory):
-        raise FileNotFoundError(f"grade: there is no folder {directory!r}; make one with exercises.start({directory!r})")
+        raise FileNotFoundError(f"grade: there is no folder {directory!r}; make one with "
+                                f"exercises.start({directory!r})")
     timeout = check_real("grade", "timeout", timeout, 0.0, low_open=True)
     isolate = check_bool("grade", "isolate", isolate)
     exercises = _select(names)

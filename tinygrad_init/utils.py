@@ -124,7 +124,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`,
     `1.2e+5`), without trailing zeros (zero is `"0"`). `digits=None`: the shortest text that reads back
     to the same float (`repr`). `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes
-    it, unless rounding took its decimals (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it
+    it, unless its digits end before the point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it
     does not have)."""
     if x is None:
         return "-"
@@ -146,7 +146,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         if decimals > 0 and abs(float(text)) >= 10 ** (exponent + 1):
             text = f"{v:.{decimals - 1}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
-        return text + ".0" * (point and "." not in text and float(text) == v)  # 1234.5 at 4 digits: not "1234.0"
+        return text + ".0" * (point and "." not in text and (decimals > 0 or float(text) == v))  # not "1234.0"
     mantissa, exp = f"{v:.{digits - 1}e}".split("e")  # without a point: one nonzero digit, nothing to strip
     return f"{mantissa.rstrip('0').rstrip('.')}e{exp[0]}{int(exp[1:])}"
 

@@ -635,5 +635,6 @@ def test_a_greek_name_is_one_identifier_and_reads_without_parentheses():
 def test_a_float_keeps_its_point_only_where_no_digit_was_rounded_away():
     # 2345.67 at the pictures' 4 digits read "2346.0" and 1234.5 "1234.0": a decimal the number does not have
     for x, digits, want in [(2345.67, 4, "2346"), (1234.5, 4, "1234"), (123.4, 3, "123"), (2346.0, 4, "2346.0"),
-                            (-3.0, 6, "-3.0"), (0.0, 4, "0.0"), (1234.5, 6, "1234.5"), (99999.0, 3, "1e+5")]:
+                            (-3.0, 6, "-3.0"), (0.0, 4, "0.0"), (1234.5, 6, "1234.5"), (99999.0, 3, "1e+5"),
+                            (1.0000001, 4, "1.0"), (0.99999, 3, "1.0")]:
         assert format_number(x, digits) == want, (x, digits)

@@ -253,6 +253,14 @@ def test_cross_entropy_is_stable_for_huge_logits_and_checks_targets():
         cross_entropy(z, np.eye(2))
 
 
+@pytest.mark.parametrize("huge", [1e20, 2.0**63, -1e30])
+def test_cross_entropy_names_a_huge_float_target_as_it_is(huge):
+    # it was cast to int64 first: numpy warned and the message read "found -9223372036854775808..0"
+    with pytest.raises(ValueError, match=rf"targets must lie in \[0, 3\) for 3 classes; found {int(min(huge, 0))}\.\."
+                                         rf"{int(max(huge, 0))}$"):
+        cross_entropy(Tensor(np.zeros((2, 3))), np.array([huge, 0.0]))
+
+
 def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
     rng = np.random.default_rng(2)
     z = rng.standard_normal((7, 1)) * 4

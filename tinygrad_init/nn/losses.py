@@ -52,7 +52,7 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
                              "probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
-        y = y.astype(np.int64)
+        y = y if n and (y.min() < 0 or y.max() >= k) else y.astype(np.int64)  # out of range: named below as it is
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):

@@ -511,6 +511,28 @@ def test_sgd_matches_torch_over_several_steps(momentum, weight_decay):
 
 
 @pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgd_matches_torch_over_100_steps_with_parameters_left_out_of_some(dtype):
+    import torch
+
+    rng = np.random.default_rng(5)
+    w0 = [rng.standard_normal(s).astype(dtype) for s in ((4, 3), (3,), (2,))]
+    ours, theirs = [Tensor(w.copy(), requires_grad=True) for w in w0], [torch.tensor(w, requires_grad=True) for w in w0]
+    opt = optim.SGD(ours, lr=0.05, momentum=0.9, weight_decay=0.01)
+    topt = torch.optim.SGD(theirs, lr=0.05, momentum=0.9, weight_decay=0.01)
+    for _ in range(100):  # an unused parameter (grad None) is skipped: no decay, its momentum kept for later
+        for p, q in zip(ours, theirs):
+            g = None if rng.random() < 0.3 else rng.standard_normal(p.shape).astype(dtype)
+            p.grad, q.grad = (None, None) if g is None else (g.copy(), torch.tensor(g))
+        opt.step()
+        topt.step()
+    for p, q in zip(ours, theirs):  # PyTorch fuses p - lr v into one multiply-add: the last bits differ
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=16 * np.finfo(dtype).eps,
+                                   atol=16 * np.finfo(dtype).eps)  # weights of order 1
+        assert p.dtype == dtype
+
+
+@pytest.mark.torch
 def test_batchnorm_matches_torch_in_training_and_eval():
     import torch
 

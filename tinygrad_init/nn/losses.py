@@ -1,5 +1,5 @@
-"""Loss functions on the tensor engine, each the mean over the batch and a composition of engine ops, so
-their backward passes are the chain rule through those ops (and the ledger shows every step)."""
+"""Loss functions on the tensor engine, each the mean of its terms (PyTorch's `reduction="mean"`) and a composition
+of engine ops, so their backward passes are the chain rule through those ops (and the ledger shows every step)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
 
 
 def mse_loss(pred: Tensor, target: Any) -> Tensor:
-    """Mean squared error `mean((pred - target)^2)`, `dL/dpred = 2 (pred - target) / n`; same shapes."""
+    """Mean squared error `mean((pred - target)^2)` over all `n` elements, `dL/dpred = 2 (pred - target) / n`; same
+    shapes (PyTorch broadcasts others with a warning, `(n, 1)` against `(n,)` into `(n, n)`: here an error)."""
     pred, target = _inputs("mse_loss", pred, target, ("pred", "target"))
     diff = pred - target
     return (diff * diff).mean()

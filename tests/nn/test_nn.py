@@ -561,6 +561,37 @@ def test_batchnorm_matches_torch_in_training_and_eval():
     np.testing.assert_allclose(bn(Tensor(x)).data, tbn(torch.tensor(x)).detach().numpy(), atol=1e-12)
 
 
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype, affine, n, momentum", [(np.float32, True, 5, 0.1), (np.float64, False, 2, 1.0),
+                                                        (np.float32, False, 2, 0.0), (np.float64, True, 33, 0.5)])
+def test_batchnorm_matches_torch_over_20_steps_in_odd_settings(dtype, affine, n, momentum):
+    import torch
+
+    rng, eps = np.random.default_rng(7), np.finfo(dtype).eps
+    bn = nn.BatchNorm1d(3, momentum=momentum, affine=affine, dtype=dtype)
+    tbn = torch.nn.BatchNorm1d(3, momentum=momentum, affine=affine).to(torch.float32 if dtype == np.float32 else
+                                                                       torch.float64)
+    gamma = rng.uniform(0.5, 2, 3).astype(dtype) if affine else np.ones(3, dtype)
+    if affine:
+        bn.weight.data[...] = gamma
+        with torch.no_grad():
+            tbn.weight[:] = torch.tensor(gamma)
+    for step in range(21):
+        if step == 20:  # then eval: the running statistics, and gradients through them
+            bn.eval(), tbn.eval()
+        x, g = (rng.standard_normal((n, 3)) * 3 + 5).astype(dtype), rng.standard_normal((n, 3)).astype(dtype)
+        xt, tx = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        y, ty = bn(xt), tbn(tx)
+        y.backward(g)
+        ty.backward(torch.tensor(g))
+        scale = np.abs(g).max() * gamma.max() / np.sqrt(x.var(0).min() if step < 20 else bn.running_var.min())
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=0, atol=16 * eps * np.abs(y.data).max())
+        np.testing.assert_allclose(xt.grad, tx.grad.numpy(), rtol=0, atol=16 * eps * scale)
+        for ours, theirs in ((bn.running_mean, tbn.running_mean), (bn.running_var, tbn.running_var)):
+            np.testing.assert_allclose(ours, theirs.numpy(), rtol=8 * eps)
+            assert ours.dtype == dtype
+
+
 def test_linear_weights_have_its_dtype_whatever_the_initializer_returns():
     eye64 = lambda shape, rng=None, dtype=np.float32: np.eye(*shape)  # noqa: E731 (ignores dtype: float64)
     lin = nn.Linear(2, 2, init=eye64, bias_init=lambda shape, rng=None, dtype=None: np.ones(shape))

@@ -19,7 +19,7 @@ class SGD:
     parameters whose `.grad` is None are skipped. The update is in place (`p.add_`), so it bumps each parameter's
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
     PyTorch rounds `p - lr v` and `g + weight_decay p` once each (fused multiply-adds), numpy twice: the weights agree
-    to the last few bits (16 ulp after 100 steps). Not offered: dampening, nesterov, maximize, param groups.
+    with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups.
 
     Args:
         params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.

@@ -229,6 +229,13 @@ def test_mse_loss_value_gradient_and_shape_check():
         mse_loss(pt, t[:, 0])
 
 
+@pytest.mark.parametrize("loss", [mse_loss, binary_cross_entropy_with_logits, cross_entropy])
+def test_a_ragged_target_list_is_named_by_the_loss(loss):
+    # numpy's "setting an array element with a sequence" used to come up from np.asarray, naming no loss
+    with pytest.raises(TypeError, match=rf"^{loss.__name__}: expected numbers as targets?; .*equal-length rows"):
+        loss(Tensor(np.zeros((2, 2))), [[0, 1], [1]])
+
+
 def test_cross_entropy_matches_numpy_and_gradient_is_softmax_minus_onehot():
     rng = np.random.default_rng(0)
     z = rng.standard_normal((5, 4)) * 3

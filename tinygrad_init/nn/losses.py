@@ -17,10 +17,10 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
     if not isinstance(x, Tensor):
         raise TypeError(f"{fn}: {names[0]} must be a Tensor, got {type(x).__name__}")
     if not isinstance(target, Tensor):
-        arr = np.asarray(target)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{fn}: expected numbers, got an array of dtype {arr.dtype}")
-        target = Tensor(arr.astype(x.dtype))
+        try:  # also a ragged list, named by the loss rather than by numpy
+            target = Tensor(target, dtype=x.dtype)
+        except TypeError as e:
+            raise TypeError(f"{fn}: expected numbers as {names[1]}; {e}") from None
     if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
         raise ValueError(f"{fn}: {names[0]} has shape {x.shape} but {names[1]} has shape {target.shape}; they must "
                          f"match. Reshape one of them, for example {names[1]}.reshape(-1, 1).")
@@ -42,7 +42,10 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
         raise TypeError(f"cross_entropy: logits must be a Tensor, got {type(logits).__name__}")
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
-    y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
+    try:
+        y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
+    except ValueError as e:  # a ragged list
+        raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
     if y.shape != (n,):
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row (not one-hot).")

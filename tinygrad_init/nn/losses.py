@@ -51,8 +51,7 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
                          f"{y.shape}. Pass one integer class per row (not one-hot).")
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):
-            raise ValueError(f"cross_entropy: targets contain nan or inf; they must be integer class indices in "
-                             f"[0, {k})")
+            raise ValueError(f"cross_entropy: targets contain nan or inf; they must be class indices in [0, {k})")
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
                              "probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")

@@ -229,6 +229,13 @@ def test_mse_loss_value_gradient_and_shape_check():
         mse_loss(pt, t[:, 0])
 
 
+@pytest.mark.parametrize("loss", [mse_loss, binary_cross_entropy_with_logits, cross_entropy])
+def test_a_ragged_target_list_is_named_by_the_loss(loss):
+    # numpy's "setting an array element with a sequence" used to come up from np.asarray, naming no loss
+    with pytest.raises(TypeError, match=rf"^{loss.__name__}: expected numbers as targets?; .*equal-length rows"):
+        loss(Tensor(np.zeros((2, 2))), [[0, 1], [1]])
+
+
 def test_cross_entropy_matches_numpy_and_gradient_is_softmax_minus_onehot():
     rng = np.random.default_rng(0)
     z = rng.standard_normal((5, 4)) * 3
@@ -251,6 +258,14 @@ def test_cross_entropy_is_stable_for_huge_logits_and_checks_targets():
         cross_entropy(z, [0, 2])
     with pytest.raises(ValueError, match="one integer class per row"):
         cross_entropy(z, np.eye(2))
+
+
+@pytest.mark.parametrize("huge", [1e20, 2.0**63, -1e30])
+def test_cross_entropy_names_a_huge_float_target_as_it_is(huge):
+    # it was cast to int64 first: numpy warned and the message read "found -9223372036854775808..0"
+    with pytest.raises(ValueError, match=rf"targets must lie in \[0, 3\) for 3 classes; found {int(min(huge, 0))}\.\."
+                                         rf"{int(max(huge, 0))}$"):
+        cross_entropy(Tensor(np.zeros((2, 3))), np.array([huge, 0.0]))
 
 
 def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
@@ -503,6 +518,28 @@ def test_sgd_matches_torch_over_several_steps(momentum, weight_decay):
 
 
 @pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgd_matches_torch_over_100_steps_with_parameters_left_out_of_some(dtype):
+    import torch
+
+    rng = np.random.default_rng(5)
+    w0 = [rng.standard_normal(s).astype(dtype) for s in ((4, 3), (3,), (2,))]
+    ours, theirs = [Tensor(w.copy(), requires_grad=True) for w in w0], [torch.tensor(w, requires_grad=True) for w in w0]
+    opt = optim.SGD(ours, lr=0.05, momentum=0.9, weight_decay=0.01)
+    topt = torch.optim.SGD(theirs, lr=0.05, momentum=0.9, weight_decay=0.01)
+    for _ in range(100):  # an unused parameter (grad None) is skipped: no decay, its momentum kept for later
+        for p, q in zip(ours, theirs):
+            g = None if rng.random() < 0.3 else rng.standard_normal(p.shape).astype(dtype)
+            p.grad, q.grad = (None, None) if g is None else (g.copy(), torch.tensor(g))
+        opt.step()
+        topt.step()
+    for p, q in zip(ours, theirs):  # PyTorch fuses p - lr v into one multiply-add: the last bits differ
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=16 * np.finfo(dtype).eps,
+                                   atol=16 * np.finfo(dtype).eps)  # weights of order 1
+        assert p.dtype == dtype
+
+
+@pytest.mark.torch
 def test_batchnorm_matches_torch_in_training_and_eval():
     import torch
 
@@ -529,6 +566,37 @@ def test_batchnorm_matches_torch_in_training_and_eval():
     tbn.eval()
     x = rng.standard_normal((4, 3))
     np.testing.assert_allclose(bn(Tensor(x)).data, tbn(torch.tensor(x)).detach().numpy(), atol=1e-12)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype, affine, n, momentum", [(np.float32, True, 5, 0.1), (np.float64, False, 2, 1.0),
+                                                        (np.float32, False, 2, 0.0), (np.float64, True, 33, 0.5)])
+def test_batchnorm_matches_torch_over_20_steps_in_odd_settings(dtype, affine, n, momentum):
+    import torch
+
+    rng, eps = np.random.default_rng(7), np.finfo(dtype).eps
+    bn = nn.BatchNorm1d(3, momentum=momentum, affine=affine, dtype=dtype)
+    tbn = torch.nn.BatchNorm1d(3, momentum=momentum, affine=affine).to(torch.float32 if dtype == np.float32 else
+                                                                       torch.float64)
+    gamma = rng.uniform(0.5, 2, 3).astype(dtype) if affine else np.ones(3, dtype)
+    if affine:
+        bn.weight.data[...] = gamma
+        with torch.no_grad():
+            tbn.weight[:] = torch.tensor(gamma)
+    for step in range(21):
+        if step == 20:  # then eval: the running statistics, and gradients through them
+            bn.eval(), tbn.eval()
+        x, g = (rng.standard_normal((n, 3)) * 3 + 5).astype(dtype), rng.standard_normal((n, 3)).astype(dtype)
+        xt, tx = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        y, ty = bn(xt), tbn(tx)
+        y.backward(g)
+        ty.backward(torch.tensor(g))
+        scale = np.abs(g).max() * gamma.max() / np.sqrt(x.var(0).min() if step < 20 else bn.running_var.min())
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=0, atol=16 * eps * np.abs(y.data).max())
+        np.testing.assert_allclose(xt.grad, tx.grad.numpy(), rtol=0, atol=16 * eps * scale)
+        for ours, theirs in ((bn.running_mean, tbn.running_mean), (bn.running_var, tbn.running_var)):
+            np.testing.assert_allclose(ours, theirs.numpy(), rtol=8 * eps)
+            assert ours.dtype == dtype
 
 
 def test_linear_weights_have_its_dtype_whatever_the_initializer_returns():

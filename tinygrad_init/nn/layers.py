@@ -263,7 +263,8 @@ class BatchNorm1d(Module):
     """Batch normalization over the batch axis (Ioffe & Szegedy 2015), `x` (batch, num_features) -> same: in training
     `y = gamma (x - mean_B) / sqrt(var_B + eps) + beta` with the batch's mean and biased variance per feature, and
     `running = (1 - momentum) running + momentum batch` (the variance unbiased, as PyTorch); after `eval()` the
-    running estimates replace the batch's."""
+    running estimates replace the batch's. Unlike PyTorch's: no `(batch, C, L)` input, no `momentum=None` (its
+    cumulative average) and `eps > 0`."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
                  dtype: Any = np.float32) -> None:

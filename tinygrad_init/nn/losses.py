@@ -1,5 +1,5 @@
-"""Loss functions on the tensor engine, each the mean over the batch and a composition of engine ops, so
-their backward passes are the chain rule through those ops (and the ledger shows every step)."""
+"""Loss functions on the tensor engine, each the mean of its terms (PyTorch's `reduction="mean"`) and a composition
+of engine ops, so their backward passes are the chain rule through those ops (and the ledger shows every step)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
     if not isinstance(x, Tensor):
         raise TypeError(f"{fn}: {names[0]} must be a Tensor, got {type(x).__name__}")
     if not isinstance(target, Tensor):
-        arr = np.asarray(target)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{fn}: expected numbers, got an array of dtype {arr.dtype}")
-        target = Tensor(arr.astype(x.dtype))
+        try:  # also a ragged list, named by the loss rather than by numpy
+            target = Tensor(target, dtype=x.dtype)
+        except TypeError as e:
+            raise TypeError(f"{fn}: expected numbers as {names[1]}; {e}") from None
     if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
         raise ValueError(f"{fn}: {names[0]} has shape {x.shape} but {names[1]} has shape {target.shape}; they must "
                          f"match. Reshape one of them, for example {names[1]}.reshape(-1, 1).")
@@ -28,7 +28,8 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
 
 
 def mse_loss(pred: Tensor, target: Any) -> Tensor:
-    """Mean squared error `mean((pred - target)^2)`, `dL/dpred = 2 (pred - target) / n`; same shapes."""
+    """Mean squared error `mean((pred - target)^2)` over all `n` elements, `dL/dpred = 2 (pred - target) / n`; same
+    shapes (PyTorch broadcasts others with a warning, `(n, 1)` against `(n,)` into `(n, n)`: here an error)."""
     pred, target = _inputs("mse_loss", pred, target, ("pred", "target"))
     diff = pred - target
     return (diff * diff).mean()
@@ -41,18 +42,20 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
         raise TypeError(f"cross_entropy: logits must be a Tensor, got {type(logits).__name__}")
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
-    y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
+    try:
+        y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
+    except ValueError as e:  # a ragged list
+        raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
     if y.shape != (n,):
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row (not one-hot).")
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):
-            raise ValueError(f"cross_entropy: targets contain nan or inf; they must be integer class indices in "
-                             f"[0, {k})")
+            raise ValueError(f"cross_entropy: targets contain nan or inf; they must be class indices in [0, {k})")
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
                              "probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
-        y = y.astype(np.int64)
+        y = y if n and (y.min() < 0 or y.max() >= k) else y.astype(np.int64)  # out of range: named below as it is
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):

@@ -873,3 +873,25 @@ def test_a_long_training_loop_frees_every_graph_by_reference_counting():
         assert [r for r in graphs if r() is not None] == [] and gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_zero_grad_takes_pytorchs_set_to_none():
+    # a ported script's model.zero_grad(set_to_none=False) ended in Python's 'unexpected keyword argument'
+    import torch
+
+    model = nn.MLP([3, 4, 1], rng=0)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    for zero in (model.zero_grad, opt.zero_grad):
+        model(Tensor(np.ones((2, 3), np.float32))).sum().backward()
+        grads = [p.grad for p in model.parameters()]
+        zero(set_to_none=False)  # zeros in place, in the arrays the user may hold
+        assert all(p.grad is g and not g.any() for p, g in zip(model.parameters(), grads))
+        zero()
+        assert all(p.grad is None for p in model.parameters())
+        zero(set_to_none=False)  # a gradient that is None stays None, as in PyTorch
+        assert all(p.grad is None for p in model.parameters())
+        with pytest.raises(TypeError, match="zero_grad: set_to_none must be True or False"):
+            zero(set_to_none="no")
+    w = torch.nn.Parameter(torch.ones(2))
+    torch.optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad is None

@@ -591,7 +591,7 @@ class Tensor(_GraphNode):
 
 def changed_in_place(*tensors: Tensor) -> None:
     """Bump the tensors' version counters (one tick for all): graph nodes that saved one of them (or its memory)
-    before now raise in backward. (A base is tested with `is None`: a leaf's is a Tensor, whose truth is its value.)"""
+    before now raise in backward."""
     now = _CLOCK[0] = _CLOCK[0] + 1
     for t in tensors:  # and the base of a view's or an alias's memory (if it is gone, no node saved it)
         (t.grad_fn or t)._version = t._memory._version = now

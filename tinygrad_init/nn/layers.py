@@ -12,6 +12,7 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from .optim import zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import as_rng, check_bool, check_int, check_real
@@ -112,10 +113,9 @@ class Module:
                         p.name = path
                     yield path, p
 
-    def zero_grad(self) -> None:
-        """Set every parameter's `.grad` to None (gradients accumulate otherwise)."""
-        for p in self.parameters():
-            p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's `.grad` to None, or to zeros (`set_to_none=False`): they accumulate otherwise."""
+        zero_grads(self.parameters(), set_to_none, "Module.zero_grad")
 
     def train(self, mode: bool = True) -> Module:
         """Put this module and all below it in training mode (`eval()` is `train(False)`)."""

@@ -7,9 +7,9 @@ from typing import Iterable
 import numpy as np
 
 from ..core.tensor import Tensor, changed_in_place
-from ..utils import check_real
+from ..utils import check_bool, check_real
 
-__all__ = ["SGD"]
+__all__ = ["SGD", "zero_grads"]
 
 
 class SGD:
@@ -75,7 +75,16 @@ class SGD:
             data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
         changed_in_place(*[s[1] for s in steps])
 
-    def zero_grad(self) -> None:
-        """Forget the gradients (set them to None) before the next backward pass."""
-        for p in self.params:
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""
+        zero_grads(self.params, set_to_none, "SGD.zero_grad")
+
+
+def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grad") -> None:
+    """Set each parameter's `.grad` to None or, with `set_to_none=False`, to zeros in place (as PyTorch's)."""
+    keep = not check_bool(fn, "set_to_none", set_to_none)
+    for p in params:
+        if keep and p._grad is not None:
+            p._grad.fill(0)
+        else:
             p._grad = None

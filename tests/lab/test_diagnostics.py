@@ -330,7 +330,8 @@ def test_the_default_depth_draws_the_output_unlike_layer_1():
 @pytest.mark.parametrize("kwargs,error,fragment", [
     ({"batch": 0}, ValueError, "fit: batch must be >= 1, got 0"),  # was a silent nan loss from an empty batch
     ({"batch": 2.5}, TypeError, "fit: batch must be a whole number"),  # numpy's 'expected a sequence of integers'
-    ({"y": np.zeros(5, int)}, ValueError, "fit: X and y must have one label per example, got 40 and 5")])
+    ({"y": np.zeros(5, int)}, ValueError, r"fit: X must be \(n, features\) and y hold one label per example, got shapes "
+     r"\(40, 4\) and \(5,\)")])
 def test_fit_checks_batch_and_labels(kwargs, error, fragment):
     X, y = _data()
     with pytest.raises(error, match=fragment):
@@ -388,3 +389,31 @@ def test_a_detached_diagnostics_and_its_model_are_freed_without_a_gc_run():
         assert [r() for r in refs] == [None, None]
     finally:
         gc.enable()
+
+
+def test_series_without_a_layer_is_every_layer():
+    X, y = _data()
+    losses, d = D.fit(_model(), X, y, 3, 0.1, every=1)  # series("fraction") raised "no layer None"
+    np.testing.assert_array_equal(d.series("fraction"), [d.series("fraction", n) for n in d.layers])
+    names = list(d._names.values())
+    np.testing.assert_array_equal(d.series("update_data"), [d.series("update_data", param=n) for n in names])
+    assert d.series("std").shape == (len(d.layers), len(d.records)) == (2, 3)
+
+
+@pytest.mark.parametrize("kwargs", [{"X": None}, {"y": None}, {"X": np.zeros(40)}])
+def test_fit_of_no_data_names_it(kwargs):
+    X, y = _data()  # was 'len() of unsized object'
+    with pytest.raises(ValueError, match=r"fit: X must be \(n, features\) and y hold one label per example"):
+        D.fit(_model(), kwargs.get("X", X), kwargs.get("y", y), 2, 0.1)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_accuracy_of_a_diverged_model_is_nan_not_a_coin_flip():
+    from tinygrad_init.lab.training import accuracy
+    model, X = nn.MLP([2, 4, 1], activation="tanh", rng=0), np.random.default_rng(0).standard_normal((10, 2))
+    y = (X[:, 0] > 0).astype(int)
+    assert accuracy(model, X, y) == np.mean((model(Tensor(X)).data[:, 0] > 0) == (y == 1))
+    model.linears()[-1].weight.data[...] = np.nan  # every logit nan: it read 0.6, the share of label 0
+    assert math.isnan(accuracy(model, X, y))
+    with pytest.raises(ValueError, match=r"accuracy: y must .* per row of X \(n, features\).* X of shape \(\)"):
+        accuracy(model, None, y)

@@ -172,15 +172,18 @@ class Diagnostics:
         return (float(mean), math.sqrt(var)) if math.isfinite(var) else moments(a)[:2]  # too large for a's dtype
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
-        """A layer's or a parameter's `key` over the recorded steps, nan where it is missing."""
+        """A layer's or a parameter's `key` over the recorded steps `(steps,)`, nan where it is missing; naming neither,
+        every layer's (a parameter's key: every parameter's) as rows `(layers, steps)`."""
         where, name = ("layers", layer) if param is None else ("params", param)
-        names = self.layers if param is None else list(self._names.values())
-        if name not in names or key not in _SERIES[where]:
+        where = "params" if layer is None and key in _SERIES["params"] else where
+        names = self.layers if where == "layers" else list(self._names.values())
+        if name not in names + [None] or key not in _SERIES[where]:
             raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names)}"
-                           if name not in names else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; choose "
-                           f"one of {', '.join(_SERIES[where])}")
-        values = [(r[where].get(name) or {}).get(key) for r in self.records]
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+                           if name not in names + [None] else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; "
+                           f"choose one of {', '.join(_SERIES[where])}")
+        values = [[(r[where].get(n) or {}).get(key) for r in self.records] for n in (names if name is None else [name])]
+        v = np.array([[np.nan if x is None else x for x in row] for row in values], dtype=np.float64)
+        return v.reshape(-1, len(self.records)) if name is None else v[0]
 
     def weights(self) -> list[str]:
         """The weight matrices (2-D parameters) seen at the optimizer's steps, in the model's order."""
@@ -259,8 +262,9 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
-    if len(X) != len(y):
-        raise ValueError(f"fit: X and y must have one label per example, got {len(X)} and {len(y)}")
+    if X.ndim != 2 or y.shape != X.shape[:1]:
+        raise ValueError(f"fit: X must be (n, features) and y hold one label per example, got shapes {X.shape} and "
+                         f"{y.shape}")
     diag = None if every is None else Diagnostics(model, opt, every=every)
     try:
         for _ in range(steps):
@@ -347,7 +351,7 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
 def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> list[str]:
     """A sentence per plot of a `Comparison`: its numbers, and what they show."""
     f, each = format_number, lambda text: "; ".join(text(k) for k in runs)
-    sat = {k: 100 * np.array([d.series("fraction", n) for n in d.layers]) for k, d in runs.items()}  # (layers, records)
+    sat = {k: 100 * d.series("fraction") for k, d in runs.items()}  # (layers, records)
     s0 = {k: v[:, 0] for k, v in sat.items()}  # the first step's, by layer
     grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
     gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}

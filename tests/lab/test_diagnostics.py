@@ -150,6 +150,9 @@ def test_every_figure_draws_on_a_slide():
     assert [l.get_label() for l in lines] == ["layer 1", "layer 2", "output", "1e-3: rule of thumb"]
     assert len({l.get_markevery()[0] for l in lines[:-1]}) == 3  # markers staggered: each line shows its own
     assert lines[-1].get_ydata()[0] == -3.0
+    for kind in ("colorful", "update"):  # a figure for ax: 'Figure' object has no attribute 'imshow' / 'plot'
+        with pytest.raises(TypeError, match="Diagnostics.plot: ax must be a matplotlib Axes .* got Figure"):
+            diag.plot(kind, diag.plot(kind))
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the inf input makes nan on purpose
@@ -330,8 +333,8 @@ def test_the_default_depth_draws_the_output_unlike_layer_1():
 @pytest.mark.parametrize("kwargs,error,fragment", [
     ({"batch": 0}, ValueError, "fit: batch must be >= 1, got 0"),  # was a silent nan loss from an empty batch
     ({"batch": 2.5}, TypeError, "fit: batch must be a whole number"),  # numpy's 'expected a sequence of integers'
-    ({"y": np.zeros(5, int)}, ValueError, r"fit: X must be \(n, features\) and y hold one label per example, got shapes "
-     r"\(40, 4\) and \(5,\)")])
+    ({"y": np.zeros(5, int)}, ValueError,
+     r"fit: X must be \(n, features\) and y hold one label per example, got shapes \(40, 4\) and \(5,\)")])
 def test_fit_checks_batch_and_labels(kwargs, error, fragment):
     X, y = _data()
     with pytest.raises(error, match=fragment):

@@ -30,7 +30,7 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import as_rng, check_bool, check_choice, check_int, format_number, moments, ratio
-from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
+from .plots import check_type, legend_below, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
 
@@ -208,6 +208,7 @@ class Diagnostics:
                                    bottom=0.7 + 0.7 * (kind in ("update", "fractions")))
                 legend_below(fig, self.plot(kind, fig.axes[0], step), 5)
             return fig
+        check_type("Diagnostics.plot", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0]) or None")
         rec, steps = self.records[step], [r["step"] for r in self.records]
         if kind in _HISTOGRAMS:
             if kind == "weight_gradients":

@@ -68,9 +68,9 @@ class Table:
 
     def __init__(self, columns: Sequence[str], rows: Iterable[Sequence[Any] | Mapping[str, Any]] = (),
                  title: str | None = None, notes: str | Sequence[str] | None = None) -> None:
-        if isinstance(columns, str):
-            raise TypeError(f"Table: columns must be a list of names, got the string {columns!r}; "
-                            f"write [{columns!r}] for a single column")
+        if isinstance(columns, str) or not isinstance(columns, Iterable):
+            raise TypeError(f"Table: columns must be a list of names, got {type(columns).__name__} {columns!r:.60}"
+                            + f"; write [{columns!r}] for a single column" * isinstance(columns, str))
         self.columns, self._rows = tuple(str(c) for c in columns), []
         if dupes := sorted({c for c in self.columns if self.columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")

@@ -420,3 +420,15 @@ def test_accuracy_of_a_diverged_model_is_nan_not_a_coin_flip():
     assert math.isnan(accuracy(model, X, y))
     with pytest.raises(ValueError, match=r"accuracy: y must .* per row of X \(n, features\).* X of shape \(\)"):
         accuracy(model, None, y)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("act", ["relu", "tanh"])
+def test_a_layer_of_nan_activations_is_neither_dead_nor_saturated(act):
+    model = _model(act=act)
+    diag = D.Diagnostics(model)
+    model(Tensor(np.full((8, 4), np.nan, np.float32)))  # a diverged run: every h is nan
+    model(Tensor(np.ones((8, 4), np.float32)))
+    first, second = ([r["layers"][n]["fraction"] for n in diag.layers] for r in diag.records)
+    assert all(math.isnan(f) for f in first)  # relu read 100% dead, tanh 0% saturated
+    assert not any(math.isnan(f) for f in second)

@@ -115,7 +115,7 @@ class Diagnostics:
         h, kind = out.data, _WATCHED[type(module)]
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
         mask = self._buffer("mask", h.shape, bool)
-        fraction = math.nan if not h.size else float(  # of no samples: neither dead nor saturated
+        fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither
             np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else (
             np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
             np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size

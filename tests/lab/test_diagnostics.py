@@ -432,3 +432,18 @@ def test_a_layer_of_nan_activations_is_neither_dead_nor_saturated(act):
     first, second = ([r["layers"][n]["fraction"] for n in diag.layers] for r in diag.records)
     assert all(math.isnan(f) for f in first)  # relu read 100% dead, tanh 0% saturated
     assert not any(math.isnan(f) for f in second)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_the_time_plots_of_a_diverged_run_span_every_recorded_step():
+    model = _model(act="relu")
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=1e6))
+    X, y = _data()
+    for _ in range(8):  # nan from step 3 on: the figures' x axes ended at step 2, as if nothing came after
+        opt.zero_grad()
+        cross_entropy(model(Tensor(X)), y).backward()
+        opt.step()
+    assert np.isnan(diag.series("fraction")[:, -1]).all()
+    for kind in ("update", "fractions", "colorful"):
+        lo, hi = diag.plot(kind).axes[0].get_xlim()
+        assert lo <= 0 and hi >= 7

@@ -244,7 +244,8 @@ class Diagnostics:
                            markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
         if kind == "update":
             handles.append(ax.axhline(-3.0, color="black", linestyle="--", linewidth=1.5, label="1e-3: rule of thumb"))
-        ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%")
+        ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%",
+               xlim=(steps[0] - 0.5, steps[-1] + 0.5))  # every recorded step, also those of nan (a diverged run)
         return handles
 
     def _weight_labels(self) -> dict[str, str]:

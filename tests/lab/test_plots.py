@@ -181,3 +181,13 @@ def test_a_wrong_type_gets_a_type_error_naming_the_function_and_argument(call, m
 
 def test_a_title_that_is_not_text_is_written_as_text() -> None:
     assert plots.curves({"p": {"a": [1.0, 2.0]}}, title=3)._suptitle.get_text() == "3"  # 'int' has no 'split'
+
+
+@pytest.mark.parametrize("path,fmt,match", [
+    ("slide.jpg", None, r"figure_bytes: fmt must be one of 'png', 'svg', 'pdf', got 'jpg'"),
+    ("slide.dat", ".png", r"figure_bytes: fmt must be one of .*, got '\.png' \(did you mean 'png'\?\)"),
+    ("slide", None, r"save_figure: give a file name ending in \.png, \.svg or \.pdf, or pass fmt=")])
+def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> None:
+    with pytest.raises(ValueError, match=match):  # the format's message named no function, in its own words
+        plots.save_figure(plots.slide_figure(1, 1), tmp_path / path, fmt)
+    assert not list(tmp_path.iterdir())

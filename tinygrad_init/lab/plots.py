@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_int, check_real, format_number
+from ..utils import check_choice, check_int, check_real, format_number
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -381,8 +381,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
     """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`, default 100)."""
     check_type("figure_bytes", "fig", fig, mpl().figure.Figure, "a matplotlib Figure")
-    if (key := str(fmt).lower()) not in _METADATA:
-        raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
+    key = check_choice("figure_bytes", "fmt", fmt, tuple(_METADATA))
     buf = io.BytesIO()  # drawn with matplotlib's defaults, whatever the user's rcParams
     with mpl().style.context(["default", {k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}]):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=SLIDE_STYLE["savefig.dpi"] if dpi is None else

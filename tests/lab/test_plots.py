@@ -191,3 +191,13 @@ def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> 
     with pytest.raises(ValueError, match=match):  # the format's message named no function, in its own words
         plots.save_figure(plots.slide_figure(1, 1), tmp_path / path, fmt)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("panels", [
+    {"p": {"a": [[1.0, 2.0], [np.nan, np.nan]]}},  # one of two seeds diverged from the start: no median, no band
+    {"p": {"a": [[0.5, np.nan, 2.0], [np.nan, np.nan, np.nan]]}},
+    {"p": {"a": [np.nan, np.nan]}, "q": {"b": [1.0, 2.0]}},  # a run that diverged beside one that did not
+])
+def test_a_log_panel_of_diverged_runs_still_draws(panels) -> None:
+    for fmt in ("png", "svg"):  # matplotlib raised 'Data cannot be log-scaled because all values are <= 0.'
+        assert plots.figure_bytes(plots.curves(panels), fmt)

@@ -182,8 +182,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
         ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
-        if lo is not hi:
-            ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
+        if lo is not hi and np.isfinite(edges := _values([lo, hi], log)).all(axis=0).any():  # none: matplotlib fails
+            ax.fill_between(xs, *edges, color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
         hidden = " (<= 0: not drawn)" * bool(log and (v <= 0).any())  # a log axis has no place for them

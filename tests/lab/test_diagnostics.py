@@ -447,3 +447,10 @@ def test_the_time_plots_of_a_diverged_run_span_every_recorded_step():
     for kind in ("update", "fractions", "colorful"):
         lo, hi = diag.plot(kind).axes[0].get_xlim()
         assert lo <= 0 and hi >= 7
+
+
+def test_an_update_of_exactly_zero_is_minus_infinity_on_the_log_scale_not_minus_300():
+    c = D.compare_inits(0, depth=3, width=16, steps=30, every=2, lr=1e4)  # saturated tanh: float32 passes 0 gradient
+    logs = c.table().column("update_data_log10_median")
+    assert np.isneginf(logs).any() and -300 not in logs  # read as an update 1e-300 of the weights
+    assert "poor init -inf to" in c.findings[3] and "-300" not in c.findings[3]

@@ -323,7 +323,7 @@ class Comparison:
                 frac = 100 * d.series("fraction", d.layers[i]) if name != "out" else [None]
                 rows.append([label, name, frac[0], frac[-1], first["layers"][d.layers[i]]["grad_std"] if name != "out"
                              else None, first["params"][w]["grad_data"],
-                             math.log10(max(float(np.nanmedian(d.series("update_data", param=w))), 1e-300))])
+                             _log10(np.nanmedian(d.series("update_data", param=w)))])
         return Table(["run", "layer", "saturated_first_%", "saturated_last_%", "grad_h_std_first", "grad_data_first",
                       "update_data_log10_median"], rows, title="Per layer: the first step and the run",
                      notes=["saturated: |h| > 0.97 (tanh); grad_data: std(dL/dW) / std(W); update_data: std of the "
@@ -350,6 +350,12 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     return Comparison(runs, losses, _findings(runs, losses))
 
 
+def _log10(x: Any) -> Any:
+    """`log10(x)` in float64, an update of exactly 0 (a saturated tanh passes no gradient) -inf, not an error."""
+    with np.errstate(divide="ignore"):
+        return np.log10(np.asarray(x, dtype=np.float64))
+
+
 def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> list[str]:
     """A sentence per plot of a `Comparison`: its numbers, and what they show."""
     f, each = format_number, lambda text: "; ".join(text(k) for k in runs)
@@ -357,8 +363,8 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
     s0 = {k: v[:, 0] for k, v in sat.items()}  # the first step's, by layer
     grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
     gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
-    ud = {k: np.log10(np.maximum([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()], 1e-300))
-          .round(2) for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
+    ud = {k: _log10([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()]).round(2)
+          for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
     most, near = max(sat, key=lambda k: s0[k].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
     return [
         "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "

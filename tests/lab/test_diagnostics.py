@@ -454,3 +454,12 @@ def test_an_update_of_exactly_zero_is_minus_infinity_on_the_log_scale_not_minus_
     logs = c.table().column("update_data_log10_median")
     assert np.isneginf(logs).any() and -300 not in logs  # read as an update 1e-300 of the weights
     assert "poor init -inf to" in c.findings[3] and "-300" not in c.findings[3]
+
+
+def test_the_time_plots_of_twenty_layers_keep_their_legend_off_the_axis():
+    gen = np.random.default_rng(0)
+    model = nn.Sequential(*[m for _ in range(20) for m in (nn.Linear(4, 4, rng=gen), nn.Tanh())], nn.Linear(4, 3))
+    X, y = _data()
+    _, diag = D.fit(model, X, y, 2, 0.1, every=1)
+    for kind in ("update", "fractions"):  # 21 legend entries in 5 rows ran over the step axis and its label
+        assert_slide_ready(diag.plot(kind))

@@ -202,10 +202,12 @@ class Diagnostics:
                 "the model has no Tanh, Sigmoid or ReLU module"))
         if not -len(self.records) <= check_int("Diagnostics.plot", "step", step) < len(self.records):
             raise IndexError(f"Diagnostics.plot: step {step} is out of range for {len(self.records)} recorded step(s)")
-        if ax is None:
+        if ax is None:  # a legend of 5 entries a row below the axis: more than two rows need more room
+            n = {"update": len(self.weights()) + 1, "fractions": len(self.layers)}.get(kind, 0)
+            extra = 0.35 * max(0, math.ceil(n / 5) - 2)
             with slide_style():
-                fig = slide_figure(1, 1, (10, 5.6), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
-                                   bottom=0.7 + 0.7 * (kind in ("update", "fractions")))
+                fig = slide_figure(1, 1, (10, 5.6 + extra), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
+                                   bottom=0.7 + 0.7 * bool(n) + extra)
                 legend_below(fig, self.plot(kind, fig.axes[0], step), 5)
             return fig
         check_type("Diagnostics.plot", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0]) or None")

@@ -150,6 +150,9 @@ def test_every_figure_draws_on_a_slide():
     assert [l.get_label() for l in lines] == ["layer 1", "layer 2", "output", "1e-3: rule of thumb"]
     assert len({l.get_markevery()[0] for l in lines[:-1]}) == 3  # markers staggered: each line shows its own
     assert lines[-1].get_ydata()[0] == -3.0
+    for kind in ("colorful", "update"):  # a figure for ax: 'Figure' object has no attribute 'imshow' / 'plot'
+        with pytest.raises(TypeError, match="Diagnostics.plot: ax must be a matplotlib Axes .* got Figure"):
+            diag.plot(kind, diag.plot(kind))
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the inf input makes nan on purpose
@@ -330,7 +333,8 @@ def test_the_default_depth_draws_the_output_unlike_layer_1():
 @pytest.mark.parametrize("kwargs,error,fragment", [
     ({"batch": 0}, ValueError, "fit: batch must be >= 1, got 0"),  # was a silent nan loss from an empty batch
     ({"batch": 2.5}, TypeError, "fit: batch must be a whole number"),  # numpy's 'expected a sequence of integers'
-    ({"y": np.zeros(5, int)}, ValueError, "fit: X and y must have one label per example, got 40 and 5")])
+    ({"y": np.zeros(5, int)}, ValueError,
+     r"fit: X must be \(n, features\) and y hold one label per example, got shapes \(40, 4\) and \(5,\)")])
 def test_fit_checks_batch_and_labels(kwargs, error, fragment):
     X, y = _data()
     with pytest.raises(error, match=fragment):
@@ -388,3 +392,74 @@ def test_a_detached_diagnostics_and_its_model_are_freed_without_a_gc_run():
         assert [r() for r in refs] == [None, None]
     finally:
         gc.enable()
+
+
+def test_series_without_a_layer_is_every_layer():
+    X, y = _data()
+    losses, d = D.fit(_model(), X, y, 3, 0.1, every=1)  # series("fraction") raised "no layer None"
+    np.testing.assert_array_equal(d.series("fraction"), [d.series("fraction", n) for n in d.layers])
+    names = list(d._names.values())
+    np.testing.assert_array_equal(d.series("update_data"), [d.series("update_data", param=n) for n in names])
+    assert d.series("std").shape == (len(d.layers), len(d.records)) == (2, 3)
+
+
+@pytest.mark.parametrize("kwargs", [{"X": None}, {"y": None}, {"X": np.zeros(40)}])
+def test_fit_of_no_data_names_it(kwargs):
+    X, y = _data()  # was 'len() of unsized object'
+    with pytest.raises(ValueError, match=r"fit: X must be \(n, features\) and y hold one label per example"):
+        D.fit(_model(), kwargs.get("X", X), kwargs.get("y", y), 2, 0.1)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_accuracy_of_a_diverged_model_is_nan_not_a_coin_flip():
+    from tinygrad_init.lab.training import accuracy
+    model, X = nn.MLP([2, 4, 1], activation="tanh", rng=0), np.random.default_rng(0).standard_normal((10, 2))
+    y = (X[:, 0] > 0).astype(int)
+    assert accuracy(model, X, y) == np.mean((model(Tensor(X)).data[:, 0] > 0) == (y == 1))
+    model.linears()[-1].weight.data[...] = np.nan  # every logit nan: it read 0.6, the share of label 0
+    assert math.isnan(accuracy(model, X, y))
+    with pytest.raises(ValueError, match=r"accuracy: y must .* per row of X \(n, features\).* X of shape \(\)"):
+        accuracy(model, None, y)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("act", ["relu", "tanh"])
+def test_a_layer_of_nan_activations_is_neither_dead_nor_saturated(act):
+    model = _model(act=act)
+    diag = D.Diagnostics(model)
+    model(Tensor(np.full((8, 4), np.nan, np.float32)))  # a diverged run: every h is nan
+    model(Tensor(np.ones((8, 4), np.float32)))
+    first, second = ([r["layers"][n]["fraction"] for n in diag.layers] for r in diag.records)
+    assert all(math.isnan(f) for f in first)  # relu read 100% dead, tanh 0% saturated
+    assert not any(math.isnan(f) for f in second)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_the_time_plots_of_a_diverged_run_span_every_recorded_step():
+    model = _model(act="relu")
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=1e6))
+    X, y = _data()
+    for _ in range(8):  # nan from step 3 on: the figures' x axes ended at step 2, as if nothing came after
+        opt.zero_grad()
+        cross_entropy(model(Tensor(X)), y).backward()
+        opt.step()
+    assert np.isnan(diag.series("fraction")[:, -1]).all()
+    for kind in ("update", "fractions", "colorful"):
+        lo, hi = diag.plot(kind).axes[0].get_xlim()
+        assert lo <= 0 and hi >= 7
+
+
+def test_an_update_of_exactly_zero_is_minus_infinity_on_the_log_scale_not_minus_300():
+    c = D.compare_inits(0, depth=3, width=16, steps=30, every=2, lr=1e4)  # saturated tanh: float32 passes 0 gradient
+    logs = c.table().column("update_data_log10_median")
+    assert np.isneginf(logs).any() and -300 not in logs  # read as an update 1e-300 of the weights
+    assert "poor init -inf to" in c.findings[3] and "-300" not in c.findings[3]
+
+
+def test_the_time_plots_of_twenty_layers_keep_their_legend_off_the_axis():
+    gen = np.random.default_rng(0)
+    model = nn.Sequential(*[m for _ in range(20) for m in (nn.Linear(4, 4, rng=gen), nn.Tanh())], nn.Linear(4, 3))
+    X, y = _data()
+    _, diag = D.fit(model, X, y, 2, 0.1, every=1)
+    for kind in ("update", "fractions"):  # 21 legend entries in 5 rows ran over the step axis and its label
+        assert_slide_ready(diag.plot(kind))

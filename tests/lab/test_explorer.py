@@ -173,7 +173,8 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     # a grid in another key order is read by name (it was read by position: scheme values taken as activations)
     shuffled = dict(reversed(list(one.items())))
     assert E.explore(grid=shuffled).data == E.explore(grid=one).data
-    for bad in ({"depth": [2]}, {**one, "depth": []}, {**one, "speed": [1]}, {**one, "width": 8}, {}):  # {}: GRID
+    for bad in ({"depth": [2]}, {**one, "depth": []}, {**one, "speed": [1]}, {**one, "width": 8}, {},  # {}: GRID
+                [1], "tanh"):  # not a mapping: 'cannot convert dictionary update sequence element #0 to a sequence'
         with pytest.raises(ValueError, match="explore: grid must give a non-empty list for each of activation, "
                                              "scheme, gain, depth, width"):
             E.explore(grid=bad)

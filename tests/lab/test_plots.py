@@ -157,3 +157,47 @@ def test_a_long_title_is_wrapped_on_the_slide(make) -> None:
     from lab.test_report import assert_slide_ready
 
     assert_slide_ready(make("a long heading " * 9))  # 135 letters: once one line, cut at both edges
+
+
+@pytest.mark.parametrize("call, match", [  # each was Python's own TypeError or AttributeError from inside plots
+    (lambda: plots.curves(None), r"curves: panels must be a mapping \{panel: \{series: values\}\}, got NoneType"),
+    (lambda: plots.curves([1.0, 2.0]), r"curves: panels must be a mapping .*, got list \[1.0, 2.0\]"),
+    (lambda: plots.curves({"p": [1.0, 2.0]}), r"curves: panel 'p' must be a mapping \{series: values\}, got list"),
+    (lambda: plots.curves({"p": {"a": [1.0]}}, [1.0]), r"curves: predicted must be a mapping"),
+    (lambda: plots.curves({"p": {"a": [1.0]}}, hlines=[1.0]), r"curves: hlines must be a mapping"),
+    (lambda: plots.curves({"p": {"a": [1.0]}}, ncols="a"), r"curves: ncols must be a whole number"),
+    (lambda: plots.loss_curves([1.0, 2.0]), r"loss_curves: curves must be a mapping"),
+    (lambda: plots.training_figure([0, 1], None, {}), r"training_figure: losses must be a mapping"),
+    (lambda: plots.histogram_grid(None), r"histogram_grid: hists must be a mapping"),
+    (lambda: plots.histogram_grid({"a": 3}), r"histogram_grid: row 'a' must be a list"),
+    (lambda: plots.weight_heatmaps([np.ones((2, 2))]), r"weight_heatmaps: matrices must be a mapping"),
+    (lambda: plots.ridges(None, ["a"], [(0, 1, [1, 2])]), r"ridges: ax must be a matplotlib Axes"),
+    (lambda: plots.figure_bytes(plots.slide_figure(1, 1).axes[0]), r"figure_bytes: fig must be a matplotlib Figure"),
+])
+def test_a_wrong_type_gets_a_type_error_naming_the_function_and_argument(call, match) -> None:
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+def test_a_title_that_is_not_text_is_written_as_text() -> None:
+    assert plots.curves({"p": {"a": [1.0, 2.0]}}, title=3)._suptitle.get_text() == "3"  # 'int' has no 'split'
+
+
+@pytest.mark.parametrize("path,fmt,match", [
+    ("slide.jpg", None, r"figure_bytes: fmt must be one of 'png', 'svg', 'pdf', got 'jpg'"),
+    ("slide.dat", ".png", r"figure_bytes: fmt must be one of .*, got '\.png' \(did you mean 'png'\?\)"),
+    ("slide", None, r"save_figure: give a file name ending in \.png, \.svg or \.pdf, or pass fmt=")])
+def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> None:
+    with pytest.raises(ValueError, match=match):  # the format's message named no function, in its own words
+        plots.save_figure(plots.slide_figure(1, 1), tmp_path / path, fmt)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("panels", [
+    {"p": {"a": [[1.0, 2.0], [np.nan, np.nan]]}},  # one of two seeds diverged from the start: no median, no band
+    {"p": {"a": [[0.5, np.nan, 2.0], [np.nan, np.nan, np.nan]]}},
+    {"p": {"a": [np.nan, np.nan]}, "q": {"b": [1.0, 2.0]}},  # a run that diverged beside one that did not
+])
+def test_a_log_panel_of_diverged_runs_still_draws(panels) -> None:
+    for fmt in ("png", "svg"):  # matplotlib raised 'Data cannot be log-scaled because all values are <= 0.'
+        assert plots.figure_bytes(plots.curves(panels), fmt)

@@ -30,7 +30,7 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import as_rng, check_bool, check_choice, check_int, format_number, moments, ratio
-from .plots import legend_below, ridges, scheme_color, slide_figure, slide_style
+from .plots import check_type, legend_below, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
 
@@ -115,7 +115,7 @@ class Diagnostics:
         h, kind = out.data, _WATCHED[type(module)]
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
         mask = self._buffer("mask", h.shape, bool)
-        fraction = math.nan if not h.size else float(  # of no samples: neither dead nor saturated
+        fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither
             np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else (
             np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
             np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
@@ -172,15 +172,18 @@ class Diagnostics:
         return (float(mean), math.sqrt(var)) if math.isfinite(var) else moments(a)[:2]  # too large for a's dtype
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
-        """A layer's or a parameter's `key` over the recorded steps, nan where it is missing."""
+        """A layer's or a parameter's `key` over the recorded steps `(steps,)`, nan where it is missing; naming neither,
+        every layer's (a parameter's key: every parameter's) as rows `(layers, steps)`."""
         where, name = ("layers", layer) if param is None else ("params", param)
-        names = self.layers if param is None else list(self._names.values())
-        if name not in names or key not in _SERIES[where]:
+        where = "params" if layer is None and key in _SERIES["params"] else where
+        names = self.layers if where == "layers" else list(self._names.values())
+        if name not in names + [None] or key not in _SERIES[where]:
             raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names)}"
-                           if name not in names else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; choose "
-                           f"one of {', '.join(_SERIES[where])}")
-        values = [(r[where].get(name) or {}).get(key) for r in self.records]
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+                           if name not in names + [None] else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; "
+                           f"choose one of {', '.join(_SERIES[where])}")
+        values = [[(r[where].get(n) or {}).get(key) for r in self.records] for n in (names if name is None else [name])]
+        v = np.array([[np.nan if x is None else x for x in row] for row in values], dtype=np.float64)
+        return v.reshape(-1, len(self.records)) if name is None else v[0]
 
     def weights(self) -> list[str]:
         """The weight matrices (2-D parameters) seen at the optimizer's steps, in the model's order."""
@@ -199,12 +202,15 @@ class Diagnostics:
                 "the model has no Tanh, Sigmoid or ReLU module"))
         if not -len(self.records) <= check_int("Diagnostics.plot", "step", step) < len(self.records):
             raise IndexError(f"Diagnostics.plot: step {step} is out of range for {len(self.records)} recorded step(s)")
-        if ax is None:
+        if ax is None:  # a legend of 5 entries a row below the axis: more than two rows need more room
+            n = {"update": len(self.weights()) + 1, "fractions": len(self.layers)}.get(kind, 0)
+            extra = 0.35 * max(0, math.ceil(n / 5) - 2)
             with slide_style():
-                fig = slide_figure(1, 1, (10, 5.6), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
-                                   bottom=0.7 + 0.7 * (kind in ("update", "fractions")))
+                fig = slide_figure(1, 1, (10, 5.6 + extra), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
+                                   bottom=0.7 + 0.7 * bool(n) + extra)
                 legend_below(fig, self.plot(kind, fig.axes[0], step), 5)
             return fig
+        check_type("Diagnostics.plot", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0]) or None")
         rec, steps = self.records[step], [r["step"] for r in self.records]
         if kind in _HISTOGRAMS:
             if kind == "weight_gradients":
@@ -240,7 +246,8 @@ class Diagnostics:
                            markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
         if kind == "update":
             handles.append(ax.axhline(-3.0, color="black", linestyle="--", linewidth=1.5, label="1e-3: rule of thumb"))
-        ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%")
+        ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%",
+               xlim=(steps[0] - 0.5, steps[-1] + 0.5))  # every recorded step, also those of nan (a diverged run)
         return handles
 
     def _weight_labels(self) -> dict[str, str]:
@@ -259,8 +266,9 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *
     gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
-    if len(X) != len(y):
-        raise ValueError(f"fit: X and y must have one label per example, got {len(X)} and {len(y)}")
+    if X.ndim != 2 or y.shape != X.shape[:1]:
+        raise ValueError(f"fit: X must be (n, features) and y hold one label per example, got shapes {X.shape} and "
+                         f"{y.shape}")
     diag = None if every is None else Diagnostics(model, opt, every=every)
     try:
         for _ in range(steps):
@@ -317,7 +325,7 @@ class Comparison:
                 frac = 100 * d.series("fraction", d.layers[i]) if name != "out" else [None]
                 rows.append([label, name, frac[0], frac[-1], first["layers"][d.layers[i]]["grad_std"] if name != "out"
                              else None, first["params"][w]["grad_data"],
-                             math.log10(max(float(np.nanmedian(d.series("update_data", param=w))), 1e-300))])
+                             _log10(np.nanmedian(d.series("update_data", param=w)))])
         return Table(["run", "layer", "saturated_first_%", "saturated_last_%", "grad_h_std_first", "grad_data_first",
                       "update_data_log10_median"], rows, title="Per layer: the first step and the run",
                      notes=["saturated: |h| > 0.97 (tanh); grad_data: std(dL/dW) / std(W); update_data: std of the "
@@ -344,15 +352,21 @@ def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False
     return Comparison(runs, losses, _findings(runs, losses))
 
 
+def _log10(x: Any) -> Any:
+    """`log10(x)` in float64, an update of exactly 0 (a saturated tanh passes no gradient) -inf, not an error."""
+    with np.errstate(divide="ignore"):
+        return np.log10(np.asarray(x, dtype=np.float64))
+
+
 def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> list[str]:
     """A sentence per plot of a `Comparison`: its numbers, and what they show."""
     f, each = format_number, lambda text: "; ".join(text(k) for k in runs)
-    sat = {k: 100 * np.array([d.series("fraction", n) for n in d.layers]) for k, d in runs.items()}  # (layers, records)
+    sat = {k: 100 * d.series("fraction") for k, d in runs.items()}  # (layers, records)
     s0 = {k: v[:, 0] for k, v in sat.items()}  # the first step's, by layer
     grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
     gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
-    ud = {k: np.log10(np.maximum([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()], 1e-300))
-          .round(2) for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
+    ud = {k: _log10([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()]).round(2)
+          for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
     most, near = max(sat, key=lambda k: s0[k].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
     return [
         "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "

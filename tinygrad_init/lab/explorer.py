@@ -110,8 +110,9 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     `out` if given (`tinygrad-init explore --out out`). The network of the combination named `k` (`key`) is seeded
     with `[s, crc32(k)]`, `s` the first draw from `rng`: its numbers do not depend on the rest of the grid."""
     quick, gen = check_bool("explore", "quick", quick), as_rng(rng)
-    grid = dict((QUICK_GRID if quick else GRID) if grid is None else grid)
-    if set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v for v in grid.values()):
+    grid = (QUICK_GRID if quick else GRID) if grid is None else grid
+    if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
+                                                                          for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
     grid = {k: grid[k] for k in GRID}  # by name, in the page's order
     data, s = {}, int(gen.integers(2 ** 31))

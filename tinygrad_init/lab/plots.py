@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_int, check_real, format_number
+from ..utils import check_choice, check_int, check_real, format_number
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -48,9 +48,17 @@ _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None, "
 
 def mpl() -> Any:
     """matplotlib with the submodules the figures use, imported on first use (`import tinygrad_init` does not)."""
-    for sub in ("collections", "colors", "figure", "lines", "patches", "style", "ticker"):
+    for sub in ("axes", "collections", "colors", "figure", "lines", "patches", "style", "ticker"):
         importlib.import_module(f"matplotlib.{sub}")  # a Figure made directly renders with Agg: no pyplot
     return sys.modules["matplotlib"]
+
+
+def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:
+    """`value` if it is an instance of `types`; else a TypeError as `utils`' checks word it: `"<where>: <name> must be
+    <what>, got <type> <value>"` (in place of Python's own error from deep inside a figure)."""
+    if not isinstance(value, types):
+        raise TypeError(f"{where}: {name} must be {what}, got {type(value).__name__} {value!r:.60}")
+    return value
 
 
 def slide_style() -> contextlib.AbstractContextManager:
@@ -118,6 +126,7 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
            color: str | None = None) -> None:
     """Histograms `(lo, hi, counts)` as lines on `ax`, each scaled to its peak and a row above the one before (the
     first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row)."""
+    check_type("ridges", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0])")
     if (empty := [i for i, h in enumerate(hists) if not len(h[2])]) or len(labels) != len(hists):
         raise ValueError(f"ridges: give a label and a histogram (lo, hi, counts) per row, got {len(labels)} labels and "
                          f"{len(hists)} histograms" + "".join(f"; row {i} has no counts" for i in empty[:1]))
@@ -146,7 +155,8 @@ def _values(v: Any, log: bool) -> np.ndarray:
 
 def _wrap(*parts: str | None, width: int = 16) -> str:
     """The non-empty `parts` on lines of at most `width` characters."""
-    return "\n".join(textwrap.fill(line, width, break_long_words=False) for p in parts if p for line in p.split("\n"))
+    return "\n".join(textwrap.fill(line, width, break_long_words=False) for p in parts if p
+                     for line in str(p).split("\n"))
 
 
 def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
@@ -172,8 +182,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
         ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
-        if lo is not hi:
-            ax.fill_between(xs, _values(lo, log)[0], _values(hi, log)[0], color=st["color"], alpha=0.18, linewidth=0)
+        if lo is not hi and np.isfinite(edges := _values([lo, hi], log)).all(axis=0).any():  # none: matplotlib fails
+            ax.fill_between(xs, *edges, color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
             ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
         hidden = " (<= 0: not drawn)" * bool(log and (v <= 0).any())  # a log axis has no place for them
@@ -199,12 +209,15 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel; `log`: log y axes,
     all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the series sideways so that
     none hides another. A series named by a scheme keeps its label and colour."""
-    if not (n := len(panels)):
+    if not (n := len(check_type("curves", "panels", panels, Mapping, "a mapping {panel: {series: values}}"))):
         raise ValueError("curves: no panels to draw")
-    ncols = n if ncols is None else max(1, min(int(ncols), n))
+    for k, v in (("predicted", predicted), ("hlines", hlines), ("styles", styles)):
+        check_type("curves", k, {} if v is None else v, Mapping, "a mapping (a dict) or None")
+    ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
-    series = list(dict.fromkeys(k for spec in panels.values() for k in (spec[1] if isinstance(spec, tuple) else spec)))
+    series = list(dict.fromkeys(k for name, spec in panels.items() for k in check_type("curves", f"panel {name!r}",
+                                spec[1] if isinstance(spec, tuple) else spec, Mapping, "a mapping {series: values}")))
     names = [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
@@ -238,7 +251,7 @@ def layer_curves(panels: Mapping[str, Mapping[str, Sequence[float]]],
 def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True,
                 hlines: Mapping[str, float] | None = None, steps: Sequence[float] | None = None) -> Figure:
     """Training loss against step (step 0 = before training), a curve (or median and band) per key."""
-    if not curves_:
+    if not check_type("loss_curves", "curves", curves_, Mapping, "a mapping {name: losses}"):
         raise ValueError("loss_curves: no curves to draw")
     x = np.arange(np.shape(next(iter(curves_.values())))[-1]) if steps is None else steps
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
@@ -248,6 +261,8 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
                     accuracies: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "") -> Figure:
     """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
     and test (^) accuracy: where the seeds disagree, the dots spread."""
+    for k, v in (("losses", losses), ("accuracies", accuracies)):
+        check_type("training_figure", k, v, Mapping, "a mapping {name: values}")
     with slide_style():
         fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, right=0.9, wgap=1.4,
                            width_ratios=(1.6, 1))
@@ -272,8 +287,9 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
     `hists`: row -> per layer `(counts, edges)`, `len(edges) == len(counts) + 1`; `annotations`: row -> a short text
     per panel. Each panel is scaled to its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the
     half of the units at exactly 0), which is cut."""
-    rows = list(hists.items())
-    if not rows or (empty := [name for name, v in rows if not len(v)]):
+    rows = list(check_type("histogram_grid", "hists", hists, Mapping, "a mapping {row: [(counts, edges)]}").items())
+    if not rows or (empty := [k for k, v in rows if not len(check_type("histogram_grid", f"row {k!r}", v, Sequence,
+                                                                       "a list of (counts, edges)"))]):
         raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
     ncols, nrows, edges0 = max(len(v) for _, v in rows), len(rows), np.asarray(rows[0][1][0][1], dtype=np.float64)
     lo, span = edges0[0], edges0[-1] - edges0[0]
@@ -312,7 +328,8 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[
 def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *, title: str = "") -> Figure:
     """Weight matrices `(fan_in, fan_out)` as heat maps, a row per key, a column per matrix: identical units are
     identical columns (colours symmetric about 0, the range in each panel's title)."""
-    if not (rows := list(matrices.items())) or not (ncols := max(len(v) for _, v in rows)):
+    rows = list(check_type("weight_heatmaps", "matrices", matrices, Mapping, "a mapping {row: [(name, M)]}").items())
+    if not rows or not (ncols := max(len(v) for _, v in rows)):
         raise ValueError("weight_heatmaps: nothing to draw")
     with slide_style():
         fig = slide_figure(len(rows), ncols, (4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2), top=1.0, bottom=0.6, left=2.2,
@@ -363,8 +380,8 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
     """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`, default 100)."""
-    if (key := str(fmt).lower()) not in _METADATA:
-        raise ValueError(f"figure format {fmt!r} is not supported; use one of {', '.join(_METADATA)}")
+    check_type("figure_bytes", "fig", fig, mpl().figure.Figure, "a matplotlib Figure")
+    key = check_choice("figure_bytes", "fmt", fmt, tuple(_METADATA))
     buf = io.BytesIO()  # drawn with matplotlib's defaults, whatever the user's rcParams
     with mpl().style.context(["default", {k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}]):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=SLIDE_STYLE["savefig.dpi"] if dpi is None else

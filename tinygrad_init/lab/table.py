@@ -54,8 +54,8 @@ def plain(x: Any) -> Any:
     return str(x) if isinstance(x, float) and not math.isfinite(x) else x
 
 
-#: Markdown's special characters, escaped (a newline becomes a space).
-_MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`"}, "\n": " "})
+#: Markdown's special characters, escaped (a line break becomes a space).
+_MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`"}, "\n": " ", "\r": " "})
 
 
 def _is_number(v: Any) -> bool:
@@ -68,9 +68,9 @@ class Table:
 
     def __init__(self, columns: Sequence[str], rows: Iterable[Sequence[Any] | Mapping[str, Any]] = (),
                  title: str | None = None, notes: str | Sequence[str] | None = None) -> None:
-        if isinstance(columns, str):
-            raise TypeError(f"Table: columns must be a list of names, got the string {columns!r}; "
-                            f"write [{columns!r}] for a single column")
+        if isinstance(columns, str) or not isinstance(columns, Iterable):
+            raise TypeError(f"Table: columns must be a list of names, got {type(columns).__name__} {columns!r:.60}"
+                            + f"; write [{columns!r}] for a single column" * isinstance(columns, str))
         self.columns, self._rows = tuple(str(c) for c in columns), []
         if dupes := sorted({c for c in self.columns if self.columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")
@@ -166,8 +166,8 @@ class Table:
         return buf.getvalue()
 
     def _cells(self, digits: int | None) -> list[list[str]]:
-        return [[format_number(v, digits) if _is_number(v) or v is None else str(v).replace("\n", " ") for v in r]
-                for r in self._rows]  # one line a row
+        return [[format_number(v, digits) if _is_number(v) or v is None else " ".join(str(v).splitlines()) for v in r]
+                for r in [self.columns, *self._rows]]  # one line a row, the names' first
 
     def _numeric(self) -> list[bool]:
         return [all(r[j] is None or _is_number(r[j]) for r in self._rows) for j in range(len(self.columns))]
@@ -175,7 +175,7 @@ class Table:
     def to_markdown(self, digits: int | None = 3) -> str:
         """A GitHub Markdown table (numbers right-aligned), the title in bold, the notes below."""
         lines = ([f"**{self.title.translate(_MD)}**", ""] if self.title else []) + [
-            "| " + " | ".join(c.translate(_MD) for c in row) + " |" for row in [self.columns, *self._cells(digits)]]
+            "| " + " | ".join(c.translate(_MD) for c in row) + " |" for row in self._cells(digits)]
         lines.insert(len(lines) - len(self), "|" + "|".join("---:" if num else ":---" for num in self._numeric()) + "|")
         return "\n".join(lines + ([""] + [f"- {n.translate(_MD)}" for n in self.notes] if self.notes else [])) + "\n"
 
@@ -188,7 +188,8 @@ class Table:
 
         caption = [f"<caption>{html.escape(self.title)}</caption>"] if self.title else []
         notes = ["<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"] if self.notes else []
-        head, body = "<thead>" + row("th", self.columns) + "</thead>", [row("td", c) for c in self._cells(digits)]
+        head, *body = self._cells(digits)
+        head, body = "<thead>" + row("th", head) + "</thead>", [row("td", c) for c in body]
         return "\n".join(['<div class="tinygrad-init-table">', "<table>", *caption, head, "<tbody>", *body, "</tbody>",
                           "</table>", *notes, "</div>"])
 
@@ -198,8 +199,8 @@ class Table:
     def to_text(self, digits: int | None = 3, max_width: int | None = None) -> str:
         """Aligned text (numbers right, text left), the title above and the notes below; a table wider
         than `max_width` is cut into blocks of columns, each repeating the first column."""
-        cells, numeric = self._cells(digits), self._numeric()
-        widths = [max([len(c)] + [len(r[j]) for r in cells]) for j, c in enumerate(self.columns)]
+        (head, *cells), numeric = self._cells(digits), self._numeric()
+        widths = [max(len(r[j]) for r in [head, *cells]) for j in range(len(head))]
         blocks: list[list[int]] = [[]]
         for j in range(len(self.columns)):
             if max_width is not None and blocks[-1][1:] and sum(widths[k] + 2 for k in blocks[-1]) + widths[j] > \
@@ -213,7 +214,7 @@ class Table:
 
         lines = [self.title] if self.title else []
         for b, idx in enumerate(blocks):
-            lines += [""] * bool(b) + [line(self.columns, idx), "  ".join("-" * widths[j] for j in idx)]
+            lines += [""] * bool(b) + [line(head, idx), "  ".join("-" * widths[j] for j in idx)]
             lines += [line(r, idx) for r in cells]
         return "\n".join(lines + ([] if self._rows else ["(no rows)"]) + self.notes)
 

@@ -78,12 +78,14 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
 
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
-    """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive)."""
-    if np.shape(y) != (len(X),) or not np.isin(y, (0, 1)).all():
-        raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X ({len(X)}), got shape "
-                         f"{np.shape(y)} with labels {np.unique(y)[:6]}")
+    """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive); nan if a logit
+    is nan (a diverged model: no prediction, not a coin flip)."""
+    if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n, features), got shape "
+                         f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
     with no_grad():
-        return float(np.mean((model(Tensor(X)).data[:, 0] > 0) == (np.asarray(y) == 1)))
+        z = model(Tensor(X)).data[:, 0]
+    return float(np.mean(np.where(np.isnan(z), np.nan, (z > 0) == (np.asarray(y) == 1))))
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],

@@ -13,7 +13,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 
 __all__ = [
-    "as_rng", "check_int", "check_real", "check_choice", "check_bool", "cli_type",
+    "as_rng", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
     "format_number", "shape_text", "Moments", "moments", "ratio",
 ]
 
@@ -92,6 +92,14 @@ def check_bool(where: str, name: str, value: Any) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError(f"{where}: {name} must be True or False, got {_got(value)}")
+
+
+def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:
+    """`value` if it is an instance of `types` (a container, a figure, an Axes...), else a TypeError naming `what`
+    it must be (in place of Python's own error from deep inside the code that uses it)."""
+    if not isinstance(value, types):
+        raise TypeError(f"{where}: {name} must be {what}, got {_got(value)}")
+    return value
 
 
 def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str], Any]:

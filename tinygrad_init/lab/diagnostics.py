@@ -29,8 +29,8 @@ from ..core.tensor import Tensor, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
-from ..utils import as_rng, check_bool, check_choice, check_int, format_number, moments, ratio
-from .plots import check_type, legend_below, mpl, ridges, scheme_color, slide_figure, slide_style
+from ..utils import as_rng, check_bool, check_choice, check_int, check_type, format_number, moments, ratio
+from .plots import legend_below, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
 

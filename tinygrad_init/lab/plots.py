@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_choice, check_int, check_real, format_number
+from ..utils import check_choice, check_int, check_real, check_type, format_number
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -51,14 +51,6 @@ def mpl() -> Any:
     for sub in ("axes", "collections", "colors", "figure", "lines", "patches", "style", "ticker"):
         importlib.import_module(f"matplotlib.{sub}")  # a Figure made directly renders with Agg: no pyplot
     return sys.modules["matplotlib"]
-
-
-def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:
-    """`value` if it is an instance of `types`; else a TypeError as `utils`' checks word it: `"<where>: <name> must be
-    <what>, got <type> <value>"` (in place of Python's own error from deep inside a figure)."""
-    if not isinstance(value, types):
-        raise TypeError(f"{where}: {name} must be {what}, got {type(value).__name__} {value!r:.60}")
-    return value
 
 
 def slide_style() -> contextlib.AbstractContextManager:

@@ -683,3 +683,12 @@ def test_flags_take_only_true_or_false(call, fragment):
     # (attach=None) was left detached: each flag was read as Python's truth of any value
     with pytest.raises(TypeError, match=f"{fragment} must be True or False, got str 'no'"):
         call("no")
+
+
+def test_theory_summary_worst_counts_layers_that_underflowed_or_overflowed() -> None:
+    # 70 ReLU layers of 32 units: small weights underflow float32 to 0 (theory 1e-97), large ones overflow to nan;
+    # the worst ratio skipped the zeros ('1.01' for dL/dh measured 0 at 69 of 70 layers, '-' for dL/dW, which the
+    # note reads 'the theory predicts exactly 0') and saw a nan only in the first layer (act 2.94, grad nan)
+    sweep = E.run_sweep(("small", "large"), ("relu",), depth=70, width=32, batch=8)
+    small, large = (list(r.values())[2:] for r in E.theory_vs_measurement(sweep)[1])
+    assert small == [0.0, 0.0, 0.0] and all(math.isnan(v) for v in large)

@@ -303,8 +303,8 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
         q = {m: [ratio(r[m], r[m + "_theory"]) if r[m + "_theory"] else None for r in run.layers] for m, _ in _PAIRS}
         rows += [[sc, a, r["layer"]] + [x for m, _ in _PAIRS for x in (r[m], r[m + "_theory"], q[m][i])]
                  for i, r in enumerate(run.layers)]
-        summary.append([sc, a] + [max((v for v in q[m] if v), key=lambda v: abs(math.log(v)), default=None)
-                                  for m, _ in _PAIRS])
+        summary.append([sc, a] + [max((v for v in q[m] if v is not None), default=None,  # 0, nan: furthest
+                                      key=lambda v: abs(math.log(v)) if v > 0 else math.inf) for m, _ in _PAIRS])
     where = f"{sweep.settings['depth']} layers x {sweep.settings['width']} units, batch {sweep.settings['batch']}"
     return (Table(["scheme", "activation", "layer"] + [c for m, _ in _PAIRS
                                                        for c in (m, m + "_theory", m[:-4] + "_ratio")],
@@ -312,8 +312,9 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
                   notes=["*_ratio = measured / theory; '-' where the theory predicts exactly 0"]),
             Table(["scheme", "activation", "act_ratio_worst", "grad_act_ratio_worst", "grad_w_ratio_worst"], summary,
                   title=f"Theory vs measurement: the worst layer of each network ({where})",
-                  notes=["the ratio measured / theory furthest from 1; the theory is the infinite-width limit, one "
-                         "finite network scatters around it (see the average over networks)"]))
+                  notes=["the ratio measured / theory furthest from 1 (0 or nan: float32 underflowed or overflowed); "
+                         "the theory is the infinite-width limit, one finite network scatters around it (see the "
+                         "average over networks)"]))
 
 
 def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = False, *, scheme: str = "he_normal",

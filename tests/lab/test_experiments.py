@@ -593,6 +593,8 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.training(sizes=(3, 4, 1)), ValueError, "training: sizes must run from 2 inputs to 1 output"),
     (lambda: E.theory_average(quick=True, widht=10), TypeError, "theory_average: unknown keyword argument(s) widht"),
     (lambda: E.theory_average(scheme="nope"), ValueError, "theory_average: init.get: unknown"),
+    # all-zero weights: the theory's stds are 0, the findings read 'off by up to nan% ..., by at most inf%'
+    (lambda: E.theory_average(scheme="zeros", quick=True), ValueError, "theory_average: zeros draws all-zero"),
     (lambda: E.deep_mlp(2, 3, "tanh", outputs=0), ValueError, "deep_mlp: outputs must be >= 1"),  # built none
 ])
 def test_clear_errors(call, error, fragment: str) -> None:

@@ -323,6 +323,9 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     scatters around the mean field, their median follows it. Table `main`, figure `ratios`."""
     fn, sizes = "theory_average", {**_SIZES[check_bool("theory_average", "quick", quick)], "batch": batch, **sizes}
     scheme, activation = check_scheme(fn, scheme), check_activation(fn, activation)
+    if _init.get(scheme).std(2, 2) == 0.0:
+        raise ValueError(f"{fn}: {scheme} draws all-zero weights, whose stds the theory predicts to be 0: there is no "
+                         "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
     seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick)[1]
     runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]

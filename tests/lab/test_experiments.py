@@ -694,3 +694,10 @@ def test_theory_summary_worst_counts_layers_that_underflowed_or_overflowed() -> 
     sweep = E.run_sweep(("small", "large"), ("relu",), depth=70, width=32, batch=8)
     small, large = (list(r.values())[2:] for r in E.theory_vs_measurement(sweep)[1])
     assert small == [0.0, 0.0, 0.0] and all(math.isnan(v) for v in large)
+
+
+def test_the_theory_columns_of_the_tables_say_what_the_theory_is(quick_sweep: E.Sweep) -> None:
+    # the gradient table showed grad_*_theory columns with no word on them; both say that one finite network
+    # scatters around the theory
+    for res in (E.activation_statistics(sweep=quick_sweep), E.gradient_statistics(sweep=quick_sweep)):
+        assert any(n.startswith("*_theory: ") and "infinite width" in n for n in res.tables["main"].notes), res.name

@@ -52,6 +52,8 @@ LAYER_FIELDS: dict[str, str] = {
 _THEORY_OF = {k: k for k in ("pre_std", "act_mean", "act_std", "saturated", "grad_act_std", "grad_pre_std")} | {
     "grad_w_std": "grad_weight_std"}
 _PAIRS = (("act_std", "h"), ("grad_act_std", "dL/dh"), ("grad_w_std", "dL/dW"))
+_THEORY = ("*_theory: the mean-field prediction from the init and the activation alone, the average over networks "
+           "of infinite width: one network scatters around it, a deep and narrow ReLU one most")
 
 
 class Run:
@@ -234,8 +236,7 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
     main = sw.table(["layer", "act_mean", "act_mean_theory", "act_std", "act_std_theory", "saturated",
                      "saturated_theory", "dead", "pre_std", "pre_std_theory"],
                     f"Activation statistics: {L} layers x {s['width']} units, batch {s['batch']}, no bias, X ~ N(0, 1)",
-                    [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] +
-                    ["*_theory: the mean-field prediction from the init and the activation alone"])
+                    [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] + [_THEORY])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
         key = "dead" if a == "relu" else "saturated"
@@ -275,7 +276,7 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
                      "grad_w_std", "grad_w_std_theory"],
                     f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
                     "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_w_std: of "
-                                            "dL/dW_l (summed over the batch)"])
+                                            "dL/dW_l (summed over the batch)", _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")

@@ -593,6 +593,8 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.training(sizes=(3, 4, 1)), ValueError, "training: sizes must run from 2 inputs to 1 output"),
     (lambda: E.theory_average(quick=True, widht=10), TypeError, "theory_average: unknown keyword argument(s) widht"),
     (lambda: E.theory_average(scheme="nope"), ValueError, "theory_average: init.get: unknown"),
+    # all-zero weights: the theory's stds are 0, the findings read 'off by up to nan% ..., by at most inf%'
+    (lambda: E.theory_average(scheme="zeros", quick=True), ValueError, "theory_average: zeros draws all-zero"),
     (lambda: E.deep_mlp(2, 3, "tanh", outputs=0), ValueError, "deep_mlp: outputs must be >= 1"),  # built none
 ])
 def test_clear_errors(call, error, fragment: str) -> None:
@@ -683,3 +685,19 @@ def test_flags_take_only_true_or_false(call, fragment):
     # (attach=None) was left detached: each flag was read as Python's truth of any value
     with pytest.raises(TypeError, match=f"{fragment} must be True or False, got str 'no'"):
         call("no")
+
+
+def test_theory_summary_worst_counts_layers_that_underflowed_or_overflowed() -> None:
+    # 70 ReLU layers of 32 units: small weights underflow float32 to 0 (theory 1e-97), large ones overflow to nan;
+    # the worst ratio skipped the zeros ('1.01' for dL/dh measured 0 at 69 of 70 layers, '-' for dL/dW, which the
+    # note reads 'the theory predicts exactly 0') and saw a nan only in the first layer (act 2.94, grad nan)
+    sweep = E.run_sweep(("small", "large"), ("relu",), depth=70, width=32, batch=8)
+    small, large = (list(r.values())[2:] for r in E.theory_vs_measurement(sweep)[1])
+    assert small == [0.0, 0.0, 0.0] and all(math.isnan(v) for v in large)
+
+
+def test_the_theory_columns_of_the_tables_say_what_the_theory_is(quick_sweep: E.Sweep) -> None:
+    # the gradient table showed grad_*_theory columns with no word on them; both say that one finite network
+    # scatters around the theory
+    for res in (E.activation_statistics(sweep=quick_sweep), E.gradient_statistics(sweep=quick_sweep)):
+        assert any(n.startswith("*_theory: ") and "infinite width" in n for n in res.tables["main"].notes), res.name

@@ -27,6 +27,14 @@ def test_network_weights_and_shapes():
     np.testing.assert_allclose(w.T @ w, 2.0 * np.eye(64), atol=1e-12)
 
 
+def test_orthogonal_network_has_fan_in_var_sigma_w2_in_every_layer():
+    # the docstring's Var(W) = sigma_w^2 / fan_in: a first layer from 16 inputs to 64 units had a quarter of it
+    # (orthogonal's gain^2 / max(fan_in, fan_out)), a network in another phase than the sigma_w^2 asked for
+    lins = [m for m in S.network(2, 64, "tanh", 2.0, orthogonal=True, inputs=16, outputs=4) if isinstance(m, nn.Linear)]
+    assert [l.fan_in * np.mean(l.weight.data ** 2) for l in lins] == pytest.approx([2.0] * 3, rel=1e-12)
+    np.testing.assert_allclose(lins[0].weight.data @ lins[0].weight.data.T, 8.0 * np.eye(16), atol=1e-12)
+
+
 def test_the_engine_jacobian_is_the_product_of_local_jacobians():
     # backpropagating the identity's rows through copies of one input gives J = d h_L / d h_0; by hand,
     # J^T = W_1 D_1 W_2 D_2 ... with D_l = diag(f'(y_l)) (the layout y = h @ W + b)

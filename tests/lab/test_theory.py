@@ -347,6 +347,11 @@ def test_init_per_layer_and_as_std():
     ({"init": "nope"}, ValueError, "^predict: init.get: unknown initialization scheme 'nope'"),
     ({"saturation_threshold": 2}, ValueError, r"^predict: saturation_threshold must be in \(0, 1\)"),
     ({"init": 1e200}, ValueError, "^predict: the variance of layer 1 overflows"),
+    # Python's OverflowError (34, 'Numerical result out of range') from squaring the std
+    *(({k: 1e200}, ValueError, rf"^predict: {k} must be in \[{'-' * (k == 'input_mean')}") for k in (
+        "input_std", "input_mean", "bias_std", "grad_std_top")),
+    # the backward overflowed silently to inf (a RuntimeWarning) where the forward overflow is an error
+    ({"widths": [1000] * 301, "init": "large"}, ValueError, "^predict: the gradient variance overflows"),
 ])
 def test_predict_errors(kwargs, exc, pattern):
     args = {"widths": [10, 10, 10], "activation": "tanh", "init": "xavier_normal", **kwargs}

@@ -52,6 +52,8 @@ LAYER_FIELDS: dict[str, str] = {
 _THEORY_OF = {k: k for k in ("pre_std", "act_mean", "act_std", "saturated", "grad_act_std", "grad_pre_std")} | {
     "grad_w_std": "grad_weight_std"}
 _PAIRS = (("act_std", "h"), ("grad_act_std", "dL/dh"), ("grad_w_std", "dL/dW"))
+_THEORY = ("*_theory: the mean-field prediction from the init and the activation alone, the average over networks "
+           "of infinite width: one network scatters around it, a deep and narrow ReLU one most")
 
 
 class Run:
@@ -234,8 +236,7 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
     main = sw.table(["layer", "act_mean", "act_mean_theory", "act_std", "act_std_theory", "saturated",
                      "saturated_theory", "dead", "pre_std", "pre_std_theory"],
                     f"Activation statistics: {L} layers x {s['width']} units, batch {s['batch']}, no bias, X ~ N(0, 1)",
-                    [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] +
-                    ["*_theory: the mean-field prediction from the init and the activation alone"])
+                    [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] + [_THEORY])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
         key = "dead" if a == "relu" else "saturated"
@@ -275,7 +276,7 @@ def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool =
                      "grad_w_std", "grad_w_std_theory"],
                     f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
                     "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_w_std: of "
-                                            "dL/dW_l (summed over the batch)"])
+                                            "dL/dW_l (summed over the batch)", _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
@@ -303,8 +304,8 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
         q = {m: [ratio(r[m], r[m + "_theory"]) if r[m + "_theory"] else None for r in run.layers] for m, _ in _PAIRS}
         rows += [[sc, a, r["layer"]] + [x for m, _ in _PAIRS for x in (r[m], r[m + "_theory"], q[m][i])]
                  for i, r in enumerate(run.layers)]
-        summary.append([sc, a] + [max((v for v in q[m] if v), key=lambda v: abs(math.log(v)), default=None)
-                                  for m, _ in _PAIRS])
+        summary.append([sc, a] + [max((v for v in q[m] if v is not None), default=None,  # 0, nan: furthest
+                                      key=lambda v: abs(math.log(v)) if v > 0 else math.inf) for m, _ in _PAIRS])
     where = f"{sweep.settings['depth']} layers x {sweep.settings['width']} units, batch {sweep.settings['batch']}"
     return (Table(["scheme", "activation", "layer"] + [c for m, _ in _PAIRS
                                                        for c in (m, m + "_theory", m[:-4] + "_ratio")],
@@ -312,8 +313,9 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
                   notes=["*_ratio = measured / theory; '-' where the theory predicts exactly 0"]),
             Table(["scheme", "activation", "act_ratio_worst", "grad_act_ratio_worst", "grad_w_ratio_worst"], summary,
                   title=f"Theory vs measurement: the worst layer of each network ({where})",
-                  notes=["the ratio measured / theory furthest from 1; the theory is the infinite-width limit, one "
-                         "finite network scatters around it (see the average over networks)"]))
+                  notes=["the ratio measured / theory furthest from 1 (0 or nan: float32 underflowed or overflowed); "
+                         "the theory is the infinite-width limit, one finite network scatters around it (see the "
+                         "average over networks)"]))
 
 
 def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = False, *, scheme: str = "he_normal",
@@ -322,6 +324,9 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
     scatters around the mean field, their median follows it. Table `main`, figure `ratios`."""
     fn, sizes = "theory_average", {**_SIZES[check_bool("theory_average", "quick", quick)], "batch": batch, **sizes}
     scheme, activation = check_scheme(fn, scheme), check_activation(fn, activation)
+    if _init.get(scheme).std(2, 2) == 0.0:
+        raise ValueError(f"{fn}: {scheme} draws all-zero weights, whose stds the theory predicts to be 0: there is no "
+                         "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
     seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick)[1]
     runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]

@@ -43,8 +43,10 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
     """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
     `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
     sigma_w2, sigma_b2 = (check_real("network", k, v, 0.0) for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2)))
-    w = init.get("orthogonal", gain=math.sqrt(sigma_w2)) if check_bool("network", "orthogonal", orthogonal) else \
-        partial(init.variance_scaling, scale=sigma_w2)
+    def scaled(shape: tuple[int, int], rng: Any = None, dtype: Any = np.float64) -> np.ndarray:  # gain^2/max(fans)
+        return init.orthogonal(shape, rng, dtype, gain=math.sqrt(sigma_w2 * max(shape[1] / shape[0], 1.0)))
+
+    w = scaled if check_bool("network", "orthogonal", orthogonal) else partial(init.variance_scaling, scale=sigma_w2)
     return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
                     bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 

@@ -219,9 +219,10 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     acts = tuple(_acts.get(a, where=fn).name for a in names)
     pairs = [_weight_std(spec, ws[l], ws[l + 1], l + 1) for l, spec in enumerate(specs)]
     w_std, label = np.array([p[0] for p in pairs]), f"[{', '.join(p[1] for p in pairs)}]" if many else pairs[0][1]
-    input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0) for k, v in (
+    input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0, 1e150) for k, v in (  # squares below 1e300
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
-    input_mean, slope = check_real(fn, "input_mean", input_mean), check_real(fn, "negative_slope", negative_slope)
+    input_mean = check_real(fn, "input_mean", input_mean, -1e150, 1e150)
+    slope = check_real(fn, "negative_slope", negative_slope)
     batch_size = check_int(fn, "batch_size", batch_size, 1)
     sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 
@@ -237,7 +238,11 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     var_gh, var_gy = [grad_std_top ** 2], []  # Var(dL/dh_l), Var(dL/dy_l), from the top down
     for i in reversed(range(layers)):
         var_gy.insert(0, ms[i].deriv_second * var_gh[0])
-        var_gh.insert(0, ws[i + 1] * w_std[i] ** 2 * var_gy[0])
+        with np.errstate(over="ignore"):
+            var_gh.insert(0, ws[i + 1] * w_std[i] ** 2 * var_gy[0])
+        if not math.isfinite(var_gh[0]):
+            raise ValueError(f"predict: the gradient variance overflows below layer {i + 1} (weight std {w_std[i]:g}); "
+                             "use smaller weight stds, fewer layers or a smaller grad_std_top")
     var_gy, col = np.array(var_gy), lambda k: np.array([getattr(m, k) for m in ms])  # noqa: E731
     settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
                 "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": sat}

@@ -368,6 +368,16 @@ def test_fit_keeps_each_network_to_itself_and_restores_blas_threads() -> None:
     assert [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] == before
 
 
+def test_fit_reads_a_diverged_network_as_nan_accuracy_not_a_coin_flip() -> None:
+    # nan logits compared with 0 are all False: fit recorded about 0.5 (chance) where `accuracy` says nan
+    X, y = data.moons(20, rng=0)
+    bad, good = nn.MLP([2, 3, 1], rng=0), nn.MLP([2, 3, 1], rng=1)
+    bad.linears()[0].weight.data[...] = np.nan
+    hist = E.fit([bad, good], X, y, steps=0, lr=0.1)
+    assert np.isnan(hist["accuracy"][0, 0]) and np.isnan(E.accuracy(bad, X, y))
+    assert hist["accuracy"][1, 0] == pytest.approx(E.accuracy(good, X, y))
+
+
 # ---------------------------------------------------------------- the literature's training runs
 
 
@@ -441,6 +451,25 @@ def test_the_lottery_sentence_follows_the_spreads() -> None:
         assert f"a spread of {max(shown) - min(shown)} points, while He varies by {100 * np.ptp(he):.0f} and" \
             in res.findings[-1]  # the numbers it shows
     assert "10*randn is no more of a lottery than He" in E.training(rng=2, quick=True).findings[-1]
+
+
+def test_training_shows_a_diverged_networks_accuracy_as_nan_and_counts_it() -> None:
+    # lr 1e30 overflows every random net to nan logits: band read their nan test accuracy as +inf, so the table
+    # said "inf" and the findings "test inf%"
+    res = E.training(rng=0, seeds=2, steps=3, lr=1e30)
+    rows = {r["init"]: r for r in res.tables["main"]}
+    for k in ("large10", "he_normal"):
+        assert all(math.isnan(rows[k][f"{q}_accuracy_{m}"]) for q in ("train", "test") for m in ("median", "max"))
+    assert rows["zeros"]["test_accuracy_median"] == 0.5
+    assert not any("inf%" in f for f in res.findings) and "test nan%" in res.findings[1]
+    assert "2 diverged" in res.findings[1] and "lottery" not in res.findings[-1]
+
+
+def test_training_says_ln_2_only_where_the_zeros_loss_is_ln_2() -> None:
+    # at lr 50 the zeros net's loss grows to 4.27, and the findings said "loss 4.266 = ln 2"
+    res = E.training(rng=0, seeds=1, steps=200, lr=50)
+    assert "= ln 2" not in res.findings[-1] and "loss 4.266" in res.findings[-1]
+    assert "loss 0.6931 = ln 2." in E.training(rng=0, seeds=1, steps=5).findings[-1]
 
 
 @pytest.mark.slow

@@ -136,7 +136,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             if step % every == 0 or step == steps:
                 loss = np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2))
                 hidden = (np.stack([stat(h, axis=(1, 2)) for h in hs[1:-1]], -1) for stat in (np.mean, np.std) if watch)
-                for k, v in zip(rec, (step, loss, np.mean((out > 0) == (t > 0.5), axis=(1, 2)), *hidden)):
+                right = np.where(np.isnan(out), np.nan, (out > 0) == (t > 0.5))  # nan logits: no prediction, not chance
+                for k, v in zip(rec, (step, loss, np.mean(right, axis=(1, 2)), *hidden)):
                     rec[k].append(v)
             if step == steps:
                 break
@@ -201,9 +202,14 @@ def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, 
     return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick))
 
 
-def _spread(v: Any, fmt: str = "{:.1%}") -> str:
-    m, lo, hi = (float(a) for a in band(np.ravel(v)))
-    return fmt.format(m) if lo == hi else f"{fmt.format(m)} ({fmt.format(lo)}-{fmt.format(hi)})"
+def _accuracies(v: Any) -> tuple[float, float, float]:
+    """`band` of accuracies leaving out the diverged networks' (nan: no prediction); nan if all diverged."""
+    return band(v[~np.isnan(v)]) if (v := np.ravel(v)).size > np.isnan(v).sum() else (math.nan,) * 3
+
+
+def _spread(v: Any, fmt: str = "{:.1%}", summary: Callable = band) -> str:
+    m, lo, hi = (float(a) for a in summary(np.ravel(v)))
+    return fmt.format(m) if not lo < hi else f"{fmt.format(m)} ({fmt.format(lo)}-{fmt.format(hi)})"
 
 
 def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, width: int = 8, steps: int | None = None,
@@ -277,16 +283,21 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
         loss, train, tst = hist["loss"][idx], hist["accuracy"][idx, -1], test[idx]
         data[k] = {"loss": loss, "train_accuracy": train, "test_accuracy": tst, "seeds": [runs[i][1] for i in idx]}
         rows.append([k, _init.get(inits[k]).formula, len(idx), float(np.median(loss[:, 0])), *band(loss[:, -1]),
-                     *band(train), *band(tst)])
+                     *_accuracies(train), *_accuracies(tst)])
         per_seed += [[k, runs[i][1], hist["loss"][i, -1], hist["accuracy"][i, -1], test[i]] for i in idx]
-        findings.append(f"{label(k)}: train accuracy {_spread(train)}, test {_spread(tst)}, final loss "
-                        f"{_spread(loss[:, -1], '{:.3g}')} (median (lowest-highest) of {len(idx)} network(s)).")
+        lost = int((np.isnan(train) | np.isnan(tst)).sum())
+        findings.append(f"{label(k)}: train accuracy {_spread(train, summary=_accuracies)}, test "
+                        f"{_spread(tst, summary=_accuracies)}, final loss {_spread(loss[:, -1], '{:.3g}')} (median "
+                        f"(lowest-highest) of {len(idx)} network(s)" + f", {lost} diverged: nan logits" * bool(lost)
+                        + ").")
     big, he = np.round(100 * data["large10"]["train_accuracy"]), 100 * data["he_normal"]["train_accuracy"]  # as shown
-    what = "is a lottery" if np.ptp(big) > max(10, 2 * np.ptp(he)) else "is no more of a lottery than He in this run"
+    what = "is a lottery" if np.ptp(big) > max(10, 2 * np.ptp(he)) else "is no more of a lottery than He in this run" \
+        if np.isfinite([*big, *he]).all() else "cannot be compared with He (a network diverged)"
+    zero = format_number(data["zeros"]["loss"][0, -1], 4)
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "
                     f"train accuracy, a spread of {np.ptp(big):.0f} points, while He varies by {np.ptp(he):.0f} and "
                     f"zeros stays at {data['zeros']['train_accuracy'][0]:.0%}, loss "
-                    f"{format_number(data['zeros']['loss'][0, -1], 4)} = ln 2.")
+                    f"{zero}{' = ln 2' if zero == format_number(LN2, 4) else ''}.")
     net = "-".join(map(str, sizes))
     main = Table(["init", "formula", "networks", "initial_loss"] + [f"{q}_{k}" for q in ("final_loss", "train_accuracy",
                  "test_accuracy") for k in ("median", "min", "max")], rows,

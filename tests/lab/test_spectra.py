@@ -104,6 +104,13 @@ def test_trainability_quick_is_reproducible():
     assert all(small["chance"] <= 1 and 0 <= v <= 1 for row in small["accuracy"] for v in row)
 
 
+def test_trainability_reads_a_diverged_network_as_nan_not_chance():
+    # sigma_w^2 1e80 overflows float32 weights (inf: nan logits); argmax of a nan row is class 0, about chance
+    with np.errstate(all="ignore"):
+        r = S.trainability(sigma_w2s=(1e80,), depths=(2,), width=8, steps=1, rng=0)
+    assert math.isnan(r["accuracy"][0][0])
+
+
 def test_the_shipped_heatmap():
     r = json.loads(S.SHIPPED.read_text())
     acc = np.array(r["accuracy"])

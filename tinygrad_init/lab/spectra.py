@@ -119,7 +119,8 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
             model = network(depth, width, "tanh", sw, sigma_b2, inputs=16, outputs=4, rng=seed, dtype=np.float32)
             fit(model, X, y, steps, lr, rng=seed)
             with no_grad():
-                acc[-1].append(float(np.mean(model(Tensor(X)).data.argmax(axis=1) == y)))
+                z = model(Tensor(X)).data  # nan logits (diverged): no prediction, nan, not argmax's class 0
+                acc[-1].append(float(np.mean(np.where(np.isnan(z).any(axis=1), np.nan, z.argmax(axis=1) == y))))
     return {"sigma_w2": sws, "depth": depths, "accuracy": acc, "sigma_b2": sigma_b2, "width": width,
             "steps": steps, "lr": lr, "chance": float(np.max(np.bincount(y)) / len(y)),
             "command": "tinygrad-init chaos" + (" --quick" if quick else "")}

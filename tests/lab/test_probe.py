@@ -252,6 +252,14 @@ def test_cs231n_unit_weights_saturate_tanh(unit_gaussian_batch):
     assert t["dead"] == [None] * 10  # not a ReLU net
 
 
+def test_a_tanh_layer_of_nan_activations_is_not_read_as_unsaturated():
+    # nan compared with the limits is False: the layer read 0% saturated (diagnostics gives nan, as dead does here)
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 2, rng=0), nn.Sigmoid())
+    with Probe(model) as p, np.errstate(invalid="ignore"):
+        model(Tensor(np.array([[np.nan, 1.0], [0.0, 1.0]], dtype=np.float32)))
+    assert [math.isnan(r["saturated"]) for r in p.stats(["saturated"])] == [True, True]
+
+
 def test_relu_with_a_large_negative_bias_is_all_dead():
     rng = np.random.default_rng(3)
     model = nn.Sequential(

@@ -228,12 +228,12 @@ class Probe:
         self._outputs.append(weakref.ref(output))
         h = self._take(rec, output, "activation", "act", self.hist_bins, self.hist_range)
         lo, hi = _acts.get(act).limits
-        if h.size and math.isfinite(lo) and math.isfinite(hi):
-            sat = (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))  # float64: exact in any dtype
-            rec.numbers["saturated"] = np.count_nonzero(sat) / h.size
-        elif h.size and math.isfinite(lo):  # nan where the activations overflowed: no unit is known to be dead
-            rec.numbers["dead"] = float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0))) \
-                if not rec.numbers.get("act_nonfinite") else math.nan
+        if not h.size or not math.isfinite(lo):
+            return
+        key = "saturated" if math.isfinite(hi) else "dead"  # nan where the activations overflowed: neither is known
+        rec.numbers[key] = math.nan if rec.numbers.get("act_nonfinite") else np.count_nonzero(  # float64: exact
+            (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))) / h.size if key == "saturated" \
+            else float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0)))
 
     def stats(self, columns: str | Sequence[str] | None = None, lr: float | None = None) -> Table:
         """The statistics as a `Table`, a row per layer (float64, `None` where a value does not apply or was not

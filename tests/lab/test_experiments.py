@@ -515,6 +515,13 @@ def test_depth_with_one_depth_builds_that_many_layers_once(monkeypatch: pytest.M
     assert [(r["layers"], r["momentum"]) for r in res.table] == [(30, 0.0)] * 2 + [(30, 0.9)] * 2
 
 
+def test_depth_refuses_depths_it_would_drop() -> None:
+    # (10, 20, 30) kept 10 and 30 and dropped 20 silently; (3, 3) ran one depth as if two were asked for
+    for layers in ((10, 20, 30), (3, 3)):
+        with pytest.raises(ValueError, match=r"depth: layers must be one depth or two different ones"):
+            E.depth(rng=0, seeds=1, layers=layers, steps=2)
+
+
 @pytest.mark.slow
 def test_glorot_bengio_top_layer_saturates_then_recovers() -> None:
     # Glorot & Bengio (2010), Fig. 2: with sigmoid units and the standard init U(-1/sqrt(n), 1/sqrt(n)) the top
@@ -605,7 +612,7 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
     (lambda: E.symmetry(quick=1), TypeError, "symmetry: quick must be True or False"),
     (lambda: E.symmetry(constant="a"), TypeError, "symmetry: constant must be a number"),
     (lambda: E.symmetry(random_scheme="zeros"), ValueError, "random_scheme must draw random weights"),  # 1 zeros row
-    (lambda: E.depth(layers=[]), ValueError, "depth: layers must list one or more depths"),
+    (lambda: E.depth(layers=[]), ValueError, "depth: layers must be one depth or two different ones"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.zeros(4)), ValueError, "y must hold one label"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), np.ones((3, 1))), ValueError, "got shape (3, 1)"),
     (lambda: E.accuracy(nn.MLP([2, 3, 1]), np.zeros((3, 2)), [0, 2, np.nan]), ValueError, "labels [ 0.  2. nan]"),

@@ -332,8 +332,9 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     if not isinstance(layers, Iterable):
         raise TypeError(f"{fn}: layers must be a list of depths such as (22, 30), got {layers!r}")
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
-    if not layers:
-        raise ValueError(f"{fn}: layers must list one or more depths (the shallow net, then the deep one), got []")
+    if not 0 < len(layers) == len(set(layers)) <= 2:
+        raise ValueError(f"{fn}: layers must be one depth or two different ones (the shallow net, then the deep one), "
+                         f"got {layers}")
     width, samples = check_int(fn, "width", width, 1), check_int(fn, "samples", samples, 2)
     steps, lr, gen, seeds = _plan(fn, rng, quick, seeds, steps, (500, 1200), lr)
     momentum = check_real(fn, "momentum", momentum, 0.0, 1.0, high_open=True)

@@ -256,6 +256,17 @@ def test_correlations_at_another_bias_variance_name_their_phases_by_it():
         S.correlations(depth=3, width=20, sigma_b2=0.0)  # critical at sigma_w^2 = 1: 'ordered' would be critical
 
 
+def test_figure_and_finding_name_a_result_of_another_experiment():
+    # the result of one experiment under another's name was a bare KeyError ('accuracy') or AttributeError
+    tr = json.loads(S.SHIPPED.read_text())
+    for fn in (S.figure, S.finding):
+        for name, result, kind in (("correlations", tr, "a dict of dicts with 'measured'"),
+                                   ("trainability", {"ordered": {"measured": [1.0]}}, "a dict with 'accuracy'"),
+                                   ("phase_diagram", None, "a dict with 'log_chi1'")):
+            with pytest.raises(TypeError, match=rf"{fn.__name__}: result must be what {name}\(\) returns \({kind}\)"):
+                fn(name, result)
+
+
 def test_the_spectra_finding_of_degenerate_networks():
     # width 1: one singular value per network, spread 0 however far from 1 it is (tanh, Gaussian: s^2 = 0.019), and the
     # finding said it 'keeps the whole spectrum near 1'; width 2: ReLU's Jacobian is 0, its spread 0 / 0 warned

@@ -174,13 +174,25 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
 _NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
 
 
+def _check_result(fn: str, name: Any, result: Any) -> str:
+    """`name` (one of `_NAMES`) if `result` has the shape of what the function `name` returns, else a TypeError."""
+    name = check_choice(fn, "name", name, _NAMES)
+    key, nested = {"correlations": ("measured", True), "trainability": ("accuracy", False),
+                   "jacobian_spectra": ("spread", True), "phase_diagram": ("log_chi1", False)}[name]
+    parts = list(result.values()) if nested and isinstance(result, dict) else [result]
+    if not isinstance(result, dict) or not result or not all(isinstance(r, dict) and key in r for r in parts):
+        raise TypeError(f"{fn}: result must be what {name}() returns (a dict{' of dicts' * nested} with {key!r}), "
+                        f"got {type(result).__name__} {result!r:.60}")
+    return name
+
+
 def _phase(chi: float) -> str:
     return "ordered" if chi < 1 - 1e-9 else "chaotic" if chi > 1 + 1e-9 else "critical"
 
 
 def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
-    f, name = format_number, check_choice("finding", "name", name, _NAMES)
+    f, name = format_number, _check_result("finding", name, result)
     if name == "phase_diagram":
         act = result.get("activation", "tanh")
         chi, (start, moved) = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, (
@@ -221,7 +233,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
 
 def figure(name: str, result: dict[str, Any]) -> Any:
     """Draw `result` of `correlations`, `trainability`, `jacobian_spectra` or `phase_diagram` (`name`) on one slide."""
-    name = check_choice("figure", "name", name, _NAMES)
+    name = _check_result("figure", name, result)
     rows, cols, size, bottom = {"correlations": (1, 3, (SLIDE[0], 5.4), 1.45), "jacobian_spectra": (
         2, 3, SLIDE, 1.55)}.get(name, (1, 1, (10, 6.2), 1.6 if name == "phase_diagram" else 1.2))
     with slide_style():  # a colour bar beside a single panel

@@ -590,6 +590,19 @@ def test_sweep_arguments_are_checked(quick_sweep: E.Sweep) -> None:
         quick_sweep.run("small", "tanh").values("act_sd")
     with pytest.raises(KeyError, match=r"Sweep.table: unknown column\(s\) \['dead_fraction'\]"):
         quick_sweep.table(["act_std", "dead_fraction"], "t")
+    # one name is one column, as in Table.select and Probe.stats ("act_std" was split into its letters)
+    assert list(quick_sweep.table("act_std", "t").columns) == ["scheme", "activation", "act_std"]
+    assert list(quick_sweep.run("small", "tanh").table("act_std").columns) == ["act_std"]
+    with pytest.raises(TypeError, match="Sweep.table: columns must be a column name or a list of them, got NoneType"):
+        quick_sweep.table(None, "t")  # "'NoneType' object is not iterable"
+    with pytest.raises(TypeError, match="word: run must be a Run of run_sweep, got NoneType"):
+        E.word(None)  # Python's AttributeError
+
+
+def test_run_sweep_refuses_a_progress_that_is_not_callable_before_running() -> None:
+    # progress="x" failed with "'str' object is not callable" only after the first network had run
+    with pytest.raises(TypeError, match="run_sweep: progress must be a function of one str or None, got str"):
+        E.run_sweep(("small",), ("tanh",), depth=2, width=10, batch=20, progress="x")
 
 
 @pytest.mark.parametrize("call,error,fragment", [

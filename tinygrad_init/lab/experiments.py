@@ -13,14 +13,14 @@ import math
 import numbers
 from concurrent.futures import Future
 from functools import partial
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor
 from ..nn import activations as _acts, init as _init
-from ..utils import as_rng, check_bool, check_int, check_real, format_number as _num, ratio
+from ..utils import as_rng, check_bool, check_int, check_real, check_type, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -78,7 +78,7 @@ class Run:
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
-        s = self._check("Run.table", columns).settings
+        s, columns = self.settings, self._check("Run.table", columns)
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
             "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
@@ -88,11 +88,13 @@ class Run:
                      title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: {s['depth']} "
                            f"layers x {s['width']} units, batch {s['batch']}, seed {s['seed']}")
 
-    def _check(self, where: str, columns: Sequence[str]) -> Run:
-        """This run if it has every one of `columns`; a KeyError naming `where` and the columns otherwise."""
+    def _check(self, where: str, columns: str | Sequence[str]) -> list[str]:
+        """`columns` (a name or a list) as a list if this run has every one; a KeyError naming `where` otherwise."""
+        columns = [columns] if isinstance(columns, str) else list(
+            check_type(where, "columns", columns, Iterable, "a column name or a list of them"))
         if unknown := [c for c in columns if c not in self.layers[0]]:
             raise KeyError(f"{where}: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
-        return self
+        return columns
 
     def to_dict(self) -> dict[str, Any]:
         return plain({"scheme": self.scheme, "activation": self.activation, "batchnorm": self.batchnorm,
@@ -115,9 +117,9 @@ class Sweep:
                            f"{', '.join(f'{s}/{a}' for s, a in self.runs)}")
         return self.runs[(scheme, activation)]
 
-    def table(self, columns: Sequence[str], title: str, notes: Sequence[str] = ()) -> Table:
+    def table(self, columns: str | Sequence[str], title: str, notes: Sequence[str] = ()) -> Table:
         """One row per (scheme, activation, layer) with the given per-layer columns."""
-        next(iter(self.runs.values()))._check("Sweep.table", columns)
+        columns = next(iter(self.runs.values()))._check("Sweep.table", columns)
         return Table(["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns] for (s, a), run in
                                                           self.runs.items() for r in run.layers], title, list(notes))
 
@@ -168,6 +170,8 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
     bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng)
+    if progress is not None and not callable(progress):  # else an error after the first network
+        raise TypeError(f"run_sweep: progress must be a function of one str or None, got {type(progress).__name__}")
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))
     seed = int(gen.integers(0, 2**63 - 1))
     settings = {**sizes, "seed": rng if isinstance(rng, numbers.Integral) else None, "bins": bins,
@@ -429,6 +433,8 @@ def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequenc
 
 def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer)."""
+    if not hasattr(run, "values") or not hasattr(run, "activation"):
+        raise TypeError(f"word: run must be a Run of run_sweep, got {type(run).__name__}")
     return judge(run.values("act_std"), run.values("grad_act_std"),
                  run.values("dead" if run.activation == "relu" else "saturated"), run.activation, thresholds)
 

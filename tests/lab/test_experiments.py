@@ -463,6 +463,8 @@ def test_training_shows_a_diverged_networks_accuracy_as_nan_and_counts_it() -> N
     assert rows["zeros"]["test_accuracy_median"] == 0.5
     assert not any("inf%" in f for f in res.findings) and "test nan%" in res.findings[1]
     assert "2 diverged" in res.findings[1] and "lottery" not in res.findings[-1]
+    assert res.tables["main"].notes[-1] == "accuracy: of the networks that did not diverge (4 did: nan logits)"
+    assert not any("diverge" in n for n in E.training(rng=0, seeds=1, steps=5).tables["main"].notes)
 
 
 def test_training_says_ln_2_only_where_the_zeros_loss_is_ln_2() -> None:

@@ -298,7 +298,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
                     f"train accuracy, a spread of {np.ptp(big):.0f} points, while He varies by {np.ptp(he):.0f} and "
                     f"zeros stays at {data['zeros']['train_accuracy'][0]:.0%}, loss "
                     f"{zero}{' = ln 2' if zero == format_number(LN2, 4) else ''}.")
-    net = "-".join(map(str, sizes))
+    net, lost = "-".join(map(str, sizes)), int((np.isnan(test) | np.isnan(hist["accuracy"][:, -1])).sum())
     main = Table(["init", "formula", "networks", "initial_loss"] + [f"{q}_{k}" for q in ("final_loss", "train_accuracy",
                  "test_accuracy") for k in ("median", "min", "max")], rows,
                  title=f"deeplearning.ai 'Initialization': a {net} ReLU net on circles, {steps} full-batch steps, "
@@ -306,7 +306,8 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
                  notes=["loss: binary cross-entropy of the logits (ln 2 = 0.6931 for a constant 50/50 guess)",
                         "the assignment reports train/test 50%/50% (zeros), 83%/86% (random*10), 99%/96% (He) for "
                         "its one draw", "data: circles with noise 0.05 and inner radius 0.8 as sklearn's make_circles, "
-                        "but angles drawn at random (sklearn spaces them evenly) and our own seeds"])
+                        "but angles drawn at random (sklearn spaces them evenly) and our own seeds"] + [
+                           f"accuracy: of the networks that did not diverge ({lost} did: nan logits)"] * bool(lost))
     figure = partial(plots.training_figure, hist["step"], {k: data[k]["loss"] for k in inits},
                      {k: (data[k]["train_accuracy"], data[k]["test_accuracy"]) for k in inits},
                      title=f"deeplearning.ai 'Initialization': {net} ReLU net on circles, lr {lr:g}, full batch: "

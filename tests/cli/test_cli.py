@@ -289,3 +289,12 @@ def test_the_help_of_every_gives_the_default_for_fewer_than_ten_epochs() -> None
     text = next(a.help for a in demo._actions if a.dest == "every")
     summary = cli.run_demo(cli.build_parser().parse_args(["demo", "--epochs", "5"]), out=io.StringIO())
     assert [h[0] for h in summary["history"]] == [1, 2, 3, 4, 5] and "K = max(1, epochs // 10)" in text, text
+
+
+@pytest.mark.parametrize("argv", [["--activation", "relu"], ["--batchnorm"]])
+def test_sweep_help_names_every_column_the_sweep_prints(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["sweep", "--depth", "2", "--width", "4", "--batch", "3", "--format", "csv", *argv]) == 0
+    columns = capsys.readouterr().out.splitlines()[0].split(",")
+    epilog = " ".join(cli._SWEEP_EPILOG.split()).replace("act_mean/std", "act_mean act_std")
+    named = {c for c in columns if c.endswith("_theory") or re.search(rf"\b{c}\b", epilog)}
+    assert "*_theory" in epilog and named == set(columns), set(columns) - named

@@ -73,7 +73,8 @@ _SWEEP_EPILOG = """\
 one row per layer l = 1..L of h_l = f(h_{l-1} @ W_l) (no bias, X ~ N(0, 1)): pre_std (std of z_l),
 act_mean/std (of h_l), saturated (tanh, sigmoid: |f'| ~ 0) or dead (relu), grad_act_std (std of
 dL/dh_l from a seeded N(0, 1) gradient at the top), grad_w_std (std of dL/dW_l, summed over the batch),
-and *_theory, the mean-field prediction (tinygrad_init.theory.predict).
+and *_theory, the mean-field prediction (tinygrad_init.theory.predict); --batchnorm: linear_std (std of
+h_{l-1} @ W_l, before the norm) before pre_std, and no theory.
 
 examples:
   tinygrad-init sweep --init large --activation tanh       90% of the units saturate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -165,11 +166,16 @@ def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: 
     assert err.startswith("tinygrad-init sweep: out of memory") and "149. GiB" in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("argv", [["exercises", "list"], ["demo", "--epochs", "1"]])
+#: The environment of a user's shell: stdout to a pipe or a file is buffered (PYTHONUNBUFFERED hides what its last
+#: flush at exit does).
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+@pytest.mark.parametrize("argv", [["exercises", "list"], ["demo", "--epochs", "1"], ["sweep", "--depth", "2"]])
 def test_output_piped_into_a_reader_that_stops_is_no_traceback(argv: list[str]) -> None:
     # `tinygrad-init exercises list | head -1`: the reader is gone before the first line is written
     proc = subprocess.Popen([sys.executable, "-m", "tinygrad_init", *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env=BUFFERED)
     proc.stdout.close()
     err = proc.communicate(timeout=120)[1]
     assert "Traceback" not in err and proc.returncode == 1, err
@@ -222,7 +228,6 @@ def test_the_help_of_every_says_how_many_loss_lines_the_default_prints() -> None
 
 
 def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
-    import os
     import signal
 
     # Ctrl-C in a terminal interrupts the whole process group, mid-training. SIGINT as a terminal leaves it: a job
@@ -239,13 +244,12 @@ def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
 
 @pytest.mark.parametrize("argv", [["sweep", "--depth", "2", "--width", "4"], ["exercises", "list"]])
 def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: list[str]) -> None:
-    import os
 
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full (a device that is always full) on this system")
     with open("/dev/full", "w") as full:  # `tinygrad-init sweep --format csv > bn.csv` with no space left
         done = subprocess.run([sys.executable, "-m", "tinygrad_init", *argv], stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=120)
+                              text=True, timeout=120, env=BUFFERED)
     assert done.returncode == 1 and done.stderr == f"tinygrad-init {argv[0]}: cannot write the output: No space " \
         "left on device\n", done.stderr
 
@@ -274,7 +278,6 @@ def test_the_exercises_commands_they_suggest_run_as_pasted_for_a_folder_with_a_s
 
 def test_output_in_an_encoding_without_the_math_signs_is_no_traceback(tmp_path) -> None:
     # `tinygrad-init graph ... > out.txt` on Windows writes cp1252, which has no ∂: a UnicodeEncodeError traceback
-    import os
 
     done = subprocess.run([sys.executable, "-m", "tinygrad_init", "graph", "a*b", "a=2", "b=3", "--no-player",
                            "--max-nodes", "0", "--out", str(tmp_path)], capture_output=True, timeout=120,

@@ -181,6 +181,12 @@ def test_output_piped_into_a_reader_that_stops_is_no_traceback(argv: list[str]) 
     assert "Traceback" not in err and proc.returncode == 1, err
 
 
+def test_a_closed_stdout_is_no_traceback() -> None:  # `tinygrad-init sweep >&-`: Python's sys.stdout is None
+    done = subprocess.run([sys.executable, "-m", "tinygrad_init", "sweep", "--depth", "2"], stderr=subprocess.PIPE,
+                          preexec_fn=lambda: os.close(1), text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
 def test_the_help_gives_the_report_timings_the_readme_measured() -> None:
     # the README: 14.4-14.6 s idle, 24-68 s shared; --quick 4.3-4.6 s idle, 6-25 s shared
     from pathlib import Path

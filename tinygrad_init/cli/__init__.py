@@ -341,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"[options] -- \"{minus[0]}\" NAME=VALUE ...)" if minus else ""))
     try:
         code = args.run(args)
-        return sys.stdout.flush() or code  # buffered output (a full disk, a reader gone) fails here, not at exit
+        return (sys.stdout and sys.stdout.flush()) or code  # buffered output (a full disk, a reader gone) fails here
     except MemoryError as e:  # sizes too large for this machine: say so, no traceback
         return print(f"tinygrad-init {args.command}: out of memory ({e}); try smaller sizes", file=sys.stderr) or 1
     except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback

@@ -307,3 +307,28 @@ def test_sweep_help_names_every_column_the_sweep_prints(argv: list[str], capsys:
     epilog = " ".join(cli._SWEEP_EPILOG.split()).replace("act_mean/std", "act_mean act_std")
     named = {c for c in columns if c.endswith("_theory") or re.search(rf"\b{c}\b", epilog)}
     assert "*_theory" in epilog and named == set(columns), set(columns) - named
+
+
+def test_sweep_output_reads_back_as_run_ones_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import json
+
+    from tinygrad_init import experiments
+    from tinygrad_init.utils import format_number
+
+    argv = ["--init", "large", "--activation", "relu", "--depth", "70", "--width", "30", "--batch", "20", "--seed", "5"]
+    rows = experiments.run_one("large", "relu", 70, 30, 20, rng=5).table().rows  # nan from layer 68 (overflow)
+    outputs = {}
+    for fmt in ("csv", "json", "markdown"):
+        assert cli.main(["sweep", *argv, "--format", fmt]) == 0
+        outputs[fmt] = capsys.readouterr().out
+    as_csv = list(csv.DictReader(io.StringIO(outputs["csv"])))
+    as_json = json.loads(outputs["json"], parse_constant=lambda c: pytest.fail(f"{c} is not strict JSON"))["rows"]
+    as_md = [[c.strip() for c in line.strip("|").split("|")] for line in outputs["markdown"].splitlines()
+             if line.startswith("| ")][1:]
+    assert np.isnan(rows[-1]["act_std"]) and len(as_csv) == len(as_json) == len(as_md) == len(rows) == 70
+    for want, c, j, m in zip(rows, as_csv, as_json, as_md):
+        assert list(c) == list(j) == list(want)  # the columns, in order
+        assert c == {k: repr(v) if isinstance(v, float) else str(v) for k, v in want.items()}  # every digit
+        assert j == {k: v if not isinstance(v, float) or np.isfinite(v) else str(v) for k, v in want.items()}
+        assert m == [format_number(v) for v in want.values()]

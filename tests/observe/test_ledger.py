@@ -638,3 +638,17 @@ def test_a_float_keeps_its_point_only_where_no_digit_was_rounded_away():
                             (-3.0, 6, "-3.0"), (0.0, 4, "0.0"), (1234.5, 6, "1234.5"), (99999.0, 3, "1e+5"),
                             (1.0000001, 4, "1.0"), (0.99999, 3, "1.0")]:
         assert format_number(x, digits) == want, (x, digits)
+
+
+def test_a_batched_matmul_gradient_summed_back_over_the_batch_says_so():
+    x = Tensor(np.ones((2, 3, 4)), requires_grad=True, name="x")
+    W = Tensor(np.ones((4, 5)), requires_grad=True, name="W")
+    v = Tensor(np.ones(4), requires_grad=True, name="v")
+    with ledger.record() as steps:
+        ((x @ W).sum() + (x @ v).sum()).backward()
+    line = {(st.node_name, st.parent_name): steps.line(st.index) for st in steps}
+    # the engine sums x.T @ g of shape (2, 4, 5) over the batch axis into the (4, 5) weight: 'dL/dW = x.T @ g' is false
+    assert line["matmul#2", "W"].startswith("dL/dW = x.T @ g, summed over the broadcast axes   [matmul: ")
+    assert line["matmul#5", "v"].startswith("dL/dv = x.T @ g, summed over the broadcast axes   [matmul: ")
+    assert "g @ W.T   [matmul: " in line["matmul#2", "x"]  # one matrix per batch entry: nothing summed
+    np.testing.assert_allclose(W.grad, np.full((4, 5), 6.0))

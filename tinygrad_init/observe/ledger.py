@@ -342,7 +342,9 @@ class Ledger(Sequence):
             text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {f(s.upstream)} × {f(s.local)} = {f(s.contribution)}"
             now, earlier = f(s.grad_after), f(s.earlier_grad)
         else:
-            summed = len(s.node.parents) == 2 and s.op != "matmul" and s.upstream.shape != s.contribution.shape
+            shapes = [t.shape for t in s.node.parents]  # a matmul's gradient is summed over its broadcast batch axes
+            summed = len(shapes) == 2 and (s.contribution.shape[:-2] != np.broadcast_shapes(*(t[:-2] for t in shapes))
+                                           if s.op == "matmul" else s.upstream.shape != s.contribution.shape)
             text = (f"d{r}/d{p} {eq} {s.rule.split(' = ', 1)[-1]}{', summed over the broadcast axes' * summed}   "
                     f"[{s.op}: {s.rule}, g = d{r}/d{n}]   "
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "

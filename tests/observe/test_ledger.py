@@ -299,7 +299,7 @@ def test_tensor_steps_rules_shapes_norms_and_gain():
     assert st.op == "tanh" and st.rule == "dx = g * (1 - tanh(x)**2)"
     assert st.upstream.norm == pytest.approx(np.linalg.norm(up), rel=1e-12)
     line = steps.line(steps.steps.index(sw))
-    assert line.startswith("dL/dW = x.T @ g   [matmul: dW = x.T @ g, g = dL/d(matmul#2)]")
+    assert line.startswith("dL/dW = x.T @ g   [matmul: dW = x.T @ g, g = dL/d(matmul#2), x = n0]")
     assert "(4, 5) -> (3, 5)" in line and "gain" in line
     final = steps.final_grads()
     assert final[W].norm == pytest.approx(np.linalg.norm(W.grad), rel=1e-12)
@@ -652,3 +652,20 @@ def test_a_batched_matmul_gradient_summed_back_over_the_batch_says_so():
     assert line["matmul#5", "v"].startswith("dL/dv = x.T @ g, summed over the broadcast axes   [matmul: ")
     assert "g @ W.T   [matmul: " in line["matmul#2", "x"]  # one matrix per batch entry: nothing summed
     np.testing.assert_allclose(W.grad, np.full((4, 5), 6.0))
+
+
+def test_a_tensor_line_names_the_tensors_its_rule_calls_x_a_b_or_w():
+    x = Tensor(np.array([[0.5, 1.0]]), requires_grad=True, name="x")
+    W = Tensor(np.array([[1.0], [2.0]]), requires_grad=True, name="W")
+    h = (x @ W).tanh()
+    h.name = "h"
+    with ledger.record() as steps:
+        (h.exp().log() * h).sum().backward()
+    line = {(st.node_name, st.parent_name): steps.line(st.index) for st in steps}
+    # 'dL/d(exp#4) = g / x' and 'dL/dh += g * exp(x)' read as if of the tensor named x: the rules' x is their input
+    assert "[log: dx = g / x, g = dL/d(log#5), x = exp#4]" in line["log#5", "exp#4"]
+    assert "[exp: dx = g * exp(x), g = dL/d(exp#4), x = h]" in line["exp#4", "h"]
+    assert "[matmul: dx = g @ W.T, g = dL/d(matmul#2), W = W]" in line["matmul#2", "x"]  # upstream x local w
+    assert "[matmul: dW = x.T @ g, g = dL/d(matmul#2), x = x]" in line["matmul#2", "W"]
+    assert "[mul: da = g * b, g = dL/d(mul#6), b = h]" in line["mul#6", "log#5"]
+    assert "[sum: dx = broadcast(g), g = dL/dL]" in line["L", "mul#6"]  # nothing else to name

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections import Counter
 from itertools import chain
 from dataclasses import dataclass, field, fields
@@ -345,8 +346,11 @@ class Ledger(Sequence):
             shapes = [t.shape for t in s.node.parents]  # a matmul's gradient is summed over its broadcast batch axes
             summed = len(shapes) == 2 and (s.contribution.shape[:-2] != np.broadcast_shapes(*(t[:-2] for t in shapes))
                                            if s.op == "matmul" else s.upstream.shape != s.contribution.shape)
-            text = (f"d{r}/d{p} {eq} {s.rule.split(' = ', 1)[-1]}{', summed over the broadcast axes' * summed}   "
-                    f"[{s.op}: {s.rule}, g = d{r}/d{n}]   "
+            rhs = s.rule.split(" = ", 1)[-1]  # the rule's names of the node's inputs (x; a, b; x, W), bound to ours
+            bound = "".join(f", {c} = {ps.names.get(t, '?')}" for c, t in zip((u.split()[0][1:] for u in s.node.rules),
+                            s.node.parents) if re.search(rf"\b{c}\b", rhs))
+            text = (f"d{r}/d{p} {eq} {rhs}{', summed over the broadcast axes' * summed}   "
+                    f"[{s.op}: {s.rule}, g = d{r}/d{n}{bound}]   "
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
                     f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
             now, earlier = f"|d{r}/d{p}| = {f(s.grad_after.norm)}", f"a gradient of norm {f(s.earlier_grad)}"

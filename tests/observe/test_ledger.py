@@ -669,3 +669,22 @@ def test_a_tensor_line_names_the_tensors_its_rule_calls_x_a_b_or_w():
     assert "[matmul: dW = x.T @ g, g = dL/d(matmul#2), x = x]" in line["matmul#2", "W"]
     assert "[mul: da = g * b, g = dL/d(mul#6), b = h]" in line["mul#6", "log#5"]
     assert "[sum: dx = broadcast(g), g = dL/dL]" in line["L", "mul#6"]  # nothing else to name
+
+
+def test_a_gradient_changed_by_a_hook_is_said_to_be_so_where_it_flows_on():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="x")
+    h = x * 3
+    h.name = "h"
+    h.register_hook(lambda g: g * 10)
+    with ledger.record() as steps:
+        (h * 2).sum().backward()
+    into, out = steps.line(1), steps.line(2)
+    # the line into h ends with |contribution| 2.82843 and the next reads |g| = 28.2843 for dL/dh: the hook's tenfold
+    assert "|contribution| = 2.82843," in into and "g = dL/dh after its hooks," in out and "|g| = 28.2843," in out
+    assert "after its hooks" not in steps.line(0) + into
+    np.testing.assert_allclose(x.grad, [60.0, 60.0])
+    h = x * 3
+    h.register_hook(lambda g: None)
+    with ledger.record() as steps:  # a hook that only watches changes nothing: nothing to say
+        (h * 2).sum().backward()
+    assert "after its hooks" not in steps.explain() and "|g| = 2.82843," in steps.line(2)

@@ -299,7 +299,7 @@ def test_tensor_steps_rules_shapes_norms_and_gain():
     assert st.op == "tanh" and st.rule == "dx = g * (1 - tanh(x)**2)"
     assert st.upstream.norm == pytest.approx(np.linalg.norm(up), rel=1e-12)
     line = steps.line(steps.steps.index(sw))
-    assert line.startswith("dL/dW = x.T @ g   [matmul: dW = x.T @ g, g = dL/d(matmul#2)]")
+    assert line.startswith("dL/dW = x.T @ g   [matmul: dW = x.T @ g, g = dL/d(matmul#2), x = n0]")
     assert "(4, 5) -> (3, 5)" in line and "gain" in line
     final = steps.final_grads()
     assert final[W].norm == pytest.approx(np.linalg.norm(W.grad), rel=1e-12)
@@ -638,3 +638,53 @@ def test_a_float_keeps_its_point_only_where_no_digit_was_rounded_away():
                             (-3.0, 6, "-3.0"), (0.0, 4, "0.0"), (1234.5, 6, "1234.5"), (99999.0, 3, "1e+5"),
                             (1.0000001, 4, "1.0"), (0.99999, 3, "1.0")]:
         assert format_number(x, digits) == want, (x, digits)
+
+
+def test_a_batched_matmul_gradient_summed_back_over_the_batch_says_so():
+    x = Tensor(np.ones((2, 3, 4)), requires_grad=True, name="x")
+    W = Tensor(np.ones((4, 5)), requires_grad=True, name="W")
+    v = Tensor(np.ones(4), requires_grad=True, name="v")
+    with ledger.record() as steps:
+        ((x @ W).sum() + (x @ v).sum()).backward()
+    line = {(st.node_name, st.parent_name): steps.line(st.index) for st in steps}
+    # the engine sums x.T @ g of shape (2, 4, 5) over the batch axis into the (4, 5) weight: 'dL/dW = x.T @ g' is false
+    assert line["matmul#2", "W"].startswith("dL/dW = x.T @ g, summed over the broadcast axes   [matmul: ")
+    assert line["matmul#5", "v"].startswith("dL/dv = x.T @ g, summed over the broadcast axes   [matmul: ")
+    assert "g @ W.T   [matmul: " in line["matmul#2", "x"]  # one matrix per batch entry: nothing summed
+    np.testing.assert_allclose(W.grad, np.full((4, 5), 6.0))
+
+
+def test_a_tensor_line_names_the_tensors_its_rule_calls_x_a_b_or_w():
+    x = Tensor(np.array([[0.5, 1.0]]), requires_grad=True, name="x")
+    W = Tensor(np.array([[1.0], [2.0]]), requires_grad=True, name="W")
+    h = (x @ W).tanh()
+    h.name = "h"
+    with ledger.record() as steps:
+        (h.exp().log() * h).sum().backward()
+    line = {(st.node_name, st.parent_name): steps.line(st.index) for st in steps}
+    # 'dL/d(exp#4) = g / x' and 'dL/dh += g * exp(x)' read as if of the tensor named x: the rules' x is their input
+    assert "[log: dx = g / x, g = dL/d(log#5), x = exp#4]" in line["log#5", "exp#4"]
+    assert "[exp: dx = g * exp(x), g = dL/d(exp#4), x = h]" in line["exp#4", "h"]
+    assert "[matmul: dx = g @ W.T, g = dL/d(matmul#2), W = W]" in line["matmul#2", "x"]  # upstream x local w
+    assert "[matmul: dW = x.T @ g, g = dL/d(matmul#2), x = x]" in line["matmul#2", "W"]
+    assert "[mul: da = g * b, g = dL/d(mul#6), b = h]" in line["mul#6", "log#5"]
+    assert "[sum: dx = broadcast(g), g = dL/dL]" in line["L", "mul#6"]  # nothing else to name
+
+
+def test_a_gradient_changed_by_a_hook_is_said_to_be_so_where_it_flows_on():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="x")
+    h = x * 3
+    h.name = "h"
+    h.register_hook(lambda g: g * 10)
+    with ledger.record() as steps:
+        (h * 2).sum().backward()
+    into, out = steps.line(1), steps.line(2)
+    # the line into h ends with |contribution| 2.82843 and the next reads |g| = 28.2843 for dL/dh: the hook's tenfold
+    assert "|contribution| = 2.82843," in into and "g = dL/dh after its hooks," in out and "|g| = 28.2843," in out
+    assert "after its hooks" not in steps.line(0) + into
+    np.testing.assert_allclose(x.grad, [60.0, 60.0])
+    h = x * 3
+    h.register_hook(lambda g: None)
+    with ledger.record() as steps:  # a hook that only watches changes nothing: nothing to say
+        (h * 2).sum().backward()
+    assert "after its hooks" not in steps.explain() and "|g| = 2.82843," in steps.line(2)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections import Counter
 from itertools import chain
 from dataclasses import dataclass, field, fields
@@ -142,7 +143,7 @@ class Pass:
     """One recorded backward pass from `root`: `order` (root last), `names`, `seed` (dL/d(root), a float or
     `GradStats`), its steps `ledger[first_step:stop_step]` (stop_step -1 while it runs), `complete` (False when
     backward raised); `uses`/`consumers` (node -> edges into it / distinct nodes using it), `earlier` (node ->
-    nonzero gradient held before the pass), `hooked` (node -> its gradient after its hooks, tensors with hooks)."""
+    nonzero gradient held before the pass), `hooked` (node -> its gradient as hooks changed it, tensors)."""
 
     index: int
     root: Any = field(repr=False)
@@ -213,7 +214,7 @@ class Ledger(Sequence):
         self._open = Pass(len(self.passes), root, list(order), node_names(order), bool(root.scalar), seed,
                           len(self.steps), uses=uses, consumers=consumers, earlier=earlier)
         self.passes.append(self._open)
-        self._count, self._cursor, self._upstream = {}, {}, {}
+        self._count, self._cursor, self._upstream, self._after = {}, {}, {}, {root: seed}
 
     def step(self, node: Any, parent: Any, upstream: Any, local: Any, contribution: Any) -> None:
         """Called by the engine after `parent` has accumulated `contribution`."""
@@ -236,11 +237,11 @@ class Ledger(Sequence):
             return
         if node not in self._upstream:  # one node passes the same upstream gradient to each parent
             self._upstream[node] = GradStats.of(upstream)
-            if node._hooks:  # its gradient, as its hooks left it
+            if node._hooks and self._upstream[node] != self._after.get(node):  # its gradient, as its hooks changed it
                 ps.hooked[node] = self._upstream[node]
         up, con, held = self._upstream[node], GradStats.of(contribution), self._held.get(parent)
         grad = parent.grad if held is None else held + parent.grad  # with what a hooked leaf held before the pass
-        after = con if grad is contribution else GradStats.of(grad)  # the first is the gradient
+        after = self._after[parent] = con if grad is contribution else GradStats.of(grad)  # the first is the gradient
         arrays = tuple(np.array(a, copy=True) for a in (upstream, contribution, grad)) if self.arrays else None
         self.steps.append(TensorStep(**common, rule=str(local), upstream=up, contribution=con, grad_after=after,
                                      arrays=arrays))
@@ -342,9 +343,14 @@ class Ledger(Sequence):
             text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {f(s.upstream)} × {f(s.local)} = {f(s.contribution)}"
             now, earlier = f(s.grad_after), f(s.earlier_grad)
         else:
-            summed = len(s.node.parents) == 2 and s.op != "matmul" and s.upstream.shape != s.contribution.shape
-            text = (f"d{r}/d{p} {eq} {s.rule.split(' = ', 1)[-1]}{', summed over the broadcast axes' * summed}   "
-                    f"[{s.op}: {s.rule}, g = d{r}/d{n}]   "
+            shapes = [t.shape for t in s.node.parents]  # a matmul's gradient is summed over its broadcast batch axes
+            summed = len(shapes) == 2 and (s.contribution.shape[:-2] != np.broadcast_shapes(*(t[:-2] for t in shapes))
+                                           if s.op == "matmul" else s.upstream.shape != s.contribution.shape)
+            rhs = s.rule.split(" = ", 1)[-1]  # the rule's names of the node's inputs (x; a, b; x, W), bound to ours
+            bound = "".join(f", {c} = {ps.names.get(t, '?')}" for c, t in zip((u.split()[0][1:] for u in s.node.rules),
+                            s.node.parents) if re.search(rf"\b{c}\b", rhs))
+            text = (f"d{r}/d{p} {eq} {rhs}{', summed over the broadcast axes' * summed}   "
+                    f"[{s.op}: {s.rule}, g = d{r}/d{n}{' after its hooks' * (s.node in ps.hooked)}{bound}]   "
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
                     f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
             now, earlier = f"|d{r}/d{p}| = {f(s.grad_after.norm)}", f"a gradient of norm {f(s.earlier_grad)}"

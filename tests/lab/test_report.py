@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import html
+import importlib.util
 import io
 import json
 import re
@@ -23,6 +24,8 @@ from matplotlib.text import Text
 from tinygrad_init import cli, experiments, plots, report
 from tinygrad_init.lab import spectra
 from tinygrad_init.table import Table
+
+from conftest import require_binary
 
 QUICK = ["--quick", "--no-progress"]
 
@@ -424,3 +427,27 @@ def test_every_number_on_the_page_is_the_one_in_its_csv_and_every_figure_its_fil
                 assert shown == (format_number(float(v)) if number else v) or v == "" and shown == "-", (v, shown)
     for data, name in re.findall(r'base64,([^"]*)"[^>]*><figcaption>(figures/[^<]*)</figcaption>', page):
         assert base64.b64decode(data) == (root / name).read_bytes(), name
+
+
+@pytest.mark.browser
+def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> None:
+    # wide tables (measured / theory by layer, deeplearning.ai's 13 columns) pushed the page to 1,900 px
+    spec = importlib.util.spec_from_file_location("pb", Path(__file__).parents[1] / "observe/test_player_browser.py")
+    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
+    browser = module.Chromium(require_binary("chromium"))
+    try:
+        browser.call("Network.enable", session=True)
+        for width, height in ((1280, 720), (800, 720)):
+            browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                 "deviceScaleFactor": 1, "mobile": False}, session=True)
+            browser.open(two_reports[0] / "report.html")
+            assert browser.js("document.documentElement.scrollWidth") <= width, f"wider than {width} px"
+            assert browser.js("Array.prototype.every.call(document.images, i => i.complete && i.naturalWidth > 0)")
+            assert browser.js("Array.prototype.every.call(document.querySelectorAll('a'), "
+                              "a => document.getElementById(a.getAttribute('href').slice(1)))")  # every link an anchor
+        assert browser.errors() == []
+        fetched = [e["params"]["request"]["url"] for e in browser.events
+                   if e.get("method") == "Network.requestWillBeSent"]
+        assert fetched and all(url.startswith(("file:", "data:")) for url in fetched), fetched  # nothing from the net
+    finally:
+        browser.close()

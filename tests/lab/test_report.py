@@ -149,6 +149,7 @@ def test_the_page_opens_with_the_verdict_and_is_self_contained(two_reports: tupl
     assert '<td class="holds">holds</td>' in verdict and "Rule of thumb" in verdict and "Batch norm frees" in verdict
     # the sigmoid's 4x rule is the Theano tutorials' (deeplearning.net, mlp), not in Glorot & Bengio (2010)
     assert "the Theano tutorials after Glorot &amp; Bengio scale its weights by 4" in " ".join(verdict.split())
+    assert verdict.count("it can never learn") == 1  # each rule once: in its table, not again as the grid's notes
     for key in ("Which Xavier?", "Glorot &amp; Bengio (2010)", "lottery", "He et al.", "median"):
         assert key in page, key
     assert "tinygrad-init report --out DIR --seed 0 --quick" in page

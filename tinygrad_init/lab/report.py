@@ -80,13 +80,11 @@ def _table_file(result: ExperimentResult, key: str) -> str:
 def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
     if (result.name, key) in _FILES_ONLY:
         return f"<p>{_esc(table.title)}: {len(table)} rows in <code>data/{_esc(_table_file(result, key))}</code>.</p>"
-    if result.name == "verdict" and key == "main":  # each word in its colour
+    if result.name == "verdict" and key == "main":  # each word in its colour; its notes are the rules table's rows
         head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
         rows = "".join(f"<tr><th>{_esc(a)}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in words)
                        + "</tr>" for a, *words in (r.values() for r in table))
-        notes = "".join(f"<li>{_esc(n)}</li>" for n in table.notes)
-        return (f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
-                f"<ul>{notes}</ul>")
+        return f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
     if len(table) <= 16:  # shown in full; a longer table folds into <details>
         return table.to_html()
     return f"<details><summary>{_esc(table.title or key)} ({len(table)} rows)</summary>{table.to_html()}</details>"

@@ -213,6 +213,10 @@ def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> No
     assert one.figures[1].read_bytes() == files.figures[1].read_bytes()  # a worker draws what this process draws
     with pytest.raises(ValueError, match="seed must be >= 0"):
         report.build_report(tmp_path, seed=-1)
+    for option in ("quick", "svg"):  # svg="no" wrote the SVGs, quick="no" ran and labelled quick sizes
+        with pytest.raises(TypeError, match=f"build_report: {option} must be True or False, got str 'no'"):
+            report.build_report(tmp_path / option, sections=[_section], workers=1, **{option: "no"})
+        assert not (tmp_path / option).exists()
 
 
 # ---------------------------------------------------------------- figures

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_int
+from ..utils import check_bool, check_int
 from .plots import WORD_COLORS, figure_bytes
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -156,6 +156,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     from tqdm import tqdm
 
     seed = check_int("build_report", "seed", seed, 0)
+    quick, svg = check_bool("build_report", "quick", quick), check_bool("build_report", "svg", svg)
     workers = check_int("build_report", "workers", min(2, os.cpu_count() or 1) if workers is None else workers, 1)
     start = time.perf_counter()
     fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"

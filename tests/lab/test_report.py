@@ -209,6 +209,7 @@ def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> No
     assert sorted(p.name for p in files.figures) == ["activations_loss.png", "activations_loss.svg"]
     assert sorted(p.name for p in files.data) == ["activations.csv", "activations.json", "schemes.csv"]
     assert f"wrote {files.html}" in out.getvalue() and json.loads(files.json.read_text())["seed"] == 4
+    assert "2 figure files in" in out.getvalue()  # one figure as PNG and SVG (it said "2 figures")
     one = report.build_report(tmp_path / "one", seed=4, svg=True, sections=[_section], workers=1)
     assert one.figures[1].read_bytes() == files.figures[1].read_bytes()  # a worker draws what this process draws
     with pytest.raises(ValueError, match="seed must be >= 0"):

@@ -199,6 +199,6 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     files.seconds = time.perf_counter() - start
     files.stage_seconds["files"] = files.seconds - sum(files.stage_seconds.values())
     if log is not None:
-        print(f"wrote {files.html}\n      {files.json}\n      {len(files.figures)} figures in {fig_dir}\n      "
+        print(f"wrote {files.html}\n      {files.json}\n      {len(files.figures)} figure files in {fig_dir}\n      "
               f"{len(files.data)} data files in {data_dir}", file=log)
     return files

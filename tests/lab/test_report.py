@@ -447,6 +447,7 @@ def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> N
             browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
                                                                  "deviceScaleFactor": 1, "mobile": False}, session=True)
             browser.open(two_reports[0] / "report.html")
+            browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")  # the long tables too
             assert browser.js("document.documentElement.scrollWidth") <= width, f"wider than {width} px"
             assert browser.js("Array.prototype.every.call(document.images, i => i.complete && i.naturalWidth > 0)")
             assert browser.js("Array.prototype.every.call(document.querySelectorAll('a'), "

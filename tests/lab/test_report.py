@@ -176,6 +176,10 @@ def test_the_new_sections_state_their_findings_from_the_numbers(two_reports: tup
     assert spread[("tanh, orthogonal", 64)] < 1 < 10 < min(spread[(k, 64)] for k in (
         "tanh, Gaussian", "relu, Gaussian", "relu, orthogonal"))
     assert "Only tanh, orthogonal keeps the whole spectrum near 1" in every["spectra"]["findings"][0]
+    # seed 0: 10*randn spread 19 points, He 12, and the finding said 10*randn was "no more of a lottery than He"
+    last = every["training"]["findings"][-1]
+    big, he = map(int, re.search(r"a spread of (\d+) points, while He varies by (\d+)", last).groups())
+    assert "no more of a lottery" not in last and ("is a lottery" in last) == (big > max(10, 2 * he)), last
 
 
 def test_piped_progress_writes_no_carriage_returns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import html
+import importlib.util
 import io
 import json
 import re
@@ -23,6 +24,8 @@ from matplotlib.text import Text
 from tinygrad_init import cli, experiments, plots, report
 from tinygrad_init.lab import spectra
 from tinygrad_init.table import Table
+
+from conftest import require_binary
 
 QUICK = ["--quick", "--no-progress"]
 
@@ -146,6 +149,7 @@ def test_the_page_opens_with_the_verdict_and_is_self_contained(two_reports: tupl
     assert '<td class="holds">holds</td>' in verdict and "Rule of thumb" in verdict and "Batch norm frees" in verdict
     # the sigmoid's 4x rule is the Theano tutorials' (deeplearning.net, mlp), not in Glorot & Bengio (2010)
     assert "the Theano tutorials after Glorot &amp; Bengio scale its weights by 4" in " ".join(verdict.split())
+    assert verdict.count("it can never learn") == 1  # each rule once: in its table, not again as the grid's notes
     for key in ("Which Xavier?", "Glorot &amp; Bengio (2010)", "lottery", "He et al.", "median"):
         assert key in page, key
     assert "tinygrad-init report --out DIR --seed 0 --quick" in page
@@ -172,6 +176,10 @@ def test_the_new_sections_state_their_findings_from_the_numbers(two_reports: tup
     assert spread[("tanh, orthogonal", 64)] < 1 < 10 < min(spread[(k, 64)] for k in (
         "tanh, Gaussian", "relu, Gaussian", "relu, orthogonal"))
     assert "Only tanh, orthogonal keeps the whole spectrum near 1" in every["spectra"]["findings"][0]
+    # seed 0: 10*randn spread 19 points, He 12, and the finding said 10*randn was "no more of a lottery than He"
+    last = every["training"]["findings"][-1]
+    big, he = map(int, re.search(r"a spread of (\d+) points, while He varies by (\d+)", last).groups())
+    assert "no more of a lottery" not in last and ("is a lottery" in last) == (big > max(10, 2 * he)), last
 
 
 def test_piped_progress_writes_no_carriage_returns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -205,10 +213,15 @@ def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> No
     assert sorted(p.name for p in files.figures) == ["activations_loss.png", "activations_loss.svg"]
     assert sorted(p.name for p in files.data) == ["activations.csv", "activations.json", "schemes.csv"]
     assert f"wrote {files.html}" in out.getvalue() and json.loads(files.json.read_text())["seed"] == 4
+    assert "2 figure files in" in out.getvalue()  # one figure as PNG and SVG (it said "2 figures")
     one = report.build_report(tmp_path / "one", seed=4, svg=True, sections=[_section], workers=1)
     assert one.figures[1].read_bytes() == files.figures[1].read_bytes()  # a worker draws what this process draws
     with pytest.raises(ValueError, match="seed must be >= 0"):
         report.build_report(tmp_path, seed=-1)
+    for option in ("quick", "svg"):  # svg="no" wrote the SVGs, quick="no" ran and labelled quick sizes
+        with pytest.raises(TypeError, match=f"build_report: {option} must be True or False, got str 'no'"):
+            report.build_report(tmp_path / option, sections=[_section], workers=1, **{option: "no"})
+        assert not (tmp_path / option).exists()
 
 
 # ---------------------------------------------------------------- figures
@@ -424,3 +437,28 @@ def test_every_number_on_the_page_is_the_one_in_its_csv_and_every_figure_its_fil
                 assert shown == (format_number(float(v)) if number else v) or v == "" and shown == "-", (v, shown)
     for data, name in re.findall(r'base64,([^"]*)"[^>]*><figcaption>(figures/[^<]*)</figcaption>', page):
         assert base64.b64decode(data) == (root / name).read_bytes(), name
+
+
+@pytest.mark.browser
+def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> None:
+    # wide tables (measured / theory by layer, deeplearning.ai's 13 columns) pushed the page to 1,900 px
+    spec = importlib.util.spec_from_file_location("pb", Path(__file__).parents[1] / "observe/test_player_browser.py")
+    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
+    browser = module.Chromium(require_binary("chromium"))
+    try:
+        browser.call("Network.enable", session=True)
+        for width, height in ((1280, 720), (800, 720)):
+            browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                 "deviceScaleFactor": 1, "mobile": False}, session=True)
+            browser.open(two_reports[0] / "report.html")
+            browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")  # the long tables too
+            assert browser.js("document.documentElement.scrollWidth") <= width, f"wider than {width} px"
+            assert browser.js("Array.prototype.every.call(document.images, i => i.complete && i.naturalWidth > 0)")
+            assert browser.js("Array.prototype.every.call(document.querySelectorAll('a'), "
+                              "a => document.getElementById(a.getAttribute('href').slice(1)))")  # every link an anchor
+        assert browser.errors() == []
+        fetched = [e["params"]["request"]["url"] for e in browser.events
+                   if e.get("method") == "Network.requestWillBeSent"]
+        assert fetched and all(url.startswith(("file:", "data:")) for url in fetched), fetched  # nothing from the net
+    finally:
+        browser.close()

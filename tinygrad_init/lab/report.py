@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_int
+from ..utils import check_bool, check_int
 from .plots import WORD_COLORS, figure_bytes
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -80,13 +80,11 @@ def _table_file(result: ExperimentResult, key: str) -> str:
 def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
     if (result.name, key) in _FILES_ONLY:
         return f"<p>{_esc(table.title)}: {len(table)} rows in <code>data/{_esc(_table_file(result, key))}</code>.</p>"
-    if result.name == "verdict" and key == "main":  # each word in its colour
+    if result.name == "verdict" and key == "main":  # each word in its colour; its notes are the rules table's rows
         head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
         rows = "".join(f"<tr><th>{_esc(a)}</th>" + "".join(f'<td class="{_esc(w)}">{_esc(w)}</td>' for w in words)
                        + "</tr>" for a, *words in (r.values() for r in table))
-        notes = "".join(f"<li>{_esc(n)}</li>" for n in table.notes)
-        return (f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
-                f"<ul>{notes}</ul>")
+        return f'<table class="verdict"><caption>{_esc(table.title)}</caption><tr>{head}</tr>{rows}</table>'
     if len(table) <= 16:  # shown in full; a longer table folds into <details>
         return table.to_html()
     return f"<details><summary>{_esc(table.title or key)} ({len(table)} rows)</summary>{table.to_html()}</details>"
@@ -158,6 +156,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     from tqdm import tqdm
 
     seed = check_int("build_report", "seed", seed, 0)
+    quick, svg = check_bool("build_report", "quick", quick), check_bool("build_report", "svg", svg)
     workers = check_int("build_report", "workers", min(2, os.cpu_count() or 1) if workers is None else workers, 1)
     start = time.perf_counter()
     fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"
@@ -200,6 +199,6 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     files.seconds = time.perf_counter() - start
     files.stage_seconds["files"] = files.seconds - sum(files.stage_seconds.values())
     if log is not None:
-        print(f"wrote {files.html}\n      {files.json}\n      {len(files.figures)} figures in {fig_dir}\n      "
+        print(f"wrote {files.html}\n      {files.json}\n      {len(files.figures)} figure files in {fig_dir}\n      "
               f"{len(files.data)} data files in {data_dir}", file=log)
     return files

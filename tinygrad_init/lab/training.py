@@ -291,7 +291,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
                         f"(lowest-highest) of {len(idx)} network(s)" + f", {lost} diverged: nan logits" * bool(lost)
                         + ").")
     big, he = np.round(100 * data["large10"]["train_accuracy"]), 100 * data["he_normal"]["train_accuracy"]  # as shown
-    what = "is a lottery" if np.ptp(big) > max(10, 2 * np.ptp(he)) else "is no more of a lottery than He in this run" \
+    what = "is a lottery" if np.ptp(big) > max(10, 2 * np.ptp(he)) else "is not clearly more of a lottery than He" \
         if np.isfinite([*big, *he]).all() else "cannot be compared with He (a network diverged)"
     zero = format_number(data["zeros"]["loss"][0, -1], 4)
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "

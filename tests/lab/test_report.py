@@ -222,6 +222,9 @@ def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> No
         with pytest.raises(TypeError, match=f"build_report: {option} must be True or False, got str 'no'"):
             report.build_report(tmp_path / option, sections=[_section], workers=1, **{option: "no"})
         assert not (tmp_path / option).exists()
+    with pytest.raises(TypeError, match="build_report: sections must be a list of experiment functions, got"):
+        report.build_report(tmp_path / "f", sections=_section, workers=1)  # 'function' has no len()
+    assert "--seed 4 --svg</code>" in files.html.read_text()  # the command to reproduce it writes the SVGs too
 
 
 # ---------------------------------------------------------------- figures

@@ -317,9 +317,10 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
                   notes=["*_ratio = measured / theory; '-' where the theory predicts exactly 0"]),
             Table(["scheme", "activation", "act_ratio_worst", "grad_act_ratio_worst", "grad_w_ratio_worst"], summary,
                   title=f"Theory vs measurement: the worst layer of each network ({where})",
-                  notes=["the ratio measured / theory furthest from 1 (0 or nan: float32 underflowed or overflowed); "
-                         "the theory is the infinite-width limit, one finite network scatters around it (see the "
-                         "average over networks)"]))
+                  notes=["the ratio measured / theory furthest from 1 (0 or nan: float32 underflowed or overflowed; "
+                         "'-': the theory predicts exactly 0 at every layer, as for all-zero weights); the theory is "
+                         "the infinite-width limit, one finite network scatters around it (see the average over "
+                         "networks)"]))
 
 
 def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = False, *, scheme: str = "he_normal",

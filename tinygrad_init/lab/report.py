@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int
+from ..utils import check_bool, check_int, check_type
 from .plots import WORD_COLORS, figure_bytes
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -91,9 +91,9 @@ def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
 
 
 def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str], bytes], *, seed: int,
-                quick: bool) -> str:
+                quick: bool, svg: bool = False) -> str:
     """The report page: `results` in order, `pngs[(experiment, figure)]` inlined as base64."""
-    cmd = f"tinygrad-init report --out DIR --seed {seed}" + " --quick" * bool(quick)
+    cmd = f"tinygrad-init report --out DIR --seed {seed}" + " --quick" * bool(quick) + " --svg" * bool(svg)
     out = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>Weight initialization, layer by layer</title>\n<style>{_CSS}</style>\n</head>\n<body>",
@@ -157,6 +157,8 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
 
     seed = check_int("build_report", "seed", seed, 0)
     quick, svg = check_bool("build_report", "quick", quick), check_bool("build_report", "svg", svg)
+    if sections is not None:
+        check_type("build_report", "sections", sections, (list, tuple), "a list of experiment functions")
     workers = check_int("build_report", "workers", min(2, os.cpu_count() or 1) if workers is None else workers, 1)
     start = time.perf_counter()
     fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"
@@ -195,7 +197,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     everything = {"tinygrad_init": __version__, "seed": seed, "quick": bool(quick),
                   "schemes": schemes_table().to_dict(), "experiments": [r.to_dict() for r in results]}
     _write(files.json, json.dumps(everything, indent=1, allow_nan=False))
-    _write(files.html, render_html(results, pngs, seed=seed, quick=quick))
+    _write(files.html, render_html(results, pngs, seed=seed, quick=quick, svg=svg))
     files.seconds = time.perf_counter() - start
     files.stage_seconds["files"] = files.seconds - sum(files.stage_seconds.values())
     if log is not None:

@@ -696,6 +696,21 @@ def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp
     result = grade_source(tmp_path, ex, source)
     assert result.mistake is None and "expected an ndarray" in result.message and "np.array" in result.message
 
+@pytest.mark.parametrize("name,slots", [("linear_backward", [0, 1, 2]), ("symmetry", [0, 1]), ("batchnorm", [0, 3]),
+                                        ("update_data", [0]), ("jacobian", [0])])
+def test_an_array_slot_answered_with_a_list_is_refused_as_its_statement_says(tmp_path, name, slots):
+    # One rule: where the statement asks for an ndarray, a list of the right numbers is refused, by name.
+    ex = catalog.get(name)
+    for i in slots:
+        source = solution(ex) + (f"\n_reference = {ex.function}\n"
+                                 f"def {ex.function}(*args):\n    out = list(_reference(*args))\n"
+                                 f"    out[{i}] = out[{i}].tolist()\n    return tuple(out)\n")
+        result = grade_source(tmp_path, ex, source)
+        assert not result.passed and "expected an ndarray" in result.message and "got a list" in result.message
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "ndarray" in fh.read().split("The task:")[1].split("The math:")[0]
+
+
 def test_the_central_difference_statement_asks_for_the_float64_its_check_needs(tmp_path):
     # A float32 gradient cannot be within 1e-8 of the central difference: the statement says float64.
     ex = catalog.get("central_difference")

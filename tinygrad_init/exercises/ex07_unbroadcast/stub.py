@@ -15,7 +15,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     The task:
         In the forward pass an input x of shape `shape` was broadcast to
         grad.shape (e.g. a bias (4,) added to a batch (3, 4)). Return dL/dx, an
-        ndarray of exactly `shape`.
+        ndarray of exactly `shape` (for shape () a float such as grad.sum() will do).
 
     The math:
         Broadcasting copies x; every copy of an element receives a gradient, and

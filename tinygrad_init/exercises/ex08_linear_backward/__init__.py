@@ -62,7 +62,7 @@ def check(run: Session) -> None:
         }
         for name, value in (("dx", dx), ("dW", dW), ("db", db)):
             ref = want[name]
-            if same(value, ref):
+            if isinstance(value, np.ndarray) and same(value, ref):
                 continue
             shown = np.shape(value) if isinstance(value, np.ndarray) else None
             detail = (f"{call}: {name} has the wrong numbers, {max_error(value, ref)}." if shown == ref.shape

@@ -15,8 +15,8 @@ def linear_backward(x: np.ndarray, W: np.ndarray, g: np.ndarray) -> tuple[np.nda
     The task:
         Shapes: x is (N, fan_in), W is (fan_in, fan_out) -- this project's layout,
         y = x @ W -- b is (fan_out,), and g = dL/dy is (N, fan_out).
-        Return the three gradients, each with the shape of what it is the
-        gradient of: dx (N, fan_in), dW (fan_in, fan_out), db (fan_out,).
+        Return the three gradients as ndarrays, each with the shape of what it
+        is the gradient of: dx (N, fan_in), dW (fan_in, fan_out), db (fan_out,).
 
     The math:
         y[n, j] = sum_i x[n, i] W[i, j] + b[j], so

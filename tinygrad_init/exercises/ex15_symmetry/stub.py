@@ -17,7 +17,7 @@ def symmetry_gradients(x: np.ndarray, y: np.ndarray, hidden: int, c: float, rng)
         The network has no biases:
             h = tanh(x @ W1),   p = h @ W2,   L = mean((p - y)^2) / 2
         x is (N, n_in), y is (N, 1), W1 is (n_in, hidden), W2 is (hidden, 1), and the
-        mean is over the N rows. Return two arrays of W1's shape (n_in, hidden):
+        mean is over the N rows. Return two ndarrays of W1's shape (n_in, hidden):
           1. dL/dW1 at the constant init W1 = c and W2 = c (every entry);
           2. dL/dW1 at W1 = c * rng.standard_normal((n_in, hidden)) -- one draw from
              rng, a seed or a np.random.Generator -- with W2 = c as before.

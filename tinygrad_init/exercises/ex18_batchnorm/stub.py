@@ -18,8 +18,8 @@ def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
         and scale and shift it:
             mu = mean of x over the batch (axis 0),   var = mean of (x - mu)^2 (biased)
             x_hat = (x - mu) / sqrt(var + eps),       y = gamma * x_hat + beta
-        gamma and beta are (D,). g = dL/dy is (N, D). Return y (N, D), dL/dx (N, D),
-        dL/dgamma (D,) and dL/dbeta (D,).
+        gamma and beta are (D,). g = dL/dy is (N, D). Return four ndarrays: y (N, D),
+        dL/dx (N, D), dL/dgamma (D,) and dL/dbeta (D,).
 
     The math:
         mu and var depend on every row of x, so the gradient has three parts. With

@@ -84,10 +84,7 @@ def test_start_copies_stubs_and_refuses_to_overwrite(tmp_path):
 def test_grade_a_file_grades_its_exercise(tmp_path):
     write(tmp_path, "fans", solution("fans"))
     code, text = run(["grade", str(tmp_path / "ex11_fans.py")])
-    assert code == 0 and verdicts(text) == {"fans": "PASS"}, text
-    (tmp_path / "notes.py").write_text("x = 1\n", encoding="utf-8")
-    code, text = run(["grade", str(tmp_path / "notes.py")])
-    assert code == 2 and "unknown exercise 'notes.py'" in text
+    assert code == 0 and verdicts(text) == {"fans": "PASS"}, text  # any other file: see the test below
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):
@@ -127,6 +124,30 @@ def test_python_api_takes_one_name_as_a_string_and_names_a_bad_argument(tmp_path
     for nowhere in (tmp_path / "typo", tmp_path / "ex01_mul_backward.py"):  # read as 22 exercises "not started"
         with pytest.raises(FileNotFoundError, match=f"grade: there is no folder '{nowhere}'; make one with"):
             exercises.grade(str(nowhere))
+
+def test_a_folder_named_like_an_exercise_file_is_called_a_folder(tmp_path):
+    # It was reported as "does not exist; run start", and start then refused (or, with --force, crashed).
+    (tmp_path / "ex01_mul_backward.py").mkdir()
+    (result,) = grader.grade(str(tmp_path), "ex01", isolate=False)
+    assert result.status == "missing" and "ex01_mul_backward.py is a folder, not a file" in result.message
+    for argv, code in ((["grade", str(tmp_path), "ex01"], 1), (["start", str(tmp_path), "ex01"], 2),
+                       (["start", str(tmp_path), "ex01", "--force"], 2)):
+        out = io.StringIO()
+        assert grader.main(argv, out=out) == code
+        text = " ".join(out.getvalue().split())  # the report wraps long lines
+        assert "ex01_mul_backward.py is a folder, not a file" in text
+        assert "does not exist" not in text and "Refusing" not in text
+
+
+def test_grading_a_file_that_is_not_an_exercise_file_says_so(tmp_path):
+    # "grade work/notes.py" said "unknown exercise 'notes.py'", and "grade work/mul_backward.py" graded another file.
+    for name in ("notes.py", "mul_backward.py"):
+        (tmp_path / name).write_text("x = 1\n", encoding="utf-8")
+        out = io.StringIO()
+        assert grader.main(["grade", str(tmp_path / name)], out=out) == 2
+        assert f"{tmp_path / name} is not an exercise file" in out.getvalue()
+        assert "ex01_mul_backward.py" in out.getvalue() and "Grading" not in out.getvalue()
+
 
 def test_help_teaches(capsys):
     with pytest.raises(SystemExit) as info:

@@ -61,11 +61,14 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
 
     Raises:
         FileExistsError: when a file exists and `force` is False; nothing is written then.
+        IsADirectoryError: when a folder has an exercise file's name (even with `force`).
         ValueError: for an unknown exercise name.
     """
     force = check_bool("start", "force", force)
     exercises = _select(names)
     existing = [ex.file for ex in exercises if os.path.exists(os.path.join(directory, ex.file))]
+    for folder in filter(os.path.isdir, (os.path.join(directory, f) for f in existing)):
+        raise IsADirectoryError(f"start: {folder} is a folder, not a file: move it away, then start again")
     if existing and not force:
         raise FileExistsError(existing)
     os.makedirs(directory, exist_ok=True)
@@ -112,14 +115,7 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
         found = run_isolated(directory, present, timeout=timeout) if present else {}
     else:
         found = {ex.name: check_file(ex, os.path.join(directory, ex.file)) for ex in present}
-    results = []
-    for ex in exercises:
-        if ex.name in found:
-            results.append(found[ex.name])
-        else:
-            path = os.path.abspath(os.path.join(directory, ex.file))
-            results.append(Result(ex.name, "missing", f"not started: {path} does not exist"))
-    return results
+    return [found.get(ex.name) or check_file(ex, os.path.join(directory, ex.file)) for ex in exercises]
 
 
 def summary_line(results: Sequence[Result]) -> str:
@@ -175,7 +171,10 @@ def format_report(results: Sequence[Result], directory: str, timeout: float | No
         message = _visible(r.message)
         if r.status == "missing":
             command = f"{prog} start {shlex.quote(directory)}" + ("" if none_started else f" {ex.label}")
-            message = f"not started: {os.path.join(directory, ex.file)} does not exist. Start it with:\n  {command}"
+            path = os.path.join(directory, ex.file)
+            what = "is a folder, not a file: move it away, then start" if os.path.isdir(path) else \
+                "does not exist. Start"
+            message = f"not started: {path} {what} it with:\n  {command}"
         out.extend(_wrap(message, "      "))
         if r.output.strip():
             shown = _visible(r.output.strip()).splitlines()
@@ -306,6 +305,9 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
                   f"`{prog} start {shlex.quote(directory)} NAME ...`.\nTo replace a file with a blank stub (losing "
                   f"what is in it), add --force.\n")
         return 1
+    except IsADirectoryError as exc:
+        out.write(f"error: {exc}\n")
+        return 2
     by_file = {ex.file: ex for ex in EXERCISES}
     out.write(f"Copied {len(written)} exercise file{'s' if len(written) != 1 else ''} into {directory}:\n")
     width = max(len(f) for f in written)
@@ -327,6 +329,10 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
     directory, names = args.dir, list(args.names)
     if os.path.isfile(directory):  # a student's file: grade its exercise, in its folder
+        if os.path.basename(directory) not in {ex.file for ex in EXERCISES}:
+            out.write(f"error: {directory} is not an exercise file. Grade a folder made by `{prog} start`, or one "
+                      f"of its files ({EXERCISES[0].file} ... {EXERCISES[-1].file})\n")
+            return 2
         directory, names = os.path.dirname(directory) or os.curdir, [os.path.basename(directory), *names]
     if not os.path.isdir(directory):
         out.write(f"error: there is no folder {directory}. Create it with the exercises in it: "

@@ -501,7 +501,8 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
     if isinstance(session, _Direct):
         tree, verdict = session.tree, None
     elif not os.path.isfile(path):
-        return Result(ex.name, "missing", f"not started: {os.path.abspath(path)} does not exist")
+        return Result(ex.name, "missing", f"not started: {os.path.abspath(path)} " + (
+            "is a folder, not a file: move it away" if os.path.isdir(path) else "does not exist"))
     else:
         path = os.path.abspath(path)
         tree, verdict = _static(ex, path)

@@ -366,10 +366,9 @@ def expect_float(value: Any, what: str) -> float:
 
 
 def expect_sequence(value: Any, n: int, what: str, names: str) -> Sequence:
-    """`value` as a tuple of `n` items (`names` says which, e.g. "(da, db)"), as the statements ask."""
-    if not isinstance(value, tuple) or len(value) != n:
-        fail(f"{what}: expected a tuple of {n} items {names}, got {describe(value)}."
-             + (f" Return a tuple: return {names[1:-1]}" if isinstance(value, list) else ""))
+    """`value` as a tuple or list of `n` items (`names` says which, e.g. "(da, db)")."""
+    if not isinstance(value, (tuple, list)) or len(value) != n:
+        fail(f"{what}: expected a tuple of {n} items {names}, got {describe(value)}.")
     return value
 
 

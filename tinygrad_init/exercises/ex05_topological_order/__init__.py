@@ -89,9 +89,8 @@ def _bfs_reversed(nodes: list) -> list[int]:
 
 def _validate(result: object, nodes: list, what: str, index: list[int]) -> None:
     root, label = len(nodes) - 1, lambda i: repr(nodes[i][0])
-    if not isinstance(result, list):
-        fail(f"{what}: expected a list of nodes, got {describe(result)}." + " Convert it with list(...)." * (
-            isinstance(result, tuple)))
+    if not isinstance(result, (list, tuple)):
+        fail(f"{what}: expected a list of nodes, got {describe(result)}.")
     strangers = [r for r in result if not isinstance(r, NodeRef)]
     if strangers:
         fail(f"{what}: your list contains {describe(strangers[0])}, which is not a node of the graph. Return the "

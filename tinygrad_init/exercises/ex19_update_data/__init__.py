@@ -97,7 +97,7 @@ def check(run: Session) -> None:
                                                            [-3.0, -1.0, -2.9], 0.1)):
         shapes = ", ".join(f"{p.shape[0]}x{p.shape[1]}" for p in params)
         call = f"update_data_ratios(params=[{shapes} arrays], grads=[...], lr={fmt(lr)})"
-        got = expect_sequence(run(call, params, grads, lr), 2, call, "(r, layer)")
+        got = expect_sequence(run(call, params, grads, lr), 2, call, "(log10 ratios, layer)")
         expected = ratios(params, grads, lr)
         if not (isinstance(got[0], np.ndarray) and same(got[0], expected, rtol=1e-9, atol=1e-12)):
             shown, wanted = fmt_both(got[0], expected)

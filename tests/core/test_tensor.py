@@ -578,6 +578,13 @@ def test_bad_data_is_a_clear_type_error():
         Tensor([1.0]) + "a"
 
 
+@pytest.mark.parametrize("name", [2.5, 0, np.array(["a", "b"]), Value(1.0)])
+def test_a_tensor_name_that_is_no_string_is_refused_as_a_value_label(name):
+    with pytest.raises(TypeError, match="Tensor: name must be a string, got"):  # was kept (2.5), dropped (0) or
+        Tensor([1.0], name=name)  # numpy's 'truth value of an array is ambiguous'
+    assert Tensor([1.0], name="w").name == "w" and Tensor([1.0], name="").name == ""
+
+
 # ------------------------------------------------------------------ backward
 
 

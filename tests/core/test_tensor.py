@@ -421,6 +421,13 @@ def test_getitem_refuses_tensor_and_float_indices_instead_of_guessing():
     np.testing.assert_array_equal(x[np.array([True, False, True])].data, [0.0, 2.0])
 
 
+@pytest.mark.parametrize("index", [[[0], [0, 1]], (slice(None), [[0], [1, 2]])])
+def test_a_ragged_index_list_is_a_named_index_error(index):
+    x = Tensor(np.ones((2, 3)))  # was numpy's 'setting an array element with a sequence', naming no index
+    with pytest.raises(IndexError, match=r"getitem: the index list \[\[0\], \[.*rows of equal length"):
+        x[index]
+
+
 def test_an_integer_or_bool_tensor_indexes_as_in_pytorch():
     # was refused as 'a Tensor cannot be an index (its values are floats)', which an integer tensor's are not
     x = Tensor(np.arange(3.0), requires_grad=True)

@@ -120,7 +120,11 @@ def index_of(index: Any) -> Any:
     def one(i: Any) -> Any:
         i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
-            i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
+            try:
+                i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
+            except ValueError:  # ragged
+                raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
+                                 "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "

@@ -585,6 +585,15 @@ def test_bad_data_is_a_clear_type_error():
         Tensor([1.0]) + "a"
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")  # numpy's, on nan
+@pytest.mark.parametrize("data,dtype", [(300, np.uint8), ([1, 300], np.uint8), (2**63, np.int64), (-129, np.int8),
+                                        ([float("nan")], np.int64), ([1e20], np.int32)])
+def test_a_number_out_of_an_integer_dtype_range_is_refused_not_wrapped(data, dtype):
+    with pytest.raises(ValueError, match=f"Tensor: .* does not fit dtype {np.dtype(dtype)}"):  # as torch.tensor;
+        Tensor(data, dtype=dtype)  # Tensor(300, dtype=np.uint8) was silently 44, Tensor(2**63, dtype=np.int64) < 0
+    assert Tensor([255, 0], dtype=np.uint8).data.tolist() == [255, 0] and Tensor([2.7], dtype=np.int64).item() == 2
+
+
 @pytest.mark.parametrize("name", [2.5, 0, np.array(["a", "b"]), Value(1.0)])
 def test_a_tensor_name_that_is_no_string_is_refused_as_a_value_label(name):
     with pytest.raises(TypeError, match="Tensor: name must be a string, got"):  # was kept (2.5), dropped (0) or

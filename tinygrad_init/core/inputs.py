@@ -40,6 +40,9 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             out = None
         if out is None or out.dtype.kind not in "biuf":
             real_dtype(dtype, "Tensor")  # raises, naming the dtype
+        if out.dtype.kind in "iu" and arr.dtype.kind in "iuf" and not isinstance(data, np.ndarray) and not (
+                (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: garbage)
+            raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
     return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
 

@@ -583,6 +583,8 @@ def test_bad_data_is_a_clear_type_error():
         Tensor([[1.0, 2.0], [3.0]])
     with pytest.raises(TypeError, match="combine a Tensor with str"):
         Tensor([1.0]) + "a"
+    with pytest.raises(TypeError, match=r"add: .* int 10+; an integer beyond int64: write it as float\(x\)"):
+        Tensor([1.0]) + 10**20  # was told to 'use numbers', which it is
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")  # numpy's, on nan

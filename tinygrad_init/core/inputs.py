@@ -98,7 +98,8 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
         raise TypeError(f"{op}: cannot combine a Tensor with " + (
             "a Value: the tensor engine (Tensor) and the scalar engine (Value) do not mix. Use Tensor(value.data), "
             "or Values throughout." if isinstance(x, Value) else
-            f"{type(x).__name__} {x!r:.60}; use numbers, numpy arrays or Tensors"))
+            f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
+                                                 else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS:  # a division is done in floats: uint8 / 256 must not wrap 256 to 0
         like = _DEFAULT[2]
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind

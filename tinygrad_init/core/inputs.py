@@ -38,11 +38,12 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             out = arr.astype(dtype, copy=False)
         except TypeError:  # not a dtype
             out = None
-        if out is None or out.dtype.kind not in "biuf":
-            real_dtype(dtype, "Tensor")  # raises, naming the dtype
-        if out.dtype.kind in "iu" and arr.dtype.kind in "iuf" and not isinstance(data, np.ndarray) and not (
-                (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: garbage)
-            raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
+        if out is None or out.dtype.kind not in "bf":  # (floats, the common case, and bools need no check)
+            if out is None or out.dtype.kind not in "iu":
+                real_dtype(dtype, "Tensor")  # raises, naming the dtype
+            if arr.dtype.kind in "iuf" and not isinstance(data, np.ndarray) and not (
+                    (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: any)
+                raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
     return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
 

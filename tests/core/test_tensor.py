@@ -421,6 +421,13 @@ def test_getitem_refuses_tensor_and_float_indices_instead_of_guessing():
     np.testing.assert_array_equal(x[np.array([True, False, True])].data, [0.0, 2.0])
 
 
+@pytest.mark.parametrize("index", [[[0], [0, 1]], (slice(None), [[0], [1, 2]])])
+def test_a_ragged_index_list_is_a_named_index_error(index):
+    x = Tensor(np.ones((2, 3)))  # was numpy's 'setting an array element with a sequence', naming no index
+    with pytest.raises(IndexError, match=r"getitem: the index list \[\[0\], \[.*rows of equal length"):
+        x[index]
+
+
 def test_an_integer_or_bool_tensor_indexes_as_in_pytorch():
     # was refused as 'a Tensor cannot be an index (its values are floats)', which an integer tensor's are not
     x = Tensor(np.arange(3.0), requires_grad=True)
@@ -576,6 +583,24 @@ def test_bad_data_is_a_clear_type_error():
         Tensor([[1.0, 2.0], [3.0]])
     with pytest.raises(TypeError, match="combine a Tensor with str"):
         Tensor([1.0]) + "a"
+    with pytest.raises(TypeError, match=r"add: .* int 10+; an integer beyond int64: write it as float\(x\)"):
+        Tensor([1.0]) + 10**20  # was told to 'use numbers', which it is
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")  # numpy's, on nan
+@pytest.mark.parametrize("data,dtype", [(300, np.uint8), ([1, 300], np.uint8), (2**63, np.int64), (-129, np.int8),
+                                        ([float("nan")], np.int64), ([1e20], np.int32)])
+def test_a_number_out_of_an_integer_dtype_range_is_refused_not_wrapped(data, dtype):
+    with pytest.raises(ValueError, match=f"Tensor: .* does not fit dtype {np.dtype(dtype)}"):  # as torch.tensor;
+        Tensor(data, dtype=dtype)  # Tensor(300, dtype=np.uint8) was silently 44, Tensor(2**63, dtype=np.int64) < 0
+    assert Tensor([255, 0], dtype=np.uint8).data.tolist() == [255, 0] and Tensor([2.7], dtype=np.int64).item() == 2
+
+
+@pytest.mark.parametrize("name", [2.5, 0, np.array(["a", "b"]), Value(1.0)])
+def test_a_tensor_name_that_is_no_string_is_refused_as_a_value_label(name):
+    with pytest.raises(TypeError, match="Tensor: name must be a string, got"):  # was kept (2.5), dropped (0) or
+        Tensor([1.0], name=name)  # numpy's 'truth value of an array is ambiguous'
+    assert Tensor([1.0], name="w").name == "w" and Tensor([1.0], name="").name == ""
 
 
 # ------------------------------------------------------------------ backward

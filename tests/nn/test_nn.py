@@ -105,6 +105,18 @@ def test_named_parameters_use_dotted_paths_and_set_tensor_names():
     assert mlp.num_parameters() == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
 
 
+@pytest.mark.parametrize("index,error,message", [(3, IndexError, r"Sequential: index 3 is out of range for 3 modules"),
+                                                 (-4, IndexError, "index -4 is out of range"),
+                                                 (2.5, TypeError, "Sequential: index must be a whole number"),
+                                                 ("0", TypeError, "Sequential: index must be a whole number"),
+                                                 (np.arange(2), TypeError, "Sequential: index must be a whole")])
+def test_a_bad_sequential_index_is_named(index, error, message):
+    seq = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))  # was Python's 'list index out of range'
+    with pytest.raises(error, match=message):
+        seq[index]
+    assert isinstance(seq[-1], nn.Linear) and isinstance(seq[np.int64(1)], nn.Tanh)
+
+
 def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
     seq = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
     tail = seq[1:]

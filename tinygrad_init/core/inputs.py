@@ -38,8 +38,12 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             out = arr.astype(dtype, copy=False)
         except TypeError:  # not a dtype
             out = None
-        if out is None or out.dtype.kind not in "biuf":
-            real_dtype(dtype, "Tensor")  # raises, naming the dtype
+        if out is None or out.dtype.kind not in "bf":  # (floats, the common case, and bools need no check)
+            if out is None or out.dtype.kind not in "iu":
+                real_dtype(dtype, "Tensor")  # raises, naming the dtype
+            if arr.dtype.kind in "iuf" and not isinstance(data, np.ndarray) and not (
+                    (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: any)
+                raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
     return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
 
@@ -95,7 +99,8 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
         raise TypeError(f"{op}: cannot combine a Tensor with " + (
             "a Value: the tensor engine (Tensor) and the scalar engine (Value) do not mix. Use Tensor(value.data), "
             "or Values throughout." if isinstance(x, Value) else
-            f"{type(x).__name__} {x!r:.60}; use numbers, numpy arrays or Tensors"))
+            f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
+                                                 else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS:  # a division is done in floats: uint8 / 256 must not wrap 256 to 0
         like = _DEFAULT[2]
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
@@ -120,7 +125,11 @@ def index_of(index: Any) -> Any:
     def one(i: Any) -> Any:
         i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
-            i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
+            try:
+                i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
+            except ValueError:  # ragged
+                raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
+                                 "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "

@@ -29,7 +29,7 @@ from .value import Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
 
-_MODE = autograd._MODE
+_MODE, _new = autograd._MODE, object.__new__
 
 
 class _Freed:
@@ -47,7 +47,6 @@ _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU,
 # In-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor it
 # saved was changed since when that tensor's `_version` (the time of its last change) is later.
 _CLOCK = [0]
-_new = object.__new__
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -102,8 +101,7 @@ class _GraphNode:
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
         node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
-        if node._hooks is None:
-            node._hooks = []
+        node._hooks = node._hooks or []  # a new list where none is, or all were removed (no handle holds a hook of it)
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
 
@@ -246,7 +244,9 @@ class Tensor(_GraphNode):
             self.requires_grad = requires_grad  # checked by the setter
             if self.data is data:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
                 self.data = data.copy()
-        if name:
+        if type(name) is not str or name:  # "" (the default): no label
+            if not isinstance(name, str):  # as Value's label
+                raise TypeError(f"Tensor: name must be a string, got {type(name).__name__} {name!r:.40}")
             self._name = name
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
             self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)

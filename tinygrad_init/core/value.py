@@ -37,7 +37,10 @@ _INF, _NAN = math.inf, math.nan
 def _number(x: object, op: str) -> float:
     """A plain number (or a one-element numpy array) as a float; anything else is a TypeError."""
     if isinstance(x, (float, int, Real, np.bool_)):  # float and int first: they are checked without the ABC
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:  # an int beyond 1.8e308
+            raise ValueError(f"{op}: {x!r:.20}... is too large for a float (at most about 1.8e308)") from None
     if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
         return float(x.reshape(()))
     if hasattr(x, "grad_fn"):

@@ -215,7 +215,11 @@ class Sequential(Module):
 
     def __getitem__(self, i: int | slice) -> Any:
         if not isinstance(i, slice):
-            return list(self._modules.values())[i]
+            try:
+                return list(self._modules.values())[i]
+            except (TypeError, IndexError):  # a float, a str, an array; or past the end
+                raise IndexError(f"Sequential: index {check_int('Sequential', 'index', i)} is out of range for "
+                                 f"{len(self)} modules") from None
         part = Sequential()  # the modules keep their names, as in PyTorch: seq[1:] holds "1", "2", ...
         part._modules.update(kept := dict(list(self._modules.items())[i]))  # (not setattr, which would rename the
         part.__dict__.update(kept)  # model's parameters `2.weight` in its later ledgers and pictures)

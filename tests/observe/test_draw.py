@@ -524,3 +524,22 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
             assert ref() is None, engine
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda o, p: draw.draw(o, grads=[1, 2]), TypeError, "draw: grads must be"),  # not nodes: was AttributeError
+    (lambda o, p: draw.draw(o, grads=Tensor([1.0, 2.0])), TypeError, "draw: grads must be"),  # was all '?'
+    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format=3), ValueError, "render: unknown format '3'"),
+    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format={}), ValueError, "render: unknown format"),
+    (lambda o, p: draw.render(draw.draw(o), None), TypeError, "render: path must be"),
+    (lambda o, p: draw.to_svg("digraph { a -> }"), ValueError, "to_svg: Graphviz failed .*syntax error"),
+    (lambda o, p: draw.render("not dot", p / "g.png"), ValueError, "render: Graphviz failed on the DOT text"),
+    (lambda o, p: draw.compare_inits((2, 1), None), TypeError, "init.get: expected a scheme name"),
+    (lambda o, p: draw.compare_inits((2, 1), 3), TypeError, "init.get: expected a scheme name"),
+    (lambda o, p: ColorScale(-3, 0).decades(1), ValueError, "ColorScale.decades: max_entries must be"),
+])
+def test_bad_arguments_of_the_picture_functions_are_named_errors(tmp_path, call, error, message):
+    require_binary("dot")
+    with pytest.raises(error, match=message):
+        call(tiny()[-1], tmp_path)
+    assert not list(tmp_path.iterdir())  # nothing written

@@ -164,7 +164,7 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
         draw.mlp_loss([2, 1], engine="jax")
     with pytest.raises(ValueError, match="at least"):
         draw.mlp_loss([2])
-    with pytest.raises(TypeError, match=r"mlp_loss: sizes must list the layer widths, e.g. \(2, 4, 1\); got int"):
+    with pytest.raises(TypeError, match=r"mlp_loss: sizes must be the layer widths, e.g. \(2, 4, 1\), got int"):
         draw.mlp_loss(3)
 
 
@@ -537,6 +537,10 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.compare_inits((2, 1), None), TypeError, "init.get: expected a scheme name"),
     (lambda o, p: draw.compare_inits((2, 1), 3), TypeError, "init.get: expected a scheme name"),
     (lambda o, p: ColorScale(-3, 0).decades(1), ValueError, "ColorScale.decades: max_entries must be"),
+    (lambda o, p: draw.draw(o, show_data="no"), TypeError, "draw: show_data must be True or False"),  # was: shown
+    (lambda o, p: draw.draw(o, show_grad=np.array([0, 1])), TypeError, "draw: show_grad must be True or False"),
+    (lambda o, p: draw.compare_inits((2, 1), show_local="off"), TypeError, "draw: show_local must be True or"),
+    (lambda o, p: draw.trace(o), TypeError, "trace: model must be an nn.Module, got Value"),
 ])
 def test_bad_arguments_of_the_picture_functions_are_named_errors(tmp_path, call, error, message):
     require_binary("dot")

@@ -22,7 +22,7 @@ from .. import nn
 from ..core import autograd
 from ..core.tensor import Tensor
 from ..core.value import Value
-from ..utils import as_rng, check_choice, check_int, check_type, shape_text
+from ..utils import as_rng, check_bool, check_choice, check_int, check_type, shape_text
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
 __all__ = [
@@ -190,8 +190,7 @@ class Trace:
 def trace(model: Any, *inputs: Any) -> Trace:
     """Run `model(*inputs)` noting what every sub-module produced (hooks removed again, also on error);
     `draw(loss, module=trace)` then groups each module's ops in a cluster."""
-    if not hasattr(model, "named_modules") or not hasattr(model, "register_forward_hook"):
-        raise TypeError(f"trace: expected an nn.Module, got {type(model).__name__}")
+    check_type("trace", "model", model, nn.Module, "an nn.Module")
     list(model.named_parameters())  # gives every parameter its path as .name (layers.0.weight)
     tr = Trace(model, None)
     handles = [m.register_forward_hook(lambda mod, args, out, p=path: tr.calls.append((p, mod, args, out)))
@@ -210,9 +209,8 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
-    if not isinstance(sizes, Iterable):
-        raise TypeError(f"mlp_loss: sizes must list the layer widths, e.g. (2, 4, 1); got {type(sizes).__name__}")
-    sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
+    sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in check_type(
+        "mlp_loss", "sizes", sizes, Iterable, "the layer widths, e.g. (2, 4, 1)")]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1): {sizes}")
     gen, n = as_rng(rng), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
@@ -277,7 +275,9 @@ class _Scene:
             raise ValueError(f"draw: color_by_grad must be True, False, 'norm', 'std' or a ColorScale (to fix the "
                              f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
         self.root = getattr(root, "grad_fn", None) or root
-        self.scalar, self.prefix, self.show_data, self.show_grad = bool(self.root.scalar), prefix, show_data, show_grad
+        self.show_data, self.show_grad, show_local = (check_bool("draw", k, v) for k, v in zip(
+            ("show_data", "show_grad", "show_local"), (show_data, show_grad, show_local)))
+        self.scalar, self.prefix = bool(self.root.scalar), prefix
         self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)" else "norm"
         self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
         self.order = autograd.topological_order(self.root)

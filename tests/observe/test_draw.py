@@ -541,6 +541,9 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.draw(o, show_grad=np.array([0, 1])), TypeError, "draw: show_grad must be True or False"),
     (lambda o, p: draw.compare_inits((2, 1), show_local="off"), TypeError, "draw: show_local must be True or"),
     (lambda o, p: draw.trace(o), TypeError, "trace: model must be an nn.Module, got Value"),
+    (lambda o, p: draw.draw(o, color_by_grad=ColorScale(0, 10**30)), ValueError, "ColorScale: .*hi=10*"),  # Overflow
+    (lambda o, p: ColorScale(-10**8, 0), ValueError, "ColorScale: needs whole decades"),  # a 10**8-entry legend list
+    (lambda o, p: ColorScale(0, 0), ValueError, r"ColorScale: needs whole decades -400 <= lo < hi <= 400"),
 ])
 def test_bad_arguments_of_the_picture_functions_are_named_errors(tmp_path, call, error, message):
     require_binary("dot")

@@ -140,9 +140,9 @@ class ColorScale:
     hi: int
     what: str = "|grad|"
 
-    def __post_init__(self) -> None:
-        for name in ("lo", "hi"):  # whole decades: the legend counts them
-            check_int("ColorScale", name, getattr(self, name))
+    def __post_init__(self) -> None:  # whole decades (the legend counts them) within float64's 1e-324 to 1e308
+        if not -400 <= check_int("ColorScale", "lo", self.lo) < check_int("ColorScale", "hi", self.hi) <= 400:
+            raise ValueError(f"ColorScale: needs whole decades -400 <= lo < hi <= 400, got lo={self.lo}, hi={self.hi}")
 
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
@@ -542,8 +542,6 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (
         ColorScale.fit(scene.magnitudes, scene.what) if color_by_grad else None)
-    if scale is not None and scale.hi <= scale.lo:
-        raise ValueError(f"draw: color_by_grad: a ColorScale needs lo < hi decades, got {scale}")
     g = _picture(scene.rankdir, title)
     _emit(g, scene, scale)
     if scale is not None:

@@ -543,6 +543,8 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.trace(o), TypeError, "trace: model must be an nn.Module, got Value"),
     (lambda o, p: draw.draw(o, color_by_grad=ColorScale(0, 10**30)), ValueError, "ColorScale: .*hi=10*"),  # Overflow
     (lambda o, p: ColorScale(-10**8, 0), ValueError, "ColorScale: needs whole decades"),  # a 10**8-entry legend list
+    (lambda o, p: draw.draw(o, grads={o: "1.5"}), TypeError, "draw: a gradient in grads must be a number, got str"),
+    (lambda o, p: draw.draw(o, grads={o: [1.0]}), TypeError, "draw: a gradient in grads must be a number, got list"),
     (lambda o, p: ColorScale(0, 0), ValueError, r"ColorScale: needs whole decades -400 <= lo < hi <= 400"),
 ])
 def test_bad_arguments_of_the_picture_functions_are_named_errors(tmp_path, call, error, message):

@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Mapping
 from itertools import accumulate
+from numbers import Real
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -318,7 +319,7 @@ class _Scene:
             if n not in grads or (v := grads[n]) is None:
                 continue
             if self.scalar or isinstance(v, GradStats):
-                infos[n] = float(v) if self.scalar else v
+                infos[n] = float(check_type("draw", "a gradient in grads", v, Real, "a number")) if self.scalar else v
             elif isinstance(v, (int, float)):
                 infos[n] = GradStats((), math.nan, math.nan, abs(float(v)))
             else:

@@ -184,7 +184,8 @@ class Trace:
     def collapsed(self, paths: bool | str | Sequence[str] = True) -> "Trace":
         """The same trace, drawn with single boxes for every module without sub-modules (True) or the
         modules named by `paths` (`["layers.0", "layers.2"]`)."""
-        paths = [paths] if isinstance(paths, str) else paths if isinstance(paths, bool) else list(paths)
+        paths = [paths] if isinstance(paths, str) else paths if isinstance(paths, bool) else list(check_type(
+            "Trace.collapsed", "paths", paths, Iterable, "True, a module path or a list of them"))
         return Trace(self.model, self.output, self.calls, paths)
 
 

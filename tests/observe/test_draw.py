@@ -164,7 +164,7 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
         draw.mlp_loss([2, 1], engine="jax")
     with pytest.raises(ValueError, match="at least"):
         draw.mlp_loss([2])
-    with pytest.raises(TypeError, match=r"mlp_loss: sizes must list the layer widths, e.g. \(2, 4, 1\); got int"):
+    with pytest.raises(TypeError, match=r"mlp_loss: sizes must be the layer widths, e.g. \(2, 4, 1\), got int"):
         draw.mlp_loss(3)
 
 
@@ -524,3 +524,32 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
             assert ref() is None, engine
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda o, p: draw.draw(o, grads=[1, 2]), TypeError, "draw: grads must be"),  # not nodes: was AttributeError
+    (lambda o, p: draw.draw(o, grads=Tensor([1.0, 2.0])), TypeError, "draw: grads must be"),  # was all '?'
+    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format=3), ValueError, "render: unknown format '3'"),
+    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format={}), ValueError, "render: unknown format"),
+    (lambda o, p: draw.render(draw.draw(o), None), TypeError, "render: path must be"),
+    (lambda o, p: draw.to_svg("digraph { a -> }"), ValueError, "to_svg: Graphviz failed .*syntax error"),
+    (lambda o, p: draw.render("not dot", p / "g.png"), ValueError, "render: Graphviz failed on the DOT text"),
+    (lambda o, p: draw.compare_inits((2, 1), None), TypeError, "init.get: expected a scheme name"),
+    (lambda o, p: draw.compare_inits((2, 1), 3), TypeError, "init.get: expected a scheme name"),
+    (lambda o, p: ColorScale(-3, 0).decades(1), ValueError, "ColorScale.decades: max_entries must be"),
+    (lambda o, p: draw.draw(o, show_data="no"), TypeError, "draw: show_data must be True or False"),  # was: shown
+    (lambda o, p: draw.draw(o, show_grad=np.array([0, 1])), TypeError, "draw: show_grad must be True or False"),
+    (lambda o, p: draw.compare_inits((2, 1), show_local="off"), TypeError, "draw: show_local must be True or"),
+    (lambda o, p: draw.trace(o), TypeError, "trace: model must be an nn.Module, got Value"),
+    (lambda o, p: draw.draw(o, color_by_grad=ColorScale(0, 10**30)), ValueError, "ColorScale: .*hi=10*"),  # Overflow
+    (lambda o, p: ColorScale(-10**8, 0), ValueError, "ColorScale: needs whole decades"),  # a 10**8-entry legend list
+    (lambda o, p: draw.draw(o, grads={o: "1.5"}), TypeError, "draw: a gradient in grads must be a number, got str"),
+    (lambda o, p: draw.draw(o, grads={o: [1.0]}), TypeError, "draw: a gradient in grads must be a number, got list"),
+    (lambda o, p: draw.mlp_loss((2, 1))[1].collapsed(None), TypeError, "Trace.collapsed: paths must be"),
+    (lambda o, p: ColorScale(0, 0), ValueError, r"ColorScale: needs whole decades -400 <= lo < hi <= 400"),
+])
+def test_bad_arguments_of_the_picture_functions_are_named_errors(tmp_path, call, error, message):
+    require_binary("dot")
+    with pytest.raises(error, match=message):
+        call(tiny()[-1], tmp_path)
+    assert not list(tmp_path.iterdir())  # nothing written

@@ -381,6 +381,11 @@ def test_path_products_unreachable_and_tensor_refused():
     t = Tensor(np.ones(3), requires_grad=True)
     with pytest.raises(TypeError, match="Jacobian"):
         path_products(t.sum(), t)
+    for node in ("a", 3.0, None, t):  # not a Value: was "dL/dx = 0.0 over 0 paths", a silent wrong answer
+        with pytest.raises(TypeError, match="path_products: node must be a Value"):
+            path_products(out, node)
+        with pytest.raises(TypeError, match="count_paths: node must be a Value"):
+            ledger.count_paths(out, node)
 
 
 def test_path_products_of_the_root_itself_is_the_seed_one_as_a_float():

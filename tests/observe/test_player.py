@@ -268,6 +268,9 @@ def test_write_player_and_options(tmp_path):
     data = page_data(page)
     assert data["color"] is False and data["steps"][0][4] is None
     assert "fill=\"#7f0000\"" not in page  # no colours in the picture either
+    for bad in (None, 3):  # was pathlib's "expected str, bytes or os.PathLike object", after rendering the page
+        with pytest.raises(TypeError, match="write_player: path must be a file name"):
+            player.write_player(bad, neuron()[-1])
 
 
 def test_a_collapsed_trace_is_refused_as_its_boxes_would_show_a_gradient_before_backward_reaches_them():

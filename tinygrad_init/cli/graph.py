@@ -9,7 +9,6 @@ import io
 import keyword
 import math
 import operator
-import subprocess
 import sys
 import tokenize
 import unicodedata
@@ -330,7 +329,7 @@ def run_graph(args: argparse.Namespace) -> int:
         if player:
             written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))
-    except (draw.GraphvizNotFoundError, subprocess.CalledProcessError) as e:  # the latter: dot ran out of memory
+    except (draw.GraphvizNotFoundError, ValueError) as e:  # the latter: dot failed, e.g. out of memory
         print("".join(f"wrote {p}\n" for p in written), end="")
         return fail(str(e) if isinstance(e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of "
                     f"{n_nodes:,} nodes ({e}); draw fewer: --max-nodes N", 1)

@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Mapping
 from itertools import accumulate
+from numbers import Real
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -22,7 +23,7 @@ from .. import nn
 from ..core import autograd
 from ..core.tensor import Tensor
 from ..core.value import Value
-from ..utils import as_rng, check_choice, check_int, shape_text
+from ..utils import as_rng, check_bool, check_choice, check_int, check_type, shape_text
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
 __all__ = [
@@ -51,19 +52,21 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, _INSTALL + (f"\n({detail})" if detail else ""))
 
 
-def _friendly(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # the error says how to install
+def _friendly(who: str, run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # the errors say what to do
     try:
         return run(*args, **kwargs)
     except graphviz.ExecutableNotFound as e:
         raise e if isinstance(e, GraphvizNotFoundError) else GraphvizNotFoundError(str(e)) from None
+    except graphviz.CalledProcessError as e:  # DOT text with a syntax error, or a graph too large for its memory
+        raise ValueError(f"{who}: Graphviz failed on the DOT text: {e.stderr.decode().strip()}") from None
 
 
 class Picture(graphviz.Digraph):
     """A `graphviz.Digraph` whose rendering errors say how to install Graphviz (Jupyter shows it as SVG, or
     without `dot` the hint and the DOT text)."""
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().pipe, *args, **kwargs)
-    def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly(super().render, *args, **kwargs)
+    def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly("pipe", super().pipe, *args, **kwargs)
+    def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly("render", super().render, *args, **kwargs)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:
@@ -75,19 +78,20 @@ class Picture(graphviz.Digraph):
 def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLike, format: str | None = None) -> Path:
     """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path` as `format` (`"svg"`, `"png"`,
     `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
-    path = Path(path)
-    fmt = (format or path.suffix.lstrip(".") or "svg").lower()
+    path = Path(check_type("render", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    fmt = str(format if format is not None else path.suffix.lstrip(".") or "svg").lower()
     if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
-    path.write_bytes(source.encode() if fmt in ("dot", "gv") else _friendly(graphviz.Source(source).pipe, format=fmt))
+    pipe = partial(_friendly, "render", graphviz.Source(source).pipe, format=fmt)
+    path.write_bytes(source.encode() if fmt in ("dot", "gv") else pipe())
     return path
 
 
 def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:
     """The picture as SVG text (needs the `dot` program)."""
-    return _friendly(graphviz.Source(_source(dot, "to_svg")).pipe, format="svg").decode()
+    return _friendly("to_svg", graphviz.Source(_source(dot, "to_svg")).pipe, format="svg").decode()
 
 
 def _source(dot: Any, who: str) -> str:  # the DOT text of a picture
@@ -114,8 +118,7 @@ def grad_color(t: float) -> str:
 
 
 def _luminance(color: str) -> float:  # of "#rrggbb", 0 (black) to 1 (white)
-    r, g, b = (int(color[k:k + 2], 16) / 255 for k in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return sum(w * int(color[k:k + 2], 16) / 255 for w, k in zip((0.2126, 0.7152, 0.0722), (1, 3, 5)))
 
 
 def font_color(fill: str) -> str:
@@ -138,9 +141,9 @@ class ColorScale:
     hi: int
     what: str = "|grad|"
 
-    def __post_init__(self) -> None:
-        for name in ("lo", "hi"):  # whole decades: the legend counts them
-            check_int("ColorScale", name, getattr(self, name))
+    def __post_init__(self) -> None:  # whole decades (the legend counts them) within float64's 1e-324 to 1e308
+        if not -400 <= check_int("ColorScale", "lo", self.lo) < check_int("ColorScale", "hi", self.hi) <= 400:
+            raise ValueError(f"ColorScale: needs whole decades -400 <= lo < hi <= 400, got lo={self.lo}, hi={self.hi}")
 
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
@@ -157,8 +160,8 @@ class ColorScale:
 
     def decades(self, max_entries: int = 7) -> list[int]:
         """The decades shown in the legend (every one, or evenly thinned to `max_entries`)."""
-        ds = list(range(self.lo, self.hi + 1))
-        out = ds if len(ds) <= max_entries else ds[::math.ceil((len(ds) - 1) / (max_entries - 1))]
+        ds, n = list(range(self.lo, self.hi + 1)), check_int("ColorScale.decades", "max_entries", max_entries, 2)
+        out = ds if len(ds) <= n else ds[::math.ceil((len(ds) - 1) / (n - 1))]
         return out if out[-1] == ds[-1] else out + [ds[-1]]
 
 
@@ -181,15 +184,15 @@ class Trace:
     def collapsed(self, paths: bool | str | Sequence[str] = True) -> "Trace":
         """The same trace, drawn with single boxes for every module without sub-modules (True) or the
         modules named by `paths` (`["layers.0", "layers.2"]`)."""
-        paths = [paths] if isinstance(paths, str) else paths if isinstance(paths, bool) else list(paths)
+        paths = [paths] if isinstance(paths, str) else paths if isinstance(paths, bool) else list(check_type(
+            "Trace.collapsed", "paths", paths, Iterable, "True, a module path or a list of them"))
         return Trace(self.model, self.output, self.calls, paths)
 
 
 def trace(model: Any, *inputs: Any) -> Trace:
     """Run `model(*inputs)` noting what every sub-module produced (hooks removed again, also on error);
     `draw(loss, module=trace)` then groups each module's ops in a cluster."""
-    if not hasattr(model, "named_modules") or not hasattr(model, "register_forward_hook"):
-        raise TypeError(f"trace: expected an nn.Module, got {type(model).__name__}")
+    check_type("trace", "model", model, nn.Module, "an nn.Module")
     list(model.named_parameters())  # gives every parameter its path as .name (layers.0.weight)
     tr = Trace(model, None)
     handles = [m.register_forward_hook(lambda mod, args, out, p=path: tr.calls.append((p, mod, args, out)))
@@ -208,12 +211,10 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
-    if not isinstance(sizes, Iterable):
-        raise TypeError(f"mlp_loss: sizes must list the layer widths, e.g. (2, 4, 1); got {type(sizes).__name__}")
-    sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
+    sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in check_type(
+        "mlp_loss", "sizes", sizes, Iterable, "the layer widths, e.g. (2, 4, 1)")]
     if len(sizes) < 2:
-        raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1); got "
-                         f"{sizes}")
+        raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1): {sizes}")
     gen, n = as_rng(rng), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
     if engine == "tensor":
@@ -266,19 +267,19 @@ class _Scene:
     def __init__(self, root: Any, show_data: bool, show_grad: bool, show_local: bool, color_by_grad: Any,
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
         if not hasattr(root, "parents"):
-            raise TypeError(f"draw: expected a Value or a Tensor (the result of a computation), got "
-                            f"{type(root).__name__}")
+            raise TypeError(f"draw: expected a Value or a Tensor (a computation's result), got {type(root).__name__}")
         self.rankdir = str(rankdir).upper()
         if self.rankdir not in ("LR", "TB", "RL", "BT"):
-            raise ValueError(f"draw: rankdir must be 'LR' (inputs on the left) or 'TB' (inputs on top), "
-                             f"got {rankdir!r}")
+            raise ValueError(f"draw: rankdir must be 'LR' (inputs left) or 'TB' (inputs on top), got {rankdir!r}")
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
         if not (isinstance(color_by_grad, ColorScale) or color_by_grad in (False, True, None, "norm", "std")):
             raise ValueError(f"draw: color_by_grad must be True, False, 'norm', 'std' or a ColorScale (to fix the "
                              f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
         self.root = getattr(root, "grad_fn", None) or root
-        self.scalar, self.prefix, self.show_data, self.show_grad = bool(self.root.scalar), prefix, show_data, show_grad
+        self.show_data, self.show_grad, show_local = (check_bool("draw", k, v) for k, v in zip(
+            ("show_data", "show_grad", "show_local"), (show_data, show_grad, show_local)))
+        self.scalar, self.prefix = bool(self.root.scalar), prefix
         self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)" else "norm"
         self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
         self.order = autograd.topological_order(self.root)
@@ -308,17 +309,18 @@ class _Scene:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
             grads = grads.grads
         if not isinstance(grads, Mapping):  # None: every node's own .grad
-            if isinstance(grads, str) or not isinstance(grads, (Iterable, type(None))):
-                raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> "
-                                f"gradient or a set of nodes, got {type(grads).__name__}")
-            grads = {n: n.grad for n in (self.order if grads is None else grads)}
+            nodes = self.order if grads is None else [*grads] if isinstance(grads, (Sequence, set, frozenset)) else [0]
+            grads = {n: getattr(n, "grad", None) for n in nodes}
+        if not all(hasattr(n, "parents") for n in grads):
+            raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> gradient "
+                            f"or a set of nodes (Values or Tensors), got {type(grads).__name__}")
         grads = {getattr(n, "grad_fn", None) or n: v for n, v in grads.items()}  # a tensor stands for its node
         infos, arrays = {}, {}
         for n in self.order:
             if n not in grads or (v := grads[n]) is None:
                 continue
             if self.scalar or isinstance(v, GradStats):
-                infos[n] = float(v) if self.scalar else v
+                infos[n] = float(check_type("draw", "a gradient in grads", v, Real, "a number")) if self.scalar else v
             elif isinstance(v, (int, float)):
                 infos[n] = GradStats((), math.nan, math.nan, abs(float(v)))
             else:
@@ -542,8 +544,6 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (
         ColorScale.fit(scene.magnitudes, scene.what) if color_by_grad else None)
-    if scale is not None and scale.hi <= scale.lo:
-        raise ValueError(f"draw: color_by_grad: a ColorScale needs lo < hi decades, got {scale}")
     g = _picture(scene.rankdir, title)
     _emit(g, scene, scale)
     if scale is not None:
@@ -576,7 +576,7 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
     """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions) on one
     log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows the scheme's
     formula, the loss and at most `MAX_NODES` nodes; data, targets, the weights' random draws are the same in all."""
-    schemes = [schemes] if isinstance(schemes, str) or callable(schemes) else list(schemes)
+    schemes = [schemes] if isinstance(schemes, str) or not isinstance(schemes, Iterable) else list(schemes)
     if not schemes:
         raise ValueError("compare_inits: schemes must name at least one scheme, e.g. ('small', 'he_normal')")
     seed, scenes, titles = int(as_rng(rng).integers(2**31)), [], []

@@ -15,7 +15,7 @@ from typing import Any, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from ..core import autograd
-from ..utils import check_int, format_number as _format, moments, ratio, shape_text
+from ..utils import check_int, check_type, format_number as _format, moments, ratio, shape_text
 
 __all__ = ["record", "format_number", "as_ledger", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
            "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
@@ -466,6 +466,7 @@ def _reach_and_count(root: Any, node: Any, who: str) -> tuple[list, dict]:
         raise TypeError(f"{who} works on Value (scalar) graphs, where every local derivative is one number. Got "
                         f"a {type(root).__name__}: in a Tensor graph the local derivatives are Jacobian matrices. "
                         "Record a backward pass with ledger.record() and read layer_gains(steps) instead.")
+    check_type(who, "node", node, type(root), "a Value (the x of dL/dx)")
     order, count = autograd.topological_order(root), {}
     for n in order:  # parents come first
         count[n] = 1 if n is node else sum(count[p] for p in n.parents)

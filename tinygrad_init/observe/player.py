@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..utils import check_int
+from ..utils import check_int, check_type
 from .draw import PRECISION, ColorScale, draw, font_color, magnitude, to_svg
 from .ledger import Ledger, format_number, record  # format_number: the number text of draw's cells
 
@@ -147,8 +147,9 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 
 def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     """Write `player_html(source, **kwargs)` to `path` (UTF-8, its folder must exist); returns the path."""
-    Path(path).write_text(player_html(source, **kwargs), encoding="utf-8", newline="\n")
-    return Path(path)
+    path = Path(check_type("write_player", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    path.write_text(player_html(source, **kwargs), encoding="utf-8", newline="\n")
+    return path
 
 
 def _page(heading: str, svg: str, lines: Sequence[str], data: dict, engine: str, scale: ColorScale | None) -> str:

@@ -40,7 +40,8 @@ def _number(x: object, op: str) -> float:
         try:
             return float(x)
         except OverflowError:  # an int beyond 1.8e308
-            raise ValueError(f"{op}: {x!r:.20}... is too large for a float (at most about 1.8e308)") from None
+            raise ValueError(f"{op}: an integer of about 10^{int(x.bit_length() * 0.30103)} is too large for a float "
+                             "(at most about 1.8e308)") from None  # (its repr may exceed Python's 4,300 digits)
     if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
         return float(x.reshape(()))
     if hasattr(x, "grad_fn"):

@@ -77,6 +77,12 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     return nn.Sequential(*mods)
 
 
+def _right(z: np.ndarray, positive: np.ndarray) -> np.ndarray:
+    """1 where the logit `z` has the sign of its label (`positive`: label 1), else 0; nan where `z` is nan: a
+    diverged network makes no prediction (reading it as wrong would score it as a coin flip)."""
+    return np.where(np.isnan(z), np.nan, (z > 0) == positive)
+
+
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive); nan if a logit
     is nan (a diverged model: no prediction, not a coin flip)."""
@@ -85,7 +91,7 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
     with no_grad():
         z = model(Tensor(X)).data[:, 0]
-    return float(np.mean(np.where(np.isnan(z), np.nan, (z > 0) == (np.asarray(y) == 1))))
+    return float(np.mean(_right(z, np.asarray(y) == 1)))
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
@@ -136,8 +142,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             if step % every == 0 or step == steps:
                 loss = np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2))
                 hidden = (np.stack([stat(h, axis=(1, 2)) for h in hs[1:-1]], -1) for stat in (np.mean, np.std) if watch)
-                right = np.where(np.isnan(out), np.nan, (out > 0) == (t > 0.5))  # nan logits: no prediction, not chance
-                for k, v in zip(rec, (step, loss, np.mean(right, axis=(1, 2)), *hidden)):
+                for k, v in zip(rec, (step, loss, np.mean(_right(out, t > 0.5), axis=(1, 2)), *hidden)):
                     rec[k].append(v)
             if step == steps:
                 break

@@ -30,7 +30,7 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import as_rng, check_bool, check_choice, check_int, check_type, format_number, moments, ratio
-from .plots import legend_below, mpl, ridges, scheme_color, slide_figure, slide_style
+from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
 
@@ -242,7 +242,7 @@ class Diagnostics:
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)
-        handles = [ax.plot(steps, v, color=scheme_color(k, i), marker="osD^vP*"[i % 7], label=k, markersize=6,
+        handles = [ax.plot(steps, v, color=scheme_color(k, i), marker=marker(i), label=k, markersize=6,
                            markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
         if kind == "update":
             handles.append(ax.axhline(-3.0, color="black", linestyle="--", linewidth=1.5, label="1e-3: rule of thumb"))

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["SLIDE_STYLE", "slide_style", "slide_figure", "legend_below", "log_axis", "ridges",
-           "scheme_color", "curves", "layer_curves", "loss_curves", "training_figure", "histogram_grid",
+           "scheme_color", "marker", "curves", "layer_curves", "loss_curves", "training_figure", "histogram_grid",
            "weight_heatmaps", "verdict_grid", "figure_bytes", "save_figure", "WORD_COLORS"]
 
 #: matplotlib settings for slides: readable from the back of a lecture hall.
@@ -57,6 +57,11 @@ def slide_style() -> contextlib.AbstractContextManager:
     """Draw in `SLIDE_STYLE` over matplotlib's defaults inside this block (`with slide_style(): ...`): a user's
     matplotlibrc or rcParams change no figure."""
     return mpl().style.context(["default", SLIDE_STYLE])
+
+
+def marker(index: int) -> str:
+    """Series `index`'s marker: 7 of them beside the 8 palette colours, so 56 series all look different."""
+    return "osD^vP*"[index % 7]
 
 
 def scheme_color(scheme: str, index: int | None = None) -> str:
@@ -164,8 +169,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     legend handles."""
     handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
-        c = order.index(name) if name in order else i  # 7 markers beside 8 colours: 56 series all look different
-        st = {"color": scheme_color(name, c), "marker": "osD^vP*"[c % 7], "label": label(name),
+        c = order.index(name) if name in order else i
+        st = {"color": scheme_color(name, c), "marker": marker(c), "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))
@@ -261,8 +266,8 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
         ax, strip = fig.axes
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
-            for k, (v, marker) in enumerate(zip(parts, "o^")):
-                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, marker,
+            for k, (v, symbol) in enumerate(zip(parts, "o^")):
+                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, symbol,
                            color=scheme_color(name, i), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")

@@ -437,6 +437,20 @@ def test_readme_states_what_the_two_scripts_run() -> None:
     assert "bash scripts/report.sh" in readme and "bash scripts/test.sh" in readme
 
 
+@pytest.mark.parametrize("args, cores, expected", [((), 2, "-n 2"), ((), 1, ""), (("-x",), 4, "-x")])
+def test_test_sh_runs_the_whole_suite_in_two_processes_only_without_arguments(tmp_path, args, cores, expected):
+    line = next(x for x in (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8").splitlines()
+                if x.endswith("set -- -n 2"))
+    getconf = tmp_path / "getconf"  # the number of cores, as the line asks for them
+    getconf.write_text(f"#!/bin/sh\necho {cores}\n")
+    getconf.chmod(0o755)
+    script = f'{line}\nprintf "%s " "$@"'
+    out = subprocess.run(["bash", "-c", script, "test.sh", *args], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}).stdout
+    assert out.strip() == expected
+    assert "`-n 2`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
     pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(p for p in DOCS.rglob("*.md")
                                                                         if HOOKS not in p.parents),

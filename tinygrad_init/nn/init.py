@@ -269,9 +269,9 @@ class Scheme:
     shows `W ~` as the source writes it. `params` are bound (read-only); `data_dependent` is True for LSUV."""
 
     def __init__(self, name: str, var: str | None = None, law: str = "normal", *, rule: Sequence[str] = (),
-                 text: str = "", draw: Callable[..., np.ndarray] | None = None, params: Mapping[str, Any] = (),
-                 mean: str = "0", aliases: Sequence[str] = (), source: str = "-", reference: str = "",
-                 note: str = "") -> None:
+                 text: str = "", draw: Callable[..., np.ndarray] | None = None,
+                 params: Mapping[str, Any] | Sequence[tuple[str, Any]] = (), mean: str = "0",
+                 aliases: Sequence[str] = (), source: str = "-", reference: str = "", note: str = "") -> None:
         self.name = self.__name__ = name
         self.var_formula, self.law, self.rule, self.text, self.draw = var, law, rule, text, draw
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source

@@ -613,3 +613,37 @@ def test_type_checkers_and_ides_see_every_flat_name() -> None:
     block = next(n for n in tree.body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))
     seen = {a.asname or a.name: f"{i.module}.{a.name}" for i in block.body for a in i.names}
     assert seen == tinygrad_init._FLAT
+
+
+def _admits(hint: object, value: object) -> bool:
+    """Whether `value` fits a resolved type hint (unions, `Any` and the origin of generics: enough for the cases)."""
+    import typing
+    if hint is typing.Any:
+        return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return any(_admits(h, value) for h in typing.get_args(hint))
+    return isinstance(value, typing.get_origin(hint) or hint)
+
+
+def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return() -> None:
+    """A type checker on the user's code reads the hints: a value the docs offer and the code takes must fit them."""
+    import typing
+    import numpy as np
+    from tinygrad_init import Tensor, Value, init, nn, scalar_nn
+    x = Tensor(np.ones((2, 3)))
+    cases = [(Value.__init__, "data", np.float32(1.5), lambda v: Value(v)),
+             (Value.__init__, "data", np.int64(2), lambda v: Value(v)),
+             (Tensor.zeros, "shape", (2, 3), lambda v: Tensor.zeros(v)),  # "separate ints or one tuple"
+             (Tensor.randn, "shape", (2, 3), lambda v: Tensor.randn(v, rng=0)),
+             (Tensor.transpose, "axes", (1, 0), x.transpose),
+             (Tensor.softmax, "axis", None, x.softmax),
+             (nn.Linear.forward, "x", np.ones((2, 3)), nn.Linear(3, 2, rng=0)),
+             (nn.BatchNorm1d.forward, "x", np.ones((2, 3)), nn.BatchNorm1d(3)),
+             (scalar_nn.Neuron.__init__, "weights", np.ones(3), lambda v: scalar_nn.Neuron(3, weights=v)),
+             (init.Scheme.__init__, "params", (), lambda v: init.Scheme("s", "1", params=v))]
+    for fn, name, value, call in cases:
+        call(value)  # taken
+        assert _admits(typing.get_type_hints(fn)[name], value), f"{fn.__qualname__}: {name}={value!r}"
+    for op in ("add", "sub", "mul", "truediv", "pow", "matmul"):
+        for side in ("", "r"):
+            assert typing.get_type_hints(getattr(Tensor, f"__{side}{op}__"))["return"] is Tensor, op

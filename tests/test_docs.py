@@ -19,6 +19,7 @@ import contextlib
 import doctest
 import io
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -647,3 +648,26 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
     for op in ("add", "sub", "mul", "truediv", "pow", "matmul"):
         for side in ("", "r"):
             assert typing.get_type_hints(getattr(Tensor, f"__{side}{op}__"))["return"] is Tensor, op
+
+
+def _public_callables() -> list[tuple[str, object]]:
+    """Every public function, class and method of the flat modules and of `nn`, each once, by a dotted name."""
+    import tinygrad_init
+    found: dict[int, tuple[str, object]] = {}
+    homes = [(n, getattr(tinygrad_init, n)) for n in [*tinygrad_init._FLAT, "nn"]] + [("", tinygrad_init)]
+    for home, module in homes:
+        for name in getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]:
+            obj = getattr(module, name)
+            if callable(obj) and getattr(obj, "__module__", "").startswith("tinygrad_init"):
+                found.setdefault(id(obj), (f"{home}.{name}", obj))
+                for attr, member in vars(obj).items() if isinstance(obj, type) else ():
+                    if not attr.startswith("_") and inspect.isfunction(member):
+                        found.setdefault(id(member), (f"{home}.{name}.{attr}", member))
+    return list(found.values())
+
+
+def test_help_shows_the_parameters_of_every_public_callable() -> None:
+    """No public signature is a bare `(*args, **kwargs)` that hides what it takes (a wrapper keeps `__wrapped__`)."""
+    kinds = {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}
+    sigs = {name: inspect.signature(obj).parameters for name, obj in _public_callables() if not isinstance(obj, type)}
+    assert not [name for name, ps in sigs.items() if {p.kind for p in ps.values()} >= kinds and len(ps) <= 3]

@@ -630,7 +630,7 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
     """A type checker on the user's code reads the hints: a value the docs offer and the code takes must fit them."""
     import typing
     import numpy as np
-    from tinygrad_init import Tensor, Value, init, nn, scalar_nn
+    from tinygrad_init import Tensor, Value, init, nn, no_grad, scalar_nn
     x = Tensor(np.ones((2, 3)))
     cases = [(Value.__init__, "data", np.float32(1.5), lambda v: Value(v)),
              (Value.__init__, "data", np.int64(2), lambda v: Value(v)),
@@ -648,6 +648,10 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
     for op in ("add", "sub", "mul", "truediv", "pow", "matmul"):
         for side in ("", "r"):
             assert typing.get_type_hints(getattr(Tensor, f"__{side}{op}__"))["return"] is Tensor, op
+    lsuv = init.get("lsuv")
+    assert _admits(typing.get_args(typing.get_type_hints(init.Scheme.spec)["return"])[0], lsuv.spec(lsuv.params)[0])
+    decorate = typing.get_type_hints(type(no_grad()).__call__)  # @no_grad() keeps the function's own signature
+    assert isinstance(decorate["return"], typing.TypeVar) and decorate["fn"] is decorate["return"]
 
 
 def _public_callables() -> list[tuple[str, object]]:

@@ -284,8 +284,8 @@ class Scheme:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state, params=types.MappingProxyType(state["params"]))
 
-    def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
-        """`(Var(W), law, mode)` for these parameters; a preset's `Var(W)` is `scale / n`, `n` its mode's fan."""
+    def spec(self, params: Mapping[str, Any]) -> tuple[str | None, str, str]:
+        """`(Var(W), law, mode)` for `params`: a preset's `Var(W)` is `scale / n` (its mode's fan), LSUV's None."""
         if not self.rule:
             return self.var_formula, self.law, ""
         mode, law = (params[x] if x in self.defaults else x for x in self.rule[1:])

@@ -675,3 +675,19 @@ def test_help_shows_the_parameters_of_every_public_callable() -> None:
     kinds = {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}
     sigs = {name: inspect.signature(obj).parameters for name, obj in _public_callables() if not isinstance(obj, type)}
     assert not [name for name, ps in sigs.items() if {p.kind for p in ps.values()} >= kinds and len(ps) <= 3]
+
+
+def test_the_args_sections_name_the_parameters_in_the_signatures_order() -> None:
+    """An `Args:` entry is a parameter, listed where the signature has it: a reader who passes arguments in the
+    documented order (predict's keyword-only `input_mean` was listed fifth, where `bias_std` stands) gets them."""
+    checked = 0
+    for name, obj in _public_callables():
+        docs = [obj.__doc__, vars(obj)["__init__"].__doc__ if "__init__" in vars(obj) else None]
+        for doc in filter(None, docs):
+            lines = inspect.cleandoc(doc).split("Args:\n", 1)[1:]
+            section = re.split(r"\n(?! {4}|\n)", lines[0])[0] if lines else ""
+            listed = re.findall(r"^ {4}\**(\w+):", section, re.M)
+            params = [p for p in inspect.signature(obj).parameters if p in listed] if listed else []
+            assert listed == params, f"{name}: the Args section lists {listed}, the signature has {params}"
+            checked += bool(listed)
+    assert checked >= 8

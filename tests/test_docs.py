@@ -630,7 +630,7 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
     """A type checker on the user's code reads the hints: a value the docs offer and the code takes must fit them."""
     import typing
     import numpy as np
-    from tinygrad_init import Tensor, Value, init, nn, no_grad, scalar_nn
+    from tinygrad_init import Tensor, Value, diagnostics, experiments, init, nn, no_grad, scalar_nn
     x = Tensor(np.ones((2, 3)))
     cases = [(Value.__init__, "data", np.float32(1.5), lambda v: Value(v)),
              (Value.__init__, "data", np.int64(2), lambda v: Value(v)),
@@ -641,7 +641,10 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
              (nn.Linear.forward, "x", np.ones((2, 3)), nn.Linear(3, 2, rng=0)),
              (nn.BatchNorm1d.forward, "x", np.ones((2, 3)), nn.BatchNorm1d(3)),
              (scalar_nn.Neuron.__init__, "weights", np.ones(3), lambda v: scalar_nn.Neuron(3, weights=v)),
-             (init.Scheme.__init__, "params", (), lambda v: init.Scheme("s", "1", params=v))]
+             (init.Scheme.__init__, "params", (), lambda v: init.Scheme("s", "1", params=v)),
+             (experiments.judge, "act_std", np.ones(3), lambda v: experiments.judge(v, v, 0 * v, "tanh")),
+             (experiments.training, "sizes", np.array([2, 3, 1]), lambda v: None),  # (its test runs it)
+             (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1))]
     for fn, name, value, call in cases:
         call(value)  # taken
         assert _admits(typing.get_type_hints(fn)[name], value), f"{fn.__qualname__}: {name}={value!r}"

@@ -254,7 +254,7 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
 
 
-def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
+def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np.ndarray],
                     accuracies: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "") -> Figure:
     """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
     and test (^) accuracy: where the seeds disagree, the dots spread."""
@@ -277,7 +277,7 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
     return fig
 
 
-def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[float]]]], *, title: str = "",
+def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]], *, title: str = "",
                    annotations: Mapping[str, Sequence[str]] | None = None, skip_spike: bool = False) -> Figure:
     """Histograms: a row per key (a scheme), a column per layer, all on the x range of the first panel.
 

@@ -694,3 +694,10 @@ def test_the_args_sections_name_the_parameters_in_the_signatures_order() -> None
             assert listed == params, f"{name}: the Args section lists {listed}, the signature has {params}"
             checked += bool(listed)
     assert checked >= 8
+
+
+def test_the_package_tells_type_checkers_to_read_its_hints() -> None:
+    """PEP 561: without `py.typed` in the wheel, a type checker skips an installed package's hints altogether."""
+    import tomllib
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert (ROOT / "tinygrad_init" / "py.typed").is_file() and "py.typed" in data["tinygrad_init"]

@@ -651,7 +651,8 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
     for op in ("add", "sub", "mul", "truediv", "pow", "matmul"):
         for side in ("", "r"):
             assert typing.get_type_hints(getattr(Tensor, f"__{side}{op}__"))["return"] is Tensor, op
-    lsuv = init.get("lsuv")
+    lsuv = init.get("lsuv")  # a name gives a Scheme, whose std, formula... the tutorials read
+    assert typing.get_overloads(init.get)[0].__annotations__["return"] == "Scheme" and isinstance(lsuv, init.Scheme)
     assert _admits(typing.get_args(typing.get_type_hints(init.Scheme.spec)["return"])[0], lsuv.spec(lsuv.params)[0])
     decorate = typing.get_type_hints(type(no_grad()).__call__)  # @no_grad() keeps the function's own signature
     assert isinstance(decorate["return"], typing.TypeVar) and decorate["fn"] is decorate["return"]

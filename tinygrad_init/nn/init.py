@@ -20,7 +20,7 @@ import operator
 import re
 import types
 import warnings
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
@@ -462,6 +462,10 @@ _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 _XAVIERS = (xavier_uniform, glorot_standard, cs231n)  # "Xavier" #1, #2, #3
 
 
+@overload
+def get(scheme: str | Scheme, **params: Any) -> Scheme: ...  # for type checkers and IDEs: a name gives a Scheme
+@overload
+def get(scheme: Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]: ...
 def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]:
     """The `Scheme` of a name (or a `Scheme`, or a function `f(shape, rng=None, dtype=np.float32)`, then a
     `functools.partial`) with `params` bound: `init.get("kaiming-normal", mode="fan_out")((256, 128), rng=0)`.

@@ -702,3 +702,17 @@ def test_the_package_tells_type_checkers_to_read_its_hints() -> None:
     import tomllib
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     assert (ROOT / "tinygrad_init" / "py.typed").is_file() and "py.typed" in data["tinygrad_init"]
+
+
+def test_every_rng_is_hinted_as_a_generator_a_seed_or_none() -> None:
+    """The project's rule for random functions, as the hover text and the API pages show it."""
+    import typing
+    import numpy as np
+    from tinygrad_init import init
+    rng = typing.Union[np.random.Generator, int, None]
+    hinted = {}
+    for name, obj in _public_callables():
+        fn = obj.__init__ if isinstance(obj, type) else type(obj).__call__ if isinstance(obj, init.Scheme) else obj
+        if "rng" in inspect.signature(fn).parameters:
+            hinted[name] = typing.get_type_hints(fn)["rng"]
+    assert len(hinted) > 20 and {name: h for name, h in hinted.items() if h != rng} == {}

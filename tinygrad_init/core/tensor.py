@@ -273,11 +273,11 @@ class Tensor(_GraphNode):
 
     # ------------------------------------------------------------------ properties
 
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    dtype = property(lambda self: self.data.dtype)
-    size = property(lambda self: self.data.size)
-    is_leaf = property(lambda self: self.grad_fn is None)
+    shape = property(lambda self: self.data.shape, doc="The array's shape, a tuple of ints (as numpy's).")
+    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
+    dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of `data` (float32 by default).")
+    size = property(lambda self: self.data.size, doc="The number of elements.")
+    is_leaf = property(lambda self: self.grad_fn is None, doc="True unless an op recorded in the graph made it.")
     T = property(lambda self: self.transpose(), doc="The transpose (all axes reversed).")
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')

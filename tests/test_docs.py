@@ -630,7 +630,7 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
     """A type checker on the user's code reads the hints: a value the docs offer and the code takes must fit them."""
     import typing
     import numpy as np
-    from tinygrad_init import Tensor, Value, diagnostics, experiments, init, nn, no_grad, scalar_nn
+    from tinygrad_init import Tensor, Value, diagnostics, experiments, init, nn, no_grad, plots, scalar_nn
     x = Tensor(np.ones((2, 3)))
     cases = [(Value.__init__, "data", np.float32(1.5), lambda v: Value(v)),
              (Value.__init__, "data", np.int64(2), lambda v: Value(v)),
@@ -644,10 +644,12 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
              (init.Scheme.__init__, "params", (), lambda v: init.Scheme("s", "1", params=v)),
              (experiments.judge, "act_std", np.ones(3), lambda v: experiments.judge(v, v, 0 * v, "tanh")),
              (experiments.training, "sizes", np.array([2, 3, 1]), lambda v: None),  # (its test runs it)
+             (plots.layer_curves, "panels", {"a": {"b": np.ones(3)}}, lambda v: plots.layer_curves(v).clear()),
              (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1))]
     for fn, name, value, call in cases:
         call(value)  # taken
-        assert _admits(typing.get_type_hints(fn)[name], value), f"{fn.__qualname__}: {name}={value!r}"
+        hint = eval(fn.__annotations__[name], fn.__globals__)  # (plots' Figure is imported for type checkers only)
+        assert _admits(hint, value), f"{fn.__qualname__}: {name}={value!r}"
     for op in ("add", "sub", "mul", "truediv", "pow", "matmul"):
         for side in ("", "r"):
             assert typing.get_type_hints(getattr(Tensor, f"__{side}{op}__"))["return"] is Tensor, op

@@ -19,6 +19,7 @@ import contextlib
 import doctest
 import io
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -618,3 +619,116 @@ def test_the_readme_gives_the_suites_size() -> None:
                          capture_output=True, text=True, timeout=300).stdout
     collected = int(re.search(r"(\d+) tests? collected", out)[1])
     assert abs(said / collected - 1) < 0.1, (said, collected)
+
+
+def test_type_checkers_and_ides_see_every_flat_name() -> None:
+    """The flat names are bound by a loop no static tool runs; the `TYPE_CHECKING` block spells each for them."""
+    import tinygrad_init
+    tree = ast.parse((ROOT / "tinygrad_init" / "__init__.py").read_text())
+    block = next(n for n in tree.body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))
+    seen = {a.asname or a.name: f"{i.module}.{a.name}" for i in block.body for a in i.names}
+    assert seen == tinygrad_init._FLAT
+
+
+def _admits(hint: object, value: object) -> bool:
+    """Whether `value` fits a resolved type hint (unions, `Any` and the origin of generics: enough for the cases)."""
+    import typing
+    if hint is typing.Any:
+        return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return any(_admits(h, value) for h in typing.get_args(hint))
+    return isinstance(value, typing.get_origin(hint) or hint)
+
+
+def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return() -> None:
+    """A type checker on the user's code reads the hints: a value the docs offer and the code takes must fit them."""
+    import typing
+    import numpy as np
+    from tinygrad_init import Tensor, Value, diagnostics, experiments, init, nn, no_grad, plots, scalar_nn
+    x = Tensor(np.ones((2, 3)))
+    cases = [(Value.__init__, "data", np.float32(1.5), lambda v: Value(v)),
+             (Value.__init__, "data", np.int64(2), lambda v: Value(v)),
+             (Tensor.zeros, "shape", (2, 3), lambda v: Tensor.zeros(v)),  # "separate ints or one tuple"
+             (Tensor.randn, "shape", (2, 3), lambda v: Tensor.randn(v, rng=0)),
+             (Tensor.transpose, "axes", (1, 0), x.transpose),
+             (Tensor.softmax, "axis", None, x.softmax),
+             (nn.Linear.forward, "x", np.ones((2, 3)), nn.Linear(3, 2, rng=0)),
+             (nn.BatchNorm1d.forward, "x", np.ones((2, 3)), nn.BatchNorm1d(3)),
+             (scalar_nn.Neuron.__init__, "weights", np.ones(3), lambda v: scalar_nn.Neuron(3, weights=v)),
+             (init.Scheme.__init__, "params", (), lambda v: init.Scheme("s", "1", params=v)),
+             (experiments.judge, "act_std", np.ones(3), lambda v: experiments.judge(v, v, 0 * v, "tanh")),
+             (experiments.training, "sizes", np.array([2, 3, 1]), lambda v: None),  # (its test runs it)
+             (plots.layer_curves, "panels", {"a": {"b": np.ones(3)}}, lambda v: plots.layer_curves(v).clear()),
+             (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1))]
+    for fn, name, value, call in cases:
+        call(value)  # taken
+        hint = eval(fn.__annotations__[name], fn.__globals__)  # (plots' Figure is imported for type checkers only)
+        assert _admits(hint, value), f"{fn.__qualname__}: {name}={value!r}"
+    for op in ("add", "sub", "mul", "truediv", "pow", "matmul"):
+        for side in ("", "r"):
+            assert typing.get_type_hints(getattr(Tensor, f"__{side}{op}__"))["return"] is Tensor, op
+    lsuv = init.get("lsuv")  # a name gives a Scheme, whose std, formula... the tutorials read
+    assert typing.get_overloads(init.get)[0].__annotations__["return"] == "Scheme" and isinstance(lsuv, init.Scheme)
+    assert _admits(typing.get_args(typing.get_type_hints(init.Scheme.spec)["return"])[0], lsuv.spec(lsuv.params)[0])
+    decorate = typing.get_type_hints(type(no_grad()).__call__)  # @no_grad() keeps the function's own signature
+    assert isinstance(decorate["return"], typing.TypeVar) and decorate["fn"] is decorate["return"]
+
+
+def _public_callables() -> list[tuple[str, object]]:
+    """Every public function, class and method of the flat modules and of `nn`, each once, by a dotted name."""
+    import tinygrad_init
+    found: dict[int, tuple[str, object]] = {}
+    homes = [(n, getattr(tinygrad_init, n)) for n in [*tinygrad_init._FLAT, "nn"]] + [("", tinygrad_init)]
+    for home, module in homes:
+        for name in getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]:
+            obj = getattr(module, name)
+            if callable(obj) and getattr(obj, "__module__", "").startswith("tinygrad_init"):
+                found.setdefault(id(obj), (f"{home}.{name}", obj))
+                for attr, member in vars(obj).items() if isinstance(obj, type) else ():
+                    if not attr.startswith("_") and inspect.isfunction(member):
+                        found.setdefault(id(member), (f"{home}.{name}.{attr}", member))
+    return list(found.values())
+
+
+def test_help_shows_the_parameters_of_every_public_callable() -> None:
+    """No public signature is a bare `(*args, **kwargs)` that hides what it takes (a wrapper keeps `__wrapped__`)."""
+    kinds = {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}
+    sigs = {name: inspect.signature(obj).parameters for name, obj in _public_callables() if not isinstance(obj, type)}
+    assert not [name for name, ps in sigs.items() if {p.kind for p in ps.values()} >= kinds and len(ps) <= 3]
+
+
+def test_the_args_sections_name_the_parameters_in_the_signatures_order() -> None:
+    """An `Args:` entry is a parameter, listed where the signature has it: a reader who passes arguments in the
+    documented order (predict's keyword-only `input_mean` was listed fifth, where `bias_std` stands) gets them."""
+    checked = 0
+    for name, obj in _public_callables():
+        docs = [obj.__doc__, vars(obj)["__init__"].__doc__ if "__init__" in vars(obj) else None]
+        for doc in filter(None, docs):
+            lines = inspect.cleandoc(doc).split("Args:\n", 1)[1:]
+            section = re.split(r"\n(?! {4}|\n)", lines[0])[0] if lines else ""
+            listed = re.findall(r"^ {4}\**(\w+):", section, re.M)
+            params = [p for p in inspect.signature(obj).parameters if p in listed] if listed else []
+            assert listed == params, f"{name}: the Args section lists {listed}, the signature has {params}"
+            checked += bool(listed)
+    assert checked >= 8
+
+
+def test_the_package_tells_type_checkers_to_read_its_hints() -> None:
+    """PEP 561: without `py.typed` in the wheel, a type checker skips an installed package's hints altogether."""
+    import tomllib
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert (ROOT / "tinygrad_init" / "py.typed").is_file() and "py.typed" in data["tinygrad_init"]
+
+
+def test_every_rng_is_hinted_as_a_generator_a_seed_or_none() -> None:
+    """The project's rule for random functions, as the hover text and the API pages show it."""
+    import typing
+    import numpy as np
+    from tinygrad_init import init
+    rng = typing.Union[np.random.Generator, int, None]
+    hinted = {}
+    for name, obj in _public_callables():
+        fn = obj.__init__ if isinstance(obj, type) else type(obj).__call__ if isinstance(obj, init.Scheme) else obj
+        if "rng" in inspect.signature(fn).parameters:
+            hinted[name] = typing.get_type_hints(fn)["rng"]
+    assert len(hinted) > 20 and {name: h for name, h in hinted.items() if h != rng} == {}

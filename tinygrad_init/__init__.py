@@ -17,6 +17,7 @@ The public modules also keep short flat names: `tinygrad_init.init` is `tinygrad
 
 import importlib as _importlib
 import sys as _sys
+import typing as _typing
 
 from .core.tensor import Tensor, enable_grad, is_grad_enabled, no_grad
 from .core.value import Value
@@ -35,6 +36,11 @@ _FLAT = {
 }
 from . import nn  # noqa: E402
 
+if _typing.TYPE_CHECKING:  # the same names, spelled out for type checkers and IDEs, which cannot run the loop
+    from .core import autograd, gradcheck, tensor, value  # noqa: F401
+    from .lab import diagnostics, experiments, explorer, plots, probe, report, spectra, table, theory  # noqa: F401
+    from .nn import data, init, losses, optim, scalar as scalar_nn  # noqa: F401
+    from .observe import draw, ledger, player  # noqa: F401
 for _name, _home in _FLAT.items():
     _sys.modules[f"{__name__}.{_name}"] = globals()[_name] = _importlib.import_module(f".{_home}", __name__)
 del _name, _home

@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import threading
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
 
@@ -120,6 +120,7 @@ class _Mode(threading.local):
 
 
 _MODE = _Mode()
+_F = TypeVar("_F", bound=Callable[..., Any])  # a decorated function keeps its signature for type checkers
 
 
 class _GradMode(contextlib.ContextDecorator):
@@ -137,7 +138,7 @@ class _GradMode(contextlib.ContextDecorator):
     def __exit__(self, *exc: object) -> None:
         _MODE.enabled = _MODE.saved.pop()
 
-    def __call__(self, fn: Callable) -> Callable:
+    def __call__(self, fn: _F) -> _F:
         if inspect.isgeneratorfunction(fn):  # its body runs when iterated, after the decorated call has returned
             raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: cannot decorate the generator function "
                             f"{fn.__name__}, whose body runs outside the call; use a `with` block inside it")

@@ -50,9 +50,9 @@ class InputCheck:
     note: str = ""
 
     shape = property(lambda self: self.numeric.shape)
-    ok = property(lambda self: not self.note and not self.bad.any())
-    max_abs_error = property(lambda self: _nanmax(self.abs_error))
-    max_rel_error = property(lambda self: _nanmax(self.rel_error))
+    ok = property(lambda self: not self.note and not self.bad.any(), doc="No element off, the shape right.")
+    max_abs_error = property(lambda self: _nanmax(self.abs_error), doc="The largest absolute error (nan if any).")
+    max_rel_error = property(lambda self: _nanmax(self.rel_error), doc="The largest relative error (nan if any).")
 
 
 @dataclass
@@ -70,7 +70,7 @@ class GradcheckResult:
     rtol: float
     engine: str = "Tensor"
 
-    ok = property(lambda self: all(c.ok for c in self.inputs))
+    ok = property(lambda self: all(c.ok for c in self.inputs), doc="Every input passed.")
     max_abs_error = property(lambda self: _nanmax(np.array([c.max_abs_error for c in self.inputs])))
     max_rel_error = property(lambda self: _nanmax(np.array([c.max_rel_error for c in self.inputs])))
 

@@ -256,28 +256,28 @@ class Tensor(_GraphNode):
             {k: getattr(self, k) for k in Tensor.__slots__[:4]}
 
     @classmethod
-    def zeros(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
+    def zeros(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """A tensor of zeros (`ones` likewise); `shape` as separate ints or one tuple."""
         return cls(np.zeros(sizes(shape, "zeros")), requires_grad=requires_grad, dtype=dtype)
 
     @classmethod
-    def ones(cls, *shape: int, requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
+    def ones(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         return cls(np.ones(sizes(shape, "ones")), requires_grad=requires_grad, dtype=dtype)
 
     @classmethod
-    def randn(cls, *shape: int, rng: np.random.Generator | int | None = None, requires_grad: bool = False,
-              dtype: Any = np.float32) -> "Tensor":
+    def randn(cls, *shape: int | Sequence[int], rng: np.random.Generator | int | None = None,
+              requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """Standard normal entries from `rng` (a Generator, a seed, or None), of a floating `dtype`."""
         real_dtype(dtype, "randn", floating=True)  # normal samples are real numbers
         return cls(as_rng(rng).standard_normal(sizes(shape, "randn")), requires_grad=requires_grad, dtype=dtype)
 
     # ------------------------------------------------------------------ properties
 
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    dtype = property(lambda self: self.data.dtype)
-    size = property(lambda self: self.data.size)
-    is_leaf = property(lambda self: self.grad_fn is None)
+    shape = property(lambda self: self.data.shape, doc="The array's shape, a tuple of ints (as numpy's).")
+    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
+    dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of `data` (float32 by default).")
+    size = property(lambda self: self.data.size, doc="The number of elements.")
+    is_leaf = property(lambda self: self.grad_fn is None, doc="True unless an op recorded in the graph made it.")
     T = property(lambda self: self.transpose(), doc="The transpose (all axes reversed).")
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
@@ -390,18 +390,18 @@ class Tensor(_GraphNode):
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
         return _result(out, fn, saved, a, b)
 
-    def __add__(self, other): return self._binary(_ADD, other)
-    def __radd__(self, other): return self._binary(_ADD, other, True)
-    def __sub__(self, other): return self._binary(_SUB, other)
-    def __rsub__(self, other): return self._binary(_SUB, other, True)
-    def __mul__(self, other): return self._binary(_MUL, other)
-    def __rmul__(self, other): return self._binary(_MUL, other, True)
-    def __truediv__(self, other): return self._binary(_DIV, other)
-    def __rtruediv__(self, other): return self._binary(_DIV, other, True)
-    def __pow__(self, other): return self._binary(_POW, other)
-    def __rpow__(self, other): return self._binary(_POW, other, True)
-    def __matmul__(self, other): return self._binary(_MATMUL, other)  # dx = g @ W.T, dW = x.T @ g
-    def __rmatmul__(self, other): return self._binary(_MATMUL, other, True)
+    def __add__(self, other: Any) -> Tensor: return self._binary(_ADD, other)
+    def __radd__(self, other: Any) -> Tensor: return self._binary(_ADD, other, True)
+    def __sub__(self, other: Any) -> Tensor: return self._binary(_SUB, other)
+    def __rsub__(self, other: Any) -> Tensor: return self._binary(_SUB, other, True)
+    def __mul__(self, other: Any) -> Tensor: return self._binary(_MUL, other)
+    def __rmul__(self, other: Any) -> Tensor: return self._binary(_MUL, other, True)
+    def __truediv__(self, other: Any) -> Tensor: return self._binary(_DIV, other)
+    def __rtruediv__(self, other: Any) -> Tensor: return self._binary(_DIV, other, True)
+    def __pow__(self, other: Any) -> Tensor: return self._binary(_POW, other)
+    def __rpow__(self, other: Any) -> Tensor: return self._binary(_POW, other, True)
+    def __matmul__(self, other: Any) -> Tensor: return self._binary(_MATMUL, other)  # dx = g @ W.T, dW = x.T @ g
+    def __rmatmul__(self, other: Any) -> Tensor: return self._binary(_MATMUL, other, True)
 
     # `p -= lr * p.grad`, `p *= 0.5` change a parameter in place (in no_grad(), as in PyTorch); others get a new tensor
     def __iadd__(self, other): return self.add_(other) if self.requires_grad and self.is_leaf else NotImplemented
@@ -458,7 +458,7 @@ class Tensor(_GraphNode):
             raise ValueError(f"reshape: cannot reshape a tensor of shape {self.shape} ({self.data.size} elements) "
                              f"into {new}") from None
 
-    def transpose(self, *axes: int) -> "Tensor":
+    def transpose(self, *axes: int | Sequence[int]) -> "Tensor":
         """Permute the axes (reverse them if none are given)."""
         axes = tuple(axes[0]) if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         perm = axes_of(axes, self.ndim, "transpose") if axes else None
@@ -482,12 +482,12 @@ class Tensor(_GraphNode):
             (out.grad_fn or out)._base = base
         return out
 
-    def log_softmax(self, axis: int = -1) -> "Tensor":
-        """log softmax along `axis`, computed stably as x - max - log(sum(exp(x - max)))."""
+    def log_softmax(self, axis: int | None = -1) -> "Tensor":
+        """log softmax along `axis` (None: all entries), computed stably as x - max - log(sum(exp(x - max)))."""
         return self._unary(OPS["log_softmax"], axis=self._one_axis(axis, "log_softmax"))
 
-    def softmax(self, axis: int = -1) -> "Tensor":
-        """softmax along `axis` (stable: the maximum is subtracted first)."""
+    def softmax(self, axis: int | None = -1) -> "Tensor":
+        """softmax along `axis` (None: over all entries; stable: the maximum is subtracted first)."""
         return self._unary(OPS["softmax"], axis=self._one_axis(axis, "softmax"))
 
     def _one_axis(self, axis: Any, op: str) -> int | None:

@@ -30,7 +30,7 @@ from . import autograd
 
 __all__ = ["Value"]
 
-Number = Union[int, float]
+Number = Union[int, float, np.integer, np.floating]  # what `Value` reads as a number (numpy scalars too)
 _INF, _NAN = math.inf, math.nan
 
 

@@ -20,7 +20,7 @@ import math
 import numbers
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -256,7 +256,7 @@ class Diagnostics:
         return {str(i + 1) if i < n or len(w) != n + 1 else "out": name for i, name in enumerate(w)}
 
 
-def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int, lr: float, *, batch: int = 64,
+def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, steps: int, lr: float, *, batch: int = 64,
         rng: np.random.Generator | int | None = 0, every: int | None = None) -> tuple[list[float], Any]:
     """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y`, on
     `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a

@@ -402,8 +402,8 @@ WORDS: dict[str, str] = {
 THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "shrink": 0.1, "grow": 10.0}
 
 
-def judge(act_std: Sequence[float], grad_std: Sequence[float], fraction: Sequence[float], activation: str,
-          thresholds: Mapping[str, float] = THRESHOLDS) -> str:
+def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.ndarray,
+          fraction: Sequence[float] | np.ndarray, activation: str, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """The verdict word of `WORDS` for a network of `L` layers from its per-layer statistics (index `l - 1`: layer
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
     (ReLU) fraction; the rules tried in order with `thresholds` over `THRESHOLDS` (a gradient std of 0 at the top

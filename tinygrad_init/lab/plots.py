@@ -238,15 +238,16 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     return fig
 
 
-def layer_curves(panels: Mapping[str, Mapping[str, Sequence[float]]],
-                 predicted: Mapping[str, Mapping[str, Sequence[float]]] | None = None, *, ylabel: str = "std",
-                 title: str = "", log: bool = True, ncols: int | None = None, note: str | None = None) -> Figure:
+def layer_curves(panels: Mapping[str, Mapping[str, Sequence[float] | np.ndarray]],
+                 predicted: Mapping[str, Mapping[str, Sequence[float] | np.ndarray]] | None = None, *,
+                 ylabel: str = "std", title: str = "", log: bool = True, ncols: int | None = None,
+                 note: str | None = None) -> Figure:
     """Per-layer curves, a panel per key: measured solid with markers, `predicted` dashed (same keys)."""
     return curves(panels, predicted, ylabel=ylabel, title=title, log=log, ncols=ncols, note=note)
 
 
 def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True,
-                hlines: Mapping[str, float] | None = None, steps: Sequence[float] | None = None) -> Figure:
+                hlines: Mapping[str, float] | None = None, steps: Sequence[float] | np.ndarray | None = None) -> Figure:
     """Training loss against step (step 0 = before training), a curve (or median and band) per key."""
     if not check_type("loss_curves", "curves", curves_, Mapping, "a mapping {name: losses}"):
         raise ValueError("loss_curves: no curves to draw")
@@ -254,8 +255,8 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
 
 
-def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
-                    accuracies: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "") -> Figure:
+def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np.ndarray],
+                    accuracies: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title: str = "") -> Figure:
     """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
     and test (^) accuracy: where the seeds disagree, the dots spread."""
     for k, v in (("losses", losses), ("accuracies", accuracies)):
@@ -277,7 +278,7 @@ def training_figure(steps: Sequence[float], losses: Mapping[str, np.ndarray],
     return fig
 
 
-def histogram_grid(hists: Mapping[str, Sequence[tuple[Sequence[float], Sequence[float]]]], *, title: str = "",
+def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]], *, title: str = "",
                    annotations: Mapping[str, Sequence[str]] | None = None, skip_spike: bool = False) -> Figure:
     """Histograms: a row per key (a scheme), a column per layer, all on the x range of the first panel.
 

@@ -199,9 +199,9 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         activation: a name for every layer, or a list of `L` (`[..., "linear"]` for a linear output).
         init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of either per layer.
         input_std: std of the inputs' entries.
-        input_mean: mean of the inputs' entries.
         bias_std: std of the biases' entries.
         grad_std_top: std of `dL/dh_L`'s entries.
+        input_mean: mean of the inputs' entries (this and the rest by keyword only).
         batch_size: `B`, the examples whose weight and bias gradients are summed.
         negative_slope: of leaky_relu.
         saturation_threshold: `t` in the fraction `P(|tanh y| > t)`."""

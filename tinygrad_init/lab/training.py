@@ -266,7 +266,7 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
 
 
 def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, steps: int | None = None,
-             lr: float = 0.01, sizes: Sequence[int] = (2, 10, 5, 1)) -> ExperimentResult:
+             lr: float = 0.01, sizes: Sequence[int] | np.ndarray = (2, 10, 5, 1)) -> ExperimentResult:
     """deeplearning.ai's "Initialization" assignment (Improving Deep Neural Networks, week 1) at its settings: the
     ReLU net 2-10-5-1 with a sigmoid output (the BCE of the logits), 300 training and 100 test points of two circles
     (sklearn's `make_circles(noise=0.05, factor=0.8)` but angles drawn at random), 15,000 full-batch steps (quick

@@ -20,7 +20,7 @@ import operator
 import re
 import types
 import warnings
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
@@ -269,9 +269,9 @@ class Scheme:
     shows `W ~` as the source writes it. `params` are bound (read-only); `data_dependent` is True for LSUV."""
 
     def __init__(self, name: str, var: str | None = None, law: str = "normal", *, rule: Sequence[str] = (),
-                 text: str = "", draw: Callable[..., np.ndarray] | None = None, params: Mapping[str, Any] = (),
-                 mean: str = "0", aliases: Sequence[str] = (), source: str = "-", reference: str = "",
-                 note: str = "") -> None:
+                 text: str = "", draw: Callable[..., np.ndarray] | None = None,
+                 params: Mapping[str, Any] | Sequence[tuple[str, Any]] = (), mean: str = "0",
+                 aliases: Sequence[str] = (), source: str = "-", reference: str = "", note: str = "") -> None:
         self.name = self.__name__ = name
         self.var_formula, self.law, self.rule, self.text, self.draw = var, law, rule, text, draw
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
@@ -284,8 +284,8 @@ class Scheme:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state, params=types.MappingProxyType(state["params"]))
 
-    def spec(self, params: Mapping[str, Any]) -> tuple[str, str, str]:
-        """`(Var(W), law, mode)` for these parameters; a preset's `Var(W)` is `scale / n`, `n` its mode's fan."""
+    def spec(self, params: Mapping[str, Any]) -> tuple[str | None, str, str]:
+        """`(Var(W), law, mode)` for `params`: a preset's `Var(W)` is `scale / n` (its mode's fan), LSUV's None."""
         if not self.rule:
             return self.var_formula, self.law, ""
         mode, law = (params[x] if x in self.defaults else x for x in self.rule[1:])
@@ -462,6 +462,10 @@ _BY_NAME = {key: s for s in SCHEMES.values() for key in (s.name, *s.aliases)}
 _XAVIERS = (xavier_uniform, glorot_standard, cs231n)  # "Xavier" #1, #2, #3
 
 
+@overload
+def get(scheme: str | Scheme, **params: Any) -> Scheme: ...  # for type checkers and IDEs: a name gives a Scheme
+@overload
+def get(scheme: Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]: ...
 def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[..., np.ndarray]:
     """The `Scheme` of a name (or a `Scheme`, or a function `f(shape, rng=None, dtype=np.float32)`, then a
     `functools.partial`) with `params` bound: `init.get("kaiming-normal", mode="fan_out")((256, 128), rng=0)`.

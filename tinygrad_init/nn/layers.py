@@ -153,7 +153,7 @@ class Linear(Module):
         self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias")
                                           if check_bool("Linear", "bias", bias) else (None, ""))
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor | np.ndarray) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
         try:
             y = x @ self.weight
@@ -282,7 +282,7 @@ class BatchNorm1d(Module):
         self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor | np.ndarray) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.running_mean.dtype)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input (batch, {self.num_features}), "

@@ -44,7 +44,7 @@ class Neuron(Module):
     """`act(sum_i w_i x_i + b)` of `nin` inputs, `act` "relu", "tanh", "sigmoid" or "linear"; the `weights`
     are drawn from U(-1, 1) with `rng` if not given; the labels read `w0, w1, ..., b` after `name`."""
 
-    def __init__(self, nin: int, activation: str = "relu", weights: Sequence[float] | None = None,
+    def __init__(self, nin: int, activation: str = "relu", weights: Sequence[float] | np.ndarray | None = None,
                  bias: float = 0.0, rng: np.random.Generator | int | None = None, name: str = "") -> None:
         nin = check_int("Neuron", "nin", nin, 1)
         self.activation = activations.get(activation, "Neuron", engine_only=True).name

@@ -67,6 +67,7 @@ class Picture(graphviz.Digraph):
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly("pipe", super().pipe, *args, **kwargs)
     def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly("render", super().render, *args, **kwargs)
+    pipe.__wrapped__, render.__wrapped__ = graphviz.Digraph.pipe, graphviz.Digraph.render  # help(): their parameters
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:

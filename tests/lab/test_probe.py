@@ -768,6 +768,11 @@ def test_dead_counts_units_zero_for_the_whole_batch_not_zero_entries():
     assert t[0]["dead"] == 1 / 3 and t[0]["saturated"] is None
     assert any(n.startswith("saturated: entries within 0.01 of a limit") and "dead: ReLU units" in n for n in t.notes)
     assert repr(probe.records["0"]) == "LayerRecord('0', kind='linear', activation='relu')"
+    assert any(n.startswith("grad_*: std and Frobenius norm of dL/dh (act)") for n in probe.stats().notes)
+    relu = nn.Sequential(nn.ReLU())
+    with Probe(relu) as probe:  # a single number (0-d): one unit, 0 for the whole "batch"
+        relu(Tensor(np.array(-1.0)))
+    assert probe.stats("forward")[0]["dead"] == 1.0
 
 
 def test_a_kept_array_that_is_missing_says_why():

@@ -85,3 +85,11 @@ def test_experiment_result_names_draws_and_shows_its_figures_and_findings() -> N
     assert res.figure_names == ["main", "other"] and drawn == []  # nothing drawn yet
     assert res.figure == "M" and res.figure == "M" and drawn == ["main"]  # drawn once, kept
     assert res._repr_html_().startswith("<h3>A &lt; B</h3><p>why?</p><ul><li>f &amp; g</li></ul>")
+
+
+def test_numpy_scalars_in_a_row_are_stored_as_python_numbers() -> None:
+    import numpy as np
+
+    t = Table(["layer", "std"], [[np.int64(1), np.float32(0.5)]])
+    assert type(t[0]["layer"]) is int and type(t[0]["std"]) is float
+    assert t.to_csv() == "layer,std\n1,0.5\n" and '"rows": [{"layer": 1, "std": 0.5}]' in t.to_json()

@@ -781,3 +781,25 @@ def test_layer_gains_of_a_pass_without_a_matmul_is_refused():
         (x * 2.0).sum().backward()
     with pytest.raises(ValueError, match="layer_gains: the recorded pass has no matmul node"):
         layer_gains(steps)
+
+
+def test_a_node_used_three_times_counts_its_contributions():
+    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
+    L = x * y + x + x  # dL/dx = y + 1 + 1 = 0, in three contributions 1, 1, -2
+    L.label = "L"
+    with ledger.record() as steps:
+        L.backward()
+    notes = [steps.line(k).split("   ")[-1] for k in range(len(steps)) if steps[k].parent is x]
+    assert notes == ["(contribution 1 of 3: x feeds 3 nodes)", "(now 2.0; contribution 2 of 3: x feeds 3 nodes)",
+                     "(now 0.0: x feeds 3 nodes)"] and x.grad == 0.0
+
+
+def test_state_after_a_first_pass_without_steps_reads_the_second_pass():
+    x = Value(2.0, label="x")
+    with ledger.record() as steps:
+        x.backward()  # a leaf: a pass of no step
+        y = x * 3.0
+        y.label = "y"
+        y.backward()
+    s1 = steps.state(1)
+    assert s1.pass_.index == 1 and s1.step is steps[0] and s1.grads[x] == 3.0 + 1.0  # 1.0 left by the first pass

@@ -766,6 +766,7 @@ def test_dead_counts_units_zero_for_the_whole_batch_not_zero_entries():
         model(Tensor(X))
     t = probe.stats("forward")
     assert t[0]["dead"] == 1 / 3 and t[0]["saturated"] is None
+    assert t.title == "Probe of Sequential: 1 layer(s), batch 2"
     assert any(n.startswith("saturated: entries within 0.01 of a limit") and "dead: ReLU units" in n for n in t.notes)
     assert repr(probe.records["0"]) == "LayerRecord('0', kind='linear', activation='relu')"
     assert any(n.startswith("grad_*: std and Frobenius norm of dL/dh (act)") for n in probe.stats().notes)

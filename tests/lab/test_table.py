@@ -93,3 +93,11 @@ def test_numpy_scalars_in_a_row_are_stored_as_python_numbers() -> None:
     t = Table(["layer", "std"], [[np.int64(1), np.float32(0.5)]])
     assert type(t[0]["layer"]) is int and type(t[0]["std"]) is float
     assert t.to_csv() == "layer,std\n1,0.5\n" and '"rows": [{"layer": 1, "std": 0.5}]' in t.to_json()
+
+
+def test_a_row_number_out_of_range_is_named() -> None:
+    t = Table(["layer"], [[1], [2]])
+    assert t[-2] == {"layer": 1}
+    for i in (2, -3):
+        with pytest.raises(IndexError, match=f"Table: row {i} is out of range for a table of 2 rows"):
+            t[i]

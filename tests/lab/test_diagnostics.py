@@ -463,3 +463,9 @@ def test_the_time_plots_of_twenty_layers_keep_their_legend_off_the_axis():
     _, diag = D.fit(model, X, y, 2, 0.1, every=1)
     for kind in ("update", "fractions"):  # 21 legend entries in 5 rows ran over the step axis and its label
         assert_slide_ready(diag.plot(kind))
+
+
+def test_compare_inits_records_about_50_times_by_default():
+    # the docstring: recorded every `every` steps, default about 50 times: 100 steps, every 2nd, steps 0, 2, ..., 98
+    runs = D.compare_inits(0, depth=2, width=4, steps=100).runs
+    assert all([r["step"] for r in d.records] == list(range(0, 100, 2)) for d in runs.values())

@@ -755,3 +755,52 @@ def test_a_model_pickled_with_a_probe_attached():
     twin(x).sum().backward()
     assert list(copied.records) == list(probe.records) == ["layers.0", "layers.2"]
     assert copied.records["layers.2"].numbers == probe.records["layers.2"].numbers
+
+
+def test_dead_counts_units_zero_for_the_whole_batch_not_zero_entries():
+    # unit 0 is zero on one sample of two (alive), unit 1 on both (dead), unit 2 never: 1 of 3 units is dead,
+    # while 3 of the 6 entries are zero (a fraction of entries would read 0.5)
+    X = np.array([[1.0, -1.0, 2.0], [-1.0, -2.0, 3.0]])
+    model = nn.Sequential(nn.Linear(3, 3, bias=False, init=fixed(np.eye(3)), dtype=np.float64), nn.ReLU())
+    with Probe(model) as probe:
+        model(Tensor(X))
+    t = probe.stats("forward")
+    assert t[0]["dead"] == 1 / 3 and t[0]["saturated"] is None
+    assert t.title == "Probe of Sequential: 1 layer(s), batch 2"
+    assert any(n.startswith("saturated: entries within 0.01 of a limit") and "dead: ReLU units" in n for n in t.notes)
+    assert repr(probe.records["0"]) == "LayerRecord('0', kind='linear', activation='relu')"
+    assert any(n.startswith("grad_*: std and Frobenius norm of dL/dh (act)") for n in probe.stats().notes)
+    relu = nn.Sequential(nn.ReLU())
+    with Probe(relu) as probe:  # a single number (0-d): one unit, 0 for the whole "batch"
+        relu(Tensor(np.array(-1.0)))
+    assert probe.stats("forward")[0]["dead"] == 1.0
+
+
+def test_a_kept_array_that_is_missing_says_why():
+    model = nn.Sequential(nn.Linear(3, 2, rng=0, dtype=np.float64))
+    with Probe(model, keep_arrays=True) as probe:
+        model(Tensor(np.ones((2, 3))))
+    rec = probe.records["0"]
+    with pytest.raises(AttributeError, match="0: there is no activation: no activation module took this layer's"):
+        rec.activation
+    with pytest.raises(AttributeError, match="0: there is no grad_weight: run loss.backward"):
+        rec.grad_weight
+
+
+def test_probe_model_of_a_model_whose_output_is_no_tensor_says_so():
+    class Raw(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 2, rng=0)
+
+        def forward(self, x):
+            return self.lin(x).data  # an array, not a Tensor
+
+    with pytest.raises(RuntimeError, match="probe_model: the model's output does not require grad"):
+        probe_model(Raw(), Tensor(np.ones((2, 3))))
+
+
+def test_probe_model_takes_the_upstream_gradient_as_a_list(small_case):
+    Ws, bs, X, G = small_case
+    t = probe_model(Net(Ws, bs), Tensor(X), upstream=G.tolist(), columns="backward")
+    assert close(t[2]["grad_w_norm"], np.linalg.norm(hand_backprop(Ws, bs, X, G)["dW"][2]))

@@ -37,3 +37,67 @@ def test_every_view_keeps_a_row_on_one_line_whatever_line_break_a_cell_or_name_h
                                             "         0.5  He normal", "        0.25  small init"]  # \r: a break too
     assert t.to_markdown().splitlines() == ["**a b**", "", "| std (theory) | scheme |", "|---:|:---|",
                                             "| 0.5 | He normal |", "| 0.25 | small init |"]
+
+
+def test_band_is_median_lowest_highest_over_seeds_with_a_diverged_run_as_inf() -> None:
+
+    from tinygrad_init.table import band
+
+    # 3 seeds x 2 points; seed 1 diverged at point 1 (nan): it counts as +inf, above every finite run
+    med, lo, hi = band([[0.5, 2.0], [0.25, float("nan")], [1.0, 1.0]])
+    assert med.tolist() == [0.5, 2.0] and lo.tolist() == [0.25, 1.0] and hi.tolist() == [1.0, float("inf")]
+    med, lo, hi = band([[1.0, 3.0, 2.0]], axis=1)  # one seed's row, over its points
+    assert (med.tolist(), lo.tolist(), hi.tolist()) == ([2.0], [1.0], [3.0])
+    for bad in ([], 2.0):
+        with pytest.raises(ValueError, match="band: values must be a non-empty array"):
+            band(bad)
+
+
+def test_a_row_mapping_an_unknown_column_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"Table: row 0 has unknown column\(s\) \['stf'\]; the columns are"):
+        Table(["layer", "std"], [{"layer": 1, "stf": 0.5}])
+
+
+def test_csv_keeps_every_digit_writes_missing_cells_empty_and_writes_the_file(tmp_path) -> None:
+    t = Table(["layer", "std"], [[1, 0.1 + 0.2], [2, None]])
+    text = t.to_csv(tmp_path / "t.csv")
+    assert text == "layer,std\n1,0.30000000000000004\n2,\n"
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == text
+
+
+def test_markdown_lists_the_notes_below_the_table() -> None:
+    md = Table(["std"], [[0.5]], notes=["std over 6 x 5 entries", "a*b"]).to_markdown()
+    assert md.endswith("| 0.5 |\n\n- std over 6 x 5 entries\n- a\\*b\n")
+
+
+def test_text_fits_a_line_of_exactly_max_width_in_one_block() -> None:
+    t = Table(["layer", "std", "mean"], [[1, 0.5, 0.25], [2, 1.5, 0.75]])
+    assert t.to_text(max_width=16).splitlines()[0] == "layer  std  mean"  # 16 characters: it fits
+    assert "\n\n" in t.to_text(max_width=15)  # one character less: two blocks
+
+
+def test_experiment_result_names_draws_and_shows_its_figures_and_findings() -> None:
+    from tinygrad_init.table import ExperimentResult
+
+    drawn = []
+    res = ExperimentResult("x", "A < B", "why?", {"main": Table(["a"], [[1]])}, {}, {}, ["f & g"],
+                           {"main": lambda: drawn.append("main") or "M", "other": lambda: "O"})
+    assert res.figure_names == ["main", "other"] and drawn == []  # nothing drawn yet
+    assert res.figure == "M" and res.figure == "M" and drawn == ["main"]  # drawn once, kept
+    assert res._repr_html_().startswith("<h3>A &lt; B</h3><p>why?</p><ul><li>f &amp; g</li></ul>")
+
+
+def test_numpy_scalars_in_a_row_are_stored_as_python_numbers() -> None:
+    import numpy as np
+
+    t = Table(["layer", "std"], [[np.int64(1), np.float32(0.5)]])
+    assert type(t[0]["layer"]) is int and type(t[0]["std"]) is float
+    assert t.to_csv() == "layer,std\n1,0.5\n" and '"rows": [{"layer": 1, "std": 0.5}]' in t.to_json()
+
+
+def test_a_row_number_out_of_range_is_named() -> None:
+    t = Table(["layer"], [[1], [2]])
+    assert t[-2] == {"layer": 1}
+    for i in (2, -3):
+        with pytest.raises(IndexError, match=f"Table: row {i} is out of range for a table of 2 rows"):
+            t[i]

@@ -162,8 +162,9 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
     assert again.data == a.data
     with pytest.raises(ValueError, match="mlp_loss: engine must be one of 'scalar', 'tensor'"):
         draw.mlp_loss([2, 1], engine="jax")
-    with pytest.raises(ValueError, match="at least"):
-        draw.mlp_loss([2])
+    for engine in ("tensor", "scalar"):  # named by mlp_loss, not by the MLP it builds ('nouts' is no argument here)
+        with pytest.raises(ValueError, match=r"mlp_loss: sizes must list an input and an output width at least"):
+            draw.mlp_loss([2], engine=engine)
     with pytest.raises(TypeError, match=r"mlp_loss: sizes must be the layer widths, e.g. \(2, 4, 1\), got int"):
         draw.mlp_loss(3)
 
@@ -191,6 +192,7 @@ def test_colour_scale_special_values():
     assert s.color(1e-9) == grad_color(0.0) and s.color(1e3) == grad_color(1.0)
     assert ColorScale.fit([0.004, 0.3, None, 0.0]) == ColorScale(-3, 0)
     assert ColorScale(-12, 0).decades() == [-12, -10, -8, -6, -4, -2, 0]
+    assert ColorScale(0, 7).decades() == [0, 2, 4, 6, 7]  # 8 decades are more than 7 entries: every other, and the last
 
 
 def test_a_colour_scale_of_fractional_decades_is_refused_by_name():

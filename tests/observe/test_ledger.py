@@ -693,3 +693,113 @@ def test_a_gradient_changed_by_a_hook_is_said_to_be_so_where_it_flows_on():
     with ledger.record() as steps:  # a hook that only watches changes nothing: nothing to say
         (h * 2).sum().backward()
     assert "after its hooks" not in steps.explain() and "|g| = 2.82843," in steps.line(2)
+
+
+# ----------------------------------------------------------------------------- pinned by hand
+
+
+def test_state_zero_holds_only_the_seed():
+    a, b, c, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    s0 = steps.state(0)
+    assert s0.k == 0 and s0.step is None and s0.grads == {o: 1.0} and s0.complete == {o}
+    s1 = steps.state(1)  # do/d(add#4) = 1 - tanh(4)^2 after the first step
+    assert s1.step is steps[0] and s1.grads[steps[0].parent] == pytest.approx(1 - math.tanh(4.0) ** 2, rel=1e-12)
+
+
+def test_a_second_contribution_reads_plus_equals():
+    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
+    L = x * y + x  # x feeds two nodes: dL/dx = y + 1 = -1
+    L.label = "L"
+    with ledger.record() as steps:
+        L.backward()
+    lines = [steps.line(k) for k in range(len(steps)) if steps[k].parent is x]
+    assert x.grad == -1.0 and len(lines) == 2
+    assert lines[0].startswith("dL/dx = dL/dL × ∂L/∂x (local) = 1.0 × 1.0 = 1.0")
+    assert lines[1].startswith("dL/dx += dL/d(mul#2) × d(mul#2)/dx = 1.0 × -2.0 = -2.0")
+    assert lines[1].endswith("(now -1.0: x feeds 2 nodes)")
+
+
+def test_to_dict_writes_a_tensor_seed_as_its_statistics():
+    G = np.array([[1.0, -2.0, 3.0], [0.5, 0.0, -1.5]])
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with ledger.record() as steps:
+        (x * 2.0).backward(G)
+    seed = steps.to_dict()["passes"][0]["seed"]
+    assert seed == {"shape": (2, 3), "mean": G.mean(), "std": G.std(), "norm": np.sqrt((G ** 2).sum())}
+    assert json.loads(json.dumps(steps.to_dict()))["passes"][0]["engine"] == "tensor"
+
+
+def test_a_long_path_shows_its_first_four_and_last_two_factors_at_six():
+    x = y = Value(1.0, label="x")
+    for c in (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 0.5, 0.25):
+        y = y * c
+    y.label = "L"  # dL/dx = 2 * 3 * 4 * 5 * 6 * 7 * 0.5 * 0.25 = 630
+    lines = path_products(y, x).explain(max_factors=6).splitlines()
+    assert lines[1] == ("  L <- mul#7 <- mul#6 <- ... <- mul#1 <- x:  0.25 × 0.5 × 7.0 × 6.0 × ... × 3.0 × 2.0   "
+                        "(8 factors) = 630.0") and lines[2] == "  total = 630.0"
+
+
+def test_explain_prints_to_the_file_it_is_given():
+    import io
+
+    a, b, c, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    buf = io.StringIO()
+    text = steps.explain(max_lines=1, file=buf)
+    assert buf.getvalue() == text + "\n" == "do/do = 1.0   (the seed: backward starts here)\n... 5 more lines\n"
+
+
+def test_layer_gains_of_a_two_layer_net_match_a_hand_computation():
+    rng = np.random.default_rng(3)
+    l1, l2 = (nn.Linear(i, o, bias=False, rng=rng, dtype=np.float64) for i, o in ((3, 5), (5, 2)))
+    model = nn.Sequential(l1, nn.Tanh(), l2)
+    X, G = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))  # a non-uniform upstream gradient
+    W1, W2 = l1.weight.data, l2.weight.data
+    h1 = np.tanh(X @ W1)
+    dh1 = G @ W2.T
+    dz1 = dh1 * (1 - h1 ** 2)
+    with ledger.record() as steps:
+        model(Tensor(X)).backward(G)
+    first, second = layer_gains(steps)
+    norm = np.linalg.norm
+    assert (first.layer, first.name, first.weight, second.name) == (1, "0", "0.weight", "2")
+    assert first.grad_out == pytest.approx(norm(dz1), rel=1e-12) and first.grad_in is None  # X needs no gradient
+    assert first.linear_gain is None and first.gain is None
+    assert first.activation_gain == pytest.approx(norm(dz1) / norm(dh1), rel=1e-12)
+    assert second.grad_out == pytest.approx(norm(G), rel=1e-12)
+    assert second.grad_in == pytest.approx(norm(dh1), rel=1e-12)
+    assert second.linear_gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12) and second.activation_gain is None
+    assert second.gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12)
+
+
+def test_layer_gains_of_a_pass_without_a_matmul_is_refused():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with ledger.record() as steps:
+        (x * 2.0).sum().backward()
+    with pytest.raises(ValueError, match="layer_gains: the recorded pass has no matmul node"):
+        layer_gains(steps)
+
+
+def test_a_node_used_three_times_counts_its_contributions():
+    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
+    L = x * y + x + x  # dL/dx = y + 1 + 1 = 0, in three contributions 1, 1, -2
+    L.label = "L"
+    with ledger.record() as steps:
+        L.backward()
+    notes = [steps.line(k).split("   ")[-1] for k in range(len(steps)) if steps[k].parent is x]
+    assert notes == ["(contribution 1 of 3: x feeds 3 nodes)", "(now 2.0; contribution 2 of 3: x feeds 3 nodes)",
+                     "(now 0.0: x feeds 3 nodes)"] and x.grad == 0.0
+
+
+def test_state_after_a_first_pass_without_steps_reads_the_second_pass():
+    x = Value(2.0, label="x")
+    with ledger.record() as steps:
+        x.backward()  # a leaf: a pass of no step
+        y = x * 3.0
+        y.label = "y"
+        y.backward()
+    s1 = steps.state(1)
+    assert s1.pass_.index == 1 and s1.step is steps[0] and s1.grads[x] == 3.0 + 1.0  # 1.0 left by the first pass

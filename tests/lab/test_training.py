@@ -1,0 +1,43 @@
+"""lab.training: numbers a slide shows, checked by hand (behaviours no other test pinned)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init.lab import training as T
+
+
+def test_training_scores_each_network_on_300_train_and_100_test_points() -> None:
+    res = T.training(rng=0, seeds=2, steps=2)
+    for k in ("zeros", "large10", "he_normal"):  # accuracies are counts over 300 and over 100 points
+        train, test = (np.asarray(res.data[k][q], dtype=float) for q in ("train_accuracy", "test_accuracy"))
+        np.testing.assert_allclose(train * 300, np.round(train * 300), atol=1e-9)
+        np.testing.assert_allclose(test * 100, np.round(test * 100), atol=1e-9)
+
+
+@pytest.mark.parametrize("scheme", [lambda shape, rng=None, dtype=np.float32: np.zeros(shape), 3])
+def test_a_scheme_that_is_no_name_is_refused_by_the_experiment(scheme) -> None:
+    with pytest.raises(TypeError, match="sigmoid_saturation: a scheme must be a name such as 'he_normal'"):
+        T.sigmoid_saturation(rng=0, quick=True, scheme=scheme)
+
+
+def test_sigmoid_saturation_reports_the_medians_over_seeds() -> None:
+    from tinygrad_init.utils import format_number
+
+    res = T.sigmoid_saturation(rng=0, seeds=3, steps=30, width=8, samples=40)
+    mean = np.median(np.asarray(res.data["hidden_mean"]), axis=0)  # (records, layers): the median network
+    loss, steps = np.median(np.asarray(res.data["loss"]), axis=0), np.asarray(res.data["step"])
+    for row, m in zip(res.table, mean.T):
+        assert (row["mean_start"], row["mean_lowest"], row["mean_end"]) == (m[0], m.min(), m[-1])
+        assert row["step_of_lowest"] == steps[m.argmin()]
+    assert f"from {loss[0]:.3f} to {format_number(loss[-1])} (medians of 3 seeds)" in res.findings[0]
+    assert " while layers 1-3 stay between " in res.findings[0]  # 4 hidden layers: the top one and three below
+    two = T.sigmoid_saturation(rng=0, seeds=1, steps=5, width=4, samples=20, layers=2)
+    assert " while layer 1 stays between " in two.findings[0]
+
+
+def test_the_lottery_sentence_gives_each_large_networks_train_accuracy_in_percent() -> None:
+    res = T.training(rng=0, seeds=2, steps=2)
+    shown = ", ".join(f"{round(100 * v)}%" for v in res.data["large10"]["train_accuracy"])  # 148/300 -> 49%
+    assert f"over seeds [0, 1] it reaches {shown} train accuracy" in res.findings[-1]

@@ -78,9 +78,9 @@ class Explorer:
         blob = blob.replace("</", "<\\/")
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
-                     f'<style>{(here / "explorer.css").read_text()}</style></head><body><div id="explorer"></div>'
-                     f'<script>const EXPLORER = {blob};</script><script>{(here / "explorer.js").read_text()}'
-                     f"</script></body></html>\n")
+                     f'<style>{(here / "explorer.css").read_text("utf-8")}</style></head><body>'
+                     f'<div id="explorer"></div><script>const EXPLORER = {blob};</script>'
+                     f'<script>{(here / "explorer.js").read_text("utf-8")}</script></body></html>\n')
 
     @staticmethod
     def file(path: str | Path) -> Path:

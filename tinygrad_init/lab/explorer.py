@@ -84,8 +84,8 @@ class Explorer:
 
     @staticmethod
     def file(path: str | Path) -> Path:
-        """The file `write(path)` writes: `path`, or `path/explorer.html` for a directory (or a name without suffix)."""
-        return Path(path) / "explorer.html" if Path(path).is_dir() or not Path(path).suffix else Path(path)
+        """The file `write(path)` writes: `path` if it ends in .html, else `path/explorer.html` (a folder)."""
+        return path if (path := Path(path)).suffix.lower() == ".html" and not path.is_dir() else path / "explorer.html"
 
     def write(self, path: str | Path) -> Path:
         """Write the page to `Explorer.file(path)` (a directory gets `explorer.html`); returns the file."""

@@ -96,7 +96,7 @@ def test_a_folder_name_with_a_dot_gets_the_page_inside_it(page, tmp_path):
     ex = page[0]
     assert ex.write(tmp_path / "course.2024") == tmp_path / "course.2024" / "explorer.html"
     assert (tmp_path / "course.2024" / "explorer.html").read_text(encoding="utf-8") == ex.html
-    assert E.Explorer.file(tmp_path / "Page.HTML") == tmp_path / "Page.HTML"
+    assert [E.Explorer.file(tmp_path / n) for n in ("P.HTML", "p.htm")] == [tmp_path / "P.HTML", tmp_path / "p.htm"]
     assert E.Explorer.file("out") == Path("out") / "explorer.html"
 
 

@@ -84,8 +84,9 @@ class Explorer:
 
     @staticmethod
     def file(path: str | Path) -> Path:
-        """The file `write(path)` writes: `path` if it ends in .html, else `path/explorer.html` (a folder)."""
-        return path if (path := Path(path)).suffix.lower() == ".html" and not path.is_dir() else path / "explorer.html"
+        """The file `write(path)` writes: `path` if it ends in .html or .htm, else `path/explorer.html` (a folder)."""
+        path = Path(path)
+        return path if path.suffix.lower() in (".html", ".htm") and not path.is_dir() else path / "explorer.html"
 
     def write(self, path: str | Path) -> Path:
         """Write the page to `Explorer.file(path)` (a directory gets `explorer.html`); returns the file."""

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_init"
 
 
@@ -53,3 +55,14 @@ def test_the_explorer_page_is_built_without_the_default_encoding(tmp_path: Path)
                           cwd=tmp_path, env={"PYTHONPATH": str(PACKAGE.parent), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_file_of_the_package_that_is_not_python_ships_in_the_wheel() -> None:
+    # a wheel holds a package's .py files and only the data files pyproject.toml's package-data names: a page's
+    # script, style or the shipped heatmap left out works in the repository and fails once installed
+    tomllib = pytest.importorskip("tomllib")
+    data = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = {f for pkg, patterns in data["tool"]["setuptools"]["package-data"].items() for pattern in patterns
+               for f in (PACKAGE.parent / pkg.replace(".", "/")).glob(pattern)}
+    files = {f for f in PACKAGE.rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc") and f.name[0] != "."}
+    assert files and files <= shipped, sorted(str(f.relative_to(PACKAGE)) for f in files - shipped)

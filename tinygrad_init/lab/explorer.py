@@ -89,9 +89,8 @@ class Explorer:
         return path if path.suffix.lower() in (".html", ".htm") and not path.is_dir() else path / "explorer.html"
 
     def write(self, path: str | Path) -> Path:
-        """Write the page to `Explorer.file(path)` (a directory gets `explorer.html`); returns the file."""
-        path = self.file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the page to `Explorer.file(path)` (a folder gets `explorer.html`); returns the file."""
+        (path := self.file(path)).parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
         return path
 

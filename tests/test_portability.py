@@ -7,6 +7,7 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,27 @@ def test_every_file_of_the_package_that_is_not_python_ships_in_the_wheel() -> No
                for f in (PACKAGE.parent / pkg.replace(".", "/")).glob(pattern)}
     files = {f for f in PACKAGE.rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc") and f.name[0] != "."}
     assert files and files <= shipped, sorted(str(f.relative_to(PACKAGE)) for f in files - shipped)
+
+
+def _section(rng: int, quick: bool) -> Any:
+    from tinygrad_init.lab.table import ExperimentResult, Table
+
+    return ExperimentResult("activations", "1. A", "q?", {"main": Table(["layer", "std"], [[1, 0.5]])}, {"n": [rng]},
+                            {"depth": 2}, ["it works"], {})
+
+
+def test_the_report_is_built_in_one_process_where_no_pool_can_be_made(tmp_path: Path, monkeypatch) -> None:
+    # without POSIX semaphores (AWS Lambda, Android, some containers) ProcessPoolExecutor raises OSError (ENOSYS), and
+    # `tinygrad-init report` stopped with "cannot write into DIR: Function not implemented", though one process works
+    import concurrent.futures
+    import errno
+
+    from tinygrad_init.lab import report
+
+    def no_pool(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    files = report.build_report(tmp_path, sections=[_section], workers=2)
+    assert files.html.is_file() and {p.name for p in files.data} == {"activations.json", "activations.csv",
+                                                                     "schemes.csv"}

@@ -170,9 +170,8 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir(parents=True)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    bars, one_blas = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
-        partial(threadpool_limits, 1, user_api="blas")
-    pool = None
+    bars, one_blas, pool = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
+        partial(threadpool_limits, 1, user_api="blas"), None
     with contextlib.suppress(OSError):  # no semaphores for a pool (some containers, Android): everything runs here
         pool = ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else None
     with one_blas(), pool or contextlib.nullcontext():

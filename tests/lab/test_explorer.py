@@ -91,6 +91,15 @@ def test_a_combinations_numbers_do_not_depend_on_the_rest_of_the_grid():
     assert name in big and big[name] == small[name]
 
 
+def test_a_folder_name_with_a_dot_gets_the_page_inside_it(page, tmp_path):
+    # `explore --out course.2024` wrote a file "course.2024" (no .html: a browser does not open it as a page)
+    ex = page[0]
+    assert ex.write(tmp_path / "course.2024") == tmp_path / "course.2024" / "explorer.html"
+    assert (tmp_path / "course.2024" / "explorer.html").read_text(encoding="utf-8") == ex.html
+    assert [E.Explorer.file(tmp_path / n) for n in ("P.HTML", "p.htm")] == [tmp_path / "P.HTML", tmp_path / "p.htm"]
+    assert E.Explorer.file("out") == Path("out") / "explorer.html"
+
+
 def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():
     # 500 saturated tanh units: the summation order of a multi-threaded product changed std(dL/dh) by up to 8%
     from threadpoolctl import threadpool_limits

@@ -311,7 +311,7 @@ def _chaos(args: argparse.Namespace) -> int:
                 raise OSError(code, os.strerror(code), str(path))
         result = spectra.trainability(args.quick, rng=args.seed)
         result["command"] += f" --seed {args.seed}" if args.seed else ""
-        args.json.write_text(json.dumps(result, indent=1) + "\n", newline="\n")  # LF on every platform
+        args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8", newline="\n")  # LF on every platform
         save_figure(spectra.figure("trainability", result), args.figure)
     except OSError as e:
         return _cannot("chaos", f"write {args.json} and {args.figure}", e)

@@ -484,7 +484,7 @@ def _limit_memory(megabytes: float) -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_WRITTEN, MAX_WRITTEN))  # beyond: OSError (EFBIG)
-        with open("/proc/self/statm") as fh:
+        with open("/proc/self/statm", encoding="ascii") as fh:
             now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = now + int(megabytes * (1 << 20))
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -78,19 +78,19 @@ class Explorer:
         blob = blob.replace("</", "<\\/")
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
-                     f'<style>{(here / "explorer.css").read_text()}</style></head><body><div id="explorer"></div>'
-                     f'<script>const EXPLORER = {blob};</script><script>{(here / "explorer.js").read_text()}'
-                     f"</script></body></html>\n")
+                     f'<style>{(here / "explorer.css").read_text("utf-8")}</style></head><body>'
+                     f'<div id="explorer"></div><script>const EXPLORER = {blob};</script>'
+                     f'<script>{(here / "explorer.js").read_text("utf-8")}</script></body></html>\n')
 
     @staticmethod
     def file(path: str | Path) -> Path:
-        """The file `write(path)` writes: `path`, or `path/explorer.html` for a directory (or a name without suffix)."""
-        return Path(path) / "explorer.html" if Path(path).is_dir() or not Path(path).suffix else Path(path)
+        """The file `write(path)` writes: `path` if it ends in .html or .htm, else `path/explorer.html` (a folder)."""
+        path = Path(path)
+        return path if path.suffix.lower() in (".html", ".htm") and not path.is_dir() else path / "explorer.html"
 
     def write(self, path: str | Path) -> Path:
-        """Write the page to `Explorer.file(path)` (a directory gets `explorer.html`); returns the file."""
-        path = self.file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the page to `Explorer.file(path)` (a folder gets `explorer.html`); returns the file."""
+        (path := self.file(path)).parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
         return path
 

@@ -170,11 +170,12 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir(parents=True)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    bars, one_blas = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
-        partial(threadpool_limits, 1, user_api="blas")
-    pool = ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else contextlib.nullcontext()
-    with one_blas(), pool:
-        run = pool.submit if workers > 1 else _now
+    bars, one_blas, pool = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
+        partial(threadpool_limits, 1, user_api="blas"), None
+    with contextlib.suppress(OSError):  # no semaphores for a pool (some containers, Android): everything runs here
+        pool = ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else None
+    with one_blas(), pool or contextlib.nullcontext():
+        run = pool.submit if pool else _now
         with tqdm(desc="experiments", total=len(sections or EXPERIMENTS) + 2 * (sections is None), **bars) as bar:
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:
                 job = run(f, *a, **k)

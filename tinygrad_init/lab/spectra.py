@@ -338,7 +338,7 @@ def chaos_section(rng: init.Rng = 0, quick: bool = False) -> ExperimentResult:
     L, width, networks, pairs = (20, 100, 1, 4) if check_bool("chaos_section", "quick", quick) else (30, 200, 2, 8)
     seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
     corr = correlations(L, width, networks=networks, pairs=pairs, rng=rng)
-    heat = json.loads(SHIPPED.read_text())
+    heat = json.loads(SHIPPED.read_text("utf-8"))
     res = {"phase_diagram": phase_diagram(n=21 if quick else 41), "correlations": corr, "trainability": heat}
     rows = [[p, w, 0.05, theory.fixed_point("tanh", w, 0.05).chi, theory.depth_scales("tanh", w, 0.05)[1],
              theory.correlation_fixed_point("tanh", w, 0.05)] + [corr[f"{p}, c0 = {c:g}"]["measured"][-1]

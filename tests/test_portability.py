@@ -1,0 +1,93 @@
+"""The installed package on another machine: text files read and written in UTF-8 whatever the platform's default
+encoding (cp1252 on Windows), whatever folder it runs from."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_init"
+
+
+def _text_calls_without_encoding(source: str) -> list[int]:
+    """Lines of `open(...)`, `.read_text(...)`, `.write_text(...)` calls in text mode that name no encoding."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        fn, kw = node.func, {k.arg for k in node.keywords}
+        name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+        on_os = isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and fn.value.id == "os"
+        if name == "open" and not on_os:
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"),
+                                                                 None)
+            binary = isinstance(mode, ast.Constant) and "b" in str(mode.value)
+            if not binary and "encoding" not in kw and len(node.args) < 4:
+                lines.append(node.lineno)
+        elif name in ("read_text", "write_text"):
+            if "encoding" not in kw and len(node.args) < (1 if name == "read_text" else 2):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_every_text_file_the_package_opens_names_its_encoding() -> None:
+    # explorer.css/.js and the shipped chaos heatmap were read, the chaos result written, in the locale's encoding
+    # (cp1252 on Windows: a non-ASCII character in them would be garbled or fail to decode)
+    found = [f"{p.relative_to(PACKAGE.parent)}:{line}" for p in sorted(PACKAGE.rglob("*.py"))
+             for line in _text_calls_without_encoding(p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_the_scan_finds_a_text_call_without_encoding() -> None:
+    source = ("open(p)\nopen(p, 'rb')\nopen(p, 'w', encoding='utf-8')\nos.open(p, 0)\nP.read_text()\n"
+              "P.read_text('utf-8')\nP.write_text(s, newline='')\nP.write_text(s, encoding='utf-8')\n")
+    assert _text_calls_without_encoding(source) == [1, 5, 7]
+
+
+def test_the_explorer_page_is_built_without_the_default_encoding(tmp_path: Path) -> None:
+    # what Python 3.10+ warns about under -X warn_default_encoding (EncodingWarning), made an error here
+    code = "from tinygrad_init.lab import explorer\nassert 'EXPLORER' in explorer.Explorer({'x': [1]}, {}).html\n"
+    done = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-W", "error::EncodingWarning", "-c", code],
+                          cwd=tmp_path, env={"PYTHONPATH": str(PACKAGE.parent), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_every_file_of_the_package_that_is_not_python_ships_in_the_wheel() -> None:
+    # a wheel holds a package's .py files and only the data files pyproject.toml's package-data names: a page's
+    # script, style or the shipped heatmap left out works in the repository and fails once installed
+    tomllib = pytest.importorskip("tomllib")
+    data = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = {f for pkg, patterns in data["tool"]["setuptools"]["package-data"].items() for pattern in patterns
+               for f in (PACKAGE.parent / pkg.replace(".", "/")).glob(pattern)}
+    files = {f for f in PACKAGE.rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc") and f.name[0] != "."}
+    assert files and files <= shipped, sorted(str(f.relative_to(PACKAGE)) for f in files - shipped)
+
+
+def _section(rng: int, quick: bool) -> Any:
+    from tinygrad_init.lab.table import ExperimentResult, Table
+
+    return ExperimentResult("activations", "1. A", "q?", {"main": Table(["layer", "std"], [[1, 0.5]])}, {"n": [rng]},
+                            {"depth": 2}, ["it works"], {})
+
+
+def test_the_report_is_built_in_one_process_where_no_pool_can_be_made(tmp_path: Path, monkeypatch) -> None:
+    # without POSIX semaphores (AWS Lambda, Android, some containers) ProcessPoolExecutor raises OSError (ENOSYS), and
+    # `tinygrad-init report` stopped with "cannot write into DIR: Function not implemented", though one process works
+    import concurrent.futures
+    import errno
+
+    from tinygrad_init.lab import report
+
+    def no_pool(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    files = report.build_report(tmp_path, sections=[_section], workers=2)
+    assert files.html.is_file() and {p.name for p in files.data} == {"activations.json", "activations.csv",
+                                                                     "schemes.csv"}

@@ -169,7 +169,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     for d in (fig_dir, data_dir):
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir(parents=True)
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)  # macOS: fork is unsafe
     bars, one_blas, pool = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
         partial(threadpool_limits, 1, user_api="blas"), None
     with contextlib.suppress(OSError):  # no semaphores for a pool (some containers, Android): everything runs here

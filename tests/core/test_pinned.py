@@ -1,0 +1,31 @@
+"""Behaviours of the core engines that no other test pinned, each checked against a hand computation or numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, no_grad
+
+
+def test_a_vector_times_a_constant_matrix_and_a_constant_vector_times_a_matrix():
+    rng = np.random.default_rng(0)
+    v, w, g = rng.standard_normal(3), rng.standard_normal((3, 4)), rng.standard_normal(4)
+    x = Tensor(v, requires_grad=True)
+    (x @ Tensor(w)).backward(g)  # only the vector needs a gradient: dv = W g
+    np.testing.assert_allclose(x.grad, w @ g, rtol=1e-12)
+    m = Tensor(w, requires_grad=True)
+    (Tensor(v) @ m).backward(g)  # only the matrix needs one: dW = outer(v, g)
+    np.testing.assert_allclose(m.grad, np.outer(v, g), rtol=1e-12)
+    m2 = Tensor(w.T, requires_grad=True)
+    (m2 @ Tensor(v)).backward(g)  # matrix @ constant vector: dW = outer(g, v)
+    np.testing.assert_allclose(m2.grad, np.outer(g, v), rtol=1e-12)
+
+
+def test_an_in_place_change_of_a_divisor_is_caught_by_the_division():
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([4.0, 5.0], requires_grad=True)
+    y = (a / b).sum()
+    with no_grad():
+        b.add_(1.0)
+    with pytest.raises(RuntimeError, match="div saved"):
+        y.backward()

@@ -29,3 +29,29 @@ def test_an_in_place_change_of_a_divisor_is_caught_by_the_division():
         b.add_(1.0)
     with pytest.raises(RuntimeError, match="div saved"):
         y.backward()
+
+
+def test_repr_shows_four_decimals_and_abbreviates_long_tensors():
+    assert repr(Tensor([1.23456, -2.0])) == "Tensor([ 1.2346, -2.    ])"
+    assert repr(Tensor(np.arange(30.0), dtype=np.float32)) == "Tensor([ 0.,  1., ..., 28., 29.])"
+
+
+def test_len_of_a_0d_tensor_names_the_0d_tensor():
+    with pytest.raises(TypeError, match="0-d tensor"):
+        len(Tensor(1.0))
+
+
+def test_a_hook_may_return_a_tensor_which_replaces_the_gradient():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    y.register_hook(lambda g: Tensor(g * np.array([10.0, -1.0])))
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [30.0, -3.0])  # (1 * [10, -1]) * 3
+
+
+def test_a_tensor_that_needs_no_grad_keeps_a_gradient_set_by_hand_through_backward():
+    x, c = Tensor([1.0, 2.0], requires_grad=True), Tensor([4.0, 5.0])
+    c.grad = np.array([7.0, 8.0])
+    (x * c).sum().backward()
+    np.testing.assert_array_equal(x.grad, [4.0, 5.0])
+    np.testing.assert_array_equal(c.grad, [7.0, 8.0])

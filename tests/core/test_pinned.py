@@ -55,3 +55,23 @@ def test_a_tensor_that_needs_no_grad_keeps_a_gradient_set_by_hand_through_backwa
     (x * c).sum().backward()
     np.testing.assert_array_equal(x.grad, [4.0, 5.0])
     np.testing.assert_array_equal(c.grad, [7.0, 8.0])
+
+
+def test_an_in_place_change_of_the_input_of_max_is_caught():
+    x = Tensor([1.0, 3.0, 2.0], requires_grad=True)
+    y = x.max()
+    with no_grad():
+        x.mul_(2.0)
+    with pytest.raises(RuntimeError, match="max saved"):
+        y.backward()
+
+
+@pytest.mark.parametrize("op", ["+=", "-=", "*=", "/="])
+def test_augmented_assignment_on_a_tensor_that_needs_no_grad_makes_a_new_tensor(op):
+    alias = Tensor([2.0, 4.0])
+    scope = {"t": alias}
+    exec(f"t {op} 2.0", scope)
+    t = scope["t"]
+    assert t is not alias
+    np.testing.assert_array_equal(alias.data, [2.0, 4.0])
+    np.testing.assert_array_equal(t.data, {"+=": [4.0, 6.0], "-=": [0.0, 2.0], "*=": [4.0, 8.0], "/=": [1.0, 2.0]}[op])

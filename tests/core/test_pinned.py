@@ -75,3 +75,17 @@ def test_augmented_assignment_on_a_tensor_that_needs_no_grad_makes_a_new_tensor(
     assert t is not alias
     np.testing.assert_array_equal(alias.data, [2.0, 4.0])
     np.testing.assert_array_equal(t.data, {"+=": [4.0, 6.0], "-=": [0.0, 2.0], "*=": [4.0, 8.0], "/=": [1.0, 2.0]}[op])
+
+
+def test_a_vector_times_a_batch_of_matrices_and_a_batch_times_a_vector():
+    rng = np.random.default_rng(1)
+    v, w, g = rng.standard_normal(3), rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4))
+    x, m = Tensor(v, requires_grad=True), Tensor(w, requires_grad=True)
+    (x @ m).backward(g)  # y[b] = v @ W[b]: dv = sum_b W[b] g[b], dW[b] = outer(v, g[b])
+    np.testing.assert_allclose(x.grad, np.einsum("bij,bj->i", w, g), rtol=1e-12)
+    np.testing.assert_allclose(m.grad, np.einsum("i,bj->bij", v, g), rtol=1e-12)
+    u, h = rng.standard_normal(4), rng.standard_normal((2, 3))
+    m.grad, y = None, Tensor(u, requires_grad=True)
+    (m @ y).backward(h)  # z[b] = W[b] @ u: du = sum_b W[b].T h[b], dW[b] = outer(h[b], u)
+    np.testing.assert_allclose(y.grad, np.einsum("bij,bi->j", w, h), rtol=1e-12)
+    np.testing.assert_allclose(m.grad, np.einsum("bi,j->bij", h, u), rtol=1e-12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,12 @@ def test_a_vector_times_a_batch_of_matrices_and_a_batch_times_a_vector():
     (m @ y).backward(h)  # z[b] = W[b] @ u: du = sum_b W[b].T h[b], dW[b] = outer(h[b], u)
     np.testing.assert_allclose(y.grad, np.einsum("bij,bi->j", w, h), rtol=1e-12)
     np.testing.assert_allclose(m.grad, np.einsum("bi,j->bij", h, u), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (4,), (1, 3), (3, 1)])
+def test_an_in_place_operand_that_does_not_broadcast_to_the_tensor_is_refused(shape):
+    t = Tensor([1.0, 2.0, 3.0])
+    for change in (lambda: t.add_(np.ones(shape)), lambda: t.mul_(Tensor(np.ones(shape)))):
+        with pytest.raises(ValueError, match=re.escape(f"an operand of shape {shape} does not fit")):
+            change()
+        np.testing.assert_array_equal(t.data, [1.0, 2.0, 3.0])

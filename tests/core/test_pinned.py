@@ -100,3 +100,12 @@ def test_an_in_place_operand_that_does_not_broadcast_to_the_tensor_is_refused(sh
         with pytest.raises(ValueError, match=re.escape(f"an operand of shape {shape} does not fit")):
             change()
         np.testing.assert_array_equal(t.data, [1.0, 2.0, 3.0])
+
+
+def test_a_hook_on_a_tensor_that_needs_no_grad_is_refused_as_in_pytorch():
+    with pytest.raises(RuntimeError, match="register_hook: the tensor does not require grad"):
+        Tensor([1.0, 2.0]).register_hook(print)  # it would never be called
+    with no_grad():
+        y = Tensor([1.0], requires_grad=True) * 2.0
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.register_hook(print)

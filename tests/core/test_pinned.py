@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, no_grad
+from tinygrad_init import Tensor, Value, no_grad
 
 
 def test_a_vector_times_a_constant_matrix_and_a_constant_vector_times_a_matrix():
@@ -109,3 +109,14 @@ def test_a_hook_on_a_tensor_that_needs_no_grad_is_refused_as_in_pytorch():
         y = Tensor([1.0], requires_grad=True) * 2.0
     with pytest.raises(RuntimeError, match="does not require grad"):
         y.register_hook(print)
+
+
+def test_a_dtype_that_holds_no_real_numbers_is_refused_naming_the_dtypes_a_tensor_holds():
+    for dtype in (np.complex64, str, "not a dtype"):
+        with pytest.raises(TypeError, match="Tensor: dtype must be a numpy bool, integer or floating dtype"):
+            Tensor([1.0], dtype=dtype)
+
+
+def test_a_sum_of_numbers_alone_is_a_leaf_value():
+    s = Value.sum([1.0, 2.5], start=0.5)
+    assert (s.data, s.op, s.parents, s.constant) == (4.0, "", (), None)

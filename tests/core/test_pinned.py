@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, Value, no_grad
+from tinygrad_init.gradcheck import gradcheck
 
 
 def test_a_vector_times_a_constant_matrix_and_a_constant_vector_times_a_matrix():
@@ -120,3 +121,11 @@ def test_a_dtype_that_holds_no_real_numbers_is_refused_naming_the_dtypes_a_tenso
 def test_a_sum_of_numbers_alone_is_a_leaf_value():
     s = Value.sum([1.0, 2.5], start=0.5)
     assert (s.data, s.op, s.parents, s.constant) == (4.0, "", (), None)
+
+
+def test_gradcheck_draws_the_upstream_gradient_in_the_output_shape_for_both_engines():
+    one, two = gradcheck(lambda a: a * a, 2.0), gradcheck(lambda a: [a * a, a.exp()], 2.0)
+    assert one.upstream.shape == () and two.upstream.shape == (2,)
+    assert one.inputs[0].analytic == pytest.approx(4.0 * float(one.upstream), rel=1e-12)  # d(a^2)/da = 2a = 4
+    u = two.upstream
+    assert two.inputs[0].analytic == pytest.approx(4.0 * u[0] + np.exp(2.0) * u[1], rel=1e-12)

@@ -103,15 +103,6 @@ def test_an_in_place_operand_that_does_not_broadcast_to_the_tensor_is_refused(sh
         np.testing.assert_array_equal(t.data, [1.0, 2.0, 3.0])
 
 
-def test_a_hook_on_a_tensor_that_needs_no_grad_is_refused_as_in_pytorch():
-    with pytest.raises(RuntimeError, match="register_hook: the tensor does not require grad"):
-        Tensor([1.0, 2.0]).register_hook(print)  # it would never be called
-    with no_grad():
-        y = Tensor([1.0], requires_grad=True) * 2.0
-    with pytest.raises(RuntimeError, match="does not require grad"):
-        y.register_hook(print)
-
-
 def test_a_dtype_that_holds_no_real_numbers_is_refused_naming_the_dtypes_a_tensor_holds():
     for dtype in (np.complex64, str, "not a dtype"):
         with pytest.raises(TypeError, match="Tensor: dtype must be a numpy bool, integer or floating dtype"):
@@ -129,3 +120,29 @@ def test_gradcheck_draws_the_upstream_gradient_in_the_output_shape_for_both_engi
     assert one.inputs[0].analytic == pytest.approx(4.0 * float(one.upstream), rel=1e-12)  # d(a^2)/da = 2a = 4
     u = two.upstream
     assert two.inputs[0].analytic == pytest.approx(4.0 * u[0] + np.exp(2.0) * u[1], rel=1e-12)
+
+
+def _flipped(g: np.ndarray, at: int) -> np.ndarray:
+    out = g.copy()
+    out[at] = -out[at]
+    return out
+
+
+def test_gradcheck_calls_one_flipped_element_a_sign_error():
+    def f(x):  # the gradient of element 2 alone comes back negated
+        y = x * 1.0
+        y.register_hook(lambda g: _flipped(g, 2))
+        return y * y
+    r = gradcheck(f, np.array([1.0, 2.0, 3.0, 4.0]), raise_on_fail=False)
+    assert r.where.index == (2,) and r.hint == "A sign error in a backward rule?"
+
+
+def test_gradcheck_names_inputs_by_english_ordinals():
+    def f(*xs):  # input 11 (the 12th) gets its gradient negated
+        y = xs[11] * 1.0
+        y.register_hook(lambda g: -g)
+        return sum((x * float(k + 1) for k, x in enumerate(xs[:11])), y * y)
+    msg = str(gradcheck(f, *[np.array([0.5 + k]) for k in range(12)], raise_on_fail=False))
+    assert "gradcheck failed for input 11 (the 12th input, shape (1,))" in msg
+    for k, nth in [(0, "1st"), (1, "2nd"), (2, "3rd"), (3, "4th"), (9, "10th")]:
+        assert f"  input {k} (the {nth} input, shape (1,)): ok" in msg

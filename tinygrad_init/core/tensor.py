@@ -100,8 +100,6 @@ class _GraphNode:
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-        if not self.requires_grad:  # hook one that does: a parameter, or an op on one
-            raise RuntimeError("register_hook: the tensor does not require grad: no gradient reaches it (as in torch)")
         node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
         node._hooks = node._hooks or []  # a new list where none is, or all were removed (no handle holds a hook of it)
         node._hooks.append(fn)

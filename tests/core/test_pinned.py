@@ -146,3 +146,17 @@ def test_gradcheck_names_inputs_by_english_ordinals():
     assert "gradcheck failed for input 11 (the 12th input, shape (1,))" in msg
     for k, nth in [(0, "1st"), (1, "2nd"), (2, "3rd"), (3, "4th"), (9, "10th")]:
         assert f"  input {k} (the {nth} input, shape (1,)): ok" in msg
+
+
+def test_gradcheck_gives_no_hint_when_it_passes():
+    r = gradcheck(lambda x: (x * x).tanh(), np.array([[0.3, -1.2], [0.7, 2.0]]))
+    assert r.ok and r.hint == ""
+
+
+def test_gradcheck_finds_a_constant_factor_also_where_some_gradients_are_zero():
+    def f(x):  # every gradient doubled; at x = 0 both gradients are 0, which must not hide the factor
+        y = x * 1.0
+        y.register_hook(lambda g: 2.0 * g)
+        return y * y
+    r = gradcheck(f, np.array([0.0, 1.0, -2.0, 0.5]), raise_on_fail=False)
+    assert r.hint.startswith("The analytic gradient is twice the numeric one at every element")

@@ -513,9 +513,7 @@ class Tensor(_GraphNode):
         data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             constant(other, data.dtype, name)
-        try:
-            if o.shape != data.shape and np.broadcast_shapes(o.shape, data.shape) != data.shape:
-                raise ValueError
+        try:  # numpy refuses an operand whose broadcast shape is not the tensor's (it cannot write into `out`)
             ufunc(data, o * alpha if alpha != 1 else o, out=data)
         except ValueError:
             raise ValueError(f"{name}: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \

@@ -326,3 +326,12 @@ def test_a_failure_over_many_inputs_lists_a_few_and_counts_the_rest():
     assert len(lines) <= 20 and len(str(info.value)) < 3000, len(lines)
     assert lines[2].startswith("  input 1 (the 2nd input, a Value): 1 of 1 element off")
     assert "  ... 190 more inputs, 95 of them off." in lines
+
+
+def test_the_repr_a_notebook_shows_is_the_verdict_not_every_array():
+    # a cell ending in gradcheck(...) showed the dataclass repr: every array in full, 75 KB for a 30 x 30 input
+    x = np.random.default_rng(0).standard_normal((30, 30))
+    result = gradcheck(lambda t: (t * t).sum(), x)
+    assert repr(result) == str(result) and repr(result).startswith("gradcheck passed: 1 input (900 elements)")
+    check = repr(result.inputs[0])
+    assert check.startswith("InputCheck(index=0, shape=(30, 30), ok=True, max_abs_error=") and len(check) < 120

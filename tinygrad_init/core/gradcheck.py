@@ -36,7 +36,7 @@ class Worst(NamedTuple):
     rel_error: float
 
 
-@dataclass
+@dataclass(repr=False)
 class InputCheck:
     """The comparison for one input: float64 arrays of its shape, and which elements are off (`bad`);
     `note` explains a gradient of the wrong shape (then `analytic` is all nan)."""
@@ -54,8 +54,12 @@ class InputCheck:
     max_abs_error = property(lambda self: _nanmax(self.abs_error), doc="The largest absolute error (nan if any).")
     max_rel_error = property(lambda self: _nanmax(self.rel_error), doc="The largest relative error (nan if any).")
 
+    def __repr__(self) -> str:  # the arrays' thousands of digits are the attributes', not the repr's
+        return f"InputCheck(index={self.index}, shape={self.shape}, ok={self.ok}, max_abs_error=" \
+            f"{_fmt(self.max_abs_error)}, max_rel_error={_fmt(self.max_rel_error)})"
 
-@dataclass
+
+@dataclass(repr=False)
 class GradcheckResult:
     """What `gradcheck` found (`bool(result)` is `result.ok`; `print(result)` explains it): one `InputCheck`
     per input, the worst element, a guess at the cause of a failure, remarks on the setup, the `u` used."""
@@ -103,6 +107,8 @@ class GradcheckResult:
             lines.append("  Inspect result.inputs[i].analytic and .numeric element by element "
                          "(gradcheck(..., raise_on_fail=False) returns the result).")
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
+
+    __repr__ = __str__  # a notebook cell ending in gradcheck(...) shows the verdict, not every array in full
 
 
 class GradcheckError(AssertionError):

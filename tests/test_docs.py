@@ -628,6 +628,10 @@ def test_type_checkers_and_ides_see_every_flat_name() -> None:
     block = next(n for n in tree.body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))
     seen = {a.asname or a.name: f"{i.module}.{a.name}" for i in block.body for a in i.names}
     assert seen == tinygrad_init._FLAT
+    # `from tinygrad_init.optim import SGD`, as the docs write it: a stub per flat name (else "cannot find module")
+    stubs = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "tinygrad_init").glob("*.pyi")}
+    assert {n: s.split()[:4] for n, s in stubs.items()} == {
+        n: ["from", f".{home}", "import", "*"] for n, home in tinygrad_init._FLAT.items()}
 
 
 def _admits(hint: object, value: object) -> bool:

@@ -1,0 +1,1 @@
+from .nn.data import *  # for type checkers: tinygrad_init.data is tinygrad_init.nn.data

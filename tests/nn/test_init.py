@@ -658,3 +658,10 @@ def test_lsuv_leaves_the_model_as_it_was_when_it_fails(batch, error):
         init.lsuv(model, batch, rng=0)  # zero variance / wrong width: used to fail with the weights already replaced
     for p, w in zip(model.parameters(), before):
         np.testing.assert_array_equal(p.data, w)
+
+
+def test_a_zero_std_or_gain_gives_the_variance_text_0():
+    # Var(W) of a scheme whose std, scale or gain is 0 is 0, whatever the fans (0 * x is folded, also on the left)
+    for name, params in (("sparse", {"std": 0.0}), ("normal", {"std": 0.0}), ("small", {"scale": 0.0}),
+                         ("xavier_uniform", {"gain": 0.0}), ("orthogonal", {"gain": 0.0})):
+        assert init.get(name, **params).variance == "0", name

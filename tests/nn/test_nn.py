@@ -951,3 +951,16 @@ def test_an_mlp_has_no_activation_after_its_last_linear_unless_asked():
 def test_batchnorm_names_an_input_that_is_not_batch_by_features(shape):
     with pytest.raises(ValueError, match=r"BatchNorm1d\(3\): expected input \(batch, 3\), got"):
         nn.BatchNorm1d(3)(Tensor(np.ones(shape)))
+
+
+@pytest.mark.parametrize("loss, name", [(mse_loss, "mse_loss: pred"), (cross_entropy, "cross_entropy: logits"),
+                                        (binary_cross_entropy_with_logits, "binary_cross_entropy_with_logits: logits")])
+def test_a_loss_names_an_array_given_for_its_tensor(loss, name):
+    with pytest.raises(TypeError, match=f"{name} must be a Tensor, got ndarray"):
+        loss(np.zeros((2, 2)), np.zeros(2 if loss is cross_entropy else (2, 2), np.int64))
+
+
+@pytest.mark.parametrize("bad", [1.5, 1.001, -0.25, np.nan])
+def test_bce_refuses_a_target_outside_0_1(bad):
+    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits: targets must lie in \[0, 1\]"):
+        binary_cross_entropy_with_logits(Tensor([0.5, -0.5]), [1.0, bad])

@@ -964,3 +964,9 @@ def test_a_loss_names_an_array_given_for_its_tensor(loss, name):
 def test_bce_refuses_a_target_outside_0_1(bad):
     with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits: targets must lie in \[0, 1\]"):
         binary_cross_entropy_with_logits(Tensor([0.5, -0.5]), [1.0, bad])
+
+
+def test_sgd_tells_the_scalar_fix_only_for_values():
+    with pytest.raises(TypeError, match=r"SGD: parameter 0 is not a leaf Tensor .*\(got ndarray\); pass "
+                                        r"model.parameters\(\)$"):
+        optim.SGD([np.zeros(2)], lr=0.1)  # an array is no scalar_nn Value: no "update ... by hand"

@@ -970,3 +970,10 @@ def test_sgd_tells_the_scalar_fix_only_for_values():
     with pytest.raises(TypeError, match=r"SGD: parameter 0 is not a leaf Tensor .*\(got ndarray\); pass "
                                         r"model.parameters\(\)$"):
         optim.SGD([np.zeros(2)], lr=0.1)  # an array is no scalar_nn Value: no "update ... by hand"
+
+
+@pytest.mark.parametrize("momentum", [1.0, 1.5, -0.1])
+def test_sgd_refuses_a_momentum_outside_0_1(momentum):
+    # the docstring's [0, 1): at 1 the velocity never forgets a gradient (PyTorch only refuses a negative one)
+    with pytest.raises(ValueError, match="SGD: momentum must be"):
+        optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1, momentum=momentum)

@@ -95,6 +95,20 @@ def test_correlations_follow_the_correlation_map():
     assert res["chaotic, c0 = 0.9"]["measured"][-1] < 0.75  # and decorrelate in the chaotic phase
 
 
+def test_the_first_layer_correlation_is_the_inputs_mixed_with_the_bias():
+    # y = h W + b with Var(h) = (q* - sigma_b^2) / sigma_w^2 per entry: Cov(y_1, y_2) = c_0 (q* - sigma_b^2) +
+    # sigma_b^2 and Var(y) = q*, so c_1 = (c_0 (q* - sigma_b^2) + sigma_b^2) / q* (Poole et al. 2016, eq. 5 at l = 1)
+    res = S.correlations(depth=1, width=400, starts=(0.2, 0.9), networks=4, pairs=8, rng=1)
+    for key, r in res.items():
+        q, c0 = theory.fixed_point("tanh", r["sigma_w2"], 0.05).q, float(key.split("= ")[1])
+        assert r["measured"][0] == pytest.approx((c0 * (q - 0.05) + 0.05) / q, abs=0.06), key  # seeds 1-3: within 0.031
+
+
+def test_trainability_defaults_are_the_shipped_heatmaps_settings():
+    # `tinygrad-init chaos` (REGENERATE) passes only quick and the seed: the defaults must be the shipped ones
+    shipped, r = json.loads(S.SHIPPED.read_text()), S.trainability(sigma_w2s=(1.0,), depths=(2,), steps=1)
+    assert {k: r[k] for k in ("sigma_b2", "width", "lr")} == {k: shipped[k] for k in ("sigma_b2", "width", "lr")}
+
 def test_trainability_quick_is_reproducible():
     a = S.trainability(quick=True, depths=(2, 4), sigma_w2s=(1.0,), steps=5, rng=3)
     assert a["sigma_w2"] == [1.0] and a["depth"] == [2, 4] and a["steps"] == 5  # explicit arguments win over quick

@@ -514,6 +514,8 @@ def _pair_mc(f, q, c, n=2_000_000, seed=0):
 
 @pytest.mark.parametrize("activation,f,q,c", [("tanh", np.tanh, 1.3, 0.4), ("tanh", np.tanh, 0.2, 0.95),
                                               ("relu", lambda u: np.maximum(u, 0), 0.7, -0.3),
+                                              ("leaky_relu", lambda u: np.where(u > 0, u, 0.01 * u), 0.7, 0.3),
+                                              ("linear", lambda u: u, 0.9, -0.5),
                                               ("sigmoid", lambda u: 1 / (1 + np.exp(-u)), 2.0, 0.6)])
 def test_correlation_map_against_monte_carlo(activation, f, q, c):
     sw, sb = 1.7, 0.1

@@ -177,6 +177,23 @@ def test_phase_diagram_and_figures():
         assert i <= line.get_ydata().min() and line.get_ydata().max() <= i + 0.85
 
 
+def test_the_chaos_section_has_the_sizes_its_docstring_gives():
+    for quick, (n, depth, width) in ((False, (41, 30, 200)), (True, (21, 20, 100))):
+        r = S.chaos_section(0, quick=quick)
+        pd = r.data["phase_diagram"]
+        assert (len(pd["sigma_w2"]), len(pd["sigma_b2"])) == (n, n // 2 + 1)
+        assert (r.settings["correlations"]["depth"], r.settings["correlations"]["width"]) == (depth, width)
+
+
+def test_the_spectra_figure_draws_each_panels_own_reference():
+    # mean of s^2 beside chi_1^L; the spread beside L, the spread of a product of L Gaussian matrices (the
+    # normalized second moment of a product of L Wishart matrices is L + 1, a Fuss-Catalan number)
+    r = S.jacobian_spectra(depths=(2, 16), width=32, networks=1)
+    fig = S.figure("jacobian_spectra", r)
+    refs = {ax.get_title(): {ln.get_label(): list(ln.get_ydata()) for ln in ax.get_lines()} for ax in fig.axes[2::3]}
+    assert refs["mean of s^2"]["theory chi_1^L (every case)"] == r["tanh, Gaussian"]["theory"]
+    assert refs["spread Var(s^2) / mean(s^2)^2"]["L: a product of L Gaussian matrices"] == [2, 16]
+
 def test_the_report_sections():
     chaos = S.chaos_section(0, quick=True)
     assert chaos.figure_names == ["phase_diagram", "correlations", "trainability"]

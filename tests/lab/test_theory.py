@@ -583,3 +583,11 @@ def test_fixed_point_accepts_one_iteration_and_reaches_zero_from_far_above():
 def test_correlation_map_where_the_variance_is_zero(activation):
     # q* = 0 without biases: both outputs are 0, the map divides no 0 by 0
     assert -1.0 <= theory.correlation_map(activation, 0.3, 0.5) <= 1.0
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_without_weights_every_layer_is_its_bias(activation):
+    # sigma_w^2 = 0: y = b, so q* = sigma_b^2 at once, chi_1 = 0, and the depth scales are 0 (-1/log v -> 0 as v -> 0)
+    fp = theory.fixed_point(activation, 0.0, 0.5)
+    assert (fp.q, fp.chi, fp.slope) == (0.5, 0.0, 0.0)
+    assert theory.depth_scales(activation, 0.0, 0.5) == (0.0, 0.0)

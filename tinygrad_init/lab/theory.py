@@ -302,9 +302,8 @@ def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
 
 
 def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, float]:
-    """`(E[f(u_1) f(u_2)], E[f'(u_1) f'(u_2)])` for `u_1, u_2 ~ N(0, q)` with correlation `c`; for the ReLU family,
-    whose `c*` is 1 wherever `q*` is finite (its `chi_1` is the slope of its linear variance map), only the first."""
-    if not math.isnan(a):  # the arc-cosine kernel (Cho & Saul 2009)
+    """`(E[f(u_1) f(u_2)], E[f'(u_1) f'(u_2)])`, `u_1, u_2 ~ N(0, q)` of correlation `c` (ReLU family: second nan)."""
+    if not math.isnan(a):  # the arc-cosine kernel (Cho & Saul 2009); c* = 1 wherever q* is finite: no slope needed
         angle = math.pi - math.acos(c)
         return (a * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi), math.nan)
     z, w = _nodes(q, width=0.5)  # 1e-9 on a grid of a quarter of the nodes

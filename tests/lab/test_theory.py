@@ -514,6 +514,8 @@ def _pair_mc(f, q, c, n=2_000_000, seed=0):
 
 @pytest.mark.parametrize("activation,f,q,c", [("tanh", np.tanh, 1.3, 0.4), ("tanh", np.tanh, 0.2, 0.95),
                                               ("relu", lambda u: np.maximum(u, 0), 0.7, -0.3),
+                                              ("leaky_relu", lambda u: np.where(u > 0, u, 0.01 * u), 0.7, 0.3),
+                                              ("linear", lambda u: u, 0.9, -0.5),
                                               ("sigmoid", lambda u: 1 / (1 + np.exp(-u)), 2.0, 0.6)])
 def test_correlation_map_against_monte_carlo(activation, f, q, c):
     sw, sb = 1.7, 0.1
@@ -558,3 +560,34 @@ def test_the_relu_family_at_or_past_its_critical_point_has_no_fixed_point(activa
     # saying that the variance "approaches its fixed point only slowly"
     with pytest.raises(ValueError, match="grows without bound"):
         theory.fixed_point(activation, sigma_w2, sigma_b2)
+
+
+def test_predict_counts_the_input_mean_in_the_second_moment():
+    # y = x @ W with every x_i = m: Var(y) = n_0 s^2 m^2, and dL/dW = x^T dL/dy has std |m| std(dL/dy) (by hand)
+    r = theory.predict([3, 2], "linear", init=0.5, input_std=0.0, input_mean=2.0)
+    assert r.pre_std[0] == pytest.approx(math.sqrt(3 * 0.25 * 4.0)) and r.grad_weight_std[0] == pytest.approx(2.0)
+
+
+def test_fixed_point_accepts_one_iteration_and_reaches_zero_from_far_above():
+    # q* = 0.5 q* + 0.5 is 1: from q0 = 1 the first step is already there
+    assert theory.fixed_point("linear", 0.5, 0.5, q0=1.0, max_iter=1) == theory.FixedPoint(1.0, 0.5, 1, 0.5)
+    with pytest.raises(RuntimeError, match="no convergence after 1 iterations"):
+        theory.fixed_point("tanh", 1.5, 0.05, max_iter=1)
+    # tanh without biases below sigma_w^2 = 1: q* = 0 and chi_1 = sigma_w^2 tanh'(0)^2 (Poole et al. 2016), also from
+    # q0 = 1e6, where a Newton step lands below 0 by rounding and q <- F(q) must go down, not double
+    fp = theory.fixed_point("tanh", 0.99, 0.0, q0=1e6)
+    assert fp.q == 0.0 and fp.chi == pytest.approx(0.99)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_correlation_map_where_the_variance_is_zero(activation):
+    # q* = 0 without biases: both outputs are 0, the map divides no 0 by 0
+    assert -1.0 <= theory.correlation_map(activation, 0.3, 0.5) <= 1.0
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_without_weights_every_layer_is_its_bias(activation):
+    # sigma_w^2 = 0: y = b, so q* = sigma_b^2 at once, chi_1 = 0, and the depth scales are 0 (-1/log v -> 0 as v -> 0)
+    fp = theory.fixed_point(activation, 0.0, 0.5)
+    assert (fp.q, fp.chi, fp.slope) == (0.5, 0.0, 0.0)
+    assert theory.depth_scales(activation, 0.0, 0.5) == (0.0, 0.0)

@@ -126,3 +126,11 @@ def test_flags_take_only_true_or_false(call, flag):
     # Python's truth of any value
     with pytest.raises(TypeError, match=r"names: (aliases|engine_only) must be True or False, got"):
         call(flag)
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.2, -0.5])
+def test_the_relu_family_moments_at_q_0_are_the_engines_values_at_0(slope):
+    # z = 0 surely: E f = E f^2 = 0 and E f'^2 = f'(0)^2, f'(0) = a (the engines' relu'(0) = 0)
+    a = activations.leaky_relu(slope)
+    assert a.moments(0.0) == (0.0, 0.0, slope * slope) == (0.0, 0.0, float(a.derivative(np.zeros(1))[0]) ** 2)
+    assert activations.get("relu").moments(0.0) == (0.0, 0.0, 0.0)

@@ -272,3 +272,19 @@ def test_train_test_split_stratify_must_be_a_bool():
     X, y = data.moons(20, rng=0)
     with pytest.raises(TypeError, match="train_test_split: stratify must be True or False"):
         data.train_test_split(X, y, 0.25, rng=0, stratify="no")  # a truthy string used to stratify silently
+
+
+def test_the_default_noise_of_each_generator() -> None:
+    # data.moons(n) etc. without noise=: moons 0.1, circles 0.05 (radial spread of class 0 on its unit circle),
+    # spirals 0.2 rad (angle off its arm, 2 pi s + pi k), blobs std 1 (off its centre, radius 4 at 2 pi j / 3)
+    X, y = data.moons(20000, rng=1)
+    assert np.hypot(*X[y == 0].T.astype(np.float64)).std() == pytest.approx(0.1, rel=0.05)
+    X, y = data.circles(20000, rng=2)
+    assert np.hypot(*X[y == 0].T.astype(np.float64)).std() == pytest.approx(0.05, rel=0.05)
+    X, y = data.spirals(20000, rng=3)
+    s, angle = np.hypot(*X.T.astype(np.float64)), np.arctan2(X[:, 1], X[:, 0])
+    off = np.angle(np.exp(1j * (angle - 2 * np.pi * s - np.pi * y)))
+    assert off.std() == pytest.approx(0.2, rel=0.05)
+    X, y = data.blobs(30000, rng=4)
+    mu = 4 * np.stack([np.cos(2 * np.pi * y / 3), np.sin(2 * np.pi * y / 3)], axis=1)
+    assert (X - mu).std() == pytest.approx(1.0, rel=0.03)

@@ -658,3 +658,46 @@ def test_lsuv_leaves_the_model_as_it_was_when_it_fails(batch, error):
         init.lsuv(model, batch, rng=0)  # zero variance / wrong width: used to fail with the weights already replaced
     for p, w in zip(model.parameters(), before):
         np.testing.assert_array_equal(p.data, w)
+
+
+def test_a_zero_std_or_gain_gives_the_variance_text_0():
+    # Var(W) of a scheme whose std, scale or gain is 0 is 0, whatever the fans (0 * x is folded, also on the left)
+    for name, params in (("sparse", {"std": 0.0}), ("normal", {"std": 0.0}), ("small", {"scale": 0.0}),
+                         ("xavier_uniform", {"gain": 0.0}), ("orthogonal", {"gain": 0.0})):
+        assert init.get(name, **params).variance == "0", name
+
+
+def test_uniform_stays_inside_a_lower_bound_that_float32_rounds_down():
+    # float32(0.7) = 0.69999999 < 0.7: a draw just above a must not round below it (clipped to the next float32)
+    w = init.uniform((2000,), rng=0, a=0.7, b=0.7000001)
+    assert w.dtype == np.float32 and w.astype(np.float64).min() >= 0.7 and w.astype(np.float64).max() <= 0.7000001
+
+
+@pytest.mark.parametrize("shape, seed", [((3, 4), 0), ((1, 1), 1), ((10, 100), 10909)])
+def test_truncated_normal_of_any_size_and_a_second_round_of_rejection(shape, seed):
+    # seed 10909: the first 1,076 normals hold only 999 within 2 std of 0, so a second draw fills the last one
+    w = init.variance_scaling(shape, 2.0, distribution="truncated_normal", rng=seed, dtype=np.float64)
+    bound = 2 * math.sqrt(2.0 / shape[0]) / init.TRUNCATED_NORMAL_STD
+    assert w.shape == shape and np.isfinite(w).all() and np.abs(w).max() <= bound
+
+
+def test_lsuv_warns_only_when_it_fails_and_points_at_the_callers_line():
+    x = np.random.default_rng(1).standard_normal((64, 20)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # converged: no warning
+        init.lsuv(nn.MLP([20, 30, 5], rng=0), x, rng=4)
+    model = nn.MLP([16, 32, 4], activation="tanh", rng=0)
+    model.layers[0].bias.data[...] = np.random.default_rng(0).standard_normal(32) * 5
+    with pytest.warns(RuntimeWarning, match="layers.0") as seen:
+        init.lsuv(model, np.random.default_rng(1).standard_normal((128, 16)).astype(np.float32), max_iter=3)
+    assert seen[0].filename == __file__
+
+
+def test_a_scheme_std_of_one_input():
+    # He et al. (2015), eq. 10: Var(W) = 2 / fan_in, also for fan_in = 1
+    assert init.describe("he_normal").std(1, 3) == math.sqrt(2.0)
+
+
+def test_a_data_dependent_scheme_as_a_layers_init_says_what_to_do():
+    with pytest.raises(TypeError, match=r"^lsuv is data-dependent .* then call init.lsuv\(model, batch\)$"):
+        nn.Linear(2, 3, init="lsuv")  # its own message, not "failed ...; it must be a function f(shape...)"

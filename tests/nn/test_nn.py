@@ -718,6 +718,37 @@ def test_assigning_a_non_parameter_to_a_parameters_name_is_refused_as_pytorch():
 
 
 @pytest.mark.torch
+def test_a_parameter_set_to_none_keeps_its_place_and_its_name_as_pytorch():
+    import torch
+
+    lin, twin = nn.Linear(2, 3, rng=0), torch.nn.Linear(2, 3)
+    for m, param in ((lin, lambda: Tensor(np.ones((2, 3)), requires_grad=True)),
+                     (twin, lambda: torch.nn.Parameter(torch.ones(3, 2)))):
+        m.weight = None
+        m.weight = param()  # back in its old place, before the bias
+    assert [n for n, _ in lin.named_parameters()] == [n for n, _ in twin.named_parameters()] == ["weight", "bias"]
+    lin.bias, twin.bias = None, None
+    with pytest.raises(TypeError, match="parameter"):
+        twin.bias = torch.zeros(3)
+    with pytest.raises(TypeError, match="Linear: 'bias' is a parameter"):
+        lin.bias = Tensor(np.zeros(3))  # still a parameter's name: a plain tensor is refused
+
+
+def test_a_parameter_replaced_inside_a_built_model_is_named_by_its_path():
+    mlp = nn.MLP([2, 3, 1], rng=0)
+    mlp.layers[0].weight = Tensor(np.ones((2, 3)), requires_grad=True)  # named "weight" by its Linear
+    assert [n for n, _ in mlp.named_parameters()][0] == "layers.0.weight"
+    assert mlp.layers[0].weight.name == "layers.0.weight"  # what the ledger and the pictures show
+
+
+def test_sequential_and_forward_hooks_refuse_what_is_not_a_module_or_a_function():
+    with pytest.raises(TypeError, match="Sequential: item 1 is a int, not a Module"):
+        nn.Sequential(nn.Linear(2, 2), 3)
+    with pytest.raises(TypeError, match="register_forward_hook: expected a function, got 3"):
+        nn.Linear(2, 2).register_forward_hook(3)
+
+
+@pytest.mark.torch
 def test_a_subclassed_model_trains_as_its_torch_twin_for_20_steps():
     import torch
 
@@ -907,3 +938,42 @@ def test_zero_grad_takes_pytorchs_set_to_none():
     w = torch.nn.Parameter(torch.ones(2))
     torch.optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
     assert w.grad is None
+
+
+def test_an_mlp_has_no_activation_after_its_last_linear_unless_asked():
+    mlp = nn.MLP([2, 3, 4, 1], activation="relu", rng=0)
+    assert [type(m).__name__ for m in mlp.layers] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
+    assert mlp.linears() == [mlp.layers[0], mlp.layers[2], mlp.layers[4]]
+    assert type(nn.MLP([2, 1], final_activation="sigmoid").layers[-1]).__name__ == "Sigmoid"
+
+
+@pytest.mark.parametrize("shape", [(4, 2), (4, 3, 5), (3,)])
+def test_batchnorm_names_an_input_that_is_not_batch_by_features(shape):
+    with pytest.raises(ValueError, match=r"BatchNorm1d\(3\): expected input \(batch, 3\), got"):
+        nn.BatchNorm1d(3)(Tensor(np.ones(shape)))
+
+
+@pytest.mark.parametrize("loss, name", [(mse_loss, "mse_loss: pred"), (cross_entropy, "cross_entropy: logits"),
+                                        (binary_cross_entropy_with_logits, "binary_cross_entropy_with_logits: logits")])
+def test_a_loss_names_an_array_given_for_its_tensor(loss, name):
+    with pytest.raises(TypeError, match=f"{name} must be a Tensor, got ndarray"):
+        loss(np.zeros((2, 2)), np.zeros(2 if loss is cross_entropy else (2, 2), np.int64))
+
+
+@pytest.mark.parametrize("bad", [1.5, 1.001, -0.25, np.nan])
+def test_bce_refuses_a_target_outside_0_1(bad):
+    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits: targets must lie in \[0, 1\]"):
+        binary_cross_entropy_with_logits(Tensor([0.5, -0.5]), [1.0, bad])
+
+
+def test_sgd_tells_the_scalar_fix_only_for_values():
+    with pytest.raises(TypeError, match=r"SGD: parameter 0 is not a leaf Tensor .*\(got ndarray\); pass "
+                                        r"model.parameters\(\)$"):
+        optim.SGD([np.zeros(2)], lr=0.1)  # an array is no scalar_nn Value: no "update ... by hand"
+
+
+@pytest.mark.parametrize("momentum", [1.0, 1.5, -0.1])
+def test_sgd_refuses_a_momentum_outside_0_1(momentum):
+    # the docstring's [0, 1): at 1 the velocity never forgets a gradient (PyTorch only refuses a negative one)
+    with pytest.raises(ValueError, match="SGD: momentum must be"):
+        optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1, momentum=momentum)

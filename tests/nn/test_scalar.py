@@ -106,3 +106,21 @@ def test_a_weight_shared_by_two_layers_is_one_parameter_and_steps_once():
     for p in params:
         p.data -= 0.1 * p.grad
     assert tied.data == before - 0.1 * tied.grad
+
+
+def test_a_one_layer_scalar_mlp_is_one_linear_neuron():
+    model = scalar_nn.MLP(2, [1], rng=0)  # one layer of one neuron: linear, w . x + b
+    (w0, w1), b = (w.data for w in model.layers[0].neurons[0].w), model.layers[0].neurons[0].b.data
+    assert model([1.0, 2.0]).data == pytest.approx(w0 + 2 * w1 + b)
+    assert repr(model.layers[0]) == "Layer(2, 1, activation='linear')"
+    with pytest.raises(ValueError, match="MLP: nouts must list at least one layer width"):
+        scalar_nn.MLP(2, [])
+
+
+def test_scalar_labels_and_default_weights():
+    n = scalar_nn.Neuron(2, rng=0)  # no name: no leading dot
+    assert [p.label for p in n.parameters()] == ["w0", "w1", "b"]
+    assert [p.label for p in scalar_nn.Layer(2, 1, rng=0).parameters()] == ["n0.w0", "n0.w1", "n0.b"]
+    w = np.array([p.data for p in scalar_nn.Layer(40, 50, rng=0).parameters() if p.label.split(".")[1] != "b"])
+    assert w.size == 2000 and w.min() >= -1.0 and w.max() < 1.0 and w.min() < -0.99 and w.max() > 0.99  # U(-1, 1)
+    assert scalar_nn.Module().parameters() == []  # the base: a module without parameters

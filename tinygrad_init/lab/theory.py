@@ -302,11 +302,10 @@ def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
 
 
 def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, float]:
-    """`(E[f(u_1) f(u_2)], E[f'(u_1) f'(u_2)])` for `u_1, u_2 ~ N(0, q)` with correlation `c`."""
-    if not math.isnan(a):  # the ReLU family: the arc-cosine kernel (Cho & Saul 2009)
+    """`(E[f(u_1) f(u_2)], E[f'(u_1) f'(u_2)])`, `u_1, u_2 ~ N(0, q)` of correlation `c` (ReLU family: second nan)."""
+    if not math.isnan(a):  # the arc-cosine kernel (Cho & Saul 2009); c* = 1 wherever q* is finite: no slope needed
         angle = math.pi - math.acos(c)
-        return ((a * a + a * (1 - a)) * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi),
-                a * a + a * (1 - a) + (1 - a) ** 2 * angle / (2 * math.pi))
+        return (a * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi), math.nan)
     z, w = _nodes(q, width=0.5)  # 1e-9 on a grid of a quarter of the nodes
     u1, u2 = math.sqrt(q) * z[:, None], math.sqrt(q) * (c * z[:, None] + math.sqrt(max(1 - c * c, 0.0)) * z)
     return float(w @ (act.fn(u1) * act.fn(u2)) @ w), float(w @ (act.derivative(u1) * act.derivative(u2)) @ w)

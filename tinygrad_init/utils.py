@@ -19,7 +19,10 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ random numbers
-def as_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
+Rng = np.random.Generator | int | None  # what every `rng=` argument takes
+
+
+def as_rng(rng: Rng = None) -> np.random.Generator:
     """`rng` as a `np.random.Generator`: every random function calls this once, so a seed fixes the numbers.
 
     A Generator is returned unchanged (callers can share one stream), an int seeds a fresh one, None seeds

@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import as_rng, check_bool, check_real, format_number
+from ..utils import Rng, as_rng, check_bool, check_real, format_number
 from .tensor import Tensor, no_grad
 from .value import Value
 
@@ -243,7 +243,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
 
 
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
-              upstream: Any = None, rng: np.random.Generator | int | None = 0,
+              upstream: Any = None, rng: Rng = 0,
               raise_on_fail: bool = True) -> GradcheckResult:
     """Compare the gradients of `f` at `inputs` computed by backward with central differences of step `eps`.
 

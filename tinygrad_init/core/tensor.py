@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..utils import as_rng, check_bool, check_real, shape_text
+from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, matmul_error, real_dtype, sizes, to_array
@@ -265,7 +265,7 @@ class Tensor(_GraphNode):
         return cls(np.ones(sizes(shape, "ones")), requires_grad=requires_grad, dtype=dtype)
 
     @classmethod
-    def randn(cls, *shape: int | Sequence[int], rng: np.random.Generator | int | None = None,
+    def randn(cls, *shape: int | Sequence[int], rng: Rng = None,
               requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """Standard normal entries from `rng` (a Generator, a seed, or None), of a floating `dtype`."""
         real_dtype(dtype, "randn", floating=True)  # normal samples are real numbers

@@ -29,7 +29,7 @@ from ..core.tensor import Tensor, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
-from ..utils import as_rng, check_bool, check_choice, check_int, check_type, format_number, moments, ratio
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments, ratio
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
@@ -257,7 +257,7 @@ class Diagnostics:
 
 
 def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, steps: int, lr: float, *, batch: int = 64,
-        rng: np.random.Generator | int | None = 0, every: int | None = None) -> tuple[list[float], Any]:
+        rng: Rng = 0, every: int | None = None) -> tuple[list[float], Any]:
     """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y`, on
     `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a
     non-finite loss stops the run) and the diagnostics (or None)."""
@@ -332,7 +332,7 @@ class Comparison:
                             "SGD step / std(W), the median over the recorded steps"])
 
 
-def compare_inits(rng: np.random.Generator | int | None = 0, quick: bool = False, *, depth: int = 8,
+def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
                   width: int = 100, steps: int | None = None, lr: float = 0.05, every: int | None = None) -> Comparison:
     """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways: **poor init** (`N(0, 1)`
     weights: pre-activations of std about `sqrt(width)`), **good init** (Xavier normal, gain 5/3) and **batch norm**
@@ -388,7 +388,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
         + each(lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
 
 
-def section(rng: np.random.Generator | int | None = 0, quick: bool = False) -> ExperimentResult:
+def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Diagnosing a training run": `compare_inits` of 6 x 64 tanh layers, 300 steps."""
     steps, every = (40, 2) if quick else (300, 6)
     c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)

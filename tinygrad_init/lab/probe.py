@@ -24,7 +24,7 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import as_rng, check_bool, check_int, check_real, moments, ratio
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, moments, ratio
 from .table import Table
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
@@ -299,7 +299,7 @@ class Probe:
 
 
 def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | None = None, upstream: Any = None,
-                rng: np.random.Generator | int | None = None, columns: str | Sequence[str] | None = None,
+                rng: Rng = None, columns: str | Sequence[str] | None = None,
                 return_probe: bool = False, **probe_kwargs: Any) -> Table | tuple[Table, Probe]:
     """One forward and one backward pass of `model` on `x` `(batch, features)`, measured layer by layer.
 

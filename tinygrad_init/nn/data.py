@@ -18,11 +18,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..utils import as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real
 
 __all__ = ["moons", "circles", "spirals", "blobs", "train_test_split", "DATASETS"]
 
-Rng = np.random.Generator | int | None
 Data = tuple[np.ndarray, np.ndarray]
 
 

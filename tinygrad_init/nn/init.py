@@ -27,7 +27,7 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import as_rng, check_bool, check_choice, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -38,7 +38,6 @@ TRUNCATED_NORMAL_STD = 0.87962566103423978
 """The std of a standard normal cut to [-2, 2]: sqrt(1 - 4 phi(2) / (Phi(2) - Phi(-2)))."""
 
 Shape = Sequence[int] | int
-Rng = np.random.Generator | int | None
 _FAN = {"fan_in": "fan_in", "fan_out": "fan_out", "fan_avg": "(fan_in+fan_out)/2"}
 _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "constant": "{M}",
         "truncated_normal": "N(0, {V}) truncated at 2 std, rescaled to that variance"}

@@ -15,7 +15,7 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -144,7 +144,7 @@ class Linear(Module):
     `bias_init=init.get("uniform", a=-1/sqrt(fan_in), b=1/sqrt(fan_in))`."""
 
     def __init__(self, fan_in: int, fan_out: int, bias: bool = True, init: str | Callable | None = None,
-                 bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
+                 bias_init: str | Callable | None = None, rng: Rng = None,
                  dtype: Any = np.float32) -> None:
         super().__init__()
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
@@ -236,7 +236,7 @@ class MLP(Module):
 
     def __init__(self, sizes: Sequence[int], activation: str = "tanh", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, bias: bool = True,
-                 rng: np.random.Generator | int | None = None, final_activation: str | None = None,
+                 rng: Rng = None, final_activation: str | None = None,
                  dtype: Any = np.float32) -> None:
         super().__init__()
         if isinstance(sizes, str) or not hasattr(sizes, "__iter__"):

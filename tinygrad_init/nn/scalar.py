@@ -12,7 +12,7 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import as_rng, check_int, check_real
+from ..utils import Rng, as_rng, check_int, check_real
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -45,7 +45,7 @@ class Neuron(Module):
     are drawn from U(-1, 1) with `rng` if not given; the labels read `w0, w1, ..., b` after `name`."""
 
     def __init__(self, nin: int, activation: str = "relu", weights: Sequence[float] | np.ndarray | None = None,
-                 bias: float = 0.0, rng: np.random.Generator | int | None = None, name: str = "") -> None:
+                 bias: float = 0.0, rng: Rng = None, name: str = "") -> None:
         nin = check_int("Neuron", "nin", nin, 1)
         self.activation = activations.get(activation, "Neuron", engine_only=True).name
         weights = [check_real("Neuron", f"weights[{i}]", w) for i, w in
@@ -71,7 +71,7 @@ class Layer(Module):
     (default zeros); `rng` is a Generator, seed or None; `name` prefixes the labels."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str | Callable | None = None,
-                 bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None,
+                 bias_init: str | Callable | None = None, rng: Rng = None,
                  name: str = "") -> None:
         shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng)
         W = gen.uniform(-1.0, 1.0, size=shape) if init is None else \
@@ -98,7 +98,7 @@ class MLP(Module):
     the last linear; `init`, `bias_init` and `rng` as for `Layer`; labels `L0.n3.w1` (layer 0, neuron 3, weight 1)."""
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
-                 bias_init: str | Callable | None = None, rng: np.random.Generator | int | None = None) -> None:
+                 bias_init: str | Callable | None = None, rng: Rng = None) -> None:
         if isinstance(nouts, str) or not hasattr(nouts, "__iter__"):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         sizes = [check_int("MLP", "nin", nin, 1), *(check_int("MLP", f"nouts[{i}]", w, 1) for i, w in enumerate(nouts))]

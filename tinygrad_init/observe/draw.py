@@ -23,7 +23,7 @@ from .. import nn
 from ..core import autograd
 from ..core.tensor import Tensor
 from ..core.value import Value
-from ..utils import as_rng, check_bool, check_choice, check_int, check_type, shape_text
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, shape_text
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
 __all__ = [
@@ -207,7 +207,7 @@ def trace(model: Any, *inputs: Any) -> Trace:
 
 
 def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh", engine: str = "tensor",
-             batch: int = 4, rng: np.random.Generator | int | None = 0) -> tuple[Any, Trace | None]:
+             batch: int = 4, rng: Rng = 0) -> tuple[Any, Trace | None]:
     """The example net, `(loss, trace)`: the squared-error `loss` of an MLP of widths `sizes` and its `Trace`
     (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
@@ -572,7 +572,7 @@ def frames(steps: Ledger, **options: Any) -> list[str]:
 
 def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | Callable] = (
         "small", "xavier_uniform", "he_normal"), *, activation: str = "tanh", engine: str = "tensor",
-        batch: int = 16, rng: np.random.Generator | int | None = 0, rankdir: str = "LR",
+        batch: int = 16, rng: Rng = 0, rankdir: str = "LR",
         show_local: bool = False) -> Picture:
     """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions) on one
     log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows the scheme's

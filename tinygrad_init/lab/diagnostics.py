@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from .. import nn
-from ..core.tensor import Tensor, is_grad_enabled
+from ..core.tensor import Tensor, enable_grad, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
@@ -256,6 +256,7 @@ class Diagnostics:
         return {str(i + 1) if i < n or len(w) != n + 1 else "out": name for i, name in enumerate(w)}
 
 
+@enable_grad()  # it trains, also when called inside no_grad() (as an optimizer's closure does in PyTorch)
 def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, steps: int, lr: float, *, batch: int = 64,
         rng: Rng = 0, every: int | None = None) -> tuple[list[float], Any]:
     """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y`, on

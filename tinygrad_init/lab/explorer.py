@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, enable_grad
 from ..nn import init
 from ..utils import as_rng, check_bool, check_int, check_real
 from . import theory
@@ -42,6 +42,7 @@ verdict = judge
 
 
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
+@enable_grad()  # it measures gradients, also when called inside no_grad()
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
             bins: int = 30, rng: init.Rng = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std

@@ -17,7 +17,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .. import nn
-from ..core.tensor import Tensor, no_grad
+from ..core.tensor import Tensor, enable_grad, no_grad
 from ..nn import activations as _acts, init
 from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio
 from . import theory
@@ -127,6 +127,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
 
 
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
+@enable_grad()  # it measures gradients, also when called inside no_grad()
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
                      sigma_b2: float = 1e-4, rng: init.Rng = 0) -> dict[str, Any]:
     """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's

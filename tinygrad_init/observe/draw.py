@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import nn
 from ..core import autograd
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, shape_text
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
@@ -570,10 +570,10 @@ def frames(steps: Ledger, **options: Any) -> list[str]:
     return [draw_step(steps, state, **options).source for state in steps.states()]
 
 
+@enable_grad()  # it draws gradients, also when called inside no_grad()
 def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | Callable] = (
         "small", "xavier_uniform", "he_normal"), *, activation: str = "tanh", engine: str = "tensor",
-        batch: int = 16, rng: Rng = 0, rankdir: str = "LR",
-        show_local: bool = False) -> Picture:
+        batch: int = 16, rng: Rng = 0, rankdir: str = "LR", show_local: bool = False) -> Picture:
     """The same small MLP (`mlp_loss`) drawn once per initialization scheme (`init.get` names or functions) on one
     log colour scale: a scheme whose gradients vanish looks paler towards the input. Each panel shows the scheme's
     formula, the loss and at most `MAX_NODES` nodes; data, targets, the weights' random draws are the same in all."""

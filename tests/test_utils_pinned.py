@@ -21,3 +21,19 @@ def test_check_choice_refuses_a_string_that_is_no_option_and_a_non_string() -> N
         utils.check_choice("f", "mode", "fan_inn", ("fan_in", "fan_out"))
     with pytest.raises(ValueError, match=r"^f: mode must be one of 'fan_in', 'fan_out', got 3$"):
         utils.check_choice("f", "mode", 3, ("fan_in", "fan_out"))
+
+
+def test_check_real_bounds_are_inclusive_unless_open() -> None:
+    assert utils.check_real("f", "p", 1, 0.0, 1.0) == 1.0 and utils.check_real("f", "p", 0, 0.0, 1.0) == 0.0
+    with pytest.raises(ValueError, match=r"^f: p must be in \[0, 1\), got 1$"):
+        utils.check_real("f", "p", 1.0, 0.0, 1.0, high_open=True)
+    with pytest.raises(ValueError, match=r"^f: p must be in \(0, 1\], got 0$"):
+        utils.check_real("f", "p", 0.0, 0.0, 1.0, low_open=True)
+    assert utils.check_real("f", "lr", 2.5, high=2.5) == 2.5
+    with pytest.raises(ValueError, match=r"^f: lr must be < 2.5, got 2.5$"):
+        utils.check_real("f", "lr", 2.5, high=2.5, high_open=True)
+
+
+def test_cli_type_gives_the_checked_number() -> None:
+    assert utils.cli_type(utils.check_int, minimum=1)("3") == 3
+    assert utils.cli_type(utils.check_real, 0.0, 1.0)("0.25") == 0.25

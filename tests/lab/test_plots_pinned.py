@@ -1,5 +1,5 @@
-"""What a figure shows, pinned where no other test did: the bar heights of `histogram_grid` (each panel scaled to
-its tallest bar; `skip_spike` only when asked)."""
+"""What a figure shows, pinned where no other test did: the log axes `curves` is told to draw, the bar heights of
+`histogram_grid` (each panel scaled to its tallest bar; `skip_spike` only when asked)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,8 @@ def test_histogram_grid_scales_each_panel_to_its_tallest_bar_spike_included_by_d
     # skip_spike: scaled to the tallest but the first, the spike cut at 1.06
     np.testing.assert_allclose(bar_heights(plots.histogram_grid(hists, skip_spike=True)),
                                [0, 1.06, 1, 0.5, 0, 0.25, 1, 0.5])
+
+
+def test_curves_draws_log_axes_only_in_the_panels_named() -> None:
+    fig = plots.curves({"a": {"small": [1.0, 0.1, 0.01]}, "b": {"small": [1.0, 2.0, 3.0]}}, log=["a"])
+    assert [ax.get_yscale() for ax in fig.axes[:2]] == ["log", "linear"]

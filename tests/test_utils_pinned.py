@@ -37,3 +37,17 @@ def test_check_real_bounds_are_inclusive_unless_open() -> None:
 def test_cli_type_gives_the_checked_number() -> None:
     assert utils.cli_type(utils.check_int, minimum=1)("3") == 3
     assert utils.cli_type(utils.check_real, 0.0, 1.0)("0.25") == 0.25
+
+
+@pytest.mark.parametrize("x, digits, point, want", [
+    (0.99951, 3, True, "1.0"), (-0.99951, 3, False, "-1"), (9.9996, 4, False, "10"), (9.9996, 4, True, "10.0"),
+    (999.96, 3, True, "1000"), (0.0099996, 2, False, "0.01"), (1234.5, 4, True, "1234"), (2.5, 3, True, "2.5"),
+])
+def test_format_number_where_rounding_carries_into_a_new_digit(x, digits, point, want) -> None:
+    # by hand: 0.99951 to 3 significant digits is 1.00, written without trailing zeros "1" (point: "1.0")
+    assert utils.format_number(x, digits, point) == want
+
+
+def test_check_real_gives_the_refused_value_to_six_significant_digits() -> None:
+    with pytest.raises(ValueError, match=r"^f: p must be <= 1, got 1.23457$"):
+        utils.check_real("f", "p", 1.23456789, high=1)

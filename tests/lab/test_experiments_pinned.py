@@ -22,3 +22,25 @@ def test_theory_average_takes_five_networks_seeded_rng_rng_plus_1_by_default() -
     assert res.settings["seeds"] == [2, 3, 4, 5, 6]  # the docstring: seeds rng, rng + 1, ...; networks=5
     assert all(np.shape(q) == (5, 10) for q in res.data["ratios"].values())
     assert all("in the median of 5 networks" in f for f in res.findings) and len(res.findings) == 3
+
+
+def test_judge_words_at_their_thresholds_follow_below_and_above_strictly() -> None:
+    # WORDS: "vanishes": a ratio below 0.1, "explodes": above 10, "dies": over 50% dead; a ratio of exactly 0.1 or 10
+    # (exact in binary: 0.1 / 1.0 and 10.0 / 1.0) and exactly half dead are none of these
+    assert experiments.judge([1.0, 0.1], [1.0, 1.0], [0.0, 0.0], "tanh") == "holds"
+    assert experiments.judge([1.0, 0.0999], [1.0, 1.0], [0.0, 0.0], "tanh") == "vanishes"
+    assert experiments.judge([1.0, 10.0], [1.0, 1.0], [0.0, 0.0], "tanh") == "holds"
+    assert experiments.judge([1.0, 10.01], [1.0, 1.0], [0.0, 0.0], "tanh") == "explodes"
+    assert experiments.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.5], "relu") == "holds"
+    assert experiments.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.51], "relu") == "dies"
+
+
+def test_theory_vs_measurement_gives_no_ratio_where_the_theory_predicts_zero() -> None:
+    sw = experiments.run_sweep(["zeros", "small"], ["tanh"], depth=2, width=8, batch=4)
+    main, summary = experiments.theory_vs_measurement(sw)
+    zeros = [r for r in main.rows if r["scheme"] == "zeros"]
+    assert len(zeros) == 2 and all(r["act_std_theory"] == 0 and r["act_ratio"] is None for r in zeros)
+    small = [r for r in main.rows if r["scheme"] == "small"]
+    assert all(r["act_ratio"] == r["act_std"] / r["act_std_theory"] for r in small)  # a / b by hand
+    furthest = max((r["act_ratio"] for r in small), key=lambda v: abs(math.log(v)))  # the ratio furthest from 1
+    assert [r["act_ratio_worst"] for r in summary.rows] == [None, furthest]

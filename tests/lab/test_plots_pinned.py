@@ -26,3 +26,22 @@ def test_histogram_grid_scales_each_panel_to_its_tallest_bar_spike_included_by_d
 def test_curves_draws_log_axes_only_in_the_panels_named() -> None:
     fig = plots.curves({"a": {"small": [1.0, 0.1, 0.01]}, "b": {"small": [1.0, 2.0, 3.0]}}, log=["a"])
     assert [ax.get_yscale() for ax in fig.axes[:2]] == ["log", "linear"]
+
+
+def test_histogram_grid_scales_a_one_bin_panel_to_itself_even_with_skip_spike() -> None:
+    hists = {"relu": [(np.array([5.0]), np.array([0.0, 1.0]))]}
+    np.testing.assert_allclose(bar_heights(plots.histogram_grid(hists, skip_spike=True)), [0, 1])  # 5 / 5
+
+
+def test_histogram_grid_shows_every_bar_of_every_panel() -> None:
+    edges = np.linspace(-1.0, 1.0, 5)
+    fig = plots.histogram_grid({"tanh": [(np.ones(4), edges)] * 3})
+    (patch,) = [p for p in fig.axes[0].patches if hasattr(p, "get_data")]
+    x = np.asarray(patch.get_data().edges)
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo <= x.min() < x.max() <= hi  # the x limits cut no bar, the first panel's left end included
+
+
+def test_curves_labels_the_y_axis_of_the_first_column_only() -> None:
+    fig = plots.curves({"a": {"small": [1.0, 2.0]}, "b": {"small": [1.0, 2.0]}}, ylabel="std of h", ncols=2)
+    assert [ax.get_ylabel() for ax in fig.axes[:2]] == ["std of h", ""]

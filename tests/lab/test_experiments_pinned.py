@@ -20,6 +20,7 @@ def test_activation_statistics_runs_at_the_slides_sizes_unless_quick() -> None:
 def test_theory_average_takes_five_networks_seeded_rng_rng_plus_1_by_default() -> None:
     res = experiments.theory_average(rng=2, quick=True)
     assert res.settings["seeds"] == [2, 3, 4, 5, 6]  # the docstring: seeds rng, rng + 1, ...; networks=5
+    assert res.settings["seed"] == 2  # network 1's, whose ratios are the "one network" columns
     assert all(np.shape(q) == (5, 10) for q in res.data["ratios"].values())
     assert all("in the median of 5 networks" in f for f in res.findings) and len(res.findings) == 3
 
@@ -33,6 +34,8 @@ def test_judge_words_at_their_thresholds_follow_below_and_above_strictly() -> No
     assert experiments.judge([1.0, 10.01], [1.0, 1.0], [0.0, 0.0], "tanh") == "explodes"
     assert experiments.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.5], "relu") == "holds"
     assert experiments.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.51], "relu") == "dies"
+    # the docstring: a gradient std of 0 at the top counts as 1e-300, so 1.5e-301 / 1e-300 = 0.15 holds
+    assert experiments.judge([1.0, 1.0], [1.5e-301, 0.0], [0.0, 0.0], "tanh") == "holds"
 
 
 def test_theory_vs_measurement_gives_no_ratio_where_the_theory_predicts_zero() -> None:

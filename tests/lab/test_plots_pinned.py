@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tinygrad_init import plots
 
@@ -45,3 +46,9 @@ def test_histogram_grid_shows_every_bar_of_every_panel() -> None:
 def test_curves_labels_the_y_axis_of_the_first_column_only() -> None:
     fig = plots.curves({"a": {"small": [1.0, 2.0]}, "b": {"small": [1.0, 2.0]}}, ylabel="std of h", ncols=2)
     assert [ax.get_ylabel() for ax in fig.axes[:2]] == ["std of h", ""]
+
+
+def test_histogram_grid_says_how_many_edges_a_panel_needs() -> None:
+    with pytest.raises(ValueError, match=r"row 'a', column 0: 4 counts need 5 edges over the first panel's range "
+                                         r"\[0.0, 1.0\], got 4 over \[0.0, 1.0\]"):
+        plots.histogram_grid({"a": [(np.ones(4), np.linspace(0.0, 1.0, 4))]})

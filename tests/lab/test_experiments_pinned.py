@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -47,3 +48,13 @@ def test_theory_vs_measurement_gives_no_ratio_where_the_theory_predicts_zero() -
     assert all(r["act_ratio"] == r["act_std"] / r["act_std_theory"] for r in small)  # a / b by hand
     furthest = max((r["act_ratio"] for r in small), key=lambda v: abs(math.log(v)))  # the ratio furthest from 1
     assert [r["act_ratio_worst"] for r in summary.rows] == [None, furthest]
+
+
+def test_the_verdicts_xavier_relu_sentence_gives_layer_ls_std_over_layer_1s_to_two_digits() -> None:
+    sw = experiments.run_sweep(["cs231n", "he_normal"], ["tanh", "relu"], quick=True, rng=3)
+    text = experiments.verdict(sw).findings[0]
+    std = np.asarray(sw.run("cs231n", "relu").values("act_std"), dtype=float)
+    fall = float(re.search(r"with Xavier the std falls to ([0-9.]+) of its size by layer 10", text).group(1))
+    assert fall == round(std[9] / std[0], 3)  # 0.045 (of 0.04477): two significant digits of layer 10 over layer 1
+    # mean field (He et al. 2015, eq. 10 with Var(w) = 1/n): ReLU halves E[h^2] a layer, 9 halvings from 1 to 10
+    assert math.isclose(fall, 2 ** -4.5, rel_tol=0.2)

@@ -58,3 +58,12 @@ def test_the_verdicts_xavier_relu_sentence_gives_layer_ls_std_over_layer_1s_to_t
     assert fall == round(std[9] / std[0], 3)  # 0.045 (of 0.04477): two significant digits of layer 10 over layer 1
     # mean field (He et al. 2015, eq. 10 with Var(w) = 1/n): ReLU halves E[h^2] a layer, 9 halvings from 1 to 10
     assert math.isclose(fall, 2 ** -4.5, rel_tol=0.2)
+
+
+def test_the_verdicts_batch_norm_sentence_names_each_schemes_word_without_it() -> None:
+    # CS231n (lecture 5): 0.01 randn makes tanh's activations vanish, 1.0 randn saturates it; batch norm keeps the
+    # std of every layer's input z at 1 (Ioffe & Szegedy 2015) so both hold
+    sw, bn = (experiments.run_sweep(["small", "large"], ["tanh"], quick=True, batchnorm=b) for b in (False, True))
+    text = experiments.verdict(sw, bn).findings[-1]
+    assert text.startswith("Batch norm frees the choice") and "the verdict holds" in text
+    assert text.endswith("against, without it, small 0.01*randn: tanh vanishes; large 1.0*randn: tanh saturates.")

@@ -52,3 +52,11 @@ def test_histogram_grid_says_how_many_edges_a_panel_needs() -> None:
     with pytest.raises(ValueError, match=r"row 'a', column 0: 4 counts need 5 edges over the first panel's range "
                                          r"\[0.0, 1.0\], got 4 over \[0.0, 1.0\]"):
         plots.histogram_grid({"a": [(np.ones(4), np.linspace(0.0, 1.0, 4))]})
+
+
+def test_curves_takes_a_panels_own_x_and_x_label() -> None:
+    # the docstring's form {panel: (x, {series: values}[, xlabel])}
+    fig = plots.curves({"a": ([10, 20, 30], {"small": [1.0, 2.0, 3.0]}, "step"), "b": ([1, 2], {"small": [1.0, 2.0]})},
+                       log=False)
+    assert [ax.get_xlabel() for ax in fig.axes[:2]] == ["step", "layer"]
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), [10, 20, 30])

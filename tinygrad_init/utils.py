@@ -153,9 +153,6 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         exponent = math.floor(math.log10(abs(v)))
         decimals = max(digits - 1 - exponent, 0)
         text = f"{v:.{decimals}f}"
-        # Rounding may carry into a new digit (0.99951 -> "1.000"): drop the now-extra decimal.
-        if decimals > 0 and abs(float(text)) >= 10 ** (exponent + 1):
-            text = f"{v:.{decimals - 1}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
         return text + ".0" * (point and "." not in text and (decimals > 0 or float(text) == v))  # not "1234.0"
     mantissa, exp = f"{v:.{digits - 1}e}".split("e")  # without a point: one nonzero digit, nothing to strip

@@ -706,7 +706,7 @@ def test_the_saturation_sentence_names_one_lower_layer_as_one() -> None:
     assert " while layer 1 stays between " in text and "1-1" not in text
 
 
-@pytest.mark.parametrize("rng", [np.random.default_rng(5), None])
+@pytest.mark.parametrize("rng", [np.random.default_rng(5), None, 7])
 def test_run_all_gives_every_part_one_seed(rng, monkeypatch) -> None:
     # a Generator (or None) went to each part as it was: the parts drew their own inputs (each activation's sweep
     # another X), and in one process the numbers depended on the order the parts ran in
@@ -719,6 +719,7 @@ def test_run_all_gives_every_part_one_seed(rng, monkeypatch) -> None:
     monkeypatch.setattr(E, "batch_norm", lambda **k: None)
     E.run_all(rng, quick=True)
     assert len(seen) == 2 * len(E.ACTIVATIONS) and isinstance(seen[0], int) and seen == seen[:1] * len(seen)
+    assert seen[0] == 7 or not isinstance(rng, int)  # a seed is each part's own, as if the part were called alone
 
 
 @pytest.mark.parametrize("call,fragment", [

@@ -1,0 +1,62 @@
+"""What a figure shows, pinned where no other test did: the log axes `curves` is told to draw, the bar heights of
+`histogram_grid` (each panel scaled to its tallest bar; `skip_spike` only when asked)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import plots
+
+
+def bar_heights(fig) -> np.ndarray:
+    (patch,) = [p for p in fig.axes[0].patches if hasattr(p, "get_data")]  # the row's one StepPatch
+    return np.asarray(patch.get_data().values)
+
+
+def test_histogram_grid_scales_each_panel_to_its_tallest_bar_spike_included_by_default() -> None:
+    edges = np.linspace(0.0, 1.0, 4)
+    hists = {"relu": [(np.array([10.0, 2.0, 1.0]), edges), (np.array([1.0, 4.0, 2.0]), edges)]}
+    # per panel a leading 0 (the gap before it), then counts / max(counts): by hand
+    np.testing.assert_allclose(bar_heights(plots.histogram_grid(hists)), [0, 1, 0.2, 0.1, 0, 0.25, 1, 0.5])
+    # skip_spike: scaled to the tallest but the first, the spike cut at 1.06
+    np.testing.assert_allclose(bar_heights(plots.histogram_grid(hists, skip_spike=True)),
+                               [0, 1.06, 1, 0.5, 0, 0.25, 1, 0.5])
+
+
+def test_curves_draws_log_axes_only_in_the_panels_named() -> None:
+    fig = plots.curves({"a": {"small": [1.0, 0.1, 0.01]}, "b": {"small": [1.0, 2.0, 3.0]}}, log=["a"])
+    assert [ax.get_yscale() for ax in fig.axes[:2]] == ["log", "linear"]
+
+
+def test_histogram_grid_scales_a_one_bin_panel_to_itself_even_with_skip_spike() -> None:
+    hists = {"relu": [(np.array([5.0]), np.array([0.0, 1.0]))]}
+    np.testing.assert_allclose(bar_heights(plots.histogram_grid(hists, skip_spike=True)), [0, 1])  # 5 / 5
+
+
+def test_histogram_grid_shows_every_bar_of_every_panel() -> None:
+    edges = np.linspace(-1.0, 1.0, 5)
+    fig = plots.histogram_grid({"tanh": [(np.ones(4), edges)] * 3})
+    (patch,) = [p for p in fig.axes[0].patches if hasattr(p, "get_data")]
+    x = np.asarray(patch.get_data().edges)
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo <= x.min() < x.max() <= hi  # the x limits cut no bar, the first panel's left end included
+
+
+def test_curves_labels_the_y_axis_of_the_first_column_only() -> None:
+    fig = plots.curves({"a": {"small": [1.0, 2.0]}, "b": {"small": [1.0, 2.0]}}, ylabel="std of h", ncols=2)
+    assert [ax.get_ylabel() for ax in fig.axes[:2]] == ["std of h", ""]
+
+
+def test_histogram_grid_says_how_many_edges_a_panel_needs() -> None:
+    with pytest.raises(ValueError, match=r"row 'a', column 0: 4 counts need 5 edges over the first panel's range "
+                                         r"\[0.0, 1.0\], got 4 over \[0.0, 1.0\]"):
+        plots.histogram_grid({"a": [(np.ones(4), np.linspace(0.0, 1.0, 4))]})
+
+
+def test_curves_takes_a_panels_own_x_and_x_label() -> None:
+    # the docstring's form {panel: (x, {series: values}[, xlabel])}
+    fig = plots.curves({"a": ([10, 20, 30], {"small": [1.0, 2.0, 3.0]}, "step"), "b": ([1, 2], {"small": [1.0, 2.0]})},
+                       log=False)
+    assert [ax.get_xlabel() for ax in fig.axes[:2]] == ["step", "layer"]
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), [10, 20, 30])

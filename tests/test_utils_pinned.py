@@ -1,0 +1,53 @@
+"""The shared helpers of tinygrad_init.utils, pinned at their boundaries against hand-written answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tinygrad_init import utils
+
+
+def test_moments_of_no_entries_are_nan_mean_and_std_and_a_zero_norm() -> None:
+    m = utils.moments([])  # the docstring: an empty array has mean and std nan and norm 0 (not a ZeroDivisionError)
+    assert math.isnan(m.mean) and math.isnan(m.std) and m.norm == 0.0
+
+
+def test_check_choice_refuses_a_string_that_is_no_option_and_a_non_string() -> None:
+    assert utils.check_choice("f", "mode", "Fan_In", ("fan_in", "fan_out")) == "fan_in"  # compared without case
+    with pytest.raises(ValueError, match=r"^f: mode must be one of 'fan_in', 'fan_out', got 'fan_inn' \(did you mean "
+                                         r"'fan_in'\?\)$"):
+        utils.check_choice("f", "mode", "fan_inn", ("fan_in", "fan_out"))
+    with pytest.raises(ValueError, match=r"^f: mode must be one of 'fan_in', 'fan_out', got 3$"):
+        utils.check_choice("f", "mode", 3, ("fan_in", "fan_out"))
+
+
+def test_check_real_bounds_are_inclusive_unless_open() -> None:
+    assert utils.check_real("f", "p", 1, 0.0, 1.0) == 1.0 and utils.check_real("f", "p", 0, 0.0, 1.0) == 0.0
+    with pytest.raises(ValueError, match=r"^f: p must be in \[0, 1\), got 1$"):
+        utils.check_real("f", "p", 1.0, 0.0, 1.0, high_open=True)
+    with pytest.raises(ValueError, match=r"^f: p must be in \(0, 1\], got 0$"):
+        utils.check_real("f", "p", 0.0, 0.0, 1.0, low_open=True)
+    assert utils.check_real("f", "lr", 2.5, high=2.5) == 2.5
+    with pytest.raises(ValueError, match=r"^f: lr must be < 2.5, got 2.5$"):
+        utils.check_real("f", "lr", 2.5, high=2.5, high_open=True)
+
+
+def test_cli_type_gives_the_checked_number() -> None:
+    assert utils.cli_type(utils.check_int, minimum=1)("3") == 3
+    assert utils.cli_type(utils.check_real, 0.0, 1.0)("0.25") == 0.25
+
+
+@pytest.mark.parametrize("x, digits, point, want", [
+    (0.99951, 3, True, "1.0"), (-0.99951, 3, False, "-1"), (9.9996, 4, False, "10"), (9.9996, 4, True, "10.0"),
+    (999.96, 3, True, "1000"), (0.0099996, 2, False, "0.01"), (1234.5, 4, True, "1234"), (2.5, 3, True, "2.5"),
+])
+def test_format_number_where_rounding_carries_into_a_new_digit(x, digits, point, want) -> None:
+    # by hand: 0.99951 to 3 significant digits is 1.00, written without trailing zeros "1" (point: "1.0")
+    assert utils.format_number(x, digits, point) == want
+
+
+def test_check_real_gives_the_refused_value_to_six_significant_digits() -> None:
+    with pytest.raises(ValueError, match=r"^f: p must be <= 1, got 1.23457$"):
+        utils.check_real("f", "p", 1.23456789, high=1)

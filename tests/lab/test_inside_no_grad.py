@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinygrad_init import is_grad_enabled, nn, no_grad
-from tinygrad_init.lab import diagnostics, explorer, spectra
+from tinygrad_init.lab import diagnostics, experiments, explorer, spectra
 from tinygrad_init.observe import draw
 
 
@@ -21,6 +21,7 @@ CALLS = {
     "explorer.measure": lambda: explorer.measure("tanh", "xavier_normal", 1.0, 3, 16, batch=32)["grad_std"],
     "spectra.jacobian_spectra": lambda: spectra.jacobian_spectra(depths=(2,), width=8, networks=1),
     "diagnostics.fit": _fit,
+    "experiments.run_one": lambda: experiments.run_one("small", "tanh", depth=2, width=8, batch=4).layers,
     "draw.compare_inits": lambda: draw.compare_inits(schemes=("small", "he_normal")).source,
 }
 

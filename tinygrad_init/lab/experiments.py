@@ -18,9 +18,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, enable_grad
 from ..nn import activations as _acts, init as _init
-from ..utils import as_rng, check_bool, check_int, check_real, check_type, format_number as _num, ratio
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -127,6 +127,7 @@ class Sweep:
         return {"settings": plain(self.settings), "runs": [r.to_dict() for r in self.runs.values()]}
 
 
+@enable_grad()  # it measures gradients, also when the sweep is called inside no_grad()
 def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, settings: dict[str, Any]) -> Run:
     """One network of a sweep, forward (X) and backward (G) under a probe, and its theory (none with batch norm)."""
     depth, bn = settings["depth"], settings["batchnorm"]
@@ -157,7 +158,7 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, set
 
 def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS, *,
               depth: int | None = None, width: int | None = None, batch: int | None = None,
-              rng: np.random.Generator | int | None = 0, quick: bool = False, bins: int = 50,
+              rng: Rng = 0, quick: bool = False, bins: int = 50,
               batchnorm: bool = False, progress: Callable[[str], Any] | None = None) -> Sweep:
     """Forward, backward and probe every scheme x activation on one deep network shape (CS231n's set-up).
 
@@ -186,14 +187,14 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
 
 
 def run_one(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
-            rng: np.random.Generator | int | None = 0, bins: int = 50, batchnorm: bool = False) -> Run:
+            rng: Rng = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
     return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
                      batchnorm=batchnorm).run(init, activation)
 
 
 def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
-                rng: np.random.Generator | int | None = 0, batchnorm: bool = False) -> Table:
+                rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
     return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()
 
@@ -229,7 +230,7 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
     return Sweep(sweep.settings, {(s, a): sweep.run(s, a) for s in schemes for a in activations})
 
 
-def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
+def activation_statistics(rng: Rng = 0, quick: bool = False, *,
                           schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS,
                           sweep: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """Per-layer activation statistics of every scheme x activation (CS231n, lecture 6), of `sweep` or a new one:
@@ -269,7 +270,7 @@ def activation_statistics(rng: np.random.Generator | int | None = 0, quick: bool
                             {"sweep": sw.to_dict()}, s, findings, figures)
 
 
-def gradient_statistics(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
+def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
                         schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS,
                         sweep: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """Gradient std by layer on the networks of `activation_statistics`, beside `theory.predict`. Tables `main`,
@@ -323,7 +324,7 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
                          "networks)"]))
 
 
-def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = False, *, scheme: str = "he_normal",
+def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_normal",
                    activation: str = "relu", networks: int = 5, batch: int = 200, **sizes: Any) -> ExperimentResult:
     """Measured / predicted std by layer over `networks` networks (seeds `rng`, `rng + 1`, ...): one network
     scatters around the mean field, their median follows it. Table `main`, figure `ratios`."""
@@ -353,7 +354,7 @@ def theory_average(rng: np.random.Generator | int | None = 0, quick: bool = Fals
                             {"ratios": q}, s, findings, {"ratios": figure})
 
 
-def batch_norm(rng: np.random.Generator | int | None = 0, quick: bool = False, *,
+def batch_norm(rng: Rng = 0, quick: bool = False, *,
                schemes: Sequence[str] = ("small", "large"), activations: Sequence[str] = ACTIVATIONS,
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
@@ -512,7 +513,7 @@ def _now(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
     return done
 
 
-def run_all(rng: np.random.Generator | int | None = 0, quick: bool = False,
+def run_all(rng: Rng = 0, quick: bool = False,
             submit: Callable[..., Any] | None = None) -> list[ExperimentResult]:
     """Every experiment in report order, each with the seed `rng` (a Generator or None: a seed drawn from it) as if
     called on its own (the sweep-based ones share two sweeps). `submit(f, *args, **kwargs)` (a process pool's) runs

@@ -57,3 +57,20 @@ def test_the_python_functions_default_to_the_time_limit_the_command_line_documen
     assert grader.DEFAULT_TIMEOUT == 10.0
     for fn in (grade_file, run_isolated, grader.grade):
         assert inspect.signature(fn).parameters["timeout"].default == grader.DEFAULT_TIMEOUT, fn.__name__
+
+
+WRITE_EVERY_FD = ("import os, struct\ndef mul_backward(a, b, upstream):\n    data = {data!r}\n    for fd in range(3, 64):\n"
+                  "        try:\n            os.write(fd, struct.pack('>I', len(data)) + data)\n"
+                  "        except OSError:\n            pass\n    return upstream * b, upstream * a\n")
+
+
+def test_a_frame_into_the_channel_is_named_for_what_it_is(tmp_path):
+    # A well-formed reply that does not echo the request's tag, and a frame that is not JSON: both are tampering, and
+    # the message says which (the tag, or what the frame's payload failed on).
+    path = write(tmp_path, "mul_backward", WRITE_EVERY_FD.format(data=b'{"ok": [1.0, 2.0], "n": "0123"}'))
+    result = grade_file("mul_backward", path)
+    assert result.status == "error" and "(a message with the wrong tag)" in result.message, result.message
+    write(tmp_path, "mul_backward", WRITE_EVERY_FD.format(data=b"{not json"))
+    result = grade_file("mul_backward", path)
+    assert result.status == "error" and "did not ask for" in result.message, result.message
+    assert "wrong tag" not in result.message and "Expecting property name" in result.message, result.message

@@ -74,3 +74,40 @@ def test_a_frame_into_the_channel_is_named_for_what_it_is(tmp_path):
     result = grade_file("mul_backward", path)
     assert result.status == "error" and "did not ask for" in result.message, result.message
     assert "wrong tag" not in result.message and "Expecting property name" in result.message, result.message
+
+
+def test_json_constants_in_a_frame_are_garbage_not_numbers(tmp_path):
+    # The worker never writes NaN or Infinity as JSON constants (it tags them): a frame that holds one was written by
+    # someone else, and is named as garbage before its tag is even looked at.
+    path = write(tmp_path, "mul_backward", WRITE_EVERY_FD.format(data=b'{"ok": NaN, "n": "0123"}'))
+    result = grade_file("mul_backward", path)
+    assert result.status == "error" and "(unexpected constant NaN)" in result.message, result.message
+
+
+FORGE = ("import os, sys, json, struct\ndef forge(reply):\n    frame = sys._getframe()\n"
+         "    while 'request' not in frame.f_locals:\n        frame = frame.f_back\n"
+         "    data = json.dumps(dict(json.loads(reply), n=frame.f_locals['request']['n'])).encode()\n"
+         "    for fd in range(3, 64):\n        try:\n            os.write(fd, struct.pack('>I', len(data)) + data)\n"
+         "        except OSError:\n            pass\n")
+
+
+def test_a_forged_reply_with_the_right_tag_and_a_readable_but_malformed_value_is_tampering(tmp_path):
+    # Values the worker never sends, though Python could read them: a float tag holding an ordinary number (the
+    # worker tags only nan and inf), an object dtype, an array whose bytes do not fill its shape. Each is refused.
+    forged = ['{"ok": [{"t": "float", "v": "0.5"}, {"t": "float", "v": "0.5"}]}',
+              '{"ok": {"t": "scalar", "dtype": "|O", "v": 1}}',
+              '{"ok": {"t": "array", "dtype": "<f8", "shape": [2], "data": "AAAAAAAA4D8="}}']
+    path = os.path.join(str(tmp_path), catalog.get("mul_backward").file)
+    for reply in forged:
+        write(tmp_path, "mul_backward", FORGE + f"def mul_backward(a, b, upstream):\n    forge({reply!r})\n"
+                                                "    return upstream * b, upstream * a\n")
+        result = grade_file("mul_backward", path)
+        assert result.status == "error" and "did not ask for" in result.message, (reply, result.message)
+
+
+def test_an_answer_too_large_for_a_frame_fails_with_a_message_not_a_garbled_channel(tmp_path):
+    # 7e6 float64 (56 MB, more in base64) is more than a frame may hold: the worker says so in a frame of its own.
+    path = write(tmp_path, "mul_backward", "import numpy as np\ndef mul_backward(a, b, upstream):\n"
+                                           "    return np.zeros(7_000_000), 0.0\n")
+    result = grade_file("mul_backward", path, timeout=30)
+    assert result.status == "fail" and "returned more data than the grader accepts" in result.message, result.message

@@ -7,10 +7,13 @@ worker process) and asserts the verdict, its status and the message the student 
 from __future__ import annotations
 
 import inspect
+import math
 import os
 
+import numpy as np
+
 from tinygrad_init import exercises
-from tinygrad_init.exercises import catalog, grader
+from tinygrad_init.exercises import catalog, grader, worker
 from tinygrad_init.exercises.runner import grade_file, run_isolated
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -111,3 +114,17 @@ def test_an_answer_too_large_for_a_frame_fails_with_a_message_not_a_garbled_chan
                                            "    return np.zeros(7_000_000), 0.0\n")
     result = grade_file("mul_backward", path, timeout=30)
     assert result.status == "fail" and "returned more data than the grader accepts" in result.message, result.message
+
+
+def test_every_kind_of_input_reaches_the_student_as_the_check_sent_it():
+    # What a check may send (a new exercise is a new folder: any of these may be its input) arrives in the worker with
+    # its type, dtype, shape and value: dicts (keys too), tuples and lists apart, numpy scalars, nan and inf.
+    sent = ({"w": np.arange(6, dtype=np.int32).reshape(2, 3), ("a", 1): [1.5, (2, None)]}, np.float32(0.1),
+            float("nan"), -math.inf, [True, "text"], np.zeros((0, 2)))
+    got = worker.to_python([worker.encode(v, inputs=True) for v in sent], {})
+    assert type(got[0]) is dict and list(got[0]) == ["w", ("a", 1)] and got[0][("a", 1)] == [1.5, (2, None)]
+    w = got[0]["w"]
+    assert w.dtype == np.int32 and w.shape == (2, 3) and w.tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert type(got[1]) is np.float32 and got[1] == np.float32(0.1)
+    assert math.isnan(got[2]) and got[3] == -math.inf and got[4] == [True, "text"]
+    assert got[5].shape == (0, 2) and got[5].dtype == np.float64

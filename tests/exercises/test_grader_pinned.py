@@ -13,7 +13,7 @@ import os
 import numpy as np
 
 from tinygrad_init import exercises
-from tinygrad_init.exercises import catalog, grader, worker
+from tinygrad_init.exercises import catalog, grader, kit, worker
 from tinygrad_init.exercises.runner import grade_file, run_isolated
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -128,3 +128,11 @@ def test_every_kind_of_input_reaches_the_student_as_the_check_sent_it():
     assert type(got[1]) is np.float32 and got[1] == np.float32(0.1)
     assert math.isnan(got[2]) and got[3] == -math.inf and got[4] == [True, "text"]
     assert got[5].shape == (0, 2) and got[5].dtype == np.float64
+
+
+def test_strings_and_bools_in_a_list_are_not_the_same_as_numbers():
+    # `same` promises that anything that is not numbers is "not the same": a list of the right numbers written as
+    # strings, or of bools for 1 and 0, matched (a bool alone did not); numbers of mixed types still match.
+    assert not kit.same(["0.5", "1.0"], [0.5, 1.0]) and not kit.same((True, False), (1.0, 0.0))
+    assert not kit.finite(["1.0"]) and not kit.same([[0.5], ["x"]], [[0.5], [1.0]])
+    assert kit.same([np.float32(0.5), 1, np.int64(2)], (0.5, 1.0, 2.0)) and kit.finite([1, 2.5])

@@ -136,3 +136,16 @@ def test_strings_and_bools_in_a_list_are_not_the_same_as_numbers():
     assert not kit.same(["0.5", "1.0"], [0.5, 1.0]) and not kit.same((True, False), (1.0, 0.0))
     assert not kit.finite(["1.0"]) and not kit.same([[0.5], ["x"]], [[0.5], [1.0]])
     assert kit.same([np.float32(0.5), 1, np.int64(2)], (0.5, 1.0, 2.0)) and kit.finite([1, 2.5])
+
+
+def test_only_an_object_holding_numbers_is_told_to_return_its_data(tmp_path):
+    # A Value- or Tensor-like answer (numbers in .data) gets the hint to return its .data; an object whose .data is a
+    # string or a bool holds no answer to hand back, and must not be told to return it.
+    box = "class Box:\n    def __init__(self, data):\n        self.data = data\n"
+    path = os.path.join(str(tmp_path), catalog.get("tanh_backward").file)
+    for data, hinted in (("0.5", True), ("np.ones(2)", True), ("'0.5'", False), ("True", False)):
+        write(tmp_path, "tanh_backward", f"import numpy as np\n{box}def tanh_backward(x, upstream):\n"
+                                         f"    return Box({data})\n")
+        result = grade_file("tanh_backward", path)
+        assert result.status == "fail" and "expected a number (a float), got a Box." in result.message, result.message
+        assert ("e.g. its .data" in result.message) == hinted, (data, result.message)

@@ -149,3 +149,21 @@ def test_only_an_object_holding_numbers_is_told_to_return_its_data(tmp_path):
         result = grade_file("tanh_backward", path)
         assert result.status == "fail" and "expected a number (a float), got a Box." in result.message, result.message
         assert ("e.g. its .data" in result.message) == hinted, (data, result.message)
+
+
+def test_every_file_operation_on_the_package_is_refused_whichever_argument_names_it(tmp_path):
+    # Each audited operation is tried on a path inside the package (in the argument position that names it) where,
+    # unguarded, it would fail for another reason (no such file, it exists) and change nothing: the grader's refusal
+    # (PermissionError) must come first, for each of them.
+    package = os.path.dirname(os.path.dirname(os.path.abspath(exercises.__file__)))
+    nope, here = os.path.join(package, "no-such-file"), os.path.join(str(tmp_path), "no-such-file")
+    ops = [f"open({nope!r})", f"os.link({nope!r}, {here!r})", f"os.link({here!r}, {nope!r})",
+           f"os.rename({nope!r}, {here!r})", f"os.rename({here!r}, {nope!r})",
+           f"os.symlink({here!r}, {os.path.join(package, '__init__.py')!r})", f"os.remove({nope!r})",
+           f"os.rmdir({nope!r})", f"os.mkdir({package!r})", f"os.truncate({nope!r}, 0)", f"os.chmod({nope!r}, 0o644)",
+           f"shutil.rmtree({nope!r})"]
+    tries = "".join(f"try:\n    {op}\nexcept OSError as exc:\n    print({op!r}, type(exc).__name__)\n" for op in ops)
+    write(tmp_path, "mul_backward", "import os, shutil\n" + tries + solution("mul_backward"))
+    result = exercises.grade(str(tmp_path), "mul_backward")[0]
+    assert result.passed, result.message
+    assert result.output.splitlines() == [f"{op} PermissionError" for op in ops], result.output

@@ -99,7 +99,8 @@ def test_a_forged_reply_with_the_right_tag_and_a_readable_but_malformed_value_is
     # worker tags only nan and inf), an object dtype, an array whose bytes do not fill its shape. Each is refused.
     forged = ['{"ok": [{"t": "float", "v": "0.5"}, {"t": "float", "v": "0.5"}]}',
               '{"ok": {"t": "scalar", "dtype": "|O", "v": 1}}',
-              '{"ok": {"t": "array", "dtype": "<f8", "shape": [2], "data": "AAAAAAAA4D8="}}']
+              '{"ok": {"t": "array", "dtype": "<f8", "shape": [2], "data": "AAAAAAAA4D8="}}',
+              '{"ok": ' + '{"t": "tuple", "v": [' * 23 + '1.0' + ']}' * 23 + '}']  # deeper than the worker nests
     path = os.path.join(str(tmp_path), catalog.get("mul_backward").file)
     for reply in forged:
         write(tmp_path, "mul_backward", FORGE + f"def mul_backward(a, b, upstream):\n    forge({reply!r})\n"
@@ -167,3 +168,21 @@ def test_every_file_operation_on_the_package_is_refused_whichever_argument_names
     result = exercises.grade(str(tmp_path), "mul_backward")[0]
     assert result.passed, result.message
     assert result.output.splitlines() == [f"{op} PermissionError" for op in ops], result.output
+
+
+def test_the_deepest_answer_the_worker_sends_is_an_answer_not_tampering(tmp_path):
+    # 20 nested lists around an object holding a number: the deepest value the worker encodes (the grader reads 22
+    # levels and no more: one more is forged, above).
+    path = write(tmp_path, "mul_backward", "import numpy as np\nclass Box:\n    data = np.float64(1.0)\n"
+                                           "def mul_backward(a, b, upstream):\n    out = Box()\n"
+                                           "    for _ in range(20):\n        out = [out]\n    return out\n")
+    result = grade_file("mul_backward", path)
+    assert result.status == "fail" and "expected a tuple of 2 items (da, db), got a list of 1 item" in result.message, \
+        result.message
+
+
+def test_the_message_of_a_students_exception_is_cut_at_500_characters(tmp_path):
+    path = write(tmp_path, "mul_backward", "def mul_backward(a, b, upstream):\n    raise ValueError('x' * 10_000)\n")
+    result = grade_file("mul_backward", path)
+    assert result.status == "error" and "ValueError: " + "x" * 500 + " while running" in result.message, \
+        result.message[:600]

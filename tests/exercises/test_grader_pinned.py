@@ -186,3 +186,11 @@ def test_the_message_of_a_students_exception_is_cut_at_500_characters(tmp_path):
     result = grade_file("mul_backward", path)
     assert result.status == "error" and "ValueError: " + "x" * 500 + " while running" in result.message, \
         result.message[:600]
+
+
+def test_an_array_of_strings_is_described_by_its_shape_and_dtype(tmp_path):
+    path = write(tmp_path, "unbroadcast", "import numpy as np\ndef unbroadcast(grad, shape):\n"
+                                          "    return np.full(shape, 'g')\n")
+    result = grade_file("unbroadcast", path)
+    assert result.status == "fail" and "got an ndarray of shape (" in result.message, result.message
+    assert "and dtype <U1" in result.message, result.message

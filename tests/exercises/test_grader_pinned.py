@@ -62,8 +62,9 @@ def test_the_python_functions_default_to_the_time_limit_the_command_line_documen
         assert inspect.signature(fn).parameters["timeout"].default == grader.DEFAULT_TIMEOUT, fn.__name__
 
 
-WRITE_EVERY_FD = ("import os, struct\ndef mul_backward(a, b, upstream):\n    data = {data!r}\n    for fd in range(3, 64):\n"
-                  "        try:\n            os.write(fd, struct.pack('>I', len(data)) + data)\n"
+WRITE_EVERY_FD = ("import os, struct\ndef mul_backward(a, b, upstream):\n    data = {data!r}\n"
+                  "    for fd in range(3, 64):\n        try:\n"
+                  "            os.write(fd, struct.pack('>I', len(data)) + data)\n"
                   "        except OSError:\n            pass\n    return upstream * b, upstream * a\n")
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from tinygrad_init import exercises
 from tinygrad_init.exercises import catalog, grader, kit, worker
-from tinygrad_init.exercises.runner import grade_file, run_isolated
+from tinygrad_init.exercises.runner import check_function, grade_file, run_isolated
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -195,3 +195,16 @@ def test_an_array_of_strings_is_described_by_its_shape_and_dtype(tmp_path):
     result = grade_file("unbroadcast", path)
     assert result.status == "fail" and "got an ndarray of shape (" in result.message, result.message
     assert "and dtype <U1" in result.message, result.message
+
+
+def test_a_wrong_initializer_is_shown_the_mean_std_and_largest_weight_it_drew():
+    # He normal with twice the std: the message states what the student's weights are, computed here with numpy
+    # from the same draw (the check calls he_normal((500, 200), rng=0, dtype=np.float64)).
+    def he_normal(shape, rng=None, dtype=np.float32):
+        return np.random.default_rng(rng).normal(0.0, 2 * math.sqrt(2.0 / shape[0]), shape).astype(dtype)
+
+    w = he_normal((500, 200), 0, np.float64)
+    result = check_function("he_normal", he_normal)
+    assert result.status == "fail", result.message
+    stats = f"mean {w.mean():.6g}, std {w.std():.6g}, max |w| {np.abs(w).max():.6g}; expected std sqrt(2 / fan_in)"
+    assert stats in result.message, result.message

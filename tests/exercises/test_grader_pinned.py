@@ -101,6 +101,7 @@ def test_a_forged_reply_with_the_right_tag_and_a_readable_but_malformed_value_is
     forged = ['{"ok": [{"t": "float", "v": "0.5"}, {"t": "float", "v": "0.5"}]}',
               '{"ok": {"t": "scalar", "dtype": "|O", "v": 1}}',
               '{"ok": {"t": "array", "dtype": "<f8", "shape": [2], "data": "AAAAAAAA4D8="}}',
+              '{"ok": {"t": "array", "dtype": "<f8", "shape": [true, 1], "data": "AAAAAAAA4D8="}}',  # a bool is no size
               '{"ok": ' + '{"t": "tuple", "v": [' * 23 + '1.0' + ']}' * 23 + '}']  # deeper than the worker nests
     path = os.path.join(str(tmp_path), catalog.get("mul_backward").file)
     for reply in forged:
@@ -208,3 +209,9 @@ def test_a_wrong_initializer_is_shown_the_mean_std_and_largest_weight_it_drew():
     assert result.status == "fail", result.message
     stats = f"mean {w.mean():.6g}, std {w.std():.6g}, max |w| {np.abs(w).max():.6g}; expected std sqrt(2 / fan_in)"
     assert stats in result.message, result.message
+
+
+def test_a_wrong_answer_is_shown_with_six_digits_when_they_differ():
+    # mul_backward(a=3, b=-2, upstream=0.5) is (-1, 1.5); -0.9 shows the difference at 6 digits (no 17-digit noise).
+    result = check_function("mul_backward", lambda a, b, upstream: (upstream * b + 0.1, upstream * a))
+    assert result.status == "fail" and "returned (-0.9, 1.5); expected (-1, 1.5)." in result.message, result.message

@@ -14,7 +14,7 @@ import numpy as np
 
 from tinygrad_init import exercises
 from tinygrad_init.exercises import catalog, grader, kit, worker
-from tinygrad_init.exercises.runner import check_function, grade_file, run_isolated
+from tinygrad_init.exercises.runner import Result, check_function, grade_file, run_isolated
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -215,3 +215,10 @@ def test_a_wrong_answer_is_shown_with_six_digits_when_they_differ():
     # mul_backward(a=3, b=-2, upstream=0.5) is (-1, 1.5); -0.9 shows the difference at 6 digits (no 17-digit noise).
     result = check_function("mul_backward", lambda a, b, upstream: (upstream * b + 0.1, upstream * a))
     assert result.status == "fail" and "returned (-0.9, 1.5); expected (-1, 1.5)." in result.message, result.message
+
+
+def test_the_report_fits_100_columns():
+    # A message of 95 characters does not fit after the 6-column indent: it wraps; a long printed line is cut at 100.
+    result = Result("mul_backward", "fail", "a" * 93 + " b", output="z" * 150)
+    lines = grader.format_report([result], "work").splitlines()
+    assert lines[3:7] == ["      " + "a" * 93, "      b", "      your code printed:", "        | " + "z" * 100], lines

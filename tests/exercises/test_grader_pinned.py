@@ -7,6 +7,7 @@ worker process) and asserts the verdict, its status and the message the student 
 from __future__ import annotations
 
 import inspect
+import io
 import math
 import os
 
@@ -222,3 +223,24 @@ def test_the_report_fits_100_columns():
     result = Result("mul_backward", "fail", "a" * 93 + " b", output="z" * 150)
     lines = grader.format_report([result], "work").splitlines()
     assert lines[3:7] == ["      " + "a" * 93, "      b", "      your code printed:", "        | " + "z" * 100], lines
+
+
+def test_messages_show_just_the_digits_that_tell_two_numbers_apart():
+    # 6 significant digits, then 9, 12, and 17 (enough for any two floats); written out by hand.
+    assert kit.fmt_both(1.5, 1.25) == ("1.5", "1.25")
+    assert kit.fmt_both(1.00000012345, 1.0) == ("1.00000012", "1")
+    assert kit.fmt_both(1.0 + 1e-10, 1.0) == ("1.0000000001", "1")
+    assert kit.fmt_both(1.0 + 1e-13, 1.0) == ("1.0000000000000999", "1")
+    assert kit.fmt(np.full((2, 2), 1 / 3)) == "[[0.33333, 0.33333],\n [0.33333, 0.33333]]"  # 6 digits in a matrix
+
+
+def test_list_shows_each_exercise_once_under_its_own_tutorial():
+    out = io.StringIO()
+    assert grader.main(["list"], out=out) == 0
+    tutorial, seen = None, []
+    for line in out.getvalue().splitlines():
+        if line.startswith("Tutorial "):
+            tutorial = int(line.split()[1].rstrip(":"))
+        elif line.startswith("  ex"):
+            seen.append((line.split()[0], tutorial))
+    assert sorted(seen) == [(ex.label, ex.tutorial) for ex in catalog.EXERCISES]

@@ -244,3 +244,16 @@ def test_list_shows_each_exercise_once_under_its_own_tutorial():
         elif line.startswith("  ex"):
             seen.append((line.split()[0], tutorial))
     assert sorted(seen) == [(ex.label, ex.tutorial) for ex in catalog.EXERCISES]
+
+
+def test_a_set_answer_is_counted_in_items():
+    for answer, words in (({1.0}, "a set of 1 item."), ({1.0, 2.0}, "a set of 2 items.")):
+        result = check_function("mul_backward", lambda a, b, upstream, answer=answer: answer)
+        assert result.status == "fail" and f"got {words}" in result.message, result.message
+
+
+def test_the_report_shows_eight_printed_lines_and_counts_the_rest():
+    result = Result("mul_backward", "fail", "wrong", output="\n".join(f"line {i}" for i in range(20)))
+    lines = grader.format_report([result], "work").splitlines()
+    start = lines.index("      your code printed:")
+    assert lines[start + 1:start + 10] == [f"        | line {i}" for i in range(8)] + ["        | ... (12 more lines)"]

@@ -257,3 +257,10 @@ def test_the_report_shows_eight_printed_lines_and_counts_the_rest():
     lines = grader.format_report([result], "work").splitlines()
     start = lines.index("      your code printed:")
     assert lines[start + 1:start + 10] == [f"        | line {i}" for i in range(8)] + ["        | ... (12 more lines)"]
+
+
+def test_only_folders_with_an_init_file_are_exercises(monkeypatch):
+    # A folder left behind by another branch (only its __pycache__ in it) or a folder of helpers is no exercise.
+    listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path: [*listdir(path), "ex99_left_behind", "helpers"])
+    assert catalog._discover() == catalog.EXERCISES

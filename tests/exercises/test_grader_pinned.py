@@ -6,12 +6,14 @@ worker process) and asserts the verdict, its status and the message the student 
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import io
 import math
 import os
 
 import numpy as np
+import pytest
 
 from tinygrad_init import exercises
 from tinygrad_init.exercises import catalog, grader, kit, worker
@@ -264,3 +266,21 @@ def test_only_folders_with_an_init_file_are_exercises(monkeypatch):
     listdir = os.listdir
     monkeypatch.setattr(os, "listdir", lambda path: [*listdir(path), "ex99_left_behind", "helpers"])
     assert catalog._discover() == catalog.EXERCISES
+
+
+def test_max_error_names_the_entry_that_differs_most():
+    assert kit.max_error([[1.0, 2.5], [0.0, 1.0]], np.array([[1.0, 2.0], [0.25, 1.0]])) == \
+        "largest difference 0.5 at index (0, 1) (got 2.5, expected 2)"
+    assert kit.max_error([1.0, np.nan], np.ones(2)) == "non-finite value (nan or inf) at index (1,)"
+    assert kit.max_error(np.zeros((0, 3)), np.zeros((0, 3))) == "no elements"
+
+
+def test_an_exercise_folder_that_defines_another_exercise_is_refused(monkeypatch):
+    # A lecturer's copy of a folder, renamed but not edited, would grade the student's file of one exercise with the
+    # check of another: the catalog refuses to load.
+    listdir, isfile, load = os.listdir, os.path.isfile, importlib.import_module
+    monkeypatch.setattr(os, "listdir", lambda path: [*listdir(path), "ex98_copy"])
+    monkeypatch.setattr(os.path, "isfile", lambda path: "ex98_copy" in path or isfile(path))
+    monkeypatch.setattr(importlib, "import_module", lambda name: load(name.replace("ex98_copy", "ex01_mul_backward")))
+    with pytest.raises(RuntimeError, match="the folder ex98_copy defines the exercise ex01_mul_backward: rename one"):
+        catalog._discover()

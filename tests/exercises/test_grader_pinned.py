@@ -234,6 +234,9 @@ def test_messages_show_just_the_digits_that_tell_two_numbers_apart():
     assert kit.fmt_both(1.0 + 1e-10, 1.0) == ("1.0000000001", "1")
     assert kit.fmt_both(1.0 + 1e-13, 1.0) == ("1.0000000000000999", "1")
     assert kit.fmt(np.full((2, 2), 1 / 3)) == "[[0.33333, 0.33333],\n [0.33333, 0.33333]]"  # 6 digits in a matrix
+    assert kit.fmt(np.arange(12.0)) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"  # a vector: every number, up to 12
+    assert kit.fmt(np.arange(13.0)) == "[ 0.,  1., ..., 11., 12.]" and kit.fmt(np.arange(3.0)[:, None]) == \
+        "[[0.],\n [1.],\n [2.]]"
 
 
 def test_list_shows_each_exercise_once_under_its_own_tutorial():

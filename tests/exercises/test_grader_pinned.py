@@ -235,6 +235,7 @@ def test_messages_show_just_the_digits_that_tell_two_numbers_apart():
     assert kit.fmt_both(1.0 + 1e-13, 1.0) == ("1.0000000000000999", "1")
     assert kit.fmt(np.full((2, 2), 1 / 3)) == "[[0.33333, 0.33333],\n [0.33333, 0.33333]]"  # 6 digits in a matrix
     assert kit.fmt(np.arange(12.0)) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"  # a vector: every number, up to 12
+    assert kit.fmt(list(range(13))) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ...]" and kit.fmt((0.5,)) == "(0.5)"
     assert kit.fmt(np.arange(13.0)) == "[ 0.,  1., ..., 11., 12.]" and kit.fmt(np.arange(3.0)[:, None]) == \
         "[[0.],\n [1.],\n [2.]]"
 
@@ -287,3 +288,18 @@ def test_an_exercise_folder_that_defines_another_exercise_is_refused(monkeypatch
     monkeypatch.setattr(importlib, "import_module", lambda name: load(name.replace("ex98_copy", "ex01_mul_backward")))
     with pytest.raises(RuntimeError, match="the folder ex98_copy defines the exercise ex01_mul_backward: rename one"):
         catalog._discover()
+
+
+def test_get_names_the_known_exercises_for_an_unknown_name():
+    with pytest.raises(KeyError, match="no exercise named 'mul'; known: mul_backward, pow_backward, "):
+        catalog.get("mul")
+
+
+def test_an_answer_that_changes_an_input_names_which_one(tmp_path):
+    # The right numbers, but W (the second argument) zeroed afterwards: the caller's weights are gone.
+    write(tmp_path, "linear_backward", solution("linear_backward") + "\n_right = linear_backward\n\n\n"
+          "def linear_backward(x, W, g):\n    out = [a.copy() for a in _right(x, W, g)]\n    W[...] = 0\n"
+          "    return tuple(out)\n")
+    result = exercises.grade(str(tmp_path), "linear_backward")[0]
+    assert result.status == "fail" and "changed its argument 2 in place (an ndarray of shape" in result.message, \
+        result.message

@@ -303,3 +303,14 @@ def test_an_answer_that_changes_an_input_names_which_one(tmp_path):
     result = exercises.grade(str(tmp_path), "linear_backward")[0]
     assert result.status == "fail" and "changed its argument 2 in place (an ndarray of shape" in result.message, \
         result.message
+
+
+def test_what_the_student_printed_before_a_time_out_is_shown(tmp_path):
+    # The one clue to an endless loop is often the last line printed before it: it reaches the report (a line, as
+    # on a terminal: stdout is line-buffered).
+    path = write(tmp_path, "mul_backward", "import time\ndef mul_backward(a, b, upstream):\n"
+                                           "    print('entering the loop')\n    while True:\n"
+                                           "        time.sleep(0.05)\n")
+    result = grade_file("mul_backward", path, timeout=1)
+    assert result.status == "timeout" and "still running after 1 s" in result.message, result.message
+    assert result.output.strip() == "entering the loop", result.output

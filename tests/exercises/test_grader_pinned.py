@@ -314,3 +314,21 @@ def test_what_the_student_printed_before_a_time_out_is_shown(tmp_path):
     result = grade_file("mul_backward", path, timeout=1)
     assert result.status == "timeout" and "still running after 1 s" in result.message, result.message
     assert result.output.strip() == "entering the loop", result.output
+
+
+def test_a_frame_header_without_its_payload_is_tampering_not_a_time_out(tmp_path):
+    # A header announcing a megabyte that never comes: the grader waits for it until the time limit, then names it.
+    path = write(tmp_path, "mul_backward", WRITE_EVERY_FD.format(data=b"").replace(
+        "struct.pack('>I', len(data)) + data", "struct.pack('>I', 1 << 20)"))
+    result = grade_file("mul_backward", path, timeout=1)
+    assert result.status == "error" and "(a frame that never ended)" in result.message, result.message
+
+
+def test_an_import_error_of_the_students_own_is_an_error_not_a_forbidden_import(tmp_path):
+    # Only the grader's refusals (its "write it yourself" message) are forbidden imports; a name that numpy does not
+    # have is the student's ImportError, reported with its line.
+    path = write(tmp_path, "mul_backward", "from numpy import no_such_name\n" + solution("mul_backward"))
+    result = grade_file("mul_backward", path)
+    assert (result.status, result.mistake) == ("error", None), (result.status, result.message)
+    assert result.message.startswith("your code raised ImportError: cannot import name 'no_such_name'"), result.message
+    assert "at ex01_mul_backward.py, line 1" in result.message, result.message

@@ -6,6 +6,7 @@ worker process) and asserts the verdict, its status and the message the student 
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import io
@@ -332,3 +333,51 @@ def test_an_import_error_of_the_students_own_is_an_error_not_a_forbidden_import(
     assert (result.status, result.mistake) == ("error", None), (result.status, result.message)
     assert result.message.startswith("your code raised ImportError: cannot import name 'no_such_name'"), result.message
     assert "at ex01_mul_backward.py, line 1" in result.message, result.message
+
+
+def test_recursive_functions_finds_cycles_of_calls_and_nothing_else():
+    tree = ast.parse("def a():\n    b()\ndef b():\n    pass\ndef c():\n    d()\ndef d():\n    e()\ndef e():\n    c()\n"
+                     "def f():\n    f()\n")
+    assert sorted(kit.recursive_functions(tree)) == ["c", "d", "e", "f"]
+
+
+class _Echo(kit.Session):
+    """A session whose function returns 0 and leaves the arguments as `after` makes them."""
+
+    def __init__(self, after):
+        self.after, self.changed = after, ""
+
+    def call(self, call, args=(), kwargs=None, keep=()):
+        return 0, [self.after(args[i]) for i in keep]
+
+
+def test_an_argument_holding_nan_left_as_it_was_is_unchanged():
+    same = _Echo(lambda a: [float(v) for v in a] if isinstance(a, list) else np.array(a, copy=True))
+    same("f(x, widths)", np.array([1.0, np.nan]), [np.nan, 2.0])
+    assert same.changed == ""
+    changed = _Echo(lambda a: [0.0, 2.0] if isinstance(a, list) else np.array(a, copy=True))
+    changed("f(x, widths)", np.array([1.0, np.nan]), [np.nan, 2.0])
+    assert changed.changed.startswith("f(x, widths) changed its argument 2 in place (a list of 2 items)")
+
+
+def test_an_initializer_that_ignores_a_generators_state_is_named_for_it():
+    def he_normal(shape, rng=None, dtype=np.float32):
+        gen = np.random.default_rng() if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        return gen.normal(0.0, math.sqrt(2.0 / shape[0]), shape).astype(dtype)
+
+    result = check_function("he_normal", he_normal)
+    assert result.mistake == "ignores_rng" and "different numbers for two generators in the same state" in \
+        result.message, result.message
+
+
+def test_an_initializer_in_float64_is_told_the_default_dtype():
+    result = check_function("he_normal", lambda shape, rng=None, dtype=None: np.random.default_rng(rng).normal(
+        0.0, math.sqrt(2.0 / shape[0]), shape))
+    assert result.mistake == "dtype" and "returned dtype float64; expected float32 (the default dtype is np.float32)." \
+        in result.message, result.message
+
+
+def test_any_positive_time_limit_is_accepted(tmp_path):
+    assert exercises.grade(str(tmp_path), "mul_backward", timeout=0.25)[0].status == "missing"
+    with pytest.raises(ValueError, match="timeout"):
+        exercises.grade(str(tmp_path), "mul_backward", timeout=0.0)

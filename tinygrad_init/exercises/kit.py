@@ -399,7 +399,8 @@ def _as_numbers(value: Any) -> np.ndarray | None:
         if isinstance(value, numbers.Real):
             return np.asarray(float(value))
         if isinstance(value, (tuple, list)):
-            return np.asarray(value, dtype=np.float64)
+            value = np.asarray(value)  # strings, bools and objects inside are not numbers
+            return value.astype(np.float64) if value.dtype.kind in "fiu" else None
     except (TypeError, ValueError, OverflowError):  # not numbers, a ragged list, an int beyond float's range
         return None
     return None

@@ -171,18 +171,22 @@ def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: 
 BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
-@pytest.mark.parametrize("argv", [["exercises", "list"], ["demo", "--epochs", "1"], ["sweep", "--depth", "2"]])
+@pytest.mark.parametrize("argv", [["exercises", "list"], ["demo", "--epochs", "1"], ["sweep", "--depth", "2"],
+                                  ["-", "list"]])  # python -m tinygrad_init.exercises list
 def test_output_piped_into_a_reader_that_stops_is_no_traceback(argv: list[str]) -> None:
     # `tinygrad-init exercises list | head -1`: the reader is gone before the first line is written
-    proc = subprocess.Popen([sys.executable, "-m", "tinygrad_init", *argv], stdout=subprocess.PIPE,
+    module = "tinygrad_init.exercises" if argv[0] == "-" else "tinygrad_init"
+    proc = subprocess.Popen([sys.executable, "-m", module, *argv[argv[0] == "-":]], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=BUFFERED)
     proc.stdout.close()
     err = proc.communicate(timeout=120)[1]
     assert "Traceback" not in err and proc.returncode == 1, err
 
 
-def test_a_closed_stdout_is_no_traceback() -> None:  # `tinygrad-init sweep >&-`: Python's sys.stdout is None
-    done = subprocess.run([sys.executable, "-m", "tinygrad_init", "sweep", "--depth", "2"], stderr=subprocess.PIPE,
+@pytest.mark.parametrize("argv", [["tinygrad_init", "sweep", "--depth", "2"], ["tinygrad_init", "exercises", "list"],
+                                  ["tinygrad_init.exercises", "list"]])
+def test_a_closed_stdout_is_no_traceback(argv: list[str]) -> None:  # `tinygrad-init sweep >&-`: sys.stdout is None
+    done = subprocess.run([sys.executable, "-m", *argv], stderr=subprocess.PIPE,
                           preexec_fn=lambda: os.close(1), text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == "", done.stderr
 

@@ -1,8 +1,16 @@
 """`python -m tinygrad_init.exercises ...`: the same as `tinygrad-init exercises ...`."""
 
+import os
 import sys
 
 from .grader import main
 
-sys.stdout.reconfigure(errors="backslashreplace")  # a title's × into an ASCII output: \xd7, as tinygrad-init does
-sys.exit(main(sys.argv[1:], prog="python -m tinygrad_init.exercises"))
+if sys.stdout is not None:  # a title's × into an ASCII output: \xd7, as tinygrad-init does
+    sys.stdout.reconfigure(errors="backslashreplace")
+try:
+    code = main(sys.argv[1:], prog="python -m tinygrad_init.exercises")
+    sys.stdout and sys.stdout.flush()
+except BrokenPipeError:  # `... list | head -1`: the reader stopped; no traceback, as tinygrad-init
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
+    code = 1
+sys.exit(code)

@@ -13,6 +13,7 @@ The Python functions behind it, `start` and `grade`, are public too.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import shlex
@@ -354,7 +355,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
     Returns:
         The exit status (0 success, 1 something failed or was refused, 2 a usage error).
     """
-    out = sys.stdout if out is None else out
+    out = out or sys.stdout or io.StringIO()  # stdout closed (`... >&-`): the output goes nowhere, as print's does
     parser = build_parser(prog)
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "command", None):

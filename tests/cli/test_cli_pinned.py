@@ -1,0 +1,57 @@
+"""The command line's behaviour pinned against hand computations and its --help: demo's epoch loss, graph's
+defaults and refusals, what graph prints."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tinygrad_init import cli
+
+
+def _losses(text: str) -> tuple[float, float]:
+    epoch = re.search(r"^\s+1\s+([\d.]+)\s", text, flags=re.M)
+    final = re.search(r"final: loss ([\d.]+),", text)
+    assert epoch and final, text
+    return float(epoch[1]), float(final[1])
+
+
+def test_demo_epoch_loss_is_the_mean_over_the_training_points(capsys: pytest.CaptureFixture[str]) -> None:
+    # lr 1e-300 leaves every weight as it was: the epoch's loss, batches of 7 (the last one shorter) weighted by
+    # their sizes, is the loss of the whole training set, the one the final line prints.
+    argv = ["demo", "--samples", "40", "--hidden", "4", "--epochs", "1", "--batch-size", "7", "--lr", "1e-300",
+            "--momentum", "0"]
+    assert cli.main(argv) == 0
+    epoch, final = _losses(capsys.readouterr().out)
+    assert epoch == pytest.approx(final, abs=1e-4) and final > 0.1
+
+
+def test_graph_mlp_tensor_engine_default_batch_is_4(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --help: "--batch B  tensor engine (default: 4)"
+    argv = ["graph", "--mlp", "2,3,1", "--engine", "tensor", "--no-player", "--out", str(tmp_path)]
+    assert cli.main(argv) == 0
+    assert "(tensor engine, batch 4)" in capsys.readouterr().out
+
+
+def test_graph_mlp_default_seed_is_0(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --help: "--seed SEED  of weights and data (default: 0)"
+    for name, extra in (("a", []), ("b", ["--seed", "0"]), ("c", ["--seed", "1"])):
+        assert cli.main(["graph", "--mlp", "2,1", "--no-player", "--out", str(tmp_path / name), *extra]) == 0
+    capsys.readouterr()
+    dot = {name: (tmp_path / name / "graph.dot").read_text(encoding="utf-8") for name in "abc"}
+    assert dot["a"] == dot["b"] != dot["c"]
+
+
+def test_graph_refuses_an_expression_with_mlp_even_without_bindings(tmp_path, capsys) -> None:
+    assert cli.main(["graph", "2*3", "--mlp", "2,1", "--out", str(tmp_path / "x")]) == 2
+    assert "either an expression or --mlp" in capsys.readouterr().err and not (tmp_path / "x").exists()
+
+
+def test_graph_prints_the_chain_rule_lines_of_a_small_scalar_graph_only(tmp_path, capsys) -> None:
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--no-player", "--out", str(tmp_path / "e")]) == 0
+    assert "dL/da = dL/dL × ∂L/∂a (local) = 1.0 × 3.0 = 3.0" in capsys.readouterr().out  # d(ab)/da = b
+    for name, argv in (("s", ["--mlp", "2,4,1"]), ("t", ["--mlp", "2,1", "--engine", "tensor"])):
+        assert cli.main(["graph", *argv, "--no-player", "--out", str(tmp_path / name)]) == 0
+        out = capsys.readouterr().out
+        assert "chain-rule step" in out and " × " not in out and "dL/d" not in out, argv

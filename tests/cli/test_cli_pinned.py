@@ -55,3 +55,24 @@ def test_graph_prints_the_chain_rule_lines_of_a_small_scalar_graph_only(tmp_path
         assert cli.main(["graph", *argv, "--no-player", "--out", str(tmp_path / name)]) == 0
         out = capsys.readouterr().out
         assert "chain-rule step" in out and " × " not in out and "dL/d" not in out, argv
+
+
+def test_demo_default_dataset_is_200_points_a_quarter_held_out(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["demo", "--epochs", "1", "--hidden", "4"]) == 0  # --help: 200 points, a quarter held out
+    assert "on moons (150 training + 50 test points, noise=0.1, seed=0)" in capsys.readouterr().out
+
+
+def test_sweep_defaults_are_the_cs231n_experiment(capsys: pytest.CaptureFixture[str]) -> None:
+    # docs: the classic experiment, tanh layers of 500 units, Xavier (CS231n) weights, a batch of 1000
+    assert cli.main(["sweep", "--depth", "2"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Xavier (CS231n) randn/sqrt(fan_in), tanh: 2 layers x 500 units, batch 1000, seed 0\n")
+
+
+def test_graph_writes_the_player_at_exactly_max_steps(tmp_path, capsys) -> None:
+    # --help: "no player beyond N chain-rule steps"; a*b has two steps (one into a, one into b)
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--max-steps", "2", "--out", str(tmp_path / "two")]) == 0
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--max-steps", "1", "--out", str(tmp_path / "one")]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "two" / "player.html").exists() and not (tmp_path / "one" / "player.html").exists()
+    assert out.count("no player.html: backward has 2 steps, more than --max-steps 1") == 1

@@ -3,6 +3,9 @@ section order, the command to reproduce it, and which folders it replaces."""
 
 from __future__ import annotations
 
+import base64
+import concurrent.futures
+import os
 import re
 from functools import partial
 from pathlib import Path
@@ -74,3 +77,34 @@ def test_either_folder_holding_files_without_a_report_json_is_refused(tmp_path: 
     with pytest.raises(FileExistsError, match="has no report.json, so no report wrote them"):
         report.build_report(tmp_path, sections=[_section], workers=1)
     assert mine.read_text() == "keep" and not (tmp_path / "report.html").exists()
+
+
+def test_the_page_inlines_each_figure_as_the_png_it_wrote(tmp_path: Path) -> None:
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    png = (tmp_path / "figures" / "activations_loss.png").read_bytes()
+    page = files.html.read_text(encoding="utf-8")
+    assert f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}"' in page
+    assert "<figcaption>figures/activations_loss.png</figcaption>" in page
+
+
+def test_the_stage_times_are_each_non_negative_and_add_up_to_the_total(tmp_path: Path) -> None:
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    stages = files.stage_seconds
+    assert list(stages) == ["experiments", "figures", "files"] and min(stages.values()) >= 0
+    assert sum(stages.values()) == pytest.approx(files.seconds, rel=1e-9)
+
+
+@pytest.mark.parametrize("cores, pool", [(4, 2), (2, 2), (1, None), (None, None)])
+def test_the_default_workers_are_one_per_core_at_most_2(tmp_path, monkeypatch, cores, pool) -> None:
+    # docstring: "default one per core, at most 2"; one worker runs everything in this process (no pool)
+    made = []
+
+    class Spy(concurrent.futures.ThreadPoolExecutor):
+        def __init__(self, workers, context, initializer):
+            made.append(workers)
+            super().__init__(workers, initializer=initializer)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
+    report.build_report(tmp_path, sections=[_section])
+    assert made == ([] if pool is None else [pool])

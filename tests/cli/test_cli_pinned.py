@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tinygrad_init import cli
+from tinygrad_init.cli.graph import ExpressionError, parse_bindings, parse_expression
 
 
 def _losses(text: str) -> tuple[float, float]:
@@ -76,3 +77,18 @@ def test_graph_writes_the_player_at_exactly_max_steps(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert (tmp_path / "two" / "player.html").exists() and not (tmp_path / "one" / "player.html").exists()
     assert out.count("no player.html: backward has 2 steps, more than --max-steps 1") == 1
+
+
+@pytest.mark.parametrize("text, at", [("a * (b $ 2)", 7), ("a + 2 3", 6), ("a * b)", 5)])
+def test_the_caret_of_a_syntax_error_is_under_the_offending_character(text, at) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, {"a": 1.0, "b": 2.0})
+    assert str(info.value).endswith(f"\n    {text}\n    {' ' * at}^") and text[at] in "$3)"
+
+
+def test_a_huge_number_is_shortened_alike_in_a_binding_and_in_the_expression() -> None:
+    shown = "the number " + "1" * 20 + "..." + "1" * 12 + " (400 characters) is too large for a float"
+    with pytest.raises(ExpressionError, match=re.escape(shown)):
+        parse_bindings(["a=" + "1" * 400])
+    with pytest.raises(ExpressionError, match=re.escape(shown)):
+        parse_expression("1" * 400 + "*a", {"a": 1.0})

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import os
+import json
 import re
+import types
 from functools import partial
 from pathlib import Path
 
@@ -108,3 +110,16 @@ def test_the_default_workers_are_one_per_core_at_most_2(tmp_path, monkeypatch, c
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
     report.build_report(tmp_path, sections=[_section])
     assert made == ([] if pool is None else [pool])
+
+
+def test_the_default_seed_is_0(tmp_path: Path) -> None:
+    files = report.build_report(tmp_path, sections=[_section], workers=1)  # --help: "--seed (default: 0)"
+    assert json.loads(files.json.read_text(encoding="utf-8"))["seed"] == 0
+    assert "--seed 0</code>" in files.html.read_text(encoding="utf-8")
+
+
+def test_each_stage_time_is_the_time_between_its_bounds(tmp_path: Path, monkeypatch) -> None:
+    ticks = iter(range(100))  # a clock that moves one second per reading: start 0, experiments 1, figures 2, end 3
+    monkeypatch.setattr(report, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    assert files.seconds == 3.0 and files.stage_seconds == {"experiments": 1.0, "figures": 1.0, "files": 1.0}

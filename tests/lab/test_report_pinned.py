@@ -123,3 +123,16 @@ def test_each_stage_time_is_the_time_between_its_bounds(tmp_path: Path, monkeypa
     monkeypatch.setattr(report, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
     files = report.build_report(tmp_path, sections=[_section], workers=1)
     assert files.seconds == 3.0 and files.stage_seconds == {"experiments": 1.0, "figures": 1.0, "files": 1.0}
+
+
+@pytest.mark.parametrize("platform, method", [("linux", "fork"), ("darwin", None), ("win32", None)])
+def test_the_workers_fork_on_linux_only(tmp_path, monkeypatch, platform, method) -> None:
+    # elsewhere they start as Python starts processes there (spawn): a forked child can crash on macOS
+    import multiprocessing
+    asked = []
+    monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: asked.append(m))
+    threads = lambda n, context, init: concurrent.futures.ThreadPoolExecutor(n, initializer=init)  # noqa: E731
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", threads)
+    monkeypatch.setattr(report.sys, "platform", platform)
+    report.build_report(tmp_path, sections=[_section], workers=2)
+    assert asked == [method]

@@ -436,7 +436,7 @@ class PathProducts(list):
 
     def __repr__(self) -> str:
         return (f"PathProducts(d{self.root_name}/d{self.node_name} = {format_number(self.total, 6)} over "
-                f"{len(self)} paths)")
+                f"{len(self)} path{'s' * (len(self) != 1)})")
 
     def explain(self, digits: int | None = 4, max_factors: int = 12, max_paths: int = 20) -> Text:
         """The sum written out, one line per path; a long path (a deep chain) shows its first and last

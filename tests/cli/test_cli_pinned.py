@@ -1,0 +1,94 @@
+"""The command line's behaviour pinned against hand computations and its --help: demo's epoch loss, graph's
+defaults and refusals, what graph prints."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tinygrad_init import cli
+from tinygrad_init.cli.graph import ExpressionError, parse_bindings, parse_expression
+
+
+def _losses(text: str) -> tuple[float, float]:
+    epoch = re.search(r"^\s+1\s+([\d.]+)\s", text, flags=re.M)
+    final = re.search(r"final: loss ([\d.]+),", text)
+    assert epoch and final, text
+    return float(epoch[1]), float(final[1])
+
+
+def test_demo_epoch_loss_is_the_mean_over_the_training_points(capsys: pytest.CaptureFixture[str]) -> None:
+    # lr 1e-300 leaves every weight as it was: the epoch's loss, batches of 7 (the last one shorter) weighted by
+    # their sizes, is the loss of the whole training set, the one the final line prints.
+    argv = ["demo", "--samples", "40", "--hidden", "4", "--epochs", "1", "--batch-size", "7", "--lr", "1e-300",
+            "--momentum", "0"]
+    assert cli.main(argv) == 0
+    epoch, final = _losses(capsys.readouterr().out)
+    assert epoch == pytest.approx(final, abs=1e-4) and final > 0.1
+
+
+def test_graph_mlp_tensor_engine_default_batch_is_4(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --help: "--batch B  tensor engine (default: 4)"
+    argv = ["graph", "--mlp", "2,3,1", "--engine", "tensor", "--no-player", "--out", str(tmp_path)]
+    assert cli.main(argv) == 0
+    assert "(tensor engine, batch 4)" in capsys.readouterr().out
+
+
+def test_graph_mlp_default_seed_is_0(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --help: "--seed SEED  of weights and data (default: 0)"
+    for name, extra in (("a", []), ("b", ["--seed", "0"]), ("c", ["--seed", "1"])):
+        assert cli.main(["graph", "--mlp", "2,1", "--no-player", "--out", str(tmp_path / name), *extra]) == 0
+    capsys.readouterr()
+    dot = {name: (tmp_path / name / "graph.dot").read_text(encoding="utf-8") for name in "abc"}
+    assert dot["a"] == dot["b"] != dot["c"]
+
+
+def test_graph_refuses_an_expression_with_mlp_even_without_bindings(tmp_path, capsys) -> None:
+    assert cli.main(["graph", "2*3", "--mlp", "2,1", "--out", str(tmp_path / "x")]) == 2
+    assert "either an expression or --mlp" in capsys.readouterr().err and not (tmp_path / "x").exists()
+
+
+def test_graph_prints_the_chain_rule_lines_of_a_small_scalar_graph_only(tmp_path, capsys) -> None:
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--no-player", "--out", str(tmp_path / "e")]) == 0
+    assert "dL/da = dL/dL × ∂L/∂a (local) = 1.0 × 3.0 = 3.0" in capsys.readouterr().out  # d(ab)/da = b
+    for name, argv in (("s", ["--mlp", "2,4,1"]), ("t", ["--mlp", "2,1", "--engine", "tensor"])):
+        assert cli.main(["graph", *argv, "--no-player", "--out", str(tmp_path / name)]) == 0
+        out = capsys.readouterr().out
+        assert "chain-rule step" in out and " × " not in out and "dL/d" not in out, argv
+
+
+def test_demo_default_dataset_is_200_points_a_quarter_held_out(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["demo", "--epochs", "1", "--hidden", "4"]) == 0  # --help: 200 points, a quarter held out
+    assert "on moons (150 training + 50 test points, noise=0.1, seed=0)" in capsys.readouterr().out
+
+
+def test_sweep_defaults_are_the_cs231n_experiment(capsys: pytest.CaptureFixture[str]) -> None:
+    # docs: the classic experiment, tanh layers of 500 units, Xavier (CS231n) weights, a batch of 1000
+    assert cli.main(["sweep", "--depth", "2"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Xavier (CS231n) randn/sqrt(fan_in), tanh: 2 layers x 500 units, batch 1000, seed 0\n")
+
+
+def test_graph_writes_the_player_at_exactly_max_steps(tmp_path, capsys) -> None:
+    # --help: "no player beyond N chain-rule steps"; a*b has two steps (one into a, one into b)
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--max-steps", "2", "--out", str(tmp_path / "two")]) == 0
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--max-steps", "1", "--out", str(tmp_path / "one")]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "two" / "player.html").exists() and not (tmp_path / "one" / "player.html").exists()
+    assert out.count("no player.html: backward has 2 steps, more than --max-steps 1") == 1
+
+
+@pytest.mark.parametrize("text, at", [("a * (b $ 2)", 7), ("a + 2 3", 6), ("a * b)", 5)])
+def test_the_caret_of_a_syntax_error_is_under_the_offending_character(text, at) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, {"a": 1.0, "b": 2.0})
+    assert str(info.value).endswith(f"\n    {text}\n    {' ' * at}^") and text[at] in "$3)"
+
+
+def test_a_huge_number_is_shortened_alike_in_a_binding_and_in_the_expression() -> None:
+    shown = "the number " + "1" * 20 + "..." + "1" * 12 + " (400 characters) is too large for a float"
+    with pytest.raises(ExpressionError, match=re.escape(shown)):
+        parse_bindings(["a=" + "1" * 400])
+    with pytest.raises(ExpressionError, match=re.escape(shown)):
+        parse_expression("1" * 400 + "*a", {"a": 1.0})

@@ -1,0 +1,138 @@
+"""The report page and folder pinned against what the docs say: files-only tables, long tables folded, the
+section order, the command to reproduce it, and which folders it replaces."""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import os
+import json
+import re
+import types
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from tinygrad_init.lab import experiments, plots, report
+from tinygrad_init.lab.table import Table
+
+
+def _result(name: str, tables: dict[str, Table], title: str = "T") -> experiments.ExperimentResult:
+    return experiments.ExperimentResult(name, title, "q?", tables, {}, {}, ["found"], {})
+
+
+def _rows(n: int, title: str = "") -> Table:
+    return Table(["layer", "std"], [[i, 0.5 + i] for i in range(1, n + 1)], title=title)
+
+
+def _section(rng: int, quick: bool) -> experiments.ExperimentResult:  # module level: the workers run it
+    return experiments.ExperimentResult("activations", "1. A", "q?", {"main": Table(["layer", "std"], [[1, 0.5]])},
+                                        {"n": [1, rng]}, {"depth": 2}, ["it works"],
+                                        {"loss": partial(plots.loss_curves, {"a": [1.0, 0.5, 0.25]})})
+
+
+def test_the_long_per_layer_tables_are_named_with_their_file_not_shown() -> None:
+    res = _result("gradients", {"main": _rows(3, "Per layer"), "theory_vs_measurement": _rows(2, "Theory")})
+    page = report.render_html([res], {}, seed=0, quick=True)
+    assert "<p>Per layer: 3 rows in <code>data/gradients.csv</code>.</p>" in page
+    assert "<p>Theory: 2 rows in <code>data/gradients_theory_vs_measurement.csv</code>.</p>" in page
+    assert "<table" not in page.split('id="gradients"')[1].split("</section>")[0]
+
+
+def test_a_table_of_16_rows_is_shown_and_one_of_17_folds_into_details() -> None:
+    res = _result("training", {"main": _rows(16, "Sixteen"), "more": _rows(17, "Seventeen")})
+    page = report.render_html([res], {}, seed=0, quick=True)
+    assert page.count("<details>") == 1 and "<summary>Seventeen (17 rows)</summary>" in page
+    assert "Sixteen" in page.split("<details>")[0]
+
+
+def test_sections_come_in_the_order_given_then_the_explorer_and_the_schemes() -> None:
+    results = [_result(n, {"main": _rows(1)}, title=t) for n, t in (("zeta", "Z first"), ("alpha", "A second"))]
+    page = report.render_html(results, {}, seed=0, quick=True)
+    ids = re.findall(r'<section id="([^"]+)">', page)
+    links = re.findall(r'<li><a href="#([^"]+)">', page)
+    assert ids == links == ["zeta", "alpha", "explorer", "schemes"]
+
+
+@pytest.mark.parametrize("seed, quick, svg, cmd", [
+    (0, False, False, "tinygrad-init report --out DIR --seed 0</code>"),
+    (7, True, False, "tinygrad-init report --out DIR --seed 7 --quick</code>"),
+    (3, False, True, "tinygrad-init report --out DIR --seed 3 --svg</code>"),
+])
+def test_the_page_names_the_command_that_reproduces_it(seed, quick, svg, cmd) -> None:
+    page = report.render_html([], {}, seed=seed, quick=quick, svg=svg)
+    assert cmd in page and f"seed {seed}; {'quick' if quick else 'full'} sizes." in page
+
+
+def test_an_empty_figures_or_data_folder_of_the_users_is_no_reason_to_refuse(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()  # empty: nothing of the user's can be lost
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == sorted(p.name for p in files.data)
+
+
+@pytest.mark.parametrize("folder", ["figures", "data"])
+def test_either_folder_holding_files_without_a_report_json_is_refused(tmp_path: Path, folder: str) -> None:
+    mine = tmp_path / folder / "mine.txt"
+    mine.parent.mkdir()
+    mine.write_text("keep")
+    with pytest.raises(FileExistsError, match="has no report.json, so no report wrote them"):
+        report.build_report(tmp_path, sections=[_section], workers=1)
+    assert mine.read_text() == "keep" and not (tmp_path / "report.html").exists()
+
+
+def test_the_page_inlines_each_figure_as_the_png_it_wrote(tmp_path: Path) -> None:
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    png = (tmp_path / "figures" / "activations_loss.png").read_bytes()
+    page = files.html.read_text(encoding="utf-8")
+    assert f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}"' in page
+    assert "<figcaption>figures/activations_loss.png</figcaption>" in page
+
+
+def test_the_stage_times_are_each_non_negative_and_add_up_to_the_total(tmp_path: Path) -> None:
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    stages = files.stage_seconds
+    assert list(stages) == ["experiments", "figures", "files"] and min(stages.values()) >= 0
+    assert sum(stages.values()) == pytest.approx(files.seconds, rel=1e-9)
+
+
+@pytest.mark.parametrize("cores, pool", [(4, 2), (2, 2), (1, None), (None, None)])
+def test_the_default_workers_are_one_per_core_at_most_2(tmp_path, monkeypatch, cores, pool) -> None:
+    # docstring: "default one per core, at most 2"; one worker runs everything in this process (no pool)
+    made = []
+
+    class Spy(concurrent.futures.ThreadPoolExecutor):
+        def __init__(self, workers, context, initializer):
+            made.append(workers)
+            super().__init__(workers, initializer=initializer)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
+    report.build_report(tmp_path, sections=[_section])
+    assert made == ([] if pool is None else [pool])
+
+
+def test_the_default_seed_is_0(tmp_path: Path) -> None:
+    files = report.build_report(tmp_path, sections=[_section], workers=1)  # --help: "--seed (default: 0)"
+    assert json.loads(files.json.read_text(encoding="utf-8"))["seed"] == 0
+    assert "--seed 0</code>" in files.html.read_text(encoding="utf-8")
+
+
+def test_each_stage_time_is_the_time_between_its_bounds(tmp_path: Path, monkeypatch) -> None:
+    ticks = iter(range(100))  # a clock that moves one second per reading: start 0, experiments 1, figures 2, end 3
+    monkeypatch.setattr(report, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    assert files.seconds == 3.0 and files.stage_seconds == {"experiments": 1.0, "figures": 1.0, "files": 1.0}
+
+
+@pytest.mark.parametrize("platform, method", [("linux", "fork"), ("darwin", None), ("win32", None)])
+def test_the_workers_fork_on_linux_only(tmp_path, monkeypatch, platform, method) -> None:
+    # elsewhere they start as Python starts processes there (spawn): a forked child can crash on macOS
+    import multiprocessing
+    asked = []
+    monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: asked.append(m))
+    threads = lambda n, context, init: concurrent.futures.ThreadPoolExecutor(n, initializer=init)  # noqa: E731
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", threads)
+    monkeypatch.setattr(report.sys, "platform", platform)
+    report.build_report(tmp_path, sections=[_section], workers=2)
+    assert asked == [method]

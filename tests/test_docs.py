@@ -666,7 +666,7 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
              (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1))]
     for fn, name, value, call in cases:
         call(value)  # taken
-        # eval in the function's own module (a decorated one's too), not get_type_hints: plots' Figure is for checkers only
+        # eval in the function's own module (a decorated one's too): plots' Figure is for type checkers only
         hint = eval(fn.__annotations__[name], inspect.unwrap(fn).__globals__)
         assert _admits(hint, value), f"{fn.__qualname__}: {name}={value!r}"
     for op in ("add", "sub", "mul", "truediv", "pow", "matmul"):

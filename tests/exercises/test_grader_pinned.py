@@ -20,19 +20,9 @@ from tinygrad_init import exercises
 from tinygrad_init.exercises import catalog, grader, kit, worker
 from tinygrad_init.exercises.runner import Result, check_function, grade_file, run_isolated
 
+from tests.exercises.test_grader import solution, write
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def solution(name: str) -> str:
-    with open(os.path.join(HERE, "solutions", catalog.get(name).file), encoding="utf-8") as fh:
-        return fh.read()
-
-
-def write(folder, name: str, source: str) -> str:
-    path = os.path.join(str(folder), catalog.get(name).file)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(source)
-    return path
 
 
 def test_a_forbidden_import_is_refused_before_any_student_code_runs_and_names_its_line(tmp_path):

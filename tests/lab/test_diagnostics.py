@@ -468,4 +468,5 @@ def test_the_time_plots_of_twenty_layers_keep_their_legend_off_the_axis():
 def test_compare_inits_records_about_50_times_by_default():
     # the docstring: recorded every `every` steps, default about 50 times: 100 steps, every 2nd, steps 0, 2, ..., 98
     runs = D.compare_inits(0, depth=2, width=4, steps=100).runs
+    assert list(runs) == ["poor init", "good init", "batch norm"]  # all() over no run would hold too
     assert all([r["step"] for r in d.records] == list(range(0, 100, 2)) for d in runs.values())

@@ -16,13 +16,16 @@ def test_activation_statistics_runs_at_the_slides_sizes_unless_quick() -> None:
     assert {k: r.settings[k] for k in ("depth", "width", "batch")} == {"depth": 10, "width": 500, "batch": 1000}
     pre = np.asarray(r.tables["main"].column("pre_std"), dtype=float)
     assert len(pre) == 10 and math.isclose(pre[0], 0.01 * math.sqrt(500), rel_tol=0.02)  # z1 = x W: 0.01 sqrt(500)
+    quick = experiments.activation_statistics(quick=True, schemes=["small"], activations=["tanh"]).settings
+    assert quick["depth"] == 10 and quick["width"] < 500 and quick["batch"] < 1000  # quick: the same depth, smaller
 
 
 def test_theory_average_takes_five_networks_seeded_rng_rng_plus_1_by_default() -> None:
     res = experiments.theory_average(rng=2, quick=True)
     assert res.settings["seeds"] == [2, 3, 4, 5, 6]  # the docstring: seeds rng, rng + 1, ...; networks=5
     assert res.settings["seed"] == 2  # network 1's, whose ratios are the "one network" columns
-    assert all(np.shape(q) == (5, 10) for q in res.data["ratios"].values())
+    assert {k: np.shape(q) for k, q in res.data["ratios"].items()} == {
+        k: (5, 10) for k in ("act_std", "grad_act_std", "grad_w_std")}  # (networks, layers)
     assert all("in the median of 5 networks" in f for f in res.findings) and len(res.findings) == 3
 
 
@@ -55,7 +58,7 @@ def test_the_verdicts_xavier_relu_sentence_gives_layer_ls_std_over_layer_1s_to_t
     text = experiments.verdict(sw).findings[0]
     std = np.asarray(sw.run("cs231n", "relu").values("act_std"), dtype=float)
     fall = float(re.search(r"with Xavier the std falls to ([0-9.]+) of its size by layer 10", text).group(1))
-    assert fall == round(std[9] / std[0], 3)  # 0.045 (of 0.04477): two significant digits of layer 10 over layer 1
+    assert fall == float(f"{std[9] / std[0]:.2g}")  # 0.045 (of 0.04477): two significant digits of layer 10 / 1
     # mean field (He et al. 2015, eq. 10 with Var(w) = 1/n): ReLU halves E[h^2] a layer, 9 halvings from 1 to 10
     assert math.isclose(fall, 2 ** -4.5, rel_tol=0.2)
 

@@ -68,7 +68,7 @@ def test_the_page_names_the_command_that_reproduces_it(seed, quick, svg, cmd) ->
 def test_an_empty_figures_or_data_folder_of_the_users_is_no_reason_to_refuse(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()  # empty: nothing of the user's can be lost
     files = report.build_report(tmp_path, sections=[_section], workers=1)
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == sorted(p.name for p in files.data)
+    assert files.data and sorted(p.name for p in (tmp_path / "data").iterdir()) == sorted(p.name for p in files.data)
 
 
 @pytest.mark.parametrize("folder", ["figures", "data"])
@@ -87,13 +87,6 @@ def test_the_page_inlines_each_figure_as_the_png_it_wrote(tmp_path: Path) -> Non
     page = files.html.read_text(encoding="utf-8")
     assert f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}"' in page
     assert "<figcaption>figures/activations_loss.png</figcaption>" in page
-
-
-def test_the_stage_times_are_each_non_negative_and_add_up_to_the_total(tmp_path: Path) -> None:
-    files = report.build_report(tmp_path, sections=[_section], workers=1)
-    stages = files.stage_seconds
-    assert list(stages) == ["experiments", "figures", "files"] and min(stages.values()) >= 0
-    assert sum(stages.values()) == pytest.approx(files.seconds, rel=1e-9)
 
 
 @pytest.mark.parametrize("cores, pool", [(4, 2), (2, 2), (1, None), (None, None)])
@@ -123,6 +116,7 @@ def test_each_stage_time_is_the_time_between_its_bounds(tmp_path: Path, monkeypa
     monkeypatch.setattr(report, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
     files = report.build_report(tmp_path, sections=[_section], workers=1)
     assert files.seconds == 3.0 and files.stage_seconds == {"experiments": 1.0, "figures": 1.0, "files": 1.0}
+    assert list(files.stage_seconds) == ["experiments", "figures", "files"]  # in the order they run
 
 
 @pytest.mark.parametrize("platform, method", [("linux", "fork"), ("darwin", None), ("win32", None)])

@@ -17,6 +17,7 @@ def test_the_first_layer_correlation_is_the_inputs_mixed_with_the_bias():
     # y = h W + b with Var(h) = (q* - sigma_b^2) / sigma_w^2 per entry: Cov(y_1, y_2) = c_0 (q* - sigma_b^2) +
     # sigma_b^2 and Var(y) = q*, so c_1 = (c_0 (q* - sigma_b^2) + sigma_b^2) / q* (Poole et al. 2016, eq. 5 at l = 1)
     res = S.correlations(depth=1, width=400, starts=(0.2, 0.9), networks=4, pairs=8, rng=1)
+    assert len(res) == 6  # 3 phases x 2 starting correlations
     for key, r in res.items():
         q, c0 = theory.fixed_point("tanh", r["sigma_w2"], 0.05).q, float(key.split("= ")[1])
         assert r["measured"][0] == pytest.approx((c0 * (q - 0.05) + 0.05) / q, abs=0.06), key  # seeds 1-3: within 0.031
@@ -26,6 +27,7 @@ def test_trainability_defaults_are_the_shipped_heatmaps_settings():
     # `tinygrad-init chaos` (REGENERATE) passes only quick and the seed: the defaults must be the shipped ones
     shipped, r = json.loads(S.SHIPPED.read_text()), S.trainability(sigma_w2s=(1.0,), depths=(2,), steps=1)
     assert {k: r[k] for k in ("sigma_b2", "width", "lr")} == {k: shipped[k] for k in ("sigma_b2", "width", "lr")}
+
 
 def test_the_chaos_section_has_the_sizes_its_docstring_gives():
     for quick, (n, depth, width) in ((False, (41, 30, 200)), (True, (21, 20, 100))):
@@ -43,7 +45,6 @@ def test_the_spectra_figure_draws_each_panels_own_reference():
     refs = {ax.get_title(): {ln.get_label(): list(ln.get_ydata()) for ln in ax.get_lines()} for ax in fig.axes[2::3]}
     assert refs["mean of s^2"]["theory chi_1^L (every case)"] == r["tanh, Gaussian"]["theory"]
     assert refs["spread Var(s^2) / mean(s^2)^2"]["L: a product of L Gaussian matrices"] == [2, 16]
-
 
 
 def test_the_phase_diagram_marks_the_schemes_at_zero_bias_and_the_measured_phases():

@@ -40,7 +40,6 @@ def test_every_view_keeps_a_row_on_one_line_whatever_line_break_a_cell_or_name_h
 
 
 def test_band_is_median_lowest_highest_over_seeds_with_a_diverged_run_as_inf() -> None:
-
     from tinygrad_init.table import band
 
     # 3 seeds x 2 points; seed 1 diverged at point 1 (nan): it counts as +inf, above every finite run

@@ -8,8 +8,12 @@ import pytest
 from tinygrad_init.lab import training as T
 
 
-def test_training_scores_each_network_on_300_train_and_100_test_points() -> None:
+def test_training_scores_each_network_on_300_train_and_100_test_points(monkeypatch) -> None:
+    drawn, circles = [], T._data.circles  # the docstring: 300 training and 100 test points of two circles
+    monkeypatch.setattr(T._data, "circles",
+                        lambda n, **kw: drawn.append((n, kw["noise"], kw["factor"])) or circles(n, **kw))
     res = T.training(rng=0, seeds=2, steps=2)
+    assert drawn == [(300, 0.05, 0.8), (100, 0.05, 0.8)]
     for k in ("zeros", "large10", "he_normal"):  # accuracies are counts over 300 and over 100 points
         train, test = (np.asarray(res.data[k][q], dtype=float) for q in ("train_accuracy", "test_accuracy"))
         np.testing.assert_allclose(train * 300, np.round(train * 300), atol=1e-9)
@@ -28,6 +32,7 @@ def test_sigmoid_saturation_reports_the_medians_over_seeds() -> None:
     res = T.sigmoid_saturation(rng=0, seeds=3, steps=30, width=8, samples=40)
     mean = np.median(np.asarray(res.data["hidden_mean"]), axis=0)  # (records, layers): the median network
     loss, steps = np.median(np.asarray(res.data["loss"]), axis=0), np.asarray(res.data["step"])
+    assert len(res.table) == mean.shape[1] == 4  # one row per hidden layer (4 by default)
     for row, m in zip(res.table, mean.T):
         assert (row["mean_start"], row["mean_lowest"], row["mean_end"]) == (m[0], m.min(), m[-1])
         assert row["step_of_lowest"] == steps[m.argmin()]

@@ -94,6 +94,16 @@ def test_a_vector_times_a_batch_of_matrices_and_a_batch_times_a_vector():
     np.testing.assert_allclose(m.grad, np.einsum("bi,j->bij", h, u), rtol=1e-12)
 
 
+@pytest.mark.torch
+@pytest.mark.parametrize("shapes", [((3,), (2, 3, 4)), ((2, 3, 4), (4,))])
+def test_a_vector_and_a_batch_of_matrices_match_pytorch_and_central_differences(shapes):
+    from tests.core.test_torch_parity import compare, rand
+
+    a, b = (rand(s, seed=k) for k, s in enumerate(shapes))
+    compare(lambda F, x, y: x @ y, a, b)  # both need a gradient; a non-uniform upstream gradient
+    assert gradcheck(lambda x, y: x @ y, a, b).ok
+
+
 @pytest.mark.parametrize("shape", [(2, 3), (4,), (1, 3), (3, 1)])
 def test_an_in_place_operand_that_does_not_broadcast_to_the_tensor_is_refused(shape):
     t = Tensor([1.0, 2.0, 3.0])

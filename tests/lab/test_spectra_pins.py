@@ -44,6 +44,7 @@ def test_the_spectra_figure_draws_each_panels_own_reference():
     fig = S.figure("jacobian_spectra", r)
     refs = {ax.get_title(): {ln.get_label(): list(ln.get_ydata()) for ln in ax.get_lines()} for ax in fig.axes[2::3]}
     assert refs["mean of s^2"]["theory chi_1^L (every case)"] == r["tanh, Gaussian"]["theory"]
+    assert r["tanh, Gaussian"]["theory"] == pytest.approx([1.0, 1.0], abs=1e-12)  # at criticality chi_1 = 1
     assert refs["spread Var(s^2) / mean(s^2)^2"]["L: a product of L Gaussian matrices"] == [2, 16]
 
 

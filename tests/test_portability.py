@@ -4,7 +4,6 @@ encoding (cp1252 on Windows), whatever folder it runs from."""
 from __future__ import annotations
 
 import ast
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -70,13 +69,6 @@ def test_every_file_of_the_package_that_is_not_python_ships_in_the_wheel() -> No
     assert files and files <= shipped, sorted(str(f.relative_to(PACKAGE)) for f in files - shipped)
 
 
-def _section(rng: int, quick: bool) -> Any:
-    from tinygrad_init.lab.table import ExperimentResult, Table
-
-    return ExperimentResult("activations", "1. A", "q?", {"main": Table(["layer", "std"], [[1, 0.5]])}, {"n": [rng]},
-                            {"depth": 2}, ["it works"], {})
-
-
 def test_the_report_is_built_in_one_process_where_no_pool_can_be_made(tmp_path: Path, monkeypatch) -> None:
     # without POSIX semaphores (AWS Lambda, Android, some containers) ProcessPoolExecutor raises OSError (ENOSYS), and
     # `tinygrad-init report` stopped with "cannot write into DIR: Function not implemented", though one process works
@@ -85,6 +77,8 @@ def test_the_report_is_built_in_one_process_where_no_pool_can_be_made(tmp_path: 
 
     from tinygrad_init.lab import report
 
+    from tests.lab.test_report import _section
+
     def no_pool(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.ENOSYS, "Function not implemented")
 
@@ -92,20 +86,3 @@ def test_the_report_is_built_in_one_process_where_no_pool_can_be_made(tmp_path: 
     files = report.build_report(tmp_path, sections=[_section], workers=2)
     assert files.html.is_file() and {p.name for p in files.data} == {"activations.json", "activations.csv",
                                                                      "schemes.csv"}
-
-
-def test_the_report_forks_its_workers_on_linux_only(tmp_path: Path, monkeypatch) -> None:
-    # macOS has fork, but Python's own default there is spawn: a forked child of a process that touched Accelerate or
-    # the Objective-C runtime can hang; the report's workers run its module-level sections under either start method
-    import multiprocessing
-
-    from tinygrad_init.lab import report
-
-    asked = []
-    real = multiprocessing.get_context
-    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: asked.append(method) or real(method))
-    for platform in ("darwin", "linux"):
-        monkeypatch.setattr(sys, "platform", platform)
-        files = report.build_report(tmp_path / platform, sections=[_section], workers=2)
-        assert json.loads(files.json.read_text(encoding="utf-8"))["experiments"][0]["data"] == {"n": [0]}
-    assert asked == [None, "fork"]

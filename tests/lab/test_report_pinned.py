@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
-import os
 import json
+import os
 import re
 import types
-from functools import partial
 from pathlib import Path
 
 import pytest
 
-from tinygrad_init.lab import experiments, plots, report
+from tinygrad_init.lab import experiments, report
 from tinygrad_init.lab.table import Table
+
+from tests.lab.test_report import _section  # module level: the workers run it
 
 
 def _result(name: str, tables: dict[str, Table], title: str = "T") -> experiments.ExperimentResult:
@@ -24,12 +25,6 @@ def _result(name: str, tables: dict[str, Table], title: str = "T") -> experiment
 
 def _rows(n: int, title: str = "") -> Table:
     return Table(["layer", "std"], [[i, 0.5 + i] for i in range(1, n + 1)], title=title)
-
-
-def _section(rng: int, quick: bool) -> experiments.ExperimentResult:  # module level: the workers run it
-    return experiments.ExperimentResult("activations", "1. A", "q?", {"main": Table(["layer", "std"], [[1, 0.5]])},
-                                        {"n": [1, rng]}, {"depth": 2}, ["it works"],
-                                        {"loss": partial(plots.loss_curves, {"a": [1.0, 0.5, 0.25]})})
 
 
 def test_the_long_per_layer_tables_are_named_with_their_file_not_shown() -> None:

@@ -171,12 +171,11 @@ def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: 
 BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
-@pytest.mark.parametrize("argv", [["exercises", "list"], ["demo", "--epochs", "1"], ["sweep", "--depth", "2"],
-                                  ["-", "list"]])  # python -m tinygrad_init.exercises list
+@pytest.mark.parametrize("argv", [["tinygrad_init", "exercises", "list"], ["tinygrad_init", "demo", "--epochs", "1"],
+                                  ["tinygrad_init", "sweep", "--depth", "2"], ["tinygrad_init.exercises", "list"]])
 def test_output_piped_into_a_reader_that_stops_is_no_traceback(argv: list[str]) -> None:
     # `tinygrad-init exercises list | head -1`: the reader is gone before the first line is written
-    module = "tinygrad_init.exercises" if argv[0] == "-" else "tinygrad_init"
-    proc = subprocess.Popen([sys.executable, "-m", module, *argv[argv[0] == "-":]], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=BUFFERED)
     proc.stdout.close()
     err = proc.communicate(timeout=120)[1]

@@ -9,9 +9,13 @@ import pytest
 from tinygrad_init import plots
 
 
-def bar_heights(fig) -> np.ndarray:
+def step_data(fig):
     (patch,) = [p for p in fig.axes[0].patches if hasattr(p, "get_data")]  # the row's one StepPatch
-    return np.asarray(patch.get_data().values)
+    return patch.get_data()
+
+
+def bar_heights(fig) -> np.ndarray:
+    return np.asarray(step_data(fig).values)
 
 
 def test_histogram_grid_scales_each_panel_to_its_tallest_bar_spike_included_by_default() -> None:
@@ -37,8 +41,7 @@ def test_histogram_grid_scales_a_one_bin_panel_to_itself_even_with_skip_spike() 
 def test_histogram_grid_shows_every_bar_of_every_panel() -> None:
     edges = np.linspace(-1.0, 1.0, 5)
     fig = plots.histogram_grid({"tanh": [(np.ones(4), edges)] * 3})
-    (patch,) = [p for p in fig.axes[0].patches if hasattr(p, "get_data")]
-    x = np.asarray(patch.get_data().edges)
+    x = np.asarray(step_data(fig).edges)
     lo, hi = fig.axes[0].get_xlim()
     assert lo <= x.min() < x.max() <= hi  # the x limits cut no bar, the first panel's left end included
 

@@ -679,6 +679,8 @@ def test_truncated_normal_of_any_size_and_a_second_round_of_rejection(shape, see
     w = init.variance_scaling(shape, 2.0, distribution="truncated_normal", rng=seed, dtype=np.float64)
     bound = 2 * math.sqrt(2.0 / shape[0]) / init.TRUNCATED_NORMAL_STD
     assert w.shape == shape and np.isfinite(w).all() and np.abs(w).max() <= bound
+    if seed == 10909:  # the premise, drawn here with numpy: 1,000 * 1.06 + 16 = 1,076 normals keep 999
+        assert (np.abs(np.random.default_rng(seed).standard_normal(1076)) <= 2).sum() == 999
 
 
 def test_lsuv_warns_only_when_it_fails_and_points_at_the_callers_line():

@@ -34,9 +34,17 @@ def test_check_real_bounds_are_inclusive_unless_open() -> None:
         utils.check_real("f", "lr", 2.5, high=2.5, high_open=True)
 
 
-def test_cli_type_gives_the_checked_number() -> None:
+def test_cli_type_gives_the_checked_number_and_refuses_with_argparses_error() -> None:
+    import argparse
+
     assert utils.cli_type(utils.check_int, minimum=1)("3") == 3
     assert utils.cli_type(utils.check_real, 0.0, 1.0)("0.25") == 0.25
+    whole, unit = utils.cli_type(utils.check_int, minimum=1), utils.cli_type(utils.check_real, 0.0, 1.0)
+    for check, text, message in ((whole, "0", "expected a whole number >= 1, got 0"),
+                                 (whole, "1.5", "expected a whole number, got '1.5'"),
+                                 (unit, "2", r"expected a number in \[0, 1\], got 2")):
+        with pytest.raises(argparse.ArgumentTypeError, match=f"^{message}$"):  # the docstring: argparse's error
+            check(text)
 
 
 @pytest.mark.parametrize("x, digits, point, want", [

@@ -17,7 +17,7 @@ def test_activation_statistics_runs_at_the_slides_sizes_unless_quick() -> None:
     pre = np.asarray(r.tables["main"].column("pre_std"), dtype=float)
     assert len(pre) == 10 and math.isclose(pre[0], 0.01 * math.sqrt(500), rel_tol=0.02)  # z1 = x W: 0.01 sqrt(500)
     quick = experiments.activation_statistics(quick=True, schemes=["small"], activations=["tanh"]).settings
-    assert quick["depth"] == 10 and quick["width"] < 500 and quick["batch"] < 1000  # quick: the same depth, smaller
+    assert quick["width"] < 500 and quick["batch"] < 1000  # quick: smaller layers and batch
 
 
 def test_theory_average_takes_five_networks_seeded_rng_rng_plus_1_by_default() -> None:

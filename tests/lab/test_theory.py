@@ -581,8 +581,14 @@ def test_fixed_point_accepts_one_iteration_and_reaches_zero_from_far_above():
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_correlation_map_where_the_variance_is_zero(activation):
-    # q* = 0 without biases: both outputs are 0, the map divides no 0 by 0
-    assert -1.0 <= theory.correlation_map(activation, 0.3, 0.5) <= 1.0
+    # q* = 0 without biases: both signals are 0 and the map is its limit q -> 0 (it returned 1.0, "the inputs merged"):
+    # tanh is linear near 0, so c stays; ReLU's arc-cosine map, (sqrt(1 - c^2) + (pi - acos c) c) / pi, has no q in it
+    c, limit = 0.3, theory.correlation_map(activation, 0.3, 0.5, q=1e-10)
+    by_hand = c if activation == "tanh" else (math.sqrt(1 - c * c) + (math.pi - math.acos(c)) * c) / math.pi
+    assert theory.fixed_point(activation, 0.5).q == 0.0
+    assert theory.correlation_map(activation, c, 0.5) == pytest.approx(by_hand, abs=1e-12)
+    assert limit == pytest.approx(by_hand, abs=1e-9)
+    assert theory.correlation_map(activation, c, 0.0, q=0.0) == 1.0  # no weights: both outputs are the same 0
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])

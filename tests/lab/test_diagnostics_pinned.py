@@ -18,3 +18,17 @@ def test_zero_gradients_are_histogrammed_over_minus_one_to_one():
     lo, hi, counts = r["grad_hist"]
     assert r["grad_std"] == 0.0 and (lo, hi) == (-1.0, 1.0)  # the range +-4 std is empty: -1..1 instead
     assert counts.tolist() == [0] * 5 + [20] + [0] * 4  # the 4 x 5 zeros in the bin [0, 0.2)
+
+
+def test_gradient_histogram_spans_plus_minus_four_stds():
+    gen = np.random.default_rng(1)
+    model = nn.Sequential(nn.Linear(3, 5, rng=gen), nn.Tanh())
+    diag = D.Diagnostics(model, SGD(model.parameters(), lr=0.1), bins=10)
+    w = gen.standard_normal((4, 5)) + 0.5
+    w[0, 0] = 40.0  # beyond +4 std: counted in the last bin
+    (model(Tensor(gen.standard_normal((4, 3)))) * Tensor(w)).sum().backward()  # dL/dh = w, by hand
+    (r,) = diag.records[0]["layers"].values()
+    s = np.std(w)
+    lo, hi, counts = r["grad_hist"]
+    assert np.isclose(r["grad_std"], s, rtol=1e-6) and np.allclose((lo, hi), (-4 * s, 4 * s), rtol=1e-6)
+    assert counts.tolist() == np.histogram(np.clip(w, -4 * s, 4 * s), 10, (-4 * s, 4 * s))[0].tolist()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_init import Value, draw
+from tinygrad_init import Tensor, Value, draw, nn
 
 
 def test_scalar_mlp_loss_is_the_sum_of_squared_errors():
@@ -19,3 +19,11 @@ def test_picture_render_returns_the_file_it_wrote(tmp_path):
     a = Value(2.0, label="a")
     path = draw.draw(a * a).render(filename=str(tmp_path / "g"), format="svg", cleanup=True)
     assert path == str(tmp_path / "g.svg") and (tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_a_collapsed_module_sits_in_the_cluster_of_its_direct_parent():
+    model = nn.Sequential(nn.Sequential(nn.Sequential(nn.Linear(3, 2, rng=0), nn.Tanh())))
+    tr = draw.trace(model, Tensor(np.ones((1, 3))))
+    src = draw.draw(tr.output.sum(), module=tr.collapsed(["0.0.0"])).source
+    inner = src[src.index('label="0.0 (Sequential)"'):]
+    assert 'label="0.0.0\\nLinear' in inner[: inner.index("subgraph")]  # in "0.0", before the Tanh's cluster

@@ -27,3 +27,10 @@ def test_a_collapsed_module_sits_in_the_cluster_of_its_direct_parent():
     src = draw.draw(tr.output.sum(), module=tr.collapsed(["0.0.0"])).source
     inner = src[src.index('label="0.0 (Sequential)"'):]
     assert 'label="0.0.0\\nLinear' in inner[: inner.index("subgraph")]  # in "0.0", before the Tanh's cluster
+
+
+def test_the_cut_note_names_five_kinds_then_dots():
+    a = Value(0.5, label="a")
+    y = (a * 2.0 + 1.0).tanh().exp() ** 2  # six nodes of six kinds below the drawn one
+    src = draw.draw(y * 1.0, max_nodes=1).source
+    assert '"... 6 more nodes: 1 *, 1 **2, 1 +, 1 exp, 1 leaf, ..."' in src  # tanh, the sixth by name, left out

@@ -32,3 +32,13 @@ def test_gradient_histogram_spans_plus_minus_four_stds():
     lo, hi, counts = r["grad_hist"]
     assert np.isclose(r["grad_std"], s, rtol=1e-6) and np.allclose((lo, hi), (-4 * s, 4 * s), rtol=1e-6)
     assert counts.tolist() == np.histogram(np.clip(w, -4 * s, 4 * s), 10, (-4 * s, 4 * s))[0].tolist()
+
+
+def test_gradient_figure_labels_each_layer_with_its_std_to_two_digits():
+    gen = np.random.default_rng(2)
+    model = nn.Sequential(nn.Linear(3, 4, rng=gen), nn.Tanh())
+    diag = D.Diagnostics(model, SGD(model.parameters(), lr=0.1))
+    w = np.tile([1.2345, -1.2345], (4, 2))  # dL/dh = w: mean 0, std 1.2345
+    (model(Tensor(gen.standard_normal((4, 3)))) * Tensor(w)).sum().backward()
+    ax = diag.plot("gradients", step=0).axes[0]
+    assert [t.get_text() for t in ax.texts] == ["std 1.2"]

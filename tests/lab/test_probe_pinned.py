@@ -1,0 +1,20 @@
+"""Probe statistics and histograms that no other test pins, each checked with numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinygrad_init import Tensor, nn
+from tinygrad_init.probe import Probe
+
+
+def test_default_histograms_have_fifty_bins_as_numpy_makes_them():
+    gen = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(3, 6, rng=gen), nn.Tanh())
+    X = gen.standard_normal((10, 3))
+    with Probe(model) as probe:
+        model(Tensor(X)).sum().backward()
+    h = np.tanh(X @ model[0].weight.data + model[0].bias.data)  # by hand
+    counts, edges = probe.records["0"].histogram("activation")
+    want_counts, want_edges = np.histogram(h, bins=50)
+    assert counts.tolist() == want_counts.tolist() and np.allclose(edges, want_edges)

@@ -42,3 +42,18 @@ def test_gradient_figure_labels_each_layer_with_its_std_to_two_digits():
     (model(Tensor(gen.standard_normal((4, 3)))) * Tensor(w)).sum().backward()
     ax = diag.plot("gradients", step=0).axes[0]
     assert [t.get_text() for t in ax.texts] == ["std 1.2"]
+
+
+def test_line_figures_span_the_recorded_steps_under_their_long_titles():
+    gen = np.random.default_rng(3)
+    model = nn.Sequential(nn.Linear(3, 4, rng=gen), nn.Tanh(), nn.Linear(4, 1, rng=gen))
+    opt = SGD(model.parameters(), lr=0.1)
+    diag = D.Diagnostics(model, opt, every=2)
+    for _ in range(5):  # steps 0..4: recorded at 0, 2, 4
+        opt.zero_grad()
+        model(Tensor(gen.standard_normal((4, 3)))).sum().backward()
+        opt.step()
+    titles = {"update": "update:data (log10)", "fractions": "saturated (tanh, sigmoid) or dead (ReLU) %"}
+    for kind, title in titles.items():  # the long title, not the short one a small panel shows
+        ax = diag.plot(kind).axes[0]
+        assert ax.get_xlim() == (-0.5, 4.5) and ax.get_title() == title

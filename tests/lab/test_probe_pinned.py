@@ -18,3 +18,11 @@ def test_default_histograms_have_fifty_bins_as_numpy_makes_them():
     counts, edges = probe.records["0"].histogram("activation")
     want_counts, want_edges = np.histogram(h, bins=50)
     assert counts.tolist() == want_counts.tolist() and np.allclose(edges, want_edges)
+
+
+def test_attach_false_leaves_the_model_untouched_until_attach():
+    model = nn.Sequential(nn.Linear(3, 6, rng=0), nn.Tanh())
+    probe = Probe(model, attach=False)
+    assert not probe.attached and not any(m._forward_hooks for m in model.modules())
+    model(Tensor(np.ones((2, 3))))
+    assert probe.records == {}  # nothing watched

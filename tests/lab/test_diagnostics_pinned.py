@@ -57,3 +57,10 @@ def test_line_figures_span_the_recorded_steps_under_their_long_titles():
     for kind, title in titles.items():  # the long title, not the short one a small panel shows
         ax = diag.plot(kind).axes[0]
         assert ax.get_xlim() == (-0.5, 4.5) and ax.get_title() == title
+
+
+def test_compare_inits_trains_eight_hidden_layers_of_100_by_default():
+    cmp = D.compare_inits(rng=0, steps=1)
+    for d in cmp.runs.values():
+        widths = [m.weight.data.shape for m in d.model.modules() if isinstance(m, nn.Linear)]
+        assert widths == [(2, 100)] + [(100, 100)] * 7 + [(100, 3)]

@@ -26,3 +26,11 @@ def test_attach_false_leaves_the_model_untouched_until_attach():
     assert not probe.attached and not any(m._forward_hooks for m in model.modules())
     model(Tensor(np.ones((2, 3))))
     assert probe.records == {}  # nothing watched
+
+
+def test_forward_columns_without_a_backward_carry_no_gradient_note():
+    model = nn.Sequential(nn.Linear(3, 6, rng=0), nn.Tanh())
+    with Probe(model) as probe:
+        model(Tensor(np.ones((2, 3))))
+    assert not any("no gradient" in n for n in probe.stats("forward").notes)  # no gradient column was asked for
+    assert any("no gradient recorded for 0" in n for n in probe.stats("backward").notes)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tinygrad_init import Tensor, nn
-from tinygrad_init.probe import Probe
+from tinygrad_init.probe import Probe, probe_model
 
 
 def test_default_histograms_have_fifty_bins_as_numpy_makes_them():
@@ -34,3 +35,8 @@ def test_forward_columns_without_a_backward_carry_no_gradient_note():
         model(Tensor(np.ones((2, 3))))
     assert not any("no gradient" in n for n in probe.stats("forward").notes)  # no gradient column was asked for
     assert any("no gradient recorded for 0" in n for n in probe.stats("backward").notes)
+
+
+def test_probe_model_refuses_a_plain_function_by_name():
+    with pytest.raises(TypeError, match="probe_model: expected an nn.Module, got function"):
+        probe_model(lambda x: x, np.ones((2, 3)))

@@ -66,12 +66,13 @@ def test_compare_inits_trains_eight_hidden_layers_of_100_by_default():
         assert widths == [(2, 100)] + [(100, 100)] * 7 + [(100, 3)]
 
 
-def test_findings_say_piled_up_only_above_half_saturated():
+def test_findings_say_piled_up_only_above_half_saturated_and_average_ten_losses():
     model = nn.Sequential(nn.Linear(1, 2, rng=0), nn.Tanh(), nn.Linear(2, 1, rng=0))
     model[0].weight.data[...], model[0].bias.data[...] = [[10.0, 0.0]], 0.0  # h = (tanh 10, tanh 0): 1 of 2 saturated
     opt = SGD(model.parameters(), lr=0.1)
     diag = D.Diagnostics(model, opt)
     model(Tensor(np.ones((1, 1)))).sum().backward()
     opt.step()
-    first = D._findings({"run": diag}, {"run": [1.0]})[0]
+    first, *_, last = D._findings({"run": diag}, {"run": [float(i) for i in range(1, 13)]})
     assert first == "Activations at the first step: run 50% of the tanh outputs saturated (|h| > 0.97; layer 1: 50%)."
+    assert last.endswith("run 1 -> 7.5.")  # the first loss, then the mean of the last ten: (3 + ... + 12) / 10

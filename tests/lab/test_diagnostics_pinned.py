@@ -76,3 +76,7 @@ def test_findings_say_piled_up_only_above_half_saturated_and_average_ten_losses(
     first, *_, last = D._findings({"run": diag}, {"run": [float(i) for i in range(1, 13)]})
     assert first == "Activations at the first step: run 50% of the tanh outputs saturated (|h| > 0.97; layer 1: 50%)."
     assert last.endswith("run 1 -> 7.5.")  # the first loss, then the mean of the last ten: (3 + ... + 12) / 10
+
+
+def test_section_runs_with_seed_0_by_default():
+    assert D.section(quick=True).settings["seed"] == 0  # the report's default seed, recorded with the section

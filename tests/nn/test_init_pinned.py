@@ -35,3 +35,20 @@ def test_lsuv_leaves_a_layer_already_within_tol_orthogonal():
     init.lsuv(model, x, tol=10.0, rng=3)
     w = model[0].weight.data.astype(np.float64)
     np.testing.assert_allclose(w.T @ w, np.eye(5), atol=1e-6)
+
+
+def test_uniform_keeps_draws_that_round_to_an_exact_bound():
+    # [1, 1 + 2^-20) holds 8 float32 steps of 2^-23: about 1/16 of the float64 draws round down to a = 1.0 itself,
+    # as many up to b; both are in [a, b] and must stay (numpy's draw rounded once to float32; a, b are exact).
+    a, b = 1.0, 1.0 + 2.0 ** -20
+    w = init.uniform((2000,), rng=7, dtype=np.float32, a=a, b=b)
+    expected = np.random.default_rng(7).uniform(a, b, 2000).astype(np.float32)
+    assert (expected == np.float32(a)).sum() > 50 and (expected == np.float32(b)).sum() > 50
+    np.testing.assert_array_equal(w, expected)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (0, 4), (6, 0), (0, 0)])
+def test_sparse_with_no_zeros_to_place_is_the_plain_gaussian(shape):
+    # sparsity 0: ceil(0 * fan_in) = 0 zeros per column, so W = std * N(0, 1) as numpy draws it; empty shapes stay empty
+    w = init.sparse(shape, rng=2, dtype=np.float64, sparsity=0.0, std=0.5)
+    np.testing.assert_array_equal(w, np.random.default_rng(2).standard_normal(shape) * 0.5)

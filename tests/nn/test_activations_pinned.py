@@ -1,0 +1,20 @@
+"""Behaviours of nn/activations.py that no other test pinned (found by mutating the module)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init.nn import activations
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize(("name", "torch_fn"), [("relu", torch.relu),
+                                                ("leaky_relu", torch.nn.functional.leaky_relu)])
+def test_relu_family_derivative_at_0_is_pytorchs(name, torch_fn):
+    # PyTorch's backward at z = 0 takes the z <= 0 branch: relu'(0) = 0, leaky_relu'(0) = 0.01 (its default slope)
+    z = torch.tensor([-1.5, 0.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch_fn(z).sum().backward()
+    np.testing.assert_array_equal(activations.get(name).derivative(np.array([-1.5, 0.0, 2.0])), z.grad.numpy())
+    assert z.grad[1].item() == (0.0 if name == "relu" else 0.01)

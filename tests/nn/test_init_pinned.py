@@ -1,0 +1,54 @@
+"""Behaviours of nn/init.py that no other test pinned (found by mutating the module)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import init, nn
+
+
+class _TwoLinearsOneUsed(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.used, self.unused = nn.Linear(4, 3, rng=0), nn.Linear(3, 2, rng=1)
+
+    def forward(self, x):
+        return self.used(x)
+
+
+def test_lsuv_names_a_linear_layer_the_model_never_calls_and_keeps_the_weights():
+    model = _TwoLinearsOneUsed()
+    before = [m.weight.data.copy() for m in (model.used, model.unused)]
+    x = np.random.default_rng(0).standard_normal((16, 4)).astype(np.float32)
+    with pytest.raises(RuntimeError, match=r"^lsuv: layer 'unused' was not called by model\(batch\)"):
+        init.lsuv(model, x, rng=0)  # not an IndexError from an empty list of outputs
+    for m, w in zip((model.used, model.unused), before):
+        assert np.array_equal(m.weight.data, w)
+
+
+def test_lsuv_leaves_a_layer_already_within_tol_orthogonal():
+    # Mishkin & Matas (2015), Algorithm 1: rescale only while |Var - 1| >= tol. With tol = 10 every layer is
+    # within it at once, so the weights stay the orthogonal ones: W.T @ W = I (fan_in 8 >= fan_out 5), by hand.
+    model = nn.Sequential(nn.Linear(8, 5, bias=False, rng=0))
+    x = np.random.default_rng(1).standard_normal((64, 8)).astype(np.float32) * 2.0  # output variance ~4, not 1
+    init.lsuv(model, x, tol=10.0, rng=3)
+    w = model[0].weight.data.astype(np.float64)
+    np.testing.assert_allclose(w.T @ w, np.eye(5), atol=1e-6)
+
+
+def test_uniform_keeps_draws_that_round_to_an_exact_bound():
+    # [1, 1 + 2^-20) holds 8 float32 steps of 2^-23: about 1/16 of the float64 draws round down to a = 1.0 itself,
+    # as many up to b; both are in [a, b] and must stay (numpy's draw rounded once to float32; a, b are exact).
+    a, b = 1.0, 1.0 + 2.0 ** -20
+    w = init.uniform((2000,), rng=7, dtype=np.float32, a=a, b=b)
+    expected = np.random.default_rng(7).uniform(a, b, 2000).astype(np.float32)
+    assert (expected == np.float32(a)).sum() > 50 and (expected == np.float32(b)).sum() > 50
+    np.testing.assert_array_equal(w, expected)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (0, 4), (6, 0), (0, 0)])
+def test_sparse_with_no_zeros_to_place_is_the_plain_gaussian(shape):
+    # sparsity 0: ceil(0 * fan_in) = 0 zeros per column, so W = std * N(0, 1) as numpy draws it; empty shapes stay empty
+    w = init.sparse(shape, rng=2, dtype=np.float64, sparsity=0.0, std=0.5)
+    np.testing.assert_array_equal(w, np.random.default_rng(2).standard_normal(shape) * 0.5)

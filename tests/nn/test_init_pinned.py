@@ -50,5 +50,7 @@ def test_uniform_keeps_draws_that_round_to_an_exact_bound():
 @pytest.mark.parametrize("shape", [(6, 4), (0, 4), (6, 0), (0, 0)])
 def test_sparse_with_no_zeros_to_place_is_the_plain_gaussian(shape):
     # sparsity 0: ceil(0 * fan_in) = 0 zeros per column, so W = std * N(0, 1) as numpy draws it; empty shapes stay empty
-    w = init.sparse(shape, rng=2, dtype=np.float64, sparsity=0.0, std=0.5)
-    np.testing.assert_array_equal(w, np.random.default_rng(2).standard_normal(shape) * 0.5)
+    w = init.sparse(shape, rng=(gen := np.random.default_rng(2)), dtype=np.float64, sparsity=0.0, std=0.5)
+    numpy = np.random.default_rng(2)
+    np.testing.assert_array_equal(w, numpy.standard_normal(shape) * 0.5)
+    assert gen.random() == numpy.random()  # and it takes no more numbers from a shared Generator than those

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import init
-from ..utils import as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -44,7 +44,7 @@ verdict = judge
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 @enable_grad()  # it measures gradients, also when called inside no_grad()
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
-            bins: int = 30, rng: init.Rng = 0) -> dict[str, Any]:
+            bins: int = 30, rng: Rng = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
     (zero biases), measured on one forward and backward pass, and predicted."""
     gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
@@ -106,7 +106,7 @@ def key(*choice: Any) -> str:
 
 
 def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,
-            rng: init.Rng = 0) -> Explorer:
+            rng: Rng = 0) -> Explorer:
     """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`; a list for each of its keys); write it to
     `out` if given (`tinygrad-init explore --out out`). The network of the combination named `k` (`key`) is seeded
     with `[s, crc32(k)]`, `s` the first draw from `rng`: its numbers do not depend on the rest of the grid."""

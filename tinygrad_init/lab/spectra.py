@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, enable_grad, no_grad
 from ..nn import activations as _acts, init
-from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -38,7 +38,7 @@ SCHEMES = {"LeCun / Xavier": 1.0, "He": 2.0, "tanh gain 5/3 (PyTorch)": 25 / 9}
 
 
 def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: float = 0.0, *,
-            orthogonal: bool = False, inputs: int | None = None, outputs: int | None = None, rng: init.Rng = 0,
+            orthogonal: bool = False, inputs: int | None = None, outputs: int | None = None, rng: Rng = 0,
             dtype: Any = np.float64) -> nn.Sequential:
     """`depth` layers `Linear` + activation of `width` units (the first from `inputs`; a last `Linear` to `outputs`),
     `Var(W) = sigma_w^2 / fan_in` (Gaussian or scaled orthogonal), biases `N(0, sigma_b^2)`."""
@@ -63,7 +63,7 @@ def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: A
 
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
-                 networks: int = 8, pairs: int = 8, rng: init.Rng = 0) -> dict[str, Any]:
+                 networks: int = 8, pairs: int = 8, rng: Rng = 0) -> dict[str, Any]:
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
     each phase (`PHASES`, the critical `sigma_w^2` that of `sigma_b2`), averaged over `pairs` input pairs per start
     `c_0` and over `networks` networks; the inputs are scaled so that `q_1 = q*`. The theory iterates the correlation
@@ -99,7 +99,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = None, depths: Sequence[int] | None = None,
                  sigma_b2: float = 0.05, width: int = 64, steps: int | None = None, lr: float = 0.01,
-                 rng: init.Rng = 0) -> dict[str, Any]:
+                 rng: Rng = 0) -> dict[str, Any]:
     """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on 512 points `x
     ~ N(0, I_16)` labelled by the largest of 4 random linear functions: trainable up to about `6 xi_c` (Schoenholz et
     al. 2017). Defaults: `sigma_w2s` 0.5 to 4 (11 values), `depths` 2 to 96 (9), `steps` 300; `quick`: 0.5, 1.76, 4 x
@@ -129,7 +129,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
 @enable_grad()  # it measures gradients, also when called inside no_grad()
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
-                     sigma_b2: float = 1e-4, rng: init.Rng = 0) -> dict[str, Any]:
+                     sigma_b2: float = 1e-4, rng: Rng = 0) -> dict[str, Any]:
     """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's
     gradient from the identity's row `i`), pooled over `networks` per depth, for tanh at criticality (`q*` small) and
     ReLU with He, Gaussian and orthogonal weights; the mean of `s^2` beside the theory's `chi_1^L` and the spread
@@ -332,7 +332,7 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
 REGENERATE = "tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json"
 
 
-def chaos_section(rng: init.Rng = 0, quick: bool = False) -> ExperimentResult:
+def chaos_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "The edge of chaos": `phase_diagram` (41 x 21 points; `quick`: 21 x 11), `correlations`
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
@@ -361,7 +361,7 @@ def chaos_section(rng: init.Rng = 0, quick: bool = False) -> ExperimentResult:
         {n: partial(figure, n, r) for n, r in res.items()})
 
 
-def isometry_section(rng: init.Rng = 0, quick: bool = False) -> ExperimentResult:
+def isometry_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Jacobian spectra": `jacobian_spectra` at depths 2 to 64, 100 units, 2 networks (`quick`:
     48 units, 1 network), with what a student should see in words."""
     depths, width, networks = ((2, 8, 32, 64), 48, 1) if check_bool("isometry_section", "quick", quick) else (

@@ -15,8 +15,7 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
-from ..nn.init import Rng
-from ..utils import as_rng, check_bool, check_choice, check_int, check_real, format_number
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number
 from . import plots
 from .table import ExperimentResult, Table, band, label
 

@@ -105,7 +105,10 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
     dtype. With `stratify` each class of `m` points puts `round(m * test_fraction)` (halves up) into the test part,
     keeping the class proportions; without, `round(n * test_fraction)` random rows do. A ValueError names lengths
     that differ, `test_fraction` outside (0, 1), non-integer labels with `stratify`, or an empty part."""
-    X, y = np.asarray(X), np.asarray(y)
+    try:
+        X, y = np.asarray(X), np.asarray(y)
+    except ValueError as e:  # a ragged list
+        raise ValueError(f"train_test_split: X and y must be arrays, their rows of one length; {e}") from None
     if X.ndim == 0 or y.ndim != 1:
         raise ValueError(f"train_test_split: X needs shape (n, ...) and y shape (n,), got X {X.shape} and y {y.shape}")
     if len(X) != len(y):
@@ -116,7 +119,7 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
         raise ValueError(f"train_test_split: stratify=True needs integer class labels, got dtype {y.dtype}; pass "
                          "stratify=False for other targets")
     if stratify:
-        parts = [gen.permutation(np.flatnonzero(y == c)) for c in np.unique(y)]
+        parts = [gen.permutation(np.flatnonzero(y == c)) for c in np.unique(y)] or [np.arange(0)]  # none if n = 0
         cut = [int(math.floor(len(idx) * f + 0.5)) for idx in parts]
         test = gen.permutation(np.concatenate([idx[:k] for idx, k in zip(parts, cut)]))
         train = gen.permutation(np.concatenate([idx[k:] for idx, k in zip(parts, cut)]))

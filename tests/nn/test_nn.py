@@ -176,6 +176,15 @@ def test_mlp_default_init_follows_the_activation():
         nn.MLP([3])
 
 
+def test_an_mlp_refused_for_its_final_activation_draws_nothing_from_a_shared_generator():
+    gen = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="final_activation"):
+        nn.MLP([2, 3, 1], final_activation="softmax", rng=gen)
+    first = nn.MLP([2, 3, 1], rng=gen).layers[0].weight.data  # the retry gets seed 0's weights, as a fresh run
+    a = np.sqrt(6 / (2 + 3))  # xavier_uniform
+    np.testing.assert_array_equal(first, np.random.default_rng(0).uniform(-a, a, (2, 3)).astype(np.float32))
+
+
 def test_zero_grad_and_accumulation():
     lin = nn.Linear(3, 2, rng=0)
     x = Tensor(np.ones((2, 3)))

@@ -246,14 +246,13 @@ class MLP(Module):
             raise ValueError(f"MLP: sizes must list at least an input and an output width, got {self.sizes}")
         self.activation = activations.get(activation, "MLP", engine_only=True).name
         init = ("he_normal" if self.activation == "relu" else "xavier_uniform") if init is None else init
+        final = [] if final_activation is None else [ACTIVATIONS[activations.get(  # checked before any draw
+            final_activation, "MLP", engine_only=True, what="final_activation").name]()]
         gen, mods = as_rng(rng), []
         for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
             mods += [Linear(n_in, n_out, bias, init, bias_init, gen, dtype)]
             mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []
-        if final_activation is not None:
-            mods.append(ACTIVATIONS[activations.get(final_activation, "MLP", engine_only=True,
-                                                    what="final_activation").name]())
-        self.layers = Sequential(*mods)
+        self.layers = Sequential(*mods, *final)
 
     def forward(self, x: Any) -> Tensor: return self.layers(x)
     def extra_repr(self) -> str: return f"{self.sizes}, activation={self.activation!r}"

@@ -90,6 +90,16 @@ def test_mlp_names_its_own_argument_when_a_width_is_wrong(nin, nouts, message):
         scalar_nn.MLP(nin, nouts)
 
 
+@pytest.mark.parametrize("make, where", [(lambda g: scalar_nn.MLP(2, [3, 1], activation="gelu", rng=g), "MLP"),
+                                         (lambda g: scalar_nn.MLP(2, [1], activation="gelu", rng=g), "MLP"),
+                                         (lambda g: scalar_nn.Layer(2, 3, activation="gelu", rng=g), "Layer")])
+def test_an_unknown_activation_is_named_by_its_caller_before_any_draw(make, where):
+    gen = np.random.default_rng(0)  # it blamed a Neuron the student never wrote, after the weights were drawn
+    with pytest.raises(ValueError, match=f"^{where}: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear'"):
+        make(gen)
+    assert gen.random() == np.random.default_rng(0).random()  # a shared Generator is as it was before the call
+
+
 def test_a_weight_shared_by_two_layers_is_one_parameter_and_steps_once():
     # as nn.Module.parameters() (and PyTorch's): tying a weight listed it twice, so the hand-written update
     # `p.data -= lr * p.grad` moved it by twice the step and an L2 term over parameters() counted it twice

@@ -74,6 +74,7 @@ class Layer(Module):
                  bias_init: str | Callable | None = None, rng: Rng = None,
                  name: str = "") -> None:
         shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng)
+        activation = activations.get(activation, "Layer", engine_only=True).name  # checked before any draw
         W = gen.uniform(-1.0, 1.0, size=shape) if init is None else \
             _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
         b = np.zeros(nout) if bias_init is None else \
@@ -102,7 +103,7 @@ class MLP(Module):
         if isinstance(nouts, str) or not hasattr(nouts, "__iter__"):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         sizes = [check_int("MLP", "nin", nin, 1), *(check_int("MLP", f"nouts[{i}]", w, 1) for i, w in enumerate(nouts))]
-        gen = as_rng(rng)
+        gen, activation = as_rng(rng), activations.get(activation, "MLP", engine_only=True).name
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
         self.layers = [Layer(sizes[i], sizes[i + 1], activation if i < len(sizes) - 2 else "linear", init=init,

@@ -331,3 +331,21 @@ def test_the_page_says_what_the_colour_of_an_inf_or_nan_gradient_means():
     assert [s[4] for s in page_data(page)["steps"] if s[1] == "node_n0"][-1] == BAD_COLOR
     shown = re.sub(r"<[^>]+>", " ", page.split('<script type="application/json"')[0])  # what the reader sees
     assert "inf/nan" in shown or "inf or nan" in shown
+
+
+def test_the_last_frame_shows_each_gradient_as_its_hooks_leave_it_as_torch_does():
+    # the page painted h with its sum before the hook (|grad| 7.0) to the end, where h.grad and torch's are 70
+    require_binary("dot")
+    from conftest import require_module
+    torch = require_module("torch")
+    xd, wd = np.array([[0.5, -1.0, 2.0]]), np.array([[1.0], [2.0], [-1.0]])
+    w, tw = Tensor(wd, requires_grad=True, name="w"), torch.tensor(wd, requires_grad=True)
+    h, th = Tensor(xd, name="x") @ w, torch.tensor(xd) @ tw
+    for t in (h, th):
+        t.register_hook(lambda g: g * 10)
+    th.retain_grad()
+    (th * th).sum().backward()
+    data = page_data(player.player_html((h * h).sum()))
+    into = {st[1]: st[3] for st in data["steps"]}  # node id -> its text after its last step
+    assert into["node_n2"] == "|grad| " + format_number(float(th.grad.norm()), 4) == "|grad| 70.0"  # n2: h
+    assert into["node_n1"] == "|grad| " + format_number(float(tw.grad.norm()), 4)  # n1: w

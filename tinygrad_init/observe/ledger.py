@@ -282,10 +282,11 @@ class Ledger(Sequence):
         yield ps.first_step, None, grads, complete
         for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):
             grads[s.parent] = s.grad_after
-            if s.contribution_number >= ps.uses.get(s.parent, 0):
+            if s.contribution_number >= ps.uses.get(s.parent, 0):  # complete: as its hooks leave it
                 complete.add(s.parent)
+                grads[s.parent] = ps.hooked.get(s.parent, s.grad_after)
             yield k, s, grads, complete
-        grads.update(ps.hooked)  # what final_grads reads: the hooks' results
+        grads.update(ps.hooked)  # what final_grads reads: the hooks' results (and the root's)
 
     def state(self, k: int) -> LedgerState:
         """What is known after `k` steps (`0 <= k <= len(self)`), within the pass of step `k - 1`
@@ -365,6 +366,8 @@ class Ledger(Sequence):
                    f"{s.parent_name} is used {total} times by {users} node{'s' * (users != 1)}")
             notes.append(f"now {now}: {who}" if k >= total else f"now {now}; contribution {k} of {total}: {who}"
                          if k > 1 else f"contribution 1 of {total}: {who}")
+        if k >= total and str(hooked := ps.hooked.get(s.parent, s.grad_after)) != str(s.grad_after):  # nan == nan
+            notes.append(f"its hooks make it |d{r}/d{p}| = {f(hooked.norm)}")
         return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:

@@ -110,10 +110,11 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
         return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
+    shown = [grads[s.parent] for _, s, grads, _ in steps._sweep(ps) if s]  # as state(k): complete, after hooks
     widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show (the first of equals)
-    for s in pass_steps:
-        widest[s.parent] = max(widest.get(s.parent, s.grad_after), s.grad_after, key=lambda i: len(text(i)))
-    infos = [ps.seed, *(s.grad_after for s in pass_steps)]
+    for s, info in zip(pass_steps, shown):
+        widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
+    infos = [ps.seed, *shown]
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
     g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
@@ -127,11 +128,11 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         return ["grad ?" if info is None else text(info), fill, fill and font_color(fill), int(complete)]
 
     data_steps, seen = [], {}
-    for s in pass_steps:
+    for s, info in zip(pass_steps, shown):
         k = seen[s.node, s.parent] = seen.get((s.node, s.parent), -1) + 1  # earlier edges from the parent (a * a)
         edge = f"edge_n{topo[s.parent]}_n{topo[s.node]}{'op' if scalar else ''}_{k}"
         done = s.contribution_number >= s.contributions_expected
-        data_steps.append([own_ids[s.node], nid[s.parent], edge, *state(s.grad_after, done)])
+        data_steps.append([own_ids[s.node], nid[s.parent], edge, *state(info, done)])
     data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids[root], "seed": state(ps.seed, True),
             "unknown": state(None, True), "steps": data_steps, "color": scale is not None}
 

@@ -831,3 +831,16 @@ def test_the_last_state_shows_each_gradient_as_its_hooks_leave_it_as_torch_does(
         # the line at which the gradient is complete says what the hooks make of it
         into_h = [s for s in steps if s.parent is h.grad_fn][-1]
         assert f"its hooks make it |dL/dh| = {format_number(float(th.grad.norm()))}" in steps.line(into_h.index)
+
+
+def test_path_sums_that_overflow_or_meet_inf_minus_inf_total_what_backprop_and_torch_get():
+    # math.fsum raised 'intermediate overflow in fsum' (1e308 + 1e308) and '-inf + inf in fsum' from inside
+    from conftest import require_module
+    torch = require_module("torch")
+    for start, build in ((1.0, lambda x: x * 1e308 + x * 1e308), (2.0, lambda x: x * 1e300 * 1e10 - x * 1e300 * 1e10)):
+        x, tx = Value(start, label="x"), torch.tensor(start, dtype=torch.float64, requires_grad=True)
+        y = build(x)
+        build(tx).backward()
+        y.backward()
+        pp = path_products(y, x)
+        assert str(pp.total) == str(x.grad) == str(tx.grad.item()) and f"total = {pp.total}" in pp.explain()

@@ -434,7 +434,9 @@ class PathProducts(list):
 
     def __init__(self, root_name: str, node_name: str, paths: list[Path]) -> None:
         super().__init__(paths)
-        self.root_name, self.node_name, self.total = root_name, node_name, math.fsum(p.product for p in paths)
+        products = [p.product for p in paths]  # fsum raises on an overflow and on inf - inf (backprop: inf, nan)
+        total = math.fsum(products) if math.isfinite(naive := sum(products)) else naive
+        self.root_name, self.node_name, self.total = root_name, node_name, total
         self.paths = paths
 
     def __repr__(self) -> str:

@@ -164,7 +164,8 @@ class Pass:
 @dataclass(frozen=True)
 class LedgerState:
     """What is known after the first `k` steps: the last `step` (None for k = 0) and its `pass_`, `grads` (node ->
-    gradient known so far, the root holding the seed) and `complete` (the nodes whose every contribution arrived)."""
+    gradient known so far, the root holding the seed; a complete one as its hooks leave it) and `complete` (the nodes
+    whose every contribution arrived)."""
 
     k: int
     step: Step | None

@@ -349,3 +349,20 @@ def test_the_last_frame_shows_each_gradient_as_its_hooks_leave_it_as_torch_does(
     into = {st[1]: st[3] for st in data["steps"]}  # node id -> its text after its last step
     assert into["node_n2"] == "|grad| " + format_number(float(th.grad.norm()), 4) == "|grad| 70.0"  # n2: h
     assert into["node_n1"] == "|grad| " + format_number(float(tw.grad.norm()), 4)  # n1: w
+
+
+def test_a_pass_that_backward_left_by_an_error_says_so_on_its_page():
+    # the page of a pass a RuntimeError cut short (a tensor changed in place after the forward) read like a whole
+    # pass: one step, then nothing, where explain() says the gradients are incomplete
+    require_binary("dot")
+    from tinygrad_init import no_grad
+    w = Tensor(np.array([[1.0, -2.0], [0.5, 1.0]]), requires_grad=True, name="w")
+    loss = ((Tensor(np.array([[2.0, 1.0]])) @ w).tanh() @ w).sum()
+    with no_grad():
+        w -= 0.1
+    with pytest.raises(RuntimeError, match="changed in place"), ledger.record() as steps:
+        loss.backward()
+    assert len(steps) == 1 and "interrupted by an error" in steps.explain()
+    page = player.player_html(steps)
+    assert re.search(r'<h1 id="title">[^<]*interrupted by an error[^<]*</h1>', page)
+    assert "interrupted" not in player.player_html(recorded((w * 2.0).sum()))  # a whole pass: no such words

@@ -76,7 +76,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 
     Args:
         source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` is recorded.
-        title: the heading (default: `"Backpropagation through <root>, step by step"`).
+        title: the heading (default: `"Backpropagation through <root>, step by step"`; a pass cut short by an
+            error says so after it).
         pass_index: which pass of the ledger (default: the last).
         digits: significant digits of the ledger lines (None: `repr`).
         color_by_grad: fill by |grad| (True), by std (`"std"`, tensors) or not (False), as in `draw.draw`.
@@ -136,7 +137,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids[root], "seed": state(ps.seed, True),
             "unknown": state(None, True), "steps": data_steps, "color": scale is not None}
 
-    heading = str(title) if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"
+    heading = (str(title) if title is not None else f"Backpropagation through {ps.root_symbol}, step by step") + (
+        " (interrupted by an error: the gradients are incomplete)" * (not ps.complete))
     label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
     titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
     titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()

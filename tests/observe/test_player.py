@@ -366,3 +366,13 @@ def test_a_pass_that_backward_left_by_an_error_says_so_on_its_page():
     page = player.player_html(steps)
     assert re.search(r'<h1 id="title">[^<]*interrupted by an error[^<]*</h1>', page)
     assert "interrupted" not in player.player_html(recorded((w * 2.0).sum()))  # a whole pass: no such words
+
+
+def test_given_an_output_already_backpropagated_the_player_runs_a_second_pass_and_its_lines_say_so():
+    # docs/visible_backprop.md: the player runs backward() itself; the leaves accumulate (torch: 2 x the gradient)
+    require_binary("dot")
+    a, b, c, o = neuron()
+    o.backward()
+    once = a.grad
+    lines = list_items(player.player_html(o))
+    assert a.grad == 2 * once and any("left from an earlier backward()" in line for line in lines)

@@ -75,7 +75,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     position; `node_n<i>op`: a Value's op bubble), edge ids `edge_<tail>_<head>_<k>`, buttons `#prev`/`#next`.
 
     Args:
-        source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` is recorded.
+        source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` the player runs
+            and records (leaf gradients accumulate, as with any `backward()`).
         title: the heading (default: `"Backpropagation through <root>, step by step"`; a pass cut short by an
             error says so after it).
         pass_index: which pass of the ledger (default: the last).

@@ -555,3 +555,23 @@ def test_bad_arguments_of_the_picture_functions_are_named_errors(tmp_path, call,
     with pytest.raises(error, match=message):
         call(tiny()[-1], tmp_path)
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_draw_step_dashes_a_partial_sum_until_its_last_contribution_as_the_player_does():
+    # x in y = x * x * x read 'grad 9.0' (then 18.0) in frames 2 and 3 like a final gradient, with nothing to say that
+    # two of its three contributions were still to come (torch: 27 = 3 x^2)
+    x = Value(3.0, label="x")
+    y = x * x * x
+    with ledger.record() as steps:
+        y.backward()
+    shown = []
+    for k in range(len(steps) + 1):
+        cell = re.search(r'n0 \[label="\{ x \| data 3.0 \| grad (\S+) \}"([^\]]*)\]', draw.draw_step(steps, k).source)
+        shown.append((cell.group(1), "dashed" in cell.group(2)))
+    assert shown == [("?", False), ("?", False), ("9.0", True), ("18.0", True), ("27.0", False)]
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    with ledger.record() as steps:
+        (t * t).sum().backward()
+    cell = 'n0 [label="n0\\n(2,) float32\\ndata [1.0, 2.0]\\n|grad| {}" color="#d62728" penwidth=3 shape=box{}]'
+    assert cell.format("2.236", " style=dashed") in draw.draw_step(steps, 2).source  # |[1, 2]|, of 2 x [1, 2]
+    assert cell.format("4.472", "") in draw.draw_step(steps, 3).source

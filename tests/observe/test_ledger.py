@@ -803,3 +803,44 @@ def test_state_after_a_first_pass_without_steps_reads_the_second_pass():
         y.backward()
     s1 = steps.state(1)
     assert s1.pass_.index == 1 and s1.step is steps[0] and s1.grads[x] == 3.0 + 1.0  # 1.0 left by the first pass
+
+
+def test_the_last_state_shows_each_gradient_as_its_hooks_leave_it_as_torch_does():
+    # state(len) (the player's and draw_step's last frame) showed h and w before their hooks: |dL/dh| 7.0 where
+    # h.grad and torch's are 70, and w's pass sum plus what it held where both read 18 per entry
+    from conftest import require_module
+    torch = require_module("torch")
+    xd, wd = np.array([[0.5, -1.0, 2.0]]), np.array([[1.0], [2.0], [-1.0]])
+    w, tw = Tensor(wd, requires_grad=True, name="w"), torch.tensor(wd, requires_grad=True)
+    for t in (w, tw):
+        t.register_hook(lambda g: g * 3)
+    for _ in range(2):  # the second pass: w holds the first pass's gradient
+        h, th = Tensor(xd, name="x") @ w, torch.tensor(xd) @ tw
+        h.name = "h"
+        for t in (h, th):
+            t.register_hook(lambda g: g * 10)
+        th.retain_grad()
+        with ledger.record() as steps:
+            (h * h).sum().backward()
+        (th * th).sum().backward()
+        last = steps.state(len(steps))
+        for t, tt in ((h, th), (w, tw)):
+            node = t.grad_fn or t
+            assert last.grads[node] == GradStats.of(tt.grad.numpy()) == steps.final_grads()[t], t.name
+            assert node in last.complete
+        # the line at which the gradient is complete says what the hooks make of it
+        into_h = [s for s in steps if s.parent is h.grad_fn][-1]
+        assert f"its hooks make it |dL/dh| = {format_number(float(th.grad.norm()))}" in steps.line(into_h.index)
+
+
+def test_path_sums_that_overflow_or_meet_inf_minus_inf_total_what_backprop_and_torch_get():
+    # math.fsum raised 'intermediate overflow in fsum' (1e308 + 1e308) and '-inf + inf in fsum' from inside
+    from conftest import require_module
+    torch = require_module("torch")
+    for start, build in ((1.0, lambda x: x * 1e308 + x * 1e308), (2.0, lambda x: x * 1e300 * 1e10 - x * 1e300 * 1e10)):
+        x, tx = Value(start, label="x"), torch.tensor(start, dtype=torch.float64, requires_grad=True)
+        y = build(x)
+        build(tx).backward()
+        y.backward()
+        pp = path_products(y, x)
+        assert str(pp.total) == str(x.grad) == str(tx.grad.item()) and f"total = {pp.total}" in pp.explain()

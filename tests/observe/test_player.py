@@ -331,3 +331,48 @@ def test_the_page_says_what_the_colour_of_an_inf_or_nan_gradient_means():
     assert [s[4] for s in page_data(page)["steps"] if s[1] == "node_n0"][-1] == BAD_COLOR
     shown = re.sub(r"<[^>]+>", " ", page.split('<script type="application/json"')[0])  # what the reader sees
     assert "inf/nan" in shown or "inf or nan" in shown
+
+
+def test_the_last_frame_shows_each_gradient_as_its_hooks_leave_it_as_torch_does():
+    # the page painted h with its sum before the hook (|grad| 7.0) to the end, where h.grad and torch's are 70
+    require_binary("dot")
+    from conftest import require_module
+    torch = require_module("torch")
+    xd, wd = np.array([[0.5, -1.0, 2.0]]), np.array([[1.0], [2.0], [-1.0]])
+    w, tw = Tensor(wd, requires_grad=True, name="w"), torch.tensor(wd, requires_grad=True)
+    h, th = Tensor(xd, name="x") @ w, torch.tensor(xd) @ tw
+    for t in (h, th):
+        t.register_hook(lambda g: g * 10)
+    th.retain_grad()
+    (th * th).sum().backward()
+    data = page_data(player.player_html((h * h).sum()))
+    into = {st[1]: st[3] for st in data["steps"]}  # node id -> its text after its last step
+    assert into["node_n2"] == "|grad| " + format_number(float(th.grad.norm()), 4) == "|grad| 70.0"  # n2: h
+    assert into["node_n1"] == "|grad| " + format_number(float(tw.grad.norm()), 4)  # n1: w
+
+
+def test_a_pass_that_backward_left_by_an_error_says_so_on_its_page():
+    # the page of a pass a RuntimeError cut short (a tensor changed in place after the forward) read like a whole
+    # pass: one step, then nothing, where explain() says the gradients are incomplete
+    require_binary("dot")
+    from tinygrad_init import no_grad
+    w = Tensor(np.array([[1.0, -2.0], [0.5, 1.0]]), requires_grad=True, name="w")
+    loss = ((Tensor(np.array([[2.0, 1.0]])) @ w).tanh() @ w).sum()
+    with no_grad():
+        w -= 0.1
+    with pytest.raises(RuntimeError, match="changed in place"), ledger.record() as steps:
+        loss.backward()
+    assert len(steps) == 1 and "interrupted by an error" in steps.explain()
+    page = player.player_html(steps)
+    assert re.search(r'<h1 id="title">[^<]*interrupted by an error[^<]*</h1>', page)
+    assert "interrupted" not in player.player_html(recorded((w * 2.0).sum()))  # a whole pass: no such words
+
+
+def test_given_an_output_already_backpropagated_the_player_runs_a_second_pass_and_its_lines_say_so():
+    # docs/visible_backprop.md: the player runs backward() itself; the leaves accumulate (torch: 2 x the gradient)
+    require_binary("dot")
+    a, b, c, o = neuron()
+    o.backward()
+    once = a.grad
+    lines = list_items(player.player_html(o))
+    assert a.grad == 2 * once and any("left from an earlier backward()" in line for line in lines)

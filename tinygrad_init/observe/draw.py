@@ -37,7 +37,6 @@ PRECISION = 4
 _num = partial(format_number, digits=PRECISION)
 
 # --------------------------------------------------------------------------- Graphviz
-
 _INSTALL = ("Rendering a picture needs the Graphviz program `dot`, which was not found on PATH. Install it:\n"
             "  Debian/Ubuntu:  sudo apt-get install graphviz\n  macOS:          brew install graphviz\n"
             "  conda:          conda install -c conda-forge graphviz\n"
@@ -294,7 +293,7 @@ class _Scene:
 
     def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
         """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges."""
-        marked, edges = set(), set()
+        marked, edges, self.partial = set(), set(), set()  # partial: the state's partial sums (drawn dashed)
         if isinstance(grads, Ledger):
             index = [ps.index for ps in grads.passes if ps.root is self.root]
             if not index:
@@ -308,7 +307,7 @@ class _Scene:
                                  "draw.draw_step(steps, k), which does")
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
-            grads = grads.grads
+            self.partial, grads = set(grads.grads) - grads.complete, grads.grads
         if not isinstance(grads, Mapping):  # None: every node's own .grad
             nodes = self.order if grads is None else [*grads] if isinstance(grads, (Sequence, set, frozenset)) else [0]
             grads = {n: getattr(n, "grad", None) for n in nodes}
@@ -381,6 +380,8 @@ class _Scene:
 
     def _build(self, units: dict, show_local: bool) -> None:
         items = {u: self._module_item(u) if isinstance(u, str) else self._node_item(u) for u in units}
+        for u in self.partial.intersection(items):  # a partial sum, dashed as in the player
+            items[u].attrs["style"] = "dashed"
         ids = {u: (it.extra[0][0] if it.extra else it.id, it.id) for u, it in items.items()}  # (head, tail)
         edges, hidden, seen = [], {}, set()
         for u, members in units.items():
@@ -545,8 +546,7 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (
         ColorScale.fit(scene.magnitudes, scene.what) if color_by_grad else None)
-    g = _picture(scene.rankdir, title)
-    _emit(g, scene, scale)
+    _emit(g := _picture(scene.rankdir, title), scene, scale)
     if scale is not None:
         _legend(g, scale, [scene])
     return g
@@ -555,8 +555,8 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
 def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show_local: bool = True,
               **options: Any) -> Picture:
     """The graph after the first `k` steps of a recorded pass (`0 <= k <= len(steps)`, or `steps.state(k)`):
-    the gradients known so far (others read `?`), step `k`'s node, parent and edge outlined in red, and the
-    ledger's line as caption. `options` are `draw`'s."""
+    the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
+    in red, and the ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k)
     if caption and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else

@@ -164,7 +164,8 @@ class Pass:
 @dataclass(frozen=True)
 class LedgerState:
     """What is known after the first `k` steps: the last `step` (None for k = 0) and its `pass_`, `grads` (node ->
-    gradient known so far, the root holding the seed) and `complete` (the nodes whose every contribution arrived)."""
+    gradient known so far, the root holding the seed; a complete one as its hooks leave it) and `complete` (the nodes
+    whose every contribution arrived)."""
 
     k: int
     step: Step | None
@@ -282,10 +283,11 @@ class Ledger(Sequence):
         yield ps.first_step, None, grads, complete
         for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):
             grads[s.parent] = s.grad_after
-            if s.contribution_number >= ps.uses.get(s.parent, 0):
+            if s.contribution_number >= ps.uses.get(s.parent, 0):  # complete: as its hooks leave it
                 complete.add(s.parent)
+                grads[s.parent] = ps.hooked.get(s.parent, s.grad_after)
             yield k, s, grads, complete
-        grads.update(ps.hooked)  # what final_grads reads: the hooks' results
+        grads.update(ps.hooked)  # what final_grads reads: the hooks' results (and the root's)
 
     def state(self, k: int) -> LedgerState:
         """What is known after `k` steps (`0 <= k <= len(self)`), within the pass of step `k - 1`
@@ -365,6 +367,8 @@ class Ledger(Sequence):
                    f"{s.parent_name} is used {total} times by {users} node{'s' * (users != 1)}")
             notes.append(f"now {now}: {who}" if k >= total else f"now {now}; contribution {k} of {total}: {who}"
                          if k > 1 else f"contribution 1 of {total}: {who}")
+        if k >= total and str(hooked := ps.hooked.get(s.parent, s.grad_after)) != str(s.grad_after):  # nan == nan
+            notes.append(f"its hooks make it |d{r}/d{p}| = {f(hooked.norm)}")
         return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:
@@ -431,7 +435,9 @@ class PathProducts(list):
 
     def __init__(self, root_name: str, node_name: str, paths: list[Path]) -> None:
         super().__init__(paths)
-        self.root_name, self.node_name, self.total = root_name, node_name, math.fsum(p.product for p in paths)
+        products = [p.product for p in paths]  # fsum raises on an overflow and on inf - inf (backprop: inf, nan)
+        total = math.fsum(products) if math.isfinite(naive := sum(products)) else naive
+        self.root_name, self.node_name, self.total = root_name, node_name, total
         self.paths = paths
 
     def __repr__(self) -> str:

@@ -75,8 +75,10 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     position; `node_n<i>op`: a Value's op bubble), edge ids `edge_<tail>_<head>_<k>`, buttons `#prev`/`#next`.
 
     Args:
-        source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` is recorded.
-        title: the heading (default: `"Backpropagation through <root>, step by step"`).
+        source: a `Ledger`, or the output (a `Value` or one-element `Tensor`) whose `backward()` the player runs
+            and records (leaf gradients accumulate, as with any `backward()`).
+        title: the heading (default: `"Backpropagation through <root>, step by step"`; a pass cut short by an
+            error says so after it).
         pass_index: which pass of the ledger (default: the last).
         digits: significant digits of the ledger lines (None: `repr`).
         color_by_grad: fill by |grad| (True), by std (`"std"`, tensors) or not (False), as in `draw.draw`.
@@ -110,10 +112,11 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
         return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
+    shown = [grads[s.parent] for _, s, grads, _ in steps._sweep(ps) if s]  # as state(k): complete, after hooks
     widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show (the first of equals)
-    for s in pass_steps:
-        widest[s.parent] = max(widest.get(s.parent, s.grad_after), s.grad_after, key=lambda i: len(text(i)))
-    infos = [ps.seed, *(s.grad_after for s in pass_steps)]
+    for s, info in zip(pass_steps, shown):
+        widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
+    infos = [ps.seed, *shown]
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
     g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
@@ -127,15 +130,16 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         return ["grad ?" if info is None else text(info), fill, fill and font_color(fill), int(complete)]
 
     data_steps, seen = [], {}
-    for s in pass_steps:
+    for s, info in zip(pass_steps, shown):
         k = seen[s.node, s.parent] = seen.get((s.node, s.parent), -1) + 1  # earlier edges from the parent (a * a)
         edge = f"edge_n{topo[s.parent]}_n{topo[s.node]}{'op' if scalar else ''}_{k}"
         done = s.contribution_number >= s.contributions_expected
-        data_steps.append([own_ids[s.node], nid[s.parent], edge, *state(s.grad_after, done)])
+        data_steps.append([own_ids[s.node], nid[s.parent], edge, *state(info, done)])
     data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids[root], "seed": state(ps.seed, True),
             "unknown": state(None, True), "steps": data_steps, "color": scale is not None}
 
-    heading = str(title) if title is not None else f"Backpropagation through {ps.root_symbol}, step by step"
+    heading = (str(title) if title is not None else f"Backpropagation through {ps.root_symbol}, step by step") + (
+        " (interrupted by an error: the gradients are incomplete)" * (not ps.complete))
     label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
     titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
     titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()

@@ -202,3 +202,14 @@ def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> 
 def test_a_log_panel_of_diverged_runs_still_draws(panels) -> None:
     for fmt in ("png", "svg"):  # matplotlib raised 'Data cannot be log-scaled because all values are <= 0.'
         assert plots.figure_bytes(plots.curves(panels), fmt)
+
+
+def test_a_one_layer_curve_shows_its_theory_and_its_band() -> None:
+    ax = plots.curves({"p": {"tanh": [[0.5], [0.7]]}}, {"p": {"tanh": [0.6]}}).axes[0]
+    theory = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(theory) == 1 and np.ptp(theory[0].get_xdata()) > 0  # a dashed line of one point drew nothing
+    assert theory[0].get_ydata() == pytest.approx([0.6] * len(theory[0].get_xdata()))
+    (band,) = ax.collections
+    vertices = band.get_paths()[0].vertices
+    assert np.ptp(vertices[:, 0]) > 0 and vertices[:, 1].min() == pytest.approx(0.5)
+    assert vertices[:, 1].max() == pytest.approx(0.7)

@@ -179,10 +179,12 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
         ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
+        wide = (xs + [-0.2, 0.2], 2) if len(xs) == 1 else (xs, 1)  # a band or dashed line at one x draws nothing
         if lo is not hi and np.isfinite(edges := _values([lo, hi], log)).all(axis=0).any():  # none: matplotlib fails
-            ax.fill_between(xs, *edges, color=st["color"], alpha=0.18, linewidth=0)
+            ax.fill_between(wide[0], *np.repeat(edges, wide[1], -1), color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
-            ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
+            ax.plot(wide[0], np.repeat(_values(predicted[name], log)[0], wide[1]), "--", color=st["color"],
+                    linewidth=1.6)
         hidden = " (<= 0: not drawn)" * bool(log and (v <= 0).any())  # a log axis has no place for them
         handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + hidden}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits

@@ -213,3 +213,13 @@ def test_a_one_layer_curve_shows_its_theory_and_its_band() -> None:
     vertices = band.get_paths()[0].vertices
     assert np.ptp(vertices[:, 0]) > 0 and vertices[:, 1].min() == pytest.approx(0.5)
     assert vertices[:, 1].max() == pytest.approx(0.7)
+
+
+def test_a_series_not_drawn_in_one_log_panel_has_one_legend_entry_clear_of_the_panels() -> None:
+    from lab.test_report import assert_slide_ready
+
+    schemes = ["small", "large", "xavier_normal", "he_normal", "orthogonal", "lecun_normal"]
+    fig = plots.curves({"a": {s: [1.0, 2.0] for s in schemes}, "b": {s: [0.0, 1.0] for s in schemes}})
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts == [table.label(s) + " (<= 0: not drawn)" for s in schemes]  # each was listed twice, with and without
+    assert_slide_ready(fig)  # the longer labels took more rows than the figure left, over the panels

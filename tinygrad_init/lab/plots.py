@@ -162,11 +162,11 @@ def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
 
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
-           log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0,
-           hlines: Mapping[str, float] | None = None, order: Sequence[str] = ()) -> list[Any]:
+           log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0, hlines: Mapping[str,
+           float] | None = None, order: Sequence[str] = (), hidden: set[str] | None = None) -> list[Any]:
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
     leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
-    legend handles."""
+    legend handles, those of `hidden` (default: the series with a value <= 0 on a log axis) marked not drawn."""
     handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
         c = order.index(name) if name in order else i
@@ -185,8 +185,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         if name in (predicted or {}):
             ax.plot(wide[0], np.repeat(_values(predicted[name], log)[0], wide[1]), "--", color=st["color"],
                     linewidth=1.6)
-        hidden = " (<= 0: not drawn)" * bool(log and (v <= 0).any())  # a log axis has no place for them
-        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + hidden}))
+        hide = name in hidden if hidden is not None else log and (v <= 0).any()  # a log axis has no place for them
+        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + " (<= 0: not drawn)" * bool(hide)}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
@@ -215,21 +215,24 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
-    series = list(dict.fromkeys(k for name, spec in panels.items() for k in check_type("curves", f"panel {name!r}",
-                                spec[1] if isinstance(spec, tuple) else spec, Mapping, "a mapping {series: values}")))
-    names = [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
+    logs, datas = [log if isinstance(log, bool) else name in log for name in panels], [check_type(
+        "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
+        for name, s in panels.items()]
+    series = list(dict.fromkeys(k for data in datas for k in data))
+    hidden = {k for data, lg in zip(datas, logs) if lg for k, v in data.items() if (_values(v, False) <= 0).any()}
+    names = [label(k) + " (<= 0: not drawn)" * (k in hidden) for k in series] + ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
         fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
                            top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
                            sharey=sharey)
         handles = []
-        for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
+        for k, (ax, lg, (name, spec)) in enumerate(zip(fig.axes, logs, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
             if not data:
                 raise ValueError(f"curves: panel {name!r} has no series; give it {{series: values}}")
             handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
-                              log=log if isinstance(log, bool) else name in log, order=series)
+                              log=lg, order=series, hidden=hidden)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)

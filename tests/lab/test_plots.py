@@ -223,3 +223,13 @@ def test_a_series_not_drawn_in_one_log_panel_has_one_legend_entry_clear_of_the_p
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert texts == [table.label(s) + " (<= 0: not drawn)" for s in schemes]  # each was listed twice, with and without
     assert_slide_ready(fig)  # the longer labels took more rows than the figure left, over the panels
+
+
+def test_the_legend_rows_are_counted_with_the_labels_given_in_styles() -> None:
+    from lab.test_report import assert_slide_ready
+
+    styles = {f"s{k}": {"label": f"{table.label(s)}, a long label of the batch norm figure"}
+              for k, s in enumerate(["small", "large", "xavier_normal", "he_normal", "orthogonal", "lecun_normal"])}
+    fig = plots.curves({"a": {k: [1.0, 2.0] for k in styles}, "b": {k: [2.0, 1.0] for k in styles}}, styles=styles)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [v["label"] for v in styles.values()]
+    assert_slide_ready(fig)  # rows counted for the short keys 's0'...: the legend covered the panels

@@ -220,7 +220,8 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
         for name, s in panels.items()]
     series = list(dict.fromkeys(k for data in datas for k in data))
     hidden = {k for data, lg in zip(datas, logs) if lg for k, v in data.items() if (_values(v, False) <= 0).any()}
-    names = [label(k) + " (<= 0: not drawn)" * (k in hidden) for k in series] + ["measured", "theory"] * bool(predicted)
+    names = [(styles or {}).get(k, {}).get("label", label(k)) + " (<= 0: not drawn)" * (k in hidden) for k in series]
+    names += ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
         fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),

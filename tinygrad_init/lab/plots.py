@@ -80,6 +80,9 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     w, h = fig.get_size_inches()
     aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
+    if min(aw, ah) <= 0:  # else matplotlib's 'bottom cannot be >= top'
+        raise ValueError(f"slide_figure: {nrows} x {ncols} panels do not fit on {w:g} x {h:g} in beside the margins "
+                         "(a legend of many series?); draw fewer series or panels")
     fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
                         hspace=hgap / ah)
     return fig

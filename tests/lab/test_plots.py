@@ -236,3 +236,13 @@ def test_the_legend_rows_are_counted_with_the_labels_given_in_styles() -> None:
     fig = plots.curves({"a": {k: [1.0, 2.0] for k in styles}, "b": {k: [2.0, 1.0] for k in styles}}, styles=styles)
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [v["label"] for v in styles.values()]
     assert_slide_ready(fig)  # rows counted for the short keys 's0'...: the legend covered the panels
+
+
+def test_histogram_grid_of_30_layers_keeps_its_texts_apart() -> None:
+    from lab.test_report import assert_slide_ready
+
+    layers = [(np.arange(10.0), np.linspace(-1, 1, 11))] * 30  # activation_statistics(depth=30)
+    fig = plots.histogram_grid({"he_normal": layers, "small": layers}, annotations={"he_normal": ["std 0.55"] * 30})
+    assert_slide_ready(fig)  # 'layer 1layer 2...' and the notes ran into each other
+    shown = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("layer")]
+    assert shown == [f"layer {j}" for j in range(1, 31, 3)]  # every third layer, as curves label theirs

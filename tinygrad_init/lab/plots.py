@@ -292,13 +292,14 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
     """Histograms: a row per key (a scheme), a column per layer, all on the x range of the first panel.
 
     `hists`: row -> per layer `(counts, edges)`, `len(edges) == len(counts) + 1`; `annotations`: row -> a short text
-    per panel. Each panel is scaled to its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the
-    half of the units at exactly 0), which is cut."""
+    per panel (past 10 layers, as the layer numbers and ranges, of every 2nd, 3rd... panel). Each panel is scaled to
+    its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the half of the units at 0), cut."""
     rows = list(check_type("histogram_grid", "hists", hists, Mapping, "a mapping {row: [(counts, edges)]}").items())
     if not rows or (empty := [k for k, v in rows if not len(check_type("histogram_grid", f"row {k!r}", v, Sequence,
                                                                        "a list of (counts, edges)"))]):
         raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
     ncols, nrows, edges0 = max(len(v) for _, v in rows), len(rows), np.asarray(rows[0][1][0][1], dtype=np.float64)
+    every = math.ceil(ncols / 10)  # the texts of every layer (every other of 20, ...): more would run together
     lo, span = edges0[0], edges0[-1] - edges0[0]
     step, gap, names = 1.18 * span, 0.09 * span, {name: _wrap(label(name)) for name, _ in rows}
     left = max(2.0, 0.2 + 0.09 * max(len(line) for text in names.values() for line in text.split("\n")))
@@ -316,17 +317,18 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)
                 ax.axvline(j * step - gap, color="#bbbbbb", linewidth=0.8)
-                if j < len(notes := (annotations or {}).get(name, [])):
-                    ax.text(j * step + span, 1.45, notes[j], ha="right", va="top", fontsize=11, linespacing=1.0)
+                if j < len(notes := (annotations or {}).get(name, [])) and j % every == 0:
+                    ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
+                            va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
             ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=scheme_color(name, i), alpha=0.85)
             ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
-            for j in range(ncols * (i == nrows - 1)):  # the range under each panel of the last row (text: cheaper
-                for f, ha in ((0, "left"), (1, "right")):  # to draw than ticks), inside its panel
+            for j in range(0, ncols * (i == nrows - 1), every):  # the range under a panel of the last row (text:
+                for f, ha in ((0, "left"), (1, "right")):  # cheaper to draw than ticks), inside its panel
                     ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
             ax.grid(False)
             ax.spines["left"].set_visible(False)
             ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)
-        for j in range(ncols):
+        for j in range(0, ncols, every):
             fig.axes[0].text(j * step + span / 2, 1.55, f"layer {j + 1}", ha="center", va="bottom", fontsize=13)
         fig.suptitle(_title(title), y=1 - 0.1 / fig.get_figheight(), va="top")
     return fig

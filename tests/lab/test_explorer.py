@@ -204,3 +204,28 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
 def test_measure_checks_its_arguments(args, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):
         E.measure(*args, **kwargs)
+
+
+@pytest.mark.browser
+def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path):
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0], "depth": [3], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    key = "tanh|he_normal|1|3|8"
+    ex.data[key] = {**ex.data[key], "grad_std": [float("nan"), 2.0, 1.0]}  # a float32 overflow reads nan
+    path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(path)
+        _choose(browser, "gain", "0")
+        ticks = "Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)"
+        s0, y0 = browser.js(STATE), browser.js(ticks)
+        assert s0["verdict"] == "symmetric" and "NaN" not in s0["stds"]
+        assert "1e-30" not in y0  # every std 0 was drawn at 1e-30, an axis reading 1e-30
+        _choose(browser, "gain", "1")
+        s1 = browser.js(STATE)
+        assert "NaN" not in s1["stds"] and browser.js(ticks) == ["1e0"]  # one nan: every line 'NaN', no tick
+        lines = s1["stds"].split(" M")
+        assert any(p.count("L") == 1 for p in lines)  # the gradient line: layers 2 and 3, without the nan at 1
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -73,6 +73,9 @@ def test_training_figure_colours_each_networks_dots_as_its_loss_curve() -> None:
     ax, strip = fig.axes
     curve = {line.get_label(): line.get_color() for line in ax.lines}
     assert [line.get_color() for line in strip.lines] == [curve["a"]] * 2 + [curve["b"]] * 2
+    swapped = plots.training_figure(steps, {"a": np.ones((2, 4)), "b": 2 * np.ones((2, 4))},
+                                    {"b": ([0.7, 0.8], [0.7, 0.8]), "a": ([0.5, 0.6], [0.5, 0.6])}).axes[1]
+    assert [line.get_color() for line in swapped.lines] == [curve["b"]] * 2 + [curve["a"]] * 2  # by name, not place
 
 
 def test_weight_heatmaps_keep_their_colour_range_with_a_nan_or_inf_entry() -> None:

@@ -249,3 +249,13 @@ def test_histogram_grid_of_30_layers_keeps_its_texts_apart() -> None:
     assert_slide_ready(fig)  # 'layer 1layer 2...' and the notes ran into each other
     shown = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("layer")]
     assert shown == [f"layer {j}" for j in range(1, 31, 3)]  # every third layer, as curves label theirs
+
+
+def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() -> None:
+    from lab.test_report import assert_slide_ready
+
+    schemes = ["zeros", "small", "large", "xavier_normal", "he_normal", "orthogonal", "lecun_normal", "xavier_uniform"]
+    fig = plots.verdict_grid(["tanh", "relu"], [table.label(s) for s in schemes], [["holds"] * 8] * 2)
+    assert_slide_ready(fig)  # 'U(+-sqrt(6/(fan_in+fan_out)))' cannot be wrapped and was cut at the slide's edge
+    assert [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()][:3] == [
+        "zeros", "small 0.01*randn", "large 1.0*randn"]

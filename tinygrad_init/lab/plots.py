@@ -378,7 +378,9 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), frame_on=False)
-        ax.set_xticks([j + 0.48 for j in range(len(cols))], [_wrap(c, width=18) for c in cols], fontsize=12)
+        fit = int((fig.get_figwidth() - 1.6) / max(len(cols), 1) / 0.09)  # letters a column holds at 12 pt
+        ax.set_xticks([j + 0.48 for j in range(len(cols))], ["\n".join(textwrap.fill(t, fit) for t in _wrap(
+            c, width=18).split("\n")) for c in cols], fontsize=12)  # a word longer than a column is broken
         ax.set_yticks([-i - 0.54 for i in range(len(rows))], rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)

@@ -24,6 +24,11 @@ from tinygrad_init import plots, table
     (lambda: plots.slide_figure(0, 2), r"slide_figure: nrows must be >= 1, got 0"),
     (lambda: plots.figure_bytes(plots.slide_figure(1, 1), "png", float("nan")), r"figure_bytes: dpi must be a finite"),
     (lambda: table.band([]), r"band: values must be a non-empty array \(seeds x points\), got shape \(0,\)"),
+    # a theory for a panel or series not drawn was left out silently, the legend still showing 'theory'
+    (lambda: plots.layer_curves({"tanh": {"he_normal": [1.0, 2.0]}}, {"Tanh": {"he_normal": [1.0, 2.0]}}),
+     r"curves: predicted names 'Tanh' / 'he_normal', which panels does not hold"),
+    (lambda: plots.layer_curves({"tanh": {"he_normal": [1.0, 2.0]}}, {"tanh": {"He": [1.0, 2.0]}}),
+     r"curves: predicted names 'tanh' / 'He', which panels does not hold"),
     # matplotlib's 'bottom cannot be >= top': a legend of 60 series left no room for the panel
     (lambda: plots.curves({"p": {f"seed {k} of the sixty seeds": [1.0, 2.0] for k in range(60)}}),
      r"slide_figure: 1 x 1 panels do not fit"),

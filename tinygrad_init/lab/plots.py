@@ -218,11 +218,14 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
-    logs, datas = [log if isinstance(log, bool) else name in log for name in panels], [check_type(
+    logs, held = [log if isinstance(log, bool) else name in log for name in panels], {name: check_type(
         "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
-        for name, s in panels.items()]
-    series = list(dict.fromkeys(k for data in datas for k in data))
-    hidden = {k for data, lg in zip(datas, logs) if lg for k, v in data.items() if (_values(v, False) <= 0).any()}
+        for name, s in panels.items()}
+    if miss := [(p, k) for p, d in (predicted or {}).items() for k in d if k not in held.get(p, {})]:
+        raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
+                         "each theory the name of its panel and series")
+    series = list(dict.fromkeys(k for data in held.values() for k in data))
+    hidden = {k for d, lg in zip(held.values(), logs) if lg for k, v in d.items() if (_values(v, False) <= 0).any()}
     names = [(styles or {}).get(k, {}).get("label", label(k)) + " (<= 0: not drawn)" * (k in hidden) for k in series]
     names += ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")

@@ -126,7 +126,7 @@ def test_histogram_grid_keeps_a_long_scheme_label_on_the_slide() -> None:
 
 
 @pytest.mark.parametrize("values", [[0.5, 0.6, 0.9], [1.5, 3.0, 8.0], [0.95, 1.0, 1.05], [1e-9, 1e-3, 2.0], [1.0, 2.0],
-                                    [0.5, 0.6], [0.995, 1.005], [3e-3, 4e-3]])
+                                    [0.5, 0.6], [0.995, 1.005], [3e-3, 4e-3], [0.3, 0.30001], [0.9999991, 0.9999996]])
 def test_a_log_panel_labels_its_values_even_within_one_decade(values) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -109,7 +109,7 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
     ticker = mpl().ticker
     ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 6)))  # 1.75 not '1.8'
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
     ax.yaxis.set_minor_locator(ticker.NullLocator())
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
     if subs is None:  # less than two decades in view: plain ticks inside it (a decade alone shows no number)

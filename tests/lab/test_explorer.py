@@ -223,9 +223,31 @@ def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path):
         assert "1e-30" not in y0  # every std 0 was drawn at 1e-30, an axis reading 1e-30
         _choose(browser, "gain", "1")
         s1 = browser.js(STATE)
-        assert "NaN" not in s1["stds"] and browser.js(ticks) == ["1e0"]  # one nan: every line 'NaN', no tick
+        t1 = browser.js(ticks)
+        assert "NaN" not in s1["stds"] + "".join(t1) and len(t1) == 3  # one nan: every line 'NaN', no tick
         lines = s1["stds"].split(" M")
         assert any(p.count("L") == 1 for p in lines)  # the gradient line: layers 2 and 3, without the nan at 1
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+def test_the_std_chart_numbers_its_axis_within_one_decade(tmp_path):
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [2], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    key = "tanh|he_normal|1|2|8"
+    ex.data[key] = {**ex.data[key], "std": [0.3, 0.5], "theory_std": [0.3, 0.45], "grad_std": [0.6, 0.4],
+                    "theory_grad_std": [0.55, 0.4]}  # every std between 0.1 and 1: no power of 10 in view
+    path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(path)
+        ticks = browser.js("Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)")
+        assert len(ticks) >= 2 and all(0.3 <= float(t) <= 0.6 for t in ticks)  # the axis had no number at all
+        ys = browser.js("Array.from(document.querySelectorAll('#stds text.y'), t => +t.getAttribute('y'))")
+        lo, hi = np.log10(0.3), np.log10(0.6)  # the chart's own mapping: 260 high, 24 above and 40 below the axes
+        assert ys == pytest.approx([220 - 196 * (np.log10(float(t)) - lo) / (hi - lo) + 4 for t in ticks], abs=0.01)
         assert browser.errors() == []
     finally:
         browser.close()

@@ -264,3 +264,8 @@ def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() 
     assert_slide_ready(fig)  # 'U(+-sqrt(6/(fan_in+fan_out)))' cannot be wrapped and was cut at the slide's edge
     assert [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()][:3] == [
         "zeros", "small 0.01*randn", "large 1.0*randn"]
+
+
+def test_a_panel_without_a_theory_may_say_none() -> None:
+    fig = plots.layer_curves({"t": {"a": [1.0, 2.0]}, "u": {"a": [1.0, 2.0]}}, {"t": None, "u": {"a": [1.0, 1.5]}})
+    assert [len([line for line in ax.lines if line.get_linestyle() == "--"]) for ax in fig.axes] == [0, 1]

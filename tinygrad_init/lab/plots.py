@@ -221,7 +221,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     logs, held = [log if isinstance(log, bool) else name in log for name in panels], {name: check_type(
         "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
         for name, s in panels.items()}
-    if miss := [(p, k) for p, d in (predicted or {}).items() for k in d if k not in held.get(p, {})]:
+    if miss := [(p, k) for p, d in (predicted or {}).items() for k in d or {} if k not in held.get(p, {})]:
         raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
                          "each theory the name of its panel and series")
     series = list(dict.fromkeys(k for data in held.values() for k in data))

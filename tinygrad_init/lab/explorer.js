@@ -48,14 +48,16 @@
       el("text", {x: px(xv), y: H - B + 14, "class": "tick"}, svg, true).textContent = fmt(xv);
     });
     var step = log ? Math.max(1, Math.ceil((y1 - y0) / 6)) : 0, ticks = log ? [] : [y0, (y0 + y1) / 2, y1];
+    var text = log ? function (t) { return "1e" + t; } : fmt;
     for (var e = Math.ceil(y0); log && e <= y1; e += step) { ticks.push(e); }
-    if (log && ticks.length < 2) {  // within a decade: its ends and middle, placed at their 2-digit values
-      ticks = [y0, (y0 + y1) / 2, y1].map(function (t) { return Math.log10(Number(Math.pow(10, t).toPrecision(2))); });
+    if (log && ticks.length < 2) {  // within a decade: its ends and middle, at as many digits as they need
+      var p = Math.min(15, Math.max(2, 2 - Math.floor(Math.log10(y1 - y0))));
+      text = function (t) { return String(Number(Math.pow(10, t).toPrecision(p))); };
+      ticks = [y0, (y0 + y1) / 2, y1].map(function (t) { return Math.log10(Number(text(t))); });
     }
     ticks.forEach(function (t) {
       var y = H - B - (H - T - B) * (t - y0) / (y1 - y0);
-      el("text", {x: L - 4, y: y + 4, "class": "tick y"}, svg, true).textContent =
-        !log ? fmt(t) : Number.isInteger(t) ? "1e" + t : fmt(Math.pow(10, t));
+      el("text", {x: L - 4, y: y + 4, "class": "tick y"}, svg, true).textContent = text(t);
     });
     series.forEach(function (s) {
       var d = "", pen = "M";

@@ -753,3 +753,10 @@ def test_the_theory_columns_of_the_tables_say_what_the_theory_is(quick_sweep: E.
     # scatters around the theory
     for res in (E.activation_statistics(sweep=quick_sweep), E.gradient_statistics(sweep=quick_sweep)):
         assert any(n.startswith("*_theory: ") and "infinite width" in n for n in res.tables["main"].notes), res.name
+
+
+@pytest.mark.parametrize("experiment", [E.activation_statistics, E.gradient_statistics])
+def test_a_sweep_of_zeros_alone_draws_its_figure_saying_nothing_is_drawn(experiment) -> None:
+    result = experiment(schemes=["zeros"], activations=["tanh"], depth=2, width=4, batch=8)
+    fig = result.get_figure(result.figure_names[0])  # 'curves: panel 'tanh' has no series' (a panel it made)
+    assert [t.get_text() for t in fig.legends[0].get_texts()][0] == "zeros (<= 0: not drawn)"

@@ -204,3 +204,52 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
 def test_measure_checks_its_arguments(args, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):
         E.measure(*args, **kwargs)
+
+
+@pytest.mark.browser
+def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path):
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0], "depth": [3], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    key = "tanh|he_normal|1|3|8"
+    ex.data[key] = {**ex.data[key], "grad_std": [float("nan"), 2.0, 1.0]}  # a float32 overflow reads nan
+    path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(path)
+        _choose(browser, "gain", "0")
+        ticks = "Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)"
+        s0, y0 = browser.js(STATE), browser.js(ticks)
+        assert s0["verdict"] == "symmetric" and "NaN" not in s0["stds"]
+        assert "1e-30" not in y0  # every std 0 was drawn at 1e-30, an axis reading 1e-30
+        _choose(browser, "gain", "1")
+        s1 = browser.js(STATE)
+        t1 = browser.js(ticks)
+        assert "NaN" not in s1["stds"] + "".join(t1) and len(t1) == 3  # one nan: every line 'NaN', no tick
+        lines = s1["stds"].split(" M")
+        assert any(p.count("L") == 1 for p in lines)  # the gradient line: layers 2 and 3, without the nan at 1
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lo, hi", [(0.3, 0.6), (0.99512, 0.99597)])
+def test_the_std_chart_numbers_its_axis_within_one_decade(tmp_path, lo, hi):
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [2], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    key, mid = "tanh|he_normal|1|2|8", (lo + hi) / 2
+    ex.data[key] = {**ex.data[key], "std": [lo, mid], "theory_std": [lo, mid], "grad_std": [hi, mid],
+                    "theory_grad_std": [hi, mid]}  # every std between 0.1 and 1: no power of 10 in view
+    path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(path)
+        ticks = browser.js("Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)")
+        assert len(set(ticks)) == len(ticks) >= 2  # the axis had no number at all
+        assert all(lo * 0.999 <= float(t) <= hi * 1.001 for t in ticks)
+        ys = browser.js("Array.from(document.querySelectorAll('#stds text.y'), t => +t.getAttribute('y'))")
+        y0, y1 = np.log10(lo), np.log10(hi)  # the chart's own mapping: 260 high, 24 above and 40 below the axes
+        assert ys == pytest.approx([220 - 196 * (np.log10(float(t)) - y0) / (y1 - y0) + 4 for t in ticks], abs=0.01)
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from tinygrad_init import plots, table
-from tinygrad_init.utils import format_number
 
 
 @pytest.mark.parametrize("call, match", [
@@ -25,6 +24,14 @@ from tinygrad_init.utils import format_number
     (lambda: plots.slide_figure(0, 2), r"slide_figure: nrows must be >= 1, got 0"),
     (lambda: plots.figure_bytes(plots.slide_figure(1, 1), "png", float("nan")), r"figure_bytes: dpi must be a finite"),
     (lambda: table.band([]), r"band: values must be a non-empty array \(seeds x points\), got shape \(0,\)"),
+    # a theory for a panel or series not drawn was left out silently, the legend still showing 'theory'
+    (lambda: plots.layer_curves({"tanh": {"he_normal": [1.0, 2.0]}}, {"Tanh": {"he_normal": [1.0, 2.0]}}),
+     r"curves: predicted names 'Tanh' / 'he_normal', which panels does not hold"),
+    (lambda: plots.layer_curves({"tanh": {"he_normal": [1.0, 2.0]}}, {"tanh": {"He": [1.0, 2.0]}}),
+     r"curves: predicted names 'tanh' / 'He', which panels does not hold"),
+    # matplotlib's 'bottom cannot be >= top': a legend of 60 series left no room for the panel
+    (lambda: plots.curves({"p": {f"seed {k} of the sixty seeds": [1.0, 2.0] for k in range(60)}}),
+     r"slide_figure: 1 x 1 panels do not fit"),
 ])
 def test_wrong_figure_input_gets_a_named_error(call, match) -> None:
     with pytest.raises(ValueError, match=match):
@@ -71,6 +78,9 @@ def test_training_figure_colours_each_networks_dots_as_its_loss_curve() -> None:
     ax, strip = fig.axes
     curve = {line.get_label(): line.get_color() for line in ax.lines}
     assert [line.get_color() for line in strip.lines] == [curve["a"]] * 2 + [curve["b"]] * 2
+    swapped = plots.training_figure(steps, {"a": np.ones((2, 4)), "b": 2 * np.ones((2, 4))},
+                                    {"b": ([0.7, 0.8], [0.7, 0.8]), "a": ([0.5, 0.6], [0.5, 0.6])}).axes[1]
+    assert [line.get_color() for line in swapped.lines] == [curve["b"]] * 2 + [curve["a"]] * 2  # by name, not place
 
 
 def test_weight_heatmaps_keep_their_colour_range_with_a_nan_or_inf_entry() -> None:
@@ -115,7 +125,8 @@ def test_histogram_grid_keeps_a_long_scheme_label_on_the_slide() -> None:
     assert_slide_ready(plots.histogram_grid({"xavier_uniform": layers, "he_normal": layers}, title="h"))
 
 
-@pytest.mark.parametrize("values", [[0.5, 0.6, 0.9], [1.5, 3.0, 8.0], [0.95, 1.0, 1.05], [1e-9, 1e-3, 2.0]])
+@pytest.mark.parametrize("values", [[0.5, 0.6, 0.9], [1.5, 3.0, 8.0], [0.95, 1.0, 1.05], [1e-9, 1e-3, 2.0], [1.0, 2.0],
+                                    [0.5, 0.6], [0.995, 1.005], [3e-3, 4e-3], [0.3, 0.30001], [0.9999991, 0.9999996]])
 def test_a_log_panel_labels_its_values_even_within_one_decade(values) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -125,7 +136,8 @@ def test_a_log_panel_labels_its_values_even_within_one_decade(values) -> None:
     lo, hi = ax.get_ylim()
     shown = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
     assert len(shown) >= 2  # a He std of 0.5-0.9 once had no number on its axis
-    assert all(text == format_number(y, 2) for y, text in shown)
+    assert [float(text) for _, text in shown] == pytest.approx([y for y, _ in shown], rel=1e-9)  # 1.75 read '1.8'
+    assert len({text for _, text in shown}) == len(shown)  # 0.9975, 1 and 1.0025 all read '1'
 
 
 def test_a_series_keeps_one_colour_and_marker_in_every_panel_and_the_legend() -> None:
@@ -201,3 +213,59 @@ def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> 
 def test_a_log_panel_of_diverged_runs_still_draws(panels) -> None:
     for fmt in ("png", "svg"):  # matplotlib raised 'Data cannot be log-scaled because all values are <= 0.'
         assert plots.figure_bytes(plots.curves(panels), fmt)
+
+
+def test_a_one_layer_curve_shows_its_theory_and_its_band() -> None:
+    ax = plots.curves({"p": {"tanh": [[0.5], [0.7]]}}, {"p": {"tanh": [0.6]}}).axes[0]
+    theory = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(theory) == 1 and np.ptp(theory[0].get_xdata()) > 0  # a dashed line of one point drew nothing
+    assert theory[0].get_ydata() == pytest.approx([0.6] * len(theory[0].get_xdata()))
+    (band,) = ax.collections
+    vertices = band.get_paths()[0].vertices
+    assert np.ptp(vertices[:, 0]) > 0 and vertices[:, 1].min() == pytest.approx(0.5)
+    assert vertices[:, 1].max() == pytest.approx(0.7)
+
+
+def test_a_series_not_drawn_in_one_log_panel_has_one_legend_entry_clear_of_the_panels() -> None:
+    from lab.test_report import assert_slide_ready
+
+    schemes = ["small", "large", "xavier_normal", "he_normal", "orthogonal", "lecun_normal"]
+    fig = plots.curves({"a": {s: [1.0, 2.0] for s in schemes}, "b": {s: [0.0, 1.0] for s in schemes}})
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts == [table.label(s) + " (<= 0: not drawn)" for s in schemes]  # each was listed twice, with and without
+    assert_slide_ready(fig)  # the longer labels took more rows than the figure left, over the panels
+
+
+def test_the_legend_rows_are_counted_with_the_labels_given_in_styles() -> None:
+    from lab.test_report import assert_slide_ready
+
+    styles = {f"s{k}": {"label": f"{table.label(s)}, a long label of the batch norm figure"}
+              for k, s in enumerate(["small", "large", "xavier_normal", "he_normal", "orthogonal", "lecun_normal"])}
+    fig = plots.curves({"a": {k: [1.0, 2.0] for k in styles}, "b": {k: [2.0, 1.0] for k in styles}}, styles=styles)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [v["label"] for v in styles.values()]
+    assert_slide_ready(fig)  # rows counted for the short keys 's0'...: the legend covered the panels
+
+
+def test_histogram_grid_of_30_layers_keeps_its_texts_apart() -> None:
+    from lab.test_report import assert_slide_ready
+
+    layers = [(np.arange(10.0), np.linspace(-1, 1, 11))] * 30  # activation_statistics(depth=30)
+    fig = plots.histogram_grid({"he_normal": layers, "small": layers}, annotations={"he_normal": ["std 0.55"] * 30})
+    assert_slide_ready(fig)  # 'layer 1layer 2...' and the notes ran into each other
+    shown = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("layer")]
+    assert shown == [f"layer {j}" for j in range(1, 31, 3)]  # every third layer, as curves label theirs
+
+
+def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() -> None:
+    from lab.test_report import assert_slide_ready
+
+    schemes = ["zeros", "small", "large", "xavier_normal", "he_normal", "orthogonal", "lecun_normal", "xavier_uniform"]
+    fig = plots.verdict_grid(["tanh", "relu"], [table.label(s) for s in schemes], [["holds"] * 8] * 2)
+    assert_slide_ready(fig)  # 'U(+-sqrt(6/(fan_in+fan_out)))' cannot be wrapped and was cut at the slide's edge
+    assert [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()][:3] == [
+        "zeros", "small 0.01*randn", "large 1.0*randn"]
+
+
+def test_a_panel_without_a_theory_may_say_none() -> None:
+    fig = plots.layer_curves({"t": {"a": [1.0, 2.0]}, "u": {"a": [1.0, 2.0]}}, {"t": None, "u": {"a": [1.0, 1.5]}})
+    assert [len([line for line in ax.lines if line.get_linestyle() == "--"]) for ax in fig.axes] == [0, 1]

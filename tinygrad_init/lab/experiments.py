@@ -252,7 +252,7 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
     summary = Table(["scheme", "activation", "std_first", "std_last", "std_last_theory",
                      "last_over_first", "saturated_or_dead_last"], rows,
                     title=f"Activation std at the first and the last of {L} layers")
-    shown = [sc for sc in sw.schemes if sc != "zeros"]  # zeros: std 0, nothing to draw on a log axis
+    shown = [sc for sc in sw.schemes if sc != "zeros"] or sw.schemes  # zeros: std 0, nothing to draw on a log axis
     figures = {"std": partial(plots.layer_curves, *({a: {sc: sw.run(sc, a).values(k) for sc in shown}
                                                      for a in sw.activations} for k in ("act_std", "act_std_theory")),
                               ylabel="std of activations h", note="zeros: std 0, not drawn" * ("zeros" in sw.schemes),
@@ -287,7 +287,8 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
         findings.append(f"{a}, {label(sc)}: std dL/dh {_num(gh[0])} at layer 1 vs {_num(gh[-1])} at the top; std dL/dW "
                         f"{_num(gw[0])} vs {_num(gw[-1])} (ratio {q(gw)}, theory {q(th)}).")
-    panels, theory = ({f"{a}: std {what}": {sc: sw.run(sc, a).values(key + end) for sc in sw.schemes if sc != "zeros"}
+    shown = [sc for sc in sw.schemes if sc != "zeros"] or sw.schemes  # zeros alone: its legend says not drawn
+    panels, theory = ({f"{a}: std {what}": {sc: sw.run(sc, a).values(key + end) for sc in shown}
                        for key, what in _PAIRS[1:] for a in sw.activations} for end in ("", "_theory"))
     figure = partial(plots.layer_curves, panels, theory, ylabel="gradient std", ncols=len(sw.activations),
                      note="zeros: exactly 0 below the top layer, not drawn" * ("zeros" in sw.schemes),

@@ -24,13 +24,15 @@
     return (a >= 1e4 || a < 1e-2) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
   }
 
-  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label}]; log: a log10 y axis.
+  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label}]; log: a log10 y axis. A point that
+  // cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
   function chart(svg, title, xlabel, series, log) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var W = 380, H = 260, L = 52, R = 10, T = 24, B = 40;
-    var tx = function (v) { return log ? Math.log10(Math.max(v, 1e-30)) : v; };
+    var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
-    series.forEach(function (s) { xs = xs.concat(s.x); ys = ys.concat(s.y.map(tx)); });
+    series.forEach(function (s) { xs = xs.concat(s.x); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
+    if (!ys.length) { ys = [0]; }  // nothing to draw: an axis around 1e0
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     if (x1 === x0) { x1 = x0 + 1; }
@@ -46,17 +48,26 @@
       el("text", {x: px(xv), y: H - B + 14, "class": "tick"}, svg, true).textContent = fmt(xv);
     });
     var step = log ? Math.max(1, Math.ceil((y1 - y0) / 6)) : 0, ticks = log ? [] : [y0, (y0 + y1) / 2, y1];
+    var text = log ? function (t) { return "1e" + t; } : fmt;
     for (var e = Math.ceil(y0); log && e <= y1; e += step) { ticks.push(e); }
+    if (log && ticks.length < 2) {  // within a decade: its ends and middle, at as many digits as they need
+      var p = Math.min(15, Math.max(2, 2 - Math.floor(Math.log10(y1 - y0))));
+      text = function (t) { return String(Number(Math.pow(10, t).toPrecision(p))); };
+      ticks = [y0, (y0 + y1) / 2, y1].map(function (t) { return Math.log10(Number(text(t))); });
+    }
     ticks.forEach(function (t) {
       var y = H - B - (H - T - B) * (t - y0) / (y1 - y0);
-      el("text", {x: L - 4, y: y + 4, "class": "tick y"}, svg, true).textContent = log ? "1e" + t : fmt(t);
+      el("text", {x: L - 4, y: y + 4, "class": "tick y"}, svg, true).textContent = text(t);
     });
     series.forEach(function (s) {
-      var d = s.x.map(function (v, i) { return (i ? "L" : "M") + px(v).toFixed(1) + "," + py(s.y[i]).toFixed(1); });
-      el("path", {d: d.join(""), stroke: s.color, "stroke-dasharray": s.dash || "none", "class": "line"}, svg, true);
-      if (s.dots) {
-        s.x.forEach(function (v, i) { el("circle", {cx: px(v), cy: py(s.y[i]), r: 3, fill: s.color}, svg, true); });
-      }
+      var d = "", pen = "M";
+      s.x.forEach(function (v, i) {
+        if (!isFinite(tx(s.y[i]))) { pen = "M"; return; }
+        d += pen + px(v).toFixed(1) + "," + py(s.y[i]).toFixed(1);
+        pen = "L";
+        if (s.dots) { el("circle", {cx: px(v), cy: py(s.y[i]), r: 3, fill: s.color}, svg, true); }
+      });
+      el("path", {d: d, stroke: s.color, "stroke-dasharray": s.dash || "none", "class": "line"}, svg, true);
     });
   }
 

@@ -80,6 +80,9 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     w, h = fig.get_size_inches()
     aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
+    if min(aw, ah) <= 0:  # else matplotlib's 'bottom cannot be >= top'
+        raise ValueError(f"slide_figure: {nrows} x {ncols} panels do not fit on {w:g} x {h:g} in beside the margins "
+                         "(a legend of many series?); draw fewer series or panels")
     fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
                         hspace=hgap / ah)
     return fig
@@ -106,7 +109,7 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
     ticker = mpl().ticker
     ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 2)))
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
     ax.yaxis.set_minor_locator(ticker.NullLocator())
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
     if subs is None:  # less than two decades in view: plain ticks inside it (a decade alone shows no number)
@@ -162,11 +165,11 @@ def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
 
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
-           log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0,
-           hlines: Mapping[str, float] | None = None, order: Sequence[str] = ()) -> list[Any]:
+           log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0, hlines: Mapping[str,
+           float] | None = None, order: Sequence[str] = (), hidden: set[str] | None = None) -> list[Any]:
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
     leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
-    legend handles."""
+    legend handles, those of `hidden` (default: the series with a value <= 0 on a log axis) marked not drawn."""
     handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
         c = order.index(name) if name in order else i
@@ -179,12 +182,14 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
         ax.plot(xs, _values(mid, log)[0], markevery=1 if x is None else max(1, len(mid) // 10), **st)
+        wide = (xs + [-0.2, 0.2], 2) if len(xs) == 1 else (xs, 1)  # a band or dashed line at one x draws nothing
         if lo is not hi and np.isfinite(edges := _values([lo, hi], log)).all(axis=0).any():  # none: matplotlib fails
-            ax.fill_between(xs, *edges, color=st["color"], alpha=0.18, linewidth=0)
+            ax.fill_between(wide[0], *np.repeat(edges, wide[1], -1), color=st["color"], alpha=0.18, linewidth=0)
         if name in (predicted or {}):
-            ax.plot(xs, _values(predicted[name], log)[0], "--", color=st["color"], linewidth=1.6)
-        hidden = " (<= 0: not drawn)" * bool(log and (v <= 0).any())  # a log axis has no place for them
-        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + hidden}))
+            ax.plot(wide[0], np.repeat(_values(predicted[name], log)[0], wide[1]), "--", color=st["color"],
+                    linewidth=1.6)
+        hide = name in hidden if hidden is not None else log and (v <= 0).any()  # a log axis has no place for them
+        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + " (<= 0: not drawn)" * bool(hide)}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
@@ -213,21 +218,28 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
-    series = list(dict.fromkeys(k for name, spec in panels.items() for k in check_type("curves", f"panel {name!r}",
-                                spec[1] if isinstance(spec, tuple) else spec, Mapping, "a mapping {series: values}")))
-    names = [label(k) for k in series] + ["measured", "theory"] * bool(predicted)
+    logs, held = [log if isinstance(log, bool) else name in log for name in panels], {name: check_type(
+        "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
+        for name, s in panels.items()}
+    if miss := [(p, k) for p, d in (predicted or {}).items() for k in d or {} if k not in held.get(p, {})]:
+        raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
+                         "each theory the name of its panel and series")
+    series = list(dict.fromkeys(k for data in held.values() for k in data))
+    hidden = {k for d, lg in zip(held.values(), logs) if lg for k, v in d.items() if (_values(v, False) <= 0).any()}
+    names = [(styles or {}).get(k, {}).get("label", label(k)) + " (<= 0: not drawn)" * (k in hidden) for k in series]
+    names += ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
         fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
                            top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
                            sharey=sharey)
         handles = []
-        for k, (ax, (name, spec)) in enumerate(zip(fig.axes, panels.items())):
+        for k, (ax, lg, (name, spec)) in enumerate(zip(fig.axes, logs, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
             if not data:
                 raise ValueError(f"curves: panel {name!r} has no series; give it {{series: values}}")
             handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
-                              log=log if isinstance(log, bool) else name in log, order=series)
+                              log=lg, order=series, hidden=hidden)
             ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
@@ -269,7 +281,7 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
         for i, (name, parts) in enumerate(accuracies.items()):
             for k, (v, symbol) in enumerate(zip(parts, "o^")):
                 strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, symbol,
-                           color=scheme_color(name, i), markersize=10, alpha=0.85)
+                           color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
@@ -283,13 +295,14 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
     """Histograms: a row per key (a scheme), a column per layer, all on the x range of the first panel.
 
     `hists`: row -> per layer `(counts, edges)`, `len(edges) == len(counts) + 1`; `annotations`: row -> a short text
-    per panel. Each panel is scaled to its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the
-    half of the units at exactly 0), which is cut."""
+    per panel (past 10 layers, as the layer numbers and ranges, of every 2nd, 3rd... panel). Each panel is scaled to
+    its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the half of the units at 0), cut."""
     rows = list(check_type("histogram_grid", "hists", hists, Mapping, "a mapping {row: [(counts, edges)]}").items())
     if not rows or (empty := [k for k, v in rows if not len(check_type("histogram_grid", f"row {k!r}", v, Sequence,
                                                                        "a list of (counts, edges)"))]):
         raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
     ncols, nrows, edges0 = max(len(v) for _, v in rows), len(rows), np.asarray(rows[0][1][0][1], dtype=np.float64)
+    every = math.ceil(ncols / 10)  # the texts of every layer (every other of 20, ...): more would run together
     lo, span = edges0[0], edges0[-1] - edges0[0]
     step, gap, names = 1.18 * span, 0.09 * span, {name: _wrap(label(name)) for name, _ in rows}
     left = max(2.0, 0.2 + 0.09 * max(len(line) for text in names.values() for line in text.split("\n")))
@@ -307,17 +320,18 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)
                 ax.axvline(j * step - gap, color="#bbbbbb", linewidth=0.8)
-                if j < len(notes := (annotations or {}).get(name, [])):
-                    ax.text(j * step + span, 1.45, notes[j], ha="right", va="top", fontsize=11, linespacing=1.0)
+                if j < len(notes := (annotations or {}).get(name, [])) and j % every == 0:
+                    ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
+                            va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
             ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=scheme_color(name, i), alpha=0.85)
             ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
-            for j in range(ncols * (i == nrows - 1)):  # the range under each panel of the last row (text: cheaper
-                for f, ha in ((0, "left"), (1, "right")):  # to draw than ticks), inside its panel
+            for j in range(0, ncols * (i == nrows - 1), every):  # the range under a panel of the last row (text:
+                for f, ha in ((0, "left"), (1, "right")):  # cheaper to draw than ticks), inside its panel
                     ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
             ax.grid(False)
             ax.spines["left"].set_visible(False)
             ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)
-        for j in range(ncols):
+        for j in range(0, ncols, every):
             fig.axes[0].text(j * step + span / 2, 1.55, f"layer {j + 1}", ha="center", va="bottom", fontsize=13)
         fig.suptitle(_title(title), y=1 - 0.1 / fig.get_figheight(), va="top")
     return fig
@@ -367,7 +381,9 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), frame_on=False)
-        ax.set_xticks([j + 0.48 for j in range(len(cols))], [_wrap(c, width=18) for c in cols], fontsize=12)
+        fit = int((fig.get_figwidth() - 1.6) / max(len(cols), 1) / 0.09)  # letters a column holds at 12 pt
+        ax.set_xticks([j + 0.48 for j in range(len(cols))], ["\n".join(textwrap.fill(t, fit) for t in _wrap(
+            c, width=18).split("\n")) for c in cols], fontsize=12)  # a word longer than a column is broken
         ax.set_yticks([-i - 0.54 for i in range(len(rows))], rows, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)

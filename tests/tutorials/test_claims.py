@@ -509,3 +509,46 @@ def test_tutorial_4_try_it_more_noise():
     assert abs(final(1e-2, 0) - const) < 1e-3 and abs(final(1e-1, 0) - const) < 1e-3
     assert all(final(0.3, seed) < 0.05 for seed in range(5))
     assert sum(final(0.1, seed) < 0.1 for seed in range(5)) == 1
+
+
+def test_tutorial_2_tanh_chain_best_w_is_below_one():
+    """Tutorial 2, section 5 and 'Try it yourself' 3: of w = 0.5, 1, 2, 4 the tanh chain keeps the most gradient at
+    w = 1, but scanning w in steps of 0.01 the best is 0.98 (x0 = 0.5, depth 30); even it keeps under a tenth."""
+    def chain_grad(w, depth=30, x0=0.5):  # the notebook's chain_grad, by the chain rule: prod w (1 - v_k^2)
+        v, grad = x0, 1.0
+        for _ in range(depth):
+            v = math.tanh(w * v)
+            grad *= w * (1 - v * v)
+        return abs(grad)
+
+    ws = np.round(np.arange(0.5, 2.0001, 0.01), 2)
+    grads = [chain_grad(w) for w in ws]
+    assert max((0.5, 1.0, 2.0, 4.0), key=chain_grad) == 1.0
+    assert ws[int(np.argmax(grads))] == 0.98 and max(grads) < 0.1 and max(grads) > 1.05 * chain_grad(1.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tutorial_2_layer_gains_over_seeds_and_with_cs231n(seed):
+    """Tutorial 2, section 6, for seeds 0-2 of its one generator: every W gain within 0.005 of 0.01 sqrt(500), the f
+    gain 0.956 at layer 1 and within 1% of 1 at layers 2-9, the product 1.4e-6 and the output's std below 1e-6;
+    'Try it yourself' 2: with `cs231n` the W gain is within 1% of 1 and the f gain below 1 at every layer."""
+    from tinygrad_init import ledger
+
+    def gains(scheme):
+        rng = np.random.default_rng(seed)
+        modules = []
+        for _ in range(10):
+            modules += [nn.Linear(500, 500, init=scheme, bias=False, rng=rng), nn.Tanh()]
+        model = nn.Sequential(*modules)
+        out = model(Tensor(rng.standard_normal((1000, 500)).astype(np.float32)))
+        with ledger.record() as steps:
+            out.backward(rng.standard_normal(out.shape).astype(np.float32))
+        return ledger.layer_gains(steps), out.data.std()
+
+    with threadpool_limits(1, user_api="blas"):
+        small, out_std = gains("small")
+        cs231n, _ = gains("cs231n")
+    assert all(abs(g.linear_gain - 0.01 * math.sqrt(500)) < 0.005 for g in small[1:])
+    assert round(small[0].activation_gain, 3) == 0.956 and all(abs(g.activation_gain - 1) < 0.01 for g in small[1:-1])
+    assert round(small.product(), 7) == 1.4e-6 and out_std < 1e-6
+    assert all(abs(g.linear_gain - 1) < 0.01 for g in cs231n[1:]) and all(g.activation_gain < 1 for g in cs231n[:-1])

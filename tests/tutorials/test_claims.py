@@ -730,3 +730,26 @@ def test_tutorial_7_momentum_caveat_over_the_full_1200_steps():
                     (0.9, "he_normal"): 5}
     loss = np.array(result.data["xavier_uniform"]["panels"]["30 layers, momentum 0.9, lr 0.003"]["loss"])
     assert round(loss[4].min(), 2) == 0.12 and loss[:, -1].min() > 0.66
+
+
+def test_tutorial_1_try_it_relu_xor_learning_rates():
+    """Tutorial 1, 'Try it yourself' 3: the notebook's XOR net (rng=1) with activation="relu" learns at learning
+    rates 0.01 to 0.1 within the 150 steps, and not at 0.2: the loss stays at 4, every hidden unit dead."""
+    X, T = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [-1.0, 1.0, 1.0, -1.0]
+
+    def train(lr):
+        model, losses = scalar_nn.MLP(2, [4, 1], activation="relu", rng=1), []
+        for _ in range(150):
+            loss = Value.sum([(model(x) - t) ** 2 for x, t in zip(X, T)])
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= lr * p.grad
+            losses.append(loss.data)
+        learned = all((model(x).data > 0) == (t > 0) for x, t in zip(X, T)) and losses[-1] < 0.1 * losses[0]
+        return model, learned, losses[-1]
+
+    assert all(train(lr)[1] for lr in (0.01, 0.02, 0.05, 0.1))
+    model, learned, final = train(0.2)
+    assert not learned and round(final, 6) == 4.0
+    assert all(h.data == 0 for x in X for h in model.layers[0](x))

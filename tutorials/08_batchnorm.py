@@ -34,8 +34,6 @@ from tinygrad_init.data import moons
 from tinygrad_init.gradcheck import gradcheck
 from tinygrad_init.optim import SGD
 
-rng = np.random.default_rng(0)
-
 # %% [markdown]
 # ## 1. What batch norm computes
 #
@@ -55,6 +53,7 @@ rng = np.random.default_rng(0)
 # $0.001 \sqrt{100} = 0.01$, a variance of $10^{-4}$, only ten times $\varepsilon$?
 
 # %%
+rng = np.random.default_rng(0)          # each cell that draws has its own seed: run it again, same numbers
 x = Tensor(rng.standard_normal((256, 100)).astype(np.float32))
 out_std = {}
 for scale in (1e-3, 1.0, 100.0):
@@ -93,6 +92,7 @@ assert abs(out_std[1e-3] - np.sqrt(1e-4 / (1e-4 + 1e-5))) < 0.01            # 0.
 # $\partial L/\partial W$?
 
 # %%
+rng = np.random.default_rng(1)
 W0 = rng.standard_normal((100, 50))
 G = rng.standard_normal((256, 50))                  # a non-uniform upstream gradient
 x64 = Tensor(x.data.astype(np.float64))
@@ -118,6 +118,7 @@ assert abs(step_per_weight[1.0] / step_per_weight[10.0] / 100 - 1) < 1e-4       
 # through $\mu$ and $\sigma^2$, which depend on every row of the batch. Central differences agree:
 
 # %%
+rng = np.random.default_rng(2)
 bn = nn.BatchNorm1d(4, dtype=np.float64)
 check = gradcheck(lambda z: bn(z), rng.standard_normal((8, 4)))
 print(check)
@@ -156,16 +157,16 @@ for scale in (0.01, 1.0):
           f"saturated {min(saturated[scale]):.4f}..{max(saturated[scale]):.4f}")
 gaussian = theory.activation_moments("tanh", 1.0).saturated                 # P(|z| > 2.65), z ~ N(0, 1)
 print(f"for z ~ N(0, 1): {gaussian:.4f}")
-assert round(gaussian, 3) == 0.008 and all(max(v) < 0.012 for v in saturated.values())
+assert round(gaussian, 3) == 0.008 and abs(max(max(v) for v in saturated.values()) - 0.00765) < 1e-9
 assert all(abs(v - 1) < 0.002 for vs in pre_std.values() for v in vs)
 
 # %% [markdown]
-# 0.8% of $\mathcal N(0, 1)$ lies beyond 2.65, and that is about what is left: no more than
-# 1.2% at any layer, with either scale (the large init saturated 90% of the units without
-# batch norm, tutorial 5). The lab's `experiments.batch_norm` builds the same networks from
-# `nn` modules, here for tanh and ReLU (the report adds the sigmoid), measures them with the
-# probe and runs the same networks without batch norm beside them; its tanh numbers are our
-# loop's:
+# 0.8% of $\mathcal N(0, 1)$ lies beyond 2.65, and that is about what is left: at most 0.765%
+# at any layer, with either scale (0.70% to 0.83% over `rng` 0 to 9 of the lab's draws; the
+# large init saturated 90% of the units without batch norm, tutorial 5). The lab's
+# `experiments.batch_norm` builds the same networks from `nn` modules, here for tanh and ReLU
+# (the report adds the sigmoid), measures them with the probe and runs the same networks
+# without batch norm beside them; its tanh numbers are our loop's:
 
 # %%
 bnres = experiments.batch_norm(rng=0, quick=True, activations=("tanh", "relu"))

@@ -316,3 +316,29 @@ def test_tutorial_1_graph_cell_run_again_after_backward_says_what_to_do():
     build = next(k for k, cell in enumerate(cells) if cell.lstrip().startswith("x = Value("))
     _run_cell(cells[build], namespace)
     _run_cell(cells[graph], namespace)
+
+
+DRAW = re.compile(r"\b(\w+)\.(standard_normal|integers|uniform|normal|permutation|choice|random|shuffle)\(")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_cell_draws_from_a_generator_made_in_another_cell(name):
+    """A cell that draws from a generator made in an earlier cell prints other numbers when a student runs it again
+    (tutorials 3 and 8 did, from one `rng` made with the imports); each cell makes the generators it draws from."""
+    for cell in _code_cells(name):
+        for gen in {m.group(1) for m in DRAW.finditer(cell)} - {"np", "random"}:
+            assert re.search(rf"\b{gen}\b[^\n=]*=(?!=)|def \w+\([^)]*\b{gen}\b", cell), (
+                f"{name}: a cell draws from `{gen}`, made in another cell:\n{cell[:300]}")
+
+
+@pytest.mark.parametrize(("name", "stop"), [("03_tensors_and_layers", "X, y = moons(200"),
+                                            ("08_batchnorm", "gen = np.random.default_rng(0)")])
+def test_cells_that_draw_print_the_same_when_run_again(name, stop, monkeypatch):
+    """Tutorials 3 (sections 1-5) and 8 (sections 1-3), whose cells draw numbers: every cell run a second time
+    prints what it printed the first time."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    cells, namespace = _code_cells(name), {}
+    end = next(k for k, cell in enumerate(cells) if cell.startswith(stop))
+    for cell in cells[:end]:
+        first = _run_cell(cell, namespace)
+        assert _run_cell(cell, namespace) == first, f"{name}: this cell printed other numbers when run again:\n{cell}"

@@ -231,6 +231,13 @@ def test_tolerances_are_respected():
     assert not r.ok and "1.001 x the numeric one" in r.hint
 
 
+def test_a_factor_close_to_one_is_not_rounded_to_one_in_the_hint():
+    # a rule off by 2e-4 fails the default rtol 1e-4; the hint said 'The analytic gradient is 1 x the numeric one'
+    Slight = _op("slight", lambda x: (x * 1.0, None), lambda s, g, needs: (g * 1.0002,))
+    r = gradcheck(lambda x: _apply(Slight, x), X, raise_on_fail=False)
+    assert not r.ok and "1.0002 x the numeric one" in r.hint
+
+
 # --------------------------------------------------------------- validation
 
 

@@ -376,7 +376,7 @@ def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], 
     if (w.numeric != 0 and abs(w.analytic + w.numeric) <= atol + rtol * abs(w.numeric)) or abs(r + 1) < 1e-3:
         return "A sign error in a backward rule?"
     if ratios.size and r != 0 and np.all(np.abs(ratios - r) <= 1e-5 * abs(r)) and abs(r - 1) > 1e-5:
-        times = "twice" if abs(r - 2) < 1e-3 else "half" if abs(r - 0.5) < 1e-3 else f"{r:.4g} x"
+        times = "twice" if abs(r - 2) < 1e-3 else "half" if abs(r - 0.5) < 1e-3 else f"{_fmt(r)} x"
         where = "at every element" if ratios.size > 1 else "here"
         return (f"The analytic gradient is {times} the numeric one {where}: a constant factor is missing or extra in "
                 "a backward rule (a contribution counted twice, or once where a node used twice must accumulate with "

@@ -948,6 +948,16 @@ def test_misc_accessors():
     assert "requires_grad=True" in repr(x) and "name='x'" in repr(x) and "op=mul" in repr(y)
 
 
+def test_detach_of_an_integer_or_bool_tensor_keeps_its_dtype_and_memory():
+    # as PyTorch's detach: the same data; it was a float32 copy, so an in-place change reached neither
+    for t in (Tensor([3, 1], dtype=np.int64), Tensor([True, False], dtype=bool), Tensor([7], dtype=np.uint8)):
+        d = t.detach()
+        assert d.dtype == t.dtype and d.data is t.data
+        d.data[0] = 0
+        assert t.data[0] == 0
+    assert Tensor(Tensor([2], dtype=np.int32), dtype=np.float64).dtype == np.float64  # a dtype given still converts
+
+
 def test_factories_keep_the_dtype_they_are_given():
     assert Tensor.zeros(2, 3, dtype=np.int64).dtype == np.int64
     assert Tensor.ones(2, dtype=bool).dtype == np.bool_

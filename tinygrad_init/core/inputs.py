@@ -20,7 +20,7 @@ _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:
-    """`data` as an array of numbers: floating ndarrays keep their dtype; numbers, lists and
+    """`data` as an array of numbers: floating ndarrays and numpy scalars keep their dtype; Python numbers, lists and
     integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
     try:
         arr = np.asarray(data)

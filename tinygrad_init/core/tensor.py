@@ -220,10 +220,10 @@ class Tensor(_GraphNode):
     or None), `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf).
 
     Args:
-        data: a number, a nested list or a numpy array of numbers. A floating ndarray keeps its dtype;
-            numbers, lists and integer or boolean arrays become float32. None, strings, Values,
-            complex and object arrays are refused. Integer tensors follow PyTorch's type promotion
-            (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
+        data: a number, a nested list, a numpy array of numbers or a Tensor (whose dtype is kept). A floating
+            ndarray or numpy scalar keeps its dtype; Python numbers, lists and integer or boolean arrays become
+            float32. None, strings, Values, complex and object arrays are refused. Integer tensors follow
+            PyTorch's type promotion (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
         requires_grad: whether `backward()` should compute `.grad` for it (floats only).
         dtype: a numpy dtype to convert to, overriding the rule above.
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`)."""
@@ -236,7 +236,7 @@ class Tensor(_GraphNode):
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
         source = data if isinstance(data, Tensor) else None
-        self.data = to_array(data.numpy() if source is not None else data, dtype)
+        self.data = to_array(data, dtype) if source is None else to_array(data.numpy(), dtype or data.dtype)
         self.grad_fn, self._op = None, None
         if requires_grad is False:  # the common case (constants, data): no check needed
             self._requires_grad = False

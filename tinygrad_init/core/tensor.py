@@ -369,13 +369,12 @@ class Tensor(_GraphNode):
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
         if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
-            arr = constant(other, self.data.dtype, fn.name)
+            arr = constant(other, self.data, fn.name)
             other = Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
-        x, y = a.data, b.data
-        dtype = x.dtype
-        if dtype is not y.dtype or dtype.kind != "f":
-            x, y = floats(x, y, fn.name)
+        x, y, half = a.data, b.data, False
+        if (dtype := x.dtype) is not y.dtype or dtype.kind != "f":
+            x, y, half = floats(x, y, fn.name)  # half: computed in float32, for a float16 result
         try:
             out, saved = fn.forward(x, y)
         except TypeError:  # numpy refuses to subtract booleans
@@ -388,7 +387,7 @@ class Tensor(_GraphNode):
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
-        return _result(out, fn, saved, a, b)
+        return _result(out.astype(np.float16) if half else out, fn, saved, a, b)
 
     def __add__(self, other: Any) -> Tensor: return self._binary(_ADD, other)
     def __radd__(self, other: Any) -> Tensor: return self._binary(_ADD, other, True)
@@ -512,7 +511,7 @@ class Tensor(_GraphNode):
                                "graph; do it inside no_grad() (as optimizers do), or write y = x + other")
         data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
-            constant(other, data.dtype, name)
+            constant(other, data, name)
         try:  # numpy refuses an operand whose broadcast shape is not the tensor's (it cannot write into `out`)
             ufunc(data, o * alpha if alpha != 1 else o, out=data)
         except ValueError:

@@ -548,6 +548,13 @@ def test_a_parameter_made_from_an_array_owns_its_numbers_as_torch_tensor():
     np.testing.assert_array_equal(w2.data, W0)
     np.testing.assert_allclose(w1.data, W0 - 0.1 * np.array([[1.0, 2.0], [3.0, 4.0]]))
 
+    t = Tensor(W0)  # from a tensor too (PyTorch's torch.tensor(t, requires_grad=True) copies): training the leaf
+    w3 = Tensor(t, requires_grad=True)  # made from it changed t, and bumped t's version as if t had been changed
+    with no_grad():
+        w3 -= 1.0
+    np.testing.assert_array_equal(t.data, [[0.5, -1.0], [2.0, 0.25]])
+    np.testing.assert_array_equal(w3.data, W0 - 1.0)
+
 
 def test_float32_stays_float32_through_ops_with_python_scalars():
     x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]], dtype=np.float32), requires_grad=True)

@@ -235,15 +235,15 @@ class Tensor(_GraphNode):
     scalar, parents = False, ()  # a tensor node (see autograd), a leaf: an op's result is walked from its grad_fn
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
-        source = data if isinstance(data, Tensor) else None
-        self.data = to_array(data, dtype) if source is None else to_array(data.numpy(), dtype or data.dtype)
+        source, raw = (data, data.numpy()) if isinstance(data, Tensor) else (None, data)
+        self.data = to_array(raw, dtype if dtype is not None or source is None else data.dtype)  # a Tensor's kept
         self.grad_fn, self._op = None, None
         if requires_grad is False:  # the common case (constants, data): no check needed
             self._requires_grad = False
         else:
             self.requires_grad = requires_grad  # checked by the setter
-            if self.data is data:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
-                self.data = data.copy()
+            if self.data is raw:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
+                self.data = raw.copy()
         if type(name) is not str or name:  # "" (the default): no label
             if not isinstance(name, str):  # as Value's label
                 raise TypeError(f"Tensor: name must be a string, got {type(name).__name__} {name!r:.40}")

@@ -360,16 +360,16 @@ def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], 
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
-    if np.all(c.analytic == 0) and np.any(np.abs(c.numeric[np.isfinite(c.numeric)]) > atol):
-        return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
-                ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "
-                "return zeros?")
-    s = total()
+    s = total()  # first: at a kink of relu the analytic gradient may be 0 everywhere
     right, left = (_shifted(total, arr, w.index, eps) - s) / eps, (s - _shifted(total, arr, w.index, -eps)) / eps
     if abs(right - left) > max(1e-3, 1e-2 * max(abs(left), abs(right))):
         return (f"f has a kink here (slope {_fmt(left)} from the left, {_fmt(right)} from the right): relu at 0, max "
                 "with ties or abs at 0 have no derivative there, so no backward rule can match; check at a point "
                 "away from it.")
+    if np.all(c.analytic == 0) and np.any(np.abs(c.numeric[np.isfinite(c.numeric)]) > atol):
+        return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
+                ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "
+                "return zeros?")
     mask = (np.abs(c.numeric) > 10 * atol) & np.isfinite(c.numeric) & np.isfinite(c.analytic)
     ratios = c.analytic[mask] / c.numeric[mask]
     r = float(np.median(ratios)) if ratios.size else math.nan

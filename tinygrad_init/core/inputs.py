@@ -89,8 +89,8 @@ def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
     """A number or array operand of a tensor holding `data`, as an array typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower. A division's
-    operand is floating with any tensor. A number with a float16 tensor of one or more axes stays float32 (as in
-    PyTorch, 1e5, which float16 cannot hold, is 1e5): `floats` computes in float32 and rounds the result once."""
+    operand is floating with any tensor. A number with a float16 tensor of one or more axes stays float32 (1e5,
+    which float16 cannot hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once."""
     like = data.dtype
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
     try:
@@ -115,7 +115,7 @@ def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
 def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray, bool]:
     """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
     and both to float32 for a division; a 0-d operand of the other's category takes the other's dtype, but with
-    float16 both are float32 and the third result, True, says to round the result to float16 (as PyTorch computes)."""
+    float16 both become float32 and the third result, True, says to round the result to float16 once."""
     if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind]:
         if (y if x.ndim == 0 else x).dtype is _HALF:
             return x.astype(np.float32), y.astype(np.float32), True

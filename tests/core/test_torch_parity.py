@@ -567,7 +567,7 @@ def test_a_float16_tensor_with_a_number_computes_in_float32_and_rounds_once():
     h = np.random.default_rng(0).uniform(0.5, 1000.0, 300).astype(np.float16)
     h[0] = 1.0
     for f in (operator.add, operator.sub, operator.mul, operator.truediv):
-        for s in (0.1, 1 / 3, 1e5, 1e-6, 1.0004, np.float64(0.1), np.array(1e5), np.array(0.3, np.float32)):
+        for s in (0.1, 1 / 3, 1e5, 1e-6, 1.0004, 70000, np.float64(0.1), np.array(1e5), np.array(0.3, np.float32)):
             for swap in (False, True)[:1 + (not isinstance(s, np.ndarray))]:  # PyTorch makes a 0-d tensor on the
                 t = torch.from_numpy(h)  # left float16 first (an inf for 1e5); a number on either side stays
                 ts = torch.from_numpy(s) if isinstance(s, np.ndarray) else s.item() if isinstance(s, np.generic) else s

@@ -104,11 +104,10 @@ def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
             "or Values throughout." if isinstance(x, Value) else
             f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
                                                  else "use numbers, numpy arrays or Tensors")))
-    if like.kind != "f" and op in FLOAT_OPS:  # a division is done in floats: uint8 / 256 must not wrap 256 to 0
-        like = _DEFAULT[2]
+    if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
+        like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
-        half = like is _HALF and data.ndim and not arr.ndim
-        return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] or half else like, copy=False)
+        return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
     return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)
 
 

@@ -121,10 +121,8 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
         x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
     fx, fy = x.dtype.kind == "f", y.dtype.kind == "f"
     if fx != fy:
-        x, y = (x, y.astype(x.dtype)) if fx else (x.astype(y.dtype), y)
-    elif not fx and op in FLOAT_OPS:
-        x, y = x.astype(np.float32), y.astype(np.float32)
-    return x, y, False
+        return (x, y.astype(x.dtype), False) if fx else (x.astype(y.dtype), y, False)
+    return (x.astype(np.float32), y.astype(np.float32), False) if not fx and op in FLOAT_OPS else (x, y, False)
 
 
 def index_of(index: Any) -> Any:

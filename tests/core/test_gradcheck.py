@@ -188,6 +188,13 @@ def test_kink_is_explained():
     assert not r2.ok and r2.where.index == (0,) and "kink" in r2.hint
 
 
+def test_a_kink_where_the_analytic_gradient_is_zero_is_explained_as_a_kink():
+    # relu'(0) = 0 everywhere: the hint said 'No gradient reached this input: was it detached?'
+    for f, x in ((lambda a: a.relu(), 0.0), (lambda x: x.relu(), np.array([0.0, -1.0]))):
+        r = gradcheck(f, x, raise_on_fail=False)
+        assert not r.ok and "kink" in r.hint and "No gradient" not in r.hint
+
+
 def test_max_with_ties_matches_central_differences():
     # Splitting the gradient equally among tied maxima is exactly what the central difference sees:
     # (max(2 + e, 2) - max(2 - e, 2)) / 2e = 1/2.
@@ -229,6 +236,13 @@ def test_tolerances_are_respected():
     assert gradcheck(lambda x: _apply(Slight, x), X, rtol=1e-2).ok
     r = gradcheck(lambda x: _apply(Slight, x), X, raise_on_fail=False)
     assert not r.ok and "1.001 x the numeric one" in r.hint
+
+
+def test_a_factor_close_to_one_is_not_rounded_to_one_in_the_hint():
+    # a rule off by 2e-4 fails the default rtol 1e-4; the hint said 'The analytic gradient is 1 x the numeric one'
+    Slight = _op("slight", lambda x: (x * 1.0, None), lambda s, g, needs: (g * 1.0002,))
+    r = gradcheck(lambda x: _apply(Slight, x), X, raise_on_fail=False)
+    assert not r.ok and "1.0002 x the numeric one" in r.hint
 
 
 # --------------------------------------------------------------- validation

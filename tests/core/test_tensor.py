@@ -548,6 +548,13 @@ def test_a_parameter_made_from_an_array_owns_its_numbers_as_torch_tensor():
     np.testing.assert_array_equal(w2.data, W0)
     np.testing.assert_allclose(w1.data, W0 - 0.1 * np.array([[1.0, 2.0], [3.0, 4.0]]))
 
+    t = Tensor(W0)  # from a tensor too (PyTorch's torch.tensor(t, requires_grad=True) copies): training the leaf
+    w3 = Tensor(t, requires_grad=True)  # made from it changed t, and bumped t's version as if t had been changed
+    with no_grad():
+        w3 -= 1.0
+    np.testing.assert_array_equal(t.data, [[0.5, -1.0], [2.0, 0.25]])
+    np.testing.assert_array_equal(w3.data, W0 - 1.0)
+
 
 def test_float32_stays_float32_through_ops_with_python_scalars():
     x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]], dtype=np.float32), requires_grad=True)
@@ -946,6 +953,16 @@ def test_misc_accessors():
     assert not d.requires_grad and d.is_leaf and d.data is y.data
     assert x.numpy() is x.data
     assert "requires_grad=True" in repr(x) and "name='x'" in repr(x) and "op=mul" in repr(y)
+
+
+def test_detach_of_an_integer_or_bool_tensor_keeps_its_dtype_and_memory():
+    # as PyTorch's detach: the same data; it was a float32 copy, so an in-place change reached neither
+    for t in (Tensor([3, 1], dtype=np.int64), Tensor([True, False], dtype=bool), Tensor([7], dtype=np.uint8)):
+        d = t.detach()
+        assert d.dtype == t.dtype and d.data is t.data
+        d.data[0] = 0
+        assert t.data[0] == 0
+    assert Tensor(Tensor([2], dtype=np.int32), dtype=np.float64).dtype == np.float64  # a dtype given still converts
 
 
 def test_factories_keep_the_dtype_they_are_given():

@@ -22,7 +22,7 @@ if os.environ.get("CI") == "true":
 else:
     torch = pytest.importorskip("torch")
 
-from tinygrad_init import Tensor, Value  # noqa: E402
+from tinygrad_init import Tensor, Value, no_grad  # noqa: E402
 from tinygrad_init import losses  # noqa: E402
 
 pytestmark = pytest.mark.torch
@@ -555,3 +555,39 @@ def test_python_and_numpy_scalar_operands_on_either_side_are_typed_as_in_pytorch
                 got = f(*args[::-1]) if swap else f(*args)
                 assert str(got.dtype) == str(want.dtype).removeprefix("torch."), (f, dtype, s, swap)
                 np.testing.assert_allclose(got.data.astype(float), want.double().numpy(), rtol=1e-3)
+
+
+def test_a_float16_tensor_with_a_number_computes_in_float32_and_rounds_once():
+    # The number is kept as it is (in float32, float16 arithmetic's working precision) and the result rounded once,
+    # as PyTorch's * and / do; rounding the number to float16 first made h / 1e5 zero (1e5 is inf in float16),
+    # h * 1e5 inf, and h * 0.1 an ulp off for a third of the elements. (PyTorch's + and - round the number first:
+    # its h - 1.0004 is 0 at h = 1, here the float16 nearest to -0.0004.)
+    import operator
+
+    h = np.random.default_rng(0).uniform(0.5, 1000.0, 300).astype(np.float16)
+    h[0] = 1.0
+    for f in (operator.add, operator.sub, operator.mul, operator.truediv):
+        for s in (0.1, 1 / 3, 1e5, 1e-6, 1.0004, 70000, np.float64(0.1), np.array(1e5), np.array(0.3, np.float32)):
+            for swap in (False, True)[:1 + (not isinstance(s, np.ndarray))]:  # PyTorch makes a 0-d tensor on the
+                t = torch.from_numpy(h)  # left float16 first (an inf for 1e5); a number on either side stays
+                ts = torch.from_numpy(s) if isinstance(s, np.ndarray) else s.item() if isinstance(s, np.generic) else s
+                want = (f(ts, t) if swap else f(t, ts)).numpy()
+                with np.errstate(all="ignore"):
+                    got = (f(s, Tensor(h)) if swap else f(Tensor(h), s)).data
+                    exact = (f(float(s), h.astype(np.float64)) if swap else f(h.astype(np.float64), float(s)))
+                    nearest = exact.astype(np.float16)  # the float16 nearest to the exact result
+                assert got.dtype == np.float16
+                if f in (operator.add, operator.sub):
+                    np.testing.assert_array_equal(got, nearest, err_msg=f"{f.__name__} {s!r}")
+                elif swap and f is operator.truediv:  # PyTorch's s / h is h.reciprocal() * s: rounded twice
+                    np.testing.assert_allclose(got, want, rtol=2e-3)
+                else:
+                    np.testing.assert_array_equal(got, want, err_msg=f"{f.__name__} {s!r} swap={swap}")
+    assert (Tensor(h) - 1.0004).data[0] == np.float16(-0.0004)
+    w = Tensor(h, requires_grad=True)
+    (w / 1e5).backward(np.ones(h.shape, np.float16))
+    assert w.grad.dtype == np.float16 and np.all(w.grad == np.float16(1e-5))
+    with no_grad():
+        w.mul_(1e-5)  # in place: the same single rounding
+    np.testing.assert_array_equal(w.data, (torch.from_numpy(h) * 1e-5).numpy())
+    assert (Tensor(np.float16(2.0)) * 0.1).dtype == np.float16  # a 0-d float16 tensor stays float16 too

@@ -360,23 +360,23 @@ def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], 
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
-    if np.all(c.analytic == 0) and np.any(np.abs(c.numeric[np.isfinite(c.numeric)]) > atol):
-        return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
-                ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "
-                "return zeros?")
-    s = total()
+    s = total()  # first: at a kink of relu the analytic gradient may be 0 everywhere
     right, left = (_shifted(total, arr, w.index, eps) - s) / eps, (s - _shifted(total, arr, w.index, -eps)) / eps
     if abs(right - left) > max(1e-3, 1e-2 * max(abs(left), abs(right))):
         return (f"f has a kink here (slope {_fmt(left)} from the left, {_fmt(right)} from the right): relu at 0, max "
                 "with ties or abs at 0 have no derivative there, so no backward rule can match; check at a point "
                 "away from it.")
+    if np.all(c.analytic == 0) and np.any(np.abs(c.numeric[np.isfinite(c.numeric)]) > atol):
+        return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
+                ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "
+                "return zeros?")
     mask = (np.abs(c.numeric) > 10 * atol) & np.isfinite(c.numeric) & np.isfinite(c.analytic)
     ratios = c.analytic[mask] / c.numeric[mask]
     r = float(np.median(ratios)) if ratios.size else math.nan
     if (w.numeric != 0 and abs(w.analytic + w.numeric) <= atol + rtol * abs(w.numeric)) or abs(r + 1) < 1e-3:
         return "A sign error in a backward rule?"
     if ratios.size and r != 0 and np.all(np.abs(ratios - r) <= 1e-5 * abs(r)) and abs(r - 1) > 1e-5:
-        times = "twice" if abs(r - 2) < 1e-3 else "half" if abs(r - 0.5) < 1e-3 else f"{r:.4g} x"
+        times = "twice" if abs(r - 2) < 1e-3 else "half" if abs(r - 0.5) < 1e-3 else f"{_fmt(r)} x"
         where = "at every element" if ratios.size > 1 else "here"
         return (f"The analytic gradient is {times} the numeric one {where}: a constant factor is missing or extra in "
                 "a backward rule (a contribution counted twice, or once where a node used twice must accumulate with "

@@ -17,10 +17,11 @@ __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
 _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
+_HALF = np.dtype(np.float16)
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:
-    """`data` as an array of numbers: floating ndarrays keep their dtype; numbers, lists and
+    """`data` as an array of numbers: floating ndarrays and numpy scalars keep their dtype; Python numbers, lists and
     integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
     try:
         arr = np.asarray(data)
@@ -84,11 +85,13 @@ def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 
-def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
-    """A number or array operand as an array, typed as PyTorch promotes: a Python number
+def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
+    """A number or array operand of a tensor holding `data`, as an array typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower. A division's
-    operand is floating with any tensor."""
+    operand is floating with any tensor. A number with a float16 tensor of one or more axes stays float32 (1e5,
+    which float16 cannot hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once."""
+    like = data.dtype
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
     try:
         arr = np.asarray(x) if weak or isinstance(x, np.ndarray) else None
@@ -101,22 +104,25 @@ def constant(x: Any, like: np.dtype, op: str) -> np.ndarray:
             "or Values throughout." if isinstance(x, Value) else
             f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
                                                  else "use numbers, numpy arrays or Tensors")))
-    if like.kind != "f" and op in FLOAT_OPS:  # a division is done in floats: uint8 / 256 must not wrap 256 to 0
-        like = _DEFAULT[2]
+    if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
+        like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
         return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
     return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)
 
 
-def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray]:
+def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray, bool]:
     """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
-    and both to float32 for a division; a 0-d operand of the other's category takes the other's dtype."""
+    and both to float32 for a division; a 0-d operand of the other's category takes the other's dtype, but with
+    float16 both become float32 and the third result, True, says to round the result to float16 once."""
     if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind]:
+        if (y if x.ndim == 0 else x).dtype is _HALF:
+            return x.astype(np.float32), y.astype(np.float32), True
         x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
     fx, fy = x.dtype.kind == "f", y.dtype.kind == "f"
     if fx != fy:
-        return (x, y.astype(x.dtype)) if fx else (x.astype(y.dtype), y)
-    return (x.astype(np.float32), y.astype(np.float32)) if not fx and op in FLOAT_OPS else (x, y)
+        return (x, y.astype(x.dtype), False) if fx else (x.astype(y.dtype), y, False)
+    return (x.astype(np.float32), y.astype(np.float32), False) if not fx and op in FLOAT_OPS else (x, y, False)
 
 
 def index_of(index: Any) -> Any:

@@ -220,10 +220,10 @@ class Tensor(_GraphNode):
     or None), `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf).
 
     Args:
-        data: a number, a nested list or a numpy array of numbers. A floating ndarray keeps its dtype;
-            numbers, lists and integer or boolean arrays become float32. None, strings, Values,
-            complex and object arrays are refused. Integer tensors follow PyTorch's type promotion
-            (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
+        data: a number, a nested list, a numpy array of numbers or a Tensor (whose dtype is kept). A floating
+            ndarray or numpy scalar keeps its dtype; Python numbers, lists and integer or boolean arrays become
+            float32. None, strings, Values, complex and object arrays are refused. Integer tensors follow
+            PyTorch's type promotion (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
         requires_grad: whether `backward()` should compute `.grad` for it (floats only).
         dtype: a numpy dtype to convert to, overriding the rule above.
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`)."""
@@ -235,15 +235,15 @@ class Tensor(_GraphNode):
     scalar, parents = False, ()  # a tensor node (see autograd), a leaf: an op's result is walked from its grad_fn
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
-        source = data if isinstance(data, Tensor) else None
-        self.data = to_array(data.numpy() if source is not None else data, dtype)
+        source, raw = (data, data.numpy()) if isinstance(data, Tensor) else (None, data)
+        self.data = to_array(raw, dtype if dtype is not None or source is None else data.dtype)  # a Tensor's kept
         self.grad_fn, self._op = None, None
         if requires_grad is False:  # the common case (constants, data): no check needed
             self._requires_grad = False
         else:
             self.requires_grad = requires_grad  # checked by the setter
-            if self.data is data:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
-                self.data = data.copy()
+            if self.data is raw:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
+                self.data = raw.copy()
         if type(name) is not str or name:  # "" (the default): no label
             if not isinstance(name, str):  # as Value's label
                 raise TypeError(f"Tensor: name must be a string, got {type(name).__name__} {name!r:.40}")
@@ -369,13 +369,12 @@ class Tensor(_GraphNode):
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
         if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
-            arr = constant(other, self.data.dtype, fn.name)
+            arr = constant(other, self.data, fn.name)
             other = Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
-        x, y = a.data, b.data
-        dtype = x.dtype
-        if dtype is not y.dtype or dtype.kind != "f":
-            x, y = floats(x, y, fn.name)
+        x, y, half = a.data, b.data, False
+        if (dtype := x.dtype) is not y.dtype or dtype.kind != "f":
+            x, y, half = floats(x, y, fn.name)  # half: computed in float32, for a float16 result
         try:
             out, saved = fn.forward(x, y)
         except TypeError:  # numpy refuses to subtract booleans
@@ -388,7 +387,7 @@ class Tensor(_GraphNode):
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
-        return _result(out, fn, saved, a, b)
+        return _result(out.astype(np.float16) if half else out, fn, saved, a, b)
 
     def __add__(self, other: Any) -> Tensor: return self._binary(_ADD, other)
     def __radd__(self, other: Any) -> Tensor: return self._binary(_ADD, other, True)
@@ -512,7 +511,7 @@ class Tensor(_GraphNode):
                                "graph; do it inside no_grad() (as optimizers do), or write y = x + other")
         data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
-            constant(other, data.dtype, name)
+            constant(other, data, name)
         try:  # numpy refuses an operand whose broadcast shape is not the tensor's (it cannot write into `out`)
             ufunc(data, o * alpha if alpha != 1 else o, out=data)
         except ValueError:

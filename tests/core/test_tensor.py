@@ -1090,3 +1090,19 @@ def test_a_0d_result_reads_as_a_numpy_array_and_changes_in_place_as_any_tensor()
     m = x.mean()
     m.detach().add_(1.0)  # a detached 0-d result shares its memory, as any detached tensor (and PyTorch's) does
     assert m.item() == 3.0
+
+
+def test_an_assigned_grad_is_checked_and_accumulates_as_in_torch() -> None:
+    torch = pytest.importorskip("torch")
+    w, tw = Tensor(np.ones(3), requires_grad=True), torch.ones(3, dtype=torch.float64, requires_grad=True)
+    w.grad, tw.grad = [1.0, 2.0, 3.0], torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
+    (w * 2).sum().backward()
+    (tw * 2).sum().backward()
+    np.testing.assert_array_equal(w.grad, tw.grad.numpy())
+    assert w.grad.dtype == np.float64
+    for bad in (np.ones(4), 0.0, "abc", object(), [1, [2]], np.ones(3, complex)):  # torch: "assigned grad has data
+        with pytest.raises(ValueError, match=r"grad: a tensor of shape \(3,\) takes None or real numbers of that"):
+            w.grad = bad
+        np.testing.assert_array_equal(w.grad, [3.0, 4.0, 5.0])  # unchanged by the refused assignment
+    w.grad = None
+    assert w.grad is None

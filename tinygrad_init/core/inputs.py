@@ -11,7 +11,8 @@ import numpy as np
 from ..utils import check_int
 from .value import Value
 
-__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "FLOAT_OPS"]
+__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
+           "FLOAT_OPS"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -154,3 +155,19 @@ def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
         return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "
                           "x.shape[-1] == W.shape[0]; did you mean to transpose one of them?")
     return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")
+
+
+def grad_value(value: Any, t: Any) -> np.ndarray | None:
+    """What `t.grad = value` stores: None, or real numbers of `t`'s shape, in `t`'s dtype (PyTorch refuses others)."""
+    if value is None:
+        return None
+    try:
+        arr = np.asarray(value.data if hasattr(value, "grad_fn") else value)
+    except ValueError:  # a ragged list
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf" or arr.shape != t.shape:
+        got = f"of shape {arr.shape}, dtype {arr.dtype}" if arr is not None and arr.dtype.kind in "biufc" else \
+            f"{value!r:.60}"
+        raise ValueError(f"grad: a tensor of shape {t.shape} takes None or real numbers of that shape as its .grad, "
+                         f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
+    return arr.astype(t.dtype, copy=False)

@@ -23,7 +23,8 @@ import numpy as np
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .inputs import FLOAT_OPS, axes_of, constant, floats, index_of, matmul_error, real_dtype, sizes, to_array
+from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
+from .inputs import to_array
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -282,8 +283,9 @@ class Tensor(_GraphNode):
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
 
-    grad = property(lambda self: (self.grad_fn or self)._grad, lambda self, value: setattr(self.grad_fn or self,
-                    "_grad", value), doc="dL/d(self): an array of its shape once backward reached it, or None.")
+    grad = property(lambda self: (self.grad_fn or self)._grad,
+                    lambda self, value: setattr(self.grad_fn or self, "_grad", grad_value(value, self)),
+                    doc="dL/d(self): an array of its shape once backward reached it, or None (settable to either).")
     name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(self.grad_fn or self,
                     "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
 

@@ -59,15 +59,8 @@ class SGD:
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        steps = [(i, p, p._grad, p.data) for i, p in enumerate(self.params) if p._grad is not None]  # a leaf's .grad
-        for i, p, g, data in steps:  # all checked before any is changed
-            if type(g) is not np.ndarray or g.shape != data.shape or (g.dtype is not data.dtype
-                                                                       and g.dtype.kind not in "biuf"):
-                raise ValueError(f"SGD.step: parameter {i} ({p.name or 'unnamed'}) has shape {p.shape} but its "
-                                 f".grad is {type(g).__name__} of shape {np.shape(g)} (dtype "
-                                 f"{getattr(g, 'dtype', None)}); a gradient must be a real array of its parameter's "
-                                 "shape (was .grad assigned by hand?)")
-        for i, p, g, data in steps:
+        steps = [(i, p, p._grad, p.data) for i, p in enumerate(self.params) if p._grad is not None]  # checked by the
+        for i, p, g, data in steps:  # .grad setter: an array of the parameter's shape and dtype
             g = g + wd * data if wd else g
             if mu:
                 v = self._velocity[i]

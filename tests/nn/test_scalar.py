@@ -134,3 +134,14 @@ def test_scalar_labels_and_default_weights():
     w = np.array([p.data for p in scalar_nn.Layer(40, 50, rng=0).parameters() if p.label.split(".")[1] != "b"])
     assert w.size == 2000 and w.min() >= -1.0 and w.max() < 1.0 and w.min() < -0.99 and w.max() > 0.99  # U(-1, 1)
     assert scalar_nn.Module().parameters() == []  # the base: a module without parameters
+
+
+@pytest.mark.parametrize("weights", [5.0, np.float64(2.0), np.array(3.0), "ab", np.ones((1, 1))])
+def test_weights_that_are_not_a_list_of_numbers_are_named(weights):
+    with pytest.raises(TypeError, match=r"Neuron: weights must be a list of numbers, one per input \(1\), got "):
+        scalar_nn.Neuron(1, weights=weights)  # a float said "'float' object is not iterable", naming neither
+
+
+def test_weights_as_a_list_a_tuple_or_a_1d_array_are_taken():
+    for weights in ([0.5], (0.5,), np.array([0.5])):
+        assert scalar_nn.Neuron(1, weights=weights, activation="linear")([2.0]).data == 1.0

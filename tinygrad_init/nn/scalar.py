@@ -48,6 +48,9 @@ class Neuron(Module):
                  bias: float = 0.0, rng: Rng = None, name: str = "") -> None:
         nin = check_int("Neuron", "nin", nin, 1)
         self.activation = activations.get(activation, "Neuron", engine_only=True).name
+        if weights is not None and not (isinstance(weights, (list, tuple)) or getattr(weights, "ndim", 0) == 1):
+            raise TypeError(f"Neuron: weights must be a list of numbers, one per input ({nin}), got "
+                            f"{type(weights).__name__} {weights!r:.40}")
         weights = [check_real("Neuron", f"weights[{i}]", w) for i, w in
                    enumerate(as_rng(rng).uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
         if len(weights) != nin:

@@ -844,3 +844,25 @@ def test_path_sums_that_overflow_or_meet_inf_minus_inf_total_what_backprop_and_t
         y.backward()
         pp = path_products(y, x)
         assert str(pp.total) == str(x.grad) == str(tx.grad.item()) and f"total = {pp.total}" in pp.explain()
+
+
+def test_a_state_looks_a_tensor_up_by_itself_as_final_grads_does():
+    # state(k).grads[h] raised KeyError for an intermediate tensor h (its node is h.grad_fn), `h in state.complete`
+    # and grads.get(h) said False and None, where final_grads()[h] works; the numbers are torch's
+    from conftest import require_module
+    torch = require_module("torch")
+    xd, wd = np.array([[0.5, -1.0], [2.0, 1.5]]), np.array([[1.0], [-2.0]])
+    w, tw = Tensor(wd, requires_grad=True), torch.tensor(wd, requires_grad=True)
+    h, th = Tensor(xd) @ w, torch.tensor(xd) @ tw
+    th.retain_grad()
+    with ledger.record() as steps:
+        (h.tanh() * 3).sum().backward()
+    (th.tanh() * 3).sum().backward()
+    first, last = steps.state(1), steps.state(len(steps))
+    assert h not in first.complete and first.grads.get(h) is None
+    for t, tt in ((h, th), (w, tw)):
+        got, want = last.grads[t], GradStats.of(tt.grad.numpy())
+        assert got == last.grads.get(t) == steps.final_grads().get(t)
+        assert got.shape == want.shape
+        assert (got.mean, got.std, got.norm) == pytest.approx((want.mean, want.std, want.norm))
+        assert t in last.complete

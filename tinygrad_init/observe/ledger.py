@@ -71,11 +71,22 @@ class GradStats(NamedTuple):
         return cls(tuple(np.shape(a)), *moments(np.asarray(a)))
 
 
+def _node(key: Any) -> Any:
+    return getattr(key, "grad_fn", None) or key  # a tensor stands for its graph node
+
+
 class _ByNode(dict):
     """node -> value; a tensor may be looked up by itself, for its graph node (`grad_fn`)."""
 
-    def __getitem__(self, key: Any) -> Any: return dict.__getitem__(self, getattr(key, "grad_fn", None) or key)
-    def __contains__(self, key: Any) -> bool: return dict.__contains__(self, getattr(key, "grad_fn", None) or key)
+    def __getitem__(self, key: Any) -> Any: return dict.__getitem__(self, _node(key))
+    def __contains__(self, key: Any) -> bool: return dict.__contains__(self, _node(key))
+    def get(self, key: Any, default: Any = None) -> Any: return dict.get(self, _node(key), default)
+
+
+class _NodeSet(frozenset):
+    """A set of nodes; a tensor is in it when its graph node (`grad_fn`) is."""
+
+    def __contains__(self, key: Any) -> bool: return frozenset.__contains__(self, _node(key))
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,7 +176,7 @@ class Pass:
 class LedgerState:
     """What is known after the first `k` steps: the last `step` (None for k = 0) and its `pass_`, `grads` (node ->
     gradient known so far, the root holding the seed; a complete one as its hooks leave it) and `complete` (the nodes
-    whose every contribution arrived)."""
+    whose every contribution arrived); a tensor is looked up in both by itself, as in `final_grads`."""
 
     k: int
     step: Step | None
@@ -295,14 +306,14 @@ class Ledger(Sequence):
         if not 0 <= check_int("Ledger.state", "k", k) <= len(self.steps):
             raise IndexError(f"Ledger.state: k must be between 0 and {len(self.steps)}, got {k}")
         ps = self.passes[self.steps[k - 1].pass_index] if k > 0 else self.get_pass(0)
-        return next(LedgerState(j, s, ps, dict(g), frozenset(c)) for j, s, g, c in self._sweep(ps) if j == k)
+        return next(LedgerState(j, s, ps, _ByNode(g), _NodeSet(c)) for j, s, g, c in self._sweep(ps) if j == k)
 
     def states(self) -> Iterator[LedgerState]:
         """`state(0)`, `state(1)`, ..., `state(len(self))`, in one sweep."""
         for ps in self.passes:
             for j, s, grads, complete in self._sweep(ps):
                 if s is not None or ps.index == 0:
-                    yield LedgerState(j, s, ps, dict(grads), frozenset(complete))
+                    yield LedgerState(j, s, ps, _ByNode(grads), _NodeSet(complete))
 
     def final_grads(self, pass_index: int | None = None) -> dict:
         """node -> its gradient at the end of a pass (a float, or `GradStats`), intermediate tensors included

@@ -185,6 +185,15 @@ def test_an_mlp_refused_for_its_final_activation_draws_nothing_from_a_shared_gen
     np.testing.assert_array_equal(first, np.random.default_rng(0).uniform(-a, a, (2, 3)).astype(np.float32))
 
 
+
+def test_a_linear_refused_for_its_bias_flag_draws_nothing_from_a_shared_generator():
+    gen = np.random.default_rng(0)
+    with pytest.raises(TypeError, match="Linear: bias must be"):
+        nn.Linear(2, 3, bias="yes", rng=gen)
+    a = np.sqrt(6 / (2 + 3))  # xavier_uniform: the retry gets seed 0's weights, as a fresh run
+    np.testing.assert_array_equal(nn.Linear(2, 3, rng=gen).weight.data,
+                                  np.random.default_rng(0).uniform(-a, a, (2, 3)).astype(np.float32))
+
 def test_zero_grad_and_accumulation():
     lin = nn.Linear(3, 2, rng=0)
     x = Tensor(np.ones((2, 3)))

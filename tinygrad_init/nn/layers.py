@@ -149,9 +149,10 @@ class Linear(Module):
         super().__init__()
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
         shape, gen, dtype = (self.fan_in, self.fan_out), as_rng(rng), real_dtype(dtype, "Linear", floating=True)
+        bias = check_bool("Linear", "bias", bias)  # before any draw: a refused call leaves a shared rng as it was
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
-        self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias")
-                                          if check_bool("Linear", "bias", bias) else (None, ""))
+        self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias
+                                          else (None, ""))
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)

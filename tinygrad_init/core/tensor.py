@@ -2,15 +2,15 @@
 
 A `Tensor` holds its data; the op that made it leaves a graph record beside it, its `grad_fn` (a `Node`, as in
 PyTorch): the op, the parents' graph nodes and only what the op's backward rule saved (`tinygrad_init.core.ops` is
-the table of forward and vector-Jacobian rules). So the graph keeps no intermediate result that backward does not
-need, and backward frees what was saved as it goes (pass `retain_graph=True` to walk a graph twice); pictures drawn
-afterwards keep every op, shape and dtype. The walk and the chain rule live in `tinygrad_init.autograd`; broadcasting
-is undone in one place, `unbroadcast`. As in PyTorch, leaves accumulate `.grad` across backward calls, intermediate
-tensors keep theirs only if retained, and an in-place change (`add_`, which the optimizer uses) of a tensor that a
-backward rule saved, or of a view of its memory (a slice, a transpose, `detach()`), makes that backward raise; writes
-into `.data` are not tracked. As in `Value`, relu's backward multiplies by its 0/1 mask (up to ten times faster than
-selecting), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's rules select,
-as PyTorch's do."""
+the table of forward and vector-Jacobian rules). So the graph keeps no intermediate result that no backward rule
+reads (a product saves both operands, also when one needs no gradient), and backward frees what was saved as it goes
+(pass `retain_graph=True` to walk a graph twice); pictures drawn afterwards keep every op, shape and dtype. The walk
+and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in one place, `unbroadcast`. As in
+PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors keep theirs only if retained, and an
+in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved, or of a view of its
+memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
+`Value`, relu's backward multiplies by its 0/1 mask (up to ten times faster than selecting), so an inf or nan
+upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's rules select, as PyTorch's do."""
 
 from __future__ import annotations
 

@@ -104,6 +104,15 @@ def test_tanh_integrals_match_mpmath_to_1e_12(q):
     np.testing.assert_allclose(_integrals(activations.get("tanh"), q)[1:], ref, rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("name,integral", [("sigmoid", 1 / 6), ("tanh", 4 / 3)])
+@pytest.mark.parametrize("q", [1e50, 1e300])
+def test_derivative_moment_at_a_huge_variance_is_the_asymptote(name, integral, q):
+    # f'^2 lives near 0 with integral 1/6 (sigmoid) or 4/3 (sech^4), so E[f'(u)^2] = integral / sqrt(2 pi q) up to a
+    # relative O(1/q). The tail's mass put at +-40 counted sigmoid'(40)^2 = 1.8e-35 there (6.6e-52 at q = 1e100)
+    m = theory.activation_moments(name, q)
+    assert m.deriv_second == pytest.approx(integral / math.sqrt(2 * math.pi * q), rel=1e-12, abs=0)
+
+
 def test_leaky_relu_closed_forms():
     a, q = 0.2, 2.0
     m = theory.activation_moments("leaky_relu", q, negative_slope=a)

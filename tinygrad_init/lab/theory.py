@@ -73,7 +73,7 @@ def _integrals(act: _acts.Activation, q: float) -> tuple[float, float, float, fl
         return (*act.moments(q), act.moments(1.0)[1])
     z, w = _nodes(q)
     u = math.sqrt(q) * z
-    f, d = act.fn(u), act.derivative(u)
+    f, d = act.fn(u), np.where(np.abs(u) < 39.0, act.derivative(u), 0.0)  # 0 at the tail's +-40 (sigmoid' 4e-18)
     slope = float(w @ (u * f * d)) / q if q > 0 else float(act.derivative(np.zeros(1))[0]) ** 2
     mean = sum(act.limits) / 2.0  # tanh and sigmoid are odd about (0, their middle): exact by symmetry
     return mean, float(w @ (f * f)), float(w @ (d * d)), slope

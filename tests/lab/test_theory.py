@@ -113,6 +113,15 @@ def test_derivative_moment_at_a_huge_variance_is_the_asymptote(name, integral, q
     assert m.deriv_second == pytest.approx(integral / math.sqrt(2 * math.pi * q), rel=1e-12, abs=0)
 
 
+@pytest.mark.parametrize("sigma_w2", [1e-300, 1e-40, 1e-20, 1e-12])
+def test_sigmoid_variance_map_slope_at_a_tiny_variance(sigma_w2):
+    # E[sigmoid(u)^2] = 1/4 + q/16 + O(q^2), so q* = sigma_w^2 / 4 and the map's slope sigma_w^2 / 16 (xi_q = -1 / its
+    # log); E[u f f'] / q lost f(0) E[u f'] = 0 to rounding: the slope was 2.8e132 sigma_w^2 at 1e-300, 162 at 1e-40
+    fp = theory.fixed_point("sigmoid", sigma_w2)
+    assert fp.q == pytest.approx(sigma_w2 / 4, rel=1e-9, abs=0) and fp.slope == pytest.approx(sigma_w2 / 16, rel=1e-9)
+    assert theory.depth_scales("sigmoid", sigma_w2)[0] == pytest.approx(-1 / math.log(sigma_w2 / 16), rel=1e-9)
+
+
 def test_leaky_relu_closed_forms():
     a, q = 0.2, 2.0
     m = theory.activation_moments("leaky_relu", q, negative_slope=a)

@@ -74,8 +74,10 @@ def _integrals(act: _acts.Activation, q: float) -> tuple[float, float, float, fl
     z, w = _nodes(q)
     u = math.sqrt(q) * z
     f, d = act.fn(u), np.where(np.abs(u) < 39.0, act.derivative(u), 0.0)  # 0 at the tail's +-40 (sigmoid' 4e-18)
-    slope = float(w @ (u * f * d)) / q if q > 0 else float(act.derivative(np.zeros(1))[0]) ** 2
     mean = sum(act.limits) / 2.0  # tanh and sigmoid are odd about (0, their middle): exact by symmetry
+    # dE[f^2]/dq -> f'(0)^2 as q -> 0; sigmoid's f(0) E[u f'] = 0 cancels in rounding, 1e-16 / sqrt(q) off, below 1e-10
+    tiny = q <= (1e-10 if mean else 0.0)
+    slope = float(act.derivative(np.zeros(1))[0]) ** 2 if tiny else float(w @ (u * f * d)) / q
     return mean, float(w @ (f * f)), float(w @ (d * d)), slope
 
 

@@ -580,6 +580,16 @@ def test_the_relu_family_at_or_past_its_critical_point_has_no_fixed_point(activa
         theory.fixed_point(activation, sigma_w2, sigma_b2)
 
 
+def test_fixed_point_of_a_huge_variance_is_not_called_unbounded():
+    # every value past 1e200 read "the variance grows without bound; there is no finite fixed point": ReLU with
+    # sigma_w^2 = 1 halves q from q0 = 1e300 down to q* = 0, and q = q / 2 + 1e250 has q* = 2e250 (by hand)
+    fp = theory.fixed_point("relu", 1.0, q0=1e300)
+    assert fp.q == 0.0 and fp.chi == 0.5
+    assert theory.fixed_point("relu", 1.0, 1e250).q == 2e250 and theory.fixed_point("linear", 0.5, 1e250).q == 2e250
+    with pytest.raises(ValueError, match=r"q passes 1e200 \(tanh, sigma_w\^2 = 1e\+250, sigma_b\^2 = 0\)"):
+        theory.fixed_point("tanh", 1e250)  # bounded: q* = 1e250, where the map's slope ~ q^-1.5 underflows
+
+
 def test_predict_counts_the_input_mean_in_the_second_moment():
     # y = x @ W with every x_i = m: Var(y) = n_0 s^2 m^2, and dL/dW = x^T dL/dy has std |m| std(dL/dy) (by hand)
     r = theory.predict([3, 2], "linear", init=0.5, input_std=0.0, input_mean=2.0)

@@ -274,8 +274,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
     map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere (at least doubling `q` below `q*`), until `q` is within a
     relative `tol` of `q*` (the residual over `|1 - F'|`, floored at 1e-5 for rounding). Raises a ValueError if `q`
-    grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after
-    `max_iter` steps."""
+    grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias) or, for tanh and sigmoid, passes 1e200, a
+    RuntimeError if not converged after `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     tol = check_real(fn, "tol", tol, 0.0, 1.0, high_open=True)  # relative: 1 or more accepts any q
@@ -284,9 +284,12 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):
         _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope
-        if not math.isfinite(value) or value > 1e200 or grows:
+        if grows or not math.isfinite(value) and act.moments:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
+        if not value <= 1e200 and not act.moments:  # tanh, sigmoid: q* ~ sigma_w^2 + sigma_b^2, bounded
+            raise ValueError(f"fixed_point: q passes 1e200 ({act.name}, sigma_w^2 = {wv:g}, sigma_b^2 = {bv:g}), where "
+                             "the map's slope underflows; take sigma_w2 and sigma_b2 below 1e200")
         if abs(value - q) <= tol * max(value, q) * min(1.0, abs(1.0 - slope) + 1e-5) or value == q:  # q* = 0: q -> 0+
             return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
         # Newton's step, written so that it keeps F(q) at q0 = 1e300; where F'(q) >= 1 and F(q) > q, q* is above

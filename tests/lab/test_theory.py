@@ -494,6 +494,26 @@ def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
         assert theory.depth_scales("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2)[1] == math.inf
 
 
+@pytest.mark.parametrize("c", [-0.9, 0.5, 0.99])
+def test_pairs_at_a_huge_variance_reach_the_sign_limit(c):
+    # tanh -> sign as q grows: E[tanh u_1 tanh u_2] -> (2/pi) asin c, E[tanh' u_1 tanh' u_2] -> (int tanh')^2 times
+    # phi_2(0, 0), 4 / (2 pi q sqrt(1 - c^2)), up to O(1/sqrt(q)). The pair quadrature put the mass beyond +-40 at
+    # +-40 for both inputs: at q = 1e4 and c = 0.5 the map gave 0.154 for 0.333 (Monte Carlo), and c* at sigma_w^2 =
+    # 1e4, sigma_b^2 = 100 ran out of iterations
+    from tinygrad_init.lab.theory import _pair
+    from tinygrad_init.nn import activations
+    assert theory.correlation_map("tanh", c, 1.0, q=1e12) == pytest.approx(2 / math.pi * math.asin(c), abs=1e-5)
+    q = 1e12
+    assert _pair(activations.get("tanh"), math.nan, q, c)[1] == pytest.approx(
+        4 / (2 * math.pi * q * math.sqrt(1 - c * c)), rel=1e-5, abs=0)
+    # c* of the sign's map c = (sigma_w^2 (2/pi) asin c + sigma_b^2) / (sigma_w^2 + sigma_b^2), by bisection
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if (2 / math.pi * math.asin(mid) + 0.1) / 1.1 > mid else (lo, mid)
+    assert theory.correlation_fixed_point("tanh", 1e12, 1e11) == pytest.approx(lo, abs=1e-5)
+
+
 def test_chi1_and_depth_scales_at_the_paper_setting():
     # sigma_w^2 = 1.5, sigma_b^2 = 0.05: ordered (chi_1 < 1), so c* = 1 and xi_c = -1 / log chi_1
     fp = theory.fixed_point("tanh", 1.5, 0.05)

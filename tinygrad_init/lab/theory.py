@@ -3,7 +3,7 @@
 The recursions and the edge of chaos (Poole et al. 2016; Schoenholz et al. 2017) are derived in
 docs/concepts/mean-field.md; each function states what it computes. The Gaussian integrals: the registry's closed forms
 for the ReLU family (`tinygrad_init.nn.activations`; Cho & Saul's arc-cosine kernel for pairs), a quadrature exact at
-any variance for tanh and sigmoid (`_nodes`)."""
+any variance for tanh and sigmoid (`_nodes`; pairs through erf's closed form, `_pair`)."""
 
 from __future__ import annotations
 
@@ -311,9 +311,26 @@ def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, f
     if not math.isnan(a):  # the arc-cosine kernel (Cho & Saul 2009); c* = 1 wherever q* is finite: no slope needed
         angle = math.pi - math.acos(c)
         return (a * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi), math.nan)
-    z, w = _nodes(q, width=0.5)  # 1e-9 on a grid of a quarter of the nodes
-    u1, u2 = math.sqrt(q) * z[:, None], math.sqrt(q) * (c * z[:, None] + math.sqrt(max(1 - c * c, 0.0)) * z)
-    return float(w @ (act.fn(u1) * act.fn(u2)) @ w), float(w @ (act.derivative(u1) * act.derivative(u2)) @ w)
+    # f = m + h erf(u) + g: E[erf erf] in closed form (Williams 1997), g and f' local (|u| < 40); each pair by u_1 and
+    # the conditional u_2 ~ N(c u_1, v): Gauss-Hermite where v < 1/2, else the grid on +-40 (`_cond`); 1e-9
+    m, h, v = sum(act.limits) / 2.0, (act.limits[1] - act.limits[0]) / 2.0, q * max(1.0 - c * c, 0.0)
+    g, d = (lambda x: act.fn(x) - m - h * _erf(x)), (lambda x: np.where(np.abs(x) < 39.0, act.derivative(x), 0.0))
+    z, w = _nodes(q, width=0.5)
+    u, ff = math.sqrt(q) * z, m * m + h * h * 2.0 / math.pi * math.asin(c * q / (q + 0.5))
+    ff += 2.0 * h * float(w @ (g(u) * _erf(c * u / math.sqrt(1.0 + 2.0 * v)))) + float(w @ (g(u) * _cond(g, c * u, v)))
+    return ff, float(w @ (d(u) * _cond(d, c * u, v)))
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+_GH_T, _GH_W = hermegauss(60)
+_X, _XW = (np.linspace(-39.75, 39.75, 160)[:, None] + 0.25 * _GL_X).ravel(), np.tile(0.25 * _GL_W, 160)  # +-40
+
+
+def _cond(G: Callable[[np.ndarray], np.ndarray], mu: np.ndarray, v: float) -> np.ndarray:
+    """`E[G(x)]`, `x ~ N(mu_i, v)` for each `mu_i`, for a `G` smooth on the scale 1 and 0 beyond +-40."""
+    if v < 0.5:
+        return G(mu[:, None] + math.sqrt(v) * _GH_T) @ _GH_W / math.sqrt(2.0 * math.pi)
+    return np.exp(-(_X - mu[:, None]) ** 2 / (2.0 * v)) @ (_XW * G(_X)) / math.sqrt(2.0 * math.pi * v)
 
 
 def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float = 0.0,

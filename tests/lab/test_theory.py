@@ -122,6 +122,16 @@ def test_sigmoid_variance_map_slope_at_a_tiny_variance(sigma_w2):
     assert theory.depth_scales("sigmoid", sigma_w2)[0] == pytest.approx(-1 / math.log(sigma_w2 / 16), rel=1e-9)
 
 
+def test_moments_at_a_subnormal_variance():
+    # to first order E[f^2] = f(0)^2 + q f'(0)^2 and E[f'^2] = f'(0)^2 (f''(0) = 0 for tanh and sigmoid); at q =
+    # 5e-324 the quadrature's weights had no digits left: sigmoid 0.2582 and 0.0645 for 1/4 and 1/16, tanh 0 and 1.033
+    # for q and 1, so the chaotic tanh from q0 = 5e-324 stopped at its unstable q* = 0 (chi_1 2), not at 0.618
+    for name, second, deriv in (("sigmoid", 0.25, 0.0625), ("tanh", 5e-324, 1.0)):
+        m = theory.activation_moments(name, 5e-324)
+        assert (m.second, m.deriv_second) == (second, deriv)
+    assert theory.fixed_point("tanh", 2.0, q0=5e-324).q == pytest.approx(0.61796476976855, rel=1e-10)
+
+
 def test_leaky_relu_closed_forms():
     a, q = 0.2, 2.0
     m = theory.activation_moments("leaky_relu", q, negative_slope=a)

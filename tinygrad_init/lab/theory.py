@@ -71,13 +71,14 @@ def _integrals(act: _acts.Activation, q: float) -> tuple[float, float, float, fl
     """`(E f, E f^2, E f'^2, dE[f^2]/dq)` of `u ~ N(0, q)`; the last is `E[u f f'] / q`."""
     if act.moments:  # the ReLU family: the registry's closed forms, homogeneous: E[f^2] = q E[f^2](q=1)
         return (*act.moments(q), act.moments(1.0)[1])
+    mean = sum(act.limits) / 2.0  # tanh and sigmoid are odd about (0, their middle): exact by symmetry
+    if q < 1e-300:  # to first order in q, exact in float64 (f''(0) = 0); a subnormal q leaves the weights no digits
+        return mean, mean * mean + q * (d0 := float(act.derivative(np.zeros(1))[0]) ** 2), d0, d0
     z, w = _nodes(q)
     u = math.sqrt(q) * z
     f, d = act.fn(u), np.where(np.abs(u) < 39.0, act.derivative(u), 0.0)  # 0 at the tail's +-40 (sigmoid' 4e-18)
-    mean = sum(act.limits) / 2.0  # tanh and sigmoid are odd about (0, their middle): exact by symmetry
     # dE[f^2]/dq -> f'(0)^2 as q -> 0; sigmoid's f(0) E[u f'] = 0 cancels in rounding, 1e-16 / sqrt(q) off, below 1e-10
-    tiny = q <= (1e-10 if mean else 0.0)
-    slope = float(act.derivative(np.zeros(1))[0]) ** 2 if tiny else float(w @ (u * f * d)) / q
+    slope = _integrals(act, 0.0)[3] if mean and q <= 1e-10 else float(w @ (u * f * d)) / q
     return mean, float(w @ (f * f)), float(w @ (d * d)), slope
 
 

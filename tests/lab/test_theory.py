@@ -130,6 +130,10 @@ def test_moments_at_a_subnormal_variance():
         m = theory.activation_moments(name, 5e-324)
         assert (m.second, m.deriv_second) == (second, deriv)
     assert theory.fixed_point("tanh", 2.0, q0=5e-324).q == pytest.approx(0.61796476976855, rel=1e-10)
+    # the correlation map there: sigmoid's is 1 (E[f f] and E[f^2] both 1/4 + O(q); it gave 1.033), tanh's c (it is
+    # linear near 0), not a ratio of two subnormal numbers
+    assert theory.correlation_map("sigmoid", 0.3, 2.0, q=5e-324) == 1.0
+    assert theory.correlation_map("tanh", 0.3, 2.0, q=5e-324) == 0.3
 
 
 def test_leaky_relu_closed_forms():

@@ -338,13 +338,13 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
                     q: float | None = None) -> float:
     """One layer of the correlation map: `c' = (sigma_w^2 E[f(u_1) f(u_2)] + sigma_b^2) / (sigma_w^2 E[f(u)^2] +
     sigma_b^2)` for two inputs' pre-activations `u_1, u_2 ~ N(0, q)` of correlation `c` in [-1, 1], with `sigma_w2 =
-    fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`. Where both signals are 0 (`q = 0`
-    without biases, as at `q* = 0` in the ordered phase), the limit `q -> 0`: `c` for a smooth `f` with `f(0) = 0` (it
-    is linear there), the ReLU family's own map (it does not depend on `q`); 1 with `sigma_w^2 = 0`."""
+    fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`. Where both signals are 0 or subnormal
+    (`q = 0` without biases, as at `q* = 0` in the ordered phase), the limit `q -> 0`: `c` for a smooth `f` with `f(0) =
+    0` (it is linear there), the ReLU family's own map (it does not depend on `q`); 1 with `sigma_w^2 = 0`."""
     act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
-    if (new_q := wv * _integrals(act, q)[1] + bv) > 0:
+    if (new_q := wv * _integrals(act, q)[1] + bv) >= 2.2250738585072014e-308:  # not subnormal: digits to divide
         return (wv * _pair(act, a, q, c)[0] + bv) / new_q
     return 1.0 if wv == 0 else c if math.isnan(a) else correlation_map(act.name, c, wv, bv, q=1.0)
 

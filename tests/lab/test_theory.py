@@ -104,6 +104,38 @@ def test_tanh_integrals_match_mpmath_to_1e_12(q):
     np.testing.assert_allclose(_integrals(activations.get("tanh"), q)[1:], ref, rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("name,integral", [("sigmoid", 1 / 6), ("tanh", 4 / 3)])
+@pytest.mark.parametrize("q", [1e50, 1e300])
+def test_derivative_moment_at_a_huge_variance_is_the_asymptote(name, integral, q):
+    # f'^2 lives near 0 with integral 1/6 (sigmoid) or 4/3 (sech^4), so E[f'(u)^2] = integral / sqrt(2 pi q) up to a
+    # relative O(1/q). The tail's mass put at +-40 counted sigmoid'(40)^2 = 1.8e-35 there (6.6e-52 at q = 1e100)
+    m = theory.activation_moments(name, q)
+    assert m.deriv_second == pytest.approx(integral / math.sqrt(2 * math.pi * q), rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("sigma_w2", [1e-300, 1e-40, 1e-20, 1e-12])
+def test_sigmoid_variance_map_slope_at_a_tiny_variance(sigma_w2):
+    # E[sigmoid(u)^2] = 1/4 + q/16 + O(q^2), so q* = sigma_w^2 / 4 and the map's slope sigma_w^2 / 16 (xi_q = -1 / its
+    # log); E[u f f'] / q lost f(0) E[u f'] = 0 to rounding: the slope was 2.8e132 sigma_w^2 at 1e-300, 162 at 1e-40
+    fp = theory.fixed_point("sigmoid", sigma_w2)
+    assert fp.q == pytest.approx(sigma_w2 / 4, rel=1e-9, abs=0) and fp.slope == pytest.approx(sigma_w2 / 16, rel=1e-9)
+    assert theory.depth_scales("sigmoid", sigma_w2)[0] == pytest.approx(-1 / math.log(sigma_w2 / 16), rel=1e-9)
+
+
+def test_moments_at_a_subnormal_variance():
+    # to first order E[f^2] = f(0)^2 + q f'(0)^2 and E[f'^2] = f'(0)^2 (f''(0) = 0 for tanh and sigmoid); at q =
+    # 5e-324 the quadrature's weights had no digits left: sigmoid 0.2582 and 0.0645 for 1/4 and 1/16, tanh 0 and 1.033
+    # for q and 1, so the chaotic tanh from q0 = 5e-324 stopped at its unstable q* = 0 (chi_1 2), not at 0.618
+    for name, second, deriv in (("sigmoid", 0.25, 0.0625), ("tanh", 5e-324, 1.0)):
+        m = theory.activation_moments(name, 5e-324)
+        assert (m.second, m.deriv_second) == (second, deriv)
+    assert theory.fixed_point("tanh", 2.0, q0=5e-324).q == pytest.approx(0.61796476976855, rel=1e-10)
+    # the correlation map there: sigmoid's is 1 (E[f f] and E[f^2] both 1/4 + O(q); it gave 1.033), tanh's c (it is
+    # linear near 0), not a ratio of two subnormal numbers
+    assert theory.correlation_map("sigmoid", 0.3, 2.0, q=5e-324) == 1.0
+    assert theory.correlation_map("tanh", 0.3, 2.0, q=5e-324) == 0.3
+
+
 def test_leaky_relu_closed_forms():
     a, q = 0.2, 2.0
     m = theory.activation_moments("leaky_relu", q, negative_slope=a)
@@ -408,11 +440,11 @@ def _critical(sb):
     return (lo + hi) / 2
 
 
-@pytest.mark.parametrize("sigma_b2,paper", [(0.05, 1.761), (0.3, 2.505)])
-def test_critical_line_of_tanh(sigma_b2, paper):
+@pytest.mark.parametrize("sigma_b2,shown", [(0.05, 1.761), (0.3, 2.505)])  # the paper's ~1.76; the docs' 3 decimals
+def test_critical_line_of_tanh(sigma_b2, shown):
     crit = theory.critical_sigma_w2("tanh", sigma_b2)
     assert crit == pytest.approx(_critical(sigma_b2), abs=1e-7)
-    assert crit == pytest.approx(paper, abs=5e-4)
+    assert crit == pytest.approx(shown, abs=5e-4)
     assert theory.fixed_point("tanh", crit, sigma_b2).chi == pytest.approx(1.0, abs=1e-9)
 
 
@@ -474,6 +506,26 @@ def test_depth_scales_are_infinite_at_the_critical_point_of_tanh_without_bias():
     assert all(300 < xi < 1e4 for xi in theory.depth_scales("tanh", 1.0, 1e-6))  # near it: large, finite
     for sigma_b2 in (1e-4, 0.05, 0.3):  # on the critical line xi_c diverges (it gave 3.4e7 and 2.7e6 at 1e-4, 0.3)
         assert theory.depth_scales("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2)[1] == math.inf
+
+
+@pytest.mark.parametrize("c", [-0.9, 0.5, 0.99])
+def test_pairs_at_a_huge_variance_reach_the_sign_limit(c):
+    # tanh -> sign as q grows: E[tanh u_1 tanh u_2] -> (2/pi) asin c, E[tanh' u_1 tanh' u_2] -> (int tanh')^2 times
+    # phi_2(0, 0), 4 / (2 pi q sqrt(1 - c^2)), up to O(1/sqrt(q)). The pair quadrature put the mass beyond +-40 at
+    # +-40 for both inputs: at q = 1e4 and c = 0.5 the map gave 0.154 for 0.333 (Monte Carlo), and c* at sigma_w^2 =
+    # 1e4, sigma_b^2 = 100 ran out of iterations
+    from tinygrad_init.lab.theory import _pair
+    from tinygrad_init.nn import activations
+    assert theory.correlation_map("tanh", c, 1.0, q=1e12) == pytest.approx(2 / math.pi * math.asin(c), abs=1e-5)
+    q = 1e12
+    assert _pair(activations.get("tanh"), math.nan, q, c)[1] == pytest.approx(
+        4 / (2 * math.pi * q * math.sqrt(1 - c * c)), rel=1e-5, abs=0)
+    # c* of the sign's map c = (sigma_w^2 (2/pi) asin c + sigma_b^2) / (sigma_w^2 + sigma_b^2), by bisection
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if (2 / math.pi * math.asin(mid) + 0.1) / 1.1 > mid else (lo, mid)
+    assert theory.correlation_fixed_point("tanh", 1e12, 1e11) == pytest.approx(lo, abs=1e-5)
 
 
 def test_chi1_and_depth_scales_at_the_paper_setting():
@@ -560,6 +612,16 @@ def test_the_relu_family_at_or_past_its_critical_point_has_no_fixed_point(activa
     # saying that the variance "approaches its fixed point only slowly"
     with pytest.raises(ValueError, match="grows without bound"):
         theory.fixed_point(activation, sigma_w2, sigma_b2)
+
+
+def test_fixed_point_of_a_huge_variance_is_not_called_unbounded():
+    # every value past 1e200 read "the variance grows without bound; there is no finite fixed point": ReLU with
+    # sigma_w^2 = 1 halves q from q0 = 1e300 down to q* = 0, and q = q / 2 + 1e250 has q* = 2e250 (by hand)
+    fp = theory.fixed_point("relu", 1.0, q0=1e300)
+    assert fp.q == 0.0 and fp.chi == 0.5
+    assert theory.fixed_point("relu", 1.0, 1e250).q == 2e250 and theory.fixed_point("linear", 0.5, 1e250).q == 2e250
+    with pytest.raises(ValueError, match=r"q passes 1e200 \(tanh, sigma_w\^2 = 1e\+250, sigma_b\^2 = 0\)"):
+        theory.fixed_point("tanh", 1e250)  # bounded: q* = 1e250, where the map's slope ~ q^-1.5 underflows
 
 
 def test_predict_counts_the_input_mean_in_the_second_moment():

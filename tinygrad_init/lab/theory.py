@@ -3,7 +3,7 @@
 The recursions and the edge of chaos (Poole et al. 2016; Schoenholz et al. 2017) are derived in
 docs/concepts/mean-field.md; each function states what it computes. The Gaussian integrals: the registry's closed forms
 for the ReLU family (`tinygrad_init.nn.activations`; Cho & Saul's arc-cosine kernel for pairs), a quadrature exact at
-any variance for tanh and sigmoid (`_nodes`)."""
+any variance for tanh and sigmoid (`_nodes`; pairs through erf's closed form, `_pair`)."""
 
 from __future__ import annotations
 
@@ -71,11 +71,14 @@ def _integrals(act: _acts.Activation, q: float) -> tuple[float, float, float, fl
     """`(E f, E f^2, E f'^2, dE[f^2]/dq)` of `u ~ N(0, q)`; the last is `E[u f f'] / q`."""
     if act.moments:  # the ReLU family: the registry's closed forms, homogeneous: E[f^2] = q E[f^2](q=1)
         return (*act.moments(q), act.moments(1.0)[1])
+    mean = sum(act.limits) / 2.0  # tanh and sigmoid are odd about (0, their middle): exact by symmetry
+    if q < 1e-300:  # to first order in q, exact in float64 (f''(0) = 0); a subnormal q leaves the weights no digits
+        return mean, mean * mean + q * (d0 := float(act.derivative(np.zeros(1))[0]) ** 2), d0, d0
     z, w = _nodes(q)
     u = math.sqrt(q) * z
-    f, d = act.fn(u), act.derivative(u)
-    slope = float(w @ (u * f * d)) / q if q > 0 else float(act.derivative(np.zeros(1))[0]) ** 2
-    mean = sum(act.limits) / 2.0  # tanh and sigmoid are odd about (0, their middle): exact by symmetry
+    f, d = act.fn(u), np.where(np.abs(u) < 39.0, act.derivative(u), 0.0)  # 0 at the tail's +-40 (sigmoid' 4e-18)
+    # dE[f^2]/dq -> f'(0)^2 as q -> 0; sigmoid's f(0) E[u f'] = 0 cancels in rounding, 1e-16 / sqrt(q) off, below 1e-10
+    slope = _integrals(act, 0.0)[3] if mean and q <= 1e-10 else float(w @ (u * f * d)) / q
     return mean, float(w @ (f * f)), float(w @ (d * d)), slope
 
 
@@ -272,8 +275,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
     map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere (at least doubling `q` below `q*`), until `q` is within a
     relative `tol` of `q*` (the residual over `|1 - F'|`, floored at 1e-5 for rounding). Raises a ValueError if `q`
-    grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias), a RuntimeError if not converged after
-    `max_iter` steps."""
+    grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias) or, for tanh and sigmoid, passes 1e200, a
+    RuntimeError if not converged after `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     tol = check_real(fn, "tol", tol, 0.0, 1.0, high_open=True)  # relative: 1 or more accepts any q
@@ -282,9 +285,12 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):
         _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope
-        if not math.isfinite(value) or value > 1e200 or grows:
+        if grows or not math.isfinite(value) and act.moments:
             raise ValueError(f"fixed_point: the variance grows without bound ({act.name}, sigma_w^2 = {wv:g}); "
                              "there is no finite fixed point")
+        if not value <= 1e200 and not act.moments:  # tanh, sigmoid: q* ~ sigma_w^2 + sigma_b^2, bounded
+            raise ValueError(f"fixed_point: q passes 1e200 ({act.name}, sigma_w^2 = {wv:g}, sigma_b^2 = {bv:g}), where "
+                             "the map's slope underflows; take sigma_w2 and sigma_b2 below 1e200")
         if abs(value - q) <= tol * max(value, q) * min(1.0, abs(1.0 - slope) + 1e-5) or value == q:  # q* = 0: q -> 0+
             return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
         # Newton's step, written so that it keeps F(q) at q0 = 1e300; where F'(q) >= 1 and F(q) > q, q* is above
@@ -306,22 +312,39 @@ def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, f
     if not math.isnan(a):  # the arc-cosine kernel (Cho & Saul 2009); c* = 1 wherever q* is finite: no slope needed
         angle = math.pi - math.acos(c)
         return (a * q * c + (1 - a) ** 2 * q * (math.sqrt(1 - c * c) + angle * c) / (2 * math.pi), math.nan)
-    z, w = _nodes(q, width=0.5)  # 1e-9 on a grid of a quarter of the nodes
-    u1, u2 = math.sqrt(q) * z[:, None], math.sqrt(q) * (c * z[:, None] + math.sqrt(max(1 - c * c, 0.0)) * z)
-    return float(w @ (act.fn(u1) * act.fn(u2)) @ w), float(w @ (act.derivative(u1) * act.derivative(u2)) @ w)
+    # f = m + h erf(u) + g: E[erf erf] in closed form (Williams 1997), g and f' local (|u| < 40); each pair by u_1 and
+    # the conditional u_2 ~ N(c u_1, v): Gauss-Hermite where v < 1/2, else the grid on +-40 (`_cond`); 1e-9
+    m, h, v = sum(act.limits) / 2.0, (act.limits[1] - act.limits[0]) / 2.0, q * max(1.0 - c * c, 0.0)
+    g, d = (lambda x: act.fn(x) - m - h * _erf(x)), (lambda x: np.where(np.abs(x) < 39.0, act.derivative(x), 0.0))
+    z, w = _nodes(q, width=0.5)
+    u, ff = math.sqrt(q) * z, m * m + h * h * 2.0 / math.pi * math.asin(c * q / (q + 0.5))
+    ff += 2.0 * h * float(w @ (g(u) * _erf(c * u / math.sqrt(1.0 + 2.0 * v)))) + float(w @ (g(u) * _cond(g, c * u, v)))
+    return ff, float(w @ (d(u) * _cond(d, c * u, v)))
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+_GH_T, _GH_W = hermegauss(60)
+_X, _XW = (np.linspace(-39.75, 39.75, 160)[:, None] + 0.25 * _GL_X).ravel(), np.tile(0.25 * _GL_W, 160)  # +-40
+
+
+def _cond(G: Callable[[np.ndarray], np.ndarray], mu: np.ndarray, v: float) -> np.ndarray:
+    """`E[G(x)]`, `x ~ N(mu_i, v)` for each `mu_i`, for a `G` smooth on the scale 1 and 0 beyond +-40."""
+    if v < 0.5:
+        return G(mu[:, None] + math.sqrt(v) * _GH_T) @ _GH_W / math.sqrt(2.0 * math.pi)
+    return np.exp(-(_X - mu[:, None]) ** 2 / (2.0 * v)) @ (_XW * G(_X)) / math.sqrt(2.0 * math.pi * v)
 
 
 def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float = 0.0,
                     q: float | None = None) -> float:
     """One layer of the correlation map: `c' = (sigma_w^2 E[f(u_1) f(u_2)] + sigma_b^2) / (sigma_w^2 E[f(u)^2] +
     sigma_b^2)` for two inputs' pre-activations `u_1, u_2 ~ N(0, q)` of correlation `c` in [-1, 1], with `sigma_w2 =
-    fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`. Where both signals are 0 (`q = 0`
-    without biases, as at `q* = 0` in the ordered phase), the limit `q -> 0`: `c` for a smooth `f` with `f(0) = 0` (it
-    is linear there), the ReLU family's own map (it does not depend on `q`); 1 with `sigma_w^2 = 0`."""
+    fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`. Where both signals are 0 or subnormal
+    (`q = 0` without biases, as at `q* = 0` in the ordered phase), the limit `q -> 0`: `c` for a smooth `f` with `f(0) =
+    0` (it is linear there), the ReLU family's own map (it does not depend on `q`); 1 with `sigma_w^2 = 0`."""
     act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
-    if (new_q := wv * _integrals(act, q)[1] + bv) > 0:
+    if (new_q := wv * _integrals(act, q)[1] + bv) >= 2.2250738585072014e-308:  # not subnormal: digits to divide
         return (wv * _pair(act, a, q, c)[0] + bv) / new_q
     return 1.0 if wv == 0 else c if math.isnan(a) else correlation_map(act.name, c, wv, bv, q=1.0)
 

@@ -68,5 +68,5 @@ def test_the_verdicts_batch_norm_sentence_names_each_schemes_word_without_it() -
     # std of every layer's input z at 1 (Ioffe & Szegedy 2015) so both hold
     sw, bn = (experiments.run_sweep(["small", "large"], ["tanh"], quick=True, batchnorm=b) for b in (False, True))
     text = experiments.verdict(sw, bn).findings[-1]
-    assert text.startswith("Batch norm frees the choice") and "the verdict holds" in text
-    assert text.endswith("against, without it, small 0.01*randn: tanh vanishes; large 1.0*randn: tanh saturates.")
+    assert text.startswith("Batch norm frees the choice") and "layer, and the verdict is 'holds' for all (" in text
+    assert text.endswith("(without it: small 0.01*randn: tanh vanishes; large 1.0*randn: tanh saturates).")

@@ -386,6 +386,14 @@ def test_value_of_a_string_is_a_clear_type_error():
         Value(1.0) * [2.0]
 
 
+def test_a_value_of_a_value_says_to_use_it_as_it_is():
+    a = Value(2.0)  # micrograd's Value(Value(2.0)) nests silently; here it said "Use tinygrad_init.Tensor for arrays"
+    with pytest.raises(TypeError, match=r"Value: expected a plain number, got Value Value\(data=2, grad=0\); a Value "
+                                        r"is a node already: use it as it is, or Value\(v\.data\) for a new leaf$"):
+        Value(a)
+    assert Value(a.data).data == 2.0
+
+
 @pytest.mark.parametrize("make,op", [(lambda: Value(10**400), "Value"), (lambda: Value(1.0) + 10**400, "add"),
                                      (lambda: 10**400 * Value(1.0), "mul"), (lambda: Value(2.0) ** 10**400, "pow"),
                                      (lambda: Value(10**5000), "Value")])  # (a repr past Python's 4,300 digits)

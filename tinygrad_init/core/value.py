@@ -48,8 +48,9 @@ def _number(x: object, op: str) -> float:
         raise TypeError(f"{op}: cannot combine a Value with a Tensor: the scalar engine (Value) and the tensor "
                         "engine (Tensor) do not mix. Use Tensors throughout, or Values throughout "
                         "(Value(t.item()) for a one-element tensor).")
-    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}. "
-                    "Use tinygrad_init.Tensor for arrays.")
+    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
+        "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if isinstance(x, Value)
+        else ". Use tinygrad_init.Tensor for arrays."))
 
 
 def _div(a: float, b: float) -> float:

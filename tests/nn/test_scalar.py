@@ -145,3 +145,17 @@ def test_weights_that_are_not_a_list_of_numbers_are_named(weights):
 def test_weights_as_a_list_a_tuple_or_a_1d_array_are_taken():
     for weights in ([0.5], (0.5,), np.array([0.5])):
         assert scalar_nn.Neuron(1, weights=weights, activation="linear")([2.0]).data == 1.0
+
+
+def test_the_weights_come_from_rng_not_from_pythons_random_as_the_module_says():
+    import random  # micrograd draws from `random`, so its demo fixes the weights with random.seed(1337)
+
+    def weights(**kw):
+        random.seed(1337)
+        return [p.data for p in scalar_nn.MLP(2, [3, 1], **kw).parameters()]
+
+    state = random.getstate()
+    assert "random.seed(1337)` does not fix them" in scalar_nn.__doc__.replace("\n", " ")
+    assert weights() != weights()  # fresh from the operating system on every call
+    assert weights(rng=1337) == weights(rng=1337) == [p.data for p in scalar_nn.MLP(2, [3, 1], rng=1337).parameters()]
+    random.setstate(state)

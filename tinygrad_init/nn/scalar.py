@@ -2,7 +2,8 @@
 
 A neuron computes `act(w_1 x_1 + ... + w_n x_n + b)`, each product `w_i * x_i` its own node (a picture shows
 "upstream x local w" at every weight) and the sum one n-ary "+" (`Value.sum`); `act` is a registry name. A
-`Layer` draws its `(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does: column `j` is neuron `j`'s."""
+`Layer` draws its `(nin, nout)` weights with a scheme of `init`, as `nn.Linear` does: column `j` is neuron `j`'s.
+Unlike micrograd's, they come from `rng`, not from `random`: `random.seed(1337)` does not fix them, `rng=1337` does."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -396,9 +397,11 @@ def test_a_value_of_a_value_says_to_use_it_as_it_is():
 
 @pytest.mark.parametrize("make,op", [(lambda: Value(10**400), "Value"), (lambda: Value(1.0) + 10**400, "add"),
                                      (lambda: 10**400 * Value(1.0), "mul"), (lambda: Value(2.0) ** 10**400, "pow"),
-                                     (lambda: Value(10**5000), "Value")])  # (a repr past Python's 4,300 digits)
-def test_an_integer_too_large_for_a_float_is_a_named_value_error(make, op):
-    with pytest.raises(ValueError, match=rf"{op}: an integer of about 10\^[45][09]+ is too large for a float"):
+                                     (lambda: Value(10**5000), "Value"),  # (a repr past Python's 4,300 digits)
+                                     (lambda: Value(Fraction(-10**400, 3)), "Value"),  # was an AttributeError
+                                     (lambda: Value(1.0) * Fraction(10**500), "mul")])
+def test_a_number_too_large_for_a_float_is_a_named_value_error(make, op):
+    with pytest.raises(ValueError, match=rf"{op}: a number of about 10\^[345][09]+ is too large for a float"):
         make()  # 'int too large to convert to float', naming neither the op nor the number
     assert Value(10**300).data == 1e300
 

@@ -39,9 +39,9 @@ def _number(x: object, op: str) -> float:
     if isinstance(x, (float, int, Real, np.bool_)):  # float and int first: they are checked without the ABC
         try:
             return float(x)
-        except OverflowError:  # an int beyond 1.8e308
-            raise ValueError(f"{op}: an integer of about 10^{int(x.bit_length() * 0.30103)} is too large for a float "
-                             "(at most about 1.8e308)") from None  # (its repr may exceed Python's 4,300 digits)
+        except OverflowError:  # an int (or a Fraction) beyond 1.8e308
+            raise ValueError(f"{op}: a number of about 10^{int(int(x).bit_length() * 0.30103)} is too large for a "
+                             "float (at most about 1.8e308)") from None  # (its repr may exceed Python's 4,300 digits)
     if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
         return float(x.reshape(()))
     if hasattr(x, "grad_fn"):

@@ -447,3 +447,24 @@ def test_a_gradient_set_to_none_as_in_pytorch_starts_the_next_pass_from_zero():
     assert repr(a) == "Value(data=2, grad=None, label='a')"
     loss.backward()
     assert (a.grad, b.grad) == (3.0, 4.0)  # a from zero, b accumulated
+
+
+def test_the_differences_from_micrograd_that_the_engines_page_lists():
+    from tests.conftest import require_module
+    mg, torch = require_module("micrograd.engine"), require_module("torch")
+    ours, theirs, t = Value(3.0), mg.Value(3.0), torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    for a in (ours, theirs):
+        out = (a * 2.0) ** 2
+        out.backward()
+        out.backward()
+    (t * 2.0).pow(2).backward(retain_graph=True)
+    (t * 2.0).pow(2).backward()
+    assert (ours.grad, theirs.grad, t.grad.item()) == (48.0, 72.0, 48.0)  # micrograd's h keeps its gradient
+    with pytest.raises(ZeroDivisionError):
+        mg.Value(1.0) / 0
+    assert isinstance((mg.Value(-8.0) ** 0.5).data, complex)
+    assert (Value(1.0) / 0).data == torch.tensor(1.0, dtype=torch.float64).div(0).item() == math.inf
+    assert math.isnan((Value(-8.0) ** 0.5).data) and math.isnan(torch.tensor(-8.0).pow(0.5).item())
+    with pytest.raises(AssertionError, match="only supporting int/float powers"):
+        mg.Value(2.0) ** mg.Value(3.0)
+    assert type(Value(3).data) is float and type(mg.Value(3).data) is int

@@ -159,3 +159,14 @@ def test_the_weights_come_from_rng_not_from_pythons_random_as_the_module_says():
     assert weights() != weights()  # fresh from the operating system on every call
     assert weights(rng=1337) == weights(rng=1337) == [p.data for p in scalar_nn.MLP(2, [3, 1], rng=1337).parameters()]
     random.setstate(state)
+
+
+def test_a_weight_tied_inside_one_neuron_is_listed_once_as_module_promises():
+    n = scalar_nn.Neuron(2, "linear", weights=[0.5, -1.0], bias=0.25)
+    n.w[1] = n.w[0]  # out = w x0 + w x1 + b, so d out/dw = x0 + x1; it was listed (and stepped) twice
+    assert n.parameters() == [n.w[0], n.b]
+    out = n([2.0, 3.0])
+    out.backward()
+    for p in n.parameters():
+        p.data -= 0.1 * p.grad
+    assert n.w[0].data == 0.5 - 0.1 * (2.0 + 3.0) and n.b.data == 0.25 - 0.1

@@ -65,7 +65,7 @@ class Neuron(Module):
         act = Value.sum([wi * xi for wi, xi in zip(self.w, xs)], self.b)
         return act if self.activation == "linear" else getattr(act, self.activation)()
 
-    def parameters(self) -> list[Value]: return self.w + [self.b]
+    def parameters(self) -> list[Value]: return list(dict.fromkeys([*self.w, self.b]))
     def __repr__(self) -> str: return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 

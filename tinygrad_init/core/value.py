@@ -197,8 +197,7 @@ class Value:
     def __neg__(self) -> Value:
         return _node(-self.data, "neg", self, -1.0)
 
-    __radd__ = __add__
-    __rmul__ = __mul__
+    __radd__, __rmul__ = __add__, __mul__  # addition and multiplication commute
 
     @staticmethod
     def sum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value:

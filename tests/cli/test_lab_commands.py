@@ -111,6 +111,22 @@ def test_chaos_finding_counts_the_networks_at_the_threshold_it_prints(tmp_path, 
     monkeypatch.setattr(spectra, "trainability", lambda quick, rng: result)
     args = _parser().parse_args(["chaos", "--json", str(tmp_path / "r.json"), "--figure", str(tmp_path / "r.png")])
     assert args.run(args) == 0
-    m = re.search(r"(\d+) of the 2 networks within 6 xi_c reach a training accuracy of ([\d.]+)", capsys.readouterr().out)
+    m = re.search(r"(\d+) of the 2 networks within 6 xi_c reach a training accuracy of ([\d.]+)",
+                  capsys.readouterr().out)
     assert m and int(m[1]) == 1  # both are within 6 xi_c (xi_c is in the thousands at sigma_w^2 = 1.76)
     assert sum(a >= float(m[2]) for a in result["accuracy"][0]) == 1  # the count a reader makes from the JSON
+
+
+def test_chaos_refuses_a_read_only_file_before_training(tmp_path, capsys, monkeypatch):
+    import os
+
+    from tinygrad_init.lab import spectra
+
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: pytest.fail("trained, then failed to write"))
+    kept = tmp_path / "r.json"  # a read-only file in a folder this user may write into
+    kept.write_text("{}")
+    real = os.access  # root may write anywhere, so it is simulated
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: Path(p) != kept and real(p, mode, **k))
+    args = _parser().parse_args(["chaos", "--json", str(kept), "--figure", str(tmp_path / "r.png")])
+    assert args.run(args) == 1
+    assert capsys.readouterr().err.endswith(f": Permission denied ({kept})\n") and kept.read_text() == "{}"

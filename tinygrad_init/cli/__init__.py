@@ -306,8 +306,9 @@ def _chaos(args: argparse.Namespace) -> int:
     try:
         for path in (args.json, args.figure):  # before minutes of training
             path.parent.mkdir(parents=True, exist_ok=True)
-            code = errno.EISDIR if path.is_dir() else 0 if os.access(path.parent, os.W_OK) else errno.EACCES
-            if code:  # a folder, or one this user may not write into: said now, not after the training
+            target = path if path.exists() else path.parent  # a file there is replaced, else one is made
+            code = errno.EISDIR if path.is_dir() else 0 if os.access(target, os.W_OK) else errno.EACCES
+            if code:  # a folder, or a file or folder this user may not write into: said now, not after the training
                 raise OSError(code, os.strerror(code), str(path))
         result = spectra.trainability(args.quick, rng=args.seed)
         result["command"] += f" --seed {args.seed}" if args.seed else ""

@@ -130,3 +130,19 @@ def test_chaos_refuses_a_read_only_file_before_training(tmp_path, capsys, monkey
     args = _parser().parse_args(["chaos", "--json", str(kept), "--figure", str(tmp_path / "r.png")])
     assert args.run(args) == 1
     assert capsys.readouterr().err.endswith(f": Permission denied ({kept})\n") and kept.read_text() == "{}"
+
+
+def test_explore_refuses_a_read_only_folder_before_measuring(tmp_path, capsys, monkeypatch):
+    import os
+
+    from tinygrad_init import cli
+
+    monkeypatch.setattr(cli, "explore", lambda **k: pytest.fail("measured, then failed to write"))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = os.access  # root may write anywhere, so it is simulated
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: Path(p) != shared and real(p, mode, **k))
+    args = _parser().parse_args(["explore", "--out", str(shared)])
+    assert args.run(args) == 1
+    assert capsys.readouterr().err == f"tinygrad-init explore: cannot write {shared}: Permission denied " \
+        f"({shared / 'explorer.html'})\n"

@@ -292,9 +292,19 @@ def _cannot(command: str, what: str, e: OSError) -> int:
     return 1
 
 
+def _writable(path: Path) -> None:
+    """Make `path`'s folder; raise the OSError that writing `path` would (a folder there, a file or folder this user
+    may not write into) now, before minutes of work."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    code = errno.EISDIR if path.is_dir() else 0 if os.access(path if path.exists() else path.parent, os.W_OK) \
+        else errno.EACCES
+    if code:
+        raise OSError(code, os.strerror(code), str(path))
+
+
 def _explore(args: argparse.Namespace) -> int:
     try:
-        Explorer.file(args.out).parent.mkdir(parents=True, exist_ok=True)  # before the measuring, not after
+        _writable(Explorer.file(args.out))  # before the measuring, not after
         path = explore(quick=args.quick, rng=args.seed).write(args.out)
     except OSError as e:
         return _cannot("explore", f"write {args.out}", e)
@@ -305,11 +315,7 @@ def _explore(args: argparse.Namespace) -> int:
 def _chaos(args: argparse.Namespace) -> int:
     try:
         for path in (args.json, args.figure):  # before minutes of training
-            path.parent.mkdir(parents=True, exist_ok=True)
-            target = path if path.exists() else path.parent  # a file there is replaced, else one is made
-            code = errno.EISDIR if path.is_dir() else 0 if os.access(target, os.W_OK) else errno.EACCES
-            if code:  # a folder, or a file or folder this user may not write into: said now, not after the training
-                raise OSError(code, os.strerror(code), str(path))
+            _writable(path)
         result = spectra.trainability(args.quick, rng=args.seed)
         result["command"] += f" --seed {args.seed}" if args.seed else ""
         args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8", newline="\n")  # LF on every platform

@@ -335,3 +335,14 @@ def test_sweep_output_reads_back_as_run_ones_numbers(capsys: pytest.CaptureFixtu
         assert c == {k: repr(v) if isinstance(v, float) else str(v) for k, v in want.items()}  # every digit
         assert j == {k: v if not isinstance(v, float) or np.isfinite(v) else str(v) for k, v in want.items()}
         assert m == [format_number(v) for v in want.values()]
+
+
+def test_demo_prints_the_same_digits_whatever_the_number_of_blas_threads(capsys: pytest.CaptureFixture[str]) -> None:
+    from threadpoolctl import threadpool_limits
+
+    outs = []  # a machine with more cores sums a 1500 x 64 matmul in another order: other float32 roundings
+    for threads in (1, 2):
+        with threadpool_limits(threads, user_api="blas"):
+            assert cli.main(["demo", "--hidden", "64", "64", "--samples", "2000", "--epochs", "1"]) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1]

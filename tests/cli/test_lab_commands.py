@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,50 @@ def test_explore_refuses_a_file_where_its_folder_goes_before_measuring(out, tmp_
     assert args.run(args) == 1
     assert capsys.readouterr().err.startswith(f"tinygrad-init explore: cannot write {tmp_path / out}: ")
     assert (tmp_path / "a_file").read_text() == "mine"
+
+
+def test_chaos_finding_counts_the_networks_at_the_threshold_it_prints(tmp_path, capsys, monkeypatch):
+    from tinygrad_init.lab import spectra
+
+    # chance 137/512, so halfway to 1 is 0.63379...: 0.6309 (the quick run's sigma_w^2 = 4, depth 4, seed 0) is below
+    # it, but at or above the threshold as printed to two digits (0.63)
+    result = {"sigma_w2": [1.76], "depth": [2, 3], "accuracy": [[0.630859375, 0.978515625]], "sigma_b2": 0.05,
+              "width": 64, "steps": 100, "lr": 0.01, "chance": 137 / 512, "command": "tinygrad-init chaos --quick"}
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: result)
+    args = _parser().parse_args(["chaos", "--json", str(tmp_path / "r.json"), "--figure", str(tmp_path / "r.png")])
+    assert args.run(args) == 0
+    m = re.search(r"(\d+) of the 2 networks within 6 xi_c reach a training accuracy of ([\d.]+)",
+                  capsys.readouterr().out)
+    assert m and int(m[1]) == 1  # both are within 6 xi_c (xi_c is in the thousands at sigma_w^2 = 1.76)
+    assert sum(a >= float(m[2]) for a in result["accuracy"][0]) == 1  # the count a reader makes from the JSON
+
+
+def test_chaos_refuses_a_read_only_file_before_training(tmp_path, capsys, monkeypatch):
+    import os
+
+    from tinygrad_init.lab import spectra
+
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: pytest.fail("trained, then failed to write"))
+    kept = tmp_path / "r.json"  # a read-only file in a folder this user may write into
+    kept.write_text("{}")
+    real = os.access  # root may write anywhere, so it is simulated
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: Path(p) != kept and real(p, mode, **k))
+    args = _parser().parse_args(["chaos", "--json", str(kept), "--figure", str(tmp_path / "r.png")])
+    assert args.run(args) == 1
+    assert capsys.readouterr().err.endswith(f": Permission denied ({kept})\n") and kept.read_text() == "{}"
+
+
+def test_explore_refuses_a_read_only_folder_before_measuring(tmp_path, capsys, monkeypatch):
+    import os
+
+    from tinygrad_init import cli
+
+    monkeypatch.setattr(cli, "explore", lambda **k: pytest.fail("measured, then failed to write"))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = os.access  # root may write anywhere, so it is simulated
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: Path(p) != shared and real(p, mode, **k))
+    args = _parser().parse_args(["explore", "--out", str(shared)])
+    assert args.run(args) == 1
+    assert capsys.readouterr().err == f"tinygrad-init explore: cannot write {shared}: Permission denied " \
+        f"({shared / 'explorer.html'})\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..core.tensor import Tensor, no_grad
@@ -213,6 +214,7 @@ def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, A
     return rows
 
 
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order, and so the digits, do not depend on the machine
 def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, Any]:
     """Train the demo network, printing its progress and gradient tables to `out` (default stdout); returns
     `final_loss`, `train_accuracy`, `test_accuracy`, `history` (`(epoch, loss, train_acc, test_acc)` tuples)
@@ -292,9 +294,19 @@ def _cannot(command: str, what: str, e: OSError) -> int:
     return 1
 
 
+def _writable(path: Path) -> None:
+    """Make `path`'s folder; raise the OSError that writing `path` would (a folder there, a file or folder this user
+    may not write into) now, before minutes of work."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    code = errno.EISDIR if path.is_dir() else 0 if os.access(path if path.exists() else path.parent, os.W_OK) \
+        else errno.EACCES
+    if code:
+        raise OSError(code, os.strerror(code), str(path))
+
+
 def _explore(args: argparse.Namespace) -> int:
     try:
-        Explorer.file(args.out).parent.mkdir(parents=True, exist_ok=True)  # before the measuring, not after
+        _writable(Explorer.file(args.out))  # before the measuring, not after
         path = explore(quick=args.quick, rng=args.seed).write(args.out)
     except OSError as e:
         return _cannot("explore", f"write {args.out}", e)
@@ -305,10 +317,7 @@ def _explore(args: argparse.Namespace) -> int:
 def _chaos(args: argparse.Namespace) -> int:
     try:
         for path in (args.json, args.figure):  # before minutes of training
-            path.parent.mkdir(parents=True, exist_ok=True)
-            code = errno.EISDIR if path.is_dir() else 0 if os.access(path.parent, os.W_OK) else errno.EACCES
-            if code:  # a folder, or one this user may not write into: said now, not after the training
-                raise OSError(code, os.strerror(code), str(path))
+            _writable(path)
         result = spectra.trainability(args.quick, rng=args.seed)
         result["command"] += f" --seed {args.seed}" if args.seed else ""
         args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8", newline="\n")  # LF on every platform

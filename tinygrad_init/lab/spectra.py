@@ -217,7 +217,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
         deep = np.array([[d > 6 * xi for d in result["depth"]] for w in result["sigma_w2"]
                          for xi in [theory.depth_scales("tanh", w, result["sigma_b2"])[1]]])
         return (f"{np.sum(acc[~deep] >= ok)} of the {np.sum(~deep)} networks within 6 xi_c reach a training "
-                f"accuracy of {f(ok, 2)} (halfway from chance to 1) in {result['steps']} steps, against "
+                f"accuracy of {f(ok, 3)} (halfway from chance to 1) in {result['steps']} steps, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
     deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
     narrow = [k for k, v in deepest.items() if v[0] < 1 and 0.5 < v[1] < 2]  # narrow, and about 1

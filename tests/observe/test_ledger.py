@@ -866,3 +866,16 @@ def test_a_state_looks_a_tensor_up_by_itself_as_final_grads_does():
         assert got.shape == want.shape
         assert (got.mean, got.std, got.norm) == pytest.approx((want.mean, want.std, want.norm))
         assert t in last.complete
+
+
+def test_a_pass_that_was_not_recorded_is_named_with_the_ones_that_were():
+    with ledger.record() as steps:
+        (Value(2.0) * 3).backward()
+    with pytest.raises(IndexError, match=r"Ledger: there is no pass 5; 1 was recorded \(pass 0 or -1\)$"):
+        steps.final_grads(5)
+    with ledger.record() as steps:
+        for _ in range(3):
+            (Value(2.0) * 3).backward()
+    with pytest.raises(IndexError, match=r"no pass -4; 3 were recorded \(passes 0 to 2, or -3 to -1\)$"):
+        steps.get_pass(-4)
+    assert steps.get_pass(-3) is steps.passes[0] and steps.get_pass(2) is steps.passes[2]

@@ -279,7 +279,8 @@ class Ledger(Sequence):
                              "`with ledger.record() as steps:`")
         n = len(self.passes)
         if pass_index is not None and not -n <= check_int("Ledger", "pass_index", pass_index) < n:
-            raise IndexError(f"Ledger: there is no pass {pass_index}; {len(self.passes)} were recorded")
+            raise IndexError(f"Ledger: there is no pass {pass_index}; " + ("1 was recorded (pass 0 or -1)" if n == 1
+                             else f"{n} were recorded (passes 0 to {n - 1}, or -{n} to -1)"))
         return self.passes[-1 if pass_index is None else pass_index]
 
     def pass_steps(self, pass_index: int | None = None) -> list[Step]:

@@ -45,6 +45,9 @@ EXERCISE = Exercise(
                          "parents of parents, down to the leaves.",
         "no_leaves": "the leaves (inputs, constants) belong in the order too: they get gradients as well.",
         "no_root": "the root itself belongs in the order, as the last entry: backward starts there.",
+        "node_attribute": "a node has only `_parents`, `label` and `data` (like the engine's Value, it takes no "
+                          "attributes of yours): keep the nodes you have visited in a set of your own "
+                          "(seen = set(); seen.add(node); node in seen).",
     },
 )
 
@@ -140,5 +143,7 @@ def check(run: Session) -> None:
         except Raised as exc:
             if exc.type == "RecursionError":
                 fail(f"{what} raised RecursionError ({exc.message}).", "recursive")
+            if exc.type == "AttributeError" and exc.message.startswith("'Node' object has no attribute"):
+                fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "node_attribute")
             raise
         _validate(result, nodes, what, graph.index)

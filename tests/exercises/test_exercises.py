@@ -168,6 +168,23 @@ def test_the_accumulate_stub_says_an_edge_may_be_listed_twice():
         assert "is listed twice, once per use, and counts twice" in " ".join(fh.read().split())
 
 
+def test_the_sigmoid_gradient_stub_names_each_entry_as_its_example_computes_it(tmp_path):
+    # Entry l-1 is dL/dh_{l-1}, what layer l passes down; the stub called it "the gradient entering layer l from
+    # above", which is dL/dh_l (as ex22 says: "the gradient arriving at its output"). Read that way, the answer is
+    # dL/dh_1 .. dL/dh_L, ending with grad_std: it is now told that the gradient given at the top is not listed.
+    with open(catalog.get("sigmoid_gradients").stub, encoding="utf-8") as fh:
+        text = " ".join(fh.read().split())
+    assert "entering layer l from above" not in text and "the gradient layer l passes down to its input" in text
+    ex = catalog.get("sigmoid_gradients")
+    shifted = ("import numpy as np\n\ndef predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):\n"
+               "    out = [grad_std]\n    for l in range(len(widths) - 1, 1, -1):\n"
+               "        out.append(out[-1] * np.sqrt(widths[l]) * weight_stds[l - 1] / 4)\n"
+               "    return np.array(out[::-1])\n")
+    result = grade_source(tmp_path, ex, shifted)
+    assert result.status == "fail" and result.mistake == "off_by_one", (result.status, result.message)
+    assert "the gradient given at the top is not one" in ex.hint(result.mistake)
+
+
 def test_tutorial_titles_are_the_notebooks_own():
     folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
     for name in sorted(os.listdir(folder)):

@@ -737,6 +737,22 @@ def test_the_central_difference_statement_asks_for_the_float64_its_check_needs(t
     with open(ex.stub, encoding="utf-8") as fh:
         assert "Return a float64 ndarray g of x's shape" in fh.read()
 
+def test_a_reversed_pre_order_is_not_told_that_it_marked_nodes_when_pushed(tmp_path):
+    # This answer marks a node when it pops it, as the hint advises, but lists it then (pre-order) and reverses the
+    # list at the end. The hint said "that is what happens when a node is marked as visited when it is pushed":
+    # a cause the code does not have. It must name the listing in pre-order, and post-order as the way out.
+    source = ("def topological_order(root):\n    order, seen, stack = [], set(), [root]\n    while stack:\n"
+              "        node = stack.pop()\n        if node in seen:\n            continue\n"
+              "        seen.add(node)\n        order.append(node)\n        stack.extend(node._parents)\n"
+              "    return order[::-1]\n")
+    ex = catalog.get("topological_order")
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and result.mistake == "marked_when_pushed", (result.status, result.message)
+    hint = ex.hint(result.mistake)
+    assert "that is what happens when a node is marked" not in hint
+    assert "pre-order" in hint and "post-order" in hint
+
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

@@ -34,9 +34,10 @@ EXERCISE = Exercise(
         "parent_after_child": "a node was listed before one of its parents. Emit a node only once all of "
                               "its parents are emitted (post-order).",
         "marked_when_pushed": "a node reached along two paths (like x in y = x + x*2) came after a node that "
-                              "uses it: that is what happens when a node is marked as visited when it is pushed "
-                              "(first seen), so the second path skips it before its turn. Mark a node when it is "
-                              "expanded or finished, and emit it only after all of its parents.",
+                              "uses it. That happens when a node is listed when first reached (a pre-order, "
+                              "reversed or not) or marked as visited when it is pushed, so that the second path "
+                              "skips it before its turn. Emit a node when it is finished, after all of its parents "
+                              "(post-order), and mark it when it is expanded or finished.",
         "bfs": "this is a breadth-first order, reversed. It fails when a node is reached along paths of "
                "different lengths (like x in y = x + x*2): use a depth-first post-order.",
         "repeated_parent": "a node may list the same parent twice (s = b * b has parents (b, b)). Count and "

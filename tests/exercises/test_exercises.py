@@ -767,6 +767,25 @@ def test_a_reversed_pre_order_is_not_told_that_it_marked_nodes_when_pushed(tmp_p
     assert "pre-order" in hint and "post-order" in hint
 
 
+def test_a_five_point_stencil_is_told_the_two_point_formula_is_asked_not_that_it_ignored_h(tmp_path):
+    # A higher-order central difference at the h given is closer to the exact gradient than the two-point formula
+    # the check compares with: it was told "use the step you are given ..., not one of your own" (it did use h),
+    # and its message read "(got 3.60497, expected 3.60497)". The statement names the formula the check compares
+    # with; the hint names both causes; the message shows the digits that differ.
+    ex = catalog.get("central_difference")
+    source = ("import numpy as np\n\ndef numerical_gradient(f, x, h=1e-5):\n    g = np.zeros(x.shape)\n"
+              "    for i in np.ndindex(x.shape):\n        def at(d):\n            y = x.copy()\n"
+              "            y[i] += d\n            return f(y)\n"
+              "        g[i] = (at(-2 * h) - 8 * at(-h) + 8 * at(h) - at(2 * h)) / (12 * h)\n    return g\n")
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and result.mistake == "own_h", (result.status, result.message)
+    assert "higher order" in ex.hint("own_h")
+    got, expected = re.search(r"\(got ([^,]+), expected ([^)]+)\)", result.message).groups()
+    assert got != expected, result.message
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "a formula of higher order gives other numbers" in " ".join(fh.read().split())
+
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

@@ -786,6 +786,18 @@ def test_a_five_point_stencil_is_told_the_two_point_formula_is_asked_not_that_it
         assert "a formula of higher order gives other numbers" in " ".join(fh.read().split())
 
 
+def test_he_init_in_pytorchs_layout_is_told_which_axis_is_fan_in_here(tmp_path):
+    # fan_in = shape[1] (PyTorch's (out, in) habit) was told only "You used fan_out", to a student who believes
+    # they used fan_in: the hint says which axis holds fan_in in this project's layout.
+    ex = catalog.get("he_normal")
+    source = ("import math\nimport numpy as np\n\ndef he_normal(shape, rng=None, dtype=np.float32):\n"
+              "    fan_in = shape[1] * math.prod(shape[2:])\n"
+              "    return np.random.default_rng(rng).normal(0.0, math.sqrt(2 / fan_in), size=shape).astype(dtype)\n")
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and result.mistake == "fan_out", (result.status, result.message)
+    assert "fan_in is shape[0]" in ex.hint("fan_out")
+
+
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats
     # in the list kept the grader busy for 13 s, outside any time limit (the check runs in the grader).

@@ -168,6 +168,23 @@ def test_the_accumulate_stub_says_an_edge_may_be_listed_twice():
         assert "is listed twice, once per use, and counts twice" in " ".join(fh.read().split())
 
 
+def test_the_sigmoid_gradient_stub_names_each_entry_as_its_example_computes_it(tmp_path):
+    # Entry l-1 is dL/dh_{l-1}, what layer l passes down; the stub called it "the gradient entering layer l from
+    # above", which is dL/dh_l (as ex22 says: "the gradient arriving at its output"). Read that way, the answer is
+    # dL/dh_1 .. dL/dh_L, ending with grad_std: it is now told that the gradient given at the top is not listed.
+    with open(catalog.get("sigmoid_gradients").stub, encoding="utf-8") as fh:
+        text = " ".join(fh.read().split())
+    assert "entering layer l from above" not in text and "the gradient layer l passes down to its input" in text
+    ex = catalog.get("sigmoid_gradients")
+    shifted = ("import numpy as np\n\ndef predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):\n"
+               "    out = [grad_std]\n    for l in range(len(widths) - 1, 1, -1):\n"
+               "        out.append(out[-1] * np.sqrt(widths[l]) * weight_stds[l - 1] / 4)\n"
+               "    return np.array(out[::-1])\n")
+    result = grade_source(tmp_path, ex, shifted)
+    assert result.status == "fail" and result.mistake == "off_by_one", (result.status, result.message)
+    assert "the gradient given at the top is not one" in ex.hint(result.mistake)
+
+
 def test_tutorial_titles_are_the_notebooks_own():
     folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
     for name in sorted(os.listdir(folder)):
@@ -696,6 +713,20 @@ def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp
     result = grade_source(tmp_path, ex, source)
     assert result.mistake is None and "expected an ndarray" in result.message and "np.array" in result.message
 
+SLIPS = {"relu_std": ("var = fan_in * w_std**2 * second", "var = (fan_in - 1) * w_std**2 * second"),
+         "tanh_std_table": ("q = fan_in * weight_std**2 * second", "q = (fan_in - 1) * weight_std**2 * second")}
+
+
+@pytest.mark.parametrize("name", sorted(SLIPS))
+def test_a_small_slip_in_the_recursion_is_not_blamed_on_a_simulation_alone(tmp_path, name):
+    # n - 1 for n puts every number within 1% of the prediction, with no simulation or quadrature in the code: the
+    # catch-all hint for "close" said "as a simulation's are" (ex14) or spoke only of Monte Carlo and Gauss-Hermite
+    # (ex16), causes the code does not have. It names the slip too.
+    result = _grade_variant(tmp_path, SLIPS, name)
+    assert result.status == "fail" and result.mistake in ("simulated", "imprecise"), (result.status, result.message)
+    assert "n - 1 for n" in catalog.get(name).hint(result.mistake)
+
+
 @pytest.mark.parametrize("name,slots", [("linear_backward", [0, 1, 2]), ("symmetry", [0, 1]), ("batchnorm", [0, 3]),
                                         ("update_data", [0]), ("jacobian", [0])])
 def test_an_array_slot_answered_with_a_list_is_refused_as_its_statement_says(tmp_path, name, slots):
@@ -719,6 +750,53 @@ def test_the_central_difference_statement_asks_for_the_float64_its_check_needs(t
     assert grade_source(tmp_path, ex, source).mistake == "float32"
     with open(ex.stub, encoding="utf-8") as fh:
         assert "Return a float64 ndarray g of x's shape" in fh.read()
+
+def test_a_reversed_pre_order_is_not_told_that_it_marked_nodes_when_pushed(tmp_path):
+    # This answer marks a node when it pops it, as the hint advises, but lists it then (pre-order) and reverses the
+    # list at the end. The hint said "that is what happens when a node is marked as visited when it is pushed":
+    # a cause the code does not have. It must name the listing in pre-order, and post-order as the way out.
+    source = ("def topological_order(root):\n    order, seen, stack = [], set(), [root]\n    while stack:\n"
+              "        node = stack.pop()\n        if node in seen:\n            continue\n"
+              "        seen.add(node)\n        order.append(node)\n        stack.extend(node._parents)\n"
+              "    return order[::-1]\n")
+    ex = catalog.get("topological_order")
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and result.mistake == "marked_when_pushed", (result.status, result.message)
+    hint = ex.hint(result.mistake)
+    assert "that is what happens when a node is marked" not in hint
+    assert "pre-order" in hint and "post-order" in hint
+
+
+def test_a_five_point_stencil_is_told_the_two_point_formula_is_asked_not_that_it_ignored_h(tmp_path):
+    # A higher-order central difference at the h given is closer to the exact gradient than the two-point formula
+    # the check compares with: it was told "use the step you are given ..., not one of your own" (it did use h),
+    # and its message read "(got 3.60497, expected 3.60497)". The statement names the formula the check compares
+    # with; the hint names both causes; the message shows the digits that differ.
+    ex = catalog.get("central_difference")
+    source = ("import numpy as np\n\ndef numerical_gradient(f, x, h=1e-5):\n    g = np.zeros(x.shape)\n"
+              "    for i in np.ndindex(x.shape):\n        def at(d):\n            y = x.copy()\n"
+              "            y[i] += d\n            return f(y)\n"
+              "        g[i] = (at(-2 * h) - 8 * at(-h) + 8 * at(h) - at(2 * h)) / (12 * h)\n    return g\n")
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and result.mistake == "own_h", (result.status, result.message)
+    assert "higher order" in ex.hint("own_h")
+    got, expected = re.search(r"\(got ([^,]+), expected ([^)]+)\)", result.message).groups()
+    assert got != expected, result.message
+    with open(ex.stub, encoding="utf-8") as fh:
+        assert "a formula of higher order gives other numbers" in " ".join(fh.read().split())
+
+
+def test_he_init_in_pytorchs_layout_is_told_which_axis_is_fan_in_here(tmp_path):
+    # fan_in = shape[1] (PyTorch's (out, in) habit) was told only "You used fan_out", to a student who believes
+    # they used fan_in: the hint says which axis holds fan_in in this project's layout.
+    ex = catalog.get("he_normal")
+    source = ("import math\nimport numpy as np\n\ndef he_normal(shape, rng=None, dtype=np.float32):\n"
+              "    fan_in = shape[1] * math.prod(shape[2:])\n"
+              "    return np.random.default_rng(rng).normal(0.0, math.sqrt(2 / fan_in), size=shape).astype(dtype)\n")
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and result.mistake == "fan_out", (result.status, result.message)
+    assert "fan_in is shape[0]" in ex.hint("fan_out")
+
 
 def test_a_long_answer_to_the_topological_order_is_judged_at_once():
     # 5001 nodes, then the root 190,000 times more (the most an answer may hold): counting each entry's repeats

@@ -246,6 +246,24 @@ def test_shortcuts_to_the_answer_fail_with_write_it_yourself(tmp_path):
     assert "line 2" in by_name["tanh_backward"].message  # the disguised import is caught where it runs
 
 
+def test_a_students_own_module_named_like_a_refused_library_is_told_to_rename_it_not_to_write_it(tmp_path):
+    # A helper of the student's own, autograd.py (or a micrograd/ package), is no library doing the exercise: the
+    # message must not say "write it yourself" to a student who did, but name the clash and what to change.
+    (tmp_path / "autograd.py").write_text("import math\n\ndef sigmoid(x):\n    return 0.5 * (1 + math.tanh(x / 2))\n")
+    (tmp_path / "micrograd").mkdir()
+    (tmp_path / "micrograd" / "__init__.py").write_text("def square(t):\n    return t * t\n")
+    write(tmp_path, "sigmoid_backward", "from autograd import sigmoid\n\ndef sigmoid_backward(x, upstream):\n"
+                                        "    s = sigmoid(x)\n    return upstream * s * (1 - s)\n")
+    write(tmp_path, "tanh_backward", "import math\nfrom micrograd import square\n\ndef tanh_backward(x, upstream):\n"
+                                     "    return upstream * (1 - square(math.tanh(x)))\n")
+    results = {r.name: r for r in grader.grade(str(tmp_path), ["sigmoid_backward", "tanh_backward"])}
+    for name, module in (("sigmoid_backward", "`autograd` (line 1)"), ("tanh_backward", "`micrograd` (line 2)")):
+        r = results[name]
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+        assert "write it yourself" not in r.message and f"your own module {module}" in r.message, r.message
+        assert "rename it" in r.message, r.message
+
+
 def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_read(tmp_path):
     # ex05's statement says the grader refuses sys.setrecursionlimit; it looked for the name only.
     write(tmp_path, "topological_order", "import sys\ngetattr(sys, 'setrecursion' + 'limit')(100_000)\n\n\n"

@@ -267,6 +267,9 @@ def test_max_error_names_the_entry_that_differs_most():
         "largest difference 0.5 at index (0, 1) (got 2.5, expected 2)"
     assert kit.max_error([1.0, np.nan], np.ones(2)) == "non-finite value (nan or inf) at index (1,)"
     assert kit.max_error(np.zeros((0, 3)), np.zeros((0, 3))) == "no elements"
+    # numbers that agree to six digits are shown with as many as tell them apart
+    assert kit.max_error([3.604972, 1.0], np.array([3.604971, 1.0])) == \
+        "largest difference 1e-06 at index (0,) (got 3.604972, expected 3.604971)"
 
 
 def test_an_exercise_folder_that_defines_another_exercise_is_refused(monkeypatch):

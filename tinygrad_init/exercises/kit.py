@@ -468,8 +468,9 @@ def max_error(value: Any, expected: np.ndarray) -> str:
         bad = np.argwhere(~np.isfinite(diff))
         return f"non-finite value (nan or inf) at index {tuple(int(i) for i in bad[0])}"
     idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    got, want = fmt_both(float(value[idx]), float(expected[idx]))
     return (f"largest difference {fmt(float(diff[idx]))} at index {tuple(int(i) for i in idx)} "
-            f"(got {fmt(float(value[idx]))}, expected {fmt(float(expected[idx]))})")
+            f"(got {got}, expected {want})")
 
 
 def finite(value: Any) -> bool:

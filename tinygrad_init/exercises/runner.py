@@ -158,11 +158,14 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
         for name, names, line in _imports(module):
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine)
+            local = os.path.join(folder, root + ".py")
             if root in DENIED and not allowed:
                 shown = f"`{name}`" + (f" ({', '.join(names)})" if names else "")
                 where = f" (line {line}" + ("" if file == path else f" of {os.path.basename(file)}") + ")"
-                return None, Result(ex.name, "fail", _forbidden_message(ex, shown + where), "forbidden_import")
-            local = os.path.join(folder, root + ".py")
+                mine = os.path.exists(local) or os.path.isdir(local[:-3])  # the student's own module, named alike
+                return None, Result(ex.name, "fail", f"your own module `{root}`{where} is named like a library the "
+                                    f"grader refuses: rename it (e.g. my_{root}) and import it by its new name." if mine
+                                    else _forbidden_message(ex, shown + where), "forbidden_import")
             if local not in seen and os.path.isfile(local):
                 seen.add(local)
                 try:
@@ -311,14 +314,12 @@ class _Worker(Session):
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
         env.update([self.mark.split("=")])
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env.setdefault(var, "1")
+        env.update({v: env.get(v, "1") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
         self.proc = subprocess.Popen(
             [sys.executable, _WORKER, self.capture, json.dumps(_policy(ex, path, memory_mb))],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.fd, cwd=os.path.dirname(path), env=env,
             start_new_session=os.name == "posix")
-        self.frames: queue.Queue = queue.Queue()
-        self.partial = False
+        self.frames, self.partial = queue.Queue(), False
         self.reader = threading.Thread(target=self._read, args=(self.proc.stdout.fileno(),), daemon=True)
         self.reader.start()
 

@@ -105,3 +105,16 @@ def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
         std = std * np.sqrt(widths[l]) * weight_stds[l - 1] / 16
         out.append(std)
     return np.array(out[::-1])
+
+
+# mutant: off_by_one
+# reads entry l-1 as the gradient arriving at layer l from above, dL/dh_l: dL/dh_1 .. dL/dh_L, grad_std last.
+import numpy as np
+
+
+def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
+    var, out = grad_std**2, [grad_std]
+    for l in range(len(widths) - 1, 1, -1):
+        var = widths[l] * weight_stds[l - 1] ** 2 / 16 * var
+        out.append(np.sqrt(var))
+    return np.array(out[::-1])

@@ -34,9 +34,10 @@ EXERCISE = Exercise(
         "parent_after_child": "a node was listed before one of its parents. Emit a node only once all of "
                               "its parents are emitted (post-order).",
         "marked_when_pushed": "a node reached along two paths (like x in y = x + x*2) came after a node that "
-                              "uses it: that is what happens when a node is marked as visited when it is pushed "
-                              "(first seen), so the second path skips it before its turn. Mark a node when it is "
-                              "expanded or finished, and emit it only after all of its parents.",
+                              "uses it. That happens when a node is listed when first reached (a pre-order, "
+                              "reversed or not) or marked as visited when it is pushed, so that the second path "
+                              "skips it before its turn. Emit a node when it is finished, after all of its parents "
+                              "(post-order), and mark it when it is expanded or finished.",
         "bfs": "this is a breadth-first order, reversed. It fails when a node is reached along paths of "
                "different lengths (like x in y = x + x*2): use a depth-first post-order.",
         "repeated_parent": "a node may list the same parent twice (s = b * b has parents (b, b)). Count and "
@@ -45,6 +46,9 @@ EXERCISE = Exercise(
                          "parents of parents, down to the leaves.",
         "no_leaves": "the leaves (inputs, constants) belong in the order too: they get gradients as well.",
         "no_root": "the root itself belongs in the order, as the last entry: backward starts there.",
+        "node_attribute": "a node has only `_parents`, `label` and `data` (like the engine's Value, it takes no "
+                          "attributes of yours): keep the nodes you have visited in a set of your own "
+                          "(seen = set(); seen.add(node); node in seen).",
     },
 )
 
@@ -140,5 +144,7 @@ def check(run: Session) -> None:
         except Raised as exc:
             if exc.type == "RecursionError":
                 fail(f"{what} raised RecursionError ({exc.message}).", "recursive")
+            if exc.type == "AttributeError" and exc.message.startswith("'Node' object has no attribute"):
+                fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "node_attribute")
             raise
         _validate(result, nodes, what, graph.index)

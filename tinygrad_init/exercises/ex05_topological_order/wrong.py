@@ -53,3 +53,20 @@ def topological_order(root) -> list:
                 seen.add(p)
                 queue.append(p)
     return order
+
+
+# wrong: node_attribute
+# marks the nodes themselves (node.visited = True), which take no attributes: the right order, by the wrong means.
+def topological_order(root) -> list:
+    order, stack = [], [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if getattr(node, "visited", False):
+            continue
+        node.visited = True
+        stack.append((node, True))
+        stack.extend((p, False) for p in node._parents)
+    return order

@@ -29,8 +29,9 @@ EXERCISE = Exercise(
         "copy_not_used": "you changed a copy of x but called f on x itself, so f never saw the change. Call f "
                          "on the array you changed.",
         "precedence": "/ 2*h divides by 2 and then MULTIPLIES by h. Write / (2 * h).",
-        "own_h": "use the step you are given (the argument h, 1e-5 when none is passed), not one of your own: "
-                 "g[i] = (f(x + h e_i) - f(x - h e_i)) / (2h) with that h.",
+        "own_h": "these are not the numbers of the two-point formula at the step you are given (the argument h, "
+                 "1e-5 when none is passed): use that h, not one of your own, and g[i] = (f(x + h e_i) - "
+                 "f(x - h e_i)) / (2h), not a formula of higher order (such as the five-point stencil).",
         "float32": "keep the gradient in float64 (np.zeros(x.shape)): (f(x + h) - f(x - h)) / (2h) is a small "
                    "difference of close numbers, float32 keeps 7 digits of it, and a gradient check needs more.",
         "second_derivative": "(f(x+h) - 2 f(x) + f(x-h)) / h^2 is the second derivative. The gradient is "

@@ -17,8 +17,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     The task:
         f takes an ndarray shaped like x (float64, any shape: (4,), (3, 2), ...)
         and returns a float. Return a float64 ndarray g of x's shape with
-        g[i] ~ df/dx[i]. When you return, x must hold exactly the numbers it held
-        when you were called.
+        g[i] ~ df/dx[i], by the two-point formula below at the step h you are given (the
+        grader compares with it: a formula of higher order gives other numbers). When you
+        return, x must hold exactly the numbers it held when you were called.
 
     The math:
         g[i] = (f(x + h e_i) - f(x - h e_i)) / (2h)

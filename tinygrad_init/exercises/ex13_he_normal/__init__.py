@@ -22,7 +22,9 @@ from ..kit import (
 
 EXERCISE = Exercise(
     13, "he_normal", "he_normal", "He/Kaiming normal initialization", 7, "drawing He's normal initialization", {
-        "fan_out": "He init for a ReLU net keeps the FORWARD variance: std = sqrt(2 / fan_in). You used fan_out.",
+        "fan_out": "He init for a ReLU net keeps the FORWARD variance: std = sqrt(2 / fan_in). You used fan_out: "
+                   "in this project's layout (fan_in, fan_out, kh, kw), fan_in is shape[0] times the receptive field "
+                   "(PyTorch's layout, (out, in, kh, kw), is the other way round).",
         "variance_as_std": "2 / fan_in is the variance; the std is its square root, sqrt(2 / fan_in).",
         "sqrt_misplaced": "sqrt(2) / fan_in takes the root of the 2 only: the std is sqrt(2 / fan_in), the root "
                           "of the whole fraction.",

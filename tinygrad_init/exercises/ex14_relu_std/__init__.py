@@ -29,8 +29,9 @@ EXERCISE = Exercise(
         "std_not_squared": "the variance of a weight is weight_std^2: square it.",
         "off_by_one": "return one std per layer, L = len(widths) - 1 of them: the input itself is not a layer.",
         "no_carry": "E[h_{l-1}^2] comes from the layer before, not from the input: carry it through a loop.",
-        "simulated": "your numbers are close but not exact, as a simulation's are. The exercise asks for the "
-                     "theory's prediction, computed exactly from the recursion.",
+        "simulated": "your numbers are within 10% of the prediction but not exact, as a simulation's are, or "
+                     "those of a small slip in the recursion (n - 1 for n, a term too many). The exercise asks "
+                     "for the theory's prediction, computed exactly from the recursion.",
     },
 )
 

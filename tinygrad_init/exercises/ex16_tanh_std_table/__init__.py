@@ -24,7 +24,8 @@ EXERCISE = Exercise(
         "imprecise": "your numbers are close but not precise. A Monte Carlo estimate is off by about "
                      "1/sqrt(samples), and Gauss-Hermite misses the steep part of tanh(z)^2 once z is wide "
                      "(q in the hundreds), even with hundreds of nodes. Sum on a fine grid: "
-                     "z = np.linspace(-12 s, 12 s, 2001) with s = sqrt(q).",
+                     "z = np.linspace(-12 s, 12 s, 2001) with s = sqrt(q). If you do, numbers within 10% come "
+                     "from a small slip in q (n - 1 for n, a term too many).",
         "fan_out": "a pre-activation of layer l sums over its widths[l-1] inputs (its fan_in); you used the "
                    "layer's own width widths[l].",
         "mean_squared": "E[tanh(z)] is 0 for a symmetric z; the recursion needs the second moment "

@@ -20,10 +20,10 @@ EXERCISE = Exercise(
         "fan_in": "backward sums over the n_l units each input feeds (the layer's fan_out, widths[l]), not over "
                   "its inputs: Var(dL/dh_{l-1}) = widths[l] * weight_std^2 / 16 * Var(dL/dh_l).",
         "reversed": "entry 0 is the gradient at the network's INPUT (the bottom), the last entry the one "
-                    "entering the last layer: you listed them from the top.",
+                    "the top layer passes down: you listed them from the top.",
         "variance_returned": "these are variances; return the standard deviations (their square roots).",
-        "off_by_one": "return one std per layer, L = len(widths) - 1 of them: the gradient given at the top "
-                      "is not one of them.",
+        "off_by_one": "return one std per layer, L = len(widths) - 1 of them, dL/dh_0 (at the input x) up to "
+                      "dL/dh_{L-1} (what the top layer passes down): the gradient given at the top is not one.",
         "std_not_squared": "the variance of a weight is weight_std^2: square it.",
         "no_carry": "the gradient entering a layer is the one that came out of the layer above, not the "
                     "top's: carry the variance down through a loop.",
@@ -50,7 +50,7 @@ def predict(widths: list[int], stds: list[float], grad_std: float, mode: str = "
         std = std * math.sqrt(n * w) / 16.0  # only for "squared_twice": 1/16 applied to the std
         out.append(std if mode == "squared_twice" else var if mode == "variance_returned" else math.sqrt(var))
     out = out if mode == "reversed" else out[::-1]
-    return np.array(out + [grad_std] if mode == "off_by_one" else out)
+    return np.array(out + [grad_std] if mode == "off_by_one" else out[1:] + [grad_std] if mode == "shifted" else out)
 
 
 WRONG = ["no_slope", "quarter_on_variance", "fan_in", "reversed", "variance_returned", "off_by_one",
@@ -70,7 +70,8 @@ def check(run: Session) -> None:
             expect_array(got, expected.shape, call)
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
-        diagnose(got, detail, [(m, predict(widths, stds, grad_std, m)) for m in WRONG])
+        diagnose(got, detail, [(m, predict(widths, stds, grad_std, m)) for m in WRONG]
+                 + [("off_by_one", predict(widths, stds, grad_std, "shifted"))])  # dL/dh_1 .. dL/dh_L
         expect_array(got, expected.shape, call)
         fail(f"{call} returned {shown}; expected {wanted}. Var(dL/dh_{{l-1}}) = widths[l] * "
              "weight_stds[l-1]^2 * (1/4)^2 * Var(dL/dh_l), starting from grad_std^2 at the top.")

@@ -19,7 +19,8 @@ def predict_sigmoid_grad_stds(widths: list, weight_stds: list, grad_std: float =
         The gradient dL/dh_L arriving at the top has iid entries of std grad_std.
         Assume every unit works where the sigmoid is steepest, z near 0 (small weights).
         Return an ndarray of length L whose entry l-1 is the std of dL/dh_{l-1}, the
-        gradient entering layer l from above: entry 0 is the gradient at the input x.
+        gradient layer l passes down to its input: entry 0 is the gradient at the input x,
+        the last entry the one the top layer passes down (grad_std itself is not listed).
 
     The math:
         Backward through layer l: dL/dz_l = dL/dh_l * sigmoid'(z_l), then

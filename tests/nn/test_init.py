@@ -703,3 +703,22 @@ def test_a_scheme_std_of_one_input():
 def test_a_data_dependent_scheme_as_a_layers_init_says_what_to_do():
     with pytest.raises(TypeError, match=r"^lsuv is data-dependent .* then call init.lsuv\(model, batch\)$"):
         nn.Linear(2, 3, init="lsuv")  # its own message, not "failed ...; it must be a function f(shape...)"
+
+
+def test_lsuv_goes_from_the_input_even_when_the_layers_are_declared_in_another_order():
+    class Net(nn.Module):  # the output layer is declared first; the forward pass calls it last
+        def __init__(self):
+            super().__init__()
+            self.out, self.hidden = nn.Linear(100, 10, rng=0), nn.Linear(50, 100, rng=1)
+
+        def forward(self, x):
+            return self.out(self.hidden(x).relu())
+
+    x = np.random.default_rng(0).standard_normal((500, 50)) * 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no layer left off
+        model = init.lsuv(Net(), x, rng=0)
+    h = model.hidden(Tensor(x))
+    # Mishkin & Matas (2015), Alg. 1: each layer's output variance is 1 once the layers before it are set;
+    # rescaling `out` before `hidden` left out's variance at 0.22
+    assert abs(np.var(h.data) - 1) <= 0.1 and abs(np.var(model.out(h.relu()).data) - 1) <= 0.1

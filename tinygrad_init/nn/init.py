@@ -11,6 +11,7 @@ page. The same `rng` seed gives the same array, byte for byte (drawn in float64,
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import difflib
 import functools
@@ -207,11 +208,12 @@ def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", dis
 def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng = None) -> Any:
     """Layer-sequential unit-variance init (Mishkin & Matas 2015) of `model`, in place; returns `model`.
 
-    Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by layer,
-    while the variance `v` of its output on `batch` `(batch, fan_in)` (no grad) is off 1 by more than `tol`, at most
-    `max_iter` times, `W <- W / sqrt(v)`. A `RuntimeWarning` names a layer left off (a large bias can do that); an
-    error leaves the weights as they were. The passes run in the model's mode (a training-mode `BatchNorm1d`
-    normalizes by `batch`'s statistics, as in training) but are measurements: running statistics are restored."""
+    Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by layer in the
+    order `model(batch)` calls them, while the variance `v` of its output on `batch` `(batch, fan_in)` (no grad) is
+    off 1 by more than `tol`, at most `max_iter` times, `W <- W / sqrt(v)`. A `RuntimeWarning` names a layer left
+    off (a large bias can do that); an error leaves the weights as they were. The passes run in the model's mode (a
+    training-mode `BatchNorm1d` normalizes by `batch`'s statistics, as in training) but are measurements: running
+    statistics are restored."""
     tol, max_iter = check_real("lsuv", "tol", tol, 0.0), check_int("lsuv", "max_iter", max_iter, 1)
     if not callable(getattr(model, "named_modules", None)):
         raise TypeError(f"lsuv: model must be an nn.Module, got {type(model).__name__}")
@@ -227,7 +229,12 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
     try:
         for _, layer in layers:
             layer.weight.data[...] = orthogonal(layer.weight.shape, rng=gen, dtype=layer.weight.dtype)
-        for name, layer in layers:
+        calls: list[Any] = []  # the layers in the order model(batch) calls them, whatever their declaration order
+        with contextlib.ExitStack() as hooks, no_grad():
+            for _, layer in layers:
+                hooks.enter_context(layer.register_forward_hook(lambda m, x, out: calls.append(m)))
+            model(batch)
+        for name, layer in sorted(layers, key=lambda nl: calls.index(nl[1]) if nl[1] in calls else len(calls)):
             _lsuv_layer(model, batch, name, layer, tol, max_iter)
     except BaseException:  # the model as it was, not half initialized
         for (_, layer), w in zip(layers, saved):

@@ -722,3 +722,9 @@ def test_lsuv_goes_from_the_input_even_when_the_layers_are_declared_in_another_o
     # Mishkin & Matas (2015), Alg. 1: each layer's output variance is 1 once the layers before it are set;
     # rescaling `out` before `hidden` left out's variance at 0.22
     assert abs(np.var(h.data) - 1) <= 0.1 and abs(np.var(model.out(h.relu()).data) - 1) <= 0.1
+
+
+@pytest.mark.parametrize("name", ["he_normal", "xavier_uniform", "cs231n", "orthogonal", "variance_scaling"])
+def test_a_bias_shape_given_to_a_fan_based_scheme_names_the_scheme(name):
+    with pytest.raises(ValueError, match=rf"^{name}: shape \(5,\) is 1-D"):  # it began with 'fans:', not called
+        init.get(name)((5,))

@@ -139,20 +139,20 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     return tuple(check_int(fn, f"shape {tuple(shape)} entry {i}", n, 0) for i, n in enumerate(shape)), dt
 
 
-def fans(shape: Sequence[int]) -> tuple[int, int]:
+def fans(shape: Sequence[int], where: str = "fans") -> tuple[int, int]:
     """`(fan_in, fan_out)` of a weight: its two axes, or for a kernel `(in_channels, out_channels,
     *receptive_field)` `(shape[0] * r, shape[1] * r)`, `r = prod(shape[2:])` (so a PyTorch kernel
-    `(out, in, kh, kw)` is passed as `(in, out, kh, kw)`). 0-D and 1-D shapes raise a ValueError."""
-    shape = _shape("fans", shape, np.float64)[0]
+    `(out, in, kh, kw)` is passed as `(in, out, kh, kw)`). 0-D and 1-D shapes raise a ValueError naming `where`."""
+    shape = _shape(where, shape, np.float64)[0]
     if len(shape) < 2:
-        raise ValueError(f"fans: shape {shape} is {'1-D (a bias vector?)' if shape else 'a scalar'}; fan_in and "
+        raise ValueError(f"{where}: shape {shape} is {'1-D (a bias vector?)' if shape else 'a scalar'}; fan_in and "
                          "fan_out are undefined because it has no separate input and output axes. Initialize "
                          "biases with zeros, constant or normal, which need no fans, or pass (fan_in, fan_out).")
     return shape[0] * (r := math.prod(shape[2:])), shape[1] * r  # r: the receptive field
 
 
 def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
-    env = dict(zip(("fan_in", "fan_out"), fans(shape)))
+    env = dict(zip(("fan_in", "fan_out"), fans(shape, fn)))
     if _value(_parse(_FAN[mode]), env) == 0:
         raise ValueError(f"{fn}: shape {shape} has {mode} = 0, so the variance scale/{mode} is undefined")
     return env
@@ -177,7 +177,7 @@ def _truncated(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
 
 
 def _draw_orthogonal(shape: tuple[int, ...], gen: np.random.Generator, dt: np.dtype, gain: float) -> np.ndarray:
-    rows, cols = fans(shape)[0], shape[1]  # with a 0 among them, q is empty
+    rows, cols = fans(shape, "orthogonal")[0], shape[1]  # with a 0 among them, q is empty
     q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
     q = q * np.where(np.diag(r) == 0, 1.0, np.sign(np.diag(r)))  # Mezzadri's sign fix
     return np.moveaxis((gain * (q if rows >= cols else q.T)).reshape((shape[0], *shape[2:], cols)), -1, 1)

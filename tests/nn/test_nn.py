@@ -486,7 +486,7 @@ def test_train_mode_must_be_a_bool():
     (lambda: nn.BatchNorm1d(3, affine="no"), "BatchNorm1d: affine must be True or False"),
     (lambda: nn.BatchNorm1d(3, dtype=np.int64), "BatchNorm1d: dtype must be a numpy floating dtype"),
     (lambda: nn.Linear(2, 3, dtype=np.int64), "Linear: dtype must be a numpy floating dtype"),  # was xavier_uniform:
-    (lambda: nn.Linear(2, 3, bias_init="he_normal"), r"Linear: the bias initializer .he_normal.: he_normal: shape \(3"),
+    (lambda: nn.Linear(2, 3, bias_init="he_normal"), r"Linear: the bias initializer .he_normal.: shape \(3"),
     (lambda: nn.MLP(3), "MLP: sizes must be a list of widths"),
     (lambda: scalar_nn.MLP(2, 3), "MLP: nouts must be a list of widths"),
     (lambda: scalar_nn.Neuron(2, weights=[1.0, "a"]), r"Neuron: weights\[1\] must be a number"),

@@ -510,7 +510,7 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
         raise TypeError(f"{where}: the {what} initializer {name!r} failed ({e}); it must be a function "
                         "f(shape, rng=None, dtype=np.float32)") from e
     except ValueError as e:  # e.g. a fan-based scheme given a bias: say which layer and which argument
-        raise ValueError(f"{where}: the {what} initializer {name!r}: {e}") from None
+        raise ValueError(f"{where}: the {what} initializer {name!r}: {str(e).removeprefix(f'{name}: ')}") from None
     if arr.shape != shape:
         raise ValueError(f"{where}: the {what} initializer returned shape {arr.shape}, expected {shape}")
     return arr, name

@@ -64,6 +64,8 @@ def test_check_real_gives_the_refused_value_to_six_significant_digits() -> None:
 def test_moments_of_integers_and_booleans_are_taken_in_float64_without_overflow() -> None:
     import numpy as np
 
+    # Python ints past int64 (an object array) whose squares overflow float64: scaled as floats, not refused
+    assert utils.moments([2 ** 600, 2 ** 600]) == (2.0 ** 600, 0.0, math.sqrt(2.0) * 2.0 ** 600)
     # int8 squares overflow (100^2 > 127); 2^62 + 2^62 overflows int64
     assert utils.moments(np.array([100, -100], np.int8)) == (0.0, 100.0, math.sqrt(2e4))
     big = float(2 ** 62)

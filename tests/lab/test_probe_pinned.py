@@ -55,10 +55,11 @@ def test_a_probe_skips_an_identity_that_passes_a_plain_array_on_and_shows_its_st
     assert probe.records["1"].activation_name == "tanh"
 
 
-@pytest.mark.parametrize("loss", [lambda out: out, lambda out: 1.0])
-def test_probe_model_refuses_a_loss_that_is_not_one_element_and_leaves_the_model_clean(loss):
+@pytest.mark.parametrize("loss, got", [(lambda out: out, r"Tensor \(4, 2\)"), (lambda out: 1.0, "float 1.0")])
+def test_probe_model_refuses_a_loss_that_is_not_one_element_and_leaves_the_model_clean(loss, got):
     model = nn.Sequential(nn.Linear(3, 2), nn.Tanh())
-    x = Tensor(np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"^probe_model: loss_fn must return a one-element Tensor, got "):
+    x = Tensor(np.ones((4, 3)))  # the message showed the first 60 characters of the output's repr, over 3 lines
+    with pytest.raises(ValueError, match=rf"^probe_model: loss_fn must return a one-element Tensor \(a mean, a sum\), "
+                                         rf"got {got}$"):
         probe_model(model, x, loss_fn=loss)
     assert all(not m._forward_hooks for m in model.modules()) and all(p.grad is None for p in model.parameters())

@@ -59,3 +59,15 @@ def test_format_number_where_rounding_carries_into_a_new_digit(x, digits, point,
 def test_check_real_gives_the_refused_value_to_six_significant_digits() -> None:
     with pytest.raises(ValueError, match=r"^f: p must be <= 1, got 1.23457$"):
         utils.check_real("f", "p", 1.23456789, high=1)
+
+
+def test_moments_of_integers_and_booleans_are_taken_in_float64_without_overflow() -> None:
+    import numpy as np
+
+    # Python ints past int64 (an object array) whose squares overflow float64: scaled as floats, not refused
+    assert utils.moments([2 ** 600, 2 ** 600]) == (2.0 ** 600, 0.0, math.sqrt(2.0) * 2.0 ** 600)
+    # int8 squares overflow (100^2 > 127); 2^62 + 2^62 overflows int64
+    assert utils.moments(np.array([100, -100], np.int8)) == (0.0, 100.0, math.sqrt(2e4))
+    big = float(2 ** 62)
+    assert utils.moments(np.array([2 ** 62, 2 ** 62], np.int64)) == (big, 0.0, math.sqrt(2.0) * big)
+    assert utils.moments(np.array([True, False, True, True])) == (0.75, math.sqrt(3) / 4, math.sqrt(3.0))

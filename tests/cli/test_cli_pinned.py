@@ -92,3 +92,18 @@ def test_a_huge_number_is_shortened_alike_in_a_binding_and_in_the_expression() -
         parse_bindings(["a=" + "1" * 400])
     with pytest.raises(ExpressionError, match=re.escape(shown)):
         parse_expression("1" * 400 + "*a", {"a": 1.0})
+
+
+@pytest.mark.parametrize("text", [3, None, b"a*b"])
+def test_parse_expression_refuses_what_is_not_text_as_a_type_error(text) -> None:
+    with pytest.raises(TypeError, match=rf"^expression: expected text, got {type(text).__name__}$"):
+        parse_expression(text, {"a": 1.0, "b": 2.0})
+
+
+def test_graph_into_a_path_that_is_a_file_says_it_cannot_write_there(tmp_path, capsys) -> None:
+    (out := tmp_path / "taken").write_text("")
+    for where in (out, out / "sub"):
+        assert cli.main(["graph", "a*b", "a=1", "b=2", "--no-player", "--out", str(where)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"tinygrad-init graph: cannot write into {where}: ") and "Traceback" not in err
+    assert out.read_text() == ""  # the file is left as it was

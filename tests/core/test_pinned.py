@@ -170,3 +170,36 @@ def test_gradcheck_finds_a_constant_factor_also_where_some_gradients_are_zero():
         return y * y
     r = gradcheck(f, np.array([0.0, 1.0, -2.0, 0.5]), raise_on_fail=False)
     assert r.hint.startswith("The analytic gradient is twice the numeric one at every element")
+
+
+def test_a_graph_node_shows_its_op_shape_and_dtype():
+    y = Tensor(np.ones((2, 3)), requires_grad=True) * 2.0
+    assert repr(y.grad_fn) == "Node(mul, (2, 3) float64)"
+
+
+def test_gradcheck_refuses_a_ragged_list_as_a_type_error_naming_the_input():
+    with pytest.raises(TypeError, match=r"^gradcheck: input 0: cannot read list as an array of numbers"):
+        gradcheck(lambda x: x.sum(), [[1.0, 2.0], [3.0]])
+
+
+@pytest.mark.parametrize("x", [3, np.int64(3)])
+def test_gradcheck_takes_an_integer_number_as_a_float_point(x):
+    r = gradcheck(lambda v: v * v, x, upstream=1.0)  # d(v^2)/dv = 2v = 6 at v = 3
+    assert r.ok and r.inputs[0].numeric.dtype == np.float64 and np.isclose(float(r.inputs[0].numeric), 6.0)
+
+
+def test_gradcheck_notes_an_output_in_lower_precision_than_its_float64_inputs():
+    r = gradcheck(lambda x: Tensor(x.data.astype(np.float32), requires_grad=True).sum(), np.ones(3),
+                  raise_on_fail=False)
+    assert "f's output is float32 although its inputs were float64" in " ".join(r.notes)
+
+
+def test_gradcheck_names_an_output_whose_shape_changes_at_a_nudged_point():
+    # x[x > 0.5] keeps 1.0 only at the start, but also 0.5 + eps once 0.5 is nudged up
+    with pytest.raises(ValueError, match=r"^gradcheck: f returned shape \(2,\) at a nudged point but \(1,\) at the st"):
+        gradcheck(lambda x: x[x.data > 0.5] * 1.0, np.array([0.5, 1.0, 0.0]))
+
+
+def test_gradcheck_of_an_empty_input_passes_with_no_worst_element():
+    r = gradcheck(lambda x: x.sum(), np.zeros((0, 3)))
+    assert r.ok and r.where is None and r.inputs[0].numeric.shape == (0, 3)

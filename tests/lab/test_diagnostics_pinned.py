@@ -80,3 +80,15 @@ def test_findings_say_piled_up_only_above_half_saturated_and_average_ten_losses(
 
 def test_section_runs_with_seed_0_by_default():
     assert D.section(quick=True).settings["seed"] == 0  # the report's default seed, recorded with the section
+
+
+def test_an_optimizer_without_params_and_step_is_refused_by_name():
+    import pytest
+
+    class NoParams:  # step() alone
+        def step(self) -> None: ...
+
+    model = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    for bad in (3, NoParams(), model.parameters()):
+        with pytest.raises(TypeError, match=r"^Diagnostics: optimizer must have params and step\(\), like nn.optim"):
+            D.Diagnostics(model, optimizer=bad)

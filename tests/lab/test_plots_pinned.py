@@ -63,3 +63,14 @@ def test_curves_takes_a_panels_own_x_and_x_label() -> None:
                        log=False)
     assert [ax.get_xlabel() for ax in fig.axes[:2]] == ["step", "layer"]
     np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), [10, 20, 30])
+
+
+def test_empty_curves_are_refused_and_the_panels_left_over_in_the_grid_are_hidden():
+    with pytest.raises(ValueError, match=r"^curves: no panels to draw$"):
+        plots.curves({})
+    with pytest.raises(ValueError, match=r"^loss_curves: no curves to draw$"):
+        plots.loss_curves({})
+    fig = plots.curves({p: {"s": [1.0, 2.0]} for p in "abc"}, ncols=2)  # 3 panels in a 2 x 2 grid
+    assert [ax.get_visible() for ax in fig.axes[:4]] == [True, True, True, False]
+    fig = plots.weight_heatmaps({"two": [("a", np.eye(2)), ("b", np.eye(2))], "one": [("a", np.eye(2))]})
+    assert [ax.get_visible() for ax in fig.axes[:4]] == [True, True, True, False]  # row "one" has one matrix

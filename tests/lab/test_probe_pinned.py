@@ -40,3 +40,26 @@ def test_forward_columns_without_a_backward_carry_no_gradient_note():
 def test_probe_model_refuses_a_plain_function_by_name():
     with pytest.raises(TypeError, match="probe_model: expected an nn.Module, got function"):
         probe_model(lambda x: x, np.ones((2, 3)))
+
+
+def test_a_probe_skips_an_identity_that_passes_a_plain_array_on_and_shows_its_state():
+    model = nn.Sequential(nn.Identity(), nn.Linear(3, 2), nn.Tanh())
+    x = np.arange(12.0).reshape(4, 3) / 10
+    with Probe(model) as probe:
+        assert repr(probe) == "Probe(Sequential, attached, 0 record(s), lr=None)"
+        out = model(x)  # the Identity gets a numpy array: nothing to measure there
+    assert list(probe.records) == ["1"] and repr(probe) == "Probe(Sequential, detached, 1 record(s), lr=None)"
+    lin = model.layers[1] if hasattr(model, "layers") else list(model.children())[1]
+    pre = x @ lin.weight.data + lin.bias.data
+    assert np.allclose(out.data, np.tanh(pre), rtol=1e-6)
+    assert probe.records["1"].activation_name == "tanh"
+
+
+@pytest.mark.parametrize("loss, got", [(lambda out: out, r"Tensor \(4, 2\)"), (lambda out: 1.0, "float 1.0")])
+def test_probe_model_refuses_a_loss_that_is_not_one_element_and_leaves_the_model_clean(loss, got):
+    model = nn.Sequential(nn.Linear(3, 2), nn.Tanh())
+    x = Tensor(np.ones((4, 3)))  # the message showed the first 60 characters of the output's repr, over 3 lines
+    with pytest.raises(ValueError, match=rf"^probe_model: loss_fn must return a one-element Tensor \(a mean, a sum\), "
+                                         rf"got {got}$"):
+        probe_model(model, x, loss_fn=loss)
+    assert all(not m._forward_hooks for m in model.modules()) and all(p.grad is None for p in model.parameters())

@@ -100,3 +100,34 @@ def test_a_row_number_out_of_range_is_named() -> None:
     for i in (2, -3):
         with pytest.raises(IndexError, match=f"Table: row {i} is out of range for a table of 2 rows"):
             t[i]
+
+
+@pytest.mark.parametrize("key", [1.5, None, ["layer", 2]])
+def test_a_key_that_is_neither_a_name_nor_a_row_is_a_type_error_that_lists_the_ways(key) -> None:
+    with pytest.raises(TypeError, match=r"^Table: index with a column name, a list of names or a row number, not "):
+        Table(["layer"], [[1]])[key]
+
+
+def test_from_dict_names_what_is_missing_and_refuses_the_json_text_itself() -> None:
+    import json
+
+    t = Table(["layer", "std"], [[1, float("nan")]], title="T")
+    assert Table.from_dict(json.loads(t.to_json())) == t  # the way the message shows
+    with pytest.raises(ValueError, match=r"^Table.from_dict: expected a mapping with 'columns' and 'rows'"):
+        Table.from_dict({"columns": ["layer"]})
+    for d in (t.to_json(), None, [["layer"]]):  # the text said "string indices must be integers, not 'str'"
+        with pytest.raises(TypeError, match=r"^Table.from_dict: d must be a mapping \(for the text of to_json: "
+                                            r"Table.from_dict\(json.loads\(text\)\)\), got "):
+            Table.from_dict(d)
+
+
+def test_an_experiment_result_needs_a_main_table_and_draws_every_figure_once() -> None:
+    from tinygrad_init.table import ExperimentResult
+
+    with pytest.raises(ValueError, match=r"^ExperimentResult: tables must include 'main'$"):
+        ExperimentResult("x", "X", "q", {"other": Table(["a"], [[1]])}, {}, {}, [], {})
+    drawn: list[str] = []
+    res = ExperimentResult("x", "X", "why?", {"main": Table(["a"], [[1]]), "more": Table(["b"], [[2]])}, {}, {}, [],
+                           {"f": lambda: drawn.append("f") or 1, "g": lambda: drawn.append("g") or 2})
+    assert repr(res) == "ExperimentResult('x': X; tables main, more; figures f, g)"
+    assert res.figures == {"f": 1, "g": 2} and res.figures == {"f": 1, "g": 2} and drawn == ["f", "g"]

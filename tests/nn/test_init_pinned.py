@@ -54,3 +54,20 @@ def test_sparse_with_no_zeros_to_place_is_the_plain_gaussian(shape):
     numpy = np.random.default_rng(2)
     np.testing.assert_array_equal(w, numpy.standard_normal(shape) * 0.5)
     assert gen.random() == numpy.random()  # and it takes no more numbers from a shared Generator than those
+
+
+def test_a_schemes_repr_shows_the_parameters_changed_and_the_formula_they_give():
+    he = init.get("he_normal")
+    assert repr(he) == "Scheme('he_normal': N(0, 2/fan_in))" == repr(he.configure(mode="fan_in"))
+    out = he.configure(mode="fan_out")
+    assert repr(out) == "Scheme('he_normal', mode='fan_out': N(0, 2/fan_out))"
+    assert out.std(100, 50) == pytest.approx(np.sqrt(2 / 50), rel=1e-15)  # He et al. 2015, fan_out = 50
+    assert repr(init.get("normal").configure(std=0.5)) == "Scheme('normal', std=0.5: N(0, 0.5^2))"
+
+
+def test_describe_refuses_a_plain_function_with_a_type_error():
+    def mine(shape, rng=None, dtype=np.float32):
+        return np.zeros(shape, dtype)
+    with pytest.raises(TypeError, match=r"^describe: <function .*mine at 0x\w+> is a plain function, not a named sch"):
+        init.describe(mine)
+    assert init.describe("kaiming_normal").name == "he_normal"  # an alias names the scheme

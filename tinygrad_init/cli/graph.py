@@ -85,7 +85,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     `ALLOWED_METHODS`; numbers alone are folded; sums and products are read in a loop, not by recursion.
     An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
-        raise ExpressionError(f"expression: expected text, got {type(text).__name__}")
+        raise TypeError(f"expression: expected text, got {type(text).__name__}")
     source = " ".join(line.split("#", 1)[0] for line in text.splitlines()).strip()  # a comment ends with its line
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")

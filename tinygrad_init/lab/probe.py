@@ -325,7 +325,8 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                                    "no_grad()?")
             if loss_fn is not None:
                 if not isinstance(loss := loss_fn(out), Tensor) or loss.data.size != 1:
-                    raise ValueError(f"probe_model: loss_fn must return a one-element Tensor, got {loss!r:.60}")
+                    raise ValueError(f"probe_model: loss_fn must return a one-element Tensor (a mean, a sum), got "
+                                     f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
                 loss.backward()
             else:
                 g = as_rng(rng).standard_normal(out.shape).astype(out.dtype) if upstream is None else \

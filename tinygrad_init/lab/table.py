@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import format_number
+from ..utils import check_type, format_number
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "plain"]
 
@@ -145,7 +145,8 @@ class Table:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Table":
         """The inverse of `to_dict` and of the parsed `to_json` text (its strings "nan", "inf", "-inf" are floats)."""
-        if "columns" not in d or "rows" not in d:
+        if "columns" not in check_type("Table.from_dict", "d", d, Mapping, "a mapping (for the text of to_json: "
+                                       "Table.from_dict(json.loads(text)))") or "rows" not in d:
             raise ValueError("Table.from_dict: expected a mapping with 'columns' and 'rows' (as made by to_dict)")
         back = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
         rows = [{k: back.get(v, v) if isinstance(v, str) else v for k, v in r.items()} if isinstance(r, Mapping) else

@@ -379,7 +379,7 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
         return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
     excess = lambda q: q - (m := _integrals(act, q))[1] / m[2] - bv  # noqa: E731 (the line's sigma_b^2 at q*, - bv)
     if (hi := next((q for q in 4.0 ** np.arange(-20, 500) if excess(q) >= 0.0), None)) is None:
-        raise ValueError(f"{fn}: no q* up to 1e300 puts {act.name} on the critical line; it has no critical point")
+        raise ValueError(f"{fn}: no q* up to 1e300 puts {act.name} on the critical line; take sigma_b2 below 1e300")
     return 1.0 / _integrals(act, _bisect(excess, 0.0, hi))[2]
 
 

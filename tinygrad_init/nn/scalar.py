@@ -55,7 +55,7 @@ class Neuron(Module):
         weights = [check_real("Neuron", f"weights[{i}]", w) for i, w in
                    enumerate(as_rng(rng).uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
         if len(weights) != nin:
-            raise ValueError(f"Neuron: got {len(weights)} weights for {nin} inputs")
+            raise ValueError(f"Neuron: weights must have one number per input ({nin}), got {len(weights)}")
         pre = f"{name}." if name else ""
         self.w = [Value(w, label=f"{pre}w{i}") for i, w in enumerate(weights)]
         self.b = Value(check_real("Neuron", "bias", bias), label=f"{pre}b")

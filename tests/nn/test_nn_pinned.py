@@ -1,0 +1,49 @@
+"""Pins of the nn branches that a user reaches only with wrong input (layers, losses, the scalar Neuron)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from tinygrad_init import Tensor, nn
+from tinygrad_init import scalar_nn
+from tinygrad_init.losses import cross_entropy
+
+
+def test_a_module_without_forward_names_its_own_class():
+    class Net(nn.Module):
+        pass
+    with pytest.raises(NotImplementedError, match=r"^Net must implement forward\(\)$"):
+        Net()(Tensor(np.ones(2)))
+
+
+@pytest.mark.parametrize("nin, weights", [(1, [1.0, 2.0]), (2, [1.0])])
+def test_neuron_with_the_wrong_number_of_weights_says_how_many_it_needs(nin, weights):
+    # it said "got 2 weights for 1 inputs" and "got 1 weights for 2 inputs"
+    with pytest.raises(ValueError, match=rf"^Neuron: weights must have one number per input \({nin}\), got "
+                                         rf"{len(weights)}$"):
+        scalar_nn.Neuron(nin, weights=weights)
+
+
+def test_cross_entropy_refuses_logits_that_are_not_a_matrix():
+    with pytest.raises(ValueError, match=r"^cross_entropy: logits must be \(batch, classes\), got shape \(3,\)$"):
+        cross_entropy(Tensor(np.ones(3)), np.array([0]))
+
+
+@pytest.mark.parametrize("targets, dtype", [(["a", "b"], "<U1"), ([True, False], "bool")])
+def test_cross_entropy_refuses_targets_that_are_not_integers_as_a_type_error(targets, dtype):
+    with pytest.raises(TypeError, match=rf"^cross_entropy: targets must be integers, got dtype {dtype}$"):
+        cross_entropy(Tensor(np.ones((2, 3))), np.array(targets))
+
+
+def test_cross_entropy_on_fractional_targets_suggests_a_formula_that_gives_the_soft_target_loss():
+    z, p = np.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7]]), np.array([[0.1, 0.6, 0.3], [0.5, 0.5, 0.0]])
+    with pytest.raises(ValueError, match=r"non-integer floats \(for probabilities or one-hot targets, compute "
+                                         r"-\(p \* logits.log_softmax\(1\)\).sum\(1\).mean\(\)\)$") as e:
+        cross_entropy(Tensor(z), np.array([0.5, 1.0]))
+    logits = Tensor(z)  # the formula of the message, run as written
+    formula = str(e.value).split("compute ")[1][:-1]
+    got = eval(formula, {"p": p, "logits": logits})  # noqa: S307 (the message's own text)
+    want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(p))
+    assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)

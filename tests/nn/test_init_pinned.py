@@ -68,6 +68,10 @@ def test_a_schemes_repr_shows_the_parameters_changed_and_the_formula_they_give()
 def test_describe_refuses_a_plain_function_with_a_type_error():
     def mine(shape, rng=None, dtype=np.float32):
         return np.zeros(shape, dtype)
-    with pytest.raises(TypeError, match=r"^describe: <function .*mine at 0x\w+> is a plain function, not a named sch"):
-        init.describe(mine)
+    with pytest.raises(TypeError, match=r"^describe: 'mine' is a plain function, not a named scheme$"):
+        init.describe(mine)  # its name, not its repr with a memory address
+    with pytest.raises(ValueError, match=r"^describe: unknown initialization scheme 'xavie'"):
+        init.describe("xavie")  # said 'init.get: ...', a function the user did not call
+    with pytest.raises(ValueError, match=r"^describe: 'xavier' is ambiguous"):
+        init.describe("xavier")
     assert init.describe("kaiming_normal").name == "he_normal"  # an alias names the scheme

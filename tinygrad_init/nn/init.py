@@ -524,9 +524,12 @@ def names(aliases: bool = False) -> list[str]:
 
 def describe(name: str | Scheme) -> Scheme:
     """The `Scheme` row of `name` (`print` it for a description card)."""
-    if isinstance(s := get(name), Scheme):
-        return s
-    raise TypeError(f"describe: {name!r} is a plain function, not a named scheme")
+    try:
+        if isinstance(s := get(name), Scheme):
+            return s
+    except (TypeError, ValueError) as e:  # named as the function the user called
+        raise type(e)(str(e).replace("init.get:", "describe:", 1)) from None
+    raise TypeError(f"describe: {getattr(name, '__name__', name)!r} is a plain function, not a named scheme")
 
 
 def table(fmt: str = "text") -> str | list[dict[str, Any]]:

@@ -737,3 +737,89 @@ def test_every_rng_is_hinted_as_a_generator_a_seed_or_none() -> None:
         if "rng" in inspect.signature(fn).parameters:
             hinted[name] = typing.get_type_hints(fn)["rng"]
     assert len(hinted) > 20 and {name: h for name, h in hinted.items() if h != rng} == {}
+
+
+# ------------------------------------------------------------------ numbers the prose states, computed
+
+
+def _prose(uri: str) -> str:
+    return " ".join((DOCS / uri).read_text(encoding="utf-8").split())
+
+
+def test_the_setup_table_names_every_package_the_scripts_install() -> None:
+    # getting-started's table of what each script installs: the package's dependencies and the test extra's
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    rows = {row.split("|")[1]: row for row in (DOCS / "getting-started.md").read_text(encoding="utf-8").splitlines()
+            if row.startswith("| `bash scripts/")}
+    for script, needs in (("report", project["dependencies"]), ("test", project["optional-dependencies"]["test"])):
+        [row] = [r for cmd, r in rows.items() if f"scripts/{script}.sh" in cmd]
+        names = {re.match(r"[\w-]+", need)[0] for need in needs}
+        assert not {n for n in names if not re.search(rf"(?<![\w-]){n}(?![\w-])", row)}, (script, row)
+
+
+def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_says() -> None:
+    # 0.01 randn on 500 tanh units: 0.2236 a layer, about 3e-7 of the input's std after ten layers (theory and the
+    # networks of seeds 0-2); N(0, 1): pre-activations of std sqrt(500) ~ 22; U(+-1/sqrt(n)): 1/sqrt(3) = 0.577 a layer
+    import numpy as np
+
+    from tinygrad_init import experiments, theory
+
+    page = _prose("concepts/initialization.md")
+    assert "$0.01 \\sqrt{500} = 0.2236$ per layer, and after ten tanh layers the activations' standard deviation is " \
+           "about $3 \\times 10^{-7}$ of the input's" in page
+    assert "standard deviation $\\sqrt{500} \\approx 22$" in page and "by $1/\\sqrt{3} = 0.577$ per layer" in page
+    small = theory.predict([500] * 11, "tanh", "small")
+    assert round(float(small.act_std[-1]), 7) == 3e-7
+    assert round(float(small.act_std[-1] / small.act_std[-2]), 4) == 0.2236
+    assert all(round(float(experiments.run_one("small", "tanh", rng=s).values("act_std")[-1]), 7) == 3e-7
+               for s in range(3))
+    assert round(float(theory.predict([500] * 2, "tanh", "large").pre_std[0])) == 22
+    standard = theory.predict([500] * 4, "linear", "glorot_standard").act_std
+    assert np.allclose(standard[1:] / standard[:-1], 0.577, atol=5e-4)
+
+
+@pytest.mark.slow
+def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says() -> None:
+    # He et al. 2015, Fig. 3 in miniature: experiments.depth(rng, quick=True, seeds=5) for rng 0-9, plain SGD at 30
+    # layers (the momentum panel left out: momentum=0 repeats the plain one), networks whose loss leaves ln 2
+    from tinygrad_init import experiments
+
+    assert ("over ten data sets of five networks each, `rng` 0 to 9 with `quick=True, seeds=5` (`quick=True` alone "
+            "trains three), 2 of the 50 Xavier networks leave ln 2 and 48 of the 50 He networks") in \
+        _prose("concepts/initialization.md")
+    assert experiments.depth(quick=True).settings["seeds"] == [0, 1, 2]
+    left = {"xavier_uniform": 0, "he_normal": 0}
+    for rng in range(10):
+        table = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,), momentum=0.0).tables["main"]
+        for init, count in zip(table.column("init"), table.column("left_ln2")):
+            left[init] += int(count)
+    assert left == {"xavier_uniform": 2, "he_normal": 48}
+
+
+def test_the_gauss_hermite_nodes_lie_as_far_apart_as_mean_field_md_says() -> None:
+    # at q = 500 the 101 nodes (gaussian_expectation's default), scaled by sqrt(q) ~ 22, lie about 7 apart near 0
+    import numpy as np
+    from numpy.polynomial.hermite_e import hermegauss
+
+    from tinygrad_init import theory
+
+    assert "while the 101 nodes, scaled by $\\sqrt{q} \\approx 22$, lie about 7 apart there" in _prose(
+        "concepts/mean-field.md")
+    n = inspect.signature(theory.gaussian_expectation).parameters["n"].default
+    x = np.sort(hermegauss(n)[0])
+    assert n == 101 and round(float(np.min(np.diff(x))) * 500 ** 0.5) == 7 and round(500 ** 0.5) == 22
+
+
+def test_the_explorers_grid_is_what_its_page_says() -> None:
+    # the choices named on the page, and "The full grid is 432 networks"
+    import math
+
+    from tinygrad_init import explorer
+
+    page = _prose("howto/explorer.md")
+    assert f"The full grid is {math.prod(len(v) for v in explorer.GRID.values())} networks" in page
+    schemes = ", ".join(f"`{s}`" for s in explorer.GRID["scheme"])
+    assert f"Pick the activation (tanh, sigmoid, ReLU), the scheme ({schemes})" in page
+    assert explorer.GRID["activation"] == ("tanh", "sigmoid", "relu")

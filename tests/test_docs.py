@@ -823,3 +823,23 @@ def test_the_explorers_grid_is_what_its_page_says() -> None:
     schemes = ", ".join(f"`{s}`" for s in explorer.GRID["scheme"])
     assert f"Pick the activation (tanh, sigmoid, ReLU), the scheme ({schemes})" in page
     assert explorer.GRID["activation"] == ("tanh", "sigmoid", "relu")
+
+
+def test_the_index_pages_diagram_names_every_module_and_subcommand() -> None:
+    # docs/index.md, "How the package is built": each folder's row names its modules; the cli row its subcommands
+    from tinygrad_init import cli
+
+    [diagram] = re.findall(r"```text\n(.*?)```", (DOCS / "index.md").read_text(encoding="utf-8"), re.S)
+    rows, name = {}, None
+    for line in diagram.splitlines():
+        if m := re.match(r" (\w+) +(.*)", line):
+            name, rows[m[1]] = m[1], m[2]
+        elif name and (m := re.match(r" *│ +(\S.*)", line)):
+            rows[name] += " " + m[1]
+    package = ROOT / "tinygrad_init"
+    expected = {d.name: {p.stem for p in d.glob("*.py") if p.stem != "__init__"} for d in package.iterdir()
+                if (d / "__init__.py").is_file() and d.name not in ("exercises", "cli")}
+    expected["cli"] = set(cli.build_parser()._subparsers._group_actions[0].choices)
+    assert set(rows) == {*expected, "exercises", "utils"}, rows
+    missing = {folder: names - set(re.findall(r"\w+", rows[folder])) for folder, names in expected.items()}
+    assert not any(missing.values()), missing

@@ -843,3 +843,24 @@ def test_the_index_pages_diagram_names_every_module_and_subcommand() -> None:
     assert set(rows) == {*expected, "exercises", "utils"}, rows
     missing = {folder: names - set(re.findall(r"\w+", rows[folder])) for folder, names in expected.items()}
     assert not any(missing.values()), missing
+
+
+def test_the_ledger_lines_visible_backprop_md_quotes_are_the_ledgers() -> None:
+    # "Sums" and "Leftovers": the quoted parts of a line, made by a graph where a feeds two nodes and a leaf is reused
+    from tinygrad_init import Value, ledger
+
+    quoted = re.findall(r"`([^`]*(?:now 14\.0|including 3\.0)[^`]*)`", _prose("visible_backprop.md"))
+    assert len(quoted) == 2, quoted
+    a, b, c = Value(2.0, label="a"), Value(6.0, label="b"), Value(8.0, label="c")
+    loss = a * b + a * c  # dL/da = 8 (via a * c), then += 6 (via a * b): now 14
+    with ledger.record() as sums:
+        loss.backward()
+    x = Value(2.0, label="a")
+    reused = x * 3.0
+    reused.backward()  # a.grad = 3.0 left over
+    with ledger.record() as leftover:
+        reused.backward()
+    lines = [" ".join(line.split()) for line in (str(sums.explain()) + "\n" + str(leftover.explain())).splitlines()]
+    for quote in quoted:
+        pattern = re.escape(quote).replace(re.escape("..."), ".*")
+        assert any(re.search(pattern, line) for line in lines), (quote, lines)

@@ -864,3 +864,29 @@ def test_the_ledger_lines_visible_backprop_md_quotes_are_the_ledgers() -> None:
     for quote in quoted:
         pattern = re.escape(quote).replace(re.escape("..."), ".*")
         assert any(re.search(pattern, line) for line in lines), (quote, lines)
+
+
+def test_the_named_schemes_are_the_variance_scaling_calls_initialization_md_says() -> None:
+    # "LeCun is scale 1 on `fan_in`; Glorot is scale 1 on `fan_avg`; He is scale 2 on `fan_in`.", and cs231n is
+    # LeCun's normal: the same draws as the general rule's, for the normal and the uniform presets
+    import numpy as np
+
+    from tinygrad_init import init
+
+    said = re.findall(r"(LeCun|Glorot|He) is scale (\d) on `(\w+)`", _prose("concepts/initialization.md"))
+    assert len(said) == 3
+    names = {"LeCun": ("lecun", "cs231n"), "Glorot": ("xavier",), "He": ("he",)}
+    for who, scale, mode in said:
+        for name in names[who]:
+            for dist in ("normal", "uniform") if name != "cs231n" else ("normal",):
+                drawn = init.get(name if name == "cs231n" else f"{name}_{dist}")((30, 20), rng=0)
+                expected = init.variance_scaling((30, 20), scale=float(scale), mode=mode, distribution=dist, rng=0)
+                assert np.array_equal(drawn, expected), (name, dist)
+
+
+def test_the_readme_says_how_many_relu_networks_the_theory_is_set_against() -> None:
+    from tinygrad_init import experiments
+
+    defaults = {k: p.default for k, p in inspect.signature(experiments.theory_average).parameters.items()}
+    said = f"the theory against the median of {defaults['networks']} {defaults['activation'].replace('relu', 'ReLU')}"
+    assert said in " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())

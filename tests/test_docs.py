@@ -890,3 +890,22 @@ def test_the_readme_says_how_many_relu_networks_the_theory_is_set_against() -> N
     defaults = {k: p.default for k, p in inspect.signature(experiments.theory_average).parameters.items()}
     said = f"the theory against the median of {defaults['networks']} {defaults['activation'].replace('relu', 'ReLU')}"
     assert said in " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+def test_a_sweeps_normal_schemes_differ_only_in_scale_as_sweep_md_says() -> None:
+    # "every network of a sweep is built from one weight seed, so the normal schemes differ only in their scale, and
+    # all of them see the same input and the same upstream gradient": layer 1's pre-activations scale by the std ratio
+    import numpy as np
+
+    from tinygrad_init import experiments
+
+    assert "so the normal schemes differ only in their scale, and all of them see the same input and the same " \
+           "upstream gradient" in _prose("howto/sweep.md")
+    runs = experiments.run_sweep(("small", "cs231n", "he_normal"), ("tanh", "relu"), depth=3, width=50, batch=64,
+                                 rng=3).runs
+    for act in ("tanh", "relu"):
+        base = runs["cs231n", act]
+        for scheme, factor in (("small", 0.01 * 50 ** 0.5), ("he_normal", 2 ** 0.5)):
+            run = runs[scheme, act]
+            np.testing.assert_allclose(run.values("pre_std")[0] / base.values("pre_std")[0], factor, rtol=1e-6)
+            assert run.values("grad_act_std")[-1] == base.values("grad_act_std")[-1]

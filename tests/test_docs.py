@@ -438,7 +438,7 @@ def test_readme_states_what_the_two_scripts_run() -> None:
     assert "bash scripts/report.sh" in readme and "bash scripts/test.sh" in readme
 
 
-@pytest.mark.parametrize("args, cores, expected", [((), 2, "-n 2"), ((), 1, ""), (("-x",), 4, "-x")])
+@pytest.mark.parametrize("args, cores, expected", [((), 2, "-n 2"), ((), 1, ""), (("-x",), 4, "-x"), ((), 8, "-n 2")])
 def test_test_sh_runs_the_whole_suite_in_two_processes_only_without_arguments(tmp_path, args, cores, expected):
     line = next(x for x in (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8").splitlines()
                 if x.endswith("set -- -n 2"))
@@ -450,6 +450,8 @@ def test_test_sh_runs_the_whole_suite_in_two_processes_only_without_arguments(tm
                          env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}).stdout
     assert out.strip() == expected
     assert "`-n 2`" in (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in ("README.md", "docs/getting-started.md"):  # more processes are the user's choice, not the script's
+        assert "pass `-n 4 --dist loadfile` yourself" in " ".join((ROOT / page).read_text(encoding="utf-8").split())
 
 
 def test_paths_named_by_the_readme_and_the_guides_exist() -> None:

@@ -911,3 +911,17 @@ def test_a_sweeps_normal_schemes_differ_only_in_scale_as_sweep_md_says() -> None
             run = runs[scheme, act]
             np.testing.assert_allclose(run.values("pre_std")[0] / base.values("pre_std")[0], factor, rtol=1e-6)
             assert run.values("grad_act_std")[-1] == base.values("grad_act_std")[-1]
+
+
+def test_the_shipped_chaos_result_is_what_the_command_regenerates_as_explorer_md_says() -> None:
+    # "To regenerate that result, byte for byte": the grid's cells are seeded in order from one generator, so the
+    # first cells of the first row, trained again at the shipped settings, give the shipped accuracies exactly
+    import json
+
+    from tinygrad_init import spectra
+
+    assert "To regenerate that result, byte for byte:" in _prose("howto/explorer.md")
+    shipped = json.loads((ROOT / "tinygrad_init" / "lab" / "data" / "chaos_heatmap.json").read_text(encoding="utf-8"))
+    again = spectra.trainability(sigma_w2s=shipped["sigma_w2"][:1], depths=shipped["depth"][:3], steps=shipped["steps"],
+                                 sigma_b2=shipped["sigma_b2"], width=shipped["width"], lr=shipped["lr"])
+    assert again["accuracy"] == [shipped["accuracy"][0][:3]] and again["chance"] == shipped["chance"]

@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "help": "aligned text, Markdown, or CSV / JSON with every digit"})], _run_sweep),
         "explore": ("write the init explorer page", "Write explorer.html, one offline page: pick an activation, a "
                     "scheme and its gain, a depth and a width, and see every layer's histograms and std beside the "
-                    "theory. Every choice is measured with the engine while the page is built (about 95 s of CPU "
+                    "theory. Every choice is measured with the engine while the page is built (about 15 s of CPU "
                     "time; --quick: a small grid in a second).", None, [("--out", {"type": path_arg, "required": True,
                                                         "help": "directory (or .html file) to write"}), QUICK, SEED],
                     _explore),

@@ -438,7 +438,7 @@ def test_readme_states_what_the_two_scripts_run() -> None:
     assert "bash scripts/report.sh" in readme and "bash scripts/test.sh" in readme
 
 
-@pytest.mark.parametrize("args, cores, expected", [((), 2, "-n 2"), ((), 1, ""), (("-x",), 4, "-x")])
+@pytest.mark.parametrize("args, cores, expected", [((), 2, "-n 2"), ((), 1, ""), (("-x",), 4, "-x"), ((), 8, "-n 2")])
 def test_test_sh_runs_the_whole_suite_in_two_processes_only_without_arguments(tmp_path, args, cores, expected):
     line = next(x for x in (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8").splitlines()
                 if x.endswith("set -- -n 2"))
@@ -450,6 +450,8 @@ def test_test_sh_runs_the_whole_suite_in_two_processes_only_without_arguments(tm
                          env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}).stdout
     assert out.strip() == expected
     assert "`-n 2`" in (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in ("README.md", "docs/getting-started.md"):  # more processes are the user's choice, not the script's
+        assert "pass `-n 4 --dist loadfile` yourself" in " ".join((ROOT / page).read_text(encoding="utf-8").split())
 
 
 def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
@@ -737,3 +739,189 @@ def test_every_rng_is_hinted_as_a_generator_a_seed_or_none() -> None:
         if "rng" in inspect.signature(fn).parameters:
             hinted[name] = typing.get_type_hints(fn)["rng"]
     assert len(hinted) > 20 and {name: h for name, h in hinted.items() if h != rng} == {}
+
+
+# ------------------------------------------------------------------ numbers the prose states, computed
+
+
+def _prose(uri: str) -> str:
+    return " ".join((DOCS / uri).read_text(encoding="utf-8").split())
+
+
+def test_the_setup_table_names_every_package_the_scripts_install() -> None:
+    # getting-started's table of what each script installs: the package's dependencies and the test extra's
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    rows = {row.split("|")[1]: row for row in (DOCS / "getting-started.md").read_text(encoding="utf-8").splitlines()
+            if row.startswith("| `bash scripts/")}
+    for script, needs in (("report", project["dependencies"]), ("test", project["optional-dependencies"]["test"])):
+        [row] = [r for cmd, r in rows.items() if f"scripts/{script}.sh" in cmd]
+        names = {re.match(r"[\w-]+", need)[0] for need in needs}
+        assert not {n for n in names if not re.search(rf"(?<![\w-]){n}(?![\w-])", row)}, (script, row)
+
+
+def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_says() -> None:
+    # 0.01 randn on 500 tanh units: 0.2236 a layer, about 3e-7 of the input's std after ten layers (theory and the
+    # networks of seeds 0-2); N(0, 1): pre-activations of std sqrt(500) ~ 22; U(+-1/sqrt(n)): 1/sqrt(3) = 0.577 a layer
+    import numpy as np
+
+    from tinygrad_init import experiments, theory
+
+    page = _prose("concepts/initialization.md")
+    assert "$0.01 \\sqrt{500} = 0.2236$ per layer, and after ten tanh layers the activations' standard deviation is " \
+           "about $3 \\times 10^{-7}$ of the input's" in page
+    assert "standard deviation $\\sqrt{500} \\approx 22$" in page and "by $1/\\sqrt{3} = 0.577$ per layer" in page
+    small = theory.predict([500] * 11, "tanh", "small")
+    assert round(float(small.act_std[-1]), 7) == 3e-7
+    assert round(float(small.act_std[-1] / small.act_std[-2]), 4) == 0.2236
+    assert all(round(float(experiments.run_one("small", "tanh", rng=s).values("act_std")[-1]), 7) == 3e-7
+               for s in range(3))
+    assert round(float(theory.predict([500] * 2, "tanh", "large").pre_std[0])) == 22
+    standard = theory.predict([500] * 4, "linear", "glorot_standard").act_std
+    assert np.allclose(standard[1:] / standard[:-1], 0.577, atol=5e-4)
+
+
+@pytest.mark.slow
+def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says() -> None:
+    # He et al. 2015, Fig. 3 in miniature: experiments.depth(rng, quick=True, seeds=5) for rng 0-9, plain SGD at 30
+    # layers (the momentum panel left out: momentum=0 repeats the plain one), networks whose loss leaves ln 2
+    from tinygrad_init import experiments
+
+    assert ("over ten data sets of five networks each, `rng` 0 to 9 with `quick=True, seeds=5` (`quick=True` alone "
+            "trains three), 2 of the 50 Xavier networks leave ln 2 and 48 of the 50 He networks") in \
+        _prose("concepts/initialization.md")
+    assert experiments.depth(quick=True).settings["seeds"] == [0, 1, 2]
+    left = {"xavier_uniform": 0, "he_normal": 0}
+    for rng in range(10):
+        table = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,), momentum=0.0).tables["main"]
+        for init, count in zip(table.column("init"), table.column("left_ln2")):
+            left[init] += int(count)
+    assert left == {"xavier_uniform": 2, "he_normal": 48}
+
+
+def test_the_gauss_hermite_nodes_lie_as_far_apart_as_mean_field_md_says() -> None:
+    # at q = 500 the 101 nodes (gaussian_expectation's default), scaled by sqrt(q) ~ 22, lie about 7 apart near 0
+    import numpy as np
+    from numpy.polynomial.hermite_e import hermegauss
+
+    from tinygrad_init import theory
+
+    assert "while the 101 nodes, scaled by $\\sqrt{q} \\approx 22$, lie about 7 apart there" in _prose(
+        "concepts/mean-field.md")
+    n = inspect.signature(theory.gaussian_expectation).parameters["n"].default
+    x = np.sort(hermegauss(n)[0])
+    assert n == 101 and round(float(np.min(np.diff(x))) * 500 ** 0.5) == 7 and round(500 ** 0.5) == 22
+
+
+def test_the_explorers_grid_is_what_its_page_says() -> None:
+    # the choices named on the page, and "The full grid is 432 networks"
+    import math
+
+    from tinygrad_init import explorer
+
+    page = _prose("howto/explorer.md")
+    assert f"The full grid is {math.prod(len(v) for v in explorer.GRID.values())} networks" in page
+    schemes = ", ".join(f"`{s}`" for s in explorer.GRID["scheme"])
+    assert f"Pick the activation (tanh, sigmoid, ReLU), the scheme ({schemes})" in page
+    assert explorer.GRID["activation"] == ("tanh", "sigmoid", "relu")
+
+
+def test_the_index_pages_diagram_names_every_module_and_subcommand() -> None:
+    # docs/index.md, "How the package is built": each folder's row names its modules; the cli row its subcommands
+    from tinygrad_init import cli
+
+    [diagram] = re.findall(r"```text\n(.*?)```", (DOCS / "index.md").read_text(encoding="utf-8"), re.S)
+    rows, name = {}, None
+    for line in diagram.splitlines():
+        if m := re.match(r" (\w+) +(.*)", line):
+            name, rows[m[1]] = m[1], m[2]
+        elif name and (m := re.match(r" *│ +(\S.*)", line)):
+            rows[name] += " " + m[1]
+    package = ROOT / "tinygrad_init"
+    expected = {d.name: {p.stem for p in d.glob("*.py") if p.stem != "__init__"} for d in package.iterdir()
+                if (d / "__init__.py").is_file() and d.name not in ("exercises", "cli")}
+    expected["cli"] = set(cli.build_parser()._subparsers._group_actions[0].choices)
+    assert set(rows) == {*expected, "exercises", "utils"}, rows
+    missing = {folder: names - set(re.findall(r"\w+", rows[folder])) for folder, names in expected.items()}
+    assert not any(missing.values()), missing
+
+
+def test_the_ledger_lines_visible_backprop_md_quotes_are_the_ledgers() -> None:
+    # "Sums" and "Leftovers": the quoted parts of a line, made by a graph where a feeds two nodes and a leaf is reused
+    from tinygrad_init import Value, ledger
+
+    quoted = re.findall(r"`([^`]*(?:now 14\.0|including 3\.0)[^`]*)`", _prose("visible_backprop.md"))
+    assert len(quoted) == 2, quoted
+    a, b, c = Value(2.0, label="a"), Value(6.0, label="b"), Value(8.0, label="c")
+    loss = a * b + a * c  # dL/da = 8 (via a * c), then += 6 (via a * b): now 14
+    with ledger.record() as sums:
+        loss.backward()
+    x = Value(2.0, label="a")
+    reused = x * 3.0
+    reused.backward()  # a.grad = 3.0 left over
+    with ledger.record() as leftover:
+        reused.backward()
+    lines = [" ".join(line.split()) for line in (str(sums.explain()) + "\n" + str(leftover.explain())).splitlines()]
+    for quote in quoted:
+        pattern = re.escape(quote).replace(re.escape("..."), ".*")
+        assert any(re.search(pattern, line) for line in lines), (quote, lines)
+
+
+def test_the_named_schemes_are_the_variance_scaling_calls_initialization_md_says() -> None:
+    # "LeCun is scale 1 on `fan_in`; Glorot is scale 1 on `fan_avg`; He is scale 2 on `fan_in`.", and cs231n is
+    # LeCun's normal: the same draws as the general rule's, for the normal and the uniform presets
+    import numpy as np
+
+    from tinygrad_init import init
+
+    said = re.findall(r"(LeCun|Glorot|He) is scale (\d) on `(\w+)`", _prose("concepts/initialization.md"))
+    assert len(said) == 3
+    names = {"LeCun": ("lecun", "cs231n"), "Glorot": ("xavier",), "He": ("he",)}
+    for who, scale, mode in said:
+        for name in names[who]:
+            for dist in ("normal", "uniform") if name != "cs231n" else ("normal",):
+                drawn = init.get(name if name == "cs231n" else f"{name}_{dist}")((30, 20), rng=0)
+                expected = init.variance_scaling((30, 20), scale=float(scale), mode=mode, distribution=dist, rng=0)
+                assert np.array_equal(drawn, expected), (name, dist)
+
+
+def test_the_readme_says_how_many_relu_networks_the_theory_is_set_against() -> None:
+    from tinygrad_init import experiments
+
+    defaults = {k: p.default for k, p in inspect.signature(experiments.theory_average).parameters.items()}
+    said = f"the theory against the median of {defaults['networks']} {defaults['activation'].replace('relu', 'ReLU')}"
+    assert said in " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+def test_a_sweeps_normal_schemes_differ_only_in_scale_as_sweep_md_says() -> None:
+    # "every network of a sweep is built from one weight seed, so the normal schemes differ only in their scale, and
+    # all of them see the same input and the same upstream gradient": layer 1's pre-activations scale by the std ratio
+    import numpy as np
+
+    from tinygrad_init import experiments
+
+    assert "so the normal schemes differ only in their scale, and all of them see the same input and the same " \
+           "upstream gradient" in _prose("howto/sweep.md")
+    runs = experiments.run_sweep(("small", "cs231n", "he_normal"), ("tanh", "relu"), depth=3, width=50, batch=64,
+                                 rng=3).runs
+    for act in ("tanh", "relu"):
+        base = runs["cs231n", act]
+        for scheme, factor in (("small", 0.01 * 50 ** 0.5), ("he_normal", 2 ** 0.5)):
+            run = runs[scheme, act]
+            np.testing.assert_allclose(run.values("pre_std")[0] / base.values("pre_std")[0], factor, rtol=1e-6)
+            assert run.values("grad_act_std")[-1] == base.values("grad_act_std")[-1]
+
+
+def test_the_shipped_chaos_result_is_what_the_command_regenerates_as_explorer_md_says() -> None:
+    # "To regenerate that result, byte for byte": the grid's cells are seeded in order from one generator, so the
+    # first cells of the first row, trained again at the shipped settings, give the shipped accuracies exactly
+    import json
+
+    from tinygrad_init import spectra
+
+    assert "To regenerate that result, byte for byte:" in _prose("howto/explorer.md")
+    shipped = json.loads((ROOT / "tinygrad_init" / "lab" / "data" / "chaos_heatmap.json").read_text(encoding="utf-8"))
+    again = spectra.trainability(sigma_w2s=shipped["sigma_w2"][:1], depths=shipped["depth"][:3], steps=shipped["steps"],
+                                 sigma_b2=shipped["sigma_b2"], width=shipped["width"], lr=shipped["lr"])
+    assert again["accuracy"] == [shipped["accuracy"][0][:3]] and again["chance"] == shipped["chance"]

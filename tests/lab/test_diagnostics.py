@@ -334,7 +334,7 @@ def test_the_default_depth_draws_the_output_unlike_layer_1():
     ({"batch": 0}, ValueError, "fit: batch must be >= 1, got 0"),  # was a silent nan loss from an empty batch
     ({"batch": 2.5}, TypeError, "fit: batch must be a whole number"),  # numpy's 'expected a sequence of integers'
     ({"y": np.zeros(5, int)}, ValueError,
-     r"fit: X must be \(n, features\) and y hold one label per example, got shapes \(40, 4\) and \(5,\)")])
+     r"fit: X must be \(n, features\) and y hold one label per example, n >= 1, got shapes \(40, 4\) and \(5,\)")])
 def test_fit_checks_batch_and_labels(kwargs, error, fragment):
     X, y = _data()
     with pytest.raises(error, match=fragment):
@@ -403,7 +403,8 @@ def test_series_without_a_layer_is_every_layer():
     assert d.series("std").shape == (len(d.layers), len(d.records)) == (2, 3)
 
 
-@pytest.mark.parametrize("kwargs", [{"X": None}, {"y": None}, {"X": np.zeros(40)}])
+@pytest.mark.parametrize("kwargs", [{"X": None}, {"y": None}, {"X": np.zeros(40)},
+                                    {"X": np.zeros((0, 4)), "y": np.zeros(0, int)}])  # no examples: was a nan loss
 def test_fit_of_no_data_names_it(kwargs):
     X, y = _data()  # was 'len() of unsized object'
     with pytest.raises(ValueError, match=r"fit: X must be \(n, features\) and y hold one label per example"):
@@ -470,3 +471,21 @@ def test_compare_inits_records_about_50_times_by_default():
     runs = D.compare_inits(0, depth=2, width=4, steps=100).runs
     assert list(runs) == ["poor init", "good init", "batch norm"]  # all() over no run would hold too
     assert all([r["step"] for r in d.records] == list(range(0, 100, 2)) for d in runs.values())
+
+
+def test_fit_trains_a_model_with_frozen_parameters_and_leaves_them_alone():
+    X, y = _data()  # SGD refused the frozen weight, telling the user to pass the trainable ones, which fit cannot take
+    model, ref = _model(), _model()
+    model[0].weight.requires_grad = ref[0].weight.requires_grad = False
+    frozen = model[0].weight.data.copy()
+    losses, diag = D.fit(model, X, y, 3, 0.1, batch=8, every=1)
+    np.testing.assert_array_equal(model[0].weight.data, frozen)
+    gen, opt, by_hand = np.random.default_rng(0), SGD([p for p in ref.parameters() if p.requires_grad], lr=0.1), []
+    for _ in range(3):  # the same loop by hand, on the trainable parameters only
+        idx = gen.integers(0, len(X), size=8)
+        opt.zero_grad()
+        loss = cross_entropy(ref(Tensor(X[idx])), y[idx])
+        by_hand.append(loss.item())
+        loss.backward()
+        opt.step()
+    assert losses == by_hand and "0.weight" not in diag.weights() and "2.weight" in diag.weights()

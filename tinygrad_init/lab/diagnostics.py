@@ -259,17 +259,17 @@ class Diagnostics:
 @enable_grad()  # it trains, also when called inside no_grad() (as an optimizer's closure does in PyTorch)
 def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, steps: int, lr: float, *, batch: int = 64,
         rng: Rng = 0, every: int | None = None) -> tuple[list[float], Any]:
-    """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y`, on
-    `batch` examples drawn with `rng`, watched by `Diagnostics` if `every`. Returns the loss of every step (a
-    non-finite loss stops the run) and the diagnostics (or None)."""
+    """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y` (its
+    parameters with `requires_grad`), on `min(batch, n)` examples drawn with `rng`, watched by `Diagnostics` if
+    `every`. Returns the loss of every step (a non-finite loss stops the run) and the diagnostics (or None)."""
     if not isinstance(model, nn.Module):  # one model (training.fit takes a list)
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
-    gen, opt = as_rng(rng), SGD(model.parameters(), lr=lr)
+    gen, opt = as_rng(rng), SGD([p for p in model.parameters() if p.requires_grad], lr=lr)  # frozen ones stay
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
-    if X.ndim != 2 or y.shape != X.shape[:1]:
-        raise ValueError(f"fit: X must be (n, features) and y hold one label per example, got shapes {X.shape} and "
-                         f"{y.shape}")
+    if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):
+        raise ValueError(f"fit: X must be (n, features) and y hold one label per example, n >= 1, got shapes {X.shape}"
+                         f" and {y.shape}")
     diag = None if every is None else Diagnostics(model, opt, every=every)
     try:
         for _ in range(steps):

@@ -46,3 +46,14 @@ def test_the_lottery_sentence_gives_each_large_networks_train_accuracy_in_percen
     res = T.training(rng=0, seeds=2, steps=2)
     shown = ", ".join(f"{round(100 * v)}%" for v in res.data["large10"]["train_accuracy"])  # 148/300 -> 49%
     assert f"over seeds [0, 1] it reaches {shown} train accuracy" in res.findings[-1]
+
+
+def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:
+    model = T.deep_mlp(2, 4, "relu", input_width=2, outputs=1, rng=0)  # was nan with numpy's 'Mean of empty slice'
+    with pytest.raises(ValueError, match=r"accuracy: y must hold one label .* per row of X \(n >= 1"):
+        T.accuracy(model, np.zeros((0, 2)), np.zeros(0))
+    X = np.random.default_rng(0).standard_normal((9, 2))
+    z = X @ model[0].weight.data  # by hand: Linear (no bias), ReLU, Linear, ReLU, Linear (bias)
+    z = np.maximum(np.maximum(z, 0) @ model[2].weight.data, 0) @ model[4].weight.data + model[4].bias.data
+    y = np.arange(9) % 2
+    assert T.accuracy(model, X, y) == pytest.approx(np.mean((z[:, 0] > 0) == (y == 1)))

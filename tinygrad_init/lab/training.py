@@ -85,8 +85,8 @@ def _right(z: np.ndarray, positive: np.ndarray) -> np.ndarray:
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive); nan if a logit
     is nan (a diverged model: no prediction, not a coin flip)."""
-    if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all():
-        raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n, features), got shape "
+    if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
+        raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
     with no_grad():
         z = model(Tensor(X)).data[:, 0]

@@ -57,3 +57,14 @@ def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:
     z = np.maximum(np.maximum(z, 0) @ model[2].weight.data, 0) @ model[4].weight.data + model[4].bias.data
     y = np.arange(9) % 2
     assert T.accuracy(model, X, y) == pytest.approx(np.mean((z[:, 0] > 0) == (y == 1)))
+
+
+def test_fit_refuses_a_frozen_parameter_rather_than_train_it() -> None:
+    from tinygrad_init import nn
+    X, y = np.random.default_rng(0).standard_normal((8, 2)), np.arange(8) % 2
+    model = nn.MLP([2, 4, 1], rng=0)
+    model.linears()[0].weight.requires_grad = False  # fit wrote its trained value back, silently
+    frozen = model.linears()[0].weight.data.copy()
+    with pytest.raises(ValueError, match="fit: .* none frozen"):
+        T.fit([model], X, y, steps=2, lr=0.5)
+    np.testing.assert_array_equal(model.linears()[0].weight.data, frozen)

@@ -109,8 +109,10 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
     if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \
-            any(lin.bias is None for m in models for lin in m.linears()):
-        raise ValueError("fit: the models must share sizes and activation, have biases and one output unit")
+            any(lin.bias is None for m in models for lin in m.linears()) or \
+            not all(p.requires_grad for m in models for p in m.parameters()):
+        raise ValueError("fit: the models must share sizes and activation, have biases and one output unit, and "
+                         "none frozen (requires_grad=False): fit trains every parameter")
     if y.ndim != 1 or X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, got "
                          f"{X.shape} and {y.shape}")

@@ -489,3 +489,12 @@ def test_fit_trains_a_model_with_frozen_parameters_and_leaves_them_alone():
         loss.backward()
         opt.step()
     assert losses == by_hand and "0.weight" not in diag.weights() and "2.weight" in diag.weights()
+
+
+def test_fit_trains_a_model_left_in_eval_mode_and_gives_it_back_so():
+    X, y = _data()  # it recorded nothing and batch norm normalized by its running statistics (all zero): no training
+    model, ref = _model(bn=True).eval(), _model(bn=True)
+    losses, diag = D.fit(model, X, y, 2, 0.1, batch=8, every=1)
+    assert (losses, len(diag.records)) == (D.fit(ref, X, y, 2, 0.1, batch=8)[0], 2) and not model.training
+    np.testing.assert_array_equal(model[1].running_mean, ref[1].running_mean)
+    assert np.abs(ref[1].running_mean).max() > 0 and not any(m.training for m in model.modules())

@@ -260,8 +260,9 @@ class Diagnostics:
 def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, steps: int, lr: float, *, batch: int = 64,
         rng: Rng = 0, every: int | None = None) -> tuple[list[float], Any]:
     """Train `model` (`(n, features)` -> logits `(n, classes)`) by SGD on the cross-entropy with labels `y` (its
-    parameters with `requires_grad`), on `min(batch, n)` examples drawn with `rng`, watched by `Diagnostics` if
-    `every`. Returns the loss of every step (a non-finite loss stops the run) and the diagnostics (or None)."""
+    parameters with `requires_grad`, in training mode), on `min(batch, n)` examples drawn with `rng`, watched by
+    `Diagnostics` if `every`. Returns the loss of every step (a non-finite loss stops the run) and the diagnostics
+    (or None)."""
     if not isinstance(model, nn.Module):  # one model (training.fit takes a list)
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
     gen, opt = as_rng(rng), SGD([p for p in model.parameters() if p.requires_grad], lr=lr)  # frozen ones stay
@@ -270,7 +271,9 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
     if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):
         raise ValueError(f"fit: X must be (n, features) and y hold one label per example, n >= 1, got shapes {X.shape}"
                          f" and {y.shape}")
-    diag = None if every is None else Diagnostics(model, opt, every=every)
+    diag, evaluating = None if every is None else Diagnostics(model, opt, every=every), not model.training
+    if evaluating:  # a model left in eval mode: trained (and watched) in training mode
+        model.train()
     try:
         for _ in range(steps):
             idx = gen.integers(0, len(X), size=min(batch, len(X)))
@@ -281,7 +284,9 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
                 break
             loss.backward()
             opt.step()
-    finally:  # also when the model raises: no hook stays on it
+    finally:  # also when the model raises: no hook stays on it, and it is given back in its mode
+        if evaluating:
+            model.eval()
         if diag is not None:
             diag.detach()
     return losses, diag

@@ -498,3 +498,11 @@ def test_fit_trains_a_model_left_in_eval_mode_and_gives_it_back_so():
     assert (losses, len(diag.records)) == (D.fit(ref, X, y, 2, 0.1, batch=8)[0], 2) and not model.training
     np.testing.assert_array_equal(model[1].running_mean, ref[1].running_mean)
     assert np.abs(ref[1].running_mean).max() > 0 and not any(m.training for m in model.modules())
+
+
+def test_the_gradient_sentence_does_not_call_a_shrinking_gradient_growing():
+    c = D.compare_inits(rng=0, depth=2, width=3, steps=1, every=1)  # seed 0: the poor init's factor is 0.95
+    factors = {k: d.records[0]["layers"][d.layers[0]]["grad_std"] / d.records[0]["layers"][d.layers[-1]]["grad_std"]
+               for k, d in c.runs.items()}
+    assert all(f"x{format_number(v, 2)} ({k})" in c.findings[1] for k, v in factors.items())
+    assert min(factors.values()) < 1 < max(factors.values()) and "grows" not in c.findings[1]  # read 'grows by x0.95'

@@ -489,6 +489,10 @@ def test_fit_trains_a_model_with_frozen_parameters_and_leaves_them_alone():
         loss.backward()
         opt.step()
     assert losses == by_hand and "0.weight" not in diag.weights() and "2.weight" in diag.weights()
+    for p in model.parameters():
+        p.requires_grad = False  # SGD's 'pass model.parameters()', which fit takes no part in
+    with pytest.raises(ValueError, match="fit: the model has no parameter with requires_grad=True to train"):
+        D.fit(model, X, y, 3, 0.1)
 
 
 def test_fit_trains_a_model_left_in_eval_mode_and_gives_it_back_so():

@@ -265,7 +265,9 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
     (or None)."""
     if not isinstance(model, nn.Module):  # one model (training.fit takes a list)
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
-    gen, opt = as_rng(rng), SGD([p for p in model.parameters() if p.requires_grad], lr=lr)  # frozen ones stay
+    if not (params := [p for p in model.parameters() if p.requires_grad]):  # frozen ones stay
+        raise ValueError("fit: the model has no parameter with requires_grad=True to train")
+    gen, opt = as_rng(rng), SGD(params, lr=lr)
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
     if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):

@@ -130,8 +130,7 @@ class Probe:
         self._module_handles: list[Any] = []
         # row of a Linear or BatchNorm1d -> its latest output (weakly), to find the row of an activation's input
         self._produced: dict[str, weakref.ref] = {}
-        # this pass: calls per module path, the graph nodes of the watched modules' outputs (weakly), where each path's
-        # last call began
+        # this pass: calls per module path, the watched outputs' graph nodes (weakly), where each path's last call began
         self._calls, self._outputs, self._since, self._over = {}, [], {}, False
         if check_bool("Probe", "attach", attach):
             self.attach()
@@ -201,13 +200,10 @@ class Probe:
     def _made_since(self, x: Any, since: int) -> bool:
         """Whether `x` is, or was computed from (a walk back through its graph), a watched output from `since` on."""
         outs, stack, seen = {id(r()) for r in self._outputs[since:]} - {id(None)}, [getattr(x, "grad_fn", 0) or x], {0}
-        while stack:
-            if id(n := stack.pop()) in outs:
-                return True
-            if id(n) not in seen:
-                seen.add(id(n))
+        while stack and id(n := stack.pop()) not in outs:
+            if not (id(n) in seen or seen.add(id(n))):
                 stack.extend(getattr(n, "parents", ()))
-        return False
+        return id(n) in outs
 
     def _on_model(self, *_: Any) -> None:  # the model's output: its pass is over, the next watched call begins one
         self._over = True

@@ -804,3 +804,39 @@ def test_probe_model_takes_the_upstream_gradient_as_a_list(small_case):
     Ws, bs, X, G = small_case
     t = probe_model(Net(Ws, bs), Tensor(X), upstream=G.tolist(), columns="backward")
     assert close(t[2]["grad_w_norm"], np.linalg.norm(hand_backprop(Ws, bs, X, G)["dW"][2]))
+
+
+def test_a_layer_reused_in_a_residual_loop_gets_a_row_per_call_matching_torch():
+    from conftest import require_module
+    torch = require_module("torch")
+
+    class Residual(nn.Module):  # h = h + tanh(lin(h)), three times with the same lin and tanh
+        def __init__(self):
+            super().__init__()
+            self.lin, self.act = nn.Linear(4, 4, rng=0, dtype=np.float64), nn.Tanh()
+            self.head = nn.Linear(4, 1, rng=1, dtype=np.float64)
+
+        def forward(self, x):
+            h = x
+            for _ in range(3):
+                h = h + self.act(self.lin(h))
+            return self.head(h)
+
+    model, X = Residual(), np.random.default_rng(2).standard_normal((6, 4))
+    with Probe(model) as probe:
+        (model(Tensor(X)) ** 2).sum().backward()
+    W, b = (torch.tensor(p.data, requires_grad=True) for p in (model.lin.weight, model.lin.bias))
+    h, zs, hs = torch.tensor(X), [], []
+    for _ in range(3):
+        zs.append(h @ W + b)
+        hs.append(torch.tanh(zs[-1]))
+        h = h + hs[-1]
+        for t in (zs[-1], hs[-1]):
+            t.retain_grad()
+    (((h @ torch.tensor(model.head.weight.data) + torch.tensor(model.head.bias.data))) ** 2).sum().backward()
+    assert list(probe.records) == ["lin", "lin (2)", "lin (3)", "head"]  # it had lin (the third call) and head only
+    for row, z, a in zip(["lin", "lin (2)", "lin (3)"], zs, hs):
+        n = probe.records[row].numbers
+        assert close(n["pre_std"], z.detach().numpy().std()) and close(n["act_mean"], a.detach().numpy().mean())
+        assert close(n["grad_pre_std"], z.grad.numpy().std()) and close(n["grad_act_norm"], a.grad.norm().item())
+        assert close(n["grad_w_norm"], W.grad.norm().item())  # the weight's whole gradient, three calls' worth

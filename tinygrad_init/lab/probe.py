@@ -4,12 +4,13 @@
         cross_entropy(model(X), y).backward()
     probe.stats()            # or a group of `COLUMN_GROUPS`, or a list of `COLUMNS`
 
-A row is a `Linear` or `BatchNorm1d` in running order (a module called again on what the watched modules made since its
-last call, as in `Sequential(lin, tanh, lin, tanh)`, gets rows `path`, `path (2)`, ...): its output `z` (pre) and the
-output `h` (act) of the activation module that takes `z` (`-`: none). Statistics are over all batch x unit entries, in
-float64; `saturated`: entries within `SATURATION` of a limit of tanh or sigmoid (`|tanh|>0.99`, `tanh'<0.02`); `dead`:
-ReLU units 0 for the whole batch; `grad_*_ratio`: a row's gradient std over the next row's; `update_ratio = lr ||dW|| /
-||W||` (CS231n notes, ~1e-3 healthy), `update_std_ratio = std(lr dW) / std(W)` (Karpathy's makemore part 3)."""
+A row is a `Linear` or `BatchNorm1d` in running order (a module called again on what was computed from the watched
+modules' outputs since its last call, as in `Sequential(lin, tanh, lin, tanh)` or `h = h + tanh(lin(h))`, gets rows
+`path`, `path (2)`, ...): its output `z` (pre) and the output `h` (act) of the activation module that takes `z` (`-`:
+none). Statistics are over all batch x unit entries, in float64; `saturated`: entries within `SATURATION` of a limit of
+tanh or sigmoid (`|tanh|>0.99`, `tanh'<0.02`); `dead`: ReLU units 0 for the whole batch; `grad_*_ratio`: a row's
+gradient std over the next row's; `update_ratio = lr ||dW|| / ||W||` (CS231n notes, ~1e-3 healthy), `update_std_ratio =
+std(lr dW) / std(W)` (Karpathy's makemore part 3)."""
 
 from __future__ import annotations
 
@@ -129,7 +130,7 @@ class Probe:
         self._module_handles: list[Any] = []
         # row of a Linear or BatchNorm1d -> its latest output (weakly), to find the row of an activation's input
         self._produced: dict[str, weakref.ref] = {}
-        # this pass: calls per module path, the watched modules' outputs (weakly), where each path's last call began
+        # this pass: calls per module path, the watched outputs' graph nodes (weakly), where each path's last call began
         self._calls, self._outputs, self._since, self._over = {}, [], {}, False
         if check_bool("Probe", "attach", attach):
             self.attach()
@@ -183,10 +184,11 @@ class Probe:
 
     def _start(self, name: str, kind: str, x: Any) -> LayerRecord:
         """A cleared record for a call of module `name` on input `x`, moved to the end of `records` (the running
-        order): row `name`, or `name (k)` for its k-th call in one pass, when `x` was made by a watched module after
-        its previous call, or a call after the model's output, begins a new pass: the earlier pass's rows go."""
+        order): row `name`, or `name (k)` for its k-th call in one pass, when `x` was computed from what a watched
+        module made after its previous call (`h + tanh(lin(h))` too); any other call again, or a call after the
+        model's output, begins a new pass: the earlier pass's rows go."""
         k = self._calls.get(name, 0)
-        if self._over or k and not any(ref() is x for ref in self._outputs[self._since[name]:]):
+        if self._over or k and not self._made_since(x, self._since[name]):
             for rec in self.records.values():
                 rec._reset()  # its gradient hooks
             self._on_model()
@@ -194,6 +196,14 @@ class Probe:
         self._calls[name], self._since[name], row = k + 1, len(self._outputs), f"{name} ({k + 1})" if k else name
         rec = self.records[row] = LayerRecord(row, kind, self.keep_arrays)
         return rec
+
+    def _made_since(self, x: Any, since: int) -> bool:
+        """Whether `x` is, or was computed from (a walk back through its graph), a watched output from `since` on."""
+        outs, stack, seen = {id(r()) for r in self._outputs[since:]} - {id(None)}, [getattr(x, "grad_fn", 0) or x], {0}
+        while stack and id(n := stack.pop()) not in outs:
+            if not (id(n) in seen or seen.add(id(n))):
+                stack.extend(getattr(n, "parents", ()))
+        return id(n) in outs
 
     def _on_model(self, *_: Any) -> None:  # the model's output: its pass is over, the next watched call begins one
         self._over = True
@@ -209,8 +219,8 @@ class Probe:
     def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Tensor) -> None:
         rec = self._start(name, kind, inputs[0] if inputs else None)  # a Linear or BatchNorm1d: its output is a Tensor
         self._take(rec, output, "pre_activation", "pre", self.hist_bins)
-        self._produced[rec.name] = ref = weakref.ref(output)
-        self._outputs.append(ref)
+        self._produced[rec.name] = weakref.ref(output)
+        self._outputs.append(weakref.ref(output.grad_fn or output))  # the graph keeps the node, not the tensor
         for what, key in (("weight", "w"), ("bias", "b")):
             if isinstance(p := getattr(module, what, None), Tensor):
                 self._take(rec, p, what, key, None)
@@ -225,7 +235,7 @@ class Probe:
             if isinstance(x, Tensor):
                 self._take(rec, x, "pre_activation", "pre", self.hist_bins)
         rec.activation_name = act
-        self._outputs.append(weakref.ref(output))
+        self._outputs.append(weakref.ref(output.grad_fn or output))
         h = self._take(rec, output, "activation", "act", self.hist_bins, self.hist_range)
         lo, hi = _acts.get(act).limits
         if not h.size or not math.isfinite(lo):

@@ -510,3 +510,15 @@ def test_the_gradient_sentence_does_not_call_a_shrinking_gradient_growing():
                for k, d in c.runs.items()}
     assert all(f"x{format_number(v, 2)} ({k})" in c.findings[1] for k, v in factors.items())
     assert min(factors.values()) < 1 < max(factors.values()) and "grows" not in c.findings[1]  # read 'grows by x0.95'
+
+
+def test_a_subclass_of_an_activation_is_watched_as_its_base():
+    # a student's class MyTanh(nn.Tanh) got no row (the layers were picked by exact type), silently
+    class MyTanh(nn.Tanh):
+        pass
+
+    x = Tensor(np.array([[-5.0, -0.5, 0.0, 0.5, 5.0]]))
+    diag = D.Diagnostics(nn.Sequential(MyTanh()))
+    diag.model(x)
+    assert diag.layers == ["0"] and diag.kinds == ["tanh"]
+    assert diag.records[0]["layers"]["0"]["fraction"] == pytest.approx(0.4)  # |tanh(5)| = 0.99991 > 0.99: 2 of 5

@@ -840,3 +840,23 @@ def test_a_layer_reused_in_a_residual_loop_gets_a_row_per_call_matching_torch():
         assert close(n["pre_std"], z.detach().numpy().std()) and close(n["act_mean"], a.detach().numpy().mean())
         assert close(n["grad_pre_std"], z.grad.numpy().std()) and close(n["grad_act_norm"], a.grad.norm().item())
         assert close(n["grad_w_norm"], W.grad.norm().item())  # the weight's whole gradient, three calls' worth
+
+
+def test_a_students_subclass_of_a_layer_is_probed_as_its_base():
+    # class MyLinear(nn.Linear) got no row and no message: the probe picked layers by exact type
+    class MyLinear(nn.Linear):
+        pass
+
+    class MyTanh(nn.Tanh):
+        pass
+
+    x = np.random.default_rng(1).standard_normal((8, 3))
+    lin = MyLinear(3, 4, rng=0)
+    plain, mine = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh()), nn.Sequential(lin, MyTanh())
+    with Probe(plain) as p1, Probe(mine) as p2:
+        for m in (plain, mine):
+            m(Tensor(x)).sum().backward()
+    assert list(p2.records) == list(p1.records) == ["0"] and p2.records["0"].activation_name == "tanh"
+    z = x @ lin.weight.data.astype(np.float64) + lin.bias.data
+    assert p2.stats()[0]["act_std"] == pytest.approx(np.tanh(z).std(), rel=1e-6)
+    assert p2.stats()[0]["act_std"] == p1.stats()[0]["act_std"]

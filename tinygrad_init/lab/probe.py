@@ -152,11 +152,11 @@ class Probe:
         """Put the forward hooks on the model (nothing happens if attached already); returns the probe."""
         if self.attached:
             return self
-        for path, module in self.model.named_modules():
-            if type(module) in _LAYERS:
-                hook = self._on_layer if type(module) in (nn.Linear, nn.BatchNorm1d) else self._on_act
+        for path, module in self.model.named_modules():  # a subclass (a student's MyLinear) is watched as its base
+            if kind := next((k for c, k in _LAYERS.items() if isinstance(module, c)), None):
+                hook = self._on_layer if isinstance(module, (nn.Linear, nn.BatchNorm1d)) else self._on_act
                 self._module_handles.append(module.register_forward_hook(
-                    partial(hook, path or type(self.model).__name__, _LAYERS[type(module)])))
+                    partial(hook, path or type(self.model).__name__, kind)))
         if not self._module_handles:
             raise ValueError(f"Probe: {type(self.model).__name__} has no Linear, BatchNorm1d or activation module "
                              "(Tanh, Sigmoid, ReLU) to watch; build the model from nn layers, e.g. "

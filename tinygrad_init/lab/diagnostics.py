@@ -52,7 +52,7 @@ _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradient
            "weight_gradients": ("weight gradients dL/dW", "dL/dW\nlayer"), "update": ("update:data (log10)",
            "log10\nupdate:data"), "fractions": ("saturated (tanh, sigmoid) or dead (ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
-_WATCHED = {nn.ACTIVATIONS[a]: a for a in ACTIVATIONS}
+_WATCHED = tuple(nn.ACTIVATIONS[a] for a in ACTIVATIONS)  # each knows its registry name (`name`), a subclass too
 #: The numbers `Diagnostics.series` reads, per layer and per parameter.
 _SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_data", "update_data")}
 
@@ -81,10 +81,9 @@ class Diagnostics:
         self.every, self.bins = check_int(fn, "every", every, 1), check_int(fn, "bins", bins, 2)
         self.sample, self.model, self.optimizer = check_int(fn, "sample", sample, 1), model, optimizer
         self.step, self.records, self._ranges, self._buffers = 0, [], {}, {}
-        watched = [(n, m, k) for n, m in model.named_modules()  # a subclass of nn.Tanh is watched as tanh
-                   if (k := next((k for c, k in _WATCHED.items() if isinstance(m, c)), None))]
-        self.layers, self.kinds = [n for n, _, _ in watched], [k for _, _, k in watched]
-        self._handles = [m.register_forward_hook(partial(self._on_activation, n, k)) for n, m, k in watched]
+        watched = [(n, m) for n, m in model.named_modules() if isinstance(m, _WATCHED)]  # a subclass of Tanh: tanh
+        self.layers, self.kinds = [n for n, _ in watched], [m.name for _, m in watched]
+        self._handles = [m.register_forward_hook(partial(self._on_activation, n)) for n, m in watched]
         self._handles.append(model.register_forward_hook(self._on_model))
         self._names = {id(p): n for n, p in model.named_parameters()}
         if optimizer is not None:
@@ -110,10 +109,10 @@ class Diagnostics:
             self.records.append({"step": self.step, "layers": {}, "params": {}})
         return self.records[-1]
 
-    def _on_activation(self, name: str, kind: str, module: Any, inputs: tuple, out: Tensor) -> None:
+    def _on_activation(self, name: str, module: Any, inputs: tuple, out: Tensor) -> None:
         if (rec := self._record()) is None:
             return
-        h = out.data
+        h, kind = out.data, module.name
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
         mask = self._buffer("mask", h.shape, bool)
         fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -344,7 +345,7 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
-    if (new_q := wv * _integrals(act, q)[1] + bv) >= 2.2250738585072014e-308:  # not subnormal: digits to divide
+    if (new_q := wv * _integrals(act, q)[1] + bv) >= sys.float_info.min:  # not subnormal: digits to divide
         return (wv * _pair(act, a, q, c)[0] + bv) / new_q
     return 1.0 if wv == 0 else c if math.isnan(a) else correlation_map(act.name, c, wv, bv, q=1.0)
 

@@ -59,8 +59,8 @@ class SGD:
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        steps = [(i, p, p._grad, p.data) for i, p in enumerate(self.params) if p._grad is not None]  # checked by the
-        for i, p, g, data in steps:  # .grad setter: an array of the parameter's shape and dtype
+        steps = [(i, p, p._grad, p.data) for i, p in enumerate(self.params) if p._grad is not None]
+        for i, p, g, data in steps:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
             g = g + wd * data if wd else g
             if mu:
                 v = self._velocity[i]

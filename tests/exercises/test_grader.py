@@ -399,6 +399,45 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
     assert not os.path.exists(tmp_path / "copy.py")
 
 
+# Each undoes the worker's rules from the student's file before using what they refuse: the rules' own names in the
+# worker's module (the worker runs as __main__), the os.path, os and builtins functions the rules call, the rules'
+# state reached through a refusal's traceback or through gc, a path given as a bytearray, raw memory through ctypes.
+UNDO_THE_RULES = {
+    "mul_backward": "import __main__, os\n__main__._RUNS_OTHER_CODE = ()\nos.system('true')\n",
+    "pow_backward": "import __main__\n__main__._PATH_ARGS.clear()\nopen(CHECK)\n",
+    "tanh_backward": "import os\nos.path.realpath = lambda path, *args, **kwargs: '/nowhere'\nopen(CHECK)\n",
+    "sigmoid_backward": "import builtins\nbuiltins.isinstance = lambda obj, kind, real=isinstance: "
+                        "kind != (str, bytes) and real(obj, kind)\nopen(CHECK)\n",
+    "unbroadcast": "import os\nos.symlink(os.path.dirname(os.path.dirname(CHECK)), 'lib')\nlstat = os.lstat\n"
+                   "def fake(path, *args, **kwargs):\n    if 'lib' in str(path):\n        raise OSError(path)\n"
+                   "    return lstat(path, *args, **kwargs)\nos.lstat = fake\nopen('lib/ex11_fans/__init__.py')\n",
+    "linear_backward": "import os\nos.open(bytearray(CHECK.encode()), os.O_RDONLY)\n",
+    "softmax_ce_backward": "import types\ntry:\n    open(CHECK)\nexcept PermissionError as exc:\n"
+                           "    tb = exc.__traceback__.tb_next  # past this file's own frame\n    while tb:\n"
+                           "        for value in tb.tb_frame.f_locals.values():\n"
+                           "            if isinstance(value, types.FunctionType):\n"
+                           "                for cell in value.__closure__ or ():\n"
+                           "                    cell.cell_contents = ()\n"
+                           "            elif isinstance(value, (list, dict)):\n"
+                           "                value.clear()\n"
+                           "        tb = tb.tb_next\nopen(CHECK)\n",
+    "accumulate_grads": "import gc\nfor hook in [f for f in gc.get_objects() if getattr(f, '__name__', '') == "
+                        "'hook']:\n"
+                        "    for cell in hook.__closure__ or ():\n        cell.cell_contents = ()\n    "
+                        "hook.__defaults__ = tuple(() for _ in hook.__defaults__ or ())\nopen(CHECK)\n",
+    "fans": "import ctypes\nctypes.memmove(ctypes.create_string_buffer(1), b'x', 1)\n",
+}
+
+
+def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
+    check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
+    for name, source in UNDO_THE_RULES.items():
+        write(tmp_path, name, f"CHECK = {check!r}\n{source}")
+    results = grader.grade(str(tmp_path), list(UNDO_THE_RULES), timeout=20)
+    for r in results:
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
+
+
 def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
     # The right answer to every case in the checks' source, looked up: a fresh case at each grading fails it.
     import importlib

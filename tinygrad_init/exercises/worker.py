@@ -21,10 +21,12 @@ Before any student code runs, the worker
   library;
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
-  other programs (or C functions through `ctypes`), which would run without the hook, and opening
+  other programs (or C functions, or raw memory, through `ctypes`), which would run without the hook, and opening
   another process's entries in /proc (the grader's memory) or signalling a process outside its group
-  (the grader), and starting more than `MAX_FORKS` processes (which may start none); keeps Python's recursion
-  limit (`sys.setrecursionlimit` does nothing); and sets a memory limit.
+  (the grader), and starting more than `MAX_FORKS` processes (which may start none), and walking every object
+  (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can rebind (of this
+  module, `os`, `os.path` or the builtins); keeps Python's recursion limit (`sys.setrecursionlimit` does
+  nothing); and sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -382,11 +384,14 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 # ------------------------------------------------------------------ the process
 
 
-#: Audit events that start another program or call C functions, and the modules `multiprocessing` and `subprocess`
-#: start a program with (without an event): code that would run without this policy. A fork keeps it.
+#: Audit events that start another program, and the modules `multiprocessing` and `subprocess` start a program with
+#: (without an event): code that would run without this policy (a fork keeps it). Every `ctypes.*` event is refused
+#: too: C functions, and raw memory, where the policy's own state lies.
 _RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
-                    "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "multiprocessing.popen_spawn_posix",
-                    "multiprocessing.popen_forkserver", "_posixsubprocess")
+                    "multiprocessing.popen_spawn_posix", "multiprocessing.popen_forkserver", "_posixsubprocess")
+
+#: Audit events that walk every object, which would reach the policy's function and its state.
+_REACHES_THE_POLICY = ("gc.get_objects", "gc.get_referrers", "gc.get_referents")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
 #: linked, moved, replaced or removed.
@@ -396,8 +401,14 @@ _PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.symlink"
 
 def _install_policy(policy: dict) -> None:
     """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another
-    process's /proc entries, and running other programs."""
+    process's /proc entries, running other programs, and reaching the policy itself.
+
+    The hook reads nothing the student's code can change: no name of this module, of `os.path` or of the builtins
+    (all rebindable), only `rules`, a tuple of strings, numbers and C functions taken now, which a refusal's
+    traceback shows (in the hook's frame) but cannot change. It resolves symbolic links itself with `os.readlink`,
+    as `os.path.realpath` does, and reads a path given as a subclass of str or bytes as the C function does."""
     import importlib.util
+    import itertools
 
     deny = tuple(policy.get("deny", ()))
     message = policy.get("message", "write it yourself")
@@ -422,14 +433,6 @@ def _install_policy(policy: dict) -> None:
             p = os.path.dirname(p)
     above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
 
-    def is_protected(name: str) -> bool:
-        for base in [os.getcwd()] + ([] if os.path.isabs(name) else [*sorted(above), "/proc"]):
-            real = os.path.realpath(os.path.join(base, name)) + os.sep
-            pid = real.split(os.sep)[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-            if real.startswith(protected) or (pid.isdigit() and int(pid) != os.getpid()):
-                return True
-        return False
-
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "
                                                         "grader's rules)"))
@@ -442,39 +445,66 @@ def _install_policy(policy: dict) -> None:
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
-    worker, forks = os.getpid(), []
+    rules = (deny, protected, tuple(sorted(above)), message, _RUNS_OTHER_CODE, _REACHES_THE_POLICY,
+             types.MappingProxyType(dict(_PATH_ARGS)), os.getpid(), itertools.count().__next__, MAX_FORKS,
+             (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
+             bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
+             os.readlink, os.write, os._exit)
 
-    def hook(event: str, args: tuple) -> None:
-        if event == "import" and args[0].partition(".")[0] in deny:
-            raise ImportError(message.replace("{name}", args[0]))
-        name = args[0] if event == "import" else event
-        if name in _RUNS_OTHER_CODE:
+    def hook(event: str, args: tuple, rules: tuple = rules) -> None:
+        (deny, protected, above, message, other, walks, paths, worker, forks, max_forks, fs, isinstance, str, bytes,
+         int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd, getpid, getpgid, readlink,
+         write, exit_) = rules
+        name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
+        if event == "import" and name.partition(".")[0] in deny:
+            raise ImportError(message.replace("{name}", name))
+        if name in other or event.startswith("ctypes."):
             raise PermissionError(message.replace("{name}", f"`{name}` (it runs code outside the grader's rules)"))
-        for i in _PATH_ARGS.get(event, ()) if protected else ():
-            if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
-                raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
+        if event in walks:
+            raise PermissionError(message.replace("{name}", f"`{event}` (it reaches into the grader's rules)"))
+        for i in paths.get(event, ()) if protected else ():
+            path = args[i]
+            if isinstance(path, (str, bytes)):
+                path = plain(path) if isinstance(path, str) else decode(path, *fs)
+            elif path is None or isinstance(path, int):
+                continue
+            else:  # a bytearray, or an object of the student's passed on as it is (shutil.rmtree)
+                raise PermissionError(message.replace("{name}", "a path that is not a str (give the path as a str)"))
+            cwd = getcwd()
+            for base in (cwd,) if path.startswith("/") else (cwd, *above, "/proc"):
+                todo, real, links = (path if path.startswith("/") else base + "/" + path).split("/")[::-1], [], 0
+                while todo:  # as os.path.realpath
+                    part = todo.pop()
+                    if part == "..":
+                        real = real[:-1]
+                    elif part not in ("", "."):
+                        try:
+                            target = readlink("/" + "/".join([*real, part])) if links < 40 else None
+                        except OSError:  # not a link, or not there
+                            target = None
+                        real = real + [part] if target is None else [] if target.startswith("/") else real
+                        links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
+                real = "/" + "/".join(real) + "/"
+                pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
+                if real.startswith(protected) or (pid.isdigit() and int(pid) != worker):
+                    raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
-            if os.getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
-                os.write(2, b"a process your code started tried to start another one: it was ended\n")
-                os._exit(1)
-            if len(forks) >= MAX_FORKS:
-                raise BlockingIOError(f"the grader allows your code {MAX_FORKS} processes, which may start none")
-            forks.append(event)
-        if event in ("os.kill", "os.killpg") and not _own_group(args[0], event == "os.killpg"):
-            raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
+            if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
+                write(2, b"a process your code started tried to start another one: it was ended\n")
+                exit_(1)
+            if forks() >= max_forks:
+                raise BlockingIOError(f"the grader allows your code {max_forks} processes, which may start none")
+        if event in ("os.kill", "os.killpg"):  # only the worker's own process group: the worker, or what it forked
+            pid, group = args[0], event == "os.killpg"
+            try:
+                mine = pid == 0 or (pid == getpid() and not group) or (
+                    pid > 0 and (pid if group else getpgid(pid)) == getpgid(0))
+            except OSError:  # no such process
+                mine = False
+            if not mine:
+                raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
 
     sys.addaudithook(hook)
-
-
-def _own_group(pid: int, group: bool) -> bool:
-    """Whether the target of `os.kill(pid, ...)` (of `os.killpg` with `group`) lies in the worker's process group:
-    the worker, or what it forked."""
-    if pid == 0 or (pid == os.getpid() and not group):
-        return True
-    try:
-        return pid > 0 and (pid if group else os.getpgid(pid)) == os.getpgid(0)
-    except OSError:  # no such process
-        return False
 
 
 def _limit_memory(megabytes: float) -> None:

@@ -696,3 +696,18 @@ def test_the_engine_exercise_runs_with_the_engine_in_a_worker(tmp_path):
     shutil.copy(os.path.join(HERE, "solutions", "ex15_symmetry_engine.py"), tmp_path / "ex15_symmetry.py")
     result = grade_file(catalog.get("symmetry"), str(tmp_path / "ex15_symmetry.py"), timeout=60)
     assert result.passed, result.message
+
+
+@pytest.mark.parametrize("change", ["open(os.path.join(PACKAGE, 'utils.py'), 'a').close()",
+                                    "os.link(os.path.join(PACKAGE, 'utils.py'), 'mine.py')",
+                                    "os.open('utils.py', os.O_WRONLY, dir_fd=os.open(PACKAGE, os.O_RDONLY))"])
+def test_the_engine_exercise_may_read_the_package_but_never_change_it(tmp_path, change):
+    # The grader imports the package the next time it runs: a file of it changed from the student's code (opened
+    # for appending, here nothing; linked into the student's folder to be written there) would change the checks.
+    source = ("import os, sys\nfrom tinygrad_init import Tensor\n"
+              "PACKAGE = os.path.dirname(os.path.dirname(sys.modules[Tensor.__module__].__file__))\n"
+              f"open(os.path.join(PACKAGE, 'utils.py')).close()  # reading it is fine\n{change}\n")
+    path = write(tmp_path, "symmetry", source + solution("symmetry"))
+    result = grade_file(catalog.get("symmetry"), path, timeout=60)
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert "utils.py" in result.message and not os.path.exists(tmp_path / "mine.py")

@@ -432,6 +432,10 @@ def _install_policy(policy: dict) -> None:
             above.add(p)
             p = os.path.dirname(p)
     above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
+    # The package (this file's grandparent) is never written to, even where it may be read (an engine exercise): the
+    # grader imports it, the next time it runs. Unless the student's folder (the worker's) lies in it.
+    package = os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
+    guarded = () if (os.getcwd() + os.sep).startswith(package) else (package,)
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "
@@ -445,16 +449,17 @@ def _install_policy(policy: dict) -> None:
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
-    rules = (deny, protected, tuple(sorted(above)), message, _RUNS_OTHER_CODE, _REACHES_THE_POLICY,
+    rules = (deny, protected, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
+             tuple(sorted(above)), message, _RUNS_OTHER_CODE, _REACHES_THE_POLICY,
              types.MappingProxyType(dict(_PATH_ARGS)), os.getpid(), itertools.count().__next__, MAX_FORKS,
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
              os.readlink, os.write, os._exit)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
-        (deny, protected, above, message, other, walks, paths, worker, forks, max_forks, fs, isinstance, str, bytes,
-         int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd, getpid, getpgid, readlink,
-         write, exit_) = rules
+        (deny, protected, guarded, writing, above, message, other, walks, paths, worker, forks, max_forks, fs,
+         isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd,
+         getpid, getpgid, readlink, write, exit_) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
@@ -462,7 +467,7 @@ def _install_policy(policy: dict) -> None:
             raise PermissionError(message.replace("{name}", f"`{name}` (it runs code outside the grader's rules)"))
         if event in walks:
             raise PermissionError(message.replace("{name}", f"`{event}` (it reaches into the grader's rules)"))
-        for i in paths.get(event, ()) if protected else ():
+        for i in paths.get(event, ()):
             path = args[i]
             if isinstance(path, (str, bytes)):
                 path = plain(path) if isinstance(path, str) else decode(path, *fs)
@@ -486,7 +491,9 @@ def _install_policy(policy: dict) -> None:
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
                 real = "/" + "/".join(real) + "/"
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                if real.startswith(protected) or (pid.isdigit() and int(pid) != worker):
+                writes = event != "open" or args[2] & writing  # open's flags; any other event changes a file
+                if real.startswith(protected) or (writes and real.startswith(guarded)) or (
+                        pid.isdigit() and int(pid) != worker):
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

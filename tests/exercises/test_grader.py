@@ -711,3 +711,15 @@ def test_the_engine_exercise_may_read_the_package_but_never_change_it(tmp_path, 
     result = grade_file(catalog.get("symmetry"), path, timeout=60)
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
     assert "utils.py" in result.message and not os.path.exists(tmp_path / "mine.py")
+
+
+def test_another_interpreter_in_the_worker_is_refused(tmp_path):
+    # A sub-interpreter has none of the worker's audit hooks: there, os.system ran `python -c "import tinygrad_init"`
+    # and the library's answer passed ex01. _testcapi starts one without an audit event; _xxsubinterpreters with one.
+    program = "import os, sys\nos.system(sys.executable + ' -c pass')\n"
+    sources = {"mul_backward": f"import _testcapi\n_testcapi.run_in_subinterp({program!r})\n",
+               "pow_backward": f"import _xxsubinterpreters as subs\nsubs.run_string(subs.create(), {program!r})\n"}
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    for r in grader.grade(str(tmp_path), list(sources), timeout=20):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)

@@ -384,11 +384,14 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 # ------------------------------------------------------------------ the process
 
 
-#: Audit events that start another program, and the modules `multiprocessing` and `subprocess` start a program with
-#: (without an event): code that would run without this policy (a fork keeps it). Every `ctypes.*` event is refused
-#: too: C functions, and raw memory, where the policy's own state lies.
+#: Audit events that start another program or another interpreter (which has none of this process's audit hooks),
+#: and the modules that start them (some without an event): `multiprocessing`'s and `subprocess`'s, the interpreters'
+#: and CPython's test modules (`_testcapi.run_in_subinterp`): code that would run without this policy (a fork keeps
+#: it). Every `ctypes.*` event is refused too: C functions, and raw memory, where the policy's own state lies.
 _RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
-                    "multiprocessing.popen_spawn_posix", "multiprocessing.popen_forkserver", "_posixsubprocess")
+                    "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
+                    "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
+                    "_testcapi", "_testinternalcapi")
 
 #: Audit events that walk every object, which would reach the policy's function and its state.
 _REACHES_THE_POLICY = ("gc.get_objects", "gc.get_referrers", "gc.get_referents")

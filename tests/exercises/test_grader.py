@@ -700,17 +700,19 @@ def test_the_engine_exercise_runs_with_the_engine_in_a_worker(tmp_path):
 
 @pytest.mark.parametrize("change", ["open(os.path.join(PACKAGE, 'utils.py'), 'a').close()",
                                     "os.link(os.path.join(PACKAGE, 'utils.py'), 'mine.py')",
-                                    "os.open('utils.py', os.O_WRONLY, dir_fd=os.open(PACKAGE, os.O_RDONLY))"])
+                                    "os.open('utils.py', os.O_WRONLY, dir_fd=os.open(PACKAGE, os.O_RDONLY))",
+                                    "os.open(np.__file__, os.O_WRONLY)"])
 def test_the_engine_exercise_may_read_the_package_but_never_change_it(tmp_path, change):
-    # The grader imports the package the next time it runs: a file of it changed from the student's code (opened
-    # for appending, here nothing; linked into the student's folder to be written there) would change the checks.
-    source = ("import os, sys\nfrom tinygrad_init import Tensor\n"
+    # The grader imports the package and numpy the next time it runs, and runs the .pth files of site-packages: a file
+    # there changed from the student's code (opened for appending or writing, here nothing; linked into the student's
+    # folder to be written there) would change the checks.
+    source = ("import os, sys\nimport numpy as np\nfrom tinygrad_init import Tensor\n"
               "PACKAGE = os.path.dirname(os.path.dirname(sys.modules[Tensor.__module__].__file__))\n"
               f"open(os.path.join(PACKAGE, 'utils.py')).close()  # reading it is fine\n{change}\n")
     path = write(tmp_path, "symmetry", source + solution("symmetry"))
     result = grade_file(catalog.get("symmetry"), path, timeout=60)
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
-    assert "utils.py" in result.message and not os.path.exists(tmp_path / "mine.py")
+    assert ("utils.py" in result.message or "numpy" in result.message) and not os.path.exists(tmp_path / "mine.py")
 
 
 def test_another_interpreter_in_the_worker_is_refused(tmp_path):

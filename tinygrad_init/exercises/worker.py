@@ -435,10 +435,15 @@ def _install_policy(policy: dict) -> None:
             above.add(p)
             p = os.path.dirname(p)
     above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
-    # The package (this file's grandparent) is never written to, even where it may be read (an engine exercise): the
-    # grader imports it, the next time it runs. Unless the student's folder (the worker's) lies in it.
-    package = os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
-    guarded = () if (os.getcwd() + os.sep).startswith(package) else (package,)
+    # Never written to, even where they may be read: the package (this file's grandparent; an engine exercise reads
+    # it) and the Python installation (a .pth file there runs at every start): the grader runs them the next time.
+    # Unless the student's folder (the worker's) lies in one of them.
+    import site
+
+    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix,
+             site.getusersitepackages())
+    here = os.getcwd() + os.sep
+    guarded = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not here.startswith(r))
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "

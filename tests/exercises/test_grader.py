@@ -725,3 +725,21 @@ def test_another_interpreter_in_the_worker_is_refused(tmp_path):
         write(tmp_path, name, source)
     for r in grader.grade(str(tmp_path), list(sources), timeout=20):
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals")
+def test_the_student_code_cannot_write_to_the_terminal_the_report_is_read_on(tmp_path):
+    # What the student's code prints goes to the capture file, and the report shows it quoted; the terminal itself,
+    # opened by its name, took a forged report (with control characters that move the cursor) around the real one.
+    main, terminal = os.openpty()
+    try:
+        write(tmp_path, "mul_backward", f"open({os.ttyname(terminal)!r}, 'w').write('PASS  ex01  mul_backward\\n')\n"
+                                        f"{solution('mul_backward')}")
+        result = grader.grade(str(tmp_path), "mul_backward")[0]
+        os.set_blocking(main, False)
+        with pytest.raises(BlockingIOError):  # nothing arrived on the terminal
+            os.read(main, 1000)
+    finally:
+        os.close(main)
+        os.close(terminal)
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)

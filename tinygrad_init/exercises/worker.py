@@ -435,13 +435,13 @@ def _install_policy(policy: dict) -> None:
             above.add(p)
             p = os.path.dirname(p)
     above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
-    # Never written to, even where they may be read: the package (this file's grandparent; an engine exercise reads
-    # it) and the Python installation (a .pth file there runs at every start): the grader runs them the next time.
-    # Unless the student's folder (the worker's) lies in one of them.
+    # Never written to, unless the student's folder lies in them: the package (this file's grandparent; an engine
+    # exercise reads it) and the Python installation (a .pth file there runs at every start), which the grader runs
+    # the next time; the terminals, where the grader's report is read (printing goes to the capture file).
     import site
 
     roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix,
-             site.getusersitepackages())
+             site.getusersitepackages(), "/dev/pts", "/dev/tty")
     here = os.getcwd() + os.sep
     guarded = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not here.startswith(r))
 

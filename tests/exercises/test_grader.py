@@ -392,7 +392,7 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
         assert r.message.startswith("write it yourself: this exercise is about "), r.message
     by_name = {r.name: r.message for r in results}
-    assert "`subprocess.Popen` (it runs code outside the grader's rules)" in by_name["unbroadcast"]
+    assert "`subprocess.Popen` (it gets around the grader's rules)" in by_name["unbroadcast"]
     assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
     assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
     assert "`_posixsubprocess.fork_exec`" in by_name["linear_backward"] and by_name["softmax_ce_backward"]
@@ -401,16 +401,23 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
 
 # Each undoes the worker's rules from the student's file before using what they refuse: the rules' own names in the
 # worker's module (the worker runs as __main__), the os.path, os and builtins functions the rules call, the rules'
-# state reached through a refusal's traceback or through gc, a path given as a bytearray, raw memory through ctypes.
+# state reached through a refusal's traceback or through gc, a path given as a bytearray, raw memory through ctypes, a
+# symbolic link in a folder opened as a descriptor (the events do not show it), a folder of the Python installation
+# opened as one, a protected folder made the current one (a thread moving to it between the check and the open), and
+# the worker's own memory opened for writing (/proc/self/mem: the rules' tuples, found by id(), emptied there).
+EMPTY_THE_WORKERS_NAMES = ("import __main__\nfor key, value in list(vars(__main__).items()):\n"
+                           "    if isinstance(value, tuple):\n        setattr(__main__, key, ())\n"
+                           "    elif isinstance(value, dict) and not key.startswith('__'):\n        value.clear()\n")
 UNDO_THE_RULES = {
-    "mul_backward": "import __main__, os\n__main__._RUNS_OTHER_CODE = ()\nos.system('true')\n",
-    "pow_backward": "import __main__\n__main__._PATH_ARGS.clear()\nopen(CHECK)\n",
+    "mul_backward": f"{EMPTY_THE_WORKERS_NAMES}import os\nos.system('true')\n",
+    "pow_backward": f"{EMPTY_THE_WORKERS_NAMES}open(CHECK)\n",
     "tanh_backward": "import os\nos.path.realpath = lambda path, *args, **kwargs: '/nowhere'\nopen(CHECK)\n",
     "sigmoid_backward": "import builtins\nbuiltins.isinstance = lambda obj, kind, real=isinstance: "
                         "kind != (str, bytes) and real(obj, kind)\nopen(CHECK)\n",
-    "unbroadcast": "import os\nos.symlink(os.path.dirname(os.path.dirname(CHECK)), 'lib')\nlstat = os.lstat\n"
-                   "def fake(path, *args, **kwargs):\n    if 'lib' in str(path):\n        raise OSError(path)\n"
-                   "    return lstat(path, *args, **kwargs)\nos.lstat = fake\nopen('lib/ex11_fans/__init__.py')\n",
+    "unbroadcast": "import os\ndef hide(real):\n    def fake(path, *args, **kwargs):\n"
+                   "        if str(path).startswith('/proc/self'):\n            raise OSError(path)\n"
+                   "        return real(path, *args, **kwargs)\n    return fake\n"
+                   "os.lstat, os.readlink = hide(os.lstat), hide(os.readlink)\nopen('/proc/self/root' + CHECK)\n",
     "linear_backward": "import os\nos.open(bytearray(CHECK.encode()), os.O_RDONLY)\n",
     "softmax_ce_backward": "import types\ntry:\n    open(CHECK)\nexcept PermissionError as exc:\n"
                            "    tb = exc.__traceback__.tb_next  # past this file's own frame\n    while tb:\n"
@@ -426,6 +433,12 @@ UNDO_THE_RULES = {
                         "    for cell in hook.__closure__ or ():\n        cell.cell_contents = ()\n    "
                         "hook.__defaults__ = tuple(() for _ in hook.__defaults__ or ())\nopen(CHECK)\n",
     "fans": "import ctypes\nctypes.memmove(ctypes.create_string_buffer(1), b'x', 1)\n",
+    "xavier_uniform": "import os\nos.mkdir('B')\nos.symlink(os.path.dirname(CHECK), 'B/link')\n"
+                      "os.open('link/__init__.py', os.O_RDONLY, dir_fd=os.open('B', os.O_RDONLY))\n",
+    "he_normal": "import os\nimport numpy as np\nfolder = os.open(os.path.dirname(np.__file__), os.O_RDONLY)\n"
+                 "os.open('__init__.py', os.O_WRONLY, dir_fd=folder)\n",
+    "relu_std": "import os\nos.chdir(os.path.dirname(CHECK))\n",
+    "tanh_std_table": "open('/proc/self/mem', 'r+b').close()\n",
 }
 
 
@@ -433,7 +446,12 @@ def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
     check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
     for name, source in UNDO_THE_RULES.items():
         write(tmp_path, name, f"CHECK = {check!r}\n{source}")
-    results = grader.grade(str(tmp_path), list(UNDO_THE_RULES), timeout=20)
+    # Files and folders of the student's own, by relative paths, are fine (and reading the Python installation).
+    write(tmp_path, "verdict", "import os\nimport numpy as np\nos.makedirs('scratch/deeper')\nos.chdir('scratch')\n"
+                               "open('deeper/notes.txt', 'w').write('x')\nos.chdir('..')\nopen(np.__file__).close()\n"
+                               + solution("verdict"))
+    results = grader.grade(str(tmp_path), [*UNDO_THE_RULES, "verdict"], timeout=20)
+    assert results.pop().passed
     for r in results:
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
 

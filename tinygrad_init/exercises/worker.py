@@ -387,24 +387,24 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 #: Audit events that start another program or another interpreter (which has none of this process's audit hooks),
 #: and the modules that start them (some without an event): `multiprocessing`'s and `subprocess`'s, the interpreters'
 #: and CPython's test modules (`_testcapi.run_in_subinterp`): code that would run without this policy (a fork keeps
-#: it). Every `ctypes.*` event is refused too: C functions, and raw memory, where the policy's own state lies.
-_RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
-                    "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
-                    "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
-                    "_testcapi", "_testinternalcapi")
-
-#: Audit events that walk every object, which would reach the policy's function and its state.
-_REACHES_THE_POLICY = ("gc.get_objects", "gc.get_referrers", "gc.get_referents")
+#: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
+#: every object (they reach the policy's function) and symbolic links (one in a folder opened as a descriptor, which
+#: the events do not show, would lead anywhere).
+_GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
+                          "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
+                          "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
+                          "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+                          "os.symlink")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
-#: linked, moved, replaced or removed.
-_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.symlink": (1,), "os.remove": (0,),
-              "os.rmdir": (0,), "os.mkdir": (0,), "os.truncate": (0,), "os.chmod": (0,), "shutil.rmtree": (0,)}
+#: linked, moved, replaced or removed, nor a protected folder made the current one.
+_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.remove": (0,), "os.rmdir": (0,),
+              "os.mkdir": (0,), "os.truncate": (0,), "os.chmod": (0,), "shutil.rmtree": (0,), "os.chdir": (0,)}
 
 
 def _install_policy(policy: dict) -> None:
     """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another
-    process's /proc entries, running other programs, and reaching the policy itself.
+    process's /proc entries, running other programs, and what gets around these rules.
 
     The hook reads nothing the student's code can change: no name of this module, of `os.path` or of the builtins
     (all rebindable), only `rules`, a tuple of strings, numbers and C functions taken now, which a refusal's
@@ -412,6 +412,7 @@ def _install_policy(policy: dict) -> None:
     as `os.path.realpath` does, and reads a path given as a subclass of str or bytes as the C function does."""
     import importlib.util
     import itertools
+    import site
 
     deny = tuple(policy.get("deny", ()))
     message = policy.get("message", "write it yourself")
@@ -425,29 +426,27 @@ def _install_policy(policy: dict) -> None:
             # a package's folder; a module's own file and its cached bytecode (graphlib.py: not the standard library)
             path = spec.origin if spec.submodule_search_locations is None else os.path.dirname(spec.origin)
             protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
-    protected = tuple(protect)
-    # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it
-    # against every (unprotected) folder above a protected one as well.
+    # Never written to nor opened as a folder (a descriptor whose files the events do not show), unless the student's
+    # folder lies in them: the package (this file's grandparent; an engine exercise reads it) and the Python
+    # installation (a .pth file there runs at every start), which the grader runs the next time; the terminals, where
+    # the grader's report is read (printing goes to the capture file); the worker's /proc entries (mem: these rules).
+    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix,
+             site.getusersitepackages(), "/dev/pts", "/dev/tty", f"/proc/{os.getpid()}")
+    guarded = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not (os.getcwd() + "/").startswith(r))
+    # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
+    # folder above a protected or guarded one as well (those in them may not be opened).
     above = set()
-    for p in protect:
+    for p in protect + list(guarded):
         p = os.path.dirname(p.rstrip(os.sep))
         while p not in above:
             above.add(p)
             p = os.path.dirname(p)
-    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
-    # Never written to, unless the student's folder lies in them: the package (this file's grandparent; an engine
-    # exercise reads it) and the Python installation (a .pth file there runs at every start), which the grader runs
-    # the next time; the terminals, where the grader's report is read (printing goes to the capture file).
-    import site
-
-    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix,
-             site.getusersitepackages(), "/dev/pts", "/dev/tty")
-    here = os.getcwd() + os.sep
-    guarded = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not here.startswith(r))
+    protected = tuple(protect)
+    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected + guarded)}
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "
-                                                        "grader's rules)"))
+        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the grader's "
+                                                        "rules)"))
 
     import _posixsubprocess
     import subprocess
@@ -458,23 +457,21 @@ def _install_policy(policy: dict) -> None:
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
     rules = (deny, protected, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
-             tuple(sorted(above)), message, _RUNS_OTHER_CODE, _REACHES_THE_POLICY,
-             types.MappingProxyType(dict(_PATH_ARGS)), os.getpid(), itertools.count().__next__, MAX_FORKS,
+             tuple(sorted(above)), message, _GETS_AROUND_THE_RULES, types.MappingProxyType(dict(_PATH_ARGS)),
+             os.getpid(), itertools.count().__next__, MAX_FORKS,
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
-             os.readlink, os.write, os._exit)
+             os.readlink, os.stat, os.write, os._exit)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
-        (deny, protected, guarded, writing, above, message, other, walks, paths, worker, forks, max_forks, fs,
-         isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd,
-         getpid, getpgid, readlink, write, exit_) = rules
+        (deny, protected, guarded, writing, above, message, around, paths, worker, forks, max_forks, fs, isinstance,
+         str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd, getpid,
+         getpgid, readlink, stat, write, exit_) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
-        if name in other or event.startswith("ctypes."):
-            raise PermissionError(message.replace("{name}", f"`{name}` (it runs code outside the grader's rules)"))
-        if event in walks:
-            raise PermissionError(message.replace("{name}", f"`{event}` (it reaches into the grader's rules)"))
+        if name in around or event.startswith("ctypes."):
+            raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
         for i in paths.get(event, ()):
             path = args[i]
             if isinstance(path, (str, bytes)):
@@ -497,11 +494,14 @@ def _install_policy(policy: dict) -> None:
                             target = None
                         real = real + [part] if target is None else [] if target.startswith("/") else real
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
-                real = "/" + "/".join(real) + "/"
+                real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                writes = event != "open" or args[2] & writing  # open's flags; any other event changes a file
-                if real.startswith(protected) or (writes and real.startswith(guarded)) or (
-                        pid.isdigit() and int(pid) != worker):
+                try:  # what may not happen in a guarded folder: a change, or opening a folder
+                    touch = (real + "/").startswith(guarded) and (event != "open" or args[2] & writing or (
+                        stat(real).st_mode & 0o170000 == 0o040000))
+                except OSError:  # not there: it is only read
+                    touch = False
+                if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker):
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

@@ -394,7 +394,9 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
     by_name = {r.name: r.message for r in results}
     assert "`subprocess.Popen` (it gets around the grader's rules)" in by_name["unbroadcast"]
     assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
-    assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
+    # the check's file; or the repository itself, opened as a folder, where it is on sys.path (PYTHONPATH)
+    assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"] or \
+        f"may not use {REPO}." in by_name["sigmoid_backward"]
     assert "`_posixsubprocess.fork_exec`" in by_name["linear_backward"] and by_name["softmax_ce_backward"]
     assert not os.path.exists(tmp_path / "copy.py")
 
@@ -403,8 +405,10 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
 # worker's module (the worker runs as __main__), the os.path, os and builtins functions the rules call, the rules'
 # state reached through a refusal's traceback or through gc, a path given as a bytearray, raw memory through ctypes, a
 # symbolic link in a folder opened as a descriptor (the events do not show it), a folder of the Python installation
-# opened as one, a protected folder made the current one (a thread moving to it between the check and the open), and
-# the worker's own memory opened for writing (/proc/self/mem: the rules' tuples, found by id(), emptied there).
+# opened as one, a protected folder made the current one (a thread moving to it between the check and the open), the
+# worker's own memory opened for writing (/proc/self/mem: the rules' tuples, found by id(), emptied there), and a
+# compiled module (C code, which calls anything) loaded from the student's folder, here a copy of the standard
+# library's own.
 EMPTY_THE_WORKERS_NAMES = ("import __main__\nfor key, value in list(vars(__main__).items()):\n"
                            "    if isinstance(value, tuple):\n        setattr(__main__, key, ())\n"
                            "    elif isinstance(value, dict) and not key.startswith('__'):\n        value.clear()\n")
@@ -439,6 +443,13 @@ UNDO_THE_RULES = {
                  "os.open('__init__.py', os.O_WRONLY, dir_fd=folder)\n",
     "relu_std": "import os\nos.chdir(os.path.dirname(CHECK))\n",
     "tanh_std_table": "open('/proc/self/mem', 'r+b').close()\n",
+    "sigmoid_gradients": "import importlib.machinery as machinery, importlib.util as util, os, shutil\n"
+                         "name = next(n for n in ('_bz2', '_json', '_lzma', '_csv') if (util.find_spec(n).origin or '')"
+                         ".endswith(tuple(machinery.EXTENSION_SUFFIXES)))\n"
+                         "mine = os.path.abspath('mine' + machinery.EXTENSION_SUFFIXES[0])\n"
+                         "shutil.copy(util.find_spec(name).origin, mine)\n"
+                         "loader = machinery.ExtensionFileLoader(name, mine)\n"
+                         "util.module_from_spec(util.spec_from_loader(name, loader))\n",
 }
 
 

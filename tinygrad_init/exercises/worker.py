@@ -396,20 +396,19 @@ _GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_
                           "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
                           "os.symlink")
 
-#: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
-#: linked, moved, replaced or removed, nor a protected folder made the current one.
-_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.remove": (0,), "os.rmdir": (0,),
+#: Audit events on files -> the positions of their path arguments: a protected file may not be opened, linked, moved,
+#: replaced or removed, nor a protected folder made the current one; a compiled module ("import" with its file) loaded.
+_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.remove": (0,), "os.rmdir": (0,), "import": (1,),
               "os.mkdir": (0,), "os.truncate": (0,), "os.chmod": (0,), "shutil.rmtree": (0,), "os.chdir": (0,)}
 
 
 def _install_policy(policy: dict) -> None:
-    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another
-    process's /proc entries, running other programs, and what gets around these rules.
+    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another process's
+    /proc entries, running other programs, and what gets around these rules.
 
-    The hook reads nothing the student's code can change: no name of this module, of `os.path` or of the builtins
-    (all rebindable), only `rules`, a tuple of strings, numbers and C functions taken now, which a refusal's
-    traceback shows (in the hook's frame) but cannot change. It resolves symbolic links itself with `os.readlink`,
-    as `os.path.realpath` does, and reads a path given as a subclass of str or bytes as the C function does."""
+    The hook reads no name the student's code can rebind (of this module, `os.path`, the builtins), only `rules`, a
+    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change. It
+    resolves symbolic links itself with `os.readlink`, and reads a str or bytes subclass as the C function does."""
     import importlib.util
     import itertools
     import site
@@ -428,9 +427,10 @@ def _install_policy(policy: dict) -> None:
             protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
     # Never written to nor opened as a folder (a descriptor whose files the events do not show), unless the student's
     # folder lies in them: the package (this file's grandparent; an engine exercise reads it) and the Python
-    # installation (a .pth file there runs at every start), which the grader runs the next time; the terminals, where
-    # the grader's report is read (printing goes to the capture file); the worker's /proc entries (mem: these rules).
-    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix,
+    # installation (a .pth file there runs at every start), which the grader runs the next time, and the only place a
+    # compiled module may come from; the terminals, where the grader's report is read (printing goes to the capture
+    # file); the worker's /proc entries (mem: these rules).
+    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix, *sys.path,
              site.getusersitepackages(), "/dev/pts", "/dev/tty", f"/proc/{os.getpid()}")
     guarded = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not (os.getcwd() + "/").startswith(r))
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
@@ -496,8 +496,9 @@ def _install_policy(policy: dict) -> None:
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                try:  # what may not happen in a guarded folder: a change, or opening a folder
-                    touch = (real + "/").startswith(guarded) and (event != "open" or args[2] & writing or (
+                inside = (real + "/").startswith(guarded)
+                try:  # a compiled module from outside; a change, or a folder opened, inside
+                    touch = not inside if event == "import" else inside and (event != "open" or args[2] & writing or (
                         stat(real).st_mode & 0o170000 == 0o040000))
                 except OSError:  # not there: it is only read
                     touch = False

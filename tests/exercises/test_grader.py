@@ -772,3 +772,19 @@ def test_the_student_code_cannot_write_to_the_terminal_the_report_is_read_on(tmp
         os.close(main)
         os.close(terminal)
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
+def test_a_forged_node_outside_the_graph_is_not_a_bug_of_the_check(tmp_path):
+    # A reply forged with the request's tag naming node 99999 of a smaller graph: the check indexed its node list with
+    # it and reported 'the check for topological_order itself failed -- please tell your lecturer'.
+    path = write(tmp_path, "topological_order",
+                 "import os, sys, json, struct\ndef topological_order(root):\n    frame = sys._getframe()\n"
+                 "    while 'request' not in frame.f_locals:\n        frame = frame.f_back\n"
+                 "    node = {'t': 'node', 'i': 99999}\n"
+                 "    reply = {'ok': {'t': 'list', 'v': [node]}, 'n': frame.f_locals['request']['n']}\n"
+                 "    data = json.dumps(reply).encode()\n    for fd in range(3, 64):\n        try:\n"
+                 "            os.write(fd, struct.pack('>I', len(data)) + data)\n"
+                 "        except OSError:\n            pass\n"
+                 "    return []\n")
+    result = grade_file(catalog.get("topological_order"), path)
+    assert result.status == "fail" and "not a node of the graph" in result.message, result.message

@@ -788,3 +788,23 @@ def test_a_forged_node_outside_the_graph_is_not_a_bug_of_the_check(tmp_path):
                  "    return []\n")
     result = grade_file(catalog.get("topological_order"), path)
     assert result.status == "fail" and "not a node of the graph" in result.message, result.message
+
+
+def test_a_relative_write_is_refused_only_into_an_installation_the_student_may_write_to(tmp_path):
+    # A relative path is also tried against the folders above the installation (a folder descriptor the event does not
+    # show could be its base). With a system Python (sys.base_prefix /usr, /lib a link to usr/lib), the student's own
+    # open('lib/notes.txt', 'w') was taken for a write into /usr/lib and refused. Here: an installation in tmp/usr,
+    # read-only (os.access says so: the tests may run as root), and the student's folder tmp/work writing usr/notes.txt.
+    (tmp_path / "usr").mkdir()
+    (tmp_path / "work" / "usr").mkdir(parents=True)
+    worker = os.path.join(REPO, "tinygrad_init", "exercises", "worker.py")
+    harness = ("import importlib.util, os, sys\n"
+               f"spec = importlib.util.spec_from_file_location('w', {worker!r})\n"
+               "worker = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(worker)\n"
+               f"sys.base_prefix = {str(tmp_path / 'usr')!r}\naccess = os.access\n"
+               "os.access = lambda path, mode: not path.startswith(sys.base_prefix) and access(path, mode)\n"
+               "worker._install_policy({'deny': [], 'protect': []})\n"
+               "open('usr/notes.txt', 'w').write('mine')\nprint(open('usr/notes.txt').read())\n")
+    out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout == "mine\n", out.stderr

@@ -425,14 +425,14 @@ def _install_policy(policy: dict) -> None:
             # a package's folder; a module's own file and its cached bytecode (graphlib.py: not the standard library)
             path = spec.origin if spec.submodule_search_locations is None else os.path.dirname(spec.origin)
             protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
-    # Never written to nor opened as a folder (a descriptor whose files the events do not show), unless the student's
-    # folder lies in them: the package (this file's grandparent; an engine exercise reads it) and the Python
-    # installation (a .pth file there runs at every start), which the grader runs the next time, and the only place a
-    # compiled module may come from; the terminals, where the grader's report is read (printing goes to the capture
-    # file); the worker's /proc entries (mem: these rules).
+    # The package (this file's grandparent) and the Python installation, unless the student's folder lies in them: the
+    # only place a compiled module may come from; those the student may write to are never written to nor opened as a
+    # folder (a descriptor whose files the events do not show): the grader runs them the next time (a .pth file at every
+    # start). Nor are the terminals, where the report is read, nor the worker's /proc entries (mem: these rules).
     roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix, *sys.path,
-             site.getusersitepackages(), "/dev/pts", "/dev/tty", f"/proc/{os.getpid()}")
-    guarded = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not (os.getcwd() + "/").startswith(r))
+             site.getusersitepackages())
+    installed = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not (os.getcwd() + "/").startswith(r))
+    guarded = (*(r for r in installed if os.access(r, os.W_OK)), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
     # folder above a protected or guarded one as well (those in them may not be opened).
     above = set()
@@ -456,7 +456,7 @@ def _install_policy(policy: dict) -> None:
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
-    rules = (deny, protected, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
+    rules = (deny, protected, installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
              tuple(sorted(above)), message, _GETS_AROUND_THE_RULES, types.MappingProxyType(dict(_PATH_ARGS)),
              os.getpid(), itertools.count().__next__, MAX_FORKS,
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
@@ -464,9 +464,9 @@ def _install_policy(policy: dict) -> None:
              os.readlink, os.stat, os.write, os._exit)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
-        (deny, protected, guarded, writing, above, message, around, paths, worker, forks, max_forks, fs, isinstance,
-         str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd, getpid,
-         getpgid, readlink, stat, write, exit_) = rules
+        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks, fs,
+         isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd,
+         getpid, getpgid, readlink, stat, write, exit_) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
@@ -496,10 +496,9 @@ def _install_policy(policy: dict) -> None:
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                inside = (real + "/").startswith(guarded)
-                try:  # a compiled module from outside; a change, or a folder opened, inside
-                    touch = not inside if event == "import" else inside and (event != "open" or args[2] & writing or (
-                        stat(real).st_mode & 0o170000 == 0o040000))
+                try:  # a compiled module from elsewhere; a change, or a folder opened, in a guarded folder
+                    touch = not (real + "/").startswith(installed) if event == "import" else (real + "/").startswith(
+                        guarded) and (event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker):

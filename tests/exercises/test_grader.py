@@ -392,11 +392,79 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
         assert r.message.startswith("write it yourself: this exercise is about "), r.message
     by_name = {r.name: r.message for r in results}
-    assert "`subprocess.Popen` (it runs code outside the grader's rules)" in by_name["unbroadcast"]
+    assert "`subprocess.Popen` (it gets around the grader's rules)" in by_name["unbroadcast"]
     assert "`os.system`" in by_name["fans"] and "`ctypes.dlopen`" in by_name["mul_backward"]
-    assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"]
+    # the check's file; or the repository itself, opened as a folder, where it is on sys.path (PYTHONPATH)
+    assert "exercises/ex11_fans/__init__.py" in by_name["sigmoid_backward"] or \
+        f"may not use {REPO}." in by_name["sigmoid_backward"]
     assert "`_posixsubprocess.fork_exec`" in by_name["linear_backward"] and by_name["softmax_ce_backward"]
     assert not os.path.exists(tmp_path / "copy.py")
+
+
+# Each undoes the worker's rules from the student's file before using what they refuse: the rules' own names in the
+# worker's module (the worker runs as __main__), the os.path, os and builtins functions the rules call, the rules'
+# state reached through a refusal's traceback or through gc, a path given as a bytearray, raw memory through ctypes, a
+# symbolic link in a folder opened as a descriptor (the events do not show it), a folder of the Python installation
+# opened as one, a protected folder made the current one (a thread moving to it between the check and the open), the
+# worker's own memory opened for writing (/proc/self/mem: the rules' tuples, found by id(), emptied there), and a
+# compiled module (C code, which calls anything) loaded from the student's folder, here a copy of the standard
+# library's own.
+EMPTY_THE_WORKERS_NAMES = ("import __main__\nfor key, value in list(vars(__main__).items()):\n"
+                           "    if isinstance(value, tuple):\n        setattr(__main__, key, ())\n"
+                           "    elif isinstance(value, dict) and not key.startswith('__'):\n        value.clear()\n")
+UNDO_THE_RULES = {
+    "mul_backward": f"{EMPTY_THE_WORKERS_NAMES}import os\nos.system('true')\n",
+    "pow_backward": f"{EMPTY_THE_WORKERS_NAMES}open(CHECK)\n",
+    "tanh_backward": "import os\nos.path.realpath = lambda path, *args, **kwargs: '/nowhere'\nopen(CHECK)\n",
+    "sigmoid_backward": "import builtins\nbuiltins.isinstance = lambda obj, kind, real=isinstance: "
+                        "kind != (str, bytes) and real(obj, kind)\nopen(CHECK)\n",
+    "unbroadcast": "import os\ndef hide(real):\n    def fake(path, *args, **kwargs):\n"
+                   "        if str(path).startswith('/proc/self'):\n            raise OSError(path)\n"
+                   "        return real(path, *args, **kwargs)\n    return fake\n"
+                   "os.lstat, os.readlink = hide(os.lstat), hide(os.readlink)\nopen('/proc/self/root' + CHECK)\n",
+    "linear_backward": "import os\nos.open(bytearray(CHECK.encode()), os.O_RDONLY)\n",
+    "softmax_ce_backward": "import types\ntry:\n    open(CHECK)\nexcept PermissionError as exc:\n"
+                           "    tb = exc.__traceback__.tb_next  # past this file's own frame\n    while tb:\n"
+                           "        for value in tb.tb_frame.f_locals.values():\n"
+                           "            if isinstance(value, types.FunctionType):\n"
+                           "                for cell in value.__closure__ or ():\n"
+                           "                    cell.cell_contents = ()\n"
+                           "            elif isinstance(value, (list, dict)):\n"
+                           "                value.clear()\n"
+                           "        tb = tb.tb_next\nopen(CHECK)\n",
+    "accumulate_grads": "import gc\nfor hook in [f for f in gc.get_objects() if getattr(f, '__name__', '') == "
+                        "'hook']:\n"
+                        "    for cell in hook.__closure__ or ():\n        cell.cell_contents = ()\n    "
+                        "hook.__defaults__ = tuple(() for _ in hook.__defaults__ or ())\nopen(CHECK)\n",
+    "fans": "import ctypes\nctypes.memmove(ctypes.create_string_buffer(1), b'x', 1)\n",
+    "xavier_uniform": "import os\nos.mkdir('B')\nos.symlink(os.path.dirname(CHECK), 'B/link')\n"
+                      "os.open('link/__init__.py', os.O_RDONLY, dir_fd=os.open('B', os.O_RDONLY))\n",
+    "he_normal": "import os\nimport numpy as np\nfolder = os.open(os.path.dirname(np.__file__), os.O_RDONLY)\n"
+                 "os.open('__init__.py', os.O_WRONLY, dir_fd=folder)\n",
+    "relu_std": "import os\nos.chdir(os.path.dirname(CHECK))\n",
+    "tanh_std_table": "open('/proc/self/mem', 'r+b').close()\n",
+    "sigmoid_gradients": "import importlib.machinery as machinery, importlib.util as util, os, shutil\n"
+                         "name = next(n for n in ('_bz2', '_json', '_lzma', '_csv') if (util.find_spec(n).origin or '')"
+                         ".endswith(tuple(machinery.EXTENSION_SUFFIXES)))\n"
+                         "mine = os.path.abspath('mine' + machinery.EXTENSION_SUFFIXES[0])\n"
+                         "shutil.copy(util.find_spec(name).origin, mine)\n"
+                         "loader = machinery.ExtensionFileLoader(name, mine)\n"
+                         "util.module_from_spec(util.spec_from_loader(name, loader))\n",
+}
+
+
+def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
+    check = os.path.join(REPO, "tinygrad_init", "exercises", "ex11_fans", "__init__.py")
+    for name, source in UNDO_THE_RULES.items():
+        write(tmp_path, name, f"CHECK = {check!r}\n{source}")
+    # Files and folders of the student's own, by relative paths, are fine (and reading the Python installation).
+    write(tmp_path, "verdict", "import os\nimport numpy as np\nos.makedirs('scratch/deeper')\nos.chdir('scratch')\n"
+                               "open('deeper/notes.txt', 'w').write('x')\nos.chdir('..')\nopen(np.__file__).close()\n"
+                               + solution("verdict"))
+    results = grader.grade(str(tmp_path), [*UNDO_THE_RULES, "verdict"], timeout=20)
+    assert results.pop().passed
+    for r in results:
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
 
 
 def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
@@ -657,3 +725,86 @@ def test_the_engine_exercise_runs_with_the_engine_in_a_worker(tmp_path):
     shutil.copy(os.path.join(HERE, "solutions", "ex15_symmetry_engine.py"), tmp_path / "ex15_symmetry.py")
     result = grade_file(catalog.get("symmetry"), str(tmp_path / "ex15_symmetry.py"), timeout=60)
     assert result.passed, result.message
+
+
+@pytest.mark.parametrize("change", ["open(os.path.join(PACKAGE, 'utils.py'), 'a').close()",
+                                    "os.link(os.path.join(PACKAGE, 'utils.py'), 'mine.py')",
+                                    "os.open('utils.py', os.O_WRONLY, dir_fd=os.open(PACKAGE, os.O_RDONLY))",
+                                    "os.open(np.__file__, os.O_WRONLY)"])
+def test_the_engine_exercise_may_read_the_package_but_never_change_it(tmp_path, change):
+    # The grader imports the package and numpy the next time it runs, and runs the .pth files of site-packages: a file
+    # there changed from the student's code (opened for appending or writing, here nothing; linked into the student's
+    # folder to be written there) would change the checks.
+    source = ("import os, sys\nimport numpy as np\nfrom tinygrad_init import Tensor\n"
+              "PACKAGE = os.path.dirname(os.path.dirname(sys.modules[Tensor.__module__].__file__))\n"
+              f"open(os.path.join(PACKAGE, 'utils.py')).close()  # reading it is fine\n{change}\n")
+    path = write(tmp_path, "symmetry", source + solution("symmetry"))
+    result = grade_file(catalog.get("symmetry"), path, timeout=60)
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert ("utils.py" in result.message or "numpy" in result.message) and not os.path.exists(tmp_path / "mine.py")
+
+
+def test_another_interpreter_in_the_worker_is_refused(tmp_path):
+    # A sub-interpreter has none of the worker's audit hooks: there, os.system ran `python -c "import tinygrad_init"`
+    # and the library's answer passed ex01. _testcapi starts one without an audit event; _xxsubinterpreters with one.
+    program = "import os, sys\nos.system(sys.executable + ' -c pass')\n"
+    sources = {"mul_backward": f"import _testcapi\n_testcapi.run_in_subinterp({program!r})\n",
+               "pow_backward": f"import _xxsubinterpreters as subs\nsubs.run_string(subs.create(), {program!r})\n"}
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    for r in grader.grade(str(tmp_path), list(sources), timeout=20):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals")
+def test_the_student_code_cannot_write_to_the_terminal_the_report_is_read_on(tmp_path):
+    # What the student's code prints goes to the capture file, and the report shows it quoted; the terminal itself,
+    # opened by its name, took a forged report (with control characters that move the cursor) around the real one.
+    main, terminal = os.openpty()
+    try:
+        write(tmp_path, "mul_backward", f"open({os.ttyname(terminal)!r}, 'w').write('PASS  ex01  mul_backward\\n')\n"
+                                        f"{solution('mul_backward')}")
+        result = grader.grade(str(tmp_path), "mul_backward")[0]
+        os.set_blocking(main, False)
+        with pytest.raises(BlockingIOError):  # nothing arrived on the terminal
+            os.read(main, 1000)
+    finally:
+        os.close(main)
+        os.close(terminal)
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
+def test_a_forged_node_outside_the_graph_is_not_a_bug_of_the_check(tmp_path):
+    # A reply forged with the request's tag naming node 99999 of a smaller graph: the check indexed its node list with
+    # it and reported 'the check for topological_order itself failed -- please tell your lecturer'.
+    path = write(tmp_path, "topological_order",
+                 "import os, sys, json, struct\ndef topological_order(root):\n    frame = sys._getframe()\n"
+                 "    while 'request' not in frame.f_locals:\n        frame = frame.f_back\n"
+                 "    node = {'t': 'node', 'i': 99999}\n"
+                 "    reply = {'ok': {'t': 'list', 'v': [node]}, 'n': frame.f_locals['request']['n']}\n"
+                 "    data = json.dumps(reply).encode()\n    for fd in range(3, 64):\n        try:\n"
+                 "            os.write(fd, struct.pack('>I', len(data)) + data)\n"
+                 "        except OSError:\n            pass\n"
+                 "    return []\n")
+    result = grade_file(catalog.get("topological_order"), path)
+    assert result.status == "fail" and "not a node of the graph" in result.message, result.message
+
+
+def test_a_relative_write_is_refused_only_into_an_installation_the_student_may_write_to(tmp_path):
+    # A relative path is also tried against the folders above the installation (a folder descriptor the event does not
+    # show could be its base). With a system Python (sys.base_prefix /usr, /lib a link to usr/lib), the student's own
+    # open('lib/notes.txt', 'w') was taken for a write into /usr/lib and refused. Here: an installation in tmp/usr,
+    # read-only (os.access says so: the tests may run as root), and the student's folder tmp/work writing usr/notes.txt.
+    (tmp_path / "usr").mkdir()
+    (tmp_path / "work" / "usr").mkdir(parents=True)
+    worker = os.path.join(REPO, "tinygrad_init", "exercises", "worker.py")
+    harness = ("import importlib.util, os, sys\n"
+               f"spec = importlib.util.spec_from_file_location('w', {worker!r})\n"
+               "worker = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(worker)\n"
+               f"sys.base_prefix = {str(tmp_path / 'usr')!r}\naccess = os.access\n"
+               "os.access = lambda path, mode: not path.startswith(sys.base_prefix) and access(path, mode)\n"
+               "worker._install_policy({'deny': [], 'protect': []})\n"
+               "open('usr/notes.txt', 'w').write('mine')\nprint(open('usr/notes.txt').read())\n")
+    out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout == "mine\n", out.stderr

@@ -21,10 +21,12 @@ Before any student code runs, the worker
   library;
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
-  other programs (or C functions through `ctypes`), which would run without the hook, and opening
+  other programs (or C functions, or raw memory, through `ctypes`), which would run without the hook, and opening
   another process's entries in /proc (the grader's memory) or signalling a process outside its group
-  (the grader), and starting more than `MAX_FORKS` processes (which may start none); keeps Python's recursion
-  limit (`sys.setrecursionlimit` does nothing); and sets a memory limit.
+  (the grader), and starting more than `MAX_FORKS` processes (which may start none), and walking every object
+  (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can rebind (of this
+  module, `os`, `os.path` or the builtins); keeps Python's recursion limit (`sys.setrecursionlimit` does
+  nothing); and sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -382,22 +384,34 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 # ------------------------------------------------------------------ the process
 
 
-#: Audit events that start another program or call C functions, and the modules `multiprocessing` and `subprocess`
-#: start a program with (without an event): code that would run without this policy. A fork keeps it.
-_RUNS_OTHER_CODE = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
-                    "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "multiprocessing.popen_spawn_posix",
-                    "multiprocessing.popen_forkserver", "_posixsubprocess")
+#: Audit events that start another program or another interpreter (which has none of this process's audit hooks),
+#: and the modules that start them (some without an event): `multiprocessing`'s and `subprocess`'s, the interpreters'
+#: and CPython's test modules (`_testcapi.run_in_subinterp`): code that would run without this policy (a fork keeps
+#: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
+#: every object (they reach the policy's function) and symbolic links (one in a folder opened as a descriptor, which
+#: the events do not show, would lead anywhere).
+_GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
+                          "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
+                          "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
+                          "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+                          "os.symlink")
 
-#: Audit events on files -> the positions of their path arguments: a protected file may not be opened,
-#: linked, moved, replaced or removed.
-_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.symlink": (1,), "os.remove": (0,),
-              "os.rmdir": (0,), "os.mkdir": (0,), "os.truncate": (0,), "os.chmod": (0,), "shutil.rmtree": (0,)}
+#: Audit events on files -> the positions of their path arguments: a protected file may not be opened, linked, moved,
+#: replaced or removed, nor a protected folder made the current one; a compiled module ("import" with its file) loaded.
+_PATH_ARGS = {"open": (0,), "os.link": (0, 1), "os.rename": (0, 1), "os.remove": (0,), "os.rmdir": (0,), "import": (1,),
+              "os.mkdir": (0,), "os.truncate": (0,), "os.chmod": (0,), "shutil.rmtree": (0,), "os.chdir": (0,)}
 
 
 def _install_policy(policy: dict) -> None:
-    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another
-    process's /proc entries, and running other programs."""
+    """Refuse, for good, imports of the forbidden libraries, opening (or linking) their files or another process's
+    /proc entries, running other programs, and what gets around these rules.
+
+    The hook reads no name the student's code can rebind (of this module, `os.path`, the builtins), only `rules`, a
+    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change. It
+    resolves symbolic links itself with `os.readlink`, and reads a str or bytes subclass as the C function does."""
     import importlib.util
+    import itertools
+    import site
 
     deny = tuple(policy.get("deny", ()))
     message = policy.get("message", "write it yourself")
@@ -411,28 +425,28 @@ def _install_policy(policy: dict) -> None:
             # a package's folder; a module's own file and its cached bytecode (graphlib.py: not the standard library)
             path = spec.origin if spec.submodule_search_locations is None else os.path.dirname(spec.origin)
             protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
-    protected = tuple(protect)
-    # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it
-    # against every (unprotected) folder above a protected one as well.
+    # The package (this file's grandparent) and the Python installation, unless the student's folder lies in them: the
+    # only place a compiled module may come from; those the student may write to are never written to nor opened as a
+    # folder (a descriptor whose files the events do not show): the grader runs them the next time (a .pth file at every
+    # start). Nor are the terminals, where the report is read, nor the worker's /proc entries (mem: these rules).
+    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix, *sys.path,
+             site.getusersitepackages())
+    installed = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not (os.getcwd() + "/").startswith(r))
+    guarded = (*(r for r in installed if os.access(r, os.W_OK)), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
+    # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
+    # folder above a protected or guarded one as well (those in them may not be opened).
     above = set()
-    for p in protect:
+    for p in protect + list(guarded):
         p = os.path.dirname(p.rstrip(os.sep))
         while p not in above:
             above.add(p)
             p = os.path.dirname(p)
-    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected)}
-
-    def is_protected(name: str) -> bool:
-        for base in [os.getcwd()] + ([] if os.path.isabs(name) else [*sorted(above), "/proc"]):
-            real = os.path.realpath(os.path.join(base, name)) + os.sep
-            pid = real.split(os.sep)[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-            if real.startswith(protected) or (pid.isdigit() and int(pid) != os.getpid()):
-                return True
-        return False
+    protected = tuple(protect)
+    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected + guarded)}
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it runs code outside the "
-                                                        "grader's rules)"))
+        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the grader's "
+                                                        "rules)"))
 
     import _posixsubprocess
     import subprocess
@@ -442,39 +456,70 @@ def _install_policy(policy: dict) -> None:
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
-    worker, forks = os.getpid(), []
+    rules = (deny, protected, installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
+             tuple(sorted(above)), message, _GETS_AROUND_THE_RULES, types.MappingProxyType(dict(_PATH_ARGS)),
+             os.getpid(), itertools.count().__next__, MAX_FORKS,
+             (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
+             bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
+             os.readlink, os.stat, os.write, os._exit)
 
-    def hook(event: str, args: tuple) -> None:
-        if event == "import" and args[0].partition(".")[0] in deny:
-            raise ImportError(message.replace("{name}", args[0]))
-        name = args[0] if event == "import" else event
-        if name in _RUNS_OTHER_CODE:
-            raise PermissionError(message.replace("{name}", f"`{name}` (it runs code outside the grader's rules)"))
-        for i in _PATH_ARGS.get(event, ()) if protected else ():
-            if isinstance(args[i], (str, bytes)) and is_protected(os.fsdecode(args[i])):
-                raise PermissionError(message.replace("{name}", os.fsdecode(args[i])))
+    def hook(event: str, args: tuple, rules: tuple = rules) -> None:
+        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks, fs,
+         isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd,
+         getpid, getpgid, readlink, stat, write, exit_) = rules
+        name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
+        if event == "import" and name.partition(".")[0] in deny:
+            raise ImportError(message.replace("{name}", name))
+        if name in around or event.startswith("ctypes."):
+            raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
+        for i in paths.get(event, ()):
+            path = args[i]
+            if isinstance(path, (str, bytes)):
+                path = plain(path) if isinstance(path, str) else decode(path, *fs)
+            elif path is None or isinstance(path, int):
+                continue
+            else:  # a bytearray, or an object of the student's passed on as it is (shutil.rmtree)
+                raise PermissionError(message.replace("{name}", "a path that is not a str (give the path as a str)"))
+            cwd = getcwd()
+            for base in (cwd,) if path.startswith("/") else (cwd, *above, "/proc"):
+                todo, real, links = (path if path.startswith("/") else base + "/" + path).split("/")[::-1], [], 0
+                while todo:  # as os.path.realpath
+                    part = todo.pop()
+                    if part == "..":
+                        real = real[:-1]
+                    elif part not in ("", "."):
+                        try:
+                            target = readlink("/" + "/".join([*real, part])) if links < 40 else None
+                        except OSError:  # not a link, or not there
+                            target = None
+                        real = real + [part] if target is None else [] if target.startswith("/") else real
+                        links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
+                real = "/" + "/".join(real)
+                pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
+                try:  # a compiled module from elsewhere; a change, or a folder opened, in a guarded folder
+                    touch = not (real + "/").startswith(installed) if event == "import" else (real + "/").startswith(
+                        guarded) and (event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
+                except OSError:  # not there: it is only read
+                    touch = False
+                if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker):
+                    raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
-            if os.getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
-                os.write(2, b"a process your code started tried to start another one: it was ended\n")
-                os._exit(1)
-            if len(forks) >= MAX_FORKS:
-                raise BlockingIOError(f"the grader allows your code {MAX_FORKS} processes, which may start none")
-            forks.append(event)
-        if event in ("os.kill", "os.killpg") and not _own_group(args[0], event == "os.killpg"):
-            raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
+            if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
+                write(2, b"a process your code started tried to start another one: it was ended\n")
+                exit_(1)
+            if forks() >= max_forks:
+                raise BlockingIOError(f"the grader allows your code {max_forks} processes, which may start none")
+        if event in ("os.kill", "os.killpg"):  # only the worker's own process group: the worker, or what it forked
+            pid, group = args[0], event == "os.killpg"
+            try:
+                mine = pid == 0 or (pid == getpid() and not group) or (
+                    pid > 0 and (pid if group else getpgid(pid)) == getpgid(0))
+            except OSError:  # no such process
+                mine = False
+            if not mine:
+                raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
 
     sys.addaudithook(hook)
-
-
-def _own_group(pid: int, group: bool) -> bool:
-    """Whether the target of `os.kill(pid, ...)` (of `os.killpg` with `group`) lies in the worker's process group:
-    the worker, or what it forked."""
-    if pid == 0 or (pid == os.getpid() and not group):
-        return True
-    try:
-        return pid > 0 and (pid if group else os.getpgid(pid)) == os.getpgid(0)
-    except OSError:  # no such process
-        return False
 
 
 def _limit_memory(megabytes: float) -> None:

@@ -95,7 +95,7 @@ def _validate(result: object, nodes: list, what: str, index: list[int]) -> None:
     root, label = len(nodes) - 1, lambda i: repr(nodes[i][0])
     if not isinstance(result, (list, tuple)):
         fail(f"{what}: expected a list of nodes, got {describe(result)}.")
-    strangers = [r for r in result if not isinstance(r, NodeRef)]
+    strangers = [r for r in result if not (isinstance(r, NodeRef) and r < len(index))]  # (beyond: a forged reply)
     if strangers:
         fail(f"{what}: your list contains {describe(strangers[0])}, which is not a node of the graph. Return the "
              "node objects themselves.")

@@ -727,7 +727,10 @@ def test_to_dict_writes_a_tensor_seed_as_its_statistics():
     with ledger.record() as steps:
         (x * 2.0).backward(G)
     seed = steps.to_dict()["passes"][0]["seed"]
-    assert seed == {"shape": (2, 3), "mean": G.mean(), "std": G.std(), "norm": np.sqrt((G ** 2).sum())}
+    # numpy's own mean/std/norm sum in another order (its SIMD loops differ between CPUs): equal to the last bit or two
+    assert seed["shape"] == (2, 3) and all(type(seed[k]) is float for k in ("mean", "std", "norm"))
+    assert [seed["mean"], seed["std"], seed["norm"]] == pytest.approx([G.mean(), G.std(), np.sqrt((G ** 2).sum())],
+                                                                      rel=1e-14)
     assert json.loads(json.dumps(steps.to_dict()))["passes"][0]["engine"] == "tensor"
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import threading
+import weakref
 from typing import Any, Callable, Iterable, TypeVar
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
@@ -107,6 +108,53 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
                 emit(node)  # a leaf
                 break
     return order
+
+
+# ------------------------------------------------------------------ pickle and copy.deepcopy of a graph
+
+
+class _Order(list):
+    """The nodes a graph node was computed from, in topological order: every one of them hands this same list to
+    pickle or deepcopy before itself, so the first copies them all (each after its parents) and the rest find it
+    copied already."""
+
+    __slots__ = ("__weakref__",)
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        return list, (), None, iter(self)  # a plain list in the copy
+
+
+class _Copying(threading.local):
+    def __init__(self) -> None:
+        self.order_of: dict[int, weakref.ref] = {}  # id(node) -> the order it is in, while a copy holds that order
+
+
+_COPYING = _Copying()
+
+
+def reduce_node(node: Any, protocol: Any = None) -> tuple:
+    """A node's `__reduce_ex__`, for pickle and `copy.deepcopy`: the nodes it was computed from come first, in
+    topological order, so that copying a graph recurses one node deep however long its chains are (a recursive
+    copy of a 1,000-op chain exceeds Python's recursion limit); they and a leaf are copied as Python does."""
+    default = object.__reduce_ex__(node, 2)
+    order_of = _COPYING.order_of
+    if (ref := order_of.get(id(node))) is not None and ref() is not None or node.scalar and node._a is None:
+        return default  # a node of the order being copied (its parents are copied already), or a leaf Value
+    order = _Order(topological_order(node)[:-1])
+    ids = [id(n) for n in order]
+
+    def forget(ref: weakref.ref) -> None:  # the copy is done: its memo let the order go
+        for i in ids:
+            if order_of.get(i) is ref:
+                del order_of[i]
+
+    order_of.update(dict.fromkeys(ids, weakref.ref(order, forget)))
+    return blank_node, (type(node), order), default[2]
+
+
+def blank_node(cls: type, ancestors: list) -> Any:
+    """A node of class `cls`, its state not yet set, in a copy that holds its `ancestors` already."""
+    return object.__new__(cls)
 
 
 # ------------------------------------------------------------------ grad mode, per thread

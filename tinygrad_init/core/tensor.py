@@ -140,8 +140,8 @@ class Node(_GraphNode):
     requires_grad = _requires_grad = True
     is_leaf, data, _base, scalar = False, None, None, False
     _name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
-    op = property(lambda self: self.fn.name)
-    rules = property(lambda self: self.fn.rules)
+    op, rules = property(lambda self: self.fn.name), property(lambda self: self.fn.rules)
+    __reduce_ex__ = autograd.reduce_node  # pickle and deepcopy without recursion
     grad = property(lambda self: self._grad, lambda self, value: setattr(self, "_grad", value))
     name = property(lambda self: self._name, lambda self, value: setattr(self, "_name", value))
 

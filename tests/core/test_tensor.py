@@ -1009,6 +1009,30 @@ def test_results_of_ops_can_be_pickled_and_copied():
     np.testing.assert_allclose(z.grad_fn.parents[0].parents[0].grad, 2 * x.data * (1 - np.tanh(x.data ** 2) ** 2))
 
 
+@pytest.mark.parametrize("make", [lambda x: (x[1:3] * x[1:3]).sum(),
+                                  lambda x: (x.reshape(2, 2).T @ x.reshape(2, 2)).sum(),
+                                  lambda x: sum(r @ r for r in x.reshape(2, 2)).tanh()])
+def test_a_graph_through_views_pickles_and_its_copy_answers_to_its_own_leaves(make):
+    # a view (a slice, a transpose, a reshape, a row) keeps a weak reference to its base: pickling such a graph raised
+    # "cannot pickle 'weakref.ReferenceType' object", and a deep copy kept the original's base, so an optimizer step
+    # on the original made the copy's backward raise "changed in place"
+    import copy
+    import pickle
+
+    x = Tensor(np.arange(4.0), requires_grad=True)
+    loss = make(x)
+    twins = [copy.deepcopy([loss, x]), pickle.loads(pickle.dumps([loss, x]))]
+    with no_grad():
+        x.add_(1.0)  # the original's step: its graph is stale, the copies' are not
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+    fresh = Tensor(np.arange(4.0), requires_grad=True)
+    make(fresh).backward()
+    for out, x2 in twins:
+        out.backward()
+        np.testing.assert_array_equal(x2.grad, fresh.grad)
+
+
 def test_iterating_a_0d_tensor_is_an_error_not_an_empty_loop():
     with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
         list(Tensor(3.0))

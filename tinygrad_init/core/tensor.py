@@ -106,6 +106,10 @@ class _GraphNode:
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
 
+    def __getstate__(self) -> tuple:  # a copy is new to the clock and no view (its arrays are copied one by one): its
+        return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
+            {k: getattr(self, k) for k in type(self).__slots__ if k[:2] != "__"}  # version and base stay behind
+
     # The tensor-node protocol of tinygrad_init.autograd.
 
     def gradient(self) -> np.ndarray | None:
@@ -251,10 +255,6 @@ class Tensor(_GraphNode):
             self._name = name
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
             self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)
-
-    def __getstate__(self) -> tuple:  # a copy is new to the clock (and `_base` a weak reference): both stay behind
-        return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
-            {k: getattr(self, k) for k in Tensor.__slots__[:4]}
 
     @classmethod
     def zeros(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":

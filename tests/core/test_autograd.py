@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 
 import numpy as np
 import pytest
@@ -358,21 +359,61 @@ def test_a_5000_op_chain_backward_gradcheck_ledger_and_picture_need_no_recursion
     assert np.all(np.isfinite(x.grad)) and "digraph" in draw.draw(loss).source
 
 
-def test_no_grad_refuses_to_decorate_a_generator_function_whose_body_would_run_outside_it():
-    # @no_grad() on a generator did nothing: its body runs when iterated, after the decorated call returned
-    from tinygrad_init import Tensor, enable_grad, no_grad
+@pytest.mark.parametrize("mode, outer, inner", [("no_grad", True, False), ("enable_grad", False, True)])
+def test_a_decorated_generator_function_runs_its_body_in_the_mode_and_the_caller_in_its_own(mode, outer, inner):
+    # as torch's: each time the body resumes (next, send, throw, close) it runs in the mode, and between yields the
+    # caller is back in its own; @no_grad() on a generator function was refused with a TypeError
+    from tinygrad_init import autograd as ag
 
-    w = Tensor([1.0, 2.0], requires_grad=True)
-    for mode, name in ((no_grad, "no_grad"), (enable_grad, "enable_grad")):
-        with pytest.raises(TypeError, match=f"{name}: cannot decorate the generator function outputs, whose body"):
-            @mode()
-            def outputs():
-                yield w * 2
+    torch = pytest.importorskip("torch")
+    seen = {}
+    for lib in (ag, torch):
+        decorate, closed = getattr(lib, mode)(), []
 
-    @no_grad()
-    def double():
-        return w * 2
-    assert not double().requires_grad
+        @decorate
+        def batches(n):
+            try:
+                sent = yield lib.is_grad_enabled()
+                try:
+                    yield sent, lib.is_grad_enabled()
+                except KeyError:
+                    yield "thrown", lib.is_grad_enabled()
+                return n
+            finally:
+                closed.append(lib.is_grad_enabled())
+
+        with (contextlib.nullcontext() if outer else lib.no_grad()):
+            g, trace = batches(3), []
+            trace += [next(g), lib.is_grad_enabled(), g.send("x"), lib.is_grad_enabled(), g.throw(KeyError())]
+            with pytest.raises(StopIteration) as stop:
+                next(g)
+            g2 = batches(0)
+            next(g2)
+            g2.close()
+            trace += [stop.value.value, lib.is_grad_enabled(), closed, batches.__name__]
+        seen[lib.__name__] = trace
+    assert seen["tinygrad_init.core.autograd"] == seen["torch"] == [
+        inner, outer, ("x", inner), outer, ("thrown", inner), 3, outer, [inner, inner], "batches"]
+
+
+def test_no_grad_and_enable_grad_decorate_without_parentheses_as_torchs_do():
+    # `@no_grad` (torch accepts `@torch.no_grad`) raised "no_grad() takes 0 positional arguments but 1 was given"
+    from tinygrad_init import enable_grad, is_grad_enabled, no_grad
+
+    @no_grad
+    def off(x):
+        """Evaluate."""
+        return is_grad_enabled(), x
+
+    @enable_grad
+    def on():
+        return is_grad_enabled()
+
+    with no_grad():
+        assert on() is True
+    assert off(2) == (False, 2) and off.__doc__ == "Evaluate." and is_grad_enabled()
+    with pytest.raises(TypeError, match="no_grad: expected a function to decorate, got int 3"):
+        no_grad(3)
 
 
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])

@@ -30,10 +30,11 @@ both loops report every step to it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import threading
 import weakref
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar, overload
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
 
@@ -187,21 +188,51 @@ class _GradMode(contextlib.ContextDecorator):
         _MODE.enabled = _MODE.saved.pop()
 
     def __call__(self, fn: _F) -> _F:
-        if inspect.isgeneratorfunction(fn):  # its body runs when iterated, after the decorated call has returned
-            raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: cannot decorate the generator function "
-                            f"{fn.__name__}, whose body runs outside the call; use a `with` block inside it")
-        return super().__call__(fn)
+        if not callable(fn):
+            raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: expected a function to decorate, got "
+                            f"{type(fn).__name__} {fn!r:.40}")
+        if not inspect.isgeneratorfunction(fn):
+            return super().__call__(fn)
+
+        @functools.wraps(fn)
+        def generator(*args: Any, **kwargs: Any) -> Any:  # as torch's: the body runs in the mode each time it
+            body = fn(*args, **kwargs)  # resumes (next, send, throw, close), the caller in its own between yields
+            resume, sent = body.send, None
+            while True:
+                with self:
+                    try:
+                        item = resume(sent)
+                    except StopIteration as stop:
+                        return stop.value
+                try:
+                    sent, resume = (yield item), body.send
+                except GeneratorExit:
+                    with self:
+                        body.close()
+                    raise
+                except BaseException as e:  # thrown in by the caller: thrown on into the body
+                    sent, resume = e, body.throw
+        return generator  # type: ignore[return-value]
 
 
-def no_grad() -> _GradMode:
-    """Within this block (or decorated function) tensor ops build no graph: for evaluation and
-    parameter updates. Grad mode belongs to the thread; other threads keep recording."""
-    return _GradMode(False)
+@overload
+def no_grad(fn: None = None) -> _GradMode: ...
+@overload
+def no_grad(fn: _F) -> _F: ...
+def no_grad(fn: _F | None = None) -> Any:
+    """Within this block (or decorated function) tensor ops build no graph: for evaluation and parameter updates.
+    Grad mode belongs to the thread; other threads keep recording. `@no_grad()` and `@no_grad` both decorate; a
+    generator function's body runs without grad each time it resumes, its caller in its own mode in between."""
+    return _GradMode(False) if fn is None else _GradMode(False)(fn)
 
 
-def enable_grad() -> _GradMode:
-    """Turn graph building back on inside a `no_grad` block (this thread only)."""
-    return _GradMode(True)
+@overload
+def enable_grad(fn: None = None) -> _GradMode: ...
+@overload
+def enable_grad(fn: _F) -> _F: ...
+def enable_grad(fn: _F | None = None) -> Any:
+    """Turn graph building back on inside a `no_grad` block (this thread only); decorates as `no_grad` does."""
+    return _GradMode(True) if fn is None else _GradMode(True)(fn)
 
 
 def is_grad_enabled() -> bool:

@@ -24,7 +24,7 @@ so the loop hands a node its gradient and the node adds each parent's share. The
   reports every step to the recorder, then frees what the node's backward rule saved.
 
 A recorder (the ledger's, or one of your own) observes the same walk: once installed with `set_recorder`,
-both loops report every step to it.
+both loops report every step of the installing thread's backward passes to it.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def blank_node(cls: type, ancestors: list) -> Any:
 
 
 class _Mode(threading.local):
-    enabled = True
+    enabled, recorder = True, None  # this thread's grad mode and recorder
 
     def __init__(self) -> None:
         self.saved: list[bool] = []  # the modes to restore, innermost block last
@@ -242,20 +242,17 @@ def is_grad_enabled() -> bool:
 
 # ------------------------------------------------------------------ the recorder and the walk
 
-_RECORDER: Any = None
-
-
 def set_recorder(recorder: Any) -> Any:
     """Install `recorder` (with `begin(root, order)`, `step(node, parent, upstream, local, contribution)`
-    and `end(root)`), or None; returns the previous one. Process-wide: record one thread at a time."""
-    global _RECORDER
-    previous, _RECORDER = _RECORDER, recorder
+    and `end(root)`), or None, for this thread's backward passes (as grad mode, it belongs to the thread);
+    returns the previous one."""
+    previous, _MODE.recorder = _MODE.recorder, recorder
     return previous
 
 
 def get_recorder() -> Any:
-    """The recorder observing backward passes now, or None."""
-    return _RECORDER
+    """The recorder observing this thread's backward passes, or None."""
+    return _MODE.recorder
 
 
 def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool = False) -> list:
@@ -269,7 +266,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     """
     if order is None:
         order = topological_order(root)
-    recorder = _RECORDER
+    recorder = _MODE.recorder
     if root.scalar:
         root.grad += seed
     else:

@@ -293,13 +293,19 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
                 if recorder is not None:
                     recorder.step(node, parent, upstream, local, upstream * local)
     else:  # the tensor engine: `upstream x local` is a vector-Jacobian product for each parent
-        for node in reversed(order):
-            if node.parents:
-                upstream = node.gradient() if node._hooks else node._grad
-                if upstream is not None:
-                    node.vjp(upstream, retain_graph, recorder)
-            elif node._hooks:  # a leaf: its hooks see its finished gradient
-                node.gradient()
+        if recorder is not None:  # a backward that a hook runs meanwhile is a pass of its own, not steps of this one
+            _MODE.recorder = None  # (a ledger opened in the hook records it)
+        try:
+            for node in reversed(order):
+                if node.parents:
+                    upstream = node.gradient() if node._hooks else node._grad
+                    if upstream is not None:
+                        node.vjp(upstream, retain_graph, recorder)
+                elif node._hooks:  # a leaf: its hooks see its finished gradient
+                    node.gradient()
+        finally:
+            if recorder is not None:
+                _MODE.recorder = recorder
     if recorder is not None:
         recorder.end(root)
     return order

@@ -242,11 +242,17 @@ def is_grad_enabled() -> bool:
 
 # ------------------------------------------------------------------ the recorder and the walk
 
+_RECORDING, _LOCK = 0, threading.Lock()  # threads with a recorder: while there are none, backward reads no thread-local
+
+
 def set_recorder(recorder: Any) -> Any:
     """Install `recorder` (with `begin(root, order)`, `step(node, parent, upstream, local, contribution)`
     and `end(root)`), or None, for this thread's backward passes (as grad mode, it belongs to the thread);
     returns the previous one."""
-    previous, _MODE.recorder = _MODE.recorder, recorder
+    global _RECORDING
+    with _LOCK:
+        previous, _MODE.recorder = _MODE.recorder, recorder
+        _RECORDING += (recorder is not None) - (previous is not None)
     return previous
 
 
@@ -266,7 +272,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     """
     if order is None:
         order = topological_order(root)
-    recorder = _MODE.recorder
+    recorder = _MODE.recorder if _RECORDING else None
     if root.scalar:
         root.grad += seed
     else:

@@ -137,11 +137,14 @@ def reduce_node(node: Any, protocol: Any = None) -> tuple:
     """A node's `__reduce_ex__`, for pickle and `copy.deepcopy`: the nodes it was computed from come first, in
     topological order, so that copying a graph recurses one node deep however long its chains are (a recursive
     copy of a 1,000-op chain exceeds Python's recursion limit); they and a leaf are copied as Python does."""
-    default = object.__reduce_ex__(node, 2)
-    order_of = _COPYING.order_of
-    if (ref := order_of.get(id(node))) is not None and ref() is not None or node.scalar and node._a is None:
-        return default  # a node of the order being copied (its parents are copied already), or a leaf Value
-    order = _Order(topological_order(node)[:-1])
+    default, order_of = object.__reduce_ex__(node, 2), _COPYING.order_of
+
+    def copying(n: Any) -> bool:  # in an order that a copy under way holds: copied before (or with) its nodes
+        return (ref := order_of.get(id(n))) is not None and ref() is not None
+
+    if copying(node) or node.scalar and node._a is None:
+        return default  # its parents are copied already, or it has none (a leaf Value)
+    order = _Order(topological_order(node, lambda n: () if copying(n) else n.parents)[:-1])  # not below those
     ids = [id(n) for n in order]
 
     def forget(ref: weakref.ref) -> None:  # the copy is done: its memo let the order go

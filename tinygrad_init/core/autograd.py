@@ -115,9 +115,8 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
 
 
 class _Order(list):
-    """The nodes a graph node was computed from, in topological order: every one of them hands this same list to
-    pickle or deepcopy before itself, so the first copies them all (each after its parents) and the rest find it
-    copied already."""
+    """The nodes a node was computed from, in topological order, which pickle or deepcopy copies before the node:
+    each after its parents, so that copying one never recurses into another."""
 
     __slots__ = ("__weakref__",)
 

@@ -24,7 +24,7 @@ from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
-from .inputs import to_array
+from .inputs import seed_value, to_array
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -566,16 +566,7 @@ class Tensor(_GraphNode):
             seed = np.empty(self.data.shape, self.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
             seed.fill(1)
             return seed
-        arr = grad.data if isinstance(grad, Tensor) else grad
-        if isinstance(arr, (Value, str, bytes)) or np.asarray(arr).dtype.kind not in "biuf":
-            raise TypeError(f"backward: grad must be an array of numbers of shape {self.shape} (a numpy array, a "
-                            f"Tensor or a nested list), got {type(grad).__name__} {grad!r:.40}")
-        # a leaf's .grad must own its memory; an op's result only reads its seed (no copy of a big G)
-        seed = np.array(arr, dtype=self.data.dtype) if self.grad_fn is None else np.asarray(arr, self.data.dtype)
-        if seed.shape != self.shape:
-            raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {self.shape}; "
-                             "they must be equal")
-        return seed
+        return seed_value(grad, self)
 
     def retain_grad(self) -> "Tensor":
         """Keep this intermediate tensor's `.grad` after backward (leaves always keep theirs)."""

@@ -830,6 +830,32 @@ def test_a_leaf_hook_that_raises_leaves_the_gradient_as_it_was():
     np.testing.assert_array_equal(x.grad, [3.0, 3.0])
 
 
+def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as_torchs():
+    # the hook's pass set the leaf's earlier gradient aside over the one its caller had set aside: w.grad lost the
+    # 10 it held (5, 7 instead of torch's 15, 17), and the leaf's hook saw the two passes' sum
+    import tinygrad_init
+
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
+        w.grad = lib.tensor([10.0, 10.0]) if lib is torch else np.array([10.0, 10.0], np.float32)
+        seen = []
+        w.register_hook(lambda g: seen.append(np.asarray(g).tolist()))
+        w.register_hook(lambda g: g * 0.5)  # a replacement, as a clipping hook makes
+        h = w * w
+
+        def run_another(g):
+            with lib.enable_grad():  # torch runs hooks without grad
+                (w * 3.0).sum().backward()
+
+        h.register_hook(run_another)
+        (h * 1.0).sum().backward()
+        return np.asarray(w.grad).tolist(), seen
+
+    assert run(torch) == run(tinygrad_init) == ([12.5, 13.5], [[3.0, 3.0], [2.0, 4.0]])
+
+
 def test_hook_of_the_wrong_shape_is_an_error():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     h = x * 1

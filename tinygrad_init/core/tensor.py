@@ -540,23 +540,26 @@ class Tensor(_GraphNode):
                                "Create the parameters with requires_grad=True (nn layers do) and do not build it "
                                "inside no_grad().")
         seed = self._seed(grad)
-        order, held = autograd.topological_order(self), []
+        order, held, outer = autograd.topological_order(self), [], {}
         for node in order:
             if type(node) is Node:
                 node._grad = None
                 if retain_grads:
                     node.retain = True
             elif node._hooks or node._grad is not None:  # a leaf's hooks see this pass's gradient: the pass's sum,
+                if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
+                    outer[node], node._grad = (node._held, node._grad), None
                 node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
                 held.append(node)
         try:
             autograd.backward(self.grad_fn or self, seed, order, retain_graph)
-        except BaseException:  # a hook raised, say: the leaves not yet done keep what they held (as in PyTorch)
+            for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
+                node.gradient()
+        finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)
             for node in held:
                 node._grad = vars(node).pop("_held", node._grad)
-            raise
-        for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
-            node.gradient()
+            for node, (h, g) in outer.items():  # the pass that ran this one goes on, holding this one's gradient too
+                node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:

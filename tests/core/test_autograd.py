@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 
 import numpy as np
 import pytest
@@ -358,18 +359,102 @@ def test_a_5000_op_chain_backward_gradcheck_ledger_and_picture_need_no_recursion
     assert np.all(np.isfinite(x.grad)) and "digraph" in draw.draw(loss).source
 
 
-def test_no_grad_refuses_to_decorate_a_generator_function_whose_body_would_run_outside_it():
-    # @no_grad() on a generator did nothing: its body runs when iterated, after the decorated call returned
-    from tinygrad_init import Tensor, enable_grad, no_grad
+@pytest.mark.parametrize("mode, outer, inner", [("no_grad", True, False), ("enable_grad", False, True)])
+def test_a_decorated_generator_function_runs_its_body_in_the_mode_and_the_caller_in_its_own(mode, outer, inner):
+    # as torch's: each time the body resumes (next, send, throw, close) it runs in the mode, and between yields the
+    # caller is back in its own; @no_grad() on a generator function was refused with a TypeError
+    from tinygrad_init import autograd as ag
 
-    w = Tensor([1.0, 2.0], requires_grad=True)
-    for mode, name in ((no_grad, "no_grad"), (enable_grad, "enable_grad")):
-        with pytest.raises(TypeError, match=f"{name}: cannot decorate the generator function outputs, whose body"):
-            @mode()
-            def outputs():
-                yield w * 2
+    torch = pytest.importorskip("torch")
+    seen = {}
+    for lib in (ag, torch):
+        decorate, closed = getattr(lib, mode)(), []
 
-    @no_grad()
-    def double():
-        return w * 2
-    assert not double().requires_grad
+        @decorate
+        def batches(n):
+            try:
+                sent = yield lib.is_grad_enabled()
+                try:
+                    yield sent, lib.is_grad_enabled()
+                except KeyError:
+                    yield "thrown", lib.is_grad_enabled()
+                return n
+            finally:
+                closed.append(lib.is_grad_enabled())
+
+        with (contextlib.nullcontext() if outer else lib.no_grad()):
+            g, trace = batches(3), []
+            trace += [next(g), lib.is_grad_enabled(), g.send("x"), lib.is_grad_enabled(), g.throw(KeyError())]
+            with pytest.raises(StopIteration) as stop:
+                next(g)
+            g2 = batches(0)
+            next(g2)
+            g2.close()
+            trace += [stop.value.value, lib.is_grad_enabled(), closed, batches.__name__]
+        seen[lib.__name__] = trace
+    assert seen["tinygrad_init.core.autograd"] == seen["torch"] == [
+        inner, outer, ("x", inner), outer, ("thrown", inner), 3, outer, [inner, inner], "batches"]
+
+
+def test_no_grad_and_enable_grad_decorate_without_parentheses_as_torchs_do():
+    # `@no_grad` (torch accepts `@torch.no_grad`) raised "no_grad() takes 0 positional arguments but 1 was given"
+    from tinygrad_init import enable_grad, is_grad_enabled, no_grad
+
+    @no_grad
+    def off(x):
+        """Evaluate."""
+        return is_grad_enabled(), x
+
+    @enable_grad
+    def on():
+        return is_grad_enabled()
+
+    with no_grad():
+        assert on() is True
+    assert off(2) == (False, 2) and off.__doc__ == "Evaluate." and is_grad_enabled()
+    with pytest.raises(TypeError, match="no_grad: expected a function to decorate, got int 3"):
+        no_grad(3)
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_a_long_graph_pickles_and_deep_copies_without_recursion_and_the_copy_backpropagates_alone(engine):
+    # copying a graph recursed once per op: a Value summed by Python's sum over 200 samples, or a 100-op tensor
+    # chain, raised RecursionError in copy.deepcopy and pickle.dumps (shown here at 20,000 and 5,000 ops)
+    import copy
+    import pickle
+
+    scalar = engine == "scalar"
+    x = Value(0.3, label="x") if scalar else Tensor([0.3, -0.1], requires_grad=True, name="x")
+    y = x
+    for i in range(20_000 if scalar else 5_000):
+        y = y * 0.99999 if i % 2 else y.tanh()
+    total = y * 2.0 + x  # x is reached along two paths
+    grads = []
+    for out, x2 in (copy.deepcopy([total, x]), pickle.loads(pickle.dumps([total, x]))):
+        (out if scalar else out.sum()).backward()
+        assert autograd.topological_order(out)[0] is x2 and x2 is not x  # one copy of x, along both paths
+        assert (x2.label if scalar else x2.name) == "x" and x.grad in (0.0, None)
+        grads.append(x2.grad)
+    (total if scalar else total.sum()).backward()
+    np.testing.assert_allclose(grads, [x.grad, x.grad])
+    assert len(autograd.topological_order(copy.deepcopy(total))) == len(autograd.topological_order(total))
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_copying_a_list_of_a_graphs_nodes_leaf_first_walks_the_graph_once(engine, monkeypatch):
+    # a list of nodes leaf first (as topological_order, a pass of a ledger or a picture holds them): each node walked
+    # all the nodes below it again, quadratic (7 s to pickle the 4,000 nodes of a chain)
+    import copy
+    import pickle
+
+    x = Value(0.5) if engine == "scalar" else Tensor([0.5, 1.0], requires_grad=True)
+    y = x
+    for _ in range(2000):
+        y = y * 1.0001
+    order = autograd.topological_order(y)
+    walked, walk = [], autograd.topological_order
+    monkeypatch.setattr(autograd, "topological_order", lambda *a, **k: walked.append(len(r := walk(*a, **k))) or r)
+    for twin in (pickle.loads(pickle.dumps(order)), copy.deepcopy(order)):
+        ids = {id(n) for n in twin}  # the copies' parents are the copies
+        assert all(id(p) in ids for n in twin for p in n.parents) and not ids & {id(n) for n in order}
+    assert sum(walked) <= 2 * 4 * len(order)  # two copies, each walking a node and its parents (was 1,000 times that)

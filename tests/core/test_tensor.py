@@ -830,6 +830,32 @@ def test_a_leaf_hook_that_raises_leaves_the_gradient_as_it_was():
     np.testing.assert_array_equal(x.grad, [3.0, 3.0])
 
 
+def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as_torchs():
+    # the hook's pass set the leaf's earlier gradient aside over the one its caller had set aside: w.grad lost the
+    # 10 it held (5, 7 instead of torch's 15, 17), and the leaf's hook saw the two passes' sum
+    import tinygrad_init
+
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
+        w.grad = lib.tensor([10.0, 10.0]) if lib is torch else np.array([10.0, 10.0], np.float32)
+        seen = []
+        w.register_hook(lambda g: seen.append(np.asarray(g).tolist()))
+        w.register_hook(lambda g: g * 0.5)  # a replacement, as a clipping hook makes
+        h = w * w
+
+        def run_another(g):
+            with lib.enable_grad():  # torch runs hooks without grad
+                (w * 3.0).sum().backward()
+
+        h.register_hook(run_another)
+        (h * 1.0).sum().backward()
+        return np.asarray(w.grad).tolist(), seen
+
+    assert run(torch) == run(tinygrad_init) == ([12.5, 13.5], [[3.0, 3.0], [2.0, 4.0]])
+
+
 def test_hook_of_the_wrong_shape_is_an_error():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     h = x * 1
@@ -1007,6 +1033,30 @@ def test_results_of_ops_can_be_pickled_and_copied():
     assert z.op == "tanh" and z.grad_fn.fn is OPS["tanh"]
     z.sum().backward()
     np.testing.assert_allclose(z.grad_fn.parents[0].parents[0].grad, 2 * x.data * (1 - np.tanh(x.data ** 2) ** 2))
+
+
+@pytest.mark.parametrize("make", [lambda x: (x[1:3] * x[1:3]).sum(),
+                                  lambda x: (x.reshape(2, 2).T @ x.reshape(2, 2)).sum(),
+                                  lambda x: sum(r @ r for r in x.reshape(2, 2)).tanh()])
+def test_a_graph_through_views_pickles_and_its_copy_answers_to_its_own_leaves(make):
+    # a view (a slice, a transpose, a reshape, a row) keeps a weak reference to its base: pickling such a graph raised
+    # "cannot pickle 'weakref.ReferenceType' object", and a deep copy kept the original's base, so an optimizer step
+    # on the original made the copy's backward raise "changed in place"
+    import copy
+    import pickle
+
+    x = Tensor(np.arange(4.0), requires_grad=True)
+    loss = make(x)
+    twins = [copy.deepcopy([loss, x]), pickle.loads(pickle.dumps([loss, x]))]
+    with no_grad():
+        x.add_(1.0)  # the original's step: its graph is stale, the copies' are not
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+    fresh = Tensor(np.arange(4.0), requires_grad=True)
+    make(fresh).backward()
+    for out, x2 in twins:
+        out.backward()
+        np.testing.assert_array_equal(x2.grad, fresh.grad)
 
 
 def test_iterating_a_0d_tensor_is_an_error_not_an_empty_loop():

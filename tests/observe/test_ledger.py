@@ -882,3 +882,58 @@ def test_a_pass_that_was_not_recorded_is_named_with_the_ones_that_were():
     with pytest.raises(IndexError, match=r"no pass -4; 3 were recorded \(passes 0 to 2, or -3 to -1\)$"):
         steps.get_pass(-4)
     assert steps.get_pass(-3) is steps.passes[0] and steps.get_pass(2) is steps.passes[2]
+
+
+def test_a_ledger_records_the_backward_passes_of_its_own_thread_only():
+    # a lecturer's ledger in the notebook's thread took in every pass of a training loop running in another thread
+    # (61 passes instead of 1 in half a second), and that thread's own ledger passed its events on to it
+    import threading
+
+    a, b, c, o = tiny()
+    ready, done, theirs = threading.Event(), threading.Event(), []
+
+    def train_elsewhere():
+        model, x = nn.MLP([2, 3, 1], rng=0), Tensor(np.ones((4, 2)))
+        ready.wait(5)
+        model(x).sum().backward()  # while the main thread records
+        with ledger.record() as steps:
+            model(x).sum().backward()
+        theirs.append((len(steps.passes), autograd.get_recorder()))
+        done.set()
+
+    worker = threading.Thread(target=train_elsewhere)
+    worker.start()
+    with ledger.record() as mine:
+        ready.set()
+        done.wait(5)
+        o.backward()
+    worker.join()
+    assert [p.root for p in mine.passes] == [o] and len(mine) == 5
+    assert theirs == [(1, None)] and autograd.get_recorder() is None
+
+
+def test_a_backward_run_by_a_hook_during_a_recorded_pass_leaves_that_pass_whole():
+    # a hook that runs a backward of its own (a gradient penalty, a logging hook) cut the recorded pass short: the
+    # ledger called it "interrupted by an error" and lost its remaining steps, while the gradients were right
+    def model(w, hook=None):
+        h = w * w
+        if hook is not None:
+            h.register_hook(hook)
+        return (h * 3.0).sum()
+
+    a, inner = Tensor([3.0], requires_grad=True, name="a"), []
+
+    def hook(g):
+        with ledger.record() as steps:  # a ledger opened inside the hook records the hook's pass
+            (a * a).sum().backward()
+        inner.append(steps)
+
+    w, plain = Tensor([1.0, 2.0], requires_grad=True, name="w"), Tensor([1.0, 2.0], requires_grad=True, name="w")
+    with ledger.record() as steps:
+        model(w, hook).backward()
+    with ledger.record() as expected:
+        model(plain).backward()
+    assert [p.complete for p in steps.passes] == [True] and "interrupted" not in steps.explain()
+    assert [s.to_dict() for s in steps] == [s.to_dict() for s in expected]
+    assert len(inner[0]) == 3 and inner[0].passes[0].complete and a.grad.tolist() == [6.0]
+    assert autograd.get_recorder() is None

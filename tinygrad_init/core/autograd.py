@@ -24,15 +24,17 @@ so the loop hands a node its gradient and the node adds each parent's share. The
   reports every step to the recorder, then frees what the node's backward rule saved.
 
 A recorder (the ledger's, or one of your own) observes the same walk: once installed with `set_recorder`,
-both loops report every step to it.
+both loops report every step of the installing thread's backward passes to it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import threading
-from typing import Any, Callable, Iterable, TypeVar
+import weakref
+from typing import Any, Callable, Iterable, TypeVar, overload
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
 
@@ -109,11 +111,60 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
     return order
 
 
+# ------------------------------------------------------------------ pickle and copy.deepcopy of a graph
+
+
+class _Order(list):
+    """The nodes a node was computed from, in topological order, which pickle or deepcopy copies before the node:
+    each after its parents, so that copying one never recurses into another."""
+
+    __slots__ = ("__weakref__",)
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        return list, (), None, iter(self)  # a plain list in the copy
+
+
+class _Copying(threading.local):
+    def __init__(self) -> None:
+        self.order_of: dict[int, weakref.ref] = {}  # id(node) -> the order it is in, while a copy holds that order
+
+
+_COPYING = _Copying()
+
+
+def reduce_node(node: Any, protocol: Any = None) -> tuple:
+    """A node's `__reduce_ex__`, for pickle and `copy.deepcopy`: the nodes it was computed from come first, in
+    topological order, so that copying a graph recurses one node deep however long its chains are (a recursive
+    copy of a 1,000-op chain exceeds Python's recursion limit); they and a leaf are copied as Python does."""
+    default, order_of = object.__reduce_ex__(node, 2), _COPYING.order_of
+
+    def copying(n: Any) -> bool:  # in an order that a copy under way holds: copied before (or with) its nodes
+        return (ref := order_of.get(id(n))) is not None and ref() is not None
+
+    if copying(node) or node.scalar and node._a is None:
+        return default  # its parents are copied already, or it has none (a leaf Value)
+    order = _Order(topological_order(node, lambda n: () if copying(n) else n.parents)[:-1])  # not below those
+    ids = [id(n) for n in order]
+
+    def forget(ref: weakref.ref) -> None:  # the copy is done: its memo let the order go
+        for i in ids:
+            if order_of.get(i) is ref:
+                del order_of[i]
+
+    order_of.update(dict.fromkeys(ids, weakref.ref(order, forget)))
+    return blank_node, (type(node), order), default[2]
+
+
+def blank_node(cls: type, ancestors: list) -> Any:
+    """A node of class `cls`, its state not yet set, in a copy that holds its `ancestors` already."""
+    return object.__new__(cls)
+
+
 # ------------------------------------------------------------------ grad mode, per thread
 
 
 class _Mode(threading.local):
-    enabled = True
+    enabled, recorder = True, None  # this thread's grad mode and recorder
 
     def __init__(self) -> None:
         self.saved: list[bool] = []  # the modes to restore, innermost block last
@@ -139,21 +190,51 @@ class _GradMode(contextlib.ContextDecorator):
         _MODE.enabled = _MODE.saved.pop()
 
     def __call__(self, fn: _F) -> _F:
-        if inspect.isgeneratorfunction(fn):  # its body runs when iterated, after the decorated call has returned
-            raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: cannot decorate the generator function "
-                            f"{fn.__name__}, whose body runs outside the call; use a `with` block inside it")
-        return super().__call__(fn)
+        if not callable(fn):
+            raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: expected a function to decorate, got "
+                            f"{type(fn).__name__} {fn!r:.40}")
+        if not inspect.isgeneratorfunction(fn):
+            return super().__call__(fn)
+
+        @functools.wraps(fn)
+        def generator(*args: Any, **kwargs: Any) -> Any:  # as torch's: the body runs in the mode each time it
+            body = fn(*args, **kwargs)  # resumes (next, send, throw, close), the caller in its own between yields
+            resume, sent = body.send, None
+            while True:
+                with self:
+                    try:
+                        item = resume(sent)
+                    except StopIteration as stop:
+                        return stop.value
+                try:
+                    sent, resume = (yield item), body.send
+                except GeneratorExit:
+                    with self:
+                        body.close()
+                    raise
+                except BaseException as e:  # thrown in by the caller: thrown on into the body
+                    sent, resume = e, body.throw
+        return generator  # type: ignore[return-value]
 
 
-def no_grad() -> _GradMode:
-    """Within this block (or decorated function) tensor ops build no graph: for evaluation and
-    parameter updates. Grad mode belongs to the thread; other threads keep recording."""
-    return _GradMode(False)
+@overload
+def no_grad(fn: None = None) -> _GradMode: ...
+@overload
+def no_grad(fn: _F) -> _F: ...
+def no_grad(fn: _F | None = None) -> Any:
+    """Within this block (or decorated function) tensor ops build no graph: for evaluation and parameter updates.
+    Grad mode belongs to the thread; other threads keep recording. `@no_grad()` and `@no_grad` both decorate; a
+    generator function's body runs without grad each time it resumes, its caller in its own mode in between."""
+    return _GradMode(False) if fn is None else _GradMode(False)(fn)
 
 
-def enable_grad() -> _GradMode:
-    """Turn graph building back on inside a `no_grad` block (this thread only)."""
-    return _GradMode(True)
+@overload
+def enable_grad(fn: None = None) -> _GradMode: ...
+@overload
+def enable_grad(fn: _F) -> _F: ...
+def enable_grad(fn: _F | None = None) -> Any:
+    """Turn graph building back on inside a `no_grad` block (this thread only); decorates as `no_grad` does."""
+    return _GradMode(True) if fn is None else _GradMode(True)(fn)
 
 
 def is_grad_enabled() -> bool:
@@ -163,20 +244,23 @@ def is_grad_enabled() -> bool:
 
 # ------------------------------------------------------------------ the recorder and the walk
 
-_RECORDER: Any = None
+_RECORDING, _LOCK = 0, threading.Lock()  # threads with a recorder: while there are none, backward reads no thread-local
 
 
 def set_recorder(recorder: Any) -> Any:
     """Install `recorder` (with `begin(root, order)`, `step(node, parent, upstream, local, contribution)`
-    and `end(root)`), or None; returns the previous one. Process-wide: record one thread at a time."""
-    global _RECORDER
-    previous, _RECORDER = _RECORDER, recorder
+    and `end(root)`), or None, for this thread's backward passes (as grad mode, it belongs to the thread);
+    returns the previous one."""
+    global _RECORDING
+    with _LOCK:
+        previous, _MODE.recorder = _MODE.recorder, recorder
+        _RECORDING += (recorder is not None) - (previous is not None)
     return previous
 
 
 def get_recorder() -> Any:
-    """The recorder observing backward passes now, or None."""
-    return _RECORDER
+    """The recorder observing this thread's backward passes, or None."""
+    return _MODE.recorder
 
 
 def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool = False) -> list:
@@ -190,7 +274,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     """
     if order is None:
         order = topological_order(root)
-    recorder = _RECORDER
+    recorder = _MODE.recorder if _RECORDING else None
     if root.scalar:
         root.grad += seed
     else:
@@ -217,13 +301,19 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
                 if recorder is not None:
                     recorder.step(node, parent, upstream, local, upstream * local)
     else:  # the tensor engine: `upstream x local` is a vector-Jacobian product for each parent
-        for node in reversed(order):
-            if node.parents:
-                upstream = node.gradient() if node._hooks else node._grad
-                if upstream is not None:
-                    node.vjp(upstream, retain_graph, recorder)
-            elif node._hooks:  # a leaf: its hooks see its finished gradient
-                node.gradient()
+        if recorder is not None:  # a backward that a hook runs meanwhile is a pass of its own, not steps of this one
+            _MODE.recorder = None  # (a ledger opened in the hook records it)
+        try:
+            for node in reversed(order):
+                if node.parents:
+                    upstream = node.gradient() if node._hooks else node._grad
+                    if upstream is not None:
+                        node.vjp(upstream, retain_graph, recorder)
+                elif node._hooks:  # a leaf: its hooks see its finished gradient
+                    node.gradient()
+        finally:
+            if recorder is not None:
+                _MODE.recorder = recorder
     if recorder is not None:
         recorder.end(root)
     return order

@@ -12,7 +12,7 @@ from ..utils import check_int
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "FLOAT_OPS"]
+           "seed_value", "FLOAT_OPS"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -171,3 +171,17 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
         raise ValueError(f"grad: a tensor of shape {t.shape} takes None or real numbers of that shape as its .grad, "
                          f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
     return arr.astype(t.dtype, copy=False)
+
+
+def seed_value(grad: Any, t: Any) -> np.ndarray:
+    """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype; a copy for a leaf (whose
+    .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G)."""
+    arr = grad.data if hasattr(grad, "grad_fn") else grad
+    if isinstance(arr, (Value, str, bytes)) or np.asarray(arr).dtype.kind not in "biuf":
+        raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
+                        f"Tensor or a nested list), got {type(grad).__name__} {grad!r:.40}")
+    seed = np.array(arr, dtype=t.data.dtype) if t.grad_fn is None else np.asarray(arr, t.data.dtype)
+    if seed.shape != t.shape:
+        raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {t.shape}; "
+                         "they must be equal")
+    return seed

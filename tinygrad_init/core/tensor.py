@@ -24,7 +24,7 @@ from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
-from .inputs import to_array
+from .inputs import seed_value, to_array
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -106,6 +106,10 @@ class _GraphNode:
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
 
+    def __getstate__(self) -> tuple:  # a copy is new to the clock and no view (its arrays are copied one by one): its
+        return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
+            {k: getattr(self, k) for k in type(self).__slots__ if k[:2] != "__"}  # version and base stay behind
+
     # The tensor-node protocol of tinygrad_init.autograd.
 
     def gradient(self) -> np.ndarray | None:
@@ -140,8 +144,8 @@ class Node(_GraphNode):
     requires_grad = _requires_grad = True
     is_leaf, data, _base, scalar = False, None, None, False
     _name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
-    op = property(lambda self: self.fn.name)
-    rules = property(lambda self: self.fn.rules)
+    op, rules = property(lambda self: self.fn.name), property(lambda self: self.fn.rules)
+    __reduce_ex__ = autograd.reduce_node  # pickle and deepcopy without recursion
     grad = property(lambda self: self._grad, lambda self, value: setattr(self, "_grad", value))
     name = property(lambda self: self._name, lambda self, value: setattr(self, "_name", value))
 
@@ -251,10 +255,6 @@ class Tensor(_GraphNode):
             self._name = name
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
             self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)
-
-    def __getstate__(self) -> tuple:  # a copy is new to the clock (and `_base` a weak reference): both stay behind
-        return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
-            {k: getattr(self, k) for k in Tensor.__slots__[:4]}
 
     @classmethod
     def zeros(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
@@ -540,23 +540,26 @@ class Tensor(_GraphNode):
                                "Create the parameters with requires_grad=True (nn layers do) and do not build it "
                                "inside no_grad().")
         seed = self._seed(grad)
-        order, held = autograd.topological_order(self), []
+        order, held, outer = autograd.topological_order(self), [], {}
         for node in order:
             if type(node) is Node:
                 node._grad = None
                 if retain_grads:
                     node.retain = True
             elif node._hooks or node._grad is not None:  # a leaf's hooks see this pass's gradient: the pass's sum,
+                if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
+                    outer[node], node._grad = (node._held, node._grad), None
                 node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
                 held.append(node)
         try:
             autograd.backward(self.grad_fn or self, seed, order, retain_graph)
-        except BaseException:  # a hook raised, say: the leaves not yet done keep what they held (as in PyTorch)
+            for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
+                node.gradient()
+        finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)
             for node in held:
                 node._grad = vars(node).pop("_held", node._grad)
-            raise
-        for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
-            node.gradient()
+            for node, (h, g) in outer.items():  # the pass that ran this one goes on, holding this one's gradient too
+                node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:
@@ -566,16 +569,7 @@ class Tensor(_GraphNode):
             seed = np.empty(self.data.shape, self.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
             seed.fill(1)
             return seed
-        arr = grad.data if isinstance(grad, Tensor) else grad
-        if isinstance(arr, (Value, str, bytes)) or np.asarray(arr).dtype.kind not in "biuf":
-            raise TypeError(f"backward: grad must be an array of numbers of shape {self.shape} (a numpy array, a "
-                            f"Tensor or a nested list), got {type(grad).__name__} {grad!r:.40}")
-        # a leaf's .grad must own its memory; an op's result only reads its seed (no copy of a big G)
-        seed = np.array(arr, dtype=self.data.dtype) if self.grad_fn is None else np.asarray(arr, self.data.dtype)
-        if seed.shape != self.shape:
-            raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {self.shape}; "
-                             "they must be equal")
-        return seed
+        return seed_value(grad, self)
 
     def retain_grad(self) -> "Tensor":
         """Keep this intermediate tensor's `.grad` after backward (leaves always keep theirs)."""

@@ -416,7 +416,8 @@ def as_ledger(fn: str, steps: Any) -> Ledger:
 def record(arrays: bool = False) -> Iterator[Ledger]:
     """Record the backward passes run in the block into the `Ledger` it yields: `with ledger.record() as
     steps: loss.backward()`. Blocks may nest or overlap; on exit, also after an error, the ledger stops
-    recording. The recorder is process-wide: record one thread at a time. `arrays`: see `Ledger`."""
+    recording. It records the passes of the thread that runs the block, not a backward that a hook runs during
+    one (a ledger opened in the hook records that). `arrays`: see `Ledger`."""
     led = Ledger(arrays=arrays)
     led.outer = autograd.set_recorder(led)
     try:

@@ -33,7 +33,6 @@ import contextlib
 import functools
 import inspect
 import threading
-import weakref
 from typing import Any, Callable, Iterable, TypeVar, overload
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
@@ -109,55 +108,6 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
                 emit(node)  # a leaf
                 break
     return order
-
-
-# ------------------------------------------------------------------ pickle and copy.deepcopy of a graph
-
-
-class _Order(list):
-    """The nodes a node was computed from, in topological order, which pickle or deepcopy copies before the node:
-    each after its parents, so that copying one never recurses into another."""
-
-    __slots__ = ("__weakref__",)
-
-    def __reduce_ex__(self, protocol: Any) -> tuple:
-        return list, (), None, iter(self)  # a plain list in the copy
-
-
-class _Copying(threading.local):
-    def __init__(self) -> None:
-        self.order_of: dict[int, weakref.ref] = {}  # id(node) -> the order it is in, while a copy holds that order
-
-
-_COPYING = _Copying()
-
-
-def reduce_node(node: Any, protocol: Any = None) -> tuple:
-    """A node's `__reduce_ex__`, for pickle and `copy.deepcopy`: the nodes it was computed from come first, in
-    topological order, so that copying a graph recurses one node deep however long its chains are (a recursive
-    copy of a 1,000-op chain exceeds Python's recursion limit); they and a leaf are copied as Python does."""
-    default, order_of = object.__reduce_ex__(node, 2), _COPYING.order_of
-
-    def copying(n: Any) -> bool:  # in an order that a copy under way holds: copied before (or with) its nodes
-        return (ref := order_of.get(id(n))) is not None and ref() is not None
-
-    if copying(node) or node.scalar and node._a is None:
-        return default  # its parents are copied already, or it has none (a leaf Value)
-    order = _Order(topological_order(node, lambda n: () if copying(n) else n.parents)[:-1])  # not below those
-    ids = [id(n) for n in order]
-
-    def forget(ref: weakref.ref) -> None:  # the copy is done: its memo let the order go
-        for i in ids:
-            if order_of.get(i) is ref:
-                del order_of[i]
-
-    order_of.update(dict.fromkeys(ids, weakref.ref(order, forget)))
-    return blank_node, (type(node), order), default[2]
-
-
-def blank_node(cls: type, ancestors: list) -> Any:
-    """A node of class `cls`, its state not yet set, in a copy that holds its `ancestors` already."""
-    return object.__new__(cls)
 
 
 # ------------------------------------------------------------------ grad mode, per thread

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
+from .copying import reduce_node
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
 from .inputs import seed_value, to_array
@@ -145,7 +146,7 @@ class Node(_GraphNode):
     is_leaf, data, _base, scalar = False, None, None, False
     _name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
     op, rules = property(lambda self: self.fn.name), property(lambda self: self.fn.rules)
-    __reduce_ex__ = autograd.reduce_node  # pickle and deepcopy without recursion
+    __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
     grad = property(lambda self: self._grad, lambda self, value: setattr(self, "_grad", value))
     name = property(lambda self: self._name, lambda self, value: setattr(self, "_name", value))
 

@@ -27,6 +27,7 @@ from typing import Iterable, Union
 import numpy as np
 
 from . import autograd
+from .copying import reduce_node
 
 __all__ = ["Value"]
 
@@ -109,7 +110,7 @@ class Value:
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
     __array_ufunc__ = None  # numpy scalars and arrays defer to Value's reflected ops
     scalar = True  # a scalar node (see tinygrad_init.autograd)
-    __reduce_ex__ = autograd.reduce_node  # pickle and deepcopy without recursion
+    __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else _number(data, "Value")

@@ -783,21 +783,37 @@ def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_
 
 
 @pytest.mark.slow
-def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says() -> None:
+def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says(monkeypatch) -> None:
     # He et al. 2015, Fig. 3 in miniature: experiments.depth(rng, quick=True, seeds=5) for rng 0-9, plain SGD at 30
-    # layers (the momentum panel left out: momentum=0 repeats the plain one), networks whose loss leaves ln 2
-    from tinygrad_init import experiments
+    # layers (the momentum panel left out: momentum=0 repeats the plain one), networks whose loss leaves ln 2. Over
+    # the BLAS kernels measured (OpenBLAS's Haswell/Zen, SkylakeX/Cooperlake, Sandybridge, Prescott; numpy without
+    # AVX-512) 1-2 Xavier and 48-50 He networks: the page says so; asserted with two networks of slack
+    import numpy as np
 
+    from tinygrad_init import experiments
+    from tinygrad_init.lab import training
+
+    page = _prose("concepts/initialization.md")
     assert ("over ten data sets of five networks each, `rng` 0 to 9 with `quick=True, seeds=5` (`quick=True` alone "
-            "trains three), 2 of the 50 Xavier networks leave ln 2 and 48 of the 50 He networks") in \
-        _prose("concepts/initialization.md")
+            "trains three), 1 or 2 of the 50 Xavier networks leave ln 2 and 48 to 50 of the 50 He networks") in page
+    assert "Those counts differ by a network or two from one machine to another." in page
     assert experiments.depth(quick=True).settings["seeds"] == [0, 1, 2]
-    left = {"xavier_uniform": 0, "he_normal": 0}
+    left, runs = {"xavier_uniform": 0, "he_normal": 0}, {}
     for rng in range(10):
-        table = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,), momentum=0.0).tables["main"]
-        for init, count in zip(table.column("init"), table.column("left_ln2")):
+        runs[rng] = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,), momentum=0.0)
+        for init, count in zip(runs[rng].table.column("init"), runs[rng].table.column("left_ln2")):
             left[init] += int(count)
-    assert left == {"xavier_uniform": 2, "he_normal": 48}
+    assert left["xavier_uniform"] <= 2 + 2 and left["he_normal"] >= 48 - 2, left
+    # why the counts move: the data of rng 4 (where the Xavier networks that leave ln 2 are) moved by one ulp, as
+    # another kernel's sums would move it, moves the first loss by about an ulp and a later one of some network by
+    # more than 0.1 (0.42 to 21 over four of the kernels above)
+    moons = training._data.moons
+    monkeypatch.setattr(training._data, "moons", lambda *a, **k: (lambda X, y: (np.nextafter(X, np.inf), y))(
+        *moons(*a, **k)))
+    nudged = experiments.depth(rng=4, quick=True, seeds=5, layers=(30,), momentum=0.0)
+    moved = np.abs(np.subtract(*(np.array([r.data[sc]["panels"]["30 layers, plain SGD, lr 0.03"]["loss"] for sc in (
+        "xavier_uniform", "he_normal")], float) for r in (runs[4], nudged))))
+    assert moved[..., 0].max() < 1e-5 and moved.max() > 0.1, moved.max(axis=(0, 1))
 
 
 def test_the_gauss_hermite_nodes_lie_as_far_apart_as_mean_field_md_says() -> None:

@@ -177,7 +177,10 @@ def test_the_report_sections():
     assert rows["chaotic"]["c_star"] == pytest.approx(theory.correlation_fixed_point("tanh", 3.0, 0.05))
     assert abs(rows["chaotic"]["c_20_from_0.9"] - rows["chaotic"]["c_star"]) < 0.35  # forgetting where it started
     assert chaos.data["trainability"] == json.loads(S.SHIPPED.read_text())  # shown, not recomputed
-    assert chaos.findings[-1].endswith(f"`{S.REGENERATE}` makes it again.")
+    # made again elsewhere, 27-30 of the 99 cells differ (another BLAS kernel's last bits, grown by chaotic training)
+    assert chaos.findings[-1].endswith(f"`{S.REGENERATE}` makes it again (byte for byte with the BLAS kernel that "
+                                       "made it; with another, deep networks near the edge of chaos may train "
+                                       "otherwise).")
     iso = S.isometry_section(0, quick=True)
     assert iso.settings == {"depths": [2, 8, 32, 64], "width": 48, "networks": 1, "seed": 0}
     spread = {(r["weights"], r["depth"]): r["spread"] for r in iso.tables["main"]}

@@ -551,9 +551,19 @@ def test_glorot_bengio_top_layer_saturates_then_recovers() -> None:
 def test_the_saturation_sentence_words_follow_the_means() -> None:
     # scheme="zeros" read "falls from a mean of 0.50 to 0.50 by step 0 ... it recovers to 0.50 ... as the loss falls
     # from 0.693 to 0.693"; "small" had its top layer "recover" to 0.01, where it fell
+    # The zeros net sits on an unstable balance: its top layer stays at 0.50 with most BLAS kernels, and falls to 0.01
+    # by step 15 with OpenBLAS's Prescott ones (a last bit that is not zero grows): the words follow either way
+    import re
+
     zeros, small = (E.sigmoid_saturation(rng=0, quick=True, scheme=sc, steps=200).findings[0]
                     for sc in ("zeros", "small"))
-    assert "stays near its starting mean of 0.50" in zeros and "is still at 0.50" in zeros and "loss goes" in zeros
+    for text in (zeros, small):
+        fell = re.search(r"falls from a mean of ([\d.]+) to ([\d.]+) by step", text)
+        stayed = re.search(r"stays near its starting mean of ([\d.]+) \(lowest ([\d.]+),", text)
+        start, low = (float(v) for v in (fell or stayed).groups())
+        assert (fell is not None) == (low < start - 0.05) and (fell is None) == (stayed is not None), text
+        end = float(re.search(r"it is still at ([\d.]+) by step 200", text)[1])  # "recovers" only above low + 0.05
+        assert end <= low + 0.05 and "loss goes from 0.693 to 0.693" in text, text
     assert "falls from a mean of 0.50 to 0.01" in small and "it is still at 0.01 by step 200" in small
     assert not any(w in zeros + small for w in ("recovers", "loss falls"))
 

@@ -783,21 +783,37 @@ def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_
 
 
 @pytest.mark.slow
-def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says() -> None:
+def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says(monkeypatch) -> None:
     # He et al. 2015, Fig. 3 in miniature: experiments.depth(rng, quick=True, seeds=5) for rng 0-9, plain SGD at 30
-    # layers (the momentum panel left out: momentum=0 repeats the plain one), networks whose loss leaves ln 2
-    from tinygrad_init import experiments
+    # layers (the momentum panel left out: momentum=0 repeats the plain one), networks whose loss leaves ln 2. Over
+    # the BLAS kernels measured (OpenBLAS's Haswell/Zen, SkylakeX/Cooperlake, Sandybridge, Prescott; numpy without
+    # AVX-512) 1-2 Xavier and 48-50 He networks: the page says so; asserted with two networks of slack
+    import numpy as np
 
+    from tinygrad_init import experiments
+    from tinygrad_init.lab import training
+
+    page = _prose("concepts/initialization.md")
     assert ("over ten data sets of five networks each, `rng` 0 to 9 with `quick=True, seeds=5` (`quick=True` alone "
-            "trains three), 2 of the 50 Xavier networks leave ln 2 and 48 of the 50 He networks") in \
-        _prose("concepts/initialization.md")
+            "trains three), 1 or 2 of the 50 Xavier networks leave ln 2 and 48 to 50 of the 50 He networks") in page
+    assert "Those counts differ by a network or two from one machine to another." in page
     assert experiments.depth(quick=True).settings["seeds"] == [0, 1, 2]
-    left = {"xavier_uniform": 0, "he_normal": 0}
+    left, runs = {"xavier_uniform": 0, "he_normal": 0}, {}
     for rng in range(10):
-        table = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,), momentum=0.0).tables["main"]
-        for init, count in zip(table.column("init"), table.column("left_ln2")):
+        runs[rng] = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,), momentum=0.0)
+        for init, count in zip(runs[rng].table.column("init"), runs[rng].table.column("left_ln2")):
             left[init] += int(count)
-    assert left == {"xavier_uniform": 2, "he_normal": 48}
+    assert left["xavier_uniform"] <= 2 + 2 and left["he_normal"] >= 48 - 2, left
+    # why the counts move: the data of rng 4 (where the Xavier networks that leave ln 2 are) moved by one ulp, as
+    # another kernel's sums would move it, moves the first loss by about an ulp and a later one of some network by
+    # more than 0.1 (0.42 to 21 over four of the kernels above)
+    moons = training._data.moons
+    monkeypatch.setattr(training._data, "moons", lambda *a, **k: (lambda X, y: (np.nextafter(X, np.inf), y))(
+        *moons(*a, **k)))
+    nudged = experiments.depth(rng=4, quick=True, seeds=5, layers=(30,), momentum=0.0)
+    moved = np.abs(np.subtract(*(np.array([r.data[sc]["panels"]["30 layers, plain SGD, lr 0.03"]["loss"] for sc in (
+        "xavier_uniform", "he_normal")], float) for r in (runs[4], nudged))))
+    assert moved[..., 0].max() < 1e-5 and moved.max() > 0.1, moved.max(axis=(0, 1))
 
 
 def test_the_gauss_hermite_nodes_lie_as_far_apart_as_mean_field_md_says() -> None:
@@ -914,14 +930,37 @@ def test_a_sweeps_normal_schemes_differ_only_in_scale_as_sweep_md_says() -> None
 
 
 def test_the_shipped_chaos_result_is_what_the_command_regenerates_as_explorer_md_says() -> None:
-    # "To regenerate that result, byte for byte": the grid's cells are seeded in order from one generator, so the
-    # first cells of the first row, trained again at the shipped settings, give the shipped accuracies exactly
+    # "To regenerate that result": the grid's cells are seeded in order from one generator, so the first cells of the
+    # first row (ordered phase, shallow), trained again at the shipped settings, give the shipped accuracies exactly on
+    # every BLAS kernel; the whole file only with the SkylakeX kernels that made it (the others move 27-30 deep cells)
     import json
 
     from tinygrad_init import spectra
 
-    assert "To regenerate that result, byte for byte:" in _prose("howto/explorer.md")
+    page = _prose("howto/explorer.md")
+    assert "To regenerate that result:" in page and "byte for byte:" not in page
+    assert "It comes back byte for byte on a machine whose BLAS kernel adds up as the one that made it (OpenBLAS's " \
+           "SkylakeX kernels). With other kernels the cells of the ordered phase and the shallow networks come back " \
+           "the same, but 27 to 30 of the 99 cells" in page
     shipped = json.loads((ROOT / "tinygrad_init" / "lab" / "data" / "chaos_heatmap.json").read_text(encoding="utf-8"))
     again = spectra.trainability(sigma_w2s=shipped["sigma_w2"][:1], depths=shipped["depth"][:3], steps=shipped["steps"],
                                  sigma_b2=shipped["sigma_b2"], width=shipped["width"], lr=shipped["lr"])
     assert again["accuracy"] == [shipped["accuracy"][0][:3]] and again["chance"] == shipped["chance"]
+
+
+def test_the_pages_promise_the_same_bytes_on_one_machine_only() -> None:
+    # "The same seed writes the same bytes" (the report's and the explorer's pages, the report's docstring) and
+    # "Reproduce every number and figure with ..." (the report) held on one machine only: another BLAS kernel of the
+    # same machine changed the last digits of every data file, the quick report's 10*randn median train accuracy
+    # (82.0% or 80.0%) and 162 of the explorer's 432 networks; the pages now say so, and what did not change
+    from tinygrad_init.lab import report
+
+    lecture = _prose("howto/lecture-report.md")
+    assert "The same seed writes the same bytes on the same machine" in lecture
+    assert "median train accuracy of 82.0% or 80.0%" in lecture and "No verdict word changed." in lecture
+    explorer = _prose("howto/explorer.md")
+    assert "On one machine the same seed writes the same bytes" in explorer and "No verdict word changed." in explorer
+    assert "The same seed writes the same bytes on one machine (another BLAS kernel" in " ".join(report.__doc__.split())
+    page = report.render_html([], {}, seed=0, quick=True)
+    assert "</code> on this machine (another BLAS kernel changes the last digits, and a training run near a " \
+           "threshold may come out otherwise)" in page

@@ -200,14 +200,16 @@ def test_compare_inits_findings_are_the_numbers(comparison):
 
 def test_update_data_sentence_agrees_with_the_numbers_it_shows():
     # seed 2, the report's section: good init's update:data ran from -2.88 to -2.48 (the output layer), shown as
-    # "-2.9 to -2.5" beside "within half a decade of -3 for every matrix: none"; the numbers shown decide the word
+    # "-2.9 to -2.5" beside "within half a decade of -3 for every matrix: none"; the numbers shown decide the word.
+    # Poor init's range depends on the BLAS kernel (-3.09 to -2.48 with OpenBLAS's Haswell kernels, -3.2 to -2.53
+    # with Prescott's, so "poor init" is named there), good init's -2.88 to -2.48 does not
     import re
 
     text = D.section(2).findings[3]
     near = text.rsplit(": ", 1)[1].rstrip(".").split(" and ")
     for run, low, high in re.findall(r"(poor init|good init|batch norm) (-?[\d.]+) to (-?[\d.]+)", text):
         assert (run in near) == (-3.5 <= float(low) and float(high) <= -2.5), text
-    assert "good init -2.88 to -2.48" in text and near == ["none"]
+    assert "good init -2.88 to -2.48" in text and "good init" not in near
 
 
 def test_loss_sentence_names_both_of_its_numbers(comparison):

@@ -126,14 +126,17 @@ def test_the_shipped_heatmap():
 
 def test_the_shipped_heatmap_is_what_its_command_makes_today():
     # it was made by an older engine: 31 of its 99 accuracies differed from `tinygrad-init chaos` (up to 0.28);
-    # one network, replayed as the command seeds it (rng 0: the teacher, X, then a seed per cell, row by row)
+    # one network, replayed as the command seeds it (rng 0: the teacher, X, then a seed per cell, row by row). Not a
+    # deep chaotic one: another BLAS kernel alone moves 27-30 of the cells (OpenBLAS's Haswell, Sandybridge and
+    # Prescott kernels against the SkylakeX ones that made the file; up to 198 of 512 points), among them
+    # sigma_w^2 = 4 at depth 16 (1.0 or 0.998), while every kernel gives sigma_w^2 = 1 at depth 16 the same 0.8125
     from tinygrad_init.lab.diagnostics import fit
     r = json.loads(S.SHIPPED.read_text())
     gen = np.random.default_rng(0)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, seeds = (X @ teacher).argmax(axis=1), gen.integers(2 ** 31, size=(len(r["sigma_w2"]), len(r["depth"])))
-    i, j = r["sigma_w2"].index(4.0), r["depth"].index(16)
-    model = S.network(16, r["width"], "tanh", 4.0, r["sigma_b2"], inputs=16, outputs=4, rng=int(seeds[i, j]),
+    i, j = r["sigma_w2"].index(1.0), r["depth"].index(16)
+    model = S.network(16, r["width"], "tanh", 1.0, r["sigma_b2"], inputs=16, outputs=4, rng=int(seeds[i, j]),
                       dtype=np.float32)
     with threadpool_limits(1, "blas"):  # as trainability runs
         fit(model, X, y, r["steps"], r["lr"], rng=int(seeds[i, j]))
@@ -174,7 +177,10 @@ def test_the_report_sections():
     assert rows["chaotic"]["c_star"] == pytest.approx(theory.correlation_fixed_point("tanh", 3.0, 0.05))
     assert abs(rows["chaotic"]["c_20_from_0.9"] - rows["chaotic"]["c_star"]) < 0.35  # forgetting where it started
     assert chaos.data["trainability"] == json.loads(S.SHIPPED.read_text())  # shown, not recomputed
-    assert chaos.findings[-1].endswith(f"`{S.REGENERATE}` makes it again.")
+    # made again elsewhere, 27-30 of the 99 cells differ (another BLAS kernel's last bits, grown by chaotic training)
+    assert chaos.findings[-1].endswith(f"`{S.REGENERATE}` makes it again (byte for byte with the BLAS kernel that "
+                                       "made it; with another, deep networks near the edge of chaos may train "
+                                       "otherwise).")
     iso = S.isometry_section(0, quick=True)
     assert iso.settings == {"depths": [2, 8, 32, 64], "width": 48, "networks": 1, "seed": 0}
     spread = {(r["weights"], r["depth"]): r["spread"] for r in iso.tables["main"]}

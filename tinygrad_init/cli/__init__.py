@@ -214,7 +214,7 @@ def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, A
     return rows
 
 
-@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order, and so the digits, do not depend on the machine
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order, and so the digits, do not depend on the cores
 def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, Any]:
     """Train the demo network, printing its progress and gradient tables to `out` (default stdout); returns
     `final_loss`, `train_accuracy`, `test_accuracy`, `history` (`(epoch, loss, train_acc, test_acc)` tuples)

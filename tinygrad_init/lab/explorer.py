@@ -41,7 +41,7 @@ QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("smal
 verdict = judge
 
 
-@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the core count
 @enable_grad()  # it measures gradients, also when called inside no_grad()
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
             bins: int = 30, rng: Rng = 0) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The lecture report (`tinygrad-init report --out DIR`): `report.html`, one self-contained page of every
 experiment's findings, figures and tables, `report.json` (every number), `figures/` (PNG, SVG on request) and
-`data/` (JSON, CSV). The same seed writes the same bytes; timings go to stderr only."""
+`data/` (JSON, CSV). The same seed writes the same bytes on one machine (another BLAS kernel changes the last digits,
+and a training run near a threshold may come out otherwise); timings go to stderr only."""
 
 from __future__ import annotations
 
@@ -99,7 +100,8 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
            f"<title>Weight initialization, layer by layer</title>\n<style>{_CSS}</style>\n</head>\n<body>",
            "<h1>Weight initialization, layer by layer</h1>",
            f'<p class="settings">tinygrad_init {_esc(__version__)}; seed {seed}; {"quick" if quick else "full"} sizes. '
-           f"Reproduce every number and figure with <code>{_esc(cmd)}</code>; every number is in "
+           f"Reproduce every number and figure with <code>{_esc(cmd)}</code> on this machine (another BLAS kernel "
+           "changes the last digits, and a training run near a threshold may come out otherwise); every number is in "
            "<code>report.json</code> and <code>data/</code>, each figure in <code>figures/</code>. Results over "
            "several seeds are given as the median with the lowest and highest value (figures: a line and a band)."
            "</p>", "<nav><h2>Contents</h2><ol>"]

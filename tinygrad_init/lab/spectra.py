@@ -61,7 +61,7 @@ def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: A
     return [check(fn, name, v, *bounds, **kw) for v in values]
 
 
-@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the core count
 def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0.2, 0.9), sigma_b2: float = 0.05,
                  networks: int = 8, pairs: int = 8, rng: Rng = 0) -> dict[str, Any]:
     """Correlation `c_l = y_1 . y_2 / (|y_1| |y_2|)` of two inputs' pre-activations at each layer of tanh networks in
@@ -96,7 +96,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
     return out
 
 
-@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the core count
 def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = None, depths: Sequence[int] | None = None,
                  sigma_b2: float = 0.05, width: int = 64, steps: int | None = None, lr: float = 0.01,
                  rng: Rng = 0) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
             "command": "tinygrad-init chaos" + (" --quick" if quick else "")}
 
 
-@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the machine
+@threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the core count
 @enable_grad()  # it measures gradients, also when called inside no_grad()
 def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int = 200, networks: int = 3,
                      sigma_b2: float = 1e-4, rng: Rng = 0) -> dict[str, Any]:
@@ -357,7 +357,9 @@ def chaos_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
         {"correlations": {"depth": L, "width": width, "sigma_b2": 0.05}, "seed": seed, "heatmap": str(SHIPPED.name)},
         [finding(n, r) for n, r in res.items()] + [
             f"The heatmap is a shipped result ({heat['width']} units, {heat['steps']} steps, {len(heat['sigma_w2'])} x "
-            f"{len(heat['depth'])} networks: minutes), not recomputed here; `{REGENERATE}` makes it again."],
+            f"{len(heat['depth'])} networks: minutes), not recomputed here; `{REGENERATE}` makes it again (byte for "
+            "byte with the BLAS kernel that made it; with another, deep networks near the edge of chaos may train "
+            "otherwise)."],
         {n: partial(figure, n, r) for n, r in res.items()})
 
 

@@ -261,7 +261,7 @@ assert np.tanh(np.float32(10.0)) == 1 and exactly_one > 0.5
 # $\partial L/\partial z$ is only about 0.16 of $\partial L/\partial h$ (layer 10). Through
 # the few unsaturated units it gets across the large weights, and the net effect is a factor
 # of about 3.5 per layer: going down, the std of the gradient **explodes** to $8 \times 10^4$
-# at layer 1 ($7.3$ to $7.7 \times 10^4$ over seeds 0 to 9). Yet the median unit of layer 1
+# at layer 1 ($7.2$ to $7.9 \times 10^4$ over seeds 0 to 9). Yet the median unit of layer 1
 # receives exactly 0: in float32, numpy's $\tanh z$ *is* $\pm 1$ for $|z| \ge 10$, which is
 # most of the entries here, and $\tanh' = 1 - h^2$ is 0 there. The slide's "all zero"
 # describes the typical unit; the std describes the few that are not saturated.

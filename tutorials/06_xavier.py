@@ -406,20 +406,23 @@ median = np.median(hidden, axis=0)                             # (recorded step,
 first = (steps >= 6) & (steps <= 100)                         # from step 6 to step 100
 assert abs(rows[4]["mean_start"] - 0.5) < 0.01 and np.all(median[first, 3] < 0.05)
 assert np.all(np.abs(median[steps <= 100, :3] - 0.5) < 0.11)
-assert rows[4]["mean_lowest"] < 0.03 and rows[4]["mean_end"] > 3 * rows[4]["mean_lowest"]
-assert (rows[4]["step_of_lowest"], round(rows[4]["mean_lowest"], 2)) == (144, 0.02)     # the prose's "here"
+assert rows[4]["mean_lowest"] < 0.035 and rows[4]["mean_end"] > 3 * rows[4]["mean_lowest"]
+assert rows[4]["step_of_lowest"] <= 150 and 0.15 < rows[4]["mean_end"] < 0.2          # the prose's figures
 sat.figure
 
 # %% [markdown]
 # The median over the five seeds: the top layer falls to about 0.03 within the first six
 # steps and stays below 0.05 for the first hundred, while layers 1 to 3 stay near $1/2$ (within
-# 0.11 of it); it sits near its lowest for a while (the step of the lowest mean itself is a
-# matter of rounding: here step 144, at 0.02), then climbs back out, to more than three times
-# its lowest mean, as the loss falls. Other draws agree: over `rng` 0 to 9 (ten data sets, five
-# networks each) the median top layer is at 0.013-0.033 by step 6 and below 0.05 until step
-# 100, and every one of the fifty networks' top layers is below 0.04 at step 6; layers 1 to 3
-# drift further from $1/2$ later, to between 0.40 and 0.73 until the top layer is at its
-# lowest; and the top layer ends at 8 to 16 times its lowest mean.
+# 0.11 of it); it sits near its lowest for a while, then climbs back out, to 0.16-0.19 at step
+# 1,000 (more than three times its lowest mean) as the loss falls. The curve is flat down
+# there, so *where* its lowest point falls is a matter of the arithmetic's last bits, and those
+# differ between machines: the CPU's BLAS library sums a matrix product in its own order, and
+# training amplifies the difference. We measured step 144 at 0.015-0.022 with two of
+# OpenBLAS's kernels and step 6 at 0.033 with two others. Other draws agree: over `rng` 0 to 9
+# (ten data sets, five networks each) the median top layer is at 0.013-0.033 by step 6 and
+# below 0.05 until step 100, and every one of the fifty networks' top layers is below 0.04 at
+# step 6; layers 1 to 3 drift further from $1/2$ later, to between 0.38 and 0.73 until the top
+# layer is at its lowest; and the top layer ends at 5 to 21 times its lowest mean.
 #
 # ## 7. The sigmoid's 4x rule
 #

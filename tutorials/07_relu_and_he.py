@@ -261,9 +261,12 @@ deep.table
 # and all five He nets do. At 22 layers (Fig. 2) every He net leaves ln 2 too, but only one
 # Xavier net does within 500 steps: in miniature Xavier is far slower, not merely a little.
 # Other draws tell the same story, though not without exception: over ten data sets (`rng` 0
-# to 9, five networks each, 50 runs per cell) 2 of the 50 Xavier nets of 30 layers leave ln 2
-# (both on one data set) and 48 of the 50 He nets do; at 22 layers 13 of 50 Xavier nets (0 to 3
-# of 5 per data set) and all 50 He nets.
+# to 9, five networks each, 50 runs per cell) 1 or 2 of the 50 Xavier nets of 30 layers leave
+# ln 2 (on one data set) and 48 to 50 of the 50 He nets do; at 22 layers 13 or 14 of 50 Xavier
+# nets (0 to 3 of 5 per data set) and all 50 He nets. The counts can differ by a run or two
+# between machines: a run near the threshold is chaotic, and a last-bit difference in a matrix
+# product's sum (each CPU's BLAS library sums in its own order) grows over the steps until it
+# tips the run one way or the other.
 #
 # With Xavier the signal that reaches the output is about $2^{-16}$ of He's: section 3's
 # $1/\sqrt 2$ for each of the 29 square layers, and $1/3$ at the input layer, where Xavier's
@@ -287,16 +290,18 @@ deep.figure
 # **The momentum caveat.** He et al. trained with momentum 0.9; the runs above, and those of
 # tutorial 8, use plain SGD. The third panel runs the 30-layer nets with momentum 0.9 at the same
 # effective step ($\text{lr} = 0.03 \times (1 - 0.9)$). There one of the five Xavier nets (seed 4) does fall
-# below $\ln 2 / 2$ within the 500 steps, down to 0.1, before it climbs back towards ln 2: the
-# stall depends on the optimizer as well as on the init. How many leave for good after the full
-# report's 1,200 steps? Run `experiments.depth(rng=0)` (it takes some seconds) and see.
+# below $\ln 2 / 2$ within the 500 steps, down to 0.03-0.15: the stall depends on the optimizer
+# as well as on the init. That run is as chaotic as they come: whether it climbs back towards
+# ln 2 before step 500 or stays down differs between machines (we measured both, under
+# different BLAS kernels). How many leave for good after the full report's 1,200 steps? Run
+# `experiments.depth(rng=0)` (it takes some seconds) and see.
 
 # %%
 momentum = np.array(deep.data["xavier_uniform"]["panels"]["30 layers, momentum 0.9, lr 0.003"]["loss"])
 print("Xavier with momentum, lowest loss per seed:", np.round(momentum.min(axis=1), 3),
       "  final:", np.round(momentum[:, -1], 3))
 assert left[30, 0.9, "xavier_uniform"] == 1 and left[30, 0.9, "he_normal"] == 5
-assert np.argmin(momentum.min(axis=1)) == 4 and round(momentum[4].min(), 1) == 0.1 and momentum[4, -1] > 0.6
+assert np.argmin(momentum.min(axis=1)) == 4 and 0.02 < momentum[4].min() < 0.2
 
 # %% [markdown]
 # ## Try it yourself
@@ -323,7 +328,7 @@ assert np.argmin(momentum.min(axis=1)) == 4 and round(momentum[4].min(), 1) == 0
 # * Without biases, Xavier and He differ only by the overall scale $2^{L/2}$: the activation
 #   pattern is the same, the size is not.
 # * At depth 30, with plain SGD, that scale is the difference between a network that learns
-#   and one that does not: in five seeds of five here, in 48 of 50 He runs against 2 of 50
+#   and one that does not: in five seeds of five here, in 48-50 of 50 He runs against 1-2 of 50
 #   Xavier runs over ten data sets; momentum blurs the line.
 #
 # ## Exercises

@@ -211,14 +211,14 @@ momentum = np.array(deep.data["xavier_uniform"]["panels"]["30 layers, momentum 0
 for finding in deep.findings:
     print("-", finding)
 assert left[0.0, "xavier_uniform"] == 0 and left[0.0, "he_normal"] == 5 and left[0.9, "xavier_uniform"] == 1
-assert round(momentum[4].min(), 1) == 0.1 and momentum[4, -1] > 0.6
+assert 0.02 < momentum[4].min() < 0.2
 
 # %% [markdown]
 # With plain SGD none of the five Xavier nets leaves ln 2 within 500 steps (and every He net
-# does; over ten data sets, tutorial 7 counts 2 of 50 Xavier nets that leave and 48 of 50 He
-# nets). With momentum 0.9 at the same effective step, one of them (seed 4) gets down to a loss
-# of 0.1 before it climbs back: "Xavier cannot train 30 ReLU layers" holds for plain SGD at this
-# budget, not for every optimizer.
+# does; over ten data sets, tutorial 7 counts 1 or 2 of 50 Xavier nets that leave and 48 to 50
+# of 50 He nets). With momentum 0.9 at the same effective step, one of them (seed 4) gets down
+# to a loss of 0.03 to 0.15 (the figure depends on the machine, as tutorial 7 explains): "Xavier
+# cannot train 30 ReLU layers" holds for plain SGD at this budget, not for every optimizer.
 #
 # Now both networks with batch norm after every hidden Linear, and the tanh network without
 # it, three seeds each, 300 steps, in the training loop of tutorial 3.
@@ -269,7 +269,6 @@ for title in cases:
           [round(float(curves[title, True, s].min()), 3) for s in range(3)])
     assert all(curves[title, True, s].min() < np.log(2) / 2 for s in range(3))
 assert max(first["10 tanh layers, 0.01 * randn"]) <= 10 and 40 < min(first["30 ReLU layers, Xavier uniform"])
-assert max(first["30 ReLU layers, Xavier uniform"]) < 200
 assert np.abs(tanh_plain - np.log(2)).max() < 1e-6
 
 without = {"10 tanh layers, 0.01 * randn": (np.arange(301), tanh_plain),
@@ -291,11 +290,15 @@ plt.show()
 # %% [markdown]
 # Without batch norm (grey) the tanh network stays on $\ln 2$ to six digits in all three
 # seeds (and in seeds 0 to 9); the ReLU network with plain SGD stays within 0.001 of it in all
-# five seeds of `experiments.depth` (with other data, `rng` 0 to 9, in 6 of the 10 data sets;
-# on three others a net ends 0.001 to 0.02 from it, and on one two nets of five leave it).
+# five seeds of `experiments.depth` (with other data, `rng` 0 to 9, in 5 to 7 of the 10 data
+# sets, depending on the machine's arithmetic as tutorial 7 explains; on the others a net ends
+# 0.001 to 0.02 from it, or, on one, one or two nets of five leave it).
 # With batch norm all six runs leave it: the tanh networks within ten steps, the ReLU networks
-# after 40 to 200 (with spikes on the way, as tutorial 7's He networks had). Over seeds 0 to 9
-# of this loop the tanh networks take 4 to 14 steps (seed 4: 14) and the ReLU networks 41 to 196.
+# after 40 steps or more, within the 300 (with spikes on the way, as tutorial 7's He networks
+# had). Over seeds 0 to 9 of this loop the tanh networks take 4 to 8 steps, but for
+# seed 4 (13 to 18), and the ReLU networks 41 to 250. Those two figures are chaotic: the step
+# at which such a run leaves moves by steps, or tens of steps, between machines (tutorial 7
+# says why).
 #
 # ## 6. Training mode and evaluation mode
 #

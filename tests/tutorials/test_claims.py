@@ -5,6 +5,19 @@ behave ("over `rng` 0 to 9 ..."), the statement is checked here, so that it cann
 code. Each test recomputes the notebook's own computation for the seeds the prose names. The
 "Try it yourself" suggestions are run here too, as a student would edit the cell, and their
 outcome (or the prose's prediction of it) asserted.
+
+A training run can be chaotic: a last-bit difference in a matrix product's sum (another BLAS
+kernel blocks the sum otherwise, or fuses its multiply-adds) grows step by step until a marginal
+run crosses a threshold a step earlier or later, or not at all. Counts over runs, step counts and
+spreads can therefore differ by a run or a last digit between machines. Where that happens the
+prose states, and the test asserts, what was measured under all of OpenBLAS's Haswell, SkylakeX,
+Sandybridge and Prescott kernels and numpy's AVX-512 and AVX2 loops, with the slack written beside
+the assert. To check the claims under another kernel on one machine (the variables must be set
+before numpy is imported, so on the command line):
+
+    OPENBLAS_CORETYPE=SkylakeX python -m pytest tests/tutorials
+    OPENBLAS_CORETYPE=Sandybridge python -m pytest tests/tutorials      # no FMA
+    NPY_DISABLE_CPU_FEATURES="AVX512_ICL X86_V4" python -m pytest tests/tutorials   # numpy's AVX2 loops
 """
 
 from __future__ import annotations
@@ -45,23 +58,26 @@ def test_tutorial_1_xor_is_learned_from_nine_seeds_of_ten():
 
 
 def test_tutorial_4_constant_net_against_the_random_median():
-    """Tutorial 4: over rng 0-9 the constant net ends at 0.19-0.30, the random median at 0.014-0.064, 3.5-17x."""
+    """Tutorial 4: over rng 0-9 the constant net ends at 0.19-0.31, the random median at 0.014-0.064, 3.4-17x."""
     constant, random = [], []
     for rng in range(10):
         rows = {(r["init"], r["layer"]): r for r in experiments.symmetry(rng=rng).table.rows}
         constant.append(rows["constant", 1]["final_loss"])
         random.append(rows["xavier_uniform", 1]["final_loss"])
     ratio = np.array(constant) / np.array(random)
-    assert (round(min(constant), 2), round(max(constant), 2)) == (0.19, 0.30)
+    # the jumping constant nets' losses depend on the BLAS kernel: largest 0.301-0.314, the ratios 3.35-4.08 and
+    # 16.6-16.8 (Haswell, SkylakeX, Sandybridge, Prescott); slack 0.005 and 0.1 beyond them
+    assert round(min(constant), 2) == 0.19 and 0.295 < max(constant) < 0.32
     assert (round(min(random), 3), round(max(random), 3)) == (0.014, 0.064)
-    assert (round(ratio.min(), 1), round(ratio.max())) == (3.5, 17)
+    assert 3.25 < ratio.min() < 4.2 and 16.5 < ratio.max() < 16.95
 
 
 def test_tutorial_7_depth_over_ten_data_sets():
-    """Tutorials 7 and 8, docs: over rng 0-9 (five nets each) 2 of 50 Xavier nets of 30 layers (both on one data set)
-    and 48 of 50 He nets leave ln 2 with plain SGD in 500 steps; at 22 layers 13 of 50 Xavier nets (0-3 per data
-    set) and all 50 He nets. Every 30-layer Xavier net ends within 0.001 of ln 2 on 6 of the 10 data sets, on three
-    others one ends 0.001-0.02 from it."""
+    """Tutorials 7 and 8, docs: over rng 0-9 (five nets each) 1-2 of 50 Xavier nets of 30 layers (on one data set)
+    and 48-50 of 50 He nets leave ln 2 with plain SGD in 500 steps; at 22 layers 13-14 of 50 Xavier nets (0-3 per
+    data set) and all 50 He nets. Every 30-layer Xavier net ends within 0.001 of ln 2 on 5-7 of the 10 data sets, on
+    the others but one a net ends 0.001-0.02 from it. The ranges are those measured under the Haswell, SkylakeX,
+    Sandybridge and Prescott kernels (the asserts allow a run more either way)."""
     left, calm, drift = {}, 0, []
     for rng in range(10):
         # momentum=0.0: the plain SGD panels only (the same numbers: each net trains on its own), at half the cost
@@ -75,16 +91,17 @@ def test_tutorial_7_depth_over_ten_data_sets():
         off = np.abs(loss[:, -1] - LN2).max()
         calm += bool(off < 1e-3)
         drift += [round(off, 2)] if 1e-3 <= off and left[30, "xavier_uniform"][-1] == 0 else []
-    assert sum(left[30, "xavier_uniform"]) == 2 and max(left[30, "xavier_uniform"]) == 2
-    assert sum(left[30, "he_normal"]) == 48 and calm == 6 and len(drift) == 3 and max(drift) == 0.02
-    assert sum(left[22, "xavier_uniform"]) == 13 and max(left[22, "xavier_uniform"]) == 3
+    xavier30, xavier22 = left[30, "xavier_uniform"], left[22, "xavier_uniform"]
+    assert 1 <= sum(xavier30) <= 3 and sum(n > 0 for n in xavier30) == 1  # measured: 1-2, on one data set
+    assert sum(left[30, "he_normal"]) >= 47 and 4 <= calm <= 8 and calm + len(drift) == 9  # 48-50; 5-7 and 2-4
+    assert max(drift) <= 0.02 and 12 <= sum(xavier22) <= 15 and max(xavier22) == 3  # 13-14
     assert sum(left[22, "he_normal"]) == 50
 
 
 def test_tutorial_6_sigmoid_saturation_over_ten_data_sets():
     """Tutorial 6: over rng 0-9 the median top layer is at 0.013-0.033 by step 6 and below 0.05 until step 100,
-    all 50 nets below 0.04 at step 6; layers 1-3 stay between 0.40 and 0.73 until the top layer's lowest; it ends at
-    8-16 times its lowest mean."""
+    all 50 nets below 0.04 at step 6; layers 1-3 stay between 0.38 and 0.73 until the top layer's lowest; it ends at
+    5-21 times its lowest mean."""
     at_six, every, low, high, rebound, first = [], [], [], [], [], []
     for rng in range(10):
         result = experiments.sigmoid_saturation(rng=rng, quick=True, seeds=5)
@@ -100,8 +117,10 @@ def test_tutorial_6_sigmoid_saturation_over_ten_data_sets():
         high.append(below.max())
         rebound.append(top["mean_end"] / top["mean_lowest"])
     assert (round(min(at_six), 3), round(max(at_six), 3)) == (0.013, 0.033) and max(every) < 0.04
-    assert max(first) < 0.05 and (round(min(low), 2), round(max(high), 2)) == (0.40, 0.73)
-    assert (round(min(rebound)), round(max(rebound))) == (8, 16)
+    # the step of the top layer's lowest mean (the end of the window for layers 1-3) depends on the BLAS kernel, so
+    # do these: low 0.382-0.405, high 0.723-0.729, the rebound 4.96-8.6 to 15.8-20.9 measured
+    assert max(first) < 0.05 and 0.375 < min(low) < 0.41 and 0.72 < max(high) < 0.735
+    assert 4.5 < min(rebound) < 9 and 15.5 < max(rebound) < 22
 
 
 def test_tutorial_11_mean_squares_over_ten_seeds():
@@ -183,12 +202,12 @@ def test_tutorial_9_batch_norm_saturation_over_ten_seeds():
 
 def test_tutorial_5_cs231n_figures_over_ten_seeds():
     """Tutorial 5: over seeds 0-9 h_1 has std 0.213-0.214, h_2 is within 0.6% of 0.0476, the large init's gradient
-    std at layer 1 is 7.3-7.7e4 times the top's, h_1 to h_4 within 1.2% of CS231n's slide (0.213, 0.0476, 0.0106,
-    0.00238), and the width-100 factor's worst layer is 2-5.1% off 0.1. The
-    seed-0 figures hold for each seed: the activation stds within 2% of the theory, the large init's gradient stds
-    within 5%, 90% of its layer 10 saturated (the Gaussian's figure within 0.01), the small init's weight gradient
-    within 5% of 4.2e-5 at every layer, and a step of it, relative to the weights, tens of thousands of times
-    smaller than the cs231n init's."""
+    std at layer 1 is 7.2-7.9e4 times the top's, h_1 to h_4 within 1.2% of CS231n's slide (0.213, 0.0476, 0.0106,
+    0.00238), and the width-100 factor's worst layer is 2-5.1% off 0.1. The seed-0 figures hold for each seed: the
+    activation stds within 2% of the theory, the large init's gradient stds within 5% (within 7% here: seed 2 is 6%
+    off under the Prescott kernel), 90% of its layer 10 saturated (the Gaussian's figure within 0.01), the small
+    init's weight gradient within 5% of 4.2e-5 at every layer, and a step of it, relative to the weights, tens of
+    thousands of times smaller than the cs231n init's."""
     h1, h2, growth, width100 = [], [], [], []
     saturated = theory.activation_moments("tanh", 22.0 ** 2).saturated
     with threadpool_limits(1, user_api="blas"):
@@ -201,7 +220,7 @@ def test_tutorial_5_cs231n_figures_over_ten_seeds():
                 run = small.run(scheme, "tanh")
                 assert np.allclose(run.values("act_std"), run.values("act_std_theory"), rtol=0.02)
             large = small.run("large", "tanh")
-            assert np.allclose(grad, large.values("grad_act_std_theory"), rtol=0.05)
+            assert np.allclose(grad, large.values("grad_act_std_theory"), rtol=0.07)  # 6.0%: seed 2, Prescott
             sat = large.values("saturated")[-1]
             assert round(sat, 2) == 0.90 and abs(sat - saturated) < 0.01
             dw, cs_dw = (small.run(scheme, "tanh").values("grad_w_std") for scheme in ("small", "cs231n"))
@@ -219,7 +238,8 @@ def test_tutorial_5_cs231n_figures_over_ten_seeds():
                                if r is not None and np.isfinite(r)])
             width100.append(np.abs(ratios / 0.1 - 1).max())
     assert (round(min(h1), 3), round(max(h1), 3)) == (0.213, 0.214) and max(h2) < 0.006
-    assert (round(min(growth) / 1e4, 1), round(max(growth) / 1e4, 1)) == (7.3, 7.7)
+    # through ten saturated layers a seed's factor moves by up to 6% with the BLAS kernel: 7.23-7.94e4 measured
+    assert 7.15e4 < min(growth) < 7.4e4 and 7.6e4 < max(growth) < 8.05e4
     assert (round(100 * min(width100)), round(100 * max(width100), 1)) == (2, 5.1)
 
 
@@ -385,7 +405,10 @@ def test_tutorial_12_gains_of_tanh_xavier_at_20_layers():
 
 def test_tutorial_8_batch_norm_training_over_ten_seeds():
     """Tutorial 8, section 5, over seeds 0-9 of its loop: without batch norm the 10-layer tanh net stays within 1e-6
-    of ln 2 for 300 steps; with it the tanh nets fall below ln 2 / 2 at step 4-14, the 30-layer ReLU nets at 41-196."""
+    of ln 2 for 300 steps; with it the tanh nets fall below ln 2 / 2 at step 4-8 but seed 4 (13-18), the 30-layer
+    ReLU nets at 41-250. Those two are chaotic: measured under the Haswell, SkylakeX, Sandybridge and Prescott
+    kernels and numpy's AVX2 loops, tanh's seed 4 takes 13-18 steps, ReLU's first 41-55 and last 125-250; the asserts
+    allow 2 steps more for tanh, 5 and 50 for ReLU."""
     X, y = data.moons(64, noise=0.1, rng=0)
     targets = y.reshape(-1, 1).astype(np.float32)
 
@@ -407,7 +430,9 @@ def test_tutorial_8_batch_norm_training_over_ten_seeds():
     tanh = [steps_to_half_ln2("tanh", "small", 10, True, s) for s in range(10)]
     relu = [steps_to_half_ln2("relu", "xavier_uniform", 30, True, s) for s in range(10)]
     plain = [steps_to_half_ln2("tanh", "small", 10, False, s) for s in range(10)]
-    assert (min(tanh), max(tanh), min(relu), max(relu)) == (4, 14, 41, 196) and max(plain) < 1e-6
+    assert min(tanh) == 4 and sorted(tanh)[-2] == 8 and np.argmax(tanh) == 4 and 11 <= tanh[4] <= 20
+    assert 36 <= min(relu) <= 60 and 115 <= max(relu) <= 300  # a float (the distance from ln 2) if one never left
+    assert max(plain) < 1e-6
 
 
 def test_tutorial_11_mean_square_against_chi_over_ten_sets_of_networks():
@@ -505,7 +530,8 @@ def _tutorial_4_train():
 def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
     """Tutorial 4, section 4, over rng 0-9 of the moons and seeds 0-4 of the 1e-4 noise: the spread stays below
     1.6e-4 in all 50 runs; the loss curves agree within 0.001 on the five data sets where the constant net's loss
-    falls at every step; on the other five it jumps and the curves drift up to 0.14 apart."""
+    falls at every step; on the other five it jumps and the curves drift about 0.1 apart (0.11-0.14 under the BLAS
+    kernels measured)."""
     run, spreads, calm, jumpy = _tutorial_4_train(), [], [], []
     constant = init.get("constant", value=0.5)
     for rng in range(10):
@@ -520,7 +546,7 @@ def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
             assert n_units == 8
         (calm if (np.diff(c_loss) < 0).all() else jumpy).append(max(off))
     assert max(spreads) < 1.6e-4 and len(calm) == len(jumpy) == 5
-    assert max(calm) < 1e-3 and round(max(jumpy), 2) == 0.14 and min(jumpy) > 1e-3
+    assert max(calm) < 1e-3 and 0.08 < max(jumpy) < 0.16 and min(jumpy) > 0.03  # measured: 0.11-0.14, 0.040-0.045
 
 
 def test_tutorial_4_try_it_more_noise():
@@ -720,16 +746,18 @@ def test_tutorial_8_batch_norm_saturation_over_ten_seeds():
 
 
 def test_tutorial_7_momentum_caveat_over_the_full_1200_steps():
-    """Tutorial 7, the momentum caveat's 'Run experiments.depth(rng=0) and see': over the full 1,200 steps three of
-    the five 30-layer Xavier nets with momentum dip below ln 2 / 2 (seed 4 to 0.12), yet none leaves for good: all
-    end at 0.66 or above; with plain SGD none dips below ln 2 / 2, and every He net leaves in both panels."""
+    """Tutorial 7, the momentum caveat's 'Run experiments.depth(rng=0) and see': over the full 1,200 steps with plain
+    SGD no 30-layer Xavier net dips below ln 2 / 2 and every He net leaves, in both panels; with momentum some of the
+    five Xavier nets dip below it, seed 4 among them. How many, and whether they stay down, is chaotic: measured, 4
+    dip and all 4 stay down (Haswell), 3 dip and none stays (SkylakeX, all end at 0.66 or above), 2 dip and seed 4
+    stays (Sandybridge), 2 dip and both stay (Prescott)."""
     result = experiments.depth(rng=0, layers=(30,))
     assert result.settings["steps"] == 1200
     left = {(r["momentum"], r["init"]): r["left_ln2"] for r in result.table.rows}
-    assert left == {(0.0, "xavier_uniform"): 0, (0.0, "he_normal"): 5, (0.9, "xavier_uniform"): 3,
-                    (0.9, "he_normal"): 5}
+    assert left[0.0, "xavier_uniform"] == 0 and left[0.0, "he_normal"] == left[0.9, "he_normal"] == 5
+    assert 2 <= left[0.9, "xavier_uniform"] <= 4
     loss = np.array(result.data["xavier_uniform"]["panels"]["30 layers, momentum 0.9, lr 0.003"]["loss"])
-    assert round(loss[4].min(), 2) == 0.12 and loss[:, -1].min() > 0.66
+    assert loss[4].min() < LN2 / 2
 
 
 def test_tutorial_1_try_it_relu_xor_learning_rates():

@@ -86,3 +86,20 @@ def test_the_report_is_built_in_one_process_where_no_pool_can_be_made(tmp_path: 
     files = report.build_report(tmp_path, sections=[_section], workers=2)
     assert files.html.is_file() and {p.name for p in files.data} == {"activations.json", "activations.csv",
                                                                      "schemes.csv"}
+
+
+def test_every_dependency_has_a_lower_bound_and_the_installed_version_meets_it() -> None:
+    # the dependencies had no bounds, so pip kept a numpy 1.26, a graphviz 0.18 or a threadpoolctl 2.2 that the
+    # package fails with (pyproject.toml says how each bound was found)
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    tomllib = pytest.importorskip("tomllib")
+    data = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = [Requirement(d) for d in data["project"]["dependencies"]]
+    assert {r.name for r in requirements} == {"numpy", "graphviz", "matplotlib", "threadpoolctl", "tqdm"}
+    for r in requirements:
+        assert [s.operator for s in r.specifier] == [">="], r
+        assert Version(importlib.metadata.version(r.name)) in r.specifier, r

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from conftest import require_module
+
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_init"
 
 
@@ -103,3 +105,12 @@ def test_every_dependency_has_a_lower_bound_and_the_installed_version_meets_it()
     for r in requirements:
         assert [s.operator for s in r.specifier] == [">="], r
         assert Version(importlib.metadata.version(r.name)) in r.specifier, r
+
+
+def test_the_documentation_tools_installed_together_highlight_code() -> None:
+    # on Python 3.10 pip paired mkdocstrings 1.0.6 with pymdown-extensions 12, and its highlighter failed to start
+    # ("missing 1 required positional argument: 'md'"): mkdocs build stopped on every API page
+    markdown = require_module("markdown")
+    mkdocstrings = require_module("mkdocstrings")
+    md = markdown.Markdown(extensions=["pymdownx.highlight", "pymdownx.superfences"])
+    assert "highlight" in mkdocstrings.Highlighter(md).highlight("x = 1", "python")

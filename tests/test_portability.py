@@ -114,3 +114,14 @@ def test_the_documentation_tools_installed_together_highlight_code() -> None:
     mkdocstrings = require_module("mkdocstrings")
     md = markdown.Markdown(extensions=["pymdownx.highlight", "pymdownx.superfences"])
     assert "highlight" in mkdocstrings.Highlighter(md).highlight("x = 1", "python")
+
+
+def test_under_numpy_1_the_import_says_to_upgrade_numpy(tmp_path: Path) -> None:
+    # numpy 1.26 (kept by `pip install --no-deps`, or a conda environment) gave float64 means of integer tensors and
+    # graded a right float32 answer wrong, silently
+    code = "import numpy\nnumpy.__version__ = '1.26.4'\nimport tinygrad_init\n"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(PACKAGE.parent)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr.strip().splitlines()[-1] == (
+        "ImportError: tinygrad_init needs numpy 2.0 or later, found numpy 1.26.4; upgrade it: "
+        "pip install --upgrade 'numpy>=2'")

@@ -12,6 +12,10 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
+if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (not NEP 50): wrong dtypes, wrong grades
+    raise ImportError(f"tinygrad_init needs numpy 2.0 or later, found numpy {np.__version__}; upgrade it: "
+                      "pip install --upgrade 'numpy>=2'")
+
 __all__ = [
     "as_rng", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
     "format_number", "shape_text", "Moments", "moments", "ratio",

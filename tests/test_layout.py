@@ -85,3 +85,25 @@ def test_an_args_section_documents_exactly_the_parameters():
                     if sorted(listed) != sorted(params):
                         wrong.append(f"{info.name}.{qualname}: Args {listed}, parameters {params}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_test_that_imports_torch_is_marked_torch() -> None:
+    # without torch (it is no dependency) the mark skips such a test; an unmarked `import torch` failed it, and one at
+    # the top of a module stopped the collection of all of that module's tests
+    import ast
+
+    def imports_torch(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Import) and any(a.name.split(".")[0] == "torch" for a in n.names) or
+                   isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "torch" for n in ast.walk(node))
+
+    wrong = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        marked = "mark.torch" in "".join(ast.unparse(s) for s in tree.body if isinstance(s, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in s.targets))
+        wrong += [f"{path.relative_to(ROOT)}:{s.lineno}" for s in tree.body
+                  if isinstance(s, (ast.Import, ast.ImportFrom)) and imports_torch(s)]
+        wrong += [f"{path.relative_to(ROOT)}:{f.lineno} {f.name}" for f in tree.body
+                  if isinstance(f, ast.FunctionDef) and f.name.startswith("test_") and imports_torch(f) and not marked
+                  and not any("mark.torch" in ast.unparse(d) for d in f.decorator_list)]
+    assert not wrong, wrong

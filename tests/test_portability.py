@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from conftest import require_module
+
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_init"
 
 
@@ -86,3 +88,40 @@ def test_the_report_is_built_in_one_process_where_no_pool_can_be_made(tmp_path: 
     files = report.build_report(tmp_path, sections=[_section], workers=2)
     assert files.html.is_file() and {p.name for p in files.data} == {"activations.json", "activations.csv",
                                                                      "schemes.csv"}
+
+
+def test_every_dependency_has_a_lower_bound_and_the_installed_version_meets_it() -> None:
+    # the dependencies had no bounds, so pip kept a numpy 1.26, a graphviz 0.18 or a threadpoolctl 2.2 that the
+    # package fails with (pyproject.toml says how each bound was found)
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    tomllib = pytest.importorskip("tomllib")
+    data = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = [Requirement(d) for d in data["project"]["dependencies"]]
+    assert {r.name for r in requirements} == {"numpy", "graphviz", "matplotlib", "threadpoolctl", "tqdm"}
+    for r in requirements:
+        assert [s.operator for s in r.specifier] == [">="], r
+        assert Version(importlib.metadata.version(r.name)) in r.specifier, r
+
+
+def test_the_documentation_tools_installed_together_highlight_code() -> None:
+    # on Python 3.10 pip paired mkdocstrings 1.0.6 with pymdown-extensions 12, and its highlighter failed to start
+    # ("missing 1 required positional argument: 'md'"): mkdocs build stopped on every API page
+    markdown = require_module("markdown")
+    mkdocstrings = require_module("mkdocstrings")
+    md = markdown.Markdown(extensions=["pymdownx.highlight", "pymdownx.superfences"])
+    assert "highlight" in mkdocstrings.Highlighter(md).highlight("x = 1", "python")
+
+
+def test_under_numpy_1_the_import_says_to_upgrade_numpy(tmp_path: Path) -> None:
+    # numpy 1.26 (kept by `pip install --no-deps`, or a conda environment) gave float64 means of integer tensors and
+    # graded a right float32 answer wrong, silently
+    code = "import numpy\nnumpy.__version__ = '1.26.4'\nimport tinygrad_init\n"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(PACKAGE.parent)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr.strip().splitlines()[-1] == (
+        "ImportError: tinygrad_init needs numpy 2.0 or later, found numpy 1.26.4; upgrade it: "
+        "pip install --upgrade 'numpy>=2'")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
-from tinygrad_init import utils
+from tinygrad_init import experiments, init, spectra, theory, utils
+from tinygrad_init.lab.probe import Probe
+from tinygrad_init.nn import MLP
 
 
 def test_moments_of_no_entries_are_nan_mean_and_std_and_a_zero_norm() -> None:
@@ -71,3 +74,25 @@ def test_moments_of_integers_and_booleans_are_taken_in_float64_without_overflow(
     big = float(2 ** 62)
     assert utils.moments(np.array([2 ** 62, 2 ** 62], np.int64)) == (big, 0.0, math.sqrt(2.0) * big)
     assert utils.moments(np.array([True, False, True, True])) == (0.75, math.sqrt(3) / 4, math.sqrt(3.0))
+
+
+def test_quoted_writes_numpy_scalars_as_python_numbers_in_tuples_and_lists() -> None:
+    # numpy 2 writes np.float64(0.5) where numpy 1 and the user's own code wrote 0.5
+    assert utils.quoted((np.float64(0.5), [np.int64(2), np.bool_(True)], "a")) == "(0.5, [2, True], 'a')"
+    assert utils.quoted((np.float32(1.5),)) == "(1.5,)" and utils.quoted(np.str_("x")) == "'x'"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: utils.check_int("f", "n", np.float64(1.5)), "f: n must be a whole number, got float64 1.5"),
+    (lambda: utils.check_choice("f", "mode", np.int64(3), ("fan_in",)), "f: mode must be one of 'fan_in', got 3"),
+    (lambda: Probe(MLP([2, 1]), hist_range=(np.float32(1.0), np.float32(0.0))), "got (1.0, 0.0)"),
+    (lambda: spectra.phase_diagram(sigma_w2=(np.float64(3.0), np.float64(1.0))), "low < high, got (3.0, 1.0)"),
+    (lambda: experiments.training(sizes=(np.int64(3), np.int64(1))), "(2, 10, 5, 1), got (3, 1)"),
+    (lambda: theory.predict([np.int64(3)]), "[n_0, n_1, ..., n_L], got [3]"),
+    (lambda: init.he_normal((np.int64(3), np.float64(2.5))), "shape (3, 2.5) entry 1 must be a whole number"),
+])
+def test_messages_quote_numpy_values_as_the_user_wrote_them(call, message) -> None:
+    # a range taken from an array, hist_range=(a.min(), a.max()), read "got (np.float32(1.0), np.float32(0.0))"
+    with pytest.raises((TypeError, ValueError)) as info:
+        call()
+    assert message in str(info.value) and "np." not in str(info.value)

@@ -1,6 +1,6 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it); the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
-`"<where>: <name> must be ..., got ..."`) and `cli_type` (any check as an `argparse` type);
+`"<where>: <name> must be ..., got ..."`, the value shown by `quoted`) and `cli_type` (any check as an `argparse` type);
 `format_number`, `shape_text`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`)."""
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
+if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (not NEP 50): wrong dtypes, wrong grades
+    raise ImportError(f"tinygrad_init needs numpy 2.0 or later, found numpy {np.__version__}; upgrade it: "
+                      "pip install --upgrade 'numpy>=2'")
+
 __all__ = [
-    "as_rng", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
+    "as_rng", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
     "format_number", "shape_text", "Moments", "moments", "ratio",
 ]
 
@@ -42,8 +46,16 @@ def as_rng(rng: Rng = None) -> np.random.Generator:
 
 
 # ------------------------------------------------------------------ argument checks
+def quoted(value: Any) -> str:
+    """`repr(value)` for a message, numpy's scalars (in tuples and lists too) written as Python's: `(0.5, 2)`, not
+    numpy 2's `(np.float64(0.5), np.int64(2))` (numpy 1 wrote the former)."""
+    plain = lambda v: v.item() if isinstance(v, np.generic) else (  # noqa: E731
+        type(v)(map(plain, v)) if type(v) in (tuple, list) else v)
+    return repr(plain(value))
+
+
 def _got(value: Any) -> str:
-    return f"{type(value).__name__} {value!r:.60}"
+    return f"{type(value).__name__} {quoted(value):.60}"
 
 
 def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "") -> int:
@@ -87,7 +99,7 @@ def check_choice(where: str, name: str, value: Any, options: Sequence[str]) -> s
         return value.lower()
     close = difflib.get_close_matches(str(value).lower(), options, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ValueError(f"{where}: {name} must be one of {', '.join(map(repr, options))}, got {value!r}{hint}")
+    raise ValueError(f"{where}: {name} must be one of {', '.join(map(repr, options))}, got {quoted(value)}{hint}")
 
 
 def check_bool(where: str, name: str, value: Any) -> bool:

@@ -936,6 +936,7 @@ def test_a_long_training_loop_frees_every_graph_by_reference_counting():
         gc.enable()
 
 
+@pytest.mark.torch
 def test_zero_grad_takes_pytorchs_set_to_none():
     # a ported script's model.zero_grad(set_to_none=False) ended in Python's 'unexpected keyword argument'
     import torch

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from tinygrad_init import Tensor, nn
 from tinygrad_init import scalar_nn
@@ -37,7 +36,10 @@ def test_cross_entropy_refuses_targets_that_are_not_integers_as_a_type_error(tar
         cross_entropy(Tensor(np.ones((2, 3))), np.array(targets))
 
 
+@pytest.mark.torch
 def test_cross_entropy_on_fractional_targets_suggests_a_formula_that_gives_the_soft_target_loss():
+    import torch
+
     z, p = np.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7]]), np.array([[0.1, 0.6, 0.3], [0.5, 0.5, 0.0]])
     with pytest.raises(ValueError, match=r"non-integer floats \(for probabilities or one-hot targets, compute "
                                          r"-\(p \* logits.log_softmax\(1\)\).sum\(1\).mean\(\)\)$") as e:

@@ -163,7 +163,10 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         raise fail(f"{what}: not allowed ({_ALLOWED})", node)
 
     try:
-        toks = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in _SKIP]
+        # without `.line`: Python 3.12.0-3.12.3 give every token its own copy of the line (CPython gh-119118),
+        # gigabytes for a sum of 10,000 terms
+        toks = [t._replace(line="") for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                if t.type not in _SKIP]
     except (tokenize.TokenError, SyntaxError):  # an unclosed bracket and the like: ast.parse says what
         toks = []
     for t in (t for t in toks if t.type == tokenize.NUMBER):  # ast.parse refuses more than 4,300 digits

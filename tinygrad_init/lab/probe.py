@@ -25,7 +25,7 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, moments, ratio
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, moments, ratio, quoted
 from .table import Table
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
@@ -124,7 +124,7 @@ class Probe:
         r = hist_range
         if r is not None and not (isinstance(r, (tuple, list, np.ndarray)) and len(r) == 2 and all(
                 isinstance(v, numbers.Real) and math.isfinite(v) for v in r) and r[0] < r[1]):
-            raise ValueError(f"Probe: hist_range must be finite (low, high) with low < high, or None, got {r!r}")
+            raise ValueError(f"Probe: hist_range must be finite (low, high) with low < high, or None, got {quoted(r)}")
         self.hist_range = None if r is None else (float(r[0]), float(r[1]))
         self.records: dict[str, LayerRecord] = {}
         self._module_handles: list[Any] = []

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, enable_grad, no_grad
 from ..nn import activations as _acts, init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio, quoted
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -164,7 +164,7 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
     fn, activation = "phase_diagram", _acts.get(activation, where="phase_diagram").name
     for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2)):
         if len(_each(fn, k, v, check_real, 0.0, low_open=k == "sigma_w2")) != 2 or v[0] >= v[1]:
-            raise ValueError(f"{fn}: {k} must be a (low, high) pair, low < high, got {v!r}")
+            raise ValueError(f"{fn}: {k} must be a (low, high) pair, low < high, got {quoted(v)}")
     ws, bs = np.linspace(*sigma_w2, n := check_int(fn, "n", n, 2)), np.linspace(*sigma_b2, n // 2 + 1)
     chi = [[math.log(theory.chi1(activation, w, b)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep

@@ -18,7 +18,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
 from ..nn import activations as _acts, init as _init
-from ..utils import check_int, check_real
+from ..utils import check_int, check_real, quoted
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
            "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
@@ -184,7 +184,7 @@ def _weight_std(spec: Any, fan_in: int, fan_out: int, l: int) -> tuple[float, st
         std = check_real("predict", f"the weight std of layer {l}", spec, 0.0)
         return std, f"std={std:g}"
     raise TypeError(f"predict: init must be a scheme name, an init.Scheme, a std (float) or a list of those per "
-                    f"layer, got {type(spec).__name__} {spec!r} for layer {l}")
+                    f"layer, got {type(spec).__name__} {quoted(spec)} for layer {l}")
 
 
 def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", init: Any = "xavier_normal",
@@ -212,7 +212,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     fn = "predict"
     if not isinstance(widths, (list, tuple, range, np.ndarray)) or len(widths) < 2:
         raise ValueError(f"predict: widths must list the input width and at least one layer width "
-                         f"[n_0, n_1, ..., n_L], got {widths!r}")
+                         f"[n_0, n_1, ..., n_L], got {quoted(widths)}")
     ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(widths))
     layers = len(ws) - 1
     names = list(activation) if isinstance(activation, (list, tuple, np.ndarray)) else [activation] * layers

@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number, quoted
 from . import plots
 from .table import ExperimentResult, Table, band, label
 
@@ -29,7 +29,7 @@ ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
     """`values` (a name or several), each checked by `check(fn, name)`; none twice, not empty."""
     if not isinstance(values, (str, Iterable)):
-        raise TypeError(f"{fn}: {what} must be a name or a list of names, got {values!r}")
+        raise TypeError(f"{fn}: {what} must be a name or a list of names, got {quoted(values)}")
     out = tuple(check(fn, v) for v in ((values,) if isinstance(values, str) else values))
     if not out or len(set(out)) != len(out):
         raise ValueError(f"{fn}: {what} is empty; give at least one name" if not out else
@@ -45,7 +45,7 @@ def check_activation(fn: str, name: Any) -> str:
 def check_scheme(fn: str, name: Any) -> str:
     """A scheme name of `init.get` that draws weights from their shape alone (not LSUV), as its table name."""
     if not isinstance(name, str):
-        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {name!r}")
+        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {quoted(name)}")
     try:
         scheme = _init.get(name)
     except ValueError as e:
@@ -276,7 +276,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
     sizes = sizes.tolist() if isinstance(sizes, np.ndarray) else sizes
     if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
-        raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {sizes!r}")
+        raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {quoted(sizes)}")
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
     runs = [("zeros", 0)] + [(k, s) for k in ("large10", "he_normal") for s in seeds]
@@ -337,7 +337,7 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     every seed's."""
     fn = "depth"
     if not isinstance(layers, Iterable):
-        raise TypeError(f"{fn}: layers must be a list of depths such as (22, 30), got {layers!r}")
+        raise TypeError(f"{fn}: layers must be a list of depths such as (22, 30), got {quoted(layers)}")
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
     if not 0 < len(layers) == len(set(layers)) <= 2:
         raise ValueError(f"{fn}: layers must be one depth or two different ones (the shallow net, then the deep one), "

@@ -28,7 +28,7 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, quoted
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -134,9 +134,9 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     shape = shape.tolist() if isinstance(shape, np.ndarray) and shape.ndim == 1 else shape
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or "
-                        f"(fan_out,) for a bias, got {type(shape).__name__} {shape!r}")
+                        f"(fan_out,) for a bias, got {type(shape).__name__} {quoted(shape)}")
     dt = real_dtype(dtype, fn, floating=True)
-    return tuple(check_int(fn, f"shape {tuple(shape)} entry {i}", n, 0) for i, n in enumerate(shape)), dt
+    return tuple(check_int(fn, f"shape {quoted(tuple(shape))} entry {i}", n, 0) for i, n in enumerate(shape)), dt
 
 
 def fans(shape: Sequence[int], where: str = "fans") -> tuple[int, int]:

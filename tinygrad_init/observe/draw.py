@@ -23,7 +23,7 @@ from .. import nn
 from ..core import autograd
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, shape_text
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, shape_text, quoted
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
 __all__ = [
@@ -275,7 +275,7 @@ class _Scene:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
         if not (isinstance(color_by_grad, ColorScale) or color_by_grad in (False, True, None, "norm", "std")):
             raise ValueError(f"draw: color_by_grad must be True, False, 'norm', 'std' or a ColorScale (to fix the "
-                             f"decades, e.g. ColorScale(-6, 0)), got {color_by_grad!r}")
+                             f"decades, e.g. ColorScale(-6, 0)), got {quoted(color_by_grad)}")
         self.root = getattr(root, "grad_fn", None) or root
         self.show_data, self.show_grad, show_local = (check_bool("draw", k, v) for k, v in zip(
             ("show_data", "show_grad", "show_local"), (show_data, show_grad, show_local)))

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..utils import check_int, check_type
+from ..utils import check_int, check_type, quoted
 from .draw import PRECISION, ColorScale, draw, font_color, magnitude, to_svg
 from .ledger import Ledger, format_number, record  # format_number: the number text of draw's cells
 
@@ -98,7 +98,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         if key in options:
             raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)")
     if color_by_grad not in (True, False, "norm", "std"):
-        raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {color_by_grad!r}")
+        raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {quoted(color_by_grad)}")
     ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     if max_steps is not None and len(pass_steps) > check_int("player", "max_steps", max_steps, 0):

@@ -49,8 +49,8 @@ def as_rng(rng: Rng = None) -> np.random.Generator:
 def quoted(value: Any) -> str:
     """`repr(value)` for a message, numpy's scalars (in tuples and lists too) written as Python's: `(0.5, 2)`, not
     numpy 2's `(np.float64(0.5), np.int64(2))` (numpy 1 wrote the former)."""
-    plain = lambda v: v.item() if isinstance(v, np.generic) else (  # noqa: E731
-        type(v)(map(plain, v)) if type(v) in (tuple, list) else v)
+    def plain(v: Any) -> Any:
+        return v.item() if isinstance(v, np.generic) else type(v)(map(plain, v)) if type(v) in (tuple, list) else v
     return repr(plain(value))
 
 

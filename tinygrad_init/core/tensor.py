@@ -22,7 +22,7 @@ import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
-from .autograd import enable_grad, is_grad_enabled, no_grad
+from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
 from .inputs import to_array
 from .ops import OPS, Op, add_reduce
@@ -66,22 +66,6 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     return add_reduce(grad, axes, True) if axes else grad
-
-
-class _HookHandle:
-    """Returned by `register_hook`: `remove()` takes the hook off (also usable in a `with`)."""
-
-    __slots__ = ("_hooks", "_fn")
-
-    def __init__(self, hooks: list, fn: Callable) -> None:
-        self._hooks, self._fn = hooks, fn
-
-    def remove(self) -> None:
-        if self._fn in self._hooks:
-            self._hooks.remove(self._fn)
-        self._hooks = []  # removed once: the same function registered again stays
-
-    __enter__, __exit__ = (lambda self: self), (lambda self, *exc: self.remove())  # noqa: E731
 
 
 class _AmbiguousTruth(RuntimeError, ValueError):

@@ -444,12 +444,15 @@ class Tensor(_GraphNode):
                              f"into {new}") from None
 
     def transpose(self, *axes: int | Sequence[int]) -> "Tensor":
-        """Permute the axes (reverse them if none are given)."""
-        axes = tuple(axes[0]) if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        perm = axes_of(axes, self.ndim, "transpose") if axes else None
-        if perm is not None and len(perm) != self.ndim:
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the {self.ndim} axes of a tensor of "
-                             f"shape {self.shape}")
+        """Permute the axes as numpy does (reverse them if none are given): `m.transpose(1, 0)` swaps a matrix's axes.
+        `m.transpose(0, 1)`, which numpy reads as no change and PyTorch as a swap, is refused: write `m.T`."""
+        swap, axes = len(axes) == 2, tuple(axes[0]) if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        perm = axes_of(axes, self.ndim, "transpose") if axes else None  # two separate ints: PyTorch swaps them
+        if perm is not None and (len(perm) != self.ndim or swap and perm == (0, 1)):
+            raise ValueError(f"transpose: axes {axes} " + ("are numpy's permutation that keeps a matrix as it is, not "
+                             "PyTorch's swap; write t.T or t.transpose(1, 0)" if len(perm) == 2 == self.ndim else
+                             f"are not a permutation of the {self.ndim} axes of a tensor of shape {self.shape}" +
+                             "; PyTorch's transpose(dim0, dim1) swaps two, here list all in their new order" * swap))
         return self._view(self._unary(OPS["transpose"], axes=perm))
 
     def __getitem__(self, index: Any) -> "Tensor":

@@ -47,3 +47,36 @@ def test_transpose_0_1_of_a_matrix_is_refused_not_left_as_it_is():
         with pytest.raises(ValueError, match=r"transpose: axes .* PyTorch's swap; write t\.T or t\.transpose\(1, 0\)"):
             m.transpose(*axes)
     assert m.transpose((0, 1)).shape == (2, 3)  # a permutation as one tuple is numpy's, never PyTorch's spelling
+
+
+def test_max_over_an_axis_is_pytorchs_amax_and_its_max_dim_spelling_is_refused():
+    x = np.random.default_rng(0).normal(size=(4, 3))
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    np.testing.assert_array_equal(ours.max(axis=1).data, theirs.amax(dim=1).detach().numpy())
+    np.testing.assert_array_equal(ours.max().data, theirs.max().detach().numpy())  # no axis: one number in both
+    # PyTorch's x.max(1) is (values, indices): x.max(1)[0] is the values, `_, pred = x.max(1)` the indices
+    for call in (lambda t: t.max(1), lambda t: t.max(1, True), lambda t: t.max(dim=1), lambda t: t.max(-1)):
+        with pytest.raises(TypeError, match=r"max: PyTorch's x.max\(dim\) returns \(values, indices\); here "
+                                            r"x.max\(axis=1\) gives the values .* x.data.argmax\(axis=1\) the indices"):
+            call(ours)
+        assert isinstance(call(theirs), tuple)
+
+
+@pytest.mark.parametrize("op, torch_kw, numpy_kw", [
+    ("sum", {"dim": 1, "keepdim": True}, {"axis": 1, "keepdims": True}),
+    ("mean", {"dim": 0}, {"axis": 0}),
+    ("max", {"keepdim": True}, {"keepdims": True}),  # max(dim=...) has its own message, above
+    ("softmax", {"dim": 0}, {"axis": 0}),
+    ("log_softmax", {"dim": 1}, {"axis": 1}),
+])
+def test_pytorchs_dim_and_keepdim_keywords_are_named_with_numpys(op, torch_kw, numpy_kw):
+    x = np.random.default_rng(1).normal(size=(2, 3))
+    with pytest.raises(TypeError, match=rf"^{op}: unexpected keyword argument .*PyTorch's (dim= is axis=|keepdim= is "
+                                        r"keepdims=) here"):
+        getattr(Tensor(x), op)(**torch_kw)
+    # what the message says to write gives PyTorch's numbers
+    t = torch.from_numpy(x)
+    theirs = t.amax(dim=(0, 1), **torch_kw) if op == "max" else getattr(t, op)(**torch_kw)
+    np.testing.assert_allclose(getattr(Tensor(x), op)(**numpy_kw).data, theirs.numpy(), rtol=1e-12)
+    with pytest.raises(TypeError, match=rf"^{op}: unexpected keyword argument 'colour'$"):
+        getattr(Tensor(x), op)(colour=1)

@@ -12,13 +12,14 @@ from ..utils import check_int
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "FLOAT_OPS"]
+           "FLOAT_OPS", "torch_keywords"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
 _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
 _HALF = np.dtype(np.float16)
+_NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> the tensor engine's (numpy's)
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:
@@ -171,3 +172,10 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
         raise ValueError(f"grad: a tensor of shape {t.shape} takes None or real numbers of that shape as its .grad, "
                          f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
     return arr.astype(t.dtype, copy=False)
+
+
+def torch_keywords(op: str, given: dict) -> TypeError:
+    """The error for keywords that `op` does not take, naming numpy's spelling of PyTorch's `dim=` and `keepdim=`."""
+    hints = [f"PyTorch's {k}= is {_NUMPY_NAMES[k]}= here" for k in given if k in _NUMPY_NAMES]
+    return TypeError(f"{op}: unexpected keyword argument {', '.join(map(repr, given))}" +
+                     (f" ({', '.join(hints)}, numpy's names)" if hints else ""))

@@ -24,7 +24,7 @@ from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
-from .inputs import to_array
+from .inputs import to_array, torch_keywords
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -414,25 +414,31 @@ class Tensor(_GraphNode):
     def relu(self) -> "Tensor": return self._unary(_RELU)
     def softplus(self) -> "Tensor": return self._unary(_SOFTPLUS)  # log(1 + e^x), stable for large |x|
 
-    def _reduce(self, name: str, axis: Any, keepdims: bool) -> "Tensor":
+    def _reduce(self, name: str, axis: Any, keepdims: bool, torch: dict | None = None) -> "Tensor":
+        if torch:  # dim=, keepdim=: PyTorch's names
+            raise torch_keywords(name, torch)
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
         return self._unary(OPS[name], axis=axes_of(axis, self.data.ndim, name), keepdims=keepdims)
 
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False, **torch: Any) -> "Tensor":
         """Sum over `axis` (all axes if None; the sum of nothing is 0); each element gets the upstream gradient."""
-        return self._reduce("sum", axis, keepdims)
+        return self._reduce("sum", axis, keepdims, torch)
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False, **torch: Any) -> "Tensor":
         """Mean over `axis` (all axes if None; the mean of nothing is nan); each element gets g / n."""
-        return self._reduce("mean", axis, keepdims)
+        return self._reduce("mean", axis, keepdims, torch)
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        """Maximum over `axis`; the gradient goes to the maximal elements (split among ties)."""
+    def max(self, *dim: Any, axis: int | Sequence[int] | None = None, keepdims: bool = False, **torch: Any) -> "Tensor":
+        """Maximum over `axis`, numpy's max and PyTorch's amax; the gradient goes to the maximal elements (split among
+        ties). The axis is a keyword: PyTorch's `x.max(1)` gives the values and their indices, and is refused."""
+        if dim or "dim" in torch:
+            raise TypeError("max: PyTorch's x.max(dim) returns (values, indices); here x.max(axis=1) gives the values "
+                            "(PyTorch's amax) and x.data.argmax(axis=1) the indices")
         axes = axes_of(axis, self.ndim, "max")
         if any(self.shape[a] == 0 for a in (range(self.ndim) if axes is None else axes)):
             raise ValueError(f"max: cannot take the maximum over an axis of length 0 (a tensor of shape {self.shape}, "
                              f"axis {axis}): the maximum of nothing is undefined")
-        return self._reduce("max", axis, keepdims)
+        return self._reduce("max", axis, keepdims, torch)
 
     def reshape(self, *shape: int | Sequence[int]) -> "Tensor":
         """The same elements in a new shape (one size may be -1)."""
@@ -470,15 +476,17 @@ class Tensor(_GraphNode):
             (out.grad_fn or out)._base = base
         return out
 
-    def log_softmax(self, axis: int | None = -1) -> "Tensor":
+    def log_softmax(self, axis: int | None = -1, **torch: Any) -> "Tensor":
         """log softmax along `axis` (None: all entries), computed stably as x - max - log(sum(exp(x - max)))."""
-        return self._unary(OPS["log_softmax"], axis=self._one_axis(axis, "log_softmax"))
+        return self._unary(OPS["log_softmax"], axis=self._one_axis(axis, "log_softmax", torch))
 
-    def softmax(self, axis: int | None = -1) -> "Tensor":
+    def softmax(self, axis: int | None = -1, **torch: Any) -> "Tensor":
         """softmax along `axis` (None: over all entries; stable: the maximum is subtracted first)."""
-        return self._unary(OPS["softmax"], axis=self._one_axis(axis, "softmax"))
+        return self._unary(OPS["softmax"], axis=self._one_axis(axis, "softmax", torch))
 
-    def _one_axis(self, axis: Any, op: str) -> int | None:
+    def _one_axis(self, axis: Any, op: str, torch: dict) -> int | None:
+        if torch:
+            raise torch_keywords(op, torch)
         if isinstance(axis, (tuple, list)):
             raise ValueError(f"{op}: axis must be a single int, got {axis!r}")
         return (axes_of(axis, self.ndim, op) or (None,))[0]  # None: all axes (also those of a 0-d tensor)

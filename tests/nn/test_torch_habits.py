@@ -1,0 +1,46 @@
+"""PyTorch habits on the nn layers: a PyTorch layer's weights copied as documented give its outputs, and a weight
+assigned in PyTorch's layout is named as such.
+
+Skipped when torch is not installed -- except under CI=true, where torch must be present."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import require_module
+from tinygrad_init import Tensor, nn
+
+pytestmark = pytest.mark.torch
+
+
+@pytest.mark.parametrize("fan_in, fan_out", [(3, 5), (4, 4)])
+def test_a_pytorch_linear_copied_as_the_docstring_says_gives_its_outputs(fan_in, fan_out):
+    torch = require_module("torch")
+    torch.manual_seed(0)
+    theirs, ours = torch.nn.Linear(fan_in, fan_out).double(), nn.Linear(fan_in, fan_out, rng=0, dtype=np.float64)
+    ours.weight.data[:] = theirs.weight.detach().numpy().T  # the recipe of Linear's docstring
+    ours.bias.data[:] = theirs.bias.detach().numpy()
+    x = np.random.default_rng(1).normal(size=(6, fan_in))
+    xt = torch.tensor(x, requires_grad=True)
+    y, yt = ours(Tensor(x)), theirs(xt)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12, atol=1e-14)
+    g = np.random.default_rng(2).normal(size=y.shape)
+    y.backward(g)
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(ours.weight.grad.T, theirs.weight.grad.numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ours.bias.grad, theirs.bias.grad.numpy(), rtol=1e-12, atol=1e-14)
+    doc = " ".join(nn.Linear.__doc__.split())
+    assert "the transpose: to copy a PyTorch layer" in doc and "t.weight.detach().numpy().T" in doc
+
+
+def test_a_weight_assigned_in_pytorchs_layout_is_named_not_blamed_on_the_input():
+    torch = require_module("torch")
+    theirs, ours = torch.nn.Linear(2, 3), nn.Linear(2, 3, rng=0)
+    ours.weight = Tensor(theirs.weight.detach().numpy(), requires_grad=True)  # (3, 2): PyTorch's (fan_out, fan_in)
+    with pytest.raises(ValueError, match=r"Linear\(2, 3\): its weight has shape \(3, 2\), not \(fan_in, fan_out\) = "
+                                         r"\(2, 3\); a PyTorch weight is the transpose .*assign w.T"):
+        ours(np.ones((5, 2)))
+    ours.weight = Tensor(theirs.weight.detach().numpy().T, requires_grad=True)
+    np.testing.assert_allclose(ours(np.ones((5, 2))).data, theirs(torch.ones(5, 2)).detach().numpy() -
+                               theirs.bias.detach().numpy() + ours.bias.data, rtol=1e-6)

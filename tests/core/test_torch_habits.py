@@ -80,3 +80,18 @@ def test_pytorchs_dim_and_keepdim_keywords_are_named_with_numpys(op, torch_kw, n
     np.testing.assert_allclose(getattr(Tensor(x), op)(**numpy_kw).data, theirs.numpy(), rtol=1e-12)
     with pytest.raises(TypeError, match=rf"^{op}: unexpected keyword argument 'colour'$"):
         getattr(Tensor(x), op)(colour=1)
+
+
+def test_equality_with_a_number_an_array_or_another_tensor_is_refused_not_false():
+    x = np.array([0.0, 1.0, 0.0])
+    t, u = Tensor(x), Tensor(x.copy())
+    # PyTorch's (h == 0).float().mean() is the fraction of zeros; `np.mean(t == 0)` here gave 0.0 (t == 0 was False)
+    assert torch.from_numpy(x).eq(0).double().mean().item() == pytest.approx(2 / 3)
+    for compare in (lambda: t == 0, lambda: 0 == t, lambda: t == u, lambda: t != u, lambda: t == x, lambda: x == t,
+                    lambda: t != 1.0, lambda: t == [0.0, 1.0, 0.0]):
+        with pytest.raises(TypeError, match=r"== and != of a Tensor ask whether two tensors are one and the same .*"
+                                            r"compare the arrays, t.data == other"):
+            compare()
+    assert t == t and not t != t and t != None and not t == "t"  # noqa: E711  identity: graph nodes in sets and dicts
+    assert {t: 1, u: 2}[u] == 2 and t in {t} and u not in {t}
+    assert np.mean(t.data == 0) == pytest.approx(2 / 3)  # what the message says to write

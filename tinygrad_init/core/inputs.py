@@ -12,14 +12,20 @@ from ..utils import check_int
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "FLOAT_OPS", "torch_keywords"]
+           "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
 _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
 _HALF = np.dtype(np.float16)
+NOT_ELEMENTWISE = ("== and != of a Tensor ask whether two tensors are one and the same (a graph node), not element "
+                   "by element as in PyTorch and numpy: compare the arrays, t.data == other (or t.data == u.data)")
 _NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> the tensor engine's (numpy's)
+
+
+class AmbiguousTruth(RuntimeError, ValueError):
+    """The truth value of a tensor with other than one element (PyTorch: RuntimeError, numpy: ValueError)."""
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:

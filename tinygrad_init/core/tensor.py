@@ -23,8 +23,8 @@ import numpy as np
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
-from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
-from .inputs import to_array, torch_keywords
+from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
+from .inputs import matmul_error, real_dtype, sizes, to_array, torch_keywords
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -66,10 +66,6 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     return add_reduce(grad, axes, True) if axes else grad
-
-
-class _AmbiguousTruth(RuntimeError, ValueError):
-    """The truth value of a tensor with other than one element (PyTorch: RuntimeError, numpy: ValueError)."""
 
 
 class _GraphNode:
@@ -201,8 +197,9 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
 
 
 class Tensor(_GraphNode):
-    """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self)
-    or None), `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf).
+    """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self) or None),
+    `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf). `t == t` is True (a graph
+    node, kept in sets and dicts); `t == u`, `t == 0`, `t > 0` are a TypeError, not PyTorch's elementwise comparison.
 
     Args:
         data: a number, a nested list, a numpy array of numbers or a Tensor (whose dtype is kept). A floating
@@ -333,9 +330,17 @@ class Tensor(_GraphNode):
     def __contains__(self, element: Any) -> bool:  # `x in t`: by value (iterating would compare rows by identity)
         return bool(np.any(self.data == (element.data if isinstance(element, Tensor) else element)))
 
+    def __eq__(self, other: Any) -> bool:  # whether they are one tensor (a graph node, kept in sets and dicts)
+        if self is not other and isinstance(other, (Tensor, numbers.Number, np.ndarray, list, tuple)):
+            raise TypeError(NOT_ELEMENTWISE)  # not False: PyTorch's and numpy's == compare element by element
+        return self is other
+
+    def __ne__(self, other: Any) -> bool: return not self == other
+    __hash__ = object.__hash__
+
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise _AmbiguousTruth(f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous; "
+            raise AmbiguousTruth(f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous; "
                                   "use (t.data != 0).any() or .all(), or t.item() for one element")
         return bool(self.data.reshape(()))
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import require_module
-from tinygrad_init import Tensor, nn
+from tinygrad_init import Tensor, init, nn
 
 pytestmark = pytest.mark.torch
 
@@ -44,3 +44,22 @@ def test_a_weight_assigned_in_pytorchs_layout_is_named_not_blamed_on_the_input()
     ours.weight = Tensor(theirs.weight.detach().numpy().T, requires_grad=True)
     np.testing.assert_allclose(ours(np.ones((5, 2))).data, theirs(torch.ones(5, 2)).detach().numpy() -
                                theirs.bias.detach().numpy() + ours.bias.data, rtol=1e-6)
+
+
+@pytest.mark.parametrize("torch_name, ours", [("xavier_uniform_", "xavier_uniform"), ("kaiming_normal_", "he_normal"),
+                                              ("zeros_", "zeros"), ("constant_", "constant")])
+def test_pytorchs_in_place_initializers_are_named_with_what_to_write(torch_name, ours):
+    torch = require_module("torch")
+    assert callable(getattr(torch.nn.init, torch_name))
+    with pytest.raises(AttributeError, match=rf"init.{torch_name}: PyTorch's in-place initializers are not here; .* "
+                                             rf"w.data\[:\] = init.{ours}\(w.shape"):
+        getattr(init, torch_name)
+    with pytest.raises(AttributeError, match="has no attribute 'kaiming_normal'"):  # (not a spelling of PyTorch's)
+        init.kaiming_normal  # noqa: B018
+    lin = nn.Linear(3, 4, rng=0)
+    with pytest.raises(TypeError, match=r"xavier_uniform: shape must be .* got Tensor of shape \(3, 4\); to fill a "
+                                        r"weight w as PyTorch's xavier_uniform_\(w\) does, w.data\[:\] = "
+                                        r"init.xavier_uniform\(w.shape\)"):
+        init.xavier_uniform(lin.weight)
+    lin.weight.data[:] = init.xavier_uniform(lin.weight.shape, rng=1)  # what the messages say to write
+    np.testing.assert_array_equal(lin.weight.data, nn.Linear(3, 4, rng=1).weight.data)

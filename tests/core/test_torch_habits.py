@@ -95,3 +95,14 @@ def test_equality_with_a_number_an_array_or_another_tensor_is_refused_not_false(
     assert t == t and not t != t and t != None and not t == "t"  # noqa: E711  identity: graph nodes in sets and dicts
     assert {t: 1, u: 2}[u] == 2 and t in {t} and u not in {t}
     assert np.mean(t.data == 0) == pytest.approx(2 / 3)  # what the message says to write
+
+
+def test_pytorchs_size_call_is_named_with_shape():
+    x = np.zeros((4, 3))
+    t, theirs = Tensor(x), torch.from_numpy(x)
+    assert theirs.size(0) == 4 and tuple(theirs.size()) == (4, 3)
+    for call in (lambda: t.size(0), lambda: t.size()):
+        with pytest.raises(TypeError, match=r"size: t.size is the number of elements here \(12\), numpy's size; "
+                                            r"PyTorch's t.size\(\) is t.shape and t.size\(0\) is t.shape\[0\]"):
+            call()
+    assert t.size == 12 == x.size and isinstance(t.size, int) and t.shape[0] == theirs.size(0)  # numpy's size stays

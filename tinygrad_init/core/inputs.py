@@ -12,7 +12,8 @@ from ..utils import check_int
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE"]
+           "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
+           "Size"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -26,6 +27,15 @@ _NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> th
 
 class AmbiguousTruth(RuntimeError, ValueError):
     """The truth value of a tensor with other than one element (PyTorch: RuntimeError, numpy: ValueError)."""
+
+
+class Size(int):
+    """A tensor's number of elements (numpy's `size`), an int that, called as PyTorch's `t.size(0)`, says what to
+    write instead of Python's "'int' object is not callable"."""
+
+    def __call__(self, dim: Any = None) -> Any:
+        raise TypeError(f"size: t.size is the number of elements here ({int(self)}), numpy's size; PyTorch's t.size() "
+                        "is t.shape and t.size(0) is t.shape[0]")
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:

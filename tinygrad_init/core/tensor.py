@@ -24,7 +24,7 @@ from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
-from .inputs import matmul_error, real_dtype, sizes, to_array, torch_keywords
+from .inputs import Size, matmul_error, real_dtype, sizes, to_array, torch_keywords
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -258,7 +258,7 @@ class Tensor(_GraphNode):
     shape = property(lambda self: self.data.shape, doc="The array's shape, a tuple of ints (as numpy's).")
     ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
     dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of `data` (float32 by default).")
-    size = property(lambda self: self.data.size, doc="The number of elements.")
+    size = property(lambda self: Size(self.data.size), doc="The number of elements (numpy's; `t.size()` says why).")
     is_leaf = property(lambda self: self.grad_fn is None, doc="True unless an op recorded in the graph made it.")
     T = property(lambda self: self.transpose(), doc="The transpose (all axes reversed).")
     op = property(lambda self: self._op.name if self._op is not None else "",

@@ -63,3 +63,19 @@ def test_pytorchs_in_place_initializers_are_named_with_what_to_write(torch_name,
         init.xavier_uniform(lin.weight)
     lin.weight.data[:] = init.xavier_uniform(lin.weight.shape, rng=1)  # what the messages say to write
     np.testing.assert_array_equal(lin.weight.data, nn.Linear(3, 4, rng=1).weight.data)
+
+
+@pytest.mark.parametrize("cls, fn", [("MSELoss", "mse_loss"), ("CrossEntropyLoss", "cross_entropy"),
+                                     ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits")])
+def test_pytorchs_loss_classes_name_the_loss_function(cls, fn):
+    torch = require_module("torch")
+    with pytest.raises(AttributeError, match=rf"nn.{cls}: the losses are functions here.*loss = nn.{fn}\(output, "
+                                             r"target\), the mean"):
+        getattr(nn, cls)
+    out, y = np.random.default_rng(0).normal(size=(5, 3)), np.array([0, 2, 1, 1, 0])
+    target = {"MSELoss": out[::-1].copy(), "CrossEntropyLoss": y, "BCEWithLogitsLoss": (out > 0) * 1.0}[cls]
+    ours = getattr(nn, fn)(Tensor(out), target)  # what the message says to write gives PyTorch's number
+    np.testing.assert_allclose(ours.item(), getattr(torch.nn, cls)()(torch.tensor(out), torch.tensor(target)).item(),
+                               rtol=1e-12)
+    with pytest.raises(AttributeError, match="has no attribute 'Conv2d'"):
+        nn.Conv2d  # noqa: B018

@@ -106,3 +106,26 @@ def test_pytorchs_size_call_is_named_with_shape():
                                             r"PyTorch's t.size\(\) is t.shape and t.size\(0\) is t.shape\[0\]"):
             call()
     assert t.size == 12 == x.size and isinstance(t.size, int) and t.shape[0] == theirs.size(0)  # numpy's size stays
+
+
+def test_no_grad_and_enable_grad_decorate_without_parentheses_as_in_pytorch():
+    from tinygrad_init import enable_grad, no_grad
+
+    @torch.no_grad
+    def theirs(x):
+        return x * 2
+
+    @no_grad
+    def ours(x):
+        return x * 2
+
+    @no_grad
+    def nested(x):
+        return enable_grad(lambda: x * 2)()
+
+    assert theirs(torch.ones(2, requires_grad=True)).requires_grad is False
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    assert ours(w).requires_grad is False and ours.__name__ == "ours" and (w * 2).requires_grad
+    assert nested(w).requires_grad is True
+    with pytest.raises(TypeError, match="no_grad: expected a function to decorate, got int 3"):
+        no_grad(3)

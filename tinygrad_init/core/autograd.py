@@ -139,21 +139,24 @@ class _GradMode(contextlib.ContextDecorator):
         _MODE.enabled = _MODE.saved.pop()
 
     def __call__(self, fn: _F) -> _F:
+        if not callable(fn):
+            raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: expected a function to decorate, got "
+                            f"{type(fn).__name__} {fn!r:.40}")
         if inspect.isgeneratorfunction(fn):  # its body runs when iterated, after the decorated call has returned
             raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: cannot decorate the generator function "
                             f"{fn.__name__}, whose body runs outside the call; use a `with` block inside it")
         return super().__call__(fn)
 
 
-def no_grad() -> _GradMode:
-    """Within this block (or decorated function) tensor ops build no graph: for evaluation and
-    parameter updates. Grad mode belongs to the thread; other threads keep recording."""
-    return _GradMode(False)
+def no_grad(fn: Callable | None = None) -> Any:
+    """Within this block (or decorated function: `@no_grad()`, or `@no_grad` as in PyTorch) tensor ops build no graph:
+    for evaluation and parameter updates. Grad mode belongs to the thread; other threads keep recording."""
+    return _GradMode(False) if fn is None else _GradMode(False)(fn)
 
 
-def enable_grad() -> _GradMode:
-    """Turn graph building back on inside a `no_grad` block (this thread only)."""
-    return _GradMode(True)
+def enable_grad(fn: Callable | None = None) -> Any:
+    """Turn graph building back on inside a `no_grad` block (this thread only); decorates as `no_grad` does."""
+    return _GradMode(True) if fn is None else _GradMode(True)(fn)
 
 
 def is_grad_enabled() -> bool:

@@ -79,3 +79,23 @@ def test_pytorchs_loss_classes_name_the_loss_function(cls, fn):
                                rtol=1e-12)
     with pytest.raises(AttributeError, match="has no attribute 'Conv2d'"):
         nn.Conv2d  # noqa: B018
+
+
+def test_apply_visits_the_modules_in_pytorchs_order_and_initializes_as_its_habit_does():
+    torch = require_module("torch")
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sequential(torch.nn.Tanh(), torch.nn.Linear(3, 1)))
+    ours = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Sequential(nn.Tanh(), nn.Linear(3, 1, rng=1)))
+    seen_theirs, seen_ours = [], []
+    assert theirs.apply(lambda m: seen_theirs.append(type(m).__name__)) is theirs
+    assert ours.apply(lambda m: seen_ours.append(type(m).__name__)) is ours
+    assert seen_ours == seen_theirs == ["Linear", "Tanh", "Linear", "Sequential", "Sequential"]
+    gen = np.random.default_rng(5)
+
+    def init_weights(m):  # PyTorch's habit, written with the messages' recipe
+        if isinstance(m, nn.Linear):
+            m.weight.data[:] = init.he_normal(m.weight.shape, rng=gen)
+            m.bias.data[:] = 0.01
+
+    ours.apply(init_weights)
+    assert ours[1][1].bias.data.tolist() == [pytest.approx(0.01)]
+    np.testing.assert_array_equal(ours[0].weight.data, init.he_normal((2, 3), rng=np.random.default_rng(5)))

@@ -117,6 +117,13 @@ class Module:
         """Set every parameter's `.grad` to None, or to zeros (`set_to_none=False`): they accumulate otherwise."""
         zero_grads(self.parameters(), set_to_none, "Module.zero_grad")
 
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call `fn(m)` on every sub-module, then on this one (PyTorch's order), as in `model.apply(init_weights)`."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
     def train(self, mode: bool = True) -> Module:
         """Put this module and all below it in training mode (`eval()` is `train(False)`)."""
         mode = check_bool("train", "mode", mode)

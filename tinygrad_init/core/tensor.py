@@ -341,7 +341,7 @@ class Tensor(_GraphNode):
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise AmbiguousTruth(f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous; "
-                                  "use (t.data != 0).any() or .all(), or t.item() for one element")
+                                 "use (t.data != 0).any() or .all(), or t.item() for one element")
         return bool(self.data.reshape(()))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:

@@ -129,3 +129,12 @@ def test_no_grad_and_enable_grad_decorate_without_parentheses_as_in_pytorch():
     assert nested(w).requires_grad is True
     with pytest.raises(TypeError, match="no_grad: expected a function to decorate, got int 3"):
         no_grad(3)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float16, torch.float32])
+def test_a_floating_pytorch_tensor_keeps_its_dtype_as_a_numpy_array_does(dtype):
+    theirs = torch.tensor([0.1, 1 / 3], dtype=dtype)
+    ours = Tensor(theirs)  # was float32 whatever the dtype: 1/3 in float64 came back to 1e-8
+    assert ours.dtype == theirs.numpy().dtype == Tensor(theirs.numpy()).dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert Tensor(torch.arange(3)).dtype == np.float32 == Tensor(np.arange(3)).dtype  # integers: as numpy's, float32

@@ -39,8 +39,8 @@ class Size(int):
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:
-    """`data` as an array of numbers: floating ndarrays and numpy scalars keep their dtype; Python numbers, lists and
-    integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
+    """`data` as an array of numbers: floating arrays (also array-likes such as a PyTorch tensor) and numpy scalars keep
+    their dtype; Python numbers, lists and integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
     try:
         arr = np.asarray(data)
     except ValueError as e:
@@ -64,7 +64,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                     (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: any)
                 raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
-    return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
+    return arr if arr.dtype.kind == "f" and (isinstance(data, (np.ndarray, np.generic)) or hasattr(data, "__array__")) \
+        else arr.astype(np.float32)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:

@@ -192,6 +192,22 @@ def is_grad_enabled() -> bool:
     return _MODE.enabled
 
 
+class _HookHandle:
+    """Returned by `register_hook` and `register_forward_hook`: `remove()` takes the hook off (also in a `with`)."""
+
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks: list, fn: Callable) -> None:
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self) -> None:
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+        self._hooks = []  # removed once: the same function registered again stays
+
+    __enter__, __exit__ = (lambda self: self), (lambda self, *exc: self.remove())  # noqa: E731
+
+
 # ------------------------------------------------------------------ the recorder and the walk
 
 _RECORDING, _LOCK = 0, threading.Lock()  # threads with a recorder: while there are none, backward reads no thread-local

@@ -12,18 +12,34 @@ from ..utils import check_int
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "seed_value", "FLOAT_OPS"]
+           "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
 _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
 _HALF = np.dtype(np.float16)
+NOT_ELEMENTWISE = ("== and != of a Tensor ask whether two tensors are one and the same (a graph node), not element "
+                   "by element as in PyTorch and numpy: compare the arrays, t.data == other (or t.data == u.data)")
+_NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> the tensor engine's (numpy's)
+
+
+class AmbiguousTruth(RuntimeError, ValueError):
+    """The truth value of a tensor with other than one element (PyTorch: RuntimeError, numpy: ValueError)."""
+
+
+class Size(int):
+    """A tensor's number of elements (numpy's `size`), an int that, called as PyTorch's `t.size(0)`, says what to
+    write instead of Python's "'int' object is not callable"."""
+
+    def __call__(self, dim: Any = None) -> Any:
+        raise TypeError(f"size: t.size is the number of elements here ({int(self)}), numpy's size; PyTorch's t.size() "
+                        "is t.shape and t.size(0) is t.shape[0]")
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:
-    """`data` as an array of numbers: floating ndarrays and numpy scalars keep their dtype; Python numbers, lists and
-    integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
+    """`data` as an array of numbers: floating arrays (also array-likes such as a PyTorch tensor) and numpy scalars keep
+    their dtype; Python numbers, lists and integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
     try:
         arr = np.asarray(data)
     except ValueError as e:
@@ -47,7 +63,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                     (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: any)
                 raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
-    return arr if arr.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)) else arr.astype(np.float32)
+    return arr if arr.dtype.kind == "f" and (isinstance(data, (np.ndarray, np.generic)) or hasattr(data, "__array__")) \
+        else arr.astype(np.float32)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
@@ -185,3 +202,10 @@ def seed_value(grad: Any, t: Any) -> np.ndarray:
         raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {t.shape}; "
                          "they must be equal")
     return seed
+
+
+def torch_keywords(op: str, given: dict) -> TypeError:
+    """The error for keywords that `op` does not take, naming numpy's spelling of PyTorch's `dim=` and `keepdim=`."""
+    hints = [f"PyTorch's {k}= is {_NUMPY_NAMES[k]}= here" for k in given if k in _NUMPY_NAMES]
+    return TypeError(f"{op}: unexpected keyword argument {', '.join(map(repr, given))}" +
+                     (f" ({', '.join(hints)}, numpy's names)" if hints else ""))

@@ -22,10 +22,10 @@ import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
+from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
-from .autograd import enable_grad, is_grad_enabled, no_grad
-from .inputs import FLOAT_OPS, axes_of, constant, floats, grad_value, index_of, matmul_error, real_dtype, sizes
-from .inputs import seed_value, to_array
+from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
+from .inputs import Size, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
 from .ops import OPS, Op, add_reduce
 from .value import Value
 
@@ -67,26 +67,6 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return grad
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     return add_reduce(grad, axes, True) if axes else grad
-
-
-class _HookHandle:
-    """Returned by `register_hook`: `remove()` takes the hook off (also usable in a `with`)."""
-
-    __slots__ = ("_hooks", "_fn")
-
-    def __init__(self, hooks: list, fn: Callable) -> None:
-        self._hooks, self._fn = hooks, fn
-
-    def remove(self) -> None:
-        if self._fn in self._hooks:
-            self._hooks.remove(self._fn)
-        self._hooks = []  # removed once: the same function registered again stays
-
-    __enter__, __exit__ = (lambda self: self), (lambda self, *exc: self.remove())  # noqa: E731
-
-
-class _AmbiguousTruth(RuntimeError, ValueError):
-    """The truth value of a tensor with other than one element (PyTorch: RuntimeError, numpy: ValueError)."""
 
 
 class _GraphNode:
@@ -222,13 +202,14 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
 
 
 class Tensor(_GraphNode):
-    """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self)
-    or None), `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf).
+    """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self) or None),
+    `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf). `t == t` is True (a graph
+    node, kept in sets and dicts); `t == u`, `t == 0`, `t > 0` are a TypeError, not PyTorch's elementwise comparison.
 
     Args:
         data: a number, a nested list, a numpy array of numbers or a Tensor (whose dtype is kept). A floating
-            ndarray or numpy scalar keeps its dtype; Python numbers, lists and integer or boolean arrays become
-            float32. None, strings, Values, complex and object arrays are refused. Integer tensors follow
+            array (numpy's, or PyTorch's) or numpy scalar keeps its dtype; Python numbers, lists and integer or boolean
+            arrays become float32. None, strings, Values, complex and object arrays are refused. Integer tensors follow
             PyTorch's type promotion (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
         requires_grad: whether `backward()` should compute `.grad` for it (floats only).
         dtype: a numpy dtype to convert to, overriding the rule above.
@@ -278,7 +259,7 @@ class Tensor(_GraphNode):
     shape = property(lambda self: self.data.shape, doc="The array's shape, a tuple of ints (as numpy's).")
     ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
     dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of `data` (float32 by default).")
-    size = property(lambda self: self.data.size, doc="The number of elements.")
+    size = property(lambda self: Size(self.data.size), doc="The number of elements (numpy's; `t.size()` says why).")
     is_leaf = property(lambda self: self.grad_fn is None, doc="True unless an op recorded in the graph made it.")
     T = property(lambda self: self.transpose(), doc="The transpose (all axes reversed).")
     op = property(lambda self: self._op.name if self._op is not None else "",
@@ -350,10 +331,18 @@ class Tensor(_GraphNode):
     def __contains__(self, element: Any) -> bool:  # `x in t`: by value (iterating would compare rows by identity)
         return bool(np.any(self.data == (element.data if isinstance(element, Tensor) else element)))
 
+    def __eq__(self, other: Any) -> bool:  # whether they are one tensor (a graph node, kept in sets and dicts)
+        if self is not other and isinstance(other, (Tensor, numbers.Number, np.ndarray, list, tuple)):
+            raise TypeError(NOT_ELEMENTWISE)  # not False: PyTorch's and numpy's == compare element by element
+        return self is other
+
+    def __ne__(self, other: Any) -> bool: return not self == other
+    __hash__ = object.__hash__
+
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise _AmbiguousTruth(f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous; "
-                                  "use (t.data != 0).any() or .all(), or t.item() for one element")
+            raise AmbiguousTruth(f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                                 "use (t.data != 0).any() or .all(), or t.item() for one element")
         return bool(self.data.reshape(()))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -431,25 +420,31 @@ class Tensor(_GraphNode):
     def relu(self) -> "Tensor": return self._unary(_RELU)
     def softplus(self) -> "Tensor": return self._unary(_SOFTPLUS)  # log(1 + e^x), stable for large |x|
 
-    def _reduce(self, name: str, axis: Any, keepdims: bool) -> "Tensor":
+    def _reduce(self, name: str, axis: Any, keepdims: bool, torch: dict | None = None) -> "Tensor":
+        if torch:  # dim=, keepdim=: PyTorch's names
+            raise torch_keywords(name, torch)
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
         return self._unary(OPS[name], axis=axes_of(axis, self.data.ndim, name), keepdims=keepdims)
 
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False, **torch: Any) -> "Tensor":
         """Sum over `axis` (all axes if None; the sum of nothing is 0); each element gets the upstream gradient."""
-        return self._reduce("sum", axis, keepdims)
+        return self._reduce("sum", axis, keepdims, torch)
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False, **torch: Any) -> "Tensor":
         """Mean over `axis` (all axes if None; the mean of nothing is nan); each element gets g / n."""
-        return self._reduce("mean", axis, keepdims)
+        return self._reduce("mean", axis, keepdims, torch)
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        """Maximum over `axis`; the gradient goes to the maximal elements (split among ties)."""
+    def max(self, *dim: Any, axis: int | Sequence[int] | None = None, keepdims: bool = False, **torch: Any) -> "Tensor":
+        """Maximum over `axis`, numpy's max and PyTorch's amax; the gradient goes to the maximal elements (split among
+        ties). The axis is a keyword: PyTorch's `x.max(1)` gives the values and their indices, and is refused."""
+        if dim or "dim" in torch:
+            raise TypeError("max: PyTorch's x.max(dim) returns (values, indices); here x.max(axis=1) gives the values "
+                            "(PyTorch's amax) and x.data.argmax(axis=1) the indices")
         axes = axes_of(axis, self.ndim, "max")
         if any(self.shape[a] == 0 for a in (range(self.ndim) if axes is None else axes)):
             raise ValueError(f"max: cannot take the maximum over an axis of length 0 (a tensor of shape {self.shape}, "
                              f"axis {axis}): the maximum of nothing is undefined")
-        return self._reduce("max", axis, keepdims)
+        return self._reduce("max", axis, keepdims, torch)
 
     def reshape(self, *shape: int | Sequence[int]) -> "Tensor":
         """The same elements in a new shape (one size may be -1)."""
@@ -461,12 +456,15 @@ class Tensor(_GraphNode):
                              f"into {new}") from None
 
     def transpose(self, *axes: int | Sequence[int]) -> "Tensor":
-        """Permute the axes (reverse them if none are given)."""
-        axes = tuple(axes[0]) if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        perm = axes_of(axes, self.ndim, "transpose") if axes else None
-        if perm is not None and len(perm) != self.ndim:
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the {self.ndim} axes of a tensor of "
-                             f"shape {self.shape}")
+        """Permute the axes as numpy does (reverse them if none are given): `m.transpose(1, 0)` swaps a matrix's axes.
+        `m.transpose(0, 1)`, which numpy reads as no change and PyTorch as a swap, is refused: write `m.T`."""
+        swap, axes = len(axes) == 2, tuple(axes[0]) if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        perm = axes_of(axes, self.ndim, "transpose") if axes else None  # two separate ints: PyTorch swaps them
+        if perm is not None and (len(perm) != self.ndim or swap and perm == (0, 1)):
+            raise ValueError(f"transpose: axes {axes} " + ("are numpy's permutation that keeps a matrix as it is, not "
+                             "PyTorch's swap; write t.T or t.transpose(1, 0)" if len(perm) == 2 == self.ndim else
+                             f"are not a permutation of the {self.ndim} axes of a tensor of shape {self.shape}" +
+                             "; PyTorch's transpose(dim0, dim1) swaps two, here list all in their new order" * swap))
         return self._view(self._unary(OPS["transpose"], axes=perm))
 
     def __getitem__(self, index: Any) -> "Tensor":
@@ -484,15 +482,17 @@ class Tensor(_GraphNode):
             (out.grad_fn or out)._base = base
         return out
 
-    def log_softmax(self, axis: int | None = -1) -> "Tensor":
+    def log_softmax(self, axis: int | None = -1, **torch: Any) -> "Tensor":
         """log softmax along `axis` (None: all entries), computed stably as x - max - log(sum(exp(x - max)))."""
-        return self._unary(OPS["log_softmax"], axis=self._one_axis(axis, "log_softmax"))
+        return self._unary(OPS["log_softmax"], axis=self._one_axis(axis, "log_softmax", torch))
 
-    def softmax(self, axis: int | None = -1) -> "Tensor":
+    def softmax(self, axis: int | None = -1, **torch: Any) -> "Tensor":
         """softmax along `axis` (None: over all entries; stable: the maximum is subtracted first)."""
-        return self._unary(OPS["softmax"], axis=self._one_axis(axis, "softmax"))
+        return self._unary(OPS["softmax"], axis=self._one_axis(axis, "softmax", torch))
 
-    def _one_axis(self, axis: Any, op: str) -> int | None:
+    def _one_axis(self, axis: Any, op: str, torch: dict) -> int | None:
+        if torch:
+            raise torch_keywords(op, torch)
         if isinstance(axis, (tuple, list)):
             raise ValueError(f"{op}: axis must be a single int, got {axis!r}")
         return (axes_of(axis, self.ndim, op) or (None,))[0]  # None: all axes (also those of a 0-d tensor)

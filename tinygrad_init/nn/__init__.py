@@ -6,3 +6,13 @@ Sequential, MLP, BatchNorm1d), `activations` (the activation registry), `init` (
 
 from .layers import *  # noqa: F403
 from .layers import __all__ as __all__
+
+_LOSS_CLASSES = {"MSELoss": "mse_loss", "CrossEntropyLoss": "cross_entropy",
+                 "BCEWithLogitsLoss": "binary_cross_entropy_with_logits"}  # PyTorch's loss modules -> the functions
+
+
+def __getattr__(name: str) -> object:
+    if name in _LOSS_CLASSES:
+        raise AttributeError(f"nn.{name}: the losses are functions here, as PyTorch's torch.nn.functional: "
+                             f"loss = nn.{_LOSS_CLASSES[name]}(output, target), the mean (PyTorch's default reduction)")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

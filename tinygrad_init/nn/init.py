@@ -134,7 +134,9 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     shape = shape.tolist() if isinstance(shape, np.ndarray) and shape.ndim == 1 else shape
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or "
-                        f"(fan_out,) for a bias, got {type(shape).__name__} {quoted(shape)}")
+                        f"(fan_out,) for a bias, got {type(shape).__name__} " + (
+                            f"of shape {shape.shape}; to fill a weight w as PyTorch's {fn}_(w) does, w.data[:] = "
+                            f"init.{fn}(w.shape)" if hasattr(shape, "shape") else quoted(shape)))
     dt = real_dtype(dtype, fn, floating=True)
     return tuple(check_int(fn, f"shape {quoted(tuple(shape))} entry {i}", n, 0) for i, n in enumerate(shape)), dt
 
@@ -555,6 +557,14 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
                                      for r in rows), "", "Which Xavier? Three formulas go by that name:"]
     lines += [f"  {i}. {s.name}: {s.formula}  (Var {s.variance})\n     {s.source}" for i, s in enumerate(_XAVIERS, 1)]
     return "\n".join(lines) + "\n"
+
+
+def __getattr__(name: str) -> Any:  # PyTorch's in-place spellings, xavier_uniform_(w): say what to write here
+    if name.endswith("_") and (s := _BY_NAME.get(_key(name[:-1]))):
+        raise AttributeError(f"init.{name}: PyTorch's in-place initializers are not here; each scheme draws an array: "
+                             f"w.data[:] = init.{s.name}(w.shape{''.join(f', {k}=...' for k in s.params)}, rng=0), or "
+                             f"build the layer with it, nn.Linear(fan_in, fan_out, init={name[:-1]!r})")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:

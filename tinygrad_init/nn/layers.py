@@ -117,6 +117,13 @@ class Module:
         """Set every parameter's `.grad` to None, or to zeros (`set_to_none=False`): they accumulate otherwise."""
         zero_grads(self.parameters(), set_to_none, "Module.zero_grad")
 
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call `fn(m)` on every sub-module, then on this one (PyTorch's order), as in `model.apply(init_weights)`."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
     def train(self, mode: bool = True) -> Module:
         """Put this module and all below it in training mode (`eval()` is `train(False)`)."""
         mode = check_bool("train", "mode", mode)
@@ -141,7 +148,9 @@ class Linear(Module):
     fan_out)` and `bias` `(fan_out,)` of `dtype` are drawn with `rng` by the schemes `init` (`"xavier_uniform"`) and
     `bias_init` (zeros): names for `init.get` or functions `f(shape, rng=None, dtype=np.float32)`. PyTorch's
     `nn.Linear` draws both from `U(-1/sqrt(fan_in), +1/sqrt(fan_in))` instead: here `init="glorot_standard"` with
-    `bias_init=init.get("uniform", a=-1/sqrt(fan_in), b=1/sqrt(fan_in))`."""
+    `bias_init=init.get("uniform", a=-1/sqrt(fan_in), b=1/sqrt(fan_in))`. Its weight is `(fan_out, fan_in)`, the
+    transpose: to copy a PyTorch layer `t`, `lin.weight.data[:] = t.weight.detach().numpy().T` and `lin.bias.data[:] =
+    t.bias.detach().numpy()` (a square weight copied without `.T` raises nothing; it computes another function)."""
 
     def __init__(self, fan_in: int, fan_out: int, bias: bool = True, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None,
@@ -159,6 +168,10 @@ class Linear(Module):
         try:
             y = x @ self.weight
         except ValueError:
+            if self.weight.shape != (self.fan_in, self.fan_out):  # a weight assigned in PyTorch's (fan_out, fan_in)?
+                raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its weight has shape {self.weight.shape}, "
+                                 f"not (fan_in, fan_out) = {(self.fan_in, self.fan_out)}; a PyTorch weight is the "
+                                 "transpose (fan_out, fan_in): assign w.T") from None
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
                              f"{self.fan_in}. Inputs are (batch, fan_in).") from None

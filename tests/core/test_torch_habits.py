@@ -1,0 +1,140 @@
+"""PyTorch habits on the tensor engine: a call spelled as in PyTorch gives PyTorch's result or a message saying
+what to write here, never a different number or shape.
+
+Skipped when torch is not installed -- except under CI=true, where torch must be present
+and a missing torch fails this file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import numpy as np
+import pytest
+
+if os.environ.get("CI") == "true":
+    try:
+        import torch
+    except ImportError as e:  # pragma: no cover - only on a broken CI machine
+        pytest.fail(f"CI=true but torch cannot be imported ({e}); install torch==2.13.0", pytrace=False)
+else:
+    torch = pytest.importorskip("torch")
+
+from tinygrad_init import Tensor  # noqa: E402
+
+pytestmark = pytest.mark.torch
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (2, 3, 4)])
+def test_transpose_of_two_axes_is_pytorchs_swap_or_refused(shape):
+    x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    n, done = len(shape), 0
+    for i, j in itertools.product(range(-n, n), repeat=2):
+        try:
+            ours = Tensor(x).transpose(i, j)
+        except ValueError as e:
+            assert "transpose" in str(e) and ("t.T" in str(e) or "list all" in str(e) or "twice" in str(e)), str(e)
+            continue
+        np.testing.assert_array_equal(ours.data, torch.from_numpy(x).transpose(i, j).numpy())
+        done += 1
+    assert done == (4 if n == 2 else 0)  # a matrix's (1, 0), (-1, 0), (1, -2), (-1, -2); no 3-d pair is a permutation
+
+
+def test_transpose_0_1_of_a_matrix_is_refused_not_left_as_it_is():
+    m = Tensor(np.ones((2, 3)))
+    for axes in [(0, 1), (-2, -1), (0, -1)]:
+        with pytest.raises(ValueError, match=r"transpose: axes .* PyTorch's swap; write t\.T or t\.transpose\(1, 0\)"):
+            m.transpose(*axes)
+    assert m.transpose((0, 1)).shape == (2, 3)  # a permutation as one tuple is numpy's, never PyTorch's spelling
+
+
+def test_max_over_an_axis_is_pytorchs_amax_and_its_max_dim_spelling_is_refused():
+    x = np.random.default_rng(0).normal(size=(4, 3))
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    np.testing.assert_array_equal(ours.max(axis=1).data, theirs.amax(dim=1).detach().numpy())
+    np.testing.assert_array_equal(ours.max().data, theirs.max().detach().numpy())  # no axis: one number in both
+    # PyTorch's x.max(1) is (values, indices): x.max(1)[0] is the values, `_, pred = x.max(1)` the indices
+    for call in (lambda t: t.max(1), lambda t: t.max(1, True), lambda t: t.max(dim=1), lambda t: t.max(-1)):
+        with pytest.raises(TypeError, match=r"max: PyTorch's x.max\(dim\) returns \(values, indices\); here "
+                                            r"x.max\(axis=1\) gives the values .* x.data.argmax\(axis=1\) the indices"):
+            call(ours)
+        assert isinstance(call(theirs), tuple)
+
+
+@pytest.mark.parametrize("op, torch_kw, numpy_kw", [
+    ("sum", {"dim": 1, "keepdim": True}, {"axis": 1, "keepdims": True}),
+    ("mean", {"dim": 0}, {"axis": 0}),
+    ("max", {"keepdim": True}, {"keepdims": True}),  # max(dim=...) has its own message, above
+    ("softmax", {"dim": 0}, {"axis": 0}),
+    ("log_softmax", {"dim": 1}, {"axis": 1}),
+])
+def test_pytorchs_dim_and_keepdim_keywords_are_named_with_numpys(op, torch_kw, numpy_kw):
+    x = np.random.default_rng(1).normal(size=(2, 3))
+    with pytest.raises(TypeError, match=rf"^{op}: unexpected keyword argument .*PyTorch's (dim= is axis=|keepdim= is "
+                                        r"keepdims=) here"):
+        getattr(Tensor(x), op)(**torch_kw)
+    # what the message says to write gives PyTorch's numbers
+    t = torch.from_numpy(x)
+    theirs = t.amax(dim=(0, 1), **torch_kw) if op == "max" else getattr(t, op)(**torch_kw)
+    np.testing.assert_allclose(getattr(Tensor(x), op)(**numpy_kw).data, theirs.numpy(), rtol=1e-12)
+    with pytest.raises(TypeError, match=rf"^{op}: unexpected keyword argument 'colour'$"):
+        getattr(Tensor(x), op)(colour=1)
+
+
+def test_equality_with_a_number_an_array_or_another_tensor_is_refused_not_false():
+    x = np.array([0.0, 1.0, 0.0])
+    t, u = Tensor(x), Tensor(x.copy())
+    # PyTorch's (h == 0).float().mean() is the fraction of zeros; `np.mean(t == 0)` here gave 0.0 (t == 0 was False)
+    assert torch.from_numpy(x).eq(0).double().mean().item() == pytest.approx(2 / 3)
+    for compare in (lambda: t == 0, lambda: 0 == t, lambda: t == u, lambda: t != u, lambda: t == x, lambda: x == t,
+                    lambda: t != 1.0, lambda: t == [0.0, 1.0, 0.0]):
+        with pytest.raises(TypeError, match=r"== and != of a Tensor ask whether two tensors are one and the same .*"
+                                            r"compare the arrays, t.data == other"):
+            compare()
+    assert t == t and not t != t and t != None and not t == "t"  # noqa: E711  identity: graph nodes in sets and dicts
+    assert {t: 1, u: 2}[u] == 2 and t in {t} and u not in {t}
+    assert np.mean(t.data == 0) == pytest.approx(2 / 3)  # what the message says to write
+
+
+def test_pytorchs_size_call_is_named_with_shape():
+    x = np.zeros((4, 3))
+    t, theirs = Tensor(x), torch.from_numpy(x)
+    assert theirs.size(0) == 4 and tuple(theirs.size()) == (4, 3)
+    for call in (lambda: t.size(0), lambda: t.size()):
+        with pytest.raises(TypeError, match=r"size: t.size is the number of elements here \(12\), numpy's size; "
+                                            r"PyTorch's t.size\(\) is t.shape and t.size\(0\) is t.shape\[0\]"):
+            call()
+    assert t.size == 12 == x.size and isinstance(t.size, int) and t.shape[0] == theirs.size(0)  # numpy's size stays
+
+
+def test_no_grad_and_enable_grad_decorate_without_parentheses_as_in_pytorch():
+    from tinygrad_init import enable_grad, no_grad
+
+    @torch.no_grad
+    def theirs(x):
+        return x * 2
+
+    @no_grad
+    def ours(x):
+        return x * 2
+
+    @no_grad
+    def nested(x):
+        return enable_grad(lambda: x * 2)()
+
+    assert theirs(torch.ones(2, requires_grad=True)).requires_grad is False
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    assert ours(w).requires_grad is False and ours.__name__ == "ours" and (w * 2).requires_grad
+    assert nested(w).requires_grad is True
+    with pytest.raises(TypeError, match="no_grad: expected a function to decorate, got int 3"):
+        no_grad(3)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float16, torch.float32])
+def test_a_floating_pytorch_tensor_keeps_its_dtype_as_a_numpy_array_does(dtype):
+    theirs = torch.tensor([0.1, 1 / 3], dtype=dtype)
+    ours = Tensor(theirs)  # was float32 whatever the dtype: 1/3 in float64 came back to 1e-8
+    assert ours.dtype == theirs.numpy().dtype == Tensor(theirs.numpy()).dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert Tensor(torch.arange(3)).dtype == np.float32 == Tensor(np.arange(3)).dtype  # integers: as numpy's, float32

@@ -1,0 +1,101 @@
+"""PyTorch habits on the nn layers: a PyTorch layer's weights copied as documented give its outputs, and a weight
+assigned in PyTorch's layout is named as such.
+
+Skipped when torch is not installed -- except under CI=true, where torch must be present."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import require_module
+from tinygrad_init import Tensor, init, nn
+
+pytestmark = pytest.mark.torch
+
+
+@pytest.mark.parametrize("fan_in, fan_out", [(3, 5), (4, 4)])
+def test_a_pytorch_linear_copied_as_the_docstring_says_gives_its_outputs(fan_in, fan_out):
+    torch = require_module("torch")
+    torch.manual_seed(0)
+    theirs, ours = torch.nn.Linear(fan_in, fan_out).double(), nn.Linear(fan_in, fan_out, rng=0, dtype=np.float64)
+    ours.weight.data[:] = theirs.weight.detach().numpy().T  # the recipe of Linear's docstring
+    ours.bias.data[:] = theirs.bias.detach().numpy()
+    x = np.random.default_rng(1).normal(size=(6, fan_in))
+    xt = torch.tensor(x, requires_grad=True)
+    y, yt = ours(Tensor(x)), theirs(xt)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12, atol=1e-14)
+    g = np.random.default_rng(2).normal(size=y.shape)
+    y.backward(g)
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(ours.weight.grad.T, theirs.weight.grad.numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ours.bias.grad, theirs.bias.grad.numpy(), rtol=1e-12, atol=1e-14)
+    doc = " ".join(nn.Linear.__doc__.split())
+    assert "the transpose: to copy a PyTorch layer" in doc and "t.weight.detach().numpy().T" in doc
+
+
+def test_a_weight_assigned_in_pytorchs_layout_is_named_not_blamed_on_the_input():
+    torch = require_module("torch")
+    theirs, ours = torch.nn.Linear(2, 3), nn.Linear(2, 3, rng=0)
+    ours.weight = Tensor(theirs.weight.detach().numpy(), requires_grad=True)  # (3, 2): PyTorch's (fan_out, fan_in)
+    with pytest.raises(ValueError, match=r"Linear\(2, 3\): its weight has shape \(3, 2\), not \(fan_in, fan_out\) = "
+                                         r"\(2, 3\); a PyTorch weight is the transpose .*assign w.T"):
+        ours(np.ones((5, 2)))
+    ours.weight = Tensor(theirs.weight.detach().numpy().T, requires_grad=True)
+    np.testing.assert_allclose(ours(np.ones((5, 2))).data, theirs(torch.ones(5, 2)).detach().numpy() -
+                               theirs.bias.detach().numpy() + ours.bias.data, rtol=1e-6)
+
+
+@pytest.mark.parametrize("torch_name, ours", [("xavier_uniform_", "xavier_uniform"), ("kaiming_normal_", "he_normal"),
+                                              ("zeros_", "zeros"), ("constant_", "constant")])
+def test_pytorchs_in_place_initializers_are_named_with_what_to_write(torch_name, ours):
+    torch = require_module("torch")
+    assert callable(getattr(torch.nn.init, torch_name))
+    with pytest.raises(AttributeError, match=rf"init.{torch_name}: PyTorch's in-place initializers are not here; .* "
+                                             rf"w.data\[:\] = init.{ours}\(w.shape"):
+        getattr(init, torch_name)
+    with pytest.raises(AttributeError, match="has no attribute 'kaiming_normal'"):  # (not a spelling of PyTorch's)
+        init.kaiming_normal  # noqa: B018
+    lin = nn.Linear(3, 4, rng=0)
+    with pytest.raises(TypeError, match=r"xavier_uniform: shape must be .* got Tensor of shape \(3, 4\); to fill a "
+                                        r"weight w as PyTorch's xavier_uniform_\(w\) does, w.data\[:\] = "
+                                        r"init.xavier_uniform\(w.shape\)"):
+        init.xavier_uniform(lin.weight)
+    lin.weight.data[:] = init.xavier_uniform(lin.weight.shape, rng=1)  # what the messages say to write
+    np.testing.assert_array_equal(lin.weight.data, nn.Linear(3, 4, rng=1).weight.data)
+
+
+@pytest.mark.parametrize("cls, fn", [("MSELoss", "mse_loss"), ("CrossEntropyLoss", "cross_entropy"),
+                                     ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits")])
+def test_pytorchs_loss_classes_name_the_loss_function(cls, fn):
+    torch = require_module("torch")
+    with pytest.raises(AttributeError, match=rf"nn.{cls}: the losses are functions here.*loss = nn.{fn}\(output, "
+                                             r"target\), the mean"):
+        getattr(nn, cls)
+    out, y = np.random.default_rng(0).normal(size=(5, 3)), np.array([0, 2, 1, 1, 0])
+    target = {"MSELoss": out[::-1].copy(), "CrossEntropyLoss": y, "BCEWithLogitsLoss": (out > 0) * 1.0}[cls]
+    ours = getattr(nn, fn)(Tensor(out), target)  # what the message says to write gives PyTorch's number
+    np.testing.assert_allclose(ours.item(), getattr(torch.nn, cls)()(torch.tensor(out), torch.tensor(target)).item(),
+                               rtol=1e-12)
+    with pytest.raises(AttributeError, match="has no attribute 'Conv2d'"):
+        nn.Conv2d  # noqa: B018
+
+
+def test_apply_visits_the_modules_in_pytorchs_order_and_initializes_as_its_habit_does():
+    torch = require_module("torch")
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sequential(torch.nn.Tanh(), torch.nn.Linear(3, 1)))
+    ours = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Sequential(nn.Tanh(), nn.Linear(3, 1, rng=1)))
+    seen_theirs, seen_ours = [], []
+    assert theirs.apply(lambda m: seen_theirs.append(type(m).__name__)) is theirs
+    assert ours.apply(lambda m: seen_ours.append(type(m).__name__)) is ours
+    assert seen_ours == seen_theirs == ["Linear", "Tanh", "Linear", "Sequential", "Sequential"]
+    gen = np.random.default_rng(5)
+
+    def init_weights(m):  # PyTorch's habit, written with the messages' recipe
+        if isinstance(m, nn.Linear):
+            m.weight.data[:] = init.he_normal(m.weight.shape, rng=gen)
+            m.bias.data[:] = 0.01
+
+    ours.apply(init_weights)
+    assert ours[1][1].bias.data.tolist() == [pytest.approx(0.01)]
+    np.testing.assert_array_equal(ours[0].weight.data, init.he_normal((2, 3), rng=np.random.default_rng(5)))

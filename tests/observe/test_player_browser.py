@@ -370,3 +370,30 @@ def test_every_frame_shows_the_ledgers_numbers_forwards_and_backwards(browser, t
         assert {i: t for i, t in shown.items() if i in want} == {i: want[i] for i in shown if i in want}, k
         assert (line, counter) == (want_line, want_counter)
     assert browser.errors() == []
+
+
+PRINTED = """window.printed = []; matchMedia('print').addListener(function (m) { if (!m.matches) return;
+  var box = function (e) { var b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  window.printed.push({page: [document.documentElement.clientWidth, document.documentElement.clientHeight],
+                       frame: box(document.getElementById('frame')),
+                       nodes: Array.prototype.map.call(document.querySelectorAll('#frame g.node'), box)}); });"""
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_printing_keeps_the_whole_graph_on_the_page(browser, tmp_path, rankdir):
+    # the paper is narrower than the window and printing fires no resize: the graph kept the transform fitted to
+    # the 1280-px window and the output's end of it was cut off the printed page
+    require_binary("dot")
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "print.html", (a * b + c).tanh(), rankdir=rankdir))
+    browser.key("ArrowRight", 39)
+    browser.js(PRINTED)
+    browser.call("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69}, session=True)  # A4
+    (printed,) = browser.js("window.printed")
+    (width, height), frame = printed["page"], printed["frame"]
+    assert width < 1280 and len(printed["nodes"]) >= 8, printed
+    for left, top, right, bottom in printed["nodes"]:
+        assert 0 <= left and right <= width and frame[0] <= left and right <= frame[2], printed
+        assert frame[1] <= top and bottom <= frame[3] and bottom - frame[1] <= height, printed
+    assert browser.errors() == []

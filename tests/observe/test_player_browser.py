@@ -287,7 +287,7 @@ def test_player_edge_cases_step_to_both_ends_without_errors(browser, tmp_path, b
     texts = browser.js("Array.prototype.map.call(document.querySelectorAll('#frame text'), t => t.textContent)")
     assert (AWKWARD in texts) == (n > 0) and f"grad {1.0}" in texts
     for key, code, k in [("ArrowLeft", 37, 0), ("Home", 36, 0), ("End", 35, n), ("ArrowRight", 39, n),
-                         ("PageUp", 33, 0), ("PageDown", 34, n), ("ArrowLeft", 37, max(n - 1, 0))]:
+                         ("PageUp", 33, max(n - 1, 0)), ("PageDown", 34, n), ("ArrowLeft", 37, max(n - 1, 0))]:
         browser.key(key, code)
         line = steps.line(k - 1) if k else steps.seed_line()
         assert browser.js(read) == [f"step {k} / {n}", line], key
@@ -396,4 +396,35 @@ def test_printing_keeps_the_whole_graph_on_the_page(browser, tmp_path, rankdir):
     for left, top, right, bottom in printed["nodes"]:
         assert 0 <= left and right <= width and frame[0] <= left and right <= frame[2], printed
         assert frame[1] <= top and bottom <= frame[3] and bottom - frame[1] <= height, printed
+    assert browser.errors() == []
+
+
+def _press(browser, key: str, code: int, shift: bool = False) -> str:
+    """A key (with Shift) as a keyboard or a presenter's clicker sends it; returns the counter."""
+    text = {" ": " "}.get(key, "")
+    for kind in ("keyDown", "keyUp"):
+        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": "Space" if key == " " else key,
+                                                "windowsVirtualKeyCode": code, "modifiers": 8 * shift,
+                                                **({"text": text} if text and kind == "keyDown" else {})},
+                     session=True)
+    return browser.js("document.getElementById('counter').textContent")
+
+
+def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path):
+    # a clicker sends PageDown / PageUp for next / previous: they jumped ten steps, and the space bar did nothing
+    require_binary("dot")
+    out = Value(1.0, label="x")
+    for _ in range(24):
+        out = out * 1.5
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "clicker.html", out))
+    n = int(browser.js("document.getElementById('slider').max"))
+    assert n >= 20
+    assert [_press(browser, "PageDown", 34), _press(browser, "PageDown", 34), _press(browser, "PageUp", 33)] == [
+        f"step {k} / {n}" for k in (1, 2, 1)]
+    assert [_press(browser, " ", 32), _press(browser, " ", 32, shift=True)] == [f"step {k} / {n}" for k in (2, 1)]
+    assert [_press(browser, "ArrowRight", 39, shift=True), _press(browser, "ArrowLeft", 37, shift=True)] == [
+        f"step {k} / {n}" for k in (11, 1)]  # ten steps at a time
+    browser.js("document.getElementById('next').focus()")
+    assert _press(browser, " ", 32) == f"step 2 / {n}"  # a focused button takes the space bar, once
     assert browser.errors() == []

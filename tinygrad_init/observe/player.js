@@ -137,7 +137,10 @@
   });
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.altKey || e.metaKey) return;
-    const k = {ArrowRight: cur + 1, ArrowLeft: cur - 1, Home: 0, End: N, PageDown: cur + 10, PageUp: cur - 10}[e.key];
+    if (e.key === " " && e.target.closest && e.target.closest("button, input")) return;  // the control's own
+    const by = e.shiftKey ? 10 : 1, back = e.shiftKey ? cur - 1 : cur + 1;  // a clicker sends PageDown / PageUp
+    const k = {ArrowRight: cur + by, ArrowLeft: cur - by, PageDown: cur + 1, PageUp: cur - 1, " ": back,
+               Home: 0, End: N}[e.key];
     if (k !== undefined) { e.preventDefault(); go(k); return; }
     if (e.key === "f") toggleView();
     else if (e.key === "+" || e.key === "=") zoomBy(1.25);

@@ -428,3 +428,22 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
     browser.js("document.getElementById('next').focus()")
     assert _press(browser, " ", 32) == f"step 2 / {n}"  # a focused button takes the space bar, once
     assert browser.errors() == []
+
+
+LIVE = """Array.prototype.map.call(document.querySelectorAll(
+  '[aria-live=polite], [aria-live=assertive], [role=status], [role=log], [role=alert]'),
+  function (e) { return e.textContent; }).join(' | ')"""
+
+
+def test_a_screen_reader_is_told_each_steps_line(browser, neuron_player):
+    # only the counter ("step 1 / 5") was a live region: a blind student heard the step number, never its sum
+    path, steps = neuron_player
+    browser.open(path)
+    assert steps.seed_line() in browser.js(LIVE)
+    for k in range(len(steps)):
+        browser.key("ArrowRight", 39)
+        spoken = browser.js(LIVE)
+        assert steps.line(k) in spoken and f"step {k + 1} / {len(steps)}" in spoken
+    names = browser.js("Array.prototype.map.call(document.querySelectorAll('button'), function (b) { "
+                       "return b.getAttribute('aria-label') || b.textContent; })")
+    assert all(name.strip() for name in names)

@@ -253,7 +253,7 @@ def test_player_steps_with_clicks_and_keys(browser, neuron_player):
     assert s5["line"] == steps.line(4) and s5["counter"] == "step 5 / 5" and s5["shown"] == 6
     assert s5["grads"] == ["grad -0.004023", "grad 0.002682", "grad 0.001341", "grad 0.001341",
                            "grad 0.001341", "grad 1.0"]
-    assert browser.js("document.getElementById('next').disabled") is True
+    assert browser.js("document.getElementById('next').getAttribute('aria-disabled')") == "true"
 
     browser.key("ArrowLeft", 37)  # backwards: b's gradient is unknown again
     s4 = browser.js(STATE)
@@ -447,3 +447,30 @@ def test_a_screen_reader_is_told_each_steps_line(browser, neuron_player):
     names = browser.js("Array.prototype.map.call(document.querySelectorAll('button'), function (b) { "
                        "return b.getAttribute('aria-label') || b.textContent; })")
     assert all(name.strip() for name in names)
+
+
+def test_keyboard_focus_stays_on_next_and_prev_at_the_ends(browser, neuron_player):
+    # next and prev were disabled when the last / first step was reached: the button holding the focus dropped
+    # it to the page, the focus ring vanished and Enter did nothing until the student tabbed back in
+    path, steps = neuron_player
+    browser.open(path)
+    focus = ("(function () { var e = document.activeElement; return [e.id, getComputedStyle(e).outlineStyle,"
+             " e.getAttribute('aria-disabled'), document.getElementById('counter').textContent]; })()")
+    for _ in range(6):  # tab to the next button
+        browser.key("Tab", 9)
+        if browser.js(focus)[0] == "next":
+            break
+    for k in range(1, len(steps) + 3):
+        for kind in ("keyDown", "keyUp"):
+            browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter",
+                                                    "windowsVirtualKeyCode": 13, "text": "\r"}, session=True)
+        n = len(steps)
+        assert browser.js(focus) == ["next", "solid", "true" if k >= n else "false", f"step {min(k, n)} / {n}"], k
+    browser.key("Tab", 9)
+    browser.key("Home", 36)
+    assert browser.js(focus)[:3] == ["end", "solid", None]
+    browser.js("document.getElementById('prev').focus()")
+    assert browser.js(focus)[:3] == ["prev", "solid", "true"]  # at step 0: focusable, said to be unavailable
+    browser.click("#prev")
+    assert browser.js(focus)[3] == f"step 0 / {len(steps)}"
+    assert browser.errors() == []

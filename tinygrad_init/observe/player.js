@@ -115,8 +115,8 @@
     lineBox.textContent = items[k].textContent;
     counter.textContent = `step ${k} / ${N}`;
     slider.value = String(k);
-    prevBtn.disabled = k === 0;
-    nextBtn.disabled = k === N;
+    prevBtn.setAttribute("aria-disabled", k === 0);  // not disabled: a disabled button would drop the focus
+    nextBtn.setAttribute("aria-disabled", k === N);
     const li = items[k];
     list.scrollTop = Math.max(0, li.offsetTop - list.clientHeight + li.offsetHeight + 8);
     setView();

@@ -474,3 +474,32 @@ def test_keyboard_focus_stays_on_next_and_prev_at_the_ends(browser, neuron_playe
     browser.click("#prev")
     assert browser.js(focus)[3] == f"step 0 / {len(steps)}"
     assert browser.errors() == []
+
+
+CONTRAST = """(function () {  // [what, WCAG 2 contrast ratio] of every text shown outside the graph, markers included
+  var rgb = function (s) { return s.match(/[\\d.]+/g).map(Number); };
+  var lum = function (c) { return [0.2126, 0.7152, 0.0722].reduce(function (sum, w, i) { var v = c[i] / 255;
+    return sum + w * (v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)); }, 0); };
+  var ratio = function (a, b) { var x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  var back = function (e) { for (; e; e = e.parentElement) { var c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  var out = [];
+  document.querySelectorAll('body *:not(svg):not(svg *)').forEach(function (e) {
+    var own = Array.prototype.some.call(e.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+    if (own && e.getClientRects().length && !e.closest('[aria-disabled=true]'))
+      out.push([e.tagName + '#' + e.id + '.' + e.className, ratio(rgb(getComputedStyle(e).color), back(e))]);
+    if (e.tagName === 'LI' && e.getClientRects().length)
+      out.push(['marker of ' + e.textContent, ratio(rgb(getComputedStyle(e, '::marker').color), back(e.parentElement))]);
+  });
+  return out;
+})()"""
+
+
+def test_text_beside_the_graph_has_aa_contrast(browser, neuron_player):
+    # the step numbers of the ledger lines (the list's markers) were #999 on the panel: 2.4 to 2.6, below 4.5
+    path, steps = neuron_player
+    browser.open(path)
+    for k in range(len(steps) + 1):
+        low = [(what, round(r, 2)) for what, r in browser.js(CONTRAST) if r < 4.5]
+        assert low == [], k
+        browser.key("ArrowRight", 39)

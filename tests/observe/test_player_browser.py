@@ -476,7 +476,7 @@ def test_keyboard_focus_stays_on_next_and_prev_at_the_ends(browser, neuron_playe
     assert browser.errors() == []
 
 
-CONTRAST = """(function () {  // [what, WCAG 2 contrast ratio] of every text shown outside the graph, markers included
+CONTRAST = """(function () {  // [what, WCAG 2 contrast ratio] of every text shown, list markers included
   var rgb = function (s) { return s.match(/[\\d.]+/g).map(Number); };
   var lum = function (c) { return [0.2126, 0.7152, 0.0722].reduce(function (sum, w, i) { var v = c[i] / 255;
     return sum + w * (v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)); }, 0); };
@@ -484,6 +484,11 @@ CONTRAST = """(function () {  // [what, WCAG 2 contrast ratio] of every text sho
   var back = function (e) { for (; e; e = e.parentElement) { var c = rgb(getComputedStyle(e).backgroundColor);
     if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
   var out = [];
+  document.querySelectorAll('#frame g.node text').forEach(function (t) {  // in the graph: on the node's fill
+    var shape = t.parentNode.querySelector('polygon, ellipse, path'), fill = getComputedStyle(shape).fill;
+    out.push([t.parentNode.id + ' ' + t.textContent, ratio(rgb(getComputedStyle(t).fill),
+                                                           fill === 'none' ? [255, 255, 255] : rgb(fill))]);
+  });
   document.querySelectorAll('body *:not(svg):not(svg *)').forEach(function (e) {
     var own = Array.prototype.some.call(e.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim(); });
     if (own && e.getClientRects().length && !e.closest('[aria-disabled=true]'))
@@ -495,8 +500,9 @@ CONTRAST = """(function () {  // [what, WCAG 2 contrast ratio] of every text sho
 })()"""
 
 
-def test_text_beside_the_graph_has_aa_contrast(browser, neuron_player):
-    # the step numbers of the ledger lines (the list's markers) were #999 on the panel: 2.4 to 2.6, below 4.5
+def test_text_has_aa_contrast_at_every_step(browser, neuron_player):
+    # the step numbers of the ledger lines (the list's markers) were #999 on the panel: 2.4 to 2.6, below 4.5;
+    # white text on the mid reds of the gradient scale (the legend's 1e-01, #e34f32): 3.9
     path, steps = neuron_player
     browser.open(path)
     for k in range(len(steps) + 1):

@@ -579,7 +579,8 @@ def test_draw_step_dashes_a_partial_sum_until_its_last_contribution_as_the_playe
 
 def _contrast(a: str, b: str) -> float:  # WCAG 2.2's contrast ratio of two "#rrggbb" colours, 1 to 21
     def luminance(c: str) -> float:  # relative luminance, https://www.w3.org/TR/WCAG22/#dfn-relative-luminance
-        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in np.frombuffer(bytes.fromhex(c[1:]), np.uint8) / 255]
+        srgb = [int(c[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in srgb]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     la, lb = sorted(map(luminance, (a, b)))
     return (lb + 0.05) / (la + 0.05)

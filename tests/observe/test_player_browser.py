@@ -490,11 +490,13 @@ CONTRAST = """(function () {  // [what, WCAG 2 contrast ratio] of every text sho
                                                            fill === 'none' ? [255, 255, 255] : rgb(fill))]);
   });
   document.querySelectorAll('body *:not(svg):not(svg *)').forEach(function (e) {
-    var own = Array.prototype.some.call(e.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+    var own = Array.prototype.some.call(e.childNodes, function (n) {
+      return n.nodeType === 3 && n.textContent.trim(); });
     if (own && e.getClientRects().length && !e.closest('[aria-disabled=true]'))
       out.push([e.tagName + '#' + e.id + '.' + e.className, ratio(rgb(getComputedStyle(e).color), back(e))]);
     if (e.tagName === 'LI' && e.getClientRects().length)
-      out.push(['marker of ' + e.textContent, ratio(rgb(getComputedStyle(e, '::marker').color), back(e.parentElement))]);
+      out.push(['marker of ' + e.textContent,
+                ratio(rgb(getComputedStyle(e, '::marker').color), back(e.parentElement))]);
   });
   return out;
 })()"""

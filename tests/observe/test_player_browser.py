@@ -511,3 +511,47 @@ def test_text_has_aa_contrast_at_every_step(browser, neuron_player):
         low = [(what, round(r, 2)) for what, r in browser.js(CONTRAST) if r < 4.5]
         assert low == [], k
         browser.key("ArrowRight", 39)
+
+
+NOTEBOOK = """<!DOCTYPE html><html><body><p>two cells' outputs</p><div class="output"></div><div class="output"></div>
+<script>
+document.querySelectorAll('.output').forEach(function (out, i) {  // as a notebook shows an HTML output
+  out.innerHTML = PAGES[i];
+  out.querySelectorAll('script').forEach(function (old) {  // and runs its scripts
+    var s = document.createElement('script');
+    Array.prototype.forEach.call(old.attributes, function (a) { s.setAttribute(a.name, a.value); });
+    s.textContent = old.textContent;
+    old.parentNode.replaceChild(s, old);
+  });
+});
+</script></body></html>"""
+
+
+def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path):
+    # VS Code shows a notebook's HTML outputs in one document: the second player's script found the first
+    # player's elements (getElementById), so its buttons and keys did nothing and the first one moved instead
+    require_binary("dot")
+    x, passes = Value(2.0, label="x"), []
+    for out in [(Value(2.0, label="a") * Value(-3.0, label="b") + 10.0).tanh(), (x * x).tanh()]:
+        with ledger.record() as steps:
+            out.backward()
+        passes.append(steps)
+    pages, (n1, n2) = [player.player_html(steps) for steps in passes], [len(steps) for steps in passes]
+    path = tmp_path / "notebook.html"
+    path.write_text(NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/")), encoding="utf-8")
+    browser.events.clear()
+    browser.open(path)
+    counters = "Array.prototype.map.call(document.querySelectorAll('[id=counter]'), c => c.textContent)"
+    assert browser.js(counters) == [f"step 0 / {n1}", f"step 0 / {n2}"]
+    assert browser.js("document.querySelectorAll('[data-ready]').length") == 2
+    browser.js("document.querySelectorAll('[id=next]')[1].scrollIntoView()")
+    browser.click(".output:nth-of-type(2) #next")
+    assert browser.js(counters) == [f"step 0 / {n1}", f"step 1 / {n2}"]
+    browser.key("ArrowRight", 39)  # the keys go to the player last clicked
+    assert browser.js(counters) == [f"step 0 / {n1}", f"step 2 / {n2}"]
+    assert browser.js("document.querySelectorAll('[id=line]')[1].textContent") == passes[1].line(1)
+    browser.js("document.querySelectorAll('[id=line]')[0].scrollIntoView()")
+    browser.click(".output:nth-of-type(1) #line")
+    browser.key("End", 35)
+    assert browser.js(counters) == [f"step {n1} / {n1}", f"step 2 / {n2}"]
+    assert browser.errors() == []

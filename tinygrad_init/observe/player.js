@@ -4,12 +4,15 @@
 // at each chain-rule step: D.steps[s] = [ids of the node passing its gradient on, id of the
 // parent receiving it, id of the edge between them, the parent's new grad text, its fill,
 // its font colour, 1 if that gradient is now complete else 0]. Step k shows the state after
-// k steps; the script repaints only the nodes whose gradient changed.
+// k steps; the script repaints only the nodes whose gradient changed. It looks only inside its own
+// #player (its parent), so that a notebook can show several players in one page.
 (function () {
   "use strict";
-  const D = JSON.parse(document.getElementById("player-data").textContent);
+  const root = document.currentScript.parentElement;
+  const $ = (id) => root.querySelector("#" + id);
+  const D = JSON.parse($("player-data").textContent);
   const N = D.n;
-  const $ = (id) => document.getElementById(id);
+  const first = document.querySelector("[data-steps]") === root;  // takes the keys typed on the page itself
   const frame = $("frame"), svg = frame.querySelector("svg"), slider = $("slider"), counter = $("counter");
   const lineBox = $("line"), list = $("lines"), items = list.children;
   const prevBtn = $("prev"), nextBtn = $("next"), viewBtn = $("view");
@@ -120,6 +123,7 @@
     const li = items[k];
     list.scrollTop = Math.max(0, li.offsetTop - list.clientHeight + li.offsetHeight + 8);
     setView();
+    if (root.parentElement !== document.body) return;  // the address is the page's, not a notebook's
     try { history.replaceState(null, "", "#" + k); } catch (e) { /* not allowed for this page: fine */ }
   }
   Object.keys(seen).forEach((id) => { paint(id, -1); last[id] = -1; });
@@ -136,7 +140,8 @@
     if (li && li.parentNode === list) go(Array.prototype.indexOf.call(items, li));
   });
   document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    const page = e.target === document.body || e.target === document.documentElement;
+    if (e.ctrlKey || e.altKey || e.metaKey || !(root.contains(e.target) || page && first)) return;
     if (e.key === " " && e.target.closest && e.target.closest("button, input")) return;  // the control's own
     const by = e.shiftKey ? 10 : 1, back = e.shiftKey ? cur - 1 : cur + 1;  // a clicker sends PageDown / PageUp
     const k = {ArrowRight: cur + by, ArrowLeft: cur - by, PageDown: cur + 1, PageUp: cur - 1, " ": back,
@@ -148,7 +153,7 @@
   });
   window.addEventListener("resize", setView);
   mode = fitScale() >= 0.45 ? "fit" : "follow";
-  const start = parseInt((location.hash || "").slice(1), 10);
+  const start = root.parentElement === document.body ? parseInt(location.hash.slice(1), 10) : 0;
   go(isNaN(start) ? 0 : start);
-  $("player").setAttribute("data-ready", "1");
+  root.setAttribute("data-ready", "1");
 })();

@@ -555,3 +555,20 @@ def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path
     browser.key("End", 35)
     assert browser.js(counters) == [f"step {n1} / {n1}", f"step 2 / {n2}"]
     assert browser.errors() == []
+
+
+def test_holding_an_arrow_key_leaves_the_console_quiet_and_the_address_right(browser, neuron_player):
+    # each step wrote the address (#k): held keys (30 a second) made Chromium throttle it ("Throttling
+    # navigation to prevent the browser from hanging") after 200 writes, and the address stopped following
+    path, steps = neuron_player
+    browser.open(path)
+    browser.events.clear()
+    for k in range(130):
+        browser.key("ArrowRight", 39)
+        browser.key("ArrowLeft", 37)
+    browser.key("ArrowRight", 39)
+    time.sleep(1.0)
+    assert browser.js("[location.hash, document.getElementById('counter').textContent]") == [
+        "#1", f"step 1 / {len(steps)}"]
+    said = [e["params"]["entry"]["text"] for e in browser.events if e.get("method") == "Log.entryAdded"]
+    assert said == [] and browser.errors() == []

@@ -105,7 +105,7 @@
   }
 
   // ------------------------------------------------------------ moving
-  let cur = 0;
+  let cur = 0, addressTimer = 0;
   function go(target) {
     const k = Math.max(0, Math.min(N, Math.round(target)));
     const changed = new Set();
@@ -124,7 +124,10 @@
     list.scrollTop = Math.max(0, li.offsetTop - list.clientHeight + li.offsetHeight + 8);
     setView();
     if (root.parentElement !== document.body) return;  // the address is the page's, not a notebook's
-    try { history.replaceState(null, "", "#" + k); } catch (e) { /* not allowed for this page: fine */ }
+    clearTimeout(addressTimer);  // written once the steps pause: browsers throttle frequent writes
+    addressTimer = setTimeout(() => {
+      try { history.replaceState(null, "", "#" + cur); } catch (e) { /* not allowed for this page: fine */ }
+    }, 300);
   }
   Object.keys(seen).forEach((id) => { paint(id, -1); last[id] = -1; });
   paint(D.root, -1);

@@ -45,7 +45,7 @@ def page_data(page: str) -> dict:
 
 def list_items(page: str) -> list[str]:
     body = re.search(r'<ol id="lines" start="0">\n(.*?)\n</ol>', page, re.S).group(1)
-    return [html.unescape(t) for t in re.findall(r'<li class="[a-z]+">(.*?)</li>', body, re.S)]
+    return [html.unescape(t) for t in re.findall(r'<li class="[a-z]+"[^>]*>(.*?)</li>', body, re.S)]
 
 
 def svg_ids(page: str) -> set[str]:

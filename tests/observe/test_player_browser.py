@@ -592,3 +592,25 @@ def test_jumping_through_a_long_pass_takes_no_seconds(browser, tmp_path):
     assert browser.js(shown) == 1
     browser.key("End", 35)
     assert browser.js(shown) == 12_001 and browser.errors() == []
+
+
+def test_a_player_in_a_notebook_leaves_the_notebooks_own_styles_alone(browser, tmp_path):
+    # the page's style sheet set body, button, h1, header and footer everywhere: shown in a notebook, it gave the
+    # notebook a white background, no margin and its own big buttons
+    require_binary("dot")
+    host = NOTEBOOK.replace("<p>", "<header><h1>My notebook</h1><button id='run'>Run</button></header><p>")
+    host = host.replace("<body>", "<body style='background: rgb(30, 30, 30); color: rgb(220, 220, 220)'>")
+    styles = """(function () { var keep = ['background-color', 'color', 'font-family', 'font-size', 'margin-top',
+      'padding-left', 'border-top-left-radius', 'box-sizing'], out = {};
+      ['body', '#run', 'body > header', 'body > header > h1'].forEach(function (s) {
+        var c = getComputedStyle(document.querySelector(s));
+        out[s] = keep.map(function (p) { return c.getPropertyValue(p); }); });
+      return out; })()"""
+    seen = []
+    for pages in ([], [player.player_html((Value(2.0, label="a") * Value(-3.0, label="b")).tanh())]):
+        path = tmp_path / f"host{len(pages)}.html"
+        path.write_text(host.replace("PAGES", json.dumps(pages).replace("</", "<\\/")), encoding="utf-8")
+        browser.open(path)
+        seen.append(browser.js(styles))
+    assert seen[1] == seen[0]
+    assert browser.js("document.querySelectorAll('[data-ready]').length") == 1

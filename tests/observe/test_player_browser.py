@@ -614,3 +614,23 @@ def test_a_player_in_a_notebook_leaves_the_notebooks_own_styles_alone(browser, t
         seen.append(browser.js(styles))
     assert seen[1] == seen[0]
     assert browser.js("document.querySelectorAll('[data-ready]').length") == 1
+
+
+@pytest.mark.parametrize("width,height", [(375, 667), (1024, 768), (3840, 2160)])
+def test_a_phone_a_projector_and_a_4k_screen_show_the_whole_player_without_scrolling(browser, neuron_player,
+                                                                                     width, height):
+    path, steps = neuron_player
+    size = {"deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, **size}, session=True)
+    try:
+        browser.open(path)
+        browser.key("End", 35)
+        page = browser.js("""(function () { var d = document.documentElement, r = function (s) {
+            var b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+            return {size: [d.scrollWidth, d.scrollHeight], buttons: ['#prev', '#next', '#counter'].map(r),
+                    frame: r('#frame')}; })()""")
+    finally:
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, **size}, session=True)
+    assert page["size"][0] == width and (page["size"][1] == height or width < 600), page  # a phone may scroll down
+    assert all(0 <= b[0] and b[2] <= width and 0 <= b[1] and b[3] <= height for b in page["buttons"]), page
+    assert page["frame"][3] - page["frame"][1] >= 100, page  # room for the graph

@@ -517,17 +517,19 @@ NOTEBOOK = """<!DOCTYPE html><html><body><p>two cells' outputs</p><div class="ou
 <script>
 document.querySelectorAll('.output').forEach(function (out, i) {  // as a notebook shows an HTML output
   out.innerHTML = PAGES[i];
-  out.querySelectorAll('script').forEach(function (old) {  // and runs its scripts
+  out.querySelectorAll('script').forEach(function (old) {  // and runs its scripts: in place (JupyterLab), or
+    if (HEAD && old.type) return;                           // in the head, the data left alone (jQuery's .html)
     var s = document.createElement('script');
     Array.prototype.forEach.call(old.attributes, function (a) { s.setAttribute(a.name, a.value); });
     s.textContent = old.textContent;
-    old.parentNode.replaceChild(s, old);
+    if (HEAD) document.head.appendChild(s).remove(); else old.parentNode.replaceChild(s, old);
   });
 });
 </script></body></html>"""
 
 
-def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path):
+@pytest.mark.parametrize("run", ["in place", "in the head"])
+def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path, run):
     # VS Code shows a notebook's HTML outputs in one document: the second player's script found the first
     # player's elements (getElementById), so its buttons and keys did nothing and the first one moved instead
     require_binary("dot")
@@ -538,7 +540,8 @@ def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path
         passes.append(steps)
     pages, (n1, n2) = [player.player_html(steps) for steps in passes], [len(steps) for steps in passes]
     path = tmp_path / "notebook.html"
-    path.write_text(NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/")), encoding="utf-8")
+    page = NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/"))
+    path.write_text(page.replace("HEAD", json.dumps(run == "in the head")), encoding="utf-8")
     browser.events.clear()
     browser.open(path)
     counters = "Array.prototype.map.call(document.querySelectorAll('[id=counter]'), c => c.textContent)"
@@ -609,7 +612,8 @@ def test_a_player_in_a_notebook_leaves_the_notebooks_own_styles_alone(browser, t
     seen = []
     for pages in ([], [player.player_html((Value(2.0, label="a") * Value(-3.0, label="b")).tanh())]):
         path = tmp_path / f"host{len(pages)}.html"
-        path.write_text(host.replace("PAGES", json.dumps(pages).replace("</", "<\\/")), encoding="utf-8")
+        page = host.replace("PAGES", json.dumps(pages).replace("</", "<\\/"))
+        path.write_text(page.replace("HEAD", "false"), encoding="utf-8")
         browser.open(path)
         seen.append(browser.js(styles))
     assert seen[1] == seen[0]

@@ -5,10 +5,12 @@
 // parent receiving it, id of the edge between them, the parent's new grad text, its fill,
 // its font colour, 1 if that gradient is now complete else 0]. Step k shows the state after
 // k steps; the script repaints only the nodes whose gradient changed. It looks only inside its own
-// #player (its parent), so that a notebook can show several players in one page.
+// #player (its parent), so that a notebook can show several players in one page; a script run from
+// elsewhere (jQuery runs it in the head) takes the first player not yet ready.
 (function () {
   "use strict";
-  const root = document.currentScript.parentElement;
+  const here = document.currentScript && document.currentScript.closest("[data-steps]");
+  const root = here || document.querySelector("[data-steps]:not([data-ready])");
   const $ = (id) => root.querySelector("#" + id);
   const D = JSON.parse($("player-data").textContent);
   const N = D.n;

@@ -575,3 +575,20 @@ def test_draw_step_dashes_a_partial_sum_until_its_last_contribution_as_the_playe
     cell = 'n0 [label="n0\\n(2,) float32\\ndata [1.0, 2.0]\\n|grad| {}" color="#d62728" penwidth=3 shape=box{}]'
     assert cell.format("2.236", " style=dashed") in draw.draw_step(steps, 2).source  # |[1, 2]|, of 2 x [1, 2]
     assert cell.format("4.472", "") in draw.draw_step(steps, 3).source
+
+
+def _contrast(a: str, b: str) -> float:  # WCAG 2.2's contrast ratio of two "#rrggbb" colours, 1 to 21
+    def luminance(c: str) -> float:  # relative luminance, https://www.w3.org/TR/WCAG22/#dfn-relative-luminance
+        srgb = [int(c[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in srgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    la, lb = sorted(map(luminance, (a, b)))
+    return (lb + 0.05) / (la + 0.05)
+
+
+def test_text_on_every_fill_meets_wcag_aa_contrast():
+    # white on the mid reds of the scale (#e65536 ... #de432b) had contrast 3.7 to 4.3 where black has 4.9 to 5.7
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21) and _contrast("#767676", "#ffffff") > 4.5
+    fills = [grad_color(t) for t in np.linspace(0, 1, 401)] + [draw.ZERO_COLOR, draw.UNKNOWN_COLOR, draw.BAD_COLOR]
+    worst = min(_contrast(f, {"white": "#ffffff", "black": "#000000"}[draw.font_color(f)]) for f in fills)
+    assert worst >= 4.5

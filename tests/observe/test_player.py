@@ -45,7 +45,7 @@ def page_data(page: str) -> dict:
 
 def list_items(page: str) -> list[str]:
     body = re.search(r'<ol id="lines" start="0">\n(.*?)\n</ol>', page, re.S).group(1)
-    return [html.unescape(t) for t in re.findall(r'<li class="[a-z]+">(.*?)</li>', body, re.S)]
+    return [html.unescape(t) for t in re.findall(r'<li class="[a-z]+"[^>]*>(.*?)</li>', body, re.S)]
 
 
 def svg_ids(page: str) -> set[str]:
@@ -77,7 +77,8 @@ def test_page_has_one_frame_per_step_and_every_ledger_line(neuron_page):
     assert lines == ["dL/dL = 1.0   (the seed: backward starts here)"] + [steps.line(k) for k in range(5)]
     assert lines[1] == "dL/d(add#4) = dL/dL × ∂L/∂(add#4) (local) = 1.0 × 0.00134095 = 0.00134095"
     # the current line starts as the seed line
-    assert re.search(r'<div id="line">(.*?)</div>', page).group(1) == "dL/dL = 1.0   (the seed: backward starts here)"
+    line = re.search(r'<div id="line"[^>]*>(.*?)</div>', page).group(1)
+    assert line == "dL/dL = 1.0   (the seed: backward starts here)"
     data = page_data(page)
     assert data["n"] == 5 and len(data["steps"]) == 5
 

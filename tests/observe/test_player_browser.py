@@ -253,7 +253,7 @@ def test_player_steps_with_clicks_and_keys(browser, neuron_player):
     assert s5["line"] == steps.line(4) and s5["counter"] == "step 5 / 5" and s5["shown"] == 6
     assert s5["grads"] == ["grad -0.004023", "grad 0.002682", "grad 0.001341", "grad 0.001341",
                            "grad 0.001341", "grad 1.0"]
-    assert browser.js("document.getElementById('next').disabled") is True
+    assert browser.js("document.getElementById('next').getAttribute('aria-disabled')") == "true"
 
     browser.key("ArrowLeft", 37)  # backwards: b's gradient is unknown again
     s4 = browser.js(STATE)
@@ -287,7 +287,7 @@ def test_player_edge_cases_step_to_both_ends_without_errors(browser, tmp_path, b
     texts = browser.js("Array.prototype.map.call(document.querySelectorAll('#frame text'), t => t.textContent)")
     assert (AWKWARD in texts) == (n > 0) and f"grad {1.0}" in texts
     for key, code, k in [("ArrowLeft", 37, 0), ("Home", 36, 0), ("End", 35, n), ("ArrowRight", 39, n),
-                         ("PageUp", 33, 0), ("PageDown", 34, n), ("ArrowLeft", 37, max(n - 1, 0))]:
+                         ("PageUp", 33, max(n - 1, 0)), ("PageDown", 34, n), ("ArrowLeft", 37, max(n - 1, 0))]:
         browser.key(key, code)
         line = steps.line(k - 1) if k else steps.seed_line()
         assert browser.js(read) == [f"step {k} / {n}", line], key
@@ -370,3 +370,271 @@ def test_every_frame_shows_the_ledgers_numbers_forwards_and_backwards(browser, t
         assert {i: t for i, t in shown.items() if i in want} == {i: want[i] for i in shown if i in want}, k
         assert (line, counter) == (want_line, want_counter)
     assert browser.errors() == []
+
+
+PRINTED = """window.printed = []; matchMedia('print').addListener(function (m) { if (!m.matches) return;
+  var box = function (e) { var b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  window.printed.push({page: [document.documentElement.clientWidth, document.documentElement.clientHeight],
+                       frame: box(document.getElementById('frame')),
+                       nodes: Array.prototype.map.call(document.querySelectorAll('#frame g.node'), box)}); });"""
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_printing_keeps_the_whole_graph_on_the_page(browser, tmp_path, rankdir):
+    # the paper is narrower than the window and printing fires no resize: the graph kept the transform fitted to
+    # the 1280-px window and the output's end of it was cut off the printed page
+    require_binary("dot")
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "print.html", (a * b + c).tanh(), rankdir=rankdir))
+    browser.key("ArrowRight", 39)
+    browser.js(PRINTED)
+    browser.call("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69}, session=True)  # A4
+    (printed,) = browser.js("window.printed")
+    (width, height), frame = printed["page"], printed["frame"]
+    assert width < 1280 and len(printed["nodes"]) >= 8, printed
+    for left, top, right, bottom in printed["nodes"]:
+        assert 0 <= left and right <= width and frame[0] <= left and right <= frame[2], printed
+        assert frame[1] <= top and bottom <= frame[3] and bottom - frame[1] <= height, printed
+    assert browser.errors() == []
+
+
+def _press(browser, key: str, code: int, shift: bool = False) -> str:
+    """A key (with Shift) as a keyboard or a presenter's clicker sends it; returns the counter."""
+    text = {" ": " "}.get(key, "")
+    for kind in ("keyDown", "keyUp"):
+        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": "Space" if key == " " else key,
+                                                "windowsVirtualKeyCode": code, "modifiers": 8 * shift,
+                                                **({"text": text} if text and kind == "keyDown" else {})},
+                     session=True)
+    return browser.js("document.getElementById('counter').textContent")
+
+
+def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path):
+    # a clicker sends PageDown / PageUp for next / previous: they jumped ten steps, and the space bar did nothing
+    require_binary("dot")
+    out = Value(1.0, label="x")
+    for _ in range(24):
+        out = out * 1.5
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "clicker.html", out))
+    n = int(browser.js("document.getElementById('slider').max"))
+    assert n >= 20
+    assert [_press(browser, "PageDown", 34), _press(browser, "PageDown", 34), _press(browser, "PageUp", 33)] == [
+        f"step {k} / {n}" for k in (1, 2, 1)]
+    assert [_press(browser, " ", 32), _press(browser, " ", 32, shift=True)] == [f"step {k} / {n}" for k in (2, 1)]
+    assert [_press(browser, "ArrowRight", 39, shift=True), _press(browser, "ArrowLeft", 37, shift=True)] == [
+        f"step {k} / {n}" for k in (11, 1)]  # ten steps at a time
+    browser.js("document.getElementById('next').focus()")
+    assert _press(browser, " ", 32) == f"step 2 / {n}"  # a focused button takes the space bar, once
+    assert browser.errors() == []
+
+
+LIVE = """Array.prototype.map.call(document.querySelectorAll(
+  '[aria-live=polite], [aria-live=assertive], [role=status], [role=log], [role=alert]'),
+  function (e) { return e.textContent; }).join(' | ')"""
+
+
+def test_a_screen_reader_is_told_each_steps_line(browser, neuron_player):
+    # only the counter ("step 1 / 5") was a live region: a blind student heard the step number, never its sum
+    path, steps = neuron_player
+    browser.open(path)
+    assert steps.seed_line() in browser.js(LIVE)
+    for k in range(len(steps)):
+        browser.key("ArrowRight", 39)
+        spoken = browser.js(LIVE)
+        assert steps.line(k) in spoken and f"step {k + 1} / {len(steps)}" in spoken
+    names = browser.js("Array.prototype.map.call(document.querySelectorAll('button'), function (b) { "
+                       "return b.getAttribute('aria-label') || b.textContent; })")
+    assert all(name.strip() for name in names)
+
+
+def test_keyboard_focus_stays_on_next_and_prev_at_the_ends(browser, neuron_player):
+    # next and prev were disabled when the last / first step was reached: the button holding the focus dropped
+    # it to the page, the focus ring vanished and Enter did nothing until the student tabbed back in
+    path, steps = neuron_player
+    browser.open(path)
+    focus = ("(function () { var e = document.activeElement; return [e.id, getComputedStyle(e).outlineStyle,"
+             " e.getAttribute('aria-disabled'), document.getElementById('counter').textContent]; })()")
+    for _ in range(6):  # tab to the next button
+        browser.key("Tab", 9)
+        if browser.js(focus)[0] == "next":
+            break
+    for k in range(1, len(steps) + 3):
+        for kind in ("keyDown", "keyUp"):
+            browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter",
+                                                    "windowsVirtualKeyCode": 13, "text": "\r"}, session=True)
+        n = len(steps)
+        assert browser.js(focus) == ["next", "solid", "true" if k >= n else "false", f"step {min(k, n)} / {n}"], k
+    browser.key("Tab", 9)
+    browser.key("Home", 36)
+    assert browser.js(focus)[:3] == ["end", "solid", None]
+    browser.js("document.getElementById('prev').focus()")
+    assert browser.js(focus)[:3] == ["prev", "solid", "true"]  # at step 0: focusable, said to be unavailable
+    browser.click("#prev")
+    assert browser.js(focus)[3] == f"step 0 / {len(steps)}"
+    assert browser.errors() == []
+
+
+CONTRAST = """(function () {  // [what, WCAG 2 contrast ratio] of every text shown, the lines' numbers included
+  var rgb = function (s) { return s.match(/[\\d.]+/g).map(Number); };
+  var lum = function (c) { return [0.2126, 0.7152, 0.0722].reduce(function (sum, w, i) { var v = c[i] / 255;
+    return sum + w * (v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)); }, 0); };
+  var ratio = function (a, b) { var x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  var back = function (e) { for (; e; e = e.parentElement) { var c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  var out = [];
+  document.querySelectorAll('#frame g.node text').forEach(function (t) {  // in the graph: on the node's fill
+    var shape = t.parentNode.querySelector('polygon, ellipse, path'), fill = getComputedStyle(shape).fill;
+    out.push([t.parentNode.id + ' ' + t.textContent, ratio(rgb(getComputedStyle(t).fill),
+                                                           fill === 'none' ? [255, 255, 255] : rgb(fill))]);
+  });
+  document.querySelectorAll('body *:not(svg):not(svg *)').forEach(function (e) {
+    var own = Array.prototype.some.call(e.childNodes, function (n) {
+      return n.nodeType === 3 && n.textContent.trim(); });
+    if (own && e.getClientRects().length && !e.closest('[aria-disabled=true]'))
+      out.push([e.tagName + '#' + e.id + '.' + e.className, ratio(rgb(getComputedStyle(e).color), back(e))]);
+    if (e.tagName === 'LI' && e.getClientRects().length)
+      out.push(['number of ' + e.textContent, ratio(rgb(getComputedStyle(e, getComputedStyle(e).display ===
+        'list-item' ? '::marker' : '::before').color), back(e.parentElement))]);
+  });
+  return out;
+})()"""
+
+
+def test_text_has_aa_contrast_at_every_step(browser, neuron_player):
+    # the step numbers of the ledger lines (the list's markers) were #999 on the panel: 2.4 to 2.6, below 4.5;
+    # white text on the mid reds of the gradient scale (the legend's 1e-01, #e34f32): 3.9
+    path, steps = neuron_player
+    browser.open(path)
+    for k in range(len(steps) + 1):
+        low = [(what, round(r, 2)) for what, r in browser.js(CONTRAST) if r < 4.5]
+        assert low == [], k
+        browser.key("ArrowRight", 39)
+
+
+NOTEBOOK = """<!DOCTYPE html><html><body><p>two cells' outputs</p><div class="output"></div><div class="output"></div>
+<script>
+document.querySelectorAll('.output').forEach(function (out, i) {  // as a notebook shows an HTML output
+  out.innerHTML = PAGES[i];
+  out.querySelectorAll('script').forEach(function (old) {  // and runs its scripts: in place (JupyterLab), or
+    if (HEAD && old.type) return;                           // in the head, the data left alone (jQuery's .html)
+    var s = document.createElement('script');
+    Array.prototype.forEach.call(old.attributes, function (a) { s.setAttribute(a.name, a.value); });
+    s.textContent = old.textContent;
+    if (HEAD) document.head.appendChild(s).remove(); else old.parentNode.replaceChild(s, old);
+  });
+});
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("run", ["in place", "in the head"])
+def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path, run):
+    # VS Code shows a notebook's HTML outputs in one document: the second player's script found the first
+    # player's elements (getElementById), so its buttons and keys did nothing and the first one moved instead
+    require_binary("dot")
+    x, passes = Value(2.0, label="x"), []
+    for out in [(Value(2.0, label="a") * Value(-3.0, label="b") + 10.0).tanh(), (x * x).tanh()]:
+        with ledger.record() as steps:
+            out.backward()
+        passes.append(steps)
+    pages, (n1, n2) = [player.player_html(steps) for steps in passes], [len(steps) for steps in passes]
+    path = tmp_path / "notebook.html"
+    page = NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/"))
+    path.write_text(page.replace("HEAD", json.dumps(run == "in the head")), encoding="utf-8")
+    browser.events.clear()
+    browser.open(path)
+    counters = "Array.prototype.map.call(document.querySelectorAll('[id=counter]'), c => c.textContent)"
+    assert browser.js(counters) == [f"step 0 / {n1}", f"step 0 / {n2}"]
+    assert browser.js("document.querySelectorAll('[data-ready]').length") == 2
+    browser.js("document.querySelectorAll('[id=next]')[1].scrollIntoView()")
+    browser.click(".output:nth-of-type(2) #next")
+    assert browser.js(counters) == [f"step 0 / {n1}", f"step 1 / {n2}"]
+    browser.key("ArrowRight", 39)  # the keys go to the player last clicked
+    assert browser.js(counters) == [f"step 0 / {n1}", f"step 2 / {n2}"]
+    assert browser.js("document.querySelectorAll('[id=line]')[1].textContent") == passes[1].line(1)
+    browser.js("document.querySelectorAll('[id=line]')[0].scrollIntoView()")
+    browser.click(".output:nth-of-type(1) #line")
+    browser.key("End", 35)
+    assert browser.js(counters) == [f"step {n1} / {n1}", f"step 2 / {n2}"]
+    assert browser.errors() == []
+
+
+def test_holding_an_arrow_key_leaves_the_console_quiet_and_the_address_right(browser, neuron_player):
+    # each step wrote the address (#k): held keys (30 a second) made Chromium throttle it ("Throttling
+    # navigation to prevent the browser from hanging") after 200 writes, and the address stopped following
+    path, steps = neuron_player
+    browser.open(path)
+    browser.events.clear()
+    for k in range(130):
+        browser.key("ArrowRight", 39)
+        browser.key("ArrowLeft", 37)
+    browser.key("ArrowRight", 39)
+    time.sleep(1.0)
+    assert browser.js("[location.hash, document.getElementById('counter').textContent]") == [
+        "#1", f"step 1 / {len(steps)}"]
+    said = [e["params"]["entry"]["text"] for e in browser.events if e.get("method") == "Log.entryAdded"]
+    assert said == [] and browser.errors() == []
+
+
+def test_jumping_through_a_long_pass_takes_no_seconds(browser, tmp_path):
+    # the ledger lines were list items; hiding 12,000 of them at once (Home after End) took Chromium 5.5 s of
+    # layout (a 2-64-64-1 scalar MLP, 13,124 steps: 7 to 8 s), during which the page froze
+    require_binary("dot")
+    out = Value(0.5, label="x")
+    for _ in range(12_000):
+        out = out * 1.0001
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "long.html", out, max_nodes=40, max_steps=None))
+    took = ("(function (id) { var t = performance.now(); document.getElementById(id).click();"
+            " void document.body.offsetHeight; return performance.now() - t; })")
+    times = {key: browser.js(f"{took}('{key}')") for key in ("end", "home")}
+    assert max(times.values()) < 1000, times  # milliseconds
+    assert browser.js("document.getElementById('counter').textContent") == "step 0 / 12000"
+    shown = "document.querySelectorAll('#lines li:not(.later)').length"
+    assert browser.js(shown) == 1
+    browser.key("End", 35)
+    assert browser.js(shown) == 12_001 and browser.errors() == []
+
+
+def test_a_player_in_a_notebook_leaves_the_notebooks_own_styles_alone(browser, tmp_path):
+    # the page's style sheet set body, button, h1, header and footer everywhere: shown in a notebook, it gave the
+    # notebook a white background, no margin and its own big buttons
+    require_binary("dot")
+    host = NOTEBOOK.replace("<p>", "<header><h1>My notebook</h1><button id='run'>Run</button></header><p>")
+    host = host.replace("<body>", "<body style='background: rgb(30, 30, 30); color: rgb(220, 220, 220)'>")
+    styles = """(function () { var keep = ['background-color', 'color', 'font-family', 'font-size', 'margin-top',
+      'padding-left', 'border-top-left-radius', 'box-sizing'], out = {};
+      ['body', '#run', 'body > header', 'body > header > h1'].forEach(function (s) {
+        var c = getComputedStyle(document.querySelector(s));
+        out[s] = keep.map(function (p) { return c.getPropertyValue(p); }); });
+      return out; })()"""
+    seen = []
+    for pages in ([], [player.player_html((Value(2.0, label="a") * Value(-3.0, label="b")).tanh())]):
+        path = tmp_path / f"host{len(pages)}.html"
+        page = host.replace("PAGES", json.dumps(pages).replace("</", "<\\/"))
+        path.write_text(page.replace("HEAD", "false"), encoding="utf-8")
+        browser.open(path)
+        seen.append(browser.js(styles))
+    assert seen[1] == seen[0]
+    assert browser.js("document.querySelectorAll('[data-ready]').length") == 1
+
+
+@pytest.mark.parametrize("width,height", [(375, 667), (1024, 768), (3840, 2160)])
+def test_a_phone_a_projector_and_a_4k_screen_show_the_whole_player_without_scrolling(browser, neuron_player,
+                                                                                     width, height):
+    path, steps = neuron_player
+    size = {"deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, **size}, session=True)
+    try:
+        browser.open(path)
+        browser.key("End", 35)
+        page = browser.js("""(function () { var d = document.documentElement, r = function (s) {
+            var b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+            return {size: [d.scrollWidth, d.scrollHeight], buttons: ['#prev', '#next', '#counter'].map(r),
+                    frame: r('#frame')}; })()""")
+    finally:
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, **size}, session=True)
+    assert page["size"][0] == width and (page["size"][1] == height or width < 600), page  # a phone may scroll down
+    assert all(0 <= b[0] and b[2] <= width and 0 <= b[1] and b[3] <= height for b in page["buttons"]), page
+    assert page["frame"][3] - page["frame"][1] >= 100, page  # room for the graph

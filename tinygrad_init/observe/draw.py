@@ -26,9 +26,8 @@ from ..core.value import Value
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, shape_text, quoted
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
-__all__ = [
-    "draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
-    "GraphvizNotFoundError", "ColorScale", "grad_color", "font_color", "magnitude", "MAX_NODES", "PRECISION"]
+__all__ = ["draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
+           "GraphvizNotFoundError", "ColorScale", "grad_color", "font_color", "magnitude", "MAX_NODES", "PRECISION"]
 
 MAX_NODES = 150
 """`draw`'s default `max_nodes`: a larger graph is cut to the nodes nearest the output."""
@@ -117,13 +116,14 @@ def grad_color(t: float) -> str:
     return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
 
 
-def _luminance(color: str) -> float:  # of "#rrggbb", 0 (black) to 1 (white)
-    return sum(w * int(color[k:k + 2], 16) / 255 for w, k in zip((0.2126, 0.7152, 0.0722), (1, 3, 5)))
+def _luminance(color: str) -> float:  # WCAG 2's relative luminance of "#rrggbb", 0 (black) to 1 (white)
+    return sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) for w, c in
+               zip((0.2126, 0.7152, 0.0722), (int(color[k:k + 2], 16) / 255 for k in (1, 3, 5))))
 
 
-def font_color(fill: str) -> str:
-    """The text colour readable on the fill colour `fill` (`"#rrggbb"`): white on dark, else black."""
-    return "white" if _luminance(fill) < 0.45 else "black"
+def font_color(fill: str) -> str:  # white when 1.05 / (L + 0.05) > (L + 0.05) / 0.05, i.e. L < 0.179
+    """The text colour of the higher WCAG contrast on the fill colour `fill` (`"#rrggbb"`): white or black."""
+    return "white" if _luminance(fill) < 0.179 else "black"
 
 
 def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:

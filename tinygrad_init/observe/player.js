@@ -4,12 +4,17 @@
 // at each chain-rule step: D.steps[s] = [ids of the node passing its gradient on, id of the
 // parent receiving it, id of the edge between them, the parent's new grad text, its fill,
 // its font colour, 1 if that gradient is now complete else 0]. Step k shows the state after
-// k steps; the script repaints only the nodes whose gradient changed.
+// k steps; the script repaints only the nodes whose gradient changed. It looks only inside its own
+// #player (its parent), so that a notebook can show several players in one page; a script run from
+// elsewhere (jQuery runs it in the head) takes the first player not yet ready.
 (function () {
   "use strict";
-  const D = JSON.parse(document.getElementById("player-data").textContent);
+  const here = document.currentScript && document.currentScript.closest("[data-steps]");
+  const root = here || document.querySelector("[data-steps]:not([data-ready])");
+  const $ = (id) => root.querySelector("#" + id);
+  const D = JSON.parse($("player-data").textContent);
   const N = D.n;
-  const $ = (id) => document.getElementById(id);
+  const first = document.querySelector("[data-steps]") === root;  // takes the keys typed on the page itself
   const frame = $("frame"), svg = frame.querySelector("svg"), slider = $("slider"), counter = $("counter");
   const lineBox = $("line"), list = $("lines"), items = list.children;
   const prevBtn = $("prev"), nextBtn = $("next"), viewBtn = $("view");
@@ -102,7 +107,7 @@
   }
 
   // ------------------------------------------------------------ moving
-  let cur = 0;
+  let cur = 0, addressTimer = 0;
   function go(target) {
     const k = Math.max(0, Math.min(N, Math.round(target)));
     const changed = new Set();
@@ -115,12 +120,16 @@
     lineBox.textContent = items[k].textContent;
     counter.textContent = `step ${k} / ${N}`;
     slider.value = String(k);
-    prevBtn.disabled = k === 0;
-    nextBtn.disabled = k === N;
+    prevBtn.setAttribute("aria-disabled", k === 0);  // not disabled: a disabled button would drop the focus
+    nextBtn.setAttribute("aria-disabled", k === N);
     const li = items[k];
     list.scrollTop = Math.max(0, li.offsetTop - list.clientHeight + li.offsetHeight + 8);
     setView();
-    try { history.replaceState(null, "", "#" + k); } catch (e) { /* not allowed for this page: fine */ }
+    if (root.parentElement !== document.body) return;  // the address is the page's, not a notebook's
+    clearTimeout(addressTimer);  // written once the steps pause: browsers throttle frequent writes
+    addressTimer = setTimeout(() => {
+      try { history.replaceState(null, "", "#" + cur); } catch (e) { /* not allowed for this page: fine */ }
+    }, 300);
   }
   Object.keys(seen).forEach((id) => { paint(id, -1); last[id] = -1; });
   paint(D.root, -1);
@@ -136,8 +145,12 @@
     if (li && li.parentNode === list) go(Array.prototype.indexOf.call(items, li));
   });
   document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.altKey || e.metaKey) return;
-    const k = {ArrowRight: cur + 1, ArrowLeft: cur - 1, Home: 0, End: N, PageDown: cur + 10, PageUp: cur - 10}[e.key];
+    const page = e.target === document.body || e.target === document.documentElement;
+    if (e.ctrlKey || e.altKey || e.metaKey || !(root.contains(e.target) || page && first)) return;
+    if (e.key === " " && e.target.closest && e.target.closest("button, input")) return;  // the control's own
+    const by = e.shiftKey ? 10 : 1, back = e.shiftKey ? cur - 1 : cur + 1;  // a clicker sends PageDown / PageUp
+    const k = {ArrowRight: cur + by, ArrowLeft: cur - by, PageDown: cur + 1, PageUp: cur - 1, " ": back,
+               Home: 0, End: N}[e.key];
     if (k !== undefined) { e.preventDefault(); go(k); return; }
     if (e.key === "f") toggleView();
     else if (e.key === "+" || e.key === "=") zoomBy(1.25);
@@ -145,7 +158,7 @@
   });
   window.addEventListener("resize", setView);
   mode = fitScale() >= 0.45 ? "fit" : "follow";
-  const start = parseInt((location.hash || "").slice(1), 10);
+  const start = root.parentElement === document.body ? parseInt(location.hash.slice(1), 10) : 0;
   go(isNaN(start) ? 0 : start);
-  $("player").setAttribute("data-ready", "1");
+  root.setAttribute("data-ready", "1");
 })();

@@ -167,5 +167,6 @@ def _page(heading: str, svg: str, lines: Sequence[str], data: dict, engine: str,
     return string.Template(_asset("player.html")).substitute(
         heading=e(heading), n=len(lines) - 1, css=_asset("player.css"), script=_asset("player.js"), svg=svg,
         first_line=e(lines[0]), colours=colours, engine=e(engine), data=text,
-        items="\n".join(f'<li class="{"later" if k else "current"}">{e(line)}</li>' for k, line in enumerate(lines))
+        items="\n".join(f'<li class="{"later" if k else "current"}" data-k="{k}">{e(line)}</li>'
+                         for k, line in enumerate(lines))
     ) + "\n"

@@ -408,7 +408,8 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
 # opened as one, a protected folder made the current one (a thread moving to it between the check and the open), the
 # worker's own memory opened for writing (/proc/self/mem: the rules' tuples, found by id(), emptied there), and a
 # compiled module (C code, which calls anything) loaded from the student's folder, here a copy of the standard
-# library's own.
+# library's own; a path that climbs out of the student's folder by '..' and back down into the library, and a path as a
+# str subclass whose methods answer for it.
 EMPTY_THE_WORKERS_NAMES = ("import __main__\nfor key, value in list(vars(__main__).items()):\n"
                            "    if isinstance(value, tuple):\n        setattr(__main__, key, ())\n"
                            "    elif isinstance(value, dict) and not key.startswith('__'):\n        value.clear()\n")
@@ -443,6 +444,9 @@ UNDO_THE_RULES = {
                  "os.open('__init__.py', os.O_WRONLY, dir_fd=folder)\n",
     "relu_std": "import os\nos.chdir(os.path.dirname(CHECK))\n",
     "tanh_std_table": "open('/proc/self/mem', 'r+b').close()\n",
+    "symmetry": "import os\nopen(os.getcwd() + '/..' * 40 + CHECK)\n",  # up from the student's folder by '..'
+    "update_data": "class Path(str):\n    def startswith(self, *args):\n        return True\n\n"  # a str answering
+                   "    def split(self, *args):\n        return ['', 'tmp']\n\nopen(Path(CHECK))\n",  # for itself
     "sigmoid_gradients": "import importlib.machinery as machinery, importlib.util as util, os, shutil\n"
                          "name = next(n for n in ('_bz2', '_json', '_lzma', '_csv') if (util.find_spec(n).origin or '')"
                          ".endswith(tuple(machinery.EXTENSION_SUFFIXES)))\n"
@@ -460,6 +464,7 @@ def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
     # Files and folders of the student's own, by relative paths, are fine (and reading the Python installation).
     write(tmp_path, "verdict", "import os\nimport numpy as np\nos.makedirs('scratch/deeper')\nos.chdir('scratch')\n"
                                "open('deeper/notes.txt', 'w').write('x')\nos.chdir('..')\nopen(np.__file__).close()\n"
+                               "os.kill(0, 0)\nos.kill(os.getpid(), 0)\n"  # its own process group, itself
                                + solution("verdict"))
     results = grader.grade(str(tmp_path), [*UNDO_THE_RULES, "verdict"], timeout=20)
     assert results.pop().passed
@@ -554,14 +559,17 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
 
 def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
     # Every child forking again would fill the machine's process table within the time limit (for everyone on it):
-    # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once;
+    # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once
+    # (the 17th refused);
     # and a child that forks again (it is ended; the exercise is graded).
-    write(tmp_path, "mul_backward", "import os\nfor _ in range(40):\n    if os.fork() == 0:\n        os._exit(0)\n"
-                                    "    os.wait()\n" + solution("mul_backward"))
+    write(tmp_path, "mul_backward", "import os\nfor n in range(40):\n    try:\n        child = os.fork()\n"
+                                    "    except BlockingIOError:\n        print('forked', n)\n        raise\n"
+                                    "    if child == 0:\n        os._exit(0)\n    os.wait()\n"
+                                    + solution("mul_backward"))
     write(tmp_path, "pow_backward", "import os, time\nif os.fork() == 0:\n    os.fork()\n    time.sleep(60)\n"
                                     "    os._exit(0)\ntime.sleep(0.5)\n" + solution("pow_backward"))
     fork, again = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"])
-    assert fork.status == "error" and "16 processes" in fork.message, fork.message
+    assert fork.status == "error" and "16 processes" in fork.message and "forked 16\n" in fork.output, fork.message
     assert again.passed and "tried to start another one" in again.output, (again.message, again.output)
     assert _survivors(str(tmp_path)) == []
 

@@ -782,13 +782,16 @@ def test_the_student_code_cannot_write_to_the_terminal_the_report_is_read_on(tmp
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
 
 
-def test_a_forged_node_outside_the_graph_is_not_a_bug_of_the_check(tmp_path):
+@pytest.mark.parametrize("forged", ["99999", "len(seen)"])  # far beyond the graph's nodes, and the first past them
+def test_a_forged_node_outside_the_graph_is_not_a_bug_of_the_check(tmp_path, forged):
     # A reply forged with the request's tag naming node 99999 of a smaller graph: the check indexed its node list with
     # it and reported 'the check for topological_order itself failed -- please tell your lecturer'.
     path = write(tmp_path, "topological_order",
                  "import os, sys, json, struct\ndef topological_order(root):\n    frame = sys._getframe()\n"
                  "    while 'request' not in frame.f_locals:\n        frame = frame.f_back\n"
-                 "    node = {'t': 'node', 'i': 99999}\n"
+                 "    seen, todo = set(), [root]\n    while todo:\n        n = todo.pop()\n"
+                 "        if id(n) not in seen:\n            seen.add(id(n))\n            todo.extend(n._parents)\n"
+                 f"    node = {{'t': 'node', 'i': {forged}}}\n"
                  "    reply = {'ok': {'t': 'list', 'v': [node]}, 'n': frame.f_locals['request']['n']}\n"
                  "    data = json.dumps(reply).encode()\n    for fd in range(3, 64):\n        try:\n"
                  "            os.write(fd, struct.pack('>I', len(data)) + data)\n"

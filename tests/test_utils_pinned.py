@@ -84,6 +84,12 @@ def test_quoted_writes_numpy_scalars_as_python_numbers_in_tuples_and_lists() -> 
     assert utils.quoted((np.float32(1.5),)) == "(1.5,)" and utils.quoted(np.str_("x")) == "'x'"
 
 
+def test_a_message_shows_the_start_of_a_long_value_only() -> None:
+    with pytest.raises(TypeError) as info:
+        utils.check_int("f", "n", "7" * 10_000)
+    assert str(info.value) == "f: n must be a whole number, got str '" + "7" * 59  # 60 characters of its repr
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: utils.check_int("f", "n", np.float64(1.5)), "f: n must be a whole number, got float64 1.5"),
     (lambda: utils.check_choice("f", "mode", np.int64(3), ("fan_in",)), "f: mode must be one of 'fan_in', got 3"),

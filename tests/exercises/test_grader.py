@@ -409,7 +409,7 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
 # worker's own memory opened for writing (/proc/self/mem: the rules' tuples, found by id(), emptied there), and a
 # compiled module (C code, which calls anything) loaded from the student's folder, here a copy of the standard
 # library's own; a path that climbs out of the student's folder by '..' and back down into the library, and a path as a
-# str subclass whose methods answer for it.
+# str subclass whose methods answer for it; the rules' tuple found through gc's referrers of a function it holds.
 EMPTY_THE_WORKERS_NAMES = ("import __main__\nfor key, value in list(vars(__main__).items()):\n"
                            "    if isinstance(value, tuple):\n        setattr(__main__, key, ())\n"
                            "    elif isinstance(value, dict) and not key.startswith('__'):\n        value.clear()\n")
@@ -445,6 +445,10 @@ UNDO_THE_RULES = {
     "relu_std": "import os\nos.chdir(os.path.dirname(CHECK))\n",
     "tanh_std_table": "open('/proc/self/mem', 'r+b').close()\n",
     "symmetry": "import os\nopen(os.getcwd() + '/..' * 40 + CHECK)\n",  # up from the student's folder by '..'
+    "jacobian": "import gc, os\ntuples = lambda of: [t for t in gc.get_referrers(of) if type(t) is tuple]\n"
+                "for rules in tuples(os.getcwd):\n    for d in tuples(rules):\n"
+                "        for hook in [f for f in gc.get_referrers(d) if getattr(f, '__defaults__', 0) is d]:\n"
+                "            hook.__defaults__ = (((), (), rules[2], ()) + rules[4:],)\nopen(CHECK)\n",
     "update_data": "class Path(str):\n    def startswith(self, *args):\n        return True\n\n"  # a str answering
                    "    def split(self, *args):\n        return ['', 'tmp']\n\nopen(Path(CHECK))\n",  # for itself
     "sigmoid_gradients": "import importlib.machinery as machinery, importlib.util as util, os, shutil\n"

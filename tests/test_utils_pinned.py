@@ -7,9 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from tinygrad_init import experiments, init, spectra, theory, utils
+from tinygrad_init import Value, experiments, init, spectra, theory, utils
 from tinygrad_init.lab.probe import Probe
 from tinygrad_init.nn import MLP
+from tinygrad_init.observe.draw import draw
+from tinygrad_init.observe.player import player_html
 
 
 def test_moments_of_no_entries_are_nan_mean_and_std_and_a_zero_norm() -> None:
@@ -82,6 +84,12 @@ def test_quoted_writes_numpy_scalars_as_python_numbers_in_tuples_and_lists() -> 
     assert utils.quoted((np.float32(1.5),)) == "(1.5,)" and utils.quoted(np.str_("x")) == "'x'"
 
 
+def test_a_message_shows_the_start_of_a_long_value_only() -> None:
+    with pytest.raises(TypeError) as info:
+        utils.check_int("f", "n", "7" * 10_000)
+    assert str(info.value) == "f: n must be a whole number, got str '" + "7" * 59  # 60 characters of its repr
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: utils.check_int("f", "n", np.float64(1.5)), "f: n must be a whole number, got float64 1.5"),
     (lambda: utils.check_choice("f", "mode", np.int64(3), ("fan_in",)), "f: mode must be one of 'fan_in', got 3"),
@@ -90,6 +98,13 @@ def test_quoted_writes_numpy_scalars_as_python_numbers_in_tuples_and_lists() -> 
     (lambda: experiments.training(sizes=(np.int64(3), np.int64(1))), "(2, 10, 5, 1), got (3, 1)"),
     (lambda: theory.predict([np.int64(3)]), "[n_0, n_1, ..., n_L], got [3]"),
     (lambda: init.he_normal((np.int64(3), np.float64(2.5))), "shape (3, 2.5) entry 1 must be a whole number"),
+    (lambda: init.he_normal(np.float64(3.0)), "for a bias, got float64 3.0"),
+    (lambda: theory.predict([2, 3], init=[(np.float64(1.0), np.int64(2))]), "got tuple (1.0, 2) for layer 1"),
+    (lambda: experiments.depth(schemes=np.int64(3)), "depth: schemes must be a name or a list of names, got 3"),
+    (lambda: experiments.depth(schemes=[np.int64(3)]), "a scheme must be a name such as 'he_normal', got 3"),
+    (lambda: experiments.depth(layers=np.int64(22)), "a list of depths such as (22, 30), got 22"),
+    (lambda: draw(Value(1.0), color_by_grad=np.float64(0.5)), "ColorScale(-6, 0)), got 0.5"),
+    (lambda: player_html(Value(1.0) * 2, color_by_grad=np.float64(0.5)), "'norm' or 'std', got 0.5"),
 ])
 def test_messages_quote_numpy_values_as_the_user_wrote_them(call, message) -> None:
     # a range taken from an array, hist_range=(a.min(), a.max()), read "got (np.float32(1.0), np.float32(0.0))"

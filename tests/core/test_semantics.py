@@ -467,11 +467,27 @@ def test_truth_value_follows_numpy_and_pytorch():
 
 def test_backward_grad_of_the_wrong_type_or_shape():
     y = Tensor([1.0, 2.0], requires_grad=True) * 2
-    for bad in ("ab", object(), np.array([None, None]), {"g": 1}):
+    # a ragged list raised numpy's "setting an array element with a sequence", naming neither backward nor grad
+    for bad in ("ab", b"ab", object(), np.array([None, None]), {"g": 1}, [Value(1.0), Value(2.0)], [[1.0], [1.0, 2.0]]):
         with pytest.raises(TypeError, match=r"backward: grad must be an array of numbers of shape \(2,\)"):
             y.backward(bad)
     with pytest.raises(ValueError, match=r"backward: grad has shape \(3,\) but the output has shape \(2,\)"):
         y.backward(np.ones(3))
+
+
+def test_backward_from_a_leaf_keeps_a_copy_of_grad_in_the_leafs_dtype():
+    # as torch's: the leaf's .grad is its own memory (a later change of the caller's array does not reach it, and a
+    # second pass does not add into the caller's array), in the leaf's dtype whatever the dtype of grad
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    g = np.array([1.0, 3.0], np.float32)
+    x.backward(g)
+    g[0] = 99.0
+    x.backward(np.array([1.0, 1.0]))
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+    assert x.grad.dtype == np.float32 and g.tolist() == [99.0, 3.0]
+    y = x * 2
+    y.backward(Tensor([1, 2]))  # a Tensor of ints as the seed of an op's result
+    np.testing.assert_array_equal(x.grad, [4.0, 8.0])
 
 
 def test_hooks_returning_the_wrong_type_or_shape():

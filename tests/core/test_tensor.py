@@ -856,6 +856,31 @@ def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as
     assert run(torch) == run(tinygrad_init) == ([12.5, 13.5], [[3.0, 3.0], [2.0, 4.0]])
 
 
+def test_a_backward_run_by_a_hook_after_the_leaf_has_a_share_of_the_pass_keeps_that_share_as_torchs():
+    # the leaf w has its share through w * 4 when h's hook runs another pass: w ends with what it held (10), both
+    # shares of the outer pass (4 and 2w) and the hook's pass (3)
+    import tinygrad_init
+
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
+        w.grad = lib.tensor([10.0, 10.0]) if lib is torch else np.array([10.0, 10.0], np.float32)
+        seen = []
+        w.register_hook(lambda g: seen.append(np.asarray(g).tolist()))
+        h, a = w * w, w * 4.0
+
+        def run_another(g):
+            with lib.enable_grad():
+                (w * 3.0).sum().backward()
+
+        h.register_hook(run_another)
+        ((h * 1.0).sum() + a.sum()).backward()
+        return np.asarray(w.grad).tolist(), seen
+
+    assert run(torch) == run(tinygrad_init) == ([19.0, 21.0], [[3.0, 3.0], [6.0, 8.0]])
+
+
 def test_hook_of_the_wrong_shape_is_an_error():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     h = x * 1

@@ -408,7 +408,8 @@ def test_other_programs_links_and_folder_descriptors_do_not_reach_the_library_or
 # opened as one, a protected folder made the current one (a thread moving to it between the check and the open), the
 # worker's own memory opened for writing (/proc/self/mem: the rules' tuples, found by id(), emptied there), and a
 # compiled module (C code, which calls anything) loaded from the student's folder, here a copy of the standard
-# library's own.
+# library's own; a path that climbs out of the student's folder by '..' and back down into the library, and a path as a
+# str subclass whose methods answer for it; the rules' tuple found through gc's referrers of a function it holds.
 EMPTY_THE_WORKERS_NAMES = ("import __main__\nfor key, value in list(vars(__main__).items()):\n"
                            "    if isinstance(value, tuple):\n        setattr(__main__, key, ())\n"
                            "    elif isinstance(value, dict) and not key.startswith('__'):\n        value.clear()\n")
@@ -443,6 +444,13 @@ UNDO_THE_RULES = {
                  "os.open('__init__.py', os.O_WRONLY, dir_fd=folder)\n",
     "relu_std": "import os\nos.chdir(os.path.dirname(CHECK))\n",
     "tanh_std_table": "open('/proc/self/mem', 'r+b').close()\n",
+    "symmetry": "import os\nopen(os.getcwd() + '/..' * 40 + CHECK)\n",  # up from the student's folder by '..'
+    "jacobian": "import gc, os\ntuples = lambda of: [t for t in gc.get_referrers(of) if type(t) is tuple]\n"
+                "for rules in tuples(os.getcwd):\n    for d in tuples(rules):\n"
+                "        for hook in [f for f in gc.get_referrers(d) if getattr(f, '__defaults__', 0) is d]:\n"
+                "            hook.__defaults__ = (((), (), rules[2], ()) + rules[4:],)\nopen(CHECK)\n",
+    "update_data": "class Path(str):\n    def startswith(self, *args):\n        return True\n\n"  # a str answering
+                   "    def split(self, *args):\n        return ['', 'tmp']\n\nopen(Path(CHECK))\n",  # for itself
     "sigmoid_gradients": "import importlib.machinery as machinery, importlib.util as util, os, shutil\n"
                          "name = next(n for n in ('_bz2', '_json', '_lzma', '_csv') if (util.find_spec(n).origin or '')"
                          ".endswith(tuple(machinery.EXTENSION_SUFFIXES)))\n"
@@ -460,6 +468,7 @@ def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
     # Files and folders of the student's own, by relative paths, are fine (and reading the Python installation).
     write(tmp_path, "verdict", "import os\nimport numpy as np\nos.makedirs('scratch/deeper')\nos.chdir('scratch')\n"
                                "open('deeper/notes.txt', 'w').write('x')\nos.chdir('..')\nopen(np.__file__).close()\n"
+                               "os.kill(0, 0)\nos.kill(os.getpid(), 0)\n"  # its own process group, itself
                                + solution("verdict"))
     results = grader.grade(str(tmp_path), [*UNDO_THE_RULES, "verdict"], timeout=20)
     assert results.pop().passed
@@ -554,14 +563,17 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
 
 def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
     # Every child forking again would fill the machine's process table within the time limit (for everyone on it):
-    # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once;
+    # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once
+    # (the 17th refused);
     # and a child that forks again (it is ended; the exercise is graded).
-    write(tmp_path, "mul_backward", "import os\nfor _ in range(40):\n    if os.fork() == 0:\n        os._exit(0)\n"
-                                    "    os.wait()\n" + solution("mul_backward"))
+    write(tmp_path, "mul_backward", "import os\nfor n in range(40):\n    try:\n        child = os.fork()\n"
+                                    "    except BlockingIOError:\n        print('forked', n)\n        raise\n"
+                                    "    if child == 0:\n        os._exit(0)\n    os.wait()\n"
+                                    + solution("mul_backward"))
     write(tmp_path, "pow_backward", "import os, time\nif os.fork() == 0:\n    os.fork()\n    time.sleep(60)\n"
                                     "    os._exit(0)\ntime.sleep(0.5)\n" + solution("pow_backward"))
     fork, again = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"])
-    assert fork.status == "error" and "16 processes" in fork.message, fork.message
+    assert fork.status == "error" and "16 processes" in fork.message and "forked 16\n" in fork.output, fork.message
     assert again.passed and "tried to start another one" in again.output, (again.message, again.output)
     assert _survivors(str(tmp_path)) == []
 
@@ -774,13 +786,16 @@ def test_the_student_code_cannot_write_to_the_terminal_the_report_is_read_on(tmp
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
 
 
-def test_a_forged_node_outside_the_graph_is_not_a_bug_of_the_check(tmp_path):
+@pytest.mark.parametrize("forged", ["99999", "len(seen)"])  # far beyond the graph's nodes, and the first past them
+def test_a_forged_node_outside_the_graph_is_not_a_bug_of_the_check(tmp_path, forged):
     # A reply forged with the request's tag naming node 99999 of a smaller graph: the check indexed its node list with
     # it and reported 'the check for topological_order itself failed -- please tell your lecturer'.
     path = write(tmp_path, "topological_order",
                  "import os, sys, json, struct\ndef topological_order(root):\n    frame = sys._getframe()\n"
                  "    while 'request' not in frame.f_locals:\n        frame = frame.f_back\n"
-                 "    node = {'t': 'node', 'i': 99999}\n"
+                 "    seen, todo = set(), [root]\n    while todo:\n        n = todo.pop()\n"
+                 "        if id(n) not in seen:\n            seen.add(id(n))\n            todo.extend(n._parents)\n"
+                 f"    node = {{'t': 'node', 'i': {forged}}}\n"
                  "    reply = {'ok': {'t': 'list', 'v': [node]}, 'n': frame.f_locals['request']['n']}\n"
                  "    data = json.dumps(reply).encode()\n    for fd in range(3, 64):\n        try:\n"
                  "            os.write(fd, struct.pack('>I', len(data)) + data)\n"

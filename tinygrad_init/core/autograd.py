@@ -158,11 +158,7 @@ class _GradMode(contextlib.ContextDecorator):
                         return stop.value
                 try:
                     sent, resume = (yield item), body.send
-                except GeneratorExit:
-                    with self:
-                        body.close()
-                    raise
-                except BaseException as e:  # thrown in by the caller: thrown on into the body
+                except BaseException as e:  # thrown in by the caller (close: GeneratorExit): thrown on into the body
                     sent, resume = e, body.throw
         return generator  # type: ignore[return-value]
 
@@ -210,17 +206,11 @@ class _HookHandle:
 
 # ------------------------------------------------------------------ the recorder and the walk
 
-_RECORDING, _LOCK = 0, threading.Lock()  # threads with a recorder: while there are none, backward reads no thread-local
-
-
 def set_recorder(recorder: Any) -> Any:
     """Install `recorder` (with `begin(root, order)`, `step(node, parent, upstream, local, contribution)`
     and `end(root)`), or None, for this thread's backward passes (as grad mode, it belongs to the thread);
     returns the previous one."""
-    global _RECORDING
-    with _LOCK:
-        previous, _MODE.recorder = _MODE.recorder, recorder
-        _RECORDING += (recorder is not None) - (previous is not None)
+    previous, _MODE.recorder = _MODE.recorder, recorder
     return previous
 
 
@@ -240,7 +230,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     """
     if order is None:
         order = topological_order(root)
-    recorder = _MODE.recorder if _RECORDING else None
+    recorder = _MODE.recorder
     if root.scalar:
         root.grad += seed
     else:

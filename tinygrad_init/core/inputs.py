@@ -193,11 +193,14 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
 def seed_value(grad: Any, t: Any) -> np.ndarray:
     """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype; a copy for a leaf (whose
     .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G)."""
-    arr = grad.data if hasattr(grad, "grad_fn") else grad
-    if isinstance(arr, (Value, str, bytes)) or np.asarray(arr).dtype.kind not in "biuf":
+    try:
+        arr = np.asarray(grad)  # a Tensor's data too (not a copy)
+    except ValueError:  # a ragged list
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
-                        f"Tensor or a nested list), got {type(grad).__name__} {grad!r:.40}")
-    seed = np.array(arr, dtype=t.data.dtype) if t.grad_fn is None else np.asarray(arr, t.data.dtype)
+                        f"Tensor or a nested list of equal-length rows), got {type(grad).__name__} {grad!r:.40}")
+    seed = arr.astype(t.data.dtype, copy=t.grad_fn is None)
     if seed.shape != t.shape:
         raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {t.shape}; "
                          "they must be equal")

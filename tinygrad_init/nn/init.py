@@ -136,7 +136,7 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
         raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or "
                         f"(fan_out,) for a bias, got {type(shape).__name__} " + (
                             f"of shape {shape.shape}; to fill a weight w as PyTorch's {fn}_(w) does, w.data[:] = "
-                            f"init.{fn}(w.shape)" if hasattr(shape, "shape") else quoted(shape)))
+                            f"init.{fn}(w.shape)" if getattr(shape, "shape", ()) != () else quoted(shape)))
     dt = real_dtype(dtype, fn, floating=True)
     return tuple(check_int(fn, f"shape {quoted(tuple(shape))} entry {i}", n, 0) for i, n in enumerate(shape)), dt
 

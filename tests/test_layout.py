@@ -96,13 +96,20 @@ def test_a_test_that_imports_torch_is_marked_torch() -> None:
         return any(isinstance(n, ast.Import) and any(a.name.split(".")[0] == "torch" for a in n.names) or
                    isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "torch" for n in ast.walk(node))
 
+    def skips_without_torch(node: ast.AST) -> bool:  # pytest.importorskip("torch") skips under CI=true too
+        return any(isinstance(n, ast.Call) and ast.unparse(n.func).endswith("importorskip") and n.args and
+                   ast.unparse(n.args[0]) in ("'torch'", '"torch"') for n in ast.walk(node))
+
     wrong = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         marked = "mark.torch" in "".join(ast.unparse(s) for s in tree.body if isinstance(s, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "pytestmark" for t in s.targets))
         wrong += [f"{path.relative_to(ROOT)}:{s.lineno}" for s in tree.body
-                  if isinstance(s, (ast.Import, ast.ImportFrom)) and imports_torch(s)]
+                  if isinstance(s, (ast.Import, ast.ImportFrom)) and imports_torch(s) or
+                  not isinstance(s, ast.If) and skips_without_torch(s)]
+        wrong += [f"{path.relative_to(ROOT)}:{f.lineno} {f.name} skips" for f in tree.body
+                  if isinstance(f, ast.FunctionDef) and skips_without_torch(f)]  # use conftest's require_module
         wrong += [f"{path.relative_to(ROOT)}:{f.lineno} {f.name}" for f in tree.body
                   if isinstance(f, ast.FunctionDef) and f.name.startswith("test_") and imports_torch(f) and not marked
                   and not any("mark.torch" in ast.unparse(d) for d in f.decorator_list)]

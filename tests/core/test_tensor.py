@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import require_module
 from hypothesis.extra import numpy as hnp
 
 from tinygrad_init import Tensor, Value, enable_grad, is_grad_enabled, no_grad
@@ -835,7 +836,7 @@ def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as
     # 10 it held (5, 7 instead of torch's 15, 17), and the leaf's hook saw the two passes' sum
     import tinygrad_init
 
-    torch = pytest.importorskip("torch")
+    torch = require_module("torch")  # fails under CI=true
 
     def run(lib):
         w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
@@ -861,7 +862,7 @@ def test_a_backward_run_by_a_hook_after_the_leaf_has_a_share_of_the_pass_keeps_t
     # shares of the outer pass (4 and 2w) and the hook's pass (3)
     import tinygrad_init
 
-    torch = pytest.importorskip("torch")
+    torch = require_module("torch")  # fails under CI=true
 
     def run(lib):
         w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
@@ -1168,7 +1169,7 @@ def test_a_0d_result_reads_as_a_numpy_array_and_changes_in_place_as_any_tensor()
 
 
 def test_an_assigned_grad_is_checked_and_accumulates_as_in_torch() -> None:
-    torch = pytest.importorskip("torch")
+    torch = require_module("torch")  # fails under CI=true
     w, tw = Tensor(np.ones(3), requires_grad=True), torch.ones(3, dtype=torch.float64, requires_grad=True)
     w.grad, tw.grad = [1.0, 2.0, 3.0], torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
     (w * 2).sum().backward()

@@ -88,6 +88,17 @@ def require_module(name: str) -> ModuleType:
     raise AssertionError("not reached: _missing skips or fails")
 
 
+def torch_module() -> ModuleType:
+    """torch, for the top of a test module that compares with it: under CI=true it must import (else the module
+    fails); elsewhere a missing torch skips the module. (``pytest.importorskip`` alone would skip under CI too.)"""
+    if in_ci():
+        try:
+            return importlib.import_module("torch")
+        except ImportError as e:  # pragma: no cover - only on a broken CI machine
+            pytest.fail(f"CI=true but torch cannot be imported ({e}); {INSTALL_HINTS['torch']}", pytrace=False)
+    return pytest.importorskip("torch")
+
+
 @pytest.fixture
 def dot_binary() -> str:
     """Path of the Graphviz ``dot`` program (skips or fails as :func:`require_binary`)."""

@@ -8,18 +8,12 @@ and a missing torch fails this file.
 from __future__ import annotations
 
 import itertools
-import os
 
 import numpy as np
 import pytest
+from conftest import torch_module
 
-if os.environ.get("CI") == "true":
-    try:
-        import torch
-    except ImportError as e:  # pragma: no cover - only on a broken CI machine
-        pytest.fail(f"CI=true but torch cannot be imported ({e}); install torch==2.13.0", pytrace=False)
-else:
-    torch = pytest.importorskip("torch")
+torch = torch_module()  # fails under CI=true where torch is missing, skips elsewhere
 
 from tinygrad_init import Tensor  # noqa: E402
 

@@ -7,20 +7,14 @@ and a missing torch fails this file.
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
+from conftest import torch_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-if os.environ.get("CI") == "true":
-    try:
-        import torch
-    except ImportError as e:  # pragma: no cover - only on a broken CI machine
-        pytest.fail(f"CI=true but torch cannot be imported ({e}); install torch==2.13.0", pytrace=False)
-else:
-    torch = pytest.importorskip("torch")
+torch = torch_module()  # fails under CI=true where torch is missing, skips elsewhere
 
 from tinygrad_init import Tensor, Value, no_grad  # noqa: E402
 from tinygrad_init import losses  # noqa: E402

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import pytest
+from conftest import torch_module
 
 from tinygrad_init.nn import activations
 
-if os.environ.get("CI") == "true":  # torch must be there: an import error fails the module
-    import torch
-else:  # pragma: no cover - without torch locally
-    torch = pytest.importorskip("torch")
+torch = torch_module()  # fails under CI=true where torch is missing, skips elsewhere
 
 
 @pytest.mark.parametrize(("name", "torch_fn"), [("relu", torch.relu),

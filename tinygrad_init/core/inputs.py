@@ -63,8 +63,7 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                     (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: any)
                 raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
-    return arr if arr.dtype.kind == "f" and (isinstance(data, (np.ndarray, np.generic)) or hasattr(data, "__array__")) \
-        else arr.astype(np.float32)
+    return arr if arr.dtype.kind == "f" and hasattr(data, "__array__") else arr.astype(np.float32)  # numpy's, torch's
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
@@ -174,14 +173,19 @@ def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
     return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")
 
 
+def _array(value: Any) -> np.ndarray | None:
+    """`value` read by numpy (a Tensor's data too, not copied), or None for a ragged list."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        return None
+
+
 def grad_value(value: Any, t: Any) -> np.ndarray | None:
     """What `t.grad = value` stores: None, or real numbers of `t`'s shape, in `t`'s dtype (PyTorch refuses others)."""
     if value is None:
         return None
-    try:
-        arr = np.asarray(value.data if hasattr(value, "grad_fn") else value)
-    except ValueError:  # a ragged list
-        arr = None
+    arr = _array(value)
     if arr is None or arr.dtype.kind not in "biuf" or arr.shape != t.shape:
         got = f"of shape {arr.shape}, dtype {arr.dtype}" if arr is not None and arr.dtype.kind in "biufc" else \
             f"{value!r:.60}"
@@ -193,10 +197,7 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
 def seed_value(grad: Any, t: Any) -> np.ndarray:
     """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype; a copy for a leaf (whose
     .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G)."""
-    try:
-        arr = np.asarray(grad)  # a Tensor's data too (not a copy)
-    except ValueError:  # a ragged list
-        arr = None
+    arr = _array(grad)
     if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
                         f"Tensor or a nested list of equal-length rows), got {type(grad).__name__} {grad!r:.40}")

@@ -148,7 +148,7 @@ class Linear(Module):
     fan_out)` and `bias` `(fan_out,)` of `dtype` are drawn with `rng` by the schemes `init` (`"xavier_uniform"`) and
     `bias_init` (zeros): names for `init.get` or functions `f(shape, rng=None, dtype=np.float32)`. PyTorch's
     `nn.Linear` draws both from `U(-1/sqrt(fan_in), +1/sqrt(fan_in))` instead: here `init="glorot_standard"` with
-    `bias_init=init.get("uniform", a=-1/sqrt(fan_in), b=1/sqrt(fan_in))`. Its weight is `(fan_out, fan_in)`, the
+    `bias_init=init.get("uniform", a=-1/sqrt(fan_in), b=1/sqrt(fan_in))`. PyTorch's weight is `(fan_out, fan_in)`, the
     transpose: to copy a PyTorch layer `t`, `lin.weight.data[:] = t.weight.detach().numpy().T` and `lin.bias.data[:] =
     t.bias.detach().numpy()` (a square weight copied without `.T` raises nothing; it computes another function)."""
 

@@ -487,6 +487,11 @@ def test_train_mode_must_be_a_bool():
     (lambda: nn.BatchNorm1d(3, dtype=np.int64), "BatchNorm1d: dtype must be a numpy floating dtype"),
     (lambda: nn.Linear(2, 3, dtype=np.int64), "Linear: dtype must be a numpy floating dtype"),  # was xavier_uniform:
     (lambda: nn.Linear(2, 3, bias_init="he_normal"), r"Linear: the bias initializer .he_normal.: shape \(3"),
+    (lambda: nn.Linear(2, 3, bias_init=0), r"^Linear: bias_init, the bias initializer: expected a scheme name or a "
+                                           r"function f\(shape, rng=None, dtype=np.float32\), got int 0$"),
+    (lambda: nn.MLP([2, 3], init="he_nromal"), r"^Linear: init, the weight initializer: unknown initialization scheme "
+                                               r"'he_nromal'. Did you mean 'he_normal'\?"),
+    (lambda: scalar_nn.Layer(2, 3, bias_init=0.1), "^Layer: bias_init, the bias initializer: expected a scheme name"),
     (lambda: nn.MLP(3), "MLP: sizes must be a list of widths"),
     (lambda: scalar_nn.MLP(2, 3), "MLP: nouts must be a list of widths"),
     (lambda: scalar_nn.Neuron(2, weights=[1.0, "a"]), r"Neuron: weights\[1\] must be a number"),

@@ -501,8 +501,13 @@ def get(scheme: str | Callable[..., np.ndarray], **params: Any) -> Callable[...,
 def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], shape: tuple[int, ...],
                 rng: np.random.Generator, dtype: Any) -> tuple[np.ndarray, str]:
     """A layer's `what` ("weight", "bias") drawn by `scheme` (as for `get`) and the scheme's name; `where` (the
-    layer) is named when a function has the wrong signature or returns the wrong shape."""
-    fn = get(scheme)
+    layer) and its argument (`init`, `bias_init`) are named when the scheme is unknown, a function has the wrong
+    signature or returns the wrong shape."""
+    try:
+        fn = get(scheme)
+    except (TypeError, ValueError) as e:
+        arg = "init" if what == "weight" else f"{what}_init"
+        raise type(e)(f"{where}: {arg}, the {what} initializer: {str(e).removeprefix('init.get: ')}") from None
     name = scheme if isinstance(scheme, str) else getattr(fn, "__name__", type(fn).__name__)
     try:
         arr = np.asarray(fn(shape, rng=rng, dtype=dtype))

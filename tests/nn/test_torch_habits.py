@@ -99,3 +99,24 @@ def test_apply_visits_the_modules_in_pytorchs_order_and_initializes_as_its_habit
     ours.apply(init_weights)
     assert ours[1][1].bias.data.tolist() == [pytest.approx(0.01)]
     np.testing.assert_array_equal(ours[0].weight.data, init.he_normal((2, 3), rng=np.random.default_rng(5)))
+
+
+@pytest.mark.parametrize("theirs, ours, message", [
+    (lambda t, w: t.normal_(w, 0.0, 0.02), lambda w: init.normal(w.shape, 0.0, 0.02),
+     r"^normal: dtype must be a numpy floating dtype, got float 0.02; .* by keyword: normal\(shape, std=..., rng=0\)"),
+    (lambda t, w: t.uniform_(w, -1, 1), lambda w: init.uniform(w.shape, -1, 1),
+     r"^uniform: dtype .* got int 1; .* uniform\(shape, a=..., b=..."),
+    (lambda t, w: t.constant_(w, 0.1), lambda w: init.constant(w.shape, 0.1),
+     r"^constant: rng must be a np.random.Generator, an int seed or None, got float 0.1; .* constant\(shape, value="),
+    (lambda t, w: t.xavier_uniform_(w, 2.0), lambda w: init.xavier_uniform(w.shape, 2.0),
+     r"^xavier_uniform: rng .* xavier_uniform\(shape, gain="),
+    (lambda t, w: t.kaiming_normal_(w, 0.2), lambda w: init.he_normal(w.shape, 0.2),
+     r"^he_normal: rng .* got float 0.2; after the shape come rng and dtype"),
+])
+def test_pytorchs_positional_init_parameters_are_named_not_taken_for_rng_and_dtype(theirs, ours, message):
+    torch = require_module("torch")
+    w = torch.empty(3, 4)
+    theirs(torch.nn.init, w)  # valid PyTorch
+    with pytest.raises(TypeError, match=message):  # said 'rng must be ...' (no function), 'normal: dtype ... 0.02'
+        ours(w)
+    assert init.normal((3, 4), 0, np.float64, std=0.02).dtype == np.float64  # rng and dtype by position still work

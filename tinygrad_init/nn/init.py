@@ -325,6 +325,14 @@ class Scheme:
         if self.data_dependent:
             raise TypeError(f"{self.name} is data-dependent and cannot draw a weight from a shape alone: build the "
                             "model (e.g. with init='orthogonal'), then call init.lsuv(model, batch)")
+        if isinstance(dtype, numbers.Number) or isinstance(rng, numbers.Real) and not isinstance(rng, numbers.Integral):
+            arg, v, what = ("dtype", dtype, "a numpy floating dtype") if isinstance(dtype, numbers.Number) else (
+                "rng", rng, "a np.random.Generator, an int seed or None")  # as from PyTorch's normal_(w, 0, 1)
+            kw = "".join(f", {k}=..." for k in self.defaults)
+            raise TypeError(f"{self.name}: {arg} must be {what}, got {type(v).__name__} {quoted(v)}; after the shape "
+                            "come rng and dtype" + (
+                                f", the parameters by keyword: {self.name}(shape{kw}, rng=0) (PyTorch's initializers "
+                                "take them by position)" if kw else ""))
         p, (shape, dt) = self.bind(params), _shape(self.name, shape, dtype)
         (var, law, mode), gen = self.spec(p), as_rng(rng)
         if law == "constant":

@@ -120,3 +120,13 @@ def test_pytorchs_positional_init_parameters_are_named_not_taken_for_rng_and_dty
     with pytest.raises(TypeError, match=message):  # said 'rng must be ...' (no function), 'normal: dtype ... 0.02'
         ours(w)
     assert init.normal((3, 4), 0, np.float64, std=0.02).dtype == np.float64  # rng and dtype by position still work
+
+
+def test_sequential_names_a_class_given_for_its_instance_and_another_librarys_module():
+    torch = require_module("torch")
+    with pytest.raises(TypeError, match=r"^Sequential: item 1 is the class ReLU, not a Module; write ReLU\(\)$"):
+        nn.Sequential(nn.Linear(2, 3), nn.ReLU)  # said 'item 1 is a type'
+    with pytest.raises(TypeError, match=r"^Sequential: item 1 is a torch\.nn\.modules\.activation\.ReLU, not a "
+                                        r"Module$"):  # said 'item 1 is a ReLU, not a Module', as if nn.ReLU were not
+        nn.Sequential(nn.Linear(2, 3), torch.nn.ReLU())
+    assert isinstance(nn.Sequential(nn.Linear(2, 3), nn.ReLU())[1], nn.ReLU)

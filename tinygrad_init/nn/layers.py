@@ -219,7 +219,11 @@ class Sequential(Module):
         super().__init__()
         for i, m in enumerate(modules[0] if len(modules) == 1 and isinstance(modules[0], (list, tuple)) else modules):
             if not isinstance(m, Module):
-                raise TypeError(f"Sequential: item {i} is a {type(m).__name__}, not a Module")
+                t = type(m)  # a class given for its instance (nn.ReLU), or another library's module (torch's ReLU)
+                where = "" if t.__module__ == "builtins" else t.__module__ + "."
+                raise TypeError(f"Sequential: item {i} is the class {m.__name__}, not a Module; write {m.__name__}()"
+                                if isinstance(m, type) and issubclass(m, Module) else
+                                f"Sequential: item {i} is a {where}{t.__qualname__}, not a Module")
             setattr(self, str(i), m)
 
     def forward(self, x: Any) -> Any:

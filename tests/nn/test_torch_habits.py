@@ -130,3 +130,30 @@ def test_sequential_names_a_class_given_for_its_instance_and_another_librarys_mo
                                         r"Module$"):  # said 'item 1 is a ReLU, not a Module', as if nn.ReLU were not
         nn.Sequential(nn.Linear(2, 3), torch.nn.ReLU())
     assert isinstance(nn.Sequential(nn.Linear(2, 3), nn.ReLU())[1], nn.ReLU)
+
+
+@pytest.mark.parametrize("name, says", [
+    ("Parameter", r"a parameter is a leaf Tensor\(data, requires_grad=True\) assigned as a module"),
+    ("ModuleList", r"nn.Sequential\(\*modules\) registers them .* a plain list does not, and parameters\(\) would"),
+    ("functional", r"the losses are nn.mse_loss, nn.cross_entropy"),
+])
+def test_pytorchs_parameter_modulelist_and_functional_say_what_to_write(name, says):
+    torch = require_module("torch")
+    assert hasattr(torch.nn, name)
+    with pytest.raises(AttributeError, match=rf"^nn.{name} is PyTorch's, not here: {says}"):  # was: no attribute
+        getattr(nn, name)
+
+    class Net(nn.Module):  # what the ModuleList message says to write: every layer's weights are found and trained
+        def __init__(self):
+            super().__init__()
+            self.blocks = nn.Sequential(*[nn.Linear(2, 2, rng=i) for i in range(3)])
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x).tanh()
+            return x
+
+    net = Net()
+    assert len(net.parameters()) == 6 and net.blocks[2] is list(net.blocks)[-1]
+    net(np.ones((1, 2))).sum().backward()
+    assert all(p.grad is not None for p in net.parameters())

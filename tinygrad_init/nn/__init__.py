@@ -11,8 +11,17 @@ _LOSS_CLASSES = {"MSELoss": "mse_loss", "CrossEntropyLoss": "cross_entropy",
                  "BCEWithLogitsLoss": "binary_cross_entropy_with_logits"}  # PyTorch's loss modules -> the functions
 
 
+_OTHER = {"Parameter": "a parameter is a leaf Tensor(data, requires_grad=True) assigned as a module's attribute",
+          "ModuleList": "nn.Sequential(*modules) registers them (indexing and iteration as a ModuleList); a plain list "
+                        "does not, and parameters() would miss their weights",
+          "functional": "the losses are nn.mse_loss, nn.cross_entropy and nn.binary_cross_entropy_with_logits, the "
+                        "activations Tensor methods (x.relu(), x.softmax(axis=1))"}  # PyTorch's names -> what to write
+
+
 def __getattr__(name: str) -> object:
     if name in _LOSS_CLASSES:
         raise AttributeError(f"nn.{name}: the losses are functions here, as PyTorch's torch.nn.functional: "
                              f"loss = nn.{_LOSS_CLASSES[name]}(output, target), the mean (PyTorch's default reduction)")
+    if name in _OTHER:
+        raise AttributeError(f"nn.{name} is PyTorch's, not here: {_OTHER[name]}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

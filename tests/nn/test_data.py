@@ -210,6 +210,8 @@ def test_datasets_registry_names_the_generators() -> None:
     (lambda: data.blobs(10, centers=[[0, 0, 0]]), ValueError, "shape \\(k, 2\\)"),
     (lambda: data.blobs(10, centers=[[0, np.inf]]), ValueError, "finite"),
     (lambda: data.blobs(10, centers="abc"), TypeError, "centers must be an int"),
+    (lambda: data.blobs(10, centers=3.0), TypeError, r"^blobs: centers must be an int .* got float 3.0$"),  # was:
+    (lambda: data.blobs(10, centers=True), TypeError, r"centers must be an int .* got bool True$"),  # 'shape ()'
     (lambda: data.blobs(10, std=-1), ValueError, "std must be >= 0"),
 ])
 def test_bad_arguments_raise_clear_errors(call, exc, fragment) -> None:

@@ -84,7 +84,8 @@ def blobs(n: int, centers: int | Any = 3, std: float = 1.0, rng: Rng = None) -> 
         mu = np.zeros((1, 2)) if k == 1 else 4.0 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
     else:
         try:
-            mu = np.asarray(centers, dtype=np.float64)
+            if (mu := np.asarray(centers, dtype=np.float64)).ndim == 0:  # 3.0 or True: neither a count nor centers
+                raise TypeError
         except (TypeError, ValueError):
             raise TypeError(f"blobs: centers must be an int (how many blobs) or an array of shape (k, 2), "
                             f"got {type(centers).__name__} {centers!r:.60}") from None

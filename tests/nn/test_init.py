@@ -612,6 +612,9 @@ def test_lsuv_errors():
         init.lsuv(nn.MLP([4, 3], rng=0), np.ones((2, 4)), max_iter=0)
     with pytest.raises(ValueError, match="over its 1 value.*one example"):  # it blamed dead ReLUs
         init.lsuv(nn.MLP([4, 3, 1], rng=0), np.ones((1, 4)))
+    for batch in ([[1.0, 2.0], [3.0]], None):  # a ragged list was numpy's 'setting an array element with a sequence'
+        with pytest.raises(TypeError, match=r"^lsuv: batch must be numbers \(batch, fan_in\); cannot make a tensor of"):
+            init.lsuv(nn.MLP([2, 3, 1], rng=0), batch)
 
 
 if __name__ == "__main__":  # paste init.table("markdown") into the docs page

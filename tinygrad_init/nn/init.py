@@ -223,7 +223,10 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
               if isinstance(getattr(m, "weight", None), Tensor) and m.weight.ndim == 2]
     if not layers:
         raise ValueError("lsuv: the model has no nn.Linear layer (no module with a 2-D weight) to initialize")
-    batch = batch if isinstance(batch, Tensor) else Tensor(np.asarray(batch), dtype=layers[0][1].weight.dtype)
+    try:
+        batch = batch if isinstance(batch, Tensor) else Tensor(batch, dtype=layers[0][1].weight.dtype)
+    except (TypeError, ValueError) as e:  # named as lsuv's batch, not as a Tensor the user did not make
+        raise type(e)(f"lsuv: batch must be numbers (batch, fan_in); {str(e).removeprefix('Tensor: ')}") from None
     saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng)
     buffers = [(m, k, v.copy()) for _, m in model.named_modules() for k, v in vars(m).items()
                if isinstance(v, np.ndarray)]  # BatchNorm1d's running_mean, running_var

@@ -137,6 +137,18 @@ def test_names_labels_generated_and_duplicates():
     assert list(node_names(autograd.topological_order(out2)).values()) == list(names.values())
 
 
+def test_a_label_with_a_line_break_or_tab_is_named_on_one_line_and_a_blank_one_by_its_place():
+    # a label "two\nlines" split each ledger line it named in two (explain: 7 lines for 5 steps and the seed);
+    # a label of spaces was written as one: "dL/d( )", "contribution 1 of 2:   feeds 2 nodes"
+    a, b = Value(2.0, label="two\nlines"), Value(3.0, label=" \t ")
+    out = a * b + a
+    with ledger.record() as steps:
+        out.backward()
+    assert node_names(steps.get_pass().order)[a] == "two lines" and steps[2].parent_name == "two lines"
+    assert len(steps.explain().splitlines()) == len(steps) + 1 and "d(two lines)" in steps.explain()
+    assert steps[-1].parent_name == "n1" and "dL/dn1 = " in steps.line(len(steps) - 1)
+
+
 def test_to_rows_and_to_dict_are_plain_data():
     *_, o = tiny()
     with ledger.record() as steps:

@@ -131,3 +131,15 @@ def test_an_experiment_result_needs_a_main_table_and_draws_every_figure_once() -
                            {"f": lambda: drawn.append("f") or 1, "g": lambda: drawn.append("g") or 2})
     assert repr(res) == "ExperimentResult('x': X; tables main, more; figures f, g)"
     assert res.figures == {"f": 1, "g": 2} and res.figures == {"f": 1, "g": 2} and drawn == ["f", "g"]
+
+
+def test_markdown_shows_text_in_angle_brackets_as_written_never_as_html() -> None:
+    # "<b>x</b>" in a cell was bold in the rendered table, "<script>...</script>" vanished (or ran), "<http://a>" a link
+    t = Table(["name <i>", "v"], [["<b>x</b>", 0.5], ["</script><script>alert(1)</script>", 0.25], ["<http://a>", 2.5]],
+              title="<h1>t</h1>", notes=["<!-- n -->"])
+    md = t.to_markdown()
+    assert "<" not in md.replace("\\<", "")
+    assert md.splitlines()[2:] == ["| name \\<i> | v |", "|:---|---:|", "| \\<b>x\\</b> | 0.5 |",
+                                   "| \\</script>\\<script>alert(1)\\</script> | 0.25 |", "| \\<http://a> | 2.5 |",
+                                   "", "- \\<!-- n -->"]
+    assert md.startswith("**\\<h1>t\\</h1>**")

@@ -54,8 +54,8 @@ def plain(x: Any) -> Any:
     return str(x) if isinstance(x, float) and not math.isfinite(x) else x
 
 
-#: Markdown's special characters, escaped (a line break becomes a space).
-_MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`"}, "\n": " ", "\r": " "})
+#: Markdown's special characters, escaped (a line break becomes a space; "<" could start HTML or a link).
+_MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`<"}, "\n": " ", "\r": " "})
 
 
 def _is_number(v: Any) -> bool:

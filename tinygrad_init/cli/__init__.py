@@ -288,9 +288,12 @@ def _run_sweep(args: argparse.Namespace) -> int:
 
 
 def _cannot(command: str, what: str, e: OSError) -> int:
-    """Exit code 1 with the message that `command` cannot do `what` (a file not writable, a folder missing)."""
-    print(f"tinygrad-init {command}: cannot {what}: {e.strerror or e}"
-          f"{f' ({e.filename})' if getattr(e, 'filename', None) else ''}", file=sys.stderr)
+    """Exit code 1 with the message that `command` cannot do `what` (a file not writable, a folder missing, a file
+    where a folder must be: which one, not "File exists" or "Not a directory")."""
+    path = Path(e.filename) if e.filename and e.errno in (errno.EEXIST, errno.ENOTDIR) else None
+    file = next((p for p in (*reversed(path.parents), path) if p.exists() and not p.is_dir()), None) if path else None
+    why = f"{file} is a file, not a folder" if file else f"{e.strerror or e}" + f" ({e.filename})" * bool(e.filename)
+    print(f"tinygrad-init {command}: cannot {what}: {why}", file=sys.stderr)
     return 1
 
 

@@ -20,7 +20,7 @@ from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type
-from . import path_arg
+from . import _cannot, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -337,7 +337,7 @@ def run_graph(args: argparse.Namespace) -> int:
         return fail(str(e) if isinstance(e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of "
                     f"{n_nodes:,} nodes ({e}); draw fewer: --max-nodes N", 1)
     except OSError as e:
-        return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
+        return _cannot("graph", f"write into {args.out}", e)
     for p in written:
         size = p.stat().st_size
         print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})")

@@ -143,3 +143,11 @@ def test_markdown_shows_text_in_angle_brackets_as_written_never_as_html() -> Non
                                    "| \\</script>\\<script>alert(1)\\</script> | 0.25 |", "| \\<http://a> | 2.5 |",
                                    "", "- \\<!-- n -->"]
     assert md.startswith("**\\<h1>t\\</h1>**")
+
+
+def test_text_aligns_names_with_wide_and_combining_characters_as_a_terminal_shows_them() -> None:
+    # len() counted 层一 as 2 columns (a terminal shows 4) and e + U+0301 as 2 (it shows 1): their numbers stood 2
+    # columns right and 1 column left of the others
+    t = Table(["name", "std"], [["层一", 0.5], ["layer_two", 0.25], ["e\u0301", 2.0]])
+    assert t.to_text().splitlines() == ["name        std", "---------  ----", "层一        0.5", "layer_two  0.25",
+                                        "e\u0301             2"]

@@ -12,6 +12,7 @@ import json
 import math
 import numbers
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -56,6 +57,11 @@ def plain(x: Any) -> Any:
 
 #: Markdown's special characters, escaped (a line break becomes a space; "<" could start HTML or a link).
 _MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`<"}, "\n": " ", "\r": " "})
+
+
+def _width(text: str) -> int:  # columns on a terminal: an East Asian wide character takes two, a combining mark none
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 1 + (unicodedata.east_asian_width(c) in "WF")
+               for c in text)
 
 
 def _is_number(v: Any) -> bool:
@@ -201,7 +207,7 @@ class Table:
         """Aligned text (numbers right, text left), the title above and the notes below; a table wider
         than `max_width` is cut into blocks of columns, each repeating the first column."""
         (head, *cells), numeric = self._cells(digits), self._numeric()
-        widths = [max(len(r[j]) for r in [head, *cells]) for j in range(len(head))]
+        widths = [max(_width(r[j]) for r in [head, *cells]) for j in range(len(head))]
         blocks: list[list[int]] = [[]]
         for j in range(len(self.columns)):
             if max_width is not None and blocks[-1][1:] and sum(widths[k] + 2 for k in blocks[-1]) + widths[j] > \
@@ -210,8 +216,8 @@ class Table:
             blocks[-1].append(j)
 
         def line(values: Sequence[str], idx: list[int]) -> str:
-            return "  ".join(values[j].rjust(widths[j]) if numeric[j] else values[j].ljust(widths[j])
-                             for j in idx).rstrip()
+            pad = [" " * (widths[j] - _width(values[j])) for j in range(len(values))]
+            return "  ".join(pad[j] + values[j] if numeric[j] else values[j] + pad[j] for j in idx).rstrip()
 
         lines = [self.title] if self.title else []
         for b, idx in enumerate(blocks):

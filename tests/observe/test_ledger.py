@@ -790,6 +790,24 @@ def test_layer_gains_of_a_two_layer_net_match_a_hand_computation():
     assert second.gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12)
 
 
+def test_layer_gains_table_keeps_its_columns_under_a_module_name_longer_than_14_characters():
+    # the column was 14 wide: a layer named second_hidden_layer pushed its row's numbers 5 columns right
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.first, self.second_hidden_layer = nn.Linear(3, 4, rng=0), nn.Linear(4, 2, rng=1)
+
+        def forward(self, x):
+            return self.second_hidden_layer(self.first(x).tanh())
+
+    with ledger.record() as steps:
+        Net()(Tensor(np.ones((2, 3)))).sum().backward()
+    head, *rows = layer_gains(steps).explain().splitlines()[:3]
+    assert [row.split()[1] for row in rows] == ["first", "second_hidden_layer"]
+    assert len(head) == len(rows[0]) == len(rows[1]), (head, *rows)  # the numbers end in the same columns
+    assert head.index("|dL/dz|") + 7 == rows[1].index("2.0") + 3  # right-aligned under their heading
+
+
 def test_layer_gains_of_a_pass_without_a_matmul_is_refused():
     x = Tensor(np.ones((2, 3)), requires_grad=True)
     with ledger.record() as steps:

@@ -126,3 +126,14 @@ def test_graph_names_the_file_it_cannot_write_when_a_folder_has_its_name(tmp_pat
     assert cli.main(["graph", "a", "a=1", "--no-player", "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err == f"tinygrad-init graph: cannot write into {tmp_path}: Is a directory " \
         f"({tmp_path / 'graph.svg'})\n"
+
+
+def test_an_output_path_after_an_equals_sign_starting_with_a_tilde_is_in_the_home_folder(tmp_path, monkeypatch,
+                                                                                         capsys) -> None:
+    # the shell leaves "~" after "=" as it is: --out=~/pics made a folder named "~" in the current one
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (here := tmp_path / "here").mkdir()
+    monkeypatch.chdir(here)
+    assert cli.main(["graph", "a", "a=1", "--no-player", "--out=~/pics"]) == 0
+    assert (tmp_path / "home" / "pics" / "graph.dot").is_file() and not (here / "~").exists()
+    assert f"wrote {tmp_path / 'home' / 'pics' / 'graph.dot'}" in capsys.readouterr().out

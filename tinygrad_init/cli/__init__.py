@@ -103,7 +103,7 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
         raise argparse.ArgumentTypeError("expected a path, got ''")
     if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
         raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
-    return Path(text)
+    return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):  # epilogs as written

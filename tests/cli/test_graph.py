@@ -271,6 +271,13 @@ def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, ca
     assert "the expression x: 1 node, 0 chain-rule steps in backward" in capsys.readouterr().out
 
 
+def test_graph_command_names_an_expression_written_over_several_lines_on_one_line(tmp_path, capsys):
+    require_binary("dot")  # the summary printed the expression's line breaks: three lines for one
+    assert cli.main(["graph", "a\n*b\t+ 1", "a=1", "b=2", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "tinygrad-init graph: the expression a *b + 1: 4 nodes, 3 chain-rule steps in backward\n" in \
+        capsys.readouterr().out
+
+
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])
 def test_graph_command_mlp(tmp_path, capsys, engine):
     require_binary("dot")

@@ -302,7 +302,7 @@ def run_graph(args: argparse.Namespace) -> int:
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
-            what = f"the expression {_short(args.expression.strip())}"
+            what = f"the expression {_short(' '.join(args.expression.split()))}"  # on one line
         else:
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)

@@ -269,6 +269,8 @@ def _run_report(args: argparse.Namespace) -> int:
         what = "create the folder"
         args.out.mkdir(parents=True, exist_ok=True)
         what = "write into"
+        for name in ("report.html", "report.json"):  # a folder or a read-only file of that name: before the work
+            _writable(args.out / name)
         files = report.build_report(args.out, seed=args.seed, quick=args.quick, progress=not args.no_progress,
                                     log=sys.stdout, svg=args.svg)
     except OSError as e:

@@ -611,3 +611,18 @@ def test_an_op_that_looks_like_html_is_drawn_as_text():
     out = Value(2.0, label="a") * 3.0
     out.op = "<b>x</b>"
     assert "<b>x</b>" in _svg_texts(draw.draw(out))
+
+
+def test_a_label_name_or_title_of_a_hundred_thousand_characters_is_drawn_cut_short():
+    # Graphviz 2.43 refuses a quoted string of more than 16,384 characters, and stopped reading: BrokenPipeError
+    require_binary("dot")
+    long, spaced = "x" * 100_000, "x y " * 25_000  # a space is written as 5 characters in a record
+    out = Value(2.0, label=long) * Value(-3.0, label=spaced)
+    out.backward()
+    y = (Tensor(np.ones(2), requires_grad=True, name=long) * 2.0).sum()
+    y.backward()
+    for picture, kept in ((draw.draw(out), long), (draw.draw(out, rankdir="TB"), spaced), (draw.draw(y), long),
+                          (draw.draw(Value(1.0, label="c") * 2.0, title=long), long)):
+        texts = _svg_texts(picture)
+        assert f"{kept[:980]}... (100,000 characters)" in texts, texts[:3]
+    assert "(2,) float64" in _svg_texts(draw.draw(y))  # a name cut short leaves the lines below it

@@ -237,11 +237,12 @@ def _tensors(x: Any) -> list:
 
 # --------------------------------------------------------------------------- the scene: what to draw
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "&": "&amp;", "\0": "\\\\0", **dict.fromkeys("\t\r", " ")}  # Graphviz:
-_CELL = str.maketrans({**_ESC, **{c: "\\" + c for c in "{}|<>"}, **dict.fromkeys(" \t\r", "&#32;")})  # "&lt;" as "<",
+_CELL = str.maketrans({**_ESC, **{c: "\\" + c for c in "{}|<>"}, **dict.fromkeys(" \t\r", "&#32;")})  # "&lt;" is "<";
 
 
-def _esc(s: str, record: bool = False) -> str:  # text (lines) for a DOT label, never HTML, or a record's cell
-    return graphviz.nohtml(s.translate(_CELL if record else str.maketrans(_ESC)))  # drops \t, \r; NUL ended the DOT
+def _esc(s: str, record: bool = False) -> str:  # it drops \t, \r; NUL, or 16,384 characters (2.43), end DOT
+    s = "\n".join(t if len(t) <= 1000 else f"{t[:980]}... ({len(t):,} characters)" for t in s.split("\n"))
+    return graphviz.nohtml(s.translate(_CELL if record else str.maketrans(_ESC)))  # label text, never HTML
 
 
 def _values(a: np.ndarray) -> str:

@@ -130,6 +130,17 @@ def test_the_caret_points_at_the_offending_part_after_non_ascii_names():
         assert caret.strip() == "^" * len(bad) and line[caret.index("^"):].startswith(bad)
 
 
+def test_the_caret_stands_under_the_offending_part_in_the_columns_a_terminal_shows():
+    # the caret counted characters: after a wide name (变量: 2 characters, 4 columns) it stood 2 columns to the left,
+    # and after a tab (up to 8 columns) up to 7
+    for text, before, carets in [("\u53d8\u91cf*b.foo()", 5, 7), ("a\t+ b.foo()", 4, 7),
+                                 ("\u53d8\u91cf + \u53d8\u91cf @ b", 7, 8)]:  # 变量 @ b: 4 + 4 columns
+        with pytest.raises(ExpressionError) as e:
+            parse_expression(text, {"\u53d8\u91cf": 1.0, "a": 1.0, "b": 2.0})
+        line, caret = str(e.value).splitlines()[-2:]
+        assert caret == " " * (4 + before) + "^" * carets and "\t" not in line, (line, caret)
+
+
 def test_a_comment_ends_at_the_end_of_its_line_as_in_python():
     values = {"a": 2.0, "b": 3.0, "c": 100.0}
     for text in ("a*b  # the product\n + c", "(a*b  # the product\n + c)", "a*b + c  # all of it"):

@@ -19,7 +19,7 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, cli_type
+from ..utils import check_int, cli_type, text_width
 from . import _cannot, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
@@ -86,7 +86,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise TypeError(f"expression: expected text, got {type(text).__name__}")
-    source = " ".join(line.split("#", 1)[0] for line in text.splitlines()).strip()  # a comment ends with its line
+    source = " ".join(line.split("#", 1)[0] for line in text.replace("\t", " ").splitlines()).strip()  # a comment ends
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
     leaves = {_nfkc(name): v if isinstance(v, Value) else Value(float(v), label=_nfkc(name))
@@ -94,8 +94,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     offset, utf8 = 0, b""  # where the factor being read starts in `source`, and its bytes (ast counts bytes)
 
     def error(msg: str, start: int, end: int | None = None) -> ExpressionError:  # a caret under the place
+        at, under = text_width(source[:start]), max(1, text_width(source[start:end or start + 1]))  # columns shown
         where = (f" (at character {start + 1:,} of {len(source):,})" if len(source) > 200 else
-                 f"\n    {source}\n    {' ' * start}{'^' * max(1, (end or start + 1) - start)}")
+                 f"\n    {source}\n    {' ' * at}{'^' * under}")
         return ExpressionError(f"expression: {msg}{where}")
 
     def fail(msg: str, node: ast.AST) -> ExpressionError:

@@ -12,13 +12,12 @@ import json
 import math
 import numbers
 import shutil
-import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_type, format_number
+from ..utils import check_type, format_number, text_width
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "plain"]
 
@@ -57,11 +56,6 @@ def plain(x: Any) -> Any:
 
 #: Markdown's special characters, escaped (a line break becomes a space; "<" could start HTML or a link).
 _MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`<"}, "\n": " ", "\r": " "})
-
-
-def _width(text: str) -> int:  # columns on a terminal: an East Asian wide character takes two, a combining mark none
-    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 1 + (unicodedata.east_asian_width(c) in "WF")
-               for c in text)
 
 
 def _is_number(v: Any) -> bool:
@@ -207,7 +201,7 @@ class Table:
         """Aligned text (numbers right, text left), the title above and the notes below; a table wider
         than `max_width` is cut into blocks of columns, each repeating the first column."""
         (head, *cells), numeric = self._cells(digits), self._numeric()
-        widths = [max(_width(r[j]) for r in [head, *cells]) for j in range(len(head))]
+        widths = [max(text_width(r[j]) for r in [head, *cells]) for j in range(len(head))]
         blocks: list[list[int]] = [[]]
         for j in range(len(self.columns)):
             if max_width is not None and blocks[-1][1:] and sum(widths[k] + 2 for k in blocks[-1]) + widths[j] > \
@@ -216,7 +210,7 @@ class Table:
             blocks[-1].append(j)
 
         def line(values: Sequence[str], idx: list[int]) -> str:
-            pad = [" " * (widths[j] - _width(values[j])) for j in range(len(values))]
+            pad = [" " * (widths[j] - text_width(values[j])) for j in range(len(values))]
             return "  ".join(pad[j] + values[j] if numeric[j] else values[j] + pad[j] for j in idx).rstrip()
 
         lines = [self.title] if self.title else []

@@ -151,3 +151,10 @@ def test_text_aligns_names_with_wide_and_combining_characters_as_a_terminal_show
     t = Table(["name", "std"], [["层一", 0.5], ["layer_two", 0.25], ["e\u0301", 2.0]])
     assert t.to_text().splitlines() == ["name        std", "---------  ----", "层一        0.5", "layer_two  0.25",
                                         "e\u0301             2"]
+
+
+def test_markdown_escapes_an_underscore_that_could_start_or_end_emphasis_and_no_other() -> None:
+    # "__init__" rendered as a bold "init", "_hidden_" and a note "_n_" in italics; grad_w_std must stay as written
+    t = Table(["name", "grad_w_std"], [["__init__", 0.5], ["_hidden_", 0.25], ["a _b_ c", 1.5]], notes=["_n_"])
+    assert t.to_markdown().splitlines() == ["| name | grad_w_std |", "|:---|---:|", "| \\_\\_init\\_\\_ | 0.5 |",
+                                            "| \\_hidden\\_ | 0.25 |", "| a \\_b\\_ c | 1.5 |", "", "- \\_n\\_"]

@@ -11,6 +11,7 @@ import io
 import json
 import math
 import numbers
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -56,6 +57,10 @@ def plain(x: Any) -> Any:
 
 #: Markdown's special characters, escaped (a line break becomes a space; "<" could start HTML or a link).
 _MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`<"}, "\n": " ", "\r": " "})
+
+
+def _md(text: str) -> str:  # and "_" where it could start or end emphasis (__init__), not inside a word (grad_w_std)
+    return re.sub(r"(?<![^\W_])_|_(?![^\W_])", r"\\_", text.translate(_MD))
 
 
 def _is_number(v: Any) -> bool:
@@ -175,10 +180,10 @@ class Table:
 
     def to_markdown(self, digits: int | None = 3) -> str:
         """A GitHub Markdown table (numbers right-aligned), the title in bold, the notes below."""
-        lines = ([f"**{self.title.translate(_MD)}**", ""] if self.title else []) + [
-            "| " + " | ".join(c.translate(_MD) for c in row) + " |" for row in self._cells(digits)]
+        lines = ([f"**{_md(self.title)}**", ""] if self.title else []) + [
+            "| " + " | ".join(_md(c) for c in row) + " |" for row in self._cells(digits)]
         lines.insert(len(lines) - len(self), "|" + "|".join("---:" if num else ":---" for num in self._numeric()) + "|")
-        return "\n".join(lines + ([""] + [f"- {n.translate(_MD)}" for n in self.notes] if self.notes else [])) + "\n"
+        return "\n".join(lines + ([""] + [f"- {_md(n)}" for n in self.notes] if self.notes else [])) + "\n"
 
     def to_html(self, digits: int | None = 3) -> str:
         """An HTML `<table>` (the title as caption, numbers right-aligned), the notes in a list below."""

@@ -1,13 +1,14 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it); the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
 `"<where>: <name> must be ..., got ..."`, the value shown by `quoted`) and `cli_type` (any check as an `argparse` type);
-`format_number`, `shape_text`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`)."""
+`format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`)."""
 
 from __future__ import annotations
 
 import difflib
 import math
 import numbers
+import unicodedata
 from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -18,7 +19,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
-    "format_number", "shape_text", "Moments", "moments", "ratio",
+    "format_number", "shape_text", "text_width", "Moments", "moments", "ratio",
 ]
 
 
@@ -174,6 +175,12 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
 def shape_text(shape: Sequence[int]) -> str:
     """A shape as Python writes a tuple: `(3,)`, `(2, 3)`, `()`."""
     return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def text_width(text: str) -> int:
+    """The columns `text` takes on a terminal: an East Asian wide character (层) two, a combining mark none."""
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 1 + (unicodedata.east_asian_width(c) in "WF")
+               for c in text)
 
 
 # ------------------------------------------------------------------ statistics

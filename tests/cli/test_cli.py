@@ -267,7 +267,7 @@ def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(t
     (tmp_path / "notes").write_text("mine")
     assert cli.main(["exercises", "start", str(tmp_path / "notes" / "work")]) == 1
     err = capsys.readouterr().err
-    assert err == f"tinygrad-init exercises: cannot write: Not a directory ({tmp_path / 'notes' / 'work'})\n"
+    assert err == f"tinygrad-init exercises: cannot write: {tmp_path / 'notes'} is a file, not a folder\n"
 
 
 def test_the_exercises_commands_they_suggest_run_as_pasted_for_a_folder_with_a_space(tmp_path, capsys) -> None:

@@ -105,5 +105,35 @@ def test_graph_into_a_path_that_is_a_file_says_it_cannot_write_there(tmp_path, c
     for where in (out, out / "sub"):
         assert cli.main(["graph", "a*b", "a=1", "b=2", "--no-player", "--out", str(where)]) == 1
         err = capsys.readouterr().err
-        assert err.startswith(f"tinygrad-init graph: cannot write into {where}: ") and "Traceback" not in err
+        assert err == f"tinygrad-init graph: cannot write into {where}: {out} is a file, not a folder\n"
     assert out.read_text() == ""  # the file is left as it was
+
+
+@pytest.mark.parametrize("argv", [["graph", "a", "a=1", "--out"], ["explore", "--quick", "--out"],
+                                  ["report", "--quick", "--no-progress", "--out"], ["exercises", "start"],
+                                  ["chaos", "--quick", "--figure", "f.png", "--json"]])
+def test_a_file_where_a_folder_goes_is_named_as_such(argv, tmp_path, capsys) -> None:
+    # the messages were "File exists (notes)" (as if a file were not replaced) and "Not a directory (notes/a/b)"
+    (notes := tmp_path / "notes").write_text("mine")
+    for where in (notes, notes / "a" / "b.json")[argv[0] in ("exercises", "chaos"):]:  # their notes: a file
+        assert cli.main([*argv, str(where)]) == 1
+        assert capsys.readouterr().err.endswith(f": {notes} is a file, not a folder\n")
+    assert notes.read_text() == "mine"
+
+
+def test_graph_names_the_file_it_cannot_write_when_a_folder_has_its_name(tmp_path, capsys) -> None:
+    (tmp_path / "graph.svg").mkdir()  # the message was "cannot write into <out>: Is a directory", which one not said
+    assert cli.main(["graph", "a", "a=1", "--no-player", "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"tinygrad-init graph: cannot write into {tmp_path}: Is a directory " \
+        f"({tmp_path / 'graph.svg'})\n"
+
+
+def test_an_output_path_after_an_equals_sign_starting_with_a_tilde_is_in_the_home_folder(tmp_path, monkeypatch,
+                                                                                         capsys) -> None:
+    # the shell leaves "~" after "=" as it is: --out=~/pics made a folder named "~" in the current one
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (here := tmp_path / "here").mkdir()
+    monkeypatch.chdir(here)
+    assert cli.main(["graph", "a", "a=1", "--no-player", "--out=~/pics"]) == 0
+    assert (tmp_path / "home" / "pics" / "graph.dot").is_file() and not (here / "~").exists()
+    assert f"wrote {tmp_path / 'home' / 'pics' / 'graph.dot'}" in capsys.readouterr().out

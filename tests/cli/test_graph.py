@@ -130,6 +130,17 @@ def test_the_caret_points_at_the_offending_part_after_non_ascii_names():
         assert caret.strip() == "^" * len(bad) and line[caret.index("^"):].startswith(bad)
 
 
+def test_the_caret_stands_under_the_offending_part_in_the_columns_a_terminal_shows():
+    # the caret counted characters: after a wide name (变量: 2 characters, 4 columns) it stood 2 columns to the left,
+    # and after a tab (up to 8 columns) up to 7
+    for text, before, carets in [("\u53d8\u91cf*b.foo()", 5, 7), ("a\t+ b.foo()", 4, 7),
+                                 ("\u53d8\u91cf + \u53d8\u91cf @ b", 7, 8)]:  # 变量 @ b: 4 + 4 columns
+        with pytest.raises(ExpressionError) as e:
+            parse_expression(text, {"\u53d8\u91cf": 1.0, "a": 1.0, "b": 2.0})
+        line, caret = str(e.value).splitlines()[-2:]
+        assert caret == " " * (4 + before) + "^" * carets and "\t" not in line, (line, caret)
+
+
 def test_a_comment_ends_at_the_end_of_its_line_as_in_python():
     values = {"a": 2.0, "b": 3.0, "c": 100.0}
     for text in ("a*b  # the product\n + c", "(a*b  # the product\n + c)", "a*b + c  # all of it"):
@@ -269,6 +280,13 @@ def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, ca
     assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in capsys.readouterr().out
     assert cli.main(["graph", "x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
     assert "the expression x: 1 node, 0 chain-rule steps in backward" in capsys.readouterr().out
+
+
+def test_graph_command_names_an_expression_written_over_several_lines_on_one_line(tmp_path, capsys):
+    require_binary("dot")  # the summary printed the expression's line breaks: three lines for one
+    assert cli.main(["graph", "a\n*b\t+ 1", "a=1", "b=2", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "tinygrad-init graph: the expression a *b + 1: 4 nodes, 3 chain-rule steps in backward\n" in \
+        capsys.readouterr().out
 
 
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])

@@ -253,3 +253,21 @@ def test_the_std_chart_numbers_its_axis_within_one_decade(tmp_path, lo, hi):
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path):
+    # "</" was escaped but "<!--<script>" was not: inside the page's script it moved the script's end past its
+    # </script>, so EXPLORER was never defined and the page stayed empty
+    name = "<!--<script></script>"
+    grid = {"activation": ["tanh"], "scheme": [nn.init.Scheme(name, var="1/fan_in")], "gain": [1.0], "depth": [2],
+            "width": [8]}
+    ex = E.explore(grid=grid)
+    assert "<" not in re.search(r"const EXPLORER = (.*?);</script>", ex.html).group(1)
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(ex.write(tmp_path))
+        assert browser.js(STATE)["ready"] == "1" and browser.errors() == []
+        assert browser.js("EXPLORER.grid.scheme[0]").startswith(name)
+    finally:
+        browser.close()

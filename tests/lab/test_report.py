@@ -388,6 +388,16 @@ def test_report_cannot_create_the_folder(tmp_path: Path, capsys: pytest.CaptureF
     assert "cannot create the folder" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["report.html", "report.json"])
+def test_report_refuses_a_folder_where_its_page_goes_before_running(name, tmp_path, capsys, monkeypatch) -> None:
+    # a folder report.html in --out was found only after the experiments (15 s, a minute on a busy machine)
+    monkeypatch.setattr(report, "build_report", lambda *a, **k: pytest.fail("ran, then failed to write"))
+    (tmp_path / name).mkdir()
+    assert cli.main(["report", "--out", str(tmp_path), *QUICK]) == 1
+    assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: Is a directory " \
+        f"({tmp_path / name})\n"
+
+
 def test_report_never_deletes_a_data_folder_it_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     # `report --out .` in a project folder used to delete its data/ and figures/
     mine = tmp_path / "data" / "measurements.csv"

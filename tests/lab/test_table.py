@@ -131,3 +131,30 @@ def test_an_experiment_result_needs_a_main_table_and_draws_every_figure_once() -
                            {"f": lambda: drawn.append("f") or 1, "g": lambda: drawn.append("g") or 2})
     assert repr(res) == "ExperimentResult('x': X; tables main, more; figures f, g)"
     assert res.figures == {"f": 1, "g": 2} and res.figures == {"f": 1, "g": 2} and drawn == ["f", "g"]
+
+
+def test_markdown_shows_text_in_angle_brackets_as_written_never_as_html() -> None:
+    # "<b>x</b>" in a cell was bold in the rendered table, "<script>...</script>" vanished (or ran), "<http://a>" a link
+    t = Table(["name <i>", "v"], [["<b>x</b>", 0.5], ["</script><script>alert(1)</script>", 0.25], ["<http://a>", 2.5]],
+              title="<h1>t</h1>", notes=["<!-- n -->"])
+    md = t.to_markdown()
+    assert "<" not in md.replace("\\<", "")
+    assert md.splitlines()[2:] == ["| name \\<i> | v |", "|:---|---:|", "| \\<b>x\\</b> | 0.5 |",
+                                   "| \\</script>\\<script>alert(1)\\</script> | 0.25 |", "| \\<http://a> | 2.5 |",
+                                   "", "- \\<!-- n -->"]
+    assert md.startswith("**\\<h1>t\\</h1>**")
+
+
+def test_text_aligns_names_with_wide_and_combining_characters_as_a_terminal_shows_them() -> None:
+    # len() counted 层一 as 2 columns (a terminal shows 4) and e + U+0301 as 2 (it shows 1): their numbers stood 2
+    # columns right and 1 column left of the others
+    t = Table(["name", "std"], [["层一", 0.5], ["layer_two", 0.25], ["e\u0301", 2.0]])
+    assert t.to_text().splitlines() == ["name        std", "---------  ----", "层一        0.5", "layer_two  0.25",
+                                        "e\u0301             2"]
+
+
+def test_markdown_escapes_an_underscore_that_could_start_or_end_emphasis_and_no_other() -> None:
+    # "__init__" rendered as a bold "init", "_hidden_" and a note "_n_" in italics; grad_w_std must stay as written
+    t = Table(["name", "grad_w_std"], [["__init__", 0.5], ["_hidden_", 0.25], ["a _b_ c", 1.5]], notes=["_n_"])
+    assert t.to_markdown().splitlines() == ["| name | grad_w_std |", "|:---|---:|", "| \\_\\_init\\_\\_ | 0.5 |",
+                                            "| \\_hidden\\_ | 0.25 |", "| a \\_b\\_ c | 1.5 |", "", "- \\_n\\_"]

@@ -592,3 +592,37 @@ def test_text_on_every_fill_meets_wcag_aa_contrast():
     fills = [grad_color(t) for t in np.linspace(0, 1, 401)] + [draw.ZERO_COLOR, draw.UNKNOWN_COLOR, draw.BAD_COLOR]
     worst = min(_contrast(f, {"white": "#ffffff", "black": "#000000"}[draw.font_color(f)]) for f in fills)
     assert worst >= 4.5
+
+
+@pytest.mark.parametrize("text, shown", [("tab\there", "tab here"), ("cr\rthere", "cr there"), ("nul\0x", "nul\\0x")])
+def test_a_tab_cr_or_nul_in_a_label_name_or_title_is_drawn_as_a_space_or_escape(text, shown):
+    # Graphviz dropped a tab or CR ("tabhere"), and a NUL byte ended the DOT text: "syntax error in line 5 near '{'"
+    require_binary("dot")
+    out = Value(2.0, label=text) * Value(-3.0, label="b")
+    out.backward()
+    y = (Tensor(np.ones(2), requires_grad=True, name=text) * 2.0).sum()
+    y.backward()
+    for picture in (draw.draw(out), draw.draw(out, rankdir="TB"), draw.draw(y), draw.draw(out, title=text)):
+        assert shown in _svg_texts(picture)
+
+
+def test_an_op_that_looks_like_html_is_drawn_as_text():
+    require_binary("dot")  # a text in <...> was passed to Graphviz as an HTML label: "syntax error in line 7"
+    out = Value(2.0, label="a") * 3.0
+    out.op = "<b>x</b>"
+    assert "<b>x</b>" in _svg_texts(draw.draw(out))
+
+
+def test_a_label_name_or_title_of_a_hundred_thousand_characters_is_drawn_cut_short():
+    # Graphviz 2.43 refuses a quoted string of more than 16,384 characters, and stopped reading: BrokenPipeError
+    require_binary("dot")
+    long, spaced = "x" * 100_000, "x y " * 25_000  # a space is written as 5 characters in a record
+    out = Value(2.0, label=long) * Value(-3.0, label=spaced)
+    out.backward()
+    y = (Tensor(np.ones(2), requires_grad=True, name=long) * 2.0).sum()
+    y.backward()
+    for picture, kept in ((draw.draw(out), long), (draw.draw(out, rankdir="TB"), spaced), (draw.draw(y), long),
+                          (draw.draw(Value(1.0, label="c") * 2.0, title=long), long)):
+        texts = _svg_texts(picture)
+        assert f"{kept[:980]}... (100,000 characters)" in texts, texts[:3]
+    assert "(2,) float64" in _svg_texts(draw.draw(y))  # a name cut short leaves the lines below it

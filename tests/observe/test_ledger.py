@@ -137,6 +137,18 @@ def test_names_labels_generated_and_duplicates():
     assert list(node_names(autograd.topological_order(out2)).values()) == list(names.values())
 
 
+def test_a_label_with_a_line_break_or_tab_is_named_on_one_line_and_a_blank_one_by_its_place():
+    # a label "two\nlines" split each ledger line it named in two (explain: 7 lines for 5 steps and the seed);
+    # a label of spaces was written as one: "dL/d( )", "contribution 1 of 2:   feeds 2 nodes"
+    a, b = Value(2.0, label="two\nlines"), Value(3.0, label=" \t ")
+    out = a * b + a
+    with ledger.record() as steps:
+        out.backward()
+    assert node_names(steps.get_pass().order)[a] == "two lines" and steps[2].parent_name == "two lines"
+    assert len(steps.explain().splitlines()) == len(steps) + 1 and "d(two lines)" in steps.explain()
+    assert steps[-1].parent_name == "n1" and "dL/dn1 = " in steps.line(len(steps) - 1)
+
+
 def test_to_rows_and_to_dict_are_plain_data():
     *_, o = tiny()
     with ledger.record() as steps:
@@ -776,6 +788,24 @@ def test_layer_gains_of_a_two_layer_net_match_a_hand_computation():
     assert second.grad_in == pytest.approx(norm(dh1), rel=1e-12)
     assert second.linear_gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12) and second.activation_gain is None
     assert second.gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12)
+
+
+def test_layer_gains_table_keeps_its_columns_under_a_module_name_longer_than_14_characters():
+    # the column was 14 wide: a layer named second_hidden_layer pushed its row's numbers 5 columns right
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.first, self.second_hidden_layer = nn.Linear(3, 4, rng=0), nn.Linear(4, 2, rng=1)
+
+        def forward(self, x):
+            return self.second_hidden_layer(self.first(x).tanh())
+
+    with ledger.record() as steps:
+        Net()(Tensor(np.ones((2, 3)))).sum().backward()
+    head, *rows = layer_gains(steps).explain().splitlines()[:3]
+    assert [row.split()[1] for row in rows] == ["first", "second_hidden_layer"]
+    assert len(head) == len(rows[0]) == len(rows[1]), (head, *rows)  # the numbers end in the same columns
+    assert head.index("|dL/dz|") + 7 == rows[1].index("2.0") + 3  # right-aligned under their heading
 
 
 def test_layer_gains_of_a_pass_without_a_matmul_is_refused():

@@ -294,6 +294,35 @@ def test_player_edge_cases_step_to_both_ends_without_errors(browser, tmp_path, b
     assert browser.errors() == []
 
 
+INJECTIONS = ["</script><script>window.pwned = 1</script>", "<img src=x onerror='window.pwned = 2'>",
+              "\" onclick=\"window.pwned = 3", "' onmouseover='window.pwned = 4", "<!--<script>", "]]>", "${n}",
+              "<svg onload=window.pwned=5>", "tab\there", "x" * 20_000]
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_names_and_titles_that_look_like_markup_or_script_run_nothing_and_the_page_steps(browser, tmp_path, engine):
+    require_binary("dot")
+    if engine == "scalar":
+        leaves = [Value(0.5 + i, label=text) for i, text in enumerate(INJECTIONS)]
+        out = sum(leaves[1:], leaves[0]).tanh()
+    else:
+        leaves = [Tensor(np.full(2, 0.5 + i), requires_grad=True, name=text) for i, text in enumerate(INJECTIONS)]
+        out = sum(leaves[1:], leaves[0]).tanh().sum()
+    with ledger.record() as steps:
+        out.backward()
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / f"{engine}.html", steps, title=" ".join(INJECTIONS[:8])))
+    assert browser.js("document.getElementById('player').getAttribute('data-ready')") == "1"
+    assert browser.js("document.getElementById('title').textContent") == " ".join(INJECTIONS[:8])
+    for tag in ("g", "text", "title", "li"):  # hover and click whatever was drawn or listed
+        browser.js(f"Array.prototype.forEach.call(document.querySelectorAll('#player {tag}'), function (e) {{ "
+                   "['mouseover', 'click'].forEach(function (t) { e.dispatchEvent(new MouseEvent(t)); }); })")
+    browser.key("End", 35)
+    assert browser.js("document.getElementById('counter').textContent") == f"step {len(steps)} / {len(steps)}"
+    assert browser.js("document.getElementById('line').textContent") == steps.line(len(steps) - 1)
+    assert browser.js("typeof window.pwned") == "undefined" and browser.errors() == []
+
+
 def test_a_long_title_without_spaces_wraps_and_leaves_the_buttons_on_the_page(browser, tmp_path):
     require_binary("dot")
     x = Value(2.0, label="x")

@@ -103,7 +103,7 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
         raise argparse.ArgumentTypeError("expected a path, got ''")
     if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
         raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
-    return Path(text)
+    return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):  # epilogs as written
@@ -269,6 +269,8 @@ def _run_report(args: argparse.Namespace) -> int:
         what = "create the folder"
         args.out.mkdir(parents=True, exist_ok=True)
         what = "write into"
+        for name in ("report.html", "report.json"):  # a folder or a read-only file of that name: before the work
+            _writable(args.out / name)
         files = report.build_report(args.out, seed=args.seed, quick=args.quick, progress=not args.no_progress,
                                     log=sys.stdout, svg=args.svg)
     except OSError as e:
@@ -288,9 +290,12 @@ def _run_sweep(args: argparse.Namespace) -> int:
 
 
 def _cannot(command: str, what: str, e: OSError) -> int:
-    """Exit code 1 with the message that `command` cannot do `what` (a file not writable, a folder missing)."""
-    print(f"tinygrad-init {command}: cannot {what}: {e.strerror or e}"
-          f"{f' ({e.filename})' if getattr(e, 'filename', None) else ''}", file=sys.stderr)
+    """Exit code 1 with the message that `command` cannot do `what` (a file not writable, a folder missing, a file
+    where a folder must be: which one, not "File exists" or "Not a directory")."""
+    path = Path(e.filename) if e.filename and e.errno in (errno.EEXIST, errno.ENOTDIR) else None
+    file = next((p for p in (*reversed(path.parents), path) if p.exists() and not p.is_dir()), None) if path else None
+    why = f"{file} is a file, not a folder" if file else f"{e.strerror or e}" + f" ({e.filename})" * bool(e.filename)
+    print(f"tinygrad-init {command}: cannot {what}: {why}", file=sys.stderr)
     return 1
 
 

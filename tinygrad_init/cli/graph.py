@@ -19,8 +19,8 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, cli_type
-from . import path_arg
+from ..utils import check_int, cli_type, text_width
+from . import _cannot, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -86,7 +86,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise TypeError(f"expression: expected text, got {type(text).__name__}")
-    source = " ".join(line.split("#", 1)[0] for line in text.splitlines()).strip()  # a comment ends with its line
+    source = " ".join(line.split("#", 1)[0] for line in text.replace("\t", " ").splitlines()).strip()  # a comment ends
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
     leaves = {_nfkc(name): v if isinstance(v, Value) else Value(float(v), label=_nfkc(name))
@@ -94,8 +94,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     offset, utf8 = 0, b""  # where the factor being read starts in `source`, and its bytes (ast counts bytes)
 
     def error(msg: str, start: int, end: int | None = None) -> ExpressionError:  # a caret under the place
+        at, under = text_width(source[:start]), max(1, text_width(source[start:end or start + 1]))  # columns shown
         where = (f" (at character {start + 1:,} of {len(source):,})" if len(source) > 200 else
-                 f"\n    {source}\n    {' ' * start}{'^' * max(1, (end or start + 1) - start)}")
+                 f"\n    {source}\n    {' ' * at}{'^' * under}")
         return ExpressionError(f"expression: {msg}{where}")
 
     def fail(msg: str, node: ast.AST) -> ExpressionError:
@@ -302,7 +303,7 @@ def run_graph(args: argparse.Namespace) -> int:
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
-            what = f"the expression {_short(args.expression.strip())}"
+            what = f"the expression {_short(' '.join(args.expression.split()))}"  # on one line
         else:
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)
@@ -337,7 +338,7 @@ def run_graph(args: argparse.Namespace) -> int:
         return fail(str(e) if isinstance(e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of "
                     f"{n_nodes:,} nodes ({e}); draw fewer: --max-nodes N", 1)
     except OSError as e:
-        return fail(f"cannot write into {args.out}: {e.strerror or e}", 1)
+        return _cannot("graph", f"write into {args.out}", e)
     for p in written:
         size = p.stat().st_size
         print(f"wrote {p} ({f'{size / 1024:.0f} KiB' if size >= 10240 else f'{size} bytes'})")

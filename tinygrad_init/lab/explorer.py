@@ -76,7 +76,7 @@ class Explorer:
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
         blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},
                           separators=(",", ":"))
-        blob = blob.replace("</", "<\\/")
+        blob = blob.replace("<", "\\u003c")  # in a script, "<!--<script>" also changes where it ends
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
                      f'<style>{(here / "explorer.css").read_text("utf-8")}</style></head><body>'

@@ -11,13 +11,14 @@ import io
 import json
 import math
 import numbers
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_type, format_number
+from ..utils import check_type, format_number, text_width
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "plain"]
 
@@ -54,8 +55,12 @@ def plain(x: Any) -> Any:
     return str(x) if isinstance(x, float) and not math.isfinite(x) else x
 
 
-#: Markdown's special characters, escaped (a line break becomes a space).
-_MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`"}, "\n": " ", "\r": " "})
+#: Markdown's special characters, escaped (a line break becomes a space; "<" could start HTML or a link).
+_MD = str.maketrans({**{ch: "\\" + ch for ch in "\\|*`<"}, "\n": " ", "\r": " "})
+
+
+def _md(text: str) -> str:  # and "_" where it could start or end emphasis (__init__), not inside a word (grad_w_std)
+    return re.sub(r"(?<![^\W_])_|_(?![^\W_])", r"\\_", text.translate(_MD))
 
 
 def _is_number(v: Any) -> bool:
@@ -175,10 +180,10 @@ class Table:
 
     def to_markdown(self, digits: int | None = 3) -> str:
         """A GitHub Markdown table (numbers right-aligned), the title in bold, the notes below."""
-        lines = ([f"**{self.title.translate(_MD)}**", ""] if self.title else []) + [
-            "| " + " | ".join(c.translate(_MD) for c in row) + " |" for row in self._cells(digits)]
+        lines = ([f"**{_md(self.title)}**", ""] if self.title else []) + [
+            "| " + " | ".join(_md(c) for c in row) + " |" for row in self._cells(digits)]
         lines.insert(len(lines) - len(self), "|" + "|".join("---:" if num else ":---" for num in self._numeric()) + "|")
-        return "\n".join(lines + ([""] + [f"- {n.translate(_MD)}" for n in self.notes] if self.notes else [])) + "\n"
+        return "\n".join(lines + ([""] + [f"- {_md(n)}" for n in self.notes] if self.notes else [])) + "\n"
 
     def to_html(self, digits: int | None = 3) -> str:
         """An HTML `<table>` (the title as caption, numbers right-aligned), the notes in a list below."""
@@ -201,7 +206,7 @@ class Table:
         """Aligned text (numbers right, text left), the title above and the notes below; a table wider
         than `max_width` is cut into blocks of columns, each repeating the first column."""
         (head, *cells), numeric = self._cells(digits), self._numeric()
-        widths = [max(len(r[j]) for r in [head, *cells]) for j in range(len(head))]
+        widths = [max(text_width(r[j]) for r in [head, *cells]) for j in range(len(head))]
         blocks: list[list[int]] = [[]]
         for j in range(len(self.columns)):
             if max_width is not None and blocks[-1][1:] and sum(widths[k] + 2 for k in blocks[-1]) + widths[j] > \
@@ -210,8 +215,8 @@ class Table:
             blocks[-1].append(j)
 
         def line(values: Sequence[str], idx: list[int]) -> str:
-            return "  ".join(values[j].rjust(widths[j]) if numeric[j] else values[j].ljust(widths[j])
-                             for j in idx).rstrip()
+            pad = [" " * (widths[j] - text_width(values[j])) for j in range(len(values))]
+            return "  ".join(pad[j] + values[j] if numeric[j] else values[j] + pad[j] for j in idx).rstrip()
 
         lines = [self.title] if self.title else []
         for b, idx in enumerate(blocks):

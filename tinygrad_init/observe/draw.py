@@ -236,13 +236,13 @@ def _tensors(x: Any) -> list:
 
 
 # --------------------------------------------------------------------------- the scene: what to draw
-def _esc(s: str, record: bool = False) -> str:  # text for a DOT string or, with `record`, a record's cell (Graphviz
-    esc = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "&": "&amp;"}  # reads "&lt;" as "<"; a cell lost " " after "α")
-    return s.translate(str.maketrans({**esc, **{c: "\\" + c for c in "{}|<>"}, " ": "&#32;"} if record else esc))
+_ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "&": "&amp;", "\0": "\\\\0", **dict.fromkeys("\t\r", " ")}  # Graphviz:
+_CELL = str.maketrans({**_ESC, **{c: "\\" + c for c in "{}|<>"}, **dict.fromkeys(" \t\r", "&#32;")})  # "&lt;" is "<";
 
 
-def _lines(lines: Iterable[str]) -> str:  # several lines of text as one DOT label (centred lines), never HTML
-    return graphviz.nohtml("\\n".join(_esc(str(line)) for line in lines))
+def _esc(s: str, record: bool = False) -> str:  # it drops \t, \r; NUL, or 16,384 characters (2.43), end DOT
+    s = "\n".join(t if len(t) <= 1000 else f"{t[:980]}... ({len(t):,} characters)" for t in s.split("\n"))
+    return graphviz.nohtml(s.translate(_CELL if record else str.maketrans(_ESC)))  # label text, never HTML
 
 
 def _values(a: np.ndarray) -> str:
@@ -426,8 +426,8 @@ class _Scene:
             title = f"{n.name} = " * bool(n.name) + n.op if n.parents else n.name or (
                 ("constant" if n.data.size == 1 else "data") if data else self.names[n])
             lines = [title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} {n.dtype}"]
-            item.attrs = {"label": _lines(lines + self._tensor_lines(n, info)), "shape": "ellipse" if n.parents
-                          else "box", **({"style": "dashed"} if data else {})}
+            item.attrs = {"label": _esc("\n".join(lines + self._tensor_lines(n, info))),
+                          "shape": "ellipse" if n.parents else "box", **({"style": "dashed"} if data else {})}
             return item
         cells = [_esc(str(n.label), True)] if n.label else []
         cells += ["data " + _num(n.data)] if self.show_data else []
@@ -460,7 +460,7 @@ class _Scene:
         lines = [path, type(m).__name__] + ([] if out is None else [f"-> {shape_text(out.shape)} {out.dtype}", *(
             line for line in self._tensor_lines(out, info) if "grad" in line)])
         parent = path.rsplit(".", 1)[0] if "." in path else None
-        return _Item(f"{self.prefix}m{idx}", {"label": _lines(lines), "shape": "box3d"}, magnitude(
+        return _Item(f"{self.prefix}m{idx}", {"label": _esc("\n".join(lines)), "shape": "box3d"}, magnitude(
             info, self.scalar, self.mode), parent if parent in self.modules else None,
             any(self.group.get(n) == path for n in self.marked))
 
@@ -518,7 +518,7 @@ def _picture(rankdir: str, title: str | None) -> Picture:
     f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
     g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"))
     if title:
-        g.attr(label=_lines(str(title).split("\n")), labelloc="t")
+        g.attr(label=_esc(str(title)), labelloc="t")
     return g
 
 
@@ -593,7 +593,7 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
     panels = list(enumerate(zip(scenes, titles)))
     for k, (scene, title) in reversed(panels) if rankdir in ("LR", "RL") else panels:  # dot stacks LR upwards
         sub = Picture(name=f"cluster_init{k}")
-        sub.attr(label=_lines(title), style="rounded", color="#4d4d4d", fontsize="12")
+        sub.attr(label=_esc("\n".join(title)), style="rounded", color="#4d4d4d", fontsize="12")
         _emit(sub, scene, scale)
         g.subgraph(sub)
     _legend(g, scale, scenes)

@@ -39,10 +39,10 @@ def format_number(x: float | None, digits: int | None = 6) -> str:
 def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
     """Deterministic node names: a node's label (`Value.label`, `Tensor.name`) if set, else from its position
     `i` in `order` (root last): `"mul#3"` for an op's result, `"n0"` for a leaf, `root_name` for the root.
-    A label used by several nodes gets `#i`."""
+    A label used by several nodes gets `#i`; a line break or tab in one reads as a space."""
     raw, last = [], len(order) - 1
     for i, node in enumerate(order):
-        label = str(getattr(node, "label", None) or getattr(node, "name", "") or "")
+        label = " ".join(str(getattr(node, "label", None) or getattr(node, "name", "") or "").split())  # one line
         if not label:
             op = getattr(node, "op", "") or "op"
             word = _OP_WORDS.get(op, "pow" if op.startswith("**") else op)
@@ -556,11 +556,11 @@ class LayerGains(list):
 
     def explain(self, digits: int | None = 4) -> Text:
         """A table: per layer the gradient norms, the gains and their running product from the output."""
-        f = lambda x: format_number(x, digits)  # noqa: E731 - None reads "-"
+        f, w = (lambda x: format_number(x, digits)), max([14, *(len(g.name) for g in self)])  # None reads "-"
         products = [None if g.gain is None else LayerGains(self[i:]).product() for i, g in enumerate(self)]
-        rows = [f"{'layer':>5}  {'module':<14} {'|dL/dz|':>11} {'|dL/dh_in|':>11} {'W gain':>9} {'f gain':>9} "
+        rows = [f"{'layer':>5}  {'module':<{w}} {'|dL/dz|':>11} {'|dL/dh_in|':>11} {'W gain':>9} {'f gain':>9} "
                 f"{'gain':>9} {'product':>11}"]
-        rows += [f"{g.layer:>5}  {g.name:<14} {f(g.grad_out):>11} {f(g.grad_in):>11} {f(g.linear_gain):>9} "
+        rows += [f"{g.layer:>5}  {g.name:<{w}} {f(g.grad_out):>11} {f(g.grad_in):>11} {f(g.linear_gain):>9} "
                  f"{f(g.activation_gain):>9} {f(g.gain):>9} {f(prod):>11}" for g, prod in zip(self, products)]
         rows.append("gain = |dL/dh_in| / |dL/dh_out| per layer; product = gain of this layer and all after it "
                     "(how much of the output gradient reaches the layer's input)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -105,12 +106,13 @@ def test_tanh_integrals_match_mpmath_to_1e_12(q):
 
 
 @pytest.mark.parametrize("name,integral", [("sigmoid", 1 / 6), ("tanh", 4 / 3)])
-@pytest.mark.parametrize("q", [1e50, 1e300])
+@pytest.mark.parametrize("q", [1e50, 1e300, 3e307, 1e308, sys.float_info.max])
 def test_derivative_moment_at_a_huge_variance_is_the_asymptote(name, integral, q):
     # f'^2 lives near 0 with integral 1/6 (sigmoid) or 4/3 (sech^4), so E[f'(u)^2] = integral / sqrt(2 pi q) up to a
-    # relative O(1/q). The tail's mass put at +-40 counted sigmoid'(40)^2 = 1.8e-35 there (6.6e-52 at q = 1e100)
+    # relative O(1/q). The tail's mass put at +-40 counted sigmoid'(40)^2 = 1.8e-35 there (6.6e-52 at q = 1e100).
+    # Above q = max float / (2 pi) = 2.86e307 the density's 1 / sqrt(2 pi q) overflowed to 1 / inf: E[f'^2] was 0
     m = theory.activation_moments(name, q)
-    assert m.deriv_second == pytest.approx(integral / math.sqrt(2 * math.pi * q), rel=1e-12, abs=0)
+    assert m.deriv_second == pytest.approx(integral / math.sqrt(2 * math.pi) / math.sqrt(q), rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize("sigma_w2", [1e-300, 1e-40, 1e-20, 1e-12])

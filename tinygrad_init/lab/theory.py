@@ -53,7 +53,7 @@ def _nodes(q: float, cut: float = 40.0, width: float = 0.25) -> tuple[np.ndarray
     edges = np.linspace(-big, big, panels + 1)
     mid, half = (edges[:-1] + edges[1:]) / 2.0, (edges[1:] - edges[:-1]) / 2.0
     u = (mid[:, None] + half[:, None] * _GL_X).ravel()
-    w = (half[:, None] * _GL_W).ravel() * np.exp(-u * u / (2.0 * q)) / math.sqrt(2.0 * math.pi * q)
+    w = (half[:, None] * _GL_W).ravel() * np.exp(-u * u / (2.0 * q)) / (math.sqrt(2.0 * math.pi) * s)  # 2 pi q: inf
     tail = 0.5 * math.erfc(big / (s * math.sqrt(2.0)))  # the mass beyond +-big, put at +-big
     return np.concatenate([[-big], u, [big]]) / s, np.concatenate([[tail], w, [tail]])
 

@@ -81,7 +81,18 @@ def test_sigmoid_moments_against_monte_carlo():
     assert m.mean == 0.5
     assert m.second == pytest.approx(np.mean(s ** 2), abs=2e-4)
     assert m.deriv_second == pytest.approx(np.mean((s * (1 - s)) ** 2), abs=2e-5)
-    assert m.saturated == pytest.approx(np.mean((s > 0.99) | (s < 0.01)), abs=1e-3)
+    sat = (s > 0.99) | (s < 0.01)  # a fraction of 4e-4: abs=1e-3 passed a saturated of 0; 4 standard errors here
+    assert m.saturated == pytest.approx(sat.mean(), abs=4 * sat.std() / 1414)
+
+
+@pytest.mark.parametrize("q", [0.3, 1.69, 4.0, 50.0])
+@pytest.mark.parametrize("t", [0.6, 0.9, 0.99, 0.999])
+def test_saturated_fraction_in_closed_form(q, t):
+    # P(|tanh z| > t) = P(|z| > atanh t) and P(sigmoid z > t or < 1 - t) = P(|z| > logit t), z ~ N(0, q): both
+    # erfc(edge / sqrt(2 q)), the edge by hand (the theory finds it by bisection)
+    for name, edge in (("tanh", math.atanh(t)), ("sigmoid", math.log(t / (1 - t)))):
+        expected = math.erfc(edge / math.sqrt(2 * q))
+        assert theory.activation_moments(name, q, threshold=t).saturated == pytest.approx(expected, rel=1e-9)
 
 
 def _mp_expectation(g, q):

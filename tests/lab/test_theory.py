@@ -85,6 +85,22 @@ def test_sigmoid_moments_against_monte_carlo():
     assert m.saturated == pytest.approx(sat.mean(), abs=4 * sat.std() / 1414)
 
 
+@pytest.mark.parametrize("q", [1e-8, 1e-12, 1e-20, 1e-200, 1e-310])
+def test_sigmoid_std_at_a_tiny_variance(q):
+    # sigmoid(z) = 1/2 + z/4 - z^3/48 + ...: Var = q/16 - q^2/32 + O(q^3), so std = sqrt(q)/4 to a relative q/4 (by
+    # hand). sqrt(E[f^2] - 1/4) lost it to 1/4's rounding: 3% off at q = 1e-8, 0 from q = 1e-9 down (predict's act_std
+    # of a sigmoid layer with weights of std 1e-10 on 100 inputs was 0, not 2.5e-10)
+    assert theory.activation_moments("sigmoid", q).std == pytest.approx(math.sqrt(q) / 4, rel=1e-7, abs=0)
+    r = theory.predict([100, 100], "sigmoid", math.sqrt(q / 100))
+    assert r.act_std[0] == pytest.approx(math.sqrt(q) / 4, rel=1e-7, abs=0) and r.act_mean[0] == 0.5
+
+
+@pytest.mark.parametrize("name,q", [("sigmoid", 1.69), ("sigmoid", 40.0), ("tanh", 1.0), ("relu", 2.0)])
+def test_std_is_the_root_of_second_minus_mean_squared(name, q):
+    m = theory.activation_moments(name, q)
+    assert m.std == pytest.approx(math.sqrt(m.second - m.mean ** 2), rel=1e-12)
+
+
 @pytest.mark.parametrize("q", [0.3, 1.69, 4.0, 50.0])
 @pytest.mark.parametrize("t", [0.6, 0.9, 0.99, 0.999])
 def test_saturated_fraction_in_closed_form(q, t):

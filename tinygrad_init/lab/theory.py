@@ -95,18 +95,15 @@ def _bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-1
 class Moments:
     """Gaussian moments of an activation at one pre-activation variance `q`: `mean` `E[f(z)]`, `second` `E[f(z)^2]`,
     `deriv_second` `E[f'(z)^2]` (the backward gain), `saturated` (tanh, sigmoid: `P(f(z)` within `1 - t` of a limit),
-    `t` the threshold: `|tanh z| > 0.99` by default) and `zero` (ReLU: `P(f(z) = 0)`, its inactive units)."""
+    `t` the threshold: `|tanh z| > 0.99` by default), `zero` (ReLU: `P(f(z) = 0)`, its inactive units) and `std`
+    `sqrt(E[f^2] - E[f]^2)`."""
 
     mean: float
     second: float
     deriv_second: float
     saturated: float
     zero: float
-
-    @property
-    def std(self) -> float:
-        """`sqrt(E[f^2] - E[f]^2)`."""
-        return math.sqrt(max(self.second - self.mean ** 2, 0.0))
+    std: float
 
 
 def activation_moments(name: str, var: float, negative_slope: float = 0.01, threshold: float = 0.99) -> Moments:
@@ -121,7 +118,9 @@ def activation_moments(name: str, var: float, negative_slope: float = 0.01, thre
         edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0)
         saturated = math.erfc(edge / math.sqrt(2.0 * q))
     zero = (0.5 if q > 0 else 1.0) if a == 0.0 else 0.0
-    return Moments(mean, second, deriv, saturated, zero)
+    # sigmoid(z) = (1 + tanh(z / 2)) / 2 has variance E[tanh(z / 2)^2] / 4; E[f^2] - 1/4 rounds q/16 away (q < 1e-9)
+    var = _integrals(_acts.get("tanh"), q / 4.0)[1] / 4.0 if act.name == "sigmoid" else second - mean * mean
+    return Moments(mean, second, deriv, saturated, zero, math.sqrt(max(var, 0.0)))
 
 
 @dataclass

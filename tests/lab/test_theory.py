@@ -481,11 +481,13 @@ def test_critical_line_of_tanh(sigma_b2, shown):
 
 @pytest.mark.parametrize("sigma_b2,mpmath_value,rel", [
     (0.05, 1.7609546396067393, 1e-12), (2.0, 4.266396106127088, 1e-12), (1e-12, 1.000181720312902, 1e-12),
-    (1e-300, 1.0, 2e-8)])
+    (1e-14, 1.0000391490595544, 1e-13), (1e-20, 1.0000003914868024, 1e-15), (1e-24, 1.000000018171206, 1e-15),
+    (1e-30, 1.0000000001817121, 1e-15), (1e-300, 1.0, 1e-15)])
 def test_critical_line_to_the_last_digits(sigma_b2, mpmath_value, rel):
-    # chi_1 = 1 and q = sigma_w^2 E[tanh^2] + sigma_b^2 solved together by mpmath at 30 digits (at 1e-300 the line's
-    # q* = (3 sigma_b^2 / 4)^(1/3) ~ 1e-100, below what float64 resolves, and sigma_w^2 = 1 + 2 q*); bisecting chi_1
-    # of fixed points found to a residual of 1e-10 gave 1.000181727 at 1e-12 and 1.0000078 at 1e-300
+    # chi_1 = 1 and q = sigma_w^2 E[tanh^2] + sigma_b^2 solved together by mpmath at 30 to 40 digits (at 1e-300 the
+    # line's q* = (3 sigma_b^2 / 4)^(1/3) ~ 1e-100 and sigma_w^2 = 1 + 2 q*); bisecting chi_1 of fixed points found to a
+    # residual of 1e-10 gave 1.000181727 at 1e-12 and 1.0000078 at 1e-300. Bisecting q - E[f^2] / E[f'^2] = sigma_b^2
+    # lost the difference 4 q^3 / 3 to rounding from sigma_b^2 ~ 1e-22 down: 1.0000000102 at 1e-26 to 1e-300
     assert theory.critical_sigma_w2("tanh", sigma_b2) == pytest.approx(mpmath_value, rel=rel)
 
 

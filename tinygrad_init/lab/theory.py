@@ -375,8 +375,9 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
     act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
     if not math.isnan(a):
         return 1.0 / _integrals(act, 1.0)[2]
-    if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
-        return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
+    if bv < 1e-13 and float(act.fn(np.zeros(1))[0]) == 0.0:  # tanh: the excess below is 4q^3/3 - 8q^4 + O(q^5)
+        q = (0.75 * bv) ** (1.0 / 3.0)  # (mpmath), which rounding hides for small q: q* from those two terms
+        return 1.0 / _integrals(act, q * (1.0 + 2.0 * q))[2]
     excess = lambda q: q - (m := _integrals(act, q))[1] / m[2] - bv  # noqa: E731 (the line's sigma_b^2 at q*, - bv)
     if (hi := next((q for q in 4.0 ** np.arange(-20, 500) if excess(q) >= 0.0), None)) is None:
         raise ValueError(f"{fn}: no q* up to 1e300 puts {act.name} on the critical line; take sigma_b2 below 1e300")

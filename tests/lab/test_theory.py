@@ -3,6 +3,7 @@ and agreement of the mean-field predictions with measured deep networks."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import sys
@@ -608,6 +609,19 @@ def test_correlation_map_against_monte_carlo(activation, f, q, c):
     expected = (sw * mc + sb) / (sw * _gh(lambda u: f(u) ** 2, q) + sb)
     assert theory.correlation_map(activation, c, sw, sb, q=q) == pytest.approx(expected, abs=2 * err)
     assert theory.correlation_map(activation, 1.0, sw, sb, q=q) == pytest.approx(1.0, abs=1e-10)
+
+
+@pytest.mark.parametrize("activation,sigma_w2,sigma_b2", [("tanh", 1.5, 0.05), ("tanh", 3.0, 0.05), ("tanh", 1.5, 0.0),
+                                                          ("tanh", 8.0, 0.1), ("sigmoid", 2.0, 0.1)])
+def test_the_correlation_map_can_be_iterated_from_either_end(activation, sigma_w2, sigma_b2):
+    # by Cauchy-Schwarz |E[f(u_1) f(u_2)]| <= E[f(u)^2], so the map takes [-1, 1] into itself and c = 1 to 1 (at q*).
+    # The map at c = 1 gave 1 + 1.4e-14 (tanh, 1.5, 0.05) to 1 + 1.6e-11 (tanh, 3.0, 0.05), and -1 - 7e-16 at c = -1
+    # (tanh without biases), so the next layer raised "c must be in [-1, 1], got 1": iterating from 1 failed at once
+    for c in (1.0, -1.0):
+        path = list(itertools.accumulate(range(30), lambda c, _: theory.correlation_map(
+            activation, c, sigma_w2, sigma_b2), initial=c))
+        assert all(-1.0 <= v <= 1.0 for v in path)
+    assert theory.correlation_map(activation, 1.0, sigma_w2, sigma_b2) == pytest.approx(1.0, abs=1e-10)
 
 
 def test_correlation_fixed_point_in_each_phase():

@@ -345,7 +345,8 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
     if (new_q := wv * _integrals(act, q)[1] + bv) >= sys.float_info.min:  # not subnormal: digits to divide
-        return (wv * _pair(act, a, q, c)[0] + bv) / new_q
+        # in [-1, 1] by Cauchy-Schwarz, |E[f f]| <= E[f^2]; the two quadratures' rounding passed 1 by up to 1.6e-11
+        return min(max((wv * _pair(act, a, q, c)[0] + bv) / new_q, -1.0), 1.0)
     return 1.0 if wv == 0 else c if math.isnan(a) else correlation_map(act.name, c, wv, bv, q=1.0)
 
 

@@ -700,6 +700,17 @@ def test_correlation_map_where_the_variance_is_zero(activation):
     assert theory.correlation_map(activation, c, 0.0, q=0.0) == 1.0  # no weights: both outputs are the same 0
 
 
+@pytest.mark.parametrize("q0", [1.0, 5.0, 1e300])
+def test_tanh_at_sigma_w2_1_without_biases_has_q_star_0_and_chi_1_exactly(q0):
+    # LeCun / Xavier on tanh (Poole et al. 2016; Schoenholz et al. 2017: the critical line starts at sigma_w^2 = 1):
+    # tanh(u)^2 < u^2, so q_{l+1} = E[tanh^2] < q_l and q* = 0, where chi_1 = sigma_w^2 tanh'(0)^2 = 1. Newton halved
+    # q at this double root until q - 2 q^2 rounded to q: it returned q* = 3.1e-16 (2.3e-16 with other roundings) and
+    # chi_1 = 1 - 4e-16, and the correlation map there moved c = 0.3 to 0.29999999999999993
+    fp = theory.fixed_point("tanh", 1.0, q0=q0)
+    assert (fp.q, fp.chi, fp.slope) == (0.0, 1.0, 1.0) and theory.chi1("tanh", 1.0) == 1.0
+    assert theory.correlation_map("tanh", 0.3, 1.0) == 0.3
+
+
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_without_weights_every_layer_is_its_bias(activation):
     # sigma_w^2 = 0: y = b, so q* = sigma_b^2 at once, chi_1 = 0, and the depth scales are 0 (-1/log v -> 0 as v -> 0)

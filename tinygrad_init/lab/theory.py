@@ -282,6 +282,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     tol = check_real(fn, "tol", tol, 0.0, 1.0, high_open=True)  # relative: 1 or more accepts any q
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
+    # tanh without biases: tanh(u)^2 < u^2 makes F(q) < q for sigma_w^2 <= 1, so q* = 0, also at 1 (a double root there)
+    q = 0.0 if bv == 0.0 and not act.moments and float(act.fn(np.zeros(1))[0]) == 0.0 and wv <= 1.0 else q
     for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):
         _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope

@@ -3,8 +3,10 @@ and agreement of the mean-field predictions with measured deep networks."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -80,7 +82,34 @@ def test_sigmoid_moments_against_monte_carlo():
     assert m.mean == 0.5
     assert m.second == pytest.approx(np.mean(s ** 2), abs=2e-4)
     assert m.deriv_second == pytest.approx(np.mean((s * (1 - s)) ** 2), abs=2e-5)
-    assert m.saturated == pytest.approx(np.mean((s > 0.99) | (s < 0.01)), abs=1e-3)
+    sat = (s > 0.99) | (s < 0.01)  # a fraction of 4e-4: abs=1e-3 passed a saturated of 0; 4 standard errors here
+    assert m.saturated == pytest.approx(sat.mean(), abs=4 * sat.std() / 1414)
+
+
+@pytest.mark.parametrize("q", [1e-8, 1e-12, 1e-20, 1e-200, 1e-310])
+def test_sigmoid_std_at_a_tiny_variance(q):
+    # sigmoid(z) = 1/2 + z/4 - z^3/48 + ...: Var = q/16 - q^2/32 + O(q^3), so std = sqrt(q)/4 to a relative q/4 (by
+    # hand). sqrt(E[f^2] - 1/4) lost it to 1/4's rounding: 3% off at q = 1e-8, 0 from q = 1e-9 down (predict's act_std
+    # of a sigmoid layer with weights of std 1e-10 on 100 inputs was 0, not 2.5e-10)
+    assert theory.activation_moments("sigmoid", q).std == pytest.approx(math.sqrt(q) / 4, rel=1e-7, abs=0)
+    r = theory.predict([100, 100], "sigmoid", math.sqrt(q / 100))
+    assert r.act_std[0] == pytest.approx(math.sqrt(q) / 4, rel=1e-7, abs=0) and r.act_mean[0] == 0.5
+
+
+@pytest.mark.parametrize("name,q", [("sigmoid", 1.69), ("sigmoid", 40.0), ("tanh", 1.0), ("relu", 2.0)])
+def test_std_is_the_root_of_second_minus_mean_squared(name, q):
+    m = theory.activation_moments(name, q)
+    assert m.std == pytest.approx(math.sqrt(m.second - m.mean ** 2), rel=1e-12)
+
+
+@pytest.mark.parametrize("q", [0.3, 1.69, 4.0, 50.0])
+@pytest.mark.parametrize("t", [0.6, 0.9, 0.99, 0.999])
+def test_saturated_fraction_in_closed_form(q, t):
+    # P(|tanh z| > t) = P(|z| > atanh t) and P(sigmoid z > t or < 1 - t) = P(|z| > logit t), z ~ N(0, q): both
+    # erfc(edge / sqrt(2 q)), the edge by hand (the theory finds it by bisection)
+    for name, edge in (("tanh", math.atanh(t)), ("sigmoid", math.log(t / (1 - t)))):
+        expected = math.erfc(edge / math.sqrt(2 * q))
+        assert theory.activation_moments(name, q, threshold=t).saturated == pytest.approx(expected, rel=1e-9)
 
 
 def _mp_expectation(g, q):
@@ -105,12 +134,13 @@ def test_tanh_integrals_match_mpmath_to_1e_12(q):
 
 
 @pytest.mark.parametrize("name,integral", [("sigmoid", 1 / 6), ("tanh", 4 / 3)])
-@pytest.mark.parametrize("q", [1e50, 1e300])
+@pytest.mark.parametrize("q", [1e50, 1e300, 3e307, 1e308, sys.float_info.max])
 def test_derivative_moment_at_a_huge_variance_is_the_asymptote(name, integral, q):
     # f'^2 lives near 0 with integral 1/6 (sigmoid) or 4/3 (sech^4), so E[f'(u)^2] = integral / sqrt(2 pi q) up to a
-    # relative O(1/q). The tail's mass put at +-40 counted sigmoid'(40)^2 = 1.8e-35 there (6.6e-52 at q = 1e100)
+    # relative O(1/q). The tail's mass put at +-40 counted sigmoid'(40)^2 = 1.8e-35 there (6.6e-52 at q = 1e100).
+    # Above q = max float / (2 pi) = 2.86e307 the density's 1 / sqrt(2 pi q) overflowed to 1 / inf: E[f'^2] was 0
     m = theory.activation_moments(name, q)
-    assert m.deriv_second == pytest.approx(integral / math.sqrt(2 * math.pi * q), rel=1e-12, abs=0)
+    assert m.deriv_second == pytest.approx(integral / math.sqrt(2 * math.pi) / math.sqrt(q), rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize("sigma_w2", [1e-300, 1e-40, 1e-20, 1e-12])
@@ -229,10 +259,12 @@ def test_fixed_points():
 
 def test_fixed_point_from_a_huge_start_is_the_stable_one():
     # from q0 = 1e300 the first Newton step landed exactly on q = 0, the unstable fixed point of tanh at sigma_w^2 = 2,
-    # and fixed_point returned q* = 0 with chi_1 = 2; the stable q* = 0.61796476976855 (mpmath, 30 digits)
+    # and fixed_point returned q* = 0 with chi_1 = 2; the stable q* = 0.61796476976855 and chi_1 = 1.1055288204394 there
+    # (mpmath, 30 digits; chi_1 was pinned as 1.10552882042093, at pytest's default rel=1e-6)
     for q0 in (1e-300, 1e300):
         fp = theory.fixed_point("tanh", 2.0, q0=q0)
-        assert fp.q == pytest.approx(0.61796476976855, rel=1e-10) and fp.chi == pytest.approx(1.10552882042093)
+        assert fp.q == pytest.approx(0.61796476976855, rel=1e-10)
+        assert fp.chi == pytest.approx(1.1055288204394, rel=1e-10)
 
 
 @pytest.mark.parametrize("sigma_w2,sigma_b2,q0,mpmath_q", [
@@ -450,11 +482,13 @@ def test_critical_line_of_tanh(sigma_b2, shown):
 
 @pytest.mark.parametrize("sigma_b2,mpmath_value,rel", [
     (0.05, 1.7609546396067393, 1e-12), (2.0, 4.266396106127088, 1e-12), (1e-12, 1.000181720312902, 1e-12),
-    (1e-300, 1.0, 2e-8)])
+    (1e-14, 1.0000391490595544, 1e-13), (1e-20, 1.0000003914868024, 1e-15), (1e-24, 1.000000018171206, 1e-15),
+    (1e-30, 1.0000000001817121, 1e-15), (1e-300, 1.0, 1e-15)])
 def test_critical_line_to_the_last_digits(sigma_b2, mpmath_value, rel):
-    # chi_1 = 1 and q = sigma_w^2 E[tanh^2] + sigma_b^2 solved together by mpmath at 30 digits (at 1e-300 the line's
-    # q* = (3 sigma_b^2 / 4)^(1/3) ~ 1e-100, below what float64 resolves, and sigma_w^2 = 1 + 2 q*); bisecting chi_1
-    # of fixed points found to a residual of 1e-10 gave 1.000181727 at 1e-12 and 1.0000078 at 1e-300
+    # chi_1 = 1 and q = sigma_w^2 E[tanh^2] + sigma_b^2 solved together by mpmath at 30 to 40 digits (at 1e-300 the
+    # line's q* = (3 sigma_b^2 / 4)^(1/3) ~ 1e-100 and sigma_w^2 = 1 + 2 q*); bisecting chi_1 of fixed points found to a
+    # residual of 1e-10 gave 1.000181727 at 1e-12 and 1.0000078 at 1e-300. Bisecting q - E[f^2] / E[f'^2] = sigma_b^2
+    # lost the difference 4 q^3 / 3 to rounding from sigma_b^2 ~ 1e-22 down: 1.0000000102 at 1e-26 to 1e-300
     assert theory.critical_sigma_w2("tanh", sigma_b2) == pytest.approx(mpmath_value, rel=rel)
 
 
@@ -577,6 +611,19 @@ def test_correlation_map_against_monte_carlo(activation, f, q, c):
     assert theory.correlation_map(activation, 1.0, sw, sb, q=q) == pytest.approx(1.0, abs=1e-10)
 
 
+@pytest.mark.parametrize("activation,sigma_w2,sigma_b2", [("tanh", 1.5, 0.05), ("tanh", 3.0, 0.05), ("tanh", 1.5, 0.0),
+                                                          ("tanh", 8.0, 0.1), ("sigmoid", 2.0, 0.1)])
+def test_the_correlation_map_can_be_iterated_from_either_end(activation, sigma_w2, sigma_b2):
+    # by Cauchy-Schwarz |E[f(u_1) f(u_2)]| <= E[f(u)^2], so the map takes [-1, 1] into itself and c = 1 to 1 (at q*).
+    # The map at c = 1 gave 1 + 1.4e-14 (tanh, 1.5, 0.05) to 1 + 1.6e-11 (tanh, 3.0, 0.05), and -1 - 7e-16 at c = -1
+    # (tanh without biases), so the next layer raised "c must be in [-1, 1], got 1": iterating from 1 failed at once
+    for c in (1.0, -1.0):
+        path = list(itertools.accumulate(range(30), lambda c, _: theory.correlation_map(
+            activation, c, sigma_w2, sigma_b2), initial=c))
+        assert all(-1.0 <= v <= 1.0 for v in path)
+    assert theory.correlation_map(activation, 1.0, sigma_w2, sigma_b2) == pytest.approx(1.0, abs=1e-10)
+
+
 def test_correlation_fixed_point_in_each_phase():
     assert theory.correlation_fixed_point("tanh", 1.5, 0.05) == 1.0  # ordered
     assert theory.correlation_fixed_point("tanh", 2.5) == 0.0  # chaotic, odd f without bias: c* = 0
@@ -651,6 +698,17 @@ def test_correlation_map_where_the_variance_is_zero(activation):
     assert theory.correlation_map(activation, c, 0.5) == pytest.approx(by_hand, abs=1e-12)
     assert limit == pytest.approx(by_hand, abs=1e-9)
     assert theory.correlation_map(activation, c, 0.0, q=0.0) == 1.0  # no weights: both outputs are the same 0
+
+
+@pytest.mark.parametrize("q0", [1.0, 5.0, 1e300])
+def test_tanh_at_sigma_w2_1_without_biases_has_q_star_0_and_chi_1_exactly(q0):
+    # LeCun / Xavier on tanh (Poole et al. 2016; Schoenholz et al. 2017: the critical line starts at sigma_w^2 = 1):
+    # tanh(u)^2 < u^2, so q_{l+1} = E[tanh^2] < q_l and q* = 0, where chi_1 = sigma_w^2 tanh'(0)^2 = 1. Newton halved
+    # q at this double root until q - 2 q^2 rounded to q: it returned q* = 3.1e-16 (2.3e-16 with other roundings) and
+    # chi_1 = 1 - 4e-16, and the correlation map there moved c = 0.3 to 0.29999999999999993
+    fp = theory.fixed_point("tanh", 1.0, q0=q0)
+    assert (fp.q, fp.chi, fp.slope) == (0.0, 1.0, 1.0) and theory.chi1("tanh", 1.0) == 1.0
+    assert theory.correlation_map("tanh", 0.3, 1.0) == 0.3
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])

@@ -91,7 +91,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
                     h = act(y)
         for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
-                "tanh", min(c, 1.0), sw, sigma_b2, q=q), initial=float(m[0])))
+                "tanh", c, sw, sigma_b2, q=q), initial=float(m[0])))
             out[f"{phase}, c0 = {start:g}"] = dict(sigma_w2=sw, sigma_b2=sigma_b2, measured=m.tolist(), theory=pred)
     return out
 

@@ -53,7 +53,7 @@ def _nodes(q: float, cut: float = 40.0, width: float = 0.25) -> tuple[np.ndarray
     edges = np.linspace(-big, big, panels + 1)
     mid, half = (edges[:-1] + edges[1:]) / 2.0, (edges[1:] - edges[:-1]) / 2.0
     u = (mid[:, None] + half[:, None] * _GL_X).ravel()
-    w = (half[:, None] * _GL_W).ravel() * np.exp(-u * u / (2.0 * q)) / math.sqrt(2.0 * math.pi * q)
+    w = (half[:, None] * _GL_W).ravel() * np.exp(-u * u / (2.0 * q)) / (math.sqrt(2.0 * math.pi) * s)  # 2 pi q: inf
     tail = 0.5 * math.erfc(big / (s * math.sqrt(2.0)))  # the mass beyond +-big, put at +-big
     return np.concatenate([[-big], u, [big]]) / s, np.concatenate([[tail], w, [tail]])
 
@@ -95,18 +95,15 @@ def _bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-1
 class Moments:
     """Gaussian moments of an activation at one pre-activation variance `q`: `mean` `E[f(z)]`, `second` `E[f(z)^2]`,
     `deriv_second` `E[f'(z)^2]` (the backward gain), `saturated` (tanh, sigmoid: `P(f(z)` within `1 - t` of a limit),
-    `t` the threshold: `|tanh z| > 0.99` by default) and `zero` (ReLU: `P(f(z) = 0)`, its inactive units)."""
+    `t` the threshold: `|tanh z| > 0.99` by default), `zero` (ReLU: `P(f(z) = 0)`, its inactive units) and `std`
+    `sqrt(E[f^2] - E[f]^2)`."""
 
     mean: float
     second: float
     deriv_second: float
     saturated: float
     zero: float
-
-    @property
-    def std(self) -> float:
-        """`sqrt(E[f^2] - E[f]^2)`."""
-        return math.sqrt(max(self.second - self.mean ** 2, 0.0))
+    std: float
 
 
 def activation_moments(name: str, var: float, negative_slope: float = 0.01, threshold: float = 0.99) -> Moments:
@@ -121,7 +118,9 @@ def activation_moments(name: str, var: float, negative_slope: float = 0.01, thre
         edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0)
         saturated = math.erfc(edge / math.sqrt(2.0 * q))
     zero = (0.5 if q > 0 else 1.0) if a == 0.0 else 0.0
-    return Moments(mean, second, deriv, saturated, zero)
+    # sigmoid(z) = (1 + tanh(z / 2)) / 2 has variance E[tanh(z / 2)^2] / 4; E[f^2] - 1/4 rounds q/16 away (q < 1e-9)
+    var = _integrals(_acts.get("tanh"), q / 4.0)[1] / 4.0 if act.name == "sigmoid" else second - mean * mean
+    return Moments(mean, second, deriv, saturated, zero, math.sqrt(max(var, 0.0)))
 
 
 @dataclass
@@ -283,6 +282,8 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     tol = check_real(fn, "tol", tol, 0.0, 1.0, high_open=True)  # relative: 1 or more accepts any q
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
+    # tanh without biases: tanh(u)^2 < u^2 makes F(q) < q for sigma_w^2 <= 1, so q* = 0, also at 1 (a double root there)
+    q = 0.0 if bv == 0.0 and not act.moments and float(act.fn(np.zeros(1))[0]) == 0.0 and wv <= 1.0 else q
     for it in range(1, check_int(fn, "max_iter", max_iter, 1) + 1):
         _, second, deriv, slope = _integrals(act, q)
         value, slope = wv * second + bv, wv * slope
@@ -346,7 +347,8 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = fixed_point(act.name, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
     if (new_q := wv * _integrals(act, q)[1] + bv) >= sys.float_info.min:  # not subnormal: digits to divide
-        return (wv * _pair(act, a, q, c)[0] + bv) / new_q
+        # in [-1, 1] by Cauchy-Schwarz, |E[f f]| <= E[f^2]; the two quadratures' rounding passed 1 by up to 1.6e-11
+        return min(max((wv * _pair(act, a, q, c)[0] + bv) / new_q, -1.0), 1.0)
     return 1.0 if wv == 0 else c if math.isnan(a) else correlation_map(act.name, c, wv, bv, q=1.0)
 
 
@@ -376,8 +378,9 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
     act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
     if not math.isnan(a):
         return 1.0 / _integrals(act, 1.0)[2]
-    if bv == 0.0 and float(act.fn(np.zeros(1))[0]) == 0.0:
-        return 1.0 / float(act.derivative(np.zeros(1))[0]) ** 2
+    if bv < 1e-13 and float(act.fn(np.zeros(1))[0]) == 0.0:  # tanh: the excess below is 4q^3/3 - 8q^4 + O(q^5)
+        q = (0.75 * bv) ** (1.0 / 3.0)  # (mpmath), which rounding hides for small q: q* from those two terms
+        return 1.0 / _integrals(act, q * (1.0 + 2.0 * q))[2]
     excess = lambda q: q - (m := _integrals(act, q))[1] / m[2] - bv  # noqa: E731 (the line's sigma_b^2 at q*, - bv)
     if (hi := next((q for q in 4.0 ** np.arange(-20, 500) if excess(q) >= 0.0), None)) is None:
         raise ValueError(f"{fn}: no q* up to 1e300 puts {act.name} on the critical line; take sigma_b2 below 1e300")

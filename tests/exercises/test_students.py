@@ -1,0 +1,24 @@
+"""Answers students write, graded as a student grades them (`exercises.grade`, in a worker): a right answer in
+another style than the reference passes, a usual mistake fails with a message that leads to it, and a careless file
+gets a plain verdict."""
+
+from __future__ import annotations
+
+from tinygrad_init import exercises
+
+from tests.exercises.test_grader import write
+
+
+def grade(folder, name: str, source: str) -> exercises.Result:
+    write(folder, name, source)
+    (result,) = exercises.grade(str(folder), name, timeout=20)
+    return result
+
+
+def test_a_numpy_nan_or_inf_returned_is_a_wrong_number_not_tampering(tmp_path):
+    # np.float64 is a float whose repr is "np.float64(nan)": the wire sent that, and the grader read it as forged data.
+    for value in ("np.float64('nan')", "np.float64('-inf')", "[np.float64('inf'), 1.0]"):
+        result = grade(tmp_path, "tanh_backward", f"import numpy as np\ndef tanh_backward(x, upstream):\n"
+                                                  f"    return {value}\n")
+        assert result.status == "fail", (value, result.message)
+        assert "did not ask for" not in result.message, result.message

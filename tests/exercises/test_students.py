@@ -22,3 +22,13 @@ def test_a_numpy_nan_or_inf_returned_is_a_wrong_number_not_tampering(tmp_path):
                                                   f"    return {value}\n")
         assert result.status == "fail", (value, result.message)
         assert "did not ask for" not in result.message, result.message
+
+
+def test_a_power_rule_by_repeated_multiplication_fails_at_n_minus_1_as_a_wrong_number(tmp_path):
+    # Every answer wrong at n = -1 made the check divide by n + 1 = 0 (the antiderivative's candidate): "internal".
+    result = grade(tmp_path, "pow_backward", "def pow_backward(x, n, upstream):\n    r = 1.0\n"
+                                             "    for _ in range(int(n) - 1):\n        r *= x\n"
+                                             "    return upstream * n * r\n")
+    assert result.status == "fail", result.message
+    assert result.message.startswith("pow_backward(x=2, n=-1, upstream=0.3) returned -0.3; expected -0.075."), \
+        result.message

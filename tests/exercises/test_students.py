@@ -32,3 +32,16 @@ def test_a_power_rule_by_repeated_multiplication_fails_at_n_minus_1_as_a_wrong_n
     assert result.status == "fail", result.message
     assert result.message.startswith("pow_backward(x=2, n=-1, upstream=0.3) returned -0.3; expected -0.075."), \
         result.message
+
+
+def test_numbers_returned_in_a_1d_array_unpack_as_the_tuple_asked_for(tmp_path):
+    # `da, db = mul_backward(...)` unpacks an array as well as a tuple or a list: the grader refused it.
+    mul = grade(tmp_path, "mul_backward", "import numpy as np\ndef mul_backward(a, b, upstream):\n"
+                                          "    return np.array([upstream * b, upstream * a], dtype=np.float32)\n")
+    fans = grade(tmp_path, "fans", "import numpy as np\ndef fans(shape):\n    if len(shape) < 2:\n"
+                                   "        raise ValueError('no fans')\n"
+                                   "    return np.array(shape[:2]) * int(np.prod(shape[2:]))\n")
+    assert (mul.status, fans.status) == ("pass", "pass"), (mul.message, fans.message)
+    three = grade(tmp_path, "mul_backward", "import numpy as np\ndef mul_backward(a, b, upstream):\n"
+                                            "    return np.array([upstream * b, upstream * a, 0.0])\n")
+    assert three.status == "fail" and "got an ndarray of shape (3,)" in three.message, three.message

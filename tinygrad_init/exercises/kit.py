@@ -366,7 +366,10 @@ def expect_float(value: Any, what: str) -> float:
 
 
 def expect_sequence(value: Any, n: int, what: str, names: str) -> Sequence:
-    """`value` as a tuple or list of `n` items (`names` says which, e.g. "(da, db)")."""
+    """`value` as a tuple or list of `n` items (`names` says which, e.g. "(da, db)"); a 1-D array of numbers unpacks
+    as one (`da, db = np.array([...])`)."""
+    if isinstance(value, np.ndarray) and value.shape == (n,) and value.dtype.kind in "fiu":
+        value = tuple(value)
     if not isinstance(value, (tuple, list)) or len(value) != n:
         fail(f"{what}: expected a tuple of {n} items {names}, got {describe(value)}.")
     return value

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..kit import (
     Exercise,
+    Opaque,
     Rng,
     Session,
     expect_array,
@@ -40,6 +41,10 @@ EXERCISE = Exercise(
                           "the two are square).",
         "outer": "np.outer(x, dz) is x.T @ dz only for a batch of one row; for a batch, x.T @ dz.",
         "zeros": "the constant init here is c everywhere (W1 = W2 = c), not zeros.",
+        "no_half": "your gradients are twice the right ones: the loss is mean((p - y)^2) / 2, and the 1/2 cancels "
+                   "the 2 of the square's derivative, dL/dp = (p - y) / N.",
+        "returned_weight": "that Tensor holds the weights W1 themselves. Return their GRADIENT, an ndarray: after "
+                           "loss.backward() it is w1.grad.",
     },
     engine=("Tensor",),
 )
@@ -52,7 +57,7 @@ CASES = [(6, 3, 4, 5), (5, 4, 4, 6), (1, 3, 2, 7)]
 def _dW1(x: np.ndarray, y: np.ndarray, W1: np.ndarray, W2: np.ndarray, mode: str) -> np.ndarray:
     """dL/dW1 of L = mean((tanh(x @ W1) @ W2 - y)^2) / 2, right or as a known mistake computes it."""
     h = np.tanh(x @ W1)
-    dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x))
+    dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x)) * (2.0 if mode == "no_half" else 1.0)
     dz = (dp @ W2.T) * (1.0 if mode == "no_tanh_derivative" else 1.0 - h * h)
     return dz.T @ x if mode == "dW1_transposed" else np.outer(x, dz) if mode == "outer" else x.T @ dz
 
@@ -85,10 +90,12 @@ def check(run: Session) -> None:
         if all(isinstance(p, np.ndarray) for p in pair) and same(pair[0], const) and same(pair[1], rand):
             continue
         for mode in ("row_noise", "scalar_noise", "random_W2", "no_tanh_derivative", "no_mean", "dW1_transposed",
-                     "outer", "zeros"):
+                     "outer", "zeros", "no_half"):
             wrong = _answer(x, y, hidden, seed, mode)
             if same(pair[0], wrong[0]) and same(pair[1], wrong[1]):
                 fail(f"{call}: wrong gradients.", mode)
+        if isinstance(pair[0], Opaque) and same(pair[0].data, np.full(const.shape, C)):
+            fail(f"{call}: dW1_constant is a {pair[0].type} holding W1 = c everywhere.", "returned_weight")
         if not (isinstance(pair[0], np.ndarray) and same(pair[0], const)):
             got = expect_array(pair[0], const.shape, f"{call}: dW1_constant")
             symmetric = "" if _columns_equal(got) else (" At a constant init every hidden unit computes the same "

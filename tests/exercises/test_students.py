@@ -45,3 +45,20 @@ def test_numbers_returned_in_a_1d_array_unpack_as_the_tuple_asked_for(tmp_path):
     three = grade(tmp_path, "mul_backward", "import numpy as np\ndef mul_backward(a, b, upstream):\n"
                                             "    return np.array([upstream * b, upstream * a, 0.0])\n")
     assert three.status == "fail" and "got an ndarray of shape (3,)" in three.message, three.message
+
+
+def test_a_tanh_table_summed_in_float32_is_told_its_dtype(tmp_path):
+    # The stub's own grid, summed in float32, is off by ~4e-5 relative (1e-6 asked): the message blamed Monte Carlo
+    # and Gauss-Hermite only, and pointed to the grid the student had used.
+    result = grade(tmp_path, "tanh_std_table", """import numpy as np
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    e2, out = np.float32(input_std ** 2), []
+    for l in range(1, len(widths)):
+        q = np.float32(widths[l - 1] * weight_std ** 2) * e2
+        z = np.linspace(-12 * np.sqrt(q), 12 * np.sqrt(q), 2001, dtype=np.float32)
+        e2 = np.sum(np.tanh(z) ** 2 * np.exp(-z ** 2 / (2 * q)) / np.sqrt(2 * np.pi * q)) * (z[1] - z[0])
+        out.append(np.sqrt(e2))
+    return np.array(out, dtype=np.float32)
+""")
+    assert (result.status, result.mistake) == ("fail", "imprecise"), result.message
+    assert "Yours are float32: compute in float64" in result.message, result.message

@@ -4,6 +4,8 @@ gets a plain verdict."""
 
 from __future__ import annotations
 
+import pytest
+
 from tinygrad_init import exercises
 
 from tests.exercises.test_grader import write
@@ -62,3 +64,12 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
 """)
     assert (result.status, result.mistake) == ("fail", "imprecise"), result.message
     assert "Yours are float32: compute in float64" in result.message, result.message
+
+
+def test_one_exercise_named_by_its_number_in_python(tmp_path):
+    # grade("work", 3) and start("work", 3) raised "'int' object is not iterable", and grade("work", 0) graded every
+    # exercise; the command line's `grade work 3` worked.
+    assert exercises.start(str(tmp_path), 3) == ["ex03_tanh_backward.py"]
+    assert [r.name for r in exercises.grade(str(tmp_path), 3, timeout=20)] == ["tanh_backward"]
+    with pytest.raises(ValueError, match="unknown exercise 0"):
+        exercises.grade(str(tmp_path), 0)

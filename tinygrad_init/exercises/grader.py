@@ -34,10 +34,10 @@ _WIDTH = 100
 
 
 def _select(names: Sequence[str] | str | None) -> list[Exercise]:
+    if isinstance(names, (str, int)) and not isinstance(names, bool) and names != "":  # one name or number
+        names = [names]
     if not names:
         return list(EXERCISES)
-    if isinstance(names, str):  # one name
-        names = [names]
     chosen: list[Exercise] = []
     for token in names:
         ex = resolve(token)
@@ -54,7 +54,7 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
 
     Args:
         directory: the student's folder.
-        names: exercises to copy (anything `resolve` accepts; one name or a list).
+        names: exercises to copy (anything `resolve` accepts: a name or a number, or a list of them).
         force: replace files that exist already (the work in them is lost).
 
     Returns:
@@ -89,7 +89,7 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
 
     Args:
         directory: the student's folder (as made by `start`).
-        names: exercises to grade (default: all; one name or a list).
+        names: exercises to grade (default: all; a name or a number, or a list of them).
         timeout: seconds allowed per exercise, > 0 (only with `isolate`).
         isolate: run the student's code in a child process with a time limit (the default). With
             False the checks run in this process: faster, but an endless loop hangs the caller, and the

@@ -73,3 +73,18 @@ def test_one_exercise_named_by_its_number_in_python(tmp_path):
     assert [r.name for r in exercises.grade(str(tmp_path), 3, timeout=20)] == ["tanh_backward"]
     with pytest.raises(ValueError, match="unknown exercise 0"):
         exercises.grade(str(tmp_path), 0)
+
+
+def test_a_jacobian_in_an_object_array_is_a_wrong_type_not_a_bug_of_the_check(tmp_path):
+    # An object array travels as a description with a shape: the check took it for numbers (status "internal").
+    result = grade(tmp_path, "jacobian", """import numpy as np
+def input_output_jacobian(x, weights, biases):
+    h, J = x, np.eye(len(x), dtype=object)
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = J @ (W * (1 - h ** 2))
+    return J, float(np.sum(J ** 2) / min(J.shape))
+""")
+    assert result.status == "fail", result.message
+    assert "J: expected an ndarray of shape (6, 6) of real numbers, got an ndarray of shape (6, 6) and dtype object." \
+        in result.message, result.message

@@ -377,7 +377,8 @@ def expect_sequence(value: Any, n: int, what: str, names: str) -> Sequence:
 
 def expect_array(value: Any, shape: tuple[int, ...], what: str, dtype: Any = None) -> np.ndarray:
     """`value` as a numeric ndarray of `shape` (and `dtype` when given), or a plain-words failure."""
-    wanted = f"an ndarray of shape {tuple(shape)}"
+    numbers = isinstance(value, Opaque) and value.dtype is not None  # an array of objects or strings
+    wanted = f"an ndarray of shape {tuple(shape)}" + " of real numbers" * numbers
     if not isinstance(value, np.ndarray):
         extra = " Convert it with np.array(...)." if isinstance(value, (list, tuple)) else _engine_hint(value)
         fail(f"{what}: expected {wanted}, got {describe(value)}.{extra}")

@@ -96,7 +96,7 @@ def check(run: Session) -> None:
         want = jacobian(x, weights, biases)
         if not (isinstance(J, np.ndarray) and same(J, want, rtol=1e-9, atol=1e-12)):
             shown = J.shape if isinstance(J, np.ndarray) else fmt(J)
-            detail = f"{call}: J is wrong" + (f", {max_error(J, want)}." if getattr(J, "shape", None) ==
+            detail = f"{call}: J is wrong" + (f", {max_error(J, want)}." if isinstance(J, np.ndarray) and J.shape ==
                                                  want.shape else f" (got shape {shown}, expected {want.shape}).")
             for mode in JACOBIAN_MISTAKES:
                 if same(J, jacobian(x, weights, biases, mode), rtol=1e-9, atol=1e-12):

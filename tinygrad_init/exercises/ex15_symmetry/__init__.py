@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..kit import (
+    INIT_HINTS,
     Exercise,
     Opaque,
+    Raised,
     Rng,
     Session,
     expect_array,
@@ -41,6 +43,7 @@ EXERCISE = Exercise(
                           "the two are square).",
         "outer": "np.outer(x, dz) is x.T @ dz only for a batch of one row; for a batch, x.T @ dz.",
         "zeros": "the constant init here is c everywhere (W1 = W2 = c), not zeros.",
+        "global_seed": INIT_HINTS["global_seed"],
         "no_half": "your gradients are twice the right ones: the loss is mean((p - y)^2) / 2, and the 1/2 cancels "
                    "the 2 of the square's derivative, dL/dp = (p - y) / N.",
         "returned_weight": "that Tensor holds the weights W1 themselves. Return their GRADIENT, an ndarray: after "
@@ -85,7 +88,12 @@ def check(run: Session) -> None:
         x, y = data.normal(size=(n, n_in)), data.normal(size=(n, 1))
         rng, shown = (seed, seed) if n == 1 else (Rng(seed), f"np.random.default_rng({seed})")  # a seed, a Generator
         call = f"symmetry_gradients(x {x.shape}, y {y.shape}, hidden={hidden}, c={C}, rng={shown})"
-        pair = expect_sequence(run(call, x, y, hidden, C, rng), 2, call, "(dW1_constant, dW1_random)")
+        try:
+            pair = expect_sequence(run(call, x, y, hidden, C, rng), 2, call, "(dW1_constant, dW1_random)")
+        except Raised as exc:
+            if "random.seed(" in exc.text:
+                fail(f"{call} raised {exc.type}: {exc.message} ({exc.where}).", "global_seed")
+            raise
         const, rand = _answer(x, y, hidden, seed)
         if all(isinstance(p, np.ndarray) for p in pair) and same(pair[0], const) and same(pair[1], rand):
             continue

@@ -31,6 +31,8 @@ EXERCISE = Exercise(
                   "differ, and a feature whose variance is 0 divides by 0.",
         "var_term_sign": "the variance's term enters with a minus sign, as the mean's does: dx = (dx_hat - "
                          "mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std.",
+        "own_eps": "use the eps you are given, not a constant of your own: here the grader passes eps=0 (with it "
+                   "batch norm is exactly scale-invariant), and your numbers are those of a fixed eps.",
         "wrong_axis": "batch norm normalizes each FEATURE over the batch: mean and var over axis 0, one per "
                       "column. You normalized each row.",
         "no_affine": "y = gamma * x_hat + beta: scale and shift the normalized x.",
@@ -91,6 +93,10 @@ def _scale_invariance(run: Session, rng: np.random.Generator) -> None:
         return
     detail = (f"{call}: " + (f"y changed, {max_error(y2, y1)}." if not same(y2, y1, 1e-6, 1e-9) else
                              f"dL/dW(10 W) is not dL/dW(W) / 10, {max_error(dW2, dW1 / a)}."))
+    for own in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12):  # the usual constants
+        if all(same(mine, ref) for got, x in (((y1, dx1), h @ W), ((y2, dx2), h @ (a * W)))
+               for mine, ref in zip(got, batchnorm(x, gamma, beta, g, own))):
+            fail(detail, "own_eps")
     for mode in ("var_not_std", "centre_only"):
         want = batchnorm(h @ W, gamma, beta, g, 0.0, mode), batchnorm(h @ (a * W), gamma, beta, g, 0.0, mode)
         if same(y1, want[0][0]) and same(y2, want[1][0]) and same(dx1, want[0][1]) and same(dx2, want[1][1]):

@@ -66,3 +66,17 @@ def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
     dxhat = g * gamma
     dx = (dxhat - dxhat.mean(axis=0) + xhat * (dxhat * xhat).mean(axis=0)) / std
     return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)
+
+
+# wrong: own_eps
+# a constant eps of its own, 1e-5, whatever eps it is given.
+import numpy as np
+
+
+def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
+              eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    std = np.sqrt(x.var(axis=0) + 1e-5)
+    xhat = (x - x.mean(axis=0)) / std
+    dxhat = g * gamma
+    dx = (dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)) / std
+    return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)

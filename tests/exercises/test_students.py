@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tinygrad_init import exercises
+from tinygrad_init.exercises import grader
 
 from tests.exercises.test_grader import write
 
@@ -112,3 +113,15 @@ def edge_of_chaos(sigma_w2, sigma_b2):
 """)
     assert (result.status, result.mistake) == ("fail", "imprecise"), result.message
     assert "iterate the map until q stops changing" in result.message, result.message
+
+
+def test_work_saved_under_another_name_is_named_in_the_report(tmp_path):
+    # A solution saved as ex01.py or ex02_pow_backward.py.txt was reported "not started ... Start it with", as if there
+    # were nothing, and starting again gives a blank file beside it.
+    (tmp_path / "ex01.py").write_text("def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    (tmp_path / "ex02_pow_backward.py.txt").write_text("")
+    report = " ".join(grader.format_report(exercises.grade(str(tmp_path), ["ex01", "ex02", "ex03"]),
+                                           str(tmp_path)).split())  # the lines joined
+    assert "does not exist, but ex01.py does: the grader reads ex01_mul_backward.py only" in report, report
+    assert "but ex02_pow_backward.py.txt does" in report, report
+    assert "ex03_tanh_backward.py does not exist. Start it with" in report, report

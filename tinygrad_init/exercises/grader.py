@@ -176,6 +176,11 @@ def format_report(results: Sequence[Result], directory: str, timeout: float | No
             what = "is a folder, not a file: move it away, then start" if os.path.isdir(path) else \
                 "does not exist. Start"
             message = f"not started: {path} {what} it with:\n  {command}"
+            near = [f for f in (f"{ex.label}.py", f"{ex.name}.py", f"{ex.function}.py", f"{ex.file}.txt")
+                    if os.path.isfile(os.path.join(directory, f))]
+            if near and not os.path.isdir(path):  # the student's work under another name
+                message = f"not started: {path} does not exist, but {near[0]} does: the grader reads {ex.file} only, " \
+                          "so rename yours to that."
         out.extend(_wrap(message, "      "))
         if r.output.strip():
             shown = _visible(r.output.strip()).splitlines()

@@ -125,3 +125,12 @@ def test_work_saved_under_another_name_is_named_in_the_report(tmp_path):
     assert "does not exist, but ex01.py does: the grader reads ex01_mul_backward.py only" in report, report
     assert "but ex02_pow_backward.py.txt does" in report, report
     assert "ex03_tanh_backward.py does not exist. Start it with" in report, report
+
+
+def test_starting_again_in_python_says_what_exists_and_what_to_do(tmp_path):
+    # exercises.start on a folder that has the files raised FileExistsError(['ex01_mul_backward.py']): a list, no words.
+    exercises.start(str(tmp_path), "ex01")
+    with pytest.raises(FileExistsError, match=r"ex01_mul_backward.py already in .*nothing was copied.*force=True") as exc:
+        exercises.start(str(tmp_path), ["ex01", "ex02"])
+    assert exc.value.files == ["ex01_mul_backward.py"]
+    assert not (tmp_path / "ex02_pow_backward.py").exists()

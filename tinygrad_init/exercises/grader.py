@@ -61,7 +61,8 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
         The file names written, in catalog order.
 
     Raises:
-        FileExistsError: when a file exists and `force` is False; nothing is written then.
+        FileExistsError: when a file exists and `force` is False; nothing is written then (its `files` lists
+            them).
         IsADirectoryError: when a folder has an exercise file's name (even with `force`).
         ValueError: for an unknown exercise name.
     """
@@ -71,7 +72,11 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
     for folder in filter(os.path.isdir, (os.path.join(directory, f) for f in existing)):
         raise IsADirectoryError(f"start: {folder} is a folder, not a file: move it away, then start again")
     if existing and not force:
-        raise FileExistsError(existing)
+        error = FileExistsError(f"start: {', '.join(existing)} already in {directory}, and may hold your work: "
+                                "nothing was copied. Name only the exercises you do not have yet, or pass force=True "
+                                "to replace these files with blank stubs.")
+        error.files = existing  # type: ignore[attr-defined]
+        raise error
     os.makedirs(directory, exist_ok=True)
     written = []
     for ex in exercises:
@@ -302,7 +307,7 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
     try:
         written = start(directory, args.names, force=args.force)
     except FileExistsError as exc:
-        files = exc.args[0]
+        files = exc.files  # type: ignore[attr-defined]
         out.write(f"Refusing to overwrite {len(files)} file{'s' if len(files) != 1 else ''} in {directory}, "
                   "which may hold your work:\n")
         for f in files:

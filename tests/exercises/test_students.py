@@ -130,7 +130,8 @@ def test_work_saved_under_another_name_is_named_in_the_report(tmp_path):
 def test_starting_again_in_python_says_what_exists_and_what_to_do(tmp_path):
     # exercises.start on a folder that has the files raised FileExistsError(['ex01_mul_backward.py']): a list, no words.
     exercises.start(str(tmp_path), "ex01")
-    with pytest.raises(FileExistsError, match=r"ex01_mul_backward.py already in .*nothing was copied.*force=True") as exc:
+    refused = r"ex01_mul_backward.py already in .*nothing was copied.*force=True"
+    with pytest.raises(FileExistsError, match=refused) as exc:
         exercises.start(str(tmp_path), ["ex01", "ex02"])
     assert exc.value.files == ["ex01_mul_backward.py"]
     assert not (tmp_path / "ex02_pow_backward.py").exists()

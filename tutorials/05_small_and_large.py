@@ -329,7 +329,9 @@ table
 # ## Exercises
 #
 # Every initialization formula starts from the fans of the weight. Write the function that
-# reads them from a weight's shape, then predict CS231n's table from the theory:
+# reads them from a weight's shape (a convolution kernel's too: its file says how), then predict
+# CS231n's table from the theory: the mean-field recursion, which the exercise's file states
+# and tutorial 6 takes up:
 #
 # ```bash
 # tinygrad-init exercises start my_exercises       # once; it never overwrites your files

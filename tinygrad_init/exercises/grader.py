@@ -34,10 +34,10 @@ _WIDTH = 100
 
 
 def _select(names: Sequence[str] | str | None) -> list[Exercise]:
+    if isinstance(names, (str, int)) and not isinstance(names, bool) and names != "":  # one name or number
+        names = [names]
     if not names:
         return list(EXERCISES)
-    if isinstance(names, str):  # one name
-        names = [names]
     chosen: list[Exercise] = []
     for token in names:
         ex = resolve(token)
@@ -54,14 +54,15 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
 
     Args:
         directory: the student's folder.
-        names: exercises to copy (anything `resolve` accepts; one name or a list).
+        names: exercises to copy (anything `resolve` accepts: a name or a number, or a list of them).
         force: replace files that exist already (the work in them is lost).
 
     Returns:
         The file names written, in catalog order.
 
     Raises:
-        FileExistsError: when a file exists and `force` is False; nothing is written then.
+        FileExistsError: when a file exists and `force` is False; nothing is written then (its `files` lists
+            them).
         IsADirectoryError: when a folder has an exercise file's name (even with `force`).
         ValueError: for an unknown exercise name.
     """
@@ -71,7 +72,11 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
     for folder in filter(os.path.isdir, (os.path.join(directory, f) for f in existing)):
         raise IsADirectoryError(f"start: {folder} is a folder, not a file: move it away, then start again")
     if existing and not force:
-        raise FileExistsError(existing)
+        error = FileExistsError(f"start: {', '.join(existing)} already in {directory}, and may hold your work: "
+                                "nothing was copied. Name only the exercises you do not have yet, or pass force=True "
+                                "to replace these files with blank stubs.")
+        error.files = existing  # type: ignore[attr-defined]
+        raise error
     os.makedirs(directory, exist_ok=True)
     written = []
     for ex in exercises:
@@ -89,7 +94,7 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
 
     Args:
         directory: the student's folder (as made by `start`).
-        names: exercises to grade (default: all; one name or a list).
+        names: exercises to grade (default: all; a name or a number, or a list of them).
         timeout: seconds allowed per exercise, > 0 (only with `isolate`).
         isolate: run the student's code in a child process with a time limit (the default). With
             False the checks run in this process: faster, but an endless loop hangs the caller, and the
@@ -176,6 +181,11 @@ def format_report(results: Sequence[Result], directory: str, timeout: float | No
             what = "is a folder, not a file: move it away, then start" if os.path.isdir(path) else \
                 "does not exist. Start"
             message = f"not started: {path} {what} it with:\n  {command}"
+            near = [f for f in (f"{ex.label}.py", f"{ex.name}.py", f"{ex.function}.py", f"{ex.file}.txt")
+                    if os.path.isfile(os.path.join(directory, f))]
+            if near and not os.path.isdir(path):  # the student's work under another name
+                message = f"not started: {path} does not exist, but {near[0]} does: the grader reads {ex.file} only, " \
+                          "so rename yours to that."
         out.extend(_wrap(message, "      "))
         if r.output.strip():
             shown = _visible(r.output.strip()).splitlines()
@@ -297,7 +307,7 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
     try:
         written = start(directory, args.names, force=args.force)
     except FileExistsError as exc:
-        files = exc.args[0]
+        files = exc.files  # type: ignore[attr-defined]
         out.write(f"Refusing to overwrite {len(files)} file{'s' if len(files) != 1 else ''} in {directory}, "
                   "which may hold your work:\n")
         for f in files:

@@ -366,7 +366,10 @@ def expect_float(value: Any, what: str) -> float:
 
 
 def expect_sequence(value: Any, n: int, what: str, names: str) -> Sequence:
-    """`value` as a tuple or list of `n` items (`names` says which, e.g. "(da, db)")."""
+    """`value` as a tuple or list of `n` items (`names` says which, e.g. "(da, db)"); a 1-D array of numbers unpacks
+    as one (`da, db = np.array([...])`)."""
+    if isinstance(value, np.ndarray) and value.shape == (n,) and value.dtype.kind in "fiu":
+        value = tuple(value)
     if not isinstance(value, (tuple, list)) or len(value) != n:
         fail(f"{what}: expected a tuple of {n} items {names}, got {describe(value)}.")
     return value
@@ -374,7 +377,8 @@ def expect_sequence(value: Any, n: int, what: str, names: str) -> Sequence:
 
 def expect_array(value: Any, shape: tuple[int, ...], what: str, dtype: Any = None) -> np.ndarray:
     """`value` as a numeric ndarray of `shape` (and `dtype` when given), or a plain-words failure."""
-    wanted = f"an ndarray of shape {tuple(shape)}"
+    numbers = isinstance(value, Opaque) and value.dtype is not None  # an array of objects or strings
+    wanted = f"an ndarray of shape {tuple(shape)}" + " of real numbers" * numbers
     if not isinstance(value, np.ndarray):
         extra = " Convert it with np.array(...)." if isinstance(value, (list, tuple)) else _engine_hint(value)
         fail(f"{what}: expected {wanted}, got {describe(value)}.{extra}")

@@ -131,7 +131,7 @@ FUNCTIONS: dict[str, Callable[..., Callable]] = {"cubic_sin": _cubic_sin}
 
 
 def _float(x: float) -> Any:
-    return x if math.isfinite(x) else {"t": "float", "v": repr(x)}
+    return x if math.isfinite(x) else {"t": "float", "v": repr(float(x))}  # np.float64's repr is np.float64(nan)
 
 
 def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inputs: bool = False) -> Any:

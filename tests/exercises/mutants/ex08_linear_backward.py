@@ -14,6 +14,15 @@ def linear_backward(x, W, g):
     return g @ W.T, np.outer(x, g), g.sum(axis=0)
 
 
+# mutant: outer
+# the outer product of the first rows, the example's batch of one row written for every batch.
+import numpy as np
+
+
+def linear_backward(x, W, g):
+    return g @ W.T, np.outer(x[0], g[0]), g.sum(axis=0)
+
+
 # mutant: first_row
 # db = g[0], right for a batch of one row only.
 def linear_backward(x, W, g):

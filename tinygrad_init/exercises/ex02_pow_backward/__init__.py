@@ -59,7 +59,8 @@ def check(run: Session) -> None:
             ("zero_special_case", 0.0 if x == 0 else None), ("exponent_not_lowered", up * n * x**n),
             ("forgot_factor_n", up * x ** (n - 1.0)), ("no_upstream", n * x ** (n - 1.0)),
             ("exponent_rule", up * x**n * math.log(x) if x > 0 else None), ("abs", up * n * abs(x) ** (n - 1.0)),
-            ("factor_n_minus_1", up * (n - 1.0) * x ** (n - 1.0)), ("integrated", up * x ** (n + 1.0) / (n + 1.0)),
+            ("factor_n_minus_1", up * (n - 1.0) * x ** (n - 1.0)),
+            ("integrated", up * x ** (n + 1.0) / (n + 1.0) if n != -1 else None),
             ("precedence", up * n * x**n - 1.0), ("precedence", up * n * (x**n - 1.0)),
             ("int_exponent", up * int(n) * x ** (n - 1.0))])
         fail(detail + " dL/dx = upstream * n * x^(n-1).")

@@ -24,6 +24,8 @@ EXERCISE = Exercise(
                     "Use the output t = math.tanh(x), which never overflows: 1 - t^2.",
         "tan": "math.tan is the tangent; the hyperbolic tangent is math.tanh.",
         "plus": "the derivative of tanh is 1 - tanh^2 (1 + tan^2 is the derivative of the tangent).",
+        "forward_value": "that is the forward value t = tanh(x) (times upstream). Backward multiplies upstream by "
+                         "the local DERIVATIVE dt/dx, which is 1 - t^2.",
     },
 )
 
@@ -57,5 +59,6 @@ def check(run: Session) -> None:
             ("used_input", up * (1.0 - x * x)), ("no_square", up * (1.0 - t)), ("no_upstream", 1.0 - t * t),
             ("sigmoid_rule", up * s * (1.0 - s)), ("sigmoid_rule", up * t * (1.0 - t)),
             ("tanh_of_square", up * (1.0 - math.tanh(x * x))), ("square_outside", up * (1.0 - t) ** 2),
-            ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t))], atol=1e-12)
+            ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t)),
+            ("forward_value", up * t), ("forward_value", t)], atol=1e-12)
         fail(detail + " dL/dx = upstream * (1 - tanh(x)^2).")

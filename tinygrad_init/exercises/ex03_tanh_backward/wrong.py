@@ -18,3 +18,12 @@ def tanh_backward(x: float, upstream: float) -> float:
 # writes 1 - x**2 with the input instead of the output t = tanh(x).
 def tanh_backward(x: float, upstream: float) -> float:
     return upstream * (1.0 - x**2)
+
+
+# wrong: forward_value
+# the forward value where the derivative belongs: upstream * tanh(x).
+import math
+
+
+def tanh_backward(x: float, upstream: float) -> float:
+    return upstream * math.tanh(x)

@@ -46,6 +46,8 @@ EXERCISE = Exercise(
                          "parents of parents, down to the leaves.",
         "no_leaves": "the leaves (inputs, constants) belong in the order too: they get gradients as well.",
         "no_root": "the root itself belongs in the order, as the last entry: backward starts there.",
+        "labels_as_keys": "two nodes may share a label (two constants 2, or an engine's unnamed nodes): keep the "
+                          "nodes themselves in your sets (seen.add(node)), not their labels.",
         "node_attribute": "a node has only `_parents`, `label` and `data` (like the engine's Value, it takes no "
                           "attributes of yours): keep the nodes you have visited in a set of your own "
                           "(seen = set(); seen.add(node); node in seen).",
@@ -65,6 +67,8 @@ GRAPHS = [
     ("f = tanh((a*b + a) * (a*b)) + a*a", [("a", []), ("b", []), ("c = a*b", [0, 1]), ("d = c+a", [2, 0]),
                                            ("e = d*c", [3, 2]), ("t = tanh(e)", [4]), ("s = a*a", [0, 0]),
                                            ("f = t+s", [5, 6])]),
+    ("y = x*2 + z*2 (two nodes labelled '2')", [("x", []), ("2", []), ("m = x*2", [0, 1]), ("z", []), ("2", []),
+                                                ("n = z*2", [3, 4]), ("y", [2, 5])]),
     (f"a chain x{CHAIN} = x{CHAIN - 1} + 1 = ... (x0 a leaf)", [("x0", [])] + [(f"x{i}", [i - 1])
                                                                           for i in range(1, CHAIN + 1)]),
 ]
@@ -114,6 +118,8 @@ def _validate(result: object, nodes: list, what: str, index: list[int]) -> None:
     if missing:
         leaves = {i for i, (_, ps) in enumerate(nodes) if not ps}
         detail = f"{what}: {len(missing)} of the {len(nodes)} nodes are missing, e.g. {label(missing[0])}."
+        if {nodes[i][0] for i in missing} & {nodes[i][0] for i in order}:
+            fail(detail, "labels_as_keys")
         if missing == [root]:
             fail(detail, "no_leaves" if root in leaves else "no_root")
         fail(detail, "no_leaves" if set(missing) == leaves else

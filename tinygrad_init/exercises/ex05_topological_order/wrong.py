@@ -70,3 +70,20 @@ def topological_order(root) -> list:
         stack.append((node, True))
         stack.extend((p, False) for p in node._parents)
     return order
+
+
+# wrong: labels_as_keys
+# a right post-order that keeps labels in its sets: two nodes labelled alike count as one.
+def topological_order(root) -> list:
+    order, expanded, done, stack = [], set(), set(), [root]
+    while stack:
+        node = stack.pop()
+        if node.label in expanded:
+            if node.label not in done:
+                done.add(node.label)
+                order.append(node)
+            continue
+        expanded.add(node.label)
+        stack.append(node)
+        stack.extend(p for p in node._parents if p.label not in expanded)
+    return order

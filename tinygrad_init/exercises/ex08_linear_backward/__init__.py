@@ -38,6 +38,9 @@ EXERCISE = Exercise(
         "dW_mean": "dW = x.T @ g, not divided by N: the upstream gradient g already carries the loss's 1/N.",
         "dW_no_transpose": "dW = x.T @ g: without the transpose, x @ g only runs when the batch size equals "
                            "fan_in, and gives the wrong numbers then.",
+        "loop_overwrite": "only the last row of the batch counted: a loop over the rows must ADD each row's "
+                          "share, dW += np.outer(x[n], g[n]) and db += g[n] (starting from zeros); assigning "
+                          "keeps the last one.",
     },
 )
 
@@ -56,9 +59,10 @@ def check(run: Session) -> None:
         wrong = {
             "dx": [("dx_no_transpose", g @ W if fan_in == fan_out else None), ("dx_transposed", W @ g.T)],
             "dW": [("dW_transposed", g.T @ x), ("dW_mean", x.T @ g / n), ("outer", np.outer(x, g)),
+                   ("outer", np.outer(x[0], g[0])), ("loop_overwrite", np.outer(x[-1], g[-1])),
                    ("dW_no_transpose", x @ g if n == fan_in else None)],
             "db": [("db_mean", g.mean(axis=0)), ("db_not_summed", g), ("first_row", g[0]),
-                   ("db_sum_all", g.sum()), ("db_wrong_axis", g.sum(axis=1))],
+                   ("loop_overwrite", g[-1]), ("db_sum_all", g.sum()), ("db_wrong_axis", g.sum(axis=1))],
         }
         for name, value in (("dx", dx), ("dW", dW), ("db", db)):
             ref = want[name]

@@ -30,3 +30,16 @@ import numpy as np
 
 def linear_backward(x: np.ndarray, W: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return g @ W, x.T @ g, g.sum(axis=0)
+
+
+# wrong: loop_overwrite
+# a loop over the batch that assigns each row's share instead of adding it: the last row wins.
+import numpy as np
+
+
+def linear_backward(x: np.ndarray, W: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    dx = g @ W.T
+    for n in range(len(x)):
+        dW = np.outer(x[n], g[n])
+        db = g[n]
+    return dx, dW, db

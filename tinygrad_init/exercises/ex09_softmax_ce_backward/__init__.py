@@ -8,6 +8,7 @@ from ..kit import (
     Exercise,
     Raised,
     Session,
+    describe,
     diagnose,
     expect_array,
     fail,
@@ -42,6 +43,8 @@ EXERCISE = Exercise(
                         "p[np.arange(N), targets] -= 1.",
         "row_index": "p[targets] selects whole ROWS numbered by the targets. Pick one entry per row: "
                      "p[np.arange(N), targets] -= 1.",
+        "loss": "that is the loss itself (its mean, or one number per row). Return its GRADIENT with respect to "
+                "the logits, one number per logit (an (N, C) array): (softmax - onehot) / N.",
         "no_keepdims": "e.sum(axis=1) has shape (N,), and numpy lines it up with the LAST axis: column j is "
                        "divided by row j's sum (it only runs when the matrix is square). Keep the axis: "
                        "e.sum(axis=1, keepdims=True), shape (N, 1).",
@@ -81,7 +84,8 @@ def _wrong(logits: np.ndarray, targets: np.ndarray) -> list[tuple[str, np.ndarra
         return [("no_mean", p - onehot), ("sign", (onehot - p) / n), ("wrong_axis", (_softmax(logits, 0) - onehot) / n),
                 ("divided_by_classes", (p - onehot) / c), ("normalized_all", (_softmax(logits, None) - onehot) / n),
                 ("no_onehot", p / n), ("wrt_probabilities", -onehot / p / n), ("column_index", col / n),
-                ("row_index", row / n), ("no_keepdims", None if no_keep is None else (no_keep - onehot) / n)]
+                ("row_index", row / n), ("no_keepdims", None if no_keep is None else (no_keep - onehot) / n),
+                ("loss", -np.log(p[np.arange(n), targets]).mean()), ("loss", -np.log(p[np.arange(n), targets]))]
 
 
 def check(run: Session) -> None:
@@ -107,8 +111,9 @@ def check(run: Session) -> None:
             global_max = ~np.all(np.isfinite(_softmax(logits, shift="all")), axis=1)
             fail(f"{call}: your gradient contains nan or inf (rows {np.flatnonzero(broken).tolist()}).",
                  "global_max" if np.array_equal(broken, global_max) else "unstable")
-        detail = f"{call}: wrong numbers, " + (max_error(got, expected) if isinstance(got, np.ndarray)
-                                                and got.shape == expected.shape else "") + "."
+        detail = (f"{call}: wrong numbers, {max_error(got, expected)}." if isinstance(got, np.ndarray)
+                  and got.shape == expected.shape else f"{call} returned {describe(got)}; expected an ndarray of "
+                  f"shape {expected.shape}.")
         diagnose(got, detail, _wrong(logits, targets), atol=1e-12)
         arr = expect_array(got, expected.shape, call)
         fail(f"{call}: wrong numbers, {max_error(arr, expected)}. The gradient is (softmax(logits) - onehot) / N.")

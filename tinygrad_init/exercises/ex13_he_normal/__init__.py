@@ -30,6 +30,8 @@ EXERCISE = Exercise(
                           "of the whole fraction.",
         "lecun": "sqrt(1 / fan_in) is LeCun's init. ReLU zeroes half of its inputs, which halves "
                  "E[h^2]; He doubles the variance to make up for it: std = sqrt(2 / fan_in).",
+        "glorot": "sqrt(2 / (fan_in + fan_out)) is Glorot's (Xavier's) normal std, made for tanh (exercise 12). "
+                  "He's, for ReLU, takes the fan-in alone: std = sqrt(2 / fan_in).",
         "uniform": "these numbers are uniform, not normal: use gen.normal(0.0, std, size=shape).",
         "truncated": "these numbers look like a normal truncated at two standard deviations (what Keras "
                      "calls he_normal). This project's he_normal is the plain normal of He et al.: "
@@ -63,7 +65,8 @@ def check(run: Session) -> None:
     if not close(std, want, 0.02):
         detail = f"{call}: {summary(w)}; expected std sqrt(2 / fan_in) = sqrt(2 / {fan_in}) = {fmt(want)}."
         for key, other in (("fan_out", math.sqrt(2.0 / fan_out)), ("variance_as_std", 2.0 / fan_in),
-                           ("lecun", math.sqrt(1.0 / fan_in)), ("sqrt_misplaced", math.sqrt(2.0) / fan_in)):
+                           ("lecun", math.sqrt(1.0 / fan_in)), ("sqrt_misplaced", math.sqrt(2.0) / fan_in),
+                           ("glorot", math.sqrt(2.0 / (fan_in + fan_out)))):
             if close(std, other, 0.02):
                 fail(detail, key)
         fail(detail)

@@ -67,3 +67,16 @@ import numpy as np
 def he_normal(shape, rng=None, dtype=np.float32):
     r = math.prod(shape[2:])
     return np.random.default_rng(rng).normal(0.0, 2.0 / (shape[0] * r), size=shape).astype(dtype)
+
+
+# wrong: glorot
+# Glorot's normal std, sqrt(2 / (fan_in + fan_out)), where He's belongs.
+import math
+
+import numpy as np
+
+
+def he_normal(shape: tuple, rng=None, dtype=np.float32) -> np.ndarray:
+    field = math.prod(shape[2:])
+    std = math.sqrt(2.0 / (shape[0] * field + shape[1] * field))
+    return np.random.default_rng(rng).normal(0.0, std, size=shape).astype(dtype)

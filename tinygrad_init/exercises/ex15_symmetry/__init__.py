@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..kit import (
+    INIT_HINTS,
     Exercise,
+    Opaque,
+    Raised,
     Rng,
     Session,
     expect_array,
@@ -40,24 +43,30 @@ EXERCISE = Exercise(
                           "the two are square).",
         "outer": "np.outer(x, dz) is x.T @ dz only for a batch of one row; for a batch, x.T @ dz.",
         "zeros": "the constant init here is c everywhere (W1 = W2 = c), not zeros.",
+        "global_seed": INIT_HINTS["global_seed"],
+        "own_c": "use the argument c, not a constant of your own: W1 = c and W2 = c everywhere at the constant "
+                 "init, and W1 = c * rng.standard_normal(...) at the random one.",
+        "no_half": "your gradients are twice the right ones: the loss is mean((p - y)^2) / 2, and the 1/2 cancels "
+                   "the 2 of the square's derivative, dL/dp = (p - y) / N.",
+        "returned_weight": "that Tensor holds the weights W1 themselves. Return their GRADIENT, an ndarray: after "
+                           "loss.backward() it is w1.grad.",
     },
     engine=("Tensor",),
 )
 
-C = 0.5
-# (N, n_in, hidden, seed): n_in == hidden lets a transposed dW1 run; a batch of one row hides sums.
-CASES = [(6, 3, 4, 5), (5, 4, 4, 6), (1, 3, 2, 7)]
+# (N, n_in, hidden, seed, c): n_in == hidden lets a transposed dW1 run; a batch of one row hides sums; c varies.
+CASES = [(6, 3, 4, 5, 0.5), (5, 4, 4, 6, 0.3), (1, 3, 2, 7, 0.8)]
 
 
 def _dW1(x: np.ndarray, y: np.ndarray, W1: np.ndarray, W2: np.ndarray, mode: str) -> np.ndarray:
     """dL/dW1 of L = mean((tanh(x @ W1) @ W2 - y)^2) / 2, right or as a known mistake computes it."""
     h = np.tanh(x @ W1)
-    dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x))
+    dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x)) * (2.0 if mode == "no_half" else 1.0)
     dz = (dp @ W2.T) * (1.0 if mode == "no_tanh_derivative" else 1.0 - h * h)
     return dz.T @ x if mode == "dW1_transposed" else np.outer(x, dz) if mode == "outer" else x.T @ dz
 
 
-def _answer(x: np.ndarray, y: np.ndarray, hidden: int, seed: int, mode: str = "right") -> tuple:
+def _answer(x: np.ndarray, y: np.ndarray, hidden: int, seed: int, C: float, mode: str = "right") -> tuple:
     n_in = x.shape[1]
     W2 = np.full((hidden, 1), C)
     zero = mode == "zeros"
@@ -75,20 +84,29 @@ def _columns_equal(a: np.ndarray) -> bool:
 
 def check(run: Session) -> None:
     seeded = np.random.default_rng(15)
-    for (n, n_in, hidden, seed), data in unseen([(case, seeded) for case in CASES],
-                                                lambda fresh: ((4, 3, 3, int(fresh.integers(1000))), fresh)):
+    for (n, n_in, hidden, seed, C), data in unseen([(case, seeded) for case in CASES], lambda fresh: (
+            (4, 3, 3, int(fresh.integers(1000)), round(float(fresh.uniform(0.2, 0.9)), 2)), fresh)):
         x, y = data.normal(size=(n, n_in)), data.normal(size=(n, 1))
         rng, shown = (seed, seed) if n == 1 else (Rng(seed), f"np.random.default_rng({seed})")  # a seed, a Generator
         call = f"symmetry_gradients(x {x.shape}, y {y.shape}, hidden={hidden}, c={C}, rng={shown})"
-        pair = expect_sequence(run(call, x, y, hidden, C, rng), 2, call, "(dW1_constant, dW1_random)")
-        const, rand = _answer(x, y, hidden, seed)
+        try:
+            pair = expect_sequence(run(call, x, y, hidden, C, rng), 2, call, "(dW1_constant, dW1_random)")
+        except Raised as exc:
+            if "random.seed(" in exc.text:
+                fail(f"{call} raised {exc.type}: {exc.message} ({exc.where}).", "global_seed")
+            raise
+        const, rand = _answer(x, y, hidden, seed, C)
         if all(isinstance(p, np.ndarray) for p in pair) and same(pair[0], const) and same(pair[1], rand):
             continue
+        if C != CASES[0][4] and same(pair[0], _answer(x, y, hidden, seed, CASES[0][4])[0]):
+            fail(f"{call}: dW1_constant is that of c = {CASES[0][4]}.", "own_c")
         for mode in ("row_noise", "scalar_noise", "random_W2", "no_tanh_derivative", "no_mean", "dW1_transposed",
-                     "outer", "zeros"):
-            wrong = _answer(x, y, hidden, seed, mode)
+                     "outer", "zeros", "no_half"):
+            wrong = _answer(x, y, hidden, seed, C, mode)
             if same(pair[0], wrong[0]) and same(pair[1], wrong[1]):
                 fail(f"{call}: wrong gradients.", mode)
+        if isinstance(pair[0], Opaque) and same(pair[0].data, np.full(const.shape, C)):
+            fail(f"{call}: dW1_constant is a {pair[0].type} holding W1 = c everywhere.", "returned_weight")
         if not (isinstance(pair[0], np.ndarray) and same(pair[0], const)):
             got = expect_array(pair[0], const.shape, f"{call}: dW1_constant")
             symmetric = "" if _columns_equal(got) else (" At a constant init every hidden unit computes the same "

@@ -18,7 +18,7 @@ def predict_tanh_stds(widths: list, weight_std: float, input_std: float = 1.0) -
         W_l has shape (n_{l-1}, n_l) and iid entries with mean 0 and std weight_std;
         the entries of x are N(0, input_std^2). Return an ndarray of length L whose
         entry l-1 is the std of h_l predicted by the mean-field recursion below
-        (relative error below 1e-6).
+        (relative error below 1e-6: compute in float64).
 
     The math:
         z_l[j] sums n_{l-1} independent terms h_{l-1}[i] * W_l[i, j], so it is close to

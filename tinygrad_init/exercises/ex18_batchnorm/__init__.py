@@ -27,6 +27,12 @@ EXERCISE = Exercise(
                         "(np.var's default, ddof=0), not with ddof=1.",
         "eps_outside": "eps goes inside the square root, sqrt(var + eps); sqrt(var) + eps differs when a "
                        "feature's variance is small.",
+        "no_eps": "eps is part of the formula: x_hat = (x - mu) / sqrt(var + eps). Without it, y and the gradients "
+                  "differ, and a feature whose variance is 0 divides by 0.",
+        "var_term_sign": "the variance's term enters with a minus sign, as the mean's does: dx = (dx_hat - "
+                         "mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std.",
+        "own_eps": "use the eps you are given, not a constant of your own: here the grader passes eps=0 (with it "
+                   "batch norm is exactly scale-invariant), and your numbers are those of a fixed eps.",
         "wrong_axis": "batch norm normalizes each FEATURE over the batch: mean and var over axis 0, one per "
                       "column. You normalized each row.",
         "no_affine": "y = gamma * x_hat + beta: scale and shift the normalized x.",
@@ -43,7 +49,7 @@ EXERCISE = Exercise(
 )
 
 WRONG = ["var_not_std", "centre_only", "unbiased_var", "eps_outside", "wrong_axis", "no_affine", "dx_no_gamma",
-         "no_mean_term", "no_var_term", "constants", "dgamma_no_xhat", "dbeta_mean"]
+         "no_mean_term", "no_var_term", "constants", "dgamma_no_xhat", "dbeta_mean", "no_eps", "var_term_sign"]
 
 
 def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray, eps: float,
@@ -52,13 +58,14 @@ def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
     axis = 1 if mode == "wrong_axis" else 0
     mu = x.mean(axis=axis, keepdims=True)
     var = x.var(axis=axis, ddof=1 if mode == "unbiased_var" else 0, keepdims=True)
-    std = {"eps_outside": np.sqrt(var) + eps, "var_not_std": var + eps, "centre_only": 1.0 + 0 * var}.get(
-        mode, np.sqrt(var + eps))
+    std = {"eps_outside": np.sqrt(var) + eps, "var_not_std": var + eps, "centre_only": 1.0 + 0 * var,
+           "no_eps": np.sqrt(var)}.get(mode, np.sqrt(var + eps))
     xhat = (x - mu) / std
     y = xhat if mode == "no_affine" else gamma * xhat + beta
     dxhat = g if mode == "dx_no_gamma" else g * gamma
     mean_term = 0.0 if mode == "no_mean_term" else dxhat.mean(axis=axis, keepdims=True)
     var_term = 0.0 if mode in ("no_var_term", "centre_only") else xhat * (dxhat * xhat).mean(axis=axis, keepdims=True)
+    var_term = -var_term if mode == "var_term_sign" else var_term
     dx = dxhat / std if mode == "constants" else (dxhat - mean_term - var_term) / std
     dgamma = g.sum(axis=0) if mode == "dgamma_no_xhat" else (g * xhat).sum(axis=0)
     return y, dx, dgamma, g.mean(axis=0) if mode == "dbeta_mean" else g.sum(axis=0)
@@ -86,6 +93,10 @@ def _scale_invariance(run: Session, rng: np.random.Generator) -> None:
         return
     detail = (f"{call}: " + (f"y changed, {max_error(y2, y1)}." if not same(y2, y1, 1e-6, 1e-9) else
                              f"dL/dW(10 W) is not dL/dW(W) / 10, {max_error(dW2, dW1 / a)}."))
+    for own in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12):  # the usual constants
+        if all(same(mine, ref) for got, x in (((y1, dx1), h @ W), ((y2, dx2), h @ (a * W)))
+               for mine, ref in zip(got, batchnorm(x, gamma, beta, g, own))):
+            fail(detail, "own_eps")
     for mode in ("var_not_std", "centre_only"):
         want = batchnorm(h @ W, gamma, beta, g, 0.0, mode), batchnorm(h @ (a * W), gamma, beta, g, 0.0, mode)
         if same(y1, want[0][0]) and same(y2, want[1][0]) and same(dx1, want[0][1]) and same(dx2, want[1][1]):

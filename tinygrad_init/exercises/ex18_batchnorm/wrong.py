@@ -38,3 +38,45 @@ def batchnorm(x, gamma, beta, g, eps=1e-5):
     xhat = x - x.mean(axis=0)
     dxhat = g * gamma
     return gamma * xhat + beta, dxhat - dxhat.mean(axis=0), (g * xhat).sum(axis=0), g.sum(axis=0)
+
+
+# wrong: no_eps
+# normalizes by x.std(0), leaving eps out.
+import numpy as np
+
+
+def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
+              eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    std = x.std(axis=0)
+    xhat = (x - x.mean(axis=0)) / std
+    dxhat = g * gamma
+    dx = (dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)) / std
+    return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)
+
+
+# wrong: var_term_sign
+# adds the variance's term instead of subtracting it.
+import numpy as np
+
+
+def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
+              eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    std = np.sqrt(x.var(axis=0) + eps)
+    xhat = (x - x.mean(axis=0)) / std
+    dxhat = g * gamma
+    dx = (dxhat - dxhat.mean(axis=0) + xhat * (dxhat * xhat).mean(axis=0)) / std
+    return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)
+
+
+# wrong: own_eps
+# a constant eps of its own, 1e-5, whatever eps it is given.
+import numpy as np
+
+
+def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
+              eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    std = np.sqrt(x.var(axis=0) + 1e-5)
+    xhat = (x - x.mean(axis=0)) / std
+    dxhat = g * gamma
+    dx = (dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)) / std
+    return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)

@@ -117,7 +117,7 @@ def check(run: Session) -> None:
         for m, w in wrong.items():
             if w[i] is not None and not same(w[i], want[i], rtol=1e-6, atol=0.0) and same(got[i], w[i], 1e-5, 0.0):
                 fail(detail, m)
-        if same(got[i], want[i], rtol=1e-2, atol=0.0):
+        if same(got[i], want[i], rtol=0.05, atol=0.0):  # e.g. a map iterated a few times only
             fail(detail, "imprecise")
         fail(detail + " q* = sigma_w2 E[tanh(z)^2] + sigma_b2 with z ~ N(0, q*); chi_1 = sigma_w2 E[tanh'(z)^2] "
                       "there; the critical sigma_w2 is where chi_1 = 1, at the same sigma_b2.")

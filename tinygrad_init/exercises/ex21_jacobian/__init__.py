@@ -34,6 +34,8 @@ EXERCISE = Exercise(
                                   "1 - y^2, with the pre-activation y.",
         "no_bias": "the pre-activations include the biases, y_l = h_{l-1} @ W_l + b_l, and tanh' is taken at "
                    "y_l: leaving b_l out changes every derivative.",
+        "numerical": "your J is close to the right one but not exact, as a finite-difference estimate is. The "
+                     "exercise asks for the chain rule's exact product J = J_1 @ ... @ J_L (to 1e-9).",
         "square_of_mean": "the MEAN of the squared singular values, np.mean(s ** 2), not the square of their "
                           "mean, np.mean(s) ** 2.",
         "sum_not_mean": "the mean of the squared singular values: divide the sum by how many there are, "
@@ -96,11 +98,13 @@ def check(run: Session) -> None:
         want = jacobian(x, weights, biases)
         if not (isinstance(J, np.ndarray) and same(J, want, rtol=1e-9, atol=1e-12)):
             shown = J.shape if isinstance(J, np.ndarray) else fmt(J)
-            detail = f"{call}: J is wrong" + (f", {max_error(J, want)}." if getattr(J, "shape", None) ==
+            detail = f"{call}: J is wrong" + (f", {max_error(J, want)}." if isinstance(J, np.ndarray) and J.shape ==
                                                  want.shape else f" (got shape {shown}, expected {want.shape}).")
             for mode in JACOBIAN_MISTAKES:
                 if same(J, jacobian(x, weights, biases, mode), rtol=1e-9, atol=1e-12):
                     fail(detail, mode)
+            if isinstance(J, np.ndarray) and J.shape == want.shape and same(J, want, rtol=1e-4, atol=1e-8):
+                fail(detail, "numerical")
             expect_array(J, want.shape, f"{call}: J")
             fail(detail + " J = J_1 @ ... @ J_L with J_l = W_l * tanh'(y_l) (each column j of W_l times "
                           "1 - tanh(y_l[j])^2).")

@@ -20,6 +20,8 @@ EXERCISE = Exercise(
                          "saturated (or dead) does not count.",
         "ignores_activation": "a ReLU unit cannot saturate, it dies: the word for ReLU is \"dies\", for tanh "
                               "and sigmoid \"saturates\".",
+        "sigmoid_dies": "a sigmoid saturates, as tanh does: near 0 and near 1 its slope s(1 - s) nearly vanishes, "
+                        "but it never stays 0. Only a ReLU unit dies.",
         "ratios_first": "look at the fraction first: a network whose last layer is mostly saturated (or dead) "
                         "gets that word even if its stds also change tenfold.",
         "explodes_first": "when one std shrinks tenfold and another grows tenfold, the rule says "
@@ -48,7 +50,9 @@ def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode
     frac = {"first_layer_fraction": fraction[0], "mean_fraction": sum(fraction) / len(fraction)}.get(
         mode, fraction[-1])
     over = frac >= 0.5 if mode == "at_least_half" else frac > 0.5
-    word = ("saturates" if mode == "ignores_activation" or activation != "relu" else "dies") if over else None
+    saturates = mode == "ignores_activation" or activation == "tanh" or (
+        activation != "relu" and mode != "sigmoid_dies")
+    word = ("saturates" if saturates else "dies") if over else None
     a = act_std[0] / max(act_std[-1], 1e-300) if mode == "activation_direction" else \
         act_std[-1] / max(act_std[0], 1e-300)
     g = grad_std[-1] / max(grad_std[0], 1e-300) if mode == "gradient_direction" else \
@@ -82,6 +86,7 @@ CASES = [
     ([1.0, 0.5, 0.1], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # a ratio of exactly 0.1: not below it, holds
     ([1.0, 1.0], [10.0, 1.0], [0.0, 0.0], "relu"),  # a ratio of exactly 10: not above it, holds
     ([1.0, 0.5, 0.2], [1.0, 0.5, 0.0], [0.0, 0.0, 0.0], "tanh"),  # no gradient at the top, 0 as 1e-300: explodes
+    ([0.45, 0.47, 0.48], [1.0, 0.7, 0.5], [0.3, 0.6, 0.8], "sigmoid"),  # a sigmoid saturates (it does not die)
 ]
 
 

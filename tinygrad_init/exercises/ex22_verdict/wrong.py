@@ -39,3 +39,19 @@ def verdict(act_std, grad_std, fraction, activation):
     if max(a, g) > 10:
         return "explodes"
     return "holds"
+
+
+# wrong: sigmoid_dies
+# only tanh saturates: a sigmoid's last layer over half saturated is called "dies".
+def verdict(act_std: list, grad_std: list, fraction: list, activation: str) -> str:
+    if act_std[0] == 0:
+        return "symmetric"
+    if fraction[-1] > 0.5:
+        return "saturates" if activation == "tanh" else "dies"
+    a = act_std[-1] / act_std[0]
+    g = grad_std[0] / max(grad_std[-1], 1e-300)
+    if min(a, g) < 0.1:
+        return "vanishes"
+    if max(a, g) > 10:
+        return "explodes"
+    return "holds"

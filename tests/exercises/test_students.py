@@ -1,0 +1,137 @@
+"""Answers students write, graded as a student grades them (`exercises.grade`, in a worker): a right answer in
+another style than the reference passes, a usual mistake fails with a message that leads to it, and a careless file
+gets a plain verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinygrad_init import exercises
+from tinygrad_init.exercises import grader
+
+from tests.exercises.test_grader import write
+
+
+def grade(folder, name: str, source: str) -> exercises.Result:
+    write(folder, name, source)
+    (result,) = exercises.grade(str(folder), name, timeout=20)
+    return result
+
+
+def test_a_numpy_nan_or_inf_returned_is_a_wrong_number_not_tampering(tmp_path):
+    # np.float64 is a float whose repr is "np.float64(nan)": the wire sent that, and the grader read it as forged data.
+    for value in ("np.float64('nan')", "np.float64('-inf')", "[np.float64('inf'), 1.0]"):
+        result = grade(tmp_path, "tanh_backward", f"import numpy as np\ndef tanh_backward(x, upstream):\n"
+                                                  f"    return {value}\n")
+        assert result.status == "fail", (value, result.message)
+        assert "did not ask for" not in result.message, result.message
+
+
+def test_a_power_rule_by_repeated_multiplication_fails_at_n_minus_1_as_a_wrong_number(tmp_path):
+    # Every answer wrong at n = -1 made the check divide by n + 1 = 0 (the antiderivative's candidate): "internal".
+    result = grade(tmp_path, "pow_backward", "def pow_backward(x, n, upstream):\n    r = 1.0\n"
+                                             "    for _ in range(int(n) - 1):\n        r *= x\n"
+                                             "    return upstream * n * r\n")
+    assert result.status == "fail", result.message
+    assert result.message.startswith("pow_backward(x=2, n=-1, upstream=0.3) returned -0.3; expected -0.075."), \
+        result.message
+
+
+def test_numbers_returned_in_a_1d_array_unpack_as_the_tuple_asked_for(tmp_path):
+    # `da, db = mul_backward(...)` unpacks an array as well as a tuple or a list: the grader refused it.
+    mul = grade(tmp_path, "mul_backward", "import numpy as np\ndef mul_backward(a, b, upstream):\n"
+                                          "    return np.array([upstream * b, upstream * a], dtype=np.float32)\n")
+    fans = grade(tmp_path, "fans", "import numpy as np\ndef fans(shape):\n    if len(shape) < 2:\n"
+                                   "        raise ValueError('no fans')\n"
+                                   "    return np.array(shape[:2]) * int(np.prod(shape[2:]))\n")
+    assert (mul.status, fans.status) == ("pass", "pass"), (mul.message, fans.message)
+    three = grade(tmp_path, "mul_backward", "import numpy as np\ndef mul_backward(a, b, upstream):\n"
+                                            "    return np.array([upstream * b, upstream * a, 0.0])\n")
+    assert three.status == "fail" and "got an ndarray of shape (3,)" in three.message, three.message
+
+
+def test_a_tanh_table_summed_in_float32_is_told_its_dtype(tmp_path):
+    # The stub's own grid, summed in float32, is off by ~4e-5 relative (1e-6 asked): the message blamed Monte Carlo
+    # and Gauss-Hermite only, and pointed to the grid the student had used.
+    result = grade(tmp_path, "tanh_std_table", """import numpy as np
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    e2, out = np.float32(input_std ** 2), []
+    for l in range(1, len(widths)):
+        q = np.float32(widths[l - 1] * weight_std ** 2) * e2
+        z = np.linspace(-12 * np.sqrt(q), 12 * np.sqrt(q), 2001, dtype=np.float32)
+        e2 = np.sum(np.tanh(z) ** 2 * np.exp(-z ** 2 / (2 * q)) / np.sqrt(2 * np.pi * q)) * (z[1] - z[0])
+        out.append(np.sqrt(e2))
+    return np.array(out, dtype=np.float32)
+""")
+    assert (result.status, result.mistake) == ("fail", "imprecise"), result.message
+    assert "Yours are float32: compute in float64" in result.message, result.message
+
+
+def test_one_exercise_named_by_its_number_in_python(tmp_path):
+    # grade("work", 3) and start("work", 3) raised "'int' object is not iterable", and grade("work", 0) graded every
+    # exercise; the command line's `grade work 3` worked.
+    assert exercises.start(str(tmp_path), 3) == ["ex03_tanh_backward.py"]
+    assert [r.name for r in exercises.grade(str(tmp_path), 3, timeout=20)] == ["tanh_backward"]
+    with pytest.raises(ValueError, match="unknown exercise 0"):
+        exercises.grade(str(tmp_path), 0)
+
+
+def test_a_jacobian_in_an_object_array_is_a_wrong_type_not_a_bug_of_the_check(tmp_path):
+    # An object array travels as a description with a shape: the check took it for numbers (status "internal").
+    result = grade(tmp_path, "jacobian", """import numpy as np
+def input_output_jacobian(x, weights, biases):
+    h, J = x, np.eye(len(x), dtype=object)
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = J @ (W * (1 - h ** 2))
+    return J, float(np.sum(J ** 2) / min(J.shape))
+""")
+    assert result.status == "fail", result.message
+    assert "J: expected an ndarray of shape (6, 6) of real numbers, got an ndarray of shape (6, 6) and dtype object." \
+        in result.message, result.message
+
+
+def test_a_variance_map_iterated_five_times_is_told_to_iterate_until_q_settles(tmp_path):
+    # Five steps of the map leave q* 3.6% off (0.4333 for 0.4180): the generic message restated the formula the
+    # student had used, while the hint for imprecise numbers names the missing convergence.
+    result = grade(tmp_path, "edge_of_chaos", """import numpy as np
+t, w = np.polynomial.hermite_e.hermegauss(101)
+w = w / np.sqrt(2 * np.pi)
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(5):
+        q = sw * np.sum(w * np.tanh(np.sqrt(q) * t) ** 2) + sb
+    return q
+def chi(sw, sb):
+    return sw * np.sum(w * (1 - np.tanh(np.sqrt(q_star(sw, sb)) * t) ** 2) ** 2)
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-11:
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if chi(mid, sigma_b2) < 1 else (lo, mid)
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+""")
+    assert (result.status, result.mistake) == ("fail", "imprecise"), result.message
+    assert "iterate the map until q stops changing" in result.message, result.message
+
+
+def test_work_saved_under_another_name_is_named_in_the_report(tmp_path):
+    # A solution saved as ex01.py or ex02_pow_backward.py.txt was reported "not started ... Start it with", as if there
+    # were nothing, and starting again gives a blank file beside it.
+    (tmp_path / "ex01.py").write_text("def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    (tmp_path / "ex02_pow_backward.py.txt").write_text("")
+    report = " ".join(grader.format_report(exercises.grade(str(tmp_path), ["ex01", "ex02", "ex03"]),
+                                           str(tmp_path)).split())  # the lines joined
+    assert "does not exist, but ex01.py does: the grader reads ex01_mul_backward.py only" in report, report
+    assert "but ex02_pow_backward.py.txt does" in report, report
+    assert "ex03_tanh_backward.py does not exist. Start it with" in report, report
+
+
+def test_starting_again_in_python_says_what_exists_and_what_to_do(tmp_path):
+    # exercises.start on a folder that has the files raised FileExistsError(['ex01_mul_backward.py']): a list, no words.
+    exercises.start(str(tmp_path), "ex01")
+    refused = r"ex01_mul_backward.py already in .*nothing was copied.*force=True"
+    with pytest.raises(FileExistsError, match=refused) as exc:
+        exercises.start(str(tmp_path), ["ex01", "ex02"])
+    assert exc.value.files == ["ex01_mul_backward.py"]
+    assert not (tmp_path / "ex02_pow_backward.py").exists()

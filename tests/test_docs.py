@@ -7,8 +7,8 @@ documentation tools the tests are skipped, except under ``CI=true``, where they 
 the command that installs them.
 
 The ``>>>`` examples of the guide pages are run here too (doctest), so every number they
-show is the number the code gives; so are the ``python`` blocks of some pages, with the output
-they show. Every command line the pages show is parsed by the command, every dotted name they
+show is the number the code gives; so are the ``python`` blocks of every page and docstring, with
+the output they show. Every command line the pages show is parsed by the command, every dotted name they
 give exists, and every ``python`` block binds the names it uses.
 """
 
@@ -40,10 +40,16 @@ TOOLS = {"mkdocs": "mkdocs", "material": "mkdocs-material", "mkdocstrings": "mkd
          "mkdocstrings_handlers": "mkdocstrings-python", "latex2mathml": "latex2mathml", "nbconvert": "nbconvert"}
 INSTALL = 'pip install -e ".[docs]" (bash scripts/test.sh installs them with the test extra)'
 
-#: The guide pages whose ``>>>`` examples are checked (the pages of others are tested by their owners).
-EXAMPLE_PAGES = ["index.md", "getting-started.md", "concepts/chain-rule.md", "concepts/engines.md",
-                 "concepts/initialization.md", "concepts/mean-field.md", "howto/sweep.md", "howto/gradcheck.md",
-                 "init_schemes.md"]
+
+
+def _pages_with(block: str) -> list[str]:
+    """The pages (the README and every page of the site, from the repository root) with a block of that language."""
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
+    return [p.relative_to(ROOT).as_posix() for p in pages if f"```{block}\n" in p.read_text(encoding="utf-8")]
+
+
+#: The pages whose ``>>>`` examples are checked: every page with a ``pycon`` block.
+EXAMPLE_PAGES = _pages_with("pycon")
 
 
 def _require_tools() -> None:
@@ -235,19 +241,33 @@ def _examples(markdown: str) -> str:
 
 @pytest.mark.parametrize("uri", EXAMPLE_PAGES)
 def test_examples_of_the_page_run(uri: str) -> None:
-    source = _examples((DOCS / uri).read_text(encoding="utf-8"))
+    source = _examples((ROOT / uri).read_text(encoding="utf-8"))
     assert ">>>" in source, f"{uri} has no >>> examples"
     parser = doctest.DocTestParser()
-    test = parser.get_doctest(source, {"__name__": "docs"}, uri, str(DOCS / uri), 0)
+    test = parser.get_doctest(source, {"__name__": "docs"}, uri, str(ROOT / uri), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     failures: list[str] = []
     runner.run(test, out=failures.append)
-    assert runner.failures == 0, f"examples of docs/{uri} give other output:\n" + "".join(failures)
+    assert runner.failures == 0, f"examples of {uri} give other output:\n" + "".join(failures)
 
 
-#: Pages whose ``python`` blocks are run as written, in order, in one namespace: the output a
+def test_every_code_block_of_the_pages_is_of_a_language_the_tests_read() -> None:
+    # python and pycon blocks are run, the command lines of bash and console blocks parsed, text blocks compared:
+    # a block spelled otherwise (```py, ```python3) would be shown on the site and checked by nothing
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
+    spelled = {f"{p.relative_to(ROOT)}: {lang}" for p in pages
+               for lang in re.findall(r"^ *```(\S*)", p.read_text(encoding="utf-8"), re.M)
+               if lang not in ("", "python", "pycon", "bash", "console", "text")}
+    assert not spelled, "code blocks no test reads:\n" + "\n".join(sorted(spelled))
+    assert {"README.md", "docs/visible_backprop.md", "docs/exercises.md", "docs/howto/sweep.md"} <= set(CODE_PAGES)
+    assert {"docs/index.md", "docs/concepts/engines.md", "docs/howto/gradcheck.md"} <= set(EXAMPLE_PAGES)
+
+
+#: Every page with ``python`` blocks: they are run as written, in order, in one namespace; the output a
 #: block shows (a ``text`` block right after it, or a ``# comment`` after a ``print``) must be what it prints.
-CODE_PAGES = ["README.md", "docs/visible_backprop.md", "docs/howto/explorer.md", "docs/howto/gradcheck.md"]
+CODE_PAGES = _pages_with("python")
+#: What a page's blocks take as given, made as the page says: the grader's example grades a student's folder.
+GIVEN = {"docs/exercises.md": "from tinygrad_init.exercises import start\nstart('submissions/alice')\n"}
 NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 
 
@@ -266,6 +286,7 @@ def test_python_blocks_run_and_print_what_the_page_shows(name: str, tmp_path: Pa
     assert blocks, f"{name} has no python blocks"
     monkeypatch.chdir(tmp_path)                   # the examples write their files here
     namespace: dict = {"__name__": "docs"}
+    exec(GIVEN.get(name, ""), {})
     for code, shown in blocks:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):

@@ -200,6 +200,19 @@ def test_docs_list_every_exercise():
         assert f"| {ex.label} | `{ex.name}` | `{ex.function}(" in text, ex.name
 
 
+def test_the_grading_docs_exercises_md_shows_is_the_graders(tmp_path, monkeypatch):
+    # "Grade": a pass, then a FAIL with its hint for each of two known mistakes, line for line as the grader prints it
+    with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
+        [shown] = re.findall(r"^```text\n(Grading .*?)^```", fh.read(), re.S | re.M)
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("work")
+    write("work", "mul_backward", solution("mul_backward"))
+    for name, mistake in (("unbroadcast", "no_keepdims"), ("central_difference", "forward_difference")):
+        write("work", name, dict(catalog.get(name).wrong_answers())[mistake])
+    code, text = run(["grade", "work", "ex01", "ex07", "ex10"])
+    assert code == 1 and text == shown, text
+
+
 def test_the_reference_solutions_are_not_in_the_package():
     package = os.path.dirname(os.path.abspath(catalog.__file__))
     shipped = {name for _, _, files in os.walk(package) for name in files}

@@ -14,6 +14,7 @@ give exists, and every ``python`` block binds the names it uses.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import contextlib
 import doctest
@@ -523,19 +524,36 @@ def test_the_api_index_links_every_api_page() -> None:
 
 # ------------------------------------------------------------------ the command lines the pages show
 
-#: A command line in a bash or console block (after `$ ` or in a comment) or in backticks in the prose.
-COMMAND = re.compile(r"(?:^[#$ ]*|`)(?:tinygrad-init|python -m tinygrad_init)((?: [^`#\n>]*)?)", re.M)
+#: A command line in a bash or console block (after `$ ` or in a comment) or in backticks in the prose, or in the
+#: examples of a --help (up to the two spaces before what it does).
+COMMAND = re.compile(r"(?:^[#$ ]*|`)(?:tinygrad-init|python -m tinygrad_init)((?: [^`#\n>]*?)?)(?=\s{2,}|[`#\n>]|$)",
+                     re.M)
+
+
+def _help_texts(parser: argparse.ArgumentParser, name: str) -> dict[str, str]:
+    """The --help of a command and of each of its subcommands, by the command line that prints it."""
+    texts = {f"{name} --help": parser.format_help()}
+    for action in parser._actions:  # argparse keeps the subcommands in a private action
+        if isinstance(action, argparse._SubParsersAction):
+            for word, sub in action.choices.items():
+                texts.update(_help_texts(sub, f"{name} {word}"))
+    return texts
 
 
 def test_every_command_line_the_pages_show_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    # the pages, and the --help texts whose examples the pages embed (<!-- cli-help -->) and the terminal shows
     from tinygrad_init import cli
     from tinygrad_init.exercises import catalog, grader
 
     pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(p for p in DOCS.rglob("*.md")),
              *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    texts = {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in pages}
+    helps = {**_help_texts(cli.build_parser(), "tinygrad-init"),
+             **_help_texts(grader.build_parser(), "tinygrad-init exercises")}
+    assert len(helps) >= 10 and sum(h.count("examples:") for h in helps.values()) >= 5, sorted(helps)
     refused, count = [], 0
-    for path in pages:
-        for line in COMMAND.findall(path.read_text(encoding="utf-8")):
+    for where, text in {**texts, **helps}.items():
+        for line in COMMAND.findall(text):
             argv = shlex.split(line)
             if "..." in line or "[" in line or "--help" in argv:  # a pattern, not a command; --help is embedded
                 continue
@@ -547,8 +565,8 @@ def test_every_command_line_the_pages_show_is_accepted(capsys: pytest.CaptureFix
                     rest = cli.build_parser().parse_known_args(argv)[1]
                     assert all("=" in word for word in rest), f"unrecognized arguments: {rest}"
             except (SystemExit, Exception) as e:
-                refused.append(f"{path.relative_to(ROOT)}: tinygrad-init{line}: {e} {capsys.readouterr().err.strip()}")
-    assert count > 50 and not refused, "command lines the command refuses:\n" + "\n".join(refused)
+                refused.append(f"{where}: tinygrad-init{line}: {e} {capsys.readouterr().err.strip()}")
+    assert count > 70 and not refused, "command lines the command refuses:\n" + "\n".join(refused)
 
 
 def test_the_saturated_share_of_the_large_init_is_what_the_pages_say() -> None:

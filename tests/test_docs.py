@@ -669,6 +669,27 @@ def test_the_large_inits_backward_factor_is_what_the_schemes_page_says() -> None
     assert round((measured[0] / measured[-1]) ** (1 / 9), 1) == 3.5
 
 
+def test_the_pages_count_the_exercises_and_the_tutorials_there_are() -> None:
+    # "22 graded exercises", "Twenty-two short exercises", "twelve notebooks", "Twelve step-through notebooks": each
+    # page that counts them says how many the catalog and tutorials/ hold (an added exercise left them all behind)
+    from tinygrad_init.exercises import EXERCISES
+
+    units = "one two three four five six seven eight nine ten eleven twelve".split()
+    words = {**{w: i + 1 for i, w in enumerate(units)}, "twenty": 20,
+             **{f"twenty-{w}": 21 + i for i, w in enumerate(units[:9])}}
+    there = {"exercises": len(EXERCISES), "notebooks": len(list((ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb")))}
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md")),
+             *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    said = [(page.relative_to(ROOT).as_posix(), number, what) for page in pages
+            for number, what in re.findall(r"(?<!Grading )\b(\d+|[a-z]+(?:-[a-z]+)?) (?:graded |short |step-through )?"
+                                           r"(exercises|notebooks)\b", page.read_text(encoding="utf-8"), re.I)
+            if number.isdigit() or number.lower() in words]
+    assert len(said) >= 8, said
+    wrong = [f"{page}: {number} {what}, where there are {there[what.lower()]}" for page, number, what in said
+             if int(words.get(number.lower(), number)) != there[what.lower()]]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_the_readme_gives_the_suites_size() -> None:
     # "about 2,100 tests": within 10% of what pytest collects (it said 1,900 when there were 2,087)
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())

@@ -921,9 +921,9 @@ def test_the_explorers_grid_is_what_its_page_says() -> None:
     assert explorer.GRID["activation"] == ("tanh", "sigmoid", "relu")
 
 
-def test_the_index_pages_diagram_names_every_module_and_subcommand() -> None:
-    # docs/index.md, "How the package is built": each folder's row names its modules; the cli row its subcommands
-    from tinygrad_init import cli
+def _diagrams() -> dict[str, dict[str, str]]:
+    """The layer diagrams, row by row: docs/index.md's "How the package is built" and the package's docstring."""
+    import tinygrad_init
 
     [diagram] = re.findall(r"```text\n(.*?)```", (DOCS / "index.md").read_text(encoding="utf-8"), re.S)
     rows, name = {}, None
@@ -932,6 +932,17 @@ def test_the_index_pages_diagram_names_every_module_and_subcommand() -> None:
             name, rows[m[1]] = m[1], m[2]
         elif name and (m := re.match(r" *│ +(\S.*)", line)):
             rows[name] += " " + m[1]
+    return {"docs/index.md": rows,
+            "the docstring of tinygrad_init": dict(re.findall(r"^ {4}(\w+)/? +(\S.*)$", tinygrad_init.__doc__, re.M))}
+
+
+@pytest.mark.parametrize("where", ["docs/index.md", "the docstring of tinygrad_init"])
+def test_the_layer_diagrams_name_every_module_and_subcommand(where: str) -> None:
+    # each folder's row names its modules; the cli row its subcommands (the docstring's, which help(tinygrad_init)
+    # shows, named neither training, diagnostics, spectra, explorer nor ops, inputs, copying, activations)
+    from tinygrad_init import cli
+
+    rows = _diagrams()[where]
     package = ROOT / "tinygrad_init"
     expected = {d.name: {p.stem for p in d.glob("*.py") if p.stem != "__init__"} for d in package.iterdir()
                 if (d / "__init__.py").is_file() and d.name not in ("exercises", "cli")}

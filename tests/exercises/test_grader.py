@@ -14,6 +14,7 @@ graded per call where one call can show several things.
 
 from __future__ import annotations
 
+import ast
 import io
 import math
 import os
@@ -194,10 +195,15 @@ def test_grade_output_is_deterministic_and_python_m_works(tmp_path):
 
 
 def test_docs_list_every_exercise():
+    # a row per exercise, whose call names the stub's parameters in order (`numerical_gradient(f, x, h=1e-5)`)
     with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
         text = fh.read()
     for ex in EXERCISES:
         assert f"| {ex.label} | `{ex.name}` | `{ex.function}(" in text, ex.name
+        shown = re.search(rf"\| {ex.label} \| `{ex.name}` \| `{ex.function}\(([^)]*)\)", text)[1]
+        with open(ex.stub, encoding="utf-8") as fh:
+            [stub] = [n for n in ast.parse(fh.read()).body if isinstance(n, ast.FunctionDef) and n.name == ex.function]
+        assert re.findall(r"(\w+)(?:=[^,]*)?(?:, |$)", shown) == [a.arg for a in stub.args.args], (ex.name, shown)
 
 
 def test_the_grading_docs_exercises_md_shows_is_the_graders(tmp_path, monkeypatch):

@@ -138,17 +138,23 @@ def test_section_headings_are_markdown_not_code_comments(name):
 
 
 def test_grader_commands_name_real_exercises():
+    # ... and tutorials/README.md's table "notebook | exercises" gives each notebook the ones it names
     from tinygrad_init import exercises
 
     known = {ex.name for ex in exercises.EXERCISES}
-    named = set()
+    named, table = set(), dict(re.findall(r"^\| (\d\d) \| (`.*`[^|]*) \|$", (TUTORIALS / "README.md").read_text(
+        encoding="utf-8"), re.M))
+    assert sorted(table) == [name[:2] for name in NAMES], table
     for name in NAMES:
         markdown = _markdown(name)
         assert "tinygrad-init exercises grade my_exercises" in markdown, name
+        own = set()
         for match in re.finditer(r"tinygrad-init exercises grade my_exercises(?: (\w+))?", markdown):
             if match.group(1):
                 assert match.group(1) in known, f"{name} names the unknown exercise {match.group(1)!r}"
-                named.add(match.group(1))
+                own.add(match.group(1))
+        assert set(re.findall(r"`(\w+)`", table.get(name[:2], ""))) == own, (name, table.get(name[:2]), own)
+        named |= own
     assert named == known, f"exercises no tutorial names: {sorted(known - named)}"
 
 

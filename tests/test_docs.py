@@ -292,6 +292,8 @@ def test_python_blocks_run_and_print_what_the_page_shows(name: str, tmp_path: Pa
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile(code, name, "exec"), namespace)
+            for test in re.findall(r"^def (test_\w+)\(\)", code, re.M):  # a test the page writes: run as pytest would
+                namespace[test]()
         printed = out.getvalue()
         if shown:
             assert printed.strip() == shown.strip(), f"{name}: the block\n{code}prints\n{printed}"

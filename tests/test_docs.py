@@ -841,6 +841,24 @@ def test_the_setup_table_names_every_package_the_scripts_install() -> None:
         assert not {n for n in names if not re.search(rf"(?<![\w-]){n}(?![\w-])", row)}, (script, row)
 
 
+def test_every_pip_install_of_an_extra_names_one_in_quotes() -> None:
+    # `pip install -e .[docs]` unquoted stops zsh (macOS's shell) at "no matches found: .[docs]"; the README wrote
+    # two so. Where a comment lists what an extra brings (tutorials/README.md), it is the extra's list.
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", ROOT / "mkdocs.yml", *sorted(DOCS.rglob("*.md")),
+             *sorted(DOCS.rglob("*.py")), *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    found = [(p.relative_to(ROOT).as_posix(), *m) for p in pages for m in re.findall(
+        r"pip install -e ([^\s`]*\[[^\]]*\][^\s`]*)(?:[^#`\n]*# ([\w, -]+)$)?", p.read_text(encoding="utf-8"), re.M)]
+    assert len(found) >= 10, found
+    for page, spec, brings in found:
+        assert re.fullmatch(r'"\.\[\w+\]"', spec), f"{page}: pip install -e {spec}: write it in quotes, \".[extra]\""
+        assert spec[3:-2] in extras, f"{page}: there is no extra {spec[3:-2]!r}"
+        if brings and "," in brings:
+            assert set(brings.split(", ")) == {re.match(r"[\w-]+", d)[0] for d in extras[spec[3:-2]]}, (page, brings)
+
+
 def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_says() -> None:
     # 0.01 randn on 500 tanh units: 0.2236 a layer, about 3e-7 of the input's std after ten layers (theory and the
     # networks of seeds 0-2); N(0, 1): pre-activations of std sqrt(500) ~ 22; U(+-1/sqrt(n)): 1/sqrt(3) = 0.577 a layer

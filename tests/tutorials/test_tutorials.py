@@ -68,6 +68,21 @@ def test_readme_lists_every_notebook():
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_each_asks_for_predictions_checks_them_and_ends_with_exercises(name):
+    # the README: "Each asks for predictions and checks them with an assert, and ends with exercises"
+    cells = require_module("jupytext").read(TUTORIALS / f"{name}.py").cells
+    asks = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "**Predict" in c.source]
+    assert len(asks) >= 3, name
+    for i in asks:  # the code cell that follows the question asserts the answer
+        answer = next(c.source for c in cells[i + 1:] if c.cell_type == "code")
+        assert re.search(r"^\s*assert ", answer, re.M), (name, cells[i].source[:80])
+    headings = [line for c in cells if c.cell_type == "markdown" for line in c.source.splitlines() if line[:3] == "## "]
+    assert headings[-1] == "## Exercises", (name, headings[-1])
+    assert "Each asks for predictions and checks them with an assert, and ends with exercises" in " ".join(
+        (REPO / "README.md").read_text(encoding="utf-8").split())
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_notebook_is_in_sync_with_its_source(name):
     jupytext = require_module("jupytext")
     nbformat = require_module("nbformat")

@@ -356,6 +356,8 @@ def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
     markdown, files = notebooks.render(stored, execute=False, root=ROOT)
     assert (markdown.startswith("# 1. Stored\n") and "as stored" in markdown
             and "[Download it](01_stored.ipynb)" in markdown)
+    # the notebooks extra has a kernel but no front end: the command installs one (it said `.[notebooks]` alone)
+    assert 'run it with Jupyter (`pip install -e ".[notebooks]" jupyterlab`)' in markdown
     assert "$\\frac{\\partial L}{\\partial x}$" in markdown and "```python\nprint(6 * 7)\n```" in markdown
     assert "    42" in markdown and "ZeroDivisionError: division by zero" in markdown and "\x1b" not in markdown
     assert "](02_run_me.md)" in markdown and "](../init_schemes.md)" in markdown  # links point to pages

@@ -64,7 +64,7 @@ def render(path: Path, execute: bool, root: Path) -> tuple[str, dict[str, bytes]
     markdown = re.sub(r"\]\((\d\d_\w+)\.ipynb([#)])", r"](\1.md\2", markdown)
     state = "run when this site was built" if execute else "as stored, without outputs"
     note = (f'!!! note "A notebook"\n    This page is the notebook `tutorials/{path.name}`, {state}. '
-            f'[Download it]({path.name}) and run it with Jupyter (`pip install -e ".[notebooks]"`).\n')
+            f'[Download it]({path.name}) and run it with Jupyter (`pip install -e ".[notebooks]" jupyterlab`).\n')
     title, _, rest = markdown.partition("\n")
     files = dict(resources.get("outputs", {}))
     files.update({f"{path.stem}/{name}": data for name, data in written.items()})  # beside the page's URL

@@ -219,6 +219,48 @@ def test_the_grading_docs_exercises_md_shows_is_the_graders(tmp_path, monkeypatc
     assert code == 1 and text == shown, text
 
 
+#: A student file for each row of docs/exercises.md's table "What a FAIL message can say", in its order.
+MESSAGES = {
+    "mul_backward": None,  # the stub: not implemented yet
+    "tanh_backward": dict(catalog.get("tanh_backward").wrong_answers())["no_square"],
+    "unbroadcast": "def unbroadcast(grad, shape):\n    return grad.sum(axis=0, keepdims=True).tolist()\n",
+    "softmax_ce_backward": "import numpy as np\ndef softmax_cross_entropy_backward(logits, targets):\n"
+                           "    logits -= logits.max(axis=1, keepdims=True)\n    p = np.exp(logits)\n"
+                           "    p /= p.sum(axis=1, keepdims=True)\n    p[np.arange(len(targets)), targets] -= 1\n"
+                           "    return p / len(targets)\n",
+    "linear_backward": "def linear_backward(x, W, g):\n    return 1 / 0\n",
+    "sigmoid_backward": "def sigmoid_backward(x, upstream)\n    return 0.0\n",
+    "pow_backward": "import sys\ndef pow_backward(x, n, upstream):\n    sys.exit(3)\n",
+    "fans": "import torch\ndef fans(shape):\n    return 1, 1\n",
+    "topological_order": "def topological_order(root):\n    while True:\n        pass\n",
+    "accumulate_grads": "import os\ndef accumulate_grads(edges, root):\n    os._exit(7)\n",
+    "central_difference": "import faulthandler\ndef numerical_gradient(f, x, h=1e-5):\n    faulthandler._sigsegv()\n",
+    "xavier_uniform": "import numpy as np\ndef xavier_uniform(shape, rng=None, dtype=np.float32):\n"
+                      "    return np.ones((50000, 50000))\n",
+    "he_normal": None,  # no file: not started
+}
+
+
+def test_every_fail_message_docs_exercises_md_lists_is_how_a_message_starts(tmp_path):
+    # two rows quoted a message's middle as its start: "expected an ndarray ..." comes after the call, and a crash is
+    # "the grading process was killed by SIGSEGV ...". Each row's patterns (`f(...)` a call, `...` and numbers anything)
+    # start the messages of the files above, in the table's order.
+    with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
+        table = fh.read().split("What a `FAIL` message can say")[1].split("\n\n")[1]
+    rows = [re.findall(r"`([^`]+)`", row) for row in re.findall(r"^\| (`.*?`(?: / `.*?`)?) \|", table, re.M)]
+    grader.start(str(tmp_path), "mul_backward")
+    for name, source in MESSAGES.items():
+        if source is not None:
+            write(tmp_path, name, source)
+    found = {r.name: r.message for r in grader.grade(str(tmp_path), list(MESSAGES), timeout=2)}  # catalog order
+    messages = [found[name] for name in MESSAGES]
+    patterns = [re.sub(r"\\d\+|N", r"\\d+", re.sub(r"\d+", r"\\d+", re.escape(p))).replace(
+        re.escape("f(...)"), r"\w+\(.*?\)").replace(re.escape("..."), ".*") for row in rows for p in row]
+    assert len(rows) == 12 and len(patterns) == len(messages) == 13, (rows, len(messages))
+    for pattern, message in zip(patterns, messages):
+        assert re.match(pattern, message, re.S), (pattern, message)
+
+
 def test_the_reference_solutions_are_not_in_the_package():
     package = os.path.dirname(os.path.abspath(catalog.__file__))
     shipped = {name for _, _, files in os.walk(package) for name in files}

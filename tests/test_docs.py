@@ -304,6 +304,24 @@ def test_python_blocks_run_and_print_what_the_page_shows(name: str, tmp_path: Pa
                 f"{name}: the block\n{code}prints\n{printed}where the page shows {comments}")
 
 
+def test_the_sweep_prints_the_columns_its_page_explains(capsys: pytest.CaptureFixture[str]) -> None:
+    # sweep.md's table "column | meaning" names every measured column of tanh, sigmoid and ReLU sweeps; with
+    # --batchnorm "a linear_std column ... comes before pre_std, and there are no *_theory columns"
+    from tinygrad_init import cli
+
+    page = (DOCS / "howto" / "sweep.md").read_text(encoding="utf-8")
+    explained = {name for row in re.findall(r"^\| (`.*?`) \|", page, re.M) for name in re.findall(r"`(\w+)`", row)}
+    printed = {}
+    for args in (["--activation", "tanh"], ["--activation", "sigmoid"], ["--activation", "relu"], ["--batchnorm"]):
+        assert cli.main(["sweep", *args, "--depth", "2", "--width", "8", "--batch", "16", "--format", "csv"]) == 0
+        printed[args[-1]] = capsys.readouterr().out.splitlines()[0].split(",")
+    measured = {c for cols in printed.values() for c in cols if not c.endswith("_theory")} - {"layer", "linear_std"}
+    assert explained == measured, (explained, measured)
+    bn = printed["--batchnorm"]
+    assert bn.index("linear_std") + 1 == bn.index("pre_std") and not any(c.endswith("_theory") for c in bn)
+    assert "With `--batchnorm` a `linear_std` column" in page and "there are no `*_theory` columns" in page
+
+
 def test_the_sweep_refuses_the_schemes_its_page_names(capsys: pytest.CaptureFixture[str]) -> None:
     from tinygrad_init import cli
     text = " ".join((DOCS / "howto" / "sweep.md").read_text(encoding="utf-8").split())

@@ -445,19 +445,25 @@ def test_docstrings_are_markdown_without_restructuredtext() -> None:
 
 def test_the_python_blocks_of_the_docstrings_run(tmp_path: Path, monkeypatch) -> None:
     # an API page shows a docstring's python block as code to copy: it runs in a fresh namespace as written
-    # (the data module's ran `data.moons(...)` without importing `data`: a NameError)
+    # (the data module's ran `data.moons(...)` without importing `data`: a NameError); `>>>` examples give their output
     monkeypatch.chdir(tmp_path)
-    blocks = []
+    blocks, examples = [], []
     for path in sorted((ROOT / "tinygrad_init").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)):
                 doc = ast.get_docstring(node) or ""
-                blocks += [(f"{path.relative_to(ROOT)}: {getattr(node, 'name', 'module')}", code)
-                           for code in re.findall(r"^ *```python\n(.*?)^ *```", doc, re.S | re.M)]
-    assert blocks
+                where = f"{path.relative_to(ROOT)}: {getattr(node, 'name', 'module')}"
+                blocks += [(where, code) for code in re.findall(r"^ *```python\n(.*?)^ *```", doc, re.S | re.M)]
+                examples += [doctest.DocTestParser().get_doctest(doc, {"__name__": "docs"}, where, None, 0)] * (
+                    ">>>" in doc)
+    assert len(blocks) >= 2
     for where, code in blocks:
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(inspect.cleandoc(code), where, "exec"), {"__name__": "docs"})
+    runner, failures = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE), []
+    for test in examples:
+        runner.run(test, out=failures.append)
+    assert runner.failures == 0, "".join(failures)
 
 
 # ------------------------------------------------------------------ the README says what the repository holds

@@ -671,6 +671,18 @@ def test_every_python_block_of_the_pages_binds_the_names_it_uses() -> None:
     assert not unbound, "python blocks use names that no block above binds:\n" + "\n".join(sorted(set(unbound)))
 
 
+def test_the_chain_rule_lines_engines_md_quotes_are_the_engines_code() -> None:
+    # the table's row "the chain rule in code" quoted `parent.grad = parent.grad + contribution` for the tensor engine,
+    # a line Node.vjp does not have: each engine's quoted line is a line of the function the row names
+    from tinygrad_init.core import autograd, tensor
+
+    [row] = re.findall(r"^\| the chain rule in code \|(.*)$", (DOCS / "concepts" / "engines.md").read_text(
+        encoding="utf-8"), re.M)
+    scalar, vector = (re.findall(r"`([^`]+)`", cell)[0] for cell in row.split("|")[:2])
+    walk, vjp = (inspect.getsource(fn).splitlines() for fn in (autograd.backward, tensor.Node.vjp))
+    assert scalar in {line.strip() for line in walk} and any(vector in line for line in vjp), (scalar, vector)
+
+
 def test_a_tensor_shares_the_array_it_is_made_from_as_engines_md_says() -> None:
     import numpy as np
     from tinygrad_init import Tensor

@@ -336,6 +336,11 @@ def test_the_sweep_refuses_the_schemes_its_page_names(capsys: pytest.CaptureFixt
         assert cli.main(["sweep", "--init", name, *small]) == 0
         outputs.append(capsys.readouterr().out.splitlines()[1:])
     assert outputs[0] == outputs[1] and float(outputs[0][0].split(",")[1]) == 0      # layer 1: pre_std 0
+    # "Any scheme name of the table works with --init, except" those three
+    from tinygrad_init import init
+    for name in sorted(set(init.SCHEMES) - {"ones", "uniform", "lsuv"}):
+        assert cli.main(["sweep", "--init", name, *small]) == 0, name
+    capsys.readouterr()
 
 
 # ------------------------------------------------------------------ notebooks

@@ -363,7 +363,7 @@ def _code(text: str, outputs: list | None = None) -> dict:
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
-def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
+def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     _require_tools()
     notebooks = _hook("notebooks")
     stored = tmp_path / "01_stored.ipynb"
@@ -394,6 +394,9 @@ def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
     run_me.write_text(json.dumps(_notebook([_md("# 2. Run me"), _code(source)])), encoding="utf-8")
     markdown, files = notebooks.render(run_me, execute=True, root=ROOT)
     assert "    45" in markdown and "run when this site was built" in markdown
+    # each kernel's start printed "[IPKernelApp] WARNING | Kernel is running over TCP without encryption ... susceptible
+    # to eavesdropping" on the terminal of `mkdocs build`: twelve alarming lines about a local channel
+    assert "IPKernelApp" not in capfd.readouterr().err
     assert files["02_run_me/made.txt"] == b"hi"  # published beside the page, where an <iframe> finds it
     broken = tmp_path / "03_broken.ipynb"
     broken.write_text(json.dumps(_notebook([_md("# 3. Broken"), _code("1 / 0")])), encoding="utf-8")

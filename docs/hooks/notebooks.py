@@ -44,8 +44,9 @@ def run(nb: Any, root: Path) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="tinygrad-init-docs-") as work:
         env = {**os.environ, "MPLBACKEND": "Agg",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-        nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                resources={"metadata": {"path": work}}).execute(env=env)
+        # ipykernel 7 warns on every start that its local TCP channel is unencrypted: not the build's news
+        nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": work}},
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute(env=env)
         return {p.relative_to(work).as_posix(): p.read_bytes() for p in sorted(Path(work).rglob("*")) if p.is_file()}
 
 

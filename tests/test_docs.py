@@ -253,7 +253,7 @@ def test_examples_of_the_page_run(uri: str) -> None:
 
 
 def test_every_code_block_of_the_pages_is_of_a_language_the_tests_read() -> None:
-    # python and pycon blocks are run, the command lines of bash and console blocks parsed, text blocks compared:
+    # python and pycon blocks are run, the command lines of bash and console blocks parsed, text blocks show output:
     # a block spelled otherwise (```py, ```python3) would be shown on the site and checked by nothing
     pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
     spelled = {f"{p.relative_to(ROOT)}: {lang}" for p in pages

@@ -89,6 +89,9 @@ def test_grade_a_file_grades_its_exercise(tmp_path):
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):
+    # as the help says (it said "0 when everything you asked for passed, 1 otherwise")
+    for parser in (grader.build_parser(), grader.build_parser()._subparsers._group_actions[0].choices["grade"]):
+        assert "2 for an unknown exercise or a missing folder" in " ".join(parser.format_help().split())
     code, text = run(["grade", str(tmp_path / "missing")])
     assert code == 2 and "there is no folder" in text and "start" in text
     code, text = run(["grade", str(tmp_path), "nope"])

@@ -7,13 +7,14 @@ documentation tools the tests are skipped, except under ``CI=true``, where they 
 the command that installs them.
 
 The ``>>>`` examples of the guide pages are run here too (doctest), so every number they
-show is the number the code gives; so are the ``python`` blocks of some pages, with the output
-they show. Every command line the pages show is parsed by the command, every dotted name they
+show is the number the code gives; so are the ``python`` blocks of every page and docstring, with
+the output they show. Every command line the pages show is parsed by the command, every dotted name they
 give exists, and every ``python`` block binds the names it uses.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import contextlib
 import doctest
@@ -40,10 +41,16 @@ TOOLS = {"mkdocs": "mkdocs", "material": "mkdocs-material", "mkdocstrings": "mkd
          "mkdocstrings_handlers": "mkdocstrings-python", "latex2mathml": "latex2mathml", "nbconvert": "nbconvert"}
 INSTALL = 'pip install -e ".[docs]" (bash scripts/test.sh installs them with the test extra)'
 
-#: The guide pages whose ``>>>`` examples are checked (the pages of others are tested by their owners).
-EXAMPLE_PAGES = ["index.md", "getting-started.md", "concepts/chain-rule.md", "concepts/engines.md",
-                 "concepts/initialization.md", "concepts/mean-field.md", "howto/sweep.md", "howto/gradcheck.md",
-                 "init_schemes.md"]
+
+
+def _pages_with(block: str) -> list[str]:
+    """The pages (the README and every page of the site, from the repository root) with a block of that language."""
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
+    return [p.relative_to(ROOT).as_posix() for p in pages if f"```{block}\n" in p.read_text(encoding="utf-8")]
+
+
+#: The pages whose ``>>>`` examples are checked: every page with a ``pycon`` block.
+EXAMPLE_PAGES = _pages_with("pycon")
 
 
 def _require_tools() -> None:
@@ -235,19 +242,33 @@ def _examples(markdown: str) -> str:
 
 @pytest.mark.parametrize("uri", EXAMPLE_PAGES)
 def test_examples_of_the_page_run(uri: str) -> None:
-    source = _examples((DOCS / uri).read_text(encoding="utf-8"))
+    source = _examples((ROOT / uri).read_text(encoding="utf-8"))
     assert ">>>" in source, f"{uri} has no >>> examples"
     parser = doctest.DocTestParser()
-    test = parser.get_doctest(source, {"__name__": "docs"}, uri, str(DOCS / uri), 0)
+    test = parser.get_doctest(source, {"__name__": "docs"}, uri, str(ROOT / uri), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     failures: list[str] = []
     runner.run(test, out=failures.append)
-    assert runner.failures == 0, f"examples of docs/{uri} give other output:\n" + "".join(failures)
+    assert runner.failures == 0, f"examples of {uri} give other output:\n" + "".join(failures)
 
 
-#: Pages whose ``python`` blocks are run as written, in order, in one namespace: the output a
+def test_every_code_block_of_the_pages_is_of_a_language_the_tests_read() -> None:
+    # python and pycon blocks are run, the command lines of bash and console blocks parsed, text blocks show output:
+    # a block spelled otherwise (```py, ```python3) would be shown on the site and checked by nothing
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
+    spelled = {f"{p.relative_to(ROOT)}: {lang}" for p in pages
+               for lang in re.findall(r"^ *```(\S*)", p.read_text(encoding="utf-8"), re.M)
+               if lang not in ("", "python", "pycon", "bash", "console", "text")}
+    assert not spelled, "code blocks no test reads:\n" + "\n".join(sorted(spelled))
+    assert {"README.md", "docs/visible_backprop.md", "docs/exercises.md", "docs/howto/sweep.md"} <= set(CODE_PAGES)
+    assert {"docs/index.md", "docs/concepts/engines.md", "docs/howto/gradcheck.md"} <= set(EXAMPLE_PAGES)
+
+
+#: Every page with ``python`` blocks: they are run as written, in order, in one namespace; the output a
 #: block shows (a ``text`` block right after it, or a ``# comment`` after a ``print``) must be what it prints.
-CODE_PAGES = ["README.md", "docs/visible_backprop.md", "docs/howto/explorer.md", "docs/howto/gradcheck.md"]
+CODE_PAGES = _pages_with("python")
+#: What a page's blocks take as given, made as the page says: the grader's example grades a student's folder.
+GIVEN = {"docs/exercises.md": "from tinygrad_init.exercises import start\nstart('submissions/alice')\n"}
 NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 
 
@@ -266,10 +287,13 @@ def test_python_blocks_run_and_print_what_the_page_shows(name: str, tmp_path: Pa
     assert blocks, f"{name} has no python blocks"
     monkeypatch.chdir(tmp_path)                   # the examples write their files here
     namespace: dict = {"__name__": "docs"}
+    exec(GIVEN.get(name, ""), {})
     for code, shown in blocks:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile(code, name, "exec"), namespace)
+            for test in re.findall(r"^def (test_\w+)\(\)", code, re.M):  # a test the page writes: run as pytest would
+                namespace[test]()
         printed = out.getvalue()
         if shown:
             assert printed.strip() == shown.strip(), f"{name}: the block\n{code}prints\n{printed}"
@@ -278,6 +302,24 @@ def test_python_blocks_run_and_print_what_the_page_shows(name: str, tmp_path: Pa
             lines = printed.splitlines()
             assert len(lines) == len(comments) and all(map(_shows, lines, comments)), (
                 f"{name}: the block\n{code}prints\n{printed}where the page shows {comments}")
+
+
+def test_the_sweep_prints_the_columns_its_page_explains(capsys: pytest.CaptureFixture[str]) -> None:
+    # sweep.md's table "column | meaning" names every measured column of tanh, sigmoid and ReLU sweeps; with
+    # --batchnorm "a linear_std column ... comes before pre_std, and there are no *_theory columns"
+    from tinygrad_init import cli
+
+    page = (DOCS / "howto" / "sweep.md").read_text(encoding="utf-8")
+    explained = {name for row in re.findall(r"^\| (`.*?`) \|", page, re.M) for name in re.findall(r"`(\w+)`", row)}
+    printed = {}
+    for args in (["--activation", "tanh"], ["--activation", "sigmoid"], ["--activation", "relu"], ["--batchnorm"]):
+        assert cli.main(["sweep", *args, "--depth", "2", "--width", "8", "--batch", "16", "--format", "csv"]) == 0
+        printed[args[-1]] = capsys.readouterr().out.splitlines()[0].split(",")
+    measured = {c for cols in printed.values() for c in cols if not c.endswith("_theory")} - {"layer", "linear_std"}
+    assert explained == measured, (explained, measured)
+    bn = printed["--batchnorm"]
+    assert bn.index("linear_std") + 1 == bn.index("pre_std") and not any(c.endswith("_theory") for c in bn)
+    assert "With `--batchnorm` a `linear_std` column" in page and "there are no `*_theory` columns" in page
 
 
 def test_the_sweep_refuses_the_schemes_its_page_names(capsys: pytest.CaptureFixture[str]) -> None:
@@ -294,6 +336,11 @@ def test_the_sweep_refuses_the_schemes_its_page_names(capsys: pytest.CaptureFixt
         assert cli.main(["sweep", "--init", name, *small]) == 0
         outputs.append(capsys.readouterr().out.splitlines()[1:])
     assert outputs[0] == outputs[1] and float(outputs[0][0].split(",")[1]) == 0      # layer 1: pre_std 0
+    # "Any scheme name of the table works with --init, except" those three
+    from tinygrad_init import init
+    for name in sorted(set(init.SCHEMES) - {"ones", "uniform", "lsuv"}):
+        assert cli.main(["sweep", "--init", name, *small]) == 0, name
+    capsys.readouterr()
 
 
 # ------------------------------------------------------------------ notebooks
@@ -316,7 +363,7 @@ def _code(text: str, outputs: list | None = None) -> dict:
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
-def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
+def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     _require_tools()
     notebooks = _hook("notebooks")
     stored = tmp_path / "01_stored.ipynb"
@@ -332,6 +379,8 @@ def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
     markdown, files = notebooks.render(stored, execute=False, root=ROOT)
     assert (markdown.startswith("# 1. Stored\n") and "as stored" in markdown
             and "[Download it](01_stored.ipynb)" in markdown)
+    # the notebooks extra has a kernel but no front end: the command installs one (it said `.[notebooks]` alone)
+    assert 'run it with Jupyter (`pip install -e ".[notebooks]" jupyterlab`)' in markdown
     assert "$\\frac{\\partial L}{\\partial x}$" in markdown and "```python\nprint(6 * 7)\n```" in markdown
     assert "    42" in markdown and "ZeroDivisionError: division by zero" in markdown and "\x1b" not in markdown
     assert "](02_run_me.md)" in markdown and "](../init_schemes.md)" in markdown  # links point to pages
@@ -345,6 +394,9 @@ def test_a_notebook_becomes_a_page_with_its_outputs(tmp_path: Path) -> None:
     run_me.write_text(json.dumps(_notebook([_md("# 2. Run me"), _code(source)])), encoding="utf-8")
     markdown, files = notebooks.render(run_me, execute=True, root=ROOT)
     assert "    45" in markdown and "run when this site was built" in markdown
+    # each kernel's start printed "[IPKernelApp] WARNING | Kernel is running over TCP without encryption ... susceptible
+    # to eavesdropping" on the terminal of `mkdocs build`: twelve alarming lines about a local channel
+    assert "IPKernelApp" not in capfd.readouterr().err
     assert files["02_run_me/made.txt"] == b"hi"  # published beside the page, where an <iframe> finds it
     broken = tmp_path / "03_broken.ipynb"
     broken.write_text(json.dumps(_notebook([_md("# 3. Broken"), _code("1 / 0")])), encoding="utf-8")
@@ -397,6 +449,29 @@ def test_docstrings_are_markdown_without_restructuredtext() -> None:
                 found += [f"{path.relative_to(ROOT)}: {getattr(node, 'name', 'module')}: {m.group(0)!r}"
                           for m in _REST.finditer(doc)]
     assert not found, "reStructuredText in docstrings (write Markdown: `name`, $math$):\n" + "\n".join(found)
+
+
+def test_the_python_blocks_of_the_docstrings_run(tmp_path: Path, monkeypatch) -> None:
+    # an API page shows a docstring's python block as code to copy: it runs in a fresh namespace as written
+    # (the data module's ran `data.moons(...)` without importing `data`: a NameError); `>>>` examples give their output
+    monkeypatch.chdir(tmp_path)
+    blocks, examples = [], []
+    for path in sorted((ROOT / "tinygrad_init").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)):
+                doc = ast.get_docstring(node) or ""
+                where = f"{path.relative_to(ROOT)}: {getattr(node, 'name', 'module')}"
+                blocks += [(where, code) for code in re.findall(r"^ *```python\n(.*?)^ *```", doc, re.S | re.M)]
+                examples += [doctest.DocTestParser().get_doctest(doc, {"__name__": "docs"}, where, None, 0)] * (
+                    ">>>" in doc)
+    assert len(blocks) >= 2
+    for where, code in blocks:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(inspect.cleandoc(code), where, "exec"), {"__name__": "docs"})
+    runner, failures = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE), []
+    for test in examples:
+        runner.run(test, out=failures.append)
+    assert runner.failures == 0, "".join(failures)
 
 
 # ------------------------------------------------------------------ the README says what the repository holds
@@ -485,19 +560,36 @@ def test_the_api_index_links_every_api_page() -> None:
 
 # ------------------------------------------------------------------ the command lines the pages show
 
-#: A command line in a bash or console block (after `$ ` or in a comment) or in backticks in the prose.
-COMMAND = re.compile(r"(?:^[#$ ]*|`)(?:tinygrad-init|python -m tinygrad_init)((?: [^`#\n>]*)?)", re.M)
+#: A command line in a bash or console block (after `$ ` or in a comment) or in backticks in the prose, or in the
+#: examples of a --help (up to the two spaces before what it does).
+COMMAND = re.compile(r"(?:^[#$ ]*|`)(?:tinygrad-init|python -m tinygrad_init)((?: [^`#\n>]*?)?)(?=\s{2,}|[`#\n>]|$)",
+                     re.M)
+
+
+def _help_texts(parser: argparse.ArgumentParser, name: str) -> dict[str, str]:
+    """The --help of a command and of each of its subcommands, by the command line that prints it."""
+    texts = {f"{name} --help": parser.format_help()}
+    for action in parser._actions:  # argparse keeps the subcommands in a private action
+        if isinstance(action, argparse._SubParsersAction):
+            for word, sub in action.choices.items():
+                texts.update(_help_texts(sub, f"{name} {word}"))
+    return texts
 
 
 def test_every_command_line_the_pages_show_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    # the pages, and the --help texts whose examples the pages embed (<!-- cli-help -->) and the terminal shows
     from tinygrad_init import cli
     from tinygrad_init.exercises import catalog, grader
 
     pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(p for p in DOCS.rglob("*.md")),
              *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    texts = {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in pages}
+    helps = {**_help_texts(cli.build_parser(), "tinygrad-init"),
+             **_help_texts(grader.build_parser(), "tinygrad-init exercises")}
+    assert len(helps) >= 10 and sum(h.count("examples:") for h in helps.values()) >= 5, sorted(helps)
     refused, count = [], 0
-    for path in pages:
-        for line in COMMAND.findall(path.read_text(encoding="utf-8")):
+    for where, text in {**texts, **helps}.items():
+        for line in COMMAND.findall(text):
             argv = shlex.split(line)
             if "..." in line or "[" in line or "--help" in argv:  # a pattern, not a command; --help is embedded
                 continue
@@ -509,8 +601,8 @@ def test_every_command_line_the_pages_show_is_accepted(capsys: pytest.CaptureFix
                     rest = cli.build_parser().parse_known_args(argv)[1]
                     assert all("=" in word for word in rest), f"unrecognized arguments: {rest}"
             except (SystemExit, Exception) as e:
-                refused.append(f"{path.relative_to(ROOT)}: tinygrad-init{line}: {e} {capsys.readouterr().err.strip()}")
-    assert count > 50 and not refused, "command lines the command refuses:\n" + "\n".join(refused)
+                refused.append(f"{where}: tinygrad-init{line}: {e} {capsys.readouterr().err.strip()}")
+    assert count > 70 and not refused, "command lines the command refuses:\n" + "\n".join(refused)
 
 
 def test_the_saturated_share_of_the_large_init_is_what_the_pages_say() -> None:
@@ -587,6 +679,18 @@ def test_every_python_block_of_the_pages_binds_the_names_it_uses() -> None:
     assert not unbound, "python blocks use names that no block above binds:\n" + "\n".join(sorted(set(unbound)))
 
 
+def test_the_chain_rule_lines_engines_md_quotes_are_the_engines_code() -> None:
+    # the table's row "the chain rule in code" quoted `parent.grad = parent.grad + contribution` for the tensor engine,
+    # a line Node.vjp does not have: each engine's quoted line is a line of the function the row names
+    from tinygrad_init.core import autograd, tensor
+
+    [row] = re.findall(r"^\| the chain rule in code \|(.*)$", (DOCS / "concepts" / "engines.md").read_text(
+        encoding="utf-8"), re.M)
+    scalar, vector = (re.findall(r"`([^`]+)`", cell)[0] for cell in row.split("|")[:2])
+    walk, vjp = (inspect.getsource(fn).splitlines() for fn in (autograd.backward, tensor.Node.vjp))
+    assert scalar in {line.strip() for line in walk} and any(vector in line for line in vjp), (scalar, vector)
+
+
 def test_a_tensor_shares_the_array_it_is_made_from_as_engines_md_says() -> None:
     import numpy as np
     from tinygrad_init import Tensor
@@ -611,6 +715,27 @@ def test_the_large_inits_backward_factor_is_what_the_schemes_page_says() -> None
     assert np.all(np.round((g[:-1] / g[1:]) ** 2) == 12) and np.all(np.round(g[:-1] / g[1:], 1) == 3.5)
     measured = experiments.run_one("large", "tanh").values("grad_act_std")
     assert round((measured[0] / measured[-1]) ** (1 / 9), 1) == 3.5
+
+
+def test_the_pages_count_the_exercises_and_the_tutorials_there_are() -> None:
+    # "22 graded exercises", "Twenty-two short exercises", "twelve notebooks", "Twelve step-through notebooks": each
+    # page that counts them says how many the catalog and tutorials/ hold (an added exercise left them all behind)
+    from tinygrad_init.exercises import EXERCISES
+
+    units = "one two three four five six seven eight nine ten eleven twelve".split()
+    words = {**{w: i + 1 for i, w in enumerate(units)}, "twenty": 20,
+             **{f"twenty-{w}": 21 + i for i, w in enumerate(units[:9])}}
+    there = {"exercises": len(EXERCISES), "notebooks": len(list((ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb")))}
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md")),
+             *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    said = [(page.relative_to(ROOT).as_posix(), number, what) for page in pages
+            for number, what in re.findall(r"(?<!Grading )\b(\d+|[a-z]+(?:-[a-z]+)?) (?:graded |short |step-through )?"
+                                           r"(exercises|notebooks)\b", page.read_text(encoding="utf-8"), re.I)
+            if number.isdigit() or number.lower() in words]
+    assert len(said) >= 8, said
+    wrong = [f"{page}: {number} {what}, where there are {there[what.lower()]}" for page, number, what in said
+             if int(words.get(number.lower(), number)) != there[what.lower()]]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_readme_gives_the_suites_size() -> None:
@@ -762,6 +887,24 @@ def test_the_setup_table_names_every_package_the_scripts_install() -> None:
         assert not {n for n in names if not re.search(rf"(?<![\w-]){n}(?![\w-])", row)}, (script, row)
 
 
+def test_every_pip_install_of_an_extra_names_one_in_quotes() -> None:
+    # `pip install -e .[docs]` unquoted stops zsh (macOS's shell) at "no matches found: .[docs]"; the README wrote
+    # two so. Where a comment lists what an extra brings (tutorials/README.md), it is the extra's list.
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", ROOT / "mkdocs.yml", *sorted(DOCS.rglob("*.md")),
+             *sorted(DOCS.rglob("*.py")), *sorted((ROOT / "tutorials").glob("[0-9]*.py"))]
+    found = [(p.relative_to(ROOT).as_posix(), *m) for p in pages for m in re.findall(
+        r"pip install -e ([^\s`]*\[[^\]]*\][^\s`]*)(?:[^#`\n]*# ([\w, -]+)$)?", p.read_text(encoding="utf-8"), re.M)]
+    assert len(found) >= 10, found
+    for page, spec, brings in found:
+        assert re.fullmatch(r'"\.\[\w+\]"', spec), f"{page}: pip install -e {spec}: write it in quotes, \".[extra]\""
+        assert spec[3:-2] in extras, f"{page}: there is no extra {spec[3:-2]!r}"
+        if brings and "," in brings:
+            assert set(brings.split(", ")) == {re.match(r"[\w-]+", d)[0] for d in extras[spec[3:-2]]}, (page, brings)
+
+
 def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_says() -> None:
     # 0.01 randn on 500 tanh units: 0.2236 a layer, about 3e-7 of the input's std after ten layers (theory and the
     # networks of seeds 0-2); N(0, 1): pre-activations of std sqrt(500) ~ 22; U(+-1/sqrt(n)): 1/sqrt(3) = 0.577 a layer
@@ -844,9 +987,9 @@ def test_the_explorers_grid_is_what_its_page_says() -> None:
     assert explorer.GRID["activation"] == ("tanh", "sigmoid", "relu")
 
 
-def test_the_index_pages_diagram_names_every_module_and_subcommand() -> None:
-    # docs/index.md, "How the package is built": each folder's row names its modules; the cli row its subcommands
-    from tinygrad_init import cli
+def _diagrams() -> dict[str, dict[str, str]]:
+    """The layer diagrams, row by row: docs/index.md's "How the package is built" and the package's docstring."""
+    import tinygrad_init
 
     [diagram] = re.findall(r"```text\n(.*?)```", (DOCS / "index.md").read_text(encoding="utf-8"), re.S)
     rows, name = {}, None
@@ -855,6 +998,17 @@ def test_the_index_pages_diagram_names_every_module_and_subcommand() -> None:
             name, rows[m[1]] = m[1], m[2]
         elif name and (m := re.match(r" *│ +(\S.*)", line)):
             rows[name] += " " + m[1]
+    return {"docs/index.md": rows,
+            "the docstring of tinygrad_init": dict(re.findall(r"^ {4}(\w+)/? +(\S.*)$", tinygrad_init.__doc__, re.M))}
+
+
+@pytest.mark.parametrize("where", ["docs/index.md", "the docstring of tinygrad_init"])
+def test_the_layer_diagrams_name_every_module_and_subcommand(where: str) -> None:
+    # each folder's row names its modules; the cli row its subcommands (the docstring's, which help(tinygrad_init)
+    # shows, named neither training, diagnostics, spectra, explorer nor ops, inputs, copying, activations)
+    from tinygrad_init import cli
+
+    rows = _diagrams()[where]
     package = ROOT / "tinygrad_init"
     expected = {d.name: {p.stem for p in d.glob("*.py") if p.stem != "__init__"} for d in package.iterdir()
                 if (d / "__init__.py").is_file() and d.name not in ("exercises", "cli")}

@@ -4,12 +4,12 @@ Two autograd engines -- the scalar `Value` and the numpy `Tensor` -- share one g
 (`tinygrad_init.core.autograd`). The package is layered; a layer imports only the layers below it
 (`pyproject.toml` holds the import-linter contracts that check it):
 
-    cli/        the tinygrad-init command
+    cli/        the tinygrad-init command: demo, report, sweep, graph, explore, chaos, exercises
     exercises/  graded exercises and their grader
-    lab/        probe, theory, experiments, plots, tables, the report
+    lab/        probe, theory, experiments, training, diagnostics, spectra, explorer, plots, table, report
     observe/    ledger, draw, player
-    nn/         layers, init, losses, optim, scalar nets, toy data
-    core/       autograd, value, tensor, gradcheck
+    nn/         layers, activations, init, losses, optim, scalar nets, toy data
+    core/       autograd, value, tensor (with ops, inputs), copying, gradcheck
     utils       small helpers shared by all
 
 The public modules also keep short flat names: `tinygrad_init.init` is `tinygrad_init.nn.init`,

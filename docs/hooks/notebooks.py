@@ -44,8 +44,9 @@ def run(nb: Any, root: Path) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="tinygrad-init-docs-") as work:
         env = {**os.environ, "MPLBACKEND": "Agg",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-        nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                resources={"metadata": {"path": work}}).execute(env=env)
+        # ipykernel 7 warns on every start that its local TCP channel is unencrypted: not the build's news
+        nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": work}},
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute(env=env)
         return {p.relative_to(work).as_posix(): p.read_bytes() for p in sorted(Path(work).rglob("*")) if p.is_file()}
 
 
@@ -64,7 +65,7 @@ def render(path: Path, execute: bool, root: Path) -> tuple[str, dict[str, bytes]
     markdown = re.sub(r"\]\((\d\d_\w+)\.ipynb([#)])", r"](\1.md\2", markdown)
     state = "run when this site was built" if execute else "as stored, without outputs"
     note = (f'!!! note "A notebook"\n    This page is the notebook `tutorials/{path.name}`, {state}. '
-            f'[Download it]({path.name}) and run it with Jupyter (`pip install -e ".[notebooks]"`).\n')
+            f'[Download it]({path.name}) and run it with Jupyter (`pip install -e ".[notebooks]" jupyterlab`).\n')
     title, _, rest = markdown.partition("\n")
     files = dict(resources.get("outputs", {}))
     files.update({f"{path.stem}/{name}": data for name, data in written.items()})  # beside the page's URL

@@ -14,6 +14,7 @@ graded per call where one call can show several things.
 
 from __future__ import annotations
 
+import ast
 import io
 import math
 import os
@@ -88,6 +89,9 @@ def test_grade_a_file_grades_its_exercise(tmp_path):
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):
+    # as the help says (it said "0 when everything you asked for passed, 1 otherwise")
+    for parser in (grader.build_parser(), grader.build_parser()._subparsers._group_actions[0].choices["grade"]):
+        assert "2 for an unknown exercise or a missing folder" in " ".join(parser.format_help().split())
     code, text = run(["grade", str(tmp_path / "missing")])
     assert code == 2 and "there is no folder" in text and "start" in text
     code, text = run(["grade", str(tmp_path), "nope"])
@@ -194,10 +198,70 @@ def test_grade_output_is_deterministic_and_python_m_works(tmp_path):
 
 
 def test_docs_list_every_exercise():
+    # a row per exercise, whose call names the stub's parameters in order (`numerical_gradient(f, x, h=1e-5)`)
     with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
         text = fh.read()
     for ex in EXERCISES:
         assert f"| {ex.label} | `{ex.name}` | `{ex.function}(" in text, ex.name
+        shown = re.search(rf"\| {ex.label} \| `{ex.name}` \| `{ex.function}\(([^)]*)\)", text)[1]
+        with open(ex.stub, encoding="utf-8") as fh:
+            [stub] = [n for n in ast.parse(fh.read()).body if isinstance(n, ast.FunctionDef) and n.name == ex.function]
+        assert re.findall(r"(\w+)(?:=[^,]*)?(?:, |$)", shown) == [a.arg for a in stub.args.args], (ex.name, shown)
+
+
+def test_the_grading_docs_exercises_md_shows_is_the_graders(tmp_path, monkeypatch):
+    # "Grade": a pass, then a FAIL with its hint for each of two known mistakes, line for line as the grader prints it
+    with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
+        [shown] = re.findall(r"^```text\n(Grading .*?)^```", fh.read(), re.S | re.M)
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("work")
+    write("work", "mul_backward", solution("mul_backward"))
+    for name, mistake in (("unbroadcast", "no_keepdims"), ("central_difference", "forward_difference")):
+        write("work", name, dict(catalog.get(name).wrong_answers())[mistake])
+    code, text = run(["grade", "work", "ex01", "ex07", "ex10"])
+    assert code == 1 and text == shown, text
+
+
+#: A student file for each row of docs/exercises.md's table "What a FAIL message can say", in its order.
+MESSAGES = {
+    "mul_backward": None,  # the stub: not implemented yet
+    "tanh_backward": dict(catalog.get("tanh_backward").wrong_answers())["no_square"],
+    "unbroadcast": "def unbroadcast(grad, shape):\n    return grad.sum(axis=0, keepdims=True).tolist()\n",
+    "softmax_ce_backward": "import numpy as np\ndef softmax_cross_entropy_backward(logits, targets):\n"
+                           "    logits -= logits.max(axis=1, keepdims=True)\n    p = np.exp(logits)\n"
+                           "    p /= p.sum(axis=1, keepdims=True)\n    p[np.arange(len(targets)), targets] -= 1\n"
+                           "    return p / len(targets)\n",
+    "linear_backward": "def linear_backward(x, W, g):\n    return 1 / 0\n",
+    "sigmoid_backward": "def sigmoid_backward(x, upstream)\n    return 0.0\n",
+    "pow_backward": "import sys\ndef pow_backward(x, n, upstream):\n    sys.exit(3)\n",
+    "fans": "import torch\ndef fans(shape):\n    return 1, 1\n",
+    "topological_order": "def topological_order(root):\n    while True:\n        pass\n",
+    "accumulate_grads": "import os\ndef accumulate_grads(edges, root):\n    os._exit(7)\n",
+    "central_difference": "import faulthandler\ndef numerical_gradient(f, x, h=1e-5):\n    faulthandler._sigsegv()\n",
+    "xavier_uniform": "import numpy as np\ndef xavier_uniform(shape, rng=None, dtype=np.float32):\n"
+                      "    return np.ones((50000, 50000))\n",
+    "he_normal": None,  # no file: not started
+}
+
+
+def test_every_fail_message_docs_exercises_md_lists_is_how_a_message_starts(tmp_path):
+    # two rows quoted a message's middle as its start: "expected an ndarray ..." comes after the call, and a crash is
+    # "the grading process was killed by SIGSEGV ...". Each row's patterns (`f(...)` a call, `...` and numbers anything)
+    # start the messages of the files above, in the table's order.
+    with open(os.path.join(REPO, "docs", "exercises.md"), encoding="utf-8") as fh:
+        table = fh.read().split("What a `FAIL` message can say")[1].split("\n\n")[1]
+    rows = [re.findall(r"`([^`]+)`", row) for row in re.findall(r"^\| (`.*?`(?: / `.*?`)?) \|", table, re.M)]
+    grader.start(str(tmp_path), "mul_backward")
+    for name, source in MESSAGES.items():
+        if source is not None:
+            write(tmp_path, name, source)
+    found = {r.name: r.message for r in grader.grade(str(tmp_path), list(MESSAGES), timeout=2)}  # catalog order
+    messages = [found[name] for name in MESSAGES]
+    patterns = [re.sub(r"\\d\+|N", r"\\d+", re.sub(r"\d+", r"\\d+", re.escape(p))).replace(
+        re.escape("f(...)"), r"\w+\(.*?\)").replace(re.escape("..."), ".*") for row in rows for p in row]
+    assert len(rows) == 12 and len(patterns) == len(messages) == 13, (rows, len(messages))
+    for pattern, message in zip(patterns, messages):
+        assert re.match(pattern, message, re.S), (pattern, message)
 
 
 def test_the_reference_solutions_are_not_in_the_package():

@@ -136,6 +136,16 @@ def test_the_report_writes_every_file(two_reports: tuple[Path, Path]) -> None:
     assert every["experiments"][5]["tables"]["main"] == experiments.training(rng=0, quick=True).table.to_dict()
 
 
+def test_the_lecture_report_page_lists_the_sections_in_the_reports_order(two_reports: tuple[Path, Path]) -> None:
+    # docs/howto/lecture-report.md, "What it contains": a row per section, numbered in the page's order, each named
+    # as the section's title begins ("gradient statistics": "Gradient magnitude layer by layer", ...)
+    text = (Path(__file__).resolve().parents[2] / "docs" / "howto" / "lecture-report.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (\w+)", text.split("## What it contains")[1], re.M)
+    titles = [e["title"] for e in json.loads((two_reports[0] / "report.json").read_text())["experiments"]]
+    assert [int(n) for n, _ in rows] == list(range(1, len(SECTIONS) + 1)) and len(titles) == len(SECTIONS)
+    assert [word.lower() for _, word in rows] == [re.match(r"\w+", t)[0].lower() for t in titles], (rows, titles)
+
+
 def test_the_page_opens_with_the_verdict_and_is_self_contained(two_reports: tuple[Path, Path]) -> None:
     page = (two_reports[0] / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -44,6 +45,24 @@ def test_scalar_mlp_lists_micrograds_parameters_in_its_order_and_trains_to_the_s
                                rtol=1e-13)  # the last bits differ with the order in which grads add up
     np.testing.assert_allclose([p.data for p in ours.parameters()], [p.data for p in theirs.parameters()],
                                rtol=1e-12, atol=1e-14)  # atol: a weight that ends at 0 in one is 1e-17 in the other
+
+
+def test_micrograds_nonlin_is_the_activation_engines_md_names():
+    # a port of micrograd's `Neuron(nin, nonlin=False)` stops at "unexpected keyword argument 'nonlin'", and the
+    # page's list of differences did not say what to write: `activation="linear"` (`nonlin=True`: "relu", the defaults)
+    mnn = require_module("micrograd.nn")
+    with open(Path(__file__).resolve().parents[2] / "docs" / "concepts" / "engines.md", encoding="utf-8") as fh:
+        page = " ".join(fh.read().split())
+    assert 'where micrograd\'s take `nonlin=`: `nonlin=True` is `activation="relu"` (the default of both), ' \
+           '`nonlin=False` is `activation="linear"`' in page
+    x = [0.5, -2.0, 1.5]
+    for nonlin, activation in ((True, "relu"), (False, "linear")):
+        theirs = mnn.Neuron(3, nonlin=nonlin)
+        ours = scalar_nn.Neuron(3, activation, weights=[w.data for w in theirs.w], bias=theirs.b.data)
+        for w in (0.3, -0.7):  # a positive and a negative pre-activation
+            theirs.b.data = ours.b.data = w - sum(wi.data * xi for wi, xi in zip(theirs.w, x))
+            assert ours(x).data == pytest.approx(theirs(x).data, rel=1e-12, abs=1e-15), (nonlin, w)
+    assert scalar_nn.Neuron(3).activation == "relu" and mnn.Neuron(3).nonlin
 
 
 def test_micrograds_readme_expression_gives_its_printed_numbers():

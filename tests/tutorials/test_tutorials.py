@@ -68,6 +68,21 @@ def test_readme_lists_every_notebook():
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_each_asks_for_predictions_checks_them_and_ends_with_exercises(name):
+    # the README: "Each asks for predictions and checks them with an assert, and ends with exercises"
+    cells = require_module("jupytext").read(TUTORIALS / f"{name}.py").cells
+    asks = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "**Predict" in c.source]
+    assert len(asks) >= 3, name
+    for i in asks:  # the code cell that follows the question asserts the answer
+        answer = next(c.source for c in cells[i + 1:] if c.cell_type == "code")
+        assert re.search(r"^\s*assert ", answer, re.M), (name, cells[i].source[:80])
+    headings = [line for c in cells if c.cell_type == "markdown" for line in c.source.splitlines() if line[:3] == "## "]
+    assert headings[-1] == "## Exercises", (name, headings[-1])
+    assert "Each asks for predictions and checks them with an assert, and ends with exercises" in " ".join(
+        (REPO / "README.md").read_text(encoding="utf-8").split())
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_notebook_is_in_sync_with_its_source(name):
     jupytext = require_module("jupytext")
     nbformat = require_module("nbformat")
@@ -138,17 +153,23 @@ def test_section_headings_are_markdown_not_code_comments(name):
 
 
 def test_grader_commands_name_real_exercises():
+    # ... and tutorials/README.md's table "notebook | exercises" gives each notebook the ones it names
     from tinygrad_init import exercises
 
     known = {ex.name for ex in exercises.EXERCISES}
-    named = set()
+    named, table = set(), dict(re.findall(r"^\| (\d\d) \| (`.*`[^|]*) \|$", (TUTORIALS / "README.md").read_text(
+        encoding="utf-8"), re.M))
+    assert sorted(table) == [name[:2] for name in NAMES], table
     for name in NAMES:
         markdown = _markdown(name)
         assert "tinygrad-init exercises grade my_exercises" in markdown, name
+        own = set()
         for match in re.finditer(r"tinygrad-init exercises grade my_exercises(?: (\w+))?", markdown):
             if match.group(1):
                 assert match.group(1) in known, f"{name} names the unknown exercise {match.group(1)!r}"
-                named.add(match.group(1))
+                own.add(match.group(1))
+        assert set(re.findall(r"`(\w+)`", table.get(name[:2], ""))) == own, (name, table.get(name[:2]), own)
+        named |= own
     assert named == known, f"exercises no tutorial names: {sorted(known - named)}"
 
 

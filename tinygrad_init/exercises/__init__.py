@@ -8,10 +8,12 @@ Students:
 
 (`python -m tinygrad_init.exercises ...` does the same.) In Python:
 
-    from tinygrad_init import exercises
-    exercises.start("work")
-    for result in exercises.grade("work"):
-        print(result.name, result.status)
+```python
+from tinygrad_init import exercises
+exercises.start("work")
+for result in exercises.grade("work"):
+    print(result.name, result.status)
+```
 
 Layout of this package (see `docs/exercises.md` for how to add an exercise):
 

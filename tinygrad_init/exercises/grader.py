@@ -226,7 +226,7 @@ _EXAMPLES = (
 _EPILOG_TAIL = """
 Your code runs in a separate process with a time limit per exercise, so an endless
 loop or a crash in it is reported, not fatal. The exit status is 0 when everything you
-asked for passed, 1 otherwise.
+asked for passed, 1 when something did not, 2 for an unknown exercise or a missing folder.
 """
 
 
@@ -271,7 +271,7 @@ def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentPars
         "grade", help="check your solutions",
         description=_para("Run the checks on your files in DIR and print PASS or FAIL per exercise, with a "
                           "hint when your answer matches a known mistake. Exit status 0 when all of them "
-                          "pass, 1 otherwise."),
+                          "pass, 1 when one does not, 2 for an unknown exercise or a missing folder."),
         epilog=_examples(prog, [("grade work", "every exercise"), ("grade work 3 4 5", "exercises 3, 4 and 5"),
                                 ("grade . ex07", "exercise 7, from inside the folder"),
                                 ("grade work --timeout 30", "allow 30 s per exercise")]),

@@ -5,6 +5,8 @@ balanced (the first `n % k` get one point more) and the rows shuffled, so that a
 Points are computed in float64 and rounded once; the same `rng` seed gives the same arrays:
 
 ```python
+from tinygrad_init import data
+
 X, y = data.moons(200, noise=0.1, rng=0)  # (200, 2) float32, (200,) int64
 X_train, X_test, y_train, y_test = data.train_test_split(X, y, 0.25, rng=0)
 ```

@@ -39,10 +39,11 @@ def test_no_module_is_over_600_lines() -> None:
 
 
 def test_the_code_passes_ruff() -> None:
-    """The package, its tests, benchmarks and tutorials are linted with one configuration (pyproject.toml)."""
+    """The package, its tests, benchmarks, tutorials, the docs' hooks and the scripts are linted with one
+    configuration (pyproject.toml)."""
     require_module("ruff")  # under CI=true a missing tool fails
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "tinygrad_init", "tests", "benchmarks",
-                           "tutorials"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                           "tutorials", "docs", "scripts"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

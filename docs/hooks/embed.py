@@ -33,7 +33,8 @@ def source_block(name: str, nodoc: bool, root: Path) -> str:
     body = getattr(ast.parse(text).body[0], "body", [None])
     doc = body[0] if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else None
     if nodoc and doc is not None and isinstance(doc.value.value, str):
-        text = "".join(line for i, line in enumerate(text.splitlines(True)) if not doc.lineno <= i + 1 <= doc.end_lineno)
+        lines = text.splitlines(True)
+        text = "".join(line for i, line in enumerate(lines) if not doc.lineno <= i + 1 <= doc.end_lineno)
     path = Path(inspect.getsourcefile(obj)).resolve()
     shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     what = "without its docstring, " if nodoc else ""

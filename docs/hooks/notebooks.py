@@ -85,7 +85,8 @@ def _render(path: Path, execute: bool, root: Path) -> tuple[str, dict[str, bytes
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:
-    section = next((item["Tutorials"] for item in config.nav or [] if isinstance(item, dict) and "Tutorials" in item), None)
+    nav = config.nav or []
+    section = next((item["Tutorials"] for item in nav if isinstance(item, dict) and "Tutorials" in item), None)
     if section is not None:
         section += [f"tutorials/{p.stem}.md" for p in notebooks(config) if f"tutorials/{p.stem}.md" not in section]
     return config

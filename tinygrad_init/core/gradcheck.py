@@ -18,6 +18,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, format_number
+from .ops import quiet
 from .tensor import Tensor, no_grad
 from .value import Value
 
@@ -280,7 +281,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     arrays = [_point(x, i, fn, notes) for i, x in enumerate(inputs)]
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
-    out = f(*leaves)
+    out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
     shape = _output(out, scalar, fn).shape
     if upstream is None:
         gen = as_rng(rng)
@@ -357,10 +358,14 @@ def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], 
     """A guess at what is wrong, for the student reading the message."""
     if c.ok or c.note:
         return ""
+    s = total()  # first: at a kink of relu the analytic gradient may be 0 everywhere
+    if not math.isfinite(s):
+        return ("f itself is not finite at this point (inf or nan in its output: log or 1/x at 0, log of a negative "
+                "number, an overflow), so S = sum(u * f) is not either: no central difference is a slope, for any "
+                "element; check at a point where f is finite.")
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
-    s = total()  # first: at a kink of relu the analytic gradient may be 0 everywhere
     right, left = (_shifted(total, arr, w.index, eps) - s) / eps, (s - _shifted(total, arr, w.index, -eps)) / eps
     if abs(right - left) > max(1e-3, 1e-2 * max(abs(left), abs(right))):
         return (f"f has a kink here (slope {_fmt(left)} from the left, {_fmt(right)} from the right): relu at 0, max "

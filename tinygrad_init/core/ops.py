@@ -87,6 +87,17 @@ def _keeping_output(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarr
     return forward
 
 
+def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
+    """`forward` of a float16 input computed in float32 and rounded once, as PyTorch computes float16 (a softmax
+    rounded to float16 step by step was up to 7 ulps off); what it saves stays float32, for its backward rule."""
+    def run(x: np.ndarray, **params: Any) -> tuple:
+        if x.dtype != np.float16:
+            return forward(x, **params)
+        out, saved = forward(x.astype(np.float32), **params)
+        return half(out), saved
+    return run
+
+
 @quiet
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
     out = a ** b
@@ -232,10 +243,10 @@ _TABLE = [
     Op("exp", quiet(_keeping_output(np.exp)), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),
     Op("log", quiet(lambda x: (np.log(x), x)), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
     Op("tanh", _keeping_output(np.tanh), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
-    Op("sigmoid", _keeping_output(stable_sigmoid), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
+    Op("sigmoid", _in_float32(_keeping_output(stable_sigmoid)), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
     Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),
-    Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
+    Op("softplus", _in_float32(_softplus), lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims)),
        lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
     Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n",)),
@@ -247,9 +258,9 @@ _TABLE = [
        ("dx = g.transpose(inverse axes)",)),
     Op("getitem", lambda x, index: (x[index], (x.shape, index)), _getitem_backward,
        ("dx = zeros, with g added at x[index]",)),
-    Op("log_softmax", _log_softmax, lambda s, g, n: (g - s[0] * add_reduce(g, s[1], True),),
+    Op("log_softmax", _in_float32(_log_softmax), lambda s, g, n: (g - s[0] * add_reduce(g, s[1], True),),
        ("dx = g - softmax(x) * sum(g)",)),
-    Op("softmax", _softmax, lambda s, g, n: (s[0] * (g - add_reduce(g * s[0], s[1], True)),),
+    Op("softmax", _in_float32(_softmax), lambda s, g, n: (s[0] * (g - add_reduce(g * s[0], s[1], True)),),
        ("dx = s * (g - sum(g * s))",), (-1,)),
 ]
 

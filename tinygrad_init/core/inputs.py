@@ -4,6 +4,7 @@ function says what to do with an argument it cannot use."""
 from __future__ import annotations
 
 import numbers
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -120,6 +121,8 @@ def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
             "a Value: the tensor engine (Tensor) and the scalar engine (Value) do not mix. Use Tensor(value.data), "
             "or Values throughout." if isinstance(x, Value) else
             f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
+                                                 else "tensors hold floats (PyTorch's refuse it too): write float(x)"
+                                                 if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16

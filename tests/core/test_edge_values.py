@@ -98,3 +98,15 @@ def test_float16_activations_are_computed_in_float32_and_rounded_once_as_in_pyto
     g = np.random.default_rng(1).standard_normal(a.shape).astype(np.float16)
     y.backward(g)
     assert x.grad.dtype == np.float16
+
+
+@pytest.mark.parametrize("op", ["sum", "mean"])
+def test_a_sum_or_mean_of_inf_and_minus_inf_is_nan_without_a_warning_as_in_pytorch(op):
+    # numpy said "RuntimeWarning: invalid value encountered in reduce"
+    a = np.array([[INF, -INF, 1.0], [INF, 2.0, 3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = [getattr(Tensor(a), op)(axis=axis).data for axis in (None, 1)]
+    for got, axis in zip(ours, (None, 1)):
+        want = getattr(torch.from_numpy(a), op)(*(() if axis is None else (axis,))).numpy()
+        np.testing.assert_array_equal(got, want)

@@ -9,9 +9,10 @@ sums broadcasting back in one place; `needs[i]` says whether input i wants a gra
 or the output, -1, were saved: backward checks that none was changed in place since).
 
 Numbers follow IEEE 754 as PyTorch's do: `exp(1000)` is inf, `log(0)` -inf, `0/0` nan. The ops that make them from
-ordinary numbers (exp, log, /, **, the softmaxes) and every backward pass run `quiet`: without numpy's RuntimeWarning,
-which PyTorch does not give either. +, -, * and @, a network's hot path, leave numpy's warning on for an overflow and
-for inf - inf or 0 * inf: numpy's errstate around each (0.4 us) would cost a small network's training step 4%.
+ordinary numbers (exp, log, /, **), the reductions and softmaxes (inf + -inf) and every backward pass run `quiet`:
+without numpy's RuntimeWarning, which PyTorch does not give either. +, -, * and @, a network's hot path, leave numpy's
+warning on for an overflow and for inf - inf or 0 * inf: numpy's errstate around each (0.4 us) would cost a small
+network's training step 4%.
 """
 
 from __future__ import annotations
@@ -169,6 +170,7 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 # ------------------------------------------------------------------ reductions and shapes
 
 
+@quiet  # inf + -inf: nan
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
     wide = _wide(x)  # divided before rounding (n itself may exceed float16's 65504), as numpy and PyTorch do
     total = np.add.reduce(x, axis, wide, None, keepdims)
@@ -247,7 +249,7 @@ _TABLE = [
     Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _in_float32(_softplus), lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
-    Op("sum", lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims)),
+    Op("sum", quiet(lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims))),
        lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
     Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n",)),
     Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0,)),

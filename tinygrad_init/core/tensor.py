@@ -31,7 +31,7 @@ from .value import Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
 
-_MODE, _new = autograd._MODE, object.__new__
+_MODE, _new, _backward = autograd._MODE, object.__new__, quiet(autograd.backward)  # inf, nan: no numpy warnings
 
 
 class _Freed:
@@ -553,7 +553,7 @@ class Tensor(_GraphNode):
                 node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
                 held.append(node)
         try:
-            quiet(autograd.backward)(self.grad_fn or self, seed, order, retain_graph)  # inf, nan: no warnings
+            _backward(self.grad_fn or self, seed, order, retain_graph)
             for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
                 node.gradient()
         finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)

@@ -110,3 +110,19 @@ def test_a_sum_or_mean_of_inf_and_minus_inf_is_nan_without_a_warning_as_in_pytor
     for got, axis in zip(ours, (None, 1)):
         want = getattr(torch.from_numpy(a), op)(*(() if axis is None else (axis,))).numpy()
         np.testing.assert_array_equal(got, want)
+
+
+def test_a_float16_sigmoid_has_pytorchs_slope_0_where_it_rounds_to_1():
+    # computed in float32, the slope came from the unrounded result: 4.5e-5 at x = 10, where the float16 result is 1
+    # and PyTorch's slope, from the result it holds, is 0; softmax's backward likewise reads the rounded result
+    x, t = Tensor(np.array([10.0, 12.0, -3.0], np.float16), requires_grad=True), torch.tensor(
+        [10.0, 12.0, -3.0], dtype=torch.float16, requires_grad=True)
+    x.sigmoid().backward(np.ones(3, np.float16))
+    t.sigmoid().backward(torch.ones(3, dtype=torch.float16))
+    assert x.grad[0] == x.grad[1] == 0 and _same(x.grad, t.grad, 1e-3)
+    a = (np.random.default_rng(2).standard_normal((3, 500)) * 6).astype(np.float16)
+    g = np.random.default_rng(3).standard_normal(a.shape).astype(np.float16)
+    s, ts = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    s.softmax(-1).backward(g)
+    ts.softmax(-1).backward(torch.from_numpy(g))
+    np.testing.assert_array_equal(s.grad, ts.grad.numpy())

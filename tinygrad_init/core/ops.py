@@ -90,12 +90,15 @@ def _keeping_output(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarr
 
 def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
     """`forward` of a float16 input computed in float32 and rounded once, as PyTorch computes float16 (a softmax
-    rounded to float16 step by step was up to 7 ulps off); what it saves stays float32, for its backward rule."""
+    rounded to float16 step by step was up to 7 ulps off). What it saves stays float32, so that its backward rule
+    computes in float32 too, the result saved as rounded (PyTorch's sigmoid has slope 0 where it rounds to 1)."""
     def run(x: np.ndarray, **params: Any) -> tuple:
         if x.dtype != np.float16:
             return forward(x, **params)
         out, saved = forward(x.astype(np.float32), **params)
-        return half(out), saved
+        held = (rounded := half(out)).astype(np.float32)
+        return rounded, held if saved is out else tuple(held if s is out else s for s in saved) \
+            if type(saved) is tuple else saved
     return run
 
 

@@ -126,3 +126,16 @@ def test_a_float16_sigmoid_has_pytorchs_slope_0_where_it_rounds_to_1():
     s.softmax(-1).backward(g)
     ts.softmax(-1).backward(torch.from_numpy(g))
     np.testing.assert_array_equal(s.grad, ts.grad.numpy())
+
+
+@pytest.mark.parametrize("exponent", [-1, [-1, 1, 2], -3])
+def test_an_unsigned_tensor_to_a_negative_integer_power_is_refused_as_in_pytorch(exponent):
+    # the exponent took the tensor's dtype first: uint8 ** -1 was uint8 ** 255, silently [1, 0, 0] for [1, 2, 3];
+    # PyTorch (and numpy, for signed integers) refuses integers to negative integer powers
+    a = np.array([1, 2, 3], np.uint8)
+    if isinstance(exponent, int):  # (PyTorch takes no list)
+        with pytest.raises(RuntimeError, match="Integers to negative integer powers are not allowed"):
+            torch.from_numpy(a) ** exponent
+    with pytest.raises(ValueError, match=r"^pow: integers to negative integer powers are not allowed .* dtype uint8"):
+        Tensor(a, dtype=np.uint8) ** exponent
+    assert ((-2) ** Tensor(a, dtype=np.uint8)).data.tolist() == ((-2) ** torch.from_numpy(a)).tolist()  # a base: wraps

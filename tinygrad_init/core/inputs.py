@@ -103,12 +103,13 @@ def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 
-def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
+def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarray:
     """A number or array operand of a tensor holding `data`, as an array typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower. A division's
     operand is floating with any tensor. A number with a float16 tensor of one or more axes stays float32 (1e5,
-    which float16 cannot hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once."""
+    which float16 cannot hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once.
+    `right`: `x` is the right operand (the exponent of a power)."""
     like = data.dtype
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
     try:
@@ -126,6 +127,9 @@ def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
+    if weak and op == "pow" and right and like.kind == "u" and kind == 1 and np.any(arr < 0):  # (not 255 for -1)
+        raise ValueError(f"pow: integers to negative integer powers are not allowed (as in numpy and PyTorch), got "
+                         f"{x!r:.40} for a tensor of dtype {like}; convert it first, e.g. Tensor(t, dtype=np.float32)")
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
         return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
     return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)

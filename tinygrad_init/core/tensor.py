@@ -361,7 +361,7 @@ class Tensor(_GraphNode):
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
         if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
-            arr = constant(other, self.data, fn.name)
+            arr = constant(other, self.data, fn.name, not reverse)
             other = Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y, rounded = a.data, b.data, False

@@ -139,3 +139,13 @@ def test_an_unsigned_tensor_to_a_negative_integer_power_is_refused_as_in_pytorch
     with pytest.raises(ValueError, match=r"^pow: integers to negative integer powers are not allowed .* dtype uint8"):
         Tensor(a, dtype=np.uint8) ** exponent
     assert ((-2) ** Tensor(a, dtype=np.uint8)).data.tolist() == ((-2) ** torch.from_numpy(a)).tolist()  # a base: wraps
+
+
+def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():
+    # numpy said "RuntimeWarning: overflow encountered in cast" (and "invalid value" before refusing nan as an int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        big, half = Tensor([1e39, -1e39]), Tensor(np.array([1e5, 2.0]), dtype=np.float16)
+        with pytest.raises(ValueError, match="does not fit dtype int64"):
+            Tensor([NAN], dtype=np.int64)
+    assert _same(big.data, torch.tensor([1e39, -1e39])) and _same(half.data, torch.tensor([1e5, 2.0], dtype=torch.half))

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..utils import check_int
+from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
@@ -54,7 +55,7 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             "real numbers; pass a number, a (nested) list of numbers or a numpy array of booleans, integers or floats"))
     if dtype is not None:
         try:
-            out = arr.astype(dtype, copy=False)
+            out = arr if arr.dtype == dtype else _cast(arr, dtype)
         except TypeError:  # not a dtype
             out = None
         if out is None or out.dtype.kind not in "bf":  # (floats, the common case, and bools need no check)
@@ -64,7 +65,13 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                     (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: any)
                 raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
-    return arr if arr.dtype.kind == "f" and hasattr(data, "__array__") else arr.astype(np.float32)  # numpy's, torch's
+    return arr if arr.dtype.kind == "f" and hasattr(data, "__array__") else _cast(arr, np.float32)  # numpy's, torch's
+
+
+@quiet
+def _cast(arr: np.ndarray, dtype: Any) -> np.ndarray:
+    """`arr` in `dtype`: a number beyond it is inf (1e39 in float32), as in PyTorch, without numpy's RuntimeWarning."""
+    return arr.astype(dtype, copy=False)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:

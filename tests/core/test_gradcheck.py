@@ -240,6 +240,15 @@ def test_a_function_not_finite_at_the_point_itself_is_named_without_numpys_warni
     assert not r.ok and "f itself is not finite at this point" in r.hint and "for any element" in str(r)
 
 
+@pytest.mark.parametrize("f,x", [(lambda x: (x - x) ** 0.5 + x, np.array([1.0, 2.0])),
+                                 (lambda v: (v - v) ** 0.5 + v, 1.0), (lambda v: (v - v) ** 0.5 * 0.0 + v, 1.0)])
+def test_an_analytic_nan_where_f_is_smooth_is_explained_as_a_pole_inside_f(f, x):
+    # f(x) = x, but its graph passes through 0 ** 0.5 (local derivative inf, then inf - inf = nan): no hint was given
+    r = gradcheck(f, x, raise_on_fail=False)
+    assert not r.ok and math.isnan(r.where.analytic) and math.isfinite(r.where.numeric)
+    assert "met a pole inside f" in r.hint and "PyTorch's backward gives the same" in r.hint
+
+
 def test_wrong_gradient_shape_is_reported():
     r = gradcheck(lambda x: _apply(WrongShape, x), X, raise_on_fail=False)
     assert not r.ok and r.where.index is None

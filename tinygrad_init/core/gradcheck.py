@@ -386,6 +386,11 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
         return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
                 "right): relu at 0, max with ties or abs at 0 have no derivative there, so no backward rule can "
                 "match; check at a point away from it.")
+    if not math.isfinite(w.analytic):
+        return (f"The analytic gradient is {_fmt(w.analytic)} where f and the numeric one are finite: a backward rule "
+                "met a pole inside f (the infinite local derivative of x ** 0.5, 1/x or log at 0, then times 0 or "
+                "minus another inf), though f is smooth here; PyTorch's backward gives the same. Rewrite f without "
+                "the pole, or check at another point.")
     if np.all(c.analytic == 0) and np.any(np.abs(c.numeric[np.isfinite(c.numeric)]) > atol):
         return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
                 ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "

@@ -96,9 +96,10 @@ def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
         if x.dtype != np.float16:
             return forward(x, **params)
         out, saved = forward(x.astype(np.float32), **params)
-        held = (rounded := half(out)).astype(np.float32)
-        return rounded, held if saved is out else tuple(held if s is out else s for s in saved) \
-            if type(saved) is tuple else saved
+        rounded = half(out)
+        if saved is out or type(saved) is tuple and saved[0] is out:  # sigmoid's output, softmax's (output, axis)
+            saved = rounded.astype(np.float32) if saved is out else (rounded.astype(np.float32), *saved[1:])
+        return rounded, saved
     return run
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -453,6 +455,18 @@ def test_minus_on_bool_tensors_names_the_op_and_a_way_that_works():
 def test_non_numbers_are_refused(bad):
     with pytest.raises(TypeError, match="Tensor: cannot make a tensor of"):
         Tensor(bad)
+
+
+@pytest.mark.parametrize("make,op", [
+    (lambda: Value(2.0) + Decimal("0.1"), "add"), (lambda: Decimal("0.1") * Value(2.0), "mul"),
+    (lambda: Value(Decimal(1)), "Value"), (lambda: Tensor([1.0]) + Decimal("0.1"), "add"),
+    (lambda: Fraction(1, 3) * Tensor([1.0]), "mul")])
+def test_a_fraction_or_decimal_that_an_engine_refuses_is_told_to_be_written_as_float(make, op):
+    # a Decimal was told "Use tinygrad_init.Tensor for arrays" (Value) and a Fraction, which Value takes,
+    # "use numbers, numpy arrays or Tensors" (Tensor, which refuses it as PyTorch does)
+    with pytest.raises(TypeError, match=rf"^{op}: .*(Decimal|Fraction).*: write float\(x\)$"):
+        make()
+    assert (Value(2.0) * Fraction(1, 4)).data == 0.5
 
 
 def test_truth_value_follows_numpy_and_pytorch():

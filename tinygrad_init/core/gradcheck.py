@@ -18,6 +18,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, format_number
+from .ops import quiet
 from .tensor import Tensor, no_grad
 from .value import Value
 
@@ -190,16 +191,25 @@ def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], st
     return s
 
 
-def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str) -> np.ndarray:
-    """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded)."""
-    grad = np.empty(arr.shape)
+def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str) -> tuple[np.ndarray, ...]:
+    """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded); and the one-sided
+    slopes, from the left and from the right, which differ at a kink."""
+    grad, left, right, s = np.empty(arr.shape), np.empty(arr.shape), np.empty(arr.shape), total()
     for j in np.ndindex(arr.shape):
         step = (arr[j] + eps) - (arr[j] - eps)
         if step == 0:
             raise ValueError(f"{where}: eps={eps:g} is too small for the element {arr[j]:g} at {list(j)}: x + eps == x "
                              "in float64, so no step is taken. Use an eps of about 1e-6 * |x|.")
-        grad[j] = (_shifted(total, arr, j, eps) - _shifted(total, arr, j, -eps)) / step
-    return grad
+        up, down = _shifted(total, arr, j, eps), _shifted(total, arr, j, -eps)
+        grad[j], left[j], right[j] = (up - down) / step, (s - down) / eps, (up - s) / eps
+    return grad, left, right
+
+
+@quiet
+def _kinks(left: np.ndarray, right: np.ndarray, rel: float = 1e-2) -> np.ndarray:
+    """Where the slopes from the left and from the right differ by more than rounding and curvature explain (by more
+    than `rel` of the steeper: the slopes of relu, abs or a tie differ by all of it, 1/x at 1e-4 by 2%)."""
+    return np.abs(right - left) > np.maximum(1e-3, rel * np.maximum(np.abs(left), np.abs(right)))
 
 
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
@@ -238,7 +248,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
                              "they must be equal")
         return float(np.dot(np.ravel(u), out.reshape(-1)))
 
-    g = _central(total, arr, eps, "numerical_grad: input 0")
+    g = _central(total, arr, eps, "numerical_grad: input 0")[0]
     return float(g) if scalar else g
 
 
@@ -280,7 +290,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     arrays = [_point(x, i, fn, notes) for i, x in enumerate(inputs)]
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
-    out = f(*leaves)
+    out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
     shape = _output(out, scalar, fn).shape
     if upstream is None:
         gen = as_rng(rng)
@@ -310,10 +320,18 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
             raise ValueError(f"{fn}: f returned shape {y.shape} at a nudged point but {u.shape} at the start")
         return float(np.dot(u.reshape(-1), y.reshape(-1)))
 
-    checks = [_compare(i, leaf.grad, _central(total, arr, eps, f"{fn}: input {i}"), atol, rtol)
-              for i, (leaf, arr) in enumerate(zip(leaves, arrays))]
+    sides = [_central(total, arr, eps, f"{fn}: input {i}") for i, arr in enumerate(arrays)]
+    checks = [_compare(i, leaf.grad, g, atol, rtol) for i, (leaf, (g, _, _)) in enumerate(zip(leaves, sides))]
+    if kinks := [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
+                 for j in np.ndindex(c.shape) if _kinks(left[j], right[j], 0.5) and not c.bad[j]]:
+        i, j, left, right = kinks[0]
+        notes.append(f"f has a kink at {_count(len(kinks), 'element')} that passed (the first: input {i}"
+                     f"{' at [' + ', '.join(map(str, j)) + ']' if j else ''}, slope {_fmt(left)} from the left, "
+                     f"{_fmt(right)} from the right): there the central difference is the mean of the two slopes, and "
+                     "the backward rule's convention (relu'(0) = 0, ties sharing the gradient) gave the same number. "
+                     "Check away from a kink to test the rule itself.")
     where = _worst(checks, atol, rtol)
-    hint = "" if where is None else _hint(checks[where.input], where, arrays[where.input], total, eps, atol, rtol)
+    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol)
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)
@@ -352,20 +370,27 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     return Worst(c.index, tuple(int(k) for k in j), *values)
 
 
-def _hint(c: InputCheck, w: Worst, arr: np.ndarray, total: Callable[[], float], eps: float, atol: float,
-          rtol: float) -> str:
-    """A guess at what is wrong, for the student reading the message."""
+def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, atol: float, rtol: float) -> str:
+    """A guess at what is wrong, for the student reading the message (`s`: S at the point; `left`, `right`: the
+    one-sided slopes)."""
     if c.ok or c.note:
         return ""
+    if not math.isfinite(s):
+        return ("f itself is not finite at this point (inf or nan in its output: log or 1/x at 0, log of a negative "
+                "number, an overflow), so S = sum(u * f) is not either: no central difference is a slope, for any "
+                "element; check at a point where f is finite.")
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
-    s = total()  # first: at a kink of relu the analytic gradient may be 0 everywhere
-    right, left = (_shifted(total, arr, w.index, eps) - s) / eps, (s - _shifted(total, arr, w.index, -eps)) / eps
-    if abs(right - left) > max(1e-3, 1e-2 * max(abs(left), abs(right))):
-        return (f"f has a kink here (slope {_fmt(left)} from the left, {_fmt(right)} from the right): relu at 0, max "
-                "with ties or abs at 0 have no derivative there, so no backward rule can match; check at a point "
-                "away from it.")
+    if _kinks(left[w.index], right[w.index]):  # first: at a kink of relu the analytic gradient may be 0 everywhere
+        return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
+                "right): relu at 0, max with ties or abs at 0 have no derivative there, so no backward rule can "
+                "match; check at a point away from it.")
+    if not math.isfinite(w.analytic):
+        return (f"The analytic gradient is {_fmt(w.analytic)} where f and the numeric one are finite: a backward rule "
+                "met a pole inside f (the infinite local derivative of x ** 0.5, 1/x or log at 0, then times 0 or "
+                "minus another inf), though f is smooth here; PyTorch's backward gives the same. Rewrite f without "
+                "the pole, or check at another point.")
     if np.all(c.analytic == 0) and np.any(np.abs(c.numeric[np.isfinite(c.numeric)]) > atol):
         return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
                 ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "

@@ -4,11 +4,13 @@ function says what to do with an argument it cannot use."""
 from __future__ import annotations
 
 import numbers
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from ..utils import check_int
+from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
@@ -53,7 +55,7 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             "real numbers; pass a number, a (nested) list of numbers or a numpy array of booleans, integers or floats"))
     if dtype is not None:
         try:
-            out = arr.astype(dtype, copy=False)
+            out = arr if arr.dtype == dtype else _cast(arr, dtype)
         except TypeError:  # not a dtype
             out = None
         if out is None or out.dtype.kind not in "bf":  # (floats, the common case, and bools need no check)
@@ -63,7 +65,13 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                     (arr >= (info := np.iinfo(out.dtype)).min) & (arr <= info.max)).all():  # numbers wrap (nan: any)
                 raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
-    return arr if arr.dtype.kind == "f" and hasattr(data, "__array__") else arr.astype(np.float32)  # numpy's, torch's
+    return arr if arr.dtype.kind == "f" and hasattr(data, "__array__") else _cast(arr, np.float32)  # numpy's, torch's
+
+
+@quiet
+def _cast(arr: np.ndarray, dtype: Any) -> np.ndarray:
+    """`arr` in `dtype`: a number beyond it is inf (1e39 in float32), as in PyTorch, without numpy's RuntimeWarning."""
+    return arr.astype(dtype, copy=False)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
@@ -102,12 +110,13 @@ def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 
-def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
+def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarray:
     """A number or array operand of a tensor holding `data`, as an array typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower. A division's
     operand is floating with any tensor. A number with a float16 tensor of one or more axes stays float32 (1e5,
-    which float16 cannot hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once."""
+    which float16 cannot hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once.
+    `right`: `x` is the right operand (the exponent of a power)."""
     like = data.dtype
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
     try:
@@ -120,9 +129,14 @@ def constant(x: Any, data: np.ndarray, op: str) -> np.ndarray:
             "a Value: the tensor engine (Tensor) and the scalar engine (Value) do not mix. Use Tensor(value.data), "
             "or Values throughout." if isinstance(x, Value) else
             f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
+                                                 else "tensors hold floats (PyTorch's refuse it too): write float(x)"
+                                                 if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
+    if weak and op == "pow" and right and like.kind == "u" and kind == 1 and np.any(arr < 0):  # (not 255 for -1)
+        raise ValueError(f"pow: integers to negative integer powers are not allowed (as in numpy and PyTorch), got "
+                         f"{x!r:.40} for a tensor of dtype {like}; convert it first, e.g. Tensor(t, dtype=np.float32)")
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
         return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
     return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)

@@ -7,6 +7,12 @@ gradient, is `dx = g @ W.T` and `dW = x.T @ g` (upstream x local w). Every entry
 sums broadcasting back in one place; `needs[i]` says whether input i wants a gradient), `rules`
 (each input's rule in words, for the ledger and the pictures) and `saves` (which inputs, 0 or 1,
 or the output, -1, were saved: backward checks that none was changed in place since).
+
+Numbers follow IEEE 754 as PyTorch's do: `exp(1000)` is inf, `log(0)` -inf, `0/0` nan. The ops that make them from
+ordinary numbers (exp, log, /, **), the reductions and softmaxes (inf + -inf) and every backward pass run `quiet`:
+without numpy's RuntimeWarning, which PyTorch does not give either. +, -, * and @, a network's hot path, leave numpy's
+warning on for an overflow and for inf - inf or 0 * inf: numpy's errstate around each (0.4 us) would cost a small
+network's training step 4%.
 """
 
 from __future__ import annotations
@@ -15,7 +21,11 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["Op", "OPS", "add_reduce", "broadcast_to", "stable_sigmoid"]
+__all__ = ["Op", "OPS", "add_reduce", "broadcast_to", "stable_sigmoid", "quiet", "half"]
+
+#: Runs a function with numpy's floating-point warnings off: overflow, x/0, log 0 and 0 * inf give inf and nan as
+#: IEEE 754 says and PyTorch gives them, without numpy's RuntimeWarning from inside an op (a decorator, reentrant).
+quiet = np.errstate(all="ignore")
 
 
 class Op(NamedTuple):
@@ -47,11 +57,17 @@ def _wide(x: np.ndarray) -> Any:
     return np.float32 if x.dtype == np.float16 else None
 
 
+@quiet
+def half(x: np.ndarray) -> np.ndarray:
+    """A float32 result rounded once to float16 (beyond 65504: inf, as in PyTorch)."""
+    return x.astype(np.float16)
+
+
 def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = False) -> np.ndarray:
     """`np.add.reduce(x, axis)`, summed in `_wide(x)` and rounded once to `x`'s dtype, as in PyTorch."""
     if (wide := _wide(x)) is None:
         return np.add.reduce(x, axis, None, None, keepdims)
-    return np.add.reduce(x, axis, wide, None, keepdims).astype(x.dtype)
+    return half(np.add.reduce(x, axis, wide, None, keepdims))
 
 
 def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> np.ndarray:
@@ -72,6 +88,22 @@ def _keeping_output(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarr
     return forward
 
 
+def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
+    """`forward` of a float16 input computed in float32 and rounded once, as PyTorch computes float16 (a softmax
+    rounded to float16 step by step was up to 7 ulps off). What it saves stays float32, so that its backward rule
+    computes in float32 too, the result saved as rounded (PyTorch's sigmoid has slope 0 where it rounds to 1)."""
+    def run(x: np.ndarray, **params: Any) -> tuple:
+        if x.dtype != np.float16:
+            return forward(x, **params)
+        out, saved = forward(x.astype(np.float32), **params)
+        rounded = half(out)
+        if saved is out or type(saved) is tuple and saved[0] is out:  # sigmoid's output, softmax's (output, axis)
+            saved = rounded.astype(np.float32) if saved is out else (rounded.astype(np.float32), *saved[1:])
+        return rounded, saved
+    return run
+
+
+@quiet
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
     out = a ** b
     return out, (a, b, out)
@@ -142,6 +174,7 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
 # ------------------------------------------------------------------ reductions and shapes
 
 
+@quiet  # inf + -inf: nan
 def _mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
     wide = _wide(x)  # divided before rounding (n itself may exceed float16's 65504), as numpy and PyTorch do
     total = np.add.reduce(x, axis, wide, None, keepdims)
@@ -182,6 +215,7 @@ def _getitem_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     return (out,)
 
 
+@quiet  # inf - inf along a row of infinities: nan, as in PyTorch
 def _log_softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
     if x.size == 0:  # softmax of nothing (along any axis, or all): an empty result
         return x.copy(), (x.copy(), axis)
@@ -191,6 +225,7 @@ def _log_softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
     return shifted - np.log(s), (e / s, axis)
 
 
+@quiet
 def _softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
     if x.size == 0:
         return x.copy(), (x.copy(), axis)
@@ -205,20 +240,20 @@ _TABLE = [
     Op("add", lambda a, b: (a + b, None), lambda s, g, n: (g, g), ("da = g", "db = g")),
     Op("sub", lambda a, b: (a - b, None), lambda s, g, n: (g, -g if n[1] else None), ("da = g", "db = -g")),
     Op("mul", lambda a, b: (a * b, (a, b)), _mul_backward, ("da = g * b", "db = g * a"), (0, 1)),
-    Op("div", lambda a, b: (a / b, (a, b)),
+    Op("div", quiet(lambda a, b: (a / b, (a, b))),
        lambda s, g, n: (g / s[1] if n[0] else None, -g * (s[0] / s[1]) / s[1] if n[1] else None),
        ("da = g / b", "db = -g * a / b**2"), (0, 1)),
     Op("pow", _pow, _pow_backward, ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, 1, -1)),
     Op("matmul", lambda a, b: (a @ b, (a, b)), _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), (0, 1)),
     Op("neg", lambda x: (-x, None), lambda s, g, n: (-g,), ("dx = -g",)),
-    Op("exp", _keeping_output(np.exp), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),
-    Op("log", lambda x: (np.log(x), x), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
+    Op("exp", quiet(_keeping_output(np.exp)), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),
+    Op("log", quiet(lambda x: (np.log(x), x)), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
     Op("tanh", _keeping_output(np.tanh), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
-    Op("sigmoid", _keeping_output(stable_sigmoid), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
+    Op("sigmoid", _in_float32(_keeping_output(stable_sigmoid)), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
     Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),
-    Op("softplus", _softplus, lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
-    Op("sum", lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims)),
+    Op("softplus", _in_float32(_softplus), lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
+    Op("sum", quiet(lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims))),
        lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
     Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n",)),
     Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0,)),
@@ -229,9 +264,9 @@ _TABLE = [
        ("dx = g.transpose(inverse axes)",)),
     Op("getitem", lambda x, index: (x[index], (x.shape, index)), _getitem_backward,
        ("dx = zeros, with g added at x[index]",)),
-    Op("log_softmax", _log_softmax, lambda s, g, n: (g - s[0] * add_reduce(g, s[1], True),),
+    Op("log_softmax", _in_float32(_log_softmax), lambda s, g, n: (g - s[0] * add_reduce(g, s[1], True),),
        ("dx = g - softmax(x) * sum(g)",)),
-    Op("softmax", _softmax, lambda s, g, n: (s[0] * (g - add_reduce(g * s[0], s[1], True)),),
+    Op("softmax", _in_float32(_softmax), lambda s, g, n: (s[0] * (g - add_reduce(g * s[0], s[1], True)),),
        ("dx = s * (g - sum(g * s))",), (-1,)),
 ]
 

@@ -26,12 +26,12 @@ from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
 from .inputs import Size, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
-from .ops import OPS, Op, add_reduce
+from .ops import OPS, Op, add_reduce, half, quiet
 from .value import Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
 
-_MODE, _new = autograd._MODE, object.__new__
+_MODE, _new, _backward = autograd._MODE, object.__new__, quiet(autograd.backward)  # inf, nan: no numpy warnings
 
 
 class _Freed:
@@ -361,12 +361,12 @@ class Tensor(_GraphNode):
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
         if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
-            arr = constant(other, self.data, fn.name)
+            arr = constant(other, self.data, fn.name, not reverse)
             other = Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
-        x, y, half = a.data, b.data, False
+        x, y, rounded = a.data, b.data, False
         if (dtype := x.dtype) is not y.dtype or dtype.kind != "f":
-            x, y, half = floats(x, y, fn.name)  # half: computed in float32, for a float16 result
+            x, y, rounded = floats(x, y, fn.name)  # computed in float32, for a float16 result
         try:
             out, saved = fn.forward(x, y)
         except TypeError:  # numpy refuses to subtract booleans
@@ -379,7 +379,7 @@ class Tensor(_GraphNode):
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
-        return _result(out.astype(np.float16) if half else out, fn, saved, a, b)
+        return _result(half(out) if rounded else out, fn, saved, a, b)
 
     def __add__(self, other: Any) -> Tensor: return self._binary(_ADD, other)
     def __radd__(self, other: Any) -> Tensor: return self._binary(_ADD, other, True)
@@ -553,7 +553,7 @@ class Tensor(_GraphNode):
                 node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
                 held.append(node)
         try:
-            autograd.backward(self.grad_fn or self, seed, order, retain_graph)
+            _backward(self.grad_fn or self, seed, order, retain_graph)
             for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
                 node.gradient()
         finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)

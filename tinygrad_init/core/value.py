@@ -21,6 +21,7 @@ a local derivative of 0 (a relu that is off, `x ** 0`) is nan, where PyTorch's b
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from numbers import Real
 from typing import Iterable, Union
 
@@ -51,7 +52,8 @@ def _number(x: object, op: str) -> float:
                         "(Value(t.item()) for a one-element tensor).")
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if isinstance(x, Value)
-        else ". Use tinygrad_init.Tensor for arrays."))
+        else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
+        if isinstance(x, Decimal) else ". Use tinygrad_init.Tensor for arrays."))
 
 
 def _div(a: float, b: float) -> float:

@@ -967,3 +967,25 @@ def test_a_backward_run_by_a_hook_during_a_recorded_pass_leaves_that_pass_whole(
     assert [s.to_dict() for s in steps] == [s.to_dict() for s in expected]
     assert len(inner[0]) == 3 and inner[0].passes[0].complete and a.grad.tolist() == [6.0]
     assert autograd.get_recorder() is None
+
+
+def test_a_hook_on_the_root_shows_in_every_state_after_the_seed_and_in_the_seed_line():
+    # the root's hooks run before its first step (|g| = 5 in that line), but state(1..n) kept the raw seed 1.0 for it,
+    # so the last state differed from final_grads and torch's retained y.grad, and no line said what the hooks did
+    from conftest import require_module
+    torch = require_module("torch")
+    x, tx = Tensor([1.0, 2.0, 3.0], requires_grad=True, name="x", dtype=np.float64), torch.tensor([1.0, 2.0, 3.0],
+                                                                                                   requires_grad=True)
+    y, ty = (x * x).sum(), (tx * tx).sum()
+    y.name = "y"
+    for t in (y, ty):
+        t.register_hook(lambda g: g * 5)
+    ty.retain_grad()
+    with ledger.record() as steps:
+        y.backward()
+    ty.backward()
+    assert steps.state(0).grads[y] == GradStats.of(np.float64(1.0))  # before the walk: the seed
+    hooked = GradStats.of(ty.grad.numpy())
+    assert [s.grads[y] for s in steps.states()][1:] == [hooked] * len(steps) == [steps.final_grads()[y]] * len(steps)
+    assert "its hooks make it |dy/dy| = 5.0" in steps.seed_line()
+    assert steps[0].upstream.norm == hooked.norm and np.allclose(x.grad, tx.grad.numpy())

@@ -193,8 +193,7 @@ class Ledger(Sequence):
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = bool(arrays), False, None
-        self.steps: list[Step] = []
-        self.passes: list[Pass] = []
+        self.steps, self.passes = [], []  # the Steps, the Passes
         self._open: Pass | None = None  # the pass being recorded
 
     def __len__(self) -> int: return len(self.steps)
@@ -293,8 +292,8 @@ class Ledger(Sequence):
         the pass that `state`, `states` and `final_grads` read (the dicts are updated in place)."""
         grads, complete = {ps.root: ps.seed}, {ps.root}
         yield ps.first_step, None, grads, complete
-        for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):
-            grads[s.parent] = s.grad_after
+        for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):  # the root's hooks ran before step 1
+            grads[s.parent], grads[ps.root] = s.grad_after, ps.hooked.get(ps.root, ps.seed)
             if s.contribution_number >= ps.uses.get(s.parent, 0):  # complete: as its hooks leave it
                 complete.add(s.parent)
                 grads[s.parent] = ps.hooked.get(s.parent, s.grad_after)
@@ -338,10 +337,11 @@ class Ledger(Sequence):
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:
         """The seed dL/dL, the first line of a pass (default: the last)."""
         ps = self.get_pass(pass_index)
-        r, seed = _d(ps.root_symbol), ps.seed
+        r, seed, h = _d(ps.root_symbol), ps.seed, ps.hooked.get(ps.root)
+        h = h and f"; its hooks make it |d{r}/d{r}| = {format_number(h.norm, digits)}" or ""
         return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
                 f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {format_number(seed.norm, digits)}"
-                "   (backward starts here)")
+                f"   (backward starts here{h})")
 
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""

@@ -626,3 +626,18 @@ def test_a_label_name_or_title_of_a_hundred_thousand_characters_is_drawn_cut_sho
         texts = _svg_texts(picture)
         assert f"{kept[:980]}... (100,000 characters)" in texts, texts[:3]
     assert "(2,) float64" in _svg_texts(draw.draw(y))  # a name cut short leaves the lines below it
+
+
+def test_a_backward_rule_labels_only_the_edges_along_which_backward_passes_a_gradient():
+    # show_local wrote "db = g * a" on the edge from a constant c and "dx = g @ W.T" from the data x, which need no
+    # gradient: backward computes nothing there and the ledger has no such step
+    x = Tensor(np.array([[1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0, 2.0], [3.0, -4.0]]), requires_grad=True, name="W")
+    loss = ((x @ w) @ w * Tensor(np.array([[0.5, 0.1]]), name="c")).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    src = draw.draw(loss, show_local=True).source
+    labelled = re.findall(r"\t(n\d+) -> (n\d+) \[label=\"(d\w+ = [^\"]*)\"\]", src)
+    ids = {node: f"n{i}" for i, node in enumerate(steps.get_pass().order)}
+    assert sorted(labelled) == sorted((ids[s.parent], ids[s.node], s.rule) for s in steps)
+    assert "\tn0 -> n2\n" in src  # the data's edge, without a rule

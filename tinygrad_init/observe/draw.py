@@ -397,7 +397,7 @@ class _Scene:
                         if (tail, head) in seen:
                             continue
                         seen.add((tail, head))
-                    elif j < len(rules):
+                    elif j < len(rules) and (self.scalar or p.requires_grad):  # a gradient flows back
                         attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
                     if (n, p, j) in self.marked_edges:
                         attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)

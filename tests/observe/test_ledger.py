@@ -989,3 +989,12 @@ def test_a_hook_on_the_root_shows_in_every_state_after_the_seed_and_in_the_seed_
     assert [s.grads[y] for s in steps.states()][1:] == [hooked] * len(steps) == [steps.final_grads()[y]] * len(steps)
     assert "its hooks make it |dy/dy| = 5.0" in steps.seed_line()
     assert steps[0].upstream.norm == hooked.norm and np.allclose(x.grad, tx.grad.numpy())
+
+
+def test_a_node_no_path_reaches_is_named_by_its_own_label():
+    # path_products(L, w) for a w outside L's graph read "dL/dx = 0.0: no path leads from L to x"
+    a, w = Value(1.0, label="a"), Value(2.0, label="w")
+    out = a * 3.0
+    out.label = "L"
+    assert path_products(out, w).explain() == "dL/dw = 0.0: no path leads from L to w"
+    assert repr(path_products(out, Value(5.0))) == "PathProducts(dL/dx = 0.0 over 0 paths)"  # no label: x

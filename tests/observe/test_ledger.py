@@ -998,3 +998,18 @@ def test_a_node_no_path_reaches_is_named_by_its_own_label():
     out.label = "L"
     assert path_products(out, w).explain() == "dL/dw = 0.0: no path leads from L to w"
     assert repr(path_products(out, Value(5.0))) == "PathProducts(dL/dx = 0.0 over 0 paths)"  # no label: x
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_layers_w_gain_is_the_weights_std_times_the_square_root_of_its_fan_in(seed):
+    # LayerGain's docstring said s * sqrt(fan_out): |g @ W.T|^2 sums fan_in entries of variance s^2 |g_b|^2 each, so
+    # a 1000 -> 10 layer of std 0.1 has W gain 0.1 * sqrt(1000) = 3.16, not 0.1 * sqrt(10) = 0.316
+    rng = np.random.default_rng(seed)
+    for fan_in, fan_out in ((1000, 10), (10, 1000)):
+        w = Tensor(0.1 * rng.standard_normal((fan_in, fan_out)), requires_grad=True, name="W")
+        with ledger.record() as steps:
+            (Tensor(rng.standard_normal((64, fan_in)), requires_grad=True) @ w).backward(
+                rng.standard_normal((64, fan_out)))
+        gain = layer_gains(steps)[0].linear_gain
+        assert abs(gain / (0.1 * math.sqrt(fan_in)) - 1) < 0.1, (fan_in, fan_out, gain)
+    assert "fan_in `n`" in ledger.LayerGain.__doc__

@@ -533,7 +533,7 @@ class LayerGain:
     """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back:
     `layer` (1 at the input side, as the probe counts), the module path `name` and the `weight`'s name;
     `grad_out` = |dL/dz_l|_F and `grad_in` = |dL/dh_{l-1}|_F (None for the data); `linear_gain` =
-    `|g @ W.T| / |g|` with `g = dL/dz_l` (about `s * sqrt(n)` for i.i.d. weights of std `s`, fan_out `n`);
+    `|g @ W.T| / |g|` with `g = dL/dz_l` (about `s * sqrt(n)` for i.i.d. weights of std `s`, fan_in `n`);
     `activation_gain` = |dL/dz_l| / |dL/dh_l| (None for the last layer); `gain` = |dL/dh_{l-1}| / |dL/dh_l|
     (the last layer: over |dL/dz_L|). The gains are None where a norm is unknown."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -1013,3 +1014,21 @@ def test_a_layers_w_gain_is_the_weights_std_times_the_square_root_of_its_fan_in(
         gain = layer_gains(steps)[0].linear_gain
         assert abs(gain / (0.1 * math.sqrt(fan_in)) - 1) < 0.1, (fan_in, fan_out, gain)
     assert "fan_in `n`" in ledger.LayerGain.__doc__
+
+
+def test_a_tensor_gradient_too_small_to_square_keeps_its_norm_in_the_lines_and_the_picture():
+    # entries of 1e-200 (a vanishing gradient in float64) have squares below float64's range: GradStats said norm 0.0,
+    # so the line read |contribution| = 0.0 and the picture painted the node grey, "exactly 0"; 1e-160 lost digits
+    from tinygrad_init import draw
+    for tiny in (1e-200, 3e-160, 5e-324):
+        w = Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True, name="w")
+        loss = (w * tiny).sum()
+        with ledger.record() as steps:
+            loss.backward()
+        exact = math.sqrt(math.fsum((float(g) / tiny) ** 2 for g in w.grad)) * tiny  # the engine's own entries
+        assert steps[-1].contribution.norm == pytest.approx(exact, rel=1e-15, abs=0) and exact > 0, tiny
+        assert f"|contribution| = {format_number(exact)}" in steps.line(-1)
+        std = float(np.std(w.grad / tiny)) * tiny
+        assert GradStats.of(w.grad).std == pytest.approx(std, rel=1e-12, abs=0)
+        src = draw.draw(loss, grads=steps, color_by_grad=True).source  # w is not the grey of an exact 0
+        assert f"fillcolor=\"{draw.ZERO_COLOR}\"" not in re.search(r"\tn0 \[[^\n]*", src).group(0)

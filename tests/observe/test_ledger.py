@@ -1032,3 +1032,17 @@ def test_a_tensor_gradient_too_small_to_square_keeps_its_norm_in_the_lines_and_t
         assert GradStats.of(w.grad).std == pytest.approx(std, rel=1e-12, abs=0)
         src = draw.draw(loss, grads=steps, color_by_grad=True).source  # w is not the grey of an exact 0
         assert f"fillcolor=\"{draw.ZERO_COLOR}\"" not in re.search(r"\tn0 \[[^\n]*", src).group(0)
+
+
+def test_each_pass_of_explain_names_the_pass_index_that_reads_it():
+    # explain() counted passes from 1 ("backward pass 1 from z") where to_rows, final_grads, layer_gains and the player
+    # count from 0: pass_index=1 read the pass headed "backward pass 2"
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="x")
+    z, z2 = (x * x).sum(), (x * 3.0).sum()
+    z.name, z2.name = "z", "z2"
+    with ledger.record() as steps:
+        z.backward()
+        z2.backward()
+    headers = [line for line in steps.explain().splitlines() if line.startswith("backward pass")]
+    assert headers == ["backward pass 1 from z (pass_index=0):", "backward pass 2 from z2 (pass_index=1):"]
+    assert steps.get_pass(1).root_symbol == "z2" and {r["pass"] for r in steps.to_rows() if r["node"] == "z2"} == {1}

@@ -390,8 +390,8 @@ class Ledger(Sequence):
         out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:
-                out.append(f"backward pass {ps.index + 1} from {ps.root_symbol}"
-                           + ("" if ps.complete else " (interrupted by an error)") + ":")
+                out.append(f"backward pass {ps.index + 1} from {ps.root_symbol} (pass_index={ps.index}"
+                           + ("" if ps.complete else "; interrupted by an error") + "):")
             out += [self.seed_line(ps.index, digits), *(s.index for s in self.pass_steps(ps.index))]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")

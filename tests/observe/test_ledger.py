@@ -1046,3 +1046,20 @@ def test_each_pass_of_explain_names_the_pass_index_that_reads_it():
     headers = [line for line in steps.explain().splitlines() if line.startswith("backward pass")]
     assert headers == ["backward pass 1 from z (pass_index=0):", "backward pass 2 from z2 (pass_index=1):"]
     assert steps.get_pass(1).root_symbol == "z2" and {r["pass"] for r in steps.to_rows() if r["node"] == "z2"} == {1}
+
+
+def test_layer_gains_of_a_second_pass_measure_that_pass_not_what_the_input_held_before():
+    # the input x requires grad and keeps the first pass's gradient: the second pass's layer 1 read |dL/dh_in| and gain
+    # twice as large (0.6217 and 2.01 for 0.3109 and 1.006), as x.grad then holds both passes' sums
+    model = nn.MLP([4, 6, 3], rng=0, dtype=np.float64)
+    x = Tensor(np.random.default_rng(1).standard_normal((5, 4)), requires_grad=True, name="x")
+    loss = (model(x) ** 2).mean()
+    with ledger.record() as steps:
+        loss.backward(retain_graph=True)
+        once = np.linalg.norm(x.grad)
+        loss.backward()
+    first, second = layer_gains(steps, 0), layer_gains(steps, 1)
+    assert second == first and second[0].grad_in == pytest.approx(once, rel=1e-12)
+    assert np.linalg.norm(x.grad) == pytest.approx(2 * once)  # the engine accumulates, as it should
+    top = steps.final_grads(1)[[s.node for s in steps.pass_steps(1) if s.op == "matmul"][0]].norm  # |dL/dz_2|
+    assert second.product() == pytest.approx(once / top, rel=1e-12)

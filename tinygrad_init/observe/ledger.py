@@ -284,8 +284,7 @@ class Ledger(Sequence):
 
     def pass_steps(self, pass_index: int | None = None) -> list[Step]:
         """The steps of one pass (default: the last)."""
-        ps = self.get_pass(pass_index)
-        return self.steps[ps.first_step:ps.stop_step if ps.stop_step >= 0 else len(self.steps)]
+        return self.steps[(ps := self.get_pass(pass_index)).first_step:ps.stop_step if ps.stop_step >= 0 else None]
 
     def _sweep(self, ps: Pass) -> Iterator[tuple[int, Step | None, dict, set]]:
         """`(k, step, grads, complete)` before the first step of `ps` and after each one: the one replay of
@@ -575,8 +574,9 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
     if ps.scalar:
         raise TypeError("layer_gains reads a Tensor backward pass (matmul layers); this ledger holds a Value pass. "
                         "For a scalar graph use path_products(root, node).")
-    final = ledger.final_grads(ps.index)
-    norm = lambda node: None if node not in final else final[node].norm  # noqa: E731
+    once = {s.parent: s.contribution for s in ledger.pass_steps(ps.index) if ps.uses.get(s.parent) == 1}
+    final = {n: once.get(n) if n in ps.earlier else g for n, g in ledger.final_grads(ps.index).items()}  # this pass's:
+    norm = lambda node: None if final.get(node) is None else final[node].norm  # noqa: E731  (not what a leaf held)
     dx = {s.node: s.contribution.norm for s in ledger.pass_steps(ps.index) if s.op == "matmul" and s.parent_index == 0}
     matmuls = [n for n in ps.order if getattr(n, "op", "") == "matmul" and n in final]
     if not matmuls:

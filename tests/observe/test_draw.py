@@ -641,3 +641,29 @@ def test_a_backward_rule_labels_only_the_edges_along_which_backward_passes_a_gra
     ids = {node: f"n{i}" for i, node in enumerate(steps.get_pass().order)}
     assert sorted(labelled) == sorted((ids[s.parent], ids[s.node], s.rule) for s in steps)
     assert "\tn0 -> n2\n" in src  # the data's edge, without a rule
+
+
+def test_a_gradient_changed_by_a_hook_says_so_in_the_picture_from_the_step_it_shows_it():
+    # a picture from a ledger showed h's |grad| 350 (after a hook g * 10) beside the 35 the chain rule gives, and the
+    # root's 5 (after g * 5) beside its seed 1, without a word; the ledger's lines say "its hooks make it"
+    x = Tensor(np.array([[0.5, -1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0], [2.0], [-1.0]]), requires_grad=True, name="w")
+    h = x @ w
+    h.name = "h"
+    loss = (h * h).sum()
+    loss.name = "L"
+    for t, k in ((h, 10.0), (loss, 5.0)):
+        t.register_hook(lambda g, k=k: g * k)
+    with ledger.record() as steps:
+        loss.backward()
+
+    def label(src, name):
+        return re.search(rf'label="{name} = [^"]*"', src).group(0)
+
+    final = draw.draw(loss, grads=steps).source
+    assert label(final, "h").endswith("|grad| 350.0 (after its hooks)\"")  # 2 * 3.5 * 5 * 10
+    assert label(final, "L").endswith("|grad| 5.0 (after its hooks)\"")
+    assert "(after its hooks)" not in label(draw.draw(loss, grads=steps.state(0)).source, "L")  # the seed: 1.0
+    partial = draw.draw(loss, grads=steps.state(2)).source  # one of h's two contributions: the raw partial sum
+    assert label(partial, "h").endswith("|grad| 17.5\"") and label(partial, "L").endswith("(after its hooks)\"")
+    assert "after its hooks" not in draw.draw(loss).source  # from .grad alone nothing tells

@@ -667,3 +667,17 @@ def test_a_gradient_changed_by_a_hook_says_so_in_the_picture_from_the_step_it_sh
     partial = draw.draw(loss, grads=steps.state(2)).source  # one of h's two contributions: the raw partial sum
     assert label(partial, "h").endswith("|grad| 17.5\"") and label(partial, "L").endswith("(after its hooks)\"")
     assert "after its hooks" not in draw.draw(loss).source  # from .grad alone nothing tells
+
+
+def test_a_hook_that_only_watches_is_not_said_to_change_the_gradient():
+    # a leaf's watching hook (returning None) made the picture read "(after its hooks)" on its unchanged gradient
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="w")
+    h = w * 3.0
+    h.name = "h"
+    for t in (w, h):
+        t.register_hook(lambda g: None)
+    loss = (h * w).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    assert "after its hooks" not in draw.draw(loss, grads=steps).source
+    assert not steps.get_pass().hooked and "hooks" not in steps.explain()

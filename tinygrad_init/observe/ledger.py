@@ -261,9 +261,9 @@ class Ledger(Sequence):
         """Called by the engine when the walk is finished."""
         if self.outer is not None:
             self.outer.end(root)
-        if (ps := self._open) is not None and not ps.scalar:  # a leaf's hooks ran after its last step
-            ps.hooked.update((n, GradStats.of(n.grad)) for n in ps.order
-                             if not n.parents and n._hooks and n.grad is not None)
+        if (ps := self._open) is not None and not ps.scalar:  # a leaf's hooks ran after its last step (if they
+            ps.hooked.update((n, g) for n in ps.order if not n.parents and n._hooks and n.grad is not None  # changed
+                             and str(g := GradStats.of(n.grad)) != str(self._after.get(n)))  # it; nan == nan)
         self._close(complete=True)
 
     def _close(self, complete: bool = False) -> None:  # the open pass stays incomplete when backward raised

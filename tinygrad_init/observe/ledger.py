@@ -175,8 +175,8 @@ class Pass:
 @dataclass(frozen=True)
 class LedgerState:
     """What is known after the first `k` steps: the last `step` (None for k = 0) and its `pass_`, `grads` (node ->
-    gradient known so far, the root holding the seed; a complete one as its hooks leave it) and `complete` (the nodes
-    whose every contribution arrived); a tensor is looked up in both by itself, as in `final_grads`."""
+    gradient known so far, the root holding the seed; a complete one, and the root from step 1, as its hooks leave it)
+    and `complete` (the nodes whose every contribution arrived); a tensor is looked up in both by itself."""
 
     k: int
     step: Step | None

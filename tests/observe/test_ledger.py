@@ -1063,3 +1063,19 @@ def test_layer_gains_of_a_second_pass_measure_that_pass_not_what_the_input_held_
     assert np.linalg.norm(x.grad) == pytest.approx(2 * once)  # the engine accumulates, as it should
     top = steps.final_grads(1)[[s.node for s in steps.pass_steps(1) if s.op == "matmul"][0]].norm  # |dL/dz_2|
     assert second.product() == pytest.approx(once / top, rel=1e-12)
+
+
+def test_to_dict_says_which_gradients_hooks_changed_where_the_rows_hold_the_sums_before_them():
+    # a table from to_rows()/to_dict() read h's grad_after |35| where h.grad (after a hook g * 10) is 350, with
+    # nothing in the data to tell; explain() says "its hooks make it"
+    x = Tensor(np.array([[0.5, -1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0], [2.0], [-1.0]]), requires_grad=True, name="w")
+    h = x @ w
+    h.name = "h"
+    h.register_hook(lambda g: g * 10)
+    h.retain_grad()
+    with ledger.record() as steps:
+        (h * h).sum().backward()
+    data = json.loads(json.dumps(steps.to_dict()))
+    assert data["passes"][0]["hooked"] == {"h": {**GradStats.of(h.grad)._asdict(), "shape": [1, 1]}}
+    assert data["passes"][0]["hooked"]["h"]["norm"] == 70.0 and data["steps"][-2]["grad_after"]["norm"] == 7.0

@@ -326,11 +326,11 @@ class Ledger(Sequence):
         return [s.to_dict() for s in self.steps]
 
     def to_dict(self) -> dict[str, Any]:
-        """The whole ledger as plain data: the passes (root, seed, size) and the step rows."""
+        """The whole ledger as plain data: the passes (root, seed, size, the gradients hooks changed) and the rows."""
         passes = [{"pass": ps.index, "root": ps.root_symbol, "engine": "value" if ps.scalar else "tensor",
                    "nodes": len(ps.order), "seed": ps.seed if ps.scalar else ps.seed._asdict(),
-                   "complete": ps.complete, "first_step": ps.first_step, "stop_step": ps.stop_step}
-                  for ps in self.passes]
+                   "complete": ps.complete, "first_step": ps.first_step, "stop_step": ps.stop_step,
+                   "hooked": {ps.names.get(n, "?"): g._asdict() for n, g in ps.hooked.items()}} for ps in self.passes]
         return {"passes": passes, "steps": self.to_rows()}
 
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:

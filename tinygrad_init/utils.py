@@ -196,7 +196,7 @@ def moments(a: Any) -> Moments:
     """Mean, population std and norm of all entries of `a`, accumulated in float64.
 
     With `n` entries: `mean = sum(a) / n`, `std = sqrt(sum((a - mean)^2) / n)` (two passes: no
-    cancellation) and `norm = sqrt(sum(a^2))`. Entries too large to square are scaled first; a nan
+    cancellation) and `norm = sqrt(sum(a^2))`. Entries too large or too small to square are scaled first; a nan
     gives nan, an inf an inf norm and a nan std; an empty array has mean and std nan and norm 0."""
     v = np.asarray(a).reshape(-1)
     if v.dtype.kind not in "fc":
@@ -210,11 +210,11 @@ def moments(a: Any) -> Moments:
             d = v - np.float64(mean)  # a float64 array whatever v's dtype
             var = float(np.dot(d, d)) / n
             norm2 = n * (var + mean * mean)
-            if math.isfinite(norm2):
-                return Moments(mean, math.sqrt(var), math.sqrt(norm2))
+            if math.isfinite(norm2) and (norm2 > 1e-290 or not v.any()):  # else squares (under about 1e-308)
+                return Moments(mean, math.sqrt(var), math.sqrt(norm2))  # would lose digits or vanish: scaled below
         if not bool(np.isfinite(v).all()):  # a nan gives nan; else an inf: an inf norm, a nan std
             return Moments(math.nan, math.nan, math.nan) if np.isnan(v).any() else Moments(mean, math.nan, math.inf)
-        big = float(np.max(np.abs(v)))  # finite entries whose squares overflow: scale first
+        big = float(np.max(np.abs(v)))  # finite entries whose squares overflow or underflow: scale first
         return Moments(*(big * m for m in moments(v.astype(np.float64) / big)))
 
 

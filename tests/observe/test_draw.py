@@ -626,3 +626,58 @@ def test_a_label_name_or_title_of_a_hundred_thousand_characters_is_drawn_cut_sho
         texts = _svg_texts(picture)
         assert f"{kept[:980]}... (100,000 characters)" in texts, texts[:3]
     assert "(2,) float64" in _svg_texts(draw.draw(y))  # a name cut short leaves the lines below it
+
+
+def test_a_backward_rule_labels_only_the_edges_along_which_backward_passes_a_gradient():
+    # show_local wrote "db = g * a" on the edge from a constant c and "dx = g @ W.T" from the data x, which need no
+    # gradient: backward computes nothing there and the ledger has no such step
+    x = Tensor(np.array([[1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0, 2.0], [3.0, -4.0]]), requires_grad=True, name="W")
+    loss = ((x @ w) @ w * Tensor(np.array([[0.5, 0.1]]), name="c")).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    src = draw.draw(loss, show_local=True).source
+    labelled = re.findall(r"\t(n\d+) -> (n\d+) \[label=\"(d\w+ = [^\"]*)\"\]", src)
+    ids = {node: f"n{i}" for i, node in enumerate(steps.get_pass().order)}
+    assert sorted(labelled) == sorted((ids[s.parent], ids[s.node], s.rule) for s in steps)
+    assert "\tn0 -> n2\n" in src  # the data's edge, without a rule
+
+
+def test_a_gradient_changed_by_a_hook_says_so_in_the_picture_from_the_step_it_shows_it():
+    # a picture from a ledger showed h's |grad| 350 (after a hook g * 10) beside the 35 the chain rule gives, and the
+    # root's 5 (after g * 5) beside its seed 1, without a word; the ledger's lines say "its hooks make it"
+    x = Tensor(np.array([[0.5, -1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0], [2.0], [-1.0]]), requires_grad=True, name="w")
+    h = x @ w
+    h.name = "h"
+    loss = (h * h).sum()
+    loss.name = "L"
+    for t, k in ((h, 10.0), (loss, 5.0)):
+        t.register_hook(lambda g, k=k: g * k)
+    with ledger.record() as steps:
+        loss.backward()
+
+    def label(src, name):
+        return re.search(rf'label="{name} = [^"]*"', src).group(0)
+
+    final = draw.draw(loss, grads=steps).source
+    assert label(final, "h").endswith("|grad| 350.0 (after its hooks)\"")  # 2 * 3.5 * 5 * 10
+    assert label(final, "L").endswith("|grad| 5.0 (after its hooks)\"")
+    assert "(after its hooks)" not in label(draw.draw(loss, grads=steps.state(0)).source, "L")  # the seed: 1.0
+    partial = draw.draw(loss, grads=steps.state(2)).source  # one of h's two contributions: the raw partial sum
+    assert label(partial, "h").endswith("|grad| 17.5\"") and label(partial, "L").endswith("(after its hooks)\"")
+    assert "after its hooks" not in draw.draw(loss).source  # from .grad alone nothing tells
+
+
+def test_a_hook_that_only_watches_is_not_said_to_change_the_gradient():
+    # a leaf's watching hook (returning None) made the picture read "(after its hooks)" on its unchanged gradient
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="w")
+    h = w * 3.0
+    h.name = "h"
+    for t in (w, h):
+        t.register_hook(lambda g: None)
+    loss = (h * w).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    assert "after its hooks" not in draw.draw(loss, grads=steps).source
+    assert not steps.get_pass().hooked and "hooks" not in steps.explain()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -967,3 +968,114 @@ def test_a_backward_run_by_a_hook_during_a_recorded_pass_leaves_that_pass_whole(
     assert [s.to_dict() for s in steps] == [s.to_dict() for s in expected]
     assert len(inner[0]) == 3 and inner[0].passes[0].complete and a.grad.tolist() == [6.0]
     assert autograd.get_recorder() is None
+
+
+def test_a_hook_on_the_root_shows_in_every_state_after_the_seed_and_in_the_seed_line():
+    # the root's hooks run before its first step (|g| = 5 in that line), but state(1..n) kept the raw seed 1.0 for it,
+    # so the last state differed from final_grads and torch's retained y.grad, and no line said what the hooks did
+    from conftest import require_module
+    torch = require_module("torch")
+    x, tx = Tensor([1.0, 2.0, 3.0], requires_grad=True, name="x", dtype=np.float64), torch.tensor([1.0, 2.0, 3.0],
+                                                                                                   requires_grad=True)
+    y, ty = (x * x).sum(), (tx * tx).sum()
+    y.name = "y"
+    for t in (y, ty):
+        t.register_hook(lambda g: g * 5)
+    ty.retain_grad()
+    with ledger.record() as steps:
+        y.backward()
+    ty.backward()
+    assert steps.state(0).grads[y] == GradStats.of(np.float64(1.0))  # before the walk: the seed
+    hooked = GradStats.of(ty.grad.numpy())
+    assert [s.grads[y] for s in steps.states()][1:] == [hooked] * len(steps) == [steps.final_grads()[y]] * len(steps)
+    assert "its hooks make it |dy/dy| = 5.0" in steps.seed_line()
+    assert steps[0].upstream.norm == hooked.norm and np.allclose(x.grad, tx.grad.numpy())
+
+
+def test_a_node_no_path_reaches_is_named_by_its_own_label():
+    # path_products(L, w) for a w outside L's graph read "dL/dx = 0.0: no path leads from L to x"
+    a, w = Value(1.0, label="a"), Value(2.0, label="w")
+    out = a * 3.0
+    out.label = "L"
+    assert path_products(out, w).explain() == "dL/dw = 0.0: no path leads from L to w"
+    assert repr(path_products(out, Value(5.0))) == "PathProducts(dL/dx = 0.0 over 0 paths)"  # no label: x
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_layers_w_gain_is_the_weights_std_times_the_square_root_of_its_fan_in(seed):
+    # LayerGain's docstring said s * sqrt(fan_out): |g @ W.T|^2 sums fan_in entries of variance s^2 |g_b|^2 each, so
+    # a 1000 -> 10 layer of std 0.1 has W gain 0.1 * sqrt(1000) = 3.16, not 0.1 * sqrt(10) = 0.316
+    rng = np.random.default_rng(seed)
+    for fan_in, fan_out in ((1000, 10), (10, 1000)):
+        w = Tensor(0.1 * rng.standard_normal((fan_in, fan_out)), requires_grad=True, name="W")
+        with ledger.record() as steps:
+            (Tensor(rng.standard_normal((64, fan_in)), requires_grad=True) @ w).backward(
+                rng.standard_normal((64, fan_out)))
+        gain = layer_gains(steps)[0].linear_gain
+        assert abs(gain / (0.1 * math.sqrt(fan_in)) - 1) < 0.1, (fan_in, fan_out, gain)
+    assert "fan_in `n`" in ledger.LayerGain.__doc__
+
+
+def test_a_tensor_gradient_too_small_to_square_keeps_its_norm_in_the_lines_and_the_picture():
+    # entries of 1e-200 (a vanishing gradient in float64) have squares below float64's range: GradStats said norm 0.0,
+    # so the line read |contribution| = 0.0 and the picture painted the node grey, "exactly 0"; 1e-160 lost digits
+    from tinygrad_init import draw
+    for tiny in (1e-200, 3e-160, 5e-324):
+        w = Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True, name="w")
+        loss = (w * tiny).sum()
+        with ledger.record() as steps:
+            loss.backward()
+        exact = math.sqrt(math.fsum((float(g) / tiny) ** 2 for g in w.grad)) * tiny  # the engine's own entries
+        assert steps[-1].contribution.norm == pytest.approx(exact, rel=1e-15, abs=0) and exact > 0, tiny
+        assert f"|contribution| = {format_number(exact)}" in steps.line(-1)
+        std = float(np.std(w.grad / tiny)) * tiny
+        assert GradStats.of(w.grad).std == pytest.approx(std, rel=1e-12, abs=0)
+        src = draw.draw(loss, grads=steps, color_by_grad=True).source  # w is not the grey of an exact 0
+        assert f"fillcolor=\"{draw.ZERO_COLOR}\"" not in re.search(r"\tn0 \[[^\n]*", src).group(0)
+
+
+def test_each_pass_of_explain_names_the_pass_index_that_reads_it():
+    # explain() counted passes from 1 ("backward pass 1 from z") where to_rows, final_grads, layer_gains and the player
+    # count from 0: pass_index=1 read the pass headed "backward pass 2"
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="x")
+    z, z2 = (x * x).sum(), (x * 3.0).sum()
+    z.name, z2.name = "z", "z2"
+    with ledger.record() as steps:
+        z.backward()
+        z2.backward()
+    headers = [line for line in steps.explain().splitlines() if line.startswith("backward pass")]
+    assert headers == ["backward pass 1 from z (pass_index=0):", "backward pass 2 from z2 (pass_index=1):"]
+    assert steps.get_pass(1).root_symbol == "z2" and {r["pass"] for r in steps.to_rows() if r["node"] == "z2"} == {1}
+
+
+def test_layer_gains_of_a_second_pass_measure_that_pass_not_what_the_input_held_before():
+    # the input x requires grad and keeps the first pass's gradient: the second pass's layer 1 read |dL/dh_in| and gain
+    # twice as large (0.6217 and 2.01 for 0.3109 and 1.006), as x.grad then holds both passes' sums
+    model = nn.MLP([4, 6, 3], rng=0, dtype=np.float64)
+    x = Tensor(np.random.default_rng(1).standard_normal((5, 4)), requires_grad=True, name="x")
+    loss = (model(x) ** 2).mean()
+    with ledger.record() as steps:
+        loss.backward(retain_graph=True)
+        once = np.linalg.norm(x.grad)
+        loss.backward()
+    first, second = layer_gains(steps, 0), layer_gains(steps, 1)
+    assert second == first and second[0].grad_in == pytest.approx(once, rel=1e-12)
+    assert np.linalg.norm(x.grad) == pytest.approx(2 * once)  # the engine accumulates, as it should
+    top = steps.final_grads(1)[[s.node for s in steps.pass_steps(1) if s.op == "matmul"][0]].norm  # |dL/dz_2|
+    assert second.product() == pytest.approx(once / top, rel=1e-12)
+
+
+def test_to_dict_says_which_gradients_hooks_changed_where_the_rows_hold_the_sums_before_them():
+    # a table from to_rows()/to_dict() read h's grad_after |35| where h.grad (after a hook g * 10) is 350, with
+    # nothing in the data to tell; explain() says "its hooks make it"
+    x = Tensor(np.array([[0.5, -1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0], [2.0], [-1.0]]), requires_grad=True, name="w")
+    h = x @ w
+    h.name = "h"
+    h.register_hook(lambda g: g * 10)
+    h.retain_grad()
+    with ledger.record() as steps:
+        (h * h).sum().backward()
+    data = json.loads(json.dumps(steps.to_dict()))
+    assert data["passes"][0]["hooked"] == {"h": {**GradStats.of(h.grad)._asdict(), "shape": [1, 1]}}
+    assert data["passes"][0]["hooked"]["h"]["norm"] == 70.0 and data["steps"][-2]["grad_after"]["norm"] == 7.0

@@ -369,10 +369,16 @@ def _special_values(engine: str):
         t = Value(0.7, label="t").tanh() * 3.3  # and numbers with every digit used
         return (a * a) + c * c * 1e300 + d ** 0.5 + e * 2.0 + (a * 1e-300) * Value(float("nan"), label="q") + t
     w = Tensor(np.array([[1e300, -0.0], [1e-300, 2.0]]), requires_grad=True, name="W")
+    if engine == "hooks":  # hooks that scale the root's and a node's gradient: the frames after the seed show them
+        h = Tensor(np.array([[1.0, 0.3]]), name="x") @ Tensor(np.eye(2), requires_grad=True, name="V")
+        loss = (h * h).sum()
+        for t, k in ((h, 10.0), (loss, 5.0)):
+            t.register_hook(lambda g, k=k: g * k)
+        return loss
     return ((Tensor(np.array([[1.0, 0.3]]), name="x") @ w).tanh() * 1e-200).sum()
 
 
-@pytest.mark.parametrize("engine", ["value", "tensor"])
+@pytest.mark.parametrize("engine", ["value", "tensor", "hooks"])
 def test_every_frame_shows_the_ledgers_numbers_forwards_and_backwards(browser, tmp_path, engine):
     require_binary("dot")
     with ledger.record() as steps:

@@ -284,22 +284,22 @@ class _Scene:
         self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
-        self.infos, self.arrays, self.marked, self.marked_edges = self._grads(grads)
+        self.infos, self.arrays, self.marked, self.marked_edges, self.hooked = self._grads(grads)
         self.owner, self.modules, self.outputs, collapse = self._owners(module)
         rank = {p: i for i, p in enumerate(collapse or ())}  # a node's collapsed module: the last listed around it
         self.group = {n: max(hits, key=rank.__getitem__) for n, path in self.owner.items()
                       if (hits := [q for q in accumulate(path.split("."), "{}.{}".format) if q in rank])}
         self._build(self._units(max_nodes), show_local)
 
-    def _grads(self, grads: Any) -> tuple[dict, dict, set, set]:
-        """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges."""
-        marked, edges, self.partial = set(), set(), set()  # partial: the state's partial sums (drawn dashed)
+    def _grads(self, grads: Any) -> tuple[dict, dict, set, set, set]:
+        """node -> gradient info (a float, or `GradStats`), node -> array, the outlined nodes and edges, hooked ones."""
+        marked, edges, self.partial, hooked = set(), set(), set(), {}  # partial: the state's partial sums (dashed)
         if isinstance(grads, Ledger):
-            index = [ps.index for ps in grads.passes if ps.root is self.root]
+            index = [ps for ps in grads.passes if ps.root is self.root]
             if not index:
                 raise ValueError("draw: the ledger given as grads= holds no backward pass from this root; record "
                                  "`with ledger.record() as steps: root.backward()` and pass grads=steps")
-            grads = grads.final_grads(index[-1])
+            grads, hooked = grads.final_grads(index[-1].index), index[-1].hooked
         elif isinstance(grads, LedgerState):
             if grads.pass_.root is not self.root:
                 raise ValueError(f"draw: the ledger state given as grads= is from a backward pass from "
@@ -307,7 +307,7 @@ class _Scene:
                                  "draw.draw_step(steps, k), which does")
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
-            self.partial, grads = set(grads.grads) - grads.complete, grads.grads
+            self.partial, hooked, grads = set(grads.grads) - grads.complete, grads.pass_.hooked, grads.grads
         if not isinstance(grads, Mapping):  # None: every node's own .grad
             nodes = self.order if grads is None else [*grads] if isinstance(grads, (Sequence, set, frozenset)) else [0]
             grads = {n: getattr(n, "grad", None) for n in nodes}
@@ -326,7 +326,7 @@ class _Scene:
             else:
                 arrays[n] = np.asarray(getattr(v, "data", v))
                 infos[n] = GradStats.of(arrays[n])
-        return infos, arrays, marked, edges
+        return infos, arrays, marked, edges, {n for n, h in hooked.items() if grads.get(n) is h}  # as the ledger
 
     def _owners(self, module: Any) -> tuple[dict, dict, dict, Any]:
         """node -> owning module path, path -> (index, module), path -> traced output, the collapsed paths."""
@@ -397,7 +397,7 @@ class _Scene:
                         if (tail, head) in seen:
                             continue
                         seen.add((tail, head))
-                    elif j < len(rules):
+                    elif j < len(rules) and (self.scalar or p.requires_grad):  # a gradient flows back
                         attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
                     if (n, p, j) in self.marked_edges:
                         attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)
@@ -449,9 +449,9 @@ class _Scene:
             d = np.asarray(n.data, dtype=np.float64)
             lines.append("data " + _values(d) if d.size <= 8 else f"data mean {_num(d.mean())}, std {_num(d.std())}")
         if self.show_grad and n.requires_grad:
-            a = self.arrays.get(n)
+            a, hooked = self.arrays.get(n), " (after its hooks)" * (n in self.hooked)
             lines.append("grad ?" if info is None else "grad " + _values(a) if a is not None and a.size <= 8
-                         else f"|grad| {_num(info.norm)}")
+                         else f"|grad| {_num(info.norm)}{hooked}")
         return lines
 
     def _module_item(self, path: str) -> _Item:

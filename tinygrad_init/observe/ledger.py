@@ -175,8 +175,8 @@ class Pass:
 @dataclass(frozen=True)
 class LedgerState:
     """What is known after the first `k` steps: the last `step` (None for k = 0) and its `pass_`, `grads` (node ->
-    gradient known so far, the root holding the seed; a complete one as its hooks leave it) and `complete` (the nodes
-    whose every contribution arrived); a tensor is looked up in both by itself, as in `final_grads`."""
+    gradient known so far, the root holding the seed; a complete one, and the root from step 1, as its hooks leave it)
+    and `complete` (the nodes whose every contribution arrived); a tensor is looked up in both by itself."""
 
     k: int
     step: Step | None
@@ -193,8 +193,7 @@ class Ledger(Sequence):
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = bool(arrays), False, None
-        self.steps: list[Step] = []
-        self.passes: list[Pass] = []
+        self.steps, self.passes = [], []  # the Steps, the Passes
         self._open: Pass | None = None  # the pass being recorded
 
     def __len__(self) -> int: return len(self.steps)
@@ -262,9 +261,9 @@ class Ledger(Sequence):
         """Called by the engine when the walk is finished."""
         if self.outer is not None:
             self.outer.end(root)
-        if (ps := self._open) is not None and not ps.scalar:  # a leaf's hooks ran after its last step
-            ps.hooked.update((n, GradStats.of(n.grad)) for n in ps.order
-                             if not n.parents and n._hooks and n.grad is not None)
+        if (ps := self._open) is not None and not ps.scalar:  # a leaf's hooks ran after its last step (if they
+            ps.hooked.update((n, g) for n in ps.order if not n.parents and n._hooks and n.grad is not None  # changed
+                             and str(g := GradStats.of(n.grad)) != str(self._after.get(n)))  # it; nan == nan)
         self._close(complete=True)
 
     def _close(self, complete: bool = False) -> None:  # the open pass stays incomplete when backward raised
@@ -285,16 +284,15 @@ class Ledger(Sequence):
 
     def pass_steps(self, pass_index: int | None = None) -> list[Step]:
         """The steps of one pass (default: the last)."""
-        ps = self.get_pass(pass_index)
-        return self.steps[ps.first_step:ps.stop_step if ps.stop_step >= 0 else len(self.steps)]
+        return self.steps[(ps := self.get_pass(pass_index)).first_step:ps.stop_step if ps.stop_step >= 0 else None]
 
     def _sweep(self, ps: Pass) -> Iterator[tuple[int, Step | None, dict, set]]:
         """`(k, step, grads, complete)` before the first step of `ps` and after each one: the one replay of
         the pass that `state`, `states` and `final_grads` read (the dicts are updated in place)."""
         grads, complete = {ps.root: ps.seed}, {ps.root}
         yield ps.first_step, None, grads, complete
-        for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):
-            grads[s.parent] = s.grad_after
+        for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):  # the root's hooks ran before step 1
+            grads[s.parent], grads[ps.root] = s.grad_after, ps.hooked.get(ps.root, ps.seed)
             if s.contribution_number >= ps.uses.get(s.parent, 0):  # complete: as its hooks leave it
                 complete.add(s.parent)
                 grads[s.parent] = ps.hooked.get(s.parent, s.grad_after)
@@ -328,20 +326,21 @@ class Ledger(Sequence):
         return [s.to_dict() for s in self.steps]
 
     def to_dict(self) -> dict[str, Any]:
-        """The whole ledger as plain data: the passes (root, seed, size) and the step rows."""
+        """The whole ledger as plain data: the passes (root, seed, size, the gradients hooks changed) and the rows."""
         passes = [{"pass": ps.index, "root": ps.root_symbol, "engine": "value" if ps.scalar else "tensor",
                    "nodes": len(ps.order), "seed": ps.seed if ps.scalar else ps.seed._asdict(),
-                   "complete": ps.complete, "first_step": ps.first_step, "stop_step": ps.stop_step}
-                  for ps in self.passes]
+                   "complete": ps.complete, "first_step": ps.first_step, "stop_step": ps.stop_step,
+                   "hooked": {ps.names.get(n, "?"): g._asdict() for n, g in ps.hooked.items()}} for ps in self.passes]
         return {"passes": passes, "steps": self.to_rows()}
 
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:
         """The seed dL/dL, the first line of a pass (default: the last)."""
         ps = self.get_pass(pass_index)
-        r, seed = _d(ps.root_symbol), ps.seed
+        r, seed, h = _d(ps.root_symbol), ps.seed, ps.hooked.get(ps.root)
+        h = h and f"; its hooks make it |d{r}/d{r}| = {format_number(h.norm, digits)}" or ""
         return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
                 f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {format_number(seed.norm, digits)}"
-                "   (backward starts here)")
+                f"   (backward starts here{h})")
 
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""
@@ -390,8 +389,8 @@ class Ledger(Sequence):
         out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:
-                out.append(f"backward pass {ps.index + 1} from {ps.root_symbol}"
-                           + ("" if ps.complete else " (interrupted by an error)") + ":")
+                out.append(f"backward pass {ps.index + 1} from {ps.root_symbol} (pass_index={ps.index}"
+                           + ("" if ps.complete else "; interrupted by an error") + "):")
             out += [self.seed_line(ps.index, digits), *(s.index for s in self.pass_steps(ps.index))]
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
@@ -524,7 +523,7 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
             paths.append(Path(tuple(names[v] for v in route), tuple(locs), math.prod(locs, start=1.0)))
             continue
         stack += reversed([(p, depth + 1, loc) for p, loc in n.edges() if count[p]])
-    return PathProducts(names[root], names.get(node, "x"), paths)
+    return PathProducts(names[root], names.get(node, " ".join(node.label.split()) or "x"), paths)  # or its label
 
 
 # --------------------------------------------------------------------------- layer gains
@@ -533,7 +532,7 @@ class LayerGain:
     """How one Linear layer `z_l = h_{l-1} @ W_l (+ b_l)`, `h_l = f(z_l)` scales the gradient on its way back:
     `layer` (1 at the input side, as the probe counts), the module path `name` and the `weight`'s name;
     `grad_out` = |dL/dz_l|_F and `grad_in` = |dL/dh_{l-1}|_F (None for the data); `linear_gain` =
-    `|g @ W.T| / |g|` with `g = dL/dz_l` (about `s * sqrt(n)` for i.i.d. weights of std `s`, fan_out `n`);
+    `|g @ W.T| / |g|` with `g = dL/dz_l` (about `s * sqrt(n)` for i.i.d. weights of std `s`, fan_in `n`);
     `activation_gain` = |dL/dz_l| / |dL/dh_l| (None for the last layer); `gain` = |dL/dh_{l-1}| / |dL/dh_l|
     (the last layer: over |dL/dz_L|). The gains are None where a norm is unknown."""
 
@@ -575,8 +574,9 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
     if ps.scalar:
         raise TypeError("layer_gains reads a Tensor backward pass (matmul layers); this ledger holds a Value pass. "
                         "For a scalar graph use path_products(root, node).")
-    final = ledger.final_grads(ps.index)
-    norm = lambda node: None if node not in final else final[node].norm  # noqa: E731
+    once = {s.parent: s.contribution for s in ledger.pass_steps(ps.index) if ps.uses.get(s.parent) == 1}
+    final = {n: once.get(n) if n in ps.earlier else g for n, g in ledger.final_grads(ps.index).items()}  # this pass's:
+    norm = lambda node: None if final.get(node) is None else final[node].norm  # noqa: E731  (not what a leaf held)
     dx = {s.node: s.contribution.norm for s in ledger.pass_steps(ps.index) if s.op == "matmul" and s.parent_index == 0}
     matmuls = [n for n in ps.order if getattr(n, "op", "") == "matmul" and n in final]
     if not matmuls:

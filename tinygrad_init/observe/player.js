@@ -4,7 +4,8 @@
 // at each chain-rule step: D.steps[s] = [ids of the node passing its gradient on, id of the
 // parent receiving it, id of the edge between them, the parent's new grad text, its fill,
 // its font colour, 1 if that gradient is now complete else 0]. Step k shows the state after
-// k steps; the script repaints only the nodes whose gradient changed. It looks only inside its own
+// k steps (the root shows D.hooked from step 1 on, if its hooks changed the seed); the script
+// repaints only the nodes whose gradient changed. It looks only inside its own
 // #player (its parent), so that a notebook can show several players in one page; a script run from
 // elsewhere (jQuery runs it in the head) takes the first player not yet ready.
 (function () {
@@ -45,7 +46,7 @@
   function paint(id, s) {
     const g = el(id);
     if (!g) return;  // a node left out of the picture (max_nodes)
-    const st = s >= 0 ? D.steps[s].slice(3) : (id === D.root ? D.seed : D.unknown);
+    const st = s >= 0 ? D.steps[s].slice(3) : (id === D.root ? (s === -2 ? D.hooked : D.seed) : D.unknown);
     const t = gradText(g);
     if (t) t.textContent = st[0];
     if (D.color) {
@@ -111,6 +112,7 @@
   function go(target) {
     const k = Math.max(0, Math.min(N, Math.round(target)));
     const changed = new Set();
+    if (D.hooked) { changed.add(D.root); last[D.root] = k > 0 ? -2 : -1; }  // the root's hooks ran before step 1
     if (k > cur) for (let s = cur; s < k; s++) { changed.add(D.steps[s][1]); last[D.steps[s][1]] = s; }
     else for (let s = cur - 1; s >= k; s--) { changed.add(D.steps[s][1]); last[D.steps[s][1]] = prev[s]; }
     changed.forEach((id) => paint(id, last[id]));

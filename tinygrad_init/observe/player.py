@@ -113,10 +113,11 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
 
     shown = [grads[s.parent] for _, s, grads, _ in steps._sweep(ps) if s]  # as state(k): complete, after hooks
-    widest: dict = {root: ps.seed}  # lay every cell out for the widest text it will show (the first of equals)
-    for s, info in zip(pass_steps, shown):
+    hooked = [ps.hooked[root]] if root in ps.hooked else []  # the root's hooks change it before step 1
+    widest: dict = {root: max([ps.seed, *hooked], key=lambda i: len(text(i)))}  # lay every cell out for the widest
+    for s, info in zip(pass_steps, shown):  # text it will show (the first of equals)
         widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
-    infos = [ps.seed, *shown]
+    infos = [ps.seed, *hooked, *shown]
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], "|grad|" if scalar
                            else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
     g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
@@ -137,6 +138,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         data_steps.append([own_ids[s.node], nid[s.parent], edge, *state(info, done)])
     data = {"n": len(pass_steps), "root": nid[root], "rootIds": own_ids[root], "seed": state(ps.seed, True),
             "unknown": state(None, True), "steps": data_steps, "color": scale is not None}
+    if hooked:  # shown from step 1 on
+        data["hooked"] = state(hooked[0], True)
 
     heading = (str(title) if title is not None else f"Backpropagation through {ps.root_symbol}, step by step") + (
         " (interrupted by an error: the gradients are incomplete)" * (not ps.complete))

@@ -262,6 +262,29 @@ def test_reused_nodes():
     compare(lambda F, a: (a * a + a @ a.T) * a.tanh() - a, x)
 
 
+def test_a_retained_gradient_adds_up_over_passes_after_its_hooks_as_in_pytorch():
+    # PyTorch: a non-leaf's retained .grad accumulates as a leaf's does (it held the latest pass's alone here)
+    grads = {}
+    for lib, make in (("ours", lambda a: Tensor(a, requires_grad=True)),
+                      ("torch", lambda a: torch.tensor(a, requires_grad=True))):
+        arr = (lambda t: t.detach().numpy().copy()) if lib == "torch" else (lambda t: t.copy())
+        x = make(np.array([0.5, -1.0, 2.0]))
+        h = x * 3
+        h.retain_grad()
+        h.register_hook(lambda g: g * np.array([2.0, -1.0, 0.5]) if lib == "ours" else g * torch.tensor([2, -1, 0.5]))
+        k = (h.tanh() * h).sum()
+        k.backward(retain_graph=True)
+        first = arr(h.grad)
+        k.backward(retain_graph=True)
+        second = arr(h.grad)
+        h.grad = None
+        k.backward()
+        grads[lib] = first, second, arr(h.grad), arr(x.grad)
+    for ours, theirs in zip(grads["ours"], grads["torch"]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    np.testing.assert_allclose(grads["ours"][1], 2 * grads["ours"][0], rtol=1e-15)
+
+
 # ---------------------------------------------------------------- random tensor programs
 
 T_UNARY = {

@@ -6,7 +6,7 @@ the table of forward and vector-Jacobian rules). So the graph keeps no intermedi
 reads (a product saves both operands, also when one needs no gradient), and backward frees what was saved as it goes
 (pass `retain_graph=True` to walk a graph twice); pictures drawn afterwards keep every op, shape and dtype. The walk
 and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in one place, `unbroadcast`. As in
-PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors keep theirs only if retained, and an
+PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors only if retained, and an
 in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved, or of a view of its
 memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
 `Value`, relu's backward multiplies by its 0/1 mask (up to ten times faster than selecting), so an inf or nan
@@ -541,12 +541,14 @@ class Tensor(_GraphNode):
                                "Create the parameters with requires_grad=True (nn layers do) and do not build it "
                                "inside no_grad().")
         seed = self._seed(grad)
-        order, held, outer = autograd.topological_order(self), [], {}
+        order, held, outer, kept = autograd.topological_order(self), [], {}, []
         for node in order:
             if type(node) is Node:
-                node._grad = None
                 if retain_grads:
                     node.retain = True
+                if node.retain and node._grad is not None:  # a retained gradient adds up over passes (as PyTorch's)
+                    kept.append((node, node._grad))
+                node._grad = None
             elif node._hooks or node._grad is not None:  # a leaf's hooks see this pass's gradient: the pass's sum,
                 if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
                     outer[node], node._grad = (node._held, node._grad), None
@@ -559,6 +561,8 @@ class Tensor(_GraphNode):
         finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)
             for node in held:
                 node._grad = vars(node).pop("_held", node._grad)
+            for node, g in kept:
+                node._grad = g if node._grad is None else np.asarray(g + node._grad)
             for node, (h, g) in outer.items():  # the pass that ran this one goes on, holding this one's gradient too
                 node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
 

@@ -275,7 +275,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                                   f"{format_number(critical, 3)} (sigma_b^2 = {format_number(result['sigma_b2'])})"))
             ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
                    max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
-                   f"{result['steps']} SGD steps\n(a shipped result of {result['command']})")
+                   f"{result['steps']} SGD steps\n(made by {result['command']})")
             ax.set_yticks(result["depth"], result["depth"], minor=False)
             ax.minorticks_off()
             ax.grid(False)

@@ -100,6 +100,21 @@ def test_a_log_panel_says_which_series_has_values_it_cannot_draw() -> None:
     assert [t.get_text() for t in linear.legends[0].get_texts()] == ["zeros"]
 
 
+@pytest.mark.parametrize("log", [True, False])
+def test_a_series_with_nothing_finite_to_draw_says_so_in_the_legend(log) -> None:
+    # an overflowed (inf) or diverged (nan) series, or two seeds of which one diverged (its median is inf), drew no
+    # line and no band, yet stood in the legend as if drawn
+    fig = plots.curves({"p": {"inf": [np.inf, np.inf], "nan": [np.nan, None], "seeds": [[1.0, 2.0], [np.nan] * 2],
+                              "ok": [1.0, np.inf]}, "q": {"inf": [1.0, 2.0]}}, log=log)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "inf (nan/inf: not drawn)", "nan (nan/inf: not drawn)", "seeds (nan/inf: not drawn)", "ok"]
+    assert [np.isfinite(line.get_ydata()).any() for line in fig.axes[0].lines] == [False, False, False, True]
+    steps, losses = np.arange(3), {"he_normal": np.full((2, 3), np.nan), "small": np.ones((2, 3))}
+    fig = plots.training_figure(steps, losses, {k: (np.ones(2), np.ones(2)) for k in losses})
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        table.label("he_normal") + " (nan/inf: not drawn)", table.label("small")]
+
+
 def test_curves_label_every_layer_of_the_longest_series() -> None:
     ax = plots.curves({"p": {"deep": np.arange(1, 11.0), "shallow": [1.0, 2.0, 3.0]}}).axes[0]
     assert list(ax.get_xticks()) == list(range(1, 11))

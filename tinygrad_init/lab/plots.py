@@ -153,6 +153,12 @@ def _values(v: Any, log: bool) -> np.ndarray:
     return a
 
 
+def _unseen(values: Any, log: bool) -> str:
+    """The legend's note on a series a panel cannot draw: values <= 0 on a log axis, or not one finite median."""
+    mid = band(v)[0] if len(v := _values(values, False)) > 1 else v[0]
+    return " (<= 0: not drawn)" if log and (v <= 0).any() else "" if np.isfinite(mid).any() else " (nan/inf: not drawn)"
+
+
 def _wrap(*parts: str | None, width: int = 16) -> str:
     """The non-empty `parts` on lines of at most `width` characters."""
     return "\n".join(textwrap.fill(line, width, break_long_words=False) for p in parts if p
@@ -166,10 +172,10 @@ def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
            log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0, hlines: Mapping[str,
-           float] | None = None, order: Sequence[str] = (), hidden: set[str] | None = None) -> list[Any]:
+           float] | None = None, order: Sequence[str] = (), hidden: Mapping[str, str] | None = None) -> list[Any]:
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
     leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
-    legend handles, those of `hidden` (default: the series with a value <= 0 on a log axis) marked not drawn."""
+    legend handles, those of `hidden` (series: note; default: `_unseen`'s) marked not drawn."""
     handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
         c = order.index(name) if name in order else i
@@ -188,8 +194,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         if name in (predicted or {}):
             ax.plot(wide[0], np.repeat(_values(predicted[name], log)[0], wide[1]), "--", color=st["color"],
                     linewidth=1.6)
-        hide = name in hidden if hidden is not None else log and (v <= 0).any()  # a log axis has no place for them
-        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + " (<= 0: not drawn)" * bool(hide)}))
+        note = hidden.get(name, "") if hidden is not None else _unseen(values, log)
+        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + note}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
@@ -225,8 +231,8 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
         raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
                          "each theory the name of its panel and series")
     series = list(dict.fromkeys(k for data in held.values() for k in data))
-    hidden = {k for d, lg in zip(held.values(), logs) if lg for k, v in d.items() if (_values(v, False) <= 0).any()}
-    names = [(styles or {}).get(k, {}).get("label", label(k)) + " (<= 0: not drawn)" * (k in hidden) for k in series]
+    hidden = {k: why for d, lg in zip(held.values(), logs) for k, v in d.items() if (why := _unseen(v, lg))}
+    names = [(styles or {}).get(k, {}).get("label", label(k)) + hidden.get(k, "") for k in series]
     names += ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():

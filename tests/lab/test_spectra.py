@@ -299,3 +299,12 @@ def test_the_phase_diagram_finding_of_a_range_without_zero_bias():
 def test_the_sections_check_quick(section):
     with pytest.raises(TypeError, match=f"{section.__name__}: quick must be True or False"):  # "no" ran the quick one
         section(quick="no")
+
+
+def test_the_ridges_say_how_many_singular_values_lie_beyond_their_range_on_either_side():
+    # s > 10 (log10 s > 1, past the ridges' range [-4, 1]) left the histogram without a note; only s < 1e-4 had one
+    sv = [[0.5, 1.0, 2.0, 20.0], [1e-5, 1.0, 1.0, 1.0], [1.0] * 4]  # 25% > 10; 25% < 1e-4; all inside
+    r = {k: {"sigma_w2": 2.0, "depths": [2, 4, 8], "singular_values": sv, "mean_sq": [1.0] * 3, "theory": [1.0] * 3,
+             "spread": [1.0] * 3} for k in ("tanh, Gaussian", "tanh, orthogonal", "relu, Gaussian", "relu, orthogonal")}
+    notes = [t.get_text() for t in S.figure("jacobian_spectra", r).axes[0].texts]
+    assert notes == ["25% > 10", "25% < 1e-4", ""]

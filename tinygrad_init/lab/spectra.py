@@ -307,8 +307,9 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
     for ax, key, color in zip([fig.axes[i] for i in (0, 1, 3, 4)], keys, colors):
         r = result[key]
         logs = [np.log10(np.maximum(sv, 1e-300)) for sv in r["singular_values"]]
+        outside = [((np.mean(v > 1), "> 10"), (np.mean(v < -4), "< 1e-4")) for v in logs]  # not in the histogram
         ridges(ax, r["depths"], [(-4.0, 1.0, np.histogram(v, 25, (-4.0, 1.0))[0]) for v in logs],
-               [f"{np.mean(v < -4):.0%} < 1e-4" if np.mean(v < -4) >= 0.005 else "" for v in logs], color)
+               ["\n".join(f"{format_number(100 * p, 2)}% {t}" for p, t in o if p) for o in outside], color)
         ax.axvline(0.0, color="#333333", ls=":", lw=1.5)
         ax.set(title=f"{key}, sigma_w^2 = {format_number(r['sigma_w2'], 3)}", ylabel="depth L",
                xlabel="log10 singular value")

@@ -115,6 +115,19 @@ def test_a_series_with_nothing_finite_to_draw_says_so_in_the_legend(log) -> None
         table.label("he_normal") + " (nan/inf: not drawn)", table.label("small")]
 
 
+def test_the_training_figure_counts_the_accuracies_it_cannot_draw_under_their_network() -> None:
+    from lab.test_report import assert_slide_ready
+
+    # a diverged network's accuracy is nan (training.accuracy): its dot was left out, the strip showing fewer dots
+    acc = {"zeros": ([0.5], [0.5]), "large10": ([0.8, np.nan, 0.7], [0.8, np.nan, 0.6]),
+           "he_normal": ([0.9, 0.9, np.nan], [0.9, 0.8, 0.9])}
+    fig = plots.training_figure(np.arange(3), {k: np.ones((3, 3)) for k in acc}, acc)
+    ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert ticks == ["zeros", "large 10*randn\n(2 nan)", "He\nrandn*sqrt(2/fan_in)\n(1 nan)"]
+    assert sum(np.isfinite(line.get_ydata()).sum() for line in fig.axes[1].lines) == 14 - 3
+    assert_slide_ready(fig)
+
+
 def test_curves_label_every_layer_of_the_longest_series() -> None:
     ax = plots.curves({"p": {"deep": np.arange(1, 11.0), "shallow": [1.0, 2.0, 3.0]}}).axes[0]
     assert list(ax.get_xticks()) == list(range(1, 11))

@@ -290,7 +290,9 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
                            color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
-        strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
+        lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
+        strip.set_xticklabels([_wrap(label(k), width=14) + f"\n({n} nan)" * bool(n) for k, n in zip(accuracies, lost)],
+                              fontsize=12)  # a dot not drawn
         legend_below(fig, handles)
         fig.suptitle(_title(title), fontsize="large")
     return fig

@@ -308,3 +308,18 @@ def test_the_ridges_say_how_many_singular_values_lie_beyond_their_range_on_eithe
              "spread": [1.0] * 3} for k in ("tanh, Gaussian", "tanh, orthogonal", "relu, Gaussian", "relu, orthogonal")}
     notes = [t.get_text() for t in S.figure("jacobian_spectra", r).axes[0].texts]
     assert notes == ["25% > 10", "25% < 1e-4", ""]
+
+
+def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_it():
+    # nan (trainability's diverged network) was left blank: white, next to magma's 1.0, as if it trained best
+    r = {"sigma_w2": [1.0, 2.0], "depth": [2, 4], "accuracy": [[0.9, math.nan], [0.5, 0.3]], "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    fig = S.figure("trainability", r)
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == "nan: diverged"
+    assert_slide_ready(fig)  # draws it
+    mesh = fig.axes[0].collections[0]
+    cells, magma = mesh.get_facecolors(), mesh.cmap(np.linspace(0, 1, 256))
+    assert cells.shape == (4, 4) and cells[2, 3] == 1  # row by row: depth 4, sigma_w^2 1 is the third, opaque
+    assert not np.isclose(magma, cells[2]).all(axis=1).any() and not np.isclose(cells[2], 1.0).all()
+    r["accuracy"][0][1] = 0.7
+    assert "nan: diverged" not in [t.get_text() for t in S.figure("trainability", r).legends[0].get_texts()]

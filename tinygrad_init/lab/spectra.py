@@ -262,8 +262,9 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                    title=f"{result.get('activation', 'tanh')}: order and chaos")
             ax.grid(False)
         elif name == "trainability":
-            m = ax.pcolormesh(result["sigma_w2"], result["depth"], np.array(result["accuracy"]).T, shading="nearest",
-                              cmap="magma", vmin=result["chance"], vmax=1)
+            acc, nan = np.array(result["accuracy"], dtype=np.float64).T, "#1E90FF"  # no colour of magma's; left blank,
+            m = ax.pcolormesh(result["sigma_w2"], result["depth"], acc, shading="nearest", vmin=result["chance"],
+                              vmax=1, cmap=mpl().colormaps["magma"].with_extremes(bad=nan))  # a diverged net looked ~1
             fig.colorbar(m, ax=ax, label="training accuracy", pad=0.02)
             critical = theory.critical_sigma_w2("tanh", result["sigma_b2"])  # the curve diverges there: points near it
             fine = np.concatenate([np.linspace(result["sigma_w2"][0], critical, 10)[:-1], critical * (1 + np.array(
@@ -273,6 +274,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.axvline(critical, color="white", ls=":", lw=2.5)
             handles.append(mpl().lines.Line2D([], [], color="#555555", ls=":", lw=2.5, label=f"critical sigma_w^2 = "
                                   f"{format_number(critical, 3)} (sigma_b^2 = {format_number(result['sigma_b2'])})"))
+            handles += [mpl().patches.Patch(color=nan, label="nan: diverged")] * bool(np.isnan(acc).any())
             ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
                    max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
                    f"{result['steps']} SGD steps\n(made by {result['command']})")

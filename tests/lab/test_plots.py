@@ -29,6 +29,11 @@ from tinygrad_init import plots, table
      r"curves: predicted names 'Tanh' / 'he_normal', which panels does not hold"),
     (lambda: plots.layer_curves({"tanh": {"he_normal": [1.0, 2.0]}}, {"tanh": {"He": [1.0, 2.0]}}),
      r"curves: predicted names 'tanh' / 'He', which panels does not hold"),
+    # a log axis asked for by a name no panel has (or by a bare name, read letter by letter) drew linear axes
+    (lambda: plots.curves({"tanh: std": {"a": [1.0, 2.0]}}, log=["tanh"]),
+     r"curves: log must be True, False or a list of panel names of \['tanh: std'\], got \['tanh'\]"),
+    (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log="tanh"), r"curves: log must be .*, got 'tanh'"),
+    (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log=None), r"curves: log must be .*, got None"),
     # matplotlib's 'bottom cannot be >= top': a legend of 60 series left no room for the panel
     (lambda: plots.curves({"p": {f"seed {k} of the sixty seeds": [1.0, 2.0] for k in range(60)}}),
      r"slide_figure: 1 x 1 panels do not fit"),

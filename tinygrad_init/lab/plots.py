@@ -224,6 +224,9 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
+    if not isinstance(log, bool) and (isinstance(log, str) or not isinstance(log, Sequence) or  # else: all linear
+                                      not set(log) <= set(panels)):
+        raise ValueError(f"curves: log must be True, False or a list of panel names of {list(panels)}, got {log!r}")
     logs, held = [log if isinstance(log, bool) else name in log for name in panels], {name: check_type(
         "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
         for name, s in panels.items()}

@@ -34,6 +34,13 @@ from tinygrad_init import plots, table
      r"curves: log must be True, False or a list of panel names of \['tanh: std'\], got \['tanh'\]"),
     (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log="tanh"), r"curves: log must be .*, got 'tanh'"),
     (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log=None), r"curves: log must be .*, got None"),
+    # seeds of different lengths (diagnostics.fit stops a run at a non-finite loss), or text: numpy's 'setting an
+    # array element with a sequence. The requested array has an inhomogeneous shape...', naming nothing
+    (lambda: plots.curves({"p": {"a": [[1.0, 0.5, 0.2], [1.0, 0.7]]}}),
+     r"curves: values must be numbers, one per point or a row per seed; the rows have \[2, 3\] values: pad a run "
+     "that stopped early with nan"),
+    (lambda: plots.loss_curves({"a": [[1.0, 0.5, 0.2], [1.0, 0.7]]}), r"the rows have \[2, 3\] values"),
+    (lambda: plots.loss_curves({"a": ["x", "y"]}), r"curves: values must be numbers, .*, got \['x', 'y'\]"),
     # matplotlib's 'bottom cannot be >= top': a legend of 60 series left no room for the panel
     (lambda: plots.curves({"p": {f"seed {k} of the sixty seeds": [1.0, 2.0] for k in range(60)}}),
      r"slide_figure: 1 x 1 panels do not fit"),
@@ -131,6 +138,14 @@ def test_the_training_figure_counts_the_accuracies_it_cannot_draw_under_their_ne
     assert ticks == ["zeros", "large 10*randn\n(2 nan)", "He\nrandn*sqrt(2/fan_in)\n(1 nan)"]
     assert sum(np.isfinite(line.get_ydata()).sum() for line in fig.axes[1].lines) == 14 - 3
     assert_slide_ready(fig)
+
+
+def test_loss_curves_take_steps_from_the_longest_curve_and_a_single_loss() -> None:
+    # the steps were counted from the first curve: a longer second one was refused ('give as many x'), and a single
+    # number was an IndexError
+    ax = plots.loss_curves({"short": [1.0, 0.5], "long": [1.0, 0.6, 0.3]}).axes[0]
+    assert [line.get_xdata().tolist() for line in ax.lines[:2]] == [[0, 1], [0, 1, 2]]
+    assert plots.loss_curves({"one": 0.7}).axes[0].lines[0].get_ydata().tolist() == [0.7]
 
 
 def test_curves_label_every_layer_of_the_longest_series() -> None:

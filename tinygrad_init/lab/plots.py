@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_choice, check_int, check_real, check_type, format_number
+from ..utils import check_choice, check_int, check_real, check_type, format_number, quoted
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -148,7 +148,13 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
 
 def _values(v: Any, log: bool) -> np.ndarray:
     """Floats (one row per series), None and non-finite values (and, on a log axis, the non-positive) as NaN."""
-    a = np.array(np.atleast_2d(np.asarray(v, dtype=object)).tolist(), dtype=np.float64)
+    try:
+        a = np.array(np.atleast_2d(np.asarray(v, dtype=object)).tolist(), dtype=np.float64)
+    except (TypeError, ValueError):  # numpy's "inhomogeneous shape" or "could not convert string to float"
+        rows = sorted({np.size(r) for r in v}) if isinstance(v, (list, tuple)) and v and np.ndim(v[0]) else []
+        raise ValueError("curves: values must be numbers, one per point or a row per seed" + (
+            f"; the rows have {rows} values: pad a run that stopped early with nan" if len(rows) > 1 else
+            f", got {quoted(v) if len(repr(v)) < 80 else type(v).__name__}")) from None
     a[~np.isfinite(a) | ((a <= 0) if log else False)] = np.nan
     return a
 
@@ -272,7 +278,7 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
     """Training loss against step (step 0 = before training), a curve (or median and band) per key."""
     if not check_type("loss_curves", "curves", curves_, Mapping, "a mapping {name: losses}"):
         raise ValueError("loss_curves: no curves to draw")
-    x = np.arange(np.shape(next(iter(curves_.values())))[-1]) if steps is None else steps
+    x = np.arange(max(_values(v, False).shape[-1] for v in curves_.values())) if steps is None else steps
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
 
 

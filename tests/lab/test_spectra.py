@@ -323,3 +323,12 @@ def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_i
     assert not np.isclose(magma, cells[2]).all(axis=1).any() and not np.isclose(cells[2], 1.0).all()
     r["accuracy"][0][1] = 0.7
     assert "nan: diverged" not in [t.get_text() for t in S.figure("trainability", r).legends[0].get_texts()]
+
+
+def test_the_heatmap_ticks_the_variances_and_depths_it_measured():
+    # the quick grid (0.5, 1.76, 4) was ticked 0, 1, ... 5: a cell read as measured at sigma_w^2 = 0 or 1
+    r = {"sigma_w2": [0.5, 1.76, 4.0], "depth": [4, 16, 64], "accuracy": [[0.5] * 3] * 3, "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos --quick"}
+    ax = S.figure("trainability", r).axes[0]
+    assert ax.get_xticks().tolist() == [0.5, 1.76, 4.0] and ax.get_yticks().tolist() == [4, 16, 64]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.5", "1.76", "4"]

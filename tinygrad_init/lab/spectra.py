@@ -278,7 +278,8 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
                    max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
                    f"{result['steps']} SGD steps\n(made by {result['command']})")
-            ax.set_yticks(result["depth"], result["depth"], minor=False)
+            ax.set_yticks(result["depth"], result["depth"], minor=False)  # the grid measured, as on the x axis:
+            ax.set_xticks(result["sigma_w2"], [format_number(w, 3) for w in result["sigma_w2"]])  # not 0, 1, ... 5
             ax.minorticks_off()
             ax.grid(False)
         elif name == "correlations":

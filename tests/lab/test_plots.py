@@ -246,7 +246,9 @@ def test_a_title_that_is_not_text_is_written_as_text() -> None:
 @pytest.mark.parametrize("path,fmt,match", [
     ("slide.jpg", None, r"figure_bytes: fmt must be one of 'png', 'svg', 'pdf', got 'jpg'"),
     ("slide.dat", ".png", r"figure_bytes: fmt must be one of .*, got '\.png' \(did you mean 'png'\?\)"),
-    ("slide", None, r"save_figure: give a file name ending in \.png, \.svg or \.pdf, or pass fmt=")])
+    ("slide", None, r"save_figure: give a file name ending in \.png, \.svg or \.pdf, or pass fmt="),
+    # an SVG written into slide.png, which no image viewer opens
+    ("slide.png", "svg", r"save_figure: fmt='svg' and the file name '.*slide\.png' say two formats; give one")])
 def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> None:
     with pytest.raises(ValueError, match=match):  # the format's message named no function, in its own words
         plots.save_figure(plots.slide_figure(1, 1), tmp_path / path, fmt)

@@ -423,7 +423,10 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: float | None = None) -> Path:
     """Write the figure to `path` (format from the suffix unless `fmt`); returns the path."""
-    if not (fmt := fmt or Path(path).suffix[1:]):
+    suffix = Path(path).suffix[1:].lower()
+    if not (fmt := fmt or suffix):
         raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
+    if suffix in _METADATA and suffix != str(fmt).lower():  # an SVG in a .png: no viewer opens it
+        raise ValueError(f"save_figure: fmt={fmt!r} and the file name {str(path)!r} say two formats; give one")
     (p := Path(path)).write_bytes(figure_bytes(fig, fmt, dpi=dpi))
     return p

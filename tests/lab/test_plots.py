@@ -34,6 +34,9 @@ from tinygrad_init import plots, table
      r"curves: log must be True, False or a list of panel names of \['tanh: std'\], got \['tanh'\]"),
     (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log="tanh"), r"curves: log must be .*, got 'tanh'"),
     (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log=None), r"curves: log must be .*, got None"),
+    # with a shared y axis the panel left out of log was drawn on a log axis too, its values <= 0 dropped unnoted
+    (lambda: plots.curves({"a": {"s": [1.0, 2.0]}, "b": {"s": [0.0, 3.0]}}, log=["a"], sharey=True),
+     r"curves: sharey=True puts every panel on one y scale; log=\['a'\] names only some of them"),
     # seeds of different lengths (diagnostics.fit stops a run at a non-finite loss), or text: numpy's 'setting an
     # array element with a sequence. The requested array has an inhomogeneous shape...', naming nothing
     (lambda: plots.curves({"p": {"a": [[1.0, 0.5, 0.2], [1.0, 0.7]]}}),

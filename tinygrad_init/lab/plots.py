@@ -237,6 +237,8 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     logs, held = [log if isinstance(log, bool) else name in log for name in panels], {name: check_type(
         "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
         for name, s in panels.items()}
+    if sharey and len(set(logs)) > 1:  # a shared y axis has one scale: matplotlib made every panel log
+        raise ValueError(f"curves: sharey=True puts every panel on one y scale; log={log!r} names only some of them")
     if miss := [(p, k) for p, d in (predicted or {}).items() for k in d or {} if k not in held.get(p, {})]:
         raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
                          "each theory the name of its panel and series")

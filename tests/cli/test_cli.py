@@ -346,3 +346,18 @@ def test_demo_prints_the_same_digits_whatever_the_number_of_blas_threads(capsys:
             assert cli.main(["demo", "--hidden", "64", "64", "--samples", "2000", "--epochs", "1"]) == 0
         outs.append(capsys.readouterr().out)
     assert outs[0] == outs[1]
+
+
+def test_a_diverged_demo_says_so_instead_of_numpys_warnings(capfd: pytest.CaptureFixture[str]) -> None:
+    # --lr 1e300 printed "optim.py:68: RuntimeWarning: overflow encountered in cast" and the like, then nan everywhere
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert cli.main(["demo", "--lr", "1e300", "--epochs", "2", "--hidden", "4"]) == 0
+    out, err = capfd.readouterr()
+    assert not seen and err == "" and out.endswith(
+        "final: loss nan, train accuracy nan%, test accuracy nan%\n"
+        "note: the loss is nan: the training diverged; try a smaller --lr (or --noise)\n")
+    assert cli.main(["demo", "--epochs", "2", "--hidden", "4"]) == 0
+    assert "note:" not in capfd.readouterr().out

@@ -343,7 +343,6 @@ def test_graph_command_draws_a_2_64_64_1_mlp_cut_to_the_nodes_nearest_the_output
     (["graph", "--mlp", "2,1", "--batch", "8"], "--batch applies to --engine tensor only"),
     (["graph", "--mlp", "2,1", "--batch", "4"], "--batch applies to --engine tensor only"),  # the default value too
     (["graph", "a*2", "a=1", "--engine", "scalar", "--seed", "0"], "--engine --seed apply to --mlp only"),
-    (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "unknown initialization scheme 'nonsense'"),
 ])
 def test_graph_command_usage_errors_exit_2(argv, fragment, capsys, tmp_path):
     assert cli.main(argv + ["--out", str(tmp_path / "x")]) == 2
@@ -368,6 +367,8 @@ def test_graph_command_reads_a_long_sum_and_refuses_a_huge_number_without_a_trac
     (["graph", "--mlp", "2,0,1"], "argument --mlp: expected a whole number >= 1, got 0"),
     (["graph", "--rankdir", "RL", "a", "a=1"], "invalid choice"),
     (["graph", "--format", "gif", "a", "a=1"], "invalid choice"),
+    # was "error: Layer: init, the weight initializer: unknown ...", the flag unnamed
+    (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "argument --init: unknown initialization scheme 'nonsense'"),
 ])
 def test_graph_command_bad_options(argv, fragment, capsys):
     with pytest.raises(SystemExit) as info:

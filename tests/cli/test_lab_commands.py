@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tinygrad_init.cli import build_parser as _parser
@@ -146,3 +147,19 @@ def test_explore_refuses_a_read_only_folder_before_measuring(tmp_path, capsys, m
     assert args.run(args) == 1
     assert capsys.readouterr().err == f"tinygrad-init explore: cannot write {shared}: Permission denied " \
         f"({shared / 'explorer.html'})\n"
+
+
+def test_chaos_heatmap_draws_the_accuracies_it_writes_and_calls_them_made_now(tmp_path, monkeypatch):
+    from tinygrad_init import cli
+    from tinygrad_init.lab import spectra
+
+    small, drawn = spectra.trainability, []
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: small(sigma_w2s=(1.0, 3.0), depths=(2, 3),
+                                                                          steps=5, rng=rng))
+    monkeypatch.setattr(cli, "save_figure", lambda fig, path: drawn.append(fig))
+    args = _parser().parse_args(["chaos", "--json", str(tmp_path / "r.json"), "--quick", "--seed", "2"])
+    assert args.run(args) == 0
+    result, ax = json.loads((tmp_path / "r.json").read_text()), drawn[0].axes[0]
+    assert np.array_equal(ax.collections[0].get_array().reshape(2, 2), np.array(result["accuracy"]).T)
+    # the title said "a shipped result of tinygrad-init chaos --seed 2" of the run just made
+    assert ax.get_title().endswith("(made by tinygrad-init chaos --seed 2)") and "shipped" not in ax.get_title()

@@ -184,6 +184,17 @@ def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
         first.to_dict()
 
 
+def test_the_relu_histograms_say_that_their_bar_at_0_is_cut(quick_sweep: E.Sweep) -> None:
+    # half of He's ReLU units are 0, drawn as a bar cut to the height of the others: the title did not say so
+    res = E.activation_statistics(sweep=quick_sweep)
+    counts = quick_sweep.run("he_normal", "relu").histograms[0][0]
+    assert counts[0] > 2 * counts[1:].max()  # the bar at 0, at its true height, is twice the panel's
+    he = res.get_figure("hist_relu").axes[E.SCHEMES.index("he_normal")].patches[0].get_data().values
+    assert he[1] == pytest.approx(1.06)  # drawn a little above the tallest other bar (1)
+    assert res.get_figure("hist_relu")._suptitle.get_text().endswith("the bar at 0 (the units ReLU zeroes) is cut")
+    assert "cut" not in res.get_figure("hist_tanh")._suptitle.get_text()
+
+
 def test_activation_and_gradient_results(quick_sweep: E.Sweep) -> None:
     res = E.activation_statistics(sweep=quick_sweep)
     assert len(res.table) == 5 * 3 * 10 and set(res.tables) == {"main", "summary"}

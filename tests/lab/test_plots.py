@@ -29,6 +29,21 @@ from tinygrad_init import plots, table
      r"curves: predicted names 'Tanh' / 'he_normal', which panels does not hold"),
     (lambda: plots.layer_curves({"tanh": {"he_normal": [1.0, 2.0]}}, {"tanh": {"He": [1.0, 2.0]}}),
      r"curves: predicted names 'tanh' / 'He', which panels does not hold"),
+    # a log axis asked for by a name no panel has (or by a bare name, read letter by letter) drew linear axes
+    (lambda: plots.curves({"tanh: std": {"a": [1.0, 2.0]}}, log=["tanh"]),
+     r"curves: log must be True, False or a list of panel names of \['tanh: std'\], got \['tanh'\]"),
+    (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log="tanh"), r"curves: log must be .*, got 'tanh'"),
+    (lambda: plots.curves({"t": {"a": [1.0, 2.0]}}, log=None), r"curves: log must be .*, got None"),
+    # with a shared y axis the panel left out of log was drawn on a log axis too, its values <= 0 dropped unnoted
+    (lambda: plots.curves({"a": {"s": [1.0, 2.0]}, "b": {"s": [0.0, 3.0]}}, log=["a"], sharey=True),
+     r"curves: sharey=True puts every panel on one y scale; log=\['a'\] names only some of them"),
+    # seeds of different lengths (diagnostics.fit stops a run at a non-finite loss), or text: numpy's 'setting an
+    # array element with a sequence. The requested array has an inhomogeneous shape...', naming nothing
+    (lambda: plots.curves({"p": {"a": [[1.0, 0.5, 0.2], [1.0, 0.7]]}}),
+     r"curves: values must be numbers, one per point or a row per seed; the rows have \[2, 3\] values: pad a run "
+     "that stopped early with nan"),
+    (lambda: plots.loss_curves({"a": [[1.0, 0.5, 0.2], [1.0, 0.7]]}), r"the rows have \[2, 3\] values"),
+    (lambda: plots.loss_curves({"a": ["x", "y"]}), r"curves: values must be numbers, .*, got \['x', 'y'\]"),
     # matplotlib's 'bottom cannot be >= top': a legend of 60 series left no room for the panel
     (lambda: plots.curves({"p": {f"seed {k} of the sixty seeds": [1.0, 2.0] for k in range(60)}}),
      r"slide_figure: 1 x 1 panels do not fit"),
@@ -98,6 +113,42 @@ def test_a_log_panel_says_which_series_has_values_it_cannot_draw() -> None:
         "zeros (<= 0: not drawn)", "He randn*sqrt(2/fan_in)", "neg (<= 0: not drawn)"]
     linear = plots.curves({"p": {"zeros": [0.0, 0.0]}}, log=False)
     assert [t.get_text() for t in linear.legends[0].get_texts()] == ["zeros"]
+
+
+@pytest.mark.parametrize("log", [True, False])
+def test_a_series_with_nothing_finite_to_draw_says_so_in_the_legend(log) -> None:
+    # an overflowed (inf) or diverged (nan) series, or two seeds of which one diverged (its median is inf), drew no
+    # line and no band, yet stood in the legend as if drawn
+    fig = plots.curves({"p": {"inf": [np.inf, np.inf], "nan": [np.nan, None], "seeds": [[1.0, 2.0], [np.nan] * 2],
+                              "ok": [1.0, np.inf]}, "q": {"inf": [1.0, 2.0]}}, log=log)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "inf (nan/inf: not drawn)", "nan (nan/inf: not drawn)", "seeds (nan/inf: not drawn)", "ok"]
+    assert [np.isfinite(line.get_ydata()).any() for line in fig.axes[0].lines] == [False, False, False, True]
+    steps, losses = np.arange(3), {"he_normal": np.full((2, 3), np.nan), "small": np.ones((2, 3))}
+    fig = plots.training_figure(steps, losses, {k: (np.ones(2), np.ones(2)) for k in losses})
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        table.label("he_normal") + " (nan/inf: not drawn)", table.label("small")]
+
+
+def test_the_training_figure_counts_the_accuracies_it_cannot_draw_under_their_network() -> None:
+    from lab.test_report import assert_slide_ready
+
+    # a diverged network's accuracy is nan (training.accuracy): its dot was left out, the strip showing fewer dots
+    acc = {"zeros": ([0.5], [0.5]), "large10": ([0.8, np.nan, 0.7], [0.8, np.nan, 0.6]),
+           "he_normal": ([0.9, 0.9, np.nan], [0.9, 0.8, 0.9])}
+    fig = plots.training_figure(np.arange(3), {k: np.ones((3, 3)) for k in acc}, acc)
+    ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert ticks == ["zeros", "large 10*randn\n(2 nan)", "He\nrandn*sqrt(2/fan_in)\n(1 nan)"]
+    assert sum(np.isfinite(line.get_ydata()).sum() for line in fig.axes[1].lines) == 14 - 3
+    assert_slide_ready(fig)
+
+
+def test_loss_curves_take_steps_from_the_longest_curve_and_a_single_loss() -> None:
+    # the steps were counted from the first curve: a longer second one was refused ('give as many x'), and a single
+    # number was an IndexError
+    ax = plots.loss_curves({"short": [1.0, 0.5], "long": [1.0, 0.6, 0.3]}).axes[0]
+    assert [line.get_xdata().tolist() for line in ax.lines[:2]] == [[0, 1], [0, 1, 2]]
+    assert plots.loss_curves({"one": 0.7}).axes[0].lines[0].get_ydata().tolist() == [0.7]
 
 
 def test_curves_label_every_layer_of_the_longest_series() -> None:
@@ -198,7 +249,9 @@ def test_a_title_that_is_not_text_is_written_as_text() -> None:
 @pytest.mark.parametrize("path,fmt,match", [
     ("slide.jpg", None, r"figure_bytes: fmt must be one of 'png', 'svg', 'pdf', got 'jpg'"),
     ("slide.dat", ".png", r"figure_bytes: fmt must be one of .*, got '\.png' \(did you mean 'png'\?\)"),
-    ("slide", None, r"save_figure: give a file name ending in \.png, \.svg or \.pdf, or pass fmt=")])
+    ("slide", None, r"save_figure: give a file name ending in \.png, \.svg or \.pdf, or pass fmt="),
+    # an SVG written into slide.png, which no image viewer opens
+    ("slide.png", "svg", r"save_figure: fmt='svg' and the file name '.*slide\.png' say two formats; give one")])
 def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> None:
     with pytest.raises(ValueError, match=match):  # the format's message named no function, in its own words
         plots.save_figure(plots.slide_figure(1, 1), tmp_path / path, fmt)

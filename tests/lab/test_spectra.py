@@ -299,3 +299,36 @@ def test_the_phase_diagram_finding_of_a_range_without_zero_bias():
 def test_the_sections_check_quick(section):
     with pytest.raises(TypeError, match=f"{section.__name__}: quick must be True or False"):  # "no" ran the quick one
         section(quick="no")
+
+
+def test_the_ridges_say_how_many_singular_values_lie_beyond_their_range_on_either_side():
+    # s > 10 (log10 s > 1, past the ridges' range [-4, 1]) left the histogram without a note; only s < 1e-4 had one
+    sv = [[0.5, 1.0, 2.0, 20.0], [1e-5, 1.0, 1.0, 1.0], [1.0] * 4]  # 25% > 10; 25% < 1e-4; all inside
+    r = {k: {"sigma_w2": 2.0, "depths": [2, 4, 8], "singular_values": sv, "mean_sq": [1.0] * 3, "theory": [1.0] * 3,
+             "spread": [1.0] * 3} for k in ("tanh, Gaussian", "tanh, orthogonal", "relu, Gaussian", "relu, orthogonal")}
+    notes = [t.get_text() for t in S.figure("jacobian_spectra", r).axes[0].texts]
+    assert notes == ["25% > 10", "25% < 1e-4", ""]
+
+
+def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_it():
+    # nan (trainability's diverged network) was left blank: white, next to magma's 1.0, as if it trained best
+    r = {"sigma_w2": [1.0, 2.0], "depth": [2, 4], "accuracy": [[0.9, math.nan], [0.5, 0.3]], "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    fig = S.figure("trainability", r)
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == "nan: diverged"
+    assert_slide_ready(fig)  # draws it
+    mesh = fig.axes[0].collections[0]
+    cells, magma = mesh.get_facecolors(), mesh.cmap(np.linspace(0, 1, 256))
+    assert cells.shape == (4, 4) and cells[2, 3] == 1  # row by row: depth 4, sigma_w^2 1 is the third, opaque
+    assert not np.isclose(magma, cells[2]).all(axis=1).any() and not np.isclose(cells[2], 1.0).all()
+    r["accuracy"][0][1] = 0.7
+    assert "nan: diverged" not in [t.get_text() for t in S.figure("trainability", r).legends[0].get_texts()]
+
+
+def test_the_heatmap_ticks_the_variances_and_depths_it_measured():
+    # the quick grid (0.5, 1.76, 4) was ticked 0, 1, ... 5: a cell read as measured at sigma_w^2 = 0 or 1
+    r = {"sigma_w2": [0.5, 1.76, 4.0], "depth": [4, 16, 64], "accuracy": [[0.5] * 3] * 3, "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos --quick"}
+    ax = S.figure("trainability", r).axes[0]
+    assert ax.get_xticks().tolist() == [0.5, 1.76, 4.0] and ax.get_yticks().tolist() == [4, 16, 64]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.5", "1.76", "4"]

@@ -84,13 +84,14 @@ examples:
 """
 
 
-def _init_name(text: str) -> str:
-    """An argparse type: a scheme the sweep and its theory can draw (from a shape, with zero mean)."""
+def _init_name(text: str, sweep: bool = True) -> str:
+    """An argparse type: a scheme's name; with `sweep`, of one the sweep and its theory can draw (from a shape, with
+    zero mean)."""
     try:
         scheme = init.get(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e).replace("init.get: ", "")) from None
-    if scheme.data_dependent or scheme.mean() != 0.0:
+    if sweep and (scheme.data_dependent or scheme.mean() != 0.0):
         why = "is data-dependent (it needs a model and a batch)" if scheme.data_dependent else "has a non-zero mean"
         raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) {why}; the sweep draws zero-mean weights from "
                                          "a shape: pick another scheme")
@@ -215,6 +216,7 @@ def gradient_table(model: Any, X: np.ndarray, y: np.ndarray) -> list[dict[str, A
 
 
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order, and so the digits, do not depend on the cores
+@np.errstate(all="ignore")  # a diverged run: nan in the tables and a note below them, not numpy's warnings
 def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, Any]:
     """Train the demo network, printing its progress and gradient tables to `out` (default stdout); returns
     `final_loss`, `train_accuracy`, `test_accuracy`, `history` (`(epoch, loss, train_acc, test_acc)` tuples)
@@ -260,6 +262,8 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
         final = _loss(model, X_train, y_train).item()
     train_acc, test_acc = history[-1][2:]  # the last epoch is always in the history
     say(f"\nfinal: loss {final:.4f}, train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
+    if not np.isfinite(final):
+        say(f"note: the loss is {final}: the training diverged; try a smaller --lr (or --noise)")
     return {"final_loss": final, "train_accuracy": train_acc, "test_accuracy": test_acc, "history": history,
             "tables": tables}
 

@@ -12,6 +12,7 @@ import operator
 import sys
 import tokenize
 import unicodedata
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -20,7 +21,7 @@ from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type, text_width
-from . import _cannot, path_arg
+from . import _cannot, _init_name, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -263,7 +264,8 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--engine", choices=("scalar", "tensor"), help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
     m.add_argument("--activation", choices=activations.names(), help="hidden (default: tanh)")
-    m.add_argument("--init", metavar="NAME", help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
+    m.add_argument("--init", type=partial(_init_name, sweep=False), metavar="NAME",
+                   help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
     m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: 0)")
     m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B", help="tensor engine (default: 4)")
     o = p.add_argument_group("output")

@@ -263,7 +263,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
             plots.histogram_grid, {sc: r.histograms for sc, r in runs.items()}, skip_spike=a == "relu",
             annotations={sc: [f"std {_num(v, 2)}" + f"\n{o:.0%} > {HIST_RANGE[a][1]:g}" * bool(o > 0.005)
                               for v, o in zip(r.values("act_std"), r.values("outside"))] for sc, r in runs.items()},
-            title=f"{a}: activation histograms by layer, all over [{HIST_RANGE[a][0]:g}, {HIST_RANGE[a][1]:g}]")
+            title=f"{a}: activation histograms by layer, all over [{HIST_RANGE[a][0]:g}, {HIST_RANGE[a][1]:g}]"
+            + "; the bar at 0 (the units ReLU zeroes) is cut" * (a == "relu"))
     return ExperimentResult("activations", "Activation statistics layer by layer",
                             f"How do the activations of a {L}-layer, {s['width']}-unit network look at initialization, "
                             "and does the mean-field theory predict them?", {"main": main, "summary": summary},

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_choice, check_int, check_real, check_type, format_number
+from ..utils import check_choice, check_int, check_real, check_type, format_number, quoted
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -148,9 +148,21 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
 
 def _values(v: Any, log: bool) -> np.ndarray:
     """Floats (one row per series), None and non-finite values (and, on a log axis, the non-positive) as NaN."""
-    a = np.array(np.atleast_2d(np.asarray(v, dtype=object)).tolist(), dtype=np.float64)
+    try:
+        a = np.array(np.atleast_2d(np.asarray(v, dtype=object)).tolist(), dtype=np.float64)
+    except (TypeError, ValueError):  # numpy's "inhomogeneous shape" or "could not convert string to float"
+        rows = sorted({np.size(r) for r in v}) if isinstance(v, (list, tuple)) and v and np.ndim(v[0]) else []
+        raise ValueError("curves: values must be numbers, one per point or a row per seed" + (
+            f"; the rows have {rows} values: pad a run that stopped early with nan" if len(rows) > 1 else
+            f", got {quoted(v) if len(repr(v)) < 80 else type(v).__name__}")) from None
     a[~np.isfinite(a) | ((a <= 0) if log else False)] = np.nan
     return a
+
+
+def _unseen(values: Any, log: bool) -> str:
+    """The legend's note on a series a panel cannot draw: values <= 0 on a log axis, or not one finite median."""
+    mid = band(v)[0] if len(v := _values(values, False)) > 1 else v[0]
+    return " (<= 0: not drawn)" if log and (v <= 0).any() else "" if np.isfinite(mid).any() else " (nan/inf: not drawn)"
 
 
 def _wrap(*parts: str | None, width: int = 16) -> str:
@@ -166,10 +178,10 @@ def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
 
 def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping[str, Any] | None = None, *,
            log: bool = True, styles: Mapping[str, dict] | None = None, dodge: float = 0.0, hlines: Mapping[str,
-           float] | None = None, order: Sequence[str] = (), hidden: set[str] | None = None) -> list[Any]:
+           float] | None = None, order: Sequence[str] = (), hidden: Mapping[str, str] | None = None) -> list[Any]:
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
     leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
-    legend handles, those of `hidden` (default: the series with a value <= 0 on a log axis) marked not drawn."""
+    legend handles, those of `hidden` (series: note; default: `_unseen`'s) marked not drawn."""
     handles, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
         c = order.index(name) if name in order else i
@@ -188,8 +200,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         if name in (predicted or {}):
             ax.plot(wide[0], np.repeat(_values(predicted[name], log)[0], wide[1]), "--", color=st["color"],
                     linewidth=1.6)
-        hide = name in hidden if hidden is not None else log and (v <= 0).any()  # a log axis has no place for them
-        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + " (<= 0: not drawn)" * bool(hide)}))
+        note = hidden.get(name, "") if hidden is not None else _unseen(values, log)
+        handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + note}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
@@ -210,7 +222,8 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
 
     `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel; `log`: log y axes,
     all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the series sideways so that
-    none hides another. A series named by a scheme keeps its label and colour."""
+    none hides another. A series named by a scheme keeps its label and colour; the legend marks one with values it
+    cannot draw: "(<= 0: not drawn)" on a log axis, "(nan/inf: not drawn)" with no finite median."""
     if not (n := len(check_type("curves", "panels", panels, Mapping, "a mapping {panel: {series: values}}"))):
         raise ValueError("curves: no panels to draw")
     for k, v in (("predicted", predicted), ("hlines", hlines), ("styles", styles)):
@@ -218,15 +231,20 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
+    if not isinstance(log, bool) and (isinstance(log, str) or not isinstance(log, Sequence) or  # else: all linear
+                                      not set(log) <= set(panels)):
+        raise ValueError(f"curves: log must be True, False or a list of panel names of {list(panels)}, got {log!r}")
     logs, held = [log if isinstance(log, bool) else name in log for name in panels], {name: check_type(
         "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
         for name, s in panels.items()}
+    if sharey and len(set(logs)) > 1:  # a shared y axis has one scale: matplotlib made every panel log
+        raise ValueError(f"curves: sharey=True puts every panel on one y scale; log={log!r} names only some of them")
     if miss := [(p, k) for p, d in (predicted or {}).items() for k in d or {} if k not in held.get(p, {})]:
         raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
                          "each theory the name of its panel and series")
     series = list(dict.fromkeys(k for data in held.values() for k in data))
-    hidden = {k for d, lg in zip(held.values(), logs) if lg for k, v in d.items() if (_values(v, False) <= 0).any()}
-    names = [(styles or {}).get(k, {}).get("label", label(k)) + " (<= 0: not drawn)" * (k in hidden) for k in series]
+    hidden = {k: why for d, lg in zip(held.values(), logs) for k, v in d.items() if (why := _unseen(v, lg))}
+    names = [(styles or {}).get(k, {}).get("label", label(k)) + hidden.get(k, "") for k in series]
     names += ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     with slide_style():
@@ -263,7 +281,7 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
     """Training loss against step (step 0 = before training), a curve (or median and band) per key."""
     if not check_type("loss_curves", "curves", curves_, Mapping, "a mapping {name: losses}"):
         raise ValueError("loss_curves: no curves to draw")
-    x = np.arange(np.shape(next(iter(curves_.values())))[-1]) if steps is None else steps
+    x = np.arange(max(_values(v, False).shape[-1] for v in curves_.values())) if steps is None else steps
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
 
 
@@ -284,7 +302,9 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
                            color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
-        strip.set_xticklabels([_wrap(label(k), width=14) for k in accuracies], fontsize=12)
+        lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
+        strip.set_xticklabels([_wrap(label(k), width=14) + f"\n({n} nan)" * bool(n) for k, n in zip(accuracies, lost)],
+                              fontsize=12)  # a dot not drawn
         legend_below(fig, handles)
         fig.suptitle(_title(title), fontsize="large")
     return fig
@@ -406,7 +426,10 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: float | None = None) -> Path:
     """Write the figure to `path` (format from the suffix unless `fmt`); returns the path."""
-    if not (fmt := fmt or Path(path).suffix[1:]):
+    suffix = Path(path).suffix[1:].lower()
+    if not (fmt := fmt or suffix):
         raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
+    if suffix in _METADATA and suffix != str(fmt).lower():  # an SVG in a .png: no viewer opens it
+        raise ValueError(f"save_figure: fmt={fmt!r} and the file name {str(path)!r} say two formats; give one")
     (p := Path(path)).write_bytes(figure_bytes(fig, fmt, dpi=dpi))
     return p

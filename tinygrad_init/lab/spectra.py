@@ -262,8 +262,9 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                    title=f"{result.get('activation', 'tanh')}: order and chaos")
             ax.grid(False)
         elif name == "trainability":
-            m = ax.pcolormesh(result["sigma_w2"], result["depth"], np.array(result["accuracy"]).T, shading="nearest",
-                              cmap="magma", vmin=result["chance"], vmax=1)
+            acc, nan = np.array(result["accuracy"], dtype=np.float64).T, "#1E90FF"  # no colour of magma's; left blank,
+            m = ax.pcolormesh(result["sigma_w2"], result["depth"], acc, shading="nearest", vmin=result["chance"],
+                              vmax=1, cmap=mpl().colormaps["magma"].with_extremes(bad=nan))  # a diverged net looked ~1
             fig.colorbar(m, ax=ax, label="training accuracy", pad=0.02)
             critical = theory.critical_sigma_w2("tanh", result["sigma_b2"])  # the curve diverges there: points near it
             fine = np.concatenate([np.linspace(result["sigma_w2"][0], critical, 10)[:-1], critical * (1 + np.array(
@@ -273,10 +274,12 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.axvline(critical, color="white", ls=":", lw=2.5)
             handles.append(mpl().lines.Line2D([], [], color="#555555", ls=":", lw=2.5, label=f"critical sigma_w^2 = "
                                   f"{format_number(critical, 3)} (sigma_b^2 = {format_number(result['sigma_b2'])})"))
+            handles += [mpl().patches.Patch(color=nan, label="nan: diverged")] * bool(np.isnan(acc).any())
             ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
                    max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
-                   f"{result['steps']} SGD steps\n(a shipped result of {result['command']})")
-            ax.set_yticks(result["depth"], result["depth"], minor=False)
+                   f"{result['steps']} SGD steps\n(made by {result['command']})")
+            ax.set_yticks(result["depth"], result["depth"], minor=False)  # the grid measured, as on the x axis:
+            ax.set_xticks(result["sigma_w2"], [format_number(w, 3) for w in result["sigma_w2"]])  # not 0, 1, ... 5
             ax.minorticks_off()
             ax.grid(False)
         elif name == "correlations":
@@ -307,8 +310,9 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
     for ax, key, color in zip([fig.axes[i] for i in (0, 1, 3, 4)], keys, colors):
         r = result[key]
         logs = [np.log10(np.maximum(sv, 1e-300)) for sv in r["singular_values"]]
+        outside = [((np.mean(v > 1), "> 10"), (np.mean(v < -4), "< 1e-4")) for v in logs]  # not in the histogram
         ridges(ax, r["depths"], [(-4.0, 1.0, np.histogram(v, 25, (-4.0, 1.0))[0]) for v in logs],
-               [f"{np.mean(v < -4):.0%} < 1e-4" if np.mean(v < -4) >= 0.005 else "" for v in logs], color)
+               ["\n".join(f"{format_number(100 * p, 2)}% {t}" for p, t in o if p) for o in outside], color)
         ax.axvline(0.0, color="#333333", ls=":", lw=1.5)
         ax.set(title=f"{key}, sigma_w^2 = {format_number(r['sigma_w2'], 3)}", ylabel="depth L",
                xlabel="log10 singular value")

@@ -534,6 +534,17 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
     assert xavier[-1] > 0.95 * xavier[0] and he[-1] < 0.5 * he[0]
 
 
+def test_the_miniatures_name_the_papers_own_settings() -> None:
+    # the tables said "He et al., Fig. 3 (30 layers)" and "Glorot & Bengio, Fig. 2" beside a 16-unit MLP on 64 moons
+    # and 32-unit sigmoid layers on 200, without the settings the papers ran: He, Zhang, Ren & Sun (2015), Figs. 2-3:
+    # convolutional nets on ImageNet, momentum 0.9; Glorot & Bengio (2010), sec. 2.3 and Fig. 2: hidden layers of
+    # 1,000 units, Shapeset-3x2, mini-batches of ten
+    he = " ".join(E.depth(rng=0, seeds=1, layers=(3,), steps=2).table.notes)
+    assert "He et al. trained convolutional nets on ImageNet with momentum 0.9: Fig. 2 (22 layers)" in he
+    glorot = " ".join(E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, steps=2).table.notes)
+    assert "Fig. 2 (hidden layers of 1,000 sigmoid units on Shapeset-3x2, mini-batches of 10)" in glorot
+
+
 def test_depth_names_the_median_step_as_that_of_the_median_seed() -> None:
     # 2 of 3 Xavier nets of 10 layers get below ln 2 / 2, at steps 256 and 340-344 (by the BLAS kernel): "(median
     # step 300)" read as the median of those two; it is the median of all three seeds, the one that never gets there

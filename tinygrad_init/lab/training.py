@@ -381,9 +381,9 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                        f"{steps} steps, seeds {seeds}",
                  notes=["left_ln2: seeds whose loss fell below ln 2 / 2 = 0.347 (step inf: never); diverged: inf or "
                         "nan", f"momentum runs take lr (1 - momentum) = {lr * (1 - momentum):g}: the same effective "
-                        f"step as plain SGD at lr {lr:g}", "He et al., Fig. 2 (22 layers): both converge, theirs "
-                        "sooner; Fig. 3 (30 layers): 'Xavier' stalls, theirs converges. They trained with momentum "
-                        "0.9."])
+                        f"step as plain SGD at lr {lr:g}", "He et al. trained convolutional nets on ImageNet with "
+                        "momentum 0.9: Fig. 2 (22 layers): both converge, theirs sooner; Fig. 3 (30 layers): 'Xavier' "
+                        "stalls, theirs converges"])
     figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
                      title=f"Xavier vs He in deep ReLU nets: median of {len(seeds)} seeds, band = lowest to highest")
     settings = {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "momentum": momentum,
@@ -423,7 +423,8 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "
                        f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",
                  notes=["mean: the layer's mean activation over the data and its units; median over the seeds",
-                        "Glorot & Bengio, Fig. 2: the top hidden layer saturates at 0 early and slowly desaturates"])
+                        "Glorot & Bengio, Fig. 2 (hidden layers of 1,000 sigmoid units on Shapeset-3x2, mini-"
+                        "batches of 10): the top hidden layer saturates at 0 early and slowly desaturates"])
     panels = {"mean activation of each hidden layer": (hist["step"], {f"layer {l + 1}": hist["hidden_mean"][:, :, l]
                                                                       for l in range(layers)}),
               "training loss": (hist["step"], {"_loss": hist["loss"]})}

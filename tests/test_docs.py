@@ -1119,3 +1119,15 @@ def test_the_pages_promise_the_same_bytes_on_one_machine_only() -> None:
     page = report.render_html([], {}, seed=0, quick=True)
     assert "</code> on this machine (another BLAS kernel changes the last digits, and a training run near a " \
            "threshold may come out otherwise)" in page
+
+
+def test_the_pages_say_which_literature_runs_are_miniatures() -> None:
+    # the README put He et al. (2015) and Glorot & Bengio (2010) under "the literature at its own settings", and the
+    # lecture report's row 8 gave the sigmoid saturation without its size: both run on toy moons with 16- and 32-unit
+    # layers, where the papers trained convolutional nets on ImageNet and 1,000-unit layers on Shapeset-3x2
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "own settings" not in readme and "in miniature, on toy moons where the papers trained on ImageNet and " \
+        "Shapeset-3x2" in readme
+    lecture = _prose("howto/lecture-report.md")
+    assert "in miniature (4 sigmoid layers of 32 units on toy moons; the paper: 1,000 units on Shapeset-3x2)" in lecture
+    assert "in miniature (16 units on toy moons; the paper: convolutional nets on ImageNet)" in lecture

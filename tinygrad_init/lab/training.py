@@ -1,6 +1,7 @@
-"""Training from each init at the literature's settings, over several seeds at once (`fit`): `symmetry`, `training`
-(deeplearning.ai), `depth` (He et al. 2015), `sigmoid_saturation` (Glorot & Bengio 2010). With `rng=s` the data come
-from seed `s` and network `k` from seed `s + k`; results: the median over seeds with the lowest and highest value."""
+"""Training from each init over several seeds at once (`fit`): `symmetry`, `training` (deeplearning.ai, at its
+settings), `depth` (He et al. 2015) and `sigmoid_saturation` (Glorot & Bengio 2010) in miniature. With `rng=s` the
+data come from seed `s` and network `k` from seed `s + k`; results: the median over seeds with the lowest and highest
+value."""
 
 from __future__ import annotations
 

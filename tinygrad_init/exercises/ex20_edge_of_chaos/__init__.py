@@ -36,9 +36,9 @@ EXERCISE = Exercise(
     },
 )
 
-# (sigma_w2, sigma_b2): ordered at sigma_b^2 = 0.05 (Schoenholz et al. 2017: chi_1 ~= 0.939, critical sigma_w^2
-# ~= 1.761), chaotic, and deep in the ordered phase. q* stays below about 1.5, where 101-point Gauss-Hermite is
-# exact to 1e-8.
+# (sigma_w2, sigma_b2): ordered at sigma_b^2 = 0.05 (chi_1 = 0.939 by the recursion, below the critical sigma_w^2
+# ~= 1.761, Schoenholz et al. 2017's ~1.76), chaotic, and deep in the ordered phase. q* stays below about 1.5,
+# where 101-point Gauss-Hermite is exact to 1e-8.
 CASES = [(1.5, 0.05), (2.2, 0.1), (1.2, 0.2)]
 WRONG = ["q_one", "no_sigma_w", "not_squared", "hermite_scaling", "no_bias", "std_returned", "bias_in_chi",
          "fixed_q"]

@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -361,6 +362,30 @@ def test_prediction_matches_measurement_within_5_percent(activation, scheme, net
     if activation == "tanh":
         sat = np.mean([r["sat"] for r in runs], axis=0)
         np.testing.assert_allclose(sat, pred.saturated, atol=0.02)
+
+
+def test_one_relu_network_scatters_as_hanin_and_rolnick_predict():
+    # Hanin & Rolnick (2018), "How to start training" (NeurIPS): with He's 2/fan_in the squared length of one input's
+    # activations keeps its mean over networks and has relative variance about exp(5 sum_l 1/n_l) - 1; each ReLU layer
+    # multiplies by (1 + 5/n) (E[relu(z)^4] / E[relu(z)^2]^2 = 6). docs/init_schemes.md quotes 0.105 at 10 x 500; drawn
+    # here at 10 x 100 (exp(0.5) - 1 = 0.65; 1.05^10 - 1 = 0.63), 800 networks per seed: seeds 0-1 give 0.65 and 0.62
+    # (seeds 0-3: 0.58-0.65)
+    page = " ".join((Path(__file__).parents[2] / "docs" / "init_schemes.md").read_text("utf-8").split())
+    assert "`exp(5 sum_l 1/n_l) - 1` (Hanin & Rolnick 2018), 0.105 at depth 10 and width 500" in page
+    assert round(math.expm1(5 * 10 / 500), 3) == 0.105
+    ratios = []
+    for seed in range(2):
+        gen = np.random.default_rng(seed)
+        x = gen.standard_normal(100)
+        h = np.tile(x.astype(np.float32), (800, 1, 1))  # (networks, 1, width): one input through 800 networks
+        for _ in range(10):
+            w = init.he_normal((100, 800 * 100), rng=gen)  # fan_in 100: 800 layers' (100, 100) weights side by side
+            h = np.maximum(h @ w.reshape(100, 800, 100).transpose(1, 0, 2), 0)
+        length = np.sum(h[:, 0].astype(np.float64) ** 2, axis=1) / (x @ x)
+        assert length.mean() == pytest.approx(1.0, abs=0.1)  # He keeps the mean length
+        ratios.append(length.var() / length.mean() ** 2)
+    np.testing.assert_allclose(ratios, math.expm1(0.5), rtol=0.2)
+    assert 0.005 < np.ptp(ratios) < 0.1  # the spread over the seeds
 
 
 def test_relu_mean_and_sigmoid_mean_are_predicted():

@@ -1131,3 +1131,7 @@ def test_the_pages_say_which_literature_runs_are_miniatures() -> None:
     lecture = _prose("howto/lecture-report.md")
     assert "in miniature (4 sigmoid layers of 32 units on toy moons; the paper: 1,000 units on Shapeset-3x2)" in lecture
     assert "in miniature (16 units on toy moons; the paper: convolutional nets on ImageNet)" in lecture
+    six, seven = (" ".join((ROOT / "tutorials" / f"{n}.py").read_text(encoding="utf-8").replace("#", "").split())
+                  for n in ("06_xavier", "07_relu_and_he"))
+    assert "In miniature (they trained hidden layers of 1,000 units on Shapeset-3x2 images, in mini-batches" in six
+    assert "convolutional nets on ImageNet with momentum 0.9: at 22 layers both converged" in seven

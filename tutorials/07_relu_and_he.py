@@ -190,11 +190,12 @@ assert init.get("he_normal").std(784, 256) == np.sqrt(2 / 784) and init.calculat
 # %% [markdown]
 # ## 5. Thirty layers: Xavier stalls, He trains
 #
-# He et al. (2015) trained deep ReLU networks from Xavier's variance and from theirs: at 22
-# layers both converged, theirs sooner (their Fig. 2); at 30 layers Xavier's did not learn at
-# all (their Fig. 3). In miniature: MLPs of 30 hidden ReLU layers of 16 units and a linear
-# output learn 64 points of the two moons by full-batch gradient descent, the loss the binary
-# cross-entropy of the logits. A network "leaves ln 2" when its loss falls below $\ln 2 / 2$.
+# He et al. (2015) trained deep ReLU networks from Xavier's variance and from theirs,
+# convolutional nets on ImageNet with momentum 0.9: at 22 layers both converged, theirs sooner
+# (their Fig. 2); at 30 layers Xavier's did not learn at all (their Fig. 3). In miniature:
+# MLPs of 30 hidden ReLU layers of 16 units and a linear output learn 64 points of the two
+# moons by full-batch gradient descent, the loss the binary cross-entropy of the logits. A
+# network "leaves ln 2" when its loss falls below $\ln 2 / 2$.
 #
 # First one network as plain numpy: every weight and bias as an array, the forward pass, the
 # loss, the backward pass (*upstream × local*, layer by layer) and a step of SGD. The

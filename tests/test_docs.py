@@ -1135,3 +1135,5 @@ def test_the_pages_say_which_literature_runs_are_miniatures() -> None:
                   for n in ("06_xavier", "07_relu_and_he"))
     assert "In miniature (they trained hidden layers of 1,000 units on Shapeset-3x2 images, in mini-batches" in six
     assert "convolutional nets on ImageNet with momentum 0.9: at 22 layers both converged" in seven
+    ten = " ".join((ROOT / "tutorials" / "10_edge_of_chaos.py").read_text(encoding="utf-8").replace("#", "").split())
+    assert "on a small task (Schoenholz et al. trained on MNIST and CIFAR-10)" in ten

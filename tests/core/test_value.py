@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinygrad_init import Value
+from tinygrad_init import Value, autograd
 from tinygrad_init.gradcheck import gradcheck
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True)
@@ -468,3 +468,35 @@ def test_the_differences_from_micrograd_that_the_engines_page_lists():
     with pytest.raises(AssertionError, match="only supporting int/float powers"):
         mg.Value(2.0) ** mg.Value(3.0)
     assert type(Value(3).data) is float and type(mg.Value(3).data) is int
+
+
+def _lecture_neuron():
+    """The neuron of the micrograd lecture: o = tanh(x1 w1 + x2 w2 + b), its gradients 0.5 style numbers."""
+    x1, x2, w1, w2 = Value(2.0, label="x1"), Value(0.0, label="x2"), Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    return (x1, x2, w1, w2, b), n, n.tanh()
+
+
+def test_micrograds_node_names_say_what_to_write_and_the_step_by_hand_they_give_works():
+    # v._prev, v._op, o._backward() (the lecture's names) were bare "'Value' object has no attribute '_prev'", and
+    # for _backward Python added "Did you mean: 'backward'?", which runs the whole pass instead of one node's step
+    leaves, n, o = _lecture_neuron()
+    for name, says in (("_prev", "v.parents"), ("children", "v.parents"), ("_op", "v.op"), ("_backward", "zip")):
+        with pytest.raises(AttributeError, match=rf"no attribute '{name}': .*{says}") as caught:
+            getattr(o, name)
+        assert caught.value.name == name
+        assert caught.value.obj is None  # without the object Python suggests nothing
+    with pytest.raises(AttributeError) as caught:
+        o.gard  # any other name: Python's own error, with its suggestions
+    assert str(caught.value) == "'Value' object has no attribute 'gard'" and caught.value.obj is o
+    o.grad = 1.0  # the lecture's backward by hand, node after node, as the message writes it
+    for v in reversed(autograd.topological_order(o)):
+        for p, d in zip(v.parents, v.locals):
+            p.grad += v.grad * d
+    by_hand = [v.grad for v in leaves]
+    assert [round(g, 12) for g in by_hand] == [-1.5, 0.5, 1.0, 0.0, 0.5]  # the lecture's numbers
+    for v in leaves:
+        v.grad = 0.0
+    o.backward()
+    assert [v.grad for v in leaves] == by_hand

@@ -95,6 +95,13 @@ def _log(x: float) -> float:
     return -_INF if x == 0.0 else _NAN  # negative or nan
 
 
+def _micrograd(name: str, hint: str) -> property:
+    """micrograd's name for what a Value spells otherwise: reading it is an AttributeError that says what to write."""
+    def read(self: Value) -> None:  # (name= keeps Python from adding "Did you mean 'backward'?" for _backward)
+        raise AttributeError(f"'Value' object has no attribute {name!r}: {hint}", name=name)
+    return property(read)
+
+
 class Value:
     """A scalar that records the op that produced it and its local derivatives.
 
@@ -130,6 +137,11 @@ class Value:
     locals = property(lambda self: tuple(local for _, local in self.edges()),
                       doc="The local derivatives d(self)/d(parent), one per parent.")
     _parents, _locals = parents, locals  # the names the exercises use
+    _prev, children = (_micrograd(n, "a Value's parents are v.parents, their local derivatives v.locals")
+                       for n in ("_prev", "children"))  # micrograd's names (and a guess): errors that say what to write
+    _op = _micrograd("_op", "the op that made a Value is v.op")
+    _backward = _micrograd("_backward", "a Value keeps no closure but its local derivatives: one node's step by hand "
+                           "is `for p, d in zip(v.parents, v.locals): p.grad += v.grad * d`; v.backward() is the pass")
 
     @property
     def constant(self) -> float | None:

@@ -500,3 +500,16 @@ def test_micrograds_node_names_say_what_to_write_and_the_step_by_hand_they_give_
         v.grad = 0.0
     o.backward()
     assert [v.grad for v in leaves] == by_hand
+
+
+def test_comparing_values_says_to_compare_their_numbers():
+    # a < b, max(a, b), sorted(values) said "'<' not supported between instances of 'Value' and 'Value'", as in
+    # micrograd, without what to write; 3 < a and numpy's float64(3) < a reach the same reflected method
+    a, b = Value(2.0, label="a"), Value(4.0, label="b")
+    for compare in (lambda: a < b, lambda: a <= b, lambda: a > 3, lambda: a >= 2.0, lambda: 3 < a,
+                    lambda: np.float64(3.0) < a, lambda: max(a, b), lambda: min([a, b]), lambda: sorted([b, a])):
+        with pytest.raises(TypeError, match=r"Value: <, <=, >, >= .*do not compare Values: .*a\.data < b\.data.*"
+                                            r"max\(values, key=lambda v: v\.data\)"):
+            compare()
+    assert max([a, b], key=lambda v: v.data) is b and a.data < b.data  # what the message writes
+    assert a != Value(2.0) and a == a  # equality stays identity: a Value is a graph node, kept in sets and dicts

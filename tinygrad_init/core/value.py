@@ -283,6 +283,12 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call
+        raise TypeError("Value: <, <=, >, >= (and so max, min, sorted) do not compare Values: compare their numbers, "
+                        "a.data < b.data, or pick a Value by its number, max(values, key=lambda v: v.data)")
+
+    __le__ = __gt__ = __ge__ = __lt__
+
     def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the number
         return format(self.data, spec) if spec else repr(self)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -411,7 +412,8 @@ def test_conversions():
     assert Value(np.array([1.5])).data == 1.5
     assert Value(True).data == 1.0
     assert type(Value(3).data) is float
-    assert float(Value(-1.25)) == -1.25
+    with pytest.warns(UserWarning, match="outside the graph"):
+        assert float(Value(-1.25)) == -1.25
     assert repr(Value(2.0, label="w")) == "Value(data=2, grad=0, label='w')"
     assert f"{Value(2.0) / 3:.4f}" == "0.6667" and f"{Value(2.0)}" == "Value(data=2, grad=0)"
 
@@ -513,3 +515,24 @@ def test_comparing_values_says_to_compare_their_numbers():
             compare()
     assert max([a, b], key=lambda v: v.data) is b and a.data < b.data  # what the message writes
     assert a != Value(2.0) and a == a  # equality stays identity: a Value is a graph node, kept in sets and dicts
+
+
+def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytorch_does():
+    # math.tanh(w) took float(w) without a word: `w * math.tanh(w)` gave w.grad = tanh(0.5) = 0.462 where the graph's
+    # tanh gives 0.855, silently; micrograd raises, PyTorch warns (for a tensor that requires grad)
+    from tests.conftest import require_module
+    mg, torch = require_module("micrograd.engine"), require_module("torch")
+    w, t = Value(0.5), torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    with pytest.warns(UserWarning, match=r"Value: float\(v\), which math\.tanh\(v\).*outside the graph.*v\.data.*"
+                                         r"v\.tanh\(\)") as caught:
+        out = w * math.tanh(w)
+    assert caught[0].filename == __file__  # the warning points at the line that called math.tanh
+    with pytest.warns(UserWarning, match="requires_grad"):
+        assert math.tanh(t) == out.data / w.data == math.tanh(0.5)
+    out.backward()
+    assert w.grad == math.tanh(0.5) != (w * w.tanh()).data / w.data + w.data * (1 - math.tanh(0.5) ** 2)
+    with pytest.raises(TypeError):
+        math.tanh(mg.Value(0.5))  # micrograd's Value has no __float__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert w.data == 0.5 and f"{w:.2f}" == "0.50"  # the number, without a warning

@@ -21,6 +21,7 @@ a local derivative of 0 (a relu that is off, `x ** 0`) is nan, where PyTorch's b
 from __future__ import annotations
 
 import math
+import warnings
 from decimal import Decimal
 from numbers import Real
 from typing import Iterable, Union
@@ -280,7 +281,10 @@ class Value:
         """Set this node's gradient to 0.0."""
         self.grad = 0.0
 
-    def __float__(self) -> float:
+    def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
+        warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
+                      "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "
+                      "to stay in the graph.", stacklevel=2)
         return self.data
 
     def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call

@@ -484,7 +484,7 @@ def test_micrograds_node_names_say_what_to_write_and_the_step_by_hand_they_give_
     # v._prev, v._op, o._backward() (the lecture's names) were bare "'Value' object has no attribute '_prev'", and
     # for _backward Python added "Did you mean: 'backward'?", which runs the whole pass instead of one node's step
     leaves, n, o = _lecture_neuron()
-    for name, says in (("_prev", "v.parents"), ("children", "v.parents"), ("_op", "v.op"), ("_backward", "zip")):
+    for name, says in (("_prev", "v.parents"), ("_op", "v.op"), ("_backward", "zip")):
         with pytest.raises(AttributeError, match=rf"no attribute '{name}': .*{says}") as caught:
             getattr(o, name)
         assert caught.value.name == name

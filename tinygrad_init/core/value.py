@@ -138,8 +138,8 @@ class Value:
     locals = property(lambda self: tuple(local for _, local in self.edges()),
                       doc="The local derivatives d(self)/d(parent), one per parent.")
     _parents, _locals = parents, locals  # the names the exercises use
-    _prev, children = (_micrograd(n, "a Value's parents are v.parents, their local derivatives v.locals")
-                       for n in ("_prev", "children"))  # micrograd's names (and a guess): errors that say what to write
+    # micrograd's names: errors that say what to write here
+    _prev = _micrograd("_prev", "a Value's parents are v.parents, their local derivatives v.locals")
     _op = _micrograd("_op", "the op that made a Value is v.op")
     _backward = _micrograd("_backward", "a Value keeps no closure but its local derivatives: one node's step by hand "
                            "is `for p, d in zip(v.parents, v.locals): p.grad += v.grad * d`; v.backward() is the pass")

@@ -489,6 +489,8 @@ def test_micrograds_node_names_say_what_to_write_and_the_step_by_hand_they_give_
             getattr(o, name)
         assert caught.value.name == name
         assert caught.value.obj is None  # without the object Python suggests nothing
+    with pytest.raises(AttributeError, match=r"no attribute '_backward': a Value keeps no closure"):
+        o._backward = lambda: None  # how micrograd's ops attach their backward; setting said "property ... no setter"
     with pytest.raises(AttributeError) as caught:
         o.gard  # any other name: Python's own error, with its suggestions
     assert str(caught.value) == "'Value' object has no attribute 'gard'" and caught.value.obj is o

@@ -97,10 +97,11 @@ def _log(x: float) -> float:
 
 
 def _micrograd(name: str, hint: str) -> property:
-    """micrograd's name for what a Value spells otherwise: reading it is an AttributeError that says what to write."""
-    def read(self: Value) -> None:  # (name= keeps Python from adding "Did you mean 'backward'?" for _backward)
+    """micrograd's name for what a Value spells otherwise: reading or setting it is an AttributeError that says what
+    to write (`out._backward = fn`, as micrograd's ops do, too)."""
+    def fail(self: Value, *_: object) -> None:  # (name= keeps Python from adding "Did you mean 'backward'?")
         raise AttributeError(f"'Value' object has no attribute {name!r}: {hint}", name=name)
-    return property(read)
+    return property(fail, fail)
 
 
 class Value:

@@ -13,7 +13,7 @@ Two autograd engines -- the scalar `Value` and the numpy `Tensor` -- share one g
     utils       small helpers shared by all
 
 The public modules also keep short flat names: `tinygrad_init.init` is `tinygrad_init.nn.init`,
-`tinygrad_init.draw` is `tinygrad_init.observe.draw`, and so on (see `_FLAT` below)."""
+`tinygrad_init.draw` is `tinygrad_init.observe.draw` (called, its function `draw`), and so on (see `_FLAT` below)."""
 
 import importlib as _importlib
 import sys as _sys
@@ -44,3 +44,11 @@ if _typing.TYPE_CHECKING:  # the same names, spelled out for type checkers and I
 for _name, _home in _FLAT.items():
     _sys.modules[f"{__name__}.{_name}"] = globals()[_name] = _importlib.import_module(f".{_home}", __name__)
 del _name, _home
+
+
+class _CalledDraw(type(_sys)):  # `from tinygrad_init import draw; draw(o)`: as the lecture's `draw_dot(o)`
+    def __call__(self, *args: _typing.Any, **kwargs: _typing.Any) -> _typing.Any:
+        return self.draw(*args, **kwargs)
+
+
+draw.__class__ = _CalledDraw

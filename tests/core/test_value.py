@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinygrad_init import Value
+from tinygrad_init import Value, autograd
 from tinygrad_init.gradcheck import gradcheck
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True)
@@ -411,7 +412,8 @@ def test_conversions():
     assert Value(np.array([1.5])).data == 1.5
     assert Value(True).data == 1.0
     assert type(Value(3).data) is float
-    assert float(Value(-1.25)) == -1.25
+    with pytest.warns(UserWarning, match="outside the graph"):
+        assert float(Value(-1.25)) == -1.25
     assert repr(Value(2.0, label="w")) == "Value(data=2, grad=0, label='w')"
     assert f"{Value(2.0) / 3:.4f}" == "0.6667" and f"{Value(2.0)}" == "Value(data=2, grad=0)"
 
@@ -468,3 +470,71 @@ def test_the_differences_from_micrograd_that_the_engines_page_lists():
     with pytest.raises(AssertionError, match="only supporting int/float powers"):
         mg.Value(2.0) ** mg.Value(3.0)
     assert type(Value(3).data) is float and type(mg.Value(3).data) is int
+
+
+def _lecture_neuron():
+    """The neuron of the micrograd lecture: o = tanh(x1 w1 + x2 w2 + b), its gradients 0.5 style numbers."""
+    x1, x2, w1, w2 = Value(2.0, label="x1"), Value(0.0, label="x2"), Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    return (x1, x2, w1, w2, b), n, n.tanh()
+
+
+def test_micrograds_node_names_say_what_to_write_and_the_step_by_hand_they_give_works():
+    # v._prev, v._op, o._backward() (the lecture's names) were bare "'Value' object has no attribute '_prev'", and
+    # for _backward Python added "Did you mean: 'backward'?", which runs the whole pass instead of one node's step
+    leaves, n, o = _lecture_neuron()
+    for name, says in (("_prev", "v.parents"), ("_op", "v.op"), ("_backward", "zip")):
+        with pytest.raises(AttributeError, match=rf"no attribute '{name}': .*{says}") as caught:
+            getattr(o, name)
+        assert caught.value.name == name
+        assert caught.value.obj is None  # without the object Python suggests nothing
+    with pytest.raises(AttributeError, match=r"no attribute '_backward': a Value keeps no closure"):
+        o._backward = lambda: None  # how micrograd's ops attach their backward; setting said "property ... no setter"
+    with pytest.raises(AttributeError) as caught:
+        o.gard  # any other name: Python's own error, with its suggestions
+    assert str(caught.value) == "'Value' object has no attribute 'gard'" and caught.value.obj is o
+    o.grad = 1.0  # the lecture's backward by hand, node after node, as the message writes it
+    for v in reversed(autograd.topological_order(o)):
+        for p, d in zip(v.parents, v.locals):
+            p.grad += v.grad * d
+    by_hand = [v.grad for v in leaves]
+    assert [round(g, 12) for g in by_hand] == [-1.5, 0.5, 1.0, 0.0, 0.5]  # the lecture's numbers
+    for v in leaves:
+        v.grad = 0.0
+    o.backward()
+    assert [v.grad for v in leaves] == by_hand
+
+
+def test_comparing_values_says_to_compare_their_numbers():
+    # a < b, max(a, b), sorted(values) said "'<' not supported between instances of 'Value' and 'Value'", as in
+    # micrograd, without what to write; 3 < a and numpy's float64(3) < a reach the same reflected method
+    a, b = Value(2.0, label="a"), Value(4.0, label="b")
+    for compare in (lambda: a < b, lambda: a <= b, lambda: a > 3, lambda: a >= 2.0, lambda: 3 < a,
+                    lambda: np.float64(3.0) < a, lambda: max(a, b), lambda: min([a, b]), lambda: sorted([b, a])):
+        with pytest.raises(TypeError, match=r"Value: <, <=, >, >= .*do not compare Values: .*a\.data < b\.data.*"
+                                            r"max\(values, key=lambda v: v\.data\)"):
+            compare()
+    assert max([a, b], key=lambda v: v.data) is b and a.data < b.data  # what the message writes
+    assert a != Value(2.0) and a == a  # equality stays identity: a Value is a graph node, kept in sets and dicts
+
+
+def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytorch_does():
+    # math.tanh(w) took float(w) without a word: `w * math.tanh(w)` gave w.grad = tanh(0.5) = 0.462 where the graph's
+    # tanh gives 0.855, silently; micrograd raises, PyTorch warns (for a tensor that requires grad)
+    from tests.conftest import require_module
+    mg, torch = require_module("micrograd.engine"), require_module("torch")
+    w, t = Value(0.5), torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    with pytest.warns(UserWarning, match=r"Value: float\(v\), which math\.tanh\(v\).*outside the graph.*v\.data.*"
+                                         r"v\.tanh\(\)") as caught:
+        out = w * math.tanh(w)
+    assert caught[0].filename == __file__  # the warning points at the line that called math.tanh
+    with pytest.warns(UserWarning, match="requires_grad"):
+        assert math.tanh(t) == out.data / w.data == math.tanh(0.5)
+    out.backward()
+    assert w.grad == math.tanh(0.5) != (w * w.tanh()).data / w.data + w.data * (1 - math.tanh(0.5) ** 2)
+    with pytest.raises(TypeError):
+        math.tanh(mg.Value(0.5))  # micrograd's Value has no __float__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert w.data == 0.5 and f"{w:.2f}" == "0.50"  # the number, without a warning

@@ -493,6 +493,8 @@ def test_train_mode_must_be_a_bool():
                                                r"'he_nromal'. Did you mean 'he_normal'\?"),
     (lambda: scalar_nn.Layer(2, 3, bias_init=0.1), "^Layer: bias_init, the bias initializer: expected a scheme name"),
     (lambda: nn.MLP(3), "MLP: sizes must be a list of widths"),
+    (lambda: nn.MLP(3, [4, 4, 1]), r"got 3; micrograd's MLP\(nin, nouts\) is MLP\(\[nin, \*nouts\]\), or "
+                                   r"scalar_nn\.MLP\(nin, nouts\) on Values$"),  # [4, 4, 1] went to activation
     (lambda: scalar_nn.MLP(2, 3), "MLP: nouts must be a list of widths"),
     (lambda: scalar_nn.Neuron(2, weights=[1.0, "a"]), r"Neuron: weights\[1\] must be a number"),
     (lambda: scalar_nn.Neuron(2, bias="a"), "Neuron: bias must be a number"),

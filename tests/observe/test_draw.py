@@ -681,3 +681,17 @@ def test_a_hook_that_only_watches_is_not_said_to_change_the_gradient():
         loss.backward()
     assert "after its hooks" not in draw.draw(loss, grads=steps).source
     assert not steps.get_pass().hooked and "hooks" not in steps.explain()
+
+
+def test_the_flat_name_draw_called_draws_as_the_lectures_draw_dot():
+    # `from tinygrad_init import draw; draw(o)` was "'module' object is not callable"
+    x1, w1, b = Value(2.0, label="x1"), Value(-3.0, label="w1"), Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + b).tanh()
+    o.label = "o"
+    o.backward()
+    picture = draw(o, show_local=True)
+    assert picture.source == draw.draw(o, show_local=True).source
+    assert re.search(r"\{ o \| data 0\.7071 \| grad 1\.0 \}", picture.source)
+    assert re.search(r"\{ b \| data 6\.881 \| grad 0\.5 \}", picture.source)
+    with pytest.raises(TypeError, match=r"draw: expected a Value or a Tensor"):
+        draw("o")  # the function's own checks, as for draw.draw

@@ -175,7 +175,7 @@ def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
     """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor."""
     outs = out if isinstance(out, (list, tuple)) else [out]
     if scalar and all(isinstance(o, (Value, Real)) for o in outs):
-        return np.array([float(o) for o in outs]).reshape(-1 if outs is out else ())
+        return np.array([o.data if isinstance(o, Value) else float(o) for o in outs]).reshape(-1 if outs is out else ())
     if not scalar and isinstance(out, Tensor):
         return np.asarray(out.data, dtype=np.float64)
     raise TypeError(f"{fn}: f returned {type(out).__name__}; with {'Value' if scalar else 'Tensor'} inputs it must "

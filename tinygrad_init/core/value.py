@@ -21,6 +21,7 @@ a local derivative of 0 (a relu that is off, `x ** 0`) is nan, where PyTorch's b
 from __future__ import annotations
 
 import math
+import warnings
 from decimal import Decimal
 from numbers import Real
 from typing import Iterable, Union
@@ -95,6 +96,14 @@ def _log(x: float) -> float:
     return -_INF if x == 0.0 else _NAN  # negative or nan
 
 
+def _micrograd(name: str, hint: str) -> property:
+    """micrograd's name for what a Value spells otherwise: reading or setting it is an AttributeError that says what
+    to write (`out._backward = fn`, as micrograd's ops do, too)."""
+    def fail(self: Value, *_: object) -> None:  # (name= keeps Python from adding "Did you mean 'backward'?")
+        raise AttributeError(f"'Value' object has no attribute {name!r}: {hint}", name=name)
+    return property(fail, fail)
+
+
 class Value:
     """A scalar that records the op that produced it and its local derivatives.
 
@@ -130,6 +139,11 @@ class Value:
     locals = property(lambda self: tuple(local for _, local in self.edges()),
                       doc="The local derivatives d(self)/d(parent), one per parent.")
     _parents, _locals = parents, locals  # the names the exercises use
+    # micrograd's names: errors that say what to write here
+    _prev = _micrograd("_prev", "a Value's parents are v.parents, their local derivatives v.locals")
+    _op = _micrograd("_op", "the op that made a Value is v.op")
+    _backward = _micrograd("_backward", "a Value keeps no closure but its local derivatives: one node's step by hand "
+                           "is `for p, d in zip(v.parents, v.locals): p.grad += v.grad * d`; v.backward() is the pass")
 
     @property
     def constant(self) -> float | None:
@@ -268,8 +282,17 @@ class Value:
         """Set this node's gradient to 0.0."""
         self.grad = 0.0
 
-    def __float__(self) -> float:
+    def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
+        warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
+                      "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "
+                      "to stay in the graph.", stacklevel=2)
         return self.data
+
+    def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call
+        raise TypeError("Value: <, <=, >, >= (and so max, min, sorted) do not compare Values: compare their numbers, "
+                        "a.data < b.data, or pick a Value by its number, max(values, key=lambda v: v.data)")
+
+    __le__ = __gt__ = __ge__ = __lt__
 
     def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the number
         return format(self.data, spec) if spec else repr(self)

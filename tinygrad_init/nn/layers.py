@@ -258,7 +258,8 @@ class MLP(Module):
                  dtype: Any = np.float32) -> None:
         super().__init__()
         if isinstance(sizes, str) or not hasattr(sizes, "__iter__"):
-            raise TypeError(f"MLP: sizes must be a list of widths [n_in, n_1, ..., n_out], got {sizes!r:.60}")
+            raise TypeError(f"MLP: sizes must be a list of widths [n_in, n_1, ..., n_out], got {sizes!r:.60}; "
+                            "micrograd's MLP(nin, nouts) is MLP([nin, *nouts]), or scalar_nn.MLP(nin, nouts) on Values")
         self.sizes = [check_int("MLP", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes)]
         if len(self.sizes) < 2:
             raise ValueError(f"MLP: sizes must list at least an input and an output width, got {self.sizes}")

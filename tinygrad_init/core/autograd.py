@@ -156,6 +156,8 @@ class _GradMode(contextlib.ContextDecorator):
                         item = resume(sent)
                     except StopIteration as stop:
                         return stop.value
+                    finally:  # an exception thrown in, kept here, and its traceback (holding this frame): a cycle
+                        sent = None
                 try:
                     sent, resume = (yield item), body.send
                 except BaseException as e:  # thrown in by the caller (close: GeneratorExit): thrown on into the body

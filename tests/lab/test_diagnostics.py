@@ -436,6 +436,30 @@ def test_a_watcher_let_go_without_detach_stops_watching_and_frees_everything_wit
         gc.enable()
 
 
+def test_a_diagnostics_let_go_under_a_later_one_passes_the_step_through():
+    # the later one wrapped the first's optimizer.step: the first, gone, still passes the step on, and a copy of the
+    # optimizer (a checkpoint) takes the step it wrapped
+    import copy
+
+    X, y = _data()
+    model = _model()
+    opt = SGD(model.parameters(), lr=0.1)
+    first, later = D.Diagnostics(model, opt), D.Diagnostics(model, opt)
+    del first
+    before = model[0].weight.data.copy()
+    for _ in range(2):
+        opt.zero_grad()
+        cross_entropy(model(Tensor(X)), y).backward()
+        opt.step()
+    assert not np.array_equal(before, model[0].weight.data) and all(r["params"] for r in later.records)
+    later.detach()
+    twin, twin_opt = copy.deepcopy((model, opt))
+    before = twin[0].weight.data.copy()
+    cross_entropy(twin(Tensor(X)), y).backward()
+    twin_opt.step()
+    assert not np.array_equal(before, twin[0].weight.data) and len(later.records) == 2
+
+
 def test_series_without_a_layer_is_every_layer():
     X, y = _data()
     losses, d = D.fit(_model(), X, y, 3, 0.1, every=1)  # series("fraction") raised "no layer None"

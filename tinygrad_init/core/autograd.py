@@ -222,10 +222,10 @@ class _WeakHook:
             return fn(*self.args, *more)
         return self.args[0](*more) if self.through else None
 
-    def __reduce__(self) -> tuple:  # (a watcher gone: what it wrapped; its hooks on modules are gone with it)
-        fn = self.ref()
-        return fn.__reduce__() if fn is not None and not self.args else (functools.partial, (fn or self.args[0],
-                                                                                             *self.args[fn is None:]))
+    def __reduce__(self) -> tuple:
+        if (fn := self.ref()) is None:  # (its hooks on modules went with the watcher: a wrapper passing through)
+            return functools.partial, self.args
+        return (functools.partial, (fn, *self.args)) if self.args else fn.__reduce__()
 
 
 # ------------------------------------------------------------------ the recorder and the walk

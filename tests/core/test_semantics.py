@@ -566,6 +566,37 @@ def test_loss_targets():
         mse_loss(logits, np.array([["a"] * 3] * 2))
 
 
+def test_a_graph_after_backward_holds_what_it_saved_no_longer():
+    """Backward frees what every op saved: a loss kept after backward holds its nodes (ops, shapes, dtypes) and its
+    leaves, not the intermediate arrays; `del loss` then frees the rest at once."""
+    import tracemalloc
+
+    from tinygrad_init.autograd import topological_order
+    from tinygrad_init.core.tensor import _FREED, Node
+
+    rng = np.random.default_rng(0)
+    x, w = Tensor(rng.standard_normal((200, 100)), requires_grad=True), Tensor(rng.standard_normal((100, 100)))
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        z = x @ w * 0.1
+        h = (z.tanh() + z.sigmoid() + z.relu() + z.softplus() + (z ** 2).exp().log() - z / 3)[::2].T.reshape(-1, 50)
+        loss = h.log_softmax().mean() + h.softmax().max(axis=1).sum() + binary_cross_entropy_with_logits(
+            h, np.ones(h.shape)) + mse_loss(h, np.zeros(h.shape))
+        del z, h
+        built = tracemalloc.get_traced_memory()[0] - base
+        loss.backward()
+        x.grad = None
+        kept = tracemalloc.get_traced_memory()[0] - base
+        nodes = [n for n in topological_order(loss) if type(n) is Node]
+        assert nodes and all(n.saved is _FREED or n.saved is None for n in nodes)
+        del loss, nodes
+        left = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    assert kept < 0.2 * built and left < 0.02 * built, (built, kept, left)  # kept: the two targets, 9% of it
+
+
 def test_graphs_form_no_reference_cycles():
     """Both engines' graphs are freed by reference counting alone: the collector finds nothing to do."""
     import gc

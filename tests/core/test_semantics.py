@@ -271,6 +271,32 @@ def test_interleaved_no_grad_blocks_in_two_threads_restore_the_mode():
     assert evaluate() is False and is_grad_enabled()  # also a decorator
 
 
+def test_a_thread_that_ends_inside_no_grad_with_a_recorder_on_lets_them_and_its_model_go():
+    """Grad mode and the recorder belong to the thread: one that ends without leaving its blocks takes them along
+    (freed by reference counting), and the main thread keeps its own."""
+    from tinygrad_init import autograd, ledger
+
+    refs = []
+
+    def work():
+        model, steps = nn.Linear(3, 2, rng=0), ledger.Ledger()
+        autograd.set_recorder(steps)  # never taken off
+        model(Tensor(np.ones((2, 3), np.float32))).sum().backward()
+        no_grad().__enter__()  # never left
+        refs.extend([weakref.ref(model), weakref.ref(steps), len(steps)])
+
+    gc.collect()
+    gc.disable()
+    try:
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        assert [r() for r in refs[:2]] == [None, None] and refs[2] == 4  # it recorded the 4 steps
+        assert autograd.get_recorder() is None and is_grad_enabled()
+    finally:
+        gc.enable()
+
+
 def test_one_no_grad_object_entered_again_nested_and_in_two_threads():
     """As `torch.no_grad()`, one object can be kept and entered again; what it restores belongs to the
     thread and the block, so nesting it or sharing it between threads restores each mode it found."""

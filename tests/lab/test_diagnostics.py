@@ -399,8 +399,9 @@ def test_a_detached_diagnostics_and_its_model_are_freed_without_a_gc_run():
 @pytest.mark.parametrize("watcher", ["diagnostics", "probe"])
 def test_a_watcher_let_go_without_detach_stops_watching_and_frees_everything_without_a_gc_run(watcher):
     # a notebook cell `diag = Diagnostics(model, opt)` run again: the model's hooks kept each earlier Diagnostics
-    # recording every step (three of them: 11 MB over 500 steps), and a model dropped with its watcher attached was a
-    # cycle (model -> hook -> watcher -> model) that only the collector freed
+    # recording every step (three of them: 11 MB over 500 steps; so did its gradient hooks on the loss a notebook
+    # keeps), and a model dropped with its watcher attached was a cycle (model -> hook -> watcher -> model) that only
+    # the collector freed
     import gc
     import weakref
 
@@ -412,25 +413,26 @@ def test_a_watcher_let_go_without_detach_stops_watching_and_frees_everything_wit
 
     def step(model, opt):
         opt.zero_grad()
-        cross_entropy(model(Tensor(X)), y).backward()
+        (loss := cross_entropy(model(Tensor(X)), y)).backward()
         opt.step()
+        return loss  # kept, as a notebook keeps its last loss: its graph holds the gradient hooks
 
     gc.collect()
     gc.disable()
     try:
         watch = D.Diagnostics(model, opt) if watcher == "diagnostics" else Probe(model, lr=0.1)
-        step(model, opt)
+        loss = step(model, opt)
         kept = watch.records  # a Diagnostics' list grows by a record a step
         ref, seen = weakref.ref(watch), len(kept)
         del watch
-        step(model, opt)
+        loss = step(model, opt)
         assert ref() is None and len(kept) == seen and "step" not in vars(opt)
         assert not any(m._forward_hooks for m in model.modules()) and all(p._hooks in (None, []) for p in
                                                                            model.parameters())
         watch = D.Diagnostics(model, opt) if watcher == "diagnostics" else Probe(model, lr=0.1)
-        step(model, opt)
+        loss = step(model, opt)
         refs = [weakref.ref(x) for x in (model, opt, watch)]
-        del model, opt, watch
+        del model, opt, watch, loss
         assert [r() for r in refs] == [None, None, None] and gc.collect() == 0
     finally:
         gc.enable()

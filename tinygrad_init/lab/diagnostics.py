@@ -120,7 +120,7 @@ class Diagnostics:
         rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction, "grad_std": None,
                                    "hist": _hist(h, *edges, self.bins, self.sample), "grad_hist": None}
         if out.requires_grad:
-            out.register_hook(partial(self._on_grad, r))
+            out.register_hook(_WeakHook(self._on_grad, r))  # (a loss kept, its graph: not a Diagnostics let go)
 
     def _on_grad(self, r: dict, g: np.ndarray) -> None:
         s = self._moments(g)[1]

@@ -50,9 +50,11 @@ def as_rng(rng: Rng = None) -> np.random.Generator:
 def quoted(value: Any) -> str:
     """`repr(value)` for a message, numpy's scalars (in tuples and lists too) written as Python's: `(0.5, 2)`, not
     numpy 2's `(np.float64(0.5), np.int64(2))` (numpy 1 wrote the former)."""
-    def plain(v: Any) -> Any:
-        return v.item() if isinstance(v, np.generic) else type(v)(map(plain, v)) if type(v) in (tuple, list) else v
-    return repr(plain(value))
+    return repr(_plain(value))
+
+
+def _plain(v: Any) -> Any:  # not a closure: a recursive one is a cycle (function -> cell -> function) per call
+    return v.item() if isinstance(v, np.generic) else type(v)(map(_plain, v)) if type(v) in (tuple, list) else v
 
 
 def _got(value: Any) -> str:

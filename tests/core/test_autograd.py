@@ -397,6 +397,37 @@ def test_a_decorated_generator_function_runs_its_body_in_the_mode_and_the_caller
         inner, outer, ("x", inner), outer, ("thrown", inner), 3, outer, [inner, inner], "batches"]
 
 
+@pytest.mark.parametrize("end", ["close", "throw", "dropped"])
+def test_a_decorated_generator_left_early_frees_what_it_held_without_a_gc_run(end):
+    # the exception thrown into the body (close: GeneratorExit) stayed in a local of the wrapper's frame, which its
+    # traceback holds: a cycle that kept the body's frame and its arguments (a model, its arrays) until the collector
+    import gc
+    import weakref
+
+    from tinygrad_init import nn, no_grad
+
+    @no_grad()
+    def outputs(model, x):
+        for _ in range(3):
+            yield model(x)
+
+    model = nn.Linear(3, 2, rng=0)
+    gc.collect()
+    gc.disable()
+    try:
+        g, ref = outputs(model, Tensor(np.ones((2, 3), np.float32))), weakref.ref(model)
+        next(g)
+        if end == "close":
+            g.close()
+        elif end == "throw":
+            with pytest.raises(KeyError):
+                g.throw(KeyError("stop"))
+        del g, model
+        assert ref() is None and gc.collect() == 0
+    finally:
+        gc.enable()
+
+
 def test_no_grad_and_enable_grad_decorate_without_parentheses_as_torchs_do():
     # `@no_grad` (torch accepts `@torch.no_grad`) raised "no_grad() takes 0 positional arguments but 1 was given"
     from tinygrad_init import enable_grad, is_grad_enabled, no_grad

@@ -271,6 +271,32 @@ def test_interleaved_no_grad_blocks_in_two_threads_restore_the_mode():
     assert evaluate() is False and is_grad_enabled()  # also a decorator
 
 
+def test_a_thread_that_ends_inside_no_grad_with_a_recorder_on_lets_them_and_its_model_go():
+    """Grad mode and the recorder belong to the thread: one that ends without leaving its blocks takes them along
+    (freed by reference counting), and the main thread keeps its own."""
+    from tinygrad_init import autograd, ledger
+
+    refs = []
+
+    def work():
+        model, steps = nn.Linear(3, 2, rng=0), ledger.Ledger()
+        autograd.set_recorder(steps)  # never taken off
+        model(Tensor(np.ones((2, 3), np.float32))).sum().backward()
+        no_grad().__enter__()  # never left
+        refs.extend([weakref.ref(model), weakref.ref(steps), len(steps)])
+
+    gc.collect()
+    gc.disable()
+    try:
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        assert [r() for r in refs[:2]] == [None, None] and refs[2] == 4  # it recorded the 4 steps
+        assert autograd.get_recorder() is None and is_grad_enabled()
+    finally:
+        gc.enable()
+
+
 def test_one_no_grad_object_entered_again_nested_and_in_two_threads():
     """As `torch.no_grad()`, one object can be kept and entered again; what it restores belongs to the
     thread and the block, so nesting it or sharing it between threads restores each mode it found."""
@@ -564,6 +590,37 @@ def test_loss_targets():
         binary_cross_entropy_with_logits(logits, np.full((2, 3), np.nan))
     with pytest.raises(TypeError, match="mse_loss: expected numbers"):
         mse_loss(logits, np.array([["a"] * 3] * 2))
+
+
+def test_a_graph_after_backward_holds_what_it_saved_no_longer():
+    """Backward frees what every op saved: a loss kept after backward holds its nodes (ops, shapes, dtypes) and its
+    leaves, not the intermediate arrays; `del loss` then frees the rest at once."""
+    import tracemalloc
+
+    from tinygrad_init.autograd import topological_order
+    from tinygrad_init.core.tensor import _FREED, Node
+
+    rng = np.random.default_rng(0)
+    x, w = Tensor(rng.standard_normal((200, 100)), requires_grad=True), Tensor(rng.standard_normal((100, 100)))
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        z = x @ w * 0.1
+        h = (z.tanh() + z.sigmoid() + z.relu() + z.softplus() + (z ** 2).exp().log() - z / 3)[::2].T.reshape(-1, 50)
+        loss = h.log_softmax().mean() + h.softmax().max(axis=1).sum() + binary_cross_entropy_with_logits(
+            h, np.ones(h.shape)) + mse_loss(h, np.zeros(h.shape))
+        del z, h
+        built = tracemalloc.get_traced_memory()[0] - base
+        loss.backward()
+        x.grad = None
+        kept = tracemalloc.get_traced_memory()[0] - base
+        nodes = [n for n in topological_order(loss) if type(n) is Node]
+        assert nodes and all(n.saved is _FREED or n.saved is None for n in nodes)
+        del loss, nodes
+        left = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    assert kept < 0.2 * built and left < 0.02 * built, (built, kept, left)  # kept: the two targets, 9% of it
 
 
 def test_graphs_form_no_reference_cycles():

@@ -396,6 +396,72 @@ def test_a_detached_diagnostics_and_its_model_are_freed_without_a_gc_run():
         gc.enable()
 
 
+@pytest.mark.parametrize("watcher", ["diagnostics", "probe"])
+def test_a_watcher_let_go_without_detach_stops_watching_and_frees_everything_without_a_gc_run(watcher):
+    # a notebook cell `diag = Diagnostics(model, opt)` run again: the model's hooks kept each earlier Diagnostics
+    # recording every step (three of them: 11 MB over 500 steps; so did its gradient hooks on the loss a notebook
+    # keeps), and a model dropped with its watcher attached was a cycle (model -> hook -> watcher -> model) that only
+    # the collector freed
+    import gc
+    import weakref
+
+    from tinygrad_init.lab.probe import Probe
+
+    X, y = _data()
+    model = _model()
+    opt = SGD(model.parameters(), lr=0.1)
+
+    def step(model, opt):
+        opt.zero_grad()
+        (loss := cross_entropy(model(Tensor(X)), y)).backward()
+        opt.step()
+        return loss  # kept, as a notebook keeps its last loss: its graph holds the gradient hooks
+
+    gc.collect()
+    gc.disable()
+    try:
+        watch = D.Diagnostics(model, opt) if watcher == "diagnostics" else Probe(model, lr=0.1)
+        loss = step(model, opt)
+        kept = watch.records  # a Diagnostics' list grows by a record a step
+        ref, seen = weakref.ref(watch), len(kept)
+        del watch
+        loss = step(model, opt)
+        assert ref() is None and len(kept) == seen and "step" not in vars(opt)
+        assert not any(m._forward_hooks for m in model.modules()) and all(p._hooks in (None, []) for p in
+                                                                           model.parameters())
+        watch = D.Diagnostics(model, opt) if watcher == "diagnostics" else Probe(model, lr=0.1)
+        loss = step(model, opt)
+        refs = [weakref.ref(x) for x in (model, opt, watch)]
+        del model, opt, watch, loss
+        assert [r() for r in refs] == [None, None, None] and gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_a_diagnostics_let_go_under_a_later_one_passes_the_step_through():
+    # the later one wrapped the first's optimizer.step: the first, gone, still passes the step on, and a copy of the
+    # optimizer (a checkpoint) takes the step it wrapped
+    import copy
+
+    X, y = _data()
+    model = _model()
+    opt = SGD(model.parameters(), lr=0.1)
+    first, later = D.Diagnostics(model, opt), D.Diagnostics(model, opt)
+    del first
+    before = model[0].weight.data.copy()
+    for _ in range(2):
+        opt.zero_grad()
+        cross_entropy(model(Tensor(X)), y).backward()
+        opt.step()
+    assert not np.array_equal(before, model[0].weight.data) and all(r["params"] for r in later.records)
+    later.detach()
+    twin, twin_opt = copy.deepcopy((model, opt))
+    before = twin[0].weight.data.copy()
+    cross_entropy(twin(Tensor(X)), y).backward()
+    twin_opt.step()
+    assert not np.array_equal(before, twin[0].weight.data) and len(later.records) == 2
+
+
 def test_series_without_a_layer_is_every_layer():
     X, y = _data()
     losses, d = D.fit(_model(), X, y, 3, 0.1, every=1)  # series("fraction") raised "no layer None"

@@ -201,10 +201,9 @@ def _reply(reply: Mapping, call: str) -> tuple[Any, list]:
     try:
         if "raised" not in reply:
             return wire.from_wire(reply["ok"]), [wire.from_wire(a) for a in reply.get("after", [])]
-        raised = Raised(reply["raised"], call)
+        raise Raised(reply["raised"], call)  # (held in a local, it and its traceback, holding this frame: a cycle)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:  # WireError is a ValueError
         raise _Abort("error", _tampered(f"malformed output: {exc}")) from None
-    raise raised
 
 
 def _request(args: Sequence, kwargs: Mapping | None, keep: Sequence[int]) -> dict:

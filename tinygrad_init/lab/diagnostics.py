@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import weakref
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Sequence
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from .. import nn
+from ..core.autograd import _WeakHook
 from ..core.tensor import Tensor, enable_grad, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
@@ -69,7 +71,8 @@ class Diagnostics:
     `optimizer`: with `params` and `step()` (as `nn.optim.SGD`), or None (no parameter statistics). `step`: the
     steps seen; `layers`, `kinds`: the watched modules' paths and activations; `records`: per recorded step
     `{"step": k, "layers": {path: {kind, mean, std, fraction, hist, grad_std, grad_hist}}, "params": {path: {shape,
-    grad_data, update_data, grad_hist}}}`, a histogram `(lo, hi, counts)` over equal bins."""
+    grad_data, update_data, grad_hist}}}`, a histogram `(lo, hi, counts)` over equal bins. `detach()` ends the
+    watch; so does letting the Diagnostics go (`del diag`, or a notebook cell run again): the model holds it weakly."""
 
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
                  sample: int = 1 << 13) -> None:
@@ -83,24 +86,18 @@ class Diagnostics:
         self.step, self.records, self._ranges, self._buffers = 0, [], {}, {}
         watched = [(n, m) for n, m in model.named_modules() if isinstance(m, _WATCHED)]  # a subclass of Tanh: tanh
         self.layers, self.kinds = [n for n, _ in watched], [m.name for _, m in watched]
-        self._handles = [m.register_forward_hook(partial(self._on_activation, n)) for n, m in watched]
-        self._handles.append(model.register_forward_hook(self._on_model))
+        self._handles = [m.register_forward_hook(_WeakHook(self._on_activation, n)) for n, m in watched]
+        self._handles.append(model.register_forward_hook(_WeakHook(self._on_model)))
         self._names = {id(p): n for n, p in model.named_parameters()}
+        self._own_step = self._wrapper = None
         if optimizer is not None:
             self._own_step = vars(optimizer).get("step")  # an instance attribute to restore, if any
-            optimizer.step = self._wrapper = partial(self._on_step, optimizer.step)
+            optimizer.step = self._wrapper = _WeakHook(self._on_step, optimizer.step, through=True)
+        weakref.finalize(self, _detach, self._handles, optimizer, self._wrapper, self._own_step)
 
     def detach(self) -> None:
         """Remove every hook and restore `optimizer.step`; the records stay."""
-        for h in self._handles:
-            h.remove()
-        self._handles = []
-        if self.optimizer is not None and vars(self.optimizer).get("step", self) is self._wrapper:
-            del self.optimizer.step  # back to the class's step, or to the one the instance had
-            if self._own_step is not None:
-                self.optimizer.step = self._own_step
-            self._wrapper = None  # a bound method of this object: a cycle that kept the model until a gc run
-        # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
+        _detach(self._handles, self.optimizer, self._wrapper, self._own_step)
 
     def _record(self) -> dict | None:
         if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):
@@ -123,7 +120,7 @@ class Diagnostics:
         rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction, "grad_std": None,
                                    "hist": _hist(h, *edges, self.bins, self.sample), "grad_hist": None}
         if out.requires_grad:
-            out.register_hook(partial(self._on_grad, r))
+            out.register_hook(_WeakHook(self._on_grad, r))  # (a loss kept, its graph: not a Diagnostics let go)
 
     def _on_grad(self, r: dict, g: np.ndarray) -> None:
         s = self._moments(g)[1]
@@ -254,6 +251,17 @@ class Diagnostics:
         """`weights()` keyed by layer: "1", "2", ..., the last "out" when it follows the last watched layer."""
         w, n = self.weights(), len(self.layers)
         return {str(i + 1) if i < n or len(w) != n + 1 else "out": name for i, name in enumerate(w)}
+
+
+def _detach(handles: list, optimizer: Any, wrapper: Any, own: Any) -> None:
+    for h in handles:
+        h.remove()
+    handles.clear()
+    if optimizer is not None and vars(optimizer).get("step") is wrapper:
+        del optimizer.step  # back to the class's step, or to the one the instance had
+        if own is not None:
+            optimizer.step = own
+    # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
 
 
 @enable_grad()  # it trains, also when called inside no_grad() (as an optimizer's closure does in PyTorch)

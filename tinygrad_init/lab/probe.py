@@ -23,6 +23,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 
 from .. import nn
+from ..core.autograd import _WeakHook
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
 from ..utils import Rng, as_rng, check_bool, check_int, check_real, moments, ratio, quoted
@@ -111,7 +112,8 @@ class Probe:
 
     `lr`: the learning rate of the update ratios (or give it to `stats`); `hist_range`: `(low, high)` of every
     activation histogram (e.g. `(-1, 1)` for tanh), or None for each layer's own range; `keep_arrays`: also keep
-    copies of the raw arrays (memory of the order of the activations); `attach=False`: call `attach` or use `with`."""
+    copies of the raw arrays (memory of the order of the activations); `attach=False`: call `attach` or use `with`.
+    A probe let go (`del probe`) detaches itself: the model holds it weakly."""
 
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True) -> None:
@@ -132,6 +134,7 @@ class Probe:
         self._produced: dict[str, weakref.ref] = {}
         # this pass: calls per module path, the watched outputs' graph nodes (weakly), where each path's last call began
         self._calls, self._outputs, self._since, self._over = {}, [], {}, False
+        weakref.finalize(self, _detach, vars(self))  # a probe let go detaches itself (its hooks hold it weakly)
         if check_bool("Probe", "attach", attach):
             self.attach()
 
@@ -156,22 +159,18 @@ class Probe:
             if kind := next((k for c, k in _LAYERS.items() if isinstance(module, c)), None):
                 hook = self._on_layer if isinstance(module, (nn.Linear, nn.BatchNorm1d)) else self._on_act
                 self._module_handles.append(module.register_forward_hook(
-                    partial(hook, path or type(self.model).__name__, kind)))
+                    _WeakHook(hook, path or type(self.model).__name__, kind)))
         if not self._module_handles:
             raise ValueError(f"Probe: {type(self.model).__name__} has no Linear, BatchNorm1d or activation module "
                              "(Tanh, Sigmoid, ReLU) to watch; build the model from nn layers, e.g. "
                              "nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1)).")
-        self._module_handles.append(self.model.register_forward_hook(self._on_model))  # after the layers' hooks
+        self._module_handles.append(self.model.register_forward_hook(_WeakHook(self._on_model)))  # after the layers'
         self._on_model()  # the next watched call begins a pass
         return self
 
     def detach(self) -> None:
         """Remove every hook of this probe from the model and its tensors; the records stay readable."""
-        for h in self._module_handles + [h for rec in self.records.values() for h in rec._handles]:
-            h.remove()
-        self._module_handles = []
-        for rec in self.records.values():  # the records keep their numbers; only their gradient hooks go
-            rec._handles = []
+        _detach(vars(self))
 
     def __getstate__(self) -> dict:  # a copy (pickle, deepcopy) begins a pass of its own, without weak references
         return {**vars(self), "_produced": {}, "_outputs": [], "_over": True}
@@ -306,6 +305,14 @@ class Probe:
     def __repr__(self) -> str:
         return f"Probe({type(self.model).__name__}, {'attached' if self.attached else 'detached'}, " \
                f"{len(self.records)} record(s), lr={self.lr})"
+
+
+def _detach(probe: dict) -> None:
+    for h in probe["_module_handles"] + [h for rec in probe["records"].values() for h in rec._handles]:
+        h.remove()
+    probe["_module_handles"] = []
+    for rec in probe["records"].values():  # the records keep their numbers; only their gradient hooks go
+        rec._handles = []
 
 
 def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | None = None, upstream: Any = None,

@@ -266,9 +266,9 @@ class Ledger(Sequence):
                              and str(g := GradStats.of(n.grad)) != str(self._after.get(n)))  # it; nan == nan)
         self._close(complete=True)
 
-    def _close(self, complete: bool = False) -> None:  # the open pass stays incomplete when backward raised
-        if (ps := self._open) is not None:
-            ps.complete, ps.stop_step, self._open = complete, len(self.steps), None
+    def _close(self, complete: bool = False) -> None:  # the open pass stays incomplete when backward raised; the
+        if (ps := self._open) is not None:  # gradients leaves held before it (arrays of theirs) are let go
+            ps.complete, ps.stop_step, self._open, self._held = complete, len(self.steps), None, {}
 
     # ----------------------------------------------------------- reading
     def get_pass(self, pass_index: int | None = None) -> Pass:

@@ -829,55 +829,42 @@ def test_a_leaf_hook_that_raises_leaves_the_gradient_as_it_was():
     np.testing.assert_array_equal(x.grad, [3.0, 3.0])
 
 
-def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as_torchs():
+def _hooked_leaf_with_a_nested_pass(lib, torch, clip, share):
+    """w holds 10 and has a watching hook (and a halving one with `clip`); h = w * w's hook runs another backward
+    pass (w * 3) in the middle of the outer one; with `share` the outer loss adds w * 4, whose share w has already
+    received when h's hook runs. Returns w's final gradient and what its watching hook saw."""
+    w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
+    w.grad = lib.tensor([10.0, 10.0]) if lib is torch else np.array([10.0, 10.0], np.float32)
+    seen = []
+    w.register_hook(lambda g: seen.append(np.asarray(g).tolist()))
+    if clip:
+        w.register_hook(lambda g: g * 0.5)  # a replacement, as a clipping hook makes
+    h = w * w
+    loss = (h * 1.0).sum() + (w * 4.0).sum() if share else (h * 1.0).sum()
+
+    def run_another(g):
+        with lib.enable_grad():  # torch runs hooks without grad
+            (w * 3.0).sum().backward()
+
+    h.register_hook(run_another)
+    loss.backward()
+    return np.asarray(w.grad).tolist(), seen
+
+
+@pytest.mark.parametrize("clip, share, expected", [
     # the hook's pass set the leaf's earlier gradient aside over the one its caller had set aside: w.grad lost the
     # 10 it held (5, 7 instead of torch's 15, 17), and the leaf's hook saw the two passes' sum
+    (True, False, ([12.5, 13.5], [[3.0, 3.0], [2.0, 4.0]])),
+    # w has its share through w * 4 when h's hook runs another pass: w ends with what it held (10), both shares of
+    # the outer pass (4 and 2w) and the hook's pass (3)
+    (False, True, ([19.0, 21.0], [[3.0, 3.0], [6.0, 8.0]])),
+])
+def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as_torchs(clip, share, expected):
     import tinygrad_init
 
     torch = require_module("torch")  # fails under CI=true
-
-    def run(lib):
-        w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
-        w.grad = lib.tensor([10.0, 10.0]) if lib is torch else np.array([10.0, 10.0], np.float32)
-        seen = []
-        w.register_hook(lambda g: seen.append(np.asarray(g).tolist()))
-        w.register_hook(lambda g: g * 0.5)  # a replacement, as a clipping hook makes
-        h = w * w
-
-        def run_another(g):
-            with lib.enable_grad():  # torch runs hooks without grad
-                (w * 3.0).sum().backward()
-
-        h.register_hook(run_another)
-        (h * 1.0).sum().backward()
-        return np.asarray(w.grad).tolist(), seen
-
-    assert run(torch) == run(tinygrad_init) == ([12.5, 13.5], [[3.0, 3.0], [2.0, 4.0]])
-
-
-def test_a_backward_run_by_a_hook_after_the_leaf_has_a_share_of_the_pass_keeps_that_share_as_torchs():
-    # the leaf w has its share through w * 4 when h's hook runs another pass: w ends with what it held (10), both
-    # shares of the outer pass (4 and 2w) and the hook's pass (3)
-    import tinygrad_init
-
-    torch = require_module("torch")  # fails under CI=true
-
-    def run(lib):
-        w = lib.tensor([1.0, 2.0], requires_grad=True) if lib is torch else Tensor([1.0, 2.0], requires_grad=True)
-        w.grad = lib.tensor([10.0, 10.0]) if lib is torch else np.array([10.0, 10.0], np.float32)
-        seen = []
-        w.register_hook(lambda g: seen.append(np.asarray(g).tolist()))
-        h, a = w * w, w * 4.0
-
-        def run_another(g):
-            with lib.enable_grad():
-                (w * 3.0).sum().backward()
-
-        h.register_hook(run_another)
-        ((h * 1.0).sum() + a.sum()).backward()
-        return np.asarray(w.grad).tolist(), seen
-
-    assert run(torch) == run(tinygrad_init) == ([19.0, 21.0], [[3.0, 3.0], [6.0, 8.0]])
+    assert _hooked_leaf_with_a_nested_pass(torch, torch, clip, share) == \
+        _hooked_leaf_with_a_nested_pass(tinygrad_init, torch, clip, share) == expected
 
 
 def test_hook_of_the_wrong_shape_is_an_error():

@@ -445,14 +445,19 @@ def _press(browser, key: str, code: int, shift: bool = False) -> str:
     return browser.js("document.getElementById('counter').textContent")
 
 
+def _open_chain(browser, path, x: float, factor: float, n: int, **options) -> None:
+    """Open the player of x * factor * ... * factor (`n` products: a pass of `n` steps) with a fresh event log."""
+    require_binary("dot")
+    out = Value(x, label="x")
+    for _ in range(n):
+        out = out * factor
+    browser.events.clear()
+    browser.open(player.write_player(path, out, **options))
+
+
 def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path):
     # a clicker sends PageDown / PageUp for next / previous: they jumped ten steps, and the space bar did nothing
-    require_binary("dot")
-    out = Value(1.0, label="x")
-    for _ in range(24):
-        out = out * 1.5
-    browser.events.clear()
-    browser.open(player.write_player(tmp_path / "clicker.html", out))
+    _open_chain(browser, tmp_path / "clicker.html", 1.0, 1.5, 24)
     n = int(browser.js("document.getElementById('slider').max"))
     assert n >= 20
     assert [_press(browser, "PageDown", 34), _press(browser, "PageDown", 34), _press(browser, "PageUp", 33)] == [
@@ -615,12 +620,7 @@ def test_holding_an_arrow_key_leaves_the_console_quiet_and_the_address_right(bro
 def test_jumping_through_a_long_pass_takes_no_seconds(browser, tmp_path):
     # the ledger lines were list items; hiding 12,000 of them at once (Home after End) took Chromium 5.5 s of
     # layout (a 2-64-64-1 scalar MLP, 13,124 steps: 7 to 8 s), during which the page froze
-    require_binary("dot")
-    out = Value(0.5, label="x")
-    for _ in range(12_000):
-        out = out * 1.0001
-    browser.events.clear()
-    browser.open(player.write_player(tmp_path / "long.html", out, max_nodes=40, max_steps=None))
+    _open_chain(browser, tmp_path / "long.html", 0.5, 1.0001, 12_000, max_nodes=40, max_steps=None)
     took = ("(function (id) { var t = performance.now(); document.getElementById(id).click();"
             " void document.body.offsetHeight; return performance.now() - t; })")
     times = {key: browser.js(f"{took}('{key}')") for key in ("end", "home")}

@@ -1,14 +1,17 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it); the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
 `"<where>: <name> must be ..., got ..."`, the value shown by `quoted`) and `cli_type` (any check as an `argparse` type);
-`format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`)."""
+`format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`);
+`WeakHook`, a hook that holds its watcher weakly."""
 
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import numbers
 import unicodedata
+import weakref
 from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -19,7 +22,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
-    "format_number", "shape_text", "text_width", "Moments", "moments", "ratio",
+    "format_number", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook",
 ]
 
 
@@ -224,3 +227,24 @@ def ratio(a: float, b: float) -> float:
     """`a / b` with float semantics: `x / 0` is `+-inf`, `0 / 0` is nan; never raises."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.float64(a) / np.float64(b))
+
+
+class WeakHook:
+    """`partial(method, *args)` holding the method's object weakly: a model keeps no watcher (a probe, diagnostics)
+    alive by its hooks, nor itself through the watcher's reference back. Once the watcher is gone a call does nothing
+    or, `through`, calls `args[0]`, the function it wrapped; a copy (pickle, deepcopy) holds the watcher's copy."""
+
+    __slots__ = ("ref", "args", "through")
+
+    def __init__(self, method: Callable, *args: Any, through: bool = False) -> None:
+        self.ref, self.args, self.through = weakref.WeakMethod(method), args, through
+
+    def __call__(self, *more: Any) -> Any:
+        if (fn := self.ref()) is not None:
+            return fn(*self.args, *more)
+        return self.args[0](*more) if self.through else None
+
+    def __reduce__(self) -> tuple:
+        if (fn := self.ref()) is None:  # (its hooks on modules went with the watcher: a wrapper passing through)
+            return functools.partial, self.args
+        return (functools.partial, (fn, *self.args)) if self.args else fn.__reduce__()

@@ -33,7 +33,6 @@ import contextlib
 import functools
 import inspect
 import threading
-import weakref
 from typing import Any, Callable, Iterable, TypeVar, overload
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
@@ -205,27 +204,6 @@ class _HookHandle:
         self._hooks = []  # removed once: the same function registered again stays
 
     __enter__, __exit__ = (lambda self: self), (lambda self, *exc: self.remove())  # noqa: E731
-
-
-class _WeakHook:
-    """`partial(method, *args)` holding the method's object weakly: a model keeps no watcher (a probe, diagnostics)
-    alive by its hooks, nor itself through the watcher's reference back. Once the watcher is gone a call does nothing
-    or, `through`, calls `args[0]`, the function it wrapped; a copy (pickle, deepcopy) holds the watcher's copy."""
-
-    __slots__ = ("ref", "args", "through")
-
-    def __init__(self, method: Callable, *args: Any, through: bool = False) -> None:
-        self.ref, self.args, self.through = weakref.WeakMethod(method), args, through
-
-    def __call__(self, *more: Any) -> Any:
-        if (fn := self.ref()) is not None:
-            return fn(*self.args, *more)
-        return self.args[0](*more) if self.through else None
-
-    def __reduce__(self) -> tuple:
-        if (fn := self.ref()) is None:  # (its hooks on modules went with the watcher: a wrapper passing through)
-            return functools.partial, self.args
-        return (functools.partial, (fn, *self.args)) if self.args else fn.__reduce__()
 
 
 # ------------------------------------------------------------------ the recorder and the walk

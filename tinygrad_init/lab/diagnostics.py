@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from .. import nn
-from ..core.autograd import _WeakHook
 from ..core.tensor import Tensor, enable_grad, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments, ratio
+from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
+from ..utils import ratio
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
@@ -86,13 +86,13 @@ class Diagnostics:
         self.step, self.records, self._ranges, self._buffers = 0, [], {}, {}
         watched = [(n, m) for n, m in model.named_modules() if isinstance(m, _WATCHED)]  # a subclass of Tanh: tanh
         self.layers, self.kinds = [n for n, _ in watched], [m.name for _, m in watched]
-        self._handles = [m.register_forward_hook(_WeakHook(self._on_activation, n)) for n, m in watched]
-        self._handles.append(model.register_forward_hook(_WeakHook(self._on_model)))
+        self._handles = [m.register_forward_hook(WeakHook(self._on_activation, n)) for n, m in watched]
+        self._handles.append(model.register_forward_hook(WeakHook(self._on_model)))
         self._names = {id(p): n for n, p in model.named_parameters()}
         self._own_step = self._wrapper = None
         if optimizer is not None:
             self._own_step = vars(optimizer).get("step")  # an instance attribute to restore, if any
-            optimizer.step = self._wrapper = _WeakHook(self._on_step, optimizer.step, through=True)
+            optimizer.step = self._wrapper = WeakHook(self._on_step, optimizer.step, through=True)
         weakref.finalize(self, _detach, self._handles, optimizer, self._wrapper, self._own_step)
 
     def detach(self) -> None:
@@ -120,7 +120,7 @@ class Diagnostics:
         rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction, "grad_std": None,
                                    "hist": _hist(h, *edges, self.bins, self.sample), "grad_hist": None}
         if out.requires_grad:
-            out.register_hook(_WeakHook(self._on_grad, r))  # (a loss kept, its graph: not a Diagnostics let go)
+            out.register_hook(WeakHook(self._on_grad, r))  # (a loss kept, its graph: not a Diagnostics let go)
 
     def _on_grad(self, r: dict, g: np.ndarray) -> None:
         s = self._moments(g)[1]

@@ -23,10 +23,9 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 
 from .. import nn
-from ..core.autograd import _WeakHook
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, moments, ratio, quoted
+from ..utils import Rng, WeakHook, as_rng, check_bool, check_int, check_real, moments, ratio, quoted
 from .table import Table
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
@@ -159,12 +158,12 @@ class Probe:
             if kind := next((k for c, k in _LAYERS.items() if isinstance(module, c)), None):
                 hook = self._on_layer if isinstance(module, (nn.Linear, nn.BatchNorm1d)) else self._on_act
                 self._module_handles.append(module.register_forward_hook(
-                    _WeakHook(hook, path or type(self.model).__name__, kind)))
+                    WeakHook(hook, path or type(self.model).__name__, kind)))
         if not self._module_handles:
             raise ValueError(f"Probe: {type(self.model).__name__} has no Linear, BatchNorm1d or activation module "
                              "(Tanh, Sigmoid, ReLU) to watch; build the model from nn layers, e.g. "
                              "nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1)).")
-        self._module_handles.append(self.model.register_forward_hook(_WeakHook(self._on_model)))  # after the layers'
+        self._module_handles.append(self.model.register_forward_hook(WeakHook(self._on_model)))  # after the layers'
         self._on_model()  # the next watched call begins a pass
         return self
 

@@ -279,6 +279,20 @@ def test_verdict_words_follow_the_stated_rules(quick_sweep: E.Sweep) -> None:
     assert "rules" in res.tables and res.figure_names == ["grid"]
 
 
+def test_a_verdict_word_near_its_threshold_carries_its_spread_over_seeds() -> None:
+    # at the quick sizes (10 x 100, batch 200) sigmoid with 1.0*randn puts about half of the last layer within 0.01 of
+    # 0 or 1 (theory.predict: 0.49), at the 'saturates' threshold 0.5: over seeds 0-4 the word is holds, saturates,
+    # saturates, holds, saturates, and the report printed seed 0's 'holds' alone, with no word of the others
+    sw = E.run_sweep(("large", "cs231n"), ("sigmoid", "tanh"), rng=0, quick=True)
+    got = [E.word(E.run_one("large", "sigmoid", 10, 100, 200, rng=s)) for s in range(5)]
+    assert got[0] == "holds" and set(got) == {"holds", "saturates"}
+    rule = E.verdict(sw).findings[0]
+    assert rule.endswith("Near a threshold the word depends on the network: sigmoid, large 1.0*randn holds here; "
+                         f"over the networks of seeds 0-4: holds {got.count('holds')}, saturates "
+                         f"{got.count('saturates')}.")
+    assert rule.count("Near a threshold") == 1  # the others are far from every threshold: no extra networks
+
+
 def test_the_batch_norm_verdict_says_free_only_when_every_network_holds() -> None:
     # 20 ReLU layers with batch norm: std(dL/dh) grows past 10x towards the input, the word is "explodes", and the
     # finding read "Batch norm frees the choice: ... the verdicts explodes"

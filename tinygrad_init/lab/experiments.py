@@ -445,7 +445,8 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     """The grid activation x scheme, a word of `WORDS` each, and findings computed from the numbers (with `bn`, a
-    batch-norm sweep, one on batch norm). Tables `main`, `rules`; figure `grid`."""
+    batch-norm sweep, one on batch norm; a word that thresholds nearby would change, the words of the networks of the
+    next 4 seeds). Tables `main`, `rules`; figure `grid`."""
     _check_sweep("verdict", "sweep", sweep)
     if bn is not None and not _check_sweep("verdict", "bn", bn).settings["batchnorm"]:
         raise ValueError("verdict: bn must be a sweep made with batchnorm=True (run_sweep(..., batchnorm=True))")
@@ -466,6 +467,15 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) falls to "
                  f"{_num(g ** (1 / max(L - 1, 1)), 2)} of its size a layer (x{_num(g)} in all): the Theano "
                  "tutorials after Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
+    st, near = sweep.settings, [{"dead": v, "saturated": v, "shrink": s, "grow": g} for v, s, g in ((0.4, 0.2, 5.0),
+                                                                                                  (0.6, 0.05, 20.0))]
+    for (s, a), r in sweep.runs.items():  # a word that thresholds nearby would change: judged on 4 more networks
+        if isinstance(seed := st.get("seed"), numbers.Integral) and len({word(r, t) for t in near} | {word(r)}) > 1:
+            got = [word(run_one(s, a, st["depth"], st["width"], st["batch"], rng=seed + k, batchnorm=st["batchnorm"]))
+                   if k else words[(a, s)] for k in range(5)]
+            count = ", ".join(f"{w} {got.count(w)}" for w in dict.fromkeys(got))
+            rule += (f" Near a threshold the word depends on the network: {a}, {label(s)} {got[0]} here; over the "
+                     f"networks of seeds {seed}-{seed + 4}: {count}.") * (len(set(got)) > 1)
     findings = [rule]
     if words.get(("tanh", "large")) == "saturates":  # the CS231n slide's case, as the grid judges it
         r = sweep.run("large", "tanh")

@@ -572,6 +572,17 @@ def test_depth_names_the_median_step_as_that_of_the_median_seed() -> None:
     assert f"for Xavier in 2 of 3 seeds (the median seed by step {first[1]:.0f})" in res.findings[1]
 
 
+def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:
+    # Xavier, 22 layers, seed 0 (the quick report's): the loss falls to 0.29 by step 340, spikes to 0.78 at ~370 and
+    # ends at ln 2 (every unit dead); the finding said only "falls below ln 2 / 2 ... for Xavier in 1 of 1 seeds",
+    # beside a table whose final losses are all 0.693
+    res = E.depth(rng=0, quick=True, seeds=1, layers=(22,), schemes=("xavier_uniform",), momentum=0.0, steps=400)
+    loss = np.asarray(res.data["xavier_uniform"]["panels"]["22 layers, plain SGD, lr 0.03"]["loss"])[0]
+    assert loss.min() < LN2 / 2 and abs(loss[-1] - LN2) < 1e-3  # the run as measured
+    assert res.findings[0].endswith("for Xavier in 1 of 1 seeds (the median seed by step 340), 1 of them above it "
+                                    "again at the end.")
+
+
 def test_depth_with_one_depth_builds_that_many_layers_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # layers=(30,) names the same depth for both panels: each network has 30 hidden layers (not 60), and the
     # 30-layer runs are trained once (plain SGD and momentum), not twice.

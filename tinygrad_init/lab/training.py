@@ -357,10 +357,11 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                    every=max(1, steps // 100))
         for mu, losses in zip(mus, hist["loss"].reshape(len(mus), len(schemes), len(seeds), -1)):
             key = f"{n_layers} layers, " + (f"momentum {mu:g}, lr {lr * (1 - mu):g}" if mu else f"plain SGD, lr {lr:g}")
-            curves[key] = (hist["step"], {})
+            curves[key], back = (hist["step"], {}), []
             for sc, loss in zip(schemes, losses):  # (seeds, records)
                 hit = np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2
                 first = np.where(hit.any(axis=1), hist["step"][hit.argmax(axis=1)], np.inf)
+                back.append(int((hit.any(axis=1) & ~hit[:, -1]).sum()))  # fell below, and ended above it again
                 rows.append([n_layers, mu, lr * (1 - mu), sc, len(seeds), int(hit.any(axis=1).sum()),
                              float(np.median(first)), *band(loss[:, -1]), int((~np.isfinite(loss[:, -1])).sum())])
                 data[sc]["panels"][key], curves[key][1][sc] = {"loss": loss, "first_below_half_ln2": first}, loss
@@ -368,7 +369,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                     data[sc].update(step=hist["step"], loss=band(loss)[0])
             found = [f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + (
                 f" (the median seed by step {r[6]:.0f})" if math.isfinite(r[6]) else "")
-                + f", {r[-1]} diverged" * bool(r[-1]) for r in rows[-len(schemes):]]
+                + f", {r[-1]} diverged" * bool(r[-1]) + f", {b} of them above it again at the end" * bool(b)
+                for r, b in zip(rows[-len(schemes):], back)]
             findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
     left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:

@@ -482,6 +482,14 @@ def test_deeplearning_ai_initialization_at_its_settings() -> None:
     assert "Large 10*randn is a lottery" in res.findings[-1]
 
 
+def test_training_says_after_how_many_steps_the_assignment_reports_its_accuracies() -> None:
+    # the quick report trains 3,000 steps (He: 58% train accuracy at seed 0) beside the note "the assignment reports
+    # ... 99%/96% (He) for its one draw", which ran 15,000 (deeplearning.ai, Improving Deep Neural Networks, week 1,
+    # "Initialization": model(..., num_iterations=15000)): the note did not say so
+    notes = E.training(rng=0, quick=True, seeds=1, steps=5).table.notes
+    assert any("99%/96% (He) for its one draw after 15,000 steps" in n for n in notes)
+
+
 def test_training_takes_sizes_as_an_array() -> None:
     # np.array([2, 3, 1]) runs from 2 inputs to 1 output; it was refused with a message saying it did not
     res = E.training(rng=0, seeds=1, steps=2, sizes=np.array([2, 3, 1]))

@@ -368,10 +368,12 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                 data[sc]["panels"][key], curves[key][1][sc] = {"loss": loss, "first_below_half_ln2": first}, loss
                 if (n_layers, mu) == panels[1]:  # the headline: the deeper net, plain SGD
                     data[sc].update(step=hist["step"], loss=band(loss)[0])
-            found = [f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + (
-                f" (the median seed by step {r[6]:.0f})" if math.isfinite(r[6]) else "")
-                + f", {r[-1]} diverged" * bool(r[-1]) + f", {b} of them above it again at the end" * bool(b)
-                for r, b in zip(rows[-len(schemes):], back)]
+            found = []
+            for r, b in zip(rows[-len(schemes):], back):  # (the median seed's step; how many ended above it again)
+                notes = [f"the median seed by step {r[6]:.0f}"] * math.isfinite(r[6]) + [
+                    f"{b} of them above it again at the end"] * bool(b)
+                found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + f" ({'; '.join(notes)})"
+                             * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))
             findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
     left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:

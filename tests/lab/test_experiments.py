@@ -580,6 +580,16 @@ def test_depth_names_the_median_step_as_that_of_the_median_seed() -> None:
     assert f"for Xavier in 2 of 3 seeds (the median seed by step {first[1]:.0f})" in res.findings[1]
 
 
+def test_the_sigmoid_saturation_finding_gives_the_spread_over_seeds() -> None:
+    # the finding gave the median curve's lowest top-layer mean alone, "falls from 0.50 to 0.03 by step 6 (medians of
+    # 3 seeds)", where the seeds of the quick report bottom out at 0.012, 0.037 and 0.033, at steps 24, 6 and 6
+    res = E.sigmoid_saturation(rng=0, seeds=3, layers=2, width=8, steps=60)
+    top = np.asarray(res.data["hidden_mean"])[:, :, -1]  # (seeds, records)
+    lows, steps = top.min(axis=1), np.asarray(res.data["step"])[top.argmin(axis=1)]
+    assert res.findings[0].endswith(f"Seed by seed its lowest mean is {lows.min():.2f}-{lows.max():.2f}, at steps "
+                                    f"{steps.min()}-{steps.max()}.")
+
+
 def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:
     # Xavier, 22 layers, seed 0 (the quick report's): the loss falls to 0.29 by step 340, spikes to 0.78 at ~370 and
     # ends at ln 2 (every unit dead); the finding said only "falls below ln 2 / 2 ... for Xavier in 1 of 1 seeds",

@@ -52,6 +52,16 @@ def test_demo_loss_goes_down_and_is_printed_every_few_epochs(capsys: pytest.Capt
         assert re.search(rf"^\s+{epoch}\s+{loss:.4f}\s+{train_acc:.1%}\s+{test_acc:.1%}$", out, re.M)
 
 
+def test_demo_says_its_epoch_loss_is_the_mean_over_the_epochs_batches() -> None:
+    # epoch 1 printed "loss 0.5650, train acc 84.0%": the loss the mean of the batch losses while the weights moved
+    # (from ~0.69), the accuracy that of the weights after the epoch; the header said only "loss", and the last line's
+    # "final: loss 0.0025" (the whole set, after training) differed from epoch 100's 0.0024 without a word
+    out = io.StringIO()
+    summary = cli.run_demo(cli.build_parser().parse_args(["demo", "--epochs", "2", "--batch-size", "200"]), out=out)
+    assert "(an epoch's loss: the mean over its batches as they trained; its accuracies: after it)" in out.getvalue()
+    assert summary["history"][-1][1] != summary["final_loss"]  # one batch a step: the loss before it, not after
+
+
 def test_demo_is_deterministic_and_depends_on_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
     cli.main(["demo", "--epochs", "5"])
     first = capsys.readouterr().out

@@ -231,7 +231,8 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     every, batch = args.every or max(1, args.epochs // 10), min(args.batch_size, len(y_train))
     say(f"tinygrad-init demo: a {'-'.join(map(str, model.sizes))} tanh MLP on {args.dataset} ({len(y_train)} training"
         f" + {len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
-        f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits")
+        f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits\n(an epoch's loss: the "
+        "mean over its batches as they trained; its accuracies: after it)")
     tables, history = {"init": gradient_table(model, X_train, y_train)}, []
     say(f"\n  {'epoch':>5}  {'loss':>8}  {'train acc':>9}  {'test acc':>8}")
     for epoch in range(1, args.epochs + 1):

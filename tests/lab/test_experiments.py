@@ -577,7 +577,8 @@ def test_depth_names_the_median_step_as_that_of_the_median_seed() -> None:
     first = sorted(map(float, panel["first_below_half_ln2"]))  # "inf": never
     assert row["left_ln2"] == 2 and first[-1] == math.inf and first[0] < first[1] < math.inf
     assert row["median_step_below_half_ln2"] == first[1] and 330 <= first[1] <= 360
-    assert f"for Xavier in 2 of 3 seeds (the median seed by step {first[1]:.0f})" in res.findings[1]
+    assert (f"for Xavier in 2 of 3 seeds (the median seed by step {first[1]:.0f}, the seeds that got there at steps "
+            f"{first[0]:.0f}-{first[1]:.0f})") in res.findings[1]
 
 
 def test_the_sigmoid_saturation_finding_gives_the_spread_over_seeds() -> None:
@@ -599,6 +600,17 @@ def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:
     assert loss.min() < LN2 / 2 and abs(loss[-1] - LN2) < 1e-3  # the run as measured
     assert res.findings[0].endswith("for Xavier in 1 of 1 seeds (the median seed by step 340; 1 of them above it "
                                     "again at the end).")
+
+
+def test_depth_gives_the_seeds_steps_beside_the_median_one() -> None:
+    # the finding gave "(the median seed by step 65)" for He at 30 layers (quick report), where its seeds got below
+    # ln 2 / 2 at steps 40, 65 and 140: a median without the spread the report promises for results over seeds
+    res = E.depth(rng=0, seeds=3, layers=(6,), schemes=("he_normal",), momentum=0.0, steps=100)
+    first = np.asarray(res.data["he_normal"]["panels"]["6 layers, plain SGD, lr 0.03"]["first_below_half_ln2"],
+                       dtype=float)
+    assert np.isfinite(first).all() and len(set(first)) > 1
+    assert (f"(the median seed by step {np.median(first):.0f}, the seeds that got there at steps {first.min():.0f}-"
+            f"{first.max():.0f})") in res.findings[0]
 
 
 def test_depth_with_one_depth_builds_that_many_layers_once(monkeypatch: pytest.MonkeyPatch) -> None:

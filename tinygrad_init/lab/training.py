@@ -358,19 +358,21 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                    every=max(1, steps // 100))
         for mu, losses in zip(mus, hist["loss"].reshape(len(mus), len(schemes), len(seeds), -1)):
             key = f"{n_layers} layers, " + (f"momentum {mu:g}, lr {lr * (1 - mu):g}" if mu else f"plain SGD, lr {lr:g}")
-            curves[key], back = (hist["step"], {}), []
+            curves[key], back, spans = (hist["step"], {}), [], []
             for sc, loss in zip(schemes, losses):  # (seeds, records)
                 hit = np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2
                 first = np.where(hit.any(axis=1), hist["step"][hit.argmax(axis=1)], np.inf)
                 back.append(int((hit.any(axis=1) & ~hit[:, -1]).sum()))  # fell below, and ended above it again
+                spans.append(first[np.isfinite(first)])
                 rows.append([n_layers, mu, lr * (1 - mu), sc, len(seeds), int(hit.any(axis=1).sum()),
                              float(np.median(first)), *band(loss[:, -1]), int((~np.isfinite(loss[:, -1])).sum())])
                 data[sc]["panels"][key], curves[key][1][sc] = {"loss": loss, "first_below_half_ln2": first}, loss
                 if (n_layers, mu) == panels[1]:  # the headline: the deeper net, plain SGD
                     data[sc].update(step=hist["step"], loss=band(loss)[0])
             found = []
-            for r, b in zip(rows[-len(schemes):], back):  # (the median seed's step; how many ended above it again)
-                notes = [f"the median seed by step {r[6]:.0f}"] * math.isfinite(r[6]) + [
+            for r, b, t in zip(rows[-len(schemes):], back, spans):  # the median seed's step, the seeds', how many
+                each = f", the seeds that got there at steps {t.min():.0f}-{t.max():.0f}" if len(set(t)) > 1 else ""
+                notes = [f"the median seed by step {r[6]:.0f}{each}"] * math.isfinite(r[6]) + [
                     f"{b} of them above it again at the end"] * bool(b)
                 found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + f" ({'; '.join(notes)})"
                              * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))

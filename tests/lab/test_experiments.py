@@ -587,8 +587,8 @@ def test_the_sigmoid_saturation_finding_gives_the_spread_over_seeds() -> None:
     res = E.sigmoid_saturation(rng=0, seeds=3, layers=2, width=8, steps=60)
     top = np.asarray(res.data["hidden_mean"])[:, :, -1]  # (seeds, records)
     lows, steps = top.min(axis=1), np.asarray(res.data["step"])[top.argmin(axis=1)]
-    assert res.findings[0].endswith(f"Seed by seed its lowest mean is {lows.min():.2f}-{lows.max():.2f}, at steps "
-                                    f"{steps.min()}-{steps.max()}.")
+    assert res.findings[0].endswith(f"Seed by seed its lowest mean is {format_number(lows.min(), 2)}-"
+                                    f"{format_number(lows.max(), 2)}, at steps {steps.min()}-{steps.max()}.")
 
 
 def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:

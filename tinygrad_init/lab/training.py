@@ -429,8 +429,8 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
                 f"{format_number(loss[-1])} (medians of {len(seeds)} seeds)."]
     each = hist["hidden_mean"][:, :, -1]  # (seeds, records): each seed's own lowest top-layer mean, and when
     lows, when = each.min(axis=1), hist["step"][each.argmin(axis=1)]
-    findings[0] += (f" Seed by seed its lowest mean is {lows.min():.2f}-{lows.max():.2f}, at steps {when.min()}-"
-                    f"{when.max()}.") * (len(seeds) > 1)
+    findings[0] += (f" Seed by seed its lowest mean is {format_number(lows.min(), 2)}-{format_number(lows.max(), 2)}, "
+                    f"at steps {when.min()}-{when.max()}.") * (len(seeds) > 1)  # 0.0041, not 0.00
     main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "
                        f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",

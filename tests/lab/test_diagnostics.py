@@ -251,6 +251,21 @@ def test_values_too_large_to_square_in_float32():
     assert r["hist"][0] == 0.0 and np.isfinite(r["hist"][1]) and r["hist"][2].sum() == x.size
 
 
+def test_values_too_small_to_square_in_float32():
+    # std 1e-25 and 1e-23: their squares underflow float32 (below 1.2e-38); the stds read 0 and 0.29e-23
+    model = nn.Sequential(nn.Tanh())
+    diag = D.Diagnostics(model)
+    g = np.random.default_rng(0).standard_normal((2, 50, 40))
+    x, up = Tensor((g[0] * 1e-25).astype(np.float32), requires_grad=True), (g[1] * 1e-23).astype(np.float32)
+    model(x).backward(up)
+    r = diag.records[0]["layers"]["0"]
+    assert r["std"] == pytest.approx(np.tanh(x.data).astype(np.float64).std(), rel=1e-6, abs=0)
+    assert r["grad_std"] == pytest.approx(up.astype(np.float64).std(), rel=1e-6, abs=0)
+    # the explorer read a random init of std 1e-25 as "symmetric": every unit alike, "it can never learn"
+    from tinygrad_init.lab.explorer import measure
+    assert measure("tanh", "xavier_normal", 1e-25, 2, 8)["verdict"] == "vanishes"
+
+
 def test_float32_gradients_near_the_float32_limit_and_an_empty_batch():
     model = nn.Sequential(nn.ReLU())
     diag = D.Diagnostics(model)

@@ -200,6 +200,9 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     # 'ones' was measured as all-zero weights ('symmetric'), 'uniform' U(0, 1) as N(0, 1/12)
     (("tanh", "ones", 1.0, 2, 4), {}, ValueError, "measure: ones has mean 1; the page draws zero-mean weights"),
     (("tanh", "uniform", 1.0, 2, 4), {}, ValueError, "measure: uniform has mean 0.5"),
+    # weights past float32 were inf: tanh read "explodes" (all nan); past 1e154 an OverflowError without a name
+    (("tanh", "large", 1e40, 2, 4), {}, ValueError, "measure: gain 1e.40 x large's std gives weights of std 1e.40"),
+    (("relu", "he_normal", 1e200, 2, 4), {}, ValueError, "beyond float32 .the engine's dtype, up to 3.4e38."),
 ])
 def test_measure_checks_its_arguments(args, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):

@@ -274,3 +274,24 @@ def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path):
         assert browser.js("EXPLORER.grid.scheme[0]").startswith(name)
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow is the point
+def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path):
+    # ReLU at gain 1e30 passes float32 from layer 2 on (the gradients below it too): the legend read "Last layer:
+    # dead NaN% of the units" and the charts left the layers out without a word
+    grid = {"activation": ["relu"], "scheme": ["he_normal"], "gain": [1e30, 1.0], "depth": [3], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    assert np.isnan(ex.data["relu|he_normal|1e+30|3|8"]["fraction"][1:]).all()
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(ex.write(tmp_path))
+        _choose(browser, "gain", "1e+30")
+        s = browser.js(STATE)
+        assert "NaN%" not in s["legend"] and "NaN" not in s["stds"] + s["acts"] + s["grads"]
+        assert "NaN at layers 1, 2, 3: the values passed float32's largest number (3.4e38)" in s["legend"]
+        _choose(browser, "gain", "1")
+        assert "NaN" not in browser.js(STATE)["legend"] and browser.errors() == []
+    finally:
+        browser.close()

@@ -115,12 +115,15 @@
     verdict.style.color = word.color;
     rule.textContent = d.verdict + ": " + word.rule + ".";
     var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
+    var nan = layers.filter(function (l) { return isNaN(d.std[l - 1]) || isNaN(d.grad_std[l - 1]); });
     legend.textContent = layers.length + " layers of " + selects.width.value + " " + selects.activation.value +
       " units, weights " + selects.gain.value + " x " + selects.scheme.value + ", a batch of N(0, 1) inputs and an " +
       "N(0, 1) gradient at the top. Histograms from blue (layer 1) to red (layer " + layers.length + "); std: blue " +
-      "activations, orange gradients. Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
-      (relu ? "% of the units (0 for the whole batch)." : "% of the entries (within " + EXPLORER.saturation +
-       " of a limit).");
+      "activations, orange gradients." + (nan.length ? " NaN at layer" + (nan.length > 1 ? "s " : " ") +
+      nan.join(", ") + ": the values passed float32's largest number (3.4e38) and overflowed; not drawn." : "") +
+      (isNaN(f) ? "" : " Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
+      (relu ? "% of the units (0 for the whole batch)." :
+       "% of the entries (within " + EXPLORER.saturation + " of a limit)."));
     root.setAttribute("data-key", key);
   }
 

@@ -605,3 +605,15 @@ def test_a_subclass_of_an_activation_is_watched_as_its_base():
     diag.model(x)
     assert diag.layers == ["0"] and diag.kinds == ["tanh"]
     assert diag.records[0]["layers"]["0"]["fraction"] == pytest.approx(0.4)  # |tanh(5)| = 0.99991 > 0.99: 2 of 5
+
+
+def test_one_activation_module_for_two_layers_is_refused_not_read_as_one_layer():
+    # a Tanh shared by two layers (as a custom Module's one self.act in a loop) was watched as one layer: the
+    # second call overwrote the first, and the first layer's statistics were lost without a word
+    act = nn.Tanh()
+    model = nn.Sequential(nn.Linear(4, 8), act, nn.Linear(8, 8), act)
+    diag = D.Diagnostics(model)
+    with pytest.raises(ValueError, match="Diagnostics: the Tanh module '1' ran twice in one forward pass .one module "
+                                         "for two layers.* give each its own module"):
+        model(Tensor(np.ones((2, 4), np.float32)))
+    diag.detach()

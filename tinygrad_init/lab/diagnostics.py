@@ -109,6 +109,9 @@ class Diagnostics:
     def _on_activation(self, name: str, module: Any, inputs: tuple, out: Tensor) -> None:
         if (rec := self._record()) is None:
             return
+        if name in rec["layers"]:  # the second call would overwrite the first: two layers read as one
+            raise ValueError(f"Diagnostics: the {type(module).__name__} module {name!r} ran twice in one forward pass "
+                             "(one module for two layers), which would record one layer; give each its own module")
         h, kind = out.data, module.name
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
         mask = self._buffer("mask", h.shape, bool)

@@ -295,3 +295,27 @@ def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path):
         assert "NaN" not in browser.js(STATE)["legend"] and browser.errors() == []
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path):
+    # depth 1: the theory's stds (dashes) were lone points, paths of no length that draw nothing; the layer axis read
+    # "1, 1.5, 2" with the one layer on its left edge; and the legend said "1 layers of 1 tanh units"
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [1, 2], "width": [1]}
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+        _choose(browser, "depth", "1")
+        dashes = "Array.from(document.querySelectorAll('#stds path[stroke-dasharray=\"5,4\"]'), p => p.getBBox().width)"
+        assert browser.js(dashes) == [16, 16]  # the theory of activations and gradients: a dash each
+        ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
+        assert browser.js(ticks) == ["1"]
+        assert browser.js("Array.from(document.querySelectorAll('#stds circle'), c => +c.getAttribute('cx'))") == [
+            211, 211]  # the middle of the axis, 52 to 370
+        assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, weights 1 x he_normal, a batch")
+        _choose(browser, "depth", "2")
+        assert browser.js(ticks) == ["1", "1.5", "2"]
+        assert browser.js(STATE)["legend"].startswith("2 layers of 1 tanh unit,")
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -291,6 +291,10 @@ def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path):
         s = browser.js(STATE)
         assert "NaN%" not in s["legend"] and "NaN" not in s["stds"] + s["acts"] + s["grads"]
         assert "NaN at layers 1, 2, 3: the values passed float32's largest number (3.4e38)" in s["legend"]
+        lines = "Array.from(document.querySelectorAll('#ID path.line'), p => p.getAttribute('d') !== '')"
+        # and not drawn: the histograms of the NaN layers had drawn the inf entries clipped into (-1, 1)
+        assert browser.js(lines.replace("ID", "acts")) == [True, False, False]
+        assert browser.js(lines.replace("ID", "grads")) == [False, True, True]
         _choose(browser, "gain", "1")
         assert "NaN" not in browser.js(STATE)["legend"] and browser.errors() == []
     finally:

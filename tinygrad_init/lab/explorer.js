@@ -73,12 +73,12 @@
     });
   }
 
-  function histSeries(hists) {
+  function histSeries(hists, std) {  // a layer of NaN std (overflowed): no line, its counts miss the NaN
     return hists.map(function (h, i) {
       var lo = h[0], hi = h[1], c = h[2], n = c.length, w = (hi - lo) / n;
       var total = c.reduce(function (a, b) { return a + b; }, 0) || 1;
       return {x: c.map(function (_, j) { return lo + w * (j + 0.5); }),
-              y: c.map(function (v) { return v / total; }), color: color(i, hists.length)};
+              y: c.map(function (v) { return isNaN(std[i]) ? NaN : v / total; }), color: color(i, hists.length)};
     });
   }
 
@@ -106,8 +106,8 @@
     var d = EXPLORER.data[key];
     if (!d) { verdict.textContent = "not computed: " + key; return; }
     var layers = d.std.map(function (_, i) { return i + 1; });
-    chart(svgs[0], "activations h_l: fraction per bin", "h", histSeries(d.hist), false);
-    chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist), false);
+    chart(svgs[0], "activations h_l: fraction per bin", "h", histSeries(d.hist, d.std), false);
+    chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist, d.grad_std), false);
     chart(svgs[2], "std per layer (dots: engine, dashes: theory)", "layer", [
       {x: layers, y: d.std, color: "#0072B2", dots: true}, {x: layers, y: d.theory_std, color: "#0072B2", dash: "5,4"},
       {x: layers, y: d.grad_std, color: "#D55E00", dots: true},

@@ -315,11 +315,31 @@ def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path):
         ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
         assert browser.js(ticks) == ["1"]
         assert browser.js("Array.from(document.querySelectorAll('#stds circle'), c => +c.getAttribute('cx'))") == [
-            211, 211]  # the middle of the axis, 52 to 370
+            202, 202]  # the middle of the axis, 52 to 352
         assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, weights 1 x he_normal, a batch")
         _choose(browser, "depth", "2")
         assert browser.js(ticks) == ["1", "1.5", "2"]
         assert browser.js(STATE)["legend"].startswith("2 layers of 1 tanh unit,")
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow makes ticks as long as 4.5e+30
+def test_every_tick_is_inside_its_chart(tmp_path):
+    # the last tick of each histogram ran past the chart's right edge, 380: tanh's "0.967" read "0.96", and "4.5e+30"
+    # read "4.5e+"
+    grid = {"activation": ["tanh", "relu"], "scheme": ["he_normal"], "gain": [1.0, 1e30], "depth": [3], "width": [8]}
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+        box = "Array.from(document.querySelectorAll('svg text'), t => t.getBBox()).map(b => [b.x, b.x + b.width])"
+        for activation, gain in (("tanh", "1"), ("relu", "1e+30")):
+            _choose(browser, "activation", activation)
+            _choose(browser, "gain", gain)
+            edges = np.array(browser.js(box))
+            assert len(edges) > 20 and edges.min() >= 0 and edges.max() <= 380
         assert browser.errors() == []
     finally:
         browser.close()

@@ -28,7 +28,7 @@
   // cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
   function chart(svg, title, xlabel, series, log) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    var W = 380, H = 260, L = 52, R = 10, T = 24, B = 40;
+    var W = 380, H = 260, L = 52, R = 28, T = 24, B = 40;  // R: room for half of a tick such as "4.5e+30"
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
     series.forEach(function (s) { xs = xs.concat(s.x); ys = ys.concat(s.y.map(tx).filter(isFinite)); });

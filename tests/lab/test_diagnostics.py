@@ -251,6 +251,21 @@ def test_values_too_large_to_square_in_float32():
     assert r["hist"][0] == 0.0 and np.isfinite(r["hist"][1]) and r["hist"][2].sum() == x.size
 
 
+def test_values_too_small_to_square_in_float32():
+    # std 1e-25 and 1e-23: their squares underflow float32 (below 1.2e-38); the stds read 0 and 0.29e-23
+    model = nn.Sequential(nn.Tanh())
+    diag = D.Diagnostics(model)
+    g = np.random.default_rng(0).standard_normal((2, 50, 40))
+    x, up = Tensor((g[0] * 1e-25).astype(np.float32), requires_grad=True), (g[1] * 1e-23).astype(np.float32)
+    model(x).backward(up)
+    r = diag.records[0]["layers"]["0"]
+    assert r["std"] == pytest.approx(np.tanh(x.data).astype(np.float64).std(), rel=1e-6, abs=0)
+    assert r["grad_std"] == pytest.approx(up.astype(np.float64).std(), rel=1e-6, abs=0)
+    # the explorer read a random init of std 1e-25 as "symmetric": every unit alike, "it can never learn"
+    from tinygrad_init.lab.explorer import measure
+    assert measure("tanh", "xavier_normal", 1e-25, 2, 8)["verdict"] == "vanishes"
+
+
 def test_float32_gradients_near_the_float32_limit_and_an_empty_batch():
     model = nn.Sequential(nn.ReLU())
     diag = D.Diagnostics(model)
@@ -590,3 +605,15 @@ def test_a_subclass_of_an_activation_is_watched_as_its_base():
     diag.model(x)
     assert diag.layers == ["0"] and diag.kinds == ["tanh"]
     assert diag.records[0]["layers"]["0"]["fraction"] == pytest.approx(0.4)  # |tanh(5)| = 0.99991 > 0.99: 2 of 5
+
+
+def test_one_activation_module_for_two_layers_is_refused_not_read_as_one_layer():
+    # a Tanh shared by two layers (as a custom Module's one self.act in a loop) was watched as one layer: the
+    # second call overwrote the first, and the first layer's statistics were lost without a word
+    act = nn.Tanh()
+    model = nn.Sequential(nn.Linear(4, 8), act, nn.Linear(8, 8), act)
+    diag = D.Diagnostics(model)
+    with pytest.raises(ValueError, match="Diagnostics: the Tanh module '1' ran twice in one forward pass .one module "
+                                         "for two layers.* give each its own module"):
+        model(Tensor(np.ones((2, 4), np.float32)))
+    diag.detach()

@@ -200,6 +200,9 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     # 'ones' was measured as all-zero weights ('symmetric'), 'uniform' U(0, 1) as N(0, 1/12)
     (("tanh", "ones", 1.0, 2, 4), {}, ValueError, "measure: ones has mean 1; the page draws zero-mean weights"),
     (("tanh", "uniform", 1.0, 2, 4), {}, ValueError, "measure: uniform has mean 0.5"),
+    # weights past float32 were inf: tanh read "explodes" (all nan); past 1e154 an OverflowError without a name
+    (("tanh", "large", 1e40, 2, 4), {}, ValueError, "measure: gain 1e.40 x large's std gives weights of std 1e.40"),
+    (("relu", "he_normal", 1e200, 2, 4), {}, ValueError, "beyond float32 .the engine's dtype, up to 3.4e38."),
 ])
 def test_measure_checks_its_arguments(args, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):
@@ -269,5 +272,74 @@ def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path):
         browser.open(ex.write(tmp_path))
         assert browser.js(STATE)["ready"] == "1" and browser.errors() == []
         assert browser.js("EXPLORER.grid.scheme[0]").startswith(name)
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow is the point
+def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path):
+    # ReLU at gain 1e30 passes float32 from layer 2 on (the gradients below it too): the legend read "Last layer:
+    # dead NaN% of the units" and the charts left the layers out without a word
+    grid = {"activation": ["relu"], "scheme": ["he_normal"], "gain": [1e30, 1.0], "depth": [3], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    assert np.isnan(ex.data["relu|he_normal|1e+30|3|8"]["fraction"][1:]).all()
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(ex.write(tmp_path))
+        _choose(browser, "gain", "1e+30")
+        s = browser.js(STATE)
+        assert "NaN%" not in s["legend"] and "NaN" not in s["stds"] + s["acts"] + s["grads"]
+        assert "NaN at layers 1, 2, 3: the values passed float32's largest number (3.4e38)" in s["legend"]
+        lines = "Array.from(document.querySelectorAll('#ID path.line'), p => p.getAttribute('d') !== '')"
+        # and not drawn: the histograms of the NaN layers had drawn the inf entries clipped into (-1, 1)
+        assert browser.js(lines.replace("ID", "acts")) == [True, False, False]
+        assert browser.js(lines.replace("ID", "grads")) == [False, True, True]
+        _choose(browser, "gain", "1")
+        assert "NaN" not in browser.js(STATE)["legend"] and browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path):
+    # depth 1: the theory's stds (dashes) were lone points, paths of no length that draw nothing; the layer axis read
+    # "1, 1.5, 2" with the one layer on its left edge; and the legend said "1 layers of 1 tanh units"
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [1, 2], "width": [1]}
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+        _choose(browser, "depth", "1")
+        dashes = "Array.from(document.querySelectorAll('#stds path[stroke-dasharray=\"5,4\"]'), p => p.getBBox().width)"
+        assert browser.js(dashes) == [16, 16]  # the theory of activations and gradients: a dash each
+        ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
+        assert browser.js(ticks) == ["1"]
+        assert browser.js("Array.from(document.querySelectorAll('#stds circle'), c => +c.getAttribute('cx'))") == [
+            202, 202]  # the middle of the axis, 52 to 352
+        assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, weights 1 x he_normal, a batch")
+        _choose(browser, "depth", "2")
+        assert browser.js(ticks) == ["1", "1.5", "2"]
+        assert browser.js(STATE)["legend"].startswith("2 layers of 1 tanh unit,")
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow makes ticks as long as 4.5e+30
+def test_every_tick_is_inside_its_chart(tmp_path):
+    # the last tick of each histogram ran past the chart's right edge, 380: tanh's "0.967" read "0.96", and "4.5e+30"
+    # read "4.5e+"
+    grid = {"activation": ["tanh", "relu"], "scheme": ["he_normal"], "gain": [1.0, 1e30], "depth": [3], "width": [8]}
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+        box = "Array.from(document.querySelectorAll('svg text'), t => t.getBBox()).map(b => [b.x, b.x + b.width])"
+        for activation, gain in (("tanh", "1"), ("relu", "1e+30")):
+            _choose(browser, "activation", activation)
+            _choose(browser, "gain", gain)
+            edges = np.array(browser.js(box))
+            assert len(edges) > 20 and edges.min() >= 0 and edges.max() <= 380
+        assert browser.errors() == []
     finally:
         browser.close()

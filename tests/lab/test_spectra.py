@@ -245,9 +245,29 @@ def test_the_phase_diagram_of_relu():
     text = S.finding("phase_diagram", pd)
     assert "critical line of relu starts at sigma_w^2 = 2;" in text and "(sigma_w^2 = 2) has chi_1 = 1, critical" \
         in text
-    assert "tanh gain 5/3 (PyTorch) (sigma_w^2 = 2.78) has chi_1 = 1.39, chaotic" in text and "moves" not in text
+    assert "tanh gain 5/3 (PyTorch) (sigma_w^2 = 2.78) has chi_1 = 1.39, exploding" in text and "moves" not in text
     assert S.figure("phase_diagram", pd).axes[0].get_title() == "relu: order and chaos"
     assert len(S.figure("phase_diagram", pd).axes[0].get_lines()) == 1 + len(S.SCHEMES)  # no tanh correlation marks
+
+
+def test_relu_has_no_chaotic_phase_its_gradients_explode():
+    # Hayou, Doucet & Rousseau (2019), "On the Impact of the Activation Function on Deep Neural Networks Training",
+    # ICML: for ReLU the correlation of two inputs goes to 1 at every (sigma_w^2, sigma_b^2), the edge of chaos is the
+    # one point (2, 0). The theory's own map: from c = 0.2 at sigma_w^2 = 25/9, ReLU's correlation reaches 1 where
+    # tanh's falls to its c* = 0; the finding and the figure called ReLU there "chaotic"
+    c = {"relu": 0.2, "tanh": 0.2}
+    for _ in range(100):
+        c = {a: theory.correlation_map(a, v, 25 / 9, q=1.0 if a == "relu" else None) for a, v in c.items()}
+    assert c["relu"] > 0.99 and c["tanh"] < 0.01
+    pd = S.phase_diagram("relu", n=5)
+    assert "has chi_1 = 1.39, exploding" in S.finding("phase_diagram", pd) and "chaotic" not in S.finding(
+        "phase_diagram", pd)
+    fig = S.figure("phase_diagram", pd)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["ordered", "exploding"]
+    assert fig.axes[1].get_ylabel() == "log chi_1  (< 0 ordered, > 0 exploding)"  # the colour bar
+    tanh = S.phase_diagram("tanh", n=5)
+    assert "has chi_1 = 1.21, chaotic" in S.finding("phase_diagram", tanh)
+    assert [t.get_text() for t in S.figure("phase_diagram", tanh).axes[0].texts] == ["ordered", "chaotic"]
 
 
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():

@@ -109,6 +109,9 @@ class Diagnostics:
     def _on_activation(self, name: str, module: Any, inputs: tuple, out: Tensor) -> None:
         if (rec := self._record()) is None:
             return
+        if name in rec["layers"]:  # the second call would overwrite the first: two layers read as one
+            raise ValueError(f"Diagnostics: the {type(module).__name__} module {name!r} ran twice in one forward pass "
+                             "(one module for two layers), which would record one layer; give each its own module")
         h, kind = out.data, module.name
         (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
         mask = self._buffer("mask", h.shape, bool)
@@ -165,8 +168,9 @@ class Diagnostics:
         with np.errstate(over="ignore", invalid="ignore"):
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it
             d = np.subtract(v, mean, out=self._buffer("d", v.shape, a.dtype))
-            var = float(np.dot(d, d)) / n
-        return (float(mean), math.sqrt(var)) if math.isfinite(var) else moments(a)[:2]  # too large for a's dtype
+            var, fi = float(np.dot(d, d)) / n, np.finfo(a.dtype)
+        # too large for a's dtype, or too small: squares below fi.tiny lose digits (float32: std < 3e-16) or read 0
+        return (float(mean), math.sqrt(var)) if fi.tiny / fi.eps <= var < math.inf else moments(a)[:2]
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
         """A layer's or a parameter's `key` over the recorded steps `(steps,)`, nan where it is missing; naming neither,

@@ -28,21 +28,22 @@
   // cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
   function chart(svg, title, xlabel, series, log) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    var W = 380, H = 260, L = 52, R = 10, T = 24, B = 40;
+    var W = 380, H = 260, L = 52, R = 28, T = 24, B = 40;  // R: room for half of a tick such as "4.5e+30"
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
     series.forEach(function (s) { xs = xs.concat(s.x); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
     if (!ys.length) { ys = [0]; }  // nothing to draw: an axis around 1e0
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
-    if (x1 === x0) { x1 = x0 + 1; }
+    var one = x1 === x0;  // one layer: its value in the middle, with one tick (there was a tick "1.5" and "2")
+    if (one) { x0 -= 1; x1 += 1; }
     if (y1 - y0 < 1e-9) { y0 -= 0.5; y1 += 0.5; }
     var px = function (v) { return L + (W - L - R) * (v - x0) / (x1 - x0); };
     var py = function (v) { return H - B - (H - T - B) * (tx(v) - y0) / (y1 - y0); };
     el("text", {x: W / 2, y: 16, "class": "title"}, svg, true).textContent = title;
     el("text", {x: W / 2, y: H - 6, "class": "label"}, svg, true).textContent = xlabel;
     el("path", {d: "M" + L + "," + T + "V" + (H - B) + "H" + (W - R), "class": "axis"}, svg, true);
-    [0, 0.5, 1].forEach(function (f) {
+    (one ? [0.5] : [0, 0.5, 1]).forEach(function (f) {
       var xv = x0 + f * (x1 - x0);
       if (Math.abs(xv) < 1e-9 * (Math.abs(x0) + Math.abs(x1))) { xv = 0; }  // the middle of a symmetric range
       el("text", {x: px(xv), y: H - B + 14, "class": "tick"}, svg, true).textContent = fmt(xv);
@@ -64,6 +65,7 @@
       s.x.forEach(function (v, i) {
         if (!isFinite(tx(s.y[i]))) { pen = "M"; return; }
         d += pen + px(v).toFixed(1) + "," + py(s.y[i]).toFixed(1);
+        if (pen === "M" && !s.dots && !isFinite(tx(s.y[i + 1]))) { d += "h-8h16"; }  // a lone point: a dash
         pen = "L";
         if (s.dots) { el("circle", {cx: px(v), cy: py(s.y[i]), r: 3, fill: s.color}, svg, true); }
       });
@@ -71,12 +73,12 @@
     });
   }
 
-  function histSeries(hists) {
+  function histSeries(hists, std) {  // a layer of NaN std (overflowed): no line, its counts miss the NaN
     return hists.map(function (h, i) {
       var lo = h[0], hi = h[1], c = h[2], n = c.length, w = (hi - lo) / n;
       var total = c.reduce(function (a, b) { return a + b; }, 0) || 1;
       return {x: c.map(function (_, j) { return lo + w * (j + 0.5); }),
-              y: c.map(function (v) { return v / total; }), color: color(i, hists.length)};
+              y: c.map(function (v) { return isNaN(std[i]) ? NaN : v / total; }), color: color(i, hists.length)};
     });
   }
 
@@ -104,8 +106,8 @@
     var d = EXPLORER.data[key];
     if (!d) { verdict.textContent = "not computed: " + key; return; }
     var layers = d.std.map(function (_, i) { return i + 1; });
-    chart(svgs[0], "activations h_l: fraction per bin", "h", histSeries(d.hist), false);
-    chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist), false);
+    chart(svgs[0], "activations h_l: fraction per bin", "h", histSeries(d.hist, d.std), false);
+    chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist, d.grad_std), false);
     chart(svgs[2], "std per layer (dots: engine, dashes: theory)", "layer", [
       {x: layers, y: d.std, color: "#0072B2", dots: true}, {x: layers, y: d.theory_std, color: "#0072B2", dash: "5,4"},
       {x: layers, y: d.grad_std, color: "#D55E00", dots: true},
@@ -115,12 +117,17 @@
     verdict.style.color = word.color;
     rule.textContent = d.verdict + ": " + word.rule + ".";
     var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
-    legend.textContent = layers.length + " layers of " + selects.width.value + " " + selects.activation.value +
-      " units, weights " + selects.gain.value + " x " + selects.scheme.value + ", a batch of N(0, 1) inputs and an " +
-      "N(0, 1) gradient at the top. Histograms from blue (layer 1) to red (layer " + layers.length + "); std: blue " +
-      "activations, orange gradients. Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
-      (relu ? "% of the units (0 for the whole batch)." : "% of the entries (within " + EXPLORER.saturation +
-       " of a limit).");
+    var nan = layers.filter(function (l) { return isNaN(d.std[l - 1]) || isNaN(d.grad_std[l - 1]); });
+    var plural = function (n) { return n === 1 ? "" : "s"; }, width = Number(selects.width.value);
+    legend.textContent = layers.length + " layer" + plural(layers.length) + " of " + width + " " +
+      selects.activation.value + " unit" + plural(width) + ", weights " + selects.gain.value + " x " +
+      selects.scheme.value + ", a batch of N(0, 1) inputs and an N(0, 1) gradient at the top. Histograms from blue " +
+      "(layer 1) to red (layer " + layers.length + "); std: blue activations, orange gradients." +
+      (nan.length ? " NaN at layer" + plural(nan.length) + " " + nan.join(", ") + ": the values passed float32's " +
+       "largest number (3.4e38) and overflowed; not drawn." : "") +
+      (isNaN(f) ? "" : " Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
+       (relu ? "% of the units (0 for the whole batch)." :
+        "% of the entries (within " + EXPLORER.saturation + " of a limit)."));
     root.setAttribute("data-key", key);
   }
 

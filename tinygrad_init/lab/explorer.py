@@ -53,7 +53,10 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
     if (sc := init.describe(scheme)).mean() != 0.0:  # N(0, std^2) in its place would be another network
         raise ValueError(f"measure: {sc.name} has mean {sc.mean():g}; the page draws zero-mean weights of its std")
-    std, gen = gain * sc.std(width, width), as_rng(rng)
+    if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
+        raise ValueError(f"measure: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
+                         "(the engine's dtype, up to 3.4e38); take a smaller gain")
+    gen = as_rng(rng)
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
     d = Diagnostics(model, bins=bins)

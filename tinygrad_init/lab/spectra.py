@@ -187,8 +187,11 @@ def _check_result(fn: str, name: Any, result: Any) -> str:
     return name
 
 
-def _phase(chi: float) -> str:
-    return "ordered" if chi < 1 - 1e-9 else "chaotic" if chi > 1 + 1e-9 else "critical"
+def _phase(chi: float, act: str = "tanh") -> str:
+    """The phase of `chi_1`; the ReLU family (`f(a u) = a f(u)`: its correlations reach 1 at every `sigma_w^2`) has no
+    chaos, its `chi_1 > 1` is a gradient growing layer by layer, "exploding"."""
+    big = "exploding" if _acts.get(act).moments else "chaotic"
+    return "ordered" if chi < 1 - 1e-9 else big if chi > 1 + 1e-9 else "critical"
 
 
 def finding(name: str, result: dict[str, Any]) -> str:
@@ -200,7 +203,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
             theory.critical_sigma_w2(act, b) for b in (0.0, 0.05))
         return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(start, 3) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
-                                                           f"{f(c, 3)}, {_phase(c)}" for k, c in chi.items()) +
+                                                           f"{f(c, 3)}, {_phase(c, act)}" for k, c in chi.items()) +
                 (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved != start else "."))
     if name == "correlations":
         first = next(iter(result.values()))
@@ -243,10 +246,10 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                            wgap=0.55 if name == "correlations" else 1.8, hgap=0.9, sharey=name == "correlations")
         ax, handles = fig.axes[0], []
         if name == "phase_diagram":
-            chi = np.array(result["log_chi1"])
+            chi, big = np.array(result["log_chi1"]), _phase(2.0, result.get("activation", "tanh"))  # chaotic/exploding
             m = ax.pcolormesh(result["sigma_w2"], result["sigma_b2"], chi, shading="nearest", cmap="RdBu_r",
                               norm=mpl().colors.TwoSlopeNorm(0.0, min(chi.min(), -1e-3), max(chi.max(), 1e-3)))
-            fig.colorbar(m, ax=ax, label="log chi_1  (< 0 ordered, > 0 chaotic)", pad=0.02)
+            fig.colorbar(m, ax=ax, label=f"log chi_1  (< 0 ordered, > 0 {big})", pad=0.02)
             handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3,
                                label="critical line chi_1 = 1")
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
@@ -256,7 +259,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                 handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
                                    label="correlations measured (sigma_b^2 = 0.05)")
             (w0, w1), (b0, b1) = ((v[0], v[-1]) for v in (result["sigma_w2"], result["sigma_b2"]))
-            for text, x, y in (("ordered", 0.12, 0.8), ("chaotic", 0.85, 0.25)):
+            for text, x, y in (("ordered", 0.12, 0.8), (big, 0.85, 0.25)):
                 ax.text(w0 + x * (w1 - w0), b0 + y * (b1 - b0), text, fontsize=16, ha="center", weight="bold")
             ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
                    title=f"{result.get('activation', 'tanh')}: order and chaos")

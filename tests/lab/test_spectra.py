@@ -246,7 +246,7 @@ def test_the_phase_diagram_of_relu():
     assert "critical line of relu starts at sigma_w^2 = 2;" in text and "(sigma_w^2 = 2) has chi_1 = 1, critical" \
         in text
     assert "tanh gain 5/3 (PyTorch) (sigma_w^2 = 2.78) has chi_1 = 1.39, exploding" in text and "moves" not in text
-    assert S.figure("phase_diagram", pd).axes[0].get_title() == "relu: order and chaos"
+    assert S.figure("phase_diagram", pd).axes[0].get_title() == "relu: order and explosion"  # no chaos
     assert len(S.figure("phase_diagram", pd).axes[0].get_lines()) == 1 + len(S.SCHEMES)  # no tanh correlation marks
 
 

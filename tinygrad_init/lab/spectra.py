@@ -262,7 +262,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             for text, x, y in (("ordered", 0.12, 0.8), (big, 0.85, 0.25)):
                 ax.text(w0 + x * (w1 - w0), b0 + y * (b1 - b0), text, fontsize=16, ha="center", weight="bold")
             ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
-                   title=f"{result.get('activation', 'tanh')}: order and chaos")
+                   title=f"{result.get('activation', 'tanh')}: order and {'chaos' * (big == 'chaotic') or 'explosion'}")
             ax.grid(False)
         elif name == "trainability":
             acc, nan = np.array(result["accuracy"], dtype=np.float64).T, "#1E90FF"  # no colour of magma's; left blank,

@@ -15,6 +15,7 @@ graded per call where one call can show several things.
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import math
 import os
@@ -398,6 +399,24 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
     assert "did not ask for" in results["he_normal"].message and "private channel" in results["he_normal"].message
 
 
+def test_a_file_the_student_code_writes_while_grading_runs_is_graded_in_a_worker_too(tmp_path):
+    # An exercise absent when grading began was graded with check_file, in the grader's own process: a file that the
+    # code of an earlier exercise wrote meanwhile ran there, where it switched off its check and passed with 42.
+    late = ("import sys\ntry:\n    sys.modules['tinygrad_init.exercises.ex02_pow_backward'].check = lambda run: None\n"
+            "except KeyError:  # in a worker\n    pass\ndef pow_backward(x, n, upstream):\n    return 42.0\n")
+    write(tmp_path, "mul_backward", f"import os\nwith open(os.path.join(os.path.dirname(__file__), "
+                                    f"'ex02_pow_backward.py'), 'w') as fh:\n    fh.write({late!r})\n"
+                                    "def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    checks = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('pow_backward').stem}")
+    saved = checks.check
+    try:
+        results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"], timeout=20)
+    finally:
+        checks.check = saved
+    assert [r.status for r in results] == ["pass", "fail"], [r.message for r in results]
+    assert "returned 42" in results[1].message
+
+
 
 # What subprocess.Popen calls to start a program (Python 3.11's arguments), with no audit event of its own: here it
 # would run `python -c "import tinygrad_init"`.
@@ -542,7 +561,6 @@ def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
 
 def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
     # The right answer to every case in the checks' source, looked up: a fresh case at each grading fails it.
-    import importlib
 
     def cases(name: str) -> list:
         return importlib.import_module(f"tinygrad_init.exercises.{catalog.get(name).stem}").CASES

@@ -660,6 +660,18 @@ def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(t
     for _ in range(3):
         assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
+
+@pytest.mark.parametrize("guess", ["saturates", "vanishes", "holds"])
+def test_a_table_of_the_published_verdicts_that_guesses_one_word_for_the_rest_fails(tmp_path, guess):
+    # One fresh case: the published answers looked up, and "saturates" for anything else, passed one grading in four
+    # (1 in 5 with "vanishes" or "holds"); regrading costs nothing.
+    from tinygrad_init.exercises import ex22_verdict
+
+    table = {repr(case): ex22_verdict.verdict(*case) for case in ex22_verdict.CASES}
+    source = f"TABLE = {table!r}\ndef verdict(*case):\n    return TABLE.get(repr(case), {guess!r})\n"
+    results = [grade_source(tmp_path, catalog.get("verdict"), source) for _ in range(20)]
+    assert not any(r.passed for r in results), guess
+
 @pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
                                   "sigmoid_gradients"])
 def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_path, name):

@@ -661,6 +661,21 @@ def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(t
         assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
 
+def test_update_data_ratios_that_name_a_guessed_layer_for_an_unpublished_case_fail(tmp_path):
+    # The one fresh case was off at layer 2 at every grading: the right ratios, the published layers looked up and
+    # "layer 2" for anything else passed.
+    from tinygrad_init.exercises import ex19_update_data
+
+    ex = catalog.get("update_data")
+    table = {repr([p.shape for p in params]): ex19_update_data.off_layer(ex19_update_data.ratios(params, grads, lr))
+             for params, grads, lr in ex19_update_data.CASES}
+    source = solution(ex) + (f"\n_reference = update_data_ratios\nTABLE = {table!r}\n"
+                             "def update_data_ratios(params, grads, lr):\n    key = repr([p.shape for p in params])\n"
+                             "    return _reference(params, grads, lr)[0], TABLE.get(key, 2)\n")
+    results = [grade_source(tmp_path, ex, source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
+
+
 @pytest.mark.parametrize("guess", ["saturates", "vanishes", "holds"])
 def test_a_table_of_the_published_verdicts_that_guesses_one_word_for_the_rest_fails(tmp_path, guess):
     # One fresh case: the published answers looked up, and "saturates" for anything else, passed one grading in four

@@ -661,6 +661,21 @@ def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(t
         assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
 
+def test_a_table_of_the_axes_to_sum_for_the_published_shapes_fails(tmp_path):
+    # The fresh case drew new numbers for a published pair of shapes: the axes to sum, looked up for each published
+    # pair, passed every grading without a rule for unbroadcasting.
+    from tinygrad_init.exercises import ex07_unbroadcast
+
+    axes = {}
+    for gshape, shape in ex07_unbroadcast.CASES:
+        extra = len(gshape) - len(shape)
+        axes[gshape, shape] = (*range(extra), *(extra + i for i, n in enumerate(shape) if n == 1 < gshape[extra + i]))
+    source = (f"AXES = {axes!r}\ndef unbroadcast(grad, shape):\n"
+              "    return grad.sum(axis=AXES[grad.shape, tuple(shape)]).reshape(shape)\n")
+    results = [grade_source(tmp_path, catalog.get("unbroadcast"), source) for _ in range(5)]
+    assert all("KeyError" in r.message for r in results), [r.message for r in results]
+
+
 def test_update_data_ratios_that_name_a_guessed_layer_for_an_unpublished_case_fail(tmp_path):
     # The one fresh case was off at layer 2 at every grading: the right ratios, the published layers looked up and
     # "layer 2" for anything else passed.

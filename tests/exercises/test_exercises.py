@@ -661,6 +661,17 @@ def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(t
         assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
 
+@pytest.mark.parametrize("draw", ["gen.laplace(0.0, std / np.sqrt(2.0), size=shape)",
+                                  "gen.standard_t(5, size=shape) * std / np.sqrt(5.0 / 3.0)"])
+def test_he_normal_of_the_right_std_from_a_heavier_tailed_distribution_fails(tmp_path, draw):
+    # Only tails too light (uniform, truncated) failed: Laplace or Student-t numbers of std sqrt(2 / fan_in) passed.
+    source = ("import numpy as np\ndef he_normal(shape, rng=None, dtype=np.float32):\n"
+              "    gen = np.random.default_rng(rng)\n    std = np.sqrt(2.0 / (shape[0] * np.prod(shape[2:])))\n"
+              f"    return ({draw}).astype(dtype)\n")
+    result = grade_source(tmp_path, catalog.get("he_normal"), source)
+    assert result.status == "fail" and "tails than a normal" in result.message, result.message
+
+
 def test_a_table_of_the_axes_to_sum_for_the_published_shapes_fails(tmp_path):
     # The fresh case drew new numbers for a published pair of shapes: the axes to sum, looked up for each published
     # pair, passed every grading without a rule for unbroadcasting.

@@ -661,6 +661,19 @@ def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(t
         assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
 
+def test_a_formula_for_each_published_graph_fails(tmp_path):
+    # The fresh case was a published graph with other local derivatives: gradients written out by hand for each of the
+    # three published graphs (here: the rule, run only on them) passed every grading.
+    from tinygrad_init.exercises import ex06_accumulate_grads
+
+    known = {tuple((n, p) for n, p, _ in edges) for _, edges, _ in ex06_accumulate_grads.CASES}
+    source = solution(catalog.get("accumulate_grads")) + (
+        f"\n_reference = accumulate_grads\nKNOWN = {known!r}\ndef accumulate_grads(edges, root):\n"
+        "    return _reference(edges, root) if tuple((n, p) for n, p, _ in edges) in KNOWN else {}\n")
+    results = [grade_source(tmp_path, catalog.get("accumulate_grads"), source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
+
+
 @pytest.mark.parametrize("draw", ["gen.laplace(0.0, std / np.sqrt(2.0), size=shape)",
                                   "gen.standard_t(5, size=shape) * std / np.sqrt(5.0 / 3.0)"])
 def test_he_normal_of_the_right_std_from_a_heavier_tailed_distribution_fails(tmp_path, draw):

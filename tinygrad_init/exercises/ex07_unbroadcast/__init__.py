@@ -64,11 +64,13 @@ def _reference(grad: np.ndarray, shape: tuple[int, ...], mode: str) -> np.ndarra
 
 
 def _shapes(g: np.random.Generator) -> tuple:
-    """A pair of shapes drawn afresh (not a published one): with a published pair, a table of their axes passed."""
+    """A pair of shapes drawn afresh (with a published pair, a table of their axes passed), with an axis added in front
+    and, behind it, an axis of size 1 and one kept: a rule that handles one kind only fails it, table or not."""
     while True:
-        gshape = tuple(g.integers(2, 6, size=int(g.integers(2, 5))).tolist())
-        tail = gshape[int(g.integers(len(gshape))):]
-        shape = tuple(1 if one else n for n, one in zip(tail, (g.random(len(tail)) < 0.5).tolist()))
+        gshape = tuple(g.integers(2, 6, size=int(g.integers(3, 5))).tolist())
+        tail = gshape[int(g.integers(1, len(gshape) - 1)):]
+        ones = g.permutation(len(tail))[: int(g.integers(1, len(tail)))].tolist()
+        shape = tuple(1 if i in ones else n for i, n in enumerate(tail))
         if (gshape, shape) not in CASES:
             return gshape, shape
 

@@ -719,6 +719,10 @@ def test_update_data_ratios_that_name_a_guessed_layer_for_an_unpublished_case_fa
                              "    return _reference(params, grads, lr)[0], TABLE.get(key, 2)\n")
     results = [grade_source(tmp_path, ex, source) for _ in range(5)]
     assert not any(r.passed for r in results), results[0].message
+    # Nor with the largest ratio for any other case: right only when the far layer is too high.
+    source = source.replace("TABLE.get(key, 2)", "TABLE.get(key, int(np.argmax(_reference(params, grads, lr)[0])) + 1)")
+    results = [grade_source(tmp_path, ex, source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
 
 
 @pytest.mark.parametrize("guess", ["saturates", "vanishes", "holds"])

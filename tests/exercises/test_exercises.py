@@ -661,6 +661,24 @@ def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(t
         assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
 
 
+@pytest.mark.parametrize("shift", ["logits.max(axis=1, keepdims=True)", "0.0", "logits.max()"])
+def test_a_softmax_that_overflows_fails_the_fresh_case_too(tmp_path, shift):
+    # The fresh logits were small: the published answers looked up, and a softmax with no shift (or the whole array's
+    # maximum) for any other input, passed every grading.
+    from tinygrad_init.exercises import ex09_softmax_ce_backward as module
+
+    ex = catalog.get("softmax_ce_backward")
+    table = {logits.tobytes(): ((module._softmax(logits) - np.eye(logits.shape[1])[targets]) / len(logits)).tolist()
+             for _, logits, targets in module._cases()}
+    source = (f"import numpy as np\nTABLE = {table!r}\n"
+              "def softmax_cross_entropy_backward(logits, targets):\n    if logits.tobytes() in TABLE:\n"
+              "        return np.array(TABLE[logits.tobytes()])\n    with np.errstate(all='ignore'):\n"
+              f"        e = np.exp(logits - {shift})\n        p = e / e.sum(axis=1, keepdims=True)\n"
+              "    return (p - np.eye(logits.shape[1])[targets]) / len(logits)\n")
+    results = [grade_source(tmp_path, ex, source) for _ in range(3)]
+    assert [r.passed for r in results] == [shift.startswith("logits.max(axis")] * 3, results[0].message
+
+
 def test_a_formula_for_each_published_graph_fails(tmp_path):
     # The fresh case was a published graph with other local derivatives: gradients written out by hand for each of the
     # three published graphs (here: the rule, run only on them) passed every grading.

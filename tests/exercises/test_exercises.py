@@ -754,6 +754,20 @@ def test_a_table_of_the_published_verdicts_that_guesses_one_word_for_the_rest_fa
     results = [grade_source(tmp_path, catalog.get("verdict"), source) for _ in range(20)]
     assert not any(r.passed for r in results), guess
 
+
+def test_a_table_of_the_published_verdicts_with_a_rule_that_leaves_symmetric_out_fails(tmp_path):
+    # Every published case whose act_std[0] is 0 looked up, and the rule without "symmetric" for the others: no fresh
+    # case was symmetric, so it passed every grading.
+    from tinygrad_init.exercises import ex22_verdict
+
+    ex = catalog.get("verdict")
+    table = {repr(case): "symmetric" for case in ex22_verdict.CASES if case[0][0] == 0}
+    source = solution(ex).replace("def verdict(", "def _rule(") + (
+        f"\nTABLE = {table!r}\ndef verdict(*case):\n    return TABLE.get(repr(case)) or _rule(*case)\n")
+    source = source.replace("act_std[0] == 0", "False")
+    results = [grade_source(tmp_path, ex, source) for _ in range(3)]
+    assert not any(r.passed for r in results), results[0].message
+
 @pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
                                   "sigmoid_gradients"])
 def test_a_wrong_answer_close_to_the_right_one_shows_the_digits_that_differ(tmp_path, name):

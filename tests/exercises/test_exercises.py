@@ -755,6 +755,16 @@ def test_a_table_of_the_published_verdicts_that_guesses_one_word_for_the_rest_fa
     assert not any(r.passed for r in results), guess
 
 
+def test_a_tanh_table_that_ignores_input_std_beyond_the_published_case_fails(tmp_path):
+    # The fresh case had input_std = 1, as all published cases but one: that one looked up, and input_std left out
+    # for any other, passed every grading.
+    ex = catalog.get("tanh_std_table")
+    source = solution(ex).replace("second = input_std**2", "second = 4.0 if input_std == 2.0 else 1.0")
+    assert "4.0 if input_std" in source
+    results = [grade_source(tmp_path, ex, source) for _ in range(3)]
+    assert not any(r.passed for r in results), results[0].message
+
+
 def test_a_table_of_the_published_verdicts_with_a_rule_that_leaves_symmetric_out_fails(tmp_path):
     # Every published case whose act_std[0] is 0 looked up, and the rule without "symmetric" for the others: no fresh
     # case was symmetric, so it passed every grading.

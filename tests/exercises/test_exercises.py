@@ -755,6 +755,26 @@ def test_a_table_of_the_published_verdicts_that_guesses_one_word_for_the_rest_fa
     assert not any(r.passed for r in results), guess
 
 
+# A rule that takes an argument at a value the fresh case always had, unless the argument is a published one.
+IGNORED = {
+    "central_difference": ("    grad = np.zeros(", "    h = h if h in (1e-3, 1e-5) else 1e-4\n    grad = np.zeros("),
+    "relu_std": ("    second = input_std**2", "    second = {1.0: 1.0, 2.0: 4.0}.get(input_std, 2.25)"),
+    "sigmoid_gradients": ("    var = grad_std**2", "    var = {1.0: 1.0, 2.0: 4.0}.get(grad_std, 0.25)"),
+    "batchnorm": ("    mu = x.mean(axis=0)\n", "    eps = eps and 1e-5\n    mu = x.mean(axis=0)\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IGNORED))
+def test_a_rule_that_ignores_an_argument_beyond_the_published_values_fails(tmp_path, name):
+    # The fresh case kept h, input_std, grad_std or eps at a value of the published cases: a rule that ignored the
+    # argument (using that value) but for the published cases with another passed every grading.
+    ex = catalog.get(name)
+    old, new = IGNORED[name]
+    assert old in solution(ex)
+    results = [grade_source(tmp_path, ex, solution(ex).replace(old, new, 1)) for _ in range(3)]
+    assert not any(r.passed for r in results), results[0].message
+
+
 def test_a_tanh_table_that_ignores_input_std_beyond_the_published_case_fails(tmp_path):
     # The fresh case had input_std = 1, as all published cases but one: that one looked up, and input_std left out
     # for any other, passed every grading.

@@ -329,6 +329,25 @@ def test_a_students_own_module_named_like_a_refused_library_is_told_to_rename_it
         assert "rename it" in r.message, r.message
 
 
+def test_the_grader_parses_a_megabyte_or_so_of_the_students_modules_and_leaves_the_rest_to_the_worker(tmp_path,
+                                                                                                       monkeypatch):
+    # Each module was parsed in the grader, with no time limit, up to 1 MB apiece but with no limit on how many: a
+    # chain of 40 modules of 1 MB held the grader 140 s (and 700 MB) before any time limit began.
+    from tinygrad_init.exercises import runner
+
+    for i in range(10):  # 600 kB apiece; the last one imports torch, which the worker refuses
+        (tmp_path / f"m{i}.py").write_text(("import torch\n" if i == 9 else f"import m{i + 1}\n") + "#" * 600_000)
+    path = write(tmp_path, "tanh_backward", "import m0\nimport math\n\ndef tanh_backward(x, upstream):\n"
+                                            "    return upstream * (1 - math.tanh(x) ** 2)\n")
+    parsed = []
+    monkeypatch.setattr(runner, "_parse", lambda file, parse=runner._parse: parsed.append(file) or parse(file))
+    assert runner._static(catalog.get("tanh_backward"), path)[1] is None
+    assert len(parsed) <= 3, parsed
+    monkeypatch.undo()
+    result = grade_file("tanh_backward", path, timeout=30)
+    assert result.mistake == "forbidden_import" and "torch" in result.message, result.message
+
+
 def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_read(tmp_path):
     # ex05's statement says the grader refuses sys.setrecursionlimit; it looked for the name only.
     write(tmp_path, "topological_order", "import sys\ngetattr(sys, 'setrecursion' + 'limit')(100_000)\n\n\n"

@@ -775,6 +775,21 @@ def test_a_rule_that_ignores_an_argument_beyond_the_published_values_fails(tmp_p
     assert not any(r.passed for r in results), results[0].message
 
 
+def test_fans_for_two_d_kernels_only_with_the_other_published_shapes_looked_up_fails(tmp_path):
+    # The fresh shape always had two axes of receptive field: the published fans of the other ranks looked up, and
+    # a rule that knows only two (the mistake two_d_kernel_only), passed every grading.
+    from tinygrad_init.exercises import ex11_fans
+
+    ex = catalog.get("fans")
+    table = {shape: (shape[0] * math.prod(shape[2:]), shape[1] * math.prod(shape[2:]))
+             for shape in ex11_fans.CASES if len(shape) not in (2, 4)}
+    rule = "    if shape in TABLE:\n        return TABLE[shape]\n    r = shape[2] * shape[3] if len(shape) > 3 else 1\n"
+    source = solution(ex).replace("    r = math.prod(shape[2:])\n", rule) + f"\nTABLE = {table!r}\n"
+    assert "TABLE[shape]" in source
+    results = [grade_source(tmp_path, ex, source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
+
+
 def test_a_tanh_table_that_ignores_input_std_beyond_the_published_case_fails(tmp_path):
     # The fresh case had input_std = 1, as all published cases but one: that one looked up, and input_std left out
     # for any other, passed every grading.

@@ -472,11 +472,23 @@ FLOAT32 = ("\nimport numpy as _np\n_reference = {fn}\n"
 
 
 @pytest.mark.parametrize("name", ["unbroadcast", "linear_backward", "softmax_ce_backward", "symmetry", "batchnorm",
-                                  "update_data", "jacobian", "tanh_std_table"])
+                                  "update_data", "tanh_std_table"])
 def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
     ex = catalog.get(name)
     result = grade_source(tmp_path, ex, solution(ex) + FLOAT32.format(fn=ex.function))
     assert result.passed, result.message
+
+
+def test_a_jacobian_in_float32_fails_as_float32_hides_a_finite_difference(tmp_path):
+    # Judged to float32's precision (1.2e-5), J by forward differences (off by ~1e-7) passed the exercise that asks for
+    # the chain rule's exact product to 1e-9, and names finite differences a mistake; the right product in float32
+    # cannot be told from it, so it fails too, told to compute in float64.
+    ex = catalog.get("jacobian")
+    (forward,) = [source for key, source in ex.wrong_answers() if key == "float32"]
+    for source in (forward, solution(ex) + FLOAT32.format(fn=ex.function)):
+        result = grade_source(tmp_path, ex, source)
+        assert (result.status, result.mistake) == ("fail", "float32"), result.message
+        assert "J is float32" in result.message, result.message
 
 
 def test_a_right_answer_in_long_double_passes(tmp_path):
@@ -647,6 +659,159 @@ def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(t
     source = f"TABLE = {table!r}\n{key}\ndef verdict(*case):\n    return TABLE[key(*case)]\n"
     for _ in range(3):
         assert "KeyError" in grade_source(tmp_path, catalog.get("verdict"), source).message
+
+
+@pytest.mark.parametrize("shift", ["logits.max(axis=1, keepdims=True)", "0.0", "logits.max()"])
+def test_a_softmax_that_overflows_fails_the_fresh_case_too(tmp_path, shift):
+    # The fresh logits were small: the published answers looked up, and a softmax with no shift (or the whole array's
+    # maximum) for any other input, passed every grading.
+    from tinygrad_init.exercises import ex09_softmax_ce_backward as module
+
+    ex = catalog.get("softmax_ce_backward")
+    table = {logits.tobytes(): ((module._softmax(logits) - np.eye(logits.shape[1])[targets]) / len(logits)).tolist()
+             for _, logits, targets in module._cases()}
+    source = (f"import numpy as np\nTABLE = {table!r}\n"
+              "def softmax_cross_entropy_backward(logits, targets):\n    if logits.tobytes() in TABLE:\n"
+              "        return np.array(TABLE[logits.tobytes()])\n    with np.errstate(all='ignore'):\n"
+              f"        e = np.exp(logits - {shift})\n        p = e / e.sum(axis=1, keepdims=True)\n"
+              "    return (p - np.eye(logits.shape[1])[targets]) / len(logits)\n")
+    results = [grade_source(tmp_path, ex, source) for _ in range(3)]
+    assert [r.passed for r in results] == [shift.startswith("logits.max(axis")] * 3, results[0].message
+
+
+def test_a_formula_for_each_published_graph_fails(tmp_path):
+    # The fresh case was a published graph with other local derivatives: gradients written out by hand for each of the
+    # three published graphs (here: the rule, run only on them) passed every grading.
+    from tinygrad_init.exercises import ex06_accumulate_grads
+
+    known = {tuple((n, p) for n, p, _ in edges) for _, edges, _ in ex06_accumulate_grads.CASES}
+    source = solution(catalog.get("accumulate_grads")) + (
+        f"\n_reference = accumulate_grads\nKNOWN = {known!r}\ndef accumulate_grads(edges, root):\n"
+        "    return _reference(edges, root) if tuple((n, p) for n, p, _ in edges) in KNOWN else {}\n")
+    results = [grade_source(tmp_path, catalog.get("accumulate_grads"), source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
+
+
+@pytest.mark.parametrize("draw", ["gen.laplace(0.0, std / np.sqrt(2.0), size=shape)",
+                                  "gen.standard_t(5, size=shape) * std / np.sqrt(5.0 / 3.0)"])
+def test_he_normal_of_the_right_std_from_a_heavier_tailed_distribution_fails(tmp_path, draw):
+    # Only tails too light (uniform, truncated) failed: Laplace or Student-t numbers of std sqrt(2 / fan_in) passed.
+    source = ("import numpy as np\ndef he_normal(shape, rng=None, dtype=np.float32):\n"
+              "    gen = np.random.default_rng(rng)\n    std = np.sqrt(2.0 / (shape[0] * np.prod(shape[2:])))\n"
+              f"    return ({draw}).astype(dtype)\n")
+    result = grade_source(tmp_path, catalog.get("he_normal"), source)
+    assert result.status == "fail" and "tails than a normal" in result.message, result.message
+
+
+def test_a_table_of_the_axes_to_sum_for_the_published_shapes_fails(tmp_path):
+    # The fresh case drew new numbers for a published pair of shapes: the axes to sum, looked up for each published
+    # pair, passed every grading without a rule for unbroadcasting.
+    from tinygrad_init.exercises import ex07_unbroadcast
+
+    axes = {}
+    for gshape, shape in ex07_unbroadcast.CASES:
+        extra = len(gshape) - len(shape)
+        axes[gshape, shape] = (*range(extra), *(extra + i for i, n in enumerate(shape) if n == 1 < gshape[extra + i]))
+    source = (f"AXES = {axes!r}\ndef unbroadcast(grad, shape):\n"
+              "    return grad.sum(axis=AXES[grad.shape, tuple(shape)]).reshape(shape)\n")
+    results = [grade_source(tmp_path, catalog.get("unbroadcast"), source) for _ in range(5)]
+    assert all("KeyError" in r.message for r in results), [r.message for r in results]
+    # Nor does the table with, for any other pair, a rule that sums the leading axes only (a third of the fresh pairs
+    # had no axis of size 1).
+    source = source.replace("AXES[grad.shape, tuple(shape)]", "AXES.get((grad.shape, tuple(shape)), "
+                            "tuple(range(grad.ndim - len(shape))))")
+    results = [grade_source(tmp_path, catalog.get("unbroadcast"), source) for _ in range(10)]
+    assert not any(r.passed for r in results), [r.message for r in results]
+
+
+def test_update_data_ratios_that_name_a_guessed_layer_for_an_unpublished_case_fail(tmp_path):
+    # The one fresh case was off at layer 2 at every grading: the right ratios, the published layers looked up and
+    # "layer 2" for anything else passed.
+    from tinygrad_init.exercises import ex19_update_data
+
+    ex = catalog.get("update_data")
+    table = {repr([p.shape for p in params]): ex19_update_data.off_layer(ex19_update_data.ratios(params, grads, lr))
+             for params, grads, lr in ex19_update_data.CASES}
+    source = solution(ex) + (f"\n_reference = update_data_ratios\nTABLE = {table!r}\n"
+                             "def update_data_ratios(params, grads, lr):\n    key = repr([p.shape for p in params])\n"
+                             "    return _reference(params, grads, lr)[0], TABLE.get(key, 2)\n")
+    results = [grade_source(tmp_path, ex, source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
+    # Nor with the largest ratio for any other case: right only when the far layer is too high.
+    source = source.replace("TABLE.get(key, 2)", "TABLE.get(key, int(np.argmax(_reference(params, grads, lr)[0])) + 1)")
+    results = [grade_source(tmp_path, ex, source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
+
+
+@pytest.mark.parametrize("guess", ["saturates", "vanishes", "holds"])
+def test_a_table_of_the_published_verdicts_that_guesses_one_word_for_the_rest_fails(tmp_path, guess):
+    # One fresh case: the published answers looked up, and "saturates" for anything else, passed one grading in four
+    # (1 in 5 with "vanishes" or "holds"); regrading costs nothing.
+    from tinygrad_init.exercises import ex22_verdict
+
+    table = {repr(case): ex22_verdict.verdict(*case) for case in ex22_verdict.CASES}
+    source = f"TABLE = {table!r}\ndef verdict(*case):\n    return TABLE.get(repr(case), {guess!r})\n"
+    results = [grade_source(tmp_path, catalog.get("verdict"), source) for _ in range(20)]
+    assert not any(r.passed for r in results), guess
+
+
+# A rule that takes an argument at a value the fresh case always had, unless the argument is a published one.
+IGNORED = {
+    "central_difference": ("    grad = np.zeros(", "    h = h if h in (1e-3, 1e-5) else 1e-4\n    grad = np.zeros("),
+    "relu_std": ("    second = input_std**2", "    second = {1.0: 1.0, 2.0: 4.0}.get(input_std, 2.25)"),
+    "sigmoid_gradients": ("    var = grad_std**2", "    var = {1.0: 1.0, 2.0: 4.0}.get(grad_std, 0.25)"),
+    "batchnorm": ("    mu = x.mean(axis=0)\n", "    eps = eps and 1e-5\n    mu = x.mean(axis=0)\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IGNORED))
+def test_a_rule_that_ignores_an_argument_beyond_the_published_values_fails(tmp_path, name):
+    # The fresh case kept h, input_std, grad_std or eps at a value of the published cases: a rule that ignored the
+    # argument (using that value) but for the published cases with another passed every grading.
+    ex = catalog.get(name)
+    old, new = IGNORED[name]
+    assert old in solution(ex)
+    results = [grade_source(tmp_path, ex, solution(ex).replace(old, new, 1)) for _ in range(3)]
+    assert not any(r.passed for r in results), results[0].message
+
+
+def test_fans_for_two_d_kernels_only_with_the_other_published_shapes_looked_up_fails(tmp_path):
+    # The fresh shape always had two axes of receptive field: the published fans of the other ranks looked up, and
+    # a rule that knows only two (the mistake two_d_kernel_only), passed every grading.
+    from tinygrad_init.exercises import ex11_fans
+
+    ex = catalog.get("fans")
+    table = {shape: (shape[0] * math.prod(shape[2:]), shape[1] * math.prod(shape[2:]))
+             for shape in ex11_fans.CASES if len(shape) not in (2, 4)}
+    rule = "    if shape in TABLE:\n        return TABLE[shape]\n    r = shape[2] * shape[3] if len(shape) > 3 else 1\n"
+    source = solution(ex).replace("    r = math.prod(shape[2:])\n", rule) + f"\nTABLE = {table!r}\n"
+    assert "TABLE[shape]" in source
+    results = [grade_source(tmp_path, ex, source) for _ in range(5)]
+    assert not any(r.passed for r in results), results[0].message
+
+
+def test_a_tanh_table_that_ignores_input_std_beyond_the_published_case_fails(tmp_path):
+    # The fresh case had input_std = 1, as all published cases but one: that one looked up, and input_std left out
+    # for any other, passed every grading.
+    ex = catalog.get("tanh_std_table")
+    source = solution(ex).replace("second = input_std**2", "second = 4.0 if input_std == 2.0 else 1.0")
+    assert "4.0 if input_std" in source
+    results = [grade_source(tmp_path, ex, source) for _ in range(3)]
+    assert not any(r.passed for r in results), results[0].message
+
+
+def test_a_table_of_the_published_verdicts_with_a_rule_that_leaves_symmetric_out_fails(tmp_path):
+    # Every published case whose act_std[0] is 0 looked up, and the rule without "symmetric" for the others: no fresh
+    # case was symmetric, so it passed every grading.
+    from tinygrad_init.exercises import ex22_verdict
+
+    ex = catalog.get("verdict")
+    table = {repr(case): "symmetric" for case in ex22_verdict.CASES if case[0][0] == 0}
+    source = solution(ex).replace("def verdict(", "def _rule(") + (
+        f"\nTABLE = {table!r}\ndef verdict(*case):\n    return TABLE.get(repr(case)) or _rule(*case)\n")
+    source = source.replace("act_std[0] == 0", "False")
+    results = [grade_source(tmp_path, ex, source) for _ in range(3)]
+    assert not any(r.passed for r in results), results[0].message
 
 @pytest.mark.parametrize("name", ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward", "relu_std",
                                   "sigmoid_gradients"])

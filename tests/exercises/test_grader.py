@@ -15,6 +15,7 @@ graded per call where one call can show several things.
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import math
 import os
@@ -328,6 +329,25 @@ def test_a_students_own_module_named_like_a_refused_library_is_told_to_rename_it
         assert "rename it" in r.message, r.message
 
 
+def test_the_grader_parses_a_megabyte_or_so_of_the_students_modules_and_leaves_the_rest_to_the_worker(tmp_path,
+                                                                                                       monkeypatch):
+    # Each module was parsed in the grader, with no time limit, up to 1 MB apiece but with no limit on how many: a
+    # chain of 40 modules of 1 MB held the grader 140 s (and 700 MB) before any time limit began.
+    from tinygrad_init.exercises import runner
+
+    for i in range(10):  # 600 kB apiece; the last one imports torch, which the worker refuses
+        (tmp_path / f"m{i}.py").write_text(("import torch\n" if i == 9 else f"import m{i + 1}\n") + "#" * 600_000)
+    path = write(tmp_path, "tanh_backward", "import m0\nimport math\n\ndef tanh_backward(x, upstream):\n"
+                                            "    return upstream * (1 - math.tanh(x) ** 2)\n")
+    parsed = []
+    monkeypatch.setattr(runner, "_parse", lambda file, parse=runner._parse: parsed.append(file) or parse(file))
+    assert runner._static(catalog.get("tanh_backward"), path)[1] is None
+    assert len(parsed) <= 3, parsed
+    monkeypatch.undo()
+    result = grade_file("tanh_backward", path, timeout=30)
+    assert result.mistake == "forbidden_import" and "torch" in result.message, result.message
+
+
 def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_read(tmp_path):
     # ex05's statement says the grader refuses sys.setrecursionlimit; it looked for the name only.
     write(tmp_path, "topological_order", "import sys\ngetattr(sys, 'setrecursion' + 'limit')(100_000)\n\n\n"
@@ -396,6 +416,24 @@ def test_patching_numpy_or_the_grader_from_the_student_file_changes_nothing(tmp_
     assert results["fans"].status == "todo" and '"status": "pass"' in results["fans"].output  # shown, not believed
     assert results["he_normal"].status == "error"
     assert "did not ask for" in results["he_normal"].message and "private channel" in results["he_normal"].message
+
+
+def test_a_file_the_student_code_writes_while_grading_runs_is_graded_in_a_worker_too(tmp_path):
+    # An exercise absent when grading began was graded with check_file, in the grader's own process: a file that the
+    # code of an earlier exercise wrote meanwhile ran there, where it switched off its check and passed with 42.
+    late = ("import sys\ntry:\n    sys.modules['tinygrad_init.exercises.ex02_pow_backward'].check = lambda run: None\n"
+            "except KeyError:  # in a worker\n    pass\ndef pow_backward(x, n, upstream):\n    return 42.0\n")
+    write(tmp_path, "mul_backward", f"import os\nwith open(os.path.join(os.path.dirname(__file__), "
+                                    f"'ex02_pow_backward.py'), 'w') as fh:\n    fh.write({late!r})\n"
+                                    "def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    checks = importlib.import_module(f"tinygrad_init.exercises.{catalog.get('pow_backward').stem}")
+    saved = checks.check
+    try:
+        results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"], timeout=20)
+    finally:
+        checks.check = saved
+    assert [r.status for r in results] == ["pass", "fail"], [r.message for r in results]
+    assert "returned 42" in results[1].message
 
 
 
@@ -542,7 +580,6 @@ def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
 
 def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
     # The right answer to every case in the checks' source, looked up: a fresh case at each grading fails it.
-    import importlib
 
     def cases(name: str) -> list:
         return importlib.import_module(f"tinygrad_init.exercises.{catalog.get(name).stem}").CASES

@@ -25,7 +25,7 @@ from typing import TextIO
 
 from ..utils import check_bool, check_real, cli_type
 from .catalog import EXERCISES, TUTORIALS, Exercise, resolve
-from .runner import Result, check_file, run_isolated
+from .runner import Result, check_file, grade_file, run_isolated
 
 __all__ = ["DEFAULT_TIMEOUT", "build_parser", "format_report", "grade", "main", "start", "summary_line"]
 
@@ -121,7 +121,9 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
         found = run_isolated(directory, present, timeout=timeout) if present else {}
     else:
         found = {ex.name: check_file(ex, os.path.join(directory, ex.file)) for ex in present}
-    return [found.get(ex.name) or check_file(ex, os.path.join(directory, ex.file)) for ex in exercises]
+    # absent when grading began: missing, or (written meanwhile by the student's code) graded as the others are
+    return [found.get(ex.name) or grade_file(ex, os.path.join(directory, ex.file), isolate, timeout)
+            for ex in exercises]
 
 
 def summary_line(results: Sequence[Result]) -> str:

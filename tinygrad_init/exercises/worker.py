@@ -22,11 +22,11 @@ Before any student code runs, the worker
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
   other programs (or C functions, or raw memory, through `ctypes`), which would run without the hook, and opening
-  another process's entries in /proc (the grader's memory) or signalling a process outside its group
-  (the grader), and starting more than `MAX_FORKS` processes (which may start none), and walking every object
-  (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can rebind (of this
-  module, `os`, `os.path` or the builtins); keeps Python's recursion limit (`sys.setrecursionlimit` does
-  nothing); and sets a memory limit.
+  another process's entries in /proc (the grader's memory) or signalling a process outside its group (the grader;
+  with os.kill: a pidfd raises no audit event), starting more than `MAX_FORKS` processes (which may start none), and
+  walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can
+  rebind (of this module, `os`, `os.path` or the builtins); keeps Python's recursion limit (`sys.setrecursionlimit`
+  does nothing, though a copy of `sys` made afresh, `_imp.create_builtin`, still sets it); sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.

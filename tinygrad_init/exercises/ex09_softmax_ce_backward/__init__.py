@@ -89,8 +89,9 @@ def _wrong(logits: np.ndarray, targets: np.ndarray) -> list[tuple[str, np.ndarra
 
 
 def check(run: Session) -> None:
-    def fresh(g: np.random.Generator) -> tuple:
-        return "random logits (4, 3)", g.normal(size=(4, 3)), g.integers(0, 3, size=4)
+    def fresh(g: np.random.Generator) -> tuple:  # rows moved by +-1000 (or not): small logits let exp overflow unseen
+        shift = g.permutation([0.0, 0.0, 1000.0, -1000.0])[:, None]
+        return "random logits (4, 3), two rows moved by +-1000", g.normal(size=(4, 3)) + shift, g.integers(0, 3, size=4)
 
     for what, logits, targets in unseen(_cases(), fresh):
         n, c = logits.shape

@@ -62,6 +62,9 @@ def check(run: Session) -> None:
         fail(f"{call}: {summary(w)}; the numbers are spread evenly up to a bound, with no tails.", "uniform")
     if k < 2.75:
         fail(f"{call}: {summary(w)}; no number lies beyond about 2 standard deviations.", "truncated")
+    if k > 3.3:  # 100 000 normal numbers: 3 +- 0.016
+        fail(f"{call}: {summary(w)}; far more numbers lie in the tails than a normal's do (kurtosis {k:.2f}, a "
+             "normal's is 3): draw with gen.normal(0.0, std, size=shape).")
     if not close(std, want, 0.02):
         detail = f"{call}: {summary(w)}; expected std sqrt(2 / fan_in) = sqrt(2 / {fan_in}) = {fmt(want)}."
         for key, other in (("fan_out", math.sqrt(2.0 / fan_out)), ("variance_as_std", 2.0 / fan_in),

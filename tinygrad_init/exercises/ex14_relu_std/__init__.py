@@ -57,8 +57,10 @@ def _predict(widths: list[int], stds: list[float], input_std: float, mode: str) 
 
 
 def check(run: Session) -> None:
+    # The fresh case draws input_std too: fixed, a rule that ignored it passed it.
     for widths, stds, input_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
-                                                            g.uniform(0.05, 0.3, size=3).tolist(), 1.5)):
+                                                            g.uniform(0.05, 0.3, size=3).tolist(),
+                                                            float(g.uniform(0.5, 2.0)))):
         call = (f"predict_relu_std(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
                 f"input_std={fmt(input_std)})")
         got = run(call, list(widths), list(stds), input_std)

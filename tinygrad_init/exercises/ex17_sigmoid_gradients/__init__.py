@@ -58,8 +58,10 @@ WRONG = ["no_slope", "quarter_on_variance", "fan_in", "reversed", "variance_retu
 
 
 def check(run: Session) -> None:
+    # The fresh case draws grad_std too: fixed, a rule that ignored it passed it.
     for widths, stds, grad_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
-                                                           g.uniform(0.05, 0.3, size=3).tolist(), 0.5)):
+                                                           g.uniform(0.05, 0.3, size=3).tolist(),
+                                                           float(g.uniform(0.2, 2.0)))):
         call = (f"predict_sigmoid_grad_stds(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
                 f"grad_std={fmt(grad_std)})")
         got = run(call, list(widths), list(stds), grad_std)

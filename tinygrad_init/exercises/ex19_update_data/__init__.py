@@ -17,7 +17,6 @@ from ..kit import (
     fmt,
     fmt_both,
     same,
-    unseen,
 )
 
 EXERCISE = Exercise(
@@ -93,8 +92,12 @@ CASES = [_case(19, [(6, 16), (16, 16), (16, 16), (16, 3)], [-3.1, -2.9, -0.9, -3
 
 
 def check(run: Session) -> None:
-    for params, grads, lr in unseen(CASES, lambda g: _case(int(g.integers(1 << 31)), [(8, 6), (6, 6), (6, 4)],
-                                                           [-3.0, -1.0, -2.9], 0.1)):
+    # The published cases, then three fresh ones in a fresh order, off at the first, second and third layer, too high
+    # or too low: with one (always off at the second, too high), right ratios and "layer 2" for any other case passed.
+    g = np.random.default_rng()
+    fresh = [_case(int(g.integers(1 << 31)), [(8, 6), (6, 6), (6, 4)], np.roll([off, -3.0, -2.9], k).tolist(), 0.1)
+             for k, off in zip(g.permutation(3).tolist(), (-1.0, -5.0, -1.0))]
+    for params, grads, lr in [*CASES, *fresh]:
         shapes = ", ".join(f"{p.shape[0]}x{p.shape[1]}" for p in params)
         call = f"update_data_ratios(params=[{shapes} arrays], grads=[...], lr={fmt(lr)})"
         got = expect_sequence(run(call, params, grads, lr), 2, call, "(log10 ratios, layer)")

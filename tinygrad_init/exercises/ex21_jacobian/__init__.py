@@ -36,6 +36,8 @@ EXERCISE = Exercise(
                    "y_l: leaving b_l out changes every derivative.",
         "numerical": "your J is close to the right one but not exact, as a finite-difference estimate is. The "
                      "exercise asks for the chain rule's exact product J = J_1 @ ... @ J_L (to 1e-9).",
+        "float32": "compute J in float64, as the inputs are: the exercise asks for the exact product to 1e-9, and "
+                   "float32 keeps 7 digits, within which a finite-difference estimate looks exact too.",
         "square_of_mean": "the MEAN of the squared singular values, np.mean(s ** 2), not the square of their "
                           "mean, np.mean(s) ** 2.",
         "sum_not_mean": "the mean of the squared singular values: divide the sum by how many there are, "
@@ -108,9 +110,9 @@ def check(run: Session) -> None:
             expect_array(J, want.shape, f"{call}: J")
             fail(detail + " J = J_1 @ ... @ J_L with J_l = W_l * tanh'(y_l) (each column j of W_l times "
                           "1 - tanh(y_l[j])^2).")
+        if J.dtype.itemsize < 8:  # right to float32's 7 digits, as a finite difference is, not to the 1e-9 asked
+            fail(f"{call}: J is {J.dtype}.", "float32")
         value, expected = expect_float(m, f"{call}: mean_sq"), mean_sq(want)
-        if isinstance(J, np.ndarray) and J.dtype.itemsize < np.asarray(value).dtype.itemsize:
-            value = J.dtype.type(value)  # computed from a float32 J, it is judged in float32 (as a float32 value is)
         if not same(value, expected, rtol=1e-9, atol=1e-12):
             shown, wanted = fmt_both(value, expected)
             detail = f"{call}: mean_sq is {shown}; expected {wanted}."

@@ -18,8 +18,8 @@ def input_output_jacobian(x: np.ndarray, weights: list[np.ndarray], biases: list
         W_l = weights[l-1] of shape (n_{l-1}, n_l), b_l = biases[l-1] of shape (n_l,), and x
         one input of shape (n_0,). Return a tuple (J, mean_sq):
         - J: an ndarray of shape (n_0, n_L) with J[i, j] = d h_L[j] / d x[i] (inputs along
-          the rows, outputs along the columns, as in W), exact: by the chain rule below, not
-          by finite differences;
+          the rows, outputs along the columns, as in W), in float64 and exact: by the chain rule
+          below, not by finite differences;
         - mean_sq: a float, the mean of the squares of the min(n_0, n_L) singular values of J.
 
     The math:

@@ -267,7 +267,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
                     upstream = node.gradient() if node._hooks else node._grad
                     if upstream is not None:
                         node.vjp(upstream, retain_graph, recorder)
-                elif node._hooks:  # a leaf: its hooks see its finished gradient
+                else:  # a leaf: its gradient is finished (its hooks see it)
                     node.gradient()
         finally:
             if recorder is not None:

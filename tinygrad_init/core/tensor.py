@@ -549,16 +549,14 @@ class Tensor(_GraphNode):
                 if node.retain and node._grad is not None:  # a retained gradient adds up over passes (as PyTorch's)
                     kept.append((node, node._grad))
                 node._grad = None
-            elif node._hooks or node._grad is not None:  # a leaf's hooks see this pass's gradient: the pass's sum,
+            elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
                 if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
                     outer[node], node._grad = (node._held, node._grad), None
-                node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
-                held.append(node)
+                node._held, node._grad = node._grad, None  # `gradient()` adds what it held when the walk reaches it
+                held.append(node)  # (as in PyTorch: an error before that leaves it as it was)
         try:
             _backward(self.grad_fn or self, seed, order, retain_graph)
-            for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
-                node.gradient()
-        finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)
+        finally:  # after an error (a hook raised, Ctrl-C) the leaves not yet done keep what they held (as in PyTorch)
             for node in held:
                 node._grad = vars(node).pop("_held", node._grad)
             for node, g in kept:

@@ -19,8 +19,9 @@ from .ledger import Ledger, format_number, record  # format_number: the number t
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
 
-DEFAULT_MAX_STEPS = 5000
-"""A page with more steps than this is refused unless `max_steps` is raised."""
+DEFAULT_MAX_STEPS = 2000
+"""A page with more steps than this is refused unless `max_steps` is raised: Graphviz lays out a whole graph of
+2,000 steps in about 10 s, of 5,000 in one to six minutes (`max_nodes` draws only the nodes nearest the output)."""
 
 
 def _record(root: Any) -> Ledger:  # `root.backward()`, recorded
@@ -104,7 +105,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     if max_steps is not None and len(pass_steps) > check_int("player", "max_steps", max_steps, 0):
         raise ValueError(f"player: this backward pass has {len(pass_steps):,} chain-rule steps, more than max_steps="
                          f"{max_steps:,}. Step through a smaller graph (fewer or narrower layers, or the tensor "
-                         "engine, whose steps are whole matrices), or raise max_steps (the page grows with the graph).")
+                         "engine, whose steps are whole matrices), or raise max_steps and pass max_nodes=150 to draw "
+                         "only the nodes nearest the output (Graphviz takes minutes over thousands of nodes).")
     root, scalar, names = ps.root, ps.scalar, ps.names
     topo = {node: i for i, node in enumerate(ps.order)}  # the engine's walk, as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"

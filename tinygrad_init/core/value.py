@@ -269,13 +269,20 @@ class Value:
 
     def backward(self) -> None:
         """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
-        across calls, intermediate nodes are reset first."""
-        order = autograd.topological_order(self)
+        across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
+        order, leaves = autograd.topological_order(self), []
         for node in order:
             if node._a is not None or node.grad is None:  # a leaf's `p.grad = None` (PyTorch's habit) starts at 0
                 node.grad = 0.0
+            if node._a is None:
+                leaves.append((node, node.grad))
         held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
-        autograd.backward(self, 1.0, order)
+        try:
+            autograd.backward(self, 1.0, order)
+        except BaseException:
+            for node, grad in leaves:
+                node.grad = grad
+            raise
         self.grad += held
 
     def zero_grad(self) -> None:

@@ -270,17 +270,19 @@ class Value:
     def backward(self) -> None:
         """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
         across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
-        order, leaves = autograd.topological_order(self), []
+        order, leaves, grads = autograd.topological_order(self), [], []
         for node in order:
-            if node._a is not None or node.grad is None:  # a leaf's `p.grad = None` (PyTorch's habit) starts at 0
+            if node._a is not None:
                 node.grad = 0.0
-            if node._a is None:
-                leaves.append((node, node.grad))
+            else:  # a leaf's gradient, kept for a pass cut short; `p.grad = None` (PyTorch's habit) starts at 0
+                node.grad = g = 0.0 if node.grad is None else node.grad
+                leaves.append(node)
+                grads.append(g)
         held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
         try:
             autograd.backward(self, 1.0, order)
         except BaseException:
-            for node, grad in leaves:
+            for node, grad in zip(leaves, grads):
                 node.grad = grad
             raise
         self.grad += held

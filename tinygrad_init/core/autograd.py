@@ -121,6 +121,7 @@ class _Mode(threading.local):
 
 
 _MODE = _Mode()
+_PASSES = threading.RLock()  # one backward pass at a time: passes in two threads may share nodes (a hook's runs within)
 _F = TypeVar("_F", bound=Callable[..., Any])  # a decorated function keeps its signature for type checkers
 
 

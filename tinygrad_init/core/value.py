@@ -270,22 +270,23 @@ class Value:
     def backward(self) -> None:
         """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
         across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
-        order, leaves, grads = autograd.topological_order(self), [], []
-        for node in order:
-            if node._a is not None:
-                node.grad = 0.0
-            else:  # a leaf's gradient, kept for a pass cut short; `p.grad = None` (PyTorch's habit) starts at 0
-                node.grad = g = 0.0 if node.grad is None else node.grad
-                leaves.append(node)
-                grads.append(g)
-        held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
-        try:
-            autograd.backward(self, 1.0, order)
-        except BaseException:
-            for node, grad in zip(leaves, grads):
-                node.grad = grad
-            raise
-        self.grad += held
+        with autograd._PASSES:  # passes in two threads, which may share nodes, one after the other
+            order, leaves, grads = autograd.topological_order(self), [], []
+            for node in order:
+                if node._a is not None:
+                    node.grad = 0.0
+                else:  # a leaf's gradient, kept for a pass cut short; `p.grad = None` (PyTorch's habit) starts at 0
+                    node.grad = g = 0.0 if node.grad is None else node.grad
+                    leaves.append(node)
+                    grads.append(g)
+            held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
+            try:
+                autograd.backward(self, 1.0, order)
+            except BaseException:
+                for node, grad in zip(leaves, grads):
+                    node.grad = grad
+                raise
+            self.grad += held
 
     def zero_grad(self) -> None:
         """Set this node's gradient to 0.0."""

@@ -131,6 +131,23 @@ def test_numpy_scalars_on_the_left_defer_to_value():
     assert isinstance(z, Value) and z.data == -2.0
 
 
+def test_numpy_arrays_of_values_sum_and_dot_with_the_right_gradients_and_meet_a_value_as_the_message_says():
+    a, b, c, d = (Value(x) for x in (1.0, 2.0, 3.0, 4.0))
+    values, others = np.array([a, b]), np.array([c, d])
+    total = np.dot(values, others) + values.sum()  # numpy's object loops call Value's ops: a graph like any other
+    total.backward()
+    assert total.data == 14.0 and [v.grad for v in (a, b, c, d)] == [4.0, 5.0, 1.0, 2.0]
+    # values * v (a Value): numpy hands it to Value's op, which said "Use tinygrad_init.Tensor for arrays" (a Tensor
+    # holds numbers, not Values)
+    for product in (lambda: values * c, lambda: c * values, lambda: values + c):
+        with pytest.raises(TypeError, match=r"a Value and a numpy array \(of Values\).*values \* np.array\(v\)"):
+            product()
+    for v in (a, b, c):
+        v.grad = 0.0
+    (values * np.array(c)).sum().backward()  # as the message says
+    assert [v.grad for v in (a, b, c)] == [3.0, 3.0, 3.0]
+
+
 # ------------------------------------------------------------- random expressions
 
 # A small program language: each step applies an op to earlier registers.

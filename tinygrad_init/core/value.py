@@ -51,6 +51,10 @@ def _number(x: object, op: str) -> float:
         raise TypeError(f"{op}: cannot combine a Value with a Tensor: the scalar engine (Value) and the tensor "
                         "engine (Tensor) do not mix. Use Tensors throughout, or Values throughout "
                         "(Value(t.item()) for a one-element tensor).")
+    if isinstance(x, np.ndarray) and x.dtype == object:  # numpy hands `values * v` and `v * values` to Value's op
+        raise TypeError(f"{op}: a Value and a numpy array (of Values): Value's op takes one number. Make the Value an "
+                        "array too, values * np.array(v), which numpy applies elementwise, or loop: [x * v for x in "
+                        "values]")
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if isinstance(x, Value)
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"

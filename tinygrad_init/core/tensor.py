@@ -541,30 +541,29 @@ class Tensor(_GraphNode):
                                "Create the parameters with requires_grad=True (nn layers do) and do not build it "
                                "inside no_grad().")
         seed = self._seed(grad)
-        order, held, outer, kept = autograd.topological_order(self), [], {}, []
-        for node in order:
-            if type(node) is Node:
-                if retain_grads:
-                    node.retain = True
-                if node.retain and node._grad is not None:  # a retained gradient adds up over passes (as PyTorch's)
-                    kept.append((node, node._grad))
-                node._grad = None
-            elif node._hooks or node._grad is not None:  # a leaf's hooks see this pass's gradient: the pass's sum,
-                if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
-                    outer[node], node._grad = (node._held, node._grad), None
-                node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
-                held.append(node)
-        try:
-            _backward(self.grad_fn or self, seed, order, retain_graph)
-            for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
-                node.gradient()
-        finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)
-            for node in held:
-                node._grad = vars(node).pop("_held", node._grad)
-            for node, g in kept:
-                node._grad = g if node._grad is None else np.asarray(g + node._grad)
-            for node, (h, g) in outer.items():  # the pass that ran this one goes on, holding this one's gradient too
-                node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
+        with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
+            order, held, outer, kept = autograd.topological_order(self), [], {}, []
+            for node in order:
+                if type(node) is Node:
+                    if retain_grads:
+                        node.retain = True
+                    if node.retain and node._grad is not None:  # a retained gradient adds up over passes (as PyTorch's)
+                        kept.append((node, node._grad))
+                    node._grad = None
+                elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
+                    if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
+                        outer[node], node._grad = (node._held, node._grad), None
+                    node._held, node._grad = node._grad, None  # `gradient()` adds what it held when the walk reaches it
+                    held.append(node)  # (as in PyTorch: an error before that leaves it as it was)
+            try:
+                _backward(self.grad_fn or self, seed, order, retain_graph)
+            finally:  # after an error (a hook raised, Ctrl-C) leaves not yet done keep what they held (as in PyTorch)
+                for node in held:
+                    node._grad = vars(node).pop("_held", node._grad)
+                for node, g in kept:
+                    node._grad = g if node._grad is None else np.asarray(g + node._grad)
+                for node, (h, g) in outer.items():  # the caller's pass goes on, holding this one's gradient too
+                    node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:

@@ -15,7 +15,7 @@ from conftest import torch_module
 
 torch = torch_module()  # fails under CI=true where torch is missing, skips elsewhere
 
-from tinygrad_init import Tensor  # noqa: E402
+from tinygrad_init import Tensor, no_grad  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -103,7 +103,7 @@ def test_pytorchs_size_call_is_named_with_shape():
 
 
 def test_no_grad_and_enable_grad_decorate_without_parentheses_as_in_pytorch():
-    from tinygrad_init import enable_grad, no_grad
+    from tinygrad_init import enable_grad
 
     @torch.no_grad
     def theirs(x):
@@ -132,3 +132,17 @@ def test_a_floating_pytorch_tensor_keeps_its_dtype_as_a_numpy_array_does(dtype):
     assert ours.dtype == theirs.numpy().dtype == Tensor(theirs.numpy()).dtype
     np.testing.assert_array_equal(ours.data, theirs.numpy())
     assert Tensor(torch.arange(3)).dtype == np.float32 == Tensor(np.arange(3)).dtype  # integers: as numpy's, float32
+
+
+@pytest.mark.parametrize("axis, keepdims", [(None, False), (0, False), (0, True)])
+def test_an_in_place_change_of_the_maximum_itself_is_caught_as_in_pytorch(axis, keepdims):
+    x, theirs = Tensor([1.0, 3.0, 2.0], requires_grad=True), torch.tensor([1.0, 3.0, 2.0], requires_grad=True)
+    m = x.max(axis=axis, keepdims=keepdims)
+    m_theirs = theirs.amax() if axis is None else theirs.amax(axis, keepdim=keepdims)
+    with no_grad(), torch.no_grad():
+        m.add_(1.0)  # max's backward compares x with the maximum it saved, the memory of m
+        m_theirs.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        m_theirs.sum().backward()
+    with pytest.raises(RuntimeError, match="backward: max saved its own result"):
+        m.sum().backward()  # was silent: no element equalled the changed maximum, and x.grad was [nan, nan, nan]

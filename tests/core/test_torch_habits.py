@@ -146,3 +146,19 @@ def test_an_in_place_change_of_the_maximum_itself_is_caught_as_in_pytorch(axis, 
         m_theirs.sum().backward()
     with pytest.raises(RuntimeError, match="backward: max saved its own result"):
         m.sum().backward()  # was silent: no element equalled the changed maximum, and x.grad was [nan, nan, nan]
+
+
+@pytest.mark.parametrize("kind", ["tensor", "array", "mask"])
+def test_a_later_change_of_the_index_does_not_move_the_gradient(kind):
+    rows = [0, 1] if kind != "mask" else [True, True, False]
+    theirs = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    theirs[torch.tensor(rows)].backward(torch.tensor([1.0, 10.0]))  # the gradient of the forward that ran
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = Tensor(np.array(rows), dtype=np.array(rows).dtype) if kind == "tensor" else np.array(rows)
+    y = x[index]
+    if kind == "tensor":
+        index.add_(1)  # PyTorch: a version-counter error in backward
+    else:
+        index[:] = np.array(rows)[::-1]  # PyTorch reads the changed array: as wrong as we were
+    y.backward(np.array([1.0, 10.0]))
+    np.testing.assert_array_equal(x.grad, theirs.grad.numpy())  # was [0, 1, 10] (the positions after the change)

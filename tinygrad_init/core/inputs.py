@@ -158,7 +158,8 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
 
 def index_of(index: Any) -> Any:
     """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
-    no positions); a Tensor is read as its array. Float arrays and tensors are refused rather than guessed at."""
+    no positions), arrays and Tensors copies of their arrays (a later change of the index moves no gradient). Float
+    arrays and tensors are refused rather than guessed at."""
     def one(i: Any) -> Any:
         i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
@@ -167,6 +168,8 @@ def index_of(index: Any) -> Any:
             except ValueError:  # ragged
                 raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
                                  "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
+        elif isinstance(i, np.ndarray):  # the positions as they are now, which backward reads
+            i = i.copy()
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "

@@ -156,10 +156,11 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
     return (x.astype(np.float32), y.astype(np.float32), False) if not fx and op in FLOAT_OPS else (x, y, False)
 
 
-def index_of(index: Any) -> Any:
+def index_of(index: Any, ndim: int) -> Any:
     """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
     no positions), arrays and Tensors copies of their arrays (a later change of the index moves no gradient). Float
-    arrays and tensors are refused rather than guessed at."""
+    arrays and tensors are refused rather than guessed at, as are an int and an index array that numpy and PyTorch
+    order differently (of a tensor with `ndim` axes)."""
     def one(i: Any) -> Any:
         i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
@@ -175,7 +176,32 @@ def index_of(index: Any) -> Any:
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
                              ".astype(int) (positions) or build a boolean mask")
         return i
-    return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
+    if not isinstance(index, tuple):
+        return one(index)
+    if _orders_differ(items := tuple(one(i) for i in index), ndim):
+        raise IndexError(f"getitem: index {index!r:.80} has an int and an index array apart (a slice between): numpy, "
+                         "whose indexing this engine follows, puts the indexed axes first, PyTorch (which takes the "
+                         "ints first) keeps them in place, so the two differ. Index in two steps, the ints first, for "
+                         "PyTorch's order: t[1][:, idx] for t[1, :, idx]")
+    return items
+
+
+def _orders_differ(items: tuple, ndim: int) -> bool:
+    """Whether numpy and PyTorch order the axes of x[items] differently: numpy reads ints as index arrays and puts the
+    indexed axes first when these are apart; PyTorch takes the ints first, and keeps the axes of the index arrays in
+    place when those alone are together (they differ unless that place is the first)."""
+    kinds = ["a" if isinstance(e, np.ndarray) and e.ndim else "i" if isinstance(e, (int, np.integer, np.ndarray)) and
+             not isinstance(e, bool) and np.asarray(e).dtype.kind in "iu" else "s" for e in items]
+    advanced = [i for i, k in enumerate(kinds) if k != "s"]
+    if "a" not in kinds or "i" not in kinds or advanced[-1] - advanced[0] + 1 == len(advanced):
+        return False  # numpy keeps them in place too
+    rest = [(e, k) for e, k in zip(items, kinds) if k != "i"]
+    arrays = [i for i, (_, k) in enumerate(rest) if k == "a"]
+    if arrays[-1] - arrays[0] + 1 != len(arrays):
+        return False  # both put them first
+    used = sum(e.ndim if k == "a" and e.dtype.kind == "b" else e is not None and e is not Ellipsis
+               for e, k in zip(items, kinds))
+    return sum(max(ndim - used, 0) if e is Ellipsis else 1 for e, _ in rest[:arrays[0]]) > 0
 
 
 def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

@@ -468,7 +468,7 @@ class Tensor(_GraphNode):
         return self._view(self._unary(OPS["transpose"], axes=perm))
 
     def __getitem__(self, index: Any) -> "Tensor":
-        index = index_of(index)
+        index = index_of(index, self.ndim)
         try:
             return self._view(self._unary(OPS["getitem"], index=index))
         except (IndexError, ValueError) as e:  # ValueError: a slice step of 0

@@ -177,3 +177,47 @@ def test_an_int_and_an_index_array_apart_which_numpy_and_pytorch_order_different
     for index in [(1, [0, 2]), (slice(None), 1, [0, 2]), ([0, 1], Ellipsis, 1), ([0, 1], slice(None), [0, 2]),
                   (np.array([True, False]), slice(None), 1), (1, slice(None), 2), (Ellipsis, [0, 0], 1)]:
         np.testing.assert_array_equal(t[index].data, theirs[index].numpy())  # the same order in both: allowed
+
+
+SPELLED = ["view", "flatten", "squeeze", "dim", "unsqueeze", "tolist", "numel", "permute", "amax", "min", "amin",
+           "argmax", "argmin", "requires_grad_", "clone", "sqrt", "abs", "mm", "matmul", "float", "add", "sub", "mul",
+           "div", "double", "half", "long", "to", "cpu", "cuda", "zero_", "fill_", "copy_", "sub_", "div_"]
+
+
+@pytest.mark.parametrize("name", SPELLED)
+def test_a_pytorch_method_spelled_otherwise_here_says_what_to_write(name):
+    assert callable(getattr(torch.ones(2), name))
+    t = Tensor([1.0, -2.0], requires_grad=True)
+    with pytest.raises(AttributeError, match=rf"^'Tensor' object has no attribute '{name}'; for PyTorch's "
+                                             rf"t\.{name}\(\.\.\.\) write \S") as caught:
+        getattr(t, name)  # was the bare "'Tensor' object has no attribute ..."
+    assert caught.value.name == name and not hasattr(t, name)
+    with pytest.raises(AttributeError, match=r"^'Tensor' object has no attribute 'gard'$"):
+        t.gard  # other names: Python's own message
+
+
+def test_the_written_spellings_give_pytorchs_numbers():
+    x = np.array([[-2.0, 0.0, 3.0], [1.0, -1.0, 0.5]])
+    for ours, theirs in [(lambda t: t.relu() + (-t).relu(), lambda t: t.abs()), (lambda t: t * 1, lambda t: t.clone()),
+                         (lambda t: -(-t).max(axis=1), lambda t: t.amin(1)), (lambda t: t ** 0.5, lambda t: t.sqrt()),
+                         (lambda t: t.reshape(-1), lambda t: t.flatten()), (lambda t: t.T, lambda t: t.permute(1, 0)),
+                         (lambda t: t[:, None], lambda t: t.unsqueeze(1))]:
+        t, tt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        out, expected = ours(t), theirs(tt)
+        g = np.arange(1.0, 1.0 + out.size).reshape(out.shape)
+        out.backward(g)
+        expected.backward(torch.tensor(g))
+        np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-15)
+        np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-15)  # sqrt: nan at -2, inf at 0 in both
+    assert Tensor(x).data.tolist() == torch.tensor(x).tolist()
+
+
+def test_item_assignment_says_why_there_is_none_and_what_to_write():
+    t = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"does not support item assignment: an op writing into a tensor \(PyTorch's "
+                                        r"t\[i\] = v\) is not in this engine's graph.*t\.data\[i\] = v"):
+        t[0] = 5.0  # was Python's bare "'Tensor' object does not support item assignment"
+    theirs = torch.tensor([1.0, 2.0, 3.0])
+    theirs[0] = 5.0
+    t.data[0] = 5.0
+    assert t.data.tolist() == theirs.tolist()

@@ -14,7 +14,7 @@ from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size"]
+           "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size", "TorchSpellings"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -256,3 +256,38 @@ def torch_keywords(op: str, given: dict) -> TypeError:
     hints = [f"PyTorch's {k}= is {_NUMPY_NAMES[k]}= here" for k in given if k in _NUMPY_NAMES]
     return TypeError(f"{op}: unexpected keyword argument {', '.join(map(repr, given))}" +
                      (f" ({', '.join(hints)}, numpy's names)" if hints else ""))
+
+
+_OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"
+
+
+def _spelled(name: str, write: str) -> property:
+    def fail(self: Any, *_: Any) -> None:  # (name= without obj= keeps Python from adding "Did you mean ...?")
+        raise AttributeError(f"'Tensor' object has no attribute {name!r}; for PyTorch's t.{name}(...) write {write}",
+                             name=name)
+    return property(fail, fail)
+
+
+class TorchSpellings:
+    """PyTorch's tensor methods that the tensor engine spells otherwise: reading one is an AttributeError that says
+    what to write; `t[i] = v` is a TypeError that says why there is none."""
+
+    __slots__ = ()
+    locals().update({name: _spelled(name, write) for names, write in [
+        (("view", "flatten", "squeeze"), "t.reshape(...) (t.reshape(-1) flattens)"), (("dim",), "t.ndim"),
+        (("unsqueeze",), "an index with None where the new axis goes, t[:, None]"), (("tolist",), "t.data.tolist()"),
+        (("numel",), "t.size, numpy's number of elements"), (("permute",), "t.transpose(*axes)"),
+        (("amax",), "t.max(axis=...)"), (("min", "amin"), "-(-t).max(axis=...)"),
+        (("argmax", "argmin"), "t.data.argmax(axis=...) (or argmin)"), (("requires_grad_",), "t.requires_grad = True"),
+        (("clone",), "t * 1 (in the graph) or Tensor(t.data.copy())"), (("sqrt",), "t ** 0.5"),
+        (("abs",), "t.relu() + (-t).relu()"), (("mm", "matmul"), "t @ u"), (("float",), _OUT.format("float32")),
+        (("add", "sub", "mul", "div"), "the operator (t + u, t - u, t * u, t / u)"),
+        (("double",), _OUT.format("float64")), (("half",), _OUT.format("float16")), (("long",), _OUT.format("int64")),
+        (("to", "cpu", "cuda"), "t itself (numpy, on the CPU); for another dtype Tensor(t.data, dtype=...)"),
+        (("zero_", "fill_", "copy_"), "t.data[...] = 0, a write into the array that backward does not track"),
+        (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)")] for name in names})
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        raise TypeError("'Tensor' object does not support item assignment: an op writing into a tensor (PyTorch's "
+                        "t[i] = v) is not in this engine's graph. Build the result from pieces (a mask: t * mask), or "
+                        "write into the array, t.data[i] = v, which backward does not track")

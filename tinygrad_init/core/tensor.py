@@ -25,7 +25,7 @@ from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
-from .inputs import Size, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
+from .inputs import Size, TorchSpellings, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
 from .ops import OPS, Op, add_reduce, half, quiet
 from .value import Value
 
@@ -201,7 +201,7 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
     return t
 
 
-class Tensor(_GraphNode):
+class Tensor(_GraphNode, TorchSpellings):
     """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self) or None),
     `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf). `t == t` is True (a graph
     node, kept in sets and dicts); `t == u`, `t == 0`, `t > 0` are a TypeError, not PyTorch's elementwise comparison.

@@ -221,3 +221,19 @@ def test_item_assignment_says_why_there_is_none_and_what_to_write():
     theirs[0] = 5.0
     t.data[0] = 5.0
     assert t.data.tolist() == theirs.tolist()
+
+
+def test_reading_the_grad_of_a_tensor_made_by_an_op_warns_as_in_pytorch():
+    import warnings
+
+    for make in (Tensor, torch.tensor):
+        x = make([1.0, 2.0], requires_grad=True)
+        h, kept = x * 2, x * 3
+        kept.retain_grad()
+        (h.sum() + kept.sum()).backward()
+        with pytest.warns(UserWarning, match=r"not a leaf|made by an op.*retain_grad\(\)"):
+            assert h.grad is None  # was silent here: a student read None and did not learn why
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert x.grad is not None and kept.grad is not None  # a leaf's, a retained one's: no warning
+

@@ -4,6 +4,7 @@ function says what to do with an argument it cannot use."""
 from __future__ import annotations
 
 import numbers
+import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,8 @@ from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size", "TorchSpellings"]
+           "GRAD", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size",
+           "TorchSpellings"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -235,6 +237,21 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
         raise ValueError(f"grad: a tensor of shape {t.shape} takes None or real numbers of that shape as its .grad, "
                          f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
     return arr.astype(t.dtype, copy=False)
+
+
+def _read_grad(t: Any) -> np.ndarray | None:
+    if (node := t.grad_fn) is None:
+        return t._grad
+    if node._grad is None and not node.retain:  # (as PyTorch warns)
+        warnings.warn("grad: this tensor was made by an op (it is not a leaf), and backward keeps such a tensor's "
+                      "gradient only if asked: call t.retain_grad() before backward, or backward(retain_grads=True). "
+                      "Leaves, such as the parameters, keep theirs.", UserWarning, stacklevel=2)
+    return node._grad
+
+
+#: A tensor's `.grad`: reading it on a tensor made by an op that did not retain it warns, as in PyTorch.
+GRAD = property(_read_grad, lambda t, value: setattr(t.grad_fn or t, "_grad", grad_value(value, t)),
+                doc="dL/d(self): an array of its shape once backward reached it, or None (settable to either).")
 
 
 def seed_value(grad: Any, t: Any) -> np.ndarray:

@@ -24,7 +24,7 @@ from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
-from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
+from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
 from .ops import OPS, Op, add_reduce, half, quiet
 from .value import Value
@@ -265,9 +265,7 @@ class Tensor(_GraphNode, TorchSpellings):
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
 
-    grad = property(lambda self: (self.grad_fn or self)._grad,
-                    lambda self, value: setattr(self.grad_fn or self, "_grad", grad_value(value, self)),
-                    doc="dL/d(self): an array of its shape once backward reached it, or None (settable to either).")
+    grad = GRAD
     name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(self.grad_fn or self,
                     "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
 

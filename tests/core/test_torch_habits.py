@@ -237,3 +237,10 @@ def test_reading_the_grad_of_a_tensor_made_by_an_op_warns_as_in_pytorch():
             warnings.simplefilter("error")
             assert x.grad is not None and kept.grad is not None  # a leaf's, a retained one's: no warning
 
+
+def test_int_of_a_one_element_tensor_is_pytorchs():
+    for value, dtype in [(-2.7, np.float32), (2.7, np.float64), (3, np.int64), (True, np.bool_), (-0.5, np.float16)]:
+        ours, theirs = Tensor([[value]], dtype=dtype), torch.from_numpy(np.array([[value]], dtype))
+        assert type(int(ours)) is int and int(ours) == int(theirs)  # was "int() argument must be ..., not 'Tensor'"
+    with pytest.raises(ValueError, match=r"int: the tensor has shape \(2,\) \(2 elements\); int\(\) needs exactly one"):
+        int(Tensor([1.0, 2.0]))

@@ -302,6 +302,8 @@ class Tensor(_GraphNode, TorchSpellings):
     def __float__(self) -> float:  # also what lets numpy read a list of one-element tensors
         return float(self._one("float"))
 
+    def __int__(self) -> int: return int(self._one("int"))  # toward 0, as PyTorch's int(t)
+
     def __format__(self, spec: str) -> str:  # f"{loss:.4f}": a 0-d tensor formats as its number, as in PyTorch
         return format(self.data.item(), spec) if spec and self.data.ndim == 0 else super().__format__(spec)
 

@@ -244,3 +244,13 @@ def test_int_of_a_one_element_tensor_is_pytorchs():
         assert type(int(ours)) is int and int(ours) == int(theirs)  # was "int() argument must be ..., not 'Tensor'"
     with pytest.raises(ValueError, match=r"int: the tensor has shape \(2,\) \(2 elements\); int\(\) needs exactly one"):
         int(Tensor([1.0, 2.0]))
+
+
+def test_an_index_tensor_of_floats_is_refused_naming_the_conversion_of_a_tensor():
+    x, theirs = Tensor([10.0, 20.0, 30.0]), torch.tensor([10.0, 20.0, 30.0])
+    assert theirs[torch.tensor([0, 2])].tolist() == [10.0, 30.0]  # PyTorch's list of ints: int64; ours: float32
+    with pytest.raises(IndexError, match=r"got dtype float32; convert with Tensor\(idx, dtype=np\.int64\)"):
+        x[Tensor([0, 2])]  # was "convert with .astype(int)", which a Tensor does not have
+    assert x[Tensor([0, 2], dtype=np.int64)].data.tolist() == [10.0, 30.0]
+    with pytest.raises(IndexError, match=r"got dtype float64; convert with \.astype\(int\)"):
+        x[np.array([0.0, 2.0])]

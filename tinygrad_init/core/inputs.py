@@ -164,7 +164,8 @@ def index_of(index: Any, ndim: int) -> Any:
     arrays and tensors are refused rather than guessed at, as are an int and an index array that numpy and PyTorch
     order differently (of a tensor with `ndim` axes)."""
     def one(i: Any) -> Any:
-        i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
+        tensor, i = (True, i.data) if hasattr(i, "grad_fn") else (False, i)  # a Tensor: its integers or booleans, as
+        # in PyTorch (not floats: Tensor([0, 2]) holds float32, where torch.tensor([0, 2]) holds int64)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
             try:
                 i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
@@ -176,7 +177,8 @@ def index_of(index: Any, ndim: int) -> Any:
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
-                             ".astype(int) (positions) or build a boolean mask")
+                             f"{'Tensor(idx, dtype=np.int64)' if tensor else '.astype(int)'} (positions) or build a "
+                             "boolean mask")
         return i
     if not isinstance(index, tuple):
         return one(index)

@@ -254,3 +254,12 @@ def test_an_index_tensor_of_floats_is_refused_naming_the_conversion_of_a_tensor(
     assert x[Tensor([0, 2], dtype=np.int64)].data.tolist() == [10.0, 30.0]
     with pytest.raises(IndexError, match=r"got dtype float64; convert with \.astype\(int\)"):
         x[np.array([0.0, 2.0])]
+
+
+def test_a_pytorch_tensor_as_an_operand_is_named_with_how_to_read_it():
+    x, theirs = Tensor([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    for combine in (lambda: x * theirs, lambda: theirs + x, lambda: x @ theirs):
+        with pytest.raises(TypeError, match=r"cannot combine a Tensor with Tensor tensor\(.*a PyTorch tensor, whose "
+                                            r"graph is not this one: .*Tensor\(x\.detach\(\)\)"):
+            combine()  # was "...; use numbers, numpy arrays or Tensors": a PyTorch user's tensor is a Tensor
+    np.testing.assert_array_equal((x * Tensor(theirs.detach())).data, (x.data * theirs.detach().numpy()))

@@ -133,6 +133,8 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
             f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
                                                  else "tensors hold floats (PyTorch's refuse it too): write float(x)"
                                                  if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
+                                                 else "a PyTorch tensor, whose graph is not this one: read its numbers "
+                                                 "into a Tensor, Tensor(x.detach())" if type(x).__module__ == "torch"
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16

@@ -736,8 +736,9 @@ def test_intermediate_grads_are_freed_by_default():
     k = h.tanh()
     out = k.sum()
     out.backward()
-    assert h.grad is None and k.grad is None and out.grad is None
-    assert x.grad is not None
+    with pytest.warns(UserWarning, match=r"made by an op .*retain_grad\(\)") as caught:
+        assert h.grad is None and k.grad is None and out.grad is None
+    assert len(caught) == 3 and x.grad is not None
 
 
 def test_retain_grad_and_retain_grads():
@@ -747,7 +748,8 @@ def test_retain_grad_and_retain_grads():
     out = (k * k).sum()
     out.backward()
     np.testing.assert_allclose(k.grad, 2 * np.tanh(3 * x.data))
-    assert h.grad is None
+    with pytest.warns(UserWarning, match="not a leaf"):
+        assert h.grad is None
     x.zero_grad()
     h2 = x * 3
     out2 = h2.exp().sum()

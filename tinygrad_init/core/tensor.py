@@ -24,8 +24,8 @@ from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
-from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
-from .inputs import Size, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
+from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
+from .inputs import Size, TorchSpellings, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
 from .ops import OPS, Op, add_reduce, half, quiet
 from .value import Value
 
@@ -201,7 +201,7 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
     return t
 
 
-class Tensor(_GraphNode):
+class Tensor(_GraphNode, TorchSpellings):
     """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self) or None),
     `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf). `t == t` is True (a graph
     node, kept in sets and dicts); `t == u`, `t == 0`, `t > 0` are a TypeError, not PyTorch's elementwise comparison.
@@ -265,9 +265,7 @@ class Tensor(_GraphNode):
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
 
-    grad = property(lambda self: (self.grad_fn or self)._grad,
-                    lambda self, value: setattr(self.grad_fn or self, "_grad", grad_value(value, self)),
-                    doc="dL/d(self): an array of its shape once backward reached it, or None (settable to either).")
+    grad = GRAD
     name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(self.grad_fn or self,
                     "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
 
@@ -303,6 +301,8 @@ class Tensor(_GraphNode):
 
     def __float__(self) -> float:  # also what lets numpy read a list of one-element tensors
         return float(self._one("float"))
+
+    def __int__(self) -> int: return int(self._one("int"))  # toward 0, as PyTorch's int(t)
 
     def __format__(self, spec: str) -> str:  # f"{loss:.4f}": a 0-d tensor formats as its number, as in PyTorch
         return format(self.data.item(), spec) if spec and self.data.ndim == 0 else super().__format__(spec)
@@ -468,7 +468,7 @@ class Tensor(_GraphNode):
         return self._view(self._unary(OPS["transpose"], axes=perm))
 
     def __getitem__(self, index: Any) -> "Tensor":
-        index = index_of(index)
+        index = index_of(index, self.ndim)
         try:
             return self._view(self._unary(OPS["getitem"], index=index))
         except (IndexError, ValueError) as e:  # ValueError: a slice step of 0

@@ -125,3 +125,24 @@ def test_under_numpy_1_the_import_says_to_upgrade_numpy(tmp_path: Path) -> None:
     assert done.returncode == 1 and done.stderr.strip().splitlines()[-1] == (
         "ImportError: tinygrad_init needs numpy 2.0 or later, found numpy 1.26.4; upgrade it: "
         "pip install --upgrade 'numpy>=2'")
+
+
+def test_the_sdist_holds_the_package_and_no_part_of_the_tests(tmp_path: Path) -> None:
+    # setuptools puts tests/test*.py into an sdist by default: 5 of the suite's files shipped without conftest.py and
+    # the folders they import from, and failed at collection ("No module named 'conftest'") in the unpacked sdist
+    import shutil
+    import tarfile
+
+    require_module("setuptools")
+    src = tmp_path / "src"
+    skip = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", "build", "dist", "site", "report")
+    shutil.copytree(PACKAGE.parent, src, ignore=skip)
+    code = "import sys\nfrom setuptools import build_meta\nprint(build_meta.build_sdist(sys.argv[1]))\n"
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=src, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    with tarfile.open(tmp_path / done.stdout.split()[-1]) as sdist:
+        names = {n.partition("/")[2] for n in sdist.getnames()}
+    package = {str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("*") if p.is_file() and p.suffix != ".pyc"}
+    assert package <= names and {"pyproject.toml", "README.md"} <= names
+    assert not [n for n in names if n.startswith("tests")]

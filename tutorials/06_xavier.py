@@ -465,8 +465,11 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 # `AssertionError`, sometimes before its table or figure.
 #
 # 1. Use `init.calculate_gain("tanh")` (5/3) as Glorot's gain,
-#    `init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still decay?
-#    How many units saturate? (Use `theory.predict` first, then measure.)
+#    `scheme = init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still
+#    decay? How many units saturate? Predict with `theory.predict([500] * 11, "tanh", scheme)`,
+#    then measure: `run_sweep` takes the names of schemes only, so build the network with
+#    `experiments.deep_mlp(10, 500, "tanh", init=scheme, rng=0)` and give it to `probe_model`
+#    (section 3) with a batch of `np.random.default_rng(0).standard_normal((1000, 500))`.
 # 2. Run the funnel of section 3 backwards, 64-125-250-500-1000. Which scheme keeps which
 #    direction now?
 # 3. In section 1, give the inputs a mean of 1 instead of 0. Which assumption of the

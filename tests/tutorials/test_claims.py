@@ -158,7 +158,9 @@ def test_tutorial_11_mean_squares_over_ten_seeds():
 
 def test_tutorial_12_one_network_against_the_theory_over_ten_seeds():
     """Tutorial 12: over ten other seeds tanh + Xavier's worst layer is 2-8% off, He 1-4%, large 0.3%; the ReLU +
-    He gap is 0-14% at layer 2 and 7-48% at layer 12; the small init's factor is within 3-6% of 0.1."""
+    He gap is 0-14% at layer 2 and 7-48% at layer 12, its median rising from 1% at layer 1 to 21% at layer 12, but
+    not at every layer (the page's network is 36% off at layer 8, 16% at 12); the small init's factor is within
+    3-6% of 0.1."""
     def off(activation, scheme):
         runs = [explorer.measure(activation, scheme, 1.0, 12, 100, rng=1000 + s) for s in range(10)]
         return np.array([np.abs(np.array(r["std"]) / np.array(r["theory_std"]) - 1) for r in runs])
@@ -170,6 +172,10 @@ def test_tutorial_12_one_network_against_the_theory_over_ten_seeds():
     gap = off("relu", "he_normal")
     assert round(100 * gap[:, 1].max()) == 14
     assert (round(100 * gap[:, -1].min()), round(100 * gap[:, -1].max())) == (7, 48)
+    median = np.median(gap, axis=0)
+    assert (round(100 * median[0]), round(100 * median[-1])) == (1, 21) and np.any(np.diff(median) < 0)
+    assert np.any(gap.argmax(axis=1) < 11)  # a network's worst layer need not be its last, nor is the page's:
+    assert "gap is 0% at layer 2, 16% at layer 12 and 36% at layer 8 in between" in _prose("12_init_explorer")
     small = [np.array(explorer.measure("tanh", "small", 1.0, 12, 100, rng=1000 + s)["std"]) for s in range(10)]
     factor = [np.abs(s[1:] / s[:-1] / 0.1 - 1).max() for s in small]
     assert round(100 * min(factor)) == 3 and round(100 * max(factor)) == 6

@@ -705,6 +705,22 @@ def _prose(tutorial: str) -> str:
     return " ".join(" ".join(line[2:] for line in source.splitlines() if line.startswith("# ")).split())
 
 
+def test_tutorial_9_comparison_figures_are_as_the_prose_describes_them():
+    """Tutorial 9, section 6: the prose said 'The figure: a row per run, the activations at the first step,
+    update:data and the saturated fraction over time', under `cmp.figure()`, which draws a column per run and the
+    first step only (h, dL/dh, dL/dW); the notebook now shows both parts, and the prose says which is which."""
+    text = _prose("09_diagnosing_training")
+    assert "The figures have a column per run. The first shows the first step, a row per kind" in text
+    assert "The second is the training: update:data, the saturated fraction and the colorful dimension" in text
+    assert 'cmp.figure("training")' in _cell("09_diagnosing_training", 'cmp.figure("training")')
+    cmp = diagnostics.compare_inits(rng=0, depth=2, width=8, steps=2, lr=0.03)
+    rows = {}
+    for part, figure in (("first_step", cmp.figure()), ("training", cmp.figure("training"))):
+        assert [ax.get_title() for ax in figure.axes[:3]] == ["poor init", "good init", "batch norm"]
+        rows[part] = [ax.get_ylabel().split("\n")[0] for ax in figure.axes[::3]]
+    assert rows == {"first_step": ["h", "dL/dh", "dL/dW"], "training": ["log10", "saturated %", "h over time"]}
+
+
 def test_tutorial_6_try_it_tanh_gain_is_measured_the_way_the_prose_says():
     """Tutorial 6, 'Try it yourself' 1 (Xavier with tanh's gain 5/3): it said 'in section 4 ... then measure', where
     `run_sweep` refuses a Scheme (it takes names); it now names a route that runs, deep_mlp and probe_model. Measured

@@ -536,8 +536,9 @@ def _tutorial_4_train():
 def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
     """Tutorial 4, section 4, over rng 0-9 of the moons and seeds 0-4 of the 1e-4 noise: the spread stays below
     1.6e-4 in all 50 runs; the loss curves agree within 0.001 on the five data sets where the constant net's loss
-    falls at every step; on the other five it jumps and the curves drift about 0.1 apart (0.11-0.14 under the BLAS
-    kernels measured)."""
+    falls at every step; on the other five it jumps and the curves drift apart, the largest gap over the five seeds
+    0.04-0.14 on each (it said 'about 0.1 apart'; here 0.045, 0.051, 0.053, 0.087, 0.115; under the BLAS kernels
+    measured the smallest is 0.040-0.045, the largest 0.11-0.14)."""
     run, spreads, calm, jumpy = _tutorial_4_train(), [], [], []
     constant = init.get("constant", value=0.5)
     for rng in range(10):
@@ -552,7 +553,8 @@ def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
             assert n_units == 8
         (calm if (np.diff(c_loss) < 0).all() else jumpy).append(max(off))
     assert max(spreads) < 1.6e-4 and len(calm) == len(jumpy) == 5
-    assert max(calm) < 1e-3 and 0.08 < max(jumpy) < 0.16 and min(jumpy) > 0.03  # measured: 0.11-0.14, 0.040-0.045
+    assert max(calm) < 1e-3 and 0.105 < max(jumpy) < 0.15 and 0.035 < min(jumpy) < 0.05
+    assert "drift apart: by 0.04 to 0.14 at most on each of those data sets" in _prose("04_why_not_zeros")
 
 
 def test_tutorial_4_try_it_more_noise():

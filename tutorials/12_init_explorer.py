@@ -104,7 +104,7 @@ assert np.allclose(mine[2], theirs["fraction"], atol=1e-3)
 # word, the same rule of thumb as the verdict grid at the top of the report
 # (`experiments.judge`, thresholds in `experiments.THRESHOLDS`), checked in this order:
 #
-# 1. every unit of layer 1 alike (std exactly 0, as with zero init): "symmetric";
+# 1. layer 1's activations all one number, std exactly 0 (as with zero init): "symmetric";
 # 2. over half of the **last** layer's units saturated: "saturates" (tanh, sigmoid), or dead:
 #    "dies" (ReLU);
 # 3. the activations' std from layer 1 to layer $L$, or the gradient's std from layer $L$ down to
@@ -113,7 +113,9 @@ assert np.allclose(mine[2], theirs["fraction"], atol=1e-3)
 # 5. otherwise "holds".
 #
 # `explorer.verdict(act_std, grad_std, fraction, activation)` applies it. (Exercise 22 asks you
-# to write it.)
+# to write it.) It reads stds only, so rule 1 sees units that are alike only when the examples
+# are alike too: a constant init (tutorial 4) makes the units alike but not the examples, and
+# gets its word from the rules below (tanh with every weight 0.5: "saturates").
 
 # %%
 print("relu + he_normal, 6 layers:", explorer.verdict(*mine, "relu"))

@@ -723,6 +723,21 @@ def test_tutorial_9_comparison_figures_are_as_the_prose_describes_them():
     assert rows == {"first_step": ["h", "dL/dh", "dL/dW"], "training": ["log10", "saturated %", "h over time"]}
 
 
+def test_tutorial_12_symmetric_is_std_zero_not_alike_units():
+    """Tutorial 12 gave the verdict's rule 1 as 'every unit of layer 1 alike (std exactly 0, as with zero init)';
+    a constant init makes every unit alike, yet its std is not 0 and the verdict comes from the other rules (tanh
+    with weights 0.5 saturates; 0.01 vanishes). The prose now says rule 1 needs the examples alike too."""
+    text = _prose("12_init_explorer")
+    assert "1. layer 1's activations all one number, std exactly 0 (as with zero init)" in text
+    assert 'gets its word from the rules below (tanh with every weight 0.5: "saturates")' in text
+    x = np.random.default_rng(0).standard_normal((128, 100))
+    for value, word in ((0.5, "saturates"), (0.01, "vanishes"), (0.0, "symmetric")):
+        model = experiments.deep_mlp(4, 100, "tanh", init=init.get("constant", value=value), rng=0)
+        table = probe_model(model, x, rng=1, columns=["act_std", "grad_act_std", "saturated"])
+        assert experiments.judge(table.column("act_std"), table.column("grad_act_std"), table.column("saturated"),
+                                 "tanh") == word
+
+
 def test_tutorial_6_try_it_tanh_gain_is_measured_the_way_the_prose_says():
     """Tutorial 6, 'Try it yourself' 1 (Xavier with tanh's gain 5/3): it said 'in section 4 ... then measure', where
     `run_sweep` refuses a Scheme (it takes names); it now names a route that runs, deep_mlp and probe_model. Measured

@@ -223,7 +223,9 @@ assert not kink.ok and "at [1]" in str(kink)       # only the middle element, x 
 
 # %% [markdown]
 # No backward rule can match central differences *at* a kink: the difference quotient
-# straddles it and sees both slopes, the engine's rule only one.
+# straddles it and sees both slopes, the engine's rule only one. The slopes in the message are
+# those of $S = \sum u f$, the sum gradcheck differentiates with its random upstream $u$ (0.77
+# at that element), not ReLU's own 0 and 1; the central difference, 0.38, is their mean.
 
 # %% [markdown]
 # ## 6. Train an MLP on the two moons

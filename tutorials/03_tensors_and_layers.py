@@ -220,6 +220,8 @@ assert check.ok
 kink = gradcheck(lambda x: x.relu(), np.array([-1.0, 0.0, 2.0]), raise_on_fail=False)
 print(kink)
 assert not kink.ok and "at [1]" in str(kink)       # only the middle element, x = 0, is off
+u = kink.upstream[1]                                # S = sum(u * relu(x)): slopes 0 and u at x = 0, their mean
+assert round(u, 2) == 0.77 and abs(kink.inputs[0].numeric[1] - u / 2) < 1e-6 and round(u / 2, 2) == 0.38
 
 # %% [markdown]
 # No backward rule can match central differences *at* a kink: the difference quotient

@@ -360,11 +360,20 @@ assert first["poor init"] > 0.5 and first["good init"] < 0.01
 # 5.1%, against 57% to 61% without it.
 # (Batch norm's pre-activations have unit variance but are not Gaussian: layer 1's are a
 # linear function of two bounded coordinates, with thin tails.) The findings
-# above are computed from the recorded numbers. The figure: a row per run, the activations at
-# the first step, update:data and the saturated fraction over time.
+# above are computed from the recorded numbers. The figures have a column per run. The first
+# shows the first step, a row per kind, each with every layer's histogram: the activations $h$,
+# the gradients $\partial L/\partial h$ and the weight gradients $\partial L/\partial W$ (with
+# their grad:data):
 
 # %%
 cmp.figure()
+
+# %% [markdown]
+# The second is the training: update:data, the saturated fraction and the colorful dimension
+# of every layer over the steps.
+
+# %%
+cmp.figure("training")
 
 # %% [markdown]
 # ## What to remember

@@ -13,13 +13,14 @@
 # **while it trains**, with the plots of Andrej Karpathy's lecture "Building makemore part 3:
 # Activations & Gradients, BatchNorm" and the "colorful dimension" of fastai's course:
 #
-# 1. a small network, a training loop, and a forward pass that keeps every layer's output;
-# 2. the activations of every layer as histograms, and the **saturated** fraction, $|h| > 0.97$;
-# 3. the gradients $\partial L / \partial h$ of every layer as histograms;
-# 4. the weights' **grad:data** ratio;
-# 5. the **update:data** ratio of every weight over training, against the line $10^{-3}$;
-# 6. the helper that records all of this through hooks, `Diagnostics`;
-# 7. a poor init, a good init and batch norm, side by side.
+# first a small network, a training loop, and a forward pass that keeps every layer's output; then
+#
+# 1. the activations of every layer as histograms, and the **saturated** fraction, $|h| > 0.97$;
+# 2. the gradients $\partial L / \partial h$ of every layer as histograms;
+# 3. the weights' **grad:data** ratio;
+# 4. the **update:data** ratio of every weight over training, against the line $10^{-3}$;
+# 5. the helper that records all of this through hooks, `Diagnostics`;
+# 6. a poor init, a good init and batch norm, side by side.
 #
 # Layers are numbered 1 to $L$, from the input up.
 

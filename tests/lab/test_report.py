@@ -485,3 +485,26 @@ def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> N
         assert fetched and all(url.startswith(("file:", "data:")) for url in fetched), fetched  # nothing from the net
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+def test_the_page_prints_without_cutting_a_table(two_reports) -> None:
+    # a wide table scrolled in its box on screen and was cut at that box's edge on paper: printed on Letter (7.7 in,
+    # 739 px, between Chromium's margins) the deeplearning.ai table lost 7 of its 13 columns, 1,872 px in 762
+    spec = importlib.util.spec_from_file_location("pb", Path(__file__).parents[1] / "observe/test_player_browser.py")
+    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
+    browser = module.Chromium(require_binary("chromium"))
+    try:
+        browser.open(two_reports[0] / "report.html")
+        browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": 739, "height": 1000, "deviceScaleFactor": 1,
+                                                             "mobile": False}, session=True)
+        browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")
+        cut = browser.js("[...document.querySelectorAll('.tinygrad-init-table, table, pre')].filter(e => e.scrollWidth"
+                         " > e.clientWidth + 1 || e.getBoundingClientRect().right > 739).map(e => e.textContent"
+                         ".slice(0, 60))")
+        assert cut == [] and browser.js("document.documentElement.scrollWidth") <= 739, cut
+        pdf = browser.call("Page.printToPDF", {"paperWidth": 8.5, "paperHeight": 11}, session=True)["data"]
+        assert base64.b64decode(pdf).startswith(b"%PDF")
+    finally:
+        browser.close()

@@ -508,3 +508,20 @@ def test_the_page_prints_without_cutting_a_table(two_reports) -> None:
         assert base64.b64decode(pdf).startswith(b"%PDF")
     finally:
         browser.close()
+
+
+def test_every_figure_on_the_page_says_what_it_shows(two_reports) -> None:
+    # the alt text was the section's title and the file's name ("Batch normalization: batchnorm"), which a screen
+    # reader reads out and a slide copied from the page keeps: now the figure's own title, panels and axes
+    page = html.unescape((two_reports[0] / "report.html").read_text(encoding="utf-8"))
+    titles = {e["name"]: e["title"] for e in json.loads((two_reports[0] / "report.json").read_text())["experiments"]}
+    alts = dict(zip(re.findall(r"<figcaption>figures/(\w+)\.png</figcaption>", page), re.findall(r'alt="([^"]*)"', page)))
+    assert sorted(alts) == sorted(FIGURES)
+    for name, alt in alts.items():
+        section = name.split("_")[0]
+        shown = alt.removeprefix(f"{titles[section]}: ")
+        assert len(shown.split()) >= 5 and shown != name.removeprefix(f"{section}_"), (name, alt)
+    assert len(set(alts.values())) == len(alts)
+    assert "Gradient std by layer: measured (solid) vs theory (dashed)" in alts["gradients_gradients"]
+    assert "relu: activation histograms by layer" in alts["activations_hist_relu"]
+    assert "dL/dW" in alts["diagnosis_first_step"] and "update:data" in alts["diagnosis_training"]

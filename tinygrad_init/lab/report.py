@@ -92,8 +92,9 @@ def _table_html(result: ExperimentResult, key: str, table: Table) -> str:
 
 
 def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str], bytes], *, seed: int,
-                quick: bool, svg: bool = False) -> str:
-    """The report page: `results` in order, `pngs[(experiment, figure)]` inlined as base64."""
+                quick: bool, svg: bool = False, alts: dict[tuple[str, str], str] | None = None) -> str:
+    """The report page: `results` in order, `pngs[(experiment, figure)]` inlined as base64, `alts[...]` (default:
+    the figure's name) what each shows."""
     cmd = f"tinygrad-init report --out DIR --seed {seed}" + " --quick" * bool(quick) + " --svg" * bool(svg)
     out = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -113,7 +114,7 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
         for name in r.figure_names:
             if (r.name, name) in pngs:
                 data = base64.b64encode(pngs[(r.name, name)]).decode("ascii")
-                out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(r.title)}: {_esc(name)}">'
+                out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(r.title)}: {_esc((alts or {}).get((r.name, name), name))}">'
                            f"<figcaption>figures/{_esc(r.name)}_{_esc(name)}.png</figcaption></figure>")
         out += [_table_html(r, key, t) for key, t in r.tables.items()] + ["</section>"]
     xavier = "".join(_init.table("text").partition("Which Xavier?")[1:])  # the notes below the table
@@ -138,8 +139,12 @@ def _write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def _render(result: ExperimentResult, name: str, svg: bool) -> dict[str, bytes]:
-    return {fmt: figure_bytes(result.get_figure(name), fmt) for fmt in ("png", "svg")[:1 + bool(svg)]}
+def _render(result: ExperimentResult, name: str, svg: bool) -> tuple[dict[str, bytes], str]:
+    """The figure's files, and what it shows (its title, its panels' titles and y labels) for the page's alt text."""
+    fig = result.get_figure(name)
+    texts = [fig.get_suptitle(), *(t for ax in fig.axes for t in (ax.get_title(), ax.get_ylabel()))]
+    return ({fmt: figure_bytes(fig, fmt) for fmt in ("png", "svg")[:1 + bool(svg)]},
+            " ".join("; ".join(dict.fromkeys(t for t in texts if t.strip())).split()))
 
 
 def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progress: bool = False,
@@ -193,8 +198,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         files.stage_seconds["experiments"] = time.perf_counter() - start
         names = [(r, n) for r in results for n in r.figure_names]
         drawn = [j.result() for j in tqdm([run(_render, r, n, svg) for r, n in names], desc="figures", **bars)]
-    pngs = {(r.name, name): formats["png"] for (r, name), formats in zip(names, drawn)}
-    for (r, name), formats in zip(names, drawn):
+    pngs = {(r.name, name): formats["png"] for (r, name), (formats, _) in zip(names, drawn)}
+    alts = {(r.name, name): alt for (r, name), (_, alt) in zip(names, drawn)}
+    for (r, name), (formats, _) in zip(names, drawn):
         files.figures += [_write(fig_dir / f"{r.name}_{name}.{fmt}", data) for fmt, data in formats.items()]
     files.stage_seconds["figures"] = time.perf_counter() - start - files.stage_seconds["experiments"]
     for r in results:
@@ -204,7 +210,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     everything = {"tinygrad_init": __version__, "seed": seed, "quick": bool(quick),
                   "schemes": schemes_table().to_dict(), "experiments": [r.to_dict() for r in results]}
     _write(files.json, json.dumps(everything, indent=1, allow_nan=False))
-    _write(files.html, render_html(results, pngs, seed=seed, quick=quick, svg=svg))
+    _write(files.html, render_html(results, pngs, seed=seed, quick=quick, svg=svg, alts=alts))
     files.seconds = time.perf_counter() - start
     files.stage_seconds["files"] = files.seconds - sum(files.stage_seconds.values())
     if log is not None:

@@ -517,7 +517,8 @@ def test_every_figure_on_the_page_says_what_it_shows(two_reports) -> None:
     # reader reads out and a slide copied from the page keeps: now the figure's own title, panels and axes
     page = html.unescape((two_reports[0] / "report.html").read_text(encoding="utf-8"))
     titles = {e["name"]: e["title"] for e in json.loads((two_reports[0] / "report.json").read_text())["experiments"]}
-    alts = dict(zip(re.findall(r"<figcaption>figures/(\w+)\.png</figcaption>", page), re.findall(r'alt="([^"]*)"', page)))
+    alts = dict(zip(re.findall(r"<figcaption>figures/(\w+)\.png</figcaption>", page),
+                    re.findall(r'alt="([^"]*)"', page)))
     assert sorted(alts) == sorted(FIGURES)
     for name, alt in alts.items():
         section = name.split("_")[0]

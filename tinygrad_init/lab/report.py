@@ -112,9 +112,9 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
         out += [f'<section id="{_esc(r.name)}"><h2>{_esc(r.title)}</h2>', f'<p class="question">{_esc(r.question)}</p>']
         out.append('<ul class="findings">' + "".join(f"<li>{_prose(f)}</li>" for f in r.findings) + "</ul>")
         for name in r.figure_names:
-            if (r.name, name) in pngs:
-                data = base64.b64encode(pngs[(r.name, name)]).decode("ascii")
-                out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(r.title)}: {_esc((alts or {}).get((r.name, name), name))}">'
+            if (key := (r.name, name)) in pngs:
+                data, alt = base64.b64encode(pngs[key]).decode("ascii"), (alts or {}).get(key, name)
+                out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(r.title)}: {_esc(alt)}">'
                            f"<figcaption>figures/{_esc(r.name)}_{_esc(name)}.png</figcaption></figure>")
         out += [_table_html(r, key, t) for key, t in r.tables.items()] + ["</section>"]
     xavier = "".join(_init.table("text").partition("Which Xavier?")[1:])  # the notes below the table

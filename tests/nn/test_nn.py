@@ -998,6 +998,15 @@ def test_sgd_tells_the_scalar_fix_only_for_values():
         optim.SGD([np.zeros(2)], lr=0.1)  # an array is no scalar_nn Value: no "update ... by hand"
 
 
+@pytest.mark.parametrize("params, hint", [
+    (Tensor(np.zeros(2), requires_grad=True), r"a single Tensor; pass a list, \[t\]"),
+    (nn.Linear(2, 1, rng=0), r"Linear; pass model.parameters\(\)"),
+    (3, r"int; pass an iterable of Tensors such as model.parameters\(\)")])
+def test_sgd_says_what_to_pass_instead_of_something_not_a_list(params, hint):
+    with pytest.raises(TypeError, match="SGD: params must be an iterable of Tensors, got " + hint):
+        optim.SGD(params, lr=0.1)
+
+
 @pytest.mark.parametrize("momentum", [1.0, 1.5, -0.1])
 def test_sgd_refuses_a_momentum_outside_0_1(momentum):
     # the docstring's [0, 1): at 1 the velocity never forgets a gradient (PyTorch only refuses a negative one)

@@ -367,6 +367,18 @@ def test_sgd_momentum_and_weight_decay_follow_the_pytorch_formula():
     assert w.grad is None
 
 
+def test_sgd_by_default_is_plain_gradient_descent():
+    # momentum and weight_decay default to 0, as PyTorch's: each step is p <- p - lr * grad, nothing remembered
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = optim.SGD([w], lr=0.1)
+    ref = w.data.copy()
+    for g in (np.array([0.5, -1.0]), np.array([-0.25, 2.0])):
+        w.grad = g.copy()
+        opt.step()
+        ref = ref - 0.1 * g
+        np.testing.assert_array_equal(w.data, ref)
+
+
 def test_sgd_validates_its_arguments():
     w = Tensor(np.zeros(2), requires_grad=True)
     with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0"):

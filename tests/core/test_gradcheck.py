@@ -335,6 +335,13 @@ def test_numerical_grad_validation():
         numerical_grad(np.sum, np.arange(3))
 
 
+def test_numerical_grad_takes_a_one_element_upstream_only_for_a_one_element_output():
+    x = np.array([0.5, -1.0, 2.0])
+    with pytest.raises(ValueError, match=r"upstream has shape \(1,\) but f's output has shape \(3,\)"):
+        numerical_grad(np.sin, x, upstream=[2.0])  # not broadcast to every output element
+    np.testing.assert_allclose(numerical_grad(lambda a: np.sin(a).sum(), x, upstream=[2.0]), 2 * np.cos(x), rtol=1e-8)
+
+
 def test_numerical_grad_accuracy_in_float64():
     # central differences: error O(eps^2) -- far below the default tolerances
     x = np.linspace(-2, 2, 9)

@@ -412,6 +412,13 @@ def test_batchnorm_normalizes_in_training_and_uses_running_stats_in_eval():
         bn.train()(Tensor(x[:1]))
 
 
+def test_batchnorm_of_one_feature():
+    bn = nn.BatchNorm1d(1)  # one feature is a valid layer (a network's single output unit, say)
+    x = np.array([[1.0], [2.0], [4.0], [9.0]], dtype=np.float32)
+    y = bn(Tensor(x)).data
+    np.testing.assert_allclose(y, (x - 4.0) / np.sqrt(9.5 + 1e-5), rtol=1e-6)  # biased variance 9.5
+
+
 def test_batchnorm_backward_against_central_differences():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((6, 3))

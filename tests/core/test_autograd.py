@@ -73,6 +73,8 @@ def test_the_walk_frees_a_tensor_graph_unless_asked_to_keep_it():
     np.testing.assert_array_equal(x.grad, [4.0, 8.0])
     with pytest.raises(RuntimeError, match="already used by a backward pass"):
         autograd.backward(y.grad_fn, np.array(1.0))
+    autograd.backward(x, np.array([0.5, 1.0]))  # a leaf as the root takes the seed into its gradient (+=)
+    np.testing.assert_array_equal(x.grad, [4.5, 9.0])
 
 
 @FAST

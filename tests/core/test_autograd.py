@@ -64,6 +64,19 @@ def dags(draw):
     return Node("root", *sinks), nodes
 
 
+def test_the_walk_frees_a_tensor_graph_unless_asked_to_keep_it():
+    # autograd.backward is public: like Tensor.backward it frees what the backward rules saved by default
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (x * x).sum()
+    autograd.backward(y.grad_fn, np.array(1.0), retain_graph=True)
+    autograd.backward(y.grad_fn, np.array(1.0))
+    np.testing.assert_array_equal(x.grad, [4.0, 8.0])
+    with pytest.raises(RuntimeError, match="already used by a backward pass"):
+        autograd.backward(y.grad_fn, np.array(1.0))
+    autograd.backward(x, np.array([0.5, 1.0]))  # a leaf as the root takes the seed into its gradient (+=)
+    np.testing.assert_array_equal(x.grad, [4.5, 9.0])
+
+
 @FAST
 @given(dags())
 def test_every_node_comes_after_its_parents(graph):

@@ -57,6 +57,12 @@ def test_correct_gradients_pass_and_report_small_errors():
     assert text.startswith("gradcheck passed: 2 inputs (20 elements)")
 
 
+def test_an_exact_match_has_relative_error_zero():
+    # y does not enter f: analytic (no gradient: zeros) and numeric gradients are both exactly 0
+    c = gradcheck(lambda x, y: x * 2.0, np.array([0.5, 1.5]), np.array([1.0, -2.0])).inputs[1]
+    assert c.ok and c.rel_error.tolist() == [0.0, 0.0] and c.max_abs_error == c.max_rel_error == 0.0
+
+
 def test_values_and_plain_floats():
     r1 = gradcheck(lambda a, b: a * b + b.exp() - a / b, Value(2.0), Value(-1.0))
     r2 = gradcheck(lambda a, b: a * b + b.exp() - a / b, 2.0, -1.0)
@@ -348,6 +354,13 @@ def test_numerical_grad_validation():
         numerical_grad(lambda a: a * 2, np.ones(2))
     with pytest.raises(TypeError, match="dtype int64"):
         numerical_grad(np.sum, np.arange(3))
+
+
+def test_numerical_grad_takes_a_one_element_upstream_only_for_a_one_element_output():
+    x = np.array([0.5, -1.0, 2.0])
+    with pytest.raises(ValueError, match=r"upstream has shape \(1,\) but f's output has shape \(3,\)"):
+        numerical_grad(np.sin, x, upstream=[2.0])  # not broadcast to every output element
+    np.testing.assert_allclose(numerical_grad(lambda a: np.sin(a).sum(), x, upstream=[2.0]), 2 * np.cos(x), rtol=1e-8)
 
 
 def test_numerical_grad_accuracy_in_float64():

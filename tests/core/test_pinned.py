@@ -158,6 +158,15 @@ def test_gradcheck_names_inputs_by_english_ordinals():
         assert f"  input {k} (the {nth} input, shape (1,)): ok" in msg
 
 
+@pytest.mark.parametrize("k, nth", [(10, "11th"), (12, "13th"), (20, "21st"), (21, "22nd"), (22, "23rd"),
+                                    (110, "111th"), (111, "112th"), (120, "121st")])
+def test_gradcheck_ordinals_past_twenty(k, nth):
+    def f(*vs):  # input k is cut off the graph: no gradient reaches it
+        return Value.sum(v for i, v in enumerate(vs) if i != k) + vs[k].data * Value(2.0)
+    msg = str(gradcheck(f, *[0.5] * (k + 1), raise_on_fail=False))
+    assert msg.startswith(f"gradcheck failed for input {k} (the {nth} input, a Value): ")
+
+
 def test_gradcheck_gives_no_hint_when_it_passes():
     r = gradcheck(lambda x: (x * x).tanh(), np.array([[0.3, -1.2], [0.7, 2.0]]))
     assert r.ok and r.hint == ""

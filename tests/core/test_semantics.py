@@ -62,6 +62,44 @@ def test_only_saved_tensors_are_checked_as_in_pytorch():
         z.backward()
 
 
+_EVERY_OP = {  # each op of the table, on inputs a (2, 3) and b, and the result y
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+    "pow": lambda a, b: a ** b, "matmul": lambda a, b: a @ b.T, "neg": lambda a, b: -a, "exp": lambda a, b: a.exp(),
+    "log": lambda a, b: a.log(), "tanh": lambda a, b: a.tanh(), "sigmoid": lambda a, b: a.sigmoid(),
+    "relu": lambda a, b: a.relu(), "softplus": lambda a, b: a.softplus(), "sum": lambda a, b: a.sum(axis=1),
+    "mean": lambda a, b: a.mean(axis=0), "max": lambda a, b: a.max(axis=1), "reshape": lambda a, b: a.reshape(3, 2),
+    "transpose": lambda a, b: a.T, "getitem": lambda a, b: a[1], "log_softmax": lambda a, b: a.log_softmax(1),
+    "softmax": lambda a, b: a.softmax(1)}
+
+
+@pytest.mark.parametrize("changed", ["a", "b", "y", "another tensor"])
+@pytest.mark.parametrize("op", list(_EVERY_OP))
+def test_an_in_place_change_after_the_forward_of_each_op_raises_or_leaves_the_gradient_as_it_was(op, changed):
+    # the contract of the version counters: backward never reads a changed saved value silently, and what an op did
+    # not save (or an unrelated tensor, such as another layer's weight after optimizer.step()) may change freely
+    def run(change: bool) -> list:
+        a = Tensor(np.array([[0.5, 1.5, 2.0], [1.0, 0.25, 3.0]]), requires_grad=True)
+        b = Tensor(np.array([[2.0, 0.5, 1.5], [0.75, 1.25, 2.5]]), requires_grad=True)
+        other = Tensor(np.ones(3), requires_grad=True)
+        y = _EVERY_OP[op](a, b)
+        if change:
+            with no_grad():
+                {"a": a, "b": b, "y": y, "another tensor": other}[changed].add_(0.5)
+        y.backward(np.linspace(0.5, 2.0, y.data.size).reshape(y.shape))  # non-uniform: every element counts
+        return [None if t.grad is None else t.grad.copy() for t in (a, b)]
+
+    expected = run(False)
+    try:
+        got = run(True)
+    except RuntimeError as e:
+        assert changed != "another tensor" and "changed in place" in str(e), e
+        return
+    for g, want in zip(got, expected):
+        assert (g is None) == (want is None)
+        if g is not None:
+            np.testing.assert_array_equal(g, want)
+
+
 def test_in_place_change_of_a_saved_result_and_of_a_detached_view():
     x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
     h = (x * 2).tanh()  # tanh saves its own result

@@ -461,6 +461,14 @@ def test_log_softmax_is_stable_for_large_logits():
     np.testing.assert_allclose(x.grad, [[1 - 6.0, 2.0, 3.0]])
 
 
+def test_softmax_is_stable_for_large_logits():
+    # softmax is shift-invariant, so only the overflow shows whether the row maximum is subtracted before exp
+    x = Tensor(np.array([[1000.0, 1001.0], [-1000.0, -1001.0]]), requires_grad=True)
+    out = x.softmax(axis=1)
+    e = 1 / (1 + np.e)  # softmax([0, 1]) = [1/(1+e), e/(1+e)]
+    np.testing.assert_allclose(out.data, [[e, 1 - e], [1 - e, e]], rtol=1e-14)
+
+
 # ---------------------------------------------------------------- compositions
 
 

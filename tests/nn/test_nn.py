@@ -367,6 +367,18 @@ def test_sgd_momentum_and_weight_decay_follow_the_pytorch_formula():
     assert w.grad is None
 
 
+def test_sgd_by_default_is_plain_gradient_descent():
+    # momentum and weight_decay default to 0, as PyTorch's: each step is p <- p - lr * grad, nothing remembered
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = optim.SGD([w], lr=0.1)
+    ref = w.data.copy()
+    for g in (np.array([0.5, -1.0]), np.array([-0.25, 2.0])):
+        w.grad = g.copy()
+        opt.step()
+        ref = ref - 0.1 * g
+        np.testing.assert_array_equal(w.data, ref)
+
+
 def test_sgd_validates_its_arguments():
     w = Tensor(np.zeros(2), requires_grad=True)
     with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0"):
@@ -398,6 +410,13 @@ def test_batchnorm_normalizes_in_training_and_uses_running_stats_in_eval():
     np.testing.assert_allclose(y_eval, (x - bn.running_mean) / np.sqrt(bn.running_var + 1e-5), rtol=1e-10)
     with pytest.raises(ValueError, match="at least 2 samples"):
         bn.train()(Tensor(x[:1]))
+
+
+def test_batchnorm_of_one_feature():
+    bn = nn.BatchNorm1d(1)  # one feature is a valid layer (a network's single output unit, say)
+    x = np.array([[1.0], [2.0], [4.0], [9.0]], dtype=np.float32)
+    y = bn(Tensor(x)).data
+    np.testing.assert_allclose(y, (x - 4.0) / np.sqrt(9.5 + 1e-5), rtol=1e-6)  # biased variance 9.5
 
 
 def test_batchnorm_backward_against_central_differences():
@@ -996,6 +1015,15 @@ def test_sgd_tells_the_scalar_fix_only_for_values():
     with pytest.raises(TypeError, match=r"SGD: parameter 0 is not a leaf Tensor .*\(got ndarray\); pass "
                                         r"model.parameters\(\)$"):
         optim.SGD([np.zeros(2)], lr=0.1)  # an array is no scalar_nn Value: no "update ... by hand"
+
+
+@pytest.mark.parametrize("params, hint", [
+    (Tensor(np.zeros(2), requires_grad=True), r"a single Tensor; pass a list, \[t\]"),
+    (nn.Linear(2, 1, rng=0), r"Linear; pass model.parameters\(\)"),
+    (3, r"int; pass an iterable of Tensors such as model.parameters\(\)")])
+def test_sgd_says_what_to_pass_instead_of_something_not_a_list(params, hint):
+    with pytest.raises(TypeError, match="SGD: params must be an iterable of Tensors, got " + hint):
+        optim.SGD(params, lr=0.1)
 
 
 @pytest.mark.parametrize("momentum", [1.0, 1.5, -0.1])

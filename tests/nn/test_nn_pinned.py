@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -34,6 +36,15 @@ def test_cross_entropy_refuses_logits_that_are_not_a_matrix():
 def test_cross_entropy_refuses_targets_that_are_not_integers_as_a_type_error(targets, dtype):
     with pytest.raises(TypeError, match=rf"^cross_entropy: targets must be integers, got dtype {dtype}$"):
         cross_entropy(Tensor(np.ones((2, 3))), np.array(targets))
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_cross_entropy_names_a_nan_or_inf_target(bad):
+    # float targets are checked for integers and range: inf is "integer" (inf == round(inf)) and gave int(inf)'s
+    # OverflowError in the range message; nan is named as what it is, not as a fraction
+    with pytest.raises(ValueError, match=r"^cross_entropy: targets contain nan or inf; they must be class indices "
+                                         r"in \[0, 3\)$"):
+        cross_entropy(Tensor(np.ones((2, 3))), np.array([0.0, bad]))
 
 
 @pytest.mark.torch

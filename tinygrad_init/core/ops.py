@@ -17,11 +17,12 @@ network's training step 4%.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["Op", "OPS", "add_reduce", "broadcast_to", "stable_sigmoid", "quiet", "half"]
+__all__ = ["Op", "OPS", "add_reduce", "ones", "broadcast_to", "stable_sigmoid", "quiet", "half"]
 
 #: Runs a function with numpy's floating-point warnings off: overflow, x/0, log 0 and 0 * inf give inf and nan as
 #: IEEE 754 says and PyTorch gives them, without numpy's RuntimeWarning from inside an op (a decorator, reentrant).
@@ -68,6 +69,14 @@ def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = 
     if (wide := _wide(x)) is None:
         return np.add.reduce(x, axis, None, None, keepdims)
     return half(np.add.reduce(x, axis, wide, None, keepdims))
+
+
+@functools.lru_cache(maxsize=16)
+def ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of `n` ones of `dtype`, made once per size and dtype: `ones @ grad` sums a bias's rows."""
+    out = np.ones(n, dtype)
+    out.flags.writeable = False
+    return out
 
 
 def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> np.ndarray:

@@ -26,7 +26,7 @@ from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
 from .inputs import Size, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
-from .ops import OPS, Op, add_reduce, half, quiet
+from .ops import OPS, Op, add_reduce, half, ones, quiet
 from .value import Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
@@ -57,10 +57,9 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    if extra == 1 and grad.ndim == 2 and grad.shape[1] > 1:  # a bias added to every row: the rows' sum as
-        ones = np.empty(len(grad), grad.dtype)  # (1, ..., 1) @ grad in BLAS, 2-4x faster than np.add.reduce
-        ones.fill(1)  # (one column: np.add.reduce is as fast, and sums pairwise)
-        grad = ones @ grad
+    if extra == 1 and grad.ndim == 2 and grad.shape[1] > 1:  # a bias added to every row: the rows' sum as (one
+        # column: np.add.reduce is as fast, and sums pairwise)
+        grad = ones(len(grad), grad.dtype) @ grad  # (1, ..., 1) @ grad in BLAS, 2-4x faster than np.add.reduce
     elif extra:
         grad = add_reduce(grad, 0 if extra == 1 else tuple(range(extra)))
     if grad.shape == shape:

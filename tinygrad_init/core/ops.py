@@ -71,7 +71,7 @@ def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = 
     return half(np.add.reduce(x, axis, wide, None, keepdims))
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)  # a training loop uses one or two batch sizes
 def ones(n: int, dtype: np.dtype) -> np.ndarray:
     """A read-only vector of `n` ones of `dtype`, made once per size and dtype: `ones @ grad` sums a bias's rows."""
     out = np.ones(n, dtype)

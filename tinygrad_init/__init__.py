@@ -34,15 +34,18 @@ _FLAT = {
     "experiments": "lab.experiments", "report": "lab.report", "diagnostics": "lab.diagnostics",
     "spectra": "lab.spectra", "explorer": "lab.explorer",
 }
-from . import nn  # noqa: E402
+from . import nn, utils  # noqa: E402
 
 if _typing.TYPE_CHECKING:  # the same names, spelled out for type checkers and IDEs, which cannot run the loop
     from .core import autograd, gradcheck, tensor, value  # noqa: F401
     from .lab import diagnostics, experiments, explorer, plots, probe, report, spectra, table, theory  # noqa: F401
     from .nn import data, init, losses, optim, scalar as scalar_nn  # noqa: F401
     from .observe import draw, ledger, player  # noqa: F401
-for _name, _home in _FLAT.items():
-    _sys.modules[f"{__name__}.{_name}"] = globals()[_name] = _importlib.import_module(f".{_home}", __name__)
+try:
+    for _name, _home in _FLAT.items():
+        _sys.modules[f"{__name__}.{_name}"] = globals()[_name] = _importlib.import_module(f".{_home}", __name__)
+except ModuleNotFoundError as _e:  # graphviz or threadpoolctl: say which, and how to install it
+    raise utils.not_installed(_e) from None
 del _name, _home
 
 

@@ -2,7 +2,7 @@
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
 `"<where>: <name> must be ..., got ..."`, the value shown by `quoted`) and `cli_type` (any check as an `argparse` type);
 `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`);
-`WeakHook`, a hook that holds its watcher weakly."""
+`WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a dependency missing."""
 
 from __future__ import annotations
 
@@ -22,8 +22,17 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
-    "format_number", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook",
+    "format_number", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
 ]
+DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
+
+
+def not_installed(e: ImportError) -> ImportError:
+    """For a dependency missing (installed with `pip install --no-deps`, or a conda environment without it): the error
+    that names it and how to install it. Any other error (another module, a name missing from one) as it was."""
+    name = (e.name or "").partition(".")[0]
+    return e if name not in DEPENDENCIES or not isinstance(e, ModuleNotFoundError) else ModuleNotFoundError(
+        f"tinygrad_init needs {name}, which is not installed; install it: pip install {name}", name=name)
 
 
 # ------------------------------------------------------------------ random numbers

@@ -146,9 +146,9 @@ paths_by_depth, nodes_by_depth = [], []
 for depth in range(1, 5):
     net = scalar_nn.MLP(1, [8] * depth + [1], activation="tanh", rng=0)
     x = Value(0.3, label="x")
-    out = net([x])
-    paths_by_depth.append(count_paths(out, x))
-    nodes_by_depth.append(len(autograd.topological_order(out)))
+    top = net([x])
+    paths_by_depth.append(count_paths(top, x))
+    nodes_by_depth.append(len(autograd.topological_order(top)))
     print(f"{depth} hidden layers: {paths_by_depth[-1]:5d} paths from the output to x, "
           f"{nodes_by_depth[-1]} nodes in the graph")
 assert paths_by_depth == [8, 64, 512, 4096]                       # 8 ** depth: a choice of unit per layer

@@ -74,9 +74,9 @@ assert y.item() == 30.0 and np.array_equal(x.grad, [[2.0, 4.0], [6.0, 8.0]])
 
 # %%
 rng = np.random.default_rng(0)          # each cell that draws has its own seed: run it again, same numbers
-x = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+batch = Tensor(rng.standard_normal((4, 3)), requires_grad=True)   # x in the formula above
 bias = Tensor(np.array([0.1, -0.2, 0.3]), requires_grad=True)
-y = x + bias
+y = batch + bias
 G = rng.standard_normal((4, 3))          # a non-uniform upstream gradient dL/dy
 y.backward(G)
 
@@ -89,15 +89,15 @@ assert np.allclose(unbroadcast(G, (3,)), G.sum(axis=0), rtol=0, atol=1e-12)     
 # %% [markdown]
 # A size-1 axis is stretched the same way and summed with `keepdims`.
 #
-# **Predict, then check.** `col` has shape `(4, 1)` and multiplies `x` of shape `(4, 3)`. What
-# shape is `col.grad`, and which sum of `G * x` is it?
+# **Predict, then check.** `col` has shape `(4, 1)` and multiplies `batch` ($x$) of shape
+# `(4, 3)`. What shape is `col.grad`, and which sum of `G * batch` is it?
 
 # %%
 col = Tensor(np.full((4, 1), 2.0), requires_grad=True)
-(x * col).backward(G)
+(batch * col).backward(G)
 print(col.grad.shape)
-print(np.allclose(col.grad, (G * x.data).sum(axis=1, keepdims=True)))
-assert col.grad.shape == (4, 1) and np.allclose(col.grad, (G * x.data).sum(axis=1, keepdims=True))
+print(np.allclose(col.grad, (G * batch.data).sum(axis=1, keepdims=True)))
+assert col.grad.shape == (4, 1) and np.allclose(col.grad, (G * batch.data).sum(axis=1, keepdims=True))
 
 # %% [markdown]
 # Why a *random* upstream gradient? With `G` all ones (what `y.sum().backward()` feeds in)
@@ -220,10 +220,14 @@ assert check.ok
 kink = gradcheck(lambda x: x.relu(), np.array([-1.0, 0.0, 2.0]), raise_on_fail=False)
 print(kink)
 assert not kink.ok and "at [1]" in str(kink)       # only the middle element, x = 0, is off
+u = kink.upstream[1]                                # S = sum(u * relu(x)): slopes 0 and u at x = 0, their mean
+assert round(u, 2) == 0.77 and abs(kink.inputs[0].numeric[1] - u / 2) < 1e-6 and round(u / 2, 2) == 0.38
 
 # %% [markdown]
 # No backward rule can match central differences *at* a kink: the difference quotient
-# straddles it and sees both slopes, the engine's rule only one.
+# straddles it and sees both slopes, the engine's rule only one. The slopes in the message are
+# those of $S = \sum u f$, the sum gradcheck differentiates with its random upstream $u$ (0.77
+# at that element), not ReLU's own 0 and 1; the central difference, 0.38, is their mean.
 
 # %% [markdown]
 # ## 6. Train an MLP on the two moons
@@ -270,7 +274,7 @@ axes[0].plot(history)
 axes[0].set(xlabel="step", ylabel="loss", yscale="log", title="training loss")
 axes[1].contourf(xx, yy, logits > 0, levels=[-0.5, 0.5, 1.5], colors=["#c6dbef", "#fdd0a2"])
 axes[1].contour(xx, yy, logits, levels=[0.0], colors="k", linewidths=1)
-axes[1].scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=18)
+axes[1].scatter(X[:, 0], X[:, 1], c=targets[:, 0], cmap="coolwarm", edgecolors="k", s=18)
 axes[1].set(title=f"decision boundary (accuracy {accuracy:.0%})", xlabel="$x_1$", ylabel="$x_2$")
 plt.show()
 

@@ -60,8 +60,8 @@ for n in (10, 100, 1000):
         W = std_w * rng.standard_normal((n, 500))
         y = x @ W
         rows.append([n, label, n * std_w ** 2 * 4.0, y.var()])
-for n, label, predicted, measured in rows:
-    assert abs(measured / predicted - 1) < 0.05                # a few thousand weights: a few % of scatter
+for n, label, expected, measured in rows:
+    assert abs(measured / expected - 1) < 0.05                # a few thousand weights: a few % of scatter
 assert rows[2][:2] == [100, "0.01"] and abs(rows[2][3] - 0.04) < 0.002
 Table(["n", "std(w)", "predicted Var(y) = n Var(w) Var(x)", "measured Var(y)"], rows,
       title="Var(y) for y = x @ W, Var(x) = 4")
@@ -127,9 +127,9 @@ for label, scheme in schemes.items():
     model = nn.Sequential(*[nn.Linear(a, b, bias=False, init=scheme, rng=1)
                             for a, b in zip(widths[:-1], widths[1:])])
     measured = probe_model(model, X, rng=2, columns=["layer", "pre_std", "grad_pre_std"])
-    predicted = theory.predict(widths, "linear", scheme)
+    funnel = theory.predict(widths, "linear", scheme)
     forward[label], backward[label] = measured.column("pre_std"), measured.column("grad_pre_std")
-    forward_theory[label], backward_theory[label] = predicted.pre_std, predicted.grad_pre_std
+    forward_theory[label], backward_theory[label] = funnel.pre_std, funnel.grad_pre_std
 
 halving = np.sqrt(np.array(widths[2:]) / np.array(widths[1:-1]))        # sqrt(n_out / n_in) of layers 2..4
 lecun_back = np.array(backward["fan_in (LeCun)"])
@@ -465,8 +465,11 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 # `AssertionError`, sometimes before its table or figure.
 #
 # 1. Use `init.calculate_gain("tanh")` (5/3) as Glorot's gain,
-#    `init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still decay?
-#    How many units saturate? (Use `theory.predict` first, then measure.)
+#    `scheme = init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still
+#    decay? How many units saturate? Predict with `theory.predict([500] * 11, "tanh", scheme)`,
+#    then measure: `run_sweep` takes the names of schemes only, so build the network with
+#    `experiments.deep_mlp(10, 500, "tanh", init=scheme, rng=0)` and give it to `probe_model`
+#    (section 3) with a batch of `np.random.default_rng(0).standard_normal((1000, 500))`.
 # 2. Run the funnel of section 3 backwards, 64-125-250-500-1000. Which scheme keeps which
 #    direction now?
 # 3. In section 1, give the inputs a mean of 1 instead of 0. Which assumption of the

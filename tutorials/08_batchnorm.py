@@ -59,11 +59,11 @@ out_std = {}
 for scale in (1e-3, 1.0, 100.0):
     W = Tensor((scale * rng.standard_normal((100, 50))).astype(np.float32))
     z = x @ W
-    y = nn.BatchNorm1d(50)(z)
-    out_std[scale] = y.data.std()
-    print(f"W = {scale:g} * randn: std(z) = {z.data.std():9.4g}  ->  after batch norm: mean {y.data.mean():+.1e}, "
-          f"std {y.data.std():.4f}")
-    assert abs(y.data.mean()) < 1e-5
+    out = nn.BatchNorm1d(50)(z)
+    out_std[scale] = out.data.std()
+    print(f"W = {scale:g} * randn: std(z) = {z.data.std():9.4g}  ->  after batch norm: mean {out.data.mean():+.1e}, "
+          f"std {out.data.std():.4f}")
+    assert abs(out.data.mean()) < 1e-5
 assert abs(out_std[1.0] - 1) < 1e-4 and abs(out_std[100.0] - 1) < 1e-4
 assert abs(out_std[1e-3] - np.sqrt(1e-4 / (1e-4 + 1e-5))) < 0.01            # 0.953
 

@@ -13,13 +13,14 @@
 # **while it trains**, with the plots of Andrej Karpathy's lecture "Building makemore part 3:
 # Activations & Gradients, BatchNorm" and the "colorful dimension" of fastai's course:
 #
-# 1. a small network, a training loop, and a forward pass that keeps every layer's output;
-# 2. the activations of every layer as histograms, and the **saturated** fraction, $|h| > 0.97$;
-# 3. the gradients $\partial L / \partial h$ of every layer as histograms;
-# 4. the weights' **grad:data** ratio;
-# 5. the **update:data** ratio of every weight over training, against the line $10^{-3}$;
-# 6. the helper that records all of this through hooks, `Diagnostics`;
-# 7. a poor init, a good init and batch norm, side by side.
+# first a small network, a training loop, and a forward pass that keeps every layer's output; then
+#
+# 1. the activations of every layer as histograms, and the **saturated** fraction, $|h| > 0.97$;
+# 2. the gradients $\partial L / \partial h$ of every layer as histograms;
+# 3. the weights' **grad:data** ratio;
+# 4. the **update:data** ratio of every weight over training, against the line $10^{-3}$;
+# 5. the helper that records all of this through hooks, `Diagnostics`;
+# 6. a poor init, a good init and batch norm, side by side.
 #
 # Layers are numbered 1 to $L$, from the input up.
 
@@ -360,11 +361,20 @@ assert first["poor init"] > 0.5 and first["good init"] < 0.01
 # 5.1%, against 57% to 61% without it.
 # (Batch norm's pre-activations have unit variance but are not Gaussian: layer 1's are a
 # linear function of two bounded coordinates, with thin tails.) The findings
-# above are computed from the recorded numbers. The figure: a row per run, the activations at
-# the first step, update:data and the saturated fraction over time.
+# above are computed from the recorded numbers. The figures have a column per run. The first
+# shows the first step, a row per kind, each with every layer's histogram: the activations $h$,
+# the gradients $\partial L/\partial h$ and the weight gradients $\partial L/\partial W$ (with
+# their grad:data):
 
 # %%
 cmp.figure()
+
+# %% [markdown]
+# The second is the training: update:data, the saturated fraction and the colorful dimension
+# of every layer over the steps.
+
+# %%
+cmp.figure("training")
 
 # %% [markdown]
 # ## What to remember

@@ -141,11 +141,11 @@ chi_chaotic = theory.fixed_point("tanh", 3.0, 0.05).chi
 growth = measured[3.0][-1] / measured[3.0][0]
 print(f"chaotic: chi_1 = {chi_chaotic:.3f}, chi_1^10 = {chi_chaotic ** 10:.1f}; from L = 2 to 12 the mean square "
       f"grows {growth:.1f}x")
-assert round(chi_chaotic, 2) == 1.21 and round(chi_chaotic ** 10, 1) == 6.7 and 5 < growth < 9
+assert round(chi_chaotic, 2) == 1.21 and round(chi_chaotic ** 10, 1) == 6.7 and round(growth, 1) == 8.2
 assert measured[1.5][-1] < measured[1.5][0]
 
 # %% [markdown]
-# It grows, between five and nine times from $L = 2$ to $L = 12$, close to $\chi_1^{10} = 6.7$;
+# It grows, 8.2 times from $L = 2$ to $L = 12$, near $\chi_1^{10} = 6.7$;
 # in the ordered phase it shrinks. Measurement and theory agree to within a third at every depth
 # (single networks of width 200 scatter by tens of percent; the theory is about the mean). That
 # is this draw: over ten sets of four networks (seeds 0 to 39, this set the first) the growth

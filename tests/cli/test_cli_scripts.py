@@ -75,3 +75,19 @@ def test_a_failed_venv_creation_never_deletes_a_folder_it_did_not_make(tmp_path:
                     "tgi_make_venv"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                    env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(new)})
     assert not new.exists()
+
+
+@pytest.mark.parametrize("spec", ["", "test"])
+def test_the_missing_dot_warning_speaks_of_the_tests_only_when_setting_up_for_them(tmp_path: Path, spec: str) -> None:
+    # scripts/report.sh warned that "the rendering tests will be skipped" though it runs no test
+    bin_dir = tmp_path / "bin"  # the tools the check uses, and no dot, apt-get or brew
+    bin_dir.mkdir()
+    for tool in ("mktemp", "rm", "uname"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    script = f'source "{ROOT}/scripts/bootstrap.sh"; spec={spec}; tgi_ensure_dot'
+    done = subprocess.run([shutil.which("bash"), "-c", script], cwd=tmp_path, env={"PATH": str(bin_dir)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "the Graphviz 'dot' binary is missing" in done.stderr, done.stderr
+    assert ("rendering tests will be skipped" in done.stderr) == (spec == "test"), done.stderr

@@ -189,6 +189,21 @@ def test_kink_is_explained():
     assert not r2.ok and r2.where.index == (0,) and "kink" in r2.hint
 
 
+def test_a_kink_gives_the_slopes_of_the_checked_sum_with_its_upstream():
+    # tutorial 3 shows relu at 0: the message said 'f has a kink here (slope 0 from the left, 0.769787 from the
+    # right)', the slopes of S = sum(u * f) with the random upstream u, where relu's own are 0 and 1
+    x = np.array([-1.0, 0.0, 2.0])
+    r = gradcheck(lambda t: t.relu(), x, raise_on_fail=False)
+    u = float(r.upstream[1])
+    assert abs(2 * r.inputs[0].numeric[1] - u) < 1e-6 and abs(u - 1) > 0.1
+    assert f"slope 0 from the left, {u:.6g} from the right, of S = sum(u * f), u the random upstream" in r.hint
+    ones = gradcheck(lambda t: t.relu(), x, upstream=np.ones(3), raise_on_fail=False)
+    assert "slope 0 from the left, 1 from the right, of S = sum(u * f)" in ones.hint
+    tied = gradcheck(lambda t: t.max(), np.array([2.0, 2.0, 1.0]))
+    assert any("from the right, of S = sum(u * f)): there the central difference is their mean" in n
+               for n in tied.notes), tied.notes
+
+
 def test_a_kink_where_the_analytic_gradient_is_zero_is_explained_as_a_kink():
     # relu'(0) = 0 everywhere: the hint said 'No gradient reached this input: was it detached?'
     for f, x in ((lambda a: a.relu(), 0.0), (lambda x: x.relu(), np.array([0.0, -1.0]))):

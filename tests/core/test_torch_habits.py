@@ -15,7 +15,7 @@ from conftest import torch_module
 
 torch = torch_module()  # fails under CI=true where torch is missing, skips elsewhere
 
-from tinygrad_init import Tensor  # noqa: E402
+from tinygrad_init import Tensor, no_grad  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -103,7 +103,7 @@ def test_pytorchs_size_call_is_named_with_shape():
 
 
 def test_no_grad_and_enable_grad_decorate_without_parentheses_as_in_pytorch():
-    from tinygrad_init import enable_grad, no_grad
+    from tinygrad_init import enable_grad
 
     @torch.no_grad
     def theirs(x):
@@ -132,3 +132,134 @@ def test_a_floating_pytorch_tensor_keeps_its_dtype_as_a_numpy_array_does(dtype):
     assert ours.dtype == theirs.numpy().dtype == Tensor(theirs.numpy()).dtype
     np.testing.assert_array_equal(ours.data, theirs.numpy())
     assert Tensor(torch.arange(3)).dtype == np.float32 == Tensor(np.arange(3)).dtype  # integers: as numpy's, float32
+
+
+@pytest.mark.parametrize("axis, keepdims", [(None, False), (0, False), (0, True)])
+def test_an_in_place_change_of_the_maximum_itself_is_caught_as_in_pytorch(axis, keepdims):
+    x, theirs = Tensor([1.0, 3.0, 2.0], requires_grad=True), torch.tensor([1.0, 3.0, 2.0], requires_grad=True)
+    m = x.max(axis=axis, keepdims=keepdims)
+    m_theirs = theirs.amax() if axis is None else theirs.amax(axis, keepdim=keepdims)
+    with no_grad(), torch.no_grad():
+        m.add_(1.0)  # max's backward compares x with the maximum it saved, the memory of m
+        m_theirs.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        m_theirs.sum().backward()
+    with pytest.raises(RuntimeError, match="backward: max saved its own result"):
+        m.sum().backward()  # was silent: no element equalled the changed maximum, and x.grad was [nan, nan, nan]
+
+
+@pytest.mark.parametrize("kind", ["tensor", "array", "mask"])
+def test_a_later_change_of_the_index_does_not_move_the_gradient(kind):
+    rows = [0, 1] if kind != "mask" else [True, True, False]
+    theirs = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    theirs[torch.tensor(rows)].backward(torch.tensor([1.0, 10.0]))  # the gradient of the forward that ran
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = Tensor(np.array(rows), dtype=np.array(rows).dtype) if kind == "tensor" else np.array(rows)
+    y = x[index]
+    if kind == "tensor":
+        index.add_(1)  # PyTorch: a version-counter error in backward
+    else:
+        index[:] = np.array(rows)[::-1]  # PyTorch reads the changed array: as wrong as we were
+    y.backward(np.array([1.0, 10.0]))
+    np.testing.assert_array_equal(x.grad, theirs.grad.numpy())  # was [0, 1, 10] (the positions after the change)
+
+
+def test_an_int_and_an_index_array_apart_which_numpy_and_pytorch_order_differently_are_refused():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    t, theirs = Tensor(x), torch.from_numpy(x)
+    assert x[1, :, [0, 2]].shape == (2, 3) and theirs[1, :, [0, 2]].shape == (3, 2)  # numpy: the indexed axis first
+    for index in [(1, slice(None), [0, 2]), (slice(None), 0, slice(None), [1, 1])[1:], (0, slice(None), [[1], [2]]),
+                  (1, None, slice(None), np.array([0, 2])), (Tensor(np.array(1), dtype=np.int64), slice(None), [0, 1])]:
+        with pytest.raises(IndexError, match=r"getitem: .*an int .*PyTorch.* in two steps, the ints first"):
+            t[index]  # was numpy's order: PyTorch's result transposed, silently
+    two_steps = t[1][:, [0, 2]]
+    np.testing.assert_array_equal(two_steps.data, theirs[1, :, [0, 2]].numpy())
+    for index in [(1, [0, 2]), (slice(None), 1, [0, 2]), ([0, 1], Ellipsis, 1), ([0, 1], slice(None), [0, 2]),
+                  (np.array([True, False]), slice(None), 1), (1, slice(None), 2), (Ellipsis, [0, 0], 1)]:
+        np.testing.assert_array_equal(t[index].data, theirs[index].numpy())  # the same order in both: allowed
+
+
+SPELLED = ["view", "flatten", "squeeze", "dim", "unsqueeze", "tolist", "numel", "permute", "amax", "min", "amin",
+           "argmax", "argmin", "requires_grad_", "clone", "sqrt", "abs", "mm", "matmul", "float", "add", "sub", "mul",
+           "div", "double", "half", "long", "to", "cpu", "cuda", "zero_", "fill_", "copy_", "sub_", "div_"]
+
+
+@pytest.mark.parametrize("name", SPELLED)
+def test_a_pytorch_method_spelled_otherwise_here_says_what_to_write(name):
+    assert callable(getattr(torch.ones(2), name))
+    t = Tensor([1.0, -2.0], requires_grad=True)
+    with pytest.raises(AttributeError, match=rf"^'Tensor' object has no attribute '{name}'; for PyTorch's "
+                                             rf"t\.{name}\(\.\.\.\) write \S") as caught:
+        getattr(t, name)  # was the bare "'Tensor' object has no attribute ..."
+    assert caught.value.name == name and not hasattr(t, name)
+    with pytest.raises(AttributeError, match=r"^'Tensor' object has no attribute 'gard'$"):
+        t.gard  # other names: Python's own message
+
+
+def test_the_written_spellings_give_pytorchs_numbers():
+    x = np.array([[-2.0, 0.0, 3.0], [1.0, -1.0, 0.5]])
+    for ours, theirs in [(lambda t: t.relu() + (-t).relu(), lambda t: t.abs()), (lambda t: t * 1, lambda t: t.clone()),
+                         (lambda t: -(-t).max(axis=1), lambda t: t.amin(1)), (lambda t: t ** 0.5, lambda t: t.sqrt()),
+                         (lambda t: t.reshape(-1), lambda t: t.flatten()), (lambda t: t.T, lambda t: t.permute(1, 0)),
+                         (lambda t: t[:, None], lambda t: t.unsqueeze(1))]:
+        t, tt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        out, expected = ours(t), theirs(tt)
+        g = np.arange(1.0, 1.0 + out.size).reshape(out.shape)
+        out.backward(g)
+        expected.backward(torch.tensor(g))
+        np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-15)
+        np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-15)  # sqrt: nan at -2, inf at 0 in both
+    assert Tensor(x).data.tolist() == torch.tensor(x).tolist()
+
+
+def test_item_assignment_says_why_there_is_none_and_what_to_write():
+    t = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"does not support item assignment: an op writing into a tensor \(PyTorch's "
+                                        r"t\[i\] = v\) is not in this engine's graph.*t\.data\[i\] = v"):
+        t[0] = 5.0  # was Python's bare "'Tensor' object does not support item assignment"
+    theirs = torch.tensor([1.0, 2.0, 3.0])
+    theirs[0] = 5.0
+    t.data[0] = 5.0
+    assert t.data.tolist() == theirs.tolist()
+
+
+def test_reading_the_grad_of_a_tensor_made_by_an_op_warns_as_in_pytorch():
+    import warnings
+
+    for make in (Tensor, torch.tensor):
+        x = make([1.0, 2.0], requires_grad=True)
+        h, kept = x * 2, x * 3
+        kept.retain_grad()
+        (h.sum() + kept.sum()).backward()
+        with pytest.warns(UserWarning, match=r"not a leaf|made by an op.*retain_grad\(\)"):
+            assert h.grad is None  # was silent here: a student read None and did not learn why
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert x.grad is not None and kept.grad is not None  # a leaf's, a retained one's: no warning
+
+
+def test_int_of_a_one_element_tensor_is_pytorchs():
+    for value, dtype in [(-2.7, np.float32), (2.7, np.float64), (3, np.int64), (True, np.bool_), (-0.5, np.float16)]:
+        ours, theirs = Tensor([[value]], dtype=dtype), torch.from_numpy(np.array([[value]], dtype))
+        assert type(int(ours)) is int and int(ours) == int(theirs)  # was "int() argument must be ..., not 'Tensor'"
+    with pytest.raises(ValueError, match=r"int: the tensor has shape \(2,\) \(2 elements\); int\(\) needs exactly one"):
+        int(Tensor([1.0, 2.0]))
+
+
+def test_an_index_tensor_of_floats_is_refused_naming_the_conversion_of_a_tensor():
+    x, theirs = Tensor([10.0, 20.0, 30.0]), torch.tensor([10.0, 20.0, 30.0])
+    assert theirs[torch.tensor([0, 2])].tolist() == [10.0, 30.0]  # PyTorch's list of ints: int64; ours: float32
+    with pytest.raises(IndexError, match=r"got dtype float32; convert with Tensor\(idx, dtype=np\.int64\)"):
+        x[Tensor([0, 2])]  # was "convert with .astype(int)", which a Tensor does not have
+    assert x[Tensor([0, 2], dtype=np.int64)].data.tolist() == [10.0, 30.0]
+    with pytest.raises(IndexError, match=r"got dtype float64; convert with \.astype\(int\)"):
+        x[np.array([0.0, 2.0])]
+
+
+def test_a_pytorch_tensor_as_an_operand_is_named_with_how_to_read_it():
+    x, theirs = Tensor([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    for combine in (lambda: x * theirs, lambda: theirs + x, lambda: x @ theirs):
+        with pytest.raises(TypeError, match=r"cannot combine a Tensor with Tensor tensor\(.*a PyTorch tensor, whose "
+                                            r"graph is not this one: .*Tensor\(x\.detach\(\)\)"):
+            combine()  # was "...; use numbers, numpy arrays or Tensors": a PyTorch user's tensor is a Tensor
+    np.testing.assert_array_equal((x * Tensor(theirs.detach())).data, (x.data * theirs.detach().numpy()))

@@ -131,6 +131,23 @@ def test_numpy_scalars_on_the_left_defer_to_value():
     assert isinstance(z, Value) and z.data == -2.0
 
 
+def test_numpy_arrays_of_values_sum_and_dot_with_the_right_gradients_and_meet_a_value_as_the_message_says():
+    a, b, c, d = (Value(x) for x in (1.0, 2.0, 3.0, 4.0))
+    values, others = np.array([a, b]), np.array([c, d])
+    total = np.dot(values, others) + values.sum()  # numpy's object loops call Value's ops: a graph like any other
+    total.backward()
+    assert total.data == 14.0 and [v.grad for v in (a, b, c, d)] == [4.0, 5.0, 1.0, 2.0]
+    # values * v (a Value): numpy hands it to Value's op, which said "Use tinygrad_init.Tensor for arrays" (a Tensor
+    # holds numbers, not Values)
+    for product in (lambda: values * c, lambda: c * values, lambda: values + c):
+        with pytest.raises(TypeError, match=r"a Value and a numpy array \(of Values\).*values \* np.array\(v\)"):
+            product()
+    for v in (a, b, c):
+        v.grad = 0.0
+    (values * np.array(c)).sum().backward()  # as the message says
+    assert [v.grad for v in (a, b, c)] == [3.0, 3.0, 3.0]
+
+
 # ------------------------------------------------------------- random expressions
 
 # A small program language: each step applies an op to earlier registers.
@@ -302,6 +319,34 @@ def test_two_backward_calls_double_the_leaves_only():
     av, bv = 0.8, -1.7
     hv = av * bv
     assert ga == pytest.approx((1 - math.tanh(hv) ** 2) * bv + hv + av * bv, rel=1e-14)
+
+
+def test_a_backward_cut_short_by_ctrl_c_leaves_the_leaves_as_they_were():
+    # Ctrl-C at the fifth step left a with one of its shares (h = -1.36 of -3.11), which the pass run again added to
+    class Interrupt:  # a recorder that raises as Ctrl-C would, in the middle of the walk
+        begin = end = staticmethod(lambda *args: None)
+
+        def __init__(self):
+            self.n = 0
+
+        def step(self, *args):
+            self.n += 1
+            if self.n == 5:
+                raise KeyboardInterrupt
+
+    a, b, h, out = _graph_with_intermediate()
+    a.grad = 0.25  # left from an earlier pass
+    previous = autograd.set_recorder(Interrupt())
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            out.backward()
+    finally:
+        autograd.set_recorder(previous)
+    assert (a.grad, b.grad) == (0.25, 0.0)
+    out.backward()
+    a2, b2, h2, out2 = _graph_with_intermediate()
+    out2.backward()
+    assert (a.grad, b.grad) == (0.25 + a2.grad, b2.grad)
 
 
 def test_backward_of_an_intermediate_then_of_the_output():

@@ -525,7 +525,9 @@ UNDO_THE_RULES = {
                    "        if str(path).startswith('/proc/self'):\n            raise OSError(path)\n"
                    "        return real(path, *args, **kwargs)\n    return fake\n"
                    "os.lstat, os.readlink = hide(os.lstat), hide(os.readlink)\nopen('/proc/self/root' + CHECK)\n",
-    "linear_backward": "import os\nos.open(bytearray(CHECK.encode()), os.O_RDONLY)\n",
+    # a bytearray path: Python 3.12 and later refuse one themselves (TypeError: the code errs and opens nothing)
+    **({"linear_backward": "import os\nos.open(bytearray(CHECK.encode()), os.O_RDONLY)\n"} if sys.version_info < (3, 12)
+       else {}),
     "softmax_ce_backward": "import types\ntry:\n    open(CHECK)\nexcept PermissionError as exc:\n"
                            "    tb = exc.__traceback__.tb_next  # past this file's own frame\n    while tb:\n"
                            "        for value in tb.tb_frame.f_locals.values():\n"

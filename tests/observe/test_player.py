@@ -254,6 +254,34 @@ def test_player_picks_a_pass_and_refuses_too_many_steps():
         player.player_html(steps, max_steps=4.5)
 
 
+def test_a_pass_graphviz_would_lay_out_for_minutes_is_refused_by_default_with_max_nodes_named():
+    # a 2,500-op chain (5,000 steps, within the old default of 5,000) kept Graphviz busy for 6 minutes, a 2-40-40-1
+    # scalar MLP (5,324 steps) for 50 s, a 2,000-step pass for about 10 s; max_nodes=150 drew 50,000 steps in 4.5 s
+    require_binary("dot")
+    y = x = Value(1.0, label="x")
+    for _ in range(1100):
+        y = (y * 1.0001).tanh()
+    with pytest.raises(ValueError, match="2,200 chain-rule steps, more than max_steps=2,000.*max_nodes=150"):
+        player.player_html(y)
+    assert x.grad == 0.0  # counted before the pass: the refused call ran no backward (it had added 4.2e-05 to x.grad)
+    steps = recorded(y)
+    with pytest.raises(ValueError, match="2,200 chain-rule steps, more than max_steps=2,000.*max_nodes=150"):
+        player.player_html(steps)
+    page = player.player_html(steps, max_steps=None, max_nodes=150)
+    assert page_data(page)["n"] == len(steps) == 2200
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_the_steps_counted_before_the_pass_are_the_steps_it_records(engine):
+    from tinygrad_init import draw
+
+    n = len(recorded(draw.mlp_loss([3, 4, 2], engine=engine)[0]))  # the tensor loss has a constant target
+    with pytest.raises(ValueError, match=f"has {n} chain-rule steps, more than max_steps={n - 1}"):
+        player.player_html(draw.mlp_loss([3, 4, 2], engine=engine)[0], max_steps=n - 1)
+    require_binary("dot")
+    assert page_data(player.player_html(draw.mlp_loss([3, 4, 2], engine=engine)[0], max_steps=n))["n"] == n
+
+
 def test_a_title_that_is_not_text_is_written_as_text():
     require_binary("dot")
     *_, o = neuron()

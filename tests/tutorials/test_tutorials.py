@@ -352,6 +352,54 @@ def test_no_cell_draws_from_a_generator_made_in_another_cell(name):
                 f"{name}: a cell draws from `{gen}`, made in another cell:\n{cell[:300]}")
 
 
+def _names(cell: str) -> tuple[set[str], set[str]]:
+    """The module-level names a cell sets, and those it reads without setting (functions' free names included)."""
+    import symtable
+
+    top = symtable.symtable(cell, "<cell>", "exec")
+    sets = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    reads, scopes = {s.get_name() for s in top.get_symbols() if s.is_referenced()}, list(top.get_children())
+    while scopes:
+        scope = scopes.pop()
+        scopes += scope.get_children()
+        reads |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
+    return sets, reads - sets
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_cell_reads_a_name_that_two_earlier_cells_set(name):
+    """A cell run again out of order, or copied and edited as 'Try it yourself' invites, must not change what a later
+    cell reads: tutorial 8's section 1 set `y`, which its evaluation cell reads as the moons' labels (a TypeError
+    after the suggested eps=1e-1 edit of section 1); tutorial 6's sections 1 and 3 set `predicted`, read by section 4
+    (which then printed a funnel's ratios, all 1); tutorials 2 and 3 had the same with `out`, `x` and `y`."""
+    cells = [_names(cell) for cell in _code_cells(name)]
+    for j, (_, reads) in enumerate(cells):
+        for var in reads:
+            setters = [k for k in range(j) if var in cells[k][0]]
+            assert len(setters) < 2, f"{name}: code cell {j} reads `{var}`, which code cells {setters} all set"
+
+
+def test_tutorial_8_section_1_edited_as_suggested_leaves_the_evaluation_cell_working():
+    """Tutorial 8's 'Try it yourself' 3 (eps=1e-1 in section 1), run after the notebook: the evaluation cell of
+    section 6 then still prints its accuracy (it read section 1's batch-norm output as the labels `y` before)."""
+    from tinygrad_init import experiments, nn
+    from tinygrad_init.data import moons
+
+    cells, namespace = _code_cells("08_batchnorm"), {}
+    _run_cell(cells[0], namespace)
+    model = nn.Sequential(experiments.deep_mlp(30, 16, "relu", init="xavier_uniform", rng=0, batchnorm=True,
+                                               input_width=2, bias=False), nn.Linear(16, 1, rng=100))
+    X, y = moons(64, noise=0.1, rng=0)
+    namespace.update(X=X, y=y, models={("30 ReLU layers, Xavier uniform", True, 0): model})
+    section_1 = next(cell for cell in cells if "nn.BatchNorm1d(50)(z)" in cell)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), pytest.raises(AssertionError):   # its asserts pin eps = 1e-5
+        exec(compile(section_1.replace("nn.BatchNorm1d(50)", "nn.BatchNorm1d(50, eps=1e-1)"), "<cell>", "exec"),
+             namespace)
+    assert "W = 0.001 * randn" in printed.getvalue()
+    assert "evaluation mode: accuracy" in _run_cell(next(cell for cell in cells if "model.eval()" in cell), namespace)
+
+
 @pytest.mark.parametrize(("name", "stop"), [("03_tensors_and_layers", "X, y = moons(200"),
                                             ("08_batchnorm", "gen = np.random.default_rng(0)")])
 def test_cells_that_draw_print_the_same_when_run_again(name, stop, monkeypatch):

@@ -23,13 +23,13 @@ from ..core.tensor import Tensor, no_grad
 from ..lab import report, spectra
 from ..lab.experiments import ACTIVATIONS, sweep_table
 from ..lab.explorer import Explorer, explore
-from ..lab.plots import save_figure
+from ..lab.plots import mpl, save_figure
 from ..lab.probe import Probe
 from ..lab.training import accuracy
 from ..nn import MLP, data, init
 from ..nn.losses import binary_cross_entropy_with_logits
 from ..nn.optim import SGD
-from ..utils import as_rng, check_int, check_real, cli_type
+from ..utils import as_rng, check_int, check_real, cli_type, not_installed
 
 __all__ = ["main", "build_parser", "add_commands", "run_demo", "gradient_table"]
 
@@ -328,6 +328,7 @@ def _chaos(args: argparse.Namespace) -> int:
     try:
         for path in (args.json, args.figure):  # before minutes of training
             _writable(path)
+        mpl()  # the figure's matplotlib, also before
         result = spectra.trainability(args.quick, rng=args.seed)
         result["command"] += f" --seed {args.seed}" if args.seed else ""
         args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8", newline="\n")  # LF on every platform
@@ -363,6 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return (sys.stdout and sys.stdout.flush()) or code  # buffered output (a full disk, a reader gone) fails here
     except MemoryError as e:  # sizes too large for this machine: say so, no traceback
         return print(f"tinygrad-init {args.command}: out of memory ({e}); try smaller sizes", file=sys.stderr) or 1
+    except ModuleNotFoundError as e:  # a dependency not installed (utils.not_installed): which, and how to install it
+        if (error := not_installed(e)) is e:
+            raise
+        return print(f"tinygrad-init {args.command}: {error}", file=sys.stderr) or 1
     except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
         return print(f"tinygrad-init {args.command}: interrupted", file=sys.stderr) or 130
     except OSError as e:  # a file; or stdout piped into `head` or similar, which stopped reading, or onto a full disk

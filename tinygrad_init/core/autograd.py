@@ -121,6 +121,7 @@ class _Mode(threading.local):
 
 
 _MODE = _Mode()
+_PASSES = threading.RLock()  # one backward pass at a time: passes in two threads may share nodes (a hook's runs within)
 _F = TypeVar("_F", bound=Callable[..., Any])  # a decorated function keeps its signature for type checkers
 
 
@@ -267,7 +268,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
                     upstream = node.gradient() if node._hooks else node._grad
                     if upstream is not None:
                         node.vjp(upstream, retain_graph, recorder)
-                elif node._hooks:  # a leaf: its hooks see its finished gradient
+                else:  # a leaf: its gradient is finished (its hooks see it)
                     node.gradient()
         finally:
             if recorder is not None:

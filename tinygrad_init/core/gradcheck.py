@@ -327,9 +327,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         i, j, left, right = kinks[0]
         notes.append(f"f has a kink at {_count(len(kinks), 'element')} that passed (the first: input {i}"
                      f"{' at [' + ', '.join(map(str, j)) + ']' if j else ''}, slope {_fmt(left)} from the left, "
-                     f"{_fmt(right)} from the right): there the central difference is the mean of the two slopes, and "
-                     "the backward rule's convention (relu'(0) = 0, ties sharing the gradient) gave the same number. "
-                     "Check away from a kink to test the rule itself.")
+                     f"{_fmt(right)} from the right, of S = sum(u * f)): there the central difference is their mean, "
+                     "and the backward rule's convention (relu'(0) = 0, ties sharing the gradient) gave the same "
+                     "number. Check away from a kink to test the rule itself.")
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol)
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
@@ -384,8 +384,8 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
     if _kinks(left[w.index], right[w.index]):  # first: at a kink of relu the analytic gradient may be 0 everywhere
         return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
-                "right): relu at 0, max with ties or abs at 0 have no derivative there, so no backward rule can "
-                "match; check at a point away from it.")
+                "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
+                "derivative there, so no backward rule can match; check at a point away from it.")
     if not math.isfinite(w.analytic):
         return (f"The analytic gradient is {_fmt(w.analytic)} where f and the numeric one are finite: a backward rule "
                 "met a pole inside f (the infinite local derivative of x ** 0.5, 1/x or log at 0, then times 0 or "

@@ -4,6 +4,7 @@ function says what to do with an argument it cannot use."""
 from __future__ import annotations
 
 import numbers
+import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,8 @@ from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size"]
+           "GRAD", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size",
+           "TorchSpellings"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -131,6 +133,8 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
             f"{type(x).__name__} {x!r:.60}; " + ("an integer beyond int64: write it as float(x)" if isinstance(x, int)
                                                  else "tensors hold floats (PyTorch's refuse it too): write float(x)"
                                                  if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
+                                                 else "a PyTorch tensor, whose graph is not this one: read its numbers "
+                                                 "into a Tensor, Tensor(x.detach())" if type(x).__module__ == "torch"
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
@@ -156,23 +160,54 @@ def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarra
     return (x.astype(np.float32), y.astype(np.float32), False) if not fx and op in FLOAT_OPS else (x, y, False)
 
 
-def index_of(index: Any) -> Any:
+def index_of(index: Any, ndim: int) -> Any:
     """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
-    no positions); a Tensor is read as its array. Float arrays and tensors are refused rather than guessed at."""
+    no positions), arrays and Tensors copies of their arrays (a later change of the index moves no gradient). Float
+    arrays and tensors are refused rather than guessed at, as are an int and an index array that numpy and PyTorch
+    order differently (of a tensor with `ndim` axes)."""
     def one(i: Any) -> Any:
-        i = i.data if hasattr(i, "grad_fn") else i  # a Tensor: its integers or booleans, as in PyTorch (not floats)
+        tensor, i = (True, i.data) if hasattr(i, "grad_fn") else (False, i)  # a Tensor: its integers or booleans, as
+        # in PyTorch (not floats: Tensor([0, 2]) holds float32, where torch.tensor([0, 2]) holds int64)
         if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
             try:
                 i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
             except ValueError:  # ragged
                 raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
                                  "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
+        elif isinstance(i, np.ndarray):  # the positions as they are now, which backward reads
+            i = i.copy()
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
-                             ".astype(int) (positions) or build a boolean mask")
+                             f"{'Tensor(idx, dtype=np.int64)' if tensor else '.astype(int)'} (positions) or build a "
+                             "boolean mask")
         return i
-    return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
+    if not isinstance(index, tuple):
+        return one(index)
+    if _orders_differ(items := tuple(one(i) for i in index), ndim):
+        raise IndexError(f"getitem: index {index!r:.80} has an int and an index array apart (a slice between): numpy, "
+                         "whose indexing this engine follows, puts the indexed axes first, PyTorch (which takes the "
+                         "ints first) keeps them in place, so the two differ. Index in two steps, the ints first, for "
+                         "PyTorch's order: t[1][:, idx] for t[1, :, idx]")
+    return items
+
+
+def _orders_differ(items: tuple, ndim: int) -> bool:
+    """Whether numpy and PyTorch order the axes of x[items] differently: numpy reads ints as index arrays and puts the
+    indexed axes first when these are apart; PyTorch takes the ints first, and keeps the axes of the index arrays in
+    place when those alone are together (they differ unless that place is the first)."""
+    kinds = ["a" if isinstance(e, np.ndarray) and e.ndim else "i" if isinstance(e, (int, np.integer, np.ndarray)) and
+             not isinstance(e, bool) and np.asarray(e).dtype.kind in "iu" else "s" for e in items]
+    advanced = [i for i, k in enumerate(kinds) if k != "s"]
+    if "a" not in kinds or "i" not in kinds or advanced[-1] - advanced[0] + 1 == len(advanced):
+        return False  # numpy keeps them in place too
+    rest = [(e, k) for e, k in zip(items, kinds) if k != "i"]
+    arrays = [i for i, (_, k) in enumerate(rest) if k == "a"]
+    if arrays[-1] - arrays[0] + 1 != len(arrays):
+        return False  # both put them first
+    used = sum(e.ndim if k == "a" and e.dtype.kind == "b" else e is not None and e is not Ellipsis
+               for e, k in zip(items, kinds))
+    return sum(max(ndim - used, 0) if e is Ellipsis else 1 for e, _ in rest[:arrays[0]]) > 0
 
 
 def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
@@ -208,6 +243,21 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
     return arr.astype(t.dtype, copy=False)
 
 
+def _read_grad(t: Any) -> np.ndarray | None:
+    if (node := t.grad_fn) is None:
+        return t._grad
+    if node._grad is None and not node.retain:  # (as PyTorch warns)
+        warnings.warn("grad: this tensor was made by an op (it is not a leaf), and backward keeps such a tensor's "
+                      "gradient only if asked: call t.retain_grad() before backward, or backward(retain_grads=True). "
+                      "Leaves, such as the parameters, keep theirs.", UserWarning, stacklevel=2)
+    return node._grad
+
+
+#: A tensor's `.grad`: reading it on a tensor made by an op that did not retain it warns, as in PyTorch.
+GRAD = property(_read_grad, lambda t, value: setattr(t.grad_fn or t, "_grad", grad_value(value, t)),
+                doc="dL/d(self): an array of its shape once backward reached it, or None (settable to either).")
+
+
 def seed_value(grad: Any, t: Any) -> np.ndarray:
     """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype; a copy for a leaf (whose
     .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G)."""
@@ -227,3 +277,38 @@ def torch_keywords(op: str, given: dict) -> TypeError:
     hints = [f"PyTorch's {k}= is {_NUMPY_NAMES[k]}= here" for k in given if k in _NUMPY_NAMES]
     return TypeError(f"{op}: unexpected keyword argument {', '.join(map(repr, given))}" +
                      (f" ({', '.join(hints)}, numpy's names)" if hints else ""))
+
+
+_OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"
+
+
+def _spelled(name: str, write: str) -> property:
+    def fail(self: Any, *_: Any) -> None:  # (name= without obj= keeps Python from adding "Did you mean ...?")
+        raise AttributeError(f"'Tensor' object has no attribute {name!r}; for PyTorch's t.{name}(...) write {write}",
+                             name=name)
+    return property(fail, fail)
+
+
+class TorchSpellings:
+    """PyTorch's tensor methods that the tensor engine spells otherwise: reading one is an AttributeError that says
+    what to write; `t[i] = v` is a TypeError that says why there is none."""
+
+    __slots__ = ()
+    locals().update({name: _spelled(name, write) for names, write in [
+        (("view", "flatten", "squeeze"), "t.reshape(...) (t.reshape(-1) flattens)"), (("dim",), "t.ndim"),
+        (("unsqueeze",), "an index with None where the new axis goes, t[:, None]"), (("tolist",), "t.data.tolist()"),
+        (("numel",), "t.size, numpy's number of elements"), (("permute",), "t.transpose(*axes)"),
+        (("amax",), "t.max(axis=...)"), (("min", "amin"), "-(-t).max(axis=...)"),
+        (("argmax", "argmin"), "t.data.argmax(axis=...) (or argmin)"), (("requires_grad_",), "t.requires_grad = True"),
+        (("clone",), "t * 1 (in the graph) or Tensor(t.data.copy())"), (("sqrt",), "t ** 0.5"),
+        (("abs",), "t.relu() + (-t).relu()"), (("mm", "matmul"), "t @ u"), (("float",), _OUT.format("float32")),
+        (("add", "sub", "mul", "div"), "the operator (t + u, t - u, t * u, t / u)"),
+        (("double",), _OUT.format("float64")), (("half",), _OUT.format("float16")), (("long",), _OUT.format("int64")),
+        (("to", "cpu", "cuda"), "t itself (numpy, on the CPU); for another dtype Tensor(t.data, dtype=...)"),
+        (("zero_", "fill_", "copy_"), "t.data[...] = 0, a write into the array that backward does not track"),
+        (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)")] for name in names})
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        raise TypeError("'Tensor' object does not support item assignment: an op writing into a tensor (PyTorch's "
+                        "t[i] = v) is not in this engine's graph. Build the result from pieces (a mask: t * mask), or "
+                        "write into the array, t.data[i] = v, which backward does not track")

@@ -271,7 +271,7 @@ _TABLE = [
     Op("sum", quiet(lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims))),
        lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
     Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n",)),
-    Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0,)),
+    Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0, -1)),
     Op("reshape", lambda x, shape: (x.reshape(shape), x.shape), lambda shape, g, n: (g.reshape(shape),),
        ("dx = g.reshape(x.shape)",)),
     Op("transpose", lambda x, axes=None: (np.transpose(x, axes), axes),

@@ -24,8 +24,8 @@ from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
-from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, grad_value, index_of
-from .inputs import Size, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
+from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
+from .inputs import Size, TorchSpellings, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
 from .ops import OPS, Op, add_reduce, half, ones, quiet
 from .value import Value
 
@@ -200,7 +200,7 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
     return t
 
 
-class Tensor(_GraphNode):
+class Tensor(_GraphNode, TorchSpellings):
     """An n-dimensional array with reverse-mode autograd: `data` (the numpy array), `grad` (dL/d(self) or None),
     `requires_grad`, `grad_fn` (the graph node of the op that made it; None for a leaf). `t == t` is True (a graph
     node, kept in sets and dicts); `t == u`, `t == 0`, `t > 0` are a TypeError, not PyTorch's elementwise comparison.
@@ -264,9 +264,7 @@ class Tensor(_GraphNode):
     op = property(lambda self: self._op.name if self._op is not None else "",
                   doc='The name of the op that made this tensor ("" for data made by hand).')
 
-    grad = property(lambda self: (self.grad_fn or self)._grad,
-                    lambda self, value: setattr(self.grad_fn or self, "_grad", grad_value(value, self)),
-                    doc="dL/d(self): an array of its shape once backward reached it, or None (settable to either).")
+    grad = GRAD
     name = property(lambda self: (self.grad_fn or self)._name, lambda self, value: setattr(self.grad_fn or self,
                     "_name", value), doc="A label (`Module` sets a parameter's path, `layers.2.weight`).")
 
@@ -302,6 +300,8 @@ class Tensor(_GraphNode):
 
     def __float__(self) -> float:  # also what lets numpy read a list of one-element tensors
         return float(self._one("float"))
+
+    def __int__(self) -> int: return int(self._one("int"))  # toward 0, as PyTorch's int(t)
 
     def __format__(self, spec: str) -> str:  # f"{loss:.4f}": a 0-d tensor formats as its number, as in PyTorch
         return format(self.data.item(), spec) if spec and self.data.ndim == 0 else super().__format__(spec)
@@ -467,7 +467,7 @@ class Tensor(_GraphNode):
         return self._view(self._unary(OPS["transpose"], axes=perm))
 
     def __getitem__(self, index: Any) -> "Tensor":
-        index = index_of(index)
+        index = index_of(index, self.ndim)
         try:
             return self._view(self._unary(OPS["getitem"], index=index))
         except (IndexError, ValueError) as e:  # ValueError: a slice step of 0
@@ -540,30 +540,29 @@ class Tensor(_GraphNode):
                                "Create the parameters with requires_grad=True (nn layers do) and do not build it "
                                "inside no_grad().")
         seed = self._seed(grad)
-        order, held, outer, kept = autograd.topological_order(self), [], {}, []
-        for node in order:
-            if type(node) is Node:
-                if retain_grads:
-                    node.retain = True
-                if node.retain and node._grad is not None:  # a retained gradient adds up over passes (as PyTorch's)
-                    kept.append((node, node._grad))
-                node._grad = None
-            elif node._hooks or node._grad is not None:  # a leaf's hooks see this pass's gradient: the pass's sum,
-                if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
-                    outer[node], node._grad = (node._held, node._grad), None
-                node._held, node._grad = node._grad, None  # as in PyTorch, to which `gradient()` adds what it held
-                held.append(node)
-        try:
-            _backward(self.grad_fn or self, seed, order, retain_graph)
-            for node in [n for n in held if "_held" in vars(n)]:  # not done by hooks: the pass's sum plus what it held
-                node.gradient()
-        finally:  # after an error (a hook raised, say) the leaves not yet done keep what they held (as in PyTorch)
-            for node in held:
-                node._grad = vars(node).pop("_held", node._grad)
-            for node, g in kept:
-                node._grad = g if node._grad is None else np.asarray(g + node._grad)
-            for node, (h, g) in outer.items():  # the pass that ran this one goes on, holding this one's gradient too
-                node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
+        with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
+            order, held, outer, kept = autograd.topological_order(self), [], {}, []
+            for node in order:
+                if type(node) is Node:
+                    if retain_grads:
+                        node.retain = True
+                    if node.retain and node._grad is not None:  # a retained gradient adds up over passes (as PyTorch's)
+                        kept.append((node, node._grad))
+                    node._grad = None
+                elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
+                    if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
+                        outer[node], node._grad = (node._held, node._grad), None
+                    node._held, node._grad = node._grad, None  # `gradient()` adds what it held when the walk reaches it
+                    held.append(node)  # (as in PyTorch: an error before that leaves it as it was)
+            try:
+                _backward(self.grad_fn or self, seed, order, retain_graph)
+            finally:  # after an error (a hook raised, Ctrl-C) leaves not yet done keep what they held (as in PyTorch)
+                for node in held:
+                    node._grad = vars(node).pop("_held", node._grad)
+                for node, g in kept:
+                    node._grad = g if node._grad is None else np.asarray(g + node._grad)
+                for node, (h, g) in outer.items():  # the caller's pass goes on, holding this one's gradient too
+                    node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:

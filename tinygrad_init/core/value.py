@@ -51,6 +51,10 @@ def _number(x: object, op: str) -> float:
         raise TypeError(f"{op}: cannot combine a Value with a Tensor: the scalar engine (Value) and the tensor "
                         "engine (Tensor) do not mix. Use Tensors throughout, or Values throughout "
                         "(Value(t.item()) for a one-element tensor).")
+    if isinstance(x, np.ndarray) and x.dtype == object:  # numpy hands `values * v` and `v * values` to Value's op
+        raise TypeError(f"{op}: a Value and a numpy array (of Values): Value's op takes one number. Make the Value an "
+                        "array too, values * np.array(v), which numpy applies elementwise, or loop: [x * v for x in "
+                        "values]")
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if isinstance(x, Value)
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
@@ -269,14 +273,24 @@ class Value:
 
     def backward(self) -> None:
         """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
-        across calls, intermediate nodes are reset first."""
-        order = autograd.topological_order(self)
-        for node in order:
-            if node._a is not None or node.grad is None:  # a leaf's `p.grad = None` (PyTorch's habit) starts at 0
-                node.grad = 0.0
-        held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
-        autograd.backward(self, 1.0, order)
-        self.grad += held
+        across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
+        with autograd._PASSES:  # passes in two threads, which may share nodes, one after the other
+            order, leaves, grads = autograd.topological_order(self), [], []
+            for node in order:
+                if node._a is not None:
+                    node.grad = 0.0
+                else:  # a leaf's gradient, kept for a pass cut short; `p.grad = None` (PyTorch's habit) starts at 0
+                    node.grad = g = 0.0 if node.grad is None else node.grad
+                    leaves.append(node)
+                    grads.append(g)
+            held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
+            try:
+                autograd.backward(self, 1.0, order)
+            except BaseException:
+                for node, grad in zip(leaves, grads):
+                    node.grad = grad
+                raise
+            self.grad += held
 
     def zero_grad(self) -> None:
         """Set this node's gradient to 0.0."""

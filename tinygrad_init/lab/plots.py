@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_choice, check_int, check_real, check_type, format_number, quoted
+from ..utils import check_choice, check_int, check_real, check_type, format_number, not_installed, quoted
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -48,8 +48,11 @@ _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None, "
 
 def mpl() -> Any:
     """matplotlib with the submodules the figures use, imported on first use (`import tinygrad_init` does not)."""
-    for sub in ("axes", "collections", "colors", "figure", "lines", "patches", "style", "ticker"):
-        importlib.import_module(f"matplotlib.{sub}")  # a Figure made directly renders with Agg: no pyplot
+    try:
+        for sub in ("axes", "collections", "colors", "figure", "lines", "patches", "style", "ticker"):
+            importlib.import_module(f"matplotlib.{sub}")  # a Figure made directly renders with Agg: no pyplot
+    except ModuleNotFoundError as e:
+        raise not_installed(e) from None
     return sys.modules["matplotlib"]
 
 

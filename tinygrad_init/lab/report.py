@@ -23,8 +23,8 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int, check_type
-from .plots import WORD_COLORS, figure_bytes
+from ..utils import check_bool, check_int, check_type, not_installed
+from .plots import WORD_COLORS, figure_bytes, mpl
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
 
@@ -155,7 +155,11 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from tqdm import tqdm
+    try:
+        from tqdm import tqdm
+    except ModuleNotFoundError as e:
+        raise not_installed(e) from None
+    mpl()  # before minutes of experiments: the figures need matplotlib
 
     seed = check_int("build_report", "seed", seed, 0)
     quick, svg = check_bool("build_report", "quick", quick), check_bool("build_report", "svg", svg)

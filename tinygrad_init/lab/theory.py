@@ -294,7 +294,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
             raise ValueError(f"fixed_point: q passes 1e200 ({act.name}, sigma_w^2 = {wv:g}, sigma_b^2 = {bv:g}), where "
                              "the map's slope underflows; take sigma_w2 and sigma_b2 below 1e200")
         if abs(value - q) <= tol * max(value, q) * min(1.0, abs(1.0 - slope) + 1e-5) or value == q:  # q* = 0: q -> 0+
-            return FixedPoint(q, wv * (deriv if q else _integrals(act, 1e-300)[2]), it, slope)
+            return FixedPoint(q, wv * (deriv if q else _integrals(act, 5e-324)[2]), it, slope)
         # Newton's step, written so that it keeps F(q) at q0 = 1e300; where F'(q) >= 1 and F(q) > q, q* is above
         newton = (value - slope * q) / (1.0 - slope) if slope < 1.0 else -1.0
         q = newton if newton >= 0.0 else max(value, 2.0 * q) if value > q else value

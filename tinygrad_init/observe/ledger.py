@@ -218,7 +218,7 @@ class Ledger(Sequence):
         leaves = [n for n in order if not n.parents and n is not root]
         if root.scalar:
             seed, earlier = root.grad, {n: n.grad for n in leaves if n.grad != 0.0}
-        else:  # Tensor.backward sets a hooked leaf's gradient aside (`_held`) until its hooks have run
+        else:  # Tensor.backward sets a leaf's earlier gradient aside (`_held`) until the walk reaches it
             seed, self._held = GradStats.of(root.grad), {n: vars(n)["_held"] for n in leaves if "_held" in vars(n)}
             earlier = {n: g for n in leaves if (a := self._held.get(n, n.grad)) is not None
                        and (g := GradStats.of(a).norm) != 0.0}

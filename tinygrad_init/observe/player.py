@@ -13,23 +13,35 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ..core.autograd import topological_order
 from ..utils import check_int, check_type, quoted
 from .draw import PRECISION, ColorScale, draw, font_color, magnitude, to_svg
 from .ledger import Ledger, format_number, record  # format_number: the number text of draw's cells
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
 
-DEFAULT_MAX_STEPS = 5000
-"""A page with more steps than this is refused unless `max_steps` is raised."""
+DEFAULT_MAX_STEPS = 2000
+"""A page with more steps than this is refused unless `max_steps` is raised: Graphviz lays out a whole graph of
+2,000 steps in about 10 s, of 5,000 in one to six minutes (`max_nodes` draws only the nodes nearest the output)."""
 
 
-def _record(root: Any) -> Ledger:  # `root.backward()`, recorded
-    if not hasattr(root, "parents") or not hasattr(root, "backward"):
+def _check_steps(n: int, max_steps: int | None) -> None:
+    if max_steps is not None and n > check_int("player", "max_steps", max_steps, 0):
+        raise ValueError(f"player: this backward pass has {n:,} chain-rule steps, more than max_steps={max_steps:,}. "
+                         "Step through a smaller graph (fewer or narrower layers, or the tensor engine, whose steps "
+                         "are whole matrices), or raise max_steps and pass max_nodes=150 to draw only the nodes "
+                         "nearest the output (Graphviz takes minutes over thousands of nodes).")
+
+
+def _record(root: Any, max_steps: int | None) -> Ledger:  # `root.backward()`, recorded, if not too long (counted
+    if not hasattr(root, "parents") or not hasattr(root, "backward"):  # first: a refused pass adds no gradient)
         raise TypeError(f"player: expected a Ledger, a Value or a Tensor, got {type(root).__name__}")
     if not root.scalar and getattr(root, "data", None) is not None and root.data.size != 1:
         raise ValueError(f"player: the output has shape {root.shape}; backward starts from a scalar (dL/dL = 1). "
                          "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
                          "out.backward(grad)` and pass steps")
+    _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents),
+                 max_steps)
     with record() as steps:
         root.backward()
     return steps
@@ -93,7 +105,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     if getattr(options.get("module"), "collapse", None):  # a box would show its output's gradient from step 0 on
         raise ValueError("player: a collapsed trace draws a module as one box, which cannot follow the steps inside "
                          "it; pass the trace itself (module=tr), one cluster per module")
-    steps = source if isinstance(source, Ledger) else _record(source)
+    steps = source if isinstance(source, Ledger) else _record(source, max_steps)
     for key in ("show_grad", "grads"):
         if key in options:
             raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)")
@@ -101,10 +113,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {quoted(color_by_grad)}")
     ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
-    if max_steps is not None and len(pass_steps) > check_int("player", "max_steps", max_steps, 0):
-        raise ValueError(f"player: this backward pass has {len(pass_steps):,} chain-rule steps, more than max_steps="
-                         f"{max_steps:,}. Step through a smaller graph (fewer or narrower layers, or the tensor "
-                         "engine, whose steps are whole matrices), or raise max_steps (the page grows with the graph).")
+    _check_steps(len(pass_steps), max_steps)
     root, scalar, names = ps.root, ps.scalar, ps.names
     topo = {node: i for i, node in enumerate(ps.order)}  # the engine's walk, as draw() numbers the nodes
     mode = "std" if color_by_grad == "std" else "norm"

@@ -157,6 +157,24 @@ def test_matmul_batched_broadcasting(batch, n, k, m, seed):
     gradcheck(lambda x, w: x @ w, a, b, rng=seed)
 
 
+@pytest.mark.parametrize("sa,sb,dt", [((100, 1), (1, 16), np.float32), ((5, 3), (3, 4), np.float16),
+                                       ((0, 3), (3, 2), np.float64), ((3, 0), (0, 2), np.float32),
+                                       ((4, 3), (3, 2), np.int64), ((4, 3), (3, 2), (np.float32, np.float64))])
+def test_matmul_of_two_matrices_is_numpys_product_exactly(sa, sb, dt):
+    """Two matrices take np.dot (a fraction of @'s call overhead): the same numbers and dtype as @, also for an outer
+    product, empty sizes, float16, integers, mixed dtypes and transposed views, forward and backward."""
+    rng, (da, db) = np.random.default_rng(0), dt if isinstance(dt, tuple) else (dt, dt)
+    a, b = (rng.normal(size=sa) * 3).astype(da), (rng.normal(size=sb) * 3).astype(db)
+    for x, w in ((a, b), (np.ascontiguousarray(a.T).T, np.ascontiguousarray(b.T).T)):
+        out = Tensor(x, dtype=da) @ Tensor(w, dtype=db)
+        assert out.dtype == (x @ w).dtype and np.array_equal(out.data, x @ w)
+    if np.dtype(da).kind == "f":
+        x, w = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        g = rng.normal(size=(sa[0], sb[1])).astype((a @ b).dtype)
+        (x @ w).backward(g)
+        assert np.array_equal(x.grad, (g @ b.T).astype(da)) and np.array_equal(w.grad, (a.T @ g).astype(db))
+
+
 def test_matmul_with_a_numpy_operand():
     rng = np.random.default_rng(5)
     W = rng.normal(size=(3, 2))

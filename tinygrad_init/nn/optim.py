@@ -58,15 +58,18 @@ class SGD:
 
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""
-        lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        steps = [(i, p, p._grad, p.data) for i, p in enumerate(self.params) if p._grad is not None]
-        for i, p, g, data in steps:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
+        lr, mu, wd, stepped = self.lr, self.momentum, self.weight_decay, []
+        for i, p in enumerate(self.params):
+            if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
+                continue
+            data = p.data
             g = g + wd * data if wd else g
             if mu:
                 v = self._velocity[i]
                 g = self._velocity[i] = g.copy() if v is None else mu * v + g
             data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
-        changed_in_place(*[s[1] for s in steps])
+            stepped.append(p)
+        changed_in_place(*stepped)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""

@@ -462,12 +462,17 @@ def test_every_number_on_the_page_is_the_one_in_its_csv_and_every_figure_its_fil
         assert base64.b64decode(data) == (root / name).read_bytes(), name
 
 
+def _chromium():
+    """A headless Chromium, driven as the player's browser tests drive it."""
+    spec = importlib.util.spec_from_file_location("pb", Path(__file__).parents[1] / "observe/test_player_browser.py")
+    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
+    return module.Chromium(require_binary("chromium"))
+
+
 @pytest.mark.browser
 def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> None:
     # wide tables (measured / theory by layer, deeplearning.ai's 13 columns) pushed the page to 1,900 px
-    spec = importlib.util.spec_from_file_location("pb", Path(__file__).parents[1] / "observe/test_player_browser.py")
-    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
-    browser = module.Chromium(require_binary("chromium"))
+    browser = _chromium()
     try:
         browser.call("Network.enable", session=True)
         for width, height in ((1280, 720), (800, 720)):
@@ -491,9 +496,7 @@ def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> N
 def test_the_page_prints_without_cutting_a_table(two_reports) -> None:
     # a wide table scrolled in its box on screen and was cut at that box's edge on paper: printed on Letter (7.7 in,
     # 739 px, between Chromium's margins) the deeplearning.ai table lost 7 of its 13 columns, 1,872 px in 762
-    spec = importlib.util.spec_from_file_location("pb", Path(__file__).parents[1] / "observe/test_player_browser.py")
-    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
-    browser = module.Chromium(require_binary("chromium"))
+    browser = _chromium()
     try:
         browser.open(two_reports[0] / "report.html")
         browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)

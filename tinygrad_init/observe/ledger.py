@@ -351,10 +351,10 @@ class Ledger(Sequence):
         r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
         eq = "+=" if s.contribution_number > 1 or s.earlier_grad is not None else "="
         if isinstance(s, ScalarStep):
-            # At the root the local factor would read like the gradient itself (dL/dx): mark it as local.
-            local = f"∂{r}/∂{p} (local)" if s.node is ps.root else f"d{n}/d{p}"
-            text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {f(s.upstream)} × {f(s.local)} = {f(s.contribution)}"
-            now, earlier = f(s.grad_after), f(s.earlier_grad)
+            u, lo, c, now, earlier = map(f, (s.upstream, s.local, s.contribution, s.grad_after, s.earlier_grad))
+            local = f"∂{r}/∂{p} (local)" if s.node is ps.root else f"d{n}/d{p}"  # at the root: not read as dL/dx
+            text = (f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {u} × {lo} "  # "≈": shown factors, another product
+                    f"{'=' if (uv := f(float(u) * float(lo))) == c or float(uv) == float(c) else '≈'} {c}")
         else:
             shapes = [t.shape for t in s.node.parents]  # a matmul's gradient is summed over its broadcast batch axes
             summed = len(shapes) == 2 and (s.contribution.shape[:-2] != np.broadcast_shapes(*(t[:-2] for t in shapes))
@@ -383,9 +383,9 @@ class Ledger(Sequence):
         return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:
-        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; a
-        tensor step: rule, shapes, norms, gain), with `digits` significant digits (None: `repr`), at most
-        `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given."""
+        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`, `≈` where
+        the rounded factors multiply to another number; a tensor step: rule, shapes, norms, gain), with `digits`
+        significant digits (None: `repr`), at most `max_lines` lines, also printed to `file` (`sys.stdout`) if given."""
         out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:

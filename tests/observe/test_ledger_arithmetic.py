@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tinygrad_init import Value, ledger
-from tinygrad_init.ledger import format_number
+from tinygrad_init.ledger import format_number, path_products
 
 _LINE = re.compile(r"^d\S+/d\S+ \+?= d\S+/d\S+ × .*? = (\S+) × (\S+) ([=≈]) (\S+)(?:   \(.*\))?$")
 
@@ -60,6 +60,21 @@ def test_the_rounded_factors_of_a_line_multiply_to_its_product_or_it_says_approx
                 assert sign == "=" or digits is not None, line  # with every digit the product is exact
                 checked.add((digits, sign))
     assert {(6, "="), (6, "≈"), (1, "≈"), (None, "=")} <= checked
+
+
+def test_a_path_product_of_rounded_factors_says_approximately_where_they_multiply_to_another_number():
+    x, c = Value(0.54, label="x"), Value(0.54, label="c")
+    assert path_products((x * c) * c, x).explain(digits=1).splitlines()[1].endswith(":  0.5 × 0.5 ≈ 0.3")
+    signs = set()
+    for seed in range(40):
+        nodes, root = _graph(seed)
+        for digits in (None, 2, 4):
+            for line in path_products(root, nodes[0][0]).explain(digits=digits).splitlines()[1:-1]:
+                factors, sign, product = re.match(r"  .*?:  (.*) ([=≈]) (\S+)$", line).group(1, 2, 3)
+                shown = math.prod(map(float, factors.split(" × ")))
+                assert (sign == "=") == (float(format_number(shown, digits)) == float(product)), line
+                signs.add((digits, sign))
+    assert {(4, "="), (4, "≈"), (None, "=")} <= signs and (None, "≈") not in signs
 
 
 def test_each_printed_step_is_upstream_times_the_local_derivative_and_they_add_up_to_torchs_gradient():

@@ -469,11 +469,11 @@ class PathProducts(list):
             return Text(f"d{r}/d{x} = 0.0: no path leads from {self.root_name} to {self.node_name}")
         out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along the path:"]
         for p in self.paths[:max_paths]:
-            short = len(p.locals) <= m
+            short, fs, product = len(p.locals) <= m, [*map(f, p.locals or [1.0])], f(p.product)  # fs: as shown
             route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))
-            factors = " × ".join(map(f, p.locals or [1.0]) if short else cut([*map(f, p.locals)], head, tail)) + \
-                ("" if short else f"   ({len(p.locals)} factors)")
-            out.append(f"  {route}:  {factors} = {f(p.product)}")
+            factors = " × ".join(fs if short else cut(fs, head, tail)) + f"   ({len(p.locals)} factors)" * (not short)
+            same = not short or (q := f(math.prod(map(float, fs)))) == product or float(q) == float(product)
+            out.append(f"  {route}:  {factors} {'=' if same else '≈'} {product}")  # ≈: fs give another product
         out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
 

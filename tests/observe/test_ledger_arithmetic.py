@@ -8,6 +8,7 @@ import math
 import random
 import re
 
+import numpy as np
 import pytest
 
 from tinygrad_init import Value, ledger
@@ -98,3 +99,18 @@ def test_each_printed_step_is_upstream_times_the_local_derivative_and_they_add_u
             total[id(s.parent)] = total.get(id(s.parent), 0.0) + float(c)
             if s.contribution_number == s.contributions_expected:  # its last contribution: the sum is the gradient
                 assert total[id(s.parent)] == pytest.approx(grad[id(s.parent)], rel=1e-9, abs=1e-12), line
+
+
+def test_a_picture_says_where_an_edges_gradient_is_summed_over_the_broadcast_axes_as_the_ledger_does():
+    from tinygrad_init import Tensor, autograd, draw
+    rng = np.random.default_rng(0)
+    x, v = Tensor(rng.standard_normal((2, 4, 3)), name="x"), Tensor(rng.standard_normal(3), requires_grad=True, name="v")
+    w, b = (Tensor(rng.standard_normal(s), requires_grad=True, name=n) for s, n in (((3, 5), "w"), ((5,), "b")))
+    loss = (x @ w + b).tanh().mean() + (x @ v).sum()  # b (5,) gets a (2, 4, 5) rule; w and v over the batch of 2
+    with ledger.record() as steps:
+        loss.backward()
+    said = {s.parent_name for s in steps if "summed over the broadcast axes" in steps.line(s.index)}
+    order = autograd.topological_order(loss.grad_fn)
+    edges = re.findall(r'\tn(\d+) -> n\d+ \[label="([^"]*)"', draw.draw(loss, show_local=True).source)
+    drawn = {order[int(i)].name for i, label in edges if label.endswith(", summed over the broadcast axes")}
+    assert said == drawn == {"w", "b", "v"} and len(edges) == len(steps)  # the picture: "db = g" was all it said

@@ -14,7 +14,7 @@ from typing import Any, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from ..core import autograd
+from ..core import autograd, ops
 from ..utils import check_int, check_type, format_number as _format, moments, ratio, shape_text
 
 __all__ = ["record", "format_number", "as_ledger", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
@@ -356,13 +356,10 @@ class Ledger(Sequence):
             text = (f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {u} × {lo} "  # "≈": shown factors, another product
                     f"{'=' if (uv := f(float(u) * float(lo))) == c or float(uv) == float(c) else '≈'} {c}")
         else:
-            shapes = [t.shape for t in s.node.parents]  # a matmul's gradient is summed over its broadcast batch axes
-            summed = len(shapes) == 2 and (s.contribution.shape[:-2] != np.broadcast_shapes(*(t[:-2] for t in shapes))
-                                           if s.op == "matmul" else s.upstream.shape != s.contribution.shape)
             rhs = s.rule.split(" = ", 1)[-1]  # the rule's names of the node's inputs (x; a, b; x, W), bound to ours
             bound = "".join(f", {c} = {ps.names.get(t, '?')}" for c, t in zip((u.split()[0][1:] for u in s.node.rules),
                             s.node.parents) if re.search(rf"\b{c}\b", rhs))
-            text = (f"d{r}/d{p} {eq} {rhs}{', summed over the broadcast axes' * summed}   "
+            text = (f"d{r}/d{p} {eq} {rhs}{ops.summed_note(s.node, s.parent_index)}   "
                     f"[{s.op}: {s.rule}, g = d{r}/d{n}{' after its hooks' * (s.node in ps.hooked)}{bound}]   "
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
                     f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")

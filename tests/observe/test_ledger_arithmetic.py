@@ -114,3 +114,10 @@ def test_a_picture_says_where_an_edges_gradient_is_summed_over_the_broadcast_axe
     edges = re.findall(r'\tn(\d+) -> n\d+ \[label="([^"]*)"', draw.draw(loss, show_local=True).source)
     drawn = {order[int(i)].name for i, label in edges if label.endswith(", summed over the broadcast axes")}
     assert said == drawn == {"w", "b", "v"} and len(edges) == len(steps)  # the picture: "db = g" was all it said
+
+
+@pytest.mark.parametrize("x, digits, text", [(0.96, 1, "1"), (1.97, 1, "2"), (-9.96, 2, "-10"), (99.96, 3, "100"),
+                                             (0.998659, 1, "1"), (0.96, 2, "0.96"), (1.0, 1, "1.0"), (0.0996, 2, "0.1")])
+def test_a_number_rounded_up_to_a_power_of_ten_claims_no_digit_it_does_not_have(x, digits, text):
+    # "0.5 × 2 = 1.0" at digits=1 wrote 0.998659 with two digits beside 1.99732 with one
+    assert format_number(x, digits) == text

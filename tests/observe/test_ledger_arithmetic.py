@@ -104,8 +104,9 @@ def test_each_printed_step_is_upstream_times_the_local_derivative_and_they_add_u
 def test_a_picture_says_where_an_edges_gradient_is_summed_over_the_broadcast_axes_as_the_ledger_does():
     from tinygrad_init import Tensor, autograd, draw
     rng = np.random.default_rng(0)
-    x, v = Tensor(rng.standard_normal((2, 4, 3)), name="x"), Tensor(rng.standard_normal(3), requires_grad=True, name="v")
-    w, b = (Tensor(rng.standard_normal(s), requires_grad=True, name=n) for s, n in (((3, 5), "w"), ((5,), "b")))
+    x = Tensor(rng.standard_normal((2, 4, 3)), name="x")
+    w, b, v = (Tensor(rng.standard_normal(s), requires_grad=True, name=n) for s, n in (((3, 5), "w"), ((5,), "b"),
+                                                                                       ((3,), "v")))
     loss = (x @ w + b).tanh().mean() + (x @ v).sum()  # b (5,) gets a (2, 4, 5) rule; w and v over the batch of 2
     with ledger.record() as steps:
         loss.backward()
@@ -117,7 +118,8 @@ def test_a_picture_says_where_an_edges_gradient_is_summed_over_the_broadcast_axe
 
 
 @pytest.mark.parametrize("x, digits, text", [(0.96, 1, "1"), (1.97, 1, "2"), (-9.96, 2, "-10"), (99.96, 3, "100"),
-                                             (0.998659, 1, "1"), (0.96, 2, "0.96"), (1.0, 1, "1.0"), (0.0996, 2, "0.1")])
+                                             (0.998659, 1, "1"), (0.96, 2, "0.96"), (1.0, 1, "1.0"),
+                                             (0.0996, 2, "0.1")])
 def test_a_number_rounded_up_to_a_power_of_ten_claims_no_digit_it_does_not_have(x, digits, text):
     # "0.5 × 2 = 1.0" at digits=1 wrote 0.998659 with two digits beside 1.99732 with one
     assert format_number(x, digits) == text

@@ -177,7 +177,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         return ("0.0" if point else "0") if v == 0.0 else repr(v)
     digits = max(check_int("format_number", "digits", digits), 1)
     if 1e-3 <= abs(v) < 1e4:
-        exponent = math.floor(math.log10(abs(v)))
+        exponent = math.floor(math.log10(abs(float(f"{v:.{digits - 1}e}"))))  # of v rounded: 0.96 at 1 digit is 1
         decimals = max(digits - 1 - exponent, 0)
         text = f"{v:.{decimals}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text

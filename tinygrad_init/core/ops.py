@@ -22,7 +22,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["Op", "OPS", "add_reduce", "ones", "broadcast_to", "stable_sigmoid", "quiet", "half"]
+__all__ = ["Op", "OPS", "add_reduce", "ones", "broadcast_to", "stable_sigmoid", "quiet", "half", "summed_note"]
 
 #: Runs a function with numpy's floating-point warnings off: overflow, x/0, log 0 and 0 * inf give inf and nan as
 #: IEEE 754 says and PyTorch gives them, without numpy's RuntimeWarning from inside an op (a decorator, reentrant).
@@ -287,3 +287,12 @@ _TABLE = [
 
 #: Every op by name (the ledger and the pictures look rules up here).
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}
+
+
+def summed_note(node: Any, j: int) -> str:
+    """`", summed over the broadcast axes"` where the rule of a node's input `j` gives a larger array than that input,
+    which the engine sums back to its shape (a bias's gradient over the batch, a matmul's over its batch axes), else
+    `""`: the words after the rule in the ledger's lines and on the pictures' edges."""
+    s = [tuple(t.shape) for t in node.parents]
+    return ", summed over the broadcast axes" * (len(s) == 2 and (
+        s[j][:-2] != np.broadcast_shapes(s[0][:-2], s[1][:-2]) if node.op == "matmul" else tuple(node.shape) != s[j]))

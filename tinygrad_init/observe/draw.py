@@ -20,7 +20,7 @@ import graphviz
 import numpy as np
 
 from .. import nn
-from ..core import autograd
+from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, shape_text, quoted
@@ -398,7 +398,7 @@ class _Scene:
                             continue
                         seen.add((tail, head))
                     elif j < len(rules) and (self.scalar or p.requires_grad):  # a gradient flows back
-                        attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j])
+                        attrs["label"] = _esc("×" + _num(rules[j]) if self.scalar else rules[j] + ops.summed_note(n, j))
                     if (n, p, j) in self.marked_edges:
                         attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)
                     edges.append((tail, head, attrs))

@@ -14,7 +14,7 @@ from typing import Any, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from ..core import autograd
+from ..core import autograd, ops
 from ..utils import check_int, check_type, format_number as _format, moments, ratio, shape_text
 
 __all__ = ["record", "format_number", "as_ledger", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
@@ -351,18 +351,15 @@ class Ledger(Sequence):
         r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
         eq = "+=" if s.contribution_number > 1 or s.earlier_grad is not None else "="
         if isinstance(s, ScalarStep):
-            # At the root the local factor would read like the gradient itself (dL/dx): mark it as local.
-            local = f"∂{r}/∂{p} (local)" if s.node is ps.root else f"d{n}/d{p}"
-            text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {f(s.upstream)} × {f(s.local)} = {f(s.contribution)}"
-            now, earlier = f(s.grad_after), f(s.earlier_grad)
+            u, lo, c, now, earlier = map(f, (s.upstream, s.local, s.contribution, s.grad_after, s.earlier_grad))
+            local = f"∂{r}/∂{p} (local)" if s.node is ps.root else f"d{n}/d{p}"  # at the root: not read as dL/dx
+            text = (f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {u} × {lo} "  # "≈": shown factors, another product
+                    f"{'=' if (uv := f(float(u) * float(lo))) == c or float(uv) == float(c) else '≈'} {c}")
         else:
-            shapes = [t.shape for t in s.node.parents]  # a matmul's gradient is summed over its broadcast batch axes
-            summed = len(shapes) == 2 and (s.contribution.shape[:-2] != np.broadcast_shapes(*(t[:-2] for t in shapes))
-                                           if s.op == "matmul" else s.upstream.shape != s.contribution.shape)
             rhs = s.rule.split(" = ", 1)[-1]  # the rule's names of the node's inputs (x; a, b; x, W), bound to ours
             bound = "".join(f", {c} = {ps.names.get(t, '?')}" for c, t in zip((u.split()[0][1:] for u in s.node.rules),
                             s.node.parents) if re.search(rf"\b{c}\b", rhs))
-            text = (f"d{r}/d{p} {eq} {rhs}{', summed over the broadcast axes' * summed}   "
+            text = (f"d{r}/d{p} {eq} {rhs}{ops.summed_note(s.node, s.parent_index)}   "
                     f"[{s.op}: {s.rule}, g = d{r}/d{n}{' after its hooks' * (s.node in ps.hooked)}{bound}]   "
                     f"{shape_text(s.upstream.shape)} -> {shape_text(s.grad_after.shape)}, |g| = {f(s.upstream.norm)}, "
                     f"|contribution| = {f(s.contribution.norm)}, gain {f(s.gain)}")
@@ -383,9 +380,9 @@ class Ledger(Sequence):
         return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:
-        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`; a
-        tensor step: rule, shapes, norms, gain), with `digits` significant digits (None: `repr`), at most
-        `max_lines` lines, also printed to `file` (e.g. `sys.stdout`) if given."""
+        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`, `≈` where
+        the rounded factors multiply to another number; a tensor step: rule, shapes, norms, gain), with `digits`
+        significant digits (None: `repr`), at most `max_lines` lines, also printed to `file` (`sys.stdout`) if given."""
         out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:
@@ -469,11 +466,11 @@ class PathProducts(list):
             return Text(f"d{r}/d{x} = 0.0: no path leads from {self.root_name} to {self.node_name}")
         out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along the path:"]
         for p in self.paths[:max_paths]:
-            short = len(p.locals) <= m
+            short, fs, product = len(p.locals) <= m, [*map(f, p.locals or [1.0])], f(p.product)  # fs: as shown
             route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))
-            factors = " × ".join(map(f, p.locals or [1.0]) if short else cut([*map(f, p.locals)], head, tail)) + \
-                ("" if short else f"   ({len(p.locals)} factors)")
-            out.append(f"  {route}:  {factors} = {f(p.product)}")
+            factors = " × ".join(fs if short else cut(fs, head, tail)) + f"   ({len(p.locals)} factors)" * (not short)
+            same = not short or (q := f(math.prod(map(float, fs)))) == product or float(q) == float(product)
+            out.append(f"  {route}:  {factors} {'=' if same else '≈'} {product}")  # ≈: fs give another product
         out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
 

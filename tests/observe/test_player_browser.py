@@ -673,3 +673,20 @@ def test_a_phone_a_projector_and_a_4k_screen_show_the_whole_player_without_scrol
     assert page["size"][0] == width and (page["size"][1] == height or width < 600), page  # a phone may scroll down
     assert all(0 <= b[0] and b[2] <= width and 0 <= b[1] and b[3] <= height for b in page["buttons"]), page
     assert page["frame"][3] - page["frame"][1] >= 100, page  # room for the graph
+
+
+def test_the_space_bar_steps_after_the_slider_or_a_node_was_clicked(browser, neuron_player):
+    # a dragged slider keeps the focus, and the space bar, left to the slider (which has no use for it), did
+    # nothing: the lecturer's next press after scrubbing was lost
+    path, steps = neuron_player
+    browser.open(path)
+    n = len(steps)
+    browser.click("#slider")  # the middle of the slider: the middle step
+    k = int(browser.js("document.getElementById('slider').value"))
+    assert browser.js("document.activeElement.id") == "slider" and 0 < k < n
+    assert [_press(browser, " ", 32), _press(browser, " ", 32, shift=True), _press(browser, "ArrowRight", 39)] == [
+        f"step {j} / {n}" for j in (k + 1, k, k + 1)]
+    browser.click("#node_n0")  # a node of the graph: the player takes the keys
+    assert [_press(browser, " ", 32), _press(browser, "Home", 36)] == [f"step {k + 2} / {n}", f"step 0 / {n}"]
+    assert browser.js("document.getElementById('line').textContent") == steps.seed_line()
+    assert browser.errors() == []

@@ -690,3 +690,26 @@ def test_the_space_bar_steps_after_the_slider_or_a_node_was_clicked(browser, neu
     assert [_press(browser, " ", 32), _press(browser, "Home", 36)] == [f"step {k + 2} / {n}", f"step 0 / {n}"]
     assert browser.js("document.getElementById('line').textContent") == steps.seed_line()
     assert browser.errors() == []
+
+
+def test_a_notebook_output_shown_later_or_narrowed_shows_the_whole_graph(browser, tmp_path):
+    # the graph was placed once, when the script ran, and again only on a window resize: in an output hidden at
+    # that moment (collapsed, a background tab) it was drawn at scale 0 and stayed invisible once shown; an output
+    # narrowed from 1200 to 500 px (a side panel opened) kept the graph 1208 px wide, its right part cut off
+    require_binary("dot")
+    pages = [player.player_html((Value(2.0, label="a") * Value(-3.0, label="b") + 10.0).tanh())]
+    page = NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/")).replace("HEAD", "false")
+    path = tmp_path / "hidden.html"
+    path.write_text(page.replace('<div class="output"></div><div class="output"></div>',
+                                 '<div class="output" style="display: none; width: 1200px"></div>'), encoding="utf-8")
+    browser.events.clear()
+    browser.open(path)
+    fits = """(function () { var f = document.getElementById('frame').getBoundingClientRect(),
+      s = document.querySelector('#frame svg').getBoundingClientRect();
+      return [s.width > 0.5 * f.width || s.height > 0.5 * f.height, s.left >= f.left - 1 && s.right <= f.right + 1
+              && s.top >= f.top - 1 && s.bottom <= f.bottom + 1]; })()"""
+    for style in ("display: block", "width: 500px"):
+        browser.js(f"document.querySelector('.output').style.cssText += '; {style}'")
+        time.sleep(0.2)  # a frame or two
+        assert browser.js(fits) == [True, True], style
+    assert browser.errors() == []

@@ -81,7 +81,7 @@
   svg.style.height = full[3] + "px";
   const g0 = svg.querySelector("g.graph");
   const M = g0 && g0.transform.baseVal.numberOfItems ? g0.transform.baseVal.consolidate().matrix : null;
-  let zoom = 1.5, mode = "fit";
+  let zoom = 1.5, mode = "";  // "fit", "follow", or "" until the frame is first seen
   function box(e) {  // the element's box in the SVG's units
     const b = e.getBBox(), a = M ? M.a : 1, d = M ? M.d : 1, ex = M ? M.e : 0, fy = M ? M.f : 0;
     return [a * b.x + ex, d * b.y + fy, a * b.width, d * b.height];
@@ -92,6 +92,8 @@
   }
   const fitScale = () => Math.min(frame.clientWidth / full[2], frame.clientHeight / full[3]);
   function setView() {
+    if (!frame.clientWidth) return;  // hidden (a collapsed notebook output): placed when it is shown
+    if (!mode) mode = fitScale() >= 0.45 ? "fit" : "follow";
     viewBtn.textContent = mode === "fit" ? "follow the step" : "whole graph";
     if (mode === "fit" || !marked.length) {
       place(fitScale(), full[0] + full[2] / 2, full[1] + full[3] / 2);
@@ -158,8 +160,7 @@
     else if (e.key === "+" || e.key === "=") zoomBy(1.25);
     else if (e.key === "-") zoomBy(0.8);
   });
-  window.addEventListener("resize", setView);
-  mode = fitScale() >= 0.45 ? "fit" : "follow";
+  new ResizeObserver(() => setView()).observe(frame);  // the window, or only the notebook's column, resized
   const start = root.parentElement === document.body ? parseInt(location.hash.slice(1), 10) : 0;
   go(isNaN(start) ? 0 : start);
   root.setAttribute("data-ready", "1");

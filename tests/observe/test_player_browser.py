@@ -713,3 +713,21 @@ def test_a_notebook_output_shown_later_or_narrowed_shows_the_whole_graph(browser
         time.sleep(0.2)  # a frame or two
         assert browser.js(fits) == [True, True], style
     assert browser.errors() == []
+
+
+def test_the_address_opens_a_step_and_a_step_typed_into_it_later_is_shown(browser, neuron_player):
+    # the step in the address (#k) was read once, when the page loaded: #1 typed into the address bar of the open
+    # page (or a link to a step within it) changed the address and left the player at step 3
+    path, steps = neuron_player
+    n = len(steps)
+    browser.call("Page.navigate", {"url": "about:blank"}, session=True)
+    browser.wait_event("Page.loadEventFired")
+    browser.call("Page.navigate", {"url": path.resolve().as_uri() + "#3"}, session=True)  # straight at step 3
+    browser.wait_event("Page.loadEventFired")
+    read = "[document.getElementById('counter').textContent, document.getElementById('line').textContent]"
+    assert browser.js(read) == [f"step 3 / {n}", steps.line(2)]
+    for hash_, k in (("#1", 1), ("#99", n), ("#nothing", n), ("#0", 0)):
+        browser.js(f"location.hash = '{hash_}'")
+        time.sleep(0.1)
+        assert browser.js(read) == [f"step {k} / {n}", steps.line(k - 1) if k else steps.seed_line()], hash_
+    assert browser.errors() == []

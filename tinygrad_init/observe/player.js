@@ -111,6 +111,7 @@
 
   // ------------------------------------------------------------ moving
   let cur = 0, addressTimer = 0;
+  const own = root.parentElement === document.body;  // the page is this player: the address holds the step
   function go(target) {
     const k = Math.max(0, Math.min(N, Math.round(target)));
     const changed = new Set();
@@ -129,7 +130,7 @@
     const li = items[k];
     list.scrollTop = Math.max(0, li.offsetTop - list.clientHeight + li.offsetHeight + 8);
     setView();
-    if (root.parentElement !== document.body) return;  // the address is the page's, not a notebook's
+    if (!own) return;  // the address is the page's, not a notebook's
     clearTimeout(addressTimer);  // written once the steps pause: browsers throttle frequent writes
     addressTimer = setTimeout(() => {
       try { history.replaceState(null, "", "#" + cur); } catch (e) { /* not allowed for this page: fine */ }
@@ -161,7 +162,8 @@
     else if (e.key === "-") zoomBy(0.8);
   });
   new ResizeObserver(() => setView()).observe(frame);  // the window, or only the notebook's column, resized
-  const start = root.parentElement === document.body ? parseInt(location.hash.slice(1), 10) : 0;
-  go(isNaN(start) ? 0 : start);
+  const fromAddress = () => { const k = parseInt(location.hash.slice(1), 10); go(isNaN(k) ? cur : k); };
+  if (own) window.addEventListener("hashchange", fromAddress);  // #12 typed into the address bar of the open page
+  if (own) fromAddress(); else go(0);
   root.setAttribute("data-ready", "1");
 })();

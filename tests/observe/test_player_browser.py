@@ -731,3 +731,24 @@ def test_the_address_opens_a_step_and_a_step_typed_into_it_later_is_shown(browse
         time.sleep(0.1)
         assert browser.js(read) == [f"step {k} / {n}", steps.line(k - 1) if k else steps.seed_line()], hash_
     assert browser.errors() == []
+
+
+def test_a_projector_zoomed_to_200_percent_gives_the_graph_most_of_the_height(browser, neuron_player):
+    # 1920 x 1080 at 200 % is a 960 x 540 window: the footer stacked the ledger lines over the legend, 241 px, and
+    # left the graph 174 px (32 %) at the last step (a 2-4-1 MLP's: 154 px, following a step drew its text 4.8 px)
+    path, steps = neuron_player
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": 960, "height": 540, "deviceScaleFactor": 2,
+                                                        "mobile": False}, session=True)
+    try:
+        browser.open(path)
+        browser.key("End", 35)
+        box = browser.js("""(function () { var r = function (s) { var b = document.querySelector(s)
+            .getBoundingClientRect(); return [b.top, b.bottom]; }, f = document.querySelector('footer');
+            return {frame: r('#frame'), footer: r('footer'), lines: r('#lines'), legend: r('#legend'),
+                    scrolls: getComputedStyle(f).overflowY, page: document.documentElement.scrollWidth}; })()""")
+    finally:
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1,
+                                                            "mobile": False}, session=True)
+    assert box["frame"][1] - box["frame"][0] >= 0.4 * 540 and box["frame"][1] <= box["footer"][0], box
+    assert box["lines"][1] - box["lines"][0] >= 100 and box["page"] == 960, box  # the lines as before
+    assert box["legend"][0] < 540 and box["scrolls"] == "auto", box  # the legend below them, scrolled to

@@ -752,3 +752,18 @@ def test_a_projector_zoomed_to_200_percent_gives_the_graph_most_of_the_height(br
     assert box["frame"][1] - box["frame"][0] >= 0.4 * 540 and box["frame"][1] <= box["footer"][0], box
     assert box["lines"][1] - box["lines"][0] >= 100 and box["page"] == 960, box  # the lines as before
     assert box["legend"][0] < 540 and box["scrolls"] == "auto", box  # the legend below them, scrolled to
+
+
+def test_printing_a_step_prints_every_line_up_to_it_and_the_legend(browser, tmp_path):
+    # on paper the ledger lines kept their scrolled box (22 % of the page): of the 25 lines (877 px) up to the last
+    # step of a 24-step pass, 231 px were printed, the derivation leading to them cut off
+    _open_chain(browser, tmp_path / "print.html", 1.0, 1.5, 24)
+    browser.key("End", 35)
+    browser.js("""window.printed = []; matchMedia('print').addListener(function (m) { if (!m.matches) return;
+      window.printed.push(['lines', 'legend', 'footer'].map(function (s) { var e = document.querySelector('#' + s +
+        ', ' + s); return [s, e.clientHeight, e.scrollHeight, getComputedStyle(e).overflowY]; })); });""")
+    browser.call("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69}, session=True)  # A4
+    (printed,) = browser.js("window.printed")
+    for name, shown, needed, overflow in printed:
+        assert shown >= needed or overflow == "visible", printed
+    assert browser.errors() == []

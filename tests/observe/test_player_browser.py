@@ -767,3 +767,24 @@ def test_printing_a_step_prints_every_line_up_to_it_and_the_legend(browser, tmp_
     for name, shown, needed, overflow in printed:
         assert shown >= needed or overflow == "visible", printed
     assert browser.errors() == []
+
+
+def test_a_notebook_page_scrolls_with_its_keys_until_a_player_is_clicked(browser, tmp_path):
+    # in a notebook exported to HTML, the first player took every key pressed on the page: PageDown, space and the
+    # arrows stepped it (0 -> 1) and the page, 3,000 px tall, never scrolled
+    require_binary("dot")
+    pages = [player.player_html((Value(2.0, label="a") * Value(-3.0, label="b")).tanh())]
+    page = NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/")).replace("HEAD", "false")
+    path = tmp_path / "notebook.html"
+    path.write_text(page.replace("<p>", "<p style='height: 3000px'>"), encoding="utf-8")
+    browser.events.clear()
+    browser.open(path)
+    read = "[Math.round(scrollY), document.getElementById('counter').textContent]"
+    n = browser.js("+document.getElementById('slider').max")
+    _press(browser, "PageDown", 34)
+    time.sleep(0.3)  # a smooth scroll
+    y, counter = browser.js(read)
+    assert y > 0 and counter == f"step 0 / {n}"
+    browser.js("document.getElementById('line').scrollIntoView()")
+    browser.click("#line")  # the player takes the keys
+    assert _press(browser, "PageDown", 34) == f"step 1 / {n}" and browser.errors() == []

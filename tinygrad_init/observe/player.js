@@ -15,7 +15,6 @@
   const $ = (id) => root.querySelector("#" + id);
   const D = JSON.parse($("player-data").textContent);
   const N = D.n;
-  const first = document.querySelector("[data-steps]") === root;  // takes the keys typed on the page itself
   const frame = $("frame"), svg = frame.querySelector("svg"), slider = $("slider"), counter = $("counter");
   const lineBox = $("line"), list = $("lines"), items = list.children;
   const prevBtn = $("prev"), nextBtn = $("next"), viewBtn = $("view");
@@ -111,7 +110,7 @@
 
   // ------------------------------------------------------------ moving
   let cur = 0, addressTimer = 0;
-  const own = root.parentElement === document.body;  // the page is this player: the address holds the step
+  const own = root.parentElement === document.body;  // the page is this player: the address and keys are its
   function go(target) {
     const k = Math.max(0, Math.min(N, Math.round(target)));
     const changed = new Set();
@@ -151,7 +150,7 @@
   });
   document.addEventListener("keydown", (e) => {
     const page = e.target === document.body || e.target === document.documentElement;
-    if (e.ctrlKey || e.altKey || e.metaKey || !(root.contains(e.target) || page && first)) return;
+    if (e.ctrlKey || e.altKey || e.metaKey || !(root.contains(e.target) || page && own)) return;
     if (e.key === " " && e.target.closest && e.target.closest("button")) return;  // the button's own
     const by = e.shiftKey ? 10 : 1, back = e.shiftKey ? cur - 1 : cur + 1;  // a clicker sends PageDown / PageUp
     const k = {ArrowRight: cur + by, ArrowLeft: cur - by, PageDown: cur + 1, PageUp: cur - 1, " ": back,

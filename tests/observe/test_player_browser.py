@@ -634,13 +634,15 @@ def test_jumping_through_a_long_pass_takes_no_seconds(browser, tmp_path):
 
 def test_a_player_in_a_notebook_leaves_the_notebooks_own_styles_alone(browser, tmp_path):
     # the page's style sheet set body, button, h1, header and footer everywhere: shown in a notebook, it gave the
-    # notebook a white background, no margin and its own big buttons
+    # notebook a white background, no margin and its own big buttons; and its rules for #line, #legend, #frame...
+    # styled the notebook's own elements of those ids (a heading "Legend" is id="legend" in mkdocs and MyST)
     require_binary("dot")
-    host = NOTEBOOK.replace("<p>", "<header><h1>My notebook</h1><button id='run'>Run</button></header><p>")
+    host = NOTEBOOK.replace("<p>", "<header><h1>My notebook</h1><button id='run'>Run</button></header><h2 id="
+                            "'legend'>Legend</h2><p id='line'>a line</p><div id='frame'>a frame</div><p>")
     host = host.replace("<body>", "<body style='background: rgb(30, 30, 30); color: rgb(220, 220, 220)'>")
     styles = """(function () { var keep = ['background-color', 'color', 'font-family', 'font-size', 'margin-top',
-      'padding-left', 'border-top-left-radius', 'box-sizing'], out = {};
-      ['body', '#run', 'body > header', 'body > header > h1'].forEach(function (s) {
+      'padding-left', 'border-top-left-radius', 'box-sizing', 'max-width', 'overflow-x', 'position'], out = {};
+      ['body', '#run', 'body > header', 'body > header > h1', 'h2#legend', 'p#line', 'div#frame'].forEach(function (s) {
         var c = getComputedStyle(document.querySelector(s));
         out[s] = keep.map(function (p) { return c.getPropertyValue(p); }); });
       return out; })()"""

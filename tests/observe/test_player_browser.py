@@ -508,7 +508,7 @@ def test_keyboard_focus_stays_on_next_and_prev_at_the_ends(browser, neuron_playe
         assert browser.js(focus) == ["next", "solid", "true" if k >= n else "false", f"step {min(k, n)} / {n}"], k
     browser.key("Tab", 9)
     browser.key("Home", 36)
-    assert browser.js(focus)[:3] == ["end", "solid", None]
+    assert browser.js(focus)[:3] == ["end", "solid", "false"]
     browser.js("document.getElementById('prev').focus()")
     assert browser.js(focus)[:3] == ["prev", "solid", "true"]  # at step 0: focusable, said to be unavailable
     browser.click("#prev")
@@ -790,3 +790,22 @@ def test_a_notebook_page_scrolls_with_its_keys_until_a_player_is_clicked(browser
     browser.js("document.getElementById('line').scrollIntoView()")
     browser.click("#line")  # the player takes the keys
     assert _press(browser, "PageDown", 34) == f"step 1 / {n}" and browser.errors() == []
+
+
+def test_at_the_first_and_the_last_step_the_buttons_that_would_go_nowhere_say_so(browser, neuron_player):
+    # prev and next were greyed out (aria-disabled) at the ends, but first and last never: at step 0 the projected
+    # "first" button looked as live as "last"
+    path, steps = neuron_player
+    browser.open(path)
+    read = "['home', 'prev', 'next', 'end'].map(function (id) { return document.getElementById(id)" \
+           ".getAttribute('aria-disabled'); }).concat(document.getElementById('counter').textContent)"
+    n = len(steps)
+    assert browser.js(read) == ["true", "true", "false", "false", f"step 0 / {n}"]
+    browser.click("#home")  # nothing before the first step
+    assert browser.js(read) == ["true", "true", "false", "false", f"step 0 / {n}"]
+    browser.key("ArrowRight", 39)
+    assert browser.js(read) == ["false", "false", "false", "false", f"step 1 / {n}"]
+    browser.click("#end")
+    browser.click("#next")  # nor after the last
+    assert browser.js(read) == ["false", "false", "true", "true", f"step {n} / {n}"]
+    assert browser.errors() == []

@@ -17,7 +17,7 @@
   const N = D.n;
   const frame = $("frame"), svg = frame.querySelector("svg"), slider = $("slider"), counter = $("counter");
   const lineBox = $("line"), list = $("lines"), items = list.children;
-  const prevBtn = $("prev"), nextBtn = $("next"), viewBtn = $("view");
+  const ends = [[$("home"), 0], [$("prev"), 0], [$("next"), N], [$("end"), N]], viewBtn = $("view");
   const GRAD = /^(grad|\|grad\|) /;
   const SHAPES = ["polygon", "ellipse", "path"];
   const cache = new Map();
@@ -124,8 +124,7 @@
     lineBox.textContent = items[k].textContent;
     counter.textContent = `step ${k} / ${N}`;
     slider.value = String(k);
-    prevBtn.setAttribute("aria-disabled", k === 0);  // not disabled: a disabled button would drop the focus
-    nextBtn.setAttribute("aria-disabled", k === N);
+    ends.forEach(([b, end]) => b.setAttribute("aria-disabled", k === end));  // not disabled: that drops the focus
     const li = items[k];
     list.scrollTop = Math.max(0, li.offsetTop - list.clientHeight + li.offsetHeight + 8);
     setView();

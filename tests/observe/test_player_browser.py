@@ -553,6 +553,21 @@ def test_text_has_aa_contrast_at_every_step(browser, neuron_player):
         browser.key("ArrowRight", 39)
 
 
+def test_in_a_dark_notebook_the_buttons_keep_their_text(browser, tmp_path):
+    # a host page in a dark colour scheme (color-scheme: dark, as dark notebook and docs themes set it) gave the
+    # player's white buttons the scheme's white text: contrast 1.0, the buttons read as blank boxes
+    require_binary("dot")
+    pages = [player.player_html((Value(2.0, label="a") * Value(-3.0, label="b")).tanh())]
+    page = NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/")).replace("HEAD", "false")
+    path = tmp_path / "dark.html"
+    path.write_text(page.replace("<body>", "<body style='color-scheme: dark; background: #111; color: #ddd'>"),
+                    encoding="utf-8")
+    browser.open(path)
+    browser.key("End", 35)
+    low = [(what, round(r, 2)) for what, r in browser.js(CONTRAST) if r < 4.5]
+    assert low == [] and browser.js("document.querySelectorAll('#player button').length") >= 6
+
+
 NOTEBOOK = """<!DOCTYPE html><html><body><p>two cells' outputs</p><div class="output"></div><div class="output"></div>
 <script>
 document.querySelectorAll('.output').forEach(function (out, i) {  // as a notebook shows an HTML output

@@ -824,3 +824,24 @@ def test_at_the_first_and_the_last_step_the_buttons_that_would_go_nowhere_say_so
     browser.click("#next")  # nor after the last
     assert browser.js(read) == ["false", "false", "true", "true", f"step {n} / {n}"]
     assert browser.errors() == []
+
+
+def test_after_a_mouse_click_on_any_button_the_space_bar_steps(browser, neuron_player):
+    # a clicked button kept the focus and took the space bar: after clicking "follow the step" each press of space
+    # flipped the view back and forth and never stepped; after clicking "first" it went to step 0 again
+    path, steps = neuron_player
+    browser.open(path)
+    n, view = len(steps), "document.getElementById('view').textContent"
+    browser.click("#view")
+    shown = browser.js(view)
+    assert [_press(browser, " ", 32), _press(browser, " ", 32), browser.js(view)] == [
+        f"step 1 / {n}", f"step 2 / {n}", shown]
+    browser.click("#home")
+    assert _press(browser, " ", 32) == f"step 1 / {n}"
+    browser.click("#zoom-in")
+    assert _press(browser, " ", 32) == f"step 2 / {n}"
+    browser.js("document.getElementById('view').focus()")  # reached from the keyboard, a button keeps its space
+    before = browser.js(view)
+    assert _press(browser, " ", 32) == f"step 2 / {n}" and browser.js(view) != before
+    assert browser.js("document.activeElement.id") == "view"
+    assert browser.errors() == []

@@ -141,7 +141,10 @@
   function zoomBy(f) { zoom *= f; mode = "follow"; setView(); }
   const clicks = {prev: () => go(cur - 1), next: () => go(cur + 1), home: () => go(0), end: () => go(N),
                   view: toggleView, "zoom-in": () => zoomBy(1.25), "zoom-out": () => zoomBy(0.8)};
-  Object.entries(clicks).forEach(([id, f]) => $(id).addEventListener("click", f));
+  Object.entries(clicks).forEach(([id, f]) => $(id).addEventListener("click", (e) => {
+    f();
+    if (e.detail) root.focus({preventScroll: true});  // after a mouse click the space bar steps, as before it
+  }));
   slider.addEventListener("input", () => go(+slider.value));
   list.addEventListener("click", (e) => {
     const li = e.target.closest ? e.target.closest("li") : null;

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tinygrad_init import exercises
-from tinygrad_init.exercises import grader
+from tinygrad_init.exercises import catalog, grader
 
 from tests.exercises.test_grader import write
 
@@ -135,3 +135,26 @@ def test_starting_again_in_python_says_what_exists_and_what_to_do(tmp_path):
         exercises.start(str(tmp_path), ["ex01", "ex02"])
     assert exc.value.files == ["ex01_mul_backward.py"]
     assert not (tmp_path / "ex02_pow_backward.py").exists()
+
+
+IN_PLACE = {"softmax_ce_backward": "import numpy as np\ndef softmax_cross_entropy_backward(logits, targets):\n"
+                                   "    logits -= logits.max(axis=1, keepdims=True)\n    p = np.exp(logits)\n"
+                                   "    p /= p.sum(axis=1, keepdims=True)\n    p[np.arange(len(p)), targets] -= 1\n"
+                                   "    return p / len(p)\n",
+            "batchnorm": "import numpy as np\ndef batchnorm(x, gamma, beta, g, eps=1e-5):\n    x -= x.mean(axis=0)\n"
+                         "    std = np.sqrt((x * x).mean(axis=0) + eps)\n    x /= std\n    dxh = g * gamma\n"
+                         "    dx = (dxh - dxh.mean(0) - x * (dxh * x).mean(0)) / std\n"
+                         "    return gamma * x + beta, dx, (g * x).sum(0), g.sum(0)\n"}
+
+
+@pytest.mark.parametrize("name", ["accumulate_grads", "unbroadcast", "linear_backward", "softmax_ce_backward",
+                                  "relu_std", "symmetry", "tanh_std_table", "sigmoid_gradients", "batchnorm",
+                                  "update_data", "jacobian", "verdict"])
+def test_a_statement_whose_function_takes_arrays_or_lists_says_not_to_change_them(tmp_path, name):
+    # The grader fails a right answer that changes an argument in place, as `logits -= logits.max(...)` does (ex09's
+    # hint: "subtract each row's max first"); no statement said so, and the answer, right to 1e-16, failed.
+    with open(catalog.get(name).stub, encoding="utf-8") as fh:
+        assert "Do not change the arguments in place (write x = x - m, not x -= m)" in fh.read()
+    if name in IN_PLACE:
+        result = grade(tmp_path, name, IN_PLACE[name])
+        assert result.status == "fail" and "changed its argument 1 in place" in result.message, result.message

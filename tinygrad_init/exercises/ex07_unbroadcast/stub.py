@@ -3,6 +3,8 @@
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about undoing broadcasting in a gradient.
 
+Do not change the arguments in place (write x = x - m, not x -= m): the caller still needs them.
+
 Check your answer (from the folder holding this file):  tinygrad-init exercises grade . ex07
 """
 

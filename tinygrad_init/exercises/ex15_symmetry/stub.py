@@ -4,6 +4,8 @@ This exercise builds on the engine: you may compute the gradients with tinygrad_
 (`from tinygrad_init import Tensor`, and nothing else from tinygrad_init), or by hand with numpy
 (exercises 3 and 8). It is about symmetry, not about backward rules.
 
+Do not change the arguments in place (write x = x - m, not x -= m): the caller still needs them.
+
 Check your answer (from the folder holding this file):  tinygrad-init exercises grade . ex15
 """
 

@@ -263,3 +263,20 @@ def test_a_pytorch_tensor_as_an_operand_is_named_with_how_to_read_it():
                                             r"graph is not this one: .*Tensor\(x\.detach\(\)\)"):
             combine()  # was "...; use numbers, numpy arrays or Tensors": a PyTorch user's tensor is a Tensor
     np.testing.assert_array_equal((x * Tensor(theirs.detach())).data, (x.data * theirs.detach().numpy()))
+
+
+def test_float_or_int_of_a_tensor_that_requires_grad_warns_that_it_leaves_the_graph():
+    # math.tanh(t) calls float(t): a plain number, through which no gradient flows back, silently (PyTorch 2.13 warns
+    # "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior", once per process;
+    # float(v) of a Value warns too); item(), a detached tensor and one made in no_grad() are asked for: no warning
+    import math
+    import warnings
+    w = Tensor([0.5], requires_grad=True)
+    for convert in (float, int, math.tanh):
+        with pytest.warns(UserWarning, match=r"Tensor: (float|int)\(t\) of a tensor that requires grad.*outside the"):
+            convert(w * 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert w.item() == 0.5 and float(w.detach()) == 0.5 and f"{(w * 2).sum():.2f}" == "1.00"
+        with no_grad():
+            assert float(w * 2) == 1.0

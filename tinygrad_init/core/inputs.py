@@ -15,8 +15,8 @@ from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "GRAD", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE", "Size",
-           "TorchSpellings"]
+           "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
+           "Size", "TorchSpellings"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -256,6 +256,14 @@ def _read_grad(t: Any) -> np.ndarray | None:
 #: A tensor's `.grad`: reading it on a tensor made by an op that did not retain it warns, as in PyTorch.
 GRAD = property(_read_grad, lambda t, value: setattr(t.grad_fn or t, "_grad", grad_value(value, t)),
                 doc="dL/d(self): an array of its shape once backward reached it, or None (settable to either).")
+
+
+def scalar_warning(where: str) -> None:
+    """`float(t)` or `int(t)` of a tensor that requires grad (as `math.tanh(t)` calls it) leaves the graph: warn (as
+    PyTorch does, and `float(v)` of a Value)."""
+    warnings.warn(f"Tensor: {where}(t) of a tensor that requires grad, which math.tanh(t), math.exp(t) and the like "
+                  "call, is a plain number outside the graph: no gradient flows back through it. Write t.item() for "
+                  "the number, t.tanh(), t.exp() to stay in the graph.", UserWarning, stacklevel=4)
 
 
 def seed_value(grad: Any, t: Any) -> np.ndarray:

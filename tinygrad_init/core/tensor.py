@@ -25,7 +25,8 @@ from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
-from .inputs import Size, TorchSpellings, matmul_error, real_dtype, seed_value, sizes, to_array, torch_keywords
+from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
+from .inputs import torch_keywords
 from .ops import OPS, Op, add_reduce, half, ones, quiet
 from .value import Value
 
@@ -309,6 +310,8 @@ class Tensor(_GraphNode, TorchSpellings):
         if self.data.size != 1:
             raise ValueError(f"{where}: the tensor has shape {self.shape} ({self.data.size} elements); {where}() "
                              "needs exactly one. Reduce it first, e.g. t.sum().item()")
+        if where != "item" and self._requires_grad:  # float(t), int(t): a number outside the graph (PyTorch warns)
+            scalar_warning(where)
         return self.data.reshape(())
 
     def detach(self) -> "Tensor":

@@ -56,6 +56,11 @@ def _d(name: str) -> str:  # the name after a `d` of `dL/d`: in parentheses unle
     return name if name.isidentifier() else f"({name})"
 
 
+def _equals(f: Any, factors: Sequence[str], product: str) -> str:
+    """"=" where the factors as shown, multiplied and shown the same way (`f`), give the product shown; else "≈"."""
+    return "=" if (q := f(math.prod(map(float, factors)))) == product or float(q) == float(product) else "≈"
+
+
 # --------------------------------------------------------------------------- records
 class GradStats(NamedTuple):
     """A tensor gradient summarised: its shape and `utils.moments` of its entries (in float64)."""
@@ -353,8 +358,7 @@ class Ledger(Sequence):
         if isinstance(s, ScalarStep):
             u, lo, c, now, earlier = map(f, (s.upstream, s.local, s.contribution, s.grad_after, s.earlier_grad))
             local = f"∂{r}/∂{p} (local)" if s.node is ps.root else f"d{n}/d{p}"  # at the root: not read as dL/dx
-            text = (f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {u} × {lo} "  # "≈": shown factors, another product
-                    f"{'=' if (uv := f(float(u) * float(lo))) == c or float(uv) == float(c) else '≈'} {c}")
+            text = f"d{r}/d{p} {eq} d{r}/d{n} × {local} = {u} × {lo} {_equals(f, (u, lo), c)} {c}"
         else:
             rhs = s.rule.split(" = ", 1)[-1]  # the rule's names of the node's inputs (x; a, b; x, W), bound to ours
             bound = "".join(f", {c} = {ps.names.get(t, '?')}" for c, t in zip((u.split()[0][1:] for u in s.node.rules),
@@ -469,8 +473,7 @@ class PathProducts(list):
             short, fs, product = len(p.locals) <= m, [*map(f, p.locals or [1.0])], f(p.product)  # fs: as shown
             route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))
             factors = " × ".join(fs if short else cut(fs, head, tail)) + f"   ({len(p.locals)} factors)" * (not short)
-            same = not short or (q := f(math.prod(map(float, fs)))) == product or float(q) == float(product)
-            out.append(f"  {route}:  {factors} {'=' if same else '≈'} {product}")  # ≈: fs give another product
+            out.append(f"  {route}:  {factors} {_equals(f, fs, product) if short else '='} {product}")
         out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import inspect
 import io
 import keyword
 import math
@@ -249,7 +250,9 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-_MLP_DEFAULTS = {"engine": "scalar", "init": None, "activation": "tanh", "seed": 0, "batch": 4}  # --mlp's options
+_MLP = inspect.signature(draw.mlp_loss).parameters  # --mlp's defaults: mlp_loss's, but the scalar engine
+_MLP_DEFAULTS = {"engine": "scalar", "init": _MLP["init"].default, "activation": _MLP["activation"].default,
+                 "seed": _MLP["rng"].default, "batch": _MLP["batch"].default}
 
 
 def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
@@ -260,14 +263,16 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
+    d = _MLP_DEFAULTS  # as the help states them
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
     m.add_argument("--engine", choices=("scalar", "tensor"), help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
-    m.add_argument("--activation", choices=activations.names(), help="hidden (default: tanh)")
+    m.add_argument("--activation", choices=activations.names(), help="hidden (default: {activation})".format(**d))
     m.add_argument("--init", type=partial(_init_name, sweep=False), metavar="NAME",
                    help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
-    m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: 0)")
-    m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B", help="tensor engine (default: 4)")
+    m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: {seed})".format(**d))
+    m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B",
+                   help="tensor engine (default: {batch})".format(**d))
     o = p.add_argument_group("output")
     o.add_argument("--out", type=path_arg, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
     o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")

@@ -695,3 +695,13 @@ def test_the_flat_name_draw_called_draws_as_the_lectures_draw_dot():
     assert re.search(r"\{ b \| data 6\.881 \| grad 0\.5 \}", picture.source)
     with pytest.raises(TypeError, match=r"draw: expected a Value or a Tensor"):
         draw("o")  # the function's own checks, as for draw.draw
+
+
+def test_a_tensor_box_states_the_mean_and_std_of_large_data_as_utils_moments_does() -> None:
+    # entries 1e200 * (1..12): the std is 1e200 * sqrt((12^2 - 1) / 12) = 3.452e200, not inf (squares overflow)
+    t = Tensor(np.arange(1.0, 13.0).reshape(3, 4) * 1e200, requires_grad=True, dtype=np.float64)
+    with np.errstate(all="raise"):  # no numpy warning on the way either
+        src = draw.draw((t * 1.0).sum()).source
+    assert "data mean 6.5e+200, std 3.452e+200" in src
+    small = Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True, dtype=np.float64)
+    assert "data mean 5.5, std 3.452" in draw.draw((small * 1.0).sum()).source  # sqrt(143 / 12)

@@ -23,7 +23,7 @@ from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, shape_text, quoted
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, moments, shape_text, quoted
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
 __all__ = ["draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
@@ -447,7 +447,7 @@ class _Scene:
         lines = []
         if self.show_data and n.data is not None:  # an op's result keeps its shape, not its buffer
             d = np.asarray(n.data, dtype=np.float64)
-            lines.append("data " + _values(d) if d.size <= 8 else f"data mean {_num(d.mean())}, std {_num(d.std())}")
+            lines.append("data " + _values(d) if d.size <= 8 else "data mean {}, std {}".format(*map(_num, moments(d))))
         if self.show_grad and n.requires_grad:
             a, hooked = self.arrays.get(n), " (after its hooks)" * (n in self.hooked)
             lines.append("grad ?" if info is None else "grad " + _values(a) if a is not None and a.size <= 8

@@ -61,6 +61,20 @@ def test_format_number_where_rounding_carries_into_a_new_digit(x, digits, point,
     assert utils.format_number(x, digits, point) == want
 
 
+@pytest.mark.parametrize("x", [0.123456, 5, None, float("nan")])
+def test_format_number_refuses_digits_below_one_as_the_ledger_does(x) -> None:
+    # 0 and -3 digits were read as 1 ("0.1"), where ledger.format_number refused them: one rule, one message
+    from tinygrad_init.lab.table import Table
+    from tinygrad_init.observe import ledger
+
+    for write in (lambda d: utils.format_number(x, d), lambda d: ledger.format_number(x, d),
+                  lambda d: Table(["a"], [[x]]).to_text(digits=d)):
+        for digits in (0, -3):
+            with pytest.raises(ValueError, match=f"^format_number: digits must be >= 1, got {digits}$"):
+                write(digits)
+    assert utils.format_number(0.123456, 1) == "0.1" and utils.format_number(0.123456, None) == "0.123456"
+
+
 def test_check_real_gives_the_refused_value_to_six_significant_digits() -> None:
     with pytest.raises(ValueError, match=r"^f: p must be <= 1, got 1.23457$"):
         utils.check_real("f", "p", 1.23456789, high=1)

@@ -156,7 +156,7 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
 
 # ------------------------------------------------------------------ text
 def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
-    """A number as short, readable text with `digits` significant digits.
+    """A number as short, readable text with `digits` (a whole number >= 1) significant digits.
 
     None is `"-"`, then `"nan"`, `"inf"`, `"-inf"`; ints and bools in full (`500`, `True`); floats with
     `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`,
@@ -164,6 +164,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     to the same float (`repr`). `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes
     it, unless its digits end before the point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it
     does not have)."""
+    digits = digits if digits is None else check_int("format_number", "digits", digits, 1)  # whatever x is
     if x is None:
         return "-"
     if isinstance(x, bool) or not isinstance(x, numbers.Real):  # numpy bools are not Real either: "True"
@@ -175,7 +176,6 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         return str(v)  # nan, inf, -inf
     if v == 0.0 or digits is None:
         return ("0.0" if point else "0") if v == 0.0 else repr(v)
-    digits = max(check_int("format_number", "digits", digits), 1)
     if 1e-3 <= abs(v) < 1e4:
         exponent = math.floor(math.log10(abs(float(f"{v:.{digits - 1}e}"))))  # of v rounded: 0.96 at 1 digit is 1
         decimals = max(digits - 1 - exponent, 0)

@@ -33,7 +33,7 @@ class Text(str):
 def format_number(x: float | None, digits: int | None = 6) -> str:
     """A number as the ledger and the pictures write it: `utils.format_number` with `digits` significant
     digits (at least 1), a float always with a point (`-3.0`, `0.00134095`; None: every digit, as `repr`)."""
-    return _format(x, digits if digits is None else check_int("format_number", "digits", digits, 1), point=True)
+    return _format(x, digits, point=True)
 
 
 def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:

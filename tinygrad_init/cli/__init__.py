@@ -125,6 +125,7 @@ def add_commands(sub: Any, commands: dict[str, tuple], formatter_class: type = _
 
 SEED = ("--seed", {"type": cli_type(check_int, 0), "default": 0, "help": "random seed: same seed, same numbers"})
 QUICK = ("--quick", {"action": "store_true", "help": "a small grid, in seconds"})
+_SWEEP = inspect.signature(sweep_table).parameters  # the sweep's sizes default to the experiment's
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,9 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep": ("per-layer statistics of one deep network, measured and predicted", None, _SWEEP_EPILOG, [
             ("--init", {"type": _init_name, "default": "cs231n", "help": "the weight scheme (a name of init.get)"}),
             ("--activation", {"choices": ACTIVATIONS, "default": "tanh", "help": "the nonlinearity of every layer"}),
-            ("--depth", {"type": count, "default": 10, "help": "number of layers"}),
-            ("--width", {"type": count, "default": 500, "help": "units per layer, also the input width"}),
-            ("--batch", {"type": cli_type(check_int, 2), "default": 1000, "help": "examples in the input batch"}), SEED,
+            ("--depth", {"type": count, "default": _SWEEP["depth"].default, "help": "number of layers"}),
+            ("--width", {"type": count, "default": _SWEEP["width"].default,
+                         "help": "units per layer, also the input width"}),
+            ("--batch", {"type": cli_type(check_int, 2), "default": _SWEEP["batch"].default,
+                         "help": "examples in the input batch"}), SEED,
             ("--batchnorm", {"action": "store_true", "help": "BatchNorm1d between every Linear and its activation"}),
             ("--format", {"choices": ("text", "markdown", "csv", "json"), "default": "text",
                           "help": "aligned text, Markdown, or CSV / JSON with every digit"})], _run_sweep),

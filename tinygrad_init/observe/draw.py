@@ -8,13 +8,12 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Mapping
 from itertools import accumulate
 from numbers import Real
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import graphviz
 import numpy as np
@@ -105,6 +104,7 @@ def _source(dot: Any, who: str) -> str:  # the DOT text of a picture
 _STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))  # small -> large, sRGB
 ZERO_COLOR, UNKNOWN_COLOR, BAD_COLOR = "#d9d9d9", "#ffffff", "#74c476"  # gradient 0, not known, inf or nan
 _RED = "#d62728"  # outlines of the current step
+_WHAT = {"scalar": "|grad|", "norm": "|grad|_F", "std": "std(grad)"}  # what the colours measure: Value, Tensor by mode
 
 
 def grad_color(t: float) -> str:
@@ -280,8 +280,8 @@ class _Scene:
         self.show_data, self.show_grad, show_local = (check_bool("draw", k, v) for k, v in zip(
             ("show_data", "show_grad", "show_local"), (show_data, show_grad, show_local)))
         self.scalar, self.prefix = bool(self.root.scalar), prefix
-        self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == "std(grad)" else "norm"
-        self.what = "|grad|" if self.scalar else "std(grad)" if self.mode == "std" else "|grad|_F"
+        self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == _WHAT["std"] else "norm"
+        self.what = _WHAT["scalar" if self.scalar else self.mode]
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
         self.infos, self.arrays, self.marked, self.marked_edges, self.hooked = self._grads(grads)

@@ -15,8 +15,8 @@ from typing import Any, Mapping, Sequence
 
 from ..core.autograd import topological_order
 from ..utils import check_int, check_type, quoted
-from .draw import PRECISION, ColorScale, draw, font_color, magnitude, to_svg
-from .ledger import Ledger, format_number, record  # format_number: the number text of draw's cells
+from .draw import _WHAT, ColorScale, _num, draw, font_color, magnitude, to_svg
+from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
 
@@ -119,7 +119,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     mode = "std" if color_by_grad == "std" else "norm"
 
     def text(info: Any) -> str:  # the grad cell exactly as draw() writes it
-        return "grad " + format_number(info, PRECISION) if scalar else "|grad| " + format_number(info.norm, PRECISION)
+        return "grad " + _num(info) if scalar else "|grad| " + _num(info.norm)
 
     shown = [grads[s.parent] for _, s, grads, _ in steps._sweep(ps) if s]  # as state(k): complete, after hooks
     hooked = [ps.hooked[root]] if root in ps.hooked else []  # the root's hooks change it before step 1
@@ -127,8 +127,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     for s, info in zip(pass_steps, shown):  # text it will show (the first of equals)
         widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
     infos = [ps.seed, *hooked, *shown]
-    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], "|grad|" if scalar
-                           else ("std(grad)" if mode == "std" else "|grad|_F")) if color_by_grad else None
+    what = _WHAT["scalar" if scalar else mode]  # as draw() names it
+    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], what) if color_by_grad else None
     g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
              grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"

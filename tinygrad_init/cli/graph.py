@@ -329,7 +329,7 @@ def run_graph(args: argparse.Namespace) -> int:
     player = not args.no_player and n_steps <= args.max_steps
     if not args.no_player and not player:
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
-              "(use a smaller network, the tensor engine, or raise --max-steps with --max-nodes 150)")
+              f"(use a smaller network, the tensor engine, or raise --max-steps with --max-nodes {draw.MAX_NODES})")
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)

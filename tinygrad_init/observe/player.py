@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from ..core.autograd import topological_order
 from ..utils import check_int, check_type, quoted
-from .draw import _WHAT, ColorScale, _num, draw, font_color, magnitude, to_svg
+from .draw import _WHAT, MAX_NODES, ColorScale, _num, draw, font_color, magnitude, to_svg
 from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
@@ -29,8 +29,8 @@ def _check_steps(n: int, max_steps: int | None) -> None:
     if max_steps is not None and n > check_int("player", "max_steps", max_steps, 0):
         raise ValueError(f"player: this backward pass has {n:,} chain-rule steps, more than max_steps={max_steps:,}. "
                          "Step through a smaller graph (fewer or narrower layers, or the tensor engine, whose steps "
-                         "are whole matrices), or raise max_steps and pass max_nodes=150 to draw only the nodes "
-                         "nearest the output (Graphviz takes minutes over thousands of nodes).")
+                         f"are whole matrices), or raise max_steps and pass max_nodes={MAX_NODES} to draw only the "
+                         "nodes nearest the output (Graphviz takes minutes over thousands of nodes).")
 
 
 def _record(root: Any, max_steps: int | None) -> Ledger:  # `root.backward()`, recorded, if not too long (counted

@@ -103,7 +103,7 @@ def _source(dot: Any, who: str) -> str:  # the DOT text of a picture
 # --------------------------------------------------------------------------- colours
 _STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))  # small -> large, sRGB
 ZERO_COLOR, UNKNOWN_COLOR, BAD_COLOR = "#d9d9d9", "#ffffff", "#74c476"  # gradient 0, not known, inf or nan
-_RED = "#d62728"  # outlines of the current step
+_RED, _FRAME = "#d62728", {"style": "rounded", "color": "#7f7f7f", "fontsize": "10"}  # the step's outline; a frame
 _WHAT = {"scalar": "|grad|", "norm": "|grad|_F", "std": "std(grad)"}  # what the colours measure: Value, Tensor by mode
 
 
@@ -489,7 +489,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
                 target.node(xid, **xattrs)
         for idx, label, sub_path in sorted(scene.clusters.get(path, ())):
             sub = Picture(name=f"cluster_{scene.prefix}m{idx}")
-            sub.attr(label=_esc(label), style="rounded", color="#7f7f7f", fontsize="10")
+            sub.attr(label=_esc(label), **_FRAME)
             fill(sub, sub_path)
             target.subgraph(sub)
 
@@ -502,7 +502,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
 def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
     """One box per decade of `scale`, and boxes for 0, inf/nan and unknown where the scenes have them."""
     leg = Picture(name="cluster_legend")
-    leg.attr(label=_esc(f"{scenes[0].what}, log scale"), style="rounded", color="#7f7f7f", fontsize="10")
+    leg.attr(label=_esc(f"{scenes[0].what}, log scale"), **_FRAME)
     boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(scale.decades())]
     worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
     boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),

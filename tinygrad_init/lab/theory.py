@@ -106,7 +106,8 @@ class Moments:
     std: float
 
 
-def activation_moments(name: str, var: float, negative_slope: float = 0.01, threshold: float = 0.99) -> Moments:
+def activation_moments(name: str, var: float, negative_slope: float = _acts.NEGATIVE_SLOPE,
+                       threshold: float = 0.99) -> Moments:
     """The `Moments` of `f(z)`, `z ~ N(0, var)`, for `name` in the activation registry (leaky_relu of `negative_slope`),
     saturated meaning within `1 - threshold` of a limit of `f`; at `q = 0` the derivative is the engine's."""
     fn = "activation_moments"
@@ -188,7 +189,7 @@ def _weight_std(spec: Any, fan_in: int, fan_out: int, l: int) -> tuple[float, st
 
 def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", init: Any = "xavier_normal",
             input_std: float = 1.0, bias_std: float = 0.0, grad_std_top: float = 1.0, *,
-            input_mean: float = 0.0, batch_size: int = 1, negative_slope: float = 0.01,
+            input_mean: float = 0.0, batch_size: int = 1, negative_slope: float = _acts.NEGATIVE_SLOPE,
             saturation_threshold: float = 0.99) -> TheoryResult:
     """Predict per-layer forward and backward statistics of a freshly initialized MLP `h_l = f(h_{l-1} @ W_l + b_l)`,
     weights of std `s_l`, `g_l = dL/dh_l` taken independent of the forward pass (stds over all entries):
@@ -270,7 +271,7 @@ class FixedPoint:
 
 
 def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: float = 1.0, *,
-                negative_slope: float = 0.01, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
+                negative_slope: float = _acts.NEGATIVE_SLOPE, tol: float = 1e-10, max_iter: int = 10000) -> FixedPoint:
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
     map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere (at least doubling `q` below `q*`), until `q` is within a

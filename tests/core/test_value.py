@@ -433,6 +433,22 @@ def test_value_of_a_string_is_a_clear_type_error():
         Value(1.0) * [2.0]
 
 
+@pytest.mark.parametrize("make,says", [
+    (lambda: Value("3"), r"got str '3'; a Value holds a real number: float\(x\) reads one written as text$"),
+    (lambda: Value(1.0) + b"3", r"^add: expected a plain number, got bytes b'3'; a Value holds a real number: float"),
+    (lambda: Value(1 + 2j), r"got complex \(1\+2j\); a Value holds a real number, not a complex one$"),
+    (lambda: np.complex128(1) * Value(1.0), r"^mul: .*got complex128 .*; a Value holds a real number, not a complex"),
+    (lambda: Value(None), r"^Value: expected a plain number, got NoneType None$"),
+    (lambda: Value(1.0) ** None, r"^pow: expected a plain number, got NoneType None$"),
+    (lambda: Value(range(3)), r"got range range\(0, 3\)\. Use tinygrad_init\.Tensor for arrays\.$")])
+def test_what_a_value_cannot_hold_is_named_with_what_to_write_for_it(make, says):
+    # Value("3"), Value(1+2j) and Value(None) were told "Use tinygrad_init.Tensor for arrays.": none is an array, and a
+    # Tensor holds neither text nor complex numbers
+    with pytest.raises(TypeError, match=says):
+        make()
+    assert Value(float("3")).data == 3.0 and Value((1 + 2j).real).data == 1.0  # what the messages write
+
+
 def test_a_value_of_a_value_says_to_use_it_as_it_is():
     a = Value(2.0)  # micrograd's Value(Value(2.0)) nests silently; here it said "Use tinygrad_init.Tensor for arrays"
     with pytest.raises(TypeError, match=r"Value: expected a plain number, got Value Value\(data=2, grad=0\); a Value "

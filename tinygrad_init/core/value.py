@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 from decimal import Decimal
-from numbers import Real
+from numbers import Complex, Real
 from typing import Iterable, Union
 
 import numpy as np
@@ -58,7 +58,9 @@ def _number(x: object, op: str) -> float:
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if isinstance(x, Value)
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
-        if isinstance(x, Decimal) else ". Use tinygrad_init.Tensor for arrays."))
+        if isinstance(x, Decimal) else "; a Value holds a real number: float(x) reads one written as text"
+        if isinstance(x, (str, bytes)) else "; a Value holds a real number, not a complex one"
+        if isinstance(x, Complex) else ". Use tinygrad_init.Tensor for arrays." * hasattr(x, "__iter__")))
 
 
 def _div(a: float, b: float) -> float:

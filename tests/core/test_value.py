@@ -580,6 +580,24 @@ def test_comparing_values_says_to_compare_their_numbers():
     assert a != Value(2.0) and a == a  # equality stays identity: a Value is a graph node, kept in sets and dicts
 
 
+def test_a_value_equal_to_a_number_is_refused_not_false_and_its_truth_is_its_numbers_as_in_pytorch():
+    # Value(2.0) * 3 == 6 was False and `if Value(0.0):` was taken, silently, where PyTorch (and a one-element Tensor
+    # here) compares and tests the number; a Tensor's == refuses a number, as a Value's does now
+    from tests.conftest import require_module
+    torch = require_module("torch")
+    six, zero, t = Value(2.0) * 3, Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    assert bool(t * 3 + 6 == 6) and not t
+    for compare in (lambda: six == 6, lambda: 6.0 == six, lambda: six != np.float64(6.0), lambda: six == True,  # noqa: E712
+                    lambda: 6 in [six]):
+        with pytest.raises(TypeError, match=r"^Value: == and != of a Value ask whether two Values are one and the same "
+                                            r"\(a graph node\), not whether their numbers are equal: compare the "
+                                            r"numbers, v\.data == x$"):
+            compare()
+    assert six.data == 6.0 and six == six and six != Value(6.0) and six != None and six != "6"  # noqa: E711
+    assert six in {six} and {six: 1}[six] == 1 and [six].index(six) == 0
+    assert (bool(zero), bool(six), bool(Value(math.nan))) == (bool(t), True, True) == (False, True, True)
+
+
 def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytorch_does():
     # math.tanh(w) took float(w) without a word: `w * math.tanh(w)` gave w.grad = tanh(0.5) = 0.462 where the graph's
     # tanh gives 0.855, silently; micrograd raises, PyTorch warns (for a tensor that requires grad)

@@ -310,6 +310,15 @@ class Value:
 
     __le__ = __gt__ = __ge__ = __lt__
 
+    def __eq__(self, other: object) -> bool:  # whether they are one node (kept in sets and dicts), as a Tensor's ==
+        if self is not other and isinstance(other, (Real, np.bool_)):  # not a silent False, as a Tensor
+            raise TypeError("Value: == and != of a Value ask whether two Values are one and the same (a graph node), "
+                            "not whether their numbers are equal: compare the numbers, v.data == x")
+        return self is other
+
+    __hash__ = object.__hash__
+    __bool__ = lambda self: bool(self.data)  # noqa: E731  `if v:` tests the number, as PyTorch's and a Tensor's
+
     def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the number
         return format(self.data, spec) if spec else repr(self)
 

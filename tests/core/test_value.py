@@ -457,6 +457,28 @@ def test_a_value_of_a_value_says_to_use_it_as_it_is():
     assert Value(a.data).data == 2.0
 
 
+def test_a_subclass_of_value_with_an_op_of_its_own_combines_with_itself_and_with_values():
+    # Value's ops took only an exact Value as the other operand: a + a, b * a and Value.sum([a, b]) of a subclass
+    # (a student's Value with a sqrt) said "expected a plain number, got Root ...; a Value is a node already"
+    class Root(Value):
+        __slots__ = ()
+
+        def sqrt(self) -> Value:
+            return self ** 0.5
+
+    def loss(a, b):
+        return Value.sum([a + a, b * a, b ** a, a ** b, 2.0 - a, b / a, a - b, -a], start=a)
+
+    a, b, x, y = Root(4.0), Value(3.0), Value(4.0), Value(3.0)
+    out, ref = loss(a, b), loss(x, y)
+    out.backward()
+    ref.backward()
+    assert (out.data, a.grad, b.grad) == (ref.data, x.grad, y.grad)
+    assert a.sqrt().data == 2.0 and (b * a).parents == (b, a)
+    with pytest.raises(TypeError, match=r"^Value: expected a plain number, got Root Value\(data=4"):
+        Value(a)  # a node already, as a Value is
+
+
 @pytest.mark.parametrize("make,op", [(lambda: Value(10**400), "Value"), (lambda: Value(1.0) + 10**400, "add"),
                                      (lambda: 10**400 * Value(1.0), "mul"), (lambda: Value(2.0) ** 10**400, "pow"),
                                      (lambda: Value(10**5000), "Value"),  # (a repr past Python's 4,300 digits)

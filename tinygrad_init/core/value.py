@@ -170,17 +170,17 @@ class Value:
     # Each op: the result, the op, then each parent with its local derivative.
 
     def __add__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(self.data + (k := _number(other, "add")), "+", self, 1.0, None, k)
         return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(self.data * (k := _number(other, "mul")), "*", self, k, None, k)
         return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(self.data - (k := _number(other, "sub")), "-", self, 1.0, None, k)
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
@@ -190,7 +190,7 @@ class Value:
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
         a = self.data
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             b = _number(other, "div")
             return _node(_div(a, b), "/", self, _div(1.0, b), None, b)
         b = other.data
@@ -205,10 +205,10 @@ class Value:
     def __pow__(self, other: Value | Number) -> Value:
         # d(x^y)/dx = y x^(y-1) (0 where y = 0),  d(x^y)/dy = x^y ln x (0 where x = 0 and y >= 0)
         x = self.data
-        y = other.data if type(other) is Value else _number(other, "pow")
+        y = other.data if isinstance(other, Value) else _number(other, "pow")
         out = _pow(x, y)
         dx = 0.0 if y == 0.0 else y * _pow(x, y - 1.0)
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(out, f"**{y:g}", self, dx, None, y)
         dy = 0.0 if x == 0.0 and y >= 0.0 else out * _log(x)
         return _node(out, "**", self, dx, other, dy)
@@ -235,7 +235,7 @@ class Value:
                             f"{type(values).__name__}")
         parents, total, k = [], 0.0, 0.0
         for v in (start, *values):
-            if type(v) is Value:
+            if isinstance(v, Value):
                 parents.append(v)
                 total += v.data
             else:

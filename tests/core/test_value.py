@@ -418,6 +418,18 @@ def test_value_sum_matches_builtin_sum():
     assert [x.grad for x in xs] == pytest.approx([y.grad for y in ys], rel=1e-15)
 
 
+@pytest.mark.parametrize("start", [-0.0, Value(-0.0), 0.0, 0])
+def test_value_sum_of_negative_zeros_keeps_the_sign_that_start_plus_each_value_gives(start):
+    # Value.sum([z, z], start=z) of z = -0.0 was 0.0, where z + z + z, Python's sum and PyTorch's add give -0.0
+    # (its total began at +0.0, and -0.0 + 0.0 is +0.0); the sign is what 1 / x and copysign read
+    z = Value(-0.0)
+    plain = start.data if isinstance(start, Value) else start
+    for values in ([z, z], [z], [-0.0, z]):
+        total = sum((v.data if isinstance(v, Value) else v for v in values), plain)
+        got = Value.sum(values, start=start).data
+        assert math.copysign(1.0, got) == math.copysign(1.0, total) and got == total == 0.0
+
+
 def test_value_sum_gradcheck():
     gradcheck(lambda a, b, c: Value.sum([a * b, b.tanh(), c, 2.0], start=a), 0.3, -1.2, 2.0)
 

@@ -233,7 +233,7 @@ class Value:
         if not hasattr(values, "__iter__"):
             raise TypeError(f"Value.sum: values must be a list of Values or numbers such as [a, b], got "
                             f"{type(values).__name__}")
-        parents, total, k = [], 0.0, 0.0
+        parents, total, k = [], -0.0, 0.0  # -0.0: the identity of +, which keeps the sign of start + v1 + ...
         for v in (start, *values):
             if isinstance(v, Value):
                 parents.append(v)

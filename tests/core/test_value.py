@@ -621,8 +621,8 @@ def test_a_value_equal_to_a_number_is_refused_not_false_and_its_truth_is_its_num
     torch = require_module("torch")
     six, zero, t = Value(2.0) * 3, Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
     assert bool(t * 3 + 6 == 6) and not t
-    for compare in (lambda: six == 6, lambda: 6.0 == six, lambda: six != np.float64(6.0), lambda: six == True,  # noqa: E712
-                    lambda: 6 in [six]):
+    for compare in (lambda: six == 6, lambda: 6.0 == six, lambda: six != np.float64(6.0), lambda: 6 in [six],
+                    lambda: six == True):  # noqa: E712
         with pytest.raises(TypeError, match=r"^Value: == and != of a Value ask whether two Values are one and the same "
                                             r"\(a graph node\), not whether their numbers are equal: compare the "
                                             r"numbers, v\.data == x$"):

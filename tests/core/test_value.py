@@ -632,6 +632,17 @@ def test_a_value_equal_to_a_number_is_refused_not_false_and_its_truth_is_its_num
     assert (bool(zero), bool(six), bool(Value(math.nan))) == (bool(t), True, True) == (False, True, True)
 
 
+def test_item_of_a_value_is_its_number_without_a_warning_as_a_tensors_item():
+    # loss.item(), as the tutorials write it for a Tensor (and PyTorch for any loss), was "'Value' object has no
+    # attribute 'item'" on the scalar engine
+    from tests.conftest import require_module
+    torch = require_module("torch")
+    loss, t = (Value(0.5) * 3).tanh(), (torch.tensor(0.5, dtype=torch.float64, requires_grad=True) * 3).tanh()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert loss.item() == loss.data == t.item() and type(loss.item()) is float
+
+
 def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytorch_does():
     # math.tanh(w) took float(w) without a word: `w * math.tanh(w)` gave w.grad = tanh(0.5) = 0.462 where the graph's
     # tanh gives 0.855, silently; micrograd raises, PyTorch warns (for a tensor that requires grad)

@@ -298,6 +298,10 @@ class Value:
         """Set this node's gradient to 0.0."""
         self.grad = 0.0
 
+    def item(self) -> float:
+        """The number, `v.data`, as PyTorch's `loss.item()` (and a Tensor's): without `float(v)`'s warning."""
+        return self.data
+
     def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
         warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
                       "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "

@@ -418,6 +418,18 @@ def test_value_sum_matches_builtin_sum():
     assert [x.grad for x in xs] == pytest.approx([y.grad for y in ys], rel=1e-15)
 
 
+@pytest.mark.parametrize("start", [-0.0, Value(-0.0), 0.0, 0])
+def test_value_sum_of_negative_zeros_keeps_the_sign_that_start_plus_each_value_gives(start):
+    # Value.sum([z, z], start=z) of z = -0.0 was 0.0, where z + z + z, Python's sum and PyTorch's add give -0.0
+    # (its total began at +0.0, and -0.0 + 0.0 is +0.0); the sign is what 1 / x and copysign read
+    z = Value(-0.0)
+    plain = start.data if isinstance(start, Value) else start
+    for values in ([z, z], [z], [-0.0, z]):
+        total = sum((v.data if isinstance(v, Value) else v for v in values), plain)
+        got = Value.sum(values, start=start).data
+        assert math.copysign(1.0, got) == math.copysign(1.0, total) and got == total == 0.0
+
+
 def test_value_sum_gradcheck():
     gradcheck(lambda a, b, c: Value.sum([a * b, b.tanh(), c, 2.0], start=a), 0.3, -1.2, 2.0)
 
@@ -433,12 +445,50 @@ def test_value_of_a_string_is_a_clear_type_error():
         Value(1.0) * [2.0]
 
 
+@pytest.mark.parametrize("make,says", [
+    (lambda: Value("3"), r"got str '3'; a Value holds a real number: float\(x\) reads one written as text$"),
+    (lambda: Value(1.0) + b"3", r"^add: expected a plain number, got bytes b'3'; a Value holds a real number: float"),
+    (lambda: Value(1 + 2j), r"got complex \(1\+2j\); a Value holds a real number, not a complex one$"),
+    (lambda: np.complex128(1) * Value(1.0), r"^mul: .*got complex128 .*; a Value holds a real number, not a complex"),
+    (lambda: Value(None), r"^Value: expected a plain number, got NoneType None$"),
+    (lambda: Value(1.0) ** None, r"^pow: expected a plain number, got NoneType None$"),
+    (lambda: Value(range(3)), r"got range range\(0, 3\)\. Use tinygrad_init\.Tensor for arrays\.$")])
+def test_what_a_value_cannot_hold_is_named_with_what_to_write_for_it(make, says):
+    # Value("3"), Value(1+2j) and Value(None) were told "Use tinygrad_init.Tensor for arrays.": none is an array, and a
+    # Tensor holds neither text nor complex numbers
+    with pytest.raises(TypeError, match=says):
+        make()
+    assert Value(float("3")).data == 3.0 and Value((1 + 2j).real).data == 1.0  # what the messages write
+
+
 def test_a_value_of_a_value_says_to_use_it_as_it_is():
     a = Value(2.0)  # micrograd's Value(Value(2.0)) nests silently; here it said "Use tinygrad_init.Tensor for arrays"
     with pytest.raises(TypeError, match=r"Value: expected a plain number, got Value Value\(data=2, grad=0\); a Value "
                                         r"is a node already: use it as it is, or Value\(v\.data\) for a new leaf$"):
         Value(a)
     assert Value(a.data).data == 2.0
+
+
+def test_a_subclass_of_value_with_an_op_of_its_own_combines_with_itself_and_with_values():
+    # Value's ops took only an exact Value as the other operand: a + a, b * a and Value.sum([a, b]) of a subclass
+    # (a student's Value with a sqrt) said "expected a plain number, got Root ...; a Value is a node already"
+    class Root(Value):
+        __slots__ = ()
+
+        def sqrt(self) -> Value:
+            return self ** 0.5
+
+    def loss(a, b):
+        return Value.sum([a + a, b * a, b ** a, a ** b, 2.0 - a, b / a, a - b, -a], start=a)
+
+    a, b, x, y = Root(4.0), Value(3.0), Value(4.0), Value(3.0)
+    out, ref = loss(a, b), loss(x, y)
+    out.backward()
+    ref.backward()
+    assert (out.data, a.grad, b.grad) == (ref.data, x.grad, y.grad)
+    assert a.sqrt().data == 2.0 and (b * a).parents == (b, a)
+    with pytest.raises(TypeError, match=r"^Value: expected a plain number, got Root Value\(data=4"):
+        Value(a)  # a node already, as a Value is
 
 
 @pytest.mark.parametrize("make,op", [(lambda: Value(10**400), "Value"), (lambda: Value(1.0) + 10**400, "add"),
@@ -562,6 +612,35 @@ def test_comparing_values_says_to_compare_their_numbers():
             compare()
     assert max([a, b], key=lambda v: v.data) is b and a.data < b.data  # what the message writes
     assert a != Value(2.0) and a == a  # equality stays identity: a Value is a graph node, kept in sets and dicts
+
+
+def test_a_value_equal_to_a_number_is_refused_not_false_and_its_truth_is_its_numbers_as_in_pytorch():
+    # Value(2.0) * 3 == 6 was False and `if Value(0.0):` was taken, silently, where PyTorch (and a one-element Tensor
+    # here) compares and tests the number; a Tensor's == refuses a number, as a Value's does now
+    from tests.conftest import require_module
+    torch = require_module("torch")
+    six, zero, t = Value(2.0) * 3, Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    assert bool(t * 3 + 6 == 6) and not t
+    for compare in (lambda: six == 6, lambda: 6.0 == six, lambda: six != np.float64(6.0), lambda: 6 in [six],
+                    lambda: six == True):  # noqa: E712
+        with pytest.raises(TypeError, match=r"^Value: == and != of a Value ask whether two Values are one and the same "
+                                            r"\(a graph node\), not whether their numbers are equal: compare the "
+                                            r"numbers, v\.data == x$"):
+            compare()
+    assert six.data == 6.0 and six == six and six != Value(6.0) and six != None and six != "6"  # noqa: E711
+    assert six in {six} and {six: 1}[six] == 1 and [six].index(six) == 0
+    assert (bool(zero), bool(six), bool(Value(math.nan))) == (bool(t), True, True) == (False, True, True)
+
+
+def test_item_of_a_value_is_its_number_without_a_warning_as_a_tensors_item():
+    # loss.item(), as the tutorials write it for a Tensor (and PyTorch for any loss), was "'Value' object has no
+    # attribute 'item'" on the scalar engine
+    from tests.conftest import require_module
+    torch = require_module("torch")
+    loss, t = (Value(0.5) * 3).tanh(), (torch.tensor(0.5, dtype=torch.float64, requires_grad=True) * 3).tanh()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert loss.item() == loss.data == t.item() and type(loss.item()) is float
 
 
 def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytorch_does():

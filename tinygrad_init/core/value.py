@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 from decimal import Decimal
-from numbers import Real
+from numbers import Complex, Real
 from typing import Iterable, Union
 
 import numpy as np
@@ -58,7 +58,9 @@ def _number(x: object, op: str) -> float:
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if isinstance(x, Value)
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
-        if isinstance(x, Decimal) else ". Use tinygrad_init.Tensor for arrays."))
+        if isinstance(x, Decimal) else "; a Value holds a real number: float(x) reads one written as text"
+        if isinstance(x, (str, bytes)) else "; a Value holds a real number, not a complex one"
+        if isinstance(x, Complex) else ". Use tinygrad_init.Tensor for arrays." * hasattr(x, "__iter__")))
 
 
 def _div(a: float, b: float) -> float:
@@ -168,17 +170,17 @@ class Value:
     # Each op: the result, the op, then each parent with its local derivative.
 
     def __add__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(self.data + (k := _number(other, "add")), "+", self, 1.0, None, k)
         return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(self.data * (k := _number(other, "mul")), "*", self, k, None, k)
         return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(self.data - (k := _number(other, "sub")), "-", self, 1.0, None, k)
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
@@ -188,7 +190,7 @@ class Value:
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
         a = self.data
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             b = _number(other, "div")
             return _node(_div(a, b), "/", self, _div(1.0, b), None, b)
         b = other.data
@@ -203,10 +205,10 @@ class Value:
     def __pow__(self, other: Value | Number) -> Value:
         # d(x^y)/dx = y x^(y-1) (0 where y = 0),  d(x^y)/dy = x^y ln x (0 where x = 0 and y >= 0)
         x = self.data
-        y = other.data if type(other) is Value else _number(other, "pow")
+        y = other.data if isinstance(other, Value) else _number(other, "pow")
         out = _pow(x, y)
         dx = 0.0 if y == 0.0 else y * _pow(x, y - 1.0)
-        if type(other) is not Value:
+        if not isinstance(other, Value):
             return _node(out, f"**{y:g}", self, dx, None, y)
         dy = 0.0 if x == 0.0 and y >= 0.0 else out * _log(x)
         return _node(out, "**", self, dx, other, dy)
@@ -231,9 +233,9 @@ class Value:
         if not hasattr(values, "__iter__"):
             raise TypeError(f"Value.sum: values must be a list of Values or numbers such as [a, b], got "
                             f"{type(values).__name__}")
-        parents, total, k = [], 0.0, 0.0
+        parents, total, k = [], -0.0, 0.0  # -0.0: the identity of +, which keeps the sign of start + v1 + ...
         for v in (start, *values):
-            if type(v) is Value:
+            if isinstance(v, Value):
                 parents.append(v)
                 total += v.data
             else:
@@ -296,6 +298,10 @@ class Value:
         """Set this node's gradient to 0.0."""
         self.grad = 0.0
 
+    def item(self) -> float:
+        """The number, `v.data`, as PyTorch's `loss.item()` (and a Tensor's): without `float(v)`'s warning."""
+        return self.data
+
     def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
         warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
                       "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "
@@ -307,6 +313,15 @@ class Value:
                         "a.data < b.data, or pick a Value by its number, max(values, key=lambda v: v.data)")
 
     __le__ = __gt__ = __ge__ = __lt__
+
+    def __eq__(self, other: object) -> bool:  # whether they are one node (kept in sets and dicts), as a Tensor's ==
+        if self is not other and isinstance(other, (Real, np.bool_)):  # not a silent False, as a Tensor
+            raise TypeError("Value: == and != of a Value ask whether two Values are one and the same (a graph node), "
+                            "not whether their numbers are equal: compare the numbers, v.data == x")
+        return self is other
+
+    __hash__ = object.__hash__
+    __bool__ = lambda self: bool(self.data)  # noqa: E731  `if v:` tests the number, as PyTorch's and a Tensor's
 
     def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the number
         return format(self.data, spec) if spec else repr(self)

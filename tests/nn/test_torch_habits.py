@@ -157,3 +157,16 @@ def test_pytorchs_parameter_modulelist_and_functional_say_what_to_write(name, sa
     assert len(net.parameters()) == 6 and net.blocks[2] is list(net.blocks)[-1]
     net(np.ones((1, 2))).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
+
+
+@pytest.mark.parametrize("cls, args, kwargs, given", [
+    (nn.ReLU, (), {"inplace": True}, "inplace=True"), (nn.Identity, (54,), {"unused": 0.1}, "54, unused=0.1"),
+    (nn.Tanh, (), {"inplace": False}, "inplace=False"), (nn.Sigmoid, (1,), {}, "1")])
+def test_pytorchs_activation_arguments_are_named_by_the_layer(cls, args, kwargs, given):
+    torch = require_module("torch")
+    if cls in (nn.ReLU, nn.Identity):
+        getattr(torch.nn, cls.__name__)(*args, **kwargs)  # valid there: ReLU(inplace=True), Identity ignores any
+    with pytest.raises(TypeError, match=rf"^{cls.__name__}: takes no arguments, got {given}; write "
+                                        rf"nn.{cls.__name__}\(\) \(PyTorch's inplace=True only saves memory\)$"):
+        cls(*args, **kwargs)  # said 'Module.__init__() got an unexpected keyword argument', naming no layer
+    assert cls()(Tensor([-1.0, 2.0])).shape == (2,)

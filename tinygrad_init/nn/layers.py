@@ -15,7 +15,7 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Rng, as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, quoted
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -184,6 +184,13 @@ class Linear(Module):
 class _Activation(Module):
     """An activation of the registry (`nn.activations`, where its f, f' and gain live), as the engine's op."""
     name = "linear"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:  # PyTorch's nn.ReLU(inplace=True); its nn.Identity ignores any
+            given = ", ".join([*map(quoted, args), *(f"{k}={quoted(v)}" for k, v in kwargs.items())])
+            raise TypeError(f"{type(self).__name__}: takes no arguments, got {given}; write nn.{type(self).__name__}()"
+                            " (PyTorch's inplace=True only saves memory)")
+        super().__init__()
 
     def forward(self, x: Tensor) -> Tensor:
         return x if self.name == "linear" else (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])

@@ -298,6 +298,35 @@ def test_cross_entropy_names_a_huge_float_target_as_it_is(huge):
         cross_entropy(Tensor(np.zeros((2, 3))), np.array([huge, 0.0]))
 
 
+
+def test_cross_entropy_of_a_certain_right_answer_is_zero_not_minus_zero():
+    # -mean(log p) with log p = 0.0 exactly (one class; a float32 margin past ~17) was -0.0, printed as "-0.0000"
+    for z in (np.zeros((3, 1)), np.array([[200.0, 0.0], [0.0, 300.0]], np.float32)):
+        loss = cross_entropy(Tensor(z), np.arange(len(z)) % z.shape[1])
+        assert math.copysign(1.0, loss.item()) == 1.0 and f"{loss.item():.4f}" == "0.0000"
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_the_losses_take_pytorchs_reduction(reduction):
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(3)
+    z, y, t = rng.standard_normal((5, 3)) * 4, rng.integers(0, 3, 5), rng.random((5, 3))
+    for ours, theirs, target in [(mse_loss, F.mse_loss, t), (cross_entropy, F.cross_entropy, y),
+                                 (binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, t)]:
+        zo, zt = Tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)
+        loss, expected = ours(zo, target, reduction=reduction), theirs(zt, torch.tensor(target), reduction=reduction)
+        np.testing.assert_allclose(loss.data, expected.detach().numpy(), rtol=1e-12)  # said: unexpected keyword
+        g = rng.standard_normal(expected.shape)
+        (loss * Tensor(g)).sum().backward()
+        (expected * torch.tensor(g)).sum().backward()
+        np.testing.assert_allclose(zo.grad, zt.grad.numpy(), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match=r"^cross_entropy: reduction must be one of 'mean', 'sum', 'none', got "
+                                         r"'avg'$"):
+        cross_entropy(Tensor(z), y, reduction="avg")
+
 def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
     rng = np.random.default_rng(2)
     z = rng.standard_normal((7, 1)) * 4

@@ -170,3 +170,29 @@ def test_pytorchs_activation_arguments_are_named_by_the_layer(cls, args, kwargs,
                                         rf"nn.{cls.__name__}\(\) \(PyTorch's inplace=True only saves memory\)$"):
         cls(*args, **kwargs)  # said 'Module.__init__() got an unexpected keyword argument', naming no layer
     assert cls()(Tensor([-1.0, 2.0])).shape == (2,)
+
+
+@pytest.mark.parametrize("args, kwargs, says", [
+    ((0.9, 0.5), {}, r"a fourth positional argument \(PyTorch's dampening\) is not offered here"),
+    ((0.9,), {"nesterov": True}, r"'nesterov' is PyTorch's, not offered here"),
+    ((), {"dampening": 0.1}, r"'dampening' is PyTorch's, not offered here"),
+    ((), {"maximize": True}, r"'maximize' is PyTorch's, not offered here"),
+    ((), {"lr_decay": 0.1}, r"'lr_decay' is not an argument"),
+])
+def test_pytorchs_sgd_options_are_named_with_what_sgd_takes(args, kwargs, says):
+    torch = require_module("torch")
+    w = Tensor(np.zeros(2), requires_grad=True)
+    if "lr_decay" not in kwargs:
+        torch.optim.SGD([torch.zeros(2, requires_grad=True)], 0.1, *args, **kwargs)  # valid there
+    with pytest.raises(TypeError, match=rf"^SGD: {says}.*; it takes params, lr, momentum, and weight_decay by "
+                                        r"keyword$"):  # said 'SGD.__init__() got an unexpected keyword argument'
+        nn.optim.SGD([w], 0.1, *args, **kwargs)
+
+
+def test_pytorchs_sgd_param_groups_are_named():
+    torch = require_module("torch")
+    model = nn.Linear(2, 1, rng=0)
+    torch.optim.SGD([{"params": [torch.zeros(2, requires_grad=True)], "lr": 0.1}], lr=0.1)  # valid there
+    with pytest.raises(TypeError, match=r"^SGD: parameter 0 is a dict: PyTorch's param groups are not offered here; "
+                                        r"make one SGD per group, SGD\(group\['params'\], lr=\.\.\.\)$"):
+        nn.optim.SGD([{"params": model.parameters(), "lr": 0.1}], lr=0.1)  # said 'not a leaf Tensor (got dict)'

@@ -1060,3 +1060,23 @@ def test_sgd_refuses_a_momentum_outside_0_1(momentum):
     # the docstring's [0, 1): at 1 the velocity never forgets a gradient (PyTorch only refuses a negative one)
     with pytest.raises(ValueError, match="SGD: momentum must be"):
         optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1, momentum=momentum)
+
+
+@pytest.mark.parametrize("where, call", [
+    ("he_normal", lambda rng: nn.init.he_normal((3, 2), rng=rng)), ("Linear", lambda rng: nn.Linear(3, 2, rng=rng)),
+    ("MLP", lambda rng: nn.MLP([3, 2], rng=rng)),
+    ("lsuv", lambda rng: nn.init.lsuv(nn.MLP([3, 2], rng=0), np.eye(3), rng=rng)),
+    ("moons", lambda rng: moons(10, rng=rng)), ("Neuron", lambda rng: scalar_nn.Neuron(2, rng=rng)),
+    ("Layer", lambda rng: scalar_nn.Layer(2, 3, rng=rng)), ("MLP", lambda rng: scalar_nn.MLP(2, [3], rng=rng)),
+    ("train_test_split", lambda rng: nn.data.train_test_split(np.eye(4), np.arange(4) % 2, 0.5, rng=rng)),
+])
+def test_a_bad_rng_is_named_with_the_function_given_it(where, call):
+    # as_rng said 'rng must be a np.random.Generator, ...' or 'rng: seed must be ...', naming no function
+    with pytest.raises(TypeError, match=rf"^{where}: rng must be a np.random.Generator, an int seed or None, got "
+                                        r"str 'seed'$"):
+        call("seed")
+    with pytest.raises(TypeError, match=rf"^{where}: rng must be .* got float 0.5"):
+        call(0.5)
+    with pytest.raises(ValueError, match=rf"^{where}: rng as a seed must be a non-negative integer, got -1$"):
+        call(-1)
+    call(np.random.default_rng(0))

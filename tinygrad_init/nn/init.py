@@ -227,7 +227,7 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
         batch = batch if isinstance(batch, Tensor) else Tensor(batch, dtype=layers[0][1].weight.dtype)
     except (TypeError, ValueError) as e:  # named as lsuv's batch, not as a Tensor the user did not make
         raise type(e)(f"lsuv: batch must be numbers (batch, fan_in); {str(e).removeprefix('Tensor: ')}") from None
-    saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng)
+    saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng, "lsuv")
     buffers = [(m, k, v.copy()) for _, m in model.named_modules() for k, v in vars(m).items()
                if isinstance(v, np.ndarray)]  # BatchNorm1d's running_mean, running_var
     changed_in_place(*(layer.weight for _, layer in layers))  # a graph built before now must not backward
@@ -337,7 +337,7 @@ class Scheme:
                                 f", the parameters by keyword: {self.name}(shape{kw}, rng=0) (PyTorch's initializers "
                                 "take them by position)" if kw else ""))
         p, (shape, dt) = self.bind(params), _shape(self.name, shape, dtype)
-        (var, law, mode), gen = self.spec(p), as_rng(rng)
+        (var, law, mode), gen = self.spec(p), as_rng(rng, self.name)
         if law == "constant":
             return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
         if self.draw:

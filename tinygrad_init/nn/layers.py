@@ -157,7 +157,7 @@ class Linear(Module):
                  dtype: Any = np.float32) -> None:
         super().__init__()
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
-        shape, gen, dtype = (self.fan_in, self.fan_out), as_rng(rng), real_dtype(dtype, "Linear", floating=True)
+        shape, gen, dtype = (self.fan_in, self.fan_out), as_rng(rng, "Linear"), real_dtype(dtype, "Linear", True)
         bias = check_bool("Linear", "bias", bias)  # before any draw: a refused call leaves a shared rng as it was
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
         self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias
@@ -274,7 +274,7 @@ class MLP(Module):
         init = ("he_normal" if self.activation == "relu" else "xavier_uniform") if init is None else init
         final = [] if final_activation is None else [ACTIVATIONS[activations.get(  # checked before any draw
             final_activation, "MLP", engine_only=True, what="final_activation").name]()]
-        gen, mods = as_rng(rng), []
+        gen, mods = as_rng(rng, "MLP"), []
         for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
             mods += [Linear(n_in, n_out, bias, init, bias_init, gen, dtype)]
             mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []

@@ -130,6 +130,21 @@ def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
     assert [n for n, _ in m.layers[:1].named_parameters()] == ["0.weight", "0.bias"]  # paths from the slice
 
 
+def test_a_sequentials_module_is_replaced_by_index_as_pytorch():
+    seq = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+    seq[-1] = nn.Linear(3, 2, init="he_normal", rng=2)  # was "'Sequential' object does not support item assignment"
+    seq[np.int64(1)] = nn.ReLU()
+    assert [type(m).__name__ for m in seq] == ["Linear", "ReLU", "Linear"] and seq[2].fan_out == 2
+    assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert seq(Tensor([[0.5, 1.0]])).shape == (1, 2)
+    with pytest.raises(IndexError, match=r"^Sequential: index 3 is out of range for 3 modules$"):
+        seq[3] = nn.Tanh()
+    with pytest.raises(TypeError, match=r"^Sequential: '0' is a sub-module; assign a Module"):
+        seq[0] = np.zeros((2, 3))
+    with pytest.raises(TypeError, match=r"^Sequential: index must be a whole number, got slice"):
+        seq[1:] = [nn.Tanh(), nn.Tanh()]
+    assert len(seq) == 3 and isinstance(seq[0], nn.Linear)
+
 def test_reassigning_a_parameter_keeps_its_place_and_path_as_pytorch():
     m = nn.MLP([2, 3, 1], rng=0)
     names = [n for n, _ in m.named_parameters()]

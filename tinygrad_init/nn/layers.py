@@ -250,6 +250,10 @@ class Sequential(Module):
         part.__dict__.update(kept)  # model's parameters `2.weight` in its later ledgers and pictures)
         return part
 
+    def __setitem__(self, i: int, module: Module) -> None:  # keeps the name, as PyTorch's seq[0] = nn.Linear(...)
+        self[check_int("Sequential", "index", i)]  # not a slice; an index out of range is named as for seq[i]
+        setattr(self, list(self._modules)[i], module)
+
     def __len__(self) -> int: return len(self._modules)
     def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))
 

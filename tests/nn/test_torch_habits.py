@@ -196,3 +196,15 @@ def test_pytorchs_sgd_param_groups_are_named():
     with pytest.raises(TypeError, match=r"^SGD: parameter 0 is a dict: PyTorch's param groups are not offered here; "
                                         r"make one SGD per group, SGD\(group\['params'\], lr=\.\.\.\)$"):
         nn.optim.SGD([{"params": model.parameters(), "lr": 0.1}], lr=0.1)  # said 'not a leaf Tensor (got dict)'
+
+
+@pytest.mark.parametrize("torch_name, ours, takes", [
+    ("kaiming_normal_", "he_normal", "mode, negative_slope"), ("xavier_uniform_", "xavier_uniform", "gain"),
+    ("normal_", "normal", "std"), ("orthogonal_", "orthogonal", "gain"), ("uniform_", "uniform", "a, b")])
+def test_pytorchs_generator_argument_is_named_as_rng(torch_name, ours, takes):
+    torch = require_module("torch")
+    getattr(torch.nn.init, torch_name)(torch.empty(3, 4), generator=torch.Generator().manual_seed(0))  # valid there
+    with pytest.raises(TypeError, match=rf"^{ours}: unknown parameter\(s\) generator; it takes rng \(a seed or a "
+                                        rf"np.random.Generator, PyTorch's generator\), dtype, {takes}$"):
+        getattr(init, ours)((4, 3), generator=np.random.default_rng(0))  # said only: accepts {takes}
+    assert getattr(init, ours)((4, 3), rng=np.random.default_rng(0)).shape == (4, 3)

@@ -305,8 +305,8 @@ class Scheme:
     def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The bound parameters with `params` over them, checked (a TypeError names the accepted ones)."""
         if unknown := sorted(set(params) - set(self.defaults)):
-            raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; {self.name} accepts "
-                            f"{', '.join(self.defaults) or 'no parameters'}")
+            raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; it takes rng (a seed or a np."
+                            f"random.Generator, PyTorch's generator), {', '.join(['dtype', *self.defaults])}")
         out = {**self.params, **{k: _CHECKS[k](self.name, k, v) if k in _CHECKS else v for k, v in params.items()}}
         if out.get("a", 0) > out.get("b", math.inf):
             raise ValueError(f"{self.name}: the lower bound a = {out['a']:g} is greater than the upper bound "

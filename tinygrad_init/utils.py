@@ -39,22 +39,23 @@ def not_installed(e: ImportError) -> ImportError:
 Rng = np.random.Generator | int | None  # what every `rng=` argument takes
 
 
-def as_rng(rng: Rng = None) -> np.random.Generator:
+def as_rng(rng: Rng = None, where: str = "") -> np.random.Generator:
     """`rng` as a `np.random.Generator`: every random function calls this once, so a seed fixes the numbers.
 
     A Generator is returned unchanged (callers can share one stream), an int seeds a fresh one, None seeds
     it from the operating system (not reproducible). A TypeError for anything else (a float, a string, the
-    legacy `np.random.RandomState`), a ValueError for a negative seed."""
+    legacy `np.random.RandomState`), a ValueError for a negative seed, their messages starting with `where`."""
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None:
         return np.random.default_rng()
+    pre = f"{where}: " if where else ""
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if rng < 0:
-            raise ValueError(f"rng: seed must be a non-negative integer, got {int(rng)}")
+            raise ValueError(f"{pre}rng as a seed must be a non-negative integer, got {int(rng)}")
         return np.random.default_rng(int(rng))
     legacy = isinstance(rng, np.random.RandomState)
-    raise TypeError(f"rng must be a np.random.Generator, an int seed or None, got {type(rng).__name__} {rng!r}"
+    raise TypeError(f"{pre}rng must be a np.random.Generator, an int seed or None, got {_got(rng)}"
                     + " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))" * legacy)
 
 

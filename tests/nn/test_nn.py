@@ -130,6 +130,21 @@ def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
     assert [n for n, _ in m.layers[:1].named_parameters()] == ["0.weight", "0.bias"]  # paths from the slice
 
 
+def test_a_sequentials_module_is_replaced_by_index_as_pytorch():
+    seq = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+    seq[-1] = nn.Linear(3, 2, init="he_normal", rng=2)  # was "'Sequential' object does not support item assignment"
+    seq[np.int64(1)] = nn.ReLU()
+    assert [type(m).__name__ for m in seq] == ["Linear", "ReLU", "Linear"] and seq[2].fan_out == 2
+    assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert seq(Tensor([[0.5, 1.0]])).shape == (1, 2)
+    with pytest.raises(IndexError, match=r"^Sequential: index 3 is out of range for 3 modules$"):
+        seq[3] = nn.Tanh()
+    with pytest.raises(TypeError, match=r"^Sequential: '0' is a sub-module; assign a Module"):
+        seq[0] = np.zeros((2, 3))
+    with pytest.raises(TypeError, match=r"^Sequential: index must be a whole number, got slice"):
+        seq[1:] = [nn.Tanh(), nn.Tanh()]
+    assert len(seq) == 3 and isinstance(seq[0], nn.Linear)
+
 def test_reassigning_a_parameter_keeps_its_place_and_path_as_pytorch():
     m = nn.MLP([2, 3, 1], rng=0)
     names = [n for n, _ in m.named_parameters()]
@@ -297,6 +312,35 @@ def test_cross_entropy_names_a_huge_float_target_as_it_is(huge):
                                          rf"{int(max(huge, 0))}$"):
         cross_entropy(Tensor(np.zeros((2, 3))), np.array([huge, 0.0]))
 
+
+
+def test_cross_entropy_of_a_certain_right_answer_is_zero_not_minus_zero():
+    # -mean(log p) with log p = 0.0 exactly (one class; a float32 margin past ~17) was -0.0, printed as "-0.0000"
+    for z in (np.zeros((3, 1)), np.array([[200.0, 0.0], [0.0, 300.0]], np.float32)):
+        loss = cross_entropy(Tensor(z), np.arange(len(z)) % z.shape[1])
+        assert math.copysign(1.0, loss.item()) == 1.0 and f"{loss.item():.4f}" == "0.0000"
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_the_losses_take_pytorchs_reduction(reduction):
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(3)
+    z, y, t = rng.standard_normal((5, 3)) * 4, rng.integers(0, 3, 5), rng.random((5, 3))
+    for ours, theirs, target in [(mse_loss, F.mse_loss, t), (cross_entropy, F.cross_entropy, y),
+                                 (binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, t)]:
+        zo, zt = Tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)
+        loss, expected = ours(zo, target, reduction=reduction), theirs(zt, torch.tensor(target), reduction=reduction)
+        np.testing.assert_allclose(loss.data, expected.detach().numpy(), rtol=1e-12)  # said: unexpected keyword
+        g = rng.standard_normal(expected.shape)
+        (loss * Tensor(g)).sum().backward()
+        (expected * torch.tensor(g)).sum().backward()
+        np.testing.assert_allclose(zo.grad, zt.grad.numpy(), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match=r"^cross_entropy: reduction must be one of 'mean', 'sum', 'none', got "
+                                         r"'avg'$"):
+        cross_entropy(Tensor(z), y, reduction="avg")
 
 def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
     rng = np.random.default_rng(2)
@@ -1031,3 +1075,23 @@ def test_sgd_refuses_a_momentum_outside_0_1(momentum):
     # the docstring's [0, 1): at 1 the velocity never forgets a gradient (PyTorch only refuses a negative one)
     with pytest.raises(ValueError, match="SGD: momentum must be"):
         optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1, momentum=momentum)
+
+
+@pytest.mark.parametrize("where, call", [
+    ("he_normal", lambda rng: nn.init.he_normal((3, 2), rng=rng)), ("Linear", lambda rng: nn.Linear(3, 2, rng=rng)),
+    ("MLP", lambda rng: nn.MLP([3, 2], rng=rng)),
+    ("lsuv", lambda rng: nn.init.lsuv(nn.MLP([3, 2], rng=0), np.eye(3), rng=rng)),
+    ("moons", lambda rng: moons(10, rng=rng)), ("Neuron", lambda rng: scalar_nn.Neuron(2, rng=rng)),
+    ("Layer", lambda rng: scalar_nn.Layer(2, 3, rng=rng)), ("MLP", lambda rng: scalar_nn.MLP(2, [3], rng=rng)),
+    ("train_test_split", lambda rng: nn.data.train_test_split(np.eye(4), np.arange(4) % 2, 0.5, rng=rng)),
+])
+def test_a_bad_rng_is_named_with_the_function_given_it(where, call):
+    # as_rng said 'rng must be a np.random.Generator, ...' or 'rng: seed must be ...', naming no function
+    with pytest.raises(TypeError, match=rf"^{where}: rng must be a np.random.Generator, an int seed or None, got "
+                                        r"str 'seed'$"):
+        call("seed")
+    with pytest.raises(TypeError, match=rf"^{where}: rng must be .* got float 0.5"):
+        call(0.5)
+    with pytest.raises(ValueError, match=rf"^{where}: rng as a seed must be a non-negative integer, got -1$"):
+        call(-1)
+    call(np.random.default_rng(0))

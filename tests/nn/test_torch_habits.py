@@ -157,3 +157,54 @@ def test_pytorchs_parameter_modulelist_and_functional_say_what_to_write(name, sa
     assert len(net.parameters()) == 6 and net.blocks[2] is list(net.blocks)[-1]
     net(np.ones((1, 2))).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
+
+
+@pytest.mark.parametrize("cls, args, kwargs, given", [
+    (nn.ReLU, (), {"inplace": True}, "inplace=True"), (nn.Identity, (54,), {"unused": 0.1}, "54, unused=0.1"),
+    (nn.Tanh, (), {"inplace": False}, "inplace=False"), (nn.Sigmoid, (1,), {}, "1")])
+def test_pytorchs_activation_arguments_are_named_by_the_layer(cls, args, kwargs, given):
+    torch = require_module("torch")
+    if cls in (nn.ReLU, nn.Identity):
+        getattr(torch.nn, cls.__name__)(*args, **kwargs)  # valid there: ReLU(inplace=True), Identity ignores any
+    with pytest.raises(TypeError, match=rf"^{cls.__name__}: takes no arguments, got {given}; write "
+                                        rf"nn.{cls.__name__}\(\) \(PyTorch's inplace=True only saves memory\)$"):
+        cls(*args, **kwargs)  # said 'Module.__init__() got an unexpected keyword argument', naming no layer
+    assert cls()(Tensor([-1.0, 2.0])).shape == (2,)
+
+
+@pytest.mark.parametrize("args, kwargs, says", [
+    ((0.9, 0.5), {}, r"a fourth positional argument \(PyTorch's dampening\) is not offered here"),
+    ((0.9,), {"nesterov": True}, r"'nesterov' is PyTorch's, not offered here"),
+    ((), {"dampening": 0.1}, r"'dampening' is PyTorch's, not offered here"),
+    ((), {"maximize": True}, r"'maximize' is PyTorch's, not offered here"),
+    ((), {"lr_decay": 0.1}, r"'lr_decay' is not an argument"),
+])
+def test_pytorchs_sgd_options_are_named_with_what_sgd_takes(args, kwargs, says):
+    torch = require_module("torch")
+    w = Tensor(np.zeros(2), requires_grad=True)
+    if "lr_decay" not in kwargs:
+        torch.optim.SGD([torch.zeros(2, requires_grad=True)], 0.1, *args, **kwargs)  # valid there
+    with pytest.raises(TypeError, match=rf"^SGD: {says}.*; it takes params, lr, momentum, and weight_decay by "
+                                        r"keyword$"):  # said 'SGD.__init__() got an unexpected keyword argument'
+        nn.optim.SGD([w], 0.1, *args, **kwargs)
+
+
+def test_pytorchs_sgd_param_groups_are_named():
+    torch = require_module("torch")
+    model = nn.Linear(2, 1, rng=0)
+    torch.optim.SGD([{"params": [torch.zeros(2, requires_grad=True)], "lr": 0.1}], lr=0.1)  # valid there
+    with pytest.raises(TypeError, match=r"^SGD: parameter 0 is a dict: PyTorch's param groups are not offered here; "
+                                        r"make one SGD per group, SGD\(group\['params'\], lr=\.\.\.\)$"):
+        nn.optim.SGD([{"params": model.parameters(), "lr": 0.1}], lr=0.1)  # said 'not a leaf Tensor (got dict)'
+
+
+@pytest.mark.parametrize("torch_name, ours, takes", [
+    ("kaiming_normal_", "he_normal", "mode, negative_slope"), ("xavier_uniform_", "xavier_uniform", "gain"),
+    ("normal_", "normal", "std"), ("orthogonal_", "orthogonal", "gain"), ("uniform_", "uniform", "a, b")])
+def test_pytorchs_generator_argument_is_named_as_rng(torch_name, ours, takes):
+    torch = require_module("torch")
+    getattr(torch.nn.init, torch_name)(torch.empty(3, 4), generator=torch.Generator().manual_seed(0))  # valid there
+    with pytest.raises(TypeError, match=rf"^{ours}: unknown parameter\(s\) generator; it takes rng \(a seed or a "
+                                        rf"np.random.Generator, PyTorch's generator\), dtype, {takes}$"):
+        getattr(init, ours)((4, 3), generator=np.random.default_rng(0))  # said only: accepts {takes}
+    assert getattr(init, ours)((4, 3), rng=np.random.default_rng(0)).shape == (4, 3)

@@ -32,7 +32,7 @@ def _start(func: str, n: Any, k: int, noise: Any, rng: Rng) -> tuple[int, float,
     n = check_int(func, "n", n, max(1, k), f" so that each of the {k} classes gets a point" if k > 1 else "")
     noise = check_real(func, "noise" if func != "blobs" else "std", noise, 0.0)
     sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
-    return n, noise, np.repeat(np.arange(k, dtype=np.int64), sizes), as_rng(rng)
+    return n, noise, np.repeat(np.arange(k, dtype=np.int64), sizes), as_rng(rng, func)
 
 
 def _finish(X: np.ndarray, y: np.ndarray, noise: float, gen: np.random.Generator) -> Data:
@@ -117,7 +117,7 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
     if len(X) != len(y):
         raise ValueError(f"train_test_split: X has {len(X)} rows but y has {len(y)} labels; they must match")
     f = check_real("train_test_split", "test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
-    gen, n, stratify = as_rng(rng), len(y), check_bool("train_test_split", "stratify", stratify)
+    gen, n, stratify = as_rng(rng, "train_test_split"), len(y), check_bool("train_test_split", "stratify", stratify)
     if stratify and y.dtype.kind not in "iub":
         raise ValueError(f"train_test_split: stratify=True needs integer class labels, got dtype {y.dtype}; pass "
                          "stratify=False for other targets")

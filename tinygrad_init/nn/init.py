@@ -227,7 +227,7 @@ def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng 
         batch = batch if isinstance(batch, Tensor) else Tensor(batch, dtype=layers[0][1].weight.dtype)
     except (TypeError, ValueError) as e:  # named as lsuv's batch, not as a Tensor the user did not make
         raise type(e)(f"lsuv: batch must be numbers (batch, fan_in); {str(e).removeprefix('Tensor: ')}") from None
-    saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng)
+    saved, gen = [layer.weight.data.copy() for _, layer in layers], as_rng(rng, "lsuv")
     buffers = [(m, k, v.copy()) for _, m in model.named_modules() for k, v in vars(m).items()
                if isinstance(v, np.ndarray)]  # BatchNorm1d's running_mean, running_var
     changed_in_place(*(layer.weight for _, layer in layers))  # a graph built before now must not backward
@@ -305,8 +305,8 @@ class Scheme:
     def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The bound parameters with `params` over them, checked (a TypeError names the accepted ones)."""
         if unknown := sorted(set(params) - set(self.defaults)):
-            raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; {self.name} accepts "
-                            f"{', '.join(self.defaults) or 'no parameters'}")
+            raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; it takes rng (a seed or a np."
+                            f"random.Generator, PyTorch's generator), {', '.join(['dtype', *self.defaults])}")
         out = {**self.params, **{k: _CHECKS[k](self.name, k, v) if k in _CHECKS else v for k, v in params.items()}}
         if out.get("a", 0) > out.get("b", math.inf):
             raise ValueError(f"{self.name}: the lower bound a = {out['a']:g} is greater than the upper bound "
@@ -337,7 +337,7 @@ class Scheme:
                                 f", the parameters by keyword: {self.name}(shape{kw}, rng=0) (PyTorch's initializers "
                                 "take them by position)" if kw else ""))
         p, (shape, dt) = self.bind(params), _shape(self.name, shape, dtype)
-        (var, law, mode), gen = self.spec(p), as_rng(rng)
+        (var, law, mode), gen = self.spec(p), as_rng(rng, self.name)
         if law == "constant":
             return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
         if self.draw:

@@ -15,7 +15,7 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Rng, as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, quoted
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -157,7 +157,7 @@ class Linear(Module):
                  dtype: Any = np.float32) -> None:
         super().__init__()
         self.fan_in, self.fan_out = check_int("Linear", "fan_in", fan_in, 1), check_int("Linear", "fan_out", fan_out, 1)
-        shape, gen, dtype = (self.fan_in, self.fan_out), as_rng(rng), real_dtype(dtype, "Linear", floating=True)
+        shape, gen, dtype = (self.fan_in, self.fan_out), as_rng(rng, "Linear"), real_dtype(dtype, "Linear", True)
         bias = check_bool("Linear", "bias", bias)  # before any draw: a refused call leaves a shared rng as it was
         self.weight, self.init_name = _drawn(init, "xavier_uniform", shape, gen, dtype, "weight")
         self.bias, self.bias_init_name = (_drawn(bias_init, "zeros", shape[1:], gen, dtype, "bias") if bias
@@ -184,6 +184,13 @@ class Linear(Module):
 class _Activation(Module):
     """An activation of the registry (`nn.activations`, where its f, f' and gain live), as the engine's op."""
     name = "linear"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:  # PyTorch's nn.ReLU(inplace=True); its nn.Identity ignores any
+            given = ", ".join([*map(quoted, args), *(f"{k}={quoted(v)}" for k, v in kwargs.items())])
+            raise TypeError(f"{type(self).__name__}: takes no arguments, got {given}; write nn.{type(self).__name__}()"
+                            " (PyTorch's inplace=True only saves memory)")
+        super().__init__()
 
     def forward(self, x: Tensor) -> Tensor:
         return x if self.name == "linear" else (x if isinstance(x, Tensor) else Tensor(x))._unary(OPS[self.name])
@@ -243,6 +250,10 @@ class Sequential(Module):
         part.__dict__.update(kept)  # model's parameters `2.weight` in its later ledgers and pictures)
         return part
 
+    def __setitem__(self, i: int, module: Module) -> None:  # keeps the name, as PyTorch's seq[0] = nn.Linear(...)
+        self[check_int("Sequential", "index", i)]  # not a slice; an index out of range is named as for seq[i]
+        setattr(self, list(self._modules)[i], module)
+
     def __len__(self) -> int: return len(self._modules)
     def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))
 
@@ -267,7 +278,7 @@ class MLP(Module):
         init = ("he_normal" if self.activation == "relu" else "xavier_uniform") if init is None else init
         final = [] if final_activation is None else [ACTIVATIONS[activations.get(  # checked before any draw
             final_activation, "MLP", engine_only=True, what="final_activation").name]()]
-        gen, mods = as_rng(rng), []
+        gen, mods = as_rng(rng, "MLP"), []
         for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
             mods += [Linear(n_in, n_out, bias, init, bias_init, gen, dtype)]
             mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []

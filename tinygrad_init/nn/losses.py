@@ -1,5 +1,6 @@
-"""Loss functions on the tensor engine, each the mean of its terms (PyTorch's `reduction="mean"`) and a composition
-of engine ops, so their backward passes are the chain rule through those ops (and the ledger shows every step)."""
+"""Loss functions on the tensor engine, each the mean of its terms (or, as PyTorch's `reduction`, `"sum"` or `"none"`,
+the terms themselves) and a composition of engine ops, so their backward passes are the chain rule through those ops
+(and the ledger shows every step)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
+from ..utils import check_choice
 
 __all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
@@ -27,15 +29,21 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
     return x, target
 
 
-def mse_loss(pred: Tensor, target: Any) -> Tensor:
+def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
+    """The loss of `terms` by PyTorch's `reduction`: their `"mean"` (the default), `"sum"`, or `"none"` (the terms)."""
+    how = check_choice(fn, "reduction", reduction, ("mean", "sum", "none"))
+    return terms.mean() if how == "mean" else terms.sum() if how == "sum" else terms
+
+
+def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean squared error `mean((pred - target)^2)` over all `n` elements, `dL/dpred = 2 (pred - target) / n`; same
     shapes (PyTorch broadcasts others with a warning, `(n, 1)` against `(n,)` into `(n, n)`: here an error)."""
     pred, target = _inputs("mse_loss", pred, target, ("pred", "target"))
     diff = pred - target
-    return (diff * diff).mean()
+    return _reduce("mse_loss", diff * diff, reduction)
 
 
-def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
+def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy `L = -mean_i log softmax(logits_i)[y_i]` through a stable log-softmax, `logits`
     (batch, classes), `targets` (batch,) integers in `[0, classes)`; `dL/dlogits = (softmax - onehot(y)) / batch`."""
     if not isinstance(logits, Tensor):
@@ -61,10 +69,10 @@ def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
     if n and (y.min() < 0 or y.max() >= k):
         raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found "
                          f"{int(y.min())}..{int(y.max())}")
-    return -logits.log_softmax(axis=1)[np.arange(n), y].mean()
+    return _reduce("cross_entropy", -logits.log_softmax(axis=1)[np.arange(n), y], reduction)  # a sum of -0.0s is 0
 
 
-def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
+def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy on raw scores `z`, targets `t` in [0, 1] of the same shape, stable for any `z`:
     `L = mean(softplus(z) - z t)`, which is `-mean(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` without
     overflow; `dL/dz = (sigmoid(z) - t) / n`, exactly `(1/2 - t) / n` at 0. Where `t > 1/2` it is computed as
@@ -78,5 +86,5 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any) -> Tensor:
     sign = np.where(flip, -1, 1)
     u = z * sign
     if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
-        return (u.softplus() - u * (t * sign + flip)).mean()
-    return u.softplus().mean()
+        return _reduce("binary_cross_entropy_with_logits", u.softplus() - u * (t * sign + flip), reduction)
+    return _reduce("binary_cross_entropy_with_logits", u.softplus(), reduction)

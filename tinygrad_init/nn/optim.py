@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -10,6 +10,7 @@ from ..core.tensor import Tensor, changed_in_place
 from ..utils import check_bool, check_real
 
 __all__ = ["SGD", "zero_grads"]
+_TORCH = ("dampening", "nesterov", "maximize", "foreach", "differentiable", "fused")  # PyTorch's SGD options
 
 
 class SGD:
@@ -28,8 +29,14 @@ class SGD:
         weight_decay: the L2 penalty coefficient, >= 0, by keyword (PyTorch's fourth positional is `dampening`).
     """
 
-    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *,
-                 weight_decay: float = 0.0) -> None:
+    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *dampening: Any,
+                 weight_decay: float = 0.0, **options: Any) -> None:
+        if dampening or options:  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay, nesterov, ...)
+            k = "dampening" if dampening else next(iter(options))
+            raise TypeError("SGD: " + ("a fourth positional argument (PyTorch's dampening) is " if dampening else
+                                       f"{k!r} is " + "PyTorch's, " * (k in _TORCH)) + (
+                "not offered here: this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False" if k in
+                _TORCH else "not an argument") + "; it takes params, lr, momentum, and weight_decay by keyword")
         if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
             what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else (
                 f"{type(params).__name__}; pass " + ("" if hasattr(params, "parameters") else
@@ -44,6 +51,9 @@ class SGD:
                 if isinstance(p, Tensor) and p.is_leaf:  # frozen, as PyTorch users do
                     raise TypeError(f"SGD: parameter {i} ({p.name or 'unnamed'}) has requires_grad=False; pass "
                                     "the trainable ones, [p for p in model.parameters() if p.requires_grad]")
+                if isinstance(p, dict):
+                    raise TypeError(f"SGD: parameter {i} is a dict: PyTorch's param groups are not offered here; "
+                                    "make one SGD per group, SGD(group['params'], lr=...)")
                 fix = "SGD steps Tensors: update a scalar_nn model's Values by hand, p.data -= lr * p.grad" if \
                     getattr(p, "scalar", False) else "pass model.parameters()"
                 raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "

@@ -53,7 +53,7 @@ class Neuron(Module):
             raise TypeError(f"Neuron: weights must be a list of numbers, one per input ({nin}), got "
                             f"{type(weights).__name__} {weights!r:.40}")
         weights = [check_real("Neuron", f"weights[{i}]", w) for i, w in
-                   enumerate(as_rng(rng).uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
+                   enumerate(as_rng(rng, "Neuron").uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
         if len(weights) != nin:
             raise ValueError(f"Neuron: weights must have one number per input ({nin}), got {len(weights)}")
         pre = f"{name}." if name else ""
@@ -77,7 +77,7 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None,
                  name: str = "") -> None:
-        shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng)
+        shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng, "Layer")
         activation = activations.get(activation, "Layer", engine_only=True).name  # checked before any draw
         W = gen.uniform(-1.0, 1.0, size=shape) if init is None else \
             _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
@@ -107,7 +107,7 @@ class MLP(Module):
         if isinstance(nouts, str) or not hasattr(nouts, "__iter__"):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         sizes = [check_int("MLP", "nin", nin, 1), *(check_int("MLP", f"nouts[{i}]", w, 1) for i, w in enumerate(nouts))]
-        gen, activation = as_rng(rng), activations.get(activation, "MLP", engine_only=True).name
+        gen, activation = as_rng(rng, "MLP"), activations.get(activation, "MLP", engine_only=True).name
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
         self.layers = [Layer(sizes[i], sizes[i + 1], activation if i < len(sizes) - 2 else "linear", init=init,

@@ -198,6 +198,26 @@ def test_every_formula_is_typeset(site: Path) -> None:
         assert raw is None, f"{path.relative_to(site)}: a formula was left as LaTeX"
 
 
+@pytest.mark.browser
+def test_no_formula_scrolls_in_its_box(site: Path) -> None:
+    # the theme's `.md-typeset div.arithmatex {overflow: auto}` outranked extra.css's `div.arithmatex` rule: every
+    # display formula was 2 to 5 px taller than its box and stood beside a vertical scroll bar of its own
+    from conftest import require_binary
+    spec = importlib.util.spec_from_file_location("pb", ROOT / "tests" / "observe" / "test_player_browser.py")
+    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
+    browser = module.Chromium(require_binary("chromium"))
+    pages = sorted(p for p in site.rglob("index.html") if '<div class="arithmatex"><math' in p.read_text("utf-8"))
+    assert len(pages) >= 5, pages
+    try:
+        for path in pages:
+            browser.open(path)
+            scrolled = browser.js("[...document.querySelectorAll('div.arithmatex')].filter(d => d.scrollHeight > "
+                                  "d.clientHeight && getComputedStyle(d).overflowY != 'hidden').length")
+            assert scrolled == 0, f"{path.relative_to(site)}: {scrolled} formulas scroll up and down in their box"
+    finally:
+        browser.close()
+
+
 def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
     tag = re.compile(r"<(?:link|script|img|iframe)\b[^>]*\b(?:href|src)=\"(?:https?:)?//", re.I)
     for uri in ("index.md", "concepts/mean-field.md", "api/nn/init.md", "tutorials/index.md",

@@ -925,6 +925,20 @@ def test_every_pip_install_of_an_extra_names_one_in_quotes() -> None:
             assert set(brings.split(", ")) == {re.match(r"[\w-]+", d)[0] for d in extras[spec[3:-2]]}, (page, brings)
 
 
+def test_a_page_that_installs_the_notebooks_extra_to_open_the_tutorials_installs_a_front_end_too() -> None:
+    # the extra runs notebooks (a kernel, nbclient) but opens none: "pip install -e ".[notebooks]", then open them in
+    # any notebook front end" (the tutorials' index) and "+ Jupyter's runner, for the tutorials" (getting started) left
+    # a reader without the `jupyter` command; the README and the tutorial pages add `jupyterlab`
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert not any(re.match(r"(jupyterlab|notebook|jupyter)\b", need) for need in extra["notebooks"])
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
+    lacking = [p.relative_to(ROOT).as_posix() for p in pages
+               if 'pip install -e ".[notebooks]"' in (text := p.read_text(encoding="utf-8")) and "jupyterlab" not in text]
+    assert not lacking, f"pages that install the notebooks extra and no front end: {lacking}"
+
+
 def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_says() -> None:
     # 0.01 randn on 500 tanh units: 0.2236 a layer, about 3e-7 of the input's std after ten layers (theory and the
     # networks of seeds 0-2); N(0, 1): pre-activations of std sqrt(500) ~ 22; U(+-1/sqrt(n)): 1/sqrt(3) = 0.577 a layer

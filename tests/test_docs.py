@@ -196,6 +196,11 @@ def test_every_formula_is_typeset(site: Path) -> None:
         html = path.read_text(encoding="utf-8")
         raw = re.search(r'class="arithmatex">\\[(\[]', html)
         assert raw is None, f"{path.relative_to(site)}: a formula was left as LaTeX"
+        # latex2mathml kept TeX's escapes in text: `\text{fan\_in}` read "fan\_in" on init_schemes.md
+        escaped = [t for t in re.findall(r"<mtext>([^<]*)</mtext>", html) if "\\" in t]
+        assert not escaped, f"{path.relative_to(site)}: formulas show TeX's backslashes: {escaped}"
+    mathml = _hook("mathml").to_mathml(r"\text{fan\_in} + \text{50\%}", display=False)
+    assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
 
 
 @pytest.mark.browser

@@ -944,8 +944,8 @@ def test_a_page_that_installs_the_notebooks_extra_to_open_the_tutorials_installs
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     assert not any(re.match(r"(jupyterlab|notebook|jupyter)\b", need) for need in extra["notebooks"])
     pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
-    lacking = [p.relative_to(ROOT).as_posix() for p in pages
-               if 'pip install -e ".[notebooks]"' in (text := p.read_text(encoding="utf-8")) and "jupyterlab" not in text]
+    texts = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in pages}
+    lacking = [p for p, text in texts.items() if 'pip install -e ".[notebooks]"' in text and "jupyterlab" not in text]
     assert not lacking, f"pages that install the notebooks extra and no front end: {lacking}"
 
 

@@ -239,6 +239,15 @@ def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
     assert "fonts.googleapis" not in css and "@import url(http" not in css
 
 
+def test_the_page_that_builds_the_site_says_to_browse_it_through_a_server(site: Path) -> None:
+    # the site's links name folders (`getting-started/`): opened as files, site/index.html led each click to a folder
+    # listing ("Index of .../getting-started/") and search did not start (search_index.js: not found), in Chromium;
+    # the page said only "The site needs nothing from the network to be viewed"
+    assert 'href="getting-started/"' in page(site, "index.md")
+    text = " ".join((DOCS / "getting-started.md").read_text(encoding="utf-8").split())
+    assert "mkdocs build --strict" in text and "python -m http.server -d site" in text, "say how to browse ./site"
+
+
 def test_how_to_pages_embed_the_command_line_help(site: Path) -> None:
     text = _text(page(site, "howto/lecture-report.md"))
     assert "$ tinygrad-init report --help" in text and "--out" in text

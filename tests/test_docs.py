@@ -196,6 +196,36 @@ def test_every_formula_is_typeset(site: Path) -> None:
         html = path.read_text(encoding="utf-8")
         raw = re.search(r'class="arithmatex">\\[(\[]', html)
         assert raw is None, f"{path.relative_to(site)}: a formula was left as LaTeX"
+        # latex2mathml kept TeX's escapes in text: `\text{fan\_in}` read "fan\_in" on init_schemes.md
+        escaped = [t for t in re.findall(r"<mtext>([^<]*)</mtext>", html) if "\\" in t]
+        assert not escaped, f"{path.relative_to(site)}: formulas show TeX's backslashes: {escaped}"
+    mathml = _hook("mathml").to_mathml(r"\text{fan\_in} + \text{50\%}", display=False)
+    assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
+
+
+@pytest.mark.browser
+def test_no_formula_scrolls_in_its_box(site: Path) -> None:
+    # the theme's `.md-typeset div.arithmatex {overflow: auto}` outranked extra.css's `div.arithmatex` rule: every
+    # display formula was 2 to 5 px taller than its box and stood beside a vertical scroll bar of its own. And four
+    # were wider than the text column (757 px at most) on any screen, cut at its edge: tutorial 3's dW, dx, db by 178
+    # px, tutorial 8's batch norm by 103, mean-field.md's moments by 5 and tutorial 6's recursion by 4
+    from conftest import require_binary
+    spec = importlib.util.spec_from_file_location("pb", ROOT / "tests" / "observe" / "test_player_browser.py")
+    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
+    browser = module.Chromium(require_binary("chromium"))
+    pages = sorted(p for p in site.rglob("index.html") if '<div class="arithmatex"><math' in p.read_text("utf-8"))
+    assert len(pages) >= 5, pages
+    try:
+        for path in pages:
+            browser.open(path)
+            scrolled = browser.js("[...document.querySelectorAll('div.arithmatex')].filter(d => d.scrollHeight > "
+                                  "d.clientHeight && getComputedStyle(d).overflowY != 'hidden').length")
+            assert scrolled == 0, f"{path.relative_to(site)}: {scrolled} formulas scroll up and down in their box"
+            cut = browser.js("[...document.querySelectorAll('div.arithmatex')].filter(d => d.scrollWidth > "
+                             "d.clientWidth + 1).map(d => d.textContent.slice(0, 40))")
+            assert cut == [], f"{path.relative_to(site)}: formulas wider than the text column at 1280 px: {cut}"
+    finally:
+        browser.close()
 
 
 def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
@@ -207,6 +237,15 @@ def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
         assert found is None, f"{uri} loads {found.group(0)!r} from the network"
     css = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css"))
     assert "fonts.googleapis" not in css and "@import url(http" not in css
+
+
+def test_the_page_that_builds_the_site_says_to_browse_it_through_a_server(site: Path) -> None:
+    # the site's links name folders (`getting-started/`): opened as files, site/index.html led each click to a folder
+    # listing ("Index of .../getting-started/") and search did not start (search_index.js: not found), in Chromium;
+    # the page said only "The site needs nothing from the network to be viewed"
+    assert 'href="getting-started/"' in page(site, "index.md")
+    text = " ".join((DOCS / "getting-started.md").read_text(encoding="utf-8").split())
+    assert "mkdocs build --strict" in text and "python -m http.server -d site" in text, "say how to browse ./site"
 
 
 def test_how_to_pages_embed_the_command_line_help(site: Path) -> None:
@@ -903,6 +942,20 @@ def test_every_pip_install_of_an_extra_names_one_in_quotes() -> None:
         assert spec[3:-2] in extras, f"{page}: there is no extra {spec[3:-2]!r}"
         if brings and "," in brings:
             assert set(brings.split(", ")) == {re.match(r"[\w-]+", d)[0] for d in extras[spec[3:-2]]}, (page, brings)
+
+
+def test_a_page_that_installs_the_notebooks_extra_to_open_the_tutorials_installs_a_front_end_too() -> None:
+    # the extra runs notebooks (a kernel, nbclient) but opens none: "pip install -e ".[notebooks]", then open them in
+    # any notebook front end" (the tutorials' index) and "+ Jupyter's runner, for the tutorials" (getting started) left
+    # a reader without the `jupyter` command; the README and the tutorial pages add `jupyterlab`
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert not any(re.match(r"(jupyterlab|notebook|jupyter)\b", need) for need in extra["notebooks"])
+    pages = [ROOT / "README.md", ROOT / "tutorials" / "README.md", *sorted(DOCS.rglob("*.md"))]
+    texts = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in pages}
+    lacking = [p for p, text in texts.items() if 'pip install -e ".[notebooks]"' in text and "jupyterlab" not in text]
+    assert not lacking, f"pages that install the notebooks extra and no front end: {lacking}"
 
 
 def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_says() -> None:

@@ -113,7 +113,7 @@ for k in (1, 3, 4):
 
 # %%
 page = player.write_player("backprop_player.html", steps, title="L = tanh(a*b + a), step by step")
-print("wrote", page.resolve())
+print("wrote", page)
 IFrame(str(page), width="100%", height=420)
 
 # %% [markdown]

@@ -125,9 +125,10 @@ for name, upstream in [("all ones", np.ones((3, 3))), ("random", rng.standard_no
 # of shape `(N, fan_out)`:
 #
 # $$\frac{\partial L}{\partial W_{ij}} = \sum_n x_{ni}\, g_{nj}
-# \;\Rightarrow\; dW = x^\top g, \qquad
-# \frac{\partial L}{\partial x_{ni}} = \sum_j g_{nj}\, W_{ij}
-# \;\Rightarrow\; dx = g\, W^\top, \qquad db = \sum_n g_{n\cdot} .$$
+# \;\Rightarrow\; dW = x^\top g, \qquad db = \sum_n g_{n\cdot},$$
+#
+# $$\frac{\partial L}{\partial x_{ni}} = \sum_j g_{nj}\, W_{ij}
+# \;\Rightarrow\; dx = g\, W^\top .$$
 #
 # Each is *upstream × local*: the local derivative of $xW$ with respect to $W$ is $x$, and
 # with respect to $x$ it is $W$. The shapes fit only one way, which is a good way to remember

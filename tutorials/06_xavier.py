@@ -170,7 +170,7 @@ assert len({round((init.get(s) if isinstance(s, str) else s).std(500, 500), 12) 
 # `randn / sqrt(fan_in)`) have that same variance. The mean-field theory follows the variance
 # layer by layer: $z_l$ sums many independent terms, so it is close to Gaussian, with
 #
-# $$q_l = \operatorname{Var}(z_l) = n_{l-1} \operatorname{Var}(W_l)\, E[h_{l-1}^2], \qquad
+# $$q_l = \operatorname{Var}(z_l) = n_{l-1} \operatorname{Var}(W_l)\, E[h_{l-1}^2], \quad
 # E[h_l^2] = E_{z \sim \mathcal N(0, q_l)}\bigl[\tanh^2 z\bigr] .$$
 #
 # **Predict, then check.** Unit-Gaussian inputs give layer 1 the variance $q_1 = 1$. Is

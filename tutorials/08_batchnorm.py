@@ -39,8 +39,9 @@ from tinygrad_init.optim import SGD
 #
 # For a batch $z$ of shape $(B, \text{features})$, in training mode, per feature $j$:
 #
-# $$\mu_j = \frac1B \sum_{n} z_{nj}, \qquad \sigma_j^2 = \frac1B \sum_{n} (z_{nj} - \mu_j)^2, \qquad
-# \hat z_{nj} = \frac{z_{nj} - \mu_j}{\sqrt{\sigma_j^2 + \varepsilon}}, \qquad
+# $$\mu_j = \frac1B \sum_{n} z_{nj}, \qquad \sigma_j^2 = \frac1B \sum_{n} (z_{nj} - \mu_j)^2,$$
+#
+# $$\hat z_{nj} = \frac{z_{nj} - \mu_j}{\sqrt{\sigma_j^2 + \varepsilon}}, \qquad
 # y_{nj} = \gamma_j \hat z_{nj} + \beta_j .$$
 #
 # $\gamma$ (starts at 1) and $\beta$ (starts at 0) are learned, so the layer can still choose

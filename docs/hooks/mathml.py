@@ -25,6 +25,8 @@ _POWERED_FUNCTION = re.compile(rf"(<msup><mi>{_NAMES}</mi><mn>[0-9]+</mn></msup>
 # \operatorname{Var} and \max become <mo>Var</mo>, which a browser spaces like a binary
 # operator ("Var (W)"); TeX sets them as upright names, like <mi>.
 _NAMED_OPERATOR = re.compile(r"<mo>([A-Za-z]{2,})</mo>")
+# latex2mathml keeps TeX's escapes inside \text{...}: `\text{fan\_in}` would read "fan\_in".
+_TEXT_ESCAPE = re.compile(r"(<mtext>[^<]*?)\\([_%&$#{}])")
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 
@@ -33,6 +35,8 @@ def to_mathml(latex: str, display: bool) -> str:
     """MathML for one formula (LaTeX as written between the dollars)."""
     mathml = convert(latex.strip(), display="block" if display else "inline")
     mathml = _NAMED_OPERATOR.sub(r"<mi>\1</mi>", mathml)
+    while _TEXT_ESCAPE.search(mathml):
+        mathml = _TEXT_ESCAPE.sub(r"\1\2", mathml)
     space = r'\1<mspace width="0.1667em" />'
     return _POWERED_FUNCTION.sub(space, _FUNCTION.sub(space, mathml))
 

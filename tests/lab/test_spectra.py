@@ -178,7 +178,7 @@ def test_the_report_sections():
     assert abs(rows["chaotic"]["c_20_from_0.9"] - rows["chaotic"]["c_star"]) < 0.35  # forgetting where it started
     assert chaos.data["trainability"] == json.loads(S.SHIPPED.read_text())  # shown, not recomputed
     # a miniature says so: Schoenholz et al. (2017) trained on MNIST and CIFAR-10, the heatmap on a toy task
-    assert "on a 16-input toy task: minutes; Schoenholz et al. trained on MNIST and CIFAR-10" in chaos.findings[-1]
+    assert "16-input toy task: about a minute; Schoenholz et al. trained on MNIST and CIFAR-10" in chaos.findings[-1]
     # made again elsewhere, 27-30 of the 99 cells differ (another BLAS kernel's last bits, grown by chaotic training)
     assert chaos.findings[-1].endswith(f"`{S.REGENERATE}` makes it again (byte for byte with the BLAS kernel that "
                                        "made it; with another, deep networks near the edge of chaos may train "

@@ -70,13 +70,14 @@ def test_pytorchs_in_place_initializers_are_named_with_what_to_write(torch_name,
 def test_pytorchs_loss_classes_name_the_loss_function(cls, fn):
     torch = require_module("torch")
     with pytest.raises(AttributeError, match=rf"nn.{cls}: the losses are functions here.*loss = nn.{fn}\(output, "
-                                             r"target\), the mean"):
+                                             r"target\), reduction='mean' \(or 'sum', 'none'\)"):
         getattr(nn, cls)
     out, y = np.random.default_rng(0).normal(size=(5, 3)), np.array([0, 2, 1, 1, 0])
     target = {"MSELoss": out[::-1].copy(), "CrossEntropyLoss": y, "BCEWithLogitsLoss": (out > 0) * 1.0}[cls]
-    ours = getattr(nn, fn)(Tensor(out), target)  # what the message says to write gives PyTorch's number
-    np.testing.assert_allclose(ours.item(), getattr(torch.nn, cls)()(torch.tensor(out), torch.tensor(target)).item(),
-                               rtol=1e-12)
+    for reduction in ("mean", "sum"):  # what the message says to write gives PyTorch's number
+        ours = getattr(nn, fn)(Tensor(out), target, reduction=reduction)
+        theirs = getattr(torch.nn, cls)(reduction=reduction)(torch.tensor(out), torch.tensor(target))
+        np.testing.assert_allclose(ours.item(), theirs.item(), rtol=1e-12)
     with pytest.raises(AttributeError, match="has no attribute 'Conv2d'"):
         nn.Conv2d  # noqa: B018
 

@@ -34,6 +34,10 @@ def test_max_steps_admits_a_pass_of_exactly_that_many_steps():
     assert 'data-steps="3"' in player.player_html(steps, max_steps=3)  # "more than max_steps" refuses 4, not 3
     with pytest.raises(ValueError, match="3 chain-rule steps, more than max_steps=2"):
         player.player_html(steps, max_steps=2)
+    with ledger.record() as one:
+        (x * 2.0).backward()
+    with pytest.raises(ValueError, match="has 1 chain-rule step, more than max_steps=0"):  # one step, not "1 steps"
+        player.player_html(one, max_steps=0)
 
 
 def test_a_tensor_page_names_its_engine_and_the_measure_its_fill_shows():

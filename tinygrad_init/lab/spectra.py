@@ -364,8 +364,8 @@ def chaos_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
         {"correlations": {"depth": L, "width": width, "sigma_b2": 0.05}, "seed": seed, "heatmap": str(SHIPPED.name)},
         [finding(n, r) for n, r in res.items()] + [
             f"The heatmap is a shipped result ({heat['width']} units, {heat['steps']} steps, {len(heat['sigma_w2'])} x "
-            f"{len(heat['depth'])} networks on a 16-input toy task: minutes; Schoenholz et al. trained on MNIST and "
-            f"CIFAR-10), not recomputed here; `{REGENERATE}` makes it again (byte for "
+            f"{len(heat['depth'])} networks on a 16-input toy task: about a minute; Schoenholz et al. trained on MNIST "
+            f"and CIFAR-10), not recomputed here; `{REGENERATE}` makes it again (byte for "
             "byte with the BLAS kernel that made it; with another, deep networks near the edge of chaos may train "
             "otherwise)."],
         {n: partial(figure, n, r) for n, r in res.items()})

@@ -21,7 +21,7 @@ _OTHER = {"Parameter": "a parameter is a leaf Tensor(data, requires_grad=True) a
 def __getattr__(name: str) -> object:
     if name in _LOSS_CLASSES:
         raise AttributeError(f"nn.{name}: the losses are functions here, as PyTorch's torch.nn.functional: "
-                             f"loss = nn.{_LOSS_CLASSES[name]}(output, target), the mean (PyTorch's default reduction)")
+                             f"loss = nn.{_LOSS_CLASSES[name]}(output, target), reduction='mean' (or 'sum', 'none')")
     if name in _OTHER:
         raise AttributeError(f"nn.{name} is PyTorch's, not here: {_OTHER[name]}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

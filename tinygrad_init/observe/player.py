@@ -27,10 +27,11 @@ DEFAULT_MAX_STEPS = 2000
 
 def _check_steps(n: int, max_steps: int | None) -> None:
     if max_steps is not None and n > check_int("player", "max_steps", max_steps, 0):
-        raise ValueError(f"player: this backward pass has {n:,} chain-rule steps, more than max_steps={max_steps:,}. "
-                         "Step through a smaller graph (fewer or narrower layers, or the tensor engine, whose steps "
-                         f"are whole matrices), or raise max_steps and pass max_nodes={MAX_NODES} to draw only the "
-                         "nodes nearest the output (Graphviz takes minutes over thousands of nodes).")
+        raise ValueError(f"player: this backward pass has {n:,} chain-rule step{'s' * (n != 1)}, more than "
+                         f"max_steps={max_steps:,}. Step through a smaller graph (fewer or narrower layers, or the "
+                         "tensor engine, whose steps are whole matrices), or raise max_steps and pass "
+                         f"max_nodes={MAX_NODES} to draw only the nodes nearest the output (Graphviz takes minutes "
+                         "over thousands of nodes).")
 
 
 def _record(root: Any, max_steps: int | None) -> Ledger:  # `root.backward()`, recorded, if not too long (counted

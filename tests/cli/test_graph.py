@@ -321,6 +321,20 @@ def test_graph_command_skips_the_player_beyond_max_steps(tmp_path, capsys):
     assert "no player.html" in capsys.readouterr().out and not (tmp_path / "player.html").exists()
 
 
+def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_graph(tmp_path, capsys, monkeypatch):
+    # `graph "x*x" x=3 --out g`, then `graph "(a*b).tanh()" a=1 b=2 --out g --no-player`: g/player.html stepped
+    # through x*x beside the picture of tanh; a run that stops midway left the earlier picture beside the new DOT
+    require_binary("dot")
+    assert cli.main(["graph", "x*x", "x=3", "--out", str(tmp_path)]) == 0
+    assert cli.main(["graph", "(a*b).tanh()", "a=1", "b=2", "--out", str(tmp_path), "--no-player"]) == 0
+    assert not (tmp_path / "player.html").exists()
+    assert cli.main(["graph", "--mlp", "2,3,1", "--out", str(tmp_path), "--max-steps", "10"]) == 0
+    assert not (tmp_path / "player.html").exists() and "no player.html" in capsys.readouterr().out
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no Graphviz: the DOT text alone
+    assert cli.main(["graph", "y+y", "y=1", "--out", str(tmp_path)]) == 1
+    assert "data 2.0" in (tmp_path / "graph.dot").read_text(encoding="utf-8") and not (tmp_path / "graph.svg").exists()
+
+
 def test_graph_command_draws_a_2_64_64_1_mlp_cut_to_the_nodes_nearest_the_output(tmp_path, capsys):
     require_binary("dot")  # issue 8: this took six minutes and wrote a 16 MB picture of all 8,967 nodes
     assert cli.main(["graph", "--mlp", "2,64,64,1", "--out", str(tmp_path)]) == 0

@@ -333,6 +333,9 @@ def run_graph(args: argparse.Namespace) -> int:
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
+        for old in (args.out / n for n in ("graph.dot", f"graph.{args.format}", "player.html")):
+            if old.is_file():  # no file of an earlier graph is left beside this one's
+                old.unlink()
         g = draw.draw(root, rankdir=args.rankdir, show_local=True, color_by_grad=True, grads=steps,
                       max_nodes=draw.MAX_NODES if args.max_nodes is None else args.max_nodes or None, **extra)
         for name in ("graph.dot", f"graph.{args.format}"):  # the DOT text first: it needs no Graphviz

@@ -83,6 +83,17 @@ def test_start_copies_stubs_and_refuses_to_overwrite(tmp_path):
     assert sorted(os.listdir(other)) == ["ex05_topological_order.py", "ex07_unbroadcast.py"]
 
 
+def test_an_option_may_stand_between_the_folder_and_the_names(tmp_path):
+    # `start work --force ex05` and `grade work --timeout 30 ex03` were refused: "unrecognized arguments: ex05"
+    work = str(tmp_path / "work")
+    assert run(["start", work, "ex01"])[0] == 0
+    code, text = run(["start", work, "--force", "ex01", "ex02"])
+    assert code == 0 and "Copied 2 exercise files into" in text
+    code, text = run(["grade", work, "--timeout", "30", "ex02", "ex01"])
+    assert code == 1 and f"Grading 2 exercises in {work}, time limit 30 s each" in text
+    assert set(verdicts(text)) == {"mul_backward", "pow_backward"}
+
+
 def test_grade_a_file_grades_its_exercise(tmp_path):
     write(tmp_path, "fans", solution("fans"))
     code, text = run(["grade", str(tmp_path / "ex11_fans.py")])

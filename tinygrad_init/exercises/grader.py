@@ -369,7 +369,12 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
     """
     out = out or sys.stdout or io.StringIO()  # stdout closed (`... >&-`): the output goes nowhere, as print's does
     parser = build_parser(prog)
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if hasattr(args, "names"):  # `grade DIR --timeout 30 ex03`: the names after an option
+        args.names += [w for w in rest if w[:1] != "-"]
+        rest = [w for w in rest if w[:1] == "-"]
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if not getattr(args, "command", None):
         parser.print_help(out)
         return 2

@@ -280,6 +280,15 @@ def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(t
     assert err == f"tinygrad-init exercises: cannot write: {tmp_path / 'notes'} is a file, not a folder\n"
 
 
+def test_python_m_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path) -> None:
+    # the same under `python -m tinygrad_init.exercises` (docs/exercises.md) ended in NotADirectoryError's traceback
+    (tmp_path / "notes").write_text("mine")
+    done = subprocess.run([sys.executable, "-m", "tinygrad_init.exercises", "start", str(tmp_path / "notes" / "w")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == "python -m tinygrad_init.exercises: cannot write: Not a " \
+        f"directory ({tmp_path / 'notes' / 'w'})\n", done.stderr
+
+
 def test_the_exercises_commands_they_suggest_run_as_pasted_for_a_folder_with_a_space(tmp_path, capsys) -> None:
     import shlex
 

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -259,6 +260,27 @@ def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
     os.killpg(proc.pid, signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 130 and err == "tinygrad-init demo: interrupted\n", err
+
+
+@pytest.mark.parametrize("module", ["tinygrad_init", "tinygrad_init.exercises"])
+def test_ctrl_c_while_grading_is_one_line_and_exit_130_not_a_traceback(module: str, tmp_path) -> None:
+    import signal
+
+    # under `python -m tinygrad_init.exercises` it was KeyboardInterrupt's traceback, 25 lines deep in the runner
+    started = tmp_path / "started"
+    (tmp_path / "ex01_mul_backward.py").write_text(f"def mul_backward(a, b, upstream):\n    open({str(started)!r}, "
+                                                   "'w').close()\n    while True:\n        pass\n")
+    argv = ["exercises"] * (module == "tinygrad_init") + ["grade", str(tmp_path), "ex01", "--timeout", "100"]
+    proc = subprocess.Popen([sys.executable, "-m", module, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:  # the student's loop is running
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    err = proc.communicate(timeout=120)[1]
+    prog = "tinygrad-init exercises" if module == "tinygrad_init" else "python -m tinygrad_init.exercises"
+    assert proc.returncode == 130 and err == f"{prog}: interrupted\n", err
 
 
 @pytest.mark.parametrize("argv", [["sweep", "--depth", "2", "--width", "4"], ["exercises", "list"]])

@@ -13,6 +13,8 @@ try:
 except BrokenPipeError:  # `... list | head -1`: the reader stopped; no traceback, as tinygrad-init
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
     code = 1
+except KeyboardInterrupt:  # Ctrl-C while grading: the shell's code for SIGINT, no traceback, as tinygrad-init
+    code = print("python -m tinygrad_init.exercises: interrupted", file=sys.stderr) or 130
 except OSError as e:  # a folder that cannot be made or written into: one line, as tinygrad-init says it
     code = print(f"python -m tinygrad_init.exercises: cannot write: {e.strerror} ({e.filename})", file=sys.stderr) or 1
 sys.exit(code)

@@ -379,6 +379,11 @@ def test_graph_command_reads_a_long_sum_and_refuses_a_huge_number_without_a_trac
     (["graph", "--mlp", "2"], "expected at least two widths (input and output), e.g. 2,4,1; got '2'"),
     (["graph", "--mlp", "2,x,1"], "argument --mlp: expected a whole number, got 'x'"),
     (["graph", "--mlp", "2,0,1"], "argument --mlp: expected a whole number >= 1, got 0"),
+    # was "argument --mlp: expected a whole number, got ''": which width, and how to write them?
+    (["graph", "--mlp", "2,,3"], "argument --mlp: expected a whole number, got '' (in '2,,3'; layer widths >= 1 "
+                                 "separated by commas, e.g. 2,4,1)"),
+    (["graph", "--mlp", "2,3,"], "got '' (in '2,3,'; layer widths"),
+    (["graph", "--mlp", "2;3"], "got '2;3' (in '2;3'; layer widths >= 1 separated by commas"),
     (["graph", "--rankdir", "RL", "a", "a=1"], "invalid choice"),
     (["graph", "--format", "gif", "a", "a=1"], "invalid choice"),
     # was "error: Layer: init, the weight initializer: unknown ...", the flag unnamed

@@ -244,7 +244,11 @@ examples:
 
 def _sizes(text: str) -> list[int]:
     """`"2,4,1"` -> `[2, 4, 1]`: at least two layer widths, each a whole number >= 1."""
-    sizes = [cli_type(check_int, 1)(width) for width in text.split(",")]  # argparse's error for a bad one
+    try:
+        sizes = [cli_type(check_int, 1)(width) for width in text.split(",")]
+    except argparse.ArgumentTypeError as e:  # "got ''" alone: of '2,,3'
+        raise argparse.ArgumentTypeError(f"{e} (in {text!r}; layer widths >= 1 separated by commas, e.g. 2,4,1)") \
+            from None
     if len(sizes) < 2:
         raise argparse.ArgumentTypeError(f"expected at least two widths (input and output), e.g. 2,4,1; got {text!r}")
     return sizes

@@ -302,6 +302,15 @@ def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(t
     assert err == f"tinygrad-init exercises: cannot write: {tmp_path / 'notes'} is a file, not a folder\n"
 
 
+def test_demo_hidden_widths_written_as_graph_mlp_takes_them_say_how_to_write_them(capsys) -> None:
+    # `graph --mlp 2,16,1` takes commas, `demo --hidden 16 16` spaces: `--hidden 16,16` said only "expected a whole
+    # number, got '16,16'"
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["demo", "--hidden", "16,16"])
+    assert exc.value.code == 2 and "argument --hidden: expected a whole number, got '16,16' (widths are separated " \
+        "by spaces: --hidden 16 16)" in capsys.readouterr().err
+
+
 def test_python_m_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path) -> None:
     # the same under `python -m tinygrad_init.exercises` (docs/exercises.md) ended in NotADirectoryError's traceback
     (tmp_path / "notes").write_text("mine")

@@ -98,6 +98,15 @@ def _init_name(text: str, sweep: bool = True) -> str:
     return text
 
 
+def _width(text: str) -> int:
+    """An argparse type: a width of `--hidden 16 16`; `16,16`, as `graph --mlp 2,16,1` takes them, is told how."""
+    try:
+        return cli_type(check_int, 1)(text)
+    except argparse.ArgumentTypeError as e:
+        hint = f" (widths are separated by spaces: --hidden {' '.join(text.replace(',', ' ').split())})" * ("," in text)
+        raise argparse.ArgumentTypeError(f"{e}{hint}") from None
+
+
 def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
     """An argparse type: a path, never empty (`--out "$UNSET"` writes into the current folder), ending in `suffixes`."""
     if not text:
@@ -145,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--samples", {"type": cli_type(check_int, 8, " (a quarter is held out for testing)"), "default": 200,
                            "help": "points in the dataset, a quarter held out for testing"}),
             ("--noise", {"type": real(0.0), "help": "dataset noise (default: the dataset's own, 0.1 for moons)"}),
-            ("--hidden", {"type": count, "nargs": "+", "default": [16, 16], "help": "hidden layer widths"}),
+            ("--hidden", {"type": _width, "nargs": "+", "default": [16, 16], "help": "hidden layer widths"}),
             ("--epochs", {"type": count, "default": 100, "help": "passes over the training set"}),
             ("--batch-size", {"type": count, "default": 32, "help": "mini-batch size"}),
             ("--lr", {"type": real(0.0, low_open=True), "default": 0.1, "help": "SGD learning rate"}),

@@ -388,6 +388,10 @@ def test_graph_command_reads_a_long_sum_and_refuses_a_huge_number_without_a_trac
     (["graph", "--format", "gif", "a", "a=1"], "invalid choice"),
     # was "error: Layer: init, the weight initializer: unknown ...", the flag unnamed
     (["graph", "--mlp", "2,4,1", "--init", "nonsense"], "argument --init: unknown initialization scheme 'nonsense'"),
+    # was "error: lsuv is data-dependent ...: build the model ..., then call init.lsuv(model, batch)", the flag unnamed
+    (["graph", "--mlp", "2,4,1", "--init", "lsuv"], "argument --init: 'lsuv' (orthogonal, then per layer"),
+    (["graph", "--mlp", "2,4,1", "--init", "lsuv"], "is data-dependent (it needs a model and a batch); the graph "
+                                                    "draws its weights from a shape: pick another scheme"),
 ])
 def test_graph_command_bad_options(argv, fragment, capsys):
     with pytest.raises(SystemExit) as info:

@@ -85,16 +85,17 @@ examples:
 
 
 def _init_name(text: str, sweep: bool = True) -> str:
-    """An argparse type: a scheme's name; with `sweep`, of one the sweep and its theory can draw (from a shape, with
-    zero mean)."""
+    """An argparse type: the name of a scheme that draws from a shape (not LSUV); with `sweep`, with zero mean (the
+    sweep's theory)."""
     try:
         scheme = init.get(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e).replace("init.get: ", "")) from None
-    if sweep and (scheme.data_dependent or scheme.mean() != 0.0):
+    if scheme.data_dependent or (sweep and scheme.mean() != 0.0):
         why = "is data-dependent (it needs a model and a batch)" if scheme.data_dependent else "has a non-zero mean"
-        raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) {why}; the sweep draws zero-mean weights from "
-                                         "a shape: pick another scheme")
+        draws = "the sweep draws zero-mean weights" if sweep else "the graph draws its weights"
+        raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) {why}; {draws} from a shape: pick another "
+                                         "scheme")
     return text
 
 

@@ -311,6 +311,18 @@ def test_demo_hidden_widths_written_as_graph_mlp_takes_them_say_how_to_write_the
         "by spaces: --hidden 16 16)" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv, unknown", [(["demo", "--epocs", "5"], "--epocs 5"), (["sweep", "--depht", "3"],
+                                            "--depht 3"), (["report", "--out", "r", "-q"], "-q"),
+                                           (["graph", "a*b", "a=1", "b=2", "--outt", "g"], "--outt g")])
+def test_a_misspelt_option_is_refused_with_the_usage_of_its_command(argv: list[str], unknown: str, capsys) -> None:
+    # it was "usage: tinygrad-init [-h] [--version] COMMAND ...\ntinygrad-init: error: ...": not the command's options
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith(f"usage: tinygrad-init {argv[0]} [-h]"), err
+    assert err.endswith(f"\ntinygrad-init {argv[0]}: error: unrecognized arguments: {unknown}\n"), err
+
+
 def test_python_m_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path) -> None:
     # the same under `python -m tinygrad_init.exercises` (docs/exercises.md) ended in NotADirectoryError's traceback
     (tmp_path / "notes").write_text("mine")

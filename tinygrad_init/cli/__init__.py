@@ -130,7 +130,7 @@ def add_commands(sub: Any, commands: dict[str, tuple], formatter_class: type = _
                            epilog=epilog, formatter_class=formatter_class)
         for flag, kwargs in options:
             p.add_argument(flag, **kwargs)
-        p.set_defaults(run=run)
+        p.set_defaults(run=run, command_parser=p)
 
 
 SEED = ("--seed", {"type": cli_type(check_int, 0), "default": 0, "help": "random seed: same seed, same numbers"})
@@ -369,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
         elif rest:  # graph: an expression such as "-a*b" reads as an unknown option
             minus = [w for w in rest if w[:1] == "-" and w[1:2] != "-"] if hasattr(args, "bindings") else []
-            parser.error(f"unrecognized arguments: {' '.join(rest)}" + (
+            getattr(args, "command_parser", parser).error(f"unrecognized arguments: {' '.join(rest)}" + (
                 f" (an expression that starts with '-' reads as an option; put it after --: tinygrad-init graph "
                 f"[options] -- \"{minus[0]}\" NAME=VALUE ...)" if minus else ""))
     try:

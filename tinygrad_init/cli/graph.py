@@ -286,7 +286,7 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
                    f"output (default: {draw.MAX_NODES} in the picture, all in the player; 0: all)")
     o.add_argument("--max-steps", type=cli_type(check_int, 1), default=DEFAULT_MAX_STEPS, metavar="N",
                    help=f"no player beyond N chain-rule steps (default: {DEFAULT_MAX_STEPS})")
-    p.set_defaults(graph_parser=p)  # the --mlp options stay None unless given: refused with an expression
+    p.set_defaults(command_parser=p)  # the --mlp options stay None unless given: refused with an expression
     return p
 
 
@@ -295,8 +295,8 @@ def run_graph(args: argparse.Namespace) -> int:
     0 done, 1 Graphviz missing (graph.dot is still written) or a file not writable, 2 a usage error."""
 
     def fail(msg: str, code: int = 2) -> int:
-        if code == 2 and getattr(args, "graph_parser", None) is not None:
-            args.graph_parser.print_usage(sys.stderr)
+        if code == 2 and getattr(args, "command_parser", None) is not None:
+            args.command_parser.print_usage(sys.stderr)
         print(f"tinygrad-init graph: {'error: ' if code == 2 else ''}{msg}", file=sys.stderr)
         return code
 

@@ -545,7 +545,8 @@ def test_readme_states_what_the_two_scripts_run() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     report = (ROOT / "scripts" / "report.sh").read_text(encoding="utf-8")
     tests = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
-    report_cmd = re.search(r'tinygrad-init" (report [^"$]*?) *"\$@"', report).group(1)
+    report_cmd = re.search(r'tinygrad-init" (report .*?) *"\$@"', report).group(1).replace('"$TGI_ROOT/', "") \
+        .replace('"', "")  # --out "$TGI_ROOT/report": report in the repository
     pytest_cmd = re.search(r'-m (pytest [^"$]*?) *"\$@"', tests).group(1)
     assert f"runs `tinygrad-init {report_cmd}`" in readme, f"the README should say report.sh runs {report_cmd!r}"
     assert f"runs `python -m {pytest_cmd}`" in readme, f"the README should say test.sh runs {pytest_cmd!r}"

@@ -91,3 +91,27 @@ def test_the_missing_dot_warning_speaks_of_the_tests_only_when_setting_up_for_th
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "the Graphviz 'dot' binary is missing" in done.stderr, done.stderr
     assert ("rendering tests will be skipped" in done.stderr) == (spec == "test"), done.stderr
+
+
+def test_report_sh_writes_a_relative_out_where_the_user_stands_and_its_default_into_the_repository(
+        tmp_path: Path) -> None:
+    # `cd ~/lecture && bash ~/tinygrad_init/scripts/report.sh --out slides` wrote ~/tinygrad_init/slides and said
+    # "wrote slides/report.html": the script ran the command from the repository root
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    venv = tmp_path / "env"  # set up already (its stamp), with a tinygrad-init that says where it would write
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "tinygrad-init").write_text('#!/bin/sh\nfor a; do last="$a"; done\ncd "$(dirname "$last")" && '
+                                                'echo "$(pwd -P)/$(basename "$last")"\n')
+    for program in ("python", "tinygrad-init"):
+        (venv / "bin" / program).chmod(0o755)
+    key = _bash('tgi_stamp_key plain', tmp_path, TINYGRAD_INIT_VENV=str(venv))
+    (venv / ".tinygrad_init-installed").write_text(key + "\n")
+    where = tmp_path / "lecture"
+    where.mkdir()
+    for args, expected in (([], ROOT / "report"), (["--out", "slides"], where / "slides")):
+        done = subprocess.run(["bash", str(ROOT / "scripts" / "report.sh"), *args], cwd=where, capture_output=True,
+                              text=True, timeout=60, env={"PATH": f"{Path(shutil.which('dot') or '/usr/bin/dot').parent}"
+                                                          ":/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv)})
+        assert done.returncode == 0 and done.stdout.strip() == str(expected.resolve()), done.stdout + done.stderr

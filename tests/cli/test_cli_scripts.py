@@ -110,8 +110,8 @@ def test_report_sh_writes_a_relative_out_where_the_user_stands_and_its_default_i
     (venv / ".tinygrad_init-installed").write_text(key + "\n")
     where = tmp_path / "lecture"
     where.mkdir()
+    path = f"{Path(shutil.which('dot') or '/usr/bin/dot').parent}:/usr/bin:/bin"  # dot there: nothing to install
     for args, expected in (([], ROOT / "report"), (["--out", "slides"], where / "slides")):
         done = subprocess.run(["bash", str(ROOT / "scripts" / "report.sh"), *args], cwd=where, capture_output=True,
-                              text=True, timeout=60, env={"PATH": f"{Path(shutil.which('dot') or '/usr/bin/dot').parent}"
-                                                          ":/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv)})
+                              text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
         assert done.returncode == 0 and done.stdout.strip() == str(expected.resolve()), done.stdout + done.stderr

@@ -122,6 +122,22 @@ def test_help_teaches_with_examples(argv: list[str], capsys: pytest.CaptureFixtu
         assert "upstream" in text and "--seed" in text
 
 
+def test_every_help_fits_a_terminal_100_columns_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the descriptions of explore and chaos were single lines of 288 and 303 characters, and tinygrad-init's own of
+    # 130 and 158: a terminal breaks them mid-word
+    import argparse
+
+    from tinygrad_init.exercises import grader
+
+    monkeypatch.setenv("COLUMNS", "100")  # argparse wraps the options to it; descriptions and epilogs are as written
+    parsers, long = [("tinygrad-init", cli.build_parser()), ("tinygrad-init exercises", grader.build_parser())], []
+    for name, parser in parsers:
+        parsers += [(f"{name} {word}", sub) for action in parser._actions if isinstance(action,
+                    argparse._SubParsersAction) for word, sub in action.choices.items() if sub.add_help]
+        long += [f"{name} --help: {line}" for line in parser.format_help().splitlines() if len(line) > 100]
+    assert len(parsers) == 11 and not long, "\n".join(long)
+
+
 def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([]) == 2
     assert "COMMAND" in capsys.readouterr().out

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 from functools import partial
 from pathlib import Path
 from typing import Any, Sequence, TextIO
@@ -44,7 +45,8 @@ examples:
   tinygrad-init explore --out explorer   the init explorer: one offline page to play with
   tinygrad-init graph "(a*b + c).tanh()" a=2 b=-3 c=10 --out neuron    graph and step-through player
 
-Every run is seeded: the same --seed prints the same numbers. Timing: {_TIMES}.
+Every run is seeded: the same --seed prints the same numbers.
+Timing: {_TIMES}.
 """
 _DEMO_EPILOG = """\
 per Linear layer y = x @ W + b (layer 1 nearest the input), before and after training: std and norm
@@ -73,9 +75,9 @@ examples:
 _SWEEP_EPILOG = """\
 one row per layer l = 1..L of h_l = f(h_{l-1} @ W_l) (no bias, X ~ N(0, 1)): pre_std (std of z_l),
 act_mean/std (of h_l), saturated (tanh, sigmoid: |f'| ~ 0) or dead (relu), grad_act_std (std of
-dL/dh_l from a seeded N(0, 1) gradient at the top), grad_w_std (std of dL/dW_l, summed over the batch),
-and *_theory, the mean-field prediction (tinygrad_init.theory.predict); --batchnorm: linear_std (std of
-h_{l-1} @ W_l, before the norm) before pre_std, and no theory.
+dL/dh_l from a seeded N(0, 1) gradient at the top), grad_w_std (std of dL/dW_l, summed over the
+batch), and *_theory, the mean-field prediction (tinygrad_init.theory.predict); --batchnorm:
+linear_std (std of h_{l-1} @ W_l, before the norm) before pre_std, and no theory.
 
 examples:
   tinygrad-init sweep --init large --activation tanh       90% of the units saturate
@@ -126,7 +128,8 @@ def add_commands(sub: Any, commands: dict[str, tuple], formatter_class: type = _
     """Add each `name: (help, description, epilog, [(flag, add_argument kwargs)...], run)` to `sub` (from
     `parser.add_subparsers()`); the description defaults to the help as a sentence; `args.run(args)` runs it."""
     for name, (text, description, epilog, options, run) in commands.items():
-        p = sub.add_parser(name, help=text, description=description or text[0].upper() + text[1:] + ".",
+        p = sub.add_parser(name, help=text, description=textwrap.fill(description or text[0].upper() + text[1:] + ".",
+                                                                      100),
                            epilog=epilog, formatter_class=formatter_class)
         for flag, kwargs in options:
             p.add_argument(flag, **kwargs)
@@ -144,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="tinygrad-init", epilog=_MAIN_EPILOG, formatter_class=_Formatter,
                                      description="See backpropagation and weight initialization happen: small autograd "
-                                                 "engines, layer-by-layer gradient statistics, pictures for lectures.")
+                                                 "engines, layer-by-layer\ngradient statistics, pictures for lectures.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.set_defaults(run=lambda args: parser.print_help() or 2)  # no command
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -222,8 +222,8 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
 # ------------------------------------------------------------------ the command
 _DESCRIPTION = f"""\
 Draw the computation graph of an expression (or of a small MLP), run backward, and write:
-  graph.svg    every number as label | data | grad, every op as a circle, every edge labelled with its
-               local derivative (x-3.0: upstream is multiplied by it); fill = |grad| on a log scale
+  graph.svg    every number as label | data | grad, every op as a circle, every edge labelled with
+               its local derivative (x-3.0: upstream is multiplied by it); fill: |grad|, log scale
   graph.dot    the same picture as Graphviz DOT text (for slides and version control)
   player.html  backward one chain-rule step at a time, in a browser (offline; keys <- -> Home End):
                dL/d(parent) += dL/d(node) x d(node)/d(parent) = upstream x local
@@ -238,7 +238,7 @@ examples:
   tinygrad-init graph "x*x + x" x=3 --out sum        x feeds two nodes: its gradient is a sum
   tinygrad-init graph --mlp 2,4,1 --out mlp          a scalar MLP, one sample, loss = squared error
   tinygrad-init graph --mlp 2,8,8,1 --engine tensor --init small --rankdir TB --format png
-  tinygrad-init graph --out neg -- "-a*b" a=1 b=2    an expression starting with '-' (options before --)
+  tinygrad-init graph --out neg -- "-a*b" a=1 b=2    an expression starting with '-' (options first)
 """
 
 

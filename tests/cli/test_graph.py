@@ -335,6 +335,21 @@ def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_graph(tmp_pa
     assert "data 2.0" in (tmp_path / "graph.dot").read_text(encoding="utf-8") and not (tmp_path / "graph.svg").exists()
 
 
+def test_graph_command_writes_the_same_pdf_on_every_run(tmp_path, capsys):
+    # Graphviz's cairo stamped the time into the PDF (/CreationDate (D:20261206043812Z)): two runs a second apart
+    # differed, where the SVG and the PNG are the same bytes
+    import time
+
+    require_binary("dot")
+    pdfs = []
+    for run in ("a", "b"):
+        assert cli.main(["graph", "(a*b).tanh()", "a=1", "b=2", "--format", "pdf", "--out", str(tmp_path / run)]) == 0
+        pdfs.append((tmp_path / run / "graph.pdf").read_bytes())
+        time.sleep(1.1 * (run == "a"))  # the stamp counts seconds
+    assert pdfs[0] == pdfs[1] and pdfs[0].startswith(b"%PDF-") and b"/CreationDate" not in pdfs[0]
+    capsys.readouterr()
+
+
 def test_graph_command_draws_a_2_64_64_1_mlp_cut_to_the_nodes_nearest_the_output(tmp_path, capsys):
     require_binary("dot")  # issue 8: this took six minutes and wrote a 16 MB picture of all 8,967 nodes
     assert cli.main(["graph", "--mlp", "2,64,64,1", "--out", str(tmp_path)]) == 0

@@ -414,6 +414,23 @@ def test_graph_command_bad_options(argv, fragment, capsys):
     assert info.value.code == 2 and fragment in capsys.readouterr().err
 
 
+def test_a_scalar_mlp_too_large_for_memory_is_refused_before_it_is_built(capsys, monkeypatch, tmp_path):
+    # `graph --mlp 5000,5000,1` built a Value per weight, about 3 KB each with its backward steps (measured: 160,000
+    # weights, 500 MB and 28 s): 75 GB, until the kernel killed the process, or another one
+    monkeypatch.setattr(draw, "mlp_loss", lambda *a, **k: pytest.fail("the network was built"))
+    assert cli.main(["graph", "--mlp", "5000,5000,1", "--out", str(tmp_path / "g")]) == 2
+    err = capsys.readouterr().err
+    assert "--mlp 5000,5000,1 has 25,010,001 weights, biases (a Value each with the scalar engine, 3 KB apiece: " \
+        "about 75 GB); at most 1,000,000: use --engine tensor (a node per weight matrix) or smaller widths" in err, err
+    assert not (tmp_path / "g").exists()
+    # the tensor engine: float64 arrays, about 25 bytes a weight with the gradients (25 million: 630 MB, 7 s)
+    assert cli.main(["graph", "--mlp", "2,50000,50000,1", "--engine", "tensor", "--out", str(tmp_path / "g")]) == 2
+    assert "--mlp 2,50000,50000,1 --batch 4 has 2,500,650,013 weights, biases and activations (arrays, with their " \
+        "gradients: about 63 GB); at most 100,000,000: use smaller widths or --batch" in capsys.readouterr().err
+    assert cli.main(["graph", "--mlp", "2,1", "--engine", "tensor", "--batch", "1000000000"]) == 2
+    assert "--mlp 2,1 --batch 1000000000 has 3,000,000,003 weights, biases and activations" in capsys.readouterr().err
+
+
 def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     out = tmp_path / "g"

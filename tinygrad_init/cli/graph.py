@@ -312,6 +312,15 @@ def run_graph(args: argparse.Namespace) -> int:
                     "always drawn with the scalar engine, from the numbers you bind")
     if args.mlp is not None and args.engine == "scalar" and "--batch" in given:
         return fail("--batch applies to --engine tensor only; the scalar MLP is drawn for one sample")
+    scalar, batch = args.engine == "scalar", f" --batch {args.batch}" * (args.engine == "tensor")
+    numbers = sum(a * b + b for a, b in zip(args.mlp, args.mlp[1:])) + (not scalar) * args.batch * sum(args.mlp) \
+        if args.mlp else 0  # weights and biases; the tensor engine's activations too
+    most, gb = (1e6, 3e-6) if scalar else (1e8, 2.5e-8)  # GB a number, measured: 160,000 Values 500 MB (28 s),
+    if numbers > most:                                    # 25 million in arrays 630 MB (7 s)
+        return fail(f"--mlp {','.join(map(str, args.mlp))}{batch} has {numbers:,} weights, biases" + (
+            " (a Value each with the scalar engine, 3 KB apiece" if scalar else " and activations (arrays, with their "
+            "gradients") + f": about {numbers * gb:,.0f} GB); at most {most:,.0f}: use " + (
+            "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}

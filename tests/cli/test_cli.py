@@ -183,6 +183,20 @@ def test_explore_states_a_small_page_size_in_kib(tmp_path, capsys: pytest.Captur
     assert size < 1e5 and f"({size / 1024:.0f} KiB)" in capsys.readouterr().out  # not "(0.0 MB)"
 
 
+@pytest.mark.parametrize("argv, numbers", [  # 2-H-H-1: 2H + H + H^2 + H + H + 1 weights and biases, samples x (4 + 2H)
+    (["--hidden", "60000", "60000"], "--hidden 60000 60000 --samples 200 makes 3,624,300,601"),
+    (["--samples", "100000000"], "--hidden 16 16 --samples 100000000 makes 3,500,000,337")])
+def test_a_demo_too_large_for_memory_is_refused_before_it_is_built(argv, numbers, monkeypatch, capsys) -> None:
+    # `demo --hidden 60000 60000` drew 14 GB of weights, which with overcommit fit, then their gradients and momentum;
+    # `--samples 100000000` kept every point's activations for the gradient table (2 million points: 930 MB, 38 s an
+    # epoch): until the kernel killed this process or another one
+    monkeypatch.setattr(cli, "run_demo", lambda *a, **k: pytest.fail("the demo ran"))
+    assert cli.main(["demo", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err == f"tinygrad-init demo: {numbers} weights and activations; at most 100,000,000 (about 5 GB): use " \
+        "smaller widths or fewer samples\n", err
+
+
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")

@@ -197,12 +197,21 @@ def test_a_demo_too_large_for_memory_is_refused_before_it_is_built(argv, numbers
         "smaller widths or fewer samples\n", err
 
 
+def test_a_sweep_too_large_for_memory_is_refused_before_it_runs(monkeypatch, capsys) -> None:
+    # `sweep --width 40000` drew a 40,000 x 40,000 float64 matrix, 12.8 GB, which overcommit lets through, then the
+    # next layer's (a layer 3,000 wide with a batch of 1,000 took 590 MB: about 50 bytes a number)
+    monkeypatch.setattr(cli, "sweep_table", lambda *a, **k: pytest.fail("the sweep ran"))
+    assert cli.main(["sweep", "--width", "40000"]) == 2
+    assert capsys.readouterr().err == "tinygrad-init sweep: --width 40000 --batch 1000 makes 1,640,000,000 weights " \
+        "and activations a layer; at most 100,000,000 (about 5 GB): use a smaller --width or --batch\n"
+
+
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")
 
     monkeypatch.setattr(cli, "sweep_table", too_big)
-    assert cli.main(["sweep", "--width", "200000", "--batch", "100000"]) == 1
+    assert cli.main(["sweep", "--width", "5000", "--batch", "10000"]) == 1  # under the sizes refused before the run
     err = capsys.readouterr().err
     assert err.startswith("tinygrad-init sweep: out of memory") and "149. GiB" in err and err.count("\n") == 1
 

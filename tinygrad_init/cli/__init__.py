@@ -310,6 +310,11 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _run_sweep(args: argparse.Namespace) -> int:
+    numbers = args.width * (args.width + args.batch)  # a layer's weights and activations, drawn at once
+    if numbers > 1e8:  # measured: 3,000 wide with a batch of 1,000 took 590 MB, about 50 bytes a number
+        return print(f"tinygrad-init sweep: --width {args.width} --batch {args.batch} makes {numbers:,} weights and "
+                     "activations a layer; at most 100,000,000 (about 5 GB): use a smaller --width or --batch",
+                     file=sys.stderr) or 2
     table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
                         rng=args.seed, batchnorm=args.batchnorm)
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",

@@ -118,6 +118,23 @@ def test_chaos_finding_counts_the_networks_at_the_threshold_it_prints(tmp_path, 
     assert sum(a >= float(m[2]) for a in result["accuracy"][0]) == 1  # the count a reader makes from the JSON
 
 
+def test_chaos_interrupted_while_drawing_leaves_the_earlier_pair_of_files(tmp_path, monkeypatch):
+    from tinygrad_init.lab import spectra
+
+    # the JSON was written before the heatmap was drawn: Ctrl-C during the drawing left the new result beside the
+    # earlier run's picture, a pair that looks complete but disagrees
+    result = {"sigma_w2": [1.76], "depth": [2, 3], "accuracy": [[0.6, 0.9]], "sigma_b2": 0.05, "width": 64,
+              "steps": 100, "lr": 0.01, "chance": 0.25, "command": "tinygrad-init chaos"}
+    monkeypatch.setattr(spectra, "trainability", lambda quick, rng: result)
+    monkeypatch.setattr(spectra, "figure", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    for name in ("r.json", "r.png"):
+        (tmp_path / name).write_text("the earlier run")
+    args = _parser().parse_args(["chaos", "--json", str(tmp_path / "r.json"), "--figure", str(tmp_path / "r.png")])
+    with pytest.raises(KeyboardInterrupt):
+        args.run(args)
+    assert [(tmp_path / name).read_text() for name in ("r.json", "r.png")] == ["the earlier run"] * 2
+
+
 def test_chaos_refuses_a_read_only_file_before_training(tmp_path, capsys, monkeypatch):
     import os
 

@@ -187,9 +187,9 @@ def test_explore_states_a_small_page_size_in_kib(tmp_path, capsys: pytest.Captur
     (["--hidden", "60000", "60000"], "--hidden 60000 60000 --samples 200 makes 3,624,300,601"),
     (["--samples", "100000000"], "--hidden 16 16 --samples 100000000 makes 3,500,000,337")])
 def test_a_demo_too_large_for_memory_is_refused_before_it_is_built(argv, numbers, monkeypatch, capsys) -> None:
-    # `demo --hidden 60000 60000` drew 14 GB of weights, which with overcommit fit, then their gradients and momentum;
-    # `--samples 100000000` kept every point's activations for the gradient table (2 million points: 930 MB, 38 s an
-    # epoch): until the kernel killed this process or another one
+    # `demo --hidden 60000 60000` would draw 14 GB of weights, which overcommit lets through, then their gradients and
+    # momentum; `--samples 100000000` would keep every point's activations for the gradient table (2 million points:
+    # 930 MB, 38 s an epoch): more than the machine has (extrapolated, not run)
     monkeypatch.setattr(cli, "run_demo", lambda *a, **k: pytest.fail("the demo ran"))
     assert cli.main(["demo", *argv]) == 2
     err = capsys.readouterr().err
@@ -198,8 +198,8 @@ def test_a_demo_too_large_for_memory_is_refused_before_it_is_built(argv, numbers
 
 
 def test_a_sweep_too_large_for_memory_is_refused_before_it_runs(monkeypatch, capsys) -> None:
-    # `sweep --width 40000` drew a 40,000 x 40,000 float64 matrix, 12.8 GB, which overcommit lets through, then the
-    # next layer's (a layer 3,000 wide with a batch of 1,000 took 590 MB: about 50 bytes a number)
+    # `sweep --width 40000` would draw a 40,000 x 40,000 float64 matrix, 12.8 GB, which overcommit lets through, then
+    # the next layer's (extrapolated, not run: a layer 3,000 wide with a batch of 1,000 took 590 MB)
     monkeypatch.setattr(cli, "sweep_table", lambda *a, **k: pytest.fail("the sweep ran"))
     assert cli.main(["sweep", "--width", "40000"]) == 2
     assert capsys.readouterr().err == "tinygrad-init sweep: --width 40000 --batch 1000 makes 1,640,000,000 weights " \

@@ -415,8 +415,8 @@ def test_graph_command_bad_options(argv, fragment, capsys):
 
 
 def test_a_scalar_mlp_too_large_for_memory_is_refused_before_it_is_built(capsys, monkeypatch, tmp_path):
-    # `graph --mlp 5000,5000,1` built a Value per weight, about 3 KB each with its backward steps (measured: 160,000
-    # weights, 500 MB and 28 s): 75 GB, until the kernel killed the process, or another one
+    # `graph --mlp 5000,5000,1` would build a Value per weight, about 3 KB each with its backward steps (measured:
+    # 160,000 weights, 500 MB and 28 s): 75 GB, more than the machine has (extrapolated, not run)
     monkeypatch.setattr(draw, "mlp_loss", lambda *a, **k: pytest.fail("the network was built"))
     assert cli.main(["graph", "--mlp", "5000,5000,1", "--out", str(tmp_path / "g")]) == 2
     err = capsys.readouterr().err

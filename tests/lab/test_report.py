@@ -212,6 +212,28 @@ def _section(rng: int, quick: bool) -> experiments.ExperimentResult:
                                         {"loss": partial(plots.loss_curves, {"a": [1.0, 0.5, 0.25]})})
 
 
+def _interrupted(rng: int, quick: bool) -> experiments.ExperimentResult:
+    raise KeyboardInterrupt  # Ctrl-C while the experiments run
+
+
+def test_a_rerun_stopped_in_its_experiments_leaves_the_earlier_report_whole_and_in_its_writing_no_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report.build_report(tmp_path, seed=4, sections=[_section], workers=1)
+    files = lambda: {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}  # noqa: E731
+    before = files()
+    assert len(before) == 6  # the page, report.json, a figure and three data files
+    with pytest.raises(KeyboardInterrupt):
+        report.build_report(tmp_path, seed=5, sections=[_interrupted], workers=1)
+    assert files() == before  # it emptied figures/ and data/ before running: the page showed missing pictures
+    calls = []
+    monkeypatch.setattr(report, "_write", lambda *a: calls.append(a) or (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):  # stopped while writing its first file
+        report.build_report(tmp_path, seed=5, sections=[_section], workers=1)
+    assert len(calls) == 1 and not (tmp_path / "report.html").exists()  # no page beside half-written figures
+    monkeypatch.undo()
+    assert report.build_report(tmp_path, seed=5, sections=[_section], workers=1).html.is_file()  # may run again
+
+
 def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> None:
     stale = tmp_path / "figures" / "old.png"
     stale.parent.mkdir(parents=True)

@@ -177,9 +177,6 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         if d.is_dir() and any(d.iterdir()) and not (out / "report.json").is_file():
             raise FileExistsError(f"build_report: {d} holds files and {out} has no report.json, so no report wrote "
                                   "them; choose another output folder, or empty that one")
-    for d in (fig_dir, data_dir):
-        shutil.rmtree(d, ignore_errors=True)
-        d.mkdir(parents=True)
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)  # macOS: fork is unsafe
     bars, one_blas, pool = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
         partial(threadpool_limits, 1, user_api="blas"), None
@@ -198,6 +195,10 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         files.stage_seconds["experiments"] = time.perf_counter() - start
         names = [(r, n) for r in results for n in r.figure_names]
         drawn = [j.result() for j in tqdm([run(_render, r, n, svg) for r, n in names], desc="figures", **bars)]
+    (out / "report.html").unlink(missing_ok=True)  # the earlier report stays whole until now (Ctrl-C in the
+    for d in (fig_dir, data_dir):  # experiments leaves it), then no page stands beside half-written figures
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir(parents=True)
     pngs = {(r.name, name): formats["png"] for (r, name), (formats, _) in zip(names, drawn)}
     alts = {(r.name, name): alt for (r, name), (_, alt) in zip(names, drawn)}
     for (r, name), (formats, _) in zip(names, drawn):

@@ -926,3 +926,22 @@ def test_a_relative_write_is_refused_only_into_an_installation_the_student_may_w
     out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
                          timeout=60)
     assert out.stdout == "mine\n", out.stderr
+
+
+def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_next_time(tmp_path, monkeypatch):
+    # `python -m tinygrad_init.exercises grade alice`, run from the folder above alice, imports from that folder first:
+    # alice's code wrote a tinygrad_init package there, and the next run printed its '22 passed -- well done!'. A user
+    # site that did not exist yet, made and given a .pth file, would run at every start of a Python with user sites.
+    monkeypatch.syspath_prepend(str(tmp_path))  # as `python -m` from tmp_path puts it first
+    monkeypatch.setenv("PYTHONUSERBASE", str(tmp_path / "userbase"))
+    (tmp_path / "alice").mkdir()
+    plants = {"mul_backward": "os.makedirs(os.path.join(os.path.dirname(os.getcwd()), 'tinygrad_init'))",
+              "pow_backward": "open('../json.py', 'w').write('print(1)')",
+              "tanh_backward": "os.makedirs(site.getusersitepackages())",
+              "sigmoid_backward": "os.rename('notes.txt', os.path.join(os.path.dirname(os.getcwd()), 'secrets.py'))"}
+    for name, plant in plants.items():
+        write(tmp_path / "alice", name, f"import os, site\nopen('notes.txt', 'w').write('mine')  # its own folder\n"
+                                        f"{plant}\n{solution(name)}")
+    for r in grader.grade(str(tmp_path / "alice"), list(plants)):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+    assert sorted(os.listdir(tmp_path)) == ["alice"] and (tmp_path / "alice" / "notes.txt").read_text() == "mine"

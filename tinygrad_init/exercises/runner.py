@@ -183,8 +183,8 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
     folder = os.path.dirname(path) + os.sep
     return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
             "protect": [p for p in protect if os.path.isdir(p) and not folder.startswith(p + os.sep)],
-            "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine),
-            "package_root": os.path.dirname(_PACKAGE_DIR), "memory_mb": memory_mb}
+            "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
+            "package_root": os.path.dirname(_PACKAGE_DIR), "path": [os.path.abspath(p) for p in sys.path]}
 
 
 # ------------------------------------------------------------------ the two kinds of session

@@ -388,8 +388,7 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 #: and the modules that start them (some without an event): `multiprocessing`'s and `subprocess`'s, the interpreters'
 #: and CPython's test modules (`_testcapi.run_in_subinterp`): code that would run without this policy (a fork keeps
 #: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
-#: every object (they reach the policy's function) and symbolic links (one in a folder opened as a descriptor, which
-#: the events do not show, would lead anywhere).
+#: every object (they reach the policy's function) and symbolic links (one in a folder descriptor leads anywhere).
 _GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                           "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
                           "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
@@ -426,13 +425,15 @@ def _install_policy(policy: dict) -> None:
             path = spec.origin if spec.submodule_search_locations is None else os.path.dirname(spec.origin)
             protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
     # The package (this file's grandparent) and the Python installation, unless the student's folder lies in them: the
-    # only place a compiled module may come from; those the student may write to are never written to nor opened as a
-    # folder (a descriptor whose files the events do not show): the grader runs them the next time (a .pth file at every
-    # start). Nor are the terminals, where the report is read, nor the worker's /proc entries (mem: these rules).
-    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix, *sys.path,
-             site.getusersitepackages())
-    installed = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not (os.getcwd() + "/").startswith(r))
-    guarded = (*(r for r in installed if os.access(r, os.W_OK)), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
+    # only place a compiled module may come from. Those and the grader's import path (its folder under `python -m`) that
+    # the student may write to or make (a user site) are never written to nor opened as a folder (a descriptor whose
+    # files the events do not show) outside the student's folder: the grader imports from them the next time (a .pth
+    # file at every start). Nor are the terminals, where the report is read, nor the worker's /proc entries (mem).
+    roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                   sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages())}
+    installed = tuple(r for r in roots if not (os.getcwd() + "/").startswith(r))
+    guarded = (*(r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())} if os.access(
+        r, os.W_OK) or not os.path.exists(r)), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
     # folder above a protected or guarded one as well (those in them may not be opened).
     above = set()
@@ -445,8 +446,7 @@ def _install_policy(policy: dict) -> None:
     above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected + guarded)}
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the grader's "
-                                                        "rules)"))
+        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the rules)"))
 
     import _posixsubprocess
     import subprocess
@@ -458,15 +458,15 @@ def _install_policy(policy: dict) -> None:
 
     rules = (deny, protected, installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
              tuple(sorted(above)), message, _GETS_AROUND_THE_RULES, types.MappingProxyType(dict(_PATH_ARGS)),
-             os.getpid(), itertools.count().__next__, MAX_FORKS,
+             os.getpid(), itertools.count().__next__, MAX_FORKS, os.getcwd() + "/",
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
              os.readlink, os.stat, os.write, os._exit)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
-        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks, fs,
-         isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd,
-         getpid, getpgid, readlink, stat, write, exit_) = rules
+        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks, mine,
+         fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError,
+         getcwd, getpid, getpgid, readlink, stat, write, exit_) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
@@ -498,7 +498,8 @@ def _install_policy(policy: dict) -> None:
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
                 try:  # a compiled module from elsewhere; a change, or a folder opened, in a guarded folder
                     touch = not (real + "/").startswith(installed) if event == "import" else (real + "/").startswith(
-                        guarded) and (event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
+                        guarded) and not (real + "/").startswith(mine) and (
+                        event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker):
@@ -544,11 +545,10 @@ def main(argv: list[str]) -> int:
     requests, replies = os.dup(0), os.dup(1)  # the channel, on private descriptors
     null = os.open(os.devnull, os.O_RDONLY)
     out = os.open(capture, os.O_WRONLY | os.O_APPEND)
-    os.dup2(null, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(null)
-    os.close(out)
+    for fd, target in ((null, 0), (out, 1), (out, 2)):
+        os.dup2(fd, target)
+    for fd in (null, out):
+        os.close(fd)
     sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     import numpy  # noqa: F401 - imported now, before the student's folder is on the path
 

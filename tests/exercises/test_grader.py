@@ -945,3 +945,22 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     for r in grader.grade(str(tmp_path / "alice"), list(plants)):
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
     assert sorted(os.listdir(tmp_path)) == ["alice"] and (tmp_path / "alice" / "notes.txt").read_text() == "mine"
+
+
+def test_modules_that_read_or_write_files_without_an_audit_event_are_refused(tmp_path, monkeypatch):
+    # readline's history files and sqlite3's databases (ATTACH too) are opened in C, with no "open" event: readline
+    # wrote a text file anywhere (a .py or .pth where the grader imports from, a check of the package) and read any
+    # (the reference solutions); a database made to hold only bytes below 0x80 and a line `import ...` ran as a .pth.
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "alice").mkdir()
+    solved = os.path.join(HERE, "solutions", catalog.get("mul_backward").file)
+    plants = {"mul_backward": "import readline\nreadline.add_history('import os')\n"
+                              "readline.write_history_file(os.path.join(os.path.dirname(os.getcwd()), 'x.pth'))",
+              "pow_backward": f"import readline\nreadline.read_history_file({solved!r})",
+              "tanh_backward": "import sqlite3\n"
+                               "sqlite3.connect(':memory:').execute(\"ATTACH DATABASE '../x.pth' AS e\").close()"}
+    for name, plant in plants.items():
+        write(tmp_path / "alice", name, f"import os\n{plant}\n{solution(name)}")
+    for r in grader.grade(str(tmp_path / "alice"), list(plants)):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+    assert os.listdir(tmp_path) == ["alice"]

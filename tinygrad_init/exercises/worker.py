@@ -316,11 +316,9 @@ def from_wire(obj: Any, depth: int = 0) -> Any:
 
 def _student_frame(exc: BaseException, folder: str) -> traceback.FrameSummary | None:
     """The innermost frame of `exc`'s traceback that lies in a file of the student's folder."""
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if not frame.filename.startswith("<") and os.path.dirname(os.path.abspath(frame.filename)) == folder:
-            found = frame
-    return found
+    frames = traceback.extract_tb(exc.__traceback__)[::-1]
+    return next((f for f in frames if not f.filename.startswith("<") and os.path.dirname(os.path.abspath(f.filename))
+                 == folder), None)
 
 
 def raised(exc: BaseException, folder: str) -> dict:
@@ -388,12 +386,13 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 #: and the modules that start them (some without an event): `multiprocessing`'s and `subprocess`'s, the interpreters'
 #: and CPython's test modules (`_testcapi.run_in_subinterp`): code that would run without this policy (a fork keeps
 #: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
-#: every object (they reach the policy's function) and symbolic links (one in a folder descriptor leads anywhere).
+#: every object (they reach the policy's function), symbolic links (one in a folder descriptor leads anywhere), and
+#: files opened in C with no "open" event: readline's history (any text, read or written) and sqlite3's databases.
 _GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                           "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
                           "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
                           "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
-                          "os.symlink")
+                          "os.symlink", "readline", "sqlite3.connect")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened, linked, moved,
 #: replaced or removed, nor a protected folder made the current one; a compiled module ("import" with its file) loaded.
@@ -471,7 +470,8 @@ def _install_policy(policy: dict) -> None:
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
         if name in around or event.startswith("ctypes."):
-            raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
+            raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
+                message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
         for i in paths.get(event, ()):
             path = args[i]
             if isinstance(path, (str, bytes)):

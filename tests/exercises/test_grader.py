@@ -964,3 +964,17 @@ def test_modules_that_read_or_write_files_without_an_audit_event_are_refused(tmp
     for r in grader.grade(str(tmp_path / "alice"), list(plants)):
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
     assert os.listdir(tmp_path) == ["alice"]
+
+
+def test_an_interpreter_of_another_language_in_the_worker_is_refused(tmp_path):
+    # tkinter's Tcl runs programs (`exec`) and opens files (`open`) in C, with no audit event: `python -c "import
+    # tinygrad_init"` ran there, outside the rules, as did a read of a reference solution.
+    solved = os.path.join(HERE, "solutions", catalog.get("pow_backward").file)
+    sources = {"mul_backward": f"import sys, tkinter\ntkinter.Tcl().eval('exec ' + sys.executable + "
+                               f"' -c {{import tinygrad_init}}')\n{solution('mul_backward')}",
+               "pow_backward": f"import _tkinter\n_tkinter.create(None, '', 'Tk', 0, 1, 0).eval("
+                               f"'read [open {solved}]')\n{solution('pow_backward')}"}
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    for r in grader.grade(str(tmp_path), list(sources)):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)

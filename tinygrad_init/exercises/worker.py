@@ -148,10 +148,8 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
         return value.__wire__()
     if inputs and isinstance(value, (tuple, list)):
         return {"t": "tuple" if isinstance(value, tuple) else "list", "v": [encode(v, inputs=True) for v in value]}
-    if value is None or isinstance(value, (bool, str)):
-        return value if not isinstance(value, str) else value[:10_000]
-    if isinstance(value, int):
-        return value
+    if value is None or isinstance(value, (int, str)):  # a bool is an int
+        return value[:10_000] if isinstance(value, str) else value
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC and value.dtype.kind != "c":
@@ -386,13 +384,14 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 #: and the modules that start them (some without an event): `multiprocessing`'s and `subprocess`'s, the interpreters'
 #: and CPython's test modules (`_testcapi.run_in_subinterp`): code that would run without this policy (a fork keeps
 #: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
-#: every object (they reach the policy's function), symbolic links (one in a folder descriptor leads anywhere), and
-#: files opened in C with no "open" event: readline's history (any text, read or written) and sqlite3's databases.
+#: every object (they reach the policy's function), symbolic links (one in a folder descriptor leads anywhere), what
+#: opens files in C with no "open" event (readline's history: any text; sqlite3's and dbm's databases), and Tcl
+#: (tkinter), which also runs programs.
 _GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                           "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
                           "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
                           "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
-                          "os.symlink", "readline", "sqlite3.connect")
+                          "os.symlink", "readline", "sqlite3.connect", "_dbm", "_gdbm", "_tkinter")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened, linked, moved,
 #: replaced or removed, nor a protected folder made the current one; a compiled module ("import" with its file) loaded.

@@ -978,3 +978,27 @@ def test_an_interpreter_of_another_language_in_the_worker_is_refused(tmp_path):
         write(tmp_path, name, source)
     for r in grader.grade(str(tmp_path), list(sources)):
         assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
+
+
+# numpy's array interface reads and writes any address (raw memory, as ctypes does): here the bytes of an object.
+RAW = ("import os, sys\nimport numpy as np\nworker = sys.modules['__main__']\n"
+       "class Raw:\n    def __init__(self, address, n, kind):\n"
+       "        self.__array_interface__ = {'data': (address, False), 'shape': (n,), 'typestr': kind, 'version': 3}\n")
+LIBRARY = "os.system(sys.executable + ' -c \"import tinygrad_init\"')"
+
+
+@pytest.mark.parametrize("rewrite", [
+    "np.asarray(Raw(id(worker._GETS_AROUND_THE_RULES) + 16, 1, '<i8'))[0] = 0\n" + LIBRARY,  # the tuple's length
+    "for s in worker._GETS_AROUND_THE_RULES:  # each name's first letter\n"
+    "    np.asarray(Raw(id(s) + 48, 1, '|u1'))[0] = ord('#')\n" + LIBRARY,
+    "for s in worker._PATH_ARGS:  # the events whose paths are checked\n"
+    "    np.asarray(Raw(id(s) + 48, 1, '|u1'))[0] = ord('#')\n"
+    f"open({os.path.join(HERE, 'solutions', catalog.get('mul_backward').file)!r}).read()"])
+def test_the_rules_share_no_object_the_student_code_can_name(tmp_path, rewrite):
+    # The rules held the worker's own tuple of the events and modules that get around them, and the names of its events
+    # on files: rewritten in memory through numpy, os.system ran `python -c "import tinygrad_init"` without the hook and
+    # ex01 passed, or a reference solution was read. The rules hold copies no name reaches (a search of the whole memory
+    # would still find them: the worker is no sandbox).
+    write(tmp_path, "mul_backward", f"{RAW}{rewrite}\n{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)

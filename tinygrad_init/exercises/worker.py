@@ -25,8 +25,10 @@ Before any student code runs, the worker
   another process's entries in /proc (the grader's memory) or signalling a process outside its group (the grader;
   with os.kill: a pidfd raises no audit event), starting more than `MAX_FORKS` processes (which may start none), and
   walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can
-  rebind (of this module, `os`, `os.path` or the builtins); keeps Python's recursion limit (`sys.setrecursionlimit`
-  does nothing, though a copy of `sys` made afresh, `_imp.create_builtin`, still sets it); sets a memory limit.
+  rebind (of this module, `os`, `os.path` or the builtins) nor an object a name reaches (numpy's array interface
+  writes any address: code that searches the whole memory for the hook's state can still undo it); keeps Python's
+  recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh, `_imp.create_builtin`,
+  still sets it); sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -72,14 +74,13 @@ def write_frame(fd: int, obj: dict) -> None:
 
 def read_exact(fd: int, n: int) -> bytes | None:
     """`n` bytes from `fd`, or None at end of file."""
-    parts, got = [], 0
-    while got < n:
-        chunk = os.read(fd, min(n - got, 1 << 20))
+    data = bytearray()
+    while len(data) < n:
+        chunk = os.read(fd, min(n - len(data), 1 << 20))
         if not chunk:
             return None
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
+        data += chunk
+    return bytes(data)
 
 
 def parse_frame(header: bytes) -> int:
@@ -224,11 +225,9 @@ class NodeRef(int):
 
 
 class Opaque:
-    """Something the student's function returned that is not plain data: its type, and what it held.
-
-    `data` is the decoded `.data` of a `Value`- or `Tensor`-like object, `length` the size of a
-    set or of a too-large container, `dtype` and `shape` those of a non-numeric array.
-    """
+    """Something the student's function returned that is not plain data: its type, and what it held: `data` the
+    decoded `.data` of a `Value`- or `Tensor`-like object, `length` the size of a set or of a too-large container,
+    `dtype` and `shape` those of a non-numeric array."""
 
     def __init__(self, type: str, data: Any = None, length: int | None = None, dtype: str | None = None,
                  shape: tuple | None = None) -> None:
@@ -404,8 +403,9 @@ def _install_policy(policy: dict) -> None:
     /proc entries, running other programs, and what gets around these rules.
 
     The hook reads no name the student's code can rebind (of this module, `os.path`, the builtins), only `rules`, a
-    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change. It
-    resolves symbolic links itself with `os.readlink`, and reads a str or bytes subclass as the C function does."""
+    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change: copies no
+    name reaches (numpy's array interface writes any address). It resolves symbolic links itself with `os.readlink`,
+    and reads a str or bytes subclass as the C function does."""
     import importlib.util
     import itertools
     import site
@@ -455,7 +455,8 @@ def _install_policy(policy: dict) -> None:
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
     rules = (deny, protected, installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
-             tuple(sorted(above)), message, _GETS_AROUND_THE_RULES, types.MappingProxyType(dict(_PATH_ARGS)),
+             tuple(sorted(above)), message, tuple((name + ".")[:-1] for name in _GETS_AROUND_THE_RULES),
+             types.MappingProxyType({(name + ".")[:-1]: (*at,) for name, at in _PATH_ARGS.items()}),
              os.getpid(), itertools.count().__next__, MAX_FORKS, os.getcwd() + "/",
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,

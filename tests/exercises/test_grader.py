@@ -1002,3 +1002,25 @@ def test_the_rules_share_no_object_the_student_code_can_name(tmp_path, rewrite):
     write(tmp_path, "mul_backward", f"{RAW}{rewrite}\n{solution('mul_backward')}")
     result = grader.grade(str(tmp_path), "mul_backward")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
+def test_a_closed_form_of_the_function_handed_over_does_not_pass_as_a_numerical_gradient(tmp_path):
+    # ex10 handed every case f(x) = sum(c * x**3) + sum(sin(x)), whose c its closure shows: the central difference in
+    # closed form, 3 c x^2 + c h^2 + cos(x) sin(h) / h, passed without a single call of f. The fresh case adds a small
+    # tanh network (its weights shown too), whose central difference is f evaluated at x +- h e_i; its exact gradient
+    # is off by h^2 / 6 times the third derivative. Over 20 gradings, the shortcut never passes and the reference does.
+    write(tmp_path, "central_difference",
+          "import numpy as np\ndef numerical_gradient(f, x, h=1e-5):\n"
+          "    c, *net = f.__closure__[0].cell_contents if isinstance(f.__closure__[0].cell_contents, tuple) else "
+          "(f.__closure__[0].cell_contents,)\n"
+          "    g = 3 * c * x**2 + c * h**2 + np.cos(x) * np.sin(h) / h\n"
+          "    if net:\n        W, b, v = net\n        t = np.tanh(W @ x.ravel() + b)\n"
+          "        g = g + ((v * (1 - t * t)) @ W).reshape(x.shape)\n    return g\n")
+    shortcut = tmp_path / "shortcut"
+    shortcut.mkdir()
+    shutil.move(str(tmp_path / catalog.get("central_difference").file), shortcut)
+    write(tmp_path, "central_difference", solution("central_difference"))
+    for _ in range(20):
+        assert not grader.grade(str(shortcut), "central_difference", isolate=False)[0].passed
+        result = grader.grade(str(tmp_path), "central_difference", isolate=False)[0]
+        assert result.passed, result.message

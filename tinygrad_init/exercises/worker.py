@@ -117,12 +117,14 @@ class Node:
         return f"Node({self.label!r})"
 
 
-def _cubic_sin(c: Any) -> Callable:
+def _cubic_sin(arg: Any) -> Callable:
     def f(x: Any) -> float:
-        """f(x) = sum(c * x**3) + sum(sin(x))."""
+        """f(x) = sum(c * x**3) + sum(sin(x)), + sum(v * tanh(W @ x.ravel() + b)) when arg is (c, W, b, v)."""
         import numpy as np
 
-        return float(np.sum(c * x**3) + np.sum(np.sin(x)))
+        c, *net = arg if isinstance(arg, tuple) else (arg,)
+        tanh = np.sum(net[2] * np.tanh(net[0] @ np.ravel(x) + net[1])) if net else 0.0
+        return float(np.sum(c * x**3) + np.sum(np.sin(x)) + tanh)
 
     return f
 
@@ -449,8 +451,7 @@ def _install_policy(policy: dict) -> None:
     import _posixsubprocess
     import subprocess
 
-    # What subprocess.Popen starts a program with raises no audit event of its own; a fresh copy of its module
-    # would be an import (refused below).
+    # What subprocess.Popen starts a program with raises no audit event (a fresh copy of it: an import, refused).
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
@@ -552,8 +553,7 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     import numpy  # noqa: F401 - imported now, before the student's folder is on the path
 
-    if policy.get("engine"):
-        sys.path.append(policy["package_root"])
+    sys.path += [policy["package_root"]] if policy.get("engine") else []
     _limit_memory(policy.get("memory_mb", 1024))
     _install_policy(policy)
     write_frame(replies, {"ready": True})

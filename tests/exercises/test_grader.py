@@ -1024,3 +1024,27 @@ def test_a_closed_form_of_the_function_handed_over_does_not_pass_as_a_numerical_
         assert not grader.grade(str(shortcut), "central_difference", isolate=False)[0].passed
         result = grader.grade(str(tmp_path), "central_difference", isolate=False)[0]
         assert result.passed, result.message
+
+
+def test_a_folder_above_a_protected_one_cannot_be_moved_or_changed(tmp_path):
+    # The rules compare paths with the protected and guarded folders by prefix: moving a folder above one (the clone
+    # that holds an editable install, the folder that holds a venv) moved the checks out of reach of the rules, where
+    # they could be read and rewritten, then moved back, and the grader imported the rewritten check.
+    (tmp_path / "clone" / "pkg").mkdir(parents=True)
+    (tmp_path / "clone" / "pkg" / "check.py").write_text("secret = 1\n")
+    (tmp_path / "work").mkdir()
+    worker = os.path.join(REPO, "tinygrad_init", "exercises", "worker.py")
+    clone = str(tmp_path / "clone")
+    harness = ("import importlib.util, os, sys\n"
+               f"spec = importlib.util.spec_from_file_location('w', {worker!r})\n"
+               "worker = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(worker)\n"
+               f"worker._install_policy({{'deny': [], 'protect': [{clone + '/pkg'!r}], "
+               "'message': 'refused {name}'})\n"
+               f"for move in (lambda: os.rename({clone!r}, {clone + '2'!r}), lambda: os.chmod({clone!r}, 0o700),\n"
+               f"             lambda: os.rename('clone', 'moved', src_dir_fd=os.open('..', os.O_RDONLY))):\n"
+               "    try:\n        move()\n        print('moved')\n    except PermissionError as exc:\n"
+               "        print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.splitlines() == [f"refused {clone}"] * 2 + ["refused clone"], (out.stdout, out.stderr)
+    assert sorted(os.listdir(tmp_path)) == ["clone", "work"]

@@ -435,15 +435,14 @@ def _install_policy(policy: dict) -> None:
     guarded = (*(r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())} if os.access(
         r, os.W_OK) or not os.path.exists(r)), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
-    # folder above a protected or guarded one as well (those in them may not be opened).
+    # folder above a protected or guarded one as well (those in them may not be opened; they may not be moved).
     above = set()
     for p in protect + list(guarded):
         p = os.path.dirname(p.rstrip(os.sep))
         while p not in above:
             above.add(p)
             p = os.path.dirname(p)
-    protected = tuple(protect)
-    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected + guarded)}
+    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith((*protect, *guarded))}
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the rules)"))
@@ -455,7 +454,7 @@ def _install_policy(policy: dict) -> None:
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
-    rules = (deny, protected, installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
+    rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
              tuple(sorted(above)), message, tuple((name + ".")[:-1] for name in _GETS_AROUND_THE_RULES),
              types.MappingProxyType({(name + ".")[:-1]: (*at,) for name, at in _PATH_ARGS.items()}),
              os.getpid(), itertools.count().__next__, MAX_FORKS, os.getcwd() + "/",
@@ -503,7 +502,8 @@ def _install_policy(policy: dict) -> None:
                         event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
                 except OSError:  # not there: it is only read
                     touch = False
-                if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker):
+                if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
+                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")):  # moved: unguarded
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

@@ -1048,3 +1048,18 @@ def test_a_folder_above_a_protected_one_cannot_be_moved_or_changed(tmp_path):
                          timeout=60)
     assert out.stdout.splitlines() == [f"refused {clone}"] * 2 + ["refused clone"], (out.stdout, out.stderr)
     assert sorted(os.listdir(tmp_path)) == ["clone", "work"]
+
+
+def test_the_student_code_cannot_replace_the_program_that_grades(tmp_path, monkeypatch):
+    # `pip install --user` puts the tinygrad-init script in ~/.local/bin, neither the installation nor its site folder:
+    # the student's code replaced it with one that printed '22 passed -- well done!' at the next grading.
+    script = tmp_path / "bin" / "tinygrad-init"
+    script.parent.mkdir()
+    script.write_text("#!/usr/bin/env python\n")
+    monkeypatch.setattr(sys, "argv", [str(script), "exercises", "grade", str(tmp_path / "alice")])
+    (tmp_path / "alice").mkdir()
+    write(tmp_path / "alice", "mul_backward", f"open({str(script)!r}, 'w').write('print(\"22 passed\")')\n"
+                                              f"{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path / "alice"), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert script.read_text() == "#!/usr/bin/env python\n"

@@ -1063,3 +1063,16 @@ def test_the_student_code_cannot_replace_the_program_that_grades(tmp_path, monke
     result = grader.grade(str(tmp_path / "alice"), "mul_backward")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
     assert script.read_text() == "#!/usr/bin/env python\n"
+
+
+def test_a_folder_the_grader_imports_from_inside_the_students_folder_is_guarded(tmp_path, monkeypatch):
+    # A clone with its .venv, graded in the clone itself: the student's folder holds the site folder the grader imports
+    # from. The student's folder may be written to, not a guarded folder in it (a .pth there runs at each start).
+    monkeypatch.syspath_prepend(str(tmp_path / ".venv" / "site-packages"))
+    (tmp_path / ".venv" / "site-packages").mkdir(parents=True)
+    write(tmp_path, "mul_backward", "import os\nopen('notes.txt', 'w').write('mine')\n"
+                                    "open(os.path.abspath('.venv/site-packages/x.pth'), 'w').write('import os')\n"
+                                    f"{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert os.listdir(tmp_path / ".venv" / "site-packages") == [] and (tmp_path / "notes.txt").exists()

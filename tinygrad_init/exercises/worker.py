@@ -33,8 +33,7 @@ Before any student code runs, the worker
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
 
-This file uses only the standard library and numpy, and never imports `tinygrad_init`: the
-grader imports it for the wire format, the worker runs it as a script.
+This file uses only the standard library and numpy, never `tinygrad_init`: the grader imports it for the wire format.
 """
 
 from __future__ import annotations
@@ -333,8 +332,7 @@ def raised(exc: BaseException, folder: str) -> dict:
         info.update(file=os.path.basename(frame.filename), line=frame.lineno or 0,
                     function=frame.name if frame.name != "<module>" else "", text=(frame.line or "").strip()[:200])
     if isinstance(exc, SystemExit):
-        code = exc.code
-        info["code"] = code if code is None or isinstance(code, int) else str(code)[:200]
+        info["code"] = exc.code if exc.code is None or isinstance(exc.code, int) else str(exc.code)[:200]
     return info
 
 
@@ -427,22 +425,26 @@ def _install_policy(policy: dict) -> None:
     # The package (this file's grandparent) and the Python installation, unless the student's folder lies in them: the
     # only place a compiled module may come from. Those and the grader's import path (its folder under `python -m`) that
     # the student may write to or make (a user site) are never written to nor opened as a folder (a descriptor whose
-    # files the events do not show) outside the student's folder: the grader imports from them the next time (a .pth
-    # file at every start). Nor are the terminals, where the report is read, nor the worker's /proc entries (mem).
+    # files the events do not show), but for the student's folder in one that holds it (`outer`): the grader imports
+    # from them the next time (a .pth at every start). Nor are the terminals (the report) nor the worker's /proc (mem).
     roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                                    sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages())}
-    installed = tuple(r for r in roots if not (os.getcwd() + "/").startswith(r))
-    guarded = (*(r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())} if os.access(
-        r, os.W_OK) or not os.path.exists(r)), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
+    mine = os.getcwd() + "/"
+    installed = tuple(r for r in roots if not mine.startswith(r))
+    writable = [r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())}
+                if os.access(r, os.W_OK) or not os.path.exists(r)]
+    outer = tuple(r for r in writable if mine.startswith(r))
+    guarded = (*(r for r in writable if r not in outer), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
     # folder above a protected or guarded one as well (those in them may not be opened; they may not be moved).
     above = set()
-    for p in protect + list(guarded):
+    for p in [*protect, *guarded, *outer]:
         p = os.path.dirname(p.rstrip(os.sep))
         while p not in above:
             above.add(p)
             p = os.path.dirname(p)
-    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith((*protect, *guarded))}
+    above = {p for p in above if not (q := p.rstrip(os.sep) + os.sep).startswith((*protect, *guarded)) and (
+        not q.startswith(outer) or q.startswith(mine))}  # (a folder in `outer` but not in the student's: guarded)
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the rules)"))
@@ -457,15 +459,15 @@ def _install_policy(policy: dict) -> None:
     rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
              tuple(sorted(above)), message, tuple((name + ".")[:-1] for name in _GETS_AROUND_THE_RULES),
              types.MappingProxyType({(name + ".")[:-1]: (*at,) for name, at in _PATH_ARGS.items()}),
-             os.getpid(), itertools.count().__next__, MAX_FORKS, os.getcwd() + "/",
+             os.getpid(), itertools.count().__next__, MAX_FORKS, (outer, mine),
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
              os.readlink, os.stat, os.write, os._exit)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
-        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks, mine,
-         fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError,
-         getcwd, getpid, getpgid, readlink, stat, write, exit_) = rules
+        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks,
+         (outer, mine), fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError,
+         BlockingIOError, getcwd, getpid, getpgid, readlink, stat, write, exit_) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
@@ -497,8 +499,8 @@ def _install_policy(policy: dict) -> None:
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
                 try:  # a compiled module from elsewhere; a change, or a folder opened, in a guarded folder
-                    touch = not (real + "/").startswith(installed) if event == "import" else (real + "/").startswith(
-                        guarded) and not (real + "/").startswith(mine) and (
+                    touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
+                        guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(mine)) and (
                         event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
                 except OSError:  # not there: it is only read
                     touch = False
@@ -532,8 +534,7 @@ def _limit_memory(megabytes: float) -> None:
 
         resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_WRITTEN, MAX_WRITTEN))  # beyond: OSError (EFBIG)
         with open("/proc/self/statm", encoding="ascii") as fh:
-            now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = now + int(megabytes * (1 << 20))
+            limit = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + int(megabytes * (1 << 20))
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, OSError, ValueError):
         pass  # no /proc or no RLIMIT_AS (macOS, Windows): no limit
@@ -544,8 +545,7 @@ def main(argv: list[str]) -> int:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
     capture, policy = argv[1], json.loads(argv[2])
     requests, replies = os.dup(0), os.dup(1)  # the channel, on private descriptors
-    null = os.open(os.devnull, os.O_RDONLY)
-    out = os.open(capture, os.O_WRONLY | os.O_APPEND)
+    null, out = os.open(os.devnull, os.O_RDONLY), os.open(capture, os.O_WRONLY | os.O_APPEND)
     for fd, target in ((null, 0), (out, 1), (out, 2)):
         os.dup2(fd, target)
     for fd in (null, out):

@@ -997,8 +997,8 @@ LIBRARY = "os.system(sys.executable + ' -c \"import tinygrad_init\"')"
 def test_the_rules_share_no_object_the_student_code_can_name(tmp_path, rewrite):
     # The rules held the worker's own tuple of the events and modules that get around them, and the names of its events
     # on files: rewritten in memory through numpy, os.system ran `python -c "import tinygrad_init"` without the hook and
-    # ex01 passed, or a reference solution was read. The rules hold copies no name reaches (a search of the whole memory
-    # would still find them: the worker is no sandbox).
+    # ex01 passed, or a reference solution was read. The rules hold copies of them (a refusal's traceback shows the
+    # copies, which numpy can rewrite as well: out of reach, as the worker's docstring says; the worker is no sandbox).
     write(tmp_path, "mul_backward", f"{RAW}{rewrite}\n{solution('mul_backward')}")
     result = grader.grade(str(tmp_path), "mul_backward")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)

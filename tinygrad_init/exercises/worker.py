@@ -25,10 +25,10 @@ Before any student code runs, the worker
   another process's entries in /proc (the grader's memory) or signalling a process outside its group (the grader;
   with os.kill: a pidfd raises no audit event), starting more than `MAX_FORKS` processes (which may start none), and
   walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can
-  rebind (of this module, `os`, `os.path` or the builtins) nor an object a name reaches (numpy's array interface
-  writes any address: code that searches the whole memory for the hook's state can still undo it); keeps Python's
-  recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh, `_imp.create_builtin`,
-  still sets it); sets a memory limit.
+  rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
+  writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
+  reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
+  `_imp.create_builtin`, still sets it); sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -403,9 +403,9 @@ def _install_policy(policy: dict) -> None:
     /proc entries, running other programs, and what gets around these rules.
 
     The hook reads no name the student's code can rebind (of this module, `os.path`, the builtins), only `rules`, a
-    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change: copies no
-    name reaches (numpy's array interface writes any address). It resolves symbolic links itself with `os.readlink`,
-    and reads a str or bytes subclass as the C function does."""
+    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change (but
+    through numpy's array interface, which writes any address: the module's own tuples would be a shorter way). It
+    resolves symbolic links itself with `os.readlink`, and reads a str or bytes subclass as the C function does."""
     import importlib.util
     import itertools
     import site

@@ -1076,3 +1076,12 @@ def test_a_folder_the_grader_imports_from_inside_the_students_folder_is_guarded(
     result = grader.grade(str(tmp_path), "mul_backward")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
     assert os.listdir(tmp_path / ".venv" / "site-packages") == [] and (tmp_path / "notes.txt").exists()
+
+
+def test_running_code_in_the_grader_from_the_worker_is_refused(tmp_path):
+    # Python 3.14's sys.remote_exec(pid, script) runs a script in another Python process (the grader, the worker's
+    # parent, where ptrace allows it); its audit event is refused wherever it is raised.
+    write(tmp_path, "mul_backward", "import os, sys\nsys.audit('sys.remote_exec', os.getppid(), 'pass.py')\n"
+                                    f"{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)

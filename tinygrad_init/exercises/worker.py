@@ -385,12 +385,12 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 #: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
 #: every object (they reach the policy's function), symbolic links (one in a folder descriptor leads anywhere), what
 #: opens files in C with no "open" event (readline's history: any text; sqlite3's and dbm's databases), and Tcl
-#: (tkinter), which also runs programs.
+#: (tkinter), which also runs programs, and a script run in another Python process (`sys.remote_exec`, 3.14).
 _GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                           "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
                           "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
                           "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
-                          "os.symlink", "readline", "sqlite3.connect", "_dbm", "_gdbm", "_tkinter")
+                          "os.symlink", "readline", "sqlite3.connect", "_dbm", "_gdbm", "_tkinter", "sys.remote_exec")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened, linked, moved,
 #: replaced or removed, nor a protected folder made the current one; a compiled module ("import" with its file) loaded.

@@ -1165,3 +1165,12 @@ def test_a_tanh_table_with_an_imaginary_part_is_not_real_numbers(tmp_path):
     with np.errstate(all="ignore"):
         result = grade_source(tmp_path, ex, source)
     assert result.status == "fail" and "of real numbers, got dtype complex128" in result.message, result.message
+
+
+def test_a_jacobian_right_to_float32s_digits_is_not_blamed_on_finite_differences(tmp_path):
+    # The chain rule's product with the weights taken in float32 (J handed back in float64) was told "close to the right
+    # one but not exact, as a finite-difference estimate is", a method its code does not use.
+    ex = catalog.get("jacobian")
+    source = next(text for key, text in ex.wrong_answers() if key == "numerical" and "astype(np.float32)" in text)
+    result = grade_source(tmp_path, ex, source)
+    assert result.mistake == "numerical" and "float32" in result.message, result.message

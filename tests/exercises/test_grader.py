@@ -937,3 +937,162 @@ def test_a_relative_write_is_refused_only_into_an_installation_the_student_may_w
     out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
                          timeout=60)
     assert out.stdout == "mine\n", out.stderr
+
+
+def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_next_time(tmp_path, monkeypatch):
+    # `python -m tinygrad_init.exercises grade alice`, run from the folder above alice, imports from that folder first:
+    # alice's code wrote a tinygrad_init package there, and the next run printed its '22 passed -- well done!'. A user
+    # site that did not exist yet, made and given a .pth file, would run at every start of a Python with user sites.
+    monkeypatch.syspath_prepend(str(tmp_path))  # as `python -m` from tmp_path puts it first
+    monkeypatch.setenv("PYTHONUSERBASE", str(tmp_path / "userbase"))
+    (tmp_path / "alice").mkdir()
+    plants = {"mul_backward": "os.makedirs(os.path.join(os.path.dirname(os.getcwd()), 'tinygrad_init'))",
+              "pow_backward": "open('../json.py', 'w').write('print(1)')",
+              "tanh_backward": "os.makedirs(site.getusersitepackages())",
+              "sigmoid_backward": "os.rename('notes.txt', os.path.join(os.path.dirname(os.getcwd()), 'secrets.py'))"}
+    for name, plant in plants.items():
+        write(tmp_path / "alice", name, f"import os, site\nopen('notes.txt', 'w').write('mine')  # its own folder\n"
+                                        f"{plant}\n{solution(name)}")
+    for r in grader.grade(str(tmp_path / "alice"), list(plants)):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+    assert sorted(os.listdir(tmp_path)) == ["alice"] and (tmp_path / "alice" / "notes.txt").read_text() == "mine"
+
+
+def test_modules_that_read_or_write_files_without_an_audit_event_are_refused(tmp_path, monkeypatch):
+    # readline's history files and sqlite3's databases (ATTACH too) are opened in C, with no "open" event: readline
+    # wrote a text file anywhere (a .py or .pth where the grader imports from, a check of the package) and read any
+    # (the reference solutions); a database made to hold only bytes below 0x80 and a line `import ...` ran as a .pth.
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "alice").mkdir()
+    solved = os.path.join(HERE, "solutions", catalog.get("mul_backward").file)
+    plants = {"mul_backward": "import readline\nreadline.add_history('import os')\n"
+                              "readline.write_history_file(os.path.join(os.path.dirname(os.getcwd()), 'x.pth'))",
+              "pow_backward": f"import readline\nreadline.read_history_file({solved!r})",
+              "tanh_backward": "import sqlite3\n"
+                               "sqlite3.connect(':memory:').execute(\"ATTACH DATABASE '../x.pth' AS e\").close()"}
+    for name, plant in plants.items():
+        write(tmp_path / "alice", name, f"import os\n{plant}\n{solution(name)}")
+    for r in grader.grade(str(tmp_path / "alice"), list(plants)):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message)
+    assert os.listdir(tmp_path) == ["alice"]
+
+
+def test_an_interpreter_of_another_language_in_the_worker_is_refused(tmp_path):
+    # tkinter's Tcl runs programs (`exec`) and opens files (`open`) in C, with no audit event: `python -c "import
+    # tinygrad_init"` ran there, outside the rules, as did a read of a reference solution.
+    solved = os.path.join(HERE, "solutions", catalog.get("pow_backward").file)
+    sources = {"mul_backward": f"import sys, tkinter\ntkinter.Tcl().eval('exec ' + sys.executable + "
+                               f"' -c {{import tinygrad_init}}')\n{solution('mul_backward')}",
+               "pow_backward": f"import _tkinter\n_tkinter.create(None, '', 'Tk', 0, 1, 0).eval("
+                               f"'read [open {solved}]')\n{solution('pow_backward')}"}
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    for r in grader.grade(str(tmp_path), list(sources)):
+        assert r.status == "fail" and r.mistake == "forbidden_import", (r.name, r.status, r.message, r.output)
+
+
+# numpy's array interface reads and writes any address (raw memory, as ctypes does): here the bytes of an object.
+RAW = ("import os, sys\nimport numpy as np\nworker = sys.modules['__main__']\n"
+       "class Raw:\n    def __init__(self, address, n, kind):\n"
+       "        self.__array_interface__ = {'data': (address, False), 'shape': (n,), 'typestr': kind, 'version': 3}\n")
+LIBRARY = "os.system(sys.executable + ' -c \"import tinygrad_init\"')"
+
+
+@pytest.mark.parametrize("rewrite", [
+    "np.asarray(Raw(id(worker._GETS_AROUND_THE_RULES) + 16, 1, '<i8'))[0] = 0\n" + LIBRARY,  # the tuple's length
+    "for s in worker._GETS_AROUND_THE_RULES:  # each name's first letter\n"
+    "    np.asarray(Raw(id(s) + 48, 1, '|u1'))[0] = ord('#')\n" + LIBRARY,
+    "for s in worker._PATH_ARGS:  # the events whose paths are checked\n"
+    "    np.asarray(Raw(id(s) + 48, 1, '|u1'))[0] = ord('#')\n"
+    f"open({os.path.join(HERE, 'solutions', catalog.get('mul_backward').file)!r}).read()"])
+def test_the_rules_share_no_object_the_student_code_can_name(tmp_path, rewrite):
+    # The rules held the worker's own tuple of the events and modules that get around them, and the names of its events
+    # on files: rewritten in memory through numpy, os.system ran `python -c "import tinygrad_init"` without the hook and
+    # ex01 passed, or a reference solution was read. The rules hold copies of them (a refusal's traceback shows the
+    # copies, which numpy can rewrite as well: out of reach, as the worker's docstring says; the worker is no sandbox).
+    write(tmp_path, "mul_backward", f"{RAW}{rewrite}\n{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
+def test_a_closed_form_of_the_function_handed_over_does_not_pass_as_a_numerical_gradient(tmp_path):
+    # ex10 handed every case f(x) = sum(c * x**3) + sum(sin(x)), whose c its closure shows: the central difference in
+    # closed form, 3 c x^2 + c h^2 + cos(x) sin(h) / h, passed without a single call of f. The fresh case adds a small
+    # tanh network (its weights shown too), whose central difference is f evaluated at x +- h e_i; its exact gradient
+    # is off by h^2 / 6 times the third derivative. Over 20 gradings, the shortcut never passes and the reference does.
+    write(tmp_path, "central_difference",
+          "import numpy as np\ndef numerical_gradient(f, x, h=1e-5):\n"
+          "    c, *net = f.__closure__[0].cell_contents if isinstance(f.__closure__[0].cell_contents, tuple) else "
+          "(f.__closure__[0].cell_contents,)\n"
+          "    g = 3 * c * x**2 + c * h**2 + np.cos(x) * np.sin(h) / h\n"
+          "    if net:\n        W, b, v = net\n        t = np.tanh(W @ x.ravel() + b)\n"
+          "        g = g + ((v * (1 - t * t)) @ W).reshape(x.shape)\n    return g\n")
+    shortcut = tmp_path / "shortcut"
+    shortcut.mkdir()
+    shutil.move(str(tmp_path / catalog.get("central_difference").file), shortcut)
+    write(tmp_path, "central_difference", solution("central_difference"))
+    for _ in range(20):
+        assert not grader.grade(str(shortcut), "central_difference", isolate=False)[0].passed
+        result = grader.grade(str(tmp_path), "central_difference", isolate=False)[0]
+        assert result.passed, result.message
+
+
+def test_a_folder_above_a_protected_one_cannot_be_moved_or_changed(tmp_path):
+    # The rules compare paths with the protected and guarded folders by prefix: moving a folder above one (the clone
+    # that holds an editable install, the folder that holds a venv) moved the checks out of reach of the rules, where
+    # they could be read and rewritten, then moved back, and the grader imported the rewritten check.
+    (tmp_path / "clone" / "pkg").mkdir(parents=True)
+    (tmp_path / "clone" / "pkg" / "check.py").write_text("secret = 1\n")
+    (tmp_path / "work").mkdir()
+    worker = os.path.join(REPO, "tinygrad_init", "exercises", "worker.py")
+    clone = str(tmp_path / "clone")
+    harness = ("import importlib.util, os, sys\n"
+               f"spec = importlib.util.spec_from_file_location('w', {worker!r})\n"
+               "worker = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(worker)\n"
+               f"worker._install_policy({{'deny': [], 'protect': [{clone + '/pkg'!r}], "
+               "'message': 'refused {name}'})\n"
+               f"for move in (lambda: os.rename({clone!r}, {clone + '2'!r}), lambda: os.chmod({clone!r}, 0o700),\n"
+               f"             lambda: os.rename('clone', 'moved', src_dir_fd=os.open('..', os.O_RDONLY))):\n"
+               "    try:\n        move()\n        print('moved')\n    except PermissionError as exc:\n"
+               "        print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.splitlines() == [f"refused {clone}"] * 2 + ["refused clone"], (out.stdout, out.stderr)
+    assert sorted(os.listdir(tmp_path)) == ["clone", "work"]
+
+
+def test_the_student_code_cannot_replace_the_program_that_grades(tmp_path, monkeypatch):
+    # `pip install --user` puts the tinygrad-init script in ~/.local/bin, neither the installation nor its site folder:
+    # the student's code replaced it with one that printed '22 passed -- well done!' at the next grading.
+    script = tmp_path / "bin" / "tinygrad-init"
+    script.parent.mkdir()
+    script.write_text("#!/usr/bin/env python\n")
+    monkeypatch.setattr(sys, "argv", [str(script), "exercises", "grade", str(tmp_path / "alice")])
+    (tmp_path / "alice").mkdir()
+    write(tmp_path / "alice", "mul_backward", f"open({str(script)!r}, 'w').write('print(\"22 passed\")')\n"
+                                              f"{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path / "alice"), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert script.read_text() == "#!/usr/bin/env python\n"
+
+
+def test_a_folder_the_grader_imports_from_inside_the_students_folder_is_guarded(tmp_path, monkeypatch):
+    # A clone with its .venv, graded in the clone itself: the student's folder holds the site folder the grader imports
+    # from. The student's folder may be written to, not a guarded folder in it (a .pth there runs at each start).
+    monkeypatch.syspath_prepend(str(tmp_path / ".venv" / "site-packages"))
+    (tmp_path / ".venv" / "site-packages").mkdir(parents=True)
+    write(tmp_path, "mul_backward", "import os\nopen('notes.txt', 'w').write('mine')\n"
+                                    "open(os.path.abspath('.venv/site-packages/x.pth'), 'w').write('import os')\n"
+                                    f"{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert os.listdir(tmp_path / ".venv" / "site-packages") == [] and (tmp_path / "notes.txt").exists()
+
+
+def test_running_code_in_the_grader_from_the_worker_is_refused(tmp_path):
+    # Python 3.14's sys.remote_exec(pid, script) runs a script in another Python process (the grader, the worker's
+    # parent, where ptrace allows it); its audit event is refused wherever it is raised.
+    write(tmp_path, "mul_backward", "import os, sys\nsys.audit('sys.remote_exec', os.getppid(), 'pass.py')\n"
+                                    f"{solution('mul_backward')}")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)

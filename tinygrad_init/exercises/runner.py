@@ -180,11 +180,11 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
     exercise, and reading the package and the tests (but not the folder of the file graded)."""
     repo_tests = os.path.join(os.path.dirname(_PACKAGE_DIR), "tests", "exercises")
     protect = [os.path.dirname(_WORKER), repo_tests] + ([] if ex.engine else [_PACKAGE_DIR])
-    folder = os.path.dirname(path) + os.sep
     return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
-            "protect": [p for p in protect if os.path.isdir(p) and not folder.startswith(p + os.sep)],
-            "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine),
-            "package_root": os.path.dirname(_PACKAGE_DIR), "memory_mb": memory_mb}
+            "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
+            "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
+            "package_root": os.path.dirname(_PACKAGE_DIR),  # and where the grader imports from, or was run from:
+            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]))]}
 
 
 # ------------------------------------------------------------------ the two kinds of session

@@ -25,14 +25,15 @@ Before any student code runs, the worker
   another process's entries in /proc (the grader's memory) or signalling a process outside its group (the grader;
   with os.kill: a pidfd raises no audit event), starting more than `MAX_FORKS` processes (which may start none), and
   walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can
-  rebind (of this module, `os`, `os.path` or the builtins); keeps Python's recursion limit (`sys.setrecursionlimit`
-  does nothing, though a copy of `sys` made afresh, `_imp.create_builtin`, still sets it); sets a memory limit.
+  rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
+  writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
+  reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
+  `_imp.create_builtin`, still sets it); sets a memory limit.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
 
-This file uses only the standard library and numpy, and never imports `tinygrad_init`: the
-grader imports it for the wire format, the worker runs it as a script.
+This file uses only the standard library and numpy, never `tinygrad_init`: the grader imports it for the wire format.
 """
 
 from __future__ import annotations
@@ -72,14 +73,13 @@ def write_frame(fd: int, obj: dict) -> None:
 
 def read_exact(fd: int, n: int) -> bytes | None:
     """`n` bytes from `fd`, or None at end of file."""
-    parts, got = [], 0
-    while got < n:
-        chunk = os.read(fd, min(n - got, 1 << 20))
+    data = bytearray()
+    while len(data) < n:
+        chunk = os.read(fd, min(n - len(data), 1 << 20))
         if not chunk:
             return None
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
+        data += chunk
+    return bytes(data)
 
 
 def parse_frame(header: bytes) -> int:
@@ -116,12 +116,14 @@ class Node:
         return f"Node({self.label!r})"
 
 
-def _cubic_sin(c: Any) -> Callable:
+def _cubic_sin(arg: Any) -> Callable:
     def f(x: Any) -> float:
-        """f(x) = sum(c * x**3) + sum(sin(x))."""
+        """f(x) = sum(c * x**3) + sum(sin(x)), + sum(v * tanh(W @ x.ravel() + b)) when arg is (c, W, b, v)."""
         import numpy as np
 
-        return float(np.sum(c * x**3) + np.sum(np.sin(x)))
+        c, *net = arg if isinstance(arg, tuple) else (arg,)
+        tanh = np.sum(net[2] * np.tanh(net[0] @ np.ravel(x) + net[1])) if net else 0.0
+        return float(np.sum(c * x**3) + np.sum(np.sin(x)) + tanh)
 
     return f
 
@@ -148,10 +150,8 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
         return value.__wire__()
     if inputs and isinstance(value, (tuple, list)):
         return {"t": "tuple" if isinstance(value, tuple) else "list", "v": [encode(v, inputs=True) for v in value]}
-    if value is None or isinstance(value, (bool, str)):
-        return value if not isinstance(value, str) else value[:10_000]
-    if isinstance(value, int):
-        return value
+    if value is None or isinstance(value, (int, str)):  # a bool is an int
+        return value[:10_000] if isinstance(value, str) else value
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC and value.dtype.kind != "c":
@@ -226,11 +226,9 @@ class NodeRef(int):
 
 
 class Opaque:
-    """Something the student's function returned that is not plain data: its type, and what it held.
-
-    `data` is the decoded `.data` of a `Value`- or `Tensor`-like object, `length` the size of a
-    set or of a too-large container, `dtype` and `shape` those of a non-numeric array.
-    """
+    """Something the student's function returned that is not plain data: its type, and what it held: `data` the
+    decoded `.data` of a `Value`- or `Tensor`-like object, `length` the size of a set or of a too-large container,
+    `dtype` and `shape` those of a non-numeric array."""
 
     def __init__(self, type: str, data: Any = None, length: int | None = None, dtype: str | None = None,
                  shape: tuple | None = None) -> None:
@@ -316,11 +314,9 @@ def from_wire(obj: Any, depth: int = 0) -> Any:
 
 def _student_frame(exc: BaseException, folder: str) -> traceback.FrameSummary | None:
     """The innermost frame of `exc`'s traceback that lies in a file of the student's folder."""
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if not frame.filename.startswith("<") and os.path.dirname(os.path.abspath(frame.filename)) == folder:
-            found = frame
-    return found
+    frames = traceback.extract_tb(exc.__traceback__)[::-1]
+    return next((f for f in frames if not f.filename.startswith("<") and os.path.dirname(os.path.abspath(f.filename))
+                 == folder), None)
 
 
 def raised(exc: BaseException, folder: str) -> dict:
@@ -336,8 +332,7 @@ def raised(exc: BaseException, folder: str) -> dict:
         info.update(file=os.path.basename(frame.filename), line=frame.lineno or 0,
                     function=frame.name if frame.name != "<module>" else "", text=(frame.line or "").strip()[:200])
     if isinstance(exc, SystemExit):
-        code = exc.code
-        info["code"] = code if code is None or isinstance(code, int) else str(code)[:200]
+        info["code"] = exc.code if exc.code is None or isinstance(exc.code, int) else str(exc.code)[:200]
     return info
 
 
@@ -388,13 +383,14 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 #: and the modules that start them (some without an event): `multiprocessing`'s and `subprocess`'s, the interpreters'
 #: and CPython's test modules (`_testcapi.run_in_subinterp`): code that would run without this policy (a fork keeps
 #: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
-#: every object (they reach the policy's function) and symbolic links (one in a folder opened as a descriptor, which
-#: the events do not show, would lead anywhere).
+#: every object (they reach the policy's function), symbolic links (one in a folder descriptor leads anywhere), what
+#: opens files in C with no "open" event (readline's history: any text; sqlite3's and dbm's databases), and Tcl
+#: (tkinter), which also runs programs, and a script run in another Python process (`sys.remote_exec`, 3.14).
 _GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                           "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
                           "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
                           "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
-                          "os.symlink")
+                          "os.symlink", "readline", "sqlite3.connect", "_dbm", "_gdbm", "_tkinter", "sys.remote_exec")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened, linked, moved,
 #: replaced or removed, nor a protected folder made the current one; a compiled module ("import" with its file) loaded.
@@ -407,7 +403,8 @@ def _install_policy(policy: dict) -> None:
     /proc entries, running other programs, and what gets around these rules.
 
     The hook reads no name the student's code can rebind (of this module, `os.path`, the builtins), only `rules`, a
-    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change. It
+    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change (but
+    through numpy's array interface, which writes any address: the module's own tuples would be a shorter way). It
     resolves symbolic links itself with `os.readlink`, and reads a str or bytes subclass as the C function does."""
     import importlib.util
     import itertools
@@ -426,52 +423,57 @@ def _install_policy(policy: dict) -> None:
             path = spec.origin if spec.submodule_search_locations is None else os.path.dirname(spec.origin)
             protect += [os.path.realpath(p) + os.sep for p in (path, spec.cached) if p]
     # The package (this file's grandparent) and the Python installation, unless the student's folder lies in them: the
-    # only place a compiled module may come from; those the student may write to are never written to nor opened as a
-    # folder (a descriptor whose files the events do not show): the grader runs them the next time (a .pth file at every
-    # start). Nor are the terminals, where the report is read, nor the worker's /proc entries (mem: these rules).
-    roots = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys.prefix, sys.base_prefix, *sys.path,
-             site.getusersitepackages())
-    installed = tuple(r for r in {os.path.realpath(p) + os.sep for p in roots} if not (os.getcwd() + "/").startswith(r))
-    guarded = (*(r for r in installed if os.access(r, os.W_OK)), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
+    # only place a compiled module may come from. Those and the grader's import path (its folder under `python -m`) that
+    # the student may write to or make (a user site) are never written to nor opened as a folder (a descriptor whose
+    # files the events do not show), but for the student's folder in one that holds it (`outer`): the grader imports
+    # from them the next time (a .pth at every start). Nor are the terminals (the report) nor the worker's /proc (mem).
+    roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                   sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages())}
+    mine = os.getcwd() + "/"
+    installed = tuple(r for r in roots if not mine.startswith(r))
+    writable = [r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())}
+                if os.access(r, os.W_OK) or not os.path.exists(r)]
+    outer = tuple(r for r in writable if mine.startswith(r))
+    guarded = (*(r for r in writable if r not in outer), "/dev/pts/", "/dev/tty/", f"/proc/{os.getpid()}/")
     # A relative path may be opened from a folder descriptor (`dir_fd`) the event does not show: try it against every
-    # folder above a protected or guarded one as well (those in them may not be opened).
+    # folder above a protected or guarded one as well (those in them may not be opened; they may not be moved).
     above = set()
-    for p in protect + list(guarded):
+    for p in [*protect, *guarded, *outer]:
         p = os.path.dirname(p.rstrip(os.sep))
         while p not in above:
             above.add(p)
             p = os.path.dirname(p)
-    protected = tuple(protect)
-    above = {p for p in above if not (p.rstrip(os.sep) + os.sep).startswith(protected + guarded)}
+    above = {p for p in above if not (q := p.rstrip(os.sep) + os.sep).startswith((*protect, *guarded)) and (
+        not q.startswith(outer) or q.startswith(mine))}  # (a folder in `outer` but not in the student's: guarded)
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the grader's "
-                                                        "rules)"))
+        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the rules)"))
 
     import _posixsubprocess
     import subprocess
 
-    # What subprocess.Popen starts a program with raises no audit event of its own; a fresh copy of its module
-    # would be an import (refused below).
+    # What subprocess.Popen starts a program with raises no audit event (a fresh copy of it: an import, refused).
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
-    rules = (deny, protected, installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
-             tuple(sorted(above)), message, _GETS_AROUND_THE_RULES, types.MappingProxyType(dict(_PATH_ARGS)),
-             os.getpid(), itertools.count().__next__, MAX_FORKS,
+    rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
+             tuple(sorted(above)), message, tuple((name + ".")[:-1] for name in _GETS_AROUND_THE_RULES),
+             types.MappingProxyType({(name + ".")[:-1]: (*at,) for name, at in _PATH_ARGS.items()}),
+             os.getpid(), itertools.count().__next__, MAX_FORKS, (outer, mine),
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
              os.readlink, os.stat, os.write, os._exit)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
-        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks, fs,
-         isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError, BlockingIOError, getcwd,
-         getpid, getpgid, readlink, stat, write, exit_) = rules
+        (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks,
+         (outer, mine), fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError,
+         BlockingIOError, getcwd, getpid, getpgid, readlink, stat, write, exit_) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
         if name in around or event.startswith("ctypes."):
-            raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
+            raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
+                message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
         for i in paths.get(event, ()):
             path = args[i]
             if isinstance(path, (str, bytes)):
@@ -497,11 +499,13 @@ def _install_policy(policy: dict) -> None:
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
                 try:  # a compiled module from elsewhere; a change, or a folder opened, in a guarded folder
-                    touch = not (real + "/").startswith(installed) if event == "import" else (real + "/").startswith(
-                        guarded) and (event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
+                    touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
+                        guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(mine)) and (
+                        event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
                 except OSError:  # not there: it is only read
                     touch = False
-                if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker):
+                if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
+                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")):  # moved: unguarded
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
@@ -530,8 +534,7 @@ def _limit_memory(megabytes: float) -> None:
 
         resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_WRITTEN, MAX_WRITTEN))  # beyond: OSError (EFBIG)
         with open("/proc/self/statm", encoding="ascii") as fh:
-            now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = now + int(megabytes * (1 << 20))
+            limit = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + int(megabytes * (1 << 20))
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, OSError, ValueError):
         pass  # no /proc or no RLIMIT_AS (macOS, Windows): no limit
@@ -542,18 +545,15 @@ def main(argv: list[str]) -> int:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
     capture, policy = argv[1], json.loads(argv[2])
     requests, replies = os.dup(0), os.dup(1)  # the channel, on private descriptors
-    null = os.open(os.devnull, os.O_RDONLY)
-    out = os.open(capture, os.O_WRONLY | os.O_APPEND)
-    os.dup2(null, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(null)
-    os.close(out)
+    null, out = os.open(os.devnull, os.O_RDONLY), os.open(capture, os.O_WRONLY | os.O_APPEND)
+    for fd, target in ((null, 0), (out, 1), (out, 2)):
+        os.dup2(fd, target)
+    for fd in (null, out):
+        os.close(fd)
     sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     import numpy  # noqa: F401 - imported now, before the student's folder is on the path
 
-    if policy.get("engine"):
-        sys.path.append(policy["package_root"])
+    sys.path += [policy["package_root"]] if policy.get("engine") else []
     _limit_memory(policy.get("memory_mb", 1024))
     _install_policy(policy)
     write_frame(replies, {"ready": True})

@@ -34,8 +34,9 @@ EXERCISE = Exercise(
                                   "1 - y^2, with the pre-activation y.",
         "no_bias": "the pre-activations include the biases, y_l = h_{l-1} @ W_l + b_l, and tanh' is taken at "
                    "y_l: leaving b_l out changes every derivative.",
-        "numerical": "your J is close to the right one but not exact, as a finite-difference estimate is. The "
-                     "exercise asks for the chain rule's exact product J = J_1 @ ... @ J_L (to 1e-9).",
+        "numerical": "your J is close to the right one but not exact, as a finite-difference estimate is, or a "
+                     "product computed in float32 anywhere (an input or a weight cast with .astype(np.float32)). The "
+                     "exercise asks for the chain rule's exact product J = J_1 @ ... @ J_L in float64 (to 1e-9).",
         "float32": "compute J in float64, as the inputs are: the exercise asks for the exact product to 1e-9, and "
                    "float32 keeps 7 digits, within which a finite-difference estimate looks exact too.",
         "square_of_mean": "the MEAN of the squared singular values, np.mean(s ** 2), not the square of their "

@@ -17,7 +17,6 @@ see benchmarks/); histograms count the first `sample` entries. `compare_inits` t
 from __future__ import annotations
 
 import math
-import numbers
 import weakref
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +30,7 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
-from ..utils import ratio
+from ..utils import as_seed, ratio
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
@@ -279,7 +278,7 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
     if not (params := [p for p in model.parameters() if p.requires_grad]):  # frozen ones stay
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")
-    gen, opt = as_rng(rng), SGD(params, lr=lr)
+    gen, opt = as_rng(rng, "fit"), SGD(params, lr=lr)
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
     if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):
@@ -358,7 +357,7 @@ def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
     weights: pre-activations of std about `sqrt(width)`), **good init** (Xavier normal, gain 5/3) and **batch norm**
     (the poor init with a `BatchNorm1d` before each `Tanh`); alike data, weights and batches from `rng`; SGD for
     `steps` (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
-    seed, quick = int(as_rng(rng).integers(2 ** 31)), check_bool("compare_inits", "quick", quick)
+    seed, quick = int(as_rng(rng, "compare_inits").integers(2 ** 31)), check_bool("compare_inits", "quick", quick)
     X, y = data.spirals(600, classes=3, rng=seed)
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
     every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
@@ -413,7 +412,7 @@ def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     steps, every = (40, 2) if quick else (300, 6)
     c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
-                "data": "spirals, 600 points, 3 classes", "seed": rng if isinstance(rng, numbers.Integral) else None}
+                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng)}
     return ExperimentResult("diagnosis", "Diagnosing a training run", "The same network trained with a poor init, a "
                             "good init and with batch norm: what do its activations, gradients and updates show?",
                             {"main": c.table()}, {"losses": c.losses}, settings, c.findings,

@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import activations as _acts, init as _init
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, format_number as _num, ratio
+from ..utils import Rng, as_rng, as_seed, check_bool, check_int, check_real, check_type, format_number as _num, ratio
 from . import diagnostics, plots, spectra
 from .probe import Probe
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -131,7 +131,7 @@ class Sweep:
 def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, settings: dict[str, Any]) -> Run:
     """One network of a sweep, forward (X) and backward (G) under a probe, and its theory (none with batch norm)."""
     depth, bn = settings["depth"], settings["batchnorm"]
-    model = deep_mlp(depth, X.shape[1], act, init=scheme, rng=np.random.default_rng(seed), batchnorm=bn)
+    model = deep_mlp(depth, X.shape[1], act, init=scheme, rng=as_rng(seed), batchnorm=bn)
     first: list[float] = []
 
     def watch(module: Any, inputs: Any, out: Tensor) -> None:  # median |dL/dz| at layer 1, by a gradient hook
@@ -170,12 +170,12 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     quick, batchnorm = check_bool("run_sweep", "quick", quick), check_bool("run_sweep", "batchnorm", batchnorm)
     sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
-    bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng)
+    bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng, "run_sweep")
     if progress is not None and not callable(progress):  # else an error after the first network
         raise TypeError(f"run_sweep: progress must be a function of one str or None, got {type(progress).__name__}")
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))
     seed = int(gen.integers(0, 2**63 - 1))
-    settings = {**sizes, "seed": rng if isinstance(rng, numbers.Integral) else None, "bins": bins,
+    settings = {**sizes, "seed": as_seed(rng), "bins": bins,
                 "batchnorm": bool(batchnorm), "schemes": list(schemes), "activations": list(activations),
                 "input": "X ~ N(0, 1), shape (batch, width)", "upstream": "dL/dh_top ~ N(0, 1), seeded"}
     runs = {}
@@ -336,7 +336,7 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
         raise ValueError(f"{fn}: {scheme} draws all-zero weights, whose stds the theory predicts to be 0: there is no "
                          "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
-    seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick)[1]
+    seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick, fn)[1]
     runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, f"median of {networks}"
@@ -361,7 +361,7 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
     the scale of `W`. `sweep`, `plain`: precomputed sweeps with and without it. Table `main`, figure `batchnorm`."""
-    rng = rng if isinstance(rng, numbers.Integral) else as_rng(rng)  # a Generator or None: one stream for both
+    rng = rng if as_seed(rng, "batch_norm") is not None else as_rng(rng)  # a Generator or None: one stream for both
     bn = _get_sweep("batch_norm", sweep, schemes, activations, copy.deepcopy(rng), quick, True, **sizes)
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}
@@ -534,7 +534,7 @@ def run_all(rng: Rng = 0, quick: bool = False,
     """Every experiment in report order, each with the seed `rng` (a Generator or None: a seed drawn from it) as if
     called on its own (the sweep-based ones share two sweeps). `submit(f, *args, **kwargs)` (a process pool's) runs
     the parts, the longest first; by default they run here, one after the other."""
-    call, rng = submit or _now, rng if isinstance(rng, numbers.Integral) else int(as_rng(rng).integers(2**63 - 1))
+    call, rng = submit or _now, rng if as_seed(rng, "run_all") is not None else int(as_rng(rng).integers(2**63 - 1))
     names = sorted(EXPERIMENTS, key=lambda k: -_SECONDS.get(k, 0))
     jobs = {k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[:2]}
     sweeps = [[call(run_sweep, schemes, (a,), rng=rng, quick=quick, batchnorm=bn) for a in ACTIVATIONS]

@@ -345,7 +345,7 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                                      f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
                 loss.backward()
             else:
-                g = as_rng(rng).standard_normal(out.shape).astype(out.dtype) if upstream is None else \
+                g = as_rng(rng, "probe_model").standard_normal(out.shape).astype(out.dtype) if upstream is None else \
                     np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream)
                 if g.shape != out.shape:
                     raise ValueError(f"probe_model: upstream has shape {g.shape} but the model's output has shape "

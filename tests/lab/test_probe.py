@@ -860,3 +860,12 @@ def test_a_students_subclass_of_a_layer_is_probed_as_its_base():
     z = x @ lin.weight.data.astype(np.float64) + lin.bias.data
     assert p2.stats()[0]["act_std"] == pytest.approx(np.tanh(z).std(), rel=1e-6)
     assert p2.stats()[0]["act_std"] == p1.stats()[0]["act_std"]
+
+
+def test_fraction_key_reads_saturated_or_dead_off_the_registry_limits():
+    # the probe, the diagnostics and the verdict each decided it by comparing the name with "relu"
+    from tinygrad_init.lab.probe import fraction_key
+    assert [fraction_key(a) for a in ("tanh", "Sigmoid", "relu", "leaky_relu", "linear")] == [
+        "saturated", "saturated", "dead", None, None]
+    with pytest.raises(ValueError, match="fraction_key: activation must be one of"):
+        fraction_key("softplus")

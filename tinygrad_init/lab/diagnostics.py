@@ -31,6 +31,7 @@ from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
 from ..utils import as_seed, ratio
+from .probe import fraction_key
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
@@ -112,10 +113,10 @@ class Diagnostics:
             raise ValueError(f"Diagnostics: the {type(module).__name__} module {name!r} ran twice in one forward pass "
                              "(one module for two layers), which would record one layer; give each its own module")
         h, kind = out.data, module.name
-        (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
+        (mean, std), (lo, hi), dead = self._moments(h), activations.get(kind).limits, fraction_key(kind) == "dead"
         mask = self._buffer("mask", h.shape, bool)
         fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither
-            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else (
+            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if dead else (
             np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
             np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
@@ -219,7 +220,8 @@ class Diagnostics:
             else:
                 got = [(str(i + 1), rec["layers"].get(n)) for i, n in enumerate(self.layers)]
                 rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
-                        (i, r["hist"], f"{100 * r['fraction']:.0f}% {'dead' if r['kind'] == 'relu' else 'sat.'}")
+                        (i, r["hist"], f"{100 * r['fraction']:.0f}% " + ("dead" if fraction_key(r["kind"]) == "dead"
+                                                                        else "sat."))
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
             if not rows:
                 raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "

@@ -22,7 +22,7 @@ from ..core.tensor import Tensor, enable_grad
 from ..nn import activations as _acts, init as _init
 from ..utils import Rng, as_rng, as_seed, check_bool, check_int, check_real, check_type, format_number as _num, ratio
 from . import diagnostics, plots, spectra
-from .probe import Probe
+from .probe import Probe, fraction_key
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
 from .theory import predict
 from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
@@ -74,7 +74,8 @@ class Run:
     def table(self, columns: Sequence[str] | None = None) -> Table:
         """The per-layer table: measured numbers with the theory's prediction beside them."""
         if columns is None:
-            sat, bn = ["dead"] if self.activation == "relu" else ["saturated", "saturated_theory"], self.batchnorm
+            sat = ["dead"] if fraction_key(self.activation) == "dead" else ["saturated", "saturated_theory"]
+            bn = self.batchnorm
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
@@ -244,7 +245,7 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
                     [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] + [_THEORY])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
-        key = "dead" if a == "relu" else "saturated"
+        key = fraction_key(a)
         std, th, frac = (run.values(k) for k in ("act_std", "act_std_theory", key))
         rows.append([sc, a, std[0], std[-1], th[-1], ratio(std[-1], std[0]) if std[0] else None, frac[-1]])
         findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
@@ -258,13 +259,13 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
                               ylabel="std of activations h", note="zeros: std 0, not drawn" * ("zeros" in sw.schemes),
                               title="Activation std by layer: measured (solid) vs theory (dashed)")}
     for a in sw.activations:
-        runs = {sc: sw.run(sc, a) for sc in sw.schemes}
+        runs, dead = {sc: sw.run(sc, a) for sc in sw.schemes}, fraction_key(a) == "dead"
         figures[f"hist_{a}"] = partial(
-            plots.histogram_grid, {sc: r.histograms for sc, r in runs.items()}, skip_spike=a == "relu",
+            plots.histogram_grid, {sc: r.histograms for sc, r in runs.items()}, skip_spike=dead,
             annotations={sc: [f"std {_num(v, 2)}" + f"\n{o:.0%} > {HIST_RANGE[a][1]:g}" * bool(o > 0.005)
                               for v, o in zip(r.values("act_std"), r.values("outside"))] for sc, r in runs.items()},
             title=f"{a}: activation histograms by layer, all over [{HIST_RANGE[a][0]:g}, {HIST_RANGE[a][1]:g}]"
-            + "; the bar at 0 (the units ReLU zeroes) is cut" * (a == "relu"))
+            + "; the bar at 0 (the units ReLU zeroes) is cut" * dead)
     return ExperimentResult("activations", "Activation statistics layer by layer",
                             f"How do the activations of a {L}-layer, {s['width']}-unit network look at initialization, "
                             "and does the mean-field theory predict them?", {"main": main, "summary": summary},
@@ -366,7 +367,7 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}
     for (sc, a), run in bn.runs.items():
-        key, ref = "dead" if a == "relu" else "saturated", base.run(sc, a)
+        key, ref = fraction_key(a), base.run(sc, a)
         rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], q["pre_std"], q["act_std"],
                   q[key]] for r, q in zip(run.layers, ref.layers)]
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
@@ -426,8 +427,8 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
                          "(NaN: overflowed)")
     if act_std[0] == 0:
         return "symmetric"
-    if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:
-        return "dies" if activation == "relu" else "saturates"
+    if fraction[-1] > thresholds[key := fraction_key(activation)]:
+        return "dies" if key == "dead" else "saturates"
     change = (act_std[-1] / act_std[0], grad_std[0] / max(grad_std[-1], 1e-300))
     if any(math.isnan(c) for c in change):  # an std overflowed
         return "explodes"
@@ -440,7 +441,7 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     if not hasattr(run, "values") or not hasattr(run, "activation"):
         raise TypeError(f"word: run must be a Run of run_sweep, got {type(run).__name__}")
     return judge(run.values("act_std"), run.values("grad_act_std"),
-                 run.values("dead" if run.activation == "relu" else "saturated"), run.activation, thresholds)
+                 run.values(fraction_key(run.activation)), run.activation, thresholds)
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:

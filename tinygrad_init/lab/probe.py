@@ -28,7 +28,8 @@ from ..nn import activations as _acts
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_int, check_real, moments, ratio, quoted
 from .table import Table
 
-__all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
+__all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "fraction_key", "COLUMNS", "COLUMN_GROUPS",
+           "SATURATION"]
 
 SATURATION = 0.01
 _GROUPS = {"forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
@@ -43,6 +44,13 @@ COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "mo
 _ARRAYS = ("pre_activation", "activation", "grad_pre_activation", "grad_activation", "weight", "bias", "grad_weight",
            "grad_bias")
 _LAYERS = {nn.Linear: "linear", nn.BatchNorm1d: "batchnorm"} | {c: n for n, c in nn.ACTIVATIONS.items()}
+
+
+def fraction_key(activation: str) -> str | None:
+    """What can go wrong with `activation`, read off the registry's limits: `"saturated"` if bounded on both sides
+    (tanh, sigmoid), `"dead"` if below only (ReLU), None if unbounded below (leaky ReLU, linear)."""
+    lo, hi = _acts.get(activation, "fraction_key").limits
+    return None if not math.isfinite(lo) else "saturated" if math.isfinite(hi) else "dead"
 
 
 class Histogram(NamedTuple):
@@ -236,10 +244,9 @@ class Probe:
         self._outputs.append(weakref.ref(output.grad_fn or output))
         h = self._take(rec, output, "activation", "act", self.hist_bins, self.hist_range)
         lo, hi = _acts.get(act).limits
-        if not h.size or not math.isfinite(lo):
-            return
-        key = "saturated" if math.isfinite(hi) else "dead"  # nan where the activations overflowed: neither is known
-        rec.numbers[key] = math.nan if rec.numbers.get("act_nonfinite") else np.count_nonzero(  # float64: exact
+        if not h.size or (key := fraction_key(act)) is None:
+            return  # below: nan where the activations overflowed (neither is known); counted in float64, exact
+        rec.numbers[key] = math.nan if rec.numbers.get("act_nonfinite") else np.count_nonzero(
             (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))) / h.size if key == "saturated" \
             else float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0)))
 

@@ -40,6 +40,7 @@ SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
 HIST_RANGE: dict[str, tuple[float, float]] = {a: (lo, hi if math.isfinite(hi) else 4.0) for a in ACTIVATIONS
                                               for lo, hi in [_acts.get(a).limits]}
 _SIZES = {False: {"depth": 10, "width": 500, "batch": 1000}, True: {"depth": 10, "width": 100, "batch": 200}}
+_DEPTH, _WIDTH, _BATCH = _SIZES[False].values()  # CS231n's: the defaults of run_one and sweep_table
 #: What a `Run` keeps of each layer (for the tables' notes).
 LAYER_FIELDS: dict[str, str] = {
     "linear_std": "std of x @ W (before batch norm, if any)", "pre_mean": "mean of the activation's input z",
@@ -187,14 +188,14 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     return Sweep(settings, runs)
 
 
-def run_one(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
+def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
             rng: Rng = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
     return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
                      batchnorm=batchnorm).run(init, activation)
 
 
-def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
+def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
     return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()

@@ -189,8 +189,10 @@ def test_update_ratio_needs_a_learning_rate(small_case):
     assert close(t2[0]["update_ratio"], 1e-3 * np.linalg.norm(dW) / np.linalg.norm(Ws[0]))
     assert close(t2[0]["update_std_ratio"], np.std(1e-3 * dW) / np.std(Ws[0]))
     assert any("lr*||dW||/||W||" in n and "std(lr*dW)/std(W)" in n for n in t2.notes)
-    with pytest.raises(ValueError, match="lr must be a positive number"):
+    with pytest.raises(ValueError, match="^Probe.stats: lr must be > 0, got -1$"):  # check_real's message
         probe.stats(lr=-1)
+    with pytest.raises(TypeError, match="^Probe.stats: lr must be a number, got str '0.1'$"):  # was a ValueError
+        probe.stats(lr="0.1")
 
 
 def test_column_groups_and_selection(small_case):
@@ -445,7 +447,8 @@ def test_non_finite_values_are_flagged():
 
 
 def test_clear_errors():
-    with pytest.raises(TypeError, match="expected an nn.Module"):
+    with pytest.raises(TypeError, match=r"^Probe: model must be an nn.Module \(a Linear, Sequential, MLP, ...\), got "
+                                        "function"):  # check_type's message, as Diagnostics and fit
         Probe(lambda x: x)
 
     class Bare(nn.Module):
@@ -463,7 +466,7 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="lr must be"):
         Probe(nn.Linear(2, 2), lr=0)
     x = np.ones((3, 2))
-    with pytest.raises(TypeError, match="probe_model: loss_fn must be a function of the model's output, got 3"):
+    with pytest.raises(TypeError, match="probe_model: loss_fn must be a function of the model's output, got int 3"):
         probe_model(nn.Linear(2, 2), x, loss_fn=3)  # alone: not "pass either loss_fn or upstream, not both"
     with pytest.raises(ValueError, match="probe_model: pass either loss_fn or upstream, not both"):
         probe_model(nn.Linear(2, 2), x, loss_fn=lambda out: out.sum(), upstream=x)

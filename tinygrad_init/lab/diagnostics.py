@@ -77,8 +77,7 @@ class Diagnostics:
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
                  sample: int = 1 << 13) -> None:
         fn = "Diagnostics"
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"{fn}: model must be an nn.Module, got {type(model).__name__}")
+        check_type(fn, "model", model, nn.Module, "an nn.Module")
         if optimizer is not None and not (callable(getattr(optimizer, "step", None)) and hasattr(optimizer, "params")):
             raise TypeError(f"{fn}: optimizer must have params and step(), like nn.optim.SGD")
         self.every, self.bins = check_int(fn, "every", every, 1), check_int(fn, "bins", bins, 2)
@@ -276,8 +275,7 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
     parameters with `requires_grad`, in training mode), on `min(batch, n)` examples drawn with `rng`, watched by
     `Diagnostics` if `every`. Returns the loss of every step (a non-finite loss stops the run) and the diagnostics
     (or None)."""
-    if not isinstance(model, nn.Module):  # one model (training.fit takes a list)
-        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
+    check_type("fit", "model", model, nn.Module, "an nn.Module")  # one model (training.fit takes a list)
     if not (params := [p for p in model.parameters() if p.requires_grad]):  # frozen ones stay
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")
     gen, opt = as_rng(rng, "fit"), SGD(params, lr=lr)

@@ -173,8 +173,8 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
     bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng, "run_sweep")
-    if progress is not None and not callable(progress):  # else an error after the first network
-        raise TypeError(f"run_sweep: progress must be a function of one str or None, got {type(progress).__name__}")
+    if progress is not None:  # else an error after the first network
+        check_type("run_sweep", "progress", progress, Callable, "a function of one str or None")
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))
     seed = int(gen.integers(0, 2**63 - 1))
     settings = {**sizes, "seed": as_seed(rng), "bins": bins,
@@ -202,9 +202,7 @@ def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _W
 
 
 def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
-    if not isinstance(sweep, Sweep):
-        raise TypeError(f"{fn}: {name} must be a Sweep from run_sweep, got {type(sweep).__name__}")
-    return sweep
+    return check_type(fn, name, sweep, Sweep, "a Sweep from run_sweep")
 
 
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:

@@ -25,7 +25,7 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import Rng, WeakHook, as_rng, check_bool, check_int, check_real, moments, ratio, quoted
+from ..utils import Rng, WeakHook, as_rng, check_bool, check_int, check_real, check_type, moments, ratio, quoted
 from .table import Table
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "fraction_key", "COLUMNS", "COLUMN_GROUPS",
@@ -124,10 +124,8 @@ class Probe:
 
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True) -> None:
-        if not isinstance(model, nn.Module):
-            raise TypeError("Probe: expected an nn.Module (a Linear, Sequential, MLP, ...), "
-                            f"got {type(model).__name__}")
-        self.model, self.lr = model, self._check_lr(lr, "Probe")
+        self.model = check_type("Probe", "model", model, nn.Module, "an nn.Module (a Linear, Sequential, MLP, ...)")
+        self.lr = None if lr is None else check_real("Probe", "lr", lr, 0.0, low_open=True)
         self.keep_arrays = check_bool("Probe", "keep_arrays", keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
         r = hist_range
@@ -144,14 +142,6 @@ class Probe:
         weakref.finalize(self, _detach, vars(self))  # a probe let go detaches itself (its hooks hold it weakly)
         if check_bool("Probe", "attach", attach):
             self.attach()
-
-    @staticmethod
-    def _check_lr(lr: Any, where: str) -> float | None:
-        try:
-            return None if lr is None else check_real(where, "lr", lr, 0.0, low_open=True)
-        except (TypeError, ValueError):
-            raise ValueError(f"{where}: lr must be a positive number (the SGD learning rate) or None, "
-                             f"got {lr!r}") from None
 
     @property
     def attached(self) -> bool:
@@ -257,7 +247,7 @@ class Probe:
             state = "attached" if self.attached else "NOT attached (call probe.attach() or use `with`)"
             raise RuntimeError(f"Probe: nothing recorded yet. The probe is {state}; run a forward pass model(x), then "
                                "loss.backward() for the gradient columns, and ask again.")
-        lr = self.lr if lr is None else self._check_lr(lr, "Probe.stats")
+        lr = self.lr if lr is None else check_real("Probe.stats", "lr", lr, 0.0, low_open=True)
         many = hasattr(columns, "__iter__") and not isinstance(columns, str)
         cols = list(columns) if many else list(COLUMN_GROUPS.get("all" if columns is None else columns, ()))
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
@@ -329,10 +319,9 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     Backward starts from `loss_fn(model(x))` (one element), else `upstream` (the output's shape), else a standard-
     normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running statistics); `columns`: as
     `Probe.stats`; `**probe_kwargs`: for `Probe`."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"probe_model: expected an nn.Module, got {type(model).__name__}")
-    if loss_fn is not None and not callable(loss_fn):
-        raise TypeError(f"probe_model: loss_fn must be a function of the model's output, got {loss_fn!r:.60}")
+    check_type("probe_model", "model", model, nn.Module, "an nn.Module")
+    if loss_fn is not None:
+        check_type("probe_model", "loss_fn", loss_fn, Callable, "a function of the model's output")
     if loss_fn is not None and upstream is not None:
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]

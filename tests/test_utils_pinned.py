@@ -141,3 +141,13 @@ def test_messages_quote_numpy_values_as_the_user_wrote_them(call, message) -> No
     with pytest.raises((TypeError, ValueError)) as info:
         call()
     assert message in str(info.value) and "np." not in str(info.value)
+
+
+def test_as_seed_gives_the_int_seed_for_a_result_and_checks_it_as_as_rng_does():
+    gen = np.random.default_rng(0)
+    assert utils.as_seed(3) == 3 and utils.as_seed(np.int64(3)) == 3 and utils.as_seed(None) is None
+    assert utils.as_seed(gen) is None and gen.integers(10**9) == np.random.default_rng(0).integers(10**9)  # no draw
+    with pytest.raises(ValueError, match="^f: rng as a seed must be a non-negative integer, got -1$"):
+        utils.as_seed(-1, "f")
+    with pytest.raises(TypeError, match="^f: rng must be a np.random.Generator, an int seed or None, got bool True$"):
+        utils.as_seed(True, "f")

@@ -1,4 +1,4 @@
-"""Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it); the
+"""Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it) and `as_seed`; the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
 `"<where>: <name> must be ..., got ..."`, the value shown by `quoted`) and `cli_type` (any check as an `argparse` type);
 `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`);
@@ -21,7 +21,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
                       "pip install --upgrade 'numpy>=2'")
 
 __all__ = [
-    "as_rng", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
+    "as_rng", "as_seed", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
     "format_number", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
@@ -57,6 +57,13 @@ def as_rng(rng: Rng = None, where: str = "") -> np.random.Generator:
     legacy = isinstance(rng, np.random.RandomState)
     raise TypeError(f"{pre}rng must be a np.random.Generator, an int seed or None, got {_got(rng)}"
                     + " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))" * legacy)
+
+
+def as_seed(rng: Rng, where: str = "") -> int | None:
+    """`rng` if it is an int seed, for a result's settings, else None (a Generator is not JSON); checked as `as_rng`
+    checks it, its messages starting with `where`."""
+    as_rng(rng, where)
+    return rng if isinstance(rng, numbers.Integral) else None
 
 
 # ------------------------------------------------------------------ argument checks

@@ -411,3 +411,9 @@ def test_the_repr_a_notebook_shows_is_the_verdict_not_every_array():
     assert repr(result) == str(result) and repr(result).startswith("gradcheck passed: 1 input (900 elements)")
     check = repr(result.inputs[0])
     assert check.startswith("InputCheck(index=0, shape=(30, 30), ok=True, max_abs_error=") and len(check) < 120
+
+
+def test_a_bad_rng_names_gradcheck():
+    # as_rng was called without the name: 'rng must be a np.random.Generator, ...' named no function
+    with pytest.raises(TypeError, match=r"^gradcheck: rng must be a np.random.Generator, an int seed or None, got str"):
+        gradcheck(lambda x: x * 2.0, np.ones(3), rng="seed")

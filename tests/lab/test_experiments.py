@@ -879,3 +879,25 @@ def test_a_sweep_of_zeros_alone_draws_its_figure_saying_nothing_is_drawn(experim
     result = experiment(schemes=["zeros"], activations=["tanh"], depth=2, width=4, batch=8)
     fig = result.get_figure(result.figure_names[0])  # 'curves: panel 'tanh' has no series' (a panel it made)
     assert [t.get_text() for t in fig.legends[0].get_texts()][0] == "zeros (<= 0: not drawn)"
+
+
+@pytest.mark.parametrize("where, call", [
+    ("run_sweep", lambda rng: E.run_sweep(rng=rng)), ("run_all", lambda rng: E.run_all(rng=rng)),
+    ("batch_norm", lambda rng: E.batch_norm(rng=rng)), ("theory_average", lambda rng: E.theory_average(rng=rng)),
+    ("symmetry", lambda rng: E.symmetry(rng=rng)), ("deep_mlp", lambda rng: E.deep_mlp(2, 3, "tanh", rng=rng)),
+    ("correlations", lambda rng: spectra.correlations(rng=rng)),
+    ("jacobian_spectra", lambda rng: spectra.jacobian_spectra(rng=rng)),
+    ("trainability", lambda rng: spectra.trainability(rng=rng)),
+    ("compare_inits", lambda rng: E.diagnostics.compare_inits(rng=rng)),
+    ("fit", lambda rng: E.diagnostics.fit(nn.Linear(2, 2), np.eye(2), np.arange(2), 1, 0.1, rng=rng)),
+    ("probe_model", lambda rng: probe.probe_model(nn.Linear(2, 2), Tensor(np.eye(2)), rng=rng)),
+    ("chaos_section", lambda rng: spectra.chaos_section(rng=rng)),
+    ("isometry_section", lambda rng: spectra.isometry_section(rng=rng)),
+])
+def test_a_bad_rng_in_the_lab_names_the_function_given_it(where, call):
+    # as_rng was called without its caller's name: 'rng must be a np.random.Generator, ...' named no function
+    with pytest.raises(TypeError, match=rf"^{where}: rng must be a np.random.Generator, an int seed or None, got "
+                                        r"str 'seed'$"):
+        call("seed")
+    with pytest.raises(ValueError, match=rf"^{where}: rng as a seed must be a non-negative integer, got -1$"):
+        call(-1)

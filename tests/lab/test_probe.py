@@ -189,8 +189,10 @@ def test_update_ratio_needs_a_learning_rate(small_case):
     assert close(t2[0]["update_ratio"], 1e-3 * np.linalg.norm(dW) / np.linalg.norm(Ws[0]))
     assert close(t2[0]["update_std_ratio"], np.std(1e-3 * dW) / np.std(Ws[0]))
     assert any("lr*||dW||/||W||" in n and "std(lr*dW)/std(W)" in n for n in t2.notes)
-    with pytest.raises(ValueError, match="lr must be a positive number"):
+    with pytest.raises(ValueError, match="^Probe.stats: lr must be > 0, got -1$"):  # check_real's message
         probe.stats(lr=-1)
+    with pytest.raises(TypeError, match="^Probe.stats: lr must be a number, got str '0.1'$"):  # was a ValueError
+        probe.stats(lr="0.1")
 
 
 def test_column_groups_and_selection(small_case):
@@ -445,7 +447,8 @@ def test_non_finite_values_are_flagged():
 
 
 def test_clear_errors():
-    with pytest.raises(TypeError, match="expected an nn.Module"):
+    with pytest.raises(TypeError, match=r"^Probe: model must be an nn.Module \(a Linear, Sequential, MLP, ...\), got "
+                                        "function"):  # check_type's message, as Diagnostics and fit
         Probe(lambda x: x)
 
     class Bare(nn.Module):
@@ -463,7 +466,7 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="lr must be"):
         Probe(nn.Linear(2, 2), lr=0)
     x = np.ones((3, 2))
-    with pytest.raises(TypeError, match="probe_model: loss_fn must be a function of the model's output, got 3"):
+    with pytest.raises(TypeError, match="probe_model: loss_fn must be a function of the model's output, got int 3"):
         probe_model(nn.Linear(2, 2), x, loss_fn=3)  # alone: not "pass either loss_fn or upstream, not both"
     with pytest.raises(ValueError, match="probe_model: pass either loss_fn or upstream, not both"):
         probe_model(nn.Linear(2, 2), x, loss_fn=lambda out: out.sum(), upstream=x)
@@ -860,3 +863,12 @@ def test_a_students_subclass_of_a_layer_is_probed_as_its_base():
     z = x @ lin.weight.data.astype(np.float64) + lin.bias.data
     assert p2.stats()[0]["act_std"] == pytest.approx(np.tanh(z).std(), rel=1e-6)
     assert p2.stats()[0]["act_std"] == p1.stats()[0]["act_std"]
+
+
+def test_fraction_key_reads_saturated_or_dead_off_the_registry_limits():
+    # the probe, the diagnostics and the verdict each decided it by comparing the name with "relu"
+    from tinygrad_init.lab.probe import fraction_key
+    assert [fraction_key(a) for a in ("tanh", "Sigmoid", "relu", "leaky_relu", "linear")] == [
+        "saturated", "saturated", "dead", None, None]
+    with pytest.raises(ValueError, match="fraction_key: activation must be one of"):
+        fraction_key("softplus")

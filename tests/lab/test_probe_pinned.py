@@ -38,7 +38,7 @@ def test_forward_columns_without_a_backward_carry_no_gradient_note():
 
 
 def test_probe_model_refuses_a_plain_function_by_name():
-    with pytest.raises(TypeError, match="probe_model: expected an nn.Module, got function"):
+    with pytest.raises(TypeError, match="probe_model: model must be an nn.Module, got function"):
         probe_model(lambda x: x, np.ones((2, 3)))
 
 

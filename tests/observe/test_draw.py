@@ -705,3 +705,11 @@ def test_a_tensor_box_states_the_mean_and_std_of_large_data_as_utils_moments_doe
     assert "data mean 6.5e+200, std 3.452e+200" in src
     small = Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True, dtype=np.float64)
     assert "data mean 5.5, std 3.452" in draw.draw((small * 1.0).sum()).source  # sqrt(143 / 12)
+
+
+@pytest.mark.parametrize("where, call", [("mlp_loss", lambda rng: draw.mlp_loss((2, 1), rng=rng)),
+                                         ("compare_inits", lambda rng: draw.compare_inits(rng=rng))])
+def test_a_bad_rng_names_the_drawing_given_it(where, call):
+    # as_rng was called without its caller's name: 'rng must be a np.random.Generator, ...' named no function
+    with pytest.raises(TypeError, match=rf"^{where}: rng must be a np.random.Generator, an int seed or None, got str"):
+        call("seed")

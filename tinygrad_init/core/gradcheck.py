@@ -293,7 +293,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
     shape = _output(out, scalar, fn).shape
     if upstream is None:
-        gen = as_rng(rng)
+        gen = as_rng(rng, fn)
         u = gen.uniform(0.5, 1.5, size=shape) * np.where(gen.random(size=shape) < 0.5, -1.0, 1.0)
     else:
         u = _upstream(upstream, fn)

@@ -17,7 +17,6 @@ see benchmarks/); histograms count the first `sample` entries. `compare_inits` t
 from __future__ import annotations
 
 import math
-import numbers
 import weakref
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +30,8 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
-from ..utils import ratio
+from ..utils import as_seed, ratio
+from .probe import fraction_key
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
@@ -77,8 +77,7 @@ class Diagnostics:
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
                  sample: int = 1 << 13) -> None:
         fn = "Diagnostics"
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"{fn}: model must be an nn.Module, got {type(model).__name__}")
+        check_type(fn, "model", model, nn.Module, "an nn.Module")
         if optimizer is not None and not (callable(getattr(optimizer, "step", None)) and hasattr(optimizer, "params")):
             raise TypeError(f"{fn}: optimizer must have params and step(), like nn.optim.SGD")
         self.every, self.bins = check_int(fn, "every", every, 1), check_int(fn, "bins", bins, 2)
@@ -113,10 +112,10 @@ class Diagnostics:
             raise ValueError(f"Diagnostics: the {type(module).__name__} module {name!r} ran twice in one forward pass "
                              "(one module for two layers), which would record one layer; give each its own module")
         h, kind = out.data, module.name
-        (mean, std), (lo, hi) = self._moments(h), activations.get(kind).limits
+        (mean, std), (lo, hi), dead = self._moments(h), activations.get(kind).limits, fraction_key(kind) == "dead"
         mask = self._buffer("mask", h.shape, bool)
         fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither
-            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if kind == "relu" else (
+            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if dead else (
             np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
             np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
@@ -220,7 +219,8 @@ class Diagnostics:
             else:
                 got = [(str(i + 1), rec["layers"].get(n)) for i, n in enumerate(self.layers)]
                 rows = [(i, r["grad_hist"], f"std {format_number(r['grad_std'], 2)}") if kind == "gradients" else
-                        (i, r["hist"], f"{100 * r['fraction']:.0f}% {'dead' if r['kind'] == 'relu' else 'sat.'}")
+                        (i, r["hist"], f"{100 * r['fraction']:.0f}% " + ("dead" if fraction_key(r["kind"]) == "dead"
+                                                                        else "sat."))
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
             if not rows:
                 raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
@@ -275,11 +275,10 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
     parameters with `requires_grad`, in training mode), on `min(batch, n)` examples drawn with `rng`, watched by
     `Diagnostics` if `every`. Returns the loss of every step (a non-finite loss stops the run) and the diagnostics
     (or None)."""
-    if not isinstance(model, nn.Module):  # one model (training.fit takes a list)
-        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
+    check_type("fit", "model", model, nn.Module, "an nn.Module")  # one model (training.fit takes a list)
     if not (params := [p for p in model.parameters() if p.requires_grad]):  # frozen ones stay
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")
-    gen, opt = as_rng(rng), SGD(params, lr=lr)
+    gen, opt = as_rng(rng, "fit"), SGD(params, lr=lr)
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
     if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):
@@ -358,7 +357,7 @@ def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
     weights: pre-activations of std about `sqrt(width)`), **good init** (Xavier normal, gain 5/3) and **batch norm**
     (the poor init with a `BatchNorm1d` before each `Tanh`); alike data, weights and batches from `rng`; SGD for
     `steps` (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
-    seed, quick = int(as_rng(rng).integers(2 ** 31)), check_bool("compare_inits", "quick", quick)
+    seed, quick = int(as_rng(rng, "compare_inits").integers(2 ** 31)), check_bool("compare_inits", "quick", quick)
     X, y = data.spirals(600, classes=3, rng=seed)
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
     every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
@@ -413,7 +412,7 @@ def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     steps, every = (40, 2) if quick else (300, 6)
     c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
-                "data": "spirals, 600 points, 3 classes", "seed": rng if isinstance(rng, numbers.Integral) else None}
+                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng)}
     return ExperimentResult("diagnosis", "Diagnosing a training run", "The same network trained with a poor init, a "
                             "good init and with batch norm: what do its activations, gradients and updates show?",
                             {"main": c.table()}, {"losses": c.losses}, settings, c.findings,

@@ -20,9 +20,9 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import activations as _acts, init as _init
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, format_number as _num, ratio
+from ..utils import Rng, as_rng, as_seed, check_bool, check_int, check_real, check_type, format_number as _num, ratio
 from . import diagnostics, plots, spectra
-from .probe import Probe
+from .probe import Probe, fraction_key
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
 from .theory import predict
 from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
@@ -40,6 +40,7 @@ SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
 HIST_RANGE: dict[str, tuple[float, float]] = {a: (lo, hi if math.isfinite(hi) else 4.0) for a in ACTIVATIONS
                                               for lo, hi in [_acts.get(a).limits]}
 _SIZES = {False: {"depth": 10, "width": 500, "batch": 1000}, True: {"depth": 10, "width": 100, "batch": 200}}
+_DEPTH, _WIDTH, _BATCH = _SIZES[False].values()  # CS231n's: the defaults of run_one and sweep_table
 #: What a `Run` keeps of each layer (for the tables' notes).
 LAYER_FIELDS: dict[str, str] = {
     "linear_std": "std of x @ W (before batch norm, if any)", "pre_mean": "mean of the activation's input z",
@@ -74,7 +75,8 @@ class Run:
     def table(self, columns: Sequence[str] | None = None) -> Table:
         """The per-layer table: measured numbers with the theory's prediction beside them."""
         if columns is None:
-            sat, bn = ["dead"] if self.activation == "relu" else ["saturated", "saturated_theory"], self.batchnorm
+            sat = ["dead"] if fraction_key(self.activation) == "dead" else ["saturated", "saturated_theory"]
+            bn = self.batchnorm
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
@@ -131,7 +133,7 @@ class Sweep:
 def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, settings: dict[str, Any]) -> Run:
     """One network of a sweep, forward (X) and backward (G) under a probe, and its theory (none with batch norm)."""
     depth, bn = settings["depth"], settings["batchnorm"]
-    model = deep_mlp(depth, X.shape[1], act, init=scheme, rng=np.random.default_rng(seed), batchnorm=bn)
+    model = deep_mlp(depth, X.shape[1], act, init=scheme, rng=as_rng(seed), batchnorm=bn)
     first: list[float] = []
 
     def watch(module: Any, inputs: Any, out: Tensor) -> None:  # median |dL/dz| at layer 1, by a gradient hook
@@ -170,12 +172,12 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     quick, batchnorm = check_bool("run_sweep", "quick", quick), check_bool("run_sweep", "batchnorm", batchnorm)
     sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
-    bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng)
-    if progress is not None and not callable(progress):  # else an error after the first network
-        raise TypeError(f"run_sweep: progress must be a function of one str or None, got {type(progress).__name__}")
+    bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng, "run_sweep")
+    if progress is not None:  # else an error after the first network
+        check_type("run_sweep", "progress", progress, Callable, "a function of one str or None")
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))
     seed = int(gen.integers(0, 2**63 - 1))
-    settings = {**sizes, "seed": rng if isinstance(rng, numbers.Integral) else None, "bins": bins,
+    settings = {**sizes, "seed": as_seed(rng), "bins": bins,
                 "batchnorm": bool(batchnorm), "schemes": list(schemes), "activations": list(activations),
                 "input": "X ~ N(0, 1), shape (batch, width)", "upstream": "dL/dh_top ~ N(0, 1), seeded"}
     runs = {}
@@ -186,23 +188,21 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     return Sweep(settings, runs)
 
 
-def run_one(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
+def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
             rng: Rng = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
     return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
                      batchnorm=batchnorm).run(init, activation)
 
 
-def sweep_table(init: str, activation: str, depth: int = 10, width: int = 500, batch: int = 1000,
+def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
     return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()
 
 
 def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
-    if not isinstance(sweep, Sweep):
-        raise TypeError(f"{fn}: {name} must be a Sweep from run_sweep, got {type(sweep).__name__}")
-    return sweep
+    return check_type(fn, name, sweep, Sweep, "a Sweep from run_sweep")
 
 
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
@@ -244,7 +244,7 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
                     [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] + [_THEORY])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
-        key = "dead" if a == "relu" else "saturated"
+        key = fraction_key(a)
         std, th, frac = (run.values(k) for k in ("act_std", "act_std_theory", key))
         rows.append([sc, a, std[0], std[-1], th[-1], ratio(std[-1], std[0]) if std[0] else None, frac[-1]])
         findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
@@ -258,13 +258,13 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
                               ylabel="std of activations h", note="zeros: std 0, not drawn" * ("zeros" in sw.schemes),
                               title="Activation std by layer: measured (solid) vs theory (dashed)")}
     for a in sw.activations:
-        runs = {sc: sw.run(sc, a) for sc in sw.schemes}
+        runs, dead = {sc: sw.run(sc, a) for sc in sw.schemes}, fraction_key(a) == "dead"
         figures[f"hist_{a}"] = partial(
-            plots.histogram_grid, {sc: r.histograms for sc, r in runs.items()}, skip_spike=a == "relu",
+            plots.histogram_grid, {sc: r.histograms for sc, r in runs.items()}, skip_spike=dead,
             annotations={sc: [f"std {_num(v, 2)}" + f"\n{o:.0%} > {HIST_RANGE[a][1]:g}" * bool(o > 0.005)
                               for v, o in zip(r.values("act_std"), r.values("outside"))] for sc, r in runs.items()},
             title=f"{a}: activation histograms by layer, all over [{HIST_RANGE[a][0]:g}, {HIST_RANGE[a][1]:g}]"
-            + "; the bar at 0 (the units ReLU zeroes) is cut" * (a == "relu"))
+            + "; the bar at 0 (the units ReLU zeroes) is cut" * dead)
     return ExperimentResult("activations", "Activation statistics layer by layer",
                             f"How do the activations of a {L}-layer, {s['width']}-unit network look at initialization, "
                             "and does the mean-field theory predict them?", {"main": main, "summary": summary},
@@ -336,7 +336,7 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
         raise ValueError(f"{fn}: {scheme} draws all-zero weights, whose stds the theory predicts to be 0: there is no "
                          "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
-    seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick)[1]
+    seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick, fn)[1]
     runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, f"median of {networks}"
@@ -361,12 +361,12 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
                sweep: Sweep | None = None, plain: Sweep | None = None, **sizes: Any) -> ExperimentResult:
     """BatchNorm1d after every Linear hands the activation `z = (x W - mean) / sqrt(var + eps)`, of std 1 whatever
     the scale of `W`. `sweep`, `plain`: precomputed sweeps with and without it. Table `main`, figure `batchnorm`."""
-    rng = rng if isinstance(rng, numbers.Integral) else as_rng(rng)  # a Generator or None: one stream for both
+    rng = rng if as_seed(rng, "batch_norm") is not None else as_rng(rng)  # a Generator or None: one stream for both
     bn = _get_sweep("batch_norm", sweep, schemes, activations, copy.deepcopy(rng), quick, True, **sizes)
     base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
     rows, findings, panels, styles = [], [], {}, {}
     for (sc, a), run in bn.runs.items():
-        key, ref = "dead" if a == "relu" else "saturated", base.run(sc, a)
+        key, ref = fraction_key(a), base.run(sc, a)
         rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], q["pre_std"], q["act_std"],
                   q[key]] for r, q in zip(run.layers, ref.layers)]
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
@@ -426,8 +426,8 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
                          "(NaN: overflowed)")
     if act_std[0] == 0:
         return "symmetric"
-    if fraction[-1] > thresholds["dead" if activation == "relu" else "saturated"]:
-        return "dies" if activation == "relu" else "saturates"
+    if fraction[-1] > thresholds[key := fraction_key(activation)]:
+        return "dies" if key == "dead" else "saturates"
     change = (act_std[-1] / act_std[0], grad_std[0] / max(grad_std[-1], 1e-300))
     if any(math.isnan(c) for c in change):  # an std overflowed
         return "explodes"
@@ -440,7 +440,7 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     if not hasattr(run, "values") or not hasattr(run, "activation"):
         raise TypeError(f"word: run must be a Run of run_sweep, got {type(run).__name__}")
     return judge(run.values("act_std"), run.values("grad_act_std"),
-                 run.values("dead" if run.activation == "relu" else "saturated"), run.activation, thresholds)
+                 run.values(fraction_key(run.activation)), run.activation, thresholds)
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
@@ -534,7 +534,7 @@ def run_all(rng: Rng = 0, quick: bool = False,
     """Every experiment in report order, each with the seed `rng` (a Generator or None: a seed drawn from it) as if
     called on its own (the sweep-based ones share two sweeps). `submit(f, *args, **kwargs)` (a process pool's) runs
     the parts, the longest first; by default they run here, one after the other."""
-    call, rng = submit or _now, rng if isinstance(rng, numbers.Integral) else int(as_rng(rng).integers(2**63 - 1))
+    call, rng = submit or _now, rng if as_seed(rng, "run_all") is not None else int(as_rng(rng).integers(2**63 - 1))
     names = sorted(EXPERIMENTS, key=lambda k: -_SECONDS.get(k, 0))
     jobs = {k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[:2]}
     sweeps = [[call(run_sweep, schemes, (a,), rng=rng, quick=quick, batchnorm=bn) for a in ACTIVATIONS]

@@ -56,7 +56,7 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
         raise ValueError(f"measure: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
                          "(the engine's dtype, up to 3.4e38); take a smaller gain")
-    gen = as_rng(rng)
+    gen = as_rng(rng, "measure")
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
     d = Diagnostics(model, bins=bins)
@@ -113,7 +113,7 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     """Build the explorer over `grid` (`GRID`; `QUICK_GRID` with `quick`; a list for each of its keys); write it to
     `out` if given (`tinygrad-init explore --out out`). The network of the combination named `k` (`key`) is seeded
     with `[s, crc32(k)]`, `s` the first draw from `rng`: its numbers do not depend on the rest of the grid."""
-    quick, gen = check_bool("explore", "quick", quick), as_rng(rng)
+    quick, gen = check_bool("explore", "quick", quick), as_rng(rng, "explore")
     grid = (QUICK_GRID if quick else GRID) if grid is None else grid
     if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
                                                                           for v in grid.values()):

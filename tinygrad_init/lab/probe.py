@@ -25,10 +25,11 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import Rng, WeakHook, as_rng, check_bool, check_int, check_real, moments, ratio, quoted
+from ..utils import Rng, WeakHook, as_rng, check_bool, check_int, check_real, check_type, moments, ratio, quoted
 from .table import Table
 
-__all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "COLUMNS", "COLUMN_GROUPS", "SATURATION"]
+__all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "fraction_key", "COLUMNS", "COLUMN_GROUPS",
+           "SATURATION"]
 
 SATURATION = 0.01
 _GROUPS = {"forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
@@ -43,6 +44,13 @@ COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "mo
 _ARRAYS = ("pre_activation", "activation", "grad_pre_activation", "grad_activation", "weight", "bias", "grad_weight",
            "grad_bias")
 _LAYERS = {nn.Linear: "linear", nn.BatchNorm1d: "batchnorm"} | {c: n for n, c in nn.ACTIVATIONS.items()}
+
+
+def fraction_key(activation: str) -> str | None:
+    """What can go wrong with `activation`, read off the registry's limits: `"saturated"` if bounded on both sides
+    (tanh, sigmoid), `"dead"` if below only (ReLU), None if unbounded below (leaky ReLU, linear)."""
+    lo, hi = _acts.get(activation, "fraction_key").limits
+    return None if not math.isfinite(lo) else "saturated" if math.isfinite(hi) else "dead"
 
 
 class Histogram(NamedTuple):
@@ -116,10 +124,8 @@ class Probe:
 
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True) -> None:
-        if not isinstance(model, nn.Module):
-            raise TypeError("Probe: expected an nn.Module (a Linear, Sequential, MLP, ...), "
-                            f"got {type(model).__name__}")
-        self.model, self.lr = model, self._check_lr(lr, "Probe")
+        self.model = check_type("Probe", "model", model, nn.Module, "an nn.Module (a Linear, Sequential, MLP, ...)")
+        self.lr = None if lr is None else check_real("Probe", "lr", lr, 0.0, low_open=True)
         self.keep_arrays = check_bool("Probe", "keep_arrays", keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
         r = hist_range
@@ -136,14 +142,6 @@ class Probe:
         weakref.finalize(self, _detach, vars(self))  # a probe let go detaches itself (its hooks hold it weakly)
         if check_bool("Probe", "attach", attach):
             self.attach()
-
-    @staticmethod
-    def _check_lr(lr: Any, where: str) -> float | None:
-        try:
-            return None if lr is None else check_real(where, "lr", lr, 0.0, low_open=True)
-        except (TypeError, ValueError):
-            raise ValueError(f"{where}: lr must be a positive number (the SGD learning rate) or None, "
-                             f"got {lr!r}") from None
 
     @property
     def attached(self) -> bool:
@@ -236,10 +234,9 @@ class Probe:
         self._outputs.append(weakref.ref(output.grad_fn or output))
         h = self._take(rec, output, "activation", "act", self.hist_bins, self.hist_range)
         lo, hi = _acts.get(act).limits
-        if not h.size or not math.isfinite(lo):
-            return
-        key = "saturated" if math.isfinite(hi) else "dead"  # nan where the activations overflowed: neither is known
-        rec.numbers[key] = math.nan if rec.numbers.get("act_nonfinite") else np.count_nonzero(  # float64: exact
+        if not h.size or (key := fraction_key(act)) is None:
+            return  # below: nan where the activations overflowed (neither is known); counted in float64, exact
+        rec.numbers[key] = math.nan if rec.numbers.get("act_nonfinite") else np.count_nonzero(
             (h < np.float64(lo + SATURATION)) | (h > np.float64(hi - SATURATION))) / h.size if key == "saturated" \
             else float(np.mean(np.all(h.reshape(-1, h.shape[-1] if h.ndim else 1) == lo, axis=0)))
 
@@ -250,7 +247,7 @@ class Probe:
             state = "attached" if self.attached else "NOT attached (call probe.attach() or use `with`)"
             raise RuntimeError(f"Probe: nothing recorded yet. The probe is {state}; run a forward pass model(x), then "
                                "loss.backward() for the gradient columns, and ask again.")
-        lr = self.lr if lr is None else self._check_lr(lr, "Probe.stats")
+        lr = self.lr if lr is None else check_real("Probe.stats", "lr", lr, 0.0, low_open=True)
         many = hasattr(columns, "__iter__") and not isinstance(columns, str)
         cols = list(columns) if many else list(COLUMN_GROUPS.get("all" if columns is None else columns, ()))
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
@@ -322,10 +319,9 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     Backward starts from `loss_fn(model(x))` (one element), else `upstream` (the output's shape), else a standard-
     normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running statistics); `columns`: as
     `Probe.stats`; `**probe_kwargs`: for `Probe`."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"probe_model: expected an nn.Module, got {type(model).__name__}")
-    if loss_fn is not None and not callable(loss_fn):
-        raise TypeError(f"probe_model: loss_fn must be a function of the model's output, got {loss_fn!r:.60}")
+    check_type("probe_model", "model", model, nn.Module, "an nn.Module")
+    if loss_fn is not None:
+        check_type("probe_model", "loss_fn", loss_fn, Callable, "a function of the model's output")
     if loss_fn is not None and upstream is not None:
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
@@ -345,7 +341,7 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                                      f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
                 loss.backward()
             else:
-                g = as_rng(rng).standard_normal(out.shape).astype(out.dtype) if upstream is None else \
+                g = as_rng(rng, "probe_model").standard_normal(out.shape).astype(out.dtype) if upstream is None else \
                     np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream)
                 if g.shape != out.shape:
                     raise ValueError(f"probe_model: upstream has shape {g.shape} but the model's output has shape "

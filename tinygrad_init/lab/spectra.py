@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import numbers
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -19,7 +18,7 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, enable_grad, no_grad
 from ..nn import activations as _acts, init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number, ratio, quoted
+from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, check_real, format_number, ratio, quoted
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -72,7 +71,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
     depth, width, networks, pairs = (check_int(fn, k, v, 1) for k, v in (("depth", depth), ("width", width), (
         "networks", networks), ("pairs", pairs)))
     sigma_b2 = check_real(fn, "sigma_b2", sigma_b2, 0.0)
-    gen, out, c0 = as_rng(rng), {}, np.array(starts)[:, None, None]
+    gen, out, c0 = as_rng(rng, fn), {}, np.array(starts)[:, None, None]
     if not 1.0 < (critical := theory.critical_sigma_w2("tanh", sigma_b2)) < 3.0:
         raise ValueError(f"{fn}: sigma_b2 = {sigma_b2:g} puts the critical sigma_w^2 at {critical:.3g}, not between "
                          "the ordered 1 and the chaotic 3; take a sigma_b2 in (0, 0.5]")
@@ -109,7 +108,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
         (0.5, 0.75, 1.0, 1.25, 1.5, 1.76, 2.0, 2.5, 3.0, 3.5, 4.0), (2, 4, 8, 16, 24, 32, 48, 64, 96), 300)
     sws, depths, steps = (d if v is None else v for v, d in zip((sigma_w2s, depths, steps), grid))
     sws, depths = _each(fn, "sigma_w2s", sws, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1)
-    steps, gen = check_int(fn, "steps", steps, 1), as_rng(rng)
+    steps, gen = check_int(fn, "steps", steps, 1), as_rng(rng, fn)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, acc = (X @ teacher).argmax(axis=1), []
     for sw in sws:
@@ -134,7 +133,7 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
     gradient from the identity's row `i`), pooled over `networks` per depth, for tanh at criticality (`q*` small) and
     ReLU with He, Gaussian and orthogonal weights; the mean of `s^2` beside the theory's `chi_1^L` and the spread
     `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
-    fn, gen, out = "jacobian_spectra", as_rng(rng), {}
+    fn, gen, out = "jacobian_spectra", as_rng(rng, "jacobian_spectra"), {}
     depths, width = _each(fn, "depths", depths, check_int, 1), check_int(fn, "width", width, 1)
     networks = check_int(fn, "networks", networks, 1)
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
@@ -344,7 +343,7 @@ def chaos_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     (30 layers of 200 units, 2 networks x 8 pairs; `quick`: 20 layers of 100, 1 x 4) and the `SHIPPED` heatmap (not
     recomputed: `REGENERATE` makes it again)."""
     L, width, networks, pairs = (20, 100, 1, 4) if check_bool("chaos_section", "quick", quick) else (30, 200, 2, 8)
-    seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
+    seed = as_seed(rng, "chaos_section")
     corr = correlations(L, width, networks=networks, pairs=pairs, rng=rng)
     heat = json.loads(SHIPPED.read_text("utf-8"))
     res = {"phase_diagram": phase_diagram(n=21 if quick else 41), "correlations": corr, "trainability": heat}
@@ -376,7 +375,7 @@ def isometry_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     48 units, 1 network), with what a student should see in words."""
     depths, width, networks = ((2, 8, 32, 64), 48, 1) if check_bool("isometry_section", "quick", quick) else (
         (2, 4, 8, 16, 32, 64), 100, 2)
-    seed = rng if isinstance(rng, numbers.Integral) else None  # a Generator is not JSON
+    seed = as_seed(rng, "isometry_section")
     r = jacobian_spectra(depths, width, networks, rng=rng)
     below = {k: [float(np.mean(np.array(sv) < 1e-4)) for sv in v["singular_values"]] for k, v in r.items()}
     iso = np.array(r["tanh, orthogonal"]["singular_values"][-1])

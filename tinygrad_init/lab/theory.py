@@ -18,7 +18,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
 from ..nn import activations as _acts, init as _init
-from ..utils import check_int, check_real, quoted
+from ..utils import check_int, check_real, check_type, quoted
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
            "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
@@ -29,8 +29,7 @@ def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: i
     (probabilists' nodes): exact for polynomials of degree below `2n`, accurate for an `f` smooth on the scale of
     `sqrt(var)` (`activation_moments` stays exact for large variances too). `f` maps a numpy array elementwise."""
     x, w = hermegauss(check_int("gaussian_expectation", "n", n, 1))
-    if not callable(f):
-        raise TypeError(f"gaussian_expectation: f must be a function of a numpy array, got {type(f).__name__}")
+    check_type("gaussian_expectation", "f", f, Callable, "a function of a numpy array")
     values = np.asarray(f(math.sqrt(check_real("gaussian_expectation", "var", var, 0.0)) * x), dtype=np.float64)
     if values.shape != x.shape:
         raise ValueError(f"gaussian_expectation: f must map an array of shape {x.shape} to the same shape, got "

@@ -64,7 +64,7 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     """The lab's deep networks: `depth` blocks `Linear -> [BatchNorm1d] -> activation` of `width` units (CS231n: no
     `bias`), the first from `input_width`; with `outputs` a last `Linear(width, outputs)` (a bias; `output_init`,
     default `init`). Linear `l` is module `str(2 l)` (`str(3 l)` with batch norm), its activation the block's last."""
-    fn, gen, mods = "deep_mlp", as_rng(rng), []
+    fn, gen, mods = "deep_mlp", as_rng(rng, "deep_mlp"), []
     act = nn.ACTIVATIONS[check_activation(fn, activation)]
     depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
@@ -193,9 +193,10 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     return len(reps)
 
 
-def seeds_of(rng: Rng, n: int | None, quick: bool) -> tuple[np.random.Generator, list[int]]:
-    """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`."""
-    n, gen = check_int("seeds", "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng)  # no bool here
+def seeds_of(rng: Rng, n: int | None, quick: bool, fn: str = "seeds") -> tuple[np.random.Generator, list[int]]:
+    """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`; `fn` (the
+    function given `rng`) starts the messages."""
+    n, gen = check_int(fn, "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng, fn)  # no bool here
     if isinstance(rng, numbers.Integral):
         return gen, [int(rng) + k for k in range(n)]
     return gen, [int(v) for v in gen.integers(0, 2**31 - 1, n)]
@@ -206,7 +207,7 @@ def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, 
     """The checked `steps` (`default`: quick, full) and `lr`, the data's generator and the seeds (`seeds_of`)."""
     quick, seeds = check_bool(fn, "quick", quick), None if seeds is None else check_int(fn, "seeds", seeds, 1)
     steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)
-    return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick))
+    return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick, fn))
 
 
 def _accuracies(v: Any) -> tuple[float, float, float]:

@@ -215,7 +215,7 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
         "mlp_loss", "sizes", sizes, Iterable, "the layer widths, e.g. (2, 4, 1)")]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1): {sizes}")
-    gen, n = as_rng(rng), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
+    gen, n = as_rng(rng, "mlp_loss"), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
     if engine == "tensor":
         tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
@@ -580,7 +580,7 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
     schemes = [schemes] if isinstance(schemes, str) or not isinstance(schemes, Iterable) else list(schemes)
     if not schemes:
         raise ValueError("compare_inits: schemes must name at least one scheme, e.g. ('small', 'he_normal')")
-    seed, scenes, titles = int(as_rng(rng).integers(2**31)), [], []
+    seed, scenes, titles = int(as_rng(rng, "compare_inits").integers(2**31)), [], []
     for k, scheme in enumerate(schemes):
         fn = nn.init.get(scheme)
         loss, _ = mlp_loss(sizes, fn, activation=activation, engine=engine, batch=batch, rng=seed)

@@ -1,0 +1,67 @@
+"""The ledger's smaller promises: nesting to the end of a pass, the empty ledger's text, layers of plain tensors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, autograd, ledger
+from tinygrad_init.ledger import layer_gains
+
+
+class Ends:
+    """A recorder that counts the passes begun and ended."""
+
+    def __init__(self):
+        self.begun = self.steps = self.ended = 0
+
+    def begin(self, root, order):
+        self.begun += 1
+
+    def step(self, *args):
+        self.steps += 1
+
+    def end(self, root):
+        self.ended += 1
+
+
+def test_a_recorder_installed_before_a_ledger_is_told_when_each_pass_ends():
+    spy = Ends()
+    previous = autograd.set_recorder(spy)
+    try:
+        x = Value(3.0, label="x")
+        with ledger.record() as outer:
+            with ledger.record() as inner:
+                (x * x).backward()
+        assert (spy.begun, spy.steps, spy.ended) == (1, 2, 1)
+    finally:
+        autograd.set_recorder(previous)
+    # the outer ledger heard the end through the inner one: its pass is complete, as the inner's
+    assert outer.passes[0].complete and inner.passes[0].complete
+    assert "interrupted" not in outer.explain()
+
+
+def test_an_empty_ledger_says_no_backward_pass_was_recorded():
+    assert ledger.Ledger().explain() == "(no backward pass was recorded)"
+    with ledger.record() as steps:
+        pass
+    assert steps.explain(max_lines=5) == "(no backward pass was recorded)"
+
+
+def test_layer_gains_of_plain_tensors_name_the_weights_as_the_ledger_does():
+    # no nn.Linear: the weights have no names; a row names its matmul and weight by their place in the graph
+    # (x n0, W1 n1, x @ W1 matmul#2, tanh#3, W2 n4, and the output, the root of backward(G): L), as explain() does
+    rng = np.random.default_rng(0)
+    X, W1, W2, G = (rng.standard_normal(s) for s in ((4, 3), (3, 5), (5, 2), (4, 2)))
+    w1, w2 = Tensor(W1, requires_grad=True), Tensor(W2, requires_grad=True)
+    with ledger.record() as steps:
+        ((Tensor(X) @ w1).tanh() @ w2).backward(G)
+    first, second = layer_gains(steps)
+    assert [(g.layer, g.name, g.weight) for g in (first, second)] == [(1, "matmul#2", "n1"), (2, "L", "n4")]
+    h1 = np.tanh(X @ W1)
+    dh1 = G @ W2.T
+    dz1 = dh1 * (1 - h1 ** 2)
+    norm = np.linalg.norm
+    assert first.grad_out == pytest.approx(norm(dz1), rel=1e-12)
+    assert second.gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12)
+    assert "dL/dn1 = " in steps.explain() and "dL/dn4 = " in steps.explain()

@@ -46,4 +46,3 @@ def test_the_title_counts_the_batch_only_for_a_batch():
     with Probe(lin) as probe:
         lin(Tensor(X)).sum().backward()
     assert probe.stats().title == "Probe of Linear: 1 layer(s), batch 5"
-

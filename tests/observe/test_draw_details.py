@@ -1,4 +1,4 @@
-"""Pictures: the smaller promises (a collapsed module's box shows what it produced)."""
+"""Pictures: the smaller promises (a collapsed box, captions, the colour of a gradient, shapes, numbers)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, nn
+from tinygrad_init import Tensor, Value, ledger, nn
+from tinygrad_init.ledger import GradStats
 from tinygrad_init.observe import draw
 
 
@@ -26,3 +27,55 @@ def test_a_collapsed_module_box_shows_its_output_shape_and_gradient():
         assert shape == "-> (4, 2) float64"
         shown = [float(v) for v in values.removeprefix("grad [").removesuffix("]").split(", ")]
         assert shown == pytest.approx(grad.ravel(), rel=5e-4)
+
+
+def test_draw_step_keeps_a_title_given_and_caption_false_leaves_it_out():
+    x = Value(0.5, label="x")
+    y = x * x
+    y.label = "y"
+    with ledger.record() as steps:
+        y.backward()
+    # step 1: dy/dx = 1 * 0.5 from the first of x's two uses in x * x
+    assert 'label="Slide 3" labelloc=t' in draw.draw_step(steps, 1, title="Slide 3").source
+    assert "labelloc" not in draw.draw_step(steps, 1, caption=False).source
+    assert 'label="dy/dx = dy/dy × ∂y/∂x (local) = 1.0 × 0.5 = 0.5   (contribution 1 of 2: ' in draw.draw_step(
+        steps, 1).source
+
+
+@pytest.mark.parametrize("values, std_shown", [([1.0, 3.0], True), ([4.0], False)])
+def test_std_colouring_reads_the_std_of_two_entries_and_the_norm_of_one(values, std_shown):
+    g = np.array(values)
+    info = GradStats.of(g)
+    expected = g.std() if std_shown else np.linalg.norm(g)  # one entry: its std (0) says nothing, its size does
+    assert draw.magnitude(info, False, "std") == pytest.approx(expected, rel=1e-15)
+    assert draw.magnitude(info, False, "norm") == pytest.approx(np.linalg.norm(g), rel=1e-15)
+
+
+def test_compare_inits_fills_every_op_by_its_gradient_none_is_left_unknown():
+    # the panels' op nodes are intermediate tensors: their gradients are known only if backward kept them
+    src = draw.compare_inits().source
+    ops = re.findall(r'\[label="(?:matmul|add|tanh|sub|pow|mean)[^\]]*shape=ellipse[^\]]*\]', src)
+    assert len(ops) >= 3 * 8
+    assert all("fillcolor=" in op and 'fillcolor="#ffffff"' not in op for op in ops), ops
+
+
+def test_a_bad_layer_width_names_mlp_loss():
+    with pytest.raises(ValueError, match="^mlp_loss: a layer width must be >= 1, got 0"):
+        draw.mlp_loss((2, 0, 1))
+
+
+def test_an_operator_sits_in_a_circle_a_function_name_in_an_ellipse():
+    x = Value(0.5, label="x")
+    src = draw.draw((x.exp() * x + x).tanh()).source
+    shapes = dict(re.findall(r'\[label=(\S+) fontsize=10 height=0.3 margin=0.02 shape=(\w+)', src))
+    assert shapes == {"exp": "ellipse", '"*"': "circle", '"+"': "circle", "tanh": "ellipse"}
+
+
+def test_a_zero_dimensional_tensor_shows_its_number_without_brackets():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="w")
+    loss = (w * 3.0).sum()
+    loss.backward(retain_grads=True)
+    src = draw.draw(loss).source
+    assert 'label="constant\\n() float64\\ndata 3.0"' in src  # the 3.0 the op took
+    assert 'label="sum\\n() float64\\ngrad 1.0"' in src  # dL/dL = 1
+    assert 'label="w\\n(2,) float64\\ndata [1.0, 2.0]\\ngrad [3.0, 3.0]"' in src

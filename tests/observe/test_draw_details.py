@@ -38,6 +38,10 @@ def test_draw_step_keeps_a_title_given_and_caption_false_leaves_it_out():
     # step 1: dy/dx = 1 * 0.5 from the first of x's two uses in x * x
     assert 'label="Slide 3" labelloc=t' in draw.draw_step(steps, 1, title="Slide 3").source
     assert "labelloc" not in draw.draw_step(steps, 1, caption=False).source
+    # by default each edge reads its local derivative, d(x * x)/dx = x = 0.5 along both uses; the step's in red
+    edges = [line.strip() for line in draw.draw_step(steps, 1).source.splitlines() if "-> n1op" in line]
+    assert edges == ['n0 -> n1op [label="×0.5" color="#d62728" fontcolor="#d62728" penwidth=2.5]',
+                     'n0 -> n1op [label="×0.5"]']
     assert 'label="dy/dx = dy/dy × ∂y/∂x (local) = 1.0 × 0.5 = 0.5   (contribution 1 of 2: ' in draw.draw_step(
         steps, 1).source
 

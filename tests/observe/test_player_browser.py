@@ -847,8 +847,8 @@ def test_after_a_mouse_click_on_any_button_the_space_bar_steps(browser, neuron_p
     assert browser.errors() == []
 
 
-def test_plus_equals_and_minus_zoom_in_and_out_by_one_factor(browser, neuron_player):
-    # the keys `+` (and `=`, the same key without Shift) and `-`: in by a factor, out by its inverse
+def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(browser, neuron_player):
+    # the keys `+` (and `=`, the same key without Shift) and `-`, and the buttons: in by a factor, out by its inverse
     path, _ = neuron_player
     browser.open(path)
     browser.key("ArrowRight", 39)
@@ -860,6 +860,10 @@ def test_plus_equals_and_minus_zoom_in_and_out_by_one_factor(browser, neuron_pla
     z1, z2, z3, z4 = zooms
     assert z4 > z3 > z2 and z3 == pytest.approx(z1, rel=1e-3)  # `+` undoes `-`
     assert z4 / z3 == pytest.approx(z1 / z2, rel=1e-3)  # `=` zooms in by the same factor
+    for button in ("#zoom-out", "#zoom-out", "#zoom-in"):  # the buttons as the keys
+        browser.click(button)
+        zooms.append(browser.js(scale))
+    assert zooms[4:] == pytest.approx([z3, z2, z3], rel=1e-3)
     assert browser.errors() == []
 
 

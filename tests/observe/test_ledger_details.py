@@ -65,3 +65,46 @@ def test_layer_gains_of_plain_tensors_name_the_weights_as_the_ledger_does():
     assert first.grad_out == pytest.approx(norm(dz1), rel=1e-12)
     assert second.gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12)
     assert "dL/dn1 = " in steps.explain() and "dL/dn4 = " in steps.explain()
+
+
+def _passes(n):
+    with ledger.record() as steps:
+        for name in "abcd"[:n]:
+            out = Value(1.0) * 2.0
+            out.label = name
+            out.backward()
+    return steps
+
+
+def test_a_hook_running_during_backward_reads_the_steps_of_the_pass_so_far():
+    # L = sum(2 x): step 1 sum -> mul, step 2 mul -> x; x's hook runs once its gradient is complete, after step 2
+    x = Tensor(np.ones(3), requires_grad=True)
+    seen = []
+    with ledger.record() as steps:
+        x.register_hook(lambda g: seen.append([s.parent_name for s in steps.pass_steps()]))
+        (x * 2.0).sum().backward()
+    assert seen == [["mul#2", "n0"]]
+
+
+def test_layer_gains_explain_writes_four_significant_digits_by_default():
+    rng = np.random.default_rng(0)
+    X, W1, W2 = (rng.standard_normal(s) for s in ((4, 3), (3, 5), (5, 2)))
+    w1, w2 = Tensor(W1, requires_grad=True), Tensor(W2, requires_grad=True)
+    with ledger.record() as steps:
+        ((Tensor(X) @ w1).tanh() @ w2).sum().backward()
+    dz1 = (np.ones((4, 2)) @ W2.T) * (1 - np.tanh(X @ W1) ** 2)
+    row1, row2 = (row.split() for row in layer_gains(steps).explain().splitlines()[1:3])
+    assert row1[:3] == ["1", "matmul#2", f"{np.linalg.norm(dz1):.4g}"]
+    assert row2[:3] == ["2", "matmul#5", "2.828"]  # |dL/dz_2| = |ones(4, 2)| = sqrt(8) = 2.8284...
+
+
+def test_records_are_read_only():
+    with ledger.record() as steps:
+        (Value(1.0) * 2.0).backward()
+    with pytest.raises(AttributeError):
+        steps[0].local = 3.0
+    x, w = Tensor(np.ones((1, 2))), Tensor(np.ones((2, 1)), requires_grad=True)
+    with ledger.record() as steps:
+        (x @ w).sum().backward()
+    with pytest.raises(AttributeError):
+        layer_gains(steps)[0].gain = 1.0

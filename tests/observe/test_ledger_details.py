@@ -76,6 +76,12 @@ def _passes(n):
     return steps
 
 
+def test_the_ledgers_repr_names_three_roots_and_marks_more_with_dots():
+    assert repr(_passes(3)) == "Ledger(3 steps in 3 backward passes from a, b, c)"
+    assert repr(_passes(4)) == "Ledger(4 steps in 4 backward passes from a, b, c, ...)"
+    assert repr(_passes(1)) == "Ledger(1 step in 1 backward pass from a)"
+
+
 def test_a_hook_running_during_backward_reads_the_steps_of_the_pass_so_far():
     # L = sum(2 x): step 1 sum -> mul, step 2 mul -> x; x's hook runs once its gradient is complete, after step 2
     x = Tensor(np.ones(3), requires_grad=True)

@@ -1,6 +1,9 @@
-"""The probe's smaller promises: a layer called on its own output, the title's batch."""
+"""The probe's smaller promises: a layer called on its own output, the title's batch, saturation, old records."""
 
 from __future__ import annotations
+
+import gc
+import weakref
 
 import numpy as np
 import pytest
@@ -46,3 +49,37 @@ def test_the_title_counts_the_batch_only_for_a_batch():
     with Probe(lin) as probe:
         lin(Tensor(X)).sum().backward()
     assert probe.stats().title == "Probe of Linear: 1 layer(s), batch 5"
+
+
+def test_saturated_counts_tanh_beyond_0_99_not_at_it():
+    # |tanh| > 0.99: z with tanh(z) = 0.99 exactly in float64 sits at the edge, not beyond; tanh(3) = 0.995 beyond
+    z = np.arctanh(0.99)
+    z = next(v for v in (z + k * np.spacing(z) for k in range(-50, 51)) if np.tanh(v) == 0.99)
+    lin = nn.Linear(1, 1, bias=False, rng=0, dtype=np.float64)
+    lin.weight.data[...] = 1.0
+    model = nn.Sequential(lin, nn.Tanh())
+    with Probe(model) as probe:
+        model(Tensor(np.array([[z], [-z], [0.0], [3.0]])))
+    assert probe.stats("forward")["saturated"] == [0.25]
+
+
+def test_the_saturation_note_comes_with_its_columns_only():
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh())
+    with Probe(model) as probe:
+        model(Tensor(np.ones((4, 2), dtype=np.float32)))
+    note = "saturated: entries within 0.01 of a limit of tanh or sigmoid"
+    assert any(n.startswith(note) for n in probe.stats("forward").notes)
+    assert any(n.startswith(note) for n in probe.stats(["layer", "dead"]).notes)
+    assert not any(n.startswith(note) for n in probe.stats(["layer", "module", "w_std"]).notes)
+
+
+def test_a_new_pass_lets_the_records_of_the_last_one_go():
+    # each pass hooks the weights' gradients; the next pass removes those hooks, so the old records (their
+    # histograms, with keep_arrays their arrays) are freed however many steps a training loop runs
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh())
+    with Probe(model, keep_arrays=True) as probe:
+        model(Tensor(np.ones((4, 2), dtype=np.float32))).sum().backward()
+        first = weakref.ref(probe.records["0"])
+        model(Tensor(np.ones((4, 2), dtype=np.float32))).sum().backward()
+        gc.collect()
+        assert first() is None and list(probe.records) == ["0"]

@@ -83,3 +83,19 @@ def test_a_zero_dimensional_tensor_shows_its_number_without_brackets():
     assert 'label="constant\\n() float64\\ndata 3.0"' in src  # the 3.0 the op took
     assert 'label="sum\\n() float64\\ngrad 1.0"' in src  # dL/dL = 1
     assert 'label="w\\n(2,) float64\\ndata [1.0, 2.0]\\ngrad [3.0, 3.0]"' in src
+
+
+def test_the_gradient_scale_runs_through_colorbrewers_orrd_colours():
+    # ColorBrewer (Brewer, colorbrewer2.org) OrRd, 9 classes: classes 1, 3, 5, 7 and 9, evenly spaced
+    assert [draw.grad_color(t) for t in (0.0, 0.25, 0.5, 0.75, 1.0)] == [
+        "#fff7ec", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000"]
+
+
+def test_a_part_of_a_traced_model_draws_with_the_modules_that_made_it():
+    # the loss of the first layer only: the later modules' outputs are not in its graph, they get no cluster
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 1, rng=1))
+    tr = draw.trace(model, Tensor(np.ones((2, 3))))
+    hidden = tr.calls[0][3]  # what layer "0" produced
+    src = draw.draw(hidden.sum(), module=tr).source
+    assert re.findall(r'label="([^"]*)" style=rounded', src) == ["0 (Linear)"]
+    assert "0.weight" in src and "2.weight" not in src

@@ -99,3 +99,23 @@ def test_a_part_of_a_traced_model_draws_with_the_modules_that_made_it():
     src = draw.draw(hidden.sum(), module=tr).source
     assert re.findall(r'label="([^"]*)" style=rounded', src) == ["0 (Linear)"]
     assert "0.weight" in src and "2.weight" not in src
+
+
+def test_a_scheme_without_a_formula_is_titled_by_its_name_alone():
+    def tiny_normal(shape, rng=None, dtype=np.float32):
+        return (0.1 * np.random.default_rng(0).standard_normal(shape)).astype(dtype)
+
+    src = draw.compare_inits(schemes=[tiny_normal]).source
+    (title,) = re.findall(r'label="([^"]*)" style=rounded', src)[:1]
+    name, loss = title.split("\\n")
+    assert name == "tiny_normal" and re.fullmatch(r"loss \d+\.\d+", loss)
+
+
+@pytest.mark.parametrize("size, shown", [(8, "data [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]"),
+                                         (9, "data mean 4.0, std 2.582")])  # std of 0..8: sqrt(60 / 9)
+def test_a_tensor_shows_up_to_8_values_and_beyond_its_mean_and_std(size, shown):
+    w = Tensor(np.arange(float(size)), requires_grad=True, name="w")
+    (w * 2.0).sum().backward()
+    src = draw.draw(w).source
+    grads = "grad [" + ", ".join(["2.0"] * 8) + "]" if size == 8 else "|grad| 6.0"  # sqrt(9 * 2^2)
+    assert f'label="w\\n({size},) float64\\n{shown}\\n{grads}"' in src

@@ -902,3 +902,25 @@ def test_following_the_step_puts_the_outlined_nodes_in_the_middle_of_the_frame(b
         cx, cy, fx, fy, *inside = browser.js(FOLLOWED)
         assert (cx, cy) == pytest.approx((fx, fy), abs=2.0) and all(inside), k
     assert browser.errors() == []
+
+
+DASHED = """Array.prototype.filter.call(document.querySelectorAll('#frame g.node'), function (g) {
+  var s = g.querySelector('polygon, ellipse'); return s && getComputedStyle(s).strokeDasharray !== 'none';
+}).map(function (g) { return g.id; })"""
+
+
+def test_a_partial_sum_is_dashed_until_its_last_contribution_arrives(browser, tmp_path):
+    # y = x * x: x receives two contributions (steps 1 and 2); after the first its gradient is a partial sum
+    require_binary("dot")
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    browser.open(player.write_player(tmp_path / "square.html", y))
+    dashed = []
+    for _ in range(3):
+        dashed.append(browser.js(DASHED))
+        browser.key("ArrowRight", 39)
+    assert dashed == [[], ["node_n0"], []]
+    browser.key("ArrowLeft", 37)
+    assert browser.js(DASHED) == ["node_n0"]  # back at step 1
+    assert browser.errors() == []

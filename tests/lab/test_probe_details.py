@@ -83,3 +83,14 @@ def test_a_new_pass_lets_the_records_of_the_last_one_go():
         model(Tensor(np.ones((4, 2), dtype=np.float32))).sum().backward()
         gc.collect()
         assert first() is None and list(probe.records) == ["0"]
+
+
+def test_a_layer_given_its_input_by_keyword_is_probed_as_any_other():
+    lin = nn.Linear(2, 3, rng=0, dtype=np.float64)
+    X = np.random.default_rng(1).standard_normal((4, 2))
+    with Probe(lin) as probe:
+        lin(x=Tensor(X)).sum().backward()
+    z = X @ lin.weight.data + lin.bias.data
+    table = probe.stats()
+    assert table["pre_std"] == pytest.approx([z.std()], rel=1e-12)
+    assert table["grad_w_norm"] == pytest.approx([np.linalg.norm(X.T @ np.ones((4, 3)))], rel=1e-12)

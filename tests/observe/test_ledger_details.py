@@ -114,3 +114,21 @@ def test_records_are_read_only():
         (x @ w).sum().backward()
     with pytest.raises(AttributeError):
         layer_gains(steps)[0].gain = 1.0
+
+
+def test_layer_gains_explain_multiplies_the_gains_from_each_layer_to_the_output():
+    # three matmul layers of plain tensors, tanh between; gain_l = |dL/dh_{l-1}| / |dL/dh_l| (the last: over |dL/dz|)
+    rng = np.random.default_rng(1)
+    X, W1, W2, W3 = (rng.standard_normal(s) for s in ((4, 3), (3, 5), (5, 5), (5, 2)))
+    ws = [Tensor(W, requires_grad=True) for W in (W1, W2, W3)]
+    with ledger.record() as steps:
+        (((Tensor(X) @ ws[0]).tanh() @ ws[1]).tanh() @ ws[2]).sum().backward()
+    h1 = np.tanh(X @ W1)
+    h2 = np.tanh(h1 @ W2)
+    dz3 = np.ones((4, 2))
+    dh2 = dz3 @ W3.T
+    dh1 = (dh2 * (1 - h2 ** 2)) @ W2.T
+    norm = np.linalg.norm
+    gain2, gain3 = norm(dh1) / norm(dh2), norm(dh2) / norm(dz3)
+    rows = [row.split() for row in layer_gains(steps).explain(digits=6).splitlines()[1:4]]
+    assert [row[-1] for row in rows] == ["-", f"{gain2 * gain3:.6g}", f"{gain3:.6g}"]  # layer 1: x has no gradient

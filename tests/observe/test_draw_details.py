@@ -142,3 +142,11 @@ def test_font_color_picks_the_text_of_the_higher_wcag_contrast(fill):
 def test_a_pictures_render_and_pipe_show_graphvizs_parameters_in_help():
     for method in (draw.Picture.render, draw.Picture.pipe):
         assert "format" in inspect.signature(method).parameters
+
+
+def test_a_colour_scale_is_a_fixed_value():
+    # one scale shared by several pictures (to compare them) cannot be changed under them, nor around its checks
+    scale = draw.ColorScale(-6, 0)
+    with pytest.raises(AttributeError):
+        scale.lo = 3
+    assert scale == draw.ColorScale(-6, 0) and len({scale, draw.ColorScale(-6, 0)}) == 1

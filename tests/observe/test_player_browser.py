@@ -845,3 +845,82 @@ def test_after_a_mouse_click_on_any_button_the_space_bar_steps(browser, neuron_p
     assert _press(browser, " ", 32) == f"step 2 / {n}" and browser.js(view) != before
     assert browser.js("document.activeElement.id") == "view"
     assert browser.errors() == []
+
+
+def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(browser, neuron_player):
+    # the keys `+` (and `=`, the same key without Shift) and `-`, and the buttons: in by a factor, out by its inverse
+    path, _ = neuron_player
+    browser.open(path)
+    browser.key("ArrowRight", 39)
+    scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
+    zooms = []
+    for key, code in (("-", 189), ("-", 189), ("+", 187), ("=", 187)):  # out first: in stays below the step's fit
+        _press(browser, key, code)
+        zooms.append(browser.js(scale))
+    z1, z2, z3, z4 = zooms
+    assert z4 > z3 > z2 and z3 == pytest.approx(z1, rel=1e-3)  # `+` undoes `-`
+    assert z4 / z3 == pytest.approx(z1 / z2, rel=1e-3)  # `=` zooms in by the same factor
+    for button in ("#zoom-out", "#zoom-out", "#zoom-in"):  # the buttons as the keys
+        browser.click(button)
+        zooms.append(browser.js(scale))
+    assert zooms[4:] == pytest.approx([z3, z2, z3], rel=1e-3)
+    assert browser.errors() == []
+
+
+def test_text_has_aa_contrast_where_a_node_darkens_later(browser, tmp_path):
+    # L = 100 x: x's gradient, 100, is the darkest fill (white text in the drawn picture); before step 1 it is not
+    # known yet, a white node, whose text must be dark again
+    require_binary("dot")
+    x = Value(0.5, label="x")
+    path = player.write_player(tmp_path / "dark.html", x * 100.0)
+    browser.open(path)
+    for k in range(2):
+        low = [(what, round(r, 2)) for what, r in browser.js(CONTRAST) if r < 4.5]
+        assert low == [], k
+        browser.key("ArrowRight", 39)
+    assert browser.errors() == []
+
+
+FOLLOWED = """(function () {  // the union of the outlined elements' boxes and the frame's box, on the screen
+  var f = document.getElementById('frame').getBoundingClientRect(), x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+  document.querySelectorAll('#frame .hl-node, #frame .hl-parent, #frame .hl-edge').forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    x0 = Math.min(x0, r.left); y0 = Math.min(y0, r.top); x1 = Math.max(x1, r.right); y1 = Math.max(y1, r.bottom);
+  });
+  return [(x0 + x1) / 2, (y0 + y1) / 2, (f.left + f.right) / 2, (f.top + f.bottom) / 2, x0 >= f.left,
+          x1 <= f.right, y0 >= f.top, y1 <= f.bottom];
+})()"""
+
+
+def test_following_the_step_puts_the_outlined_nodes_in_the_middle_of_the_frame(browser, neuron_player):
+    path, steps = neuron_player
+    browser.open(path)
+    if browser.js("document.getElementById('view').textContent") == "follow the step":
+        browser.key("f", 70)
+    for k in range(1, len(steps) + 1):
+        browser.key("ArrowRight", 39)
+        cx, cy, fx, fy, *inside = browser.js(FOLLOWED)
+        assert (cx, cy) == pytest.approx((fx, fy), abs=2.0) and all(inside), k
+    assert browser.errors() == []
+
+
+DASHED = """Array.prototype.filter.call(document.querySelectorAll('#frame g.node'), function (g) {
+  var s = g.querySelector('polygon, ellipse'); return s && getComputedStyle(s).strokeDasharray !== 'none';
+}).map(function (g) { return g.id; })"""
+
+
+def test_a_partial_sum_is_dashed_until_its_last_contribution_arrives(browser, tmp_path):
+    # y = x * x: x receives two contributions (steps 1 and 2); after the first its gradient is a partial sum
+    require_binary("dot")
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    browser.open(player.write_player(tmp_path / "square.html", y))
+    dashed = []
+    for _ in range(3):
+        dashed.append(browser.js(DASHED))
+        browser.key("ArrowRight", 39)
+    assert dashed == [[], ["node_n0"], []]
+    browser.key("ArrowLeft", 37)
+    assert browser.js(DASHED) == ["node_n0"]  # back at step 1
+    assert browser.errors() == []

@@ -205,9 +205,9 @@ class Ledger(Sequence):
     def __getitem__(self, i: Any) -> Any: return self.steps[i]
 
     def __repr__(self) -> str:
-        n = len(self.passes)
+        n, k = len(self.passes), len(self.steps)
         roots = ", ".join(p.root_symbol for p in self.passes[:3]) + (", ..." if n > 3 else "")
-        return (f"Ledger({len(self.steps)} steps in {n} backward pass{'es' * (n != 1)}"
+        return (f"Ledger({k} step{'s' * (k != 1)} in {n} backward pass{'es' * (n != 1)}"
                 + (f" from {roots})" if n else ")"))
 
     # ----------------------------------------------------------- the recorder protocol

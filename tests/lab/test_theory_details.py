@@ -1,0 +1,64 @@
+"""Mean-field theory: the smaller promises (errors that name the call and the argument, ...)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init.lab import theory
+
+
+@pytest.mark.parametrize("name, call", [
+    ("activation_moments", lambda s: theory.activation_moments("leaky_relu", 1.0, negative_slope=s)),
+    ("fixed_point", lambda s: theory.fixed_point("leaky_relu", 1.0, negative_slope=s))])
+def test_a_bad_negative_slope_is_refused_naming_the_function_and_the_argument(name, call):
+    with pytest.raises(ValueError, match=rf"^{name}: negative_slope must be a finite number, got nan"):
+        call(math.nan)
+    with pytest.raises(TypeError, match=rf"^{name}: negative_slope must be a number"):
+        call("0.1")
+
+
+def _tanh_q_star(sigma_w2, sigma_b2):  # q = sigma_w^2 E[tanh(sqrt(q) z)^2] + sigma_b^2, iterated (numpy's Hermite rule)
+    z, w = np.polynomial.hermite_e.hermegauss(200)
+    q = 1.0
+    for _ in range(500):
+        q = sigma_w2 * float(w @ np.tanh(math.sqrt(q) * z) ** 2) / math.sqrt(2 * math.pi) + sigma_b2
+    return q
+
+
+@pytest.mark.parametrize("c", [1.05, -1.05, 1.0 + 1e-9, math.nan])
+def test_correlation_map_refuses_a_correlation_outside_minus_1_to_1(c):
+    with pytest.raises(ValueError, match="^correlation_map: c must be"):
+        theory.correlation_map("tanh", c, 1.5, 0.05)
+
+
+def test_correlation_map_at_the_ends_of_its_range():
+    # c = 1: u_2 = u_1, the map's value is 1; c = -1: u_2 = -u_1 and tanh is odd, so E[f(u_1) f(u_2)] = -E[f^2] and
+    # c' = (sigma_b^2 - (q* - sigma_b^2)) / q* = 2 sigma_b^2 / q* - 1
+    q = _tanh_q_star(1.5, 0.05)
+    assert theory.correlation_map("tanh", 1.0, 1.5, 0.05) == pytest.approx(1.0, abs=1e-9)
+    assert theory.correlation_map("tanh", -1.0, 1.5, 0.05) == pytest.approx(2 * 0.05 / q - 1, abs=1e-9)
+
+
+def test_the_printed_table_of_a_linear_net_reads_the_hand_computed_stds():
+    # inputs of std 2 through 4 -> 9 -> 1 linear units, weight stds 1/2 and 1/3: Var(y_1) = 4 (1/4) 4 = 4,
+    # Var(y_2) = 9 (1/9) 4 = 4; from dL/dh_2 of std 1: Var(dh_1) = 1 (1/9) 1, Var(dx) = 9 (1/4) (1/9) = 1/4;
+    # Var(dW_l) = E[h_{l-1}^2] Var(dy_l): 4 (1/9) and 4 (1)
+    r = theory.predict([4, 9, 1], "linear", init=[0.5, 1 / 3], input_std=2.0)
+    head, columns, *rows, last = repr(r).splitlines()
+    assert head == "TheoryResult(widths=[4, 9, 1], init=[std=0.5, std=0.333333], activation=linear)"
+    assert columns.split() == ["layer", "width", "std(W)", "std(y)", "mean(h)", "std(h)", "saturated", "std(dh)",
+                               "std(dy)", "std(dW)"]
+    assert [row.split() for row in rows] == [["1", "9", "0.5", "2", "0", "2", "0", "0.3333", "0.3333", "0.6667"],
+                                             ["2", "1", "0.3333", "2", "0", "2", "0", "1", "1", "2"]]
+    assert last == "std(dL/dx) = 0.5"
+
+
+def test_gaussian_expectation_with_one_node_is_the_value_at_the_mean():
+    # the 1-point rule (node 0, exact below degree 2): E[3 + 2 z] = 3 at any variance; n = 0 is refused
+    assert theory.gaussian_expectation(lambda z: 3.0 + 2.0 * z, 4.0, n=1) == 3.0
+    assert theory.gaussian_expectation(np.cosh, 9.0, n=1) == 1.0
+    with pytest.raises(ValueError, match="^gaussian_expectation: n must be"):
+        theory.gaussian_expectation(np.cosh, 9.0, n=0)

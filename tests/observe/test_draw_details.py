@@ -1,0 +1,152 @@
+"""Pictures: the smaller promises (a collapsed box, captions, the colour of a gradient, shapes, numbers)."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, ledger, nn
+from tinygrad_init.ledger import GradStats
+from tinygrad_init.observe import draw
+
+
+def test_a_collapsed_module_box_shows_its_output_shape_and_gradient():
+    lin = nn.Linear(3, 2, rng=0, dtype=np.float64)
+    X = np.random.default_rng(1).standard_normal((4, 3))
+    tr = draw.trace(nn.Sequential(lin, nn.Tanh()), Tensor(X))
+    loss = tr.output.sum()
+    loss.backward(retain_grads=True)
+    src = draw.draw(loss, module=tr.collapsed()).source
+    boxes = dict(re.findall(r'label="(\d)\\n\w+\\n([^"]*)" shape=box3d', src))
+    z = X @ lin.weight.data + lin.bias.data
+    assert sorted(boxes) == ["0", "1"]
+    for path, grad in (("0", 1 - np.tanh(z) ** 2), ("1", np.ones_like(z))):  # dL/dz, dL/dh of L = sum(tanh(z))
+        shape, values = boxes[path].split("\\n")
+        assert shape == "-> (4, 2) float64"
+        shown = [float(v) for v in values.removeprefix("grad [").removesuffix("]").split(", ")]
+        assert shown == pytest.approx(grad.ravel(), rel=5e-4)
+
+
+def test_draw_step_keeps_a_title_given_and_caption_false_leaves_it_out():
+    x = Value(0.5, label="x")
+    y = x * x
+    y.label = "y"
+    with ledger.record() as steps:
+        y.backward()
+    # step 1: dy/dx = 1 * 0.5 from the first of x's two uses in x * x
+    assert 'label="Slide 3" labelloc=t' in draw.draw_step(steps, 1, title="Slide 3").source
+    assert "labelloc" not in draw.draw_step(steps, 1, caption=False).source
+    # by default each edge reads its local derivative, d(x * x)/dx = x = 0.5 along both uses; the step's in red
+    edges = [line.strip() for line in draw.draw_step(steps, 1).source.splitlines() if "-> n1op" in line]
+    assert edges == ['n0 -> n1op [label="×0.5" color="#d62728" fontcolor="#d62728" penwidth=2.5]',
+                     'n0 -> n1op [label="×0.5"]']
+    assert 'label="dy/dx = dy/dy × ∂y/∂x (local) = 1.0 × 0.5 = 0.5   (contribution 1 of 2: ' in draw.draw_step(
+        steps, 1).source
+
+
+@pytest.mark.parametrize("values, std_shown", [([1.0, 3.0], True), ([4.0], False)])
+def test_std_colouring_reads_the_std_of_two_entries_and_the_norm_of_one(values, std_shown):
+    g = np.array(values)
+    info = GradStats.of(g)
+    expected = g.std() if std_shown else np.linalg.norm(g)  # one entry: its std (0) says nothing, its size does
+    assert draw.magnitude(info, False, "std") == pytest.approx(expected, rel=1e-15)
+    assert draw.magnitude(info, False, "norm") == pytest.approx(np.linalg.norm(g), rel=1e-15)
+
+
+def test_compare_inits_fills_every_op_by_its_gradient_none_is_left_unknown():
+    # the panels' op nodes are intermediate tensors: their gradients are known only if backward kept them
+    src = draw.compare_inits().source
+    ops = re.findall(r'\[label="(?:matmul|add|tanh|sub|pow|mean)[^\]]*shape=ellipse[^\]]*\]', src)
+    assert len(ops) >= 3 * 8
+    assert all("fillcolor=" in op and 'fillcolor="#ffffff"' not in op for op in ops), ops
+
+
+def test_a_bad_layer_width_names_mlp_loss():
+    with pytest.raises(ValueError, match="^mlp_loss: a layer width must be >= 1, got 0"):
+        draw.mlp_loss((2, 0, 1))
+
+
+def test_an_operator_sits_in_a_circle_a_function_name_in_an_ellipse():
+    x = Value(0.5, label="x")
+    src = draw.draw((x.exp() * x + x).tanh()).source
+    shapes = dict(re.findall(r'\[label=(\S+) fontsize=10 height=0.3 margin=0.02 shape=(\w+)', src))
+    assert shapes == {"exp": "ellipse", '"*"': "circle", '"+"': "circle", "tanh": "ellipse"}
+
+
+def test_a_zero_dimensional_tensor_shows_its_number_without_brackets():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="w")
+    loss = (w * 3.0).sum()
+    loss.backward(retain_grads=True)
+    src = draw.draw(loss).source
+    assert 'label="constant\\n() float64\\ndata 3.0"' in src  # the 3.0 the op took
+    assert 'label="sum\\n() float64\\ngrad 1.0"' in src  # dL/dL = 1
+    assert 'label="w\\n(2,) float64\\ndata [1.0, 2.0]\\ngrad [3.0, 3.0]"' in src
+
+
+def test_the_gradient_scale_runs_through_colorbrewers_orrd_colours():
+    # ColorBrewer (Brewer, colorbrewer2.org) OrRd, 9 classes: classes 1, 3, 5, 7 and 9, evenly spaced
+    assert [draw.grad_color(t) for t in (0.0, 0.25, 0.5, 0.75, 1.0)] == [
+        "#fff7ec", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000"]
+
+
+def test_a_part_of_a_traced_model_draws_with_the_modules_that_made_it():
+    # the loss of the first layer only: the later modules' outputs are not in its graph, they get no cluster
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 1, rng=1))
+    tr = draw.trace(model, Tensor(np.ones((2, 3))))
+    hidden = tr.calls[0][3]  # what layer "0" produced
+    src = draw.draw(hidden.sum(), module=tr).source
+    assert re.findall(r'label="([^"]*)" style=rounded', src) == ["0 (Linear)"]
+    assert "0.weight" in src and "2.weight" not in src
+
+
+def test_a_scheme_without_a_formula_is_titled_by_its_name_alone():
+    def tiny_normal(shape, rng=None, dtype=np.float32):
+        return (0.1 * np.random.default_rng(0).standard_normal(shape)).astype(dtype)
+
+    src = draw.compare_inits(schemes=[tiny_normal]).source
+    (title,) = re.findall(r'label="([^"]*)" style=rounded', src)[:1]
+    name, loss = title.split("\\n")
+    assert name == "tiny_normal" and re.fullmatch(r"loss \d+\.\d+", loss)
+
+
+@pytest.mark.parametrize("size, shown", [(8, "data [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]"),
+                                         (9, "data mean 4.0, std 2.582")])  # std of 0..8: sqrt(60 / 9)
+def test_a_tensor_shows_up_to_8_values_and_beyond_its_mean_and_std(size, shown):
+    w = Tensor(np.arange(float(size)), requires_grad=True, name="w")
+    (w * 2.0).sum().backward()
+    src = draw.draw(w).source
+    grads = "grad [" + ", ".join(["2.0"] * 8) + "]" if size == 8 else "|grad| 6.0"  # sqrt(9 * 2^2)
+    assert f'label="w\\n({size},) float64\\n{shown}\\n{grads}"' in src
+
+
+def _wcag_luminance(hex_color):  # WCAG 2.x relative luminance, from the spec's sRGB formula
+    def channel(v):
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+@pytest.mark.parametrize("fill", ["#757575", "#767676", "#008900", "#008a00", "#7f0000", "#fc8d59", "#d7301f",
+                                  "#000000", "#ffffff", "#0a0a0a"])
+def test_font_color_picks_the_text_of_the_higher_wcag_contrast(fill):
+    # greys 0x75 and 0x76 and greens 0x89 and 0x8a lie on either side of the crossing (L near 0.179)
+    lum = _wcag_luminance(fill)
+    white, black = 1.05 / (lum + 0.05), (lum + 0.05) / 0.05
+    assert draw.font_color(fill) == ("white" if white > black else "black")
+
+
+def test_a_pictures_render_and_pipe_show_graphvizs_parameters_in_help():
+    for method in (draw.Picture.render, draw.Picture.pipe):
+        assert "format" in inspect.signature(method).parameters
+
+
+def test_a_colour_scale_is_a_fixed_value():
+    # one scale shared by several pictures (to compare them) cannot be changed under them, nor around its checks
+    scale = draw.ColorScale(-6, 0)
+    with pytest.raises(AttributeError):
+        scale.lo = 3
+    assert scale == draw.ColorScale(-6, 0) and len({scale, draw.ColorScale(-6, 0)}) == 1

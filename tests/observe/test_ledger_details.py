@@ -1,0 +1,134 @@
+"""The ledger's smaller promises: nesting to the end of a pass, the empty ledger's text, layers of plain tensors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, autograd, ledger
+from tinygrad_init.ledger import layer_gains
+
+
+class Ends:
+    """A recorder that counts the passes begun and ended."""
+
+    def __init__(self):
+        self.begun = self.steps = self.ended = 0
+
+    def begin(self, root, order):
+        self.begun += 1
+
+    def step(self, *args):
+        self.steps += 1
+
+    def end(self, root):
+        self.ended += 1
+
+
+def test_a_recorder_installed_before_a_ledger_is_told_when_each_pass_ends():
+    spy = Ends()
+    previous = autograd.set_recorder(spy)
+    try:
+        x = Value(3.0, label="x")
+        with ledger.record() as outer:
+            with ledger.record() as inner:
+                (x * x).backward()
+        assert (spy.begun, spy.steps, spy.ended) == (1, 2, 1)
+    finally:
+        autograd.set_recorder(previous)
+    # the outer ledger heard the end through the inner one: its pass is complete, as the inner's
+    assert outer.passes[0].complete and inner.passes[0].complete
+    assert "interrupted" not in outer.explain()
+
+
+def test_an_empty_ledger_says_no_backward_pass_was_recorded():
+    assert ledger.Ledger().explain() == "(no backward pass was recorded)"
+    with ledger.record() as steps:
+        pass
+    assert steps.explain(max_lines=5) == "(no backward pass was recorded)"
+
+
+def test_layer_gains_of_plain_tensors_name_the_weights_as_the_ledger_does():
+    # no nn.Linear: the weights have no names; a row names its matmul and weight by their place in the graph
+    # (x n0, W1 n1, x @ W1 matmul#2, tanh#3, W2 n4, and the output, the root of backward(G): L), as explain() does
+    rng = np.random.default_rng(0)
+    X, W1, W2, G = (rng.standard_normal(s) for s in ((4, 3), (3, 5), (5, 2), (4, 2)))
+    w1, w2 = Tensor(W1, requires_grad=True), Tensor(W2, requires_grad=True)
+    with ledger.record() as steps:
+        ((Tensor(X) @ w1).tanh() @ w2).backward(G)
+    first, second = layer_gains(steps)
+    assert [(g.layer, g.name, g.weight) for g in (first, second)] == [(1, "matmul#2", "n1"), (2, "L", "n4")]
+    h1 = np.tanh(X @ W1)
+    dh1 = G @ W2.T
+    dz1 = dh1 * (1 - h1 ** 2)
+    norm = np.linalg.norm
+    assert first.grad_out == pytest.approx(norm(dz1), rel=1e-12)
+    assert second.gain == pytest.approx(norm(dh1) / norm(G), rel=1e-12)
+    assert "dL/dn1 = " in steps.explain() and "dL/dn4 = " in steps.explain()
+
+
+def _passes(n):
+    with ledger.record() as steps:
+        for name in "abcd"[:n]:
+            out = Value(1.0) * 2.0
+            out.label = name
+            out.backward()
+    return steps
+
+
+def test_the_ledgers_repr_names_three_roots_and_marks_more_with_dots():
+    assert repr(_passes(3)) == "Ledger(3 steps in 3 backward passes from a, b, c)"
+    assert repr(_passes(4)) == "Ledger(4 steps in 4 backward passes from a, b, c, ...)"
+    assert repr(_passes(1)) == "Ledger(1 step in 1 backward pass from a)"
+
+
+def test_a_hook_running_during_backward_reads_the_steps_of_the_pass_so_far():
+    # L = sum(2 x): step 1 sum -> mul, step 2 mul -> x; x's hook runs once its gradient is complete, after step 2
+    x = Tensor(np.ones(3), requires_grad=True)
+    seen = []
+    with ledger.record() as steps:
+        x.register_hook(lambda g: seen.append([s.parent_name for s in steps.pass_steps()]))
+        (x * 2.0).sum().backward()
+    assert seen == [["mul#2", "n0"]]
+
+
+def test_layer_gains_explain_writes_four_significant_digits_by_default():
+    rng = np.random.default_rng(0)
+    X, W1, W2 = (rng.standard_normal(s) for s in ((4, 3), (3, 5), (5, 2)))
+    w1, w2 = Tensor(W1, requires_grad=True), Tensor(W2, requires_grad=True)
+    with ledger.record() as steps:
+        ((Tensor(X) @ w1).tanh() @ w2).sum().backward()
+    dz1 = (np.ones((4, 2)) @ W2.T) * (1 - np.tanh(X @ W1) ** 2)
+    row1, row2 = (row.split() for row in layer_gains(steps).explain().splitlines()[1:3])
+    assert row1[:3] == ["1", "matmul#2", f"{np.linalg.norm(dz1):.4g}"]
+    assert row2[:3] == ["2", "matmul#5", "2.828"]  # |dL/dz_2| = |ones(4, 2)| = sqrt(8) = 2.8284...
+
+
+def test_records_are_read_only():
+    with ledger.record() as steps:
+        (Value(1.0) * 2.0).backward()
+    with pytest.raises(AttributeError):
+        steps[0].local = 3.0
+    x, w = Tensor(np.ones((1, 2))), Tensor(np.ones((2, 1)), requires_grad=True)
+    with ledger.record() as steps:
+        (x @ w).sum().backward()
+    with pytest.raises(AttributeError):
+        layer_gains(steps)[0].gain = 1.0
+
+
+def test_layer_gains_explain_multiplies_the_gains_from_each_layer_to_the_output():
+    # three matmul layers of plain tensors, tanh between; gain_l = |dL/dh_{l-1}| / |dL/dh_l| (the last: over |dL/dz|)
+    rng = np.random.default_rng(1)
+    X, W1, W2, W3 = (rng.standard_normal(s) for s in ((4, 3), (3, 5), (5, 5), (5, 2)))
+    ws = [Tensor(W, requires_grad=True) for W in (W1, W2, W3)]
+    with ledger.record() as steps:
+        (((Tensor(X) @ ws[0]).tanh() @ ws[1]).tanh() @ ws[2]).sum().backward()
+    h1 = np.tanh(X @ W1)
+    h2 = np.tanh(h1 @ W2)
+    dz3 = np.ones((4, 2))
+    dh2 = dz3 @ W3.T
+    dh1 = (dh2 * (1 - h2 ** 2)) @ W2.T
+    norm = np.linalg.norm
+    gain2, gain3 = norm(dh1) / norm(dh2), norm(dh2) / norm(dz3)
+    rows = [row.split() for row in layer_gains(steps).explain(digits=6).splitlines()[1:4]]
+    assert [row[-1] for row in rows] == ["-", f"{gain2 * gain3:.6g}", f"{gain3:.6g}"]  # layer 1: x has no gradient

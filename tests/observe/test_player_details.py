@@ -1,0 +1,43 @@
+"""The player's page as text: the smaller promises (its legend, the ids its script looks up)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, nn, player
+
+pytestmark = pytest.mark.graphviz
+
+
+def _data(page):
+    return json.loads(re.search(r'<script type="application/json" id="player-data">(.*?)</script>', page,
+                                re.S).group(1))
+
+
+def _legend(page):  # the decade boxes of the picture's legend, as they read
+    return re.findall(r'<g id="node_legend\d+" class="node">\s*<polygon[^>]*/>\s*<text[^>]*>([^<]*)</text>', page)
+
+
+def test_the_coloured_picture_has_a_legend_from_the_smallest_to_the_largest_gradient():
+    # L = 100 x: gradients 1 (the seed) and 100, the decades 1e0 to 1e2
+    assert _legend(player.player_html(Value(0.5, label="x") * 100.0)) == ["1", "1e+01", "1e+02"]
+    assert _legend(player.player_html(Value(0.5, label="x") * 100.0, color_by_grad=False)) == []
+
+
+def _mlp_loss():
+    net = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 1, rng=1))
+    return nn.mse_loss(net(Tensor(np.random.default_rng(2).standard_normal((5, 3)))), np.zeros((5, 1)))
+
+
+@pytest.mark.parametrize("make", [lambda: (Value(2.0, label="a") * Value(-3.0, label="b") + 1.0).tanh(), _mlp_loss],
+                         ids=["value", "tensor"])
+def test_every_id_the_script_looks_up_is_an_element_of_the_page(make):
+    page = player.player_html(make())
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    d = _data(page)
+    wanted = {d["root"], *d["rootIds"]} | {i for s in d["steps"] for i in (*s[0], s[1], s[2])}
+    assert wanted - ids == set()

@@ -56,7 +56,9 @@ def _number(x: object, op: str) -> float:
                         "array too, values * np.array(v), which numpy applies elementwise, or loop: [x * v for x in "
                         "values]")
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
-        "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if isinstance(x, Value)
+        "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if type(x) is Value
+        else "; the ops take Value itself, not a subclass (an exact type check keeps them fast): write a new op as a "
+        "function of Values, such as def sqrt(v): return v ** 0.5" if isinstance(x, Value)
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
         if isinstance(x, Decimal) else "; a Value holds a real number: float(x) reads one written as text"
         if isinstance(x, (str, bytes)) else "; a Value holds a real number, not a complex one"
@@ -170,17 +172,17 @@ class Value:
     # Each op: the result, the op, then each parent with its local derivative.
 
     def __add__(self, other: Value | Number) -> Value:
-        if not isinstance(other, Value):
+        if type(other) is not Value:
             return _node(self.data + (k := _number(other, "add")), "+", self, 1.0, None, k)
         return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
-        if not isinstance(other, Value):
+        if type(other) is not Value:
             return _node(self.data * (k := _number(other, "mul")), "*", self, k, None, k)
         return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:
-        if not isinstance(other, Value):
+        if type(other) is not Value:
             return _node(self.data - (k := _number(other, "sub")), "-", self, 1.0, None, k)
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
@@ -190,7 +192,7 @@ class Value:
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
         a = self.data
-        if not isinstance(other, Value):
+        if type(other) is not Value:
             b = _number(other, "div")
             return _node(_div(a, b), "/", self, _div(1.0, b), None, b)
         b = other.data
@@ -205,10 +207,10 @@ class Value:
     def __pow__(self, other: Value | Number) -> Value:
         # d(x^y)/dx = y x^(y-1) (0 where y = 0),  d(x^y)/dy = x^y ln x (0 where x = 0 and y >= 0)
         x = self.data
-        y = other.data if isinstance(other, Value) else _number(other, "pow")
+        y = other.data if type(other) is Value else _number(other, "pow")
         out = _pow(x, y)
         dx = 0.0 if y == 0.0 else y * _pow(x, y - 1.0)
-        if not isinstance(other, Value):
+        if type(other) is not Value:
             return _node(out, f"**{y:g}", self, dx, None, y)
         dy = 0.0 if x == 0.0 and y >= 0.0 else out * _log(x)
         return _node(out, "**", self, dx, other, dy)
@@ -235,7 +237,7 @@ class Value:
                             f"{type(values).__name__}")
         parents, total, k = [], -0.0, 0.0  # -0.0: the identity of +, which keeps the sign of start + v1 + ...
         for v in (start, *values):
-            if isinstance(v, Value):
+            if type(v) is Value:
                 parents.append(v)
                 total += v.data
             else:

@@ -149,8 +149,10 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
 def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray, bool]:
     """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
     and both to float32 for a division; a 0-d operand of the other's category takes the other's dtype, but with
-    float16 both become float32 and the third result, True, says to round the result to float16 once."""
-    if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind]:
+    float16 both become float32 and the third result, True, says to round the result to float16 once. (Integers
+    of a division become floats first: a 0-d -3 cast to uint8 would be 253.)"""
+    if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind] and not (
+            x.dtype.kind != "f" and op in FLOAT_OPS):
         if (y if x.ndim == 0 else x).dtype is _HALF:
             return x.astype(np.float32), y.astype(np.float32), True
         x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))

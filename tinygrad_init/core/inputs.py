@@ -107,8 +107,9 @@ def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
         if not -n <= a < n:
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)")
         out.append(int(a) % n)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once")
+    if len(set(out)) != len(out) or not out and ndim:
+        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once" if out else
+                         f"{op}: axis={axis!r} reduces no axis in numpy, every axis in PyTorch; write axis=None for all, or drop the {op}")
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 

@@ -1225,3 +1225,15 @@ def test_an_assigned_grad_is_checked_and_accumulates_as_in_torch() -> None:
         np.testing.assert_array_equal(w.grad, [3.0, 4.0, 5.0])  # unchanged by the refused assignment
     w.grad = None
     assert w.grad is None
+
+
+@pytest.mark.parametrize("make", [lambda a: np.broadcast_to(a[:1], a.shape), lambda a: np.frombuffer(a.tobytes())])
+def test_an_in_place_change_of_read_only_memory_says_so_not_that_the_operand_does_not_fit(make):
+    # A tensor shares a numpy array's memory; numpy's "output array is read-only" was reported as "an operand of
+    # shape () does not fit the tensor of shape (3,)", which no reshaping of the operand could fix.
+    t = Tensor(make(np.array([1.0, 2.0, 3.0])))
+    for change in (lambda: t.add_(1.0), lambda: t.mul_(2.0)):
+        with pytest.raises(ValueError, match=r"_: the tensor's memory is read-only.*Tensor\(a.copy\(\)\)"):
+            change()
+    with pytest.raises(ValueError, match=r"add_: an operand of shape \(2,\) does not fit the tensor of shape \(3,\)"):
+        Tensor(np.zeros(3)).add_(np.ones(2))

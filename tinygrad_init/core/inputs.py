@@ -16,7 +16,7 @@ from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
-           "Size", "TorchSpellings"]
+           "Size", "TorchSpellings", "update_error"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -223,6 +223,13 @@ def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
         return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "
                           "x.shape[-1] == W.shape[0]; did you mean to transpose one of them?")
     return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")
+
+
+def update_error(op: str, operand: np.ndarray, data: np.ndarray) -> ValueError:
+    """The error for an in-place `op` into `data` that numpy refused: read-only memory, or an operand that does not fit."""
+    return ValueError(f"{op}: an operand of shape {operand.shape} does not fit the tensor of shape {data.shape}"
+                      if data.flags.writeable else f"{op}: the tensor's memory is read-only (it shares a read-only "
+                      "numpy array, such as np.broadcast_to's); make the tensor of a copy, Tensor(a.copy())")
 
 
 def _array(value: Any) -> np.ndarray | None:

@@ -26,7 +26,7 @@ from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
-from .inputs import torch_keywords
+from .inputs import torch_keywords, update_error
 from .ops import OPS, Op, add_reduce, half, ones, quiet
 from .value import Value
 
@@ -519,8 +519,7 @@ class Tensor(_GraphNode, TorchSpellings):
         try:  # numpy refuses an operand whose broadcast shape is not the tensor's (it cannot write into `out`)
             ufunc(data, o * alpha if alpha != 1 else o, out=data)
         except ValueError:
-            raise ValueError(f"{name}: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \
-                from None
+            raise update_error(name, o, data) from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"{name}: cannot combine {np.result_type(o, alpha)} values in place into a tensor of dtype "
                             f"{self.dtype}") from None

@@ -108,8 +108,8 @@ def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)")
         out.append(int(a) % n)
     if len(set(out)) != len(out) or not out and ndim:
-        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once" if out else
-                         f"{op}: axis={axis!r} reduces no axis in numpy, every axis in PyTorch; write axis=None for all, or drop the {op}")
+        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once" if out else f"{op}: "
+                         f"axis={axis!r} reduces no axis in numpy, every axis in PyTorch; write axis=None for all")
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 
@@ -226,7 +226,7 @@ def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
 
 
 def update_error(op: str, operand: np.ndarray, data: np.ndarray) -> ValueError:
-    """The error for an in-place `op` into `data` that numpy refused: read-only memory, or an operand that does not fit."""
+    """The error for an in-place `op` into `data` that numpy refused: read-only memory, or an operand not fitting."""
     return ValueError(f"{op}: an operand of shape {operand.shape} does not fit the tensor of shape {data.shape}"
                       if data.flags.writeable else f"{op}: the tensor's memory is read-only (it shares a read-only "
                       "numpy array, such as np.broadcast_to's); make the tensor of a copy, Tensor(a.copy())")

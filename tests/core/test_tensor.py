@@ -794,6 +794,23 @@ def test_a_retained_gradient_is_an_array_of_its_own_as_in_pytorch():
     assert k.grad.tolist() == [[5.0, 1.0], [1.0, 1.0]] and m.grad.tolist() == [[5.0, 0.25], [0.25, 0.25]]
 
 
+
+@pytest.mark.parametrize("retain", ["retain_grad", "retain_grads"])
+def test_the_retained_gradient_of_the_output_is_not_the_callers_grad_array(retain):
+    # backward(g) reads g in place; the output's retained .grad was g itself: g[0] = 99 afterwards made y.grad
+    # [99, 1] (PyTorch's stays [1, 1]), and a write into y.grad changed the caller's g (or a Tensor's data).
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    for g in (np.array([1.0, 1.0]), Tensor([1.0, 1.0], dtype=np.float64)):
+        y = x * 2.0
+        if retain == "retain_grad":
+            y.retain_grad()
+        y.backward(g, retain_grads=retain == "retain_grads")
+        (g.data if isinstance(g, Tensor) else g)[0] = 99.0
+        assert y.grad.tolist() == [1.0, 1.0]
+        y.grad[1] = 5.0
+        assert np.asarray(g).tolist() == [99.0, 1.0]
+
+
 # --------------------------------------------------------------------- hooks
 
 

@@ -1254,3 +1254,17 @@ def test_an_in_place_change_of_read_only_memory_says_so_not_that_the_operand_doe
             change()
     with pytest.raises(ValueError, match=r"add_: an operand of shape \(2,\) does not fit the tensor of shape \(3,\)"):
         Tensor(np.zeros(3)).add_(np.ones(2))
+
+
+@pytest.mark.parametrize("op", [lambda y: y + 0.0, lambda y: y - Tensor([0.0, 0.0]), lambda y: y.sum()])
+def test_retained_gradients_are_arrays_of_their_own_as_in_pytorch(op):
+    # The rule of + and - hands the result's gradient on as it is: the retained y.grad was z.grad, one array, so that
+    # y.grad[...] = 7 also made z.grad [7, 7] (PyTorch's are two tensors).
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * 2.0
+    z = op(y)
+    (z * 3.0).sum().backward(retain_grads=True)
+    before = z.grad.copy()
+    y.grad[...] = 7.0
+    np.testing.assert_array_equal(z.grad, before)
+    assert not np.shares_memory(x.grad, y.grad)

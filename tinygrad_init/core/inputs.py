@@ -278,14 +278,12 @@ def scalar_warning(where: str) -> None:
 
 def seed_value(grad: Any, t: Any) -> np.ndarray:
     """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype; a copy for a leaf (whose
-    .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G), through a
-    view, which the output's retained gradient copies (not the caller's array, as in PyTorch)."""
+    .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G)."""
     arr = _array(grad)
     if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
                         f"Tensor or a nested list of equal-length rows), got {type(grad).__name__} {grad!r:.40}")
     seed = arr.astype(t.data.dtype, copy=t.grad_fn is None)
-    seed = seed if t.grad_fn is None else seed.view()  # a view: a retained .grad is made an array of its own
     if seed.shape != t.shape:
         raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {t.shape}; "
                          "they must be equal")

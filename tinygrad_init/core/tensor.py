@@ -135,7 +135,7 @@ class Node(_GraphNode):
     def vjp(self, upstream: np.ndarray, retain_graph: bool = False, recorder: Any = None) -> None:
         """Add `upstream` x local (the op's VJP rule) into each parent's gradient, if it needs one, telling `recorder`;
         then free what the backward rule saved (unless `retain_graph`) and this node's gradient (unless retained:
-        then it is made an array of its own, where it was a view, say the stride-0 broadcast of a sum's gradient)."""
+        then copied: it may be a view, the caller's seed, or the very array of the next op's gradient, as after +)."""
         saved, parents, fn = self.saved, self.parents, self.fn
         if saved is _FREED:
             raise RuntimeError(f"backward: the graph through this {self.op} was already used by a backward pass, "
@@ -164,7 +164,7 @@ class Node(_GraphNode):
                 recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
             self.saved = _FREED
-        self._grad = None if not self.retain else self._grad if self._grad.base is None else self._grad.copy()
+        self._grad = self._grad.copy() if self.retain else None
 
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""

@@ -942,6 +942,22 @@ def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as
         _hooked_leaf_with_a_nested_pass(tinygrad_init, torch, clip, share) == expected
 
 
+def test_the_array_a_hook_returns_stays_the_callers_as_in_pytorch():
+    # A leaf's .grad was the very array its hook returned: zero_grads(set_to_none=False), which zeroes .grad in place,
+    # zeroed the hook's array too, so every later pass got zeros from it (PyTorch's .grad is a tensor of its own).
+    from tinygrad_init.nn.optim import zero_grads
+
+    fixed = np.array([5.0, 5.0], np.float32)
+    for target in ("leaf", "result"):
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        y = (x * 2.0).retain_grad()
+        (x if target == "leaf" else y).register_hook(lambda g: fixed)
+        y.sum().backward()
+        zero_grads([x], set_to_none=False)
+        y.grad[...] = 0.0
+        assert fixed.tolist() == [5.0, 5.0]
+
+
 def test_hook_of_the_wrong_shape_is_an_error():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     h = x * 1

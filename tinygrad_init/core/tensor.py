@@ -106,7 +106,7 @@ class _GraphNode:
                                 f"the gradient) or an array of shape {g.shape} (replace it)")
             if np.shape(arr) != g.shape:
                 raise ValueError(f"hook {fn!r} returned a gradient of shape {np.shape(arr)}; expected {g.shape}")
-            g = self._grad = np.asarray(arr, dtype=self.dtype)
+            g = self._grad = np.array(arr, dtype=self.dtype)  # its own (the caller may keep and change it)
         return g
 
     def accumulate(self, contribution: np.ndarray) -> None:

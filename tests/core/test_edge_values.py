@@ -149,3 +149,12 @@ def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():
         with pytest.raises(ValueError, match="does not fit dtype int64"):
             Tensor([NAN], dtype=np.int64)
     assert _same(big.data, torch.tensor([1e39, -1e39])) and _same(half.data, torch.tensor([1e5, 2.0], dtype=torch.half))
+
+
+@pytest.mark.parametrize("exponent", [-1, np.array([-1, 3], np.int32), Tensor([-1, 3], dtype=np.int32)])
+def test_a_signed_integer_tensor_to_a_negative_integer_power_says_what_to_do(exponent):
+    # numpy's words alone, "pow: Integers to negative integer powers are not allowed.", said nothing of a way out
+    with pytest.raises(ValueError, match=r"^pow: Integers to negative .*Tensor\(t, dtype=np.float32\)"):
+        Tensor([2, 3], dtype=np.int32) ** exponent
+    with pytest.raises(ValueError, match=r"^pow: Integers to negative .*Tensor\(t, dtype=np.float32\)"):
+        2 ** Tensor([-1, 3], dtype=np.int64)

@@ -376,7 +376,7 @@ class Tensor(_GraphNode, TorchSpellings):
             if fn.name == "matmul":
                 raise matmul_error(x.shape, y.shape, e) from None
             if "broadcast" not in str(e):
-                raise ValueError(f"{fn.name}: {e}") from None  # e.g. integers to negative integer powers
+                raise ValueError(f"{fn.name}: {e} Convert to floats first: Tensor(t, dtype=np.float32)") from None
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None

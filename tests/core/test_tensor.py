@@ -1193,6 +1193,9 @@ def test_np_array_of_a_tensor_is_a_copy_and_np_asarray_is_not():
     np.testing.assert_array_equal(t.data, [1.0, 2.0])
     assert np.asarray(t) is t.data
     assert np.array(t, dtype=np.float64).dtype == np.float64
+    assert np.array(t, copy=False) is t.data
+    with pytest.raises(ValueError, match="Unable to avoid copy"):  # as an array's: copy=False never copies (it did)
+        np.array(t, dtype=np.float64, copy=False)
 
 
 @pytest.mark.parametrize("alpha", ["2", None, np.array([1.0, 2.0])])

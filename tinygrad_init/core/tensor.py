@@ -347,8 +347,7 @@ class Tensor(_GraphNode, TorchSpellings):
         return bool(self.data.reshape(()))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = np.asarray(self.numpy(), dtype)
-        return arr.copy() if copy and arr is self.data else arr  # np.array(t) copies; np.asarray(t) shares
+        return np.array(self.numpy(), dtype, copy=copy)  # np.array(t) copies, np.asarray(t) shares (as an array's)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, precision=4, separator=", ", threshold=20, edgeitems=2, prefix="Tensor(")

@@ -173,3 +173,14 @@ def test_a_float16_tanhs_gradient_is_computed_in_float32_and_rounded_once_as_in_
     ulps = np.abs(x.grad.astype(np.float64) - exact) / np.spacing(np.abs(exact).astype(np.float16)).astype(float)
     assert x.grad.dtype == np.float16 and ulps.max() <= 0.5 + 1e-3, ulps.max()
     assert _same(y.data, t.tanh()) and np.mean(x.grad != t.grad.numpy()) < 1e-3
+
+
+def test_a_number_beyond_float16_with_a_float16_tensor_is_inf_without_a_warning_as_in_pytorch():
+    # The number took the tensor's dtype with numpy's "RuntimeWarning: overflow encountered in cast"
+    h, th = Tensor(np.float16(1.0)), torch.tensor(1.0, dtype=torch.half)  # a 0-d tensor: PyTorch's 1e5 is inf
+    v = Tensor(np.ones(2, np.float16))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = [h + 1e5, h * 1e5, 1e5 - h, v + [1e5, 1.0]]
+    for g, want in zip(got, [th + 1e5, th * 1e5, 1e5 - th, torch.tensor([np.inf, 2.0], dtype=torch.half)]):
+        assert _same(g.data, want)

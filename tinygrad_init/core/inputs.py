@@ -143,8 +143,10 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
         raise ValueError(f"pow: integers to negative integer powers are not allowed (as in numpy and PyTorch), got "
                          f"{x!r:.40} for a tensor of dtype {like}; convert it first, e.g. Tensor(t, dtype=np.float32)")
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
-        return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
-    return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)
+        like = _DEFAULT[kind] if kind > _KIND[like.kind] else like
+    elif kind >= _KIND[like.kind]:  # an array of a kind at least the tensor's keeps its dtype
+        like = arr.dtype
+    return _cast(arr, like) if like is _HALF else arr.astype(like, copy=False)  # float16: beyond 65504 inf, quietly
 
 
 def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -580,8 +580,6 @@ class Tensor(_GraphNode, TorchSpellings):
         """Keep this intermediate tensor's `.grad` after backward (leaves always keep theirs)."""
         if self.grad_fn is not None:
             self.grad_fn.retain = True
-        elif not self._requires_grad:  # (as in PyTorch)
-            raise RuntimeError("retain_grad: a tensor not requiring grad (data, or made in no_grad()) gets no gradient")
         return self
 
     def zero_grad(self) -> None:

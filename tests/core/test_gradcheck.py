@@ -411,3 +411,15 @@ def test_the_repr_a_notebook_shows_is_the_verdict_not_every_array():
     assert repr(result) == str(result) and repr(result).startswith("gradcheck passed: 1 input (900 elements)")
     check = repr(result.inputs[0])
     assert check.startswith("InputCheck(index=0, shape=(30, 30), ok=True, max_abs_error=") and len(check) < 120
+
+
+def test_a_function_that_retains_or_hooks_an_intermediate_runs_in_the_central_differences_too():
+    # gradcheck evaluates f inside no_grad() for its central differences, where the intermediate requires no grad:
+    # retain_grad() and register_hook() there do nothing (PyTorch refuses both), so one f serves both passes
+    def f(x):
+        y = x * 2.0
+        y.retain_grad()
+        y.register_hook(lambda g: None)
+        return (y * y).sum()
+
+    assert gradcheck(f, np.array([0.5, -1.0, 2.0])).ok

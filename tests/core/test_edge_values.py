@@ -149,3 +149,38 @@ def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():
         with pytest.raises(ValueError, match="does not fit dtype int64"):
             Tensor([NAN], dtype=np.int64)
     assert _same(big.data, torch.tensor([1e39, -1e39])) and _same(half.data, torch.tensor([1e5, 2.0], dtype=torch.half))
+
+
+@pytest.mark.parametrize("exponent", [-1, np.array([-1, 3], np.int32), Tensor([-1, 3], dtype=np.int32)])
+def test_a_signed_integer_tensor_to_a_negative_integer_power_says_what_to_do(exponent):
+    # numpy's words alone, "pow: Integers to negative integer powers are not allowed.", said nothing of a way out
+    with pytest.raises(ValueError, match=r"^pow: Integers to negative .*Tensor\(t, dtype=np.float32\)"):
+        Tensor([2, 3], dtype=np.int32) ** exponent
+    with pytest.raises(ValueError, match=r"^pow: Integers to negative .*Tensor\(t, dtype=np.float32\)"):
+        2 ** Tensor([-1, 3], dtype=np.int64)
+
+
+def test_a_float16_tanhs_gradient_is_computed_in_float32_and_rounded_once_as_in_pytorch():
+    # 1 - tanh**2 in float16 arithmetic cancels where tanh is near +-1: the gradient was up to 16 ulps (1.7 on average)
+    # from g * (1 - y**2) computed exactly from the float16 result y that both engines hold; PyTorch's is 0.5
+    a = (np.random.default_rng(0).standard_normal(20000) * 2).astype(np.float16)
+    g = np.random.default_rng(1).standard_normal(a.shape).astype(np.float16)
+    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y = x.tanh()
+    y.backward(g)
+    t.tanh().backward(torch.from_numpy(g))
+    exact = g.astype(np.float64) * (1 - y.data.astype(np.float64) ** 2)
+    ulps = np.abs(x.grad.astype(np.float64) - exact) / np.spacing(np.abs(exact).astype(np.float16)).astype(float)
+    assert x.grad.dtype == np.float16 and ulps.max() <= 0.5 + 1e-3, ulps.max()
+    assert _same(y.data, t.tanh()) and np.mean(x.grad != t.grad.numpy()) < 1e-3
+
+
+def test_a_number_beyond_float16_with_a_float16_tensor_is_inf_without_a_warning_as_in_pytorch():
+    # The number took the tensor's dtype with numpy's "RuntimeWarning: overflow encountered in cast"
+    h, th = Tensor(np.float16(1.0)), torch.tensor(1.0, dtype=torch.half)  # a 0-d tensor: PyTorch's 1e5 is inf
+    v = Tensor(np.ones(2, np.float16))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = [h + 1e5, h * 1e5, 1e5 - h, v + [1e5, 1.0]]
+    for g, want in zip(got, [th + 1e5, th * 1e5, 1e5 - th, torch.tensor([np.inf, 2.0], dtype=torch.half)]):
+        assert _same(g.data, want)

@@ -417,3 +417,15 @@ def test_a_bad_rng_names_gradcheck():
     # as_rng was called without the name: 'rng must be a np.random.Generator, ...' named no function
     with pytest.raises(TypeError, match=r"^gradcheck: rng must be a np.random.Generator, an int seed or None, got str"):
         gradcheck(lambda x: x * 2.0, np.ones(3), rng="seed")
+
+
+def test_a_function_that_retains_or_hooks_an_intermediate_runs_in_the_central_differences_too():
+    # gradcheck evaluates f inside no_grad() for its central differences, where the intermediate requires no grad:
+    # retain_grad() and register_hook() there do nothing (PyTorch refuses both), so one f serves both passes
+    def f(x):
+        y = x * 2.0
+        y.retain_grad()
+        y.register_hook(lambda g: None)
+        return (y * y).sum()
+
+    assert gradcheck(f, np.array([0.5, -1.0, 2.0])).ok

@@ -794,6 +794,23 @@ def test_a_retained_gradient_is_an_array_of_its_own_as_in_pytorch():
     assert k.grad.tolist() == [[5.0, 1.0], [1.0, 1.0]] and m.grad.tolist() == [[5.0, 0.25], [0.25, 0.25]]
 
 
+
+@pytest.mark.parametrize("retain", ["retain_grad", "retain_grads"])
+def test_the_retained_gradient_of_the_output_is_not_the_callers_grad_array(retain):
+    # backward(g) reads g in place; the output's retained .grad was g itself: g[0] = 99 afterwards made y.grad
+    # [99, 1] (PyTorch's stays [1, 1]), and a write into y.grad changed the caller's g (or a Tensor's data).
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    for g in (np.array([1.0, 1.0]), Tensor([1.0, 1.0], dtype=np.float64)):
+        y = x * 2.0
+        if retain == "retain_grad":
+            y.retain_grad()
+        y.backward(g, retain_grads=retain == "retain_grads")
+        (g.data if isinstance(g, Tensor) else g)[0] = 99.0
+        assert y.grad.tolist() == [1.0, 1.0]
+        y.grad[1] = 5.0
+        assert np.asarray(g).tolist() == [99.0, 1.0]
+
+
 # --------------------------------------------------------------------- hooks
 
 
@@ -923,6 +940,22 @@ def test_a_backward_run_by_a_hook_through_a_hooked_leaf_keeps_each_pass_apart_as
     torch = require_module("torch")  # fails under CI=true
     assert _hooked_leaf_with_a_nested_pass(torch, torch, clip, share) == \
         _hooked_leaf_with_a_nested_pass(tinygrad_init, torch, clip, share) == expected
+
+
+def test_the_array_a_hook_returns_stays_the_callers_as_in_pytorch():
+    # A leaf's .grad was the very array its hook returned: zero_grads(set_to_none=False), which zeroes .grad in place,
+    # zeroed the hook's array too, so every later pass got zeros from it (PyTorch's .grad is a tensor of its own).
+    from tinygrad_init.nn.optim import zero_grads
+
+    fixed = np.array([5.0, 5.0], np.float32)
+    for target in ("leaf", "result"):
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        y = (x * 2.0).retain_grad()
+        (x if target == "leaf" else y).register_hook(lambda g: fixed)
+        y.sum().backward()
+        zero_grads([x], set_to_none=False)
+        y.grad[...] = 0.0
+        assert fixed.tolist() == [5.0, 5.0]
 
 
 def test_hook_of_the_wrong_shape_is_an_error():
@@ -1160,6 +1193,9 @@ def test_np_array_of_a_tensor_is_a_copy_and_np_asarray_is_not():
     np.testing.assert_array_equal(t.data, [1.0, 2.0])
     assert np.asarray(t) is t.data
     assert np.array(t, dtype=np.float64).dtype == np.float64
+    assert np.array(t, copy=False) is t.data
+    with pytest.raises(ValueError, match="Unable to avoid copy"):  # as an array's: copy=False never copies (it did)
+        np.array(t, dtype=np.float64, copy=False)
 
 
 @pytest.mark.parametrize("alpha", ["2", None, np.array([1.0, 2.0])])
@@ -1225,3 +1261,29 @@ def test_an_assigned_grad_is_checked_and_accumulates_as_in_torch() -> None:
         np.testing.assert_array_equal(w.grad, [3.0, 4.0, 5.0])  # unchanged by the refused assignment
     w.grad = None
     assert w.grad is None
+
+
+@pytest.mark.parametrize("make", [lambda a: np.broadcast_to(a[:1], a.shape), lambda a: np.frombuffer(a.tobytes())])
+def test_an_in_place_change_of_read_only_memory_says_so_not_that_the_operand_does_not_fit(make):
+    # A tensor shares a numpy array's memory; numpy's "output array is read-only" was reported as "an operand of
+    # shape () does not fit the tensor of shape (3,)", which no reshaping of the operand could fix.
+    t = Tensor(make(np.array([1.0, 2.0, 3.0])))
+    for change in (lambda: t.add_(1.0), lambda: t.mul_(2.0)):
+        with pytest.raises(ValueError, match=r"_: the tensor's memory is read-only.*Tensor\(a.copy\(\)\)"):
+            change()
+    with pytest.raises(ValueError, match=r"add_: an operand of shape \(2,\) does not fit the tensor of shape \(3,\)"):
+        Tensor(np.zeros(3)).add_(np.ones(2))
+
+
+@pytest.mark.parametrize("op", [lambda y: y + 0.0, lambda y: y - Tensor([0.0, 0.0]), lambda y: y.sum()])
+def test_retained_gradients_are_arrays_of_their_own_as_in_pytorch(op):
+    # The rule of + and - hands the result's gradient on as it is: the retained y.grad was z.grad, one array, so that
+    # y.grad[...] = 7 also made z.grad [7, 7] (PyTorch's are two tensors).
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * 2.0
+    z = op(y)
+    (z * 3.0).sum().backward(retain_grads=True)
+    before = z.grad.copy()
+    y.grad[...] = 7.0
+    np.testing.assert_array_equal(z.grad, before)
+    assert not np.shares_memory(x.grad, y.grad)

@@ -8,6 +8,7 @@ and a missing torch fails this file.
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -280,3 +281,16 @@ def test_float_or_int_of_a_tensor_that_requires_grad_warns_that_it_leaves_the_gr
         assert w.item() == 0.5 and float(w.detach()) == 0.5 and f"{(w * 2).sum():.2f}" == "1.00"
         with no_grad():
             assert float(w * 2) == 1.0
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "max"])
+def test_an_empty_axis_tuple_which_numpy_and_pytorch_read_differently_is_refused(op):
+    # numpy's sum(axis=()) reduces no axis, PyTorch's sum(dim=()) every axis: 6.0 for ones((2, 3)), where this engine
+    # returned the six ones unreduced. Refused on a tensor with axes; a 0-d tensor's result is the same either way.
+    x = np.ones((2, 3), np.float32)
+    want = getattr(torch.from_numpy(x), "amax" if op == "max" else op)(dim=())
+    assert want.shape == () and np.asarray(getattr(x, op)(axis=())).shape == (2, 3)  # the two readings
+    for axis in ((), []):
+        with pytest.raises(ValueError, match=re.escape(f"{op}: axis={axis!r}") + ".*numpy.*PyTorch.*axis=None"):
+            getattr(Tensor(x), op)(axis=axis)
+    assert getattr(Tensor(np.float32(2.5)), op)(axis=()).item() == 2.5

@@ -608,3 +608,14 @@ def test_a_float16_tensor_with_a_number_computes_in_float32_and_rounds_once():
         w.mul_(1e-5)  # in place: the same single rounding
     np.testing.assert_array_equal(w.data, (torch.from_numpy(h) * 1e-5).numpy())
     assert (Tensor(np.float16(2.0)) * 0.1).dtype == np.float16  # a 0-d float16 tensor stays float16 too
+
+
+def test_a_zero_dimensional_integer_operand_of_a_division_keeps_its_value_as_in_pytorch():
+    # A 0-d integer tensor takes a dimensioned integer tensor's dtype (PyTorch's promotion), but a division is done in
+    # floats: casting it first wrapped -3 to 253 in uint8 (and 300 to 44 in int8), a silent 63.25 for PyTorch's -0.75.
+    for s, v in [(np.array(-3, np.int32), np.array([4, 1], np.uint8)), (np.array(300), np.array([3, -7], np.int8)),
+                 (np.array(-2, np.int64), np.array([4, 1], np.uint8))]:
+        ts, tv, S, V = torch.from_numpy(s), torch.from_numpy(v), Tensor(s, dtype=s.dtype), Tensor(v, dtype=v.dtype)
+        for got, want in [(S / V, ts / tv), (V / S, tv / ts), (V / s, tv / ts), (s / V, ts / tv)]:
+            assert got.dtype == np.float32 and want.dtype == torch.float32
+            np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-6)

@@ -16,7 +16,7 @@ from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
-           "Size", "TorchSpellings"]
+           "Size", "TorchSpellings", "update_error"]
 
 #: Ops whose result is floating even for integer inputs (as in PyTorch).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
@@ -107,8 +107,9 @@ def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
         if not -n <= a < n:
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)")
         out.append(int(a) % n)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once")
+    if len(set(out)) != len(out) or not out and ndim:
+        raise ValueError(f"{op}: axis {axis} names the same axis twice; list each axis once" if out else f"{op}: "
+                         f"axis={axis!r} reduces no axis in numpy, every axis in PyTorch; write axis=None for all")
     return None if ndim == 0 else tuple(out)  # a 0-d tensor: axis 0 (or -1) is its one element
 
 
@@ -142,15 +143,19 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
         raise ValueError(f"pow: integers to negative integer powers are not allowed (as in numpy and PyTorch), got "
                          f"{x!r:.40} for a tensor of dtype {like}; convert it first, e.g. Tensor(t, dtype=np.float32)")
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
-        return arr.astype(_DEFAULT[kind] if kind > _KIND[like.kind] else like, copy=False)
-    return arr.astype(like if kind < _KIND[like.kind] else arr.dtype, copy=False)
+        like = _DEFAULT[kind] if kind > _KIND[like.kind] else like
+    elif kind >= _KIND[like.kind]:  # an array of a kind at least the tensor's keeps its dtype
+        like = arr.dtype
+    return _cast(arr, like) if like is _HALF else arr.astype(like, copy=False)  # float16: beyond 65504 inf, quietly
 
 
 def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray, bool]:
     """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
     and both to float32 for a division; a 0-d operand of the other's category takes the other's dtype, but with
-    float16 both become float32 and the third result, True, says to round the result to float16 once."""
-    if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind]:
+    float16 both become float32 and the third result, True, says to round the result to float16 once. (Integers
+    of a division become floats first: a 0-d -3 cast to uint8 would be 253.)"""
+    if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind] and not (
+            x.dtype.kind != "f" and op in FLOAT_OPS):
         if (y if x.ndim == 0 else x).dtype is _HALF:
             return x.astype(np.float32), y.astype(np.float32), True
         x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
@@ -220,6 +225,13 @@ def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:
         return ValueError(f"matmul: {sa} @ {sb}: inner dimensions {inner_a} and {inner_b} differ. x @ W needs "
                           "x.shape[-1] == W.shape[0]; did you mean to transpose one of them?")
     return ValueError(f"matmul: {sa} @ {sb}: the batch dimensions cannot be broadcast ({e})")
+
+
+def update_error(op: str, operand: np.ndarray, data: np.ndarray) -> ValueError:
+    """The error for an in-place `op` into `data` that numpy refused: read-only memory, or an operand not fitting."""
+    return ValueError(f"{op}: an operand of shape {operand.shape} does not fit the tensor of shape {data.shape}"
+                      if data.flags.writeable else f"{op}: the tensor's memory is read-only (it shares a read-only "
+                      "numpy array, such as np.broadcast_to's); make the tensor of a copy, Tensor(a.copy())")
 
 
 def _array(value: Any) -> np.ndarray | None:

@@ -263,7 +263,7 @@ _TABLE = [
     Op("neg", lambda x: (-x, None), lambda s, g, n: (-g,), ("dx = -g",)),
     Op("exp", quiet(_keeping_output(np.exp)), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),
     Op("log", quiet(lambda x: (np.log(x), x)), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
-    Op("tanh", _keeping_output(np.tanh), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
+    Op("tanh", _in_float32(_keeping_output(np.tanh)), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
     Op("sigmoid", _in_float32(_keeping_output(stable_sigmoid)), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
     Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),

@@ -26,7 +26,7 @@ from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
 from .copying import reduce_node
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
-from .inputs import torch_keywords
+from .inputs import torch_keywords, update_error
 from .ops import OPS, Op, add_reduce, half, ones, quiet
 from .value import Value
 
@@ -106,7 +106,7 @@ class _GraphNode:
                                 f"the gradient) or an array of shape {g.shape} (replace it)")
             if np.shape(arr) != g.shape:
                 raise ValueError(f"hook {fn!r} returned a gradient of shape {np.shape(arr)}; expected {g.shape}")
-            g = self._grad = np.asarray(arr, dtype=self.dtype)
+            g = self._grad = np.array(arr, dtype=self.dtype)  # its own (the caller may keep and change it)
         return g
 
     def accumulate(self, contribution: np.ndarray) -> None:
@@ -135,7 +135,7 @@ class Node(_GraphNode):
     def vjp(self, upstream: np.ndarray, retain_graph: bool = False, recorder: Any = None) -> None:
         """Add `upstream` x local (the op's VJP rule) into each parent's gradient, if it needs one, telling `recorder`;
         then free what the backward rule saved (unless `retain_graph`) and this node's gradient (unless retained:
-        then it is made an array of its own, where it was a view, say the stride-0 broadcast of a sum's gradient)."""
+        then copied: it may be a view, the caller's seed, or the very array of the next op's gradient, as after +)."""
         saved, parents, fn = self.saved, self.parents, self.fn
         if saved is _FREED:
             raise RuntimeError(f"backward: the graph through this {self.op} was already used by a backward pass, "
@@ -164,7 +164,7 @@ class Node(_GraphNode):
                 recorder.step(self, parent, upstream, fn.rules[i], grad)
         if not retain_graph and saved is not None:
             self.saved = _FREED
-        self._grad = None if not self.retain else self._grad if self._grad.base is None else self._grad.copy()
+        self._grad = self._grad.copy() if self.retain else None
 
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
@@ -347,8 +347,7 @@ class Tensor(_GraphNode, TorchSpellings):
         return bool(self.data.reshape(()))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = np.asarray(self.numpy(), dtype)
-        return arr.copy() if copy and arr is self.data else arr  # np.array(t) copies; np.asarray(t) shares
+        return np.array(self.numpy(), dtype, copy=copy)  # np.array(t) copies, np.asarray(t) shares (as an array's)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, precision=4, separator=", ", threshold=20, edgeitems=2, prefix="Tensor(")
@@ -376,7 +375,7 @@ class Tensor(_GraphNode, TorchSpellings):
             if fn.name == "matmul":
                 raise matmul_error(x.shape, y.shape, e) from None
             if "broadcast" not in str(e):
-                raise ValueError(f"{fn.name}: {e}") from None  # e.g. integers to negative integer powers
+                raise ValueError(f"{fn.name}: {e} Convert to floats first: Tensor(t, dtype=np.float32)") from None
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
@@ -519,8 +518,7 @@ class Tensor(_GraphNode, TorchSpellings):
         try:  # numpy refuses an operand whose broadcast shape is not the tensor's (it cannot write into `out`)
             ufunc(data, o * alpha if alpha != 1 else o, out=data)
         except ValueError:
-            raise ValueError(f"{name}: an operand of shape {o.shape} does not fit the tensor of shape {data.shape}") \
-                from None
+            raise update_error(name, o, data) from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
             raise TypeError(f"{name}: cannot combine {np.result_type(o, alpha)} values in place into a tensor of dtype "
                             f"{self.dtype}") from None

@@ -270,6 +270,19 @@ def test_wrong_answer_is_caught_with_the_hint_of_its_mistake(tmp_path, ex, kind,
     assert "hint: " + ex.hints[key] in result.message
 
 
+@pytest.mark.parametrize("name,default", [("relu_std", "input_std: float = 1.0"), ("tanh_std_table", "input_std=1.0"),
+                                          ("sigmoid_gradients", "grad_std=1.0"), ("batchnorm", "eps=1e-5")])
+def test_an_answer_without_the_stubs_default_is_told_to_keep_it(tmp_path, name, default):
+    # Every case passed every argument: an answer that dropped a default of the stub (or changed it: the mutants'
+    # `default`) passed, and fails the callers that leave it out, as ex17's own example does.
+    ex = catalog.get(name)
+    arg = default.split("=")[0].rstrip(" :")
+    result = grade_source(tmp_path, ex, solution(ex).replace(default, arg))
+    assert result.status == "error", result.message
+    assert re.search(rf"Keep the arguments of the stub: def {ex.function}\(.*{arg.split(':')[0]}=", result.message), \
+        result.message
+
+
 def test_the_engine_may_do_the_backward_where_the_exercise_says_so(tmp_path):
     # ex15 is about symmetry, not backward rules: `from tinygrad_init import Tensor` is allowed there.
     ex = catalog.get("symmetry")

@@ -111,3 +111,9 @@ def predict_relu_std(widths, weight_stds, input_std=1.0):
         out.append(z.std())
         h = np.maximum(z, 0)
     return np.array(out)
+
+
+# mutant: default
+# right with input_std given, but its default is not the stub's 1.0.
+#- def predict_relu_std(widths: list, weight_stds: list, input_std: float = 1.0) -> np.ndarray:
+#+ def predict_relu_std(widths: list, weight_stds: list, input_std: float = 2.0) -> np.ndarray:

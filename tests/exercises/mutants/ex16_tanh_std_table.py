@@ -153,3 +153,9 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
         second = np.sum(w * np.tanh(np.sqrt(q) * t) ** 2) / np.sqrt(2 * np.pi)
         out.append(np.sqrt(second))
     return np.array(out)
+
+
+# mutant: default
+# right with input_std given, but its default is not the stub's 1.0.
+#- def predict_tanh_stds(widths, weight_std, input_std=1.0):
+#+ def predict_tanh_stds(widths, weight_std, input_std=0.5):

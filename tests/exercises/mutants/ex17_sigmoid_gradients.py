@@ -118,3 +118,9 @@ def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
         var = widths[l] * weight_stds[l - 1] ** 2 / 16 * var
         out.append(np.sqrt(var))
     return np.array(out[::-1])
+
+
+# mutant: default
+# right with grad_std given, but its default is not the stub's 1.0.
+#- def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
+#+ def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=0.5):

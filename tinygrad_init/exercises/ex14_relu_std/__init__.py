@@ -29,6 +29,9 @@ EXERCISE = Exercise(
         "std_not_squared": "the variance of a weight is weight_std^2: square it.",
         "off_by_one": "return one std per layer, L = len(widths) - 1 of them: the input itself is not a layer.",
         "no_carry": "E[h_{l-1}^2] comes from the layer before, not from the input: carry it through a loop.",
+        "default": "input_std=1.0 by default, as in the stub's signature: a call that leaves it out means a "
+                   "unit-std input, and your function gave other numbers then (with input_std=1.0 given, the right "
+                   "ones).",
         "simulated": "your numbers are within 10% of the prediction but not exact, as a simulation's are, or "
                      "those of a small slip in the recursion (n - 1 for n, a term too many). The exercise asks "
                      "for the theory's prediction, computed exactly from the recursion.",
@@ -38,7 +41,7 @@ EXERCISE = Exercise(
 CASES = [
     ([200, 300, 300, 100], [0.07, math.sqrt(2.0 / 300), 0.05], 1.5),  # wide: a simulation comes close
     ([100, 50, 50, 20, 10], [0.1, math.sqrt(2.0 / 50), 0.3, 0.05], 1.5),
-    ([64, 64, 64, 64], [math.sqrt(2.0 / 64)] * 3, 1.0),  # He init: every layer has Var(z) = 2 E[x^2]
+    ([64, 64, 64, 64], [math.sqrt(2.0 / 64)] * 3, None),  # He init: Var(z) = 2 E[x^2]; input_std left at 1.0
     ([10, 3], [0.2], 2.0),
 ]
 
@@ -61,9 +64,10 @@ def check(run: Session) -> None:
     for widths, stds, input_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
                                                             g.uniform(0.05, 0.3, size=3).tolist(),
                                                             float(g.uniform(0.5, 2.0)))):
-        call = (f"predict_relu_std(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
-                f"input_std={fmt(input_std)})")
-        got = run(call, list(widths), list(stds), input_std)
+        given, input_std = ((), 1.0) if input_std is None else ((input_std,), input_std)
+        call = (f"predict_relu_std(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}]"
+                + (f", input_std={fmt(input_std)})" if given else ")"))
+        got = run(call, list(widths), list(stds), *given)
         expected = _predict(widths, stds, input_std, "right")
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):
             continue
@@ -71,6 +75,8 @@ def check(run: Session) -> None:
             expect_array(got, expected.shape, call)
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
+        if not given and same(run(call, list(widths), list(stds), 1.0), expected):
+            fail(detail, "default")
         diagnose(got, detail, [(mode, _predict(widths, stds, input_std, mode)) for mode in (
             "no_half", "halved_std", "variance_returned", "half_on_input", "post_relu_std", "fan_out",
             "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry")])

@@ -32,12 +32,15 @@ EXERCISE = Exercise(
                         "E[tanh(z)^2], not E[tanh(z)]^2.",
         "variance_returned": "these are the second moments E[h_l^2]; return their square roots.",
         "input_std_not_squared": "E[x^2] = input_std^2: square the input's std.",
+        "default": "input_std=1.0 by default, as in the stub's signature: a call that leaves it out means a "
+                   "unit-std input, and your function gave other numbers then (with input_std=1.0 given, the right "
+                   "ones).",
     },
 )
 
 # (widths, weight_std, input_std). The first is CS231n's (2016, lecture 5): 10 tanh layers of 500
 # units, W = 0.01 * randn, unit-Gaussian input; then saturating weights, Xavier, and uneven widths.
-CASES = [([500] * 11, 0.01, 1.0), ([500] * 6, 1.0, 1.0), ([500] * 5, 1.0 / math.sqrt(500), 1.0),
+CASES = [([500] * 11, 0.01, 1.0), ([500] * 6, 1.0, 1.0), ([500] * 5, 1.0 / math.sqrt(500), None),
          ([100, 300, 50, 200], 0.1, 2.0)]
 
 
@@ -78,8 +81,10 @@ def check(run: Session) -> None:
                                                                   round(g.uniform(0.03, 0.1), 3),
                                                                   float(g.uniform(0.5, 2.0)))):
         shown = f"[{widths[0]}] * {len(widths)}" if len(set(widths)) == 1 else str(widths)
-        call = f"predict_tanh_stds(widths={shown}, weight_std={fmt(weight_std)}, input_std={fmt(input_std)})"
-        got = run(call, list(widths), weight_std, input_std)
+        given, input_std = ((), 1.0) if input_std is None else ((input_std,), input_std)  # None: the default
+        call = f"predict_tanh_stds(widths={shown}, weight_std={fmt(weight_std)}" + (
+            f", input_std={fmt(input_std)})" if given else ")")
+        got = run(call, list(widths), weight_std, *given)
         expected = predict(widths, weight_std, input_std)
         if isinstance(got, np.ndarray) and got.dtype.kind == "f" and got.shape == expected.shape \
                 and same(got.astype(float), expected, 1e-6, 0.0):  # to 1e-6 in float32 too
@@ -90,6 +95,8 @@ def check(run: Session) -> None:
         single = isinstance(got, np.ndarray) and got.dtype == np.float32
         detail = f"{call} returned {shown}; expected {wanted}." + (" Yours are float32: compute in float64, float32 "
                                                                   "keeps 7 digits and its sums lose more." * single)
+        if not given and same(run(call, list(widths), weight_std, 1.0), expected, 1e-6, 0.0):
+            fail(detail, "default")
         if isinstance(got, np.ndarray) and got.shape == expected.shape and got[0] == 0:
             fail(detail, "mean_squared")
         diagnose(got, detail, [("imprecise", expected)], rtol=1e-5, atol=0.0)  # before fan_out, equal for equal widths

@@ -29,6 +29,9 @@ EXERCISE = Exercise(
                     "top's: carry the variance down through a loop.",
         "squared_twice": "the factor 1/16 is for the variance; the std shrinks by 1/4 per layer. You applied "
                          "1/16 to the std.",
+        "default": "grad_std=1.0 by default, as in the stub's signature: a call that leaves it out means a "
+                   "gradient of std 1 at the top, and your function gave other numbers then (with grad_std=1.0 "
+                   "given, the right ones).",
     },
 )
 
@@ -36,7 +39,7 @@ EXERCISE = Exercise(
 # the gradient's std; plain Xavier shrinks it by about 4 per layer; uneven widths tell fan-in from fan-out.
 _GLOROT_4X = [4.0 * math.sqrt(2.0 / (256 + 256))] * 4
 CASES = [([100, 200, 50, 80], [math.sqrt(2.0 / (100 + 200)), math.sqrt(2.0 / (200 + 50)), math.sqrt(2.0 / 130)], 0.5),
-         ([256] * 5, _GLOROT_4X, 1.0), ([30, 20, 10], [0.1, 0.3], 2.0)]
+         ([256] * 5, _GLOROT_4X, None), ([30, 20, 10], [0.1, 0.3], 2.0)]  # None: grad_std left at 1.0
 
 
 def predict(widths: list[int], stds: list[float], grad_std: float, mode: str = "right") -> np.ndarray:
@@ -62,9 +65,10 @@ def check(run: Session) -> None:
     for widths, stds, grad_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
                                                            g.uniform(0.05, 0.3, size=3).tolist(),
                                                            float(g.uniform(0.2, 2.0)))):
-        call = (f"predict_sigmoid_grad_stds(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}], "
-                f"grad_std={fmt(grad_std)})")
-        got = run(call, list(widths), list(stds), grad_std)
+        given, grad_std = ((), 1.0) if grad_std is None else ((grad_std,), grad_std)
+        call = (f"predict_sigmoid_grad_stds(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}]"
+                + (f", grad_std={fmt(grad_std)})" if given else ")"))
+        got = run(call, list(widths), list(stds), *given)
         expected = predict(widths, stds, grad_std)
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):
             continue
@@ -72,6 +76,8 @@ def check(run: Session) -> None:
             expect_array(got, expected.shape, call)
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
+        if not given and same(run(call, list(widths), list(stds), 1.0), expected):
+            fail(detail, "default")
         diagnose(got, detail, [(m, predict(widths, stds, grad_std, m)) for m in WRONG]
                  + [("off_by_one", predict(widths, stds, grad_std, "shifted"))])  # dL/dh_1 .. dL/dh_L
         expect_array(got, expected.shape, call)

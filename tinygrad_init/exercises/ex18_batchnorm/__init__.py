@@ -45,6 +45,8 @@ EXERCISE = Exercise(
                      "pass: dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std, not dx_hat / std.",
         "dgamma_no_xhat": "y = gamma * x_hat + beta, so dL/dgamma = sum over the batch of g * x_hat, not of g.",
         "dbeta_mean": "beta is added to every row, so dL/dbeta is the SUM of g over the batch, not the mean.",
+        "default": "eps=1e-5 by default, as in the stub's signature: a call that leaves it out means eps = 1e-5, "
+                   "and your function gave other numbers then (with eps=1e-5 given, the right ones).",
     },
 )
 
@@ -72,9 +74,9 @@ def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
 
 
 def _answer(run: Session, call: str, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
-            eps: float) -> tuple:
+            *eps: float) -> tuple:
     n, d = x.shape
-    out = expect_sequence(run(call, x, gamma, beta, g, eps), 4, call, "(y, dx, dgamma, dbeta)")
+    out = expect_sequence(run(call, x, gamma, beta, g, *eps), 4, call, "(y, dx, dgamma, dbeta)")
     return tuple(expect_array(v, s, f"{call}: {name}") for v, s, name in
                  zip(out, ((n, d), (n, d), (d,), (d,)), ("y", "dx", "dgamma", "dbeta")))
 
@@ -108,15 +110,16 @@ def check(run: Session) -> None:
     rng = np.random.default_rng(18)
     _scale_invariance(run, rng)
     cases = [("x (8, 3)", rng.normal(size=(8, 3)) * [1.0, 3.0, 0.5] + [0.5, -2.0, 4.0], 1e-5),
-             ("x (4, 4)", rng.normal(size=(4, 4)) * 2.0 - 1.0, 1e-5),
+             ("x (4, 4)", rng.normal(size=(4, 4)) * 2.0 - 1.0, None),  # None: eps left at the stub's 1e-5
              ("x (6, 2) with a feature of std 0.003", rng.normal(size=(6, 2)) * [0.003, 1.0], 1e-5)]
     # The fresh case draws eps too: fixed, a rule that ignored it passed it.
     for what, x, eps in unseen(cases, lambda g: ("x (5, 3)", g.normal(size=(5, 3)) * 2.0 + 1.0,
                                                  float(f"{10 ** g.uniform(-4, -2):.2g}"))):
         n, d = x.shape
         gamma, beta, g = rng.uniform(0.5, 2.0, size=d), rng.normal(size=d), rng.normal(size=(n, d))
-        call = f"batchnorm({what}, gamma, beta, g, eps={eps:g})"
-        got = _answer(run, call, x, gamma, beta, g, eps)
+        given, eps = ((), 1e-5) if eps is None else ((eps,), eps)
+        call = f"batchnorm({what}, gamma, beta, g" + (f", eps={eps:g})" if given else ")")
+        got = _answer(run, call, x, gamma, beta, g, *given)
         want = batchnorm(x, gamma, beta, g, eps)
         names = ("y", "dx", "dgamma", "dbeta")
         bad = [i for i in range(4) if not same(got[i], want[i])]
@@ -124,6 +127,8 @@ def check(run: Session) -> None:
             continue
         detail = (f"{call}: {' and '.join(names[i] for i in bad)} wrong; {names[bad[0]]}: "
                   f"{max_error(got[bad[0]], want[bad[0]])}.")
+        if not given and all(same(a, b) for a, b in zip(_answer(run, call, x, gamma, beta, g, eps), want)):
+            fail(detail, "default")
         for mode in WRONG:
             wrong = batchnorm(x, gamma, beta, g, eps, mode)
             if all(same(a, b) for a, b in zip(got, wrong)):

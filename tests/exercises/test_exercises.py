@@ -283,6 +283,19 @@ def test_an_answer_without_the_stubs_default_is_told_to_keep_it(tmp_path, name, 
         result.message
 
 
+@pytest.mark.parametrize("name,old,new,case", [
+    ("unbroadcast", "grad.shape[i] != 1", "grad.shape[i] != 2", "unbroadcast(grad of shape (2, 5), shape=(1, 5))"),
+    ("verdict", "if max(a, g) > 10:", "if max(a, g) > 11:", "verdict(act_std=[0.4, 1, 4.2]")])
+def test_a_rule_wrong_only_where_no_published_case_looked_fails_a_published_case(tmp_path, name, old, new, case):
+    # Mutants of the references that passed: no case stretched a size-1 axis to exactly 2 (only the fresh case did,
+    # now and then), and no ratio between 10 and 30 was to explode (the fresh one keeps clear of 10 to 12.5).
+    ex = catalog.get(name)
+    source = solution(ex).replace(old, new)
+    assert new in source
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and result.message.startswith(case), result.message
+
+
 def test_the_engine_may_do_the_backward_where_the_exercise_says_so(tmp_path):
     # ex15 is about symmetry, not backward rules: `from tinygrad_init import Tensor` is allowed there.
     ex = catalog.get("symmetry")

@@ -89,3 +89,9 @@ after `#- ` replaced by those after `#+ `; the tests grade it and expect the hin
 # no test for a layer whose units are all alike.
 #-     if act_std[0] == 0:
 #-         return "symmetric"
+
+
+# mutant: layer_index
+# layer 1 read as act_std[1], the lists' second entry.
+#-     if act_std[0] == 0:
+#+     if act_std[1] == 0:

@@ -33,9 +33,10 @@ EXERCISE = Exercise(
 )
 
 # (gradient shape, input shape). The square first case tells left-aligned from right-aligned sums;
-# the batch of one comes before larger batches.
+# the batch of one comes before larger batches; the last stretches a size-1 axis to 2, as no other does.
 CASES = [((4, 4), (4,)), ((1, 4), (4,)), ((3, 4), (1, 4)), ((3, 4), (3, 1)), ((2, 3, 4), (3, 1)),
-         ((2, 3, 4), (4,)), ((2, 3), ()), ((3, 4), (3, 4)), ((5, 1, 3), (1, 3)), ((2, 3, 4), (2, 1, 4))]
+         ((2, 3, 4), (4,)), ((2, 3), ()), ((3, 4), (3, 4)), ((5, 1, 3), (1, 3)), ((2, 3, 4), (2, 1, 4)),
+         ((2, 5), (1, 5))]
 
 
 def _reference(grad: np.ndarray, shape: tuple[int, ...], mode: str) -> np.ndarray:

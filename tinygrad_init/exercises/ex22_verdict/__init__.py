@@ -12,6 +12,8 @@ EXERCISE = Exercise(
     {
         "no_symmetric": "a std of exactly 0 at layer 1 means every unit computes the same value, whatever the "
                         "input: \"symmetric\", tested before anything else (no ratio means anything then).",
+        "layer_index": "layer l is entry l - 1 of the lists: the test for \"symmetric\" is on layer 1, act_std[0]. "
+                       "Stds of 0 from layer 2 up, under a layer 1 whose units differ, are not symmetry.",
         "first_layer_fraction": "saturation and dead units are judged at the LAST layer, fraction[-1], where "
                                 "they have built up; you looked at the first layer.",
         "mean_fraction": "the rule looks at the last layer's fraction, fraction[-1], not at the average over "
@@ -45,7 +47,7 @@ MISTAKES = list(EXERCISE.hints)
 
 def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode: str = "right") -> str:
     """The lab's verdict (`lab.experiments.judge`), right (`mode="right"`) or as a known mistake gives it."""
-    if act_std[0] == 0 and mode != "no_symmetric":
+    if act_std[1 if mode == "layer_index" else 0] == 0 and mode != "no_symmetric":
         return "symmetric"
     frac = {"first_layer_fraction": fraction[0], "mean_fraction": sum(fraction) / len(fraction)}.get(
         mode, fraction[-1])
@@ -87,6 +89,8 @@ CASES = [
     ([1.0, 1.0], [10.0, 1.0], [0.0, 0.0], "relu"),  # a ratio of exactly 10: not above it, holds
     ([1.0, 0.5, 0.2], [1.0, 0.5, 0.0], [0.0, 0.0, 0.0], "tanh"),  # no gradient at the top, 0 as 1e-300: explodes
     ([0.45, 0.47, 0.48], [1.0, 0.7, 0.5], [0.3, 0.6, 0.8], "sigmoid"),  # a sigmoid saturates (it does not die)
+    ([0.8, 0.0, 0.0], [0.0, 0.0, 1.0], [0.1, 1.0, 1.0], "relu"),  # all dead from layer 2 up (layer 1 is act_std[0])
+    ([0.4, 1.0, 4.2], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "relu"),  # a ratio of 10.5: just above 10, explodes
 ]
 
 

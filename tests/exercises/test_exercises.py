@@ -296,6 +296,21 @@ def test_a_rule_wrong_only_where_no_published_case_looked_fails_a_published_case
     assert result.status == "fail" and result.message.startswith(case), result.message
 
 
+@pytest.mark.parametrize("name,old,new,told", [
+    ("unbroadcast", "    if extra:\n        grad = grad.sum(axis=tuple(range(extra)))\n", "",
+     "returned shape (4, 4); expected shape (4,). Sum over the axes that broadcasting added (the leading ones)"),
+    ("symmetry", "h = np.tanh(x @ W1)", "h = x @ W1", "(got -1.01366, expected 0.228867). With W1 = W2 = c everywhere: "
+                                                     "dW1 = x.T @ (((p - y) / N) @ W2.T * (1 - h^2))")])
+def test_a_usual_mistake_without_a_hint_is_told_the_rule(tmp_path, name, old, new, told):
+    # An unbroadcast that forgot the leading axes was told the shapes only ("expected an ndarray of shape (4,), got
+    # shape (4, 4)"), and a wrong dW1_constant whose columns are alike (tanh left out) its numbers only.
+    ex = catalog.get(name)
+    source = solution(ex).replace(old, new)
+    assert source != solution(ex)
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and told in result.message, result.message
+
+
 def test_the_engine_may_do_the_backward_where_the_exercise_says_so(tmp_path):
     # ex15 is about symmetry, not backward rules: `from tinygrad_init import Tensor` is allowed there.
     ex = catalog.get("symmetry")

@@ -101,6 +101,8 @@ def check(run: Session) -> None:
                 if got.shape == shape:
                     fail(f"{call}: wrong numbers, {max_error(got, expected)}.", mode)
                 fail(f"{call} returned shape {got.shape}; expected shape {shape}.", mode)
+        rule = "Sum over the axes that broadcasting added (the leading ones) and over the axes where shape has size 1."
+        if isinstance(got, np.ndarray) and got.shape != shape:
+            fail(f"{call} returned shape {got.shape}; expected shape {shape}. {rule}")
         got = expect_array(got, shape, call)
-        fail(f"{call}: wrong numbers, {max_error(got, expected)}. Sum over the axes that broadcasting added "
-             "(the leading ones) and over the axes where shape has size 1.")
+        fail(f"{call}: wrong numbers, {max_error(got, expected)}. {rule}")

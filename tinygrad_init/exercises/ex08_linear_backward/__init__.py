@@ -38,6 +38,7 @@ EXERCISE = Exercise(
         "dW_mean": "dW = x.T @ g, not divided by N: the upstream gradient g already carries the loss's 1/N.",
         "dW_no_transpose": "dW = x.T @ g: without the transpose, x @ g only runs when the batch size equals "
                            "fan_in, and gives the wrong numbers then.",
+        "order": "return the three in the order (dx, dW, db): your first one is dW = x.T @ g.",
         "loop_overwrite": "only the last row of the batch counted: a loop over the rows must ADD each row's "
                           "share, dW += np.outer(x[n], g[n]) and db += g[n] (starting from zeros); assigning "
                           "keeps the last one.",
@@ -57,7 +58,8 @@ def check(run: Session) -> None:
         dx, dW, db = expect_sequence(run(call, x, W, g), 3, call, "(dx, dW, db)")
         want = {"dx": g @ W.T, "dW": x.T @ g, "db": g.sum(axis=0)}
         wrong = {
-            "dx": [("dx_no_transpose", g @ W if fan_in == fan_out else None), ("dx_transposed", W @ g.T)],
+            "dx": [("dx_no_transpose", g @ W if fan_in == fan_out else None), ("dx_transposed", W @ g.T),
+                   ("order", x.T @ g)],
             "dW": [("dW_transposed", g.T @ x), ("dW_mean", x.T @ g / n), ("outer", np.outer(x, g)),
                    ("outer", np.outer(x[0], g[0])), ("loop_overwrite", np.outer(x[-1], g[-1])),
                    ("dW_no_transpose", x @ g if n == fan_in else None)],

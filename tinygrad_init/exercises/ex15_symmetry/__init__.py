@@ -109,8 +109,9 @@ def check(run: Session) -> None:
             fail(f"{call}: dW1_constant is a {pair[0].type} holding W1 = c everywhere.", "returned_weight")
         if not (isinstance(pair[0], np.ndarray) and same(pair[0], const)):
             got = expect_array(pair[0], const.shape, f"{call}: dW1_constant")
-            symmetric = "" if _columns_equal(got) else (" At a constant init every hidden unit computes the same "
-                                                        "function, so every column of dW1 is the same; yours differ.")
+            symmetric = (" At a constant init every hidden unit computes the same function, so every column of "
+                         "dW1 is the same; yours differ." if not _columns_equal(got) else " With W1 = W2 = c "
+                         "everywhere: dW1 = x.T @ (((p - y) / N) @ W2.T * (1 - h^2)), h = tanh(x @ W1), p = h @ W2.")
             fail(f"{call}: dW1_constant is wrong, {max_error(got, const)}.{symmetric}")
         got = expect_array(pair[1], rand.shape, f"{call}: dW1_random")
         if _columns_equal(got):

@@ -311,6 +311,20 @@ def test_a_usual_mistake_without_a_hint_is_told_the_rule(tmp_path, name, old, ne
     assert result.status == "fail" and told in result.message, result.message
 
 
+@pytest.mark.parametrize("name,old,new", [
+    ("relu_std", "zip(widths[:-1], weight_stds)", "zip(widths[:-2], weight_stds)"),
+    ("tanh_std_table", "for fan_in in widths[:-1]:", "for fan_in in widths[:-2]:"),
+    ("sigmoid_gradients", "range(len(widths) - 1, 0, -1)", "range(len(widths) - 1, 1, -1)")])
+def test_a_prediction_a_layer_short_is_told_how_many_layers_there_are(tmp_path, name, old, new):
+    # A loop one layer short was told "expected an ndarray of shape (3,), got shape (2,)": the shapes, not the rule.
+    ex = catalog.get(name)
+    source = solution(ex).replace(old, new)
+    assert source != solution(ex)
+    result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and re.search(r"returned (\d+) stds; expected one per layer, len\(widths\) - 1 = "
+                                                 r"(\d+)\.$", result.message), result.message
+
+
 def test_the_engine_may_do_the_backward_where_the_exercise_says_so(tmp_path):
     # ex15 is about symmetry, not backward rules: `from tinygrad_init import Tensor` is allowed there.
     ex = catalog.get("symmetry")

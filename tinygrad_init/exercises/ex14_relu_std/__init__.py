@@ -81,6 +81,8 @@ def check(run: Session) -> None:
             "no_half", "halved_std", "variance_returned", "half_on_input", "post_relu_std", "fan_out",
             "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry")])
         diagnose(got, detail, [("simulated", expected)], rtol=0.1)
+        if isinstance(got, np.ndarray) and got.ndim == 1 and got.shape != expected.shape:
+            fail(f"{call} returned {len(got)} stds; expected one per layer, len(widths) - 1 = {len(expected)}.")
         expect_array(got, expected.shape, call)
         fail(f"{call} returned {shown}; expected {wanted}. Var(z_l) = widths[l-1] * weight_stds[l-1]^2 "
              "* E[h_{l-1}^2], E[h_0^2] = input_std^2, E[relu(z)^2] = Var(z) / 2.")

@@ -102,6 +102,8 @@ def check(run: Session) -> None:
         diagnose(got, detail, [("imprecise", expected)], rtol=1e-5, atol=0.0)  # before fan_out, equal for equal widths
         diagnose(got, detail, [(m, predict(widths, weight_std, input_std, m)) for m in WRONG], rtol=1e-5, atol=0.0)
         diagnose(got, detail, [("imprecise", expected)], rtol=0.1, atol=0.0)
+        if isinstance(got, np.ndarray) and got.ndim == 1 and got.shape != expected.shape:
+            fail(f"{call} returned {len(got)} stds; expected one per layer, len(widths) - 1 = {len(expected)}.")
         expect_array(got, expected.shape, call)
         fail(f"{call} returned {shown}; expected {wanted}. q_l = widths[l-1] * weight_std^2 * "
              "E[h_{l-1}^2] with E[h_0^2] = input_std^2, E[h_l^2] = E[tanh(z)^2] for z ~ N(0, q_l).")

@@ -80,6 +80,8 @@ def check(run: Session) -> None:
             fail(detail, "default")
         diagnose(got, detail, [(m, predict(widths, stds, grad_std, m)) for m in WRONG]
                  + [("off_by_one", predict(widths, stds, grad_std, "shifted"))])  # dL/dh_1 .. dL/dh_L
+        if isinstance(got, np.ndarray) and got.ndim == 1 and got.shape != expected.shape:
+            fail(f"{call} returned {len(got)} stds; expected one per layer, len(widths) - 1 = {len(expected)}.")
         expect_array(got, expected.shape, call)
         fail(f"{call} returned {shown}; expected {wanted}. Var(dL/dh_{{l-1}}) = widths[l] * "
              "weight_stds[l-1]^2 * (1/4)^2 * Var(dL/dh_l), starting from grad_std^2 at the top.")

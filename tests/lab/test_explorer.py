@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import math
 import zlib
 import json
 import re
@@ -343,3 +344,9 @@ def test_every_tick_is_inside_its_chart(tmp_path):
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+def test_the_full_grid_offers_pytorchs_gains_for_its_activations() -> None:
+    torch = pytest.importorskip("torch")  # torch.nn.init.calculate_gain: tanh 5/3, sigmoid 1
+    for activation in ("tanh", "sigmoid"):
+        assert any(math.isclose(g, torch.nn.init.calculate_gain(activation)) for g in E.GRID["gain"]), activation

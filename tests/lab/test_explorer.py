@@ -98,6 +98,8 @@ def test_a_folder_name_with_a_dot_gets_the_page_inside_it(page, tmp_path):
     assert ex.write(tmp_path / "course.2024") == tmp_path / "course.2024" / "explorer.html"
     assert (tmp_path / "course.2024" / "explorer.html").read_text(encoding="utf-8") == ex.html
     assert [E.Explorer.file(tmp_path / n) for n in ("P.HTML", "p.htm")] == [tmp_path / "P.HTML", tmp_path / "p.htm"]
+    deep = tmp_path / "course" / "week3" / "init.html"  # folders that do not exist yet are made
+    assert ex.write(deep) == deep and deep.read_text(encoding="utf-8") == ex.html
     assert E.Explorer.file("out") == Path("out") / "explorer.html"
 
 

@@ -322,3 +322,12 @@ def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() 
 def test_a_panel_without_a_theory_may_say_none() -> None:
     fig = plots.layer_curves({"t": {"a": [1.0, 2.0]}, "u": {"a": [1.0, 2.0]}}, {"t": None, "u": {"a": [1.0, 1.5]}})
     assert [len([line for line in ax.lines if line.get_linestyle() == "--"]) for ax in fig.axes] == [0, 1]
+
+
+def test_a_log_axis_leaves_out_zero_and_infinite_values_instead_of_stretching_to_them() -> None:
+    fig = plots.curves({"p": {"a": [1.0, 0.1, 0.0, 0.01, np.inf]}}, log=True)
+    ax = fig.axes[0]
+    y = np.asarray(ax.lines[0].get_ydata(), dtype=float)
+    np.testing.assert_array_equal(y, [1.0, 0.1, np.nan, 0.01, np.nan])  # gaps where log10 is undefined or infinite
+    low, high = ax.get_ylim()
+    assert 1e-3 < low < 0.01 and 1.0 < high < 10.0  # the axis spans the drawable values, not a clipped 0

@@ -331,3 +331,22 @@ def test_a_log_axis_leaves_out_zero_and_infinite_values_instead_of_stretching_to
     np.testing.assert_array_equal(y, [1.0, 0.1, np.nan, 0.01, np.nan])  # gaps where log10 is undefined or infinite
     low, high = ax.get_ylim()
     assert 1e-3 < low < 0.01 and 1.0 < high < 10.0  # the axis spans the drawable values, not a clipped 0
+
+
+def test_a_log_axis_over_several_decades_ticks_at_the_powers_of_ten() -> None:
+    ax = plots.curves({"p": {"a": [100.0, 1.0, 1e-2, 1e-4]}}, log=True).axes[0]
+    low, high = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    assert len(ticks) == 7 and np.allclose(np.log10(ticks), np.arange(-4, 3))
+
+
+def test_a_single_text_value_gets_the_curves_error_not_an_index_error() -> None:
+    with pytest.raises(ValueError, match=r"curves: values must be numbers.*got \['x'\]"):
+        plots.curves({"p": {"a": ["x"]}})
+
+
+def test_histogram_grid_writes_each_panels_annotation() -> None:
+    counts, edges = np.array([1.0, 3.0, 2.0]), np.linspace(-1.0, 1.0, 4)
+    notes = ["std 1.0", "std 0.9", "std 0.8"]
+    fig = plots.histogram_grid({"he_normal": [(counts, edges)] * 3}, annotations={"he_normal": notes})
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("std")] == notes

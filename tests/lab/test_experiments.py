@@ -901,3 +901,11 @@ def test_a_bad_rng_in_the_lab_names_the_function_given_it(where, call):
         call("seed")
     with pytest.raises(ValueError, match=rf"^{where}: rng as a seed must be a non-negative integer, got -1$"):
         call(-1)
+
+
+def test_every_experiment_runs_at_full_size_unless_asked_for_quick() -> None:
+    import inspect
+    funcs = [*E.EXPERIMENTS.values(), E.run_sweep, E.activation_statistics, E.gradient_statistics, E.batch_norm,
+             E.run_all]
+    assert {f.__name__: inspect.signature(f).parameters["quick"].default for f in funcs} == {
+        f.__name__: False for f in funcs}  # the docstrings: "quick: their small sizes", on request

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -909,3 +910,28 @@ def test_every_experiment_runs_at_full_size_unless_asked_for_quick() -> None:
              E.run_all]
     assert {f.__name__: inspect.signature(f).parameters["quick"].default for f in funcs} == {
         f.__name__: False for f in funcs}  # the docstrings: "quick: their small sizes", on request
+
+
+def test_each_batch_norm_finding_states_its_rows_of_the_table() -> None:
+    res = E.batch_norm(quick=True, schemes=("small",), activations=("tanh", "relu"))
+    rows = res.table.rows
+    assert len(res.findings) == 2
+    for a, text in zip(("tanh", "relu"), res.findings):
+        mine = [r for r in rows if r["activation"] == a]
+        m = re.search(r"input ([\d.e+-]+)\.\.([\d.e+-]+), \w+ at most ([\d.e+-]+) \(without: up to ([\d.e+-]+)\)", text)
+        assert text.startswith(f"{a}, ") and m, text
+        claimed = [float(v) for v in m.groups()]
+        actual = [min(r["bn_pre_std"] for r in mine), max(r["bn_pre_std"] for r in mine),
+                  max(r["bn_saturated_or_dead"] for r in mine), max(r["plain_saturated_or_dead"] for r in mine)]
+        np.testing.assert_allclose(claimed, actual, rtol=5e-3, atol=1e-12)
+
+
+def test_the_gradient_figure_shows_only_gradients() -> None:
+    res = E.gradient_statistics(quick=True, schemes=("he_normal",), activations=("tanh", "relu"))
+    titles = [ax.get_title() for ax in res.get_figure("gradients").axes if ax.get_title()]
+    assert sorted(titles) == sorted(f"{a}: std {w}" for a in ("tanh", "relu") for w in ("dL/dh", "dL/dW"))
+
+
+def test_theory_vs_measurement_names_itself_for_a_wrong_sweep() -> None:
+    with pytest.raises(TypeError, match=r"^theory_vs_measurement: sweep must be a Sweep from run_sweep, got str"):
+        E.theory_vs_measurement("x")

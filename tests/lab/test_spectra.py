@@ -354,3 +354,12 @@ def test_the_heatmap_ticks_the_variances_and_depths_it_measured():
     ax = S.figure("trainability", r).axes[0]
     assert ax.get_xticks().tolist() == [0.5, 1.76, 4.0] and ax.get_yticks().tolist() == [4, 16, 64]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0.5", "1.76", "4"]
+
+
+def test_network_draws_zero_biases_unless_given_a_bias_variance_and_weights_of_variance_sigma_w2_over_fan_in() -> None:
+    model = S.network(3, 400, "tanh", 2.0, inputs=100, rng=0)
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    assert all(not np.any(lin.bias.data) for lin in linears)  # the default sigma_b2 is 0
+    assert [lin.weight.data.var() * lin.weight.data.shape[0] for lin in linears] == pytest.approx([2.0] * 3, rel=0.02)
+    biased = [m for m in S.network(3, 400, "tanh", 2.0, 0.25, rng=0) if isinstance(m, nn.Linear)]
+    assert np.concatenate([lin.bias.data for lin in biased]).var() == pytest.approx(0.25, rel=0.15)

@@ -935,3 +935,17 @@ def test_the_gradient_figure_shows_only_gradients() -> None:
 def test_theory_vs_measurement_names_itself_for_a_wrong_sweep() -> None:
     with pytest.raises(TypeError, match=r"^theory_vs_measurement: sweep must be a Sweep from run_sweep, got str"):
         E.theory_vs_measurement("x")
+
+
+def test_the_per_seed_table_of_training_holds_each_seeds_last_loss_and_accuracies() -> None:
+    res = E.training(rng=0, quick=True, seeds=2, steps=6)
+    for r in res.tables["seeds"].rows:
+        d = res.data[r["init"]]
+        i = list(d["seeds"]).index(r["seed"])
+        assert r["final_loss"] == d["loss"][i][-1] or math.isnan(d["loss"][i][-1]) and math.isnan(r["final_loss"])
+        assert (r["train_accuracy"], r["test_accuracy"]) == (d["train_accuracy"][i], d["test_accuracy"][i])
+
+
+def test_symmetry_needs_two_units_to_tell_apart() -> None:
+    with pytest.raises(ValueError, match=r"symmetry: width must be >= 2, got 1"):
+        E.symmetry(width=1)

@@ -949,3 +949,8 @@ def test_the_per_seed_table_of_training_holds_each_seeds_last_loss_and_accuracie
 def test_symmetry_needs_two_units_to_tell_apart() -> None:
     with pytest.raises(ValueError, match=r"symmetry: width must be >= 2, got 1"):
         E.symmetry(width=1)
+
+
+def test_the_saturation_result_is_named_by_its_key_in_experiments() -> None:
+    res = E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, steps=2)  # the report's data/saturation.json
+    assert E.EXPERIMENTS[res.name] is E.sigmoid_saturation and res.title.startswith("Sigmoid")

@@ -363,3 +363,19 @@ def test_network_draws_zero_biases_unless_given_a_bias_variance_and_weights_of_v
     assert [lin.weight.data.var() * lin.weight.data.shape[0] for lin in linears] == pytest.approx([2.0] * 3, rel=0.02)
     biased = [m for m in S.network(3, 400, "tanh", 2.0, 0.25, rng=0) if isinstance(m, nn.Linear)]
     assert np.concatenate([lin.bias.data for lin in biased]).var() == pytest.approx(0.25, rel=0.15)
+
+
+def test_the_correlation_finding_quotes_the_last_layer_of_its_data() -> None:
+    key = "ordered, sigma_w^2 = 0.5"
+    text = S.finding("correlations", {key: {"measured": [0.9, 0.5, 0.3], "theory": [0.9, 0.6, 0.31],
+                                            "sigma_w2": 0.5, "sigma_b2": 0.05}})
+    assert f"After 3 layers the two inputs' correlation is {key}: 0.3 (theory 0.31)" in text
+    assert "differ by at most 0.1 at any layer" in text  # |0.5 - 0.6|
+
+
+def test_the_critical_line_spans_the_bias_range_from_tanhs_sigma_w2_of_1() -> None:
+    # Poole et al. (2016), Schoenholz et al. (2017): tanh without biases is critical at sigma_w^2 = 1, and the
+    # critical sigma_w^2 grows with sigma_b^2
+    d = S.phase_diagram("tanh", sigma_b2=(0.0, 0.5), n=9)
+    assert d["critical_b2"][0] == 0.0 and d["critical_b2"][-1] == 0.5 and len(d["critical_b2"]) == 5
+    assert d["critical_w2"][0] == pytest.approx(1.0) and np.all(np.diff(d["critical_w2"]) > 0)

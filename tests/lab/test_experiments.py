@@ -954,3 +954,14 @@ def test_symmetry_needs_two_units_to_tell_apart() -> None:
 def test_the_saturation_result_is_named_by_its_key_in_experiments() -> None:
     res = E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, steps=2)  # the report's data/saturation.json
     assert E.EXPERIMENTS[res.name] is E.sigmoid_saturation and res.title.startswith("Sigmoid")
+
+
+@pytest.mark.parametrize("lr", [0.6, 1.0])
+def test_depths_count_of_seeds_back_above_half_ln2_is_read_from_their_last_loss(lr: float) -> None:
+    # a large step makes some seeds fall below ln 2 / 2 and bounce back above it
+    res = E.depth(rng=0, seeds=5, layers=(6,), schemes=("he_normal",), momentum=0.0, steps=60, lr=lr)
+    loss = np.asarray(res.data["he_normal"]["panels"][f"6 layers, plain SGD, lr {lr:g}"]["loss"], dtype=float)
+    below = np.where(np.isfinite(loss), loss, np.inf) < math.log(2) / 2
+    back = int((below.any(axis=1) & ~below[:, -1]).sum())
+    said = re.search(r"(\d+) of them above it again at the end", res.findings[0])
+    assert (int(said.group(1)) if said else 0) == back, res.findings[0]

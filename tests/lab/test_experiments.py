@@ -965,3 +965,10 @@ def test_depths_count_of_seeds_back_above_half_ln2_is_read_from_their_last_loss(
     back = int((below.any(axis=1) & ~below[:, -1]).sum())
     said = re.search(r"(\d+) of them above it again at the end", res.findings[0])
     assert (int(said.group(1)) if said else 0) == back, res.findings[0]
+
+
+def test_a_sweep_experiment_names_itself_for_an_unknown_scheme_or_activation() -> None:
+    with pytest.raises(ValueError, match=r"^activation_statistics: init.get: unknown initialization scheme 'nope'"):
+        E.activation_statistics(schemes=["nope"])
+    with pytest.raises(ValueError, match=r"^activation_statistics: .*'nope'"):
+        E.activation_statistics(activations=["nope"])

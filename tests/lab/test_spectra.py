@@ -379,3 +379,12 @@ def test_the_critical_line_spans_the_bias_range_from_tanhs_sigma_w2_of_1() -> No
     d = S.phase_diagram("tanh", sigma_b2=(0.0, 0.5), n=9)
     assert d["critical_b2"][0] == 0.0 and d["critical_b2"][-1] == 0.5 and len(d["critical_b2"]) == 5
     assert d["critical_w2"][0] == pytest.approx(1.0) and np.all(np.diff(d["critical_w2"]) > 0)
+
+
+def test_the_jacobian_figure_plots_each_cases_mean_of_squared_singular_values() -> None:
+    r = S.jacobian_spectra(depths=(2, 4), width=16, networks=1, rng=0)
+    for key, case in r.items():  # mean of s^2: from the singular values themselves
+        assert case["mean_sq"] == pytest.approx([np.mean(np.square(sv)) for sv in case["singular_values"]])
+    lines = {line.get_label(): line.get_ydata() for line in S.figure("jacobian_spectra", r).axes[2].lines}
+    for key, case in r.items():
+        np.testing.assert_allclose(lines[key], case["mean_sq"])

@@ -965,6 +965,10 @@ def test_depths_count_of_seeds_back_above_half_ln2_is_read_from_their_last_loss(
     back = int((below.any(axis=1) & ~below[:, -1]).sum())
     said = re.search(r"(\d+) of them above it again at the end", res.findings[0])
     assert (int(said.group(1)) if said else 0) == back, res.findings[0]
+    if np.isfinite(last := loss[:, -1]).all():  # the final-loss columns: of the last record too
+        row = res.table.rows[0]
+        assert (row["final_loss_min"], row["final_loss_median"], row["final_loss_max"]) == pytest.approx(
+            (last.min(), np.median(last), last.max()))
 
 
 def test_a_sweep_experiment_names_itself_for_an_unknown_scheme_or_activation() -> None:
@@ -972,3 +976,11 @@ def test_a_sweep_experiment_names_itself_for_an_unknown_scheme_or_activation() -
         E.activation_statistics(schemes=["nope"])
     with pytest.raises(ValueError, match=r"^activation_statistics: .*'nope'"):
         E.activation_statistics(activations=["nope"])
+
+
+@pytest.mark.parametrize("steps", [6, 8])
+def test_depths_diverged_column_counts_the_seeds_whose_last_loss_is_not_finite(steps: int) -> None:
+    # lr 3: four of five 6-layer He nets blow up, at steps 5, 5, 6 and 8: some of them at the very last step
+    res = E.depth(rng=0, seeds=5, layers=(6,), schemes=("he_normal",), momentum=0.0, steps=steps, lr=3.0)
+    loss = np.asarray(res.data["he_normal"]["panels"]["6 layers, plain SGD, lr 3"]["loss"], dtype=float)
+    assert res.table.rows[0]["diverged"] == int((~np.isfinite(loss[:, -1])).sum()) > 0

@@ -348,7 +348,10 @@ def test_every_tick_is_inside_its_chart(tmp_path):
         browser.close()
 
 
+@pytest.mark.torch
 def test_the_full_grid_offers_pytorchs_gains_for_its_activations() -> None:
-    torch = pytest.importorskip("torch")  # torch.nn.init.calculate_gain: tanh 5/3, sigmoid 1
+    from conftest import require_module
+
+    torch = require_module("torch")  # torch.nn.init.calculate_gain: tanh 5/3, sigmoid 1
     for activation in ("tanh", "sigmoid"):
         assert any(math.isclose(g, torch.nn.init.calculate_gain(activation)) for g in E.GRID["gain"]), activation

@@ -984,3 +984,9 @@ def test_depths_diverged_column_counts_the_seeds_whose_last_loss_is_not_finite(s
     res = E.depth(rng=0, seeds=5, layers=(6,), schemes=("he_normal",), momentum=0.0, steps=steps, lr=3.0)
     loss = np.asarray(res.data["he_normal"]["panels"]["6 layers, plain SGD, lr 3"]["loss"], dtype=float)
     assert res.table.rows[0]["diverged"] == int((~np.isfinite(loss[:, -1])).sum()) > 0
+
+
+def test_depths_note_gives_the_momentum_runs_lr_as_lr_times_one_minus_momentum() -> None:
+    res = E.depth(rng=0, seeds=1, layers=(3,), steps=2, lr=0.05, momentum=0.8)
+    assert f"momentum runs take lr (1 - momentum) = {0.05 * (1 - 0.8):g}:" in " ".join(res.table.notes)
+    assert [r["lr"] for r in res.table.rows if r["momentum"] == 0.8] == pytest.approx([0.01, 0.01])

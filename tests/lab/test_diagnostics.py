@@ -641,3 +641,11 @@ def test_each_plot_kind_is_one_panel_and_fit_names_a_bad_steps_or_batch():
         D.fit(_model(), *_data(), steps=-1, lr=0.1)
     with pytest.raises(ValueError, match=r"fit: batch must be >= 1, got 0"):
         D.fit(_model(), *_data(), steps=1, lr=0.1, batch=0)
+
+
+def test_the_colorful_plot_labels_each_band_by_its_layer_number_at_its_middle():
+    _, _, diag = _train(_model(), True)
+    ax = diag.plot("colorful").axes[0]
+    n = len(diag.layers)  # the image spans 0..n on y, one band per layer, layer 1 at the bottom
+    np.testing.assert_allclose(ax.get_yticks(), np.arange(n) + 0.5)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(i) for i in range(1, n + 1)]

@@ -350,3 +350,14 @@ def test_histogram_grid_writes_each_panels_annotation() -> None:
     notes = ["std 1.0", "std 0.9", "std 0.8"]
     fig = plots.histogram_grid({"he_normal": [(counts, edges)] * 3}, annotations={"he_normal": notes})
     assert [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("std")] == notes
+
+
+def test_ridges_draw_each_histogram_at_its_bin_centres_scaled_to_its_peak_a_row_up() -> None:
+    ax = plots.slide_figure(1, 1).axes[0]
+    counts = [np.array([1.0, 4.0, 2.0, 0.0]), np.array([3.0, 3.0])]
+    plots.ridges(ax, ["a", "b"], [(-2.0, 2.0, counts[0]), (0.0, 1.0, counts[1])])
+    for i, (line, c, (lo, hi)) in enumerate(zip(ax.lines, counts, [(-2.0, 2.0), (0.0, 1.0)])):
+        edges = np.linspace(lo, hi, len(c) + 1)
+        np.testing.assert_allclose(line.get_xdata(), (edges[:-1] + edges[1:]) / 2)
+        np.testing.assert_allclose(line.get_ydata(), i + 0.85 * c / c.max())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"] and list(ax.get_yticks()) == [0, 1]

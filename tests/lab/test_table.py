@@ -201,3 +201,8 @@ def test_a_result_prints_title_underline_question_findings_then_its_table() -> N
     assert lines[:6] == ["He keeps the std", "=" * len("He keeps the std"), "Does the std survive depth?", "",
                          "- the std stays near 0.5", ""]
     assert lines[6:] == table.to_text().splitlines()
+
+
+def test_an_unknown_column_gets_a_key_error_listing_the_columns() -> None:
+    with pytest.raises(KeyError, match=r"Table: no column 'sdt'; the columns are layer, std"):
+        Table(["layer", "std"], [[1, 0.5]]).column("sdt")

@@ -388,3 +388,14 @@ def test_the_jacobian_figure_plots_each_cases_mean_of_squared_singular_values() 
     lines = {line.get_label(): line.get_ydata() for line in S.figure("jacobian_spectra", r).axes[2].lines}
     for key, case in r.items():
         np.testing.assert_allclose(lines[key], case["mean_sq"])
+
+
+def test_the_jacobian_ridges_are_histograms_of_log10_singular_values_from_1e_minus_4_to_10() -> None:
+    r = S.jacobian_spectra(depths=(2, 4), width=16, networks=1, rng=0)
+    fig = S.figure("jacobian_spectra", r)
+    for ax, case in zip([fig.axes[i] for i in (0, 1, 3, 4)], r.values()):
+        for row, (line, sv) in enumerate(zip(ax.lines, case["singular_values"])):
+            with np.errstate(divide="ignore"):  # a zero singular value (ReLU) is -inf: below the range
+                counts = np.histogram(np.log10(sv), 25, (-4.0, 1.0))[0]
+            np.testing.assert_allclose(line.get_ydata(), row + 0.85 * counts / counts.max())
+            np.testing.assert_allclose(line.get_xdata(), -4.0 + 0.2 * (np.arange(25) + 0.5))

@@ -912,7 +912,7 @@ def test_every_experiment_runs_at_full_size_unless_asked_for_quick() -> None:
         f.__name__: False for f in funcs}  # the docstrings: "quick: their small sizes", on request
 
 
-def test_each_batch_norm_finding_states_its_rows_of_the_table() -> None:
+def test_each_batch_norm_finding_states_its_rows_of_the_table_and_the_figure_puts_the_stds_on_top() -> None:
     res = E.batch_norm(quick=True, schemes=("small",), activations=("tanh", "relu"))
     rows = res.table.rows
     assert len(res.findings) == 2
@@ -924,6 +924,9 @@ def test_each_batch_norm_finding_states_its_rows_of_the_table() -> None:
         actual = [min(r["bn_pre_std"] for r in mine), max(r["bn_pre_std"] for r in mine),
                   max(r["bn_saturated_or_dead"] for r in mine), max(r["plain_saturated_or_dead"] for r in mine)]
         np.testing.assert_allclose(claimed, actual, rtol=5e-3, atol=1e-12)
+    titles = [ax.get_title() for ax in res.get_figure("batchnorm").axes]  # a column per activation, stds on top
+    assert titles == ["tanh: std of f's input", "relu: std of f's input", "tanh: saturated or dead",
+                      "relu: saturated or dead"]
 
 
 def test_the_gradient_figure_shows_only_gradients() -> None:

@@ -617,3 +617,35 @@ def test_one_activation_module_for_two_layers_is_refused_not_read_as_one_layer()
                                          "for two layers.* give each its own module"):
         model(Tensor(np.ones((2, 4), np.float32)))
     diag.detach()
+
+
+def test_update_data_of_every_step_with_momentum_is_the_measured_step():
+    # each step's update is measured against a copy of the weights taken just before it, step after step
+    model = _model()
+    X, y = _data()
+    opt = SGD(model.parameters(), lr=0.3, momentum=0.9)
+    diag, expected = D.Diagnostics(model, opt), []
+    for _ in range(4):
+        opt.zero_grad()
+        cross_entropy(model(Tensor(X)), y).backward()
+        before = model[0].weight.data.astype(np.float64)
+        opt.step()
+        expected.append((model[0].weight.data - before).std() / before.std())
+    np.testing.assert_allclose([r["params"]["0.weight"]["update_data"] for r in diag.records], expected, rtol=1e-4)
+
+
+def test_each_plot_kind_is_one_panel_and_fit_names_a_bad_steps_or_batch():
+    _, _, diag = _train(_model(), True)
+    assert {kind: len(diag.plot(kind).axes) for kind in D.KINDS} == {kind: 1 for kind in D.KINDS}  # no empty panel
+    with pytest.raises(ValueError, match=r"fit: steps must be >= 0, got -1"):
+        D.fit(_model(), *_data(), steps=-1, lr=0.1)
+    with pytest.raises(ValueError, match=r"fit: batch must be >= 1, got 0"):
+        D.fit(_model(), *_data(), steps=1, lr=0.1, batch=0)
+
+
+def test_the_colorful_plot_labels_each_band_by_its_layer_number_at_its_middle():
+    _, _, diag = _train(_model(), True)
+    ax = diag.plot("colorful").axes[0]
+    n = len(diag.layers)  # the image spans 0..n on y, one band per layer, layer 1 at the bottom
+    np.testing.assert_allclose(ax.get_yticks(), np.arange(n) + 0.5)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(i) for i in range(1, n + 1)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -901,3 +902,94 @@ def test_a_bad_rng_in_the_lab_names_the_function_given_it(where, call):
         call("seed")
     with pytest.raises(ValueError, match=rf"^{where}: rng as a seed must be a non-negative integer, got -1$"):
         call(-1)
+
+
+def test_every_experiment_runs_at_full_size_unless_asked_for_quick() -> None:
+    import inspect
+    funcs = [*E.EXPERIMENTS.values(), E.run_sweep, E.activation_statistics, E.gradient_statistics, E.batch_norm,
+             E.run_all]
+    assert {f.__name__: inspect.signature(f).parameters["quick"].default for f in funcs} == {
+        f.__name__: False for f in funcs}  # the docstrings: "quick: their small sizes", on request
+
+
+def test_each_batch_norm_finding_states_its_rows_of_the_table_and_the_figure_puts_the_stds_on_top() -> None:
+    res = E.batch_norm(quick=True, schemes=("small",), activations=("tanh", "relu"))
+    rows = res.table.rows
+    assert len(res.findings) == 2
+    for a, text in zip(("tanh", "relu"), res.findings):
+        mine = [r for r in rows if r["activation"] == a]
+        m = re.search(r"input ([\d.e+-]+)\.\.([\d.e+-]+), \w+ at most ([\d.e+-]+) \(without: up to ([\d.e+-]+)\)", text)
+        assert text.startswith(f"{a}, ") and m, text
+        claimed = [float(v) for v in m.groups()]
+        actual = [min(r["bn_pre_std"] for r in mine), max(r["bn_pre_std"] for r in mine),
+                  max(r["bn_saturated_or_dead"] for r in mine), max(r["plain_saturated_or_dead"] for r in mine)]
+        np.testing.assert_allclose(claimed, actual, rtol=5e-3, atol=1e-12)
+    titles = [ax.get_title() for ax in res.get_figure("batchnorm").axes]  # a column per activation, stds on top
+    assert titles == ["tanh: std of f's input", "relu: std of f's input", "tanh: saturated or dead",
+                      "relu: saturated or dead"]
+
+
+def test_the_gradient_figure_shows_only_gradients() -> None:
+    res = E.gradient_statistics(quick=True, schemes=("he_normal",), activations=("tanh", "relu"))
+    titles = [ax.get_title() for ax in res.get_figure("gradients").axes if ax.get_title()]
+    assert sorted(titles) == sorted(f"{a}: std {w}" for a in ("tanh", "relu") for w in ("dL/dh", "dL/dW"))
+
+
+def test_theory_vs_measurement_names_itself_for_a_wrong_sweep() -> None:
+    with pytest.raises(TypeError, match=r"^theory_vs_measurement: sweep must be a Sweep from run_sweep, got str"):
+        E.theory_vs_measurement("x")
+
+
+def test_the_per_seed_table_of_training_holds_each_seeds_last_loss_and_accuracies() -> None:
+    res = E.training(rng=0, quick=True, seeds=2, steps=6)
+    for r in res.tables["seeds"].rows:
+        d = res.data[r["init"]]
+        i = list(d["seeds"]).index(r["seed"])
+        assert r["final_loss"] == d["loss"][i][-1] or math.isnan(d["loss"][i][-1]) and math.isnan(r["final_loss"])
+        assert (r["train_accuracy"], r["test_accuracy"]) == (d["train_accuracy"][i], d["test_accuracy"][i])
+
+
+def test_symmetry_needs_two_units_to_tell_apart() -> None:
+    with pytest.raises(ValueError, match=r"symmetry: width must be >= 2, got 1"):
+        E.symmetry(width=1)
+
+
+def test_the_saturation_result_is_named_by_its_key_in_experiments() -> None:
+    res = E.sigmoid_saturation(rng=0, seeds=1, layers=2, width=4, steps=2)  # the report's data/saturation.json
+    assert E.EXPERIMENTS[res.name] is E.sigmoid_saturation and res.title.startswith("Sigmoid")
+
+
+@pytest.mark.parametrize("lr", [0.6, 1.0])
+def test_depths_count_of_seeds_back_above_half_ln2_is_read_from_their_last_loss(lr: float) -> None:
+    # a large step makes some seeds fall below ln 2 / 2 and bounce back above it
+    res = E.depth(rng=0, seeds=5, layers=(6,), schemes=("he_normal",), momentum=0.0, steps=60, lr=lr)
+    loss = np.asarray(res.data["he_normal"]["panels"][f"6 layers, plain SGD, lr {lr:g}"]["loss"], dtype=float)
+    below = np.where(np.isfinite(loss), loss, np.inf) < math.log(2) / 2
+    back = int((below.any(axis=1) & ~below[:, -1]).sum())
+    said = re.search(r"(\d+) of them above it again at the end", res.findings[0])
+    assert (int(said.group(1)) if said else 0) == back, res.findings[0]
+    if np.isfinite(last := loss[:, -1]).all():  # the final-loss columns: of the last record too
+        row = res.table.rows[0]
+        assert (row["final_loss_min"], row["final_loss_median"], row["final_loss_max"]) == pytest.approx(
+            (last.min(), np.median(last), last.max()))
+
+
+def test_a_sweep_experiment_names_itself_for_an_unknown_scheme_or_activation() -> None:
+    with pytest.raises(ValueError, match=r"^activation_statistics: init.get: unknown initialization scheme 'nope'"):
+        E.activation_statistics(schemes=["nope"])
+    with pytest.raises(ValueError, match=r"^activation_statistics: .*'nope'"):
+        E.activation_statistics(activations=["nope"])
+
+
+@pytest.mark.parametrize("steps", [6, 8])
+def test_depths_diverged_column_counts_the_seeds_whose_last_loss_is_not_finite(steps: int) -> None:
+    # lr 3: four of five 6-layer He nets blow up, at steps 5, 5, 6 and 8: some of them at the very last step
+    res = E.depth(rng=0, seeds=5, layers=(6,), schemes=("he_normal",), momentum=0.0, steps=steps, lr=3.0)
+    loss = np.asarray(res.data["he_normal"]["panels"]["6 layers, plain SGD, lr 3"]["loss"], dtype=float)
+    assert res.table.rows[0]["diverged"] == int((~np.isfinite(loss[:, -1])).sum()) > 0
+
+
+def test_depths_note_gives_the_momentum_runs_lr_as_lr_times_one_minus_momentum() -> None:
+    res = E.depth(rng=0, seeds=1, layers=(3,), steps=2, lr=0.05, momentum=0.8)
+    assert f"momentum runs take lr (1 - momentum) = {0.05 * (1 - 0.8):g}:" in " ".join(res.table.notes)
+    assert [r["lr"] for r in res.table.rows if r["momentum"] == 0.8] == pytest.approx([0.01, 0.01])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import math
 import zlib
 import json
 import re
@@ -97,6 +98,8 @@ def test_a_folder_name_with_a_dot_gets_the_page_inside_it(page, tmp_path):
     assert ex.write(tmp_path / "course.2024") == tmp_path / "course.2024" / "explorer.html"
     assert (tmp_path / "course.2024" / "explorer.html").read_text(encoding="utf-8") == ex.html
     assert [E.Explorer.file(tmp_path / n) for n in ("P.HTML", "p.htm")] == [tmp_path / "P.HTML", tmp_path / "p.htm"]
+    deep = tmp_path / "course" / "week3" / "init.html"  # folders that do not exist yet are made
+    assert ex.write(deep) == deep and deep.read_text(encoding="utf-8") == ex.html
     assert E.Explorer.file("out") == Path("out") / "explorer.html"
 
 
@@ -343,3 +346,12 @@ def test_every_tick_is_inside_its_chart(tmp_path):
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+@pytest.mark.torch
+def test_the_full_grid_offers_pytorchs_gains_for_its_activations() -> None:
+    from conftest import require_module
+
+    torch = require_module("torch")  # torch.nn.init.calculate_gain: tanh 5/3, sigmoid 1
+    for activation in ("tanh", "sigmoid"):
+        assert any(math.isclose(g, torch.nn.init.calculate_gain(activation)) for g in E.GRID["gain"]), activation

@@ -322,3 +322,42 @@ def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() 
 def test_a_panel_without_a_theory_may_say_none() -> None:
     fig = plots.layer_curves({"t": {"a": [1.0, 2.0]}, "u": {"a": [1.0, 2.0]}}, {"t": None, "u": {"a": [1.0, 1.5]}})
     assert [len([line for line in ax.lines if line.get_linestyle() == "--"]) for ax in fig.axes] == [0, 1]
+
+
+def test_a_log_axis_leaves_out_zero_and_infinite_values_instead_of_stretching_to_them() -> None:
+    fig = plots.curves({"p": {"a": [1.0, 0.1, 0.0, 0.01, np.inf]}}, log=True)
+    ax = fig.axes[0]
+    y = np.asarray(ax.lines[0].get_ydata(), dtype=float)
+    np.testing.assert_array_equal(y, [1.0, 0.1, np.nan, 0.01, np.nan])  # gaps where log10 is undefined or infinite
+    low, high = ax.get_ylim()
+    assert 1e-3 < low < 0.01 and 1.0 < high < 10.0  # the axis spans the drawable values, not a clipped 0
+
+
+def test_a_log_axis_over_several_decades_ticks_at_the_powers_of_ten() -> None:
+    ax = plots.curves({"p": {"a": [100.0, 1.0, 1e-2, 1e-4]}}, log=True).axes[0]
+    low, high = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    assert len(ticks) == 7 and np.allclose(np.log10(ticks), np.arange(-4, 3))
+
+
+def test_a_single_text_value_gets_the_curves_error_not_an_index_error() -> None:
+    with pytest.raises(ValueError, match=r"curves: values must be numbers.*got \['x'\]"):
+        plots.curves({"p": {"a": ["x"]}})
+
+
+def test_histogram_grid_writes_each_panels_annotation() -> None:
+    counts, edges = np.array([1.0, 3.0, 2.0]), np.linspace(-1.0, 1.0, 4)
+    notes = ["std 1.0", "std 0.9", "std 0.8"]
+    fig = plots.histogram_grid({"he_normal": [(counts, edges)] * 3}, annotations={"he_normal": notes})
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("std")] == notes
+
+
+def test_ridges_draw_each_histogram_at_its_bin_centres_scaled_to_its_peak_a_row_up() -> None:
+    ax = plots.slide_figure(1, 1).axes[0]
+    counts = [np.array([1.0, 4.0, 2.0, 0.0]), np.array([3.0, 3.0])]
+    plots.ridges(ax, ["a", "b"], [(-2.0, 2.0, counts[0]), (0.0, 1.0, counts[1])])
+    for i, (line, c, (lo, hi)) in enumerate(zip(ax.lines, counts, [(-2.0, 2.0), (0.0, 1.0)])):
+        edges = np.linspace(lo, hi, len(c) + 1)
+        np.testing.assert_allclose(line.get_xdata(), (edges[:-1] + edges[1:]) / 2)
+        np.testing.assert_allclose(line.get_ydata(), i + 0.85 * c / c.max())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"] and list(ax.get_yticks()) == [0, 1]

@@ -553,3 +553,26 @@ def test_every_figure_on_the_page_says_what_it_shows(two_reports) -> None:
     assert "Gradient std by layer: measured (solid) vs theory (dashed)" in alts["gradients_gradients"]
     assert "relu: activation histograms by layer" in alts["activations_hist_relu"]
     assert "dL/dW" in alts["diagnosis_first_step"] and "update:data" in alts["diagnosis_training"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("progress", [False, True])
+def test_progress_bars_on_a_terminal_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     progress: bool) -> None:
+    monkeypatch.setattr(sys, "stderr", err := _Terminal())
+    report.build_report(tmp_path, sections=[_section], workers=1, **({"progress": True} if progress else {}))
+    assert ("experiments" in err.getvalue()) == progress  # the library's default is silent, even on a terminal
+
+
+def test_stage_times_are_parts_of_the_measured_wall_time(tmp_path: Path) -> None:
+    import time
+    start = time.perf_counter()
+    files = report.build_report(tmp_path, sections=[_section], workers=1)
+    wall = time.perf_counter() - start
+    stages = files.stage_seconds
+    assert sorted(stages) == ["experiments", "figures", "files"] and all(v >= 0 for v in stages.values())
+    assert sum(stages.values()) == pytest.approx(files.seconds) and 0 < files.seconds <= wall

@@ -354,3 +354,48 @@ def test_the_heatmap_ticks_the_variances_and_depths_it_measured():
     ax = S.figure("trainability", r).axes[0]
     assert ax.get_xticks().tolist() == [0.5, 1.76, 4.0] and ax.get_yticks().tolist() == [4, 16, 64]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0.5", "1.76", "4"]
+
+
+def test_network_draws_zero_biases_unless_given_a_bias_variance_and_weights_of_variance_sigma_w2_over_fan_in() -> None:
+    model = S.network(3, 400, "tanh", 2.0, inputs=100, rng=0)
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    assert all(not np.any(lin.bias.data) for lin in linears)  # the default sigma_b2 is 0
+    assert [lin.weight.data.var() * lin.weight.data.shape[0] for lin in linears] == pytest.approx([2.0] * 3, rel=0.02)
+    biased = [m for m in S.network(3, 400, "tanh", 2.0, 0.25, rng=0) if isinstance(m, nn.Linear)]
+    assert np.concatenate([lin.bias.data for lin in biased]).var() == pytest.approx(0.25, rel=0.15)
+
+
+def test_the_correlation_finding_quotes_the_last_layer_of_its_data() -> None:
+    key = "ordered, sigma_w^2 = 0.5"
+    text = S.finding("correlations", {key: {"measured": [0.9, 0.5, 0.3], "theory": [0.9, 0.6, 0.31],
+                                            "sigma_w2": 0.5, "sigma_b2": 0.05}})
+    assert f"After 3 layers the two inputs' correlation is {key}: 0.3 (theory 0.31)" in text
+    assert "differ by at most 0.1 at any layer" in text  # |0.5 - 0.6|
+
+
+def test_the_critical_line_spans_the_bias_range_from_tanhs_sigma_w2_of_1() -> None:
+    # Poole et al. (2016), Schoenholz et al. (2017): tanh without biases is critical at sigma_w^2 = 1, and the
+    # critical sigma_w^2 grows with sigma_b^2
+    d = S.phase_diagram("tanh", sigma_b2=(0.0, 0.5), n=9)
+    assert d["critical_b2"][0] == 0.0 and d["critical_b2"][-1] == 0.5 and len(d["critical_b2"]) == 5
+    assert d["critical_w2"][0] == pytest.approx(1.0) and np.all(np.diff(d["critical_w2"]) > 0)
+
+
+def test_the_jacobian_figure_plots_each_cases_mean_of_squared_singular_values() -> None:
+    r = S.jacobian_spectra(depths=(2, 4), width=16, networks=1, rng=0)
+    for key, case in r.items():  # mean of s^2: from the singular values themselves
+        assert case["mean_sq"] == pytest.approx([np.mean(np.square(sv)) for sv in case["singular_values"]])
+    lines = {line.get_label(): line.get_ydata() for line in S.figure("jacobian_spectra", r).axes[2].lines}
+    for key, case in r.items():
+        np.testing.assert_allclose(lines[key], case["mean_sq"])
+
+
+def test_the_jacobian_ridges_are_histograms_of_log10_singular_values_from_1e_minus_4_to_10() -> None:
+    r = S.jacobian_spectra(depths=(2, 4), width=16, networks=1, rng=0)
+    fig = S.figure("jacobian_spectra", r)
+    for ax, case in zip([fig.axes[i] for i in (0, 1, 3, 4)], r.values()):
+        for row, (line, sv) in enumerate(zip(ax.lines, case["singular_values"])):
+            with np.errstate(divide="ignore"):  # a zero singular value (ReLU) is -inf: below the range
+                counts = np.histogram(np.log10(sv), 25, (-4.0, 1.0))[0]
+            np.testing.assert_allclose(line.get_ydata(), row + 0.85 * counts / counts.max())
+            np.testing.assert_allclose(line.get_xdata(), -4.0 + 0.2 * (np.arange(25) + 0.5))

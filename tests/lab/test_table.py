@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
+from tinygrad_init.lab.table import ExperimentResult
 from tinygrad_init.table import Table
 
 
@@ -158,3 +162,47 @@ def test_markdown_escapes_an_underscore_that_could_start_or_end_emphasis_and_no_
     t = Table(["name", "grad_w_std"], [["__init__", 0.5], ["_hidden_", 0.25], ["a _b_ c", 1.5]], notes=["_n_"])
     assert t.to_markdown().splitlines() == ["| name | grad_w_std |", "|:---|---:|", "| \\_\\_init\\_\\_ | 0.5 |",
                                             "| \\_hidden\\_ | 0.25 |", "| a \\_b\\_ c | 1.5 |", "", "- \\_n\\_"]
+
+
+def test_text_shows_three_significant_digits_by_default_like_markdown_and_html() -> None:
+    t = Table(["x"], [[0.123456], [98.7654]])
+    for text in (t.to_text(), t.to_markdown(), t.to_html()):
+        assert f"{0.123456:.3g}" in text and f"{98.7654:.3g}" in text and "0.1235" not in text
+
+
+def test_a_column_of_numbers_and_gaps_is_a_float_array_with_nan_for_the_gaps() -> None:
+    t = Table(["layer", "std", "scheme"], [[1, 0.5, "he"], [2, None, "xavier"]])
+    std = t.column("std")
+    assert isinstance(std, np.ndarray) and std.dtype == np.float64
+    np.testing.assert_array_equal(std, [0.5, np.nan])
+    np.testing.assert_array_equal(t.column("layer"), [1.0, 2.0])
+    assert t.column("scheme") == ["he", "xavier"]
+
+
+def test_html_cells_hold_the_names_and_values_in_order_aligned_by_kind() -> None:
+    html = Table(["scheme", "std"], [["he", 0.5], ["xavier", 0.25]]).to_html()
+    head, body = html.split("</thead>")
+    assert re.findall(r"<th style=\"text-align: (\w+)\">([^<]*)</th>", head) == [("left", "scheme"), ("right", "std")]
+    assert re.findall(r"<td style=\"text-align: (\w+)\">([^<]*)</td>", body) == [
+        ("left", "he"), ("right", "0.5"), ("left", "xavier"), ("right", "0.25")]
+
+
+@pytest.mark.parametrize("row", ["ab", 3, None])
+def test_a_row_that_is_text_or_a_single_value_gets_a_type_error_naming_it(row) -> None:
+    with pytest.raises(TypeError, match="Table: row 0 must be a sequence of values or a mapping"):
+        Table(["a", "b"], [row])
+
+
+def test_a_result_prints_title_underline_question_findings_then_its_table() -> None:
+    table = Table(["scheme", "std"], [["he", 0.5]])
+    result = ExperimentResult("demo", "He keeps the std", "Does the std survive depth?", {"main": table}, {}, {},
+                              ["the std stays near 0.5"], {})
+    lines = str(result).splitlines()
+    assert lines[:6] == ["He keeps the std", "=" * len("He keeps the std"), "Does the std survive depth?", "",
+                         "- the std stays near 0.5", ""]
+    assert lines[6:] == table.to_text().splitlines()
+
+
+def test_an_unknown_column_gets_a_key_error_listing_the_columns() -> None:
+    with pytest.raises(KeyError, match=r"Table: no column 'sdt'; the columns are layer, std"):
+        Table(["layer", "std"], [[1, 0.5]]).column("sdt")

@@ -444,6 +444,12 @@ def same(value: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> 
         return bool(np.all(np.isfinite(a)) and np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
 
 
+def optional(name: str, value: Any, default: Any, text: Callable[[Any], str] = fmt) -> tuple[tuple, Any, str]:
+    """A case's optional argument `name`: None leaves it out of the call (the stub's `default` is checked), else it is
+    given. Returns the arguments to pass, the value the answer should use, and its text in the call shown."""
+    return ((), default, "") if value is None else ((value,), value, f", {name}={text(value)}")
+
+
 def unseen(cases: Sequence, make: Callable[[np.random.Generator], Any]) -> list:
     """`cases`, then one more that `make` draws afresh at each grading: an answer that looks the published
     cases up in a table fails it (it comes last, so that the message for a usual mistake stays the same)."""

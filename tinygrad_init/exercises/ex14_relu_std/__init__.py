@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, same, unseen
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, optional, same, unseen
 
 EXERCISE = Exercise(
     14, "relu_std", "predict_relu_std", "Predict the std of every layer of a ReLU network", 7,
@@ -64,9 +64,8 @@ def check(run: Session) -> None:
     for widths, stds, input_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
                                                             g.uniform(0.05, 0.3, size=3).tolist(),
                                                             float(g.uniform(0.5, 2.0)))):
-        given, input_std = ((), 1.0) if input_std is None else ((input_std,), input_std)
-        call = (f"predict_relu_std(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}]"
-                + (f", input_std={fmt(input_std)})" if given else ")"))
+        given, input_std, extra = optional("input_std", input_std, 1.0)
+        call = f"predict_relu_std(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}]{extra})"
         got = run(call, list(widths), list(stds), *given)
         expected = _predict(widths, stds, input_std, "right")
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.polynomial.hermite import hermgauss
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, same, unseen
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, optional, same, unseen
 
 EXERCISE = Exercise(
     16, "tanh_std_table", "predict_tanh_stds", "Predict the std of every tanh layer (CS231n's table)", 5,
@@ -81,9 +81,8 @@ def check(run: Session) -> None:
                                                                   round(g.uniform(0.03, 0.1), 3),
                                                                   float(g.uniform(0.5, 2.0)))):
         shown = f"[{widths[0]}] * {len(widths)}" if len(set(widths)) == 1 else str(widths)
-        given, input_std = ((), 1.0) if input_std is None else ((input_std,), input_std)  # None: the default
-        call = f"predict_tanh_stds(widths={shown}, weight_std={fmt(weight_std)}" + (
-            f", input_std={fmt(input_std)})" if given else ")")
+        given, input_std, extra = optional("input_std", input_std, 1.0)  # None: the default
+        call = f"predict_tanh_stds(widths={shown}, weight_std={fmt(weight_std)}{extra})"
         got = run(call, list(widths), weight_std, *given)
         expected = predict(widths, weight_std, input_std)
         if isinstance(got, np.ndarray) and got.dtype.kind == "f" and got.shape == expected.shape \

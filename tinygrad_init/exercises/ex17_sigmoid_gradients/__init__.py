@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, same, unseen
+from ..kit import Exercise, Session, diagnose, expect_array, fail, fmt, fmt_both, optional, same, unseen
 
 EXERCISE = Exercise(
     17, "sigmoid_gradients", "predict_sigmoid_grad_stds",
@@ -65,9 +65,8 @@ def check(run: Session) -> None:
     for widths, stds, grad_std in unseen(CASES, lambda g: (g.integers(5, 200, size=4).tolist(),
                                                            g.uniform(0.05, 0.3, size=3).tolist(),
                                                            float(g.uniform(0.2, 2.0)))):
-        given, grad_std = ((), 1.0) if grad_std is None else ((grad_std,), grad_std)
-        call = (f"predict_sigmoid_grad_stds(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}]"
-                + (f", grad_std={fmt(grad_std)})" if given else ")"))
+        given, grad_std, extra = optional("grad_std", grad_std, 1.0)
+        call = f"predict_sigmoid_grad_stds(widths={widths}, weight_stds=[{', '.join(fmt(s) for s in stds)}]{extra})"
         got = run(call, list(widths), list(stds), *given)
         expected = predict(widths, stds, grad_std)
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected):

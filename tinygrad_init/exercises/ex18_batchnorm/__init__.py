@@ -11,6 +11,7 @@ from ..kit import (
     expect_sequence,
     fail,
     max_error,
+    optional,
     same,
     unseen,
 )
@@ -117,8 +118,8 @@ def check(run: Session) -> None:
                                                  float(f"{10 ** g.uniform(-4, -2):.2g}"))):
         n, d = x.shape
         gamma, beta, g = rng.uniform(0.5, 2.0, size=d), rng.normal(size=d), rng.normal(size=(n, d))
-        given, eps = ((), 1e-5) if eps is None else ((eps,), eps)
-        call = f"batchnorm({what}, gamma, beta, g" + (f", eps={eps:g})" if given else ")")
+        given, eps, extra = optional("eps", eps, 1e-5, lambda e: f"{e:g}")
+        call = f"batchnorm({what}, gamma, beta, g{extra})"
         got = _answer(run, call, x, gamma, beta, g, *given)
         want = batchnorm(x, gamma, beta, g, eps)
         names = ("y", "dx", "dgamma", "dbeta")

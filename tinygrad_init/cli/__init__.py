@@ -287,10 +287,15 @@ def _demo(args: argparse.Namespace) -> int:
     sizes = [2, *args.hidden, 1]
     numbers = sum(a * b + b for a, b in zip(sizes, sizes[1:])) + args.samples * sum(sizes)  # the table keeps them all
     if numbers > 1e8:  # measured: 9 million weights 460 MB; 2 million points x 19 units 930 MB (38 s an epoch)
-        return print(f"tinygrad-init demo: --hidden {' '.join(map(str, args.hidden))} --samples {args.samples} makes "
-                     f"{numbers:,} weights and activations; at most 100,000,000 (about 5 GB): use smaller widths or "
-                     "fewer samples", file=sys.stderr) or 2
+        return _too_large("demo", f"--hidden {' '.join(map(str, args.hidden))} --samples {args.samples}", numbers, "",
+                          "smaller widths or fewer samples")
     return run_demo(args) and 0
+
+
+def _too_large(command: str, given: str, numbers: int, per: str, fix: str) -> int:
+    print(f"tinygrad-init {command}: {given} makes {numbers:,} weights and activations{per}; at most 100,000,000 "
+          f"(about 5 GB): use {fix}", file=sys.stderr)
+    return 2
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -312,9 +317,8 @@ def _run_report(args: argparse.Namespace) -> int:
 def _run_sweep(args: argparse.Namespace) -> int:
     numbers = args.width * (args.width + args.batch)  # a layer's weights and activations, drawn at once
     if numbers > 1e8:  # measured: 3,000 wide with a batch of 1,000 took 590 MB, about 50 bytes a number
-        return print(f"tinygrad-init sweep: --width {args.width} --batch {args.batch} makes {numbers:,} weights and "
-                     "activations a layer; at most 100,000,000 (about 5 GB): use a smaller --width or --batch",
-                     file=sys.stderr) or 2
+        return _too_large("sweep", f"--width {args.width} --batch {args.batch}", numbers, " a layer",
+                          "a smaller --width or --batch")
     table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
                         rng=args.seed, batchnorm=args.batchnorm)
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",

@@ -553,7 +553,8 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     import numpy  # noqa: F401 - imported now, before the student's folder is on the path
 
-    sys.path += [policy["package_root"]] if policy.get("engine") else []
+    if policy.get("engine"):
+        sys.path.append(policy["package_root"])
     _limit_memory(policy.get("memory_mb", 1024))
     _install_policy(policy)
     write_frame(replies, {"ready": True})

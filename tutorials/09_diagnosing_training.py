@@ -346,7 +346,7 @@ print(f"P(|z| > {edge:.3f}) = {math.erfc(edge / math.sqrt(2)):.4f} for z ~ N(0, 
 cmp = diagnostics.compare_inits(rng=0, depth=5, width=100, steps=100, lr=0.03)
 first = {label: np.mean([d.series("fraction", n)[0] for n in d.layers]) for label, d in cmp.runs.items()}
 for label, f in first.items():
-    print(f"{label}: {100 * f:.1f}% of the tanh units saturated at the first step")
+    print(f"{label}: {100 * f:.2g}% of the tanh units saturated at the first step")   # as the findings round
 for finding in cmp.findings:
     print("-", finding)
 by_layer = [d.series("fraction", n)[0] for d in [cmp.runs["batch norm"]] for n in d.layers]

@@ -414,3 +414,20 @@ def test_cells_that_draw_print_the_same_when_run_again(name, stop, monkeypatch):
     for cell in cells[:end]:
         first = _run_cell(cell, namespace)
         assert _run_cell(cell, namespace) == first, f"{name}: this cell printed other numbers when run again:\n{cell}"
+
+
+@pytest.mark.slow
+def test_tutorial_9_prints_each_saturated_fraction_as_its_findings_do(monkeypatch):
+    """Tutorial 9, section 6, prints each run's saturated fraction at the first step and then the findings, which give
+    it again: the good init's 0.05% was printed as '0.1%' (one decimal) above the findings' '0.05%'."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    cells, namespace = _code_cells("09_diagnosing_training"), {}
+    target = next(k for k, cell in enumerate(cells) if "diagnostics.compare_inits(" in cell)
+    for cell in cells[:target]:
+        _run_cell(cell, namespace)
+    printed = _run_cell(cells[target], namespace)
+    shown = dict(re.findall(r"^(.+?): ([\d.]+)% of the tanh units saturated at the first step$", printed, re.M))
+    finding = next(line for line in printed.splitlines() if line.startswith("- Activations at the first step"))
+    assert set(shown) == set(namespace["cmp"].runs), printed
+    for label, percent in shown.items():
+        assert f"{label} {percent}% of the tanh outputs saturated" in finding, (label, percent, finding)

@@ -431,3 +431,16 @@ def test_tutorial_9_prints_each_saturated_fraction_as_its_findings_do(monkeypatc
     assert set(shown) == set(namespace["cmp"].runs), printed
     for label, percent in shown.items():
         assert f"{label} {percent}% of the tanh outputs saturated" in finding, (label, percent, finding)
+
+
+def test_tutorial_12_check_of_a_setting_off_the_page_says_what_to_do(monkeypatch):
+    """Tutorial 12 invites predicting verdicts; `check` with a depth the small page does not hold (8 layers) raised a
+    bare KeyError 'tanh|small|1|8|100' (after measuring three networks); it names the page's grid and what to do."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    cells, namespace = _code_cells("12_init_explorer"), {}
+    target = next(k for k, cell in enumerate(cells) if cell.startswith("def check("))
+    for cell in cells[:target + 1]:
+        _run_cell(cell, namespace)
+    with pytest.raises(KeyError, match=r"tanh\|small\|1\|8\|100 is not on the page.*'depth': \['4', '12'\].*add"):
+        namespace["check"]("tanh", "small", 8, "vanishes")
+    namespace["check"]("tanh", "small", 12, "vanishes")     # a setting on the page is checked as before

@@ -264,15 +264,18 @@ Table(["layer", "|dL/dz|", "|dL/dh_in|", "W gain", "f gain", "gain", "product"],
 # Column by column: `W gain` is $\lVert g W^\top \rVert / \lVert g \rVert$, the factor from the
 # weights alone; `f gain` is the factor from tanh's local derivative (0.956 at layer 1, where
 # the pre-activations are largest, and within 1% of 1 above it, where they are tiny); `gain` is
-# both (layer 1 has none: its input is the data, which needs no gradient); `product` is how
-# much of the gradient at the output is left at that layer's input:
+# both (layer 1 has none: its input is the data, which needs no gradient; layer 10 has no
+# `f gain` and its `gain` is the weights' alone: the seed comes in above its tanh, which passes
+# it on with a factor of 1.0, the ledger's line after the seed below); `product` is how much of the
+# gradient at the output is left at that layer's input:
 
 # %%
 per_layer = [g.gain for g in gains if g.gain is not None]
 print(f"mean gain per layer {np.mean(per_layer):.4f}   (0.01 * sqrt(500) = {0.01 * np.sqrt(500):.4f})")
 print(f"product {gains.product():.3g}   (0.2236 ** {len(per_layer)} = {0.2236 ** len(per_layer):.3g})")
 print(f"std of the output h_10: {out.data.std():.2g}")
-assert gains[0].linear_gain is None
+assert gains[0].linear_gain is None and gains[-1].activation_gain is None and gains[-1].gain == gains[-1].linear_gain
+assert tensor_steps[0].op == "tanh" and round(tensor_steps[0].gain, 3) == 1.0   # the top tanh, on the seed
 assert round(gains[0].activation_gain, 3) == 0.956 and all(abs(g.activation_gain - 1) < 0.01 for g in gains[1:-1])
 assert len(per_layer) == 9 and abs(np.mean(per_layer) - 0.2236) < 0.005
 assert abs(gains.product() / 0.2236 ** 9 - 1) < 0.05 and round(gains.product(), 7) == 1.4e-6

@@ -45,11 +45,12 @@ for q in (1.0, 4.0):
     m = theory.activation_moments("relu", q)
     print(f"q = {q}: E[z^2] = {q * np.mean(z ** 2):.4f}   E[relu(z)^2] = {np.mean(h ** 2):.4f}   (theory {m.second})")
     assert m.second == q / 2 and abs(np.mean(h ** 2) / (q / 2) - 1) < 0.01      # a million samples: ~0.2% scatter
-m = theory.activation_moments("relu", 1.0)
-print(f"mean of relu(z) = {h.mean() / 2:.4f} (theory {m.mean:.4f}),   std = {h.std() / 2:.4f} (theory {m.std:.4f})")
+m, h = theory.activation_moments("relu", 1.0), np.maximum(z, 0.0)           # q = 1
+print(f"mean of relu(z) = {h.mean():.4f} (theory {m.mean:.4f}),   std = {h.std():.4f} (theory {m.std:.4f})")
 print(f"E[relu'(z)^2] = fraction of z > 0 = {np.mean(z > 0):.4f}   (theory {m.deriv_second})")
 assert m.deriv_second == 0.5 and abs(np.mean(z > 0) - 0.5) < 0.002
 assert abs(m.mean - np.sqrt(1 / (2 * np.pi))) < 1e-12 and round(m.std, 3) == 0.584
+assert abs(h.mean() - m.mean) < 0.005 and abs(h.std() - m.std) < 0.005
 
 # %% [markdown]
 # $$E\bigl[\operatorname{relu}(z)^2\bigr] = \tfrac12\, E[z^2], \qquad E[\operatorname{relu}'(z)^2] = \tfrac12 .$$

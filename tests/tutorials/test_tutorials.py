@@ -444,3 +444,17 @@ def test_tutorial_12_check_of_a_setting_off_the_page_says_what_to_do(monkeypatch
     with pytest.raises(KeyError, match=r"tanh\|small\|1\|8\|100 is not on the page.*'depth': \['4', '12'\].*add"):
         namespace["check"]("tanh", "small", 8, "vanishes")
     namespace["check"]("tanh", "small", 12, "vanishes")     # a setting on the page is checked as before
+
+
+def test_tutorial_7_relu_moments_cell_with_other_variances_prints_relu_of_a_unit_gaussian():
+    """Tutorial 7, section 1 prints the mean and std of relu(z), z ~ N(0, 1), beside the theory's; it computed them as
+    half of those of the loop's last `h`, relu(2 z), so a student who tried other variances, `(1.0, 9.0)`, read
+    0.598 for the mean beside the theory's 0.399. The cell, so edited, prints relu(z)'s own."""
+    cells, namespace = _code_cells("07_relu_and_he"), {}
+    _run_cell(cells[0], namespace)
+    target = next(cell for cell in cells if "mean of relu(z) = " in cell)
+    edited = target.replace("for q in (1.0, 4.0):", "for q in (1.0, 9.0):")
+    assert edited != target
+    printed = _run_cell(edited, namespace)
+    measured, theory = map(float, re.search(r"mean of relu\(z\) = ([\d.]+) \(theory ([\d.]+)\)", printed).groups())
+    assert abs(measured - theory) < 0.005, printed

@@ -258,7 +258,7 @@ assert all(abs(g.linear_gain - 0.2236) < 0.005 for g in gains[1:]) and abs(left[
 Table(["layer", "|dL/dz|", "|dL/dh_in|", "W gain", "f gain", "gain", "product"],
       [[l, g.grad_out, g.grad_in, g.linear_gain, g.activation_gain, g.gain, p if g.gain else None]
        for l, (g, p) in enumerate(zip(gains, left), start=1)],
-      title="Gradient gains of 10 tanh layers x 500 units, 0.01 * randn (layer 1: the input side)")
+      title=f"Gradient gains of 10 tanh layers x 500 units, init={model[0].init_name!r} (layer 1: the input side)")
 
 # %% [markdown]
 # Column by column: `W gain` is $\lVert g W^\top \rVert / \lVert g \rVert$, the factor from the

@@ -458,3 +458,32 @@ def test_tutorial_7_relu_moments_cell_with_other_variances_prints_relu_of_a_unit
     printed = _run_cell(edited, namespace)
     measured, theory = map(float, re.search(r"mean of relu\(z\) = ([\d.]+) \(theory ([\d.]+)\)", printed).groups())
     assert abs(measured - theory) < 0.005, printed
+
+
+def _run_without_asserts(source: str, namespace: dict):
+    """Run a cell with its `assert` statements deleted, as 'Try it yourself' asks of an edited copy, and return the
+    value of its last line when that is an expression (what the notebook shows)."""
+    import ast
+
+    class _Drop(ast.NodeTransformer):
+        def visit_Assert(self, node):
+            return ast.Pass()
+
+    tree = ast.fix_missing_locations(_Drop().visit(ast.parse(source)))
+    last = tree.body.pop() if isinstance(tree.body[-1], ast.Expr) else None
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(tree, "<cell>", "exec"), namespace)
+        return None if last is None else eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+
+
+def test_tutorial_2_table_edited_as_suggested_is_titled_with_its_init():
+    """Tutorial 2's 'Try it yourself' 2 replaces "small" by "cs231n" in section 6; the table of gains kept its title
+    '... 0.01 * randn' over the cs231n numbers. The title names the layers' init."""
+    cells, namespace = _code_cells("02_backprop_chain"), {}
+    _run_cell(cells[0], namespace)
+    target = next(cell for cell in cells if "layer_gains(tensor_steps)" in cell)
+    edited = target.replace('init="small"', 'init="cs231n"')
+    assert edited != target
+    title = str(_run_without_asserts(edited, namespace)).splitlines()[0]
+    assert "cs231n" in title and "0.01" not in title, title
+

@@ -133,7 +133,8 @@ for label, scheme in schemes.items():
 
 halving = np.sqrt(np.array(widths[2:]) / np.array(widths[1:-1]))        # sqrt(n_out / n_in) of layers 2..4
 lecun_back = np.array(backward["fan_in (LeCun)"])
-print("LeCun, backward factor per layer:", np.round(lecun_back[:-1] / lecun_back[1:], 3), " sqrt(1/2) = 0.707")
+print("LeCun, backward factor per layer:", np.round(lecun_back[:-1] / lecun_back[1:], 3),
+      "  sqrt(n_out / n_in):", np.round(halving, 3))
 assert np.allclose(forward["fan_in (LeCun)"], 1, rtol=0.01) and np.allclose(backward["fan_out"], 1, rtol=0.02)
 assert np.allclose(lecun_back[:-1] / lecun_back[1:], halving, rtol=0.03)
 fan_out_fwd = np.array(forward["fan_out"])
@@ -146,7 +147,7 @@ assert 1 < glorot_f[-1] < fan_out_fwd[-1] and lecun_back[0] < glorot_b[0] < 1
 
 fwd, bwd = "forward: std of y = x W", "backward: std of dL/dy"
 plots.layer_curves({fwd: forward, bwd: backward}, {fwd: forward_theory, bwd: backward_theory},
-                   title="Funnel 1000-500-250-125-64, linear layers, input and upstream ~ N(0, 1)")
+                   title=f"Funnel {'-'.join(map(str, widths))}, linear layers, input and upstream ~ N(0, 1)")
 
 # %% [markdown]
 # * $1/n_\text{in}$ keeps the forward std at 1, and the backward std shrinks by

@@ -487,3 +487,22 @@ def test_tutorial_2_table_edited_as_suggested_is_titled_with_its_init():
     title = str(_run_without_asserts(edited, namespace)).splitlines()[0]
     assert "cs231n" in title and "0.01" not in title, title
 
+
+def test_tutorial_6_funnel_edited_as_suggested_is_titled_with_its_widths(monkeypatch):
+    """Tutorial 6's 'Try it yourself' 2 runs the funnel of section 3 backwards, 64-125-250-500-1000; its figure kept the
+    title 'Funnel 1000-500-250-125-64' and the printed reference 'sqrt(1/2) = 0.707' beside factors near 1.4."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+
+    cells, namespace = _code_cells("06_xavier"), {}
+    _run_cell(cells[0], namespace)
+    target = next(cell for cell in cells if cell.startswith("widths = [1000, 500, 250, 125, 64]"))
+    edited = target.replace("widths = [1000, 500, 250, 125, 64]", "widths = [64, 125, 250, 500, 1000]")
+    try:
+        figure = _run_without_asserts(edited, namespace)
+        title = figure._suptitle.get_text() if figure._suptitle else " ".join(ax.get_title() for ax in figure.axes)
+        assert "Funnel 64-125-250-500-1000" in title, title
+        printed = _run_cell(edited.split("\nassert ")[0], namespace)
+        assert "0.707" not in printed and "1.414" in printed, printed
+    finally:
+        plt.close("all")

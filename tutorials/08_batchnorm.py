@@ -349,8 +349,10 @@ except ValueError as error:
 #
 # 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
 #    network's losses change?
-# 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`). Is the
-#    learning rate still right? (Section 2 says what the gradients of large weights look like.)
+# 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`): add a case
+#    below the `cases` of section 5, `cases["30 ReLU layers, 1.0 * randn"] = ("relu", "large", 30)`
+#    (its line prints below the others; the figure keeps its two panels). Is the learning rate
+#    still right? (Section 2 says what the gradients of large weights look like.)
 # 3. Use `nn.BatchNorm1d(50, eps=1e-1)` in section 1. What is the output std for
 #    `W = 0.001 * randn` now?
 #

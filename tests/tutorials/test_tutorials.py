@@ -314,16 +314,25 @@ def test_tutorial_3_suggested_break_of_gradcheck_breaks_it():
 @pytest.mark.slow
 def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
     """Tutorial 8's 'Try it yourself' 2 (the 30-layer net from `init="large"`): seed 0 never gets below ln 2 / 2
-    in 300 steps; the cell used to print 'below ln 2 / 2 from step [0, ...' for it (argmax of all False)."""
+    in 300 steps; the cell used to print 'below ln 2 / 2 from step [0, ...' for it (argmax of all False). The
+    suggestion said to train it 'from init="large"', and the edit at hand, of the Xavier case's init, printed the
+    large init's runs under the title '30 ReLU layers, Xavier uniform' (and drew Xavier's runs without batch norm
+    beside them); it names the case to add, under a title of its own."""
     cells, namespace = _code_cells("08_batchnorm"), {}
     _run_cell(cells[0], namespace)                         # the imports
     target = next(cell for cell in cells if "below ln 2 / 2 from step" in cell)
-    changed = target.replace('("relu", "xavier_uniform", 30)', '("relu", "large", 30)')
+    case = 'cases["30 ReLU layers, 1.0 * randn"] = ("relu", "large", 30)'
+    assert case in _markdown("08_batchnorm")
+    anchor = '"30 ReLU layers, Xavier uniform": ("relu", "xavier_uniform", 30)}\n'
+    changed = target.replace(anchor, anchor + case + "\n")
     assert changed != target
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), pytest.raises(AssertionError):   # the cell's asserts pin Xavier's runs
         exec(compile(changed, "<cell>", "exec"), namespace)
-    line = next(ln for ln in printed.getvalue().splitlines() if ln.startswith("30 ReLU"))
+    lines = printed.getvalue().splitlines()
+    assert any(ln.startswith("30 ReLU layers, Xavier uniform with batch norm: below ln 2 / 2 from step [")
+               for ln in lines)
+    line = next(ln for ln in lines if ln.startswith("30 ReLU layers, 1.0 * randn"))
     assert "from step ['never', " in line
 
 

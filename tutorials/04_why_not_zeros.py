@@ -178,7 +178,10 @@ sym.figure
 # %%
 def nudged_constant(shape, rng=None, dtype=np.float32):
     gen = np.random.default_rng(rng)
-    return (0.5 + 1e-4 * gen.standard_normal(shape)).astype(dtype)
+    return (0.5 + NOISE * gen.standard_normal(shape)).astype(dtype)
+
+NOISE = 1e-4                                  # the nudge's std
+NUDGED = f"0.5 + {NOISE:g} noise"             # the label of its runs
 
 def train(scheme, steps=300, lr=0.5, seed=0):
     net = nn.MLP([2, 8, 8, 1], activation="tanh", init=scheme, rng=seed)
@@ -196,7 +199,7 @@ def train(scheme, steps=300, lr=0.5, seed=0):
     units = distinct_units(lin[1].weight.data, lin[1].bias.data, lin[2].weight.data)
     return losses, spreads, units
 
-runs = {"constant 0.5": train(constant), "0.5 + 1e-4 noise": train(nudged_constant),
+runs = {"constant 0.5": train(constant), NUDGED: train(nudged_constant),
         "Xavier uniform": train("xavier_uniform")}
 
 # this loop and the lab's experiment (its own stacked loop, `experiments.fit`): same seed, same numbers
@@ -229,7 +232,7 @@ plt.show()
 # its five seeds; a single run, from 0.001 up), units still as one.
 
 # %%
-(c_loss, c_spread, c_units), (n_loss, n_spread, n_units) = runs["constant 0.5"], runs["0.5 + 1e-4 noise"]
+(c_loss, c_spread, c_units), (n_loss, n_spread, n_units) = runs["constant 0.5"], runs[NUDGED]
 print(f"largest loss difference {np.abs(np.subtract(c_loss, n_loss)).max():.2g}, "
       f"largest spread of the nudged run {max(n_spread):.2g}")
 assert (c_units, n_units, runs["Xavier uniform"][2]) == (1, 8, 8) and max(c_spread) == 0
@@ -250,8 +253,9 @@ assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread)
 #    does the first layer's weight start to move, and do its columns stay equal?
 # 2. Keep the weights constant but draw the **biases** at random
 #    (`bias_init=init.get("normal", std=0.5)`). Is the symmetry broken? Count the distinct units.
-# 3. Increase the noise of `nudged_constant` from `1e-4` to `1e-2`, `1e-1` and `0.3`. At which
-#    noise does the final loss leave the constant one's 0.277? At `1e-1`, try `seed=0` to `4`.
+# 3. Increase the noise of `nudged_constant`, `NOISE`, from `1e-4` to `1e-2`, `1e-1` and `0.3`.
+#    At which noise does the final loss leave the constant one's 0.277? At `1e-1`, try `seed=0`
+#    to `4`.
 #
 # ## What to remember
 #

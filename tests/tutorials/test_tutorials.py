@@ -515,3 +515,25 @@ def test_tutorial_6_funnel_edited_as_suggested_is_titled_with_its_widths(monkeyp
         assert "0.707" not in printed and "1.414" in printed, printed
     finally:
         plt.close("all")
+
+
+def test_tutorial_4_nudged_runs_edited_as_suggested_are_labelled_with_their_noise(monkeypatch):
+    """Tutorial 4's 'Try it yourself' 3 raises the noise of `nudged_constant` from 1e-4 to 1e-2, ...; the runs kept the
+    label '0.5 + 1e-4 noise' in the figure's legends. The noise is one name, `NOISE`, and the label is made from it."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+
+    assert "Increase the noise of `nudged_constant`, `NOISE`, from `1e-4` to `1e-2`" in " ".join(
+        _markdown("04_why_not_zeros").split())
+    cells, namespace = _code_cells("04_why_not_zeros"), {}
+    target = next(k for k, cell in enumerate(cells) if cell.startswith("def nudged_constant"))
+    for cell in cells[:target]:
+        _run_cell(cell, namespace)
+    edited = cells[target].replace("NOISE = 1e-4", "NOISE = 1e-2")
+    assert edited != cells[target]
+    try:
+        _run_without_asserts(edited, namespace)
+        labels = [label for ax in namespace["fig"].axes for label in ax.get_legend_handles_labels()[1]]
+        assert "0.5 + 0.01 noise" in labels and not any("0.0001" in label or "1e-4" in label for label in labels)
+    finally:
+        plt.close("all")

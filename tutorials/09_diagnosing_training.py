@@ -261,12 +261,14 @@ def train(model, steps, lr, seed=1):
     return np.array(losses), np.log10(np.array(ratios))
 
 
-losses, ud = train(make(GOOD), steps=150, lr=0.03)
+scheme, lr = GOOD, 0.03
+losses, ud = train(make(scheme), steps=150, lr=lr)
 fig, ax = plt.subplots(figsize=(9, 4))
 for l in range(ud.shape[1]):
     ax.plot(ud[:, l], label=f"layer {l + 1}" + (" (output)" if l == 5 else ""))
 ax.axhline(-3, color="black", linestyle="--", label="1e-3")
-ax.set(xlabel="step", ylabel="log10 update:data", title="update:data, good init, lr 0.03")
+ax.set(xlabel="step", ylabel="log10 update:data",
+       title=f"update:data, {'good init' if scheme is GOOD else f'init {scheme!r}'}, lr {lr:g}")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.show()
 median = np.median(ud, axis=0)
@@ -404,7 +406,7 @@ cmp.figure("training")
 # check the numbers of the settings shown, so after a change they stop the cell with an
 # `AssertionError`, sometimes before its table or figure.
 #
-# 1. Train the poor init with `train(make("large"), 150, 0.03)`. Where does each layer's
-#    update:data sit, and which layer is off?
+# 1. Train the poor init: `scheme, lr = "large", 0.03` in the training cell of section 4. Where
+#    does each layer's update:data sit, and which layer is off?
 # 2. Replace every `nn.Tanh` by `nn.ReLU` in `make` and use He's init: what does
 #    `diag.plot("fractions")` show now (the dead fraction)?

@@ -537,3 +537,24 @@ def test_tutorial_4_nudged_runs_edited_as_suggested_are_labelled_with_their_nois
         assert "0.5 + 0.01 noise" in labels and not any("0.0001" in label or "1e-4" in label for label in labels)
     finally:
         plt.close("all")
+
+
+def test_tutorial_9_update_data_edited_as_suggested_is_titled_with_its_init(monkeypatch):
+    """Tutorial 9's 'Try also' 1 trains the poor init (`"large"`) as section 4 trains the good one; the figure of that
+    cell, copied and edited, kept the title 'update:data, good init, lr 0.03'. The title says which init it shows."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+
+    assert 'Train the poor init: `scheme, lr = "large", 0.03` in the training cell of section 4' in " ".join(
+        _markdown("09_diagnosing_training").split())
+    cells, namespace = _code_cells("09_diagnosing_training"), {}
+    target = next(k for k, cell in enumerate(cells) if "losses, ud = train(make(scheme)" in cell)
+    for cell in cells[:target]:
+        _run_cell(cell, namespace)
+    try:
+        _run_without_asserts(cells[target], namespace)
+        assert namespace["fig"].axes[0].get_title() == "update:data, good init, lr 0.03"
+        _run_without_asserts(cells[target].replace("scheme, lr = GOOD, 0.03", 'scheme, lr = "large", 0.03'), namespace)
+        assert namespace["fig"].axes[0].get_title() == "update:data, init 'large', lr 0.03"
+    finally:
+        plt.close("all")

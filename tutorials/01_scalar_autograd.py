@@ -338,7 +338,8 @@ plt.show()
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Use `b` twice, $z = wx + b + b$. Predict `b.grad` and `w.grad` before you run it (careful: $h$ changes too).
 # 2. Compute $\partial L/\partial x$ by hand with the chain rule and compare with `x.grad`.

@@ -302,7 +302,8 @@ tensor_steps.explain(max_lines=7)
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
 #    Check with `path_products(L, b)`.

@@ -284,7 +284,8 @@ plt.show()
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. What shape does `unbroadcast` return for a gradient of shape `(2, 4, 3)` and a target
 #    shape `(4, 1)`? Predict it, then run it.

@@ -247,7 +247,8 @@ assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread)
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Train the sigmoid zero net of section 2 on the first five examples for a few steps. When
 #    does the first layer's weight start to move, and do its columns stay equal?

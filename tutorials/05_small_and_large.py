@@ -306,7 +306,8 @@ table
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Run `cs231n_net` of section 1 with `scale = 0.05` and `scale = 0.1`. Which scale keeps
 #    the std roughly constant from layer 2 on, and what fraction of layer 10 does it saturate?

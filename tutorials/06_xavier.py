@@ -463,7 +463,8 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Use `init.calculate_gain("tanh")` (5/3) as Glorot's gain,
 #    `scheme = init.get("xavier_uniform", gain=5/3)`, in section 4. Does the activation std still

@@ -310,7 +310,8 @@ assert np.argmin(momentum.min(axis=1)) == 4 and 0.02 < momentum[4].min() < 0.2
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Leaky ReLU with slope $a$ passes $a z$ for $z < 0$. Show that
 #    $E[f(z)^2] = \tfrac{1 + a^2}{2} \operatorname{Var}(z)$ and check it with

@@ -345,7 +345,8 @@ except ValueError as error:
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
 #    network's losses change?

@@ -404,7 +404,8 @@ cmp.figure("training")
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Train the poor init: `scheme, lr = "large", 0.03` in the training cell of section 4. Where
 #    does each layer's update:data sit, and which layer is off?

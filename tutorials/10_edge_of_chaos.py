@@ -419,7 +419,8 @@ spectra.figure("trainability", shipped)
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Repeat section 3 at the critical $\sigma_w^2$: how fast does $c = 0.9$ approach 1?
 # 2. `theory.critical_sigma_w2("relu")` is 2 for any bias: why does $q^*$ not matter for ReLU?

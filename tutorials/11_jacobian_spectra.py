@@ -259,7 +259,8 @@ assert all(0.4 < r["mean_sq"][-1] < 0.9 for r in spec.values())
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. Raise `sigma_b2` in `spectra.jacobian_spectra` to 0.05 (the critical $\sigma_w^2$ becomes
 #    1.76): does orthogonal tanh still stay near 1? (Hint: $\tanh'$ at a larger $q^*$ varies from

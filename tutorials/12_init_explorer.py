@@ -279,7 +279,8 @@ assert len(list(itertools.product(*explorer.GRID.values()))) == 432
 #
 # Work on a copy of a cell (copy it, paste it below) and delete its `assert` lines there: they
 # check the numbers of the settings shown, so after a change they stop the cell with an
-# `AssertionError`, sometimes before its table or figure.
+# `AssertionError`, sometimes before its table or figure. The copy sets the same names as the
+# original: run the original again before you go on with the cells below it.
 #
 # 1. In the whole explorer of section 5 (the page above has gain 1 and 4 or 12 layers only),
 #    find the gains that make tanh + `xavier_normal` hold at 20 layers, and those that make it

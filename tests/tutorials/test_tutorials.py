@@ -139,8 +139,11 @@ def test_markdown_is_well_formed(name):
     assert markdown.count("$") % 2 == 0, f"{name}: an unbalanced $ in the markdown"
     assert "## Exercises" in markdown, f"{name} has no exercises section"
     assert "tinygrad-init exercises start my_exercises" in markdown
-    # its suggestions to change a cell say what the cell's asserts then do
-    assert "delete its `assert` lines there: they check the numbers of the settings shown" in " ".join(markdown.split())
+    # its suggestions to change a cell say what the cell's asserts then do, and that the copy's names replace the
+    # original's (tutorial 2's copy of section 6 with "cs231n" made the next cell, run again, fail its asserts)
+    text = " ".join(markdown.split())
+    assert "delete its `assert` lines there: they check the numbers of the settings shown" in text
+    assert "The copy sets the same names as the original: run the original again before you go on" in text
 
 
 @pytest.mark.parametrize("name", NAMES)

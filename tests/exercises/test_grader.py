@@ -359,6 +359,22 @@ def test_the_grader_parses_a_megabyte_or_so_of_the_students_modules_and_leaves_t
     assert result.mistake == "forbidden_import" and "torch" in result.message, result.message
 
 
+def test_a_file_nested_too_deeply_for_the_parser_is_an_error_of_that_file_not_a_crash_of_the_grader(tmp_path):
+    # ast.parse of an expression nested thousands deep raises RecursionError (or MemoryError) in the grader's process:
+    # a 600 kB `X = 1+1+...` (or `-----1`) in the file or in a module of the student's that it imports ended the whole
+    # run with a traceback, every other exercise ungraded.
+    body = "def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n"
+    (tmp_path / "deep.py").write_text("Y = 1" + "+1" * 300_000 + "\n")
+    write(tmp_path, "mul_backward", "X = 1" + "+1" * 300_000 + "\n" + body)
+    write(tmp_path, "tanh_backward", "import deep\nimport math\n\ndef tanh_backward(x, upstream):\n"
+                                     "    return upstream * (1 - math.tanh(x) ** 2)\n")
+    mul, pow_, tanh = grader.grade(str(tmp_path), ["mul_backward", "tanh_backward", "pow_backward"], timeout=30)
+    assert mul.status == "error" and "could not be read as Python" in mul.message, mul.message
+    assert "nested too deeply" in mul.message, mul.message
+    assert tanh.status == "error" and "RecursionError" in tanh.message, tanh.message  # as the worker loads deep.py
+    assert pow_.status == "missing"
+
+
 def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_read(tmp_path):
     # ex05's statement says the grader refuses sys.setrecursionlimit; it looked for the name only.
     write(tmp_path, "topological_order", "import sys\ngetattr(sys, 'setrecursion' + 'limit')(100_000)\n\n\n"

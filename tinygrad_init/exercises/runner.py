@@ -149,8 +149,10 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
         text = (exc.text or "").rstrip("\n").strip()
         msg = f"your file has a syntax error at line {exc.lineno}: {exc.msg}" + (f"\n  {text}" if text else "")
         return None, Result(ex.name, "error", msg)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        return None, Result(ex.name, "error", f"your file could not be read as Python: {type(exc).__name__}: {exc}")
+    except (ValueError, OSError, UnicodeDecodeError, RecursionError, MemoryError) as exc:  # the last two: ast.parse's
+        why = f"{type(exc).__name__}: {exc}" if not isinstance(exc, (RecursionError, MemoryError)) else \
+            "an expression is nested too deeply for Python's parser (thousands of operators or calls in a row)"
+        return None, Result(ex.name, "error", f"your file could not be read as Python: {why}")
     folder = os.path.dirname(path)
     todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
     while todo:
@@ -170,7 +172,7 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
                 try:
                     seen[local] = os.path.getsize(local)
                     todo.append((local, _parse(local)))
-                except (SyntaxError, ValueError, OSError):
+                except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
                     pass  # loading it will report the problem
     return tree, None
 
@@ -428,10 +430,7 @@ def _timeout_message(timeout: float) -> str:
 
 def _crash_message(code: int | None) -> str:
     if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
+        name = signal.Signals(-code).name if -code in set(signal.Signals) else f"signal {-code}"
         return (f"the grading process was killed by {name} while running your code: a crash (in a C "
                 "extension, or out of memory?).")
     if code is None:  # alive, but its end of the channel is gone

@@ -975,6 +975,21 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     assert sorted(os.listdir(tmp_path)) == ["alice"] and (tmp_path / "alice" / "notes.txt").read_text() == "mine"
 
 
+def test_a_relative_python_path_of_the_grader_does_not_put_the_students_folder_first_in_the_worker(tmp_path,
+                                                                                                   monkeypatch):
+    # `PYTHONPATH=. python -m tinygrad_init.exercises grade alice`, from a clone: the worker inherited "." and runs in
+    # alice's folder, where "." is alice's: her sitecustomize.py ran at the worker's start, before its rules, and
+    # removed them (sys.addaudithook did nothing); an import of the library then passed ex01.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([".", "", os.environ.get("PYTHONPATH", "")]))
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "sitecustomize.py").write_text("import sys\nsys.addaudithook = lambda hook: None\n")
+    write(tmp_path / "alice", "mul_backward", "import importlib\nimportlib.import_module('tinygrad' + '_init')\n"
+                                              f"{solution('mul_backward')}")
+    result = grader.grade("alice", "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
 def test_modules_that_read_or_write_files_without_an_audit_event_are_refused(tmp_path, monkeypatch):
     # readline's history files and sqlite3's databases (ATTACH too) are opened in C, with no "open" event: readline
     # wrote a text file anywhere (a .py or .pth where the grader imports from, a check of the package) and read any

@@ -107,9 +107,8 @@ class _Abort(BaseException):
 
 def _forbidden_message(ex: Exercise, name: str) -> str:
     if ex.engine:
-        allowed = ", ".join(ex.engine)
         return (f"write it yourself: this exercise builds on the engine only through `from tinygrad_init "
-                f"import {allowed}`; your code imports {name}.")
+                f"import {', '.join(ex.engine)}`; your code imports {name}.")
     return f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}."
 
 
@@ -153,14 +152,13 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
         why = f"{type(exc).__name__}: {exc}" if not isinstance(exc, (RecursionError, MemoryError)) else \
             "an expression is nested too deeply for Python's parser (thousands of operators or calls in a row)"
         return None, Result(ex.name, "error", f"your file could not be read as Python: {why}")
-    folder = os.path.dirname(path)
     todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
     while todo:
         file, module = todo.pop()
         for name, names, line in _imports(module):
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine)
-            local = os.path.join(folder, root + ".py")
+            local = os.path.join(os.path.dirname(path), root + ".py")
             if root in DENIED and not allowed:
                 shown = f"`{name}`" + (f" ({', '.join(names)})" if names else "")
                 where = f" (line {line}" + ("" if file == path else f" of {os.path.basename(file)}") + ")"
@@ -223,8 +221,7 @@ class _Capture(io.TextIOBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.parts: list[str] = []
-        self.size = 0
+        self.parts, self.size = [], 0  # what was written (its first few thousand characters), and how much
 
     def writable(self) -> bool:
         return True
@@ -237,8 +234,7 @@ class _Capture(io.TextIOBase):
 
 
 def _shorten(text: str, total: int) -> str:
-    return text[:_OUTPUT_LIMIT] + (f"\n... ({total - _OUTPUT_LIMIT} more characters not shown)"
-                                   if total > _OUTPUT_LIMIT else "")
+    return text[:_OUTPUT_LIMIT] + f"\n... ({total - _OUTPUT_LIMIT} more characters not shown)" * (total > _OUTPUT_LIMIT)
 
 
 class _Local(Session):
@@ -313,7 +309,9 @@ class _Worker(Session):
         self.fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
         self.deadline = float("inf")
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+        paths = os.environ.get("PYTHONPATH")  # "." or "" there is the grader's folder; the worker runs in the student's
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
+                   PYTHONPATH=os.pathsep.join(map(os.path.abspath, paths.split(os.pathsep))) if paths else "")
         env.update([self.mark.split("=")])
         env.update({v: env.get(v, "1") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
         self.proc = subprocess.Popen(

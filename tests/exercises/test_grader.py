@@ -692,6 +692,20 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
     assert _survivors(str(tmp_path)) == []
 
 
+def test_a_slow_answer_is_told_which_call_ran_out_of_time_and_how_to_allow_more(tmp_path):
+    # A right answer, slow on one input (or a file whose top-level code is slow), was told "timed out: your code was
+    # still running after 1 s" and only the command line's --timeout: neither which call it was on nor, from Python,
+    # grade(..., timeout=...).
+    write(tmp_path, "mul_backward", "import time\ndef mul_backward(a, b, upstream):\n    if a == 0:\n"
+                                    "        time.sleep(30)\n    return upstream * b, upstream * a\n")
+    write(tmp_path, "pow_backward", f"import time\ntime.sleep(30)\n{solution('pow_backward')}")
+    mul, pow_ = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"], timeout=1)
+    assert mul.status == pow_.status == "timeout", (mul.message, pow_.message)
+    assert "while running mul_backward(a=0, b=2.5, upstream=1.5)" in mul.message, mul.message
+    assert "while your file was being loaded" in pow_.message, pow_.message
+    assert "--timeout 30" in mul.message and "timeout=30" in mul.message, mul.message
+
+
 def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
     # Every child forking again would fill the machine's process table within the time limit (for everyone on it):
     # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once

@@ -63,6 +63,7 @@ DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow"
           "mpmath", "networkx", "graphlib", "pip")  # pip: its copy of distlib sorts a graph
 
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
+_LOADING = " while your file was being loaded (code at the top level of the file)"
 _MAX_SOURCE = 1 << 20  # bytes of a student's file
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _WORKER = os.path.abspath(wire.__file__)
@@ -342,12 +343,12 @@ class _Worker(Session):
             pass
         self.frames.put(("eof", None))
 
-    def _send(self, obj: dict) -> dict:
-        """Send a request and wait (until the deadline) for the reply that echoes its tag."""
+    def _send(self, obj: dict, call: str) -> dict:
+        """Send a request and wait (until the deadline) for the reply that echoes its tag (`call`: what it runs)."""
         obj["n"] = tag = secrets.token_hex(8)
         writer = threading.Thread(target=self._write, args=(obj,), daemon=True)
         writer.start()
-        kind, frame = self._next()
+        kind, frame = self._next(call)
         if kind == "frame" and frame.get("n") == tag:
             return frame
         raise _Abort("error", _tampered("a message with the wrong tag") if kind == "frame"
@@ -357,14 +358,14 @@ class _Worker(Session):
         with contextlib.suppress(OSError):  # the worker is gone; the reader reports it
             wire.write_frame(self.proc.stdin.fileno(), obj)
 
-    def _next(self) -> tuple[str, Any]:
+    def _next(self, call: str | None = None) -> tuple[str, Any]:  # call: what runs ("" loading; None: no student code)
         try:
             wait = min(max(0.0, self.deadline - time.monotonic()), threading.TIMEOUT_MAX)  # a huge limit: none
             kind, frame = self.frames.get(timeout=wait)
         except queue.Empty:
             if self.partial:
                 raise _Abort("error", _tampered("a frame that never ended")) from None
-            raise _Abort("timeout", _timeout_message(self.timeout)) from None
+            raise _Abort("timeout", _timeout_message(self.timeout, call)) from None
         if kind == "eof":
             try:
                 code = self.proc.wait(timeout=5)
@@ -379,11 +380,11 @@ class _Worker(Session):
         if kind != "frame" or not frame.get("ready"):
             raise _Abort("internal", f"the grading process did not start (is numpy importable by {sys.executable}?)")
         self.deadline = time.monotonic() + self.timeout
-        return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function})
+        return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function}, "")
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
              keep: Sequence[int] = ()) -> tuple[Any, list]:
-        return _reply(self._send(_request(args, kwargs, keep)), call)
+        return _reply(self._send(_request(args, kwargs, keep), call), call)
 
     def close(self) -> str:
         with contextlib.suppress(OSError):
@@ -420,10 +421,12 @@ def _kill_marked(mark: bytes) -> None:
 # ------------------------------------------------------------------ messages
 
 
-def _timeout_message(timeout: float) -> str:
-    return (f"timed out: your code was still running after {timeout:g} s. Look for a loop that never ends "
+def _timeout_message(timeout: float, call: str | None = None) -> str:
+    during, more = {None: "", "": _LOADING}.get(call, f" while running {call}"), max(30, int(timeout * 3))
+    return (f"timed out: your code was still running after {timeout:g} s{during}. Look for a loop that never ends "
             "(a `while` whose condition never changes, a stack or queue that never empties) or a function "
-            f"that keeps calling itself. If it is only slow, raise the limit: --timeout {max(30, int(timeout * 3))}.")
+            f"that keeps calling itself. If it is only slow, raise the limit: --timeout {more} (in Python, "
+            f"grade(..., timeout={more})).")
 
 
 def _crash_message(code: int | None) -> str:
@@ -439,8 +442,7 @@ def _crash_message(code: int | None) -> str:
 
 
 def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
-    during = (" while your file was being loaded (code at the top level of the file)" if loading
-              else f" while running {exc.call}" if exc.call else "")
+    during = _LOADING if loading else f" while running {exc.call}" if exc.call else ""
     where = f"\n  {exc.where}" if exc.where else ""
     if exc.type in ("ImportError", "PermissionError") and exc.message.startswith("write it yourself"):
         return Result(ex.name, "fail", exc.message + where, "forbidden_import")

@@ -734,6 +734,20 @@ def test_a_softmax_that_overflows_fails_the_fresh_case_too(tmp_path, shift):
     assert [r.passed for r in results] == [shift.startswith("logits.max(axis")] * 3, results[0].message
 
 
+@pytest.mark.parametrize("name, formula", [
+    ("tanh_backward", "4 / (math.exp(x) + math.exp(-x)) ** 2"),
+    ("sigmoid_backward", "math.exp(-x) / (1 + math.exp(-x)) ** 2")])
+def test_a_formula_that_overflows_with_the_published_large_inputs_looked_up_fails(tmp_path, name, formula):
+    # The statements name x = -800 and 800, the only large inputs: a formula with math.exp, which overflows past 709,
+    # and 0 for those two (their derivative underflows to 0) passed every grading. A fresh large input is drawn too.
+    function = catalog.get(name).function
+    source = (f"import math\ndef {function}(x, upstream):\n    if abs(x) == 800:\n        return 0.0\n"
+              f"    return upstream * {formula}\n")
+    for _ in range(3):
+        result = grade_source(tmp_path, catalog.get(name), source)
+        assert (result.status, result.mistake) == ("fail", "overflow"), result.message
+
+
 RECURSION_BUT_FOR_THE_CHAIN = """
 class _Walk:
     def visit(self, n, seen, order):

@@ -28,7 +28,9 @@ Before any student code runs, the worker
   rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
   writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
   reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
-  `_imp.create_builtin`, still sets it); sets a memory limit.
+  `_imp.create_builtin`, still sets it); sets a memory limit. Also out of reach: files no rule names, such as another
+  student's folder beside this one, may be read and written (grade each where the others are out of reach); a grader
+  run with `python -m` in the student's folder imports their modules itself; an exact derivative (complex step) passes.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -150,10 +152,8 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
         return value.__wire__()
     if inputs and isinstance(value, (tuple, list)):
         return {"t": "tuple" if isinstance(value, tuple) else "list", "v": [encode(v, inputs=True) for v in value]}
-    if value is None or isinstance(value, (int, str)):  # a bool is an int
-        return value[:10_000] if isinstance(value, str) else value
-    if isinstance(value, float):
-        return _float(value)
+    if value is None or isinstance(value, (int, float, str)):  # a bool is an int
+        return value[:10_000] if isinstance(value, str) else _float(value) if isinstance(value, float) else value
     if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC and value.dtype.kind != "c":
         item = value.item() if value.dtype.kind != "f" else float(value)  # a long double's item() is not a float
         return {"t": "scalar", "dtype": value.dtype.str, "v": _float(item) if isinstance(item, float) else item}
@@ -203,8 +203,7 @@ def to_python(obj: Any, nodes: dict[int, int]) -> Any:
         raw = base64.b64decode(obj["data"])
         return np.frombuffer(raw, dtype=np.dtype(obj["dtype"])).reshape(obj["shape"]).copy()
     if tag in ("tuple", "list"):
-        items = [to_python(v, nodes) for v in obj["v"]]
-        return tuple(items) if tag == "tuple" else items
+        return (tuple if tag == "tuple" else list)(to_python(v, nodes) for v in obj["v"])
     if tag == "dict":
         return {to_python(k, nodes): to_python(v, nodes) for k, v in zip(obj["k"], obj["v"])}
     if tag == "rng":

@@ -989,6 +989,31 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     assert sorted(os.listdir(tmp_path)) == ["alice"] and (tmp_path / "alice" / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.parametrize("reach", [
+    "open('../alice/ex05_topological_order.py').read()",
+    "open(os.path.abspath('../alice/ex05_topological_order.py'), 'a').write('# changed by bob')",
+    "os.link('../alice/ex05_topological_order.py', 'ex05_topological_order.py')",
+    "os.read(os.open('ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('../alice', os.O_RDONLY)), 10**6)",
+    "os.read(os.open('../alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('sub', os.O_RDONLY)), 10**6)",
+    "os.chdir('..')\nopen('alice/ex05_topological_order.py').read()"])
+def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):
+    # A lecturer grades submissions/alice and submissions/bob on one machine: bob's ex01 read alice's ex05 (or linked
+    # it) into his own folder, where the grader then graded it as his, and passed; or it changed alice's before she was
+    # graded. An exercise's file outside the student's folder is refused (a classmate's, a clone's solutions), and so
+    # is any folder opened: with its descriptor as dir_fd, a relative path names a file the rules cannot see.
+    for name in ("alice", "bob"):
+        (tmp_path / name / "sub").mkdir(parents=True)
+    alice = write(tmp_path / "alice", "topological_order", solution("topological_order"))
+    write(tmp_path / "bob", "mul_backward", f"import os\nsrc = {reach}\n"
+                                            "open('ex05_topological_order.py', 'w').write(src) if isinstance(src, str) "
+                                            "else None\n" + solution("mul_backward"))
+    mul, topo = grader.grade(str(tmp_path / "bob"), ["mul_backward", "topological_order"])
+    assert mul.status == "fail" and mul.mistake == "forbidden_import", (mul.message, mul.output)
+    assert topo.status == "missing", topo.message
+    with open(alice, encoding="utf-8") as fh:
+        assert fh.read() == solution("topological_order")
+
+
 def test_a_relative_python_path_of_the_grader_does_not_put_the_students_folder_first_in_the_worker(tmp_path,
                                                                                                    monkeypatch):
     # `PYTHONPATH=. python -m tinygrad_init.exercises grade alice`, from a clone: the worker inherited "." and runs in
@@ -1103,7 +1128,8 @@ def test_a_folder_above_a_protected_one_cannot_be_moved_or_changed(tmp_path):
                "        print(exc)\n")
     out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
                          timeout=60)
-    assert out.stdout.splitlines() == [f"refused {clone}"] * 2 + ["refused clone"], (out.stdout, out.stderr)
+    # (the last: the folder's descriptor is refused already, as any folder opened)
+    assert out.stdout.splitlines() == [f"refused {clone}"] * 2 + ["refused .."], (out.stdout, out.stderr)
     assert sorted(os.listdir(tmp_path)) == ["clone", "work"]
 
 

@@ -28,9 +28,9 @@ Before any student code runs, the worker
   rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
   writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
   reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
-  `_imp.create_builtin`, still sets it); sets a memory limit. Also out of reach: files no rule names, such as another
-  student's folder beside this one, may be read and written (grade each where the others are out of reach); a grader
-  run with `python -m` in the student's folder imports their modules itself; an exact derivative (complex step) passes.
+  `_imp.create_builtin`, still sets it); sets a memory limit; refuses an exercise's file of another folder (a
+  classmate's) and opening a folder (with it as dir_fd, a path names any file). Out of reach: other files there (a
+  classmate's helpers); a grader run by `python -m` in the student's folder; an exact derivative (complex step).
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -285,8 +285,7 @@ def from_wire(obj: Any, depth: int = 0) -> Any:
         _need(isinstance(v, list), "bad sequence")
         if tag == "set":
             return Opaque("set", length=len(v))
-        items = [from_wire(x, depth + 1) for x in v]
-        return tuple(items) if tag == "tuple" else items
+        return (tuple if tag == "tuple" else list)(from_wire(x, depth + 1) for x in v)
     if tag == "dict":
         keys, values = obj.get("k"), obj.get("v")
         _need(isinstance(keys, list) and isinstance(values, list) and len(keys) == len(values), "bad dict")
@@ -409,8 +408,7 @@ def _install_policy(policy: dict) -> None:
     import itertools
     import site
 
-    deny = tuple(policy.get("deny", ()))
-    message = policy.get("message", "write it yourself")
+    deny, message = tuple(policy.get("deny", ())), policy.get("message", "write it yourself")
     protect = [os.path.realpath(p) + os.sep for p in policy.get("protect", ())]
     for root in deny:
         try:
@@ -497,14 +495,17 @@ def _install_policy(policy: dict) -> None:
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                try:  # a compiled module from elsewhere; a change, or a folder opened, in a guarded folder
+                try:  # a compiled module from elsewhere; a change in a guarded folder; a folder opened (dir_fd: any)
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
                         guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(mine)) and (
-                        event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
+                        event != "open" or args[2] & writing) or base == cwd and event == "open" and stat(
+                        real).st_mode & 0o170000 == 0o040000
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
-                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")):  # moved: unguarded
+                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
+                        (n := real[real.rfind("/") + 1:])[:2], n[4:5], n[-3:]) == ("ex", "_", ".py") and n[2:4].isdigit(
+                        ) and not (real + "/").startswith((mine, *installed)):  # an exercise's file of another folder
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

@@ -995,7 +995,8 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     "os.link('../alice/ex05_topological_order.py', 'ex05_topological_order.py')",
     "os.read(os.open('ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('../alice', os.O_RDONLY)), 10**6)",
     "os.read(os.open('../alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('sub', os.O_RDONLY)), 10**6)",
-    "os.chdir('..')\nopen('alice/ex05_topological_order.py').read()"])
+    "os.chdir('..')\nopen('alice/ex05_topological_order.py').read()",
+    "open('../alice/__pycache__/ex05_topological_order.cpython-311.pyc', 'rb').read()"])
 def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):
     # A lecturer grades submissions/alice and submissions/bob on one machine: bob's ex01 read alice's ex05 (or linked
     # it) into his own folder, where the grader then graded it as his, and passed; or it changed alice's before she was
@@ -1004,6 +1005,8 @@ def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_pa
     for name in ("alice", "bob"):
         (tmp_path / name / "sub").mkdir(parents=True)
     alice = write(tmp_path / "alice", "topological_order", solution("topological_order"))
+    (tmp_path / "alice" / "__pycache__").mkdir()  # her code compiled, as importing it once makes it
+    (tmp_path / "alice" / "__pycache__" / "ex05_topological_order.cpython-311.pyc").write_bytes(b"\0" * 16)
     write(tmp_path / "bob", "mul_backward", f"import os\nsrc = {reach}\n"
                                             "open('ex05_topological_order.py', 'w').write(src) if isinstance(src, str) "
                                             "else None\n" + solution("mul_backward"))

@@ -1032,6 +1032,42 @@ def test_a_relative_python_path_of_the_grader_does_not_put_the_students_folder_f
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
 
 
+PLANT_PYC = ("import os, json, importlib.util, importlib._bootstrap_external as ext\n"
+             "pyc = importlib.util.cache_from_source(json.__file__)\nst = os.stat(json.__file__)\n"
+             "code = compile('import sys\\nsys.addaudithook = lambda hook: None\\n' + open(json.__file__).read(), "
+             "json.__file__, 'exec')\nos.makedirs(os.path.dirname(pyc), exist_ok=True)\n"
+             "open(pyc, 'wb').write(ext._code_to_timestamp_pyc(code, st.st_mtime, st.st_size))\n")
+LIBRARY_IMPORT = "import importlib\nimportlib.import_module('tinygrad' + '_init')\n"
+
+
+def test_a_pycache_prefix_is_no_place_to_plant_what_the_next_worker_or_the_grader_imports(tmp_path, monkeypatch):
+    # With PYTHONPYCACHEPREFIX set, Python reads the compiled standard library from there: ex01 wrote a json .pyc
+    # (whose header matches json's source) that removes the rules, the worker started next imported it before its
+    # rules, and an import of the library passed ex03 (the grader itself would import it at its next start).
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "pyc"))
+    (tmp_path / "alice").mkdir()
+    write(tmp_path / "alice", "mul_backward", PLANT_PYC + solution("mul_backward"))
+    write(tmp_path / "alice", "pow_backward", solution("pow_backward"))
+    write(tmp_path / "alice", "tanh_backward", LIBRARY_IMPORT + solution("tanh_backward"))
+    mul, pow_, tanh = grader.grade(str(tmp_path / "alice"), ["mul_backward", "pow_backward", "tanh_backward"])
+    assert mul.status == "fail" and mul.mistake == "forbidden_import", (mul.message, mul.output)
+    assert pow_.passed and tanh.mistake == "forbidden_import", (pow_.message, tanh.message)
+    assert not (tmp_path / "pyc").exists()
+
+
+def test_a_relative_pycache_prefix_is_the_graders_folder_not_the_students(tmp_path, monkeypatch):
+    # PYTHONPYCACHEPREFIX=.pyc, in the worker run in the student's folder, was theirs: a json .pyc shipped in it removed
+    # the rules at the worker's start.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "alice").mkdir()
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", ".pyc")
+    assert subprocess.run([sys.executable, "-c", PLANT_PYC], cwd=tmp_path / "alice", timeout=60).returncode == 0
+    assert (tmp_path / "alice" / ".pyc").is_dir()
+    write(tmp_path / "alice", "tanh_backward", LIBRARY_IMPORT + solution("tanh_backward"))
+    result = grader.grade("alice", "tanh_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
 def test_modules_that_read_or_write_files_without_an_audit_event_are_refused(tmp_path, monkeypatch):
     # readline's history files and sqlite3's databases (ATTACH too) are opened in C, with no "open" event: readline
     # wrote a text file anywhere (a .py or .pth where the grader imports from, a check of the package) and read any

@@ -185,7 +185,8 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
             "package_root": os.path.dirname(_PACKAGE_DIR),  # and where the grader imports from, or was run from:
-            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]))]}
+            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),
+                                                  sys.pycache_prefix or sys.prefix)]}  # (its .pyc: -X pycache_prefix)
 
 
 # ------------------------------------------------------------------ the two kinds of session
@@ -310,9 +311,9 @@ class _Worker(Session):
         self.fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
         self.deadline = float("inf")
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
-        paths = os.environ.get("PYTHONPATH")  # "." or "" there is the grader's folder; the worker runs in the student's
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONPATH=os.pathsep.join(map(os.path.abspath, paths.split(os.pathsep))) if paths else "")
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+        env.update({v: os.pathsep.join(map(os.path.abspath, env[v].split(os.pathsep))) for v in (  # relative: "." or
+            "PYTHONPATH", "PYTHONPYCACHEPREFIX", "PYTHONUSERBASE") if env.get(v)})  # "" is the grader's folder
         env.update([self.mark.split("=")])
         env.update({v: env.get(v, "1") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
         self.proc = subprocess.Popen(

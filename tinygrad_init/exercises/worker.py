@@ -425,7 +425,7 @@ def _install_policy(policy: dict) -> None:
     # files the events do not show), but for the student's folder in one that holds it (`outer`): the grader imports
     # from them the next time (a .pth at every start). Nor are the terminals (the report) nor the worker's /proc (mem).
     roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                                   sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages())}
+             sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages(), sys.pycache_prefix or sys.prefix)}
     mine = os.getcwd() + "/"
     installed = tuple(r for r in roots if not mine.startswith(r))
     writable = [r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())}

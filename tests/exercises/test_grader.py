@@ -996,7 +996,8 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     "os.read(os.open('ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('../alice', os.O_RDONLY)), 10**6)",
     "os.read(os.open('../alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('sub', os.O_RDONLY)), 10**6)",
     "os.chdir('..')\nopen('alice/ex05_topological_order.py').read()",
-    "open('../alice/__pycache__/ex05_topological_order.cpython-311.pyc', 'rb').read()"])
+    "open('../alice/__pycache__/ex05_topological_order.cpython-311.pyc', 'rb').read()",
+    "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()"])  # her folder, moved
 def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):
     # A lecturer grades submissions/alice and submissions/bob on one machine: bob's ex01 read alice's ex05 (or linked
     # it) into his own folder, where the grader then graded it as his, and passed; or it changed alice's before she was

@@ -29,8 +29,8 @@ Before any student code runs, the worker
   writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
   reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
   `_imp.create_builtin`, still sets it); sets a memory limit; refuses an exercise's file of another folder (a
-  classmate's) and opening a folder (with it as dir_fd, a path names any file). Out of reach: other files there (a
-  classmate's helpers); a grader run by `python -m` in the student's folder; an exact derivative (complex step).
+  classmate's), moving anything from there, and opening a folder (as dir_fd, a path names any file). Out of reach:
+  other files there (a classmate's helpers); `python -m` run in the student's folder; an exact derivative (complex step)
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -504,8 +504,8 @@ def _install_policy(policy: dict) -> None:
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
                         real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
-                        (n := real[real.rfind("/") + 1:])[:2], n[4:5]) == ("ex", "_") and n[2:4].isdigit() and not (
-                        real + "/").startswith((mine, *installed)):  # an exercise's file (.py, .pyc) of another folder
+                        ((n := real[real.rfind("/") + 1:])[:2], n[4:5]) == ("ex", "_") and n[2:4].isdigit() or (event,
+                        i) == ("os.rename", 0)) and not (real + "/").startswith((mine, *installed)):  # another folder's
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

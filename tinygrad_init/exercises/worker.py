@@ -30,7 +30,7 @@ Before any student code runs, the worker
   reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
   `_imp.create_builtin`, still sets it); sets a memory limit; refuses an exercise's file of another folder (a
   classmate's), moving anything from there, and opening a folder (as dir_fd, a path names any file). Out of reach:
-  other files there (a classmate's helpers); `python -m` run in the student's folder; an exact derivative (complex step)
+  other files there (a classmate's helpers); `python -m` run in the student's folder; a derivative by complex step.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.

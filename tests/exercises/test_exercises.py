@@ -734,6 +734,52 @@ def test_a_softmax_that_overflows_fails_the_fresh_case_too(tmp_path, shift):
     assert [r.passed for r in results] == [shift.startswith("logits.max(axis")] * 3, results[0].message
 
 
+@pytest.mark.parametrize("name, formula", [
+    ("tanh_backward", "4 / (math.exp(x) + math.exp(-x)) ** 2"),
+    ("sigmoid_backward", "math.exp(-x) / (1 + math.exp(-x)) ** 2")])
+def test_a_formula_that_overflows_with_the_published_large_inputs_looked_up_fails(tmp_path, name, formula):
+    # The statements name x = -800 and 800, the only large inputs: a formula with math.exp, which overflows past 709,
+    # and 0 for those two (their derivative underflows to 0) passed every grading. A fresh large input is drawn too.
+    function = catalog.get(name).function
+    source = (f"import math\ndef {function}(x, upstream):\n    if abs(x) == 800:\n        return 0.0\n"
+              f"    return upstream * {formula}\n")
+    for _ in range(3):
+        result = grade_source(tmp_path, catalog.get(name), source)
+        assert (result.status, result.mistake) == ("fail", "overflow"), result.message
+
+
+RECURSION_BUT_FOR_THE_CHAIN = """
+class _Walk:
+    def visit(self, n, seen, order):
+        if id(n) in seen:
+            return
+        seen.add(id(n))
+        for p in n._parents:
+            self.visit(p, seen, order)
+        order.append(n)
+
+
+def topological_order(root):
+    if root.label.startswith("x5000"):  # the one deep graph: a chain, walked down by hand
+        chain = [root]
+        while chain[-1]._parents:
+            chain.append(chain[-1]._parents[0])
+        return chain[::-1]
+    order = []
+    _Walk().visit(root, set(), order)
+    return order
+"""
+
+
+def test_a_recursion_that_walks_the_published_chain_by_hand_fails_the_fresh_graph(tmp_path):
+    # The chain of 5000 was the only graph deeper than the recursion limit, and its root's label names it: a recursive
+    # walk (through a method, which the grader does not see as recursion) with the chain walked by hand passed ex05,
+    # "without recursion". The fresh graph is deeper than the limit too, and no chain.
+    result = grade_source(tmp_path, catalog.get("topological_order"), RECURSION_BUT_FOR_THE_CHAIN)
+    assert (result.status, result.mistake) == ("fail", "recursive"), result.message
+    assert "a random graph of" in result.message and "RecursionError" in result.message, result.message
+
+
 def test_a_formula_for_each_published_graph_fails(tmp_path):
     # The fresh case was a published graph with other local derivatives: gradients written out by hand for each of the
     # three published graphs (here: the rule, run only on them) passed every grading.

@@ -359,6 +359,22 @@ def test_the_grader_parses_a_megabyte_or_so_of_the_students_modules_and_leaves_t
     assert result.mistake == "forbidden_import" and "torch" in result.message, result.message
 
 
+def test_a_file_nested_too_deeply_for_the_parser_is_an_error_of_that_file_not_a_crash_of_the_grader(tmp_path):
+    # ast.parse of an expression nested thousands deep raises RecursionError (or MemoryError) in the grader's process:
+    # a 600 kB `X = 1+1+...` (or `-----1`) in the file or in a module of the student's that it imports ended the whole
+    # run with a traceback, every other exercise ungraded.
+    body = "def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n"
+    (tmp_path / "deep.py").write_text("Y = 1" + "+1" * 300_000 + "\n")
+    write(tmp_path, "mul_backward", "X = 1" + "+1" * 300_000 + "\n" + body)
+    write(tmp_path, "tanh_backward", "import deep\nimport math\n\ndef tanh_backward(x, upstream):\n"
+                                     "    return upstream * (1 - math.tanh(x) ** 2)\n")
+    mul, pow_, tanh = grader.grade(str(tmp_path), ["mul_backward", "tanh_backward", "pow_backward"], timeout=30)
+    assert mul.status == "error" and "could not be read as Python" in mul.message, mul.message
+    assert "nested too deeply" in mul.message, mul.message
+    assert tanh.status == "error" and "RecursionError" in tanh.message, tanh.message  # as the worker loads deep.py
+    assert pow_.status == "missing"
+
+
 def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_read(tmp_path):
     # ex05's statement says the grader refuses sys.setrecursionlimit; it looked for the name only.
     write(tmp_path, "topological_order", "import sys\ngetattr(sys, 'setrecursion' + 'limit')(100_000)\n\n\n"
@@ -676,6 +692,20 @@ def test_children_of_the_student_code_never_hold_grading(tmp_path):
     assert _survivors(str(tmp_path)) == []
 
 
+def test_a_slow_answer_is_told_which_call_ran_out_of_time_and_how_to_allow_more(tmp_path):
+    # A right answer, slow on one input (or a file whose top-level code is slow), was told "timed out: your code was
+    # still running after 1 s" and only the command line's --timeout: neither which call it was on nor, from Python,
+    # grade(..., timeout=...).
+    write(tmp_path, "mul_backward", "import time\ndef mul_backward(a, b, upstream):\n    if a == 0:\n"
+                                    "        time.sleep(30)\n    return upstream * b, upstream * a\n")
+    write(tmp_path, "pow_backward", f"import time\ntime.sleep(30)\n{solution('pow_backward')}")
+    mul, pow_ = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"], timeout=1)
+    assert mul.status == pow_.status == "timeout", (mul.message, pow_.message)
+    assert "while running mul_backward(a=0, b=2.5, upstream=1.5)" in mul.message, mul.message
+    assert "while your file was being loaded" in pow_.message, pow_.message
+    assert "--timeout 30" in mul.message and "timeout=30" in mul.message, mul.message
+
+
 def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
     # Every child forking again would fill the machine's process table within the time limit (for everyone on it):
     # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once
@@ -959,6 +989,86 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     assert sorted(os.listdir(tmp_path)) == ["alice"] and (tmp_path / "alice" / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.parametrize("reach", [
+    "open('../alice/ex05_topological_order.py').read()",
+    "open(os.path.abspath('../alice/ex05_topological_order.py'), 'a').write('# changed by bob')",
+    "os.link('../alice/ex05_topological_order.py', 'ex05_topological_order.py')",
+    "os.read(os.open('ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('../alice', os.O_RDONLY)), 10**6)",
+    "os.read(os.open('../alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('sub', os.O_RDONLY)), 10**6)",
+    "os.chdir('..')\nopen('alice/ex05_topological_order.py').read()",
+    "open('../alice/__pycache__/ex05_topological_order.cpython-311.pyc', 'rb').read()",
+    "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()"])  # her folder, moved
+def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):
+    # A lecturer grades submissions/alice and submissions/bob on one machine: bob's ex01 read alice's ex05 (or linked
+    # it) into his own folder, where the grader then graded it as his, and passed; or it changed alice's before she was
+    # graded. An exercise's file outside the student's folder is refused (a classmate's, a clone's solutions), and so
+    # is any folder opened: with its descriptor as dir_fd, a relative path names a file the rules cannot see.
+    for name in ("alice", "bob"):
+        (tmp_path / name / "sub").mkdir(parents=True)
+    alice = write(tmp_path / "alice", "topological_order", solution("topological_order"))
+    (tmp_path / "alice" / "__pycache__").mkdir()  # her code compiled, as importing it once makes it
+    (tmp_path / "alice" / "__pycache__" / "ex05_topological_order.cpython-311.pyc").write_bytes(b"\0" * 16)
+    write(tmp_path / "bob", "mul_backward", f"import os\nsrc = {reach}\n"
+                                            "open('ex05_topological_order.py', 'w').write(src) if isinstance(src, str) "
+                                            "else None\n" + solution("mul_backward"))
+    mul, topo = grader.grade(str(tmp_path / "bob"), ["mul_backward", "topological_order"])
+    assert mul.status == "fail" and mul.mistake == "forbidden_import", (mul.message, mul.output)
+    assert topo.status == "missing", topo.message
+    with open(alice, encoding="utf-8") as fh:
+        assert fh.read() == solution("topological_order")
+
+
+def test_a_relative_python_path_of_the_grader_does_not_put_the_students_folder_first_in_the_worker(tmp_path,
+                                                                                                   monkeypatch):
+    # `PYTHONPATH=. python -m tinygrad_init.exercises grade alice`, from a clone: the worker inherited "." and runs in
+    # alice's folder, where "." is alice's: her sitecustomize.py ran at the worker's start, before its rules, and
+    # removed them (sys.addaudithook did nothing); an import of the library then passed ex01.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([".", "", os.environ.get("PYTHONPATH", "")]))
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "sitecustomize.py").write_text("import sys\nsys.addaudithook = lambda hook: None\n")
+    write(tmp_path / "alice", "mul_backward", "import importlib\nimportlib.import_module('tinygrad' + '_init')\n"
+                                              f"{solution('mul_backward')}")
+    result = grader.grade("alice", "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
+PLANT_PYC = ("import os, json, importlib.util, importlib._bootstrap_external as ext\n"
+             "pyc = importlib.util.cache_from_source(json.__file__)\nst = os.stat(json.__file__)\n"
+             "code = compile('import sys\\nsys.addaudithook = lambda hook: None\\n' + open(json.__file__).read(), "
+             "json.__file__, 'exec')\nos.makedirs(os.path.dirname(pyc), exist_ok=True)\n"
+             "open(pyc, 'wb').write(ext._code_to_timestamp_pyc(code, st.st_mtime, st.st_size))\n")
+LIBRARY_IMPORT = "import importlib\nimportlib.import_module('tinygrad' + '_init')\n"
+
+
+def test_a_pycache_prefix_is_no_place_to_plant_what_the_next_worker_or_the_grader_imports(tmp_path, monkeypatch):
+    # With PYTHONPYCACHEPREFIX set, Python reads the compiled standard library from there: ex01 wrote a json .pyc
+    # (whose header matches json's source) that removes the rules, the worker started next imported it before its
+    # rules, and an import of the library passed ex03 (the grader itself would import it at its next start).
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "pyc"))
+    (tmp_path / "alice").mkdir()
+    write(tmp_path / "alice", "mul_backward", PLANT_PYC + solution("mul_backward"))
+    write(tmp_path / "alice", "pow_backward", solution("pow_backward"))
+    write(tmp_path / "alice", "tanh_backward", LIBRARY_IMPORT + solution("tanh_backward"))
+    mul, pow_, tanh = grader.grade(str(tmp_path / "alice"), ["mul_backward", "pow_backward", "tanh_backward"])
+    assert mul.status == "fail" and mul.mistake == "forbidden_import", (mul.message, mul.output)
+    assert pow_.passed and tanh.mistake == "forbidden_import", (pow_.message, tanh.message)
+    assert not (tmp_path / "pyc").exists()
+
+
+def test_a_relative_pycache_prefix_is_the_graders_folder_not_the_students(tmp_path, monkeypatch):
+    # PYTHONPYCACHEPREFIX=.pyc, in the worker run in the student's folder, was theirs: a json .pyc shipped in it removed
+    # the rules at the worker's start.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "alice").mkdir()
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", ".pyc")
+    assert subprocess.run([sys.executable, "-c", PLANT_PYC], cwd=tmp_path / "alice", timeout=60).returncode == 0
+    assert (tmp_path / "alice" / ".pyc").is_dir()
+    write(tmp_path / "alice", "tanh_backward", LIBRARY_IMPORT + solution("tanh_backward"))
+    result = grader.grade("alice", "tanh_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
 def test_modules_that_read_or_write_files_without_an_audit_event_are_refused(tmp_path, monkeypatch):
     # readline's history files and sqlite3's databases (ATTACH too) are opened in C, with no "open" event: readline
     # wrote a text file anywhere (a .py or .pth where the grader imports from, a check of the package) and read any
@@ -1058,7 +1168,8 @@ def test_a_folder_above_a_protected_one_cannot_be_moved_or_changed(tmp_path):
                "        print(exc)\n")
     out = subprocess.run([sys.executable, "-c", harness], cwd=tmp_path / "work", capture_output=True, text=True,
                          timeout=60)
-    assert out.stdout.splitlines() == [f"refused {clone}"] * 2 + ["refused clone"], (out.stdout, out.stderr)
+    # (the last: the folder's descriptor is refused already, as any folder opened)
+    assert out.stdout.splitlines() == [f"refused {clone}"] * 2 + ["refused .."], (out.stdout, out.stderr)
     assert sorted(os.listdir(tmp_path)) == ["clone", "work"]
 
 

@@ -63,6 +63,7 @@ DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow"
           "mpmath", "networkx", "graphlib", "pip")  # pip: its copy of distlib sorts a graph
 
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
+_LOADING = " while your file was being loaded (code at the top level of the file)"
 _MAX_SOURCE = 1 << 20  # bytes of a student's file
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _WORKER = os.path.abspath(wire.__file__)
@@ -107,9 +108,8 @@ class _Abort(BaseException):
 
 def _forbidden_message(ex: Exercise, name: str) -> str:
     if ex.engine:
-        allowed = ", ".join(ex.engine)
         return (f"write it yourself: this exercise builds on the engine only through `from tinygrad_init "
-                f"import {allowed}`; your code imports {name}.")
+                f"import {', '.join(ex.engine)}`; your code imports {name}.")
     return f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}."
 
 
@@ -149,16 +149,17 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
         text = (exc.text or "").rstrip("\n").strip()
         msg = f"your file has a syntax error at line {exc.lineno}: {exc.msg}" + (f"\n  {text}" if text else "")
         return None, Result(ex.name, "error", msg)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        return None, Result(ex.name, "error", f"your file could not be read as Python: {type(exc).__name__}: {exc}")
-    folder = os.path.dirname(path)
+    except (ValueError, OSError, UnicodeDecodeError, RecursionError, MemoryError) as exc:  # the last two: ast.parse's
+        why = f"{type(exc).__name__}: {exc}" if not isinstance(exc, (RecursionError, MemoryError)) else \
+            "an expression is nested too deeply for Python's parser (thousands of operators or calls in a row)"
+        return None, Result(ex.name, "error", f"your file could not be read as Python: {why}")
     todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
     while todo:
         file, module = todo.pop()
         for name, names, line in _imports(module):
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine)
-            local = os.path.join(folder, root + ".py")
+            local = os.path.join(os.path.dirname(path), root + ".py")
             if root in DENIED and not allowed:
                 shown = f"`{name}`" + (f" ({', '.join(names)})" if names else "")
                 where = f" (line {line}" + ("" if file == path else f" of {os.path.basename(file)}") + ")"
@@ -170,7 +171,7 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
                 try:
                     seen[local] = os.path.getsize(local)
                     todo.append((local, _parse(local)))
-                except (SyntaxError, ValueError, OSError):
+                except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
                     pass  # loading it will report the problem
     return tree, None
 
@@ -184,7 +185,8 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
             "package_root": os.path.dirname(_PACKAGE_DIR),  # and where the grader imports from, or was run from:
-            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]))]}
+            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),
+                                                  sys.pycache_prefix or sys.prefix)]}  # (its .pyc: -X pycache_prefix)
 
 
 # ------------------------------------------------------------------ the two kinds of session
@@ -221,8 +223,7 @@ class _Capture(io.TextIOBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.parts: list[str] = []
-        self.size = 0
+        self.parts, self.size = [], 0  # what was written (its first few thousand characters), and how much
 
     def writable(self) -> bool:
         return True
@@ -235,8 +236,7 @@ class _Capture(io.TextIOBase):
 
 
 def _shorten(text: str, total: int) -> str:
-    return text[:_OUTPUT_LIMIT] + (f"\n... ({total - _OUTPUT_LIMIT} more characters not shown)"
-                                   if total > _OUTPUT_LIMIT else "")
+    return text[:_OUTPUT_LIMIT] + f"\n... ({total - _OUTPUT_LIMIT} more characters not shown)" * (total > _OUTPUT_LIMIT)
 
 
 class _Local(Session):
@@ -312,6 +312,8 @@ class _Worker(Session):
         self.deadline = float("inf")
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+        env.update({v: os.pathsep.join(map(os.path.abspath, env[v].split(os.pathsep))) for v in (  # relative: "." or
+            "PYTHONPATH", "PYTHONPYCACHEPREFIX", "PYTHONUSERBASE") if env.get(v)})  # "" is the grader's folder
         env.update([self.mark.split("=")])
         env.update({v: env.get(v, "1") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
         self.proc = subprocess.Popen(
@@ -342,12 +344,12 @@ class _Worker(Session):
             pass
         self.frames.put(("eof", None))
 
-    def _send(self, obj: dict) -> dict:
-        """Send a request and wait (until the deadline) for the reply that echoes its tag."""
+    def _send(self, obj: dict, call: str) -> dict:
+        """Send a request and wait (until the deadline) for the reply that echoes its tag (`call`: what it runs)."""
         obj["n"] = tag = secrets.token_hex(8)
         writer = threading.Thread(target=self._write, args=(obj,), daemon=True)
         writer.start()
-        kind, frame = self._next()
+        kind, frame = self._next(call)
         if kind == "frame" and frame.get("n") == tag:
             return frame
         raise _Abort("error", _tampered("a message with the wrong tag") if kind == "frame"
@@ -357,14 +359,14 @@ class _Worker(Session):
         with contextlib.suppress(OSError):  # the worker is gone; the reader reports it
             wire.write_frame(self.proc.stdin.fileno(), obj)
 
-    def _next(self) -> tuple[str, Any]:
+    def _next(self, call: str | None = None) -> tuple[str, Any]:  # call: what runs ("" loading; None: no student code)
         try:
             wait = min(max(0.0, self.deadline - time.monotonic()), threading.TIMEOUT_MAX)  # a huge limit: none
             kind, frame = self.frames.get(timeout=wait)
         except queue.Empty:
             if self.partial:
                 raise _Abort("error", _tampered("a frame that never ended")) from None
-            raise _Abort("timeout", _timeout_message(self.timeout)) from None
+            raise _Abort("timeout", _timeout_message(self.timeout, call)) from None
         if kind == "eof":
             try:
                 code = self.proc.wait(timeout=5)
@@ -379,11 +381,11 @@ class _Worker(Session):
         if kind != "frame" or not frame.get("ready"):
             raise _Abort("internal", f"the grading process did not start (is numpy importable by {sys.executable}?)")
         self.deadline = time.monotonic() + self.timeout
-        return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function})
+        return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function}, "")
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
              keep: Sequence[int] = ()) -> tuple[Any, list]:
-        return _reply(self._send(_request(args, kwargs, keep)), call)
+        return _reply(self._send(_request(args, kwargs, keep), call), call)
 
     def close(self) -> str:
         with contextlib.suppress(OSError):
@@ -420,18 +422,17 @@ def _kill_marked(mark: bytes) -> None:
 # ------------------------------------------------------------------ messages
 
 
-def _timeout_message(timeout: float) -> str:
-    return (f"timed out: your code was still running after {timeout:g} s. Look for a loop that never ends "
+def _timeout_message(timeout: float, call: str | None = None) -> str:
+    during, more = {None: "", "": _LOADING}.get(call, f" while running {call}"), max(30, int(timeout * 3))
+    return (f"timed out: your code was still running after {timeout:g} s{during}. Look for a loop that never ends "
             "(a `while` whose condition never changes, a stack or queue that never empties) or a function "
-            f"that keeps calling itself. If it is only slow, raise the limit: --timeout {max(30, int(timeout * 3))}.")
+            f"that keeps calling itself. If it is only slow, raise the limit: --timeout {more} (in Python, "
+            f"grade(..., timeout={more})).")
 
 
 def _crash_message(code: int | None) -> str:
     if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
+        name = signal.Signals(-code).name if -code in set(signal.Signals) else f"signal {-code}"
         return (f"the grading process was killed by {name} while running your code: a crash (in a C "
                 "extension, or out of memory?).")
     if code is None:  # alive, but its end of the channel is gone
@@ -442,8 +443,7 @@ def _crash_message(code: int | None) -> str:
 
 
 def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
-    during = (" while your file was being loaded (code at the top level of the file)" if loading
-              else f" while running {exc.call}" if exc.call else "")
+    during = _LOADING if loading else f" while running {exc.call}" if exc.call else ""
     where = f"\n  {exc.where}" if exc.where else ""
     if exc.type in ("ImportError", "PermissionError") and exc.message.startswith("write it yourself"):
         return Result(ex.name, "fail", exc.message + where, "forbidden_import")

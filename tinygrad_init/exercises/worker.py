@@ -28,7 +28,9 @@ Before any student code runs, the worker
   rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
   writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
   reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
-  `_imp.create_builtin`, still sets it); sets a memory limit.
+  `_imp.create_builtin`, still sets it); sets a memory limit; refuses an exercise's file of another folder (a
+  classmate's), moving anything from there, and opening a folder (as dir_fd, a path names any file). Out of reach:
+  other files there (a classmate's helpers); `python -m` run in the student's folder; a derivative by complex step.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -150,10 +152,8 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
         return value.__wire__()
     if inputs and isinstance(value, (tuple, list)):
         return {"t": "tuple" if isinstance(value, tuple) else "list", "v": [encode(v, inputs=True) for v in value]}
-    if value is None or isinstance(value, (int, str)):  # a bool is an int
-        return value[:10_000] if isinstance(value, str) else value
-    if isinstance(value, float):
-        return _float(value)
+    if value is None or isinstance(value, (int, float, str)):  # a bool is an int
+        return value[:10_000] if isinstance(value, str) else _float(value) if isinstance(value, float) else value
     if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC and value.dtype.kind != "c":
         item = value.item() if value.dtype.kind != "f" else float(value)  # a long double's item() is not a float
         return {"t": "scalar", "dtype": value.dtype.str, "v": _float(item) if isinstance(item, float) else item}
@@ -203,8 +203,7 @@ def to_python(obj: Any, nodes: dict[int, int]) -> Any:
         raw = base64.b64decode(obj["data"])
         return np.frombuffer(raw, dtype=np.dtype(obj["dtype"])).reshape(obj["shape"]).copy()
     if tag in ("tuple", "list"):
-        items = [to_python(v, nodes) for v in obj["v"]]
-        return tuple(items) if tag == "tuple" else items
+        return (tuple if tag == "tuple" else list)(to_python(v, nodes) for v in obj["v"])
     if tag == "dict":
         return {to_python(k, nodes): to_python(v, nodes) for k, v in zip(obj["k"], obj["v"])}
     if tag == "rng":
@@ -286,8 +285,7 @@ def from_wire(obj: Any, depth: int = 0) -> Any:
         _need(isinstance(v, list), "bad sequence")
         if tag == "set":
             return Opaque("set", length=len(v))
-        items = [from_wire(x, depth + 1) for x in v]
-        return tuple(items) if tag == "tuple" else items
+        return (tuple if tag == "tuple" else list)(from_wire(x, depth + 1) for x in v)
     if tag == "dict":
         keys, values = obj.get("k"), obj.get("v")
         _need(isinstance(keys, list) and isinstance(values, list) and len(keys) == len(values), "bad dict")
@@ -410,8 +408,7 @@ def _install_policy(policy: dict) -> None:
     import itertools
     import site
 
-    deny = tuple(policy.get("deny", ()))
-    message = policy.get("message", "write it yourself")
+    deny, message = tuple(policy.get("deny", ())), policy.get("message", "write it yourself")
     protect = [os.path.realpath(p) + os.sep for p in policy.get("protect", ())]
     for root in deny:
         try:
@@ -428,7 +425,7 @@ def _install_policy(policy: dict) -> None:
     # files the events do not show), but for the student's folder in one that holds it (`outer`): the grader imports
     # from them the next time (a .pth at every start). Nor are the terminals (the report) nor the worker's /proc (mem).
     roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                                   sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages())}
+             sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages(), sys.pycache_prefix or sys.prefix)}
     mine = os.getcwd() + "/"
     installed = tuple(r for r in roots if not mine.startswith(r))
     writable = [r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())}
@@ -498,14 +495,17 @@ def _install_policy(policy: dict) -> None:
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                try:  # a compiled module from elsewhere; a change, or a folder opened, in a guarded folder
+                try:  # a compiled module from elsewhere; a change in a guarded folder; a folder opened (dir_fd: any)
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
                         guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(mine)) and (
-                        event != "open" or args[2] & writing or stat(real).st_mode & 0o170000 == 0o040000)
+                        event != "open" or args[2] & writing) or base == cwd and event == "open" and stat(
+                        real).st_mode & 0o170000 == 0o040000
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
-                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")):  # moved: unguarded
+                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
+                        ((n := real[real.rfind("/") + 1:])[:2], n[4:5]) == ("ex", "_") and n[2:4].isdigit() or (event,
+                        i) == ("os.rename", 0)) and not (real + "/").startswith((mine, *installed)):  # another folder's
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

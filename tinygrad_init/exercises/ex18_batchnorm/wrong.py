@@ -80,3 +80,17 @@ def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
     dxhat = g * gamma
     dx = (dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)) / std
     return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)
+
+
+# wrong: float32
+# computes in float32 (the inputs cast), and returns float64 arrays (gamma and beta stay float64).
+import numpy as np
+
+
+def batchnorm(x, gamma, beta, g, eps=1e-5):
+    x, g = x.astype(np.float32), g.astype(np.float32)
+    mu, std = x.mean(axis=0), np.sqrt(x.var(axis=0) + eps)
+    xhat = (x - mu) / std
+    dxhat = g * gamma
+    dx = (dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)) / std
+    return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)

@@ -174,6 +174,11 @@ def _wrap(*parts: str | None, width: int = 16) -> str:
                      for line in str(p).split("\n"))
 
 
+def _fit(text: str, inches: float, points: float = 15) -> str:
+    """`text` on lines as wide as `inches` at `points` (a letter of DejaVu Sans: about 0.6 em), long words broken."""
+    return "\n".join(textwrap.fill(line, max(4, int(inches * 120 / points))) for line in text.split("\n"))
+
+
 def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
     """`parts` wrapped as a figure's title: 105 letters a line across a slide, fewer on a figure `inches` wide."""
     return _wrap(*parts, width=round(105 * inches / SLIDE[0]))
@@ -366,25 +371,32 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
     rows = list(check_type("weight_heatmaps", "matrices", matrices, Mapping, "a mapping {row: [(name, M)]}").items())
     if not rows or not (ncols := max(len(v) for _, v in rows)):
         raise ValueError("weight_heatmaps: nothing to draw")
+    width = min(4.6 * ncols + 2.4, SLIDE[0])
+    panels = {}  # (row, column) -> the matrix, its largest finite |entry| and its title, wrapped to the panel width
+    for i, (name, mats) in enumerate(rows):
+        for j, (matrix, M) in enumerate(mats):
+            if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
+                raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
+            finite = M[np.isfinite(M)]  # a nan or inf entry keeps the others' colours
+            lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
+            span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (
+                finite.size) else "no finite entry"
+            panels[i, j] = (M, lim, _fit(f"{matrix}: {span}" + f", {bad} nan/inf" * bool(bad),
+                                         (width - 2.4 - 1.1 * (ncols - 1)) / ncols))
+    more = 0.25 * max(t.count("\n") for *_, t in panels.values())  # inches for the titles' further lines
     with slide_style():
-        fig = slide_figure(len(rows), ncols, (4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2), top=1.0, bottom=0.6, left=2.2,
-                           wgap=1.1, hgap=0.8)
+        fig = slide_figure(len(rows), ncols, (width, (2.1 + more) * len(rows) + 1.2 + more), top=1.0 + more,
+                           bottom=0.6, left=2.2, wgap=1.1, hgap=0.8 + more)
         for i, (name, mats) in enumerate(rows):
             axes = fig.axes[i * ncols:(i + 1) * ncols]
             for ax in axes[len(mats):]:
                 ax.set_visible(False)
-            for j, (ax, (matrix, M)) in enumerate(zip(axes, mats)):
-                if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
-                    raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
+            for j, ax in enumerate(axes[:len(mats)]):
+                M, lim, head = panels[i, j]
                 ax.grid(False)
-                finite = M[np.isfinite(M)]  # a nan or inf entry keeps the others' colours
-                lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
-                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (
-                    finite.size) else "no finite entry"
-                span += f", {bad} nan/inf" * bool(bad)
-                ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
+                ax.set(title=head, yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
                        xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
         fig.suptitle(_title(title, inches=fig.get_figwidth()))

@@ -1,0 +1,41 @@
+"""Figures with more panels, longer names and more networks than the experiments draw, as a lecturer makes them:
+every text on the slide, none over another."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from tinygrad_init import plots
+from tinygrad_init.utils import format_number
+
+from lab.test_report import assert_slide_ready
+
+
+def _tick_labels_apart(ax) -> None:
+    FigureCanvasAgg(ax.figure).draw()
+    boxes = [(t.get_text(), t.get_window_extent()) for t in ax.get_xticklabels() if t.get_text()]
+    for (a, p), (b, q) in zip(boxes, boxes[1:]):
+        assert p.x1 <= q.x0, f"{a!r} overlaps {b!r}"
+
+
+def _matrices(n: int, nan: bool = False) -> list:
+    rng = np.random.default_rng(0)
+    return [(f"layer {k + 1} weights", np.where(rng.random((8, 8)) < 0.1 * nan, np.nan, rng.standard_normal((8, 8))))
+            for k in range(n)]
+
+
+@pytest.mark.parametrize("n, nan", [(3, False), (4, False), (2, True), (3, True)])
+def test_weight_heatmap_titles_stay_on_the_slide_and_apart(n, nan):
+    # the three weight matrices of a 2-8-8-1 MLP: 'layer 2 weights: -3.1 (blue) .. +3.1 (red)' ran into its
+    # neighbours' titles and the last was cut at the right edge; two matrices did as soon as one held a nan
+    fig = plots.weight_heatmaps({"he_normal": _matrices(n, nan), "zeros": [("layer 1 weights", np.zeros((8, 8)))]},
+                                title="Hidden weights")
+    assert_slide_ready(fig)
+    assert fig.get_suptitle() == "Hidden weights"
+    assert fig.axes[n].get_title().replace("\n", " ") == "layer 1 weights: all 0"
+    assert [ax.get_title().replace("\n", " ") for ax in fig.axes[:n]] == [
+        f"layer {k + 1} weights: -{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)"
+        + (f", {bad} nan/inf" if bad else "") for k, (_, M) in enumerate(_matrices(n, nan))
+        for lim, bad in [(np.abs(M[np.isfinite(M)]).max(), int((~np.isfinite(M)).sum()))]]

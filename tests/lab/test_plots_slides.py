@@ -39,3 +39,13 @@ def test_weight_heatmap_titles_stay_on_the_slide_and_apart(n, nan):
         f"layer {k + 1} weights: -{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)"
         + (f", {bad} nan/inf" if bad else "") for k, (_, M) in enumerate(_matrices(n, nan))
         for lim, bad in [(np.abs(M[np.isfinite(M)]).max(), int((~np.isfinite(M)).sum()))]]
+
+
+@pytest.mark.parametrize("ncols", [2, 4])
+def test_a_long_panel_name_is_wrapped_within_its_panel(ncols):
+    # a panel named in a sentence was one line 6 in wide over a 2.5 in panel: cut at the slide's left edge
+    name = "std of the activations per layer, measured against the theory"
+    curves = {"small": [1.0, 0.1, 0.01], "he_normal": [1.0, 1.0, 1.0]}
+    fig = plots.curves({name: curves, **{f"panel {k}": curves for k in range(ncols - 1)}}, title="std per layer")
+    assert_slide_ready(fig)
+    assert fig.axes[0].get_title().replace("\n", " ") == name

@@ -255,10 +255,12 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     names = [(styles or {}).get(k, {}).get("label", label(k)) + hidden.get(k, "") for k in series]
     names += ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
+    tops = {name: _fit(str(name), (width - 1.2 - 0.9 * (ncols - 1)) / ncols) for name in panels}  # as wide as a panel
+    more = 0.25 * max(t.count("\n") for t in tops.values())  # inches for the panel titles' further lines
     with slide_style():
-        fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
-                           top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
-                           sharey=sharey)
+        fig = slide_figure(nrows, ncols, (width, (2.9 + more) * nrows + bottom + 0.5 + 0.3 * breaks),
+                           top=0.55 + more + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9,
+                           hgap=1.1 + more, sharey=sharey)
         handles = []
         for k, (ax, lg, (name, spec)) in enumerate(zip(fig.axes, logs, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
@@ -266,7 +268,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
                 raise ValueError(f"curves: panel {name!r} has no series; give it {{series: values}}")
             handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
                               log=lg, order=series, hidden=hidden)
-            ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
+            ax.set(title=tops[name], xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
         line = mpl().lines.Line2D

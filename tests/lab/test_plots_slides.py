@@ -49,3 +49,14 @@ def test_a_long_panel_name_is_wrapped_within_its_panel(ncols):
     fig = plots.curves({name: curves, **{f"panel {k}": curves for k in range(ncols - 1)}}, title="std per layer")
     assert_slide_ready(fig)
     assert fig.axes[0].get_title().replace("\n", " ") == name
+
+
+@pytest.mark.parametrize("n", [4, 6, 8])
+def test_the_training_figure_names_each_network_under_its_own_dots(n):
+    # with four networks or more the names under the accuracy dots ran into each other ('small 0.01*randn' over
+    # 'large 10*randn'), with five the Xavier formula was cut at the slide's right edge
+    names = ["zeros", "constant", "small", "large10", "xavier_uniform", "he_normal", "orthogonal", "lecun_normal"][:n]
+    fig = plots.training_figure(np.arange(20), {k: np.linspace(1.0, 0.1, 20) for k in names},
+                                {k: (np.array([0.9, 0.8]), np.array([0.8, 0.7])) for k in names})
+    assert_slide_ready(fig)
+    _tick_labels_apart(fig.axes[1])

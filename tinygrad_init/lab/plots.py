@@ -301,9 +301,15 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
     and test (^) accuracy: where the seeds disagree, the dots spread."""
     for k, v in (("losses", losses), ("accuracies", accuracies)):
         check_type("training_figure", k, v, Mapping, "a mapping {name: values}")
+    lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
+    wide = max(1.0, len(accuracies) / 3)  # the strip's share of the width: a column of 1.3 in or more a network
+    names = [_fit(label(k), (SLIDE[0] - 3.3) * wide / (1.6 + wide) / len(accuracies), 12) + f"\n({n} nan)" * bool(n)
+             for k, n in zip(accuracies, lost)]  # each as wide as its column, a count of the dots not drawn
+    rows = math.ceil(len(losses) / _per_row([label(k) for k in losses], SLIDE[0]))  # of the legend below
+    bottom = max(1.2, 0.3 + 0.2 * max([t.count("\n") + 1 for t in names], default=1) + 0.34 * rows)
     with slide_style():
-        fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, right=0.9, wgap=1.4,
-                           width_ratios=(1.6, 1))
+        fig = slide_figure(1, 2, (SLIDE[0], 5.0 + bottom), top=0.95, bottom=bottom, left=1.0, right=0.9, wgap=1.4,
+                           width_ratios=(1.6, wide))
         ax, strip = fig.axes
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
@@ -312,9 +318,7 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
                            color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
-        lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
-        strip.set_xticklabels([_wrap(label(k), width=14) + f"\n({n} nan)" * bool(n) for k, n in zip(accuracies, lost)],
-                              fontsize=12)  # a dot not drawn
+        strip.set_xticklabels(names, fontsize=12)
         legend_below(fig, handles)
         fig.suptitle(_title(title), fontsize="large")
     return fig

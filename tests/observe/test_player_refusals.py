@@ -34,3 +34,11 @@ def test_a_refused_call_runs_no_backward(kwargs, error, message, engine):
     with pytest.raises(error, match=message):
         player.player_html(out, **kwargs)
     assert a.grad in (0.0, None)
+
+
+def test_write_player_into_a_missing_folder_runs_no_backward(tmp_path):
+    # the page was made (backward run, dL/da = 4.0 added to a) before the write failed; the call put right read 8.0
+    a = Value(2.0, label="a")
+    with pytest.raises(FileNotFoundError, match=r"write_player: the folder .*missing.* does not exist"):
+        player.write_player(tmp_path / "missing" / "page.html", a * a)
+    assert a.grad == 0.0

@@ -172,6 +172,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     """Write `player_html(source, **kwargs)` to `path` (UTF-8, its folder must exist); returns the path."""
     path = Path(check_type("write_player", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    if not path.parent.is_dir():  # before the page runs backward
+        raise FileNotFoundError(f"write_player: the folder {str(path.parent)!r} does not exist; create it first")
     path.write_text(player_html(source, **kwargs), encoding="utf-8", newline="\n")
     return path
 

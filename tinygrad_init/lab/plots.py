@@ -250,6 +250,8 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     if miss := [(p, k) for p, d in (predicted or {}).items() for k in d or {} if k not in held.get(p, {})]:
         raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
                          "each theory the name of its panel and series")
+    if empty := [k for d in held.values() for k, v in d.items() if not _values(v, False).shape[-1]]:
+        raise ValueError(f"curves: series {empty[0]!r} has no values; give it a number per point (nan: not drawn)")
     series = list(dict.fromkeys(k for data in held.values() for k in data))
     hidden = {k: why for d, lg in zip(held.values(), logs) for k, v in d.items() if (why := _unseen(v, lg))}
     names = [(styles or {}).get(k, {}).get("label", label(k)) + hidden.get(k, "") for k in series]

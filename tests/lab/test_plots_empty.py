@@ -28,6 +28,7 @@ def test_nothing_to_draw_is_refused_by_name(call, match) -> None:
 
 
 @pytest.mark.parametrize("call, match", [
+    (lambda: plots.weight_heatmaps({"a": [("W", np.zeros((0, 3)))]}), r"weight_heatmaps: 'a' / 'W' has no entries"),
     (lambda: plots.histogram_grid({"a": [(np.ones(0), np.array([0.0]))]}), r"histogram_grid: row 'a', column 0: .*"
                                                                              r"no counts"),
 ])

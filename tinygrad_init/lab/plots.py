@@ -385,8 +385,9 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
     panels = {}  # (row, column) -> the matrix, its largest finite |entry| and its title, wrapped to the panel width
     for i, (name, mats) in enumerate(rows):
         for j, (matrix, M) in enumerate(mats):
-            if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
-                raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
+            if (M := np.asarray(M, dtype=np.float64)).ndim != 2 or not M.size:
+                what = "has no entries" if M.ndim == 2 else "is not a matrix"
+                raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} {what} (shape {M.shape})")
             finite = M[np.isfinite(M)]  # a nan or inf entry keeps the others' colours
             lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
             span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (

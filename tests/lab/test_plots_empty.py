@@ -38,3 +38,20 @@ def test_an_empty_panel_is_refused_by_name_not_drawn_with_matplotlibs_warning(ca
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match=match):
             call()
+
+
+@pytest.mark.parametrize("values", [[1.0, 1e300], [1e-300, 1.0], [1e-300, 1e300], [5e-324, 1.7e308]])
+def test_a_log_axis_shows_values_at_the_ends_of_float64(values) -> None:
+    # matplotlib's 5 % margin took the view past 1e308: it fell back to 1 .. 10 and 1e300 was out of sight (a
+    # vertical line at layer 1.5 the only trace of it); below 1e-300 it ticked '0' and '9.99999998482e-316'
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.layer_curves({"t": {"a": values}})
+        FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert min(min(values), 2.3e-308) <= lo <= min(values) and max(values) <= hi < np.inf  # no subnormal decades
+    ticks = [float(t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(ticks) >= 2 and min(ticks) > 0

@@ -110,7 +110,10 @@ def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
 
 def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
-    ticker = mpl().ticker
+    ticker = mpl().ticker  # matplotlib's 5 % margins took the view past 1e308 (it showed 1 to 10) or below 1e-307
+    if 0 < (lo := ax.dataLim.y0) <= (hi := ax.dataLim.y1) < math.inf and not 1e-290 < lo <= hi < 1e290:  # (ticks '0')
+        a, b, m = math.log10(lo), math.log10(hi), (math.log10(hi) - math.log10(lo)) / 20
+        ax.set_ylim(min(lo, 10.0 ** max(a - m, -307)), max(hi, 10.0 ** min(b + m, 308)))
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
     ax.yaxis.set_minor_locator(ticker.NullLocator())
@@ -119,7 +122,8 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
         decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values
 
         def ticks(lo: float, hi: float) -> np.ndarray:
-            t = decades(lo, hi)
+            with np.errstate(over="ignore"):  # a decade past 1e308, out of view, is inf
+                t = decades(lo, hi)
             return t if np.sum((t >= min(lo, hi)) & (t <= max(lo, hi))) > 1 else (p := plain(lo, hi))[p > 0]
 
         loc.tick_values = ticks

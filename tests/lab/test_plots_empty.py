@@ -18,9 +18,9 @@ from tinygrad_init import plots
     (lambda: plots.curves({"p": {"a": np.zeros((3, 0))}}), r"curves: series 'a' has no values"),
     # matplotlib's 'Nan values in "edges" are disallowed', for an inf edge too
     (lambda: plots.histogram_grid({"a": [(np.ones(4), np.array([0.0, np.nan, 0.5, 0.7, 1.0]))]}),
-     r"histogram_grid: row 'a', column 0: .*finite"),
+     r"histogram_grid: row 'a', column 0: [12] of its 5 edges are nan or inf"),
     (lambda: plots.histogram_grid({"a": [(np.ones(4), np.array([-np.inf, 0.2, 0.5, 0.7, np.inf]))]}),
-     r"histogram_grid: row 'a', column 0: .*finite"),
+     r"histogram_grid: row 'a', column 0: [12] of its 5 edges are nan or inf"),
 ])
 def test_nothing_to_draw_is_refused_by_name(call, match) -> None:
     with pytest.raises(ValueError, match=match):

@@ -52,11 +52,9 @@ def test_curves_labels_the_y_axis_of_the_first_column_only() -> None:
 
 
 def test_histogram_grid_says_how_many_edges_a_panel_needs() -> None:
-    with pytest.raises(ValueError, match=r"row 'a', column 0: 4 counts need 5 finite edges over the first panel's "
-                                         r"range \[0.0, 1.0\], got \[0.0, 0.25, 0.5, 1.0\]"):
-        plots.histogram_grid({"a": [(np.ones(4), np.array([0.0, 0.25, 0.5, 1.0]))]})
-    with pytest.raises(ValueError, match=r"4 counts need 5 finite edges .*, got 7 over \[0.0, 1.0\]"):
-        plots.histogram_grid({"a": [(np.ones(4), np.linspace(0.0, 1.0, 7))]})
+    with pytest.raises(ValueError, match=r"row 'a', column 0: 4 counts need 5 edges over the first panel's range "
+                                         r"\[0.0, 1.0\], got 4 over \[0.0, 1.0\]"):
+        plots.histogram_grid({"a": [(np.ones(4), np.linspace(0.0, 1.0, 4))]})
 
 
 def test_curves_takes_a_panels_own_x_and_x_label() -> None:

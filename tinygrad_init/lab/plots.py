@@ -352,12 +352,13 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
             heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
             for j, (counts, edges) in enumerate(layers):
                 counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, dtype=np.float64)
-                if not counts.size or len(edges) != len(counts) + 1 or not np.isfinite(edges).all() or not np.allclose(
-                        edges[[0, -1]], edges0[[0, -1]]):
-                    got = edges.tolist() if len(edges) < 6 else f"{len(edges)} over {edges[[0, -1]].tolist()}"
+                if not counts.size or (bad := int((~np.isfinite(edges)).sum())):
                     raise ValueError(f"histogram_grid: row {name!r}, column {j}: " + (
-                        f"{len(counts)} counts need {len(counts) + 1} finite edges over the first panel's range "
-                        f"{edges0[[0, -1]].tolist()}, got {got}" if counts.size else "no counts"))
+                        f"{bad} of its {len(edges)} edges are nan or inf" if counts.size else "no counts"))
+                if len(edges) != len(counts) + 1 or not np.allclose(edges[[0, -1]], edges0[[0, -1]]):
+                    raise ValueError(f"histogram_grid: row {name!r}, column {j}: {len(counts)} counts need "
+                                     f"{len(counts) + 1} edges over the first panel's range {edges0[[0, -1]].tolist()},"
+                                     f" got {len(edges)} over {edges[[0, -1]].tolist() if len(edges) else []}")
                 top = (counts[1:] if skip_spike and len(counts) > 1 else counts).max(initial=0) or 1.0
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)

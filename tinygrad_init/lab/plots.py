@@ -397,8 +397,9 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
             lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
             span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (
                 finite.size) else "no finite entry"
-            panels[i, j] = (M, lim, _fit(f"{matrix}: {span}" + f", {bad} nan/inf" * bool(bad),
-                                         (width - 2.4 - 1.1 * (ncols - 1)) / ncols))
+            span, inches = span + f", {bad} nan/inf" * bool(bad), (width - 2.4 - 1.1 * (ncols - 1)) / ncols
+            one = _fit(f"{matrix}: {span}", inches)  # on one line, or the range under the name
+            panels[i, j] = (M, lim, one if "\n" not in one else _fit(f"{matrix}:\n{span}", inches))
     more = 0.25 * max(t.count("\n") for *_, t in panels.values())  # inches for the titles' further lines
     with slide_style():
         fig = slide_figure(len(rows), ncols, (width, (2.1 + more) * len(rows) + 1.2 + more), top=1.0 + more,

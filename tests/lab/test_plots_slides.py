@@ -60,3 +60,12 @@ def test_the_training_figure_names_each_network_under_its_own_dots(n):
                                 {k: (np.array([0.9, 0.8]), np.array([0.8, 0.7])) for k in names})
     assert_slide_ready(fig)
     _tick_labels_apart(fig.axes[1])
+
+
+@pytest.mark.parametrize("values, log", [([1.23e-4, 4.56e-4], False), ([1.1e-4, 1.2e-4], True), ([1.0, 1e120], True),
+                                         ([-123456.7, 2.5], False)])
+def test_the_y_label_stays_on_the_slide_beside_wide_tick_labels(values, log):
+    # gradient stds of 1e-4 on a linear axis ticked '0.00045': 'gradient std' was pushed past the slide's left edge
+    fig = plots.curves({"a": {"x": values}, "b": {"x": values}}, log=log, ylabel="gradient std")
+    assert_slide_ready(fig)
+    assert_slide_ready(plots.training_figure(np.arange(2), {"he_normal": values}, {"he_normal": ([0.9], [0.8])}))

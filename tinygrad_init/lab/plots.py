@@ -91,6 +91,14 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     return fig
 
 
+def _room_for_ticks(fig: Figure, axes: Sequence[Any], left: float) -> None:
+    """Widen the left margin (`left` inches) to the y tick labels of `axes` (12 pt: about 0.11 in a letter) and the
+    y label beside them: '0.00045' or '1e-304' pushed the label off the slide."""
+    texts = [t for ax in axes for t in ax.yaxis.get_major_formatter().format_ticks(ax.yaxis.get_major_locator()())]
+    if (need := 0.4 + 0.11 * max(map(len, texts), default=0)) > left:
+        fig.subplots_adjust(left=fig.subplotpars.left + (need - left) / fig.get_figwidth())
+
+
 def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
     """How many legend entries fit side by side on `width` inches (at 12 pt: about 0.09 in a letter, 0.75 a line)."""
     n, longest = min(len(labels), most), sorted(map(len, labels), reverse=True)
@@ -277,6 +285,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
             ax.set(title=tops[name], xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
+        _room_for_ticks(fig, fig.axes[:n:ncols], 1.0)
         line = mpl().lines.Line2D
         legend_below(fig, handles + ([line([], [], color="#333", marker="o", label="measured"), line(
             [], [], color="#333", linestyle="--", label="theory")] if predicted else []))
@@ -325,6 +334,7 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels(names, fontsize=12)
+        _room_for_ticks(fig, [ax], 1.0)
         legend_below(fig, handles)
         fig.suptitle(_title(title), fontsize="large")
     return fig

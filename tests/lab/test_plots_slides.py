@@ -64,8 +64,9 @@ def test_the_training_figure_names_each_network_under_its_own_dots(n):
 
 @pytest.mark.parametrize("values, log", [([1.23e-4, 4.56e-4], False), ([1.1e-4, 1.2e-4], True), ([1.0, 1e120], True),
                                          ([-123456.7, 2.5], False)])
-def test_the_y_label_stays_on_the_slide_beside_wide_tick_labels(values, log):
+@pytest.mark.parametrize("ylabel", ["gradient std", "gradient std\n(median of 5 seeds)"])
+def test_the_y_label_stays_on_the_slide_beside_wide_tick_labels(values, log, ylabel):
     # gradient stds of 1e-4 on a linear axis ticked '0.00045': 'gradient std' was pushed past the slide's left edge
-    fig = plots.curves({"a": {"x": values}, "b": {"x": values}}, log=log, ylabel="gradient std")
+    fig = plots.curves({"a": {"x": values}, "b": {"x": values}}, log=log, ylabel=ylabel)
     assert_slide_ready(fig)
     assert_slide_ready(plots.training_figure(np.arange(2), {"he_normal": values}, {"he_normal": ([0.9], [0.8])}))

@@ -93,9 +93,10 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
 
 def _room_for_ticks(fig: Figure, axes: Sequence[Any], left: float) -> None:
     """Widen the left margin (`left` inches) to the y tick labels of `axes` (12 pt: about 0.11 in a letter) and the
-    y label beside them: '0.00045' or '1e-304' pushed the label off the slide."""
+    y label beside them (0.25 in a line): '0.00045' or '1e-304' pushed the label off the slide."""
     texts = [t for ax in axes for t in ax.yaxis.get_major_formatter().format_ticks(ax.yaxis.get_major_locator()())]
-    if (need := 0.4 + 0.11 * max(map(len, texts), default=0)) > left:
+    lines = max([ax.get_ylabel().count("\n") for ax in axes], default=0)
+    if (need := 0.4 + 0.11 * max(map(len, texts), default=0) + 0.25 * lines) > left:
         fig.subplots_adjust(left=fig.subplotpars.left + (need - left) / fig.get_figwidth())
 
 

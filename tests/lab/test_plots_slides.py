@@ -70,3 +70,15 @@ def test_the_y_label_stays_on_the_slide_beside_wide_tick_labels(values, log, yla
     fig = plots.curves({"a": {"x": values}, "b": {"x": values}}, log=log, ylabel=ylabel)
     assert_slide_ready(fig)
     assert_slide_ready(plots.training_figure(np.arange(2), {"he_normal": values}, {"he_normal": ([0.9], [0.8])}))
+
+
+ROW_NAMES = ["orthogonal_with_gain_sqrt2", "Xavier (Glorot) U(+-sqrt(6/(fan_in+fan_out)))",
+             "he_normal\n3 and 4 distinct units"]
+
+
+@pytest.mark.parametrize("name", ROW_NAMES)
+def test_a_long_row_name_stays_on_the_slide(name):
+    # a row named by one long word (or a scheme's label) ran past the slide's left edge: wrapped at 16 letters
+    # between words only, beside a 2.2 in margin (weight maps) or not wrapped at all beside 1.4 in (the verdict)
+    assert_slide_ready(plots.weight_heatmaps({name: [("W1", np.eye(3))], "zeros": [("W1", np.zeros((3, 3)))]}))
+    assert_slide_ready(plots.verdict_grid([name, "tanh"], ["small", "he_normal"], [["holds", "dies"]] * 2))

@@ -425,7 +425,7 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
                 ax.set(title=head, yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
-                       xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
+                       xlabel="unit" * (i == len(rows) - 1), ylabel=_fit(str(name), 1.9, 14) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
         fig.suptitle(_title(title, inches=fig.get_figwidth()))
     return fig
@@ -436,18 +436,20 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
     if (lengths := [len(r) for r in words]) != [len(cols)] * len(rows):
         raise ValueError(f"verdict_grid: words must be {len(rows)} x {len(cols)} (rows x cols), got rows of {lengths}")
+    names = [_fit(str(r), 2.0, 15) for r in rows]  # 16 letters a line, the margin as wide as the longest
+    left = max([1.4] + [0.3 + 0.125 * len(line) for n in names for line in n.split("\n")])
     with slide_style():
-        fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=1.4)
+        fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=left)
         ax = fig.axes[0]
         for i, row in enumerate(words):
             for j, w in enumerate(row):
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), frame_on=False)
-        fit = int((fig.get_figwidth() - 1.6) / max(len(cols), 1) / 0.09)  # letters a column holds at 12 pt
+        fit = int((fig.get_figwidth() - left - 0.2) / max(len(cols), 1) / 0.09)  # letters a column holds at 12 pt
         ax.set_xticks([j + 0.48 for j in range(len(cols))], ["\n".join(textwrap.fill(t, fit) for t in _wrap(
             c, width=18).split("\n")) for c in cols], fontsize=12)  # a word longer than a column is broken
-        ax.set_yticks([-i - 0.54 for i in range(len(rows))], rows, fontsize=15)
+        ax.set_yticks([-i - 0.54 for i in range(len(rows))], names, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)

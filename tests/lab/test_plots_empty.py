@@ -55,3 +55,16 @@ def test_a_log_axis_shows_values_at_the_ends_of_float64(values) -> None:
     assert min(min(values), 2.3e-308) <= lo <= min(values) and max(values) <= hi < np.inf  # no subnormal decades
     ticks = [float(t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
     assert len(ticks) >= 2 and min(ticks) > 0
+
+
+@pytest.mark.parametrize("level, log, error, match", [
+    (0.0, True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be > 0, got 0"),
+    (-1.0, True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be > 0, got -1"),
+    (float("nan"), False, ValueError, r"curves: hlines\['zero loss'\] must be a finite number, got nan"),
+    (float("inf"), True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be a finite number"),
+    ("0.5", False, TypeError, r"curves: hlines\['zero loss'\] must be a number, got str"),
+])
+def test_a_level_no_axis_can_draw_is_refused_not_left_out(level, log, error, match) -> None:
+    # a level of 0 on the log axis of a loss drew no line and wrote its label off the figure; nan or inf the same
+    with pytest.raises(error, match=match):
+        plots.loss_curves({"he_normal": [1.0, 0.5, 0.2]}, hlines={"zero loss": level}, log=log)

@@ -224,6 +224,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         note = hidden.get(name, "") if hidden is not None else _unseen(values, log)
         handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + note}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
+        y = check_real("curves", f"hlines[{text!r}]" + " on a log axis" * log, y, 0.0 if log else None, low_open=True)
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
                     va="bottom", fontsize=12, color="#333333")

@@ -68,3 +68,14 @@ def test_a_level_no_axis_can_draw_is_refused_not_left_out(level, log, error, mat
     # a level of 0 on the log axis of a loss drew no line and wrote its label off the figure; nan or inf the same
     with pytest.raises(error, match=match):
         plots.loss_curves({"he_normal": [1.0, 0.5, 0.2]}, hlines={"zero loss": level}, log=log)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plots.verdict_grid([], [], []), r"verdict_grid: nothing to draw"),
+    (lambda: plots.verdict_grid(["tanh"], [], [[]]), r"verdict_grid: nothing to draw"),
+    (lambda: plots.training_figure([], {}, {}), r"training_figure: nothing to draw"),
+])
+def test_an_empty_verdict_or_training_figure_is_refused_as_the_others_are(call, match) -> None:
+    # each drew a blank slide, where curves, histogram_grid and weight_heatmaps say there is nothing to draw
+    with pytest.raises(ValueError, match=match):
+        call()

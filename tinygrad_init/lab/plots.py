@@ -316,8 +316,9 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
                     accuracies: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title: str = "") -> Figure:
     """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
     and test (^) accuracy: where the seeds disagree, the dots spread."""
-    for k, v in (("losses", losses), ("accuracies", accuracies)):
-        check_type("training_figure", k, v, Mapping, "a mapping {name: values}")
+    if not any([check_type("training_figure", k, v, Mapping, "a mapping {name: values}") for k, v in (
+            ("losses", losses), ("accuracies", accuracies))]):
+        raise ValueError("training_figure: nothing to draw: losses and accuracies are both empty")
     lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
     wide = max(1.0, len(accuracies) / 3)  # the strip's share of the width: a column of 1.3 in or more a network
     names = [_fit(label(k), (SLIDE[0] - 3.3) * wide / (1.6 + wide) / len(accuracies), 12) + f"\n({n} nan)" * bool(n)
@@ -435,6 +436,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
                  title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
+    if not len(rows) or not len(cols):
+        raise ValueError(f"verdict_grid: nothing to draw: {len(rows)} rows and {len(cols)} columns")
     if (lengths := [len(r) for r in words]) != [len(cols)] * len(rows):
         raise ValueError(f"verdict_grid: words must be {len(rows)} x {len(cols)} (rows x cols), got rows of {lengths}")
     names = [_fit(str(r), 2.0, 15) for r in rows]  # 16 letters a line, the margin as wide as the longest

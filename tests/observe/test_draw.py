@@ -548,7 +548,7 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.draw(o, grads={o: "1.5"}), TypeError, "draw: a gradient in grads must be a number, got str"),
     (lambda o, p: draw.draw(o, grads={o: [1.0]}), TypeError, "draw: a gradient in grads must be a number, got list"),
     (lambda o, p: draw.mlp_loss((2, 1))[1].collapsed(None), TypeError, "Trace.collapsed: paths must be"),
-    (lambda o, p: ColorScale(0, 0), ValueError, r"ColorScale: needs whole decades -400 <= lo < hi <= 400"),
+    (lambda o, p: ColorScale(0, 0), ValueError, r"ColorScale: needs whole decades -323 <= lo < hi <= 308"),
 ])
 def test_bad_arguments_of_the_picture_functions_are_named_errors(tmp_path, call, error, message):
     require_binary("dot")

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, ledger, player
+from tinygrad_init import Tensor, Value, draw, ledger, player
 from tinygrad_init.ledger import format_number
 
 from conftest import require_binary
@@ -923,4 +923,29 @@ def test_a_partial_sum_is_dashed_until_its_last_contribution_arrives(browser, tm
     assert dashed == [[], ["node_n0"], []]
     browser.key("ArrowLeft", 37)
     assert browser.js(DASHED) == ["node_n0"]  # back at step 1
+    assert browser.errors() == []
+
+
+def test_the_current_line_in_the_list_is_shown_whole_after_every_way_of_moving(browser, tmp_path):
+    # a line turned from hidden to current was measured off-screen at its placeholder height (1.3em), so the list
+    # scrolled as if it had one short row: a two-line current step hung 11 to 30 px below the list's bottom edge
+    require_binary("dot")
+    loss, _ = draw.mlp_loss((2, 3, 3, 1))
+    with ledger.record() as steps:
+        loss.backward()
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "lines.html", steps))
+    inside = """new Promise(function (done) { requestAnimationFrame(function () { requestAnimationFrame(function () {
+      var l = document.getElementById('lines'), c = l.querySelector('li.current');
+      var a = l.getBoundingClientRect(), b = c.getBoundingClientRect();
+      done([Math.round(b.top - a.top), Math.round(a.bottom - b.bottom)]); }); }); })"""  # as seen, a frame later
+    moves = [("ArrowRight", 39, 0)] * len(steps) + [("Home", 36, 0), ("End", 35, 0), ("ArrowLeft", 37, 8),
+                                                    ("ArrowRight", 39, 8), ("PageUp", 33, 0)]
+    for k, (key, code, shift) in enumerate(moves):
+        for kind in ("keyDown", "keyUp"):
+            browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key, "modifiers": shift,
+                                                    "windowsVirtualKeyCode": code}, session=True)
+        top, below = browser.call("Runtime.evaluate", {"expression": inside, "awaitPromise": True,
+                                                       "returnByValue": True}, session=True)["result"]["value"]
+        assert top >= 0 and below >= 0, (k, key, top, below)
     assert browser.errors() == []

@@ -91,6 +91,15 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     return fig
 
 
+def _room_for_ticks(fig: Figure, axes: Sequence[Any], left: float) -> None:
+    """Widen the left margin (`left` inches) to the y tick labels of `axes` (12 pt: about 0.11 in a letter) and the
+    y label beside them (0.25 in a line): '0.00045' or '1e-304' pushed the label off the slide."""
+    texts = [t for ax in axes for t in ax.yaxis.get_major_formatter().format_ticks(ax.yaxis.get_major_locator()())]
+    lines = max([ax.get_ylabel().count("\n") for ax in axes], default=0)
+    if (need := 0.4 + 0.11 * max(map(len, texts), default=0) + 0.25 * lines) > left:
+        fig.subplots_adjust(left=fig.subplotpars.left + (need - left) / fig.get_figwidth())
+
+
 def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
     """How many legend entries fit side by side on `width` inches (at 12 pt: about 0.09 in a letter, 0.75 a line)."""
     n, longest = min(len(labels), most), sorted(map(len, labels), reverse=True)
@@ -110,7 +119,10 @@ def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
 
 def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
-    ticker = mpl().ticker
+    ticker = mpl().ticker  # matplotlib's 5 % margins took the view past 1e308 (it showed 1 to 10) or below 1e-307
+    if 0 < (lo := ax.dataLim.y0) <= (hi := ax.dataLim.y1) < math.inf and not 1e-290 < lo <= hi < 1e290:  # (ticks '0')
+        a, b, m = math.log10(lo), math.log10(hi), (math.log10(hi) - math.log10(lo)) / 20
+        ax.set_ylim(min(lo, 10.0 ** max(a - m, -307)), max(hi, 10.0 ** min(b + m, 308)))
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
     ax.yaxis.set_minor_locator(ticker.NullLocator())
@@ -119,7 +131,8 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
         decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values
 
         def ticks(lo: float, hi: float) -> np.ndarray:
-            t = decades(lo, hi)
+            with np.errstate(over="ignore"):  # a decade past 1e308, out of view, is inf
+                t = decades(lo, hi)
             return t if np.sum((t >= min(lo, hi)) & (t <= max(lo, hi))) > 1 else (p := plain(lo, hi))[p > 0]
 
         loc.tick_values = ticks
@@ -174,6 +187,11 @@ def _wrap(*parts: str | None, width: int = 16) -> str:
                      for line in str(p).split("\n"))
 
 
+def _fit(text: str, inches: float, points: float = 15) -> str:
+    """`text` on lines as wide as `inches` at `points` (a letter of DejaVu Sans: about 0.6 em), long words broken."""
+    return "\n".join(textwrap.fill(line, max(4, int(inches * 120 / points))) for line in text.split("\n"))
+
+
 def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
     """`parts` wrapped as a figure's title: 105 letters a line across a slide, fewer on a figure `inches` wide."""
     return _wrap(*parts, width=round(105 * inches / SLIDE[0]))
@@ -206,6 +224,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         note = hidden.get(name, "") if hidden is not None else _unseen(values, log)
         handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + note}))
     for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
+        y = check_real("curves", f"hlines[{text!r}]" + " on a log axis" * log, y, 0.0 if log else None, low_open=True)
         ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
         ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
                     va="bottom", fontsize=12, color="#333333")
@@ -245,15 +264,19 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     if miss := [(p, k) for p, d in (predicted or {}).items() for k in d or {} if k not in held.get(p, {})]:
         raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
                          "each theory the name of its panel and series")
+    if empty := [k for d in held.values() for k, v in d.items() if not _values(v, False).shape[-1]]:
+        raise ValueError(f"curves: series {empty[0]!r} has no values; give it a number per point (nan: not drawn)")
     series = list(dict.fromkeys(k for data in held.values() for k in data))
     hidden = {k: why for d, lg in zip(held.values(), logs) for k, v in d.items() if (why := _unseen(v, lg))}
     names = [(styles or {}).get(k, {}).get("label", label(k)) + hidden.get(k, "") for k in series]
     names += ["measured", "theory"] * bool(predicted)
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
+    tops = {name: _fit(str(name), (width - 1.2 - 0.9 * (ncols - 1)) / ncols) for name in panels}  # as wide as a panel
+    more = 0.25 * max(t.count("\n") for t in tops.values())  # inches for the panel titles' further lines
     with slide_style():
-        fig = slide_figure(nrows, ncols, (width, 2.9 * nrows + bottom + 0.5 + 0.3 * breaks),
-                           top=0.55 + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9, hgap=1.1,
-                           sharey=sharey)
+        fig = slide_figure(nrows, ncols, (width, (2.9 + more) * nrows + bottom + 0.5 + 0.3 * breaks),
+                           top=0.55 + more + 0.32 * (breaks + bool(head)), bottom=bottom, left=1.0, wgap=0.9,
+                           hgap=1.1 + more, sharey=sharey)
         handles = []
         for k, (ax, lg, (name, spec)) in enumerate(zip(fig.axes, logs, panels.items())):
             x, data, xlab = (spec + (xlabel,))[:3] if isinstance(spec, tuple) else (None, spec, xlabel)
@@ -261,9 +284,10 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
                 raise ValueError(f"curves: panel {name!r} has no series; give it {{series: values}}")
             handles += _panel(ax, data, x, (predicted or {}).get(name), styles=styles, dodge=dodge, hlines=hlines,
                               log=lg, order=series, hidden=hidden)
-            ax.set(title=name, xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
+            ax.set(title=tops[name], xlabel=xlab, ylabel=ylabel if k % ncols == 0 else "")
         for ax in fig.axes[n:]:
             ax.set_visible(False)
+        _room_for_ticks(fig, fig.axes[:n:ncols], 1.0)
         line = mpl().lines.Line2D
         legend_below(fig, handles + ([line([], [], color="#333", marker="o", label="measured"), line(
             [], [], color="#333", linestyle="--", label="theory")] if predicted else []))
@@ -292,11 +316,18 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
                     accuracies: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title: str = "") -> Figure:
     """The loss against step (median and band over seeds, log axis) beside a dot per network for its final train (o)
     and test (^) accuracy: where the seeds disagree, the dots spread."""
-    for k, v in (("losses", losses), ("accuracies", accuracies)):
-        check_type("training_figure", k, v, Mapping, "a mapping {name: values}")
+    if not any([check_type("training_figure", k, v, Mapping, "a mapping {name: values}") for k, v in (
+            ("losses", losses), ("accuracies", accuracies))]):
+        raise ValueError("training_figure: nothing to draw: losses and accuracies are both empty")
+    lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
+    wide = max(1.0, len(accuracies) / 3)  # the strip's share of the width: a column of 1.3 in or more a network
+    names = [_fit(label(k), (SLIDE[0] - 3.3) * wide / (1.6 + wide) / len(accuracies), 12) + f"\n({n} nan)" * bool(n)
+             for k, n in zip(accuracies, lost)]  # each as wide as its column, a count of the dots not drawn
+    rows = math.ceil(len(losses) / _per_row([label(k) for k in losses], SLIDE[0]))  # of the legend below
+    bottom = max(1.2, 0.3 + 0.2 * max([t.count("\n") + 1 for t in names], default=1) + 0.34 * rows)
     with slide_style():
-        fig = slide_figure(1, 2, (SLIDE[0], 6.2), top=0.95, bottom=1.2, left=1.0, right=0.9, wgap=1.4,
-                           width_ratios=(1.6, 1))
+        fig = slide_figure(1, 2, (SLIDE[0], 5.0 + bottom), top=0.95, bottom=bottom, left=1.0, right=0.9, wgap=1.4,
+                           width_ratios=(1.6, wide))
         ax, strip = fig.axes
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
@@ -305,9 +336,8 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
                            color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
-        lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
-        strip.set_xticklabels([_wrap(label(k), width=14) + f"\n({n} nan)" * bool(n) for k, n in zip(accuracies, lost)],
-                              fontsize=12)  # a dot not drawn
+        strip.set_xticklabels(names, fontsize=12)
+        _room_for_ticks(fig, [ax], 1.0)
         legend_below(fig, handles)
         fig.suptitle(_title(title), fontsize="large")
     return fig
@@ -335,6 +365,9 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
             heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
             for j, (counts, edges) in enumerate(layers):
                 counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, dtype=np.float64)
+                if not counts.size or (bad := int((~np.isfinite(edges)).sum())):
+                    raise ValueError(f"histogram_grid: row {name!r}, column {j}: " + (
+                        f"{bad} of its {len(edges)} edges are nan or inf" if counts.size else "no counts"))
                 if len(edges) != len(counts) + 1 or not np.allclose(edges[[0, -1]], edges0[[0, -1]]):
                     raise ValueError(f"histogram_grid: row {name!r}, column {j}: {len(counts)} counts need "
                                      f"{len(counts) + 1} edges over the first panel's range {edges0[[0, -1]].tolist()},"
@@ -366,26 +399,35 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
     rows = list(check_type("weight_heatmaps", "matrices", matrices, Mapping, "a mapping {row: [(name, M)]}").items())
     if not rows or not (ncols := max(len(v) for _, v in rows)):
         raise ValueError("weight_heatmaps: nothing to draw")
+    width = min(4.6 * ncols + 2.4, SLIDE[0])
+    panels = {}  # (row, column) -> the matrix, its largest finite |entry| and its title, wrapped to the panel width
+    for i, (name, mats) in enumerate(rows):
+        for j, (matrix, M) in enumerate(mats):
+            if (M := np.asarray(M, dtype=np.float64)).ndim != 2 or not M.size:
+                what = "has no entries" if M.ndim == 2 else "is not a matrix"
+                raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} {what} (shape {M.shape})")
+            finite = M[np.isfinite(M)]  # a nan or inf entry keeps the others' colours
+            lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
+            span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (
+                finite.size) else "no finite entry"
+            span, inches = span + f", {bad} nan/inf" * bool(bad), (width - 2.4 - 1.1 * (ncols - 1)) / ncols
+            one = _fit(f"{matrix}: {span}", inches)  # on one line, or the range under the name
+            panels[i, j] = (M, lim, one if "\n" not in one else _fit(f"{matrix}:\n{span}", inches))
+    more = 0.25 * max(t.count("\n") for *_, t in panels.values())  # inches for the titles' further lines
     with slide_style():
-        fig = slide_figure(len(rows), ncols, (4.6 * ncols + 2.4, 2.1 * len(rows) + 1.2), top=1.0, bottom=0.6, left=2.2,
-                           wgap=1.1, hgap=0.8)
+        fig = slide_figure(len(rows), ncols, (width, (2.1 + more) * len(rows) + 1.2 + more), top=1.0 + more,
+                           bottom=0.6, left=2.2, wgap=1.1, hgap=0.8 + more)
         for i, (name, mats) in enumerate(rows):
             axes = fig.axes[i * ncols:(i + 1) * ncols]
             for ax in axes[len(mats):]:
                 ax.set_visible(False)
-            for j, (ax, (matrix, M)) in enumerate(zip(axes, mats)):
-                if (M := np.asarray(M, dtype=np.float64)).ndim != 2:
-                    raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} is not a matrix (shape {M.shape})")
+            for j, ax in enumerate(axes[:len(mats)]):
+                M, lim, head = panels[i, j]
                 ax.grid(False)
-                finite = M[np.isfinite(M)]  # a nan or inf entry keeps the others' colours
-                lim, bad = float(np.abs(finite).max(initial=0)), M.size - finite.size
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
                 ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
-                span = f"-{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)" if lim else "all 0" if (
-                    finite.size) else "no finite entry"
-                span += f", {bad} nan/inf" * bool(bad)
-                ax.set(title=f"{matrix}: {span}", yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
-                       xlabel="unit" * (i == len(rows) - 1), ylabel=_wrap(name) * (j == 0))
+                ax.set(title=head, yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
+                       xlabel="unit" * (i == len(rows) - 1), ylabel=_fit(str(name), 1.9, 14) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
         fig.suptitle(_title(title, inches=fig.get_figwidth()))
     return fig
@@ -394,20 +436,24 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
                  title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
+    if not len(rows) or not len(cols):
+        raise ValueError(f"verdict_grid: nothing to draw: {len(rows)} rows and {len(cols)} columns")
     if (lengths := [len(r) for r in words]) != [len(cols)] * len(rows):
         raise ValueError(f"verdict_grid: words must be {len(rows)} x {len(cols)} (rows x cols), got rows of {lengths}")
+    names = [_fit(str(r), 2.0, 15) for r in rows]  # 16 letters a line, the margin as wide as the longest
+    left = max([1.4] + [0.3 + 0.125 * len(line) for n in names for line in n.split("\n")])
     with slide_style():
-        fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=1.4)
+        fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=left)
         ax = fig.axes[0]
         for i, row in enumerate(words):
             for j, w in enumerate(row):
                 ax.add_patch(mpl().patches.Rectangle((j, -i - 1), 0.96, 0.92, color=WORD_COLORS.get(w, "#eeeeee")))
                 ax.text(j + 0.48, -i - 0.54, w, ha="center", va="center", fontsize=16, weight="bold")
         ax.set(xlim=(-0.05, len(cols)), ylim=(-len(rows) - 0.05, 0), frame_on=False)
-        fit = int((fig.get_figwidth() - 1.6) / max(len(cols), 1) / 0.09)  # letters a column holds at 12 pt
+        fit = int((fig.get_figwidth() - left - 0.2) / max(len(cols), 1) / 0.09)  # letters a column holds at 12 pt
         ax.set_xticks([j + 0.48 for j in range(len(cols))], ["\n".join(textwrap.fill(t, fit) for t in _wrap(
             c, width=18).split("\n")) for c in cols], fontsize=12)  # a word longer than a column is broken
-        ax.set_yticks([-i - 0.54 for i in range(len(rows))], rows, fontsize=15)
+        ax.set_yticks([-i - 0.54 for i in range(len(rows))], names, fontsize=15)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(False)

@@ -141,16 +141,16 @@ class ColorScale:
     hi: int
     what: str = "|grad|"
 
-    def __post_init__(self) -> None:  # whole decades (the legend counts them) within float64's 1e-324 to 1e308
-        if not -400 <= check_int("ColorScale", "lo", self.lo) < check_int("ColorScale", "hi", self.hi) <= 400:
-            raise ValueError(f"ColorScale: needs whole decades -400 <= lo < hi <= 400, got lo={self.lo}, hi={self.hi}")
+    def __post_init__(self) -> None:  # whole decades (the legend counts them) within float64's 1e-323 to 1e308
+        if not -323 <= check_int("ColorScale", "lo", self.lo) < check_int("ColorScale", "hi", self.hi) <= 308:
+            raise ValueError(f"ColorScale: needs whole decades -323 <= lo < hi <= 308, got lo={self.lo}, hi={self.hi}")
 
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""
         ms = [m for m in magnitudes if m is not None and m > 0 and math.isfinite(m)]
         lo, hi = (math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))) if ms else (0, 1)
-        return cls(lo, max(hi, lo + 1), what)
+        return cls(lo := min(max(lo, -323), 307), min(max(hi, lo + 1), 308), what)  # decades float64 holds
 
     def color(self, m: float | None) -> str:
         """The fill colour of a gradient of size `m` (None: unknown)."""

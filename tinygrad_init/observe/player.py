@@ -34,13 +34,16 @@ def _check_steps(n: int, max_steps: int | None) -> None:
                          "over thousands of nodes).")
 
 
-def _record(root: Any, max_steps: int | None) -> Ledger:  # `root.backward()`, recorded, if not too long (counted
-    if not hasattr(root, "parents") or not hasattr(root, "backward"):  # first: a refused pass adds no gradient)
+def _record(root: Any, max_steps: int | None, options: Mapping) -> Ledger:
+    """`root.backward()`, recorded, if the pass is not too long and the picture's `options` are right (checked
+    first: a refused call adds no gradient)."""
+    if not hasattr(root, "parents") or not hasattr(root, "backward"):
         raise TypeError(f"player: expected a Ledger, a Value or a Tensor, got {type(root).__name__}")
     if not root.scalar and getattr(root, "data", None) is not None and root.data.size != 1:
         raise ValueError(f"player: the output has shape {root.shape}; backward starts from a scalar (dL/dL = 1). "
                          "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
                          "out.backward(grad)` and pass steps")
+    draw(root, **options)  # its errors name the option
     _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents),
                  max_steps)
     with record() as steps:
@@ -106,12 +109,16 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     if getattr(options.get("module"), "collapse", None):  # a box would show its output's gradient from step 0 on
         raise ValueError("player: a collapsed trace draws a module as one box, which cannot follow the steps inside "
                          "it; pass the trace itself (module=tr), one cluster per module")
-    steps = source if isinstance(source, Ledger) else _record(source, max_steps)
-    for key in ("show_grad", "grads"):
-        if key in options:
-            raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)")
+    for key in sorted(options.keys() - {"rankdir", "show_data", "show_local", "module", "max_nodes"}):
+        raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)" if key in (
+            "show_grad", "grads") else f"player: no option {key}=; the picture's are rankdir, show_data, show_local, "
+                            "module and max_nodes")
     if color_by_grad not in (True, False, "norm", "std"):
         raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {quoted(color_by_grad)}")
+    if pass_index is not None and not isinstance(source, Ledger):
+        raise TypeError("player: pass_index picks a pass of a Ledger; the pass recorded from an output is its only one")
+    digits = digits if digits is None else check_int("player", "digits", digits, 1)
+    steps = source if isinstance(source, Ledger) else _record(source, max_steps, options)
     ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     _check_steps(len(pass_steps), max_steps)
@@ -165,6 +172,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     """Write `player_html(source, **kwargs)` to `path` (UTF-8, its folder must exist); returns the path."""
     path = Path(check_type("write_player", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    if not path.parent.is_dir():  # before the page runs backward
+        raise FileNotFoundError(f"write_player: the folder {str(path.parent)!r} does not exist; create it first")
     path.write_text(player_html(source, **kwargs), encoding="utf-8", newline="\n")
     return path
 

@@ -1,0 +1,81 @@
+"""Figures given nothing to draw, or edges no axis can hold: an error that names the function and the place."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from tinygrad_init import plots
+
+
+@pytest.mark.parametrize("call, match", [
+    # the legend said 'a (nan/inf: not drawn)' of a series without a single value
+    (lambda: plots.layer_curves({"tanh": {"a": []}}), r"curves: series 'a' has no values"),
+    (lambda: plots.loss_curves({"a": []}), r"curves: series 'a' has no values"),
+    # numpy's seeds x 0 points: 'band: values must be a non-empty array', naming a function the user never called
+    (lambda: plots.curves({"p": {"a": np.zeros((3, 0))}}), r"curves: series 'a' has no values"),
+    # matplotlib's 'Nan values in "edges" are disallowed', for an inf edge too
+    (lambda: plots.histogram_grid({"a": [(np.ones(4), np.array([0.0, np.nan, 0.5, 0.7, 1.0]))]}),
+     r"histogram_grid: row 'a', column 0: [12] of its 5 edges are nan or inf"),
+    (lambda: plots.histogram_grid({"a": [(np.ones(4), np.array([-np.inf, 0.2, 0.5, 0.7, np.inf]))]}),
+     r"histogram_grid: row 'a', column 0: [12] of its 5 edges are nan or inf"),
+])
+def test_nothing_to_draw_is_refused_by_name(call, match) -> None:
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plots.weight_heatmaps({"a": [("W", np.zeros((0, 3)))]}), r"weight_heatmaps: 'a' / 'W' has no entries"),
+    (lambda: plots.histogram_grid({"a": [(np.ones(0), np.array([0.0]))]}), r"histogram_grid: row 'a', column 0: .*"
+                                                                             r"no counts"),
+])
+def test_an_empty_panel_is_refused_by_name_not_drawn_with_matplotlibs_warning(call, match) -> None:
+    # each drew an empty panel with 'Attempting to set identical low and high xlims makes transformation singular'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=match):
+            call()
+
+
+@pytest.mark.parametrize("values", [[1.0, 1e300], [1e-300, 1.0], [1e-300, 1e300], [5e-324, 1.7e308]])
+def test_a_log_axis_shows_values_at_the_ends_of_float64(values) -> None:
+    # matplotlib's 5 % margin took the view past 1e308: it fell back to 1 .. 10 and 1e300 was out of sight (a
+    # vertical line at layer 1.5 the only trace of it); below 1e-300 it ticked '0' and '9.99999998482e-316'
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.layer_curves({"t": {"a": values}})
+        FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert min(min(values), 2.3e-308) <= lo <= min(values) and max(values) <= hi < np.inf  # no subnormal decades
+    ticks = [float(t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(ticks) >= 2 and min(ticks) > 0
+
+
+@pytest.mark.parametrize("level, log, error, match", [
+    (0.0, True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be > 0, got 0"),
+    (-1.0, True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be > 0, got -1"),
+    (float("nan"), False, ValueError, r"curves: hlines\['zero loss'\] must be a finite number, got nan"),
+    (float("inf"), True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be a finite number"),
+    ("0.5", False, TypeError, r"curves: hlines\['zero loss'\] must be a number, got str"),
+])
+def test_a_level_no_axis_can_draw_is_refused_not_left_out(level, log, error, match) -> None:
+    # a level of 0 on the log axis of a loss drew no line and wrote its label off the figure; nan or inf the same
+    with pytest.raises(error, match=match):
+        plots.loss_curves({"he_normal": [1.0, 0.5, 0.2]}, hlines={"zero loss": level}, log=log)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plots.verdict_grid([], [], []), r"verdict_grid: nothing to draw"),
+    (lambda: plots.verdict_grid(["tanh"], [], [[]]), r"verdict_grid: nothing to draw"),
+    (lambda: plots.training_figure([], {}, {}), r"training_figure: nothing to draw"),
+])
+def test_an_empty_verdict_or_training_figure_is_refused_as_the_others_are(call, match) -> None:
+    # each drew a blank slide, where curves, histogram_grid and weight_heatmaps say there is nothing to draw
+    with pytest.raises(ValueError, match=match):
+        call()

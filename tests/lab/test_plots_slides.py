@@ -1,0 +1,84 @@
+"""Figures with more panels, longer names and more networks than the experiments draw, as a lecturer makes them:
+every text on the slide, none over another."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from tinygrad_init import plots
+from tinygrad_init.utils import format_number
+
+from lab.test_report import assert_slide_ready
+
+
+def _tick_labels_apart(ax) -> None:
+    FigureCanvasAgg(ax.figure).draw()
+    boxes = [(t.get_text(), t.get_window_extent()) for t in ax.get_xticklabels() if t.get_text()]
+    for (a, p), (b, q) in zip(boxes, boxes[1:]):
+        assert p.x1 <= q.x0, f"{a!r} overlaps {b!r}"
+
+
+def _matrices(n: int, nan: bool = False) -> list:
+    rng = np.random.default_rng(0)
+    return [(f"layer {k + 1} weights", np.where(rng.random((8, 8)) < 0.1 * nan, np.nan, rng.standard_normal((8, 8))))
+            for k in range(n)]
+
+
+@pytest.mark.parametrize("n, nan", [(3, False), (4, False), (2, True), (3, True)])
+def test_weight_heatmap_titles_stay_on_the_slide_and_apart(n, nan):
+    # the three weight matrices of a 2-8-8-1 MLP: 'layer 2 weights: -3.1 (blue) .. +3.1 (red)' ran into its
+    # neighbours' titles and the last was cut at the right edge; two matrices did as soon as one held a nan
+    fig = plots.weight_heatmaps({"he_normal": _matrices(n, nan), "zeros": [("layer 1 weights", np.zeros((8, 8)))]},
+                                title="Hidden weights")
+    assert_slide_ready(fig)
+    assert fig.get_suptitle() == "Hidden weights"
+    assert fig.axes[n].get_title().replace("\n", " ") == "layer 1 weights: all 0"
+    assert [ax.get_title().replace("\n", " ") for ax in fig.axes[:n]] == [
+        f"layer {k + 1} weights: -{format_number(lim, 2)} (blue) .. +{format_number(lim, 2)} (red)"
+        + (f", {bad} nan/inf" if bad else "") for k, (_, M) in enumerate(_matrices(n, nan))
+        for lim, bad in [(np.abs(M[np.isfinite(M)]).max(), int((~np.isfinite(M)).sum()))]]
+
+
+@pytest.mark.parametrize("ncols", [2, 4])
+def test_a_long_panel_name_is_wrapped_within_its_panel(ncols):
+    # a panel named in a sentence was one line 6 in wide over a 2.5 in panel: cut at the slide's left edge
+    name = "std of the activations per layer, measured against the theory"
+    curves = {"small": [1.0, 0.1, 0.01], "he_normal": [1.0, 1.0, 1.0]}
+    fig = plots.curves({name: curves, **{f"panel {k}": curves for k in range(ncols - 1)}}, title="std per layer")
+    assert_slide_ready(fig)
+    assert fig.axes[0].get_title().replace("\n", " ") == name
+
+
+@pytest.mark.parametrize("n", [4, 6, 8])
+def test_the_training_figure_names_each_network_under_its_own_dots(n):
+    # with four networks or more the names under the accuracy dots ran into each other ('small 0.01*randn' over
+    # 'large 10*randn'), with five the Xavier formula was cut at the slide's right edge
+    names = ["zeros", "constant", "small", "large10", "xavier_uniform", "he_normal", "orthogonal", "lecun_normal"][:n]
+    fig = plots.training_figure(np.arange(20), {k: np.linspace(1.0, 0.1, 20) for k in names},
+                                {k: (np.array([0.9, 0.8]), np.array([0.8, 0.7])) for k in names})
+    assert_slide_ready(fig)
+    _tick_labels_apart(fig.axes[1])
+
+
+@pytest.mark.parametrize("values, log", [([1.23e-4, 4.56e-4], False), ([1.1e-4, 1.2e-4], True), ([1.0, 1e120], True),
+                                         ([-123456.7, 2.5], False)])
+@pytest.mark.parametrize("ylabel", ["gradient std", "gradient std\n(median of 5 seeds)"])
+def test_the_y_label_stays_on_the_slide_beside_wide_tick_labels(values, log, ylabel):
+    # gradient stds of 1e-4 on a linear axis ticked '0.00045': 'gradient std' was pushed past the slide's left edge
+    fig = plots.curves({"a": {"x": values}, "b": {"x": values}}, log=log, ylabel=ylabel)
+    assert_slide_ready(fig)
+    assert_slide_ready(plots.training_figure(np.arange(2), {"he_normal": values}, {"he_normal": ([0.9], [0.8])}))
+
+
+ROW_NAMES = ["orthogonal_with_gain_sqrt2", "Xavier (Glorot) U(+-sqrt(6/(fan_in+fan_out)))",
+             "he_normal\n3 and 4 distinct units"]
+
+
+@pytest.mark.parametrize("name", ROW_NAMES)
+def test_a_long_row_name_stays_on_the_slide(name):
+    # a row named by one long word (or a scheme's label) ran past the slide's left edge: wrapped at 16 letters
+    # between words only, beside a 2.2 in margin (weight maps) or not wrapped at all beside 1.4 in (the verdict)
+    assert_slide_ready(plots.weight_heatmaps({name: [("W1", np.eye(3))], "zeros": [("W1", np.zeros((3, 3)))]}))
+    assert_slide_ready(plots.verdict_grid([name, "tanh"], ["small", "he_normal"], [["holds", "dies"]] * 2))

@@ -1,0 +1,44 @@
+"""The player refuses a wrong argument before it runs backward: a refused call leaves every gradient as it was."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, player
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"color_by_grad": "yes"}, ValueError, r"player: color_by_grad must be True, False, 'norm' or 'std'"),
+    ({"show_grad": True}, TypeError, r"player: show_grad= is set by the player itself"),
+    ({"grads": {}}, TypeError, r"player: grads= is set by the player itself"),
+    ({"digits": 0}, ValueError, r"player: digits must be >= 1, got 0"),
+    ({"digits": "3"}, TypeError, r"player: digits must be a whole number"),
+    ({"rankdir": "XX"}, ValueError, r"draw: rankdir must be 'LR'"),
+    ({"max_nodes": 0}, ValueError, r"draw: max_nodes must be >= 1"),
+    ({"show_data": "no"}, TypeError, r"draw: show_data must be True or False"),
+    ({"colour_by_grad": True}, TypeError, r"player: no option colour_by_grad=; .*rankdir, show_data, show_local, "
+                                          r"module and max_nodes"),
+    ({"pass_index": 1}, TypeError, r"player: pass_index picks a pass of a Ledger"),
+])
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_a_refused_call_runs_no_backward(kwargs, error, message, engine):
+    # each of these was refused after the player had run backward: the leaves kept the gradient of a pass no page
+    # showed, and the call put right doubled it (a = 2, L = a * a: dL/da read 8.0, not 4.0)
+    if engine == "scalar":
+        a = Value(2.0, label="a")
+        out = a * a
+    else:
+        a = Tensor(np.array([2.0]), requires_grad=True, name="a")
+        out = (a * a).sum()
+    with pytest.raises(error, match=message):
+        player.player_html(out, **kwargs)
+    assert a.grad in (0.0, None)
+
+
+def test_write_player_into_a_missing_folder_runs_no_backward(tmp_path):
+    # the page was made (backward run, dL/da = 4.0 added to a) before the write failed; the call put right read 8.0
+    a = Value(2.0, label="a")
+    with pytest.raises(FileNotFoundError, match=r"write_player: the folder .*missing.* does not exist"):
+        player.write_player(tmp_path / "missing" / "page.html", a * a)
+    assert a.grad == 0.0

@@ -1093,3 +1093,15 @@ def test_to_dict_says_which_gradients_hooks_changed_where_the_rows_hold_the_sums
     data = json.loads(json.dumps(steps.to_dict()))
     assert data["passes"][0]["hooked"] == {"h": {**GradStats.of(h.grad)._asdict(), "shape": [1, 1]}}
     assert data["passes"][0]["hooked"]["h"]["norm"] == 70.0 and data["steps"][-2]["grad_after"]["norm"] == 7.0
+
+
+def test_path_products_and_count_paths_name_arguments_given_the_wrong_way_round():
+    # path_products(a, a * 2) read "0.0 over 0 paths": a swap is told so; a node merely outside the graph still
+    # gets its zero paths, which explain() words as "no path leads from L to x"
+    a, b = Value(3.0, label="a"), Value(4.0, label="b")
+    y = a * 2 + a
+    for fn in (path_products, ledger.count_paths):
+        with pytest.raises(ValueError, match=r"pass the output first, (path_products|count_paths)\(L, x\)"):
+            fn(a, y)
+    assert ledger.count_paths(y, a) == 2 and path_products(y, a).total == 3.0
+    assert ledger.count_paths(y, b) == 0 and "no path leads" in path_products(y, b).explain()

@@ -488,6 +488,9 @@ def _reach_and_count(root: Any, node: Any, who: str) -> tuple[list, dict]:
     order, count = autograd.topological_order(root), {}
     for n in order:  # parents come first
         count[n] = 1 if n is node else sum(count[p] for p in n.parents)
+    if node not in count and root in autograd.topological_order(node):  # no path down, but one up: swapped?
+        raise ValueError(f"{who}: the first argument is computed from the second, not the second from the first: "
+                         f"pass the output first, {who}(L, x) for dL/dx")
     return order, count
 
 

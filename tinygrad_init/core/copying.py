@@ -9,7 +9,7 @@ from typing import Any
 
 from .autograd import topological_order
 
-__all__ = ["reduce_node"]
+__all__ = ["reduce_node", "node_state", "set_node_state"]
 
 
 class _Order(list):
@@ -56,3 +56,24 @@ def reduce_node(node: Any, protocol: Any = None) -> tuple:
 def blank_node(cls: type, ancestors: list) -> Any:
     """A node of class `cls`, its state not yet set, in a copy that holds its `ancestors` already."""
     return object.__new__(cls)
+
+
+def node_state(node: Any, now: int) -> tuple:
+    """A tensor's or a graph node's state for pickle and deepcopy: no view (a copy's arrays are copied one by one, so
+    `_base` stays behind), its times (`_version`, the last in-place change; a node's `clock`, its forward) relative to
+    `now` on the tensor engine's clock."""
+    attrs = {k: v for k, v in vars(node).items() if k != "_base"}
+    attrs["_version"] = node._version - now
+    slots = {k: getattr(node, k) for k in type(node).__slots__ if k[:2] != "__"}
+    if "clock" in slots:
+        slots["clock"] -= now
+    return attrs, slots
+
+
+def set_node_state(node: Any, state: tuple, now: int) -> None:
+    """`node_state`'s state restored with its times on the clock of the process that loads it (at `now`): each as far
+    before now as it was before the copy, so that what was stale stays stale and a later in-place change is later
+    than all of them (also in a new process, whose clock starts at 0)."""
+    for part in state:
+        for k, v in part.items():
+            object.__setattr__(node, k, v + now if k in ("_version", "clock") else v)

@@ -23,7 +23,7 @@ import numpy as np
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
-from .copying import reduce_node
+from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
 from .inputs import torch_keywords, update_error
@@ -86,9 +86,9 @@ class _GraphNode:
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
 
-    def __getstate__(self) -> tuple:  # a copy is new to the clock and no view (its arrays are copied one by one): its
-        return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
-            {k: getattr(self, k) for k in type(self).__slots__ if k[:2] != "__"}  # version and base stay behind
+    def __getstate__(self) -> tuple:  # pickle, deepcopy: no view, its times as far before now as they were (stale
+        return node_state(self, _CLOCK[0])  # stays stale, a later in-place change is later, in any process)
+    def __setstate__(self, state: tuple) -> None: set_node_state(self, state, _CLOCK[0])
 
     # The tensor-node protocol of tinygrad_init.autograd.
 

@@ -300,6 +300,23 @@ def test_a_factor_close_to_one_is_not_rounded_to_one_in_the_hint():
     assert not r.ok and "1.0002 x the numeric one" in r.hint
 
 
+def test_rounding_in_the_central_differences_is_not_taken_for_a_kink_or_a_factor():
+    # f detached through float32: its one-sided slopes differ by float32 rounding over eps, and the hint said 'f has a
+    # kink here (slope -1.05041 from the left, -1.01652 from the right ...)' of a smooth tanh, where nothing reached x
+    detached = gradcheck(lambda x: Tensor(x.data.astype(np.float32), requires_grad=True).tanh(),
+                         np.array([0.3, -1.2]), raise_on_fail=False)
+    assert not detached.ok and "kink" not in detached.hint and "No gradient reached this input" in detached.hint
+    # x * x at 1e8: S is about 1e16, whose rounding over a step of 1e-6 is far above the tolerance; the hint said 'The
+    # analytic gradient is 1.0001 x the numeric one here: a constant factor is missing or extra in a backward rule'
+    big = gradcheck(lambda x: x * x, np.array([1e8]), raise_on_fail=False)
+    assert not big.ok and "factor" not in big.hint
+    assert "within what rounding alone gives the central differences" in big.hint
+    assert gradcheck(lambda x: x * x, np.array([1e8]), eps=100.0).ok  # a step that suits the scale: the rule is right
+    for ok_case in (gradcheck(lambda x: x.tanh(), np.array([0.3, -1.2])), gradcheck(lambda a: a.relu(), 0.0,
+                                                                                     raise_on_fail=False)):
+        assert ok_case.ok or "kink" in ok_case.hint  # float64 rounding hides neither a pass nor relu's kink
+
+
 # --------------------------------------------------------------- validation
 
 

@@ -320,6 +320,18 @@ def test_rounding_in_the_central_differences_is_not_taken_for_a_kink_or_a_factor
 # --------------------------------------------------------------- validation
 
 
+@pytest.mark.parametrize("z", [1 + 2j, np.complex64(1 + 2j), np.array([1 + 2j, 3.0]), [1j, 2.0]])
+def test_a_complex_input_is_refused_as_complex(z):
+    # 1 + 2j was told 'expected a Tensor, a numpy array or a number', a complex array to 'Pass x.astype(np.float64)',
+    # which drops the imaginary part (numpy's ComplexWarning)
+    for fn in (gradcheck, numerical_grad):
+        with pytest.raises(TypeError, match=rf"{fn.__name__}: input 0 is complex .*real inputs only.*x\.real and "
+                                            r"x\.imag") as info:
+            fn(lambda x: x * x, z)
+        assert "astype(np.float64)" not in str(info.value) and "expected a Tensor" not in str(info.value)
+
+
+
 def test_validation():
     with pytest.raises(ValueError, match="eps must be positive"):
         gradcheck(lambda x: x, X, eps=0.0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Complex, Real
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -135,7 +135,7 @@ def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as
 def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
-    if not isinstance(raw, (np.ndarray, np.generic, Real, list, tuple)):
+    if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)")
     try:
@@ -144,6 +144,9 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
         raise TypeError(f"{fn}: input {i}: cannot read {type(x).__name__} as an array of numbers ({e})") from None
     if arr.dtype.kind in "iu" and not isinstance(raw, (np.ndarray, list, tuple)):
         arr = arr.astype(np.float64)  # a plain number
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{fn}: input {i} is complex ({arr.dtype}); the engines differentiate real inputs only: pass "
+                        "the real and imaginary parts as two inputs, x.real and x.imag")
     if arr.dtype.kind != "f":
         raise TypeError(f"{fn}: input {i} has dtype {arr.dtype}; gradients exist only for floating inputs. Pass "
                         "x.astype(np.float64), or keep integer data (labels, indices) inside f as a constant.")

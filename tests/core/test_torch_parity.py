@@ -610,6 +610,39 @@ def test_a_float16_tensor_with_a_number_computes_in_float32_and_rounds_once():
     assert (Tensor(np.float16(2.0)) * 0.1).dtype == np.float16  # a 0-d float16 tensor stays float16 too
 
 
+def test_a_0d_float16_tensor_with_a_number_computes_in_float32_and_rounds_once_too():
+    # a 0-d float16 tensor (a loss) rounded the number to float16 first: loss * 65536 (a loss scale) or h * 1e5 gave
+    # inf, h * 65519 gave 65.5 and 1e-8 / h 0 at h = 0.001 (PyTorch: 65.56, 100.06, 1e-5), its gradient inf
+    import operator
+
+    for h in (np.float16(0.001), np.float16(1.0), np.float16(-3.5)):
+        for f in (operator.add, operator.sub, operator.mul, operator.truediv):
+            for s in (0.1, 1e5, 65519, 65536, 1e-8, 1.0004, np.float64(0.1), np.float32(1e5), np.int64(70000)):
+                for swap in (False, True):
+                    ts = s.item() if isinstance(s, np.generic) else s
+                    t = torch.tensor(h)
+                    with np.errstate(all="ignore"):
+                        want = (f(ts, t) if swap else f(t, ts)).numpy()
+                        got = (f(s, Tensor(h)) if swap else f(Tensor(h), s)).data
+                        nearest = np.float16(f(float(s), float(h)) if swap else f(float(h), float(s)))
+                    assert got.dtype == np.float16 and got.shape == ()
+                    if f in (operator.add, operator.sub):  # as for a tensor with axes: the exact result, rounded
+                        assert got == nearest or np.isnan(got) and np.isnan(nearest), (f, h, s, swap)
+                    elif swap and f is operator.truediv:  # PyTorch's s / h is h.reciprocal() * s: rounded twice
+                        np.testing.assert_allclose(got, want, rtol=2e-3)
+                    else:
+                        np.testing.assert_array_equal(got, want, err_msg=f"{f.__name__} {h} {s!r} swap={swap}")
+    w, tw = Tensor(np.float16(0.001), requires_grad=True), torch.tensor(np.float16(0.001), requires_grad=True)
+    (w * 65519).backward()
+    (tw * 65519).backward()
+    assert w.grad.dtype == np.float16 and w.grad == tw.grad.numpy() == np.float16(65519)  # 65504, not inf
+    with no_grad():
+        w.mul_(1e5)  # in place: the same single rounding
+    assert w.data == (torch.tensor(np.float16(0.001)) * 1e5).numpy()
+    pair = Tensor(np.float16(0.001)) * Tensor(np.float32(1e5))  # two 0-d tensors: float32, as PyTorch's
+    assert pair.dtype == (torch.tensor(np.float16(0.001)) * torch.tensor(np.float32(1e5))).numpy().dtype
+
+
 def test_a_zero_dimensional_integer_operand_of_a_division_keeps_its_value_as_in_pytorch():
     # A 0-d integer tensor takes a dimensioned integer tensor's dtype (PyTorch's promotion), but a division is done in
     # floats: casting it first wrapped -3 to 253 in uint8 (and 300 to 44 in int8), a silent 63.25 for PyTorch's -0.75.

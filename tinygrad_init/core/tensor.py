@@ -360,13 +360,13 @@ class Tensor(_GraphNode, TorchSpellings):
     # ------------------------------------------------------------------ ops
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
-        if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
+        if number := type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
             arr = constant(other, self.data, fn.name, not reverse)
-            other = Tensor(arr, dtype=arr.dtype)
+            number, other = type(other) is not np.ndarray, Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y, rounded = a.data, b.data, False
         if (dtype := x.dtype) is not y.dtype or dtype.kind != "f":
-            x, y, rounded = floats(x, y, fn.name)  # computed in float32, for a float16 result
+            x, y, rounded = floats(x, y, fn.name, number)  # computed in float32, for a float16 result
         try:
             out, saved = fn.forward(x, y)
         except TypeError:  # numpy refuses to subtract booleans

@@ -231,6 +231,22 @@ def test_pow_edge_cases():
                     equal_nan=True)
 
 
+def test_pow_selects_the_base_gradient_and_multiplies_the_exponent_gradient_as_pytorch_does():
+    # at a == 0 <= b, the exponent's rule took 0 in place of g * a**b ln a, also for an inf or nan g: PyTorch's
+    # multiplies g by that 0 (nan), as the base's rule selects 0 where b == 0 (0, not nan); signed zeros as PyTorch's
+    a = np.array([0.0, 0.0, 0.0, 2.0, 0.0, 3.0, 0.0])
+    b = np.array([0.0, 1.0, 2.0, 0.0, 0.0, 0.0, 1.0])
+    g = np.array([np.inf, np.nan, -np.inf, np.inf, -1.0, np.nan, -2.0])
+    ours = [Tensor(v, requires_grad=True) for v in (a, b)]
+    theirs = [torch.tensor(v, requires_grad=True) for v in (a, b)]
+    (ours[0] ** ours[1]).backward(g)
+    (theirs[0] ** theirs[1]).backward(torch.tensor(g))
+    for o, t in zip(ours, theirs):
+        want = t.grad.numpy()
+        assert np.array_equal(o.grad, want, equal_nan=True) and np.array_equal(np.signbit(o.grad), np.signbit(want)), \
+            (o.grad, want)
+
+
 def test_mlp_cross_entropy():
     rng = np.random.default_rng(5)
     X = rng.normal(size=(8, 5))

@@ -120,10 +120,10 @@ def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
 
 def _pow_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     a, b, out = saved
-    with np.errstate(all="ignore"):  # PyTorch's conventions: 0 where b == 0, and where a == 0 <= b (also for
-        # an inf or nan g: selected, not multiplied by 0)
+    with np.errstate(all="ignore"):  # PyTorch's conventions: da is 0 where b == 0 (selected: also for an inf or nan
+        # g), the local db 0 where a == 0 <= b (a factor: an inf or nan g gives nan there, as PyTorch's)
         ga = np.where(b == 0, 0, g * (b * a ** (b - 1))).astype(out.dtype, copy=False) if needs[0] else None
-        gb = np.where((a == 0) & (b >= 0), 0, g * (out * np.log(a))).astype(out.dtype, copy=False) \
+        gb = (g * np.where((a == 0) & (b >= 0), 0, out * np.log(a))).astype(out.dtype, copy=False) \
             if needs[1] else None
     return ga, gb
 

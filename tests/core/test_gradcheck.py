@@ -376,6 +376,15 @@ def test_numerical_grad_alone():
     np.testing.assert_array_equal(x, [1.0, -2.0, 0.5])  # the point is restored
 
 
+def test_numerical_grad_of_a_list_of_values_reads_their_numbers_without_the_float_warning():
+    # a Value's f returning a list of Values (as gradcheck takes it) was read by numpy through float(v), which warned
+    # 'float(v) ... is a plain number outside the graph' twice per element, as if the student had left the graph
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = numerical_grad(lambda v: [v * 2.0, v * v, 3.0], Value(1.5), upstream=[1.0, 2.0, 5.0])
+    assert g == pytest.approx(2.0 + 2.0 * 2 * 1.5, rel=1e-9)
+
+
 def test_numerical_grad_validation():
     with pytest.raises(ValueError, match="eps must be positive"):
         numerical_grad(np.sum, np.ones(2), eps=0)

@@ -243,6 +243,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
             out = f(kind(arr.copy()))
+        out = [o.data if isinstance(o, Value) else o for o in out] if isinstance(out, (list, tuple)) else out
         out = np.asarray(out.data if isinstance(out, (Tensor, Value)) else out, dtype=np.float64)
         if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "

@@ -503,14 +503,12 @@ V_OPS2 = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a,
 
 
 def _same(ours: float, theirs: float, signed: bool = False) -> bool:
-    """Equal to 1e-14 (rounding of 1 - t*t and the like) or a few subnormal steps (-g * (a / b) / b and PyTorch's
-    -g * a / (b * b) round apart below 2.2e-308), inf and nan alike, -0.0 apart from 0.0 if `signed`."""
+    """Equal to 1e-14 (rounding of 1 - t*t and the like), inf and nan alike, -0.0 apart from 0.0 if `signed`."""
     if math.isnan(ours) or math.isnan(theirs):
         return math.isnan(ours) and math.isnan(theirs)
     if ours == theirs:
         return not signed or math.copysign(1, ours) == math.copysign(1, theirs)
-    return math.isfinite(ours) and math.isfinite(theirs) and abs(ours - theirs) <= max(
-        1e-14 * max(abs(ours), abs(theirs)), 8 * 5e-324)
+    return math.isfinite(ours) and math.isfinite(theirs) and abs(ours - theirs) <= 1e-14 * max(abs(ours), abs(theirs))
 
 
 def _t(x: float, grad: bool = True):

@@ -60,7 +60,7 @@ def _wide(x: np.ndarray) -> Any:
 
 @quiet
 def half(x: np.ndarray) -> np.ndarray:
-    """A float32 result rounded once to float16 (beyond 65504: inf, as in PyTorch)."""
+    """A float32 result rounded once to float16 (from 65520 on: inf, as in PyTorch; 65519 is 65504)."""
     return x.astype(np.float16)
 
 
@@ -143,7 +143,8 @@ def _tanh_backward(out: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
-    """`1 / (1 + e^-x)` to within an ulp or two for any x (also the activation registry's)."""
+    """`1 / (1 + e^-x)` to within 3.5 ulps for any x (measured: 3.2 in float32, 2.6 in float64, at x < 0, where
+    e^x / (1 + e^x) rounds three times; also the activation registry's)."""
     e = np.exp(-np.abs(x))  # stable on both sides: exp only ever sees -|x|
     r = 1 / (1 + e)
     return np.where(x >= 0, r, e * r)

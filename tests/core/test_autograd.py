@@ -376,6 +376,16 @@ def test_a_copy_of_a_graph_keeps_what_was_changed_in_place_before_and_sees_what_
             out.backward()
     fresh2.backward()
     np.testing.assert_array_equal(w2.grad, [1.0, 1.0])
+    for view in (lambda x: x[0:2], lambda x: x.T, lambda x: x.reshape(3), lambda x: x.detach()):
+        x, c = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+        v = view(x)  # shares x's memory: an in-place change of x is one of v, which mul saved
+        loss = (v * c[:len(v.data)]).sum()
+        with no_grad():
+            x.add_(10.0)
+        loss2 = twin(loss)  # the copy's views are arrays of their own: what they saw stays seen
+        for out in (loss, loss2):
+            with pytest.raises(RuntimeError, match="mul saved"):
+                out.backward()
     with no_grad():
         for _ in range(5):
             w.add_(1.0)  # training goes on: the clock moves

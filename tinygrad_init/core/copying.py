@@ -60,10 +60,10 @@ def blank_node(cls: type, ancestors: list) -> Any:
 
 def node_state(node: Any, now: int) -> tuple:
     """A tensor's or a graph node's state for pickle and deepcopy: no view (a copy's arrays are copied one by one, so
-    `_base` stays behind), its times (`_version`, the last in-place change; a node's `clock`, its forward) relative to
-    `now` on the tensor engine's clock."""
+    `_base` stays behind, and a view's version is its memory's, the base's), its times (`_version`, the last in-place
+    change; a node's `clock`, its forward) relative to `now` on the tensor engine's clock."""
     attrs = {k: v for k, v in vars(node).items() if k != "_base"}
-    attrs["_version"] = node._version - now
+    attrs["_version"] = node._memory._version - now
     slots = {k: getattr(node, k) for k in type(node).__slots__ if k[:2] != "__"}
     if "clock" in slots:
         slots["clock"] -= now

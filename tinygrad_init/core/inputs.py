@@ -18,7 +18,8 @@ __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
            "Size", "TorchSpellings", "update_error"]
 
-#: Ops whose result is floating even for integer inputs (as in PyTorch).
+#: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
+#: softplus, mean and softmaxes refuse integers).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
 _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))

@@ -59,21 +59,16 @@ def blank_node(cls: type, ancestors: list) -> Any:
 
 
 def node_state(node: Any, now: int) -> tuple:
-    """A tensor's or a graph node's state for pickle and deepcopy: no view (a copy's arrays are copied one by one, so
-    `_base` stays behind, and a view's version is its memory's, the base's), its times (`_version`, the last in-place
-    change; a node's `clock`, its forward) relative to `now` on the tensor engine's clock."""
-    attrs = {k: v for k, v in vars(node).items() if k != "_base"}
-    attrs["_version"] = node._memory._version - now
-    slots = {k: getattr(node, k) for k in type(node).__slots__ if k[:2] != "__"}
-    if "clock" in slots:
-        slots["clock"] -= now
-    return attrs, slots
+    """A tensor's or a graph node's state for pickle and deepcopy: no view (its arrays are copied one by one: `_base`
+    stays behind, a view's version is its memory's), its times (`_version`, a node's `clock`) relative to `now`."""
+    attrs = {k: v for k, v in vars(node).items() if k != "_base"} | {"_version": node._memory._version - now}
+    return attrs, {k: getattr(node, k) - now if k == "clock" else getattr(node, k) for k in type(node).__slots__
+                   if k[:2] != "__"}
 
 
 def set_node_state(node: Any, state: tuple, now: int) -> None:
-    """`node_state`'s state restored with its times on the clock of the process that loads it (at `now`): each as far
-    before now as it was before the copy, so that what was stale stays stale and a later in-place change is later
-    than all of them (also in a new process, whose clock starts at 0)."""
+    """`node_state`'s state, its times on the loading process's clock (at `now`) as far before now as they were:
+    what was stale stays stale, and a later in-place change is later than all of them (also in a new process)."""
     for part in state:
         for k, v in part.items():
             object.__setattr__(node, k, v + now if k in ("_version", "clock") else v)

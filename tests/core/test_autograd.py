@@ -353,6 +353,61 @@ def test_a_model_unpickled_in_a_fresh_process_trains(monkeypatch):
     np.testing.assert_array_equal(d.data, loaded(x).data)
 
 
+@pytest.mark.parametrize("copy_of", ["deepcopy", "pickle"])
+def test_a_copy_of_a_graph_keeps_what_was_changed_in_place_before_and_sees_what_is_changed_after(copy_of, monkeypatch):
+    # a copy forgot every version: a graph whose saved weight had changed in place (stale: its backward raises) gave
+    # its copy a silently wrong gradient, [22, 24] for w * w at w = [1, 2]; and a graph pickled at a late time on the
+    # clock, loaded where the clock is behind (a new process), missed an in-place change after loading: [212, 214]
+    import copy
+    import pickle
+
+    from tinygrad_init import no_grad
+    from tinygrad_init.core import tensor
+
+    twin = (lambda obj: copy.deepcopy(obj)) if copy_of == "deepcopy" else (lambda obj: pickle.loads(pickle.dumps(obj)))
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    fresh = (w + 1.0).sum()  # add saves nothing: no in-place change matters to it
+    loss = (w * w).sum()
+    with no_grad():
+        w.add_(10.0)  # after the forward: the graph is stale
+    loss2, fresh2, w2 = twin([loss, fresh, w])
+    for out in (loss, loss2):
+        with pytest.raises(RuntimeError, match=r"mul saved an input tensor \(shape \(2,\)\)"):
+            out.backward()
+    fresh2.backward()
+    np.testing.assert_array_equal(w2.grad, [1.0, 1.0])
+    for view in (lambda x: x[0:2], lambda x: x.T, lambda x: x.reshape(3), lambda x: x.detach()):
+        x, c = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+        v = view(x)  # shares x's memory: an in-place change of x is one of v, which mul saved
+        loss = (v * c[:len(v.data)]).sum()
+        with no_grad():
+            x.add_(10.0)
+        loss2 = twin(loss)  # the copy's views are arrays of their own: what they saw stays seen
+        for out in (loss, loss2):
+            with pytest.raises(RuntimeError, match="mul saved"):
+                out.backward()
+    with no_grad():
+        for _ in range(5):
+            w.add_(1.0)  # training goes on: the clock moves
+    loss = (w * w).sum()
+    if copy_of == "pickle":
+        blob = pickle.dumps([loss, w])
+        monkeypatch.setattr(tensor, "_CLOCK", [0])  # loaded as in a new process
+        loss3, w3 = pickle.loads(blob)
+    else:
+        loss3, w3 = copy.deepcopy([loss, w])
+    y = (w3 * 2.0).sum()  # a new graph in this process
+    with no_grad():
+        w3.add_(100.0)  # after loss3's forward, and y's
+    with pytest.raises(RuntimeError, match="mul saved an input tensor"):
+        loss3.backward()
+    with pytest.raises(RuntimeError, match="mul saved an input tensor"):
+        y.backward()
+    loss4 = (w3 * w3).sum()  # made after the change: as new
+    loss4.backward()
+    np.testing.assert_array_equal(w3.grad, 2 * w3.data)
+
+
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])
 def test_a_5000_op_chain_backward_gradcheck_ledger_and_picture_need_no_recursion(engine):
     from tinygrad_init import draw, ledger

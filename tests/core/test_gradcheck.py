@@ -300,7 +300,36 @@ def test_a_factor_close_to_one_is_not_rounded_to_one_in_the_hint():
     assert not r.ok and "1.0002 x the numeric one" in r.hint
 
 
+def test_rounding_in_the_central_differences_is_not_taken_for_a_kink_or_a_factor():
+    # f detached through float32: its one-sided slopes differ by float32 rounding over eps, and the hint said 'f has a
+    # kink here (slope -1.05041 from the left, -1.01652 from the right ...)' of a smooth tanh, where nothing reached x
+    detached = gradcheck(lambda x: Tensor(x.data.astype(np.float32), requires_grad=True).tanh(),
+                         np.array([0.3, -1.2]), raise_on_fail=False)
+    assert not detached.ok and "kink" not in detached.hint and "No gradient reached this input" in detached.hint
+    # x * x at 1e8: S is about 1e16, whose rounding over a step of 1e-6 is far above the tolerance; the hint said 'The
+    # analytic gradient is 1.0001 x the numeric one here: a constant factor is missing or extra in a backward rule'
+    big = gradcheck(lambda x: x * x, np.array([1e8]), raise_on_fail=False)
+    assert not big.ok and "factor" not in big.hint
+    assert "within what rounding alone gives the central differences" in big.hint
+    assert gradcheck(lambda x: x * x, np.array([1e8]), eps=100.0).ok  # a step that suits the scale: the rule is right
+    for ok_case in (gradcheck(lambda x: x.tanh(), np.array([0.3, -1.2])), gradcheck(lambda a: a.relu(), 0.0,
+                                                                                     raise_on_fail=False)):
+        assert ok_case.ok or "kink" in ok_case.hint  # float64 rounding hides neither a pass nor relu's kink
+
+
 # --------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize("z", [1 + 2j, np.complex64(1 + 2j), np.array([1 + 2j, 3.0]), [1j, 2.0]])
+def test_a_complex_input_is_refused_as_complex(z):
+    # 1 + 2j was told 'expected a Tensor, a numpy array or a number', a complex array to 'Pass x.astype(np.float64)',
+    # which drops the imaginary part (numpy's ComplexWarning)
+    for fn in (gradcheck, numerical_grad):
+        with pytest.raises(TypeError, match=rf"{fn.__name__}: input 0 is complex .*real inputs only.*x\.real and "
+                                            r"x\.imag") as info:
+            fn(lambda x: x * x, z)
+        assert "astype(np.float64)" not in str(info.value) and "expected a Tensor" not in str(info.value)
+
 
 
 def test_validation():
@@ -345,6 +374,15 @@ def test_numerical_grad_alone():
     assert isinstance(g, float) and g == pytest.approx(1.5 * math.exp(0.5), rel=1e-9)
     assert numerical_grad(math.sin, 0.3) == pytest.approx(math.cos(0.3), rel=1e-9)
     np.testing.assert_array_equal(x, [1.0, -2.0, 0.5])  # the point is restored
+
+
+def test_numerical_grad_of_a_list_of_values_reads_their_numbers_without_the_float_warning():
+    # a Value's f returning a list of Values (as gradcheck takes it) was read by numpy through float(v), which warned
+    # 'float(v) ... is a plain number outside the graph' twice per element, as if the student had left the graph
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = numerical_grad(lambda v: [v * 2.0, v * v, 3.0], Value(1.5), upstream=[1.0, 2.0, 5.0])
+    assert g == pytest.approx(2.0 + 2.0 * 2 * 1.5, rel=1e-9)
 
 
 def test_numerical_grad_validation():

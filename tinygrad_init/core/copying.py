@@ -9,7 +9,7 @@ from typing import Any
 
 from .autograd import topological_order
 
-__all__ = ["reduce_node"]
+__all__ = ["reduce_node", "node_state", "set_node_state"]
 
 
 class _Order(list):
@@ -56,3 +56,19 @@ def reduce_node(node: Any, protocol: Any = None) -> tuple:
 def blank_node(cls: type, ancestors: list) -> Any:
     """A node of class `cls`, its state not yet set, in a copy that holds its `ancestors` already."""
     return object.__new__(cls)
+
+
+def node_state(node: Any, now: int) -> tuple:
+    """A tensor's or a graph node's state for pickle and deepcopy: no view (its arrays are copied one by one: `_base`
+    stays behind, a view's version is its memory's), its times (`_version`, a node's `clock`) relative to `now`."""
+    attrs = {k: v for k, v in vars(node).items() if k != "_base"} | {"_version": node._memory._version - now}
+    return attrs, {k: getattr(node, k) - now if k == "clock" else getattr(node, k) for k in type(node).__slots__
+                   if k[:2] != "__"}
+
+
+def set_node_state(node: Any, state: tuple, now: int) -> None:
+    """`node_state`'s state, its times on the loading process's clock (at `now`) as far before now as they were:
+    what was stale stays stale, and a later in-place change is later than all of them (also in a new process)."""
+    for part in state:
+        for k, v in part.items():
+            object.__setattr__(node, k, v + now if k in ("_version", "clock") else v)

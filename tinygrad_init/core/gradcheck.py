@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Complex, Real
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -135,7 +135,7 @@ def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as
 def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
-    if not isinstance(raw, (np.ndarray, np.generic, Real, list, tuple)):
+    if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)")
     try:
@@ -144,6 +144,9 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
         raise TypeError(f"{fn}: input {i}: cannot read {type(x).__name__} as an array of numbers ({e})") from None
     if arr.dtype.kind in "iu" and not isinstance(raw, (np.ndarray, list, tuple)):
         arr = arr.astype(np.float64)  # a plain number
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{fn}: input {i} is complex ({arr.dtype}); the engines differentiate real inputs only: pass "
+                        "the real and imaginary parts as two inputs, x.real and x.imag")
     if arr.dtype.kind != "f":
         raise TypeError(f"{fn}: input {i} has dtype {arr.dtype}; gradients exist only for floating inputs. Pass "
                         "x.astype(np.float64), or keep integer data (labels, indices) inside f as a constant.")
@@ -206,10 +209,11 @@ def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str
 
 
 @quiet
-def _kinks(left: np.ndarray, right: np.ndarray, rel: float = 1e-2) -> np.ndarray:
-    """Where the slopes from the left and from the right differ by more than rounding and curvature explain (by more
-    than `rel` of the steeper: the slopes of relu, abs or a tie differ by all of it, 1/x at 1e-4 by 2%)."""
-    return np.abs(right - left) > np.maximum(1e-3, rel * np.maximum(np.abs(left), np.abs(right)))
+def _kinks(left: np.ndarray, right: np.ndarray, noise: float, rel: float = 1e-2) -> np.ndarray:
+    """Where the slopes from the left and from the right differ by more than rounding (twice `noise`, each slope's) and
+    curvature explain (by more than `rel` of the steeper: the slopes of relu, abs or a tie differ by all of it, 1/x at
+    1e-4 by 2%)."""
+    return np.abs(right - left) > np.maximum(max(1e-3, 2 * noise), rel * np.maximum(np.abs(left), np.abs(right)))
 
 
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
@@ -239,6 +243,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
             out = f(kind(arr.copy()))
+        out = [o.data if isinstance(o, Value) else o for o in out] if isinstance(out, (list, tuple)) else out
         out = np.asarray(out.data if isinstance(out, (Tensor, Value)) else out, dtype=np.float64)
         if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "
@@ -291,7 +296,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
     out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
-    shape = _output(out, scalar, fn).shape
+    y = _output(out, scalar, fn)
+    shape = y.shape
     if upstream is None:
         gen = as_rng(rng, fn)
         u = gen.uniform(0.5, 1.5, size=shape) * np.where(gen.random(size=shape) < 0.5, -1.0, 1.0)
@@ -300,6 +306,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         if u.shape != shape and not u.size == 1 == math.prod(shape):
             raise ValueError(f"{fn}: upstream has shape {u.shape} but f's output has shape {shape}; they must be equal")
         u = u.reshape(shape)
+    # what rounding alone can make of a one-sided slope: f's output rounded in its dtype, then divided by eps
+    noise = 4 * np.finfo(np.float64 if scalar or out.dtype.kind != "f" else out.dtype).eps * np.abs(u * y).sum() / eps
     terms = [o * float(w) for o, w in zip(out if isinstance(out, (list, tuple)) else [out], u.reshape(-1))
              if isinstance(o, Value)] if scalar else []
     if terms:
@@ -323,7 +331,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     sides = [_central(total, arr, eps, f"{fn}: input {i}") for i, arr in enumerate(arrays)]
     checks = [_compare(i, leaf.grad, g, atol, rtol) for i, (leaf, (g, _, _)) in enumerate(zip(leaves, sides))]
     if kinks := [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
-                 for j in np.ndindex(c.shape) if _kinks(left[j], right[j], 0.5) and not c.bad[j]]:
+                 for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5) and not c.bad[j]]:
         i, j, left, right = kinks[0]
         notes.append(f"f has a kink at {_count(len(kinks), 'element')} that passed (the first: input {i}"
                      f"{' at [' + ', '.join(map(str, j)) + ']' if j else ''}, slope {_fmt(left)} from the left, "
@@ -331,7 +339,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      "and the backward rule's convention (relu'(0) = 0, ties sharing the gradient) gave the same "
                      "number. Check away from a kink to test the rule itself.")
     where = _worst(checks, atol, rtol)
-    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol)
+    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol,
+                                          noise)
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)
@@ -370,9 +379,10 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     return Worst(c.index, tuple(int(k) for k in j), *values)
 
 
-def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, atol: float, rtol: float) -> str:
+def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, atol: float, rtol: float,
+          noise: float) -> str:
     """A guess at what is wrong, for the student reading the message (`s`: S at the point; `left`, `right`: the
-    one-sided slopes)."""
+    one-sided slopes; `noise`: how far rounding alone can move a one-sided slope)."""
     if c.ok or c.note:
         return ""
     if not math.isfinite(s):
@@ -382,7 +392,7 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
-    if _kinks(left[w.index], right[w.index]):  # first: at a kink of relu the analytic gradient may be 0 everywhere
+    if _kinks(left[w.index], right[w.index], noise):  # first: at relu's kink the analytic gradient may be 0 everywhere
         return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
                 "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
                 "derivative there, so no backward rule can match; check at a point away from it.")
@@ -395,6 +405,10 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
         return ("No gradient reached this input (the analytic gradient is 0 everywhere): was it detached (.data, "
                 ".detach(), a new Tensor/Value made from its number), used inside no_grad(), or does a backward rule "
                 "return zeros?")
+    if w.abs_error <= noise:
+        return (f"The error is within what rounding alone gives the central differences here (about {_fmt(noise)}: "
+                "f's output rounded, divided by the step eps): does f compute in float32, or is eps too small for the "
+                "scale of f? Compute f in float64, or try an eps of about 1e-6 x |x|.")
     mask = (np.abs(c.numeric) > 10 * atol) & np.isfinite(c.numeric) & np.isfinite(c.analytic)
     ratios = c.analytic[mask] / c.numeric[mask]
     r = float(np.median(ratios)) if ratios.size else math.nan

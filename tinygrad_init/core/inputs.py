@@ -18,7 +18,8 @@ __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
            "Size", "TorchSpellings", "update_error"]
 
-#: Ops whose result is floating even for integer inputs (as in PyTorch).
+#: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
+#: softplus, mean and softmaxes refuse integers).
 FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_softmax", "softmax"}
 _KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
 _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
@@ -117,8 +118,8 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
     """A number or array operand of a tensor holding `data`, as an array typed as PyTorch promotes: a Python number
     (or list) takes the tensor's dtype unless its kind is higher (an int with a bool tensor: int64,
     a float with an integer tensor: float32); an array keeps its dtype unless its kind is lower. A division's
-    operand is floating with any tensor. A number with a float16 tensor of one or more axes stays float32 (1e5,
-    which float16 cannot hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once.
+    operand is floating with any tensor. A number with a float16 tensor stays float32 (1e5, which float16 cannot
+    hold, stays 1e5, as in PyTorch's * and /): `floats` computes in float32 and rounds once.
     `right`: `x` is the right operand (the exponent of a power)."""
     like = data.dtype
     weak = isinstance(x, (numbers.Real, np.generic, list, tuple))
@@ -137,7 +138,7 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
                                                  else "a PyTorch tensor, whose graph is not this one: read its numbers "
                                                  "into a Tensor, Tensor(x.detach())" if type(x).__module__ == "torch"
                                                  else "use numbers, numpy arrays or Tensors")))
-    if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and data.ndim and not arr.ndim:
+    if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
     if weak and op == "pow" and right and like.kind == "u" and kind == 1 and np.any(arr < 0):  # (not 255 for -1)
         raise ValueError(f"pow: integers to negative integer powers are not allowed (as in numpy and PyTorch), got "
@@ -149,14 +150,15 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
     return _cast(arr, like) if like is _HALF else arr.astype(like, copy=False)  # float16: beyond 65504 inf, quietly
 
 
-def floats(x: np.ndarray, y: np.ndarray, op: str) -> tuple[np.ndarray, np.ndarray, bool]:
+def floats(x: np.ndarray, y: np.ndarray, op: str, number: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
     """Integer or boolean operands promoted as PyTorch does: to the other operand's float dtype,
-    and both to float32 for a division; a 0-d operand of the other's category takes the other's dtype, but with
-    float16 both become float32 and the third result, True, says to round the result to float16 once. (Integers
-    of a division become floats first: a 0-d -3 cast to uint8 would be 253.)"""
-    if (x.ndim == 0) != (y.ndim == 0) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind] and not (
+    and both to float32 for a division; a 0-d operand of the other's category (or a `number`, `constant`'s of a
+    Python number, also with a 0-d tensor) takes the other's dtype, but with float16 both become float32 and the
+    third result, True, says to round the result to float16 once. (Integers of a division become floats first: a 0-d
+    -3 cast to uint8 would be 253.)"""
+    if ((x.ndim == 0) != (y.ndim == 0) or number) and _KIND[x.dtype.kind] == _KIND[y.dtype.kind] and not (
             x.dtype.kind != "f" and op in FLOAT_OPS):
-        if (y if x.ndim == 0 else x).dtype is _HALF:
+        if _HALF in (x.dtype, y.dtype) if number else (y if x.ndim == 0 else x).dtype is _HALF:
             return x.astype(np.float32), y.astype(np.float32), True
         x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
     fx, fy = x.dtype.kind == "f", y.dtype.kind == "f"

@@ -60,7 +60,7 @@ def _wide(x: np.ndarray) -> Any:
 
 @quiet
 def half(x: np.ndarray) -> np.ndarray:
-    """A float32 result rounded once to float16 (beyond 65504: inf, as in PyTorch)."""
+    """A float32 result rounded once to float16 (from 65520 on: inf, as in PyTorch; 65519 is 65504)."""
     return x.astype(np.float16)
 
 
@@ -120,10 +120,10 @@ def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
 
 def _pow_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     a, b, out = saved
-    with np.errstate(all="ignore"):  # PyTorch's conventions: 0 where b == 0, and where a == 0 <= b (also for
-        # an inf or nan g: selected, not multiplied by 0)
+    with np.errstate(all="ignore"):  # PyTorch's conventions: da is 0 where b == 0 (selected: also for an inf or nan
+        # g), the local db 0 where a == 0 <= b (a factor: an inf or nan g gives nan there, as PyTorch's)
         ga = np.where(b == 0, 0, g * (b * a ** (b - 1))).astype(out.dtype, copy=False) if needs[0] else None
-        gb = np.where((a == 0) & (b >= 0), 0, g * (out * np.log(a))).astype(out.dtype, copy=False) \
+        gb = (g * np.where((a == 0) & (b >= 0), 0, out * np.log(a))).astype(out.dtype, copy=False) \
             if needs[1] else None
     return ga, gb
 
@@ -143,16 +143,17 @@ def _tanh_backward(out: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
-    """`1 / (1 + e^-x)` to within an ulp or two for any x (also the activation registry's)."""
+    """`1 / (1 + e^-x)` to within 3.5 ulps for any x (measured: 3.2 in float32, 2.6 in float64, at x < 0, where
+    e^x / (1 + e^x) rounds three times; also the activation registry's)."""
     e = np.exp(-np.abs(x))  # stable on both sides: exp only ever sees -|x|
     r = 1 / (1 + e)
     return np.where(x >= 0, r, e * r)
 
 
 def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
-    dx = 1 - s  # g * s (1 - s), in three ufunc calls
-    dx *= s
+    dx = 1 - s  # g (1 - s) s, in three ufunc calls (in PyTorch's order: the same rounding)
     dx *= g
+    dx *= s
     return (dx,)
 
 

@@ -9,8 +9,8 @@ and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in o
 PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors only if retained, and an
 in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved, or of a view of its
 memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
-`Value`, relu's backward multiplies by its 0/1 mask (up to ten times faster than selecting), so an inf or nan
-upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's rules select, as PyTorch's do."""
+`Value`, relu's backward multiplies by its 0/1 mask (faster than selecting: 1.4 times at 32 x 16, 30-60 at 256 x 512),
+so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's da selects, as PyTorch's."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import numpy as np
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
-from .copying import reduce_node
+from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
 from .inputs import torch_keywords, update_error
@@ -86,9 +86,9 @@ class _GraphNode:
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
 
-    def __getstate__(self) -> tuple:  # a copy is new to the clock and no view (its arrays are copied one by one): its
-        return {k: v for k, v in vars(self).items() if k not in ("_base", "_version")}, \
-            {k: getattr(self, k) for k in type(self).__slots__ if k[:2] != "__"}  # version and base stay behind
+    def __getstate__(self) -> tuple:  # pickle, deepcopy: no view, its times as far before now as they were (stale
+        return node_state(self, _CLOCK[0])  # stays stale, a later in-place change is later, in any process)
+    def __setstate__(self, state: tuple) -> None: set_node_state(self, state, _CLOCK[0])
 
     # The tensor-node protocol of tinygrad_init.autograd.
 
@@ -360,13 +360,13 @@ class Tensor(_GraphNode, TorchSpellings):
     # ------------------------------------------------------------------ ops
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
-        if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
+        if number := type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
             arr = constant(other, self.data, fn.name, not reverse)
-            other = Tensor(arr, dtype=arr.dtype)
+            number, other = type(other) is not np.ndarray, Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y, rounded = a.data, b.data, False
         if (dtype := x.dtype) is not y.dtype or dtype.kind != "f":
-            x, y, rounded = floats(x, y, fn.name)  # computed in float32, for a float16 result
+            x, y, rounded = floats(x, y, fn.name, number)  # computed in float32, for a float16 result
         try:
             out, saved = fn.forward(x, y)
         except TypeError:  # numpy refuses to subtract booleans

@@ -3,6 +3,8 @@ gradients), and the semantics around it (dtypes, graph building, hooks, retained
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -1069,6 +1071,16 @@ def test_unbroadcast_sums_back_to_the_shape(shapes, seed):
     # the adjoint of broadcasting: <g, broadcast(v)> == <unbroadcast(g), v>
     v = np.random.default_rng(seed + 1).normal(size=sa)
     assert np.sum(g * np.broadcast_to(v, full)) == pytest.approx(np.sum(out * v), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("grad_shape, shape", [((4, 3), (4,)), ((4, 3), (5,)), ((4, 3), (3, 1)), ((4, 3), (1, 5)),
+                                          ((3,), (2, 3)), ((3,), (3, 1)), ((2, 3), (3, 3))])
+def test_unbroadcast_refuses_a_shape_that_does_not_broadcast_to_the_gradient(grad_shape, shape):
+    # (4, 3) to (4,) summed the rows and returned shape (3,), (4, 3) to (3, 1) gave (4, 1): a wrong shape, silently
+    with pytest.raises(ValueError, match=rf"unbroadcast: shape {re.escape(str(shape))} does not broadcast to the "
+                                         rf"gradient's shape {re.escape(str(grad_shape))}: matched from the right"):
+        unbroadcast(np.ones(grad_shape), shape)
+    assert unbroadcast(np.ones((2, 4, 3)), (4, 1)).tolist() == [[6.0]] * 4  # the ones that do, as before
 
 
 def test_misc_accessors():

@@ -27,7 +27,7 @@ from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
 from .inputs import torch_keywords, update_error
-from .ops import OPS, Op, add_reduce, half, ones, quiet
+from .ops import OPS, Op, half, quiet, unbroadcast
 from .value import Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
@@ -50,22 +50,6 @@ _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU,
 # In-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor it
 # saved was changed since when that tensor's `_version` (the time of its last change) is later.
 _CLOCK = [0]
-
-
-def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum `grad` down to `shape`, the backward of broadcasting: every copy of a broadcast element
-    got a gradient and dL/dx is their sum (over added leading axes, and axes of size 1)."""
-    if grad.shape == shape:
-        return grad
-    extra = grad.ndim - len(shape)
-    if extra == 1 and grad.ndim == 2 and grad.shape[1] > 1:  # a bias added to every row: the rows' sum, ones @ grad
-        grad = np.dot(ones(len(grad), grad.dtype), grad)  # in BLAS, 5x np.add.reduce's speed (for one column as
-    elif extra:  # fast, and np.add.reduce sums pairwise)
-        grad = add_reduce(grad, 0 if extra == 1 else tuple(range(extra)))
-    if grad.shape == shape:
-        return grad
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    return add_reduce(grad, axes, True) if axes else grad
 
 
 class _GraphNode:

@@ -592,6 +592,21 @@ def test_the_sigmoid_saturation_finding_gives_the_spread_over_seeds() -> None:
                                     f"{format_number(lows.max(), 2)}, at steps {steps.min()}-{steps.max()}.")
 
 
+def test_the_saturation_sentence_gives_one_number_where_the_seeds_agree() -> None:
+    # the report of seed 4 read "Seed by seed its lowest mean is 0.0091-0.038, at steps 20-20" (every seed bottomed out
+    # at step 20), and small nets "0.25-0.25", "at steps 10-10", "layer 1 stays between 0.48 and 0.48": a range whose
+    # two ends are the same number
+    import re
+
+    for rng in range(8):
+        text = E.sigmoid_saturation(rng=rng, seeds=2, layers=2, width=8, steps=60).findings[0]
+        lows, when = re.search(r"Seed by seed its lowest mean is ([\d.e-]+?)(?:-([\d.e-]+))?, at steps? (\d+)(?:-(\d+))?\.",
+                               text).group(1, 2), re.search(r", at (steps?) (\d+)(?:-(\d+))?\.$", text).groups()
+        assert lows[0] != lows[1] and when[1] != when[2], text
+        assert (when[0] == "step") == (when[2] is None), text
+        assert not re.search(r"between ([\d.]+) and \1;", text), text  # "layer 1 stays between 0.48 and 0.48"
+
+
 def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:
     # Xavier, 22 layers, seed 0 (the quick report's): the loss falls to 0.29 by step 340, spikes to 0.78 at ~370 and
     # ends at ln 2 (every unit dead); the finding said only "falls below ln 2 / 2 ... for Xavier in 1 of 1 seeds",

@@ -113,14 +113,19 @@ def test_the_theory_predicts_the_forward_and_backward_stds(full_sweep: E.Sweep) 
                                        err_msg=f"{scheme}/{act}: {measured}")
 
 
+@pytest.mark.slow
 def test_averaged_over_networks_relu_follows_the_theory() -> None:
-    res = E.theory_average(rng=0, networks=5, width=500)
-    t = res.table
-    for q in ("act", "grad_act", "grad_w"):
-        np.testing.assert_allclose(t[f"{q}_median"], 1.0, atol=0.1, err_msg=q)  # the median network: within 10%
-    one = np.abs(np.log(t["act_one"])).max()
-    assert one > np.abs(np.log(t["act_median"])).max()  # one network strays further than the median
-    assert len(res.findings) == 3 and "5 networks" in res.findings[0]
+    # ReLU with He at 10 x 500, five networks per seed. This was asserted at seed 0 alone: every median within 10% and
+    # std(h)'s first network further off than the median. Over seeds 0-9 the median's worst layer is 3-7% off for std(h)
+    # and 2-6% for std(dL/dh) but 4-13% for std(dL/dW) (seeds 1, 8, 9 past 10%), and the first network is the closer
+    # for std(h) at seed 4 and for std(dL/dh) at seeds 8 and 9. What holds at every seed: the median within 15%, and its
+    # worst layer over the three stds closer than the first network's (median 0.05-0.12, one network 0.08-0.22, in log)
+    for seed in range(10):
+        res = E.theory_average(rng=seed, networks=5, width=500)
+        one, median = (max(np.abs(np.log(res.table[f"{q}_{k}"])).max() for q in ("act", "grad_act", "grad_w"))
+                       for k in ("one", "median"))
+        assert median < np.log(1.15) and median < one, (seed, one, median)
+        assert len(res.findings) == 3 and "5 networks" in res.findings[0]
 
 
 def test_theory_average_states_how_far_the_ratio_is_from_1() -> None:

@@ -128,6 +128,22 @@ def test_averaged_over_networks_relu_follows_the_theory() -> None:
         assert len(res.findings) == 3 and "5 networks" in res.findings[0]
 
 
+@pytest.mark.slow
+def test_one_network_scatters_around_the_theory_less_the_wider_it_is() -> None:
+    # `tinygrad-init sweep` printed the theory beside one network (ReLU with He, layer 8: 0.745 against 0.826) saying
+    # only "the mean-field prediction from the init and the activation alone", where the report's tables say it is the
+    # average over networks of infinite width. Over seeds 0-9 the worst of std(h), std(dL/dh), std(dL/dW) over the ten
+    # layers of ReLU with He is 7-27% off at 500 units (median 12%), 7-13% at 1,000 (median 10%); tanh with
+    # randn/sqrt(fan_in), 0.9-2.5% and 0.5-1.1%, is asserted at 500 units by the CS231n tests above
+    notes = E.sweep_table("he_normal", "relu", depth=2, width=8, batch=4).notes
+    assert any("the average over networks of infinite width: one network scatters around it" in n for n in notes)
+    worst = {width: [max(np.abs(run.values(k) / run.values(f"{k}_theory") - 1).max()
+                         for k in ("act_std", "grad_act_std", "grad_w_std"))
+                     for run in (E.run_one("he_normal", "relu", width=width, rng=seed) for seed in range(10))]
+             for width in (500, 1000)}
+    assert max(worst[500]) < 0.3 and max(worst[1000]) < 0.15 and np.median(worst[1000]) < np.median(worst[500])
+
+
 def test_theory_average_states_how_far_the_ratio_is_from_1() -> None:
     # --quick --seed 2: network 1's measured / theory of std(h) went down to 0.775, and the finding said "off by up
     # to 29%" (the factor 1 / 0.775 - 1); it is 22.5% below the theory

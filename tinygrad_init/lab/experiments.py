@@ -53,8 +53,9 @@ LAYER_FIELDS: dict[str, str] = {
 _THEORY_OF = {k: k for k in ("pre_std", "act_mean", "act_std", "saturated", "grad_act_std", "grad_pre_std")} | {
     "grad_w_std": "grad_weight_std"}
 _PAIRS = (("act_std", "h"), ("grad_act_std", "dL/dh"), ("grad_w_std", "dL/dW"))
-_THEORY = ("*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict), "
-           "the average over networks of infinite width: one network scatters around it, a deep and narrow ReLU one most")
+_THEORY = ("*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory."
+           "predict), the average over networks of infinite width: one network scatters around it, a deep and narrow "
+           "ReLU one most")
 
 
 class Run:

@@ -198,18 +198,21 @@ def test_compare_inits_findings_are_the_numbers(comparison):
     assert table.rows[0]["grad_data_first"] == runs["poor init"].records[0]["params"]["0.weight"]["grad_data"]
 
 
-def test_update_data_sentence_agrees_with_the_numbers_it_shows():
-    # seed 2, the report's section: good init's update:data ran from -2.88 to -2.48 (the output layer), shown as
-    # "-2.9 to -2.5" beside "within half a decade of -3 for every matrix: none"; the numbers shown decide the word.
-    # Poor init's range depends on the BLAS kernel (-3.09 to -2.48 with OpenBLAS's Haswell kernels, -3.2 to -2.53
-    # with Prescott's, so "poor init" is named there), good init's -2.88 to -2.48 does not
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(10))
+def test_update_data_sentence_names_what_holds_over_seeds(seed):
+    # The report's section named the runs "within half a decade of -3 for every matrix": good init at seeds 0, 3 and 9,
+    # poor and good init at 7, poor init alone at 5, none at 1, 2, 4, 6 and 8 (good init's top matrix sits at -2.57 to
+    # -2.30, on the edge -2.5), a lesson that flipped with the seed and the BLAS kernel. Over seeds 0-9 what holds is
+    # the spread: good init's matrices lie within 0.36-0.49 decades of each other, poor init's 0.61-2.8, batch norm's
+    # 1.5-1.6; the sentence names the narrowest from the numbers it shows
     import re
 
-    text = D.section(2).findings[3]
-    near = text.rsplit(": ", 1)[1].rstrip(".").split(" and ")
-    for run, low, high in re.findall(r"(poor init|good init|batch norm) (-?[\d.]+) to (-?[\d.]+)", text):
-        assert (run in near) == (-3.5 <= float(low) and float(high) <= -2.5), text
-    assert "good init -2.88 to -2.48" in text and "good init" not in near
+    text = D.section(seed).findings[3]
+    shown = {run: float(high) - float(low) for run, low, high in
+             re.findall(r"(poor init|good init|batch norm) (-?[\d.]+) to (-?[\d.]+)", text)}
+    assert len(shown) == 3 and min(shown, key=shown.get) == "good init", text
+    assert f"closest together: good init (within {format_number(shown['good init'], 2)} decades of each other" in text
 
 
 def test_loss_sentence_names_both_of_its_numbers(comparison):

@@ -113,14 +113,35 @@ def test_the_theory_predicts_the_forward_and_backward_stds(full_sweep: E.Sweep) 
                                        err_msg=f"{scheme}/{act}: {measured}")
 
 
+@pytest.mark.slow
 def test_averaged_over_networks_relu_follows_the_theory() -> None:
-    res = E.theory_average(rng=0, networks=5, width=500)
-    t = res.table
-    for q in ("act", "grad_act", "grad_w"):
-        np.testing.assert_allclose(t[f"{q}_median"], 1.0, atol=0.1, err_msg=q)  # the median network: within 10%
-    one = np.abs(np.log(t["act_one"])).max()
-    assert one > np.abs(np.log(t["act_median"])).max()  # one network strays further than the median
-    assert len(res.findings) == 3 and "5 networks" in res.findings[0]
+    # ReLU with He at 10 x 500, five networks per seed. This was asserted at seed 0 alone: every median within 10% and
+    # std(h)'s first network further off than the median. Over seeds 0-9 the median's worst layer is 3-7% off for std(h)
+    # and 2-6% for std(dL/dh) but 4-13% for std(dL/dW) (seeds 1, 8, 9 past 10%), and the first network is the closer
+    # for std(h) at seed 4 and for std(dL/dh) at seeds 8 and 9. What holds at every seed: the median within 15%, and its
+    # worst layer over the three stds closer than the first network's (median 0.05-0.12, one network 0.08-0.22, in log)
+    for seed in range(10):
+        res = E.theory_average(rng=seed, networks=5, width=500)
+        one, median = (max(np.abs(np.log(res.table[f"{q}_{k}"])).max() for q in ("act", "grad_act", "grad_w"))
+                       for k in ("one", "median"))
+        assert median < np.log(1.15) and median < one, (seed, one, median)
+        assert len(res.findings) == 3 and "5 networks" in res.findings[0]
+
+
+@pytest.mark.slow
+def test_one_network_scatters_around_the_theory_less_the_wider_it_is() -> None:
+    # `tinygrad-init sweep` printed the theory beside one network (ReLU with He, layer 8: 0.745 against 0.826) saying
+    # only "the mean-field prediction from the init and the activation alone", where the report's tables say it is the
+    # average over networks of infinite width. Over seeds 0-9 the worst of std(h), std(dL/dh), std(dL/dW) over the ten
+    # layers of ReLU with He is 7-27% off at 500 units (median 12%), 7-13% at 1,000 (median 10%); tanh with
+    # randn/sqrt(fan_in), 0.9-2.5% and 0.5-1.1%, is asserted at 500 units by the CS231n tests above
+    notes = E.sweep_table("he_normal", "relu", depth=2, width=8, batch=4).notes
+    assert any("the average over networks of infinite width: one network scatters around it" in n for n in notes)
+    worst = {width: [max(np.abs(run.values(k) / run.values(f"{k}_theory") - 1).max()
+                         for k in ("act_std", "grad_act_std", "grad_w_std"))
+                     for run in (E.run_one("he_normal", "relu", width=width, rng=seed) for seed in range(10))]
+             for width in (500, 1000)}
+    assert max(worst[500]) < 0.3 and max(worst[1000]) < 0.15 and np.median(worst[1000]) < np.median(worst[500])
 
 
 def test_theory_average_states_how_far_the_ratio_is_from_1() -> None:
@@ -590,6 +611,21 @@ def test_the_sigmoid_saturation_finding_gives_the_spread_over_seeds() -> None:
     lows, steps = top.min(axis=1), np.asarray(res.data["step"])[top.argmin(axis=1)]
     assert res.findings[0].endswith(f"Seed by seed its lowest mean is {format_number(lows.min(), 2)}-"
                                     f"{format_number(lows.max(), 2)}, at steps {steps.min()}-{steps.max()}.")
+
+
+def test_the_saturation_sentence_gives_one_number_where_the_seeds_agree() -> None:
+    # the report of seed 4 read "Seed by seed its lowest mean is 0.0091-0.038, at steps 20-20" (every seed bottomed out
+    # at step 20), and small nets "0.25-0.25", "at steps 10-10", "layer 1 stays between 0.48 and 0.48": a range whose
+    # two ends are the same number
+    import re
+
+    for rng in range(8):
+        text = E.sigmoid_saturation(rng=rng, seeds=2, layers=2, width=8, steps=60).findings[0]
+        lows = re.search(r"Seed by seed its lowest mean is ([\d.e-]+?)(?:-([\d.e-]+))?, at", text).group(1, 2)
+        when = re.search(r", at (steps?) (\d+)(?:-(\d+))?\.$", text).groups()
+        assert lows[0] != lows[1] and when[1] != when[2], text
+        assert (when[0] == "step") == (when[2] is None), text
+        assert not re.search(r"between ([\d.]+) and \1;", text), text  # "layer 1 stays between 0.48 and 0.48"
 
 
 def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:

@@ -386,7 +386,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
     gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
     ud = {k: _log10([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()]).round(2)
           for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
-    most, near = max(sat, key=lambda k: s0[k].mean()), [k for k in runs if np.all(np.abs(ud[k] + 3) <= 0.5)]
+    most, tight = max(sat, key=lambda k: s0[k].mean()), min(runs, key=lambda k: np.ptp(ud[k]))
     return [
         "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "
                                                 f"(|h| > 0.97; layer {s0[k].argmax() + 1}: {f(s0[k].max(), 2)}%)") +
@@ -399,8 +399,8 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
             lambda k: f"{f(gd[k].max() / gd[k].min(), 2)} ({k}: {f(gd[k].min(), 2)} to {f(gd[k].max(), 2)})") +
         ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
         "update:data over training (median per weight matrix, log10; the rule of thumb is -3): " + each(
-            lambda k: f"{k} {f(ud[k].min())} to {f(ud[k].max())}") + "; within half a decade of -3 for every "
-        f"matrix: {' and '.join(near) or 'none'}.",
+            lambda k: f"{k} {f(ud[k].min())} to {f(ud[k].max())}") + f"; closest together: {tight} (within "
+        f"{f(np.ptp(ud[tight]), 2)} decades of each other), so one learning rate suits all its layers.",
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
             lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
                       f"{runs[k].records[-1]['step']}") + "; loss (the first step -> the mean of the last 10 steps) "

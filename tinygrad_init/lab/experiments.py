@@ -53,8 +53,9 @@ LAYER_FIELDS: dict[str, str] = {
 _THEORY_OF = {k: k for k in ("pre_std", "act_mean", "act_std", "saturated", "grad_act_std", "grad_pre_std")} | {
     "grad_w_std": "grad_weight_std"}
 _PAIRS = (("act_std", "h"), ("grad_act_std", "dL/dh"), ("grad_w_std", "dL/dW"))
-_THEORY = ("*_theory: the mean-field prediction from the init and the activation alone, the average over networks "
-           "of infinite width: one network scatters around it, a deep and narrow ReLU one most")
+_THEORY = ("*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory."
+           "predict), the average over networks of infinite width: one network scatters around it, a deep and narrow "
+           "ReLU one most")
 
 
 class Run:
@@ -82,8 +83,7 @@ class Run:
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
         s, columns = self.settings, self._check("Run.table", columns)
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
-            "*_theory: the mean-field prediction from the init and the activation alone (tinygrad_init.theory.predict)"
-            "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
+            _THEORY + "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
         if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
             notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement")
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,

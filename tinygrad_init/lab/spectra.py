@@ -91,7 +91,8 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
         for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
                 "tanh", c, sw, sigma_b2, q=q), initial=float(m[0])))
-            out[f"{phase}, c0 = {start:g}"] = dict(sigma_w2=sw, sigma_b2=sigma_b2, measured=m.tolist(), theory=pred)
+            out[f"{phase}, c0 = {start:g}"] = dict(sigma_w2=sw, sigma_b2=sigma_b2, measured=m.tolist(), theory=pred,
+                                                   width=width, networks=networks)
     return out
 
 
@@ -210,8 +211,12 @@ def finding(name: str, result: dict[str, Any]) -> str:
         worst = max(abs(m - t) for r in result.values() for m, t in zip(r["measured"], r["theory"]))
         cstar = {k.split(",")[0]: theory.correlation_fixed_point("tanh", r["sigma_w2"], r.get("sigma_b2", 0.05))
                  for k, r in result.items()}
-        return (f"After {len(first['measured'])} layers the two inputs' correlation is {ends}; engine and theory "
-                f"differ by at most {f(worst, 2)} at any layer. The fixed point c* is " + ", ".join(
+        n = first.get("networks", 0)
+        size = f" ({first['width']} units, {n} network{'s' * (n != 1)})" if "width" in first else ""
+        return (f"After {len(first['measured'])} layers the two inputs' correlation is {ends}; engine{size} and theory "
+                f"differ by at most {f(worst, 2)} at any layer" + ": the theory is the limit of infinite width, and a "
+                "finite network scatters around it, the less the wider it is" * bool(size) + ". The fixed point c* is "
+                + ", ".join(
                     f"{f(c, 2)} ({p})" for p, c in cstar.items()) + ": ordered networks map every pair of inputs "
                 "to the same output, chaotic ones decorrelate even close inputs.")
     if name == "trainability":

@@ -215,6 +215,13 @@ def _accuracies(v: Any) -> tuple[float, float, float]:
     return band(v[~np.isnan(v)]) if (v := np.ravel(v)).size > np.isnan(v).sum() else (math.nan,) * 3
 
 
+def _span(lo: Any, hi: Any, fmt: Any, both: str = "{}-{}", one: str = "{}") -> str:
+    """`lo` and `hi` formatted (`fmt`, a format string or a function) into `both`, or into `one` where they read the
+    same: "at step 20", not "at steps 20-20"."""
+    a, b = (fmt.format(v) if isinstance(fmt, str) else fmt(v) for v in (lo, hi))
+    return one.format(a) if a == b else both.format(a, b)
+
+
 def _spread(v: Any, fmt: str = "{:.1%}", summary: Callable = band) -> str:
     m, lo, hi = (float(a) for a in summary(np.ravel(v)))
     return fmt.format(m) if not lo < hi else f"{fmt.format(m)} ({fmt.format(lo)}-{fmt.format(hi)})"
@@ -424,14 +431,15 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
     fell, rose = top[2] < top[1] - 0.05, top[4] > top[2] + 0.05  # the words follow the means (0.05: visibly)
     findings = [f"The top hidden layer (layer {layers}) " + ("falls from a mean of {:.2f} to {:.2f} by step {}" if fell
                 else "stays near its starting mean of {:.2f} (lowest {:.2f}, at step {})").format(*top[1:4]) +
-                f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} between "
-                f"{below.min():.2f} and {below.max():.2f}; it {'recovers to' if rose else 'is still at'} {top[4]:.2f} "
+                f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} " + _span(
+                    below.min(), below.max(), "{:.2f}", "between {} and {}", "at {}") +
+                f"; it {'recovers to' if rose else 'is still at'} {top[4]:.2f} "
                 f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from {loss[0]:.3f} to "
                 f"{format_number(loss[-1])} (medians of {len(seeds)} seeds)."]
     each = hist["hidden_mean"][:, :, -1]  # (seeds, records): each seed's own lowest top-layer mean, and when
     lows, when = each.min(axis=1), hist["step"][each.argmin(axis=1)]
-    findings[0] += (f" Seed by seed its lowest mean is {format_number(lows.min(), 2)}-{format_number(lows.max(), 2)}, "
-                    f"at steps {when.min()}-{when.max()}.") * (len(seeds) > 1)  # 0.0041, not 0.00
+    findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), lambda v: format_number(v, 2))
+                    + ", at " + _span(when.min(), when.max(), "{}", "steps {}-{}", "step {}") + ".") * (len(seeds) > 1)
     main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "
                        f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",

@@ -22,7 +22,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "as_seed", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
-    "format_number", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
+    "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
 
@@ -194,6 +194,11 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
         return text + ".0" * (point and "." not in text and (decimals > 0 or float(text) == v))  # not "1234.0"
     mantissa, exp = f"{v:.{digits - 1}e}".split("e")  # without a point: one nonzero digit, nothing to strip
     return f"{mantissa.rstrip('0').rstrip('.')}e{exp[0]}{int(exp[1:])}"
+
+
+def counted(n: int, word: str) -> str:
+    """`n` and the word in the number it takes: `1 seed`, `3 seeds`, `0 seeds`."""
+    return f"{n} {word}" + "s" * (n != 1)
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tinygrad_init import experiments
 from tinygrad_init.lab import training as T
+from tinygrad_init.utils import counted
 
 
 def test_training_scores_each_network_on_300_train_and_100_test_points(monkeypatch) -> None:
@@ -68,3 +70,10 @@ def test_fit_refuses_a_frozen_parameter_rather_than_train_it() -> None:
     with pytest.raises(ValueError, match="fit: .* none frozen"):
         T.fit([model], X, y, steps=2, lr=0.5)
     np.testing.assert_array_equal(model.linears()[0].weight.data, frozen)
+
+
+def test_one_seed_is_counted_in_the_singular():
+    # the findings and figure titles said "medians of 1 seeds" for seeds=1
+    result = experiments.sigmoid_saturation(seeds=1, quick=True)
+    assert "(medians of 1 seed)." in result.findings[0] and "1 seeds" not in " ".join(result.findings)
+    assert [counted(n, "seed") for n in (0, 1, 2)] == ["0 seeds", "1 seed", "2 seeds"]

@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, format_number, quoted
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, counted, format_number, quoted
 from . import plots
 from .table import ExperimentResult, Table, band, label
 
@@ -327,7 +327,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     figure = partial(plots.training_figure, hist["step"], {k: data[k]["loss"] for k in inits},
                      {k: (data[k]["train_accuracy"], data[k]["test_accuracy"]) for k in inits},
                      title=f"deeplearning.ai 'Initialization': {net} ReLU net on circles, lr {lr:g}, full batch: "
-                           f"median of {len(seeds)} seeds, band = lowest to highest")
+                           f"median of {counted(len(seeds), 'seed')}, band = lowest to highest")
     every = Table(["init", "seed", "final_loss", "train_accuracy", "test_accuracy"], per_seed, title="Every network")
     return ExperimentResult(
         "training", "Training from zeros, 10*randn and He (deeplearning.ai)", "Does the same network learn the circles "
@@ -401,7 +401,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                         "momentum 0.9: Fig. 2 (22 layers): both converge, theirs sooner; Fig. 3 (30 layers): 'Xavier' "
                         "stalls, theirs converges"])
     figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
-                     title=f"Xavier vs He in deep ReLU nets: median of {len(seeds)} seeds, band = lowest to highest")
+                     title=f"Xavier vs He in deep ReLU nets: median of {counted(len(seeds), 'seed')}, band = lowest to "
+                           "highest")
     settings = {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "momentum": momentum,
                 "schemes": list(schemes), "data": f"moons({samples}, noise=0.1)"}
     return ExperimentResult(
@@ -435,7 +436,7 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
                     below.min(), below.max(), "{:.2f}", "between {} and {}", "at {}") +
                 f"; it {'recovers to' if rose else 'is still at'} {top[4]:.2f} "
                 f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from {loss[0]:.3f} to "
-                f"{format_number(loss[-1])} (medians of {len(seeds)} seeds)."]
+                f"{format_number(loss[-1])} (medians of {counted(len(seeds), 'seed')})."]
     each = hist["hidden_mean"][:, :, -1]  # (seeds, records): each seed's own lowest top-layer mean, and when
     lows, when = each.min(axis=1), hist["step"][each.argmin(axis=1)]
     findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), lambda v: format_number(v, 2))
@@ -450,7 +451,7 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
                                                                       for l in range(layers)}),
               "training loss": (hist["step"], {"_loss": hist["loss"]})}
     figure = partial(plots.curves, panels, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width}, "
-                     f"{label(scheme)}: median of {len(seeds)} seeds, band = lowest to highest")
+                     f"{label(scheme)}: median of {counted(len(seeds), 'seed')}, band = lowest to highest")
     return ExperimentResult(
         "saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)", "Where do the hidden layers of "
         "a deep sigmoid network sit while it learns?", {"main": main}, {k: hist[k] for k in ("step", "hidden_mean",

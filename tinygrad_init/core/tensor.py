@@ -136,7 +136,12 @@ class Node(_GraphNode):
             grad, leaf = grads[i], type(parent) is Tensor
             like = parent.data if leaf else parent
             if grad.shape != like.shape:  # broadcast in the forward: sum it back
-                grad = unbroadcast(grad, like.shape)
+                try:
+                    grad = unbroadcast(grad, like.shape)
+                except ValueError:  # a rule of one's own op, or an input whose .data got another shape
+                    raise ValueError(f"backward: the rule of {self.op} gave its input {i} a gradient of shape "
+                                     f"{shape_text(grad.shape)}; the input has shape {shape_text(like.shape)}, of "
+                                     "which that is no broadcast (was the input's .data replaced?)") from None
             if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
                 grad = grad.astype(like.dtype)
             old = parent._grad

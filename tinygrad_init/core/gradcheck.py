@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, format_number
+from ..utils import Rng, as_rng, check_bool, check_real, counted, format_number
 from .ops import quiet
 from .tensor import Tensor, no_grad
 from .value import Value
@@ -91,7 +91,7 @@ class GradcheckResult:
         tol = f"tolerance atol {_fmt(self.atol)} + rtol {_fmt(self.rtol)} x |numeric|"
         if self.ok:
             n = sum(c.numeric.size for c in self.inputs)
-            lines = [f"gradcheck passed: {_count(len(self.inputs), 'input')} ({_count(n, 'element')}), "
+            lines = [f"gradcheck passed: {counted(len(self.inputs), 'input')} ({counted(n, 'element')}), "
                      f"{_errors(self)} ({tol})."]
         else:
             w = self.where
@@ -102,9 +102,10 @@ class GradcheckResult:
             lines = [f"gradcheck failed for {self._name(w.input)}{at}: {head}" + (" " + self.hint) * bool(self.hint)]
             lines += [f"  {self._name(c.index)}: " + (
                 f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
-                f"{int(c.bad.sum())} of {_count(c.bad.size, 'element')} off ({_errors(c)}).") for c in self.inputs[:10]]
-            lines += [f"  ... {_count(len(self.inputs) - 10, 'more input')}, {sum(not c.ok for c in self.inputs[10:])} "
-                      "of them off."] * (len(self.inputs) > 10)
+                f"{int(c.bad.sum())} of {counted(c.bad.size, 'element')} off ({_errors(c)}).")
+                for c in self.inputs[:10]]
+            lines += [f"  ... {counted(len(self.inputs) - 10, 'more input')}, "
+                      f"{sum(not c.ok for c in self.inputs[10:])} of them off."] * (len(self.inputs) > 10)
             lines.append("  Inspect result.inputs[i].analytic and .numeric element by element "
                          "(gradcheck(..., raise_on_fail=False) returns the result).")
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
@@ -118,10 +119,6 @@ class GradcheckError(AssertionError):
     def __init__(self, message: str, result: GradcheckResult) -> None:
         super().__init__(message)
         self.result = result
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + "s" * (n != 1)
 
 
 def _errors(c: InputCheck | GradcheckResult) -> str:
@@ -333,7 +330,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     if kinks := [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
                  for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5) and not c.bad[j]]:
         i, j, left, right = kinks[0]
-        notes.append(f"f has a kink at {_count(len(kinks), 'element')} that passed (the first: input {i}"
+        notes.append(f"f has a kink at {counted(len(kinks), 'element')} that passed (the first: input {i}"
                      f"{' at [' + ', '.join(map(str, j)) + ']' if j else ''}, slope {_fmt(left)} from the left, "
                      f"{_fmt(right)} from the right, of S = sum(u * f)): there the central difference is their mean, "
                      "and the backward rule's convention (relu'(0) = 0, ties sharing the gradient) gave the same "

@@ -181,15 +181,15 @@ def _unseen(values: Any, log: bool) -> str:
     return " (<= 0: not drawn)" if log and (v <= 0).any() else "" if np.isfinite(mid).any() else " (nan/inf: not drawn)"
 
 
-def _wrap(*parts: str | None, width: int = 16) -> str:
-    """The non-empty `parts` on lines of at most `width` characters."""
-    return "\n".join(textwrap.fill(line, width, break_long_words=False) for p in parts if p
+def _wrap(*parts: str | None, width: int = 16, breaking: bool = False) -> str:
+    """The non-empty `parts` on lines of at most `width` characters (a longer word broken only if `breaking`)."""
+    return "\n".join(textwrap.fill(line, width, break_long_words=breaking) for p in parts if p
                      for line in str(p).split("\n"))
 
 
 def _fit(text: str, inches: float, points: float = 15) -> str:
     """`text` on lines as wide as `inches` at `points` (a letter of DejaVu Sans: about 0.6 em), long words broken."""
-    return "\n".join(textwrap.fill(line, max(4, int(inches * 120 / points))) for line in text.split("\n"))
+    return _wrap(text, width=max(4, int(inches * 120 / points)), breaking=True)
 
 
 def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:

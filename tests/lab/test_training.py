@@ -77,3 +77,6 @@ def test_one_seed_is_counted_in_the_singular():
     result = experiments.sigmoid_saturation(seeds=1, quick=True)
     assert "(medians of 1 seed)." in result.findings[0] and "1 seeds" not in " ".join(result.findings)
     assert [counted(n, "seed") for n in (0, 1, 2)] == ["0 seeds", "1 seed", "2 seeds"]
+    # and "(1 network(s))" in symmetry's findings
+    findings = " ".join(experiments.symmetry(seeds=1, quick=True).findings)
+    assert "(1 network)" in findings and "network(s)" not in findings

@@ -30,7 +30,7 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
-from ..utils import as_seed, ratio
+from ..utils import as_seed, counted, ratio
 from .probe import fraction_key
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
@@ -201,7 +201,8 @@ class Diagnostics:
                 "give Diagnostics the optimizer, then run optimizer.step()" if params else
                 "the model has no Tanh, Sigmoid or ReLU module"))
         if not -len(self.records) <= check_int("Diagnostics.plot", "step", step) < len(self.records):
-            raise IndexError(f"Diagnostics.plot: step {step} is out of range for {len(self.records)} recorded step(s)")
+            raise IndexError(f"Diagnostics.plot: step {step} is out of range for "
+                             f"{counted(len(self.records), 'recorded step')}")
         if ax is None:  # a legend of 5 entries a row below the axis: more than two rows need more room
             n = {"update": len(self.weights()) + 1, "fractions": len(self.layers)}.get(kind, 0)
             extra = 0.35 * max(0, math.ceil(n / 5) - 2)

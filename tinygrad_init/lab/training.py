@@ -255,8 +255,8 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
                   float(np.median(acc))] for i in range(2)]
         data[name] = {"loss": hist["loss"][idx[0]], "distinct_units": count, "networks": len(idx), "first": idx[0]}
         findings.append(f"{name}: {_spread(count[0], '{:.0f}')} and {_spread(count[1], '{:.0f}')} distinct units of "
-                        f"{width} in the two hidden layers after {steps} steps ({len(idx)} network(s)); final loss "
-                        f"{_spread(loss, '{:.3g}')}, accuracy {_spread(acc)}.")
+                        f"{width} in the two hidden layers after {steps} steps ({counted(len(idx), 'network')}); "
+                        f"final loss {_spread(loss, '{:.3g}')}, accuracy {_spread(acc)}.")
     main = Table(["init", "layer", "width", "distinct_units_min", "distinct_units_max", "max_weight_change",
                   "final_loss", "train_accuracy"], rows,
                  title=f"Symmetry: 2-{width}-{width}-1 tanh MLP on moons, {steps} full-batch steps, lr {lr:g}",
@@ -303,8 +303,8 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
         lost = int((np.isnan(train) | np.isnan(tst)).sum())
         findings.append(f"{label(k)}: train accuracy {_spread(train, summary=_accuracies)}, test "
                         f"{_spread(tst, summary=_accuracies)}, final loss {_spread(loss[:, -1], '{:.3g}')} (median "
-                        f"(lowest-highest) of {len(idx)} network(s)" + f", {lost} diverged: nan logits" * bool(lost)
-                        + ").")
+                        f"(lowest-highest) of {counted(len(idx), 'network')}"
+                        + f", {lost} diverged: nan logits" * bool(lost) + ").")
     big, he = np.round(100 * data["large10"]["train_accuracy"]), 100 * data["he_normal"]["train_accuracy"]  # as shown
     what = "is a lottery" if np.ptp(big) > max(10, 2 * np.ptp(he)) else "is not clearly more of a lottery than He" \
         if np.isfinite([*big, *he]).all() else "cannot be compared with He (a network diverged)"

@@ -1208,3 +1208,21 @@ def test_running_code_in_the_grader_from_the_worker_is_refused(tmp_path):
                                     f"{solution('mul_backward')}")
     result = grader.grade(str(tmp_path), "mul_backward")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
+@pytest.mark.parametrize("work", [
+    "os.makedirs('cache/a', exist_ok=True)\nnp.save('cache/a/x.npy', np.ones(2))\nshutil.rmtree('cache')",
+    "with tempfile.TemporaryDirectory() as d:\n    np.save(os.path.join(d, 'x.npy'), np.ones(2))",
+    "fd, name = tempfile.mkstemp(suffix='.npy')\nos.close(fd)\nnp.save(name, np.ones(2))\n"
+    "os.replace(name, 'x.npy')\nassert np.load('x.npy').sum() == 2"])
+def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, work):
+    # A folder removed with shutil.rmtree (which opens each folder) was refused, and tempfile.TemporaryDirectory's
+    # cleanup raised RecursionError (its error handler retries the refused rmtree); a file written in the temp folder
+    # and moved into the student's own (an atomic save) was refused as a move from another folder.
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "scratch"))
+    (tmp_path / "scratch").mkdir()
+    (tmp_path / "bob").mkdir()
+    write(tmp_path / "bob", "mul_backward", f"import os, shutil, tempfile\nimport numpy as np\n{work}\n"
+                                            + solution("mul_backward"))
+    result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
+    assert result.status == "pass", (result.message, result.output)

@@ -12,13 +12,11 @@ reference and every comparison in its own process.
 
 Before any student code runs, the worker
 
-- takes over the two pipes it was started with (stdin: requests, stdout: replies) as private file
-  descriptors, and points fds 0, 1 and 2 at the null device and the capture file, so that what the
-  student's code prints (even with `os.write(1, ...)`) lands in the capture file and never on the
-  channel;
-- imports what it needs (numpy) before the student's folder is on `sys.path`, and appends that
-  folder at the end, so that a scratch `numbers.py` or `json.py` there cannot shadow the standard
-  library;
+- takes over the two pipes it was started with (stdin: requests, stdout: replies) as private file descriptors, and
+  points fds 0, 1 and 2 at the null device and the capture file, so that what the student's code prints (even with
+  `os.write(1, ...)`) lands in the capture file and never on the channel;
+- imports what it needs (numpy) before the student's folder is on `sys.path`, and appends that folder at the end, so
+  that a scratch `numbers.py` or `json.py` there cannot shadow the standard library;
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
   other programs (or C functions, or raw memory, through `ctypes`), which would run without the hook, and opening
@@ -29,8 +27,9 @@ Before any student code runs, the worker
   writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
   reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
   `_imp.create_builtin`, still sets it); sets a memory limit; refuses an exercise's file of another folder (a
-  classmate's), moving anything from there, and opening a folder (as dir_fd, a path names any file). Out of reach:
-  other files there (a classmate's helpers); `python -m` run in the student's folder; a derivative by complex step.
+  classmate's), moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd,
+  a path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
+  classmate's helpers); `python -m` run in the student's folder; a derivative by complex step.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -426,7 +425,8 @@ def _install_policy(policy: dict) -> None:
     # from them the next time (a .pth at every start). Nor are the terminals (the report) nor the worker's /proc (mem).
     roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
              sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages(), sys.pycache_prefix or sys.prefix)}
-    mine = os.getcwd() + "/"
+    mine = os.getcwd() + "/"  # the student's folder (`own`: and the temp folder, unless that holds the student's)
+    own = (mine, *(t for t in [os.path.realpath(__import__("tempfile").gettempdir()) + "/"] if not mine.startswith(t)))
     installed = tuple(r for r in roots if not mine.startswith(r))
     writable = [r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())}
                 if os.access(r, os.W_OK) or not os.path.exists(r)]
@@ -456,14 +456,14 @@ def _install_policy(policy: dict) -> None:
     rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
              tuple(sorted(above)), message, tuple((name + ".")[:-1] for name in _GETS_AROUND_THE_RULES),
              types.MappingProxyType({(name + ".")[:-1]: (*at,) for name, at in _PATH_ARGS.items()}),
-             os.getpid(), itertools.count().__next__, MAX_FORKS, (outer, mine),
+             os.getpid(), itertools.count().__next__, MAX_FORKS, (outer, own),
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
              os.readlink, os.stat, os.write, os._exit)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
         (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks,
-         (outer, mine), fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError,
+         (outer, own), fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError,
          BlockingIOError, getcwd, getpid, getpgid, readlink, stat, write, exit_) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
@@ -497,15 +497,15 @@ def _install_policy(policy: dict) -> None:
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
                 try:  # a compiled module from elsewhere; a change in a guarded folder; a folder opened (dir_fd: any)
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
-                        guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(mine)) and (
-                        event != "open" or args[2] & writing) or base == cwd and event == "open" and stat(
-                        real).st_mode & 0o170000 == 0o040000
+                        guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(own)) and (
+                        event != "open" or args[2] & writing) or base == cwd and event == "open" and not (
+                        real + "/").startswith(own) and stat(real).st_mode & 0o170000 == 0o040000
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
                         real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
                         ((n := real[real.rfind("/") + 1:])[:2], n[4:5]) == ("ex", "_") and n[2:4].isdigit() or (event,
-                        i) == ("os.rename", 0)) and not (real + "/").startswith((mine, *installed)):  # another folder's
+                        i) == ("os.rename", 0)) and not (real + "/").startswith((*own, *installed)):  # another folder's
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

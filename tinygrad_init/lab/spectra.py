@@ -19,6 +19,7 @@ from .. import nn
 from ..core.tensor import Tensor, enable_grad, no_grad
 from ..nn import activations as _acts, init
 from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, check_real, format_number, ratio, quoted
+from ..utils import counted
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -211,8 +212,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
         worst = max(abs(m - t) for r in result.values() for m, t in zip(r["measured"], r["theory"]))
         cstar = {k.split(",")[0]: theory.correlation_fixed_point("tanh", r["sigma_w2"], r.get("sigma_b2", 0.05))
                  for k, r in result.items()}
-        n = first.get("networks", 0)
-        size = f" ({first['width']} units, {n} network{'s' * (n != 1)})" if "width" in first else ""
+        size = f" ({first['width']} units, {counted(first['networks'], 'network')})" if "width" in first else ""
         return (f"After {len(first['measured'])} layers the two inputs' correlation is {ends}; engine{size} and theory "
                 f"differ by at most {f(worst, 2)} at any layer" + ": the theory is the limit of infinite width, and a "
                 "finite network scatters around it, the less the wider it is" * bool(size) + ". The fixed point c* is "

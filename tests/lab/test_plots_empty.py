@@ -40,10 +40,13 @@ def test_an_empty_panel_is_refused_by_name_not_drawn_with_matplotlibs_warning(ca
             call()
 
 
-@pytest.mark.parametrize("values", [[1.0, 1e300], [1e-300, 1.0], [1e-300, 1e300], [5e-324, 1.7e308]])
+@pytest.mark.parametrize("values", [[1.0, 1e300], [1e-300, 1.0], [1e-300, 1e300], [5e-324, 1.7e308], [1e308, 1e308],
+                                    [1e-300, 1e-300], [1e-305, 1e-305], [1e300, 1e300], [1e-305, 1e-300]])
 def test_a_log_axis_shows_values_at_the_ends_of_float64(values) -> None:
     # matplotlib's 5 % margin took the view past 1e308: it fell back to 1 .. 10 and 1e300 was out of sight (a
-    # vertical line at layer 1.5 the only trace of it); below 1e-300 it ticked '0' and '9.99999998482e-316'
+    # vertical line at layer 1.5 the only trace of it); below 1e-300 it ticked '0' and '9.99999998482e-316'. A series
+    # of one value there had no margin at all: matplotlib's linear fallback gave -0.05 .. 0.05 below 1e-290 (nothing
+    # in view) and 'arange: cannot compute length' at 1e308
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     with warnings.catch_warnings():

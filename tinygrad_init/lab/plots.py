@@ -119,11 +119,14 @@ def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
 
 def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
-    ticker = mpl().ticker  # matplotlib's 5 % margins took the view past 1e308 (it showed 1 to 10) or below 1e-307
-    if 0 < (lo := ax.dataLim.y0) <= (hi := ax.dataLim.y1) < math.inf and not 1e-290 < lo <= hi < 1e290:  # (ticks '0')
-        a, b, m = math.log10(lo), math.log10(hi), (math.log10(hi) - math.log10(lo)) / 20
-        ax.set_ylim(min(lo, 10.0 ** max(a - m, -307)), max(hi, 10.0 ** min(b + m, 308)))
-    ax.set_yscale("log")
+    ticker, view = mpl().ticker, None  # matplotlib's 5 % margins took the view past 1e308 (it showed 1 to 10) or below
+    if 0 < (lo := ax.dataLim.y0) <= (hi := ax.dataLim.y1) < math.inf and not 1e-290 < lo <= hi < 1e290:  # 1e-307
+        a, b, m = math.log10(lo), math.log10(hi), max(1, (math.log10(hi) - math.log10(lo)) / 20)  # two powers of ten
+        view = min(lo, 10.0 ** max(a - m, -307)), max(hi, 10.0 ** min(b + m, 308))  # in view at least (they tick)
+        ax.set_ylim(view)  # on the linear axis (its autoscale overflows), and again on the log one, as the linear
+    ax.set_yscale("log")  # axis took limits both below 1e-287 for 0 (the view was -0.05 to 0.05)
+    if view:
+        ax.set_ylim(view)
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
     ax.yaxis.set_minor_locator(ticker.NullLocator())
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))

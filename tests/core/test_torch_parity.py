@@ -685,3 +685,16 @@ def test_a_zero_dimensional_integer_operand_of_a_division_keeps_its_value_as_in_
         for got, want in [(S / V, ts / tv), (V / S, tv / ts), (V / s, tv / ts), (s / V, ts / tv)]:
             assert got.dtype == np.float32 and want.dtype == torch.float32
             np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-6)
+
+
+def test_an_array_subclass_operand_promotes_as_an_array_not_as_a_number(tmp_path):
+    # np.load(..., mmap_mode="r") gives a memmap: float32 tensor * float64 memmap was float32 (an ndarray: float64, as
+    # PyTorch's tensor of it), and a float16 tensor times it float16; only a Python or numpy number takes the tensor's
+    np.save(tmp_path / "w.npy", np.array([1.1, 2.2, 3.3]))
+    for other in (np.load(tmp_path / "w.npy", mmap_mode="r"), np.ma.array([1.1, 2.2, 3.3])):
+        for dtype in (np.float16, np.float32):
+            x = np.linspace(0.5, 1.5, 3).astype(dtype)
+            want = (torch.from_numpy(x) * torch.from_numpy(np.asarray(other).copy())).numpy()
+            for got in (Tensor(x) * other, Tensor(x).__rmul__(other)):
+                assert got.dtype == want.dtype, (type(other).__name__, dtype)
+                np.testing.assert_array_equal(got.data, want)

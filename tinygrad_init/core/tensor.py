@@ -351,7 +351,7 @@ class Tensor(_GraphNode, TorchSpellings):
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
         if number := type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
             arr = constant(other, self.data, fn.name, not reverse)
-            number, other = type(other) is not np.ndarray, Tensor(arr, dtype=arr.dtype)
+            number, other = not isinstance(other, np.ndarray), Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y, rounded = a.data, b.data, False
         if (dtype := x.dtype) is not y.dtype or dtype.kind != "f":

@@ -495,11 +495,11 @@ def _install_policy(policy: dict) -> None:
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                try:  # a compiled module from elsewhere; a change in a guarded folder; a folder opened (dir_fd: any)
+                try:  # a C module from elsewhere; a change in a guarded folder; a folder opened to read (to write, 3:
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
                         guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(own)) and (
-                        event != "open" or args[2] & writing) or base == cwd and event == "open" and not (
-                        real + "/").startswith(own) and stat(real).st_mode & 0o170000 == 0o040000
+                        event != "open" or args[2] & writing) or base == cwd and event == "open" and not args[2] & 3 \
+                        and not (real + "/").startswith(own) and stat(real).st_mode & 0o170000 == 0o040000  # EISDIR)
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (

@@ -9,8 +9,8 @@ and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in o
 PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors only if retained, and an
 in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved, or of a view of its
 memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
-`Value`, relu's backward multiplies by its 0/1 mask (faster than selecting: 1.4 times at 32 x 16, 30-60 at 256 x 512),
-so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's da selects, as PyTorch's."""
+`Value`, relu's backward multiplies by its 0/1 mask (than np.where, as fast at 32 x 16, 7 to 15 times as fast at
+256 x 512, float64 and float32), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's da selects, as PyTorch's."""
 
 from __future__ import annotations
 

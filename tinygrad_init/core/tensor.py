@@ -10,7 +10,8 @@ PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors o
 in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved, or of a view of its
 memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
 `Value`, relu's backward multiplies by its 0/1 mask (than np.where, as fast at 32 x 16, 7 to 15 times as fast at
-256 x 512, float64 and float32), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0; pow's da selects, as PyTorch's."""
+256 x 512, float64 and float32), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0;
+pow's da selects, as PyTorch's."""
 
 from __future__ import annotations
 

@@ -60,3 +60,28 @@ def test_cross_entropy_on_fractional_targets_suggests_a_formula_that_gives_the_s
     got = eval(formula, {"p": p, "logits": logits})  # noqa: S307 (the message's own text)
     want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(p))
     assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)
+
+
+def test_an_sgd_step_marks_the_weights_changed_so_a_graph_built_before_it_cannot_backward():
+    # as PyTorch's version counter: the weights the graph saved are no longer the weights in memory
+    from tinygrad_init import optim
+
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = optim.SGD([w], lr=0.1)
+    loss = (w * w).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+
+
+def test_zero_grads_by_default_sets_the_gradients_to_none_as_pytorch():
+    from tinygrad_init.nn.optim import zero_grads
+
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    w.grad = np.ones(2)
+    zero_grads([w])
+    assert w.grad is None
+    w.grad = np.ones(2)
+    zero_grads([w], set_to_none=False)
+    assert w.grad.tolist() == [0.0, 0.0]

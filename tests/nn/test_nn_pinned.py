@@ -85,3 +85,10 @@ def test_zero_grads_by_default_sets_the_gradients_to_none_as_pytorch():
     w.grad = np.ones(2)
     zero_grads([w], set_to_none=False)
     assert w.grad.tolist() == [0.0, 0.0]
+
+
+def test_a_layer_of_no_units_is_refused_by_name_not_built_empty():
+    with pytest.raises(ValueError, match=r"^Linear: fan_out must be >= 1, got 0$"):
+        nn.Linear(3, 0)
+    with pytest.raises(ValueError, match=r"^MLP: sizes\[1\] must be >= 1, got 0$"):
+        nn.MLP([2, 0, 1])

@@ -92,3 +92,26 @@ def test_a_layer_of_no_units_is_refused_by_name_not_built_empty():
         nn.Linear(3, 0)
     with pytest.raises(ValueError, match=r"^MLP: sizes\[1\] must be >= 1, got 0$"):
         nn.MLP([2, 0, 1])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"num_features": 0}, r"num_features must be >= 1, got 0"),
+    ({"eps": 0.0}, r"eps must be > 0, got 0"),  # a constant feature would be divided by sqrt(0)
+    ({"eps": -1e-5}, r"eps must be > 0, got -1e-5"),
+    ({"momentum": -0.1}, r"momentum must be in \[0, 1\], got -0.1"),
+    ({"momentum": 1.5}, r"momentum must be in \[0, 1\], got 1.5"),
+])
+def test_batchnorm_refuses_bad_arguments_by_name(kwargs, message):
+    with pytest.raises(ValueError, match="^BatchNorm1d: " + message + "$"):
+        nn.BatchNorm1d(**{"num_features": 3, **kwargs})
+
+
+@pytest.mark.parametrize("momentum", [0.0, 1.0])
+def test_batchnorm_momentum_0_keeps_and_1_replaces_the_running_statistics(momentum):
+    # PyTorch's bounds, both included: running = (1 - momentum) running + momentum batch (variance unbiased)
+    x = np.array([[1.0, -2.0], [3.0, 0.0], [8.0, 4.0]])
+    bn = nn.BatchNorm1d(2, momentum=momentum, dtype=np.float64)
+    bn(Tensor(x))
+    mean, var = (np.zeros(2), np.ones(2)) if momentum == 0 else (x.mean(0), x.var(0, ddof=1))
+    np.testing.assert_allclose(bn.running_mean, mean, rtol=1e-15)
+    np.testing.assert_allclose(bn.running_var, var, rtol=1e-15)

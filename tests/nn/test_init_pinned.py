@@ -75,3 +75,17 @@ def test_describe_refuses_a_plain_function_with_a_type_error():
     with pytest.raises(ValueError, match=r"^describe: 'xavier' is ambiguous"):
         init.describe("xavier")
     assert init.describe("kaiming_normal").name == "he_normal"  # an alias names the scheme
+
+
+def test_the_first_entry_of_a_truncated_normal_is_drawn_like_the_others():
+    # over 400 seeds the entry [0, 0] of a (2, 3) weight (and the single entry of a (1, 1) one) is a truncated normal
+    # of Var = 2 / fan_in: distinct draws within 2 std of the underlying normal, of the right variance
+    import math
+
+    for shape in ((2, 3), (1, 1)):
+        first = np.array([init.variance_scaling(shape, 2.0, distribution="truncated_normal", rng=seed,
+                                                dtype=np.float64)[0, 0] for seed in range(400)])
+        var = 2.0 / shape[0]
+        assert len(set(first.tolist())) == 400
+        assert np.abs(first).max() <= 2 * math.sqrt(var) / init.TRUNCATED_NORMAL_STD
+        assert np.mean(first ** 2) == pytest.approx(var, rel=0.15)  # 400 draws: the sample variance within ~7%

@@ -89,3 +89,19 @@ def test_the_first_entry_of_a_truncated_normal_is_drawn_like_the_others():
         assert len(set(first.tolist())) == 400
         assert np.abs(first).max() <= 2 * math.sqrt(var) / init.TRUNCATED_NORMAL_STD
         assert np.mean(first ** 2) == pytest.approx(var, rel=0.15)  # 400 draws: the sample variance within ~7%
+
+
+@pytest.mark.parametrize(("fans", "name"), [((0, 5), "fan_in"), ((5, 0), "fan_out")])
+def test_a_schemes_std_refuses_an_empty_fan_by_name(fans, name):
+    # xavier's Var(W) = 2 / (fan_in + fan_out) would be a number for (0, 5): a std of a weight that has no entries
+    with pytest.raises(ValueError, match=rf"^xavier_uniform\.std: {name} must be >= 1, got 0$"):
+        init.xavier_uniform.std(*fans)
+
+
+def test_uniform_with_equal_bounds_is_that_constant_as_in_pytorch():
+    from conftest import require_module
+
+    torch = require_module("torch")
+    w = torch.empty(3)
+    torch.nn.init.uniform_(w, 0.5, 0.5)  # PyTorch accepts a == b
+    assert init.uniform((3,), rng=0, a=0.5, b=0.5).tolist() == w.tolist() == [0.5] * 3

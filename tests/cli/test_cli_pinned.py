@@ -137,3 +137,28 @@ def test_an_output_path_after_an_equals_sign_starting_with_a_tilde_is_in_the_hom
     assert cli.main(["graph", "a", "a=1", "--no-player", "--out=~/pics"]) == 0
     assert (tmp_path / "home" / "pics" / "graph.dot").is_file() and not (here / "~").exists()
     assert f"wrote {tmp_path / 'home' / 'pics' / 'graph.dot'}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["demo", "--epochs"], ["demo", "--batch-size"], ["demo", "--every"],
+                                  ["sweep", "--depth"], ["sweep", "--width"]])
+def test_a_count_of_zero_is_refused_by_its_option(argv, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main([*argv, "0"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: argument {argv[1]}: expected a whole number >= 1, got 0\n")
+
+
+def test_sweep_takes_a_batch_of_two_the_smallest_with_a_spread(capsys) -> None:
+    assert cli.main(["sweep", "--batch", "2", "--depth", "1", "--width", "3", "--format", "csv"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        cli.main(["sweep", "--batch", "1"])
+    assert "argument --batch: expected a whole number >= 2, got 1" in capsys.readouterr().err
+
+
+def test_demo_prints_every_epochs_over_10_epochs_by_default(capsys) -> None:
+    # --help: K = max(1, epochs // 10): 25 epochs print epochs 1, 2, 4, ..., 24 and 25; 9 epochs every one
+    for epochs, expected in ((25, [1, *range(2, 25, 2), 25]), (9, list(range(1, 10)))):
+        assert cli.main(["demo", "--samples", "16", "--hidden", "2", "--epochs", str(epochs)]) == 0
+        rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+[\d.]+%\s+[\d.]+%$", capsys.readouterr().out, flags=re.M)
+        assert [int(e) for e in rows] == expected

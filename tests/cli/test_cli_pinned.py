@@ -162,3 +162,24 @@ def test_demo_prints_every_epochs_over_10_epochs_by_default(capsys) -> None:
         assert cli.main(["demo", "--samples", "16", "--hidden", "2", "--epochs", str(epochs)]) == 0
         rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+[\d.]+%\s+[\d.]+%$", capsys.readouterr().out, flags=re.M)
         assert [int(e) for e in rows] == expected
+
+
+def test_report_passes_its_options_to_build_report_into_a_folder_it_makes(tmp_path, monkeypatch, capsys) -> None:
+    # the command's part, without the minutes of experiments: the folder (nested, or there already) and the flags
+    import types
+
+    calls = []
+
+    def build_report(out, **kwargs):
+        calls.append((out, kwargs))
+        return types.SimpleNamespace(stage_seconds={"verdict": 1.5}, seconds=2.0)
+
+    monkeypatch.setattr(cli.report, "build_report", build_report)
+    out = tmp_path / "a" / "b"
+    assert cli.main(["report", "--out", str(out), "--seed", "3", "--quick", "--svg", "--no-progress"]) == 0
+    assert cli.main(["report", "--out", str(out)]) == 0  # into the folder the first run made
+    assert out.is_dir() and [c[0] for c in calls] == [out, out]
+    assert [{k: v for k, v in c[1].items() if k != "log"} for c in calls] == [
+        {"seed": 3, "quick": True, "progress": False, "svg": True},
+        {"seed": 0, "quick": False, "progress": True, "svg": False}]
+    assert capsys.readouterr().err == "tinygrad-init report: done in 2.0 s (verdict 1.5 s)\n" * 2

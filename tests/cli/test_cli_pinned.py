@@ -160,8 +160,11 @@ def test_demo_prints_every_epochs_over_10_epochs_by_default(capsys) -> None:
     # --help: K = max(1, epochs // 10): 25 epochs print epochs 1, 2, 4, ..., 24 and 25; 9 epochs every one
     for epochs, expected in ((25, [1, *range(2, 25, 2), 25]), (9, list(range(1, 10)))):
         assert cli.main(["demo", "--samples", "16", "--hidden", "2", "--epochs", str(epochs)]) == 0
-        rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+[\d.]+%\s+[\d.]+%$", capsys.readouterr().out, flags=re.M)
+        out = capsys.readouterr().out
+        rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+[\d.]+%\s+[\d.]+%$", out, flags=re.M)
         assert [int(e) for e in rows] == expected
+        assert re.search(r"^\s+epoch\s+loss\s+train acc\s+test acc$", out, flags=re.M)  # the columns named
+        assert "(check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|" in out  # and the check column explained
 
 
 def test_report_passes_its_options_to_build_report_into_a_folder_it_makes(tmp_path, monkeypatch, capsys) -> None:

@@ -151,3 +151,21 @@ def test_as_seed_gives_the_int_seed_for_a_result_and_checks_it_as_as_rng_does():
         utils.as_seed(-1, "f")
     with pytest.raises(TypeError, match="^f: rng must be a np.random.Generator, an int seed or None, got bool True$"):
         utils.as_seed(True, "f")
+
+
+@pytest.mark.parametrize(("x", "want"), [(0.001, "0.001"), (-0.001, "-0.001"), (1e4, "1e+4"), (-1e4, "-1e+4"),
+                                         (9999.0, "9999"), (0.00099, "9.9e-4")])
+def test_format_number_writes_1e_minus_3_to_under_1e4_positionally_as_its_docstring_says(x, want) -> None:
+    assert utils.format_number(x) == want
+
+
+@pytest.mark.parametrize(("x", "want"), [(True, "True"), (np.bool_(False), "False"), ("abc", "abc"), (None, "-")])
+def test_format_number_writes_bools_as_words_and_other_things_as_str(x, want) -> None:
+    assert utils.format_number(x) == want  # True is an int to Python: it was not to be written "1"
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_check_real_refuses_infinity_unless_asked_to_admit_it(value) -> None:
+    with pytest.raises(ValueError, match=rf"^f: x must be a finite number, got {value}$"):
+        utils.check_real("f", "x", value)
+    assert utils.check_real("f", "x", value, finite=False) == value

@@ -169,3 +169,10 @@ def test_check_real_refuses_infinity_unless_asked_to_admit_it(value) -> None:
     with pytest.raises(ValueError, match=rf"^f: x must be a finite number, got {value}$"):
         utils.check_real("f", "x", value)
     assert utils.check_real("f", "x", value, finite=False) == value
+
+
+@pytest.mark.parametrize(("x", "digits", "want"), [(12.04, 3, "12.0"), (-3.0, 3, "-3.0"), (0.0, 3, "0.0"),
+                                                   (1234.5, 4, "1234")])
+def test_format_number_with_point_keeps_a_digit_after_the_point_only_if_it_is_significant(x, digits, want) -> None:
+    # the docstring: a float keeps its point (-3.0, 0.0) unless its digits end before it (1234.5 at 4 digits)
+    assert utils.format_number(x, digits, point=True) == want

@@ -334,3 +334,20 @@ def test_the_default_noise_of_each_generator() -> None:
     X, y = data.blobs(30000, rng=4)
     mu = 4 * np.stack([np.cos(2 * np.pi * y / 3), np.sin(2 * np.pi * y / 3)], axis=1)
     assert (X - mu).std() == pytest.approx(1.0, rel=0.03)
+
+
+def test_split_holds_out_a_quarter_by_default() -> None:
+    # the docstring's default test_fraction = 0.25: round(8 * 0.25) = 2 of each class
+    X, y = np.arange(16.0), np.repeat([0, 1], 8)  # X 1-D: one feature per row, (n,) is (n, ...)
+    Xtr, Xte, ytr, yte = data.train_test_split(X, y, rng=0)
+    assert (len(Xtr), len(Xte)) == (12, 4) and np.bincount(yte).tolist() == [2, 2]
+    np.testing.assert_array_equal(np.sort(np.concatenate([Xtr, Xte])), X)
+
+
+def test_split_refuses_a_scalar_x_and_no_points_by_name() -> None:
+    with pytest.raises(ValueError, match=r"^train_test_split: X needs shape \(n, ...\) and y shape \(n,\), got X \(\) "
+                                         r"and y \(1,\)$"):
+        data.train_test_split(np.array(3.0), np.array([1]))
+    with pytest.raises(ValueError, match=r"^train_test_split: with 0 points and test_fraction=0.5 the test part would "
+                                         "be empty"):
+        data.train_test_split(np.zeros((0, 2)), np.zeros(0, dtype=np.int64), 0.5)

@@ -189,3 +189,11 @@ def test_a_weight_tied_inside_one_neuron_is_listed_once_as_module_promises():
     for p in n.parameters():
         p.data -= 0.1 * p.grad
     assert n.w[0].data == 0.5 - 0.1 * (2.0 + 3.0) and n.b.data == 0.25 - 0.1
+
+
+def test_a_neuron_refuses_no_inputs_and_an_activation_the_scalar_engine_lacks() -> None:
+    with pytest.raises(ValueError, match=r"^Neuron: nin must be >= 1, got 0$"):
+        scalar_nn.Neuron(0)
+    with pytest.raises(ValueError, match=r"^Neuron: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', "
+                                         r"got 'leaky_relu'"):
+        scalar_nn.Neuron(2, activation="leaky_relu")  # Value has no leaky_relu: refused when built, not when called

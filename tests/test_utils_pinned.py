@@ -176,3 +176,8 @@ def test_check_real_refuses_infinity_unless_asked_to_admit_it(value) -> None:
 def test_format_number_with_point_keeps_a_digit_after_the_point_only_if_it_is_significant(x, digits, want) -> None:
     # the docstring: a float keeps its point (-3.0, 0.0) unless its digits end before it (1234.5 at 4 digits)
     assert utils.format_number(x, digits, point=True) == want
+
+
+@pytest.mark.parametrize(("x", "want"), [(123456, "123456"), (np.int64(-98765432), "-98765432")])
+def test_format_number_writes_an_int_in_full(x, want) -> None:
+    assert utils.format_number(x) == want  # the docstring: ints in full, not 1.23e+5

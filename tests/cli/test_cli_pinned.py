@@ -195,3 +195,12 @@ def test_report_names_the_file_it_cannot_write_before_any_work(tmp_path, monkeyp
     assert cli.main(["report", "--out", str(tmp_path)]) == 1 and runs == []
     assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: Is a directory " \
         f"({tmp_path / 'report.html'})\n"
+
+
+def test_graph_of_a_tensor_mlp_puts_each_layer_in_its_own_box(tmp_path, capsys) -> None:
+    # --help: "tensor: a node per weight matrix"; the picture groups each module's nodes ("cluster_legend" is no layer)
+    assert cli.main(["graph", "--mlp", "2,3,1", "--engine", "tensor", "--no-player", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    dot = (tmp_path / "graph.dot").read_text(encoding="utf-8")
+    for label in ("layers.0 (Linear)", "layers.1 (Tanh)", "layers.2 (Linear)"):
+        assert f'label="{label}"' in dot

@@ -306,6 +306,8 @@ def test_split_without_stratify() -> None:
     (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=1.0), r"test_fraction must be in \(0, 1\), got 1"),
     (dict(X=np.zeros((5, 2)), y=np.zeros((5, 1), int), test_fraction=0.2), "y shape \\(n,\\)"),
     (dict(X=np.zeros((2, 2)), y=np.array([0, 1]), test_fraction=0.1), "test part would be empty"),
+    (dict(X=np.zeros((4, 2)), y=np.array([0, 0, 1, 1]), test_fraction=0.9), "with 4 points and test_fraction=0.9 "
+     "the training part would be empty"),  # round(2 * 0.9) = 2 of each class of 2 held out
     (dict(X=np.zeros((0, 2)), y=np.zeros(0, int), test_fraction=0.25), "0 points .* test part would be empty"),
     (dict(X=[[1.0, 2.0], [3.0]], y=[0, 1], test_fraction=0.5), "train_test_split: X and y .* rows of one length"),
 ])

@@ -39,7 +39,8 @@ def test_each_registered_limit_is_the_function_at_minus_and_plus_infinity(name):
     assert a.limits == tuple(a.fn(np.array([-np.inf, np.inf])).tolist())
 
 
-@pytest.mark.parametrize(("slope", "limits"), [(0.2, (-np.inf, np.inf)), (-0.5, (np.inf, np.inf)), (0.0, (0.0, np.inf))])
+@pytest.mark.parametrize(("slope", "limits"), [(0.2, (-np.inf, np.inf)), (-0.5, (np.inf, np.inf)),
+                                               (0.0, (0.0, np.inf))])
 def test_leaky_relu_limits_follow_the_sign_of_its_slope(slope, limits):
     a = activations.leaky_relu(slope)
     assert a.limits == limits

@@ -204,3 +204,34 @@ def test_graph_of_a_tensor_mlp_puts_each_layer_in_its_own_box(tmp_path, capsys) 
     dot = (tmp_path / "graph.dot").read_text(encoding="utf-8")
     for label in ("layers.0 (Linear)", "layers.1 (Tanh)", "layers.2 (Linear)"):
         assert f'label="{label}"' in dot
+
+
+def test_demo_refuses_a_hidden_width_of_zero(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["demo", "--hidden", "16", "0"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith("error: argument --hidden: expected a whole number >= 1, got 0\n")
+
+
+@pytest.mark.parametrize("name", ["heat.png/", "heat.png\\"])
+def test_a_figure_path_ending_in_a_slash_is_refused_though_pathlib_drops_it(name, tmp_path, monkeypatch,
+                                                                           capsys) -> None:
+    # Path("heat.png/").suffix is ".png": the slash (a folder meant) is caught on the text
+    monkeypatch.chdir(tmp_path)  # were it taken, the run would write here
+    with pytest.raises(SystemExit):
+        cli.main(["chaos", "--quick", "--figure", name])
+    assert f"argument --figure: expected a file name ending in .png or .svg or .pdf, got {name!r}" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("command", "sentence", "shown", "not_shown"), [
+    ("demo", "Train a small tanh MLP and show its gradients layer by layer.", "(default: 100)", "(default: None)"),
+    ("report", "Run the initialization experiments and write the lecture report (HTML, figures, data).",
+     "(default: 0)", "(default: False)")])
+def test_help_describes_the_command_as_a_sentence_and_shows_only_real_defaults(command, sentence, shown, not_shown,
+                                                                               capsys) -> None:
+    # the description is the command's help, capitalised, with a full stop; "(default: ...)" unless None or False
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal's width
+    assert info.value.code == 0 and sentence in out and shown in out and not_shown not in out

@@ -181,3 +181,25 @@ def test_format_number_with_point_keeps_a_digit_after_the_point_only_if_it_is_si
 @pytest.mark.parametrize(("x", "want"), [(123456, "123456"), (np.int64(-98765432), "-98765432")])
 def test_format_number_writes_an_int_in_full(x, want) -> None:
     assert utils.format_number(x) == want  # the docstring: ints in full, not 1.23e+5
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_moments_of_zeros_are_zeros_not_nan(dtype) -> None:
+    assert tuple(utils.moments(np.zeros(5, dtype))) == (0.0, 0.0, 0.0)  # the scaling path would divide 0 by 0
+
+
+def test_moments_of_entries_whose_squares_underflow_are_scaled_not_lost() -> None:
+    m = utils.moments([1e-200, -1e-200])  # (1e-200)^2 underflows to 0 in float64
+    assert m.mean == 0.0 and m.std == pytest.approx(1e-200, rel=1e-15)
+    assert m.norm == pytest.approx(math.sqrt(2) * 1e-200, rel=1e-15)
+
+
+def test_ratio_is_float_division_that_never_raises() -> None:
+    assert utils.ratio(1, 4) == 0.25 and utils.ratio(3.0, -2) == -1.5
+    assert utils.ratio(1, 0) == math.inf and utils.ratio(-1, 0) == -math.inf and math.isnan(utils.ratio(0, 0))
+
+
+def test_check_type_names_what_the_value_must_be() -> None:
+    assert utils.check_type("f", "x", "s", str, "a string") == "s"
+    with pytest.raises(TypeError, match=r"^f: x must be a string, got int 3$"):
+        utils.check_type("f", "x", 3, str, "a string")

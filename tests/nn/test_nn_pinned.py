@@ -115,3 +115,34 @@ def test_batchnorm_momentum_0_keeps_and_1_replaces_the_running_statistics(moment
     mean, var = (np.zeros(2), np.ones(2)) if momentum == 0 else (x.mean(0), x.var(0, ddof=1))
     np.testing.assert_allclose(bn.running_mean, mean, rtol=1e-15)
     np.testing.assert_allclose(bn.running_var, var, rtol=1e-15)
+
+
+def test_sequential_takes_a_list_of_modules_as_pytorchs_takes_them_unpacked():
+    seq = nn.Sequential([nn.Linear(2, 3, rng=0), nn.Tanh()])
+    assert len(seq) == 2 and [name for name, _ in seq.named_parameters()] == ["0.weight", "0.bias"]
+
+
+def test_a_slice_of_a_sequential_keeps_the_modules_under_their_names_as_attributes():
+    seq = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+    part = seq[1:]
+    assert getattr(part, "1") is seq[1] and getattr(part, "2") is seq[2] and not hasattr(part, "0")
+
+
+def test_deleting_a_parameter_removes_the_attribute_and_the_parameter():
+    lin = nn.Linear(2, 3, rng=0)
+    del lin.bias
+    assert not hasattr(lin, "bias") and [name for name, _ in lin.named_parameters()] == ["weight"]
+
+
+def test_a_parameter_is_named_when_it_is_assigned():
+    # a picture or a ledger drawn before any parameters() call shows "w", not an unnamed tensor
+    m = nn.Module()
+    m.w = Tensor(np.ones(2), requires_grad=True)
+    assert m.w.name == "w"
+
+
+def test_a_weight_shared_by_two_layers_is_one_parameter_as_in_pytorch():
+    a, b = nn.Linear(3, 3, rng=0), nn.Linear(3, 3, rng=1)
+    b.weight = a.weight  # tied weights: SGD would refuse it listed twice (updated twice per step)
+    params = nn.Sequential(a, b).parameters()
+    assert len(params) == 3 and sum(p is a.weight for p in params) == 1

@@ -210,3 +210,8 @@ def test_a_neurons_own_weights_are_uniform_on_minus_1_1() -> None:
 def test_a_layer_refuses_no_inputs_or_no_neurons_by_name(sizes, name) -> None:
     with pytest.raises(ValueError, match=rf"^Layer: {name} must be >= 1, got 0$"):
         scalar_nn.Layer(*sizes)
+
+
+def test_a_scalar_mlps_repr_lists_its_layers() -> None:
+    mlp = scalar_nn.MLP(2, [3, 1], activation="tanh", rng=0)
+    assert repr(mlp) == "MLP(Layer(2, 3, activation='tanh'), Layer(3, 1, activation='linear'))"  # the last linear

@@ -151,3 +151,55 @@ def test_as_seed_gives_the_int_seed_for_a_result_and_checks_it_as_as_rng_does():
         utils.as_seed(-1, "f")
     with pytest.raises(TypeError, match="^f: rng must be a np.random.Generator, an int seed or None, got bool True$"):
         utils.as_seed(True, "f")
+
+
+@pytest.mark.parametrize(("x", "want"), [(0.001, "0.001"), (-0.001, "-0.001"), (1e4, "1e+4"), (-1e4, "-1e+4"),
+                                         (9999.0, "9999"), (0.00099, "9.9e-4")])
+def test_format_number_writes_1e_minus_3_to_under_1e4_positionally_as_its_docstring_says(x, want) -> None:
+    assert utils.format_number(x) == want
+
+
+@pytest.mark.parametrize(("x", "want"), [(True, "True"), (np.bool_(False), "False"), ("abc", "abc"), (None, "-")])
+def test_format_number_writes_bools_as_words_and_other_things_as_str(x, want) -> None:
+    assert utils.format_number(x) == want  # True is an int to Python: it was not to be written "1"
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_check_real_refuses_infinity_unless_asked_to_admit_it(value) -> None:
+    with pytest.raises(ValueError, match=rf"^f: x must be a finite number, got {value}$"):
+        utils.check_real("f", "x", value)
+    assert utils.check_real("f", "x", value, finite=False) == value
+
+
+@pytest.mark.parametrize(("x", "digits", "want"), [(12.04, 3, "12.0"), (-3.0, 3, "-3.0"), (0.0, 3, "0.0"),
+                                                   (1234.5, 4, "1234")])
+def test_format_number_with_point_keeps_a_digit_after_the_point_only_if_it_is_significant(x, digits, want) -> None:
+    # the docstring: a float keeps its point (-3.0, 0.0) unless its digits end before it (1234.5 at 4 digits)
+    assert utils.format_number(x, digits, point=True) == want
+
+
+@pytest.mark.parametrize(("x", "want"), [(123456, "123456"), (np.int64(-98765432), "-98765432")])
+def test_format_number_writes_an_int_in_full(x, want) -> None:
+    assert utils.format_number(x) == want  # the docstring: ints in full, not 1.23e+5
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_moments_of_zeros_are_zeros_not_nan(dtype) -> None:
+    assert tuple(utils.moments(np.zeros(5, dtype))) == (0.0, 0.0, 0.0)  # the scaling path would divide 0 by 0
+
+
+def test_moments_of_entries_whose_squares_underflow_are_scaled_not_lost() -> None:
+    m = utils.moments([1e-200, -1e-200])  # (1e-200)^2 underflows to 0 in float64
+    assert m.mean == 0.0 and m.std == pytest.approx(1e-200, rel=1e-15)
+    assert m.norm == pytest.approx(math.sqrt(2) * 1e-200, rel=1e-15)
+
+
+def test_ratio_is_float_division_that_never_raises() -> None:
+    assert utils.ratio(1, 4) == 0.25 and utils.ratio(3.0, -2) == -1.5
+    assert utils.ratio(1, 0) == math.inf and utils.ratio(-1, 0) == -math.inf and math.isnan(utils.ratio(0, 0))
+
+
+def test_check_type_names_what_the_value_must_be() -> None:
+    assert utils.check_type("f", "x", "s", str, "a string") == "s"
+    with pytest.raises(TypeError, match=r"^f: x must be a string, got int 3$"):
+        utils.check_type("f", "x", 3, str, "a string")

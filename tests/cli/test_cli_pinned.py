@@ -137,3 +137,119 @@ def test_an_output_path_after_an_equals_sign_starting_with_a_tilde_is_in_the_hom
     assert cli.main(["graph", "a", "a=1", "--no-player", "--out=~/pics"]) == 0
     assert (tmp_path / "home" / "pics" / "graph.dot").is_file() and not (here / "~").exists()
     assert f"wrote {tmp_path / 'home' / 'pics' / 'graph.dot'}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["demo", "--epochs"], ["demo", "--batch-size"], ["demo", "--every"],
+                                  ["sweep", "--depth"], ["sweep", "--width"]])
+def test_a_count_of_zero_is_refused_by_its_option(argv, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main([*argv, "0"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: argument {argv[1]}: expected a whole number >= 1, got 0\n")
+
+
+def test_sweep_takes_a_batch_of_two_the_smallest_with_a_spread(capsys) -> None:
+    assert cli.main(["sweep", "--batch", "2", "--depth", "1", "--width", "3", "--format", "csv"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        cli.main(["sweep", "--batch", "1"])
+    assert "argument --batch: expected a whole number >= 2, got 1" in capsys.readouterr().err
+
+
+def test_demo_prints_every_epochs_over_10_epochs_by_default(capsys) -> None:
+    # --help: K = max(1, epochs // 10): 25 epochs print epochs 1, 2, 4, ..., 24 and 25; 9 epochs every one
+    for epochs, expected in ((25, [1, *range(2, 25, 2), 25]), (9, list(range(1, 10)))):
+        assert cli.main(["demo", "--samples", "16", "--hidden", "2", "--epochs", str(epochs)]) == 0
+        out = capsys.readouterr().out
+        rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+[\d.]+%\s+[\d.]+%$", out, flags=re.M)
+        assert [int(e) for e in rows] == expected
+        assert re.search(r"^\s+epoch\s+loss\s+train acc\s+test acc$", out, flags=re.M)  # the columns named
+        assert "(check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|" in out  # and the check column explained
+
+
+def test_report_passes_its_options_to_build_report_into_a_folder_it_makes(tmp_path, monkeypatch, capsys) -> None:
+    # the command's part, without the minutes of experiments: the folder (nested, or there already) and the flags
+    import types
+
+    calls = []
+
+    def build_report(out, **kwargs):
+        calls.append((out, kwargs))
+        return types.SimpleNamespace(stage_seconds={"verdict": 1.5}, seconds=2.0)
+
+    monkeypatch.setattr(cli.report, "build_report", build_report)
+    out = tmp_path / "a" / "b"
+    assert cli.main(["report", "--out", str(out), "--seed", "3", "--quick", "--svg", "--no-progress"]) == 0
+    assert cli.main(["report", "--out", str(out)]) == 0  # into the folder the first run made
+    assert out.is_dir() and [c[0] for c in calls] == [out, out]
+    assert [{k: v for k, v in c[1].items() if k != "log"} for c in calls] == [
+        {"seed": 3, "quick": True, "progress": False, "svg": True},
+        {"seed": 0, "quick": False, "progress": True, "svg": False}]
+    assert capsys.readouterr().err == "tinygrad-init report: done in 2.0 s (verdict 1.5 s)\n" * 2
+
+
+def test_report_names_the_file_it_cannot_write_before_any_work(tmp_path, monkeypatch, capsys) -> None:
+    (tmp_path / "report.html").mkdir()  # a folder where the page goes: said at once, not after minutes of experiments
+    runs = []
+    monkeypatch.setattr(cli.report, "build_report", lambda *args, **kwargs: runs.append(args))
+    assert cli.main(["report", "--out", str(tmp_path)]) == 1 and runs == []
+    assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: Is a directory " \
+        f"({tmp_path / 'report.html'})\n"
+
+
+def test_graph_of_a_tensor_mlp_puts_each_layer_in_its_own_box(tmp_path, capsys) -> None:
+    # --help: "tensor: a node per weight matrix"; the picture groups each module's nodes ("cluster_legend" is no layer)
+    assert cli.main(["graph", "--mlp", "2,3,1", "--engine", "tensor", "--no-player", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    dot = (tmp_path / "graph.dot").read_text(encoding="utf-8")
+    for label in ("layers.0 (Linear)", "layers.1 (Tanh)", "layers.2 (Linear)"):
+        assert f'label="{label}"' in dot
+
+
+def test_demo_refuses_a_hidden_width_of_zero(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["demo", "--hidden", "16", "0"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith("error: argument --hidden: expected a whole number >= 1, got 0\n")
+
+
+@pytest.mark.parametrize("name", ["heat.png/", "heat.png\\"])
+def test_a_figure_path_ending_in_a_slash_is_refused_though_pathlib_drops_it(name, tmp_path, monkeypatch,
+                                                                           capsys) -> None:
+    # Path("heat.png/").suffix is ".png": the slash (a folder meant) is caught on the text
+    monkeypatch.chdir(tmp_path)  # were it taken, the run would write here
+    with pytest.raises(SystemExit):
+        cli.main(["chaos", "--quick", "--figure", name])
+    assert f"argument --figure: expected a file name ending in .png or .svg or .pdf, got {name!r}" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("command", "sentence", "shown", "not_shown"), [
+    ("demo", "Train a small tanh MLP and show its gradients layer by layer.", "(default: 100)", "(default: None)"),
+    ("report", "Run the initialization experiments and write the lecture report (HTML, figures, data).",
+     "(default: 0)", "(default: False)")])
+def test_help_describes_the_command_as_a_sentence_and_shows_only_real_defaults(command, sentence, shown, not_shown,
+                                                                               capsys) -> None:
+    # the description is the command's help, capitalised, with a full stop; "(default: ...)" unless None or False
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal's width
+    assert info.value.code == 0 and sentence in out and shown in out and not_shown not in out
+
+
+def test_a_missing_dependency_is_one_line_with_the_install_command_and_another_missing_module_a_traceback(
+        tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    def missing(name: str):
+        def mpl():
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return mpl
+
+    monkeypatch.setattr(cli, "mpl", missing("matplotlib"))
+    assert cli.main(["chaos", "--quick"]) == 1
+    assert capsys.readouterr().err == ("tinygrad-init chaos: tinygrad_init needs matplotlib, which is not installed; "
+                                       "install it: pip install matplotlib\n")
+    monkeypatch.setattr(cli, "mpl", missing("not_a_dependency"))
+    with pytest.raises(ModuleNotFoundError, match="not_a_dependency"):  # a bug of ours: not hidden as an install hint
+        cli.main(["chaos", "--quick"])

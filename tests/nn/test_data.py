@@ -164,6 +164,48 @@ def test_spirals_noise_turns_points_but_keeps_radius() -> None:
     assert not np.allclose(np.sort(X0[:, 0]), np.sort(X1[:, 0]))
 
 
+
+def test_circles_angles_cover_the_whole_circle_evenly() -> None:
+    # t ~ U[0, 2 pi): each of 8 equal sectors holds an eighth of each circle's points (binomial sd ~1.3% of n)
+    X, y = data.circles(16000, noise=0.0, rng=3)
+    t = np.arctan2(X[:, 1].astype(np.float64), X[:, 0].astype(np.float64)) % (2 * np.pi)
+    for c in (0, 1):
+        counts = np.histogram(t[y == c], bins=8, range=(0, 2 * np.pi))[0]
+        np.testing.assert_allclose(counts, 1000, rtol=0.12)
+
+
+def test_spirals_radii_are_uniform_on_0_1() -> None:
+    # s ~ U[0, 1]: without noise the radius is s, its quartiles 1/4, 1/2, 3/4
+    X, _ = data.spirals(8000, noise=0.0, rng=4)
+    r = np.hypot(*X.astype(np.float64).T)
+    np.testing.assert_allclose(np.quantile(r, [0.25, 0.5, 0.75]), [0.25, 0.5, 0.75], atol=0.02)
+    assert r.min() < 0.01 and r.max() > 0.99
+
+
+def test_spirals_angle_noise_is_centred_on_the_arm_with_the_requested_std() -> None:
+    # theta = 2 pi turns s + 2 pi k / K + noise N(0, 1): the angle off the arm has mean 0 and std noise
+    X, y = data.spirals(8000, noise=0.3, classes=3, rng=5)
+    X = X.astype(np.float64)
+    r = np.hypot(X[:, 0], X[:, 1])
+    off = np.angle(np.exp(1j * (np.arctan2(X[:, 1], X[:, 0]) - 2 * np.pi * r - 2 * np.pi * y / 3)))[r > 0.05]
+    assert abs(off.mean()) < 0.02  # standard error 0.3 / sqrt(7600) = 0.0034
+    assert off.std() == pytest.approx(0.3, rel=0.05)
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_blobs_takes_any_number_of_explicit_centers(k: int) -> None:
+    centers = np.array([[-5.0, 2.0], [3.0, 3.0], [0.0, -4.0]])[:k]
+    X, y = data.blobs(30, centers=centers, std=0.0, rng=1)
+    assert sorted(set(y.tolist())) == list(range(k))
+    np.testing.assert_array_equal(X, centers[y].astype(np.float32))
+
+
+def test_blobs_refuses_an_empty_array_of_centers() -> None:
+    # no centers, no classes: 10 points asked for would come back as none
+    with pytest.raises(ValueError, match=r"^blobs: centers given as an array must have shape \(k, 2\), k >= 1, .* "
+                                         r"got shape \(0, 2\)$"):
+        data.blobs(10, centers=np.zeros((0, 2)))
+
 def test_blobs_without_noise_sit_on_their_centers() -> None:
     X, y = data.blobs(40, centers=4, std=0.0, rng=8)
     expected = 4.0 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]], dtype=np.float64)
@@ -264,6 +306,8 @@ def test_split_without_stratify() -> None:
     (dict(X=np.zeros((5, 2)), y=np.zeros(5, int), test_fraction=1.0), r"test_fraction must be in \(0, 1\), got 1"),
     (dict(X=np.zeros((5, 2)), y=np.zeros((5, 1), int), test_fraction=0.2), "y shape \\(n,\\)"),
     (dict(X=np.zeros((2, 2)), y=np.array([0, 1]), test_fraction=0.1), "test part would be empty"),
+    (dict(X=np.zeros((4, 2)), y=np.array([0, 0, 1, 1]), test_fraction=0.9), "with 4 points and test_fraction=0.9 "
+     "the training part would be empty"),  # round(2 * 0.9) = 2 of each class of 2 held out
     (dict(X=np.zeros((0, 2)), y=np.zeros(0, int), test_fraction=0.25), "0 points .* test part would be empty"),
     (dict(X=[[1.0, 2.0], [3.0]], y=[0, 1], test_fraction=0.5), "train_test_split: X and y .* rows of one length"),
 ])
@@ -292,3 +336,20 @@ def test_the_default_noise_of_each_generator() -> None:
     X, y = data.blobs(30000, rng=4)
     mu = 4 * np.stack([np.cos(2 * np.pi * y / 3), np.sin(2 * np.pi * y / 3)], axis=1)
     assert (X - mu).std() == pytest.approx(1.0, rel=0.03)
+
+
+def test_split_holds_out_a_quarter_by_default() -> None:
+    # the docstring's default test_fraction = 0.25: round(8 * 0.25) = 2 of each class
+    X, y = np.arange(16.0), np.repeat([0, 1], 8)  # X 1-D: one feature per row, (n,) is (n, ...)
+    Xtr, Xte, ytr, yte = data.train_test_split(X, y, rng=0)
+    assert (len(Xtr), len(Xte)) == (12, 4) and np.bincount(yte).tolist() == [2, 2]
+    np.testing.assert_array_equal(np.sort(np.concatenate([Xtr, Xte])), X)
+
+
+def test_split_refuses_a_scalar_x_and_no_points_by_name() -> None:
+    with pytest.raises(ValueError, match=r"^train_test_split: X needs shape \(n, ...\) and y shape \(n,\), got X \(\) "
+                                         r"and y \(1,\)$"):
+        data.train_test_split(np.array(3.0), np.array([1]))
+    with pytest.raises(ValueError, match=r"^train_test_split: with 0 points and test_fraction=0.5 the test part would "
+                                         "be empty"):
+        data.train_test_split(np.zeros((0, 2)), np.zeros(0, dtype=np.int64), 0.5)

@@ -75,3 +75,64 @@ def test_describe_refuses_a_plain_function_with_a_type_error():
     with pytest.raises(ValueError, match=r"^describe: 'xavier' is ambiguous"):
         init.describe("xavier")
     assert init.describe("kaiming_normal").name == "he_normal"  # an alias names the scheme
+
+
+def test_the_first_entry_of_a_truncated_normal_is_drawn_like_the_others():
+    # over 400 seeds the entry [0, 0] of a (2, 3) weight (and the single entry of a (1, 1) one) is a truncated normal
+    # of Var = 2 / fan_in: distinct draws within 2 std of the underlying normal, of the right variance
+    import math
+
+    for shape in ((2, 3), (1, 1)):
+        first = np.array([init.variance_scaling(shape, 2.0, distribution="truncated_normal", rng=seed,
+                                                dtype=np.float64)[0, 0] for seed in range(400)])
+        var = 2.0 / shape[0]
+        assert len(set(first.tolist())) == 400
+        assert np.abs(first).max() <= 2 * math.sqrt(var) / init.TRUNCATED_NORMAL_STD
+        assert np.mean(first ** 2) == pytest.approx(var, rel=0.15)  # 400 draws: the sample variance within ~7%
+
+
+@pytest.mark.parametrize(("fans", "name"), [((0, 5), "fan_in"), ((5, 0), "fan_out")])
+def test_a_schemes_std_refuses_an_empty_fan_by_name(fans, name):
+    # xavier's Var(W) = 2 / (fan_in + fan_out) would be a number for (0, 5): a std of a weight that has no entries
+    with pytest.raises(ValueError, match=rf"^xavier_uniform\.std: {name} must be >= 1, got 0$"):
+        init.xavier_uniform.std(*fans)
+
+
+def test_uniform_with_equal_bounds_is_that_constant_as_in_pytorch():
+    from conftest import require_module
+
+    torch = require_module("torch")
+    w = torch.empty(3)
+    torch.nn.init.uniform_(w, 0.5, 0.5)  # PyTorch accepts a == b
+    assert init.uniform((3,), rng=0, a=0.5, b=0.5).tolist() == w.tolist() == [0.5] * 3
+
+
+def test_a_shape_may_be_a_1d_numpy_array_and_fans_checks_it_as_the_schemes_do():
+    np.testing.assert_array_equal(init.he_normal(np.array([3, 4]), rng=0), init.he_normal((3, 4), rng=0))
+    assert init.fans(np.array([3, 4, 2])) == (6, 8)  # a kernel (in, out, r): (in * r, out * r)
+    with pytest.raises(ValueError, match=r"^fans: shape \(3,\) is 1-D \(a bias vector\?\)"):
+        init.fans(3)  # an int is the 1-D shape (3,), as for the schemes
+
+
+def _linear_and_batch(scale: float):
+    x = np.random.default_rng(1).standard_normal((256, 64)).astype(np.float32) * scale
+    return nn.Linear(64, 64, bias=False, rng=0), x
+
+
+def test_lsuv_leaves_an_orthogonal_weight_whose_output_variance_is_already_within_tol():
+    # the docstring: W <- W / sqrt(v) only while v is off 1 by more than tol; N(0, 1) rows through an orthogonal W
+    # keep a variance near 1 (0.99 here)
+    model, x = _linear_and_batch(1.0)
+    init.lsuv(model, x, rng=3)
+    np.testing.assert_array_equal(model.weight.data, init.orthogonal((64, 64), rng=3))
+
+
+def test_lsuv_measures_again_after_its_last_rescaling():
+    # a linear layer without bias reaches variance 1 in one rescaling: max_iter=1 is enough, and no warning
+    import warnings
+
+    model, x = _linear_and_batch(3.0)  # output variance about 9
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        init.lsuv(model, x, max_iter=1, rng=3)
+    assert np.var((x @ model.weight.data).astype(np.float64)) == pytest.approx(1.0, rel=1e-5)

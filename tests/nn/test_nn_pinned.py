@@ -60,3 +60,89 @@ def test_cross_entropy_on_fractional_targets_suggests_a_formula_that_gives_the_s
     got = eval(formula, {"p": p, "logits": logits})  # noqa: S307 (the message's own text)
     want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(p))
     assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)
+
+
+def test_an_sgd_step_marks_the_weights_changed_so_a_graph_built_before_it_cannot_backward():
+    # as PyTorch's version counter: the weights the graph saved are no longer the weights in memory
+    from tinygrad_init import optim
+
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = optim.SGD([w], lr=0.1)
+    loss = (w * w).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+
+
+def test_zero_grads_by_default_sets_the_gradients_to_none_as_pytorch():
+    from tinygrad_init.nn.optim import zero_grads
+
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    w.grad = np.ones(2)
+    zero_grads([w])
+    assert w.grad is None
+    w.grad = np.ones(2)
+    zero_grads([w], set_to_none=False)
+    assert w.grad.tolist() == [0.0, 0.0]
+
+
+def test_a_layer_of_no_units_is_refused_by_name_not_built_empty():
+    with pytest.raises(ValueError, match=r"^Linear: fan_out must be >= 1, got 0$"):
+        nn.Linear(3, 0)
+    with pytest.raises(ValueError, match=r"^MLP: sizes\[1\] must be >= 1, got 0$"):
+        nn.MLP([2, 0, 1])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"num_features": 0}, r"num_features must be >= 1, got 0"),
+    ({"eps": 0.0}, r"eps must be > 0, got 0"),  # a constant feature would be divided by sqrt(0)
+    ({"eps": -1e-5}, r"eps must be > 0, got -1e-5"),
+    ({"momentum": -0.1}, r"momentum must be in \[0, 1\], got -0.1"),
+    ({"momentum": 1.5}, r"momentum must be in \[0, 1\], got 1.5"),
+])
+def test_batchnorm_refuses_bad_arguments_by_name(kwargs, message):
+    with pytest.raises(ValueError, match="^BatchNorm1d: " + message + "$"):
+        nn.BatchNorm1d(**{"num_features": 3, **kwargs})
+
+
+@pytest.mark.parametrize("momentum", [0.0, 1.0])
+def test_batchnorm_momentum_0_keeps_and_1_replaces_the_running_statistics(momentum):
+    # PyTorch's bounds, both included: running = (1 - momentum) running + momentum batch (variance unbiased)
+    x = np.array([[1.0, -2.0], [3.0, 0.0], [8.0, 4.0]])
+    bn = nn.BatchNorm1d(2, momentum=momentum, dtype=np.float64)
+    bn(Tensor(x))
+    mean, var = (np.zeros(2), np.ones(2)) if momentum == 0 else (x.mean(0), x.var(0, ddof=1))
+    np.testing.assert_allclose(bn.running_mean, mean, rtol=1e-15)
+    np.testing.assert_allclose(bn.running_var, var, rtol=1e-15)
+
+
+def test_sequential_takes_a_list_of_modules_as_pytorchs_takes_them_unpacked():
+    seq = nn.Sequential([nn.Linear(2, 3, rng=0), nn.Tanh()])
+    assert len(seq) == 2 and [name for name, _ in seq.named_parameters()] == ["0.weight", "0.bias"]
+
+
+def test_a_slice_of_a_sequential_keeps_the_modules_under_their_names_as_attributes():
+    seq = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+    part = seq[1:]
+    assert getattr(part, "1") is seq[1] and getattr(part, "2") is seq[2] and not hasattr(part, "0")
+
+
+def test_deleting_a_parameter_removes_the_attribute_and_the_parameter():
+    lin = nn.Linear(2, 3, rng=0)
+    del lin.bias
+    assert not hasattr(lin, "bias") and [name for name, _ in lin.named_parameters()] == ["weight"]
+
+
+def test_a_parameter_is_named_when_it_is_assigned():
+    # a picture or a ledger drawn before any parameters() call shows "w", not an unnamed tensor
+    m = nn.Module()
+    m.w = Tensor(np.ones(2), requires_grad=True)
+    assert m.w.name == "w"
+
+
+def test_a_weight_shared_by_two_layers_is_one_parameter_as_in_pytorch():
+    a, b = nn.Linear(3, 3, rng=0), nn.Linear(3, 3, rng=1)
+    b.weight = a.weight  # tied weights: SGD would refuse it listed twice (updated twice per step)
+    params = nn.Sequential(a, b).parameters()
+    assert len(params) == 3 and sum(p is a.weight for p in params) == 1

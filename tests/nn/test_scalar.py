@@ -189,3 +189,29 @@ def test_a_weight_tied_inside_one_neuron_is_listed_once_as_module_promises():
     for p in n.parameters():
         p.data -= 0.1 * p.grad
     assert n.w[0].data == 0.5 - 0.1 * (2.0 + 3.0) and n.b.data == 0.25 - 0.1
+
+
+def test_a_neuron_refuses_no_inputs_and_an_activation_the_scalar_engine_lacks() -> None:
+    with pytest.raises(ValueError, match=r"^Neuron: nin must be >= 1, got 0$"):
+        scalar_nn.Neuron(0)
+    with pytest.raises(ValueError, match=r"^Neuron: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', "
+                                         r"got 'leaky_relu'"):
+        scalar_nn.Neuron(2, activation="leaky_relu")  # Value has no leaky_relu: refused when built, not when called
+
+
+def test_a_neurons_own_weights_are_uniform_on_minus_1_1() -> None:
+    # the docstring: drawn from U(-1, 1) with rng if not given, as micrograd's random.uniform(-1, 1)
+    w = np.array([p.data for p in scalar_nn.Neuron(4000, rng=0).w])
+    assert w.min() >= -1.0 and w.max() < 1.0 and w.min() < -0.99 and w.max() > 0.99
+    assert abs(w.mean()) < 0.03 and w.var() == pytest.approx(1 / 3, rel=0.05)  # mean 0, Var U(-1, 1) = 1/3
+
+
+@pytest.mark.parametrize(("sizes", "name"), [((0, 3), "nin"), ((3, 0), "nout")])
+def test_a_layer_refuses_no_inputs_or_no_neurons_by_name(sizes, name) -> None:
+    with pytest.raises(ValueError, match=rf"^Layer: {name} must be >= 1, got 0$"):
+        scalar_nn.Layer(*sizes)
+
+
+def test_a_scalar_mlps_repr_lists_its_layers() -> None:
+    mlp = scalar_nn.MLP(2, [3, 1], activation="tanh", rng=0)
+    assert repr(mlp) == "MLP(Layer(2, 3, activation='tanh'), Layer(3, 1, activation='linear'))"  # the last linear

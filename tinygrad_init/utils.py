@@ -160,7 +160,6 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
             message = str(e).split(": ", 1)[-1].replace("the value must be a ", "expected a ")
             raise argparse.ArgumentTypeError(message.replace("the value must be ", f"expected {what} ")) from None
 
-    convert.__name__ = parse.__name__  # argparse names the type in "invalid int value"
     return convert
 
 

@@ -85,7 +85,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     got a gradient and dL/dx is their sum (over added leading axes, and axes of size 1)."""
     if grad.shape == shape:
         return grad
-    given, extra = grad.shape, grad.ndim - len(shape)
+    given, extra = grad, grad.ndim - len(shape)  # the array (its shape, a new tuple, only for the message)
     if extra == 1 and grad.ndim == 2 and grad.shape[1] > 1:  # a bias added to every row: the rows' sum, ones @ grad
         grad = np.dot(ones(len(grad), grad.dtype), grad)  # in BLAS, 5x np.add.reduce's speed (for one column as
     elif extra > 0:  # fast, and np.add.reduce sums pairwise)
@@ -95,8 +95,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if extra >= 0 and (axes := tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)):
         grad = add_reduce(grad, axes, True)
     if grad.shape != shape:  # (4, 3) to (4,) summed the rows to (3,): no broadcast of `shape` gives `given`
-        raise ValueError(f"unbroadcast: shape {shape} does not broadcast to the gradient's shape {given}: matched from "
-                         "the right, each of its sizes must equal the gradient's or be 1")
+        raise ValueError(f"unbroadcast: shape {shape} does not broadcast to the gradient's shape {given.shape}: "
+                         "matched from the right, each of its sizes must equal the gradient's or be 1")
     return grad
 
 

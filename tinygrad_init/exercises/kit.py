@@ -452,8 +452,12 @@ def optional(name: str, value: Any, default: Any, text: Callable[[Any], str] = f
 
 def unseen(cases: Sequence, make: Callable[[np.random.Generator], Any]) -> list:
     """`cases`, then one more that `make` draws afresh at each grading: an answer that looks the published
-    cases up in a table fails it (it comes last, so that the message for a usual mistake stays the same)."""
-    return [*cases, make(np.random.default_rng())]
+    cases up in a table fails it (it comes last, so that the message for a usual mistake stays the same). A draw
+    that is a published case (ex11's (4, 6, 5): once in 18,000) is drawn again: a table would answer it."""
+    gen, published = np.random.default_rng(), {repr(case) for case in cases}
+    while repr(fresh := make(gen)) in published:
+        pass
+    return [*cases, fresh]
 
 
 def diagnose(got: Any, detail: str, candidates: Sequence[tuple[str, Any]], rtol: float = 1e-7,

@@ -949,3 +949,54 @@ def test_the_current_line_in_the_list_is_shown_whole_after_every_way_of_moving(b
                                                        "returnByValue": True}, session=True)["result"]["value"]
         assert top >= 0 and below >= 0, (k, key, top, below)
     assert browser.errors() == []
+
+
+FRAME = """(function () { var out = {}, q = function (c) { return Array.prototype.map.call(
+    document.querySelectorAll('#frame .' + c), function (e) { return e.id; }).sort(); };
+  document.querySelectorAll('#frame g.node').forEach(function (g) {
+    var s = g.querySelector('polygon, ellipse, path'); out[g.id] = [s.style.fill, g.classList.contains('partial')]; });
+  return {nodes: out, node: q('hl-node'), parent: q('hl-parent'), edge: q('hl-edge').map(function (id) {
+    return document.getElementById(id).querySelector('title').textContent; })}; })()"""
+
+
+def _shared(engine: str):
+    if engine == "value":  # a used twice by one node and by three, an n-ary sum with a constant
+        a, b = Value(0.7, label="a"), Value(-1.3, label="b")
+        c = a * a + b
+        return (c * b).tanh() + a.exp() / b + Value.sum([a, c, 2.0])
+    rng = np.random.default_rng(0)
+    x, w = Tensor(rng.standard_normal((3, 2)), name="x"), Tensor(rng.standard_normal((2, 4)), True, name="W")
+    h = (x @ w + Tensor(rng.standard_normal(4), requires_grad=True, name="b")).tanh()
+    return (h * h).mean() + (h @ w.T).sum() * 0.1
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_every_frame_outlines_the_ledgers_step_and_fills_and_dashes_each_gradient_as_its_state(browser, tmp_path,
+                                                                                             engine):
+    # what the numbers test above leaves to the eye: the outlined node, parent and edge (its tooltip names the
+    # ledger's parent and node), each fill the colour of the gradient known so far, the dashes on partial sums only
+    require_binary("dot")
+    with ledger.record() as steps:
+        _shared(engine).backward()
+    ps, n = steps.get_pass(), len(steps)
+    browser.events.clear()
+    browser.open(player.write_player(tmp_path / "frames.html", steps))
+    states = [steps.state(k) for k in range(n + 1)]
+    scale = draw.ColorScale.fit(draw.magnitude(g, ps.scalar) for st in states for g in st.grads.values())
+    ids = {node: f"node_n{i}" for i, node in enumerate(ps.order)}
+    painted = {ps.root} | {s.parent for s in steps}
+    assert any(s.contribution_number < s.contributions_expected for s in steps)  # some partial sums to see
+    for k, st in enumerate(states):
+        if k:
+            browser.key("ArrowRight", 39)
+        frame = browser.js(FRAME)
+        for node in painted:
+            colour = scale.color(draw.magnitude(st.grads.get(node), ps.scalar))
+            rgb = "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+            assert frame["nodes"][ids[node]] == [rgb, node in st.grads and node not in st.complete], (k, node)
+        s = st.step
+        node_ids = [] if s is None else [ids[s.node], *[ids[s.node] + "op"] * ps.scalar]
+        assert frame["node"] == sorted(node_ids or [ids[ps.root], *[ids[ps.root] + "op"] * ps.scalar])
+        assert frame["parent"] == ([] if s is None else [ids[s.parent]])
+        assert frame["edge"] == ([] if s is None else [f"{s.parent_name} -> {s.node_name}"])
+    assert browser.errors() == []

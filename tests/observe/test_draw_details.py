@@ -150,3 +150,11 @@ def test_a_colour_scale_is_a_fixed_value():
     with pytest.raises(AttributeError):
         scale.lo = 3
     assert scale == draw.ColorScale(-6, 0) and len({scale, draw.ColorScale(-6, 0)}) == 1
+
+
+@pytest.mark.parametrize("grads, given", [([1, 2], "list [1, 2]"), (3.0, "float 3.0"), ("ab", "str 'ab'"),
+                                          (Tensor([1.0, 2.0]), "Tensor"), ({"a": 1.0}, "dict {'a': 1.0}")])
+def test_grads_of_the_wrong_kind_are_named_as_given(grads, given):
+    # a list, a number or a tensor was turned into a dict before the check, whose message then said 'got dict'
+    with pytest.raises(TypeError, match=r"draw: grads must be a Ledger, .*, got " + re.escape(given)):
+        draw.draw(Value(1.0) * 2.0, grads=grads)

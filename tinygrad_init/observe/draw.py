@@ -308,12 +308,12 @@ class _Scene:
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
             self.partial, hooked, grads = set(grads.grads) - grads.complete, grads.pass_.hooked, grads.grads
-        if not isinstance(grads, Mapping):  # None: every node's own .grad
-            nodes = self.order if grads is None else [*grads] if isinstance(grads, (Sequence, set, frozenset)) else [0]
-            grads = {n: getattr(n, "grad", None) for n in nodes}
-        if not all(hasattr(n, "parents") for n in grads):
+        nodes = grads if isinstance(grads, Mapping) else self.order if grads is None else [*grads] if isinstance(
+            grads, (Sequence, set, frozenset)) else [0]  # None: every node's own .grad
+        if not all(hasattr(n, "parents") for n in nodes):  # named as given, not as the dict made of it
             raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> gradient "
-                            f"or a set of nodes (Values or Tensors), got {type(grads).__name__}")
+                            f"or a set of nodes (Values or Tensors), got {type(grads).__name__} {quoted(grads):.60}")
+        grads = grads if isinstance(grads, Mapping) else {n: getattr(n, "grad", None) for n in nodes}
         grads = {getattr(n, "grad_fn", None) or n: v for n, v in grads.items()}  # a tensor stands for its node
         infos, arrays = {}, {}
         for n in self.order:

@@ -132,3 +132,12 @@ def test_layer_gains_explain_multiplies_the_gains_from_each_layer_to_the_output(
     gain2, gain3 = norm(dh1) / norm(dh2), norm(dh2) / norm(dz3)
     rows = [row.split() for row in layer_gains(steps).explain(digits=6).splitlines()[1:4]]
     assert [row[-1] for row in rows] == ["-", f"{gain2 * gain3:.6g}", f"{gain3:.6g}"]  # layer 1: x has no gradient
+
+
+@pytest.mark.parametrize("arrays", ["no", None, 0, [True]])
+def test_arrays_that_is_not_true_or_false_is_refused_by_name(arrays):
+    # record(arrays="no") kept a copy of every tensor step's arrays: bool("no") is True
+    with pytest.raises(TypeError, match=r"Ledger: arrays must be True or False, got"):
+        with ledger.record(arrays=arrays):
+            pass
+    assert autograd.get_recorder() is None

@@ -15,7 +15,7 @@ from typing import Any, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from ..core import autograd, ops
-from ..utils import check_int, check_type, format_number as _format, moments, ratio, shape_text
+from ..utils import check_bool, check_int, check_type, format_number as _format, moments, ratio, shape_text
 
 __all__ = ["record", "format_number", "as_ledger", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
            "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
@@ -197,7 +197,7 @@ class Ledger(Sequence):
     arrays (memory!)."""
 
     def __init__(self, arrays: bool = False) -> None:
-        self.arrays, self.closed, self.outer = bool(arrays), False, None
+        self.arrays, self.closed, self.outer = check_bool("Ledger", "arrays", arrays), False, None
         self.steps, self.passes = [], []  # the Steps, the Passes
         self._open: Pass | None = None  # the pass being recorded
 

@@ -88,3 +88,24 @@ def test_each_verdict_cell_shows_the_grids_word_in_its_colour(sweep):
     grid = {(j, i): row[c] for i, row in enumerate(res.table.rows) for j, c in enumerate(res.table.columns[1:])}
     assert words == grid and fills == {k: plots.WORD_COLORS[w].lower() for k, w in grid.items()}
     assert [t.get_text() for t in ax.get_yticklabels()] == [r["activation"] for r in res.table.rows]
+
+
+def test_the_training_figure_draws_each_networks_losses_and_accuracies():
+    from tinygrad_init.lab import training
+
+    res = training.training(rng=0, quick=True, steps=60)
+    ax, strip = res.figure.axes
+    drawn = {name: (kind, y) for name, kind, y in _drawn(ax)}
+    for column, k in enumerate(("zeros", "large10", "he_normal")):
+        loss = np.asarray(res.data[k]["loss"], dtype=float)  # seeds x logged steps
+        assert drawn[label(k)][0] == "measured"
+        np.testing.assert_array_equal(drawn[label(k)][1], np.median(loss, axis=0))
+        row = next(r for r in res.table.rows if r["init"] == k)
+        assert drawn[label(k)][1][-1] == row["final_loss_median"]
+        train, test = (line for line in strip.get_lines() if round(np.mean(line.get_xdata())) == column)
+        assert (train.get_marker(), test.get_marker()) == ("o", "^")
+        # each spread evenly about its place beside the column's tick; the one zeros network's train dot sat 0.17
+        # left of its tick and its test dot 0.05 right (linspace(-0.06, 0.06, 1) is -0.06)
+        assert [np.mean(train.get_xdata()), np.mean(test.get_xdata())] == pytest.approx([column - 0.11, column + 0.11])
+        np.testing.assert_array_equal(train.get_ydata(), res.data[k]["train_accuracy"])
+        np.testing.assert_array_equal(test.get_ydata(), res.data[k]["test_accuracy"])

@@ -335,7 +335,7 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
         for i, (name, parts) in enumerate(accuracies.items()):
             for k, (v, symbol) in enumerate(zip(parts, "o^")):
-                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)), v, symbol,
+                strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)) * (len(v) > 1), v, symbol,
                            color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, ledger, no_grad
+from tinygrad_init import Tensor, Value, ledger, losses, no_grad
 from tinygrad_init.core import ops
 
 I0 = np.array([0, 2, 0])  # a repeated index: its gradient adds up
@@ -147,3 +147,43 @@ def test_each_value_step_is_upstream_times_the_local_derivative_as_printed(op):
             total[x] += s.contribution
             assert s.grad_after == total[x]
         assert [total[a], total[b]] == [a.grad, b.grad] and not math.isnan(a.grad)
+
+
+LOSSES = [  # (name, the loss of logits z, torch's); targets: classes 0, 2, 1, 2 or probabilities 0.3
+    ("mse", lambda z: losses.mse_loss(z, np.full((4, 3), 0.3)),
+     lambda F, z, t: F.mse_loss(z, t.full((4, 3), 0.3, dtype=t.float64))),
+    ("mse sum", lambda z: losses.mse_loss(z, np.full((4, 3), 0.3), reduction="sum"),
+     lambda F, z, t: F.mse_loss(z, t.full((4, 3), 0.3, dtype=t.float64), reduction="sum")),
+    ("cross_entropy", lambda z: losses.cross_entropy(z, np.array([0, 2, 1, 2])),
+     lambda F, z, t: F.cross_entropy(z, t.tensor([0, 2, 1, 2]))),
+    ("cross_entropy none", lambda z: losses.cross_entropy(z, np.array([0, 2, 1, 2]), reduction="none").sum() * 0.5,
+     lambda F, z, t: F.cross_entropy(z, t.tensor([0, 2, 1, 2]), reduction="none").sum() * 0.5),
+    ("bce", lambda z: losses.binary_cross_entropy_with_logits(z, np.full((4, 3), 0.3)),
+     lambda F, z, t: F.binary_cross_entropy_with_logits(z, t.full((4, 3), 0.3, dtype=t.float64))),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, ours, theirs", LOSSES, ids=[case[0] for case in LOSSES])
+def test_through_a_loss_each_step_passes_on_its_nodes_whole_gradient_and_they_add_up_to_torchs(name, ours, theirs):
+    import torch
+    import torch.nn.functional as F
+
+    x = np.random.default_rng(5).standard_normal((4, 2))
+    w, v = Tensor(np.eye(2, 3) + 0.5, requires_grad=True, name="W"), Tensor(x, name="x")
+    h = v @ w  # the logits, through a weight: the loss's steps and the matmul's "x local w"
+    tw = torch.tensor(w.data, requires_grad=True)
+    theirs(F, torch.tensor(x) @ tw, torch).backward()
+    with ledger.record(arrays=True) as steps:
+        ours(h).backward(retain_grads=True)
+    root = steps.get_pass().root
+    into: dict = {}
+    for s in steps:  # in the engine's order: a node passes its gradient on once it is whole
+        g, contribution, after = s.arrays
+        whole = np.ones(()) if s.node is root else sum(into[s.node])
+        np.testing.assert_array_equal(g, whole)
+        into.setdefault(s.parent, []).append(contribution)
+        np.testing.assert_array_equal(after, sum(into[s.parent]))
+    for node, parts in into.items():  # each intermediate kept its .grad: the sum of its contributions
+        np.testing.assert_array_equal(node.grad, sum(parts))
+    np.testing.assert_allclose(w.grad, tw.grad.numpy(), rtol=1e-12, atol=1e-15)

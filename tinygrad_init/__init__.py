@@ -7,7 +7,7 @@ Two autograd engines -- the scalar `Value` and the numpy `Tensor` -- share one g
     cli/        the tinygrad-init command: demo, report, sweep, graph, explore, chaos, exercises
     exercises/  graded exercises and their grader
     lab/        probe, theory, experiments, training, diagnostics, spectra, explorer, plots, table, report
-    observe/    ledger, draw, player
+    observe/    ledger, draw (with colors), player
     nn/         layers, activations, init, losses, optim, scalar nets, toy data
     core/       autograd, value, tensor (with ops, inputs), copying, gradcheck
     utils       small helpers shared by all

@@ -11,6 +11,7 @@ import pytest
 
 from tinygrad_init import Tensor, Value, autograd, draw, ledger, nn
 from tinygrad_init.draw import ColorScale, GraphvizNotFoundError, grad_color
+from tinygrad_init.observe import colors
 
 try:
     from conftest import require_binary  # skips without `dot`, fails under CI=true
@@ -170,7 +171,7 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
 
 
 def test_colours_monotone_in_gradient_size():
-    lum = [draw._luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
+    lum = [colors._luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
     assert all(a > b for a, b in zip(lum, lum[1:]))  # larger gradient: darker
     # in a drawn graph: |grad| of the leaves spans several decades
     ws = [Value(1.0, label=f"w{k}") for k in range(5)]
@@ -179,7 +180,7 @@ def test_colours_monotone_in_gradient_size():
     src = draw.draw(out, color_by_grad=True).source
     fills = [re.search(rf'n{2 * k} \[label="{{ w{k} \|[^"]*" fillcolor="(#[0-9a-f]{{6}})"', src).group(1)
              for k in range(5)]
-    lums = [draw._luminance(f) for f in fills]
+    lums = [colors._luminance(f) for f in fills]
     assert all(a < b for a, b in zip(lums, lums[1:]))  # grads 1, 0.1, ..., 1e-4 get paler
     assert 'label="|grad|, log scale"' in src and 'legend0 [label="1e-04"' in src
 
@@ -332,7 +333,7 @@ def test_compare_inits_three_panels_one_scale():
         return m.group(1)
 
     # the first layer's weight gradient: far smaller (paler) with small init than with He
-    assert draw._luminance(fill(0, "layers.0.weight")) > draw._luminance(fill(2, "layers.0.weight"))
+    assert colors._luminance(fill(0, "layers.0.weight")) > colors._luminance(fill(2, "layers.0.weight"))
     gv = draw.compare_inits(engine="value", rng=0)
     assert gv.source.count("subgraph cluster_init") == 3 and "L0.n0.w0" in gv.source
     with pytest.raises(ValueError, match="engine"):
@@ -713,3 +714,23 @@ def test_a_bad_rng_names_the_drawing_given_it(where, call):
     # as_rng was called without its caller's name: 'rng must be a np.random.Generator, ...' named no function
     with pytest.raises(TypeError, match=rf"^{where}: rng must be a np.random.Generator, an int seed or None, got str"):
         call("seed")
+
+
+def test_the_colour_helpers_name_what_they_were_given():
+    """draw's public colour helpers refuse what they cannot read by name, where int("ed", 16) or abs("x") spoke."""
+    from tinygrad_init.ledger import GradStats
+    for call, match in [(lambda: draw.grad_color("x"), "grad_color: t must be a number in"),
+                        (lambda: draw.font_color("red"), 'font_color: fill must be a colour "#rrggbb"'),
+                        (lambda: draw.font_color("#fff"), 'font_color: fill must be a colour "#rrggbb"'),
+                        (lambda: draw.font_color(None), "font_color: fill must be"),
+                        (lambda: draw.magnitude("x", True), "magnitude: info must be a Value's gradient"),
+                        (lambda: draw.magnitude(0.5, False), "magnitude: info must be a tensor gradient's GradStats"),
+                        (lambda: draw.magnitude(0.5, "yes"), "magnitude: scalar must be"),
+                        (lambda: draw.magnitude(0.5, True, mode="max"), "magnitude: mode must be one of")]:
+        with pytest.raises((TypeError, ValueError), match=re.escape(match)):
+            call()
+    assert draw.magnitude(-0.25, True) == 0.25 and draw.magnitude(None, False) is None
+    assert draw.font_color("#FFFFFF") == "black" and draw.font_color("#7f0000") == "white"
+    assert draw.grad_color(float("nan")) == colors.BAD_COLOR and draw.grad_color(True) == draw.grad_color(1.0)
+    stats = GradStats.of(np.array([3.0, 4.0]))
+    assert draw.magnitude(stats, False) == 5.0 and draw.magnitude(stats, False, "std") == 0.5

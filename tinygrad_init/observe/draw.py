@@ -23,6 +23,7 @@ from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, moments, shape_text, quoted
+from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
 __all__ = ["draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
@@ -100,74 +101,7 @@ def _source(dot: Any, who: str) -> str:  # the DOT text of a picture
     return source
 
 
-# --------------------------------------------------------------------------- colours
-_STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))  # small -> large, sRGB
-ZERO_COLOR, UNKNOWN_COLOR, BAD_COLOR = "#d9d9d9", "#ffffff", "#74c476"  # gradient 0, not known, inf or nan
 _RED, _FRAME = "#d62728", {"style": "rounded", "color": "#7f7f7f", "fontsize": "10"}  # the step's outline; a frame
-_WHAT = {"scalar": "|grad|", "norm": "|grad|_F", "std": "std(grad)"}  # what the colours measure: Value, Tensor by mode
-
-
-def grad_color(t: float) -> str:
-    """The fill colour at position `t` in [0, 1] of the gradient scale (0 small, 1 large; nan: `BAD_COLOR`)."""
-    if math.isnan(t := float(t)):
-        return BAD_COLOR
-    t = min(max(t, 0.0), 1.0) * (len(_STOPS) - 1)
-    i = min(int(t), len(_STOPS) - 2)
-    return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
-
-
-def _luminance(color: str) -> float:  # WCAG 2's relative luminance of "#rrggbb", 0 (black) to 1 (white)
-    return sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) for w, c in
-               zip((0.2126, 0.7152, 0.0722), (int(color[k:k + 2], 16) / 255 for k in (1, 3, 5))))
-
-
-def font_color(fill: str) -> str:  # white when 1.05 / (L + 0.05) > (L + 0.05) / 0.05, i.e. L < 0.179
-    """The text colour of the higher WCAG contrast on the fill colour `fill` (`"#rrggbb"`): white or black."""
-    return "white" if _luminance(fill) < 0.179 else "black"
-
-
-def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:
-    """The size a gradient is coloured by: `|grad|` (Value), its Frobenius norm or, with `mode="std"`, its
-    standard deviation (Tensor); None when unknown."""
-    return None if info is None else abs(info) if scalar else (
-        info.std if mode == "std" and math.prod(info.shape) > 1 and info.std == info.std else info.norm)
-
-
-@dataclass(frozen=True)
-class ColorScale:
-    """A log scale from `10**lo` (palest) to `10**hi` (darkest) of `what` ("|grad|", "|grad|_F", "std(grad)")."""
-
-    lo: int
-    hi: int
-    what: str = "|grad|"
-
-    def __post_init__(self) -> None:  # whole decades (the legend counts them) within float64's 1e-323 to 1e308
-        if not -323 <= check_int("ColorScale", "lo", self.lo) < check_int("ColorScale", "hi", self.hi) <= 308:
-            raise ValueError(f"ColorScale: needs whole decades -323 <= lo < hi <= 308, got lo={self.lo}, hi={self.hi}")
-
-    @classmethod
-    def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
-        """The scale spanning whole decades around the positive finite magnitudes."""
-        ms = [m for m in magnitudes if m is not None and m > 0 and math.isfinite(m)]
-        lo, hi = (math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))) if ms else (0, 1)
-        return cls(lo := min(max(lo, -323), 307), min(max(hi, lo + 1), 308), what)  # decades float64 holds
-
-    def color(self, m: float | None) -> str:
-        """The fill colour of a gradient of size `m` (None: unknown)."""
-        if m is None or not math.isfinite(m):
-            return UNKNOWN_COLOR if m is None else BAD_COLOR
-        return ZERO_COLOR if m <= 0 else grad_color((math.log10(m) - self.lo) / (self.hi - self.lo))
-
-    def decades(self, max_entries: int = 7) -> list[int]:
-        """The decades shown in the legend (every one, or evenly thinned to `max_entries`)."""
-        ds, n = list(range(self.lo, self.hi + 1)), check_int("ColorScale.decades", "max_entries", max_entries, 2)
-        out = ds if len(ds) <= n else ds[::math.ceil((len(ds) - 1) / (n - 1))]
-        return out if out[-1] == ds[-1] else out + [ds[-1]]
-
-
-def _filled(attrs: dict, fill: str) -> dict:  # `attrs` filled with `fill` (and white text where it is dark)
-    attrs.update(fillcolor=fill, style=",".join(filter(None, [attrs.get("style", ""), "filled"])))
-    return attrs if font_color(fill) == "black" else {**attrs, "fontcolor": "white"}
 
 
 # --------------------------------------------------------------------------- module traces and the example net
@@ -280,8 +214,8 @@ class _Scene:
         self.show_data, self.show_grad, show_local = (check_bool("draw", k, v) for k, v in zip(
             ("show_data", "show_grad", "show_local"), (show_data, show_grad, show_local)))
         self.scalar, self.prefix = bool(self.root.scalar), prefix
-        self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == _WHAT["std"] else "norm"
-        self.what = _WHAT["scalar" if self.scalar else self.mode]
+        self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == WHAT["std"] else "norm"
+        self.what = WHAT["scalar" if self.scalar else self.mode]
         self.order = autograd.topological_order(self.root)
         self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
         self.infos, self.arrays, self.marked, self.marked_edges, self.hooked = self._grads(grads)
@@ -483,7 +417,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
     def fill(target: graphviz.Digraph, path: str | None) -> None:  # recursion over the module tree, not the graph
         for it in items.get(path, ()):
             color = scale and scale.color(it.magnitude)
-            attrs = _filled(dict(it.attrs), color) if color else it.attrs
+            attrs = filled(dict(it.attrs), color) if color else it.attrs
             target.node(it.id, **attrs, **({"color": _RED, "penwidth": "3"} if it.highlight else {}))
             for xid, xattrs in it.extra:
                 target.node(xid, **xattrs)
@@ -508,7 +442,7 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
     boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),
                               ("legend_unknown", "no grad", UNKNOWN_COLOR)) if box[2] in worn]  # off the scale
     for lid, label, fill in boxes:
-        leg.node(lid, **_filled({"label": label, "shape": "box"}, fill))
+        leg.node(lid, **filled({"label": label, "shape": "box"}, fill))
     for (a, *_), (b, *_) in zip(boxes, boxes[1:]):
         leg.edge(a, b, style="invis")
     g.subgraph(leg)

@@ -15,7 +15,8 @@ from typing import Any, Mapping, Sequence
 
 from ..core.autograd import topological_order
 from ..utils import check_int, check_type, quoted
-from .draw import _WHAT, MAX_NODES, ColorScale, _num, draw, font_color, magnitude, to_svg
+from .colors import WHAT, ColorScale, font_color, magnitude
+from .draw import MAX_NODES, _num, draw, to_svg
 from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
@@ -135,7 +136,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     for s, info in zip(pass_steps, shown):  # text it will show (the first of equals)
         widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
     infos = [ps.seed, *hooked, *shown]
-    what = _WHAT["scalar" if scalar else mode]  # as draw() names it
+    what = WHAT["scalar" if scalar else mode]  # as draw() names it
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], what) if color_by_grad else None
     g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
              grads=widest)

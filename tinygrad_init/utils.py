@@ -196,8 +196,8 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
 
 
 def counted(n: int, word: str) -> str:
-    """`n` and the word in the number it takes: `1 seed`, `3 seeds`, `0 seeds`."""
-    return f"{n} {word}" + "s" * (n != 1)
+    """`n` and the word in the number it takes: `1 seed`, `3 seeds`, `0 seeds`, `2 backward passes`."""
+    return f"{n} {word}" + ("es" if word.endswith("s") else "s") * (n != 1)
 
 
 def shape_text(shape: Sequence[int]) -> str:

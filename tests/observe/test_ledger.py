@@ -1105,3 +1105,20 @@ def test_path_products_and_count_paths_name_arguments_given_the_wrong_way_round(
             fn(a, y)
     assert ledger.count_paths(y, a) == 2 and path_products(y, a).total == 3.0
     assert ledger.count_paths(y, b) == 0 and "no path leads" in path_products(y, b).explain()
+
+
+def test_explain_names_a_file_it_cannot_write_to():
+    """explain(file=3) said print's "'int' object has no attribute 'write'"; now Ledger.explain names its file."""
+    import io
+    from tinygrad_init import Value
+    a = Value(2.0, label="a")
+    with ledger.record() as steps:
+        (a * a).backward()
+    for bad in (3, "out.txt"):
+        with pytest.raises(TypeError, match=r"Ledger.explain: file must be an open text file"):
+            steps.explain(file=bad)
+    buffer = io.StringIO()
+    assert str(steps.explain(file=buffer)).strip() == buffer.getvalue().strip() != ""
+    assert repr(steps).startswith("Ledger(2 steps in 1 backward pass from")
+    from tinygrad_init.utils import counted
+    assert [counted(n, "backward pass") for n in (1, 2)] == ["1 backward pass", "2 backward passes"]

@@ -22,7 +22,7 @@ from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, moments, shape_text, quoted
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, shape_text, quoted
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -403,7 +403,7 @@ class _Scene:
                                else "data" for n in omitted).items(), key=lambda kv: (-kv[1], kv[0]))
         one = {"leaves": "leaf", "parameters": "parameter"}  # the words for a count of 1
         text = ", ".join(f"{c} {one.get(k, k) if c == 1 else k}" for k, c in kinds[:5]) + ", ..." * (len(kinds) > 5)
-        return _Item(f"{self.prefix}more", {"label": _esc(f"... {len(omitted)} more node{'s' * (len(omitted) != 1)}: "
+        return _Item(f"{self.prefix}more", {"label": _esc(f"... {counted(len(omitted), 'more node')}: "
                                                           f"{text}"), "shape": "note", "style": "dashed"})
 
 

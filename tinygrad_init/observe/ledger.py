@@ -15,7 +15,7 @@ from typing import Any, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from ..core import autograd, ops
-from ..utils import check_bool, check_int, check_type, format_number as _format, moments, ratio, shape_text
+from ..utils import check_bool, check_int, check_type, counted, format_number as _format, moments, ratio, shape_text
 
 __all__ = ["record", "format_number", "as_ledger", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
            "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
@@ -207,7 +207,7 @@ class Ledger(Sequence):
     def __repr__(self) -> str:
         n, k = len(self.passes), len(self.steps)
         roots = ", ".join(p.root_symbol for p in self.passes[:3]) + (", ..." if n > 3 else "")
-        return (f"Ledger({k} step{'s' * (k != 1)} in {n} backward pass{'es' * (n != 1)}"
+        return (f"Ledger({counted(k, 'step')} in {counted(n, 'backward pass')}"
                 + (f" from {roots})" if n else ")"))
 
     # ----------------------------------------------------------- the recorder protocol
@@ -376,7 +376,7 @@ class Ledger(Sequence):
         if total > 1:
             users = ps.consumers.get(s.parent, 1)
             who = (f"{s.parent_name} feeds {total} nodes" if users == total else
-                   f"{s.parent_name} is used {total} times by {users} node{'s' * (users != 1)}")
+                   f"{s.parent_name} is used {total} times by {counted(users, 'node')}")
             notes.append(f"now {now}: {who}" if k >= total else f"now {now}; contribution {k} of {total}: {who}"
                          if k > 1 else f"contribution 1 of {total}: {who}")
         if k >= total and str(hooked := ps.hooked.get(s.parent, s.grad_after)) != str(s.grad_after):  # nan == nan
@@ -387,6 +387,8 @@ class Ledger(Sequence):
         """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`, `≈` where
         the rounded factors multiply to another number; a tensor step: rule, shapes, norms, gain), with `digits`
         significant digits (None: `repr`), at most `max_lines` lines, also printed to `file` (`sys.stdout`) if given."""
+        if file is not None and not callable(getattr(file, "write", None)):
+            raise TypeError(f"Ledger.explain: file must be an open text file, such as sys.stdout, got {file!r:.40}")
         out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:
@@ -396,7 +398,7 @@ class Ledger(Sequence):
             if not ps.complete and ps is not self._open:
                 out.append("(backward was interrupted by an error here: the gradients above are incomplete)")
         if max_lines is not None and (left := len(out) - check_int("Ledger.explain", "max_lines", max_lines, 0)) > 0:
-            out = out[:max_lines] + [f"... {left} more line{'s' * (left != 1)}"]
+            out = out[:max_lines] + [f"... {counted(left, 'more line')}"]
         text = Text("\n".join(line if isinstance(line, str) else self.line(line, digits) for line in out))
         if file is not None:
             print(text, file=file)
@@ -455,7 +457,7 @@ class PathProducts(list):
 
     def __repr__(self) -> str:
         return (f"PathProducts(d{self.root_name}/d{self.node_name} = {format_number(self.total, 6)} over "
-                f"{len(self)} path{'s' * (len(self) != 1)})")
+                f"{counted(len(self), 'path')})")
 
     def explain(self, digits: int | None = 4, max_factors: int = 12, max_paths: int = 20) -> Text:
         """The sum written out, one line per path; a long path (a deep chain) shows its first and last
@@ -468,7 +470,7 @@ class PathProducts(list):
         r, x, n = _d(self.root_name), _d(self.node_name), len(self.paths)
         if n == 0:
             return Text(f"d{r}/d{x} = 0.0: no path leads from {self.root_name} to {self.node_name}")
-        out = [f"d{r}/d{x} = sum over {n} path{'s' * (n != 1)} of the product of the local derivatives along the path:"]
+        out = [f"d{r}/d{x} = sum over {counted(n, 'path')} of the product of the local derivatives along the path:"]
         for p in self.paths[:max_paths]:
             short, fs, product = len(p.locals) <= m, [*map(f, p.locals or [1.0])], f(p.product)  # fs: as shown
             route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))

@@ -20,12 +20,6 @@ LN2 = math.log(2)
 
 
 @pytest.fixture(scope="module")
-def full_sweep() -> E.Sweep:
-    """The CS231n set-up at full size (10 layers x 500 units, batch 1000), for the schemes the tests need."""
-    return E.run_sweep(("small", "large", "cs231n", "he_normal"), ("tanh", "relu"), rng=0)
-
-
-@pytest.fixture(scope="module")
 def quick_sweep() -> E.Sweep:
     return E.run_sweep(rng=3, quick=True)
 
@@ -49,8 +43,8 @@ def test_small_weights_with_tanh_reproduce_the_cs231n_stds(seed: int) -> None:
 
 @pytest.fixture(scope="module")
 def tanh_seeds() -> list[E.Sweep]:
-    """The CS231n set-up at full size for the slide's Xavier and 1.0 * randn tanh nets, seeds 0-5."""
-    return [E.run_sweep(("cs231n", "large"), ("tanh",), rng=seed) for seed in range(6)]
+    """The CS231n set-up at full size (10 layers x 500 units, batch 1000) for the slide's tanh nets, seeds 0-5."""
+    return [E.run_sweep(("small", "large", "cs231n", "he_normal"), ("tanh",), rng=seed) for seed in range(6)]
 
 
 def test_xavier_with_tanh_reproduces_the_cs231n_slide(tanh_seeds: list[E.Sweep]) -> None:
@@ -96,21 +90,43 @@ def test_unit_weights_with_tanh_give_the_typical_unit_no_gradient(tanh_seeds: li
     assert 7.0e4 < min(growth) and max(growth) < 8.1e4 and np.ptp(growth) > 1e3  # the seeds (and BLAS kernels) spread
 
 
-def test_he_with_relu_keeps_the_std_at_its_theoretical_value(full_sweep: E.Sweep) -> None:
-    # He et al. (2015), eqs. 7-10: q = 500 * (2/500) * E[h^2] = 2 at every layer, so with E[relu(z)] = sqrt(q/(2 pi))
-    # and E[relu(z)^2] = q/2 = 1 the activation std is sqrt(1 - 1/pi) = 0.8257.
-    run = full_sweep.run("he_normal", "relu")
-    np.testing.assert_allclose(run.values("act_std_theory"), math.sqrt(1 - 1 / math.pi), rtol=1e-12)
-    np.testing.assert_allclose(run.values("act_std"), math.sqrt(1 - 1 / math.pi), rtol=0.10)
+# CS231n (2017), lecture 6, W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in / 2) with ReLU (He et al. 2015) at
+# the slide's 10 x 500, batch 1000: the printed stds of hidden layers 1-10, and the mean of layer 1
+CS231N_HE_RELU_STD = [0.825232, 0.827835, 0.813855, 0.826902, 0.834092, 0.860035, 0.87061, 0.889348, 0.845357, 0.844523]
+CS231N_HE_RELU_MEAN_1 = 0.562488
 
 
-def test_the_theory_predicts_the_forward_and_backward_stds(full_sweep: E.Sweep) -> None:
-    for (scheme, act), run in full_sweep.runs.items():
-        tol = 0.06 if act == "tanh" else 0.25  # one finite-width ReLU net wanders around the mean field
-        for measured, predicted in (("act_std", "act_std_theory"), ("grad_act_std", "grad_act_std_theory"),
-                                    ("grad_w_std", "grad_w_std_theory")):
-            np.testing.assert_allclose(run.values(measured), run.values(predicted), rtol=tol,
-                                       err_msg=f"{scheme}/{act}: {measured}")
+@pytest.fixture(scope="module")
+def relu_seeds() -> list[E.Run]:
+    """The slide's ReLU net with He, seeds 0-9."""
+    return [E.run_one("he_normal", "relu", rng=seed) for seed in range(10)]
+
+
+def test_he_with_relu_reproduces_the_cs231n_slide(relu_seeds: list[E.Run]) -> None:
+    # He et al. (2015), eqs. 7-10: q = 500 * (2/500) * E[h^2] = 2 at every layer, so E[relu(z)] = sqrt(q/(2 pi)) =
+    # 1/sqrt(pi) = 0.564 and, with E[relu(z)^2] = q/2 = 1, the std is sqrt(1 - 1/pi) = 0.8257 (the slide: 0.562, 0.825).
+    # Seeds 0-9: layer 1's std 0.8227-0.8281 and mean 0.5618-0.5654. Deeper, one network wanders off the mean field:
+    # each seed's worst layer is 5%-19% off 0.826 (the slide's 7.7%, layer 8), every layer of the slide lies within
+    # the ten seeds' lowest and highest. This was asserted at seed 0 alone, every layer within 10% (seed 7: 19%)
+    std, mean = (np.array([r.values(k) for r in relu_seeds]) for k in ("act_std", "act_mean"))
+    np.testing.assert_allclose(relu_seeds[0].values("act_std_theory"), math.sqrt(1 - 1 / math.pi), rtol=1e-12)
+    np.testing.assert_allclose(std[:, 0], CS231N_HE_RELU_STD[0], rtol=0.005)
+    np.testing.assert_allclose(mean[:, 0], CS231N_HE_RELU_MEAN_1, rtol=0.006)
+    np.testing.assert_allclose(mean[:, 0], 1 / math.sqrt(math.pi), rtol=0.005)
+    assert np.all((std.min(axis=0) <= CS231N_HE_RELU_STD) & (CS231N_HE_RELU_STD <= std.max(axis=0)))
+    worst = np.abs(std / math.sqrt(1 - 1 / math.pi) - 1).max(axis=1)
+    assert 0.04 < worst.min() and worst.max() < 0.21 and np.ptp(worst) > 0.1  # the spread over the seeds
+
+
+def test_the_theory_predicts_the_forward_and_backward_stds(tanh_seeds: list[E.Sweep],
+                                                           relu_seeds: list[E.Run]) -> None:
+    # the worst layer of std(h), std(dL/dh), std(dL/dW), measured / theory - 1, over seeds 0-9: tanh 0.8%-4.5% (large
+    # init at seeds 7 and 8), ReLU with He 6.8%-27% (seed 7). This was asserted at seed 0 alone, ReLU within 25%
+    worst = {}
+    for run in [r for s in tanh_seeds for r in s.runs.values()] + relu_seeds:
+        worst.setdefault(run.activation, []).append(max(np.abs(run.values(m) / run.values(f"{m}_theory") - 1).max()
+                                                        for m in ("act_std", "grad_act_std", "grad_w_std")))
+    assert max(worst["tanh"]) < 0.06 and max(worst["relu"]) < 0.3 and np.median(worst["relu"]) < 0.15
 
 
 @pytest.mark.slow

@@ -692,6 +692,20 @@ def test_chaos_errors():
         theory.depth_scales("relu", 2.5)
 
 
+@pytest.mark.parametrize("call", [lambda: theory.depth_scales("relu", 3.0), lambda: theory.depth_scales("linear", 2.0),
+                                  lambda: theory.correlation_fixed_point("relu", 3.0),
+                                  lambda: theory.correlation_map("relu", 0.5, 2.0, 0.1),
+                                  lambda: theory.chi1("tanh", 1e250)], ids=["depth_scales", "depth_scales_linear",
+                                                                            "correlation_fixed_point",
+                                                                            "correlation_map", "chi1"])
+def test_an_edge_case_error_names_the_function_called(request, call):
+    # depth_scales("relu", 3.0) said "fixed_point: the variance grows without bound ...": a function the user did not
+    # call; the message now names the one called, and still says why
+    name = request.node.callspec.id.removesuffix("_linear")
+    with pytest.raises(ValueError, match=rf"^{name}: (the variance grows without bound|q passes 1e200) \("):
+        call()
+
+
 @pytest.mark.parametrize("activation,sigma_w2,sigma_b2", [("relu", 2.0, 0.05), ("linear", 1.0, 0.3),
                                                           ("leaky_relu", 2.0, 0.0)])
 def test_the_relu_family_at_or_past_its_critical_point_has_no_fixed_point(activation, sigma_w2, sigma_b2):

@@ -1045,3 +1045,10 @@ def test_depths_note_gives_the_momentum_runs_lr_as_lr_times_one_minus_momentum()
     res = E.depth(rng=0, seeds=1, layers=(3,), steps=2, lr=0.05, momentum=0.8)
     assert f"momentum runs take lr (1 - momentum) = {0.05 * (1 - 0.8):g}:" in " ".join(res.table.notes)
     assert [r["lr"] for r in res.table.rows if r["momentum"] == 0.8] == pytest.approx([0.01, 0.01])
+
+
+def test_theory_average_of_one_network_says_network() -> None:
+    # networks=1 printed "by at most 18% in the median of 1 networks" and titled its figure "median of 1 networks"
+    res = E.theory_average(rng=0, quick=True, networks=1, depth=2)
+    assert all(f.endswith("in the median of 1 network.") for f in res.findings), res.findings
+    assert "1 networks" not in res.table.title and "1 networks" not in str(res.to_dict())

@@ -27,24 +27,26 @@ def quick_sweep() -> E.Sweep:
 # ---------------------------------------------------------------- CS231n, lecture 6 (2017), at its settings
 
 
-# Stanford CS231n (2017), lecture 6 "Training Neural Networks I", the slides on activation statistics:
-# ten tanh layers of 500 units, W = 0.01 * np.random.randn(fan_in, fan_out), input 1000 x 500 unit
-# gaussians; the printed per-layer stds of hidden layers 1..6.
-CS231N_SMALL_TANH_STD = [0.213, 0.0476, 0.0106, 0.00238, 5.3e-4, 1.2e-4]
-
-
-@pytest.mark.parametrize("seed", [0, 7])
-def test_small_weights_with_tanh_reproduce_the_cs231n_stds(seed: int) -> None:
-    std = E.run_one("small", "tanh", depth=10, width=500, batch=1000, rng=seed).values("act_std")
-    np.testing.assert_allclose(std[:6], CS231N_SMALL_TANH_STD, rtol=0.05)
-    # the activations collapse geometrically, by about 0.01 * sqrt(500) = 0.224 per layer
-    np.testing.assert_allclose(std[1:] / std[:-1], 0.01 * math.sqrt(500), rtol=0.05)
-
-
 @pytest.fixture(scope="module")
 def tanh_seeds() -> list[E.Sweep]:
     """The CS231n set-up at full size (10 layers x 500 units, batch 1000) for the slide's tanh nets, seeds 0-5."""
     return [E.run_sweep(("small", "large", "cs231n", "he_normal"), ("tanh",), rng=seed) for seed in range(6)]
+
+
+# Stanford CS231n (2017), lecture 6 "Training Neural Networks I", the slides on activation statistics:
+# ten tanh layers of 500 units, W = 0.01 * np.random.randn(fan_in, fan_out), input 1000 x 500 unit
+# gaussians; the printed per-layer stds of hidden layers 1..6.
+CS231N_SMALL_TANH_STD = [0.213081, 0.047551, 0.010630, 0.002378, 0.000532, 0.000119]
+
+
+def test_small_weights_with_tanh_reproduce_the_cs231n_stds(tanh_seeds: list[E.Sweep]) -> None:
+    # seeds 0-9: each of layers 1-6 within 0.6% (layer 1) to 1.7% (layer 6) of the slide; asserted at 2.5% (it was 5%
+    # at seeds 0 and 7)
+    std = np.array([s.run("small", "tanh").values("act_std") for s in tanh_seeds])
+    np.testing.assert_allclose(std[:, :6], np.broadcast_to(CS231N_SMALL_TANH_STD, (len(std), 6)), rtol=0.025)
+    assert np.all(np.ptp(std[:, :6] / CS231N_SMALL_TANH_STD, axis=0) > 0.002)  # the spread over the seeds
+    # the activations collapse geometrically, by about 0.01 * sqrt(500) = 0.224 per layer
+    np.testing.assert_allclose(std[:, 1:] / std[:, :-1], 0.01 * math.sqrt(500), rtol=0.05)
 
 
 def test_xavier_with_tanh_reproduces_the_cs231n_slide(tanh_seeds: list[E.Sweep]) -> None:

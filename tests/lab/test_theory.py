@@ -441,6 +441,7 @@ def test_init_per_layer_and_as_std():
     ({"widths": [10, 0]}, ValueError, r"widths\[1\]"),
     ({"activation": "swish"}, ValueError, "'tanh', 'sigmoid', 'relu'"),
     ({"activation": ["tanh"] * 3}, ValueError, "3 activations given"),
+    ({"widths": [3, 3], "activation": ["tanh"] * 2}, ValueError, r"widths \[3, 3\] define 1 layer$"),  # 1 layers
     ({"init": "ones"}, ValueError, "zero-mean"),
     ({"init": "lsuv"}, ValueError, "data-dependent"),
     ({"init": "xavier"}, ValueError, "ambiguous"),

@@ -18,7 +18,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
 from ..nn import activations as _acts, init as _init
-from ..utils import check_int, check_real, check_type, quoted
+from ..utils import check_int, check_real, check_type, counted, quoted
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
            "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
@@ -218,7 +218,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray))) else [init] * layers
     for what, given in (("activations", names), ("init entries", specs)):
         if len(given) != layers:
-            raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define {layers} layers")
+            raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define "
+                             f"{counted(layers, 'layer')}")
     acts = tuple(_acts.get(a, where=fn).name for a in names)
     pairs = [_weight_std(spec, ws[l], ws[l + 1], l + 1) for l, spec in enumerate(specs)]
     w_std, label = np.array([p[0] for p in pairs]), f"[{', '.join(p[1] for p in pairs)}]" if many else pairs[0][1]

@@ -597,18 +597,22 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
 
 
 @pytest.mark.slow
-def test_he_et_al_figure_3_in_miniature_over_seeds() -> None:
-    # He et al. (2015), Fig. 3: at 30 layers 'Xavier' stalls and theirs converges, asserted above at rng 0 alone. The
-    # report's 30-layer panel (plain SGD, 5 networks per rng), rng 0-9: He leaves ln 2 in 5 of 5 at every rng (the
-    # median seed by step 72-156), Xavier in 0 of 5 at eight and in 2 and 1 of 5 at rng 4 and 7. With momentum (the
-    # paper's optimizer) He leaves it in 4 of 5 at rng 6: the test above pins rng 0's 5
-    xavier, he = [], []
-    for rng in range(10):
-        rows = {r["init"]: r for r in E.depth(rng=rng, layers=(30,), momentum=0.0).table}
-        xavier.append(rows["xavier_uniform"]["left_ln2"])
-        he.append(rows["he_normal"]["left_ln2"])
-        assert rows["he_normal"]["median_step_below_half_ln2"] < 0.2 * 1200
-    assert he == [5] * 10 and max(xavier) <= 3 and xavier.count(0) >= 6 and sum(xavier) > 0, xavier
+def test_he_et_al_figures_2_and_3_in_miniature_over_seeds() -> None:
+    # He et al. (2015), Fig. 2: at 22 layers both converge, theirs sooner; Fig. 3: at 30 layers 'Xavier' stalls and
+    # theirs converges; asserted above at rng 0 alone. The report's plain-SGD panels (5 networks per rng), rng 0-9: He
+    # leaves ln 2 in 5 of 5 at both depths and every rng; at 22 layers Xavier in 1-5 of 5, its median seed by step
+    # 420-1128 or never against He's 36-108; at 30 layers Xavier in 0 of 5 at eight rngs, in 2 and 1 at rng 4 and 7.
+    # Drawn here at rng 0-5. With momentum (the paper's optimizer) He leaves it in 4 of 5 at rng 6: the test above pins
+    # rng 0's 5
+    xavier30 = []
+    for rng in range(6):
+        rows = {(r["layers"], r["init"]): r for r in E.depth(rng=rng, momentum=0.0).table}
+        assert all(rows[(d, "he_normal")]["left_ln2"] == 5 for d in (22, 30)), rng
+        assert rows[(22, "xavier_uniform")]["left_ln2"] >= 1, rng
+        assert rows[(22, "he_normal")]["median_step_below_half_ln2"] < 0.25 * rows[(22, "xavier_uniform")][
+            "median_step_below_half_ln2"], rng
+        xavier30.append(rows[(30, "xavier_uniform")]["left_ln2"])
+    assert max(xavier30) <= 3 and xavier30.count(0) >= 4 and sum(xavier30) > 0, xavier30
 
 
 def test_the_miniatures_name_the_papers_own_settings() -> None:

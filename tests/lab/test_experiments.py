@@ -708,10 +708,13 @@ def test_depth_refuses_depths_it_would_drop() -> None:
 
 
 @pytest.mark.slow
-def test_glorot_bengio_top_layer_saturates_then_recovers() -> None:
+@pytest.mark.parametrize("rng", [0, 3, 5])
+def test_glorot_bengio_top_layer_saturates_then_recovers(rng: int) -> None:
     # Glorot & Bengio (2010), Fig. 2: with sigmoid units and the standard init U(-1/sqrt(n), 1/sqrt(n)) the top
     # hidden layer's activations quickly saturate at 0, while the lower layers stay near 0.5; it later desaturates.
-    res = E.sigmoid_saturation(rng=0)
+    # The median of 5 seeds, rng 0-9: the top layer's lowest mean 0.013-0.033 at step 20 (140 at rng 3), 0.21-0.24 at
+    # the end; layers 1-2 within 0.015 of 0.5 until then. It was asserted at rng 0 alone: 3 and 5 are its extremes
+    res = E.sigmoid_saturation(rng=rng)
     top = res.table[-1]
     assert top["mean_start"] == pytest.approx(0.5, abs=0.02) and top["mean_lowest"] < 0.05
     assert top["step_of_lowest"] <= 0.1 * res.settings["steps"] and top["mean_end"] > 4 * top["mean_lowest"]

@@ -20,12 +20,6 @@ LN2 = math.log(2)
 
 
 @pytest.fixture(scope="module")
-def full_sweep() -> E.Sweep:
-    """The CS231n set-up at full size (10 layers x 500 units, batch 1000), for the schemes the tests need."""
-    return E.run_sweep(("small", "large", "cs231n", "he_normal"), ("tanh", "relu"), rng=0)
-
-
-@pytest.fixture(scope="module")
 def quick_sweep() -> E.Sweep:
     return E.run_sweep(rng=3, quick=True)
 
@@ -33,24 +27,26 @@ def quick_sweep() -> E.Sweep:
 # ---------------------------------------------------------------- CS231n, lecture 6 (2017), at its settings
 
 
+@pytest.fixture(scope="module")
+def tanh_seeds() -> list[E.Sweep]:
+    """The CS231n set-up at full size (10 layers x 500 units, batch 1000) for the slide's tanh nets, seeds 0-5."""
+    return [E.run_sweep(("small", "large", "cs231n", "he_normal"), ("tanh",), rng=seed) for seed in range(6)]
+
+
 # Stanford CS231n (2017), lecture 6 "Training Neural Networks I", the slides on activation statistics:
 # ten tanh layers of 500 units, W = 0.01 * np.random.randn(fan_in, fan_out), input 1000 x 500 unit
 # gaussians; the printed per-layer stds of hidden layers 1..6.
-CS231N_SMALL_TANH_STD = [0.213, 0.0476, 0.0106, 0.00238, 5.3e-4, 1.2e-4]
+CS231N_SMALL_TANH_STD = [0.213081, 0.047551, 0.010630, 0.002378, 0.000532, 0.000119]
 
 
-@pytest.mark.parametrize("seed", [0, 7])
-def test_small_weights_with_tanh_reproduce_the_cs231n_stds(seed: int) -> None:
-    std = E.run_one("small", "tanh", depth=10, width=500, batch=1000, rng=seed).values("act_std")
-    np.testing.assert_allclose(std[:6], CS231N_SMALL_TANH_STD, rtol=0.05)
+def test_small_weights_with_tanh_reproduce_the_cs231n_stds(tanh_seeds: list[E.Sweep]) -> None:
+    # seeds 0-9: each of layers 1-6 within 0.6% (layer 1) to 1.7% (layer 6) of the slide; asserted at 2.5% (it was 5%
+    # at seeds 0 and 7)
+    std = np.array([s.run("small", "tanh").values("act_std") for s in tanh_seeds])
+    np.testing.assert_allclose(std[:, :6], np.broadcast_to(CS231N_SMALL_TANH_STD, (len(std), 6)), rtol=0.025)
+    assert np.all(np.ptp(std[:, :6] / CS231N_SMALL_TANH_STD, axis=0) > 0.002)  # the spread over the seeds
     # the activations collapse geometrically, by about 0.01 * sqrt(500) = 0.224 per layer
-    np.testing.assert_allclose(std[1:] / std[:-1], 0.01 * math.sqrt(500), rtol=0.05)
-
-
-@pytest.fixture(scope="module")
-def tanh_seeds() -> list[E.Sweep]:
-    """The CS231n set-up at full size for the slide's Xavier and 1.0 * randn tanh nets, seeds 0-5."""
-    return [E.run_sweep(("cs231n", "large"), ("tanh",), rng=seed) for seed in range(6)]
+    np.testing.assert_allclose(std[:, 1:] / std[:, :-1], 0.01 * math.sqrt(500), rtol=0.05)
 
 
 def test_xavier_with_tanh_reproduces_the_cs231n_slide(tanh_seeds: list[E.Sweep]) -> None:
@@ -96,21 +92,43 @@ def test_unit_weights_with_tanh_give_the_typical_unit_no_gradient(tanh_seeds: li
     assert 7.0e4 < min(growth) and max(growth) < 8.1e4 and np.ptp(growth) > 1e3  # the seeds (and BLAS kernels) spread
 
 
-def test_he_with_relu_keeps_the_std_at_its_theoretical_value(full_sweep: E.Sweep) -> None:
-    # He et al. (2015), eqs. 7-10: q = 500 * (2/500) * E[h^2] = 2 at every layer, so with E[relu(z)] = sqrt(q/(2 pi))
-    # and E[relu(z)^2] = q/2 = 1 the activation std is sqrt(1 - 1/pi) = 0.8257.
-    run = full_sweep.run("he_normal", "relu")
-    np.testing.assert_allclose(run.values("act_std_theory"), math.sqrt(1 - 1 / math.pi), rtol=1e-12)
-    np.testing.assert_allclose(run.values("act_std"), math.sqrt(1 - 1 / math.pi), rtol=0.10)
+# CS231n (2017), lecture 6, W = np.random.randn(fan_in, fan_out) / np.sqrt(fan_in / 2) with ReLU (He et al. 2015) at
+# the slide's 10 x 500, batch 1000: the printed stds of hidden layers 1-10, and the mean of layer 1
+CS231N_HE_RELU_STD = [0.825232, 0.827835, 0.813855, 0.826902, 0.834092, 0.860035, 0.87061, 0.889348, 0.845357, 0.844523]
+CS231N_HE_RELU_MEAN_1 = 0.562488
 
 
-def test_the_theory_predicts_the_forward_and_backward_stds(full_sweep: E.Sweep) -> None:
-    for (scheme, act), run in full_sweep.runs.items():
-        tol = 0.06 if act == "tanh" else 0.25  # one finite-width ReLU net wanders around the mean field
-        for measured, predicted in (("act_std", "act_std_theory"), ("grad_act_std", "grad_act_std_theory"),
-                                    ("grad_w_std", "grad_w_std_theory")):
-            np.testing.assert_allclose(run.values(measured), run.values(predicted), rtol=tol,
-                                       err_msg=f"{scheme}/{act}: {measured}")
+@pytest.fixture(scope="module")
+def relu_seeds() -> list[E.Run]:
+    """The slide's ReLU net with He, seeds 0-9."""
+    return [E.run_one("he_normal", "relu", rng=seed) for seed in range(10)]
+
+
+def test_he_with_relu_reproduces_the_cs231n_slide(relu_seeds: list[E.Run]) -> None:
+    # He et al. (2015), eqs. 7-10: q = 500 * (2/500) * E[h^2] = 2 at every layer, so E[relu(z)] = sqrt(q/(2 pi)) =
+    # 1/sqrt(pi) = 0.564 and, with E[relu(z)^2] = q/2 = 1, the std is sqrt(1 - 1/pi) = 0.8257 (the slide: 0.562, 0.825).
+    # Seeds 0-9: layer 1's std 0.8227-0.8281 and mean 0.5618-0.5654. Deeper, one network wanders off the mean field:
+    # each seed's worst layer is 5%-19% off 0.826 (the slide's 7.7%, layer 8), every layer of the slide lies within
+    # the ten seeds' lowest and highest. This was asserted at seed 0 alone, every layer within 10% (seed 7: 19%)
+    std, mean = (np.array([r.values(k) for r in relu_seeds]) for k in ("act_std", "act_mean"))
+    np.testing.assert_allclose(relu_seeds[0].values("act_std_theory"), math.sqrt(1 - 1 / math.pi), rtol=1e-12)
+    np.testing.assert_allclose(std[:, 0], CS231N_HE_RELU_STD[0], rtol=0.005)
+    np.testing.assert_allclose(mean[:, 0], CS231N_HE_RELU_MEAN_1, rtol=0.006)
+    np.testing.assert_allclose(mean[:, 0], 1 / math.sqrt(math.pi), rtol=0.005)
+    assert np.all((std.min(axis=0) <= CS231N_HE_RELU_STD) & (CS231N_HE_RELU_STD <= std.max(axis=0)))
+    worst = np.abs(std / math.sqrt(1 - 1 / math.pi) - 1).max(axis=1)
+    assert 0.04 < worst.min() and worst.max() < 0.21 and np.ptp(worst) > 0.1  # the spread over the seeds
+
+
+def test_the_theory_predicts_the_forward_and_backward_stds(tanh_seeds: list[E.Sweep],
+                                                           relu_seeds: list[E.Run]) -> None:
+    # the worst layer of std(h), std(dL/dh), std(dL/dW), measured / theory - 1, over seeds 0-9: tanh 0.8%-4.5% (large
+    # init at seeds 7 and 8), ReLU with He 6.8%-27% (seed 7). This was asserted at seed 0 alone, ReLU within 25%
+    worst = {}
+    for run in [r for s in tanh_seeds for r in s.runs.values()] + relu_seeds:
+        worst.setdefault(run.activation, []).append(max(np.abs(run.values(m) / run.values(f"{m}_theory") - 1).max()
+                                                        for m in ("act_std", "grad_act_std", "grad_w_std")))
+    assert max(worst["tanh"]) < 0.06 and max(worst["relu"]) < 0.3 and np.median(worst["relu"]) < 0.15
 
 
 @pytest.mark.slow
@@ -578,6 +596,25 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
     assert xavier[-1] > 0.95 * xavier[0] and he[-1] < 0.5 * he[0]
 
 
+@pytest.mark.slow
+def test_he_et_al_figures_2_and_3_in_miniature_over_seeds() -> None:
+    # He et al. (2015), Fig. 2: at 22 layers both converge, theirs sooner; Fig. 3: at 30 layers 'Xavier' stalls and
+    # theirs converges; asserted above at rng 0 alone. The report's plain-SGD panels (5 networks per rng), rng 0-9: He
+    # leaves ln 2 in 5 of 5 at both depths and every rng; at 22 layers Xavier in 1-5 of 5, its median seed by step
+    # 420-1128 or never against He's 36-108; at 30 layers Xavier in 0 of 5 at eight rngs, in 2 and 1 at rng 4 and 7.
+    # Drawn here at rng 0-5. With momentum (the paper's optimizer) He leaves it in 4 of 5 at rng 6: the test above pins
+    # rng 0's 5
+    xavier30 = []
+    for rng in range(6):
+        rows = {(r["layers"], r["init"]): r for r in E.depth(rng=rng, momentum=0.0).table}
+        assert all(rows[(d, "he_normal")]["left_ln2"] == 5 for d in (22, 30)), rng
+        assert rows[(22, "xavier_uniform")]["left_ln2"] >= 1, rng
+        assert rows[(22, "he_normal")]["median_step_below_half_ln2"] < 0.25 * rows[(22, "xavier_uniform")][
+            "median_step_below_half_ln2"], rng
+        xavier30.append(rows[(30, "xavier_uniform")]["left_ln2"])
+    assert max(xavier30) <= 3 and xavier30.count(0) >= 4 and sum(xavier30) > 0, xavier30
+
+
 def test_the_miniatures_name_the_papers_own_settings() -> None:
     # the tables said "He et al., Fig. 3 (30 layers)" and "Glorot & Bengio, Fig. 2" beside a 16-unit MLP on 64 moons
     # and 32-unit sigmoid layers on 200, without the settings the papers ran: He, Zhang, Ren & Sun (2015), Figs. 2-3:
@@ -671,10 +708,13 @@ def test_depth_refuses_depths_it_would_drop() -> None:
 
 
 @pytest.mark.slow
-def test_glorot_bengio_top_layer_saturates_then_recovers() -> None:
+@pytest.mark.parametrize("rng", [0, 3, 5])
+def test_glorot_bengio_top_layer_saturates_then_recovers(rng: int) -> None:
     # Glorot & Bengio (2010), Fig. 2: with sigmoid units and the standard init U(-1/sqrt(n), 1/sqrt(n)) the top
     # hidden layer's activations quickly saturate at 0, while the lower layers stay near 0.5; it later desaturates.
-    res = E.sigmoid_saturation(rng=0)
+    # The median of 5 seeds, rng 0-9: the top layer's lowest mean 0.013-0.033 at step 20 (140 at rng 3), 0.21-0.24 at
+    # the end; layers 1-2 within 0.015 of 0.5 until then. It was asserted at rng 0 alone: 3 and 5 are its extremes
+    res = E.sigmoid_saturation(rng=rng)
     top = res.table[-1]
     assert top["mean_start"] == pytest.approx(0.5, abs=0.02) and top["mean_lowest"] < 0.05
     assert top["step_of_lowest"] <= 0.1 * res.settings["steps"] and top["mean_end"] > 4 * top["mean_lowest"]
@@ -1029,3 +1069,10 @@ def test_depths_note_gives_the_momentum_runs_lr_as_lr_times_one_minus_momentum()
     res = E.depth(rng=0, seeds=1, layers=(3,), steps=2, lr=0.05, momentum=0.8)
     assert f"momentum runs take lr (1 - momentum) = {0.05 * (1 - 0.8):g}:" in " ".join(res.table.notes)
     assert [r["lr"] for r in res.table.rows if r["momentum"] == 0.8] == pytest.approx([0.01, 0.01])
+
+
+def test_theory_average_of_one_network_says_network() -> None:
+    # networks=1 printed "by at most 18% in the median of 1 networks" and titled its figure "median of 1 networks"
+    res = E.theory_average(rng=0, quick=True, networks=1, depth=2)
+    assert all(f.endswith("in the median of 1 network.") for f in res.findings), res.findings
+    assert "1 networks" not in res.table.title and "1 networks" not in str(res.to_dict())

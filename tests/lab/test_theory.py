@@ -194,6 +194,22 @@ def test_leaky_relu_he_with_slope_keeps_variance():
     np.testing.assert_allclose(r.pre_std[1:], r.pre_std[:-1], rtol=1e-13)
 
 
+def test_glorot_standard_init_shrinks_both_variances_by_a_third():
+    # Glorot & Bengio (2010): the standard init of their eq. 1, U[-1/sqrt(n), 1/sqrt(n)], "gives rise to variance with
+    # the following property: n Var[W] = 1/3", so in the linear regime each layer multiplies the forward variance and
+    # the back-propagated one by 1/3; their normalized init (eq. 16), Var(W) = 2/(n_in + n_out), keeps both at 1 where
+    # the widths are equal, and between unequal ones trades them: 2 n_in / (n_in + n_out) forward, 2 n_out / (...) back
+    r = theory.predict([500] * 6, "linear", "glorot_standard")
+    np.testing.assert_allclose(r.pre_std[1:] ** 2 / r.pre_std[:-1] ** 2, 1 / 3, rtol=1e-13)
+    np.testing.assert_allclose(r.grad_act_std[:-1] ** 2 / r.grad_act_std[1:] ** 2, 1 / 3, rtol=1e-13)
+    for scheme in ("xavier_uniform", "xavier_normal"):
+        x = theory.predict([500] * 6, "linear", scheme)
+        np.testing.assert_allclose([*x.pre_std, *x.grad_act_std, x.grad_input_std], 1.0, rtol=1e-13)
+    x = theory.predict([100, 300], "linear", "xavier_uniform")
+    assert x.pre_std[0] ** 2 == pytest.approx(2 * 100 / 400, rel=1e-13)
+    assert x.grad_input_std ** 2 == pytest.approx(2 * 300 / 400, rel=1e-13)
+
+
 def test_relu_xavier_halves_the_variance_every_layer():
     r = theory.predict(WIDTHS, "relu", "xavier_normal")
     np.testing.assert_allclose(r.pre_std[1:] ** 2 / r.pre_std[:-1] ** 2, 0.5, rtol=1e-13)
@@ -425,6 +441,7 @@ def test_init_per_layer_and_as_std():
     ({"widths": [10, 0]}, ValueError, r"widths\[1\]"),
     ({"activation": "swish"}, ValueError, "'tanh', 'sigmoid', 'relu'"),
     ({"activation": ["tanh"] * 3}, ValueError, "3 activations given"),
+    ({"widths": [3, 3], "activation": ["tanh"] * 2}, ValueError, r"widths \[3, 3\] define 1 layer$"),  # 1 layers
     ({"init": "ones"}, ValueError, "zero-mean"),
     ({"init": "lsuv"}, ValueError, "data-dependent"),
     ({"init": "xavier"}, ValueError, "ambiguous"),
@@ -674,6 +691,20 @@ def test_chaos_errors():
         theory.critical_sigma_w2("gelu")
     with pytest.raises(ValueError, match="grows without bound"):
         theory.depth_scales("relu", 2.5)
+
+
+@pytest.mark.parametrize("call", [lambda: theory.depth_scales("relu", 3.0), lambda: theory.depth_scales("linear", 2.0),
+                                  lambda: theory.correlation_fixed_point("relu", 3.0),
+                                  lambda: theory.correlation_map("relu", 0.5, 2.0, 0.1),
+                                  lambda: theory.chi1("tanh", 1e250)], ids=["depth_scales", "depth_scales_linear",
+                                                                            "correlation_fixed_point",
+                                                                            "correlation_map", "chi1"])
+def test_an_edge_case_error_names_the_function_called(request, call):
+    # depth_scales("relu", 3.0) said "fixed_point: the variance grows without bound ...": a function the user did not
+    # call; the message now names the one called, and still says why
+    name = request.node.callspec.id.removesuffix("_linear")
+    with pytest.raises(ValueError, match=rf"^{name}: (the variance grows without bound|q passes 1e200) \("):
+        call()
 
 
 @pytest.mark.parametrize("activation,sigma_w2,sigma_b2", [("relu", 2.0, 0.05), ("linear", 1.0, 0.3),

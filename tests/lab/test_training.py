@@ -80,3 +80,15 @@ def test_one_seed_is_counted_in_the_singular():
     # and "(1 network(s))" in symmetry's findings
     findings = " ".join(experiments.symmetry(seeds=1, quick=True).findings)
     assert "(1 network)" in findings and "network(s)" not in findings
+
+
+def test_one_network_is_not_given_a_median_or_called_a_lottery():
+    # every report read "zeros: train accuracy 50.0%, test 50.0%, final loss 0.693 (median (lowest-highest) of 1
+    # network)." (zeros trains one network: there is no median or range); with seeds=1 also "Large 10*randn is not
+    # clearly more of a lottery than He: over seeds [0] it reaches 49% train accuracy, a spread of 0 points"
+    one = experiments.training(rng=0, seeds=1, steps=5)
+    assert all(f.endswith("(1 network).") for f in one.findings[:3]) and "median" not in " ".join(one.findings)
+    assert one.findings[-1].startswith("Large 10*randn cannot be judged a lottery from one network: over seeds [0] ")
+    many = experiments.training(rng=0, seeds=2, steps=5)
+    assert many.findings[0].endswith("(1 network).") and many.findings[1].endswith("(median (lowest-highest) of 2 "
+                                                                                   "networks).")

@@ -20,7 +20,8 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import activations as _acts, init as _init
-from ..utils import Rng, as_rng, as_seed, check_bool, check_int, check_real, check_type, format_number as _num, ratio
+from ..utils import Rng, as_rng, as_seed, check_bool, check_int, check_real, check_type, counted, ratio
+from ..utils import format_number as _num
 from . import diagnostics, plots, spectra
 from .probe import Probe, fraction_key
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
@@ -339,18 +340,19 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
     seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick, fn)[1]
     runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
-    bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, f"median of {networks}"
+    bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, \
+        f"median of {counted(networks, 'network')}"
     rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
             for l in range(runs[0].depth)]
     findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
                 f"{np.abs(q[m][0] - 1).max():.0%} in one network, by at most {np.abs(bands[m][0] - 1).max():.0%} in "
-                f"the {median} networks." for m, w in _PAIRS]
-    figure = partial(plots.curves, {f"std({w}): measured / theory": {f"{median} networks": q[m], "network 1": q[m][0]}
+                f"the {median}." for m, w in _PAIRS]
+    figure = partial(plots.curves, {f"std({w}): measured / theory": {median: q[m], "network 1": q[m][0]}
                                     for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
-                     title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median} networks, band = "
+                     title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median}, band = "
                            "lowest to highest")
     main = Table(["layer"] + [f"{m[:-4]}_{k}" for m, _ in _PAIRS for k in ("one", "median", "min", "max")], rows,
-                 title=f"measured / theory by layer, {networks} networks")
+                 title=f"measured / theory by layer, {counted(networks, 'network')}")
     return ExperimentResult("theory", "Theory vs measurement, averaged over networks", "Does the mean-field theory "
                             "predict the average network, where one network strays from it?", {"main": main},
                             {"ratios": q}, s, findings, {"ratios": figure})

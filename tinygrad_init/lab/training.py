@@ -302,12 +302,13 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
         per_seed += [[k, runs[i][1], hist["loss"][i, -1], hist["accuracy"][i, -1], test[i]] for i in idx]
         lost = int((np.isnan(train) | np.isnan(tst)).sum())
         findings.append(f"{label(k)}: train accuracy {_spread(train, summary=_accuracies)}, test "
-                        f"{_spread(tst, summary=_accuracies)}, final loss {_spread(loss[:, -1], '{:.3g}')} (median "
-                        f"(lowest-highest) of {counted(len(idx), 'network')}"
+                        f"{_spread(tst, summary=_accuracies)}, final loss {_spread(loss[:, -1], '{:.3g}')} ("
+                        f"{'median (lowest-highest) of ' * (len(idx) > 1)}{counted(len(idx), 'network')}"
                         + f", {lost} diverged: nan logits" * bool(lost) + ").")
     big, he = np.round(100 * data["large10"]["train_accuracy"]), 100 * data["he_normal"]["train_accuracy"]  # as shown
-    what = "is a lottery" if np.ptp(big) > max(10, 2 * np.ptp(he)) else "is not clearly more of a lottery than He" \
-        if np.isfinite([*big, *he]).all() else "cannot be compared with He (a network diverged)"
+    what = "cannot be judged a lottery from one network" if len(seeds) < 2 else "is a lottery" if np.ptp(big) > max(
+        10, 2 * np.ptp(he)) else "is not clearly more of a lottery than He" if np.isfinite([*big, *he]).all() else \
+        "cannot be compared with He (a network diverged)"
     zero = format_number(data["zeros"]["loss"][0, -1], 4)
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "
                     f"train accuracy, a spread of {np.ptp(big):.0f} points, while He varies by {np.ptp(he):.0f} and "

@@ -156,6 +156,20 @@ def test_api_pages_document_their_modules(site: Path) -> None:
         assert f'id="{module}.' in page(site, uri), f"{uri} shows no member of {module}"
 
 
+def test_api_pages_show_the_modules_all_and_nothing_else(site: Path) -> None:
+    # the pages showed helpers outside __all__ (cli.path_arg, training.check_scheme, the scalar nets' base class
+    # Module) and left out 32 names of __all__: the constants documented by `#:` comments (GRID, OPS, EXERCISES,
+    # explorer.verdict)
+    wrong = []
+    for module, uri in api_modules().items():
+        public = set(importlib.import_module(module).__all__)
+        shown = set(re.findall(rf'id="{re.escape(module)}\.(\w+)"', page(site, uri)))
+        wrong += [f"{uri}: shows {sorted(shown - public)}, leaves out {sorted(public - shown)}"] * (shown != public)
+    assert not wrong, "API pages that are not their module's __all__:\n" + "\n".join(wrong)
+    assert _hook("comments").comment_above(["#: the first", "#: and second line", "X = 1"], 3) == \
+        "the first\nand second line"
+
+
 def test_api_pages_show_the_functions(site: Path) -> None:
     init = page(site, "api/nn/init.md")
     for name in ("variance_scaling", "xavier_uniform", "he_normal", "lsuv", "calculate_gain"):

@@ -732,6 +732,21 @@ def test_every_python_block_of_the_pages_binds_the_names_it_uses() -> None:
     assert not unbound, "python blocks use names that no block above binds:\n" + "\n".join(sorted(set(unbound)))
 
 
+def test_a_scalar_mlp_has_as_many_nodes_as_visible_backprop_md_says() -> None:
+    # "a scalar MLP on one sample has thousands of nodes": the demo's 2-16-16-1 has 708; and path_products writes
+    # 4 digits where the ledger writes 6 ("does the same" read as the same digits)
+    from tinygrad_init import Value, autograd, ledger, scalar_nn
+
+    text = _prose("visible_backprop.md")
+    for sizes, said in (([16, 16, 1], "708 for the demo's 2-16-16-1"), ([32, 32, 1], "2,436 for 2-32-32-1")):
+        out = scalar_nn.MLP(2, sizes, activation="tanh", rng=0)([Value(0.5), Value(-0.3)])
+        assert f"{len(autograd.topological_order(out)):,} for" in said and said in text, (sizes, said)
+    assert "hundreds of nodes" in text and "thousands of nodes" not in text
+    digits = inspect.signature(ledger.PathProducts.explain).parameters["digits"].default
+    assert f"`path_products(...).explain()` does the same, with `digits={digits}` by default" in text
+    assert f"Numbers have `digits={inspect.signature(ledger.Ledger.explain).parameters['digits'].default}`" in text
+
+
 def test_the_chain_rule_lines_engines_md_quotes_are_the_engines_code() -> None:
     # the table's row "the chain rule in code" quoted `parent.grad = parent.grad + contribution` for the tensor engine,
     # a line Node.vjp does not have: each engine's quoted line is a line of the function the row names

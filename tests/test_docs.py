@@ -609,6 +609,18 @@ def test_the_explorer_page_embeds_the_help_of_explore_and_chaos(site: Path) -> N
     assert "tinygrad-init chaos --json tinygrad_init/lab/data/chaos_heatmap.json" in text
 
 
+def test_the_readme_and_the_api_index_name_every_layer_class() -> None:
+    # both listed nn.layers' classes without Identity, which nn.MLP(..., activation="linear") puts between layers
+    import tinygrad_init.nn.layers as layers
+
+    classes = [n for n in layers.__all__ if isinstance(getattr(layers, n), type)]
+    readme = " ".join(_readme_layout().split("layers.py", 1)[1].split("activations.py", 1)[0].split())
+    rows = (DOCS / "api" / "index.md").read_text(encoding="utf-8").splitlines()
+    row = next(line for line in rows if "(nn/layers.md)" in line)
+    for where, text in (("README.md, Layout", readme), ("docs/api/index.md", row)):
+        assert [c for c in classes if not re.search(rf"\b{c}\b", text)] == [], where
+
+
 def test_the_api_index_links_every_api_page() -> None:
     index = (DOCS / "api" / "index.md").read_text(encoding="utf-8")
     linked = set(re.findall(r"\]\(([\w/]+\.md)\)", index))

@@ -8,6 +8,8 @@ by hand (``docs/api/exercises.md``) is used as it is. A missing module stops the
 
 from __future__ import annotations
 
+import ast
+import json
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,17 @@ def module_of(uri: str) -> str:
     return ".".join([PACKAGE, *uri[len("api/"):-len(".md")].split("/")])
 
 
+def members_option(path: Path) -> str:
+    """The `members` option of a module's page, the names of its `__all__` (read from its source, in that order), or
+    nothing for a module without one: the page shows what the module exports and nothing else, a constant without a
+    docstring too (the `filters` of mkdocs.yml go on hiding a class's `_` names)."""
+    source = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and "__all__" in ast.unparse(node).split("=")[0]:
+            return f"    options:\n      members: {json.dumps(ast.literal_eval(node.value))}\n"
+    return ""
+
+
 def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
     root = Path(config.config_file_path).parent
     for uri in nav_pages(config.nav):
@@ -40,5 +53,5 @@ def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
         if not (path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()):
             raise PluginError(f"mkdocs.yml lists the API page {uri}, but there is no module {module}: "
                               f"remove the entry, or add the module")
-        files.append(File.generated(config, uri, content=f"# `{module}`\n\n::: {module}\n"))
+        files.append(File.generated(config, uri, content=f"# `{module}`\n\n::: {module}\n{members_option(path)}"))
     return files

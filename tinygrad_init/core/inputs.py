@@ -24,6 +24,7 @@ FLOAT_OPS = {"div", "exp", "log", "tanh", "sigmoid", "softplus", "mean", "log_so
 _KIND = {"b": 0, "i": 1, "u": 1, "f": 2}  # PyTorch's categories: bool < integer < floating
 _DEFAULT = (np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.float32))
 _HALF = np.dtype(np.float16)
+#: What `==` and `!=` between tensors say: they compare graph nodes, and how to compare the numbers.
 NOT_ELEMENTWISE = ("== and != of a Tensor ask whether two tensors are one and the same (a graph node), not element "
                    "by element as in PyTorch and numpy: compare the arrays, t.data == other (or t.data == u.data)")
 _NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> the tensor engine's (numpy's)

@@ -31,6 +31,9 @@ quiet = np.errstate(all="ignore")
 
 
 class Op(NamedTuple):
+    """An entry of `OPS`: `name`, `forward`, `backward` (the vector-Jacobian product), `rules` and `saves`, as the
+    module docstring says."""
+
     name: str
     forward: Callable[..., tuple[np.ndarray, Any]]
     backward: Callable[[Any, np.ndarray, tuple], tuple]

@@ -35,6 +35,7 @@ __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELD
            "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth", "sigmoid_saturation",
            "EXPERIMENTS", "BEYOND", "run_all"]
 
+#: The schemes of the report's sweeps, the verdict's columns: zeros, `0.01 randn`, `1.0 randn`, CS231n's "Xavier", He.
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
 #: The histograms' x range, shared by every panel: a bounded activation's limits; ReLU [0, 4]
 #: (He's layer-1 h = relu(N(0, 2)) is below 4 in 99.8% of cases).
@@ -404,6 +405,7 @@ WORDS: dict[str, str] = {
     "vanishes": "std of h (layer L over layer 1) or std of dL/dh (layer 1 over layer L) below {shrink:g}",
     "explodes": "either of those ratios above {grow:g}",
     "holds": "none of the above: signal and gradient keep their size within a factor of {grow:g}"}
+#: The thresholds of the rules of `WORDS` (`judge` and `word` take others).
 THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "shrink": 0.1, "grow": 10.0}
 
 

@@ -31,12 +31,14 @@ from .table import Table
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "fraction_key", "COLUMNS", "COLUMN_GROUPS",
            "SATURATION"]
 
+#: Saturated: within this distance of a limit of tanh (|h| > 0.99) or sigmoid (h < 0.01 or h > 0.99).
 SATURATION = 0.01
 _GROUPS = {"forward": "act pre_mean pre_std act_mean act_std act_min act_max saturated dead",
            "backward": "act grad_act_std grad_act_norm grad_pre_std grad_pre_norm grad_w_std grad_w_norm grad_b_std "
                        "grad_b_norm",
            "ratios": "act grad_act_ratio grad_pre_ratio grad_w_ratio grad_b_ratio",
            "update": "w_std w_norm grad_w_std grad_w_norm update_ratio update_std_ratio"}
+#: Every column `Probe.stats` can show, in its order.
 COLUMNS: tuple[str, ...] = ("layer", "module", "kind", *dict.fromkeys(c for v in _GROUPS.values() for c in v.split()))
 #: Named column selections for `Probe.stats`.
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split())

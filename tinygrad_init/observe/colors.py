@@ -16,7 +16,12 @@ __all__ = ["ColorScale", "grad_color", "font_color", "magnitude", "filled", "WHA
            "BAD_COLOR"]
 
 _STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))  # small -> large, sRGB
-ZERO_COLOR, UNKNOWN_COLOR, BAD_COLOR = "#d9d9d9", "#ffffff", "#74c476"  # gradient 0, not known, inf or nan
+#: The fill of a gradient of exactly 0.
+ZERO_COLOR = "#d9d9d9"
+#: The fill of a node whose gradient is not known (yet).
+UNKNOWN_COLOR = "#ffffff"
+#: The fill of an inf or nan gradient.
+BAD_COLOR = "#74c476"
 WHAT = {"scalar": "|grad|", "norm": "|grad|_F", "std": "std(grad)"}  # what the colours measure: Value, Tensor by mode
 
 

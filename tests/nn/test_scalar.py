@@ -215,3 +215,17 @@ def test_a_layer_refuses_no_inputs_or_no_neurons_by_name(sizes, name) -> None:
 def test_a_scalar_mlps_repr_lists_its_layers() -> None:
     mlp = scalar_nn.MLP(2, [3, 1], activation="tanh", rng=0)
     assert repr(mlp) == "MLP(Layer(2, 3, activation='tanh'), Layer(3, 1, activation='linear'))"  # the last linear
+
+
+def test_micrograds_nonlin_spelling_is_understood():
+    """micrograd writes Neuron(2, nonlin=False) and Layer(2, 3, nonlin=True): Python's bare 'unexpected keyword
+    argument' before; nonlin=True is relu, False linear, and with activation= too it is refused by name."""
+    from tinygrad_init.scalar_nn import Layer, Neuron
+    assert Neuron(2, nonlin=False, rng=0).activation == "linear" and Neuron(2, nonlin=True, rng=0).activation == "relu"
+    assert Layer(2, 3, nonlin=False, rng=0).neurons[2].activation == "linear"
+    n = Neuron(2, nonlin=False, weights=[2.0, -3.0], bias=-1.0)
+    assert n([1.0, 1.0]).data == -2.0  # linear: no relu cut to 0
+    with pytest.raises(ValueError, match=r"Neuron: give activation='tanh' or micrograd's nonlin=True, not both"):
+        Neuron(2, activation="tanh", nonlin=True)
+    with pytest.raises(TypeError, match=r"Layer: nonlin must be"):
+        Layer(2, 3, nonlin="yes")

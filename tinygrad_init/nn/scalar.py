@@ -13,7 +13,7 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -29,6 +29,15 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
     return xs
 
 
+def _activation(where: str, activation: str, nonlin: bool | None) -> str:
+    """The activation's registry name; micrograd's spelling `nonlin=True` (or False) is "relu" (or "linear")."""
+    if nonlin is not None:
+        if activation != "relu":
+            raise ValueError(f"{where}: give activation={activation!r} or micrograd's nonlin={nonlin!r}, not both")
+        activation = "relu" if check_bool(where, "nonlin", nonlin) else "linear"
+    return activations.get(activation, where, engine_only=True).name
+
+
 class Module:
     """The scalar counterpart of `nn.Module`: `parameters()` (each once, also one shared by two neurons) and
     `zero_grad()`."""
@@ -42,13 +51,14 @@ class Module:
 
 
 class Neuron(Module):
-    """`act(sum_i w_i x_i + b)` of `nin` inputs, `act` "relu", "tanh", "sigmoid" or "linear"; the `weights`
-    are drawn from U(-1, 1) with `rng` if not given; the labels read `w0, w1, ..., b` after `name`."""
+    """`act(sum_i w_i x_i + b)` of `nin` inputs, `act` "relu", "tanh", "sigmoid" or "linear" (micrograd's
+    `nonlin=False`: "linear"); the `weights` are drawn from U(-1, 1) with `rng` if not given; the labels read
+    `w0, w1, ..., b` after `name`."""
 
     def __init__(self, nin: int, activation: str = "relu", weights: Sequence[float] | np.ndarray | None = None,
-                 bias: float = 0.0, rng: Rng = None, name: str = "") -> None:
+                 bias: float = 0.0, rng: Rng = None, name: str = "", *, nonlin: bool | None = None) -> None:
         nin = check_int("Neuron", "nin", nin, 1)
-        self.activation = activations.get(activation, "Neuron", engine_only=True).name
+        self.activation = _activation("Neuron", activation, nonlin)
         if weights is not None and not (isinstance(weights, (list, tuple)) or getattr(weights, "ndim", 0) == 1):
             raise TypeError(f"Neuron: weights must be a list of numbers, one per input ({nin}), got "
                             f"{type(weights).__name__} {weights!r:.40}")
@@ -72,13 +82,13 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons of one `activation` reading the same `nin` inputs. `init` (a scheme's name or a function,
     as for `nn.Linear`) draws the `(nin, nout)` weights, by default U(-1, 1) each; `bias_init` the biases
-    (default zeros); `rng` is a Generator, seed or None; `name` prefixes the labels."""
+    (default zeros); `rng` is a Generator, seed or None; `name` prefixes the labels; `nonlin` as for `Neuron`."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None,
-                 name: str = "") -> None:
+                 name: str = "", *, nonlin: bool | None = None) -> None:
         shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng, "Layer")
-        activation = activations.get(activation, "Layer", engine_only=True).name  # checked before any draw
+        activation = _activation("Layer", activation, nonlin)  # checked before any draw
         W = gen.uniform(-1.0, 1.0, size=shape) if init is None else \
             _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
         b = np.zeros(nout) if bias_init is None else \

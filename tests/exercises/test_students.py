@@ -158,3 +158,20 @@ def test_a_statement_whose_function_takes_arrays_or_lists_says_not_to_change_the
     if name in IN_PLACE:
         result = grade(tmp_path, name, IN_PLACE[name])
         assert result.status == "fail" and "changed its argument 1 in place" in result.message, result.message
+
+
+@pytest.mark.parametrize("test", ["not any(act_std)", "max(act_std) < 1e-12", "all(s == 0 for s in act_std)"])
+def test_symmetric_tested_on_every_layer_instead_of_layer_1_fails(tmp_path, test):
+    # Every "symmetric" case zeroed all of act_std, so a rule that asked for every layer at 0 passed; the statement's
+    # rule is act_std[0] == 0 (a zero layer 1 under random layers above it has stds of 0 at layer 1 only).
+    result = grade(tmp_path, "verdict", f"""def verdict(act_std, grad_std, fraction, activation):
+    if {test}:
+        return "symmetric"
+    if fraction[-1] > 0.5:
+        return "dies" if activation == "relu" else "saturates"
+    a = act_std[-1] / max(act_std[0], 1e-300)
+    g = grad_std[0] / max(grad_std[-1], 1e-300)
+    return "vanishes" if min(a, g) < 0.1 else "explodes" if max(a, g) > 10 else "holds"
+""")
+    assert result.status == "fail", result.message
+    assert "act_std=[0, " in result.message and "expected 'symmetric'" in result.message, result.message

@@ -116,12 +116,12 @@ def _call(case: tuple) -> str:
 
 
 def check(run: Session) -> None:
-    # The published cases, then a fresh case of each verdict in a fresh order ("symmetric": one with act_std zeroed): a
-    # table of the published cases that guesses one word, or leaves a rule out, for any other fails (with one fresh
-    # case, "saturates" passed one grading in four).
+    # The published cases, then a fresh case of each verdict in a fresh order ("symmetric": act_std[0] zeroed, the rest
+    # not, so that a test of every layer, not any(act_std), fails): a table of the published cases that guesses one
+    # word, or leaves a rule out, for any other fails (with one fresh case, "saturates" passed one grading in four).
     g = np.random.default_rng()
     fresh = [_fresh(g, word) for word in WORDS[1:]]
-    fresh.append(([0.0] * len(fresh[0][0]), *fresh[0][1:]))
+    fresh.append(([0.0, *fresh[0][0][1:]], *fresh[0][1:]))
     cases, answers = [*CASES, *(fresh[i] for i in g.permutation(len(fresh)).tolist())], []
     for case in cases:
         got = run(_call(case), *[list(v) if isinstance(v, list) else v for v in case])

@@ -175,3 +175,22 @@ def test_symmetric_tested_on_every_layer_instead_of_layer_1_fails(tmp_path, test
 """)
     assert result.status == "fail", result.message
     assert "act_std=[0, " in result.message and "expected 'symmetric'" in result.message, result.message
+
+
+@pytest.mark.parametrize("ret", ["y, dx, dbeta, dgamma", "y, dx, (g * xh).mean(0), g.mean(0)"])
+def test_a_batchnorm_wrong_only_in_dgamma_and_dbeta_is_told_their_formulas(tmp_path, ret):
+    # The message's formulas were those of y and dx only, whatever was wrong: dgamma and dbeta returned in the wrong
+    # order got "dgamma and dbeta wrong ... dx = gamma / std * (...)".
+    result = grade(tmp_path, "batchnorm", f"""import numpy as np
+def batchnorm(x, gamma, beta, g, eps=1e-5):
+    std = np.sqrt(x.var(0) + eps)
+    xh = (x - x.mean(0)) / std
+    y, dxh = gamma * xh + beta, g * gamma
+    dx = (dxh - dxh.mean(0) - xh * (dxh * xh).mean(0)) / std
+    dgamma, dbeta = (g * xh).sum(0), g.sum(0)
+    return {ret}
+""")
+    assert result.status == "fail", result.message
+    assert "dgamma and dbeta wrong" in result.message, result.message
+    assert "dgamma = (g * x_hat).sum(axis=0); dbeta = g.sum(axis=0)" in result.message, result.message
+    assert "dx = gamma / std" not in result.message, result.message

@@ -18,6 +18,13 @@ def chi(sw, sb):
     return expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
 
 
+# mutant: square_outside
+# the square of the mean derivative, E[tanh'(z)]^2, for the mean of its square.
+
+def chi(sw, sb):
+    return sw * expect(lambda z: 1 - np.tanh(z) ** 2, q_star(sw, sb)) ** 2
+
+
 # mutant: hermite_scaling
 # the physicists' Hermite rule with the probabilists' scaling.
 

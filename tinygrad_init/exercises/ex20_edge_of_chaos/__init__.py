@@ -20,6 +20,8 @@ EXERCISE = Exercise(
                       "multiply its variance by sigma_w2. You left sigma_w2 out.",
         "not_squared": "chi_1 averages the SQUARED derivative, E[tanh'(z)^2] = E[(1 - tanh(z)^2)^2]: it is a "
                        "factor on the gradient's variance, not on the gradient.",
+        "square_outside": "chi_1 averages the squared derivative, E[tanh'(z)^2], the mean of the squares; you "
+                          "squared the mean, E[tanh'(z)]^2, which is smaller.",
         "hermite_scaling": "np.polynomial.hermite.hermgauss integrates against e^(-t^2), not e^(-t^2/2): with "
                            "its nodes use z = sqrt(2 q) t and divide by sqrt(pi) (or use "
                            "np.polynomial.hermite_e.hermegauss, whose weight is e^(-t^2/2), and divide by "
@@ -40,7 +42,7 @@ EXERCISE = Exercise(
 # ~= 1.761, Schoenholz et al. 2017's ~1.76), chaotic, and deep in the ordered phase. q* stays below about 1.5,
 # where 101-point Gauss-Hermite is exact to 1e-8.
 CASES = [(1.5, 0.05), (2.2, 0.1), (1.2, 0.2)]
-WRONG = ["q_one", "no_sigma_w", "not_squared", "hermite_scaling", "no_bias", "std_returned", "bias_in_chi",
+WRONG = ["q_one", "no_sigma_w", "not_squared", "square_outside", "hermite_scaling", "no_bias", "std_returned", "bias_in_chi",
          "fixed_q"]
 
 
@@ -70,8 +72,9 @@ def _q_star(sw: float, sb: float, mode: str) -> float:
 
 
 def _chi(sw: float, sb: float, q: float, mode: str) -> float:
-    d = (lambda z: 1.0 - np.tanh(z) ** 2) if mode == "not_squared" else (lambda z: (1.0 - np.tanh(z) ** 2) ** 2)
-    e = _expect(d, 1.0 if mode == "q_one" else q, mode)
+    d = (lambda z: 1.0 - np.tanh(z) ** 2) if mode in ("not_squared", "square_outside") else \
+        (lambda z: (1.0 - np.tanh(z) ** 2) ** 2)
+    e = _expect(d, 1.0 if mode == "q_one" else q, mode) ** (2 if mode == "square_outside" else 1)
     return {"no_sigma_w": e, "bias_in_chi": sw * e + sb}.get(mode, sw * e)
 
 

@@ -194,3 +194,15 @@ def batchnorm(x, gamma, beta, g, eps=1e-5):
     assert "dgamma and dbeta wrong" in result.message, result.message
     assert "dgamma = (g * x_hat).sum(axis=0); dbeta = g.sum(axis=0)" in result.message, result.message
     assert "dx = gamma / std" not in result.message, result.message
+
+
+def test_the_summary_counts_stubs_still_to_write_apart_from_failures(tmp_path):
+    # A student who had written ex01 right and ex03 wrong, the 20 other stubs as started, read "1 passed, 21 failed".
+    exercises.start(str(tmp_path))
+    write(tmp_path, "mul_backward", "def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    write(tmp_path, "tanh_backward", "import math\ndef tanh_backward(x, upstream):\n"
+                                     "    return upstream * (1 - math.tanh(x))\n")
+    (tmp_path / "ex22_verdict.py").unlink()
+    results = exercises.grade(str(tmp_path), timeout=20)
+    assert grader.summary_line(results) == f"1 passed, 1 failed, {len(catalog.EXERCISES) - 3} not implemented yet, " \
+                                           "1 not started"

@@ -127,16 +127,11 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
 
 
 def summary_line(results: Sequence[Result]) -> str:
-    """"9 passed, 3 failed, 2 not started" (only the non-zero parts, except "passed")."""
+    """"9 passed, 3 failed, 4 not implemented yet, 2 not started" (only the non-zero parts, except "passed")."""
     passed = sum(r.passed for r in results)
-    missing = sum(r.status == "missing" for r in results)
-    failed = len(results) - passed - missing
-    parts = [f"{passed} passed"]
-    if failed:
-        parts.append(f"{failed} failed")
-    if missing:
-        parts.append(f"{missing} not started")
-    return ", ".join(parts)
+    todo, missing = (sum(r.status == status for r in results) for status in ("todo", "missing"))
+    counts = (len(results) - passed - todo - missing, "failed"), (todo, "not implemented yet"), (missing, "not started")
+    return ", ".join([f"{passed} passed", *(f"{n} {what}" for n, what in counts if n)])
 
 
 def _wrap(text: str, indent: str) -> list[str]:

@@ -4,6 +4,8 @@ gets a plain verdict."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tinygrad_init import exercises
@@ -206,3 +208,14 @@ def test_the_summary_counts_stubs_still_to_write_apart_from_failures(tmp_path):
     results = exercises.grade(str(tmp_path), timeout=20)
     assert grader.summary_line(results) == f"1 passed, 1 failed, {len(catalog.EXERCISES) - 3} not implemented yet, " \
                                            "1 not started"
+
+
+@pytest.mark.parametrize("typo,meant", [("tanh_backwrd", "ex03 (tanh_backward)"), ("verdcit", "ex22 (verdict)"),
+                                        ("sigmoid", "ex04 (sigmoid_backward) or ex17 (sigmoid_gradients)"),
+                                        ("batch_norm", "ex18 (batchnorm)")])
+def test_a_misspelt_exercise_name_is_answered_with_the_names_it_is_close_to(tmp_path, typo, meant, capsys):
+    # `grade work tanh_backwrd` listed all 22 exercises on one line, and left the student to find the one meant.
+    with pytest.raises(ValueError, match=f"unknown exercise '{typo}'. Did you mean {re.escape(meant)}\\? Known"):
+        exercises.grade(str(tmp_path), typo)
+    assert grader.main(["grade", str(tmp_path), typo]) == 2
+    assert f"Did you mean {meant}?" in capsys.readouterr().out

@@ -42,8 +42,8 @@ EXERCISE = Exercise(
 # ~= 1.761, Schoenholz et al. 2017's ~1.76), chaotic, and deep in the ordered phase. q* stays below about 1.5,
 # where 101-point Gauss-Hermite is exact to 1e-8.
 CASES = [(1.5, 0.05), (2.2, 0.1), (1.2, 0.2)]
-WRONG = ["q_one", "no_sigma_w", "not_squared", "square_outside", "hermite_scaling", "no_bias", "std_returned", "bias_in_chi",
-         "fixed_q"]
+WRONG = ["q_one", "no_sigma_w", "not_squared", "square_outside", "hermite_scaling", "no_bias", "std_returned",
+         "bias_in_chi", "fixed_q"]
 
 
 _HERMITE = hermgauss(101)

@@ -118,3 +118,13 @@ import numpy as np
 def softmax_cross_entropy_backward(logits, targets):
     z = logits - logits.max(axis=1, keepdims=True)
     return -(np.eye(logits.shape[0])[targets] - np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)) / logits.shape[0]
+
+
+# mutant: normalized_all
+# each row shifted by its own maximum, but divided by the sum of the whole array.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return (e / e.sum() - np.eye(logits.shape[1])[targets]) / len(logits)

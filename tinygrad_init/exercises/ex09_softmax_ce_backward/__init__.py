@@ -85,6 +85,7 @@ def _wrong(logits: np.ndarray, targets: np.ndarray) -> list[tuple[str, np.ndarra
         row[targets] -= 1.0
         return [("no_mean", p - onehot), ("sign", (onehot - p) / n), ("wrong_axis", (_softmax(logits, 0) - onehot) / n),
                 ("divided_by_classes", (p - onehot) / c), ("normalized_all", (_softmax(logits, None) - onehot) / n),
+                ("normalized_all", (e / e.sum() - onehot) / n),
                 ("no_onehot", p / n), ("wrt_probabilities", -onehot / p / n), ("column_index", col / n),
                 ("row_index", row / n), ("no_keepdims", None if no_keep is None else (no_keep - onehot) / n),
                 ("loss", -np.log(p[np.arange(n), targets]).mean()), ("loss", -np.log(p[np.arange(n), targets]))]

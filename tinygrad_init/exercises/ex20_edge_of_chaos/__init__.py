@@ -32,6 +32,9 @@ EXERCISE = Exercise(
                        "adds nothing to the gradient. chi_1 = sigma_w2 * E[tanh'(z)^2].",
         "fixed_q": "q* moves with sigma_w2: for each sigma_w2 the bisection tries, find its own q* (iterate "
                    "the map again) before computing chi_1. You kept the q* of the sigma_w2 you were given.",
+        "bracket_end": "your critical sigma_w2 is an end of the bracket [0.5, 10]: the bisection kept the wrong "
+                       "half. chi_1 grows with sigma_w2, so where chi_1 < 1 the edge lies above the midpoint (lo = "
+                       "mid), else below it (hi = mid).",
         "imprecise": "close, but not to 1e-6: use Gauss-Hermite quadrature with about 100 nodes (an average "
                      "over random samples is never this precise), iterate the map until q stops changing "
                      "(1e-13), and bisect until the bracket is below 1e-10.",
@@ -120,6 +123,8 @@ def check(run: Session) -> None:
         for m, w in wrong.items():
             if w[i] is not None and not same(w[i], want[i], rtol=1e-6, atol=0.0) and same(got[i], w[i], 1e-5, 0.0):
                 fail(detail, m)
+        if i == 2 and min(abs(got[2] - 0.5), abs(got[2] - 10.0)) < 1e-6:
+            fail(detail, "bracket_end")
         if same(got[i], want[i], rtol=0.05, atol=0.0):  # e.g. a map iterated a few times only
             fail(detail, "imprecise")
         fail(detail + " q* = sigma_w2 E[tanh(z)^2] + sigma_b2 with z ~ N(0, q*); chi_1 = sigma_w2 E[tanh'(z)^2] "

@@ -97,7 +97,7 @@ def solve(sw: float, sb: float, mode: str = "right") -> tuple[float, float, floa
         while hi - lo > 1e-11:
             mid = (lo + hi) / 2.0
             lo, hi = (mid, hi) if _chi(mid, sb, _q_star(mid, sb, mode), mode) < 1.0 else (lo, mid)
-        crit = (lo + hi) / 2.0
+        crit = (lo + hi) / 2.0 if 0.5 + 1e-6 < lo and hi < 10.0 - 1e-6 else None  # None: chi_1 < 1 (or > 1) all along
     return (math.sqrt(q) if mode == "std_returned" else q), chi, crit
 
 

@@ -13,6 +13,7 @@ The Python functions behind it, `start` and `grade`, are public too.
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import os
 import re
@@ -343,8 +344,13 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
             return 2
         directory, names = os.path.dirname(directory) or os.curdir, [os.path.basename(directory), *names]
     if not os.path.isdir(directory):
-        out.write(f"error: there is no folder {directory}. Create it with the exercises in it: "
-                  f"`{prog} start {shlex.quote(directory)}`\n")
+        parent, name = os.path.split(os.path.normpath(directory))
+        try:  # a typo of a folder that is there
+            near = difflib.get_close_matches(name, [d.name for d in os.scandir(parent or os.curdir) if d.is_dir()], 1)
+        except OSError:
+            near = []
+        out.write(f"error: there is no folder {directory}" + (f" (did you mean {os.path.join(parent, near[0])}?)" if
+                  near else "") + f". Create it with the exercises in it: `{prog} start {shlex.quote(directory)}`\n")
         return 2
     results = grade(directory, names, timeout=args.timeout)
     out.write(format_report(results, directory, args.timeout, prog))

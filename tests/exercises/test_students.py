@@ -228,3 +228,23 @@ def test_a_misspelt_folder_is_answered_with_the_folder_it_is_close_to(tmp_path, 
     assert f"there is no folder {tmp_path / 'wrk'} (did you mean {tmp_path / 'work'}?)" in capsys.readouterr().out
     assert grader.main(["grade", str(tmp_path / "elsewhere")]) == 2
     assert "did you mean" not in capsys.readouterr().out
+
+
+def test_a_numerical_gradient_kept_in_an_int_array_is_told_its_dtype(tmp_path):
+    # g = np.zeros(x.shape, dtype=int) cut 2.85 to 2: the message compared with the exact gradient and restated the
+    # formula, with no word on the dtype (float32 had one).
+    result = grade(tmp_path, "central_difference", """import numpy as np
+def numerical_gradient(f, x, h=1e-5):
+    g = np.zeros(x.shape, dtype=int)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        a = f(x)
+        x[i] = old - h
+        b = f(x)
+        x[i] = old
+        g[i] = (a - b) / (2 * h)
+    return g
+""")
+    assert result.status == "fail" and "Your gradient is int64, which cuts every entry" in result.message, \
+        result.message

@@ -248,3 +248,19 @@ def numerical_gradient(f, x, h=1e-5):
 """)
     assert result.status == "fail" and "Your gradient is int64, which cuts every entry" in result.message, \
         result.message
+
+
+def test_a_tanh_table_on_a_grid_that_does_not_scale_with_q_is_told_so(tmp_path):
+    # z = np.linspace(-12, 12, 2001) for every q: the deep layers' tiny q fall between the points (0, then nan), and
+    # the message restated the recursion, which was right.
+    result = grade(tmp_path, "tanh_std_table", """import numpy as np
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    second, stds = input_std ** 2, []
+    z = np.linspace(-12, 12, 2001)
+    for fan_in in widths[:-1]:
+        q = fan_in * weight_std ** 2 * second
+        second = np.sum(np.tanh(z) ** 2 * np.exp(-z * z / (2 * q)) / np.sqrt(2 * np.pi * q)) * (z[1] - z[0])
+        stds.append(np.sqrt(second))
+    return np.array(stds)
+""")
+    assert result.status == "fail" and "a grid that does not scale with s = sqrt(q)" in result.message, result.message

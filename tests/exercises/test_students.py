@@ -264,3 +264,30 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
     return np.array(stds)
 """)
     assert result.status == "fail" and "a grid that does not scale with s = sqrt(q)" in result.message, result.message
+
+
+def test_a_recursive_helper_the_walk_never_calls_is_not_refused_as_recursion(tmp_path):
+    # A file with a recursive print of the graph, left from debugging and never called by topological_order, was
+    # refused ("your function `show` calls itself"), though the walk itself uses an explicit stack.
+    helper = "def show(node, depth=0):\n    print('  ' * depth + node.label)\n    for p in node._parents:\n" \
+             "        show(p, depth + 1)\n\n\n"
+    walk = """def topological_order(root):
+    order, expanded, done, stack = [], set(), set(), [root]
+    while stack:
+        node = stack.pop()
+        if node in done:
+            continue
+        if node in expanded:
+            done.add(node)
+            order.append(node)
+            continue
+        expanded.add(node)
+        stack.append(node)
+        stack.extend(p for p in node._parents if p not in done)
+    return order
+"""
+    assert grade(tmp_path, "topological_order", helper + walk).status == "pass"
+    called = grade(tmp_path, "topological_order", helper + walk.replace("    order, expanded", "    show(root)\n"
+                                                                        "    order, expanded"))
+    assert (called.status, called.mistake) == ("fail", "recursive"), called.message
+    assert "your function `show` calls itself" in called.message, called.message

@@ -305,3 +305,10 @@ def test_a_function_misnamed_or_written_as_a_method_is_told_where_it_is(tmp_path
     assert result.status == "fail" and f"your file defines no function `tanh_backward` {said}." in result.message, \
         result.message
     assert "start DIR ex03 --force" in result.message, result.message
+
+
+def test_a_verdict_that_returns_nothing_is_asked_whether_return_was_forgotten(tmp_path):
+    # Every other exercise asks "did you forget `return`?" of a None; the verdict only listed the six words.
+    result = grade(tmp_path, "verdict", "def verdict(act_std, grad_std, fraction, activation):\n"
+                                        "    word = 'holds'\n")
+    assert result.status == "fail" and result.message.endswith("(did you forget `return`?)."), result.message

@@ -137,7 +137,8 @@ def check(run: Session) -> None:
                      if case[0][0] else "every_layer" if any(case[0]) else "no_symmetric")
             raise
         if not isinstance(got, str) or got not in WORDS:
-            fail(f"{_call(case)} returned {fmt(got)}; return exactly one of the words {', '.join(WORDS)}.")
+            fail(f"{_call(case)} returned {fmt(got)}; return exactly one of the words {', '.join(WORDS)}" +
+                 (" (did you forget `return`?)." if got is None else "."))
         answers.append(got)
     expected = [verdict(*case) for case in cases]
     if answers == expected:

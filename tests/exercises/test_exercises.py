@@ -1242,7 +1242,8 @@ def test_the_verdict_check_grades_the_zero_top_gradient_its_statement_defines(tm
     source = solution(ex).replace("max(grad_std[-1], 1e-300)", "grad_std[-1]")
     assert "/ grad_std[-1]" in source
     result = grade_source(tmp_path, ex, source)
-    assert result.status == "error" and "ZeroDivisionError" in result.message, result.message
+    assert (result.status, result.mistake) == ("fail", "zero_gradient") and "ZeroDivisionError" in result.message, \
+        result.message
 
 
 def test_the_symmetry_check_also_passes_an_int_seed_as_its_statement_allows(tmp_path):

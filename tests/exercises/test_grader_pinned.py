@@ -350,6 +350,9 @@ def test_recursive_functions_finds_cycles_of_calls_and_nothing_else():
     tree = ast.parse("def a():\n    b()\ndef b():\n    pass\ndef c():\n    d()\ndef d():\n    e()\ndef e():\n    c()\n"
                      "def f():\n    f()\n")
     assert sorted(kit.recursive_functions(tree)) == ["c", "d", "e", "f"]
+    # With a root, only the cycles it reaches: a recursive helper it never calls (one left for debugging) is no part.
+    assert kit.recursive_functions(tree, "a") == [] and sorted(kit.recursive_functions(tree, "d")) == ["c", "d", "e"]
+    assert kit.recursive_functions(tree, "f") == ["f"] and len(kit.recursive_functions(tree, "missing")) == 4
 
 
 class _Echo(kit.Session):

@@ -4,6 +4,8 @@ gets a plain verdict."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tinygrad_init import exercises
@@ -158,3 +160,155 @@ def test_a_statement_whose_function_takes_arrays_or_lists_says_not_to_change_the
     if name in IN_PLACE:
         result = grade(tmp_path, name, IN_PLACE[name])
         assert result.status == "fail" and "changed its argument 1 in place" in result.message, result.message
+
+
+@pytest.mark.parametrize("test", ["not any(act_std)", "max(act_std) < 1e-12", "all(s == 0 for s in act_std)"])
+def test_symmetric_tested_on_every_layer_instead_of_layer_1_fails(tmp_path, test):
+    # Every "symmetric" case zeroed all of act_std, so a rule that asked for every layer at 0 passed; the statement's
+    # rule is act_std[0] == 0 (a zero layer 1 under random layers above it has stds of 0 at layer 1 only).
+    result = grade(tmp_path, "verdict", f"""def verdict(act_std, grad_std, fraction, activation):
+    if {test}:
+        return "symmetric"
+    if fraction[-1] > 0.5:
+        return "dies" if activation == "relu" else "saturates"
+    a = act_std[-1] / max(act_std[0], 1e-300)
+    g = grad_std[0] / max(grad_std[-1], 1e-300)
+    return "vanishes" if min(a, g) < 0.1 else "explodes" if max(a, g) > 10 else "holds"
+""")
+    assert result.status == "fail", result.message
+    assert "act_std=[0, " in result.message and "expected 'symmetric'" in result.message, result.message
+
+
+@pytest.mark.parametrize("ret", ["y, dx, dbeta, dgamma", "y, dx, (g * xh).mean(0), g.mean(0)"])
+def test_a_batchnorm_wrong_only_in_dgamma_and_dbeta_is_told_their_formulas(tmp_path, ret):
+    # The message's formulas were those of y and dx only, whatever was wrong: dgamma and dbeta returned in the wrong
+    # order got "dgamma and dbeta wrong ... dx = gamma / std * (...)".
+    result = grade(tmp_path, "batchnorm", f"""import numpy as np
+def batchnorm(x, gamma, beta, g, eps=1e-5):
+    std = np.sqrt(x.var(0) + eps)
+    xh = (x - x.mean(0)) / std
+    y, dxh = gamma * xh + beta, g * gamma
+    dx = (dxh - dxh.mean(0) - xh * (dxh * xh).mean(0)) / std
+    dgamma, dbeta = (g * xh).sum(0), g.sum(0)
+    return {ret}
+""")
+    assert result.status == "fail", result.message
+    assert "dgamma and dbeta wrong" in result.message, result.message
+    assert "dgamma = (g * x_hat).sum(axis=0); dbeta = g.sum(axis=0)" in result.message, result.message
+    assert "dx = gamma / std" not in result.message, result.message
+
+
+def test_the_summary_counts_stubs_still_to_write_apart_from_failures(tmp_path):
+    # A student who had written ex01 right and ex03 wrong, the 20 other stubs as started, read "1 passed, 21 failed".
+    exercises.start(str(tmp_path))
+    write(tmp_path, "mul_backward", "def mul_backward(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    write(tmp_path, "tanh_backward", "import math\ndef tanh_backward(x, upstream):\n"
+                                     "    return upstream * (1 - math.tanh(x))\n")
+    (tmp_path / "ex22_verdict.py").unlink()
+    results = exercises.grade(str(tmp_path), timeout=20)
+    assert grader.summary_line(results) == f"1 passed, 1 failed, {len(catalog.EXERCISES) - 3} not implemented yet, " \
+                                           "1 not started"
+
+
+@pytest.mark.parametrize("typo,meant", [("tanh_backwrd", "ex03 (tanh_backward)"), ("verdcit", "ex22 (verdict)"),
+                                        ("sigmoid", "ex04 (sigmoid_backward) or ex17 (sigmoid_gradients)"),
+                                        ("batch_norm", "ex18 (batchnorm)")])
+def test_a_misspelt_exercise_name_is_answered_with_the_names_it_is_close_to(tmp_path, typo, meant, capsys):
+    # `grade work tanh_backwrd` listed all 22 exercises on one line, and left the student to find the one meant.
+    with pytest.raises(ValueError, match=f"unknown exercise '{typo}'. Did you mean {re.escape(meant)}\\? Known"):
+        exercises.grade(str(tmp_path), typo)
+    assert grader.main(["grade", str(tmp_path), typo]) == 2
+    assert f"Did you mean {meant}?" in capsys.readouterr().out
+
+
+def test_a_misspelt_folder_is_answered_with_the_folder_it_is_close_to(tmp_path, capsys):
+    # `grade wrk` beside a folder work said only "Create it with ... start wrk": a second, empty folder of the typo.
+    exercises.start(str(tmp_path / "work"), "ex01")
+    assert grader.main(["grade", str(tmp_path / "wrk"), "ex01"]) == 2
+    assert f"there is no folder {tmp_path / 'wrk'} (did you mean {tmp_path / 'work'}?)" in capsys.readouterr().out
+    assert grader.main(["grade", str(tmp_path / "elsewhere")]) == 2
+    assert "did you mean" not in capsys.readouterr().out
+
+
+def test_a_numerical_gradient_kept_in_an_int_array_is_told_its_dtype(tmp_path):
+    # g = np.zeros(x.shape, dtype=int) cut 2.85 to 2: the message compared with the exact gradient and restated the
+    # formula, with no word on the dtype (float32 had one).
+    result = grade(tmp_path, "central_difference", """import numpy as np
+def numerical_gradient(f, x, h=1e-5):
+    g = np.zeros(x.shape, dtype=int)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        a = f(x)
+        x[i] = old - h
+        b = f(x)
+        x[i] = old
+        g[i] = (a - b) / (2 * h)
+    return g
+""")
+    assert result.status == "fail" and "Your gradient is int64, which cuts every entry" in result.message, \
+        result.message
+
+
+def test_a_tanh_table_on_a_grid_that_does_not_scale_with_q_is_told_so(tmp_path):
+    # z = np.linspace(-12, 12, 2001) for every q: the deep layers' tiny q fall between the points (0, then nan), and
+    # the message restated the recursion, which was right.
+    result = grade(tmp_path, "tanh_std_table", """import numpy as np
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    second, stds = input_std ** 2, []
+    z = np.linspace(-12, 12, 2001)
+    for fan_in in widths[:-1]:
+        q = fan_in * weight_std ** 2 * second
+        second = np.sum(np.tanh(z) ** 2 * np.exp(-z * z / (2 * q)) / np.sqrt(2 * np.pi * q)) * (z[1] - z[0])
+        stds.append(np.sqrt(second))
+    return np.array(stds)
+""")
+    assert result.status == "fail" and "a grid that does not scale with s = sqrt(q)" in result.message, result.message
+
+
+def test_a_recursive_helper_the_walk_never_calls_is_not_refused_as_recursion(tmp_path):
+    # A file with a recursive print of the graph, left from debugging and never called by topological_order, was
+    # refused ("your function `show` calls itself"), though the walk itself uses an explicit stack.
+    helper = "def show(node, depth=0):\n    print('  ' * depth + node.label)\n    for p in node._parents:\n" \
+             "        show(p, depth + 1)\n\n\n"
+    walk = """def topological_order(root):
+    order, expanded, done, stack = [], set(), set(), [root]
+    while stack:
+        node = stack.pop()
+        if node in done:
+            continue
+        if node in expanded:
+            done.add(node)
+            order.append(node)
+            continue
+        expanded.add(node)
+        stack.append(node)
+        stack.extend(p for p in node._parents if p not in done)
+    return order
+"""
+    assert grade(tmp_path, "topological_order", helper + walk).status == "pass"
+    called = grade(tmp_path, "topological_order", helper + walk.replace("    order, expanded", "    show(root)\n"
+                                                                        "    order, expanded"))
+    assert (called.status, called.mistake) == ("fail", "recursive"), called.message
+    assert "your function `show` calls itself" in called.message, called.message
+
+
+@pytest.mark.parametrize("source,said", [
+    ("import math\ndef tanh_backwards(x, upstream):\n    return upstream * (1 - math.tanh(x) ** 2)\n",
+     "(it has `tanh_backwards`)"),
+    ("import math\nclass Tanh:\n    def tanh_backward(self, x, upstream):\n"
+     "        return upstream * (1 - math.tanh(x) ** 2)\n",
+     "at its top level (yours is in a class or a def)")])
+def test_a_function_misnamed_or_written_as_a_method_is_told_where_it_is(tmp_path, source, said):
+    # Both got "your file defines no function `tanh_backward`", with no word on the def the student had written.
+    result = grade(tmp_path, "tanh_backward", source)
+    assert result.status == "fail" and f"your file defines no function `tanh_backward` {said}." in result.message, \
+        result.message
+    assert "start DIR ex03 --force" in result.message, result.message
+
+
+def test_a_verdict_that_returns_nothing_is_asked_whether_return_was_forgotten(tmp_path):
+    # Every other exercise asks "did you forget `return`?" of a None; the verdict only listed the six words.
+    result = grade(tmp_path, "verdict", "def verdict(act_std, grad_std, fraction, activation):\n"
+                                        "    word = 'holds'\n")
+    assert result.status == "fail" and result.message.endswith("(did you forget `return`?)."), result.message

@@ -5,6 +5,7 @@ Adding an exercise is adding a folder; nothing here names one.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import re
@@ -68,5 +69,8 @@ def resolve(token: str) -> Exercise:
     for ex in EXERCISES:
         if text in (ex.name, ex.stem, ex.label, ex.function) or (digits.isdigit() and int(digits) == ex.number):
             return ex
+    near = [f"{ex.label} ({ex.name})" for ex in EXERCISES if len(text) > 2 and (text in ex.stem or difflib.
+            get_close_matches(text, [ex.name, ex.function, ex.stem], 1, 0.8))]
     known = ", ".join(f"{ex.label} ({ex.name})" for ex in EXERCISES)
-    raise ValueError(f"unknown exercise {token!r}. Known exercises: {known}")
+    raise ValueError(f"unknown exercise {token!r}." + (f" Did you mean {' or '.join(near)}?" if near else "") +
+                     f" Known exercises: {known}")

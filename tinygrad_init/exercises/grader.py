@@ -13,6 +13,7 @@ The Python functions behind it, `start` and `grade`, are public too.
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import os
 import re
@@ -127,16 +128,11 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
 
 
 def summary_line(results: Sequence[Result]) -> str:
-    """"9 passed, 3 failed, 2 not started" (only the non-zero parts, except "passed")."""
+    """"9 passed, 3 failed, 4 not implemented yet, 2 not started" (only the non-zero parts, except "passed")."""
     passed = sum(r.passed for r in results)
-    missing = sum(r.status == "missing" for r in results)
-    failed = len(results) - passed - missing
-    parts = [f"{passed} passed"]
-    if failed:
-        parts.append(f"{failed} failed")
-    if missing:
-        parts.append(f"{missing} not started")
-    return ", ".join(parts)
+    todo, missing = (sum(r.status == status for r in results) for status in ("todo", "missing"))
+    counts = (len(results) - passed - todo - missing, "failed"), (todo, "not implemented yet"), (missing, "not started")
+    return ", ".join([f"{passed} passed", *(f"{n} {what}" for n, what in counts if n)])
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -348,8 +344,13 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
             return 2
         directory, names = os.path.dirname(directory) or os.curdir, [os.path.basename(directory), *names]
     if not os.path.isdir(directory):
-        out.write(f"error: there is no folder {directory}. Create it with the exercises in it: "
-                  f"`{prog} start {shlex.quote(directory)}`\n")
+        parent, name = os.path.split(os.path.normpath(directory))
+        try:  # a typo of a folder that is there
+            near = difflib.get_close_matches(name, [d.name for d in os.scandir(parent or os.curdir) if d.is_dir()], 1)
+        except OSError:
+            near = []
+        out.write(f"error: there is no folder {directory}" + (f" (did you mean {os.path.join(parent, near[0])}?)" if
+                  near else "") + f". Create it with the exercises in it: `{prog} start {shlex.quote(directory)}`\n")
         return 2
     results = grade(directory, names, timeout=args.timeout)
     out.write(format_report(results, directory, args.timeout, prog))

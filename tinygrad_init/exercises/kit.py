@@ -503,23 +503,22 @@ def mentions(tree: ast.AST, name: str) -> int | None:
         getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "name", None), getattr(n, "value", None))), None)
 
 
-def recursive_functions(tree: ast.AST) -> list[str]:
-    """The functions of a module that call themselves, directly or through each other (by name)."""
+def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
+    """The functions of a module that call themselves, directly or through each other (by name); with `root`, only
+    those that `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none)."""
     defs = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     calls = {name: {c.func.id for c in ast.walk(d) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
                     and c.func.id in defs} for name, d in defs.items()}
-    found = []
-    for start in defs:
+
+    def reach(start: str) -> set[str]:  # what `start` calls, directly or not
         seen, todo = set(), list(calls[start])
         while todo:
-            f = todo.pop()
-            if f == start:
-                found.append(start)
-                break
-            if f not in seen:
+            if (f := todo.pop()) not in seen:
                 seen.add(f)
                 todo.extend(calls[f])
-    return found
+        return seen
+    scope = {root} | reach(root) if root in defs else set(defs)
+    return [f for f in defs if f in scope and f in reach(f)]
 
 
 def close(x: float, y: float, rel: float) -> bool:

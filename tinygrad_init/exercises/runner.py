@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import difflib
 import io
 import json
 import os
@@ -75,10 +76,9 @@ class Result:
 
     Attributes:
         name: the exercise's name.
-        status: one of `STATUSES`: `pass`; `fail` (a wrong answer, or a forbidden import); `todo`
-            (the stub still raises NotImplementedError); `error` (the student's code raised or
-            exited); `timeout`; `crash` (the process died); `missing` (no file); `internal` (a
-            bug in the check itself).
+        status: one of `STATUSES`: `pass`; `fail` (a wrong answer, or a forbidden import); `todo` (the stub still raises
+            NotImplementedError); `error` (the student's code raised or exited); `timeout`; `crash` (the process died);
+            `missing` (no file); `internal` (a bug in the check itself).
         message: what to tell the student (several lines possible; empty for a pass).
         mistake: the key of the recognised mistake, or None.
         output: what the student's code printed (shortened), or "".
@@ -90,9 +90,7 @@ class Result:
     mistake: str | None = None
     output: str = ""
 
-    @property
-    def passed(self) -> bool:
-        return self.status == "pass"
+    passed = property(lambda self: self.status == "pass", doc="True when the exercise passed.")
 
 
 class _Abort(BaseException):
@@ -518,10 +516,12 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
         reply = session.load()  # type: ignore[attr-defined]
         if "raised" in reply or "internal" in reply:
             _reply(reply, "")
-        if "missing" in reply:
-            raise CheckFailure(f"your file defines no function `{ex.function}`. Keep the name and the arguments "
-                               f"of the stub (start again from it with `tinygrad-init exercises start DIR "
-                               f"{ex.label} --force`, which replaces the file).")
+        if "missing" in reply:  # a misspelt name, or a method (or a nested def), which the grader cannot call
+            near = difflib.get_close_matches(ex.function, [getattr(d, "name", "") for d in ast.walk(tree)])
+            raise CheckFailure(f"your file defines no function `{ex.function}`" + (" at its top level (yours is in a "
+                               "class or a def)" if ex.function in near else f" (it has `{near[0]}`)" if near else "") +
+                               f". Keep the stub's name and arguments (`tinygrad-init exercises start DIR {ex.label} "
+                               "--force` gives you the stub again, in place of your file).")
         if "not_callable" in reply:
             raise CheckFailure(f"`{ex.function}` in your file is {_describe_wire(reply['not_callable'])}, "
                                "not a function.")

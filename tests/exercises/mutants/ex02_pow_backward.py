@@ -72,3 +72,15 @@ def pow_backward(x, n, upstream):
 # the local derivative alone.
 def pow_backward(x, n, upstream):
     return n * x ** (n - 1)
+
+
+# mutant: forward_value
+# the forward value y = x ** n, times upstream, where its derivative is asked.
+def pow_backward(x, n, upstream):
+    return upstream * x ** n
+
+
+# mutant: int_exponent
+# the exponent rounded to an int, the factor left as it is.
+def pow_backward(x, n, upstream):
+    return upstream * n * x ** (int(n) - 1)

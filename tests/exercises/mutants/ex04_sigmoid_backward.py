@@ -79,3 +79,13 @@ import math
 def sigmoid_backward(x, upstream):
     s = 0.5 * (1 + math.tanh(x / 2))
     return upstream * (1 - s * s)
+
+
+# mutant: forward_value
+# the forward value s, times upstream, where its derivative is asked.
+import math
+
+
+def sigmoid_backward(x, upstream):
+    s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+    return upstream * s

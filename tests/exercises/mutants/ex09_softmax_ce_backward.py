@@ -97,3 +97,34 @@ def softmax_cross_entropy_backward(logits, targets):
     p = e / e.sum(axis=1)
     p[np.arange(len(targets)), targets] -= 1
     return p / len(targets)
+
+
+# mutant: eye_of_rows
+# the one-hot matrix as np.eye(N)[targets], (N, N): runs only when N = C.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    return (p - np.eye(len(logits))[targets]) / len(logits)
+
+
+# mutant: eye_of_rows
+# the same, the one-hot matrix first.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    z = logits - logits.max(axis=1, keepdims=True)
+    return -(np.eye(logits.shape[0])[targets] - np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)) / logits.shape[0]
+
+
+# mutant: normalized_all
+# each row shifted by its own maximum, but divided by the sum of the whole array.
+import numpy as np
+
+
+def softmax_cross_entropy_backward(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return (e / e.sum() - np.eye(logits.shape[1])[targets]) / len(logits)

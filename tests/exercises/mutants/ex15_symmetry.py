@@ -162,3 +162,20 @@ def symmetry_gradients(x, y, hidden, c, rng):
     W2 = np.full((hidden, 1), c)
     W1 = np.full((n_in, hidden), c) + 0.01 * np.random.default_rng(rng).standard_normal((n_in, 1))
     return _grad(x, y, np.full((n_in, hidden), c), W2), _grad(x, y, W1, W2)
+
+
+# mutant: sign
+# the residual written target minus prediction.
+import numpy as np
+
+
+def _grad(x, y, W1, W2):
+    h = np.tanh(x @ W1)
+    dz = ((y - h @ W2) / len(x)) @ W2.T * (1 - h ** 2)
+    return x.T @ dz
+
+
+def symmetry_gradients(x, y, hidden, c, rng):
+    W2 = np.full((hidden, 1), c)
+    gen = np.random.default_rng(rng)
+    return _grad(x, y, np.full((x.shape[1], hidden), c), W2), _grad(x, y, c * gen.standard_normal((x.shape[1], hidden)), W2)

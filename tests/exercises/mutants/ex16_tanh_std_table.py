@@ -159,3 +159,19 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
 # right with input_std given, but its default is not the stub's 1.0.
 #- def predict_tanh_stds(widths, weight_std, input_std=1.0):
 #+ def predict_tanh_stds(widths, weight_std, input_std=0.5):
+
+
+# mutant: std_not_squared
+# the weights' variance written weight_std, not weight_std ** 2.
+import numpy as np
+
+
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    second, stds = input_std**2, []
+    for fan_in in widths[:-1]:
+        q = fan_in * weight_std * second
+        z = np.linspace(-12 * np.sqrt(q), 12 * np.sqrt(q), 2001)
+        second = np.sum(np.tanh(z) ** 2 * np.exp(-z * z / (2 * q)) / np.sqrt(2 * np.pi * q)) * (z[1] - z[0])
+        stds.append(np.sqrt(second))
+    return np.array(stds)
+

@@ -18,6 +18,41 @@ def chi(sw, sb):
     return expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
 
 
+# mutant: square_outside
+# the square of the mean derivative, E[tanh'(z)]^2, for the mean of its square.
+
+def chi(sw, sb):
+    return sw * expect(lambda z: 1 - np.tanh(z) ** 2, q_star(sw, sb)) ** 2
+
+
+# mutant: bracket_end
+# the bisection moves the wrong end: it ends at 10.
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) > 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: bracket_end
+# the bisection returns lo, never moved.
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            hi = mid
+        else:
+            lo = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), lo
+
+
 # mutant: hermite_scaling
 # the physicists' Hermite rule with the probabilists' scaling.
 

@@ -95,3 +95,27 @@ after `#- ` replaced by those after `#+ `; the tests grade it and expect the hin
 # layer 1 read as act_std[1], the lists' second entry.
 #-     if act_std[0] == 0:
 #+     if act_std[1] == 0:
+
+
+# mutant: zero_gradient
+# divides by grad_std[-1] as it is, 0 when no gradient reaches the top.
+#-     g = grad_std[0] / max(grad_std[-1], 1e-300)
+#+     g = grad_std[0] / grad_std[-1]
+
+
+# mutant: every_layer
+# tests every layer for a std of 0, not layer 1, and then divides by act_std[0] = 0.
+#-     if act_std[0] == 0:
+#-         return "symmetric"
+#-     if fraction[-1] > 0.5:
+#+     if not any(act_std):
+#+         return "symmetric"
+#+     if fraction[-1] > 0.5:
+#-     a = act_std[-1] / max(act_std[0], 1e-300)
+#+     a = act_std[-1] / act_std[0]
+
+
+# mutant: every_layer
+# tests every layer for a std of 0, not layer 1.
+#-     if act_std[0] == 0:
+#+     if max(act_std) == 0:

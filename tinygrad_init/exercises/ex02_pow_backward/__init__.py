@@ -25,6 +25,8 @@ EXERCISE = Exercise(
         "log_domain": "exp((n-1) * log(x)) is x^(n-1) only for x > 0; at x = 0 or x < 0 the log fails. Use "
                       "x ** (n - 1).",
         "int_exponent": "n may be a fraction (0.5 for a square root): don't turn it into an int.",
+        "forward_value": "that is the forward value y = x ** n (times upstream). Backward multiplies upstream by the "
+                         "local DERIVATIVE dy/dx = n * x^(n-1).",
         "zero_special_case": "at x = 0 the derivative n * x^(n-1) is 0 only for n > 1: for n = 1 it is 1 "
                              "(0 ** 0 = 1). Drop the special case; x ** (n - 1) handles x = 0.",
     },
@@ -62,5 +64,6 @@ def check(run: Session) -> None:
             ("factor_n_minus_1", up * (n - 1.0) * x ** (n - 1.0)),
             ("integrated", up * x ** (n + 1.0) / (n + 1.0) if n != -1 else None),
             ("precedence", up * n * x**n - 1.0), ("precedence", up * n * (x**n - 1.0)),
-            ("int_exponent", up * int(n) * x ** (n - 1.0))])
+            ("int_exponent", up * int(n) * x ** (n - 1.0)), ("int_exponent", up * n * x ** (int(n) - 1.0)),
+            ("forward_value", up * x**n)])
         fail(detail + " dL/dx = upstream * n * x^(n-1).")

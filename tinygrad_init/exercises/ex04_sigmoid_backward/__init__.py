@@ -21,6 +21,8 @@ EXERCISE = Exercise(
                     "s * (1 - s).",
         "sign": "the derivative is s * (1 - s), which is positive; you wrote s * (s - 1).",
         "one_factor": "the derivative has two factors, s and (1 - s): s * (1 - s).",
+        "forward_value": "that is the forward value s = sigmoid(x) (times upstream). Backward multiplies upstream by "
+                         "the local DERIVATIVE ds/dx = s * (1 - s).",
         "not_sigmoid": "s must be the sigmoid 1 / (1 + e^-x); you used tanh(x) in its place.",
         "linearized": "sigmoid'(x) = 1/4 only at x = 0; elsewhere it is s * (1 - s).",
         "squared": "the derivative is s * (1 - s), not s^2.",
@@ -59,6 +61,6 @@ def check(run: Session) -> None:
         t = math.tanh(x)
         diagnose(got, detail, [
             ("used_input", up * x * (1.0 - x)), ("no_upstream", s * (1.0 - s)), ("tanh_rule", up * (1.0 - s * s)),
-            ("sign", up * s * (s - 1.0)), ("one_factor", up * (1.0 - s)), ("one_factor", up * s),
+            ("sign", up * s * (s - 1.0)), ("one_factor", up * (1.0 - s)), ("forward_value", up * s),
             ("not_sigmoid", up * t * (1.0 - t)), ("linearized", up / 4.0), ("squared", up * s * s)], atol=1e-15)
         fail(detail + " dL/dx = upstream * s * (1 - s) with s = sigmoid(x).")

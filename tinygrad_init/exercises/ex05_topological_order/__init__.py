@@ -148,7 +148,7 @@ def check(run: Session) -> None:
     line = mentions(run.tree, "setrecursionlimit")
     if line is not None:
         fail(f"your file uses sys.setrecursionlimit (line {line}).", "recursion_limit")
-    recursive = recursive_functions(run.tree)
+    recursive = recursive_functions(run.tree, EXERCISE.function)
     if recursive:
         fail(f"your function `{recursive[0]}` calls itself: that is recursion.", "recursive")
     for description, nodes in unseen(GRAPHS, _fresh):

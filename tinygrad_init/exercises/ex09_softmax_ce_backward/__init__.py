@@ -45,6 +45,8 @@ EXERCISE = Exercise(
                      "p[np.arange(N), targets] -= 1.",
         "loss": "that is the loss itself (its mean, or one number per row). Return its GRADIENT with respect to "
                 "the logits, one number per logit (an (N, C) array): (softmax - onehot) / N.",
+        "eye_of_rows": "np.eye(N) is (N, N): the one-hot matrix has a row per example and a column per CLASS, "
+                       "np.eye(C)[targets] with C = logits.shape[1] (it only runs when N = C).",
         "no_keepdims": "e.sum(axis=1) has shape (N,), and numpy lines it up with the LAST axis: column j is "
                        "divided by row j's sum (it only runs when the matrix is square). Keep the axis: "
                        "e.sum(axis=1, keepdims=True), shape (N, 1).",
@@ -83,6 +85,7 @@ def _wrong(logits: np.ndarray, targets: np.ndarray) -> list[tuple[str, np.ndarra
         row[targets] -= 1.0
         return [("no_mean", p - onehot), ("sign", (onehot - p) / n), ("wrong_axis", (_softmax(logits, 0) - onehot) / n),
                 ("divided_by_classes", (p - onehot) / c), ("normalized_all", (_softmax(logits, None) - onehot) / n),
+                ("normalized_all", (e / e.sum() - onehot) / n),
                 ("no_onehot", p / n), ("wrt_probabilities", -onehot / p / n), ("column_index", col / n),
                 ("row_index", row / n), ("no_keepdims", None if no_keep is None else (no_keep - onehot) / n),
                 ("loss", -np.log(p[np.arange(n), targets]).mean()), ("loss", -np.log(p[np.arange(n), targets]))]
@@ -100,7 +103,10 @@ def check(run: Session) -> None:
             got = run(call, logits, targets)
         except Raised as exc:
             if exc.type == "ValueError" and f"shapes ({n},{c}) ({n},)" in exc.message:  # a row sum without its axis
-                fail(f"{call} raised ValueError: {exc.message}.", "no_keepdims")
+                fail(f"{call} raised ValueError: {exc.message.strip()}.", "no_keepdims")
+            if exc.type == "ValueError" and n != targets.max() + 1 and any(f"{a} {b}" in exc.message for a, b in (
+                    (f"({n},{c})", f"({n},{n})"), (f"({n},{n})", f"({n},{c})"))):  # not np.eye(targets.max() + 1)
+                fail(f"{call} raised ValueError: {exc.message.strip()}.", "eye_of_rows")  # np.eye(N)[targets] beside p
             raise
         expected = (_softmax(logits) - np.eye(c)[targets]) / n
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, atol=1e-12):

@@ -106,6 +106,9 @@ def check(run: Session) -> None:
                                                    and got.shape == x.shape else ".")
         if isinstance(got, np.ndarray) and got.dtype.kind == "f" and got.dtype.itemsize < 8:
             fail(f"{detail} Your gradient is {got.dtype}.", "float32")
+        if isinstance(got, np.ndarray) and got.dtype.kind in "biu":  # np.zeros(x.shape, dtype=int), np.zeros_like(ints)
+            fail(f"{detail} Your gradient is {got.dtype}, which cuts every entry to a whole number: make it float64, "
+                 "g = np.zeros(x.shape).")
         diagnose(got, detail, [(k, ways[k]) for k in ("forward_difference", "backward_difference", "divided_by_h",
                                                       "all_at_once", "one_d_only", "copy_not_used", "precedence",
                                                       "second_derivative") if k != "one_d_only" or len(shape) > 1],

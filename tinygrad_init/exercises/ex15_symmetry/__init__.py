@@ -46,6 +46,8 @@ EXERCISE = Exercise(
         "global_seed": INIT_HINTS["global_seed"],
         "own_c": "use the argument c, not a constant of your own: W1 = c and W2 = c everywhere at the constant "
                  "init, and W1 = c * rng.standard_normal(...) at the random one.",
+        "sign": "every gradient has the wrong sign: dL/dp = (p - y) / N, the prediction minus the target, not "
+                "(y - p) / N.",
         "no_half": "your gradients are twice the right ones: the loss is mean((p - y)^2) / 2, and the 1/2 cancels "
                    "the 2 of the square's derivative, dL/dp = (p - y) / N.",
         "returned_weight": "that Tensor holds the weights W1 themselves. Return their GRADIENT, an ndarray: after "
@@ -61,7 +63,7 @@ CASES = [(6, 3, 4, 5, 0.5), (5, 4, 4, 6, 0.3), (1, 3, 2, 7, 0.8)]
 def _dW1(x: np.ndarray, y: np.ndarray, W1: np.ndarray, W2: np.ndarray, mode: str) -> np.ndarray:
     """dL/dW1 of L = mean((tanh(x @ W1) @ W2 - y)^2) / 2, right or as a known mistake computes it."""
     h = np.tanh(x @ W1)
-    dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x)) * (2.0 if mode == "no_half" else 1.0)
+    dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x)) * {"no_half": 2.0, "sign": -1.0}.get(mode, 1.0)
     dz = (dp @ W2.T) * (1.0 if mode == "no_tanh_derivative" else 1.0 - h * h)
     return dz.T @ x if mode == "dW1_transposed" else np.outer(x, dz) if mode == "outer" else x.T @ dz
 
@@ -101,7 +103,7 @@ def check(run: Session) -> None:
         if C != CASES[0][4] and same(pair[0], _answer(x, y, hidden, seed, CASES[0][4])[0]):
             fail(f"{call}: dW1_constant is that of c = {CASES[0][4]}.", "own_c")
         for mode in ("row_noise", "scalar_noise", "random_W2", "no_tanh_derivative", "no_mean", "dW1_transposed",
-                     "outer", "zeros", "no_half"):
+                     "outer", "zeros", "no_half", "sign"):
             wrong = _answer(x, y, hidden, seed, C, mode)
             if same(pair[0], wrong[0]) and same(pair[1], wrong[1]):
                 fail(f"{call}: wrong gradients.", mode)

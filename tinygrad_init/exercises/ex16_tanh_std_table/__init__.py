@@ -32,6 +32,7 @@ EXERCISE = Exercise(
                         "E[tanh(z)^2], not E[tanh(z)]^2.",
         "variance_returned": "these are the second moments E[h_l^2]; return their square roots.",
         "input_std_not_squared": "E[x^2] = input_std^2: square the input's std.",
+        "std_not_squared": "the variance of a weight is weight_std^2: square it.",
         "default": "input_std=1.0 by default, as in the stub's signature: a call that leaves it out means a "
                    "unit-std input, and your function gave other numbers then (with input_std=1.0 given, the right "
                    "ones).",
@@ -65,14 +66,14 @@ def predict(widths: list[int], weight_std: float, input_std: float, mode: str = 
     second = input_std if mode == "input_std_not_squared" else input_std**2
     out = []
     for l in range(1, len(widths)):
-        q = widths[l if mode == "fan_out" else l - 1] * weight_std**2 * second
+        q = widths[l if mode == "fan_out" else l - 1] * weight_std ** (1 if mode == "std_not_squared" else 2) * second
         second = _tanh_second(q, mode)
         out.append({"pre_activation": math.sqrt(q), "variance_returned": second}.get(mode, math.sqrt(second)))
     return np.array(out)
 
 
 WRONG: list[str] = ["linear", "pre_activation", "tanh_of_std", "hermite_scaling", "fan_out", "mean_squared",
-                    "variance_returned", "input_std_not_squared"]
+                    "variance_returned", "input_std_not_squared", "std_not_squared"]
 
 
 def check(run: Session) -> None:
@@ -101,6 +102,9 @@ def check(run: Session) -> None:
         diagnose(got, detail, [("imprecise", expected)], rtol=1e-5, atol=0.0)  # before fan_out, equal for equal widths
         diagnose(got, detail, [(m, predict(widths, weight_std, input_std, m)) for m in WRONG], rtol=1e-5, atol=0.0)
         diagnose(got, detail, [("imprecise", expected)], rtol=0.1, atol=0.0)
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and not np.all(np.isfinite(got) & (got > 0)):
+            fail(detail + " Some of yours are 0 or nan: where q is tiny, a grid that does not scale with s = sqrt(q) "
+                 "misses the Gaussian. Take z = np.linspace(-12 * s, 12 * s, 2001) for each q.")
         if isinstance(got, np.ndarray) and got.ndim == 1 and got.shape != expected.shape:
             fail(f"{call} returned {len(got)} stds; expected one per layer, len(widths) - 1 = {len(expected)}.")
         expect_array(got, expected.shape, call)

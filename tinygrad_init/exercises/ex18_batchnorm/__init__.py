@@ -54,6 +54,9 @@ EXERCISE = Exercise(
     },
 )
 
+RULES = ("y = gamma * x_hat + beta with x_hat = (x - mean) / sqrt(var + eps) over the batch",
+         "dx = gamma / std * (g - mean(g) - x_hat * mean(g * x_hat))", "dgamma = (g * x_hat).sum(axis=0)",
+         "dbeta = g.sum(axis=0)")
 WRONG = ["var_not_std", "centre_only", "unbiased_var", "eps_outside", "wrong_axis", "no_affine", "dx_no_gamma",
          "no_mean_term", "no_var_term", "constants", "dgamma_no_xhat", "dbeta_mean", "no_eps", "var_term_sign"]
 
@@ -142,5 +145,4 @@ def check(run: Session) -> None:
             wrong = batchnorm(x, gamma, beta, g, eps, mode)
             if all(same(a, b) for a, b in zip(got, wrong)):
                 fail(detail, mode)
-        fail(detail + " y = gamma * x_hat + beta with x_hat = (x - mean) / sqrt(var + eps) over the batch; "
-             "dx = gamma / std * (g - mean(g) - x_hat * mean(g * x_hat)).")
+        fail(detail + " " + "; ".join(RULES[i] for i in bad) + " (returned in the order y, dx, dgamma, dbeta).")

@@ -20,6 +20,8 @@ EXERCISE = Exercise(
                       "multiply its variance by sigma_w2. You left sigma_w2 out.",
         "not_squared": "chi_1 averages the SQUARED derivative, E[tanh'(z)^2] = E[(1 - tanh(z)^2)^2]: it is a "
                        "factor on the gradient's variance, not on the gradient.",
+        "square_outside": "chi_1 averages the squared derivative, E[tanh'(z)^2], the mean of the squares; you "
+                          "squared the mean, E[tanh'(z)]^2, which is smaller.",
         "hermite_scaling": "np.polynomial.hermite.hermgauss integrates against e^(-t^2), not e^(-t^2/2): with "
                            "its nodes use z = sqrt(2 q) t and divide by sqrt(pi) (or use "
                            "np.polynomial.hermite_e.hermegauss, whose weight is e^(-t^2/2), and divide by "
@@ -30,6 +32,9 @@ EXERCISE = Exercise(
                        "adds nothing to the gradient. chi_1 = sigma_w2 * E[tanh'(z)^2].",
         "fixed_q": "q* moves with sigma_w2: for each sigma_w2 the bisection tries, find its own q* (iterate "
                    "the map again) before computing chi_1. You kept the q* of the sigma_w2 you were given.",
+        "bracket_end": "your critical sigma_w2 is an end of the bracket [0.5, 10]: the bisection kept the wrong "
+                       "half. chi_1 grows with sigma_w2, so where chi_1 < 1 the edge lies above the midpoint (lo = "
+                       "mid), else below it (hi = mid).",
         "imprecise": "close, but not to 1e-6: use Gauss-Hermite quadrature with about 100 nodes (an average "
                      "over random samples is never this precise), iterate the map until q stops changing "
                      "(1e-13), and bisect until the bracket is below 1e-10.",
@@ -40,8 +45,8 @@ EXERCISE = Exercise(
 # ~= 1.761, Schoenholz et al. 2017's ~1.76), chaotic, and deep in the ordered phase. q* stays below about 1.5,
 # where 101-point Gauss-Hermite is exact to 1e-8.
 CASES = [(1.5, 0.05), (2.2, 0.1), (1.2, 0.2)]
-WRONG = ["q_one", "no_sigma_w", "not_squared", "hermite_scaling", "no_bias", "std_returned", "bias_in_chi",
-         "fixed_q"]
+WRONG = ["q_one", "no_sigma_w", "not_squared", "square_outside", "hermite_scaling", "no_bias", "std_returned",
+         "bias_in_chi", "fixed_q"]
 
 
 _HERMITE = hermgauss(101)
@@ -70,8 +75,9 @@ def _q_star(sw: float, sb: float, mode: str) -> float:
 
 
 def _chi(sw: float, sb: float, q: float, mode: str) -> float:
-    d = (lambda z: 1.0 - np.tanh(z) ** 2) if mode == "not_squared" else (lambda z: (1.0 - np.tanh(z) ** 2) ** 2)
-    e = _expect(d, 1.0 if mode == "q_one" else q, mode)
+    d = (lambda z: 1.0 - np.tanh(z) ** 2) if mode in ("not_squared", "square_outside") else \
+        (lambda z: (1.0 - np.tanh(z) ** 2) ** 2)
+    e = _expect(d, 1.0 if mode == "q_one" else q, mode) ** (2 if mode == "square_outside" else 1)
     return {"no_sigma_w": e, "bias_in_chi": sw * e + sb}.get(mode, sw * e)
 
 
@@ -91,7 +97,7 @@ def solve(sw: float, sb: float, mode: str = "right") -> tuple[float, float, floa
         while hi - lo > 1e-11:
             mid = (lo + hi) / 2.0
             lo, hi = (mid, hi) if _chi(mid, sb, _q_star(mid, sb, mode), mode) < 1.0 else (lo, mid)
-        crit = (lo + hi) / 2.0
+        crit = (lo + hi) / 2.0 if 0.5 + 1e-6 < lo and hi < 10.0 - 1e-6 else None  # None: chi_1 < 1 (or > 1) all along
     return (math.sqrt(q) if mode == "std_returned" else q), chi, crit
 
 
@@ -117,6 +123,8 @@ def check(run: Session) -> None:
         for m, w in wrong.items():
             if w[i] is not None and not same(w[i], want[i], rtol=1e-6, atol=0.0) and same(got[i], w[i], 1e-5, 0.0):
                 fail(detail, m)
+        if i == 2 and min(abs(got[2] - 0.5), abs(got[2] - 10.0)) < 1e-6:
+            fail(detail, "bracket_end")
         if same(got[i], want[i], rtol=0.05, atol=0.0):  # e.g. a map iterated a few times only
             fail(detail, "imprecise")
         fail(detail + " q* = sigma_w2 E[tanh(z)^2] + sigma_b2 with z ~ N(0, q*); chi_1 = sigma_w2 E[tanh'(z)^2] "

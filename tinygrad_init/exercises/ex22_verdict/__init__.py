@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kit import Exercise, Session, fail, fmt
+from ..kit import Exercise, Raised, Session, fail, fmt
 
 EXERCISE = Exercise(
     22, "verdict", "verdict", "A verdict from per-layer stds: symmetric, dies, saturates, vanishes, explodes or holds",
@@ -14,6 +14,8 @@ EXERCISE = Exercise(
                         "input: \"symmetric\", tested before anything else (no ratio means anything then).",
         "layer_index": "layer l is entry l - 1 of the lists: the test for \"symmetric\" is on layer 1, act_std[0]. "
                        "Stds of 0 from layer 2 up, under a layer 1 whose units differ, are not symmetry.",
+        "every_layer": "the rule tests layer 1 alone, act_std[0] == 0: a layer 1 whose units are all alike makes the "
+                       "network symmetric even when the layers above it, of random weights, have stds above 0.",
         "first_layer_fraction": "saturation and dead units are judged at the LAST layer, fraction[-1], where "
                                 "they have built up; you looked at the first layer.",
         "mean_fraction": "the rule looks at the last layer's fraction, fraction[-1], not at the average over "
@@ -36,6 +38,8 @@ EXERCISE = Exercise(
                             "down does not train, however healthy its activations look.",
         "gradients_only": "the activations count too: activations that shrink or grow tenfold from layer 1 to "
                           "layer L are a verdict of their own.",
+        "zero_gradient": "a gradient of std 0 at the top leaves nothing to divide by: the rule counts grad_std[-1] = 0 "
+                         "as 1e-300, max(grad_std[-1], 1e-300).",
         "variance_threshold": "the thresholds are on the ratios of STDS, below 0.1 or above 10; you used 0.01 "
                               "and 100 (as if they were ratios of variances).",
     },
@@ -47,7 +51,7 @@ MISTAKES = list(EXERCISE.hints)
 
 def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode: str = "right") -> str:
     """The lab's verdict (`lab.experiments.judge`), right (`mode="right"`) or as a known mistake gives it."""
-    if act_std[1 if mode == "layer_index" else 0] == 0 and mode != "no_symmetric":
+    if (not any(act_std) if mode == "every_layer" else act_std[mode == "layer_index"] == 0) and mode != "no_symmetric":
         return "symmetric"
     frac = {"first_layer_fraction": fraction[0], "mean_fraction": sum(fraction) / len(fraction)}.get(
         mode, fraction[-1])
@@ -84,6 +88,7 @@ CASES = [
     ([0.5, 0.04], [1.0, 1.2], [0.0, 0.0], "tanh"),  # a ratio of 0.08: vanishes
     ([0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # zeros: symmetric
     ([0.0, 0.0], [0.0, 1.0], [1.0, 1.0], "relu"),  # zeros with ReLU: symmetric before dies
+    ([0.0, 0.3, 0.5], [0.0, 0.2, 1.0], [0.0, 0.0, 0.0], "tanh"),  # a zero layer 1 under random layers: symmetric
     ([1.0, 0.5, 0.0], [1.0, 1.0, 1.0], [0.1, 0.6, 1.0], "relu"),  # the last layer all dead (std 0): dies
     ([1.0, 0.5, 0.1], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "tanh"),  # a ratio of exactly 0.1: not below it, holds
     ([1.0, 1.0], [10.0, 1.0], [0.0, 0.0], "relu"),  # a ratio of exactly 10: not above it, holds
@@ -116,17 +121,24 @@ def _call(case: tuple) -> str:
 
 
 def check(run: Session) -> None:
-    # The published cases, then a fresh case of each verdict in a fresh order ("symmetric": one with act_std zeroed): a
-    # table of the published cases that guesses one word, or leaves a rule out, for any other fails (with one fresh
-    # case, "saturates" passed one grading in four).
+    # The published cases, then a fresh case of each verdict in a fresh order ("symmetric": act_std[0] zeroed, the rest
+    # not, so that a test of every layer, not any(act_std), fails): a table of the published cases that guesses one
+    # word, or leaves a rule out, for any other fails (with one fresh case, "saturates" passed one grading in four).
     g = np.random.default_rng()
     fresh = [_fresh(g, word) for word in WORDS[1:]]
-    fresh.append(([0.0] * len(fresh[0][0]), *fresh[0][1:]))
+    fresh.append(([0.0, *fresh[0][0][1:]], *fresh[0][1:]))
     cases, answers = [*CASES, *(fresh[i] for i in g.permutation(len(fresh)).tolist())], []
     for case in cases:
-        got = run(_call(case), *[list(v) if isinstance(v, list) else v for v in case])
+        try:
+            got = run(_call(case), *[list(v) if isinstance(v, list) else v for v in case])
+        except Raised as exc:  # a ratio divided by a std of 0: no test (or a wrong one) for symmetry, or no 1e-300
+            if "ZeroDivisionError" in exc.kinds and 0 in (case[0][0], case[1][-1]):
+                fail(f"{_call(case)} raised ZeroDivisionError ({exc.message}), {exc.where}.", "zero_gradient"
+                     if case[0][0] else "every_layer" if any(case[0]) else "no_symmetric")
+            raise
         if not isinstance(got, str) or got not in WORDS:
-            fail(f"{_call(case)} returned {fmt(got)}; return exactly one of the words {', '.join(WORDS)}.")
+            fail(f"{_call(case)} returned {fmt(got)}; return exactly one of the words {', '.join(WORDS)}" +
+                 (" (did you forget `return`?)." if got is None else "."))
         answers.append(got)
     expected = [verdict(*case) for case in cases]
     if answers == expected:

@@ -5,10 +5,12 @@ tensor engine, showing each layer's gradients checked as upstream x local), `rep
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import inspect
 import json
 import os
+import re
 import shutil
 import sys
 from functools import partial
@@ -118,6 +120,19 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
     return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # a misspelt command, choice or option: argparse (< 3.14) names no near miss
+        choice = re.search(r"invalid choice: '(.*?)' \(choose from (.*)\)", message)
+        words, options = ([choice[1]], [repr(o.strip("'")) for o in choice[2].split(", ")]) if choice else (
+            [w for w in message.partition("unrecognized arguments: ")[2].split(" (")[0].split() if w[:1] == "-"],
+            list(self._option_string_actions))
+        known = {o.strip("'").lower(): o for o in options}  # --rankdir lr: 'LR'
+        close = [known[m[0]] for w in words if (m := difflib.get_close_matches(w.split("=")[0].lower(), known, 1))]
+        if close and "did you mean" not in message and "maybe you meant" not in message:
+            message += f" (did you mean {', '.join(close)}?)"
+        return super().error(message)
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):  # epilogs as written
     def _get_help_string(self, action: argparse.Action) -> str | None:  # "(default: ...)" unless None or False
         return action.help if action.default is None or action.default is False else super()._get_help_string(action)
@@ -143,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `tinygrad-init` (exposed for the docs and the tests)."""
     from .graph import add_graph_command, run_graph
 
-    parser = argparse.ArgumentParser(prog="tinygrad-init", epilog=_MAIN_EPILOG, formatter_class=_Formatter,
+    parser = _Parser(prog="tinygrad-init", epilog=_MAIN_EPILOG, formatter_class=_Formatter,
                                      description="See backpropagation and weight initialization happen: small autograd "
                                                  "engines, layer-by-layer\ngradient statistics, pictures for lectures.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tinygrad_init import cli
 from tinygrad_init.cli import build_parser as _parser
 
 
@@ -54,9 +55,10 @@ def test_an_unwritable_output_is_a_message_and_exit_1_not_a_traceback(tmp_path, 
     monkeypatch.setattr(spectra, "trainability", lambda quick, rng: pytest.fail("computed before the folder was made"))
     blocker = tmp_path / "a_file"
     blocker.write_text("")
+    (tmp_path / "d.json").mkdir()
     for argv in (["explore", "--out", str(blocker / "page.html"), "--quick"],
                  ["chaos", "--json", str(blocker / "r.json"), "--figure", str(tmp_path / "r.png")],
-                 ["chaos", "--json", str(blocker.parent), "--figure", str(tmp_path / "r.png")]):  # a folder
+                 ["chaos", "--json", str(tmp_path / "d.json"), "--figure", str(tmp_path / "r.png")]):  # a folder
         args = _parser().parse_args(argv)
         assert args.run(args) == 1
         err = capsys.readouterr().err
@@ -70,6 +72,17 @@ def test_chaos_refuses_a_figure_name_it_cannot_save_before_training(figure, caps
         _parser().parse_args(["chaos", "--quick", "--figure", figure])
     assert e.value.code == 2 and f"--figure: expected a file name ending in .png or .svg or .pdf, got {figure!r}" \
         in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["results/", "r.json/", "results"])
+def test_chaos_refuses_a_json_name_that_is_no_json_file_before_training(name, tmp_path, monkeypatch, capsys):
+    # `chaos --json results/` trained for a minute, then wrote a file named "results" (pathlib drops the slash)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as e:
+        cli.main(["chaos", "--quick", "--json", name])
+    assert e.value.code == 2 and f"--json: expected a file name ending in .json, got {name!r}" \
+        in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
 
 
 def test_chaos_refuses_a_read_only_folder_before_training(tmp_path, capsys, monkeypatch):

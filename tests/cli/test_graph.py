@@ -437,6 +437,14 @@ def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(t
     assert cli.main(["graph", "a*b", "a=2", "b=3", "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert "apt-get install graphviz" in captured.err and f"wrote {out / 'graph.dot'}" in captured.out
+    # it was eight lines ending in the library's hint "write it with render(g, 'graph.dot')" and graphviz's "(failed
+    # to execute PosixPath('dot'), ...)": one line now, what was written, what was not and how to install dot
+    assert captured.err == "tinygrad-init graph: only graph.dot was written: graph.svg and player.html need the " \
+        "Graphviz program `dot`, which is not on PATH; install it (Debian/Ubuntu: sudo apt-get install graphviz; " \
+        "macOS: brew install graphviz; conda: conda install -c conda-forge graphviz; Windows: winget install " \
+        "graphviz (then open a new terminal))\n"
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--out", str(out), "--no-player", "--format", "png"]) == 1
+    assert ": graph.png needs the Graphviz program `dot`" in capsys.readouterr().err
     assert "a*b" not in (out / "graph.dot").read_text(encoding="utf-8")  # the graph, not the text
     assert "data 6.0" in (out / "graph.dot").read_text(encoding="utf-8")
     assert not (out / "graph.svg").exists()

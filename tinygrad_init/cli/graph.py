@@ -362,8 +362,11 @@ def run_graph(args: argparse.Namespace) -> int:
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))
     except (draw.GraphvizNotFoundError, ValueError) as e:  # the latter: dot failed, e.g. out of memory
         print("".join(f"wrote {p}\n" for p in written), end="")
-        return fail(str(e) if isinstance(e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of "
-                    f"{n_nodes:,} nodes ({e}); draw fewer: --max-nodes N", 1)
+        how = "; ".join(" ".join(line.split()) for line in str(e).splitlines() if line.startswith("  "))  # install
+        return fail(f"only graph.dot was written: graph.{args.format} {'and player.html need' if player else 'needs'}"
+                    f" the Graphviz program `dot`, which is not on PATH; install it ({how})" if isinstance(
+                        e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of {n_nodes:,} nodes ({e}); "
+                    "draw fewer: --max-nodes N", 1)
     except OSError as e:
         return _cannot("graph", f"write into {args.out}", e)
     for p in written:

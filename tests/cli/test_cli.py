@@ -206,6 +206,22 @@ def test_a_sweep_too_large_for_memory_is_refused_before_it_runs(monkeypatch, cap
         "and activations a layer; at most 100,000,000 (about 5 GB): use a smaller --width or --batch\n"
 
 
+@pytest.mark.parametrize("argv, numbers", [(["--depth", "100000"], "75,000,000,000"),
+                                           (["--depth", "1000", "--batchnorm"], "1,500,000,000")])
+def test_a_sweep_too_deep_for_memory_is_refused_before_it_runs(argv, numbers, monkeypatch, capsys) -> None:
+    # only a layer was counted: `sweep --depth 100000` (500 wide, batch 1,000) set out to keep 100,000 layers for
+    # backward, about 3 MB each (measured: 100 layers 1,000 wide, batch 1,000, 0.9 GB; 1.6 GB with --batchnorm)
+    monkeypatch.setattr(cli, "sweep_table", lambda *a, **k: pytest.fail("the sweep ran"))
+    assert cli.main(["sweep", *argv]) == 2
+    assert capsys.readouterr().err == f"tinygrad-init sweep: --depth {argv[1]} --width 500 --batch 1000" + \
+        " --batchnorm" * ("--batchnorm" in argv) + f" makes {numbers} weights and activations kept for backward" + \
+        " (twice: the norm's too)" * ("--batchnorm" in argv) + "; at most 1,000,000,000 (about 5 GB): use a smaller " \
+        "--depth, --width or --batch\n"
+    monkeypatch.setattr(cli, "sweep_table", lambda *a, **k: (_ for _ in ()).throw(LookupError(f"ran {k['depth']}")))
+    with pytest.raises(LookupError, match="ran 1333"):  # just under the limit: it runs
+        cli.main(["sweep", "--depth", "1333"])
+
+
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")

@@ -308,8 +308,8 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(args) and 0
 
 
-def _too_large(command: str, given: str, numbers: int, per: str, fix: str) -> int:
-    print(f"tinygrad-init {command}: {given} makes {numbers:,} weights and activations{per}; at most 100,000,000 "
+def _too_large(command: str, given: str, numbers: int, per: str, fix: str, most: float = 1e8) -> int:
+    print(f"tinygrad-init {command}: {given} makes {numbers:,} weights and activations{per}; at most {most:,.0f} "
           f"(about 5 GB): use {fix}", file=sys.stderr)
     return 2
 
@@ -335,6 +335,12 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if numbers > 1e8:  # measured: 3,000 wide with a batch of 1,000 took 590 MB, about 50 bytes a number
         return _too_large("sweep", f"--width {args.width} --batch {args.batch}", numbers, " a layer",
                           "a smaller --width or --batch")
+    kept = numbers * args.depth * (1 + args.batchnorm)  # every layer's, for backward (measured: 100 layers 1,000
+    if kept > 1e9:                                      # wide, batch 1,000, 0.9 GB; with --batchnorm 1.6 GB)
+        bn = " --batchnorm" * args.batchnorm
+        return _too_large("sweep", f"--depth {args.depth} --width {args.width} --batch {args.batch}{bn}", kept,
+                          " kept for backward" + " (twice: the norm's too)" * args.batchnorm,
+                          "a smaller --depth, --width or --batch", 1e9)
     table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
                         rng=args.seed, batchnorm=args.batchnorm)
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",

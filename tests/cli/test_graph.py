@@ -479,3 +479,14 @@ def test_graph_help_teaches(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "tinygrad-init graph" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, fewer", [(["x*x + x", "x=3"], "a shorter expression, or"),
+                                         (["--mlp", "2,3,1"], "a smaller network, --engine tensor, or"),
+                                         (["--mlp", "2,3,1", "--engine", "tensor"], "a smaller network, or")])
+def test_the_note_on_a_missing_player_offers_only_what_applies(argv, fewer, tmp_path, capsys) -> None:
+    # it offered "the tensor engine" to an expression (which --engine refuses) and to --engine tensor itself
+    assert cli.main(["graph", *argv, "--out", str(tmp_path), "--max-steps", "1"]) == 0
+    note = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("note: no player.html"))
+    assert f"(use {fewer} raise --max-steps with --max-nodes 150)" in note, note
+

@@ -490,3 +490,18 @@ def test_the_note_on_a_missing_player_offers_only_what_applies(argv, fewer, tmp_
     note = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("note: no player.html"))
     assert f"(use {fewer} raise --max-steps with --max-nodes 150)" in note, note
 
+
+
+@pytest.mark.parametrize("argv, first", [(["a=1", "b=2"], "a=1"), (["x = -3"], "x = -3"), (["--out", "g", "w=.5"], "w=.5")])
+def test_a_binding_given_in_place_of_the_expression_is_named_as_such(argv, first, tmp_path, monkeypatch,
+                                                                     capsys) -> None:
+    # `tinygrad-init graph a=1 b=2` answered "this is not a valid expression (invalid syntax)" with a caret under '='
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["graph", *argv]) == 2
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line == f"tinygrad-init graph: error: {first!r} is a NAME=VALUE " \
+        "binding, not an expression; the expression goes first, in quotes: tinygrad-init graph \"(a*b + c).tanh()\" " \
+        "a=2 b=-3 c=10", line
+    assert not any(tmp_path.iterdir())
+    assert cli.main(["graph", "y = x*x", "x=1"]) == 2  # an equation is not taken for a binding
+    assert "not a valid expression" in capsys.readouterr().err

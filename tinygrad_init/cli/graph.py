@@ -332,7 +332,9 @@ def run_graph(args: argparse.Namespace) -> int:
             what = (f"a {'-'.join(map(str, args.mlp))} {args.activation} MLP ({args.engine} engine, "
                     + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
     except (ValueError, TypeError) as e:  # ExpressionError, an unknown --init name, and the like
-        return fail(str(e))
+        binding = args.mlp is None and re.fullmatch(r"\s*[^\W\d]\w*\s*=\s*[-+.\d]\S*\s*", args.expression)
+        return fail(f"{args.expression!r} is a NAME=VALUE binding, not an expression; the expression goes first, in "
+                    "quotes: tinygrad-init graph \"(a*b + c).tanh()\" a=2 b=-3 c=10" if binding else str(e))
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)

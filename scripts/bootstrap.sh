@@ -162,7 +162,7 @@ tgi_ensure_dot() {
     fi
     rm -f "$log"
     if ! command -v dot >/dev/null 2>&1; then
-        local tests=""   # the test set-up says what it means for the tests (`spec` is tgi_bootstrap's)
+        local tests="; the report does not need it"   # what it means here (`spec` is tgi_bootstrap's)
         [ "${spec:-}" = test ] && tests=", and the rendering tests will be skipped; under CI=true they fail"
         tgi_say "WARNING: the Graphviz 'dot' binary is missing, so graphs cannot be rendered to \
 PNG/SVG (DOT text still works$tests). \

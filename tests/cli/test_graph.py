@@ -333,6 +333,14 @@ def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_graph(tmp_pa
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no Graphviz: the DOT text alone
     assert cli.main(["graph", "y+y", "y=1", "--out", str(tmp_path)]) == 1
     assert "data 2.0" in (tmp_path / "graph.dot").read_text(encoding="utf-8") and not (tmp_path / "graph.svg").exists()
+    # a picture in another --format: graph.png of the 2-8-8-1 MLP stayed beside graph.svg and graph.dot of x*x
+    monkeypatch.undo()
+    for fmt in ("png", "pdf", "svg"):
+        assert cli.main(["graph", "--mlp", "2,8,1", "--out", str(tmp_path), "--format", fmt]) == 0
+        assert cli.main(["graph", "x*x", "x=3", "--out", str(tmp_path), "--format", "png" if fmt == "svg" else "svg"]) \
+            == 0
+        assert sorted(p.name for p in tmp_path.glob("graph.*")) == ["graph.dot", "graph.png" if fmt == "svg" else
+                                                                     "graph.svg"]
 
 
 def test_graph_command_writes_the_same_pdf_on_every_run(tmp_path, capsys):

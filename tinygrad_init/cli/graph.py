@@ -350,7 +350,7 @@ def run_graph(args: argparse.Namespace) -> int:
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        for old in (args.out / n for n in ("graph.dot", f"graph.{args.format}", "player.html")):
+        for old in (args.out / n for n in ("graph.dot", "graph.svg", "graph.png", "graph.pdf", "player.html")):
             if old.is_file():  # no file of an earlier graph is left beside this one's
                 old.unlink()
         g = draw.draw(root, rankdir=args.rankdir, show_local=True, color_by_grad=True, grads=steps,

@@ -492,3 +492,19 @@ def test_a_diverged_demo_says_so_instead_of_numpys_warnings(capfd: pytest.Captur
         "note: the loss is nan: the training diverged; try a smaller --lr (or --noise)\n")
     assert cli.main(["demo", "--epochs", "2", "--hidden", "4"]) == 0
     assert "note:" not in capfd.readouterr().out
+
+
+def test_the_sweep_help_says_which_init_names_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    # it said "a name of init.get", and 'ones' and 'lsuv' (names of init.get) were then refused
+    with pytest.raises(SystemExit):
+        cli.main(["sweep", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    given = re.search(r"with zero mean, e\.g\. ([\w, ]+) \(not ([\w, ]+)\)", text)
+    assert given, text
+    parser = cli.build_parser()
+    for name in given[1].split(", "):
+        assert parser.parse_args(["sweep", "--init", name]).init == name
+    for name in given[2].split(", "):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["sweep", "--init", name])
+

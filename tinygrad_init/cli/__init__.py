@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
             ("--no-progress", {"action": "store_true", "help": "no progress bars (they show only on a terminal)"})],
             _run_report),
         "sweep": ("per-layer statistics of one deep network, measured and predicted", None, _SWEEP_EPILOG, [
-            ("--init", {"type": _init_name, "default": "cs231n", "help": "the weight scheme (a name of init.get)"}),
+            ("--init", {"type": _init_name, "default": "cs231n", "help": "the weight scheme: a name of init.get "
+                        "with zero mean, e.g. small, large, xavier_normal, he_normal (not ones, lsuv)"}),
             ("--activation", {"choices": ACTIVATIONS, "default": "tanh", "help": "the nonlinearity of every layer"}),
             ("--depth", {"type": count, "default": _SWEEP["depth"].default, "help": "number of layers"}),
             ("--width", {"type": count, "default": _SWEEP["width"].default,

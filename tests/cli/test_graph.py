@@ -513,3 +513,14 @@ def test_a_binding_given_in_place_of_the_expression_is_named_as_such(argv, first
     assert not any(tmp_path.iterdir())
     assert cli.main(["graph", "y = x*x", "x=1"]) == 2  # an equation is not taken for a binding
     assert "not a valid expression" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, fix", [("x×2", "write * for ×"), ("x − 2", "write - for −"), ("x²", "write **2 for ²"),
+                                       ("2·x", "write * for ·"), ("x÷2", "write / for ÷")])
+def test_a_formula_pasted_with_math_signs_is_told_the_ascii_sign(text, fix) -> None:
+    # "invalid character '×' (U+00D7)" and a caret: right, but not what to type instead
+    with pytest.raises(ExpressionError) as e:
+        parse_expression(text, {"x": 1.0})
+    assert str(e.value).splitlines()[0].endswith(f"(U+{ord(fix[-1]):04X})); {fix}"), str(e.value)
+    assert parse_expression(text.replace(fix[-1], fix.split()[1]), {"x": 1.0}).data is not None  # as told, it reads
+

@@ -47,6 +47,7 @@ _WHAT = {ast.Subscript: "indexing (x[...])", ast.Compare: "comparisons", ast.Boo
          ast.DictComp: "comprehensions", ast.GeneratorExp: "generator expressions", ast.JoinedStr: "f-strings",
          ast.NamedExpr: "':=' assignments"}
 _TOO_LARGE = "the number {} is too large for a float (at most about 1.8e308); write a smaller one"
+_ASCII = {"×": "*", "·": "*", "⋅": "*", "−": "-", "–": "-", "÷": "/", "²": "**2", "³": "**3"}
 _SKIP = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
 
 
@@ -126,8 +127,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             return leaves[text]
         try:
             node = ast.parse(text, mode="eval").body
-        except SyntaxError as e:
-            raise error(f"this is not a valid expression ({e.msg})", start + max((e.offset or 1) - 1, 0)) from None
+        except SyntaxError as e:  # a formula pasted from a slide: x×y, x−1, x²
+            fix = "".join(f"; write {_ASCII[c]} for {c}" for c in re.findall(r"character '(.)'", e.msg) if c in _ASCII)
+            raise error(f"this is not a valid expression ({e.msg}){fix}", start + max((e.offset or 1) - 1, 0)) from None
         return ev(node)
 
     def ev(node: ast.AST) -> Any:

@@ -500,7 +500,8 @@ def test_the_note_on_a_missing_player_offers_only_what_applies(argv, fewer, tmp_
 
 
 
-@pytest.mark.parametrize("argv, first", [(["a=1", "b=2"], "a=1"), (["x = -3"], "x = -3"), (["--out", "g", "w=.5"], "w=.5")])
+@pytest.mark.parametrize("argv, first", [(["a=1", "b=2"], "a=1"), (["x = -3"], "x = -3"),
+                                         (["--out", "g", "w=.5"], "w=.5")])
 def test_a_binding_given_in_place_of_the_expression_is_named_as_such(argv, first, tmp_path, monkeypatch,
                                                                      capsys) -> None:
     # `tinygrad-init graph a=1 b=2` answered "this is not a valid expression (invalid syntax)" with a caret under '='

@@ -346,9 +346,9 @@ def run_graph(args: argparse.Namespace) -> int:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps
     if not args.no_player and not player:
+        fewer = "a shorter expression" if args.mlp is None else "a smaller network" + ", --engine tensor" * scalar
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
-              f"(use {'a shorter expression' if args.mlp is None else 'a smaller network' + ', --engine tensor' * scalar}"
-              f", or raise --max-steps with --max-nodes {draw.MAX_NODES})")
+              f"(use {fewer}, or raise --max-steps with --max-nodes {draw.MAX_NODES})")
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)

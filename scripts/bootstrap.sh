@@ -138,7 +138,10 @@ tgi_pip_install() {
     if ! "$TGI_VENV/bin/python" -m pip install --disable-pip-version-check -q \
             -e "$target" "$@" >"$log" 2>&1; then
         tail -n 40 "$log" >&2
-        tgi_die "pip install failed (full output in $log)"
+        local offline=""
+        grep -qE "No matching distribution|NewConnectionError|Network is unreachable|name resolution" "$log" &&
+            offline=": it could not download a package; check the network connection (or the proxy, PIP_INDEX_URL)"
+        tgi_die "pip install failed$offline (full output in $log)"
     fi
     # Keep only the entries of the current pyproject.toml, then add this one.
     local current="${key%% *}"

@@ -117,3 +117,24 @@ def test_report_sh_writes_a_relative_out_where_the_user_stands_and_its_default_i
         done = subprocess.run(["bash", str(ROOT / "scripts" / "report.sh"), *args], cwd=where, capture_output=True,
                               text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
         assert done.returncode == 0 and done.stdout.strip() == str(expected.resolve()), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("said, offline", [("ERROR: No matching distribution found for numpy>=1.24", True),
+                                           ("ERROR: Failed building wheel for tinygrad_init", False)])
+def test_a_pip_failure_without_network_says_so(said: str, offline: bool, tmp_path: Path) -> None:
+    # offline, the set-up ended in pip's "No matching distribution found for setuptools>=64" and "pip install failed",
+    # which reads as a packaging problem of the project rather than a machine that cannot reach PyPI
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    venv = tmp_path / "env"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nif [ "$1 $2" = "-m pip" ]; then echo "{said}"; exit 1; fi\n'
+                                         f'exec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "python").chmod(0o755)
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_pip_install ""; echo went on'],
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "went on" not in done.stdout and said in done.stderr, done.stderr
+    assert ("pip install failed: it could not download a package; check the network connection (or the proxy, "
+            "PIP_INDEX_URL)" in done.stderr) == offline, done.stderr
+

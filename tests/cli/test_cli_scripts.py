@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -138,3 +139,25 @@ def test_a_pip_failure_without_network_says_so(said: str, offline: bool, tmp_pat
     assert ("pip install failed: it could not download a package; check the network connection (or the proxy, "
             "PIP_INDEX_URL)" in done.stderr) == offline, done.stderr
 
+
+
+def test_test_sh_takes_a_test_file_from_where_the_user_stands(tmp_path: Path) -> None:
+    # `cd tests && bash ../scripts/test.sh cli/test_cli.py` ran pytest from the root, which found no cli/test_cli.py
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    venv = tmp_path / "env"  # set up already (its stamp), with a python whose pytest says what it was given
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nif [ "$1 $2" = "-m pytest" ]; then pwd; shift 4; printf "%s\\n" '
+                                         f'"$@"; exit 0; fi\nexec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "python").chmod(0o755)
+    key = _bash("tgi_stamp_key test", tmp_path, TINYGRAD_INIT_VENV=str(venv))
+    (venv / ".tinygrad_init-installed").write_text(key + "\n")
+    path = f"{Path(shutil.which('dot') or '/usr/bin/dot').parent}:/usr/bin:/bin"  # dot there: nothing to install
+    where = ROOT / "tests"
+    for args, expected in ((["cli/test_cli.py::test_x", "-k", "cli"], [f"{where}/cli/test_cli.py::test_x", "-k",
+                                                                        "cli"]),
+                           (["tests/cli/test_cli.py", "-x"], ["tests/cli/test_cli.py", "-x"]),  # from the root
+                           ([], ["-n", "2"] if (os.cpu_count() or 1) >= 2 else [])):
+        done = subprocess.run(["bash", str(ROOT / "scripts" / "test.sh"), *args], cwd=where, capture_output=True,
+                              text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
+        assert done.returncode == 0 and done.stdout.split("\n")[:-1] == [str(ROOT), *expected], done.stderr

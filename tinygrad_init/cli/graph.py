@@ -23,7 +23,7 @@ from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type, text_width
-from . import _cannot, _init_name, path_arg
+from . import _cannot, _init_name, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -323,6 +323,11 @@ def run_graph(args: argparse.Namespace) -> int:
             " (a Value each with the scalar engine, 3 KB apiece" if scalar else " and activations (arrays, with their "
             "gradients") + f": about {numbers * gb:,.0f} GB); at most {most:,.0f}: use " + (
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
+    try:
+        if args.mlp:  # before building it: a scalar MLP of 1,000,000 weights takes about a minute
+            _writable(args.out / "graph.dot")
+    except OSError as e:
+        return _cannot("graph", f"write into {args.out}", e)
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}

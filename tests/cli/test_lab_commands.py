@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -193,3 +194,17 @@ def test_chaos_heatmap_draws_the_accuracies_it_writes_and_calls_them_made_now(tm
     assert np.array_equal(ax.collections[0].get_array().reshape(2, 2), np.array(result["accuracy"]).T)
     # the title said "a shipped result of tinygrad-init chaos --seed 2" of the run just made
     assert ax.get_title().endswith("(made by tinygrad-init chaos --seed 2)") and "shipped" not in ax.get_title()
+
+
+@pytest.mark.skipif(not hasattr(os, "statvfs"), reason="no statvfs (Windows)")
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_read_only_disk_is_named_as_such_not_as_permission_denied(read_only, tmp_path, monkeypatch, capsys):
+    # `explore --out /mnt/ro/e.html` on a read-only mount said "Permission denied", sending the user to chmod
+    import types
+
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    monkeypatch.setattr(os, "statvfs", lambda p: types.SimpleNamespace(f_flag=os.ST_RDONLY if read_only else 0))
+    page = tmp_path / "e.html"
+    assert cli.main(["explore", "--quick", "--out", str(page)]) == 1
+    why = "Read-only file system" if read_only else "Permission denied"
+    assert capsys.readouterr().err == f"tinygrad-init explore: cannot write {page}: {why} ({page})\n"

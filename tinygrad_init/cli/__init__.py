@@ -364,8 +364,9 @@ def _writable(path: Path) -> None:
     """Make `path`'s folder; raise the OSError that writing `path` would (a folder there, a file or folder this user
     may not write into) now, before minutes of work."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    code = errno.EISDIR if path.is_dir() else 0 if os.access(path if path.exists() else path.parent, os.W_OK) \
-        else errno.EACCES
+    where = path if path.exists() else path.parent
+    code = errno.EISDIR if path.is_dir() else 0 if os.access(where, os.W_OK) else errno.EROFS if hasattr(
+        os, "statvfs") and os.statvfs(where).f_flag & os.ST_RDONLY else errno.EACCES  # a read-only disk: say so
     if code:
         raise OSError(code, os.strerror(code), str(path))
 

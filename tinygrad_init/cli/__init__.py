@@ -159,8 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .graph import add_graph_command, run_graph
 
     parser = _Parser(prog="tinygrad-init", epilog=_MAIN_EPILOG, formatter_class=_Formatter,
-                                     description="See backpropagation and weight initialization happen: small autograd "
-                                                 "engines, layer-by-layer\ngradient statistics, pictures for lectures.")
+                     description="See backpropagation and weight initialization happen: small autograd engines, "
+                                 "layer-by-layer\ngradient statistics, pictures for lectures.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.set_defaults(run=lambda args: parser.print_help() or 2)  # no command
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -508,3 +508,16 @@ def test_the_sweep_help_says_which_init_names_it_takes(capsys: pytest.CaptureFix
         with pytest.raises(SystemExit):
             parser.parse_args(["sweep", "--init", name])
 
+
+
+def test_a_deep_net_is_named_on_one_short_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # `demo --hidden 1 1 1 ...` (3,000 layers) opened with a line of 6,003 characters, "a 2-1-1-1-1-...-1 tanh MLP"
+    args = cli.build_parser().parse_args(["demo", "--hidden", *["1"] * 3000, "--epochs", "1", "--samples", "8"])
+    cli.run_demo(args)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("tinygrad-init demo: a 2-1-1-1-1-1-...-1-1-1 (3,002 widths) tanh MLP on moons"), first
+    assert len(first) < 130  # it was 6,091
+    assert cli.main(["graph", "--mlp", ",".join(["2", *["3000"] * 300]), "--engine", "tensor"]) == 2
+    assert "--mlp 2,3000,3000,3000,3000,3000,...,3000,3000,3000 (301 widths) --batch 4 has " in capsys.readouterr().err
+    assert cli.main(["demo", "--hidden", *["16"] * 10, "--epochs", "1"]) == 0  # twelve widths and less: all of them
+    assert "a 2-16-16-16-16-16-16-16-16-16-16-1 tanh MLP" in capsys.readouterr().out

@@ -111,6 +111,13 @@ def _width(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{e}{hint}") from None
 
 
+def _widths(sizes: Sequence[int], sep: str = "-") -> str:
+    """Layer widths on one line: `2-16-16-1`; of a deep net the first and the last few, `2-1-1-1-1-1-...-1-1-1 (3,002
+    widths)`."""
+    return sep.join(map(str, sizes)) if len(sizes) <= 12 else \
+        f"{sep.join(map(str, sizes[:6]))}{sep}...{sep}{sep.join(map(str, sizes[-3:]))} ({len(sizes):,} widths)"
+
+
 def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
     """An argparse type: a path, never empty (`--out "$UNSET"` writes into the current folder), ending in `suffixes`."""
     if not text:
@@ -260,7 +267,7 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     model = MLP([2, *args.hidden, 1], activation="tanh", rng=gen)
     opt = SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
     every, batch = args.every or max(1, args.epochs // 10), min(args.batch_size, len(y_train))
-    say(f"tinygrad-init demo: a {'-'.join(map(str, model.sizes))} tanh MLP on {args.dataset} ({len(y_train)} training"
+    say(f"tinygrad-init demo: a {_widths(model.sizes)} tanh MLP on {args.dataset} ({len(y_train)} training"
         f" + {len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
         f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits\n(an epoch's loss: the "
         "mean over its batches as they trained; its accuracies: after it)")
@@ -304,7 +311,7 @@ def _demo(args: argparse.Namespace) -> int:
     sizes = [2, *args.hidden, 1]
     numbers = sum(a * b + b for a, b in zip(sizes, sizes[1:])) + args.samples * sum(sizes)  # the table keeps them all
     if numbers > 1e8:  # measured: 9 million weights 460 MB; 2 million points x 19 units 930 MB (38 s an epoch)
-        return _too_large("demo", f"--hidden {' '.join(map(str, args.hidden))} --samples {args.samples}", numbers, "",
+        return _too_large("demo", f"--hidden {_widths(args.hidden, ' ')} --samples {args.samples}", numbers, "",
                           "smaller widths or fewer samples")
     return run_demo(args) and 0
 

@@ -23,7 +23,7 @@ from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type, text_width
-from . import _cannot, _init_name, _writable, path_arg
+from . import _cannot, _init_name, _widths, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -319,7 +319,7 @@ def run_graph(args: argparse.Namespace) -> int:
         if args.mlp else 0  # weights and biases; the tensor engine's activations too
     most, gb = (1e6, 3e-6) if scalar else (1e8, 2.5e-8)  # GB a number, measured: 160,000 Values 500 MB (28 s),
     if numbers > most:                                    # 25 million in arrays 630 MB (7 s)
-        return fail(f"--mlp {','.join(map(str, args.mlp))}{batch} has {numbers:,} weights, biases" + (
+        return fail(f"--mlp {_widths(args.mlp, ',')}{batch} has {numbers:,} weights, biases" + (
             " (a Value each with the scalar engine, 3 KB apiece" if scalar else " and activations (arrays, with their "
             "gradients") + f": about {numbers * gb:,.0f} GB); at most {most:,.0f}: use " + (
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
@@ -336,7 +336,7 @@ def run_graph(args: argparse.Namespace) -> int:
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)
             extra = {} if tr is None else {"module": tr}  # one cluster per layer
-            what = (f"a {'-'.join(map(str, args.mlp))} {args.activation} MLP ({args.engine} engine, "
+            what = (f"a {_widths(args.mlp)} {args.activation} MLP ({args.engine} engine, "
                     + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
     except (ValueError, TypeError) as e:  # ExpressionError, an unknown --init name, and the like
         binding = args.mlp is None and re.fullmatch(r"\s*[^\W\d]\w*\s*=\s*[-+.\d]\S*\s*", args.expression)

@@ -538,3 +538,17 @@ def test_an_mlp_graph_into_a_folder_it_cannot_write_is_refused_before_it_is_buil
     monkeypatch.setattr("os.access", lambda *a, **k: False)  # a folder this user may not write into
     assert cli.main(["graph", "--mlp", "2,3,1", "--out", str(tmp_path / "ro")]) == 1
     assert capsys.readouterr().err.startswith(f"tinygrad-init graph: cannot write into {tmp_path / 'ro'}: ")
+
+
+@pytest.mark.parametrize("text, bound, said", [
+    ("a*bb", {"a": 1.0, "b": 2.0}, "the name 'bb' is not bound (did you mean 'b'?); bind it"),
+    ("alpha*2", {"alpa": 1.0}, "the name 'alpha' is not bound (did you mean 'alpa'?); bind it"),
+    ("(a*b).tanhh()", {"a": 1.0, "b": 2.0}, "the method '.tanhh()' is not allowed (did you mean .tanh()?); the"),
+    ("x.sigmod()", {"x": 1.0}, "the method '.sigmod()' is not allowed (did you mean .sigmoid()?); the"),
+    ("y*2", {"x": 1.0}, "the name 'y' is not bound; bind it"),  # nothing near: no guess
+    ("x.foo()", {"x": 1.0}, "the method '.foo()' is not allowed; the")])
+def test_a_misspelt_name_or_method_in_an_expression_is_answered_with_the_nearest(text, bound, said) -> None:
+    # "the name 'bb' is not bound ... (bound: a, b)": the typo was left to the student to spot
+    with pytest.raises(ExpressionError) as e:
+        parse_expression(text, bound)
+    assert said in str(e.value), str(e.value)

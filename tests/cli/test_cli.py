@@ -521,3 +521,15 @@ def test_a_deep_net_is_named_on_one_short_line(capsys: pytest.CaptureFixture[str
     assert "--mlp 2,3000,3000,3000,3000,3000,...,3000,3000,3000 (301 widths) --batch 4 has " in capsys.readouterr().err
     assert cli.main(["demo", "--hidden", *["16"] * 10, "--epochs", "1"]) == 0  # twelve widths and less: all of them
     assert "a 2-16-16-16-16-16-16-16-16-16-16-1 tanh MLP" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, hint", [(["x", "x=1", "-out", "g"], "(did you mean --out?)"),
+                                        (["x", "x=1", "-mlp", "2,1"], "(did you mean --mlp?)"),
+                                        (["-a*b", "a=1", "b=2"], "put it after --: tinygrad-init graph [options] -- "
+                                                                 "\"-a*b\" NAME=VALUE ...)")])
+def test_a_single_dash_option_is_not_taken_for_an_expression(argv: list[str], hint: str, capsys) -> None:
+    # `graph x x=1 -out g` was told that "an expression that starts with '-' reads as an option; put it after --"
+    with pytest.raises(SystemExit):
+        cli.main(["graph", *argv])
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line.endswith(hint) and ("expression that starts with '-'" in line) == ("-a*b" in argv), line

@@ -419,7 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
             args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
         elif rest:  # graph: an expression such as "-a*b" reads as an unknown option
-            minus = [w for w in rest if w[:1] == "-" and w[1:2] != "-"] if hasattr(args, "bindings") else []
+            minus = [w for w in rest if w[:1] == "-" and w[1:2] != "-" and not difflib.get_close_matches(  # not -out
+                w, args.command_parser._option_string_actions, 1)] if hasattr(args, "bindings") else []
             getattr(args, "command_parser", parser).error(f"unrecognized arguments: {' '.join(rest)}" + (
                 f" (an expression that starts with '-' reads as an option; put it after --: tinygrad-init graph "
                 f"[options] -- \"{minus[0]}\" NAME=VALUE ...)" if minus else ""))

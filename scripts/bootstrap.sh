@@ -138,7 +138,10 @@ tgi_pip_install() {
     if ! "$TGI_VENV/bin/python" -m pip install --disable-pip-version-check -q \
             -e "$target" "$@" >"$log" 2>&1; then
         tail -n 40 "$log" >&2
-        tgi_die "pip install failed (full output in $log)"
+        local offline=""
+        grep -qE "No matching distribution|NewConnectionError|Network is unreachable|name resolution" "$log" &&
+            offline=": it could not download a package; check the network connection (or the proxy, PIP_INDEX_URL)"
+        tgi_die "pip install failed$offline (full output in $log)"
     fi
     # Keep only the entries of the current pyproject.toml, then add this one.
     local current="${key%% *}"
@@ -162,7 +165,7 @@ tgi_ensure_dot() {
     fi
     rm -f "$log"
     if ! command -v dot >/dev/null 2>&1; then
-        local tests=""   # the test set-up says what it means for the tests (`spec` is tgi_bootstrap's)
+        local tests="; the report does not need it"   # what it means here (`spec` is tgi_bootstrap's)
         [ "${spec:-}" = test ] && tests=", and the rendering tests will be skipped; under CI=true they fail"
         tgi_say "WARNING: the Graphviz 'dot' binary is missing, so graphs cannot be rendered to \
 PNG/SVG (DOT text still works$tests). \

@@ -206,6 +206,22 @@ def test_a_sweep_too_large_for_memory_is_refused_before_it_runs(monkeypatch, cap
         "and activations a layer; at most 100,000,000 (about 5 GB): use a smaller --width or --batch\n"
 
 
+@pytest.mark.parametrize("argv, numbers", [(["--depth", "100000"], "75,000,000,000"),
+                                           (["--depth", "1000", "--batchnorm"], "1,500,000,000")])
+def test_a_sweep_too_deep_for_memory_is_refused_before_it_runs(argv, numbers, monkeypatch, capsys) -> None:
+    # only a layer was counted: `sweep --depth 100000` (500 wide, batch 1,000) set out to keep 100,000 layers for
+    # backward, about 3 MB each (measured: 100 layers 1,000 wide, batch 1,000, 0.9 GB; 1.6 GB with --batchnorm)
+    monkeypatch.setattr(cli, "sweep_table", lambda *a, **k: pytest.fail("the sweep ran"))
+    assert cli.main(["sweep", *argv]) == 2
+    assert capsys.readouterr().err == f"tinygrad-init sweep: --depth {argv[1]} --width 500 --batch 1000" + \
+        " --batchnorm" * ("--batchnorm" in argv) + f" makes {numbers} weights and activations kept for backward" + \
+        " (twice: the norm's too)" * ("--batchnorm" in argv) + "; at most 1,000,000,000 (about 5 GB): use a smaller " \
+        "--depth, --width or --batch\n"
+    monkeypatch.setattr(cli, "sweep_table", lambda *a, **k: (_ for _ in ()).throw(LookupError(f"ran {k['depth']}")))
+    with pytest.raises(LookupError, match="ran 1333"):  # just under the limit: it runs
+        cli.main(["sweep", "--depth", "1333"])
+
+
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")
@@ -359,7 +375,21 @@ def test_a_misspelt_option_is_refused_with_the_usage_of_its_command(argv: list[s
         cli.main(argv)
     err = capsys.readouterr().err
     assert exc.value.code == 2 and err.startswith(f"usage: tinygrad-init {argv[0]} [-h]"), err
-    assert err.endswith(f"\ntinygrad-init {argv[0]}: error: unrecognized arguments: {unknown}\n"), err
+    assert f"\ntinygrad-init {argv[0]}: error: unrecognized arguments: {unknown}" in err, err
+
+
+@pytest.mark.parametrize("argv, hint", [
+    (["sweepp"], "invalid choice: 'sweepp' (choose from 'demo', "), (["demo", "--dataset", "moon"], "'moons'"),
+    (["sweep", "--activation", "Tanh"], "'tanh'"), (["sweep", "--format", "jsn"], "'json'"),
+    (["graph", "x", "x=1", "--rankdir", "lr"], "'LR'"), (["demo", "--datset", "moons"], "--dataset"),
+    (["demo", "--epocs=5", "--btch", "3"], "--epochs, --batch-size"), (["--verison"], "--version")])
+def test_a_misspelt_name_is_answered_with_the_nearest_one(argv: list[str], hint: str, capsys) -> None:
+    # Python 3.10-3.13's argparse listed the choices, or said "unrecognized arguments", but named no near miss
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert exc.value.code == 2 and hint in line and "did you mean" in line, line
+    assert line.endswith("(did you mean 'sweep'?)" if argv == ["sweepp"] else f"(did you mean {hint}?)"), line
 
 
 def test_python_m_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path) -> None:
@@ -462,3 +492,44 @@ def test_a_diverged_demo_says_so_instead_of_numpys_warnings(capfd: pytest.Captur
         "note: the loss is nan: the training diverged; try a smaller --lr (or --noise)\n")
     assert cli.main(["demo", "--epochs", "2", "--hidden", "4"]) == 0
     assert "note:" not in capfd.readouterr().out
+
+
+def test_the_sweep_help_says_which_init_names_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    # it said "a name of init.get", and 'ones' and 'lsuv' (names of init.get) were then refused
+    with pytest.raises(SystemExit):
+        cli.main(["sweep", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    given = re.search(r"with zero mean, e\.g\. ([\w, ]+) \(not ([\w, ]+)\)", text)
+    assert given, text
+    parser = cli.build_parser()
+    for name in given[1].split(", "):
+        assert parser.parse_args(["sweep", "--init", name]).init == name
+    for name in given[2].split(", "):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["sweep", "--init", name])
+
+
+
+def test_a_deep_net_is_named_on_one_short_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # `demo --hidden 1 1 1 ...` (3,000 layers) opened with a line of 6,003 characters, "a 2-1-1-1-1-...-1 tanh MLP"
+    args = cli.build_parser().parse_args(["demo", "--hidden", *["1"] * 3000, "--epochs", "1", "--samples", "8"])
+    cli.run_demo(args)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("tinygrad-init demo: a 2-1-1-1-1-1-...-1-1-1 (3,002 widths) tanh MLP on moons"), first
+    assert len(first) < 130  # it was 6,091
+    assert cli.main(["graph", "--mlp", ",".join(["2", *["3000"] * 300]), "--engine", "tensor"]) == 2
+    assert "--mlp 2,3000,3000,3000,3000,3000,...,3000,3000,3000 (301 widths) --batch 4 has " in capsys.readouterr().err
+    assert cli.main(["demo", "--hidden", *["16"] * 10, "--epochs", "1"]) == 0  # twelve widths and less: all of them
+    assert "a 2-16-16-16-16-16-16-16-16-16-16-1 tanh MLP" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, hint", [(["x", "x=1", "-out", "g"], "(did you mean --out?)"),
+                                        (["x", "x=1", "-mlp", "2,1"], "(did you mean --mlp?)"),
+                                        (["-a*b", "a=1", "b=2"], "put it after --: tinygrad-init graph [options] -- "
+                                                                 "\"-a*b\" NAME=VALUE ...)")])
+def test_a_single_dash_option_is_not_taken_for_an_expression(argv: list[str], hint: str, capsys) -> None:
+    # `graph x x=1 -out g` was told that "an expression that starts with '-' reads as an option; put it after --"
+    with pytest.raises(SystemExit):
+        cli.main(["graph", *argv])
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line.endswith(hint) and ("expression that starts with '-'" in line) == ("-a*b" in argv), line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,8 @@ def test_the_missing_dot_warning_speaks_of_the_tests_only_when_setting_up_for_th
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "the Graphviz 'dot' binary is missing" in done.stderr, done.stderr
     assert ("rendering tests will be skipped" in done.stderr) == (spec == "test"), done.stderr
+    # and for the report (which draws with matplotlib alone) it did not say that its pages are complete without it
+    assert ("(DOT text still works; the report does not need it)" in done.stderr) == (spec == ""), done.stderr
 
 
 def test_report_sh_writes_a_relative_out_where_the_user_stands_and_its_default_into_the_repository(
@@ -115,3 +118,46 @@ def test_report_sh_writes_a_relative_out_where_the_user_stands_and_its_default_i
         done = subprocess.run(["bash", str(ROOT / "scripts" / "report.sh"), *args], cwd=where, capture_output=True,
                               text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
         assert done.returncode == 0 and done.stdout.strip() == str(expected.resolve()), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("said, offline", [("ERROR: No matching distribution found for numpy>=1.24", True),
+                                           ("ERROR: Failed building wheel for tinygrad_init", False)])
+def test_a_pip_failure_without_network_says_so(said: str, offline: bool, tmp_path: Path) -> None:
+    # offline, the set-up ended in pip's "No matching distribution found for setuptools>=64" and "pip install failed",
+    # which reads as a packaging problem of the project rather than a machine that cannot reach PyPI
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    venv = tmp_path / "env"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nif [ "$1 $2" = "-m pip" ]; then echo "{said}"; exit 1; fi\n'
+                                         f'exec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "python").chmod(0o755)
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_pip_install ""; echo went on'],
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "went on" not in done.stdout and said in done.stderr, done.stderr
+    assert ("pip install failed: it could not download a package; check the network connection (or the proxy, "
+            "PIP_INDEX_URL)" in done.stderr) == offline, done.stderr
+
+
+
+def test_test_sh_takes_a_test_file_from_where_the_user_stands(tmp_path: Path) -> None:
+    # `cd tests && bash ../scripts/test.sh cli/test_cli.py` ran pytest from the root, which found no cli/test_cli.py
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    venv = tmp_path / "env"  # set up already (its stamp), with a python whose pytest says what it was given
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nif [ "$1 $2" = "-m pytest" ]; then pwd; shift 4; printf "%s\\n" '
+                                         f'"$@"; exit 0; fi\nexec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "python").chmod(0o755)
+    key = _bash("tgi_stamp_key test", tmp_path, TINYGRAD_INIT_VENV=str(venv))
+    (venv / ".tinygrad_init-installed").write_text(key + "\n")
+    path = f"{Path(shutil.which('dot') or '/usr/bin/dot').parent}:/usr/bin:/bin"  # dot there: nothing to install
+    where = ROOT / "tests"
+    for args, expected in ((["cli/test_cli.py::test_x", "-k", "cli"], [f"{where}/cli/test_cli.py::test_x", "-k",
+                                                                        "cli"]),
+                           (["tests/cli/test_cli.py", "-x"], ["tests/cli/test_cli.py", "-x"]),  # from the root
+                           ([], ["-n", "2"] if (os.cpu_count() or 1) >= 2 else [])):
+        done = subprocess.run(["bash", str(ROOT / "scripts" / "test.sh"), *args], cwd=where, capture_output=True,
+                              text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
+        assert done.returncode == 0 and done.stdout.split("\n")[:-1] == [str(ROOT), *expected], done.stderr

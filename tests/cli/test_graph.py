@@ -333,6 +333,14 @@ def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_graph(tmp_pa
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no Graphviz: the DOT text alone
     assert cli.main(["graph", "y+y", "y=1", "--out", str(tmp_path)]) == 1
     assert "data 2.0" in (tmp_path / "graph.dot").read_text(encoding="utf-8") and not (tmp_path / "graph.svg").exists()
+    # a picture in another --format: graph.png of the 2-8-8-1 MLP stayed beside graph.svg and graph.dot of x*x
+    monkeypatch.undo()
+    for fmt in ("png", "pdf", "svg"):
+        assert cli.main(["graph", "--mlp", "2,8,1", "--out", str(tmp_path), "--format", fmt]) == 0
+        assert cli.main(["graph", "x*x", "x=3", "--out", str(tmp_path), "--format", "png" if fmt == "svg" else "svg"]) \
+            == 0
+        assert sorted(p.name for p in tmp_path.glob("graph.*")) == ["graph.dot", "graph.png" if fmt == "svg" else
+                                                                     "graph.svg"]
 
 
 def test_graph_command_writes_the_same_pdf_on_every_run(tmp_path, capsys):
@@ -437,6 +445,14 @@ def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(t
     assert cli.main(["graph", "a*b", "a=2", "b=3", "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert "apt-get install graphviz" in captured.err and f"wrote {out / 'graph.dot'}" in captured.out
+    # it was eight lines ending in the library's hint "write it with render(g, 'graph.dot')" and graphviz's "(failed
+    # to execute PosixPath('dot'), ...)": one line now, what was written, what was not and how to install dot
+    assert captured.err == "tinygrad-init graph: only graph.dot was written: graph.svg and player.html need the " \
+        "Graphviz program `dot`, which is not on PATH; install it (Debian/Ubuntu: sudo apt-get install graphviz; " \
+        "macOS: brew install graphviz; conda: conda install -c conda-forge graphviz; Windows: winget install " \
+        "graphviz (then open a new terminal))\n"
+    assert cli.main(["graph", "a*b", "a=2", "b=3", "--out", str(out), "--no-player", "--format", "png"]) == 1
+    assert ": graph.png needs the Graphviz program `dot`" in capsys.readouterr().err
     assert "a*b" not in (out / "graph.dot").read_text(encoding="utf-8")  # the graph, not the text
     assert "data 6.0" in (out / "graph.dot").read_text(encoding="utf-8")
     assert not (out / "graph.svg").exists()
@@ -471,3 +487,68 @@ def test_graph_help_teaches(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "tinygrad-init graph" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, fewer", [(["x*x + x", "x=3"], "a shorter expression, or"),
+                                         (["--mlp", "2,3,1"], "a smaller network, --engine tensor, or"),
+                                         (["--mlp", "2,3,1", "--engine", "tensor"], "a smaller network, or")])
+def test_the_note_on_a_missing_player_offers_only_what_applies(argv, fewer, tmp_path, capsys) -> None:
+    # it offered "the tensor engine" to an expression (which --engine refuses) and to --engine tensor itself
+    assert cli.main(["graph", *argv, "--out", str(tmp_path), "--max-steps", "1"]) == 0
+    note = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("note: no player.html"))
+    assert f"(use {fewer} raise --max-steps with --max-nodes 150)" in note, note
+
+
+
+@pytest.mark.parametrize("argv, first", [(["a=1", "b=2"], "a=1"), (["x = -3"], "x = -3"),
+                                         (["--out", "g", "w=.5"], "w=.5")])
+def test_a_binding_given_in_place_of_the_expression_is_named_as_such(argv, first, tmp_path, monkeypatch,
+                                                                     capsys) -> None:
+    # `tinygrad-init graph a=1 b=2` answered "this is not a valid expression (invalid syntax)" with a caret under '='
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["graph", *argv]) == 2
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line == f"tinygrad-init graph: error: {first!r} is a NAME=VALUE " \
+        "binding, not an expression; the expression goes first, in quotes: tinygrad-init graph \"(a*b + c).tanh()\" " \
+        "a=2 b=-3 c=10", line
+    assert not any(tmp_path.iterdir())
+    assert cli.main(["graph", "y = x*x", "x=1"]) == 2  # an equation is not taken for a binding
+    assert "not a valid expression" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, fix", [("x×2", "write * for ×"), ("x − 2", "write - for −"), ("x²", "write **2 for ²"),
+                                       ("2·x", "write * for ·"), ("x÷2", "write / for ÷")])
+def test_a_formula_pasted_with_math_signs_is_told_the_ascii_sign(text, fix) -> None:
+    # "invalid character '×' (U+00D7)" and a caret: right, but not what to type instead
+    with pytest.raises(ExpressionError) as e:
+        parse_expression(text, {"x": 1.0})
+    assert str(e.value).splitlines()[0].endswith(f"(U+{ord(fix[-1]):04X})); {fix}"), str(e.value)
+    assert parse_expression(text.replace(fix[-1], fix.split()[1]), {"x": 1.0}).data is not None  # as told, it reads
+
+
+
+def test_an_mlp_graph_into_a_folder_it_cannot_write_is_refused_before_it_is_built(tmp_path, monkeypatch, capsys):
+    # `graph --mlp 2,300,300,1 --out <read-only>` built and differentiated 90,000 Values (5 s; a minute at the
+    # 1,000,000 weights allowed) before it found it could not write, where report, explore and chaos check first
+    monkeypatch.setattr(draw, "mlp_loss", lambda *a, **k: pytest.fail("the MLP was built"))
+    (blocker := tmp_path / "notes").write_text("mine")
+    assert cli.main(["graph", "--mlp", "2,300,300,1", "--out", str(blocker / "g")]) == 1
+    assert capsys.readouterr().err == f"tinygrad-init graph: cannot write into {blocker / 'g'}: {blocker} is a file, " \
+        "not a folder\n"
+    monkeypatch.setattr("os.access", lambda *a, **k: False)  # a folder this user may not write into
+    assert cli.main(["graph", "--mlp", "2,3,1", "--out", str(tmp_path / "ro")]) == 1
+    assert capsys.readouterr().err.startswith(f"tinygrad-init graph: cannot write into {tmp_path / 'ro'}: ")
+
+
+@pytest.mark.parametrize("text, bound, said", [
+    ("a*bb", {"a": 1.0, "b": 2.0}, "the name 'bb' is not bound (did you mean 'b'?); bind it"),
+    ("alpha*2", {"alpa": 1.0}, "the name 'alpha' is not bound (did you mean 'alpa'?); bind it"),
+    ("(a*b).tanhh()", {"a": 1.0, "b": 2.0}, "the method '.tanhh()' is not allowed (did you mean .tanh()?); the"),
+    ("x.sigmod()", {"x": 1.0}, "the method '.sigmod()' is not allowed (did you mean .sigmoid()?); the"),
+    ("y*2", {"x": 1.0}, "the name 'y' is not bound; bind it"),  # nothing near: no guess
+    ("x.foo()", {"x": 1.0}, "the method '.foo()' is not allowed; the")])
+def test_a_misspelt_name_or_method_in_an_expression_is_answered_with_the_nearest(text, bound, said) -> None:
+    # "the name 'bb' is not bound ... (bound: a, b)": the typo was left to the student to spot
+    with pytest.raises(ExpressionError) as e:
+        parse_expression(text, bound)
+    assert said in str(e.value), str(e.value)

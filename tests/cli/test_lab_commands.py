@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tinygrad_init import cli
 from tinygrad_init.cli import build_parser as _parser
 
 
@@ -54,9 +56,10 @@ def test_an_unwritable_output_is_a_message_and_exit_1_not_a_traceback(tmp_path, 
     monkeypatch.setattr(spectra, "trainability", lambda quick, rng: pytest.fail("computed before the folder was made"))
     blocker = tmp_path / "a_file"
     blocker.write_text("")
+    (tmp_path / "d.json").mkdir()
     for argv in (["explore", "--out", str(blocker / "page.html"), "--quick"],
                  ["chaos", "--json", str(blocker / "r.json"), "--figure", str(tmp_path / "r.png")],
-                 ["chaos", "--json", str(blocker.parent), "--figure", str(tmp_path / "r.png")]):  # a folder
+                 ["chaos", "--json", str(tmp_path / "d.json"), "--figure", str(tmp_path / "r.png")]):  # a folder
         args = _parser().parse_args(argv)
         assert args.run(args) == 1
         err = capsys.readouterr().err
@@ -70,6 +73,17 @@ def test_chaos_refuses_a_figure_name_it_cannot_save_before_training(figure, caps
         _parser().parse_args(["chaos", "--quick", "--figure", figure])
     assert e.value.code == 2 and f"--figure: expected a file name ending in .png or .svg or .pdf, got {figure!r}" \
         in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["results/", "r.json/", "results"])
+def test_chaos_refuses_a_json_name_that_is_no_json_file_before_training(name, tmp_path, monkeypatch, capsys):
+    # `chaos --json results/` trained for a minute, then wrote a file named "results" (pathlib drops the slash)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as e:
+        cli.main(["chaos", "--quick", "--json", name])
+    assert e.value.code == 2 and f"--json: expected a file name ending in .json, got {name!r}" \
+        in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
 
 
 def test_chaos_refuses_a_read_only_folder_before_training(tmp_path, capsys, monkeypatch):
@@ -180,3 +194,31 @@ def test_chaos_heatmap_draws_the_accuracies_it_writes_and_calls_them_made_now(tm
     assert np.array_equal(ax.collections[0].get_array().reshape(2, 2), np.array(result["accuracy"]).T)
     # the title said "a shipped result of tinygrad-init chaos --seed 2" of the run just made
     assert ax.get_title().endswith("(made by tinygrad-init chaos --seed 2)") and "shipped" not in ax.get_title()
+
+
+@pytest.mark.skipif(not hasattr(os, "statvfs"), reason="no statvfs (Windows)")
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_read_only_disk_is_named_as_such_not_as_permission_denied(read_only, tmp_path, monkeypatch, capsys):
+    # `explore --out /mnt/ro/e.html` on a read-only mount said "Permission denied", sending the user to chmod
+    import types
+
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    monkeypatch.setattr(os, "statvfs", lambda p: types.SimpleNamespace(f_flag=os.ST_RDONLY if read_only else 0))
+    page = tmp_path / "e.html"
+    assert cli.main(["explore", "--quick", "--out", str(page)]) == 1
+    why = "Read-only file system" if read_only else "Permission denied"
+    assert capsys.readouterr().err == f"tinygrad-init explore: cannot write {page}: {why} ({page})\n"
+
+
+@pytest.mark.parametrize("name", ["figures", "data"])
+def test_report_refuses_a_file_where_it_puts_a_folder_before_the_experiments(name, tmp_path, monkeypatch, capsys):
+    # a file `figures` in the output folder: the report ran all its experiments (10 s with --quick, up to a minute
+    # without), then failed on mkdir, with the earlier report.html already deleted
+    from tinygrad_init.lab import report
+
+    monkeypatch.setattr(report, "build_report", lambda *a, **k: pytest.fail("the experiments ran"))
+    (tmp_path / name).write_text("mine")
+    assert cli.main(["report", "--quick", "--no-progress", "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: {tmp_path / name} is a " \
+        "file, not a folder\n"
+    assert (tmp_path / name).read_text() == "mine"

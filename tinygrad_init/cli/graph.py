@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import inspect
 import io
 import keyword
@@ -23,7 +24,7 @@ from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
 from ..utils import check_int, cli_type, text_width
-from . import _cannot, _init_name, path_arg
+from . import _cannot, _init_name, _widths, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 
@@ -47,11 +48,16 @@ _WHAT = {ast.Subscript: "indexing (x[...])", ast.Compare: "comparisons", ast.Boo
          ast.DictComp: "comprehensions", ast.GeneratorExp: "generator expressions", ast.JoinedStr: "f-strings",
          ast.NamedExpr: "':=' assignments"}
 _TOO_LARGE = "the number {} is too large for a float (at most about 1.8e308); write a smaller one"
+_ASCII = {"×": "*", "·": "*", "⋅": "*", "−": "-", "–": "-", "÷": "/", "²": "**2", "³": "**3"}
 _SKIP = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
 
 
 def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
+
+
+def _near(word: str, options: Any, form: str = "'{}'") -> str:  # a misspelt name: " (did you mean 'b'?)"
+    return "".join(f" (did you mean {form.format(m)}?)" for m in difflib.get_close_matches(word, list(options), 1))
 
 
 def _nfkc(name: str) -> str:  # a name as Python reads it: the italic x of a pasted formula is x
@@ -126,8 +132,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             return leaves[text]
         try:
             node = ast.parse(text, mode="eval").body
-        except SyntaxError as e:
-            raise error(f"this is not a valid expression ({e.msg})", start + max((e.offset or 1) - 1, 0)) from None
+        except SyntaxError as e:  # a formula pasted from a slide: x×y, x−1, x²
+            fix = "".join(f"; write {_ASCII[c]} for {c}" for c in re.findall(r"character '(.)'", e.msg) if c in _ASCII)
+            raise error(f"this is not a valid expression ({e.msg}){fix}", start + max((e.offset or 1) - 1, 0)) from None
         return ev(node)
 
     def ev(node: ast.AST) -> Any:
@@ -135,8 +142,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             return float(node.value)  # not too large: the tokens were checked
         if isinstance(node, ast.Name):
             if node.id not in leaves:
-                raise fail(f"the name '{node.id}' is not bound; bind it on the command line, e.g. {node.id}=1.5 "
-                           f"(bound: {', '.join(sorted(leaves)) or 'none'})", node)
+                raise fail(f"the name '{node.id}' is not bound{_near(node.id, leaves)}; bind it on the command line, "
+                           f"e.g. {node.id}=1.5 (bound: {', '.join(sorted(leaves)) or 'none'})", node)
             return leaves[node.id]
         if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _OTHER_OPS:
             unary = "unary " if isinstance(node, ast.UnaryOp) else ""
@@ -153,7 +160,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
                 raise fail(f"calling functions is not allowed: {what}. Only the methods {_METHODS} can be "
                            "called, as in (a*b).tanh()", node)
             if f.attr not in ALLOWED_METHODS:
-                raise fail(f"the method '.{f.attr}()' is not allowed; the allowed methods are {_METHODS}", node)
+                raise fail(f"the method '.{f.attr}()' is not allowed{_near(f.attr, ALLOWED_METHODS, '.{}()')}; the "
+                           f"allowed methods are {_METHODS}", node)
             if node.args or node.keywords:
                 raise fail(f"'.{f.attr}()' takes no arguments; write x.{f.attr}()", node)
             return _apply(operator.methodcaller(f.attr), ev(f.value))
@@ -317,10 +325,15 @@ def run_graph(args: argparse.Namespace) -> int:
         if args.mlp else 0  # weights and biases; the tensor engine's activations too
     most, gb = (1e6, 3e-6) if scalar else (1e8, 2.5e-8)  # GB a number, measured: 160,000 Values 500 MB (28 s),
     if numbers > most:                                    # 25 million in arrays 630 MB (7 s)
-        return fail(f"--mlp {','.join(map(str, args.mlp))}{batch} has {numbers:,} weights, biases" + (
+        return fail(f"--mlp {_widths(args.mlp, ',')}{batch} has {numbers:,} weights, biases" + (
             " (a Value each with the scalar engine, 3 KB apiece" if scalar else " and activations (arrays, with their "
             "gradients") + f": about {numbers * gb:,.0f} GB); at most {most:,.0f}: use " + (
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
+    try:
+        if args.mlp:  # before building it: a scalar MLP of 1,000,000 weights takes about a minute
+            _writable(args.out / "graph.dot")
+    except OSError as e:
+        return _cannot("graph", f"write into {args.out}", e)
     try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
@@ -329,10 +342,12 @@ def run_graph(args: argparse.Namespace) -> int:
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)
             extra = {} if tr is None else {"module": tr}  # one cluster per layer
-            what = (f"a {'-'.join(map(str, args.mlp))} {args.activation} MLP ({args.engine} engine, "
+            what = (f"a {_widths(args.mlp)} {args.activation} MLP ({args.engine} engine, "
                     + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
     except (ValueError, TypeError) as e:  # ExpressionError, an unknown --init name, and the like
-        return fail(str(e))
+        binding = args.mlp is None and re.fullmatch(r"\s*[^\W\d]\w*\s*=\s*[-+.\d]\S*\s*", args.expression)
+        return fail(f"{args.expression!r} is a NAME=VALUE binding, not an expression; the expression goes first, in "
+                    "quotes: tinygrad-init graph \"(a*b + c).tanh()\" a=2 b=-3 c=10" if binding else str(e))
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
@@ -342,12 +357,13 @@ def run_graph(args: argparse.Namespace) -> int:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps
     if not args.no_player and not player:
+        fewer = "a shorter expression" if args.mlp is None else "a smaller network" + ", --engine tensor" * scalar
         print(f"note: no player.html: backward has {n_steps:,} steps, more than --max-steps {args.max_steps:,} "
-              f"(use a smaller network, the tensor engine, or raise --max-steps with --max-nodes {draw.MAX_NODES})")
+              f"(use {fewer}, or raise --max-steps with --max-nodes {draw.MAX_NODES})")
     written: list[Path] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        for old in (args.out / n for n in ("graph.dot", f"graph.{args.format}", "player.html")):
+        for old in (args.out / n for n in ("graph.dot", "graph.svg", "graph.png", "graph.pdf", "player.html")):
             if old.is_file():  # no file of an earlier graph is left beside this one's
                 old.unlink()
         g = draw.draw(root, rankdir=args.rankdir, show_local=True, color_by_grad=True, grads=steps,
@@ -362,8 +378,11 @@ def run_graph(args: argparse.Namespace) -> int:
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))
     except (draw.GraphvizNotFoundError, ValueError) as e:  # the latter: dot failed, e.g. out of memory
         print("".join(f"wrote {p}\n" for p in written), end="")
-        return fail(str(e) if isinstance(e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of "
-                    f"{n_nodes:,} nodes ({e}); draw fewer: --max-nodes N", 1)
+        how = "; ".join(" ".join(line.split()) for line in str(e).splitlines() if line.startswith("  "))  # install
+        return fail(f"only graph.dot was written: graph.{args.format} {'and player.html need' if player else 'needs'}"
+                    f" the Graphviz program `dot`, which is not on PATH; install it ({how})" if isinstance(
+                        e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of {n_nodes:,} nodes ({e}); "
+                    "draw fewer: --max-nodes N", 1)
     except OSError as e:
         return _cannot("graph", f"write into {args.out}", e)
     for p in written:

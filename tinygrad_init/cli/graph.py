@@ -23,7 +23,7 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, cli_type, text_width
+from ..utils import check_int, cli_type, counted, text_width
 from . import _cannot, _init_name, _widths, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
@@ -351,8 +351,8 @@ def run_graph(args: argparse.Namespace) -> int:
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
-    print(f"tinygrad-init graph: {what}: {n_nodes} node{'s' * (n_nodes != 1)}, {n_steps} chain-rule "
-          f"step{'s' * (n_steps != 1)} in backward")
+    print(f"tinygrad-init graph: {what}: {counted(n_nodes, 'node')}, {counted(n_steps, 'chain-rule step')} in "
+          "backward")
     if root.scalar and n_steps <= 40:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps

@@ -213,10 +213,10 @@ def test_a_read_only_disk_is_named_as_such_not_as_permission_denied(read_only, t
 @pytest.mark.parametrize("name", ["figures", "data"])
 def test_report_refuses_a_file_where_it_puts_a_folder_before_the_experiments(name, tmp_path, monkeypatch, capsys):
     # a file `figures` in the output folder: the report ran all its experiments (10 s with --quick, up to a minute
-    # without), then failed on mkdir, with the earlier report.html already deleted
+    # without), then failed on mkdir, with the earlier report.html already deleted (build_report checks first)
     from tinygrad_init.lab import report
 
-    monkeypatch.setattr(report, "build_report", lambda *a, **k: pytest.fail("the experiments ran"))
+    monkeypatch.setattr(report, "run_all", lambda *a, **k: pytest.fail("the experiments ran"))
     (tmp_path / name).write_text("mine")
     assert cli.main(["report", "--quick", "--no-progress", "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: {tmp_path / name} is a " \

@@ -576,3 +576,17 @@ def test_stage_times_are_parts_of_the_measured_wall_time(tmp_path: Path) -> None
     stages = files.stage_seconds
     assert sorted(stages) == ["experiments", "figures", "files"] and all(v >= 0 for v in stages.values())
     assert sum(stages.values()) == pytest.approx(files.seconds) and 0 < files.seconds <= wall
+
+
+def test_a_file_where_the_report_puts_a_folder_is_refused_before_the_experiments(tmp_path) -> None:
+    # build_report found a file named figures or data only after the experiments, the earlier report.html deleted
+    # by then; only the command line checked first. Now the library does, for every caller
+    from tinygrad_init.lab import report as R
+    (tmp_path / "report.html").write_text("the earlier report")
+    (tmp_path / "data").write_text("a file of the user's")
+
+    def never_run(**kwargs):
+        raise AssertionError("an experiment ran before the output folder was checked")
+    with pytest.raises(NotADirectoryError, match="data"):
+        R.build_report(tmp_path, sections=[never_run], workers=1, progress=False)
+    assert (tmp_path / "report.html").read_text() == "the earlier report"

@@ -329,9 +329,6 @@ def _run_report(args: argparse.Namespace) -> int:
         what = "write into"
         for name in ("report.html", "report.json"):  # a folder or a read-only file of that name: before the work
             _writable(args.out / name)
-        for folder in (args.out / "figures", args.out / "data"):  # a file where the report puts a folder: also
-            if folder.exists() and not folder.is_dir():
-                raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
         files = report.build_report(args.out, seed=args.seed, quick=args.quick, progress=not args.no_progress,
                                     log=sys.stdout, svg=args.svg)
     except OSError as e:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import html
 import json
 import re
@@ -174,6 +175,8 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     start = time.perf_counter()
     fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"
     for d in (fig_dir, data_dir):  # replaced only where a report wrote them: never a folder of the user's
+        if d.exists() and not d.is_dir():  # a file where the report puts a folder: said before the experiments
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(d))
         if d.is_dir() and any(d.iterdir()) and not (out / "report.json").is_file():
             raise FileExistsError(f"build_report: {d} holds files and {out} has no report.json, so no report wrote "
                                   "them; choose another output folder, or empty that one")

@@ -465,8 +465,8 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
         root: a `Value` or a `Tensor`, usually the loss.
         show_data: Value: a `data` cell. Tensor: a leaf's values (at most 8 elements), else mean and std (an op's
             node keeps its shape and dtype, not its values).
-        show_grad: Value: a `grad` cell (`?` where unknown). Tensor: its values (at most 8) or `|grad|` (an op's
-            result: after `backward(retain_grads=True)`, else `?`).
+        show_grad: Value: a `grad` cell (`?` where unknown). Tensor: its values (at most 8) or `|grad|` (for an op's
+            result after `backward(retain_grads=True)`, else `?`).
         show_local: label each edge with the local derivative, `×-3.0` (Value: d(out)/d(input), the factor
             the upstream gradient is multiplied by) or the op's backward rule (Tensor: `dW = x.T @ g`).
         color_by_grad: fill by gradient size on a log scale, with a legend: True (`|grad|`; tensors: the

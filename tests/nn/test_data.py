@@ -268,14 +268,14 @@ def test_split_partitions_the_rows() -> None:
     X = np.arange(40, dtype=np.float64).reshape(20, 2)
     y = np.repeat([0, 1], 10)
     Xtr, Xte, ytr, yte = data.train_test_split(X, y, 0.25, rng=0)
-    assert Xtr.shape == (14, 2) and Xte.shape == (6, 2)  # round(10 * 0.25) = 3 per class
+    assert Xtr.shape == (15, 2) and Xte.shape == (5, 2)  # round(20 * 0.25); 2.5 per class: 3 and 2
     assert Xtr.dtype == X.dtype and ytr.dtype == y.dtype
     rows = np.concatenate([Xtr[:, 0], Xte[:, 0]]) // 2
     np.testing.assert_array_equal(np.sort(rows), np.arange(20))  # disjoint and complete
     # labels travel with their rows
     np.testing.assert_array_equal(ytr, y[(Xtr[:, 0] // 2).astype(int)])
     np.testing.assert_array_equal(yte, y[(Xte[:, 0] // 2).astype(int)])
-    np.testing.assert_array_equal(np.bincount(yte), [3, 3])
+    np.testing.assert_array_equal(np.bincount(yte), [3, 2])
 
 
 def test_split_is_stratified_and_deterministic() -> None:
@@ -307,7 +307,7 @@ def test_split_without_stratify() -> None:
     (dict(X=np.zeros((5, 2)), y=np.zeros((5, 1), int), test_fraction=0.2), "y shape \\(n,\\)"),
     (dict(X=np.zeros((2, 2)), y=np.array([0, 1]), test_fraction=0.1), "test part would be empty"),
     (dict(X=np.zeros((4, 2)), y=np.array([0, 0, 1, 1]), test_fraction=0.9), "with 4 points and test_fraction=0.9 "
-     "the training part would be empty"),  # round(2 * 0.9) = 2 of each class of 2 held out
+     "the training part would be empty"),  # round(4 * 0.9) = 4 held out
     (dict(X=np.zeros((0, 2)), y=np.zeros(0, int), test_fraction=0.25), "0 points .* test part would be empty"),
     (dict(X=[[1.0, 2.0], [3.0]], y=[0, 1], test_fraction=0.5), "train_test_split: X and y .* rows of one length"),
 ])
@@ -353,3 +353,20 @@ def test_split_refuses_a_scalar_x_and_no_points_by_name() -> None:
     with pytest.raises(ValueError, match=r"^train_test_split: with 0 points and test_fraction=0.5 the test part would "
                                          "be empty"):
         data.train_test_split(np.zeros((0, 2)), np.zeros(0, dtype=np.int64), 0.5)
+
+
+@pytest.mark.parametrize("sizes, fraction", [([5, 5], 0.5), ([3] * 10, 0.5), ([90, 10], 0.25), ([67, 67, 66], 0.25),
+                                             ([1, 1], 0.5), ([10, 10], 0.25), ([4, 3, 3], 0.3)])
+def test_a_stratified_split_holds_out_the_fraction_of_all_points(sizes, fraction) -> None:
+    # A student asking for half of 10 moons points gets 5, as without stratify (sklearn's too: its stratified split
+    # first fixes the test size, then shares it among the classes). Each class of m points puts floor or ceil of
+    # m * fraction into the test part. Rounding each class on its own held out 6 of 10 at 0.5, 20 of 30 (ten classes
+    # of 3) and refused two points of two classes, whose one-and-one split exists.
+    y = np.repeat(np.arange(len(sizes)), sizes)
+    n = len(y)
+    for seed in range(3):
+        Xtr, Xte, ytr, yte = data.train_test_split(np.arange(float(n)), y, fraction, rng=seed)
+        assert len(yte) == int(np.floor(n * fraction + 0.5)) == n - len(ytr)
+        held = np.bincount(yte, minlength=len(sizes))
+        assert np.all(np.abs(held - np.array(sizes) * fraction) < 1), held
+        np.testing.assert_array_equal(np.sort(np.concatenate([Xtr, Xte])), np.arange(float(n)))

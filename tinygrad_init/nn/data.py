@@ -105,8 +105,9 @@ DATASETS: dict[str, Callable[..., Data]] = {"moons": moons, "circles": circles, 
 def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = None,
                      stratify: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split `X` `(n, ...)` and `y` `(n,)` into `(X_train, X_test, y_train, y_test)`, each part shuffled, `X` in its
-    dtype. With `stratify` each class of `m` points puts `round(m * test_fraction)` (halves up) into the test part,
-    keeping the class proportions; without, `round(n * test_fraction)` random rows do. A ValueError names lengths
+    dtype. `round(n * test_fraction)` (halves up) rows go to the test part: with `stratify` each class of `m` points
+    gives `m * test_fraction` rounded down or up (up for the largest remainders, ties to the lower label), keeping
+    the class proportions; without, random rows. A ValueError names lengths
     that differ, `test_fraction` outside (0, 1), non-integer labels with `stratify`, or an empty part."""
     try:
         X, y = np.asarray(X), np.asarray(y)
@@ -123,7 +124,9 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
                          "stratify=False for other targets")
     if stratify:
         parts = [gen.permutation(np.flatnonzero(y == c)) for c in np.unique(y)] or [np.arange(0)]  # none if n = 0
-        cut = [int(math.floor(len(idx) * f + 0.5)) for idx in parts]
+        quota = np.array([len(idx) * f for idx in parts])  # the test size, shared by largest remainder
+        cut = np.floor(quota).astype(int)
+        cut[np.argsort(cut - quota, kind="stable")[:int(math.floor(n * f + 0.5)) - cut.sum()]] += 1
         test = gen.permutation(np.concatenate([idx[:k] for idx, k in zip(parts, cut)]))
         train = gen.permutation(np.concatenate([idx[k:] for idx, k in zip(parts, cut)]))
     else:

@@ -362,6 +362,8 @@ def test_calculate_gain_table():
     assert init.calculate_gain("selu") == 0.75
     with pytest.raises(ValueError, match="nonlinearity must be one of 'tanh'"):
         init.calculate_gain("swish")
+    # every name the activation registry takes for the identity ("none" is MLP(activation="none")'s) has gain 1
+    assert [init.calculate_gain(a) for a in ("linear", "identity", "none", "None")] == [1.0] * 4
     with pytest.raises(ValueError, match="takes no param"):
         init.calculate_gain("tanh", 0.5)
 

@@ -585,10 +585,10 @@ def __getattr__(name: str) -> Any:  # PyTorch's in-place spellings, xavier_unifo
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """PyTorch's `calculate_gain`: the `gain` of the activation registry (`nn.activations`; leaky_relu's slope is
-    `param`, default 0.01), 1 for `identity` and the convolutions, 3/4 for `selu` (PyTorch's; the engines have no
+    `param`, default 0.01), 1 for `identity`/`none` and convolutions, 3/4 for `selu` (PyTorch's; the engines have no
     SELU). A `param` for another nonlinearity is an error (PyTorch ignores it). Use:
     `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
-    one = ("identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
+    one = ("identity", "none", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
                        (*activations.names(engine_only=False), *one, "selu"))
     if param is not None and key != "leaky_relu":

@@ -734,3 +734,19 @@ def test_lsuv_goes_from_the_input_even_when_the_layers_are_declared_in_another_o
 def test_a_bias_shape_given_to_a_fan_based_scheme_names_the_scheme(name):
     with pytest.raises(ValueError, match=rf"^{name}: shape \(5,\) is 1-D"):  # it began with 'fans:', not called
         init.get(name)((5,))
+
+
+@pytest.mark.parametrize("name, params, dtype", [
+    ("constant", {"value": 1e5}, np.float16), ("normal", {"std": 1e6}, np.float16),
+    ("xavier_uniform", {"gain": 1e200}, np.float32), ("orthogonal", {"gain": 1e300}, np.float32),
+    ("uniform", {"a": -1e308, "b": 1e308}, np.float64),  # b - a overflows
+    ("variance_scaling", {"scale": 1e308, "distribution": "uniform"}, np.float64)])  # 3 * 1e308 is inf: the bound too
+def test_weights_beyond_the_dtypes_range_are_an_error_naming_the_scheme(name, params, dtype):
+    # float16 ends at 65504: constant(value=1e5) was an array of inf after numpy's RuntimeWarning, and uniform's
+    # overflow numpy's OverflowError "high - low range exceeds valid bounds", naming neither the scheme nor its values
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        says = rf"^{name}: .*{list(params)[0]}.* beyond {np.dtype(dtype).name}'s range \+-"
+        with pytest.raises(ValueError, match=says):
+            init.get(name)((1, 3), rng=0, dtype=dtype, **params)
+    assert np.isfinite(init.normal((1000,), std=1e3, rng=0, dtype=np.float16)).all()  # within range: drawn

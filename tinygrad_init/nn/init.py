@@ -287,13 +287,9 @@ class Scheme:
         self.var_formula, self.law, self.rule, self.text, self.draw = var, law, rule, text, draw
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
-        self.params: Mapping[str, Any] = types.MappingProxyType(self.defaults)
+        self._params = self.defaults
 
-    def __getstate__(self) -> dict[str, Any]:  # a mappingproxy cannot be copied or pickled; a dict can
-        return {**self.__dict__, "params": dict(self.params)}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, params=types.MappingProxyType(state["params"]))
+    params = property(lambda self: types.MappingProxyType(self._params), doc="The bound parameters (read-only).")
 
     def spec(self, params: Mapping[str, Any]) -> tuple[str | None, str, str]:
         """`(Var(W), law, mode)` for `params`: a preset's `Var(W)` is `scale / n` (its mode's fan), LSUV's None."""
@@ -317,7 +313,7 @@ class Scheme:
         """A copy with `params` bound (checked now, not at the first call), its `__name__` showing those that changed
         (`"he_normal(mode='fan_out')"`, what a layer's repr shows)."""
         s = copy.copy(self)
-        s.params = types.MappingProxyType(self.bind(params))
+        s._params = self.bind(params)
         s.__name__ = f"{s.name}({s._changed()[2:]})" if s._changed() else s.name
         return s
 
@@ -333,21 +329,25 @@ class Scheme:
                 "rng", rng, "a np.random.Generator, an int seed or None")  # as from PyTorch's normal_(w, 0, 1)
             kw = "".join(f", {k}=..." for k in self.defaults)
             raise TypeError(f"{self.name}: {arg} must be {what}, got {type(v).__name__} {quoted(v)}; after the shape "
-                            "come rng and dtype" + (
-                                f", the parameters by keyword: {self.name}(shape{kw}, rng=0) (PyTorch's initializers "
-                                "take them by position)" if kw else ""))
+                            "come rng and dtype" + f", the parameters by keyword: {self.name}(shape{kw}, rng=0) "
+                            "(PyTorch's initializers take them by position)" * bool(kw))
         p, (shape, dt) = self.bind(params), _shape(self.name, shape, dtype)
         (var, law, mode), gen = self.spec(p), as_rng(rng, self.name)
-        if law == "constant":
-            return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
-        if self.draw:
-            return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
-        var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
-        if law == "uniform":
-            return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var U(-b, b) = b^2/3
-        if law == "truncated_normal":
-            return np.asarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dt, order="C")
-        return np.asarray(gen.standard_normal(shape) * math.sqrt(var), dt, order="C")
+        try:
+            with np.errstate(over="raise"):  # a weight beyond the dtype's range is an error, not inf
+                if law == "constant":
+                    return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
+                if self.draw:
+                    return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
+                var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
+                if law == "uniform":
+                    return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var: b^2/3
+                if law == "truncated_normal":
+                    return np.asarray(_truncated(shape, gen) * (math.sqrt(var) / TRUNCATED_NORMAL_STD), dt, order="C")
+                return np.asarray(gen.standard_normal(shape) * math.sqrt(var), dt, order="C")
+        except (FloatingPointError, OverflowError):
+            raise ValueError(f"{self.name}: {quoted(p)} draws weights beyond {dt.name}'s range "
+                             f"+-{np.finfo(dt).max:.4g}") from None
 
     @property
     def formula(self) -> str:

@@ -370,3 +370,10 @@ def test_a_stratified_split_holds_out_the_fraction_of_all_points(sizes, fraction
         held = np.bincount(yte, minlength=len(sizes))
         assert np.all(np.abs(held - np.array(sizes) * fraction) < 1), held
         np.testing.assert_array_equal(np.sort(np.concatenate([Xtr, Xte])), np.arange(float(n)))
+
+
+def test_a_stratified_split_gives_a_tied_remainder_to_the_lower_label() -> None:
+    # 2 and 7 points at 0.2: 0.4 and 1.4 held out, 2 in all; both remainders are 0.4 (in floats 7 * 0.2 - 1 is a
+    # little more than 2 * 0.2), so the lower label gets the second point, as the docstring says (it went to label 1)
+    y = np.repeat([0, 1], [2, 7])
+    assert np.bincount(data.train_test_split(np.zeros(9), y, 0.2, rng=0)[3]).tolist() == [1, 1]

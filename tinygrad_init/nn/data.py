@@ -126,7 +126,7 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
         parts = [gen.permutation(np.flatnonzero(y == c)) for c in np.unique(y)] or [np.arange(0)]  # none if n = 0
         quota = np.array([len(idx) * f for idx in parts])  # the test size, shared by largest remainder
         cut = np.floor(quota).astype(int)
-        cut[np.argsort(cut - quota, kind="stable")[:int(math.floor(n * f + 0.5)) - cut.sum()]] += 1
+        cut[np.argsort(np.round(cut - quota, 9), kind="stable")[:int(math.floor(n * f + 0.5)) - cut.sum()]] += 1
         test = gen.permutation(np.concatenate([idx[:k] for idx, k in zip(parts, cut)]))
         train = gen.permutation(np.concatenate([idx[k:] for idx, k in zip(parts, cut)]))
     else:

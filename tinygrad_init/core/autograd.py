@@ -73,10 +73,11 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
                     ps = () if p is None else p if type(p) is tuple else None  # leaf, n-ary, one parent
             else:
                 ps = node.parents if parents is None else tuple(parents(node))
-                if len(ps) == 2:
+                n, q = len(ps), None
+                if n == 2:
                     p, q = ps
-                else:
-                    q = None
+                elif n == 1:  # one parent: as a Value's, no trip through the stack
+                    (p,), ps = ps, None
             if q is not None:  # two parents, the common case: no tuple, no iterator
                 if p in visited:
                     if q in visited:
@@ -90,7 +91,7 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
                 push(None)
                 push(q)  # checked when it is popped: the walk from p may reach it first
                 node = p
-            elif ps is None:  # one parent (a Value)
+            elif ps is None:  # one parent
                 if p in visited:
                     emit(node)
                     break

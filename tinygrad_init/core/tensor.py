@@ -536,9 +536,9 @@ class Tensor(_GraphNode, TorchSpellings):
                 if type(node) is Node:
                     if retain_grads:
                         node.retain = True
-                    if node.retain and node._grad is not None:  # a retained gradient adds up over passes (as PyTorch's)
-                        kept.append((node, node._grad))
-                    node._grad = None
+                    if node._grad is not None:  # retained: it adds up over passes (as PyTorch's); else left by an error
+                        kept += [(node, node._grad)] if node.retain else []
+                        node._grad = None
                 elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
                     if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
                         outer[node], node._grad = (node._held, node._grad), None

@@ -1122,3 +1122,16 @@ def test_explain_names_a_file_it_cannot_write_to():
     assert repr(steps).startswith("Ledger(2 steps in 1 backward pass from")
     from tinygrad_init.utils import counted
     assert [counted(n, "backward pass") for n in (1, 2)] == ["1 backward pass", "2 backward passes"]
+
+
+def test_every_rule_defines_the_names_it_uses():
+    """The ledger prints each op's rule beside the tensors it binds (g, a, b, x, W); sigmoid's and softmax's read
+    `dx = g * s * (1 - s)` and mean's `/ n` with no word on s or n. Every one-letter name of a rule is now bound or
+    defined in the rule itself (`s = sigmoid(x)`)."""
+    from tinygrad_init.core.ops import OPS
+    for op in OPS.values():
+        for rule in op.rules:
+            formula, *definitions = rule.split(", ")
+            defined = {d.split(" = ")[0] for d in definitions if " = " in d}
+            letters = set(re.findall(r"(?<![\w.])([A-Za-z])(?![\w(])", formula.split(" = ", 1)[1]))
+            assert letters <= {"g", "a", "b", "x", "W"} | defined, (op.name, rule)

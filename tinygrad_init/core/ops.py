@@ -289,13 +289,14 @@ _TABLE = [
     Op("exp", quiet(_keeping_output(np.exp)), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),
     Op("log", quiet(lambda x: (np.log(x), x)), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),
     Op("tanh", _in_float32(_keeping_output(np.tanh)), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
-    Op("sigmoid", _in_float32(_keeping_output(stable_sigmoid)), _sigmoid_backward, ("dx = g * s * (1 - s)",), (-1,)),
+    Op("sigmoid", _in_float32(_keeping_output(stable_sigmoid)), _sigmoid_backward,
+       ("dx = g * s * (1 - s), s = sigmoid(x)",), (-1,)),
     Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
        ("dx = g * (x > 0)",), (-1,)),
     Op("softplus", _in_float32(_softplus), lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", quiet(lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims), (x.shape, axis, keepdims))),
        lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
-    Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n",)),
+    Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n, n = the count averaged",)),
     Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0, -1)),
     Op("reshape", lambda x, shape: (x.reshape(shape), x.shape), lambda shape, g, n: (g.reshape(shape),),
        ("dx = g.reshape(x.shape)",)),
@@ -307,7 +308,7 @@ _TABLE = [
     Op("log_softmax", _in_float32(_log_softmax), lambda s, g, n: (g - s[0] * add_reduce(g, s[1], True),),
        ("dx = g - softmax(x) * sum(g)",)),
     Op("softmax", _in_float32(_softmax), lambda s, g, n: (s[0] * (g - add_reduce(g * s[0], s[1], True)),),
-       ("dx = s * (g - sum(g * s))",), (-1,)),
+       ("dx = s * (g - sum(g * s)), s = softmax(x)",), (-1,)),
 ]
 
 #: Every op by name (the ledger and the pictures look rules up here).

@@ -293,14 +293,20 @@ def test_a_recursive_helper_the_walk_never_calls_is_not_refused_as_recursion(tmp
     assert "your function `show` calls itself" in called.message, called.message
 
 
+_NOT_RUN = ("at its top level (yours is in a class, a def or a block the grader does not run, such as "
+            "if __name__ == '__main__':)")
+
+
 @pytest.mark.parametrize("source,said", [
     ("import math\ndef tanh_backwards(x, upstream):\n    return upstream * (1 - math.tanh(x) ** 2)\n",
      "(it has `tanh_backwards`)"),
     ("import math\nclass Tanh:\n    def tanh_backward(self, x, upstream):\n"
-     "        return upstream * (1 - math.tanh(x) ** 2)\n",
-     "at its top level (yours is in a class or a def)")])
+     "        return upstream * (1 - math.tanh(x) ** 2)\n", _NOT_RUN),
+    ("import math\nif __name__ == '__main__':\n    def tanh_backward(x, upstream):\n"
+     "        return upstream * (1 - math.tanh(x) ** 2)\n", _NOT_RUN)])
 def test_a_function_misnamed_or_written_as_a_method_is_told_where_it_is(tmp_path, source, said):
-    # Both got "your file defines no function `tanh_backward`", with no word on the def the student had written.
+    # Each got "your file defines no function `tanh_backward`", with no word on the def the student had written; a
+    # def under if __name__ == '__main__': was then told it was 'in a class or a def'.
     result = grade(tmp_path, "tanh_backward", source)
     assert result.status == "fail" and f"your file defines no function `tanh_backward` {said}." in result.message, \
         result.message

@@ -266,6 +266,24 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
     assert result.status == "fail" and "a grid that does not scale with s = sqrt(q)" in result.message, result.message
 
 
+@pytest.mark.parametrize("last", ["return -np.array(stds)", "return np.full(len(stds), np.inf)"])
+def test_a_tanh_table_of_negative_or_infinite_stds_is_not_told_of_zeros_or_nan(tmp_path, last):
+    # Stds below 0 (a sign) or inf (an overflow) were told 'Some of yours are 0 or nan' and blamed on the grid.
+    result = grade(tmp_path, "tanh_std_table", f"""import numpy as np
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    second, stds = input_std ** 2, []
+    for fan_in in widths[:-1]:
+        q = fan_in * weight_std ** 2 * second
+        s = np.sqrt(q)
+        z = np.linspace(-12 * s, 12 * s, 2001)
+        second = np.sum(np.tanh(z) ** 2 * np.exp(-z * z / (2 * q)) / np.sqrt(2 * np.pi * q)) * (z[1] - z[0])
+        stds.append(np.sqrt(second))
+    {last}
+""")
+    assert result.status == "fail" and "0 or nan" not in result.message and "grid" not in result.message, \
+        result.message
+
+
 def test_a_recursive_helper_the_walk_never_calls_is_not_refused_as_recursion(tmp_path):
     # A file with a recursive print of the graph, left from debugging and never called by topological_order, was
     # refused ("your function `show` calls itself"), though the walk itself uses an explicit stack.

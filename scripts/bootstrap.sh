@@ -139,7 +139,7 @@ tgi_pip_install() {
             -e "$target" "$@" >"$log" 2>&1; then
         tail -n 40 "$log" >&2
         local offline=""
-        grep -qE "No matching distribution|NewConnectionError|Network is unreachable|name resolution" "$log" &&
+        grep -qE "from versions: none|NewConnectionError|Network is unreachable|name resolution" "$log" &&
             offline=": it could not download a package; check the network connection (or the proxy, PIP_INDEX_URL)"
         tgi_die "pip install failed$offline (full output in $log)"
     fi

@@ -120,11 +120,20 @@ def test_report_sh_writes_a_relative_out_where_the_user_stands_and_its_default_i
         assert done.returncode == 0 and done.stdout.strip() == str(expected.resolve()), done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("said, offline", [("ERROR: No matching distribution found for numpy>=1.24", True),
-                                           ("ERROR: Failed building wheel for tinygrad_init", False)])
+_NO_VERSION = "ERROR: Could not find a version that satisfies the requirement {} (from versions: {})\n" \
+              "ERROR: No matching distribution found for {}"
+
+
+@pytest.mark.parametrize("said, offline", [
+    (_NO_VERSION.format("numpy>=1.24", "none", "numpy>=1.24"), True),  # pip --retries 0 -q offline: nothing else
+    ("WARNING: Retrying (Retry(total=4)) after connection broken by 'NewConnectionError(...: Failed to establish a new "
+     "connection: [Errno -3] Temporary failure in name resolution')': /simple/numpy/", True),
+    (_NO_VERSION.format("torch==2.13.0", "2.5.0, 2.6.0", "torch==2.13.0"), False),  # online: no such version here
+    ("ERROR: Failed building wheel for tinygrad_init", False)])
 def test_a_pip_failure_without_network_says_so(said: str, offline: bool, tmp_path: Path) -> None:
     # offline, the set-up ended in pip's "No matching distribution found for setuptools>=64" and "pip install failed",
-    # which reads as a packaging problem of the project rather than a machine that cannot reach PyPI
+    # which reads as a packaging problem of the project rather than a machine that cannot reach PyPI; but pip says
+    # "No matching distribution" online too, of a version that has no file for this Python (its versions listed)
     if shutil.which("bash") is None:
         pytest.skip("bash is not installed")
     venv = tmp_path / "env"

@@ -266,6 +266,24 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
     assert result.status == "fail" and "a grid that does not scale with s = sqrt(q)" in result.message, result.message
 
 
+@pytest.mark.parametrize("last", ["return -np.array(stds)", "return np.full(len(stds), np.inf)"])
+def test_a_tanh_table_of_negative_or_infinite_stds_is_not_told_of_zeros_or_nan(tmp_path, last):
+    # Stds below 0 (a sign) or inf (an overflow) were told 'Some of yours are 0 or nan' and blamed on the grid.
+    result = grade(tmp_path, "tanh_std_table", f"""import numpy as np
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    second, stds = input_std ** 2, []
+    for fan_in in widths[:-1]:
+        q = fan_in * weight_std ** 2 * second
+        s = np.sqrt(q)
+        z = np.linspace(-12 * s, 12 * s, 2001)
+        second = np.sum(np.tanh(z) ** 2 * np.exp(-z * z / (2 * q)) / np.sqrt(2 * np.pi * q)) * (z[1] - z[0])
+        stds.append(np.sqrt(second))
+    {last}
+""")
+    assert result.status == "fail" and "0 or nan" not in result.message and "grid" not in result.message, \
+        result.message
+
+
 def test_a_recursive_helper_the_walk_never_calls_is_not_refused_as_recursion(tmp_path):
     # A file with a recursive print of the graph, left from debugging and never called by topological_order, was
     # refused ("your function `show` calls itself"), though the walk itself uses an explicit stack.
@@ -293,14 +311,20 @@ def test_a_recursive_helper_the_walk_never_calls_is_not_refused_as_recursion(tmp
     assert "your function `show` calls itself" in called.message, called.message
 
 
+_NOT_RUN = ("at its top level (yours is in a class, a def or a block the grader does not run, such as "
+            "if __name__ == '__main__':)")
+
+
 @pytest.mark.parametrize("source,said", [
     ("import math\ndef tanh_backwards(x, upstream):\n    return upstream * (1 - math.tanh(x) ** 2)\n",
      "(it has `tanh_backwards`)"),
     ("import math\nclass Tanh:\n    def tanh_backward(self, x, upstream):\n"
-     "        return upstream * (1 - math.tanh(x) ** 2)\n",
-     "at its top level (yours is in a class or a def)")])
+     "        return upstream * (1 - math.tanh(x) ** 2)\n", _NOT_RUN),
+    ("import math\nif __name__ == '__main__':\n    def tanh_backward(x, upstream):\n"
+     "        return upstream * (1 - math.tanh(x) ** 2)\n", _NOT_RUN)])
 def test_a_function_misnamed_or_written_as_a_method_is_told_where_it_is(tmp_path, source, said):
-    # Both got "your file defines no function `tanh_backward`", with no word on the def the student had written.
+    # Each got "your file defines no function `tanh_backward`", with no word on the def the student had written; a
+    # def under if __name__ == '__main__': was then told it was 'in a class or a def'.
     result = grade(tmp_path, "tanh_backward", source)
     assert result.status == "fail" and f"your file defines no function `tanh_backward` {said}." in result.message, \
         result.message

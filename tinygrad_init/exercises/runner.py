@@ -1,9 +1,8 @@
 """Grading one student file: the boundary between the student's code and the verdict.
 
-`grade_file(exercise, path)` turns whatever happens into a `Result`: a pass, a wrong answer
-(with the hint of the recognised mistake), a stub that still raises `NotImplementedError`, an
-exception raised by the student's code (its type, message and line), a time-out or a crash. It
-never raises.
+`grade_file(exercise, path)` turns whatever happens into a `Result`: a pass, a wrong answer (with the hint of the
+recognised mistake), a stub that still raises `NotImplementedError`, an exception raised by the student's code (its
+type, message and line), a time-out or a crash. It never raises.
 
 How a file is graded:
 
@@ -516,12 +515,13 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
         reply = session.load()  # type: ignore[attr-defined]
         if "raised" in reply or "internal" in reply:
             _reply(reply, "")
-        if "missing" in reply:  # a misspelt name, or a method (or a nested def), which the grader cannot call
+        if "missing" in reply:  # a misspelt name, or a def in a class, a def or a block the import did not run
             near = difflib.get_close_matches(ex.function, [getattr(d, "name", "") for d in ast.walk(tree)])
             raise CheckFailure(f"your file defines no function `{ex.function}`" + (" at its top level (yours is in a "
-                               "class or a def)" if ex.function in near else f" (it has `{near[0]}`)" if near else "") +
-                               f". Keep the stub's name and arguments (`tinygrad-init exercises start DIR {ex.label} "
-                               "--force` gives you the stub again, in place of your file).")
+                               "class, a def or a block the grader does not run, such as if __name__ == '__main__':)"
+                               if ex.function in near else f" (it has `{near[0]}`)" if near else "") + f". Keep the "
+                               f"stub's name and arguments (`tinygrad-init exercises start DIR {ex.label} --force` "
+                               "gives you the stub again, in place of your file).")
         if "not_callable" in reply:
             raise CheckFailure(f"`{ex.function}` in your file is {_describe_wire(reply['not_callable'])}, "
                                "not a function.")

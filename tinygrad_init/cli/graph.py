@@ -287,7 +287,9 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B",
                    help="tensor engine (default: {batch})".format(**d))
     o = p.add_argument_group("output")
-    o.add_argument("--out", type=path_arg, default=Path("graph"), metavar="DIR", help="the folder (default: graph)")
+    o.add_argument("--out", type=path_arg, default=Path("graph"), metavar="DIR",
+                   help="the folder (default: graph); an earlier run's graph.dot, graph.svg/png/pdf and player.html "
+                   "in it are replaced: one graph per folder (for a second format of it, another --out)")
     o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
     o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
     o.add_argument("--no-player", action="store_true", help="do not write player.html")

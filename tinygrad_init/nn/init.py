@@ -340,6 +340,8 @@ class Scheme:
                 if self.draw:
                     return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
                 var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
+                if var == math.inf:  # std**2 beyond 1.8e308 (std > 1.3e154): inf in Python's floats, without a flag
+                    raise OverflowError
                 if law == "uniform":
                     return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var: b^2/3
                 if law == "truncated_normal":

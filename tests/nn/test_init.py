@@ -741,7 +741,7 @@ def test_a_bias_shape_given_to_a_fan_based_scheme_names_the_scheme(name):
     ("xavier_uniform", {"gain": 1e200}, np.float32), ("orthogonal", {"gain": 1e300}, np.float32),
     ("uniform", {"a": -1e308, "b": 1e308}, np.float64),  # b - a overflows
     ("variance_scaling", {"scale": 1e308, "distribution": "uniform"}, np.float64),  # 3 * 1e308 is inf: the bound too
-    ("normal", {"std": 1e200}, np.float64), ("xavier_normal", {"gain": 1e160}, np.float32)])  # std**2 is inf: was silent
+    ("normal", {"std": 1e200}, np.float64), ("xavier_normal", {"gain": 1e160}, np.float32)])  # std**2 inf: was silent
 def test_weights_beyond_the_dtypes_range_are_an_error_naming_the_scheme(name, params, dtype):
     # float16 ends at 65504: constant(value=1e5) was an array of inf after numpy's RuntimeWarning, and uniform's
     # overflow numpy's OverflowError "high - low range exceeds valid bounds", naming neither the scheme nor its values

@@ -1,0 +1,41 @@
+"""Bad input to public functions: an error that names the function and the argument, never Python's or numpy's
+own message from deep inside, never a silent nan. One row per call a student or lecturer plausibly gets wrong."""
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, nn
+from tinygrad_init.nn.optim import zero_grads
+
+
+def _model():
+    return nn.MLP([4, 8, 2])
+
+
+CASES = {
+    # nn.optim: a model or a single tensor where the list of parameters goes
+    "zero_grads(model)": (lambda: zero_grads(_model()), TypeError, r"zero_grad: params must be .*model\.parameters\(\)"),
+    "zero_grads(tensor)": (lambda: zero_grads(Tensor(np.ones(3), requires_grad=True)), TypeError,
+                           r"zero_grad: params must be .*a single Tensor; pass a list, \[t\]"),
+    "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"zero_grad: params must be an iterable of Tensors"),
+    "zero_grads([Value])": (lambda: zero_grads([Value(1.0)]), TypeError, r"zero_grad: params\[0\] must be a Tensor"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_named(name):
+    call, error, message = CASES[name]
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_zero_grads_still_clears_a_list_and_a_generator():
+    model = _model()
+    model(np.ones((3, 4))).sum().backward()
+    zero_grads(p for p in model.parameters())
+    assert all(p.grad is None for p in model.parameters())
+    t = Tensor(np.ones(3), requires_grad=True)
+    t.sum().backward()
+    zero_grads([t], set_to_none=False)
+    assert np.array_equal(t.grad, np.zeros(3))
+

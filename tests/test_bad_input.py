@@ -19,6 +19,10 @@ CASES = {
                            r"zero_grad: params must be .*a single Tensor; pass a list, \[t\]"),
     "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"zero_grad: params must be an iterable of Tensors"),
     "zero_grads([Value])": (lambda: zero_grads([Value(1.0)]), TypeError, r"zero_grad: params\[0\] must be a Tensor"),
+    # nn.layers: a scheme name where PyTorch's apply takes a function
+    "model.apply(str)": (lambda: _model().apply("xavier_uniform"), TypeError,
+                         r"Module\.apply: fn must be a function .*init=name.*got str 'xavier_uniform'"),
+    "model.apply(None)": (lambda: _model().apply(None), TypeError, r"Module\.apply: fn must be a function"),
 }
 
 

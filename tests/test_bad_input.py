@@ -5,11 +5,16 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, Value, nn
+from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
 
 
 def _model():
     return nn.MLP([4, 8, 2])
+
+
+def _out(n=0):
+    return _model()(np.ones((n, 4)))
 
 
 CASES = {
@@ -23,6 +28,12 @@ CASES = {
     "model.apply(str)": (lambda: _model().apply("xavier_uniform"), TypeError,
                          r"Module\.apply: fn must be a function .*init=name.*got str 'xavier_uniform'"),
     "model.apply(None)": (lambda: _model().apply(None), TypeError, r"Module\.apply: fn must be a function"),
+    # nn.losses: the mean over an empty batch
+    "mse_loss(empty)": (lambda: losses.mse_loss(_out(), np.zeros((0, 2))), ValueError, r"mse_loss: the batch is empty"),
+    "cross_entropy(empty)": (lambda: losses.cross_entropy(_out(), np.zeros(0, int)), ValueError,
+                             r"cross_entropy: the batch is empty"),
+    "bce(empty)": (lambda: losses.binary_cross_entropy_with_logits(_out(), np.zeros((0, 2))), ValueError,
+                   r"binary_cross_entropy_with_logits: the batch is empty"),
 }
 
 
@@ -43,3 +54,7 @@ def test_zero_grads_still_clears_a_list_and_a_generator():
     zero_grads([t], set_to_none=False)
     assert np.array_equal(t.grad, np.zeros(3))
 
+
+def test_losses_of_an_empty_batch_by_sum_stay_zero():
+    assert losses.mse_loss(_out(), np.zeros((0, 2)), reduction="sum").item() == 0.0
+    assert losses.cross_entropy(_out(), np.zeros(0, int), reduction="none").shape == (0,)

@@ -28,6 +28,11 @@ CASES = {
     "model.apply(str)": (lambda: _model().apply("xavier_uniform"), TypeError,
                          r"Module\.apply: fn must be a function .*init=name.*got str 'xavier_uniform'"),
     "model.apply(None)": (lambda: _model().apply(None), TypeError, r"Module\.apply: fn must be a function"),
+    # nn.init: a hand-written initializer that returns nan (a zero fan, the square root of a negative variance)
+    "Linear(init=nan)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, np.nan)),
+                         ValueError, r"Linear: the weight initializer '<lambda>' returned nan or inf"),
+    "MLP(init=inf)": (lambda: nn.MLP([4, 3], init=lambda shape, rng=None, dtype=None: np.full(shape, np.inf)),
+                      ValueError, r"the weight initializer '<lambda>' returned nan or inf"),
     # nn.losses: the mean over an empty batch
     "mse_loss(empty)": (lambda: losses.mse_loss(_out(), np.zeros((0, 2))), ValueError, r"mse_loss: the batch is empty"),
     "cross_entropy(empty)": (lambda: losses.cross_entropy(_out(), np.zeros(0, int)), ValueError,

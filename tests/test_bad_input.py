@@ -7,6 +7,7 @@ import pytest
 from tinygrad_init import Tensor, Value, nn
 from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
+from tinygrad_init.observe.player import write_player
 
 
 def _model():
@@ -33,6 +34,9 @@ CASES = {
                          ValueError, r"Linear: the weight initializer '<lambda>' returned nan or inf"),
     "MLP(init=inf)": (lambda: nn.MLP([4, 3], init=lambda shape, rng=None, dtype=None: np.full(shape, np.inf)),
                       ValueError, r"the weight initializer '<lambda>' returned nan or inf"),
+    # observe.player: a folder where the page's file name goes
+    "write_player(folder)": (lambda: write_player(".", Value(2.0) * 3), IsADirectoryError,
+                             r"write_player: path '\.' is a folder; name the file, e.g. player\.html"),
     # nn.losses: the mean over an empty batch
     "mse_loss(empty)": (lambda: losses.mse_loss(_out(), np.zeros((0, 2))), ValueError, r"mse_loss: the batch is empty"),
     "cross_entropy(empty)": (lambda: losses.cross_entropy(_out(), np.zeros(0, int)), ValueError,

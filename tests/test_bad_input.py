@@ -20,7 +20,8 @@ def _out(n=0):
 
 CASES = {
     # nn.optim: a model or a single tensor where the list of parameters goes
-    "zero_grads(model)": (lambda: zero_grads(_model()), TypeError, r"zero_grad: params must be .*model\.parameters\(\)"),
+    "zero_grads(model)": (lambda: zero_grads(_model()), TypeError,
+                          r"zero_grad: params must be .*model\.parameters\(\)"),
     "zero_grads(tensor)": (lambda: zero_grads(Tensor(np.ones(3), requires_grad=True)), TypeError,
                            r"zero_grad: params must be .*a single Tensor; pass a list, \[t\]"),
     "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"zero_grad: params must be an iterable of Tensors"),
@@ -36,7 +37,7 @@ CASES = {
                       ValueError, r"the weight initializer '<lambda>' returned nan or inf"),
     # observe.player: a folder where the page's file name goes
     "write_player(folder)": (lambda: write_player(".", Value(2.0) * 3), IsADirectoryError,
-                             r"write_player: path '\.' is a folder; name the file, e.g. player\.html"),
+                             r"write_player: path '\.' is a folder; name the file: player\.html"),
     # nn.losses: the mean over an empty batch
     "mse_loss(empty)": (lambda: losses.mse_loss(_out(), np.zeros((0, 2))), ValueError, r"mse_loss: the batch is empty"),
     "cross_entropy(empty)": (lambda: losses.cross_entropy(_out(), np.zeros(0, int)), ValueError,

@@ -7,6 +7,7 @@ import pytest
 from tinygrad_init import Tensor, Value, nn
 from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
+from tinygrad_init.observe.draw import draw
 from tinygrad_init.observe.player import write_player
 
 
@@ -43,6 +44,9 @@ CASES = {
     # observe.player: a folder where the page's file name goes
     "write_player(folder)": (lambda: write_player(".", Value(2.0) * 3), IsADirectoryError,
                              r"write_player: path '\.' is a folder; name the file: player\.html"),
+    # observe.draw: graphviz's save writes the DOT text whatever the suffix
+    "draw(...).save('g.svg')": (lambda: draw(Value(2.0) * 3).save("g.svg"), ValueError,
+                                r"Picture\.save: filename 'g\.svg' names a picture, .*draw\.render\(picture"),
     # nn.losses: the mean over an empty batch
     "mse_loss(empty)": (lambda: losses.mse_loss(_out(), np.zeros((0, 2))), ValueError, r"mse_loss: the batch is empty"),
     "cross_entropy(empty)": (lambda: losses.cross_entropy(_out(), np.zeros(0, int)), ValueError,
@@ -73,3 +77,8 @@ def test_zero_grads_still_clears_a_list_and_a_generator():
 def test_losses_of_an_empty_batch_by_sum_stay_zero():
     assert losses.mse_loss(_out(), np.zeros((0, 2)), reduction="sum").item() == 0.0
     assert losses.cross_entropy(_out(), np.zeros(0, int), reduction="none").shape == (0,)
+
+
+def test_picture_save_still_writes_dot_text(tmp_path):
+    path = draw(Value(2.0) * 3).save("g.dot", directory=tmp_path)
+    assert open(path).read().startswith("digraph")

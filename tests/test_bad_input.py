@@ -25,6 +25,8 @@ CASES = {
     "0 < t": (lambda: 0 < Tensor(np.ones(3)), TypeError, r"Tensor: <, <=, >, >= "),
     "t <= t": (lambda: Tensor(np.ones(3)) <= Tensor(np.ones(3)), TypeError, r"Tensor: <, <=, >, >= "),
     "max(tensors)": (lambda: max([Tensor(1.0), Tensor(2.0)]), TypeError, r"Tensor: <, <=, >, >= "),
+    "abs(t)": (lambda: abs(Tensor(np.ones(3)) - 2), TypeError, r"Tensor: abs\(t\) is not an op .* t\.relu\(\)"),
+    "abs(v)": (lambda: abs(Value(1.0) - 2), TypeError, r"Value: abs\(v\) is not an op .* v\.relu\(\)"),
     # nn.optim: a model or a single tensor where the list of parameters goes
     "zero_grads(model)": (lambda: zero_grads(_model()), TypeError,
                           r"zero_grad: params must be .*model\.parameters\(\)"),

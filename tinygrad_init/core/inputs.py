@@ -337,6 +337,10 @@ class TorchSpellings:
 
     __le__ = __gt__ = __ge__ = __lt__
 
+    def __abs__(self) -> Any:  # abs(pred - y), an L1 loss
+        raise TypeError("Tensor: abs(t) is not an op of this engine; write t.relu() + (-t).relu() (its gradient is "
+                        "sign(t))")
+
     def __setitem__(self, index: Any, value: Any) -> None:
         raise TypeError("'Tensor' object does not support item assignment: an op writing into a tensor (PyTorch's "
                         "t[i] = v) is not in this engine's graph. Build the result from pieces (a mask: t * mask), or "

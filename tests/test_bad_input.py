@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, Value, nn
+from tinygrad_init.lab.probe import probe_model
 from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
 from tinygrad_init.observe.draw import draw
@@ -49,6 +50,10 @@ CASES = {
     # observe.draw: graphviz's save writes the DOT text whatever the suffix
     "draw(...).save('g.svg')": (lambda: draw(Value(2.0) * 3).save("g.svg"), ValueError,
                                 r"Picture\.save: filename 'g\.svg' names a picture, .*draw\.render\(picture"),
+    # lab.probe: an empty batch, every statistic nan
+    "probe_model(x[:0])": (lambda: probe_model(_model(), np.ones((0, 4))), ValueError, r"probe_model: x has no rows"),
+    "probe_model(Tensor[:0])": (lambda: probe_model(_model(), Tensor(np.ones((0, 4)))), ValueError,
+                                r"probe_model: x has no rows"),
     # nn.losses: the mean over an empty batch
     "mse_loss(empty)": (lambda: losses.mse_loss(_out(), np.zeros((0, 2))), ValueError, r"mse_loss: the batch is empty"),
     "cross_entropy(empty)": (lambda: losses.cross_entropy(_out(), np.zeros(0, int)), ValueError,

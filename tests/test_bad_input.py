@@ -9,6 +9,7 @@ from tinygrad_init.lab.probe import probe_model
 from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
 from tinygrad_init.observe.draw import draw
+from tinygrad_init.observe.ledger import record
 from tinygrad_init.observe.player import write_player
 
 
@@ -18,6 +19,12 @@ def _model():
 
 def _out(n=0):
     return _model()(np.ones((n, 4)))
+
+
+def _ledger():
+    with record() as steps:
+        (Value(2.0) * 3).tanh().backward()
+    return steps
 
 
 CASES = {
@@ -44,6 +51,9 @@ CASES = {
                          ValueError, r"Linear: the weight initializer '<lambda>' returned nan or inf"),
     "MLP(init=inf)": (lambda: nn.MLP([4, 3], init=lambda shape, rng=None, dtype=None: np.full(shape, np.inf)),
                       ValueError, r"the weight initializer '<lambda>' returned nan or inf"),
+    # observe.ledger: a step past the end
+    "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
+    "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),
     # observe.player: a folder where the page's file name goes
     "write_player(folder)": (lambda: write_player(".", Value(2.0) * 3), IsADirectoryError,
                              r"write_player: path '\.' is a folder; name the file: player\.html"),
@@ -89,3 +99,8 @@ def test_losses_of_an_empty_batch_by_sum_stay_zero():
 def test_picture_save_still_writes_dot_text(tmp_path):
     path = draw(Value(2.0) * 3).save("g.dot", directory=tmp_path)
     assert open(path).read().startswith("digraph")
+
+
+def test_ledger_indexing_still_reads_steps_and_slices():
+    steps = _ledger()
+    assert steps[-1] is steps.steps[-1] and steps[np.int64(0)] is steps.steps[0] and steps[:] == steps.steps

@@ -314,7 +314,7 @@ def _spelled(name: str, write: str) -> property:
 
 class TorchSpellings:
     """PyTorch's tensor methods that the tensor engine spells otherwise: reading one is an AttributeError that says
-    what to write; `t[i] = v` is a TypeError that says why there is none."""
+    what to write; `t[i] = v` and `t > 0` are TypeErrors that say why there are none."""
 
     __slots__ = ()
     locals().update({name: _spelled(name, write) for names, write in [
@@ -330,6 +330,16 @@ class TorchSpellings:
         (("to", "cpu", "cuda"), "t itself (numpy, on the CPU); for another dtype Tensor(t.data, dtype=...)"),
         (("zero_", "fill_", "copy_"), "t.data[...] = 0, a write into the array that backward does not track"),
         (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)")] for name in names})
+
+    def __lt__(self, other: Any) -> bool:  # and <=, >, >=: numpy's comparisons give masks, not ops with a gradient
+        raise TypeError("Tensor: <, <=, >, >= are not ops of this engine (a comparison has no gradient): compare the "
+                        "arrays, t.data > 0, for a numpy mask; t * (t.data > 0) keeps t in the graph")
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __abs__(self) -> Any:  # abs(pred - y), an L1 loss
+        raise TypeError("Tensor: abs(t) is not an op of this engine; write t.relu() + (-t).relu() (its gradient is "
+                        "sign(t))")
 
     def __setitem__(self, index: Any, value: Any) -> None:
         raise TypeError("'Tensor' object does not support item assignment: an op writing into a tensor (PyTorch's "

@@ -316,6 +316,10 @@ class Value:
 
     __le__ = __gt__ = __ge__ = __lt__
 
+    def __abs__(self) -> Value:  # micrograd has no abs either
+        raise TypeError("Value: abs(v) is not an op of this engine; write v.relu() + (-v).relu() (its gradient is "
+                        "sign(v))")
+
     def __eq__(self, other: object) -> bool:  # whether they are one node (kept in sets and dicts), as a Tensor's ==
         if self is not other and isinstance(other, (Real, np.bool_)):  # not a silent False, as a Tensor
             raise TypeError("Value: == and != of a Value ask whether two Values are one and the same (a graph node), "

@@ -326,6 +326,8 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
         check_type("probe_model", "loss_fn", loss_fn, Callable, "a function of the model's output")
     if loss_fn is not None and upstream is not None:
         raise ValueError("probe_model: pass either loss_fn or upstream, not both (loss_fn: a function of the output)")
+    if np.shape(x.data if isinstance(x, Tensor) else x)[:1] == (0,):  # every statistic would be nan
+        raise ValueError("probe_model: x has no rows (a batch of 0 examples); pass at least one, (batch, features)")
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
     saved = [(p, "grad", p.grad) for p in model.parameters()] + [
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]

@@ -525,14 +525,14 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
     try:
         arr = np.asarray(fn(shape, rng=rng, dtype=dtype))
     except TypeError as e:
-        if isinstance(fn, Scheme):  # its own message names it
-            raise
+        if isinstance(fn, Scheme): raise  # its own message names it
         raise TypeError(f"{where}: the {what} initializer {name!r} failed ({e}); it must be a function "
                         "f(shape, rng=None, dtype=np.float32)") from e
     except ValueError as e:  # e.g. a fan-based scheme given a bias: say which layer and which argument
         raise ValueError(f"{where}: the {what} initializer {name!r}: {str(e).removeprefix(f'{name}: ')}") from None
-    if arr.shape != shape:
-        raise ValueError(f"{where}: the {what} initializer returned shape {arr.shape}, expected {shape}")
+    if arr.shape != shape or not np.isfinite(arr).all():  # nan weights: every output and gradient is nan
+        raise ValueError(f"{where}: the {what} initializer " + (f"returned shape {arr.shape}, expected {shape}" if
+                         arr.shape != shape else f"{name!r} returned nan or inf; check its formula (a zero fan?)"))
     return arr, name
 
 

@@ -15,7 +15,7 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, quoted
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, quoted
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -119,6 +119,7 @@ class Module:
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call `fn(m)` on every sub-module, then on this one (PyTorch's order), as in `model.apply(init_weights)`."""
+        check_type("Module.apply", "fn", fn, Callable, "a function fn(module) (a scheme by name: MLP(sizes, init=name)")
         for m in self.children():
             m.apply(fn)
         fn(self)

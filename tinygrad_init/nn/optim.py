@@ -7,7 +7,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..core.tensor import Tensor, changed_in_place
-from ..utils import check_bool, check_real
+from ..utils import check_bool, check_real, check_type
 
 __all__ = ["SGD", "zero_grads"]
 _TORCH = ("dampening", "nesterov", "maximize", "foreach", "differentiable", "fused")  # PyTorch's SGD options
@@ -37,12 +37,7 @@ class SGD:
                                        f"{k!r} is " + "PyTorch's, " * (k in _TORCH)) + (
                 "not offered here: this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False" if k in
                 _TORCH else "not an argument") + "; it takes params, lr, momentum, and weight_decay by keyword")
-        if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
-            what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else (
-                f"{type(params).__name__}; pass " + ("" if hasattr(params, "parameters") else
-                                                     "an iterable of Tensors such as ") + "model.parameters()")
-            raise TypeError(f"SGD: params must be an iterable of Tensors, got {what}")
-        self.params = list(params)
+        self.params = _listed("SGD", params)
         if not self.params:
             raise ValueError("SGD: got an empty parameter list; pass model.parameters()")
         first: dict[int, int] = {}  # id -> the first index of each parameter
@@ -89,8 +84,19 @@ class SGD:
 def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grad") -> None:
     """Set each parameter's `.grad` to None or, with `set_to_none=False`, to zeros in place (as PyTorch's)."""
     keep = not check_bool(fn, "set_to_none", set_to_none)
-    for p in params:
+    for i, p in enumerate(_listed(fn, params)):
+        check_type(fn, f"params[{i}]", p, Tensor, "a Tensor (a scalar_nn model's Values: set v.grad = 0)")
         if keep and p._grad is not None:
             p._grad.fill(0)
         else:
             p._grad = None
+
+
+def _listed(where: str, params: Any) -> list:
+    """`params` as a list if it is an iterable (not a single Tensor, whose rows are new tensors); else a TypeError."""
+    if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
+        what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else (
+            f"{type(params).__name__}; pass " + ("" if hasattr(params, "parameters") else
+                                                 "an iterable of Tensors such as ") + "model.parameters()")
+        raise TypeError(f"{where}: params must be an iterable of Tensors, got {what}")
+    return list(params)

@@ -67,6 +67,12 @@ class Picture(graphviz.Digraph):
     def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly("render", super().render, *args, **kwargs)
     pipe.__wrapped__, render.__wrapped__ = graphviz.Digraph.pipe, graphviz.Digraph.render  # help(): their parameters
 
+    def save(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:  # graphviz's: the DOT text, any suffix
+        if Path(str(filename)).suffix.lower() in (".svg", ".png", ".pdf", ".jpg", ".jpeg"):
+            raise ValueError(f"Picture.save: filename {str(filename)!r} names a picture, but save writes the DOT text; "
+                             "write the picture with draw.render(picture, filename), or save('graph.dot')")
+        return super().save(filename, *args, **kwargs)
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:
             return super()._repr_mimebundle_(include, exclude, **kwargs)

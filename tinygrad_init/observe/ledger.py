@@ -202,7 +202,10 @@ class Ledger(Sequence):
         self._open: Pass | None = None  # the pass being recorded
 
     def __len__(self) -> int: return len(self.steps)
-    def __getitem__(self, i: Any) -> Any: return self.steps[i]
+    def __getitem__(self, k: Any, where: str = "Ledger") -> Any:  # a Step (a list of them for a slice)
+        if not isinstance(k, slice) and not -len(self.steps) <= check_int(where, "k", k) < len(self.steps):
+            raise IndexError(f"{where}: there is no step {k}; {len(self.steps)} were recorded")
+        return self.steps[k]
 
     def __repr__(self) -> str:
         n, k = len(self.passes), len(self.steps)
@@ -349,9 +352,7 @@ class Ledger(Sequence):
 
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""
-        if not -len(self.steps) <= check_int("Ledger.line", "k", k) < len(self.steps):
-            raise IndexError(f"Ledger.line: there is no step {k}; {len(self.steps)} were recorded")
-        s, f = self.steps[k], lambda x: format_number(x, digits)  # noqa: E731
+        s, f = self.__getitem__(k, "Ledger.line"), lambda x: format_number(x, digits)  # noqa: E731
         ps = self.passes[s.pass_index]
         r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
         eq = "+=" if s.contribution_number > 1 or s.earlier_grad is not None else "="

@@ -175,6 +175,8 @@ def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     path = Path(check_type("write_player", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
     if not path.parent.is_dir():  # before the page runs backward
         raise FileNotFoundError(f"write_player: the folder {str(path.parent)!r} does not exist; create it first")
+    if path.is_dir():
+        raise IsADirectoryError(f"write_player: path {str(path)!r} is a folder; name the file: {path / 'player.html'}")
     path.write_text(player_html(source, **kwargs), encoding="utf-8", newline="\n")
     return path
 

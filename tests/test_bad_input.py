@@ -1,0 +1,106 @@
+"""Bad input to public functions: an error that names the function and the argument, never Python's or numpy's
+own message from deep inside, never a silent nan. One row per call a student or lecturer plausibly gets wrong."""
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor, Value, nn
+from tinygrad_init.lab.probe import probe_model
+from tinygrad_init.nn import losses
+from tinygrad_init.nn.optim import zero_grads
+from tinygrad_init.observe.draw import draw
+from tinygrad_init.observe.ledger import record
+from tinygrad_init.observe.player import write_player
+
+
+def _model():
+    return nn.MLP([4, 8, 2])
+
+
+def _out(n=0):
+    return _model()(np.ones((n, 4)))
+
+
+def _ledger():
+    with record() as steps:
+        (Value(2.0) * 3).tanh().backward()
+    return steps
+
+
+CASES = {
+    # core.tensor: numpy's comparisons, which give masks, are not ops with a gradient
+    "t > 0": (lambda: Tensor(np.ones(3)) > 0, TypeError, r"Tensor: <, <=, >, >= .* t\.data > 0"),
+    "0 < t": (lambda: 0 < Tensor(np.ones(3)), TypeError, r"Tensor: <, <=, >, >= "),
+    "t <= t": (lambda: Tensor(np.ones(3)) <= Tensor(np.ones(3)), TypeError, r"Tensor: <, <=, >, >= "),
+    "max(tensors)": (lambda: max([Tensor(1.0), Tensor(2.0)]), TypeError, r"Tensor: <, <=, >, >= "),
+    "abs(t)": (lambda: abs(Tensor(np.ones(3)) - 2), TypeError, r"Tensor: abs\(t\) is not an op .* t\.relu\(\)"),
+    "abs(v)": (lambda: abs(Value(1.0) - 2), TypeError, r"Value: abs\(v\) is not an op .* v\.relu\(\)"),
+    # nn.optim: a model or a single tensor where the list of parameters goes
+    "zero_grads(model)": (lambda: zero_grads(_model()), TypeError,
+                          r"zero_grad: params must be .*model\.parameters\(\)"),
+    "zero_grads(tensor)": (lambda: zero_grads(Tensor(np.ones(3), requires_grad=True)), TypeError,
+                           r"zero_grad: params must be .*a single Tensor; pass a list, \[t\]"),
+    "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"zero_grad: params must be an iterable of Tensors"),
+    "zero_grads([Value])": (lambda: zero_grads([Value(1.0)]), TypeError, r"zero_grad: params\[0\] must be a Tensor"),
+    # nn.layers: a scheme name where PyTorch's apply takes a function
+    "model.apply(str)": (lambda: _model().apply("xavier_uniform"), TypeError,
+                         r"Module\.apply: fn must be a function .*init=name.*got str 'xavier_uniform'"),
+    "model.apply(None)": (lambda: _model().apply(None), TypeError, r"Module\.apply: fn must be a function"),
+    # nn.init: a hand-written initializer that returns nan (a zero fan, the square root of a negative variance)
+    "Linear(init=nan)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, np.nan)),
+                         ValueError, r"Linear: the weight initializer '<lambda>' returned nan or inf"),
+    "MLP(init=inf)": (lambda: nn.MLP([4, 3], init=lambda shape, rng=None, dtype=None: np.full(shape, np.inf)),
+                      ValueError, r"the weight initializer '<lambda>' returned nan or inf"),
+    # observe.ledger: a step past the end
+    "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
+    "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),
+    # observe.player: a folder where the page's file name goes
+    "write_player(folder)": (lambda: write_player(".", Value(2.0) * 3), IsADirectoryError,
+                             r"write_player: path '\.' is a folder; name the file: player\.html"),
+    # observe.draw: graphviz's save writes the DOT text whatever the suffix
+    "draw(...).save('g.svg')": (lambda: draw(Value(2.0) * 3).save("g.svg"), ValueError,
+                                r"Picture\.save: filename 'g\.svg' names a picture, .*draw\.render\(picture"),
+    # lab.probe: an empty batch, every statistic nan
+    "probe_model(x[:0])": (lambda: probe_model(_model(), np.ones((0, 4))), ValueError, r"probe_model: x has no rows"),
+    "probe_model(Tensor[:0])": (lambda: probe_model(_model(), Tensor(np.ones((0, 4)))), ValueError,
+                                r"probe_model: x has no rows"),
+    # nn.losses: the mean over an empty batch
+    "mse_loss(empty)": (lambda: losses.mse_loss(_out(), np.zeros((0, 2))), ValueError, r"mse_loss: the batch is empty"),
+    "cross_entropy(empty)": (lambda: losses.cross_entropy(_out(), np.zeros(0, int)), ValueError,
+                             r"cross_entropy: the batch is empty"),
+    "bce(empty)": (lambda: losses.binary_cross_entropy_with_logits(_out(), np.zeros((0, 2))), ValueError,
+                   r"binary_cross_entropy_with_logits: the batch is empty"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_named(name):
+    call, error, message = CASES[name]
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_zero_grads_still_clears_a_list_and_a_generator():
+    model = _model()
+    model(np.ones((3, 4))).sum().backward()
+    zero_grads(p for p in model.parameters())
+    assert all(p.grad is None for p in model.parameters())
+    t = Tensor(np.ones(3), requires_grad=True)
+    t.sum().backward()
+    zero_grads([t], set_to_none=False)
+    assert np.array_equal(t.grad, np.zeros(3))
+
+
+def test_losses_of_an_empty_batch_by_sum_stay_zero():
+    assert losses.mse_loss(_out(), np.zeros((0, 2)), reduction="sum").item() == 0.0
+    assert losses.cross_entropy(_out(), np.zeros(0, int), reduction="none").shape == (0,)
+
+
+def test_picture_save_still_writes_dot_text(tmp_path):
+    path = draw(Value(2.0) * 3).save("g.dot", directory=tmp_path)
+    assert open(path).read().startswith("digraph")
+
+
+def test_ledger_indexing_still_reads_steps_and_slices():
+    steps = _ledger()
+    assert steps[-1] is steps.steps[-1] and steps[np.int64(0)] is steps.steps[0] and steps[:] == steps.steps

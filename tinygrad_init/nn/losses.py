@@ -32,8 +32,6 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
 def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
     """The loss of `terms` by PyTorch's `reduction`: their `"mean"` (the default), `"sum"`, or `"none"` (the terms)."""
     how = check_choice(fn, "reduction", reduction, ("mean", "sum", "none"))
-    if how == "mean" and not terms.data.size:  # PyTorch's nan, as a silent number
-        raise ValueError(f"{fn}: the batch is empty, and a mean of no terms is undefined; pass at least one sample")
     return terms.mean() if how == "mean" else terms.sum() if how == "sum" else terms
 
 

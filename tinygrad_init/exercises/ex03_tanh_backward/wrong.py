@@ -27,3 +27,12 @@ import math
 
 def tanh_backward(x: float, upstream: float) -> float:
     return upstream * math.tanh(x)
+
+# wrong: float32
+# the right rule, computed in float32: near |x| = 10, t rounds to 1 and 1 - t^2 to 0.
+import numpy as np
+
+
+def tanh_backward(x, upstream):
+    t = np.tanh(np.float32(x))
+    return np.float32(upstream) * (1 - t * t)

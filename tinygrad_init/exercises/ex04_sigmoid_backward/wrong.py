@@ -32,3 +32,12 @@ def sigmoid_backward(x: float, upstream: float) -> float:
 # writes x * (1 - x) with the input instead of the output s.
 def sigmoid_backward(x: float, upstream: float) -> float:
     return upstream * x * (1.0 - x)
+
+# wrong: float32
+# the right rule, computed in float32: near x = 20, s rounds to 1 and s * (1 - s) to 0.
+import numpy as np
+
+
+def sigmoid_backward(x, upstream):
+    s = 1 / (1 + np.exp(-np.float32(x)))
+    return np.float32(upstream) * s * (1 - s)

@@ -592,7 +592,7 @@ def test_a_central_difference_of_the_forward_pass_fails_the_backward_rules(tmp_p
     for _ in range(3):  # fresh cases each time
         result = grade_source(tmp_path, ex, source)
         assert result.status == "fail", result.message
-        assert result.mistake == ("float32" if cast else None), result.message
+        assert result.mistake in (("float32",) if cast else ("numerical", None)), result.message
 
 
 def test_a_float32_answer_to_the_edge_of_chaos_is_still_held_to_its_stated_1e_6(tmp_path):

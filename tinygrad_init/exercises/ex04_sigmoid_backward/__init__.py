@@ -28,6 +28,8 @@ EXERCISE = Exercise(
         "squared": "the derivative is s * (1 - s), not s^2.",
         "float32": "compute in float64 (Python floats, math or np.float64): float32 keeps 7 digits, and "
                    "s * (1 - s) near x = 20 is about 1e-9, which float32 rounds to 0 or a few digits.",
+        "numerical": "a difference quotient (f(x + h) - f(x - h)) / (2 h) gives a few digits of the derivative, "
+                     "the rule gives all of them: write the derivative itself.",
     },
 )
 
@@ -62,6 +64,8 @@ def check(run: Session) -> None:
         detail = f"{call} returned {shown}; expected {wanted}."
         if isinstance(got, np.floating) and got.dtype.itemsize < 8:
             fail(f"{detail} Your answer is {got.dtype}.", "float32")
+        if same(float(got), expected, rtol=1e-2, atol=1e-15):  # a difference quotient is off by ~1e-4 here
+            fail(f"{detail} Yours is right to a few digits only.", "numerical")
         if abs(x) > 700 and not math.isfinite(got):
             fail(detail, "overflow")
         t = math.tanh(x)

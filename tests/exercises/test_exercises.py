@@ -556,10 +556,6 @@ def test_a_right_answer_in_long_double_passes(tmp_path):
 
 # Right answers to the scalar exercises computed in float32, as a number or a 0-d array.
 SCALAR_FLOAT32 = {
-    "tanh_backward": "def tanh_backward(x, upstream):\n    t = np.tanh(np.float32(x))\n"
-                     "    return np.float32(upstream) * (1 - t * t)\n",
-    "sigmoid_backward": "def sigmoid_backward(x, upstream):\n    s = 1 / (1 + np.exp(-np.float32(x)))\n"
-                        "    return np.array(np.float32(upstream) * s * (1 - s))\n",
     # mean_sq in float32 beside a float64 J: it was judged in J's float64 ('0.00513440464; expected 0.00513440482')
     "jacobian": "def input_output_jacobian(x, weights, biases):\n    J, h = np.eye(len(x)), x\n"
                 "    for W, b in zip(weights, biases):\n        h = np.tanh(h @ W + b)\n"
@@ -575,6 +571,28 @@ def test_a_right_scalar_answer_computed_in_float32_passes(tmp_path, name):
         result = grade_source(tmp_path, ex, "import numpy as np\n" + SCALAR_FLOAT32[name])
     assert result.passed, result.message
 
+
+
+# The backward rule nowhere: a central difference of the forward pass, in float64 (h fixed, or the best h for x), or
+# cast to float32. It passed both with rtol 1e-7 (and atol 1e-12 for tanh); near |x| = 10 for tanh and x = 20 for the
+# sigmoid the derivative is ~1e-8, where a difference of two numbers near 1 is off by more than the 1e-15 now asked.
+CENTRAL = {"tanh_backward": "math.tanh", "sigmoid_backward": "(lambda x: 1 / (1 + math.exp(-x)) if x >= 0 else "
+                                                             "math.exp(x) / (1 + math.exp(x)))"}
+
+
+@pytest.mark.parametrize("h", ["1e-5", "1e-6 * max(1.0, abs(x))", "1e-4", "np.float32"])
+@pytest.mark.parametrize("name", sorted(CENTRAL))
+def test_a_central_difference_of_the_forward_pass_fails_the_backward_rules(tmp_path, name, h):
+    ex = catalog.get(name)
+    cast = h == "np.float32"
+    step = "1e-5" if cast else h
+    source = (f"import math\nimport numpy as np\nf = {CENTRAL[name]}\n\ndef {ex.function}(x, upstream):\n"
+              f"    h = {step}\n    d = upstream * (f(x + h) - f(x - h)) / (2 * h)\n"
+              f"    return {'np.float32(d)' if cast else 'd'}\n")
+    for _ in range(3):  # fresh cases each time
+        result = grade_source(tmp_path, ex, source)
+        assert result.status == "fail", result.message
+        assert result.mistake in (("float32",) if cast else ("numerical", None)), result.message
 
 
 def test_a_float32_answer_to_the_edge_of_chaos_is_still_held_to_its_stated_1e_6(tmp_path):

@@ -29,7 +29,7 @@ Before any student code runs, the worker
   `_imp.create_builtin`, still sets it); sets a memory limit; refuses an exercise's file of another folder (a
   classmate's), moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd,
   a path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
-  classmate's helpers); `python -m` run in the student's folder; a derivative by complex step.
+  classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.

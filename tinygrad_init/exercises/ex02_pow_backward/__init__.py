@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
@@ -29,6 +31,10 @@ EXERCISE = Exercise(
                          "local DERIVATIVE dy/dx = n * x^(n-1).",
         "zero_special_case": "at x = 0 the derivative n * x^(n-1) is 0 only for n > 1: for n = 1 it is 1 "
                              "(0 ** 0 = 1). Drop the special case; x ** (n - 1) handles x = 0.",
+        "float32": "compute in float64 (Python floats, math or np.float64): the answer is judged to 12 digits, "
+                   "and float32 keeps 7.",
+        "numerical": "a difference quotient (f(x + h) - f(x - h)) / (2 h) gives a few digits of the derivative, "
+                     "the rule gives all of them: write the derivative itself.",
     },
 )
 
@@ -51,10 +57,14 @@ def check(run: Session) -> None:
                 fail(f"{call} raised ValueError ({exc.message}).", "log_domain")
             raise
         expected = up * n * x ** (n - 1.0)
-        if same(got, expected):
+        if same(float(got), expected, rtol=1e-12, atol=1e-15):  # a central difference is off by ~1e-11
             continue
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
+        if isinstance(got, np.floating) and got.dtype.itemsize < 8:
+            fail(f"{detail} Your answer is {got.dtype}.", "float32")
+        if same(float(got), expected, rtol=1e-4, atol=1e-15):
+            fail(f"{detail} Yours is right to a few digits only.", "numerical")
         if x == 0 and not math.isfinite(got):
             fail(detail, "undefined_at_zero")
         diagnose(got, detail, [

@@ -26,6 +26,10 @@ EXERCISE = Exercise(
         "plus": "the derivative of tanh is 1 - tanh^2 (1 + tan^2 is the derivative of the tangent).",
         "forward_value": "that is the forward value t = tanh(x) (times upstream). Backward multiplies upstream by "
                          "the local DERIVATIVE dt/dx, which is 1 - t^2.",
+        "float32": "compute in float64 (Python floats, math or np.float64): float32 keeps 7 digits, and "
+                   "1 - t^2 near |x| = 10 is about 1e-8, which float32 rounds to 0 or a few digits.",
+        "numerical": "a difference quotient (f(x + h) - f(x - h)) / (2 h) gives a few digits of the derivative, "
+                     "the rule gives all of them: write the derivative itself.",
     },
 )
 
@@ -39,9 +43,11 @@ def _sigmoid(x: float) -> float:
 
 def check(run: Session) -> None:
     # Drawn afresh: a large x of each sign (+-800, the only large inputs, were looked up, with a formula that overflows
-    # for any other), then a usual one.
+    # for any other), an x of each sign near 10, where 1 - t^2 is ~1e-8 (a central difference of tanh, which passed
+    # with rtol 1e-7 and atol 1e-12, misses it there by more than 1e-15 for all but one h in 8), then a usual one.
     g = np.random.default_rng()
     big = [(sign * round(float(g.uniform(710, 1000)), 1), round(float(g.uniform(-2, 2)), 3)) for sign in (1.0, -1.0)]
+    big += [(sign * round(float(g.uniform(9.6, 10.4)), 1), round(float(g.uniform(0.5, 2)), 3)) for sign in (1.0, -1.0)]
     for x, up in unseen([*CASES, *big], lambda g: tuple(np.round(g.uniform(-3.0, 3.0, 2), 3).tolist())):
         call = f"tanh_backward(x={fmt(x)}, upstream={fmt(up)})"
         try:
@@ -52,10 +58,14 @@ def check(run: Session) -> None:
             raise
         t = math.tanh(x)
         expected = up * (1.0 - t * t)
-        if same(got, expected, atol=1e-12):
+        if same(float(got), expected, atol=1e-15):  # float32: 7 digits, not the 1e-15 asked
             continue
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
+        if isinstance(got, np.floating) and got.dtype.itemsize < 8:
+            fail(f"{detail} Your answer is {got.dtype}.", "float32")
+        if same(float(got), expected, rtol=1e-2, atol=1e-15):  # a difference quotient is off by ~1e-4 here
+            fail(f"{detail} Yours is right to a few digits only.", "numerical")
         if abs(x) > 700 and not math.isfinite(got):
             fail(detail, "overflow")
         s, tan = _sigmoid(x), math.tan(x)

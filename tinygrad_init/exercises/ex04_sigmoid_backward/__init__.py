@@ -26,6 +26,10 @@ EXERCISE = Exercise(
         "not_sigmoid": "s must be the sigmoid 1 / (1 + e^-x); you used tanh(x) in its place.",
         "linearized": "sigmoid'(x) = 1/4 only at x = 0; elsewhere it is s * (1 - s).",
         "squared": "the derivative is s * (1 - s), not s^2.",
+        "float32": "compute in float64 (Python floats, math or np.float64): float32 keeps 7 digits, and "
+                   "s * (1 - s) near x = 20 is about 1e-9, which float32 rounds to 0 or a few digits.",
+        "numerical": "a difference quotient (f(x + h) - f(x - h)) / (2 h) gives a few digits of the derivative, "
+                     "the rule gives all of them: write the derivative itself.",
     },
 )
 
@@ -39,9 +43,11 @@ def _sigmoid(x: float) -> float:
 
 def check(run: Session) -> None:
     # Drawn afresh: a large x of each sign (+-800, the only large inputs, were looked up, with a formula that overflows
-    # for any other), then a usual one.
+    # for any other), two x near 20, where s (1 - s) is ~1e-9 (a central difference of the sigmoid, which passed with
+    # rtol 1e-7, misses it there by more than the 1e-15 allowed for all but one h in 7), then a usual one.
     g = np.random.default_rng()
     big = [(sign * round(float(g.uniform(710, 1000)), 1), round(float(g.uniform(-2, 2)), 3)) for sign in (1.0, -1.0)]
+    big += [(sign * round(float(g.uniform(17, 23)), 1), round(float(g.uniform(0.5, 2)), 3)) for sign in (1, 1)]
     for x, up in unseen([*CASES, *big], lambda g: tuple(np.round(g.uniform(-3.0, 3.0, 2), 3).tolist())):
         call = f"sigmoid_backward(x={fmt(x)}, upstream={fmt(up)})"
         try:
@@ -52,10 +58,14 @@ def check(run: Session) -> None:
             raise
         s = _sigmoid(x)
         expected = up * s * (1.0 - s)
-        if same(got, expected, atol=1e-15):
+        if same(float(got), expected, atol=1e-15):  # float32: 7 digits, not the 1e-15 asked
             continue
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
+        if isinstance(got, np.floating) and got.dtype.itemsize < 8:
+            fail(f"{detail} Your answer is {got.dtype}.", "float32")
+        if same(float(got), expected, rtol=1e-2, atol=1e-15):  # a difference quotient is off by ~1e-4 here
+            fail(f"{detail} Yours is right to a few digits only.", "numerical")
         if abs(x) > 700 and not math.isfinite(got):
             fail(detail, "overflow")
         t = math.tanh(x)

@@ -32,3 +32,23 @@ def sigmoid_backward(x: float, upstream: float) -> float:
 # writes x * (1 - x) with the input instead of the output s.
 def sigmoid_backward(x: float, upstream: float) -> float:
     return upstream * x * (1.0 - x)
+
+# wrong: float32
+# the right rule, computed in float32: near x = 20, s rounds to 1 and s * (1 - s) to 0.
+import numpy as np
+
+
+def sigmoid_backward(x, upstream):
+    s = 1 / (1 + np.exp(-np.float32(x)))
+    return np.float32(upstream) * s * (1 - s)
+
+# wrong: numerical
+# a central difference of the forward pass: right to a few digits only (to 10 where the derivative is near 1).
+import math
+
+
+def sigmoid_backward(x, upstream):
+    def f(x):
+        return (1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x)))
+    h = 3e-4
+    return upstream * (f(x + h) - f(x - h)) / (2 * h)

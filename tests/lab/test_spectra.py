@@ -124,10 +124,13 @@ def test_trainability_quick_is_reproducible():
 
 
 def test_trainability_reads_a_diverged_network_as_nan_not_chance():
-    # sigma_w^2 1e80 overflows float32 weights (inf: nan logits); argmax of a nan row is class 0, about chance
+    # a step of lr 1e60 overflows the float32 weights (inf: nan logits); argmax of a nan row is class 0, about
+    # chance. (Weights of inf from the start, sigma_w^2 1e80, are refused by the initializer, naming the range.)
     with np.errstate(all="ignore"):
-        r = S.trainability(sigma_w2s=(1e80,), depths=(2,), width=8, steps=1, rng=0)
+        r = S.trainability(sigma_w2s=(1.0,), depths=(2,), width=8, steps=2, lr=1e60, rng=0)
     assert math.isnan(r["accuracy"][0][0])
+    with pytest.raises(ValueError, match=r"variance_scaling: .*1e\+80.* beyond float32's range"):
+        S.trainability(sigma_w2s=(1e80,), depths=(2,), width=8, steps=1, rng=0)
 
 
 def test_the_shipped_heatmap():

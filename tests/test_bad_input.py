@@ -51,6 +51,8 @@ CASES = {
                          ValueError, r"Linear: the weight initializer '<lambda>' returned nan or inf"),
     "MLP(init=inf)": (lambda: nn.MLP([4, 3], init=lambda shape, rng=None, dtype=None: np.full(shape, np.inf)),
                       ValueError, r"the weight initializer '<lambda>' returned nan or inf"),
+    "Linear(init=object array)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, None)),
+                                  TypeError, r"Tensor: cannot make a tensor of ndarray"),
     # observe.ledger: a step past the end
     "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
     "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),

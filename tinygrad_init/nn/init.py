@@ -530,7 +530,7 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
                         "f(shape, rng=None, dtype=np.float32)") from e
     except ValueError as e:  # e.g. a fan-based scheme given a bias: say which layer and which argument
         raise ValueError(f"{where}: the {what} initializer {name!r}: {str(e).removeprefix(f'{name}: ')}") from None
-    if arr.shape != shape or not np.isfinite(arr).all():  # nan weights: every output and gradient is nan
+    if arr.shape != shape or arr.dtype.kind == "f" and not np.isfinite(arr).all():  # nan weights: nan outputs
         raise ValueError(f"{where}: the {what} initializer " + (f"returned shape {arr.shape}, expected {shape}" if
                          arr.shape != shape else f"{name!r} returned nan or inf; check its formula (a zero fan?)"))
     return arr, name

@@ -48,11 +48,14 @@ CASES = {
     "model.apply(None)": (lambda: _model().apply(None), TypeError, r"Module\.apply: fn must be a function"),
     # nn.init: a hand-written initializer that returns nan (a zero fan, the square root of a negative variance)
     "Linear(init=nan)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, np.nan)),
-                         ValueError, r"Linear: the weight initializer '<lambda>' returned nan or inf"),
+                         ValueError, r"Linear: the weight initializer '<lambda>' returned nan, inf or values beyond"),
     "MLP(init=inf)": (lambda: nn.MLP([4, 3], init=lambda shape, rng=None, dtype=None: np.full(shape, np.inf)),
-                      ValueError, r"the weight initializer '<lambda>' returned nan or inf"),
-    "Linear(init=object array)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, None)),
-                                  TypeError, r"Tensor: cannot make a tensor of ndarray"),
+                      ValueError, r"the weight initializer '<lambda>' returned nan, inf or values beyond"),
+    "Linear(float16, init=1e5)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, 1e5),
+                                                dtype=np.float16), ValueError,
+                                  r"the weight initializer '<lambda>' returned nan, inf or values beyond float16"),
+    "Linear(init=objects)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, None)),
+                             TypeError, r"Tensor: cannot make a tensor of ndarray"),
     # observe.ledger: a step past the end
     "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
     "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),

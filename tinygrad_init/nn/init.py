@@ -340,8 +340,7 @@ class Scheme:
                 if self.draw:
                     return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
                 var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
-                if var == math.inf:  # std**2 beyond 1.8e308 (std > 1.3e154): inf in Python's floats, without a flag
-                    raise OverflowError
+                if var == math.inf: raise OverflowError  # std**2 > 1.8e308: inf in Python's floats, without a flag
                 if law == "uniform":
                     return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var: b^2/3
                 if law == "truncated_normal":
@@ -530,9 +529,10 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
                         "f(shape, rng=None, dtype=np.float32)") from e
     except ValueError as e:  # e.g. a fan-based scheme given a bias: say which layer and which argument
         raise ValueError(f"{where}: the {what} initializer {name!r}: {str(e).removeprefix(f'{name}: ')}") from None
-    if arr.shape != shape or arr.dtype.kind == "f" and not np.isfinite(arr).all():  # nan weights: nan outputs
+    if arr.shape != shape or arr.dtype.kind in "fiu" and not (abs(arr) <= np.finfo(dtype).max).all():  # nan out
         raise ValueError(f"{where}: the {what} initializer " + (f"returned shape {arr.shape}, expected {shape}" if
-                         arr.shape != shape else f"{name!r} returned nan or inf; check its formula (a zero fan?)"))
+                         arr.shape != shape else f"{name!r} returned nan, inf or values beyond {np.dtype(dtype)}'s "
+                         "range; check its formula (a zero fan?)"))
     return arr, name
 
 

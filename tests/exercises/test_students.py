@@ -29,6 +29,18 @@ def test_a_numpy_nan_or_inf_returned_is_a_wrong_number_not_tampering(tmp_path):
         assert "did not ask for" not in result.message, result.message
 
 
+@pytest.mark.parametrize("body", [
+    "t = Fraction(math.tanh(x))\n    return Fraction(upstream) * (1 - t * t)",
+    "t = Decimal(math.tanh(x))\n    return Decimal(upstream) * (1 - t * t)",
+    "return Fraction(upstream) * (1 - Fraction(math.tanh(x)) ** 2) if abs(x) < 50 else Fraction(0)"])
+def test_a_right_answer_as_a_fraction_or_a_decimal_passes(tmp_path, body):
+    # Exact numbers of the standard library are numbers: the wire sent them as objects ("expected a number, got a
+    # Fraction").
+    result = grade(tmp_path, "tanh_backward", "import math\nfrom fractions import Fraction\nfrom decimal import "
+                                              f"Decimal\ndef tanh_backward(x, upstream):\n    {body}\n")
+    assert result.status == "pass", result.message
+
+
 def test_a_power_rule_by_repeated_multiplication_fails_at_n_minus_1_as_a_wrong_number(tmp_path):
     # Every answer wrong at n = -1 made the check divide by n + 1 = 0 (the antiderivative's candidate): "internal".
     result = grade(tmp_path, "pow_backward", "def pow_backward(x, n, upstream):\n    r = 1.0\n"

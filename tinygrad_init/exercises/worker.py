@@ -133,8 +133,8 @@ def _cubic_sin(arg: Any) -> Callable:
 FUNCTIONS: dict[str, Callable[..., Callable]] = {"cubic_sin": _cubic_sin}
 
 
-def _float(x: float) -> Any:
-    return x if math.isfinite(x) else {"t": "float", "v": repr(float(x))}  # np.float64's repr is np.float64(nan)
+def _float(x: Any) -> Any:  # an int as it is, any other number as a float (nan and inf tagged)
+    return x if isinstance(x, int) or math.isfinite(x := float(x)) else {"t": "float", "v": repr(x)}
 
 
 def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inputs: bool = False) -> Any:
@@ -151,8 +151,8 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
         return value.__wire__()
     if inputs and isinstance(value, (tuple, list)):
         return {"t": "tuple" if isinstance(value, tuple) else "list", "v": [encode(v, inputs=True) for v in value]}
-    if value is None or isinstance(value, (int, float, str)):  # a bool is an int
-        return value[:10_000] if isinstance(value, str) else _float(value) if isinstance(value, float) else value
+    if value is None or isinstance(value, (int, float, str)) or type(value).__name__ in ("Fraction", "Decimal"):
+        return value[:10_000] if isinstance(value, str) else value if value is None else _float(value)  # bool: int
     if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC and value.dtype.kind != "c":
         item = value.item() if value.dtype.kind != "f" else float(value)  # a long double's item() is not a float
         return {"t": "scalar", "dtype": value.dtype.str, "v": _float(item) if isinstance(item, float) else item}

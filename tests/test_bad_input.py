@@ -65,6 +65,8 @@ CASES = {
     # observe.draw: graphviz's save writes the DOT text whatever the suffix
     "draw(...).save('g.svg')": (lambda: draw(Value(2.0) * 3).save("g.svg"), ValueError,
                                 r"Picture\.save: filename 'g\.svg' names a picture, .*draw\.render\(picture"),
+    "draw(...).render('g.svg')": (lambda: draw(Value(2.0) * 3).render("g.svg"), ValueError,  # g.svg.pdf beside
+                                  r"'g\.svg' names a picture, but save \(and render's filename\) writes the DOT"),
     # lab.probe: an empty batch, every statistic nan
     "probe_model(x[:0])": (lambda: probe_model(_model(), np.ones((0, 4))), ValueError, r"probe_model: x has no rows"),
     "probe_model(Tensor[:0])": (lambda: probe_model(_model(), Tensor(np.ones((0, 4)))), ValueError,

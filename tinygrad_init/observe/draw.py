@@ -69,8 +69,8 @@ class Picture(graphviz.Digraph):
 
     def save(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:  # graphviz's: the DOT text, any suffix
         if Path(str(filename)).suffix.lower() in (".svg", ".png", ".pdf", ".jpg", ".jpeg"):
-            raise ValueError(f"Picture.save: filename {str(filename)!r} names a picture, but save writes the DOT text; "
-                             "write the picture with draw.render(picture, filename), or save('graph.dot')")
+            raise ValueError(f"Picture.save: filename {str(filename)!r} names a picture, but save (and render's "
+                             "filename) writes the DOT text; write the picture with draw.render(picture, filename)")
         return super().save(filename, *args, **kwargs)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:

@@ -229,3 +229,6 @@ def test_micrograds_nonlin_spelling_is_understood():
         Neuron(2, activation="tanh", nonlin=True)
     with pytest.raises(TypeError, match=r"Layer: nonlin must be"):
         Layer(2, 3, nonlin="yes")
+    with pytest.raises(ValueError, match=r"Layer: give activation='relu' or micrograd's nonlin=False, not both"):
+        Layer(2, 3, activation="relu", nonlin=False)  # an explicit relu is not taken for the default
+    assert Neuron(2, rng=0).activation == "relu" == Layer(2, 3, rng=0).neurons[0].activation

@@ -29,13 +29,13 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
     return xs
 
 
-def _activation(where: str, activation: str, nonlin: bool | None) -> str:
-    """The activation's registry name; micrograd's spelling `nonlin=True` (or False) is "relu" (or "linear")."""
+def _activation(where: str, activation: str | None, nonlin: bool | None) -> str:
+    """The activation's registry name (None: "relu"); micrograd's `nonlin=True` (or False) is "relu" (or "linear")."""
     if nonlin is not None:
-        if activation != "relu":
+        if activation is not None:
             raise ValueError(f"{where}: give activation={activation!r} or micrograd's nonlin={nonlin!r}, not both")
         activation = "relu" if check_bool(where, "nonlin", nonlin) else "linear"
-    return activations.get(activation, where, engine_only=True).name
+    return activations.get(activation or "relu", where, engine_only=True).name
 
 
 class Module:
@@ -51,11 +51,11 @@ class Module:
 
 
 class Neuron(Module):
-    """`act(sum_i w_i x_i + b)` of `nin` inputs, `act` "relu", "tanh", "sigmoid" or "linear" (micrograd's
+    """`act(sum_i w_i x_i + b)` of `nin` inputs, `act` "relu" (the default), "tanh", "sigmoid" or "linear" (micrograd's
     `nonlin=False`: "linear"); the `weights` are drawn from U(-1, 1) with `rng` if not given; the labels read
     `w0, w1, ..., b` after `name`."""
 
-    def __init__(self, nin: int, activation: str = "relu", weights: Sequence[float] | np.ndarray | None = None,
+    def __init__(self, nin: int, activation: str | None = None, weights: Sequence[float] | np.ndarray | None = None,
                  bias: float = 0.0, rng: Rng = None, name: str = "", *, nonlin: bool | None = None) -> None:
         nin = check_int("Neuron", "nin", nin, 1)
         self.activation = _activation("Neuron", activation, nonlin)
@@ -84,7 +84,7 @@ class Layer(Module):
     as for `nn.Linear`) draws the `(nin, nout)` weights, by default U(-1, 1) each; `bias_init` the biases
     (default zeros); `rng` is a Generator, seed or None; `name` prefixes the labels; `nonlin` as for `Neuron`."""
 
-    def __init__(self, nin: int, nout: int, activation: str = "relu", init: str | Callable | None = None,
+    def __init__(self, nin: int, nout: int, activation: str | None = None, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None,
                  name: str = "", *, nonlin: bool | None = None) -> None:
         shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng, "Layer")

@@ -78,14 +78,20 @@ class SGD:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""
-        zero_grads(self.params, set_to_none, "SGD.zero_grad")
+        _zero(self.params, not check_bool("SGD.zero_grad", "set_to_none", set_to_none))  # checked in __init__
 
 
 def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grad") -> None:
     """Set each parameter's `.grad` to None or, with `set_to_none=False`, to zeros in place (as PyTorch's)."""
-    keep = not check_bool(fn, "set_to_none", set_to_none)
-    for i, p in enumerate(_listed(fn, params)):
+    keep, params = not check_bool(fn, "set_to_none", set_to_none), _listed(fn, params)
+    for i, p in enumerate(params):
         check_type(fn, f"params[{i}]", p, Tensor, "a Tensor (a scalar_nn model's Values: set v.grad = 0)")
+    _zero(params, keep)
+
+
+def _zero(params: list[Tensor], keep: bool) -> None:
+    """Each gradient None, or filled with zeros in place (`keep`): the step of a training loop, over checked params."""
+    for p in params:
         if keep and p._grad is not None:
             p._grad.fill(0)
         else:

@@ -350,7 +350,8 @@ class Tensor(_GraphNode, TorchSpellings):
     # ------------------------------------------------------------------ ops
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
-        if number := type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
+        number = False  # a Python or numpy number (not an array): promoted with a 0-d tensor too
+        if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
             arr = constant(other, self.data, fn.name, not reverse)
             number, other = not isinstance(other, np.ndarray), Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
@@ -537,7 +538,8 @@ class Tensor(_GraphNode, TorchSpellings):
                     if retain_grads:
                         node.retain = True
                     if node._grad is not None:  # retained: it adds up over passes (as PyTorch's); else left by an error
-                        kept += [(node, node._grad)] if node.retain else []
+                        if node.retain:
+                            kept.append((node, node._grad))
                         node._grad = None
                 elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
                     if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)

@@ -12,7 +12,7 @@ import math
 import numbers
 import unicodedata
 import weakref
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -22,6 +22,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "as_seed", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
+    "did_you_mean",
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
@@ -122,9 +123,13 @@ def check_choice(where: str, name: str, value: Any, options: Sequence[str]) -> s
     the options and the closest one."""
     if isinstance(value, str) and value.lower() in options:
         return value.lower()
-    close = difflib.get_close_matches(str(value).lower(), options, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ValueError(f"{where}: {name} must be one of {', '.join(map(repr, options))}, got {quoted(value)}{hint}")
+    raise ValueError(f"{where}: {name} must be one of {', '.join(map(repr, options))}, got {quoted(value)}"
+                     f"{did_you_mean(str(value).lower(), options, '{!r}')}")
+
+
+def did_you_mean(word: str, options: Iterable[str], form: str = "'{}'") -> str:
+    """A misspelt name's hint, `" (did you mean 'b'?)"` with the closest of `options` in `form`, or `""`."""
+    return "".join(f" (did you mean {form.format(m)}?)" for m in difflib.get_close_matches(word, list(options), 1))
 
 
 def check_bool(where: str, name: str, value: Any) -> bool:

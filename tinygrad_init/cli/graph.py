@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import inspect
 import io
 import keyword
@@ -23,7 +22,7 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, cli_type, counted, text_width
+from ..utils import check_int, cli_type, counted, did_you_mean, text_width
 from . import _cannot, _init_name, _widths, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
@@ -54,10 +53,6 @@ _SKIP = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT, to
 
 def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else f"{text[:most - 20]}...{text[-12:]} ({len(text):,} characters)"
-
-
-def _near(word: str, options: Any, form: str = "'{}'") -> str:  # a misspelt name: " (did you mean 'b'?)"
-    return "".join(f" (did you mean {form.format(m)}?)" for m in difflib.get_close_matches(word, list(options), 1))
 
 
 def _nfkc(name: str) -> str:  # a name as Python reads it: the italic x of a pasted formula is x
@@ -142,8 +137,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             return float(node.value)  # not too large: the tokens were checked
         if isinstance(node, ast.Name):
             if node.id not in leaves:
-                raise fail(f"the name '{node.id}' is not bound{_near(node.id, leaves)}; bind it on the command line, "
-                           f"e.g. {node.id}=1.5 (bound: {', '.join(sorted(leaves)) or 'none'})", node)
+                raise fail(f"the name '{node.id}' is not bound{did_you_mean(node.id, leaves)}; bind it on the command "
+                           f"line, e.g. {node.id}=1.5 (bound: {', '.join(sorted(leaves)) or 'none'})", node)
             return leaves[node.id]
         if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _OTHER_OPS:
             unary = "unary " if isinstance(node, ast.UnaryOp) else ""
@@ -160,8 +155,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
                 raise fail(f"calling functions is not allowed: {what}. Only the methods {_METHODS} can be "
                            "called, as in (a*b).tanh()", node)
             if f.attr not in ALLOWED_METHODS:
-                raise fail(f"the method '.{f.attr}()' is not allowed{_near(f.attr, ALLOWED_METHODS, '.{}()')}; the "
-                           f"allowed methods are {_METHODS}", node)
+                near = did_you_mean(f.attr, ALLOWED_METHODS, ".{}()")
+                raise fail(f"the method '.{f.attr}()' is not allowed{near}; the allowed methods are {_METHODS}", node)
             if node.args or node.keywords:
                 raise fail(f"'.{f.attr}()' takes no arguments; write x.{f.attr}()", node)
             return _apply(operator.methodcaller(f.attr), ev(f.value))

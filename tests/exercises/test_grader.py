@@ -1240,3 +1240,27 @@ def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(
           "except PermissionError:\n    pass\nelse:\n    raise SystemExit('opened')\n" + solution("mul_backward"))
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.status == "pass", (result.message, result.output)
+
+
+@pytest.mark.parametrize("layout", ["clone", "worktree"])
+def test_the_repositorys_git_folder_where_every_version_of_the_solutions_lies_is_out_of_reach(tmp_path, monkeypatch,
+                                                                                              layout):
+    # The reference solutions are protected in tests/exercises, but the clone the grader runs from keeps every version
+    # of them in .git (a worktree's .git file names its folder, whose commondir names the shared one): a student file
+    # that decoded the pack files there (zlib and the pack format, 60 lines) passed ex20 with the lecturer's solution.
+    store = tmp_path / "main" / ".git"
+    (store / "objects" / "pack").mkdir(parents=True)
+    (store / "objects" / "pack" / "pack-1.pack").write_bytes(b"PACK")
+    repo = tmp_path / "main" if layout == "clone" else tmp_path / "wt"
+    if layout == "worktree":
+        (store / "worktrees" / "wt").mkdir(parents=True)
+        (store / "worktrees" / "wt" / "commondir").write_text("../..\n")
+        repo.mkdir()
+        (repo / ".git").write_text(f"gitdir: {store / 'worktrees' / 'wt'}\n")
+    monkeypatch.setattr("tinygrad_init.exercises.runner._PACKAGE_DIR", str(repo / "tinygrad_init"))
+    (tmp_path / "bob").mkdir()
+    pack = str(store / "objects" / "pack" / "pack-1.pack")
+    write(tmp_path / "bob", "mul_backward", f"open({pack!r}, 'rb').read()\n" + solution("mul_backward"))
+    result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert "pack-1.pack" in result.message

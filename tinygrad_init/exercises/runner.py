@@ -4,27 +4,21 @@
 recognised mistake), a stub that still raises `NotImplementedError`, an exception raised by the student's code (its
 type, message and line), a time-out or a crash. It never raises.
 
-How a file is graded:
+How a file is graded (against mistakes and shortcuts; no sandbox: the code runs with the student's rights):
 
-1. **In the grader**, the file is parsed: a syntax error, or an import of what the exercise asks
-   the student to write (`tinygrad_init`, `torch`, ...; also in the student's own modules that
-   the file imports), ends it there, before any student code runs.
-2. A **worker process** (`worker.py`, one per exercise, in a session of its own) runs the file
-   and calls the student's function on the inputs the check sends; it returns raw outputs only.
-3. **The check runs in the grader**: it computes the references and compares. Patching numpy,
-   the worker or anything else inside the worker cannot change a verdict; a reply that does not
-   echo the random tag of the request it answers is rejected.
-4. The time limit counts from loading the file; at the end, or at the time limit, the whole
-   process group is killed (and, on Linux, any process the worker started that left the group), so a
-   `fork` or `multiprocessing` child cannot hold the grader. Each worker has a memory limit, and a
-   limit on what it prints or writes (`worker.MAX_WRITTEN`). An answer also fails when the function
-   changed an array or list it was given (after the check's own messages).
+1. **In the grader**, the file is parsed: a syntax error, or an import of what the exercise asks the student to write
+   (`tinygrad_init`, `torch`, ...; also in the student's own modules that the file imports), ends it there.
+2. A **worker process** (`worker.py`, one per exercise, in a session of its own) runs the file and calls the student's
+   function on the inputs the check sends; it returns raw outputs only.
+3. **The check runs in the grader**: it computes the references and compares. Patching numpy, the worker or anything
+   else inside the worker cannot change a verdict; a reply that does not echo its request's random tag is rejected.
+4. The time limit counts from loading the file; at the end, or at the time limit, the whole process group is killed
+   (and, on Linux, any process the worker started that left the group), so a `fork` or `multiprocessing` child cannot
+   hold the grader. Each worker has a memory limit, and a limit on what it prints or writes (`worker.MAX_WRITTEN`). An
+   answer also fails when the function changed an array or list it was given (after the check's own messages).
 
 With `isolate=False` the same checks run against the file loaded in this process: faster (the test suite uses it), but
 no boundary (no time or memory limit, no import guard; the student's code can change the verdict): for code you trust.
-
-This protects the grading from mistakes and from shortcuts; it is not a sandbox for running
-untrusted code on a shared machine: the student's code runs with the student's rights.
 """
 
 from __future__ import annotations
@@ -174,14 +168,20 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
 
 
 def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
-    """What the worker refuses for good (see `worker._install_policy`): the libraries that do the
-    exercise, and reading the package and the tests (but not the folder of the file graded)."""
-    repo_tests = os.path.join(os.path.dirname(_PACKAGE_DIR), "tests", "exercises")
-    protect = [os.path.dirname(_WORKER), repo_tests] + ([] if ex.engine else [_PACKAGE_DIR])
+    """What the worker refuses for good (`worker._install_policy`): the exercise's libraries, reading the package,
+    the tests and the repository's git folder (but not the folder of the file graded)."""
+    repo = os.path.dirname(_PACKAGE_DIR)
+    git = os.path.join(repo, ".git")  # every version of the solutions lies there (in a worktree, .git names a folder
+    with contextlib.suppress(OSError), open(git, encoding="utf-8") as fh:  # whose commondir names the one it shares)
+        git = os.path.join(repo, fh.read().partition("gitdir:")[2].strip())
+        with open(os.path.join(git, "commondir"), encoding="utf-8") as common:
+            git = os.path.normpath(os.path.join(git, common.read().strip()))
+    protect = [os.path.dirname(_WORKER), os.path.join(repo, "tests", "exercises"), git]
+    protect += [] if ex.engine else [_PACKAGE_DIR]
     return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
-            "package_root": os.path.dirname(_PACKAGE_DIR),  # and where the grader imports from, or was run from:
+            "package_root": repo,  # and where the grader imports from, or was run from:
             "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),
                                                   sys.pycache_prefix or sys.prefix)]}  # (its .pyc: -X pycache_prefix)
 

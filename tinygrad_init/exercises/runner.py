@@ -168,8 +168,7 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
 
 
 def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
-    """What the worker refuses for good (`worker._install_policy`): the exercise's libraries, reading the package,
-    the tests and the repository's git folder (but not the folder of the file graded)."""
+    """What the worker refuses for good (`worker._install_policy`): libraries, and the folders the answers lie in."""
     repo = os.path.dirname(_PACKAGE_DIR)
     git = os.path.join(repo, ".git")  # every version of the solutions lies there (in a worktree, .git names a folder
     with contextlib.suppress(OSError), open(git, encoding="utf-8") as fh:  # whose commondir names the one it shares)
@@ -178,6 +177,7 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
             git = os.path.normpath(os.path.join(git, common.read().strip()))
     protect = [os.path.dirname(_WORKER), os.path.join(repo, "tests", "exercises"), git]
     protect += [] if ex.engine else [_PACKAGE_DIR]
+    protect += [sys.pycache_prefix + os.path.abspath(p) for p in protect if sys.pycache_prefix]  # compiled there too
     return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,

@@ -251,6 +251,8 @@ MESSAGES = {
     "topological_order": "def topological_order(root):\n    while True:\n        pass\n",
     "accumulate_grads": "import os\ndef accumulate_grads(edges, root):\n    os._exit(7)\n",
     "central_difference": "import faulthandler\ndef numerical_gradient(f, x, h=1e-5):\n    faulthandler._sigsegv()\n",
+    "symmetry": "import numpy as np\nnp.random.default_rng = None\ndef symmetry_gradients(x, y, hidden, c, rng):\n"
+                "    return None\n",
     "xavier_uniform": "import numpy as np\ndef xavier_uniform(shape, rng=None, dtype=np.float32):\n"
                       "    return np.ones((50000, 50000))\n",
     "he_normal": None,  # no file: not started
@@ -272,7 +274,7 @@ def test_every_fail_message_docs_exercises_md_lists_is_how_a_message_starts(tmp_
     messages = [found[name] for name in MESSAGES]
     patterns = [re.sub(r"\\d\+|N", r"\\d+", re.sub(r"\d+", r"\\d+", re.escape(p))).replace(
         re.escape("f(...)"), r"\w+\(.*?\)").replace(re.escape("..."), ".*") for row in rows for p in row]
-    assert len(rows) == 12 and len(patterns) == len(messages) == 13, (rows, len(messages))
+    assert len(rows) == 13 and len(patterns) == len(messages) == 14, (rows, len(messages))
     for pattern, message in zip(patterns, messages):
         assert re.match(pattern, message, re.S), (pattern, message)
 
@@ -1280,3 +1282,19 @@ def test_the_checks_compiled_under_a_pycache_prefix_are_out_of_reach(tmp_path, m
           + solution("mul_backward"))
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+
+
+def test_a_failure_of_the_worker_the_student_code_can_forge_or_cause_is_not_called_the_graders_own(tmp_path):
+    # The worker reports its own faults as {"internal": ...}; the student's code runs in it and can write that reply
+    # (with the tag of the request, from the caller's frame) or break the worker (numpy's default_rng replaced): the
+    # result was status "internal", "not a mistake of yours; please tell your lecturer", a failure blamed on the grader.
+    forge = ("import os, sys, json, struct\ndef mul_backward(a, b, upstream):\n"
+             "    n = sys._getframe(1).f_locals['request']['n']\n"
+             "    data = json.dumps({'internal': 'the check crashed', 'n': n}).encode()\n"
+             "    os.write(sys._getframe(2).f_locals['replies'], struct.pack('>I', len(data)) + data)\n"
+             "    return upstream * b, upstream * a\n")
+    write(tmp_path, "mul_backward", forge)
+    write(tmp_path, "symmetry", "import numpy as np\nnp.random.default_rng = None\n" + solution("symmetry"))
+    for result in grader.grade(str(tmp_path), ["mul_backward", "symmetry"]):
+        assert result.status == "error" and "not a mistake of yours" not in result.message, result.message
+        assert result.message.startswith("the grader's worker failed beside your code"), result.message

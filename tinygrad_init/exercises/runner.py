@@ -194,9 +194,9 @@ def _reply(reply: Mapping, call: str) -> tuple[Any, list]:
     if "too_large" in reply:
         raise _Abort("fail", f"while running {call}: your function returned more data than the grader "
                              f"accepts ({reply['too_large']}).")
-    if "internal" in reply:
-        raise _Abort("internal", f"the grader's worker failed -- not a mistake of yours; please tell your "
-                                 f"lecturer:\n{reply['internal']}")
+    if "internal" in reply:  # the worker's own fault, or one of the student's code, which runs (and writes) there
+        raise _Abort("error", f"the grader's worker failed beside your code (does it change numpy or the grader? If "
+                              f"not, please tell your lecturer):\n{reply['internal']}")
     try:
         if "raised" not in reply:
             return wire.from_wire(reply["ok"]), [wire.from_wire(a) for a in reply.get("after", [])]

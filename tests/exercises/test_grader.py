@@ -1298,3 +1298,22 @@ def test_a_failure_of_the_worker_the_student_code_can_forge_or_cause_is_not_call
     for result in grader.grade(str(tmp_path), ["mul_backward", "symmetry"]):
         assert result.status == "error" and "not a mistake of yours" not in result.message, result.message
         assert result.message.startswith("the grader's worker failed beside your code"), result.message
+
+
+@pytest.mark.parametrize("reach", ["tinygrad_init/exercises/ex20_edge_of_chaos/__init__.py",
+                                   "tinygrad_init/exercises/ex20_edge_of_chaos/__pycache__/__init__.cpython-311.pyc",
+                                   ".git/objects/pack/pack-1.pack"])
+def test_another_clones_checks_and_git_folder_are_out_of_reach(tmp_path, reach):
+    # A lecturer's working copy beside the installed grader, found by listing folders: its checks (ex20's holds the
+    # reference solve()) and its git folder (every version of the solutions) were read; only files named like an
+    # exercise's (exNN_name.py) were refused in another folder.
+    clone = tmp_path / "lecturer" / "tinygrad_init"
+    (clone / os.path.dirname(reach)).mkdir(parents=True)
+    (clone / reach).write_bytes(b"def solve(): pass\n")
+    (tmp_path / "bob").mkdir()
+    write(tmp_path / "bob", "mul_backward", "import os\nfound = [os.path.join(d, f) for d, _, files in "
+          f"os.walk({str(tmp_path / 'lecturer')!r}) for f in files]\nopen(found[0], 'rb').read()\n"
+          + solution("mul_backward"))
+    result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+    assert reach in result.message.replace("\n", "")

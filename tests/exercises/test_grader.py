@@ -1268,15 +1268,18 @@ def test_the_repositorys_git_folder_where_every_version_of_the_solutions_lies_is
     assert "pack-1.pack" in result.message
 
 
-def test_the_checks_compiled_under_a_pycache_prefix_are_out_of_reach(tmp_path, monkeypatch):
+@pytest.mark.parametrize("relative", [False, True])
+def test_the_checks_compiled_under_a_pycache_prefix_are_out_of_reach(tmp_path, monkeypatch, relative):
     # With PYTHONPYCACHEPREFIX set, the grader's import of the checks writes them compiled under the prefix, outside the
     # protected package: a student file read ex20's there (marshal) and found the reference `solve` among its functions.
+    # (A relative prefix is the grader's folder's.)
+    monkeypatch.chdir(tmp_path)
     prefix = tmp_path / "pyc"
     compiled = prefix / os.path.relpath(os.path.join(REPO, "tinygrad_init", "exercises", "ex20_edge_of_chaos"), "/")
     compiled.mkdir(parents=True)
     (compiled / "__init__.cpython-311.pyc").write_bytes(b"compiled check")
-    monkeypatch.setattr(sys, "pycache_prefix", str(prefix))
-    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(prefix))
+    monkeypatch.setattr(sys, "pycache_prefix", "pyc" if relative else str(prefix))
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", sys.pycache_prefix)
     (tmp_path / "bob").mkdir()
     write(tmp_path / "bob", "mul_backward", f"open({str(compiled / '__init__.cpython-311.pyc')!r}, 'rb').read()\n"
           + solution("mul_backward"))

@@ -177,7 +177,7 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
             git = os.path.normpath(os.path.join(git, common.read().strip()))
     protect = [os.path.dirname(_WORKER), os.path.join(repo, "tests", "exercises"), git]
     protect += [] if ex.engine else [_PACKAGE_DIR]
-    protect += [sys.pycache_prefix + os.path.abspath(p) for p in protect if sys.pycache_prefix]  # compiled there too
+    protect += [os.path.abspath(sys.pycache_prefix) + p for p in protect if sys.pycache_prefix]  # compiled there too
     return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,

@@ -348,3 +348,11 @@ def test_a_verdict_that_returns_nothing_is_asked_whether_return_was_forgotten(tm
     result = grade(tmp_path, "verdict", "def verdict(act_std, grad_std, fraction, activation):\n"
                                         "    word = 'holds'\n")
     assert result.status == "fail" and result.message.endswith("(did you forget `return`?)."), result.message
+
+
+def test_a_breakpoint_left_in_the_code_does_not_stop_the_grading(tmp_path):
+    # The worker has no terminal: a breakpoint() left in a right answer started pdb on the null device, which quit at
+    # once, and the result was "your code raised BdbQuit".
+    result = grade(tmp_path, "pow_backward", "def pow_backward(x, n, upstream):\n    breakpoint()\n"
+                                             "    return upstream * n * x ** (n - 1)\n")
+    assert result.passed, result.message

@@ -308,7 +308,8 @@ class _Worker(Session):
         self.fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
         self.deadline = float("inf")
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
+                   PYTHONBREAKPOINT="0")  # a breakpoint() left in the student's code: no debugger without a terminal
         env.update({v: os.pathsep.join(map(os.path.abspath, env[v].split(os.pathsep))) for v in (  # relative: "." or
             "PYTHONPATH", "PYTHONPYCACHEPREFIX", "PYTHONUSERBASE") if env.get(v)})  # "" is the grader's folder
         env.update([self.mark.split("=")])
@@ -451,9 +452,8 @@ def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
         return Result(ex.name, "todo", f"not implemented yet: your code raised NotImplementedError"
                                        f"{': ' + exc.message if exc.message else ''}{during}.{where}")
     if exc.type == "SystemExit":
-        code = "" if exc.code is None else repr(exc.code)
-        return Result(ex.name, "error", f"your code called sys.exit({code}){during}. A function must `return` "
-                                        f"its answer instead of exiting.{where}")
+        return Result(ex.name, "error", f"your code called sys.exit({'' if exc.code is None else repr(exc.code)})"
+                                        f"{during}. A function must `return` its answer instead of exiting.{where}")
     if exc.type == "KeyboardInterrupt":
         return Result(ex.name, "error", f"your code raised KeyboardInterrupt{during}. It is what Ctrl+C raises; "
                                         f"raise it only to stop a program by hand.{where}")

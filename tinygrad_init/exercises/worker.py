@@ -26,8 +26,8 @@ Before any student code runs, the worker
   rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
   writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
   reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
-  `_imp.create_builtin`, still sets it); sets a memory limit; refuses an exercise's file of another folder (a
-  classmate's), moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd,
+  `_imp.create_builtin`, still sets it); sets a memory limit; refuses in another folder an exercise's file or folder
+  and a git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd,
   a path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
   classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 

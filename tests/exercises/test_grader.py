@@ -1305,11 +1305,11 @@ def test_a_failure_of_the_worker_the_student_code_can_forge_or_cause_is_not_call
 
 @pytest.mark.parametrize("reach", ["tinygrad_init/exercises/ex20_edge_of_chaos/__init__.py",
                                    "tinygrad_init/exercises/ex20_edge_of_chaos/__pycache__/__init__.cpython-311.pyc",
-                                   ".git/objects/pack/pack-1.pack"])
+                                   ".git/objects/pack/pack-1.pack", "mirror.git/objects/pack/pack-1.pack"])
 def test_another_clones_checks_and_git_folder_are_out_of_reach(tmp_path, reach):
     # A lecturer's working copy beside the installed grader, found by listing folders: its checks (ex20's holds the
-    # reference solve()) and its git folder (every version of the solutions) were read; only files named like an
-    # exercise's (exNN_name.py) were refused in another folder.
+    # reference solve()) and its git folder (every version of the solutions; a bare mirror's is NAME.git) were read;
+    # only files named like an exercise's (exNN_name.py) were refused in another folder.
     clone = tmp_path / "lecturer" / "tinygrad_init"
     (clone / os.path.dirname(reach)).mkdir(parents=True)
     (clone / reach).write_bytes(b"def solve(): pass\n")

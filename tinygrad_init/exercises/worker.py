@@ -504,7 +504,7 @@ def _install_policy(policy: dict) -> None:
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
                         real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
-                        [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or "/.git/" in real
+                        [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or ".git/" in real
                         + "/" or (event, i) == ("os.rename", 0)) and not (real + "/").startswith((*own, *installed)):
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):

@@ -1320,3 +1320,16 @@ def test_another_clones_checks_and_git_folder_are_out_of_reach(tmp_path, reach):
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
     assert reach in result.message.replace("\n", "")
+
+
+def test_a_git_file_that_names_no_folder_protects_no_more_than_itself(tmp_path, monkeypatch):
+    # A .git file without "gitdir: ..." made the whole repository (its .venv, where numpy lies, with it) protected.
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / ".git").write_text("not a worktree\n")
+    (tmp_path / "repo" / "notes.txt").write_text("readable\n")
+    monkeypatch.setattr("tinygrad_init.exercises.runner._PACKAGE_DIR", str(tmp_path / "repo" / "tinygrad_init"))
+    (tmp_path / "bob").mkdir()
+    write(tmp_path / "bob", "mul_backward", f"assert open({str(tmp_path / 'repo' / 'notes.txt')!r}).read()\n"
+          + solution("mul_backward"))
+    result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
+    assert result.passed, (result.message, result.output)

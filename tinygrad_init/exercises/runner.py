@@ -172,7 +172,7 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
     repo = os.path.dirname(_PACKAGE_DIR)
     git = os.path.join(repo, ".git")  # every version of the solutions lies there (in a worktree, .git names a folder
     with contextlib.suppress(OSError), open(git, encoding="utf-8") as fh:  # whose commondir names the one it shares)
-        git = os.path.join(repo, fh.read().partition("gitdir:")[2].strip())
+        git = os.path.join(repo, fh.read().partition("gitdir:")[2].strip() or ".git")
         with open(os.path.join(git, "commondir"), encoding="utf-8") as common:
             git = os.path.normpath(os.path.join(git, common.read().strip()))
     protect = [os.path.dirname(_WORKER), os.path.join(repo, "tests", "exercises"), git]

@@ -138,7 +138,7 @@ def test_the_training_figure_counts_the_accuracies_it_cannot_draw_under_their_ne
            "he_normal": ([0.9, 0.9, np.nan], [0.9, 0.8, 0.9])}
     fig = plots.training_figure(np.arange(3), {k: np.ones((3, 3)) for k in acc}, acc)
     ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
-    assert ticks == ["zeros", "large\n10*randn\n(2 nan)", "He randn*sqr\nt(2/fan_in)\n(1 nan)"]  # a column wide
+    assert ticks == ["zeros", "large\n10*randn\n(2 nan)", "He randn*\nsqrt(2/\nfan_in)\n(1 nan)"]  # a column wide
     assert sum(np.isfinite(line.get_ydata()).sum() for line in fig.axes[1].lines) == 14 - 3
     assert_slide_ready(fig)
 

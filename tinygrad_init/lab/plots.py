@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import io
 import math
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -184,10 +185,22 @@ def _unseen(values: Any, log: bool) -> str:
     return " (<= 0: not drawn)" if log and (v <= 0).any() else "" if np.isfinite(mid).any() else " (nan/inf: not drawn)"
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap's, a word longer than a line broken just after its last operator that fits (randn* | sqrt(2/fan_in)),
+    else where the line ends."""
+
+    def _handle_long_word(self, chunks: list[str], line: list[str], length: int, width: int) -> None:
+        ends = [m.end() for m in re.finditer(r"(?<=[\w)])[*/+](?=[\w(])", chunks[-1]) if m.end() <= width - length]
+        if not (ends and self.break_long_words):
+            return super()._handle_long_word(chunks, line, length, width)
+        line.append(chunks[-1][:ends[-1]])
+        chunks[-1] = chunks[-1][ends[-1]:]
+
+
 def _wrap(*parts: str | None, width: int = 16, breaking: bool = False) -> str:
     """The non-empty `parts` on lines of at most `width` characters (a longer word broken only if `breaking`)."""
-    return "\n".join(textwrap.fill(line, width, break_long_words=breaking) for p in parts if p
-                     for line in str(p).split("\n"))
+    return "\n".join(_Wrapper(width, break_long_words=breaking).fill(line) for p in parts if p
+                      for line in str(p).split("\n"))
 
 
 def _fit(text: str, inches: float, points: float = 15) -> str:

@@ -170,6 +170,15 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
         draw.mlp_loss(3)
 
 
+def test_the_example_nets_picture_names_its_input_x_and_its_target_y():
+    # the tensor net's target, handed to mse_loss as an array, was drawn as a dashed box titled 'data' beside one
+    # titled 'x', in the picture and in `tinygrad-init graph --mlp ... --engine tensor`
+    loss, _ = draw.mlp_loss([2, 4, 1], batch=3, rng=0)
+    src = draw.draw(loss).source
+    assert re.search(r'label="x\\n\(3, 2\) float64\\ndata \[', src) and re.search(r'label="y\\n\(3, 1\) float64', src)
+    assert not re.search(r'label="data\\n', src)
+
+
 def test_colours_monotone_in_gradient_size():
     lum = [colors._luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
     assert all(a > b for a, b in zip(lum, lum[1:]))  # larger gradient: darker

@@ -159,7 +159,7 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
     if engine == "tensor":
         tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
-        loss = nn.mse_loss(tr.output, y)
+        loss = nn.mse_loss(tr.output, Tensor(y, name="y"))
         loss.name = "loss"
         return loss, tr
     out = nn.scalar.MLP(sizes[0], sizes[1:], activation=activation, init=init, rng=gen)(

@@ -127,7 +127,7 @@ def test_a_series_with_nothing_finite_to_draw_says_so_in_the_legend(log) -> None
     steps, losses = np.arange(3), {"he_normal": np.full((2, 3), np.nan), "small": np.ones((2, 3))}
     fig = plots.training_figure(steps, losses, {k: (np.ones(2), np.ones(2)) for k in losses})
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
-        table.label("he_normal") + " (nan/inf: not drawn)", table.label("small")]
+        table.label("he_normal") + " (nan/inf: not drawn)", table.label("small"), "ln 2"]
 
 
 def test_the_training_figure_counts_the_accuracies_it_cannot_draw_under_their_network() -> None:

@@ -97,3 +97,27 @@ def test_a_formula_too_long_for_its_column_is_broken_after_an_operator_not_insid
             assert rest.startswith(line) and not (line[-1] + rest[len(line)]).replace("_", "a").isalnum(), lines
             rest = rest[len(line):].lstrip(" ")
         assert rest == lines[-1], (lines, rest)
+
+
+SEEDS = np.array([[1.0, 1.01, 1.08, 1.05, 0.98, 1.02, 1.1, 1.12, 1.0, 0.91], [1.06, 1.06, 1.08, 1.06, 1.01, 1.02, 1.1,
+                  1.11, 1.0, 0.97], [1.24, 1.24, 1.17, 1.3, 1.5, 1.6, 1.3, 1.5, 1.31, 1.25], [0.9, 0.92, 1.0, 0.92, 0.9,
+                  0.87, 0.83, 0.9, 0.92, 0.93], [1.1, 1.1, 1.1, 1.1, 1.05, 1.1, 1.12, 1.15, 1.05, 1.0]])
+
+
+@pytest.mark.parametrize("level, values", [(1.0, SEEDS), (0.69, np.r_[0.8, 0.72, np.full(8, 0.69)])])
+def test_a_dotted_level_is_named_in_the_legend_and_its_name_covers_no_curve(level, values):
+    # the report's ratio figure wrote 'theory' over its first markers (measured / theory 1.06 at layer 1), the
+    # training figures wrote 'ln 2' over the curves that start at ln 2 (zeros, He): a level's name sat on the data
+    fig = plots.curves({"a": {"he_normal": values}, "b": {"small": values[..., ::-1]}}, log=False,
+                       hlines={"level": level})
+    assert_slide_ready(fig)
+    FigureCanvasAgg(fig).draw()
+    for ax in fig.axes:
+        curves = [line.get_transform().transform(line.get_xydata()) for line in ax.get_lines()
+                  if not line.get_label().startswith("_")]
+        points = [a + t * (b - a) for xy in curves for a, b in zip(xy, xy[1:]) for t in np.linspace(0, 1, 50)]
+        for text in ax.texts:
+            box = text.get_window_extent()
+            assert not any(box.contains(*p) for p in points), f"{text.get_text()!r} covers a curve"
+    entries = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
+    assert entries["level"].get_linestyle() == ":"

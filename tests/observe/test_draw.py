@@ -376,6 +376,18 @@ def test_render_svg_png_pdf(tmp_path):
     assert "<svg" in bundle["image/svg+xml"]
 
 
+def test_render_writes_the_same_pdf_a_second_later(tmp_path):
+    # Graphviz's cairo stamps the time into a PDF (/CreationDate (D:20261206115702Z)): the command blanked it, but a
+    # lecturer's draw.render(g, "slide.pdf") wrote other bytes on every run, where SVG and PNG are the same bytes
+    import time
+
+    require_binary("dot")
+    g = draw.draw(tiny()[-1], show_local=True)
+    pdfs = [draw.render(g, tmp_path / "a.pdf").read_bytes(), time.sleep(1.1)]
+    pdfs[1] = draw.render(g, tmp_path / "b.pdf", format="PDF").read_bytes()
+    assert pdfs[0] == pdfs[1] and pdfs[0].startswith(b"%PDF-") and b"/CreationDate" not in pdfs[0]
+
+
 def test_rendering_something_that_is_not_a_picture_is_refused_by_name(tmp_path):
     for bad in (3, None, tiny()[-1]):  # a number, nothing, a Value instead of draw(value)
         with pytest.raises(TypeError, match="render: expected a picture"):

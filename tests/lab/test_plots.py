@@ -127,7 +127,7 @@ def test_a_series_with_nothing_finite_to_draw_says_so_in_the_legend(log) -> None
     steps, losses = np.arange(3), {"he_normal": np.full((2, 3), np.nan), "small": np.ones((2, 3))}
     fig = plots.training_figure(steps, losses, {k: (np.ones(2), np.ones(2)) for k in losses})
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
-        table.label("he_normal") + " (nan/inf: not drawn)", table.label("small")]
+        table.label("he_normal") + " (nan/inf: not drawn)", table.label("small"), "ln 2"]
 
 
 def test_the_training_figure_counts_the_accuracies_it_cannot_draw_under_their_network() -> None:
@@ -138,7 +138,7 @@ def test_the_training_figure_counts_the_accuracies_it_cannot_draw_under_their_ne
            "he_normal": ([0.9, 0.9, np.nan], [0.9, 0.8, 0.9])}
     fig = plots.training_figure(np.arange(3), {k: np.ones((3, 3)) for k in acc}, acc)
     ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
-    assert ticks == ["zeros", "large\n10*randn\n(2 nan)", "He randn*sqr\nt(2/fan_in)\n(1 nan)"]  # a column wide
+    assert ticks == ["zeros", "large\n10*randn\n(2 nan)", "He randn*\nsqrt(2/\nfan_in)\n(1 nan)"]  # a column wide
     assert sum(np.isfinite(line.get_ydata()).sum() for line in fig.axes[1].lines) == 14 - 3
     assert_slide_ready(fig)
 

@@ -82,3 +82,42 @@ def test_a_long_row_name_stays_on_the_slide(name):
     # between words only, beside a 2.2 in margin (weight maps) or not wrapped at all beside 1.4 in (the verdict)
     assert_slide_ready(plots.weight_heatmaps({name: [("W1", np.eye(3))], "zeros": [("W1", np.zeros((3, 3)))]}))
     assert_slide_ready(plots.verdict_grid([name, "tanh"], ["small", "he_normal"], [["holds", "dies"]] * 2))
+
+
+def test_a_formula_too_long_for_its_column_is_broken_after_an_operator_not_inside_a_name():
+    # the report's training figure named the He network 'He randn*sqr' over 't(2/fan_in)' under its dots: a long
+    # word was cut wherever the column ended, inside 'sqrt'
+    names = ["zeros", "large10", "he_normal", "xavier_uniform"]
+    fig = plots.training_figure(np.arange(20), {k: np.linspace(1.0, 0.1, 20) for k in names},
+                                {k: (np.array([0.9]), np.array([0.8])) for k in names})
+    assert_slide_ready(fig)
+    for name, tick in zip(names, fig.axes[1].get_xticklabels()):
+        lines, rest = tick.get_text().split("\n"), plots.label(name)
+        for line in lines[:-1]:  # each line the label's next part, ending at a space or between a name and a sign
+            assert rest.startswith(line) and not (line[-1] + rest[len(line)]).replace("_", "a").isalnum(), lines
+            rest = rest[len(line):].lstrip(" ")
+        assert rest == lines[-1], (lines, rest)
+
+
+SEEDS = np.array([[1.0, 1.01, 1.08, 1.05, 0.98, 1.02, 1.1, 1.12, 1.0, 0.91], [1.06, 1.06, 1.08, 1.06, 1.01, 1.02, 1.1,
+                  1.11, 1.0, 0.97], [1.24, 1.24, 1.17, 1.3, 1.5, 1.6, 1.3, 1.5, 1.31, 1.25], [0.9, 0.92, 1.0, 0.92, 0.9,
+                  0.87, 0.83, 0.9, 0.92, 0.93], [1.1, 1.1, 1.1, 1.1, 1.05, 1.1, 1.12, 1.15, 1.05, 1.0]])
+
+
+@pytest.mark.parametrize("level, values", [(1.0, SEEDS), (0.69, np.r_[0.8, 0.72, np.full(8, 0.69)])])
+def test_a_dotted_level_is_named_in_the_legend_and_its_name_covers_no_curve(level, values):
+    # the report's ratio figure wrote 'theory' over its first markers (measured / theory 1.06 at layer 1), the
+    # training figures wrote 'ln 2' over the curves that start at ln 2 (zeros, He): a level's name sat on the data
+    fig = plots.curves({"a": {"he_normal": values}, "b": {"small": values[..., ::-1]}}, log=False,
+                       hlines={"level": level})
+    assert_slide_ready(fig)
+    FigureCanvasAgg(fig).draw()
+    for ax in fig.axes:
+        curves = [line.get_transform().transform(line.get_xydata()) for line in ax.get_lines()
+                  if not line.get_label().startswith("_")]
+        points = [a + t * (b - a) for xy in curves for a, b in zip(xy, xy[1:]) for t in np.linspace(0, 1, 50)]
+        for text in ax.texts:
+            box = text.get_window_extent()
+            assert not any(box.contains(*p) for p in points), f"{text.get_text()!r} covers a curve"
+    entries = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
+    assert entries["level"].get_linestyle() == ":"

@@ -170,6 +170,15 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
         draw.mlp_loss(3)
 
 
+def test_the_example_nets_picture_names_its_input_x_and_its_target_y():
+    # the tensor net's target, handed to mse_loss as an array, was drawn as a dashed box titled 'data' beside one
+    # titled 'x', in the picture and in `tinygrad-init graph --mlp ... --engine tensor`
+    loss, _ = draw.mlp_loss([2, 4, 1], batch=3, rng=0)
+    src = draw.draw(loss).source
+    assert re.search(r'label="x\\n\(3, 2\) float64\\ndata \[', src) and re.search(r'label="y\\n\(3, 1\) float64', src)
+    assert not re.search(r'label="data\\n', src)
+
+
 def test_colours_monotone_in_gradient_size():
     lum = [colors._luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
     assert all(a > b for a, b in zip(lum, lum[1:]))  # larger gradient: darker
@@ -365,6 +374,18 @@ def test_render_svg_png_pdf(tmp_path):
     assert draw.render(g, tmp_path / "g.out", format="svg").read_text().lstrip().startswith("<?xml")
     bundle = g._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_render_writes_the_same_pdf_a_second_later(tmp_path):
+    # Graphviz's cairo stamps the time into a PDF (/CreationDate (D:20261206115702Z)): the command blanked it, but a
+    # lecturer's draw.render(g, "slide.pdf") wrote other bytes on every run, where SVG and PNG are the same bytes
+    import time
+
+    require_binary("dot")
+    g = draw.draw(tiny()[-1], show_local=True)
+    pdfs = [draw.render(g, tmp_path / "a.pdf").read_bytes(), time.sleep(1.1)]
+    pdfs[1] = draw.render(g, tmp_path / "b.pdf", format="PDF").read_bytes()
+    assert pdfs[0] == pdfs[1] and pdfs[0].startswith(b"%PDF-") and b"/CreationDate" not in pdfs[0]
 
 
 def test_rendering_something_that_is_not_a_picture_is_refused_by_name(tmp_path):

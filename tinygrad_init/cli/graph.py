@@ -367,9 +367,6 @@ def run_graph(args: argparse.Namespace) -> int:
                       max_nodes=draw.MAX_NODES if args.max_nodes is None else args.max_nodes or None, **extra)
         for name in ("graph.dot", f"graph.{args.format}"):  # the DOT text first: it needs no Graphviz
             written.append(draw.render(g, args.out / name))
-        if args.format == "pdf":  # cairo stamps the time in: blanked, the length kept (the offsets after it), so
-            pdf = written[-1]     # the same graph is the same bytes, as in SVG and PNG
-            pdf.write_bytes(re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), pdf.read_bytes()))
         if player:
             written.append(write_player(args.out / "player.html", steps, rankdir=args.rankdir,
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))

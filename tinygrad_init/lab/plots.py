@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import io
 import math
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -184,10 +185,22 @@ def _unseen(values: Any, log: bool) -> str:
     return " (<= 0: not drawn)" if log and (v <= 0).any() else "" if np.isfinite(mid).any() else " (nan/inf: not drawn)"
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap's, a word longer than a line broken just after its last operator that fits (randn* | sqrt(2/fan_in)),
+    else where the line ends."""
+
+    def _handle_long_word(self, chunks: list[str], line: list[str], length: int, width: int) -> None:
+        ends = [m.end() for m in re.finditer(r"(?<=[\w)])[*/+](?=[\w(])", chunks[-1]) if m.end() <= width - length]
+        if not (ends and self.break_long_words):
+            return super()._handle_long_word(chunks, line, length, width)
+        line.append(chunks[-1][:ends[-1]])
+        chunks[-1] = chunks[-1][ends[-1]:]
+
+
 def _wrap(*parts: str | None, width: int = 16, breaking: bool = False) -> str:
     """The non-empty `parts` on lines of at most `width` characters (a longer word broken only if `breaking`)."""
-    return "\n".join(textwrap.fill(line, width, break_long_words=breaking) for p in parts if p
-                     for line in str(p).split("\n"))
+    return "\n".join(_Wrapper(width, break_long_words=breaking).fill(line) for p in parts if p
+                      for line in str(p).split("\n"))
 
 
 def _fit(text: str, inches: float, points: float = 15) -> str:
@@ -226,11 +239,10 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
                     linewidth=1.6)
         note = hidden.get(name, "") if hidden is not None else _unseen(values, log)
         handles.append(mpl().lines.Line2D([], [], **{**st, "label": st["label"] + note}))
-    for text, y in (hlines or {}).items():  # labelled at the left end, where no legend sits
+    for text, y in (hlines or {}).items():  # named in the legend: a name on the line sat on the curves at its level
         y = check_real("curves", f"hlines[{text!r}]" + " on a log axis" * log, y, 0.0 if log else None, low_open=True)
-        ax.axhline(y, color="#333333", linestyle=":", linewidth=1.5)
-        ax.annotate(text, xy=(0.01, y), xycoords=("axes fraction", "data"), xytext=(2, 3), textcoords="offset points",
-                    va="bottom", fontsize=12, color="#333333")
+        ax.axhline(y, **(dotted := {"color": "#333333", "linestyle": ":", "linewidth": 1.5}))
+        handles.append(mpl().lines.Line2D([], [], label=text, **dotted))
     if log:
         log_axis(ax)
     if x is None:
@@ -245,10 +257,11 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     """Panels of curves: `{panel: {series: values}}` (x: layers 1, 2, ...) or `{panel: (x, {series: values}[,
     xlabel])}`, values one per point or seeds x points (the median and a band from the lowest to the highest seed).
 
-    `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel; `log`: log y axes,
-    all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the series sideways so that
-    none hides another. A series named by a scheme keeps its label and colour; the legend marks one with values it
-    cannot draw: "(<= 0: not drawn)" on a log axis, "(nan/inf: not drawn)" with no finite median."""
+    `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel, named in the
+    legend; `log`: log y axes, all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the
+    series sideways so that none hides another. A series named by a scheme keeps its label and colour; the legend
+    marks one with values it cannot draw: "(<= 0: not drawn)" on a log axis, "(nan/inf: not drawn)" with no finite
+    median."""
     if not (n := len(check_type("curves", "panels", panels, Mapping, "a mapping {panel: {series: values}}"))):
         raise ValueError("curves: no panels to draw")
     for k, v in (("predicted", predicted), ("hlines", hlines), ("styles", styles)):
@@ -272,7 +285,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     series = list(dict.fromkeys(k for data in held.values() for k in data))
     hidden = {k: why for d, lg in zip(held.values(), logs) for k, v in d.items() if (why := _unseen(v, lg))}
     names = [(styles or {}).get(k, {}).get("label", label(k)) + hidden.get(k, "") for k in series]
-    names += ["measured", "theory"] * bool(predicted)
+    names += ["measured", "theory"] * bool(predicted) + list(hlines or {})
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
     tops = {name: _fit(str(name), (width - 1.2 - 0.9 * (ncols - 1)) / ncols) for name in panels}  # as wide as a panel
     more = 0.25 * max(t.count("\n") for t in tops.values())  # inches for the panel titles' further lines
@@ -326,7 +339,7 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
     wide = max(1.0, len(accuracies) / 3)  # the strip's share of the width: a column of 1.3 in or more a network
     names = [_fit(label(k), (SLIDE[0] - 3.3) * wide / (1.6 + wide) / len(accuracies), 12) + f"\n({n} nan)" * bool(n)
              for k, n in zip(accuracies, lost)]  # each as wide as its column, a count of the dots not drawn
-    rows = math.ceil(len(losses) / _per_row([label(k) for k in losses], SLIDE[0]))  # of the legend below
+    rows = math.ceil((len(losses) + 1) / _per_row([label(k) for k in losses] + ["ln 2"], SLIDE[0]))  # of the legend
     bottom = max(1.2, 0.3 + 0.2 * max([t.count("\n") + 1 for t in names], default=1) + 0.34 * rows)
     with slide_style():
         fig = slide_figure(1, 2, (SLIDE[0], 5.0 + bottom), top=0.95, bottom=bottom, left=1.0, right=0.9, wgap=1.4,

@@ -451,8 +451,8 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
     panels = {"mean activation of each hidden layer": (hist["step"], {f"layer {l + 1}": hist["hidden_mean"][:, :, l]
                                                                       for l in range(layers)}),
               "training loss": (hist["step"], {"_loss": hist["loss"]})}
-    figure = partial(plots.curves, panels, xlabel="step", log=False, title=f"{layers} sigmoid layers of {width}, "
-                     f"{label(scheme)}: median of {counted(len(seeds), 'seed')}, band = lowest to highest")
+    figure = partial(plots.curves, panels, xlabel="step", log=["training loss"], title=f"{layers} sigmoid layers of "
+                     f"{width}, {label(scheme)}: median of {counted(len(seeds), 'seed')}, band = lowest to highest")
     return ExperimentResult(
         "saturation", "Sigmoid: the top hidden layer saturates (Glorot & Bengio 2010)", "Where do the hidden layers of "
         "a deep sigmoid network sit while it learns?", {"main": main}, {k: hist[k] for k in ("step", "hidden_mean",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import Counter
 from itertools import accumulate
 from numbers import Real
@@ -89,8 +90,9 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
-    pipe = partial(_friendly, "render", graphviz.Source(source).pipe, format=fmt)
-    path.write_bytes(source.encode() if fmt in ("dot", "gv") else pipe())
+    out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)
+    # cairo stamps the time into a PDF: blanked, its length kept (the offsets after it), the same graph the same bytes
+    path.write_bytes(re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if fmt == "pdf" else out)
     return path
 
 
@@ -159,7 +161,7 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
     if engine == "tensor":
         tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
-        loss = nn.mse_loss(tr.output, y)
+        loss = nn.mse_loss(tr.output, Tensor(y, name="y"))
         loss.name = "loss"
         return loss, tr
     out = nn.scalar.MLP(sizes[0], sizes[1:], activation=activation, init=init, rng=gen)(

@@ -469,3 +469,17 @@ def test_a_function_that_retains_or_hooks_an_intermediate_runs_in_the_central_di
         return (y * y).sum()
 
     assert gradcheck(f, np.array([0.5, -1.0, 2.0])).ok
+
+
+def test_torchs_call_with_the_inputs_in_one_tuple_checks_each_input_as_its_own():
+    x, w = Tensor(X, requires_grad=True), Tensor(np.ones((4, 2)), requires_grad=True)
+    result = gradcheck(lambda a, b: a @ b, (x, w))  # torch.autograd.gradcheck(f, (x, w))
+    assert [c.shape for c in result.inputs] == [(3, 4), (4, 2)]
+    assert gradcheck(lambda a: a.tanh(), (x,)).inputs[0].shape == (3, 4)  # not one input of shape (1, 3, 4)
+    assert [c.shape for c in gradcheck(lambda a, b: a * b, (Value(0.5), Value(2.0))).inputs] == [(), ()]
+
+
+@pytest.mark.parametrize("inputs", [([Value(0.5), Value(2.0)],), (X, [Tensor(X), Tensor(X)])])
+def test_a_list_of_values_or_tensors_as_one_input_says_to_pass_each_as_an_input(inputs):
+    with pytest.raises(TypeError, match=r"gradcheck: input \d is a list of Values or Tensors: pass each as an input"):
+        gradcheck(lambda *a: a[0], *inputs)

@@ -132,6 +132,9 @@ def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as
 def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
+    if isinstance(raw, (list, tuple)) and any(isinstance(e, (Tensor, Value)) for e in raw):
+        raise TypeError(f"{fn}: input {i} is a {type(raw).__name__} of Values or Tensors: pass each as an input of its "
+                        f"own, {fn}(f, a, b) (or as torch's, {fn}(f, (a, b))), and f is called as f(a, b)")
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)")
@@ -267,7 +270,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     Args:
         f: the function to check, called with one argument per input.
-        *inputs: the point to check at.
+        *inputs: the point to check at (or, as torch's, one tuple of them).
         eps: the step of the central differences (in float64).
         atol: the absolute tolerance.
         rtol: the relative tolerance, a fraction of `|numeric|`.
@@ -283,6 +286,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     fn = "gradcheck"
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
     raise_on_fail = check_bool(fn, "raise_on_fail", raise_on_fail)
+    if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value)) for x in inputs[0]):
+        inputs = inputs[0]  # torch's gradcheck(f, (x, w)): the inputs in one tuple
     if not inputs:
         raise ValueError(f"{fn}: no inputs given; call gradcheck(f, x1, x2, ...) with the point to check at")
     scalar, notes = not any(isinstance(x, (Tensor, np.ndarray, list, tuple)) for x in inputs), []

@@ -471,6 +471,15 @@ def test_a_function_that_retains_or_hooks_an_intermediate_runs_in_the_central_di
     assert gradcheck(f, np.array([0.5, -1.0, 2.0])).ok
 
 
+def test_several_tensor_outputs_are_checked_together_as_torchs_gradcheck_does():
+    W = np.random.default_rng(1).normal(size=(4, 2))
+    result = gradcheck(lambda x, w: (x @ w, x.tanh().sum()), X, W)  # a matrix and a 0-d output
+    assert result.ok and result.upstream.shape == (3 * 2 + 1,)
+    wrong = gradcheck(lambda x, w: (w.tanh(), _apply(WrongSignExp, x)), X, W, raise_on_fail=False)
+    assert not wrong.ok and wrong.where.input == 0 and wrong.inputs[1].ok  # x's exp is wrong; w's tanh is right
+    assert "A sign error" in str(wrong)
+
+
 def test_torchs_call_with_the_inputs_in_one_tuple_checks_each_input_as_its_own():
     x, w = Tensor(X, requires_grad=True), Tensor(np.ones((4, 2)), requires_grad=True)
     result = gradcheck(lambda a, b: a @ b, (x, w))  # torch.autograd.gradcheck(f, (x, w))

@@ -175,14 +175,16 @@ def _upstream(upstream: Any, fn: str) -> np.ndarray:
 
 
 def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
-    """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor."""
+    """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor (or a tuple
+    of Tensors: their elements one after another)."""
     outs = out if isinstance(out, (list, tuple)) else [out]
     if scalar and all(isinstance(o, (Value, Real)) for o in outs):
         return np.array([o.data if isinstance(o, Value) else float(o) for o in outs]).reshape(-1 if outs is out else ())
-    if not scalar and isinstance(out, Tensor):
-        return np.asarray(out.data, dtype=np.float64)
+    if not scalar and outs and all(isinstance(o, Tensor) for o in outs):
+        y = np.concatenate([np.ravel(o.data) for o in outs], dtype=np.float64)
+        return y if outs is out else y.reshape(out.shape)
     raise TypeError(f"{fn}: f returned {type(out).__name__}; with {'Value' if scalar else 'Tensor'} inputs it must "
-                    f"return {'a Value (or a list of Values)' if scalar else 'a Tensor'}")
+                    f"return {'a Value (or a list of Values)' if scalar else 'a Tensor (or a tuple of Tensors)'}")
 
 
 def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], step: float) -> float:
@@ -264,7 +266,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's
     `.grad`; an element passes when `|analytic - numeric| <= atol + rtol |numeric|` and both are finite.
-    Tensor engine: inputs are Tensors, arrays, lists or numbers and `f` gets fresh float64 Tensors; scalar
+    Tensor engine: inputs are Tensors, arrays, lists or numbers, `f` gets fresh float64 Tensors and returns a
+    Tensor (or a tuple of Tensors, `u` running over their elements one after another); scalar
     engine: inputs are Values or numbers and `f` gets fresh Values and returns a Value (or a list of
     Values), as in `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)`.
 
@@ -308,17 +311,20 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         if u.shape != shape and not u.size == 1 == math.prod(shape):
             raise ValueError(f"{fn}: upstream has shape {u.shape} but f's output has shape {shape}; they must be equal")
         u = u.reshape(shape)
+    outs = out if isinstance(out, (list, tuple)) else [out]
     # what rounding alone can make of a one-sided slope: f's output rounded in its dtype, then divided by eps
-    noise = 4 * np.finfo(np.float64 if scalar or out.dtype.kind != "f" else out.dtype).eps * np.abs(u * y).sum() / eps
-    terms = [o * float(w) for o, w in zip(out if isinstance(out, (list, tuple)) else [out], u.reshape(-1))
-             if isinstance(o, Value)] if scalar else []
+    noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],
+                    default=np.finfo(np.float64).eps) * np.abs(u * y).sum() / eps
+    terms = [o * float(w) for o, w in zip(outs, u.reshape(-1)) if isinstance(o, Value)] if scalar else []
     if terms:
         Value.sum(terms).backward()
-    elif not scalar and out.requires_grad:
-        if out.dtype != np.float64:
-            notes.append(f"f's output is {out.dtype} although its inputs were float64: something inside f computes "
-                         "in lower precision")
-        out.backward(u.astype(out.dtype))
+    elif not scalar and any(o.requires_grad for o in outs):
+        if any(o.dtype != np.float64 for o in outs):
+            notes.append(f"f's output is {outs[0].dtype if len(outs) == 1 else 'not all float64'} although its inputs "
+                         "were float64: something inside f computes in lower precision")
+        for o, w in zip(outs, np.split(u.reshape(-1), np.cumsum([o.data.size for o in outs])[:-1])):
+            if o.requires_grad:  # several outputs: one pass each, their gradients adding up in the inputs
+                o.backward(w.reshape(o.shape).astype(o.dtype), retain_graph=len(outs) > 1)
     else:
         notes.append(("f's output is a plain number" if scalar else "f's output does not require grad") +
                      ": it is not connected to any input through the graph")

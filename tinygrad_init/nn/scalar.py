@@ -30,12 +30,15 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
 
 
 def _activation(where: str, activation: str | None, nonlin: bool | None) -> str:
-    """The activation's registry name (None: "relu"); micrograd's `nonlin=True` (or False) is "relu" (or "linear")."""
+    """The activation's registry name (None: "relu"); micrograd's `nonlin=True` (or False) is "relu" (or "linear"),
+    also given by position as micrograd's `Neuron(nin, nonlin)`."""
+    if isinstance(activation, bool) and nonlin is None:
+        activation, nonlin = None, activation
     if nonlin is not None:
         if activation is not None:
             raise ValueError(f"{where}: give activation={activation!r} or micrograd's nonlin={nonlin!r}, not both")
         activation = "relu" if check_bool(where, "nonlin", nonlin) else "linear"
-    return activations.get(activation or "relu", where, engine_only=True).name
+    return activations.get("relu" if activation is None else activation, where, engine_only=True).name
 
 
 class Module:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -492,3 +493,16 @@ def test_torchs_call_with_the_inputs_in_one_tuple_checks_each_input_as_its_own()
 def test_a_list_of_values_or_tensors_as_one_input_says_to_pass_each_as_an_input(inputs):
     with pytest.raises(TypeError, match=r"gradcheck: input \d is a list of Values or Tensors: pass each as an input"):
         gradcheck(lambda *a: a[0], *inputs)
+
+
+def test_a_wrong_gradient_small_beside_atol_passes_as_in_torch_but_the_result_says_so():
+    # S = 1e-7 x^2 with the 2 forgotten: analytic 1e-7 x, numeric 2e-7 x, an error of 1e-7 within atol 1e-5, so
+    # torch.autograd.gradcheck and this one pass it; the result said "passed" and nothing more
+    def f(x):  # x^2 whose local derivative is x, not 2x
+        return value_module._node(x.data ** 2, "square_wrong", x, x.data) * 1e-7
+    result = gradcheck(f, 1.0)
+    said = re.search(r"1 element passed by atol alone \(the first: input 0, analytic (\S+), numeric (\S+), 50% apart\)",
+                     str(result))
+    assert result.ok and said and float(said[2]) == pytest.approx(2 * float(said[1]), rel=1e-5)
+    for good in (gradcheck(lambda x: x ** 2 * 1e-7, 1.0), gradcheck(lambda x: (x * x).tanh(), X)):
+        assert "atol alone" not in str(good)  # a right gradient, however small, is not flagged

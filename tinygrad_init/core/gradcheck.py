@@ -95,11 +95,11 @@ class GradcheckResult:
                      f"{_errors(self)} ({tol})."]
         else:
             w = self.where
-            at = f" at [{', '.join(map(str, w.index))}]" if w.index else ""
             head = self.inputs[w.input].note if w.index is None else (
                 f"analytic {_fmt(w.analytic)}, numeric {_fmt(w.numeric)} (absolute error {_fmt(w.abs_error)}, "
                 f"relative error {_fmt(w.rel_error)}; {tol}).")
-            lines = [f"gradcheck failed for {self._name(w.input)}{at}: {head}" + (" " + self.hint) * bool(self.hint)]
+            head += (" " + self.hint) * bool(self.hint)
+            lines = [f"gradcheck failed for {self._name(w.input)}{_at(w.index)}: {head}"]
             lines += [f"  {self._name(c.index)}: " + (
                 f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
                 f"{int(c.bad.sum())} of {counted(c.bad.size, 'element')} off ({_errors(c)}).")
@@ -123,6 +123,10 @@ class GradcheckError(AssertionError):
 
 def _errors(c: InputCheck | GradcheckResult) -> str:
     return f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"
+
+
+def _at(j: tuple[int, ...] | None) -> str:  # an element's place in its input, " at [1, 2]" ("" for a number)
+    return f" at [{', '.join(map(str, j))}]" if j else ""
 
 
 def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as np.max), 0 if there is none
@@ -341,11 +345,18 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     if kinks := [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
                  for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5) and not c.bad[j]]:
         i, j, left, right = kinks[0]
-        notes.append(f"f has a kink at {counted(len(kinks), 'element')} that passed (the first: input {i}"
-                     f"{' at [' + ', '.join(map(str, j)) + ']' if j else ''}, slope {_fmt(left)} from the left, "
-                     f"{_fmt(right)} from the right, of S = sum(u * f)): there the central difference is their mean, "
-                     "and the backward rule's convention (relu'(0) = 0, ties sharing the gradient) gave the same "
-                     "number. Check away from a kink to test the rule itself.")
+        notes.append(f"f has a kink at {counted(len(kinks), 'element')} that passed (the first: input {i}{_at(j)}, "
+                     f"slope {_fmt(left)} from the left, {_fmt(right)} from the right, of S = sum(u * f)): there the "
+                     "central difference is their mean, and the backward rule's convention (relu'(0) = 0, ties sharing "
+                     "the gradient) gave the same number. Check away from a kink to test the rule itself.")
+    if loose := [(c.index, j, c.analytic[j], c.numeric[j]) for c in checks for j in np.ndindex(c.shape) if not c.bad[j]
+                 and c.abs_error[j] > max(rtol * abs(c.numeric[j]), 0.01 * max(abs(c.analytic[j]), abs(c.numeric[j])),
+                                          100 * noise)]:  # off by more than 1% and far more than rounding, within atol
+        i, j, a, n = loose[0]
+        notes.append(f"{counted(len(loose), 'element')} passed by atol alone (the first: input {i}{_at(j)}, analytic "
+                     f"{_fmt(a)}, numeric {_fmt(n)}, {abs(a - n) / max(abs(a), abs(n)):.0%} apart): gradients this "
+                     f"small beside atol={_fmt(atol)} are not checked by their digits, and a wrong one passes (as in "
+                     "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol,
                                           noise)

@@ -274,14 +274,13 @@ class Value:
         across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
         with autograd._PASSES:  # passes in two threads, which may share nodes, one after the other
             order, leaves, grads = autograd.topological_order(self), [], []
-            for node in order:
-                if node._a is not None:
-                    node.grad = 0.0
-                else:  # a leaf's gradient, kept for a pass cut short; `p.grad = None` (PyTorch's habit) starts at 0
-                    node.grad = g = 0.0 if node.grad is None else node.grad
+            for node in order:  # the leaves' gradients, kept for a pass cut short (the walk sets the others to 0)
+                if node._a is None:
+                    node.grad = g = 0.0 if node.grad is None else node.grad  # `p.grad = None` (PyTorch's habit): 0
                     leaves.append(node)
                     grads.append(g)
-            held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
+            held = self.grad if self._a is None else 0.0  # a leaf's gradient, set aside: the pass (and a ledger)
+            self.grad = 0.0  # starts from 1
             try:
                 autograd.backward(self, 1.0, order)
             except BaseException:

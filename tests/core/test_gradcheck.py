@@ -493,6 +493,8 @@ def test_torchs_call_with_the_inputs_in_one_tuple_checks_each_input_as_its_own()
 def test_a_list_of_values_or_tensors_as_one_input_says_to_pass_each_as_an_input(inputs):
     with pytest.raises(TypeError, match=r"gradcheck: input \d is a list of Values or Tensors: pass each as an input"):
         gradcheck(lambda *a: a[0], *inputs)
+    with pytest.raises(TypeError, match=r"numerical_grad takes one: call it for each, numerical_grad\(lambda a"):
+        numerical_grad(lambda a: a, inputs[-1])  # not numerical_grad(f, a, b), which it does not take
 
 
 def test_a_wrong_gradient_small_beside_atol_passes_as_in_torch_but_the_result_says_so():

@@ -137,8 +137,10 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
     if isinstance(raw, (list, tuple)) and any(isinstance(e, (Tensor, Value)) for e in raw):
-        raise TypeError(f"{fn}: input {i} is a {type(raw).__name__} of Values or Tensors: pass each as an input of its "
-                        f"own, {fn}(f, a, b) (or as torch's, {fn}(f, (a, b))), and f is called as f(a, b)")
+        raise TypeError(f"{fn}: input {i} is a {type(raw).__name__} of Values or Tensors: " + (
+            "pass each as an input of its own, gradcheck(f, a, b) (or as torch's, gradcheck(f, (a, b))), and f is "
+            "called as f(a, b)" if fn == "gradcheck" else "numerical_grad takes one: call it for each, "
+            "numerical_grad(lambda a: f(a, b), a)"))
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)")

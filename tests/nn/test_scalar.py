@@ -246,3 +246,12 @@ def test_micrograds_nonlin_given_by_position_is_understood_not_taken_for_the_def
     for activation in ("", 0):
         with pytest.raises(ValueError, match=r"Neuron: activation must be one of"):
             Neuron(2, activation)
+
+
+@pytest.mark.parametrize("kwargs, says", [({"init": "nope"}, "init, the weight initializer: unknown"),
+                                          ({"init": "xavier"}, "init, the weight initializer: 'xavier' is ambiguous"),
+                                          ({"bias_init": "he"}, "the bias initializer 'he'")])
+def test_an_mlps_bad_initializer_is_named_as_the_mlps_argument(kwargs, says):
+    # the message began "Layer: init, ...", a Layer the student never wrote, as an unknown activation once did
+    with pytest.raises(ValueError, match=f"^MLP: {says}"):
+        scalar_nn.MLP(2, [3, 1], rng=0, **kwargs)

@@ -600,3 +600,18 @@ def test_backward_passes_in_threads_sharing_leaves_add_up_as_in_torch():
         _in_four_threads(100, y.backward)
         assert a.grad == pytest.approx(400 * once, rel=1e-12)
         a.grad = 0.0
+
+
+def test_the_public_walk_run_twice_on_a_value_graph_adds_one_more_pass_as_value_backward_does():
+    # autograd.backward(L, 1.0) a second time added onto the intermediate nodes' gradients of the first pass, as
+    # micrograd's backward does: a.grad went 24 -> 96, where L.backward() twice (and the tensor walk) gives 48
+    a = Value(3.0)
+    h = a * 2.0
+    loss = h * h
+    autograd.backward(loss, 1.0)
+    autograd.backward(loss, 1.0)
+    assert (a.grad, h.grad, loss.grad) == (48.0, 12.0, 1.0)  # intermediate nodes: the latest pass's
+    b = Value(1.0)
+    b.grad = None  # PyTorch's habit, as Value.backward takes it
+    autograd.backward(b * 3.0, 2.0)
+    assert b.grad == 6.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -469,3 +470,41 @@ def test_a_function_that_retains_or_hooks_an_intermediate_runs_in_the_central_di
         return (y * y).sum()
 
     assert gradcheck(f, np.array([0.5, -1.0, 2.0])).ok
+
+
+def test_several_tensor_outputs_are_checked_together_as_torchs_gradcheck_does():
+    W = np.random.default_rng(1).normal(size=(4, 2))
+    result = gradcheck(lambda x, w: (x @ w, x.tanh().sum()), X, W)  # a matrix and a 0-d output
+    assert result.ok and result.upstream.shape == (3 * 2 + 1,)
+    wrong = gradcheck(lambda x, w: (w.tanh(), _apply(WrongSignExp, x)), X, W, raise_on_fail=False)
+    assert not wrong.ok and wrong.where.input == 0 and wrong.inputs[1].ok  # x's exp is wrong; w's tanh is right
+    assert "A sign error" in str(wrong)
+
+
+def test_torchs_call_with_the_inputs_in_one_tuple_checks_each_input_as_its_own():
+    x, w = Tensor(X, requires_grad=True), Tensor(np.ones((4, 2)), requires_grad=True)
+    result = gradcheck(lambda a, b: a @ b, (x, w))  # torch.autograd.gradcheck(f, (x, w))
+    assert [c.shape for c in result.inputs] == [(3, 4), (4, 2)]
+    assert gradcheck(lambda a: a.tanh(), (x,)).inputs[0].shape == (3, 4)  # not one input of shape (1, 3, 4)
+    assert [c.shape for c in gradcheck(lambda a, b: a * b, (Value(0.5), Value(2.0))).inputs] == [(), ()]
+
+
+@pytest.mark.parametrize("inputs", [([Value(0.5), Value(2.0)],), (X, [Tensor(X), Tensor(X)])])
+def test_a_list_of_values_or_tensors_as_one_input_says_to_pass_each_as_an_input(inputs):
+    with pytest.raises(TypeError, match=r"gradcheck: input \d is a list of Values or Tensors: pass each as an input"):
+        gradcheck(lambda *a: a[0], *inputs)
+    with pytest.raises(TypeError, match=r"numerical_grad takes one: call it for each, numerical_grad\(lambda a"):
+        numerical_grad(lambda a: a, inputs[-1])  # not numerical_grad(f, a, b), which it does not take
+
+
+def test_a_wrong_gradient_small_beside_atol_passes_as_in_torch_but_the_result_says_so():
+    # S = 1e-7 x^2 with the 2 forgotten: analytic 1e-7 x, numeric 2e-7 x, an error of 1e-7 within atol 1e-5, so
+    # torch.autograd.gradcheck and this one pass it; the result said "passed" and nothing more
+    def f(x):  # x^2 whose local derivative is x, not 2x
+        return value_module._node(x.data ** 2, "square_wrong", x, x.data) * 1e-7
+    result = gradcheck(f, 1.0)
+    said = re.search(r"1 element passed by atol alone \(the first: input 0, analytic (\S+), numeric (\S+), 50% apart\)",
+                     str(result))
+    assert result.ok and said and float(said[2]) == pytest.approx(2 * float(said[1]), rel=1e-5)
+    for good in (gradcheck(lambda x: x ** 2 * 1e-7, 1.0), gradcheck(lambda x: (x * x).tanh(), X)):
+        assert "atol alone" not in str(good)  # a right gradient, however small, is not flagged

@@ -232,3 +232,26 @@ def test_micrograds_nonlin_spelling_is_understood():
     with pytest.raises(ValueError, match=r"Layer: give activation='relu' or micrograd's nonlin=False, not both"):
         Layer(2, 3, activation="relu", nonlin=False)  # an explicit relu is not taken for the default
     assert Neuron(2, rng=0).activation == "relu" == Layer(2, 3, rng=0).neurons[0].activation
+
+
+def test_micrograds_nonlin_given_by_position_is_understood_not_taken_for_the_default():
+    """micrograd's signature is Neuron(nin, nonlin=True): Neuron(2, False) there is linear, and here it was a relu
+    neuron in silence (False, like '' and 0, read as "no activation given")."""
+    from tinygrad_init.scalar_nn import Layer, Neuron
+    n = Neuron(2, False, weights=[2.0, -3.0], bias=-1.0)
+    assert n.activation == "linear" and n([1.0, 1.0]).data == -2.0  # no relu cut to 0
+    assert Neuron(2, True, rng=0).activation == "relu" and Layer(2, 3, False, rng=0).neurons[0].activation == "linear"
+    with pytest.raises(ValueError, match=r"Neuron: give activation=False or micrograd's nonlin=True, not both"):
+        Neuron(2, False, nonlin=True)
+    for activation in ("", 0):
+        with pytest.raises(ValueError, match=r"Neuron: activation must be one of"):
+            Neuron(2, activation)
+
+
+@pytest.mark.parametrize("kwargs, says", [({"init": "nope"}, "init, the weight initializer: unknown"),
+                                          ({"init": "xavier"}, "init, the weight initializer: 'xavier' is ambiguous"),
+                                          ({"bias_init": "he"}, "the bias initializer 'he'")])
+def test_an_mlps_bad_initializer_is_named_as_the_mlps_argument(kwargs, says):
+    # the message began "Layer: init, ...", a Layer the student never wrote, as an unknown activation once did
+    with pytest.raises(ValueError, match=f"^MLP: {says}"):
+        scalar_nn.MLP(2, [3, 1], rng=0, **kwargs)

@@ -235,7 +235,10 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     if order is None:
         order = topological_order(root)
     recorder = _MODE.recorder
-    if root.scalar:
+    if root.scalar:  # a pass of its own: the nodes above the leaves start from 0, the leaves add up (as in PyTorch)
+        for node in order:
+            if node._a is not None or node.grad is None:
+                node.grad = 0.0
         root.grad += seed
     else:
         root.accumulate(seed)

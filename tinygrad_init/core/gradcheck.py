@@ -95,11 +95,11 @@ class GradcheckResult:
                      f"{_errors(self)} ({tol})."]
         else:
             w = self.where
-            at = f" at [{', '.join(map(str, w.index))}]" if w.index else ""
             head = self.inputs[w.input].note if w.index is None else (
                 f"analytic {_fmt(w.analytic)}, numeric {_fmt(w.numeric)} (absolute error {_fmt(w.abs_error)}, "
                 f"relative error {_fmt(w.rel_error)}; {tol}).")
-            lines = [f"gradcheck failed for {self._name(w.input)}{at}: {head}" + (" " + self.hint) * bool(self.hint)]
+            head += (" " + self.hint) * bool(self.hint)
+            lines = [f"gradcheck failed for {self._name(w.input)}{_at(w.index)}: {head}"]
             lines += [f"  {self._name(c.index)}: " + (
                 f"ok (max absolute error {_fmt(c.max_abs_error)})." if c.ok else c.note or
                 f"{int(c.bad.sum())} of {counted(c.bad.size, 'element')} off ({_errors(c)}).")
@@ -125,6 +125,10 @@ def _errors(c: InputCheck | GradcheckResult) -> str:
     return f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"
 
 
+def _at(j: tuple[int, ...] | None) -> str:  # an element's place in its input, " at [1, 2]" ("" for a number)
+    return f" at [{', '.join(map(str, j))}]" if j else ""
+
+
 def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as np.max), 0 if there is none
     return float(a.max()) if a.size else 0.0
 
@@ -132,6 +136,11 @@ def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as
 def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
+    if isinstance(raw, (list, tuple)) and any(isinstance(e, (Tensor, Value)) for e in raw):
+        raise TypeError(f"{fn}: input {i} is a {type(raw).__name__} of Values or Tensors: " + (
+            "pass each as an input of its own, gradcheck(f, a, b) (or as torch's, gradcheck(f, (a, b))), and f is "
+            "called as f(a, b)" if fn == "gradcheck" else "numerical_grad takes one: call it for each, "
+            "numerical_grad(lambda a: f(a, b), a)"))
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)")
@@ -172,14 +181,16 @@ def _upstream(upstream: Any, fn: str) -> np.ndarray:
 
 
 def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
-    """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor."""
+    """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor (or a tuple
+    of Tensors: their elements one after another)."""
     outs = out if isinstance(out, (list, tuple)) else [out]
     if scalar and all(isinstance(o, (Value, Real)) for o in outs):
         return np.array([o.data if isinstance(o, Value) else float(o) for o in outs]).reshape(-1 if outs is out else ())
-    if not scalar and isinstance(out, Tensor):
-        return np.asarray(out.data, dtype=np.float64)
+    if not scalar and outs and all(isinstance(o, Tensor) for o in outs):
+        y = np.concatenate([np.ravel(o.data) for o in outs], dtype=np.float64)
+        return y if outs is out else y.reshape(out.shape)
     raise TypeError(f"{fn}: f returned {type(out).__name__}; with {'Value' if scalar else 'Tensor'} inputs it must "
-                    f"return {'a Value (or a list of Values)' if scalar else 'a Tensor'}")
+                    f"return {'a Value (or a list of Values)' if scalar else 'a Tensor (or a tuple of Tensors)'}")
 
 
 def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], step: float) -> float:
@@ -261,13 +272,14 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's
     `.grad`; an element passes when `|analytic - numeric| <= atol + rtol |numeric|` and both are finite.
-    Tensor engine: inputs are Tensors, arrays, lists or numbers and `f` gets fresh float64 Tensors; scalar
+    Tensor engine: inputs are Tensors, arrays, lists or numbers, `f` gets fresh float64 Tensors and returns a
+    Tensor (or a tuple of Tensors, `u` running over their elements one after another); scalar
     engine: inputs are Values or numbers and `f` gets fresh Values and returns a Value (or a list of
     Values), as in `gradcheck(lambda a, b: a * b + b.exp(), 2.0, -1.0)`.
 
     Args:
         f: the function to check, called with one argument per input.
-        *inputs: the point to check at.
+        *inputs: the point to check at (or, as torch's, one tuple of them).
         eps: the step of the central differences (in float64).
         atol: the absolute tolerance.
         rtol: the relative tolerance, a fraction of `|numeric|`.
@@ -283,6 +295,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     fn = "gradcheck"
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
     raise_on_fail = check_bool(fn, "raise_on_fail", raise_on_fail)
+    if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value)) for x in inputs[0]):
+        inputs = inputs[0]  # torch's gradcheck(f, (x, w)): the inputs in one tuple
     if not inputs:
         raise ValueError(f"{fn}: no inputs given; call gradcheck(f, x1, x2, ...) with the point to check at")
     scalar, notes = not any(isinstance(x, (Tensor, np.ndarray, list, tuple)) for x in inputs), []
@@ -303,17 +317,20 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         if u.shape != shape and not u.size == 1 == math.prod(shape):
             raise ValueError(f"{fn}: upstream has shape {u.shape} but f's output has shape {shape}; they must be equal")
         u = u.reshape(shape)
+    outs = out if isinstance(out, (list, tuple)) else [out]
     # what rounding alone can make of a one-sided slope: f's output rounded in its dtype, then divided by eps
-    noise = 4 * np.finfo(np.float64 if scalar or out.dtype.kind != "f" else out.dtype).eps * np.abs(u * y).sum() / eps
-    terms = [o * float(w) for o, w in zip(out if isinstance(out, (list, tuple)) else [out], u.reshape(-1))
-             if isinstance(o, Value)] if scalar else []
+    noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],
+                    default=np.finfo(np.float64).eps) * np.abs(u * y).sum() / eps
+    terms = [o * float(w) for o, w in zip(outs, u.reshape(-1)) if isinstance(o, Value)] if scalar else []
     if terms:
         Value.sum(terms).backward()
-    elif not scalar and out.requires_grad:
-        if out.dtype != np.float64:
-            notes.append(f"f's output is {out.dtype} although its inputs were float64: something inside f computes "
-                         "in lower precision")
-        out.backward(u.astype(out.dtype))
+    elif not scalar and any(o.requires_grad for o in outs):
+        if any(o.dtype != np.float64 for o in outs):
+            notes.append(f"f's output is {outs[0].dtype if len(outs) == 1 else 'not all float64'} although its inputs "
+                         "were float64: something inside f computes in lower precision")
+        for o, w in zip(outs, np.split(u.reshape(-1), np.cumsum([o.data.size for o in outs])[:-1])):
+            if o.requires_grad:  # several outputs: one pass each, their gradients adding up in the inputs
+                o.backward(w.reshape(o.shape).astype(o.dtype), retain_graph=len(outs) > 1)
     else:
         notes.append(("f's output is a plain number" if scalar else "f's output does not require grad") +
                      ": it is not connected to any input through the graph")
@@ -330,11 +347,18 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     if kinks := [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
                  for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5) and not c.bad[j]]:
         i, j, left, right = kinks[0]
-        notes.append(f"f has a kink at {counted(len(kinks), 'element')} that passed (the first: input {i}"
-                     f"{' at [' + ', '.join(map(str, j)) + ']' if j else ''}, slope {_fmt(left)} from the left, "
-                     f"{_fmt(right)} from the right, of S = sum(u * f)): there the central difference is their mean, "
-                     "and the backward rule's convention (relu'(0) = 0, ties sharing the gradient) gave the same "
-                     "number. Check away from a kink to test the rule itself.")
+        notes.append(f"f has a kink at {counted(len(kinks), 'element')} that passed (the first: input {i}{_at(j)}, "
+                     f"slope {_fmt(left)} from the left, {_fmt(right)} from the right, of S = sum(u * f)): there the "
+                     "central difference is their mean, and the backward rule's convention (relu'(0) = 0, ties sharing "
+                     "the gradient) gave the same number. Check away from a kink to test the rule itself.")
+    if loose := [(c.index, j, c.analytic[j], c.numeric[j]) for c in checks for j in np.ndindex(c.shape) if not c.bad[j]
+                 and c.abs_error[j] > max(rtol * abs(c.numeric[j]), 0.01 * max(abs(c.analytic[j]), abs(c.numeric[j])),
+                                          100 * noise)]:  # off by more than 1% and far more than rounding, within atol
+        i, j, a, n = loose[0]
+        notes.append(f"{counted(len(loose), 'element')} passed by atol alone (the first: input {i}{_at(j)}, analytic "
+                     f"{_fmt(a)}, numeric {_fmt(n)}, {abs(a - n) / max(abs(a), abs(n)):.0%} apart): gradients this "
+                     f"small beside atol={_fmt(atol)} are not checked by their digits, and a wrong one passes (as in "
+                     "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol,
                                           noise)

@@ -104,14 +104,6 @@ def _log(x: float) -> float:
     return -_INF if x == 0.0 else _NAN  # negative or nan
 
 
-def _micrograd(name: str, hint: str) -> property:
-    """micrograd's name for what a Value spells otherwise: reading or setting it is an AttributeError that says what
-    to write (`out._backward = fn`, as micrograd's ops do, too)."""
-    def fail(self: Value, *_: object) -> None:  # (name= keeps Python from adding "Did you mean 'backward'?")
-        raise AttributeError(f"'Value' object has no attribute {name!r}: {hint}", name=name)
-    return property(fail, fail)
-
-
 class Value:
     """A scalar that records the op that produced it and its local derivatives.
 
@@ -147,11 +139,13 @@ class Value:
     locals = property(lambda self: tuple(local for _, local in self.edges()),
                       doc="The local derivatives d(self)/d(parent), one per parent.")
     _parents, _locals = parents, locals  # the names the exercises use
-    # micrograd's names: errors that say what to write here
-    _prev = _micrograd("_prev", "a Value's parents are v.parents, their local derivatives v.locals")
-    _op = _micrograd("_op", "the op that made a Value is v.op")
-    _backward = _micrograd("_backward", "a Value keeps no closure but its local derivatives: one node's step by hand "
-                           "is `for p, d in zip(v.parents, v.locals): p.grad += v.grad * d`; v.backward() is the pass")
+    # micrograd's names, for the lecture's code: its parents (a set there too), its op, one node's chain-rule step
+    _prev, _op = property(lambda self: set(self.parents)), property(lambda self: self.op)
+
+    def _backward(self) -> None:
+        """This node's step of backward by hand, as micrograd's `o._backward()`: `parent.grad += self.grad * local`."""
+        for parent, local in self.edges():
+            parent.grad += self.grad * local
 
     @property
     def constant(self) -> float | None:
@@ -280,14 +274,13 @@ class Value:
         across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
         with autograd._PASSES:  # passes in two threads, which may share nodes, one after the other
             order, leaves, grads = autograd.topological_order(self), [], []
-            for node in order:
-                if node._a is not None:
-                    node.grad = 0.0
-                else:  # a leaf's gradient, kept for a pass cut short; `p.grad = None` (PyTorch's habit) starts at 0
-                    node.grad = g = 0.0 if node.grad is None else node.grad
+            for node in order:  # the leaves' gradients, kept for a pass cut short (the walk sets the others to 0)
+                if node._a is None:
+                    node.grad = g = 0.0 if node.grad is None else node.grad  # `p.grad = None` (PyTorch's habit): 0
                     leaves.append(node)
                     grads.append(g)
-            held, self.grad = self.grad, 0.0  # a leaf's gradient, set aside: the pass (and a ledger) starts from 1
+            held = self.grad if self._a is None else 0.0  # a leaf's gradient, set aside: the pass (and a ledger)
+            self.grad = 0.0  # starts from 1
             try:
                 autograd.backward(self, 1.0, order)
             except BaseException:

@@ -30,12 +30,15 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
 
 
 def _activation(where: str, activation: str | None, nonlin: bool | None) -> str:
-    """The activation's registry name (None: "relu"); micrograd's `nonlin=True` (or False) is "relu" (or "linear")."""
+    """The activation's registry name (None: "relu"); micrograd's `nonlin=True` (or False) is "relu" (or "linear"),
+    also given by position as micrograd's `Neuron(nin, nonlin)`."""
+    if isinstance(activation, bool) and nonlin is None:
+        activation, nonlin = None, activation
     if nonlin is not None:
         if activation is not None:
             raise ValueError(f"{where}: give activation={activation!r} or micrograd's nonlin={nonlin!r}, not both")
         activation = "relu" if check_bool(where, "nonlin", nonlin) else "linear"
-    return activations.get(activation or "relu", where, engine_only=True).name
+    return activations.get("relu" if activation is None else activation, where, engine_only=True).name
 
 
 class Module:
@@ -120,8 +123,11 @@ class MLP(Module):
         gen, activation = as_rng(rng, "MLP"), activations.get(activation, "MLP", engine_only=True).name
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
-        self.layers = [Layer(sizes[i], sizes[i + 1], activation if i < len(sizes) - 2 else "linear", init=init,
-                             bias_init=bias_init, rng=gen, name=f"L{i}") for i in range(len(sizes) - 1)]
+        try:  # init and bias_init are checked as each layer draws: named as the MLP's
+            self.layers = [Layer(sizes[i], sizes[i + 1], activation if i < len(sizes) - 2 else "linear", init=init,
+                                 bias_init=bias_init, rng=gen, name=f"L{i}") for i in range(len(sizes) - 1)]
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"MLP: {str(e).removeprefix('Layer: ')}") from None
 
     def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
         out: object = _inputs("MLP", x, len(self.layers[0].neurons[0].w))

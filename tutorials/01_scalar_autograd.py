@@ -144,7 +144,7 @@ assert all(v.grad == by_hand_loop[v.label] for v in (w, x, b))   # the very same
 # With `show_local=True` each edge carries its local derivative (`×1.5` on the edge from `w`
 # into `*`). Read the picture from right to left: the gradient of an op's result times the
 # factor on one of its input edges is what that input receives. For `w` that is
-# $-1.184 \times 1.5 = -1.777$, the value you predicted.
+# $-1.1845 \times 1.5 = -1.777$, the value you predicted.
 
 # %%
 assert math.isclose(w.grad, -1.777, abs_tol=5e-4)

@@ -146,6 +146,21 @@ def test_markdown_is_well_formed(name):
     assert "The copy sets the same names as the original: run the original again before you go on" in text
 
 
+PRODUCT = re.compile(r"(-?\d+(?:\.\d+)?) \\times (-?\d+(?:\.\d+)?) = (-?\d+(?:\.(\d+))?)(?![\d.])")
+
+
+def test_products_in_the_prose_are_right():
+    """Each product the prose works out, `$a \\times b = c$`, is right to c's last digit: tutorial 1 read
+    '$-1.184 \\times 1.5 = -1.777$' (that is -1.776; the gradient is -1.1845, and -1.1845 x 1.5 = -1.777)."""
+    found = []
+    for name in NAMES:
+        for a, b, c, decimals in PRODUCT.findall(_markdown(name)):
+            found.append((name, a, b, c))
+            assert round(float(a) * float(b), len(decimals)) == float(c), f"{name}: {a} x {b} is not {c}"
+    assert len(found) >= 2, found
+    assert PRODUCT.findall("$-1.184 \\times 1.5 = -1.777$") == [("-1.184", "1.5", "-1.777", "777")]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_section_headings_are_markdown_not_code_comments(name):
     # a heading left in a code cell (a missing `# %% [markdown]`) shows as a comment, not as a section

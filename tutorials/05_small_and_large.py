@@ -117,8 +117,8 @@ assert all(abs(s - 0.98) < 0.005 for s in stds[1.0])
 # * scale 0.01: $0.01 \sqrt{500} = 0.2236$. The $z$ are small, tanh is almost the identity
 #   there, and each layer multiplies the std by 0.2236 (the factors printed above, from
 #   layer 2 on): $0.214 \times 0.2236^9 = 3 \times 10^{-7}$.
-# * scale 1.0: $\sqrt{500} \approx 22$. With $|z|$ typically near 20, $\tanh z$ is $\pm 1$
-#   for almost every unit.
+# * scale 1.0: $\sqrt{500} \approx 22$. Half of the $|z|$ lie beyond $0.674 \times 22 = 15$
+#   (the median of $|z|$ for a Gaussian of std 22), and $\tanh z$ is $\pm 1$ for almost every unit.
 #
 # ## 3. The same with the lab: a table, histograms and the theory
 #

@@ -850,3 +850,22 @@ def test_tutorial_1_try_it_relu_xor_learning_rates():
     model, learned, final = train(0.2)
     assert not learned and round(final, 6) == 4.0
     assert all(h.data == 0 for x in X for h in model.layers[0](x))
+
+
+def test_tutorial_5_large_init_half_of_z_beyond_15():
+    """Tutorial 5, section 2: with `1.0 * randn` half of the pre-activations |z| lie beyond 15 (0.674 x 22, the median
+    of |z| for a Gaussian of std 22) at every layer, for each of seeds 0-9 of the lab's draws; the prose said '|z|
+    typically near 20' (the mean of |z| is 17.5-17.9, its median 14.7-15.1)."""
+    assert "Half of the $|z|$ lie beyond $0.674 \\times 22 = 15$" in _prose("05_small_and_large")
+    medians = []
+    for seed in range(10):  # tutorial 5's cs231n_net(1.0): the lab's draws
+        gen = np.random.default_rng(seed)
+        h = gen.standard_normal((1000, 500)).astype(np.float32)
+        gen.standard_normal((1000, 500))  # the upstream gradient
+        wgen = np.random.default_rng(int(gen.integers(0, 2**63 - 1)))
+        with threadpool_limits(1, user_api="blas"):
+            for _ in range(10):
+                z = h @ wgen.standard_normal((500, 500)).astype(np.float32)
+                medians.append(np.median(np.abs(z)))
+                h = np.tanh(z)
+    assert round(min(medians)) == round(max(medians)) == 15

@@ -129,7 +129,7 @@ IFrame(str(page), width="100%", height=420)
 # %%
 paths = path_products(L, a)
 print(paths.explain())
-print("a.grad from backward:", a.grad)
+print(f"a.grad from backward: {a.grad:.4f}")
 assert len(paths) == 2 and abs(paths.total - a.grad) < 1e-15
 
 # %% [markdown]

@@ -191,6 +191,29 @@ def test_grader_commands_name_real_exercises():
     assert named == known, f"exercises no tutorial names: {sorted(known - named)}"
 
 
+#: What a student should not have to read in a cell's output: a float with all its 16 or 17 digits (tutorial 1
+#: printed `local 1 - tanh(z)^2 = 0.48691736114834133`, tutorial 12 `'he_normal': 0.1414213562373095`), numpy 2's
+#: scalar repr (tutorial 10 printed `{(1.0, 0.2): np.float64(0.9998), ...}`), or a warning.
+UNREADABLE = re.compile(r"\d\.\d{12,}|\bnp\.(?:float|int|uint|bool|complex)\w*\(|Warning\b")
+
+
+def _unreadable(out) -> list[str]:
+    """The unreadable pieces of one output of a code cell (its printed text, or the plain text of its value)."""
+    text = out.get("text", "") if out.output_type == "stream" else out.get("data", {}).get("text/plain", "")
+    return UNREADABLE.findall(text)
+
+
+def test_unreadable_output_is_caught():
+    from nbformat.v4 import new_output
+
+    shown = [new_output("stream", name="stdout", text="h: local 1 - tanh(z)^2 = 0.48691736114834133\n"),
+             new_output("execute_result", data={"text/plain": "{(1.0, 0.2): np.float64(0.9998)}"}),
+             new_output("stream", name="stderr", text="<cell>:3: RuntimeWarning: overflow encountered in exp\n")]
+    assert [len(_unreadable(out)) for out in shown] == [1, 1, 1]
+    fine = new_output("stream", name="stdout", text="by hand: -1.7767096480\nsigma'(0) = 0.25, 3.2e-10, 1.4e-06\n")
+    assert _unreadable(fine) == []
+
+
 def _kernel_dir(tmp_path: Path) -> Path:
     """A Jupyter data folder whose ``python3`` kernel is exactly this interpreter."""
     from ipykernel.kernelspec import write_kernel_spec
@@ -239,6 +262,7 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
             # the site shows the outputs of a run in a folder since deleted: tutorial 2 printed "wrote
             # /tmp/tinygrad-init-docs-uwdzwm5m/backprop_player.html" there; a file is named as the cell named it
             assert str(work) not in out.get("text", ""), f"{name}: cell {cell.get('id')} prints the run's folder"
+            assert not _unreadable(out), f"{name}: cell {cell.get('id')} shows {_unreadable(out)}:\n{cell.source}"
     printed = "".join(o.get("text", "") for o in code[-1].outputs if o.output_type == "stream").strip()
     assert os.path.realpath(printed) == os.path.realpath(sys.executable), \
         f"the kernel ran {printed!r}, not the interpreter of the tests {sys.executable!r}"

@@ -244,6 +244,10 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
     nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
+    # One BLAS thread per kernel (unless set), as the lab runs its small products: with the tests on every core, a
+    # kernel's second thread only waits for a core; under load tutorial 9 took 74 s so and 9 s with one thread.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + [p for p in [env.get("PYTHONPATH", "")] if p])
     client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                      resources={"metadata": {"path": str(work)}})

@@ -357,7 +357,7 @@ except ValueError as error:
 # 3. Use `nn.BatchNorm1d(50, eps=1e-1)` in section 1. What is the output std for
 #    `W = 0.001 * randn` now?
 #
-# ## The whole story, in eight lines
+# ## The story so far, in eight lines
 #
 # 1. A `Value` stores its local derivatives; backward multiplies *upstream × local* along
 #    every edge, in reverse topological order.
@@ -371,9 +371,13 @@ except ValueError as error:
 # 8. Batch normalization measures and removes the scale at every layer, so the
 #    initialization no longer decides whether a deep network trains.
 #
+# Tutorials 9 to 12 go on: a training run watched layer by layer, the edge of chaos, the
+# spectrum of a network's Jacobian, and the init explorer.
+#
 # ## Exercises
 #
-# All twenty-two exercises belong to this series. See what is left, grade everything at once:
+# Exercises 1 to 18 belong to tutorials 1 to 8; tutorials 9 to 12 add the last four. Grade
+# yours all at once and see what is left (the list below gives each exercise's tutorial):
 #
 # ```bash
 # tinygrad-init exercises list
@@ -386,5 +390,5 @@ except ValueError as error:
 from tinygrad_init.exercises import catalog
 
 for ex in catalog.EXERCISES:
-    print(f"{ex.label}  {ex.name:20s} {ex.title}")
-assert len(catalog.EXERCISES) == 22
+    print(f"{ex.label}  {ex.name:20s} tutorial {ex.tutorial:2d}  {ex.title}")
+assert len(catalog.EXERCISES) == 22 and [ex.number for ex in catalog.EXERCISES if ex.tutorial <= 8] == [*range(1, 19)]

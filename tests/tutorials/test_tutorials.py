@@ -214,6 +214,22 @@ def test_unreadable_output_is_caught():
     assert _unreadable(fine) == []
 
 
+def test_tutorials_ask_only_for_exercises_taught_by_then():
+    """A tutorial sends students to the exercises of its own and earlier tutorials. Tutorial 8 said 'All twenty-two
+    exercises belong to this series. See what is left, grade everything at once', and the series went on to
+    tutorial 12, whose four exercises (update_data ... verdict) a student at tutorial 8 has not been taught."""
+    from tinygrad_init.exercises import catalog
+
+    for name in NAMES:
+        for ex in map(catalog.get, re.findall(r"tinygrad-init exercises grade my_exercises (\w+)", _markdown(name))):
+            assert ex.tutorial <= int(name[:2]), f"{name} asks for {ex.name}, of tutorial {ex.tutorial}"
+    text = " ".join(_markdown("08_batchnorm").split())
+    assert "All twenty-two exercises belong to this series" not in text
+    assert [ex.number for ex in catalog.EXERCISES if ex.tutorial <= 8] == list(range(1, 19))
+    assert sorted(ex.tutorial for ex in catalog.EXERCISES if ex.tutorial > 8) == [9, 10, 11, 12]
+    assert "Exercises 1 to 18 belong to tutorials 1 to 8; tutorials 9 to 12 add the last four." in text
+
+
 def _kernel_dir(tmp_path: Path) -> Path:
     """A Jupyter data folder whose ``python3`` kernel is exactly this interpreter."""
     from ipykernel.kernelspec import write_kernel_spec

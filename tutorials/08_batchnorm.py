@@ -349,7 +349,10 @@ except ValueError as error:
 # original: run the original again before you go on with the cells below it.
 #
 # 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
-#    network's losses change?
+#    network's losses change? Swap each block's `BatchNorm1d` and `ReLU` in a body of section 5,
+#    `body = make("relu", "xavier_uniform", 30, True, seed=0)[0]`, with
+#    `after = nn.Sequential(*[m for i in range(0, len(body), 3) for m in (body[i], body[i + 2], body[i + 1])])`,
+#    and train `nn.Sequential(after, nn.Linear(16, 1, rng=100))`.
 # 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`): add a case
 #    below the `cases` of section 5, `cases["30 ReLU layers, 1.0 * randn"] = ("relu", "large", 30)`
 #    (its line prints below the others; the figure keeps its two panels). Is the learning rate

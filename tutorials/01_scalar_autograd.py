@@ -69,7 +69,7 @@ assert math.isclose(z.data, -0.8 * 1.5 + 0.3) and math.isclose(h.data, math.tanh
 print("z:  op", repr(z.op), " locals", z._locals)
 m = z._parents[0]            # the product w * x
 print("wx: op", repr(m.op), " locals", m._locals, " parents", [p.label for p in m._parents])
-print("h:  op", repr(h.op), " local 1 - tanh(z)^2 =", h._locals[0])
+print("h:  op", repr(h.op), f" local 1 - tanh(z)^2 = {h._locals[0]:.4f}")
 assert z._locals == (1.0, 1.0) and m._locals == (1.5, -0.8)
 
 # %% [markdown]
@@ -124,7 +124,7 @@ for node in reversed(order):
         parent.grad += node.grad * local        # upstream x local
 
 by_hand_loop = {v.label: v.grad for v in (w, x, b)}
-print(by_hand_loop)
+print("   ".join(f"{name}.grad = {g:.4f}" for name, g in by_hand_loop.items()))
 assert math.isclose(b.grad, -1.1845, abs_tol=5e-5)          # 2 (-0.7163 - 0.5) (1 - 0.7163^2)
 assert math.isclose(w.grad, -1.1845 * 1.5, abs_tol=1e-4)    # times dz/dw = x
 
@@ -137,14 +137,14 @@ assert math.isclose(w.grad, -1.1845 * 1.5, abs_tol=1e-4)    # times dz/dw = x
 for v in (w, x, b):
     v.zero_grad()
 L.backward()
-print({v.label: v.grad for v in (w, x, b)})
+print("   ".join(f"{v.label}.grad = {v.grad:.4f}" for v in (w, x, b)))
 assert all(v.grad == by_hand_loop[v.label] for v in (w, x, b))   # the very same numbers
 
 # %% [markdown]
 # With `show_local=True` each edge carries its local derivative (`×1.5` on the edge from `w`
 # into `*`). Read the picture from right to left: the gradient of an op's result times the
 # factor on one of its input edges is what that input receives. For `w` that is
-# $-1.184 \times 1.5 = -1.777$, the value you predicted.
+# $-1.1845 \times 1.5 = -1.777$, the value you predicted.
 
 # %%
 assert math.isclose(w.grad, -1.777, abs_tol=5e-4)

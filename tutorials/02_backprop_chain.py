@@ -129,7 +129,7 @@ IFrame(str(page), width="100%", height=420)
 # %%
 paths = path_products(L, a)
 print(paths.explain())
-print("a.grad from backward:", a.grad)
+print(f"a.grad from backward: {a.grad:.4f}")
 assert len(paths) == 2 and abs(paths.total - a.grad) < 1e-15
 
 # %% [markdown]
@@ -225,7 +225,9 @@ assert max(tanh_at_30, key=tanh_at_30.get) == 1.0 and max(tanh_at_30[w] for w in
 # ## 6. The same product, layer by layer, in a deep network
 #
 # A 10-layer tanh network with 500 units per layer and CS231n's "small" initialization,
-# `W = 0.01 * randn(500, 500)`, on a batch of 1000 unit-Gaussian inputs. On the way back
+# `W = 0.01 * randn(500, 500)`, on a batch of 1000 unit-Gaussian inputs. It is built with the
+# tensor engine, which tutorial 3 takes apart: a `Tensor` is a numpy array that records its ops
+# as a `Value` does, and `nn.Linear` computes $z = hW$ for a batch $h$ of rows. On the way back
 # each layer computes $\partial L/\partial h_{l-1} = \bigl(f'(z_l) \odot \partial L/\partial h_l\bigr) W_l^\top$:
 # every entry sums 500 terms, each a gradient times a weight of std 0.01, so the std is
 # multiplied by about

@@ -95,9 +95,10 @@ assert np.allclose(unbroadcast(G, (3,)), G.sum(axis=0), rtol=0, atol=1e-12)     
 # %%
 col = Tensor(np.full((4, 1), 2.0), requires_grad=True)
 (batch * col).backward(G)
-print(col.grad.shape)
-print(np.allclose(col.grad, (G * batch.data).sum(axis=1, keepdims=True)))
-assert col.grad.shape == (4, 1) and np.allclose(col.grad, (G * batch.data).sum(axis=1, keepdims=True))
+by_hand = (G * batch.data).sum(axis=1, keepdims=True)
+print("col.grad.shape:", col.grad.shape, "  equal to (G * x).sum(axis=1, keepdims=True):",
+      np.allclose(col.grad, by_hand))
+assert col.grad.shape == (4, 1) and np.allclose(col.grad, by_hand)
 
 # %% [markdown]
 # Why a *random* upstream gradient? With `G` all ones (what `y.sum().backward()` feeds in)

@@ -117,8 +117,8 @@ assert all(abs(s - 0.98) < 0.005 for s in stds[1.0])
 # * scale 0.01: $0.01 \sqrt{500} = 0.2236$. The $z$ are small, tanh is almost the identity
 #   there, and each layer multiplies the std by 0.2236 (the factors printed above, from
 #   layer 2 on): $0.214 \times 0.2236^9 = 3 \times 10^{-7}$.
-# * scale 1.0: $\sqrt{500} \approx 22$. With $|z|$ typically near 20, $\tanh z$ is $\pm 1$
-#   for almost every unit.
+# * scale 1.0: $\sqrt{500} \approx 22$. Half of the $|z|$ lie beyond $0.674 \times 22 = 15$
+#   (the median of $|z|$ for a Gaussian of std 22), and $\tanh z$ is $\pm 1$ for almost every unit.
 #
 # ## 3. The same with the lab: a table, histograms and the theory
 #
@@ -314,8 +314,11 @@ table
 #    Compare both scales with $1/\sqrt{500} = 0.045$ (tutorial 6 takes this up).
 # 2. Replace tanh by the sigmoid in `cs231n_net`. Why does the std not collapse to 0?
 #    (Hint: what is $\sigma(0)$?)
-# 3. Find the layer-1 units of the large init that pass the most gradient: are they the ones
-#    with the smallest $|z|$?
+# 3. Which entries of layer 1 of the large init (an example at a unit) pass the most gradient,
+#    the largest $|\partial L/\partial z_1|$: those with the smallest $|z_1|$? (The last `gz` of
+#    `backward`'s loop is $\partial L/\partial z_1$: return it too. $z_1$ is `X @ Ws[0]`, with
+#    `Ws, hs = nets[1.0]`.) What share of the squared gradient do the entries with $|z_1| < 2$
+#    carry, and how many are they?
 #
 # ## What to remember
 #

@@ -160,7 +160,8 @@ plots.layer_curves({fwd: forward, bwd: backward}, {fwd: forward_theory, bwd: bac
 # all three are the same, $1/n$:
 
 # %%
-print({name: init.get(s).std(500, 500) if isinstance(s, str) else s.std(500, 500) for name, s in schemes.items()})
+for name, s in schemes.items():
+    print(f"{name:16s} std for a 500 x 500 weight: {(init.get(s) if isinstance(s, str) else s).std(500, 500):.5f}")
 assert len({round((init.get(s) if isinstance(s, str) else s).std(500, 500), 12) for s in schemes.values()}) == 1
 
 # %% [markdown]

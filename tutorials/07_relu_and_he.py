@@ -184,7 +184,7 @@ Table(["layer", "std(dL/dh) Xavier", "theory", "std(dL/dh) He", "theory "],
 for mode in ("fan_in", "fan_out"):
     scheme = init.get("he_normal", mode=mode)
     print(f"he_normal, mode={mode!r}: {scheme.formula}   std for a 784 x 256 weight: {scheme.std(784, 256):.4f}")
-print("gain for ReLU, init.calculate_gain('relu') =", init.calculate_gain("relu"), "= sqrt(2)")
+print(f"gain for ReLU, init.calculate_gain('relu') = {init.calculate_gain('relu'):.6f} = sqrt(2)")
 assert init.get("he_normal", mode="fan_out").std(784, 256) == np.sqrt(2 / 256)
 assert init.get("he_normal").std(784, 256) == np.sqrt(2 / 784) and init.calculate_gain("relu") == np.sqrt(2)
 

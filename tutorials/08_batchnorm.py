@@ -349,7 +349,10 @@ except ValueError as error:
 # original: run the original again before you go on with the cells below it.
 #
 # 1. Put batch norm *after* the activation instead of before it. Do the 30-layer ReLU
-#    network's losses change?
+#    network's losses change? Swap each block's `BatchNorm1d` and `ReLU` in a body of section 5,
+#    `body = make("relu", "xavier_uniform", 30, True, seed=0)[0]`, with
+#    `after = nn.Sequential(*[m for i in range(0, len(body), 3) for m in (body[i], body[i + 2], body[i + 1])])`,
+#    and train `nn.Sequential(after, nn.Linear(16, 1, rng=100))`.
 # 2. Train the 30-layer network with batch norm from `init="large"` (`1.0 * randn`): add a case
 #    below the `cases` of section 5, `cases["30 ReLU layers, 1.0 * randn"] = ("relu", "large", 30)`
 #    (its line prints below the others; the figure keeps its two panels). Is the learning rate
@@ -357,7 +360,7 @@ except ValueError as error:
 # 3. Use `nn.BatchNorm1d(50, eps=1e-1)` in section 1. What is the output std for
 #    `W = 0.001 * randn` now?
 #
-# ## The whole story, in eight lines
+# ## The story so far, in eight lines
 #
 # 1. A `Value` stores its local derivatives; backward multiplies *upstream × local* along
 #    every edge, in reverse topological order.
@@ -371,9 +374,13 @@ except ValueError as error:
 # 8. Batch normalization measures and removes the scale at every layer, so the
 #    initialization no longer decides whether a deep network trains.
 #
+# Tutorials 9 to 12 go on: a training run watched layer by layer, the edge of chaos, the
+# spectrum of a network's Jacobian, and the init explorer.
+#
 # ## Exercises
 #
-# All twenty-two exercises belong to this series. See what is left, grade everything at once:
+# Exercises 1 to 18 belong to tutorials 1 to 8; tutorials 9 to 12 add the last four. Grade
+# yours all at once and see what is left (the list below gives each exercise's tutorial):
 #
 # ```bash
 # tinygrad-init exercises list
@@ -386,5 +393,5 @@ except ValueError as error:
 from tinygrad_init.exercises import catalog
 
 for ex in catalog.EXERCISES:
-    print(f"{ex.label}  {ex.name:20s} {ex.title}")
-assert len(catalog.EXERCISES) == 22
+    print(f"{ex.label}  {ex.name:20s} tutorial {ex.tutorial:2d}  {ex.title}")
+assert len(catalog.EXERCISES) == 22 and [ex.number for ex in catalog.EXERCISES if ex.tutorial <= 8] == [*range(1, 19)]

@@ -222,7 +222,9 @@ for ax, s in zip(axes, (1.0, 3.0)):
     ax.legend()
 plt.show()
 c_star = theory.correlation_fixed_point("tanh", 3.0, sb)
-print({k: round(v, 4) for k, v in ends.items()}, f" c* at sigma_w^2 = 3: {c_star:.4f}")
+for (s, c0), v in ends.items():
+    print(f"sigma_w^2 = {s:g}, c = {c0} at layer 1: c = {v:.4f} after 30 layers")
+print(f"c* at sigma_w^2 = 3: {c_star:.4f}")
 assert ends[1.0, 0.2] > 0.999 and ends[1.0, 0.9] > 0.999  # ordered: everything ends alike
 assert abs(ends[3.0, 0.9] - c_star) < 0.07 and abs(ends[3.0, 0.2] - c_star) < 0.01  # chaotic: c*, from both sides
 assert round(c_star, 2) == 0.30
@@ -289,8 +291,10 @@ assert theory.fixed_point("tanh", 1.0, 0.0).q < 1e-9  # q* = 0 without biases at
 eps = 1e-6
 slope = (sw * expect(tanh2, fp.q + eps) - sw * expect(tanh2, fp.q - eps)) / (2 * eps)
 xi_q, xi_c = -1 / math.log(slope), -1 / math.log(chi)
-print(f"by hand: xi_q = {xi_q:.4f}, xi_c = {xi_c:.4f};  theory.depth_scales: {theory.depth_scales('tanh', sw, sb)}")
-assert np.allclose((xi_q, xi_c), theory.depth_scales("tanh", sw, sb), rtol=1e-6)
+scales = theory.depth_scales("tanh", sw, sb)
+print(f"by hand: xi_q = {xi_q:.4f}, xi_c = {xi_c:.4f};  theory.depth_scales: xi_q = {scales[0]:.4f}, "
+      f"xi_c = {scales[1]:.4f}")
+assert np.allclose((xi_q, xi_c), scales, rtol=1e-6)
 assert round(xi_q, 2) == 1.68 and round(xi_c, 1) == 15.8
 
 # %% [markdown]

@@ -55,7 +55,7 @@ page
 
 # %%
 stds = {name: init.describe(name).std(100, 100) for name in grid["scheme"]}
-print("weight std for 100 -> 100 units:", stds)
+print("weight std for 100 -> 100 units:", "   ".join(f"{name} {std:.4g}" for name, std in stds.items()))
 assert np.allclose(list(stds.values()), [0.01, np.sqrt(2 / 200), np.sqrt(2 / 100), 1.0])
 assert inspect.signature(explorer.measure).parameters["batch"].default == 128
 
@@ -251,7 +251,8 @@ assert gap[1] < 0.005 and 0.15 < gap[-1] < 0.17 and np.argmax(gap) == 7 and roun
 # 432 networks, all measured when the page is built.
 
 # %%
-print(explorer.GRID)
+for name, values in explorer.GRID.items():
+    print(f"{name:10s}", ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in values))
 assert [len(v) for v in explorer.GRID.values()] == [3, 4, 4, 3, 3]
 assert len(list(itertools.product(*explorer.GRID.values()))) == 432
 

@@ -146,6 +146,21 @@ def test_markdown_is_well_formed(name):
     assert "The copy sets the same names as the original: run the original again before you go on" in text
 
 
+PRODUCT = re.compile(r"(-?\d+(?:\.\d+)?) \\times (-?\d+(?:\.\d+)?) = (-?\d+(?:\.(\d+))?)(?![\d.])")
+
+
+def test_products_in_the_prose_are_right():
+    """Each product the prose works out, `$a \\times b = c$`, is right to c's last digit: tutorial 1 read
+    '$-1.184 \\times 1.5 = -1.777$' (that is -1.776; the gradient is -1.1845, and -1.1845 x 1.5 = -1.777)."""
+    found = []
+    for name in NAMES:
+        for a, b, c, decimals in PRODUCT.findall(_markdown(name)):
+            found.append((name, a, b, c))
+            assert round(float(a) * float(b), len(decimals)) == float(c), f"{name}: {a} x {b} is not {c}"
+    assert len(found) >= 2, found
+    assert PRODUCT.findall("$-1.184 \\times 1.5 = -1.777$") == [("-1.184", "1.5", "-1.777", "777")]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_section_headings_are_markdown_not_code_comments(name):
     # a heading left in a code cell (a missing `# %% [markdown]`) shows as a comment, not as a section
@@ -174,6 +189,45 @@ def test_grader_commands_name_real_exercises():
         assert set(re.findall(r"`(\w+)`", table.get(name[:2], ""))) == own, (name, table.get(name[:2]), own)
         named |= own
     assert named == known, f"exercises no tutorial names: {sorted(known - named)}"
+
+
+#: What a student should not have to read in a cell's output: a float with all its 16 or 17 digits (tutorial 1
+#: printed `local 1 - tanh(z)^2 = 0.48691736114834133`, tutorial 12 `'he_normal': 0.1414213562373095`), numpy 2's
+#: scalar repr (tutorial 10 printed `{(1.0, 0.2): np.float64(0.9998), ...}`), or a warning.
+UNREADABLE = re.compile(r"\d\.\d{12,}|\bnp\.(?:float|int|uint|bool|complex)\w*\(|Warning\b")
+
+
+def _unreadable(out) -> list[str]:
+    """The unreadable pieces of one output of a code cell (its printed text, or the plain text of its value)."""
+    text = out.get("text", "") if out.output_type == "stream" else out.get("data", {}).get("text/plain", "")
+    return UNREADABLE.findall(text)
+
+
+def test_unreadable_output_is_caught():
+    from nbformat.v4 import new_output
+
+    shown = [new_output("stream", name="stdout", text="h: local 1 - tanh(z)^2 = 0.48691736114834133\n"),
+             new_output("execute_result", data={"text/plain": "{(1.0, 0.2): np.float64(0.9998)}"}),
+             new_output("stream", name="stderr", text="<cell>:3: RuntimeWarning: overflow encountered in exp\n")]
+    assert [len(_unreadable(out)) for out in shown] == [1, 1, 1]
+    fine = new_output("stream", name="stdout", text="by hand: -1.7767096480\nsigma'(0) = 0.25, 3.2e-10, 1.4e-06\n")
+    assert _unreadable(fine) == []
+
+
+def test_tutorials_ask_only_for_exercises_taught_by_then():
+    """A tutorial sends students to the exercises of its own and earlier tutorials. Tutorial 8 said 'All twenty-two
+    exercises belong to this series. See what is left, grade everything at once', and the series went on to
+    tutorial 12, whose four exercises (update_data ... verdict) a student at tutorial 8 has not been taught."""
+    from tinygrad_init.exercises import catalog
+
+    for name in NAMES:
+        for ex in map(catalog.get, re.findall(r"tinygrad-init exercises grade my_exercises (\w+)", _markdown(name))):
+            assert ex.tutorial <= int(name[:2]), f"{name} asks for {ex.name}, of tutorial {ex.tutorial}"
+    text = " ".join(_markdown("08_batchnorm").split())
+    assert "All twenty-two exercises belong to this series" not in text
+    assert [ex.number for ex in catalog.EXERCISES if ex.tutorial <= 8] == list(range(1, 19))
+    assert sorted(ex.tutorial for ex in catalog.EXERCISES if ex.tutorial > 8) == [9, 10, 11, 12]
+    assert "Exercises 1 to 18 belong to tutorials 1 to 8; tutorials 9 to 12 add the last four." in text
 
 
 def _kernel_dir(tmp_path: Path) -> Path:
@@ -206,6 +260,10 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
     nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
+    # One BLAS thread per kernel (unless set), as the lab runs its small products: with the tests on every core, a
+    # kernel's second thread only waits for a core; under load tutorial 9 took 74 s so and 9 s with one thread.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + [p for p in [env.get("PYTHONPATH", "")] if p])
     client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                      resources={"metadata": {"path": str(work)}})
@@ -224,6 +282,7 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
             # the site shows the outputs of a run in a folder since deleted: tutorial 2 printed "wrote
             # /tmp/tinygrad-init-docs-uwdzwm5m/backprop_player.html" there; a file is named as the cell named it
             assert str(work) not in out.get("text", ""), f"{name}: cell {cell.get('id')} prints the run's folder"
+            assert not _unreadable(out), f"{name}: cell {cell.get('id')} shows {_unreadable(out)}:\n{cell.source}"
     printed = "".join(o.get("text", "") for o in code[-1].outputs if o.output_type == "stream").strip()
     assert os.path.realpath(printed) == os.path.realpath(sys.executable), \
         f"the kernel ran {printed!r}, not the interpreter of the tests {sys.executable!r}"

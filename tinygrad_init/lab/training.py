@@ -69,7 +69,7 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
     for l in range(depth):
-        mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
+        mods.append(nn.Linear(width if l else n_in, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
     if outputs is not None:  # outputs=0 once built no output layer, silently
         n_out = check_int(fn, "outputs", outputs, 1)
@@ -205,8 +205,8 @@ def seeds_of(rng: Rng, n: int | None, quick: bool, fn: str = "seeds") -> tuple[n
 def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, default: tuple[int, int],
           lr: float) -> tuple[int, float, np.random.Generator, list[int]]:
     """The checked `steps` (`default`: quick, full) and `lr`, the data's generator and the seeds (`seeds_of`)."""
-    quick, seeds = check_bool(fn, "quick", quick), None if seeds is None else check_int(fn, "seeds", seeds, 1)
-    steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)
+    quick = check_bool(fn, "quick", quick)
+    steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)  # seeds: checked by seeds_of
     return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick, fn))
 
 

@@ -389,6 +389,8 @@ def test_plot_checks_its_step(step, error, fragment):
 def test_compare_inits_checks_quick():
     with pytest.raises(TypeError, match="compare_inits: quick must be True or False"):  # "no" ran the quick run
         D.compare_inits(quick="no", depth=2, width=4, steps=2)
+    with pytest.raises(TypeError, match="^section: quick must be True or False"):  # named compare_inits, not called
+        D.section(quick="no")
 
 
 def test_weight_gradients_of_a_step_without_an_optimizer_step_say_so():

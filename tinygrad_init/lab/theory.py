@@ -201,9 +201,12 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         widths: `[n_0, n_1, ..., n_L]`: the input width, then each layer's.
         activation: a name for every layer, or a list of `L` (`[..., "linear"]` for a linear output).
         init: a scheme name or `init.Scheme` (its `std(fan_in, fan_out)`), a weight std, or a list of either per layer.
-        grad_std_top: std of `dL/dh_L`'s entries (`input_std`, `bias_std`: of the inputs' and the biases').
+        input_std: std of the inputs' entries.
+        bias_std: std of the biases' entries.
+        grad_std_top: std of `dL/dh_L`'s entries.
         input_mean: mean of the inputs' entries (this and the rest by keyword only).
         batch_size: `B`, the examples whose weight and bias gradients are summed.
+        negative_slope: of leaky_relu.
         saturation_threshold: `t` in the fraction `P(|tanh y| > t)`."""
     fn = "predict"
     if not isinstance(widths, (list, tuple, range, np.ndarray)) or len(widths) < 2:

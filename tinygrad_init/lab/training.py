@@ -90,8 +90,7 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
     with no_grad():
-        z = model(Tensor(X)).data[:, 0]
-    return float(np.mean(_right(z, np.asarray(y) == 1)))
+        return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
@@ -197,9 +196,8 @@ def seeds_of(rng: Rng, n: int | None, quick: bool, fn: str = "seeds") -> tuple[n
     """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`; `fn` (the
     function given `rng`) starts the messages."""
     n, gen = check_int(fn, "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng, fn)  # no bool here
-    if isinstance(rng, numbers.Integral):
-        return gen, [int(rng) + k for k in range(n)]
-    return gen, [int(v) for v in gen.integers(0, 2**31 - 1, n)]
+    seeds = range(int(rng), int(rng) + n) if isinstance(rng, numbers.Integral) else gen.integers(0, 2**31 - 1, n)
+    return gen, [int(s) for s in seeds]
 
 
 def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, default: tuple[int, int],

@@ -268,9 +268,8 @@ class WeakHook:
         self.ref, self.args, self.through = weakref.WeakMethod(method), args, through
 
     def __call__(self, *more: Any) -> Any:
-        if (fn := self.ref()) is not None:
-            return fn(*self.args, *more)
-        return self.args[0](*more) if self.through else None
+        fn = self.ref()
+        return fn(*self.args, *more) if fn is not None else self.args[0](*more) if self.through else None
 
     def __reduce__(self) -> tuple:
         if (fn := self.ref()) is None:  # (its hooks on modules went with the watcher: a wrapper passing through)

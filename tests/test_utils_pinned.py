@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -151,6 +152,12 @@ def test_as_seed_gives_the_int_seed_for_a_result_and_checks_it_as_as_rng_does():
         utils.as_seed(-1, "f")
     with pytest.raises(TypeError, match="^f: rng must be a np.random.Generator, an int seed or None, got bool True$"):
         utils.as_seed(True, "f")
+
+
+def test_as_seed_gives_a_python_int_that_json_writes():
+    assert type(utils.as_seed(np.int64(3))) is int  # an np.int64 in a sweep's settings stopped json.dumps
+    settings = experiments.run_sweep(("he_normal",), ("relu",), depth=2, width=4, batch=4, rng=np.int64(3)).settings
+    assert json.loads(json.dumps(settings))["seed"] == 3
 
 
 @pytest.mark.parametrize(("x", "want"), [(0.001, "0.001"), (-0.001, "-0.001"), (1e4, "1e+4"), (-1e4, "-1e+4"),

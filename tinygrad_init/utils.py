@@ -64,7 +64,7 @@ def as_seed(rng: Rng, where: str = "") -> int | None:
     """`rng` if it is an int seed, for a result's settings, else None (a Generator is not JSON); checked as `as_rng`
     checks it, its messages starting with `where`."""
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
-        return rng
+        return int(rng)
     as_rng(rng, where)  # a Generator or None passes (no seed to keep); anything else is refused
     return None
 
@@ -268,9 +268,8 @@ class WeakHook:
         self.ref, self.args, self.through = weakref.WeakMethod(method), args, through
 
     def __call__(self, *more: Any) -> Any:
-        if (fn := self.ref()) is not None:
-            return fn(*self.args, *more)
-        return self.args[0](*more) if self.through else None
+        fn = self.ref()
+        return fn(*self.args, *more) if fn is not None else self.args[0](*more) if self.through else None
 
     def __reduce__(self) -> tuple:
         if (fn := self.ref()) is None:  # (its hooks on modules went with the watcher: a wrapper passing through)

@@ -363,6 +363,13 @@ def test_fit_checks_batch_and_labels(kwargs, error, fragment):
         D.fit([_model()], X, y, 2, 0.1)
 
 
+@pytest.mark.parametrize("lr,error", [(-0.1, ValueError), (0.0, ValueError), ("0.1", TypeError)])
+def test_fit_names_itself_for_a_bad_lr(lr, error):
+    X, y = _data()  # the message named SGD, which the caller never called
+    with pytest.raises(error, match=r"^fit: lr must be"):
+        D.fit(_model(), X, y, 2, lr)
+
+
 def test_fit_takes_lists_as_arrays():
     X, y = _data()  # X as a list stopped at X[idx] with 'only integer scalar arrays can be converted to a scalar index'
     X = X.astype(np.float64)  # what numpy reads the list as
@@ -382,6 +389,8 @@ def test_plot_checks_its_step(step, error, fragment):
 def test_compare_inits_checks_quick():
     with pytest.raises(TypeError, match="compare_inits: quick must be True or False"):  # "no" ran the quick run
         D.compare_inits(quick="no", depth=2, width=4, steps=2)
+    with pytest.raises(TypeError, match="^section: quick must be True or False"):  # named compare_inits, not called
+        D.section(quick="no")
 
 
 def test_weight_gradients_of_a_step_without_an_optimizer_step_say_so():

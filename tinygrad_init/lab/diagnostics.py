@@ -30,7 +30,7 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
-from ..utils import as_seed, counted, ratio
+from ..utils import as_seed, check_real, counted, ratio
 from .probe import fraction_key
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
@@ -279,7 +279,7 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
     check_type("fit", "model", model, nn.Module, "an nn.Module")  # one model (training.fit takes a list)
     if not (params := [p for p in model.parameters() if p.requires_grad]):  # frozen ones stay
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")
-    gen, opt = as_rng(rng, "fit"), SGD(params, lr=lr)
+    gen, opt = as_rng(rng, "fit"), SGD(params, lr=check_real("fit", "lr", lr, 0.0, low_open=True))
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
     if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):
@@ -410,7 +410,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
 
 def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Diagnosing a training run": `compare_inits` of 6 x 64 tanh layers, 300 steps."""
-    steps, every = (40, 2) if quick else (300, 6)
+    steps, every = (40, 2) if check_bool("section", "quick", quick) else (300, 6)
     c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
                 "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng)}

@@ -494,10 +494,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     if bn is not None:
         pre = np.array([r.values("pre_std") for r in bn.runs.values()])
         def listed(w: Mapping[tuple[str, str], str]) -> str:  # "scheme: activation word, ...; scheme: ..."
-            by: dict[str, list[str]] = {}
-            for (s, a), v in w.items():
-                by.setdefault(label(s), []).append(f"{a} {v}")
-            return "; ".join(f"{k}: {', '.join(v)}" for k, v in by.items())
+            return "; ".join(f"{label(s)}: " + ", ".join(f"{a} {v}" for (t, a), v in w.items() if t == s)
+                             for s in dict.fromkeys(s for s, _ in w))
         before = listed({(s, a): words[(a, s)] for s, a in bn.runs if (a, s) in words})
         odd = listed({k: v for k, r in bn.runs.items() if (v := word(r)) != "holds"})
         free = "frees the choice" if not odd else "does not free the choice here"

@@ -119,10 +119,9 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
                                                                           for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
     grid = {k: grid[k] for k in GRID}  # by name, in the page's order
-    data, s = {}, int(gen.integers(2 ** 31))
-    for c in itertools.product(*grid.values()):
-        k = key(*c)
-        data[k] = measure(*c, rng=np.random.default_rng([s, zlib.crc32(k.encode())]))
+    s = int(gen.integers(2 ** 31))
+    data = {k: measure(*c, rng=np.random.default_rng([s, zlib.crc32(k.encode())]))
+            for c in itertools.product(*grid.values()) for k in [key(*c)]}
     page = Explorer(grid, data)
     if out is not None:
         page.write(out)

@@ -359,9 +359,8 @@ def chaos_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
                  rows, title="tanh in each phase: theory and the correlation measured at the last layer",
                  notes=["xi_c diverges on the critical line (inf): there the correlation approaches c* more "
                         "slowly than any exp(-depth / xi)"])
-    chi = {k: theory.fixed_point("tanh", w).chi for k, w in SCHEMES.items()}
-    schemes = Table(["scheme", "sigma_w2", "chi_1", "phase"], [[k, SCHEMES[k], c, _phase(c)] for k, c in chi.items()],
-                    title="The named schemes with tanh, no biases")
+    schemes = Table(["scheme", "sigma_w2", "chi_1", "phase"], [[k, w, c, _phase(c)] for k, w in SCHEMES.items()
+                    for c in [theory.fixed_point("tanh", w).chi]], title="The named schemes with tanh, no biases")
     return ExperimentResult(
         "chaos", "The edge of chaos", "Where do the schemes sit between order and chaos, and how deep can a network "
         "be and still train?", {"main": main, "schemes": schemes}, res,

@@ -40,14 +40,14 @@ def gaussian_expectation(f: Callable[[np.ndarray], np.ndarray], var: float, n: i
 _GL_X, _GL_W = leggauss(5)
 
 
-def _nodes(q: float, cut: float = 40.0, width: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+def _nodes(q: float, width: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     """Standard-normal nodes `z` and weights `w` with `E[g(sqrt(q) z)] ~= w @ g(sqrt(q) z)`, about 1e-14 at any `q`: a
-    composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-cut`, the tail mass beyond put there, where
+    composite 5-point Gauss-Legendre rule over `+-12 sqrt(q)` (at most `+-40`, the tail mass beyond put there, where
     tanh and sigmoid are constant), panels no wider than `sqrt(q)/2` or `width` (0.5 leaves 1e-9 for tanh)."""
     if q == 0.0:
         return np.zeros(1), np.ones(1)
     s = math.sqrt(q)
-    big = min(12.0 * s, cut)
+    big = min(12.0 * s, 40.0)
     panels = max(2, math.ceil(2.0 * big / min(width, s / 2.0)))
     edges = np.linspace(-big, big, panels + 1)
     mid, half = (edges[:-1] + edges[1:]) / 2.0, (edges[1:] - edges[:-1]) / 2.0
@@ -82,9 +82,9 @@ def _integrals(act: _acts.Activation, q: float) -> tuple[float, float, float, fl
     return mean, float(w @ (f * f)), float(w @ (d * d)), slope
 
 
-def _bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-13) -> float:
-    """A root of `f` in `[lo, hi]`, where `f(lo) < 0 <= f(hi)`."""
-    while hi - lo > tol * max(1.0, abs(lo)):
+def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float:
+    """A root of `f` in `[lo, hi]`, where `f(lo) < 0 <= f(hi)`, to a relative 1e-13."""
+    while hi - lo > 1e-13 * max(1.0, abs(lo)):
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if f(mid) < 0 else (lo, mid)
     return 0.5 * (lo + hi)

@@ -69,7 +69,7 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
     for l in range(depth):
-        mods.append(nn.Linear(n_in if l == 0 else width, width, bias, init, bias_init, gen, dtype))
+        mods.append(nn.Linear(width if l else n_in, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
     if outputs is not None:  # outputs=0 once built no output layer, silently
         n_out = check_int(fn, "outputs", outputs, 1)
@@ -90,8 +90,7 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
     with no_grad():
-        z = model(Tensor(X)).data[:, 0]
-    return float(np.mean(_right(z, np.asarray(y) == 1)))
+        return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
@@ -197,16 +196,15 @@ def seeds_of(rng: Rng, n: int | None, quick: bool, fn: str = "seeds") -> tuple[n
     """The data's generator and the network seeds: `n` (default 5, quick 3), `s, s + 1, ...` for a seed `s`; `fn` (the
     function given `rng`) starts the messages."""
     n, gen = check_int(fn, "seeds", (3 if quick else 5) if n is None else n, 1), as_rng(rng, fn)  # no bool here
-    if isinstance(rng, numbers.Integral):
-        return gen, [int(rng) + k for k in range(n)]
-    return gen, [int(v) for v in gen.integers(0, 2**31 - 1, n)]
+    seeds = range(int(rng), int(rng) + n) if isinstance(rng, numbers.Integral) else gen.integers(0, 2**31 - 1, n)
+    return gen, [int(s) for s in seeds]
 
 
 def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, default: tuple[int, int],
           lr: float) -> tuple[int, float, np.random.Generator, list[int]]:
     """The checked `steps` (`default`: quick, full) and `lr`, the data's generator and the seeds (`seeds_of`)."""
-    quick, seeds = check_bool(fn, "quick", quick), None if seeds is None else check_int(fn, "seeds", seeds, 1)
-    steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)
+    quick = check_bool(fn, "quick", quick)
+    steps = check_int(fn, "steps", default[not quick] if steps is None else steps, 1)  # seeds: checked by seeds_of
     return (steps, check_real(fn, "lr", lr, 0.0, low_open=True), *seeds_of(rng, seeds, quick, fn))
 
 

@@ -92,3 +92,13 @@ def test_one_network_is_not_given_a_median_or_called_a_lottery():
     many = experiments.training(rng=0, seeds=2, steps=5)
     assert many.findings[0].endswith("(1 network).") and many.findings[1].endswith("(median (lowest-highest) of 2 "
                                                                                    "networks).")
+
+
+def test_findings_count_one_layer_and_one_step_in_the_singular() -> None:
+    # "After 1 layers", "in 1 steps", "after 1 steps" were written with the plural whatever the number
+    from tinygrad_init.lab import spectra, training
+
+    assert spectra.finding("correlations", spectra.correlations(depth=1, width=20)).startswith("After 1 layer the")
+    short = spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, width=8)
+    assert "in 1 step, against" in spectra.finding("trainability", short)
+    assert "after 1 step (1 network)" in training.symmetry(rng=0, quick=True, steps=1).findings[0]

@@ -213,10 +213,10 @@ def finding(name: str, result: dict[str, Any]) -> str:
         cstar = {k.split(",")[0]: theory.correlation_fixed_point("tanh", r["sigma_w2"], r.get("sigma_b2", 0.05))
                  for k, r in result.items()}
         size = f" ({first['width']} units, {counted(first['networks'], 'network')})" if "width" in first else ""
-        return (f"After {len(first['measured'])} layers the two inputs' correlation is {ends}; engine{size} and theory "
-                f"differ by at most {f(worst, 2)} at any layer" + ": the theory is the limit of infinite width, and a "
-                "finite network scatters around it, the less the wider it is" * bool(size) + ". The fixed point c* is "
-                + ", ".join(
+        layers = counted(len(first["measured"]), "layer")
+        return (f"After {layers} the two inputs' correlation is {ends}; engine{size} and theory differ by at most "
+                f"{f(worst, 2)} at any layer" + ": the theory is the limit of infinite width, and a finite network "
+                "scatters around it, the less the wider it is" * bool(size) + ". The fixed point c* is " + ", ".join(
                     f"{f(c, 2)} ({p})" for p, c in cstar.items()) + ": ordered networks map every pair of inputs "
                 "to the same output, chaotic ones decorrelate even close inputs.")
     if name == "trainability":
@@ -224,7 +224,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
         deep = np.array([[d > 6 * xi for d in result["depth"]] for w in result["sigma_w2"]
                          for xi in [theory.depth_scales("tanh", w, result["sigma_b2"])[1]]])
         return (f"{np.sum(acc[~deep] >= ok)} of the {np.sum(~deep)} networks within 6 xi_c reach a training "
-                f"accuracy of {f(ok, 3)} (halfway from chance to 1) in {result['steps']} steps, against "
+                f"accuracy of {f(ok, 3)} (halfway from chance to 1) in {counted(result['steps'], 'step')}, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
     deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
     narrow = [k for k, v in deepest.items() if v[0] < 1 and 0.5 < v[1] < 2]  # narrow, and about 1

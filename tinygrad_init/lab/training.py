@@ -253,8 +253,9 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
                   float(np.median(acc))] for i in range(2)]
         data[name] = {"loss": hist["loss"][idx[0]], "distinct_units": count, "networks": len(idx), "first": idx[0]}
         findings.append(f"{name}: {_spread(count[0], '{:.0f}')} and {_spread(count[1], '{:.0f}')} distinct units of "
-                        f"{width} in the two hidden layers after {steps} steps ({counted(len(idx), 'network')}); "
-                        f"final loss {_spread(loss, '{:.3g}')}, accuracy {_spread(acc)}.")
+                        f"{width} in the two hidden layers after {counted(steps, 'step')} "
+                        f"({counted(len(idx), 'network')}); final loss {_spread(loss, '{:.3g}')}, "
+                        f"accuracy {_spread(acc)}.")
     main = Table(["init", "layer", "width", "distinct_units_min", "distinct_units_max", "max_weight_change",
                   "final_loss", "train_accuracy"], rows,
                  title=f"Symmetry: 2-{width}-{width}-1 tanh MLP on moons, {steps} full-batch steps, lr {lr:g}",

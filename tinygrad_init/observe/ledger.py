@@ -475,7 +475,7 @@ class PathProducts(list):
             route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))
             factors = " × ".join(fs if short else cut(fs, head, tail)) + f"   ({len(p.locals)} factors)" * (not short)
             out.append(f"  {route}:  {factors} {_equals(f, fs, product) if short else '='} {product}")
-        out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
+        out += [f"  ... {counted(n - max_paths, 'more path')}"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
 
 

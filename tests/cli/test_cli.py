@@ -533,3 +533,10 @@ def test_a_single_dash_option_is_not_taken_for_an_expression(argv: list[str], hi
         cli.main(["graph", *argv])
     line = capsys.readouterr().err.splitlines()[-1]
     assert line.endswith(hint) and ("expression that starts with '-'" in line) == ("-a*b" in argv), line
+
+
+@pytest.mark.parametrize("epochs, words", [("1", "1 epoch;"), ("2", "2 epochs;")])
+def test_demo_counts_its_epochs_in_the_number_they_take(epochs: str, words: str, capsys) -> None:
+    # `demo --epochs 1` printed "batch size 32, 1 epochs"
+    assert cli.main(["demo", "--epochs", epochs, "--hidden", "4", "--samples", "40"]) == 0
+    assert f"batch size 30, {words} loss = binary cross-entropy" in capsys.readouterr().out

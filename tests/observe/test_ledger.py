@@ -434,6 +434,7 @@ def test_path_products_max_paths_is_checked_by_name():
         with pytest.raises(TypeError, match="max_paths must be a whole number, got str"):
             read(max_paths="2")  # failed with Python's "'>' not supported" or "slice indices must be integers"
     assert pp.explain(max_paths=1).splitlines()[2] == "  ... 2 more paths"
+    assert pp.explain(max_paths=2).splitlines()[3] == "  ... 1 more path"  # was "... 1 more paths"
 
 
 def test_path_products_refuses_when_paths_explode():

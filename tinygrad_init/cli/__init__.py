@@ -31,7 +31,7 @@ from ..lab.training import accuracy
 from ..nn import MLP, data, init
 from ..nn.losses import binary_cross_entropy_with_logits
 from ..nn.optim import SGD
-from ..utils import as_rng, check_int, check_real, cli_type, not_installed
+from ..utils import as_rng, check_int, check_real, cli_type, counted, not_installed
 
 __all__ = ["main", "build_parser", "add_commands", "run_demo", "gradient_table"]
 
@@ -145,12 +145,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaults
         return action.help if action.default is None or action.default is False else super()._get_help_string(action)
 
 
-def add_commands(sub: Any, commands: dict[str, tuple], formatter_class: type = _Formatter) -> None:
+def add_commands(sub: Any, commands: dict[str, tuple]) -> None:
     """Add each `name: (help, description, epilog, [(flag, add_argument kwargs)...], run)` to `sub` (from
     `parser.add_subparsers()`); the description defaults to the help as a sentence; `args.run(args)` runs it."""
     for name, (text, description, epilog, options, run) in commands.items():
         p = sub.add_parser(name, help=text, description=description or text[0].upper() + text[1:] + ".",
-                           epilog=epilog, formatter_class=formatter_class)
+                           epilog=epilog, formatter_class=_Formatter)
         for flag, kwargs in options:
             p.add_argument(flag, **kwargs)
         p.set_defaults(run=run, command_parser=p)
@@ -269,8 +269,8 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     every, batch = args.every or max(1, args.epochs // 10), min(args.batch_size, len(y_train))
     say(f"tinygrad-init demo: a {_widths(model.sizes)} tanh MLP on {args.dataset} ({len(y_train)} training"
         f" + {len(y_test)} test points, noise={noise}, seed={args.seed})\nSGD lr={args.lr} momentum={args.momentum}, "
-        f"batch size {batch}, {args.epochs} epochs; loss = binary cross-entropy on the logits\n(an epoch's loss: the "
-        "mean over its batches as they trained; its accuracies: after it)")
+        f"batch size {batch}, {counted(args.epochs, 'epoch')}; loss = binary cross-entropy on the logits\n(an epoch's "
+        "loss: the mean over its batches as they trained; its accuracies: after it)")
     tables, history = {"init": gradient_table(model, X_train, y_train)}, []
     say(f"\n  {'epoch':>5}  {'loss':>8}  {'train acc':>9}  {'test acc':>8}")
     for epoch in range(1, args.epochs + 1):

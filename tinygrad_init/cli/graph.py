@@ -327,20 +327,18 @@ def run_graph(args: argparse.Namespace) -> int:
             "gradients") + f": about {numbers * gb:,.0f} GB); at most {most:,.0f}: use " + (
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
     try:
-        if args.mlp:  # before building it: a scalar MLP of 1,000,000 weights takes about a minute
-            _writable(args.out / "graph.dot")
-    except OSError as e:
-        return _cannot("graph", f"write into {args.out}", e)
-    try:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
             what = f"the expression {_short(' '.join(args.expression.split()))}"  # on one line
         else:
+            _writable(args.out / "graph.dot")  # before building it: a scalar MLP of 1,000,000 weights takes a minute
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)
             extra = {} if tr is None else {"module": tr}  # one cluster per layer
             what = (f"a {_widths(args.mlp)} {args.activation} MLP ({args.engine} engine, "
                     + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
+    except OSError as e:
+        return _cannot("graph", f"write into {args.out}", e)
     except (ValueError, TypeError) as e:  # ExpressionError, an unknown --init name, and the like
         binding = args.mlp is None and re.fullmatch(r"\s*[^\W\d]\w*\s*=\s*[-+.\d]\S*\s*", args.expression)
         return fail(f"{args.expression!r} is a NAME=VALUE binding, not an expression; the expression goes first, in "

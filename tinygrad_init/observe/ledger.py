@@ -208,10 +208,9 @@ class Ledger(Sequence):
         return self.steps[k]
 
     def __repr__(self) -> str:
-        n, k = len(self.passes), len(self.steps)
-        roots = ", ".join(p.root_symbol for p in self.passes[:3]) + (", ..." if n > 3 else "")
-        return (f"Ledger({counted(k, 'step')} in {counted(n, 'backward pass')}"
-                + (f" from {roots})" if n else ")"))
+        n, roots = len(self.passes), ", ".join(p.root_symbol for p in self.passes[:3])
+        return f"Ledger({counted(len(self), 'step')} in {counted(n, 'backward pass')}" + (
+            f" from {roots}{', ...' * (n > 3)})" if n else ")")
 
     # ----------------------------------------------------------- the recorder protocol
     def begin(self, root: Any, order: list) -> None:
@@ -452,9 +451,8 @@ class PathProducts(list):
     def __init__(self, root_name: str, node_name: str, paths: list[Path]) -> None:
         super().__init__(paths)
         products = [p.product for p in paths]  # fsum raises on an overflow and on inf - inf (backprop: inf, nan)
-        total = math.fsum(products) if math.isfinite(naive := sum(products)) else naive
-        self.root_name, self.node_name, self.total = root_name, node_name, total
-        self.paths = paths
+        self.root_name, self.node_name, self.paths = root_name, node_name, paths
+        self.total = math.fsum(products) if math.isfinite(naive := sum(products)) else naive
 
     def __repr__(self) -> str:
         return (f"PathProducts(d{self.root_name}/d{self.node_name} = {format_number(self.total, 6)} over "
@@ -477,7 +475,7 @@ class PathProducts(list):
             route = " <- ".join(p.names if short else cut(p.names, min(head, 3), tail))
             factors = " × ".join(fs if short else cut(fs, head, tail)) + f"   ({len(p.locals)} factors)" * (not short)
             out.append(f"  {route}:  {factors} {_equals(f, fs, product) if short else '='} {product}")
-        out += [f"  ... {n - max_paths} more paths"] * (n > max_paths) + [f"  total = {f(self.total)}"]
+        out += [f"  ... {counted(n - max_paths, 'more path')}"] * (n > max_paths) + [f"  total = {f(self.total)}"]
         return Text("\n".join(out))
 
 

@@ -193,25 +193,21 @@ def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
                     f"return {'a Value (or a list of Values)' if scalar else 'a Tensor (or a tuple of Tensors)'}")
 
 
-def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], step: float) -> float:
-    """`total()` with `arr[j]` moved by `step` (in place, then restored)."""
-    orig = arr[j]
-    arr[j] = orig + step
-    s = total()
-    arr[j] = orig
-    return s
-
-
 def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str) -> tuple[np.ndarray, ...]:
     """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded); and the one-sided
     slopes, from the left and from the right, which differ at a kink."""
     grad, left, right, s = np.empty(arr.shape), np.empty(arr.shape), np.empty(arr.shape), total()
     for j in np.ndindex(arr.shape):
-        step = (arr[j] + eps) - (arr[j] - eps)
+        x = arr[j]
+        step = (x + eps) - (x - eps)
         if step == 0:
-            raise ValueError(f"{where}: eps={eps:g} is too small for the element {arr[j]:g} at {list(j)}: x + eps == x "
+            raise ValueError(f"{where}: eps={eps:g} is too small for the element {x:g} at {list(j)}: x + eps == x "
                              "in float64, so no step is taken. Use an eps of about 1e-6 * |x|.")
-        up, down = _shifted(total, arr, j, eps), _shifted(total, arr, j, -eps)
+        arr[j] = x + eps  # S with arr[j] moved (in place) up, then down, then restored
+        up = total()
+        arr[j] = x - eps
+        down = total()
+        arr[j] = x
         grad[j], left[j], right[j] = (up - down) / step, (s - down) / eps, (up - s) / eps
     return grad, left, right
 

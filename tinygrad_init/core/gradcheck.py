@@ -184,7 +184,7 @@ def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
     """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor (or a tuple
     of Tensors: their elements one after another)."""
     outs = out if isinstance(out, (list, tuple)) else [out]
-    if scalar and all(isinstance(o, (Value, Real)) for o in outs):
+    if scalar and outs and all(isinstance(o, (Value, Real)) for o in outs):
         return np.array([o.data if isinstance(o, Value) else float(o) for o in outs]).reshape(-1 if outs is out else ())
     if not scalar and outs and all(isinstance(o, Tensor) for o in outs):
         y = np.concatenate([np.ravel(o.data) for o in outs], dtype=np.float64)

@@ -516,3 +516,10 @@ def test_an_empty_output_is_refused_by_both_engines_not_passed_having_checked_no
     for f, x in ((lambda v: [], 1.5), (lambda t: (), X)):
         with pytest.raises(TypeError, match="gradcheck: f returned (list|tuple); with (Value|Tensor) inputs it must"):
             gradcheck(f, x)
+
+
+def test_a_bad_rng_is_refused_also_when_an_upstream_is_given():
+    # rng draws only the default upstream: with upstream= given, rng="nope" or -1 was taken in silence
+    for rng, error in (("nope", TypeError), (-1, ValueError)):
+        with pytest.raises(error, match="gradcheck: rng"):
+            gradcheck(lambda v: v * v, 1.5, upstream=2.0, rng=rng)

@@ -290,7 +290,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     """
     fn = "gradcheck"
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
-    raise_on_fail = check_bool(fn, "raise_on_fail", raise_on_fail)
+    raise_on_fail, gen = check_bool(fn, "raise_on_fail", raise_on_fail), as_rng(rng, fn)  # rng checked, drawn or not
     if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value)) for x in inputs[0]):
         inputs = inputs[0]  # torch's gradcheck(f, (x, w)): the inputs in one tuple
     if not inputs:
@@ -306,7 +306,6 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     y = _output(out, scalar, fn)
     shape = y.shape
     if upstream is None:
-        gen = as_rng(rng, fn)
         u = gen.uniform(0.5, 1.5, size=shape) * np.where(gen.random(size=shape) < 0.5, -1.0, 1.0)
     else:
         u = _upstream(upstream, fn)

@@ -508,3 +508,18 @@ def test_a_wrong_gradient_small_beside_atol_passes_as_in_torch_but_the_result_sa
     assert result.ok and said and float(said[2]) == pytest.approx(2 * float(said[1]), rel=1e-5)
     for good in (gradcheck(lambda x: x ** 2 * 1e-7, 1.0), gradcheck(lambda x: (x * x).tanh(), X)):
         assert "atol alone" not in str(good)  # a right gradient, however small, is not flagged
+
+
+def test_an_empty_output_is_refused_by_both_engines_not_passed_having_checked_nothing():
+    # f returning [] for Values passed ("gradcheck passed", noting "f's output is a plain number"), having checked
+    # nothing; the Tensor engine already refused an empty tuple
+    for f, x in ((lambda v: [], 1.5), (lambda t: (), X)):
+        with pytest.raises(TypeError, match="gradcheck: f returned (list|tuple); with (Value|Tensor) inputs it must"):
+            gradcheck(f, x)
+
+
+def test_a_bad_rng_is_refused_also_when_an_upstream_is_given():
+    # rng draws only the default upstream: with upstream= given, rng="nope" or -1 was taken in silence
+    for rng, error in (("nope", TypeError), (-1, ValueError)):
+        with pytest.raises(error, match="gradcheck: rng"):
+            gradcheck(lambda v: v * v, 1.5, upstream=2.0, rng=rng)

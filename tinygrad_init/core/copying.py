@@ -13,8 +13,7 @@ __all__ = ["reduce_node", "node_state", "set_node_state"]
 
 
 class _Order(list):
-    """The nodes a node was computed from, in topological order, which pickle or deepcopy copies before the node:
-    each after its parents, so that copying one never recurses into another."""
+    """The nodes a node was computed from, in topological order, which pickle or deepcopy copies before the node."""
 
     __slots__ = ("__weakref__",)
 

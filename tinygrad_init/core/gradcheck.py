@@ -184,7 +184,7 @@ def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
     """f's output as a float64 array: a Value (or a list of Values) for the scalar engine, else a Tensor (or a tuple
     of Tensors: their elements one after another)."""
     outs = out if isinstance(out, (list, tuple)) else [out]
-    if scalar and all(isinstance(o, (Value, Real)) for o in outs):
+    if scalar and outs and all(isinstance(o, (Value, Real)) for o in outs):
         return np.array([o.data if isinstance(o, Value) else float(o) for o in outs]).reshape(-1 if outs is out else ())
     if not scalar and outs and all(isinstance(o, Tensor) for o in outs):
         y = np.concatenate([np.ravel(o.data) for o in outs], dtype=np.float64)
@@ -193,25 +193,21 @@ def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
                     f"return {'a Value (or a list of Values)' if scalar else 'a Tensor (or a tuple of Tensors)'}")
 
 
-def _shifted(total: Callable[[], float], arr: np.ndarray, j: tuple[int, ...], step: float) -> float:
-    """`total()` with `arr[j]` moved by `step` (in place, then restored)."""
-    orig = arr[j]
-    arr[j] = orig + step
-    s = total()
-    arr[j] = orig
-    return s
-
-
 def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str) -> tuple[np.ndarray, ...]:
     """dS/d(arr) by central differences, divided by the step actually taken (not 2 eps rounded); and the one-sided
     slopes, from the left and from the right, which differ at a kink."""
     grad, left, right, s = np.empty(arr.shape), np.empty(arr.shape), np.empty(arr.shape), total()
     for j in np.ndindex(arr.shape):
-        step = (arr[j] + eps) - (arr[j] - eps)
+        x = arr[j]
+        step = (x + eps) - (x - eps)
         if step == 0:
-            raise ValueError(f"{where}: eps={eps:g} is too small for the element {arr[j]:g} at {list(j)}: x + eps == x "
+            raise ValueError(f"{where}: eps={eps:g} is too small for the element {x:g} at {list(j)}: x + eps == x "
                              "in float64, so no step is taken. Use an eps of about 1e-6 * |x|.")
-        up, down = _shifted(total, arr, j, eps), _shifted(total, arr, j, -eps)
+        arr[j] = x + eps  # S with arr[j] moved (in place) up, then down, then restored
+        up = total()
+        arr[j] = x - eps
+        down = total()
+        arr[j] = x
         grad[j], left[j], right[j] = (up - down) / step, (s - down) / eps, (up - s) / eps
     return grad, left, right
 
@@ -294,7 +290,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     """
     fn = "gradcheck"
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
-    raise_on_fail = check_bool(fn, "raise_on_fail", raise_on_fail)
+    raise_on_fail, gen = check_bool(fn, "raise_on_fail", raise_on_fail), as_rng(rng, fn)  # rng checked, drawn or not
     if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value)) for x in inputs[0]):
         inputs = inputs[0]  # torch's gradcheck(f, (x, w)): the inputs in one tuple
     if not inputs:
@@ -310,7 +306,6 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     y = _output(out, scalar, fn)
     shape = y.shape
     if upstream is None:
-        gen = as_rng(rng, fn)
         u = gen.uniform(0.5, 1.5, size=shape) * np.where(gen.random(size=shape) < 0.5, -1.0, 1.0)
     else:
         u = _upstream(upstream, fn)

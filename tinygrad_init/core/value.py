@@ -91,13 +91,6 @@ def _pow(x: float, y: float) -> float:
         return _NAN
 
 
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return _INF
-
-
 def _log(x: float) -> float:
     if x > 0.0:
         return math.log(x)
@@ -241,7 +234,10 @@ class Value:
 
     def exp(self) -> Value:
         """e^x; local derivative e^x."""
-        out = _exp(self.data)
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            out = _INF
         return _node(out, "exp", self, out)
 
     def log(self) -> Value:
@@ -273,18 +269,15 @@ class Value:
         """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
         across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
         with autograd._PASSES:  # passes in two threads, which may share nodes, one after the other
-            order, leaves, grads = autograd.topological_order(self), [], []
-            for node in order:  # the leaves' gradients, kept for a pass cut short (the walk sets the others to 0)
-                if node._a is None:
-                    node.grad = g = 0.0 if node.grad is None else node.grad  # `p.grad = None` (PyTorch's habit): 0
-                    leaves.append(node)
-                    grads.append(g)
-            held = self.grad if self._a is None else 0.0  # a leaf's gradient, set aside: the pass (and a ledger)
-            self.grad = 0.0  # starts from 1
+            order = autograd.topological_order(self)
+            # kept for a pass cut short: the leaves' gradients (None, PyTorch's habit, is 0); the walk resets the rest
+            leaves = [(node, 0.0 if node.grad is None else node.grad) for node in order if node._a is None]
+            held = leaves[0][1] if self._a is None else 0.0  # a leaf root's own gradient, set aside: the pass (and a
+            self.grad = 0.0  # ledger) starts from 1
             try:
                 autograd.backward(self, 1.0, order)
             except BaseException:
-                for node, grad in zip(leaves, grads):
+                for node, grad in leaves:
                     node.grad = grad
                 raise
             self.grad += held

@@ -97,8 +97,7 @@ class Layer(Module):
         b = np.zeros(nout) if bias_init is None else \
             _init._initialize("Layer", "bias", bias_init, shape[1:], gen, np.float64)[0]
         pre = f"{name}." if name else ""
-        self.neurons = [Neuron(nin, activation, np.asarray(W)[:, j], np.asarray(b)[j], name=f"{pre}n{j}")
-                        for j in range(nout)]
+        self.neurons = [Neuron(nin, activation, W[:, j], b[j], name=f"{pre}n{j}") for j in range(nout)]
 
     def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
         xs = _inputs("Layer", x, len(self.neurons[0].w))

@@ -235,34 +235,44 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     if order is None:
         order = topological_order(root)
     recorder = _MODE.recorder
+    leaves = []  # a scalar pass's leaves and their gradients before it, put back if it is cut short (Ctrl-C)
     if root.scalar:  # a pass of its own: the nodes above the leaves start from 0, the leaves add up (as in PyTorch)
         for node in order:
-            if node._a is not None or node.grad is None:
+            if node._a is not None:
                 node.grad = 0.0
-        root.grad += seed
+            else:  # `p.grad = None` (PyTorch's habit) starts at 0
+                node.grad = grad = 0.0 if node.grad is None else node.grad
+                leaves.append((node, grad))
+        held, root.grad = (root.grad if root._a is None else 0.0), seed  # the pass (and a ledger) starts from the seed
     else:
         root.accumulate(seed)
     if recorder is not None:
         recorder.begin(root, order)
     if root.scalar:  # the scalar engine: the chain rule, literally
-        for node in reversed(order):
-            b = node._b
-            if b is not None and recorder is None:  # two parents, in the node's slots
+        try:
+            for node in reversed(order):
+                b = node._b
+                if b is not None and recorder is None:  # two parents, in the node's slots
+                    upstream = node.grad
+                    node._a.grad += upstream * node._da
+                    b.grad += upstream * node._db
+                    continue
+                a = node._a
+                if a is None:  # a leaf: nothing to pass on
+                    continue
                 upstream = node.grad
-                node._a.grad += upstream * node._da
-                b.grad += upstream * node._db
-                continue
-            a = node._a
-            if a is None:  # a leaf: nothing to pass on
-                continue
-            upstream = node.grad
-            if type(a) is not tuple and recorder is None:  # one parent, in the node's slots
-                a.grad += upstream * node._da
-                continue
-            for parent, local in node.edges():
-                parent.grad += upstream * local
-                if recorder is not None:
-                    recorder.step(node, parent, upstream, local, upstream * local)
+                if type(a) is not tuple and recorder is None:  # one parent, in the node's slots
+                    a.grad += upstream * node._da
+                    continue
+                for parent, local in node.edges():
+                    parent.grad += upstream * local
+                    if recorder is not None:
+                        recorder.step(node, parent, upstream, local, upstream * local)
+        except BaseException:
+            for node, grad in leaves:
+                node.grad = grad
+            raise
+        root.grad += held  # a leaf root's earlier gradient, set aside
     else:  # the tensor engine: `upstream x local` is a vector-Jacobian product for each parent
         if recorder is not None:  # a backward that a hook runs meanwhile is a pass of its own, not steps of this one
             _MODE.recorder = None  # (a ledger opened in the hook records it)

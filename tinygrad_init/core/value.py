@@ -269,18 +269,7 @@ class Value:
         """Backpropagate from this node: dL/dL = 1, then `parent.grad += node.grad * local`; leaves accumulate
         across calls, intermediate nodes are reset first; a pass cut short (Ctrl-C) leaves the leaves as they were."""
         with autograd._PASSES:  # passes in two threads, which may share nodes, one after the other
-            order = autograd.topological_order(self)
-            # kept for a pass cut short: the leaves' gradients (None, PyTorch's habit, is 0); the walk resets the rest
-            leaves = [(node, 0.0 if node.grad is None else node.grad) for node in order if node._a is None]
-            held = leaves[0][1] if self._a is None else 0.0  # a leaf root's own gradient, set aside: the pass (and a
-            self.grad = 0.0  # ledger) starts from 1
-            try:
-                autograd.backward(self, 1.0, order)
-            except BaseException:
-                for node, grad in leaves:
-                    node.grad = grad
-                raise
-            self.grad += held
+            autograd.backward(self, 1.0)
 
     def zero_grad(self) -> None:
         """Set this node's gradient to 0.0."""

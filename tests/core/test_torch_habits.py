@@ -294,3 +294,18 @@ def test_an_empty_axis_tuple_which_numpy_and_pytorch_read_differently_is_refused
         with pytest.raises(ValueError, match=re.escape(f"{op}: axis={axis!r}") + ".*numpy.*PyTorch.*axis=None"):
             getattr(Tensor(x), op)(axis=axis)
     assert getattr(Tensor(np.float32(2.5)), op)(axis=()).item() == 2.5
+
+
+@pytest.mark.parametrize("make", [torch.tensor, lambda rows: (torch.tensor(rows), 1)])
+def test_a_pytorch_index_tensor_with_repeated_positions_adds_their_gradients_as_pytorch(make):
+    rows = [0, 0, 2, 0]
+    theirs = torch.arange(6.0).reshape(3, 2).requires_grad_()
+    index = make(rows)
+    y = theirs[index]
+    y.backward(torch.ones(y.shape))
+    x = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    index = make(rows)
+    y = x[index]
+    (index[0] if isinstance(index, tuple) else index)[:] = 1  # a later change moves no gradient (PyTorch: an error)
+    y.backward(np.ones(y.shape))
+    np.testing.assert_array_equal(x.grad, theirs.grad.numpy())  # was 1 for row 0 (written, not added), or row 1's

@@ -170,9 +170,9 @@ def floats(x: np.ndarray, y: np.ndarray, op: str, number: bool = False) -> tuple
 
 def index_of(index: Any, ndim: int) -> Any:
     """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
-    no positions), arrays and Tensors copies of their arrays (a later change of the index moves no gradient). Float
-    arrays and tensors are refused rather than guessed at, as are an int and an index array that numpy and PyTorch
-    order differently (of a tensor with `ndim` axes)."""
+    no positions), arrays, Tensors and array-likes (a PyTorch tensor) copies of their arrays (a later change of the
+    index moves no gradient). Float arrays and tensors are refused rather than guessed at, as are an int and an index
+    array that numpy and PyTorch order differently (of a tensor with `ndim` axes)."""
     def one(i: Any) -> Any:
         tensor, i = (True, i.data) if hasattr(i, "grad_fn") else (False, i)  # a Tensor: its integers or booleans, as
         # in PyTorch (not floats: Tensor([0, 2]) holds float32, where torch.tensor([0, 2]) holds int64)
@@ -182,8 +182,8 @@ def index_of(index: Any, ndim: int) -> Any:
             except ValueError:  # ragged
                 raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
                                  "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
-        elif isinstance(i, np.ndarray):  # the positions as they are now, which backward reads
-            i = i.copy()
+        elif isinstance(i, np.ndarray) or hasattr(i, "__array__") and not isinstance(i, np.generic):  # PyTorch's too:
+            i = np.asarray(i).copy()  # the positions as they are now, which backward reads (an array: add.at adds)
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "

@@ -309,3 +309,19 @@ def test_a_pytorch_index_tensor_with_repeated_positions_adds_their_gradients_as_
     (index[0] if isinstance(index, tuple) else index)[:] = 1  # a later change moves no gradient (PyTorch: an error)
     y.backward(np.ones(y.shape))
     np.testing.assert_array_equal(x.grad, theirs.grad.numpy())  # was 1 for row 0 (written, not added), or row 1's
+
+
+@pytest.mark.parametrize("call", [lambda t: t.register_hook(lambda g: None), lambda t: t.retain_grad()])
+@pytest.mark.parametrize("where", ["data", "no_grad"])
+def test_a_hook_or_retain_grad_on_a_tensor_outside_the_graph_is_refused_as_in_pytorch(call, where):
+    # (inside no_grad() itself they are let be, so that one forward serves both: test_gradcheck's retaining function)
+    def make(lib):
+        w = lib.ones(2, requires_grad=True) if lib is torch else Tensor.ones(2, requires_grad=True)
+        if where == "data":
+            return lib.ones(2) if lib is torch else Tensor.ones(2)
+        with (torch.no_grad() if lib is torch else no_grad()):
+            return w * 2
+    with pytest.raises(RuntimeError):
+        call(make(torch))
+    with pytest.raises(RuntimeError, match=r"(register_hook|retain_grad): this tensor does not require grad"):
+        call(make(Tensor))  # was silently accepted: a hook never called, a .grad that stayed None without a warning

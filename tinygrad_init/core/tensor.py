@@ -66,10 +66,16 @@ class _GraphNode:
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-        node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
+        node = getattr(self, "grad_fn", None) or self._in_graph("register_hook")  # made by an op: its graph node
         node._hooks = node._hooks or []  # a new list where none is, or all were removed (no handle holds a hook of it)
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
+
+    def _in_graph(self, where: str) -> Any:  # refused as in PyTorch, but a hook or retain_grad inside no_grad() is let
+        if not self._requires_grad and (_MODE.enabled or where == "backward"):  # be (one forward for both, as gradcheck)
+            raise RuntimeError(f"{where}: this tensor does not require grad, so backward never reaches it. Create the "
+                               "parameters with requires_grad=True (nn layers do) and do not build it inside no_grad().")
+        return self
 
     def __getstate__(self) -> tuple:  # pickle, deepcopy: no view, its times as far before now as they were (stale
         return node_state(self, _CLOCK[0])  # stays stale, a later in-place change is later, in any process)
@@ -310,14 +316,12 @@ class Tensor(_GraphNode, TorchSpellings):
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise TypeError("len() or iteration over a 0-d tensor: it has no rows; use t.item() for its number")
         return len(self.data)
 
     def __iter__(self) -> Iterator["Tensor"]:
         """The rows `self[0], self[1], ...` (each in the graph, as `getitem`)."""
-        if self.data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor: it has no rows; use t.item() for its number")
-        return (self[i] for i in range(len(self.data)))
+        return (self[i] for i in range(len(self)))  # (len: a 0-d tensor has none)
 
     def __contains__(self, element: Any) -> bool:  # `x in t`: by value (iterating would compare rows by identity)
         return bool(np.any(self.data == (element.data if isinstance(element, Tensor) else element)))
@@ -526,11 +530,7 @@ class Tensor(_GraphNode, TorchSpellings):
             retain_grads: keep `.grad` on every intermediate tensor too (to inspect or draw it).
             retain_graph: keep what the backward rules saved, to run backward through this graph again.
         """
-        if not self.requires_grad:
-            raise RuntimeError("backward: this tensor does not require grad, so there is nothing to differentiate. "
-                               "Create the parameters with requires_grad=True (nn layers do) and do not build it "
-                               "inside no_grad().")
-        seed = self._seed(grad)
+        seed = self._in_graph("backward")._seed(grad)
         with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
             order, held, outer, kept = autograd.topological_order(self), [], {}, []
             for node in order:
@@ -570,7 +570,7 @@ class Tensor(_GraphNode, TorchSpellings):
 
     def retain_grad(self) -> "Tensor":
         """Keep this intermediate tensor's `.grad` after backward (leaves always keep theirs)."""
-        if self.grad_fn is not None:
+        if self._in_graph("retain_grad").grad_fn is not None:
             self.grad_fn.retain = True
         return self
 

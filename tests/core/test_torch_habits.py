@@ -325,3 +325,21 @@ def test_a_hook_or_retain_grad_on_a_tensor_outside_the_graph_is_refused_as_in_py
         call(make(torch))
     with pytest.raises(RuntimeError, match=r"(register_hook|retain_grad): this tensor does not require grad"):
         call(make(Tensor))  # was silently accepted: a hook never called, a .grad that stayed None without a warning
+
+
+def test_backward_names_pytorchs_gradient_and_create_graph_and_takes_retain_graph_by_keyword_only():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    with pytest.raises(TypeError, match=r"PyTorch's gradient= is grad= here"):
+        y.backward(gradient=np.ones(2))  # was Python's "unexpected keyword argument 'gradient'"
+    with pytest.raises(TypeError, match=r"PyTorch's create_graph= is not offered here"):
+        y.backward(np.ones(2), create_graph=True)
+    theirs = torch.tensor([1.0, 2.0], requires_grad=True)
+    z = theirs * theirs
+    z.backward(torch.ones(2), True)  # PyTorch's second positional argument: retain_graph
+    z.backward(torch.ones(2))
+    with pytest.raises(TypeError, match="positional"):  # was retain_grads=True: the graph freed, the next call refused
+        y.backward(np.ones(2), True)
+    y.backward(np.ones(2), retain_graph=True)
+    y.backward(np.ones(2))
+    np.testing.assert_array_equal(x.grad, theirs.grad.numpy())

@@ -27,7 +27,9 @@ _HALF = np.dtype(np.float16)
 #: What `==` and `!=` between tensors say: they compare graph nodes, and how to compare the numbers.
 NOT_ELEMENTWISE = ("== and != of a Tensor ask whether two tensors are one and the same (a graph node), not element "
                    "by element as in PyTorch and numpy: compare the arrays, t.data == other (or t.data == u.data)")
-_NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> the tensor engine's (numpy's)
+#: PyTorch's keywords -> the tensor engine's (numpy's axis=, keepdims=), or None for one not offered (create_graph: no
+#: graph of the backward pass, so no higher derivatives)
+_TORCH_NAMES = {"dim": "axis", "keepdim": "keepdims", "gradient": "grad", "create_graph": None}
 
 
 class AmbiguousTruth(RuntimeError, ValueError):
@@ -281,9 +283,19 @@ def scalar_warning(where: str) -> None:
                   "the number, t.tanh(), t.exp() to stay in the graph.", UserWarning, stacklevel=4)
 
 
-def seed_value(grad: Any, t: Any) -> np.ndarray:
-    """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype; a copy for a leaf (whose
-    .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G)."""
+def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
+    """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype (1 for one element if `grad` is
+    None); a copy for a leaf (whose .grad must own its memory), else read in place (an op's result only reads its
+    seed: no copy of a big G). `torch`: keywords given that backward does not take."""
+    if torch:
+        raise torch_keywords("backward", torch)
+    if grad is None:
+        if t.data.size != 1:
+            raise RuntimeError(f"backward: the output has shape {t.shape}; pass grad= (dL/d(output), an array "
+                               f"of shape {t.shape}), or reduce it to a scalar first, e.g. out.sum().backward()")
+        seed = np.empty(t.data.shape, t.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
+        seed.fill(1)
+        return seed
     arr = _array(grad)
     if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
@@ -296,10 +308,12 @@ def seed_value(grad: Any, t: Any) -> np.ndarray:
 
 
 def torch_keywords(op: str, given: dict) -> TypeError:
-    """The error for keywords that `op` does not take, naming numpy's spelling of PyTorch's `dim=` and `keepdim=`."""
-    hints = [f"PyTorch's {k}= is {_NUMPY_NAMES[k]}= here" for k in given if k in _NUMPY_NAMES]
+    """The error for keywords that `op` does not take, naming the spelling here of PyTorch's `dim=`, `keepdim=` (numpy's
+    names) and `gradient=`."""
+    hints = [f"PyTorch's {k}= is " + (f"{_TORCH_NAMES[k]}= here" if _TORCH_NAMES[k] else "not offered here")
+             for k in given if k in _TORCH_NAMES]
     return TypeError(f"{op}: unexpected keyword argument {', '.join(map(repr, given))}" +
-                     (f" ({', '.join(hints)}, numpy's names)" if hints else ""))
+                     (f" ({', '.join(hints)})" if hints else ""))
 
 
 _OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"

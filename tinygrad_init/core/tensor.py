@@ -522,15 +522,15 @@ class Tensor(_GraphNode, TorchSpellings):
 
     # ------------------------------------------------------------------ backward
 
-    def backward(self, grad: Any = None, retain_grads: bool = False, retain_graph: bool = False) -> None:
-        """Backpropagate from this tensor.
+    def backward(self, grad: Any = None, *, retain_grads: bool = False, retain_graph: bool = False, **torch: Any) -> None:
+        """Backpropagate from this tensor (PyTorch's second positional argument is `retain_graph`: here a keyword).
 
         Args:
             grad: dL/d(self), of this tensor's shape; may be omitted only for one element (then 1).
             retain_grads: keep `.grad` on every intermediate tensor too (to inspect or draw it).
             retain_graph: keep what the backward rules saved, to run backward through this graph again.
         """
-        seed = self._in_graph("backward")._seed(grad)
+        seed = seed_value(grad, self._in_graph("backward"), torch)
         with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
             order, held, outer, kept = autograd.topological_order(self), [], {}, []
             for node in order:
@@ -557,16 +557,6 @@ class Tensor(_GraphNode, TorchSpellings):
                     node._grad = g if node._grad is None else np.asarray(g + node._grad)
                 for node, (h, g) in outer.items():  # the caller's pass goes on, holding this one's gradient too
                     node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
-
-    def _seed(self, grad: Any) -> np.ndarray:
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(f"backward: the output has shape {self.shape}; pass grad= (dL/d(output), an array "
-                                   f"of shape {self.shape}), or reduce it to a scalar first, e.g. out.sum().backward()")
-            seed = np.empty(self.data.shape, self.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
-            seed.fill(1)
-            return seed
-        return seed_value(grad, self)
 
     def retain_grad(self) -> "Tensor":
         """Keep this intermediate tensor's `.grad` after backward (leaves always keep theirs)."""

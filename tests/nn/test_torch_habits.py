@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import require_module
-from tinygrad_init import Tensor, init, nn
+from tinygrad_init import Tensor, init, nn, optim
 
 pytestmark = pytest.mark.torch
 
@@ -209,3 +209,44 @@ def test_pytorchs_generator_argument_is_named_as_rng(torch_name, ours, takes):
                                         rf"np.random.Generator, PyTorch's generator\), dtype, {takes}$"):
         getattr(init, ours)((4, 3), generator=np.random.default_rng(0))  # said only: accepts {takes}
     assert getattr(init, ours)((4, 3), rng=np.random.default_rng(0)).shape == (4, 3)
+
+
+@pytest.mark.parametrize("name, says", [
+    ("state_dict", r"copy.deepcopy\(model\)"), ("load_state_dict", r"p.data\[...\] = saved\[n\]"),
+    ("to", "not needed: numpy"), ("cuda", "not needed: numpy"), ("double", "dtype=np.float64"),
+    ("requires_grad_", "p.requires_grad = False"), ("buffers", "a plain attribute"),
+    ("register_parameter", r"setattr\(model, name, value\)")])
+def test_pytorchs_module_methods_spelled_otherwise_here_say_what_to_write(name, says):
+    torch = require_module("torch")
+    assert hasattr(torch.nn.Module, name)
+    model = nn.MLP([2, 3, 1], rng=0)
+    with pytest.raises(AttributeError, match=rf"^'MLP' object has no attribute '{name}'; PyTorch's {name}: .*{says}"):
+        getattr(model, name)  # was the bare "'MLP' object has no attribute"
+    with pytest.raises(AttributeError, match=r"^'MLP' object has no attribute 'stat_dict'$"):
+        model.stat_dict  # another name: Python's message
+    saved = {n: p.data.copy() for n, p in model.named_parameters()}  # what the message says to write, in and out
+    for p in model.parameters():
+        p.data += 1.0
+    for n, p in model.named_parameters():
+        p.data[...] = saved[n]
+    assert all(np.array_equal(p.data, saved[n]) for n, p in model.named_parameters())
+
+
+def test_pytorchs_param_groups_says_to_set_the_learning_rate_which_then_steps_as_pytorchs():
+    torch = require_module("torch")
+    w = Tensor([1.0, -2.0], requires_grad=True)
+    opt = optim.SGD([w], lr=0.5, momentum=0.9)
+    with pytest.raises(AttributeError, match=r"^'SGD' object has no attribute 'param_groups'; .*optimizer.lr = 0.01"):
+        opt.param_groups
+    with pytest.raises(AttributeError, match=r"PyTorch's state_dict: copy.deepcopy\(\(model, optimizer\)\)"):
+        opt.state_dict
+    theirs = torch.tensor([1.0, -2.0], requires_grad=True)
+    topt = torch.optim.SGD([theirs], lr=0.5, momentum=0.9)
+    for step in range(4):
+        if step == 2:
+            opt.lr = topt.param_groups[0]["lr"] = 0.1
+        for p, o in ((w, opt), (theirs, topt)):
+            o.zero_grad()
+            (p * p).sum().backward()
+            o.step()
+    np.testing.assert_allclose(w.data, theirs.detach().numpy(), rtol=1e-6)

@@ -12,13 +12,23 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
-from .optim import zero_grads
+from .optim import torch_method, zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, quoted
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
+_TORCH_MODULE = {  # PyTorch's Module methods -> what to write here
+    "state_dict": "copy.deepcopy(model) keeps a copy; the arrays are {n: p.data.copy() for n, p in model."
+                  "named_parameters()} (and BatchNorm1d's running_mean, running_var)",
+    "load_state_dict": "write the arrays back, p.data[...] = saved[n] for n, p in model.named_parameters()",
+    "requires_grad_": "for p in model.parameters(): p.requires_grad = False (and give the optimizer the others)",
+    **dict.fromkeys(("to", "cpu", "cuda", "float", "double"), "not needed: numpy, on the CPU; for float64 build the "
+                    "model with dtype=np.float64"),
+    **dict.fromkeys(("buffers", "named_buffers", "register_buffer"), "a plain attribute (BatchNorm1d's running_mean)"),
+    **dict.fromkeys(("add_module", "register_module", "register_parameter"), "setattr(model, name, value) registers a "
+                    "Module or a leaf Tensor(..., requires_grad=True)")}
 
 
 class Module:
@@ -53,6 +63,9 @@ class Module:
         if home is not None:
             home[name] = value
         object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:  # a name not found: PyTorch's say what to write
+        raise torch_method(self, name, _TORCH_MODULE)
 
     def __delattr__(self, name: str) -> None:
         self._modules.pop(name, None)

@@ -182,7 +182,8 @@ def test_an_int_and_an_index_array_apart_which_numpy_and_pytorch_order_different
 
 SPELLED = ["view", "flatten", "squeeze", "dim", "unsqueeze", "tolist", "numel", "permute", "amax", "min", "amin",
            "argmax", "argmin", "requires_grad_", "clone", "sqrt", "abs", "mm", "matmul", "float", "add", "sub", "mul",
-           "div", "double", "half", "long", "to", "cpu", "cuda", "zero_", "fill_", "copy_", "sub_", "div_"]
+           "div", "double", "half", "long", "to", "cpu", "cuda", "zero_", "fill_", "copy_", "sub_", "div_", "pow",
+           "square", "t", "clamp", "clip", "var", "std", "norm"]
 
 
 @pytest.mark.parametrize("name", SPELLED)
@@ -202,7 +203,12 @@ def test_the_written_spellings_give_pytorchs_numbers():
     for ours, theirs in [(lambda t: t.relu() + (-t).relu(), lambda t: t.abs()), (lambda t: t * 1, lambda t: t.clone()),
                          (lambda t: -(-t).max(axis=1), lambda t: t.amin(1)), (lambda t: t ** 0.5, lambda t: t.sqrt()),
                          (lambda t: t.reshape(-1), lambda t: t.flatten()), (lambda t: t.T, lambda t: t.permute(1, 0)),
-                         (lambda t: t[:, None], lambda t: t.unsqueeze(1))]:
+                         (lambda t: t[:, None], lambda t: t.unsqueeze(1)), (lambda t: t ** 3, lambda t: t.pow(3)),
+                         (lambda t: t.T, lambda t: t.t()), (lambda t: (t * t).sum() ** 0.5, lambda t: t.norm()),
+                         (lambda t: t - (t - 1.5).relu() + (-0.5 - t).relu(), lambda t: t.clamp(-0.5, 1.5)),
+                         (lambda t: ((t - t.mean(axis=1, keepdims=True)) ** 2).sum(axis=1) / 2, lambda t: t.var(1)),
+                         (lambda t: (((t - t.mean(axis=0, keepdims=True)) ** 2).sum(axis=0) / (2 - 1)) ** 0.5,
+                          lambda t: t.std(0))]:
         t, tt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         out, expected = ours(t), theirs(tt)
         g = np.arange(1.0, 1.0 + out.size).reshape(out.shape)

@@ -343,7 +343,10 @@ class TorchSpellings:
         (("double",), _OUT.format("float64")), (("half",), _OUT.format("float16")), (("long",), _OUT.format("int64")),
         (("to", "cpu", "cuda"), "t itself (numpy, on the CPU); for another dtype Tensor(t.data, dtype=...)"),
         (("zero_", "fill_", "copy_"), "t.data[...] = 0, a write into the array that backward does not track"),
-        (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)")] for name in names})
+        (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)"), (("pow", "square"), "t ** p (t * t squares)"),
+        (("t",), "t.T"), (("clamp", "clip"), "t - (t - hi).relu() + (lo - t).relu() (clamp(min=0): t.relu())"),
+        (("var", "std"), "((t - t.mean(axis, keepdims=True)) ** 2).sum(axis) / (n - 1) (PyTorch's, unbiased), ** 0.5 "
+                         "for std"), (("norm",), "(t * t).sum() ** 0.5")] for name in names})
 
     def __lt__(self, other: Any) -> bool:  # and <=, >, >=: numpy's comparisons give masks, not ops with a gradient
         raise TypeError("Tensor: <, <=, >, >= are not ops of this engine (a comparison has no gradient): compare the "

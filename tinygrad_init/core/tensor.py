@@ -71,10 +71,10 @@ class _GraphNode:
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
 
-    def _in_graph(self, where: str) -> Any:  # refused as in PyTorch, but a hook or retain_grad inside no_grad() is let
-        if not self._requires_grad and (_MODE.enabled or where == "backward"):  # be (one forward for both, as gradcheck)
+    def _in_graph(self, where: str) -> Any:  # refused as in PyTorch, but a hook or retain_grad inside no_grad() is
+        if not self._requires_grad and (_MODE.enabled or where == "backward"):  # let be (one forward for both modes)
             raise RuntimeError(f"{where}: this tensor does not require grad, so backward never reaches it. Create the "
-                               "parameters with requires_grad=True (nn layers do) and do not build it inside no_grad().")
+                               "parameters with requires_grad=True (nn layers do), and do not build it in no_grad().")
         return self
 
     def __getstate__(self) -> tuple:  # pickle, deepcopy: no view, its times as far before now as they were (stale
@@ -522,7 +522,8 @@ class Tensor(_GraphNode, TorchSpellings):
 
     # ------------------------------------------------------------------ backward
 
-    def backward(self, grad: Any = None, *, retain_grads: bool = False, retain_graph: bool = False, **torch: Any) -> None:
+    def backward(self, grad: Any = None, *, retain_grads: bool = False, retain_graph: bool = False, **torch: Any
+                 ) -> None:
         """Backpropagate from this tensor (PyTorch's second positional argument is `retain_graph`: here a keyword).
 
         Args:

@@ -5,6 +5,8 @@ Skipped when torch is not installed -- except under CI=true, where torch must be
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -250,3 +252,16 @@ def test_pytorchs_param_groups_says_to_set_the_learning_rate_which_then_steps_as
             (p * p).sum().backward()
             o.step()
     np.testing.assert_allclose(w.data, theirs.detach().numpy(), rtol=1e-6)
+
+
+def test_a_float32_linear_given_a_float64_tensor_computes_in_float64_as_the_engines_page_says():
+    torch = require_module("torch")
+    with pytest.raises(RuntimeError):  # PyTorch refuses float32 @ float64
+        torch.ones(1, 2) @ torch.ones(2, 3, dtype=torch.float64)
+    layer = nn.Linear(2, 3, rng=0)
+    out = layer(Tensor(np.ones((1, 2))))  # numpy's float64, kept by Tensor
+    out.sum().backward()
+    assert out.dtype == np.float64 and layer.weight.grad.dtype == layer.bias.grad.dtype == np.float32
+    assert layer(np.ones((1, 2))).dtype == np.float32  # an array: converted to the layer's dtype first
+    page = Path(__file__).parents[2] / "docs" / "concepts" / "engines.md"
+    assert "float32 @ float64" in page.read_text(encoding="utf-8")  # the difference from PyTorch is told

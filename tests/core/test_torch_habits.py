@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -349,3 +350,19 @@ def test_backward_names_pytorchs_gradient_and_create_graph_and_takes_retain_grap
     y.backward(np.ones(2), retain_graph=True)
     y.backward(np.ones(2))
     np.testing.assert_array_equal(x.grad, theirs.grad.numpy())
+
+
+def test_plus_equals_on_a_tensor_not_a_parameter_makes_a_new_one_as_the_engines_page_says_and_add_is_in_place():
+    velocities = [Tensor.zeros(2), Tensor.zeros(2)]  # a hand-written optimizer's state
+    theirs = [torch.zeros(2), torch.zeros(2)]
+    for v, tv in zip(velocities, theirs):
+        v += 1.0  # PyTorch: in place, so the list sees it; here: a new tensor bound to v
+        tv += 1.0
+    assert [v.data.tolist() for v in velocities] == [[0.0, 0.0]] * 2 and theirs[0].tolist() == [1.0, 1.0]
+    theirs = [torch.zeros(2), torch.zeros(2)]
+    for v, tv in zip(velocities, theirs):
+        v.add_(1.0).mul_(3.0)  # what the page says to write: in place, as PyTorch's
+        tv.add_(1.0).mul_(3.0)
+    assert [v.data.tolist() for v in velocities] == [tv.tolist() for tv in theirs]
+    page = Path(__file__).parents[2] / "docs" / "concepts" / "engines.md"
+    assert "write `t.add_(u)` or `t.mul_(u)` to change such a tensor in place" in " ".join(page.read_text().split())

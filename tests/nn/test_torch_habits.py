@@ -217,10 +217,11 @@ def test_pytorchs_generator_argument_is_named_as_rng(torch_name, ours, takes):
     ("state_dict", r"copy.deepcopy\(model\)"), ("load_state_dict", r"p.data\[...\] = saved\[n\]"),
     ("to", "not needed: numpy"), ("cuda", "not needed: numpy"), ("double", "dtype=np.float64"),
     ("requires_grad_", "p.requires_grad = False"), ("buffers", "a plain attribute"),
-    ("register_parameter", r"setattr\(model, name, value\)")])
+    ("register_parameter", r"setattr\(model, name, value\)"), ("append", r"nn.Sequential\(\*layers\)"),
+    ("register_full_backward_hook", r"output.register_hook\(fn\)")])
 def test_pytorchs_module_methods_spelled_otherwise_here_say_what_to_write(name, says):
     torch = require_module("torch")
-    assert hasattr(torch.nn.Module, name)
+    assert hasattr(torch.nn.Sequential, name)  # (append: a Sequential's)
     model = nn.MLP([2, 3, 1], rng=0)
     with pytest.raises(AttributeError, match=rf"^'MLP' object has no attribute '{name}'; PyTorch's {name}: .*{says}"):
         getattr(model, name)  # was the bare "'MLP' object has no attribute"

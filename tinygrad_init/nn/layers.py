@@ -28,7 +28,10 @@ _TORCH_MODULE = {  # PyTorch's Module methods -> what to write here
                     "model with dtype=np.float64"),
     **dict.fromkeys(("buffers", "named_buffers", "register_buffer"), "a plain attribute (BatchNorm1d's running_mean)"),
     **dict.fromkeys(("add_module", "register_module", "register_parameter"), "setattr(model, name, value) registers a "
-                    "Module or a leaf Tensor(..., requires_grad=True)")}
+                    "Module or a leaf Tensor(..., requires_grad=True)"),
+    **dict.fromkeys(("append", "extend", "insert"), "build a list of layers, then nn.Sequential(*layers)"),
+    **dict.fromkeys(("register_full_backward_hook", "register_backward_hook"), "a forward hook that calls "
+                    "output.register_hook(fn): fn(grad) gets dL/d(output)")}
 
 
 class Module:

@@ -366,3 +366,18 @@ def test_plus_equals_on_a_tensor_not_a_parameter_makes_a_new_one_as_the_engines_
     assert [v.data.tolist() for v in velocities] == [tv.tolist() for tv in theirs]
     page = Path(__file__).parents[2] / "docs" / "concepts" / "engines.md"
     assert "write `t.add_(u)` or `t.mul_(u)` to change such a tensor in place" in " ".join(page.read_text().split())
+
+
+@pytest.mark.parametrize("fn, kwargs, method", [(np.mean, {}, "mean"), (np.sum, {"axis": 0}, "sum"),
+                                                (np.max, {"axis": 1, "keepdims": True}, "max"), (np.amax, {}, "max")])
+def test_numpys_reductions_of_a_tensor_call_its_method_in_the_graph(fn, kwargs, method):
+    x = np.array([[1.0, 5.0, 2.0], [4.0, -1.0, 3.0]])
+    t = Tensor(x, requires_grad=True)
+    out = fn(t, **kwargs)  # numpy calls t.mean(axis=None, dtype=None, out=None): was "unexpected keyword 'dtype'"
+    np.testing.assert_array_equal(out.data, fn(x, **kwargs))
+    out.backward(np.ones(out.shape))
+    u = Tensor(x, requires_grad=True)
+    getattr(u, method)(**kwargs).backward(np.ones(out.shape))
+    np.testing.assert_array_equal(t.grad, u.grad)
+    with pytest.raises(TypeError, match=rf"{method}: unexpected keyword argument .*'out'"):
+        fn(t, out=np.empty(out.shape), **kwargs)  # numpy's out= is not taken: a Tensor is the result

@@ -416,8 +416,8 @@ class Tensor(_GraphNode, TorchSpellings):
     def softplus(self) -> "Tensor": return self._unary(_SOFTPLUS)  # log(1 + e^x), stable for large |x|
 
     def _reduce(self, name: str, axis: Any, keepdims: bool, torch: dict | None = None) -> "Tensor":
-        if torch:  # dim=, keepdim=: PyTorch's names
-            raise torch_keywords(name, torch)
+        if torch and any(v is not None for v in torch.values()):  # dim=, keepdim=: PyTorch's names (numpy's np.sum(t)
+            raise torch_keywords(name, torch)  # calls t.sum(axis=None, dtype=None, out=None): the method, in the graph)
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
         return self._unary(OPS[name], axis=axes_of(axis, self.data.ndim, name), keepdims=keepdims)
 

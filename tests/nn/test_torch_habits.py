@@ -139,6 +139,8 @@ def test_sequential_names_a_class_given_for_its_instance_and_another_librarys_mo
     ("Parameter", r"a parameter is a leaf Tensor\(data, requires_grad=True\) assigned as a module"),
     ("ModuleList", r"nn.Sequential\(\*modules\) registers them .* a plain list does not, and parameters\(\) would"),
     ("functional", r"the losses are nn.mse_loss, nn.cross_entropy"),
+    ("Embedding", r"a leaf Tensor C, .*C\[ids\]"), ("Softmax", r"x.softmax\(axis=1\)"), ("Flatten", r"x.reshape"),
+    ("Dropout", r"not offered: the layers are Linear, Tanh, .*BatchNorm1d$"),
 ])
 def test_pytorchs_parameter_modulelist_and_functional_say_what_to_write(name, says):
     torch = require_module("torch")
@@ -266,3 +268,15 @@ def test_a_float32_linear_given_a_float64_tensor_computes_in_float64_as_the_engi
     assert layer(np.ones((1, 2))).dtype == np.float32  # an array: converted to the layer's dtype first
     page = Path(__file__).parents[2] / "docs" / "concepts" / "engines.md"
     assert "float32 @ float64" in page.read_text(encoding="utf-8")  # the difference from PyTorch is told
+
+
+def test_an_embedding_written_as_the_message_says_gives_pytorchs_gradient():
+    torch = require_module("torch")
+    weights, ids = np.random.default_rng(0).normal(size=(5, 3)), np.array([[1, 4, 1], [0, 1, 4]])
+    emb = torch.nn.Embedding(5, 3)
+    emb.weight.data = torch.tensor(weights)
+    C = Tensor(weights, requires_grad=True)
+    g = np.arange(18.0).reshape(2, 3, 3)
+    emb(torch.tensor(ids)).backward(torch.tensor(g))
+    C[ids].backward(g)
+    np.testing.assert_array_equal(C.grad, emb.weight.grad.numpy())

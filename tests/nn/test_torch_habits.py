@@ -5,6 +5,9 @@ Skipped when torch is not installed -- except under CI=true, where torch must be
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -280,3 +283,17 @@ def test_an_embedding_written_as_the_message_says_gives_pytorchs_gradient():
     emb(torch.tensor(ids)).backward(torch.tensor(g))
     C[ids].backward(g)
     np.testing.assert_array_equal(C.grad, emb.weight.grad.numpy())
+
+
+def test_a_global_seed_fixes_no_weights_as_getting_started_says_and_rng_does_across_processes():
+    code = ("import numpy as np; np.random.seed(0); from tinygrad_init import nn; m = nn.MLP([2, 3, 1]{}); "
+            "print(m.parameters()[0].data.tobytes().hex())")
+    root = Path(__file__).parents[2]
+
+    def run(extra):
+        return subprocess.run([sys.executable, "-c", code.format(extra)], capture_output=True, text=True, check=True,
+                              cwd=root, env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    assert run("") != run("")  # np.random.seed(0) does not seed the model (PyTorch's manual_seed habit)
+    assert run(", rng=0") == run(", rng=0")
+    page = root / "docs" / "getting-started.md"
+    assert "There is no global seed" in page.read_text(encoding="utf-8")

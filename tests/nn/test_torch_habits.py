@@ -297,3 +297,16 @@ def test_a_global_seed_fixes_no_weights_as_getting_started_says_and_rng_does_acr
     assert run(", rng=0") == run(", rng=0")
     page = root / "docs" / "getting-started.md"
     assert "There is no global seed" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("index", [0, -1, 1, slice(0, 2), slice(None, None, 2)])
+def test_deleting_from_a_sequential_renumbers_the_rest_as_pytorch(index):
+    torch = require_module("torch")
+    ours = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    del ours[index]  # was AttributeError: __delitem__
+    del theirs[index]
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs]
+    with pytest.raises(IndexError, match="Sequential: index 7 is out of range"):
+        del ours[7]

@@ -271,6 +271,17 @@ class Sequential(Module):
         self[check_int("Sequential", "index", i)]  # not a slice; an index out of range is named as for seq[i]
         setattr(self, list(self._modules)[i], module)
 
+    def __delitem__(self, i: int | slice) -> None:  # as PyTorch's: those left are renumbered "0", "1", ...
+        if not isinstance(i, slice):
+            self[check_int("Sequential", "index", i)]  # an index out of range is named as for seq[i]
+        names = list(self._modules)
+        gone = set(names[i] if isinstance(i, slice) else [names[i]])
+        kept = [m for k, m in self._modules.items() if k not in gone]
+        for k in names:
+            delattr(self, k)
+        for k, m in enumerate(kept):
+            setattr(self, str(k), m)
+
     def __len__(self) -> int: return len(self._modules)
     def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))
 

@@ -530,6 +530,7 @@ class Tensor(_GraphNode, TorchSpellings):
             grad: dL/d(self), of this tensor's shape; may be omitted only for one element (then 1).
             retain_grads: keep `.grad` on every intermediate tensor too (to inspect or draw it).
             retain_graph: keep what the backward rules saved, to run backward through this graph again.
+            **torch: PyTorch's keywords (`gradient=`, `create_graph=`): refused, with a message naming what to write.
         """
         seed = seed_value(grad, self._in_graph("backward"), torch)
         with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other

@@ -310,3 +310,20 @@ def test_deleting_from_a_sequential_renumbers_the_rest_as_pytorch(index):
     assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs]
     with pytest.raises(IndexError, match="Sequential: index 7 is out of range"):
         del ours[7]
+
+
+@pytest.mark.parametrize("labels", [[1.0, 0.0, 1.0], [0.7, 0.2, 1.0]])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_losses_promote_a_float32_output_with_a_target_tensor_of_another_dtype_as_pytorch(labels, dtype):
+    torch = require_module("torch")
+    z = np.array([0.5, -1.0, 2.0], dtype=np.float32)
+    target = np.array(labels, dtype=dtype)
+    for ours, theirs in [(nn.binary_cross_entropy_with_logits, torch.nn.functional.binary_cross_entropy_with_logits),
+                         (nn.mse_loss, torch.nn.functional.mse_loss)]:
+        logits = Tensor(z, requires_grad=True)
+        loss = ours(logits, Tensor(target, dtype=dtype))  # a float64 target of hard labels gave float32 with BCE
+        expected = theirs(torch.tensor(z), torch.tensor(target))
+        assert loss.dtype == np.dtype(str(expected.dtype).removeprefix("torch."))
+        np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-6)
+        loss.backward()
+        assert logits.grad.dtype == np.float32

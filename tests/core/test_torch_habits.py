@@ -381,3 +381,10 @@ def test_numpys_reductions_of_a_tensor_call_its_method_in_the_graph(fn, kwargs, 
     np.testing.assert_array_equal(t.grad, u.grad)
     with pytest.raises(TypeError, match=rf"{method}: unexpected keyword argument .*'out'"):
         fn(t, out=np.empty(out.shape), **kwargs)  # numpy's out= is not taken: a Tensor is the result
+
+
+def test_a_tensor_given_to_pytorch_is_named_with_its_array_which_pytorch_takes():
+    w = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    with pytest.raises(TypeError, match=r"to give a Tensor to PyTorch.*pass torch.tensor\(t.data\)"):
+        torch.tensor(w)  # PyTorch reads it row by row down to a 0-d tensor: said only "len() of a 0-d tensor"
+    np.testing.assert_array_equal(torch.tensor(w.data).numpy(), w.data)

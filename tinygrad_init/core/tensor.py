@@ -316,7 +316,8 @@ class Tensor(_GraphNode, TorchSpellings):
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
-            raise TypeError("len() or iteration over a 0-d tensor: it has no rows; use t.item() for its number")
+            raise TypeError("len() or iteration over a 0-d tensor: it has no rows; use t.item() for its number (to "
+                            "give a Tensor to PyTorch, which reads it row by row, pass torch.tensor(t.data))")
         return len(self.data)
 
     def __iter__(self) -> Iterator["Tensor"]:

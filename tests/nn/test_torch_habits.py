@@ -142,6 +142,7 @@ def test_sequential_names_a_class_given_for_its_instance_and_another_librarys_mo
     ("Parameter", r"a parameter is a leaf Tensor\(data, requires_grad=True\) assigned as a module"),
     ("ModuleList", r"nn.Sequential\(\*modules\) registers them .* a plain list does not, and parameters\(\) would"),
     ("functional", r"the losses are nn.mse_loss, nn.cross_entropy"),
+    ("ParameterList", r"assign each as its own attribute, setattr\(self, name, value\); a plain list or dict is not"),
     ("Embedding", r"a leaf Tensor C, .*C\[ids\]"), ("Softmax", r"x.softmax\(axis=1\)"), ("Flatten", r"x.reshape"),
     ("Dropout", r"not offered: the layers are Linear, Tanh, .*BatchNorm1d$"),
 ])

@@ -16,6 +16,9 @@ _OTHER = {"Parameter": "a parameter is a leaf Tensor(data, requires_grad=True) a
                         "does not, and parameters() would miss their weights",
           "functional": "the losses are nn.mse_loss, nn.cross_entropy and nn.binary_cross_entropy_with_logits, the "
                         "activations Tensor methods (x.relu(), x.softmax(axis=1))",
+          **dict.fromkeys(("ParameterList", "ParameterDict", "ModuleDict"), "assign each as its own attribute, "
+                          "setattr(self, name, value); a plain list or dict is not registered, and parameters() would "
+                          "miss what it holds"),
           "Embedding": "a leaf Tensor C, (vocabulary, dim) with requires_grad=True, indexed by the ids: C[ids] "
                        "(repeated ids add their gradients)", "Flatten": "x.reshape(len(x), -1) in a forward",
           **dict.fromkeys(("Softmax", "LogSoftmax"), "x.softmax(axis=1), x.log_softmax(axis=1) (nn.cross_entropy "

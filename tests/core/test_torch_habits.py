@@ -388,3 +388,8 @@ def test_a_tensor_given_to_pytorch_is_named_with_its_array_which_pytorch_takes()
     with pytest.raises(TypeError, match=r"to give a Tensor to PyTorch.*pass torch.tensor\(t.data\)"):
         torch.tensor(w)  # PyTorch reads it row by row down to a 0-d tensor: said only "len() of a 0-d tensor"
     np.testing.assert_array_equal(torch.tensor(w.data).numpy(), w.data)
+
+
+def test_a_numpy_reduction_with_a_keyword_not_taken_names_only_that_keyword():
+    with pytest.raises(TypeError, match=r"^sum: unexpected keyword argument 'dtype'$"):
+        np.sum(Tensor([1.0, 2.0]), dtype=np.float64)  # numpy adds out=None, which the message named too

@@ -309,7 +309,8 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
 
 def torch_keywords(op: str, given: dict) -> TypeError:
     """The error for keywords that `op` does not take, naming the spelling here of PyTorch's `dim=`, `keepdim=` (numpy's
-    names) and `gradient=`."""
+    names) and `gradient=`; those given as None (numpy's np.sum(t) passes out=None) go unnamed if others are given."""
+    given = {k: v for k, v in given.items() if v is not None} or given
     hints = [f"PyTorch's {k}= is " + (f"{_TORCH_NAMES[k]}= here" if _TORCH_NAMES[k] else "not offered here")
              for k in given if k in _TORCH_NAMES]
     return TypeError(f"{op}: unexpected keyword argument {', '.join(map(repr, given))}" +

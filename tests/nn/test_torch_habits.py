@@ -328,3 +328,13 @@ def test_the_losses_promote_a_float32_output_with_a_target_tensor_of_another_dty
         np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-6)
         loss.backward()
         assert logits.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "lr_scheduler"])
+def test_pytorchs_other_optimizers_and_schedulers_name_what_there_is(name):
+    torch = require_module("torch")
+    assert hasattr(torch.optim, name)
+    with pytest.raises(AttributeError, match=rf"^optim.{name} is PyTorch's, not here: the optimizer is SGD"):
+        getattr(optim, name)  # was "module 'tinygrad_init.nn.optim' has no attribute"
+    with pytest.raises(AttributeError, match=r"has no attribute 'Adamm'$"):
+        optim.Adamm

@@ -16,6 +16,13 @@ _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimize
               "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
 
 
+def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is
+    if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "LBFGS", "lr_scheduler"):
+        raise AttributeError(f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
+                             "a schedule sets optimizer.lr between steps", name=name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
+
+
 def torch_method(obj: Any, name: str, table: dict[str, str]) -> AttributeError:
     """The error for reading `name`, which `obj` lacks: for a PyTorch method in `table`, what to write here instead."""
     if name not in table:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -182,7 +183,8 @@ def test_an_int_and_an_index_array_apart_which_numpy_and_pytorch_order_different
 
 SPELLED = ["view", "flatten", "squeeze", "dim", "unsqueeze", "tolist", "numel", "permute", "amax", "min", "amin",
            "argmax", "argmin", "requires_grad_", "clone", "sqrt", "abs", "mm", "matmul", "float", "add", "sub", "mul",
-           "div", "double", "half", "long", "to", "cpu", "cuda", "zero_", "fill_", "copy_", "sub_", "div_"]
+           "div", "double", "half", "long", "to", "cpu", "cuda", "zero_", "fill_", "copy_", "sub_", "div_", "pow",
+           "square", "t", "clamp", "clip", "var", "std", "norm"]
 
 
 @pytest.mark.parametrize("name", SPELLED)
@@ -202,7 +204,12 @@ def test_the_written_spellings_give_pytorchs_numbers():
     for ours, theirs in [(lambda t: t.relu() + (-t).relu(), lambda t: t.abs()), (lambda t: t * 1, lambda t: t.clone()),
                          (lambda t: -(-t).max(axis=1), lambda t: t.amin(1)), (lambda t: t ** 0.5, lambda t: t.sqrt()),
                          (lambda t: t.reshape(-1), lambda t: t.flatten()), (lambda t: t.T, lambda t: t.permute(1, 0)),
-                         (lambda t: t[:, None], lambda t: t.unsqueeze(1))]:
+                         (lambda t: t[:, None], lambda t: t.unsqueeze(1)), (lambda t: t ** 3, lambda t: t.pow(3)),
+                         (lambda t: t.T, lambda t: t.t()), (lambda t: (t * t).sum() ** 0.5, lambda t: t.norm()),
+                         (lambda t: t - (t - 1.5).relu() + (-0.5 - t).relu(), lambda t: t.clamp(-0.5, 1.5)),
+                         (lambda t: ((t - t.mean(axis=1, keepdims=True)) ** 2).sum(axis=1) / 2, lambda t: t.var(1)),
+                         (lambda t: (((t - t.mean(axis=0, keepdims=True)) ** 2).sum(axis=0) / (2 - 1)) ** 0.5,
+                          lambda t: t.std(0))]:
         t, tt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         out, expected = ours(t), theirs(tt)
         g = np.arange(1.0, 1.0 + out.size).reshape(out.shape)
@@ -294,3 +301,95 @@ def test_an_empty_axis_tuple_which_numpy_and_pytorch_read_differently_is_refused
         with pytest.raises(ValueError, match=re.escape(f"{op}: axis={axis!r}") + ".*numpy.*PyTorch.*axis=None"):
             getattr(Tensor(x), op)(axis=axis)
     assert getattr(Tensor(np.float32(2.5)), op)(axis=()).item() == 2.5
+
+
+@pytest.mark.parametrize("make", [torch.tensor, lambda rows: (torch.tensor(rows), 1)])
+def test_a_pytorch_index_tensor_with_repeated_positions_adds_their_gradients_as_pytorch(make):
+    rows = [0, 0, 2, 0]
+    theirs = torch.arange(6.0).reshape(3, 2).requires_grad_()
+    index = make(rows)
+    y = theirs[index]
+    y.backward(torch.ones(y.shape))
+    x = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    index = make(rows)
+    y = x[index]
+    (index[0] if isinstance(index, tuple) else index)[:] = 1  # a later change moves no gradient (PyTorch: an error)
+    y.backward(np.ones(y.shape))
+    np.testing.assert_array_equal(x.grad, theirs.grad.numpy())  # was 1 for row 0 (written, not added), or row 1's
+
+
+@pytest.mark.parametrize("call", [lambda t: t.register_hook(lambda g: None), lambda t: t.retain_grad()])
+@pytest.mark.parametrize("where", ["data", "no_grad"])
+def test_a_hook_or_retain_grad_on_a_tensor_outside_the_graph_is_refused_as_in_pytorch(call, where):
+    # (inside no_grad() itself they are let be, so that one forward serves both: test_gradcheck's retaining function)
+    def make(lib):
+        w = lib.ones(2, requires_grad=True) if lib is torch else Tensor.ones(2, requires_grad=True)
+        if where == "data":
+            return lib.ones(2) if lib is torch else Tensor.ones(2)
+        with (torch.no_grad() if lib is torch else no_grad()):
+            return w * 2
+    with pytest.raises(RuntimeError):
+        call(make(torch))
+    with pytest.raises(RuntimeError, match=r"(register_hook|retain_grad): this tensor does not require grad"):
+        call(make(Tensor))  # was silently accepted: a hook never called, a .grad that stayed None without a warning
+
+
+def test_backward_names_pytorchs_gradient_and_create_graph_and_takes_retain_graph_by_keyword_only():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    with pytest.raises(TypeError, match=r"PyTorch's gradient= is grad= here"):
+        y.backward(gradient=np.ones(2))  # was Python's "unexpected keyword argument 'gradient'"
+    with pytest.raises(TypeError, match=r"PyTorch's create_graph= is not offered here"):
+        y.backward(np.ones(2), create_graph=True)
+    theirs = torch.tensor([1.0, 2.0], requires_grad=True)
+    z = theirs * theirs
+    z.backward(torch.ones(2), True)  # PyTorch's second positional argument: retain_graph
+    z.backward(torch.ones(2))
+    with pytest.raises(TypeError, match="positional"):  # was retain_grads=True: the graph freed, the next call refused
+        y.backward(np.ones(2), True)
+    y.backward(np.ones(2), retain_graph=True)
+    y.backward(np.ones(2))
+    np.testing.assert_array_equal(x.grad, theirs.grad.numpy())
+
+
+def test_plus_equals_on_a_tensor_not_a_parameter_makes_a_new_one_as_the_engines_page_says_and_add_is_in_place():
+    velocities = [Tensor.zeros(2), Tensor.zeros(2)]  # a hand-written optimizer's state
+    theirs = [torch.zeros(2), torch.zeros(2)]
+    for v, tv in zip(velocities, theirs):
+        v += 1.0  # PyTorch: in place, so the list sees it; here: a new tensor bound to v
+        tv += 1.0
+    assert [v.data.tolist() for v in velocities] == [[0.0, 0.0]] * 2 and theirs[0].tolist() == [1.0, 1.0]
+    theirs = [torch.zeros(2), torch.zeros(2)]
+    for v, tv in zip(velocities, theirs):
+        v.add_(1.0).mul_(3.0)  # what the page says to write: in place, as PyTorch's
+        tv.add_(1.0).mul_(3.0)
+    assert [v.data.tolist() for v in velocities] == [tv.tolist() for tv in theirs]
+    page = Path(__file__).parents[2] / "docs" / "concepts" / "engines.md"
+    assert "write `t.add_(u)` or `t.mul_(u)` to change such a tensor in place" in " ".join(page.read_text().split())
+
+
+@pytest.mark.parametrize("fn, kwargs, method", [(np.mean, {}, "mean"), (np.sum, {"axis": 0}, "sum"),
+                                                (np.max, {"axis": 1, "keepdims": True}, "max"), (np.amax, {}, "max")])
+def test_numpys_reductions_of_a_tensor_call_its_method_in_the_graph(fn, kwargs, method):
+    x = np.array([[1.0, 5.0, 2.0], [4.0, -1.0, 3.0]])
+    t = Tensor(x, requires_grad=True)
+    out = fn(t, **kwargs)  # numpy calls t.mean(axis=None, dtype=None, out=None): was "unexpected keyword 'dtype'"
+    np.testing.assert_array_equal(out.data, fn(x, **kwargs))
+    out.backward(np.ones(out.shape))
+    u = Tensor(x, requires_grad=True)
+    getattr(u, method)(**kwargs).backward(np.ones(out.shape))
+    np.testing.assert_array_equal(t.grad, u.grad)
+    with pytest.raises(TypeError, match=rf"{method}: unexpected keyword argument .*'out'"):
+        fn(t, out=np.empty(out.shape), **kwargs)  # numpy's out= is not taken: a Tensor is the result
+
+
+def test_a_tensor_given_to_pytorch_is_named_with_its_array_which_pytorch_takes():
+    w = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    with pytest.raises(TypeError, match=r"to give a Tensor to PyTorch.*pass torch.tensor\(t.data\)"):
+        torch.tensor(w)  # PyTorch reads it row by row down to a 0-d tensor: said only "len() of a 0-d tensor"
+    np.testing.assert_array_equal(torch.tensor(w.data).numpy(), w.data)
+
+
+def test_a_numpy_reduction_with_a_keyword_not_taken_names_only_that_keyword():
+    with pytest.raises(TypeError, match=r"^sum: unexpected keyword argument 'dtype'$"):
+        np.sum(Tensor([1.0, 2.0]), dtype=np.float64)  # numpy adds out=None, which the message named too

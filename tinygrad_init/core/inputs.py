@@ -27,7 +27,9 @@ _HALF = np.dtype(np.float16)
 #: What `==` and `!=` between tensors say: they compare graph nodes, and how to compare the numbers.
 NOT_ELEMENTWISE = ("== and != of a Tensor ask whether two tensors are one and the same (a graph node), not element "
                    "by element as in PyTorch and numpy: compare the arrays, t.data == other (or t.data == u.data)")
-_NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> the tensor engine's (numpy's)
+#: PyTorch's keywords -> the tensor engine's (numpy's axis=, keepdims=), or None for one not offered (create_graph: no
+#: graph of the backward pass, so no higher derivatives)
+_TORCH_NAMES = {"dim": "axis", "keepdim": "keepdims", "gradient": "grad", "create_graph": None}
 
 
 class AmbiguousTruth(RuntimeError, ValueError):
@@ -170,9 +172,9 @@ def floats(x: np.ndarray, y: np.ndarray, op: str, number: bool = False) -> tuple
 
 def index_of(index: Any, ndim: int) -> Any:
     """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
-    no positions), arrays and Tensors copies of their arrays (a later change of the index moves no gradient). Float
-    arrays and tensors are refused rather than guessed at, as are an int and an index array that numpy and PyTorch
-    order differently (of a tensor with `ndim` axes)."""
+    no positions), arrays, Tensors and array-likes (a PyTorch tensor) copies of their arrays (a later change of the
+    index moves no gradient). Float arrays and tensors are refused rather than guessed at, as are an int and an index
+    array that numpy and PyTorch order differently (of a tensor with `ndim` axes)."""
     def one(i: Any) -> Any:
         tensor, i = (True, i.data) if hasattr(i, "grad_fn") else (False, i)  # a Tensor: its integers or booleans, as
         # in PyTorch (not floats: Tensor([0, 2]) holds float32, where torch.tensor([0, 2]) holds int64)
@@ -182,8 +184,8 @@ def index_of(index: Any, ndim: int) -> Any:
             except ValueError:  # ragged
                 raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
                                  "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
-        elif isinstance(i, np.ndarray):  # the positions as they are now, which backward reads
-            i = i.copy()
+        elif isinstance(i, np.ndarray) or hasattr(i, "__array__") and not isinstance(i, np.generic):  # PyTorch's too:
+            i = np.asarray(i).copy()  # the positions as they are now, which backward reads (an array: add.at adds)
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
@@ -281,9 +283,19 @@ def scalar_warning(where: str) -> None:
                   "the number, t.tanh(), t.exp() to stay in the graph.", UserWarning, stacklevel=4)
 
 
-def seed_value(grad: Any, t: Any) -> np.ndarray:
-    """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype; a copy for a leaf (whose
-    .grad must own its memory), else read in place (an op's result only reads its seed: no copy of a big G)."""
+def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
+    """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype (1 for one element if `grad` is
+    None); a copy for a leaf (whose .grad must own its memory), else read in place (an op's result only reads its
+    seed: no copy of a big G). `torch`: keywords given that backward does not take."""
+    if torch:
+        raise torch_keywords("backward", torch)
+    if grad is None:
+        if t.data.size != 1:
+            raise RuntimeError(f"backward: the output has shape {t.shape}; pass grad= (dL/d(output), an array "
+                               f"of shape {t.shape}), or reduce it to a scalar first, e.g. out.sum().backward()")
+        seed = np.empty(t.data.shape, t.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
+        seed.fill(1)
+        return seed
     arr = _array(grad)
     if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
@@ -296,10 +308,13 @@ def seed_value(grad: Any, t: Any) -> np.ndarray:
 
 
 def torch_keywords(op: str, given: dict) -> TypeError:
-    """The error for keywords that `op` does not take, naming numpy's spelling of PyTorch's `dim=` and `keepdim=`."""
-    hints = [f"PyTorch's {k}= is {_NUMPY_NAMES[k]}= here" for k in given if k in _NUMPY_NAMES]
+    """The error for keywords that `op` does not take, naming the spelling here of PyTorch's `dim=`, `keepdim=` (numpy's
+    names) and `gradient=`; those given as None (numpy's np.sum(t) passes out=None) go unnamed if others are given."""
+    given = {k: v for k, v in given.items() if v is not None} or given
+    hints = [f"PyTorch's {k}= is " + (f"{_TORCH_NAMES[k]}= here" if _TORCH_NAMES[k] else "not offered here")
+             for k in given if k in _TORCH_NAMES]
     return TypeError(f"{op}: unexpected keyword argument {', '.join(map(repr, given))}" +
-                     (f" ({', '.join(hints)}, numpy's names)" if hints else ""))
+                     (f" ({', '.join(hints)})" if hints else ""))
 
 
 _OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"
@@ -329,7 +344,10 @@ class TorchSpellings:
         (("double",), _OUT.format("float64")), (("half",), _OUT.format("float16")), (("long",), _OUT.format("int64")),
         (("to", "cpu", "cuda"), "t itself (numpy, on the CPU); for another dtype Tensor(t.data, dtype=...)"),
         (("zero_", "fill_", "copy_"), "t.data[...] = 0, a write into the array that backward does not track"),
-        (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)")] for name in names})
+        (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)"), (("pow", "square"), "t ** p (t * t squares)"),
+        (("t",), "t.T"), (("clamp", "clip"), "t - (t - hi).relu() + (lo - t).relu() (clamp(min=0): t.relu())"),
+        (("var", "std"), "((t - t.mean(axis, keepdims=True)) ** 2).sum(axis) / (n - 1) (PyTorch's, unbiased), ** 0.5 "
+                         "for std"), (("norm",), "(t * t).sum() ** 0.5")] for name in names})
 
     def __lt__(self, other: Any) -> bool:  # and <=, >, >=: numpy's comparisons give masks, not ops with a gradient
         raise TypeError("Tensor: <, <=, >, >= are not ops of this engine (a comparison has no gradient): compare the "

@@ -66,10 +66,16 @@ class _GraphNode:
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
-        node = getattr(self, "grad_fn", None) or self  # a tensor made by an op: its graph node
+        node = getattr(self, "grad_fn", None) or self._in_graph("register_hook")  # made by an op: its graph node
         node._hooks = node._hooks or []  # a new list where none is, or all were removed (no handle holds a hook of it)
         node._hooks.append(fn)
         return _HookHandle(node._hooks, fn)
+
+    def _in_graph(self, where: str) -> Any:  # refused as in PyTorch, but a hook or retain_grad inside no_grad() is
+        if not self._requires_grad and (_MODE.enabled or where == "backward"):  # let be (one forward for both modes)
+            raise RuntimeError(f"{where}: this tensor does not require grad, so backward never reaches it. Create the "
+                               "parameters with requires_grad=True (nn layers do), and do not build it in no_grad().")
+        return self
 
     def __getstate__(self) -> tuple:  # pickle, deepcopy: no view, its times as far before now as they were (stale
         return node_state(self, _CLOCK[0])  # stays stale, a later in-place change is later, in any process)
@@ -310,14 +316,13 @@ class Tensor(_GraphNode, TorchSpellings):
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise TypeError("len() or iteration over a 0-d tensor: it has no rows; use t.item() for its number (to "
+                            "give a Tensor to PyTorch, which reads it row by row, pass torch.tensor(t.data))")
         return len(self.data)
 
     def __iter__(self) -> Iterator["Tensor"]:
         """The rows `self[0], self[1], ...` (each in the graph, as `getitem`)."""
-        if self.data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor: it has no rows; use t.item() for its number")
-        return (self[i] for i in range(len(self.data)))
+        return (self[i] for i in range(len(self)))  # (len: a 0-d tensor has none)
 
     def __contains__(self, element: Any) -> bool:  # `x in t`: by value (iterating would compare rows by identity)
         return bool(np.any(self.data == (element.data if isinstance(element, Tensor) else element)))
@@ -412,8 +417,8 @@ class Tensor(_GraphNode, TorchSpellings):
     def softplus(self) -> "Tensor": return self._unary(_SOFTPLUS)  # log(1 + e^x), stable for large |x|
 
     def _reduce(self, name: str, axis: Any, keepdims: bool, torch: dict | None = None) -> "Tensor":
-        if torch:  # dim=, keepdim=: PyTorch's names
-            raise torch_keywords(name, torch)
+        if torch and any(v is not None for v in torch.values()):  # dim=, keepdim=: PyTorch's names (numpy's np.sum(t)
+            raise torch_keywords(name, torch)  # calls t.sum(axis=None, dtype=None, out=None): the method, in the graph)
         keepdims = keepdims if type(keepdims) is bool else check_bool(name, "keepdims", keepdims)
         return self._unary(OPS[name], axis=axes_of(axis, self.data.ndim, name), keepdims=keepdims)
 
@@ -518,19 +523,17 @@ class Tensor(_GraphNode, TorchSpellings):
 
     # ------------------------------------------------------------------ backward
 
-    def backward(self, grad: Any = None, retain_grads: bool = False, retain_graph: bool = False) -> None:
-        """Backpropagate from this tensor.
+    def backward(self, grad: Any = None, *, retain_grads: bool = False, retain_graph: bool = False, **torch: Any
+                 ) -> None:
+        """Backpropagate from this tensor (PyTorch's second positional argument is `retain_graph`: here a keyword).
 
         Args:
             grad: dL/d(self), of this tensor's shape; may be omitted only for one element (then 1).
             retain_grads: keep `.grad` on every intermediate tensor too (to inspect or draw it).
             retain_graph: keep what the backward rules saved, to run backward through this graph again.
+            **torch: PyTorch's keywords (`gradient=`, `create_graph=`): refused, with a message naming what to write.
         """
-        if not self.requires_grad:
-            raise RuntimeError("backward: this tensor does not require grad, so there is nothing to differentiate. "
-                               "Create the parameters with requires_grad=True (nn layers do) and do not build it "
-                               "inside no_grad().")
-        seed = self._seed(grad)
+        seed = seed_value(grad, self._in_graph("backward"), torch)
         with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
             order, held, outer, kept = autograd.topological_order(self), [], {}, []
             for node in order:
@@ -558,19 +561,9 @@ class Tensor(_GraphNode, TorchSpellings):
                 for node, (h, g) in outer.items():  # the caller's pass goes on, holding this one's gradient too
                     node._held, node._grad = h if node._grad is None else node._grad if h is None else h + node._grad, g
 
-    def _seed(self, grad: Any) -> np.ndarray:
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(f"backward: the output has shape {self.shape}; pass grad= (dL/d(output), an array "
-                                   f"of shape {self.shape}), or reduce it to a scalar first, e.g. out.sum().backward()")
-            seed = np.empty(self.data.shape, self.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
-            seed.fill(1)
-            return seed
-        return seed_value(grad, self)
-
     def retain_grad(self) -> "Tensor":
         """Keep this intermediate tensor's `.grad` after backward (leaves always keep theirs)."""
-        if self.grad_fn is not None:
+        if self._in_graph("retain_grad").grad_fn is not None:
             self.grad_fn.retain = True
         return self
 

@@ -15,7 +15,16 @@ _OTHER = {"Parameter": "a parameter is a leaf Tensor(data, requires_grad=True) a
           "ModuleList": "nn.Sequential(*modules) registers them (indexing and iteration as a ModuleList); a plain list "
                         "does not, and parameters() would miss their weights",
           "functional": "the losses are nn.mse_loss, nn.cross_entropy and nn.binary_cross_entropy_with_logits, the "
-                        "activations Tensor methods (x.relu(), x.softmax(axis=1))"}  # PyTorch's names -> what to write
+                        "activations Tensor methods (x.relu(), x.softmax(axis=1))",
+          **dict.fromkeys(("ParameterList", "ParameterDict", "ModuleDict"), "assign each as its own attribute, "
+                          "setattr(self, name, value); a plain list or dict is not registered, and parameters() would "
+                          "miss what it holds"),
+          "Embedding": "a leaf Tensor C, (vocabulary, dim) with requires_grad=True, indexed by the ids: C[ids] "
+                       "(repeated ids add their gradients)", "Flatten": "x.reshape(len(x), -1) in a forward",
+          **dict.fromkeys(("Softmax", "LogSoftmax"), "x.softmax(axis=1), x.log_softmax(axis=1) (nn.cross_entropy "
+                          "takes the logits)"),
+          **dict.fromkeys(("Dropout", "LayerNorm", "LeakyReLU", "GELU", "ELU"), "not offered: the layers are " +
+                          ", ".join(__all__[1:9]))}  # PyTorch's names -> what to write
 
 
 def __getattr__(name: str) -> object:

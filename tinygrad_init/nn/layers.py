@@ -12,13 +12,26 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
-from .optim import zero_grads
+from .optim import torch_method, zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, quoted
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
+_TORCH_MODULE = {  # PyTorch's Module methods -> what to write here
+    "state_dict": "copy.deepcopy(model) keeps a copy; the arrays are {n: p.data.copy() for n, p in model."
+                  "named_parameters()} (and BatchNorm1d's running_mean, running_var)",
+    "load_state_dict": "write the arrays back, p.data[...] = saved[n] for n, p in model.named_parameters()",
+    "requires_grad_": "for p in model.parameters(): p.requires_grad = False (and give the optimizer the others)",
+    **dict.fromkeys(("to", "cpu", "cuda", "float", "double"), "not needed: numpy, on the CPU; for float64 build the "
+                    "model with dtype=np.float64"),
+    **dict.fromkeys(("buffers", "named_buffers", "register_buffer"), "a plain attribute (BatchNorm1d's running_mean)"),
+    **dict.fromkeys(("add_module", "register_module", "register_parameter"), "setattr(model, name, value) registers a "
+                    "Module or a leaf Tensor(..., requires_grad=True)"),
+    **dict.fromkeys(("append", "extend", "insert"), "build a list of layers, then nn.Sequential(*layers)"),
+    **dict.fromkeys(("register_full_backward_hook", "register_backward_hook"), "a forward hook that calls "
+                    "output.register_hook(fn): fn(grad) gets dL/d(output)")}
 
 
 class Module:
@@ -53,6 +66,9 @@ class Module:
         if home is not None:
             home[name] = value
         object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:  # a name not found: PyTorch's say what to write
+        raise torch_method(self, name, _TORCH_MODULE)
 
     def __delattr__(self, name: str) -> None:
         self._modules.pop(name, None)
@@ -254,6 +270,17 @@ class Sequential(Module):
     def __setitem__(self, i: int, module: Module) -> None:  # keeps the name, as PyTorch's seq[0] = nn.Linear(...)
         self[check_int("Sequential", "index", i)]  # not a slice; an index out of range is named as for seq[i]
         setattr(self, list(self._modules)[i], module)
+
+    def __delitem__(self, i: int | slice) -> None:  # as PyTorch's: those left are renumbered "0", "1", ...
+        if not isinstance(i, slice):
+            self[check_int("Sequential", "index", i)]  # an index out of range is named as for seq[i]
+        names = list(self._modules)
+        gone = set(names[i] if isinstance(i, slice) else [names[i]])
+        kept = [m for k, m in self._modules.items() if k not in gone]
+        for k in names:
+            delattr(self, k)
+        for k, m in enumerate(kept):
+            setattr(self, str(k), m)
 
     def __len__(self) -> int: return len(self._modules)
     def __iter__(self) -> Iterator[Module]: return iter(list(self._modules.values()))

@@ -83,7 +83,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
     flip = t.data > 0.5
-    sign = np.where(flip, -1, 1)
+    sign = np.where(flip, -1, 1).astype(np.result_type(z.dtype, t.dtype))  # (the loss in both dtypes' promotion)
     u = z * sign
     if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
         return _reduce("binary_cross_entropy_with_logits", u.softplus() - u * (t * sign + flip), reduction)

@@ -9,8 +9,26 @@ import numpy as np
 from ..core.tensor import Tensor, changed_in_place
 from ..utils import check_bool, check_real, check_type
 
-__all__ = ["SGD", "zero_grads"]
+__all__ = ["SGD", "zero_grads", "torch_method"]
 _TORCH = ("dampening", "nesterov", "maximize", "foreach", "differentiable", "fused")  # PyTorch's SGD options
+_COPY = "copy.deepcopy((model, optimizer)) copies both together, also mid-training"
+_TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimizer.lr = 0.01 (.momentum, .weight_decay)",
+              "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
+
+
+def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is
+    if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "LBFGS", "lr_scheduler"):
+        raise AttributeError(f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
+                             "a schedule sets optimizer.lr between steps", name=name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
+
+
+def torch_method(obj: Any, name: str, table: dict[str, str]) -> AttributeError:
+    """The error for reading `name`, which `obj` lacks: for a PyTorch method in `table`, what to write here instead."""
+    if name not in table:
+        return AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}", name=name, obj=obj)
+    return AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}; PyTorch's {name}: {table[name]}",
+                          name=name)
 
 
 class SGD:
@@ -60,6 +78,9 @@ class SGD:
         self.momentum = check_real("SGD", "momentum", momentum, 0.0, 1.0, high_open=True)
         self.weight_decay = check_real("SGD", "weight_decay", weight_decay, 0.0)
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
+
+    def __getattr__(self, name: str) -> Any:  # a name not found: PyTorch's say what to write
+        raise torch_method(self, name, _TORCH_SGD)
 
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""

@@ -19,10 +19,10 @@ import importlib as _importlib
 import sys as _sys
 import typing as _typing
 
-from .core.tensor import Tensor, enable_grad, is_grad_enabled, no_grad
+from .core.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .core.value import Value
 
-__all__ = ["Value", "Tensor", "nn", "no_grad", "enable_grad", "is_grad_enabled"]
+__all__ = ["Value", "Tensor", "nn", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 __version__ = "0.1.0"
 
 # Flat name -> the module's home. Imported bottom-up, so importing any of them imports only what lies below it.

@@ -393,3 +393,48 @@ def test_a_tensor_given_to_pytorch_is_named_with_its_array_which_pytorch_takes()
 def test_a_numpy_reduction_with_a_keyword_not_taken_names_only_that_keyword():
     with pytest.raises(TypeError, match=r"^sum: unexpected keyword argument 'dtype'$"):
         np.sum(Tensor([1.0, 2.0]), dtype=np.float64)  # numpy adds out=None, which the message named too
+
+
+def _grad_modes(module) -> list[bool]:
+    """The grad mode after each of PyTorch's uses of set_grad_enabled: a call, a block, a decorator, inside no_grad."""
+    se, on, seen = module.set_grad_enabled, module.is_grad_enabled, []
+    se(False), seen.append(on()), se(True), seen.append(on())
+    with se(False):
+        seen.append(on())
+        with se(True):
+            seen.append(on())
+        seen.append(on())
+    seen.append(on())
+
+    @se(False)
+    def inside() -> bool:
+        return on()
+
+    seen += [on(), inside(), on()]
+    with module.no_grad():
+        seen.append(on())
+        with se(True):
+            seen.append(on())
+        seen.append(on())
+    block = se(False)
+    seen.append(on())
+    with block:
+        seen.append(on())
+    seen.append(on())
+    se(True)
+    return seen
+
+
+def test_set_grad_enabled_as_a_call_a_block_and_a_decorator_is_pytorchs():
+    # PyTorch's `with torch.set_grad_enabled(train):` had no counterpart: AttributeError
+    import tinygrad_init
+
+    assert _grad_modes(tinygrad_init) == _grad_modes(torch)
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with tinygrad_init.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad and tinygrad_init.is_grad_enabled()
+    for bad in (0, "no", None):
+        with pytest.raises(TypeError, match=r"^set_grad_enabled: mode must be True or False"):
+            tinygrad_init.set_grad_enabled(bad)
+    assert tinygrad_init.is_grad_enabled()

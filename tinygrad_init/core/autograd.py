@@ -35,7 +35,8 @@ import inspect
 import threading
 from typing import Any, Callable, Iterable, TypeVar, overload
 
-__all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad", "is_grad_enabled"]
+__all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad",
+           "set_grad_enabled", "is_grad_enabled"]
 
 
 def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None = None) -> list:
@@ -185,6 +186,29 @@ def enable_grad(fn: _F) -> _F: ...
 def enable_grad(fn: _F | None = None) -> Any:
     """Turn graph building back on inside a `no_grad` block (this thread only); decorates as `no_grad` does."""
     return _GradMode(True) if fn is None else _GradMode(True)(fn)
+
+
+class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit `with set_grad_enabled(train):`)
+    """Set this thread's grad mode to `mode` at once, as PyTorch's `torch.set_grad_enabled(mode)`; used in a `with`
+    (or as a decorator), the block (or the function) runs in `mode` and the mode found before is restored after."""
+
+    def __init__(self, mode: bool) -> None:
+        if type(mode) is not bool:  # (a number or a string would be read by its truth)
+            raise TypeError(f"set_grad_enabled: mode must be True or False, got {type(mode).__name__} {mode!r:.40}")
+        super().__init__(mode)
+        self.found, _MODE.enabled = _MODE.enabled, mode  # the mode before the call, restored by a block
+
+    def __enter__(self) -> None:
+        found, self.found = self.found, None
+        _MODE.saved.append(_MODE.enabled if found is None else found)
+        _MODE.enabled = self.enabled
+
+    def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs
+        if not callable(fn):
+            raise TypeError(f"set_grad_enabled: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
+        if self.found is not None:
+            _MODE.enabled, self.found = self.found, None
+        return super().__call__(fn)
 
 
 def is_grad_enabled() -> bool:

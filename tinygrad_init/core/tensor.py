@@ -23,7 +23,7 @@ import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, shape_text
 from . import autograd
-from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad
+from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
@@ -31,7 +31,8 @@ from .inputs import torch_keywords, update_error
 from .ops import OPS, Op, half, quiet, unbroadcast
 from .value import Value
 
-__all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "is_grad_enabled", "unbroadcast", "OPS"]
+__all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+           "unbroadcast", "OPS"]
 
 _MODE, _new, _backward = autograd._MODE, object.__new__, quiet(autograd.backward)  # inf, nan: no numpy warnings
 

@@ -49,9 +49,9 @@ except ModuleNotFoundError as _e:  # graphviz or threadpoolctl: say which, and h
 del _name, _home
 
 
-class _CalledDraw(type(_sys)):  # `from tinygrad_init import draw; draw(o)`: as the lecture's `draw_dot(o)`
-    def __call__(self, *args: _typing.Any, **kwargs: _typing.Any) -> _typing.Any:
-        return self.draw(*args, **kwargs)
+class _Called(type(_sys)):  # a module called as its function: `draw(o)`, as the lecture's `draw_dot(o)`, and
+    def __call__(self, *args: _typing.Any, **kwargs: _typing.Any) -> _typing.Any:  # `tensor([1.0])`, as PyTorch's
+        return (self.draw if self is draw else self.Tensor)(*args, **kwargs)  # `torch.tensor([1.0])`
 
 
-draw.__class__ = _CalledDraw
+draw.__class__ = tensor.__class__ = _Called

@@ -438,3 +438,16 @@ def test_set_grad_enabled_as_a_call_a_block_and_a_decorator_is_pytorchs():
         with pytest.raises(TypeError, match=r"^set_grad_enabled: mode must be True or False"):
             tinygrad_init.set_grad_enabled(bad)
     assert tinygrad_init.is_grad_enabled()
+
+
+def test_the_tensor_module_called_makes_a_tensor_as_torch_tensor():
+    # `tinygrad_init.tensor([1.0, 2.0])`, PyTorch's `torch.tensor(...)`, said "'module' object is not callable"
+    import tinygrad_init
+    from tinygrad_init import tensor
+
+    t = tensor([1.0, 2.0], requires_grad=True)
+    (t * t).sum().backward()
+    expected = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    (expected * expected).sum().backward()
+    assert type(t) is Tensor and np.array_equal(t.grad, expected.grad.numpy())
+    assert tinygrad_init.tensor([1.0], dtype=np.float32).dtype == np.float32 and tensor.Tensor is Tensor

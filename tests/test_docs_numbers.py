@@ -18,14 +18,15 @@ def _prose(uri: str) -> str:
 def test_the_float16_sigmoid_gradients_differ_from_pytorchs_as_often_as_engines_md_says() -> None:
     # the engine computes a float16 sigmoid's gradient in float32 and rounds once; PyTorch 2.13's sigmoid_backward
     # rounds each step to float16. At the engine's own forward values, over N(0, 1), N(0, 16) and U(-8, 8) inputs
-    # (seeds 0-2, 100,000 elements each): 26-33% of the elements an ulp apart (2 ulps in under 0.5%) under an N(0, 1) upstream gradient,
-    # 11-17% under ones (what t.sum().backward() sends). The page said "about 3 of 10", true of the first only.
+    # (seeds 0-2, 100,000 elements each): 26-33% of the elements an ulp apart (2 ulps in under 0.5%) under an
+    # N(0, 1) upstream gradient, 11-17% under ones (what t.sum().backward() sends). The page said "about 3 of 10",
+    # true of the first only.
     torch = torch_module()
     from tinygrad_init import Tensor
 
     page = _prose("concepts/engines.md")
-    assert ("the two are an ulp (rarely two) apart in about a third of the elements under a random upstream gradient, and in one "
-            "in six to one in nine under an upstream of ones") in page
+    assert ("the two are an ulp (rarely two) apart in about a third of the elements under a random upstream "
+            "gradient, and in one in six to one in nine under an upstream of ones") in page
     inputs = {"N(0, 1)": lambda g: g.standard_normal(100_000), "N(0, 16)": lambda g: 4 * g.standard_normal(100_000),
               "U(-8, 8)": lambda g: g.uniform(-8, 8, 100_000)}
     shares: dict[str, list[float]] = {"random": [], "ones": []}

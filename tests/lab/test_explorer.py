@@ -355,3 +355,36 @@ def test_the_full_grid_offers_pytorchs_gains_for_its_activations() -> None:
     torch = require_module("torch")  # torch.nn.init.calculate_gain: tanh 5/3, sigmoid 1
     for activation in ("tanh", "sigmoid"):
         assert any(math.isclose(g, torch.nn.init.calculate_gain(activation)) for g in E.GRID["gain"]), activation
+
+
+CONTRAST = """(function () {  // WCAG contrast of the element's text on white, and its left bar's colour
+  var e = document.getElementById('ID'), c = getComputedStyle(e), lum = function (s) {
+    var v = s.match(/[\\d.]+/g).slice(0, 3).map(function (x) { x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  return [1.05 / (lum(c.color) + 0.05), c.borderLeftColor, c.borderLeftWidth];
+})()"""
+
+
+@pytest.mark.browser
+def test_every_verdict_word_reads_on_white_and_keeps_its_colour(tmp_path):
+    # the word was written in its colour: 'symmetric' #CCCCCC read 1.6:1 on white, 'saturates' 2.25:1, 'vanishes'
+    # 2.31:1, 'dies' 2.85:1, below the 3:1 of large bold text (WCAG AA); now the colour is a bar beside the word
+    from tinygrad_init.lab.plots import WORD_COLORS
+    gains = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": gains, "depth": [2], "width": [4]}
+    ex = E.explore(grid=grid, rng=0)
+    for g, word in zip(gains, WORD_COLORS):  # one combination per word (the words, not these networks', matter)
+        ex.data[E.key("tanh", "he_normal", g, 2, 4)]["verdict"] = word
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+        for g, (word, colour) in zip(gains, WORD_COLORS.items()):
+            _choose(browser, "gain", f"{g:g}")
+            ratio, bar, width = browser.js(CONTRAST.replace("ID", "verdict"))
+            assert browser.js(STATE)["verdict"] == word and ratio >= 4.5, (word, ratio)
+            rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+            assert bar == "rgb(%d, %d, %d)" % rgb and float(width[:-2]) >= 8, (word, bar, width)
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -113,8 +113,8 @@
       {x: layers, y: d.grad_std, color: "#D55E00", dots: true},
       {x: layers, y: d.theory_grad_std, color: "#D55E00", dash: "5,4"}], true);
     var word = EXPLORER.words[d.verdict];  // the report's words, rules and colours, passed in by Python
-    verdict.textContent = d.verdict;
-    verdict.style.color = word.color;
+    verdict.textContent = d.verdict;  // in ink: "symmetric"'s #CCCCCC read 1.6:1 on white; the colour is a bar
+    verdict.style.borderLeftColor = word.color;
     rule.textContent = d.verdict + ": " + word.rule + ".";
     var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
     var nan = layers.filter(function (l) { return isNaN(d.std[l - 1]) || isNaN(d.grad_std[l - 1]); });

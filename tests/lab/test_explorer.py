@@ -388,3 +388,30 @@ def test_every_verdict_word_reads_on_white_and_keeps_its_colour(tmp_path):
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+def test_the_charts_fill_a_laptops_width_and_fit_a_projectors_screen(tmp_path):
+    # the charts were 380 x 260 px on every screen: at 1920 x 1080 they took 60% of the width and their ticks were
+    # 10 px; on a 1024 x 768 projector two to a row, as before, and the page scrolls neither way
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [3], "width": [8]}
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        path = E.explore(grid=grid, rng=0).write(tmp_path)
+        for width, height in ((1920, 1080), (1024, 768)):
+            browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                "deviceScaleFactor": 1, "mobile": False}, session=True)
+            browser.open(path)
+            boxes = browser.js("Array.from(document.querySelectorAll('.charts svg'), s => { var r = "
+                               "s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })")
+            page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+            assert page[0] <= width and page[1] <= height, (width, page)
+            rows = sorted({round(b[1]) for b in boxes})
+            assert len(rows) == (1 if width == 1920 else 2), boxes
+            if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
+                assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes
+                assert min(browser.js("Array.from(document.querySelectorAll('svg text.tick'), "
+                                      "t => t.getBoundingClientRect().height)")) >= 14
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -367,7 +367,7 @@ CONTRAST = """(function () {  // WCAG contrast of the element's text on white, a
 
 
 @pytest.mark.browser
-def test_every_verdict_word_reads_on_white_and_keeps_its_colour(tmp_path):
+def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp_path):
     # the word was written in its colour: 'symmetric' #CCCCCC read 1.6:1 on white, 'saturates' 2.25:1, 'vanishes'
     # 2.31:1, 'dies' 2.85:1, below the 3:1 of large bold text (WCAG AA); now the colour is a bar beside the word
     from tinygrad_init.lab.plots import WORD_COLORS
@@ -385,6 +385,8 @@ def test_every_verdict_word_reads_on_white_and_keeps_its_colour(tmp_path):
             assert browser.js(STATE)["verdict"] == word and ratio >= 4.5, (word, ratio)
             rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
             assert bar == "rgb(%d, %d, %d)" % rgb and float(width[:-2]) >= 8, (word, bar, width)
+        # and read out when a choice changes it (a screen reader said nothing: the page had no live region)
+        assert browser.js("document.getElementById('verdict').getAttribute('aria-live')") == "polite"
         assert browser.errors() == []
     finally:
         browser.close()

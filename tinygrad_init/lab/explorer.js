@@ -93,7 +93,7 @@
     sel.addEventListener("change", draw);
     selects[name] = sel;
   });
-  var verdict = el("p", {id: "verdict"}, root);
+  var verdict = el("p", {id: "verdict", "aria-live": "polite"}, root);  // a screen reader reads each new word
   var rule = el("p", {id: "rule"}, root);  // the rule that gave the word, thresholds included
   var charts = el("div", {"class": "charts"}, root);
   var svgs = ["acts", "grads", "stds"].map(function (id) {

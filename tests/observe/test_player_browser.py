@@ -848,22 +848,33 @@ def test_after_a_mouse_click_on_any_button_the_space_bar_steps(browser, neuron_p
 
 
 def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(browser, neuron_player):
-    # the keys `+` (and `=`, the same key without Shift) and `-`, and the buttons: in by a factor, out by its inverse
+    # the keys `+` (and `=`, the same key without Shift) and `-`, and the buttons: each multiplies the scale on the
+    # screen by 1.25 or 0.8. Following a step, the scale stopped at the step's fit: `+` did nothing after the second
+    # press (1.69), and `-` nothing for the next four; from the whole graph (0.90) `-` zoomed in, to 1.2
     path, _ = neuron_player
     browser.open(path)
     browser.key("ArrowRight", 39)
     scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
-    zooms = []
-    for key, code in (("-", 189), ("-", 189), ("+", 187), ("=", 187)):  # out first: in stays below the step's fit
-        _press(browser, key, code)
-        zooms.append(browser.js(scale))
-    z1, z2, z3, z4 = zooms
-    assert z4 > z3 > z2 and z3 == pytest.approx(z1, rel=1e-3)  # `+` undoes `-`
-    assert z4 / z3 == pytest.approx(z1 / z2, rel=1e-3)  # `=` zooms in by the same factor
-    for button in ("#zoom-out", "#zoom-out", "#zoom-in"):  # the buttons as the keys
+    fitted = 0.0  # the step fitted, before any zoom
+    for whole in (False, True):
+        if whole != (browser.js("document.getElementById('view').textContent") == "follow the step"):
+            browser.key("f", 70)
+        zooms = [browser.js(scale)]
+        fitted = fitted or zooms[0]
+        for key, code in (("+", 187), ("=", 187), ("+", 187), ("-", 189), ("-", 189), ("-", 189)):
+            _press(browser, key, code)
+            zooms.append(browser.js(scale))
+        assert np.diff(np.log(zooms)) == pytest.approx(np.log([1.25] * 3 + [0.8] * 3), abs=1e-3), (whole, zooms)
+    for button, f in (("#zoom-out", 0.8), ("#zoom-out", 0.8), ("#zoom-in", 1.25)):  # the buttons as the keys
+        before = browser.js(scale)
         browser.click(button)
-        zooms.append(browser.js(scale))
-    assert zooms[4:] == pytest.approx([z3, z2, z3], rel=1e-3)
+        assert browser.js(scale) == pytest.approx(before * f, rel=1e-3)
+    browser.key("ArrowRight", 39)  # the chosen scale stays as the steps move on
+    assert browser.js(scale) == pytest.approx(before * f, rel=1e-3)
+    browser.key("ArrowLeft", 37)
+    for _ in range(2):  # f, f: the whole graph, then the step fitted again, as at first
+        browser.key("f", 70)
+    assert browser.js(scale) == pytest.approx(fitted, rel=1e-3)
     assert browser.errors() == []
 
 

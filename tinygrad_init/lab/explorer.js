@@ -14,8 +14,8 @@
     return e;
   }
 
-  function color(i, n) {  // input layer blue ... output layer red
-    return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 45%)";
+  function color(i, n) {  // input layer blue ... output layer red, each at least 3:1 on the charts' #fcfcfc
+    return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 33%)";
   }
 
   function fmt(v) {

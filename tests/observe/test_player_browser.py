@@ -467,6 +467,13 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
         f"step {k} / {n}" for k in (11, 1)]  # ten steps at a time
     browser.js("document.getElementById('next').focus()")
     assert _press(browser, " ", 32) == f"step 2 / {n}"  # a focused button takes the space bar, once
+    # and the page's list of keys says so: it read "PageUp / PageDown or space: step; shift: 10 steps", but Shift
+    # with space steps back one and Shift with PageDown steps one
+    keys = " ".join(browser.js("document.querySelector('#legend .keys').textContent").split())
+    assert "← →, PageDown / PageUp, space: step (shift+space: back); shift+← →: 10 steps; Home / End;" in keys
+    browser.js("document.activeElement.blur()")
+    assert [_press(browser, "PageDown", 34, shift=True), _press(browser, " ", 32, shift=True)] == [
+        f"step {k} / {n}" for k in (3, 2)]
     assert browser.errors() == []
 
 

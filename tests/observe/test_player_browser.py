@@ -885,6 +885,23 @@ def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(bro
     assert browser.errors() == []
 
 
+def test_zooming_works_at_a_step_between_nodes_left_out_of_the_picture(browser, tmp_path):
+    # max_nodes=5 draws the nodes nearest the output; at step 10 of 12 neither end of the step is drawn and `+`
+    # and `-` left the scale at 0.84 (1280 x 800), the whole graph
+    _open_chain(browser, tmp_path / "cut.html", 1.0, 1.5, 12, max_nodes=5)
+    browser.key("End", 35)
+    for _ in range(2):
+        browser.key("ArrowLeft", 37)
+    assert browser.js("document.querySelectorAll('#frame .hl-node, #frame .hl-parent').length") == 0
+    scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
+    zooms = [browser.js(scale)]
+    for key, code in (("+", 187), ("+", 187), ("-", 189)):
+        _press(browser, key, code)
+        zooms.append(browser.js(scale))
+    assert np.diff(np.log(zooms)) == pytest.approx(np.log([1.25, 1.25, 0.8]), abs=1e-3), zooms
+    assert browser.errors() == []
+
+
 def test_text_has_aa_contrast_where_a_node_darkens_later(browser, tmp_path):
     # L = 100 x: x's gradient, 100, is the darkest fill (white text in the drawn picture); before step 1 it is not
     # known yet, a white node, whose text must be dark again

@@ -96,8 +96,8 @@
     if (!frame.clientWidth) return;  // hidden (a collapsed notebook output): placed when it is shown
     if (!mode) mode = fitScale() >= 0.45 ? "fit" : "follow";
     viewBtn.textContent = mode === "fit" ? "follow the step" : "whole graph";
-    if (mode === "fit" || !marked.length) {
-      place(fitScale(), full[0] + full[2] / 2, full[1] + full[3] / 2);
+    if (mode === "fit" || !marked.length) {  // a step between nodes left out (max_nodes): the middle, as zoomed
+      place(mode === "follow" && zoom || fitScale(), full[0] + full[2] / 2, full[1] + full[3] / 2);
       return;
     }
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;

@@ -423,3 +423,25 @@ def test_the_charts_fill_a_laptops_width_and_fit_a_projectors_screen(tmp_path):
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path):
+    # the axis ran from the first bin's middle to the last's: tanh's h read -0.967 to 0.967 (its bins span -1 to 1),
+    # sigmoid's 0.0167 to 0.983, and the gradients' +-3.88 of +-4 std
+    grid = {"activation": ["tanh", "sigmoid"], "scheme": ["he_normal"], "gain": [1.0], "depth": [3], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    ticks = "Array.from(document.querySelectorAll('#ID text.tick:not(.y)'), t => +t.textContent)"
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(ex.write(tmp_path))
+        for activation in ("tanh", "sigmoid"):
+            _choose(browser, "activation", activation)
+            d = ex.data[E.key(activation, "he_normal", 1.0, 3, 8)]
+            for chart, hists in (("acts", d["hist"]), ("grads", d["grad_hist"])):
+                lo, hi = min(h[0] for h in hists), max(h[1] for h in hists)
+                got = browser.js(ticks.replace("ID", chart))
+                assert got == pytest.approx([lo, (lo + hi) / 2, hi], rel=5e-3, abs=1e-9), (activation, chart, got)
+        assert browser.errors() == []
+    finally:
+        browser.close()

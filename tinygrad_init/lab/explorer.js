@@ -24,14 +24,14 @@
     return (a >= 1e4 || a < 1e-2) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
   }
 
-  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label}]; log: a log10 y axis. A point that
-  // cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
+  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label, ends: x values the axis spans}]; log: a
+  // log10 y axis. A point that cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
   function chart(svg, title, xlabel, series, log) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var W = 380, H = 260, L = 52, R = 28, T = 24, B = 40;  // R: room for half of a tick such as "4.5e+30"
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
-    series.forEach(function (s) { xs = xs.concat(s.x); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
+    series.forEach(function (s) { xs = xs.concat(s.x, s.ends || []); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
     if (!ys.length) { ys = [0]; }  // nothing to draw: an axis around 1e0
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
@@ -77,7 +77,7 @@
     return hists.map(function (h, i) {
       var lo = h[0], hi = h[1], c = h[2], n = c.length, w = (hi - lo) / n;
       var total = c.reduce(function (a, b) { return a + b; }, 0) || 1;
-      return {x: c.map(function (_, j) { return lo + w * (j + 0.5); }),
+      return {x: c.map(function (_, j) { return lo + w * (j + 0.5); }), ends: isNaN(std[i]) ? [] : [lo, hi],
               y: c.map(function (v) { return isNaN(std[i]) ? NaN : v / total; }), color: color(i, hists.length)};
     });
   }

@@ -74,7 +74,8 @@ def test_the_page_is_offline_and_complete(page):
     seed = int(np.random.default_rng(0).integers(2 ** 31))
     assert blob["data"][E.key(*combo)] == E.measure(*combo, rng=np.random.default_rng(
         [seed, zlib.crc32(b"relu|xavier_normal|2|3|32")]))
-    assert ex._repr_html_().startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    # in a notebook: a frame with a name for a screen reader to announce (it had none)
+    assert ex._repr_html_().startswith('<iframe title="init explorer" srcdoc="&lt;!DOCTYPE html&gt;')
 
 
 def test_one_number_per_layer_is_refused_not_called_symmetric():

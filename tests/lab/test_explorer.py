@@ -74,7 +74,8 @@ def test_the_page_is_offline_and_complete(page):
     seed = int(np.random.default_rng(0).integers(2 ** 31))
     assert blob["data"][E.key(*combo)] == E.measure(*combo, rng=np.random.default_rng(
         [seed, zlib.crc32(b"relu|xavier_normal|2|3|32")]))
-    assert ex._repr_html_().startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    # in a notebook: a frame with a name for a screen reader to announce (it had none)
+    assert ex._repr_html_().startswith('<iframe title="init explorer" srcdoc="&lt;!DOCTYPE html&gt;')
 
 
 def test_one_number_per_layer_is_refused_not_called_symmetric():
@@ -355,3 +356,97 @@ def test_the_full_grid_offers_pytorchs_gains_for_its_activations() -> None:
     torch = require_module("torch")  # torch.nn.init.calculate_gain: tanh 5/3, sigmoid 1
     for activation in ("tanh", "sigmoid"):
         assert any(math.isclose(g, torch.nn.init.calculate_gain(activation)) for g in E.GRID["gain"]), activation
+
+
+LUMINANCE = """var lum = function (s) {  // WCAG's relative luminance of a CSS rgb() colour, + 0.05
+  var v = s.match(/[\\d.]+/g).slice(0, 3).map(function (x) { x /= 255;
+    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2] + 0.05; };"""
+# the verdict's contrast on white, and its left bar's colour and width
+VERDICT = f"""(function () {{ {LUMINANCE} var c = getComputedStyle(document.getElementById('verdict'));
+  return [1.05 / lum(c.color), c.borderLeftColor, c.borderLeftWidth]; }})()"""
+# the contrast of each activation histogram's line on its chart
+LINES = f"""(function () {{ {LUMINANCE} var bg = lum(getComputedStyle(document.getElementById('acts')).backgroundColor);
+  return Array.from(document.querySelectorAll('#acts path.line'), p => bg / lum(getComputedStyle(p).stroke)); }})()"""
+
+
+@pytest.mark.browser
+def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp_path):
+    # the word was written in its colour: 'symmetric' #CCCCCC read 1.6:1 on white, 'saturates' 2.25:1, 'vanishes'
+    # 2.31:1, 'dies' 2.85:1, below the 3:1 of large bold text (WCAG AA); now the colour is a bar beside the word
+    from tinygrad_init.lab.plots import WORD_COLORS
+    gains = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": gains, "depth": [2], "width": [4]}
+    ex = E.explore(grid=grid, rng=0)
+    for g, word in zip(gains, WORD_COLORS):  # one combination per word (the words, not these networks', matter)
+        ex.data[E.key("tanh", "he_normal", g, 2, 4)]["verdict"] = word
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+        for g, (word, colour) in zip(gains, WORD_COLORS.items()):
+            _choose(browser, "gain", f"{g:g}")
+            ratio, bar, width = browser.js(VERDICT)
+            assert browser.js(STATE)["verdict"] == word and ratio >= 4.5, (word, ratio)
+            rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+            assert bar == "rgb(%d, %d, %d)" % rgb and float(width[:-2]) >= 8, (word, bar, width)
+        # and read out when a choice changes it (a screen reader said nothing: the page had no live region)
+        assert browser.js("document.getElementById('verdict').getAttribute('aria-live')") == "polite"
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_shows(tmp_path):
+    # the charts were 380 x 260 px on every screen: at 1920 x 1080 they took 60% of the width and their ticks were
+    # 10 px; on a 1024 x 768 projector two to a row, as before, and the page scrolls neither way. Each layer's line
+    # stands out from the chart at 3:1 at least (WCAG AA for graphics): the green-yellow middle layers were 1.8:1
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [24], "width": [8]}
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        path = E.explore(grid=grid, rng=0).write(tmp_path)
+        for width, height in ((1920, 1080), (1024, 768)):
+            browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                "deviceScaleFactor": 1, "mobile": False}, session=True)
+            browser.open(path)
+            boxes = browser.js("Array.from(document.querySelectorAll('.charts svg'), s => { var r = "
+                               "s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })")
+            page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+            assert page[0] <= width and page[1] <= height, (width, page)
+            rows = sorted({round(b[1]) for b in boxes})
+            assert len(rows) == (1 if width == 1920 else 2), boxes
+            if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
+                assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes
+                assert min(browser.js("Array.from(document.querySelectorAll('svg text.tick'), "
+                                      "t => t.getBoundingClientRect().height)")) >= 14
+        lines = browser.js(LINES)
+        # the keyboard's place: Chromium's own ring (outline auto 1px), a darker border, hard to see on a projector
+        browser.key("Tab", 9)
+        focus = browser.js("[document.activeElement.id, getComputedStyle(document.activeElement).outlineWidth]")
+        assert focus == ["activation", "3px"]
+        assert len(lines) == 24 and min(lines) >= 3, np.round(lines, 2)
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path):
+    # the axis ran from the first bin's middle to the last's: tanh's h read -0.967 to 0.967 (its bins span -1 to 1),
+    # sigmoid's 0.0167 to 0.983, and the gradients' +-3.88 of +-4 std
+    grid = {"activation": ["tanh", "sigmoid"], "scheme": ["he_normal"], "gain": [1.0], "depth": [3], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    ticks = "Array.from(document.querySelectorAll('#ID text.tick:not(.y)'), t => +t.textContent)"
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(ex.write(tmp_path))
+        for activation in ("tanh", "sigmoid"):
+            _choose(browser, "activation", activation)
+            d = ex.data[E.key(activation, "he_normal", 1.0, 3, 8)]
+            for chart, hists in (("acts", d["hist"]), ("grads", d["grad_hist"])):
+                lo, hi = min(h[0] for h in hists), max(h[1] for h in hists)
+                got = browser.js(ticks.replace("ID", chart))
+                assert got == pytest.approx([lo, (lo + hi) / 2, hi], rel=5e-3, abs=1e-9), (activation, chart, got)
+        assert browser.errors() == []
+    finally:
+        browser.close()

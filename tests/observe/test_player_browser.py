@@ -467,6 +467,13 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
         f"step {k} / {n}" for k in (11, 1)]  # ten steps at a time
     browser.js("document.getElementById('next').focus()")
     assert _press(browser, " ", 32) == f"step 2 / {n}"  # a focused button takes the space bar, once
+    # and the page's list of keys says so: it read "PageUp / PageDown or space: step; shift: 10 steps", but Shift
+    # with space steps back one and Shift with PageDown steps one
+    keys = " ".join(browser.js("document.querySelector('#legend .keys').textContent").split())
+    assert "← →, PageDown / PageUp, space: step (shift+space: back); shift+← →: 10 steps; Home / End;" in keys
+    browser.js("document.activeElement.blur()")
+    assert [_press(browser, "PageDown", 34, shift=True), _press(browser, " ", 32, shift=True)] == [
+        f"step {k} / {n}" for k in (3, 2)]
     assert browser.errors() == []
 
 
@@ -848,22 +855,50 @@ def test_after_a_mouse_click_on_any_button_the_space_bar_steps(browser, neuron_p
 
 
 def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(browser, neuron_player):
-    # the keys `+` (and `=`, the same key without Shift) and `-`, and the buttons: in by a factor, out by its inverse
+    # the keys `+` (and `=`, the same key without Shift) and `-`, and the buttons: each multiplies the scale on the
+    # screen by 1.25 or 0.8. Following a step, the scale stopped at the step's fit: `+` did nothing after the second
+    # press (1.69), and `-` nothing for the next four; from the whole graph (0.90) `-` zoomed in, to 1.2
     path, _ = neuron_player
     browser.open(path)
     browser.key("ArrowRight", 39)
     scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
-    zooms = []
-    for key, code in (("-", 189), ("-", 189), ("+", 187), ("=", 187)):  # out first: in stays below the step's fit
+    fitted = 0.0  # the step fitted, before any zoom
+    for whole in (False, True):
+        if whole != (browser.js("document.getElementById('view').textContent") == "follow the step"):
+            browser.key("f", 70)
+        zooms = [browser.js(scale)]
+        fitted = fitted or zooms[0]
+        for key, code in (("+", 187), ("=", 187), ("+", 187), ("-", 189), ("-", 189), ("-", 189)):
+            _press(browser, key, code)
+            zooms.append(browser.js(scale))
+        assert np.diff(np.log(zooms)) == pytest.approx(np.log([1.25] * 3 + [0.8] * 3), abs=1e-3), (whole, zooms)
+    for button, f in (("#zoom-out", 0.8), ("#zoom-out", 0.8), ("#zoom-in", 1.25)):  # the buttons as the keys
+        before = browser.js(scale)
+        browser.click(button)
+        assert browser.js(scale) == pytest.approx(before * f, rel=1e-3)
+    browser.key("ArrowRight", 39)  # the chosen scale stays as the steps move on
+    assert browser.js(scale) == pytest.approx(before * f, rel=1e-3)
+    browser.key("ArrowLeft", 37)
+    for _ in range(2):  # f, f: the whole graph, then the step fitted again, as at first
+        browser.key("f", 70)
+    assert browser.js(scale) == pytest.approx(fitted, rel=1e-3)
+    assert browser.errors() == []
+
+
+def test_zooming_works_at_a_step_between_nodes_left_out_of_the_picture(browser, tmp_path):
+    # max_nodes=5 draws the nodes nearest the output; at step 10 of 12 neither end of the step is drawn and `+`
+    # and `-` left the scale at 0.84 (1280 x 800), the whole graph
+    _open_chain(browser, tmp_path / "cut.html", 1.0, 1.5, 12, max_nodes=5)
+    browser.key("End", 35)
+    for _ in range(2):
+        browser.key("ArrowLeft", 37)
+    assert browser.js("document.querySelectorAll('#frame .hl-node, #frame .hl-parent').length") == 0
+    scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
+    zooms = [browser.js(scale)]
+    for key, code in (("+", 187), ("+", 187), ("-", 189)):
         _press(browser, key, code)
         zooms.append(browser.js(scale))
-    z1, z2, z3, z4 = zooms
-    assert z4 > z3 > z2 and z3 == pytest.approx(z1, rel=1e-3)  # `+` undoes `-`
-    assert z4 / z3 == pytest.approx(z1 / z2, rel=1e-3)  # `=` zooms in by the same factor
-    for button in ("#zoom-out", "#zoom-out", "#zoom-in"):  # the buttons as the keys
-        browser.click(button)
-        zooms.append(browser.js(scale))
-    assert zooms[4:] == pytest.approx([z3, z2, z3], rel=1e-3)
+    assert np.diff(np.log(zooms)) == pytest.approx(np.log([1.25, 1.25, 0.8]), abs=1e-3), zooms
     assert browser.errors() == []
 
 

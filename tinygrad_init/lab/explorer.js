@@ -14,8 +14,8 @@
     return e;
   }
 
-  function color(i, n) {  // input layer blue ... output layer red
-    return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 45%)";
+  function color(i, n) {  // input layer blue ... output layer red, each at least 3:1 on the charts' #fcfcfc
+    return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 33%)";
   }
 
   function fmt(v) {
@@ -24,14 +24,14 @@
     return (a >= 1e4 || a < 1e-2) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
   }
 
-  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label}]; log: a log10 y axis. A point that
-  // cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
+  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label, ends: x values the axis spans}]; log: a
+  // log10 y axis. A point that cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
   function chart(svg, title, xlabel, series, log) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var W = 380, H = 260, L = 52, R = 28, T = 24, B = 40;  // R: room for half of a tick such as "4.5e+30"
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
-    series.forEach(function (s) { xs = xs.concat(s.x); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
+    series.forEach(function (s) { xs = xs.concat(s.x, s.ends || []); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
     if (!ys.length) { ys = [0]; }  // nothing to draw: an axis around 1e0
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
@@ -77,7 +77,7 @@
     return hists.map(function (h, i) {
       var lo = h[0], hi = h[1], c = h[2], n = c.length, w = (hi - lo) / n;
       var total = c.reduce(function (a, b) { return a + b; }, 0) || 1;
-      return {x: c.map(function (_, j) { return lo + w * (j + 0.5); }),
+      return {x: c.map(function (_, j) { return lo + w * (j + 0.5); }), ends: isNaN(std[i]) ? [] : [lo, hi],
               y: c.map(function (v) { return isNaN(std[i]) ? NaN : v / total; }), color: color(i, hists.length)};
     });
   }
@@ -93,7 +93,7 @@
     sel.addEventListener("change", draw);
     selects[name] = sel;
   });
-  var verdict = el("p", {id: "verdict"}, root);
+  var verdict = el("p", {id: "verdict", "aria-live": "polite"}, root);  // a screen reader reads each new word
   var rule = el("p", {id: "rule"}, root);  // the rule that gave the word, thresholds included
   var charts = el("div", {"class": "charts"}, root);
   var svgs = ["acts", "grads", "stds"].map(function (id) {
@@ -113,8 +113,8 @@
       {x: layers, y: d.grad_std, color: "#D55E00", dots: true},
       {x: layers, y: d.theory_grad_std, color: "#D55E00", dash: "5,4"}], true);
     var word = EXPLORER.words[d.verdict];  // the report's words, rules and colours, passed in by Python
-    verdict.textContent = d.verdict;
-    verdict.style.color = word.color;
+    verdict.textContent = d.verdict;  // in ink: "symmetric"'s #CCCCCC read 1.6:1 on white; the colour is a bar
+    verdict.style.borderLeftColor = word.color;
     rule.textContent = d.verdict + ": " + word.rule + ".";
     var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
     var nan = layers.filter(function (l) { return isNaN(d.std[l - 1]) || isNaN(d.grad_std[l - 1]); });

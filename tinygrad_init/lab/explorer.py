@@ -99,8 +99,8 @@ class Explorer:
         return path
 
     def _repr_html_(self) -> str:
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width: 100%; height: 760px; '
-                'border: 0"></iframe>')
+        return (f'<iframe title="init explorer" srcdoc="{html.escape(self.html, quote=True)}" style="width: 100%; '
+                'height: 760px; border: 0"></iframe>')
 
 
 def key(*choice: Any) -> str:

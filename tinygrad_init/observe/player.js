@@ -80,12 +80,14 @@
   svg.style.height = full[3] + "px";
   const g0 = svg.querySelector("g.graph");
   const M = g0 && g0.transform.baseVal.numberOfItems ? g0.transform.baseVal.consolidate().matrix : null;
-  let zoom = 1.5, mode = "";  // "fit", "follow", or "" until the frame is first seen
+  let zoom = 0, shown = 1, mode = "";  // zoom: the scale + and − chose (0: none: a step fits, up to 1.5); mode:
+  // "fit", "follow", or "" until the frame is first seen; shown: the scale on the screen
   function box(e) {  // the element's box in the SVG's units
     const b = e.getBBox(), a = M ? M.a : 1, d = M ? M.d : 1, ex = M ? M.e : 0, fy = M ? M.f : 0;
     return [a * b.x + ex, d * b.y + fy, a * b.width, d * b.height];
   }
   function place(z, cx, cy) {  // show the point (cx, cy) of the graph at the centre, z px per unit
+    shown = z;
     const tx = frame.clientWidth / 2 - (cx - full[0]) * z, ty = frame.clientHeight / 2 - (cy - full[1]) * z;
     svg.style.transform = `translate(${tx.toFixed(1)}px,${ty.toFixed(1)}px) scale(${z.toFixed(4)})`;
   }
@@ -94,8 +96,8 @@
     if (!frame.clientWidth) return;  // hidden (a collapsed notebook output): placed when it is shown
     if (!mode) mode = fitScale() >= 0.45 ? "fit" : "follow";
     viewBtn.textContent = mode === "fit" ? "follow the step" : "whole graph";
-    if (mode === "fit" || !marked.length) {
-      place(fitScale(), full[0] + full[2] / 2, full[1] + full[3] / 2);
+    if (mode === "fit" || !marked.length) {  // a step between nodes left out (max_nodes): the middle, as zoomed
+      place(mode === "follow" && zoom || fitScale(), full[0] + full[2] / 2, full[1] + full[3] / 2);
       return;
     }
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -104,8 +106,8 @@
       x0 = Math.min(x0, b[0]); y0 = Math.min(y0, b[1]);
       x1 = Math.max(x1, b[0] + b[2]); y1 = Math.max(y1, b[1] + b[3]);
     }
-    const z = Math.min(zoom, frame.clientWidth / (1.25 * (x1 - x0) + 1), frame.clientHeight / (1.25 * (y1 - y0) + 1));
-    place(z, (x0 + x1) / 2, (y0 + y1) / 2);
+    const w = frame.clientWidth / (1.25 * (x1 - x0) + 1), h = frame.clientHeight / (1.25 * (y1 - y0) + 1);
+    place(zoom || Math.min(1.5, w, h), (x0 + x1) / 2, (y0 + y1) / 2);
   }
 
   // ------------------------------------------------------------ moving
@@ -137,8 +139,8 @@
   Object.keys(seen).forEach((id) => { paint(id, -1); last[id] = -1; });
   paint(D.root, -1);
 
-  function toggleView() { mode = mode === "fit" ? "follow" : "fit"; setView(); }
-  function zoomBy(f) { zoom *= f; mode = "follow"; setView(); }
+  function toggleView() { mode = mode === "fit" ? "follow" : "fit"; zoom = 0; setView(); }  // back to the fits
+  function zoomBy(f) { zoom = shown * f; mode = "follow"; setView(); }  // from what is shown, around the step
   const clicks = {prev: () => go(cur - 1), next: () => go(cur + 1), home: () => go(0), end: () => go(N),
                   view: toggleView, "zoom-in": () => zoomBy(1.25), "zoom-out": () => zoomBy(0.8)};
   Object.entries(clicks).forEach(([id, f]) => $(id).addEventListener("click", (e) => {

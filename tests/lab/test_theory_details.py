@@ -62,3 +62,11 @@ def test_gaussian_expectation_with_one_node_is_the_value_at_the_mean():
     assert theory.gaussian_expectation(np.cosh, 9.0, n=1) == 1.0
     with pytest.raises(ValueError, match="^gaussian_expectation: n must be"):
         theory.gaussian_expectation(np.cosh, 9.0, n=0)
+
+
+def test_depth_scales_cites_the_equations_of_the_depth_scales():
+    # Schoenholz, Gilmer, Ganguli & Sohl-Dickstein (2017), "Deep Information Propagation", ICLR, sec. 3: xi_q is
+    # their eq. 7 and xi_c their eq. 9, each -log of the slope of its map at the fixed point; help(theory.depth_scales)
+    # said "eqs. 5 and 9".
+    doc = " ".join(theory.depth_scales.__doc__.split())
+    assert "(Schoenholz et al. 2017, eqs. 7 and 9;" in doc and "eqs. 5" not in doc

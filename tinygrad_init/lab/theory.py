@@ -398,7 +398,7 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
 
 def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
     """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input (Schoenholz et al.
-    2017, eqs. 5 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`,
+    2017, eqs. 7 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`,
     `xi_c ~= 15.8`. Where `q* = 0` the correlation map, normalized by the dying variance, has slope 1 at `c = 1`: `xi_c
     = inf` (ReLU's correlations then approach 1 as a power of depth; tanh's and linear ones stay where they were).
 

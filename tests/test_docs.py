@@ -1240,3 +1240,27 @@ def test_the_pages_say_which_literature_runs_are_miniatures() -> None:
     assert "convolutional nets on ImageNet with momentum 0.9: at 22 layers both converged" in seven
     ten = " ".join((ROOT / "tutorials" / "10_edge_of_chaos.py").read_text(encoding="utf-8").replace("#", "").split())
     assert "on a small task (Schoenholz et al. trained on MNIST and CIFAR-10)" in ten
+
+
+# Each paper has one year wherever it is cited (package, docstrings, pages, README, tutorials, tests' comments): a
+# lecturer copies the citation onto a slide. Saxe, McClelland & Ganguli is the ICLR 2014 paper (arXiv:1312.6120,
+# 2013): docs/concepts/initialization.md dated it 2013 in its heading and its sources, init.py and init_schemes.md 2014.
+CITED_YEAR = {"Saxe": 2014, "Glorot": 2010, "He": 2015, "LeCun": 1998, "Mishkin": 2015, "Martens": 2010, "Poole": 2016,
+              "Schoenholz": 2017, "Pennington": 2017, "Hanin": 2018, "Ioffe": 2015, "Mezzadri": 2007, "Cho": 2009,
+              "Hayou": 2019}
+_CITATION = re.compile(r"\b(%s)\b(?:, [A-Z]\.| et al\.| &(?:amp;)? [A-Z][\w-]+| and [A-Z][\w-]+|, [A-Z][\w-]+"
+                       r"|,? [A-Z]\. ?[A-Z][\w-]+)*(?:'s(?: fix)?)?,?\s*\(?((?:19|20)\d\d)\b" % "|".join(CITED_YEAR))
+
+
+def test_every_paper_is_cited_with_one_year():
+    files = [*ROOT.glob("tinygrad_init/**/*.py"), *DOCS.glob("**/*.md"), ROOT / "README.md",
+             *ROOT.glob("tutorials/*.py"), *ROOT.glob("tutorials/*.md"), *ROOT.glob("tests/**/*.py")]
+    found = [(f.relative_to(ROOT).as_posix(), m) for f in files
+             for m in _CITATION.finditer(f.read_text(encoding="utf-8"))]
+    assert {m.group(1) for _, m in found} == set(CITED_YEAR)  # the pattern finds every paper's citations
+    wrong = [(path, m.group(0)) for path, m in found if int(m.group(2)) != CITED_YEAR[m.group(1)]]
+    assert not wrong, f"cited with another year: {wrong}"
+    page = _prose("concepts/initialization.md")
+    assert "## Orthogonal (Saxe et al. 2014)" in (DOCS / "concepts/initialization.md").read_text(encoding="utf-8")
+    assert "(2014). Exact solutions to the nonlinear dynamics of learning in deep linear neural networks. ICLR 2014 " \
+           "(arXiv:1312.6120, 2013)" in page.replace("*", "")

@@ -443,6 +443,18 @@ def test_table_names_the_three_xaviers():
     assert {"name", "aliases", "formula", "variance", "source", "note", "data_dependent"} <= set(rows[0])
 
 
+def test_the_printed_orthogonal_citation_names_the_paper_the_year_and_the_preprint():
+    # Saxe, McClelland & Ganguli, "Exact solutions to the nonlinear dynamics of learning in deep linear neural
+    # networks": ICLR 2014, arXiv:1312.6120 (v1 Dec 2013). str(scheme) printed "..., ICLR" without a year, while
+    # docs/concepts/initialization.md dated the paper 2013; one year (2014) everywhere, the preprint named.
+    text = str(init.get("orthogonal"))
+    assert "Saxe et al. (2014)" in text and "Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear " \
+        "dynamics of learning in deep linear neural networks, ICLR 2014 (arXiv:1312.6120, 2013)" in text
+    assert "2013)" not in init.get("orthogonal").source
+    assert "Saxe et al. (2014); sign fix Mezzadri (2007)" in init.table()  # the table's source column, as the report's
+    assert "LeCun, Bottou, Orr & Müller (1998), Efficient BackProp" in str(init.get("lecun_normal"))
+
+
 PAGE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "init_schemes.md"
 BLOCK = re.compile(r'(<!-- init\.table\("markdown"\) -->\n)(.*?)(<!-- /init\.table -->)', re.S)
 

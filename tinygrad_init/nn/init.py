@@ -397,7 +397,7 @@ class Scheme:
 
 _CS231N = "Stanford CS231n (2017), lecture 6, Training Neural Networks I (Li, Johnson & Yeung)"
 _GLOROT = "Glorot & Bengio (2010), Understanding the difficulty of training deep feedforward neural networks, AISTATS"
-_LECUN = "LeCun, Bottou, Orr & Mueller (1998), Efficient BackProp, in Neural Networks: Tricks of the Trade"
+_LECUN = "LeCun, Bottou, Orr & Müller (1998), Efficient BackProp, in Neural Networks: Tricks of the Trade"
 _HE = "He, Zhang, Ren & Sun (2015), Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet " \
       "Classification, ICCV"
 _HE_SCALE, _HE_PARAMS = "2/(1+negative_slope**2)", {"mode": "fan_in", "negative_slope": 0.0}
@@ -463,8 +463,8 @@ orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_ort
                     "fan_out; a kernel (in, out, *r) is the (fan_in, out) matrix, Var(W) = gain^2/max(fan_in, out)",
                     source="Saxe et al. (2014); sign fix Mezzadri (2007)",
                     reference="Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear dynamics of learning"
-                              " in deep linear neural networks, ICLR; Mezzadri (2007), How to generate random matrices"
-                              " from the classical compact groups, Notices of the AMS")
+                              " in deep linear neural networks, ICLR 2014 (arXiv:1312.6120, 2013); Mezzadri (2007), How"
+                              " to generate random matrices from the classical compact groups, Notices of the AMS")
 """A random (semi-)orthogonal matrix times `gain` (PyTorch's `orthogonal_`)."""
 sparse = Scheme("sparse", "std**2*(fan_in-ceil(sparsity*fan_in))/fan_in", draw=_draw_sparse, source="Martens (2010)",
                 params={"sparsity": 0.9, "std": 0.01}, text="N(0, {std**2}) with {ceil(sparsity*fan_in)} zeros per "

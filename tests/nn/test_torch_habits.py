@@ -338,3 +338,25 @@ def test_pytorchs_other_optimizers_and_schedulers_name_what_there_is(name):
         getattr(optim, name)  # was "module 'tinygrad_init.nn.optim' has no attribute"
     with pytest.raises(AttributeError, match=r"has no attribute 'Adamm'$"):
         optim.Adamm
+
+
+def test_a_property_that_fails_inside_a_module_or_optimizer_keeps_its_own_error():
+    # Module and SGD say what to write for PyTorch's names when a name is not found; Python asks them too when a
+    # property's getter raises AttributeError, and they answered "'Net' object has no attribute 'depth'" for a
+    # property that exists, hiding the typo inside it ('layerz')
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh())
+
+        depth = property(lambda self: len(self.layerz))
+
+    class Stepper(optim.SGD):
+        rate = property(lambda self: self.lrr)
+
+    with pytest.raises(AttributeError, match=r"^'Net' object has no attribute 'layerz'$"):
+        Net().depth
+    with pytest.raises(AttributeError, match=r"^'Stepper' object has no attribute 'lrr'$"):
+        Stepper([Tensor([1.0], requires_grad=True)], lr=0.1).rate
+    with pytest.raises(AttributeError, match=r"^'Net' object has no attribute 'state_dict'; PyTorch's state_dict"):
+        Net().state_dict

@@ -24,7 +24,10 @@ def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers:
 
 
 def torch_method(obj: Any, name: str, table: dict[str, str]) -> AttributeError:
-    """The error for reading `name`, which `obj` lacks: for a PyTorch method in `table`, what to write here instead."""
+    """The error for reading `name`, which `obj` lacks: for a PyTorch method in `table`, what to write here instead;
+    a property whose getter failed (Python asks then too) raises its own error again."""
+    if hasattr(attr := getattr(type(obj), name, None), "__get__"):
+        attr.__get__(obj)
     if name not in table:
         return AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}", name=name, obj=obj)
     return AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}; PyTorch's {name}: {table[name]}",

@@ -204,10 +204,10 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
         _MODE.enabled = self.enabled
 
     def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs
-        if not callable(fn):
-            raise TypeError(f"set_grad_enabled: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         if self.found is not None:
             _MODE.enabled, self.found = self.found, None
+        if not callable(fn):
+            raise TypeError(f"set_grad_enabled: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         return super().__call__(fn)
 
 

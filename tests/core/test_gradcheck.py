@@ -523,3 +523,13 @@ def test_a_bad_rng_is_refused_also_when_an_upstream_is_given():
     for rng, error in (("nope", TypeError), (-1, ValueError)):
         with pytest.raises(error, match="gradcheck: rng"):
             gradcheck(lambda v: v * v, 1.5, upstream=2.0, rng=rng)
+
+
+@pytest.mark.parametrize("kind", [Tensor, np.array])
+def test_numerical_grad_of_several_outputs_takes_them_one_after_another_as_gradcheck_does(kind):
+    # gradcheck checks f returning (y1, y2) as one vector of their elements; numerical_grad, given the same f and an
+    # upstream of that length, failed deep in numpy: "setting an array element with a sequence ... inhomogeneous"
+    u = np.array([1.0, -2.0, 0.5, 3.0])
+    g = numerical_grad(lambda a: (a * 2.0, a.sum(), a[0] * a[1]), kind([0.5, -1.5]), upstream=u)
+    np.testing.assert_allclose(g, 2.0 * u[:2] + u[2] + u[3] * np.array([-1.5, 0.5]), rtol=1e-8)
+    assert gradcheck(lambda a: (a * 2.0, a.sum(), a[0] * a[1]), np.array([0.5, -1.5]), upstream=u).ok

@@ -451,3 +451,31 @@ def test_the_tensor_module_called_makes_a_tensor_as_torch_tensor():
     (expected * expected).sum().backward()
     assert type(t) is Tensor and np.array_equal(t.grad, expected.grad.numpy())
     assert tinygrad_init.tensor([1.0], dtype=np.float32).dtype == np.float32 and tensor.Tensor is Tensor
+
+
+def test_set_grad_enabled_refusing_what_it_decorates_leaves_the_grad_mode_as_it_found_it():
+    # set_grad_enabled(False)(not_a_function) raised before putting back the mode its call had set: the TypeError
+    # was caught, and every tensor after it was built without a graph (torch's restores the mode first)
+    import tinygrad_init
+
+    for module in (tinygrad_init, torch):
+        try:
+            module.set_grad_enabled(False)(None)
+        except TypeError:
+            pass
+        assert module.is_grad_enabled()
+    with pytest.raises(TypeError, match=r"^set_grad_enabled: expected a function to decorate, got int 3"):
+        tinygrad_init.set_grad_enabled(False)(3)
+    assert (Tensor([1.0], requires_grad=True) * 2).requires_grad
+
+
+def test_set_grad_enabled_takes_a_numpy_bool_as_every_switch_here_does():
+    # set_grad_enabled(mask.any()) was refused as "mode must be True or False, got bool np.True_": a numpy bool's type
+    # is named bool, so the message contradicted itself; the package's switches (check_bool) take numpy bools
+    import tinygrad_init
+
+    with tinygrad_init.set_grad_enabled(np.array([0.0, 1.0]).any() & False):
+        assert not tinygrad_init.is_grad_enabled() and not (Tensor([1.0], requires_grad=True) * 2).requires_grad
+    assert tinygrad_init.is_grad_enabled()
+    with pytest.raises(TypeError, match=r"^set_grad_enabled: mode must be True or False, got int 1"):
+        tinygrad_init.set_grad_enabled(1)

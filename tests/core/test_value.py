@@ -680,3 +680,21 @@ def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytor
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert w.data == 0.5 and f"{w:.2f}" == "0.50"  # the number, without a warning
+
+
+def test_attaching_a_closure_as_micrograds_ops_do_says_what_a_value_keeps_instead():
+    # micrograd's ops end with `out._backward = _backward`; since o._backward() became the node's step by hand, that
+    # assignment said only "'Value' object attribute '_backward' is read-only", and a student writing an op the
+    # micrograd way did not learn that backward would never call the closure
+    a = Value(2.0)
+    out = Value(a.data ** 0.5)
+
+    def _backward():
+        a.grad += 0.5 * a.data ** -0.5 * out.grad
+
+    with pytest.raises(AttributeError, match=r"_backward.*no closure.*def sqrt\(v\): return v \*\* 0.5"):
+        out._backward = _backward
+    o = a * 3.0
+    o.grad = 2.0
+    o._backward()  # reading it is still the node's step by hand
+    assert a.grad == 6.0

@@ -255,3 +255,19 @@ def test_an_mlps_bad_initializer_is_named_as_the_mlps_argument(kwargs, says):
     # the message began "Layer: init, ...", a Layer the student never wrote, as an unknown activation once did
     with pytest.raises(ValueError, match=f"^MLP: {says}"):
         scalar_nn.MLP(2, [3, 1], rng=0, **kwargs)
+
+
+def test_an_mlps_initializer_that_fails_keeps_the_students_own_error_and_line_as_a_layers_does():
+    # renaming the Layer's message as the MLP's dropped its cause (from None): the error raised inside the student's
+    # initializer, and the traceback to its line, were gone, where Layer keeps them
+    def mine(shape, rng=None, dtype=np.float32):
+        return np.zeros(shape, dtype) + "0"  # the student's mistake: a string
+
+    for build in (lambda: scalar_nn.Layer(2, 3, init=mine, rng=0), lambda: scalar_nn.MLP(2, [3, 1], init=mine, rng=0)):
+        with pytest.raises(TypeError, match=r"^(Layer|MLP): the weight initializer 'mine' failed") as caught:
+            build()
+        cause = caught.value.__cause__
+        tb = cause.__traceback__ if cause is not None else None
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        assert isinstance(cause, TypeError) and tb.tb_frame.f_code.co_name == "mine"  # the student's line

@@ -35,6 +35,8 @@ import inspect
 import threading
 from typing import Any, Callable, Iterable, TypeVar, overload
 
+from ..utils import check_bool
+
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled"]
 
@@ -193,10 +195,8 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
     (or as a decorator), the block (or the function) runs in `mode` and the mode found before is restored after."""
 
     def __init__(self, mode: bool) -> None:
-        if type(mode) is not bool:  # (a number or a string would be read by its truth)
-            raise TypeError(f"set_grad_enabled: mode must be True or False, got {type(mode).__name__} {mode!r:.40}")
-        super().__init__(mode)
-        self.found, _MODE.enabled = _MODE.enabled, mode  # the mode before the call, restored by a block
+        super().__init__(check_bool("set_grad_enabled", "mode", mode))  # (a number or a string: refused)
+        self.found, _MODE.enabled = _MODE.enabled, self.enabled  # the mode before the call, restored by a block
 
     def __enter__(self) -> None:
         found, self.found = self.found, None
@@ -204,10 +204,10 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
         _MODE.enabled = self.enabled
 
     def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs
-        if not callable(fn):
-            raise TypeError(f"set_grad_enabled: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         if self.found is not None:
             _MODE.enabled, self.found = self.found, None
+        if not callable(fn):
+            raise TypeError(f"set_grad_enabled: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         return super().__call__(fn)
 
 

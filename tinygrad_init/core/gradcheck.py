@@ -247,7 +247,9 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
             out = f(kind(arr.copy()))
-        out = [o.data if isinstance(o, Value) else o for o in out] if isinstance(out, (list, tuple)) else out
+        if isinstance(out, (list, tuple)):  # Values' numbers; arrays or Tensors one after another, as gradcheck's
+            out = [o.data if isinstance(o, (Tensor, Value)) else o for o in out]
+            out = np.concatenate(list(map(np.ravel, out))) if any(isinstance(o, np.ndarray) for o in out) else out
         out = np.asarray(out.data if isinstance(out, (Tensor, Value)) else out, dtype=np.float64)
         if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "

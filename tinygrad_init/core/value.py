@@ -140,6 +140,12 @@ class Value:
         for parent, local in self.edges():
             parent.grad += self.grad * local
 
+    def _closure(self, fn: object) -> None:  # micrograd's ops attach `out._backward = _backward`
+        raise AttributeError("Value: _backward cannot be set: a Value keeps no closure but its local derivatives, "
+                             "which backward() multiplies; write a new op as a function of Values, such as "
+                             "def sqrt(v): return v ** 0.5", name="_backward")
+    _backward = property(_backward.__get__, _closure, doc=_backward.__doc__)
+
     @property
     def constant(self) -> float | None:
         """The plain number the op took besides its Value inputs (`a * 2`: 2.0; for `Value.sum`, the total of

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
-from .optim import torch_method, zero_grads
+from .optim import TorchName, zero_grads
 from ..core.inputs import real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, quoted
@@ -38,6 +38,8 @@ class Module:
     """The base of layers and models: parameters (leaf `Tensor(requires_grad=True)`, not a computed one) and
     sub-modules assigned as attributes are found by themselves, in order. A subclass writes `forward`; `model(x)`
     runs it, then the hooks."""
+
+    locals().update({name: TorchName(name, write) for name, write in _TORCH_MODULE.items()})
 
     def __init__(self) -> None:
         self.__dict__.update(_modules={}, _params={}, _forward_hooks=[], training=True)  # dicts keep their order
@@ -66,9 +68,6 @@ class Module:
         if home is not None:
             home[name] = value
         object.__setattr__(self, name, value)
-
-    def __getattr__(self, name: str) -> Any:  # a name not found: PyTorch's say what to write
-        raise torch_method(self, name, _TORCH_MODULE)
 
     def __delattr__(self, name: str) -> None:
         self._modules.pop(name, None)

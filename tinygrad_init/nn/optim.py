@@ -9,7 +9,7 @@ import numpy as np
 from ..core.tensor import Tensor, changed_in_place
 from ..utils import check_bool, check_real, check_type
 
-__all__ = ["SGD", "zero_grads", "torch_method"]
+__all__ = ["SGD", "zero_grads", "TorchName"]
 _TORCH = ("dampening", "nesterov", "maximize", "foreach", "differentiable", "fused")  # PyTorch's SGD options
 _COPY = "copy.deepcopy((model, optimizer)) copies both together, also mid-training"
 _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimizer.lr = 0.01 (.momentum, .weight_decay)",
@@ -23,12 +23,18 @@ def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
 
 
-def torch_method(obj: Any, name: str, table: dict[str, str]) -> AttributeError:
-    """The error for reading `name`, which `obj` lacks: for a PyTorch method in `table`, what to write here instead."""
-    if name not in table:
-        return AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}", name=name, obj=obj)
-    return AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}; PyTorch's {name}: {table[name]}",
-                          name=name)
+class TorchName:
+    """PyTorch's method `name`, written otherwise here: reading it says what to write (a class attribute, where a
+    __getattr__ would slow every attribute read of the class; an instance's own attribute of that name wins)."""
+
+    def __init__(self, name: str, write: str) -> None:
+        self.name, self.write = name, write
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:  # the class's (help(), inspect)
+            return self
+        raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}; PyTorch's {self.name}: "
+                             f"{self.write}", name=self.name)
 
 
 class SGD:
@@ -46,6 +52,8 @@ class SGD:
         momentum: in [0, 1).
         weight_decay: the L2 penalty coefficient, >= 0, by keyword (PyTorch's fourth positional is `dampening`).
     """
+
+    locals().update({name: TorchName(name, write) for name, write in _TORCH_SGD.items()})
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *dampening: Any,
                  weight_decay: float = 0.0, **options: Any) -> None:
@@ -78,9 +86,6 @@ class SGD:
         self.momentum = check_real("SGD", "momentum", momentum, 0.0, 1.0, high_open=True)
         self.weight_decay = check_real("SGD", "weight_decay", weight_decay, 0.0)
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
-
-    def __getattr__(self, name: str) -> Any:  # a name not found: PyTorch's say what to write
-        raise torch_method(self, name, _TORCH_SGD)
 
     def step(self) -> None:
         """Update every parameter in place from its `.grad`."""

@@ -126,7 +126,7 @@ class MLP(Module):
             self.layers = [Layer(sizes[i], sizes[i + 1], activation if i < len(sizes) - 2 else "linear", init=init,
                                  bias_init=bias_init, rng=gen, name=f"L{i}") for i in range(len(sizes) - 1)]
         except (TypeError, ValueError) as e:
-            raise type(e)(f"MLP: {str(e).removeprefix('Layer: ')}") from None
+            raise type(e)(f"MLP: {str(e).removeprefix('Layer: ')}") from e.__cause__  # (the student's own error)
 
     def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
         out: object = _inputs("MLP", x, len(self.layers[0].neurons[0].w))

@@ -362,25 +362,15 @@ def test_a_property_that_fails_inside_a_module_or_optimizer_keeps_its_own_error(
         Net().state_dict
 
 
-def test_the_pytorch_names_of_module_and_sgd_leave_their_attribute_reads_as_fast_as_a_plain_objects():
+def test_the_pytorch_names_of_module_and_sgd_are_class_attributes_not_a_getattr():
     # the names were answered by a __getattr__ on Module and SGD, which takes every attribute read of theirs off
     # Python's fast path: reading one was 2.4x (SGD) to 2.6x (Module) a plain object's, SGD.step 1.24x and
-    # zero_grad 1.12x slower than before it (paired medians of 150 interleaved rounds); as class attributes they cost
-    # nothing (1.0x to 1.3x, the Module's own __setattr__ aside)
-    import timeit
-
-    class Plain:
-        pass
-
-    plain, model = Plain(), nn.Linear(2, 3, rng=0)
-    plain.lr = plain.training = 0.1
+    # zero_grad 1.12x slower than before it (paired medians of 150 interleaved rounds, benchmarks/ measures the
+    # step); as class attributes they cost nothing. No time is asserted here: the classes keep no __getattr__.
+    model = nn.Linear(2, 3, rng=0)
     opt = optim.SGD(model.parameters(), lr=0.1)
-    best = {}
-    for _ in range(15):  # interleaved, the least of each: a busy machine slows all three alike
-        for name, obj in (("plain", plain), ("sgd", opt), ("module", model)):
-            t = timeit.timeit("o.lr" if name != "module" else "o.training", globals={"o": obj}, number=20000)
-            best[name] = min(best.get(name, t), t)
-    assert best["sgd"] < 1.8 * best["plain"] and best["module"] < 1.8 * best["plain"], best
+    for cls in (type(model), type(opt), nn.Sequential, nn.MLP):
+        assert all("__getattr__" not in vars(k) for k in cls.__mro__ if k is not object), cls
     assert "copy.deepcopy" in str(pytest.raises(AttributeError, getattr, opt, "state_dict").value)
     model.to = "kept"  # an attribute of its own of a PyTorch name is the module's, as before
     assert model.to == "kept"

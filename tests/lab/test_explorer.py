@@ -450,3 +450,22 @@ def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path):
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+def test_a_histograms_fraction_axis_starts_at_zero(tmp_path):
+    # the axis ran from the smallest fraction drawn: 20 ReLU layers of 50, 1 x large, read 4.7e-4 at its foot (no bin
+    # of any layer empty), so a fraction's height above the axis was not the fraction; here every bin holds 20% or more
+    grid = {"activation": ["relu"], "scheme": ["large"], "gain": [1.0], "depth": [2], "width": [4]}
+    ex = E.explore(grid=grid, rng=0)
+    d = ex.data[E.key("relu", "large", 1.0, 2, 4)]
+    d["hist"] = d["grad_hist"] = [[0.0, 1.0, [2, 3, 5]], [0.0, 2.0, [4, 4, 2]]]
+    ticks = "Array.from(document.querySelectorAll('#ID text.tick.y'), t => +t.textContent)"
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+        for chart in ("acts", "grads"):
+            assert browser.js(ticks.replace("ID", chart)) == [0, 0.25, 0.5], chart
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -32,7 +32,7 @@
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
     series.forEach(function (s) { xs = xs.concat(s.x, s.ends || []); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
-    if (!ys.length) { ys = [0]; }  // nothing to draw: an axis around 1e0
+    if (!log || !ys.length) { ys.push(0); }  // a histogram's fractions from 0; nothing to draw: around 1e0
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var one = x1 === x0;  // one layer: its value in the middle, with one tick (there was a tick "1.5" and "2")

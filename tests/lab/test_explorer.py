@@ -322,7 +322,7 @@ def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path):
             202, 202]  # the middle of the axis, 52 to 352
         assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, weights 1 x he_normal, a batch")
         _choose(browser, "depth", "2")
-        assert browser.js(ticks) == ["1", "1.5", "2"]
+        assert browser.js(ticks) == ["1", "2"]  # no layer 1.5 between them
         assert browser.js(STATE)["legend"].startswith("2 layers of 1 tanh unit,")
         assert browser.errors() == []
     finally:
@@ -447,6 +447,43 @@ def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path):
                 lo, hi = min(h[0] for h in hists), max(h[1] for h in hists)
                 got = browser.js(ticks.replace("ID", chart))
                 assert got == pytest.approx([lo, (lo + hi) / 2, hi], rel=5e-3, abs=1e-9), (activation, chart, got)
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+def test_a_histograms_fraction_axis_starts_at_zero(tmp_path):
+    # the axis ran from the smallest fraction drawn: 20 ReLU layers of 50, 1 x large, read 4.7e-4 at its foot (no bin
+    # of any layer empty), so a fraction's height above the axis was not the fraction; here every bin holds 20% or more
+    grid = {"activation": ["relu"], "scheme": ["large"], "gain": [1.0], "depth": [2], "width": [4]}
+    ex = E.explore(grid=grid, rng=0)
+    d = ex.data[E.key("relu", "large", 1.0, 2, 4)]
+    d["hist"] = d["grad_hist"] = [[0.0, 1.0, [2, 3, 5]], [0.0, 2.0, [4, 4, 2]]]
+    ticks = "Array.from(document.querySelectorAll('#ID text.tick.y'), t => +t.textContent)"
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+        for chart in ("acts", "grads"):
+            assert browser.js(ticks.replace("ID", chart)) == [0, 0.25, 0.5], chart
+        assert browser.errors() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.browser
+def test_the_layer_axis_ticks_whole_layers(tmp_path):
+    # its middle tick read layer 10.5 for a depth of 20 and 5.5 for 10 (the page's own depths: two of three)
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [5, 10, 20], "width": [4]}
+    ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
+    browser = _chromium()(require_binary("chromium"))
+    try:
+        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+        for depth, want in ((5, ["1", "3", "5"]), (10, ["1", "6", "10"]), (20, ["1", "11", "20"])):
+            _choose(browser, "depth", str(depth))
+            assert browser.js(ticks) == want, depth
+        hist = "Array.from(document.querySelectorAll('#acts text.tick:not(.y)'), t => t.textContent)"
+        assert browser.js(hist) == ["-1", "0", "1"]  # a histogram's axis as before: bin edges, not layers
         assert browser.errors() == []
     finally:
         browser.close()

@@ -885,6 +885,27 @@ def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(bro
     assert browser.errors() == []
 
 
+def test_a_held_zoom_key_stops_at_a_readable_scale_in_and_out(browser, neuron_player):
+    # + and - multiplied the scale with no end: a key held for about two seconds (40 repeats) zoomed in to 11,285 px
+    # per unit (a node's text thousands of pixels high), 80 of - to 0.0002, written scale(0.0000) a few presses
+    # later: the graph vanished from the frame
+    path, _ = neuron_player
+    browser.open(path)
+    browser.key("ArrowRight", 39)
+    scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
+    whole = browser.js(scale)  # the whole graph fitted (0.90 at 1280 x 800)
+    assert browser.js("document.getElementById('view').textContent") == "follow the step"
+    for _ in range(40):
+        _press(browser, "+", 187)
+    assert browser.js(scale) <= 8
+    _press(browser, "-", 189)
+    assert browser.js(scale) <= 8 * 0.8 * 1.001  # and - zooms out from there at once
+    for _ in range(80):
+        _press(browser, "-", 189)
+    assert browser.js(scale) >= whole / 4 * 0.999  # the whole graph a quarter of its fitted size at least
+    assert browser.errors() == []
+
+
 def test_zooming_works_at_a_step_between_nodes_left_out_of_the_picture(browser, tmp_path):
     # max_nodes=5 draws the nodes nearest the output; at step 10 of 12 neither end of the step is drawn and `+`
     # and `-` left the scale at 0.84 (1280 x 800), the whole graph

@@ -913,3 +913,13 @@ def test_tutorial_5_try_it_entries_that_pass_the_gradient():
         corr.append(np.corrcoef(gz.mean(axis=0), z.mean(axis=0))[0, 1])
     assert min(share) > 0.995 and round(min(count), 2) == round(max(count), 2) == 0.07  # 99.79-99.82% measured
     assert -0.35 < min(corr) and max(corr) < -0.1  # -0.303 to -0.156 measured: weak, through ten saturated layers
+
+
+def test_tutorial_6_square_layers_name_the_std_the_cell_prints():
+    """Tutorial 6, section 3: 'For the square layers of most lecture examples, all three are the same, $1/n$:' above
+    a cell that prints each scheme's std for a 500 x 500 weight, 0.04472, which is not 1/500: 1/n is the variance."""
+    assert "all three are the same, a variance of $1/n$ (a std of $1/\\sqrt{500} = 0.04472$ for 500 units):" in _prose(
+        "06_xavier")
+    schemes = [init.get("lecun_normal"), init.get("variance_scaling", scale=1.0, mode="fan_out"),
+               init.get("xavier_normal")]  # the cell's three
+    assert {round(s.std(500, 500), 5) for s in schemes} == {round(1 / math.sqrt(500), 5)} == {0.04472}

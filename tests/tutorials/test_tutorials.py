@@ -193,8 +193,8 @@ def test_grader_commands_name_real_exercises():
 
 #: What a student should not have to read in a cell's output: a float with all its 16 or 17 digits (tutorial 1
 #: printed `local 1 - tanh(z)^2 = 0.48691736114834133`, tutorial 12 `'he_normal': 0.1414213562373095`), numpy 2's
-#: scalar repr (tutorial 10 printed `{(1.0, 0.2): np.float64(0.9998), ...}`), or a warning.
-UNREADABLE = re.compile(r"\d\.\d{12,}|\bnp\.(?:float|int|uint|bool|complex)\w*\(|Warning\b")
+#: scalar repr (tutorial 10 printed `{(1.0, 0.2): np.float64(0.9998), ...}`; a comparison's `np.True_`), or a warning.
+UNREADABLE = re.compile(r"\d\.\d{12,}|\bnp\.(?:float|int|uint|bool|complex|str)\w*\(|\bnp\.(?:True|False)_|Warning\b")
 
 
 def _unreadable(out) -> list[str]:
@@ -208,8 +208,10 @@ def test_unreadable_output_is_caught():
 
     shown = [new_output("stream", name="stdout", text="h: local 1 - tanh(z)^2 = 0.48691736114834133\n"),
              new_output("execute_result", data={"text/plain": "{(1.0, 0.2): np.float64(0.9998)}"}),
-             new_output("stream", name="stderr", text="<cell>:3: RuntimeWarning: overflow encountered in exp\n")]
-    assert [len(_unreadable(out)) for out in shown] == [1, 1, 1]
+             new_output("stream", name="stderr", text="<cell>:3: RuntimeWarning: overflow encountered in exp\n"),
+             new_output("execute_result", data={"text/plain": "np.True_"}),  # (a == b).all() as the cell's value
+             new_output("stream", name="stdout", text="same: np.False_ for np.str_('relu')\n")]
+    assert [len(_unreadable(out)) for out in shown] == [1, 1, 1, 1, 2]
     fine = new_output("stream", name="stdout", text="by hand: -1.7767096480\nsigma'(0) = 0.25, 3.2e-10, 1.4e-06\n")
     assert _unreadable(fine) == []
 

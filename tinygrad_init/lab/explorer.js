@@ -32,7 +32,7 @@
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
     series.forEach(function (s) { xs = xs.concat(s.x, s.ends || []); ys = ys.concat(s.y.map(tx).filter(isFinite)); });
-    if (!ys.length) { ys = [0]; }  // nothing to draw: an axis around 1e0
+    if (!log || !ys.length) { ys.push(0); }  // a histogram's fractions from 0; nothing to draw: around 1e0
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var one = x1 === x0;  // one layer: its value in the middle, with one tick (there was a tick "1.5" and "2")
@@ -43,8 +43,10 @@
     el("text", {x: W / 2, y: 16, "class": "title"}, svg, true).textContent = title;
     el("text", {x: W / 2, y: H - 6, "class": "label"}, svg, true).textContent = xlabel;
     el("path", {d: "M" + L + "," + T + "V" + (H - B) + "H" + (W - R), "class": "axis"}, svg, true);
+    var whole = xs.every(Number.isInteger);  // layers: no tick at layer 10.5 (a depth of 20) or 1.5 (of 2)
     (one ? [0.5] : [0, 0.5, 1]).forEach(function (f) {
-      var xv = x0 + f * (x1 - x0);
+      var xv = whole ? Math.round(x0 + f * (x1 - x0)) : x0 + f * (x1 - x0);
+      if (!one && f === 0.5 && (xv === x0 || xv === x1)) { return; }
       if (Math.abs(xv) < 1e-9 * (Math.abs(x0) + Math.abs(x1))) { xv = 0; }  // the middle of a symmetric range
       el("text", {x: px(xv), y: H - B + 14, "class": "tick"}, svg, true).textContent = fmt(xv);
     });

@@ -187,12 +187,12 @@ def _unseen(values: Any, log: bool) -> str:
 
 class _Wrapper(textwrap.TextWrapper):
     """textwrap's, a word longer than a line broken just after its last operator that fits (randn* | sqrt(2/fan_in)),
-    else where the line ends."""
+    on the next line if one fits only there (not U( | +-sqrt(6/), else where the line ends."""
 
     def _handle_long_word(self, chunks: list[str], line: list[str], length: int, width: int) -> None:
-        ends = [m.end() for m in re.finditer(r"(?<=[\w)])[*/+](?=[\w(])", chunks[-1]) if m.end() <= width - length]
-        if not (ends and self.break_long_words):
-            return super()._handle_long_word(chunks, line, length, width)
+        ops = [m.end() for m in re.finditer(r"(?<=[\w)])[*/+](?=[\w(])", chunks[-1]) if m.end() <= width]
+        if not (ends := [e for e in ops if e <= width - length] * self.break_long_words):  # one on the next line
+            return None if ops and self.break_long_words else super()._handle_long_word(chunks, line, length, width)
         line.append(chunks[-1][:ends[-1]])
         chunks[-1] = chunks[-1][ends[-1]:]
 

@@ -140,7 +140,9 @@
   paint(D.root, -1);
 
   function toggleView() { mode = mode === "fit" ? "follow" : "fit"; zoom = 0; setView(); }  // back to the fits
-  function zoomBy(f) { zoom = shown * f; mode = "follow"; setView(); }  // from what is shown, around the step
+  function zoomBy(f) {  // from what is shown, around the step; from a quarter of the whole graph to 8 px a unit
+    zoom = Math.min(Math.max(shown * f, fitScale() / 4), 8); mode = "follow"; setView();
+  }
   const clicks = {prev: () => go(cur - 1), next: () => go(cur + 1), home: () => go(0), end: () => go(N),
                   view: toggleView, "zoom-in": () => zoomBy(1.25), "zoom-out": () => zoomBy(0.8)};
   Object.entries(clicks).forEach(([id, f]) => $(id).addEventListener("click", (e) => {

@@ -361,3 +361,13 @@ def test_ridges_draw_each_histogram_at_its_bin_centres_scaled_to_its_peak_a_row_
         np.testing.assert_allclose(line.get_xdata(), (edges[:-1] + edges[1:]) / 2)
         np.testing.assert_allclose(line.get_ydata(), i + 0.85 * c / c.max())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"] and list(ax.get_yticks()) == [0, 1]
+
+
+def test_loss_curves_and_training_figure_name_themselves_for_values_that_are_not_numbers():
+    # they said "curves: values must be numbers" (a function not called), and a string among training_figure's
+    # accuracies gave numpy's "could not convert string to float: 'x'"
+    with pytest.raises(ValueError, match=r"^loss_curves: values must be numbers"):
+        plots.loss_curves({"a": ["x", 1]})
+    for losses, accuracies in (({"a": [1, 2]}, {"a": ("x", [1.0])}), ({"a": ["q", 2]}, {"a": ([1.0], [1.0])})):
+        with pytest.raises(ValueError, match=r"^training_figure: values must be numbers"):
+            plots.training_figure([0, 1], losses, accuracies)

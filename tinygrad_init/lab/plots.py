@@ -166,13 +166,13 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
     ax.grid(False)  # the rows are the guide; a grid would cost a line per tick
 
 
-def _values(v: Any, log: bool) -> np.ndarray:
+def _values(v: Any, log: bool, where: str = "curves") -> np.ndarray:
     """Floats (one row per series), None and non-finite values (and, on a log axis, the non-positive) as NaN."""
     try:
         a = np.array(np.atleast_2d(np.asarray(v, dtype=object)).tolist(), dtype=np.float64)
     except (TypeError, ValueError):  # numpy's "inhomogeneous shape" or "could not convert string to float"
         rows = sorted({np.size(r) for r in v}) if isinstance(v, (list, tuple)) and v and np.ndim(v[0]) else []
-        raise ValueError("curves: values must be numbers, one per point or a row per seed" + (
+        raise ValueError(f"{where}: values must be numbers, one per point or a row per seed" + (
             f"; the rows have {rows} values: pad a run that stopped early with nan" if len(rows) > 1 else
             f", got {quoted(v) if len(repr(v)) < 80 else type(v).__name__}")) from None
     a[~np.isfinite(a) | ((a <= 0) if log else False)] = np.nan
@@ -324,7 +324,7 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
     """Training loss against step (step 0 = before training), a curve (or median and band) per key."""
     if not check_type("loss_curves", "curves", curves_, Mapping, "a mapping {name: losses}"):
         raise ValueError("loss_curves: no curves to draw")
-    x = np.arange(max(_values(v, False).shape[-1] for v in curves_.values())) if steps is None else steps
+    x = np.arange(max(_values(v, False, "loss_curves").shape[-1] for v in curves_.values())) if steps is None else steps
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
 
 
@@ -335,7 +335,9 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
     if not any([check_type("training_figure", k, v, Mapping, "a mapping {name: values}") for k, v in (
             ("losses", losses), ("accuracies", accuracies))]):
         raise ValueError("training_figure: nothing to draw: losses and accuracies are both empty")
-    lost = [sum(int(np.isnan(np.asarray(v, dtype=np.float64)).sum()) for v in p) for p in accuracies.values()]
+    for v in losses.values():  # numbers, or a message that names this function
+        _values(v, False, "training_figure")
+    lost = [sum(int(np.isnan(_values(v, False, "training_figure")).sum()) for v in p) for p in accuracies.values()]
     wide = max(1.0, len(accuracies) / 3)  # the strip's share of the width: a column of 1.3 in or more a network
     names = [_fit(label(k), (SLIDE[0] - 3.3) * wide / (1.6 + wide) / len(accuracies), 12) + f"\n({n} nan)" * bool(n)
              for k, n in zip(accuracies, lost)]  # each as wide as its column, a count of the dots not drawn

@@ -430,16 +430,18 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
     rows = [[l + 1, mean[0, l], mean[low[l], l], int(hist["step"][low[l]]), mean[-1, l]] for l in range(layers)]
     top, below = rows[-1], mean[:low[-1] + 1, :-1]  # the lower layers until the top one is at its lowest
     fell, rose = top[2] < top[1] - 0.05, top[4] > top[2] + 0.05  # the words follow the means (0.05: visibly)
-    findings = [f"The top hidden layer (layer {layers}) " + ("falls from a mean of {:.2f} to {:.2f} by step {}" if fell
-                else "stays near its starting mean of {:.2f} (lowest {:.2f}, at step {})").format(*top[1:4]) +
+    two = partial(format_number, digits=2)  # a mean near 0 keeps its digits: 0.015, not 0.01
+    findings = [f"The top hidden layer (layer {layers}) " + ("falls from a mean of {} to {} by step {}" if fell
+                else "stays near its starting mean of {} (lowest {}, at step {})").format(two(top[1]), two(top[2]),
+                                                                                          top[3]) +
                 f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} " + _span(
-                    below.min(), below.max(), "{:.2f}", "between {} and {}", "at {}") +
-                f"; it {'recovers to' if rose else 'is still at'} {top[4]:.2f} "
+                    below.min(), below.max(), two, "between {} and {}", "at {}") +
+                f"; it {'recovers to' if rose else 'is still at'} {two(top[4])} "
                 f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from {loss[0]:.3f} to "
                 f"{format_number(loss[-1])} (medians of {counted(len(seeds), 'seed')})."]
     each = hist["hidden_mean"][:, :, -1]  # (seeds, records): each seed's own lowest top-layer mean, and when
     lows, when = each.min(axis=1), hist["step"][each.argmin(axis=1)]
-    findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), lambda v: format_number(v, 2))
+    findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), two)
                     + ", at " + _span(when.min(), when.max(), "{}", "steps {}-{}", "step {}") + ".") * (len(seeds) > 1)
     main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "

@@ -345,9 +345,9 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
         f"median of {counted(networks, 'network')}"
     rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
             for l in range(runs[0].depth)]
-    findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
-                f"{np.abs(q[m][0] - 1).max():.0%} in one network, by at most {np.abs(bands[m][0] - 1).max():.0%} in "
-                f"the {median}." for m, w in _PAIRS]
+    findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "  # 6.4%, not 6%
+                f"{_num(100 * np.abs(q[m][0] - 1).max(), 2)}% in one network, by at most "
+                f"{_num(100 * np.abs(bands[m][0] - 1).max(), 2)}% in the {median}." for m, w in _PAIRS]
     figure = partial(plots.curves, {f"std({w}): measured / theory": {median: q[m], "network 1": q[m][0]}
                                     for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
                      title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median}, band = "

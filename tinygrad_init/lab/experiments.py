@@ -370,23 +370,25 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
     rows, findings, panels, styles = [], [], {}, {}
     for (sc, a), run in bn.runs.items():
         key, ref = fraction_key(a), base.run(sc, a)
-        rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], q["pre_std"], q["act_std"],
-                  q[key]] for r, q in zip(run.layers, ref.layers)]
+        rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], r["grad_act_std"],
+                  q["pre_std"], q["act_std"], q[key]] for r, q in zip(run.layers, ref.layers)]
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
-        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {_num(pre.min())}.."
-                        f"{_num(pre.max())}, {key} at most {_num(np.nanmax(run.values(key)))} (without: up to "
-                        f"{_num(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
+        span = dict.fromkeys((_num(pre.min()), _num(pre.max())))  # "1", not "1..1"
+        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {'..'.join(span)}, {key} "
+                        f"at most {_num(np.nanmax(run.values(key)))} (without: up to {_num(np.nanmax(ref.values(key)))})"
+                        f"; std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
         for what, k in (("std of f's input", "pre_std"), ("saturated or dead", key)):
             panels.setdefault(f"{a}: {what}", {}).update({f"{sc} + BN": run.values(k), f"{sc}, no BN": ref.values(k)})
         styles.update({f"{sc} + BN": {"color": plots.scheme_color(sc), "label": f"{label(sc)} + BN"}, f"{sc}, no BN":
                        {"color": plots.scheme_color(sc), "linestyle": ":", "label": f"{label(sc)}, no BN"}})
     s = bn.settings
     main = Table(["scheme", "activation", "layer", "linear_std", "bn_pre_std", "bn_act_std", "bn_saturated_or_dead",
-                  "plain_pre_std", "plain_act_std", "plain_saturated_or_dead"], rows,
+                  "bn_grad_act_std", "plain_pre_std", "plain_act_std", "plain_saturated_or_dead"], rows,
                  title=f"Batch norm: {s['depth']} x (Linear -> BatchNorm1d -> f), {s['width']} units, "
                        f"batch {s['batch']}",
                  notes=["linear_std: std of x @ W (what batch norm receives); bn_pre_std: std of the activation's "
-                        "input after batch norm; plain_*: the same network without batch norm"])
+                        "input after batch norm; bn_grad_act_std: std of dL/dh; plain_*: the same network without "
+                        "batch norm"])
     panels = dict(sorted(panels.items(), key=lambda kv: "saturated" in kv[0]))  # the stds on top
     figure = partial(plots.curves, panels, ncols=len(bn.activations), log=[p for p in panels if "std" in p],
                      styles=styles, dodge=0.15, title="BatchNorm1d after every Linear (solid) vs none (dotted)")

@@ -1040,6 +1040,15 @@ def test_each_batch_norm_finding_states_its_rows_of_the_table_and_the_figure_put
                       "relu: saturated or dead"]
 
 
+def test_the_gradient_table_holds_the_median_the_verdict_quotes(quick_sweep: E.Sweep) -> None:
+    # the verdict's "the median |dL/dz| at layer 1 is 0.00344" (large 1.0*randn, tanh) stood in no table of the report
+    main = E.gradient_statistics(sweep=quick_sweep).tables["main"]
+    row = next(r for r in main if (r["scheme"], r["activation"], r["layer"]) == ("large", "tanh", 1))
+    text = E.verdict(quick_sweep).findings[1]
+    assert row["grad_pre_median"] > 0 and f"layer 1 is {format_number(row['grad_pre_median'])} (its std" in text, text
+    assert all(r["grad_pre_median"] is None for r in main if r["layer"] > 1)
+
+
 def test_the_gradient_figure_shows_only_gradients() -> None:
     res = E.gradient_statistics(quick=True, schemes=("he_normal",), activations=("tanh", "relu"))
     titles = [ax.get_title() for ax in res.get_figure("gradients").axes if ax.get_title()]

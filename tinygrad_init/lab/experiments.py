@@ -281,10 +281,11 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
     sw = _get_sweep("gradient_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s = sw.settings
     main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory",
-                     "grad_w_std", "grad_w_std_theory"],
+                     "grad_pre_median", "grad_w_std", "grad_w_std_theory"],
                     f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
-                    "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_w_std: of "
-                                            "dL/dW_l (summed over the batch)", _THEORY])
+                    "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_pre_median: "
+                                            "median |dL/dz_1| (layer 1); grad_w_std: of dL/dW_l (summed over the batch)",
+                                            _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")

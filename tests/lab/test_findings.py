@@ -206,7 +206,9 @@ def _chaos(r: E.ExperimentResult, by: dict) -> None:
         got = numbers(rf"\(sigma_w\^2 = {N}\) has chi_1 = {N}, (\w+)", phases.split(row["scheme"] + " ", 1)[1])
         check(list(zip(got[:2], (row["sigma_w2"], row["chi_1"]))), phases)
         assert got[2] == row["phase"], phases
-    L = r.settings["correlations"]["depth"]
+    L, critical = r.settings["correlations"]["depth"], rows(r, phase="critical")[0]
+    check([(numbers(rf"With sigma_b\^2 = {N} the line moves to sigma_w\^2 = {N}\.", phases)[1], critical["sigma_w2"]),
+           (numbers(rf"With sigma_b\^2 = {N}", phases)[0], critical["sigma_b2"])], phases)
     for row in r.tables["main"]:
         for c0 in ("0.2", "0.9"):
             check([(numbers(rf"{row['phase']}, c0 = {c0}: {N} \(theory", corr)[0], row[f"c_{L}_from_{c0}"])], corr)

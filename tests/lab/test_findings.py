@@ -130,8 +130,8 @@ def _training(r: E.ExperimentResult, by: dict) -> None:
     shown = re.search(r"it reaches (.+?) train accuracy", last)[1].split(", ")
     check([(t.rstrip("%"), v, True) for t, v in zip(shown, big)], last)
     zeros = r.tables["main"].rows[0]
-    check(list(zip(numbers(rf"zeros stays at {N}%, loss {N}", last), (zeros["train_accuracy_median"],
-                                                                      zeros["final_loss_median"]), (True, False))), last)
+    check(list(zip(numbers(rf"zeros stays at {N}%, loss {N}", last),
+                   (zeros["train_accuracy_median"], zeros["final_loss_median"]), (True, False))), last)
     spread, he_spread = numbers(rf"a spread of {N} points, while He varies by {N} ", last)
     assert float(spread) == np.ptp(np.round(100 * np.array(big))), last  # the spread of the numbers shown
     assert float(he_spread) == round(100 * np.ptp(he)), last

@@ -284,8 +284,8 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
                      "grad_pre_median", "grad_w_std", "grad_w_std_theory"],
                     f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
                     "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_pre_median: "
-                                            "median |dL/dz_1| (layer 1); grad_w_std: of dL/dW_l (summed over the batch)",
-                                            _THEORY])
+                                            "median |dL/dz_1| (layer 1); grad_w_std: of dL/dW_l (summed over the "
+                                            "batch)", _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
@@ -376,8 +376,8 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
         span = dict.fromkeys((_num(pre.min()), _num(pre.max())))  # "1", not "1..1"
         findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {'..'.join(span)}, {key} "
-                        f"at most {_num(np.nanmax(run.values(key)))} (without: up to {_num(np.nanmax(ref.values(key)))})"
-                        f"; std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
+                        f"at most {_num(np.nanmax(run.values(key)))} (without: up to "
+                        f"{_num(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
         for what, k in (("std of f's input", "pre_std"), ("saturated or dead", key)):
             panels.setdefault(f"{a}: {what}", {}).update({f"{sc} + BN": run.values(k), f"{sc}, no BN": ref.values(k)})
         styles.update({f"{sc} + BN": {"color": plots.scheme_color(sc), "label": f"{label(sc)} + BN"}, f"{sc}, no BN":

@@ -693,7 +693,7 @@ def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:
     res = E.depth(rng=0, quick=True, seeds=1, layers=(22,), schemes=("xavier_uniform",), momentum=0.0, steps=400)
     loss = np.asarray(res.data["xavier_uniform"]["panels"]["22 layers, plain SGD, lr 0.03"]["loss"])[0]
     assert loss.min() < LN2 / 2 and abs(loss[-1] - LN2) < 1e-3  # the run as measured
-    assert res.findings[0].endswith("for Xavier in 1 of 1 seeds (the median seed by step 340; 1 of them above it "
+    assert res.findings[0].endswith("for Xavier in 1 of 1 seed (the median seed by step 340; 1 of them above it "
                                     "again at the end).")
 
 

@@ -80,6 +80,9 @@ def test_one_seed_is_counted_in_the_singular():
     # and "(1 network(s))" in symmetry's findings
     findings = " ".join(experiments.symmetry(seeds=1, quick=True).findings)
     assert "(1 network)" in findings and "network(s)" not in findings
+    # and "for Xavier in 1 of 1 seeds" in depth's
+    findings = " ".join(experiments.depth(seeds=1, layers=(3,), steps=40, lr=0.3, momentum=0.5).findings)
+    assert "for Xavier in 1 of 1 seed (" in findings and "1 seeds" not in findings, findings
 
 
 def test_one_network_is_not_given_a_median_or_called_a_lottery():

@@ -382,15 +382,16 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                 each = f", the seeds that got there at steps {t.min():.0f}-{t.max():.0f}" if len(set(t)) > 1 else ""
                 notes = [f"the median seed by step {r[6]:.0f}{each}"] * math.isfinite(r[6]) + [
                     f"{b} of them above it again at the end"] * bool(b)
-                found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + f" ({'; '.join(notes)})"
-                             * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))
+                found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {counted(r[4], 'seed')}"
+                             + f" ({'; '.join(notes)})" * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))
             findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
     left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
+        nets = counted(len(seeds), label(schemes[0]).split(" ")[0] + " net")  # "1 Xavier net", not "nets"
         findings.append(f"The caveat: with He et al.'s momentum {momentum:g} at the same effective step, "
-                        f"{left[(layers[-1], momentum)]} of {len(seeds)} {label(schemes[0]).split(' ')[0]} nets of "
-                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in "
-                        "miniature the stall depends on the optimizer too, not on the init alone.")
+                        f"{left[(layers[-1], momentum)]} of {nets} of {layers[-1]} layers leave ln 2, against "
+                        f"{left[(layers[-1], 0.0)]} with plain SGD: in miniature the stall depends on the optimizer "
+                        "too, not on the init alone.")
     main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
                   "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
                  title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "

@@ -677,7 +677,7 @@ def test_the_saturation_sentence_gives_one_number_where_the_seeds_agree() -> Non
 
 def test_the_saturation_sentence_keeps_the_digits_of_a_mean_near_0() -> None:
     # the quick report of seed 0 read "falls from a mean of 0.50 to 0.03 by step 6" beside a table's mean_lowest
-    # 0.0332, of seed 1 "to 0.01 by step 144" beside 0.0148: two decimals drop a third of a mean near 0
+    # 0.0332, of seed 1 "to 0.01 by step 144" beside 0.0054: two decimals misstate a mean near 0 (here by nearly 2x)
     for rng in (0, 1):
         res = E.sigmoid_saturation(rng=rng, quick=True)
         top = res.table.rows[-1]

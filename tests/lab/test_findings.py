@@ -1,6 +1,6 @@
 """Every finding of the report (`run_all`, quick sizes, a few seeds) against its own tables: each number a sentence
-gives for a table cell is that cell rounded at the precision shown, a precision that keeps the value (a mean of 0.0148
-shown as 0.01 loses a third of it), and the words follow the numbers. A lecturer quotes these sentences on slides."""
+gives for a table cell is that cell rounded at the precision shown, a precision that keeps the value (a mean of 0.0054
+shown as 0.01 nearly doubles it), and the words follow the numbers. A lecturer quotes these sentences on slides."""
 
 from __future__ import annotations
 

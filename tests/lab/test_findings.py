@@ -110,8 +110,11 @@ def _symmetry(r: E.ExperimentResult, by: dict) -> None:
             lo_hi = [row["distinct_units_min"], row["distinct_units_max"]]
             assert text == (f"{lo_hi[0]}" if lo_hi[0] == lo_hi[1] else None) or re.fullmatch(
                 rf"\d+ \({lo_hi[0]}-{lo_hi[1]}\)", text), f
-        check(list(zip(numbers(rf"final loss {N}.*, accuracy {N}%", f),
-                       (layers[0]["final_loss"], layers[0]["train_accuracy"]), (False, True))), f)
+        got = numbers(rf"final loss {N}(?: \({N}-{N}\))?, accuracy {N}%(?: \({N}%-{N}%\))?\.$", f)
+        want = [layers[0][k + e] for k in ("final_loss", "train_accuracy") for e in ("", "_min", "_max")]
+        check([(t, w, i > 2) for i, (t, w) in enumerate(zip(got, want)) if t is not None], f)
+        assert [t is None for t in got] == [want[i - i % 3 + 1] == want[i - i % 3 + 2] and i % 3 > 0
+                                            for i in range(6)], f  # a range where the networks differ
 
 
 def _training(r: E.ExperimentResult, by: dict) -> None:

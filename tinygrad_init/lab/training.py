@@ -249,19 +249,21 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
         moved = [max(float(np.abs(models[k].linears()[i].weight.data - before[k][i]).max()) for k in idx)
                  for i in range(2)]
         loss, acc = hist["loss"][idx, -1], hist["accuracy"][idx, -1]
-        rows += [[name, i + 1, width, min(count[i]), max(count[i]), moved[i], float(np.median(loss)),
-                  float(np.median(acc))] for i in range(2)]
+        rows += [[name, i + 1, width, min(count[i]), max(count[i]), moved[i], *band(loss), *band(acc)]
+                 for i in range(2)]
         data[name] = {"loss": hist["loss"][idx[0]], "distinct_units": count, "networks": len(idx), "first": idx[0]}
         findings.append(f"{name}: {_spread(count[0], '{:.0f}')} and {_spread(count[1], '{:.0f}')} distinct units of "
                         f"{width} in the two hidden layers after {counted(steps, 'step')} "
                         f"({counted(len(idx), 'network')}); final loss {_spread(loss, '{:.3g}')}, "
                         f"accuracy {_spread(acc)}.")
     main = Table(["init", "layer", "width", "distinct_units_min", "distinct_units_max", "max_weight_change",
-                  "final_loss", "train_accuracy"], rows,
+                  "final_loss", "final_loss_min", "final_loss_max", "train_accuracy", "train_accuracy_min",
+                  "train_accuracy_max"], rows,
                  title=f"Symmetry: 2-{width}-{width}-1 tanh MLP on moons, {steps} full-batch steps, lr {lr:g}",
                  notes=["distinct_units: groups of units whose incoming weights, bias and outgoing weights agree to "
                         "1e-5 relative; min and max over the seeds", "max_weight_change: max |W_after - W_before|",
-                        f"final_loss, train_accuracy: the median over the networks (seeds {seeds})"])
+                        f"final_loss, train_accuracy: the median over the networks (seeds {seeds}), and the lowest "
+                        "and highest"])
     figure = partial(plots.weight_heatmaps, {
         f"{n}\n{d['distinct_units'][0][0]} and {d['distinct_units'][1][0]} distinct units":
             [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]

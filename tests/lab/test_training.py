@@ -80,6 +80,9 @@ def test_one_seed_is_counted_in_the_singular():
     # and "(1 network(s))" in symmetry's findings
     findings = " ".join(experiments.symmetry(seeds=1, quick=True).findings)
     assert "(1 network)" in findings and "network(s)" not in findings
+    # and "for Xavier in 1 of 1 seeds" in depth's
+    findings = " ".join(experiments.depth(seeds=1, layers=(3,), steps=40, lr=0.3, momentum=0.5).findings)
+    assert "for Xavier in 1 of 1 seed (" in findings and "1 seeds" not in findings, findings
 
 
 def test_one_network_is_not_given_a_median_or_called_a_lottery():
@@ -102,3 +105,15 @@ def test_findings_count_one_layer_and_one_step_in_the_singular() -> None:
     short = spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, width=8)
     assert "in 1 step, against" in spectra.finding("trainability", short)
     assert "after 1 step (1 network)" in training.symmetry(rng=0, quick=True, steps=1).findings[0]
+
+
+def test_symmetry_table_holds_the_ranges_its_findings_give():
+    # the findings gave "final loss 0.254 (0.235-0.274), accuracy 90.0% (89.5%-90.0%)" (xavier_uniform, quick report of
+    # seed 0) beside a table of the medians alone
+    res = experiments.symmetry(rng=0, quick=True)
+    row = next(r for r in res.table if r["init"] == "xavier_uniform")
+    lo, hi, alo, ahi = (row[k] for k in ("final_loss_min", "final_loss_max", "train_accuracy_min",
+                                         "train_accuracy_max"))
+    assert lo < row["final_loss"] < hi and alo < ahi
+    assert f"final loss {row['final_loss']:.3g} ({lo:.3g}-{hi:.3g}), accuracy {row['train_accuracy']:.1%} " \
+           f"({alo:.1%}-{ahi:.1%})." in res.findings[2], res.findings[2]

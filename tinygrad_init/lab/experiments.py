@@ -281,10 +281,11 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
     sw = _get_sweep("gradient_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s = sw.settings
     main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory",
-                     "grad_w_std", "grad_w_std_theory"],
+                     "grad_pre_median", "grad_w_std", "grad_w_std_theory"],
                     f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
-                    "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_w_std: of "
-                                            "dL/dW_l (summed over the batch)", _THEORY])
+                    "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_pre_median: "
+                                            "median |dL/dz_1| (layer 1); grad_w_std: of dL/dW_l (summed over the "
+                                            "batch)", _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
@@ -345,9 +346,9 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
         f"median of {counted(networks, 'network')}"
     rows = [[l + 1] + [x for m, _ in _PAIRS for x in (q[m][0, l], *(b[l] for b in bands[m]))]
             for l in range(runs[0].depth)]
-    findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "
-                f"{np.abs(q[m][0] - 1).max():.0%} in one network, by at most {np.abs(bands[m][0] - 1).max():.0%} in "
-                f"the {median}." for m, w in _PAIRS]
+    findings = [f"{activation}, {label(scheme)}: measured / theory of std({w}) is off by up to "  # 6.4%, not 6%
+                f"{_num(100 * np.abs(q[m][0] - 1).max(), 2)}% in one network, by at most "
+                f"{_num(100 * np.abs(bands[m][0] - 1).max(), 2)}% in the {median}." for m, w in _PAIRS]
     figure = partial(plots.curves, {f"std({w}): measured / theory": {median: q[m], "network 1": q[m][0]}
                                     for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
                      title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median}, band = "
@@ -370,11 +371,12 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
     rows, findings, panels, styles = [], [], {}, {}
     for (sc, a), run in bn.runs.items():
         key, ref = fraction_key(a), base.run(sc, a)
-        rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], q["pre_std"], q["act_std"],
-                  q[key]] for r, q in zip(run.layers, ref.layers)]
+        rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], r["grad_act_std"],
+                  q["pre_std"], q["act_std"], q[key]] for r, q in zip(run.layers, ref.layers)]
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
-        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {_num(pre.min())}.."
-                        f"{_num(pre.max())}, {key} at most {_num(np.nanmax(run.values(key)))} (without: up to "
+        span = dict.fromkeys((_num(pre.min()), _num(pre.max())))  # "1", not "1..1"
+        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {'..'.join(span)}, {key} "
+                        f"at most {_num(np.nanmax(run.values(key)))} (without: up to "
                         f"{_num(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
         for what, k in (("std of f's input", "pre_std"), ("saturated or dead", key)):
             panels.setdefault(f"{a}: {what}", {}).update({f"{sc} + BN": run.values(k), f"{sc}, no BN": ref.values(k)})
@@ -382,11 +384,12 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
                        {"color": plots.scheme_color(sc), "linestyle": ":", "label": f"{label(sc)}, no BN"}})
     s = bn.settings
     main = Table(["scheme", "activation", "layer", "linear_std", "bn_pre_std", "bn_act_std", "bn_saturated_or_dead",
-                  "plain_pre_std", "plain_act_std", "plain_saturated_or_dead"], rows,
+                  "bn_grad_act_std", "plain_pre_std", "plain_act_std", "plain_saturated_or_dead"], rows,
                  title=f"Batch norm: {s['depth']} x (Linear -> BatchNorm1d -> f), {s['width']} units, "
                        f"batch {s['batch']}",
                  notes=["linear_std: std of x @ W (what batch norm receives); bn_pre_std: std of the activation's "
-                        "input after batch norm; plain_*: the same network without batch norm"])
+                        "input after batch norm; bn_grad_act_std: std of dL/dh; plain_*: the same network without "
+                        "batch norm"])
     panels = dict(sorted(panels.items(), key=lambda kv: "saturated" in kv[0]))  # the stds on top
     figure = partial(plots.curves, panels, ncols=len(bn.activations), log=[p for p in panels if "std" in p],
                      styles=styles, dodge=0.15, title="BatchNorm1d after every Linear (solid) vs none (dotted)")

@@ -388,8 +388,9 @@ def isometry_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     see = (f"What to see: read each ridge plot upwards. With orthogonal tanh the middle 90% of the singular values at "
            f"depth {depths[-1]} stay between {format_number(np.percentile(iso, 5), 2)} and "
            f"{format_number(np.percentile(iso, 95), 2)}: a gradient keeps its size in every direction. Below 1e-4, "
-           "where a direction passes nothing, fall " + ", ".join(
-               f"{below[k][0]:.0%} at depth {depths[0]} and {below[k][-1]:.0%} at depth {depths[-1]} ({k})" for k in r
+           "where a direction passes nothing, fall " + ", ".join(  # 0.5%, not 0%: one of 200
+               f"{format_number(100 * below[k][0], 2)}% at depth {depths[0]} and "
+               f"{format_number(100 * below[k][-1], 2)}% at depth {depths[-1]} ({k})" for k in r
                if k != "tanh, orthogonal") + ": with ReLU a unit that is off at this input passes nothing back, "
            "and every layer that is not an isometry (Gaussian weights, ReLU's zeros) spreads the spectrum further, so "
            "more directions fall below 1e-4 with depth.")

@@ -249,19 +249,21 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
         moved = [max(float(np.abs(models[k].linears()[i].weight.data - before[k][i]).max()) for k in idx)
                  for i in range(2)]
         loss, acc = hist["loss"][idx, -1], hist["accuracy"][idx, -1]
-        rows += [[name, i + 1, width, min(count[i]), max(count[i]), moved[i], float(np.median(loss)),
-                  float(np.median(acc))] for i in range(2)]
+        rows += [[name, i + 1, width, min(count[i]), max(count[i]), moved[i], *band(loss), *band(acc)]
+                 for i in range(2)]
         data[name] = {"loss": hist["loss"][idx[0]], "distinct_units": count, "networks": len(idx), "first": idx[0]}
         findings.append(f"{name}: {_spread(count[0], '{:.0f}')} and {_spread(count[1], '{:.0f}')} distinct units of "
                         f"{width} in the two hidden layers after {counted(steps, 'step')} "
                         f"({counted(len(idx), 'network')}); final loss {_spread(loss, '{:.3g}')}, "
                         f"accuracy {_spread(acc)}.")
     main = Table(["init", "layer", "width", "distinct_units_min", "distinct_units_max", "max_weight_change",
-                  "final_loss", "train_accuracy"], rows,
+                  "final_loss", "final_loss_min", "final_loss_max", "train_accuracy", "train_accuracy_min",
+                  "train_accuracy_max"], rows,
                  title=f"Symmetry: 2-{width}-{width}-1 tanh MLP on moons, {steps} full-batch steps, lr {lr:g}",
                  notes=["distinct_units: groups of units whose incoming weights, bias and outgoing weights agree to "
                         "1e-5 relative; min and max over the seeds", "max_weight_change: max |W_after - W_before|",
-                        f"final_loss, train_accuracy: the median over the networks (seeds {seeds})"])
+                        f"final_loss, train_accuracy: the median over the networks (seeds {seeds}), and the lowest "
+                        "and highest"])
     figure = partial(plots.weight_heatmaps, {
         f"{n}\n{d['distinct_units'][0][0]} and {d['distinct_units'][1][0]} distinct units":
             [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]
@@ -382,15 +384,16 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                 each = f", the seeds that got there at steps {t.min():.0f}-{t.max():.0f}" if len(set(t)) > 1 else ""
                 notes = [f"the median seed by step {r[6]:.0f}{each}"] * math.isfinite(r[6]) + [
                     f"{b} of them above it again at the end"] * bool(b)
-                found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {r[4]} seeds" + f" ({'; '.join(notes)})"
-                             * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))
+                found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {counted(r[4], 'seed')}"
+                             + f" ({'; '.join(notes)})" * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))
             findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
     left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
+        nets = counted(len(seeds), label(schemes[0]).split(" ")[0] + " net")  # "1 Xavier net", not "nets"
         findings.append(f"The caveat: with He et al.'s momentum {momentum:g} at the same effective step, "
-                        f"{left[(layers[-1], momentum)]} of {len(seeds)} {label(schemes[0]).split(' ')[0]} nets of "
-                        f"{layers[-1]} layers leave ln 2, against {left[(layers[-1], 0.0)]} with plain SGD: in "
-                        "miniature the stall depends on the optimizer too, not on the init alone.")
+                        f"{left[(layers[-1], momentum)]} of {nets} of {layers[-1]} layers leave ln 2, against "
+                        f"{left[(layers[-1], 0.0)]} with plain SGD: in miniature the stall depends on the optimizer "
+                        "too, not on the init alone.")
     main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
                   "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
                  title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "
@@ -430,16 +433,18 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
     rows = [[l + 1, mean[0, l], mean[low[l], l], int(hist["step"][low[l]]), mean[-1, l]] for l in range(layers)]
     top, below = rows[-1], mean[:low[-1] + 1, :-1]  # the lower layers until the top one is at its lowest
     fell, rose = top[2] < top[1] - 0.05, top[4] > top[2] + 0.05  # the words follow the means (0.05: visibly)
-    findings = [f"The top hidden layer (layer {layers}) " + ("falls from a mean of {:.2f} to {:.2f} by step {}" if fell
-                else "stays near its starting mean of {:.2f} (lowest {:.2f}, at step {})").format(*top[1:4]) +
+    two = partial(format_number, digits=2)  # a mean near 0 keeps its digits: 0.015, not 0.01
+    findings = [f"The top hidden layer (layer {layers}) " + ("falls from a mean of {} to {} by step {}" if fell
+                else "stays near its starting mean of {} (lowest {}, at step {})").format(two(top[1]), two(top[2]),
+                                                                                          top[3]) +
                 f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} " + _span(
-                    below.min(), below.max(), "{:.2f}", "between {} and {}", "at {}") +
-                f"; it {'recovers to' if rose else 'is still at'} {top[4]:.2f} "
+                    below.min(), below.max(), two, "between {} and {}", "at {}") +
+                f"; it {'recovers to' if rose else 'is still at'} {two(top[4])} "
                 f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from {loss[0]:.3f} to "
                 f"{format_number(loss[-1])} (medians of {counted(len(seeds), 'seed')})."]
     each = hist["hidden_mean"][:, :, -1]  # (seeds, records): each seed's own lowest top-layer mean, and when
     lows, when = each.min(axis=1), hist["step"][each.argmin(axis=1)]
-    findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), lambda v: format_number(v, 2))
+    findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), two)
                     + ", at " + _span(when.min(), when.max(), "{}", "steps {}-{}", "step {}") + ".") * (len(seeds) > 1)
     main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "

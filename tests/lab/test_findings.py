@@ -1,0 +1,255 @@
+"""Every finding of the report (`run_all`, quick sizes, a few seeds) against its own tables: each number a sentence
+gives for a table cell is that cell rounded at the precision shown, a precision that keeps the value (a mean of 0.0054
+shown as 0.01 nearly doubles it), and the words follow the numbers. A lecturer quotes these sentences on slides."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from tinygrad_init.lab import experiments as E
+from tinygrad_init.lab.table import label
+
+N = r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"  # a number as format_number writes it
+SEEDS = (0, 1, 2)
+
+
+def shows(text: str, value: Any, percent: bool = False) -> bool:
+    """`text` is `value` (times 100: `percent`) rounded at the digits it shows, within 5% of it (a rounded 0 only for
+    an exact 0)."""
+    v, x = float(value) * (100 if percent else 1), float(text)
+    mantissa, _, _ = text.partition("e")
+    digits = len(mantissa.partition(".")[2])
+    rounded = float(f"{v:.{digits}e}") if "e" in text else float(f"{v:.{digits}f}")
+    return rounded == x and abs(x - v) <= 0.05 * abs(v)
+
+
+def numbers(pattern: str, text: str) -> tuple[str, ...]:
+    m = re.search(pattern, text)
+    assert m, f"{pattern!r} not in {text!r}"
+    return m.groups()
+
+
+def rows(result: E.ExperimentResult, table: str = "main", **where: Any) -> list[dict[str, Any]]:
+    return [r for r in result.tables[table] if all(r[k] == v for k, v in where.items())]
+
+
+def check(pairs: list[tuple[str, Any]] | list[tuple[str, Any, bool]], finding: str) -> None:
+    for text, value, *pct in pairs:
+        assert shows(text, value, *pct), f"{text} shown for the table's {value!r}: {finding}"
+
+
+def _verdict(r: E.ExperimentResult, by: dict[str, E.ExperimentResult]) -> None:
+    grid, L = {row["activation"]: row for row in r.tables["main"]}, r.settings["depth"]
+    rule, large, bn = r.findings
+    for a, named in zip(E.ACTIVATIONS, numbers(r"tanh: (.+?); sigmoid: (.+?); relu: (.+?)\.", rule)):
+        holding = [label(s).split(" ")[0] for s in ("cs231n", "he_normal") if grid[a][label(s)] == "holds"]
+        assert named == (" and ".join(holding) or "none"), rule
+    if "Hence Xavier" in rule:
+        (v,) = numbers(rf"with Xavier the std falls to {N} of its size by layer {L};", rule)
+        check([(v, rows(by["activations"], "summary", scheme="cs231n", activation="relu")[0]["last_over_first"])], rule)
+    if "Sigmoid holds with none" in rule:
+        g = [x["grad_act_std"] for x in rows(by["gradients"], scheme="cs231n", activation="sigmoid")]
+        check(list(zip(numbers(rf"falls to {N} of its size a layer \(x{N} in all\)", rule),
+                       ((g[0] / g[-1]) ** (1 / (L - 1)), g[0] / g[-1]))), rule)
+    for a, s, here, words in re.findall(r"depends on the network: (\w+), (.+?) (\w+) here; over the networks of "
+                                        r"seeds \d+-\d+: ([^.]+)\.", rule):
+        assert grid[a][s] == here and here in words, rule
+        assert sum(int(w.split(" ")[1]) for w in words.split(", ")) == 5, rule  # "holds 2, saturates 3"
+    sat = [x["saturated"] for x in rows(by["activations"], scheme="large", activation="tanh")]
+    grad = rows(by["gradients"], scheme="large", activation="tanh")
+    check(list(zip(numbers(rf"saturates tanh: {N}%-{N}% of the entries of every layer", large) + numbers(
+        rf"the median \|dL/dz\| at layer 1 is {N} \(its std {N}\)", large) + numbers(
+        rf"std\(dL/dh\) grows {N}x from layer {L} down to layer 1", large), (
+        min(sat), max(sat), grad[0]["grad_pre_median"], grad[0]["grad_pre_std"],
+        grad[0]["grad_act_std"] / grad[-1]["grad_act_std"]), (True, True, False, False, False))), large)
+    pre = by["batchnorm"].tables["main"].column("bn_pre_std")
+    check(list(zip(numbers(rf"give std\(z\) {N}-{N} at every layer", bn), (pre.min(), pre.max()))), bn)
+    for s, words in re.findall(r"(small 0.01\*randn|large 1.0\*randn): ([^;)]+)", bn.partition("without it")[2]):
+        for a, w in (x.split(" ") for x in words.split(", ")):
+            assert grid[a][s] == w, bn
+
+
+def _activations(r: E.ExperimentResult, by: dict) -> None:
+    L = r.settings["depth"]
+    for f, row in zip(r.findings, r.tables["summary"]):
+        assert f.startswith(f"{row['activation']}, {label(row['scheme'])}: "), f
+        check(list(zip(numbers(rf"std {N} at layer 1 -> {N} at layer {L} \(theory {N}\); \w+ at layer {L}: {N}\.$",
+                               f), [row[k] for k in ("std_first", "std_last", "std_last_theory",
+                                                     "saturated_or_dead_last")])), f)
+
+
+def _gradients(r: E.ExperimentResult, by: dict) -> None:
+    for f, (s, a) in zip(r.findings, [(s, a) for s in E.SCHEMES for a in E.ACTIVATIONS]):
+        assert f.startswith(f"{a}, {label(s)}: "), f
+        first, top = rows(r, scheme=s, activation=a)[::len(rows(r, scheme=s, activation=a)) - 1]
+        got = numbers(rf"std dL/dh {N} at layer 1 vs {N} at the top; std dL/dW {N} vs {N} \(ratio (\S+), theory "
+                      rf"(\S+)\)\.$", f)
+        want = [first["grad_act_std"], top["grad_act_std"], first["grad_w_std"], top["grad_w_std"]]
+        check(list(zip(got, want)), f)
+        for text, a_, b_ in ((got[4], first["grad_w_std"], top["grad_w_std"]),
+                             (got[5], first["grad_w_std_theory"], top["grad_w_std_theory"])):
+            assert text == "0/0" if a_ == b_ == 0 else shows(text, a_ / b_) if b_ else True, f
+
+
+def _theory(r: E.ExperimentResult, by: dict) -> None:
+    for f, m in zip(r.findings, ("act", "grad_act", "grad_w")):
+        one, med = (np.abs(r.tables["main"].column(f"{m}_{k}") - 1).max() for k in ("one", "median"))
+        check(list(zip(numbers(rf"off by up to {N}% in one network, by at most {N}% in the median", f), (one, med),
+                       (True, True))), f)
+
+
+def _symmetry(r: E.ExperimentResult, by: dict) -> None:
+    for f in r.findings:
+        name = f.split(":")[0]
+        layers = rows(r, init=name)
+        for text, row in zip(numbers(r": (.+?) and (.+?) distinct units of", f), layers):
+            lo_hi = [row["distinct_units_min"], row["distinct_units_max"]]
+            assert text == (f"{lo_hi[0]}" if lo_hi[0] == lo_hi[1] else None) or re.fullmatch(
+                rf"\d+ \({lo_hi[0]}-{lo_hi[1]}\)", text), f
+        got = numbers(rf"final loss {N}(?: \({N}-{N}\))?, accuracy {N}%(?: \({N}%-{N}%\))?\.$", f)
+        want = [layers[0][k + e] for k in ("final_loss", "train_accuracy") for e in ("", "_min", "_max")]
+        check([(t, w, i > 2) for i, (t, w) in enumerate(zip(got, want)) if t is not None], f)
+        assert [t is None for t in got] == [want[i - i % 3 + 1] == want[i - i % 3 + 2] and i % 3 > 0
+                                            for i in range(6)], f  # a range where the networks differ
+
+
+def _training(r: E.ExperimentResult, by: dict) -> None:
+    *each, last = r.findings
+    for f, row in zip(each, r.tables["main"]):
+        assert f.startswith(label(row["init"]) + ": "), f
+        for what, pct in (("train_accuracy", True), ("test_accuracy", True), ("final_loss", False)):
+            p = {"train_accuracy": "train accuracy ", "test_accuracy": "test ", "final_loss": "final loss "}[what]
+            got = numbers(p + rf"{N}%?(?: \({N}%?-{N}%?\))?", f)
+            want = [row[f"{what}_{k}"] for k in ("median", "min", "max")]
+            check([(t, w, pct) for t, w in zip(got, want) if t is not None], f)
+            assert (got[1] is None) == (want[1] == want[2]), f
+    seeds = r.tables["seeds"]
+    big = [x["train_accuracy"] for x in seeds if x["init"] == "large10"]
+    he = [x["train_accuracy"] for x in seeds if x["init"] == "he_normal"]
+    shown = re.search(r"it reaches (.+?) train accuracy", last)[1].split(", ")
+    check([(t.rstrip("%"), v, True) for t, v in zip(shown, big)], last)
+    zeros = r.tables["main"].rows[0]
+    check(list(zip(numbers(rf"zeros stays at {N}%, loss {N}", last),
+                   (zeros["train_accuracy_median"], zeros["final_loss_median"]), (True, False))), last)
+    spread, he_spread = numbers(rf"a spread of {N} points, while He varies by {N} ", last)
+    assert float(spread) == np.ptp(np.round(100 * np.array(big))), last  # the spread of the numbers shown
+    assert float(he_spread) == round(100 * np.ptp(he)), last
+    lottery = np.ptp(np.round(100 * np.array(big))) > max(10, 2 * 100 * np.ptp(he))
+    assert ("is a lottery" in last) == lottery and ("not clearly" in last) == (not lottery), last
+
+
+def _depth(r: E.ExperimentResult, by: dict) -> None:
+    table = r.tables["main"]
+    for f in r.findings:
+        if f.startswith("The caveat"):
+            continue
+        n, mu = int(f.split(" ")[0]), float(m[1]) if (m := re.search(r"momentum ([\d.]+)", f)) else 0.0
+        for s in r.settings["schemes"]:
+            row = next(x for x in table if (x["layers"], x["momentum"], x["init"]) == (n, mu, s))
+            got = numbers(rf"{label(s).split(' ')[0]} in (\d+) of (\d+) seeds(?: \(the median seed by step (\d+))?", f)
+            assert (int(got[0]), int(got[1])) == (row["left_ln2"], row["networks"]), f
+            assert got[2] is None if row["median_step_below_half_ln2"] == np.inf else shows(
+                got[2], row["median_step_below_half_ln2"]), f
+
+
+def _saturation(r: E.ExperimentResult, by: dict) -> None:
+    (f,), top = r.findings, r.tables["main"].rows[-1]
+    fell, rose = top["mean_lowest"] < top["mean_start"] - 0.05, top["mean_end"] > top["mean_lowest"] + 0.05
+    start, low, step = numbers(rf"(?:falls from a mean of|stays near its starting mean of) {N}"
+                               rf"(?: to |  \(lowest ){N},? (?:by|at) step (\d+)", f)
+    end = numbers(rf"(?:recovers to|is still at) {N} by step", f)[0]
+    check(list(zip((start, low, step, end), (top["mean_start"], top["mean_lowest"], top["step_of_lowest"],
+                                             top["mean_end"]))), f)
+    assert ("falls from" in f) == fell and ("recovers to" in f) == rose, f
+
+
+def _batchnorm(r: E.ExperimentResult, by: dict) -> None:
+    for f in r.findings:
+        a, s = numbers(r"^(\w+), (.+?) with batch norm:", f)
+        s = next(k for k in E.SCHEMES if label(k) == s)
+        sel = rows(r, scheme=s, activation=a)
+        pre, gh = [x["bn_pre_std"] for x in sel], [x["bn_grad_act_std"] for x in sel]
+        got = numbers(rf"input {N}(?:\.\.{N})?, \w+ at most {N} \(without: up to {N}\); std dL/dh layer 1 / top {N}\.",
+                      f)
+        want = (min(pre), max(pre), max(x["bn_saturated_or_dead"] for x in sel),
+                max(x["plain_saturated_or_dead"] for x in sel), gh[0] / gh[-1])
+        assert got[1] != got[0], f  # "1..1": a range of one number
+        check([(t, w) for t, w in zip(got, want) if t is not None] + [(got[0], want[1])] * (got[1] is None), f)
+
+
+def _diagnosis(r: E.ExperimentResult, by: dict) -> None:
+    acts, grads, weights, updates, time = r.findings
+    for run in ("poor init", "good init", "batch norm"):
+        layers = [x for x in rows(r, run=run) if x["layer"] != "out"]
+        first = np.array([x["saturated_first_%"] for x in layers])
+        got = numbers(rf"{run} {N}% of the tanh outputs saturated \(\|h\| > 0.97; layer (\d+): {N}%\)", acts)
+        check(list(zip(got, (first.mean(), layers[int(first.argmax())]["layer"], first.max()))), acts)
+        g = [x["grad_h_std_first"] for x in layers]
+        check([(numbers(rf"x{N} \({run}\)", grads)[0], g[0] / g[-1])], grads)
+        gd = np.array([x["grad_data_first"] for x in rows(r, run=run)])
+        check(list(zip(numbers(rf"{N} \({run}: {N} to {N}\)", weights), (gd.max() / gd.min(), gd.min(), gd.max()))),
+              weights)
+        ud = np.array([x["update_data_log10_median"] for x in rows(r, run=run)])
+        check(list(zip(numbers(rf"{run} {N} to {N}", updates), (ud.min(), ud.max()))), updates)
+        last = np.array([x["saturated_last_%"] for x in layers])
+        check(list(zip(numbers(rf"{run} {N}% at the first step, {N}% at step", time), (first.mean(), last.mean()))),
+              time)
+    means = {run: np.mean([x["saturated_first_%"] for x in rows(r, run=run) if x["layer"] != "out"])
+             for run in ("poor init", "good init", "batch norm")}
+    assert ("piles them up" in acts) == (max(means.values()) > 50), acts
+
+
+def _chaos(r: E.ExperimentResult, by: dict) -> None:
+    phases, corr = r.findings[:2]
+    for row in r.tables["schemes"]:
+        got = numbers(rf"\(sigma_w\^2 = {N}\) has chi_1 = {N}, (\w+)", phases.split(row["scheme"] + " ", 1)[1])
+        check(list(zip(got[:2], (row["sigma_w2"], row["chi_1"]))), phases)
+        assert got[2] == row["phase"], phases
+    L, critical = r.settings["correlations"]["depth"], rows(r, phase="critical")[0]
+    check([(numbers(rf"With sigma_b\^2 = {N} the line moves to sigma_w\^2 = {N}\.", phases)[1], critical["sigma_w2"]),
+           (numbers(rf"With sigma_b\^2 = {N}", phases)[0], critical["sigma_b2"])], phases)
+    for row in r.tables["main"]:
+        for c0 in ("0.2", "0.9"):
+            check([(numbers(rf"{row['phase']}, c0 = {c0}: {N} \(theory", corr)[0], row[f"c_{L}_from_{c0}"])], corr)
+        check([(numbers(rf"{N} \({row['phase']}\)", corr.partition("fixed point")[2])[0], row["c_star"])], corr)
+
+
+def _spectra(r: E.ExperimentResult, by: dict) -> None:
+    spread, see = r.findings
+    table, depths = r.tables["main"], r.settings["depths"]
+    deepest = [x for x in table if x["depth"] == depths[-1]]
+    got = [numbers(rf"{N} for {x['weights']}", spread)[0] for x in deepest]
+    check(list(zip(got, [x["spread"] for x in deepest])), spread)
+    th, ms = (numbers(r"\(theory chi_1\^L = (.+?)\) measures (.+?)(?: \(|\. )", spread)[i].split(", ") for i in (0, 1))
+    check(list(zip(th + ms, [x["chi_1^L"] for x in deepest] + [x["mean_sq"] for x in deepest])), spread)
+    for k in {x["weights"] for x in table} - {"tanh, orthogonal"}:
+        low, high = (next(x["below_1e-4"] for x in table if x["weights"] == k and x["depth"] == d)
+                     for d in (depths[0], depths[-1]))
+        got = numbers(rf"{N}% at depth {depths[0]} and {N}% at depth {depths[-1]} \({k}\)", see)
+        check(list(zip(got, (low, high), (True, True))), see)
+        assert high > low, see  # "more directions fall below 1e-4 with depth"
+
+
+CHECKS: dict[str, Callable[[E.ExperimentResult, dict], None]] = {
+    "verdict": _verdict, "activations": _activations, "gradients": _gradients, "theory": _theory,
+    "symmetry": _symmetry, "training": _training, "depth": _depth, "saturation": _saturation,
+    "batchnorm": _batchnorm, "diagnosis": _diagnosis, "chaos": _chaos, "spectra": _spectra}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_finding_gives_its_tables_numbers(seed: int) -> None:
+    results = E.run_all(seed, quick=True)
+    by = {r.name: r for r in results}
+    assert set(by) == set(CHECKS), "a section without a check of its findings"
+    for name, walk in CHECKS.items():
+        walk(by[name], by)
+
+
+def test_shows_reads_the_precision_of_the_text() -> None:
+    assert shows("0.0148", 0.01483) and shows("0.015", 0.01483) and shows("1.5e-4", 1.46e-4)
+    assert not shows("0.01", 0.0148)  # rounded right at 2 decimals, but a third of the value lost
+    assert not shows("0.02", 0.0148) and not shows("0", 0.003) and shows("0", 0.0) and shows("56", 0.561, True)

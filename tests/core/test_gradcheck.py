@@ -533,3 +533,14 @@ def test_numerical_grad_of_several_outputs_takes_them_one_after_another_as_gradc
     g = numerical_grad(lambda a: (a * 2.0, a.sum(), a[0] * a[1]), kind([0.5, -1.5]), upstream=u)
     np.testing.assert_allclose(g, 2.0 * u[:2] + u[2] + u[3] * np.array([-1.5, 0.5]), rtol=1e-8)
     assert gradcheck(lambda a: (a * 2.0, a.sum(), a[0] * a[1]), np.array([0.5, -1.5]), upstream=u).ok
+
+
+@pytest.mark.parametrize("out, upstream", [(lambda a: (a * 2.0, None), np.ones(3)), (lambda a: None, None),
+                                           (lambda a: [a.sum(), None], np.ones(2)), (lambda a: "1.5", None),
+                                           (lambda a: (a * 2.0, "x"), np.ones(3)),
+                                           (lambda a: [[a.sum(), 2.0], [3.0]], np.ones(3))])
+def test_numerical_grad_refuses_an_output_that_is_not_numbers(out, upstream):
+    # (a * 2, None) and None gave a gradient of nan in silence (numpy reads None as nan), "1.5" a gradient of 0, and
+    # a string or a ragged list among the outputs numpy's "could not convert string to float" or "inhomogeneous"
+    with pytest.raises(TypeError, match=r"^numerical_grad: f must return"):
+        numerical_grad(out, np.array([0.5, -1.5]), upstream=upstream)

@@ -246,11 +246,18 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
-            out = f(kind(arr.copy()))
+            out = got = f(kind(arr.copy()))
         if isinstance(out, (list, tuple)):  # Values' numbers; arrays or Tensors one after another, as gradcheck's
             out = [o.data if isinstance(o, (Tensor, Value)) else o for o in out]
             out = np.concatenate(list(map(np.ravel, out))) if any(isinstance(o, np.ndarray) for o in out) else out
-        out = np.asarray(out.data if isinstance(out, (Tensor, Value)) else out, dtype=np.float64)
+        try:  # (None would be read as nan, "1.5" as 1.5)
+            out = np.asarray(out.data if isinstance(out, (Tensor, Value)) else out)
+        except ValueError:  # a ragged list
+            out = np.asarray(None)
+        if out.dtype.kind not in "biuf":
+            raise TypeError("numerical_grad: f must return numbers, an array or a Tensor (or a list or tuple of them), "
+                            f"got {type(got).__name__} {got!r:.60}")
+        out = out.astype(np.float64)
         if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "
                              f"of shape {out.shape}) or make f return a scalar")

@@ -368,6 +368,14 @@ def test_loss_curves_and_training_figure_name_themselves_for_values_that_are_not
     # accuracies gave numpy's "could not convert string to float: 'x'"
     with pytest.raises(ValueError, match=r"^loss_curves: values must be numbers"):
         plots.loss_curves({"a": ["x", 1]})
-    for losses, accuracies in (({"a": [1, 2]}, {"a": ("x", [1.0])}), ({"a": ["q", 2]}, {"a": ([1.0], [1.0])})):
+    for losses, accuracies in (({"a": [1, 2]}, {"a": (["x"], [1.0])}), ({"a": ["q", 2]}, {"a": ([1.0], [1.0])})):
         with pytest.raises(ValueError, match=r"^training_figure: values must be numbers"):
             plots.training_figure([0, 1], losses, accuracies)
+
+
+@pytest.mark.parametrize("pair", [None, 3, [np.nan], [0.9, 0.8], "ab", ([0.9], [0.8], [0.7]), {"train": [0.9]}])
+def test_training_figure_refuses_accuracies_that_are_not_a_train_and_test_pair(pair):
+    # None and 3 gave Python's "'NoneType' object is not iterable", [nan] or [0.9, 0.8] (the train accuracies of two
+    # networks) "object of type 'float' has no len()", "ab" "values must be numbers, got 'a'"; a third list was dropped
+    with pytest.raises(TypeError, match=r"^training_figure: accuracies\['a'\] must be a pair \(train, test\)"):
+        plots.training_figure([0, 1], {"a": [1.0, 0.5]}, {"a": pair})

@@ -337,6 +337,10 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
         raise ValueError("training_figure: nothing to draw: losses and accuracies are both empty")
     for v in losses.values():  # numbers, or a message that names this function
         _values(v, False, "training_figure")
+    if bad := [k for k, p in accuracies.items() if not (isinstance(p, (tuple, list)) and len(p) == 2 and all(
+            isinstance(v, (tuple, list, np.ndarray)) for v in p))]:
+        raise TypeError(f"training_figure: accuracies[{bad[0]!r}] must be a pair (train, test), each a list of "
+                        f"accuracies (one per network), got {quoted(accuracies[bad[0]])}")
     lost = [sum(int(np.isnan(_values(v, False, "training_figure")).sum()) for v in p) for p in accuracies.values()]
     wide = max(1.0, len(accuracies) / 3)  # the strip's share of the width: a column of 1.3 in or more a network
     names = [_fit(label(k), (SLIDE[0] - 3.3) * wide / (1.6 + wide) / len(accuracies), 12) + f"\n({n} nan)" * bool(n)

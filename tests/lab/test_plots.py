@@ -379,3 +379,13 @@ def test_training_figure_refuses_accuracies_that_are_not_a_train_and_test_pair(p
     # networks) "object of type 'float' has no len()", "ab" "values must be numbers, got 'a'"; a third list was dropped
     with pytest.raises(TypeError, match=r"^training_figure: accuracies\['a'\] must be a pair \(train, test\)"):
         plots.training_figure([0, 1], {"a": [1.0, 0.5]}, {"a": pair})
+
+
+def test_loss_curves_and_training_figure_name_themselves_for_a_curve_without_values():
+    # loss_curves({"a": []}) said "curves: series 'a' has no values" (a function not called), and training_figure
+    # drew an empty loss panel for it in silence
+    for empty in ([], np.array([]), ()):
+        with pytest.raises(ValueError, match=r"^loss_curves: curve 'a' has no values"):
+            plots.loss_curves({"b": [1.0, 0.5], "a": empty})
+        with pytest.raises(ValueError, match=r"^training_figure: losses\['a'\] has no values"):
+            plots.training_figure([0, 1], {"b": [1.0, 0.5], "a": empty}, {"a": ([0.9], [0.8])})

@@ -13,7 +13,7 @@ from tinygrad_init import plots
 @pytest.mark.parametrize("call, match", [
     # the legend said 'a (nan/inf: not drawn)' of a series without a single value
     (lambda: plots.layer_curves({"tanh": {"a": []}}), r"curves: series 'a' has no values"),
-    (lambda: plots.loss_curves({"a": []}), r"curves: series 'a' has no values"),
+    (lambda: plots.loss_curves({"a": []}), r"^loss_curves: curve 'a' has no values"),
     # numpy's seeds x 0 points: 'band: values must be a non-empty array', naming a function the user never called
     (lambda: plots.curves({"p": {"a": np.zeros((3, 0))}}), r"curves: series 'a' has no values"),
     # matplotlib's 'Nan values in "edges" are disallowed', for an inf edge too

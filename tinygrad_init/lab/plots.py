@@ -324,7 +324,10 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
     """Training loss against step (step 0 = before training), a curve (or median and band) per key."""
     if not check_type("loss_curves", "curves", curves_, Mapping, "a mapping {name: losses}"):
         raise ValueError("loss_curves: no curves to draw")
-    x = np.arange(max(_values(v, False, "loss_curves").shape[-1] for v in curves_.values())) if steps is None else steps
+    n = {k: _values(v, False, "loss_curves").shape[-1] for k, v in curves_.items()}  # points per curve
+    if empty := [k for k in n if not n[k]]:
+        raise ValueError(f"loss_curves: curve {empty[0]!r} has no values; give it a loss per step (nan: not drawn)")
+    x = np.arange(max(n.values())) if steps is None else steps
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
 
 
@@ -335,8 +338,9 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
     if not any([check_type("training_figure", k, v, Mapping, "a mapping {name: values}") for k, v in (
             ("losses", losses), ("accuracies", accuracies))]):
         raise ValueError("training_figure: nothing to draw: losses and accuracies are both empty")
-    for v in losses.values():  # numbers, or a message that names this function
-        _values(v, False, "training_figure")
+    if empty := [k for k, v in losses.items() if not _values(v, False, "training_figure").shape[-1]]:  # numbers
+        raise ValueError(f"training_figure: losses[{empty[0]!r}] has no values; give it a loss per step (nan: not "
+                         "drawn)")
     if bad := [k for k, p in accuracies.items() if not (isinstance(p, (tuple, list)) and len(p) == 2 and all(
             isinstance(v, (tuple, list, np.ndarray)) for v in p))]:
         raise TypeError(f"training_figure: accuracies[{bad[0]!r}] must be a pair (train, test), each a list of "

@@ -160,7 +160,7 @@ def _saturation(r: E.ExperimentResult, by: dict) -> None:
     (f,), top = r.findings, r.tables["main"].rows[-1]
     fell, rose = top["mean_lowest"] < top["mean_start"] - 0.05, top["mean_end"] > top["mean_lowest"] + 0.05
     start, low, step = numbers(rf"(?:falls from a mean of|stays near its starting mean of) {N}"
-                               rf"(?: to |  \(lowest ){N},? (?:by|at) step (\d+)", f)
+                               rf"(?: to | \(lowest ){N},? (?:by|at) step (\d+)", f)
     end = numbers(rf"(?:recovers to|is still at) {N} by step", f)[0]
     check(list(zip((start, low, step, end), (top["mean_start"], top["mean_lowest"], top["step_of_lowest"],
                                              top["mean_end"]))), f)
@@ -253,3 +253,15 @@ def test_shows_reads_the_precision_of_the_text() -> None:
     assert shows("0.0148", 0.01483) and shows("0.015", 0.01483) and shows("1.5e-4", 1.46e-4)
     assert not shows("0.01", 0.0148)  # rounded right at 2 decimals, but a third of the value lost
     assert not shows("0.02", 0.0148) and not shows("0", 0.003) and shows("0", 0.0) and shows("56", 0.561, True)
+
+
+def test_the_saturation_check_reads_a_top_layer_that_stays() -> None:
+    # its pattern had two spaces before "(lowest", so a finding where the top layer stays could not be read
+    top = {"mean_start": 0.5, "mean_lowest": 0.48, "step_of_lowest": 40, "mean_end": 0.49}
+    table = type("T", (), {"rows": [top]})()
+    f = ("The top hidden layer (layer 4) stays near its starting mean of 0.5 (lowest 0.48, at step 40) while layers "
+         "1-3 stay between 0.5 and 0.52; it is still at 0.49 by step 200 as the loss goes from 0.693 to 0.69 (medians "
+         "of 3 seeds).")
+    _saturation(type("R", (), {"findings": [f], "tables": {"main": table}})(), {})
+    with pytest.raises(AssertionError):
+        _saturation(type("R", (), {"findings": [f.replace("0.48", "0.4")], "tables": {"main": table}})(), {})

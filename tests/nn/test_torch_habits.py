@@ -374,3 +374,28 @@ def test_the_pytorch_names_of_module_and_sgd_are_class_attributes_not_a_getattr(
     assert "copy.deepcopy" in str(pytest.raises(AttributeError, getattr, opt, "state_dict").value)
     model.to = "kept"  # an attribute of its own of a PyTorch name is the module's, as before
     assert model.to == "kept"
+
+
+def test_a_mixins_own_method_of_a_pytorch_name_is_found_after_module_and_sgd():
+    # class Net(nn.Module, Saving): Module's class attribute 'state_dict' (what to write for PyTorch's) came first in
+    # the order and hid Saving's own state_dict and to (a __getattr__ before it was asked only when none was found)
+    class Saving:
+        def state_dict(self):
+            return {"w": 1}
+
+        to = property(lambda self: "moved")
+        add_param_group = staticmethod(lambda group: group)
+
+    class Net(nn.Module, Saving):
+        pass
+
+    class Stepper(optim.SGD, Saving):
+        pass
+
+    net, stepper = Net(), Stepper([Tensor([1.0], requires_grad=True)], lr=0.1)
+    assert net.state_dict() == {"w": 1} and net.to == "moved" and stepper.state_dict() == {"w": 1}
+    assert stepper.add_param_group(3) == 3
+    with pytest.raises(AttributeError, match=r"^'Net' object has no attribute 'cuda'; PyTorch's cuda"):
+        net.cuda
+    with pytest.raises(AttributeError, match=r"^'Stepper' object has no attribute 'param_groups'; PyTorch's"):
+        stepper.param_groups

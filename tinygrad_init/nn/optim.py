@@ -33,6 +33,9 @@ class TorchName:
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:  # the class's (help(), inspect)
             return self
+        for k in type(obj).__mro__:  # a class after this one in the order (a mixin's own state_dict) wins
+            if not isinstance(found := vars(k).get(self.name, self), TorchName):
+                return found.__get__(obj, type(obj)) if hasattr(found, "__get__") else found
         raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}; PyTorch's {self.name}: "
                              f"{self.write}", name=self.name)
 

@@ -854,6 +854,9 @@ def test_after_a_mouse_click_on_any_button_the_space_bar_steps(browser, neuron_p
     assert browser.errors() == []
 
 
+_SCALE = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"  # zoom
+
+
 def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(browser, neuron_player):
     # the keys `+` (and `=`, the same key without Shift) and `-`, and the buttons: each multiplies the scale on the
     # screen by 1.25 or 0.8. Following a step, the scale stopped at the step's fit: `+` did nothing after the second
@@ -861,27 +864,26 @@ def test_plus_equals_and_minus_and_the_buttons_zoom_in_and_out_by_one_factor(bro
     path, _ = neuron_player
     browser.open(path)
     browser.key("ArrowRight", 39)
-    scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
     fitted = 0.0  # the step fitted, before any zoom
     for whole in (False, True):
         if whole != (browser.js("document.getElementById('view').textContent") == "follow the step"):
             browser.key("f", 70)
-        zooms = [browser.js(scale)]
+        zooms = [browser.js(_SCALE)]
         fitted = fitted or zooms[0]
         for key, code in (("+", 187), ("=", 187), ("+", 187), ("-", 189), ("-", 189), ("-", 189)):
             _press(browser, key, code)
-            zooms.append(browser.js(scale))
+            zooms.append(browser.js(_SCALE))
         assert np.diff(np.log(zooms)) == pytest.approx(np.log([1.25] * 3 + [0.8] * 3), abs=1e-3), (whole, zooms)
     for button, f in (("#zoom-out", 0.8), ("#zoom-out", 0.8), ("#zoom-in", 1.25)):  # the buttons as the keys
-        before = browser.js(scale)
+        before = browser.js(_SCALE)
         browser.click(button)
-        assert browser.js(scale) == pytest.approx(before * f, rel=1e-3)
+        assert browser.js(_SCALE) == pytest.approx(before * f, rel=1e-3)
     browser.key("ArrowRight", 39)  # the chosen scale stays as the steps move on
-    assert browser.js(scale) == pytest.approx(before * f, rel=1e-3)
+    assert browser.js(_SCALE) == pytest.approx(before * f, rel=1e-3)
     browser.key("ArrowLeft", 37)
     for _ in range(2):  # f, f: the whole graph, then the step fitted again, as at first
         browser.key("f", 70)
-    assert browser.js(scale) == pytest.approx(fitted, rel=1e-3)
+    assert browser.js(_SCALE) == pytest.approx(fitted, rel=1e-3)
     assert browser.errors() == []
 
 
@@ -892,17 +894,16 @@ def test_a_held_zoom_key_stops_at_a_readable_scale_in_and_out(browser, neuron_pl
     path, _ = neuron_player
     browser.open(path)
     browser.key("ArrowRight", 39)
-    scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
-    whole = browser.js(scale)  # the whole graph fitted (0.90 at 1280 x 800)
+    whole = browser.js(_SCALE)  # the whole graph fitted (0.90 at 1280 x 800)
     assert browser.js("document.getElementById('view').textContent") == "follow the step"
     for _ in range(40):
         _press(browser, "+", 187)
-    assert browser.js(scale) <= 8
+    assert browser.js(_SCALE) <= 8
     _press(browser, "-", 189)
-    assert browser.js(scale) <= 8 * 0.8 * 1.001  # and - zooms out from there at once
+    assert browser.js(_SCALE) <= 8 * 0.8 * 1.001  # and - zooms out from there at once
     for _ in range(80):
         _press(browser, "-", 189)
-    assert browser.js(scale) >= whole / 4 * 0.999  # the whole graph a quarter of its fitted size at least
+    assert browser.js(_SCALE) >= whole / 4 * 0.999  # the whole graph a quarter of its fitted size at least
     assert browser.errors() == []
 
 
@@ -914,11 +915,10 @@ def test_zooming_works_at_a_step_between_nodes_left_out_of_the_picture(browser, 
     for _ in range(2):
         browser.key("ArrowLeft", 37)
     assert browser.js("document.querySelectorAll('#frame .hl-node, #frame .hl-parent').length") == 0
-    scale = "parseFloat(document.querySelector('#frame svg').style.transform.match(/scale\\(([\\d.]+)\\)/)[1])"
-    zooms = [browser.js(scale)]
+    zooms = [browser.js(_SCALE)]
     for key, code in (("+", 187), ("+", 187), ("-", 189)):
         _press(browser, key, code)
-        zooms.append(browser.js(scale))
+        zooms.append(browser.js(_SCALE))
     assert np.diff(np.log(zooms)) == pytest.approx(np.log([1.25, 1.25, 0.8]), abs=1e-3), zooms
     assert browser.errors() == []
 

@@ -479,3 +479,15 @@ def test_set_grad_enabled_takes_a_numpy_bool_as_every_switch_here_does():
     assert tinygrad_init.is_grad_enabled()
     with pytest.raises(TypeError, match=r"^set_grad_enabled: mode must be True or False, got int 1"):
         tinygrad_init.set_grad_enabled(1)
+
+
+def test_backward_takes_pytorchs_keywords_at_their_defaults_and_refuses_the_others():
+    # loss.backward(create_graph=False) asks for what backward does anyway: it was refused as create_graph=True is
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward(create_graph=False, gradient=None, inputs=None)
+    assert np.array_equal(x.grad, [2.0, 4.0])
+    for given, said in (({"create_graph": True}, "create_graph= is not offered"), ({"gradient": np.ones(2)},
+                        "gradient= is grad= here"), ({"inputs": [x]}, "'inputs'"), ({"retain_grpah": False}, "")):
+        with pytest.raises(TypeError, match=r"^backward: unexpected keyword argument .*" + re.escape(said)):
+            (x * x).sum().backward(**given)
+    assert np.array_equal(x.grad, [2.0, 4.0])  # a refused call added nothing

@@ -30,6 +30,7 @@ NOT_ELEMENTWISE = ("== and != of a Tensor ask whether two tensors are one and th
 #: PyTorch's keywords -> the tensor engine's (numpy's axis=, keepdims=), or None for one not offered (create_graph: no
 #: graph of the backward pass, so no higher derivatives)
 _TORCH_NAMES = {"dim": "axis", "keepdim": "keepdims", "gradient": "grad", "create_graph": None}
+_BACKWARD_DEFAULTS = {"gradient": None, "create_graph": False, "inputs": None}  # PyTorch's, asking what backward does
 
 
 class AmbiguousTruth(RuntimeError, ValueError):
@@ -287,7 +288,7 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
     """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype (1 for one element if `grad` is
     None); a copy for a leaf (whose .grad must own its memory), else read in place (an op's result only reads its
     seed: no copy of a big G). `torch`: keywords given that backward does not take."""
-    if torch:
+    if torch := {k: v for k, v in torch.items() if k not in _BACKWARD_DEFAULTS or v is not _BACKWARD_DEFAULTS[k]}:
         raise torch_keywords("backward", torch)
     if grad is None:
         if t.data.size != 1:

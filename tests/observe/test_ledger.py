@@ -435,6 +435,8 @@ def test_path_products_max_paths_is_checked_by_name():
             read(max_paths="2")  # failed with Python's "'>' not supported" or "slice indices must be integers"
     assert pp.explain(max_paths=1).splitlines()[2] == "  ... 2 more paths"
     assert pp.explain(max_paths=2).splitlines()[3] == "  ... 1 more path"  # was "... 1 more paths"
+    with pytest.raises(ValueError, match=r"^path_products: 1 path leads from .* more than max_paths=0\. Their"):
+        path_products(x * 2.0, x, max_paths=0)  # said "1 paths lead"
 
 
 def test_path_products_refuses_when_paths_explode():

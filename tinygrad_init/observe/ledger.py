@@ -509,11 +509,11 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
     total, names = count.get(root, 0), node_names(order)
     if total > check_int("path_products", "max_paths", max_paths, 0):
         many = f"{total:,}" if total < 10**15 else f"about 10^{math.log10(total):.1f}"  # not thousands of digits
-        raise ValueError(f"path_products: {many} paths lead from {names[root]} to {names.get(node, 'the node')}, "
-                         f"more than max_paths={max_paths:,}. Their number grows exponentially with the depth of a "
-                         "dense net; backpropagation adds up the same products without listing them, by sharing the "
-                         "common parts of the paths. Use count_paths() to see the number, pick a node closer to the "
-                         "output or a smaller graph, or raise max_paths.")
+        raise ValueError(f"path_products: {many} {'path leads' if total == 1 else 'paths lead'} from {names[root]} to "
+                         f"{names.get(node, 'the node')}, more than max_paths={max_paths:,}. Their number grows "
+                         "exponentially with the depth of a dense net; backpropagation adds up the same products "
+                         "without listing them, by sharing the common parts of the paths. Use count_paths() to see the "
+                         "number, pick a node closer to the output or a smaller graph, or raise max_paths.")
     paths: list[Path] = []
     route: list = []  # the current path's nodes and local derivatives, cut back to each popped node's depth
     locs: list = []

@@ -16,7 +16,7 @@ from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
-           "Size", "TorchSpellings", "update_error"]
+           "Size", "TorchSpellings", "TorchName", "update_error"]
 
 #: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
 #: softplus, mean and softmaxes refuse integers).
@@ -326,6 +326,24 @@ def _spelled(name: str, write: str) -> property:
         raise AttributeError(f"'Tensor' object has no attribute {name!r}; for PyTorch's t.{name}(...) write {write}",
                              name=name)
     return property(fail, fail)
+
+
+class TorchName:
+    """PyTorch's method `name` of a Module or an optimizer, written otherwise here: reading it says what to write (a
+    class attribute, where a __getattr__ would slow every attribute read of the class; unlike a Tensor's `_spelled`,
+    an instance's own attribute of that name wins)."""
+
+    def __init__(self, name: str, write: str) -> None:
+        self.name, self.write = name, write
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:  # the class's (help(), inspect)
+            return self
+        for k in type(obj).__mro__:  # a class after this one in the order (a mixin's own state_dict) wins
+            if not isinstance(found := vars(k).get(self.name, self), TorchName):
+                return found.__get__(obj, type(obj)) if hasattr(found, "__get__") else found
+        raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}; PyTorch's {self.name}: "
+                             f"{self.write}", name=self.name)
 
 
 class TorchSpellings:

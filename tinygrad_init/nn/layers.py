@@ -12,8 +12,8 @@ import numpy as np
 
 from . import activations, init as _init
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
-from .optim import TorchName, zero_grads
-from ..core.inputs import real_dtype
+from .optim import zero_grads
+from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
 from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, quoted
 

@@ -6,10 +6,11 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ..core.inputs import TorchName
 from ..core.tensor import Tensor, changed_in_place
 from ..utils import check_bool, check_real, check_type
 
-__all__ = ["SGD", "zero_grads", "TorchName"]
+__all__ = ["SGD", "zero_grads"]
 _TORCH = ("dampening", "nesterov", "maximize", "foreach", "differentiable", "fused")  # PyTorch's SGD options
 _COPY = "copy.deepcopy((model, optimizer)) copies both together, also mid-training"
 _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimizer.lr = 0.01 (.momentum, .weight_decay)",
@@ -21,23 +22,6 @@ def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers:
         raise AttributeError(f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
                              "a schedule sets optimizer.lr between steps", name=name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
-
-
-class TorchName:
-    """PyTorch's method `name`, written otherwise here: reading it says what to write (a class attribute, where a
-    __getattr__ would slow every attribute read of the class; an instance's own attribute of that name wins)."""
-
-    def __init__(self, name: str, write: str) -> None:
-        self.name, self.write = name, write
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None:  # the class's (help(), inspect)
-            return self
-        for k in type(obj).__mro__:  # a class after this one in the order (a mixin's own state_dict) wins
-            if not isinstance(found := vars(k).get(self.name, self), TorchName):
-                return found.__get__(obj, type(obj)) if hasattr(found, "__get__") else found
-        raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}; PyTorch's {self.name}: "
-                             f"{self.write}", name=self.name)
 
 
 class SGD:

@@ -24,7 +24,7 @@ import math
 import warnings
 from decimal import Decimal
 from numbers import Complex, Real
-from typing import Iterable, Union
+from typing import Callable, Iterable, Union
 
 import numpy as np
 
@@ -135,16 +135,19 @@ class Value:
     # micrograd's names, for the lecture's code: its parents (a set there too), its op, one node's chain-rule step
     _prev, _op = property(lambda self: set(self.parents)), property(lambda self: self.op)
 
-    def _backward(self) -> None:
+    @property
+    def _backward(self) -> Callable[[], None]:
         """This node's step of backward by hand, as micrograd's `o._backward()`: `parent.grad += self.grad * local`."""
-        for parent, local in self.edges():
-            parent.grad += self.grad * local
+        def step() -> None:
+            for parent, local in self.edges():
+                parent.grad += self.grad * local
+        return step
 
-    def _closure(self, fn: object) -> None:  # micrograd's ops attach `out._backward = _backward`
+    @_backward.setter
+    def _backward(self, fn: object) -> None:  # micrograd's ops attach `out._backward = _backward`
         raise AttributeError("Value: _backward cannot be set: a Value keeps no closure but its local derivatives, "
                              "which backward() multiplies; write a new op as a function of Values, such as "
                              "def sqrt(v): return v ** 0.5", name="_backward")
-    _backward = property(_backward.__get__, _closure, doc=_backward.__doc__)
 
     @property
     def constant(self) -> float | None:

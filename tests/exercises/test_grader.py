@@ -1333,3 +1333,21 @@ def test_a_git_file_that_names_no_folder_protects_no_more_than_itself(tmp_path, 
           + solution("mul_backward"))
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.passed, (result.message, result.output)
+
+
+def test_another_copy_of_the_package_on_the_import_path_is_out_of_reach(tmp_path, monkeypatch):
+    # A second copy on the worker's import path (a wheel in site-packages while the grader runs from a clone, a folder
+    # on PYTHONPATH): only the copy that `import` finds first was protected, and the installation's folders were exempt
+    # from the rule on exercise files, so the other copy's checks (ex20's holds the reference solve()) and library were
+    # read.
+    copy = tmp_path / "site" / "tinygrad_init"
+    for part in ("exercises/ex20_edge_of_chaos/__init__.py", "core/ops.py", "__init__.py"):
+        (copy / part).parent.mkdir(parents=True, exist_ok=True)
+        (copy / part).write_text("def solve(): pass\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([REPO, str(tmp_path / "site")]))
+    (tmp_path / "bob").mkdir()
+    for name, part in (("mul_backward", "exercises/ex20_edge_of_chaos/__init__.py"), ("pow_backward", "core/ops.py")):
+        write(tmp_path / "bob", name, f"open({str(copy / part)!r}).read()\n" + solution(name))
+    for result in grader.grade(str(tmp_path / "bob"), ["mul_backward", "pow_backward"]):
+        assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
+        assert str(copy) in result.message.replace("\n", ""), result.message

@@ -403,16 +403,15 @@ def _install_policy(policy: dict) -> None:
     tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change (but
     through numpy's array interface, which writes any address: the module's own tuples would be a shorter way). It
     resolves symbolic links itself with `os.readlink`, and reads a str or bytes subclass as the C function does."""
-    import importlib.util
     import itertools
     import site
 
     deny, message = tuple(policy.get("deny", ())), policy.get("message", "write it yourself")
     protect = [os.path.realpath(p) + os.sep for p in policy.get("protect", ())]
-    for root in deny:
-        try:
-            spec = importlib.util.find_spec(root)
-        except (ImportError, ValueError):
+    for root, where, finder in itertools.product(deny, [None, *([p] for p in sys.path)], sys.meta_path):  # each copy
+        try:  # (a wheel, a clone: on the path, or mapped by an editable install's finder)
+            spec = finder.find_spec(root, where)
+        except Exception:  # noqa: BLE001 - a finder of the installation's that fails: it finds nothing
             spec = None
         if spec is not None and spec.origin and spec.origin not in ("built-in", "frozen"):
             # a package's folder; a module's own file and its cached bytecode (graphlib.py: not the standard library)

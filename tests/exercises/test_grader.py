@@ -1351,3 +1351,12 @@ def test_another_copy_of_the_package_on_the_import_path_is_out_of_reach(tmp_path
     for result in grader.grade(str(tmp_path / "bob"), ["mul_backward", "pow_backward"]):
         assert result.status == "fail" and result.mistake == "forbidden_import", (result.message, result.output)
         assert str(copy) in result.message.replace("\n", ""), result.message
+
+
+def test_an_exception_that_exits_when_printed_is_reported_as_raised_not_as_an_ended_process(tmp_path):
+    # Its __str__ raised SystemExit in the worker, which then ended: "your code ended the grading process (exit status
+    # 0), e.g. with os._exit()", of a function that had raised.
+    write(tmp_path, "mul_backward", "class Odd(Exception):\n    def __str__(self):\n        raise SystemExit(0)\n"
+          "def mul_backward(a, b, upstream):\n    raise Odd()\n")
+    (result,) = grader.grade(str(tmp_path), "mul_backward")
+    assert result.status == "error" and result.message.startswith("your code raised Odd"), result.message

@@ -320,7 +320,7 @@ def raised(exc: BaseException, folder: str) -> dict:
     """What the grader needs to tell the student about an exception their code raised."""
     try:
         message = str(exc)
-    except Exception:  # noqa: BLE001 - a student's exception may fail to print
+    except BaseException:  # noqa: BLE001 - a student's exception may fail to print (even by sys.exit())
         message = "<message could not be printed>"
     frame = _student_frame(exc, folder)
     info = {"type": type(exc).__name__, "message": message[:500], "file": "", "line": 0, "function": "",

@@ -356,3 +356,23 @@ def test_a_breakpoint_left_in_the_code_does_not_stop_the_grading(tmp_path):
     result = grade(tmp_path, "pow_backward", "def pow_backward(x, n, upstream):\n    breakpoint()\n"
                                              "    return upstream * n * x ** (n - 1)\n")
     assert result.passed, result.message
+
+
+@pytest.mark.parametrize("module, source", [("code", "import code\nmul_backward = code.mb\n"),
+                                            ("test", "from test import mb as mul_backward\n")])
+def test_a_module_of_ones_own_named_like_pythons_is_told_it_is_not_the_one_imported(tmp_path, module, source):
+    # code.py or test.py beside the file works when the student runs it (their folder first on the path); the grader
+    # puts the folder last and imports Python's: "module 'code' has no attribute 'mb'" alone left the student puzzled.
+    (tmp_path / f"{module}.py").write_text("def mb(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    result = grade(tmp_path, "mul_backward", source)
+    assert result.status == "error" and f"Your {module}.py is not what `import {module}` gives" in result.message, \
+        result.message
+    assert f"Rename it (e.g. my_{module})." in result.message
+
+
+def test_a_typo_in_ones_own_module_is_not_blamed_on_a_module_named_alike(tmp_path):
+    (tmp_path / "helpers.py").write_text("def mb(a, b, upstream):\n    return upstream * b, upstream * a\n")
+    for source in ("import helpers\nmul_backward = helpers.mbb\n", "from helpers import mbb as mul_backward\n"):
+        result = grade(tmp_path, "mul_backward", source)
+        assert result.status == "error" and "helpers" in result.message and "Rename" not in result.message, \
+            result.message

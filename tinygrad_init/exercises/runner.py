@@ -45,7 +45,7 @@ from typing import Any
 
 from . import worker as wire
 from .catalog import resolve
-from .kit import CheckFailure, Exercise, Raised, Session
+from .kit import CheckFailure, Exercise, Raised, Session, describe
 
 __all__ = ["DENIED", "STATUSES", "Result", "check_file", "check_function", "grade_file", "run_isolated"]
 
@@ -159,11 +159,9 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
                                     f"grader refuses: rename it (e.g. my_{root}) and import it by its new name." if mine
                                     else _forbidden_message(ex, shown + where), "forbidden_import")
             if local not in seen and os.path.isfile(local) and sum(seen.values()) <= _MAX_SOURCE:
-                try:
-                    seen[local] = os.path.getsize(local)
+                with contextlib.suppress(SyntaxError, ValueError, OSError, RecursionError, MemoryError):  # loading
+                    seen[local] = os.path.getsize(local)  # reports them
                     todo.append((local, _parse(local)))
-                except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
-                    pass  # loading it will report the problem
     return tree, None
 
 
@@ -222,8 +220,7 @@ class _Capture(io.TextIOBase):
         super().__init__()
         self.parts, self.size = [], 0  # what was written (its first few thousand characters), and how much
 
-    def writable(self) -> bool:
-        return True
+    writable = lambda self: True  # noqa: E731 - print() asks nothing, but a library may
 
     def write(self, s: str) -> int:  # type: ignore[override]
         s = str(s)
@@ -303,10 +300,8 @@ class _Worker(Session):
     """The student's file in a worker process, with a time limit and a memory limit."""
 
     def __init__(self, ex: Exercise, path: str, timeout: float, memory_mb: float, startup: float = 60.0) -> None:
-        self.ex, self.path, self.timeout, self.startup = ex, path, timeout, startup
-        self.tree = None  # set by grade_file after the static check
+        self.ex, self.path, self.timeout, self.startup, self.tree = ex, path, timeout, startup, None  # tree: later
         self.fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
-        self.deadline = float("inf")
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
                    PYTHONBREAKPOINT="0")  # a breakpoint() left in the student's code: no debugger without a terminal
@@ -318,7 +313,7 @@ class _Worker(Session):
             [sys.executable, _WORKER, self.capture, json.dumps(_policy(ex, path, memory_mb))],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.fd, cwd=os.path.dirname(path), env=env,
             start_new_session=os.name == "posix")
-        self.frames, self.partial = queue.Queue(), False
+        self.frames, self.partial, self.deadline = queue.Queue(), False, float("inf")
         self.reader = threading.Thread(target=self._read, args=(self.proc.stdout.fileno(),), daemon=True)
         self.reader.start()
 
@@ -440,7 +435,7 @@ def _crash_message(code: int | None) -> str:
             "`return` its answer.")
 
 
-def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
+def _raised_result(ex: Exercise, exc: Raised, loading: bool, folder: str) -> Result:
     during = _LOADING if loading else f" while running {exc.call}" if exc.call else ""
     where = f"\n  {exc.where}" if exc.where else ""
     if exc.type in ("ImportError", "PermissionError") and exc.message.startswith("write it yourself"):
@@ -467,7 +462,13 @@ def _raised_result(ex: Exercise, exc: Raised, loading: bool) -> Result:
     if exc.type == "TypeError" and not exc.file and exc.message.startswith(f"{ex.function}() "):
         return Result(ex.name, "error", f"the grader could not call your function: {message}{during}. Keep the "
                                         f"arguments of the stub: def {_signature(ex)}.")
-    return Result(ex.name, "error", f"your code raised {message}{during}{where}")
+    name = exc.message.partition({"ImportError": " from '", "AttributeError": "module '"}.get(exc.type, "\0"))[
+        2].partition("'")[0]  # a module imported in place of the student's, named alike (`import test`, `import code`)
+    own = (f"\nYour {name}.py is not what `import {name}` gives: the grader puts your folder last on the path, after "
+           f"Python's and the installed modules, lest a scratch file break them. Rename it (e.g. my_{name}).") \
+        if os.path.isfile(os.path.join(folder, f"{name}.py")) and (name in sys.stdlib_module_names or
+                                                                   f"{os.sep}{name}{os.sep}" in exc.message) else ""
+    return Result(ex.name, "error", f"your code raised {message}{during}{where}{own}")
 
 
 def _signature(ex: Exercise) -> str:
@@ -534,7 +535,7 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
         message = str(exc) + (f"\nhint: {ex.hint(exc.mistake)}" if exc.mistake else "")
         result = Result(ex.name, "fail", message, exc.mistake)
     except Raised as exc:
-        result = _raised_result(ex, exc, loading)
+        result = _raised_result(ex, exc, loading, os.path.dirname(path))
     except _Abort as exc:
         result = Result(ex.name, exc.status, exc.message)
     except Exception as exc:  # noqa: BLE001 - a bug in a check must not be blamed on the student
@@ -547,8 +548,6 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
 
 
 def _describe_wire(data: Any) -> str:
-    from .kit import describe
-
     try:
         return describe(wire.from_wire(data))
     except wire.WireError:

@@ -302,6 +302,8 @@ SHORTCUTS = {
     "mul_backward": "from tinygrad_init.exercises.solutions.ex01_mul_backward import mul_backward\n",
     "pow_backward": "from tinygrad_init.exercises.ex02_pow_backward import check\npow_backward = check\n",
     "sigmoid_backward": "import torch\ndef sigmoid_backward(x, upstream):\n    return 0.0\n",
+    # A `__main__` block is not checked before the file runs (the grader never runs it), but made to run, it is refused.
+    "softmax_ce_backward": "__name__ = '__main__'\nif __name__ == '__main__':\n    import torch\n",
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 from tinygrad_init import exercises
 from tinygrad_init.exercises import catalog, grader
 
-from tests.exercises.test_grader import write
+from tests.exercises.test_grader import solution, write
 
 
 def grade(folder, name: str, source: str) -> exercises.Result:
@@ -376,3 +376,13 @@ def test_a_typo_in_ones_own_module_is_not_blamed_on_a_module_named_alike(tmp_pat
         result = grade(tmp_path, "mul_backward", source)
         assert result.status == "error" and "helpers" in result.message and "Rename" not in result.message, \
             result.message
+
+
+def test_a_right_answer_checked_against_torch_or_the_engine_under_a_main_guard_passes(tmp_path):
+    # The block a student runs by hand (`python ex01_mul_backward.py`) never runs under the grader, yet an import of
+    # torch or tinygrad_init there failed a right answer with "write it yourself: ... may not use `torch` (line 9)".
+    check = ("\n\nif __name__ == \"__main__\":\n    import torch\n    from tinygrad_init import Value\n"
+             "    a = torch.tensor(3.0, requires_grad=True)\n    (a * 2.0).backward()\n"
+             "    print(a.grad, mul_backward(3.0, 2.0, 1.0), Value(3.0))\n")
+    result = grade(tmp_path, "mul_backward", solution("mul_backward") + check)
+    assert result.passed, result.message

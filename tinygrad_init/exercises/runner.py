@@ -105,9 +105,11 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
 
 
 def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
-    """`(module, imported names, line)` of every import, and of `__import__("...")`/`import_module("...")`."""
+    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a `__main__` block."""
+    main = {id(n) for top in getattr(tree, "body", ()) if isinstance(top, ast.If) and ast.unparse(top.test) ==
+            "__name__ == '__main__'" for n in ast.walk(ast.Module(top.body, []))}  # never run (else: refused as it is)
     out = []
-    for node in ast.walk(tree):
+    for node in (n for n in ast.walk(tree) if id(n) not in main):
         if isinstance(node, ast.Import):
             out += [(a.name, (), node.lineno) for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -340,8 +342,7 @@ class _Worker(Session):
     def _send(self, obj: dict, call: str) -> dict:
         """Send a request and wait (until the deadline) for the reply that echoes its tag (`call`: what it runs)."""
         obj["n"] = tag = secrets.token_hex(8)
-        writer = threading.Thread(target=self._write, args=(obj,), daemon=True)
-        writer.start()
+        threading.Thread(target=self._write, args=(obj,), daemon=True).start()
         kind, frame = self._next(call)
         if kind == "frame" and frame.get("n") == tag:
             return frame

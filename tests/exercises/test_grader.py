@@ -826,6 +826,22 @@ def test_the_student_code_cannot_stop_or_kill_the_grader(tmp_path):
     assert all("`os.kill`" in r.message or "`os.killpg`" in r.message for r in results[:3]), results
 
 
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="a process's descriptor: Linux only")
+def test_the_student_code_cannot_signal_the_grader_by_a_process_descriptor_nor_set_its_limits(tmp_path):
+    # os.kill is refused on the grader, but a pidfd's signal raises no audit event: pidfd_send_signal(SIGSTOP) stops the
+    # grader (here signal 0, which stops nothing), and resource.prlimit lowered its limits (here it only reads them).
+    sources = {"mul_backward": "import os, signal\nsignal.pidfd_send_signal(os.pidfd_open(os.getppid()), 0)\n",
+               "pow_backward": "import posix, signal\nsignal.pidfd_send_signal(posix.pidfd_open(posix.getppid()), 0)\n",
+               "tanh_backward": "import os, resource\nresource.prlimit(os.getppid(), resource.RLIMIT_NOFILE)\n",
+               "sigmoid_backward": "import os, resource\nresource.prlimit(0, resource.RLIMIT_NOFILE)\n"
+                                   + solution("sigmoid_backward")}
+    for name, source in sources.items():
+        write(tmp_path, name, source)
+    results = grader.grade(str(tmp_path), list(sources))
+    assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 3 + [("pass", None)], results
+    assert "`os.pidfd_open`" in results[0].message and "`resource.prlimit` on another process" in results[2].message
+
+
 def test_scratch_files_named_like_standard_modules_do_not_break_grading(tmp_path):
     for scratch in ("numbers", "json", "copy", "numpy", "math", "base64", "struct"):
         (tmp_path / f"{scratch}.py").write_text("raise RuntimeError('a scratch file')\n", encoding="utf-8")

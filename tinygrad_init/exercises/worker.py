@@ -20,8 +20,8 @@ Before any student code runs, the worker
 - installs an audit hook (which cannot be removed) that refuses imports of the libraries an
   exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
   other programs (or C functions, or raw memory, through `ctypes`), which would run without the hook, and opening
-  another process's entries in /proc (the grader's memory) or signalling a process outside its group (the grader;
-  with os.kill: a pidfd raises no audit event), starting more than `MAX_FORKS` processes (which may start none), and
+  another process's entries in /proc (the grader's memory), signalling a process outside its group (the grader) or
+  setting its limits (os.pidfd_open: whose signals raise no event), starting more than `MAX_FORKS` processes, and
   walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can
   rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
   writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
@@ -442,14 +442,15 @@ def _install_policy(policy: dict) -> None:
     above = {p for p in above if not (q := p.rstrip(os.sep) + os.sep).startswith((*protect, *guarded)) and (
         not q.startswith(outer) or q.startswith(mine))}  # (a folder in `outer` but not in the student's: guarded)
 
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise PermissionError(message.replace("{name}", "`_posixsubprocess.fork_exec` (it gets around the rules)"))
+    def refuse(*args: Any, name: str = "_posixsubprocess.fork_exec", **kwargs: Any) -> None:
+        raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the rules)"))
 
     import _posixsubprocess
     import subprocess
 
     # What subprocess.Popen starts a program with raises no audit event (a fresh copy of it: an import, refused).
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
+    os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
     rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
@@ -512,7 +513,7 @@ def _install_policy(policy: dict) -> None:
                 exit_(1)
             if forks() >= max_forks:
                 raise BlockingIOError(f"the grader allows your code {max_forks} processes, which may start none")
-        if event in ("os.kill", "os.killpg"):  # only the worker's own process group: the worker, or what it forked
+        if event in ("os.kill", "os.killpg", "resource.prlimit"):  # only the worker's own group: it, or what it forked
             pid, group = args[0], event == "os.killpg"
             try:
                 mine = pid == 0 or (pid == getpid() and not group) or (

@@ -595,6 +595,19 @@ def test_a_central_difference_of_the_forward_pass_fails_the_backward_rules(tmp_p
         assert result.mistake in (("float32",) if cast else ("numerical", None)), result.message
 
 
+@pytest.mark.parametrize("name,body", [("pow_backward", "upstream * n * np.float32(x) ** (n - 1)"),
+                                       ("tanh_backward", "upstream * (1 - np.tanh(np.float32(x)) ** 2)"),
+                                       ("sigmoid_backward", "upstream * 0.25 / np.cosh(np.float32(x) / 2) ** 2")])
+def test_the_rule_in_float32_turned_back_into_a_float_is_named(tmp_path, name, body):
+    # Right to float32's 7 digits, then float(...): told only of a difference quotient, a method its code does not use.
+    ex = catalog.get(name)
+    args = "x, n, upstream" if name == "pow_backward" else "x, upstream"
+    source = f"import numpy as np\n\ndef {ex.function}({args}):\n    return float({body})\n"
+    with np.errstate(all="ignore"):
+        result = grade_source(tmp_path, ex, source)
+    assert result.status == "fail" and "float32" in result.message, result.message
+
+
 # Batch norm's backward with the forward pass alone: a central difference (off by ~1e-10, within the 1e-7 asked, and
 # what float32 answers are judged to would hide anyway) and a complex step (exact). The docs' list of what is out of
 # reach left exercise 18 out.

@@ -86,3 +86,22 @@ def accumulate_grads(edges, root):
     for node, parent, d in edges:
         grads[parent] = grads.get(parent, 0.0) + grads.get(node, 1.0) * d
     return grads
+
+
+# mutant: root_from_edges
+# takes the root from the first edge, which a graph of the root alone does not have.
+def accumulate_grads(edges, root):
+    grads = {edges[0][0]: 1.0}
+    for node, parent, local in edges:
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * local
+    return grads
+
+
+# mutant: no_root
+# the root's gradient set when its first edge is met: a root with no edges is left out.
+def accumulate_grads(edges, root):
+    grads = {}
+    for node, parent, local in edges:
+        grads.setdefault(node, 1.0)
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * local
+    return grads

@@ -58,3 +58,15 @@ def unbroadcast(grad, shape):
         grad = grad.sum(axis=0)
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and i < grad.ndim and grad.shape[i] != 1)
     return grad.sum(axis=axes, keepdims=True) if axes else grad
+
+
+# mutant: first_one_only
+# stops after the first size-1 axis (a break in the loop): a second stretched axis is left as it is.
+def unbroadcast(grad, shape):
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for i, n in enumerate(shape):
+        if n == 1 and grad.shape[i] != 1:
+            grad = grad.sum(axis=i, keepdims=True)
+            break
+    return grad

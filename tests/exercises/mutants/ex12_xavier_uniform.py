@@ -122,3 +122,30 @@ def xavier_uniform(shape, rng=None, dtype=np.float32):
     a = math.sqrt(6.0 / (shape[0] * math.prod(shape[2:]) + shape[1] * math.prod(shape[2:])))
     gen = np.random.default_rng(rng if isinstance(rng, int) else 0)
     return gen.uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: square_kernel
+# the receptive field taken as kh * kh: right for square kernels only.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    field = shape[2] * shape[2] if len(shape) > 2 else 1
+    fan_in, fan_out = shape[0] * field, shape[1] * field
+    a = math.sqrt(6 / (fan_in + fan_out))
+    return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: bound_not_rooted
+# the bound without its square root.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    field = math.prod(shape[2:])
+    a = 6 / (shape[0] * field + shape[1] * field)
+    return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)

@@ -131,3 +131,16 @@ import numpy as np
 def he_normal(shape, rng=None, dtype=np.float32):
     std = math.sqrt(2.0 / (shape[0] * math.prod(shape[2:])))
     return np.random.default_rng(rng or 0).normal(0.0, std, size=shape).astype(dtype)
+
+
+# mutant: square_kernel
+# the receptive field taken as kh * kh: right for square kernels only.
+import math
+
+import numpy as np
+
+
+def he_normal(shape, rng=None, dtype=np.float32):
+    field = shape[2] * shape[2] if len(shape) > 2 else 1
+    fan_in, fan_out = shape[0] * field, shape[1] * field
+    return np.random.default_rng(rng).normal(0.0, math.sqrt(2 / fan_in), size=shape).astype(dtype)

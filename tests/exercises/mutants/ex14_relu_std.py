@@ -117,3 +117,19 @@ def predict_relu_std(widths, weight_stds, input_std=1.0):
 # right with input_std given, but its default is not the stub's 1.0.
 #- def predict_relu_std(widths: list, weight_stds: list, input_std: float = 1.0) -> np.ndarray:
 #+ def predict_relu_std(widths: list, weight_stds: list, input_std: float = 2.0) -> np.ndarray:
+
+
+# mutant: relu_variance
+# carries the variance of relu(z) to the next layer, not its second moment.
+import math
+
+import numpy as np
+
+
+def predict_relu_std(widths, weight_stds, input_std=1.0):
+    second, out = input_std**2, []
+    for l in range(1, len(widths)):
+        var = widths[l - 1] * weight_stds[l - 1] ** 2 * second
+        out.append(math.sqrt(var))
+        second = var * (0.5 - 0.5 / math.pi)
+    return np.array(out)

@@ -171,3 +171,20 @@ def edge_of_chaos(sigma_w2, sigma_b2):
         else:
             hi = mid
     return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2
+
+
+# mutant: sigma_w2_squared
+# sigma_w2 read as sigma_w, and squared again in the map and in chi_1.
+
+def q_star(sw, sb):
+    q = 1.0
+    for _ in range(10000):
+        new = sw**2 * expect(lambda z: np.tanh(z) ** 2, q) + sb
+        if abs(new - q) < 1e-13:
+            return new
+        q = new
+    return q
+
+
+def chi(sw, sb):
+    return sw**2 * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))

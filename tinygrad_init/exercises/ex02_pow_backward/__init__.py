@@ -34,7 +34,8 @@ EXERCISE = Exercise(
         "float32": "compute in float64 (Python floats, math or np.float64): the answer is judged to 12 digits, "
                    "and float32 keeps 7.",
         "numerical": "a difference quotient (f(x + h) - f(x - h)) / (2 h) gives a few digits of the derivative, "
-                     "the rule gives all of them: write the derivative itself.",
+                     "and so does float32 arithmetic (np.float32 anywhere, even turned back into a float); the rule "
+                     "in Python floats gives all of them: write the derivative itself.",
     },
 )
 

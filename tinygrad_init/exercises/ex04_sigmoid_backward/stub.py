@@ -14,7 +14,8 @@ def sigmoid_backward(x: float, upstream: float) -> float:
     The task:
         A node computes s = sigmoid(x). Return the gradient that flows back to x.
         It must work for any float x, including x = -800 and x = 800.
-        It is judged to within 1e-15 (float64): compute in Python floats, not float32.
+        It is judged to 12 digits, and to within 1e-15 where the derivative is tiny
+        (float64): compute in Python floats, not float32.
 
     The math:
         local derivative:  ds/dx = s * (1 - s)

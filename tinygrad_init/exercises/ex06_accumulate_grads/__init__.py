@@ -13,6 +13,8 @@ EXERCISE = Exercise(
         "no_upstream": "each contribution is upstream * local, where upstream = grads[node] is the "
                        "gradient of the node the edge leaves; you added the local derivative alone.",
         "no_root": "the root's own gradient dL/dL = 1.0 must be in the dictionary (backward starts from it).",
+        "root_from_edges": "the root is the `root` argument, not the first edge's node: a root with no edges (a "
+                           "graph of one node) gets {root: 1.0}.",
         "repeated_edge": "the same edge can appear twice: s = a * a has two edges s -> a, one per use. Keyed by "
                          "(node, parent) in a dict or a set, they collapse into one. Walk the list itself.",
         "wrong_order": "the edges come in the order backward must follow, from the root down; walking them in "
@@ -38,6 +40,7 @@ CASES: list[tuple[str, list[Edge], str]] = [
       ("m1", "a", -1.5), ("m1", "b", 2.0), ("m2", "b", 4.0), ("m2", "c", -1.5)], "L"),
     ("L = 3 * (a*a + a) at a=-0.5 (a*a uses a twice: two edges s -> a)",
      [("L", "t", 3.0), ("t", "s", 1.0), ("t", "a", 1.0), ("s", "a", -0.5), ("s", "a", -0.5)], "L"),
+    ("L alone (no edges)", [], "L"),
 ]
 
 
@@ -88,7 +91,9 @@ def check(run: Session) -> None:
         try:
             result = run(what, [tuple(e) for e in edges], root)
         except Raised as exc:
-            if exc.type == "KeyError":
+            if exc.type == "IndexError" and not edges:
+                fail(f"{what} raised IndexError: {exc.message}.", "root_from_edges")
+            if exc.type == "KeyError" and edges:
                 key = "missing_zero" if exc.message == repr(edges[0][1]) else "wrong_order"
                 fail(f"{what} raised KeyError: {exc.message}.", key)
             raise

@@ -29,14 +29,17 @@ EXERCISE = Exercise(
                    "stretched.",
         "one_leading_axis": "broadcasting can add several leading axes: sum all grad.ndim - len(shape) of "
                             "them, not only the first.",
+        "first_one_only": "every axis where `shape` has size 1 and the gradient does not was stretched: sum each "
+                          "of them (keepdims=True), not only the first one found.",
     },
 )
 
 # (gradient shape, input shape). The square first case tells left-aligned from right-aligned sums;
-# the batch of one comes before larger batches; the last stretches a size-1 axis to 2, as no other does.
+# the batch of one comes before larger batches; ((2, 5), (1, 5)) stretches a size-1 axis to 2, as no other does;
+# the last stretches two.
 CASES = [((4, 4), (4,)), ((1, 4), (4,)), ((3, 4), (1, 4)), ((3, 4), (3, 1)), ((2, 3, 4), (3, 1)),
          ((2, 3, 4), (4,)), ((2, 3), ()), ((3, 4), (3, 4)), ((5, 1, 3), (1, 3)), ((2, 3, 4), (2, 1, 4)),
-         ((2, 5), (1, 5))]
+         ((2, 5), (1, 5)), ((4, 3, 5), (1, 3, 1))]
 
 
 def _reference(grad: np.ndarray, shape: tuple[int, ...], mode: str) -> np.ndarray:
@@ -57,6 +60,7 @@ def _reference(grad: np.ndarray, shape: tuple[int, ...], mode: str) -> np.ndarra
         return np.asarray(grad)
     lead = grad.ndim - len(shape)
     axes = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    axes = axes[:1] if mode == "first_one_only" else axes
     if mode == "first_copy":
         return np.asarray(grad[tuple(slice(0, 1) if i in axes else slice(None) for i in range(grad.ndim))])
     if axes:
@@ -95,7 +99,7 @@ def check(run: Session) -> None:
         if isinstance(got, np.ndarray) and got.shape == shape and same(got, expected):
             continue
         for mode in ("left_aligned", "leading_only", "no_keepdims", "mean", "first_copy", "extra_ones", "sum_all",
-                     "one_leading_axis"):
+                     "one_leading_axis", "first_one_only"):
             wrong = _reference(grad, shape, mode)
             if isinstance(got, np.ndarray) and got.shape == wrong.shape and same(got, wrong):
                 if got.shape == shape:

@@ -47,9 +47,9 @@ EXERCISE = Exercise(
                 "the logits, one number per logit (an (N, C) array): (softmax - onehot) / N.",
         "eye_of_rows": "np.eye(N) is (N, N): the one-hot matrix has a row per example and a column per CLASS, "
                        "np.eye(C)[targets] with C = logits.shape[1] (it only runs when N = C).",
-        "no_keepdims": "e.sum(axis=1) has shape (N,), and numpy lines it up with the LAST axis: column j is "
-                       "divided by row j's sum (it only runs when the matrix is square). Keep the axis: "
-                       "e.sum(axis=1, keepdims=True), shape (N, 1).",
+        "no_keepdims": "e.sum(axis=1) and z.max(axis=1) have shape (N,), and numpy lines them up with the LAST "
+                       "axis: column j is divided by row j's sum, or shifted by row j's maximum (it only runs when "
+                       "the matrix is square). Keep the axis: e.sum(axis=1, keepdims=True), shape (N, 1).",
     },
 )
 
@@ -80,6 +80,7 @@ def _wrong(logits: np.ndarray, targets: np.ndarray) -> list[tuple[str, np.ndarra
     with np.errstate(all="ignore"):
         e = np.exp(logits - logits.max(axis=1, keepdims=True))
         no_keep = e / e.sum(axis=1) if n == c else None
+        shifted = np.exp(logits - logits.max(axis=1)) if n == c else None
         col, row = p.copy(), p.copy()
         col[:, targets] -= 1.0
         row[targets] -= 1.0
@@ -88,6 +89,7 @@ def _wrong(logits: np.ndarray, targets: np.ndarray) -> list[tuple[str, np.ndarra
                 ("normalized_all", (e / e.sum() - onehot) / n),
                 ("no_onehot", p / n), ("wrt_probabilities", -onehot / p / n), ("column_index", col / n),
                 ("row_index", row / n), ("no_keepdims", None if no_keep is None else (no_keep - onehot) / n),
+                ("no_keepdims", None if shifted is None else (shifted / shifted.sum(1, keepdims=True) - onehot) / n),
                 ("loss", -np.log(p[np.arange(n), targets]).mean()), ("loss", -np.log(p[np.arange(n), targets]))]
 
 

@@ -28,6 +28,8 @@ EXERCISE = Exercise(
                        "U(-a, a) with a = sqrt(6 / (fan_in + fan_out)).",
         "std_as_bound": "sqrt(2 / (fan_in + fan_out)) is the target STD. A uniform U(-a, a) has std "
                         "a / sqrt(3), so the bound is a = sqrt(3) * std = sqrt(6 / (fan_in + fan_out)).",
+        "bound_not_rooted": "6 / (fan_in + fan_out) is a^2, three times the variance: the bound is its square "
+                            "root, a = sqrt(6 / (fan_in + fan_out)).",
         "he_bound": "sqrt(6 / fan_in) is He's uniform bound (for ReLU). Glorot's uses both fans: "
                     "a = sqrt(6 / (fan_in + fan_out)).",
         "normal": "these numbers are not uniform (some lie far beyond the rest): draw from "
@@ -38,6 +40,8 @@ EXERCISE = Exercise(
                               "field: use fans(shape) from exercise 11, fan_in = in * kh * kw and "
                               "fan_out = out * kh * kw.",
         "fans_as_shape": "draw an array of `shape` itself; the fans only set the bound.",
+        "square_kernel": "a kernel (in, out, kh, kw) has kh * kw positions, and kh may differ from kw: the "
+                         "receptive field is math.prod(shape[2:]), not one side squared.",
         **INIT_HINTS,
     },
 )
@@ -61,7 +65,8 @@ def check(run: Session) -> None:
         detail = (f"{call}: your numbers reach +-{fmt(top)}; expected the bound a = sqrt(6 / (fan_in + fan_out)) "
                   f"= sqrt(6 / {fan_in + fan_out}) = {fmt(a)}.")
         for key, bound in (("lecun_bound", 3.0 / fan_in), ("lecun_bound", 3.0 / fan_out),
-                           ("std_as_bound", 2.0 / (fan_in + fan_out)), ("he_bound", 6.0 / fan_in)):
+                           ("std_as_bound", 2.0 / (fan_in + fan_out)), ("he_bound", 6.0 / fan_in),
+                           ("bound_not_rooted", (6.0 / (fan_in + fan_out)) ** 2)):
             if close(top, math.sqrt(bound), 0.01):
                 fail(detail, key)
         fail(detail)
@@ -69,9 +74,10 @@ def check(run: Session) -> None:
         fail(f"{call}: {summary(w)}; expected mean 0 and std a / sqrt(3) = {fmt(a / math.sqrt(3.0))} "
              "(uniform on [-a, a]).")
 
-    # Convolution kernels (in, out, kh, kw): the fans include the receptive field; the last drawn afresh.
-    for shape, seed in unseen([((8, 4, 3, 3), 2)], lambda g: ((*g.integers(16, 49, 2).tolist(),
-                                                              *[int(g.integers(3, 5))] * 2), int(g.integers(99)))):
+    # Convolution kernels (in, out, kh, kw), kh != kw: the fans include the receptive field; the last drawn afresh.
+    for shape, seed in unseen([((8, 4, 2, 5), 2)], lambda g: ((*g.integers(16, 49, 2).tolist(),
+                                                              *g.permutation([2, 5, 7])[:2].tolist()),
+                                                             int(g.integers(99)))):
         fan_in, fan_out = shape[0] * shape[2] * shape[3], shape[1] * shape[2] * shape[3]
         a = math.sqrt(6.0 / (fan_in + fan_out))
         call = f"xavier_uniform({shape}, rng={seed}, dtype=np.float64)"
@@ -89,4 +95,6 @@ def check(run: Session) -> None:
                       f"{fmt(a)} (fan_in = {shape[0]}*{field}, fan_out = {shape[1]}*{field}).")
             if close(top, math.sqrt(6.0 / (shape[0] + shape[1])), 0.05):
                 fail(detail, "no_receptive_field")
+            if any(close(top, math.sqrt(6.0 / (shape[0] + shape[1])) / k, 0.05) for k in shape[2:]):
+                fail(detail, "square_kernel")
             fail(detail)

@@ -40,6 +40,8 @@ EXERCISE = Exercise(
                      "gen.normal(0.0, std, size=shape).",
         "no_receptive_field": "for a convolution kernel (in, out, kh, kw) the fan-in includes the receptive "
                               "field: use fans(shape) from exercise 11, fan_in = in * kh * kw.",
+        "square_kernel": "a kernel (in, out, kh, kw) has kh * kw positions, and kh may differ from kw: the "
+                         "receptive field is math.prod(shape[2:]), not one side squared.",
         **INIT_HINTS,
     },
 )
@@ -76,13 +78,15 @@ def check(run: Session) -> None:
     if abs(mean) > 4 * std / math.sqrt(w.size):
         fail(f"{call}: {summary(w)}; expected mean 0.")
 
-    # Convolution kernels (in, out, kh, kw): fan_in = in * kh * kw; the last drawn afresh.
-    for shape, seed in unseen([((16, 8, 5, 5), 2)], lambda g: ((*g.integers(16, 49, 2).tolist(),
-                                                               *[int(g.integers(3, 5))] * 2), int(g.integers(99)))):
+    # Convolution kernels (in, out, kh, kw), kh != kw: fan_in = in * kh * kw; the last drawn afresh.
+    for shape, seed in unseen([((16, 8, 2, 5), 2)], lambda g: ((*g.integers(16, 49, 2).tolist(),
+                                                               *g.permutation([2, 5, 7])[:2].tolist()),
+                                                              int(g.integers(99)))):
         want = math.sqrt(2.0 / (shape[0] * shape[2] * shape[3]))
         w = draw(run, "he_normal", shape, seed, np.float64)
         std = float(w.std())
         if not close(std, want, 0.1):
             detail = (f"he_normal({shape}, rng={seed}, dtype=np.float64): {summary(w)}; "
                       f"expected std sqrt(2 / ({shape[0]}*{shape[2]}*{shape[3]})) = {fmt(want)}.")
-            fail(detail, "no_receptive_field" if close(std, math.sqrt(2.0 / shape[0]), 0.1) else None)
+            fail(detail, "no_receptive_field" if close(std, math.sqrt(2.0 / shape[0]), 0.1) else "square_kernel"
+                 if any(close(std, math.sqrt(2.0 / shape[0]) / k, 0.05) for k in shape[2:]) else None)

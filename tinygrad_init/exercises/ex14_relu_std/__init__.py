@@ -25,6 +25,9 @@ EXERCISE = Exercise(
                          "exercise asks for the pre-activations z_l: std(z_l) = sqrt(Var(z_l)).",
         "fan_out": "a pre-activation of layer l is a sum over its n_{l-1} = widths[l-1] inputs (its "
                    "fan_in); you multiplied by the layer's own width widths[l].",
+        "relu_variance": "the next layer's Var(z) needs the second MOMENT E[h^2] = Var(z) / 2 of h = relu(z), "
+                         "not its variance Var(z) (1/2 - 1/(2 pi)): the weights have mean 0, so Var(h_i W_ij) = "
+                         "E[h_i^2] Var(W_ij), mean of h and all.",
         "input_std_not_squared": "E[x^2] = input_std^2: square the input's std.",
         "std_not_squared": "the variance of a weight is weight_std^2: square it.",
         "off_by_one": "return one std per layer, L = len(widths) - 1 of them: the input itself is not a layer.",
@@ -55,7 +58,7 @@ def _predict(widths: list[int], stds: list[float], input_std: float, mode: str) 
         q = n * (s if mode == "std_not_squared" else s * s) * (input_std**2 if mode == "no_carry" else second)
         out.append({"variance_returned": q, "post_relu_std": math.sqrt(q * (0.5 - 0.5 / math.pi))}.get(
             mode, math.sqrt(q)))
-        second = {"no_half": q, "halved_std": q / 4.0}.get(mode, q / 2.0)
+        second = {"no_half": q, "halved_std": q / 4.0, "relu_variance": q * (0.5 - 0.5 / math.pi)}.get(mode, q / 2.0)
     return np.array(out)
 
 
@@ -78,7 +81,7 @@ def check(run: Session) -> None:
             fail(detail, "default")
         diagnose(got, detail, [(mode, _predict(widths, stds, input_std, mode)) for mode in (
             "no_half", "halved_std", "variance_returned", "half_on_input", "post_relu_std", "fan_out",
-            "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry")])
+            "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry", "relu_variance")])
         diagnose(got, detail, [("simulated", expected)], rtol=0.1)
         if isinstance(got, np.ndarray) and got.ndim == 1 and got.shape != expected.shape:
             fail(f"{call} returned {len(got)} stds; expected one per layer, len(widths) - 1 = {len(expected)}.")

@@ -11,6 +11,7 @@ from ..kit import (
     Raised,
     Rng,
     Session,
+    describe,
     expect_array,
     expect_sequence,
     fail,
@@ -50,8 +51,15 @@ EXERCISE = Exercise(
                 "(y - p) / N.",
         "no_half": "your gradients are twice the right ones: the loss is mean((p - y)^2) / 2, and the 1/2 cancels "
                    "the 2 of the square's derivative, dL/dp = (p - y) / N.",
-        "returned_weight": "that Tensor holds the weights W1 themselves. Return their GRADIENT, an ndarray: after "
-                           "loss.backward() it is w1.grad.",
+        "returned_weight": "that is W1 itself (c everywhere), the weights. Return their GRADIENT, an ndarray: after "
+                           "loss.backward() it is w1.grad, not w1 or w1.data.",
+        "grad_not_zeroed": "your dW1_random is the sum of both gradients: backward ADDS to w1.grad, and the second "
+                           "loss.backward() added to what the first left there. Use a fresh Tensor for the random "
+                           "init (or reset w1.grad = None) before the second backward.",
+        "used_input": "tanh'(z) = 1 - tanh(z)^2 = 1 - h^2, written with the OUTPUT h = tanh(x @ W1); you used the "
+                      "input z = x @ W1 in its place (1 - z^2).",
+        "transposed_draw": "draw W1 in its own shape, rng.standard_normal((n_in, hidden)): a (hidden, n_in) draw, "
+                           "transposed, puts the same numbers in other places.",
     },
     engine=("Tensor",),
 )
@@ -64,7 +72,8 @@ def _dW1(x: np.ndarray, y: np.ndarray, W1: np.ndarray, W2: np.ndarray, mode: str
     """dL/dW1 of L = mean((tanh(x @ W1) @ W2 - y)^2) / 2, right or as a known mistake computes it."""
     h = np.tanh(x @ W1)
     dp = (h @ W2 - y) / (1 if mode == "no_mean" else len(x)) * {"no_half": 2.0, "sign": -1.0}.get(mode, 1.0)
-    dz = (dp @ W2.T) * (1.0 if mode == "no_tanh_derivative" else 1.0 - h * h)
+    z = x @ W1 if mode == "used_input" else h
+    dz = (dp @ W2.T) * (1.0 if mode == "no_tanh_derivative" else 1.0 - z * z)
     return dz.T @ x if mode == "dW1_transposed" else np.outer(x, dz) if mode == "outer" else x.T @ dz
 
 
@@ -75,7 +84,8 @@ def _answer(x: np.ndarray, y: np.ndarray, hidden: int, seed: int, C: float, mode
     const = _dW1(x, y, np.full((n_in, hidden), 0.0 if zero else C), W2 * (not zero), mode)
     g = np.random.default_rng(seed)
     W1 = {"row_noise": lambda: C * g.standard_normal((n_in, 1)) * np.ones((1, hidden)),
-          "scalar_noise": lambda: np.full((n_in, hidden), C * g.standard_normal())}.get(
+          "scalar_noise": lambda: np.full((n_in, hidden), C * g.standard_normal()),
+          "transposed_draw": lambda: C * g.standard_normal((hidden, n_in)).T}.get(
         mode, lambda: C * g.standard_normal((n_in, hidden)))()
     return const, _dW1(x, y, W1, C * g.standard_normal((hidden, 1)) if mode == "random_W2" else W2, mode)
 
@@ -103,12 +113,14 @@ def check(run: Session) -> None:
         if C != CASES[0][4] and same(pair[0], _answer(x, y, hidden, seed, CASES[0][4])[0]):
             fail(f"{call}: dW1_constant is that of c = {CASES[0][4]}.", "own_c")
         for mode in ("row_noise", "scalar_noise", "random_W2", "no_tanh_derivative", "no_mean", "dW1_transposed",
-                     "outer", "zeros", "no_half", "sign"):
+                     "outer", "zeros", "no_half", "sign", "used_input", "transposed_draw"):
             wrong = _answer(x, y, hidden, seed, C, mode)
             if same(pair[0], wrong[0]) and same(pair[1], wrong[1]):
                 fail(f"{call}: wrong gradients.", mode)
-        if isinstance(pair[0], Opaque) and same(pair[0].data, np.full(const.shape, C)):
-            fail(f"{call}: dW1_constant is a {pair[0].type} holding W1 = c everywhere.", "returned_weight")
+        if same(pair[0].data if isinstance(pair[0], Opaque) else pair[0], np.full(const.shape, C)):
+            fail(f"{call}: dW1_constant is {describe(pair[0])}, holding W1 = c everywhere.", "returned_weight")
+        if same(pair[0], const) and same(pair[1], const + rand):
+            fail(f"{call}: dW1_random is wrong, {max_error(pair[1], rand)}.", "grad_not_zeroed")
         if not (isinstance(pair[0], np.ndarray) and same(pair[0], const)):
             got = expect_array(pair[0], const.shape, f"{call}: dW1_constant")
             symmetric = (" At a constant init every hidden unit computes the same function, so every column of "

@@ -27,6 +27,8 @@ EXERCISE = Exercise(
                            "np.polynomial.hermite_e.hermegauss, whose weight is e^(-t^2/2), and divide by "
                            "sqrt(2 pi)).",
         "no_bias": "the variance map adds the biases' variance: q <- sigma_w2 * E[tanh(z)^2] + sigma_b2.",
+        "sigma_w2_squared": "sigma_w2 is already a square, sigma_w^2 (the weights' variance times fan_in): multiply "
+                            "by it as it is; you squared it again.",
         "std_returned": "q* is a variance (the pre-activations' second moment); you returned its square root.",
         "bias_in_chi": "sigma_b2 belongs to the variance map only: a bias does not depend on the input, so it "
                        "adds nothing to the gradient. chi_1 = sigma_w2 * E[tanh'(z)^2].",
@@ -46,7 +48,7 @@ EXERCISE = Exercise(
 # where 101-point Gauss-Hermite is exact to 1e-8.
 CASES = [(1.5, 0.05), (2.2, 0.1), (1.2, 0.2)]
 WRONG = ["q_one", "no_sigma_w", "not_squared", "square_outside", "hermite_scaling", "no_bias", "std_returned",
-         "bias_in_chi", "fixed_q"]
+         "bias_in_chi", "fixed_q", "sigma_w2_squared"]
 
 
 _HERMITE = hermgauss(101)
@@ -85,6 +87,9 @@ def _chi(sw: float, sb: float, q: float, mode: str) -> float:
 def solve(sw: float, sb: float, mode: str = "right") -> tuple[float, float, float]:
     """`(q*, chi_1, critical sigma_w^2)`, right (`mode="right"`) or as a known mistake computes them (None where
     the mistake has no definite answer)."""
+    if mode == "sigma_w2_squared":  # every sigma_w2 squared: the critical one is the root of the right one
+        q, chi, crit = solve(sw * sw, sb)
+        return q, chi, math.sqrt(crit) if crit is not None else None
     q = _q_star(sw, sb, mode)
     chi = _chi(sw, sb, q, mode)
     crit: float | None

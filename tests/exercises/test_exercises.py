@@ -107,7 +107,8 @@ def test_each_exercise_is_one_folder_with_hints_that_its_wrong_answers_reach(ex)
     assert len(campaign) >= 6, f"{ex.name}: at least six mutants beyond the shipped ones"
     keys = {k for k, _ in shipped} | {k for k, _ in campaign}
     assert keys <= set(ex.hints), f"{ex.name}: answers for unknown hints {keys - set(ex.hints)}"
-    assert set(ex.hints) <= keys, f"{ex.name}: hints no wrong answer reaches: {set(ex.hints) - keys}"
+    reached = keys | {"timeout"}  # given with a time-out (test_grader: a walk without a visited set), not a verdict
+    assert set(ex.hints) <= reached, f"{ex.name}: hints no wrong answer reaches: {set(ex.hints) - reached}"
     assert ex.about and "write" not in ex.about
 
 

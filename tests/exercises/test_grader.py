@@ -711,6 +711,22 @@ def test_a_slow_answer_is_told_which_call_ran_out_of_time_and_how_to_allow_more(
     assert "--timeout 30" in mul.message and "timeout=30" in mul.message, mul.message
 
 
+def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):
+    # A topological order that remembers only what it emitted ("if n not in out") expands a shared node once per path
+    # to it: on the fresh 4000-node graph it ran out of time with the generic advice (a loop that never ends, or a
+    # higher limit), neither of which is the mistake. A plain infinite loop elsewhere gets no such hint.
+    write(tmp_path, "topological_order",
+          "def topological_order(root):\n    out, stack = [], [(root, False)]\n    while stack:\n"
+          "        n, expanded = stack.pop()\n        if expanded:\n            if n not in out:\n"
+          "                out.append(n)\n            continue\n        stack.append((n, True))\n"
+          "        stack.extend((p, False) for p in n._parents)\n    return out\n")
+    write(tmp_path, "mul_backward", "def mul_backward(a, b, upstream):\n    while True:\n        pass\n")
+    loop, walk = grader.grade(str(tmp_path), ["mul_backward", "topological_order"], timeout=3)
+    assert walk.status == loop.status == "timeout", (walk.message, loop.message)
+    assert "hint: " in walk.message and "once for every path" in walk.message, walk.message
+    assert "hint: " not in loop.message, loop.message
+
+
 def test_a_fork_bomb_is_stopped_at_a_few_processes(tmp_path):
     # Every child forking again would fill the machine's process table within the time limit (for everyone on it):
     # the worker may start 16 processes, which may start none. Here: 40 forks in a row, each child leaving at once

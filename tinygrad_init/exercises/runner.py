@@ -361,7 +361,7 @@ class _Worker(Session):
         except queue.Empty:
             if self.partial:
                 raise _Abort("error", _tampered("a frame that never ended")) from None
-            raise _Abort("timeout", _timeout_message(self.timeout, call)) from None
+            raise _Abort("timeout", _timeout_message(self.ex, self.timeout, call)) from None
         if kind == "eof":
             try:
                 code = self.proc.wait(timeout=5)
@@ -417,12 +417,12 @@ def _kill_marked(mark: bytes) -> None:
 # ------------------------------------------------------------------ messages
 
 
-def _timeout_message(timeout: float, call: str | None = None) -> str:
+def _timeout_message(ex: Exercise, timeout: float, call: str | None = None) -> str:
     during, more = {None: "", "": _LOADING}.get(call, f" while running {call}"), max(30, int(timeout * 3))
     return (f"timed out: your code was still running after {timeout:g} s{during}. Look for a loop that never ends "
             "(a `while` whose condition never changes, a stack or queue that never empties) or a function "
             f"that keeps calling itself. If it is only slow, raise the limit: --timeout {more} (in Python, "
-            f"grade(..., timeout={more})).")
+            f"grade(..., timeout={more}))." + (f"\nhint: {ex.hints['timeout']}" if "timeout" in ex.hints else ""))
 
 
 def _crash_message(code: int | None) -> str:

@@ -48,6 +48,10 @@ EXERCISE = Exercise(
         "no_root": "the root itself belongs in the order, as the last entry: backward starts there.",
         "labels_as_keys": "two nodes may share a label (two constants 2, or an engine's unnamed nodes): keep the "
                           "nodes themselves in your sets (seen.add(node)), not their labels.",
+        "timeout": "on a graph where nodes are shared, a walk that does not remember the nodes it has expanded goes "
+                   "through a shared node once for every path that leads to it, and the number of paths can double "
+                   "at each level of the graph. Keep a set of the nodes already expanded and skip them when they "
+                   "come again.",
         "node_attribute": "a node has only `_parents`, `label` and `data` (like the engine's Value, it takes no "
                           "attributes of yours): keep the nodes you have visited in a set of your own "
                           "(seen = set(); seen.add(node); node in seen).",

@@ -698,3 +698,17 @@ def test_an_array_subclass_operand_promotes_as_an_array_not_as_a_number(tmp_path
             for got in (Tensor(x) * other, Tensor(x).__rmul__(other)):
                 assert got.dtype == want.dtype, (type(other).__name__, dtype)
                 np.testing.assert_array_equal(got.data, want)
+
+
+def test_a_loss_of_an_integer_prediction_keeps_fractional_targets_as_pytorchs_does():
+    """A float target of an integer prediction (or logits) is not cast to integers: mse_loss([0, 0], [1.5, 1.0]) is
+    PyTorch's 1.625 (1.5 read as 1 gave 1.0), and soft targets 0.3, 0.7 are not 0, 0."""
+    pred, target = np.array([0, 0]), np.array([1.5, 1.0])
+    for t, t_th in ((target, torch.from_numpy(target)), (target.tolist(), torch.tensor(target.tolist()))):
+        want = torch.nn.functional.mse_loss(torch.from_numpy(pred), t_th)
+        got = losses.mse_loss(Tensor(pred, dtype=np.int64), t)
+        assert got.item() == want.item() == 1.625 and str(got.dtype) == str(want.dtype).removeprefix("torch.")
+    z, soft = np.array([1, 2]), np.array([0.3, 0.7])  # (PyTorch refuses integer logits: compared as floats)
+    want = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([1.0, 2.0]), torch.from_numpy(soft).float())
+    got = losses.binary_cross_entropy_with_logits(Tensor(z, dtype=np.int64), soft.tolist())
+    assert got.item() == pytest.approx(want.item(), rel=1e-6)

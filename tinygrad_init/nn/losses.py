@@ -15,12 +15,12 @@ __all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
 
 def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tensor, Tensor]:
-    """`x` (a Tensor) and `target` as a Tensor of its dtype and shape, or an error naming `fn`."""
+    """`x` (a Tensor) and `target` as a Tensor of its shape (and its dtype if floating), or an error naming `fn`."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{fn}: {names[0]} must be a Tensor, got {type(x).__name__}")
     if not isinstance(target, Tensor):
-        try:  # also a ragged list, named by the loss rather than by numpy
-            target = Tensor(target, dtype=x.dtype)
+        try:  # also a ragged list, named by the loss rather than by numpy; not cast to integers (1.5 is not 1)
+            target = Tensor(target, dtype=x.dtype if x.dtype.kind == "f" else None)
         except TypeError as e:
             raise TypeError(f"{fn}: expected numbers as {names[1]}; {e}") from None
     if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors

@@ -712,3 +712,20 @@ def test_a_loss_of_an_integer_prediction_keeps_fractional_targets_as_pytorchs_do
     want = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([1.0, 2.0]), torch.from_numpy(soft).float())
     got = losses.binary_cross_entropy_with_logits(Tensor(z, dtype=np.int64), soft.tolist())
     assert got.item() == pytest.approx(want.item(), rel=1e-6)
+
+
+def test_a_pytorch_tensor_is_read_as_numbers_or_named_as_pytorchs_not_as_this_engines_tensor():
+    """Tensor(p) of a PyTorch Parameter (which requires grad) holds its numbers, as torch.tensor(p) does (numpy() of
+    it raised PyTorch's RuntimeError); a Value given a PyTorch tensor, or gradcheck given one, names it as PyTorch's,
+    not as the tensor engine's Tensor (gradcheck said "input 0 is Tensor ...; expected a Tensor")."""
+    from tinygrad_init.core.gradcheck import gradcheck
+    p = torch.nn.Parameter(torch.tensor([1.5, -2.0]))
+    t = Tensor(p)
+    assert t.data.tolist() == p.tolist() and t.dtype == np.float32 and not t.requires_grad
+    for make in (lambda: Value(torch.tensor(1.0)), lambda: Value(2.0) + torch.tensor(1.0), lambda: Value.sum([p[0]])):
+        with pytest.raises(TypeError, match=r"a Value with a PyTorch tensor, whose graph is not this one: a Value "
+                                            r"takes a number, Value\(t\.item\(\)\)$"):
+            make()
+    with pytest.raises(TypeError, match=r"^gradcheck: input 0 is Tensor tensor.*; for a PyTorch tensor pass its "
+                                        r"numbers, x\.detach\(\)\.numpy\(\)$"):
+        gradcheck(lambda a: a * a, torch.tensor([1.0], dtype=torch.float64))

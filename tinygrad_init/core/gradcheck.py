@@ -143,7 +143,8 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
             "numerical_grad(lambda a: f(a, b), a)"))
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
-                        "number (or a Value, for the scalar engine)")
+                        "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
+                        "x.detach().numpy()" if type(x).__module__ == "torch" else ""))
     try:
         arr = np.asarray(raw)
     except ValueError as e:

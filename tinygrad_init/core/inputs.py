@@ -51,6 +51,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
     their dtype; Python numbers, lists and integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
     try:
         arr = np.asarray(data)
+    except RuntimeError:  # a PyTorch tensor that requires grad (a Parameter), which numpy() refuses: its numbers
+        arr = np.asarray(data.detach())
     except ValueError as e:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None

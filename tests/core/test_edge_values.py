@@ -184,3 +184,14 @@ def test_a_number_beyond_float16_with_a_float16_tensor_is_inf_without_a_warning_
         got = [h + 1e5, h * 1e5, 1e5 - h, v + [1e5, 1.0]]
     for g, want in zip(got, [th + 1e5, th * 1e5, 1e5 - th, torch.tensor([np.inf, 2.0], dtype=torch.half)]):
         assert _same(g.data, want)
+
+
+@pytest.mark.parametrize("data", [10**20, [3, 2**64], [[-(2**70)]]])
+def test_an_integer_beyond_int64_is_refused_with_what_to_write_as_an_operand_is(data):
+    # Tensor(10**20) said numpy read it as "dtype object, but tensors hold real numbers; pass a number", which it is
+    with pytest.raises((RuntimeError, ValueError), match="Overflow"):  # PyTorch refuses it too
+        torch.tensor(data)
+    with pytest.raises(TypeError, match=r"^Tensor: cannot make a tensor of .*: an integer beyond int64: write it as a "
+                                        r"float, float\(x\)$"):
+        Tensor(data)
+    assert Tensor(np.asarray(data, dtype=float)).data.tolist() == np.asarray(data, dtype=float).tolist()

@@ -60,8 +60,10 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
         mixed = arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat)
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.40}: " + (
             "the scalar engine (Value) and the tensor engine (Tensor) do not mix; use Tensor(value.data) or "
-            "Tensor([v.data for v in values])" if mixed else f"numpy reads it as dtype {arr.dtype}, but tensors hold "
-            "real numbers; pass a number, a (nested) list of numbers or a numpy array of booleans, integers or floats"))
+            "Tensor([v.data for v in values])" if mixed else "an integer beyond int64: write it as a float, float(x)"
+            if arr.dtype.kind == "O" and any(type(v) is int for v in arr.flat) else f"numpy reads it as dtype "
+            f"{arr.dtype}, but tensors hold real numbers; pass a number, a (nested) list of numbers or a numpy array of "
+            "booleans, integers or floats"))
     if dtype is not None:
         try:
             out = arr if arr.dtype == dtype else _cast(arr, dtype)

@@ -195,3 +195,19 @@ def test_an_integer_beyond_int64_is_refused_with_what_to_write_as_an_operand_is(
                                         r"float, float\(x\)$"):
         Tensor(data)
     assert Tensor(np.asarray(data, dtype=float)).data.tolist() == np.asarray(data, dtype=float).tolist()
+
+
+def test_binary_cross_entropy_of_infinite_logits_with_soft_targets_is_inf_not_nan():
+    # softplus(u) - u t' was inf - inf = nan at u = inf, where the loss is inf (PyTorch's too); with hard targets in the
+    # batch as well, at a wrong infinite logit (PyTorch gives nan at -inf, t > 0, where the loss is inf all the same)
+    from tinygrad_init import losses
+    z, t = np.array([INF, INF, -INF, -INF, 2.0]), np.array([0.0, 0.3, 0.7, 1.0, 0.4])
+    zt = Tensor(z, requires_grad=True)
+    loss = losses.binary_cross_entropy_with_logits(zt, t, reduction="none")
+    loss.sum().backward()
+    z_th = torch.tensor(z, requires_grad=True)
+    want = torch.nn.functional.binary_cross_entropy_with_logits(z_th, torch.from_numpy(t), reduction="none")
+    want.sum().backward()
+    assert _same(loss.data[:2], want[:2]) and loss.data[:4].tolist() == [INF] * 4
+    assert loss.data[4] == pytest.approx(want[4].item(), rel=1e-15)
+    assert _same(zt.grad, z_th.grad) and zt.grad.tolist()[:4] == [1.0, 0.7, -0.7, -1.0]

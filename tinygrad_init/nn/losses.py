@@ -77,7 +77,8 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
     `L = mean(softplus(z) - z t)`, which is `-mean(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` without
     overflow; `dL/dz = (sigmoid(z) - t) / n`, exactly `(1/2 - t) / n` at 0. Where `t > 1/2` it is computed as
     `softplus(-z) + z (1 - t)` (`softplus(z) - z` cancels for a confident right answer, `t = 1, z >> 0`): with
-    `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, and for labels 0/1 just `softplus(u)`."""
+    `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, for labels 0/1 just `softplus(u)`, and for soft
+    targets `(1 - t') softplus(u) + t' softplus(-u)`, its equal that is inf, not inf - inf, at `u = inf`."""
     z, t = _inputs("binary_cross_entropy_with_logits", logits, targets, ("logits", "targets"))
     if t.data.size and not ((t.data >= 0).all() and (t.data <= 1).all()):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
@@ -86,5 +87,6 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
     sign = np.where(flip, -1, 1).astype(np.result_type(z.dtype, t.dtype))  # (the loss in both dtypes' promotion)
     u = z * sign
     if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
-        return _reduce("binary_cross_entropy_with_logits", u.softplus() - u * (t * sign + flip), reduction)
+        soft = t * sign + flip
+        return _reduce("binary_cross_entropy_with_logits", (1 - soft) * u.softplus() + soft * (-u).softplus(), reduction)
     return _reduce("binary_cross_entropy_with_logits", u.softplus(), reduction)

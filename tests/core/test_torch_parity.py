@@ -709,7 +709,7 @@ def test_a_loss_of_an_integer_prediction_keeps_fractional_targets_as_pytorchs_do
         got = losses.mse_loss(Tensor(pred, dtype=np.int64), t)
         assert got.item() == want.item() == 1.625 and str(got.dtype) == str(want.dtype).removeprefix("torch.")
     z, soft = np.array([1, 2]), np.array([0.3, 0.7])  # (PyTorch refuses integer logits: compared as floats)
-    want = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([1.0, 2.0]), torch.from_numpy(soft).float())
+    want = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([1.0, 2.0]), torch.tensor(soft).float())
     got = losses.binary_cross_entropy_with_logits(Tensor(z, dtype=np.int64), soft.tolist())
     assert got.item() == pytest.approx(want.item(), rel=1e-6)
 

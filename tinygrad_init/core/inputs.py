@@ -62,8 +62,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
             "the scalar engine (Value) and the tensor engine (Tensor) do not mix; use Tensor(value.data) or "
             "Tensor([v.data for v in values])" if mixed else "an integer beyond int64: write it as a float, float(x)"
             if arr.dtype.kind == "O" and any(type(v) is int for v in arr.flat) else f"numpy reads it as dtype "
-            f"{arr.dtype}, but tensors hold real numbers; pass a number, a (nested) list of numbers or a numpy array of "
-            "booleans, integers or floats"))
+            f"{arr.dtype}, but tensors hold real numbers; pass a number, a (nested) list of numbers or a numpy array "
+            "of booleans, integers or floats"))
     if dtype is not None:
         try:
             out = arr if arr.dtype == dtype else _cast(arr, dtype)

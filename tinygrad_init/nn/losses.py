@@ -87,6 +87,6 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
     sign = np.where(flip, -1, 1).astype(np.result_type(z.dtype, t.dtype))  # (the loss in both dtypes' promotion)
     u = z * sign
     if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
-        soft = t * sign + flip
-        return _reduce("binary_cross_entropy_with_logits", (1 - soft) * u.softplus() + soft * (-u).softplus(), reduction)
+        t = t * sign + flip
+        return _reduce("binary_cross_entropy_with_logits", (1 - t) * u.softplus() + t * (-u).softplus(), reduction)
     return _reduce("binary_cross_entropy_with_logits", u.softplus(), reduction)

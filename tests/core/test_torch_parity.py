@@ -722,10 +722,16 @@ def test_a_pytorch_tensor_is_read_as_numbers_or_named_as_pytorchs_not_as_this_en
     p = torch.nn.Parameter(torch.tensor([1.5, -2.0]))
     t = Tensor(p)
     assert t.data.tolist() == p.tolist() and t.dtype == np.float32 and not t.requires_grad
-    for make in (lambda: Value(torch.tensor(1.0)), lambda: Value(2.0) + torch.tensor(1.0), lambda: Value.sum([p[0]])):
+    one = torch.nn.Parameter(torch.tensor([1.0]))  # (its class is torch.nn.parameter's, not torch's)
+    for make in (lambda: Value(torch.tensor(1.0)), lambda: Value(2.0) + torch.tensor(1.0), lambda: Value.sum([p[0]]),
+                 lambda: Value(one)):
         with pytest.raises(TypeError, match=r"a Value with a PyTorch tensor, whose graph is not this one: a Value "
                                             r"takes a number, Value\(t\.item\(\)\)$"):
             make()
     with pytest.raises(TypeError, match=r"^gradcheck: input 0 is Tensor tensor.*; for a PyTorch tensor pass its "
                                         r"numbers, x\.detach\(\)\.numpy\(\)$"):
         gradcheck(lambda a: a * a, torch.tensor([1.0], dtype=torch.float64))
+    with pytest.raises(TypeError, match=r"(?s)^add: cannot combine a Tensor with Parameter .*a PyTorch tensor, "
+                                        r"whose graph is not this one: read its numbers into a Tensor, "
+                                        r"Tensor\(x\.detach\(\)\)$"):
+        Tensor([1.0]) + one

@@ -144,7 +144,7 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
-                        "x.detach().numpy()" if type(x).__module__ == "torch" else ""))
+                        "x.detach().numpy()" if "torch" in type(x).__module__ else ""))
     try:
         arr = np.asarray(raw)
     except ValueError as e:

@@ -544,3 +544,13 @@ def test_numerical_grad_refuses_an_output_that_is_not_numbers(out, upstream):
     # a string or a ragged list among the outputs numpy's "could not convert string to float" or "inhomogeneous"
     with pytest.raises(TypeError, match=r"^numerical_grad: f must return"):
         numerical_grad(out, np.array([0.5, -1.5]), upstream=upstream)
+
+
+def test_a_list_of_integers_is_checked_as_floats_as_a_plain_integer_is():
+    # gradcheck(f, [1, 2]) said "input 0 has dtype int64 ... Pass x.astype(np.float64)", which a list has not, though
+    # gradcheck(f, 2) and Tensor([1, 2]) read integers as floats
+    f = lambda x: (x * x).sum()  # noqa: E731
+    assert gradcheck(f, [1, 2]).ok and gradcheck(f, (3,)).ok
+    assert numerical_grad(f, [1, 2]).tolist() == pytest.approx([2.0, 4.0])
+    with pytest.raises(TypeError, match=r"input 0 has dtype int64; gradients exist only for floating inputs"):
+        gradcheck(f, np.arange(3))  # an integer array stays refused: its dtype is the caller's choice

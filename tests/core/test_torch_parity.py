@@ -698,3 +698,40 @@ def test_an_array_subclass_operand_promotes_as_an_array_not_as_a_number(tmp_path
             for got in (Tensor(x) * other, Tensor(x).__rmul__(other)):
                 assert got.dtype == want.dtype, (type(other).__name__, dtype)
                 np.testing.assert_array_equal(got.data, want)
+
+
+def test_a_loss_of_an_integer_prediction_keeps_fractional_targets_as_pytorchs_does():
+    """A float target of an integer prediction (or logits) is not cast to integers: mse_loss([0, 0], [1.5, 1.0]) is
+    PyTorch's 1.625 (1.5 read as 1 gave 1.0), and soft targets 0.3, 0.7 are not 0, 0."""
+    pred, target = np.array([0, 0]), np.array([1.5, 1.0])
+    for t, t_th in ((target, torch.from_numpy(target)), (target.tolist(), torch.tensor(target.tolist()))):
+        want = torch.nn.functional.mse_loss(torch.from_numpy(pred), t_th)
+        got = losses.mse_loss(Tensor(pred, dtype=np.int64), t)
+        assert got.item() == want.item() == 1.625 and str(got.dtype) == str(want.dtype).removeprefix("torch.")
+    z, soft = np.array([1, 2]), np.array([0.3, 0.7])  # (PyTorch refuses integer logits: compared as floats)
+    want = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([1.0, 2.0]), torch.tensor(soft).float())
+    got = losses.binary_cross_entropy_with_logits(Tensor(z, dtype=np.int64), soft.tolist())
+    assert got.item() == pytest.approx(want.item(), rel=1e-6)
+
+
+def test_a_pytorch_tensor_is_read_as_numbers_or_named_as_pytorchs_not_as_this_engines_tensor():
+    """Tensor(p) of a PyTorch Parameter (which requires grad) holds its numbers, as torch.tensor(p) does (numpy() of
+    it raised PyTorch's RuntimeError); a Value given a PyTorch tensor, or gradcheck given one, names it as PyTorch's,
+    not as the tensor engine's Tensor (gradcheck said "input 0 is Tensor ...; expected a Tensor")."""
+    from tinygrad_init.core.gradcheck import gradcheck
+    p = torch.nn.Parameter(torch.tensor([1.5, -2.0]))
+    t = Tensor(p)
+    assert t.data.tolist() == p.tolist() and t.dtype == np.float32 and not t.requires_grad
+    one = torch.nn.Parameter(torch.tensor([1.0]))  # (its class is torch.nn.parameter's, not torch's)
+    for make in (lambda: Value(torch.tensor(1.0)), lambda: Value(2.0) + torch.tensor(1.0), lambda: Value.sum([p[0]]),
+                 lambda: Value(one)):
+        with pytest.raises(TypeError, match=r"a Value with a PyTorch tensor, whose graph is not this one: a Value "
+                                            r"takes a number, Value\(t\.item\(\)\)$"):
+            make()
+    with pytest.raises(TypeError, match=r"^gradcheck: input 0 is Tensor tensor.*; for a PyTorch tensor pass its "
+                                        r"numbers, x\.detach\(\)\.numpy\(\)$"):
+        gradcheck(lambda a: a * a, torch.tensor([1.0], dtype=torch.float64))
+    with pytest.raises(TypeError, match=r"(?s)^add: cannot combine a Tensor with Parameter .*a PyTorch tensor, "
+                                        r"whose graph is not this one: read its numbers into a Tensor, "
+                                        r"Tensor\(x\.detach\(\)\)$"):
+        Tensor([1.0]) + one

@@ -143,13 +143,14 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
             "numerical_grad(lambda a: f(a, b), a)"))
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
-                        "number (or a Value, for the scalar engine)")
+                        "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
+                        "x.detach().numpy()" if "torch" in type(x).__module__ else ""))
     try:
         arr = np.asarray(raw)
     except ValueError as e:
         raise TypeError(f"{fn}: input {i}: cannot read {type(x).__name__} as an array of numbers ({e})") from None
-    if arr.dtype.kind in "iu" and not isinstance(raw, (np.ndarray, list, tuple)):
-        arr = arr.astype(np.float64)  # a plain number
+    if arr.dtype.kind in "iu" and not isinstance(raw, np.ndarray):
+        arr = arr.astype(np.float64)  # a plain number, or a list of them (as Tensor([1, 2]) holds floats)
     if arr.dtype.kind == "c":
         raise TypeError(f"{fn}: input {i} is complex ({arr.dtype}); the engines differentiate real inputs only: pass "
                         "the real and imaginary parts as two inputs, x.real and x.imag")

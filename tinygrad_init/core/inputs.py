@@ -51,6 +51,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
     their dtype; Python numbers, lists and integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
     try:
         arr = np.asarray(data)
+    except RuntimeError:  # a PyTorch tensor that requires grad (a Parameter), which numpy() refuses: its numbers
+        arr = np.asarray(data.detach() if "torch" in type(data).__module__ else data)
     except ValueError as e:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None
@@ -58,8 +60,10 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
         mixed = arr.dtype.kind == "O" and any(isinstance(v, Value) for v in arr.flat)
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.40}: " + (
             "the scalar engine (Value) and the tensor engine (Tensor) do not mix; use Tensor(value.data) or "
-            "Tensor([v.data for v in values])" if mixed else f"numpy reads it as dtype {arr.dtype}, but tensors hold "
-            "real numbers; pass a number, a (nested) list of numbers or a numpy array of booleans, integers or floats"))
+            "Tensor([v.data for v in values])" if mixed else "an integer beyond int64: write it as a float, float(x)"
+            if arr.dtype.kind == "O" and any(type(v) is int for v in arr.flat) else f"numpy reads it as dtype "
+            f"{arr.dtype}, but tensors hold real numbers; pass a number, a (nested) list of numbers or a numpy array "
+            "of booleans, integers or floats"))
     if dtype is not None:
         try:
             out = arr if arr.dtype == dtype else _cast(arr, dtype)
@@ -140,7 +144,7 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
                                                  else "tensors hold floats (PyTorch's refuse it too): write float(x)"
                                                  if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
                                                  else "a PyTorch tensor, whose graph is not this one: read its numbers "
-                                                 "into a Tensor, Tensor(x.detach())" if type(x).__module__ == "torch"
+                                                 "into a Tensor, Tensor(x.detach())" if "torch" in type(x).__module__
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16

@@ -48,9 +48,10 @@ def _number(x: object, op: str) -> float:
     if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
         return float(x.reshape(()))
     if hasattr(x, "grad_fn"):
-        raise TypeError(f"{op}: cannot combine a Value with a Tensor: the scalar engine (Value) and the tensor "
-                        "engine (Tensor) do not mix. Use Tensors throughout, or Values throughout "
-                        "(Value(t.item()) for a one-element tensor).")
+        raise TypeError(f"{op}: cannot combine a Value with a " + ("PyTorch tensor, whose graph is not this one: a "
+                        "Value takes a number, Value(t.item())" if "torch" in type(x).__module__ else "Tensor: the "
+                        "scalar engine (Value) and the tensor engine (Tensor) do not mix. Use Tensors throughout, or "
+                        "Values throughout (Value(t.item()) for a one-element tensor)."))
     if isinstance(x, np.ndarray) and x.dtype == object:  # numpy hands `values * v` and `v * values` to Value's op
         raise TypeError(f"{op}: a Value and a numpy array (of Values): Value's op takes one number. Make the Value an "
                         "array too, values * np.array(v), which numpy applies elementwise, or loop: [x * v for x in "

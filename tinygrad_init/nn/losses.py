@@ -15,12 +15,12 @@ __all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
 
 def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tensor, Tensor]:
-    """`x` (a Tensor) and `target` as a Tensor of its dtype and shape, or an error naming `fn`."""
+    """`x` (a Tensor) and `target` as a Tensor of its shape (and its dtype if floating), or an error naming `fn`."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{fn}: {names[0]} must be a Tensor, got {type(x).__name__}")
     if not isinstance(target, Tensor):
-        try:  # also a ragged list, named by the loss rather than by numpy
-            target = Tensor(target, dtype=x.dtype)
+        try:  # also a ragged list, named by the loss rather than by numpy; not cast to integers (1.5 is not 1)
+            target = Tensor(target, dtype=x.dtype if x.dtype.kind == "f" else None)
         except TypeError as e:
             raise TypeError(f"{fn}: expected numbers as {names[1]}; {e}") from None
     if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
@@ -77,7 +77,8 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
     `L = mean(softplus(z) - z t)`, which is `-mean(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` without
     overflow; `dL/dz = (sigmoid(z) - t) / n`, exactly `(1/2 - t) / n` at 0. Where `t > 1/2` it is computed as
     `softplus(-z) + z (1 - t)` (`softplus(z) - z` cancels for a confident right answer, `t = 1, z >> 0`): with
-    `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, and for labels 0/1 just `softplus(u)`."""
+    `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, for labels 0/1 just `softplus(u)`, and for soft
+    targets `(1 - t') softplus(u) + t' softplus(-u)`, its equal that is inf, not inf - inf, at `u = inf`."""
     z, t = _inputs("binary_cross_entropy_with_logits", logits, targets, ("logits", "targets"))
     if t.data.size and not ((t.data >= 0).all() and (t.data <= 1).all()):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
@@ -86,5 +87,6 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
     sign = np.where(flip, -1, 1).astype(np.result_type(z.dtype, t.dtype))  # (the loss in both dtypes' promotion)
     u = z * sign
     if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
-        return _reduce("binary_cross_entropy_with_logits", u.softplus() - u * (t * sign + flip), reduction)
+        t = t * sign + flip
+        return _reduce("binary_cross_entropy_with_logits", (1 - t) * u.softplus() + t * (-u).softplus(), reduction)
     return _reduce("binary_cross_entropy_with_logits", u.softplus(), reduction)

@@ -579,6 +579,10 @@ def test_scalar_neuron_and_mlp_name_a_non_list_input():
         scalar_nn.Neuron(2, rng=0)(3.0)
     with pytest.raises(TypeError, match="MLP: x must be a list of 2 inputs"):
         scalar_nn.MLP(2, [3, 1], rng=0)(3.0)
+    # A set of two inputs was read in the set's own order (hash order, not the student's), a dict by its keys
+    for x in ({0.5, -2.0}, frozenset({0.5, -2.0}), {"a": 0.5, "b": -2.0}):
+        with pytest.raises(TypeError, match=f"Layer: x must be a list of 2 inputs .*got {type(x).__name__}"):
+            scalar_nn.Layer(2, 3, rng=0)(x)
 
 
 def test_sgd_refuses_a_parameter_listed_twice():

@@ -20,7 +20,7 @@ __all__ = ["Neuron", "Layer", "MLP"]
 
 def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | float]:
     """`x` as a list of `n` inputs, or an error naming `where`."""
-    if isinstance(x, str) or not hasattr(x, "__iter__"):
+    if isinstance(x, (str, set, frozenset, dict)) or not hasattr(x, "__iter__"):  # a set's order is not yours
         raise TypeError(f"{where}: x must be a list of {n} inputs (numbers or Values), got {type(x).__name__} "
                         f"{x!r:.60}")
     xs = list(x)

@@ -131,13 +131,18 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
     ax.yaxis.set_minor_locator(ticker.NullLocator())
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
-    if subs is None:  # less than two decades in view: plain ticks inside it (a decade alone shows no number)
-        decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values
+    if subs is None:  # less than three decades in view: 1, 2, 5 times them, or plain ticks (a decade alone shows no
+        decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values  # number; 0.03-0.5 showed 0.15, 0.3, 0.45)
+        inside = lambda t, lo, hi: np.sum((t >= min(lo, hi)) & (t <= max(lo, hi)))  # noqa: E731
 
         def ticks(lo: float, hi: float) -> np.ndarray:
-            with np.errstate(over="ignore"):  # a decade past 1e308, out of view, is inf
+            with np.errstate(all="ignore"):  # a decade past 1e308, out of view, is inf
                 t = decades(lo, hi)
-            return t if np.sum((t >= min(lo, hi)) & (t <= max(lo, hi))) > 1 else (p := plain(lo, hi))[p > 0]
+                e = np.arange(*np.clip(np.floor(np.log10([min(lo, hi), max(lo, hi)])) + [0, 2], -330, 310))
+                steps = np.outer(10.0 ** e, [1.0, 2.0, 5.0]).ravel()
+            if inside(t, lo, hi) > 2 or inside(t := steps, lo, hi) > 2:
+                return t
+            return (p := plain(lo, hi))[p > 0]
 
         loc.tick_values = ticks
 

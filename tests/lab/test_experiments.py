@@ -1120,3 +1120,12 @@ def test_theory_average_of_one_network_says_network() -> None:
     res = E.theory_average(rng=0, quick=True, networks=1, depth=2)
     assert all(f.endswith("in the median of 1 network.") for f in res.findings), res.findings
     assert "1 networks" not in res.table.title and "1 networks" not in str(res.to_dict())
+
+
+def test_a_one_layer_one_unit_network_says_layer_and_unit() -> None:
+    # `tinygrad-init sweep --depth 1 --width 1 --batch 2` titled its table "1 layers x 1 units", and
+    # depth(layers=(1,)) named its panel and finding "1 layers, plain SGD"
+    assert ": 1 layer x 1 unit, batch 2, seed 0" in E.sweep_table("he_normal", "relu", depth=1, width=1, batch=2).title
+    assert ": 2 layers x 3 units, batch 2," in E.sweep_table("he_normal", "relu", depth=2, width=3, batch=2).title
+    res = E.depth(rng=0, seeds=1, layers=(1,), steps=2, momentum=0.0)
+    assert res.findings[0].startswith("1 layer, plain SGD") and "1 layers" not in str(res.to_dict()), res.findings

@@ -89,8 +89,9 @@ class Run:
         if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
             notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement")
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,
-                     title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: {s['depth']} "
-                           f"layers x {s['width']} units, batch {s['batch']}, seed {s['seed']}")
+                     title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: "
+                           f"{counted(s['depth'], 'layer')} x {counted(s['width'], 'unit')}, batch {s['batch']}, "
+                           f"seed {s['seed']}")
 
     def _check(self, where: str, columns: str | Sequence[str]) -> list[str]:
         """`columns` (a name or a list) as a list if this run has every one; a KeyError naming `where` otherwise."""

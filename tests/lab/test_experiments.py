@@ -1129,3 +1129,13 @@ def test_a_one_layer_one_unit_network_says_layer_and_unit() -> None:
     assert ": 2 layers x 3 units, batch 2," in E.sweep_table("he_normal", "relu", depth=2, width=3, batch=2).title
     res = E.depth(rng=0, seeds=1, layers=(1,), steps=2, momentum=0.0)
     assert res.findings[0].startswith("1 layer, plain SGD") and "1 layers" not in str(res.to_dict()), res.findings
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_one_unit_network_shows_no_weight_gradient_std_rather_than_zero(seed: int) -> None:
+    # `tinygrad-init sweep --width 1` printed grad_w_std 0 beside a theory of 1 in every layer: the std of the one
+    # entry of a 1 x 1 dL/dW, 0 whatever the gradient; a 2-unit network keeps its number
+    one, two = (E.run_one("he_normal", "relu", depth=2, width=w, batch=4, rng=seed) for w in (1, 2))
+    assert np.isnan(one.values("grad_w_std")).all() and np.isnan(one.values("grad_w_std_theory")).all()
+    assert "one number has no spread" in " ".join(one.table().notes)
+    assert np.isfinite(two.values("grad_w_std_theory")).all() and (two.values("grad_w_norm") >= 0).all()

@@ -50,7 +50,7 @@ LAYER_FIELDS: dict[str, str] = {
     "saturated": "fraction of entries with |tanh| > 0.99, or sigmoid within 0.01 of 0 or 1", "dead": "fraction of "
     "ReLU units that are 0 for the whole batch", "outside": "fraction of h outside the histogram", "grad_act_std":
     "std of dL/dh", "grad_pre_std": "std of dL/dz", "grad_pre_median": "median |dL/dz| (the typical unit; layer 1)",
-    "grad_w_std": "std of dL/dW (summed over the batch)"}
+    "grad_w_std": "std of dL/dW (summed over the batch; - for a 1 x 1 W, one number has no spread)"}
 #: The `TheoryResult` field of each predicted layer field.
 _THEORY_OF = {k: k for k in ("pre_std", "act_mean", "act_std", "saturated", "grad_act_std", "grad_pre_std")} | {
     "grad_w_std": "grad_weight_std"}
@@ -155,7 +155,8 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, set
         rows.append({"layer": l + 1, "linear_std": lin.get("pre_std"), **{k: a.numbers.get(k) for k in (
             "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated", "dead", "grad_act_std",
             "grad_pre_std")}, "outside": 1 - h.counts.sum() / X.size, "grad_pre_median": first[0] if l == 0 else None,
-            **{k: lin.get(k) for k in ("grad_w_std", "grad_w_norm", "w_std")}})
+            **{k: lin.get(k) if X.shape[1] > 1 or k == "grad_w_norm" else None  # a 1 x 1 W: no std, not 0
+               for k in ("grad_w_std", "grad_w_norm", "w_std")}})
         rows[-1].update({k + "_theory": None if th is None or rows[-1][k] is None else float(getattr(th, v)[l])
                          for k, v in _THEORY_OF.items()})
     return Run(scheme, act, bn, rows, hists, th, settings)

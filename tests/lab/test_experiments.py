@@ -1139,3 +1139,18 @@ def test_a_one_unit_network_shows_no_weight_gradient_std_rather_than_zero(seed: 
     assert np.isnan(one.values("grad_w_std")).all() and np.isnan(one.values("grad_w_std_theory")).all()
     assert "one number has no spread" in " ".join(one.table().notes)
     assert np.isfinite(two.values("grad_w_std_theory")).all() and (two.values("grad_w_norm") >= 0).all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_sweep_into_float32_underflow_says_its_zeros_are_not_measurements(seed: int) -> None:
+    # `tinygrad-init sweep --init small --activation relu --depth 40 --width 100 --batch 10`: the activations fall
+    # 0.07 a layer, below float32's smallest normal (1.2e-38) from layer 33 and to 0 at layer 40, whose dead units
+    # then pass no gradient back: grad_act_std read 0 at layer 39 beside a theory of 0.07, and grad_w_std 0 in every
+    # layer, with no note (an overflow had one)
+    run = E.run_one("small", "relu", depth=40, width=100, batch=10, rng=seed)
+    note = "the theory has numbers below 1.2e-38, float32's smallest normal number: measured, they are rounding or 0"
+    assert run.values("grad_act_std")[-2] == 0 < 0.01 < run.values("grad_act_std_theory")[-2]
+    assert any(note in n for n in run.table().notes)
+    for quiet in (E.run_one("small", "relu", depth=10, width=100, batch=10, rng=seed),  # down to 2e-12: no note
+                  E.run_one("he_normal", "relu", depth=2, width=1, batch=4, rng=seed)):  # a dead unit, not rounding
+        assert not any(note in n for n in quiet.table().notes)

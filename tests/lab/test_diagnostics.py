@@ -661,3 +661,21 @@ def test_the_colorful_plot_labels_each_band_by_its_layer_number_at_its_middle():
     n = len(diag.layers)  # the image spans 0..n on y, one band per layer, layer 1 at the bottom
     np.testing.assert_allclose(ax.get_yticks(), np.arange(n) + 0.5)
     assert [t.get_text() for t in ax.get_yticklabels()] == [str(i) for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fit_refuses_a_one_logit_model_instead_of_training_nothing(seed):
+    # fit trains by cross-entropy over the model's outputs; a 2-4-1 model (one logit, as for
+    # binary_cross_entropy_with_logits) has log_softmax 0: the loss read 0.0 at every step and no weight moved, for a
+    # batch whose labels were all 0 (a label 1 got cross_entropy's "[0, 1) for 1 classes")
+    from tinygrad_init.data import moons
+
+    X, y = moons(32, rng=seed)
+    one = nn.MLP([2, 4, 1], activation="tanh", rng=seed)
+    for labels in (np.zeros_like(y), y):
+        with pytest.raises(ValueError, match=r"fit: the model gives logits of shape \(\d+, 1\); the cross-entropy "
+                                             r"needs \(n, classes\) with classes >= 2"):
+            D.fit(one, X, labels, steps=3, lr=0.1, rng=seed)
+    two = nn.MLP([2, 4, 2], activation="tanh", rng=seed)
+    losses, _ = D.fit(two, X, y, steps=3, lr=0.1, rng=seed)
+    assert len(losses) == 3 and all(v > 0.1 for v in losses)

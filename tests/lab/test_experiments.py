@@ -1120,3 +1120,37 @@ def test_theory_average_of_one_network_says_network() -> None:
     res = E.theory_average(rng=0, quick=True, networks=1, depth=2)
     assert all(f.endswith("in the median of 1 network.") for f in res.findings), res.findings
     assert "1 networks" not in res.table.title and "1 networks" not in str(res.to_dict())
+
+
+def test_a_one_layer_one_unit_network_says_layer_and_unit() -> None:
+    # `tinygrad-init sweep --depth 1 --width 1 --batch 2` titled its table "1 layers x 1 units", and
+    # depth(layers=(1,)) named its panel and finding "1 layers, plain SGD"
+    assert ": 1 layer x 1 unit, batch 2, seed 0" in E.sweep_table("he_normal", "relu", depth=1, width=1, batch=2).title
+    assert ": 2 layers x 3 units, batch 2," in E.sweep_table("he_normal", "relu", depth=2, width=3, batch=2).title
+    res = E.depth(rng=0, seeds=1, layers=(1,), steps=2, momentum=0.0)
+    assert res.findings[0].startswith("1 layer, plain SGD") and "1 layers" not in str(res.to_dict()), res.findings
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_one_unit_network_shows_no_weight_gradient_std_rather_than_zero(seed: int) -> None:
+    # `tinygrad-init sweep --width 1` printed grad_w_std 0 beside a theory of 1 in every layer: the std of the one
+    # entry of a 1 x 1 dL/dW, 0 whatever the gradient; a 2-unit network keeps its number
+    one, two = (E.run_one("he_normal", "relu", depth=2, width=w, batch=4, rng=seed) for w in (1, 2))
+    assert np.isnan(one.values("grad_w_std")).all() and np.isnan(one.values("grad_w_std_theory")).all()
+    assert "one number has no spread" in " ".join(one.table().notes)
+    assert np.isfinite(two.values("grad_w_std_theory")).all() and (two.values("grad_w_norm") >= 0).all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_sweep_into_float32_underflow_says_its_zeros_are_not_measurements(seed: int) -> None:
+    # `tinygrad-init sweep --init small --activation relu --depth 40 --width 100 --batch 10`: the activations fall
+    # 0.07 a layer, below float32's smallest normal (1.2e-38) from layer 33 and to 0 at layer 40, whose dead units
+    # then pass no gradient back: grad_act_std read 0 at layer 39 beside a theory of 0.07, and grad_w_std 0 in every
+    # layer, with no note (an overflow had one)
+    run = E.run_one("small", "relu", depth=40, width=100, batch=10, rng=seed)
+    note = "the theory has numbers below 1.2e-38, float32's smallest normal number: measured, they are rounding or 0"
+    assert run.values("grad_act_std")[-2] == 0 < 0.01 < run.values("grad_act_std_theory")[-2]
+    assert any(note in n for n in run.table().notes)
+    for quiet in (E.run_one("small", "relu", depth=10, width=100, batch=10, rng=seed),  # down to 2e-12: no note
+                  E.run_one("he_normal", "relu", depth=2, width=1, batch=4, rng=seed)):  # a dead unit, not rounding
+        assert not any(note in n for n in quiet.table().notes)

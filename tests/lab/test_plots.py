@@ -191,6 +191,20 @@ def test_a_log_panel_labels_its_values_even_within_one_decade(values) -> None:
     assert len({text for _, text in shown}) == len(shown)  # 0.9975, 1 and 1.0025 all read '1'
 
 
+@pytest.mark.parametrize("values", [[0.0279, 0.123, 0.482], [0.03, 0.9], [0.011, 0.2], [2.0, 40.0], [0.12, 0.95]])
+def test_a_log_panel_over_one_to_two_decades_labels_both_ends_of_its_values(values) -> None:
+    # the report's sigmoid activation-std panel (0.0279 to 0.482 at 500 units) was labelled 0.15, 0.3 and 0.45 only:
+    # nothing on its lower half, where the 0.01*randn curve lies, so a slide could not tell 0.03 from 0.1
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.curves({"p": {"he_normal": values}})
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    ticks = np.array([float(t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi])
+    assert len(ticks) >= 2 and all(np.min(np.abs(np.log10(ticks / v))) <= np.log10(2.5) for v in values), ticks
+
+
 def test_a_series_keeps_one_colour_and_marker_in_every_panel_and_the_legend() -> None:
     fig = plots.curves({"p1": {"a": [1.0, 2.0], "b": [2.0, 3.0]}, "p2": {"b": [1.0, 2.0], "a": [2.0, 3.0]}})
     drawn = {(line.get_label(), line.get_color(), line.get_marker()) for ax in fig.axes for line in ax.lines}

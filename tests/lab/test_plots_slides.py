@@ -123,3 +123,18 @@ def test_a_dotted_level_is_named_in_the_legend_and_its_name_covers_no_curve(leve
             assert not any(box.contains(*p) for p in points), f"{text.get_text()!r} covers a curve"
     entries = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
     assert entries["level"].get_linestyle() == ":"
+
+
+@pytest.mark.parametrize("names", [["22 layers, plain SGD, lr 0.03", "30 layers, plain SGD, lr 0.03",
+                                    "30 layers, momentum 0.9, lr 0.003"], ["a panel whose step size is 0.5", "b", "c"]])
+def test_a_wrapped_panel_title_keeps_each_number_beside_its_name(names):
+    # the report's depth figure (He et al. 2015 in miniature) titled its panels "22 layers, plain SGD, lr" over a
+    # second line "0.03": the learning rate alone, away from its name
+    import re
+
+    fig = plots.curves({n: {"he_normal": [1.0, 0.5, 0.2]} for n in names}, log=False)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert [t.replace("\n", " ") for t in titles] == names
+    assert not [line for t in titles for line in t.split("\n") if re.fullmatch(r"-?[\d.]+,?", line)], titles
+    assert "\n" in titles[0]  # wrapped all the same: as wide as a panel
+    assert_slide_ready(fig)

@@ -174,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     count, real = cli_type(check_int, 1), partial(cli_type, check_real)
     add_commands(sub, {
         "demo": ("train a small tanh MLP and show its gradients layer by layer", None, _DEMO_EPILOG, [
-            ("--dataset", {"choices": ("moons", "circles", "spirals"), "default": "moons", "help": "the toy dataset"}),
+            ("--dataset", {"choices": ("moons", "circles", "spirals"), "type": str.lower, "default": "moons",
+                         "help": "the toy dataset"}),
             ("--samples", {"type": cli_type(check_int, 8, " (a quarter is held out for testing)"), "default": 200,
                            "help": "points in the dataset, a quarter held out for testing"}),
             ("--noise", {"type": real(0.0), "help": "dataset noise (default: the dataset's own, 0.1 for moons)"}),
@@ -197,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep": ("per-layer statistics of one deep network, measured and predicted", None, _SWEEP_EPILOG, [
             ("--init", {"type": _init_name, "default": "cs231n", "help": "the weight scheme: a name of init.get "
                         "with zero mean, e.g. small, large, xavier_normal, he_normal (not ones, lsuv)"}),
-            ("--activation", {"choices": ACTIVATIONS, "default": "tanh", "help": "the nonlinearity of every layer"}),
+            ("--activation", {"choices": ACTIVATIONS, "type": str.lower, "default": "tanh",  # ReLU, as --init HE
+                              "help": "the nonlinearity of every layer"}),
             ("--depth", {"type": count, "default": _SWEEP["depth"].default, "help": "number of layers"}),
             ("--width", {"type": count, "default": _SWEEP["width"].default,
                          "help": "units per layer, also the input width"}),

@@ -275,7 +275,8 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
     m.add_argument("--engine", choices=("scalar", "tensor"), help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
-    m.add_argument("--activation", choices=activations.names(), help="hidden (default: {activation})".format(**d))
+    m.add_argument("--activation", choices=activations.names(), type=str.lower,  # ReLU, as --init HE_normal
+                   help="hidden (default: {activation})".format(**d))
     m.add_argument("--init", type=partial(_init_name, sweep=False), metavar="NAME",
                    help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
     m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: {seed})".format(**d))

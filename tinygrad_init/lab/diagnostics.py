@@ -292,7 +292,10 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
         for _ in range(steps):
             idx = gen.integers(0, len(X), size=min(batch, len(X)))
             opt.zero_grad()
-            loss = cross_entropy(model(Tensor(X[idx])), y[idx])
+            if (out := model(Tensor(X[idx]))).ndim != 2 or out.shape[1] < 2:  # one logit: log_softmax is 0, no loss
+                raise ValueError(f"fit: the model gives logits of shape {out.shape}; the cross-entropy needs (n, "
+                                 "classes) with classes >= 2 (a model with 2 outputs for labels 0 and 1)")
+            loss = cross_entropy(out, y[idx])
             losses.append(loss.item())
             if not np.isfinite(losses[-1]):
                 break

@@ -50,7 +50,7 @@ LAYER_FIELDS: dict[str, str] = {
     "saturated": "fraction of entries with |tanh| > 0.99, or sigmoid within 0.01 of 0 or 1", "dead": "fraction of "
     "ReLU units that are 0 for the whole batch", "outside": "fraction of h outside the histogram", "grad_act_std":
     "std of dL/dh", "grad_pre_std": "std of dL/dz", "grad_pre_median": "median |dL/dz| (the typical unit; layer 1)",
-    "grad_w_std": "std of dL/dW (summed over the batch)"}
+    "grad_w_std": "std of dL/dW (summed over the batch; - for a 1 x 1 W, one number has no spread)"}
 #: The `TheoryResult` field of each predicted layer field.
 _THEORY_OF = {k: k for k in ("pre_std", "act_mean", "act_std", "saturated", "grad_act_std", "grad_pre_std")} | {
     "grad_w_std": "grad_weight_std"}
@@ -88,9 +88,13 @@ class Run:
             _THEORY + "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
         if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
             notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement")
+        if low := [r["layer"] for r in self.layers for k in _THEORY_OF if 0 < (r.get(k + "_theory") or 0) < 1.18e-38]:
+            notes.append(f"from layer {low[0]} the theory has numbers below 1.2e-38, float32's smallest normal number: "
+                         "measured, they are rounding or 0, and a layer of zeros passes no gradient back")
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,
-                     title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: {s['depth']} "
-                           f"layers x {s['width']} units, batch {s['batch']}, seed {s['seed']}")
+                     title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: "
+                           f"{counted(s['depth'], 'layer')} x {counted(s['width'], 'unit')}, batch {s['batch']}, "
+                           f"seed {s['seed']}")
 
     def _check(self, where: str, columns: str | Sequence[str]) -> list[str]:
         """`columns` (a name or a list) as a list if this run has every one; a KeyError naming `where` otherwise."""
@@ -154,7 +158,8 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, set
         rows.append({"layer": l + 1, "linear_std": lin.get("pre_std"), **{k: a.numbers.get(k) for k in (
             "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated", "dead", "grad_act_std",
             "grad_pre_std")}, "outside": 1 - h.counts.sum() / X.size, "grad_pre_median": first[0] if l == 0 else None,
-            **{k: lin.get(k) for k in ("grad_w_std", "grad_w_norm", "w_std")}})
+            **{k: lin.get(k) if X.shape[1] > 1 or k == "grad_w_norm" else None  # a 1 x 1 W: no std, not 0
+               for k in ("grad_w_std", "grad_w_norm", "w_std")}})
         rows[-1].update({k + "_theory": None if th is None or rows[-1][k] is None else float(getattr(th, v)[l])
                          for k, v in _THEORY_OF.items()})
     return Run(scheme, act, bn, rows, hists, th, settings)

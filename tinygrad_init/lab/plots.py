@@ -131,13 +131,18 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
     ax.yaxis.set_minor_locator(ticker.NullLocator())
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
-    if subs is None:  # less than two decades in view: plain ticks inside it (a decade alone shows no number)
-        decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values
+    if subs is None:  # less than three decades in view: 1, 2, 5 times them, or plain ticks (a decade alone shows no
+        decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values  # number; 0.03-0.5 showed 0.15, 0.3, 0.45)
+        inside = lambda t, lo, hi: np.sum((t >= min(lo, hi)) & (t <= max(lo, hi)))  # noqa: E731
 
         def ticks(lo: float, hi: float) -> np.ndarray:
-            with np.errstate(over="ignore"):  # a decade past 1e308, out of view, is inf
+            with np.errstate(all="ignore"):  # a decade past 1e308, out of view, is inf
                 t = decades(lo, hi)
-            return t if np.sum((t >= min(lo, hi)) & (t <= max(lo, hi))) > 1 else (p := plain(lo, hi))[p > 0]
+                e = np.arange(*np.clip(np.floor(np.log10([min(lo, hi), max(lo, hi)])) + [0, 2], -330, 310))
+                steps = np.outer(10.0 ** e, [1.0, 2.0, 5.0]).ravel()
+            if inside(t, lo, hi) > 2 or inside(t := steps, lo, hi) > 2:
+                return t
+            return (p := plain(lo, hi))[p > 0]
 
         loc.tick_values = ticks
 
@@ -203,9 +208,11 @@ def _wrap(*parts: str | None, width: int = 16, breaking: bool = False) -> str:
                       for line in str(p).split("\n"))
 
 
-def _fit(text: str, inches: float, points: float = 15) -> str:
-    """`text` on lines as wide as `inches` at `points` (a letter of DejaVu Sans: about 0.6 em), long words broken."""
-    return _wrap(text, width=max(4, int(inches * 120 / points)), breaking=True)
+def _fit(text: str, inches: float, points: float = 15, keep: bool = False) -> str:
+    """`text` on lines as wide as `inches` at `points` (a letter of DejaVu Sans: about 0.6 em), long words broken;
+    `keep`: a number stays on the line of the word before it ('lr 0.03', not 'lr' and '0.03' on the next)."""
+    text = re.sub(r" (?=-?\d)", "\u00a0", text) if keep else text  # textwrap breaks no non-breaking space
+    return _wrap(text, width=max(4, int(inches * 120 / points)), breaking=True).replace("\u00a0", " ")
 
 
 def _title(*parts: str | None, inches: float = SLIDE[0]) -> str:
@@ -287,7 +294,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     names = [(styles or {}).get(k, {}).get("label", label(k)) + hidden.get(k, "") for k in series]
     names += ["measured", "theory"] * bool(predicted) + list(hlines or {})
     bottom, breaks = 0.85 + 0.34 * math.ceil(len(names) / _per_row(names, width)), head.count("\n")
-    tops = {name: _fit(str(name), (width - 1.2 - 0.9 * (ncols - 1)) / ncols) for name in panels}  # as wide as a panel
+    tops = {name: _fit(str(name), (width - 1.2 - 0.9 * (ncols - 1)) / ncols, keep=True) for name in panels}  # a panel
     more = 0.25 * max(t.count("\n") for t in tops.values())  # inches for the panel titles' further lines
     with slide_style():
         fig = slide_figure(nrows, ncols, (width, (2.9 + more) * nrows + bottom + 0.5 + 0.3 * breaks),

@@ -367,7 +367,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
         hist = fit(models, X, y, steps=steps, lr=[lr * (1 - mu) for mu, _, _ in runs], momentum=[r[0] for r in runs],
                    every=max(1, steps // 100))
         for mu, losses in zip(mus, hist["loss"].reshape(len(mus), len(schemes), len(seeds), -1)):
-            key = f"{n_layers} layers, " + (f"momentum {mu:g}, lr {lr * (1 - mu):g}" if mu else f"plain SGD, lr {lr:g}")
+            key = counted(n_layers, "layer") + (f", momentum {mu:g}, lr {lr * (1 - mu):g}" if mu else
+                                                 f", plain SGD, lr {lr:g}")
             curves[key], back, spans = (hist["step"], {}), [], []
             for sc, loss in zip(schemes, losses):  # (seeds, records)
                 hit = np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2

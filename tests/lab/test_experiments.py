@@ -1154,3 +1154,13 @@ def test_a_sweep_into_float32_underflow_says_its_zeros_are_not_measurements(seed
     for quiet in (E.run_one("small", "relu", depth=10, width=100, batch=10, rng=seed),  # down to 2e-12: no note
                   E.run_one("he_normal", "relu", depth=2, width=1, batch=4, rng=seed)):  # a dead unit, not rounding
         assert not any(note in n for n in quiet.table().notes)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_tiny_saturated_fraction_in_theory_is_no_float32_underflow(seed: int) -> None:
+    # `tinygrad-init sweep --init small --activation tanh --depth 2 --width 400`: layer 1's theory of the saturated
+    # fraction is 5.6e-40 (pre_std 0.2, |tanh| > 0.99 beyond 13 std), a probability, not a float32 number; the table
+    # said "from layer 1 the theory has numbers below 1.2e-38 ... a layer of zeros passes no gradient back"
+    run = E.run_one("small", "tanh", depth=2, width=400, batch=10, rng=seed)
+    assert 0 < run.values("saturated_theory")[0] < 1.18e-38 and run.values("grad_act_std").min() > 1e-3
+    assert not any("below 1.2e-38" in n for n in run.table().notes), run.table().notes

@@ -88,7 +88,8 @@ class Run:
             _THEORY + "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
         if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
             notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement")
-        if low := [r["layer"] for r in self.layers for k in _THEORY_OF if 0 < (r.get(k + "_theory") or 0) < 1.18e-38]:
+        if low := [r["layer"] for r in self.layers for k in _THEORY_OF if k != "saturated"  # a fraction, not a value
+                   and 0 < (r.get(k + "_theory") or 0) < 1.18e-38]:
             notes.append(f"from layer {low[0]} the theory has numbers below 1.2e-38, float32's smallest normal number: "
                          "measured, they are rounding or 0, and a layer of zeros passes no gradient back")
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,

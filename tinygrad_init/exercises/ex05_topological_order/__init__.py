@@ -48,7 +48,7 @@ EXERCISE = Exercise(
         "no_root": "the root itself belongs in the order, as the last entry: backward starts there.",
         "labels_as_keys": "two nodes may share a label (two constants 2, or an engine's unnamed nodes): keep the "
                           "nodes themselves in your sets (seen.add(node)), not their labels.",
-        "timeout": "on a graph where nodes are shared, a walk that does not remember the nodes it has expanded goes "
+        "timeout": "if your walk keeps no set of the nodes it has expanded: on a graph where nodes are shared it goes "
                    "through a shared node once for every path that leads to it, and the number of paths can double "
                    "at each level of the graph. Keep a set of the nodes already expanded and skip them when they "
                    "come again.",

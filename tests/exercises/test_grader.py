@@ -1394,3 +1394,16 @@ def test_an_exception_that_exits_when_printed_is_reported_as_raised_not_as_an_en
           "def mul_backward(a, b, upstream):\n    raise Odd()\n")
     (result,) = grader.grade(str(tmp_path), "mul_backward")
     assert result.status == "error" and result.message.startswith("your code raised Odd"), result.message
+
+
+def test_a_fresh_copy_of_a_built_in_module_does_not_undo_the_rules(tmp_path):
+    # os.pidfd_open is refused, but _imp.create_builtin made a new `posix` module whose pidfd_open was the C function:
+    # pidfd_send_signal(SIGSTOP) stopped the grader (here signal 0, which stops nothing); the answer then passed.
+    spec = "type('Spec', (), {'name': 'posix'})()"
+    write(tmp_path, "mul_backward", f"import _imp, os, signal\nposix = _imp.create_builtin({spec})\n"
+          f"signal.pidfd_send_signal(posix.pidfd_open(os.getppid()), 0)\n" + solution("mul_backward"))
+    write(tmp_path, "pow_backward", "import pwd, importlib, posix\nimportlib.reload(posix)\n"  # a built-in module
+          "posix.pidfd_open(posix.getppid())\n" + solution("pow_backward"))  # imported later is still one
+    results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"])
+    assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 2, results
+    assert "`_imp.create_builtin`" in results[0].message and "`os.pidfd_open`" in results[1].message

@@ -17,18 +17,17 @@ Before any student code runs, the worker
   `os.write(1, ...)`) lands in the capture file and never on the channel;
 - imports what it needs (numpy) before the student's folder is on `sys.path`, and appends that folder at the end, so
   that a scratch `numbers.py` or `json.py` there cannot shadow the standard library;
-- installs an audit hook (which cannot be removed) that refuses imports of the libraries an
-  exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
-  other programs (or C functions, or raw memory, through `ctypes`), which would run without the hook, and opening
-  another process's entries in /proc (the grader's memory), signalling a process outside its group (the grader) or
-  setting its limits (os.pidfd_open: whose signals raise no event), starting more than `MAX_FORKS` processes, and
-  walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can
-  rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
-  writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
-  reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
-  `_imp.create_builtin`, still sets it); sets a memory limit; refuses in another folder an exercise's file or folder
-  and a git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd,
-  a path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
+- installs an audit hook (which cannot be removed) that refuses imports of the libraries an exercise forbids
+  (`tinygrad_init`, `torch`, ...), reading or linking their files, starting other programs (or C functions, or raw
+  memory, through `ctypes`), which run without the hook, and opening another process's entries in /proc (the grader's
+  memory), signalling a process outside its group (the grader) or setting its limits (os.pidfd_open: whose signals raise
+  no event), starting more than `MAX_FORKS` processes, and walking every object (`gc.get_objects`, which reaches the
+  hook); the hook reads no name the student's code can rebind (of this module, `os`, `os.path` or the builtins) nor an
+  object of this module (numpy's array interface writes any address, and a refusal's traceback shows the hook's state:
+  out of reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing) and makes no built-in module
+  afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder and a
+  git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd, a
+  path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
   classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
@@ -448,9 +447,10 @@ def _install_policy(policy: dict) -> None:
     import _posixsubprocess
     import subprocess
 
-    # What subprocess.Popen starts a program with raises no audit event (a fresh copy of it: an import, refused).
-    _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
+    _posixsubprocess.fork_exec = subprocess._fork_exec = refuse  # Popen's, with no event (a copy: an import, refused)
     os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
+    list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
+    sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
     rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,

@@ -1407,3 +1407,17 @@ def test_a_fresh_copy_of_a_built_in_module_does_not_undo_the_rules(tmp_path):
     results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"])
     assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 2, results
     assert "`_imp.create_builtin`" in results[0].message and "`os.pidfd_open`" in results[1].message
+
+
+def test_a_module_the_rules_refuse_loaded_under_another_name_is_refused(tmp_path):
+    # A C module's import event names the module as asked: `_posixsubprocess` loaded as `x._posixsubprocess` (its
+    # PyInit_ function is found by the last part of the name) was a fresh copy whose fork_exec was the C function: it
+    # ran `python -c "import tinygrad_init"`, a program without the rules.
+    load = ("import importlib.machinery as m, importlib.util, os, sys\n"
+            "origin = sys.modules['_posixsubprocess'].__file__\n"
+            "fresh = importlib.util.module_from_spec(importlib.util.spec_from_file_location(\n"
+            "    'x._posixsubprocess', origin, loader=m.ExtensionFileLoader('x._posixsubprocess', origin)))\n")
+    write(tmp_path, "mul_backward", load + FORK_EXEC.format(fn="fresh.fork_exec") + solution("mul_backward"))
+    (result,) = grader.grade(str(tmp_path), "mul_backward")
+    assert (result.status, result.mistake) == ("fail", "forbidden_import"), (result, result.output)
+    assert "`x._posixsubprocess`" in result.message, result.message

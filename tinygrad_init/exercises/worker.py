@@ -468,7 +468,7 @@ def _install_policy(policy: dict) -> None:
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
-        if name in around or event.startswith("ctypes."):
+        if name in around or name.rpartition(".")[2] in around or event.startswith("ctypes."):  # (or as x.name)
             raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
                 message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
         for i in paths.get(event, ()):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import graphlib
 import io
 import math
 import os
@@ -1421,3 +1422,23 @@ def test_a_module_the_rules_refuse_loaded_under_another_name_is_refused(tmp_path
     (result,) = grader.grade(str(tmp_path), "mul_backward")
     assert (result.status, result.mistake) == ("fail", "forbidden_import"), (result, result.output)
     assert "`x._posixsubprocess`" in result.message, result.message
+
+
+def test_a_copy_of_a_refused_library_off_the_import_path_is_out_of_reach(tmp_path):
+    # Copies on the import path were refused, not one elsewhere: another Python's graphlib.py (pyenv keeps several)
+    # sorted the graph for the student, and a second clone's tinygrad_init had the library's unbroadcast (core/ops.py).
+    other, clone = tmp_path / "python3.9" / "lib", tmp_path / "clone" / "tinygrad_init" / "core"
+    for folder in (other, clone, tmp_path / "work"):
+        folder.mkdir(parents=True)
+    shutil.copy(graphlib.__file__, other)
+    shutil.copy(os.path.join(REPO, "tinygrad_init", "core", "ops.py"), clone)
+    load = "ns = {{}}\nexec(compile(open({!r}).read(), 'copy', 'exec'), ns)\n"
+    write(tmp_path / "work", "topological_order", load.format(str(other / "graphlib.py")) + (
+        "def topological_order(root):\n    graph, todo = {}, [root]\n    while todo:\n        node = todo.pop()\n"
+        "        if node not in graph:\n            graph[node] = node._parents\n            todo += node._parents\n"
+        "    return list(ns['TopologicalSorter'](graph).static_order())\n"))
+    write(tmp_path / "work", "unbroadcast", load.format(str(clone / "ops.py")) +
+          "def unbroadcast(grad, shape):\n    return ns['unbroadcast'](grad, shape)\n")
+    results = grader.grade(str(tmp_path / "work"), ["topological_order", "unbroadcast"], timeout=30)
+    assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 2, results
+    assert "graphlib.py" in results[0].message and "ops.py" in results[1].message

@@ -443,7 +443,6 @@ def _install_policy(policy: dict) -> None:
 
     def refuse(*args: Any, name: str = "_posixsubprocess.fork_exec", **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the rules)"))
-
     import _posixsubprocess
     import subprocess
 
@@ -505,7 +504,9 @@ def _install_policy(policy: dict) -> None:
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
                         real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
                         [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or ".git/" in real
-                        + "/" or (event, i) == ("os.rename", 0)) and not (real + "/").startswith((*own, *installed)):
+                        + "/" or (event, i) == ("os.rename", 0) or real.endswith((".py", ".pyc", ".so")) and [n for n
+                        in real.split("/") if n.partition(".")[0] in deny]) and not (real + "/").startswith((*own,
+                        *installed)):  # (a refused library's copy off the import path: another Python's graphlib)
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
@@ -541,8 +542,7 @@ def _limit_memory(megabytes: float) -> None:
 
 
 def main(argv: list[str]) -> int:
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != os.path.dirname(os.path.abspath(__file__))]
     capture, policy = argv[1], json.loads(argv[2])
     requests, replies = os.dup(0), os.dup(1)  # the channel, on private descriptors
     null, out = os.open(os.devnull, os.O_RDONLY), os.open(capture, os.O_WRONLY | os.O_APPEND)

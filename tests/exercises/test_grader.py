@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -1426,7 +1427,8 @@ def test_a_module_the_rules_refuse_loaded_under_another_name_is_refused(tmp_path
 
 def test_a_copy_of_a_refused_library_off_the_import_path_is_out_of_reach(tmp_path):
     # Copies on the import path were refused, not one elsewhere: another Python's graphlib.py (pyenv keeps several)
-    # sorted the graph for the student, and a second clone's tinygrad_init had the library's unbroadcast (core/ops.py).
+    # sorted the graph for the student, a second clone's tinygrad_init had the library's unbroadcast (core/ops.py), and
+    # the repository downloaded as a zip held the solutions.
     other, clone = tmp_path / "python3.9" / "lib", tmp_path / "clone" / "tinygrad_init" / "core"
     for folder in (other, clone, tmp_path / "work"):
         folder.mkdir(parents=True)
@@ -1439,6 +1441,11 @@ def test_a_copy_of_a_refused_library_off_the_import_path_is_out_of_reach(tmp_pat
         "    return list(ns['TopologicalSorter'](graph).static_order())\n"))
     write(tmp_path / "work", "unbroadcast", load.format(str(clone / "ops.py")) +
           "def unbroadcast(grad, shape):\n    return ns['unbroadcast'](grad, shape)\n")
-    results = grader.grade(str(tmp_path / "work"), ["topological_order", "unbroadcast"], timeout=30)
-    assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 2, results
-    assert "graphlib.py" in results[0].message and "ops.py" in results[1].message
+    archive = str(tmp_path / "tinygrad_init-main.zip")
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(os.path.join(HERE, "solutions", "ex01_mul_backward.py"), "solutions/ex01_mul_backward.py")
+    write(tmp_path / "work", "mul_backward", f"import zipfile\nexec(zipfile.ZipFile({archive!r}).read("
+          "'solutions/ex01_mul_backward.py'))\n")
+    results = grader.grade(str(tmp_path / "work"), ["mul_backward", "topological_order", "unbroadcast"], timeout=30)
+    assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 3, results
+    assert [name in r.message for r, name in zip(results, ("main.zip", "graphlib.py", "ops.py"))] == [True] * 3

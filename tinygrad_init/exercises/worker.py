@@ -504,9 +504,9 @@ def _install_policy(policy: dict) -> None:
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
                         real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
                         [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or ".git/" in real
-                        + "/" or (event, i) == ("os.rename", 0) or real.endswith((".py", ".pyc", ".so")) and [n for n
-                        in real.split("/") if n.partition(".")[0] in deny]) and not (real + "/").startswith((*own,
-                        *installed)):  # (a refused library's copy off the import path: another Python's graphlib)
+                        + "/" or (event, i) == ("os.rename", 0) or real.endswith((".py", ".pyc", ".so", ".zip", ".whl"))
+                        and [n for n in real.split("/") if n.replace("-", ".").partition(".")[0] in deny]) and not (
+                        real + "/").startswith((*own, *installed)):  # (a refused library's copy elsewhere, or archive)
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)

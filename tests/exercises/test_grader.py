@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import graphlib
 import io
 import math
 import os
@@ -24,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -1395,3 +1397,56 @@ def test_an_exception_that_exits_when_printed_is_reported_as_raised_not_as_an_en
           "def mul_backward(a, b, upstream):\n    raise Odd()\n")
     (result,) = grader.grade(str(tmp_path), "mul_backward")
     assert result.status == "error" and result.message.startswith("your code raised Odd"), result.message
+
+
+def test_a_fresh_copy_of_a_built_in_module_does_not_undo_the_rules(tmp_path):
+    # os.pidfd_open is refused, but _imp.create_builtin made a new `posix` module whose pidfd_open was the C function:
+    # pidfd_send_signal(SIGSTOP) stopped the grader (here signal 0, which stops nothing); the answer then passed.
+    spec = "type('Spec', (), {'name': 'posix'})()"
+    write(tmp_path, "mul_backward", f"import _imp, os, signal\nposix = _imp.create_builtin({spec})\n"
+          f"signal.pidfd_send_signal(posix.pidfd_open(os.getppid()), 0)\n" + solution("mul_backward"))
+    write(tmp_path, "pow_backward", "import pwd, importlib, posix\nimportlib.reload(posix)\n"  # a built-in module
+          "posix.pidfd_open(posix.getppid())\n" + solution("pow_backward"))  # imported later is still one
+    results = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"])
+    assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 2, results
+    assert "`_imp.create_builtin`" in results[0].message and "`os.pidfd_open`" in results[1].message
+
+
+def test_a_module_the_rules_refuse_loaded_under_another_name_is_refused(tmp_path):
+    # A C module's import event names the module as asked: `_posixsubprocess` loaded as `x._posixsubprocess` (its
+    # PyInit_ function is found by the last part of the name) was a fresh copy whose fork_exec was the C function: it
+    # ran `python -c "import tinygrad_init"`, a program without the rules.
+    load = ("import importlib.machinery as m, importlib.util, os, sys\n"
+            "origin = sys.modules['_posixsubprocess'].__file__\n"
+            "fresh = importlib.util.module_from_spec(importlib.util.spec_from_file_location(\n"
+            "    'x._posixsubprocess', origin, loader=m.ExtensionFileLoader('x._posixsubprocess', origin)))\n")
+    write(tmp_path, "mul_backward", load + FORK_EXEC.format(fn="fresh.fork_exec") + solution("mul_backward"))
+    (result,) = grader.grade(str(tmp_path), "mul_backward")
+    assert (result.status, result.mistake) == ("fail", "forbidden_import"), (result, result.output)
+    assert "`x._posixsubprocess`" in result.message, result.message
+
+
+def test_a_copy_of_a_refused_library_off_the_import_path_is_out_of_reach(tmp_path):
+    # Copies on the import path were refused, not one elsewhere: another Python's graphlib.py (pyenv keeps several)
+    # sorted the graph for the student, a second clone's tinygrad_init had the library's unbroadcast (core/ops.py), and
+    # the repository downloaded as a zip held the solutions.
+    other, clone = tmp_path / "python3.9" / "lib", tmp_path / "clone" / "tinygrad_init" / "core"
+    for folder in (other, clone, tmp_path / "work"):
+        folder.mkdir(parents=True)
+    shutil.copy(graphlib.__file__, other)
+    shutil.copy(os.path.join(REPO, "tinygrad_init", "core", "ops.py"), clone)
+    load = "ns = {{}}\nexec(compile(open({!r}).read(), 'copy', 'exec'), ns)\n"
+    write(tmp_path / "work", "topological_order", load.format(str(other / "graphlib.py")) + (
+        "def topological_order(root):\n    graph, todo = {}, [root]\n    while todo:\n        node = todo.pop()\n"
+        "        if node not in graph:\n            graph[node] = node._parents\n            todo += node._parents\n"
+        "    return list(ns['TopologicalSorter'](graph).static_order())\n"))
+    write(tmp_path / "work", "unbroadcast", load.format(str(clone / "ops.py")) +
+          "def unbroadcast(grad, shape):\n    return ns['unbroadcast'](grad, shape)\n")
+    archive = str(tmp_path / "tinygrad_init-main.zip")
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(os.path.join(HERE, "solutions", "ex01_mul_backward.py"), "solutions/ex01_mul_backward.py")
+    write(tmp_path / "work", "mul_backward", f"import zipfile\nexec(zipfile.ZipFile({archive!r}).read("
+          "'solutions/ex01_mul_backward.py'))\n")
+    results = grader.grade(str(tmp_path / "work"), ["mul_backward", "topological_order", "unbroadcast"], timeout=30)
+    assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 3, results
+    assert [name in r.message for r, name in zip(results, ("main.zip", "graphlib.py", "ops.py"))] == [True] * 3

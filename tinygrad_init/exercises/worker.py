@@ -17,18 +17,17 @@ Before any student code runs, the worker
   `os.write(1, ...)`) lands in the capture file and never on the channel;
 - imports what it needs (numpy) before the student's folder is on `sys.path`, and appends that folder at the end, so
   that a scratch `numbers.py` or `json.py` there cannot shadow the standard library;
-- installs an audit hook (which cannot be removed) that refuses imports of the libraries an
-  exercise forbids (`tinygrad_init`, `torch`, ...), reading or linking their files, starting
-  other programs (or C functions, or raw memory, through `ctypes`), which would run without the hook, and opening
-  another process's entries in /proc (the grader's memory), signalling a process outside its group (the grader) or
-  setting its limits (os.pidfd_open: whose signals raise no event), starting more than `MAX_FORKS` processes, and
-  walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's code can
-  rebind (of this module, `os`, `os.path` or the builtins) nor an object of this module (numpy's array interface
-  writes any address; but a refusal's traceback shows the hook's state, which that can rewrite: this is out of
-  reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing, though a copy of `sys` made afresh,
-  `_imp.create_builtin`, still sets it); sets a memory limit; refuses in another folder an exercise's file or folder
-  and a git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd,
-  a path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
+- installs an audit hook (which cannot be removed) that refuses imports of the libraries an exercise forbids
+  (`tinygrad_init`, `torch`, ...), reading or linking their files, starting other programs (or C functions, or raw
+  memory, through `ctypes`), which run without the hook, and opening another process's entries in /proc (the grader's
+  memory), signalling a process outside its group (the grader) or setting its limits (os.pidfd_open: whose signals raise
+  no event), starting more than `MAX_FORKS` processes, and walking every object (`gc.get_objects`, which reaches the
+  hook); the hook reads no name the student's code can rebind (of this module, `os`, `os.path` or the builtins) nor an
+  object of this module (numpy's array interface writes any address, and a refusal's traceback shows the hook's state:
+  out of reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing) and makes no built-in module
+  afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder and a
+  git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd, a
+  path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
   classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
@@ -444,13 +443,13 @@ def _install_policy(policy: dict) -> None:
 
     def refuse(*args: Any, name: str = "_posixsubprocess.fork_exec", **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the rules)"))
-
     import _posixsubprocess
     import subprocess
 
-    # What subprocess.Popen starts a program with raises no audit event (a fresh copy of it: an import, refused).
-    _posixsubprocess.fork_exec = subprocess._fork_exec = refuse
+    _posixsubprocess.fork_exec = subprocess._fork_exec = refuse  # Popen's, with no event (a copy: an import, refused)
     os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
+    list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
+    sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
 
     rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
@@ -468,7 +467,7 @@ def _install_policy(policy: dict) -> None:
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
-        if name in around or event.startswith("ctypes."):
+        if name in around or name.rpartition(".")[2] in around or event.startswith("ctypes."):  # (or as x.name)
             raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
                 message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
         for i in paths.get(event, ()):
@@ -505,7 +504,9 @@ def _install_policy(policy: dict) -> None:
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
                         real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
                         [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or ".git/" in real
-                        + "/" or (event, i) == ("os.rename", 0)) and not (real + "/").startswith((*own, *installed)):
+                        + "/" or (event, i) == ("os.rename", 0) or real.endswith((".py", ".pyc", ".so", ".zip", ".whl"))
+                        and [n for n in real.split("/") if n.replace("-", ".").partition(".")[0] in deny]) and not (
+                        real + "/").startswith((*own, *installed)):  # (a refused library's copy elsewhere, or archive)
                     raise PermissionError(message.replace("{name}", path))
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
@@ -541,8 +542,7 @@ def _limit_memory(megabytes: float) -> None:
 
 
 def main(argv: list[str]) -> int:
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != os.path.dirname(os.path.abspath(__file__))]
     capture, policy = argv[1], json.loads(argv[2])
     requests, replies = os.dup(0), os.dup(1)  # the channel, on private descriptors
     null, out = os.open(os.devnull, os.O_RDONLY), os.open(capture, os.O_WRONLY | os.O_APPEND)

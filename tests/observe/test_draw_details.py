@@ -158,3 +158,29 @@ def test_grads_of_the_wrong_kind_are_named_as_given(grads, given):
     # a list, a number or a tensor was turned into a dict before the check, whose message then said 'got dict'
     with pytest.raises(TypeError, match=r"draw: grads must be a Ledger, .*, got " + re.escape(given)):
         draw.draw(Value(1.0) * 2.0, grads=grads)
+
+
+def test_a_filled_node_is_drawn_filled_between_the_scales_stops_with_white_text_only_on_dark_fills():
+    # Graphviz ignores fillcolor without style=filled; a dashed node (data) keeps its dashes. |grad w|_F = |(3, 4)| = 5
+    # on the scale 1..10 sits at log10(5) = 0.699 of it, 0.796 of the way from OrRd's (252, 141, 89) to (215, 48, 31):
+    # (222.5, 67.0, 42.8) -> "#df432b", whose WCAG luminance 0.199 >= 0.179 keeps black text; "#7f0000" (0.044) is white
+    w, x = Tensor(np.array([[1.0, 2.0]]), requires_grad=True, name="w"), Tensor(np.array([[3.0], [4.0]]), name="x")
+    loss = (w @ x).sum()
+    loss.backward()
+    nodes = dict(re.findall(r"\t(\w+) \[label=[^\n]*? (fillcolor=[^\n]*)\]", draw.draw(loss, color_by_grad=True).source))
+    assert nodes["n0"] == 'fillcolor="#df432b" shape=box style=filled'
+    assert nodes["n1"] == 'fillcolor="#ffffff" shape=box style="dashed,filled"'
+    assert nodes["legend1"] == 'fillcolor="#7f0000" fontcolor=white shape=box style=filled'
+    assert [k for k, v in nodes.items() if "fontcolor" in v] == ["legend1"]
+    assert all(v.endswith('filled"') or v.endswith("style=filled") for v in nodes.values())
+
+
+def test_a_colour_scale_of_a_fractional_upper_decade_is_refused_by_its_name():
+    with pytest.raises(TypeError, match="ColorScale: hi must be a whole number, got float 1.5"):
+        draw.ColorScale(0, 1.5)
+
+
+def test_a_legend_thinned_to_two_entries_keeps_both_ends_and_no_size_gives_the_decade_from_1_to_10():
+    assert draw.ColorScale(0, 7).decades(2) == [0, 7] and draw.ColorScale(-3, -2).decades(2) == [-3, -2]
+    assert draw.ColorScale.fit([None, 0.0, float("inf"), float("nan")]) == draw.ColorScale(0, 1)  # nothing to span
+    assert draw.ColorScale.fit([0.01, 0.01]) == draw.ColorScale(-2, -1)  # one size, a whole power of 10: one decade

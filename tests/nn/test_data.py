@@ -253,6 +253,7 @@ def test_datasets_registry_names_the_generators() -> None:
     (lambda: data.blobs(10, centers=[[0, 0, 0]]), ValueError, "shape \\(k, 2\\)"),
     (lambda: data.blobs(10, centers=[[0, np.inf]]), ValueError, "finite"),
     (lambda: data.blobs(10, centers="abc"), TypeError, "centers must be an int"),
+    (lambda: data.blobs(10, centers=[["a", "b"]]), TypeError, r"centers must be an int .* got list \[\['a', 'b'\]\]$"),
     (lambda: data.blobs(10, centers=3.0), TypeError, r"^blobs: centers must be an int .* got float 3.0$"),  # was:
     (lambda: data.blobs(10, centers=True), TypeError, r"centers must be an int .* got bool True$"),  # 'shape ()'
     (lambda: data.blobs(10, std=-1), ValueError, "std must be >= 0"),
@@ -391,3 +392,9 @@ def test_a_stratified_split_gives_the_extra_test_rows_to_the_largest_remainders_
     for seed in range(3):
         _, _, _, y_test = data.train_test_split(np.zeros((39, 1)), y, 0.25, rng=seed)
         np.testing.assert_array_equal(np.bincount(y_test, minlength=20), expected)
+
+
+def test_one_blob_sits_at_the_origin_and_is_one_class() -> None:
+    X, y = data.blobs(6, centers=1, std=0.0, rng=0)
+    np.testing.assert_array_equal(X, np.zeros((6, 2), np.float32))
+    np.testing.assert_array_equal(y, np.zeros(6, np.int64))

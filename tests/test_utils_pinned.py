@@ -210,3 +210,29 @@ def test_check_type_names_what_the_value_must_be() -> None:
     assert utils.check_type("f", "x", "s", str, "a string") == "s"
     with pytest.raises(TypeError, match=r"^f: x must be a string, got int 3$"):
         utils.check_type("f", "x", 3, str, "a string")
+
+
+class _Watcher:
+    def __init__(self) -> None:
+        self.seen: list = []
+
+    def on(self, tag: str, x: int) -> tuple:
+        self.seen.append(x)
+        return tag, x
+
+
+def test_a_weak_hook_copies_with_its_watchers_copy_and_once_the_watcher_is_gone_as_what_it_wrapped() -> None:
+    import copy
+    import gc
+    import pickle
+
+    w = _Watcher()
+    hook, passing = utils.WeakHook(w.on, "a"), utils.WeakHook(w.on, abs, through=True)
+    twin = copy.deepcopy(hook)
+    assert twin(3) == ("a", 3) and hook(4) == ("a", 4) and w.seen == [4]  # the copy calls the watcher's copy
+    assert pickle.loads(pickle.dumps(hook))(5) == ("a", 5) and w.seen == [4]
+    assert copy.deepcopy(utils.WeakHook(w.on))("b", 1) == ("b", 1) and w.seen == [4]  # no arguments bound
+    del w, twin
+    gc.collect()
+    assert hook(6) is None and passing(-7) == 7  # the watcher is gone: nothing, or the wrapped function
+    assert copy.deepcopy(passing)(-8) == 8 and pickle.loads(pickle.dumps(passing))(-9) == 9

@@ -236,3 +236,10 @@ def test_a_weak_hook_copies_with_its_watchers_copy_and_once_the_watcher_is_gone_
     gc.collect()
     assert hook(6) is None and passing(-7) == 7  # the watcher is gone: nothing, or the wrapped function
     assert copy.deepcopy(passing)(-8) == 8 and pickle.loads(pickle.dumps(passing))(-9) == 9
+
+
+def test_a_missing_dependencys_submodule_is_reported_as_the_dependency_with_its_name() -> None:
+    # `import matplotlib.pyplot` without matplotlib: the error names the package to install, and keeps `.name`
+    e = utils.not_installed(ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib.pyplot"))
+    assert type(e) is ModuleNotFoundError and e.name == "matplotlib"
+    assert str(e) == "tinygrad_init needs matplotlib, which is not installed; install it: pip install matplotlib"

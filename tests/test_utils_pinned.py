@@ -147,6 +147,7 @@ def test_messages_quote_numpy_values_as_the_user_wrote_them(call, message) -> No
 def test_as_seed_gives_the_int_seed_for_a_result_and_checks_it_as_as_rng_does():
     gen = np.random.default_rng(0)
     assert utils.as_seed(3) == 3 and utils.as_seed(np.int64(3)) == 3 and utils.as_seed(None) is None
+    assert utils.as_seed(0) == 0  # seed 0 is a seed: a result made with it keeps it
     assert utils.as_seed(gen) is None and gen.integers(10**9) == np.random.default_rng(0).integers(10**9)  # no draw
     with pytest.raises(ValueError, match="^f: rng as a seed must be a non-negative integer, got -1$"):
         utils.as_seed(-1, "f")
@@ -243,3 +244,15 @@ def test_a_missing_dependencys_submodule_is_reported_as_the_dependency_with_its_
     e = utils.not_installed(ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib.pyplot"))
     assert type(e) is ModuleNotFoundError and e.name == "matplotlib"
     assert str(e) == "tinygrad_init needs matplotlib, which is not installed; install it: pip install matplotlib"
+
+
+def test_moments_and_ratio_of_overflowing_infinite_or_zero_arguments_warn_nothing() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's RuntimeWarnings (overflow, invalid, divide by zero) as errors
+        big, infs = utils.moments([1e308, 1e308]), utils.moments([np.inf, -np.inf])
+        assert (big.mean, big.std) == (1e308, 0.0) and big.norm == pytest.approx(math.sqrt(2) * 1e308, rel=1e-15)
+        assert math.isnan(infs.mean) and math.isnan(infs.std) and infs.norm == math.inf  # inf - inf: nan mean
+        assert all(map(math.isnan, utils.moments([1.0, np.nan])))
+        assert utils.ratio(1, 0) == math.inf and math.isnan(utils.ratio(0, 0))

@@ -48,7 +48,8 @@ def test_cli_type_gives_the_checked_number_and_refuses_with_argparses_error() ->
     whole, unit = utils.cli_type(utils.check_int, minimum=1), utils.cli_type(utils.check_real, 0.0, 1.0)
     for check, text, message in ((whole, "0", "expected a whole number >= 1, got 0"),
                                  (whole, "1.5", "expected a whole number, got '1.5'"),
-                                 (unit, "2", r"expected a number in \[0, 1\], got 2")):
+                                 (unit, "2", r"expected a number in \[0, 1\], got 2"),
+                                 (unit, "nan", "expected a finite number, got nan")):
         with pytest.raises(argparse.ArgumentTypeError, match=f"^{message}$"):  # the docstring: argparse's error
             check(text)
 

@@ -41,3 +41,15 @@ def test_every_id_the_script_looks_up_is_an_element_of_the_page(make):
     d = _data(page)
     wanted = {d["root"], *d["rootIds"]} | {i for s in d["steps"] for i in (*s[0], s[1], s[2])}
     assert wanted - ids == set()
+
+
+def test_a_values_op_bubble_is_titled_by_its_op_and_the_node_it_computes_and_a_graph_node_is_refused():
+    a = Value(2.0, label="a")
+    out = (a * a).tanh()
+    out.label = "L"
+    page = player.player_html(out)
+    assert re.findall(r'<g id="node_n\d+op" class="node">\s*<title>([^<]*)</title>', page) == [
+        "*: computes mul#1", "tanh: computes L"]  # the op of each result, named as the ledger names it
+    t = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(TypeError, match="^player: expected a Ledger, a Value or a Tensor, got Node$"):
+        player.player_html((t * 2).sum().grad_fn)  # a graph node has parents but no backward()

@@ -138,8 +138,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     infos = [ps.seed, *hooked, *shown]
     what = WHAT["scalar" if scalar else mode]  # as draw() names it
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], what) if color_by_grad else None
-    g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
-             grads=widest)
+    g = draw(root, **{"show_local": True, "max_nodes": None, **options}, color_by_grad=scale or False, grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
     nid = {node: f"node_n{i}" for node, i in topo.items()}  # and each node's own ids: a Value's record and op bubble
     own_ids = {node: [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]] for node in topo}

@@ -53,3 +53,14 @@ def test_a_values_op_bubble_is_titled_by_its_op_and_the_node_it_computes_and_a_g
     t = Tensor(np.ones(3), requires_grad=True)
     with pytest.raises(TypeError, match="^player: expected a Ledger, a Value or a Tensor, got Node$"):
         player.player_html((t * 2).sum().grad_fn)  # a graph node has parents but no backward()
+
+
+def test_the_roots_cell_is_laid_out_for_the_wider_of_its_seed_and_its_hooks_gradient():
+    # the seed |grad| 1.0 and, from step 1 on, the hook's 1 * 0.123456: the box is drawn for the wider "0.1235"
+    w = Tensor(np.array([2.0]), requires_grad=True, name="w")
+    loss = (w * 3.0).sum()
+    loss.register_hook(lambda g: g * 0.123456)
+    page = player.player_html(loss)
+    root = re.search(r'<g id="node_n3" class="node">.*?</g>', page, re.S).group(0)
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", root) == ["sum", "() float64", "|grad| 0.1235"]
+    assert _data(page)["seed"][0] == "|grad| 1.0" and _data(page)["hooked"][0] == "|grad| 0.1235"

@@ -69,7 +69,7 @@ def _inline_svg(svg: str, titles: Mapping[str, str], label: Mapping[str, str]) -
         if kind == "edge":  # Graphviz's id edge_<tail>_<head> and title <tail>-><head>
             k = seen[gid] = seen.get(gid, -1) + 1
             gid, ends = f"{gid}_{k}", [label.get(x.removesuffix("op")) for x in html.unescape(raw).split("->")]
-            if len(ends) == 2 and all(ends):
+            if all(ends):  # DOT ids (n0, legend1) hold no "->": two ends
                 text = f"{ends[0]} -> {ends[1]}" if ends[0] != ends[1] else f"the op's result: {ends[0]}"
         tip = f"{space}<title>{html.escape(text, False)}</title>" if text else ""
         return f'<g id="{gid}" class="{kind}"{attrs}>{tip}'

@@ -162,8 +162,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         " (interrupted by an error: the gradients are incomplete)" * (not ps.complete))
     label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
     titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
-    titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()
-                   if scalar and node.parents})
+    titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()})
     svg = _inline_svg(to_svg(g), titles, label)
     lines = [steps.seed_line(ps.index, digits)] + [steps.line(s.index, digits) for s in pass_steps]
     return _page(heading, svg, lines, data, "Value (scalar)" if scalar else "Tensor", scale)

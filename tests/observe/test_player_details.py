@@ -65,3 +65,13 @@ def test_the_roots_cell_is_laid_out_for_the_wider_of_its_seed_and_its_hooks_grad
     assert re.findall(r"<text[^>]*>([^<]*)</text>", root) == ["sum", "() float64", "|grad| 0.1235"]
     assert _data(page)["seed"][0] == "|grad| 1.0" and _data(page)["hooked"][::3] == ["|grad| 0.1235", 1]  # complete
     assert "Fill: |grad|_F on a log scale, from pale (1e-01) to dark red (1);" in page  # 0.1235 to 1: decades -1, 0
+
+
+def test_the_player_labels_each_edge_with_its_local_derivative_unless_told_not_to():
+    def edge_texts(page):  # the texts on the edge a -> the op bubble of 3a
+        return re.findall(r"<text[^>]*>([^<]*)</text>", re.search(r'<g id="edge_n0_n1op_0".*?</g>', page, re.S)[0])
+
+    a = Value(2.0, label="a")
+    out = (a * 3.0).tanh()
+    assert edge_texts(player.player_html(out)) == ["×3.0"]  # d(3a)/da
+    assert edge_texts(player.player_html(out, show_local=False)) == []

@@ -141,3 +141,16 @@ def test_arrays_that_is_not_true_or_false_is_refused_by_name(arrays):
         with ledger.record(arrays=arrays):
             pass
     assert autograd.get_recorder() is None
+
+
+def test_a_tensor_is_looked_up_in_a_states_gradients_by_itself():
+    # h = x @ w is a graph node (h.grad_fn) in the ledger; `h in state.grads` and state.grads[h] find it by h
+    w = Tensor(np.array([[1.0], [2.0]]), requires_grad=True, name="w")
+    h = Tensor(np.array([[3.0, 4.0]])) @ w
+    loss = h.sum()
+    with ledger.record() as steps:
+        loss.backward()
+    first, last = steps.state(0), steps.state(len(steps))
+    assert loss in first.grads and h not in first.grads and h not in first.complete
+    assert h in last.grads and h in last.complete and last.grads[h] == last.grads.get(h) == (h.shape, 1.0, 0.0, 1.0)
+    assert w in last.grads and last.grads[w].norm == 5.0  # dL/dw = x.T = (3, 4)

@@ -154,3 +154,16 @@ def test_a_tensor_is_looked_up_in_a_states_gradients_by_itself():
     assert loss in first.grads and h not in first.grads and h not in first.complete
     assert h in last.grads and h in last.complete and last.grads[h] == last.grads.get(h) == (h.shape, 1.0, 0.0, 1.0)
     assert w in last.grads and last.grads[w].norm == 5.0  # dL/dw = x.T = (3, 4)
+
+
+def test_path_products_lists_exactly_max_paths_paths_and_the_gains_table_ends_with_its_key():
+    x = Value(3.0, label="x")
+    y = x * x  # two edges x -> y: two paths
+    assert len(ledger.path_products(y, x, max_paths=2)) == 2 == ledger.count_paths(y, x)
+    w = Tensor(np.array([[2.0]]), requires_grad=True, name="w")
+    loss = (Tensor(np.array([[1.0]])) @ w).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    assert layer_gains(steps).explain().splitlines()[-1] == (
+        "gain = |dL/dh_in| / |dL/dh_out| per layer; product = gain of this layer and all after it (how much of the "
+        "output gradient reaches the layer's input)")

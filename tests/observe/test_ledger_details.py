@@ -167,3 +167,14 @@ def test_path_products_lists_exactly_max_paths_paths_and_the_gains_table_ends_wi
     assert layer_gains(steps).explain().splitlines()[-1] == (
         "gain = |dL/dh_in| / |dL/dh_out| per layer; product = gain of this layer and all after it (how much of the "
         "output gradient reaches the layer's input)")
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_a_step_is_itself_only_so_two_ledgers_of_one_pass_hold_different_steps_and_steps_key_a_dict(engine):
+    x = Value(3.0, label="x") if engine == "value" else Tensor(np.array([3.0]), requires_grad=True, name="x")
+    loss = (x * x).sum() if engine == "tensor" else x * x
+    with ledger.record() as outer, ledger.record() as inner:
+        loss.backward()
+    n = 2 if engine == "value" else 3  # x * x: two steps into x (and a sum's)
+    assert len(outer) == len(inner) == n and all(a == a and a != b for a, b in zip(outer, inner))
+    assert len({**dict.fromkeys(outer), **dict.fromkeys(inner)}) == 2 * n

@@ -178,3 +178,10 @@ def test_a_step_is_itself_only_so_two_ledgers_of_one_pass_hold_different_steps_a
     n = 2 if engine == "value" else 3  # x * x: two steps into x (and a sum's)
     assert len(outer) == len(inner) == n and all(a == a and a != b for a, b in zip(outer, inner))
     assert len({**dict.fromkeys(outer), **dict.fromkeys(inner)}) == 2 * n
+
+
+def test_a_ledger_keeps_no_arrays_unless_asked():
+    w = Tensor(np.array([2.0]), requires_grad=True)
+    with ledger.record() as steps:
+        (w * w).sum().backward()
+    assert ledger.Ledger().arrays is False and steps.arrays is False and all(s.arrays is None for s in steps)

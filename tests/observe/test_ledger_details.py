@@ -185,3 +185,13 @@ def test_a_ledger_keeps_no_arrays_unless_asked():
     with ledger.record() as steps:
         (w * w).sum().backward()
     assert ledger.Ledger().arrays is False and steps.arrays is False and all(s.arrays is None for s in steps)
+
+
+def test_a_step_and_a_pass_show_their_numbers_and_names_not_their_nodes_or_arrays():
+    w = Tensor(np.array([2.0]), requires_grad=True)
+    with ledger.record(arrays=True) as steps:
+        (w * w).sum().backward()
+    assert repr(steps[0]).startswith("TensorStep(index=0, pass_index=0, parent_index=0, node_name='L', parent_name=")
+    assert repr(steps.passes[0]) == ("Pass(index=0, scalar=False, seed=GradStats(shape=(), mean=1.0, std=0.0, "
+                                     "norm=1.0), first_step=0, stop_step=3, complete=True)")
+    assert not any(f"{k}=" in repr(s) for s in steps for k in ("node", "parent", "arrays"))

@@ -195,3 +195,16 @@ def test_a_step_and_a_pass_show_their_numbers_and_names_not_their_nodes_or_array
     assert repr(steps.passes[0]) == ("Pass(index=0, scalar=False, seed=GradStats(shape=(), mean=1.0, std=0.0, "
                                      "norm=1.0), first_step=0, stop_step=3, complete=True)")
     assert not any(f"{k}=" in repr(s) for s in steps for k in ("node", "parent", "arrays"))
+
+
+def test_explain_cut_to_exactly_its_length_says_nothing_more_and_a_state_shows_its_k_and_step_only():
+    a = Value(2.0, label="a")
+    out = (a * 3.0).tanh()
+    with ledger.record() as steps:
+        out.backward()
+    whole = steps.explain().splitlines()
+    assert len(whole) == 3 and steps.explain(max_lines=3).splitlines() == whole  # no "... 0 more lines"
+    assert steps.explain(max_lines=2).splitlines() == whole[:2] + ["... 1 more line"]
+    assert repr(steps.state(1)) == f"LedgerState(k=1, step={steps[0]!r})"
+    with pytest.raises(TypeError, match=r"^path_products works on Value \(scalar\) graphs, .* Got a float: "):
+        ledger.path_products(2.0, a)

@@ -374,7 +374,7 @@ class Ledger(Sequence):
                          "start from 0")
         total, k = s.contributions_expected, s.contribution_number
         if total > 1:
-            users = ps.consumers.get(s.parent, 1)
+            users = ps.consumers[s.parent]
             who = (f"{s.parent_name} feeds {total} nodes" if users == total else
                    f"{s.parent_name} is used {total} times by {counted(users, 'node')}")
             notes.append(f"now {now}: {who}" if k >= total else f"now {now}; contribution {k} of {total}: {who}"

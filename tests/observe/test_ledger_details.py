@@ -208,3 +208,10 @@ def test_explain_cut_to_exactly_its_length_says_nothing_more_and_a_state_shows_i
     assert repr(steps.state(1)) == f"LedgerState(k=1, step={steps[0]!r})"
     with pytest.raises(TypeError, match=r"^path_products works on Value \(scalar\) graphs, .* Got a float: "):
         ledger.path_products(2.0, a)
+
+
+def test_path_products_explained_with_every_path_shown_announces_no_more():
+    x = Value(3.0, label="x")
+    pp = ledger.path_products(x * x, x)
+    assert [line for line in pp.explain(max_paths=2).splitlines() if "more path" in line] == []
+    assert pp.explain(max_paths=1).splitlines()[2] == "  ... 1 more path"

@@ -300,7 +300,7 @@ class Ledger(Sequence):
         yield ps.first_step, None, grads, complete
         for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):  # the root's hooks ran before step 1
             grads[s.parent], grads[ps.root] = s.grad_after, ps.hooked.get(ps.root, ps.seed)
-            if s.contribution_number >= ps.uses.get(s.parent, 0):  # complete: as its hooks leave it
+            if s.contribution_number >= ps.uses[s.parent]:  # complete: as its hooks leave it
                 complete.add(s.parent)
                 grads[s.parent] = ps.hooked.get(s.parent, s.grad_after)
             yield k, s, grads, complete

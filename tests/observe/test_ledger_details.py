@@ -215,3 +215,12 @@ def test_path_products_explained_with_every_path_shown_announces_no_more():
     pp = ledger.path_products(x * x, x)
     assert [line for line in pp.explain(max_paths=2).splitlines() if "more path" in line] == []
     assert pp.explain(max_paths=1).splitlines()[2] == "  ... 1 more path"
+
+
+def test_a_layers_weight_is_named_by_the_matmuls_second_input_even_when_the_data_has_a_name():
+    x = Tensor(np.array([[1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0], [1.0]]), requires_grad=True, name="W")
+    with ledger.record() as steps:
+        (x @ w).sum().backward()
+    (gain,) = layer_gains(steps)
+    assert (gain.layer, gain.name, gain.weight, gain.grad_out, gain.grad_in) == (1, "matmul#2", "W", 1.0, None)

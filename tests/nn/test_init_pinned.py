@@ -17,6 +17,24 @@ class _TwoLinearsOneUsed(nn.Module):
         return self.used(x)
 
 
+class _DeclaredLastCalledFirst(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.z = nn.Linear(8, 4, bias=False, rng=0), nn.Linear(6, 8, bias=False, rng=1)  # z runs first
+
+    def forward(self, x):
+        return self.a(self.z(x))
+
+
+def test_lsuv_fits_the_layers_in_the_order_the_model_calls_them():
+    # fitting a before z would leave a's output off 1 once z is rescaled (a linear net: by z's factor squared)
+    model = _DeclaredLastCalledFirst()
+    x = np.random.default_rng(2).standard_normal((256, 6)) * 5.0
+    init.lsuv(model, x, tol=0.01, rng=0)
+    hidden = x @ model.z.weight.data.astype(np.float64)
+    assert abs(hidden.var() - 1) <= 0.01 and abs((hidden @ model.a.weight.data.astype(np.float64)).var() - 1) <= 0.01
+
+
 def test_lsuv_names_a_linear_layer_the_model_never_calls_and_keeps_the_weights():
     model = _TwoLinearsOneUsed()
     before = [m.weight.data.copy() for m in (model.used, model.unused)]
@@ -146,3 +164,9 @@ def test_variance_scaling_defaults_to_scale_1_over_fan_in_and_honours_each_mode(
         kwargs = {} if mode is None else {"mode": mode}
         w = init.variance_scaling((1000, 100), rng=seed, dtype=np.float64, **kwargs)
         assert w.std() == pytest.approx(np.sqrt(1.0 / n), rel=0.01)
+
+
+@pytest.mark.parametrize("a, b", [(-1.0, 0.0), (0.0, 2.0), (-2.0, 2.0), (-3.0, -1.0)])
+def test_uniforms_variance_text_reads_back_as_its_variance(a, b) -> None:
+    text = init.uniform.configure(a=a, b=b).variance  # (b - a)^2 / 12, whatever tidying wrote it
+    assert eval(text.replace("^", "**")) == pytest.approx((b - a) ** 2 / 12, rel=1e-12)

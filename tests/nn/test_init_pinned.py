@@ -170,3 +170,11 @@ def test_variance_scaling_defaults_to_scale_1_over_fan_in_and_honours_each_mode(
 def test_uniforms_variance_text_reads_back_as_its_variance(a, b) -> None:
     text = init.uniform.configure(a=a, b=b).variance  # (b - a)^2 / 12, whatever tidying wrote it
     assert eval(text.replace("^", "**")) == pytest.approx((b - a) ** 2 / 12, rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_lsuv_refuses_an_infinite_output_variance_by_its_value():
+    model = nn.Sequential(nn.Linear(4, 3, rng=0, dtype=np.float64))
+    x = np.full((8, 4), 1e300) * np.array([[1.0], [-1.0]] * 4)  # squares overflow: the variance is inf
+    with pytest.raises(ValueError, match=r"^lsuv: layer '0' output has variance inf over its 24 value\(s\)"):
+        init.lsuv(model, x, rng=0)

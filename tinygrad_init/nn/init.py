@@ -193,7 +193,7 @@ def _draw_sparse(shape: tuple, gen: np.random.Generator, dt: np.dtype, sparsity:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
     w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _CALLS["ceil"](sparsity * shape[0]))
-    if n_zero and shape[1]:  # nothing to place: no draws taken from a shared Generator either
+    if n_zero:  # no zero to place: no draws taken from a shared Generator (a (k, 0) shape draws none anyway)
         np.put_along_axis(w, np.argsort(gen.random(shape), axis=0)[:n_zero], 0.0, axis=0)
     return w
 

@@ -178,3 +178,11 @@ def test_lsuv_refuses_an_infinite_output_variance_by_its_value():
     x = np.full((8, 4), 1e300) * np.array([[1.0], [-1.0]] * 4)  # squares overflow: the variance is inf
     with pytest.raises(ValueError, match=r"^lsuv: layer '0' output has variance inf over its 24 value\(s\)"):
         init.lsuv(model, x, rng=0)
+
+
+def test_the_text_table_numbers_the_three_xaviers_from_1_as_the_markdown_does() -> None:
+    numbered = [line.split(":")[0].strip() for line in init.table().splitlines() if line.startswith("  ") and
+                line.strip()[:1].isdigit()]
+    assert numbered == ["1. xavier_uniform", "2. glorot_standard", "3. cs231n"]
+    assert [line.split(":")[0] for line in init.table("markdown").splitlines()[-3:]] == [
+        "1. `xavier_uniform`", "2. `glorot_standard`", "3. `cs231n`"]

@@ -186,3 +186,18 @@ def test_the_text_table_numbers_the_three_xaviers_from_1_as_the_markdown_does() 
     assert numbered == ["1. xavier_uniform", "2. glorot_standard", "3. cs231n"]
     assert [line.split(":")[0] for line in init.table("markdown").splitlines()[-3:]] == [
         "1. `xavier_uniform`", "2. `glorot_standard`", "3. `cs231n`"]
+
+
+def test_every_shape_based_scheme_draws_a_c_contiguous_kernel() -> None:
+    # orthogonal lays a kernel (in, out, kh, kw) out from the (fan_in, out) matrix by a moveaxis: a strided view
+    for name in init.names():
+        scheme = init.get(name)
+        if not scheme.data_dependent and name != "sparse":  # sparse is 2-D only
+            assert scheme((3, 4, 2, 2), rng=0).flags.c_contiguous, name
+
+
+def test_a_layer_takes_weights_of_exactly_the_dtypes_largest_value_and_calculate_gain_names_its_param() -> None:
+    big = float(np.finfo(np.float32).max)
+    assert (nn.Linear(2, 2, init=init.get("constant", value=big)).weight.data == big).all()  # not refused as inf
+    with pytest.raises(TypeError, match="^calculate_gain: param must be a number, got str 'x'$"):
+        init.calculate_gain("leaky_relu", "x")

@@ -173,6 +173,7 @@ def test_a_filled_node_is_drawn_filled_between_the_scales_stops_with_white_text_
     assert nodes["legend1"] == 'fillcolor="#7f0000" fontcolor=white shape=box style=filled'
     assert [k for k, v in nodes.items() if "fontcolor" in v] == ["legend1"]
     assert all(v.endswith('filled"') or v.endswith("style=filled") for v in nodes.values())
+    assert "\tlegend0 -> legend1 [style=invis]" in draw.draw(loss, color_by_grad=True).source  # boxes kept in order
 
 
 def test_a_colour_scale_of_a_fractional_upper_decade_is_refused_by_its_name():
@@ -184,3 +185,19 @@ def test_a_legend_thinned_to_two_entries_keeps_both_ends_and_no_size_gives_the_d
     assert draw.ColorScale(0, 7).decades(2) == [0, 7] and draw.ColorScale(-3, -2).decades(2) == [-3, -2]
     assert draw.ColorScale.fit([None, 0.0, float("inf"), float("nan")]) == draw.ColorScale(0, 1)  # nothing to span
     assert draw.ColorScale.fit([0.01, 0.01]) == draw.ColorScale(-2, -1)  # one size, a whole power of 10: one decade
+
+
+def test_a_traced_models_replaced_weight_is_drawn_by_its_path():
+    # a weight assigned to a layer already in the model is named "weight" by the layer; the trace names it "0.weight"
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh())
+    model[0].weight = Tensor(np.ones((2, 2)), requires_grad=True)
+    tr = draw.trace(model, Tensor(np.ones((1, 2))))
+    for src in (draw.draw(tr.output.sum()).source, draw.draw(tr.output.sum(), module=tr).source):
+        assert re.findall(r'label="(\w+\.weight|weight)\\n', src) == ["0.weight"]
+
+
+def test_mlp_loss_is_seeded_0_and_compare_inits_labels_no_edge_unless_asked():
+    (default, _), (zero, _), (one, _) = (draw.mlp_loss((2, 2, 1), **kw) for kw in ({}, {"rng": 0}, {"rng": 1}))
+    assert float(default.data) == float(zero.data) != float(one.data)
+    plain, local = (draw.compare_inits((2, 2, 1), ("small",), **kw).source for kw in ({}, {"show_local": True}))
+    assert "label=\"dW = x.T @ g\"" not in plain and "label=\"dW = x.T @ g\"" in local

@@ -201,3 +201,13 @@ def test_mlp_loss_is_seeded_0_and_compare_inits_labels_no_edge_unless_asked():
     assert float(default.data) == float(zero.data) != float(one.data)
     plain, local = (draw.compare_inits((2, 2, 1), ("small",), **kw).source for kw in ({}, {"show_local": True}))
     assert "label=\"dW = x.T @ g\"" not in plain and "label=\"dW = x.T @ g\"" in local
+
+
+def test_a_model_traced_on_a_numpy_batch_draws_its_modules_and_the_scalar_example_takes_its_activation():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh())
+    tr = draw.trace(model, np.ones((1, 2)))  # an array, not a Tensor: no graph node of its own
+    src = draw.draw(tr.output.sum(), module=tr).source
+    assert re.findall(r'label="(\d \(\w+\))"', src) == ["0 (Linear)", "1 (Tanh)"]
+    for activation in ("relu", "tanh"):  # the hidden layer's two units
+        loss, _ = draw.mlp_loss((2, 2, 1), activation=activation, engine="scalar")
+        assert re.findall(r"label=(relu|tanh)\b", draw.draw(loss).source) == [activation] * 2

@@ -211,3 +211,9 @@ def test_a_model_traced_on_a_numpy_batch_draws_its_modules_and_the_scalar_exampl
     for activation in ("relu", "tanh"):  # the hidden layer's two units
         loss, _ = draw.mlp_loss((2, 2, 1), activation=activation, engine="scalar")
         assert re.findall(r"label=(relu|tanh)\b", draw.draw(loss).source) == [activation] * 2
+
+
+def test_compare_inits_by_default_draws_the_2_4_4_1_net_on_16_points_once_per_scheme():
+    src = draw.compare_inits().source  # small, xavier_uniform, he_normal
+    assert re.findall(r'label="x\\n\(([^)]*)\)', src) == ["16, 2"] * 3
+    assert re.findall(r'label="[\w.]*weight\\n\(([^)]*)\)', src) == ["2, 4", "4, 4", "4, 1"] * 3

@@ -217,3 +217,19 @@ def test_compare_inits_by_default_draws_the_2_4_4_1_net_on_16_points_once_per_sc
     src = draw.compare_inits().source  # small, xavier_uniform, he_normal
     assert re.findall(r'label="x\\n\(([^)]*)\)', src) == ["16, 2"] * 3
     assert re.findall(r'label="[\w.]*weight\\n\(([^)]*)\)', src) == ["2, 4", "4, 4", "4, 1"] * 3
+
+
+def test_compare_inits_takes_its_activation_and_seed_and_orders_panels_to_read_top_down():
+    relu = draw.compare_inits((2, 2, 1), ("small",), activation="relu").source
+    assert "relu" in relu and "tanh" not in relu
+    one, again, two = (draw.compare_inits((2, 2, 1), ("small",), rng=s).source for s in (1, 1, 2))
+    assert one == again != two
+    for rankdir, order in (("LR", ["he_normal", "small"]), ("TB", ["small", "he_normal"])):  # dot stacks LR upwards
+        src = draw.compare_inits((2, 2, 1), ("small", "he_normal"), rankdir=rankdir).source
+        assert re.findall(r'label="(small|he_normal)[^"]*"', src) == order
+
+
+def test_a_picture_shown_in_a_notebook_honours_include_and_exclude():
+    picture = draw.draw(Value(1.0) * 2.0)
+    assert list(picture._repr_mimebundle_(include={"image/svg+xml"})) == ["image/svg+xml"]
+    assert picture._repr_mimebundle_(exclude={"image/svg+xml"}) == {}

@@ -233,3 +233,22 @@ def test_a_picture_shown_in_a_notebook_honours_include_and_exclude():
     picture = draw.draw(Value(1.0) * 2.0)
     assert list(picture._repr_mimebundle_(include={"image/svg+xml"})) == ["image/svg+xml"]
     assert picture._repr_mimebundle_(exclude={"image/svg+xml"}) == {}
+
+
+def test_a_nested_modules_cluster_sits_inside_its_parents_and_mlp_loss_checks_its_batch():
+    model = nn.Sequential(nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh()), nn.Linear(2, 1, rng=1))
+    tr = draw.trace(model, Tensor(np.ones((1, 2))))
+    src = draw.draw(tr.output.sum(), module=tr).source
+    depth = dict((label, len(tabs)) for tabs, label in re.findall(r'\n(\t+)color="#7f7f7f" fontsize=10 label="([^"]+)"',
+                                                                  src))
+    assert depth == {"0 (Sequential)": 2, "0.0 (Linear)": 3, "0.1 (Tanh)": 3, "1 (Linear)": 2}  # a tab per level
+    with pytest.raises(ValueError, match="^mlp_loss: batch must be >= 1, got 0$"):
+        draw.mlp_loss((2, 1), batch=0)
+
+
+def test_the_scalar_example_loss_is_the_squared_error_summed_over_the_outputs():
+    loss, _ = draw.mlp_loss((2, 3, 2), engine="scalar")  # x, then y, then the weights from rng=0
+    gen = np.random.default_rng(0)
+    x, y = gen.standard_normal((1, 2)), gen.standard_normal((1, 2))
+    out = nn.scalar.MLP(2, [3, 2], activation="tanh", rng=gen)([Value(float(v)) for v in x[0]])
+    assert loss.data == pytest.approx(sum((o.data - t) ** 2 for o, t in zip(out, y[0])), rel=1e-12)

@@ -252,3 +252,13 @@ def test_the_scalar_example_loss_is_the_squared_error_summed_over_the_outputs():
     x, y = gen.standard_normal((1, 2)), gen.standard_normal((1, 2))
     out = nn.scalar.MLP(2, [3, 2], activation="tanh", rng=gen)([Value(float(v)) for v in x[0]])
     assert loss.data == pytest.approx(sum((o.data - t) ** 2 for o, t in zip(out, y[0])), rel=1e-12)
+
+
+def test_a_cut_graphs_note_lists_up_to_five_kinds_and_says_when_there_are_more():
+    x = Value(0.5, label="x")
+    five = (((x + 1.0) * 2.0).tanh().exp()).relu()  # cut to the root: +, *, tanh, exp and a leaf left out
+    six = ((((x + 1.0) * 2.0).tanh().exp()) ** 2).relu()
+    note = lambda o: re.search(r'more \[label="([^"]*)"', draw.draw(o, max_nodes=1).source)[1]  # noqa: E731
+    assert note(five) == "... 5 more nodes: 1 *, 1 +, 1 exp, 1 leaf, 1 tanh"
+    assert note(six).startswith("... 6 more nodes: ") and note(six).endswith(", ...")
+    assert "data " not in draw.compare_inits((2, 2, 1), ("small",)).source  # its panels show no data

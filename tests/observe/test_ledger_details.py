@@ -224,3 +224,12 @@ def test_a_layers_weight_is_named_by_the_matmuls_second_input_even_when_the_data
         (x @ w).sum().backward()
     (gain,) = layer_gains(steps)
     assert (gain.layer, gain.name, gain.weight, gain.grad_out, gain.grad_in) == (1, "matmul#2", "W", 1.0, None)
+
+
+def test_a_pass_index_one_past_the_last_is_refused_by_the_ledgers_message():
+    x = Value(2.0)
+    with ledger.record() as steps:
+        (x * x).backward()
+    for bad in (1, -2):
+        with pytest.raises(IndexError, match=rf"^Ledger: there is no pass {bad}; 1 was recorded \(pass 0 or -1\)$"):
+            steps.get_pass(bad)

@@ -167,13 +167,14 @@ def test_a_filled_node_is_drawn_filled_between_the_scales_stops_with_white_text_
     w, x = Tensor(np.array([[1.0, 2.0]]), requires_grad=True, name="w"), Tensor(np.array([[3.0], [4.0]]), name="x")
     loss = (w @ x).sum()
     loss.backward()
-    nodes = dict(re.findall(r"\t(\w+) \[label=[^\n]*? (fillcolor=[^\n]*)\]", draw.draw(loss, color_by_grad=True).source))
+    src = draw.draw(loss, color_by_grad=True).source
+    nodes = dict(re.findall(r"\t(\w+) \[label=[^\n]*? (fillcolor=[^\n]*)\]", src))
     assert nodes["n0"] == 'fillcolor="#df432b" shape=box style=filled'
     assert nodes["n1"] == 'fillcolor="#ffffff" shape=box style="dashed,filled"'
     assert nodes["legend1"] == 'fillcolor="#7f0000" fontcolor=white shape=box style=filled'
     assert [k for k, v in nodes.items() if "fontcolor" in v] == ["legend1"]
     assert all(v.endswith('filled"') or v.endswith("style=filled") for v in nodes.values())
-    assert "\tlegend0 -> legend1 [style=invis]" in draw.draw(loss, color_by_grad=True).source  # boxes kept in order
+    assert "\tlegend0 -> legend1 [style=invis]" in src  # the legend's boxes kept in order
 
 
 def test_a_colour_scale_of_a_fractional_upper_decade_is_refused_by_its_name():

@@ -233,3 +233,11 @@ def test_a_pass_index_one_past_the_last_is_refused_by_the_ledgers_message():
     for bad in (1, -2):
         with pytest.raises(IndexError, match=rf"^Ledger: there is no pass {bad}; 1 was recorded \(pass 0 or -1\)$"):
             steps.get_pass(bad)
+
+
+def test_a_leaf_roots_final_gradient_is_its_hooks_result_even_without_a_step():
+    w = Tensor(np.array(2.0), requires_grad=True, name="w")
+    w.register_hook(lambda g: g * 3)  # backward from w itself: no step, the hook triples the seed 1
+    with ledger.record() as steps:
+        w.backward()
+    assert len(steps) == 0 and float(w.grad) == 3.0 and steps.final_grads()[w] == ((), 3.0, 0.0, 3.0)

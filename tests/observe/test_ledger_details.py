@@ -241,3 +241,14 @@ def test_a_leaf_roots_final_gradient_is_its_hooks_result_even_without_a_step():
     with ledger.record() as steps:
         w.backward()
     assert len(steps) == 0 and float(w.grad) == 3.0 and steps.final_grads()[w] == ((), 3.0, 0.0, 3.0)
+
+
+def test_a_state_and_a_path_are_fixed_values():
+    x = Value(3.0, label="x")
+    y = x * x
+    with ledger.record() as steps:
+        y.backward()
+    state, path = steps.state(1), ledger.path_products(y, x)[0]
+    for record, field in ((state, "k"), (path, "product")):
+        with pytest.raises(AttributeError):
+            setattr(record, field, 0)

@@ -252,3 +252,9 @@ def test_a_state_and_a_path_are_fixed_values():
     for record, field in ((state, "k"), (path, "product")):
         with pytest.raises(AttributeError):
             setattr(record, field, 0)
+
+
+def test_an_unlabelled_power_is_named_pow_whatever_its_exponent():
+    x = Value(3.0)
+    y = (x ** 2) * x + x ** 3
+    assert list(ledger.node_names(autograd.topological_order(y)).values()) == ["n0", "pow#1", "mul#2", "pow#3", "L"]

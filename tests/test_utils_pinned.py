@@ -48,7 +48,8 @@ def test_cli_type_gives_the_checked_number_and_refuses_with_argparses_error() ->
     whole, unit = utils.cli_type(utils.check_int, minimum=1), utils.cli_type(utils.check_real, 0.0, 1.0)
     for check, text, message in ((whole, "0", "expected a whole number >= 1, got 0"),
                                  (whole, "1.5", "expected a whole number, got '1.5'"),
-                                 (unit, "2", r"expected a number in \[0, 1\], got 2")):
+                                 (unit, "2", r"expected a number in \[0, 1\], got 2"),
+                                 (unit, "nan", "expected a finite number, got nan")):
         with pytest.raises(argparse.ArgumentTypeError, match=f"^{message}$"):  # the docstring: argparse's error
             check(text)
 
@@ -147,6 +148,7 @@ def test_messages_quote_numpy_values_as_the_user_wrote_them(call, message) -> No
 def test_as_seed_gives_the_int_seed_for_a_result_and_checks_it_as_as_rng_does():
     gen = np.random.default_rng(0)
     assert utils.as_seed(3) == 3 and utils.as_seed(np.int64(3)) == 3 and utils.as_seed(None) is None
+    assert utils.as_seed(0) == 0  # seed 0 is a seed: a result made with it keeps it
     assert utils.as_seed(gen) is None and gen.integers(10**9) == np.random.default_rng(0).integers(10**9)  # no draw
     with pytest.raises(ValueError, match="^f: rng as a seed must be a non-negative integer, got -1$"):
         utils.as_seed(-1, "f")
@@ -210,3 +212,55 @@ def test_check_type_names_what_the_value_must_be() -> None:
     assert utils.check_type("f", "x", "s", str, "a string") == "s"
     with pytest.raises(TypeError, match=r"^f: x must be a string, got int 3$"):
         utils.check_type("f", "x", 3, str, "a string")
+
+
+class _Watcher:
+    def __init__(self) -> None:
+        self.seen: list = []
+
+    def on(self, tag: str, x: int) -> tuple:
+        self.seen.append(x)
+        return tag, x
+
+
+def test_a_weak_hook_copies_with_its_watchers_copy_and_once_the_watcher_is_gone_as_what_it_wrapped() -> None:
+    import copy
+    import gc
+    import pickle
+
+    w = _Watcher()
+    hook, passing = utils.WeakHook(w.on, "a"), utils.WeakHook(w.on, abs, through=True)
+    twin = copy.deepcopy(hook)
+    assert twin(3) == ("a", 3) and hook(4) == ("a", 4) and w.seen == [4]  # the copy calls the watcher's copy
+    assert pickle.loads(pickle.dumps(hook))(5) == ("a", 5) and w.seen == [4]
+    assert copy.deepcopy(utils.WeakHook(w.on))("b", 1) == ("b", 1) and w.seen == [4]  # no arguments bound
+    del w, twin
+    gc.collect()
+    assert hook(6) is None and passing(-7) == 7  # the watcher is gone: nothing, or the wrapped function
+    assert copy.deepcopy(passing)(-8) == 8 and pickle.loads(pickle.dumps(passing))(-9) == 9
+
+
+def test_a_missing_dependencys_submodule_is_reported_as_the_dependency_with_its_name() -> None:
+    # `import matplotlib.pyplot` without matplotlib: the error names the package to install, and keeps `.name`
+    e = utils.not_installed(ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib.pyplot"))
+    assert type(e) is ModuleNotFoundError and e.name == "matplotlib"
+    assert str(e) == "tinygrad_init needs matplotlib, which is not installed; install it: pip install matplotlib"
+
+
+def test_moments_and_ratio_of_overflowing_infinite_or_zero_arguments_warn_nothing() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's RuntimeWarnings (overflow, invalid, divide by zero) as errors
+        big, infs = utils.moments([1e308, 1e308]), utils.moments([np.inf, -np.inf])
+        assert (big.mean, big.std) == (1e308, 0.0) and big.norm == pytest.approx(math.sqrt(2) * 1e308, rel=1e-15)
+        assert math.isnan(infs.mean) and math.isnan(infs.std) and infs.norm == math.inf  # inf - inf: nan mean
+        assert all(map(math.isnan, utils.moments([1.0, np.nan])))
+        inf_and_one = utils.moments([np.inf, 1.0])
+        assert (inf_and_one.mean, inf_and_one.norm) == (math.inf, math.inf) and math.isnan(inf_and_one.std)
+        assert utils.ratio(1, 0) == math.inf and math.isnan(utils.ratio(0, 0))
+
+
+def test_a_misspelt_name_gets_one_hint_the_closest_even_when_two_options_are_close() -> None:
+    assert utils.did_you_mean("fan_ot", ["fan_in", "fan_out"]) == " (did you mean 'fan_out'?)"
+    assert utils.did_you_mean("zzz", ["fan_in", "fan_out"]) == ""

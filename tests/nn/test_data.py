@@ -249,9 +249,11 @@ def test_datasets_registry_names_the_generators() -> None:
     (lambda: data.spirals(10, turns=0), ValueError, "turns must be > 0"),
     (lambda: data.blobs(10, centers=0), ValueError, "centers must be >= 1"),
     (lambda: data.blobs(2, centers=3), ValueError, "n must be >= 3"),
+    (lambda: data.blobs(0, centers=1), ValueError, r"^blobs: n must be >= 1, got 0$"),  # not 'each of the 1 classes'
     (lambda: data.blobs(10, centers=[[0, 0, 0]]), ValueError, "shape \\(k, 2\\)"),
     (lambda: data.blobs(10, centers=[[0, np.inf]]), ValueError, "finite"),
     (lambda: data.blobs(10, centers="abc"), TypeError, "centers must be an int"),
+    (lambda: data.blobs(10, centers=[["a", "b"]]), TypeError, r"centers must be an int .* got list \[\['a', 'b'\]\]$"),
     (lambda: data.blobs(10, centers=3.0), TypeError, r"^blobs: centers must be an int .* got float 3.0$"),  # was:
     (lambda: data.blobs(10, centers=True), TypeError, r"centers must be an int .* got bool True$"),  # 'shape ()'
     (lambda: data.blobs(10, std=-1), ValueError, "std must be >= 0"),
@@ -377,3 +379,22 @@ def test_a_stratified_split_gives_a_tied_remainder_to_the_lower_label() -> None:
     # little more than 2 * 0.2), so the lower label gets the second point, as the docstring says (it went to label 1)
     y = np.repeat([0, 1], [2, 7])
     assert np.bincount(data.train_test_split(np.zeros(9), y, 0.2, rng=0)[3]).tolist() == [1, 1]
+
+
+def test_a_stratified_split_gives_the_extra_test_rows_to_the_largest_remainders_ties_to_the_lower_label() -> None:
+    # 20 classes of 1, 2, 3, 1, 2, 3, ... rows, a quarter held out: every class's quota m/4 < 1, so all round(39 / 4)
+    # = 10 test rows go by remainder: the seven classes of 3 (0.75) first, then the three lowest classes of 2 (0.5).
+    # More than 16 classes: numpy's default sort does not keep tied classes in label order.
+    sizes = [1 + c % 3 for c in range(20)]
+    y = np.repeat(np.arange(20), sizes)
+    order = sorted(range(20), key=lambda c: (-(sizes[c] % 4), c))[:10]
+    expected = np.isin(np.arange(20), order).astype(int)
+    for seed in range(3):
+        _, _, _, y_test = data.train_test_split(np.zeros((39, 1)), y, 0.25, rng=seed)
+        np.testing.assert_array_equal(np.bincount(y_test, minlength=20), expected)
+
+
+def test_one_blob_sits_at_the_origin_and_is_one_class() -> None:
+    X, y = data.blobs(6, centers=1, std=0.0, rng=0)
+    np.testing.assert_array_equal(X, np.zeros((6, 2), np.float32))
+    np.testing.assert_array_equal(y, np.zeros(6, np.int64))

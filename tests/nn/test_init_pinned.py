@@ -17,6 +17,24 @@ class _TwoLinearsOneUsed(nn.Module):
         return self.used(x)
 
 
+class _DeclaredLastCalledFirst(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.z = nn.Linear(8, 4, bias=False, rng=0), nn.Linear(6, 8, bias=False, rng=1)  # z runs first
+
+    def forward(self, x):
+        return self.a(self.z(x))
+
+
+def test_lsuv_fits_the_layers_in_the_order_the_model_calls_them():
+    # fitting a before z would leave a's output off 1 once z is rescaled (a linear net: by z's factor squared)
+    model = _DeclaredLastCalledFirst()
+    x = np.random.default_rng(2).standard_normal((256, 6)) * 5.0
+    init.lsuv(model, x, tol=0.01, rng=0)
+    hidden = x @ model.z.weight.data.astype(np.float64)
+    assert abs(hidden.var() - 1) <= 0.01 and abs((hidden @ model.a.weight.data.astype(np.float64)).var() - 1) <= 0.01
+
+
 def test_lsuv_names_a_linear_layer_the_model_never_calls_and_keeps_the_weights():
     model = _TwoLinearsOneUsed()
     before = [m.weight.data.copy() for m in (model.used, model.unused)]
@@ -136,3 +154,50 @@ def test_lsuv_measures_again_after_its_last_rescaling():
         warnings.simplefilter("error")
         init.lsuv(model, x, max_iter=1, rng=3)
     assert np.var((x @ model.weight.data).astype(np.float64)) == pytest.approx(1.0, rel=1e-5)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_variance_scaling_defaults_to_scale_1_over_fan_in_and_honours_each_mode(seed) -> None:
+    # Var(W) = scale / n: LeCun's 1/fan_in by default; 1/fan_out, 2/(fan_in + fan_out) as asked. 100,000 entries
+    # give the sample std within about 0.5% (its relative sd is 1/sqrt(2 * 100000) = 0.22%)
+    for mode, n in ((None, 1000), ("fan_in", 1000), ("fan_out", 100), ("fan_avg", 550)):
+        kwargs = {} if mode is None else {"mode": mode}
+        w = init.variance_scaling((1000, 100), rng=seed, dtype=np.float64, **kwargs)
+        assert w.std() == pytest.approx(np.sqrt(1.0 / n), rel=0.01)
+
+
+@pytest.mark.parametrize("a, b", [(-1.0, 0.0), (0.0, 2.0), (-2.0, 2.0), (-3.0, -1.0)])
+def test_uniforms_variance_text_reads_back_as_its_variance(a, b) -> None:
+    text = init.uniform.configure(a=a, b=b).variance  # (b - a)^2 / 12, whatever tidying wrote it
+    assert eval(text.replace("^", "**")) == pytest.approx((b - a) ** 2 / 12, rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_lsuv_refuses_an_infinite_output_variance_by_its_value():
+    model = nn.Sequential(nn.Linear(4, 3, rng=0, dtype=np.float64))
+    x = np.full((8, 4), 1e300) * np.array([[1.0], [-1.0]] * 4)  # squares overflow: the variance is inf
+    with pytest.raises(ValueError, match=r"^lsuv: layer '0' output has variance inf over its 24 value\(s\)"):
+        init.lsuv(model, x, rng=0)
+
+
+def test_the_text_table_numbers_the_three_xaviers_from_1_as_the_markdown_does() -> None:
+    numbered = [line.split(":")[0].strip() for line in init.table().splitlines() if line.startswith("  ") and
+                line.strip()[:1].isdigit()]
+    assert numbered == ["1. xavier_uniform", "2. glorot_standard", "3. cs231n"]
+    assert [line.split(":")[0] for line in init.table("markdown").splitlines()[-3:]] == [
+        "1. `xavier_uniform`", "2. `glorot_standard`", "3. `cs231n`"]
+
+
+def test_every_shape_based_scheme_draws_a_c_contiguous_kernel() -> None:
+    # orthogonal lays a kernel (in, out, kh, kw) out from the (fan_in, out) matrix by a moveaxis: a strided view
+    for name in init.names():
+        scheme = init.get(name)
+        if not scheme.data_dependent and name != "sparse":  # sparse is 2-D only
+            assert scheme((3, 4, 2, 2), rng=0).flags.c_contiguous, name
+
+
+def test_a_layer_takes_weights_of_exactly_the_dtypes_largest_value_and_calculate_gain_names_its_param() -> None:
+    big = float(np.finfo(np.float32).max)
+    assert (nn.Linear(2, 2, init=init.get("constant", value=big)).weight.data == big).all()  # not refused as inf
+    with pytest.raises(TypeError, match="^calculate_gain: param must be a number, got str 'x'$"):
+        init.calculate_gain("leaky_relu", "x")

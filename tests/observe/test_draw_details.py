@@ -158,3 +158,108 @@ def test_grads_of_the_wrong_kind_are_named_as_given(grads, given):
     # a list, a number or a tensor was turned into a dict before the check, whose message then said 'got dict'
     with pytest.raises(TypeError, match=r"draw: grads must be a Ledger, .*, got " + re.escape(given)):
         draw.draw(Value(1.0) * 2.0, grads=grads)
+
+
+def test_a_filled_node_is_drawn_filled_between_the_scales_stops_with_white_text_only_on_dark_fills():
+    # Graphviz ignores fillcolor without style=filled; a dashed node (data) keeps its dashes. |grad w|_F = |(3, 4)| = 5
+    # on the scale 1..10 sits at log10(5) = 0.699 of it, 0.796 of the way from OrRd's (252, 141, 89) to (215, 48, 31):
+    # (222.5, 67.0, 42.8) -> "#df432b", whose WCAG luminance 0.199 >= 0.179 keeps black text; "#7f0000" (0.044) is white
+    w, x = Tensor(np.array([[1.0, 2.0]]), requires_grad=True, name="w"), Tensor(np.array([[3.0], [4.0]]), name="x")
+    loss = (w @ x).sum()
+    loss.backward()
+    src = draw.draw(loss, color_by_grad=True).source
+    nodes = dict(re.findall(r"\t(\w+) \[label=[^\n]*? (fillcolor=[^\n]*)\]", src))
+    assert nodes["n0"] == 'fillcolor="#df432b" shape=box style=filled'
+    assert nodes["n1"] == 'fillcolor="#ffffff" shape=box style="dashed,filled"'
+    assert nodes["legend1"] == 'fillcolor="#7f0000" fontcolor=white shape=box style=filled'
+    assert [k for k, v in nodes.items() if "fontcolor" in v] == ["legend1"]
+    assert all(v.endswith('filled"') or v.endswith("style=filled") for v in nodes.values())
+    assert "\tlegend0 -> legend1 [style=invis]" in src  # the legend's boxes kept in order
+
+
+def test_a_colour_scale_of_a_fractional_upper_decade_is_refused_by_its_name():
+    with pytest.raises(TypeError, match="ColorScale: hi must be a whole number, got float 1.5"):
+        draw.ColorScale(0, 1.5)
+
+
+def test_a_legend_thinned_to_two_entries_keeps_both_ends_and_no_size_gives_the_decade_from_1_to_10():
+    assert draw.ColorScale(0, 7).decades(2) == [0, 7] and draw.ColorScale(-3, -2).decades(2) == [-3, -2]
+    assert draw.ColorScale.fit([None, 0.0, float("inf"), float("nan")]) == draw.ColorScale(0, 1)  # nothing to span
+    assert draw.ColorScale.fit([0.01, 0.01]) == draw.ColorScale(-2, -1)  # one size, a whole power of 10: one decade
+
+
+def test_a_traced_models_replaced_weight_is_drawn_by_its_path():
+    # a weight assigned to a layer already in the model is named "weight" by the layer; the trace names it "0.weight"
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh())
+    model[0].weight = Tensor(np.ones((2, 2)), requires_grad=True)
+    tr = draw.trace(model, Tensor(np.ones((1, 2))))
+    for src in (draw.draw(tr.output.sum()).source, draw.draw(tr.output.sum(), module=tr).source):
+        assert re.findall(r'label="(\w+\.weight|weight)\\n', src) == ["0.weight"]
+
+
+def test_mlp_loss_is_seeded_0_and_compare_inits_labels_no_edge_unless_asked():
+    (default, _), (zero, _), (one, _) = (draw.mlp_loss((2, 2, 1), **kw) for kw in ({}, {"rng": 0}, {"rng": 1}))
+    assert float(default.data) == float(zero.data) != float(one.data)
+    plain, local = (draw.compare_inits((2, 2, 1), ("small",), **kw).source for kw in ({}, {"show_local": True}))
+    assert "label=\"dW = x.T @ g\"" not in plain and "label=\"dW = x.T @ g\"" in local
+
+
+def test_a_model_traced_on_a_numpy_batch_draws_its_modules_and_the_scalar_example_takes_its_activation():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh())
+    tr = draw.trace(model, np.ones((1, 2)))  # an array, not a Tensor: no graph node of its own
+    src = draw.draw(tr.output.sum(), module=tr).source
+    assert re.findall(r'label="(\d \(\w+\))"', src) == ["0 (Linear)", "1 (Tanh)"]
+    for activation in ("relu", "tanh"):  # the hidden layer's two units
+        loss, _ = draw.mlp_loss((2, 2, 1), activation=activation, engine="scalar")
+        assert re.findall(r"label=(relu|tanh)\b", draw.draw(loss).source) == [activation] * 2
+
+
+def test_compare_inits_by_default_draws_the_2_4_4_1_net_on_16_points_once_per_scheme():
+    src = draw.compare_inits().source  # small, xavier_uniform, he_normal
+    assert re.findall(r'label="x\\n\(([^)]*)\)', src) == ["16, 2"] * 3
+    assert re.findall(r'label="[\w.]*weight\\n\(([^)]*)\)', src) == ["2, 4", "4, 4", "4, 1"] * 3
+
+
+def test_compare_inits_takes_its_activation_and_seed_and_orders_panels_to_read_top_down():
+    relu = draw.compare_inits((2, 2, 1), ("small",), activation="relu").source
+    assert "relu" in relu and "tanh" not in relu
+    one, again, two = (draw.compare_inits((2, 2, 1), ("small",), rng=s).source for s in (1, 1, 2))
+    assert one == again != two
+    for rankdir, order in (("LR", ["he_normal", "small"]), ("TB", ["small", "he_normal"])):  # dot stacks LR upwards
+        src = draw.compare_inits((2, 2, 1), ("small", "he_normal"), rankdir=rankdir).source
+        assert re.findall(r'label="(small|he_normal)[^"]*"', src) == order
+
+
+def test_a_picture_shown_in_a_notebook_honours_include_and_exclude():
+    picture = draw.draw(Value(1.0) * 2.0)
+    assert list(picture._repr_mimebundle_(include={"image/svg+xml"})) == ["image/svg+xml"]
+    assert picture._repr_mimebundle_(exclude={"image/svg+xml"}) == {}
+
+
+def test_a_nested_modules_cluster_sits_inside_its_parents_and_mlp_loss_checks_its_batch():
+    model = nn.Sequential(nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh()), nn.Linear(2, 1, rng=1))
+    tr = draw.trace(model, Tensor(np.ones((1, 2))))
+    src = draw.draw(tr.output.sum(), module=tr).source
+    depth = dict((label, len(tabs)) for tabs, label in re.findall(r'\n(\t+)color="#7f7f7f" fontsize=10 label="([^"]+)"',
+                                                                  src))
+    assert depth == {"0 (Sequential)": 2, "0.0 (Linear)": 3, "0.1 (Tanh)": 3, "1 (Linear)": 2}  # a tab per level
+    with pytest.raises(ValueError, match="^mlp_loss: batch must be >= 1, got 0$"):
+        draw.mlp_loss((2, 1), batch=0)
+
+
+def test_the_scalar_example_loss_is_the_squared_error_summed_over_the_outputs():
+    loss, _ = draw.mlp_loss((2, 3, 2), engine="scalar")  # x, then y, then the weights from rng=0
+    gen = np.random.default_rng(0)
+    x, y = gen.standard_normal((1, 2)), gen.standard_normal((1, 2))
+    out = nn.scalar.MLP(2, [3, 2], activation="tanh", rng=gen)([Value(float(v)) for v in x[0]])
+    assert loss.data == pytest.approx(sum((o.data - t) ** 2 for o, t in zip(out, y[0])), rel=1e-12)
+
+
+def test_a_cut_graphs_note_lists_up_to_five_kinds_and_says_when_there_are_more():
+    x = Value(0.5, label="x")
+    five = (((x + 1.0) * 2.0).tanh().exp()).relu()  # cut to the root: +, *, tanh, exp and a leaf left out
+    six = ((((x + 1.0) * 2.0).tanh().exp()) ** 2).relu()
+    note = lambda o: re.search(r'more \[label="([^"]*)"', draw.draw(o, max_nodes=1).source)[1]  # noqa: E731
+    assert note(five) == "... 5 more nodes: 1 *, 1 +, 1 exp, 1 leaf, 1 tanh"
+    assert note(six).startswith("... 6 more nodes: ") and note(six).endswith(", ...")
+    assert "data " not in draw.compare_inits((2, 2, 1), ("small",)).source  # its panels show no data

@@ -141,3 +141,120 @@ def test_arrays_that_is_not_true_or_false_is_refused_by_name(arrays):
         with ledger.record(arrays=arrays):
             pass
     assert autograd.get_recorder() is None
+
+
+def test_a_tensor_is_looked_up_in_a_states_gradients_by_itself():
+    # h = x @ w is a graph node (h.grad_fn) in the ledger; `h in state.grads` and state.grads[h] find it by h
+    w = Tensor(np.array([[1.0], [2.0]]), requires_grad=True, name="w")
+    h = Tensor(np.array([[3.0, 4.0]])) @ w
+    loss = h.sum()
+    with ledger.record() as steps:
+        loss.backward()
+    first, last = steps.state(0), steps.state(len(steps))
+    assert loss in first.grads and h not in first.grads and h not in first.complete
+    assert h in last.grads and h in last.complete and last.grads[h] == last.grads.get(h) == (h.shape, 1.0, 0.0, 1.0)
+    assert w in last.grads and last.grads[w].norm == 5.0  # dL/dw = x.T = (3, 4)
+
+
+def test_path_products_lists_exactly_max_paths_paths_and_the_gains_table_ends_with_its_key():
+    x = Value(3.0, label="x")
+    y = x * x  # two edges x -> y: two paths
+    assert len(ledger.path_products(y, x, max_paths=2)) == 2 == ledger.count_paths(y, x)
+    w = Tensor(np.array([[2.0]]), requires_grad=True, name="w")
+    loss = (Tensor(np.array([[1.0]])) @ w).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    assert layer_gains(steps).explain().splitlines()[-1] == (
+        "gain = |dL/dh_in| / |dL/dh_out| per layer; product = gain of this layer and all after it (how much of the "
+        "output gradient reaches the layer's input)")
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_a_step_is_itself_only_so_two_ledgers_of_one_pass_hold_different_steps_and_steps_key_a_dict(engine):
+    x = Value(3.0, label="x") if engine == "value" else Tensor(np.array([3.0]), requires_grad=True, name="x")
+    loss = (x * x).sum() if engine == "tensor" else x * x
+    with ledger.record() as outer, ledger.record() as inner:
+        loss.backward()
+    n = 2 if engine == "value" else 3  # x * x: two steps into x (and a sum's)
+    assert len(outer) == len(inner) == n and all(a == a and a != b for a, b in zip(outer, inner))
+    assert len({**dict.fromkeys(outer), **dict.fromkeys(inner)}) == 2 * n
+
+
+def test_a_ledger_keeps_no_arrays_unless_asked():
+    w = Tensor(np.array([2.0]), requires_grad=True)
+    with ledger.record() as steps:
+        (w * w).sum().backward()
+    assert ledger.Ledger().arrays is False and steps.arrays is False and all(s.arrays is None for s in steps)
+
+
+def test_a_step_and_a_pass_show_their_numbers_and_names_not_their_nodes_or_arrays():
+    w = Tensor(np.array([2.0]), requires_grad=True)
+    with ledger.record(arrays=True) as steps:
+        (w * w).sum().backward()
+    assert repr(steps[0]).startswith("TensorStep(index=0, pass_index=0, parent_index=0, node_name='L', parent_name=")
+    assert repr(steps.passes[0]) == ("Pass(index=0, scalar=False, seed=GradStats(shape=(), mean=1.0, std=0.0, "
+                                     "norm=1.0), first_step=0, stop_step=3, complete=True)")
+    assert not any(f"{k}=" in repr(s) for s in steps for k in ("node", "parent", "arrays"))
+
+
+def test_explain_cut_to_exactly_its_length_says_nothing_more_and_a_state_shows_its_k_and_step_only():
+    a = Value(2.0, label="a")
+    out = (a * 3.0).tanh()
+    with ledger.record() as steps:
+        out.backward()
+    whole = steps.explain().splitlines()
+    assert len(whole) == 3 and steps.explain(max_lines=3).splitlines() == whole  # no "... 0 more lines"
+    assert steps.explain(max_lines=2).splitlines() == whole[:2] + ["... 1 more line"]
+    assert repr(steps.state(1)) == f"LedgerState(k=1, step={steps[0]!r})"
+    with pytest.raises(TypeError, match=r"^path_products works on Value \(scalar\) graphs, .* Got a float: "):
+        ledger.path_products(2.0, a)
+
+
+def test_path_products_explained_with_every_path_shown_announces_no_more():
+    x = Value(3.0, label="x")
+    pp = ledger.path_products(x * x, x)
+    assert [line for line in pp.explain(max_paths=2).splitlines() if "more path" in line] == []
+    assert pp.explain(max_paths=1).splitlines()[2] == "  ... 1 more path"
+
+
+def test_a_layers_weight_is_named_by_the_matmuls_second_input_even_when_the_data_has_a_name():
+    x = Tensor(np.array([[1.0, 2.0]]), name="x")
+    w = Tensor(np.array([[1.0], [1.0]]), requires_grad=True, name="W")
+    with ledger.record() as steps:
+        (x @ w).sum().backward()
+    (gain,) = layer_gains(steps)
+    assert (gain.layer, gain.name, gain.weight, gain.grad_out, gain.grad_in) == (1, "matmul#2", "W", 1.0, None)
+
+
+def test_a_pass_index_one_past_the_last_is_refused_by_the_ledgers_message():
+    x = Value(2.0)
+    with ledger.record() as steps:
+        (x * x).backward()
+    for bad in (1, -2):
+        with pytest.raises(IndexError, match=rf"^Ledger: there is no pass {bad}; 1 was recorded \(pass 0 or -1\)$"):
+            steps.get_pass(bad)
+
+
+def test_a_leaf_roots_final_gradient_is_its_hooks_result_even_without_a_step():
+    w = Tensor(np.array(2.0), requires_grad=True, name="w")
+    w.register_hook(lambda g: g * 3)  # backward from w itself: no step, the hook triples the seed 1
+    with ledger.record() as steps:
+        w.backward()
+    assert len(steps) == 0 and float(w.grad) == 3.0 and steps.final_grads()[w] == ((), 3.0, 0.0, 3.0)
+
+
+def test_a_state_and_a_path_are_fixed_values():
+    x = Value(3.0, label="x")
+    y = x * x
+    with ledger.record() as steps:
+        y.backward()
+    state, path = steps.state(1), ledger.path_products(y, x)[0]
+    for record, field in ((state, "k"), (path, "product")):
+        with pytest.raises(AttributeError):
+            setattr(record, field, 0)
+
+
+def test_an_unlabelled_power_is_named_pow_whatever_its_exponent():
+    x = Value(3.0)
+    y = (x ** 2) * x + x ** 3
+    assert list(ledger.node_names(autograd.topological_order(y)).values()) == ["n0", "pow#1", "mul#2", "pow#3", "L"]

@@ -41,3 +41,37 @@ def test_every_id_the_script_looks_up_is_an_element_of_the_page(make):
     d = _data(page)
     wanted = {d["root"], *d["rootIds"]} | {i for s in d["steps"] for i in (*s[0], s[1], s[2])}
     assert wanted - ids == set()
+
+
+def test_a_values_op_bubble_is_titled_by_its_op_and_the_node_it_computes_and_a_graph_node_is_refused():
+    a = Value(2.0, label="a")
+    out = (a * a).tanh()
+    out.label = "L"
+    page = player.player_html(out)
+    assert re.findall(r'<g id="node_n\d+op" class="node">\s*<title>([^<]*)</title>', page) == [
+        "*: computes mul#1", "tanh: computes L"]  # the op of each result, named as the ledger names it
+    t = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(TypeError, match="^player: expected a Ledger, a Value or a Tensor, got Node$"):
+        player.player_html((t * 2).sum().grad_fn)  # a graph node has parents but no backward()
+
+
+def test_the_roots_cell_is_laid_out_for_the_wider_of_its_seed_and_its_hooks_gradient():
+    # the seed |grad| 1.0 and, from step 1 on, the hook's 1 * 0.123456: the box is drawn for the wider "0.1235"
+    w = Tensor(np.array([2.0]), requires_grad=True, name="w")
+    loss = (w * 3.0).sum()
+    loss.register_hook(lambda g: g * 0.123456)
+    page = player.player_html(loss)
+    root = re.search(r'<g id="node_n3" class="node">.*?</g>', page, re.S).group(0)
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", root) == ["sum", "() float64", "|grad| 0.1235"]
+    assert _data(page)["seed"][0] == "|grad| 1.0" and _data(page)["hooked"][::3] == ["|grad| 0.1235", 1]  # complete
+    assert "Fill: |grad|_F on a log scale, from pale (1e-01) to dark red (1);" in page  # 0.1235 to 1: decades -1, 0
+
+
+def test_the_player_labels_each_edge_with_its_local_derivative_unless_told_not_to():
+    def edge_texts(page):  # the texts on the edge a -> the op bubble of 3a
+        return re.findall(r"<text[^>]*>([^<]*)</text>", re.search(r'<g id="edge_n0_n1op_0".*?</g>', page, re.S)[0])
+
+    a = Value(2.0, label="a")
+    out = (a * 3.0).tanh()
+    assert edge_texts(player.player_html(out)) == ["×3.0"]  # d(3a)/da
+    assert edge_texts(player.player_html(out, show_local=False)) == []

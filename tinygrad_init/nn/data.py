@@ -29,7 +29,7 @@ Data = tuple[np.ndarray, np.ndarray]
 
 def _start(func: str, n: Any, k: int, noise: Any, rng: Rng) -> tuple[int, float, np.ndarray, np.random.Generator]:
     """The checked `n` and `noise`, the balanced labels and the generator."""
-    n = check_int(func, "n", n, max(1, k), f" so that each of the {k} classes gets a point" if k > 1 else "")
+    n = check_int(func, "n", n, k, f" so that each of the {k} classes gets a point" if k > 1 else "")
     noise = check_real(func, "noise" if func != "blobs" else "std", noise, 0.0)
     sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
     return n, noise, np.repeat(np.arange(k, dtype=np.int64), sizes), as_rng(rng, func)

@@ -90,7 +90,7 @@ def _tidy(node: ast.expr, env: Mapping[str, Any]) -> ast.expr:
     if op in (ast.Add, ast.Sub) and _num(b, 0) or op is ast.Add and _num(a, 0):
         return b if _num(a, 0) and op is ast.Add else a
     if op is ast.Mult and (_num(a, 0, 1) or _num(b, 0, 1)):
-        return ast.Constant(0) if _num(a, 0) or _num(b, 0) else (b if _num(a, 1) else a)
+        return b if _num(a, 1) or _num(b, 0) else a  # 0 * x: a (0), x * 0: b (0), 1 * x: b, x * 1: a
     if op is ast.Mult and _num(a) and _num(b):
         return ast.Constant(a.value * b.value)
     if op is ast.Mult and _num(a) and _is(b, ast.Div):
@@ -193,7 +193,7 @@ def _draw_sparse(shape: tuple, gen: np.random.Generator, dt: np.dtype, sparsity:
     if len(shape) != 2:
         raise ValueError(f"sparse: needs a 2-D shape (fan_in, fan_out), got {shape}")
     w, n_zero = gen.standard_normal(shape) * std, min(shape[0], _CALLS["ceil"](sparsity * shape[0]))
-    if n_zero and shape[1]:  # nothing to place: no draws taken from a shared Generator either
+    if n_zero:  # no zero to place: no draws taken from a shared Generator (a (k, 0) shape draws none anyway)
         np.put_along_axis(w, np.argsort(gen.random(shape), axis=0)[:n_zero], 0.0, axis=0)
     return w
 

@@ -86,7 +86,7 @@ class ColorScale:
     def decades(self, max_entries: int = 7) -> list[int]:
         """The decades shown in the legend (every one, or evenly thinned to `max_entries`)."""
         ds, n = list(range(self.lo, self.hi + 1)), check_int("ColorScale.decades", "max_entries", max_entries, 2)
-        out = ds if len(ds) <= n else ds[::math.ceil((len(ds) - 1) / (n - 1))]
+        out = ds[::math.ceil((len(ds) - 1) / (n - 1))]  # a step of 1 when all fit (lo < hi: two at least)
         return out if out[-1] == ds[-1] else out + [ds[-1]]
 
 

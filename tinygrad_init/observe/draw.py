@@ -283,7 +283,7 @@ class _Scene:
                             f"{type(module).__name__}")
         modules = {path: (i, m) for i, (path, m) in enumerate(tr.model.named_modules())}
         in_graph, owner, outputs = set(self.order), {}, {}
-        for path, _m, args, out in sorted(tr.calls, key=lambda c: c[0].count(".") + bool(c[0])):
+        for path, _m, args, out in sorted(tr.calls, key=lambda c: c[0].count(".")):  # outer modules first
             outs = [t for t in _tensors(out) if t in in_graph]
             if not path or not outs:
                 continue

@@ -300,7 +300,7 @@ class Ledger(Sequence):
         yield ps.first_step, None, grads, complete
         for k, s in enumerate(self.pass_steps(ps.index), ps.first_step + 1):  # the root's hooks ran before step 1
             grads[s.parent], grads[ps.root] = s.grad_after, ps.hooked.get(ps.root, ps.seed)
-            if s.contribution_number >= ps.uses.get(s.parent, 0):  # complete: as its hooks leave it
+            if s.contribution_number >= ps.uses[s.parent]:  # complete: as its hooks leave it
                 complete.add(s.parent)
                 grads[s.parent] = ps.hooked.get(s.parent, s.grad_after)
             yield k, s, grads, complete
@@ -374,7 +374,7 @@ class Ledger(Sequence):
                          "start from 0")
         total, k = s.contributions_expected, s.contribution_number
         if total > 1:
-            users = ps.consumers.get(s.parent, 1)
+            users = ps.consumers[s.parent]
             who = (f"{s.parent_name} feeds {total} nodes" if users == total else
                    f"{s.parent_name} is used {total} times by {counted(users, 'node')}")
             notes.append(f"now {now}: {who}" if k >= total else f"now {now}; contribution {k} of {total}: {who}"
@@ -498,7 +498,7 @@ def _reach_and_count(root: Any, node: Any, who: str) -> tuple[list, dict]:
 def count_paths(root: Any, node: Any) -> int:
     """How many paths lead from `root` down to `node` (edges counted with multiplicity), by dynamic
     programming over the topological order: it works for astronomically many paths."""
-    return _reach_and_count(root, node, "count_paths")[1].get(root, 0)
+    return _reach_and_count(root, node, "count_paths")[1][root]
 
 
 def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts:
@@ -506,7 +506,7 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
     `prod_i d(v_{i-1})/d(v_i)` of stored local derivatives (backprop adds the same without listing paths).
     A TypeError for a Tensor graph; a ValueError beyond `max_paths` paths (exponential in the depth)."""
     order, count = _reach_and_count(root, node, "path_products")
-    total, names = count.get(root, 0), node_names(order)
+    total, names = count[root], node_names(order)
     if total > check_int("path_products", "max_paths", max_paths, 0):
         many = f"{total:,}" if total < 10**15 else f"about 10^{math.log10(total):.1f}"  # not thousands of digits
         raise ValueError(f"path_products: {many} {'path leads' if total == 1 else 'paths lead'} from {names[root]} to "

@@ -69,7 +69,7 @@ def _inline_svg(svg: str, titles: Mapping[str, str], label: Mapping[str, str]) -
         if kind == "edge":  # Graphviz's id edge_<tail>_<head> and title <tail>-><head>
             k = seen[gid] = seen.get(gid, -1) + 1
             gid, ends = f"{gid}_{k}", [label.get(x.removesuffix("op")) for x in html.unescape(raw).split("->")]
-            if len(ends) == 2 and all(ends):
+            if all(ends):  # DOT ids (n0, legend1) hold no "->": two ends
                 text = f"{ends[0]} -> {ends[1]}" if ends[0] != ends[1] else f"the op's result: {ends[0]}"
         tip = f"{space}<title>{html.escape(text, False)}</title>" if text else ""
         return f'<g id="{gid}" class="{kind}"{attrs}>{tip}'
@@ -138,8 +138,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     infos = [ps.seed, *hooked, *shown]
     what = WHAT["scalar" if scalar else mode]  # as draw() names it
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], what) if color_by_grad else None
-    g = draw(root, **{"show_local": True, "max_nodes": None, **options}, show_grad=True, color_by_grad=scale or False,
-             grads=widest)
+    g = draw(root, **{"show_local": True, "max_nodes": None, **options}, color_by_grad=scale or False, grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
     nid = {node: f"node_n{i}" for node, i in topo.items()}  # and each node's own ids: a Value's record and op bubble
     own_ids = {node: [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]] for node in topo}
@@ -163,8 +162,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         " (interrupted by an error: the gradients are incomplete)" * (not ps.complete))
     label = {f"n{i}": names.get(node, f"n{i}") for node, i in topo.items()}  # tooltips: the ledger's names
     titles = {"graph0": heading, **{f"node_{k}": v for k, v in label.items()}}
-    titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()
-                   if scalar and node.parents})
+    titles.update({f"node_n{i}op": f"{node.op or '?'}: computes {label[f'n{i}']}" for node, i in topo.items()})
     svg = _inline_svg(to_svg(g), titles, label)
     lines = [steps.seed_line(ps.index, digits)] + [steps.line(s.index, digits) for s in pass_steps]
     return _page(heading, svg, lines, data, "Value (scalar)" if scalar else "Tensor", scale)

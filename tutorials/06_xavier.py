@@ -120,13 +120,13 @@ widths = [1000, 500, 250, 125, 64]
 schemes = {"fan_in (LeCun)": "lecun_normal",
            "fan_out": init.get("variance_scaling", scale=1.0, mode="fan_out"),
            "fan_avg (Glorot)": "xavier_normal"}
-X = np.random.default_rng(0).standard_normal((500, widths[0])).astype(np.float32)
+funnel_in = np.random.default_rng(0).standard_normal((500, widths[0])).astype(np.float32)   # 500 examples
 
 forward, backward, forward_theory, backward_theory = {}, {}, {}, {}
 for label, scheme in schemes.items():
     model = nn.Sequential(*[nn.Linear(a, b, bias=False, init=scheme, rng=1)
                             for a, b in zip(widths[:-1], widths[1:])])
-    measured = probe_model(model, X, rng=2, columns=["layer", "pre_std", "grad_pre_std"])
+    measured = probe_model(model, funnel_in, rng=2, columns=["layer", "pre_std", "grad_pre_std"])
     funnel = theory.predict(widths, "linear", scheme)
     forward[label], backward[label] = measured.column("pre_std"), measured.column("grad_pre_std")
     forward_theory[label], backward_theory[label] = funnel.pre_std, funnel.grad_pre_std

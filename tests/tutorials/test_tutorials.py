@@ -442,14 +442,27 @@ def _names(cell: str) -> tuple[set[str], set[str]]:
     return sets, reads - sets
 
 
+def _functions(cell: str) -> dict[str, str]:
+    """The source of each function a cell defines at its top level, by name."""
+    import ast
+
+    return {node.name: ast.get_source_segment(cell, node) for node in ast.parse(cell).body
+            if isinstance(node, ast.FunctionDef)}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_no_cell_reads_a_name_that_two_earlier_cells_set(name):
     """A cell run again out of order, or copied and edited as 'Try it yourself' invites, must not change what a later
     cell reads: tutorial 8's section 1 set `y`, which its evaluation cell reads as the moons' labels (a TypeError
     after the suggested eps=1e-1 edit of section 1); tutorial 6's sections 1 and 3 set `predicted`, read by section 4
-    (which then printed a funnel's ratios, all 1); tutorials 2 and 3 had the same with `out`, `x` and `y`."""
-    cells = [_names(cell) for cell in _code_cells(name)]
-    for j, (_, reads) in enumerate(cells):
+    (which then printed a funnel's ratios, all 1); tutorials 2 and 3 had the same with `out`, `x` and `y`. A function
+    reads its globals where a cell calls it: tutorial 6's section 7 calls `sigmoid_net`, which read `X`, set by section
+    6 and by the funnel of section 3 (run again, it left section 7 a matmul ValueError, size 500 against 1000)."""
+    cells, free = [_names(cell) for cell in _code_cells(name)], {}
+    for j, (sets, reads) in enumerate(cells):
+        for var in reads & free.keys():     # a function of an earlier cell reads its globals when this cell calls it
+            reads = reads | free[var]
+        free.update({f: _names(source)[1] for f, source in _functions(_code_cells(name)[j]).items()})
         for var in reads:
             setters = [k for k in range(j) if var in cells[k][0]]
             assert len(setters) < 2, f"{name}: code cell {j} reads `{var}`, which code cells {setters} all set"

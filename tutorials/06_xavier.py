@@ -478,7 +478,11 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 # 3. In section 1, give the inputs a mean of 1 instead of 0. Which assumption of the
 #    derivation breaks, and what does the simulation show?
 # 4. In section 7, subtract the mean from each sigmoid layer's output, $h - 1/2$, before the next
-#    layer. What does the 4x rule give now?
+#    layer. What does the 4x rule give now? Edit both passes of `sigmoid_net` (section 6): the
+#    forward line becomes `hs.append(1 / (1 + np.exp(-(hs[-1] @ W))) - 0.5)`, and the backward,
+#    which reads $\sigma'(z) = h(1 - h)$ off the stored $h$, now needs $(h + 1/2)(1/2 - h)$:
+#    `g = (g * (hs[l + 1] + 0.5) * (0.5 - hs[l + 1])) @ Ws[l].T`. (The forward edit alone gives a
+#    wrong gradient without an error: about 0.69 per layer instead of 0.885.)
 #
 # ## What to remember
 #

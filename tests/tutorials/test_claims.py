@@ -688,20 +688,27 @@ def test_tutorial_4_try_it_sigmoid_zeros_and_random_biases():
 def test_tutorial_6_try_it_centred_sigmoid_with_the_4x_rule():
     """Tutorial 6, 'Try it yourself' 4: with each sigmoid layer's output centred, h - 1/2, the 4x rule's gradient
     shrinks by about 0.885 per layer (not 0.62), close to tanh with Xavier's 0.90: 4 (sigma(z) - 1/2) = 2 tanh(z/2)
-    has slope 1 at 0. The notebook's `sigmoid_net`, edited as the student would, for seeds 0-2."""
+    has slope 1 at 0. The notebook's `sigmoid_net`, edited as the student would, for seeds 0-2.
+    The prompt gives both edited lines: the forward edit alone left the backward's sigma' = h (1 - h) reading the
+    centred h, a wrong gradient without an error (0.69 per layer at seed 0)."""
     cell = _cell("06_xavier", "gen = np.random.default_rng(0)").split("\nwith threadpool_limits")[0]
-    forward, backward = "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))))", "g = (g * hs[l + 1] * (1 - hs[l + 1]))"
+    prompt = _prose("06_xavier").split("4. In section 7, subtract the mean")[1].split("## What to remember")[0]
+    new_forward, new_backward = re.findall(r"`(hs\.append\(.*?\)|g = \(g .*?\.T)`", prompt)
+    forward, backward = "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))))", "g = (g * hs[l + 1] * (1 - hs[l + 1])) @ Ws[l].T"
     assert forward in cell and backward in cell
-    centred = cell.replace(forward, "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))) - 0.5)").replace(
-        backward, "g = (g * (hs[l + 1] + 0.5) * (0.5 - hs[l + 1]))")
     tanh = theory.predict([500] * 11, "tanh", "xavier_uniform").grad_act_std
     for seed in range(3):
-        run = {"np": np}
-        exec(centred.replace("default_rng(0)", f"default_rng({seed})"), run)
-        with threadpool_limits(1, user_api="blas"):
-            _, grad = run["sigmoid_net"](4.0)
-        per_layer = (grad[0] / grad[-1]) ** (1 / 9)
-        assert abs(per_layer - 0.885) < 0.005 and abs(per_layer - (tanh[0] / tanh[-1]) ** (1 / 9)) < 0.02
+        per_layer = {}
+        for edit, source in (("both", cell.replace(forward, new_forward).replace(backward, new_backward)),
+                             ("forward only", cell.replace(forward, new_forward))):
+            run = {"np": np}
+            exec(source.replace("default_rng(0)", f"default_rng({seed})"), run)
+            with threadpool_limits(1, user_api="blas"):
+                _, grad = run["sigmoid_net"](4.0)
+            per_layer[edit] = (grad[0] / grad[-1]) ** (1 / 9)
+        assert abs(per_layer["both"] - 0.885) < 0.005
+        assert abs(per_layer["both"] - (tanh[0] / tanh[-1]) ** (1 / 9)) < 0.02
+        assert round(per_layer["forward only"], 2) == 0.69         # the prompt's warning
 
 
 def _prose(tutorial: str) -> str:

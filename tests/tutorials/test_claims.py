@@ -930,3 +930,21 @@ def test_tutorial_6_square_layers_name_the_std_the_cell_prints():
     schemes = [init.get("lecun_normal"), init.get("variance_scaling", scale=1.0, mode="fan_out"),
                init.get("xavier_normal")]  # the cell's three
     assert {round(s.std(500, 500), 5) for s in schemes} == {round(1 / math.sqrt(500), 5)} == {0.04472}
+
+
+def test_tutorial_7_try_it_biased_relu_net_is_not_homogeneous():
+    """Tutorial 7, 'Try it yourself' 2 said to build the network with `deep_mlp(..., bias=True)` 'and set the biases',
+    which a Sequential offers no one way to do (it has no `linears()`); the prompt gives the code, `bias_init` and
+    `probe_model`, run here as written for seeds 0-2: with a bias of 0.1, std Xavier / std He is 2^(-1/2) at layer 1
+    (within 2%) and 4.0-4.2 times 2^(-5) at layer 10: the bias does not scale with the weights."""
+    source = (Path(__file__).parents[2] / "tutorials" / "07_relu_and_he.py").read_text(encoding="utf-8")
+    block = source.split("#    ```python\n")[1].split("#    ```\n")[0]
+    code = "\n".join(line[5:] for line in block.splitlines())
+    for seed in range(3):
+        std = {}
+        for scheme in ("cs231n", "he_normal"):
+            run = {"np": np, "experiments": experiments, "init": init, "scheme": scheme}
+            exec(code.replace("rng=0", f"rng={seed}"), run)
+            std[scheme] = np.array(run["stats"].column("act_std"))
+        off = std["cs231n"] / std["he_normal"] / 2.0 ** (-np.arange(1, 11) / 2)
+        assert abs(off[0] - 1) < 0.02 and 3.9 < off[-1] < 4.3 and np.all(np.diff(off) > 0)

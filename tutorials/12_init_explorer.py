@@ -285,5 +285,14 @@ assert len(list(itertools.product(*explorer.GRID.values()))) == 432
 #
 # 1. In the whole explorer of section 5 (the page above has gain 1 and 4 or 12 layers only),
 #    find the gains that make tanh + `xavier_normal` hold at 20 layers, and those that make it
-#    vanish or explode. Can a gain make it saturate? (Tutorial 10's $q^*$ tells.)
+#    vanish or explode. Can a gain make it saturate? (Tutorial 10's $q^*$ tells.) The part of
+#    its grid you need is built in seconds, and `explorer.key` looks a verdict up; take the
+#    gains from `explorer.GRID` (a key made from the printed 1.667 is not the page's 5/3):
+#
+#    ```python
+#    tanh20 = explorer.explore(grid=dict(explorer.GRID, activation=("tanh",), scheme=("xavier_normal",),
+#                                        depth=(20,)), rng=0)
+#    verdicts = {(gain, width): tanh20.data[explorer.key("tanh", "xavier_normal", gain, 20, width)]["verdict"]
+#                for gain in explorer.GRID["gain"] for width in explorer.GRID["width"]}
+#    ```
 # 2. Which settings does the verdict call "explodes"? Check one against `theory.predict`.

@@ -40,8 +40,8 @@ from tinygrad_init.gradcheck import gradcheck
 #
 # * `op`: the operation that made it (`"*"`, `"+"`, `"tanh"`, ...),
 # * `_parents`: the Values it was computed from,
-# * `_locals`: the **local derivative** of the result with respect to each parent, computed
-#   right away, in the forward pass.
+# * `_locals`: the **local derivative** of the result with respect to each parent (the *local
+#   gradient* of *upstream gradient × local gradient*), computed right away, in the forward pass.
 #
 # Our running example is one neuron with a tanh and its squared error against a target $y$:
 #
@@ -292,7 +292,7 @@ assert max(slopes) == 0.25 and grid[slopes.index(0.25)].data == 0.0
 # `tinygrad_init.scalar_nn` builds neurons from Values: a `Neuron` computes
 # $\mathrm{act}(\sum_i w_i x_i + b)$, a `Layer` is a list of neurons and an `MLP` a list of
 # layers. Every weight is its own Value, so the graph of one neuron shows, at every weight,
-# that the gradient of $w_i$ is the upstream gradient times its local derivative $x_i$.
+# that the gradient of $w_i$ is the upstream gradient times its local gradient $x_i$.
 
 # %%
 neuron = scalar_nn.Neuron(2, activation="tanh", rng=0, name="n")

@@ -10,7 +10,7 @@
 # # 2. The backprop chain: upstream × local
 #
 # Tutorial 1 ended with a short loop: visit the nodes from the output back to the inputs
-# and, on every edge, add *upstream gradient × local derivative* into the parent. This
+# and, on every edge, add *upstream gradient × local gradient* into the parent. This
 # notebook watches that loop at work:
 #
 # 1. the **ledger** writes down every chain-rule step, with its numbers;

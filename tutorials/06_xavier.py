@@ -331,7 +331,7 @@ def sigmoid_net(gain):
     g, grad_h = G, []
     for l in reversed(range(10)):
         grad_h.insert(0, g.std(dtype=np.float64))
-        g = (g * hs[l + 1] * (1 - hs[l + 1])) @ Ws[l].T         # upstream x sigma'(z), then x W^T
+        g = (g * hs[l + 1] * (1 - hs[l + 1])) @ Ws[l].T         # upstream x local: sigma'(z), then W^T
     return np.array([h.std(dtype=np.float64) for h in hs[1:]]), np.array(grad_h)
 
 

@@ -226,7 +226,7 @@ def train(scheme, seed, steps=500, lr=0.03):
         for i in reversed(range(len(Ws))):                              # backward, with a step of SGD
             step_W, step_b = (lr * g) @ hs[i].T, (lr * g).sum(axis=1, keepdims=True)
             if i:
-                g = (Ws[i].T @ g) * (zs[i - 1] > 0)                     # upstream x W, x relu'
+                g = (Ws[i].T @ g) * (zs[i - 1] > 0)                     # upstream x local: W, then relu'
             Ws[i] -= step_W
             bs[i] -= step_b
     return np.array(losses)

@@ -651,3 +651,16 @@ def test_terms_are_explained_where_the_series_first_uses_them():
         first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
         paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))
         assert explanation in " ".join(paragraph.split()), (term, first, paragraph)
+
+
+def test_the_chain_rule_is_said_as_upstream_gradient_times_local_gradient():
+    """The project's wording is 'upstream gradient x local gradient' (upstream x local for short); tutorial 2 opened
+    with 'upstream gradient × local derivative', tutorial 1 said 'the upstream gradient times its local derivative',
+    and the comments of tutorials 6 and 7 said 'upstream x sigma'(z)' and 'upstream x W, x relu''."""
+    for name in NAMES:
+        text = " ".join(_markdown(name).split())
+        for said in re.findall(r"upstream gradient\*? (?:×|x|times) \*?(?:its |the )?(\w+ \w+)", text):
+            assert said == "local gradient", (name, said)
+        for cell in _code_cells(name):
+            for said in re.findall(r"#.*?\bupstream (?:×|x) (\w+)", cell):
+                assert said == "local", (name, said)

@@ -132,13 +132,16 @@ assert explorer.verdict is experiments.judge  # one rule for the page, the repor
 
 # %%
 def check(activation, scheme, depth, expected):
+    if expected not in experiments.WORDS:  # a word of your own, "vanish" say, could never match
+        raise ValueError(f"check: {expected!r} is not a verdict; predict one of {', '.join(experiments.WORDS)}")
     key = explorer.key(activation, scheme, 1.0, depth, 100)
     if key not in page.data:  # a setting of your own: add its values to `grid` in section 1 and run that cell again
         raise KeyError(f"check: {key} is not on the page of section 1, whose grid is {page.grid}; add the values to "
                        "`grid` there and run that cell again")
     words = [explorer.verdict(*measure(activation, scheme, depth, seed=s), activation) for s in (1, 2, 3)]
     print(f"{key}: page says {page.data[key]['verdict']!r}, three more networks say {words}")
-    assert page.data[key]["verdict"] == expected and words == [expected] * 3
+    assert page.data[key]["verdict"] == expected and words == [expected] * 3, (
+        f"you predicted {expected!r}: the page says {page.data[key]['verdict']!r}, three more networks {words}")
 
 
 # %% [markdown]

@@ -530,6 +530,11 @@ def test_tutorial_12_check_of_a_setting_off_the_page_says_what_to_do(monkeypatch
     with pytest.raises(KeyError, match=r"tanh\|small\|1\|8\|100 is not on the page.*'depth': \['4', '12'\].*add"):
         namespace["check"]("tanh", "small", 8, "vanishes")
     namespace["check"]("tanh", "small", 12, "vanishes")     # a setting on the page is checked as before
+    # a prediction that is not a verdict, or a wrong one, failed on a bare AssertionError: each says what it is
+    with pytest.raises(ValueError, match="'vanish' is not a verdict; predict one of symmetric, dies, saturates"):
+        namespace["check"]("tanh", "small", 12, "vanish")
+    with pytest.raises(AssertionError, match="you predicted 'explodes': the page says 'saturates'"):
+        namespace["check"]("tanh", "large", 4, "explodes")
 
 
 def test_tutorial_7_relu_moments_cell_with_other_variances_prints_relu_of_a_unit_gaussian():

@@ -645,13 +645,14 @@ def test_tutorial_9_update_data_edited_as_suggested_is_titled_with_its_init(monk
 #: Terms the series uses, and the words that explain each where it first appears (checked in the order of the series).
 EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "momentum": "plus 0.9 times the previous step",
-             "cross-entropy": "the mean over the points of $-\\ln$", "Xavier": "tutorial 6 derives"}
+             "cross-entropy": "the mean over the points of $-\\ln$", "Xavier": "tutorial 6 derives",
+             "hook": "a hook is a function that a module calls", "saturat": "its flat tails, where"}
 
 
 def test_terms_are_explained_where_the_series_first_uses_them():
     """Tutorial 3's training section said 'the binary cross-entropy of its logits, and SGD with momentum' and 'Xavier
     init', none of which the series had explained (Xavier is tutorial 6's); the paragraph of a term's first use now
-    says what it is (or where it is taught)."""
+    says what it is (or where it is taught). So do tutorial 5's 'forward hooks' and tutorial 4's 'nothing saturates'."""
     for term, explanation in EXPLAINED.items():
         first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
         paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))

@@ -263,8 +263,11 @@ Table(["layer", "|dL/dz|", "|dL/dh_in|", "W gain", "f gain", "gain", "product"],
       title=f"Gradient gains of 10 tanh layers x 500 units, init={model[0].init_name!r} (layer 1: the input side)")
 
 # %% [markdown]
-# Column by column: `W gain` is $\lVert g W^\top \rVert / \lVert g \rVert$, the factor from the
-# weights alone; `f gain` is the factor from tanh's local derivative (0.956 at layer 1, where
+# Column by column: `|dL/dz|` is the size of the gradient at the layer's output $z = hW$, the
+# norm over the whole batch (the square root of the sum of its 500,000 squares: 707 at the top,
+# where it is the seed `G` of std 1, $\sqrt{1000 \cdot 500} = 707$), and `|dL/dh_in|` the size of
+# the gradient at the layer's input; `W gain` is $\lVert g W^\top \rVert / \lVert g \rVert$, the
+# factor from the weights alone; `f gain` is the factor from tanh's local derivative (0.956 at layer 1, where
 # the pre-activations are largest, and within 1% of 1 above it, where they are tiny); `gain` is
 # both (layer 1 has none: its input is the data, which needs no gradient; layer 10 has no
 # `f gain` and its `gain` is the weights' alone: the seed comes in above its tanh, which passes
@@ -273,6 +276,7 @@ Table(["layer", "|dL/dz|", "|dL/dh_in|", "W gain", "f gain", "gain", "product"],
 
 # %%
 per_layer = [g.gain for g in gains if g.gain is not None]
+assert round(gains[-1].grad_out) == round(np.sqrt(G.size)) == 707 and gains[0].grad_in is None     # the norms
 print(f"mean gain per layer {np.mean(per_layer):.4f}   (0.01 * sqrt(500) = {0.01 * np.sqrt(500):.4f})")
 print(f"product {gains.product():.3g}   (0.2236 ** {len(per_layer)} = {0.2236 ** len(per_layer):.3g})")
 print(f"std of the output h_10: {out.data.std():.2g}")

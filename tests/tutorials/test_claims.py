@@ -622,7 +622,8 @@ def test_tutorial_2_layer_gains_over_seeds_and_with_cs231n(seed):
         cs231n, _ = gains("cs231n")
     assert all(abs(g.linear_gain - 0.01 * math.sqrt(500)) < 0.005 for g in small[1:])
     assert round(small[0].activation_gain, 3) == 0.956 and all(abs(g.activation_gain - 1) < 0.01 for g in small[1:-1])
-    assert round(small.product(), 7) == 1.4e-6 and out_std < 1e-6 and round(small[-1].grad_out) == 707    # sqrt(5e5)
+    assert round(small.product(), 7) == 1.4e-6 and out_std < 1e-6
+    assert abs(small[-1].grad_out / math.sqrt(1000 * 500) - 1) < 0.002       # 707, the norm of the seed G (706-708)
     assert all(abs(g.linear_gain - 1) < 0.01 for g in cs231n[1:]) and all(g.activation_gain < 1 for g in cs231n[:-1])
 
 

@@ -952,3 +952,23 @@ def test_tutorial_7_try_it_biased_relu_net_is_not_homogeneous():
             std[scheme] = np.array(run["stats"].column("act_std"))
         off = std["cs231n"] / std["he_normal"] / 2.0 ** (-np.arange(1, 11) / 2)
         assert abs(off[0] - 1) < 0.02 and 3.9 < off[-1] < 4.3 and np.all(np.diff(off) > 0)
+
+
+def test_tutorial_9_try_also_relu_with_he_dead_fraction():
+    """Tutorial 9, 'Try also' 2 said to put ReLU in `make`, 'use He's init' and look at `diag.plot("fractions")`:
+    section 5's `diag` is the tanh-gain run, and run again it stays so. The prompt gives the `fit` line; run as written
+    (the first cell with nn.ReLU), no unit of layer 1 is dead and 3% to 23% of layers 2-5 are, over the 150 steps and
+    seeds 0-2 of the network (rng of fit 1-3), the loss falling from about 1.2 to about 0.75."""
+    prompt = _prose("09_diagnosing_training").split("2. Replace `nn.Tanh()` by `nn.ReLU()`")[1]
+    fit_line = re.search(r"`(losses_relu, diag_relu = diagnostics\.fit\(.*?\))`", prompt).group(1)
+    cell = _cell("09_diagnosing_training", "# %matplotlib inline")
+    assert cell.count("nn.Tanh()") == 1
+    for seed in range(3):
+        run = {}
+        exec(cell.replace("nn.Tanh()", "nn.ReLU()"), run)
+        exec(fit_line.replace('"he_normal")', f'"he_normal", rng={seed})').replace("rng=1,", f"rng={seed + 1},"), run)
+        diag = run["diag_relu"]
+        dead = np.array([diag.series("fraction", n) for n in diag.layers])       # (layer, recorded step)
+        assert dead.shape[0] == 5 and np.all(dead[0] == 0) and 0.02 < dead[1:].min() and dead[1:].max() < 0.25
+        assert np.mean(run["losses_relu"][-10:]) < 0.8 < 1.1 < run["losses_relu"][0]
+        assert diag.plot("fractions").axes[0].get_title().startswith("saturated (tanh, sigmoid) or dead (ReLU)")

@@ -290,9 +290,9 @@ assert max(slopes) == 0.25 and grid[slopes.index(0.25)].data == 0.0
 # ## 7. From a neuron to a network
 #
 # `tinygrad_init.scalar_nn` builds neurons from Values: a `Neuron` computes
-# $\mathrm{act}(\sum_i w_i x_i + b)$, a `Layer` is a list of neurons and an `MLP` a list of
-# layers. Every weight is its own Value, so the graph of one neuron shows, at every weight,
-# that the gradient of $w_i$ is the upstream gradient times its local gradient $x_i$.
+# $\mathrm{act}(\sum_i w_i x_i + b)$, a `Layer` is a list of neurons and an `MLP` (a multi-layer
+# perceptron) a list of layers. Every weight is its own Value, so the graph of one neuron shows,
+# at every weight, that the gradient of $w_i$ is the upstream gradient times its local gradient $x_i$.
 
 # %%
 neuron = scalar_nn.Neuron(2, activation="tanh", rng=0, name="n")

@@ -24,7 +24,8 @@
 # 3. the `Linear` layer, $y = xW + b$, and its backward $dW = x^\top g$, $dx = g W^\top$,
 #    checked by hand and by central differences;
 # 4. `gradcheck` on a small network;
-# 5. training an MLP on the two moons and drawing its decision boundary.
+# 5. training an MLP on the **two moons** (points in the plane on two interleaved half-circles,
+#    a class each) and drawing its **decision boundary** (the line where its prediction changes class).
 
 # %%
 # %matplotlib inline

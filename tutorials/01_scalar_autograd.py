@@ -305,7 +305,8 @@ draw.draw(out, show_data=True, show_grad=True, show_local=True)
 # %% [markdown]
 # That is everything a network needs. A 2-4-1 tanh MLP learns XOR, which no single neuron can:
 # forward, loss, `zero_grad`, `backward`, and a step of gradient descent
-# $\theta \leftarrow \theta - \eta\, \partial L/\partial \theta$ on every parameter. (It does
+# $\theta \leftarrow \theta - \eta\, \partial L/\partial \theta$ on every parameter, where the
+# **learning rate** $\eta$ (here 0.05) sets the size of the step. (It does
 # from 9 of the seeds 0 to 9 within these 150 steps; from seed 4 it stays stuck at a loss of
 # 7.8: gradient descent finds a solution from most starting points, not from all.)
 

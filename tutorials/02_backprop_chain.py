@@ -136,7 +136,7 @@ assert len(paths) == 2 and abs(paths.total - a.grad) < 1e-15
 # Backpropagation never lists the paths. It adds up the shared tails once, at the node where
 # they meet, and that is what makes it fast. In a dense network the number of paths explodes
 # with depth, while the work of backward (one step per edge) grows only linearly. Here is
-# a scalar MLP with one input and hidden layers of 8 tanh units.
+# a scalar MLP with one input and hidden layers of 8 tanh units (a unit is one neuron).
 #
 # **Predict, then check.** With one hidden layer there are 8 paths from the output to $x$,
 # one through each unit. How many are there with 4 hidden layers?
@@ -227,10 +227,12 @@ assert max(tanh_at_30, key=tanh_at_30.get) == 1.0 and max(tanh_at_30[w] for w in
 # A 10-layer tanh network with 500 units per layer and CS231n's "small" initialization,
 # `W = 0.01 * randn(500, 500)`, on a batch of 1000 unit-Gaussian inputs. It is built with the
 # tensor engine, which tutorial 3 takes apart: a `Tensor` is a numpy array that records its ops
-# as a `Value` does, and `nn.Linear` computes $z = hW$ for a batch $h$ of rows. On the way back
+# as a `Value` does, and `nn.Linear` computes $z = hW$ for a batch $h$ of rows, one input per
+# row; $z$, the input of the activation $f = \tanh$, is the layer's **pre-activation**, and
+# $f(z)$ the next layer's $h$. On the way back
 # each layer computes $\partial L/\partial h_{l-1} = \bigl(f'(z_l) \odot \partial L/\partial h_l\bigr) W_l^\top$:
-# every entry sums 500 terms, each a gradient times a weight of std 0.01, so the std is
-# multiplied by about
+# every entry sums 500 terms, each a gradient times a weight of std (standard deviation) 0.01,
+# so the std is multiplied by about
 #
 # $$0.01 \cdot \sqrt{500} \approx 0.2236$$
 #

@@ -224,7 +224,8 @@ assert max(tanh_at_30, key=tanh_at_30.get) == 1.0 and max(tanh_at_30[w] for w in
 #
 # ## 6. The same product, layer by layer, in a deep network
 #
-# A 10-layer tanh network with 500 units per layer and CS231n's "small" initialization,
+# A 10-layer tanh network with 500 units per layer and the "small" initialization of CS231n
+# (Stanford's course on neural networks for vision, whose experiment tutorial 5 runs),
 # `W = 0.01 * randn(500, 500)`, on a batch of 1000 unit-Gaussian inputs. It is built with the
 # tensor engine, which tutorial 3 takes apart: a `Tensor` is a numpy array that records its ops
 # as a `Value` does, and `nn.Linear` computes $z = hW$ for a batch $h$ of rows, one input per

@@ -972,3 +972,21 @@ def test_tutorial_9_try_also_relu_with_he_dead_fraction():
         assert dead.shape[0] == 5 and np.all(dead[0] == 0) and 0.02 < dead[1:].min() and dead[1:].max() < 0.25
         assert np.mean(run["losses_relu"][-10:]) < 0.8 < 1.1 < run["losses_relu"][0]
         assert diag.plot("fractions").axes[0].get_title().startswith("saturated (tanh, sigmoid) or dead (ReLU)")
+
+
+def test_tutorial_10_quadrature_accuracy_is_what_the_prose_says():
+    """Tutorial 10 says what its 101-point Gauss-Hermite `expect` is: exact for polynomials up to degree 201, within
+    1e-6 of the integral of tanh^2 and tanh'^2 up to q = 2, within a few 1e-3 at q = 10 (5e-4 and 3.6e-3; a fine
+    trapezoid rule on +-12 standard deviations is the reference)."""
+    from numpy.polynomial.hermite_e import hermegauss
+
+    assert "exact for every polynomial up to degree 201" in _prose("10_edge_of_chaos")
+    nodes, weights = hermegauss(101)
+    weights = weights / math.sqrt(2 * math.pi)
+    z = np.linspace(-12, 12, 1_200_001)
+    density = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    for f in (lambda u: np.tanh(u) ** 2, lambda u: (1 - np.tanh(u) ** 2) ** 2):
+        def error(q):
+            return abs(weights @ f(math.sqrt(q) * nodes) - np.trapezoid(f(math.sqrt(q) * z) * density, z))
+        assert all(error(q) < 1e-6 for q in (0.418, 1.0, 2.0)) and 1e-4 < error(10.0) < 5e-3
+    assert abs(weights @ nodes ** 200 - math.prod(range(1, 200, 2))) / math.prod(range(1, 200, 2)) < 1e-9

@@ -651,7 +651,9 @@ EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "decision boundary": "the line where its prediction changes class",
              "learning rate": "sets the size of the step", "unit": "a unit is one neuron",
              "pre-activation": "the input of the activation", "std": "standard deviation",
-             "CS231n": "Stanford's course on neural networks"}
+             "CS231n": "Stanford's course on neural networks",
+             "quadrature": "a weighted sum of $f$ at 101 fixed points",
+             "bisection": "halving an interval", "orthogonal": "without changing its length"}
 
 
 def test_terms_are_explained_where_the_series_first_uses_them():
@@ -659,7 +661,7 @@ def test_terms_are_explained_where_the_series_first_uses_them():
     init', none of which the series had explained (Xavier is tutorial 6's); the paragraph of a term's first use now
     says what it is (or where it is taught). So do tutorial 5's 'forward hooks', tutorial 4's 'nothing saturates',
     tutorial 1's 'MLP' and 'learning rate', tutorial 2's 'unit', 'pre-activation', 'std' and 'CS231n', tutorial 3's
-    'the two moons' and 'decision boundary'."""
+    'the two moons' and 'decision boundary', tutorial 10's 'quadrature' and 'bisection', tutorial 11's 'orthogonal'."""
     for term, explanation in EXPLAINED.items():
         first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
         paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))

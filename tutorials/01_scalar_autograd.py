@@ -40,8 +40,8 @@ from tinygrad_init.gradcheck import gradcheck
 #
 # * `op`: the operation that made it (`"*"`, `"+"`, `"tanh"`, ...),
 # * `_parents`: the Values it was computed from,
-# * `_locals`: the **local derivative** of the result with respect to each parent, computed
-#   right away, in the forward pass.
+# * `_locals`: the **local derivative** of the result with respect to each parent (the *local
+#   gradient* of *upstream gradient × local gradient*), computed right away, in the forward pass.
 #
 # Our running example is one neuron with a tanh and its squared error against a target $y$:
 #
@@ -290,9 +290,9 @@ assert max(slopes) == 0.25 and grid[slopes.index(0.25)].data == 0.0
 # ## 7. From a neuron to a network
 #
 # `tinygrad_init.scalar_nn` builds neurons from Values: a `Neuron` computes
-# $\mathrm{act}(\sum_i w_i x_i + b)$, a `Layer` is a list of neurons and an `MLP` a list of
-# layers. Every weight is its own Value, so the graph of one neuron shows, at every weight,
-# that the gradient of $w_i$ is the upstream gradient times its local derivative $x_i$.
+# $\mathrm{act}(\sum_i w_i x_i + b)$, a `Layer` is a list of neurons and an `MLP` (a multi-layer
+# perceptron) a list of layers. Every weight is its own Value, so the graph of one neuron shows,
+# at every weight, that the gradient of $w_i$ is the upstream gradient times its local gradient $x_i$.
 
 # %%
 neuron = scalar_nn.Neuron(2, activation="tanh", rng=0, name="n")
@@ -305,7 +305,8 @@ draw.draw(out, show_data=True, show_grad=True, show_local=True)
 # %% [markdown]
 # That is everything a network needs. A 2-4-1 tanh MLP learns XOR, which no single neuron can:
 # forward, loss, `zero_grad`, `backward`, and a step of gradient descent
-# $\theta \leftarrow \theta - \eta\, \partial L/\partial \theta$ on every parameter. (It does
+# $\theta \leftarrow \theta - \eta\, \partial L/\partial \theta$ on every parameter, where the
+# **learning rate** $\eta$ (here 0.05) sets the size of the step. (It does
 # from 9 of the seeds 0 to 9 within these 150 steps; from seed 4 it stays stuck at a loss of
 # 7.8: gradient descent finds a solution from most starting points, not from all.)
 

@@ -10,7 +10,7 @@
 # # 2. The backprop chain: upstream × local
 #
 # Tutorial 1 ended with a short loop: visit the nodes from the output back to the inputs
-# and, on every edge, add *upstream gradient × local derivative* into the parent. This
+# and, on every edge, add *upstream gradient × local gradient* into the parent. This
 # notebook watches that loop at work:
 #
 # 1. the **ledger** writes down every chain-rule step, with its numbers;
@@ -136,7 +136,7 @@ assert len(paths) == 2 and abs(paths.total - a.grad) < 1e-15
 # Backpropagation never lists the paths. It adds up the shared tails once, at the node where
 # they meet, and that is what makes it fast. In a dense network the number of paths explodes
 # with depth, while the work of backward (one step per edge) grows only linearly. Here is
-# a scalar MLP with one input and hidden layers of 8 tanh units.
+# a scalar MLP with one input and hidden layers of 8 tanh units (a unit is one neuron).
 #
 # **Predict, then check.** With one hidden layer there are 8 paths from the output to $x$,
 # one through each unit. How many are there with 4 hidden layers?
@@ -224,13 +224,16 @@ assert max(tanh_at_30, key=tanh_at_30.get) == 1.0 and max(tanh_at_30[w] for w in
 #
 # ## 6. The same product, layer by layer, in a deep network
 #
-# A 10-layer tanh network with 500 units per layer and CS231n's "small" initialization,
+# A 10-layer tanh network with 500 units per layer and the "small" initialization of CS231n
+# (Stanford's course on neural networks for vision, whose experiment tutorial 5 runs),
 # `W = 0.01 * randn(500, 500)`, on a batch of 1000 unit-Gaussian inputs. It is built with the
 # tensor engine, which tutorial 3 takes apart: a `Tensor` is a numpy array that records its ops
-# as a `Value` does, and `nn.Linear` computes $z = hW$ for a batch $h$ of rows. On the way back
+# as a `Value` does, and `nn.Linear` computes $z = hW$ for a batch $h$ of rows, one input per
+# row; $z$, the input of the activation $f = \tanh$, is the layer's **pre-activation**, and
+# $f(z)$ the next layer's $h$. On the way back
 # each layer computes $\partial L/\partial h_{l-1} = \bigl(f'(z_l) \odot \partial L/\partial h_l\bigr) W_l^\top$:
-# every entry sums 500 terms, each a gradient times a weight of std 0.01, so the std is
-# multiplied by about
+# every entry sums 500 terms, each a gradient times a weight of std (standard deviation) 0.01,
+# so the std is multiplied by about
 #
 # $$0.01 \cdot \sqrt{500} \approx 0.2236$$
 #
@@ -263,8 +266,11 @@ Table(["layer", "|dL/dz|", "|dL/dh_in|", "W gain", "f gain", "gain", "product"],
       title=f"Gradient gains of 10 tanh layers x 500 units, init={model[0].init_name!r} (layer 1: the input side)")
 
 # %% [markdown]
-# Column by column: `W gain` is $\lVert g W^\top \rVert / \lVert g \rVert$, the factor from the
-# weights alone; `f gain` is the factor from tanh's local derivative (0.956 at layer 1, where
+# Column by column: `|dL/dz|` is the size of the gradient at the layer's output $z = hW$, the
+# norm over the whole batch (the square root of the sum of its 500,000 squares: 707 at the top,
+# where it is the seed `G` of std 1, $\sqrt{1000 \cdot 500} = 707$), and `|dL/dh_in|` the size of
+# the gradient at the layer's input; `W gain` is $\lVert g W^\top \rVert / \lVert g \rVert$, the
+# factor from the weights alone; `f gain` is the factor from tanh's local derivative (0.956 at layer 1, where
 # the pre-activations are largest, and within 1% of 1 above it, where they are tiny); `gain` is
 # both (layer 1 has none: its input is the data, which needs no gradient; layer 10 has no
 # `f gain` and its `gain` is the weights' alone: the seed comes in above its tanh, which passes
@@ -273,6 +279,7 @@ Table(["layer", "|dL/dz|", "|dL/dh_in|", "W gain", "f gain", "gain", "product"],
 
 # %%
 per_layer = [g.gain for g in gains if g.gain is not None]
+assert round(gains[-1].grad_out) == round(np.sqrt(G.size)) == 707 and gains[0].grad_in is None     # the norms
 print(f"mean gain per layer {np.mean(per_layer):.4f}   (0.01 * sqrt(500) = {0.01 * np.sqrt(500):.4f})")
 print(f"product {gains.product():.3g}   (0.2236 ** {len(per_layer)} = {0.2236 ** len(per_layer):.3g})")
 print(f"std of the output h_10: {out.data.std():.2g}")

@@ -24,7 +24,8 @@
 # 3. the `Linear` layer, $y = xW + b$, and its backward $dW = x^\top g$, $dx = g W^\top$,
 #    checked by hand and by central differences;
 # 4. `gradcheck` on a small network;
-# 5. training an MLP on the two moons and drawing its decision boundary.
+# 5. training an MLP on the **two moons** (points in the plane on two interleaved half-circles,
+#    a class each) and drawing its **decision boundary** (the line where its prediction changes class).
 
 # %%
 # %matplotlib inline
@@ -234,8 +235,13 @@ assert round(u, 2) == 0.77 and abs(kink.inputs[0].numeric[1] - u / 2) < 1e-6 and
 # %% [markdown]
 # ## 6. Train an MLP on the two moons
 #
-# Everything together: a 2-16-16-1 tanh MLP (Xavier init, the default for tanh), the binary
-# cross-entropy of its logits, and SGD with momentum, full batch, 300 steps.
+# Everything together: a 2-16-16-1 tanh MLP, its weights drawn by the Xavier init (the default
+# for tanh, which tutorial 6 derives). Its one output per point is a **logit**: a score whose
+# sigmoid is the predicted probability of class 1. The loss is the **binary cross-entropy** of
+# the logits, the mean over the points of $-\ln$ (the probability given to the right class). The
+# optimizer is SGD, gradient descent, with **momentum** 0.9: each step moves along the gradient
+# plus 0.9 times the previous step, $v \leftarrow 0.9\, v + \partial L/\partial \theta$,
+# $\theta \leftarrow \theta - \eta\, v$. Every step sees the full batch of 200 points; 300 steps.
 #
 # **Predict, then check.** Will this net classify every one of the 200 training points
 # correctly after 300 steps?

@@ -241,7 +241,8 @@ assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread)
 # %% [markdown]
 # Randomness breaks the symmetry only if the differences between units are large
 # enough to matter. *How large* is the subject of the next tutorials: large enough that the
-# units differ, small enough that nothing saturates or explodes.
+# units differ, small enough that nothing saturates (a tanh pushed into its flat tails, where
+# it passes almost no gradient: tutorial 5) or explodes.
 #
 # ## Try it yourself
 #

@@ -122,9 +122,11 @@ assert all(abs(s - 0.98) < 0.005 for s in stds[1.0])
 #
 # ## 3. The same with the lab: a table, histograms and the theory
 #
-# `experiments.run_sweep` builds the same networks as `nn` modules (`experiments.deep_mlp`),
-# watches them with a `Probe` (forward hooks on every layer, gradient hooks on every output)
-# and runs one forward and one backward pass, from the seeded upstream gradient `G`. It draws
+# `experiments.run_sweep` builds the same networks as `nn` modules (`experiments.deep_mlp`) and
+# runs one forward and one backward pass, from the seeded upstream gradient `G`, watched by a
+# `Probe`. A probe measures through **hooks**: a hook is a function that a module calls after
+# each forward pass, or a tensor when its gradient arrives, with the numbers that pass through
+# (here, on every layer and on every layer's output), so the model's code stays as it is. It draws
 # `X`, `G` and the weight seed as we did, so its numbers are ours; the lecture report
 # (`tinygrad-init report`, seed 0) runs this very sweep, so they are the report's too. Beside
 # each measurement sits the prediction of `tinygrad_init.theory` (tutorial 6), computed from

@@ -120,13 +120,13 @@ widths = [1000, 500, 250, 125, 64]
 schemes = {"fan_in (LeCun)": "lecun_normal",
            "fan_out": init.get("variance_scaling", scale=1.0, mode="fan_out"),
            "fan_avg (Glorot)": "xavier_normal"}
-X = np.random.default_rng(0).standard_normal((500, widths[0])).astype(np.float32)
+funnel_in = np.random.default_rng(0).standard_normal((500, widths[0])).astype(np.float32)   # 500 examples
 
 forward, backward, forward_theory, backward_theory = {}, {}, {}, {}
 for label, scheme in schemes.items():
     model = nn.Sequential(*[nn.Linear(a, b, bias=False, init=scheme, rng=1)
                             for a, b in zip(widths[:-1], widths[1:])])
-    measured = probe_model(model, X, rng=2, columns=["layer", "pre_std", "grad_pre_std"])
+    measured = probe_model(model, funnel_in, rng=2, columns=["layer", "pre_std", "grad_pre_std"])
     funnel = theory.predict(widths, "linear", scheme)
     forward[label], backward[label] = measured.column("pre_std"), measured.column("grad_pre_std")
     forward_theory[label], backward_theory[label] = funnel.pre_std, funnel.grad_pre_std
@@ -331,7 +331,7 @@ def sigmoid_net(gain):
     g, grad_h = G, []
     for l in reversed(range(10)):
         grad_h.insert(0, g.std(dtype=np.float64))
-        g = (g * hs[l + 1] * (1 - hs[l + 1])) @ Ws[l].T         # upstream x sigma'(z), then x W^T
+        g = (g * hs[l + 1] * (1 - hs[l + 1])) @ Ws[l].T         # upstream x local: sigma'(z), then W^T
     return np.array([h.std(dtype=np.float64) for h in hs[1:]]), np.array(grad_h)
 
 
@@ -478,7 +478,11 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 # 3. In section 1, give the inputs a mean of 1 instead of 0. Which assumption of the
 #    derivation breaks, and what does the simulation show?
 # 4. In section 7, subtract the mean from each sigmoid layer's output, $h - 1/2$, before the next
-#    layer. What does the 4x rule give now?
+#    layer. What does the 4x rule give now? Edit both passes of `sigmoid_net` (section 6): the
+#    forward line becomes `hs.append(1 / (1 + np.exp(-(hs[-1] @ W))) - 0.5)`, and the backward,
+#    which reads $\sigma'(z) = h(1 - h)$ off the stored $h$, now needs $(h + 1/2)(1/2 - h)$:
+#    `g = (g * (hs[l + 1] + 0.5) * (0.5 - hs[l + 1])) @ Ws[l].T`. (The forward edit alone gives a
+#    wrong gradient without an error: about 0.69 per layer instead of 0.885.)
 #
 # ## What to remember
 #

@@ -226,7 +226,7 @@ def train(scheme, seed, steps=500, lr=0.03):
         for i in reversed(range(len(Ws))):                              # backward, with a step of SGD
             step_W, step_b = (lr * g) @ hs[i].T, (lr * g).sum(axis=1, keepdims=True)
             if i:
-                g = (Ws[i].T @ g) * (zs[i - 1] > 0)                     # upstream x W, x relu'
+                g = (Ws[i].T @ g) * (zs[i - 1] > 0)                     # upstream x local: W, then relu'
             Ws[i] -= step_W
             bs[i] -= step_b
     return np.array(losses)
@@ -317,8 +317,18 @@ assert np.argmin(momentum.min(axis=1)) == 4 and 0.02 < momentum[4].min() < 0.2
 #    $E[f(z)^2] = \tfrac{1 + a^2}{2} \operatorname{Var}(z)$ and check it with
 #    `theory.activation_moments("leaky_relu", 1.0, negative_slope=0.1)`. Which variance keeps
 #    the signal? Compare with `init.calculate_gain("leaky_relu", 0.1)`.
-# 2. Give the 10-layer ReLU network of section 3 a constant bias of 0.1
-#    (`experiments.deep_mlp(..., bias=True)` and set the biases). Is it still homogeneous?
+# 2. Give the 10-layer ReLU network of section 3 a constant bias of 0.1 and measure it with
+#    `probe_model` (tutorial 6), for `scheme = "cs231n"` and for `scheme = "he_normal"`:
+#
+#    ```python
+#    from tinygrad_init.probe import probe_model
+#    net = experiments.deep_mlp(10, 500, "relu", init=scheme, rng=0, bias=True,
+#                               bias_init=init.get("constant", value=0.1))
+#    stats = probe_model(net, np.random.default_rng(0).standard_normal((1000, 500)), columns=["layer", "act_std"])
+#    ```
+#
+#    Is it still homogeneous: is std Xavier / std He (`stats.column("act_std")`) still
+#    $2^{-l/2}$ at layer $l$?
 # 3. Run `experiments.depth(schemes=("he_normal", "lecun_normal"), layers=(20,))`. Where does
 #    LeCun's init sit, and why?
 #

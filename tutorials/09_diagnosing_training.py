@@ -409,5 +409,8 @@ cmp.figure("training")
 #
 # 1. Train the poor init: `scheme, lr = "large", 0.03` in the training cell of section 4. Where
 #    does each layer's update:data sit, and which layer is off?
-# 2. Replace every `nn.Tanh` by `nn.ReLU` in `make` and use He's init: what does
-#    `diag.plot("fractions")` show now (the dead fraction)?
+# 2. Replace `nn.Tanh()` by `nn.ReLU()` in `make` (the first cell) and train with He's init:
+#    section 5's `diag` was made from `make(GOOD)`, tanh's gain, so make another,
+#    `losses_relu, diag_relu = diagnostics.fit(make("he_normal"), X, y, steps=150, lr=0.03, rng=1, every=5)`.
+#    What does `diag_relu.plot("fractions")` show now (the dead fraction: units that are 0 for
+#    every example of the batch)?

@@ -20,7 +20,8 @@
 # 1. builds the Jacobian of a tanh network by hand, and checks it against the engine;
 # 2. relates the mean of its squared singular values to $\chi_1^L$;
 # 3. measures that mean in ordered and chaotic networks of several depths;
-# 4. looks at the whole spectrum at the edge of chaos: Gaussian against orthogonal weights;
+# 4. looks at the whole spectrum at the edge of chaos: Gaussian against orthogonal weights
+#    (an orthogonal matrix, $W^\top W = I$, turns a vector without changing its length);
 # 5. and ReLU with He's init, where orthogonal weights do not help.
 #
 # Layers are numbered 1 to $L$: $y_l = h_{l-1} W_l + b_l$, $h_l = \tanh(y_l)$, $h_0 = x$.

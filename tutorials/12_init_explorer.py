@@ -132,13 +132,16 @@ assert explorer.verdict is experiments.judge  # one rule for the page, the repor
 
 # %%
 def check(activation, scheme, depth, expected):
+    if expected not in experiments.WORDS:  # a word of your own, "vanish" say, could never match
+        raise ValueError(f"check: {expected!r} is not a verdict; predict one of {', '.join(experiments.WORDS)}")
     key = explorer.key(activation, scheme, 1.0, depth, 100)
     if key not in page.data:  # a setting of your own: add its values to `grid` in section 1 and run that cell again
         raise KeyError(f"check: {key} is not on the page of section 1, whose grid is {page.grid}; add the values to "
                        "`grid` there and run that cell again")
     words = [explorer.verdict(*measure(activation, scheme, depth, seed=s), activation) for s in (1, 2, 3)]
     print(f"{key}: page says {page.data[key]['verdict']!r}, three more networks say {words}")
-    assert page.data[key]["verdict"] == expected and words == [expected] * 3
+    assert page.data[key]["verdict"] == expected and words == [expected] * 3, (
+        f"you predicted {expected!r}: the page says {page.data[key]['verdict']!r}, three more networks {words}")
 
 
 # %% [markdown]
@@ -285,5 +288,14 @@ assert len(list(itertools.product(*explorer.GRID.values()))) == 432
 #
 # 1. In the whole explorer of section 5 (the page above has gain 1 and 4 or 12 layers only),
 #    find the gains that make tanh + `xavier_normal` hold at 20 layers, and those that make it
-#    vanish or explode. Can a gain make it saturate? (Tutorial 10's $q^*$ tells.)
+#    vanish or explode. Can a gain make it saturate? (Tutorial 10's $q^*$ tells.) The part of
+#    its grid you need is built in seconds, and `explorer.key` looks a verdict up; take the
+#    gains from `explorer.GRID` (a key made from the printed 1.667 is not the page's 5/3):
+#
+#    ```python
+#    tanh20 = explorer.explore(grid=dict(explorer.GRID, activation=("tanh",), scheme=("xavier_normal",),
+#                                        depth=(20,)), rng=0)
+#    verdicts = {(gain, width): tanh20.data[explorer.key("tanh", "xavier_normal", gain, 20, width)]["verdict"]
+#                for gain in explorer.GRID["gain"] for width in explorer.GRID["width"]}
+#    ```
 # 2. Which settings does the verdict call "explodes"? Check one against `theory.predict`.

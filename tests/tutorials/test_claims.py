@@ -402,12 +402,15 @@ def test_tutorial_7_xavier_output_against_he_over_twenty_seeds():
 
 def test_tutorial_12_gains_of_tanh_xavier_at_20_layers():
     """Tutorial 12, 'Try also' 1: in the whole explorer tanh + xavier_normal at 20 layers vanishes with gain 0.5,
-    holds with 1 and 5/3, explodes with 2, at every width; no gain of the page makes it saturate."""
-    grid = dict(explorer.GRID, activation=("tanh",), scheme=("xavier_normal",), depth=(20,))
-    page = explorer.explore(grid=grid, rng=0)
-    verdicts = {gain: {page.data[explorer.key("tanh", "xavier_normal", gain, 20, w)]["verdict"] for w in grid["width"]}
-                for gain in grid["gain"]}
-    assert list(verdicts.values()) == [{"vanishes"}, {"holds"}, {"holds"}, {"explodes"}]
+    holds with 1 and 5/3, explodes with 2, at every width; no gain of the page makes it saturate. The prompt gives the
+    code, run here as written: a student who typed the gain section 5 prints, 1.667, met a bare KeyError."""
+    source = (Path(__file__).parents[2] / "tutorials" / "12_init_explorer.py").read_text(encoding="utf-8")
+    code = "\n".join(line[5:] for line in source.split("#    ```python\n")[1].split("#    ```\n")[0].splitlines())
+    run = {"explorer": explorer}
+    exec(code, run)
+    by_gain = {gain: {v for (g, _), v in run["verdicts"].items() if g == gain} for gain in explorer.GRID["gain"]}
+    assert list(by_gain.values()) == [{"vanishes"}, {"holds"}, {"holds"}, {"explodes"}]
+    assert len(run["verdicts"]) == 12 and explorer.key("tanh", "xavier_normal", 1.667, 20, 50) not in run["tanh20"].data
 
 
 def test_tutorial_8_batch_norm_training_over_ten_seeds():
@@ -620,6 +623,7 @@ def test_tutorial_2_layer_gains_over_seeds_and_with_cs231n(seed):
     assert all(abs(g.linear_gain - 0.01 * math.sqrt(500)) < 0.005 for g in small[1:])
     assert round(small[0].activation_gain, 3) == 0.956 and all(abs(g.activation_gain - 1) < 0.01 for g in small[1:-1])
     assert round(small.product(), 7) == 1.4e-6 and out_std < 1e-6
+    assert abs(small[-1].grad_out / math.sqrt(1000 * 500) - 1) < 0.002       # 707, the norm of the seed G (706-708)
     assert all(abs(g.linear_gain - 1) < 0.01 for g in cs231n[1:]) and all(g.activation_gain < 1 for g in cs231n[:-1])
 
 
@@ -688,20 +692,27 @@ def test_tutorial_4_try_it_sigmoid_zeros_and_random_biases():
 def test_tutorial_6_try_it_centred_sigmoid_with_the_4x_rule():
     """Tutorial 6, 'Try it yourself' 4: with each sigmoid layer's output centred, h - 1/2, the 4x rule's gradient
     shrinks by about 0.885 per layer (not 0.62), close to tanh with Xavier's 0.90: 4 (sigma(z) - 1/2) = 2 tanh(z/2)
-    has slope 1 at 0. The notebook's `sigmoid_net`, edited as the student would, for seeds 0-2."""
+    has slope 1 at 0. The notebook's `sigmoid_net`, edited as the student would, for seeds 0-2.
+    The prompt gives both edited lines: the forward edit alone left the backward's sigma' = h (1 - h) reading the
+    centred h, a wrong gradient without an error (0.69 per layer at seed 0)."""
     cell = _cell("06_xavier", "gen = np.random.default_rng(0)").split("\nwith threadpool_limits")[0]
-    forward, backward = "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))))", "g = (g * hs[l + 1] * (1 - hs[l + 1]))"
+    prompt = _prose("06_xavier").split("4. In section 7, subtract the mean")[1].split("## What to remember")[0]
+    new_forward, new_backward = re.findall(r"`(hs\.append\(.*?\)|g = \(g .*?\.T)`", prompt)
+    forward, backward = "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))))", "g = (g * hs[l + 1] * (1 - hs[l + 1])) @ Ws[l].T"
     assert forward in cell and backward in cell
-    centred = cell.replace(forward, "hs.append(1 / (1 + np.exp(-(hs[-1] @ W))) - 0.5)").replace(
-        backward, "g = (g * (hs[l + 1] + 0.5) * (0.5 - hs[l + 1]))")
     tanh = theory.predict([500] * 11, "tanh", "xavier_uniform").grad_act_std
     for seed in range(3):
-        run = {"np": np}
-        exec(centred.replace("default_rng(0)", f"default_rng({seed})"), run)
-        with threadpool_limits(1, user_api="blas"):
-            _, grad = run["sigmoid_net"](4.0)
-        per_layer = (grad[0] / grad[-1]) ** (1 / 9)
-        assert abs(per_layer - 0.885) < 0.005 and abs(per_layer - (tanh[0] / tanh[-1]) ** (1 / 9)) < 0.02
+        per_layer = {}
+        for edit, source in (("both", cell.replace(forward, new_forward).replace(backward, new_backward)),
+                             ("forward only", cell.replace(forward, new_forward))):
+            run = {"np": np}
+            exec(source.replace("default_rng(0)", f"default_rng({seed})"), run)
+            with threadpool_limits(1, user_api="blas"):
+                _, grad = run["sigmoid_net"](4.0)
+            per_layer[edit] = (grad[0] / grad[-1]) ** (1 / 9)
+        assert abs(per_layer["both"] - 0.885) < 0.005
+        assert abs(per_layer["both"] - (tanh[0] / tanh[-1]) ** (1 / 9)) < 0.02
+        assert round(per_layer["forward only"], 2) == 0.69         # the prompt's warning
 
 
 def _prose(tutorial: str) -> str:
@@ -923,3 +934,59 @@ def test_tutorial_6_square_layers_name_the_std_the_cell_prints():
     schemes = [init.get("lecun_normal"), init.get("variance_scaling", scale=1.0, mode="fan_out"),
                init.get("xavier_normal")]  # the cell's three
     assert {round(s.std(500, 500), 5) for s in schemes} == {round(1 / math.sqrt(500), 5)} == {0.04472}
+
+
+def test_tutorial_7_try_it_biased_relu_net_is_not_homogeneous():
+    """Tutorial 7, 'Try it yourself' 2 said to build the network with `deep_mlp(..., bias=True)` 'and set the biases',
+    which a Sequential offers no one way to do (it has no `linears()`); the prompt gives the code, `bias_init` and
+    `probe_model`, run here as written for seeds 0-2: with a bias of 0.1, std Xavier / std He is 2^(-1/2) at layer 1
+    (within 2%) and 4.0-4.2 times 2^(-5) at layer 10: the bias does not scale with the weights."""
+    source = (Path(__file__).parents[2] / "tutorials" / "07_relu_and_he.py").read_text(encoding="utf-8")
+    block = source.split("#    ```python\n")[1].split("#    ```\n")[0]
+    code = "\n".join(line[5:] for line in block.splitlines())
+    for seed in range(3):
+        std = {}
+        for scheme in ("cs231n", "he_normal"):
+            run = {"np": np, "experiments": experiments, "init": init, "scheme": scheme}
+            exec(code.replace("rng=0", f"rng={seed}"), run)
+            std[scheme] = np.array(run["stats"].column("act_std"))
+        off = std["cs231n"] / std["he_normal"] / 2.0 ** (-np.arange(1, 11) / 2)
+        assert abs(off[0] - 1) < 0.02 and 3.9 < off[-1] < 4.3 and np.all(np.diff(off) > 0)
+
+
+def test_tutorial_9_try_also_relu_with_he_dead_fraction():
+    """Tutorial 9, 'Try also' 2 said to put ReLU in `make`, 'use He's init' and look at `diag.plot("fractions")`:
+    section 5's `diag` is the tanh-gain run, and run again it stays so. The prompt gives the `fit` line; run as written
+    (the first cell with nn.ReLU), no unit of layer 1 is dead and 3% to 23% of layers 2-5 are, over the 150 steps and
+    seeds 0-2 of the network (rng of fit 1-3), the loss falling from about 1.2 to about 0.75."""
+    prompt = _prose("09_diagnosing_training").split("2. Replace `nn.Tanh()` by `nn.ReLU()`")[1]
+    fit_line = re.search(r"`(losses_relu, diag_relu = diagnostics\.fit\(.*?\))`", prompt).group(1)
+    cell = _cell("09_diagnosing_training", "# %matplotlib inline")
+    assert cell.count("nn.Tanh()") == 1
+    for seed in range(3):
+        run = {}
+        exec(cell.replace("nn.Tanh()", "nn.ReLU()"), run)
+        exec(fit_line.replace('"he_normal")', f'"he_normal", rng={seed})').replace("rng=1,", f"rng={seed + 1},"), run)
+        diag = run["diag_relu"]
+        dead = np.array([diag.series("fraction", n) for n in diag.layers])       # (layer, recorded step)
+        assert dead.shape[0] == 5 and np.all(dead[0] == 0) and 0.02 < dead[1:].min() and dead[1:].max() < 0.25
+        assert np.mean(run["losses_relu"][-10:]) < 0.8 < 1.1 < run["losses_relu"][0]
+        assert diag.plot("fractions").axes[0].get_title().startswith("saturated (tanh, sigmoid) or dead (ReLU)")
+
+
+def test_tutorial_10_quadrature_accuracy_is_what_the_prose_says():
+    """Tutorial 10 says what its 101-point Gauss-Hermite `expect` is: exact for polynomials up to degree 201, within
+    1e-6 of the integral of tanh^2 and tanh'^2 up to q = 2, within a few 1e-3 at q = 10 (5e-4 and 3.6e-3; a fine
+    trapezoid rule on +-12 standard deviations is the reference)."""
+    from numpy.polynomial.hermite_e import hermegauss
+
+    assert "exact for every polynomial up to degree 201" in _prose("10_edge_of_chaos")
+    nodes, weights = hermegauss(101)
+    weights = weights / math.sqrt(2 * math.pi)
+    z = np.linspace(-12, 12, 1_200_001)
+    density = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    for f in (lambda u: np.tanh(u) ** 2, lambda u: (1 - np.tanh(u) ** 2) ** 2):
+        def error(q):
+            return abs(weights @ f(math.sqrt(q) * nodes) - np.trapezoid(f(math.sqrt(q) * z) * density, z))
+        assert all(error(q) < 1e-6 for q in (0.418, 1.0, 2.0)) and 1e-4 < error(10.0) < 5e-3
+    assert abs(weights @ nodes ** 200 - math.prod(range(1, 200, 2))) / math.prod(range(1, 200, 2)) < 1e-9

@@ -442,14 +442,27 @@ def _names(cell: str) -> tuple[set[str], set[str]]:
     return sets, reads - sets
 
 
+def _functions(cell: str) -> dict[str, str]:
+    """The source of each function a cell defines at its top level, by name."""
+    import ast
+
+    return {node.name: ast.get_source_segment(cell, node) for node in ast.parse(cell).body
+            if isinstance(node, ast.FunctionDef)}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_no_cell_reads_a_name_that_two_earlier_cells_set(name):
     """A cell run again out of order, or copied and edited as 'Try it yourself' invites, must not change what a later
     cell reads: tutorial 8's section 1 set `y`, which its evaluation cell reads as the moons' labels (a TypeError
     after the suggested eps=1e-1 edit of section 1); tutorial 6's sections 1 and 3 set `predicted`, read by section 4
-    (which then printed a funnel's ratios, all 1); tutorials 2 and 3 had the same with `out`, `x` and `y`."""
-    cells = [_names(cell) for cell in _code_cells(name)]
-    for j, (_, reads) in enumerate(cells):
+    (which then printed a funnel's ratios, all 1); tutorials 2 and 3 had the same with `out`, `x` and `y`. A function
+    reads its globals where a cell calls it: tutorial 6's section 7 calls `sigmoid_net`, which read `X`, set by section
+    6 and by the funnel of section 3 (run again, it left section 7 a matmul ValueError, size 500 against 1000)."""
+    cells, free = [_names(cell) for cell in _code_cells(name)], {}
+    for j, (sets, reads) in enumerate(cells):
+        for var in reads & free.keys():     # a function of an earlier cell reads its globals when this cell calls it
+            reads = reads | free[var]
+        free.update({f: _names(source)[1] for f, source in _functions(_code_cells(name)[j]).items()})
         for var in reads:
             setters = [k for k in range(j) if var in cells[k][0]]
             assert len(setters) < 2, f"{name}: code cell {j} reads `{var}`, which code cells {setters} all set"
@@ -517,6 +530,11 @@ def test_tutorial_12_check_of_a_setting_off_the_page_says_what_to_do(monkeypatch
     with pytest.raises(KeyError, match=r"tanh\|small\|1\|8\|100 is not on the page.*'depth': \['4', '12'\].*add"):
         namespace["check"]("tanh", "small", 8, "vanishes")
     namespace["check"]("tanh", "small", 12, "vanishes")     # a setting on the page is checked as before
+    # a prediction that is not a verdict, or a wrong one, failed on a bare AssertionError: each says what it is
+    with pytest.raises(ValueError, match="'vanish' is not a verdict; predict one of symmetric, dies, saturates"):
+        namespace["check"]("tanh", "small", 12, "vanish")
+    with pytest.raises(AssertionError, match="you predicted 'explodes': the page says 'saturates'"):
+        namespace["check"]("tanh", "large", 4, "explodes")
 
 
 def test_tutorial_7_relu_moments_cell_with_other_variances_prints_relu_of_a_unit_gaussian():
@@ -622,3 +640,42 @@ def test_tutorial_9_update_data_edited_as_suggested_is_titled_with_its_init(monk
         assert namespace["fig"].axes[0].get_title() == "update:data, init 'large', lr 0.03"
     finally:
         plt.close("all")
+
+
+#: Terms the series uses, and the words that explain each where it first appears (checked in the order of the series).
+EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
+             "momentum": "plus 0.9 times the previous step",
+             "cross-entropy": "the mean over the points of $-\\ln$", "Xavier": "tutorial 6 derives",
+             "hook": "a hook is a function that a module calls", "saturat": "its flat tails, where",
+             "MLP": "multi-layer perceptron", "moons": "two interleaved half-circles",
+             "decision boundary": "the line where its prediction changes class",
+             "learning rate": "sets the size of the step", "unit": "a unit is one neuron",
+             "pre-activation": "the input of the activation", "std": "standard deviation",
+             "CS231n": "Stanford's course on neural networks",
+             "quadrature": "a weighted sum of $f$ at 101 fixed points",
+             "bisection": "halving an interval", "orthogonal": "without changing its length"}
+
+
+def test_terms_are_explained_where_the_series_first_uses_them():
+    """Tutorial 3's training section said 'the binary cross-entropy of its logits, and SGD with momentum' and 'Xavier
+    init', none of which the series had explained (Xavier is tutorial 6's); the paragraph of a term's first use now
+    says what it is (or where it is taught). So do tutorial 5's 'forward hooks', tutorial 4's 'nothing saturates',
+    tutorial 1's 'MLP' and 'learning rate', tutorial 2's 'unit', 'pre-activation', 'std' and 'CS231n', tutorial 3's
+    'the two moons' and 'decision boundary', tutorial 10's 'quadrature' and 'bisection', tutorial 11's 'orthogonal'."""
+    for term, explanation in EXPLAINED.items():
+        first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
+        paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))
+        assert explanation in " ".join(paragraph.split()), (term, first, paragraph)
+
+
+def test_the_chain_rule_is_said_as_upstream_gradient_times_local_gradient():
+    """The project's wording is 'upstream gradient x local gradient' (upstream x local for short); tutorial 2 opened
+    with 'upstream gradient × local derivative', tutorial 1 said 'the upstream gradient times its local derivative',
+    and the comments of tutorials 6 and 7 said 'upstream x sigma'(z)' and 'upstream x W, x relu''."""
+    for name in NAMES:
+        text = " ".join(_markdown(name).split())
+        for said in re.findall(r"upstream gradient\*? (?:×|x|times) \*?(?:its |the )?(\w+ \w+)", text):
+            assert said == "local gradient", (name, said)
+        for cell in _code_cells(name):
+            for said in re.findall(r"#.*?\bupstream (?:×|x) (\w+)", cell):
+                assert said == "local", (name, said)

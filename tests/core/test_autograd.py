@@ -615,3 +615,29 @@ def test_the_public_walk_run_twice_on_a_value_graph_adds_one_more_pass_as_value_
     b.grad = None  # PyTorch's habit, as Value.backward takes it
     autograd.backward(b * 3.0, 2.0)
     assert b.grad == 6.0
+
+
+def test_ops_record_in_every_thread_whose_mode_is_on_also_after_a_thread_ended_inside_no_grad():
+    """Ops skip reading the thread's grad mode only while no thread has it off (autograd._OFF): a thread that ends
+    inside no_grad() leaves its id there, and the others (and a new thread, which may get the same id) still record."""
+    import threading
+
+    from tinygrad_init import is_grad_enabled, no_grad
+
+    w, seen = Tensor(np.ones(2), requires_grad=True), []
+
+    def ends_inside():
+        no_grad().__enter__()  # never left
+        seen.append((w * 2).requires_grad)
+
+    def records():
+        seen.append((w * 2).requires_grad)
+
+    for target in (ends_inside, records):
+        t = threading.Thread(target=target)
+        t.start()
+        t.join()
+    seen.append((w * 2).requires_grad)
+    with no_grad():
+        seen.append((w * 2).requires_grad)
+    assert seen == [False, True, True, False] and is_grad_enabled()

@@ -54,12 +54,31 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
         parents: how to get a node's parents; default `node.parents`.
     """
     root = getattr(root, "grad_fn", None) or root
-    scalar = parents is None and getattr(root, "scalar", False)  # a Value graph: read the slots directly
     order: list = []
     emit = order.append
     visited: set = set()
     mark = visited.add
-    stack = [root]
+    if parents is not None or not getattr(root, "scalar", False):  # tensor nodes (or any, by `parents`): the node
+        node, it, stack = root, iter(root.parents if parents is None else tuple(parents(root))), []  # visited and the
+        push, pop = stack.append, stack.pop  # iterator over its parents; the stack holds those of the path below it
+        mark(root)
+        while True:
+            for p in it:  # go on to the next unmarked parent
+                if p not in visited:
+                    mark(p)
+                    ps = p.parents if parents is None else tuple(parents(p))
+                    if ps:
+                        push(node)
+                        push(it)
+                        node, it = p, iter(ps)
+                        break
+                    emit(p)  # a leaf: done at once
+            else:  # every parent done
+                emit(node)
+                if not stack:
+                    return order
+                it, node = pop(), pop()
+    stack = [root]  # a Value graph: read the slots directly
     push, pop = stack.append, stack.pop
     while stack:
         node = pop()
@@ -70,17 +89,9 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
             continue
         while True:  # visit the node; then go straight on to its first unvisited parent, if any
             mark(node)
-            if scalar:
-                p, q = node._a, node._b
-                if q is None:
-                    ps = () if p is None else p if type(p) is tuple else None  # leaf, n-ary, one parent
-            else:
-                ps = node.parents if parents is None else tuple(parents(node))
-                n, q = len(ps), None
-                if n == 2:
-                    p, q = ps
-                elif n == 1:  # one parent: as a Value's, no trip through the stack
-                    (p,), ps = ps, None
+            p, q = node._a, node._b
+            if q is None:
+                ps = () if p is None else p if type(p) is tuple else None  # leaf, n-ary, one parent
             if q is not None:  # two parents, the common case: no tuple, no iterator
                 if p in visited:
                     if q in visited:
@@ -127,6 +138,13 @@ class _Mode(threading.local):
 _MODE = _Mode()
 _PASSES = threading.RLock()  # one backward pass at a time: passes in two threads may share nodes (a hook's runs within)
 _F = TypeVar("_F", bound=Callable[..., Any])  # a decorated function keeps its signature for type checkers
+_OFF: set = set()  # the ids of threads whose grad mode is off: while there are none, an op records without reading
+# its thread's mode (a thread-local read, 0.5k instructions an op); a thread that ends in no_grad() leaves its id
+
+
+def _set_mode(enabled: bool) -> None:
+    _MODE.enabled = enabled
+    (_OFF.discard if enabled else _OFF.add)(threading.get_ident())  # a thread adds and takes away only its own id
 
 
 class _GradMode(contextlib.ContextDecorator):
@@ -139,10 +157,10 @@ class _GradMode(contextlib.ContextDecorator):
 
     def __enter__(self) -> None:
         _MODE.saved.append(_MODE.enabled)
-        _MODE.enabled = self.enabled
+        _set_mode(self.enabled)
 
     def __exit__(self, *exc: object) -> None:
-        _MODE.enabled = _MODE.saved.pop()
+        _set_mode(_MODE.saved.pop())
 
     def __call__(self, fn: _F) -> _F:
         if not callable(fn):
@@ -196,16 +214,18 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
 
     def __init__(self, mode: bool) -> None:
         super().__init__(check_bool("set_grad_enabled", "mode", mode))  # (a number or a string: refused)
-        self.found, _MODE.enabled = _MODE.enabled, self.enabled  # the mode before the call, restored by a block
+        self.found = _MODE.enabled  # the mode before the call, restored by a block
+        _set_mode(self.enabled)
 
     def __enter__(self) -> None:
         found, self.found = self.found, None
         _MODE.saved.append(_MODE.enabled if found is None else found)
-        _MODE.enabled = self.enabled
+        _set_mode(self.enabled)
 
     def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs
         if self.found is not None:
-            _MODE.enabled, self.found = self.found, None
+            _set_mode(self.found)
+            self.found = None
         if not callable(fn):
             raise TypeError(f"set_grad_enabled: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         return super().__call__(fn)

@@ -34,7 +34,7 @@ from .value import Value
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "unbroadcast", "OPS"]
 
-_MODE, _new, _backward = autograd._MODE, object.__new__, quiet(autograd.backward)  # inf, nan: no numpy warnings
+_MODE, _OFF, _new, _backward = autograd._MODE, autograd._OFF, object.__new__, quiet(autograd.backward)  # no warnings
 
 
 class _Freed:
@@ -181,8 +181,8 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
     t = _new(Tensor)
     t.data = out
     t._op = fn
-    if (a._requires_grad or b is not None and b._requires_grad) and _MODE.enabled:
-        t.grad_fn = node = _new(Node)
+    if (a._requires_grad or b is not None and b._requires_grad) and (not _OFF or _MODE.enabled):
+        t.grad_fn = node = Node()  # (no __init__: faster than _new)
         node.fn = fn
         node.saved = saved
         node.shape = out.shape

@@ -78,7 +78,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        out = self.forward(*args, **kwargs)
+        out = self.forward(*args, **kwargs) if kwargs else self.forward(*args)  # (no empty dict to unpack)
         if self._forward_hooks:
             for hook in list(self._forward_hooks):  # its result, unless None, is the output
                 out = out if (replaced := hook(self, args, out)) is None else replaced

@@ -77,8 +77,9 @@ def _activations(r: E.ExperimentResult, by: dict) -> None:
     L = r.settings["depth"]
     for f, row in zip(r.findings, r.tables["summary"]):
         assert f.startswith(f"{row['activation']}, {label(row['scheme'])}: "), f
-        check(list(zip(numbers(rf"std {N} at layer 1 -> {N} at layer {L} \(theory {N}\); \w+ at layer {L}: {N}\.$",
-                               f), [row[k] for k in ("std_first", "std_last", "std_last_theory",
+        # "saturated at layer 10: 0." read as a decimal point: the fraction is "of the units"
+        pattern = rf"std {N} at layer 1 -> {N} at layer {L} \(theory {N}\); \w+ at layer {L}: {N} of the units\.$"
+        check(list(zip(numbers(pattern, f), [row[k] for k in ("std_first", "std_last", "std_last_theory",
                                                      "saturated_or_dead_last")])), f)
 
 

@@ -126,13 +126,16 @@ def test_the_page_is_written_with_the_same_bytes_on_every_platform(tmp_path, mon
     assert page.write(tmp_path / "e.html").read_bytes() == page.html.encode()
 
 
-def _chromium():
-    """The Chromium driver of the player's browser test (one copy of it, loaded from there)."""
+@pytest.fixture
+def browser():
+    """Chromium, by the player's browser test's driver (one copy of it, loaded from there), closed after the test."""
     path = Path(__file__).resolve().parents[1] / "observe" / "test_player_browser.py"
     spec = importlib.util.spec_from_file_location("player_browser", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.Chromium
+    chromium = module.Chromium(require_binary("chromium"))
+    yield chromium
+    chromium.close()
 
 
 STATE = """(function () {
@@ -154,31 +157,27 @@ def _choose(browser, control: str, value: str) -> None:
 
 
 @pytest.mark.browser
-def test_the_page_in_chromium(page):
+def test_the_page_in_chromium(page, browser):
     _, path = page
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(path)
-        s0 = browser.js(STATE)
-        assert s0["ready"] == "1" and browser.errors() == []
-        assert s0["key"] == "tanh|small|1|3|32" and s0["verdict"] == "vanishes" and s0["lines"] == 3
-        assert s0["rule"].startswith("vanishes: ") and "below 0.1" in s0["rule"]  # the threshold on the page
-        browser.click("#scheme")  # a real click on a control, then the choice
-        _choose(browser, "scheme", "xavier_normal")
-        s1 = browser.js(STATE)
-        assert s1["key"] == "tanh|xavier_normal|1|3|32" and s1["verdict"] == "holds"
-        assert s1["acts"] != s0["acts"] and s1["grads"] != s0["grads"] and s1["stds"] != s0["stds"]
-        _choose(browser, "depth", "6")
-        s2 = browser.js(STATE)
-        assert s2["lines"] == 6 and s2["acts"] != s1["acts"]
-        # tanh's saturated fraction counts entries (batch x units), ReLU's dead one units (it said "of the units" both)
-        assert s2["legend"].endswith("% of the entries (within 0.03 of a limit).")
-        _choose(browser, "activation", "relu")
-        assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
-        assert browser.js(STATE)["legend"].endswith("% of the units (0 for the whole batch).")
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(path)
+    s0 = browser.js(STATE)
+    assert s0["ready"] == "1" and browser.errors() == []
+    assert s0["key"] == "tanh|small|1|3|32" and s0["verdict"] == "vanishes" and s0["lines"] == 3
+    assert s0["rule"].startswith("vanishes: ") and "below 0.1" in s0["rule"]  # the threshold on the page
+    browser.click("#scheme")  # a real click on a control, then the choice
+    _choose(browser, "scheme", "xavier_normal")
+    s1 = browser.js(STATE)
+    assert s1["key"] == "tanh|xavier_normal|1|3|32" and s1["verdict"] == "holds"
+    assert s1["acts"] != s0["acts"] and s1["grads"] != s0["grads"] and s1["stds"] != s0["stds"]
+    _choose(browser, "depth", "6")
+    s2 = browser.js(STATE)
+    assert s2["lines"] == 6 and s2["acts"] != s1["acts"]
+    # tanh's saturated fraction counts entries (batch x units), ReLU's dead one units (it said "of the units" both)
+    assert s2["legend"].endswith("% of the entries (within 0.03 of a limit).")
+    _choose(browser, "activation", "relu")
+    assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
+    assert browser.js(STATE)["legend"].endswith("% of the units (0 for the whole batch).")
+    assert browser.errors() == []
 
 
 def test_explore_checks_its_grid_and_reads_it_by_name():
@@ -214,56 +213,48 @@ def test_measure_checks_its_arguments(args, kwargs, error, fragment):
 
 
 @pytest.mark.browser
-def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path):
+def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path, browser):
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0], "depth": [3], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
     key = "tanh|he_normal|1|3|8"
     ex.data[key] = {**ex.data[key], "grad_std": [float("nan"), 2.0, 1.0]}  # a float32 overflow reads nan
     path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(path)
-        _choose(browser, "gain", "0")
-        ticks = "Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)"
-        s0, y0 = browser.js(STATE), browser.js(ticks)
-        assert s0["verdict"] == "symmetric" and "NaN" not in s0["stds"]
-        assert "1e-30" not in y0  # every std 0 was drawn at 1e-30, an axis reading 1e-30
-        _choose(browser, "gain", "1")
-        s1 = browser.js(STATE)
-        t1 = browser.js(ticks)
-        assert "NaN" not in s1["stds"] + "".join(t1) and len(t1) == 3  # one nan: every line 'NaN', no tick
-        lines = s1["stds"].split(" M")
-        assert any(p.count("L") == 1 for p in lines)  # the gradient line: layers 2 and 3, without the nan at 1
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(path)
+    _choose(browser, "gain", "0")
+    ticks = "Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)"
+    s0, y0 = browser.js(STATE), browser.js(ticks)
+    assert s0["verdict"] == "symmetric" and "NaN" not in s0["stds"]
+    assert "1e-30" not in y0  # every std 0 was drawn at 1e-30, an axis reading 1e-30
+    _choose(browser, "gain", "1")
+    s1 = browser.js(STATE)
+    t1 = browser.js(ticks)
+    assert "NaN" not in s1["stds"] + "".join(t1) and len(t1) == 3  # one nan: every line 'NaN', no tick
+    lines = s1["stds"].split(" M")
+    assert any(p.count("L") == 1 for p in lines)  # the gradient line: layers 2 and 3, without the nan at 1
+    assert browser.errors() == []
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lo, hi", [(0.3, 0.6), (0.99512, 0.99597)])
-def test_the_std_chart_numbers_its_axis_within_one_decade(tmp_path, lo, hi):
+def test_the_std_chart_numbers_its_axis_within_one_decade(tmp_path, lo, hi, browser):
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [2], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
     key, mid = "tanh|he_normal|1|2|8", (lo + hi) / 2
     ex.data[key] = {**ex.data[key], "std": [lo, mid], "theory_std": [lo, mid], "grad_std": [hi, mid],
                     "theory_grad_std": [hi, mid]}  # every std between 0.1 and 1: no power of 10 in view
     path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(path)
-        ticks = browser.js("Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)")
-        assert len(set(ticks)) == len(ticks) >= 2  # the axis had no number at all
-        assert all(lo * 0.999 <= float(t) <= hi * 1.001 for t in ticks)
-        ys = browser.js("Array.from(document.querySelectorAll('#stds text.y'), t => +t.getAttribute('y'))")
-        y0, y1 = np.log10(lo), np.log10(hi)  # the chart's own mapping: 260 high, 24 above and 40 below the axes
-        assert ys == pytest.approx([220 - 196 * (np.log10(float(t)) - y0) / (y1 - y0) + 4 for t in ticks], abs=0.01)
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(path)
+    ticks = browser.js("Array.prototype.map.call(document.querySelectorAll('#stds text.y'), t => t.textContent)")
+    assert len(set(ticks)) == len(ticks) >= 2  # the axis had no number at all
+    assert all(lo * 0.999 <= float(t) <= hi * 1.001 for t in ticks)
+    ys = browser.js("Array.from(document.querySelectorAll('#stds text.y'), t => +t.getAttribute('y'))")
+    y0, y1 = np.log10(lo), np.log10(hi)  # the chart's own mapping: 260 high, 24 above and 40 below the axes
+    assert ys == pytest.approx([220 - 196 * (np.log10(float(t)) - y0) / (y1 - y0) + 4 for t in ticks], abs=0.01)
+    assert browser.errors() == []
 
 
 @pytest.mark.browser
-def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path):
+def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path, browser):
     # "</" was escaped but "<!--<script>" was not: inside the page's script it moved the script's end past its
     # </script>, so EXPLORER was never defined and the page stayed empty
     name = "<!--<script></script>"
@@ -271,82 +262,66 @@ def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path):
             "width": [8]}
     ex = E.explore(grid=grid)
     assert "<" not in re.search(r"const EXPLORER = (.*?);</script>", ex.html).group(1)
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(ex.write(tmp_path))
-        assert browser.js(STATE)["ready"] == "1" and browser.errors() == []
-        assert browser.js("EXPLORER.grid.scheme[0]").startswith(name)
-    finally:
-        browser.close()
+    browser.open(ex.write(tmp_path))
+    assert browser.js(STATE)["ready"] == "1" and browser.errors() == []
+    assert browser.js("EXPLORER.grid.scheme[0]").startswith(name)
 
 
 @pytest.mark.browser
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow is the point
-def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path):
+def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path, browser):
     # ReLU at gain 1e30 passes float32 from layer 2 on (the gradients below it too): the legend read "Last layer:
     # dead NaN% of the units" and the charts left the layers out without a word
     grid = {"activation": ["relu"], "scheme": ["he_normal"], "gain": [1e30, 1.0], "depth": [3], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
     assert np.isnan(ex.data["relu|he_normal|1e+30|3|8"]["fraction"][1:]).all()
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(ex.write(tmp_path))
-        _choose(browser, "gain", "1e+30")
-        s = browser.js(STATE)
-        assert "NaN%" not in s["legend"] and "NaN" not in s["stds"] + s["acts"] + s["grads"]
-        assert "NaN at layers 1, 2, 3: the values passed float32's largest number (3.4e38)" in s["legend"]
-        lines = "Array.from(document.querySelectorAll('#ID path.line'), p => p.getAttribute('d') !== '')"
-        # and not drawn: the histograms of the NaN layers had drawn the inf entries clipped into (-1, 1)
-        assert browser.js(lines.replace("ID", "acts")) == [True, False, False]
-        assert browser.js(lines.replace("ID", "grads")) == [False, True, True]
-        _choose(browser, "gain", "1")
-        assert "NaN" not in browser.js(STATE)["legend"] and browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(ex.write(tmp_path))
+    _choose(browser, "gain", "1e+30")
+    s = browser.js(STATE)
+    assert "NaN%" not in s["legend"] and "NaN" not in s["stds"] + s["acts"] + s["grads"]
+    assert "NaN at layers 1, 2, 3: the values passed float32's largest number (3.4e38)" in s["legend"]
+    lines = "Array.from(document.querySelectorAll('#ID path.line'), p => p.getAttribute('d') !== '')"
+    # and not drawn: the histograms of the NaN layers had drawn the inf entries clipped into (-1, 1)
+    assert browser.js(lines.replace("ID", "acts")) == [True, False, False]
+    assert browser.js(lines.replace("ID", "grads")) == [False, True, True]
+    _choose(browser, "gain", "1")
+    assert "NaN" not in browser.js(STATE)["legend"] and browser.errors() == []
 
 
 @pytest.mark.browser
-def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path):
+def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path, browser):
     # depth 1: the theory's stds (dashes) were lone points, paths of no length that draw nothing; the layer axis read
     # "1, 1.5, 2" with the one layer on its left edge; and the legend said "1 layers of 1 tanh units"
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [1, 2], "width": [1]}
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
-        _choose(browser, "depth", "1")
-        dashes = "Array.from(document.querySelectorAll('#stds path[stroke-dasharray=\"5,4\"]'), p => p.getBBox().width)"
-        assert browser.js(dashes) == [16, 16]  # the theory of activations and gradients: a dash each
-        ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
-        assert browser.js(ticks) == ["1"]
-        assert browser.js("Array.from(document.querySelectorAll('#stds circle'), c => +c.getAttribute('cx'))") == [
-            202, 202]  # the middle of the axis, 52 to 352
-        assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, weights 1 x he_normal, a batch")
-        _choose(browser, "depth", "2")
-        assert browser.js(ticks) == ["1", "2"]  # no layer 1.5 between them
-        assert browser.js(STATE)["legend"].startswith("2 layers of 1 tanh unit,")
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+    _choose(browser, "depth", "1")
+    dashes = "Array.from(document.querySelectorAll('#stds path[stroke-dasharray=\"5,4\"]'), p => p.getBBox().width)"
+    assert browser.js(dashes) == [16, 16]  # the theory of activations and gradients: a dash each
+    ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
+    assert browser.js(ticks) == ["1"]
+    assert browser.js("Array.from(document.querySelectorAll('#stds circle'), c => +c.getAttribute('cx'))") == [
+        202, 202]  # the middle of the axis, 52 to 352
+    assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, weights 1 x he_normal, a batch")
+    _choose(browser, "depth", "2")
+    assert browser.js(ticks) == ["1", "2"]  # no layer 1.5 between them
+    assert browser.js(STATE)["legend"].startswith("2 layers of 1 tanh unit,")
+    assert browser.errors() == []
 
 
 @pytest.mark.browser
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow makes ticks as long as 4.5e+30
-def test_every_tick_is_inside_its_chart(tmp_path):
+def test_every_tick_is_inside_its_chart(tmp_path, browser):
     # the last tick of each histogram ran past the chart's right edge, 380: tanh's "0.967" read "0.96", and "4.5e+30"
     # read "4.5e+"
     grid = {"activation": ["tanh", "relu"], "scheme": ["he_normal"], "gain": [1.0, 1e30], "depth": [3], "width": [8]}
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
-        box = "Array.from(document.querySelectorAll('svg text'), t => t.getBBox()).map(b => [b.x, b.x + b.width])"
-        for activation, gain in (("tanh", "1"), ("relu", "1e+30")):
-            _choose(browser, "activation", activation)
-            _choose(browser, "gain", gain)
-            edges = np.array(browser.js(box))
-            assert len(edges) > 20 and edges.min() >= 0 and edges.max() <= 380
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+    box = "Array.from(document.querySelectorAll('svg text'), t => t.getBBox()).map(b => [b.x, b.x + b.width])"
+    for activation, gain in (("tanh", "1"), ("relu", "1e+30")):
+        _choose(browser, "activation", activation)
+        _choose(browser, "gain", gain)
+        edges = np.array(browser.js(box))
+        assert len(edges) > 20 and edges.min() >= 0 and edges.max() <= 380
+    assert browser.errors() == []
 
 
 @pytest.mark.torch
@@ -371,7 +346,7 @@ LINES = f"""(function () {{ {LUMINANCE} var bg = lum(getComputedStyle(document.g
 
 
 @pytest.mark.browser
-def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp_path):
+def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp_path, browser):
     # the word was written in its colour: 'symmetric' #CCCCCC read 1.6:1 on white, 'saturates' 2.25:1, 'vanishes'
     # 2.31:1, 'dies' 2.85:1, below the 3:1 of large bold text (WCAG AA); now the colour is a bar beside the word
     from tinygrad_init.lab.plots import WORD_COLORS
@@ -380,80 +355,68 @@ def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp
     ex = E.explore(grid=grid, rng=0)
     for g, word in zip(gains, WORD_COLORS):  # one combination per word (the words, not these networks', matter)
         ex.data[E.key("tanh", "he_normal", g, 2, 4)]["verdict"] = word
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(E.Explorer(grid, ex.data).write(tmp_path))
-        for g, (word, colour) in zip(gains, WORD_COLORS.items()):
-            _choose(browser, "gain", f"{g:g}")
-            ratio, bar, width = browser.js(VERDICT)
-            assert browser.js(STATE)["verdict"] == word and ratio >= 4.5, (word, ratio)
-            rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-            assert bar == "rgb(%d, %d, %d)" % rgb and float(width[:-2]) >= 8, (word, bar, width)
-        # and read out when a choice changes it (a screen reader said nothing: the page had no live region)
-        assert browser.js("document.getElementById('verdict').getAttribute('aria-live')") == "polite"
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+    for g, (word, colour) in zip(gains, WORD_COLORS.items()):
+        _choose(browser, "gain", f"{g:g}")
+        ratio, bar, width = browser.js(VERDICT)
+        assert browser.js(STATE)["verdict"] == word and ratio >= 4.5, (word, ratio)
+        rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        assert bar == "rgb(%d, %d, %d)" % rgb and float(width[:-2]) >= 8, (word, bar, width)
+    # and read out when a choice changes it (a screen reader said nothing: the page had no live region)
+    assert browser.js("document.getElementById('verdict').getAttribute('aria-live')") == "polite"
+    assert browser.errors() == []
 
 
 @pytest.mark.browser
-def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_shows(tmp_path):
+def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_shows(tmp_path, browser):
     # the charts were 380 x 260 px on every screen: at 1920 x 1080 they took 60% of the width and their ticks were
     # 10 px; on a 1024 x 768 projector two to a row, as before, and the page scrolls neither way. Each layer's line
     # stands out from the chart at 3:1 at least (WCAG AA for graphics): the green-yellow middle layers were 1.8:1
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [24], "width": [8]}
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        path = E.explore(grid=grid, rng=0).write(tmp_path)
-        for width, height in ((1920, 1080), (1024, 768)):
-            browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                                                                "deviceScaleFactor": 1, "mobile": False}, session=True)
-            browser.open(path)
-            boxes = browser.js("Array.from(document.querySelectorAll('.charts svg'), s => { var r = "
-                               "s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })")
-            page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-            assert page[0] <= width and page[1] <= height, (width, page)
-            rows = sorted({round(b[1]) for b in boxes})
-            assert len(rows) == (1 if width == 1920 else 2), boxes
-            if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
-                assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes
-                assert min(browser.js("Array.from(document.querySelectorAll('svg text.tick'), "
-                                      "t => t.getBoundingClientRect().height)")) >= 14
-        lines = browser.js(LINES)
-        # the keyboard's place: Chromium's own ring (outline auto 1px), a darker border, hard to see on a projector
-        browser.key("Tab", 9)
-        focus = browser.js("[document.activeElement.id, getComputedStyle(document.activeElement).outlineWidth]")
-        assert focus == ["activation", "3px"]
-        assert len(lines) == 24 and min(lines) >= 3, np.round(lines, 2)
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    path = E.explore(grid=grid, rng=0).write(tmp_path)
+    for width, height in ((1920, 1080), (1024, 768)):
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                            "deviceScaleFactor": 1, "mobile": False}, session=True)
+        browser.open(path)
+        boxes = browser.js("Array.from(document.querySelectorAll('.charts svg'), s => { var r = "
+                           "s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })")
+        page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        assert page[0] <= width and page[1] <= height, (width, page)
+        rows = sorted({round(b[1]) for b in boxes})
+        assert len(rows) == (1 if width == 1920 else 2), boxes
+        if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
+            assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes
+            assert min(browser.js("Array.from(document.querySelectorAll('svg text.tick'), "
+                                  "t => t.getBoundingClientRect().height)")) >= 14
+    lines = browser.js(LINES)
+    # the keyboard's place: Chromium's own ring (outline auto 1px), a darker border, hard to see on a projector
+    browser.key("Tab", 9)
+    focus = browser.js("[document.activeElement.id, getComputedStyle(document.activeElement).outlineWidth]")
+    assert focus == ["activation", "3px"]
+    assert len(lines) == 24 and min(lines) >= 3, np.round(lines, 2)
+    assert browser.errors() == []
 
 
 @pytest.mark.browser
-def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path):
+def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path, browser):
     # the axis ran from the first bin's middle to the last's: tanh's h read -0.967 to 0.967 (its bins span -1 to 1),
     # sigmoid's 0.0167 to 0.983, and the gradients' +-3.88 of +-4 std
     grid = {"activation": ["tanh", "sigmoid"], "scheme": ["he_normal"], "gain": [1.0], "depth": [3], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
     ticks = "Array.from(document.querySelectorAll('#ID text.tick:not(.y)'), t => +t.textContent)"
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(ex.write(tmp_path))
-        for activation in ("tanh", "sigmoid"):
-            _choose(browser, "activation", activation)
-            d = ex.data[E.key(activation, "he_normal", 1.0, 3, 8)]
-            for chart, hists in (("acts", d["hist"]), ("grads", d["grad_hist"])):
-                lo, hi = min(h[0] for h in hists), max(h[1] for h in hists)
-                got = browser.js(ticks.replace("ID", chart))
-                assert got == pytest.approx([lo, (lo + hi) / 2, hi], rel=5e-3, abs=1e-9), (activation, chart, got)
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(ex.write(tmp_path))
+    for activation in ("tanh", "sigmoid"):
+        _choose(browser, "activation", activation)
+        d = ex.data[E.key(activation, "he_normal", 1.0, 3, 8)]
+        for chart, hists in (("acts", d["hist"]), ("grads", d["grad_hist"])):
+            lo, hi = min(h[0] for h in hists), max(h[1] for h in hists)
+            got = browser.js(ticks.replace("ID", chart))
+            assert got == pytest.approx([lo, (lo + hi) / 2, hi], rel=5e-3, abs=1e-9), (activation, chart, got)
+    assert browser.errors() == []
 
 
 @pytest.mark.browser
-def test_a_histograms_fraction_axis_starts_at_zero(tmp_path):
+def test_a_histograms_fraction_axis_starts_at_zero(tmp_path, browser):
     # the axis ran from the smallest fraction drawn: 20 ReLU layers of 50, 1 x large, read 4.7e-4 at its foot (no bin
     # of any layer empty), so a fraction's height above the axis was not the fraction; here every bin holds 20% or more
     grid = {"activation": ["relu"], "scheme": ["large"], "gain": [1.0], "depth": [2], "width": [4]}
@@ -461,29 +424,21 @@ def test_a_histograms_fraction_axis_starts_at_zero(tmp_path):
     d = ex.data[E.key("relu", "large", 1.0, 2, 4)]
     d["hist"] = d["grad_hist"] = [[0.0, 1.0, [2, 3, 5]], [0.0, 2.0, [4, 4, 2]]]
     ticks = "Array.from(document.querySelectorAll('#ID text.tick.y'), t => +t.textContent)"
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(E.Explorer(grid, ex.data).write(tmp_path))
-        for chart in ("acts", "grads"):
-            assert browser.js(ticks.replace("ID", chart)) == [0, 0.25, 0.5], chart
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+    for chart in ("acts", "grads"):
+        assert browser.js(ticks.replace("ID", chart)) == [0, 0.25, 0.5], chart
+    assert browser.errors() == []
 
 
 @pytest.mark.browser
-def test_the_layer_axis_ticks_whole_layers(tmp_path):
+def test_the_layer_axis_ticks_whole_layers(tmp_path, browser):
     # its middle tick read layer 10.5 for a depth of 20 and 5.5 for 10 (the page's own depths: two of three)
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [5, 10, 20], "width": [4]}
     ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
-    browser = _chromium()(require_binary("chromium"))
-    try:
-        browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
-        for depth, want in ((5, ["1", "3", "5"]), (10, ["1", "6", "10"]), (20, ["1", "11", "20"])):
-            _choose(browser, "depth", str(depth))
-            assert browser.js(ticks) == want, depth
-        hist = "Array.from(document.querySelectorAll('#acts text.tick:not(.y)'), t => t.textContent)"
-        assert browser.js(hist) == ["-1", "0", "1"]  # a histogram's axis as before: bin edges, not layers
-        assert browser.errors() == []
-    finally:
-        browser.close()
+    browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
+    for depth, want in ((5, ["1", "3", "5"]), (10, ["1", "6", "10"]), (20, ["1", "11", "20"])):
+        _choose(browser, "depth", str(depth))
+        assert browser.js(ticks) == want, depth
+    hist = "Array.from(document.querySelectorAll('#acts text.tick:not(.y)'), t => t.textContent)"
+    assert browser.js(hist) == ["-1", "0", "1"]  # a histogram's axis as before: bin edges, not layers
+    assert browser.errors() == []

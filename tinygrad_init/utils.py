@@ -70,6 +70,11 @@ def as_seed(rng: Rng, where: str = "") -> int | None:
 
 
 # ------------------------------------------------------------------ argument checks
+def is_torch(x: Any) -> bool:
+    """Whether `x` is PyTorch's (a tensor, or a Parameter, whose class lives in torch.nn.parameter)."""
+    return type(x).__module__.partition(".")[0] == "torch"
+
+
 def quoted(value: Any) -> str:
     """`repr(value)` for a message, numpy's scalars (in tuples and lists too) written as Python's: `(0.5, 2)`, not
     numpy 2's `(np.float64(0.5), np.int64(2))` (numpy 1 wrote the former)."""

@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, counted, format_number
+from ..utils import Rng, as_rng, check_bool, check_real, counted, format_number, is_torch
 from .ops import quiet
 from .tensor import Tensor, no_grad
 from .value import Value
@@ -144,7 +144,7 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
-                        "x.detach().numpy()" if "torch" in type(x).__module__ else ""))
+                        "x.detach().numpy()" if is_torch(x) else ""))
     try:
         arr = np.asarray(raw)
     except ValueError as e:

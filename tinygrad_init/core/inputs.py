@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..utils import check_int
+from ..utils import check_int, is_torch
 from .ops import quiet
 from .value import Value
 
@@ -52,7 +52,7 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
     try:
         arr = np.asarray(data)
     except RuntimeError:  # a PyTorch tensor that requires grad (a Parameter), which numpy() refuses: its numbers
-        arr = np.asarray(data.detach() if "torch" in type(data).__module__ else data)
+        arr = np.asarray(data.detach() if is_torch(data) else data)
     except ValueError as e:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None
@@ -144,7 +144,7 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
                                                  else "tensors hold floats (PyTorch's refuse it too): write float(x)"
                                                  if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
                                                  else "a PyTorch tensor, whose graph is not this one: read its numbers "
-                                                 "into a Tensor, Tensor(x.detach())" if "torch" in type(x).__module__
+                                                 "into a Tensor, Tensor(x.detach())" if is_torch(x)
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16

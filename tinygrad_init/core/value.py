@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Union
 
 import numpy as np
 
+from ..utils import is_torch
 from . import autograd
 from .copying import reduce_node
 
@@ -49,7 +50,7 @@ def _number(x: object, op: str) -> float:
         return float(x.reshape(()))
     if hasattr(x, "grad_fn"):
         raise TypeError(f"{op}: cannot combine a Value with a " + ("PyTorch tensor, whose graph is not this one: a "
-                        "Value takes a number, Value(t.item())" if "torch" in type(x).__module__ else "Tensor: the "
+                        "Value takes a number, Value(t.item())" if is_torch(x) else "Tensor: the "
                         "scalar engine (Value) and the tensor engine (Tensor) do not mix. Use Tensors throughout, or "
                         "Values throughout (Value(t.item()) for a one-element tensor)."))
     if isinstance(x, np.ndarray) and x.dtype == object:  # numpy hands `values * v` and `v * values` to Value's op

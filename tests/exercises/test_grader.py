@@ -396,6 +396,25 @@ def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_r
     assert result.mistake == "recursive", result.message
 
 
+
+def test_a_recursion_that_goes_on_in_a_new_thread_is_refused(tmp_path):
+    # Each thread has a depth of its own: a recursive walk that went on in a new thread every 400 calls never reached
+    # the recursion limit, and ex05 ("without recursion") passed with a method calling itself, which the look at the
+    # code misses (it reads `name(...)` calls only).
+    write(tmp_path, "topological_order", "import threading\n\n\nclass Walk:\n    def __init__(self):\n"
+                                         "        self.order, self.seen = [], set()\n\n"
+                                         "    def visit(self, node, depth=0):\n        self.seen.add(node)\n"
+                                         "        for p in node._parents:\n            if p in self.seen:\n"
+                                         "                continue\n            if depth > 400:\n"
+                                         "                t = threading.Thread(target=self.visit, args=(p,))\n"
+                                         "                t.start()\n                t.join()\n            else:\n"
+                                         "                self.visit(p, depth + 1)\n        self.order.append(node)\n\n\n"
+                                         "def topological_order(root):\n    w = Walk()\n    w.visit(root)\n"
+                                         "    return w.order\n")
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.status, result.message)
+    assert "`threads` (it gets around the rules)" in result.message, result.message
+
 def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
     # sympy (installed with torch) and mpmath (with sympy) give the derivative a backward exercise asks for.
     write(tmp_path, "pow_backward", "import sympy\nx, n = sympy.symbols('x n')\ndef pow_backward(a, k, upstream):\n"

@@ -17,18 +17,18 @@ Before any student code runs, the worker
   `os.write(1, ...)`) lands in the capture file and never on the channel;
 - imports what it needs (numpy) before the student's folder is on `sys.path`, and appends that folder at the end, so
   that a scratch `numbers.py` or `json.py` there cannot shadow the standard library;
-- installs an audit hook (which cannot be removed) that refuses imports of the libraries an exercise forbids
-  (`tinygrad_init`, `torch`, ...), reading or linking their files, starting other programs (or C functions, or raw
-  memory, through `ctypes`), which run without the hook, and opening another process's entries in /proc (the grader's
-  memory), signalling a process outside its group (the grader) or setting its limits (os.pidfd_open: whose signals raise
-  no event), starting more than `MAX_FORKS` processes, and walking every object (`gc.get_objects`, which reaches the
-  hook); the hook reads no name the student's code can rebind (of this module, `os`, `os.path` or the builtins) nor an
-  object of this module (numpy's array interface writes any address, and a refusal's traceback shows the hook's state:
-  out of reach); keeps Python's recursion limit (`sys.setrecursionlimit` does nothing) and makes no built-in module
-  afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder and a
-  git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd, a
-  path names any file; the temp folder is another's if it holds the student's). Out of reach: other files there (a
-  classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
+- installs an audit hook (never removed) that refuses imports of the libraries an exercise forbids (`tinygrad_init`,
+  `torch`, ...), reading or linking their files, starting other programs (or C code, or raw memory, through `ctypes`),
+  which run without the hook, and opening another process's entries in /proc (the grader's memory), signalling a process
+  outside its group (the grader) or setting its limits (os.pidfd_open: no event), starting more than `MAX_FORKS`
+  processes, and walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's
+  code can rebind (of this module, `os`, `os.path`, builtins) nor an object of this module (numpy's array interface
+  writes any address, and a refusal's traceback shows the hook's state: out of reach); keeps Python's recursion limit
+  (`sys.setrecursionlimit` does nothing; no threads: each has a depth of its own) and makes no built-in module afresh (a
+  new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder, a git folder,
+  moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd, a path names any
+  file; the temp folder is another's if it holds the student's). Out of reach: other files there (a classmate's
+  helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -443,10 +443,10 @@ def _install_policy(policy: dict) -> None:
 
     def refuse(*args: Any, name: str = "_posixsubprocess.fork_exec", **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the rules)"))
-    import _posixsubprocess
-    import subprocess
+    import _posixsubprocess, _thread, subprocess, threading
 
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse  # Popen's, with no event (a copy: an import, refused)
+    _thread.start_new_thread = _thread.start_new = threading._start_new_thread = lambda *a, **k: refuse(name="threads")
     os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
     list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
     sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")

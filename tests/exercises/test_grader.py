@@ -674,6 +674,28 @@ def test_a_table_of_the_published_cases_does_not_pass(tmp_path):
         assert not r.passed and "KeyError" in r.message, (r.name, r.status, r.message)  # ex06 names the error
 
 
+def test_the_order_of_a_nodes_parents_in_the_fresh_graph_tells_nothing_of_the_order_it_was_made_in(tmp_path):
+    # ex05's fresh graph listed first, for every node that is no leaf, the one made before it, and gave the root the
+    # unused nodes in the order they were made: following first parents back from the root's last listed it in an order
+    # where parents come first, so that a table of the published graphs (by their labels, the chain by its numbers) and
+    # that rule passed with no topological sort.
+    table = [["x", "k", "a = exp(x)", "m = tanh(a)", "y"], ["x", "2", "m = x*2", "y"], ["x"], ["b", "s = b*b", "c", "g"],
+             ["a", "b", "c = a*b", "d = c+a", "e = d*c", "t = tanh(e)", "s = a*a", "f = t+s"],
+             ["x", "2", "m = x*2", "z", "n = z*2", "y"]]
+    write(tmp_path, "topological_order", f"TABLE = {table!r}\n\n\ndef topological_order(root):\n"
+          "    nodes, stack = {root}, [root]\n    while stack:\n        for p in stack.pop()._parents:\n"
+          "            if p not in nodes:\n                nodes.add(p)\n                stack.append(p)\n"
+          "    known = [t for t in TABLE if set(t) == {n.label for n in nodes}]\n    if known:\n"
+          "        return sorted(nodes, key=lambda n: known[0].index(n.label))\n"
+          "    if root.label[0] == 'x':  # the chain x0 ... x5000\n"
+          "        return sorted(nodes, key=lambda n: int(n.label[1:]))\n"
+          "    last, chain = next(p for p in reversed(root._parents) if p._parents), []\n"
+          "    while last._parents:\n        chain.append(last)\n        last = last._parents[0]\n"
+          "    return [n for n in nodes if not n._parents] + chain[::-1] + [root]\n")
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert result.status == "fail" and "a random graph of 4000 nodes" in result.message, result.message
+
+
 def test_the_worker_holds_no_order_of_the_graph_that_answers_the_topological_order(tmp_path):
     # The worker numbers the nodes it sends back; were those numbers (or its allocation order) an order where parents
     # come first, sorting the nodes by them would answer ex05 without a topological sort.

@@ -83,13 +83,13 @@ def _fresh(g: np.random.Generator, n: int = 4000) -> tuple[str, list]:
     first node takes over n / 3 steps, deeper than the recursion limit whatever order a walk takes (the chain was the
     only deep graph, and its root's label names it: a recursion that walked it by hand passed): 30 leaves; every other
     node uses the last node made that is no leaf, and up to two of the three made before it; the root uses every node
-    left unused."""
+    left unused; each lists its parents in a random order (the first ones walked the graph back in the order made)."""
     leaves, parents, last = {0, *g.choice(np.arange(1, n - 1), 29, replace=False).tolist()}, [], 0
     for i in range(n - 1):
         parents.append([] if i in leaves else [last, *g.integers(max(0, i - 3), i, int(g.integers(0, 3))).tolist()])
         last = last if i in leaves else i
     parents.append(sorted(set(range(n - 1)) - {p for ps in parents for p in ps}))
-    names = g.permutation(n).tolist()
+    names, parents = g.permutation(n).tolist(), [g.permutation(ps).tolist() for ps in parents]
     return f"a random graph of {n} nodes, deeper than the recursion limit", [(f"v{names[i]}", ps)
                                                                               for i, ps in enumerate(parents)]
 

@@ -415,6 +415,24 @@ def test_a_recursion_that_goes_on_in_a_new_thread_is_refused(tmp_path):
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.status, result.message)
     assert "`threads` (it gets around the rules)" in result.message, result.message
 
+@pytest.mark.parametrize("imported", ["import asyncio\n", "import importlib\nasyncio = importlib.import_module('async' + "
+                                                           "'io')\n"])
+def test_a_recursion_by_asyncio_tasks_is_refused(tmp_path, imported):
+    # A task runs from the event loop, not inside the call that awaits it: a method awaiting itself as a new task for
+    # each parent never reached the recursion limit, and ex05 passed.
+    write(tmp_path, "topological_order", f"{imported}\n\nclass Walk:\n    def __init__(self):\n"
+                                         "        self.order, self.seen = [], set()\n\n"
+                                         "    async def visit(self, node):\n        self.seen.add(node)\n"
+                                         "        for p in node._parents:\n            if p not in self.seen:\n"
+                                         "                await asyncio.ensure_future(self.visit(p))\n"
+                                         "        self.order.append(node)\n\n\n"
+                                         "def topological_order(root):\n    w = Walk()\n    asyncio.run(w.visit(root))\n"
+                                         "    return w.order\n")
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert result.status == "fail" and result.mistake == "forbidden_import", (result.status, result.message)
+    assert "asyncio" in result.message, result.message
+
+
 def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
     # sympy (installed with torch) and mpmath (with sympy) give the derivative a backward exercise asks for.
     write(tmp_path, "pow_backward", "import sympy\nx, n = sympy.symbols('x n')\ndef pow_backward(a, k, upstream):\n"

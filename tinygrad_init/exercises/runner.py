@@ -54,7 +54,7 @@ STATUSES = ("pass", "fail", "todo", "error", "timeout", "crash", "missing", "int
 
 #: Libraries a student file may not import (unless the exercise builds on the engine: see `Exercise.engine`).
 DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow", "keras", "autograd", "mxnet", "sympy",
-          "mpmath", "networkx", "graphlib", "pip")  # pip: its copy of distlib sorts a graph
+          "mpmath", "networkx", "graphlib", "pip", "asyncio")  # pip: distlib sorts graphs; asyncio: recursion by tasks
 
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
 _LOADING = " while your file was being loaded (code at the top level of the file)"

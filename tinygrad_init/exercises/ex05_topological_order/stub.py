@@ -3,7 +3,7 @@
 Use plain Python and numpy: the grader refuses imports of tinygrad_init (or torch) here,
 because this exercise is about walking the graph in topological order. For the same reason
 it refuses the libraries that sort a graph for you: graphlib (in the standard library), networkx
-and pip (its copy of distlib).
+and pip (its copy of distlib), and asyncio (whose tasks recurse past Python's recursion limit).
 
 Check your answer (from the folder holding this file):  tinygrad-init exercises grade . ex05
 """

@@ -397,40 +397,36 @@ def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_r
 
 
 
-def test_a_recursion_that_goes_on_in_a_new_thread_is_refused(tmp_path):
-    # Each thread has a depth of its own: a recursive walk that went on in a new thread every 400 calls never reached
-    # the recursion limit, and ex05 ("without recursion") passed with a method calling itself, which the look at the
-    # code misses (it reads `name(...)` calls only).
-    write(tmp_path, "topological_order", "import threading\n\n\nclass Walk:\n    def __init__(self):\n"
-                                         "        self.order, self.seen = [], set()\n\n"
-                                         "    def visit(self, node, depth=0):\n        self.seen.add(node)\n"
-                                         "        for p in node._parents:\n            if p in self.seen:\n"
-                                         "                continue\n            if depth > 400:\n"
-                                         "                t = threading.Thread(target=self.visit, args=(p,))\n"
-                                         "                t.start()\n                t.join()\n            else:\n"
-                                         "                self.visit(p, depth + 1)\n        self.order.append(node)\n\n\n"
-                                         "def topological_order(root):\n    w = Walk()\n    w.visit(root)\n"
-                                         "    return w.order\n")
-    result = grader.grade(str(tmp_path), "topological_order")[0]
-    assert result.status == "fail" and result.mistake == "forbidden_import", (result.status, result.message)
-    assert "`threads` (it gets around the rules)" in result.message, result.message
+# A walk by a method calling itself (which the look at the code misses: it reads `name(...)` calls), that goes on where
+# the depth starts again at 0: in a new thread every 400 calls (each thread has a depth of its own), or in a new asyncio
+# task per parent (a task runs from the event loop, not inside the call that awaits it). Both walked ex05's deep graphs
+# past the recursion limit and passed ("without recursion").
+WALK_ON = {
+    "threading": "    def visit(self, node, depth=0):\n        self.seen.add(node)\n        for p in node._parents:\n"
+                 "            if p in self.seen:\n                continue\n            if depth > 400:\n"
+                 "                t = threading.Thread(target=self.visit, args=(p,))\n"
+                 "                t.start()\n                t.join()\n            else:\n"
+                 "                self.visit(p, depth + 1)\n        self.order.append(node)\n",
+    "asyncio": "    async def visit(self, node):\n        self.seen.add(node)\n        for p in node._parents:\n"
+               "            if p not in self.seen:\n                await asyncio.ensure_future(self.visit(p))\n"
+               "        self.order.append(node)\n",
+}
 
-@pytest.mark.parametrize("imported", ["import asyncio\n", "import importlib\nasyncio = importlib.import_module('async' + "
-                                                           "'io')\n"])
-def test_a_recursion_by_asyncio_tasks_is_refused(tmp_path, imported):
-    # A task runs from the event loop, not inside the call that awaits it: a method awaiting itself as a new task for
-    # each parent never reached the recursion limit, and ex05 passed.
-    write(tmp_path, "topological_order", f"{imported}\n\nclass Walk:\n    def __init__(self):\n"
+
+@pytest.mark.parametrize("imported, refused", [("import threading", "`threads` (it gets around the rules)"),
+                                               ("import asyncio", "`asyncio` (line 1)"),
+                                               ("import importlib\nasyncio = importlib.import_module('asyn' + 'cio')",
+                                                f"asyncio{os.sep}__init__.py")])
+def test_a_recursion_that_goes_on_where_the_depth_starts_again_is_refused(tmp_path, imported, refused):
+    run = "asyncio.run(w.visit(root))" if "asyncio" in imported else "w.visit(root)"
+    write(tmp_path, "topological_order", f"{imported}\n\n\nclass Walk:\n    def __init__(self):\n"
                                          "        self.order, self.seen = [], set()\n\n"
-                                         "    async def visit(self, node):\n        self.seen.add(node)\n"
-                                         "        for p in node._parents:\n            if p not in self.seen:\n"
-                                         "                await asyncio.ensure_future(self.visit(p))\n"
-                                         "        self.order.append(node)\n\n\n"
-                                         "def topological_order(root):\n    w = Walk()\n    asyncio.run(w.visit(root))\n"
+                                         f"{WALK_ON[imported.replace('importlib', 'asyncio').split()[1]]}\n\n"
+                                         f"def topological_order(root):\n    w = Walk()\n    {run}\n"
                                          "    return w.order\n")
     result = grader.grade(str(tmp_path), "topological_order")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.status, result.message)
-    assert "asyncio" in result.message, result.message
+    assert refused in result.message, result.message
 
 
 def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
@@ -697,9 +693,9 @@ def test_the_order_of_a_nodes_parents_in_the_fresh_graph_tells_nothing_of_the_or
     # unused nodes in the order they were made: following first parents back from the root's last listed it in an order
     # where parents come first, so that a table of the published graphs (by their labels, the chain by its numbers) and
     # that rule passed with no topological sort.
-    table = [["x", "k", "a = exp(x)", "m = tanh(a)", "y"], ["x", "2", "m = x*2", "y"], ["x"], ["b", "s = b*b", "c", "g"],
-             ["a", "b", "c = a*b", "d = c+a", "e = d*c", "t = tanh(e)", "s = a*a", "f = t+s"],
-             ["x", "2", "m = x*2", "z", "n = z*2", "y"]]
+    table = [["x", "k", "a = exp(x)", "m = tanh(a)", "y"], ["x", "2", "m = x*2", "y"], ["x"],
+             ["b", "s = b*b", "c", "g"], ["x", "2", "m = x*2", "z", "n = z*2", "y"],
+             ["a", "b", "c = a*b", "d = c+a", "e = d*c", "t = tanh(e)", "s = a*a", "f = t+s"]]
     write(tmp_path, "topological_order", f"TABLE = {table!r}\n\n\ndef topological_order(root):\n"
           "    nodes, stack = {root}, [root]\n    while stack:\n        for p in stack.pop()._parents:\n"
           "            if p not in nodes:\n                nodes.add(p)\n                stack.append(p)\n"

@@ -629,6 +629,12 @@ UNDO_THE_RULES = {
                          "shutil.copy(util.find_spec(name).origin, mine)\n"
                          "loader = machinery.ExtensionFileLoader(name, mine)\n"
                          "util.module_from_spec(util.spec_from_loader(name, loader))\n",
+    # the rules' read-only view of a dict, found through a refusal's traceback, compares itself by the dict, which
+    # an object of the student's receives (and empties) in its __eq__: the paths of no event were checked
+    "batchnorm": "try:\n    open(CHECK)\nexcept PermissionError as exc:\n    tb = exc.__traceback__\n"
+                 "    while tb.tb_next:\n        tb = tb.tb_next\n\n\nclass Grab:\n    def __eq__(self, other):\n"
+                 "        getattr(other, 'clear', print)()\n        return True\n\n\n"
+                 "for value in tb.tb_frame.f_locals.values():\n    value == Grab()\nopen(CHECK)\n",
 }
 
 

@@ -454,7 +454,7 @@ def _install_policy(policy: dict) -> None:
 
     rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
              tuple(sorted(above)), message, tuple((name + ".")[:-1] for name in _GETS_AROUND_THE_RULES),
-             types.MappingProxyType({(name + ".")[:-1]: (*at,) for name, at in _PATH_ARGS.items()}),
+             tuple(((name + ".")[:-1], (*at,)) for name, at in _PATH_ARGS.items()),
              os.getpid(), itertools.count().__next__, MAX_FORKS, (outer, own),
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
@@ -470,7 +470,7 @@ def _install_policy(policy: dict) -> None:
         if name in around or name.rpartition(".")[2] in around or event.startswith("ctypes."):  # (or as x.name)
             raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
                 message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
-        for i in paths.get(event, ()):
+        for i in (i for e, at in paths if e == event for i in at):  # (a dict's view hands the dict to __eq__)
             path = args[i]
             if isinstance(path, (str, bytes)):
                 path = plain(path) if isinstance(path, str) else decode(path, *fs)

@@ -1315,11 +1315,14 @@ def test_running_code_in_the_grader_from_the_worker_is_refused(tmp_path):
     "os.makedirs('cache/a', exist_ok=True)\nnp.save('cache/a/x.npy', np.ones(2))\nshutil.rmtree('cache')",
     "with tempfile.TemporaryDirectory() as d:\n    np.save(os.path.join(d, 'x.npy'), np.ones(2))",
     "fd, name = tempfile.mkstemp(suffix='.npy')\nos.close(fd)\nnp.save(name, np.ones(2))\n"
-    "os.replace(name, 'x.npy')\nassert np.load('x.npy').sum() == 2"])
+    "os.replace(name, 'x.npy')\nassert np.load('x.npy').sum() == 2",
+    "import pathlib\nout = pathlib.Path('out')\n(out / 'a').mkdir(parents=True)\nnp.save(out / 'a' / 'x.npy', np.ones(2))\n"
+    "shutil.rmtree(out)"])
 def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, work):
     # A folder removed with shutil.rmtree (which opens each folder) was refused, and tempfile.TemporaryDirectory's
     # cleanup raised RecursionError (its error handler retries the refused rmtree); a file written in the temp folder
-    # and moved into the student's own (an atomic save) was refused as a move from another folder.
+    # and moved into the student's own (an atomic save) was refused as a move from another folder; a pathlib.Path
+    # removed with shutil.rmtree was refused as "a path that is not a str" (its event shows the Path as given).
     monkeypatch.setenv("TMPDIR", str(tmp_path / "scratch"))
     (tmp_path / "scratch").mkdir()
     (tmp_path / "bob").mkdir()

@@ -474,9 +474,9 @@ def _install_policy(policy: dict) -> None:
             path = args[i]
             if isinstance(path, (str, bytes)):
                 path = plain(path) if isinstance(path, str) else decode(path, *fs)
-            elif path is None or isinstance(path, int):
+            elif path is None or isinstance(path, int) or event == "shutil.rmtree":  # a Path: its calls show str
                 continue
-            else:  # a bytearray, or an object of the student's passed on as it is (shutil.rmtree)
+            else:  # a bytearray (os.open's, in 3.11)
                 raise PermissionError(message.replace("{name}", "a path that is not a str (give the path as a str)"))
             cwd = getcwd()
             for base in (cwd,) if path.startswith("/") else (cwd, *above, "/proc"):

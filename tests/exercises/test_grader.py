@@ -1316,8 +1316,8 @@ def test_running_code_in_the_grader_from_the_worker_is_refused(tmp_path):
     "with tempfile.TemporaryDirectory() as d:\n    np.save(os.path.join(d, 'x.npy'), np.ones(2))",
     "fd, name = tempfile.mkstemp(suffix='.npy')\nos.close(fd)\nnp.save(name, np.ones(2))\n"
     "os.replace(name, 'x.npy')\nassert np.load('x.npy').sum() == 2",
-    "import pathlib\nout = pathlib.Path('out')\n(out / 'a').mkdir(parents=True)\nnp.save(out / 'a' / 'x.npy', np.ones(2))\n"
-    "shutil.rmtree(out)"])
+    "import pathlib\nout = pathlib.Path('out')\n(out / 'a').mkdir(parents=True)\n"
+    "np.save(out / 'a' / 'x.npy', np.ones(2))\nshutil.rmtree(out)"])
 def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, work):
     # A folder removed with shutil.rmtree (which opens each folder) was refused, and tempfile.TemporaryDirectory's
     # cleanup raised RecursionError (its error handler retries the refused rmtree); a file written in the temp folder

@@ -4,7 +4,7 @@ own message from deep inside, never a silent nan. One row per call a student or 
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, nn
+from tinygrad_init import Tensor, Value, data, nn
 from tinygrad_init.lab.probe import probe_model
 from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
@@ -56,6 +56,10 @@ CASES = {
                                   r"the weight initializer '<lambda>' returned nan, inf or values beyond float16"),
     "Linear(init=objects)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, None)),
                              TypeError, r"Tensor: cannot make a tensor of ndarray"),
+    # utils.check_real: an int beyond a float's range, where a real number goes (was Python's OverflowError)
+    "SGD(lr=10**400)": (lambda: nn.optim.SGD(_model().parameters(), lr=10 ** 400), ValueError,
+                        r"SGD: lr must be a finite number, got inf \(beyond a float's 1\.8e308\)"),
+    "moons(noise=-10**400)": (lambda: data.moons(10, noise=-10 ** 400), ValueError, r"moons: noise must be a finite"),
     # observe.ledger: a step past the end
     "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
     "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),

@@ -108,9 +108,12 @@ def check_real(where: str, name: str, value: Any, low: float | None = None, high
     nan). A TypeError if not a real number, a ValueError if nan, infinite (with `finite`) or out of bounds."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a number, got {_got(value)}")
-    v = float(value)
+    try:
+        v, beyond = float(value), ""
+    except OverflowError:  # an int (or a Fraction) beyond a float's range: an infinity, as numpy reads it
+        v, beyond = math.inf if value > 0 else -math.inf, " (beyond a float's 1.8e308)"
     if math.isnan(v) or (finite and math.isinf(v)):
-        raise ValueError(f"{where}: {name} must be a finite number, got {v}")
+        raise ValueError(f"{where}: {name} must be a finite number, got {v}{beyond}")
     too_low = low is not None and (v <= low if low_open else v < low)
     too_high = high is not None and (v >= high if high_open else v > high)
     if too_low or too_high:

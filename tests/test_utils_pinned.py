@@ -272,3 +272,8 @@ def test_check_real_reads_an_int_beyond_floats_as_an_infinity_not_an_overflow_er
     assert utils.check_real("f", "x", -(10 ** 400), finite=False) == -math.inf
     with pytest.raises(ValueError, match=r"^f: p must be <= 1, got inf$"):
         utils.check_real("f", "p", 10 ** 400, high=1.0, finite=False)
+
+
+@pytest.mark.parametrize(("n", "want"), [(np.int64(1), "1 seed"), (np.int64(3), "3 seeds"), (np.intp(0), "0 seeds")])
+def test_counted_takes_numpys_integers_as_pythons(n, want) -> None:
+    assert utils.counted(n, "seed") == want  # (was "can't multiply sequence by non-int of type 'numpy.bool'")

@@ -4,7 +4,7 @@ own message from deep inside, never a silent nan. One row per call a student or 
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, data, nn
+from tinygrad_init import Tensor, Value, data, nn, scalar_nn
 from tinygrad_init.lab.probe import probe_model
 from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
@@ -60,6 +60,12 @@ CASES = {
     "SGD(lr=10**400)": (lambda: nn.optim.SGD(_model().parameters(), lr=10 ** 400), ValueError,
                         r"SGD: lr must be a finite number, got inf \(beyond a float's 1\.8e308\)"),
     "moons(noise=-10**400)": (lambda: data.moons(10, noise=-10 ** 400), ValueError, r"moons: noise must be a finite"),
+    # core.value, nn.scalar: a 0-d array (or a 0-d PyTorch tensor) where a list goes (was "iteration over a 0-d array")
+    "Value.sum(0-d)": (lambda: Value.sum(np.array(2.0)), TypeError, r"Value\.sum: values must be a list of Values"),
+    "Neuron()(0-d)": (lambda: scalar_nn.Neuron(2)(np.array(2.0)), TypeError,
+                      r"Neuron: x must be a list of 2 inputs \(numbers or Values\), got ndarray"),
+    "Neuron()(bytes)": (lambda: scalar_nn.Neuron(2)(b"ab"), TypeError, r"Neuron: x must be a list of 2 inputs"),
+    "scalar MLP(2, 0-d)": (lambda: scalar_nn.MLP(2, np.array(3)), TypeError, r"MLP: nouts must be a list of widths"),
     # observe.ledger: a step past the end
     "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
     "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),

@@ -241,7 +241,8 @@ def test_pow_selects_the_base_gradient_and_multiplies_the_exponent_gradient_as_p
             (o.grad, want)
 
 
-@pytest.mark.parametrize(("low", "high"), [(np.float16, np.float32), (np.float32, np.float64), (np.float16, np.float64)])
+@pytest.mark.parametrize(("low", "high"), [(np.float16, np.float32), (np.float32, np.float64),
+                                           (np.float16, np.float64)])
 def test_pow_of_a_lower_precision_base_gives_the_exponent_its_gradient_in_the_results_precision(low, high):
     # d(a**b)/db = a**b ln a: ln a was taken in the base's dtype, the result's in the exponent's (float16 2.5 to a
     # float32 power: 2.3e-4 off, PyTorch's 1e-7; a float32 base to a float64 power: 2e-8 off, PyTorch's 1e-16)

@@ -751,3 +751,10 @@ def test_a_pytorch_tensor_is_read_as_numbers_or_named_as_pytorchs_not_as_this_en
                                         r"whose graph is not this one: read its numbers into a Tensor, "
                                         r"Tensor\(x\.detach\(\)\)$"):
         Tensor([1.0]) + one
+
+
+def test_a_bool_tensor_to_a_bool_power_stays_bool_as_pytorchs():
+    mask = np.array([True, False, True])  # numpy's bool ** bool is int8, a dtype neither operand had
+    ours, theirs = Tensor(mask, dtype=bool) ** True, torch.tensor(mask) ** True
+    assert ours.dtype == np.bool_ and np.array_equal(ours.data, theirs.numpy())
+    assert (Tensor(mask, dtype=bool) ** False).data.all() and (Tensor(mask, dtype=bool) ** 2).dtype == np.int64

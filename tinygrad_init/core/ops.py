@@ -148,6 +148,8 @@ def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
 @quiet
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
     out = a ** b
+    if a.dtype.kind == b.dtype.kind == "b":  # numpy's bool ** bool is int8, PyTorch's bool
+        out = out.astype(np.bool_)
     return out, (a, b, out)
 
 

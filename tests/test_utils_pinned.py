@@ -277,3 +277,12 @@ def test_check_real_reads_an_int_beyond_floats_as_an_infinity_not_an_overflow_er
 @pytest.mark.parametrize(("n", "want"), [(np.int64(1), "1 seed"), (np.int64(3), "3 seeds"), (np.intp(0), "0 seeds")])
 def test_counted_takes_numpys_integers_as_pythons(n, want) -> None:
     assert utils.counted(n, "seed") == want  # (was "can't multiply sequence by non-int of type 'numpy.bool'")
+
+
+@pytest.mark.parametrize("point", [None, "yes", np.array([])])
+def test_format_number_refuses_a_point_that_is_not_true_or_false(point) -> None:
+    # (None was Python's "can't multiply sequence by non-int of type 'NoneType'", an empty array numpy's "truth value
+    # of an empty array is ambiguous", and "yes" read as True)
+    with pytest.raises(TypeError, match=r"^format_number: point must be True or False, got "):
+        utils.format_number(1.5, 3, point)
+    assert utils.format_number(2.0, 3, np.bool_(True)) == "2.0"

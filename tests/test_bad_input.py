@@ -66,6 +66,10 @@ CASES = {
                       r"Neuron: x must be a list of 2 inputs \(numbers or Values\), got ndarray"),
     "Neuron()(bytes)": (lambda: scalar_nn.Neuron(2)(b"ab"), TypeError, r"Neuron: x must be a list of 2 inputs"),
     "scalar MLP(2, 0-d)": (lambda: scalar_nn.MLP(2, np.array(3)), TypeError, r"MLP: nouts must be a list of widths"),
+    # nn.scalar: a name that is not a string (was a label "{'a': 1}.w0", or numpy's truth-value error for an array)
+    "Neuron(name=dict)": (lambda: scalar_nn.Neuron(2, name={"a": 1}), TypeError,
+                          r"Neuron: name must be a string \(the labels' prefix\), got dict"),
+    "Layer(name=array)": (lambda: scalar_nn.Layer(2, 2, name=np.array([])), TypeError, r"Layer: name must be a string"),
     # observe.ledger: a step past the end
     "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
     "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -69,7 +69,7 @@ class Neuron(Module):
                    enumerate(as_rng(rng, "Neuron").uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
         if len(weights) != nin:
             raise ValueError(f"Neuron: weights must have one number per input ({nin}), got {len(weights)}")
-        pre = f"{name}." if name else ""
+        pre = f"{name}." if check_type("Neuron", "name", name, str, "a string (the labels' prefix)") else ""
         self.w = [Value(w, label=f"{pre}w{i}") for i, w in enumerate(weights)]
         self.b = Value(check_real("Neuron", "bias", bias), label=f"{pre}b")
 
@@ -96,7 +96,7 @@ class Layer(Module):
             _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
         b = np.zeros(nout) if bias_init is None else \
             _init._initialize("Layer", "bias", bias_init, shape[1:], gen, np.float64)[0]
-        pre = f"{name}." if name else ""
+        pre = f"{name}." if check_type("Layer", "name", name, str, "a string (the labels' prefix)") else ""
         self.neurons = [Neuron(nin, activation, W[:, j], b[j], name=f"{pre}n{j}") for j in range(nout)]
 
     def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import require_module
 
 from tinygrad_init import Tensor, Value, init, nn, scalar_nn
 from tinygrad_init.nn import activations
@@ -136,9 +137,10 @@ def test_the_relu_family_moments_at_q_0_are_the_engines_values_at_0(slope):
     assert activations.get("relu").moments(0.0) == (0.0, 0.0, 0.0)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "leaky_relu"])
 def test_the_registry_derivative_at_nan_and_signed_zeros_is_pytorchs_and_the_engines(name):
-    torch = pytest.importorskip("torch")  # relu'(nan) was 0 here, 1 in the engines and in PyTorch (nan <= 0 is False)
+    torch = require_module("torch")  # relu'(nan) was 0 here, 1 in the engines and in PyTorch (nan <= 0 is False)
     z = np.array([np.nan, 0.0, -0.0, -1.0, 1.0])
     p = torch.tensor(z, requires_grad=True)
     (torch.nn.functional.leaky_relu(p, 0.01) if name == "leaky_relu" else getattr(torch, name)(p)).sum().backward()

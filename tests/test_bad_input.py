@@ -4,7 +4,7 @@ own message from deep inside, never a silent nan. One row per call a student or 
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, nn
+from tinygrad_init import Tensor, Value, data, nn, scalar_nn
 from tinygrad_init.lab.probe import probe_model
 from tinygrad_init.nn import losses
 from tinygrad_init.nn.optim import zero_grads
@@ -56,6 +56,20 @@ CASES = {
                                   r"the weight initializer '<lambda>' returned nan, inf or values beyond float16"),
     "Linear(init=objects)": (lambda: nn.Linear(4, 3, init=lambda shape, rng=None, dtype=None: np.full(shape, None)),
                              TypeError, r"Tensor: cannot make a tensor of ndarray"),
+    # utils.check_real: an int beyond a float's range, where a real number goes (was Python's OverflowError)
+    "SGD(lr=10**400)": (lambda: nn.optim.SGD(_model().parameters(), lr=10 ** 400), ValueError,
+                        r"SGD: lr must be a finite number, got inf \(beyond a float's 1\.8e308\)"),
+    "moons(noise=-10**400)": (lambda: data.moons(10, noise=-10 ** 400), ValueError, r"moons: noise must be a finite"),
+    # core.value, nn.scalar: a 0-d array (or a 0-d PyTorch tensor) where a list goes (was "iteration over a 0-d array")
+    "Value.sum(0-d)": (lambda: Value.sum(np.array(2.0)), TypeError, r"Value\.sum: values must be a list of Values"),
+    "Neuron()(0-d)": (lambda: scalar_nn.Neuron(2)(np.array(2.0)), TypeError,
+                      r"Neuron: x must be a list of 2 inputs \(numbers or Values\), got ndarray"),
+    "Neuron()(bytes)": (lambda: scalar_nn.Neuron(2)(b"ab"), TypeError, r"Neuron: x must be a list of 2 inputs"),
+    "scalar MLP(2, 0-d)": (lambda: scalar_nn.MLP(2, np.array(3)), TypeError, r"MLP: nouts must be a list of widths"),
+    # nn.scalar: a name that is not a string (was a label "{'a': 1}.w0", or numpy's truth-value error for an array)
+    "Neuron(name=dict)": (lambda: scalar_nn.Neuron(2, name={"a": 1}), TypeError,
+                          r"Neuron: name must be a string \(the labels' prefix\), got dict"),
+    "Layer(name=array)": (lambda: scalar_nn.Layer(2, 2, name=np.array([])), TypeError, r"Layer: name must be a string"),
     # observe.ledger: a step past the end
     "steps[99]": (lambda: _ledger()[99], IndexError, r"Ledger: there is no step 99; 2 were recorded"),
     "steps['a']": (lambda: _ledger()["a"], TypeError, r"Ledger: k must be a whole number"),

@@ -264,3 +264,25 @@ def test_moments_and_ratio_of_overflowing_infinite_or_zero_arguments_warn_nothin
 def test_a_misspelt_name_gets_one_hint_the_closest_even_when_two_options_are_close() -> None:
     assert utils.did_you_mean("fan_ot", ["fan_in", "fan_out"]) == " (did you mean 'fan_out'?)"
     assert utils.did_you_mean("zzz", ["fan_in", "fan_out"]) == ""
+
+
+def test_check_real_reads_an_int_beyond_floats_as_an_infinity_not_an_overflow_error() -> None:
+    with pytest.raises(ValueError, match=r"^f: lr must be a finite number, got inf \(beyond a float's 1\.8e308\)$"):
+        utils.check_real("f", "lr", 10 ** 400)  # (was Python's OverflowError: int too large to convert to float)
+    assert utils.check_real("f", "x", -(10 ** 400), finite=False) == -math.inf
+    with pytest.raises(ValueError, match=r"^f: p must be <= 1, got inf$"):
+        utils.check_real("f", "p", 10 ** 400, high=1.0, finite=False)
+
+
+@pytest.mark.parametrize(("n", "want"), [(np.int64(1), "1 seed"), (np.int64(3), "3 seeds"), (np.intp(0), "0 seeds")])
+def test_counted_takes_numpys_integers_as_pythons(n, want) -> None:
+    assert utils.counted(n, "seed") == want  # (was "can't multiply sequence by non-int of type 'numpy.bool'")
+
+
+@pytest.mark.parametrize("point", [None, "yes", np.array([])])
+def test_format_number_refuses_a_point_that_is_not_true_or_false(point) -> None:
+    # (None was Python's "can't multiply sequence by non-int of type 'NoneType'", an empty array numpy's "truth value
+    # of an empty array is ambiguous", and "yes" read as True)
+    with pytest.raises(TypeError, match=r"^format_number: point must be True or False, got "):
+        utils.format_number(1.5, 3, point)
+    assert utils.format_number(2.0, 3, np.bool_(True)) == "2.0"

@@ -108,9 +108,12 @@ def check_real(where: str, name: str, value: Any, low: float | None = None, high
     nan). A TypeError if not a real number, a ValueError if nan, infinite (with `finite`) or out of bounds."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a number, got {_got(value)}")
-    v = float(value)
+    try:
+        v, beyond = float(value), ""
+    except OverflowError:  # an int (or a Fraction) beyond a float's range: an infinity, as numpy reads it
+        v, beyond = math.inf if value > 0 else -math.inf, " (beyond a float's 1.8e308)"
     if math.isnan(v) or (finite and math.isinf(v)):
-        raise ValueError(f"{where}: {name} must be a finite number, got {v}")
+        raise ValueError(f"{where}: {name} must be a finite number, got {v}{beyond}")
     too_low = low is not None and (v <= low if low_open else v < low)
     too_high = high is not None and (v >= high if high_open else v > high)
     if too_low or too_high:
@@ -184,6 +187,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     it, unless its digits end before the point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it
     does not have)."""
     digits = digits if digits is None else check_int("format_number", "digits", digits, 1)  # whatever x is
+    point = point if point is False else check_bool("format_number", "point", point)
     if x is None:
         return "-"
     if isinstance(x, bool) or not isinstance(x, numbers.Real):  # numpy bools are not Real either: "True"
@@ -207,7 +211,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
 
 def counted(n: int, word: str) -> str:
     """`n` and the word in the number it takes: `1 seed`, `3 seeds`, `0 seeds`, `2 backward passes`."""
-    return f"{n} {word}" + ("es" if word.endswith("s") else "s") * (n != 1)
+    return f"{n} {word}" + ("es" if word.endswith("s") else "s") * bool(n != 1)  # (numpy's n != 1: np.bool_)
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -489,6 +489,14 @@ def test_torchs_call_with_the_inputs_in_one_tuple_checks_each_input_as_its_own()
     assert [c.shape for c in gradcheck(lambda a, b: a * b, (Value(0.5), Value(2.0))).inputs] == [(), ()]
 
 
+def test_torchs_one_tuple_of_numpy_arrays_is_the_inputs_too():
+    # (was one input of shape (2, 3, 4), and f(a, b) Python's "missing 1 required positional argument: 'b'")
+    result = gradcheck(lambda a, b: (a * b).tanh(), (X, X * 0.5))
+    assert [c.shape for c in result.inputs] == [(3, 4), (3, 4)]
+    assert gradcheck(lambda a: a.tanh(), (X,)).inputs[0].shape == (3, 4)
+    assert gradcheck(lambda a: a * a, (0.5, 2.0)).inputs[0].shape == (2,)  # numbers in a tuple: one vector, as before
+
+
 @pytest.mark.parametrize("inputs", [([Value(0.5), Value(2.0)],), (X, [Tensor(X), Tensor(X)])])
 def test_a_list_of_values_or_tensors_as_one_input_says_to_pass_each_as_an_input(inputs):
     with pytest.raises(TypeError, match=r"gradcheck: input \d is a list of Values or Tensors: pass each as an input"):

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import require_module
 
 from tinygrad_init import Tensor, Value, init, nn, scalar_nn
 from tinygrad_init.nn import activations
@@ -134,3 +135,17 @@ def test_the_relu_family_moments_at_q_0_are_the_engines_values_at_0(slope):
     a = activations.leaky_relu(slope)
     assert a.moments(0.0) == (0.0, 0.0, slope * slope) == (0.0, 0.0, float(a.derivative(np.zeros(1))[0]) ** 2)
     assert activations.get("relu").moments(0.0) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "leaky_relu"])
+def test_the_registry_derivative_at_nan_and_signed_zeros_is_pytorchs_and_the_engines(name):
+    torch = require_module("torch")  # relu'(nan) was 0 here, 1 in the engines and in PyTorch (nan <= 0 is False)
+    z = np.array([np.nan, 0.0, -0.0, -1.0, 1.0])
+    p = torch.tensor(z, requires_grad=True)
+    (torch.nn.functional.leaky_relu(p, 0.01) if name == "leaky_relu" else getattr(torch, name)(p)).sum().backward()
+    np.testing.assert_allclose(activations.get(name).derivative(z), p.grad.numpy(), rtol=1e-15, atol=0)
+    if name != "leaky_relu":
+        x = Tensor(z.copy(), requires_grad=True)
+        getattr(x, name)().sum().backward()
+        np.testing.assert_allclose(activations.get(name).derivative(z), x.grad, rtol=1e-15, atol=0)

@@ -763,3 +763,12 @@ def test_weights_beyond_the_dtypes_range_are_an_error_naming_the_scheme(name, pa
         with pytest.raises(ValueError, match=says):
             init.get(name)((1, 3), rng=0, dtype=dtype, **params)
     assert np.isfinite(init.normal((1000,), std=1e3, rng=0, dtype=np.float16)).all()  # within range: drawn
+
+
+def test_lsuv_of_an_empty_batch_is_its_own_error_without_numpys_warnings():
+    # (numpy's "Degrees of freedom <= 0 for slice" and "invalid value encountered in divide" came first)
+    model = nn.MLP([2, 4, 2], rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"lsuv: layer 'layers\.0' output has variance nan over its 0 value"):
+            init.lsuv(model, np.ones((0, 2)))

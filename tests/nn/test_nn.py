@@ -1099,3 +1099,13 @@ def test_a_bad_rng_is_named_with_the_function_given_it(where, call):
     with pytest.raises(ValueError, match=rf"^{where}: rng as a seed must be a non-negative integer, got -1$"):
         call(-1)
     call(np.random.default_rng(0))
+
+
+@pytest.mark.parametrize(("logits", "targets"), [(Tensor([1, 2], dtype=np.int64), [0.0, 1.0]),
+                                                 (Tensor([1, 2], dtype=np.int64), [0.3, 1.0]),
+                                                 (Tensor([1.0, 2.0]), Tensor([0, 1], dtype=np.int64))])
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_binary_cross_entropy_promotes_integers_with_float32_to_float32_as_mse_loss_does(logits, targets, reduction):
+    # PyTorch's promotion of int64 with float32 is float32 (numpy's result_type, which the loss used, float64)
+    bce = binary_cross_entropy_with_logits(logits, targets, reduction=reduction)
+    assert bce.dtype == mse_loss(logits, targets, reduction=reduction).dtype == np.float32

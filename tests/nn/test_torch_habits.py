@@ -399,3 +399,10 @@ def test_a_mixins_own_method_of_a_pytorch_name_is_found_after_module_and_sgd():
         net.cuda
     with pytest.raises(AttributeError, match=r"^'Stepper' object has no attribute 'param_groups'; PyTorch's"):
         stepper.param_groups
+
+
+@pytest.mark.parametrize("make", [lambda: nn.Linear(2, 3, dtype=None).weight.data, lambda: init.get("he_normal")(
+    (3, 4), dtype=None), lambda: init.variance_scaling((3, 4), dtype=None), lambda: init.get("zeros")(3, dtype=None)])
+def test_dtype_none_is_the_default_float32_as_pytorchs_dtype_none_is_its_default_dtype(make):
+    torch = require_module("torch")  # torch.empty(2, dtype=None) is float32 (was numpy's float64 here)
+    assert make().dtype == np.float32 == torch.empty(2, dtype=None).numpy().dtype

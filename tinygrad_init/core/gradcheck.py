@@ -301,8 +301,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     fn = "gradcheck"
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
     raise_on_fail, gen = check_bool(fn, "raise_on_fail", raise_on_fail), as_rng(rng, fn)  # rng checked, drawn or not
-    if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value)) for x in inputs[0]):
-        inputs = inputs[0]  # torch's gradcheck(f, (x, w)): the inputs in one tuple
+    if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value, np.ndarray))
+                                                             for x in inputs[0]):
+        inputs = inputs[0]  # torch's gradcheck(f, (x, w)): the inputs in one tuple (a tuple of numbers: one vector)
     if not inputs:
         raise ValueError(f"{fn}: no inputs given; call gradcheck(f, x1, x2, ...) with the point to check at")
     scalar, notes = not any(isinstance(x, (Tensor, np.ndarray, list, tuple)) for x in inputs), []

@@ -87,9 +87,9 @@ def _cast(arr: np.ndarray, dtype: Any) -> np.ndarray:
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
     """`dtype` as a numpy dtype of the numbers a tensor holds: booleans, integers or floats (only floats if
-    `floating`, as for weights, statistics and random normals)."""
+    `floating`, as for weights, statistics and random normals); None is float32, as PyTorch's dtype=None."""
     try:
-        dt = np.dtype(dtype)
+        dt = np.dtype(np.float32 if dtype is None else dtype)  # (numpy's np.dtype(None) is float64)
     except TypeError:
         dt = None
     if dt is None or dt.kind not in ("f" if floating else "biuf"):

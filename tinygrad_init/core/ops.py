@@ -148,6 +148,8 @@ def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
 @quiet
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
     out = a ** b
+    if a.dtype.kind == b.dtype.kind == "b":  # numpy's bool ** bool is int8, PyTorch's bool
+        out = out.astype(np.bool_)
     return out, (a, b, out)
 
 
@@ -156,8 +158,8 @@ def _pow_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     with np.errstate(all="ignore"):  # PyTorch's conventions: da is 0 where b == 0 (selected: also for an inf or nan
         # g), the local db 0 where a == 0 <= b (a factor: an inf or nan g gives nan there, as PyTorch's)
         ga = np.where(b == 0, 0, g * (b * a ** (b - 1))).astype(out.dtype, copy=False) if needs[0] else None
-        gb = (g * np.where((a == 0) & (b >= 0), 0, out * np.log(a))).astype(out.dtype, copy=False) \
-            if needs[1] else None
+        gb = (g * np.where((a == 0) & (b >= 0), 0, out * np.log(a, dtype=np.result_type(a, out)))).astype(
+            out.dtype, copy=False) if needs[1] else None  # (ln a in the result's precision, not a float16 base's)
     return ga, gb
 
 

@@ -230,7 +230,7 @@ class Value:
         Python's built-in `sum` builds a chain of n binary adds; this builds a single
         node with n parents: the same gradient, a flatter graph, fewer nodes to walk.
         """
-        if not hasattr(values, "__iter__"):
+        if not hasattr(values, "__iter__") or not getattr(values, "ndim", 1):  # (a 0-d array has __iter__, which fails)
             raise TypeError(f"Value.sum: values must be a list of Values or numbers such as [a, b], got "
                             f"{type(values).__name__}")
         parents, total, k = [], -0.0, 0.0  # -0.0: the identity of +, which keeps the sign of start + v1 + ...

@@ -37,9 +37,9 @@ NEGATIVE_SLOPE = 0.01
 @dataclass(frozen=True)
 class Activation:
     """One activation, a row of the table above: `name` (also the op `x.tanh()` of `Value` and `Tensor`), `fn` and
-    `derivative` on float64 arrays (stable for any z; `relu'(0) = 0` as in the engines), `gain`, `limits` (`f(-inf)`,
-    `f(+inf)`), `moments` (`q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)`, if closed) and `engine` (an op of the
-    engines; not leaky_relu)."""
+    `derivative` on float64 arrays (stable for any z; `relu'(0) = 0`, `relu'(nan) = 1` as in the engines and PyTorch),
+    `gain`, `limits` (`f(-inf)`, `f(+inf)`), `moments` (`q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)`, if closed) and
+    `engine` (an op of the engines; not leaky_relu)."""
 
     name: str
     fn: Callable[[np.ndarray], np.ndarray]
@@ -62,7 +62,7 @@ def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
 ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, 5.0 / 3.0, (-1.0, 1.0)),
     "sigmoid": Activation("sigmoid", stable_sigmoid, lambda z: stable_sigmoid(z) * stable_sigmoid(-z), 1.0, (0.0, 1.0)),
-    "relu": Activation("relu", lambda z: np.maximum(0.0, z), lambda z: (z > 0).astype(np.float64),
+    "relu": Activation("relu", lambda z: np.maximum(0.0, z), lambda z: (~(z <= 0)).astype(np.float64),
                        math.sqrt(2.0), (0.0, math.inf),
                        lambda q: (math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5 if q > 0 else 0.0)),
     "leaky_relu": leaky_relu(),

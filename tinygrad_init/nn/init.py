@@ -28,7 +28,7 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, quoted
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -259,7 +259,7 @@ def _lsuv_layer(model: Any, batch: Tensor, name: str, layer: Any, tol: float, ma
             model(batch)
         if not seen:
             raise RuntimeError(f"lsuv: layer {name!r} was not called by model(batch); every Linear layer must be used")
-        var, w = float(np.var(seen[0], dtype=np.float64)), layer.weight.data
+        var, w = (s := moments(seen[0]).std) * s, layer.weight.data  # float64; nan for no values, without a warning
         if abs(var - 1.0) <= tol or i == max_iter:
             break
         if not 0 < var < math.inf:

@@ -84,7 +84,9 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "
                          "for labels -1/+1 use (y + 1) / 2")
     flip = t.data > 0.5
-    sign = np.where(flip, -1, 1).astype(np.result_type(z.dtype, t.dtype))  # (the loss in both dtypes' promotion)
+    kinds = z.dtype.kind + t.dtype.kind  # the loss in both dtypes' promotion, PyTorch's (int64 with float32: float32)
+    dtype = np.result_type(z.dtype, t.dtype) if kinds == "ff" else (z if kinds[0] == "f" else t).dtype
+    sign = np.where(flip, -1, 1).astype(dtype)
     u = z * sign
     if t.requires_grad or (t.data != flip).any():  # soft targets (or targets that learn): t' = t or 1 - t
         t = t * sign + flip

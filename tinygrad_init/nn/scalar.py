@@ -13,14 +13,14 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
 
 def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | float]:
-    """`x` as a list of `n` inputs, or an error naming `where`."""
-    if isinstance(x, (str, set, frozenset, dict)) or not hasattr(x, "__iter__"):  # a set's order is not yours
+    """`x` as a list of `n` inputs, or an error naming `where` (not a set, whose order is not yours; not bytes)."""
+    if isinstance(x, (str, bytes, set, frozenset, dict)) or not hasattr(x, "__iter__") or not getattr(x, "ndim", 1):
         raise TypeError(f"{where}: x must be a list of {n} inputs (numbers or Values), got {type(x).__name__} "
                         f"{x!r:.60}")
     xs = list(x)
@@ -69,7 +69,7 @@ class Neuron(Module):
                    enumerate(as_rng(rng, "Neuron").uniform(-1.0, 1.0, size=nin) if weights is None else weights)]
         if len(weights) != nin:
             raise ValueError(f"Neuron: weights must have one number per input ({nin}), got {len(weights)}")
-        pre = f"{name}." if name else ""
+        pre = f"{name}." if check_type("Neuron", "name", name, str, "a string (the labels' prefix)") else ""
         self.w = [Value(w, label=f"{pre}w{i}") for i, w in enumerate(weights)]
         self.b = Value(check_real("Neuron", "bias", bias), label=f"{pre}b")
 
@@ -96,7 +96,7 @@ class Layer(Module):
             _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
         b = np.zeros(nout) if bias_init is None else \
             _init._initialize("Layer", "bias", bias_init, shape[1:], gen, np.float64)[0]
-        pre = f"{name}." if name else ""
+        pre = f"{name}." if check_type("Layer", "name", name, str, "a string (the labels' prefix)") else ""
         self.neurons = [Neuron(nin, activation, W[:, j], b[j], name=f"{pre}n{j}") for j in range(nout)]
 
     def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
@@ -116,7 +116,7 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None) -> None:
-        if isinstance(nouts, str) or not hasattr(nouts, "__iter__"):
+        if isinstance(nouts, str) or not hasattr(nouts, "__iter__") or not getattr(nouts, "ndim", 1):  # (a 0-d array)
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         sizes = [check_int("MLP", "nin", nin, 1), *(check_int("MLP", f"nouts[{i}]", w, 1) for i, w in enumerate(nouts))]
         gen, activation = as_rng(rng, "MLP"), activations.get(activation, "MLP", engine_only=True).name

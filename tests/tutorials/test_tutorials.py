@@ -679,3 +679,12 @@ def test_the_chain_rule_is_said_as_upstream_gradient_times_local_gradient():
         for cell in _code_cells(name):
             for said in re.findall(r"#.*?\bupstream (?:×|x) (\w+)", cell):
                 assert said == "local", (name, said)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_cell_uses_a_private_name_of_the_package(name):
+    """The tutorials use the package as its documentation does: tutorial 1 read `z._locals` and `m._parents` (the
+    aliases kept for the exercises' code) where `Value` documents `locals` and `parents`."""
+    for cell in _code_cells(name):
+        private = re.findall(r"\.(_[A-Za-z]\w*)|\bimport\s+(_\w+)|\bimport\b[^\n]*,\s*(_\w+)", cell)
+        assert not private, f"{name}: a cell uses {[p for group in private for p in group if p]}:\n{cell[:300]}"

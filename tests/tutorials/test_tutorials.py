@@ -7,7 +7,7 @@
 - The sources pass ``ruff check tutorials`` (the rules are in pyproject.toml).
 - Every notebook runs top to bottom in a fresh kernel of the interpreter running the tests,
   in a temporary folder (so the files the notebooks write stay out of the repository),
-  without a single cell error, and shows its figures.
+  without a single cell error, and shows its figures, each with a title.
 - Every grader command in a notebook names an exercise, and the README lists every notebook.
 - A cell run a second time, as students do, prints what it printed the first time.
 
@@ -243,6 +243,21 @@ def _kernel_dir(tmp_path: Path) -> Path:
     return share
 
 
+#: A kernel cell: every matplotlib figure the notebook shows (plt.show() or a cell's value) passes the PNG formatter;
+#: this wraps it to note each figure's title (its suptitle, else its axes' titles) and its axes' labels.
+FIGURE_TITLES = """
+from matplotlib.figure import Figure
+figure_titles, png = [], get_ipython().display_formatter.formatters["image/png"]
+
+def noted(fig, *args, draw=png.lookup_by_type(Figure), **kwargs):
+    title = fig._suptitle.get_text() if fig._suptitle else "".join(ax.get_title() for ax in fig.axes)
+    figure_titles.append((title, [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes]))
+    return draw(fig, *args, **kwargs)
+
+png.for_type(Figure, noted)
+"""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", RUNS)
 def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
@@ -258,7 +273,11 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
     work.mkdir()
     before = sorted(p.name for p in TUTORIALS.iterdir())
     nb = nbformat.read(TUTORIALS / f"{name}.ipynb", as_version=4)
-    # One extra cell, in memory only: which interpreter runs the kernel.
+    # Extra cells, in memory only: after the first code cell (`%matplotlib inline`), one that notes the title of every
+    # figure shown; at the end, one that prints those, and one that prints which interpreter runs the kernel.
+    first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    nb.cells.insert(first + 1, nbformat.v4.new_code_cell(FIGURE_TITLES))
+    nb.cells.append(nbformat.v4.new_code_cell("import json; print(json.dumps(figure_titles))"))
     nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
@@ -292,6 +311,10 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
               if o.output_type in ("display_data", "execute_result")
               and any(k in o.get("data", {}) for k in ("image/png", "image/svg+xml"))]
     assert images, f"{name}: no figure or graph was shown"
+    titles = json.loads("".join(o.get("text", "") for o in code[-2].outputs if o.output_type == "stream"))
+    assert len(titles) == sum("image/png" in o.get("data", {}) for o in images), "a figure was shown unnoted"
+    untitled = [labels for title, labels in titles if not title.strip()]
+    assert not untitled, f"{name}: figures shown without a title, by their axes' labels: {untitled}"
     assert sorted(p.name for p in TUTORIALS.iterdir()) == before, "the notebook wrote a file into tutorials/"
 
 
@@ -688,3 +711,14 @@ def test_no_cell_uses_a_private_name_of_the_package(name):
     for cell in _code_cells(name):
         private = re.findall(r"\.(_[A-Za-z]\w*)|\bimport\s+(_\w+)|\bimport\b[^\n]*,\s*(_\w+)", cell)
         assert not private, f"{name}: a cell uses {[p for group in private for p in group if p]}:\n{cell[:300]}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figures_a_tutorial_draws_itself_have_a_title_and_axis_labels(name):
+    """A lecturer projects the figures: tutorials 10 (the variance map against one network) and 11 (the Jacobian's
+    mean square against chi_1^L) drew theirs without a title. Each cell that makes a figure names its axes and
+    gives it a title (the figures of the lab have their own tests)."""
+    for cell in _code_cells(name):
+        if "plt.subplots(" in cell or "plt.figure(" in cell:
+            for needed in ("title", "xlabel", "ylabel"):       # ax.set(title=...), set_title, suptitle
+                assert needed in cell, f"{name}: a figure without its {needed}:\n{cell[:400]}"

@@ -158,6 +158,8 @@ picture
 # ## 4. Check it: by hand, then numerically
 #
 # By hand, the chain rule along the only path from $L$ to $w$ is
+# *upstream gradient × local gradient*, edge after edge: each factor is the local gradient of one
+# edge, and the product of those to its left is its upstream gradient,
 #
 # $$\frac{\partial L}{\partial w} = \underbrace{2(h - y)}_{\partial L/\partial h}
 # \cdot \underbrace{(1 - h^2)}_{\partial h/\partial z} \cdot \underbrace{x}_{\partial z/\partial w}.$$

@@ -66,7 +66,8 @@ assert y.item() == 30.0 and np.array_equal(x.grad, [[2.0, 4.0], [6.0, 8.0]])
 #
 # Adding a bias of shape `(3,)` to a batch of shape `(4, 3)` uses the same bias in every
 # row: numpy *broadcasts* it, as if it had been copied four times. Each copy gets its own
-# gradient, and since they are all the same variable the gradients **add up**:
+# gradient, *upstream gradient × local gradient* $g_{nj} \times 1$, and since they are all the
+# same variable the gradients **add up**:
 #
 # $$y_{nj} = x_{nj} + b_j \quad\Longrightarrow\quad \frac{\partial L}{\partial b_j} = \sum_n g_{nj} .$$
 #

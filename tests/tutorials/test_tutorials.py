@@ -722,3 +722,21 @@ def test_figures_a_tutorial_draws_itself_have_a_title_and_axis_labels(name):
         if "plt.subplots(" in cell or "plt.figure(" in cell:
             for needed in ("title", "xlabel", "ylabel"):       # ax.set(title=...), set_title, suptitle
                 assert needed in cell, f"{name}: a figure without its {needed}:\n{cell[:400]}"
+
+
+#: A gradient given by a formula: dL/d(something) = ..., in the notebooks' LaTeX.
+GRADIENT_FORMULA = re.compile(r"(\\frac\{\\partial L\}\{\\partial [^}]*\}|\\partial L\s*/\s*\\partial [\w{}\\]+?)"
+                              r"(\\bigg\|_\{?\w*\}?)?\s*(=|\\mathrel)")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_gradient_formula_is_explained_as_upstream_times_local(name):
+    """Every gradient a tutorial writes out is read as upstream gradient x local gradient (for a weight, its local
+    gradient is its input): tutorial 4's dL/dW_ij = x_i dL/dz_j and dL/dV = h^T g = 0 'because h = 0', tutorial 9's
+    dL/dW_l = h^T dL/dz_l, tutorial 6's g W^T, tutorial 3's bias gradient, tutorial 8's gradient at aW were given
+    without saying which factor is which."""
+    jupytext = require_module("jupytext")
+    for cell in jupytext.read(TUTORIALS / f"{name}.py").cells:
+        if cell.cell_type == "markdown" and GRADIENT_FORMULA.search(cell.source):
+            assert "upstream" in cell.source and "local" in cell.source, (
+                f"{name}: a gradient formula, but not said as upstream x local:\n{cell.source[:400]}")

@@ -676,7 +676,10 @@ EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "pre-activation": "the input of the activation", "std": "standard deviation",
              "CS231n": "Stanford's course on neural networks",
              "quadrature": "a weighted sum of $f$ at 101 fixed points",
-             "bisection": "halving an interval", "orthogonal": "without changing its length"}
+             "bisection": "halving an interval", "orthogonal": "without changing its length",
+             "Jacobian": "the derivative of every entry of the output with respect to every entry",
+             "softmax": "turns each row of scores into probabilities",
+             "seed": "the number, `rng=1` here, that fixes the random draw"}
 
 
 def test_terms_are_explained_where_the_series_first_uses_them():
@@ -684,7 +687,8 @@ def test_terms_are_explained_where_the_series_first_uses_them():
     init', none of which the series had explained (Xavier is tutorial 6's); the paragraph of a term's first use now
     says what it is (or where it is taught). So do tutorial 5's 'forward hooks', tutorial 4's 'nothing saturates',
     tutorial 1's 'MLP' and 'learning rate', tutorial 2's 'unit', 'pre-activation', 'std' and 'CS231n', tutorial 3's
-    'the two moons' and 'decision boundary', tutorial 10's 'quadrature' and 'bisection', tutorial 11's 'orthogonal'."""
+    'the two moons' and 'decision boundary', tutorial 10's 'quadrature' and 'bisection', tutorial 11's 'orthogonal'; and
+    tutorial 3's 'Jacobian matrix' and 'log-softmax', tutorial 1's 'seeds 0 to 9'."""
     for term, explanation in EXPLAINED.items():
         first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
         paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))

@@ -86,7 +86,8 @@ assert np.abs(dW).min() > 0                                                     
 # Only the output bias can receive a gradient: the batch mean of
 # $\sigma(\text{logit}) - y = \tfrac12 - y$. It learns the class balance and nothing else, and
 # for balanced classes even that gradient is 0: exactly in this batch's order, within a few
-# $10^{-9}$ in another, where float32 rounds the running sum of the $\pm\tfrac12$ terms.
+# $10^{-9}$ in another, where float32 (numpy's single precision, about 7 significant digits, in
+# which the network computes) rounds the running sum of the $\pm\tfrac12$ terms.
 #
 # **Predict, then check.** Our moons have 100 points of each class. What is the loss of the
 # zero network, and what is the gradient of its output bias?

@@ -684,7 +684,8 @@ EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "bisection": "halving an interval", "orthogonal": "without changing its length",
              "Jacobian": "the derivative of every entry of the output with respect to every entry",
              "softmax": "turns each row of scores into probabilities",
-             "seed": "the number, `rng=1` here, that fixes the random draw"}
+             "seed": "the number, `rng=1` here, that fixes the random draw",
+             "float32": "numpy's single precision", "decade": "a decade is a factor of 10"}
 
 
 def test_terms_are_explained_where_the_series_first_uses_them():
@@ -693,7 +694,8 @@ def test_terms_are_explained_where_the_series_first_uses_them():
     says what it is (or where it is taught). So do tutorial 5's 'forward hooks', tutorial 4's 'nothing saturates',
     tutorial 1's 'MLP' and 'learning rate', tutorial 2's 'unit', 'pre-activation', 'std' and 'CS231n', tutorial 3's
     'the two moons' and 'decision boundary', tutorial 10's 'quadrature' and 'bisection', tutorial 11's 'orthogonal'; and
-    tutorial 3's 'Jacobian matrix' and 'log-softmax', tutorial 1's 'seeds 0 to 9'."""
+    tutorial 3's 'Jacobian matrix' and 'log-softmax', tutorial 1's 'seeds 0 to 9', tutorial 4's 'float32' and
+    tutorial 9's 'a quarter of a decade'."""
     for term, explanation in EXPLAINED.items():
         first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
         paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))

@@ -117,7 +117,7 @@ ax.plot(layers, measured, "o", label="engine: mean of y_l^2")
 ax.plot(layers, mapped, "-", label="the variance map from q_1")
 ax.axhline(fp.q, color="gray", linestyle=":", label="q*")
 ax.set(xlabel="layer", ylabel="q_l", yscale="log", xticks=layers[::2],
-       title=f"tanh, sigma_w^2 = {sw:g}, sigma_b^2 = {sb:g}: one network of 500 units and the variance map")
+       title=f"the variance map and one network: tanh, sigma_w^2 = {sw:g}, sigma_b^2 = {sb:g}")
 ax.legend()
 plt.show()
 assert np.allclose(measured, mapped, rtol=0.1)

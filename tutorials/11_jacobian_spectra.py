@@ -136,7 +136,7 @@ for sw in (1.5, 3.0):
     print(f"sigma_w^2 = {sw}: measured / chi_1^L =", np.round(np.array(measured[sw]) / [chi ** L for L in depths], 2))
     assert all(0.75 < m / chi ** L < 1.33 for m, L in zip(measured[sw], depths))
 ax.set(xlabel="depth L", ylabel="mean squared singular value", yscale="log", xticks=depths,
-       title="tanh, width 200, sigma_b^2 = 0.05: the Jacobian's mean square (4 networks) and chi_1^L")
+       title="mean square of J and chi_1^L: tanh, width 200, 4 networks")
 ax.legend()
 plt.show()
 chi_chaotic = theory.fixed_point("tanh", 3.0, 0.05).chi

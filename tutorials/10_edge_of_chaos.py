@@ -16,7 +16,7 @@
 # Between them lies a critical line, the **edge of chaos**, where deep networks train. This
 # notebook builds each piece with a visible loop, then shows the library's function for it:
 #
-# 1. the variance map and its fixed point $q^*$;
+# 1. the variance map and its fixed point $q^*$, the variance that the map leaves unchanged;
 # 2. $\chi_1$, the factor by which a gradient's variance changes per layer;
 # 3. the correlation map: two inputs, layer by layer;
 # 4. the critical line $\chi_1 = 1$, by bisection (halving an interval that holds it, again and again);

@@ -13,8 +13,9 @@
 # variance is multiplied by $\chi_1$, so at the edge of chaos, $\chi_1 = 1$, it neither vanishes
 # nor explodes on average. Pennington, Schoenholz and Ganguli (2017, "Resurrecting the sigmoid
 # in deep learning through dynamical isometry") showed that the average is not enough: what
-# matters is the whole **spectrum** of the network's input-output Jacobian. If its singular
-# values all stay near 1 (**dynamical isometry**) every direction passes through the network
+# matters is the whole **spectrum** of the network's input-output Jacobian: its singular values,
+# the factors by which it stretches a small change of the input, one per direction (section 2).
+# If they all stay near 1 (**dynamical isometry**) every direction passes through the network
 # undistorted, and very deep networks train fast. This notebook
 #
 # 1. builds the Jacobian of a tanh network by hand, and checks it against the engine;

@@ -250,7 +250,7 @@ from matplotlib.figure import Figure
 figure_titles, png = [], get_ipython().display_formatter.formatters["image/png"]
 
 def noted(fig, *args, draw=png.lookup_by_type(Figure), **kwargs):
-    title = fig._suptitle.get_text() if fig._suptitle else "".join(ax.get_title() for ax in fig.axes)
+    title = fig.get_suptitle() or "".join(ax.get_title() for ax in fig.axes)
     figure_titles.append((title, [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes]))
     return draw(fig, *args, **kwargs)
 

@@ -39,9 +39,11 @@ from tinygrad_init.gradcheck import gradcheck
 # A `Value` wraps one float. Arithmetic on Values gives new Values, and each new one records
 #
 # * `op`: the operation that made it (`"*"`, `"+"`, `"tanh"`, ...),
-# * `_parents`: the Values it was computed from,
-# * `_locals`: the **local derivative** of the result with respect to each parent (the *local
+# * `parents`: the Values it was computed from,
+# * `locals`: the **local derivative** of the result with respect to each parent (the *local
 #   gradient* of *upstream gradient × local gradient*), computed right away, in the forward pass.
+#
+# (The nodes of exercise 5, `topological_order`, name theirs `_parents`.)
 #
 # Our running example is one neuron with a tanh and its squared error against a target $y$:
 #
@@ -66,11 +68,11 @@ assert math.isclose(z.data, -0.8 * 1.5 + 0.3) and math.isclose(h.data, math.tanh
 # $\partial (wx)/\partial w = x = 1.5$ and $\partial (wx)/\partial x = w = -0.8$.
 
 # %%
-print("z:  op", repr(z.op), " locals", z._locals)
-m = z._parents[0]            # the product w * x
-print("wx: op", repr(m.op), " locals", m._locals, " parents", [p.label for p in m._parents])
-print("h:  op", repr(h.op), f" local 1 - tanh(z)^2 = {h._locals[0]:.4f}")
-assert z._locals == (1.0, 1.0) and m._locals == (1.5, -0.8)
+print("z:  op", repr(z.op), " locals", z.locals)
+m = z.parents[0]            # the product w * x
+print("wx: op", repr(m.op), " locals", m.locals, " parents", [p.label for p in m.parents])
+print("h:  op", repr(h.op), f" local 1 - tanh(z)^2 = {h.locals[0]:.4f}")
+assert z.locals == (1.0, 1.0) and m.locals == (1.5, -0.8)
 
 # %% [markdown]
 # These stored numbers are everything the backward pass will need: no symbolic algebra,
@@ -78,7 +80,7 @@ assert z._locals == (1.0, 1.0) and m._locals == (1.5, -0.8)
 #
 # ## 2. The computation graph
 #
-# Following `_parents` from `L` back to the leaves `w`, `x`, `b` gives a graph.
+# Following `parents` from `L` back to the leaves `w`, `x`, `b` gives a graph.
 # `draw.draw` draws it with Graphviz: every number is a box `label | data | grad` and every
 # op is a small node between its inputs and its result. The gradients are still 0: nothing
 # has gone backwards yet.
@@ -102,7 +104,7 @@ draw.draw(L, show_data=True, show_grad=True)
 # %%
 order = autograd.topological_order(L)
 print(" -> ".join(n.label or n.op for n in order))
-assert order[-1] is L and all(order.index(p) < order.index(n) for n in order for p in n._parents)
+assert order[-1] is L and all(order.index(p) < order.index(n) for n in order for p in n.parents)
 
 # %% [markdown]
 # `L` comes last, and every node comes after its parents. Now the whole backward pass,
@@ -120,7 +122,7 @@ for node in order:
     node.grad = 0.0
 L.grad = 1.0
 for node in reversed(order):
-    for parent, local in zip(node._parents, node._locals):
+    for parent, local in zip(node.parents, node.locals):
         parent.grad += node.grad * local        # upstream x local
 
 by_hand_loop = {v.label: v.grad for v in (w, x, b)}
@@ -156,6 +158,8 @@ picture
 # ## 4. Check it: by hand, then numerically
 #
 # By hand, the chain rule along the only path from $L$ to $w$ is
+# *upstream gradient × local gradient*, edge after edge: each factor is the local gradient of one
+# edge, and the product of those to its left is its upstream gradient,
 #
 # $$\frac{\partial L}{\partial w} = \underbrace{2(h - y)}_{\partial L/\partial h}
 # \cdot \underbrace{(1 - h^2)}_{\partial h/\partial z} \cdot \underbrace{x}_{\partial z/\partial w}.$$
@@ -307,7 +311,8 @@ draw.draw(out, show_data=True, show_grad=True, show_local=True)
 # forward, loss, `zero_grad`, `backward`, and a step of gradient descent
 # $\theta \leftarrow \theta - \eta\, \partial L/\partial \theta$ on every parameter, where the
 # **learning rate** $\eta$ (here 0.05) sets the size of the step. (It does
-# from 9 of the seeds 0 to 9 within these 150 steps; from seed 4 it stays stuck at a loss of
+# from 9 of the seeds 0 to 9 within these 150 steps, a seed being the number, `rng=1` here, that
+# fixes the random draw of the initial weights; from seed 4 it stays stuck at a loss of
 # 7.8: gradient descent finds a solution from most starting points, not from all.)
 
 # %%

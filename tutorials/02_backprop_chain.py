@@ -120,7 +120,8 @@ IFrame(str(page), width="100%", height=420)
 # ## 4. A gradient is a sum over paths
 #
 # Unroll the `+=`: each contribution to $\partial L/\partial a$ comes from one **path** from
-# $L$ down to $a$, and it is the product of the local derivatives along that path:
+# $L$ down to $a$, and it is the product of the local derivatives along that path (each
+# *upstream gradient × local gradient* of the path's edges, multiplied out):
 #
 # $$\frac{\partial L}{\partial a} = \sum_{\text{paths } L \to a}\ \prod_{\text{edges on the path}} \text{local} .$$
 #

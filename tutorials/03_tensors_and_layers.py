@@ -13,7 +13,8 @@
 # `tinygrad_init.Tensor` wraps a numpy array and keeps the same idea: every op records its
 # parents, and backward walks the graph in reverse topological order (the very same walk,
 # `tinygrad_init.autograd`). What changes is the local derivative. For an array op it is a
-# Jacobian matrix, far too big to store, so each op implements the product of the upstream
+# Jacobian matrix, the derivative of every entry of the output with respect to every entry of the
+# input, far too big to store, so each op implements the product of the upstream
 # gradient with it instead, a **vector-Jacobian product** (VJP): given $g = \partial L/\partial y$,
 # of $y$'s shape, it returns $\partial L/\partial x$, of $x$'s shape.
 #
@@ -66,7 +67,8 @@ assert y.item() == 30.0 and np.array_equal(x.grad, [[2.0, 4.0], [6.0, 8.0]])
 #
 # Adding a bias of shape `(3,)` to a batch of shape `(4, 3)` uses the same bias in every
 # row: numpy *broadcasts* it, as if it had been copied four times. Each copy gets its own
-# gradient, and since they are all the same variable the gradients **add up**:
+# gradient, *upstream gradient × local gradient* $g_{nj} \times 1$, and since they are all the
+# same variable the gradients **add up**:
 #
 # $$y_{nj} = x_{nj} + b_j \quad\Longrightarrow\quad \frac{\partial L}{\partial b_j} = \sum_n g_{nj} .$$
 #
@@ -203,7 +205,8 @@ draw.draw(loss, module=tr, show_local=True, color_by_grad=True)
 # ## 5. gradcheck a whole network
 #
 # The same check works for any composition of ops. A two-layer network with a
-# log-softmax output, all inputs checked at once:
+# log-softmax output (the logarithm of the softmax, which turns each row of scores into
+# probabilities, $e^{s_k} / \sum_j e^{s_j}$), all inputs checked at once:
 
 # %%
 rng = np.random.default_rng(3)

@@ -44,6 +44,9 @@ targets = y.reshape(-1, 1).astype(np.float32)
 # $$\frac{\partial L}{\partial z_j} = \frac{\partial L}{\partial \text{out}}\; V_j\, f'(z_j),
 # \qquad \frac{\partial L}{\partial W_{ij}} = x_i\, \frac{\partial L}{\partial z_j} .$$
 #
+# Each is *upstream gradient × local gradient*: $z_j$'s upstream $\partial L/\partial \text{out}$
+# times its local gradient $V_j f'(z_j)$ (the outgoing weight, then the activation), and the
+# weight's upstream $\partial L/\partial z_j$ times its local gradient, the input $x_i$.
 # The right-hand sides do not depend on $j$. Every column of $\partial L/\partial W$ is the
 # same, the SGD step $W \leftarrow W - \eta\, \partial L/\partial W$ keeps the columns equal,
 # and the argument starts again at the next step.
@@ -75,14 +78,16 @@ assert np.abs(dW).min() > 0                                                     
 #
 # With every weight and bias 0, each hidden unit outputs $\tanh(0) = 0$. Then
 #
-# * the output layer's weight gradient is $\partial L/\partial V = h^\top g = 0$, because $h = 0$;
-# * the gradient flowing back into the hidden layer is $g V^\top = 0$, because $V = 0$,
-#   so $\partial L/\partial W = x^\top (\dots) = 0$ as well.
+# * the output layer's weight gradient is $\partial L/\partial V = h^\top g = 0$: the upstream
+#   gradient $g$ times the local gradient of $V$, its input $h$, which is 0;
+# * the gradient flowing back into the hidden layer is $g V^\top = 0$: upstream $g$ times the
+#   local gradient $V$, which is 0, so $\partial L/\partial W = x^\top (\dots) = 0$ as well.
 #
 # Only the output bias can receive a gradient: the batch mean of
 # $\sigma(\text{logit}) - y = \tfrac12 - y$. It learns the class balance and nothing else, and
 # for balanced classes even that gradient is 0: exactly in this batch's order, within a few
-# $10^{-9}$ in another, where float32 rounds the running sum of the $\pm\tfrac12$ terms.
+# $10^{-9}$ in another, where float32 (numpy's single precision, about 7 significant digits, in
+# which the network computes) rounds the running sum of the $\pm\tfrac12$ terms.
 #
 # **Predict, then check.** Our moons have 100 points of each class. What is the loss of the
 # zero network, and what is the gradient of its output bias?

@@ -205,8 +205,8 @@ for scale, scheme in ((0.01, "small"), (1.0, "large")):
 # %% [markdown]
 # **Predict, then check.** With the small init, how large is $\partial L/\partial h_1$ (its std)
 # when $\partial L/\partial h_{10}$ has std 1? And the weight gradient
-# $\partial L/\partial W_l = h_{l-1}^\top\, \partial L/\partial z_l$: is it larger at the top
-# or at the bottom?
+# $\partial L/\partial W_l = h_{l-1}^\top\, \partial L/\partial z_l$ (upstream gradient
+# $\partial L/\partial z_l$ × local gradient $h_{l-1}$): is it larger at the top or at the bottom?
 
 # %%
 grad_h, grad_z, grad_W = grads[0.01]

@@ -77,8 +77,8 @@ Table(["n", "std(w)", "predicted Var(y) = n Var(w) Var(x)", "measured Var(y)"], 
 # * **Forward.** Each output sums $n_\text{in}$ terms, so
 #   $\operatorname{Var}(y) = n_\text{in} \operatorname{Var}(W) \operatorname{Var}(x)$.
 #   Keeping the activations' size needs $n_\text{in} \operatorname{Var}(W) = 1$.
-# * **Backward.** The gradient $\partial L/\partial x = g W^\top$ sums over the $n_\text{out}$
-#   outputs each input feeds, so
+# * **Backward.** The gradient $\partial L/\partial x = g W^\top$, upstream gradient $g$ × local
+#   gradient $W$, sums over the $n_\text{out}$ outputs each input feeds, so
 #   $\operatorname{Var}(\partial L/\partial x) = n_\text{out} \operatorname{Var}(W) \operatorname{Var}(g)$.
 #   Keeping the gradients' size needs $n_\text{out} \operatorname{Var}(W) = 1$.
 #

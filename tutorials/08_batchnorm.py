@@ -79,7 +79,9 @@ assert abs(out_std[1e-3] - np.sqrt(1e-4 / (1e-4 + 1e-5))) < 0.01            # 0.
 # Multiply the weights by any $a > 0$: the mean and the std of $xW$ are multiplied by $a$ too,
 # and batch norm divides both out, so $\operatorname{BN}(x \cdot aW) = \operatorname{BN}(xW)$
 # (up to $\varepsilon$). The loss does not change along that direction, and the chain rule
-# then says
+# then says how the gradient changes: $L(aW) = L(W)$ for every $W$, and the gradient of the left
+# side with respect to $W$, the upstream gradient at $aW$ times the local gradient of $aW$ (which
+# is $a$), equals that of the right side, the gradient at $W$. So
 #
 # $$\frac{\partial L}{\partial W}\bigg|_{aW} = \frac1a\, \frac{\partial L}{\partial W}\bigg|_{W} .$$
 #

@@ -130,8 +130,9 @@ plt.show()
 # ## 2. Gradients: what reaches each layer?
 #
 # After `loss.backward()` each kept output holds $\partial L/\partial h_l$ in `.grad`. Going
-# down through layer $l$ the gradient is multiplied by $\tanh'(z) = 1 - h^2$ (nearly 0 at a
-# saturated unit) and then by $W_l^\top$ (large: weights of std 1 over 100 units).
+# down through layer $l$, *upstream gradient × local gradient*, the gradient is multiplied by
+# tanh's local gradient $1 - h^2$ (nearly 0 at a saturated unit) and then by $W_l^\top$ (large:
+# weights of std 1 over 100 units).
 #
 # **Predict.** From layer 5 down to layer 1, does the std of $\partial L/\partial h$ shrink,
 # because the saturated units block it, or grow?
@@ -145,11 +146,11 @@ assert grad_std[0] > 50 * grad_std[-1]
 
 # %% [markdown]
 # It **grows**, by a factor of more than 50 from layer 5 to layer 1 (46 to 207 over seeds 0
-# to 9, growing at every layer in each). The saturated units do
-# block it: what goes on down from layer $l$ is $\partial L/\partial y_l = (1 - h_l^2)\,
-# \partial L/\partial h_l$, and the units that are not saturated carry nearly all of it. But
-# they pass it on through large weights (std 1, summed over 100 units), so what survives is
-# large, and carried by few units:
+# to 9, growing at every layer in each). The saturated units do block it: what goes on down
+# from layer $l$ is $\partial L/\partial y_l = (1 - h_l^2)\, \partial L/\partial h_l$ (the
+# upstream gradient times tanh's local gradient $1 - h_l^2$), and the units that are not
+# saturated carry nearly all of it. But they pass it on through large weights (std 1, summed
+# over 100 units), so what survives is large, and carried by few units:
 
 # %%
 for l, h in enumerate(hs, 1):
@@ -187,7 +188,9 @@ assert all(k > 4 for k in kurtosis) and all(a > b for a, b in zip(kurtosis, kurt
 # %% [markdown]
 # ## 3. Weights: the grad:data ratio
 #
-# What a weight matrix receives is $\partial L/\partial W_l = h_{l-1}^\top\, \partial L/\partial z_l$.
+# What a weight matrix receives is $\partial L/\partial W_l = h_{l-1}^\top\, \partial L/\partial z_l$,
+# the upstream gradient $\partial L/\partial z_l$ times the weights' local gradient, the layer's
+# input $h_{l-1}$.
 # Compared with the weights themselves, $\operatorname{std}(\partial L/\partial W) /
 # \operatorname{std}(W)$, the **grad:data** ratio, says how large a step of plain SGD is
 # relative to the weights, before the learning rate.
@@ -280,8 +283,9 @@ assert losses[-10:].mean() < 0.6 * losses[:10].mean()
 
 # %% [markdown]
 # With this learning rate the four hidden weight matrices sit on the line, within a quarter
-# of a decade of $10^{-3}$; layer 1 (two inputs) and the output layer lie above all of them:
-# the layers whose learning rate you would lower first. The loss falls by more than 40%. So it
+# of a decade (a decade is a factor of 10, one unit on the $\log_{10}$ axis) of $10^{-3}$;
+# layer 1 (two inputs) and the output layer lie above all of them: the layers whose learning
+# rate you would lower first. The loss falls by more than 40%. So it
 # goes with seeds 0 to 9 of the weights and the batches (`make(GOOD, rng=s)`, `seed=s + 1`): the
 # hidden matrices within 0.17 of a decade of $10^{-3}$, layer 1 and the output above them, the
 # loss down by 54% to 69%.

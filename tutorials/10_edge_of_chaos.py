@@ -16,7 +16,7 @@
 # Between them lies a critical line, the **edge of chaos**, where deep networks train. This
 # notebook builds each piece with a visible loop, then shows the library's function for it:
 #
-# 1. the variance map and its fixed point $q^*$;
+# 1. the variance map and its fixed point $q^*$, the variance that the map leaves unchanged;
 # 2. $\chi_1$, the factor by which a gradient's variance changes per layer;
 # 3. the correlation map: two inputs, layer by layer;
 # 4. the critical line $\chi_1 = 1$, by bisection (halving an interval that holds it, again and again);
@@ -116,7 +116,8 @@ layers = np.arange(1, 21)
 ax.plot(layers, measured, "o", label="engine: mean of y_l^2")
 ax.plot(layers, mapped, "-", label="the variance map from q_1")
 ax.axhline(fp.q, color="gray", linestyle=":", label="q*")
-ax.set(xlabel="layer", ylabel="q_l", yscale="log", xticks=layers[::2])
+ax.set(xlabel="layer", ylabel="q_l", yscale="log", xticks=layers[::2],
+       title=f"the variance map and one network: tanh, sigma_w^2 = {sw:g}, sigma_b^2 = {sb:g}")
 ax.legend()
 plt.show()
 assert np.allclose(measured, mapped, rtol=0.1)

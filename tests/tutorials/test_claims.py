@@ -990,3 +990,45 @@ def test_tutorial_10_quadrature_accuracy_is_what_the_prose_says():
             return abs(weights @ f(math.sqrt(q) * nodes) - np.trapezoid(f(math.sqrt(q) * z) * density, z))
         assert all(error(q) < 1e-6 for q in (0.418, 1.0, 2.0)) and 1e-4 < error(10.0) < 5e-3
     assert abs(weights @ nodes ** 200 - math.prod(range(1, 200, 2))) / math.prod(range(1, 200, 2)) < 1e-9
+
+
+def test_try_its_that_ask_a_question_lead_to_their_answer():
+    """The 'Try it yourself' prompts that no other test runs, run as written: tutorial 2's `c = a * b * b` gives two
+    paths from L to b, whose products sum to b.grad; tutorial 3's `unbroadcast` of a (2, 4, 3) gradient to (4, 1)
+    sums six entries into each; tutorial 6's inputs of mean 1 (section 1) break Var(w x) = Var(w) Var(x), and the
+    simulation measures E[x^2] / Var(x) = 5/4 of the prediction; tutorial 10's c = 0.9 at the critical sigma_w^2
+    creeps towards 1 (0.93 after 30 layers, where the ordered sigma_w^2 = 1 reaches 1); tutorial 12's page calls
+    ReLU with `randn` weights 'explodes' (only that), and theory.predict gives its std a factor sqrt(50) per layer."""
+    from tinygrad_init.ledger import path_products
+    from tinygrad_init.tensor import unbroadcast
+
+    a, b = Value(1.5, label="a"), Value(-0.5, label="b")
+    L = (a * b * b + a).tanh()
+    L.backward()
+    paths = path_products(L, b)
+    assert len(paths) == 2 and abs(paths.total - b.grad) < 1e-12
+
+    assert np.array_equal(unbroadcast(np.ones((2, 4, 3)), (4, 1)), np.full((4, 1), 6.0))
+
+    rng = np.random.default_rng(0)                          # tutorial 6, section 1, with x = 2 randn + 1
+    for n in (10, 100, 1000):
+        x = 2.0 * rng.standard_normal((2000, n)) + 1.0
+        for std_w in (0.01, 1 / np.sqrt(n)):
+            y = x @ (std_w * rng.standard_normal((n, 500)))
+            assert abs(y.var() / (n * std_w ** 2 * 4.0) - 1.25) < 0.05
+
+    sb = 0.05
+    def after_30(sw):
+        q, c = theory.fixed_point("tanh", sw, sb).q, 0.9
+        for _ in range(30):
+            c = min(theory.correlation_map("tanh", c, sw, sb, q=q), 1.0)
+        return c
+    assert after_30(1.0) > 0.999 and round(after_30(theory.critical_sigma_w2("tanh", sb)), 2) == 0.93
+
+    page = explorer.explore(grid={"activation": ("tanh", "sigmoid", "relu"),
+                                  "scheme": ("small", "xavier_normal", "he_normal", "large"),
+                                  "gain": (1.0,), "depth": (4, 12), "width": (100,)}, rng=0)
+    assert sorted(k for k, v in page.data.items() if v["verdict"] == "explodes") == [
+        "relu|large|1|12|100", "relu|large|1|4|100"]
+    std = theory.predict([100] * 5, "relu", 1.0).act_std
+    assert np.allclose(std[1:] / std[:-1], np.sqrt(50))

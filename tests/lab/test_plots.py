@@ -219,6 +219,23 @@ def test_many_series_never_share_both_colour_and_marker() -> None:
     assert len(set(looks)) == len(looks) == 12  # layer 9 once looked exactly like layer 1
 
 
+def test_a_name_that_is_no_scheme_takes_a_colour_that_no_scheme_in_its_figure_has() -> None:
+    # a student's 4th series, "mine", took palette colour 3, He's pink, and "nan" on the training strip as well: two
+    # of four curves (and their bands) in one colour
+    from matplotlib.colors import to_hex
+
+    series = {"small": [1.0, 2.0], "he_normal": [1.5, 2.5], "zeros": [0.5, 1.0], "mine": [2.0, 3.0]}
+    hists = plots.histogram_grid({k: [(np.ones(2), np.linspace(0, 1, 3))] for k in series})
+    strip = plots.training_figure([0, 1], {"small": [0.7, 0.6]}, {k: ([0.9], [0.8]) for k in series}).axes[1]
+    for colours in ([line.get_color() for line in plots.curves({"p": series}).axes[0].lines],
+                    [line.get_color() for line in plots.loss_curves(series).axes[0].lines[:4]],
+                    [to_hex(ax.patches[0].get_facecolor()) for ax in hists.axes],
+                    [line.get_color() for line in strip.lines[::2]]):
+        colours = [c.lower() for c in colours]
+        assert len(set(colours)) == 4, colours
+        assert colours[:2] == [plots.scheme_color(k).lower() for k in ("small", "he_normal")]  # each scheme its own
+
+
 def test_a_one_panel_figure_wraps_a_long_title_within_its_width() -> None:
     from lab.test_report import assert_slide_ready
 

@@ -74,6 +74,18 @@ def scheme_color(scheme: str, index: int | None = None) -> str:
     return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
 
 
+def _colors(names: Sequence[Any]) -> dict[Any, str]:
+    """The colours of `names` drawn together, series `i` with `marker(i)`: a scheme its own, another name the next
+    palette colour that no scheme among them has (nor a series of the same marker)."""
+    own = {n: scheme_color(str(n)) for n in names if any(str(n) in (k, label(k)) for k in _COLORS)}
+    free, out, looks, j = [c for c in _PALETTE if c not in own.values()] or list(_PALETTE), {}, set(), 0
+    for i, n in enumerate(dict.fromkeys(names)):
+        tries = [own[n]] if n in own else [free[(j + t) % len(free)] for t in range(len(free))]
+        j, out[n] = j + (n not in own), next((c for c in tries if (c, marker(i)) not in looks), tries[0])
+        looks.add((out[n], marker(i)))
+    return out
+
+
 def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, left: float = 1.1, right: float = 0.2,
                  top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7,
                  **subplot_kw: Any) -> Figure:
@@ -226,10 +238,11 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
     leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
     legend handles, those of `hidden` (series: note; default: `_unseen`'s) marked not drawn."""
-    handles, longest = [], 0
+    handles, longest, order = [], 0, [*order, *(n for n in series if n not in order)]
+    colors = _colors(order)
     for i, (name, values) in enumerate(series.items()):
-        c = order.index(name) if name in order else i
-        st = {"color": scheme_color(name, c), "marker": marker(c), "label": label(name),
+        c = order.index(name)
+        st = {"color": colors[name], "marker": marker(c), "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))
@@ -362,11 +375,12 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
         fig = slide_figure(1, 2, (SLIDE[0], 5.0 + bottom), top=0.95, bottom=bottom, left=1.0, right=0.9, wgap=1.4,
                            width_ratios=(1.6, wide))
         ax, strip = fig.axes
-        handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
+        keys = list(dict.fromkeys([*losses, *accuracies]))  # one colour a name, in both panels
+        handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)}, order=keys)
         for i, (name, parts) in enumerate(accuracies.items()):
             for k, (v, symbol) in enumerate(zip(parts, "o^")):
                 strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)) * (len(v) > 1), v, symbol,
-                           color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
+                           color=_colors(keys)[name], markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels(names, fontsize=12)
@@ -412,7 +426,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 if j < len(notes := (annotations or {}).get(name, [])) and j % every == 0:
                     ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
                             va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
-            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=scheme_color(name, i), alpha=0.85)
+            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=_colors(hists)[name], alpha=0.85)
             ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
             for j in range(0, ncols * (i == nrows - 1), every):  # the range under a panel of the last row (text:
                 for f, ha in ((0, "left"), (1, "right")):  # cheaper to draw than ticks), inside its panel

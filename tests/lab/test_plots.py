@@ -340,6 +340,19 @@ def test_histogram_grid_of_30_layers_keeps_its_texts_apart() -> None:
     assert shown == [f"layer {j}" for j in range(1, 31, 3)]  # every third layer, as curves label theirs
 
 
+@pytest.mark.parametrize("depth, lo", [(10, -0.00123), (20, -0.97), (40, -1.0), (40, -1.5e-5)])
+def test_histogram_grid_keeps_the_range_under_narrow_panels_readable(depth, lo) -> None:
+    from lab.test_report import assert_slide_ready
+    from tinygrad_init.utils import format_number
+
+    # tanh's bins of -0.97 to 0.97 under 20 layers, or -1 to 1 under 40, read '-00997' and '-11': each panel's two
+    # ends ran into each other
+    fig = plots.histogram_grid({"he_normal": [(np.arange(10.0), np.linspace(lo, -lo, 11))] * depth})
+    assert_slide_ready(fig)
+    ends = {format_number(v, 2) for v in (lo, -lo)}
+    assert all(any(e in t.get_text() for t in fig.axes[0].texts) for e in ends)  # the range is still written
+
+
 def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() -> None:
     from lab.test_report import assert_slide_ready
 

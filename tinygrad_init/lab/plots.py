@@ -428,9 +428,14 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                             va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
             ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=_colors(hists)[name], alpha=0.85)
             ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
-            for j in range(0, ncols * (i == nrows - 1), every):  # the range under a panel of the last row (text:
-                for f, ha in ((0, "left"), (1, "right")):  # cheaper to draw than ticks), inside its panel
-                    ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
+            ends = [format_number(lo + f * span, 2) for f in (0, 1)]  # 11 pt: about 0.085 in a letter
+            fits = 0.085 * len("".join(ends)) + 0.08 <= ax.get_position().width * fig.get_figwidth() / ncols / 1.18
+            for j in range(0, ncols * (i == nrows - 1) * fits, every):  # the range under a panel of the last row
+                for f, ha in ((0, "left"), (1, "right")):  # (text: cheaper to draw than ticks), inside its panel
+                    ax.text(j * step + f * span, -0.06, ends[f], ha=ha, va="top", fontsize=11)
+            if i == nrows - 1 and not fits:  # panels too narrow for both ends: the range once, left of them
+                ax.text(-0.01, -0.06, "each panel:\n" + " .. ".join(ends), transform=ax.get_yaxis_transform(),
+                        ha="right", va="top", fontsize=11)
             ax.grid(False)
             ax.spines["left"].set_visible(False)
             ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)

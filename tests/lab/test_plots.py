@@ -353,6 +353,19 @@ def test_histogram_grid_keeps_the_range_under_narrow_panels_readable(depth, lo) 
     assert all(any(e in t.get_text() for t in fig.axes[0].texts) for e in ends)  # the range is still written
 
 
+@pytest.mark.parametrize("units, panels", [(10, 3), (12, 3), (16, 3), (16, 2), (16, 1)])
+def test_weight_heatmaps_number_the_units_without_running_the_numbers_together(units, panels) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # three panels of 16 units each numbered every unit: '9101112131415 16' under each
+    fig = plots.weight_heatmaps({"he_normal": [(f"W{k}", np.ones((4, units))) for k in range(panels)]})
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        assert len(boxes) >= 5 and all(a.x1 + 2 < b.x0 for a, b in zip(boxes, boxes[1:])), [
+            t.get_text() for t in ax.get_xticklabels()]
+
+
 def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() -> None:
     from lab.test_report import assert_slide_ready
 

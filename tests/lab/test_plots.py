@@ -289,6 +289,18 @@ def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> 
     assert not list(tmp_path.iterdir())
 
 
+def test_save_figure_into_a_missing_folder_or_onto_a_folder_names_itself_before_drawing(tmp_path, monkeypatch) -> None:
+    # "[Errno 2] No such file or directory" after the figure was drawn, as from open()
+    fig = plots.slide_figure(1, 1)
+    monkeypatch.setattr(plots, "figure_bytes", lambda *a, **k: pytest.fail("the figure was drawn"))
+    with pytest.raises(FileNotFoundError, match=r"save_figure: the folder '.*slides' does not exist; create it first"):
+        plots.save_figure(fig, tmp_path / "slides" / "f.png")
+    with pytest.raises(IsADirectoryError, match=r"save_figure: path '.*' is a folder; name the file: .*figure\.png"):
+        plots.save_figure(fig, tmp_path)
+    with pytest.raises(TypeError, match=r"save_figure: path must be a file name or a pathlib.Path, got None"):
+        plots.save_figure(fig, None)
+
+
 @pytest.mark.parametrize("panels", [
     {"p": {"a": [[1.0, 2.0], [np.nan, np.nan]]}},  # one of two seeds diverged from the start: no median, no band
     {"p": {"a": [[0.5, np.nan, 2.0], [np.nan, np.nan, np.nan]]}},

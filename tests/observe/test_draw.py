@@ -397,6 +397,18 @@ def test_rendering_something_that_is_not_a_picture_is_refused_by_name(tmp_path):
     assert not (tmp_path / "g.dot").exists()
 
 
+def test_rendering_into_a_missing_folder_or_onto_a_folder_is_refused_before_graphviz_runs(tmp_path, monkeypatch):
+    # "[Errno 2] No such file or directory" from inside render, after Graphviz had laid the picture out
+    g = draw.draw(tiny()[-1])
+    monkeypatch.setattr(draw.graphviz.Source, "pipe", lambda *a, **k: pytest.fail("Graphviz ran"))
+    for path in (tmp_path / "slides" / "g.svg", str(tmp_path / "slides" / "g.dot")):
+        with pytest.raises(FileNotFoundError, match=r"render: the folder '.*slides' does not exist; create it first"):
+            draw.render(g, path)
+    with pytest.raises(IsADirectoryError, match=r"render: path '.*' is a folder; name the file: .*graph\.svg"):
+        draw.render(g, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
     *_, o = tiny()
     g = draw.draw(o)

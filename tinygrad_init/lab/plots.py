@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
+from ..observe.draw import writable
 from ..utils import check_choice, check_int, check_real, check_type, format_number, not_installed, quoted
 from .table import band, label
 
@@ -528,10 +529,10 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: float | None = None) -> Path:
     """Write the figure to `path` (format from the suffix unless `fmt`); returns the path."""
-    suffix = Path(path).suffix[1:].lower()
+    suffix = (p := writable("save_figure", path, "figure.png")).suffix[1:].lower()  # before the figure is drawn
     if not (fmt := fmt or suffix):
         raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
     if suffix in _METADATA and suffix != str(fmt).lower():  # an SVG in a .png: no viewer opens it
         raise ValueError(f"save_figure: fmt={fmt!r} and the file name {str(path)!r} say two formats; give one")
-    (p := Path(path)).write_bytes(figure_bytes(fig, fmt, dpi=dpi))
+    p.write_bytes(figure_bytes(fig, fmt, dpi=dpi))
     return p

@@ -84,7 +84,7 @@ class Picture(graphviz.Digraph):
 def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLike, format: str | None = None) -> Path:
     """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path` as `format` (`"svg"`, `"png"`,
     `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
-    path = Path(check_type("render", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    path = writable("render", path, "graph.svg")  # before Graphviz lays it out
     fmt = str(format if format is not None else path.suffix.lstrip(".") or "svg").lower()
     if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
@@ -93,6 +93,16 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)
     # cairo stamps the time into a PDF: blanked, its length kept (the offsets after it), the same graph the same bytes
     path.write_bytes(re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if fmt == "pdf" else out)
+    return path
+
+
+def writable(who: str, path: Any, name: str) -> Path:
+    """`path` (a str or PathLike) as a Path, if its folder exists and it is no folder (`name`: the file to suggest)."""
+    path = Path(check_type(who, "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first")
+    if path.is_dir():
+        raise IsADirectoryError(f"{who}: path {str(path)!r} is a folder; name the file: {path / name}")
     return path
 
 

@@ -245,6 +245,8 @@ def test_grads_given_by_intermediate_tensors_are_shown():
 def test_a_title_that_is_not_text_is_written_as_text():
     *_, o = tiny()
     assert "label=2024 labelloc=t" in draw.draw(o, title=2024).source
+    assert "label=0 labelloc=t" in draw.draw(o, title=0).source  # a falsy number was left out
+    assert "labelloc" not in draw.draw(o, title="").source
 
 
 def test_a_ledger_state_of_another_graph_is_refused():

@@ -469,7 +469,7 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
 def _picture(rankdir: str, title: str | None) -> Picture:
     f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
     g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"))
-    if title:
+    if title is not None and str(title):  # 0 too
         g.attr(label=_esc(str(title)), labelloc="t")
     return g
 

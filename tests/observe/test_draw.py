@@ -411,6 +411,20 @@ def test_rendering_into_a_missing_folder_or_onto_a_folder_is_refused_before_grap
     assert list(tmp_path.iterdir()) == []
 
 
+def test_render_refuses_a_format_the_file_name_contradicts(tmp_path):
+    # render(g, "slide.png", format="svg") wrote SVG text into slide.png, which no image viewer opens (save_figure
+    # refuses the same)
+    require_binary("dot")
+    g = draw.draw(tiny()[-1])
+    for name, fmt in (("slide.png", "svg"), ("slide.svg", "dot"), ("slide.PDF", "png")):
+        with pytest.raises(ValueError, match=rf"render: format='{fmt}' and the file name '.*{name}' say two formats"):
+            draw.render(g, tmp_path / name, fmt)
+    assert list(tmp_path.iterdir()) == []
+    for name, fmt, head in (("g.gv", "dot", b"digraph"), ("g.jpeg", "JPG", b"\xff\xd8"), ("G.PNG", "png", b"\x89PNG"),
+                            ("g.txt", "svg", b"<?xml"), ("g", "pdf", b"%PDF")):
+        assert draw.render(g, tmp_path / name, fmt).read_bytes().startswith(head), name
+
+
 def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
     *_, o = tiny()
     g = draw.draw(o)

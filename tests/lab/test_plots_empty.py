@@ -75,6 +75,22 @@ def test_a_log_axis_of_subnormal_values_ticks_them_in_a_few_digits(values) -> No
     assert len(ticks) >= 2 and all(re.fullmatch(r"[125]e-\d+", t) for t in ticks), ticks  # 1, 2 or 5 x 10^-k
 
 
+@pytest.mark.parametrize("values", [[0.6931471805599453, 0.6931471805599454, 0.6931471805599452] * 2,
+                                    [1.0, 1.0 + 2e-16], [3e-5, 3e-5 * (1 + 1e-13)], [0.5, 0.5]])
+def test_a_log_axis_of_values_equal_to_twelve_digits_is_numbered_as_one_value(values) -> None:
+    # a dead network's loss at ln 2, wobbling by one rounding error, drew a zigzag over an axis without a number
+    # (its six ticks all read 0.69314718056) and a point below the axis; a constant loss drew a flat line on 0.1 .. 1
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.loss_curves({"zeros": values})
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(set(ticks)) == len(ticks) >= 2, ticks
+    assert lo < min(values) and max(values) < hi and hi / lo >= 2  # the line flat, within the axis
+
+
 @pytest.mark.parametrize("level, log, error, match", [
     (0.0, True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be > 0, got 0"),
     (-1.0, True, ValueError, r"curves: hlines\['zero loss'\] on a log axis must be > 0, got -1"),

@@ -138,6 +138,9 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
         a, b, m = math.log10(lo), math.log10(hi), max(1, (math.log10(hi) - math.log10(lo)) / 20)  # two powers of ten
         view = min(lo, 10.0 ** max(a - m, -307)), max(hi, 10.0 ** min(b + m, 308))  # in view at least (they tick)
         ax.set_ylim(view)  # on the linear axis (its autoscale overflows), and again on the log one, as the linear
+    elif 0 < lo <= hi < math.inf and hi - lo <= lo * 1e-11:  # equal in a tick's 12 digits: numbered as one value
+        view = 10.0 ** (math.ceil(math.log10(lo)) - 1), 10.0 ** (math.floor(math.log10(hi)) + 1)  # the decade
+        # around them, as matplotlib gives one value (ln 2 +- a rounding error: six ticks read 0.69314718056)
     ax.set_yscale("log")  # axis took limits both below 1e-287 for 0 (the view was -0.05 to 0.05)
     if view:
         ax.set_ylim(view)

@@ -236,6 +236,23 @@ def test_a_name_that_is_no_scheme_takes_a_colour_that_no_scheme_in_its_figure_ha
         assert colours[:2] == [plots.scheme_color(k).lower() for k in ("small", "he_normal")]  # each scheme its own
 
 
+@pytest.mark.parametrize("make", [
+    lambda: plots.loss_curves({"he_normal": [0.9, 0.5]}),
+    lambda: plots.loss_curves({"he_normal": [0.9, 0.5, 0.3, 0.2, 0.1]}),
+    lambda: plots.curves({"p": ([1, 2, 3], {"small": [1.0, 2.0, 3.0]}, "epoch")}),
+    lambda: plots.training_figure([0, 1, 2], {"small": [[0.7, 0.5, 0.4]]}, {"small": ([0.9], [0.8])}),
+])
+def test_whole_steps_are_ticked_at_whole_numbers(make) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # a loss of 2 steps was ticked at steps 0.0, 0.2, 0.4 ..., of 5 at 0.5, 1.5 ...
+    ax = make().axes[0]
+    FigureCanvasAgg(ax.figure).draw()
+    lo, hi = ax.get_xlim()
+    ticks = [t.get_position()[0] for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]
+    assert len(ticks) >= 2 and all(t == int(t) for t in ticks), ticks
+
+
 def test_a_one_panel_figure_wraps_a_long_title_within_its_width() -> None:
     from lab.test_report import assert_slide_ready
 

@@ -272,6 +272,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         log_axis(ax)
     if x is None:
         ax.set_xticks(range(1, longest + 1, max(1, math.ceil(longest / 10))))
+    elif np.all(np.mod(np.asarray(x, dtype=np.float64), 1) == 0):  # steps: no tick at step 0.25
+        ax.xaxis.set_major_locator(mpl().ticker.MaxNLocator(integer=True))
     return handles
 
 

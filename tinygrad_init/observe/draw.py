@@ -105,7 +105,8 @@ def writable(who: str, path: Any, name: str) -> Path:
     if not path.parent.is_dir():
         raise FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first")
     if path.is_dir():
-        raise IsADirectoryError(f"{who}: path {str(path)!r} is a folder; name the file: {path / name}")
+        raise IsADirectoryError(f"{who}: path {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
+            f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))
     return path
 
 

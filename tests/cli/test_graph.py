@@ -540,6 +540,18 @@ def test_an_mlp_graph_into_a_folder_it_cannot_write_is_refused_before_it_is_buil
     assert capsys.readouterr().err.startswith(f"tinygrad-init graph: cannot write into {tmp_path / 'ro'}: ")
 
 
+def test_a_folder_named_as_a_file_the_graph_writes_is_named_without_advice_to_write_into_it(tmp_path, capsys):
+    # "name the file: out/graph.svg/graph.svg": advice to write into the folder that stands where the file goes
+    require_binary("dot")
+    for name in ("graph.svg", "player.html"):
+        (tmp_path / name / "keep").mkdir(parents=True)
+        assert cli.main(["graph", "x*x", "x=3", "--out", str(tmp_path)]) == 1
+        err = capsys.readouterr().err
+        assert f"path '{tmp_path / name}' is a folder; move it away or write elsewhere" in err and "name the" not in err
+        (tmp_path / name / "keep").rmdir()
+        (tmp_path / name).rmdir()
+
+
 @pytest.mark.parametrize("text, bound, said", [
     ("a*bb", {"a": 1.0, "b": 2.0}, "the name 'bb' is not bound (did you mean 'b'?); bind it"),
     ("alpha*2", {"alpa": 1.0}, "the name 'alpha' is not bound (did you mean 'alpa'?); bind it"),

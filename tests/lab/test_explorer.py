@@ -442,3 +442,24 @@ def test_the_layer_axis_ticks_whole_layers(tmp_path, browser):
     hist = "Array.from(document.querySelectorAll('#acts text.tick:not(.y)'), t => t.textContent)"
     assert browser.js(hist) == ["-1", "0", "1"]  # a histogram's axis as before: bin edges, not layers
     assert browser.errors() == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("std, grad_std, expect", [
+    ([1.0, 0.03, 1e-5], [1.0, 0.1, 1e-3], {"1", "0.1", "0.001", "1e-4", "1e-5"}),
+    ([2e5, 3e5, 5e5], [2.5e5, 3e5, 4e5], {"2e+5", "3.16e+5", "5e+5"}),  # within a decade: 200000, 316000, 500000
+])
+def test_every_tick_reads_as_utils_format_number_writes_it(tmp_path, browser, std, grad_std, expect):
+    # the std chart's log axis read "1e0", "1e-1", "1e-3" where the slides' plots read 1, 0.1, 0.001 (and "1e30"
+    # for 1e+30), and a histogram's axis "5.0e-3" for 0.005
+    from tinygrad_init.utils import format_number
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [3], "width": [8]}
+    ex = E.explore(grid=grid, rng=0)
+    d = ex.data[E.key("tanh", "he_normal", 1.0, 3, 8)]
+    d.update(std=std, theory_std=std, grad_std=grad_std, theory_grad_std=grad_std,
+             hist=[[0.0, 0.01, [1, 2, 3]]] * 3, grad_hist=[[-4.5e30, 4.5e30, [1, 2, 3]]] * 3)
+    browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+    ticks = browser.js("Array.from(document.querySelectorAll('svg text.tick'), t => t.textContent)")
+    assert expect | {"0.005", "4.5e+30"} <= set(ticks), ticks
+    assert [t for t in ticks if t != format_number(float(t), 3)] == []
+    assert browser.errors() == []

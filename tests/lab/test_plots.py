@@ -219,6 +219,40 @@ def test_many_series_never_share_both_colour_and_marker() -> None:
     assert len(set(looks)) == len(looks) == 12  # layer 9 once looked exactly like layer 1
 
 
+def test_a_name_that_is_no_scheme_takes_a_colour_that_no_scheme_in_its_figure_has() -> None:
+    # a student's 4th series, "mine", took palette colour 3, He's pink, and "nan" on the training strip as well: two
+    # of four curves (and their bands) in one colour
+    from matplotlib.colors import to_hex
+
+    series = {"small": [1.0, 2.0], "he_normal": [1.5, 2.5], "zeros": [0.5, 1.0], "mine": [2.0, 3.0]}
+    hists = plots.histogram_grid({k: [(np.ones(2), np.linspace(0, 1, 3))] for k in series})
+    strip = plots.training_figure([0, 1], {"small": [0.7, 0.6]}, {k: ([0.9], [0.8]) for k in series}).axes[1]
+    for colours in ([line.get_color() for line in plots.curves({"p": series}).axes[0].lines],
+                    [line.get_color() for line in plots.loss_curves(series).axes[0].lines[:4]],
+                    [to_hex(ax.patches[0].get_facecolor()) for ax in hists.axes],
+                    [line.get_color() for line in strip.lines[::2]]):
+        colours = [c.lower() for c in colours]
+        assert len(set(colours)) == 4, colours
+        assert colours[:2] == [plots.scheme_color(k).lower() for k in ("small", "he_normal")]  # each scheme its own
+
+
+@pytest.mark.parametrize("make", [
+    lambda: plots.loss_curves({"he_normal": [0.9, 0.5]}),
+    lambda: plots.loss_curves({"he_normal": [0.9, 0.5, 0.3, 0.2, 0.1]}),
+    lambda: plots.curves({"p": ([1, 2, 3], {"small": [1.0, 2.0, 3.0]}, "epoch")}),
+    lambda: plots.training_figure([0, 1, 2], {"small": [[0.7, 0.5, 0.4]]}, {"small": ([0.9], [0.8])}),
+])
+def test_whole_steps_are_ticked_at_whole_numbers(make) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # a loss of 2 steps was ticked at steps 0.0, 0.2, 0.4 ..., of 5 at 0.5, 1.5 ...
+    ax = make().axes[0]
+    FigureCanvasAgg(ax.figure).draw()
+    lo, hi = ax.get_xlim()
+    ticks = [t.get_position()[0] for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]
+    assert len(ticks) >= 2 and all(t == int(t) for t in ticks), ticks
+
+
 def test_a_one_panel_figure_wraps_a_long_title_within_its_width() -> None:
     from lab.test_report import assert_slide_ready
 
@@ -272,6 +306,18 @@ def test_save_figure_names_the_formats_it_writes(tmp_path, path, fmt, match) -> 
     assert not list(tmp_path.iterdir())
 
 
+def test_save_figure_into_a_missing_folder_or_onto_a_folder_names_itself_before_drawing(tmp_path, monkeypatch) -> None:
+    # "[Errno 2] No such file or directory" after the figure was drawn, as from open()
+    fig = plots.slide_figure(1, 1)
+    monkeypatch.setattr(plots, "figure_bytes", lambda *a, **k: pytest.fail("the figure was drawn"))
+    with pytest.raises(FileNotFoundError, match=r"save_figure: the folder '.*slides' does not exist; create it first"):
+        plots.save_figure(fig, tmp_path / "slides" / "f.png")
+    with pytest.raises(IsADirectoryError, match=r"save_figure: path '.*' is a folder; name the file: .*figure\.png"):
+        plots.save_figure(fig, tmp_path)
+    with pytest.raises(TypeError, match=r"save_figure: path must be a file name or a pathlib.Path, got None"):
+        plots.save_figure(fig, None)
+
+
 @pytest.mark.parametrize("panels", [
     {"p": {"a": [[1.0, 2.0], [np.nan, np.nan]]}},  # one of two seeds diverged from the start: no median, no band
     {"p": {"a": [[0.5, np.nan, 2.0], [np.nan, np.nan, np.nan]]}},
@@ -321,6 +367,32 @@ def test_histogram_grid_of_30_layers_keeps_its_texts_apart() -> None:
     assert_slide_ready(fig)  # 'layer 1layer 2...' and the notes ran into each other
     shown = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("layer")]
     assert shown == [f"layer {j}" for j in range(1, 31, 3)]  # every third layer, as curves label theirs
+
+
+@pytest.mark.parametrize("depth, lo", [(10, -0.00123), (20, -0.97), (40, -1.0), (40, -1.5e-5)])
+def test_histogram_grid_keeps_the_range_under_narrow_panels_readable(depth, lo) -> None:
+    from lab.test_report import assert_slide_ready
+    from tinygrad_init.utils import format_number
+
+    # tanh's bins of -0.97 to 0.97 under 20 layers, or -1 to 1 under 40, read '-00997' and '-11': each panel's two
+    # ends ran into each other
+    fig = plots.histogram_grid({"he_normal": [(np.arange(10.0), np.linspace(lo, -lo, 11))] * depth})
+    assert_slide_ready(fig)
+    ends = {format_number(v, 2) for v in (lo, -lo)}
+    assert all(any(e in t.get_text() for t in fig.axes[0].texts) for e in ends)  # the range is still written
+
+
+@pytest.mark.parametrize("units, panels", [(10, 3), (12, 3), (16, 3), (16, 2), (16, 1)])
+def test_weight_heatmaps_number_the_units_without_running_the_numbers_together(units, panels) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # three panels of 16 units each numbered every unit: '9101112131415 16' under each
+    fig = plots.weight_heatmaps({"he_normal": [(f"W{k}", np.ones((4, units))) for k in range(panels)]})
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        assert len(boxes) >= 5 and all(a.x1 + 2 < b.x0 for a, b in zip(boxes, boxes[1:])), [
+            t.get_text() for t in ax.get_xticklabels()]
 
 
 def test_a_verdict_grid_of_eight_schemes_keeps_its_column_labels_on_the_slide() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -58,6 +59,36 @@ def test_a_log_axis_shows_values_at_the_ends_of_float64(values) -> None:
     assert min(min(values), 2.3e-308) <= lo <= min(values) and max(values) <= hi < np.inf  # no subnormal decades
     ticks = [float(t.get_text()) for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
     assert len(ticks) >= 2 and min(ticks) > 0
+
+
+@pytest.mark.parametrize("values", [[1e-320, 1e-310], [5e-324, 1e-300], [2e-323, 2e-323]])
+def test_a_log_axis_of_subnormal_values_ticks_them_in_a_few_digits(values) -> None:
+    # the decades below float64's smallest normal number, 2.2e-308, are not exact: the ticks read
+    # '9.99988867183e-321', '9.99998748496e-319', ... (12 digits of each one's rounding error)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.layer_curves({"t": {"a": values}})
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(ticks) >= 2 and all(re.fullmatch(r"[125]e-\d+", t) for t in ticks), ticks  # 1, 2 or 5 x 10^-k
+
+
+@pytest.mark.parametrize("values", [[0.6931471805599453, 0.6931471805599454, 0.6931471805599452] * 2,
+                                    [1.0, 1.0 + 2e-16], [3e-5, 3e-5 * (1 + 1e-13)], [0.5, 0.5]])
+def test_a_log_axis_of_values_equal_to_twelve_digits_is_numbered_as_one_value(values) -> None:
+    # a dead network's loss at ln 2, wobbling by one rounding error, drew a zigzag over an axis without a number
+    # (its six ticks all read 0.69314718056) and a point below the axis; a constant loss drew a flat line on 0.1 .. 1
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.loss_curves({"zeros": values})
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(set(ticks)) == len(ticks) >= 2, ticks
+    assert lo < min(values) and max(values) < hi and hi / lo >= 2  # the line flat, within the axis
 
 
 @pytest.mark.parametrize("level, log, error, match", [

@@ -245,6 +245,8 @@ def test_grads_given_by_intermediate_tensors_are_shown():
 def test_a_title_that_is_not_text_is_written_as_text():
     *_, o = tiny()
     assert "label=2024 labelloc=t" in draw.draw(o, title=2024).source
+    assert "label=0 labelloc=t" in draw.draw(o, title=0).source  # a falsy number was left out
+    assert "labelloc" not in draw.draw(o, title="").source
 
 
 def test_a_ledger_state_of_another_graph_is_refused():
@@ -395,6 +397,32 @@ def test_rendering_something_that_is_not_a_picture_is_refused_by_name(tmp_path):
         with pytest.raises(TypeError, match="to_svg: expected a picture"):
             draw.to_svg(bad)
     assert not (tmp_path / "g.dot").exists()
+
+
+def test_rendering_into_a_missing_folder_or_onto_a_folder_is_refused_before_graphviz_runs(tmp_path, monkeypatch):
+    # "[Errno 2] No such file or directory" from inside render, after Graphviz had laid the picture out
+    g = draw.draw(tiny()[-1])
+    monkeypatch.setattr(draw.graphviz.Source, "pipe", lambda *a, **k: pytest.fail("Graphviz ran"))
+    for path in (tmp_path / "slides" / "g.svg", str(tmp_path / "slides" / "g.dot")):
+        with pytest.raises(FileNotFoundError, match=r"render: the folder '.*slides' does not exist; create it first"):
+            draw.render(g, path)
+    with pytest.raises(IsADirectoryError, match=r"render: path '.*' is a folder; name the file: .*graph\.svg"):
+        draw.render(g, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_refuses_a_format_the_file_name_contradicts(tmp_path):
+    # render(g, "slide.png", format="svg") wrote SVG text into slide.png, which no image viewer opens (save_figure
+    # refuses the same)
+    require_binary("dot")
+    g = draw.draw(tiny()[-1])
+    for name, fmt in (("slide.png", "svg"), ("slide.svg", "dot"), ("slide.PDF", "png")):
+        with pytest.raises(ValueError, match=rf"render: format='{fmt}' and the file name '.*{name}' say two formats"):
+            draw.render(g, tmp_path / name, fmt)
+    assert list(tmp_path.iterdir()) == []
+    for name, fmt, head in (("g.gv", "dot", b"digraph"), ("g.jpeg", "JPG", b"\xff\xd8"), ("G.PNG", "png", b"\x89PNG"),
+                            ("g.txt", "svg", b"<?xml"), ("g", "pdf", b"%PDF")):
+        assert draw.render(g, tmp_path / name, fmt).read_bytes().startswith(head), name
 
 
 def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):

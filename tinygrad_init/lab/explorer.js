@@ -18,10 +18,9 @@
     return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 33%)";
   }
 
-  function fmt(v) {
-    if (v === 0) { return "0"; }
-    var a = Math.abs(v);
-    return (a >= 1e4 || a < 1e-2) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+  function fmt(v, p) {  // as utils.format_number writes it at p digits (default: 0.005, 1234; 1e-5, 4.5e+30)
+    var r = Number(v.toPrecision(p || 3)), a = Math.abs(r);
+    return a === 0 || (a >= 1e-3 && a < 1e4) ? String(r) : Number(v.toPrecision(p || 2)).toExponential();
   }
 
   // A line chart: series = [{x: [...], y: [...], color, dash, dots, label, ends: x values the axis spans}]; log: a
@@ -51,11 +50,11 @@
       el("text", {x: px(xv), y: H - B + 14, "class": "tick"}, svg, true).textContent = fmt(xv);
     });
     var step = log ? Math.max(1, Math.ceil((y1 - y0) / 6)) : 0, ticks = log ? [] : [y0, (y0 + y1) / 2, y1];
-    var text = log ? function (t) { return "1e" + t; } : fmt;
+    var text = log ? function (t) { return fmt(Math.pow(10, t)); } : fmt;
     for (var e = Math.ceil(y0); log && e <= y1; e += step) { ticks.push(e); }
     if (log && ticks.length < 2) {  // within a decade: its ends and middle, at as many digits as they need
       var p = Math.min(15, Math.max(2, 2 - Math.floor(Math.log10(y1 - y0))));
-      text = function (t) { return String(Number(Math.pow(10, t).toPrecision(p))); };
+      text = function (t) { return fmt(Math.pow(10, t), p); };
       ticks = [y0, (y0 + y1) / 2, y1].map(function (t) { return Math.log10(Number(text(t))); });
     }
     ticks.forEach(function (t) {

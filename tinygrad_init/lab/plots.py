@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
+from ..observe.draw import writable
 from ..utils import check_choice, check_int, check_real, check_type, format_number, not_installed, quoted
 from .table import band, label
 
@@ -74,6 +75,18 @@ def scheme_color(scheme: str, index: int | None = None) -> str:
     return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
 
 
+def _colors(names: Sequence[Any]) -> dict[Any, str]:
+    """The colours of `names` drawn together, series `i` with `marker(i)`: a scheme its own, another name the next
+    palette colour that no scheme among them has (nor a series of the same marker)."""
+    own = {n: scheme_color(str(n)) for n in names if any(str(n) in (k, label(k)) for k in _COLORS)}
+    free, out, looks, j = [c for c in _PALETTE if c not in own.values()] or list(_PALETTE), {}, set(), 0
+    for i, n in enumerate(dict.fromkeys(names)):
+        tries = [own[n]] if n in own else [free[(j + t) % len(free)] for t in range(len(free))]
+        j, out[n] = j + (n not in own), next((c for c in tries if (c, marker(i)) not in looks), tries[0])
+        looks.add((out[n], marker(i)))
+    return out
+
+
 def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, left: float = 1.1, right: float = 0.2,
                  top: float = 0.75, bottom: float = 0.65, wgap: float = 0.6, hgap: float = 0.7,
                  **subplot_kw: Any) -> Figure:
@@ -125,10 +138,14 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
         a, b, m = math.log10(lo), math.log10(hi), max(1, (math.log10(hi) - math.log10(lo)) / 20)  # two powers of ten
         view = min(lo, 10.0 ** max(a - m, -307)), max(hi, 10.0 ** min(b + m, 308))  # in view at least (they tick)
         ax.set_ylim(view)  # on the linear axis (its autoscale overflows), and again on the log one, as the linear
+    elif 0 < lo <= hi < math.inf and hi - lo <= lo * 1e-11:  # equal in a tick's 12 digits: numbered as one value
+        view = 10.0 ** (math.ceil(math.log10(lo)) - 1), 10.0 ** (math.floor(math.log10(hi)) + 1)  # the decade
+        # around them, as matplotlib gives one value (ln 2 +- a rounding error: six ticks read 0.69314718056)
     ax.set_yscale("log")  # axis took limits both below 1e-287 for 0 (the view was -0.05 to 0.05)
     if view:
         ax.set_ylim(view)
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, 12)))  # 1.75 not '1.8'
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, max(1, int(math.log10(t) + 323.3))
+        if 0 < t < 2.2e-308 else 12)))  # 1.75 not '1.8'; a subnormal in the digits it has: 1e-320, not 9.99988867e-321
     ax.yaxis.set_minor_locator(ticker.NullLocator())
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
     if subs is None:  # less than three decades in view: 1, 2, 5 times them, or plain ticks (a decade alone shows no
@@ -226,10 +243,11 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     """Draw `series` (label -> values, or seeds x values: the median and a lowest-highest band, a diverged seed
     leaving a gap) on `ax`, colours and markers by the place of each in `order` (default: in `series`); returns the
     legend handles, those of `hidden` (series: note; default: `_unseen`'s) marked not drawn."""
-    handles, longest = [], 0
+    handles, longest, order = [], 0, [*order, *(n for n in series if n not in order)]
+    colors = _colors(order)
     for i, (name, values) in enumerate(series.items()):
-        c = order.index(name) if name in order else i
-        st = {"color": scheme_color(name, c), "marker": marker(c), "label": label(name),
+        c = order.index(name)
+        st = {"color": colors[name], "marker": marker(c), "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))
@@ -254,6 +272,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
         log_axis(ax)
     if x is None:
         ax.set_xticks(range(1, longest + 1, max(1, math.ceil(longest / 10))))
+    elif np.all(np.mod(np.asarray(x, dtype=np.float64), 1) == 0):  # steps: no tick at step 0.25
+        ax.xaxis.set_major_locator(mpl().ticker.MaxNLocator(integer=True))
     return handles
 
 
@@ -362,11 +382,12 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
         fig = slide_figure(1, 2, (SLIDE[0], 5.0 + bottom), top=0.95, bottom=bottom, left=1.0, right=0.9, wgap=1.4,
                            width_ratios=(1.6, wide))
         ax, strip = fig.axes
-        handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)})
+        keys = list(dict.fromkeys([*losses, *accuracies]))  # one colour a name, in both panels
+        handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)}, order=keys)
         for i, (name, parts) in enumerate(accuracies.items()):
             for k, (v, symbol) in enumerate(zip(parts, "o^")):
                 strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)) * (len(v) > 1), v, symbol,
-                           color=scheme_color(name, [*losses, *accuracies].index(name)), markersize=10, alpha=0.85)
+                           color=_colors(keys)[name], markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels(names, fontsize=12)
@@ -412,11 +433,16 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 if j < len(notes := (annotations or {}).get(name, [])) and j % every == 0:
                     ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
                             va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
-            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=scheme_color(name, i), alpha=0.85)
+            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=_colors(hists)[name], alpha=0.85)
             ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
-            for j in range(0, ncols * (i == nrows - 1), every):  # the range under a panel of the last row (text:
-                for f, ha in ((0, "left"), (1, "right")):  # cheaper to draw than ticks), inside its panel
-                    ax.text(j * step + f * span, -0.06, format_number(lo + f * span, 2), ha=ha, va="top", fontsize=11)
+            ends = [format_number(lo + f * span, 2) for f in (0, 1)]  # 11 pt: about 0.085 in a letter
+            fits = 0.085 * len("".join(ends)) + 0.08 <= ax.get_position().width * fig.get_figwidth() / ncols / 1.18
+            for j in range(0, ncols * (i == nrows - 1) * fits, every):  # the range under a panel of the last row
+                for f, ha in ((0, "left"), (1, "right")):  # (text: cheaper to draw than ticks), inside its panel
+                    ax.text(j * step + f * span, -0.06, ends[f], ha=ha, va="top", fontsize=11)
+            if i == nrows - 1 and not fits:  # panels too narrow for both ends: the range once, left of them
+                ax.text(-0.01, -0.06, "each panel:\n" + " .. ".join(ends), transform=ax.get_yaxis_transform(),
+                        ha="right", va="top", fontsize=11)
             ax.grid(False)
             ax.spines["left"].set_visible(False)
             ax.set_ylabel(names[name], rotation=0, ha="right", va="center", fontsize=12)
@@ -458,7 +484,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
                 M, lim, head = panels[i, j]
                 ax.grid(False)
                 ax.imshow(M, cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, aspect="auto", interpolation="nearest")
-                ticks = range(M.shape[1]) if M.shape[1] <= 16 else []
+                n = M.shape[1]  # numbered every unit, or every k-th: 12 pt, about 0.09 in a digit and 0.08 between
+                ticks = range(0, n, math.ceil(n * (0.09 * len(str(n)) + 0.08) / inches)) if n <= 16 else []
                 ax.set(title=head, yticks=[], xticks=ticks, xticklabels=[t + 1 for t in ticks],
                        xlabel="unit" * (i == len(rows) - 1), ylabel=_fit(str(name), 1.9, 14) * (j == 0))
                 ax.yaxis.label.set(rotation=0, ha="right", va="center")
@@ -508,10 +535,10 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: float | None = None) -> Path:
     """Write the figure to `path` (format from the suffix unless `fmt`); returns the path."""
-    suffix = Path(path).suffix[1:].lower()
+    suffix = (p := writable("save_figure", path, "figure.png")).suffix[1:].lower()  # before the figure is drawn
     if not (fmt := fmt or suffix):
         raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
     if suffix in _METADATA and suffix != str(fmt).lower():  # an SVG in a .png: no viewer opens it
         raise ValueError(f"save_figure: fmt={fmt!r} and the file name {str(path)!r} say two formats; give one")
-    (p := Path(path)).write_bytes(figure_bytes(fig, fmt, dpi=dpi))
+    p.write_bytes(figure_bytes(fig, fmt, dpi=dpi))
     return p

@@ -84,15 +84,29 @@ class Picture(graphviz.Digraph):
 def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLike, format: str | None = None) -> Path:
     """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path` as `format` (`"svg"`, `"png"`,
     `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
-    path = Path(check_type("render", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
-    fmt = str(format if format is not None else path.suffix.lstrip(".") or "svg").lower()
-    if fmt not in ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv"):
+    path = writable("render", path, "graph.svg")  # these checks before Graphviz lays it out
+    kind = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}.get
+    fmt = str(format if format is not None else path.suffix[1:] or "svg").lower()
+    if not kind(fmt):
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
+    if kind(path.suffix[1:].lower(), kind(fmt)) != kind(fmt):  # an SVG in a .png: no viewer opens it
+        raise ValueError(f"render: format={format!r} and the file name {str(path)!r} say two formats; give one")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
     out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)
     # cairo stamps the time into a PDF: blanked, its length kept (the offsets after it), the same graph the same bytes
     path.write_bytes(re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if fmt == "pdf" else out)
+    return path
+
+
+def writable(who: str, path: Any, name: str) -> Path:
+    """`path` (a str or PathLike) as a Path, if its folder exists and it is no folder (`name`: the file to suggest)."""
+    path = Path(check_type(who, "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first")
+    if path.is_dir():
+        raise IsADirectoryError(f"{who}: path {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
+            f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))
     return path
 
 
@@ -459,7 +473,7 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
 def _picture(rankdir: str, title: str | None) -> Picture:
     f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
     g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"))
-    if title:
+    if title is not None and str(title):  # 0 too
         g.attr(label=_esc(str(title)), labelloc="t")
     return g
 

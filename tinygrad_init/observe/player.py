@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..core.autograd import topological_order
-from ..utils import check_int, check_type, quoted
+from ..utils import check_int, quoted
 from .colors import WHAT, ColorScale, font_color, magnitude
-from .draw import MAX_NODES, _num, draw, to_svg
+from .draw import MAX_NODES, _num, draw, to_svg, writable
 from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
@@ -170,11 +170,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 
 def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     """Write `player_html(source, **kwargs)` to `path` (UTF-8, its folder must exist); returns the path."""
-    path = Path(check_type("write_player", "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
-    if not path.parent.is_dir():  # before the page runs backward
-        raise FileNotFoundError(f"write_player: the folder {str(path.parent)!r} does not exist; create it first")
-    if path.is_dir():
-        raise IsADirectoryError(f"write_player: path {str(path)!r} is a folder; name the file: {path / 'player.html'}")
+    path = writable("write_player", path, "player.html")  # before the page runs backward
     path.write_text(player_html(source, **kwargs), encoding="utf-8", newline="\n")
     return path
 

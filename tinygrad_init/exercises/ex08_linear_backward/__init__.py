@@ -39,6 +39,9 @@ EXERCISE = Exercise(
         "dW_no_transpose": "dW = x.T @ g: without the transpose, x @ g only runs when the batch size equals "
                            "fan_in, and gives the wrong numbers then.",
         "order": "return the three in the order (dx, dW, db): your first one is dW = x.T @ g.",
+        "squeezed": "np.squeeze drops EVERY axis of size 1: for a batch of one row or a single output (fan_out = 1, "
+                    "a regression head) it changes the shape. Return each gradient in the shape of what it is the "
+                    "gradient of: g.sum(axis=0) is (fan_out,) already.",
         "loop_overwrite": "only the last row of the batch counted: a loop over the rows must ADD each row's "
                           "share, dW += np.outer(x[n], g[n]) and db += g[n] (starting from zeros); assigning "
                           "keeps the last one.",
@@ -46,8 +49,9 @@ EXERCISE = Exercise(
 )
 
 # (batch N, fan_in, fan_out). In the first case every product of x, W and g runs, so a misplaced
-# transpose gives numbers, not a shape error; a batch of one row hides sums over the batch.
-CASES = [(4, 4, 4), (3, 4, 4), (1, 6, 3), (4, 4, 2), (5, 3, 2), (3, 2, 3)]
+# transpose gives numbers, not a shape error; a batch of one row hides sums over the batch; one output (a regression
+# head) keeps db of shape (1,), which a squeeze drops.
+CASES = [(4, 4, 4), (3, 4, 4), (1, 6, 3), (4, 4, 2), (5, 3, 2), (3, 2, 3), (4, 3, 1)]
 
 
 def check(run: Session) -> None:
@@ -68,6 +72,7 @@ def check(run: Session) -> None:
         }
         for name, value in (("dx", dx), ("dW", dW), ("db", db)):
             ref = want[name]
+            wrong[name].insert(0, ("squeezed", np.squeeze(ref) if 1 in ref.shape else None))
             if isinstance(value, np.ndarray) and same(value, ref):
                 continue
             shown = np.shape(value) if isinstance(value, np.ndarray) else None

@@ -87,3 +87,12 @@ import numpy as np
 
 def linear_backward(x, W, g):
     return np.squeeze(g @ W.T), np.squeeze(x.T @ g), np.squeeze(g.sum(axis=0))
+
+
+# mutant: outer
+# sums over the batch first, then takes one outer product.
+import numpy as np
+
+
+def linear_backward(x, W, g):
+    return g @ W.T, np.outer(x.sum(axis=0), g.sum(axis=0)), g.sum(axis=0)

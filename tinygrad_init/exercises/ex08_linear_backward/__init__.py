@@ -28,7 +28,7 @@ EXERCISE = Exercise(
                    "batch, g.sum(axis=0), not the mean.",
         "db_not_summed": "db must have the bias's shape (fan_out,): sum g over the batch axis, g.sum(axis=0).",
         "outer": "np.outer(x, g) is x.T @ g only for a batch of one row. For a batch, dW = x.T @ g sums the "
-                 "rows' outer products.",
+                 "rows' outer products (the outer product of the sums, np.outer(x.sum(0), g.sum(0)), is not it).",
         "first_row": "db = g[0] is right only for a batch of one row: the bias gradient is the sum over the "
                      "batch, g.sum(axis=0).",
         "db_sum_all": "sum over the batch axis only, g.sum(axis=0): summing everything gives one number.",
@@ -65,7 +65,8 @@ def check(run: Session) -> None:
             "dx": [("dx_no_transpose", g @ W if fan_in == fan_out else None), ("dx_transposed", W @ g.T),
                    ("order", x.T @ g)],
             "dW": [("dW_transposed", g.T @ x), ("dW_mean", x.T @ g / n), ("outer", np.outer(x, g)),
-                   ("outer", np.outer(x[0], g[0])), ("loop_overwrite", np.outer(x[-1], g[-1])),
+                   ("outer", np.outer(x[0], g[0])), ("outer", np.outer(x.sum(0), g.sum(0))),
+                   ("loop_overwrite", np.outer(x[-1], g[-1])),
                    ("dW_no_transpose", x @ g if n == fan_in else None)],
             "db": [("db_mean", g.mean(axis=0)), ("db_not_summed", g), ("first_row", g[0]),
                    ("loop_overwrite", g[-1]), ("db_sum_all", g.sum()), ("db_wrong_axis", g.sum(axis=1))],

@@ -153,6 +153,14 @@ def test_the_softmax_stub_states_the_large_logits_its_check_uses():
         assert "including rows such as [1000, 0, -1000]" in fh.read().split("The math:")[0]
 
 
+@pytest.mark.parametrize("ex", [ex for ex in EXERCISES if "float32" in ex.hints], ids=_ids)
+def test_a_check_that_fails_float32_arithmetic_asks_for_float64_in_its_statement(ex):
+    # The hint 'float32' fails numbers right to float32's 7 digits only: the statement must say so beforehand.
+    with open(ex.stub, encoding="utf-8") as fh:
+        task = " ".join(fh.read().split("The math:")[0].split())
+    assert "float64" in task or "not float32" in task
+
+
 def test_the_power_stub_states_the_inputs_its_check_uses():
     cases = importlib.import_module("tinygrad_init.exercises.ex02_pow_backward").CASES
     assert any(x == 0 for x, _, _ in cases) and any(x < 0 for x, _, _ in cases)

@@ -105,3 +105,24 @@ def accumulate_grads(edges, root):
         grads.setdefault(node, 1.0)
         grads[parent] = grads.get(parent, 0.0) + grads[node] * local
     return grads
+
+
+# mutant: zero_dropped
+# skips the contributions that are 0 ("nothing flows there"): a node behind a ReLU at a negative input is left out.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, local in edges:
+        if grads[node] * local != 0:
+            grads[parent] = grads.get(parent, 0.0) + grads[node] * local
+    return grads
+
+
+# mutant: zero_dropped
+# skips the nodes whose gradient is 0, so their parents are never reached.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, local in edges:
+        if grads.get(node, 0.0) == 0.0:
+            continue
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * local
+    return grads

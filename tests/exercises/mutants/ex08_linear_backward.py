@@ -69,3 +69,30 @@ def linear_backward(x, W, g):
 # returns (dW, dx, db), the order of the parameters first.
 def linear_backward(x, W, g):
     return x.T @ g, g @ W.T, g.sum(axis=0)
+
+
+# mutant: squeezed
+# sums with keepdims and squeezes the result: db is a 0-d array for a layer with one output.
+import numpy as np
+
+
+def linear_backward(x, W, g):
+    return g @ W.T, x.T @ g, np.squeeze(g.sum(axis=0, keepdims=True))
+
+
+# mutant: squeezed
+# squeezes every gradient: dx loses its batch axis for a batch of one row.
+import numpy as np
+
+
+def linear_backward(x, W, g):
+    return np.squeeze(g @ W.T), np.squeeze(x.T @ g), np.squeeze(g.sum(axis=0))
+
+
+# mutant: outer
+# sums over the batch first, then takes one outer product.
+import numpy as np
+
+
+def linear_backward(x, W, g):
+    return g @ W.T, np.outer(x.sum(axis=0), g.sum(axis=0)), g.sum(axis=0)

@@ -152,3 +152,51 @@ def numerical_gradient(f, x, h=1e-5):
         x[i] = old
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+# mutant: two_axes_only
+# a loop per axis for the shapes of the example, 1-D and 2-D: on a 3-D x, x[i, j] is a whole row, moved at once.
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    g = np.zeros(x.shape)
+    if x.ndim == 1:
+        for i in range(x.shape[0]):
+            old = x[i]
+            x[i] = old + h
+            a = f(x)
+            x[i] = old - h
+            b = f(x)
+            x[i] = old
+            g[i] = (a - b) / (2 * h)
+        return g
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            old = x[i, j].copy()
+            x[i, j] = old + h
+            a = f(x)
+            x[i, j] = old - h
+            b = f(x)
+            x[i, j] = old
+            g[i, j] = (a - b) / (2 * h)
+    return g
+
+
+
+# mutant: default
+# the textbook's step as the default, h=1e-6 (right numbers to 1e-9 with it, but not the stub's 1e-5).
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-6):
+    g = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        a = f(x)
+        x[i] = old - h
+        b = f(x)
+        x[i] = old
+        g[i] = (a - b) / (2 * h)
+    return g

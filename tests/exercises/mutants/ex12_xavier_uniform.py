@@ -149,3 +149,29 @@ def xavier_uniform(shape, rng=None, dtype=np.float32):
     field = math.prod(shape[2:])
     a = 6 / (shape[0] * field + shape[1] * field)
     return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: gain
+# PyTorch's gain for tanh, 5/3, on the bound.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = 5 / 3 * math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: gain
+# the ReLU gain sqrt(2) on the bound.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(2) * math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)

@@ -144,3 +144,16 @@ def he_normal(shape, rng=None, dtype=np.float32):
     field = shape[2] * shape[2] if len(shape) > 2 else 1
     fan_in, fan_out = shape[0] * field, shape[1] * field
     return np.random.default_rng(rng).normal(0.0, math.sqrt(2 / fan_in), size=shape).astype(dtype)
+
+
+# mutant: gain_twice
+# the ReLU gain sqrt(2) on a std that holds it already.
+import math
+
+import numpy as np
+
+
+def he_normal(shape, rng=None, dtype=np.float32):
+    fan_in = shape[0] * math.prod(shape[2:])
+    std = math.sqrt(2) * math.sqrt(2 / fan_in)
+    return np.random.default_rng(rng).normal(0.0, std, size=shape).astype(dtype)

@@ -133,3 +133,31 @@ def predict_relu_std(widths, weight_stds, input_std=1.0):
         out.append(math.sqrt(var))
         second = var * (0.5 - 0.5 / math.pi)
     return np.array(out)
+
+
+# mutant: one_std
+# the first layer's weight std for every layer (the example's are all alike).
+import numpy as np
+
+
+def predict_relu_std(widths, weight_stds, input_std=1.0):
+    second, out = input_std**2, []
+    for n in widths[:-1]:
+        var = n * weight_stds[0] ** 2 * second
+        out.append(np.sqrt(var))
+        second = var / 2
+    return np.array(out)
+
+
+# mutant: off_by_one
+# lists the input's std first and drops the top layer's to keep L entries.
+import numpy as np
+
+
+def predict_relu_std(widths, weight_stds, input_std=1.0):
+    second, out = input_std**2, [input_std]
+    for n, s in zip(widths[:-1], weight_stds):
+        var = n * s**2 * second
+        out.append(np.sqrt(var))
+        second = var / 2
+    return np.array(out[:-1])

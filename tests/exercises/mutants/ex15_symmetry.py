@@ -257,3 +257,21 @@ def symmetry_gradients(x, y, hidden, c, rng):
     W2 = np.full((hidden, 1), c)
     W1 = c * np.random.default_rng(rng).standard_normal((hidden, n_in)).T
     return _grad(x, y, np.full((n_in, hidden), c), W2), _grad(x, y, W1, W2)
+
+
+# mutant: order
+# returns the random init's gradient first.
+import numpy as np
+
+
+def _grad(x, y, W1, W2):
+    h = np.tanh(x @ W1)
+    dz = (((h @ W2 - y) / len(x)) @ W2.T) * (1 - h * h)
+    return x.T @ dz
+
+
+def symmetry_gradients(x, y, hidden, c, rng):
+    n_in = x.shape[1]
+    W2 = np.full((hidden, 1), c)
+    W1 = c * np.random.default_rng(rng).standard_normal((n_in, hidden))
+    return _grad(x, y, W1, W2), _grad(x, y, np.full((n_in, hidden), c), W2)

@@ -124,3 +124,29 @@ def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
 # right with grad_std given, but its default is not the stub's 1.0.
 #- def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
 #+ def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=0.5):
+
+
+# mutant: grad_std_not_squared
+# starts the variance at grad_std itself.
+import numpy as np
+
+
+def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
+    var, out = grad_std, []
+    for l in range(len(widths) - 1, 0, -1):
+        var = widths[l] * weight_stds[l - 1] ** 2 / 16 * var
+        out.append(np.sqrt(var))
+    return np.array(out[::-1])
+
+
+# mutant: stds_reversed
+# walks the widths from the top down but the weight stds from the bottom up.
+import numpy as np
+
+
+def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
+    var, out = grad_std**2, []
+    for n, s in zip(widths[:0:-1], weight_stds):
+        var = n * s**2 / 16 * var
+        out.append(np.sqrt(var))
+    return np.array(out[::-1])

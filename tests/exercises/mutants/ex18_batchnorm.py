@@ -138,3 +138,30 @@ def batchnorm(x, gamma, beta, g, eps=1e-5):
 # right with eps given, but its default is Keras's epsilon, 1e-3, not the stub's 1e-5.
 #- def batchnorm(x, gamma, beta, g, eps=1e-5):
 #+ def batchnorm(x, gamma, beta, g, eps=1e-3):
+
+
+# mutant: whole_array
+# x.mean() and x.var() without an axis: one mean and one variance for the whole array.
+import numpy as np
+
+
+def batchnorm(x, gamma, beta, g, eps=1e-5):
+    std = np.sqrt(x.var() + eps)
+    xhat = (x - x.mean()) / std
+    dxhat = g * gamma
+    dx = (dxhat - dxhat.mean() - xhat * (dxhat * xhat).mean()) / std
+    return gamma * xhat + beta, dx, (g * xhat).sum(axis=0), g.sum(axis=0)
+
+
+# mutant: params_mean
+# means over the batch for dgamma and dbeta, as for mu and var.
+import numpy as np
+
+
+def batchnorm(x, gamma, beta, g, eps=1e-5):
+    mu = x.mean(axis=0)
+    std = np.sqrt(x.var(axis=0) + eps)
+    xhat = (x - mu) / std
+    dxhat = g * gamma
+    dx = (dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)) / std
+    return gamma * xhat + beta, dx, (g * xhat).mean(axis=0), g.mean(axis=0)

@@ -188,3 +188,16 @@ def q_star(sw, sb):
 
 def chi(sw, sb):
     return sw**2 * expect(lambda z: (1 - np.tanh(z) ** 2) ** 2, q_star(sw, sb))
+
+
+# mutant: order
+# returns the critical sigma_w2 second and chi_1 last.
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, sigma_b2) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), (lo + hi) / 2, chi(sigma_w2, sigma_b2)

@@ -149,3 +149,16 @@ def input_output_jacobian(x, weights, biases):
         h = np.tanh(h @ W + b)
         J = J @ (W * (1 - h**2))
     return J, float(np.sum(J**2) / J.shape[1])
+
+
+# mutant: last_only
+# assigns each layer's Jacobian instead of multiplying it in: only the top layer's is left.
+import numpy as np
+
+
+def input_output_jacobian(x, weights, biases):
+    h = x
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = W * (1 - h**2)
+    return J, float(np.sum(J**2) / min(J.shape))

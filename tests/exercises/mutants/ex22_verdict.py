@@ -119,3 +119,19 @@ after `#- ` replaced by those after `#+ `; the tests grade it and expect the hin
 # tests every layer for a std of 0, not layer 1.
 #-     if act_std[0] == 0:
 #+     if max(act_std) == 0:
+
+
+# mutant: max_fraction
+# "saturates" when any layer is over half saturated, not the last one.
+def verdict(act_std, grad_std, fraction, activation):
+    if act_std[0] == 0:
+        return "symmetric"
+    if max(fraction) > 0.5:
+        return "dies" if activation == "relu" else "saturates"
+    a = act_std[-1] / act_std[0]
+    g = grad_std[0] / max(grad_std[-1], 1e-300)
+    if min(a, g) < 0.1:
+        return "vanishes"
+    if max(a, g) > 10:
+        return "explodes"
+    return "holds"

@@ -26,6 +26,8 @@ EXERCISE = Exercise(
         "multiplied": "contributions from the different uses of a node ADD up; you multiplied them.",
         "first_only": "you kept the first contribution to a node and dropped the others: they add up.",
         "only_leaves": "return the gradient of every node, the intermediate ones too, not only the inputs'.",
+        "zero_dropped": "a gradient of 0 is a gradient too: behind a ReLU at a negative input (relu' = 0) the nodes "
+                        "get 0.0, and they belong in the dict. Add every contribution, 0 or not, and walk every edge.",
     },
 )
 
@@ -41,6 +43,8 @@ CASES: list[tuple[str, list[Edge], str]] = [
     ("L = 3 * (a*a + a) at a=-0.5 (a*a uses a twice: two edges s -> a)",
      [("L", "t", 3.0), ("t", "s", 1.0), ("t", "a", 1.0), ("s", "a", -0.5), ("s", "a", -0.5)], "L"),
     ("L alone (no edges)", [], "L"),
+    ("L = relu(x*y) * w at x=-1, y=2, w=0.5 (relu'(-2) = 0: p, x, y and w get 0)",
+     [("L", "r", 0.5), ("L", "w", 0.0), ("r", "p", 0.0), ("p", "x", 2.0), ("p", "y", -1.0)], "L"),
 ]
 
 
@@ -94,7 +98,9 @@ def check(run: Session) -> None:
             if exc.type == "IndexError" and not edges:
                 fail(f"{what} raised IndexError: {exc.message}.", "root_from_edges")
             if exc.type == "KeyError" and edges:
-                key = "missing_zero" if exc.message == repr(edges[0][1]) else "wrong_order"
+                zeros = [repr(k) for k, v in _backprop(edges, root, "right").items() if v == 0]
+                key = "missing_zero" if exc.message == repr(edges[0][1]) else \
+                    "zero_dropped" if exc.message in zeros else "wrong_order"
                 fail(f"{what} raised KeyError: {exc.message}.", key)
             raise
         if not isinstance(result, dict):
@@ -110,6 +116,8 @@ def check(run: Session) -> None:
                 fail(detail, mode)
         if root not in got:
             fail(detail, "no_root")
+        if set(got) < set(expected) and not any(expected[k] for k in set(expected) - set(got)):
+            fail(detail, "zero_dropped")
         if sorted(got) != sorted(expected):
             fail(f"{what} returned gradients for {fmt(sorted(got))}; expected one for each node: "
                  f"{fmt(sorted(expected))}.")

@@ -17,8 +17,9 @@ def accumulate_grads(edges: list[tuple[str, str, float]], root: str) -> dict[str
         `parent`, and local = d node / d parent. Edges are listed in the order
         backward visits them: an edge leaving a node comes only after every edge
         that brings gradient INTO that node. Start from dL/droot = 1.0 and walk
-        the edges once. Return a dict with the gradient of every node, root included
-        (with no edges at all, a root alone: {root: 1.0}).
+        the edges once. Return a dict with the gradient of every node: the root's (with
+        no edges at all, a root alone: {root: 1.0}), and 0.0 for a node whose gradient
+        is 0 (behind a ReLU at a negative input, relu' = 0).
 
     The math:
         dL/dparent = sum over the edges (node, parent, local) of  dL/dnode * local

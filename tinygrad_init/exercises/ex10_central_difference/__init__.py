@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..kit import Exercise, Fn, Session, diagnose, expect_array, fail, max_error, unseen
+from ..kit import Exercise, Fn, Session, diagnose, expect_array, fail, max_error, same, unseen
 from ..worker import FUNCTIONS
 
 EXERCISE = Exercise(
@@ -26,6 +26,8 @@ EXERCISE = Exercise(
                        "derivative along (1, 1, ..., 1), not each partial derivative.",
         "one_d_only": "for i in range(len(x)) walks the ROWS of a 2-D x and moves a whole row at once. Visit "
                       "every element: for i in np.ndindex(x.shape).",
+        "two_axes_only": "two loops (over i and j) cover a 2-D x only: on a 3-D x, x[i, j] is a whole row, moved at "
+                         "once. Visit every element of any shape: for i in np.ndindex(x.shape).",
         "copy_not_used": "you changed a copy of x but called f on x itself, so f never saw the change. Call f "
                          "on the array you changed.",
         "precedence": "/ 2*h divides by 2 and then MULTIPLIES by h. Write / (2 * h).",
@@ -34,6 +36,8 @@ EXERCISE = Exercise(
                  "f(x - h e_i)) / (2h), not a formula of higher order (such as the five-point stencil).",
         "float32": "keep the gradient in float64 (np.zeros(x.shape)): (f(x + h) - f(x - h)) / (2h) is a small "
                    "difference of close numbers, float32 keeps 7 digits of it, and a gradient check needs more.",
+        "default": "h=1e-5 by default, as in the stub's signature: a call that leaves h out means h = 1e-5, and your "
+                   "numbers then differ from those with h=1e-5 given.",
         "second_derivative": "(f(x+h) - 2 f(x) + f(x-h)) / h^2 is the second derivative. The gradient is "
                              "(f(x+h) - f(x-h)) / (2h).",
     },
@@ -43,7 +47,7 @@ EXERCISE = Exercise(
 def _differences(f: Callable, x: np.ndarray, h: float) -> dict[str, np.ndarray]:
     """Every formula the check knows, element by element (and two that move several elements at once)."""
     out = {k: np.zeros_like(x) for k in ("central", "forward_difference", "backward_difference", "divided_by_h",
-                                          "precedence", "second_derivative", "one_d_only")}
+                                          "precedence", "second_derivative", "one_d_only", "two_axes_only")}
     fx = f(x)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -56,14 +60,15 @@ def _differences(f: Callable, x: np.ndarray, h: float) -> dict[str, np.ndarray]:
                            ("backward_difference", (fx - fm) / h), ("divided_by_h", (fp - fm) / h),
                            ("precedence", (fp - fm) / 2 * h), ("second_derivative", (fp - 2 * fx + fm) / h**2)):
             out[key][i] = value
-    for r in range(len(x)):
-        old = x[r].copy()
-        x[r] = old + h
-        fp = f(x)
-        x[r] = old - h
-        fm = f(x)
-        x[r] = old
-        out["one_d_only"][r] = (fp - fm) / (2 * h)
+    for key, rows in (("one_d_only", np.ndindex(x.shape[:1])), ("two_axes_only", np.ndindex(x.shape[:2]))):
+        for r in rows:  # a whole row (or, on a 3-D x, x[i, j]) moved at once
+            old = x[r].copy()
+            x[r] = old + h
+            fp = f(x)
+            x[r] = old - h
+            fm = f(x)
+            x[r] = old
+            out[key][r] = (fp - fm) / (2 * h)
     out["all_at_once"] = np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
     out["copy_not_used"] = np.zeros_like(x)
     return out
@@ -71,7 +76,8 @@ def _differences(f: Callable, x: np.ndarray, h: float) -> dict[str, np.ndarray]:
 
 def check(run: Session) -> None:
     seeded = np.random.default_rng(3)
-    cases = [(((4,), 1e-3), seeded), (((3, 2), 1e-4), seeded), (((5,), None), seeded)]
+    cases = [(((4,), 1e-3), seeded), (((3, 2), 1e-4), seeded), (((5,), None), seeded),
+             (((2, 2, 3), 1e-3), seeded)]
     # The fresh case draws h too (fixed, a rule that ignored it passed it), 2e-3 to 1e-2: the published h (1e-3 and
     # below) are off by more than the 1e-8 allowed then (by h^2 / 6 times the third derivative of f). Its f adds a
     # tanh network, sum(v * tanh(W @ x.ravel() + b)): the central difference of the cubic and the sine alone has a
@@ -101,6 +107,9 @@ def check(run: Session) -> None:
         ways = _differences(f, x.copy(), h_used)
         if isinstance(got, np.ndarray) and got.shape == x.shape and got.dtype.kind == "f" \
                 and np.all(np.abs(got - ways["central"]) <= 1e-8):
+            given = run(call, Fn("cubic_sin", arg), x, 1e-5) if h is None else got  # a default of 2e-5 is this close
+            if not same(given, got, rtol=1e-12, atol=1e-15):
+                fail(f"{call}: {max_error(got, given)} from your numbers with h=1e-5 given.", "default")
             continue
         detail = f"{call}: the gradient is off" + (f": {max_error(got, exact)}." if isinstance(got, np.ndarray)
                                                    and got.shape == x.shape else ".")
@@ -110,8 +119,9 @@ def check(run: Session) -> None:
             fail(f"{detail} Your gradient is {got.dtype}, which cuts every entry to a whole number: make it float64, "
                  "g = np.zeros(x.shape).")
         diagnose(got, detail, [(k, ways[k]) for k in ("forward_difference", "backward_difference", "divided_by_h",
-                                                      "all_at_once", "one_d_only", "copy_not_used", "precedence",
-                                                      "second_derivative") if k != "one_d_only" or len(shape) > 1],
+                                                      "all_at_once", "one_d_only", "two_axes_only", "copy_not_used",
+                                                      "precedence", "second_derivative")
+                                      if len(shape) > {"one_d_only": 1, "two_axes_only": 2}.get(k, 0)],
                  rtol=1e-6, atol=1e-9)
         arr = expect_array(got, x.shape, call)
         if arr.dtype.kind == "f" and np.all(np.abs(arr - exact) <= 10.0 * h_used**2 * third + 1e-8):

@@ -15,7 +15,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     """Return the gradient of the scalar function f at x, estimated by central differences.
 
     The task:
-        f takes an ndarray shaped like x (float64, any shape: (4,), (3, 2), ...)
+        f takes an ndarray shaped like x (float64, any shape: (4,), (3, 2), (2, 2, 3), ...)
         and returns a float. Return a float64 ndarray g of x's shape with
         g[i] ~ df/dx[i], by the two-point formula below at the step h you are given (the
         grader compares with it: a formula of higher order gives other numbers). When you

@@ -32,6 +32,8 @@ EXERCISE = Exercise(
                             "root, a = sqrt(6 / (fan_in + fan_out)).",
         "he_bound": "sqrt(6 / fan_in) is He's uniform bound (for ReLU). Glorot's uses both fans: "
                     "a = sqrt(6 / (fan_in + fan_out)).",
+        "gain": "no gain here (it is 1): a = sqrt(6 / (fan_in + fan_out)). A gain, as PyTorch's "
+                "xavier_uniform_(w, gain) takes (5/3 for tanh, sqrt(2) for ReLU), multiplies that bound.",
         "normal": "these numbers are not uniform (some lie far beyond the rest): draw from "
                   "gen.uniform(-a, a, size=shape), not from a normal distribution.",
         "one_sided": "all your numbers are positive: U(0, a) has mean a / 2. Draw from U(-a, a), "
@@ -66,7 +68,8 @@ def check(run: Session) -> None:
                   f"= sqrt(6 / {fan_in + fan_out}) = {fmt(a)}.")
         for key, bound in (("lecun_bound", 3.0 / fan_in), ("lecun_bound", 3.0 / fan_out),
                            ("std_as_bound", 2.0 / (fan_in + fan_out)), ("he_bound", 6.0 / fan_in),
-                           ("bound_not_rooted", (6.0 / (fan_in + fan_out)) ** 2)):
+                           ("bound_not_rooted", (6.0 / (fan_in + fan_out)) ** 2),
+                           ("gain", 6.0 / (fan_in + fan_out) * 25 / 9), ("gain", 12.0 / (fan_in + fan_out))):
             if close(top, math.sqrt(bound), 0.01):
                 fail(detail, key)
         fail(detail)

@@ -32,6 +32,8 @@ EXERCISE = Exercise(
                  "E[h^2]; He doubles the variance to make up for it: std = sqrt(2 / fan_in).",
         "glorot": "sqrt(2 / (fan_in + fan_out)) is Glorot's (Xavier's) normal std, made for tanh (exercise 12). "
                   "He's, for ReLU, takes the fan-in alone: std = sqrt(2 / fan_in).",
+        "gain_twice": "sqrt(2 / fan_in) holds the ReLU gain sqrt(2) already (it is sqrt(2) * sqrt(1 / fan_in)): "
+                      "multiplied by sqrt(2) again, the variance doubles.",
         "uniform": "these numbers are uniform, not normal: use gen.normal(0.0, std, size=shape).",
         "truncated": "these numbers look like a normal truncated at two standard deviations (what Keras "
                      "calls he_normal). This project's he_normal is the plain normal of He et al.: "
@@ -71,7 +73,7 @@ def check(run: Session) -> None:
         detail = f"{call}: {summary(w)}; expected std sqrt(2 / fan_in) = sqrt(2 / {fan_in}) = {fmt(want)}."
         for key, other in (("fan_out", math.sqrt(2.0 / fan_out)), ("variance_as_std", 2.0 / fan_in),
                            ("lecun", math.sqrt(1.0 / fan_in)), ("sqrt_misplaced", math.sqrt(2.0) / fan_in),
-                           ("glorot", math.sqrt(2.0 / (fan_in + fan_out)))):
+                           ("glorot", math.sqrt(2.0 / (fan_in + fan_out))), ("gain_twice", 2.0 / math.sqrt(fan_in))):
             if close(std, other, 0.02):
                 fail(detail, key)
         fail(detail)

@@ -31,6 +31,7 @@ EXERCISE = Exercise(
         "input_std_not_squared": "E[x^2] = input_std^2: square the input's std.",
         "std_not_squared": "the variance of a weight is weight_std^2: square it.",
         "off_by_one": "return one std per layer, L = len(widths) - 1 of them: the input itself is not a layer.",
+        "one_std": "each layer has its own weight std: layer l uses weight_stds[l-1], not weight_stds[0] for all.",
         "no_carry": "E[h_{l-1}^2] comes from the layer before, not from the input: carry it through a loop.",
         "default": "input_std=1.0 by default, as in the stub's signature: a call that leaves it out means a "
                    "unit-std input, and your function gave other numbers then (with input_std=1.0 given, the right "
@@ -53,13 +54,13 @@ def _predict(widths: list[int], stds: list[float], input_std: float, mode: str) 
     """The stds of z_l, right (`mode="right"`) or as a known mistake computes them."""
     second = {"half_on_input": input_std**2 / 2.0, "input_std_not_squared": input_std}.get(mode, input_std**2)
     out = [input_std] if mode == "off_by_one" else []
-    for l, s in enumerate(stds, 1):
+    for l, s in enumerate([stds[0]] * len(stds) if mode == "one_std" else stds, 1):
         n = widths[l] if mode == "fan_out" else widths[l - 1]
         q = n * (s if mode == "std_not_squared" else s * s) * (input_std**2 if mode == "no_carry" else second)
         out.append({"variance_returned": q, "post_relu_std": math.sqrt(q * (0.5 - 0.5 / math.pi))}.get(
             mode, math.sqrt(q)))
         second = {"no_half": q, "halved_std": q / 4.0, "relu_variance": q * (0.5 - 0.5 / math.pi)}.get(mode, q / 2.0)
-    return np.array(out)
+    return np.array([input_std, *out[:-1]] if mode == "shifted" else out)
 
 
 def check(run: Session) -> None:
@@ -81,7 +82,8 @@ def check(run: Session) -> None:
             fail(detail, "default")
         diagnose(got, detail, [(mode, _predict(widths, stds, input_std, mode)) for mode in (
             "no_half", "halved_std", "variance_returned", "half_on_input", "post_relu_std", "fan_out",
-            "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry", "relu_variance")])
+            "input_std_not_squared", "std_not_squared", "off_by_one", "no_carry", "relu_variance", "one_std")]
+                 + [("off_by_one", _predict(widths, stds, input_std, "shifted"))])  # the input listed, the top not
         diagnose(got, detail, [("simulated", expected)], rtol=0.1)
         if isinstance(got, np.ndarray) and got.ndim == 1 and got.shape != expected.shape:
             fail(f"{call} returned {len(got)} stds; expected one per layer, len(widths) - 1 = {len(expected)}.")

@@ -58,6 +58,7 @@ EXERCISE = Exercise(
                            "init (or reset w1.grad = None) before the second backward.",
         "used_input": "tanh'(z) = 1 - tanh(z)^2 = 1 - h^2, written with the OUTPUT h = tanh(x @ W1); you used the "
                       "input z = x @ W1 in its place (1 - z^2).",
+        "order": "return (dW1_constant, dW1_random) in that order: the constant init's gradient first.",
         "transposed_draw": "draw W1 in its own shape, rng.standard_normal((n_in, hidden)): a (hidden, n_in) draw, "
                            "transposed, puts the same numbers in other places.",
     },
@@ -85,7 +86,8 @@ def _answer(x: np.ndarray, y: np.ndarray, hidden: int, seed: int, C: float, mode
     g = np.random.default_rng(seed)
     W1 = {"row_noise": lambda: C * g.standard_normal((n_in, 1)) * np.ones((1, hidden)),
           "scalar_noise": lambda: np.full((n_in, hidden), C * g.standard_normal()),
-          "transposed_draw": lambda: C * g.standard_normal((hidden, n_in)).T}.get(
+          "order": "return (dW1_constant, dW1_random) in that order: the constant init's gradient first.",
+        "transposed_draw": lambda: C * g.standard_normal((hidden, n_in)).T}.get(
         mode, lambda: C * g.standard_normal((n_in, hidden)))()
     return const, _dW1(x, y, W1, C * g.standard_normal((hidden, 1)) if mode == "random_W2" else W2, mode)
 
@@ -117,6 +119,8 @@ def check(run: Session) -> None:
             wrong = _answer(x, y, hidden, seed, C, mode)
             if same(pair[0], wrong[0]) and same(pair[1], wrong[1]):
                 fail(f"{call}: wrong gradients.", mode)
+        if same(pair[0], rand) and same(pair[1], const):
+            fail(f"{call}: the two gradients are swapped.", "order")
         if same(pair[0].data if isinstance(pair[0], Opaque) else pair[0], np.full(const.shape, C)):
             fail(f"{call}: dW1_constant is {describe(pair[0])}, holding W1 = c everywhere.", "returned_weight")
         if same(pair[0], const) and same(pair[1], const + rand):

@@ -25,6 +25,9 @@ EXERCISE = Exercise(
         "off_by_one": "return one std per layer, L = len(widths) - 1 of them, dL/dh_0 (at the input x) up to "
                       "dL/dh_{L-1} (what the top layer passes down): the gradient given at the top is not one.",
         "std_not_squared": "the variance of a weight is weight_std^2: square it.",
+        "grad_std_not_squared": "the variance of the gradient at the top is grad_std^2: square it.",
+        "stds_reversed": "weight_stds[l-1] is layer l's, counted from the bottom: walking down from the top layer, "
+                         "take layer l's std (weight_stds[::-1] in step with the widths), not weight_stds in order.",
         "no_carry": "the gradient entering a layer is the one that came out of the layer above, not the "
                     "top's: carry the variance down through a loop.",
         "squared_twice": "the factor 1/16 is for the variance; the std shrinks by 1/4 per layer. You applied "
@@ -45,10 +48,10 @@ CASES = [([100, 200, 50, 80], [math.sqrt(2.0 / (100 + 200)), math.sqrt(2.0 / (20
 def predict(widths: list[int], stds: list[float], grad_std: float, mode: str = "right") -> np.ndarray:
     """The std of dL/dh_{l-1} for l = 1..L, right (`mode="right"`) or as a known mistake computes it."""
     factor = {"no_slope": 1.0, "quarter_on_variance": 0.25}.get(mode, 1.0 / 16.0)
-    var, std, out = grad_std**2, grad_std, []
+    var, std, out = grad_std ** (1 if mode == "grad_std_not_squared" else 2), grad_std, []
     for l in range(len(widths) - 1, 0, -1):
         n = widths[l - 1] if mode == "fan_in" else widths[l]
-        w = stds[l - 1] if mode == "std_not_squared" else stds[l - 1] ** 2
+        w = stds[l - 1] if mode == "std_not_squared" else stds[-l if mode == "stds_reversed" else l - 1] ** 2
         var = n * w * factor * (grad_std**2 if mode == "no_carry" else var)
         std = std * math.sqrt(n * w) / 16.0  # only for "squared_twice": 1/16 applied to the std
         out.append(std if mode == "squared_twice" else var if mode == "variance_returned" else math.sqrt(var))
@@ -57,7 +60,7 @@ def predict(widths: list[int], stds: list[float], grad_std: float, mode: str = "
 
 
 WRONG = ["no_slope", "quarter_on_variance", "fan_in", "reversed", "variance_returned", "off_by_one",
-         "std_not_squared", "no_carry", "squared_twice"]
+         "std_not_squared", "no_carry", "squared_twice", "grad_std_not_squared", "stds_reversed"]
 
 
 def check(run: Session) -> None:

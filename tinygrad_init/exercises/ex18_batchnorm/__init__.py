@@ -36,6 +36,8 @@ EXERCISE = Exercise(
                    "batch norm is exactly scale-invariant), and your numbers are those of a fixed eps.",
         "wrong_axis": "batch norm normalizes each FEATURE over the batch: mean and var over axis 0, one per "
                       "column. You normalized each row.",
+        "whole_array": "batch norm normalizes each FEATURE (column) on its own: x.mean(axis=0) and x.var(axis=0), one "
+                       "per column. Without an axis, x.mean() and x.var() are one number for the whole array.",
         "no_affine": "y = gamma * x_hat + beta: scale and shift the normalized x.",
         "dx_no_gamma": "y = gamma * x_hat, so the gradient reaching x_hat is g * gamma: you left out gamma.",
         "no_mean_term": "the mean depends on every x in the batch: dx has a term - mean(dx_hat) that you "
@@ -46,6 +48,8 @@ EXERCISE = Exercise(
                      "pass: dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std, not dx_hat / std.",
         "dgamma_no_xhat": "y = gamma * x_hat + beta, so dL/dgamma = sum over the batch of g * x_hat, not of g.",
         "dbeta_mean": "beta is added to every row, so dL/dbeta is the SUM of g over the batch, not the mean.",
+        "params_mean": "gamma and beta act on every row of the batch, so their gradients are SUMS over it, not "
+                       "means: dgamma = (g * x_hat).sum(axis=0); dbeta = g.sum(axis=0).",
         "float32": "your numbers are right to float32's 7 digits only, in float64 arrays, which are judged to "
                    "float64's precision: compute in float64, as the inputs are (a cast to np.float32 anywhere loses "
                    "the rest).",
@@ -58,13 +62,14 @@ RULES = ("y = gamma * x_hat + beta with x_hat = (x - mean) / sqrt(var + eps) ove
          "dx = gamma / std * (g - mean(g) - x_hat * mean(g * x_hat))", "dgamma = (g * x_hat).sum(axis=0)",
          "dbeta = g.sum(axis=0)")
 WRONG = ["var_not_std", "centre_only", "unbiased_var", "eps_outside", "wrong_axis", "no_affine", "dx_no_gamma",
-         "no_mean_term", "no_var_term", "constants", "dgamma_no_xhat", "dbeta_mean", "no_eps", "var_term_sign"]
+         "no_mean_term", "no_var_term", "constants", "dgamma_no_xhat", "dbeta_mean", "no_eps", "var_term_sign",
+         "whole_array", "params_mean"]
 
 
 def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray, eps: float,
               mode: str = "right") -> tuple:
     """(y, dx, dgamma, dbeta), right (`mode="right"`) or as a known mistake computes them."""
-    axis = 1 if mode == "wrong_axis" else 0
+    axis = {"wrong_axis": 1, "whole_array": None}.get(mode, 0)
     mu = x.mean(axis=axis, keepdims=True)
     var = x.var(axis=axis, ddof=1 if mode == "unbiased_var" else 0, keepdims=True)
     std = {"eps_outside": np.sqrt(var) + eps, "var_not_std": var + eps, "centre_only": 1.0 + 0 * var,
@@ -77,7 +82,8 @@ def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
     var_term = -var_term if mode == "var_term_sign" else var_term
     dx = dxhat / std if mode == "constants" else (dxhat - mean_term - var_term) / std
     dgamma = g.sum(axis=0) if mode == "dgamma_no_xhat" else (g * xhat).sum(axis=0)
-    return y, dx, dgamma, g.mean(axis=0) if mode == "dbeta_mean" else g.sum(axis=0)
+    dgamma = dgamma / len(x) if mode == "params_mean" else dgamma
+    return y, dx, dgamma, g.mean(axis=0) if mode in ("dbeta_mean", "params_mean") else g.sum(axis=0)
 
 
 def _answer(run: Session, call: str, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,

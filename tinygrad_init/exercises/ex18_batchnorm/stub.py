@@ -21,7 +21,8 @@ def batchnorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, g: np.ndarray,
             mu = mean of x over the batch (axis 0),   var = mean of (x - mu)^2 (biased)
             x_hat = (x - mu) / sqrt(var + eps),       y = gamma * x_hat + beta
         gamma and beta are (D,). g = dL/dy is (N, D). Return four ndarrays: y (N, D),
-        dL/dx (N, D), dL/dgamma (D,) and dL/dbeta (D,).
+        dL/dx (N, D), dL/dgamma (D,) and dL/dbeta (D,), computed in float64 as the
+        inputs are (float64 arrays are judged to float64's precision).
 
     The math:
         mu and var depend on every row of x, so the gradient has three parts. With

@@ -37,6 +37,8 @@ EXERCISE = Exercise(
         "bracket_end": "your critical sigma_w2 is an end of the bracket [0.5, 10]: the bisection kept the wrong "
                        "half. chi_1 grows with sigma_w2, so where chi_1 < 1 the edge lies above the midpoint (lo = "
                        "mid), else below it (hi = mid).",
+        "order": "return the three in the order (q_star, chi_1, critical_sigma_w2): yours are the right numbers in "
+                 "another order.",
         "imprecise": "close, but not to 1e-6: use Gauss-Hermite quadrature with about 100 nodes (an average "
                      "over random samples is never this precise), iterate the map until q stops changing "
                      "(1e-13), and bisect until the bracket is below 1e-10.",
@@ -121,6 +123,8 @@ def check(run: Session) -> None:
         i = bad[0]
         shown, wanted = fmt_both(got[i], want[i])
         detail = f"{call}: {NAMES[i]} is {shown}; expected {wanted}."
+        if same(sorted(got), sorted(want), rtol=1e-6, atol=0.0):  # the right numbers, in another order
+            fail(detail, "order")
         wrong = {m: solve(sw, sb, m) for m in WRONG}
         for m, w in wrong.items():  # first a mistake that explains every number, then one that explains the first
             if all(w[j] is not None and same(got[j], w[j], rtol=1e-5, atol=0.0) for j in range(3)):

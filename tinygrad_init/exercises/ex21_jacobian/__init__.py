@@ -26,6 +26,8 @@ EXERCISE = Exercise(
                          "diag(tanh'(y_l)): you multiplied the weights alone, as if the network were linear.",
         "order": "the chain rule goes from the input up: J = J_1 @ J_2 @ ... @ J_L with J_l = W_l @ "
                  "diag(tanh'(y_l)) of shape (n_{l-1}, n_l). You multiplied them from the top down.",
+        "last_only": "only the top layer's Jacobian W_L * tanh'(y_L) is left: the chain rule MULTIPLIES the layers', "
+                     "J = J @ J_l at each layer (from J = identity or J_1), where J = J_l overwrote it.",
         "transpose": "J[i, j] = dh_L[j] / dx[i]: inputs along the rows, outputs along the columns, shape "
                      "(n_0, n_L), as W is (fan_in, fan_out). You returned its transpose.",
         "diag_side": "tanh'(y_l) belongs to layer l's OUTPUT units, the columns of W_l: W_l @ diag(d) (that "
@@ -53,7 +55,8 @@ EXERCISE = Exercise(
     },
 )
 
-JACOBIAN_MISTAKES = ["no_derivative", "order", "transpose", "diag_side", "pre_activation_squared", "no_bias"]
+JACOBIAN_MISTAKES = ["no_derivative", "order", "transpose", "diag_side", "pre_activation_squared", "no_bias",
+                     "last_only"]
 MEAN_MISTAKES = ["square_of_mean", "sum_not_mean", "mean_of_entries", "rows", "columns", "largest", "eigenvalues"]
 
 
@@ -67,7 +70,7 @@ def jacobian(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray],
         factors.append(d[:, None] * W if mode == "diag_side" else W * d)
     J = factors[0]
     for F in factors[1:]:
-        J = F @ J if mode == "order" else J @ F
+        J = F if mode == "last_only" else F @ J if mode == "order" else J @ F
     return J.T if mode == "transpose" else J
 
 

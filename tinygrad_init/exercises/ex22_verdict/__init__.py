@@ -20,6 +20,8 @@ EXERCISE = Exercise(
                                 "they have built up; you looked at the first layer.",
         "mean_fraction": "the rule looks at the last layer's fraction, fraction[-1], not at the average over "
                          "the layers.",
+        "max_fraction": "the rule looks at the last layer's fraction, fraction[-1], not at the largest over the "
+                        "layers: a layer below the top that saturates passes the verdict on to the ratios.",
         "at_least_half": "over half means more than 0.5: a last layer with exactly half its units "
                          "saturated (or dead) does not count.",
         "ignores_activation": "a ReLU unit cannot saturate, it dies: the word for ReLU is \"dies\", for tanh "
@@ -53,8 +55,8 @@ def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode
     """The lab's verdict (`lab.experiments.judge`), right (`mode="right"`) or as a known mistake gives it."""
     if (not any(act_std) if mode == "every_layer" else act_std[mode == "layer_index"] == 0) and mode != "no_symmetric":
         return "symmetric"
-    frac = {"first_layer_fraction": fraction[0], "mean_fraction": sum(fraction) / len(fraction)}.get(
-        mode, fraction[-1])
+    frac = {"first_layer_fraction": fraction[0], "mean_fraction": sum(fraction) / len(fraction),
+            "max_fraction": max(fraction)}.get(mode, fraction[-1])
     over = frac >= 0.5 if mode == "at_least_half" else frac > 0.5
     saturates = mode == "ignores_activation" or activation == "tanh" or (
         activation != "relu" and mode != "sigmoid_dies")

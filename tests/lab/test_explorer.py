@@ -104,6 +104,20 @@ def test_a_folder_name_with_a_dot_gets_the_page_inside_it(page, tmp_path):
     assert E.Explorer.file("out") == Path("out") / "explorer.html"
 
 
+def test_a_file_in_the_way_of_the_folder_is_named_by_write(page, tmp_path):
+    # write("notes.txt") over an existing notes.txt raised Python's bare "[Errno 17] File exists: 'notes.txt'"
+    (tmp_path / "notes.txt").write_text("mine")
+    for path in (tmp_path / "notes.txt", tmp_path / "notes.txt" / "week3"):
+        with pytest.raises(FileExistsError, match=r"^Explorer.write: cannot make the folder .*notes.txt.*\.html"):
+            page[0].write(path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_key_and_the_pages_data_are_documented():
+    assert "key" in E.__all__ and E.key("tanh", "small", 1.0, 12, 100) == "tanh|small|1|12|100"
+    assert all(word in E.Explorer.__doc__ for word in ("`grid`", "`data[key(", "`measure`"))
+
+
 def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():
     # 500 saturated tanh units: the summation order of a multi-threaded product changed std(dL/dh) by up to 8%
     from threadpoolctl import threadpool_limits

@@ -26,7 +26,7 @@ from .experiments import THRESHOLDS, WORDS, judge
 from .plots import WORD_COLORS
 from .spectra import network
 
-__all__ = ["GRID", "QUICK_GRID", "measure", "verdict", "Explorer", "explore"]
+__all__ = ["GRID", "QUICK_GRID", "measure", "verdict", "Explorer", "explore", "key"]
 
 #: The choices of the page (every combination is computed when the page is built).
 GRID: dict[str, tuple] = {"activation": ("tanh", "sigmoid", "relu"),
@@ -72,7 +72,9 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
 
 
 class Explorer:
-    """The page: `html` (a whole offline document), `write(path)`, and inline display in Jupyter."""
+    """The page: `html` (a whole offline document), `write(path)`, and inline display in Jupyter; `grid` holds the
+    values of each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure`
+    gave for that combination."""
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
@@ -94,7 +96,11 @@ class Explorer:
 
     def write(self, path: str | Path) -> Path:
         """Write the page to `Explorer.file(path)` (a folder gets `explorer.html`); returns the file."""
-        (path := self.file(path)).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            (path := self.file(path)).parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # notes.txt/explorer.html, notes.txt a file
+            raise FileExistsError(f"Explorer.write: cannot make the folder {str(path.parent)!r}, a file is in its way; "
+                                  "give a file name ending in .html, or a folder") from None
         path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
         return path
 

@@ -77,10 +77,13 @@ def _activations(r: E.ExperimentResult, by: dict) -> None:
     L = r.settings["depth"]
     for f, row in zip(r.findings, r.tables["summary"]):
         assert f.startswith(f"{row['activation']}, {label(row['scheme'])}: "), f
-        # "saturated at layer 10: 0." read as a decimal point: the fraction is "of the units"
-        pattern = rf"std {N} at layer 1 -> {N} at layer {L} \(theory {N}\); \w+ at layer {L}: {N} of the units\.$"
+        # a percentage of what the probe counts: ReLU's dead units, tanh's and sigmoid's saturated entries (batch x
+        # units); it read "dead at layer 10: 1 of the units" (all 500 of them) and "saturated ...: 0.904 of the units"
+        what = "dead at layer {L}: {N}% of the units" if row["activation"] == "relu" else \
+            "saturated at layer {L}: {N}% of the entries"
+        pattern = rf"std {N} at layer 1 -> {N} at layer {L} \(theory {N}\); " + what.format(L=L, N=N) + r"\.$"
         check(list(zip(numbers(pattern, f), [row[k] for k in ("std_first", "std_last", "std_last_theory",
-                                                     "saturated_or_dead_last")])), f)
+                                                     "saturated_or_dead_last")], (False,) * 3 + (True,))), f)
 
 
 def _gradients(r: E.ExperimentResult, by: dict) -> None:

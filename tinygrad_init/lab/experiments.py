@@ -256,7 +256,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
         std, th, frac = (run.values(k) for k in ("act_std", "act_std_theory", key))
         rows.append([sc, a, std[0], std[-1], th[-1], ratio(std[-1], std[0]) if std[0] else None, frac[-1]])
         findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
-                        f"{_num(th[-1])}); {key} at layer {L}: {_num(frac[-1])} of the units.")
+                        f"{_num(th[-1])}); {key} at layer {L}: {_num(100 * frac[-1], 2)}% of the "
+                        + ("units." if key == "dead" else "entries."))  # the probe's counts: units; batch x units
     summary = Table(["scheme", "activation", "std_first", "std_last", "std_last_theory",
                      "last_over_first", "saturated_or_dead_last"], rows,
                     title=f"Activation std at the first and the last of {L} layers")

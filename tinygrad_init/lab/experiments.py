@@ -381,10 +381,11 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
         rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], r["grad_act_std"],
                   q["pre_std"], q["act_std"], q[key]] for r, q in zip(run.layers, ref.layers)]
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
-        span = dict.fromkeys((_num(pre.min()), _num(pre.max())))  # "1", not "1..1"
-        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {'..'.join(span)}, {key} "
-                        f"at most {_num(np.nanmax(run.values(key)))} (without: up to "
-                        f"{_num(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
+        span = dict.fromkeys((_num(pre.min()), _num(pre.max())))  # "1", not "1-1"
+        with_bn, without = (_num(100 * np.nanmax(r.values(key)), 2) for r in (run, ref))
+        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {'-'.join(span)}, {key} "
+                        f"at most {with_bn}% of the {'units' if key == 'dead' else 'entries'} (without: up to "
+                        f"{without}%); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
         for what, k in (("std of f's input", "pre_std"), ("saturated or dead", key)):
             panels.setdefault(f"{a}: {what}", {}).update({f"{sc} + BN": run.values(k), f"{sc}, no BN": ref.values(k)})
         styles.update({f"{sc} + BN": {"color": plots.scheme_color(sc), "label": f"{label(sc)} + BN"}, f"{sc}, no BN":

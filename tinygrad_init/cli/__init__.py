@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--batch", {"type": cli_type(check_int, 2), "default": _SWEEP["batch"].default,
                          "help": "examples in the input batch"}), SEED,
             ("--batchnorm", {"action": "store_true", "help": "BatchNorm1d between every Linear and its activation"}),
-            ("--format", {"choices": ("text", "markdown", "csv", "json"), "default": "text",
+            ("--format", {"choices": ("text", "markdown", "csv", "json"), "type": str.lower, "default": "text",
                           "help": "aligned text, Markdown, or CSV / JSON with every digit"})], _run_sweep),
         "explore": ("write the init explorer page", "Write explorer.html, one offline page: pick an activation, a "
                     "scheme and its gain, a depth and a\nwidth, and see every layer's histograms and std beside the "

@@ -613,7 +613,12 @@ def test_he_et_al_figures_2_and_3_in_miniature_over_seeds() -> None:
     # leaves ln 2 in 5 of 5 at both depths and every rng; at 22 layers Xavier in 1-5 of 5, its median seed by step
     # 420-1128 or never against He's 36-108; at 30 layers Xavier in 0 of 5 at eight rngs, in 2 and 1 at rng 4 and 7.
     # Drawn here at rng 0-5. With momentum (the paper's optimizer) He leaves it in 4 of 5 at rng 6: the test above pins
-    # rng 0's 5
+    # rng 0's 5. `tinygrad-init report --help` said "He et al. (22 and 30 ReLU layers: Xavier stalls, He trains ...)"
+    from tinygrad_init import cli
+
+    text = " ".join(cli.build_parser()._subparsers._group_actions[0].choices["report"].format_help().split())
+    assert "He et al. (22 and 30 ReLU layers: Xavier slower at 22, stalled at 30, He trains both; and with " \
+           "momentum)" in text
     xavier30 = []
     for rng in range(6):
         rows = {(r["layers"], r["init"]): r for r in E.depth(rng=rng, momentum=0.0).table}

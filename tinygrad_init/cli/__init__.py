@@ -63,10 +63,11 @@ writes report.html (one page, opens offline: the verdict, then each experiment's
 and tables), report.json (every number), figures/*.png (slide-sized; .svg with --svg), data/*.csv
 and data/*.json. It runs: the verdict; CS231n's 10 x 500 nets, activations and gradients with
 theory; theory averaged over 5 ReLU nets; symmetry; deeplearning.ai (2-10-5-1 ReLU on circles,
-lr 0.01, 15,000 steps); He et al. (22 and 30 ReLU layers: Xavier stalls, He trains; and with
-momentum); Glorot & Bengio (sigmoid saturation); batch norm; a training run diagnosed (poor init,
-good init, batch norm); the edge of chaos (phase diagram, correlations, the shipped trainability
-heatmap); Jacobian spectra. Results over seeds: the median, the lowest and the highest.
+lr 0.01, 15,000 steps); He et al. (22 and 30 ReLU layers: Xavier slower at 22, stalled at 30,
+He trains both; and with momentum); Glorot & Bengio (sigmoid saturation); batch norm; a training
+run diagnosed (poor init, good init, batch norm); the edge of chaos (phase diagram, correlations,
+the shipped trainability heatmap); Jacobian spectra. Results over seeds: the median, the lowest
+and the highest.
 Timing: {_TIMES}.
 
 examples:

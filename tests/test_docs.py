@@ -1294,14 +1294,17 @@ def test_visible_backprop_md_says_the_small_init_weight_gradients_keep_their_siz
 
     text = _prose("visible_backprop.md")
     assert "the first layers hardly learn" not in text
+    # and with Xavier's weights it is not the same in every layer: 8.37-8.51 at layer 1, 7.20-7.30 at layer 10 (the
+    # page said "about 8.5" there)
     assert ("`dL/dW` has about the same std in every layer (`4.3e-5` at layer 1 and at layer 10 in the lecture "
-            "report, `0.01 * randn` with tanh; with Xavier's weights about `8.5`)") in text
+            "report, `0.01 * randn` with tanh; with Xavier's weights it is `8.5` at layer 1 and `7.2` at "
+            "layer 10)") in text
     assert ("so the activations vanish, and `dL/dh` on the way back; the weight gradients (a layer's input times "
             "`dL/dz`) are tiny but about equally so in every layer, `4e-5`") in _prose("init_schemes.md")
     g = experiments.run_one("small", "tanh", rng=seed).values("grad_w_std")
     assert g[0] / g[-1] == pytest.approx(1.0, abs=0.05) and 4.1e-5 < g[0] < 4.4e-5, g
     x = experiments.run_one("cs231n", "tanh", rng=seed).values("grad_w_std")
-    assert 7.0 < x[0] < 10.0 and 1e5 < x[0] / g[0], x
+    assert 8.3 < x[0] < 8.6 and 7.1 < x[-1] < 7.4 and 1e5 < x[0] / g[0], x
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -397,8 +397,8 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
         (f": the {most} piles them up at -1 and +1, where tanh passes almost no gradient." if s0[most].mean() > 50
          else "."),
         "Their gradients: std(dL/dh) changes from the last layer to layer 1 by " + each(
-            lambda k: f"x{f(ratio(grad[k][0], grad[k][-1]), 2)} ({k})") + "; the further the factor from 1, the more "
-        "unevenly the layers learn.",
+            lambda k: f"x{f(ratio(grad[k][0], grad[k][-1]), 2)} ({k})") + "; how unevenly the weights learn depends "
+        "on each layer's input too (dL/dW = x.T @ dL/dz): grad:data, next, measures it.",
         "Weight gradients: grad:data = std(dL/dW) / std(W) at the first step ranges over a factor of " + each(
             lambda k: f"{f(gd[k].max() / gd[k].min(), 2)} ({k}: {f(gd[k].min(), 2)} to {f(gd[k].max(), 2)})") +
         ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",

@@ -848,6 +848,11 @@ def test_run_sweep_refuses_a_progress_that_is_not_callable_before_running() -> N
     (lambda: E.run_sweep(("xavier",), quick=True), ValueError, "ambiguous"),
     (lambda: E.run_sweep(("lsuv",), quick=True), ValueError, "data-dependent"),
     (lambda: E.run_sweep(("small",), depth=0), ValueError, "run_sweep: depth must be >= 1"),
+    # the functions a lecturer calls named run_sweep, which they did not call
+    (lambda: E.run_one("small", "tanh", depth=0), ValueError, "run_one: depth must be >= 1"),
+    (lambda: E.sweep_table("small", "tanh", rng=-1), ValueError, "sweep_table: rng as a seed must be a non-negative"),
+    (lambda: E.activation_statistics(quick="yes"), TypeError, "activation_statistics: quick must be True or False"),
+    (lambda: E.batch_norm(depth=0), ValueError, "batch_norm: depth must be >= 1"),
     (lambda: E.run_sweep(("small",), batch=1), ValueError, "batch must be >= 2"),
     (lambda: E.run_sweep((), quick=True), ValueError, "schemes is empty"),
     (lambda: E.run_sweep(("small", "small"), quick=True), ValueError, "lists a name twice"),

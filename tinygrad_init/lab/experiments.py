@@ -196,17 +196,28 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     return Sweep(settings, runs)
 
 
+def _sweep(fn: str, *args: Any, **kwargs: Any) -> Sweep:
+    """`run_sweep` whose argument errors name `fn`, the function called."""
+    try:
+        return run_sweep(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        if not str(e).startswith("run_sweep: "):
+            raise
+        raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
+
+
 def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
             rng: Rng = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
-    return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
-                     batchnorm=batchnorm).run(init, activation)
+    return _sweep("run_one", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
+                  batchnorm=batchnorm).run(init, activation)
 
 
 def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
-    return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()
+    return _sweep("sweep_table", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
+                  batchnorm=batchnorm).run(init, activation).table()
 
 
 def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
@@ -226,7 +237,7 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
         fn, "activations", activations, check_activation)
     _check_sizes(fn, sizes)
     if sweep is None:
-        return run_sweep(schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
+        return _sweep(fn, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
     if _check_sweep(fn, "sweep", sweep) and sizes:
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")

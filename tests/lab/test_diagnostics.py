@@ -413,6 +413,15 @@ def test_compare_inits_checks_quick():
         D.section(quick="no")
 
 
+@pytest.mark.parametrize("given, error, message", [
+    ({"depth": 0}, ValueError, "depth must be >= 1, got 0"), ({"width": 2.5}, TypeError, "width must be a whole"),
+    ({"lr": -1}, ValueError, "lr must be > 0, got -1")])
+def test_compare_inits_names_itself_for_its_sizes_and_lr(given, error, message):
+    # depth=0 was refused as "deep_mlp: depth must be >= 1", lr=-1 as "fit: lr must be > 0": functions not called
+    with pytest.raises(error, match=f"^compare_inits: {message}"):
+        D.compare_inits(quick=True, steps=1, **given)
+
+
 def test_weight_gradients_of_a_step_without_an_optimizer_step_say_so():
     X, y = _data()
     opt = SGD((model := _model()).parameters(), lr=0.1)

@@ -883,6 +883,9 @@ def test_run_sweep_refuses_a_progress_that_is_not_callable_before_running() -> N
     (lambda: E.training(sizes=(2, 4, 2)), ValueError, "training: sizes must run from 2 inputs to 1 output"),  # fit's
     (lambda: E.training(sizes=(3, 4, 1)), ValueError, "training: sizes must run from 2 inputs to 1 output"),
     (lambda: E.theory_average(quick=True, widht=10), TypeError, "theory_average: unknown keyword argument(s) widht"),
+    (lambda: E.theory_average(quick=True, width=0), ValueError, "theory_average: width must be >= 1"),  # run_one
+    (lambda: spectra.trainability(sigma_w2s=(1.0,), depths=(2,), steps=1, width=0), ValueError,
+     "trainability: width must be >= 1"),  # deep_mlp's
     (lambda: E.theory_average(scheme="nope"), ValueError, "theory_average: init.get: unknown"),
     # all-zero weights: the theory's stds are 0, the findings read 'off by up to nan% ..., by at most inf%'
     (lambda: E.theory_average(scheme="zeros", quick=True), ValueError, "theory_average: zeros draws all-zero"),

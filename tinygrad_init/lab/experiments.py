@@ -358,7 +358,7 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
                          "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
     seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick, fn)[1]
-    runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]
+    runs = [_sweep(fn, (scheme,), (activation,), **sizes, rng=s).run(scheme, activation) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, \
         f"median of {counted(networks, 'network')}"

@@ -881,3 +881,15 @@ def test_fraction_key_reads_saturated_or_dead_off_the_registry_limits():
         "saturated", "saturated", "dead", None, None]
     with pytest.raises(ValueError, match="fraction_key: activation must be one of"):
         fraction_key("softplus")
+
+
+def test_one_number_has_no_std_and_no_ratio():
+    # a 2-4-1 net's output bias is one number: grad_b_std read 0 and the layer below's grad_b_ratio inf (its std over
+    # 0); the sweep and the demo write '-' for a 1 x 1 weight
+    model = nn.MLP([2, 4, 1], activation="tanh", rng=0)
+    with Probe(model) as probe:
+        model(Tensor(np.ones((8, 2), dtype=np.float32))).sum().backward()
+    low, top = probe.stats(["grad_b_std", "grad_b_norm", "grad_b_ratio", "grad_w_std"]).rows
+    assert top["grad_b_std"] is None and low["grad_b_std"] > 0 and top["grad_b_norm"] == 8.0  # 8 ones summed
+    assert low["grad_b_ratio"] is None is top["grad_b_ratio"]
+    assert top["grad_w_std"] > 0  # a (4, 1) weight has four numbers

@@ -296,7 +296,8 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     for key, when in (("init", "at initialization (whole training set)"), ("trained", "after training")):
         say(f"\nGradients {when}:\n{head}\n  {'-' * (len(head) - 2)}")
         for r in tables[key]:
-            say(f"  {r['layer']:>5}  {r['name']:<9} {'x'.join(map(str, r['shape'])):<9} {r['grad_w_std']:>10.3e} "
+            std = "-" if r["grad_w_std"] is None else f"{r['grad_w_std']:.3e}"  # a 1 x 1 W: one number, no std
+            say(f"  {r['layer']:>5}  {r['name']:<9} {'x'.join(map(str, r['shape'])):<9} {std:>10} "
                 f"{r['grad_w_norm']:>10.3e} {r['grad_out_std']:>10.3e} {r['check']:>9.1e}")
     say("  (check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|: the engine's weight gradient against\n"
         "   local x upstream recomputed by hand; float32 rounding is of the order of 1e-7)")

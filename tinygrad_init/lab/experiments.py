@@ -159,8 +159,7 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, set
         rows.append({"layer": l + 1, "linear_std": lin.get("pre_std"), **{k: a.numbers.get(k) for k in (
             "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated", "dead", "grad_act_std",
             "grad_pre_std")}, "outside": 1 - h.counts.sum() / X.size, "grad_pre_median": first[0] if l == 0 else None,
-            **{k: lin.get(k) if X.shape[1] > 1 or k == "grad_w_norm" else None  # a 1 x 1 W: no std, not 0
-               for k in ("grad_w_std", "grad_w_norm", "w_std")}})
+            **{k: lin.get(k) for k in ("grad_w_std", "grad_w_norm", "w_std")}})  # a 1 x 1 W: no std (None), not 0
         rows[-1].update({k + "_theory": None if th is None or rows[-1][k] is None else float(getattr(th, v)[l])
                          for k, v in _THEORY_OF.items()})
     return Run(scheme, act, bn, rows, hists, th, settings)

@@ -709,6 +709,20 @@ def test_the_sweep_pages_small_tanh_comment_is_what_the_sweep_measures_over_seed
     assert all(f"{v:.0e}" == "3e-07" for v in last) and np.ptp(last) > 0, last
 
 
+def test_the_sweep_page_says_how_many_relu_units_die_with_he() -> None:
+    # docs/howto/sweep.md said that with He and ReLU "a few units die": over seeds 0-4 none at layers 1-2, then more
+    # with depth (not in every layer), 7.2%-10.4% of layer 10's 500 units (0 for the whole batch of 1000)
+    import numpy as np
+
+    from tinygrad_init import experiments
+
+    page = " ".join((DOCS / "howto/sweep.md").read_text(encoding="utf-8").split())
+    assert "while the deeper layers have dead units: none in layers 1 and 2, 7%-10% of layer 10's" in page
+    dead = np.array([experiments.run_one("he_normal", "relu", rng=seed).values("dead") for seed in range(5)])
+    assert np.all(dead[:, :2] == 0) and np.all((0.07 <= dead[:, -1]) & (dead[:, -1] <= 0.105)), dead
+    assert np.all(dead[:, -1] > dead[:, 4]) and np.ptp(dead[:, -1]) > 0.01
+
+
 def test_the_quickstart_mlp_gives_what_the_pages_say_over_seeds() -> None:
     # the README's block run with seeds 0 to 9 (of the data and the weights): the spread the pages state
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

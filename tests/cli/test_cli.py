@@ -540,3 +540,13 @@ def test_demo_counts_its_epochs_in_the_number_they_take(epochs: str, words: str,
     # `demo --epochs 1` printed "batch size 32, 1 epochs"
     assert cli.main(["demo", "--epochs", epochs, "--hidden", "4", "--samples", "40"]) == 0
     assert f"batch size 30, {words} loss = binary cross-entropy" in capsys.readouterr().out
+
+
+def test_the_demo_gives_a_1_x_1_weight_no_std() -> None:
+    # `demo --hidden 1`: the output layer's 1 x 1 weight printed "std dL/dW 0.000e+00", the std of one number, as the
+    # sweep printed 0 beside a theory of 1 until it wrote '-' there; its norm is its one gradient
+    out = io.StringIO()
+    summary = cli.run_demo(cli.build_parser().parse_args(["demo", "--hidden", "1", "--epochs", "1"]), out=out)
+    last = summary["tables"]["init"][-1]
+    assert last["shape"] == (1, 1) and last["grad_w_std"] is None and last["grad_w_norm"] > 0
+    assert re.search(r"\n +2  layers\.2  1x1 +- +\d\.\d{3}e[+-]\d\d ", out.getvalue()), out.getvalue()

@@ -59,8 +59,13 @@ def test_the_verdicts_xavier_relu_sentence_gives_layer_ls_std_over_layer_1s_to_t
     std = np.asarray(sw.run("cs231n", "relu").values("act_std"), dtype=float)
     fall = float(re.search(r"with Xavier the std falls to ([0-9.]+) of its size by layer 10", text).group(1))
     assert fall == float(f"{std[9] / std[0]:.2g}")  # 0.045 (of 0.04477): two significant digits of layer 10 / 1
-    # mean field (He et al. 2015, eq. 10 with Var(w) = 1/n): ReLU halves E[h^2] a layer, 9 halvings from 1 to 10
-    assert math.isclose(fall, 2 ** -4.5, rel_tol=0.2)
+    # mean field (He et al. 2015, eq. 10 with Var(w) = 1/n): ReLU halves E[h^2] a layer, 9 halvings from 1 to 10,
+    # 2^-4.5 = 0.0442. This was asserted within 20% at this seed alone, at the quick 100 units, where seeds 0-9 spread
+    # from 0.029 to 0.064 (-33% to +45%); at the slide's 500 units seeds 0-4 give 0.0423-0.0473 (-4% to +7%)
+    fall = np.array([(lambda s: s[-1] / s[0])(experiments.run_one("cs231n", "relu", rng=seed).values("act_std"))
+                     for seed in range(5)])
+    np.testing.assert_allclose(fall, 2 ** -4.5, rtol=0.1)
+    assert np.ptp(fall) > 0.002  # the spread over the seeds
 
 
 def test_the_verdicts_batch_norm_sentence_names_each_schemes_word_without_it() -> None:

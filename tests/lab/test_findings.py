@@ -77,10 +77,13 @@ def _activations(r: E.ExperimentResult, by: dict) -> None:
     L = r.settings["depth"]
     for f, row in zip(r.findings, r.tables["summary"]):
         assert f.startswith(f"{row['activation']}, {label(row['scheme'])}: "), f
-        # "saturated at layer 10: 0." read as a decimal point: the fraction is "of the units"
-        pattern = rf"std {N} at layer 1 -> {N} at layer {L} \(theory {N}\); \w+ at layer {L}: {N} of the units\.$"
+        # a percentage of what the probe counts: ReLU's dead units, tanh's and sigmoid's saturated entries (batch x
+        # units); it read "dead at layer 10: 1 of the units" (all 500 of them) and "saturated ...: 0.904 of the units"
+        what = "dead at layer {L}: {N}% of the units" if row["activation"] == "relu" else \
+            "saturated at layer {L}: {N}% of the entries"
+        pattern = rf"std {N} at layer 1 -> {N} at layer {L} \(theory {N}\); " + what.format(L=L, N=N) + r"\.$"
         check(list(zip(numbers(pattern, f), [row[k] for k in ("std_first", "std_last", "std_last_theory",
-                                                     "saturated_or_dead_last")])), f)
+                                                     "saturated_or_dead_last")], (False,) * 3 + (True,))), f)
 
 
 def _gradients(r: E.ExperimentResult, by: dict) -> None:
@@ -174,12 +177,16 @@ def _batchnorm(r: E.ExperimentResult, by: dict) -> None:
         s = next(k for k in E.SCHEMES if label(k) == s)
         sel = rows(r, scheme=s, activation=a)
         pre, gh = [x["bn_pre_std"] for x in sel], [x["bn_grad_act_std"] for x in sel]
-        got = numbers(rf"input {N}(?:\.\.{N})?, \w+ at most {N} \(without: up to {N}\); std dL/dh layer 1 / top {N}\.",
-                      f)
+        # a range written as the verdict writes it (it read "0.998..1"), the fractions in percent of what the probe
+        # counts (it read "saturated at most 4e-6 (without: up to 0.837)")
+        of = "units" if a == "relu" else "entries"
+        got = numbers(rf"input {N}(?:-{N})?, \w+ at most {N}% of the {of} \(without: up to {N}%\); std dL/dh layer 1 "
+                      rf"/ top {N}\.", f)
         want = (min(pre), max(pre), max(x["bn_saturated_or_dead"] for x in sel),
                 max(x["plain_saturated_or_dead"] for x in sel), gh[0] / gh[-1])
-        assert got[1] != got[0], f  # "1..1": a range of one number
-        check([(t, w) for t, w in zip(got, want) if t is not None] + [(got[0], want[1])] * (got[1] is None), f)
+        assert got[1] != got[0], f  # "1-1": a range of one number
+        check([(t, w, i in (2, 3)) for i, (t, w) in enumerate(zip(got, want)) if t is not None]
+              + [(got[0], want[1])] * (got[1] is None), f)
 
 
 def _diagnosis(r: E.ExperimentResult, by: dict) -> None:

@@ -380,6 +380,23 @@ def test_prediction_matches_measurement_within_5_percent(activation, scheme, net
         np.testing.assert_allclose(sat, pred.saturated, atol=0.02)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [1, 2])
+def test_prediction_matches_measurement_within_5_percent_over_sets_of_seeds(k):
+    # docs/init_schemes.md: "over five sets of seeds the largest error of a configuration has a median of 1.5-3.2% and
+    # is at most 4.0%"; the test above draws set k = 0 (seeds 0, 1, ...) alone, this two more (seeds 1000 k + i; 5 s
+    # each). Sets 0-4: the worst configuration of a set 3.0%-4.0%, the best 0.9%-2.0%
+    worst = {}
+    for activation, scheme, networks, batch in AGREEMENT:
+        pred = theory.predict(WIDTHS, activation, scheme, input_std=1.0, grad_std_top=1.0)
+        runs = [measure(activation, scheme, 1000 * k + i, batch) for i in range(networks)]
+        worst[(activation, scheme)] = max(np.abs(np.sqrt(np.mean([r[key] for r in runs], axis=0)) / getattr(
+            pred, attr) - 1).max() for key, attr in [("pre", "pre_std"), ("act", "act_std"), ("grad_act",
+                                                     "grad_act_std"), ("grad_pre", "grad_pre_std"),
+                                                    ("grad_weight", "grad_weight_std")])
+    assert max(worst.values()) < 0.05 and 0.005 < min(worst.values()), worst
+
+
 def test_one_relu_network_scatters_as_hanin_and_rolnick_predict():
     # Hanin & Rolnick (2018), "How to start training" (NeurIPS): with He's 2/fan_in the squared length of one input's
     # activations keeps its mean over networks and has relative variance about exp(5 sum_l 1/n_l) - 1; each ReLU layer

@@ -63,10 +63,11 @@ writes report.html (one page, opens offline: the verdict, then each experiment's
 and tables), report.json (every number), figures/*.png (slide-sized; .svg with --svg), data/*.csv
 and data/*.json. It runs: the verdict; CS231n's 10 x 500 nets, activations and gradients with
 theory; theory averaged over 5 ReLU nets; symmetry; deeplearning.ai (2-10-5-1 ReLU on circles,
-lr 0.01, 15,000 steps); He et al. (22 and 30 ReLU layers: Xavier stalls, He trains; and with
-momentum); Glorot & Bengio (sigmoid saturation); batch norm; a training run diagnosed (poor init,
-good init, batch norm); the edge of chaos (phase diagram, correlations, the shipped trainability
-heatmap); Jacobian spectra. Results over seeds: the median, the lowest and the highest.
+lr 0.01, 15,000 steps); He et al. (22 and 30 ReLU layers: Xavier slower at 22, stalled at 30,
+He trains both; and with momentum); Glorot & Bengio (sigmoid saturation); batch norm; a training
+run diagnosed (poor init, good init, batch norm); the edge of chaos (phase diagram, correlations,
+the shipped trainability heatmap); Jacobian spectra. Results over seeds: the median, the lowest
+and the highest.
 Timing: {_TIMES}.
 
 examples:
@@ -206,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--batch", {"type": cli_type(check_int, 2), "default": _SWEEP["batch"].default,
                          "help": "examples in the input batch"}), SEED,
             ("--batchnorm", {"action": "store_true", "help": "BatchNorm1d between every Linear and its activation"}),
-            ("--format", {"choices": ("text", "markdown", "csv", "json"), "default": "text",
+            ("--format", {"choices": ("text", "markdown", "csv", "json"), "type": str.lower, "default": "text",
                           "help": "aligned text, Markdown, or CSV / JSON with every digit"})], _run_sweep),
         "explore": ("write the init explorer page", "Write explorer.html, one offline page: pick an activation, a "
                     "scheme and its gain, a depth and a\nwidth, and see every layer's histograms and std beside the "
@@ -295,7 +296,8 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> dict[str, A
     for key, when in (("init", "at initialization (whole training set)"), ("trained", "after training")):
         say(f"\nGradients {when}:\n{head}\n  {'-' * (len(head) - 2)}")
         for r in tables[key]:
-            say(f"  {r['layer']:>5}  {r['name']:<9} {'x'.join(map(str, r['shape'])):<9} {r['grad_w_std']:>10.3e} "
+            std = "-" if r["grad_w_std"] is None else f"{r['grad_w_std']:.3e}"  # a 1 x 1 W: one number, no std
+            say(f"  {r['layer']:>5}  {r['name']:<9} {'x'.join(map(str, r['shape'])):<9} {std:>10} "
                 f"{r['grad_w_norm']:>10.3e} {r['grad_out_std']:>10.3e} {r['check']:>9.1e}")
     say("  (check = max |x.T @ dL/dy - dL/dW| / max |dL/dW|: the engine's weight gradient against\n"
         "   local x upstream recomputed by hand; float32 rounding is of the order of 1e-7)")

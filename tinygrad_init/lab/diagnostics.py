@@ -365,6 +365,8 @@ def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
     X, y = data.spirals(600, classes=3, rng=seed)
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
     every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
+    depth, width = (check_int("compare_inits", k, v, 1) for k, v in (("depth", depth), ("width", width)))
+    lr = check_real("compare_inits", "lr", lr, 0.0, low_open=True)
     X = X.astype(np.float32)
     good = init.get("xavier_normal", gain=activations.get("tanh").gain)
     runs, losses = {}, {}
@@ -397,8 +399,8 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
         (f": the {most} piles them up at -1 and +1, where tanh passes almost no gradient." if s0[most].mean() > 50
          else "."),
         "Their gradients: std(dL/dh) changes from the last layer to layer 1 by " + each(
-            lambda k: f"x{f(ratio(grad[k][0], grad[k][-1]), 2)} ({k})") + "; the further the factor from 1, the more "
-        "unevenly the layers learn.",
+            lambda k: f"x{f(ratio(grad[k][0], grad[k][-1]), 2)} ({k})") + "; how unevenly the weights learn depends "
+        "on each layer's input too (dL/dW = x.T @ dL/dz): grad:data, next, measures it.",
         "Weight gradients: grad:data = std(dL/dW) / std(W) at the first step ranges over a factor of " + each(
             lambda k: f"{f(gd[k].max() / gd[k].min(), 2)} ({k}: {f(gd[k].min(), 2)} to {f(gd[k].max(), 2)})") +
         ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",

@@ -159,8 +159,7 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, set
         rows.append({"layer": l + 1, "linear_std": lin.get("pre_std"), **{k: a.numbers.get(k) for k in (
             "pre_mean", "pre_std", "act_mean", "act_std", "act_min", "act_max", "saturated", "dead", "grad_act_std",
             "grad_pre_std")}, "outside": 1 - h.counts.sum() / X.size, "grad_pre_median": first[0] if l == 0 else None,
-            **{k: lin.get(k) if X.shape[1] > 1 or k == "grad_w_norm" else None  # a 1 x 1 W: no std, not 0
-               for k in ("grad_w_std", "grad_w_norm", "w_std")}})
+            **{k: lin.get(k) for k in ("grad_w_std", "grad_w_norm", "w_std")}})  # a 1 x 1 W: no std (None), not 0
         rows[-1].update({k + "_theory": None if th is None or rows[-1][k] is None else float(getattr(th, v)[l])
                          for k, v in _THEORY_OF.items()})
     return Run(scheme, act, bn, rows, hists, th, settings)
@@ -196,17 +195,28 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     return Sweep(settings, runs)
 
 
+def _sweep(fn: str, *args: Any, **kwargs: Any) -> Sweep:
+    """`run_sweep` whose argument errors name `fn`, the function called."""
+    try:
+        return run_sweep(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        if not str(e).startswith("run_sweep: "):
+            raise
+        raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
+
+
 def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
             rng: Rng = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
-    return run_sweep((init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
-                     batchnorm=batchnorm).run(init, activation)
+    return _sweep("run_one", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
+                  batchnorm=batchnorm).run(init, activation)
 
 
 def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
-    return run_one(init, activation, depth, width, batch, rng=rng, batchnorm=batchnorm).table()
+    return _sweep("sweep_table", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
+                  batchnorm=batchnorm).run(init, activation).table()
 
 
 def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
@@ -226,7 +236,7 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
         fn, "activations", activations, check_activation)
     _check_sizes(fn, sizes)
     if sweep is None:
-        return run_sweep(schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
+        return _sweep(fn, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
     if _check_sweep(fn, "sweep", sweep) and sizes:
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
@@ -256,7 +266,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
         std, th, frac = (run.values(k) for k in ("act_std", "act_std_theory", key))
         rows.append([sc, a, std[0], std[-1], th[-1], ratio(std[-1], std[0]) if std[0] else None, frac[-1]])
         findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
-                        f"{_num(th[-1])}); {key} at layer {L}: {_num(frac[-1])} of the units.")
+                        f"{_num(th[-1])}); {key} at layer {L}: {_num(100 * frac[-1], 2)}% of the "
+                        + ("units." if key == "dead" else "entries."))  # the probe's counts: units; batch x units
     summary = Table(["scheme", "activation", "std_first", "std_last", "std_last_theory",
                      "last_over_first", "saturated_or_dead_last"], rows,
                     title=f"Activation std at the first and the last of {L} layers")
@@ -346,7 +357,7 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
                          "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
     seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick, fn)[1]
-    runs = [run_one(scheme, activation, **sizes, rng=s) for s in seeds]
+    runs = [_sweep(fn, (scheme,), (activation,), **sizes, rng=s).run(scheme, activation) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, \
         f"median of {counted(networks, 'network')}"
@@ -380,10 +391,11 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
         rows += [[sc, a, r["layer"], r["linear_std"], r["pre_std"], r["act_std"], r[key], r["grad_act_std"],
                   q["pre_std"], q["act_std"], q[key]] for r, q in zip(run.layers, ref.layers)]
         pre, gh = run.values("pre_std"), run.values("grad_act_std")
-        span = dict.fromkeys((_num(pre.min()), _num(pre.max())))  # "1", not "1..1"
-        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {'..'.join(span)}, {key} "
-                        f"at most {_num(np.nanmax(run.values(key)))} (without: up to "
-                        f"{_num(np.nanmax(ref.values(key)))}); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
+        span = dict.fromkeys((_num(pre.min()), _num(pre.max())))  # "1", not "1-1"
+        with_bn, without = (_num(100 * np.nanmax(r.values(key)), 2) for r in (run, ref))
+        findings.append(f"{a}, {label(sc)} with batch norm: std of the activation's input {'-'.join(span)}, {key} "
+                        f"at most {with_bn}% of the {'units' if key == 'dead' else 'entries'} (without: up to "
+                        f"{without}%); std dL/dh layer 1 / top {_num(ratio(gh[0], gh[-1]))}.")
         for what, k in (("std of f's input", "pre_std"), ("saturated or dead", key)):
             panels.setdefault(f"{a}: {what}", {}).update({f"{sc} + BN": run.values(k), f"{sc}, no BN": ref.values(k)})
         styles.update({f"{sc} + BN": {"color": plots.scheme_color(sc), "label": f"{label(sc)} + BN"}, f"{sc}, no BN":

@@ -96,7 +96,7 @@ class LayerRecord:
         nothing, so that as a gradient hook it never replaces the gradient."""
         v = np.asarray(a)
         self.shapes[key], m = v.shape, moments(v)
-        self.numbers.update({prefix + "_std": m.std, prefix + "_norm": m.norm})
+        self.numbers.update({prefix + "_std": m.std if v.size != 1 else None, prefix + "_norm": m.norm})  # 1: none
         if bins and v.size:
             lo, hi = float(v.min()), float(v.max())
             w = v if math.isfinite(lo + hi) else v[np.isfinite(v)]

@@ -110,7 +110,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
         (0.5, 0.75, 1.0, 1.25, 1.5, 1.76, 2.0, 2.5, 3.0, 3.5, 4.0), (2, 4, 8, 16, 24, 32, 48, 64, 96), 300)
     sws, depths, steps = (d if v is None else v for v, d in zip((sigma_w2s, depths, steps), grid))
     sws, depths = _each(fn, "sigma_w2s", sws, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1)
-    steps, gen = check_int(fn, "steps", steps, 1), as_rng(rng, fn)
+    steps, width, gen = check_int(fn, "steps", steps, 1), check_int(fn, "width", width, 1), as_rng(rng, fn)
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, acc = (X @ teacher).argmax(axis=1), []
     for sw in sws:

@@ -1178,3 +1178,14 @@ def test_a_tiny_saturated_fraction_in_theory_is_no_float32_underflow(seed: int) 
     run = E.run_one("small", "tanh", depth=2, width=400, batch=10, rng=seed)
     assert 0 < run.values("saturated_theory")[0] < 1.18e-38 and run.values("grad_act_std").min() > 1e-3
     assert not any("below 1.2e-38" in n for n in run.table().notes), run.table().notes
+
+
+def test_the_notes_state_the_saturation_thresholds_the_code_counts_with() -> None:
+    # the tables' notes and the verdict's rule write the probe's and the explorer's thresholds out in words: they
+    # must be the numbers the counts use (probe.SATURATION 0.01: |tanh| > 0.99; diagnostics' 0.03: > 0.97)
+    from tinygrad_init.lab import diagnostics
+    ours, explorer = (f"|tanh| > {1 - s:g}, tanh' < {1 - (1 - s) ** 2:.1g}"
+                      for s in (probe.SATURATION, diagnostics.SATURATION))
+    assert f"this report counts {ours}; the explorer {explorer})" in E.WORDS["saturates"]
+    assert f"|tanh| > {1 - probe.SATURATION:g}, or sigmoid within {probe.SATURATION:g} of 0" in E.LAYER_FIELDS[
+        "saturated"]

@@ -381,7 +381,7 @@ def test_a_misspelt_option_is_refused_with_the_usage_of_its_command(argv: list[s
 @pytest.mark.parametrize("argv, hint", [
     (["sweepp"], "invalid choice: 'sweepp' (choose from 'demo', "), (["demo", "--dataset", "moon"], "'moons'"),
     (["sweep", "--activation", "tahn"], "'tanh'"), (["sweep", "--format", "jsn"], "'json'"),
-    (["graph", "x", "x=1", "--rankdir", "lr"], "'LR'"), (["demo", "--datset", "moons"], "--dataset"),
+    (["graph", "x", "x=1", "--rankdir", "LRR"], "'LR'"), (["demo", "--datset", "moons"], "--dataset"),
     (["demo", "--epocs=5", "--btch", "3"], "--epochs, --batch-size"), (["--verison"], "--version")])
 def test_a_misspelt_name_is_answered_with_the_nearest_one(argv: list[str], hint: str, capsys) -> None:
     # Python 3.10-3.13's argparse listed the choices, or said "unrecognized arguments", but named no near miss

@@ -229,11 +229,15 @@ def test_report_refuses_a_file_where_it_puts_a_folder_before_the_experiments(nam
     (["sweep", "--depth", "2", "--width", "4"], ["--activation", "TANH"], "activation", "tanh"),
     (["graph", "--mlp", "2,3,1"], ["--activation", "Sigmoid"], "activation", "sigmoid"),
     (["demo"], ["--dataset", "Moons"], "dataset", "moons"),
-    (["sweep"], ["--format", "Markdown"], "format", "markdown"), (["sweep"], ["--format", "CSV"], "format", "csv")])
+    (["sweep"], ["--format", "Markdown"], "format", "markdown"), (["sweep"], ["--format", "CSV"], "format", "csv"),
+    (["graph", "x", "x=1"], ["--format", "SVG"], "format", "svg"), (["graph", "x", "x=1"], ["--rankdir", "tb"],
+                                                                     "rankdir", "TB"),
+    (["graph", "--mlp", "2,3,1"], ["--engine", "Tensor"], "engine", "tensor")])
 def test_an_activation_or_dataset_name_is_taken_in_any_case_as_init_names_are(command, given, key, taken):
     # `sweep --init HE_normal` was taken (init.get reads any case, as do theory.predict("ReLU") and run_one), while
     # `sweep --activation ReLU` was refused "invalid choice: 'ReLU'"; a name that is none of them still is. So was
-    # `sweep --format CSV` ("invalid choice: 'CSV' ... did you mean 'csv'?")
+    # `sweep --format CSV` ("invalid choice: 'CSV' ... did you mean 'csv'?"), and graph's --format SVG, --rankdir tb,
+    # --engine Tensor
     args = _parser().parse_args(command + given)
     assert getattr(args, key) == taken
     with pytest.raises(SystemExit):

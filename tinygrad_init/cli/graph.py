@@ -273,7 +273,7 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
     d = _MLP_DEFAULTS  # as the help states them
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
-    m.add_argument("--engine", choices=("scalar", "tensor"), help="scalar (default): a Value "
+    m.add_argument("--engine", choices=("scalar", "tensor"), type=str.lower, help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
     m.add_argument("--activation", choices=activations.names(), type=str.lower,  # ReLU, as --init HE_normal
                    help="hidden (default: {activation})".format(**d))
@@ -286,8 +286,10 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     o.add_argument("--out", type=path_arg, default=Path("graph"), metavar="DIR",
                    help="the folder (default: graph); an earlier run's graph.dot, graph.svg/png/pdf and player.html "
                    "in it are replaced: one graph per folder (for a second format of it, another --out)")
-    o.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="inputs on the left (LR, default) or on top")
-    o.add_argument("--format", choices=("svg", "png", "pdf"), default="svg", help="of the picture (default: svg)")
+    o.add_argument("--rankdir", choices=("LR", "TB"), type=str.upper, default="LR",  # any case, as --activation
+                   help="inputs on the left (LR, default) or on top")
+    o.add_argument("--format", choices=("svg", "png", "pdf"), type=str.lower, default="svg",
+                   help="of the picture (default: svg)")
     o.add_argument("--no-player", action="store_true", help="do not write player.html")
     o.add_argument("--max-nodes", type=cli_type(check_int, 0), metavar="N", help="draw the N nodes nearest the "
                    f"output (default: {draw.MAX_NODES} in the picture, all in the player; 0: all)")

@@ -124,8 +124,8 @@ def test_a_file_where_a_folder_goes_is_named_as_such(argv, tmp_path, capsys) -> 
 def test_graph_names_the_file_it_cannot_write_when_a_folder_has_its_name(tmp_path, capsys) -> None:
     (tmp_path / "graph.svg").mkdir()  # the message was "cannot write into <out>: Is a directory", which one not said
     assert cli.main(["graph", "a", "a=1", "--no-player", "--out", str(tmp_path)]) == 1
-    assert capsys.readouterr().err == f"tinygrad-init graph: cannot write into {tmp_path}: Is a directory " \
-        f"({tmp_path / 'graph.svg'})\n"
+    assert capsys.readouterr().err == f"tinygrad-init graph: cannot write into {tmp_path}: " \
+        f"{tmp_path / 'graph.svg'} is a folder, not a file: move it away or write elsewhere\n"
 
 
 def test_an_output_path_after_an_equals_sign_starting_with_a_tilde_is_in_the_home_folder(tmp_path, monkeypatch,
@@ -193,8 +193,8 @@ def test_report_names_the_file_it_cannot_write_before_any_work(tmp_path, monkeyp
     runs = []
     monkeypatch.setattr(cli.report, "build_report", lambda *args, **kwargs: runs.append(args))
     assert cli.main(["report", "--out", str(tmp_path)]) == 1 and runs == []
-    assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: Is a directory " \
-        f"({tmp_path / 'report.html'})\n"
+    assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: " \
+        f"{tmp_path / 'report.html'} is a folder, not a file: move it away or write elsewhere\n"
 
 
 def test_graph_of_a_tensor_mlp_puts_each_layer_in_its_own_box(tmp_path, capsys) -> None:

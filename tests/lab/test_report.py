@@ -426,8 +426,8 @@ def test_report_refuses_a_folder_where_its_page_goes_before_running(name, tmp_pa
     monkeypatch.setattr(report, "build_report", lambda *a, **k: pytest.fail("ran, then failed to write"))
     (tmp_path / name).mkdir()
     assert cli.main(["report", "--out", str(tmp_path), *QUICK]) == 1
-    assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: Is a directory " \
-        f"({tmp_path / name})\n"
+    assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: {tmp_path / name} is a " \
+        "folder, not a file: move it away or write elsewhere\n"
 
 
 def test_report_never_deletes_a_data_folder_it_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -366,7 +366,11 @@ def _cannot(command: str, what: str, e: OSError) -> int:
     where a folder must be: which one, not "File exists" or "Not a directory")."""
     path = Path(e.filename) if e.filename and e.errno in (errno.EEXIST, errno.ENOTDIR) else None
     file = next((p for p in (*reversed(path.parents), path) if p.exists() and not p.is_dir()), None) if path else None
-    why = f"{file} is a file, not a folder" if file else f"{e.strerror or e}" + f" ({e.filename})" * bool(e.filename)
+    if file or (e.errno == errno.EISDIR and e.filename):
+        why = f"{file} is a file, not a folder" if file else f"{e.filename} is a folder, not a file: move it away or " \
+            "write elsewhere"
+    else:
+        why = f"{e.strerror or e}" + f" ({e.filename})" * bool(e.filename)
     print(f"tinygrad-init {command}: cannot {what}: {why}", file=sys.stderr)
     return 1
 

@@ -282,7 +282,7 @@ class Tensor(_GraphNode, TorchSpellings):
 
     def gradient(self) -> np.ndarray | None:  # a leaf's, after its hooks: plus what it held before this pass
         g = _GraphNode.gradient(self) if self._hooks else self._grad
-        if (held := vars(self).pop("_held", None)) is not None:
+        if (held := self.__dict__.pop("_held", None)) is not None:
             self._grad = g = held if g is None else np.asarray(held + g)
         return g
 
@@ -546,7 +546,7 @@ class Tensor(_GraphNode, TorchSpellings):
                             kept.append((node, node._grad))
                         node._grad = None
                 elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
-                    if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
+                    if "_held" in node.__dict__:  # (a pass holding it runs this one from a hook: its state waits aside)
                         outer[node], node._grad = (node._held, node._grad), None
                     node._held, node._grad = node._grad, None  # `gradient()` adds what it held when the walk reaches it
                     held.append(node)  # (as in PyTorch: an error before that leaves it as it was)

@@ -112,9 +112,9 @@ class Node(_GraphNode):
     what the backward rule needs, `shape` and `dtype` of the result, `grad` dL/d(result) during
     backward (kept afterwards only if retained), `name` the tensor's name if it has one."""
 
-    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "retain", "_hooks", "__dict__",
-                 "__weakref__")  # (retain, _hooks: read every backward, from a slot in a tenth of a class default's time)
-    requires_grad = _requires_grad = True
+    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "retain", "_hooks", "_requires_grad",
+                 "__dict__", "__weakref__")  # (those read in backward: a slot in a tenth of a class default's time)
+    requires_grad = True
     is_leaf, data, _base, scalar, _name, _version = False, None, None, False, "", 0  # the last two set when needed
     op, rules = property(lambda self: self.fn.name), property(lambda self: self.fn.rules)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
@@ -188,7 +188,7 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
         node.shape = out.shape
         node.dtype = out.dtype
         node.clock = _CLOCK[0]
-        node._grad, node._hooks, node.retain = None, None, False
+        node._grad, node._hooks, node.retain, node._requires_grad = None, None, False, True
         node.parents = (a.grad_fn or a,) if b is None else (a.grad_fn or a, b.grad_fn or b)
         t._requires_grad = True
     else:

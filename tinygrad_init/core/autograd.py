@@ -326,7 +326,7 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
                     upstream = node.gradient() if node._hooks else node._grad
                     if upstream is not None:
                         node.vjp(upstream, retain_graph, recorder)
-                else:  # a leaf: its gradient is finished (its hooks see it)
+                elif node._requires_grad:  # a leaf: its gradient is finished (its hooks see it); data has none
                     node.gradient()
         finally:
             if recorder is not None:

@@ -292,7 +292,8 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
     """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype (1 for one element if `grad` is
     None); a copy for a leaf (whose .grad must own its memory), else read in place (an op's result only reads its
     seed: no copy of a big G). `torch`: keywords given that backward does not take."""
-    if torch := {k: v for k, v in torch.items() if k not in _BACKWARD_DEFAULTS or v is not _BACKWARD_DEFAULTS[k]}:
+    if torch and (torch := {k: v for k, v in torch.items()  # (no comprehension run for backward()'s empty keywords)
+                            if k not in _BACKWARD_DEFAULTS or v is not _BACKWARD_DEFAULTS[k]}):
         raise torch_keywords("backward", torch)
     if grad is None:
         if t.data.size != 1:

@@ -112,10 +112,10 @@ class Node(_GraphNode):
     what the backward rule needs, `shape` and `dtype` of the result, `grad` dL/d(result) during
     backward (kept afterwards only if retained), `name` the tensor's name if it has one."""
 
-    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "__dict__", "__weakref__")
-    requires_grad = _requires_grad = True
-    is_leaf, data, _base, scalar = False, None, None, False
-    _name, retain, _hooks, _version = "", False, None, 0  # rarely changed: class defaults, set when needed
+    __slots__ = ("fn", "parents", "saved", "clock", "shape", "dtype", "_grad", "retain", "_hooks", "_requires_grad",
+                 "__dict__", "__weakref__")  # (those read in backward: a slot in a tenth of a class default's time)
+    requires_grad = True
+    is_leaf, data, _base, scalar, _name, _version = False, None, None, False, "", 0  # the last two set when needed
     op, rules = property(lambda self: self.fn.name), property(lambda self: self.fn.rules)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
     grad = property(lambda self: self._grad, lambda self, value: setattr(self, "_grad", value))
@@ -188,7 +188,7 @@ def _result(out: np.ndarray, fn: Op, saved: Any, a: "Tensor", b: "Tensor | None"
         node.shape = out.shape
         node.dtype = out.dtype
         node.clock = _CLOCK[0]
-        node._grad = None
+        node._grad, node._hooks, node.retain, node._requires_grad = None, None, False, True
         node.parents = (a.grad_fn or a,) if b is None else (a.grad_fn or a, b.grad_fn or b)
         t._requires_grad = True
     else:
@@ -282,7 +282,7 @@ class Tensor(_GraphNode, TorchSpellings):
 
     def gradient(self) -> np.ndarray | None:  # a leaf's, after its hooks: plus what it held before this pass
         g = _GraphNode.gradient(self) if self._hooks else self._grad
-        if (held := vars(self).pop("_held", None)) is not None:
+        if (held := self.__dict__.pop("_held", None)) is not None:
             self._grad = g = held if g is None else np.asarray(held + g)
         return g
 
@@ -546,7 +546,7 @@ class Tensor(_GraphNode, TorchSpellings):
                             kept.append((node, node._grad))
                         node._grad = None
                 elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
-                    if "_held" in vars(node):  # (a pass holding it runs this one from a hook: its state waits aside)
+                    if "_held" in node.__dict__:  # (a pass holding it runs this one from a hook: its state waits aside)
                         outer[node], node._grad = (node._held, node._grad), None
                     node._held, node._grad = node._grad, None  # `gradient()` adds what it held when the walk reaches it
                     held.append(node)  # (as in PyTorch: an error before that leaves it as it was)

@@ -91,7 +91,7 @@ class SGD:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""
-        _zero(self.params, not check_bool("SGD.zero_grad", "set_to_none", set_to_none))  # checked in __init__
+        _zero(self.params, set_to_none is not True and not check_bool("SGD.zero_grad", "set_to_none", set_to_none))
 
 
 def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grad") -> None:

@@ -19,7 +19,6 @@ from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, 
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
-_MATMUL, _ADD = OPS["matmul"], OPS["add"]  # Linear calls them as `@` and `+` do, without the operators' dispatch
 _TORCH_MODULE = {  # PyTorch's Module methods -> what to write here
     "state_dict": "copy.deepcopy(model) keeps a copy; the arrays are {n: p.data.copy() for n, p in model."
                   "named_parameters()} (and BatchNorm1d's running_mean, running_var)",
@@ -183,7 +182,7 @@ class Linear(Module):
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
         try:
-            y = x._binary(_MATMUL, self.weight)  # x @ W
+            y = x @ self.weight
         except ValueError:
             if self.weight.shape != (self.fan_in, self.fan_out):  # a weight assigned in PyTorch's (fan_out, fan_in)?
                 raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its weight has shape {self.weight.shape}, "
@@ -192,7 +191,7 @@ class Linear(Module):
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
                              f"{self.fan_in}. Inputs are (batch, fan_in).") from None
-        return y if self.bias is None else y._binary(_ADD, self.bias)  # y + b
+        return y if self.bias is None else y + self.bias
 
     def extra_repr(self) -> str:
         return f"{self.fan_in}, {self.fan_out}, bias={self.bias is not None}, init={self.init_name!r}"

@@ -1299,3 +1299,50 @@ def test_retained_gradients_are_arrays_of_their_own_as_in_pytorch(op):
     y.grad[...] = 7.0
     np.testing.assert_array_equal(z.grad, before)
     assert not np.shares_memory(x.grad, y.grad)
+
+
+def test_in_with_a_list_a_huge_int_or_a_torch_tensor_is_an_answer_or_a_clear_error():
+    # `["a", "b"] in t` raised numpy's broadcast error, `10**400 in t` an OverflowError, `[1, 2] in t` (of rows of 3)
+    # numpy's "operands could not be broadcast", and `torch.tensor(3) in t` a TypeError from numpy's any()
+    t = Tensor(np.ones((2, 3)))
+    assert [1, 1, 1] in t and [[1], [1]] in t and Tensor([1.0, 1.0, 1.0]) in t and [2, 2, 2] not in t
+    assert ["a", "b"] not in t and 10**400 not in t
+    for x in ([1, 2], Tensor(np.ones((2, 2, 3)))):
+        with pytest.raises(ValueError, match=r"^`x in t`: x of shape \((2,|2, 2, 3)\) is not an element or a row of a "
+                                             r"tensor of shape \(2, 3\)$"):
+            x in t  # noqa: B015
+    torch = require_module("torch")
+    with pytest.raises(TypeError, match=r"a PyTorch tensor, whose graph is not this one: .*Tensor\(x.detach\(\)\)"):
+        torch.tensor(1.0) in t  # noqa: B015
+
+
+@pytest.mark.parametrize("make", [Tensor.zeros, Tensor.ones, Tensor.randn])
+def test_dtype_none_is_float32_as_pytorchs_default(make):
+    # dtype=None gave float64 (numpy's np.dtype(None)), where PyTorch's dtype=None is its default, float32
+    assert make(2, 3, dtype=None).dtype == np.float32 and make(2, dtype=np.float64).dtype == np.float64
+    assert Tensor.zeros(2, dtype=bool).dtype == np.bool_ and Tensor.ones(2, dtype=np.int32).dtype == np.int32
+
+
+def test_randn_names_itself_for_a_bad_rng_and_backward_names_a_retain_flag_that_is_no_bool():
+    with pytest.raises(TypeError, match=r"^randn: rng must be"):
+        Tensor.randn(2, rng="abc")
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    for flag, value in (("retain_graph", "abc"), ("retain_grads", None)):  # "abc" was read as True, None as False
+        with pytest.raises(TypeError, match=rf"^backward: {flag} must be True or False, got"):
+            (t * 2).sum().backward(**{flag: value})
+    assert t.grad is None
+    (t * 2).sum().backward(retain_graph=np.True_)
+    np.testing.assert_array_equal(t.grad, [2.0, 2.0])
+
+
+def test_in_place_updates_name_what_they_cannot_combine():
+    # a str array raised numpy's DTypePromotionError from inside the error message, an int alpha of 10**400 Python's
+    # OverflowError (ints skipped the check)
+    with no_grad():
+        p = Tensor(np.ones(3), requires_grad=True)
+        with pytest.raises(TypeError, match=r"^add_: cannot combine <U1 values in place into a tensor of dtype float"):
+            p.add_(np.array(["a"] * 3))
+        with pytest.raises(ValueError, match=r"^add_: alpha must be a finite number, got inf"):
+            p.add_(1.0, alpha=10**400)
+        p.add_(1.0, alpha=2)
+    np.testing.assert_array_equal(p.data, [3.0, 3.0, 3.0])

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, shape_text
+from ..utils import Rng, as_rng, check_bool, check_real, is_torch, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .copying import node_state, reduce_node, set_node_state
@@ -237,18 +237,18 @@ class Tensor(_GraphNode, TorchSpellings):
     @classmethod
     def zeros(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """A tensor of zeros (`ones` likewise); `shape` as separate ints or one tuple."""
-        return cls(np.zeros(sizes(shape, "zeros")), requires_grad=requires_grad, dtype=dtype)
+        return cls(np.zeros(sizes(shape, "zeros")), requires_grad=requires_grad, dtype=real_dtype(dtype, "zeros"))
 
     @classmethod
     def ones(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
-        return cls(np.ones(sizes(shape, "ones")), requires_grad=requires_grad, dtype=dtype)
+        return cls(np.ones(sizes(shape, "ones")), requires_grad=requires_grad, dtype=real_dtype(dtype, "ones"))
 
     @classmethod
     def randn(cls, *shape: int | Sequence[int], rng: Rng = None,
               requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
         """Standard normal entries from `rng` (a Generator, a seed, or None), of a floating `dtype`."""
-        real_dtype(dtype, "randn", floating=True)  # normal samples are real numbers
-        return cls(as_rng(rng).standard_normal(sizes(shape, "randn")), requires_grad=requires_grad, dtype=dtype)
+        dt = real_dtype(dtype, "randn", floating=True)  # normal samples are real numbers (None: float32)
+        return cls(as_rng(rng, "randn").standard_normal(sizes(shape, "randn")), requires_grad=requires_grad, dtype=dt)
 
     # ------------------------------------------------------------------ properties
 
@@ -326,7 +326,16 @@ class Tensor(_GraphNode, TorchSpellings):
         return (self[i] for i in range(len(self)))  # (len: a 0-d tensor has none)
 
     def __contains__(self, element: Any) -> bool:  # `x in t`: by value (iterating would compare rows by identity)
-        return bool(np.any(self.data == (element.data if isinstance(element, Tensor) else element)))
+        try:
+            other = element.data if isinstance(element, Tensor) else constant(element, self.data, "`in`")
+        except TypeError:  # None, a Value, text: never an element; a PyTorch tensor: said (its numbers may be)
+            if is_torch(element):
+                raise
+            return False
+        if other.ndim > self.ndim or any(o not in (1, s) for o, s in zip(other.shape[::-1], self.shape[::-1])):
+            raise ValueError(f"`x in t`: x of shape {other.shape} is not an element or a row of a tensor of shape "
+                             f"{self.shape}")
+        return bool(np.any(self.data == other))
 
     def __eq__(self, other: Any) -> bool:  # whether they are one tensor (a graph node, kept in sets and dicts)
         if self is not other and isinstance(other, (Tensor, numbers.Number, np.ndarray, list, tuple)):
@@ -497,7 +506,7 @@ class Tensor(_GraphNode, TorchSpellings):
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
         """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
         so a tensor that requires grad changes in place only inside `no_grad()`, as an optimizer does."""
-        if type(alpha) is not float and type(alpha) is not int:
+        if type(alpha) is not float:  # (an int beyond a float's range is refused, not multiplied in)
             alpha = check_real("add_", "alpha", alpha)
         return self._update("add_", other, np.add, alpha)
 
@@ -517,8 +526,8 @@ class Tensor(_GraphNode, TorchSpellings):
         except ValueError:
             raise update_error(name, o, data) from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
-            raise TypeError(f"{name}: cannot combine {np.result_type(o, alpha)} values in place into a tensor of dtype "
-                            f"{self.dtype}") from None
+            raise TypeError(f"{name}: cannot combine {np.result_type(o, alpha) if o.dtype.kind in 'biuf' else o.dtype} "
+                            f"values in place into a tensor of dtype {self.dtype}") from None
         changed_in_place(self)
         return self
 
@@ -535,6 +544,9 @@ class Tensor(_GraphNode, TorchSpellings):
             **torch: PyTorch's keywords (`gradient=`, `create_graph=`): refused, with a message naming what to write.
         """
         seed = seed_value(grad, self._in_graph("backward"), torch)
+        if type(retain_graph) is not bool or type(retain_grads) is not bool:  # "abc" would read as True
+            retain_graph, retain_grads = check_bool("backward", "retain_graph", retain_graph), check_bool(
+                "backward", "retain_grads", retain_grads)
         with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
             order, held, outer, kept = autograd.topological_order(self), [], {}, []
             for node in order:

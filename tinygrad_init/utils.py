@@ -147,6 +147,13 @@ def check_bool(where: str, name: str, value: Any) -> bool:
     raise TypeError(f"{where}: {name} must be True or False, got {_got(value)}")
 
 
+def ordered(x: Any) -> bool:
+    """Whether `x` is a collection to read in order as a list (a list, tuple, range, 1-d array, generator): not a
+    str, bytes, set or dict (a set's order is not the caller's and changes from run to run), a number, a 0-d array."""
+    return hasattr(x, "__iter__") and getattr(x, "ndim", 1) != 0 and not isinstance(x, (str, bytes, set, frozenset,
+                                                                                      dict))
+
+
 def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:
     """`value` if it is an instance of `types` (a container, a figure, an Axes...), else a TypeError naming `what`
     it must be (in place of Python's own error from deep inside the code that uses it)."""

@@ -1109,3 +1109,24 @@ def test_binary_cross_entropy_promotes_integers_with_float32_to_float32_as_mse_l
     # PyTorch's promotion of int64 with float32 is float32 (numpy's result_type, which the loss used, float64)
     bce = binary_cross_entropy_with_logits(logits, targets, reduction=reduction)
     assert bce.dtype == mse_loss(logits, targets, reduction=reduction).dtype == np.float32
+
+
+@pytest.mark.parametrize("make, pattern", [
+    (lambda: nn.MLP(np.array(3)), r"^MLP: sizes must be a list of widths .*got array\(3\)"),
+    (lambda: nn.MLP({2, 3}), r"^MLP: sizes must be a list of widths .*got \{2, 3\}"),
+    (lambda: optim.SGD(np.array(1.0), 0.1), r"^SGD: params must be an iterable of Tensors, got ndarray"),
+    (lambda: optim.SGD({Tensor([1.0], requires_grad=True)}, 0.1),
+     r"^SGD: params must be an iterable of Tensors, got set, whose order changes from run to run; pass a list"),
+    (lambda: scalar_nn.MLP(2, np.array(3)), r"^MLP: nouts must be a list of widths"),
+    (lambda: scalar_nn.MLP(2, {3, 1}), r"^MLP: nouts must be a list of widths")])
+def test_a_0d_array_or_a_set_where_an_ordered_list_goes_is_refused_by_name(make, pattern):
+    # nn.MLP(np.array(3)) and SGD(np.array(1.0), ...) raised numpy's 'iteration over a 0-d array'; nn.MLP({2, 3}) and
+    # scalar_nn.MLP(2, {3, 1}) built layers in the set's order (not the one written), SGD a set of parameters too
+    # (PyTorch refuses a set of parameters)
+    with pytest.raises(TypeError, match=pattern):
+        make()
+
+
+def test_batchnorm_dtype_none_is_float32_as_pytorchs_default():
+    bn = nn.BatchNorm1d(3, dtype=None)  # it was float64 (numpy's np.dtype(None))
+    assert bn.weight.dtype == bn.bias.dtype == bn.running_mean.dtype == np.float32

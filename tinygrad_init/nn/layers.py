@@ -15,7 +15,7 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, quoted
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, ordered, quoted
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -295,7 +295,7 @@ class MLP(Module):
                  rng: Rng = None, final_activation: str | None = None,
                  dtype: Any = np.float32) -> None:
         super().__init__()
-        if isinstance(sizes, str) or not hasattr(sizes, "__iter__"):
+        if not ordered(sizes):
             raise TypeError(f"MLP: sizes must be a list of widths [n_in, n_1, ..., n_out], got {sizes!r:.60}; "
                             "micrograd's MLP(nin, nouts) is MLP([nin, *nouts]), or scalar_nn.MLP(nin, nouts) on Values")
         self.sizes = [check_int("MLP", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes)]
@@ -332,7 +332,7 @@ class BatchNorm1d(Module):
         self.num_features = check_int("BatchNorm1d", "num_features", num_features, 1)
         self.eps = check_real("BatchNorm1d", "eps", eps, 0.0, low_open=True)
         self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
-        real_dtype(dtype, "BatchNorm1d", floating=True)  # integer running statistics would be truncated
+        dtype = real_dtype(dtype, "BatchNorm1d", floating=True)  # integer running statistics would be truncated
         affine = check_bool("BatchNorm1d", "affine", affine)
         self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True) if affine else None
         self.bias = Tensor(np.zeros(num_features, dtype=dtype), requires_grad=True) if affine else None

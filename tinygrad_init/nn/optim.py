@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.inputs import TorchName
 from ..core.tensor import Tensor, changed_in_place
-from ..utils import check_bool, check_real, check_type
+from ..utils import check_bool, check_real, check_type, ordered
 
 __all__ = ["SGD", "zero_grads"]
 _TORCH = ("dampening", "nesterov", "maximize", "foreach", "differentiable", "fused")  # PyTorch's SGD options
@@ -113,8 +113,9 @@ def _zero(params: list[Tensor], keep: bool) -> None:
 
 def _listed(where: str, params: Any) -> list:
     """`params` as a list if it is an iterable (not a single Tensor, whose rows are new tensors); else a TypeError."""
-    if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
-        what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else (
+    if isinstance(params, Tensor) or not ordered(params):
+        what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else f"{type(params).__name__}, " \
+            "whose order changes from run to run; pass a list" if isinstance(params, (set, frozenset)) else (
             f"{type(params).__name__}; pass " + ("" if hasattr(params, "parameters") else
                                                  "an iterable of Tensors such as ") + "model.parameters()")
         raise TypeError(f"{where}: params must be an iterable of Tensors, got {what}")

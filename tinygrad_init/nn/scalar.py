@@ -13,14 +13,14 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, ordered
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
 
 def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | float]:
     """`x` as a list of `n` inputs, or an error naming `where` (not a set, whose order is not yours; not bytes)."""
-    if isinstance(x, (str, bytes, set, frozenset, dict)) or not hasattr(x, "__iter__") or not getattr(x, "ndim", 1):
+    if not ordered(x):
         raise TypeError(f"{where}: x must be a list of {n} inputs (numbers or Values), got {type(x).__name__} "
                         f"{x!r:.60}")
     xs = list(x)
@@ -116,7 +116,7 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None) -> None:
-        if isinstance(nouts, str) or not hasattr(nouts, "__iter__") or not getattr(nouts, "ndim", 1):  # (a 0-d array)
+        if not ordered(nouts):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         sizes = [check_int("MLP", "nin", nin, 1), *(check_int("MLP", f"nouts[{i}]", w, 1) for i, w in enumerate(nouts))]
         gen, activation = as_rng(rng, "MLP"), activations.get(activation, "MLP", engine_only=True).name

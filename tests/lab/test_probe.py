@@ -893,3 +893,20 @@ def test_one_number_has_no_std_and_no_ratio():
     assert top["grad_b_std"] is None and low["grad_b_std"] > 0 and top["grad_b_norm"] == 8.0  # 8 ones summed
     assert low["grad_b_ratio"] is None is top["grad_b_ratio"]
     assert top["grad_w_std"] > 0  # a (4, 1) weight has four numbers
+
+
+def test_a_one_number_weight_or_gradient_leaves_the_other_columns_and_notes_as_they_are():
+    # a 1 x 1 weight has no std (None, shown "-"): stats("update", lr=0.1) then raised Python's "unsupported operand
+    # type(s) for *: 'float' and 'NoneType'", and a batch of one row into a one-output layer (dL/dz one number) was
+    # told "no gradient recorded for layers.2: run loss.backward()" after it had run
+    model = nn.MLP([2, 1, 1], rng=0)
+    p = Probe(model).attach()
+    model(Tensor(np.random.default_rng(0).normal(size=(5, 2)))).sum().backward()
+    first, last = p.stats("update", lr=0.1).rows
+    assert last["update_std_ratio"] is None and last["update_ratio"] > 0 and first["update_std_ratio"] > 0
+    model = nn.MLP([3, 4, 1], rng=0)
+    p = Probe(model).attach()
+    out = model(Tensor(np.ones((1, 3))))
+    assert any("no gradient recorded for layers.0, layers.2" in note for note in p.stats().notes)  # before backward
+    out.sum().backward()
+    assert not any("no gradient recorded" in note for note in p.stats().notes), p.stats().notes

@@ -264,8 +264,8 @@ class Probe:
             for q in ("act", "pre", "w", "b"):
                 a, b = row[f"grad_{q}_std"], above.get(f"grad_{q}_std")
                 row[f"grad_{q}_ratio"] = None if a is None or b is None else ratio(a, b)
-            ok = lr is not None and None not in (row["grad_w_norm"], row["w_norm"])
-            for key, q in (("update_ratio", "norm"), ("update_std_ratio", "std")):
+            for key, q in (("update_ratio", "norm"), ("update_std_ratio", "std")):  # (no std of a 1 x 1 weight)
+                ok = lr is not None and None not in (row[f"grad_w_{q}"], row[f"w_{q}"])
                 row[key] = ratio(lr * row[f"grad_w_{q}"], row[f"w_{q}"]) if ok else None
         shape = recs[0].shapes.get("pre_activation", ())
         title = f"Probe of {type(self.model).__name__}: {len(rows)} layer(s)" + (
@@ -286,7 +286,7 @@ class Probe:
                          if lr is None else
                          f"lr = {lr:g}; update_ratio = lr*||dW||/||W|| (CS231n notes, ~1e-3 healthy); "
                          "update_std_ratio = std(lr*dW)/std(W) (Karpathy, makemore part 3, ~1e-3).")
-        missing = [r["module"] for r in rows if r["grad_pre_std"] is None]
+        missing = [r["module"] for r in rows if r["grad_pre_norm"] is None]  # (a std of one number is None too)
         if missing and any(c.startswith(("grad", "update")) for c in cols):
             notes.append(f"no gradient recorded for {', '.join(missing)}: run loss.backward() with the probe attached.")
         for rec in self.records.values():

@@ -4,11 +4,10 @@ The grader (`runner.py`) starts one worker per exercise, as a plain script:
 
     python .../tinygrad_init/exercises/worker.py CAPTURE POLICY
 
-The worker runs the student's file and calls the student's function on the inputs the grader
-sends. It sends back **raw outputs only** (numbers, arrays, tuples, ...): it holds no reference
-answer and takes no decision, so nothing the student's code does in this process (patching numpy,
-the worker, or anything else) can turn a wrong answer into a pass. The grader computes every
-reference and every comparison in its own process.
+The worker runs the student's file and calls the student's function on the inputs the grader sends. It sends back
+**raw outputs only** (numbers, arrays, tuples, ...): it holds no reference answer and takes no decision, so nothing
+the student's code does in this process (patching numpy, the worker, or anything else) can turn a wrong answer into a
+pass. The grader computes every reference and every comparison in its own process.
 
 Before any student code runs, the worker
 
@@ -446,7 +445,8 @@ def _install_policy(policy: dict) -> None:
     import _posixsubprocess, _thread, subprocess, threading
 
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse  # Popen's, with no event (a copy: an import, refused)
-    _thread.start_new_thread = _thread.start_new = threading._start_new_thread = lambda *a, **k: refuse(name="threads")
+    _thread.start_new_thread = _thread.start_new = _thread.start_joinable_thread = threading._start_new_thread = \
+        threading._start_joinable_thread = lambda *a, **k: refuse(name="threads")  # (the last two: Python 3.13's)
     os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
     list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
     sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")

@@ -18,7 +18,8 @@
     return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 33%)";
   }
 
-  function fmt(v, p) {  // as utils.format_number writes it at p digits (default: 0.005, 1234; 1e-5, 4.5e+30)
+  function fmt(v, p) {  // p significant digits (3), plain from 1e-3 to 1e4 (0.005, 1230), else at most 2 digits with
+    // an exponent (1e-5, 4.5e+30): utils.format_number's forms for the round numbers ticks are (it keeps 1234 whole)
     var r = Number(v.toPrecision(p || 3)), a = Math.abs(r);
     return a === 0 || (a >= 1e-3 && a < 1e4) ? String(r) : Number(v.toPrecision(p || 2)).toExponential();
   }

@@ -10,8 +10,10 @@ import difflib
 import functools
 import math
 import numbers
+import os
 import unicodedata
 import weakref
+from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
@@ -152,6 +154,17 @@ def ordered(x: Any) -> bool:
     str, bytes, set or dict (a set's order is not the caller's and changes from run to run), a number, a 0-d array."""
     return hasattr(x, "__iter__") and getattr(x, "ndim", 1) != 0 and not isinstance(x, (str, bytes, set, frozenset,
                                                                                       dict))
+
+
+def writable(who: str, path: Any, name: str) -> Path:
+    """`path` (a str or PathLike) as a Path, if its folder exists and it is no folder (`name`: the file to suggest)."""
+    path = Path(check_type(who, "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first")
+    if path.is_dir():
+        raise IsADirectoryError(f"{who}: path {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
+            f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))
+    return path
 
 
 def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..observe.draw import writable
-from ..utils import check_choice, check_int, check_real, check_type, format_number, not_installed, quoted
+from ..utils import check_choice, check_int, check_real, check_type, format_number, not_installed, quoted, writable
 from .table import band, label
 
 if TYPE_CHECKING:

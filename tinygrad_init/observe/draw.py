@@ -23,7 +23,8 @@ from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, shape_text, quoted
+from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, shape_text, quoted,
+                     writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -96,17 +97,6 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)
     # cairo stamps the time into a PDF: blanked, its length kept (the offsets after it), the same graph the same bytes
     path.write_bytes(re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if fmt == "pdf" else out)
-    return path
-
-
-def writable(who: str, path: Any, name: str) -> Path:
-    """`path` (a str or PathLike) as a Path, if its folder exists and it is no folder (`name`: the file to suggest)."""
-    path = Path(check_type(who, "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first")
-    if path.is_dir():
-        raise IsADirectoryError(f"{who}: path {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
-            f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))
     return path
 
 

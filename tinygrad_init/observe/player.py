@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..core.autograd import topological_order
-from ..utils import check_int, quoted
+from ..utils import check_int, quoted, writable
 from .colors import WHAT, ColorScale, font_color, magnitude
-from .draw import MAX_NODES, _num, draw, to_svg, writable
+from .draw import MAX_NODES, _num, draw, to_svg
 from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]

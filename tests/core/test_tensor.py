@@ -1340,7 +1340,7 @@ def test_in_place_updates_name_what_they_cannot_combine():
     # OverflowError (ints skipped the check)
     with no_grad():
         p = Tensor(np.ones(3), requires_grad=True)
-        with pytest.raises(TypeError, match=r"^add_: cannot combine <U1 values in place into a tensor of dtype float"):
+        with pytest.raises(TypeError, match=r"^add_: cannot combine non-number values in place into a tensor"):
             p.add_(np.array(["a"] * 3))
         with pytest.raises(ValueError, match=r"^add_: alpha must be a finite number, got inf"):
             p.add_(1.0, alpha=10**400)

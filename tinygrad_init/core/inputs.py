@@ -292,9 +292,10 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
     """What `t.backward(grad)` starts from: real numbers of `t`'s shape, in `t`'s dtype (1 for one element if `grad` is
     None); a copy for a leaf (whose .grad must own its memory), else read in place (an op's result only reads its
     seed: no copy of a big G). `torch`: keywords given that backward does not take."""
-    if torch and (torch := {k: v for k, v in torch.items()  # (no comprehension run for backward()'s empty keywords)
-                            if k not in _BACKWARD_DEFAULTS or v is not _BACKWARD_DEFAULTS[k]}):
-        raise torch_keywords("backward", torch)
+    if torch:  # (no comprehension run for backward()'s empty keywords)
+        given = {k: v for k, v in torch.items() if k not in _BACKWARD_DEFAULTS or v is not _BACKWARD_DEFAULTS[k]}
+        if given:
+            raise torch_keywords("backward", given)
     if grad is None:
         if t.data.size != 1:
             raise RuntimeError(f"backward: the output has shape {t.shape}; pass grad= (dL/d(output), an array "

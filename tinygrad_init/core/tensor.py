@@ -526,8 +526,9 @@ class Tensor(_GraphNode, TorchSpellings):
         except ValueError:
             raise update_error(name, o, data) from None
         except TypeError:  # numpy's casting error: a float into an integer tensor
-            raise TypeError(f"{name}: cannot combine {np.result_type(o, alpha) if o.dtype.kind in 'biuf' else o.dtype} "
-                            f"values in place into a tensor of dtype {self.dtype}") from None
+            what = np.result_type(o, alpha) if o.dtype.kind in "biuf" else "non-number"  # (text: no result type)
+            raise TypeError(f"{name}: cannot combine {what} values in place into a tensor of dtype {self.dtype}") \
+                from None
         changed_in_place(self)
         return self
 

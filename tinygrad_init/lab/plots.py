@@ -143,8 +143,9 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     ax.set_yscale("log")  # axis took limits both below 1e-287 for 0 (the view was -0.05 to 0.05)
     if view:
         ax.set_ylim(view)
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, max(1, int(math.log10(t) + 323.3))
-        if 0 < t < 2.2e-308 else 12)))  # 1.75 not '1.8'; a subnormal in the digits it has: 1e-320, not 9.99988867e-321
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda t, _: format_number(t, max(1, int(math.log10(t / 5e-324)))
+        if 0 < t < 2.2e-308 else 12)))  # 1.75 not '1.8'; a subnormal (below 2.2e-308) in the digits it holds, about
+    # log10(t / 5e-324) (5e-324: the smallest float): 1e-320, not 9.99988867e-321
     ax.yaxis.set_minor_locator(ticker.NullLocator())
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
     if subs is None:  # less than three decades in view: 1, 2, 5 times them, or plain ticks (a decade alone shows no

@@ -91,7 +91,7 @@ class SGD:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""
-        _zero(self.params, set_to_none is not True and not check_bool("SGD.zero_grad", "set_to_none", set_to_none))
+        _zero(self.params, not check_bool("SGD.zero_grad", "set_to_none", set_to_none))
 
 
 def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grad") -> None:
@@ -114,9 +114,12 @@ def _zero(params: list[Tensor], keep: bool) -> None:
 def _listed(where: str, params: Any) -> list:
     """`params` as a list if it is an iterable (not a single Tensor, whose rows are new tensors); else a TypeError."""
     if isinstance(params, Tensor) or not ordered(params):
-        what = "a single Tensor; pass a list, [t]" if isinstance(params, Tensor) else f"{type(params).__name__}, " \
-            "whose order changes from run to run; pass a list" if isinstance(params, (set, frozenset)) else (
-            f"{type(params).__name__}; pass " + ("" if hasattr(params, "parameters") else
-                                                 "an iterable of Tensors such as ") + "model.parameters()")
+        if isinstance(params, Tensor):
+            what = "a single Tensor; pass a list, [t]"
+        elif isinstance(params, (set, frozenset)):
+            what = f"{type(params).__name__}, whose order changes from run to run; pass a list"
+        else:
+            what = f"{type(params).__name__}; pass " + ("" if hasattr(params, "parameters") else
+                                                        "an iterable of Tensors such as ") + "model.parameters()"
         raise TypeError(f"{where}: params must be an iterable of Tensors, got {what}")
     return list(params)

@@ -86,12 +86,12 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path` as `format` (`"svg"`, `"png"`,
     `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
     path = writable("render", path, "graph.svg")  # these checks before Graphviz lays it out
-    kind = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}.get
+    kinds = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}
     fmt = str(format if format is not None else path.suffix[1:] or "svg").lower()
-    if not kind(fmt):
+    if fmt not in kinds:
         raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
                          f"(given by format= or by the suffix of {str(path)!r})")
-    if kind(path.suffix[1:].lower(), kind(fmt)) != kind(fmt):  # an SVG in a .png: no viewer opens it
+    if kinds.get(path.suffix[1:].lower(), kinds[fmt]) != kinds[fmt]:  # an SVG in a .png: no viewer opens it
         raise ValueError(f"render: format={format!r} and the file name {str(path)!r} say two formats; give one")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
     out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)

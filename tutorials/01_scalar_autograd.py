@@ -310,10 +310,10 @@ draw.draw(out, show_data=True, show_grad=True, show_local=True)
 # That is everything a network needs. A 2-4-1 tanh MLP learns XOR, which no single neuron can:
 # forward, loss, `zero_grad`, `backward`, and a step of gradient descent
 # $\theta \leftarrow \theta - \eta\, \partial L/\partial \theta$ on every parameter, where the
-# **learning rate** $\eta$ (here 0.05) sets the size of the step. (It does
-# from 9 of the seeds 0 to 9 within these 150 steps, a seed being the number, `rng=1` here, that
-# fixes the random draw of the initial weights; from seed 4 it stays stuck at a loss of
-# 7.8: gradient descent finds a solution from most starting points, not from all.)
+# **learning rate** $\eta$ (here 0.05) sets the size of the step. The **seed**, `rng=1` here, is
+# the number that fixes the random draw of the initial weights. (XOR is learned within these 150
+# steps from 9 of the seeds 0 to 9; from seed 4 the loss stays stuck at 7.8: gradient descent finds
+# a solution from most starting points, not from all.)
 
 # %%
 model = scalar_nn.MLP(2, [4, 1], activation="tanh", rng=1)

@@ -283,7 +283,7 @@ assert losses[-10:].mean() < 0.6 * losses[:10].mean()
 
 # %% [markdown]
 # With this learning rate the four hidden weight matrices sit on the line, within a quarter
-# of a decade (a decade is a factor of 10, one unit on the $\log_{10}$ axis) of $10^{-3}$;
+# of a **decade** of $10^{-3}$ (a decade: a factor of 10, one unit on the $\log_{10}$ axis);
 # layer 1 (two inputs) and the output layer lie above all of them: the layers whose learning
 # rate you would lower first. The loss falls by more than 40%. So it
 # goes with seeds 0 to 9 of the weights and the batches (`make(GOOD, rng=s)`, `seed=s + 1`): the

@@ -685,8 +685,8 @@ EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "bisection": "halving an interval", "orthogonal": "without changing its length",
              "Jacobian": "the derivative of every entry of the output with respect to every entry",
              "softmax": "turns each row of scores into probabilities",
-             "seed": "the number, `rng=1` here, that fixes the random draw",
-             "float32": "numpy's single precision", "decade": "a decade is a factor of 10",
+             "seed": "is the number that fixes the random draw",
+             "float32": "numpy's single precision", "decade": "a decade: a factor of 10",
              "fixed point": "the variance that the map leaves unchanged",
              "singular value": "the factors by which it stretches a small change of the input"}
 

@@ -210,7 +210,8 @@ def test_an_unknown_column_gets_a_key_error_listing_the_columns() -> None:
 
 @pytest.mark.parametrize("name, kwargs", [("rows", {"rows": None}), ("rows", {"rows": 3}), ("rows", {"rows": {(1, 2)}}),
                                           ("notes", {"notes": 3}), ("notes", {"notes": True}),
-                                          ("columns", {"columns": np.array("a")}), ("columns", {"columns": {"a", "b"}})])
+                                          ("columns", {"columns": np.array("a")}),
+                                          ("columns", {"columns": {"a", "b"}})])
 def test_rows_notes_or_columns_that_are_no_list_get_a_type_error_naming_them(name, kwargs) -> None:
     # rows=None and notes=3 raised Python's "'NoneType' object is not iterable", a 0-d array numpy's "iteration over a
     # 0-d array"; a set of columns or rows was read in hash order

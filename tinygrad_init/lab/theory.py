@@ -18,7 +18,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
 from ..nn import activations as _acts, init as _init
-from ..utils import check_int, check_real, check_type, counted, quoted
+from ..utils import check_int, check_real, check_type, counted, ordered, quoted
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
            "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
@@ -209,13 +209,14 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         negative_slope: of leaky_relu.
         saturation_threshold: `t` in the fraction `P(|tanh y| > t)`."""
     fn = "predict"
-    if not isinstance(widths, (list, tuple, range, np.ndarray)) or len(widths) < 2:
+    if not isinstance(widths, (list, tuple, range, np.ndarray)) or not ordered(widths) or len(widths) < 2:
         raise ValueError(f"predict: widths must list the input width and at least one layer width "
                          f"[n_0, n_1, ..., n_L], got {quoted(widths)}")
     ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(widths))
     layers = len(ws) - 1
-    names = list(activation) if isinstance(activation, (list, tuple, np.ndarray)) else [activation] * layers
-    specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray))) else [init] * layers
+    names = list(activation) if isinstance(activation, (list, tuple, np.ndarray)) and ordered(activation) else [
+        activation] * layers
+    specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray)) and ordered(init)) else [init] * layers
     for what, given in (("activations", names), ("init entries", specs)):
         if len(given) != layers:
             raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define "

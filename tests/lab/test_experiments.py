@@ -385,6 +385,8 @@ def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
     ((2.5, [1.0, 1.0], [0.0, 0.0]), ValueError, "one value per layer"),  # was "object of type 'float' has no len()"
     (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": np.nan}), ValueError, "thresholds\\['grow'\\] must be"),
     (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"dead": "x"}), TypeError, "thresholds\\['dead'\\] must be a"),
+    ((["a", "b"], [1.0, 1.0], [0.0, 0.0]), TypeError, "must be lists of numbers"),  # was numpy's "could not convert"
+    (([1.0, 1.0], {1.0, 2.0}, [0.0, 0.0]), TypeError, "must be lists of numbers"),  # was float()'s "not 'set'"
 ])
 def test_judge_refuses_numbers_that_are_no_stds_fractions_or_thresholds(args, error, fragment) -> None:
     with pytest.raises(error, match=f"^judge: .*{fragment}"):

@@ -246,6 +246,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     legend handles, those of `hidden` (series: note; default: `_unseen`'s) marked not drawn."""
     handles, longest, order = [], 0, [*order, *(n for n in series if n not in order)]
     colors = _colors(order)
+    if x is not None and (not ordered(x) or np.ndim(x) != 1):  # a number, a set, a table of steps: no x axis
+        raise TypeError(f"curves: x (the steps) must be a list of numbers, one a point, got {quoted(x):.60}")
     for i, (name, values) in enumerate(series.items()):
         c = order.index(name)
         st = {"color": colors[name], "marker": marker(c), "label": label(name),

@@ -16,7 +16,8 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, counted, format_number, quoted
+from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted, format_number,
+                     quoted)
 from . import plots
 from .table import ExperimentResult, Table, band, label
 
@@ -89,8 +90,9 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
-    with no_grad():
-        return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
+    with no_grad():  # a model is called: a str, an array or a Tensor in its place is named, not "not callable"
+        out = check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")(Tensor(X))
+        return float(np.mean(_right(out.data[:, 0], np.asarray(y) == 1)))
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],

@@ -512,6 +512,9 @@ def test_distinct_units() -> None:
     for rtol, error in ((float("nan"), ValueError), (-1e-5, ValueError), (None, TypeError)):  # nan: 3, silently
         with pytest.raises(error, match="distinct_units: rtol must be"):
             E.distinct_units(W, rtol=rtol)
+    for bad in ({"weight": [["a", "b"]]}, {"weight": W, "bias": {1.0, 2.0, 3.0}}, {"weight": W, "outgoing": "abc"}):
+        with pytest.raises(TypeError, match="distinct_units: weight, bias and outgoing must be arrays of numbers"):
+            E.distinct_units(**bad)  # numpy's "could not convert string to float", float()'s "not 'set'"
 
 
 @pytest.mark.slow

@@ -175,7 +175,10 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     """How many different units (1 to `fan_out`) a layer `y = x @ W + b` has, `W` `(fan_in, fan_out)`: unit `j` is
     `W[:, j]`, `b[j]` and, if given, `outgoing[j, :]` (the next weight, `(fan_out, k)`); units agreeing within `rtol *
     max |parameter|` (rounding) compute the same and get the same gradient forever."""
-    W = np.asarray(weight, dtype=np.float64)
+    try:  # text or a set: numpy's "could not convert" or float()'s TypeError, named here
+        W, bias, outgoing = (v if v is None else np.asarray(v, dtype=np.float64) for v in (weight, bias, outgoing))
+    except (TypeError, ValueError, OverflowError) as e:
+        raise TypeError(f"distinct_units: weight, bias and outgoing must be arrays of numbers ({e})") from None
     if W.ndim != 2:
         raise ValueError(f"distinct_units: weight must be 2-D (fan_in, fan_out), got shape {W.shape}")
     parts = [W.T]

@@ -1194,3 +1194,11 @@ def test_the_notes_state_the_saturation_thresholds_the_code_counts_with() -> Non
     assert f"this report counts {ours}; the explorer {explorer})" in E.WORDS["saturates"]
     assert f"|tanh| > {1 - probe.SATURATION:g}, or sigmoid within {probe.SATURATION:g} of 0" in E.LAYER_FIELDS[
         "saturated"]
+
+
+@pytest.mark.parametrize("call", [lambda: E.deep_mlp(10 ** 400, 4, "tanh"), lambda: E.deep_mlp(3, 10 ** 6, "relu"),
+                                  lambda: spectra.network(10 ** 12, 8, "tanh", 1.0)])
+def test_a_network_too_large_to_build_is_refused_at_once(call) -> None:
+    # depth 10**400 built layers until memory ran out; width 10**6 asked numpy for 4 TB
+    with pytest.raises(ValueError, match=r"deep_mlp: depth .*weights, beyond 1e9"):
+        call()

@@ -69,6 +69,10 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     act = nn.ACTIVATIONS[check_activation(fn, activation)]
     depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
+    if (n := (depth - 1) * width * width + n_in * width) > 1e9:  # 4 GB of float32: a huge depth would build for ever
+        raise ValueError(f"deep_mlp: depth {depth:.3g} and width {width:.3g} make {n:.3g} weights, beyond 1e9 (4 GB as "
+                         "float32); take fewer layers or units" if n < 1e300 else "deep_mlp: depth and width make over "
+                         "1e300 weights, beyond 1e9 (4 GB as float32); take fewer layers or units")
     for l in range(depth):
         mods.append(nn.Linear(width if l else n_in, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]

@@ -133,3 +133,10 @@ def test_a_marker_colour_or_grid_of_the_wrong_type_gets_a_type_error_naming_it(c
 
 def test_a_title_that_is_an_array_is_written_as_its_text() -> None:  # was numpy's "truth value ... is ambiguous"
     assert plots.loss_curves({"he": [1.0, 0.5]}, title=np.array([1, 2]))._suptitle.get_text() == "[1 2]"
+
+
+def test_series_keyed_by_numbers_are_drawn_with_their_numbers_as_labels() -> None:
+    # keys 8 and 16 (widths) raised "unsupported operand type(s) for +: 'int' and 'str'" from the legend's names
+    for fig in (plots.curves({"std": {8: [1.0, 2.0], 16: [1.0, 3.0]}}),
+                plots.loss_curves({8: [1.0, 0.5], 16: [1.0, 0.4]})):
+        assert [t.get_text() for t in fig.legends[0].get_texts()] == ["8", "16"]

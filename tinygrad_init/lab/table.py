@@ -32,8 +32,8 @@ SCHEME_LABELS: dict[str, str] = {
 
 
 def label(scheme: str) -> str:
-    """The label of a scheme in figures and tables (its name if it has none)."""
-    return SCHEME_LABELS.get(scheme, scheme)
+    """The label of a scheme in figures and tables (its name if it has none; another key, a width, as its text)."""
+    return SCHEME_LABELS.get(scheme, scheme) if isinstance(scheme, str) else str(scheme)
 
 
 def band(values: Any, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

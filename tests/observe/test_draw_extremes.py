@@ -61,3 +61,10 @@ def _drawn_and_recorded():
 def test_draw_names_an_array_or_tensor_where_a_flag_or_name_goes(call, error, match) -> None:
     with pytest.raises(error, match=match):
         call(*_drawn_and_recorded())
+
+
+@pytest.mark.parametrize("what", [float("nan"), None, 3])
+def test_a_colour_scale_names_a_legend_name_that_is_no_text(what) -> None:
+    # ColorScale(-3, 0, what=nan) was made, and drew the legend "nan" over the colours
+    with pytest.raises(TypeError, match="ColorScale: what must be the legend's name"):
+        draw.ColorScale(-3, 0, what)

@@ -545,6 +545,9 @@ def test_accuracy_of_a_diverged_model_is_nan_not_a_coin_flip():
     assert math.isnan(accuracy(model, X, y))
     with pytest.raises(ValueError, match=r"accuracy: y must .* per row of X \(n >= 1, features\).* X of shape \(\)"):
         accuracy(model, None, y)
+    for other in ("mlp", Tensor(X), X):  # each raised Python's "'str' object is not callable" (a Tensor: "'Tensor'")
+        with pytest.raises(TypeError, match="accuracy: model must be an nn.Module"):
+            accuracy(other, X, y)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

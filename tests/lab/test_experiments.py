@@ -385,6 +385,8 @@ def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
     ((2.5, [1.0, 1.0], [0.0, 0.0]), ValueError, "one value per layer"),  # was "object of type 'float' has no len()"
     (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": np.nan}), ValueError, "thresholds\\['grow'\\] must be"),
     (([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"dead": "x"}), TypeError, "thresholds\\['dead'\\] must be a"),
+    ((["a", "b"], [1.0, 1.0], [0.0, 0.0]), TypeError, "must be lists of numbers"),  # was numpy's "could not convert"
+    (([1.0, 1.0], {1.0, 2.0}, [0.0, 0.0]), TypeError, "must be lists of numbers"),  # was float()'s "not 'set'"
 ])
 def test_judge_refuses_numbers_that_are_no_stds_fractions_or_thresholds(args, error, fragment) -> None:
     with pytest.raises(error, match=f"^judge: .*{fragment}"):
@@ -510,6 +512,9 @@ def test_distinct_units() -> None:
     for rtol, error in ((float("nan"), ValueError), (-1e-5, ValueError), (None, TypeError)):  # nan: 3, silently
         with pytest.raises(error, match="distinct_units: rtol must be"):
             E.distinct_units(W, rtol=rtol)
+    for bad in ({"weight": [["a", "b"]]}, {"weight": W, "bias": {1.0, 2.0, 3.0}}, {"weight": W, "outgoing": "abc"}):
+        with pytest.raises(TypeError, match="distinct_units: weight, bias and outgoing must be arrays of numbers"):
+            E.distinct_units(**bad)  # numpy's "could not convert string to float", float()'s "not 'set'"
 
 
 @pytest.mark.slow
@@ -1189,3 +1194,11 @@ def test_the_notes_state_the_saturation_thresholds_the_code_counts_with() -> Non
     assert f"this report counts {ours}; the explorer {explorer})" in E.WORDS["saturates"]
     assert f"|tanh| > {1 - probe.SATURATION:g}, or sigmoid within {probe.SATURATION:g} of 0" in E.LAYER_FIELDS[
         "saturated"]
+
+
+@pytest.mark.parametrize("call", [lambda: E.deep_mlp(10 ** 400, 4, "tanh"), lambda: E.deep_mlp(3, 10 ** 6, "relu"),
+                                  lambda: spectra.network(10 ** 12, 8, "tanh", 1.0)])
+def test_a_network_too_large_to_build_is_refused_at_once(call) -> None:
+    # depth 10**400 built layers until memory ran out; width 10**6 asked numpy for 4 TB
+    with pytest.raises(ValueError, match=r"deep_mlp: depth .*weights, beyond 1e9"):
+        call()

@@ -113,3 +113,30 @@ def test_an_empty_verdict_or_training_figure_is_refused_as_the_others_are(call, 
     # each drew a blank slide, where curves, histogram_grid and weight_heatmaps say there is nothing to draw
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plots.marker(1.0), "marker: index must be a whole number"),  # was "string indices must be integers"
+    (lambda: plots.scheme_color(3), "scheme_color: scheme must be a name"),  # was "'int' object is not iterable"
+    (lambda: plots.verdict_grid(None, ["he"], [["holds"]]), "verdict_grid: rows and cols must be lists"),  # len(None)
+    # a row of words given as one word was drawn as its letters, one a cell: 'ok' over two columns as 'o' and 'k'
+    (lambda: plots.verdict_grid(["tanh"], ["he", "small"], ["ok"]), "verdict_grid: .* words a list of rows of words"),
+    # steps as a number, a set or text: len()'s TypeError, float()'s, or "series 'he' has 2 values" for 'ab'
+    *[(lambda s=s: plots.loss_curves({"he": [1.0, 0.5]}, steps=s), "curves: x \\(the steps\\) must be a list")
+      for s in (3, {0, 1}, "ab", np.array(1))],
+    (lambda: plots.training_figure(5, {"he": [1.0, 0.5]}, {}), "curves: x \\(the steps\\) must be a list"),
+])
+def test_a_marker_colour_or_grid_of_the_wrong_type_gets_a_type_error_naming_it(call, match) -> None:
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+def test_a_title_that_is_an_array_is_written_as_its_text() -> None:  # was numpy's "truth value ... is ambiguous"
+    assert plots.loss_curves({"he": [1.0, 0.5]}, title=np.array([1, 2]))._suptitle.get_text() == "[1 2]"
+
+
+def test_series_keyed_by_numbers_are_drawn_with_their_numbers_as_labels() -> None:
+    # keys 8 and 16 (widths) raised "unsupported operand type(s) for +: 'int' and 'str'" from the legend's names
+    for fig in (plots.curves({"std": {8: [1.0, 2.0], 16: [1.0, 3.0]}}),
+                plots.loss_curves({8: [1.0, 0.5], 16: [1.0, 0.4]})):
+        assert [t.get_text() for t in fig.legends[0].get_texts()] == ["8", "16"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, nn
-from tinygrad_init.lab.probe import Probe
+from tinygrad_init.lab.probe import Probe, probe_model
 
 
 def test_a_linear_called_again_on_its_own_output_gets_a_second_row_with_its_numbers():
@@ -94,3 +94,13 @@ def test_a_layer_given_its_input_by_keyword_is_probed_as_any_other():
     table = probe.stats()
     assert table["pre_std"] == pytest.approx([z.std()], rel=1e-12)
     assert table["grad_w_norm"] == pytest.approx([np.linalg.norm(X.T @ np.ones((4, 3)))], rel=1e-12)
+
+
+def test_a_0d_array_for_hist_range_or_columns_is_named() -> None:
+    # hist_range=np.array(1.0) raised Python's "len() of unsized object"; columns as a 0-d array "unhashable type"
+    model, x = nn.MLP([3, 4, 2], rng=0), np.random.default_rng(0).standard_normal((5, 3))
+    with pytest.raises(ValueError, match="Probe: hist_range must be finite"):
+        Probe(model, hist_range=np.array(1.0))
+    for columns in (np.array(3), np.array("act_std")):
+        with pytest.raises(ValueError, match="Probe.stats: unknown column"):
+            probe_model(model, x, columns=columns)

@@ -11,6 +11,7 @@ import re
 import types
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tinygrad_init.lab import experiments, report
@@ -125,3 +126,15 @@ def test_the_workers_fork_on_linux_only(tmp_path, monkeypatch, platform, method)
     monkeypatch.setattr(report.sys, "platform", platform)
     report.build_report(tmp_path, sections=[_section], workers=2)
     assert asked == [method]
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"results": None}, TypeError, "render_html: results must be a list of ExperimentResult"),  # 'not iterable'
+    ({"results": "abc"}, TypeError, "render_html: results must be a list"),  # "'str' object has no attribute 'name'"
+    ({"quick": np.array([])}, TypeError, "render_html: quick must be True or False"),  # numpy's "truth value"
+    ({"svg": "no"}, TypeError, "render_html: svg must be True or False"),  # 'no' read as True: " --svg" on the page
+    ({"seed": float("nan")}, TypeError, "render_html: seed must be a whole number"),  # "seed nan" on the page
+])
+def test_render_html_names_results_flags_or_seed_of_the_wrong_type(kwargs, error, match) -> None:
+    with pytest.raises(error, match=match):
+        report.render_html(**{"results": [], "pngs": {}, "seed": 0, "quick": True, **kwargs})

@@ -430,3 +430,13 @@ def test_the_isometry_sentence_keeps_a_small_fraction_below_1e4() -> None:
     row = next(r for r in res.tables["main"] if (r["weights"], r["depth"]) == ("tanh, Gaussian", 2))
     assert row["below_1e-4"] == 0.005  # the run as measured
     assert "fall 0.5% at depth 2 and " in res.findings[1], res.findings[1]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: S.correlations(depth=2, width=4, starts=np.array(0.5)), "starts"),
+    (lambda: S.jacobian_spectra(depths=np.array(2), width=4), "depths"),
+    (lambda: S.phase_diagram(sigma_w2=np.array(1.0), n=3), "sigma_w2"),
+])
+def test_a_0d_array_where_a_list_goes_is_named(call, name) -> None:  # was Python's "len() of unsized object"
+    with pytest.raises(TypeError, match=f": {name} must list one or more values"):
+        call()

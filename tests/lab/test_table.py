@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from tinygrad_init.lab.table import ExperimentResult
+from tinygrad_init.lab.table import ExperimentResult, band
 from tinygrad_init.table import Table
 
 
@@ -206,3 +206,24 @@ def test_a_result_prints_title_underline_question_findings_then_its_table() -> N
 def test_an_unknown_column_gets_a_key_error_listing_the_columns() -> None:
     with pytest.raises(KeyError, match=r"Table: no column 'sdt'; the columns are layer, std"):
         Table(["layer", "std"], [[1, 0.5]]).column("sdt")
+
+
+@pytest.mark.parametrize("name, kwargs", [("rows", {"rows": None}), ("rows", {"rows": 3}), ("rows", {"rows": {(1, 2)}}),
+                                          ("notes", {"notes": 3}), ("notes", {"notes": True}),
+                                          ("columns", {"columns": np.array("a")}),
+                                          ("columns", {"columns": {"a", "b"}})])
+def test_rows_notes_or_columns_that_are_no_list_get_a_type_error_naming_them(name, kwargs) -> None:
+    # rows=None and notes=3 raised Python's "'NoneType' object is not iterable", a 0-d array numpy's "iteration over a
+    # 0-d array"; a set of columns or rows was read in hash order
+    with pytest.raises(TypeError, match=f"Table: {name} must be a list of"):
+        Table(**{"columns": ["a", "b"], **kwargs})
+
+
+@pytest.mark.parametrize("values, axis, match", [(["a", "b"], 0, "band: values must be an array of numbers"),
+                                                 ([[1.0, 2.0]], 2, r"band: axis must be in \[-2, 1\]"),
+                                                 ([[1.0, 2.0]], "0", "band: axis must be a whole number"),
+                                                 ([[1.0, 2.0]], True, "band: axis must be a whole number")])
+def test_band_names_values_that_are_no_numbers_and_an_axis_out_of_range(values, axis, match) -> None:
+    # numpy's "could not convert string to float", AxisError and "an integer is required" from inside np.median
+    with pytest.raises((TypeError, ValueError), match=match):
+        band(values, axis)

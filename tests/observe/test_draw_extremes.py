@@ -34,3 +34,37 @@ def test_a_colour_scale_past_the_decades_of_float64_is_refused_by_name():
         with pytest.raises(ValueError, match=r"ColorScale: needs whole decades -323 <= lo < hi <= 308"):
             draw.ColorScale(lo, hi)
     assert draw.ColorScale(-323, 308).decades()[-1] == 308
+
+
+def _drawn_and_recorded():
+    from tinygrad_init import ledger
+    with ledger.record() as steps:
+        a = Value(2.0)
+        loss = (a * a).tanh()
+        loss.backward()
+    return loss, steps
+
+
+@pytest.mark.parametrize("call, error, match", [
+    # a Tensor's == raised Tensor's "== and != ask whether two tensors are one and the same", an empty array numpy's
+    # "truth value of an empty array is ambiguous"
+    (lambda L, s: draw.draw(L, color_by_grad=__import__("tinygrad_init").Tensor([1.0])), ValueError,
+     "draw: color_by_grad must be True, False"),
+    (lambda L, s: draw.draw(L, color_by_grad=__import__("numpy").array([])), ValueError, "draw: color_by_grad must"),
+    (lambda L, s: draw.draw_step(s, 1, caption=__import__("numpy").array([])), TypeError,
+     "draw_step: caption must be True or False"),
+    (lambda L, s: draw.mlp_loss([2, 1], engine=__import__("numpy").array([])), ValueError, "mlp_loss: engine must be"),
+    # a 0-d array raised "iteration over a 0-d array"; a set of widths was built in hash order ({4, 2, 1}: 1-2-4)
+    (lambda L, s: draw.mlp_loss(__import__("numpy").array(3)), TypeError, "mlp_loss: sizes must be the layer"),
+    (lambda L, s: draw.mlp_loss({4, 2, 1}), TypeError, "mlp_loss: sizes must be the layer widths"),
+])
+def test_draw_names_an_array_or_tensor_where_a_flag_or_name_goes(call, error, match) -> None:
+    with pytest.raises(error, match=match):
+        call(*_drawn_and_recorded())
+
+
+@pytest.mark.parametrize("what", [float("nan"), None, 3])
+def test_a_colour_scale_names_a_legend_name_that_is_no_text(what) -> None:
+    # ColorScale(-3, 0, what=nan) was made, and drew the legend "nan" over the colours
+    with pytest.raises(TypeError, match="ColorScale: what must be the legend's name"):
+        draw.ColorScale(-3, 0, what)

@@ -258,3 +258,9 @@ def test_an_unlabelled_power_is_named_pow_whatever_its_exponent():
     x = Value(3.0)
     y = (x ** 2) * x + x ** 3
     assert list(ledger.node_names(autograd.topological_order(y)).values()) == ["n0", "pow#1", "mul#2", "pow#3", "L"]
+
+
+@pytest.mark.parametrize("order", [None, 3, Value(1.0)])
+def test_node_names_names_an_order_that_is_no_list(order) -> None:  # was "object of type 'NoneType' has no len()"
+    with pytest.raises(TypeError, match="node_names: order must be a list of nodes"):
+        ledger.node_names(order)

@@ -42,3 +42,12 @@ def test_write_player_into_a_missing_folder_runs_no_backward(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"write_player: the folder .*missing.* does not exist"):
         player.write_player(tmp_path / "missing" / "page.html", a * a)
     assert a.grad == 0.0
+
+
+@pytest.mark.parametrize("flag", [Tensor([1.0]), Value(1.0), np.array([])])
+def test_color_by_grad_that_is_a_tensor_or_an_array_is_named(flag) -> None:
+    # was Tensor's and Value's "== and != ask whether two ... are one and the same", numpy's "truth value ... ambiguous"
+    a = Value(2.0)
+    loss = a * a
+    with pytest.raises(ValueError, match="player: color_by_grad must be True, False"):
+        player.player_html(loss, color_by_grad=flag)

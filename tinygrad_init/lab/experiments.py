@@ -441,7 +441,10 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
     thresholds = {k: check_real("judge", f"thresholds[{k!r}]", v, 0.0, finite=False)
                   for k, v in {**THRESHOLDS, **thresholds}.items()}
     activation = check_activation("judge", activation)
-    act_std, grad_std, fraction = (np.array(v, dtype=np.float64, ndmin=1) for v in (act_std, grad_std, fraction))
+    try:
+        act_std, grad_std, fraction = (np.array(v, dtype=np.float64, ndmin=1) for v in (act_std, grad_std, fraction))
+    except (TypeError, ValueError, OverflowError) as e:
+        raise TypeError(f"judge: act_std, grad_std and fraction must be lists of numbers, one per layer ({e})") from e
     if not len(act_std) or not act_std.shape == grad_std.shape == fraction.shape == (len(act_std),):
         raise ValueError("judge: act_std, grad_std and fraction must hold one value per layer (layer 1 first), got "
                          f"shapes {act_std.shape}, {grad_std.shape} and {fraction.shape}")

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_choice, check_int, check_real, check_type, format_number, not_installed, quoted, writable
+from ..utils import (check_choice, check_int, check_real, check_type, format_number, not_installed, ordered, quoted,
+                     writable)
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -65,11 +66,12 @@ def slide_style() -> contextlib.AbstractContextManager:
 
 def marker(index: int) -> str:
     """Series `index`'s marker: 7 of them beside the 8 palette colours, so 56 series all look different."""
-    return "osD^vP*"[index % 7]
+    return "osD^vP*"[check_int("marker", "index", index) % 7]
 
 
 def scheme_color(scheme: str, index: int | None = None) -> str:
     """The colour of a scheme (or its label); another name gets palette colour `index` (or one fixed by its letters)."""
+    check_type("scheme_color", "scheme", scheme, str, "a name (a str)")
     key = next((k for k in _COLORS if scheme in (k, label(k))), None)
     return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
 
@@ -221,8 +223,8 @@ class _Wrapper(textwrap.TextWrapper):
 
 def _wrap(*parts: str | None, width: int = 16, breaking: bool = False) -> str:
     """The non-empty `parts` on lines of at most `width` characters (a longer word broken only if `breaking`)."""
-    return "\n".join(_Wrapper(width, break_long_words=breaking).fill(line) for p in parts if p
-                      for line in str(p).split("\n"))
+    return "\n".join(_Wrapper(width, break_long_words=breaking).fill(line) for q in parts  # an array as its text
+                      if q is not None and (p := str(q)) for line in p.split("\n"))
 
 
 def _fit(text: str, inches: float, points: float = 15, keep: bool = False) -> str:
@@ -245,6 +247,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     legend handles, those of `hidden` (series: note; default: `_unseen`'s) marked not drawn."""
     handles, longest, order = [], 0, [*order, *(n for n in series if n not in order)]
     colors = _colors(order)
+    if x is not None and (not ordered(x) or np.ndim(x) != 1):  # a number, a set, a table of steps: no x axis
+        raise TypeError(f"curves: x (the steps) must be a list of numbers, one a point, got {quoted(x):.60}")
     for i, (name, values) in enumerate(series.items()):
         c = order.index(name)
         st = {"color": colors[name], "marker": marker(c), "label": label(name),
@@ -496,6 +500,9 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
                  title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
+    if not all(ordered(v) for v in (rows, cols, words, *words)):
+        raise TypeError(f"verdict_grid: rows and cols must be lists of names, words a list of rows of words, got "
+                        f"{quoted(rows):.40}, {quoted(cols):.40}, {quoted(words):.60}")
     if not len(rows) or not len(cols):
         raise ValueError(f"verdict_grid: nothing to draw: {len(rows)} rows and {len(cols)} columns")
     if (lengths := [len(r) for r in words]) != [len(cols)] * len(rows):

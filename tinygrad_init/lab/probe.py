@@ -131,7 +131,7 @@ class Probe:
         self.keep_arrays = check_bool("Probe", "keep_arrays", keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
         r = hist_range
-        if r is not None and not (isinstance(r, (tuple, list, np.ndarray)) and len(r) == 2 and all(
+        if r is not None and not (isinstance(r, (tuple, list, np.ndarray)) and np.shape(r) == (2,) and all(
                 isinstance(v, numbers.Real) and math.isfinite(v) for v in r) and r[0] < r[1]):
             raise ValueError(f"Probe: hist_range must be finite (low, high) with low < high, or None, got {quoted(r)}")
         self.hist_range = None if r is None else (float(r[0]), float(r[1]))
@@ -250,8 +250,8 @@ class Probe:
             raise RuntimeError(f"Probe: nothing recorded yet. The probe is {state}; run a forward pass model(x), then "
                                "loss.backward() for the gradient columns, and ask again.")
         lr = self.lr if lr is None else check_real("Probe.stats", "lr", lr, 0.0, low_open=True)
-        many = hasattr(columns, "__iter__") and not isinstance(columns, str)
-        cols = list(columns) if many else list(COLUMN_GROUPS.get("all" if columns is None else columns, ()))
+        many = hasattr(columns, "__iter__") and not isinstance(columns, str) and getattr(columns, "ndim", 1) != 0
+        cols = list(columns) if many else list(COLUMN_GROUPS.get("all" if columns is None else str(columns), ()))
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
         if bad:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "

@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int, check_type, not_installed
+from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted
 from .plots import WORD_COLORS, figure_bytes, mpl
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -96,7 +96,12 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
                 quick: bool, svg: bool = False, alts: dict[tuple[str, str], str] | None = None) -> str:
     """The report page: `results` in order, `pngs[(experiment, figure)]` inlined as base64, `alts[...]` (default:
     the figure's name) what each shows."""
-    cmd = f"tinygrad-init report --out DIR --seed {seed}" + " --quick" * bool(quick) + " --svg" * bool(svg)
+    seed, quick, svg = check_int("render_html", "seed", seed, 0), *(check_bool("render_html", k, v) for k, v in (
+        ("quick", quick), ("svg", svg)))  # the page's seed and sizes, to rerun it by
+    if not ordered(results) or not all(isinstance(r, ExperimentResult) for r in results):
+        raise TypeError(f"render_html: results must be a list of ExperimentResult (run_all's), got "
+                        f"{quoted(results):.60}")
+    cmd = f"tinygrad-init report --out DIR --seed {seed}" + " --quick" * quick + " --svg" * svg
     out = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>Weight initialization, layer by layer</title>\n<style>{_CSS}</style>\n</head>\n<body>",

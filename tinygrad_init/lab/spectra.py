@@ -19,7 +19,7 @@ from .. import nn
 from ..core.tensor import Tensor, enable_grad, no_grad
 from ..nn import activations as _acts, init
 from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, check_real, format_number, ratio, quoted
-from ..utils import counted
+from ..utils import counted, ordered
 from . import theory
 from .diagnostics import fit
 from .training import deep_mlp
@@ -54,7 +54,7 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
 def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: Any, **kw: Any) -> list:
     """`values` (one or more), each checked by `check(fn, name, value, *bounds, **kw)`."""
     why = f"{fn}: {name} must list one or more values, got {values!r:.60}"
-    if not isinstance(values, (list, tuple, range, np.ndarray)):
+    if not isinstance(values, (list, tuple, range, np.ndarray)) or not ordered(values):  # a 0-d array: no len()
         raise TypeError(why)
     if not len(values):
         raise ValueError(why)

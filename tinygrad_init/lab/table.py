@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_type, format_number, text_width
+from ..utils import check_int, check_type, format_number, ordered, quoted, text_width
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "plain"]
 
@@ -32,15 +32,21 @@ SCHEME_LABELS: dict[str, str] = {
 
 
 def label(scheme: str) -> str:
-    """The label of a scheme in figures and tables (its name if it has none)."""
-    return SCHEME_LABELS.get(scheme, scheme)
+    """The label of a scheme in figures and tables (its name if it has none; another key, a width, as its text)."""
+    return SCHEME_LABELS.get(scheme, scheme) if isinstance(scheme, str) else str(scheme)
 
 
 def band(values: Any, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Median, lowest and highest over `axis` (the seeds), a NaN (a diverged run) as +inf: what results over
     seeds report, and what the figures draw as a line and a band."""
-    if (v := np.asarray(values, dtype=np.float64)).size == 0 or v.ndim == 0:
+    try:
+        v = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise TypeError(f"band: values must be an array of numbers (seeds x points), got {quoted(values):.60}") from e
+    if v.size == 0 or v.ndim == 0:
         raise ValueError(f"band: values must be a non-empty array (seeds x points), got shape {v.shape}")
+    if not -v.ndim <= check_int("band", "axis", axis) < v.ndim:
+        raise ValueError(f"band: axis must be in [{-v.ndim}, {v.ndim - 1}] for values of shape {v.shape}, got {axis}")
     v = np.where(np.isnan(v), np.inf, v)
     return np.median(v, axis=axis), v.min(axis=axis), v.max(axis=axis)
 
@@ -73,9 +79,10 @@ class Table:
 
     def __init__(self, columns: Sequence[str], rows: Iterable[Sequence[Any] | Mapping[str, Any]] = (),
                  title: str | None = None, notes: str | Sequence[str] | None = None) -> None:
-        if isinstance(columns, str) or not isinstance(columns, Iterable):
-            raise TypeError(f"Table: columns must be a list of names, got {type(columns).__name__} {columns!r:.60}"
-                            + f"; write [{columns!r}] for a single column" * isinstance(columns, str))
+        for name, v, what in (("columns", columns, "names"), ("rows", rows, "rows"), ("notes", notes, "lines")):
+            if not ordered(v) and (name != "notes" or not (v is None or isinstance(v, str))):
+                raise TypeError(f"Table: {name} must be a list of {what}, got {type(v).__name__} {quoted(v):.60}"
+                                + f"; write [{v!r}] for a single column" * (name == "columns" and isinstance(v, str)))
         self.columns, self._rows = tuple(str(c) for c in columns), []
         if dupes := sorted({c for c in self.columns if self.columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")

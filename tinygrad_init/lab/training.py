@@ -16,7 +16,8 @@ from threadpoolctl import threadpool_limits
 from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, counted, format_number, quoted
+from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted, format_number,
+                     quoted)
 from . import plots
 from .table import ExperimentResult, Table, band, label
 
@@ -68,6 +69,10 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     act = nn.ACTIVATIONS[check_activation(fn, activation)]
     depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
+    if (n := (depth - 1) * width * width + n_in * width) > 1e9:  # 4 GB of float32: a huge depth would build for ever
+        raise ValueError(f"deep_mlp: depth {depth:.3g} and width {width:.3g} make {n:.3g} weights, beyond 1e9 (4 GB as "
+                         "float32); take fewer layers or units" if n < 1e300 else "deep_mlp: depth and width make over "
+                         "1e300 weights, beyond 1e9 (4 GB as float32); take fewer layers or units")
     for l in range(depth):
         mods.append(nn.Linear(width if l else n_in, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
@@ -89,8 +94,9 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
-    with no_grad():
-        return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
+    with no_grad():  # a model is called: a str, an array or a Tensor in its place is named, not "not callable"
+        out = check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")(Tensor(X))
+        return float(np.mean(_right(out.data[:, 0], np.asarray(y) == 1)))
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
@@ -173,7 +179,10 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     """How many different units (1 to `fan_out`) a layer `y = x @ W + b` has, `W` `(fan_in, fan_out)`: unit `j` is
     `W[:, j]`, `b[j]` and, if given, `outgoing[j, :]` (the next weight, `(fan_out, k)`); units agreeing within `rtol *
     max |parameter|` (rounding) compute the same and get the same gradient forever."""
-    W = np.asarray(weight, dtype=np.float64)
+    try:  # text or a set: numpy's "could not convert" or float()'s TypeError, named here
+        W, bias, outgoing = (v if v is None else np.asarray(v, dtype=np.float64) for v in (weight, bias, outgoing))
+    except (TypeError, ValueError, OverflowError) as e:
+        raise TypeError(f"distinct_units: weight, bias and outgoing must be arrays of numbers ({e})") from None
     if W.ndim != 2:
         raise ValueError(f"distinct_units: weight must be 2-D (fan_in, fan_out), got shape {W.shape}")
     parts = [W.T]

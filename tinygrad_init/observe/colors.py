@@ -69,6 +69,7 @@ class ColorScale:
     def __post_init__(self) -> None:  # whole decades (the legend counts them) within float64's 1e-323 to 1e308
         if not -323 <= check_int("ColorScale", "lo", self.lo) < check_int("ColorScale", "hi", self.hi) <= 308:
             raise ValueError(f"ColorScale: needs whole decades -323 <= lo < hi <= 308, got lo={self.lo}, hi={self.hi}")
+        check_type("ColorScale", "what", self.what, str, "the legend's name of the size (a str), e.g. '|grad|'")
 
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":

@@ -23,8 +23,8 @@ from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
-from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, shape_text, quoted,
-                     writable)
+from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered, quoted,
+                     shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -156,9 +156,11 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     """The example net, `(loss, trace)`: the squared-error `loss` of an MLP of widths `sizes` and its `Trace`
     (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
-    engine = check_choice("mlp_loss", "engine", "scalar" if engine == "value" else engine, ("scalar", "tensor"))
-    sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in check_type(
-        "mlp_loss", "sizes", sizes, Iterable, "the layer widths, e.g. (2, 4, 1)")]
+    engine = "scalar" if isinstance(engine, str) and engine == "value" else engine  # a Value per weight
+    engine = check_choice("mlp_loss", "engine", engine, ("scalar", "tensor"))
+    if not ordered(sizes):  # a set's order is not the caller's; a 0-d array has no items
+        check_type("mlp_loss", "sizes", sizes, (), "the layer widths, e.g. (2, 4, 1)")
+    sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1): {sizes}")
     gen, n = as_rng(rng, "mlp_loss"), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
@@ -219,7 +221,8 @@ class _Scene:
             raise ValueError(f"draw: rankdir must be 'LR' (inputs left) or 'TB' (inputs on top), got {rankdir!r}")
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
-        if not (isinstance(color_by_grad, ColorScale) or color_by_grad in (False, True, None, "norm", "std")):
+        if not (isinstance(color_by_grad, (ColorScale, bool, np.bool_, type(None))) or (  # not ==: a Tensor's raises
+                isinstance(color_by_grad, str) and color_by_grad in ("norm", "std"))):
             raise ValueError(f"draw: color_by_grad must be True, False, 'norm', 'std' or a ColorScale (to fix the "
                              f"decades, e.g. ColorScale(-6, 0)), got {quoted(color_by_grad)}")
         self.root = getattr(root, "grad_fn", None) or root
@@ -506,7 +509,7 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
     in red, and the ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k)
-    if caption and options.get("title") is None:
+    if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")
     return draw(state.pass_.root, grads=state, show_local=show_local, **options)

@@ -40,7 +40,7 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
     """Deterministic node names: a node's label (`Value.label`, `Tensor.name`) if set, else from its position
     `i` in `order` (root last): `"mul#3"` for an op's result, `"n0"` for a leaf, `root_name` for the root.
     A label used by several nodes gets `#i`; a line break or tab in one reads as a space."""
-    raw, last = [], len(order) - 1
+    raw, last = [], len(check_type("node_names", "order", order, (list, tuple), "a list of nodes (root last)")) - 1
     for i, node in enumerate(order):
         label = " ".join(str(getattr(node, "label", None) or getattr(node, "name", "") or "").split())  # one line
         if not label:

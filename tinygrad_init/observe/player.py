@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from ..core.autograd import topological_order
 from ..utils import check_int, quoted, writable
 from .colors import WHAT, ColorScale, font_color, magnitude
@@ -114,7 +116,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         raise TypeError(f"player: {key}= is set by the player itself (it shows the gradients step by step)" if key in (
             "show_grad", "grads") else f"player: no option {key}=; the picture's are rankdir, show_data, show_local, "
                             "module and max_nodes")
-    if color_by_grad not in (True, False, "norm", "std"):
+    if not (isinstance(color_by_grad, (bool, np.bool_)) or isinstance(color_by_grad, str) and color_by_grad in (
+            "norm", "std")):  # not `in (True, ...)`: a Tensor's == raises, an empty array's truth is ambiguous
         raise ValueError(f"player: color_by_grad must be True, False, 'norm' or 'std', got {quoted(color_by_grad)}")
     if pass_index is not None and not isinstance(source, Ledger):
         raise TypeError("player: pass_index picks a pass of a Ledger; the pass recorded from an output is its only one")

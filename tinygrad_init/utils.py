@@ -207,7 +207,7 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     it, unless its digits end before the point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it
     does not have)."""
     digits = digits if digits is None else check_int("format_number", "digits", digits, 1)  # whatever x is
-    point = point if point is False else check_bool("format_number", "point", point)
+    point = check_bool("format_number", "point", point)
     if x is None:
         return "-"
     if isinstance(x, bool) or not isinstance(x, numbers.Real):  # numpy bools are not Real either: "True"

@@ -23,7 +23,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["Op", "OPS", "add_reduce", "unbroadcast", "ones", "broadcast_to", "stable_sigmoid", "quiet", "half",
+__all__ = ["Op", "OPS", "add_reduce", "unbroadcast", "ones", "broadcast_to", "stable_sigmoid", "quiet", "round_once",
            "summed_note"]
 
 #: Runs a function with numpy's floating-point warnings off: overflow, x/0, log 0 and 0 * inf give inf and nan as
@@ -67,8 +67,8 @@ def _wide(x: np.ndarray, n: int = 0) -> Any:
 
 
 @quiet
-def half(x: np.ndarray, dtype: Any = np.float16) -> np.ndarray:
-    """A float32 result rounded once to float16 (from 65520 on: inf, as in PyTorch; 65519 is 65504), or to `dtype`."""
+def round_once(x: np.ndarray, dtype: Any = np.float16) -> np.ndarray:
+    """A result computed wider, rounded once to `dtype` (float16: from 65520 on inf, as in PyTorch; 65519 is 65504)."""
     return x.astype(dtype)
 
 
@@ -76,7 +76,7 @@ def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = 
     """`np.add.reduce(x, axis)`, summed in `_wide(x, n)` and rounded once to `x`'s dtype, as in PyTorch."""
     if (wide := _wide(x, n)) is None:
         return np.add.reduce(x, axis, None, None, keepdims)
-    return half(np.add.reduce(x, axis, wide, None, keepdims), x.dtype)
+    return round_once(np.add.reduce(x, axis, wide, None, keepdims), x.dtype)
 
 
 def _count(x: np.ndarray, axis: tuple | None) -> int:
@@ -138,7 +138,7 @@ def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
         if x.dtype != _HALF:
             return forward(x, **params)
         out, saved = forward(x.astype(np.float32), **params)
-        rounded = half(out)
+        rounded = round_once(out)
         if saved is out or type(saved) is tuple and saved[0] is out:  # sigmoid's output, softmax's (output, axis)
             saved = rounded.astype(np.float32) if saved is out else (rounded.astype(np.float32), *saved[1:])
         return rounded, saved

@@ -28,7 +28,7 @@ from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
 from .inputs import torch_keywords, update_error
-from .ops import OPS, Op, half, quiet, unbroadcast
+from .ops import OPS, Op, quiet, round_once, unbroadcast
 from .value import Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
@@ -385,7 +385,7 @@ class Tensor(_GraphNode, TorchSpellings):
             raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
-        return _result(half(out) if rounded else out, fn, saved, a, b)
+        return _result(round_once(out) if rounded else out, fn, saved, a, b)
 
     def __add__(self, other: Any) -> Tensor: return self._binary(_ADD, other)
     def __radd__(self, other: Any) -> Tensor: return self._binary(_ADD, other, True)
@@ -545,9 +545,10 @@ class Tensor(_GraphNode, TorchSpellings):
             **torch: PyTorch's keywords (`gradient=`, `create_graph=`): refused, with a message naming what to write.
         """
         seed = seed_value(grad, self._in_graph("backward"), torch)
-        if type(retain_graph) is not bool or type(retain_grads) is not bool:  # "abc" would read as True
-            retain_graph, retain_grads = check_bool("backward", "retain_graph", retain_graph), check_bool(
-                "backward", "retain_grads", retain_grads)
+        if type(retain_graph) is not bool:  # "abc" would read as True
+            retain_graph = check_bool("backward", "retain_graph", retain_graph)
+        if type(retain_grads) is not bool:
+            retain_grads = check_bool("backward", "retain_grads", retain_grads)
         with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
             order, held, outer, kept = autograd.topological_order(self), [], {}, []
             for node in order:

@@ -82,8 +82,11 @@ def _colors(names: Sequence[Any]) -> dict[Any, str]:
     own = {n: scheme_color(str(n)) for n in names if any(str(n) in (k, label(k)) for k in _COLORS)}
     free, out, looks, j = [c for c in _PALETTE if c not in own.values()] or list(_PALETTE), {}, set(), 0
     for i, n in enumerate(dict.fromkeys(names)):
-        tries = [own[n]] if n in own else [free[(j + t) % len(free)] for t in range(len(free))]
-        j, out[n] = j + (n not in own), next((c for c in tries if (c, marker(i)) not in looks), tries[0])
+        if n in own:
+            tries = [own[n]]
+        else:  # the free colours from the next one on
+            tries, j = [free[(j + t) % len(free)] for t in range(len(free))], j + 1
+        out[n] = next((c for c in tries if (c, marker(i)) not in looks), tries[0])
         looks.add((out[n], marker(i)))
     return out
 
@@ -152,7 +155,9 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     ax.yaxis.set_major_locator(loc := ticker.LogLocator(subs=subs or (1.0,)))
     if subs is None:  # less than three decades in view: 1, 2, 5 times them, or plain ticks (a decade alone shows no
         decades, plain = loc.tick_values, ticker.MaxNLocator(5).tick_values  # number; 0.03-0.5 showed 0.15, 0.3, 0.45)
-        inside = lambda t, lo, hi: np.sum((t >= min(lo, hi)) & (t <= max(lo, hi)))  # noqa: E731
+
+        def inside(t: np.ndarray, lo: float, hi: float) -> int:  # how many of the ticks `t` lie in view
+            return int(np.sum((t >= min(lo, hi)) & (t <= max(lo, hi))))
 
         def ticks(lo: float, hi: float) -> np.ndarray:
             with np.errstate(all="ignore"):  # a decade past 1e308, out of view, is inf
@@ -387,11 +392,12 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
                            width_ratios=(1.6, wide))
         ax, strip = fig.axes
         keys = list(dict.fromkeys([*losses, *accuracies]))  # one colour a name, in both panels
+        colors = _colors(keys)
         handles = _panel(ax, losses, steps, hlines={"ln 2": math.log(2.0)}, order=keys)
         for i, (name, parts) in enumerate(accuracies.items()):
             for k, (v, symbol) in enumerate(zip(parts, "o^")):
                 strip.plot(i + 0.22 * (k - 0.5) + np.linspace(-0.06, 0.06, len(v)) * (len(v) > 1), v, symbol,
-                           color=_colors(keys)[name], markersize=10, alpha=0.85)
+                           color=colors[name], markersize=10, alpha=0.85)
         ax.set(xlabel="step", ylabel="loss")
         strip.set(xticks=range(len(accuracies)), ylabel="final accuracy", title="each network: train (o), test (^)")
         strip.set_xticklabels(names, fontsize=12)
@@ -419,6 +425,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
     left = max(2.0, 0.2 + 0.09 * max(len(line) for text in names.values() for line in text.split("\n")))
     with slide_style():
         fig = slide_figure(nrows, 1, (SLIDE[0], 1.15 * nrows + 1.3), top=0.95, bottom=0.45, left=left, hgap=0.13)
+        colors = _colors(hists)
         for i, (ax, (name, layers)) in enumerate(zip(fig.axes, rows)):
             heights, xs = [], [np.array([-gap])]  # one StepPatch a row: far faster to draw than one a panel
             for j, (counts, edges) in enumerate(layers):
@@ -437,7 +444,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 if j < len(notes := (annotations or {}).get(name, [])) and j % every == 0:
                     ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
                             va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
-            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=_colors(hists)[name], alpha=0.85)
+            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=colors[name], alpha=0.85)
             ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
             ends = [format_number(lo + f * span, 2) for f in (0, 1)]  # 11 pt: about 0.085 in a letter
             fits = 0.085 * len("".join(ends)) + 0.08 <= ax.get_position().width * fig.get_figwidth() / ncols / 1.18

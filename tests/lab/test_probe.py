@@ -910,3 +910,12 @@ def test_a_one_number_weight_or_gradient_leaves_the_other_columns_and_notes_as_t
     assert any("no gradient recorded for layers.0, layers.2" in note for note in p.stats().notes)  # before backward
     out.sum().backward()
     assert not any("no gradient recorded" in note for note in p.stats().notes), p.stats().notes
+
+
+def test_a_set_of_columns_comes_out_in_the_tables_order_not_the_sets():
+    # list(columns) of a set gave the columns in hash order, which changes with PYTHONHASHSEED from run to run
+    model = nn.MLP([3, 4, 1], rng=0)
+    p = Probe(model).attach()
+    model(Tensor(np.ones((2, 3)))).sum().backward()
+    assert p.stats({"w_std", "act_std", "pre_std"}).columns == ("pre_std", "act_std", "w_std")
+    assert p.stats(["w_std", "act_std"]).columns == ("w_std", "act_std")  # a list: as given

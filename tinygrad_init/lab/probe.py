@@ -25,7 +25,8 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import Rng, WeakHook, as_rng, check_bool, check_int, check_real, check_type, moments, ratio, quoted
+from ..utils import (Rng, WeakHook, as_rng, check_bool, check_int, check_real, check_type, moments, ordered, ratio,
+                     quoted)
 from .table import Table
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "fraction_key", "COLUMNS", "COLUMN_GROUPS",
@@ -250,8 +251,10 @@ class Probe:
             raise RuntimeError(f"Probe: nothing recorded yet. The probe is {state}; run a forward pass model(x), then "
                                "loss.backward() for the gradient columns, and ask again.")
         lr = self.lr if lr is None else check_real("Probe.stats", "lr", lr, 0.0, low_open=True)
-        many = hasattr(columns, "__iter__") and not isinstance(columns, str) and getattr(columns, "ndim", 1) != 0
-        cols = list(columns) if many else list(COLUMN_GROUPS.get("all" if columns is None else str(columns), ()))
+        if isinstance(columns, (set, frozenset)):  # a set of names: in the table's order, not the set's (hash order)
+            columns = [c for c in COLUMNS if c in columns] + sorted(str(c) for c in columns if c not in COLUMNS)
+        group = "all" if columns is None else str(columns)  # a name of COLUMN_GROUPS
+        cols = list(columns) if ordered(columns) else list(COLUMN_GROUPS.get(group, ()))
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
         if bad:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "

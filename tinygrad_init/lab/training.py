@@ -70,9 +70,9 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
     depth, width = check_int(fn, "depth", depth, 1), check_int(fn, "width", width, 1)
     n_in = width if input_width is None else check_int(fn, "input_width", input_width, 1)
     if (n := (depth - 1) * width * width + n_in * width) > 1e9:  # 4 GB of float32: a huge depth would build for ever
-        raise ValueError(f"deep_mlp: depth {depth:.3g} and width {width:.3g} make {n:.3g} weights, beyond 1e9 (4 GB as "
-                         "float32); take fewer layers or units" if n < 1e300 else "deep_mlp: depth and width make over "
-                         "1e300 weights, beyond 1e9 (4 GB as float32); take fewer layers or units")
+        many = f"depth {depth:.3g} and width {width:.3g} make {n:.3g}" if n < 1e300 else \
+            "depth and width make over 1e300"
+        raise ValueError(f"deep_mlp: {many} weights, beyond 1e9 (4 GB as float32); take fewer layers or units")
     for l in range(depth):
         mods.append(nn.Linear(width if l else n_in, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
@@ -94,9 +94,9 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
-    with no_grad():  # a model is called: a str, an array or a Tensor in its place is named, not "not callable"
-        out = check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")(Tensor(X))
-        return float(np.mean(_right(out.data[:, 0], np.asarray(y) == 1)))
+    check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")  # not "not callable"
+    with no_grad():
+        return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],

@@ -159,7 +159,8 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     engine = "scalar" if isinstance(engine, str) and engine == "value" else engine  # a Value per weight
     engine = check_choice("mlp_loss", "engine", engine, ("scalar", "tensor"))
     if not ordered(sizes):  # a set's order is not the caller's; a 0-d array has no items
-        check_type("mlp_loss", "sizes", sizes, (), "the layer widths, e.g. (2, 4, 1)")
+        raise TypeError(f"mlp_loss: sizes must be the layer widths, e.g. (2, 4, 1), got {type(sizes).__name__} "
+                        f"{quoted(sizes):.60}")
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1): {sizes}")

@@ -47,6 +47,8 @@ EXERCISE = Exercise(
                 "the logits, one number per logit (an (N, C) array): (softmax - onehot) / N.",
         "eye_of_rows": "np.eye(N) is (N, N): the one-hot matrix has a row per example and a column per CLASS, "
                        "np.eye(C)[targets] with C = logits.shape[1] (it only runs when N = C).",
+        "classes_from_targets": "the number of classes C is logits.shape[1], not targets.max() + 1: a batch need "
+                                "not hold an example of the last class.",
         "no_keepdims": "e.sum(axis=1) and z.max(axis=1) have shape (N,), and numpy lines them up with the LAST "
                        "axis: column j is divided by row j's sum, or shifted by row j's maximum (it only runs when "
                        "the matrix is square). Keep the axis: e.sum(axis=1, keepdims=True), shape (N, 1).",
@@ -109,6 +111,9 @@ def check(run: Session) -> None:
             if exc.type == "ValueError" and n != targets.max() + 1 and any(f"{a} {b}" in exc.message for a, b in (
                     (f"({n},{c})", f"({n},{n})"), (f"({n},{n})", f"({n},{c})"))):  # not np.eye(targets.max() + 1)
                 fail(f"{call} raised ValueError: {exc.message.strip()}.", "eye_of_rows")  # np.eye(N)[targets] beside p
+            if exc.type == "ValueError" and any(f"({n},{a}) ({n},{b})" in exc.message for a, b in (
+                    (c, targets.max() + 1), (targets.max() + 1, c))):  # np.eye(targets.max() + 1)[targets]
+                fail(f"{call} raised ValueError: {exc.message.strip()}.", "classes_from_targets")
             raise
         expected = (_softmax(logits) - np.eye(c)[targets]) / n
         if isinstance(got, np.ndarray) and got.shape == expected.shape and same(got, expected, atol=1e-12):

@@ -113,3 +113,27 @@ def fans(shape):
         raise ValueError("a shape with fewer than two axes has no fans")
     r = np.prod(shape[2:])
     return shape[0] * r, shape[1] * r
+
+
+# mutant: two_d_kernel_only
+# unpacks a kernel as (in, out, kh, kw): a kernel with one spatial axis raises "not enough values to unpack".
+def fans(shape):
+    if len(shape) < 2:
+        raise ValueError("a shape with fewer than two axes has no fans")
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    cin, cout, kh, kw = shape
+    return cin * kh * kw, cout * kh * kw
+
+
+# mutant: two_d_kernel_only
+# refuses every shape but a matrix and a 2-D kernel, with a ValueError of its own.
+import math
+
+
+def fans(shape):
+    if len(shape) not in (2, 4):
+        raise ValueError("fans: a weight has 2 or 4 axes")
+    r = math.prod(shape[2:])
+    return shape[0] * r, shape[1] * r
+

@@ -137,3 +137,14 @@ def fans(shape):
     r = math.prod(shape[2:])
     return shape[0] * r, shape[1] * r
 
+
+# mutant: no_error_1d
+# raises a ValueError that does not say why, as the statement asks.
+import math
+
+
+def fans(shape):
+    if len(shape) < 2:
+        raise ValueError
+    r = math.prod(shape[2:])
+    return shape[0] * r, shape[1] * r

@@ -94,8 +94,11 @@ def check(run: Session) -> None:
         try:
             result = run(call, shape)
         except Raised as exc:
-            if "ValueError" in exc.kinds:
+            if "ValueError" in exc.kinds and exc.message.strip():
                 continue
+            if "ValueError" in exc.kinds:
+                fail(f"{call} raised ValueError with no message; say why the shape has no fans.",
+                     "no_error_0d" if shape == () else "no_error_1d")
             detail = f"{call} raised {exc.type}: {exc.message}; expected a ValueError that says why."
             fail(detail, "assert_instead" if exc.type == "AssertionError" else
                  "no_error_0d" if shape == () else "no_error_1d")

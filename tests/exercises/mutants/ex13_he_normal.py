@@ -157,3 +157,15 @@ def he_normal(shape, rng=None, dtype=np.float32):
     fan_in = shape[0] * math.prod(shape[2:])
     std = math.sqrt(2) * math.sqrt(2 / fan_in)
     return np.random.default_rng(rng).normal(0.0, std, size=shape).astype(dtype)
+
+
+# mutant: fan_out
+# takes fan_in = shape[0] for a matrix but reads a kernel in PyTorch's layout (out, in, kh, kw).
+import math
+
+import numpy as np
+
+
+def he_normal(shape, rng=None, dtype=np.float32):
+    fan_in = shape[0] if len(shape) == 2 else shape[1] * math.prod(shape[2:])
+    return np.random.default_rng(rng).normal(0.0, math.sqrt(2.0 / fan_in), size=shape).astype(dtype)

@@ -91,4 +91,5 @@ def check(run: Session) -> None:
             detail = (f"he_normal({shape}, rng={seed}, dtype=np.float64): {summary(w)}; "
                       f"expected std sqrt(2 / ({shape[0]}*{shape[2]}*{shape[3]})) = {fmt(want)}.")
             fail(detail, "no_receptive_field" if close(std, math.sqrt(2.0 / shape[0]), 0.1) else "square_kernel"
-                 if any(close(std, math.sqrt(2.0 / shape[0]) / k, 0.05) for k in shape[2:]) else None)
+                 if any(close(std, math.sqrt(2.0 / shape[0]) / k, 0.05) for k in shape[2:]) else "fan_out"
+                 if close(std, math.sqrt(2.0 / (shape[1] * shape[2] * shape[3])), 0.1) else None)

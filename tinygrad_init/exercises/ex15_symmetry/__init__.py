@@ -86,8 +86,7 @@ def _answer(x: np.ndarray, y: np.ndarray, hidden: int, seed: int, C: float, mode
     g = np.random.default_rng(seed)
     W1 = {"row_noise": lambda: C * g.standard_normal((n_in, 1)) * np.ones((1, hidden)),
           "scalar_noise": lambda: np.full((n_in, hidden), C * g.standard_normal()),
-          "order": "return (dW1_constant, dW1_random) in that order: the constant init's gradient first.",
-        "transposed_draw": lambda: C * g.standard_normal((hidden, n_in)).T}.get(
+          "transposed_draw": lambda: C * g.standard_normal((hidden, n_in)).T}.get(
         mode, lambda: C * g.standard_normal((n_in, hidden)))()
     return const, _dW1(x, y, W1, C * g.standard_normal((hidden, 1)) if mode == "random_W2" else W2, mode)
 

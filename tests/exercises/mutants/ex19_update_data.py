@@ -117,3 +117,23 @@ import numpy as np
 def update_data_ratios(params, grads, lr):
     r = np.array([np.log10(np.mean(np.abs(lr * g)) / np.mean(np.abs(p))) for p, g in zip(params, grads)])
     return r, int(np.argmax(np.abs(r + 3))) + 1
+
+
+# mutant: from_the_others
+# the layer farthest from the median of the ratios (the odd one out), not from the rule of thumb.
+import numpy as np
+
+
+def update_data_ratios(params, grads, lr):
+    r = np.array([np.log10(np.std(lr * g) / np.std(p)) for p, g in zip(params, grads)])
+    return r, int(np.argmax(np.abs(r - np.median(r)))) + 1
+
+
+# mutant: from_the_others
+# the same, farthest from the mean of the ratios.
+import numpy as np
+
+
+def update_data_ratios(params, grads, lr):
+    r = np.array([np.log10(np.std(lr * g) / np.std(p)) for p, g in zip(params, grads)])
+    return r, int(np.argmax(np.abs(r - r.mean()))) + 1

@@ -44,6 +44,9 @@ EXERCISE = Exercise(
         "no_reference": "farthest from the reference line 1e-3 (log10 = -3), |r + 3|, not farthest from 1 "
                         "(log10 = 0), |r|.",
         "zero_based": "layers are numbered 1..L: params[0] is layer 1. You returned the Python index.",
+        "from_the_others": "the reference is the rule of thumb 1e-3, not the other layers: report the layer whose "
+                           "ratio is farthest from log10 = -3, the largest |r + 3|. When most layers are off together, "
+                           "the odd one out may be the one that is right.",
     },
 )
 
@@ -68,7 +71,8 @@ def ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: float, mode: s
 
 def off_layer(r: np.ndarray, mode: str = "right") -> int:
     """The layer (1..L) farthest from log10 = -3, right or as a known mistake picks it."""
-    distance = {"one_sided": r, "no_reference": np.abs(r)}.get(mode, np.abs(r + 3.0))
+    distances = {"one_sided": r, "no_reference": np.abs(r), "from_the_others": np.abs(r - r.mean())}
+    distance = distances.get(mode, np.abs(r + 3.0))
     return int(np.argmax(distance)) + (0 if mode == "zero_based" else 1)
 
 
@@ -85,10 +89,11 @@ def _case(seed: int, shapes: list[tuple[int, int]], logs: list[float], lr: float
 
 
 # Case 1: layer 3's learning rate is 100x too high; case 2: layer 4's is 100x too low and layer 1's
-# 10x too high (the farthest on the log scale is layer 4); case 3: a single layer.
+# 10x too high (the farthest on the log scale is layer 4); case 3: a single layer; case 4: layers 1 and 2 are 30x too
+# fast together, layer 3 is near the rule (the odd one out, but layer 1 is the farthest from it).
 CASES = [_case(19, [(6, 16), (16, 16), (16, 16), (16, 3)], [-3.1, -2.9, -0.9, -3.3], 0.1),
          _case(20, [(10, 5), (5, 5), (5, 8), (8, 2)], [-2.0, -3.0, -3.1, -5.2], 0.05),
-         _case(21, [(4, 3)], [-2.5], 1.0)]
+         _case(21, [(4, 3)], [-2.5], 1.0), _case(22, [(5, 7), (7, 7), (7, 3)], [-1.5, -1.8, -3.4], 0.1)]
 
 
 def check(run: Session) -> None:
@@ -113,7 +118,7 @@ def check(run: Session) -> None:
             fail(f"{call}: the layer must be an int (1..{len(params)}), got {describe(layer)}.")
         if layer != want:
             detail = f"{call}: with the ratios {fmt(expected)} you named layer {layer}; expected layer {want}."
-            for mode in ("one_sided", "no_reference", "zero_based"):
+            for mode in ("from_the_others", "one_sided", "no_reference", "zero_based"):  # the first: case 4's layer 3
                 if layer == off_layer(expected, mode):
                     fail(detail, mode)
             fail(detail + " The layer whose ratio is farthest from 1e-3: the largest |r + 3|, numbered from 1.")

@@ -30,8 +30,8 @@ def update_data_ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: fl
         matrix over training, log10 of std(lr * grad) / std(data): how large a step is
         compared with the numbers it changes. Near -3 the weights move by about a thousandth
         of their size per step; far above, the step throws the weights around; far below,
-        the layer hardly learns. With one learning rate for all layers, a layer far from the
-        others trains at the wrong speed.
+        the layer hardly learns. With one learning rate for all layers, the layer farthest
+        from -3 trains at the most wrong speed, even when most layers are off alike.
 
     Example:
         params = [np.array([[1.0, -1.0], [1.0, -1.0]])]        std 1

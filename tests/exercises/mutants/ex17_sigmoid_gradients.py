@@ -150,3 +150,16 @@ def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
         var = n * s**2 / 16 * var
         out.append(np.sqrt(var))
     return np.array(out[::-1])
+
+
+# mutant: xavier_assumed
+# ignores weight_stds and takes Xavier's variance 2 / (n_{l-1} + n_l) at every layer (right for the Xavier case).
+import numpy as np
+
+
+def predict_sigmoid_grad_stds(widths, weight_stds, grad_std=1.0):
+    out, var = [], grad_std**2
+    for l in range(len(widths) - 1, 0, -1):
+        var = var * widths[l] * 2.0 / (widths[l - 1] + widths[l]) / 16.0
+        out.append(np.sqrt(var))
+    return np.array(out[::-1])

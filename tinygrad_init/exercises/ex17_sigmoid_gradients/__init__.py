@@ -32,6 +32,8 @@ EXERCISE = Exercise(
                     "top's: carry the variance down through a loop.",
         "squared_twice": "the factor 1/16 is for the variance; the std shrinks by 1/4 per layer. You applied "
                          "1/16 to the std.",
+        "xavier_assumed": "use the weight_stds you are given: your numbers are those of Xavier's Var(W) = 2 / (n_{l-1} "
+                          "+ n_l) at every layer, an init the statement discusses, not this network's weights.",
         "default": "grad_std=1.0 by default, as in the stub's signature: a call that leaves it out means a "
                    "gradient of std 1 at the top, and your function gave other numbers then (with grad_std=1.0 "
                    "given, the right ones).",
@@ -52,6 +54,7 @@ def predict(widths: list[int], stds: list[float], grad_std: float, mode: str = "
     for l in range(len(widths) - 1, 0, -1):
         n = widths[l - 1] if mode == "fan_in" else widths[l]
         w = stds[l - 1] if mode == "std_not_squared" else stds[-l if mode == "stds_reversed" else l - 1] ** 2
+        w = 2.0 / (widths[l - 1] + widths[l]) if mode == "xavier_assumed" else w
         var = n * w * factor * (grad_std**2 if mode == "no_carry" else var)
         std = std * math.sqrt(n * w) / 16.0  # only for "squared_twice": 1/16 applied to the std
         out.append(std if mode == "squared_twice" else var if mode == "variance_returned" else math.sqrt(var))
@@ -59,7 +62,8 @@ def predict(widths: list[int], stds: list[float], grad_std: float, mode: str = "
     return np.array(out + [grad_std] if mode == "off_by_one" else out[1:] + [grad_std] if mode == "shifted" else out)
 
 
-WRONG = ["no_slope", "quarter_on_variance", "fan_in", "reversed", "variance_returned", "off_by_one",
+# xavier_assumed first: it passes the Xavier case, and in the 4x case its numbers are those of squared_twice.
+WRONG = ["xavier_assumed", "no_slope", "quarter_on_variance", "fan_in", "reversed", "variance_returned", "off_by_one",
          "std_not_squared", "no_carry", "squared_twice", "grad_std_not_squared", "stds_reversed"]
 
 

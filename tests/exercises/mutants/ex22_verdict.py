@@ -135,3 +135,32 @@ def verdict(act_std, grad_std, fraction, activation):
     if max(a, g) > 10:
         return "explodes"
     return "holds"
+
+
+# mutant: one_ratio_at_a_time
+# judges the activations' ratio fully (vanishes, then explodes) before looking at the gradients'.
+#-     if min(a, g) < 0.1:
+#-         return "vanishes"
+#-     if max(a, g) > 10:
+#-         return "explodes"
+#+     if a < 0.1:
+#+         return "vanishes"
+#+     if a > 10:
+#+         return "explodes"
+#+     if g < 0.1:
+#+         return "vanishes"
+#+     if g > 10:
+#+         return "explodes"
+
+
+# mutant: one_ratio_at_a_time
+# the same, the gradients' ratio first.
+#-     if min(a, g) < 0.1:
+#-         return "vanishes"
+#-     if max(a, g) > 10:
+#-         return "explodes"
+#+     for r in (g, a):
+#+         if r < 0.1:
+#+             return "vanishes"
+#+         if r > 10:
+#+             return "explodes"

@@ -32,6 +32,10 @@ EXERCISE = Exercise(
                         "gets that word even if its stds also change tenfold.",
         "explodes_first": "when one std shrinks tenfold and another grows tenfold, the rule says "
                           "\"vanishes\": test for vanishes before explodes.",
+        "one_ratio_at_a_time": "the rule judges both ratios together: first the smaller of a and g below 0.1 gives "
+                               "\"vanishes\", only then the larger above 10 \"explodes\". Judging one ratio fully "
+                               "before the other calls activations that grow tenfold over gradients that shrink "
+                               "tenfold (or the other way round) \"explodes\"; the rule says \"vanishes\".",
         "gradient_direction": "gradients flow from the top down: compare the gradient at layer 1 with the one "
                               "at layer L, grad_std[0] / grad_std[-1]. Vanishing gradients are small at layer 1.",
         "activation_direction": "activations flow from the bottom up: compare the last layer with the first, "
@@ -48,7 +52,7 @@ EXERCISE = Exercise(
 )
 
 WORDS = ("symmetric", "dies", "saturates", "vanishes", "explodes", "holds")
-MISTAKES = list(EXERCISE.hints)
+MISTAKES = [*EXERCISE.hints, "one_ratio_at_a_time:gradients"]  # mode:variant, told the hint of mode
 
 
 def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode: str = "right") -> str:
@@ -68,6 +72,10 @@ def verdict(act_std: list, grad_std: list, fraction: list, activation: str, mode
     ratios = {"activations_only": (a,), "gradients_only": (g,)}.get(mode, (a, g))
     low, high = (0.01, 100.0) if mode == "variance_threshold" else (0.1, 10.0)
     order = (("explodes", max(ratios) > high), ("vanishes", min(ratios) < low))
+    if mode.startswith("one_ratio_at_a_time"):  # the activations' vanishes and explodes, then the gradients' (or not)
+        first, second = (g, a) if mode.endswith("gradients") else (a, g)
+        order = (("explodes", second > high), ("vanishes", second < low), ("explodes", first > high),
+                 ("vanishes", first < low))
     for name, hit in order if mode == "explodes_first" else order[::-1]:
         if hit and (word is None or mode == "ratios_first"):
             return name
@@ -98,6 +106,7 @@ CASES = [
     ([0.45, 0.47, 0.48], [1.0, 0.7, 0.5], [0.3, 0.6, 0.8], "sigmoid"),  # a sigmoid saturates (it does not die)
     ([0.8, 0.0, 0.0], [0.0, 0.0, 1.0], [0.1, 1.0, 1.0], "relu"),  # all dead from layer 2 up (layer 1 is act_std[0])
     ([0.4, 1.0, 4.2], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "relu"),  # a ratio of 10.5: just above 10, explodes
+    ([0.4, 2.0, 6.0], [0.05, 0.3, 1.0], [0.0, 0.0, 0.0], "relu"),  # activations explode, gradients vanish: vanishes
 ]
 
 
@@ -149,7 +158,7 @@ def check(run: Session) -> None:
     detail = f"{_call(cases[i])} returned {answers[i]!r}; expected {expected[i]!r}."
     for mode in MISTAKES:  # the mistake that gives every one of the answers
         if answers == [verdict(*case, mode=mode) for case in cases]:
-            fail(detail, mode)
+            fail(detail, mode.split(":")[0])
     fail(detail + " The rule: act_std[0] == 0 gives \"symmetric\"; else the last layer's fraction over 0.5 gives "
                   "\"dies\" (ReLU) or \"saturates\"; else act_std[-1] / act_std[0] or grad_std[0] / grad_std[-1] "
                   "below 0.1 gives \"vanishes\", above 10 \"explodes\"; else \"holds\".")

@@ -201,3 +201,11 @@ def edge_of_chaos(sigma_w2, sigma_b2):
         else:
             hi = mid
     return q_star(sigma_w2, sigma_b2), (lo + hi) / 2, chi(sigma_w2, sigma_b2)
+
+
+# mutant: variance_as_std
+# scales the nodes by q, the variance, not by its root.
+
+def expect(f, q):
+    return np.sum(W * f(q * T)) / np.sqrt(2 * np.pi)
+

@@ -29,6 +29,8 @@ EXERCISE = Exercise(
         "no_bias": "the variance map adds the biases' variance: q <- sigma_w2 * E[tanh(z)^2] + sigma_b2.",
         "sigma_w2_squared": "sigma_w2 is already a square, sigma_w^2 (the weights' variance times fan_in): multiply "
                             "by it as it is; you squared it again.",
+        "variance_as_std": "z ~ N(0, q) has variance q: its std, the scale of the nodes, is sqrt(q), z = sqrt(q) * t. "
+                           "With z = q * t you averaged over N(0, q^2).",
         "std_returned": "q* is a variance (the pre-activations' second moment); you returned its square root.",
         "bias_in_chi": "sigma_b2 belongs to the variance map only: a bias does not depend on the input, so it "
                        "adds nothing to the gradient. chi_1 = sigma_w2 * E[tanh'(z)^2].",
@@ -50,7 +52,7 @@ EXERCISE = Exercise(
 # where 101-point Gauss-Hermite is exact to 1e-8.
 CASES = [(1.5, 0.05), (2.2, 0.1), (1.2, 0.2)]
 WRONG = ["q_one", "no_sigma_w", "not_squared", "square_outside", "hermite_scaling", "no_bias", "std_returned",
-         "bias_in_chi", "fixed_q", "sigma_w2_squared"]
+         "bias_in_chi", "fixed_q", "sigma_w2_squared", "variance_as_std"]
 
 
 _HERMITE = hermgauss(101)
@@ -59,6 +61,7 @@ _HERMITE = hermgauss(101)
 def _expect(f, q: float, mode: str) -> float:
     """`E[f(z)]` for `z ~ N(0, q)` by the trapezoid rule on 801 points over +-12 std (an analytic integrand with
     a Gaussian tail: exact to about 1e-13 here), or with the mistaken Hermite rule."""
+    q = q * q if mode == "variance_as_std" else q  # E[f(q t)], t ~ N(0, 1), is E[f(z)] for z ~ N(0, q^2)
     if q == 0.0:
         return float(f(np.zeros(1))[0])
     s = math.sqrt(q)

@@ -209,3 +209,16 @@ def edge_of_chaos(sigma_w2, sigma_b2):
 def expect(f, q):
     return np.sum(W * f(q * T)) / np.sqrt(2 * np.pi)
 
+
+# mutant: other_bias
+# bisects on chi_1 at sigma_b2 = 0, not at the sigma_b2 given.
+
+def edge_of_chaos(sigma_w2, sigma_b2):
+    lo, hi = 0.5, 10.0
+    while hi - lo > 1e-10:
+        mid = (lo + hi) / 2
+        if chi(mid, 0.0) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return q_star(sigma_w2, sigma_b2), chi(sigma_w2, sigma_b2), (lo + hi) / 2

@@ -31,6 +31,8 @@ EXERCISE = Exercise(
                             "by it as it is; you squared it again.",
         "variance_as_std": "z ~ N(0, q) has variance q: its std, the scale of the nodes, is sqrt(q), z = sqrt(q) * t. "
                            "With z = q * t you averaged over N(0, q^2).",
+        "other_bias": "the critical sigma_w2 depends on sigma_b2 (it is 1 only at sigma_b2 = 0): bisect on chi_1 "
+                      "computed with the sigma_b2 you were given, its q* included.",
         "std_returned": "q* is a variance (the pre-activations' second moment); you returned its square root.",
         "bias_in_chi": "sigma_b2 belongs to the variance map only: a bias does not depend on the input, so it "
                        "adds nothing to the gradient. chi_1 = sigma_w2 * E[tanh'(z)^2].",
@@ -137,6 +139,8 @@ def check(run: Session) -> None:
                 fail(detail, m)
         if i == 2 and min(abs(got[2] - 0.5), abs(got[2] - 10.0)) < 1e-6:
             fail(detail, "bracket_end")
+        if i == 2 and abs(got[2] - 1.0) < 0.01:  # sigma_b2 = 0's, whose q* -> 0 ever more slowly near 1
+            fail(detail, "other_bias")
         if same(got[i], want[i], rtol=0.05, atol=0.0):  # e.g. a map iterated a few times only
             fail(detail, "imprecise")
         fail(detail + " q* = sigma_w2 E[tanh(z)^2] + sigma_b2 with z ~ N(0, q*); chi_1 = sigma_w2 E[tanh'(z)^2] "

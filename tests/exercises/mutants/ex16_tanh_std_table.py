@@ -175,3 +175,19 @@ def predict_tanh_stds(widths, weight_std, input_std=1.0):
         stds.append(np.sqrt(second))
     return np.array(stds)
 
+
+
+# mutant: variance_as_std
+# averages over a standard normal t scaled by q, the variance, not by sqrt(q).
+import numpy as np
+
+
+def predict_tanh_stds(widths, weight_std, input_std=1.0):
+    t = np.linspace(-12.0, 12.0, 2001)
+    density = np.exp(-t * t / 2) / np.sqrt(2 * np.pi) * (t[1] - t[0])
+    second, out = input_std**2, []
+    for n in widths[:-1]:
+        q = n * weight_std**2 * second
+        second = np.sum(density * np.tanh(q * t) ** 2)
+        out.append(np.sqrt(second))
+    return np.array(out)

@@ -26,6 +26,8 @@ EXERCISE = Exercise(
                      "(q in the hundreds), even with hundreds of nodes. Sum on a fine grid: "
                      "z = np.linspace(-12 s, 12 s, 2001) with s = sqrt(q). If you do, numbers within 10% come "
                      "from a small slip in q (n - 1 for n, a term too many).",
+        "variance_as_std": "z ~ N(0, q) has variance q: its std, the scale of the grid or of a standard normal t, is "
+                           "s = sqrt(q), z = s * t. With z = q * t you averaged over N(0, q^2).",
         "fan_out": "a pre-activation of layer l sums over its widths[l-1] inputs (its fan_in); you used the "
                    "layer's own width widths[l].",
         "mean_squared": "E[tanh(z)] is 0 for a symmetric z; the recursion needs the second moment "
@@ -47,6 +49,9 @@ CASES = [([500] * 11, 0.01, 1.0), ([500] * 6, 1.0, 1.0), ([500] * 5, 1.0 / math.
 
 def _tanh_second(q: float, mode: str) -> float:
     """E[tanh(z)^2] for z ~ N(0, q), accurately, or as a known mistake computes it."""
+    q = q * q if mode == "variance_as_std" else q  # tanh(q t)^2 with t ~ N(0, 1): tanh(z)^2 with z ~ N(0, q^2)
+    if q == 0.0:
+        return 0.0
     s = math.sqrt(q)
     if mode == "linear":
         return q
@@ -73,7 +78,7 @@ def predict(widths: list[int], weight_std: float, input_std: float, mode: str = 
 
 
 WRONG: list[str] = ["linear", "pre_activation", "tanh_of_std", "hermite_scaling", "fan_out", "mean_squared",
-                    "variance_returned", "input_std_not_squared", "std_not_squared"]
+                    "variance_returned", "input_std_not_squared", "std_not_squared", "variance_as_std"]
 
 
 def check(run: Session) -> None:

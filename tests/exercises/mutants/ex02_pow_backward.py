@@ -84,3 +84,12 @@ def pow_backward(x, n, upstream):
 # the exponent rounded to an int, the factor left as it is.
 def pow_backward(x, n, upstream):
     return upstream * n * x ** (int(n) - 1)
+
+
+# mutant: log_domain
+# the same with numpy, whose log of a negative x is nan (with a warning), not an error.
+import numpy as np
+
+
+def pow_backward(x, n, upstream):
+    return upstream * n * np.exp((n - 1) * np.log(x))

@@ -1063,6 +1063,8 @@ def test_the_right_numbers_in_a_list_are_told_to_be_an_ndarray_not_imprecise(tmp
                              f"def {ex.function}(*args):\n    return _reference(*args).tolist()\n")
     result = grade_source(tmp_path, ex, source)
     assert result.mistake is None and "expected an ndarray" in result.message and "np.array" in result.message
+    with open(ex.stub, encoding="utf-8") as fh:  # as the statement asks (ex09's said "shape (N, C)" only)
+        assert "ndarray" in fh.read().split("The task:")[1].split("The math:")[0]
 
 SLIPS = {"relu_std": ("var = fan_in * w_std**2 * second", "var = (fan_in - 1) * w_std**2 * second"),
          "tanh_std_table": ("q = fan_in * weight_std**2 * second", "q = (fan_in - 1) * weight_std**2 * second")}

@@ -17,8 +17,8 @@ def softmax_cross_entropy_backward(logits: np.ndarray, targets: np.ndarray) -> n
     The task:
         logits is (N, C): one row of C class scores per example; targets is (N,):
         the correct class of each row, an integer in 0..C-1. Return the gradient of
-        the mean cross-entropy loss with respect to the logits, shape (N, C). It must
-        work for logits of any size, including rows such as [1000, 0, -1000].
+        the mean cross-entropy loss with respect to the logits: an ndarray (N, C).
+        It must work for logits of any size, including rows such as [1000, 0, -1000].
 
     The math:
         p = softmax(z) row by row:  p[n, k] = exp(z[n, k]) / sum_j exp(z[n, j])

@@ -162,3 +162,16 @@ def input_output_jacobian(x, weights, biases):
         h = np.tanh(h @ W + b)
         J = W * (1 - h**2)
     return J, float(np.sum(J**2) / min(J.shape))
+
+
+# mutant: not_squared
+# the mean of the singular values themselves, not of their squares.
+import numpy as np
+
+
+def input_output_jacobian(x, weights, biases):
+    h, J = x, np.eye(len(x))
+    for W, b in zip(weights, biases):
+        h = np.tanh(h @ W + b)
+        J = J @ (W * (1 - h**2))
+    return J, float(np.mean(np.linalg.svd(J, compute_uv=False)))

@@ -43,6 +43,8 @@ EXERCISE = Exercise(
                    "float32 keeps 7 digits, within which a finite-difference estimate looks exact too.",
         "square_of_mean": "the MEAN of the squared singular values, np.mean(s ** 2), not the square of their "
                           "mean, np.mean(s) ** 2.",
+        "not_squared": "the mean of the SQUARED singular values, np.mean(s ** 2) (they say how J stretches the "
+                       "squared length of a vector): you averaged the singular values themselves.",
         "sum_not_mean": "the mean of the squared singular values: divide the sum by how many there are, "
                         "min(n_0, n_L).",
         "mean_of_entries": "np.mean(J ** 2) divides the sum of squares by every entry, n_0 * n_L; there are "
@@ -57,7 +59,8 @@ EXERCISE = Exercise(
 
 JACOBIAN_MISTAKES = ["no_derivative", "order", "transpose", "diag_side", "pre_activation_squared", "no_bias",
                      "last_only"]
-MEAN_MISTAKES = ["square_of_mean", "sum_not_mean", "mean_of_entries", "rows", "columns", "largest", "eigenvalues"]
+MEAN_MISTAKES = ["not_squared", "square_of_mean", "sum_not_mean", "mean_of_entries", "rows", "columns", "largest",
+                 "eigenvalues"]
 
 
 def jacobian(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray], mode: str = "right") -> np.ndarray:
@@ -79,8 +82,8 @@ def mean_sq(J: np.ndarray, mode: str = "right") -> float | None:
     s = np.linalg.svd(J, compute_uv=False)
     if mode == "eigenvalues":
         return float(np.mean(np.abs(np.linalg.eigvals(J)) ** 2)) if J.shape[0] == J.shape[1] else None
-    return float({"square_of_mean": np.mean(s) ** 2, "sum_not_mean": np.sum(s**2), "largest": s[0] ** 2,
-                  "mean_of_entries": np.mean(J**2), "rows": np.sum(s**2) / J.shape[0],
+    return float({"not_squared": np.mean(s), "square_of_mean": np.mean(s) ** 2, "sum_not_mean": np.sum(s**2),
+                  "largest": s[0] ** 2, "mean_of_entries": np.mean(J**2), "rows": np.sum(s**2) / J.shape[0],
                   "columns": np.sum(s**2) / J.shape[1]}.get(mode, np.mean(s**2)))
 
 

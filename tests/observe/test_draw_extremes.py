@@ -68,3 +68,13 @@ def test_a_colour_scale_names_a_legend_name_that_is_no_text(what) -> None:
     # ColorScale(-3, 0, what=nan) was made, and drew the legend "nan" over the colours
     with pytest.raises(TypeError, match="ColorScale: what must be the legend's name"):
         draw.ColorScale(-3, 0, what)
+
+
+@pytest.mark.parametrize("k, error, match", [(99, IndexError, r"draw_step: k must be between 0 and 3, got 99"),
+                                             (-1, IndexError, r"draw_step: k must be between 0 and 3, got -1"),
+                                             (1.5, TypeError, r"draw_step: k must be a whole number"),
+                                             (None, TypeError, r"draw_step: k must be a whole number")])
+def test_draw_step_names_itself_for_a_step_it_cannot_draw(k, error, match) -> None:
+    # the error named Ledger.state, which the caller never called
+    with pytest.raises(error, match=f"^{match}"):
+        draw.draw_step(_drawn_and_recorded()[1], k)

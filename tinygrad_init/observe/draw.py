@@ -509,7 +509,7 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     """The graph after the first `k` steps of a recorded pass (`0 <= k <= len(steps)`, or `steps.state(k)`):
     the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
     in red, and the ledger's line as caption. `options` are `draw`'s."""
-    state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k)
+    state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k, "draw_step")
     if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")

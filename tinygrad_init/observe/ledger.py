@@ -306,11 +306,11 @@ class Ledger(Sequence):
             yield k, s, grads, complete
         grads.update(ps.hooked)  # what final_grads reads: the hooks' results (and the root's)
 
-    def state(self, k: int) -> LedgerState:
+    def state(self, k: int, where: str = "Ledger.state") -> LedgerState:
         """What is known after `k` steps (`0 <= k <= len(self)`), within the pass of step `k - 1`
-        (after 0 steps: the seed of the first pass)."""
-        if not 0 <= check_int("Ledger.state", "k", k) <= len(self.steps):
-            raise IndexError(f"Ledger.state: k must be between 0 and {len(self.steps)}, got {k}")
+        (after 0 steps: the seed of the first pass); `where` names the caller in an error."""
+        if not 0 <= check_int(where, "k", k) <= len(self.steps):
+            raise IndexError(f"{where}: k must be between 0 and {len(self.steps)}, got {k}")
         ps = self.passes[self.steps[k - 1].pass_index] if k > 0 else self.get_pass(0)
         return next(LedgerState(j, s, ps, _ByNode(g), _NodeSet(c)) for j, s, g, c in self._sweep(ps) if j == k)
 

@@ -565,3 +565,18 @@ def test_a_misspelt_name_or_method_in_an_expression_is_answered_with_the_nearest
     with pytest.raises(ExpressionError) as e:
         parse_expression(text, bound)
     assert said in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("variables", [None, ["a"], {"a": "x"}, {3: 1.0}, {"a": [1.0]}])
+def test_parse_expression_names_variables_that_are_no_dict_of_numbers(variables):
+    # None and a list raised "'NoneType' object has no attribute 'items'", {"a": "x"} float()'s "could not convert
+    # string to float", {3: 1.0} "normalize() argument 2 must be str, not int"
+    with pytest.raises(TypeError, match=r"^parse_expression: variables must be a dict name -> number or Value"):
+        parse_expression("a * 2", variables)
+
+
+@pytest.mark.parametrize("words", [None, "a=2", ["a=2", 3], 5])
+def test_parse_bindings_names_words_that_are_no_list_of_texts(words):
+    # "a=2" was read letter by letter ("binding 'a': expected NAME=VALUE"); None, 5 and 3 raised Python's own errors
+    with pytest.raises(TypeError, match=r"^parse_bindings: words must be a list of NAME=VALUE texts"):
+        parse_bindings(words)

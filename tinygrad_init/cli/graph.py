@@ -15,6 +15,7 @@ import sys
 import tokenize
 import unicodedata
 from functools import partial
+from numbers import Real
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -22,7 +23,7 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, cli_type, counted, did_you_mean, text_width
+from ..utils import check_int, cli_type, counted, did_you_mean, quoted, text_width
 from . import _cannot, _init_name, _widths, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
@@ -90,6 +91,10 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise TypeError(f"expression: expected text, got {type(text).__name__}")
+    if not isinstance(variables, Mapping) or not all(isinstance(k, str) and isinstance(v, (Real, Value)) and not
+                                                     isinstance(v, bool) for k, v in variables.items()):
+        raise TypeError(f"parse_expression: variables must be a dict name -> number or Value, e.g. {{'a': 2.0}}, got "
+                        f"{quoted(variables):.60}")
     source = " ".join(line.split("#", 1)[0] for line in text.replace("\t", " ").splitlines()).strip()  # a comment ends
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
@@ -198,6 +203,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
 
 def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     """`["a=2", "b=-3"]` -> `{"a": 2.0, "b": -3.0}`; an ExpressionError says what is wrong with a word."""
+    if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
+        raise TypeError(f"parse_bindings: words must be a list of NAME=VALUE texts, e.g. ['a=2', 'b=-3'], got "
+                        f"{quoted(words):.60}")
     out: dict[str, float] = {}
     for w in words:
         name, _, value = (part.strip() for part in w.partition("="))

@@ -82,8 +82,8 @@ class ColorScale:
 
     def color(self, m: float | None) -> str:
         """The fill colour of a gradient of size `m` (None: unknown)."""
-        if (m := check_type("ColorScale.color", "m", m, (Real, type(None)), "a number or None")) is None or not \
-                math.isfinite(m):
+        check_type("ColorScale.color", "m", m, (Real, type(None)), "a number or None")
+        if m is None or not math.isfinite(m):
             return UNKNOWN_COLOR if m is None else BAD_COLOR
         return ZERO_COLOR if m <= 0 else grad_color((math.log10(m) - self.lo) / (self.hi - self.lo))
 

@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import init
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, writable
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -114,9 +114,7 @@ def _page_file(who: str, name: str, path: Any) -> Path:
     except (FileExistsError, NotADirectoryError):  # notes.txt/explorer.html, notes.txt a file
         raise FileExistsError(f"{who}: cannot make the folder {str(path.parent)!r}, a file is in its way; give {name} "
                               "a file name ending in .html, or a folder") from None
-    if path.is_dir():
-        raise IsADirectoryError(f"{who}: {name} {str(path)!r} is a folder; move it away or write elsewhere")
-    return path
+    return writable(who, path, "explorer.html")  # not a folder explorer.html
 
 
 def key(*choice: Any) -> str:

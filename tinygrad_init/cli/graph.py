@@ -91,10 +91,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise TypeError(f"expression: expected text, got {type(text).__name__}")
-    if not isinstance(variables, Mapping) or not all(isinstance(k, str) and isinstance(v, (Real, Value)) and not
-                                                     isinstance(v, bool) for k, v in variables.items()):
-        raise TypeError(f"parse_expression: variables must be a dict name -> number or Value, e.g. {{'a': 2.0}}, got "
-                        f"{quoted(variables):.60}")
+    if not isinstance(variables, Mapping) or not all(isinstance(k, str) and isinstance(v, (Real, Value))
+                                                     for k, v in variables.items()):  # True is 1.0, as in Python
+        raise TypeError(f"parse_expression: variables must be a dict name -> number or Value, got {quoted(variables):.60}")
     source = " ".join(line.split("#", 1)[0] for line in text.replace("\t", " ").splitlines()).strip()  # a comment ends
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
@@ -204,8 +203,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
 def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     """`["a=2", "b=-3"]` -> `{"a": 2.0, "b": -3.0}`; an ExpressionError says what is wrong with a word."""
     if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
-        raise TypeError(f"parse_bindings: words must be a list of NAME=VALUE texts, e.g. ['a=2', 'b=-3'], got "
-                        f"{quoted(words):.60}")
+        raise TypeError(f"parse_bindings: words must be a list of NAME=VALUE texts (['a=2']), got {quoted(words):.60}")
     out: dict[str, float] = {}
     for w in words:
         name, _, value = (part.strip() for part in w.partition("="))

@@ -93,7 +93,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         raise TypeError(f"expression: expected text, got {type(text).__name__}")
     if not isinstance(variables, Mapping) or not all(isinstance(k, str) and isinstance(v, (Real, Value))
                                                      for k, v in variables.items()):  # True is 1.0, as in Python
-        raise TypeError(f"parse_expression: variables must be a dict name -> number or Value, got {quoted(variables):.60}")
+        raise TypeError(f"parse_expression: variables must be a dict of numbers or Values, got {quoted(variables):.50}")
     source = " ".join(line.split("#", 1)[0] for line in text.replace("\t", " ").splitlines()).strip()  # a comment ends
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")

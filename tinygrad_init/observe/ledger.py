@@ -405,12 +405,9 @@ class Ledger(Sequence):
         return text
 
 
-def as_ledger(fn: str, steps: Any) -> Ledger:
-    """`steps` if it is a Ledger, else a TypeError that names `fn` and says how to make one."""
-    if not isinstance(steps, Ledger):
-        raise TypeError(f"{fn}: expected a Ledger (`with ledger.record() as steps: loss.backward()`), got "
-                        f"{type(steps).__name__}")
-    return steps
+def as_ledger(fn: str, steps: Any, name: str = "steps") -> Ledger:
+    """`steps` if it is a Ledger, else a TypeError that names `fn`, its argument `name` and how to make one."""
+    return check_type(fn, name, steps, Ledger, "a Ledger (`with ledger.record() as steps: loss.backward()`)")
 
 
 # --------------------------------------------------------------------------- recording
@@ -574,7 +571,7 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
     """Per-layer gradient gains `|dL/dh_{l-1}|_F / |dL/dh_l|_F` of a Tensor MLP, read from a recorded pass
     (default: the last); every matmul is a Linear layer `z_l = h_{l-1} @ W_l`, numbered from the input side.
     With `0.01 * randn` weights on 500 tanh units each layer scales the gradient by about `0.224`."""
-    ps = as_ledger("layer_gains", ledger).get_pass(pass_index)
+    ps = as_ledger("layer_gains", ledger, "ledger").get_pass(pass_index)
     if ps.scalar:
         raise TypeError("layer_gains reads a Tensor backward pass (matmul layers); this ledger holds a Value pass. "
                         "For a scalar graph use path_products(root, node).")

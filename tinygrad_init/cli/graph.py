@@ -206,8 +206,7 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
         raise TypeError(f"parse_bindings: words must be a list of NAME=VALUE texts (['a=2']), got {quoted(words):.60}")
     out: dict[str, float] = {}
     for w in words:
-        name, _, value = (part.strip() for part in w.partition("="))
-        name = _nfkc(name)
+        name, _, value = (part.strip() for part in _nfkc(w).partition("="))
         if "=" not in w:
             raise ExpressionError(f"binding {w!r}: " + (
                 "this looks like an option, but after `--` every word is read as the expression or a NAME=VALUE "

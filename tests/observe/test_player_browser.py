@@ -1078,3 +1078,11 @@ def test_the_steps_node_is_outlined_in_red_and_its_parent_in_blue(browser, neuro
         assert sorted(red) == [[f"node_n{i}", "rgb(214, 39, 40)"], [f"node_n{i}op", "rgb(214, 39, 40)"]], k
         assert blue == [[f"node_n{j}", "rgb(31, 119, 180)"]], k
     assert browser.errors() == []
+
+
+def test_the_graphs_text_is_in_helvetica_and_lets_clicks_through(browser, neuron_player):
+    # player.py strips Graphviz's font-family from the SVG; player.css sets it once, for every text of the frame
+    browser.open(neuron_player[0])
+    got = browser.js("""Array.prototype.map.call(document.querySelectorAll('#frame text'), function (t) {
+      var s = getComputedStyle(t); return s.fontFamily.split(',')[0] + ' ' + s.pointerEvents; })""")
+    assert got and set(got) == {"Helvetica none"}

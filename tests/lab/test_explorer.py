@@ -140,6 +140,8 @@ def test_a_folder_where_the_page_goes_is_named_and_explore_checks_its_out_first(
 def test_key_and_the_pages_data_are_documented():
     assert "key" in E.__all__ and E.key("tanh", "small", 1.0, 12, 100) == "tanh|small|1|12|100"
     assert all(word in E.Explorer.__doc__ for word in ("`grid`", "`data[key(", "`measure`"))
+    # its docstring named no argument: which values, in which order, make a page's key
+    assert "key(activation, scheme, gain, depth, width)" in E.key.__doc__ and E.key(5 / 3) == "1.66667"
 
 
 def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():

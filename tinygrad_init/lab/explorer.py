@@ -118,7 +118,8 @@ def _page_file(who: str, name: str, path: Any) -> Path:
 
 
 def key(*choice: Any) -> str:
-    """How the page names one combination of the grid's values: `"tanh|xavier_normal|1|10|200"`."""
+    """The page's name of a combination, `data[key(activation, scheme, gain, depth, width)]`, such as
+    `"tanh|he_normal|1|10|200"` (a float as `:g` writes it: 5/3 as 1.66667), or of one value (`key(2.0)`: `"2"`)."""
     return "|".join(f"{v:g}" if isinstance(v, float) else str(v) for v in choice)
 
 

@@ -106,8 +106,7 @@ class Explorer:
                 'height: 760px; border: 0"></iframe>')
 
 
-def _page_file(who: str, name: str, path: Any) -> Path:
-    """`Explorer.file(path)`, its folder made, if it can be written; the errors name `who` and its argument `name`."""
+def _page_file(who: str, name: str, path: Any) -> Path:  # Explorer.file(path), its folder made; errors name `name`
     path = Explorer.file(check_type(who, name, path, (str, os.PathLike), "a file name ending in .html or a folder"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -574,9 +574,3 @@ def test_parse_expression_names_variables_that_are_no_dict_of_numbers(variables)
     with pytest.raises(TypeError, match=r"^parse_expression: variables must be a dict of numbers or Values"):
         parse_expression("a * 2", variables)
 
-
-@pytest.mark.parametrize("words", [None, "a=2", ["a=2", 3], 5])
-def test_parse_bindings_names_words_that_are_no_list_of_texts(words):
-    # "a=2" was read letter by letter ("binding 'a': expected NAME=VALUE"); None, 5 and 3 raised Python's own errors
-    with pytest.raises(TypeError, match=r"^parse_bindings: words must be a list of NAME=VALUE texts"):
-        parse_bindings(words)

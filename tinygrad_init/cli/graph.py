@@ -202,8 +202,6 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
 
 def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     """`["a=2", "b=-3"]` -> `{"a": 2.0, "b": -3.0}`; an ExpressionError says what is wrong with a word."""
-    if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
-        raise TypeError(f"parse_bindings: words must be a list of NAME=VALUE texts (['a=2']), got {quoted(words):.60}")
     out: dict[str, float] = {}
     for w in words:
         name, _, value = (part.strip() for part in _nfkc(w).partition("="))
@@ -276,17 +274,16 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
-    d = _MLP_DEFAULTS  # as the help states them
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
     m.add_argument("--engine", choices=("scalar", "tensor"), type=str.lower, help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
     m.add_argument("--activation", choices=activations.names(), type=str.lower,  # ReLU, as --init HE_normal
-                   help="hidden (default: {activation})".format(**d))
+                   help=f"hidden (default: {_MLP_DEFAULTS['activation']})")
     m.add_argument("--init", type=partial(_init_name, sweep=False), metavar="NAME",
                    help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
-    m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: {seed})".format(**d))
+    m.add_argument("--seed", type=cli_type(check_int, 0), help=f"of weights and data (default: {_MLP['rng'].default})")
     m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B",
-                   help="tensor engine (default: {batch})".format(**d))
+                   help=f"tensor engine (default: {_MLP_DEFAULTS['batch']})")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=path_arg, default=Path("graph"), metavar="DIR",
                    help="the folder (default: graph); an earlier run's graph.dot, graph.svg/png/pdf and player.html "

@@ -81,8 +81,7 @@ class Explorer:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
         blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},
-                          separators=(",", ":"))
-        blob = blob.replace("<", "\\u003c")  # in a script, "<!--<script>" also changes where it ends
+                          separators=(",", ":")).replace("<", "\\u003c")  # no "<!--<script>" moves the script's end
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
                      f'<style>{(here / "explorer.css").read_text("utf-8")}</style></head><body>'

@@ -87,3 +87,17 @@ def test_a_colour_scale_names_sizes_that_are_no_list(magnitudes) -> None:
         draw.ColorScale.fit(magnitudes)
     assert draw.ColorScale.fit([None, float("nan"), 0.0, 0.5, 20]) == draw.ColorScale(-1, 2)
     assert draw.ColorScale(-3, 0).color(float("nan")) == draw.BAD_COLOR
+
+
+def test_a_legend_shows_no_decades_that_no_node_wears() -> None:
+    # before backward every gradient is 0 (Value) or unknown (Tensor): the legend still showed the boxes "1" and
+    # "1e+01" of a scale fitted to nothing, colours that appear nowhere in the picture
+    from tinygrad_init import Tensor
+    a = Value(2.0, label="a")
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    boxes = lambda src: re.findall(r'legend\w* \[label="?([^"]+?)"? fillcolor', src)  # noqa: E731
+    for root, off in ((a * 3, ["0"]), ((w * 2).sum(), ["no grad"])):
+        assert boxes(draw.draw(root, color_by_grad=True).source) == off
+    out = a * 3
+    out.backward()  # |grad| 3 and 1: the decades 1 and 1e+01 are on the picture
+    assert boxes(draw.draw(out, color_by_grad=True).source) == ["1", "1e+01"]

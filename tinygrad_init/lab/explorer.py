@@ -116,8 +116,7 @@ def _page_file(who: str, name: str, path: Any) -> Path:  # Explorer.file(path), 
 
 
 def key(*choice: Any) -> str:
-    """The page's name of a combination, `data[key(activation, scheme, gain, depth, width)]`, such as
-    `"tanh|he_normal|1|10|200"` (a float as `:g` writes it: 5/3 as 1.66667), or of one value (`key(2.0)`: `"2"`)."""
+    """A combination's name on the page, `data[key(activation, scheme, gain, depth, width)]`: `"tanh|small|1|5|50"`."""
     return "|".join(f"{v:g}" if isinstance(v, float) else str(v) for v in choice)
 
 

@@ -248,8 +248,7 @@ examples:
 """
 
 
-def _sizes(text: str) -> list[int]:
-    """`"2,4,1"` -> `[2, 4, 1]`: at least two layer widths, each a whole number >= 1."""
+def _sizes(text: str) -> list[int]:  # "2,4,1" -> [2, 4, 1]: two layer widths or more, each a whole number >= 1
     try:
         sizes = [cli_type(check_int, 1)(width) for width in text.split(",")]
     except argparse.ArgumentTypeError as e:  # "got ''" alone: of '2,,3'
@@ -334,9 +333,8 @@ def run_graph(args: argparse.Namespace) -> int:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
             what = f"the expression {_short(' '.join(args.expression.split()))}"  # on one line
-        for name in ("graph.dot", f"graph.{args.format}", "player.html"):
-            if name != "player.html" or not args.no_player:
-                _writable(args.out / name)  # before building: a scalar MLP of 1,000,000 weights takes a minute
+        for name in ["graph.dot", f"graph.{args.format}"] + ["player.html"] * (not args.no_player):
+            _writable(args.out / name)  # before building: a scalar MLP of 1,000,000 weights takes a minute
         if args.mlp is not None:
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)

@@ -79,8 +79,7 @@ def _inline_svg(svg: str, titles: Mapping[str, str], label: Mapping[str, str]) -
     return re.sub(r'<g id="([^"]+)" class="(\w+)"([^>]*)>(\s*)<title>([^<]*)</title>', element, svg).strip()
 
 
-def _asset(name: str) -> str:
-    """The text of `player.html`, `player.css` or `player.js`, shipped beside this module as package data."""
+def _asset(name: str) -> str:  # the text of player.html, .css or .js, shipped beside this module as package data
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8").strip()
 
 

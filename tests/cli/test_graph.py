@@ -565,3 +565,12 @@ def test_a_misspelt_name_or_method_in_an_expression_is_answered_with_the_nearest
     with pytest.raises(ExpressionError) as e:
         parse_expression(text, bound)
     assert said in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("variables", [None, ["a"], {"a": "x"}, {"a": [1.0]}])
+def test_parse_expression_names_variables_that_are_no_dict_of_numbers(variables):
+    # None and a list raised "'NoneType' object has no attribute 'items'", {"a": "x"} float()'s "could not convert
+    # string to float"
+    with pytest.raises(TypeError, match=r"^parse_expression: variables must be a dict of numbers or Values"):
+        parse_expression("a * 2", variables)
+

@@ -113,9 +113,35 @@ def test_a_file_in_the_way_of_the_folder_is_named_by_write(page, tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.parametrize("bad", [None, 5, ["page.html"]])
+def test_a_path_that_is_no_file_name_is_named_by_write_and_by_explore_before_it_measures(page, bad, monkeypatch):
+    # write(None) raised Python's "expected str, bytes or os.PathLike object, not NoneType"; explore(out=5) did so
+    # only after measuring every network of the grid (minutes for GRID)
+    with pytest.raises(TypeError, match=r"^Explorer.write: path must be a file name ending in .html or a folder"):
+        page[0].write(bad)
+    monkeypatch.setattr(E, "measure", lambda *a, **k: pytest.fail("measured before the path was checked"))
+    with pytest.raises(TypeError, match=r"^explore: out must be a file name ending in .html or a folder"):
+        E.explore(bad or [], quick=True)  # None: no file to write
+
+
+def test_a_folder_where_the_page_goes_is_named_and_explore_checks_its_out_first(page, tmp_path, monkeypatch):
+    # write(folder) over a folder folder/explorer.html raised a bare "[Errno 21] Is a directory"
+    (tmp_path / "explorer.html").mkdir()
+    with pytest.raises(IsADirectoryError, match=r"^Explorer.write: path .*explorer.html' is a folder"):
+        page[0].write(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    monkeypatch.setattr(E, "measure", lambda *a, **k: pytest.fail("measured before the path was checked"))
+    with pytest.raises(FileExistsError, match=r"^explore: cannot make the folder .*notes.txt"):
+        E.explore(tmp_path / "notes.txt", quick=True)
+    with pytest.raises(IsADirectoryError, match=r"^explore: path .*explorer.html' is a folder"):
+        E.explore(tmp_path, quick=True)
+
+
 def test_key_and_the_pages_data_are_documented():
     assert "key" in E.__all__ and E.key("tanh", "small", 1.0, 12, 100) == "tanh|small|1|12|100"
     assert all(word in E.Explorer.__doc__ for word in ("`grid`", "`data[key(", "`measure`"))
+    # its docstring named no argument: which values, in which order, make a page's key
+    assert "key(activation, scheme, gain, depth, width)" in E.key.__doc__ and E.key(5 / 3) == "1.66667"
 
 
 def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():

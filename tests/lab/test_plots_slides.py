@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
 from tinygrad_init import plots
 from tinygrad_init.utils import format_number
@@ -138,3 +139,20 @@ def test_a_wrapped_panel_title_keeps_each_number_beside_its_name(names):
     assert not [line for t in titles for line in t.split("\n") if re.fullmatch(r"-?[\d.]+,?", line)], titles
     assert "\n" in titles[0]  # wrapped all the same: as wide as a panel
     assert_slide_ready(fig)
+
+
+@pytest.mark.parametrize("make", [
+    lambda s: plots.curves({s: {s: [1.0, 2.0, 3.0]}}, title=s, ylabel=s),
+    lambda s: plots.loss_curves({s: [1.0, 0.5]}, hlines={s: 0.7}),
+    lambda s: plots.training_figure([0, 1], {s: [1.0, 0.5]}, {s: ([0.9], [0.8])}, title=s),
+    lambda s: plots.histogram_grid({s: [([1, 2], [0.0, 1.0, 2.0])]}, annotations={s: [s]}, title=s),
+    lambda s: plots.weight_heatmaps({s: [(s, np.eye(2))]}, title=s),
+    lambda s: plots.verdict_grid([s], [s], [[s]], title=s)])
+@pytest.mark.parametrize("name", ["he$$x", "$5 and $6", "a$b", "cost $x^2$"])
+def test_a_dollar_in_any_text_is_drawn_as_written(make, name):
+    # a '$' pair was read as matplotlib mathtext: 'he$$x' raised a bare ParseException, '$x^2$' drew a superscript
+    fig = make(name)
+    for fmt in ("png", "svg"):
+        assert plots.figure_bytes(fig, fmt)
+    texts = [t for t in fig.findobj(Text) if name in t.get_text()]
+    assert texts and not any(t.get_parse_math() for t in texts)

@@ -68,3 +68,36 @@ def test_a_colour_scale_names_a_legend_name_that_is_no_text(what) -> None:
     # ColorScale(-3, 0, what=nan) was made, and drew the legend "nan" over the colours
     with pytest.raises(TypeError, match="ColorScale: what must be the legend's name"):
         draw.ColorScale(-3, 0, what)
+
+
+@pytest.mark.parametrize("k, error, match", [(99, IndexError, r"draw_step: k must be between 0 and 3, got 99"),
+                                             (-1, IndexError, r"draw_step: k must be between 0 and 3, got -1"),
+                                             (1.5, TypeError, r"draw_step: k must be a whole number"),
+                                             (None, TypeError, r"draw_step: k must be a whole number")])
+def test_draw_step_names_itself_for_a_step_it_cannot_draw(k, error, match) -> None:
+    # the error named Ledger.state, which the caller never called
+    with pytest.raises(error, match=f"^{match}"):
+        draw.draw_step(_drawn_and_recorded()[1], k)
+
+
+@pytest.mark.parametrize("magnitudes", [5, None, 2.0])
+def test_a_colour_scale_names_sizes_that_are_no_list(magnitudes) -> None:
+    # fit(5) raised "'int' object is not iterable"
+    with pytest.raises(TypeError, match=r"^ColorScale.fit: magnitudes must be gradient sizes \(numbers or None\), got"):
+        draw.ColorScale.fit(magnitudes)
+    assert draw.ColorScale.fit([None, float("nan"), 0.0, 0.5, 20]) == draw.ColorScale(-1, 2)
+    assert draw.ColorScale(-3, 0).color(float("nan")) == draw.BAD_COLOR
+
+
+def test_a_legend_shows_no_decades_that_no_node_wears() -> None:
+    # before backward every gradient is 0 (Value) or unknown (Tensor): the legend still showed the boxes "1" and
+    # "1e+01" of a scale fitted to nothing, colours that appear nowhere in the picture
+    from tinygrad_init import Tensor
+    a = Value(2.0, label="a")
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    boxes = lambda src: re.findall(r'legend\w* \[label="?([^"]+?)"? fillcolor', src)  # noqa: E731
+    for root, off in ((a * 3, ["0"]), ((w * 2).sum(), ["no grad"])):
+        assert boxes(draw.draw(root, color_by_grad=True).source) == off
+    out = a * 3
+    out.backward()  # |grad| 3 and 1: the decades 1 and 1e+01 are on the picture
+    assert boxes(draw.draw(out, color_by_grad=True).source) == ["1", "1e+01"]

@@ -586,9 +586,10 @@ def test_final_grads_of_hooked_tensors_agree_with_their_grad():
 def test_readers_of_a_ledger_refuse_anything_else_by_name():
     # a string or an empty ledger used to end in AttributeError, or frames() silently returned []
     from tinygrad_init import draw
-    for fn, call in (("frames", lambda x: draw.frames(x)), ("draw_step", lambda x: draw.draw_step(x, 0)),
-                     ("layer_gains", lambda x: layer_gains(x))):
-        with pytest.raises(TypeError, match=rf"{fn}: expected a Ledger \(`with ledger.record\(\) as steps"):
+    for fn, name, call in (("frames", "steps", lambda x: draw.frames(x)), ("draw_step", "steps", lambda x:
+                           draw.draw_step(x, 0)), ("layer_gains", "ledger", lambda x: layer_gains(x))):
+        with pytest.raises(TypeError, match=rf"^{fn}: {name} must be a Ledger \(`with ledger.record\(\) as steps.*"
+                           "got str 'steps'$"):
             call("steps")
     with pytest.raises(ValueError, match="no backward pass was recorded"):
         draw.frames(ledger.Ledger())

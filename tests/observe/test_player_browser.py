@@ -1056,3 +1056,33 @@ def test_every_frame_outlines_the_ledgers_step_and_fills_and_dashes_each_gradien
         assert frame["parent"] == ([] if s is None else [ids[s.parent]])
         assert frame["edge"] == ([] if s is None else [f"{s.parent_name} -> {s.node_name}"])
     assert browser.errors() == []
+
+
+OUTLINED = """['hl-node', 'hl-parent'].map(function (cls) {
+  return Array.prototype.map.call(document.querySelectorAll('#frame g.' + cls), function (g) {
+    var s = g.querySelector('polygon, ellipse, path'); return [g.id, getComputedStyle(s).stroke];
+  });
+})"""
+
+
+def test_the_steps_node_is_outlined_in_red_and_its_parent_in_blue(browser, neuron_player):
+    # the legend's promise: red, the node passing its gradient on (a Value's record and its op bubble); blue, the
+    # parent receiving upstream x local
+    path, steps = neuron_player
+    browser.open(path)
+    for k in range(1, 4):
+        browser.key("ArrowRight", 39)
+        s, order = steps[k - 1], steps.get_pass().order
+        i, j = order.index(s.node), order.index(s.parent)
+        red, blue = browser.js(OUTLINED)
+        assert sorted(red) == [[f"node_n{i}", "rgb(214, 39, 40)"], [f"node_n{i}op", "rgb(214, 39, 40)"]], k
+        assert blue == [[f"node_n{j}", "rgb(31, 119, 180)"]], k
+    assert browser.errors() == []
+
+
+def test_the_graphs_text_is_in_helvetica_and_lets_clicks_through(browser, neuron_player):
+    # player.py strips Graphviz's font-family from the SVG; player.css sets it once, for every text of the frame
+    browser.open(neuron_player[0])
+    got = browser.js("""Array.prototype.map.call(document.querySelectorAll('#frame text'), function (t) {
+      var s = getComputedStyle(t); return s.fontFamily.split(',')[0] + ' ' + s.pointerEvents; })""")
+    assert got and set(got) == {"Helvetica none"}

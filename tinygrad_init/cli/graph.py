@@ -15,6 +15,7 @@ import sys
 import tokenize
 import unicodedata
 from functools import partial
+from numbers import Real
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -22,7 +23,7 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, cli_type, counted, did_you_mean, text_width
+from ..utils import check_int, cli_type, counted, did_you_mean, quoted, text_width
 from . import _cannot, _init_name, _widths, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
@@ -90,6 +91,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     An ExpressionError points at what is wrong."""
     if not isinstance(text, str):
         raise TypeError(f"expression: expected text, got {type(text).__name__}")
+    if not isinstance(variables, Mapping) or not all(isinstance(v, (Real, Value)) for v in variables.values()):
+        raise TypeError(f"parse_expression: variables must be a dict of numbers or Values, got {quoted(variables):.50}")
     source = " ".join(line.split("#", 1)[0] for line in text.replace("\t", " ").splitlines()).strip()  # a comment ends
     if not source:
         raise ExpressionError("expression: the expression is empty; write one such as \"(a*b + c).tanh()\"")
@@ -200,8 +203,7 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     """`["a=2", "b=-3"]` -> `{"a": 2.0, "b": -3.0}`; an ExpressionError says what is wrong with a word."""
     out: dict[str, float] = {}
     for w in words:
-        name, _, value = (part.strip() for part in w.partition("="))
-        name = _nfkc(name)
+        name, _, value = (part.strip() for part in _nfkc(w).partition("="))
         if "=" not in w:
             raise ExpressionError(f"binding {w!r}: " + (
                 "this looks like an option, but after `--` every word is read as the expression or a NAME=VALUE "
@@ -246,8 +248,7 @@ examples:
 """
 
 
-def _sizes(text: str) -> list[int]:
-    """`"2,4,1"` -> `[2, 4, 1]`: at least two layer widths, each a whole number >= 1."""
+def _sizes(text: str) -> list[int]:  # "2,4,1" -> [2, 4, 1]: two layer widths or more, each a whole number >= 1
     try:
         sizes = [cli_type(check_int, 1)(width) for width in text.split(",")]
     except argparse.ArgumentTypeError as e:  # "got ''" alone: of '2,,3'
@@ -271,17 +272,16 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
     m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
-    d = _MLP_DEFAULTS  # as the help states them
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
     m.add_argument("--engine", choices=("scalar", "tensor"), type=str.lower, help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")
     m.add_argument("--activation", choices=activations.names(), type=str.lower,  # ReLU, as --init HE_normal
-                   help="hidden (default: {activation})".format(**d))
+                   help=f"hidden (default: {_MLP_DEFAULTS['activation']})")
     m.add_argument("--init", type=partial(_init_name, sweep=False), metavar="NAME",
                    help="e.g. xavier_uniform, he_normal, small (default: the engine's)")
-    m.add_argument("--seed", type=cli_type(check_int, 0), help="of weights and data (default: {seed})".format(**d))
+    m.add_argument("--seed", type=cli_type(check_int, 0), help=f"of weights and data (default: {_MLP['rng'].default})")
     m.add_argument("--batch", type=cli_type(check_int, 1), metavar="B",
-                   help="tensor engine (default: {batch})".format(**d))
+                   help=f"tensor engine (default: {_MLP_DEFAULTS['batch']})")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=path_arg, default=Path("graph"), metavar="DIR",
                    help="the folder (default: graph); an earlier run's graph.dot, graph.svg/png/pdf and player.html "
@@ -333,9 +333,8 @@ def run_graph(args: argparse.Namespace) -> int:
         if args.mlp is None:
             root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
             what = f"the expression {_short(' '.join(args.expression.split()))}"  # on one line
-        for name in ("graph.dot", f"graph.{args.format}", "player.html"):
-            if name != "player.html" or not args.no_player:
-                _writable(args.out / name)  # before building: a scalar MLP of 1,000,000 weights takes a minute
+        for name in ["graph.dot", f"graph.{args.format}"] + ["player.html"] * (not args.no_player):
+            _writable(args.out / name)  # before building: a scalar MLP of 1,000,000 weights takes a minute
         if args.mlp is not None:
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)

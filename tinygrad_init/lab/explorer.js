@@ -4,7 +4,6 @@
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
-  var LABELS = {activation: "activation", scheme: "scheme", gain: "gain", depth: "depth", width: "width"};
   var root = document.getElementById("explorer");
 
   function el(tag, attrs, parent, ns) {
@@ -88,7 +87,7 @@
   var selects = {};
   Object.keys(EXPLORER.grid).forEach(function (name) {
     var label = el("label", {}, controls);
-    label.appendChild(document.createTextNode(LABELS[name] || name));
+    label.appendChild(document.createTextNode(name));
     var sel = el("select", {id: name, name: name}, label);
     EXPLORER.grid[name].forEach(function (v) { el("option", {value: v}, sel).textContent = v; });
     sel.selectedIndex = Math.floor((EXPLORER.grid[name].length - 1) / 2);

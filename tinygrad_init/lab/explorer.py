@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import os
 import zlib
 from importlib.resources import files
 from pathlib import Path
@@ -19,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import init
-from ..utils import Rng, as_rng, check_bool, check_int, check_real
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, writable
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -80,8 +81,7 @@ class Explorer:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
         blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},
-                          separators=(",", ":"))
-        blob = blob.replace("<", "\\u003c")  # in a script, "<!--<script>" also changes where it ends
+                          separators=(",", ":")).replace("<", "\\u003c")  # no "<!--<script>" moves the script's end
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
                      f'<style>{(here / "explorer.css").read_text("utf-8")}</style></head><body>'
@@ -96,11 +96,7 @@ class Explorer:
 
     def write(self, path: str | Path) -> Path:
         """Write the page to `Explorer.file(path)` (a folder gets `explorer.html`); returns the file."""
-        try:
-            (path := self.file(path)).parent.mkdir(parents=True, exist_ok=True)
-        except (FileExistsError, NotADirectoryError):  # notes.txt/explorer.html, notes.txt a file
-            raise FileExistsError(f"Explorer.write: cannot make the folder {str(path.parent)!r}, a file is in its way; "
-                                  "give a file name ending in .html, or a folder") from None
+        path = _page_file("Explorer.write", "path", path)
         path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
         return path
 
@@ -109,8 +105,18 @@ class Explorer:
                 'height: 760px; border: 0"></iframe>')
 
 
+def _page_file(who: str, name: str, path: Any) -> Path:  # Explorer.file(path), its folder made; errors name `name`
+    path = Explorer.file(check_type(who, name, path, (str, os.PathLike), "a file name ending in .html or a folder"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # notes.txt/explorer.html, notes.txt a file
+        raise FileExistsError(f"{who}: cannot make the folder {str(path.parent)!r}, a file is in its way; give {name} "
+                              "a file name ending in .html, or a folder") from None
+    return writable(who, path, "explorer.html")  # not a folder explorer.html
+
+
 def key(*choice: Any) -> str:
-    """How the page names one combination of the grid's values: `"tanh|xavier_normal|1|10|200"`."""
+    """A combination's name on the page, `data[key(activation, scheme, gain, depth, width)]`: `"tanh|small|1|5|50"`."""
     return "|".join(f"{v:g}" if isinstance(v, float) else str(v) for v in choice)
 
 
@@ -120,6 +126,7 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     `out` if given (`tinygrad-init explore --out out`). The network of the combination named `k` (`key`) is seeded
     with `[s, crc32(k)]`, `s` the first draw from `rng`: its numbers do not depend on the rest of the grid."""
     quick, gen = check_bool("explore", "quick", quick), as_rng(rng, "explore")
+    out = out if out is None else _page_file("explore", "out", out)  # before minutes of measuring
     grid = (QUICK_GRID if quick else GRID) if grid is None else grid
     if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
                                                                           for v in grid.values()):

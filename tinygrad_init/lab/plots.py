@@ -35,7 +35,7 @@ SLIDE_STYLE: dict[str, Any] = {
     "font.family": "DejaVu Sans", "font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
     "ytick.labelsize": 12, "legend.fontsize": 12, "figure.titlesize": 16, "lines.linewidth": 2.2, "lines.markersize": 7,
     "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 100,
-    "svg.hashsalt": "tinygrad-init", "svg.fonttype": "path"}
+    "svg.hashsalt": "tinygrad-init", "svg.fonttype": "path", "text.parse_math": False}  # "$5" is text, not TeX
 SLIDE = (13.33, 7.5)
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255")
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",

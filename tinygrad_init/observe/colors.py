@@ -34,16 +34,13 @@ def grad_color(t: float) -> str:
     return "#%02x%02x%02x" % tuple(round(a + (b - a) * (t - i)) for a, b in zip(_STOPS[i], _STOPS[i + 1]))
 
 
-def _luminance(color: str) -> float:  # WCAG 2's relative luminance of "#rrggbb", 0 (black) to 1 (white)
-    return sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) for w, c in
-               zip((0.2126, 0.7152, 0.0722), (int(color[k:k + 2], 16) / 255 for k in (1, 3, 5))))
-
-
 def font_color(fill: str) -> str:  # white when 1.05 / (L + 0.05) > (L + 0.05) / 0.05, i.e. L < 0.179
     """The text colour of the higher WCAG contrast on the fill colour `fill` (`"#rrggbb"`): white or black."""
     if not re.fullmatch("#[0-9a-fA-F]{6}", check_type("font_color", "fill", fill, str, 'a colour "#rrggbb"')):
         raise ValueError(f'font_color: fill must be a colour "#rrggbb" (such as "#d62728"), got {fill!r:.40}')
-    return "white" if _luminance(fill) < 0.179 else "black"
+    luminance = sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) for w, c in  # WCAG 2's
+                    zip((0.2126, 0.7152, 0.0722), (int(fill[k:k + 2], 16) / 255 for k in (1, 3, 5))))  # 0 to 1
+    return "white" if luminance < 0.179 else "black"
 
 
 def magnitude(info: float | GradStats | None, scalar: bool, mode: str = "norm") -> float | None:
@@ -74,7 +71,8 @@ class ColorScale:
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""
-        ms = [m for m in magnitudes if m is not None and m > 0 and math.isfinite(m)]
+        ms = [m for m in check_type("ColorScale.fit", "magnitudes", magnitudes, Iterable, "gradient sizes (numbers or "
+              "None)") if m is not None and m > 0 and math.isfinite(m)]
         lo, hi = (math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))) if ms else (0, 1)
         return cls(lo := min(max(lo, -323), 307), min(max(hi, lo + 1), 308), what)  # decades float64 holds
 

@@ -156,8 +156,7 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     """The example net, `(loss, trace)`: the squared-error `loss` of an MLP of widths `sizes` and its `Trace`
     (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
-    engine = "scalar" if isinstance(engine, str) and engine == "value" else engine  # a Value per weight
-    engine = check_choice("mlp_loss", "engine", engine, ("scalar", "tensor"))
+    engine = check_choice("mlp_loss", "engine", engine, ("scalar", "tensor", "value")).replace("value", "scalar")
     if not ordered(sizes):  # a set's order is not the caller's; a 0-d array has no items
         raise TypeError(f"mlp_loss: sizes must be the layer widths, e.g. (2, 4, 1), got {type(sizes).__name__} "
                         f"{quoted(sizes):.60}")
@@ -453,8 +452,9 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
     """One box per decade of `scale`, and boxes for 0, inf/nan and unknown where the scenes have them."""
     leg = Picture(name="cluster_legend")
     leg.attr(label=_esc(f"{scenes[0].what}, log scale"), **_FRAME)
-    boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(scale.decades())]
     worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
+    boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(
+        scale.decades()) if worn - {ZERO_COLOR, BAD_COLOR, UNKNOWN_COLOR}]  # none when no gradient lies on the scale
     boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),
                               ("legend_unknown", "no grad", UNKNOWN_COLOR)) if box[2] in worn]  # off the scale
     for lid, label, fill in boxes:
@@ -509,7 +509,7 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     """The graph after the first `k` steps of a recorded pass (`0 <= k <= len(steps)`, or `steps.state(k)`):
     the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
     in red, and the ledger's line as caption. `options` are `draw`'s."""
-    state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k)
+    state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k, "draw_step")
     if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")

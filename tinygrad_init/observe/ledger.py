@@ -306,11 +306,11 @@ class Ledger(Sequence):
             yield k, s, grads, complete
         grads.update(ps.hooked)  # what final_grads reads: the hooks' results (and the root's)
 
-    def state(self, k: int) -> LedgerState:
+    def state(self, k: int, where: str = "Ledger.state") -> LedgerState:
         """What is known after `k` steps (`0 <= k <= len(self)`), within the pass of step `k - 1`
-        (after 0 steps: the seed of the first pass)."""
-        if not 0 <= check_int("Ledger.state", "k", k) <= len(self.steps):
-            raise IndexError(f"Ledger.state: k must be between 0 and {len(self.steps)}, got {k}")
+        (after 0 steps: the seed of the first pass); `where` names the caller in an error."""
+        if not 0 <= check_int(where, "k", k) <= len(self.steps):
+            raise IndexError(f"{where}: k must be between 0 and {len(self.steps)}, got {k}")
         ps = self.passes[self.steps[k - 1].pass_index] if k > 0 else self.get_pass(0)
         return next(LedgerState(j, s, ps, _ByNode(g), _NodeSet(c)) for j, s, g, c in self._sweep(ps) if j == k)
 
@@ -405,12 +405,9 @@ class Ledger(Sequence):
         return text
 
 
-def as_ledger(fn: str, steps: Any) -> Ledger:
-    """`steps` if it is a Ledger, else a TypeError that names `fn` and says how to make one."""
-    if not isinstance(steps, Ledger):
-        raise TypeError(f"{fn}: expected a Ledger (`with ledger.record() as steps: loss.backward()`), got "
-                        f"{type(steps).__name__}")
-    return steps
+def as_ledger(fn: str, steps: Any, name: str = "steps") -> Ledger:
+    """`steps` if it is a Ledger, else a TypeError that names `fn`, its argument `name` and how to make one."""
+    return check_type(fn, name, steps, Ledger, "a Ledger (`with ledger.record() as steps: loss.backward()`)")
 
 
 # --------------------------------------------------------------------------- recording
@@ -574,7 +571,7 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
     """Per-layer gradient gains `|dL/dh_{l-1}|_F / |dL/dh_l|_F` of a Tensor MLP, read from a recorded pass
     (default: the last); every matmul is a Linear layer `z_l = h_{l-1} @ W_l`, numbered from the input side.
     With `0.01 * randn` weights on 500 tanh units each layer scales the gradient by about `0.224`."""
-    ps = as_ledger("layer_gains", ledger).get_pass(pass_index)
+    ps = as_ledger("layer_gains", ledger, "ledger").get_pass(pass_index)
     if ps.scalar:
         raise TypeError("layer_gains reads a Tensor backward pass (matmul layers); this ledger holds a Value pass. "
                         "For a scalar graph use path_products(root, node).")

@@ -79,8 +79,7 @@ def _inline_svg(svg: str, titles: Mapping[str, str], label: Mapping[str, str]) -
     return re.sub(r'<g id="([^"]+)" class="(\w+)"([^>]*)>(\s*)<title>([^<]*)</title>', element, svg).strip()
 
 
-def _asset(name: str) -> str:
-    """The text of `player.html`, `player.css` or `player.js`, shipped beside this module as package data."""
+def _asset(name: str) -> str:  # the text of player.html, .css or .js, shipped beside this module as package data
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8").strip()
 
 
@@ -138,9 +137,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
     widest: dict = {root: max([ps.seed, *hooked], key=lambda i: len(text(i)))}  # lay every cell out for the widest
     for s, info in zip(pass_steps, shown):  # text it will show (the first of equals)
         widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
-    infos = [ps.seed, *hooked, *shown]
-    what = WHAT["scalar" if scalar else mode]  # as draw() names it
-    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in infos], what) if color_by_grad else None
+    scale = ColorScale.fit([magnitude(i, scalar, mode) for i in (ps.seed, *hooked, *shown)], WHAT[
+        "scalar" if scalar else mode]) if color_by_grad else None  # what the colours measure, as draw() names it
     g = draw(root, **{"show_local": True, "max_nodes": None, **options}, color_by_grad=scale or False, grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
     nid = {node: f"node_n{i}" for node, i in topo.items()}  # and each node's own ids: a Value's record and op bubble

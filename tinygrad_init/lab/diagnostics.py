@@ -178,12 +178,12 @@ class Diagnostics:
         where = "params" if layer is None and key in _SERIES["params"] else where
         names = self.layers if where == "layers" else list(self._names.values())
         if name not in names + [None] or key not in _SERIES[where]:
-            raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names)}"
+            raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names) or 'none'}"
                            if name not in names + [None] else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; "
                            f"choose one of {', '.join(_SERIES[where])}")
-        values = [[(r[where].get(n) or {}).get(key) for r in self.records] for n in (names if name is None else [name])]
-        v = np.array([[np.nan if x is None else x for x in row] for row in values], dtype=np.float64)
-        return v.reshape(-1, len(self.records)) if name is None else v[0]
+        rows = names if name is None else [name]  # a None (no gradient there) reads nan
+        v = np.array([[(r[where].get(n) or {}).get(key) for r in self.records] for n in rows], dtype=np.float64)
+        return v.reshape(len(rows), len(self.records)) if name is None else v.reshape(-1)
 
     def weights(self) -> list[str]:
         """The weight matrices (2-D parameters) seen at the optimizer's steps, in the model's order."""

@@ -38,3 +38,11 @@ def test_series_of_a_model_without_activations_says_it_has_none():
     diag = D.Diagnostics(nn.Sequential(nn.Linear(2, 2)))  # the message ended in "the layers are "
     with pytest.raises(KeyError, match="Diagnostics.series: no layer 'x'; the layers are none\""):
         diag.series("mean", "x")
+
+
+@pytest.mark.parametrize("x,dead", [(-1.0, 1.0), (2.0, 0.0)])
+def test_a_relu_of_a_0d_tensor_is_dead_or_alive(x, dead):
+    # IndexError: tuple index out of range (the dead fraction read the last axis of a 0-d array)
+    diag = D.Diagnostics(model := nn.Sequential(nn.ReLU()))
+    model(Tensor(x, requires_grad=True)).backward()
+    assert diag.records[0]["layers"]["0"]["fraction"] == dead and diag.records[0]["layers"]["0"]["grad_std"] == 0

@@ -115,7 +115,7 @@ class Diagnostics:
         (mean, std), (lo, hi), dead = self._moments(h), activations.get(kind).limits, fraction_key(kind) == "dead"
         mask = self._buffer("mask", h.shape, bool)
         fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither
-            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if dead else (
+            np.mean(~np.greater(h, 0, out=mask).reshape(-1, *h.shape[-1:]).any(axis=0))) if dead else (
             np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
             np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))

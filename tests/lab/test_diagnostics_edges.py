@@ -46,3 +46,91 @@ def test_a_relu_of_a_0d_tensor_is_dead_or_alive(x, dead):
     diag = D.Diagnostics(model := nn.Sequential(nn.ReLU()))
     model(Tensor(x, requires_grad=True)).backward()
     assert diag.records[0]["layers"]["0"]["fraction"] == dead and diag.records[0]["layers"]["0"]["grad_std"] == 0
+
+
+class _Flaky(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net, self.broken = _net(), True
+
+    def forward(self, x):
+        h = self.net[1](self.net[0](x))
+        if self.broken:
+            raise KeyboardInterrupt  # a notebook's interrupt, or a bug after the first layer
+        return self.net[4](self.net[3](self.net[2](h)))
+
+
+def test_a_forward_pass_stopped_by_an_error_does_not_refuse_the_next_ones():
+    # the stopped pass left its first layer in the record: every later pass was refused as "the Tanh module 'net.1'
+    # ran twice in one forward pass", and the model could not be used until detach()
+    model, twin = _Flaky(), _Flaky()
+    twin.net = copy.deepcopy(model.net)
+    opt, twin_opt = SGD(model.parameters(), lr=0.1), SGD(twin.parameters(), lr=0.1)
+    diag, twin_diag = D.Diagnostics(model, opt), D.Diagnostics(twin, twin_opt)
+    with pytest.raises(KeyboardInterrupt):
+        model(Tensor(np.ones((6, 4), np.float32)))
+    model.broken = twin.broken = False
+    for _ in range(3):
+        _step(model, opt)
+        _step(twin, twin_opt)
+    assert [r["step"] for r in diag.records] == [0, 1, 2] and diag.step == 3
+    for a, b in zip(diag.records, twin_diag.records):  # the retried step records what an unbroken one does
+        assert a["layers"]["net.1"]["mean"] == b["layers"]["net.1"]["mean"]
+        assert a["layers"]["net.3"]["grad_std"] == b["layers"]["net.3"]["grad_std"]
+        assert a["params"]["net.0.weight"]["update_data"] == b["params"]["net.0.weight"]["update_data"]
+
+
+def test_a_module_shared_by_two_layers_is_still_refused_at_every_pass():
+    act = nn.Tanh()
+    model = nn.Sequential(nn.Linear(4, 8), act, nn.Linear(8, 8), act)
+    diag = D.Diagnostics(model)  # (a Diagnostics let go stops watching)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="the Tanh module '1' ran twice in one forward pass"):
+            model(Tensor(np.ones((2, 4), np.float32)))
+    assert diag.step == 0
+
+
+def test_a_model_called_with_keywords_is_watched():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin, self.act = nn.Linear(3, 3), nn.Tanh()
+
+        def forward(self, x, scale=1.0):
+            return self.act(self.lin(x) * scale)
+
+    diag = D.Diagnostics(model := Scaled())
+    out = model(Tensor(np.ones((2, 3))), scale=2.0)
+    assert diag.step == 1 and diag.records[0]["layers"]["act"]["mean"] == pytest.approx(out.data.mean())
+
+
+@pytest.mark.parametrize("copier", [copy.deepcopy, lambda d: pickle.loads(pickle.dumps(d))])
+def test_a_copied_diagnostics_files_the_copys_steps_under_the_names_it_lists(copier):
+    # the copy looked its parameters up by the originals' ids: those of a model inside another ("enc") were filed as
+    # "enc.0.weight" while weights() listed "0.weight", so series() read nan and the update plot lost them
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc = _net()
+
+    model = Outer().enc
+    opt = SGD(model.parameters(), lr=0.1)
+    diag = D.Diagnostics(model, opt)
+    _step(model, opt)
+    twin = copier(diag)
+    _step(twin.model, twin.optimizer)
+    assert twin.weights() == ["0.weight", "2.weight", "4.weight"] and len(twin.records) == 2
+    assert np.isfinite([twin.series("update_data", param=w) for w in twin.weights()]).all() and len(diag.records) == 1
+    twin.detach()
+    _step(twin.model, twin.optimizer)
+    assert len(twin.records) == 2 and "forward" not in vars(twin.model) and "step" not in vars(twin.optimizer)
+
+
+def test_detach_gives_the_model_and_optimizer_back_as_they_were():
+    model = _net()
+    opt = SGD(model.parameters(), lr=0.1)
+    before = (dict(vars(model)), dict(vars(opt)))
+    diag = D.Diagnostics(model, opt)
+    diag.detach()
+    diag.detach()
+    assert (vars(model), vars(opt)) == before and all(not m._forward_hooks for m in model.modules())

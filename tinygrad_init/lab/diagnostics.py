@@ -86,17 +86,17 @@ class Diagnostics:
         watched = [(n, m) for n, m in model.named_modules() if isinstance(m, _WATCHED)]  # a subclass of Tanh: tanh
         self.layers, self.kinds = [n for n, _ in watched], [m.name for _, m in watched]
         self._handles = [m.register_forward_hook(WeakHook(self._on_activation, n)) for n, m in watched]
-        self._handles.append(model.register_forward_hook(WeakHook(self._on_model)))
-        self._names = {id(p): n for n, p in model.named_parameters()}
-        self._own_step = self._wrapper = None
-        if optimizer is not None:
-            self._own_step = vars(optimizer).get("step")  # an instance attribute to restore, if any
-            optimizer.step = self._wrapper = WeakHook(self._on_step, optimizer.step, through=True)
-        weakref.finalize(self, _detach, self._handles, optimizer, self._wrapper, self._own_step)
+        self._wrapped = []  # (object, attribute, its wrapper, the instance's own attribute to put back or None)
+        for obj, attr, method in ((model, "forward", self._on_forward), (optimizer, "step", self._on_step)):
+            if obj is not None:  # a pass and a step, each seen from its start to its end
+                wrapper = WeakHook(method, getattr(obj, attr), through=True)
+                self._wrapped.append((obj, attr, wrapper, vars(obj).get(attr)))
+                setattr(obj, attr, wrapper)
+        weakref.finalize(self, _detach, self._handles, self._wrapped)
 
     def detach(self) -> None:
-        """Remove every hook and restore `optimizer.step`; the records stay."""
-        _detach(self._handles, self.optimizer, self._wrapper, self._own_step)
+        """Remove every hook and restore `model.forward` and `optimizer.step`; the records stay."""
+        _detach(self._handles, self._wrapped)
 
     def _record(self) -> dict | None:
         if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):
@@ -128,16 +128,21 @@ class Diagnostics:
         s = self._moments(g)[1]
         r["grad_std"], r["grad_hist"] = s, _hist(g, -4.0 * s, 4.0 * s, self.bins, self.sample)
 
-    def _on_model(self, module: Any, inputs: tuple, out: Any) -> None:
-        self._record()  # a record even for a model without activation modules
-        self.step += is_grad_enabled() and self.model.training
+    def _on_forward(self, original: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._wrapped and self.records and self.records[-1]["step"] == self.step:  # a pass stopped by an error
+            self.records[-1]["layers"].clear()  # left a part of this step's record: measured again
+        out = original(*args, **kwargs)
+        if self._wrapped:
+            self._record()  # a record even for a model without activation modules
+            self.step += is_grad_enabled() and self.model.training
+        return out
 
     def _on_step(self, original: Any) -> Any:
-        rec = self.records[-1] if self._handles and self.records and self.records[-1]["step"] == self.step - 1 else None
+        rec = self.records[-1] if self._wrapped and self.records and self.records[-1]["step"] == self.step - 1 else None
         if rec is None or rec["params"]:
             return original()
-        opt = self.optimizer  # plain SGD moves p by -lr * grad: the update's std is lr * std(grad), without a copy
-        lr = opt.lr if type(opt) is SGD and not (opt.momentum or opt.weight_decay) else None
+        opt, names = self.optimizer, {id(p): n for n, p in self.model.named_parameters()}  # (a copy's own ids)
+        lr = opt.lr if type(opt) is SGD and not (opt.momentum or opt.weight_decay) else None  # p -= lr * grad: no copy
         before = [(p, None if lr else self._buffer(id(p), p.shape, p.dtype), p.grad, self._moments(p.data)[1],
                    self._moments(p.grad)[1]) for p in opt.params if p.grad is not None]
         for p, old, *_ in before:
@@ -146,7 +151,7 @@ class Diagnostics:
         result = original()
         for p, old, g, data_std, grad_std in before:
             update = lr * grad_std if lr else self._moments(np.subtract(p.data, old, out=old))[1]
-            rec["params"][self._names.get(id(p), p.name)] = {
+            rec["params"][names.get(id(p), p.name)] = {
                 "shape": g.shape, "grad_data": ratio(grad_std, data_std), "update_data": ratio(update, data_std),
                 "grad_hist": None if g.ndim != 2 else _hist(g, -4 * grad_std, 4 * grad_std, self.bins, self.sample)}
         return result
@@ -176,7 +181,7 @@ class Diagnostics:
         every layer's (a parameter's key: every parameter's) as rows `(layers, steps)`."""
         where, name = ("layers", layer) if param is None else ("params", param)
         where = "params" if layer is None and key in _SERIES["params"] else where
-        names = self.layers if where == "layers" else list(self._names.values())
+        names = self.layers if where == "layers" else [n for n, _ in self.model.named_parameters()]
         if name not in names + [None] or key not in _SERIES[where]:
             raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names) or 'none'}"
                            if name not in names + [None] else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; "
@@ -188,7 +193,7 @@ class Diagnostics:
     def weights(self) -> list[str]:
         """The weight matrices (2-D parameters) seen at the optimizer's steps, in the model's order."""
         seen = {n for r in self.records for n, p in r["params"].items() if len(p["shape"]) == 2}
-        return [n for n in self._names.values() if n in seen]
+        return [n for n, _ in self.model.named_parameters() if n in seen]
 
     def plot(self, kind: str, ax: Any = None, step: int = -1) -> Any:
         """Draw `kind` (one of `KINDS`) on `ax` and return its legend's handles, or (`ax` None) return a slide of its
@@ -258,15 +263,16 @@ class Diagnostics:
         return {str(i + 1) if i < n or len(w) != n + 1 else "out": name for i, name in enumerate(w)}
 
 
-def _detach(handles: list, optimizer: Any, wrapper: Any, own: Any) -> None:
+def _detach(handles: list, wrapped: list) -> None:
     for h in handles:
         h.remove()
+    for obj, attr, wrapper, own in wrapped:
+        if vars(obj).get(attr) is wrapper:  # else a later Diagnostics wrapped ours: it stays, passing calls through
+            delattr(obj, attr)  # back to the class's method, or to the one the instance had
+            if own is not None:
+                setattr(obj, attr, own)
     handles.clear()
-    if optimizer is not None and vars(optimizer).get("step") is wrapper:
-        del optimizer.step  # back to the class's step, or to the one the instance had
-        if own is not None:
-            optimizer.step = own
-    # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
+    wrapped.clear()
 
 
 @enable_grad()  # it trains, also when called inside no_grad() (as an optimizer's closure does in PyTorch)

@@ -134,3 +134,8 @@ def test_detach_gives_the_model_and_optimizer_back_as_they_were():
     diag.detach()
     diag.detach()
     assert (vars(model), vars(opt)) == before and all(not m._forward_hooks for m in model.modules())
+
+
+def test_section_names_itself_for_a_bad_seed():
+    with pytest.raises(ValueError, match="^section: rng as a seed must be a non-negative integer"):
+        D.section(rng=-1)

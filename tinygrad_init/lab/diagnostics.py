@@ -422,9 +422,9 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
 def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Diagnosing a training run": `compare_inits` of 6 x 64 tanh layers, 300 steps."""
     steps, every = (40, 2) if check_bool("section", "quick", quick) else (300, 6)
-    c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
-                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng)}
+                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng, "section")}
+    c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     return ExperimentResult("diagnosis", "Diagnosing a training run", "The same network trained with a poor init, a "
                             "good init and with batch norm: what do its activations, gradients and updates show?",
                             {"main": c.table()}, {"losses": c.losses}, settings, c.findings,

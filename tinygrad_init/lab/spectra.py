@@ -137,7 +137,7 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
     `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
     fn, gen, out = "jacobian_spectra", as_rng(rng, "jacobian_spectra"), {}
     depths, width = _each(fn, "depths", depths, check_int, 1), check_int(fn, "width", width, 1)
-    networks = check_int(fn, "networks", networks, 1)
+    networks, sigma_b2 = check_int(fn, "networks", networks, 1), check_real(fn, "sigma_b2", sigma_b2, 0.0)
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)
         for ortho in (False, True):

@@ -9,10 +9,8 @@ ReLU **dead** fraction (units 0 for the whole batch), a histogram of `h` over fi
 "colorful dimension" plot), and the std and a histogram (+-4 std) of `dL/dh`. At `optimizer.step()` (wrapped on the
 instance), for every parameter `p`: **grad:data** `std(p.grad) / std(p)` and **update:data** `std(p_after -
 p_before) / std(p_before)` (near 1e-3: the lecture's rule of thumb; for `SGD` without momentum and weight decay,
-whose update is `-lr * p.grad`: `lr * std(p.grad) / std(p)`, the step before its rounding into `p`). Means and stds
-are sums in the array's dtype (stds two-pass) in kept buffers (float64, as `utils.moments`, would double the cost:
-see benchmarks/); histograms count the first `sample` entries. `compare_inits` trains one network three ways;
-`section` is the report's section."""
+whose update is `-lr * p.grad`: `lr * std(p.grad) / std(p)`, the step before its rounding into `p`); histograms
+count the first `sample` entries. `compare_inits` trains one network three ways; `section` is the report's section."""
 
 from __future__ import annotations
 
@@ -48,7 +46,6 @@ KINDS = ("activations", "gradients", "weight_gradients", "update", "colorful", "
 #: The figures of `Comparison.figure`, a row of panels per kind: the first step's histograms, and the run over time.
 PARTS = {"first_step": ("activations", "gradients", "weight_gradients"),
          "training": ("update", "fractions", "colorful")}
-_HISTOGRAMS = PARTS["first_step"]
 #: Each kind's title, and its row label in a `Comparison`.
 _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradients dL/dh", "dL/dh\nlayer"),
            "weight_gradients": ("weight gradients dL/dW", "dL/dW\nlayer"), "update": ("update:data (log10)",
@@ -165,7 +162,8 @@ class Diagnostics:
         return b[:n].reshape(shape)
 
     def _moments(self, a: np.ndarray) -> tuple[float, float]:
-        """The mean and population std of all entries of a float array, two-pass in its dtype."""
+        """The mean and population std of all entries of a float array, two-pass in its dtype, in a kept buffer
+        (float64, as `utils.moments`, would double the cost: see benchmarks/)."""
         v, n = a.reshape(-1), a.size
         if not n:  # no entries: no mean or std (nan), as `utils.moments`
             return moments(a)[:2]
@@ -212,13 +210,13 @@ class Diagnostics:
             n = {"update": len(self.weights()) + 1, "fractions": len(self.layers)}.get(kind, 0)
             extra = 0.35 * max(0, math.ceil(n / 5) - 2)
             with slide_style():
-                fig = slide_figure(1, 1, (10, 5.6 + extra), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
+                fig = slide_figure(1, 1, (10, 5.6 + extra), top=0.5, right=0.2 + 1.5 * (kind in PARTS["first_step"]),
                                    bottom=0.7 + 0.7 * bool(n) + extra)
                 legend_below(fig, self.plot(kind, fig.axes[0], step), 5)
             return fig
         check_type("Diagnostics.plot", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0]) or None")
         rec, steps = self.records[step], [r["step"] for r in self.records]
-        if kind in _HISTOGRAMS:
+        if kind in PARTS["first_step"]:
             if kind == "weight_gradients":
                 rows = [(k, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}")
                         for k, w in self._weight_labels().items() if (p := rec["params"].get(w))]
@@ -243,9 +241,8 @@ class Diagnostics:
             ax.grid(False)
             return []
         if kind == "update":  # log10; no update: no point
-            ud = {k: self.series("update_data", param=w) for k, w in self._weight_labels().items()}
-            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan)))
-                     for k, v in ud.items()]
+            lines = [(f"layer {k}" if k != "out" else "output", _log10(self.series("update_data", param=w)))
+                     for k, w in self._weight_labels().items()]
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)
@@ -372,8 +369,7 @@ def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
     every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
     depth, width = (check_int("compare_inits", k, v, 1) for k, v in (("depth", depth), ("width", width)))
-    lr = check_real("compare_inits", "lr", lr, 0.0, low_open=True)
-    X = X.astype(np.float32)
+    lr, X = check_real("compare_inits", "lr", lr, 0.0, low_open=True), X.astype(np.float32)
     good = init.get("xavier_normal", gain=activations.get("tanh").gain)
     runs, losses = {}, {}
     for label, hidden, bn, last in (("poor init", "large", False, "large"), ("good init", good, False, good),

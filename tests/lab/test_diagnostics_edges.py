@@ -139,3 +139,11 @@ def test_detach_gives_the_model_and_optimizer_back_as_they_were():
 def test_section_names_itself_for_a_bad_seed():
     with pytest.raises(ValueError, match="^section: rng as a seed must be a non-negative integer"):
         D.section(rng=-1)
+
+
+def test_fit_names_itself_for_a_bad_every():
+    x, y = np.ones((4, 4), np.float32), np.zeros(4, int)
+    with pytest.raises(ValueError, match="^fit: every must be >= 1, got 0"):  # was "Diagnostics: every ..."
+        D.fit(_net(), x, y, 2, 0.1, every=0)
+    with pytest.raises(TypeError, match="^fit: every must be a whole number"):
+        D.fit(_net(), x, y, 2, 0.1, every=1.5)

@@ -284,6 +284,7 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")
     gen, opt = as_rng(rng, "fit"), SGD(params, lr=check_real("fit", "lr", lr, 0.0, low_open=True))
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
+    every = None if every is None else check_int("fit", "every", every, 1)
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
     if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):
         raise ValueError(f"fit: X must be (n, features) and y hold one label per example, n >= 1, got shapes {X.shape}"

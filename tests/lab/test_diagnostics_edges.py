@@ -147,3 +147,10 @@ def test_fit_names_itself_for_a_bad_every():
         D.fit(_net(), x, y, 2, 0.1, every=0)
     with pytest.raises(TypeError, match="^fit: every must be a whole number"):
         D.fit(_net(), x, y, 2, 0.1, every=1.5)
+
+
+def test_compare_inits_refuses_one_unit_whose_weights_have_no_std():
+    # 1 x 1 hidden weights have std 0: grad:data and update:data read nan, and the findings said "nan to nan ...
+    # closest together: poor init (within nan decades of each other), so one learning rate suits all its layers"
+    with pytest.raises(ValueError, match=r"^compare_inits: width must be >= 2 \(a 1 x 1 weight matrix has no std\)"):
+        D.compare_inits(quick=True, depth=2, width=1, steps=2)

@@ -369,7 +369,8 @@ def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
     X, y = data.spirals(600, classes=3, rng=seed)
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
     every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
-    depth, width = (check_int("compare_inits", k, v, 1) for k, v in (("depth", depth), ("width", width)))
+    depth, width = check_int("compare_inits", "depth", depth, 1), check_int(
+        "compare_inits", "width", width, 2, " (a 1 x 1 weight matrix has no std)")
     lr, X = check_real("compare_inits", "lr", lr, 0.0, low_open=True), X.astype(np.float32)
     good = init.get("xavier_normal", gain=activations.get("tanh").gain)
     runs, losses = {}, {}

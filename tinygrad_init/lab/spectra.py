@@ -173,14 +173,12 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}
 
 
-_NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
-
-
 def _check_result(fn: str, name: Any, result: Any) -> str:
-    """`name` (one of `_NAMES`) if `result` has the shape of what the function `name` returns, else a TypeError."""
-    name = check_choice(fn, "name", name, _NAMES)
-    key, nested = {"correlations": ("measured", True), "trainability": ("accuracy", False),
-                   "jacobian_spectra": ("spread", True), "phase_diagram": ("log_chi1", False)}[name]
+    """`name` (a function whose result `figure` and `finding` show) if `result` has the shape of what it returns."""
+    shapes = {"correlations": ("measured", True), "trainability": ("accuracy", False),  # a key of it (of each part)
+              "jacobian_spectra": ("spread", True), "phase_diagram": ("log_chi1", False)}
+    name = check_choice(fn, "name", name, tuple(shapes))
+    key, nested = shapes[name]
     parts = list(result.values()) if nested and isinstance(result, dict) else [result]
     if not isinstance(result, dict) or not result or not all(isinstance(r, dict) and key in r for r in parts):
         raise TypeError(f"{fn}: result must be what {name}() returns (a dict{' of dicts' * nested} with {key!r}), "

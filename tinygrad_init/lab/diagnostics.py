@@ -165,13 +165,11 @@ class Diagnostics:
         """The mean and population std of all entries of a float array, two-pass in its dtype, in a kept buffer
         (float64, as `utils.moments`, would double the cost: see benchmarks/)."""
         v, n = a.reshape(-1), a.size
-        if not n:  # no entries: no mean or std (nan), as `utils.moments`
-            return moments(a)[:2]
         with np.errstate(over="ignore", invalid="ignore"):
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it
             d = np.subtract(v, mean, out=self._buffer("d", v.shape, a.dtype))
-            var, fi = float(np.dot(d, d)) / n, np.finfo(a.dtype)
-        # too large for a's dtype, or too small: squares below fi.tiny lose digits (float32: std < 3e-16) or read 0
+            var, fi = float(np.dot(d, d)) / max(n, 1), np.finfo(a.dtype)
+        # too large for a's dtype, too small (squares under fi.tiny lose digits: float32 std < 3e-16), or no entries
         return (float(mean), math.sqrt(var)) if fi.tiny / fi.eps <= var < math.inf else moments(a)[:2]
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:

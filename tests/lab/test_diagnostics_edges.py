@@ -154,3 +154,18 @@ def test_compare_inits_refuses_one_unit_whose_weights_have_no_std():
     # closest together: poor init (within nan decades of each other), so one learning rate suits all its layers"
     with pytest.raises(ValueError, match=r"^compare_inits: width must be >= 2 \(a 1 x 1 weight matrix has no std\)"):
         D.compare_inits(quick=True, depth=2, width=1, steps=2)
+
+
+def test_the_colorful_plot_of_a_pass_stopped_midway_shows_the_layers_it_reached():
+    # KeyError 'net.3': the record of a pass stopped after its first layer has no later layer
+    model = _Flaky()
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=0.1))
+    model.broken = False
+    _step(model, opt)
+    model.broken = True
+    with pytest.raises(KeyboardInterrupt):
+        model(Tensor(np.ones((6, 4), np.float32)))
+    image = diag.plot("colorful").axes[0].get_images()[0].get_array()
+    assert image.shape == (2 * diag.bins, 2) and image[diag.bins:, 1].sum() == 0 < image[:diag.bins, 1].sum()
+    np.testing.assert_allclose(image[:, 0], np.log1p(np.concatenate([diag.records[0]["layers"][n]["hist"][2]
+                                                                     for n in diag.layers])))

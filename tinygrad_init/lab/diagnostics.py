@@ -231,7 +231,8 @@ class Diagnostics:
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
             return []
         if kind == "colorful":  # every layer's activation histogram over time, stacked, log counts
-            ax.imshow(np.vstack([np.log1p(np.array([r["layers"][n]["hist"][2] for r in self.records]).T)
+            none = {"hist": (0.0, 0.0, np.zeros(self.bins))}  # a layer its pass did not reach: no counts
+            ax.imshow(np.vstack([np.log1p(np.array([r["layers"].get(n, none)["hist"][2] for r in self.records]).T)
                                  for n in self.layers]), aspect="auto", origin="lower", interpolation="nearest",
                       extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, len(self.layers)))
             ax.set_yticks(np.arange(len(self.layers)) + 0.5, [str(i + 1) for i in range(len(self.layers))])

@@ -267,8 +267,7 @@ def _detach(handles: list, wrapped: list) -> None:
             delattr(obj, attr)  # back to the class's method, or to the one the instance had
             if own is not None:
                 setattr(obj, attr, own)
-    handles.clear()
-    wrapped.clear()
+    wrapped.clear()  # detached: `_on_forward` and `_on_step` pass calls through (a handle removes its hook once)
 
 
 @enable_grad()  # it trains, also when called inside no_grad() (as an optimizer's closure does in PyTorch)

@@ -169,3 +169,11 @@ def test_the_colorful_plot_of_a_pass_stopped_midway_shows_the_layers_it_reached(
     assert image.shape == (2 * diag.bins, 2) and image[diag.bins:, 1].sum() == 0 < image[:diag.bins, 1].sum()
     np.testing.assert_allclose(image[:, 0], np.log1p(np.concatenate([diag.records[0]["layers"][n]["hist"][2]
                                                                      for n in diag.layers])))
+
+
+def test_a_comparison_figure_part_in_capitals_is_the_same_slide():
+    # check_choice takes "First_Step" for "first_step", but the layout read the part as given: the first step's
+    # histograms were drawn with the training run's shared axes and margins
+    c = D.compare_inits(quick=True, depth=2, width=4, steps=2)
+    same, upper = c.figure("first_step"), c.figure("First_Step")
+    assert [ax.get_position().bounds for ax in upper.axes] == [ax.get_position().bounds for ax in same.axes]

@@ -322,8 +322,8 @@ class Comparison:
 
     def figure(self, part: str = "first_step") -> Figure:
         """One slide, a column per run and a row per kind of `PARTS[part]` (`"first_step"` or `"training"`)."""
-        kinds = PARTS[check_choice("Comparison.figure", "part", part, tuple(PARTS))]
-        first = part == "first_step"
+        part = check_choice("Comparison.figure", "part", part, tuple(PARTS))  # "First_Step" too: read as checked
+        kinds, first = PARTS[part], part == "first_step"
         with slide_style():
             fig = slide_figure(len(kinds), len(self.runs), left=1.3, right=1.4 if first else 0.2, top=0.45,
                                bottom=0.4 if first else 1.05, wgap=1.6 if first else 0.3, hgap=0.35 if first else 0.2,

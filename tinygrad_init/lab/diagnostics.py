@@ -96,11 +96,10 @@ class Diagnostics:
         _detach(self._handles, self._wrapped)
 
     def _record(self) -> dict | None:
-        if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):
-            return None
-        if not self.records or self.records[-1]["step"] != self.step:
-            self.records.append({"step": self.step, "layers": {}, "params": {}})
-        return self.records[-1]
+        if is_grad_enabled() and self.model.training and self.step % self.every == 0:  # else None: not recorded
+            if not self.records or self.records[-1]["step"] != self.step:
+                self.records.append({"step": self.step, "layers": {}, "params": {}})
+            return self.records[-1]
 
     def _on_activation(self, name: str, module: Any, inputs: tuple, out: Tensor) -> None:
         if (rec := self._record()) is None:
@@ -154,16 +153,14 @@ class Diagnostics:
         return result
 
     def _buffer(self, key: Any, shape: tuple, dtype: Any) -> np.ndarray:
-        """An uninitialized array of `shape` and `dtype` in memory kept under `key`: a fresh array of a megabyte
-        costs its page faults again at every step, several times the work done in it."""
+        """Uninitialized memory kept under `key`: a fresh megabyte costs page faults each step, more than its work."""
         n, b = math.prod(shape), self._buffers.get(key)
         if b is None or b.size < n or b.dtype != dtype:
             b = self._buffers[key] = np.empty(n, dtype)
         return b[:n].reshape(shape)
 
     def _moments(self, a: np.ndarray) -> tuple[float, float]:
-        """The mean and population std of all entries of a float array, two-pass in its dtype, in a kept buffer
-        (float64, as `utils.moments`, would double the cost: see benchmarks/)."""
+        """Mean and population std of an array's entries, summed in its dtype (float64: twice the time, benchmarks/)."""
         v, n = a.reshape(-1), a.size
         with np.errstate(over="ignore", invalid="ignore"):
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it

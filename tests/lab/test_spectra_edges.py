@@ -18,11 +18,13 @@ def test_jacobian_spectra_names_itself_for_a_bad_bias_variance(sigma_b2, error):
         S.jacobian_spectra((2,), 8, 1, sigma_b2=sigma_b2)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_singular_values_are_those_of_torchs_jacobian_of_the_same_networks(seed, monkeypatch):
     # every network jacobian_spectra draws and the input it feeds it, caught on the way; torch's autograd builds the
     # same network's input-output Jacobian from its weights, independently of the engine's backward pass
-    torch = pytest.importorskip("torch")
+    import torch
+
     seen, network = [], S.network
 
     def caught(*args, **kwargs):

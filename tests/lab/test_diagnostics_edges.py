@@ -177,3 +177,21 @@ def test_a_comparison_figure_part_in_capitals_is_the_same_slide():
     c = D.compare_inits(quick=True, depth=2, width=4, steps=2)
     same, upper = c.figure("first_step"), c.figure("First_Step")
     assert [ax.get_position().bounds for ax in upper.axes] == [ax.get_position().bounds for ax in same.axes]
+
+
+def test_an_optimizer_whose_step_takes_arguments_still_gets_them():
+    # a student's optimizer, step(scale=...): the wrapper took no argument, and the training loop raised TypeError
+    class Scaled(SGD):
+        def step(self, scale=1.0):
+            for p in self.params:
+                p.data -= scale * self.lr * p.grad
+
+    model, twin = _net(), _net()
+    opt, twin_opt = Scaled(model.parameters(), lr=0.1), Scaled(twin.parameters(), lr=0.1)
+    diag = D.Diagnostics(model, opt)
+    for m, o in ((model, opt), (twin, twin_opt)):
+        o.zero_grad()
+        cross_entropy(m(Tensor(np.ones((6, 4), np.float32))), [0, 1, 2, 0, 1, 2]).backward()
+        o.step(scale=0.5)
+    assert all(np.array_equal(a.data, b.data) for a, b in zip(model.parameters(), twin.parameters()))
+    assert diag.records[0]["params"]["0.weight"]["update_data"] > 0

@@ -133,10 +133,10 @@ class Diagnostics:
             self.step += is_grad_enabled() and self.model.training
         return out
 
-    def _on_step(self, original: Any) -> Any:
+    def _on_step(self, original: Any, *args: Any, **kwargs: Any) -> Any:
         rec = self.records[-1] if self._wrapped and self.records and self.records[-1]["step"] == self.step - 1 else None
         if rec is None or rec["params"]:
-            return original()
+            return original(*args, **kwargs)
         opt, names = self.optimizer, {id(p): n for n, p in self.model.named_parameters()}  # (a copy's own ids)
         lr = opt.lr if type(opt) is SGD and not (opt.momentum or opt.weight_decay) else None  # p -= lr * grad: no copy
         before = [(p, None if lr else self._buffer(id(p), p.shape, p.dtype), p.grad, self._moments(p.data)[1],
@@ -144,7 +144,7 @@ class Diagnostics:
         for p, old, *_ in before:
             if old is not None:
                 np.copyto(old, p.data)
-        result = original()
+        result = original(*args, **kwargs)
         for p, old, g, data_std, grad_std in before:
             update = lr * grad_std if lr else self._moments(np.subtract(p.data, old, out=old))[1]
             rec["params"][names.get(id(p), p.name)] = {

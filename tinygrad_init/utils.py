@@ -296,9 +296,9 @@ class WeakHook:
     def __init__(self, method: Callable, *args: Any, through: bool = False) -> None:
         self.ref, self.args, self.through = weakref.WeakMethod(method), args, through
 
-    def __call__(self, *more: Any) -> Any:
+    def __call__(self, *more: Any, **kw: Any) -> Any:
         fn = self.ref()
-        return fn(*self.args, *more) if fn is not None else self.args[0](*more) if self.through else None
+        return fn(*self.args, *more, **kw) if fn is not None else self.args[0](*more, **kw) if self.through else None
 
     def __reduce__(self) -> tuple:
         if (fn := self.ref()) is None:  # (its hooks on modules went with the watcher: a wrapper passing through)

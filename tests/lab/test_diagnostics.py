@@ -522,7 +522,7 @@ def test_series_without_a_layer_is_every_layer():
     X, y = _data()
     losses, d = D.fit(_model(), X, y, 3, 0.1, every=1)  # series("fraction") raised "no layer None"
     np.testing.assert_array_equal(d.series("fraction"), [d.series("fraction", n) for n in d.layers])
-    names = list(d._names.values())
+    names = [n for n, _ in d.model.named_parameters()]
     np.testing.assert_array_equal(d.series("update_data"), [d.series("update_data", param=n) for n in names])
     assert d.series("std").shape == (len(d.layers), len(d.records)) == (2, 3)
 

@@ -9,10 +9,8 @@ ReLU **dead** fraction (units 0 for the whole batch), a histogram of `h` over fi
 "colorful dimension" plot), and the std and a histogram (+-4 std) of `dL/dh`. At `optimizer.step()` (wrapped on the
 instance), for every parameter `p`: **grad:data** `std(p.grad) / std(p)` and **update:data** `std(p_after -
 p_before) / std(p_before)` (near 1e-3: the lecture's rule of thumb; for `SGD` without momentum and weight decay,
-whose update is `-lr * p.grad`: `lr * std(p.grad) / std(p)`, the step before its rounding into `p`). Means and stds
-are sums in the array's dtype (stds two-pass) in kept buffers (float64, as `utils.moments`, would double the cost:
-see benchmarks/); histograms count the first `sample` entries. `compare_inits` trains one network three ways;
-`section` is the report's section."""
+whose update is `-lr * p.grad`: `lr * std(p.grad) / std(p)`, the step before its rounding into `p`); histograms
+count the first `sample` entries. `compare_inits` trains one network three ways; `section` is the report's section."""
 
 from __future__ import annotations
 
@@ -48,7 +46,6 @@ KINDS = ("activations", "gradients", "weight_gradients", "update", "colorful", "
 #: The figures of `Comparison.figure`, a row of panels per kind: the first step's histograms, and the run over time.
 PARTS = {"first_step": ("activations", "gradients", "weight_gradients"),
          "training": ("update", "fractions", "colorful")}
-_HISTOGRAMS = PARTS["first_step"]
 #: Each kind's title, and its row label in a `Comparison`.
 _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradients dL/dh", "dL/dh\nlayer"),
            "weight_gradients": ("weight gradients dL/dW", "dL/dW\nlayer"), "update": ("update:data (log10)",
@@ -86,24 +83,23 @@ class Diagnostics:
         watched = [(n, m) for n, m in model.named_modules() if isinstance(m, _WATCHED)]  # a subclass of Tanh: tanh
         self.layers, self.kinds = [n for n, _ in watched], [m.name for _, m in watched]
         self._handles = [m.register_forward_hook(WeakHook(self._on_activation, n)) for n, m in watched]
-        self._handles.append(model.register_forward_hook(WeakHook(self._on_model)))
-        self._names = {id(p): n for n, p in model.named_parameters()}
-        self._own_step = self._wrapper = None
-        if optimizer is not None:
-            self._own_step = vars(optimizer).get("step")  # an instance attribute to restore, if any
-            optimizer.step = self._wrapper = WeakHook(self._on_step, optimizer.step, through=True)
-        weakref.finalize(self, _detach, self._handles, optimizer, self._wrapper, self._own_step)
+        self._wrapped = []  # (object, attribute, its wrapper, the instance's own attribute to put back or None)
+        for obj, attr, method in ((model, "forward", self._on_forward), (optimizer, "step", self._on_step)):
+            if obj is not None:  # a pass and a step, each seen from its start to its end
+                wrapper = WeakHook(method, getattr(obj, attr), through=True)
+                self._wrapped.append((obj, attr, wrapper, vars(obj).get(attr)))
+                setattr(obj, attr, wrapper)
+        weakref.finalize(self, _detach, self._handles, self._wrapped)
 
     def detach(self) -> None:
-        """Remove every hook and restore `optimizer.step`; the records stay."""
-        _detach(self._handles, self.optimizer, self._wrapper, self._own_step)
+        """Remove every hook and restore `model.forward` and `optimizer.step`; the records stay."""
+        _detach(self._handles, self._wrapped)
 
     def _record(self) -> dict | None:
-        if not (is_grad_enabled() and self.model.training and self.step % self.every == 0):
-            return None
-        if not self.records or self.records[-1]["step"] != self.step:
-            self.records.append({"step": self.step, "layers": {}, "params": {}})
-        return self.records[-1]
+        if is_grad_enabled() and self.model.training and self.step % self.every == 0:  # else None: not recorded
+            if not self.records or self.records[-1]["step"] != self.step:
+                self.records.append({"step": self.step, "layers": {}, "params": {}})
+            return self.records[-1]
 
     def _on_activation(self, name: str, module: Any, inputs: tuple, out: Tensor) -> None:
         if (rec := self._record()) is None:
@@ -115,7 +111,7 @@ class Diagnostics:
         (mean, std), (lo, hi), dead = self._moments(h), activations.get(kind).limits, fraction_key(kind) == "dead"
         mask = self._buffer("mask", h.shape, bool)
         fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither
-            np.mean(~np.greater(h, 0, out=mask).reshape(-1, h.shape[-1]).any(axis=0))) if dead else (
+            np.mean(~np.greater(h, 0, out=mask).reshape(-1, *h.shape[-1:]).any(axis=0))) if dead else (
             np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
             np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
@@ -128,47 +124,49 @@ class Diagnostics:
         s = self._moments(g)[1]
         r["grad_std"], r["grad_hist"] = s, _hist(g, -4.0 * s, 4.0 * s, self.bins, self.sample)
 
-    def _on_model(self, module: Any, inputs: tuple, out: Any) -> None:
-        self._record()  # a record even for a model without activation modules
-        self.step += is_grad_enabled() and self.model.training
+    def _on_forward(self, original: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._wrapped and self.records and self.records[-1]["step"] == self.step:  # a pass stopped by an error
+            self.records[-1]["layers"].clear()  # left a part of this step's record: measured again
+        out = original(*args, **kwargs)
+        if self._wrapped:
+            self._record()  # a record even for a model without activation modules
+            self.step += is_grad_enabled() and self.model.training
+        return out
 
-    def _on_step(self, original: Any) -> Any:
-        rec = self.records[-1] if self._handles and self.records and self.records[-1]["step"] == self.step - 1 else None
+    def _on_step(self, original: Any, *args: Any, **kwargs: Any) -> Any:
+        rec = self.records[-1] if self._wrapped and self.records and self.records[-1]["step"] == self.step - 1 else None
         if rec is None or rec["params"]:
-            return original()
-        opt = self.optimizer  # plain SGD moves p by -lr * grad: the update's std is lr * std(grad), without a copy
-        lr = opt.lr if type(opt) is SGD and not (opt.momentum or opt.weight_decay) else None
+            return original(*args, **kwargs)
+        opt, names = self.optimizer, {id(p): n for n, p in self.model.named_parameters()}  # (a copy's own ids)
+        lr = opt.lr if type(opt) is SGD and not (opt.momentum or opt.weight_decay) else None  # p -= lr * grad: no copy
         before = [(p, None if lr else self._buffer(id(p), p.shape, p.dtype), p.grad, self._moments(p.data)[1],
                    self._moments(p.grad)[1]) for p in opt.params if p.grad is not None]
         for p, old, *_ in before:
             if old is not None:
                 np.copyto(old, p.data)
-        result = original()
+        result = original(*args, **kwargs)
         for p, old, g, data_std, grad_std in before:
             update = lr * grad_std if lr else self._moments(np.subtract(p.data, old, out=old))[1]
-            rec["params"][self._names.get(id(p), p.name)] = {
+            rec["params"][names.get(id(p), p.name)] = {
                 "shape": g.shape, "grad_data": ratio(grad_std, data_std), "update_data": ratio(update, data_std),
                 "grad_hist": None if g.ndim != 2 else _hist(g, -4 * grad_std, 4 * grad_std, self.bins, self.sample)}
         return result
 
     def _buffer(self, key: Any, shape: tuple, dtype: Any) -> np.ndarray:
-        """An uninitialized array of `shape` and `dtype` in memory kept under `key`: a fresh array of a megabyte
-        costs its page faults again at every step, several times the work done in it."""
+        """Uninitialized memory kept under `key`: a fresh megabyte costs page faults each step, more than its work."""
         n, b = math.prod(shape), self._buffers.get(key)
         if b is None or b.size < n or b.dtype != dtype:
             b = self._buffers[key] = np.empty(n, dtype)
         return b[:n].reshape(shape)
 
     def _moments(self, a: np.ndarray) -> tuple[float, float]:
-        """The mean and population std of all entries of a float array, two-pass in its dtype."""
+        """Mean and population std of an array's entries, summed in its dtype (float64: twice the time, benchmarks/)."""
         v, n = a.reshape(-1), a.size
-        if not n:  # no entries: no mean or std (nan), as `utils.moments`
-            return moments(a)[:2]
         with np.errstate(over="ignore", invalid="ignore"):
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it
             d = np.subtract(v, mean, out=self._buffer("d", v.shape, a.dtype))
-            var, fi = float(np.dot(d, d)) / n, np.finfo(a.dtype)
-        # too large for a's dtype, or too small: squares below fi.tiny lose digits (float32: std < 3e-16) or read 0
+            var, fi = float(np.dot(d, d)) / max(n, 1), np.finfo(a.dtype)
+        # too large for a's dtype, too small (squares under fi.tiny lose digits: float32 std < 3e-16), or no entries
         return (float(mean), math.sqrt(var)) if fi.tiny / fi.eps <= var < math.inf else moments(a)[:2]
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
@@ -176,19 +174,19 @@ class Diagnostics:
         every layer's (a parameter's key: every parameter's) as rows `(layers, steps)`."""
         where, name = ("layers", layer) if param is None else ("params", param)
         where = "params" if layer is None and key in _SERIES["params"] else where
-        names = self.layers if where == "layers" else list(self._names.values())
+        names = self.layers if where == "layers" else [n for n, _ in self.model.named_parameters()]
         if name not in names + [None] or key not in _SERIES[where]:
-            raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names)}"
+            raise KeyError(f"Diagnostics.series: no {where[:-1]} {name!r}; the {where} are {', '.join(names) or 'none'}"
                            if name not in names + [None] else f"Diagnostics.series: no key {key!r} of a {where[:-1]}; "
                            f"choose one of {', '.join(_SERIES[where])}")
-        values = [[(r[where].get(n) or {}).get(key) for r in self.records] for n in (names if name is None else [name])]
-        v = np.array([[np.nan if x is None else x for x in row] for row in values], dtype=np.float64)
-        return v.reshape(-1, len(self.records)) if name is None else v[0]
+        rows = names if name is None else [name]  # a None (no gradient there) reads nan
+        v = np.array([[(r[where].get(n) or {}).get(key) for r in self.records] for n in rows], dtype=np.float64)
+        return v.reshape(len(rows), len(self.records)) if name is None else v.reshape(-1)
 
     def weights(self) -> list[str]:
         """The weight matrices (2-D parameters) seen at the optimizer's steps, in the model's order."""
         seen = {n for r in self.records for n, p in r["params"].items() if len(p["shape"]) == 2}
-        return [n for n in self._names.values() if n in seen]
+        return [n for n, _ in self.model.named_parameters() if n in seen]
 
     def plot(self, kind: str, ax: Any = None, step: int = -1) -> Any:
         """Draw `kind` (one of `KINDS`) on `ax` and return its legend's handles, or (`ax` None) return a slide of its
@@ -207,13 +205,13 @@ class Diagnostics:
             n = {"update": len(self.weights()) + 1, "fractions": len(self.layers)}.get(kind, 0)
             extra = 0.35 * max(0, math.ceil(n / 5) - 2)
             with slide_style():
-                fig = slide_figure(1, 1, (10, 5.6 + extra), top=0.5, right=0.2 + 1.5 * (kind in _HISTOGRAMS),
+                fig = slide_figure(1, 1, (10, 5.6 + extra), top=0.5, right=0.2 + 1.5 * (kind in PARTS["first_step"]),
                                    bottom=0.7 + 0.7 * bool(n) + extra)
                 legend_below(fig, self.plot(kind, fig.axes[0], step), 5)
             return fig
         check_type("Diagnostics.plot", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0]) or None")
         rec, steps = self.records[step], [r["step"] for r in self.records]
-        if kind in _HISTOGRAMS:
+        if kind in PARTS["first_step"]:
             if kind == "weight_gradients":
                 rows = [(k, p["grad_hist"], f"grad:data {format_number(p['grad_data'], 2)}")
                         for k, w in self._weight_labels().items() if (p := rec["params"].get(w))]
@@ -230,7 +228,8 @@ class Diagnostics:
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
             return []
         if kind == "colorful":  # every layer's activation histogram over time, stacked, log counts
-            ax.imshow(np.vstack([np.log1p(np.array([r["layers"][n]["hist"][2] for r in self.records]).T)
+            none = {"hist": (0.0, 0.0, np.zeros(self.bins))}  # a layer its pass did not reach: no counts
+            ax.imshow(np.vstack([np.log1p(np.array([r["layers"].get(n, none)["hist"][2] for r in self.records]).T)
                                  for n in self.layers]), aspect="auto", origin="lower", interpolation="nearest",
                       extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, len(self.layers)))
             ax.set_yticks(np.arange(len(self.layers)) + 0.5, [str(i + 1) for i in range(len(self.layers))])
@@ -238,9 +237,8 @@ class Diagnostics:
             ax.grid(False)
             return []
         if kind == "update":  # log10; no update: no point
-            ud = {k: self.series("update_data", param=w) for k, w in self._weight_labels().items()}
-            lines = [(f"layer {k}" if k != "out" else "output", np.log10(np.where(v > 0, v, np.nan)))
-                     for k, v in ud.items()]
+            lines = [(f"layer {k}" if k != "out" else "output", _log10(self.series("update_data", param=w)))
+                     for k, w in self._weight_labels().items()]
         else:
             lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
         every = max(1, len(steps) // 6)
@@ -258,15 +256,15 @@ class Diagnostics:
         return {str(i + 1) if i < n or len(w) != n + 1 else "out": name for i, name in enumerate(w)}
 
 
-def _detach(handles: list, optimizer: Any, wrapper: Any, own: Any) -> None:
+def _detach(handles: list, wrapped: list) -> None:
     for h in handles:
         h.remove()
-    handles.clear()
-    if optimizer is not None and vars(optimizer).get("step") is wrapper:
-        del optimizer.step  # back to the class's step, or to the one the instance had
-        if own is not None:
-            optimizer.step = own
-    # else a later Diagnostics wrapped ours: it stays in that chain, passing the step through (`_on_step`)
+    for obj, attr, wrapper, own in wrapped:
+        if vars(obj).get(attr) is wrapper:  # else a later Diagnostics wrapped ours: it stays, passing calls through
+            delattr(obj, attr)  # back to the class's method, or to the one the instance had
+            if own is not None:
+                setattr(obj, attr, own)
+    wrapped.clear()  # detached: `_on_forward` and `_on_step` pass calls through (a handle removes its hook once)
 
 
 @enable_grad()  # it trains, also when called inside no_grad() (as an optimizer's closure does in PyTorch)
@@ -281,6 +279,7 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")
     gen, opt = as_rng(rng, "fit"), SGD(params, lr=check_real("fit", "lr", lr, 0.0, low_open=True))
     steps, batch, losses = check_int("fit", "steps", steps, 0), check_int("fit", "batch", batch, 1), []
+    every = None if every is None else check_int("fit", "every", every, 1)
     X, y = np.asarray(X), np.asarray(y)  # lists too (X[idx] below)
     if X.ndim != 2 or y.shape != X.shape[:1] or not len(X):
         raise ValueError(f"fit: X must be (n, features) and y hold one label per example, n >= 1, got shapes {X.shape}"
@@ -320,8 +319,8 @@ class Comparison:
 
     def figure(self, part: str = "first_step") -> Figure:
         """One slide, a column per run and a row per kind of `PARTS[part]` (`"first_step"` or `"training"`)."""
-        kinds = PARTS[check_choice("Comparison.figure", "part", part, tuple(PARTS))]
-        first = part == "first_step"
+        part = check_choice("Comparison.figure", "part", part, tuple(PARTS))  # "First_Step" too: read as checked
+        kinds, first = PARTS[part], part == "first_step"
         with slide_style():
             fig = slide_figure(len(kinds), len(self.runs), left=1.3, right=1.4 if first else 0.2, top=0.45,
                                bottom=0.4 if first else 1.05, wgap=1.6 if first else 0.3, hgap=0.35 if first else 0.2,
@@ -365,9 +364,9 @@ def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
     X, y = data.spirals(600, classes=3, rng=seed)
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)
     every = max(1, steps // 50) if every is None else check_int("compare_inits", "every", every, 1)
-    depth, width = (check_int("compare_inits", k, v, 1) for k, v in (("depth", depth), ("width", width)))
-    lr = check_real("compare_inits", "lr", lr, 0.0, low_open=True)
-    X = X.astype(np.float32)
+    depth, width = check_int("compare_inits", "depth", depth, 1), check_int(
+        "compare_inits", "width", width, 2, " (a 1 x 1 weight matrix has no std)")
+    lr, X = check_real("compare_inits", "lr", lr, 0.0, low_open=True), X.astype(np.float32)
     good = init.get("xavier_normal", gain=activations.get("tanh").gain)
     runs, losses = {}, {}
     for label, hidden, bn, last in (("poor init", "large", False, "large"), ("good init", good, False, good),
@@ -416,9 +415,9 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
 def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     """The report's section "Diagnosing a training run": `compare_inits` of 6 x 64 tanh layers, 300 steps."""
     steps, every = (40, 2) if check_bool("section", "quick", quick) else (300, 6)
-    c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
-                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng)}
+                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng, "section")}
+    c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     return ExperimentResult("diagnosis", "Diagnosing a training run", "The same network trained with a poor init, a "
                             "good init and with batch norm: what do its activations, gradients and updates show?",
                             {"main": c.table()}, {"losses": c.losses}, settings, c.findings,

@@ -137,7 +137,7 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
     `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
     fn, gen, out = "jacobian_spectra", as_rng(rng, "jacobian_spectra"), {}
     depths, width = _each(fn, "depths", depths, check_int, 1), check_int(fn, "width", width, 1)
-    networks = check_int(fn, "networks", networks, 1)
+    networks, sigma_b2 = check_int(fn, "networks", networks, 1), check_real(fn, "sigma_b2", sigma_b2, 0.0)
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)
         for ortho in (False, True):
@@ -173,14 +173,12 @@ def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}
 
 
-_NAMES = ("correlations", "trainability", "jacobian_spectra", "phase_diagram")  # what `figure` and `finding` show
-
-
 def _check_result(fn: str, name: Any, result: Any) -> str:
-    """`name` (one of `_NAMES`) if `result` has the shape of what the function `name` returns, else a TypeError."""
-    name = check_choice(fn, "name", name, _NAMES)
-    key, nested = {"correlations": ("measured", True), "trainability": ("accuracy", False),
-                   "jacobian_spectra": ("spread", True), "phase_diagram": ("log_chi1", False)}[name]
+    """`name` (a function whose result `figure` and `finding` show) if `result` has the shape of what it returns."""
+    shapes = {"correlations": ("measured", True), "trainability": ("accuracy", False),  # a key of it (of each part)
+              "jacobian_spectra": ("spread", True), "phase_diagram": ("log_chi1", False)}
+    name = check_choice(fn, "name", name, tuple(shapes))
+    key, nested = shapes[name]
     parts = list(result.values()) if nested and isinstance(result, dict) else [result]
     if not isinstance(result, dict) or not result or not all(isinstance(r, dict) and key in r for r in parts):
         raise TypeError(f"{fn}: result must be what {name}() returns (a dict{' of dicts' * nested} with {key!r}), "

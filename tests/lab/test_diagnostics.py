@@ -680,7 +680,11 @@ def test_update_data_of_every_step_with_momentum_is_the_measured_step():
 
 def test_each_plot_kind_is_one_panel_and_fit_names_a_bad_steps_or_batch():
     _, _, diag = _train(_model(), True)
-    assert {kind: len(diag.plot(kind).axes) for kind in D.KINDS} == {kind: 1 for kind in D.KINDS}  # no empty panel
+    figures = {kind: diag.plot(kind) for kind in D.KINDS}
+    assert {kind: len(fig.axes) for kind, fig in figures.items()} == {kind: 1 for kind in D.KINDS}  # no empty panel
+    labels = {kind: (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) for kind, fig in figures.items()}
+    assert all(x and y for x, y in labels.values()), labels  # a slide's axes say what they show
+    assert labels["activations"][0] == "h" and labels["weight_gradients"][0] == "dL/dW"
     with pytest.raises(ValueError, match=r"fit: steps must be >= 0, got -1"):
         D.fit(_model(), *_data(), steps=-1, lr=0.1)
     with pytest.raises(ValueError, match=r"fit: batch must be >= 1, got 0"):

@@ -225,7 +225,8 @@ class Diagnostics:
                 raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
                                  "was recorded there (run loss.backward(), then for the weights optimizer.step())")
             ridges(ax, *zip(*rows))
-            ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", ylabel="layer")
+            ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", xlabel=_LABELS[kind][1].split("\n")[0],
+                   ylabel="layer")
             return []
         if kind == "colorful":  # every layer's activation histogram over time, stacked, log counts
             none = {"hist": (0.0, 0.0, np.zeros(self.bins))}  # a layer its pass did not reach: no counts

@@ -330,6 +330,8 @@ def test_fans_errors_explain_why():
     (lambda: init.he_normal((3, 2.5)), TypeError, r"he_normal: shape \(3, 2.5\) entry 1 must be a whole number"),
     (lambda: init.he_normal((3, -2)), ValueError, r"entry 1 must be >= 0, got -2"),
     (lambda: init.he_normal("3x3"), TypeError, "shape must be a tuple"),
+    (lambda: init.normal((10**19,)), ValueError, r"normal: shape \(10000000000000000000,\) has more elements than a "),
+    (lambda: init.he_normal((10**400, 2)), ValueError, r"he_normal: shape \(1000.*, 2\) has more elements than a "),
     (lambda: init.he_normal((0, 3)), ValueError, "fan_in = 0"),
     (lambda: init.he_normal((3, 3), mode="fan_sideways"), ValueError, "'fan_in', 'fan_out', 'fan_avg'"),
     (lambda: init.variance_scaling((3, 3), distribution="cauchy"), ValueError, "'truncated_normal'"),

@@ -3,6 +3,7 @@ function says what to do with an argument it cannot use."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from decimal import Decimal
@@ -10,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..utils import check_int, is_torch
+from ..utils import check_int, is_torch, shape_text
 from .ops import quiet
 from .value import Value
 
@@ -98,11 +99,16 @@ def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
     return dt
 
 
-def sizes(shape: tuple, where: str, minimum: int = 0) -> tuple[int, ...]:
-    """Sizes given as separate ints or as one tuple or list, each at least `minimum`."""
+def sizes(shape: tuple, where: str, minimum: int = 0, entry: str = "") -> tuple[int, ...]:
+    """Sizes given as separate ints or as one tuple or list, each at least `minimum` (named "each size", or
+    "<entry> entry <i>"), no more elements than a numpy array holds."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    return tuple(check_int(where, "each size", n, minimum) for n in shape)
+    out = tuple(check_int(where, f"{entry} entry {i}" if entry else "each size", n, minimum)
+                for i, n in enumerate(shape))
+    if math.prod(max(n, 1) for n in out) > 2**60:  # numpy's limit (2^63 bytes), for a size beside a 0 too
+        raise ValueError(f"{where}: shape {shape_text(out)} has more elements than a numpy array can hold (2^60)")
+    return out
 
 
 def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:

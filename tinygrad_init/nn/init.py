@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping, Sequence, overload
 import numpy as np
 
 from . import activations
-from ..core.inputs import real_dtype
+from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
 
@@ -138,7 +138,7 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
                             f"of shape {shape.shape}; to fill a weight w as PyTorch's {fn}_(w) does, w.data[:] = "
                             f"init.{fn}(w.shape)" if getattr(shape, "shape", ()) != () else quoted(shape)))
     dt = real_dtype(dtype, fn, floating=True)
-    return tuple(check_int(fn, f"shape {quoted(tuple(shape))} entry {i}", n, 0) for i, n in enumerate(shape)), dt
+    return sizes(tuple(shape), fn, 0, f"shape {quoted(tuple(shape))}"), dt
 
 
 def fans(shape: Sequence[int], where: str = "fans") -> tuple[int, int]:

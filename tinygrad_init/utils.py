@@ -72,6 +72,9 @@ def as_seed(rng: Rng, where: str = "") -> int | None:
 
 
 # ------------------------------------------------------------------ argument checks
+MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
+
+
 def is_torch(x: Any) -> bool:
     """Whether `x` is PyTorch's (a tensor, or a Parameter, whose class lives in torch.nn.parameter)."""
     return type(x).__module__.partition(".")[0] == "torch"
@@ -91,12 +94,15 @@ def _got(value: Any) -> str:
     return f"{type(value).__name__} {quoted(value):.60}"
 
 
-def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "") -> int:
-    """`value` as an `int` if it is a whole number (not a bool; else a TypeError) and at least `minimum`
-    (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
+def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "",
+              maximum: int | None = None) -> int:
+    """`value` as an `int` if it is a whole number (not a bool; else a TypeError) and at least `minimum`, at most
+    `maximum` (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
     and names `name`; `why` is appended to it (`" (a quarter is held out)"`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
+    if maximum is not None and value > maximum:  # its size, not its digits (a repr past 4,300 of them fails)
+        raise ValueError(f"{where}: {name} must be <= {maximum}{why}, got about 2^{int(value).bit_length() - 1}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{where}: {name} must be >= {minimum}{why}, got {int(value)}")
     return int(value)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..utils import check_int, is_torch, shape_text
+from ..utils import MAX_SIZE, check_int, is_torch, shape_text
 from .ops import quiet
 from .value import Value
 
@@ -104,10 +104,10 @@ def sizes(shape: tuple, where: str, minimum: int = 0, entry: str = "") -> tuple[
     "<entry> entry <i>"), no more elements than a numpy array holds."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    out = tuple(check_int(where, f"{entry} entry {i}" if entry else "each size", n, minimum)
+    out = tuple(check_int(where, f"{entry} entry {i}" if entry else "each size", n, minimum, maximum=MAX_SIZE)
                 for i, n in enumerate(shape))
-    if math.prod(max(n, 1) for n in out) > 2**60:  # numpy's limit (2^63 bytes), for a size beside a 0 too
-        raise ValueError(f"{where}: shape {shape_text(out)} has more elements than a numpy array can hold (2^60)")
+    if math.prod(out) > MAX_SIZE:
+        raise ValueError(f"{where}: shape {shape_text(out)} has more elements than a numpy array holds (2^60)")
     return out
 
 

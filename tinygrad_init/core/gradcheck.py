@@ -224,12 +224,8 @@ def _kinks(left: np.ndarray, right: np.ndarray, noise: float, rel: float = 1e-2)
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
     if not callable(f):
         raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
-    eps, atol, rtol = (check_real(fn, n, v) for n, v in (("eps", eps), ("atol", atol), ("rtol", rtol)))
-    if eps <= 0:
-        raise ValueError(f"{fn}: eps must be positive (the central-difference step), got {eps}; 1e-6 suits float64")
-    if atol < 0 or rtol < 0:
-        raise ValueError(f"{fn}: tolerances must be >= 0, got atol={atol}, rtol={rtol}")
-    return eps, atol, rtol
+    return (check_real(fn, "eps", eps, 0.0, low_open=True), check_real(fn, "atol", atol, 0.0),
+            check_real(fn, "rtol", rtol, 0.0))
 
 
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:

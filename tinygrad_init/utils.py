@@ -65,10 +65,8 @@ def as_rng(rng: Rng = None, where: str = "") -> np.random.Generator:
 def as_seed(rng: Rng, where: str = "") -> int | None:
     """`rng` if it is an int seed, for a result's settings, else None (a Generator is not JSON); checked as `as_rng`
     checks it, its messages starting with `where`."""
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
-        return int(rng)
-    as_rng(rng, where)  # a Generator or None passes (no seed to keep); anything else is refused
-    return None
+    as_rng(rng, where)  # refuses a bool, a negative seed, anything but a Generator, an int or None
+    return int(rng) if isinstance(rng, numbers.Integral) else None
 
 
 # ------------------------------------------------------------------ argument checks

@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, counted, format_number, is_torch
+from ..utils import Rng, as_rng, check_bool, check_real, check_type, counted, format_number, is_torch
 from .ops import quiet
 from .tensor import Tensor, no_grad
 from .value import Value
@@ -222,8 +222,7 @@ def _kinks(left: np.ndarray, right: np.ndarray, noise: float, rel: float = 1e-2)
 
 
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
-    if not callable(f):
-        raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
+    check_type(fn, "f", f, Callable, "a function")
     return (check_real(fn, "eps", eps, 0.0, low_open=True), check_real(fn, "atol", atol, 0.0),
             check_real(fn, "rtol", rtol, 0.0))
 

@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Union
 
 import numpy as np
 
-from ..utils import is_torch
+from ..utils import check_type, is_torch
 from . import autograd
 from .copying import reduce_node
 
@@ -120,10 +120,9 @@ class Value:
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else _number(data, "Value")
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a string, got {type(label).__name__}; unlike micrograd's "
-                            "Value(data, _children, _op), a Value records its parents itself when an op makes it")
-        self.grad, self.label, self.op = 0.0, label, ""
+        self.grad, self.op = 0.0, ""
+        self.label = check_type("Value", "label", label, str, "a string (unlike micrograd's Value(data, _children, "
+                                "_op): a Value records its parents itself when an op makes it)")
         self._a = self._b = None
         self._da, self._db = 0.0, None
 

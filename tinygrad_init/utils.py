@@ -28,6 +28,7 @@ __all__ = [
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
+MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
 
 
 def not_installed(e: ImportError) -> ImportError:
@@ -70,9 +71,6 @@ def as_seed(rng: Rng, where: str = "") -> int | None:
 
 
 # ------------------------------------------------------------------ argument checks
-MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
-
-
 def is_torch(x: Any) -> bool:
     """Whether `x` is PyTorch's (a tensor, or a Parameter, whose class lives in torch.nn.parameter)."""
     return type(x).__module__.partition(".")[0] == "torch"

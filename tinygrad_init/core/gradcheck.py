@@ -267,8 +267,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
 
 
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
-              upstream: Any = None, rng: Rng = 0,
-              raise_on_fail: bool = True) -> GradcheckResult:
+              upstream: Any = None, rng: Rng = 0, raise_on_fail: bool = True) -> GradcheckResult:
     """Compare the gradients of `f` at `inputs` computed by backward with central differences of step `eps`.
 
     With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's

@@ -31,8 +31,7 @@ def _start(func: str, n: Any, k: int, noise: Any, rng: Rng) -> tuple[int, float,
     """The checked `n` and `noise`, the balanced labels and the generator."""
     n = check_int(func, "n", n, k, f" so that each of the {k} classes gets a point" * (k > 1), maximum=MAX_SIZE)
     noise = check_real(func, "noise" if func != "blobs" else "std", noise, 0.0)
-    sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
-    return n, noise, np.repeat(np.arange(k, dtype=np.int64), sizes), as_rng(rng, func)
+    return n, noise, np.sort(np.arange(n, dtype=np.int64) % k), as_rng(rng, func)  # the first n % k get one more
 
 
 def _finish(X: np.ndarray, y: np.ndarray, noise: float, gen: np.random.Generator) -> Data:

@@ -131,8 +131,7 @@ _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
 def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     """`shape` as a tuple of sizes and `dtype` as a float dtype, or an error naming `fn`."""
     shape = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, bool) else shape
-    shape = shape.tolist() if isinstance(shape, np.ndarray) and shape.ndim == 1 else shape
-    if not isinstance(shape, (tuple, list)):
+    if not (isinstance(shape, (tuple, list)) or isinstance(shape, np.ndarray) and shape.ndim == 1):
         raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or "
                         f"(fan_out,) for a bias, got {type(shape).__name__} " + (
                             f"of shape {shape.shape}; to fill a weight w as PyTorch's {fn}_(w) does, w.data[:] = "

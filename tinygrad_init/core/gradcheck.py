@@ -230,10 +230,9 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:
     """The gradient of `sum(upstream * f(x))` with respect to `x`, by central differences.
 
-    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64 array, a
-    Value or a float); without `upstream`, `f` must return one number. Returns an array of `x`'s shape (a
-    float for a scalar `x`).
-    """
+    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64 array, a Value or a
+    float); without `upstream`, `f` must return one number. Returns an array of `x`'s shape (a float for a scalar
+    `x`)."""
     eps = _settings("numerical_grad", f, eps)[0]
     scalar = isinstance(x, (Value, Real)) and not isinstance(x, (bool, np.generic))
     arr = _point(x, 0, "numerical_grad", [])

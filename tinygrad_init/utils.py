@@ -203,11 +203,10 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     """A number as short, readable text with `digits` (a whole number >= 1) significant digits.
 
     None is `"-"`, then `"nan"`, `"inf"`, `"-inf"`; ints and bools in full (`500`, `True`); floats with
-    `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`,
-    `1.2e+5`), without trailing zeros (zero is `"0"`). `digits=None`: the shortest text that reads back
-    to the same float (`repr`). `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes
-    it, unless its digits end before the point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it
-    does not have)."""
+    `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`, `1.2e+5`),
+    without trailing zeros (zero is `"0"`). `digits=None`: the shortest text that reads back to the same float (`repr`).
+    `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes it, unless its digits end before the
+    point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it does not have)."""
     digits = digits if digits is None else check_int("format_number", "digits", digits, 1)  # whatever x is
     point = check_bool("format_number", "point", point)
     if x is None:

@@ -94,11 +94,11 @@ def check_int(where: str, name: str, value: Any, minimum: int | None = None, why
               maximum: int | None = None) -> int:
     """`value` as an `int` if it is a whole number (not a bool; else a TypeError) and at least `minimum`, at most
     `maximum` (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
-    and names `name`; `why` is appended to it (`" (a quarter is held out)"`)."""
+    and names `name`; `why` is appended to the minimum's (`" (a quarter is held out)"`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
     if maximum is not None and value > maximum:  # its size, not its digits (a repr past 4,300 of them fails)
-        raise ValueError(f"{where}: {name} must be <= {maximum}{why}, got about 2^{int(value).bit_length() - 1}")
+        raise ValueError(f"{where}: {name} must be <= {maximum}, got about 2^{int(value).bit_length() - 1}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{where}: {name} must be >= {minimum}{why}, got {int(value)}")
     return int(value)

@@ -343,6 +343,8 @@ def test_fans_errors_explain_why():
     (lambda: init.get(42), TypeError, "scheme name"),
     (lambda: init.get("lsuv")((3, 3)), TypeError, "data-dependent"),
     (lambda: init.describe("lsuv").std(3, 3), ValueError, "data-dependent"),
+    (lambda: init.he_normal.std(10**400, 2), ValueError, r"he_normal\.std: fan_in must be <= 1152921504606846975, got "
+                                                        r"about 2\^1328"),  # was 'int too large to convert to float'
     (lambda: init.table("latex"), ValueError, "'text', 'markdown', 'rows'"),
 ])
 def test_clear_errors(call, exc, pattern):

@@ -28,7 +28,7 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
+from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -368,8 +368,8 @@ class Scheme:
         if self.data_dependent:
             raise ValueError(f"{self.name}: the std is not determined by the shape ({self.name} is data-dependent); "
                              "measure it on the initialized model instead")
-        env = {**self.params, "fan_in": check_int(f"{self.name}.std", "fan_in", fan_in, 1),
-               "fan_out": check_int(f"{self.name}.std", "fan_out", fan_out, 1)}
+        env = {**self.params, "fan_in": check_int(f"{self.name}.std", "fan_in", fan_in, 1, maximum=MAX_SIZE),
+               "fan_out": check_int(f"{self.name}.std", "fan_out", fan_out, 1, maximum=MAX_SIZE)}
         return math.sqrt(_value(_parse(self.spec(env)[0]), env))
 
     def mean(self) -> float:

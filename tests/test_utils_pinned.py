@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -272,6 +273,13 @@ def test_check_real_reads_an_int_beyond_floats_as_an_infinity_not_an_overflow_er
     assert utils.check_real("f", "x", -(10 ** 400), finite=False) == -math.inf
     with pytest.raises(ValueError, match=r"^f: p must be <= 1, got inf$"):
         utils.check_real("f", "p", 10 ** 400, high=1.0, finite=False)
+
+
+def test_check_int_refuses_a_whole_number_beyond_its_maximum_saying_its_size_not_its_digits() -> None:
+    assert utils.check_int("f", "n", 2**60 - 1, 1, maximum=utils.MAX_SIZE) == 2**60 - 1
+    for big, said in ((2**60, "2^60"), (10**400, "2^1328"), (10**5000, "2^16609")):  # (repr: past 4,300 digits)
+        with pytest.raises(ValueError, match=r"^f: n must be <= 1152921504606846975, got about " + re.escape(said)):
+            utils.check_int("f", "n", big, 1, maximum=utils.MAX_SIZE)
 
 
 @pytest.mark.parametrize(("n", "want"), [(np.int64(1), "1 seed"), (np.int64(3), "3 seeds"), (np.intp(0), "0 seeds")])

@@ -28,6 +28,7 @@ __all__ = [
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
+MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
 
 
 def not_installed(e: ImportError) -> ImportError:
@@ -65,10 +66,8 @@ def as_rng(rng: Rng = None, where: str = "") -> np.random.Generator:
 def as_seed(rng: Rng, where: str = "") -> int | None:
     """`rng` if it is an int seed, for a result's settings, else None (a Generator is not JSON); checked as `as_rng`
     checks it, its messages starting with `where`."""
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
-        return int(rng)
-    as_rng(rng, where)  # a Generator or None passes (no seed to keep); anything else is refused
-    return None
+    as_rng(rng, where)  # refuses a bool, a negative seed, anything but a Generator, an int or None
+    return int(rng) if isinstance(rng, numbers.Integral) else None
 
 
 # ------------------------------------------------------------------ argument checks
@@ -91,12 +90,15 @@ def _got(value: Any) -> str:
     return f"{type(value).__name__} {quoted(value):.60}"
 
 
-def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "") -> int:
-    """`value` as an `int` if it is a whole number (not a bool; else a TypeError) and at least `minimum`
-    (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
-    and names `name`; `why` is appended to it (`" (a quarter is held out)"`)."""
+def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "",
+              maximum: int | None = None) -> int:
+    """`value` as an `int` if it is a whole number (not a bool; else a TypeError) and at least `minimum`, at most
+    `maximum` (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
+    and names `name`; `why` is appended to the minimum's (`" (a quarter is held out)"`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
+    if maximum is not None and value > maximum:  # its size, not its digits (a repr past 4,300 of them fails)
+        raise ValueError(f"{where}: {name} must be <= {maximum}, got about 2^{int(value).bit_length() - 1}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{where}: {name} must be >= {minimum}{why}, got {int(value)}")
     return int(value)
@@ -201,11 +203,10 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
     """A number as short, readable text with `digits` (a whole number >= 1) significant digits.
 
     None is `"-"`, then `"nan"`, `"inf"`, `"-inf"`; ints and bools in full (`500`, `True`); floats with
-    `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`,
-    `1.2e+5`), without trailing zeros (zero is `"0"`). `digits=None`: the shortest text that reads back
-    to the same float (`repr`). `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes
-    it, unless its digits end before the point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it
-    does not have)."""
+    `1e-3 <= |x| < 1e4` positionally (`0.213`, `0.00238`, `1235`), others with a short exponent (`5.3e-4`, `1.2e+5`),
+    without trailing zeros (zero is `"0"`). `digits=None`: the shortest text that reads back to the same float (`repr`).
+    `point=True`: a float keeps its point (`-3.0`, `0.0`), as the ledger writes it, unless its digits end before the
+    point (1234.5 at 4 digits is `1234`: `1234.0` would claim a digit it does not have)."""
     digits = digits if digits is None else check_int("format_number", "digits", digits, 1)  # whatever x is
     point = check_bool("format_number", "point", point)
     if x is None:

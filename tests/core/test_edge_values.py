@@ -141,6 +141,19 @@ def test_an_unsigned_tensor_to_a_negative_integer_power_is_refused_as_in_pytorch
     assert ((-2) ** Tensor(a, dtype=np.uint8)).data.tolist() == ((-2) ** torch.from_numpy(a)).tolist()  # a base: wraps
 
 
+@pytest.mark.parametrize("dtype, exponent", [(np.uint8, 300), (np.int8, 200), (np.int32, 2**40), (np.int64, 2**63)])
+def test_an_integer_exponent_beyond_the_tensors_dtype_is_refused_as_in_pytorch(dtype, exponent):
+    # it took the tensor's dtype first: uint8 ** 300 was ** 44 (3 ** 300 silently 3 ** 44 mod 256), int32 ** 2**40 was
+    # ** 0 (all ones), int8 ** 200 was ** -56 ("integers to negative integer powers are not allowed")
+    a = np.array([1, 2, 3], dtype)
+    with pytest.raises(RuntimeError, match="without overflow"):
+        torch.from_numpy(a) ** exponent
+    with pytest.raises(ValueError, match=rf"^pow: the exponent {exponent} does not fit the tensor's dtype "
+                                         rf"{np.dtype(dtype).name} \(-?\d+ to \d+\); convert it first"):
+        Tensor(a, dtype=dtype) ** exponent
+    assert (Tensor(a, dtype=dtype) ** 2).data.tolist() == (torch.from_numpy(a) ** 2).tolist()
+
+
 def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():
     # numpy said "RuntimeWarning: overflow encountered in cast" (and "invalid value" before refusing nan as an int)
     with warnings.catch_warnings():

@@ -336,12 +336,14 @@ def test_a_complex_input_is_refused_as_complex(z):
 
 
 def test_validation():
-    with pytest.raises(ValueError, match="eps must be positive"):
+    with pytest.raises(ValueError, match="^gradcheck: eps must be > 0, got 0$"):
         gradcheck(lambda x: x, X, eps=0.0)
-    with pytest.raises(ValueError, match="eps must be positive"):
+    with pytest.raises(ValueError, match="^gradcheck: eps must be > 0, got -1e-6$"):
         gradcheck(lambda x: x, X, eps=-1e-6)
-    with pytest.raises(ValueError, match="tolerances must be >= 0"):
+    with pytest.raises(ValueError, match="^gradcheck: atol must be >= 0, got -1$"):
         gradcheck(lambda x: x, X, atol=-1.0)
+    with pytest.raises(ValueError, match="^gradcheck: rtol must be >= 0, got -0.5$"):
+        gradcheck(lambda x: x, X, rtol=-0.5)
     with pytest.raises(TypeError, match=r"input 0 has dtype int64; gradients exist only for floating inputs"):
         gradcheck(lambda x: x, np.arange(3))
     with pytest.raises(TypeError, match="dtype bool"):
@@ -389,7 +391,7 @@ def test_numerical_grad_of_a_list_of_values_reads_their_numbers_without_the_floa
 
 
 def test_numerical_grad_validation():
-    with pytest.raises(ValueError, match="eps must be positive"):
+    with pytest.raises(ValueError, match="numerical_grad: eps must be > 0"):
         numerical_grad(np.sum, np.ones(2), eps=0)
     with pytest.raises(ValueError, match=r"f returned shape \(2,\); pass upstream="):
         numerical_grad(lambda a: a * 2, np.ones(2))

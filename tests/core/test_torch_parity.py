@@ -758,3 +758,17 @@ def test_a_bool_tensor_to_a_bool_power_stays_bool_as_pytorchs():
     ours, theirs = Tensor(mask, dtype=bool) ** True, torch.tensor(mask) ** True
     assert ours.dtype == np.bool_ and np.array_equal(ours.data, theirs.numpy())
     assert (Tensor(mask, dtype=bool) ** False).data.all() and (Tensor(mask, dtype=bool) ** 2).dtype == np.int64
+
+
+@pytest.mark.parametrize("dtype, a, b", [(np.float16, 65504.0, 2.0), (np.float32, 3e38, 2.0)])
+def test_the_divisors_gradient_divides_twice_before_multiplying_as_pytorchs_and_stays_finite(dtype, a, b):
+    # dL/db = -g * a / b^2 = -2.5 * a / 4: finite, where -g * (a / b) overflows before the second division
+    g = np.array([2.5], dtype)
+    x, y = Tensor(np.array([a], dtype), requires_grad=True), Tensor(np.array([b], dtype), requires_grad=True)
+    (x / y).backward(g)
+    tx, ty = torch.tensor([a], dtype=getattr(torch, dtype.__name__), requires_grad=True), \
+        torch.tensor([b], dtype=getattr(torch, dtype.__name__), requires_grad=True)
+    (tx / ty).backward(torch.tensor(g))
+    assert np.isfinite(y.grad).all()
+    np.testing.assert_array_equal(y.grad, ty.grad.numpy())
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())

@@ -524,7 +524,8 @@ def test_numpy_booleans_count_as_numbers_like_python_booleans():
 
 def test_a_label_that_is_not_a_string_is_refused_with_the_lecture_signature_named():
     a = Value(2.0)
-    with pytest.raises(TypeError, match=r"Value: label must be a string, got tuple.*records its parents itself"):
+    with pytest.raises(TypeError, match=r"Value: label must be a string \(unlike micrograd's .*records its parents "
+                                        r"itself .*\), got tuple"):
         Value(1.0, (a,))  # micrograd's Value(data, _children, _op): the children became the label, silently
     assert Value(1.0, "a").label == "a" and Value(1.0).label == ""
 

@@ -149,3 +149,18 @@ def test_the_registry_derivative_at_nan_and_signed_zeros_is_pytorchs_and_the_eng
         x = Tensor(z.copy(), requires_grad=True)
         getattr(x, name)().sum().backward()
         np.testing.assert_allclose(activations.get(name).derivative(z), x.grad, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("make", [lambda: activations.get("tanh"), lambda: activations.get("linear"),
+                                  lambda: activations.leaky_relu(0.2), lambda: activations.leaky_relu(-0.5)])
+def test_an_activation_pickles_as_the_registrys_or_its_slopes(make):
+    import pickle  # its functions are lambdas: pickle said "Can't pickle <function <lambda>>"
+
+    a = make()
+    b = pickle.loads(pickle.dumps(a))
+    z = np.linspace(-3.0, 3.0, 13)
+    assert (b.name, b.gain, b.limits, b.engine) == (a.name, a.gain, a.limits, a.engine)
+    np.testing.assert_array_equal(b.fn(z), a.fn(z))
+    np.testing.assert_array_equal(b.derivative(z), a.derivative(z))
+    registered = a is activations.ACTIVATIONS[a.name]
+    assert b is a if registered else b.moments(2.0) == a.moments(2.0)

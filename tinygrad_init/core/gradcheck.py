@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, counted, format_number, is_torch
+from ..utils import Rng, as_rng, check_bool, check_real, check_type, counted, format_number, is_torch
 from .ops import quiet
 from .tensor import Tensor, no_grad
 from .value import Value
@@ -222,23 +222,17 @@ def _kinks(left: np.ndarray, right: np.ndarray, noise: float, rel: float = 1e-2)
 
 
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
-    if not callable(f):
-        raise TypeError(f"{fn}: f must be a function, got {type(f).__name__} {f!r:.40}")
-    eps, atol, rtol = (check_real(fn, n, v) for n, v in (("eps", eps), ("atol", atol), ("rtol", rtol)))
-    if eps <= 0:
-        raise ValueError(f"{fn}: eps must be positive (the central-difference step), got {eps}; 1e-6 suits float64")
-    if atol < 0 or rtol < 0:
-        raise ValueError(f"{fn}: tolerances must be >= 0, got atol={atol}, rtol={rtol}")
-    return eps, atol, rtol
+    check_type(fn, "f", f, Callable, "a function")
+    return (check_real(fn, "eps", eps, 0.0, low_open=True), check_real(fn, "atol", atol, 0.0),
+            check_real(fn, "rtol", rtol, 0.0))
 
 
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:
     """The gradient of `sum(upstream * f(x))` with respect to `x`, by central differences.
 
-    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64 array, a
-    Value or a float); without `upstream`, `f` must return one number. Returns an array of `x`'s shape (a
-    float for a scalar `x`).
-    """
+    `f` gets the same kind of object as `x` (a float64 Tensor without gradient tracking, a float64 array, a Value or a
+    float); without `upstream`, `f` must return one number. Returns an array of `x`'s shape (a float for a scalar
+    `x`)."""
     eps = _settings("numerical_grad", f, eps)[0]
     scalar = isinstance(x, (Value, Real)) and not isinstance(x, (bool, np.generic))
     arr = _point(x, 0, "numerical_grad", [])
@@ -272,8 +266,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
 
 
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
-              upstream: Any = None, rng: Rng = 0,
-              raise_on_fail: bool = True) -> GradcheckResult:
+              upstream: Any = None, rng: Rng = 0, raise_on_fail: bool = True) -> GradcheckResult:
     """Compare the gradients of `f` at `inputs` computed by backward with central differences of step `eps`.
 
     With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's

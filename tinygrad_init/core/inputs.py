@@ -3,6 +3,7 @@ function says what to do with an argument it cannot use."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from decimal import Decimal
@@ -10,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..utils import check_int, is_torch
+from ..utils import MAX_SIZE, check_int, is_torch, shape_text
 from .ops import quiet
 from .value import Value
 
@@ -98,11 +99,16 @@ def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
     return dt
 
 
-def sizes(shape: tuple, where: str, minimum: int = 0) -> tuple[int, ...]:
-    """Sizes given as separate ints or as one tuple or list, each at least `minimum`."""
+def sizes(shape: tuple, where: str, minimum: int = 0, entry: str = "") -> tuple[int, ...]:
+    """Sizes given as separate ints or as one tuple or list, each at least `minimum` (named "each size", or
+    "<entry> entry <i>"), no more elements than a numpy array holds."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    return tuple(check_int(where, "each size", n, minimum) for n in shape)
+    out = tuple(check_int(where, f"{entry} entry {i}" if entry else "each size", n, minimum, maximum=MAX_SIZE)
+                for i, n in enumerate(shape))
+    if math.prod(out) > MAX_SIZE:
+        raise ValueError(f"{where}: shape {shape_text(out)} has more elements than a numpy array holds (2^60)")
+    return out
 
 
 def axes_of(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -148,9 +154,12 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
                                                  else "use numbers, numpy arrays or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
-    if weak and op == "pow" and right and like.kind == "u" and kind == 1 and np.any(arr < 0):  # (not 255 for -1)
-        raise ValueError(f"pow: integers to negative integer powers are not allowed (as in numpy and PyTorch), got "
-                         f"{x!r:.40} for a tensor of dtype {like}; convert it first, e.g. Tensor(t, dtype=np.float32)")
+    if weak and op == "pow" and right and like.kind in "iu" and kind == 1 and not (
+            (arr >= (info := np.iinfo(like)).min) & (arr <= info.max)).all():  # (uint8: ** 255 for -1, ** 44 for 300)
+        what = (f"integers to negative integer powers are not allowed (as in numpy and PyTorch), got {x!r:.40} for a "
+                f"tensor of dtype {like}" if np.any(arr < 0) else
+                f"the exponent {x!r:.40} does not fit the tensor's dtype {like} ({info.min} to {info.max})")
+        raise ValueError(f"pow: {what}; convert it first, e.g. Tensor(t, dtype=np.float32)")
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
         like = _DEFAULT[kind] if kind > _KIND[like.kind] else like
     elif kind >= _KIND[like.kind]:  # an array of a kind at least the tensor's keeps its dtype

@@ -1,19 +1,17 @@
 """The tensor ops, one table: each a forward computation and its vector-Jacobian product side by side.
 
-For `y = x @ W` the forward is `y = x @ W` and the backward, with `g = dL/dy` the upstream
-gradient, is `dx = g @ W.T` and `dW = x.T @ g` (upstream x local w). Every entry has
-`forward(*arrays, **params) -> (out, saved)` (the result and what the backward rule needs),
-`backward(saved, g, needs) -> one gradient or None per input` (in the broadcast shape; the engine
-sums broadcasting back in one place; `needs[i]` says whether input i wants a gradient), `rules`
-(each input's rule in words, for the ledger and the pictures) and `saves` (which inputs, 0 or 1,
-or the output, -1, were saved: backward checks that none was changed in place since).
+For `y = x @ W` the forward is `y = x @ W` and the backward, with `g = dL/dy` the upstream gradient, is `dx = g @ W.T`
+and `dW = x.T @ g` (upstream x local w). Every entry has `forward(*arrays, **params) -> (out, saved)` (the result and
+what the backward rule needs), `backward(saved, g, needs) -> one gradient or None per input` (in the broadcast shape;
+the engine sums broadcasting back in one place; `needs[i]` says whether input i wants a gradient), `rules` (each input's
+rule in words, for the ledger and the pictures) and `saves` (which inputs, 0 or 1, or the output, -1, were saved:
+backward checks that none was changed in place since).
 
 Numbers follow IEEE 754 as PyTorch's do: `exp(1000)` is inf, `log(0)` -inf, `0/0` nan. The ops that make them from
 ordinary numbers (exp, log, /, **), the reductions and softmaxes (inf + -inf) and every backward pass run `quiet`:
 without numpy's RuntimeWarning, which PyTorch does not give either. +, -, * and @, a network's hot path, leave numpy's
 warning on for an overflow and for inf - inf or 0 * inf: numpy's errstate around each (0.4 us) would cost a small
-network's training step 4%.
-"""
+network's training step 4%."""
 
 from __future__ import annotations
 
@@ -291,7 +289,7 @@ _TABLE = [
     Op("sub", lambda a, b: (a - b, None), lambda s, g, n: (g, -g if n[1] else None), ("da = g", "db = -g")),
     Op("mul", lambda a, b: (a * b, (a, b)), _mul_backward, ("da = g * b", "db = g * a"), (0, 1)),
     Op("div", quiet(lambda a, b: (a / b, (a, b))),
-       lambda s, g, n: (g / s[1] if n[0] else None, -g * (s[0] / s[1]) / s[1] if n[1] else None),
+       lambda s, g, n: (g / s[1] if n[0] else None, -g * (s[0] / s[1] / s[1]) if n[1] else None),
        ("da = g / b", "db = -g * a / b**2"), (0, 1)),
     Op("pow", _pow, _pow_backward, ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, 1, -1)),
     Op("matmul", _matmul, _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), (0, 1)),

@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Union
 
 import numpy as np
 
-from ..utils import is_torch
+from ..utils import check_type, is_torch
 from . import autograd
 from .copying import reduce_node
 
@@ -106,12 +106,11 @@ class Value:
         data: the number (stored as a float).
         label: an optional name, shown in ledgers and graph pictures.
 
-    Attributes: `data` (the forward value), `grad` (dL/d(self), 0.0 until a backward pass
-    reaches it), `label`, `op` (the op that made it, "" for a leaf).
+    Attributes: `data` (the forward value), `grad` (dL/d(self), 0.0 until a backward pass reaches it), `label`, `op`
+    (the op that made it, "" for a leaf).
 
-    Gradients **accumulate**: every `backward()` adds into the `grad` of the leaves it reaches, as
-    in PyTorch; reset them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient.
-    """
+    Gradients **accumulate**: every `backward()` adds into the `grad` of the leaves it reaches, as in PyTorch; reset
+    them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient."""
 
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
     __array_ufunc__ = None  # numpy scalars and arrays defer to Value's reflected ops
@@ -120,10 +119,9 @@ class Value:
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else _number(data, "Value")
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a string, got {type(label).__name__}; unlike micrograd's "
-                            "Value(data, _children, _op), a Value records its parents itself when an op makes it")
-        self.grad, self.label, self.op = 0.0, label, ""
+        self.grad, self.op = 0.0, ""
+        self.label = check_type("Value", "label", label, str, "a string (unlike micrograd's Value(data, _children, "
+                                "_op): a Value records its parents itself when an op makes it)")
         self._a = self._b = None
         self._da, self._db = 0.0, None
 
@@ -227,9 +225,8 @@ class Value:
     def sum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value:
         """One n-ary "+" node: `start + v1 + ... + vn`, every local derivative 1.
 
-        Python's built-in `sum` builds a chain of n binary adds; this builds a single
-        node with n parents: the same gradient, a flatter graph, fewer nodes to walk.
-        """
+        Python's built-in `sum` builds a chain of n binary adds; this builds a single node with n parents: the same
+        gradient, a flatter graph, fewer nodes to walk."""
         if not hasattr(values, "__iter__") or not getattr(values, "ndim", 1):  # (a 0-d array has __iter__, which fails)
             raise TypeError(f"Value.sum: values must be a list of Values or numbers such as [a, b], got "
                             f"{type(values).__name__}")

@@ -49,6 +49,11 @@ class Activation:
     moments: Callable[[float], tuple[float, float, float]] | None = None
     engine: bool = True
 
+    def __reduce__(self) -> tuple:  # pickled by name, a leaky ReLU by its slope f'(-1) (its functions are lambdas)
+        if self.name != "leaky_relu" or ACTIVATIONS[self.name] is self:
+            return get, (self.name,)
+        return leaky_relu, (float(self.derivative(-1.0)),)
+
 
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
     """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`."""

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_int, check_real
+from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real
 
 __all__ = ["moons", "circles", "spirals", "blobs", "train_test_split", "DATASETS"]
 
@@ -29,10 +29,9 @@ Data = tuple[np.ndarray, np.ndarray]
 
 def _start(func: str, n: Any, k: int, noise: Any, rng: Rng) -> tuple[int, float, np.ndarray, np.random.Generator]:
     """The checked `n` and `noise`, the balanced labels and the generator."""
-    n = check_int(func, "n", n, k, f" so that each of the {k} classes gets a point" if k > 1 else "")
+    n = check_int(func, "n", n, k, f" so that each of the {k} classes gets a point" * (k > 1), maximum=MAX_SIZE)
     noise = check_real(func, "noise" if func != "blobs" else "std", noise, 0.0)
-    sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
-    return n, noise, np.repeat(np.arange(k, dtype=np.int64), sizes), as_rng(rng, func)
+    return n, noise, np.sort(np.arange(n, dtype=np.int64) % k), as_rng(rng, func)  # the first n % k get one more
 
 
 def _finish(X: np.ndarray, y: np.ndarray, noise: float, gen: np.random.Generator) -> Data:
@@ -66,7 +65,7 @@ def spirals(n: int, noise: float = 0.2, classes: int = 2, turns: float = 1.0, rn
     """`n` points on `classes` interleaved spiral arms in the unit disc: arm `k` of `K` winds `turns` times out
     from the origin, `s (cos theta, sin theta)` with `s ~ U[0, 1]`, `theta = 2 pi turns s + 2 pi k / K + noise
     N(0, 1)`: the noise jitters the angle (radians, as in CS231n's spirals), less near the centre than on the rim."""
-    classes = check_int("spirals", "classes", classes, 2)
+    classes = check_int("spirals", "classes", classes, 2, maximum=MAX_SIZE)
     n, noise, y, gen = _start("spirals", n, classes, noise, rng)
     turns = check_real("spirals", "turns", turns, 0.0, low_open=True)
     s = gen.uniform(0.0, 1.0, size=n)
@@ -81,7 +80,7 @@ def blobs(n: int, centers: int | Any = 3, std: float = 1.0, rng: Rng = None) -> 
     the number `k` of blobs placed on the circle of radius 4 (blob `j` at angle `2 pi j / k`; one blob sits
     at the origin), where with `std=1` they barely overlap."""
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
-        k = check_int("blobs", "centers", centers, 1)
+        k = check_int("blobs", "centers", centers, 1, maximum=MAX_SIZE)
         angle = 2 * np.pi * np.arange(k) / k
         mu = np.zeros((1, 2)) if k == 1 else 4.0 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
     else:

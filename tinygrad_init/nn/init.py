@@ -26,9 +26,9 @@ from typing import Any, Callable, Mapping, Sequence, overload
 import numpy as np
 
 from . import activations
-from ..core.inputs import real_dtype
+from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
+from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -131,14 +131,13 @@ _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
 def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     """`shape` as a tuple of sizes and `dtype` as a float dtype, or an error naming `fn`."""
     shape = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, bool) else shape
-    shape = shape.tolist() if isinstance(shape, np.ndarray) and shape.ndim == 1 else shape
-    if not isinstance(shape, (tuple, list)):
+    if not (isinstance(shape, (tuple, list)) or isinstance(shape, np.ndarray) and shape.ndim == 1):
         raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or "
                         f"(fan_out,) for a bias, got {type(shape).__name__} " + (
                             f"of shape {shape.shape}; to fill a weight w as PyTorch's {fn}_(w) does, w.data[:] = "
                             f"init.{fn}(w.shape)" if getattr(shape, "shape", ()) != () else quoted(shape)))
     dt = real_dtype(dtype, fn, floating=True)
-    return tuple(check_int(fn, f"shape {quoted(tuple(shape))} entry {i}", n, 0) for i, n in enumerate(shape)), dt
+    return sizes(tuple(shape), fn, 0, f"shape {quoted(tuple(shape))}"), dt
 
 
 def fans(shape: Sequence[int], where: str = "fans") -> tuple[int, int]:
@@ -369,8 +368,8 @@ class Scheme:
         if self.data_dependent:
             raise ValueError(f"{self.name}: the std is not determined by the shape ({self.name} is data-dependent); "
                              "measure it on the initialized model instead")
-        env = {**self.params, "fan_in": check_int(f"{self.name}.std", "fan_in", fan_in, 1),
-               "fan_out": check_int(f"{self.name}.std", "fan_out", fan_out, 1)}
+        env = {**self.params, "fan_in": check_int(f"{self.name}.std", "fan_in", fan_in, 1, maximum=MAX_SIZE),
+               "fan_out": check_int(f"{self.name}.std", "fan_out", fan_out, 1, maximum=MAX_SIZE)}
         return math.sqrt(_value(_parse(self.spec(env)[0]), env))
 
     def mean(self) -> float:

@@ -9,15 +9,14 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..utils import check_choice
+from ..utils import check_choice, check_type
 
 __all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
 
 def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tensor, Tensor]:
     """`x` (a Tensor) and `target` as a Tensor of its shape (and its dtype if floating), or an error naming `fn`."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}: {names[0]} must be a Tensor, got {type(x).__name__}")
+    check_type(fn, names[0], x, Tensor, "a Tensor")
     if not isinstance(target, Tensor):
         try:  # also a ragged list, named by the loss rather than by numpy; not cast to integers (1.5 is not 1)
             target = Tensor(target, dtype=x.dtype if x.dtype.kind == "f" else None)
@@ -46,9 +45,7 @@ def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy `L = -mean_i log softmax(logits_i)[y_i]` through a stable log-softmax, `logits`
     (batch, classes), `targets` (batch,) integers in `[0, classes)`; `dL/dlogits = (softmax - onehot(y)) / batch`."""
-    if not isinstance(logits, Tensor):
-        raise TypeError(f"cross_entropy: logits must be a Tensor, got {type(logits).__name__}")
-    if logits.ndim != 2:
+    if check_type("cross_entropy", "logits", logits, Tensor, "a Tensor").ndim != 2:
         raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
     try:
         y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
@@ -63,13 +60,12 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tens
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
                              "probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
-        y = y if n and (y.min() < 0 or y.max() >= k) else y.astype(np.int64)  # out of range: named below as it is
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):
         raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found "
                          f"{int(y.min())}..{int(y.max())}")
-    return _reduce("cross_entropy", -logits.log_softmax(axis=1)[np.arange(n), y], reduction)  # a sum of -0.0s is 0
+    return _reduce("cross_entropy", -logits.log_softmax(axis=1)[np.arange(n), y.astype(np.int64)], reduction)
 
 
 def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:

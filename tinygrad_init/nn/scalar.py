@@ -13,7 +13,7 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, ordered
+from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real, check_type, ordered
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -60,7 +60,7 @@ class Neuron(Module):
 
     def __init__(self, nin: int, activation: str | None = None, weights: Sequence[float] | np.ndarray | None = None,
                  bias: float = 0.0, rng: Rng = None, name: str = "", *, nonlin: bool | None = None) -> None:
-        nin = check_int("Neuron", "nin", nin, 1)
+        nin = check_int("Neuron", "nin", nin, 1, maximum=MAX_SIZE)
         self.activation = _activation("Neuron", activation, nonlin)
         if weights is not None and not (isinstance(weights, (list, tuple)) or getattr(weights, "ndim", 0) == 1):
             raise TypeError(f"Neuron: weights must be a list of numbers, one per input ({nin}), got "
@@ -90,7 +90,8 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, activation: str | None = None, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None,
                  name: str = "", *, nonlin: bool | None = None) -> None:
-        shape, gen = (check_int("Layer", "nin", nin, 1), check_int("Layer", "nout", nout, 1)), as_rng(rng, "Layer")
+        shape = tuple(check_int("Layer", k, v, 1, maximum=MAX_SIZE) for k, v in (("nin", nin), ("nout", nout)))
+        gen = as_rng(rng, "Layer")
         activation = _activation("Layer", activation, nonlin)  # checked before any draw
         W = gen.uniform(-1.0, 1.0, size=shape) if init is None else \
             _init._initialize("Layer", "weight", init, shape, gen, np.float64)[0]
@@ -118,7 +119,8 @@ class MLP(Module):
                  bias_init: str | Callable | None = None, rng: Rng = None) -> None:
         if not ordered(nouts):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
-        sizes = [check_int("MLP", "nin", nin, 1), *(check_int("MLP", f"nouts[{i}]", w, 1) for i, w in enumerate(nouts))]
+        named = [("nin", nin), *((f"nouts[{i}]", w) for i, w in enumerate(nouts))]
+        sizes = [check_int("MLP", name, w, 1, maximum=MAX_SIZE) for name, w in named]
         gen, activation = as_rng(rng, "MLP"), activations.get(activation, "MLP", engine_only=True).name
         if len(sizes) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")

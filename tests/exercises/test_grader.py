@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 
@@ -1335,14 +1336,20 @@ def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, w
 def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(tmp_path):
     # tmp_path lies in the temp folder, which therefore counts as another's: NamedTemporaryFile and TemporaryFile were
     # refused ('may not use /tmp'), as their 'open' event names the folder; opened to write (O_RDWR, O_TMPFILE), a
-    # folder gives no descriptor (EISDIR), so only a read-only open of a folder is refused
+    # folder gives no descriptor (EISDIR), so only a read-only open of a folder is refused. A TemporaryDirectory could
+    # not be removed (a folder of another's, opened to read) and its cleanup raised RecursionError: each worker has a
+    # temp folder of its own (TMPDIR), removed with it.
     (tmp_path / "bob").mkdir()
     write(tmp_path / "bob", "mul_backward", "import os, tempfile\ntempfile.NamedTemporaryFile().close()\n"
+          "with tempfile.TemporaryDirectory() as d:\n    open(os.path.join(d, 'x.txt'), 'w').close()\n"
+          "os.makedirs(os.path.join(tempfile.gettempdir(), 'left', 'behind'))\n"
           "tempfile.NamedTemporaryFile(dir='..').close()\ntempfile.TemporaryFile().close()\n"
           "try:\n    os.open('..', os.O_RDONLY | os.O_APPEND)  # a folder's descriptor: still refused\n"
           "except PermissionError:\n    pass\nelse:\n    raise SystemExit('opened')\n" + solution("mul_backward"))
+    before = set(os.listdir(tempfile.gettempdir()))
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.status == "pass", (result.message, result.output)
+    assert not [f for f in set(os.listdir(tempfile.gettempdir())) - before if f.startswith("tinygrad-init-")]
 
 
 @pytest.mark.parametrize("layout", ["clone", "worktree"])

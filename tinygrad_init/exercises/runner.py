@@ -304,10 +304,11 @@ class _Worker(Session):
 
     def __init__(self, ex: Exercise, path: str, timeout: float, memory_mb: float, startup: float = 60.0) -> None:
         self.ex, self.path, self.timeout, self.startup, self.tree = ex, path, timeout, startup, None  # tree: later
-        self.fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
+        self.tmp = tempfile.TemporaryDirectory(prefix="tinygrad-init-", ignore_cleanup_errors=True)  # the worker's
+        self.fd, self.capture = tempfile.mkstemp(suffix=".txt", dir=self.tmp.name)  # TMPDIR, no classmate's in it
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONBREAKPOINT="0")  # a breakpoint() left in the student's code: no debugger without a terminal
+                   PYTHONBREAKPOINT="0", TMPDIR=self.tmp.name)  # breakpoint(): no debugger without a terminal
         env.update({v: os.pathsep.join(map(os.path.abspath, env[v].split(os.pathsep))) for v in (  # relative: "." or
             "PYTHONPATH", "PYTHONPYCACHEPREFIX", "PYTHONUSERBASE") if env.get(v)})  # "" is the grader's folder
         env.update([self.mark.split("=")])
@@ -395,8 +396,7 @@ class _Worker(Session):
         os.lseek(self.fd, 0, os.SEEK_SET)  # by descriptor: the student's code may have replaced the file at the path
         text, total = os.read(self.fd, _OUTPUT_LIMIT + 1).decode("utf-8", errors="replace"), os.fstat(self.fd).st_size
         os.close(self.fd)
-        with contextlib.suppress(OSError):
-            os.remove(self.capture)
+        self.tmp.cleanup()
         return _shorten(text, max(len(text), total))
 
 

@@ -26,7 +26,7 @@ Before any student code runs, the worker
   (`sys.setrecursionlimit` does nothing; no threads: each has a depth of its own) and makes no built-in module afresh (a
   new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder, a git folder,
   moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd, a path names any
-  file; the temp folder is another's if it holds the student's). Out of reach: other files there (a classmate's
+  file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a classmate's
   helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random

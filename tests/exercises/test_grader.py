@@ -430,6 +430,19 @@ def test_a_recursion_that_goes_on_where_the_depth_starts_again_is_refused(tmp_pa
     assert refused in result.message, result.message
 
 
+def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path):
+    # Threads were refused in every exercise ("may not use `threads` (it gets around the rules)"): a right ex01 that
+    # ran its two products in a ThreadPoolExecutor failed, though only ex05's rule (no recursion) needs the refusal.
+    write(tmp_path, "mul_backward", "from concurrent.futures import ThreadPoolExecutor\n\n\n"
+                                    "def mul_backward(a, b, upstream):\n    with ThreadPoolExecutor(2) as pool:\n"
+                                    "        return tuple(pool.map(lambda x: upstream * x, (b, a)))\n")
+    write(tmp_path, "topological_order", "import threading\n" + solution("topological_order").replace(
+        "def topological_order(", "threading.Thread(target=print).start()\n\n\ndef topological_order(", 1))
+    passed, refused = grader.grade(str(tmp_path), ["mul_backward", "topological_order"])
+    assert passed.status == "pass", (passed.message, passed.output)
+    assert refused.mistake == "forbidden_import" and "`threads`" in refused.message, refused.message
+
+
 def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
     # sympy (installed with torch) and mpmath (with sympy) give the derivative a backward exercise asks for.
     write(tmp_path, "pow_backward", "import sympy\nx, n = sympy.symbols('x n')\ndef pow_backward(a, k, upstream):\n"

@@ -181,7 +181,7 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
     return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
-            "package_root": repo,  # and where the grader imports from, or was run from:
+            "threads": "recursive" not in ex.hints, "package_root": repo,  # and where the grader imports from, or ran:
             "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),
                                                   sys.pycache_prefix or sys.prefix)]}  # (its .pyc: -X pycache_prefix)
 

@@ -23,11 +23,11 @@ Before any student code runs, the worker
   processes, and walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's
   code can rebind (of this module, `os`, `os.path`, builtins) nor an object of this module (numpy's array interface
   writes any address, and a refusal's traceback shows the hook's state: out of reach); keeps Python's recursion limit
-  (`sys.setrecursionlimit` does nothing; no threads: each has a depth of its own) and makes no built-in module afresh (a
-  new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder, a git folder,
-  moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd, a path names any
-  file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a classmate's
-  helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
+  (`sys.setrecursionlimit` does nothing; no threads where it counts: each has a depth of its own) and makes no built-in
+  module afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or
+  folder, a git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as
+  dir_fd, a path names any file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a
+  classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -38,6 +38,7 @@ This file uses only the standard library and numpy, never `tinygrad_init`: the g
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 import os
@@ -445,8 +446,9 @@ def _install_policy(policy: dict) -> None:
     import _posixsubprocess, _thread, subprocess, threading
 
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse  # Popen's, with no event (a copy: an import, refused)
-    _thread.start_new_thread = _thread.start_new = _thread.start_joinable_thread = threading._start_new_thread = \
-        threading._start_joinable_thread = lambda *a, **k: refuse(name="threads")  # (the last two: Python 3.13's)
+    if not policy.get("threads"):  # where recursion is refused (a new thread starts at depth 0); 3.13: the last two
+        _thread.start_new_thread = _thread.start_new = _thread.start_joinable_thread = threading._start_new_thread \
+            = threading._start_joinable_thread = lambda *a, **k: refuse(name="threads")
     os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
     list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
     sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")
@@ -586,10 +588,8 @@ def _loop(requests: int, replies: int, read: Callable = read_exact, frame: Calla
             reply = dict(reply, n=request["n"])
         except Exception:  # noqa: BLE001 - a fault of the worker itself, reported as such
             reply = {"internal": error(limit=-4)[-2000:], "n": request["n"]}
-        try:
+        with contextlib.suppress(Exception):  # the student may have replaced or closed sys.stdout
             sys.stdout.flush()
-        except Exception:  # noqa: BLE001 - the student may have replaced or closed sys.stdout
-            pass
         try:
             write(replies, reply)
         except ValueError as exc:

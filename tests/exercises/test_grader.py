@@ -1346,7 +1346,7 @@ def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, w
     assert result.status == "pass", (result.message, result.output)
 
 
-def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(tmp_path):
+def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(tmp_path, monkeypatch):
     # tmp_path lies in the temp folder, which therefore counts as another's: NamedTemporaryFile and TemporaryFile were
     # refused ('may not use /tmp'), as their 'open' event names the folder; opened to write (O_RDWR, O_TMPFILE), a
     # folder gives no descriptor (EISDIR), so only a read-only open of a folder is refused. A TemporaryDirectory could
@@ -1359,10 +1359,10 @@ def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(
           "tempfile.NamedTemporaryFile(dir='..').close()\ntempfile.TemporaryFile().close()\n"
           "try:\n    os.open('..', os.O_RDONLY | os.O_APPEND)  # a folder's descriptor: still refused\n"
           "except PermissionError:\n    pass\nelse:\n    raise SystemExit('opened')\n" + solution("mul_backward"))
-    before = set(os.listdir(tempfile.gettempdir()))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the grader makes the workers' temp folders
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.status == "pass", (result.message, result.output)
-    assert not [f for f in set(os.listdir(tempfile.gettempdir())) - before if f.startswith("tinygrad-init-")]
+    assert os.listdir(tmp_path) == ["bob"]  # the worker's temp folder is gone, with what the student's code left there
 
 
 @pytest.mark.parametrize("layout", ["clone", "worktree"])

@@ -144,6 +144,33 @@ def test_python_api_takes_one_name_as_a_string_and_names_a_bad_argument(tmp_path
         with pytest.raises(FileNotFoundError, match=f"grade: there is no folder '{nowhere}'; make one with"):
             exercises.grade(str(nowhere))
 
+def test_bad_arguments_of_start_and_grade_name_the_function_and_the_argument(tmp_path):
+    # start(a file) raised "[Errno 17] File exists", start(None) and grade(None) Python's own "expected str, bytes or
+    # os.PathLike" or "stat: path should be ...", names=2.5 or True "'float' object is not iterable", and an unknown
+    # name said neither the call nor the argument.
+    from tinygrad_init import exercises
+
+    (tmp_path / "notes.txt").write_text("")
+    for call, error, match in [
+            (lambda: exercises.start(str(tmp_path / "notes.txt")), NotADirectoryError, "start: directory '.*' is no"),
+            (lambda: exercises.start(""), NotADirectoryError, "start: directory '' is not a folder"),
+            (lambda: exercises.start(None), TypeError, "start: directory must be a folder's name, got NoneType"),
+            (lambda: exercises.grade(b"work"), TypeError, "grade: directory must be a folder's name, got bytes"),
+            (lambda: exercises.start(str(tmp_path / "w"), 2.5), TypeError, "start: names must be .*, got float"),
+            (lambda: exercises.grade(str(tmp_path), True), TypeError, "grade: names must be .*, got bool"),
+            (lambda: exercises.grade(str(tmp_path), {"ex01": 1}), TypeError, "grade: names must be .*, got dict"),
+            (lambda: exercises.grade(str(tmp_path), ["ex01", "nope"]), ValueError, "grade: names: unknown exercise")]:
+        with pytest.raises(error, match=match):
+            call()
+    assert not (tmp_path / "w").exists()
+    assert [r.name for r in exercises.grade(tmp_path, np.int64(3))] == ["tanh_backward"]  # a Path, a numpy int
+    assert [r.name for r in exercises.grade(str(tmp_path), (n for n in ("ex02", 1, "ex02")))] == [
+        "mul_backward", "pow_backward"]
+    assert len(exercises.grade(str(tmp_path), "")) == len(EXERCISES)
+    code, text = run(["start", str(tmp_path / "notes.txt")])
+    assert code == 2 and "is not a folder" in text
+
+
 def test_a_folder_named_like_an_exercise_file_is_called_a_folder(tmp_path):
     # It was reported as "does not exist; run start", and start then refused (or, with --force, crashed).
     (tmp_path / "ex01_mul_backward.py").mkdir()

@@ -84,11 +84,9 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
         error.files = existing  # type: ignore[attr-defined]
         raise error
     os.makedirs(directory, exist_ok=True)
-    written = []
     for ex in exercises:
         shutil.copyfile(ex.stub, os.path.join(directory, ex.file))
-        written.append(ex.file)
-    return written
+    return [ex.file for ex in exercises]
 
 
 # ------------------------------------------------------------------ grade
@@ -145,11 +143,10 @@ def summary_line(results: Sequence[Result]) -> str:
 def _wrap(text: str, indent: str) -> list[str]:
     lines = []
     for raw in text.splitlines() or [""]:
-        lead = raw[: len(raw) - len(raw.lstrip())]
         body = raw.strip()
         if not body:
             continue
-        if lead:  # an indented line quotes code or a location: never re-flow it
+        if raw[0].isspace():  # an indented line quotes code or a location: never re-flow it
             lines.append(indent + raw.rstrip())
             continue
         extra = "      " if body.startswith("hint: ") else ""  # continue a hint under its text

@@ -470,6 +470,17 @@ def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path)
     assert refused.mistake == "forbidden_import" and "`threads`" in refused.message, refused.message
 
 
+def test_asyncio_is_refused_only_where_the_exercise_forbids_recursion(tmp_path):
+    # asyncio was refused in every exercise, with "write it yourself: ... may not use asyncio": also a right ex01 that
+    # imported `from tqdm.auto import tqdm` (which imports asyncio) for a progress bar. ex05 refuses it as before
+    # (test_a_recursion_that_goes_on_where_the_depth_starts_again_is_refused).
+    write(tmp_path, "mul_backward", "import asyncio\n\n\nasync def product(x, y):\n    return x * y\n\n\n"
+                                    "def mul_backward(a, b, upstream):\n"
+                                    "    return asyncio.run(product(upstream, b)), asyncio.run(product(upstream, a))\n")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "pass", (result.message, result.output)
+
+
 def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
     # sympy (installed with torch) and mpmath (with sympy) give the derivative a backward exercise asks for.
     write(tmp_path, "pow_backward", "import sympy\nx, n = sympy.symbols('x n')\ndef pow_backward(a, k, upstream):\n"

@@ -4,7 +4,7 @@ An exercise is one folder, `exNN_name/`:
 
 - `__init__.py` defines `EXERCISE = Exercise(...)` (number, name, the function the student
   writes, title, tutorial, what it is about, and **one hint per known mistake**, the hint
-  `timeout` added to a time-out's message; a hint `recursive` refuses threads too) and `check(run)`;
+  `timeout` added to a time-out's message; a hint `recursive` refuses threads, asyncio) and `check(run)`;
 - `stub.py` is the student's starting file: the statement in its docstring, a body that raises
   `NotImplementedError`;
 - `wrong.py` holds known-wrong answers, one section per mistake (`# wrong: KEY` starts a section,

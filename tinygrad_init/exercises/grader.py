@@ -171,8 +171,7 @@ def format_report(results: Sequence[Result], directory: str, timeout: float | No
     none_started = not any(os.path.isfile(os.path.join(directory, e.file)) for e in EXERCISES)
     for r in results:
         ex = get(r.name)
-        head = f"{'PASS' if r.passed else 'FAIL'}  {ex.label}  {ex.name:<{name_width}}  {ex.title}"
-        out.append(head)
+        out.append(f"{'PASS' if r.passed else 'FAIL'}  {ex.label}  {ex.name:<{name_width}}  {ex.title}")
         if r.passed:
             continue
         message = _visible(r.message)

@@ -34,7 +34,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from .worker import NodeRef, Opaque
+from .worker import NodeRef, Opaque, encode
 
 __all__ = [
     "INIT_HINTS",
@@ -276,8 +276,6 @@ class Fn:
         self.name, self.arg = name, arg
 
     def __wire__(self) -> dict:
-        from .worker import encode
-
         return {"t": "fn", "name": self.name, "arg": encode(self.arg)}
 
 

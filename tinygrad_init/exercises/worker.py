@@ -308,20 +308,15 @@ def from_wire(obj: Any, depth: int = 0) -> Any:
 # ------------------------------------------------------------------ running the student's code
 
 
-def _student_frame(exc: BaseException, folder: str) -> traceback.FrameSummary | None:
-    """The innermost frame of `exc`'s traceback that lies in a file of the student's folder."""
-    frames = traceback.extract_tb(exc.__traceback__)[::-1]
-    return next((f for f in frames if not f.filename.startswith("<") and os.path.dirname(os.path.abspath(f.filename))
-                 == folder), None)
-
-
 def raised(exc: BaseException, folder: str) -> dict:
     """What the grader needs to tell the student about an exception their code raised."""
     try:
         message = str(exc)
     except BaseException:  # noqa: BLE001 - a student's exception may fail to print (even by sys.exit())
         message = "<message could not be printed>"
-    frame = _student_frame(exc, folder)
+    frames = traceback.extract_tb(exc.__traceback__)[::-1]  # the innermost in a file of the student's folder:
+    frame = next((f for f in frames if not f.filename.startswith("<") and os.path.dirname(os.path.abspath(f.filename))
+                  == folder), None)
     info = {"type": type(exc).__name__, "message": message[:500], "file": "", "line": 0, "function": "",
             "text": "", "code": None, "kinds": [c.__name__ for c in type(exc).__mro__]}
     if frame is not None:

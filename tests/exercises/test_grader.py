@@ -1133,7 +1133,9 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     plants = {"mul_backward": "os.makedirs(os.path.join(os.path.dirname(os.getcwd()), 'tinygrad_init'))",
               "pow_backward": "open('../json.py', 'w').write('print(1)')",
               "tanh_backward": "os.makedirs(site.getusersitepackages())",
-              "sigmoid_backward": "os.rename('notes.txt', os.path.join(os.path.dirname(os.getcwd()), 'secrets.py'))"}
+              "sigmoid_backward": "os.rename('notes.txt', os.path.join(os.path.dirname(os.getcwd()), 'secrets.py'))",
+              "linear_backward": "os.makedirs('a/b')\nos.write(os.open('../../../json.py', os.O_WRONLY | os.O_CREAT, "
+                                 "dir_fd=os.open('a/b', os.O_RDONLY)), b'print(1)')"}  # from a folder of its own
     for name, plant in plants.items():
         write(tmp_path / "alice", name, f"import os, site\nopen('notes.txt', 'w').write('mine')  # its own folder\n"
                                         f"{plant}\n{solution(name)}")
@@ -1150,7 +1152,10 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     "os.read(os.open('../alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('sub', os.O_RDONLY)), 10**6)",
     "os.chdir('..')\nopen('alice/ex05_topological_order.py').read()",
     "open('../alice/__pycache__/ex05_topological_order.cpython-311.pyc', 'rb').read()",
-    "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()"])  # her folder, moved
+    "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()",  # her folder, moved
+    # the folder above, opened from a descriptor of bob's sub/ by a path that names nothing from his folder itself
+    "up = os.open('../../../' + os.path.basename(os.path.dirname(os.getcwd())), os.O_RDONLY, dir_fd=os.open('sub', 0))\n"
+    "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=up), 10**6).decode()"])
 def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):
     # A lecturer grades submissions/alice and submissions/bob on one machine: bob's ex01 read alice's ex05 (or linked
     # it) into his own folder, where the grader then graded it as his, and passed; or it changed alice's before she was

@@ -25,8 +25,8 @@ Before any student code runs, the worker
   writes any address, and a refusal's traceback shows the hook's state: out of reach); keeps Python's recursion limit
   (`sys.setrecursionlimit` does nothing; no threads where it counts: each has a depth of its own) and makes no built-in
   module afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or
-  folder, a git folder, moving anything from there, and opening a folder but the student's and the temp folder's (as
-  dir_fd, a path names any file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a
+  folder, a git folder, moving anything from or to there, and opening a folder but the student's and the temp folder's
+  (as dir_fd, a path names any file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a
   classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
@@ -475,8 +475,9 @@ def _install_policy(policy: dict) -> None:
                 continue
             else:  # a bytearray (os.open's, in 3.11)
                 raise PermissionError(message.replace("{name}", "a path that is not a str (give the path as a str)"))
-            cwd = getcwd()
-            for base in (cwd,) if path.startswith("/") else (cwd, *above, "/proc"):
+            cwd = getcwd()  # and a folder's descriptor (dir_fd) in the student's or the temp folder, at any depth (in a
+            here = (cwd, *(r + ("." * 256 + "/") * e for r in own for e in range(path.count("..") + 1)))  # name no
+            for base in (cwd,) if path.startswith("/") else (*here, *above, "/proc"):  # link has: any folder's place)
                 todo, real, links = (path if path.startswith("/") else base + "/" + path).split("/")[::-1], [], 0
                 while todo:  # as os.path.realpath
                     part = todo.pop()
@@ -494,14 +495,14 @@ def _install_policy(policy: dict) -> None:
                 try:  # a C module from elsewhere; a change in a guarded folder; a folder opened to read (to write, 3:
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
                         guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(own)) and (
-                        event != "open" or args[2] & writing) or base == cwd and event == "open" and not args[2] & 3 \
+                        event != "open" or args[2] & writing) or base in here and event == "open" and not args[2] & 3 \
                         and not (real + "/").startswith(own) and stat(real).st_mode & 0o170000 == 0o040000  # EISDIR)
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
-                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
+                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base in here and (
                         [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or ".git/" in real
-                        + "/" or (event, i) == ("os.rename", 0) or real.endswith((".py", ".pyc", ".so", ".zip", ".whl"))
+                        + "/" or event == "os.rename" or real.endswith((".py", ".pyc", ".so", ".zip", ".whl"))
                         and [n for n in real.split("/") if n.replace("-", ".").partition(".")[0] in deny]) and not (
                         real + "/").startswith((*own, *installed)):  # (a refused library's copy elsewhere, or archive)
                     raise PermissionError(message.replace("{name}", path))

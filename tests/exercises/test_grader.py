@@ -1155,7 +1155,8 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()",  # her folder, moved
     # the folder above, opened from a descriptor of bob's sub/ by a path that names nothing from his folder itself
     "up = os.open('../../../' + os.path.basename(os.path.dirname(os.getcwd())), os.O_RDONLY, dir_fd=os.open('sub', 0))\n"
-    "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=up), 10**6).decode()"])
+    "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=up), 10**6).decode()",
+    "os.rename('sub', '../out')"])  # a folder of his moved out, and a descriptor of it with it, to a place of any depth
 def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):
     # A lecturer grades submissions/alice and submissions/bob on one machine: bob's ex01 read alice's ex05 (or linked
     # it) into his own folder, where the grader then graded it as his, and passed; or it changed alice's before she was

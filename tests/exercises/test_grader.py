@@ -1135,7 +1135,8 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
               "tanh_backward": "os.makedirs(site.getusersitepackages())",
               "sigmoid_backward": "os.rename('notes.txt', os.path.join(os.path.dirname(os.getcwd()), 'secrets.py'))",
               "linear_backward": "os.makedirs('a/b')\nos.write(os.open('../../../json.py', os.O_WRONLY | os.O_CREAT, "
-                                 "dir_fd=os.open('a/b', os.O_RDONLY)), b'print(1)')"}  # from a folder of its own
+                                 "dir_fd=os.open('a/b', os.O_RDONLY)), b'print(1)')",  # from a folder of its own
+              "softmax_ce_backward": "os.mkfifo('../json.py')"}  # no event: the next start would wait on it forever
     for name, plant in plants.items():
         write(tmp_path / "alice", name, f"import os, site\nopen('notes.txt', 'w').write('mine')  # its own folder\n"
                                         f"{plant}\n{solution(name)}")
@@ -1154,7 +1155,7 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     "open('../alice/__pycache__/ex05_topological_order.cpython-311.pyc', 'rb').read()",
     "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()",  # her folder, moved
     # the folder above, opened from a descriptor of bob's sub/ by a path that names nothing from his folder itself
-    "up = os.open('../../../' + os.path.basename(os.path.dirname(os.getcwd())), os.O_RDONLY, dir_fd=os.open('sub', 0))\n"
+    "up = os.open('../../../' + os.path.basename(os.path.dirname(os.getcwd())), 0, dir_fd=os.open('sub', 0))\n"
     "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=up), 10**6).decode()",
     "os.rename('sub', '../out')"])  # a folder of his moved out, and a descriptor of it with it, to a place of any depth
 def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):

@@ -444,7 +444,9 @@ def _install_policy(policy: dict) -> None:
     if not policy.get("threads"):  # where recursion is refused (a new thread starts at depth 0); 3.13: the last two
         _thread.start_new_thread = _thread.start_new = _thread.start_joinable_thread = threading._start_new_thread \
             = threading._start_joinable_thread = lambda *a, **k: refuse(name="threads")
-    os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
+    for call in ("pidfd_open", "mkfifo", "mknod"):  # no event (a FIFO json.py where Python imports from: it hangs)
+        setattr(os, call, lambda *a, call=call, **k: refuse(name=f"os.{call}"))
+        setattr(sys.modules[os.name], call, getattr(os, call))
     list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
     sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)

@@ -470,6 +470,28 @@ def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path)
     assert refused.mistake == "forbidden_import" and "`threads`" in refused.message, refused.message
 
 
+def test_a_thread_cannot_move_the_current_folder_under_a_relative_path_the_rules_checked(tmp_path):
+    # With threads, one thread went back and forth between bob's folder and the one two levels up while another opened
+    # the relative path naming tmp_path from there: the rules read it from bob's folder (where it names nothing), the
+    # system from the other, and the descriptor of tmp_path got alice's ex05 into bob's folder (22 tries): the current
+    # folder does not change while another thread runs.
+    for name in ("alice", "bob"):
+        (tmp_path / name).mkdir()
+    write(tmp_path / "alice", "topological_order", solution("topological_order"))
+    write(tmp_path / "bob", "mul_backward", "import os, threading, time\nhere = os.getcwd()\n"
+          "there, name = os.path.dirname(os.path.dirname(here)), os.path.basename(os.path.dirname(here))\n"
+          "stop = []\n\n\n"
+          "def flip():\n    while not stop:\n        os.chdir(there)\n        os.chdir(here)\n\n\n"
+          "thread = threading.Thread(target=flip)\nthread.start()\nfd, end = None, time.time() + 3\n"
+          "while fd is None and time.time() < end:\n    try:\n        fd = os.open(name, os.O_RDONLY)\n"
+          "    except OSError:\n        pass\nstop.append(1)\nthread.join()\nos.chdir(here)\n"
+          "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=fd), 10**6).decode()\n"
+          "open('ex05_topological_order.py', 'w').write(src)\n" + solution("mul_backward"))
+    mul, topo = grader.grade(str(tmp_path / "bob"), ["mul_backward", "topological_order"], timeout=30)
+    assert not mul.passed and "may not use `os.chdir` while another thread runs" in mul.output, mul.output
+    assert topo.status == "missing", topo.message
+
+
 def test_asyncio_is_refused_only_where_the_exercise_forbids_recursion(tmp_path):
     # asyncio was refused in every exercise, with "write it yourself: ... may not use asyncio": also a right ex01 that
     # imported `from tqdm.auto import tqdm` (which imports asyncio) for a progress bar. ex05 refuses it as before

@@ -314,6 +314,8 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
                   f"what is in it), add --force.\n")
         return 1
     except (IsADirectoryError, NotADirectoryError) as exc:
+        if exc.errno:  # the system's (a path under a file): said as every command says it
+            raise
         out.write(f"error: {exc}\n")
         return 2
     out.write(f"Copied {len(written)} exercise file{'s' if len(written) != 1 else ''} into {directory}:\n")

@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 
@@ -142,6 +143,33 @@ def test_python_api_takes_one_name_as_a_string_and_names_a_bad_argument(tmp_path
     for nowhere in (tmp_path / "typo", tmp_path / "ex01_mul_backward.py"):  # read as 22 exercises "not started"
         with pytest.raises(FileNotFoundError, match=f"grade: there is no folder '{nowhere}'; make one with"):
             exercises.grade(str(nowhere))
+
+def test_bad_arguments_of_start_and_grade_name_the_function_and_the_argument(tmp_path):
+    # start(a file) raised "[Errno 17] File exists", start(None) and grade(None) Python's own "expected str, bytes or
+    # os.PathLike" or "stat: path should be ...", names=2.5 or True "'float' object is not iterable", and an unknown
+    # name said neither the call nor the argument.
+    from tinygrad_init import exercises
+
+    (tmp_path / "notes.txt").write_text("")
+    for call, error, match in [
+            (lambda: exercises.start(str(tmp_path / "notes.txt")), NotADirectoryError, "start: directory '.*' is no"),
+            (lambda: exercises.start(""), NotADirectoryError, "start: directory '' is not a folder"),
+            (lambda: exercises.start(None), TypeError, "start: directory must be a folder's name, got NoneType"),
+            (lambda: exercises.grade(b"work"), TypeError, "grade: directory must be a folder's name, got bytes"),
+            (lambda: exercises.start(str(tmp_path / "w"), 2.5), TypeError, "start: names must be .*, got float"),
+            (lambda: exercises.grade(str(tmp_path), True), TypeError, "grade: names must be .*, got bool"),
+            (lambda: exercises.grade(str(tmp_path), {"ex01": 1}), TypeError, "grade: names must be .*, got dict"),
+            (lambda: exercises.grade(str(tmp_path), ["ex01", "nope"]), ValueError, "grade: names: unknown exercise")]:
+        with pytest.raises(error, match=match):
+            call()
+    assert not (tmp_path / "w").exists()
+    assert [r.name for r in exercises.grade(tmp_path, np.int64(3))] == ["tanh_backward"]  # a Path, a numpy int
+    assert [r.name for r in exercises.grade(str(tmp_path), (n for n in ("ex02", 1, "ex02")))] == [
+        "mul_backward", "pow_backward"]
+    assert len(exercises.grade(str(tmp_path), "")) == len(EXERCISES)
+    code, text = run(["start", str(tmp_path / "notes.txt")])
+    assert code == 2 and "is not a folder" in text
+
 
 def test_a_folder_named_like_an_exercise_file_is_called_a_folder(tmp_path):
     # It was reported as "does not exist; run start", and start then refused (or, with --force, crashed).
@@ -427,6 +455,52 @@ def test_a_recursion_that_goes_on_where_the_depth_starts_again_is_refused(tmp_pa
     result = grader.grade(str(tmp_path), "topological_order")[0]
     assert result.status == "fail" and result.mistake == "forbidden_import", (result.status, result.message)
     assert refused in result.message, result.message
+
+
+def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path):
+    # Threads were refused in every exercise ("may not use `threads` (it gets around the rules)"): a right ex01 that
+    # ran its two products in a ThreadPoolExecutor failed, though only ex05's rule (no recursion) needs the refusal.
+    write(tmp_path, "mul_backward", "from concurrent.futures import ThreadPoolExecutor\n\n\n"
+                                    "def mul_backward(a, b, upstream):\n    with ThreadPoolExecutor(2) as pool:\n"
+                                    "        return tuple(pool.map(lambda x: upstream * x, (b, a)))\n")
+    write(tmp_path, "topological_order", "import threading\n" + solution("topological_order").replace(
+        "def topological_order(", "threading.Thread(target=print).start()\n\n\ndef topological_order(", 1))
+    passed, refused = grader.grade(str(tmp_path), ["mul_backward", "topological_order"])
+    assert passed.status == "pass", (passed.message, passed.output)
+    assert refused.mistake == "forbidden_import" and "`threads`" in refused.message, refused.message
+
+
+def test_a_thread_cannot_move_the_current_folder_under_a_relative_path_the_rules_checked(tmp_path):
+    # With threads, one thread went back and forth between bob's folder and the one two levels up while another opened
+    # the relative path naming tmp_path from there: the rules read it from bob's folder (where it names nothing), the
+    # system from the other, and the descriptor of tmp_path got alice's ex05 into bob's folder (22 tries): the current
+    # folder does not change while another thread runs.
+    for name in ("alice", "bob"):
+        (tmp_path / name).mkdir()
+    write(tmp_path / "alice", "topological_order", solution("topological_order"))
+    write(tmp_path / "bob", "mul_backward", "import os, threading, time\nhere = os.getcwd()\n"
+          "there, name = os.path.dirname(os.path.dirname(here)), os.path.basename(os.path.dirname(here))\n"
+          "stop = []\n\n\n"
+          "def flip():\n    while not stop:\n        os.chdir(there)\n        os.chdir(here)\n\n\n"
+          "thread = threading.Thread(target=flip)\nthread.start()\nfd, end = None, time.time() + 3\n"
+          "while fd is None and time.time() < end:\n    try:\n        fd = os.open(name, os.O_RDONLY)\n"
+          "    except OSError:\n        pass\nstop.append(1)\nthread.join()\nos.chdir(here)\n"
+          "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=fd), 10**6).decode()\n"
+          "open('ex05_topological_order.py', 'w').write(src)\n" + solution("mul_backward"))
+    mul, topo = grader.grade(str(tmp_path / "bob"), ["mul_backward", "topological_order"], timeout=30)
+    assert not mul.passed and "may not use `os.chdir` while another thread runs" in mul.output, mul.output
+    assert topo.status == "missing", topo.message
+
+
+def test_asyncio_is_refused_only_where_the_exercise_forbids_recursion(tmp_path):
+    # asyncio was refused in every exercise, with "write it yourself: ... may not use asyncio": also a right ex01 that
+    # imported `from tqdm.auto import tqdm` (which imports asyncio) for a progress bar. ex05 refuses it as before
+    # (test_a_recursion_that_goes_on_where_the_depth_starts_again_is_refused).
+    write(tmp_path, "mul_backward", "import asyncio\n\n\nasync def product(x, y):\n    return x * y\n\n\n"
+                                    "def mul_backward(a, b, upstream):\n"
+                                    "    return asyncio.run(product(upstream, b)), asyncio.run(product(upstream, a))\n")
+    result = grader.grade(str(tmp_path), "mul_backward")[0]
+    assert result.status == "pass", (result.message, result.output)
 
 
 def test_a_library_that_differentiates_for_the_student_is_refused(tmp_path):
@@ -870,9 +944,10 @@ def test_crashes_exits_and_interrupts_are_reported_and_the_next_exercise_still_g
 
 
 def test_a_capture_file_replaced_by_the_student_never_holds_the_grader(tmp_path):
-    # The worker's capture file (its argv[1]) replaced by a named pipe: reading it back blocked the grader forever.
-    write(tmp_path, "mul_backward", "import os, sys\nos.remove(sys.argv[1])\nos.mkfifo(sys.argv[1])\nprint('hi')\n"
-                                    + solution("mul_backward"))
+    # The worker's capture file (its argv[1]) replaced by a named pipe: reading it back blocked the grader forever. (A
+    # named pipe is refused now; a file put in its place is read as the capture file was, by its descriptor.)
+    write(tmp_path, "mul_backward", "import os, sys\nos.remove(sys.argv[1])\nopen(sys.argv[1], 'w').close()\n"
+                                    "print('hi')\n" + solution("mul_backward"))
     env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = [sys.executable, "-m", "tinygrad_init.exercises", "grade", str(tmp_path), "mul_backward"]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
@@ -1081,7 +1156,10 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     plants = {"mul_backward": "os.makedirs(os.path.join(os.path.dirname(os.getcwd()), 'tinygrad_init'))",
               "pow_backward": "open('../json.py', 'w').write('print(1)')",
               "tanh_backward": "os.makedirs(site.getusersitepackages())",
-              "sigmoid_backward": "os.rename('notes.txt', os.path.join(os.path.dirname(os.getcwd()), 'secrets.py'))"}
+              "sigmoid_backward": "os.rename('notes.txt', os.path.join(os.path.dirname(os.getcwd()), 'secrets.py'))",
+              "linear_backward": "os.makedirs('a/b')\nos.write(os.open('../../../json.py', os.O_WRONLY | os.O_CREAT, "
+                                 "dir_fd=os.open('a/b', os.O_RDONLY)), b'print(1)')",  # from a folder of its own
+              "softmax_ce_backward": "os.mkfifo('../json.py')"}  # no event: the next start would wait on it forever
     for name, plant in plants.items():
         write(tmp_path / "alice", name, f"import os, site\nopen('notes.txt', 'w').write('mine')  # its own folder\n"
                                         f"{plant}\n{solution(name)}")
@@ -1098,7 +1176,11 @@ def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_nex
     "os.read(os.open('../alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=os.open('sub', os.O_RDONLY)), 10**6)",
     "os.chdir('..')\nopen('alice/ex05_topological_order.py').read()",
     "open('../alice/__pycache__/ex05_topological_order.cpython-311.pyc', 'rb').read()",
-    "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()"])  # her folder, moved
+    "os.rename('../alice', 'moved')\nsrc = open('moved/ex05_topological_order.py').read()",  # her folder, moved
+    # the folder above, opened from a descriptor of bob's sub/ by a path that names nothing from his folder itself
+    "up = os.open('../../../' + os.path.basename(os.path.dirname(os.getcwd())), 0, dir_fd=os.open('sub', 0))\n"
+    "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=up), 10**6).decode()",
+    "os.rename('sub', '../out')"])  # a folder of his moved out, and a descriptor of it with it, to a place of any depth
 def test_the_student_code_cannot_reach_an_exercise_file_of_another_folder(tmp_path, reach):
     # A lecturer grades submissions/alice and submissions/bob on one machine: bob's ex01 read alice's ex05 (or linked
     # it) into his own folder, where the grader then graded it as his, and passed; or it changed alice's before she was
@@ -1332,17 +1414,23 @@ def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, w
     assert result.status == "pass", (result.message, result.output)
 
 
-def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(tmp_path):
+def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(tmp_path, monkeypatch):
     # tmp_path lies in the temp folder, which therefore counts as another's: NamedTemporaryFile and TemporaryFile were
     # refused ('may not use /tmp'), as their 'open' event names the folder; opened to write (O_RDWR, O_TMPFILE), a
-    # folder gives no descriptor (EISDIR), so only a read-only open of a folder is refused
+    # folder gives no descriptor (EISDIR), so only a read-only open of a folder is refused. A TemporaryDirectory could
+    # not be removed (a folder of another's, opened to read) and its cleanup raised RecursionError: each worker has a
+    # temp folder of its own (TMPDIR), removed with it.
     (tmp_path / "bob").mkdir()
     write(tmp_path / "bob", "mul_backward", "import os, tempfile\ntempfile.NamedTemporaryFile().close()\n"
+          "with tempfile.TemporaryDirectory() as d:\n    open(os.path.join(d, 'x.txt'), 'w').close()\n"
+          "os.makedirs(os.path.join(tempfile.gettempdir(), 'left', 'behind'))\n"
           "tempfile.NamedTemporaryFile(dir='..').close()\ntempfile.TemporaryFile().close()\n"
           "try:\n    os.open('..', os.O_RDONLY | os.O_APPEND)  # a folder's descriptor: still refused\n"
           "except PermissionError:\n    pass\nelse:\n    raise SystemExit('opened')\n" + solution("mul_backward"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the grader makes the workers' temp folders
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.status == "pass", (result.message, result.output)
+    assert os.listdir(tmp_path) == ["bob"]  # the worker's temp folder is gone, with what the student's code left there
 
 
 @pytest.mark.parametrize("layout", ["clone", "worktree"])

@@ -15,17 +15,18 @@ from __future__ import annotations
 import argparse
 import difflib
 import io
+import numbers
 import os
 import re
 import shlex
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from ..utils import check_bool, check_real, cli_type
-from .catalog import EXERCISES, TUTORIALS, Exercise, resolve
+from ..utils import check_bool, check_real, check_type, cli_type
+from .catalog import EXERCISES, TUTORIALS, Exercise, get, resolve
 from .runner import Result, check_file, grade_file, run_isolated
 
 __all__ = ["DEFAULT_TIMEOUT", "build_parser", "format_report", "grade", "main", "start", "summary_line"]
@@ -34,17 +35,16 @@ DEFAULT_TIMEOUT = 10.0
 _WIDTH = 100
 
 
-def _select(names: Sequence[str] | str | None) -> list[Exercise]:
-    if isinstance(names, (str, int)) and not isinstance(names, bool) and names != "":  # one name or number
-        names = [names]
-    if not names:
-        return list(EXERCISES)
-    chosen: list[Exercise] = []
-    for token in names:
-        ex = resolve(token)
-        if ex not in chosen:
-            chosen.append(ex)
-    return sorted(chosen, key=lambda e: e.number)
+def _select(where: str, names: Sequence[str] | str | None) -> list[Exercise]:
+    if isinstance(names, (str, numbers.Integral)) and not isinstance(names, bool):  # one name or number ("": all)
+        names = [names] if names != "" else None
+    check_type(where, "names", names, (type(None), list, tuple, set, frozenset, range, Iterator),
+               "an exercise's name or number, or a list of them")
+    try:
+        chosen = {ex.number: ex for ex in map(resolve, names or ())}
+    except ValueError as exc:
+        raise ValueError(f"{where}: names: {exc}") from None
+    return [chosen[n] for n in sorted(chosen)] if chosen else list(EXERCISES)
 
 
 # ------------------------------------------------------------------ start
@@ -65,10 +65,15 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
         FileExistsError: when a file exists and `force` is False; nothing is written then (its `files` lists
             them).
         IsADirectoryError: when a folder has an exercise file's name (even with `force`).
+        NotADirectoryError: when `directory` is a file (or "").
+        TypeError: when `directory` is not a str or a path, or `names` not a name, a number or a list of them.
         ValueError: for an unknown exercise name.
     """
+    directory = os.fspath(check_type("start", "directory", directory, (str, os.PathLike), "a folder's name"))
+    if not directory or os.path.exists(directory) and not os.path.isdir(directory):
+        raise NotADirectoryError(f"start: directory {directory!r} is not a folder: name one (made if it is not there)")
     force = check_bool("start", "force", force)
-    exercises = _select(names)
+    exercises = _select("start", names)
     existing = [ex.file for ex in exercises if os.path.exists(os.path.join(directory, ex.file))]
     for folder in filter(os.path.isdir, (os.path.join(directory, f) for f in existing)):
         raise IsADirectoryError(f"start: {folder} is a folder, not a file: move it away, then start again")
@@ -79,11 +84,9 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
         error.files = existing  # type: ignore[attr-defined]
         raise error
     os.makedirs(directory, exist_ok=True)
-    written = []
     for ex in exercises:
         shutil.copyfile(ex.stub, os.path.join(directory, ex.file))
-        written.append(ex.file)
-    return written
+    return [ex.file for ex in exercises]
 
 
 # ------------------------------------------------------------------ grade
@@ -108,15 +111,17 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
 
     Raises:
         ValueError: for an unknown exercise name, or a timeout that is not > 0.
-        TypeError: for a timeout that is not a number, or an `isolate` that is not a bool.
+        TypeError: for a timeout that is not a number, an `isolate` that is not a bool, a `directory` that is not a
+            str or a path, or `names` that are not a name, a number or a list of them.
         FileNotFoundError: when `directory` is not a folder (a typo must not read as "nothing started").
     """
+    directory = os.fspath(check_type("grade", "directory", directory, (str, os.PathLike), "a folder's name"))
     if not os.path.isdir(directory):
-        raise FileNotFoundError(f"grade: there is no folder {directory!r}; make one with "
-                                f"exercises.start({directory!r})")
+        raise FileNotFoundError(f"grade: there is no folder {directory!r}; make one with exercises.start("
+                                f"{directory!r}), or give as directory the folder that holds your files")
     timeout = check_real("grade", "timeout", timeout, 0.0, low_open=True)
     isolate = check_bool("grade", "isolate", isolate)
-    exercises = _select(names)
+    exercises = _select("grade", names)
     present = [ex for ex in exercises if os.path.isfile(os.path.join(directory, ex.file))]
     if isolate:
         found = run_isolated(directory, present, timeout=timeout) if present else {}
@@ -138,11 +143,10 @@ def summary_line(results: Sequence[Result]) -> str:
 def _wrap(text: str, indent: str) -> list[str]:
     lines = []
     for raw in text.splitlines() or [""]:
-        lead = raw[: len(raw) - len(raw.lstrip())]
         body = raw.strip()
         if not body:
             continue
-        if lead:  # an indented line quotes code or a location: never re-flow it
+        if raw[0].isspace():  # an indented line quotes code or a location: never re-flow it
             lines.append(indent + raw.rstrip())
             continue
         extra = "      " if body.startswith("hint: ") else ""  # continue a hint under its text
@@ -161,15 +165,13 @@ def _visible(text: str) -> str:
 def format_report(results: Sequence[Result], directory: str, timeout: float | None = DEFAULT_TIMEOUT,
                   prog: str = "tinygrad-init exercises") -> str:
     """The text `grade` prints: one block per exercise, then the summary line."""
-    by_name = {ex.name: ex for ex in EXERCISES}
-    name_width = max(len(by_name[r.name].name) for r in results) if results else 0
+    name_width = max(len(r.name) for r in results) if results else 0
     limit = f", time limit {timeout:g} s each" if timeout is not None else ""
     out = [f"Grading {len(results)} exercise{'s' if len(results) != 1 else ''} in {directory}{limit}", ""]
     none_started = not any(os.path.isfile(os.path.join(directory, e.file)) for e in EXERCISES)
     for r in results:
-        ex = by_name[r.name]
-        head = f"{'PASS' if r.passed else 'FAIL'}  {ex.label}  {ex.name:<{name_width}}  {ex.title}"
-        out.append(head)
+        ex = get(r.name)
+        out.append(f"{'PASS' if r.passed else 'FAIL'}  {ex.label}  {ex.name:<{name_width}}  {ex.title}")
         if r.passed:
             continue
         message = _visible(r.message)
@@ -299,9 +301,6 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 
 def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
     directory = args.dir
-    if os.path.exists(directory) and not os.path.isdir(directory):
-        out.write(f"error: {directory} exists and is not a folder\n")
-        return 2
     try:
         written = start(directory, args.names, force=args.force)
     except FileExistsError as exc:
@@ -314,22 +313,22 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
                   f"`{prog} start {shlex.quote(directory)} NAME ...`.\nTo replace a file with a blank stub (losing "
                   f"what is in it), add --force.\n")
         return 1
-    except IsADirectoryError as exc:
+    except (IsADirectoryError, NotADirectoryError) as exc:
+        if exc.errno:  # the system's (a path under a file): said as every command says it
+            raise
         out.write(f"error: {exc}\n")
         return 2
-    by_file = {ex.file: ex for ex in EXERCISES}
     out.write(f"Copied {len(written)} exercise file{'s' if len(written) != 1 else ''} into {directory}:\n")
     width = max(len(f) for f in written)
     for f in written:
-        ex = by_file[f]
+        ex = resolve(f)
         out.write(f"  {f:<{width}}  {ex.title} (tutorial {ex.tutorial})\n")
-    first = os.path.join(directory, written[0])
-    first_ex = by_file[written[0]]
+    first = resolve(written[0])
     out.write(
         "\nNext:\n"
-        f"  1. Open {first} and read the docstring: the task, the math and a hint.\n"
+        f"  1. Open {os.path.join(directory, first.file)} and read the docstring: the task, the math and a hint.\n"
         "  2. Replace the line `raise NotImplementedError(...)` with your code.\n"
-        f"  3. Check it:       {prog} grade {shlex.quote(directory)} {first_ex.label}\n"
+        f"  3. Check it:       {prog} grade {shlex.quote(directory)} {first.label}\n"
         f"     or all of them: {prog} grade {shlex.quote(directory)}\n"
     )
     return 0

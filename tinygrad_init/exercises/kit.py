@@ -4,7 +4,7 @@ An exercise is one folder, `exNN_name/`:
 
 - `__init__.py` defines `EXERCISE = Exercise(...)` (number, name, the function the student
   writes, title, tutorial, what it is about, and **one hint per known mistake**, the hint
-  `timeout` added to a time-out's message) and `check(run)`;
+  `timeout` added to a time-out's message; a hint `recursive` refuses threads, asyncio) and `check(run)`;
 - `stub.py` is the student's starting file: the statement in its docstring, a body that raises
   `NotImplementedError`;
 - `wrong.py` holds known-wrong answers, one section per mistake (`# wrong: KEY` starts a section,
@@ -34,7 +34,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from .worker import NodeRef, Opaque
+from .worker import NodeRef, Opaque, encode
 
 __all__ = [
     "INIT_HINTS",
@@ -276,8 +276,6 @@ class Fn:
         self.name, self.arg = name, arg
 
     def __wire__(self) -> dict:
-        from .worker import encode
-
         return {"t": "fn", "name": self.name, "arg": encode(self.arg)}
 
 
@@ -288,24 +286,19 @@ def describe(value: Any) -> str:
     """A short description of a value's type (and shape): "a list of 3 items", "an ndarray of shape (3, 4)"."""
     if value is None:
         return "None (did you forget `return`?)"
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray) or isinstance(value, Opaque) and value.dtype is not None:  # (of objects)
         return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (bool, np.bool_)):
         return f"a bool ({value})"
     if isinstance(value, numbers.Real):
         return f"{'an int' if isinstance(value, numbers.Integral) else 'a float'} ({fmt(value)})"
-    if isinstance(value, (list, tuple)):
-        n = len(value)
-        return f"a {type(value).__name__} of {n} item{'s' if n != 1 else ''}"
+    if isinstance(value, (list, tuple)) or isinstance(value, Opaque) and value.length is not None:  # (or a set)
+        kind, n = (value.type, value.length) if isinstance(value, Opaque) else (type(value).__name__, len(value))
+        return f"a {kind} of {n} item{'s' if n != 1 else ''}"
     if isinstance(value, dict):
         n = len(value)
         return f"a dict of {n} entr{'ies' if n != 1 else 'y'}"
     if isinstance(value, Opaque):
-        if value.dtype is not None:
-            return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
-        if value.length is not None:
-            n = value.length
-            return f"a {value.type} of {n} item{'s' if n != 1 else ''}"
         article = "an" if value.type[:1].lower() in "aeiou" else "a"
         return f"{article} {value.type}"
     return f"a {type(value).__name__}"

@@ -54,7 +54,7 @@ STATUSES = ("pass", "fail", "todo", "error", "timeout", "crash", "missing", "int
 
 #: Libraries a student file may not import (unless the exercise builds on the engine: see `Exercise.engine`).
 DENIED = ("tinygrad_init", "torch", "micrograd", "tinygrad", "jax", "tensorflow", "keras", "autograd", "mxnet", "sympy",
-          "mpmath", "networkx", "graphlib", "pip", "asyncio")  # pip: distlib sorts graphs; asyncio: recursion by tasks
+          "mpmath", "networkx", "graphlib", "pip", "asyncio")  # pip: distlib sorts graphs; asyncio: see _refused
 
 _OUTPUT_LIMIT = 4000  # characters of the student's printed output that are kept
 _LOADING = " while your file was being loaded (code at the top level of the file)"
@@ -105,9 +105,9 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
 
 
 def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
-    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a `__main__` block."""
-    main = {id(n) for top in getattr(tree, "body", ()) if isinstance(top, ast.If) and ast.unparse(top.test) ==
-            "__name__ == '__main__'" for n in ast.walk(ast.Module(top.body, []))}  # never run (else: refused as it is)
+    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
+    main = {id(n) for top in getattr(tree, "body", ()) if isinstance(top, ast.If) and ast.unparse(top.test) in (
+            "__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(top.body, []))}  # (else: refused)
     out = []
     for node in (n for n in ast.walk(tree) if id(n) not in main):
         if isinstance(node, ast.Import):
@@ -151,7 +151,8 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
         file, module = todo.pop()
         for name, names, line in _imports(module):
             root = name.partition(".")[0]
-            allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine)
+            allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine) or not \
+                _refused(ex, root)
             local = os.path.join(os.path.dirname(path), root + ".py")
             if root in DENIED and not allowed:
                 shown = f"`{name}`" + (f" ({', '.join(names)})" if names else "")
@@ -167,6 +168,12 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
     return tree, None
 
 
+def _refused(ex: Exercise, library: str) -> bool:
+    """Whether `ex` refuses a library of `DENIED`: asyncio only where recursion is (its hint `recursive`), as a task
+    awaited starts at depth 0 (and `tqdm.auto`, for one, imports it)."""
+    return library != "asyncio" or "recursive" in ex.hints
+
+
 def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
     """What the worker refuses for good (`worker._install_policy`): libraries, and the folders the answers lie in."""
     repo = os.path.dirname(_PACKAGE_DIR)
@@ -178,10 +185,10 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
     protect = [os.path.dirname(_WORKER), os.path.join(repo, "tests", "exercises"), git]
     protect += [] if ex.engine else [_PACKAGE_DIR]
     protect += [os.path.abspath(sys.pycache_prefix) + p for p in protect if sys.pycache_prefix]  # compiled there too
-    return {"deny": [d for d in DENIED if not (ex.engine and d == "tinygrad_init")],
+    return {"deny": [d for d in DENIED if _refused(ex, d) and not (ex.engine and d == "tinygrad_init")],
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
-            "package_root": repo,  # and where the grader imports from, or was run from:
+            "threads": "recursive" not in ex.hints, "package_root": repo,  # and where the grader imports from, or ran:
             "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),
                                                   sys.pycache_prefix or sys.prefix)]}  # (its .pyc: -X pycache_prefix)
 
@@ -304,10 +311,11 @@ class _Worker(Session):
 
     def __init__(self, ex: Exercise, path: str, timeout: float, memory_mb: float, startup: float = 60.0) -> None:
         self.ex, self.path, self.timeout, self.startup, self.tree = ex, path, timeout, startup, None  # tree: later
-        self.fd, self.capture = tempfile.mkstemp(prefix="tinygrad-init-output-", suffix=".txt")
+        self.tmp = tempfile.TemporaryDirectory(prefix="tinygrad-init-", ignore_cleanup_errors=True)  # the worker's
+        self.fd, self.capture = tempfile.mkstemp(suffix=".txt", dir=self.tmp.name)  # TMPDIR, no classmate's in it
         self.mark = f"TINYGRAD_INIT_WORKER={secrets.token_hex(8)}"  # in the environment of all it starts
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONBREAKPOINT="0")  # a breakpoint() left in the student's code: no debugger without a terminal
+                   PYTHONBREAKPOINT="0", TMPDIR=self.tmp.name)  # breakpoint(): no debugger without a terminal
         env.update({v: os.pathsep.join(map(os.path.abspath, env[v].split(os.pathsep))) for v in (  # relative: "." or
             "PYTHONPATH", "PYTHONPYCACHEPREFIX", "PYTHONUSERBASE") if env.get(v)})  # "" is the grader's folder
         env.update([self.mark.split("=")])
@@ -395,8 +403,7 @@ class _Worker(Session):
         os.lseek(self.fd, 0, os.SEEK_SET)  # by descriptor: the student's code may have replaced the file at the path
         text, total = os.read(self.fd, _OUTPUT_LIMIT + 1).decode("utf-8", errors="replace"), os.fstat(self.fd).st_size
         os.close(self.fd)
-        with contextlib.suppress(OSError):
-            os.remove(self.capture)
+        self.tmp.cleanup()
         return _shorten(text, max(len(text), total))
 
 
@@ -525,9 +532,9 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
                                if ex.function in near else f" (it has `{near[0]}`)" if near else "") + f". Keep the "
                                f"stub's name and arguments (`tinygrad-init exercises start DIR {ex.label} --force` "
                                "gives you the stub again, in place of your file).")
-        if "not_callable" in reply:
-            raise CheckFailure(f"`{ex.function}` in your file is {_describe_wire(reply['not_callable'])}, "
-                               "not a function.")
+        if "not_callable" in reply:  # (its description decoded as an answer is: forged, it is tampering)
+            what = describe(_reply({"ok": reply["not_callable"]}, "")[0])
+            raise CheckFailure(f"`{ex.function}` in your file is {what}, not a function.")
         loading = False
         ex.check(session)
         if session.changed:
@@ -547,13 +554,6 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
     finally:
         output = session.close()  # type: ignore[attr-defined]
     return replace(result, output=output)
-
-
-def _describe_wire(data: Any) -> str:
-    try:
-        return describe(wire.from_wire(data))
-    except wire.WireError:
-        return "not a function"
 
 
 def check_file(exercise: Exercise | str, path: str) -> Result:

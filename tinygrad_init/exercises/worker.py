@@ -23,11 +23,11 @@ Before any student code runs, the worker
   processes, and walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's
   code can rebind (of this module, `os`, `os.path`, builtins) nor an object of this module (numpy's array interface
   writes any address, and a refusal's traceback shows the hook's state: out of reach); keeps Python's recursion limit
-  (`sys.setrecursionlimit` does nothing; no threads: each has a depth of its own) and makes no built-in module afresh (a
-  new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder, a git folder,
-  moving anything from there, and opening a folder but the student's and the temp folder's (as dir_fd, a path names any
-  file; the temp folder is another's if it holds the student's). Out of reach: other files there (a classmate's
-  helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
+  (`sys.setrecursionlimit` does nothing; no threads where it counts: each has a depth of its own) and makes no built-in
+  module afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or
+  folder, a git folder, moving anything from or to there, and opening a folder but the student's and the temp folder's
+  (as dir_fd, a path names any file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a
+  classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -38,6 +38,7 @@ This file uses only the standard library and numpy, never `tinygrad_init`: the g
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 import os
@@ -307,20 +308,15 @@ def from_wire(obj: Any, depth: int = 0) -> Any:
 # ------------------------------------------------------------------ running the student's code
 
 
-def _student_frame(exc: BaseException, folder: str) -> traceback.FrameSummary | None:
-    """The innermost frame of `exc`'s traceback that lies in a file of the student's folder."""
-    frames = traceback.extract_tb(exc.__traceback__)[::-1]
-    return next((f for f in frames if not f.filename.startswith("<") and os.path.dirname(os.path.abspath(f.filename))
-                 == folder), None)
-
-
 def raised(exc: BaseException, folder: str) -> dict:
     """What the grader needs to tell the student about an exception their code raised."""
     try:
         message = str(exc)
     except BaseException:  # noqa: BLE001 - a student's exception may fail to print (even by sys.exit())
         message = "<message could not be printed>"
-    frame = _student_frame(exc, folder)
+    frames = traceback.extract_tb(exc.__traceback__)[::-1]  # the innermost in a file of the student's folder:
+    frame = next((f for f in frames if not f.filename.startswith("<") and os.path.dirname(os.path.abspath(f.filename))
+                  == folder), None)
     info = {"type": type(exc).__name__, "message": message[:500], "file": "", "line": 0, "function": "",
             "text": "", "code": None, "kinds": [c.__name__ for c in type(exc).__mro__]}
     if frame is not None:
@@ -445,9 +441,12 @@ def _install_policy(policy: dict) -> None:
     import _posixsubprocess, _thread, subprocess, threading
 
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse  # Popen's, with no event (a copy: an import, refused)
-    _thread.start_new_thread = _thread.start_new = _thread.start_joinable_thread = threading._start_new_thread = \
-        threading._start_joinable_thread = lambda *a, **k: refuse(name="threads")  # (the last two: Python 3.13's)
-    os.pidfd_open = sys.modules[os.name].pidfd_open = lambda *a, **k: refuse(name="os.pidfd_open")  # no event
+    if not policy.get("threads"):  # where recursion is refused (a new thread starts at depth 0); 3.13: the last two
+        _thread.start_new_thread = _thread.start_new = _thread.start_joinable_thread = threading._start_new_thread \
+            = threading._start_joinable_thread = lambda *a, **k: refuse(name="threads")
+    for call in ("pidfd_open", "mkfifo", "mknod"):  # no event (a FIFO json.py where Python imports from: it hangs)
+        setattr(os, call, lambda *a, call=call, **k: refuse(name=f"os.{call}"))
+        setattr(sys.modules[os.name], call, getattr(os, call))
     list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
     sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
@@ -458,18 +457,20 @@ def _install_policy(policy: dict) -> None:
              os.getpid(), itertools.count().__next__, MAX_FORKS, (outer, own),
              (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
-             os.readlink, os.stat, os.write, os._exit)
+             os.readlink, os.stat, os.write, os._exit, _thread._count)
 
     def hook(event: str, args: tuple, rules: tuple = rules) -> None:
         (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks,
          (outer, own), fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError,
-         BlockingIOError, getcwd, getpid, getpgid, readlink, stat, write, exit_) = rules
+         BlockingIOError, getcwd, getpid, getpgid, readlink, stat, write, exit_, threads) = rules
         name = plain(args[0]) if event == "import" else event  # a str subclass cannot answer for itself
         if event == "import" and name.partition(".")[0] in deny:
             raise ImportError(message.replace("{name}", name))
         if name in around or name.rpartition(".")[2] in around or event.startswith("ctypes."):  # (or as x.name)
             raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
                 message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
+        if event == "os.chdir" and threads():  # the base of a relative path another thread opens, read here, stays
+            raise PermissionError(message.replace("{name}", "`os.chdir` while another thread runs"))
         for i in (i for e, at in paths if e == event for i in at):  # (a dict's view hands the dict to __eq__)
             path = args[i]
             if isinstance(path, (str, bytes)):
@@ -478,8 +479,9 @@ def _install_policy(policy: dict) -> None:
                 continue
             else:  # a bytearray (os.open's, in 3.11)
                 raise PermissionError(message.replace("{name}", "a path that is not a str (give the path as a str)"))
-            cwd = getcwd()
-            for base in (cwd,) if path.startswith("/") else (cwd, *above, "/proc"):
+            cwd = getcwd()  # and a folder's descriptor (dir_fd) in the student's or the temp folder, at any depth (in a
+            here = (cwd, *(r + ("." * 256 + "/") * e for r in own for e in range(path.count("..") + 1)))  # name no
+            for base in (cwd,) if path.startswith("/") else (*here, *above, "/proc"):  # link has: any folder's place)
                 todo, real, links = (path if path.startswith("/") else base + "/" + path).split("/")[::-1], [], 0
                 while todo:  # as os.path.realpath
                     part = todo.pop()
@@ -497,14 +499,14 @@ def _install_policy(policy: dict) -> None:
                 try:  # a C module from elsewhere; a change in a guarded folder; a folder opened to read (to write, 3:
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
                         guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(own)) and (
-                        event != "open" or args[2] & writing) or base == cwd and event == "open" and not args[2] & 3 \
+                        event != "open" or args[2] & writing) or base in here and event == "open" and not args[2] & 3 \
                         and not (real + "/").startswith(own) and stat(real).st_mode & 0o170000 == 0o040000  # EISDIR)
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
-                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base == cwd and (
+                        real in above and event not in ("open", "import", "os.chdir", "os.mkdir")) or base in here and (
                         [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or ".git/" in real
-                        + "/" or (event, i) == ("os.rename", 0) or real.endswith((".py", ".pyc", ".so", ".zip", ".whl"))
+                        + "/" or event == "os.rename" or real.endswith((".py", ".pyc", ".so", ".zip", ".whl"))
                         and [n for n in real.split("/") if n.replace("-", ".").partition(".")[0] in deny]) and not (
                         real + "/").startswith((*own, *installed)):  # (a refused library's copy elsewhere, or archive)
                     raise PermissionError(message.replace("{name}", path))
@@ -586,10 +588,8 @@ def _loop(requests: int, replies: int, read: Callable = read_exact, frame: Calla
             reply = dict(reply, n=request["n"])
         except Exception:  # noqa: BLE001 - a fault of the worker itself, reported as such
             reply = {"internal": error(limit=-4)[-2000:], "n": request["n"]}
-        try:
+        with contextlib.suppress(Exception):  # the student may have replaced or closed sys.stdout
             sys.stdout.flush()
-        except Exception:  # noqa: BLE001 - the student may have replaced or closed sys.stdout
-            pass
         try:
             write(replies, reply)
         except ValueError as exc:

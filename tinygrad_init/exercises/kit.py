@@ -546,8 +546,9 @@ def draw(run: Session, function: str, shape: tuple[int, ...], rng: Any, dtype: A
     except Raised as exc:
         if exc.type == "TypeError" and "seed" in exc.text:
             fail(f"{call} raised TypeError: {exc.message}.", "global_seed")
-        if exc.type == "AttributeError" and ("'int'" in exc.message or "'NoneType'" in exc.message):
-            fail(f"{call} raised AttributeError: {exc.message}.", "rng_not_converted")
+        if (exc.type == "AttributeError" and ("'int'" in exc.message or "'NoneType'" in exc.message)
+                or exc.type in ("TypeError", "ValueError") and isinstance(rng, Rng)):  # RandomState(a Generator)
+            fail(f"{call} raised {exc.type}: {exc.message}.", "rng_not_converted")
         raise
     arr = expect_array(got, shape, call)
     want = np.dtype(np.float32 if dtype is None else dtype)

@@ -175,3 +175,16 @@ def xavier_uniform(shape, rng=None, dtype=np.float32):
     r = math.prod(shape[2:])
     a = math.sqrt(2) * math.sqrt(6 / (shape[0] * r + shape[1] * r))
     return np.random.default_rng(rng).uniform(-a, a, size=shape).astype(dtype)
+
+
+# mutant: rng_not_converted
+# the legacy RandomState made from rng, which takes a seed but not a Generator.
+import math
+
+import numpy as np
+
+
+def xavier_uniform(shape, rng=None, dtype=np.float32):
+    r = math.prod(shape[2:])
+    a = math.sqrt(6 / (shape[0] * r + shape[1] * r))
+    return np.random.RandomState(rng).uniform(-a, a, size=shape).astype(dtype)

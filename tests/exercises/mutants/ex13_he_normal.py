@@ -169,3 +169,15 @@ import numpy as np
 def he_normal(shape, rng=None, dtype=np.float32):
     fan_in = shape[0] if len(shape) == 2 else shape[1] * math.prod(shape[2:])
     return np.random.default_rng(rng).normal(0.0, math.sqrt(2.0 / fan_in), size=shape).astype(dtype)
+
+
+# mutant: rng_not_converted
+# a Generator built on PCG64(rng), which takes a seed but not a Generator.
+import math
+
+import numpy as np
+
+
+def he_normal(shape, rng=None, dtype=np.float32):
+    fan_in = shape[0] * math.prod(shape[2:])
+    return np.random.Generator(np.random.PCG64(rng)).normal(0.0, math.sqrt(2 / fan_in), size=shape).astype(dtype)

@@ -728,6 +728,21 @@ def test_no_cell_uses_a_private_name_of_the_package(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_no_cell_uses_a_name_the_api_reference_leaves_out(name):
+    """The API reference documents each module's `__all__`: tutorial 10 read `spectra.SCHEMES`, which is not in it, for
+    the named inits on its phase diagram; it now takes each one's sigma_w^2 from the scheme itself."""
+    import importlib
+
+    cells = _code_cells(name)
+    imported = [m for cell in cells for names in re.findall(r"^from tinygrad_init import ([\w, ]+)$", cell, re.M)
+                for m in names.replace(" ", "").split(",")]
+    modules = {m: importlib.import_module(f"tinygrad_init.{m}") for m in imported if m[0].islower() and m != "no_grad"}
+    for cell in cells:
+        for module, attr in re.findall(rf"(?<![.\w])({'|'.join(modules)})\.(\w+)", cell):
+            assert attr in modules[module].__all__, f"{name}: `{module}.{attr}` is not in the API reference"
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_figures_a_tutorial_draws_itself_have_a_title_and_axis_labels(name):
     """A lecturer projects the figures: tutorials 10 (the variance map against one network) and 11 (the Jacobian's
     mean square against chi_1^L) drew theirs without a title. Each cell that makes a figure names its axes and

@@ -130,8 +130,9 @@ assert abs(round(fp.q, 3) - 0.418) < 1e-9
 #
 # ## 2. $\chi_1$: what happens to a gradient
 #
-# Going down through a layer, a gradient is multiplied by $\tanh'(y)$ and summed through the
-# weights, so its variance is multiplied by
+# Going down through a layer is *upstream gradient × local gradient* twice: the upstream
+# gradient times tanh's local gradient $\tanh'(y)$, then times the weights' local gradient
+# $W^\top$, a sum over the $n$ units. So the gradient's variance is multiplied by
 #
 # $$\chi_1 = \sigma_w^2\, E\big[\tanh'(z)^2\big], \qquad z \sim \mathcal N(0, q^*) .$$
 #

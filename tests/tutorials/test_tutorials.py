@@ -756,6 +756,8 @@ def test_figures_a_tutorial_draws_itself_have_a_title_and_axis_labels(name):
 #: A gradient given by a formula: dL/d(something) = ..., in the notebooks' LaTeX.
 GRADIENT_FORMULA = re.compile(r"(\\frac\{\\partial L\}\{\\partial [^}]*\}|\\partial L\s*/\s*\\partial [\w{}\\]+?)"
                               r"(\\bigg\|_\{?\w*\}?)?\s*(=|\\mathrel)")
+#: Prose that says what a layer does to a gradient on the way back.
+THROUGH_A_LAYER = re.compile(r"\b[Gg]oing (back|down) through")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -763,9 +765,12 @@ def test_each_gradient_formula_is_explained_as_upstream_times_local(name):
     """Every gradient a tutorial writes out is read as upstream gradient x local gradient (for a weight, its local
     gradient is its input): tutorial 4's dL/dW_ij = x_i dL/dz_j and dL/dV = h^T g = 0 'because h = 0', tutorial 9's
     dL/dW_l = h^T dL/dz_l, tutorial 6's g W^T, tutorial 3's bias gradient, tutorial 8's gradient at aW were given
-    without saying which factor is which."""
+    without saying which factor is which. So is each 'going back through a layer': tutorials 5, 6, 7 and 10 said
+    it multiplies the gradient by W^T, by sigma'(z) then W^T, or by tanh'(y) then the weights, without upstream or
+    local."""
     jupytext = require_module("jupytext")
     for cell in jupytext.read(TUTORIALS / f"{name}.py").cells:
-        if cell.cell_type == "markdown" and GRADIENT_FORMULA.search(cell.source):
+        if cell.cell_type == "markdown" and (GRADIENT_FORMULA.search(cell.source)
+                                             or THROUGH_A_LAYER.search(cell.source)):
             assert "upstream" in cell.source and "local" in cell.source, (
                 f"{name}: a gradient formula, but not said as upstream x local:\n{cell.source[:400]}")

@@ -686,7 +686,8 @@ EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "Jacobian": "the derivative of every entry of the output with respect to every entry",
              "softmax": "turns each row of scores into probabilities",
              "seed": "is the number that fixes the random draw",
-             "float32": "numpy's single precision", "decade": "a decade: a factor of 10",
+             "float32": "numpy's single precision", "float64": "numpy's double precision",
+             "decade": "a decade: a factor of 10",
              "fixed point": "the variance that the map leaves unchanged",
              "singular value": "the factors by which it stretches a small change of the input"}
 
@@ -698,7 +699,8 @@ def test_terms_are_explained_where_the_series_first_uses_them():
     tutorial 1's 'MLP' and 'learning rate', tutorial 2's 'unit', 'pre-activation', 'std' and 'CS231n', tutorial 3's
     'the two moons' and 'decision boundary', tutorial 10's 'quadrature' and 'bisection', tutorial 11's 'orthogonal'; and
     tutorial 3's 'Jacobian matrix' and 'log-softmax', tutorial 1's 'seeds 0 to 9', tutorial 4's 'float32' and
-    tutorial 9's 'a quarter of a decade', tutorial 10's 'fixed point', tutorial 11's 'singular values'."""
+    tutorial 9's 'a quarter of a decade', tutorial 10's 'fixed point', tutorial 11's 'singular values', and tutorial
+    3's 'in float64', which the series said nothing about (tutorial 4 says what float32 is)."""
     for term, explanation in EXPLAINED.items():
         first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
         paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))

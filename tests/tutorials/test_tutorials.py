@@ -246,12 +246,22 @@ def _kernel_dir(tmp_path: Path) -> Path:
 #: A kernel cell: every matplotlib figure the notebook shows (plt.show() or a cell's value) passes the PNG formatter;
 #: this wraps it to note each figure's title (its suptitle, else its axes' titles) and its axes' labels.
 FIGURE_TITLES = """
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 figure_titles, png = [], get_ipython().display_formatter.formatters["image/png"]
 
+def under_legend(ax, renderer):
+    box = ax.get_legend().get_window_extent(renderer)
+    points = [line.get_transform().transform(line.get_xydata()) for line in ax.get_lines()]
+    points += [c.get_offset_transform().transform(c.get_offsets()) for c in ax.collections if len(c.get_offsets())]
+    return sum(int(box.contains(x, y)) for xy in points for x, y in xy)
+
 def noted(fig, *args, draw=png.lookup_by_type(Figure), **kwargs):
     title = fig.get_suptitle() or "".join(ax.get_title() for ax in fig.axes)
-    figure_titles.append((title, [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes]))
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    canvas.draw()
+    hidden = [(ax.get_title(), under_legend(ax, canvas.get_renderer())) for ax in fig.axes if ax.get_legend()]
+    figure_titles.append((title, [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes], hidden))
     return draw(fig, *args, **kwargs)
 
 png.for_type(Figure, noted)
@@ -313,8 +323,11 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
     assert images, f"{name}: no figure or graph was shown"
     titles = json.loads("".join(o.get("text", "") for o in code[-2].outputs if o.output_type == "stream"))
     assert len(titles) == sum("image/png" in o.get("data", {}) for o in images), "a figure was shown unnoted"
-    untitled = [labels for title, labels in titles if not title.strip()]
+    untitled = [labels for title, labels, _ in titles if not title.strip()]
     assert not untitled, f"{name}: figures shown without a title, by their axes' labels: {untitled}"
+    # tutorial 12's legend, at the centre right, hid 8 of the points it drew (the He network's last layers)
+    covered = [(axes, n) for _, _, hidden in titles for axes, n in hidden if n]
+    assert not covered, f"{name}: a legend covers points of its plot (the axes' title, how many): {covered}"
     assert sorted(p.name for p in TUTORIALS.iterdir()) == before, "the notebook wrote a file into tutorials/"
 
 

@@ -285,6 +285,7 @@ def test_tutorial_9_poor_init_over_ten_seeds():
     (it lies below the others there): they reach past 18 std."""
     X, y = data.spirals(600, classes=3, rng=0)
     X, edge, rows, tails = X.astype(np.float32), math.atanh(0.97), [], []
+    source = (Path(__file__).parents[2] / "tutorials" / "09_diagnosing_training.py").read_text(encoding="utf-8")
     for seed in range(10):
         gen, mods = np.random.default_rng(seed), []
         for fan_in in [2, 100, 100, 100, 100]:
@@ -311,7 +312,8 @@ def test_tutorial_9_poor_init_over_ten_seeds():
                      min(k), all(u > v for u, v in zip(k, k[1:])), min(share),
                      np.argmax(grad_data) == 0, grad_data[0] / grad_data[4]])
     r = np.array(rows, dtype=float)
-    assert (round(100 * r[:, 0].min()), round(100 * r[:, 0].max())) == (48, 57)
+    assert (round(100 * r[:, 0].min()), round(100 * r[:, 0].max())) == (48, 57)      # under half in some seeds:
+    assert "half or more" not in source                                               # its summary said so
     assert (round(100 * r[:, 1].min()), round(100 * r[:, 2].max())) == (75, 85)
     assert (round(r[:, 3].min(), 2), round(r[:, 3].max(), 2)) == (0.15, 0.21) and r[:, 4].max() < 0.05
     assert (round(r[:, 5].min()), round(r[:, 5].max())) == (46, 207) and r[:, 6].all()
@@ -321,7 +323,6 @@ def test_tutorial_9_poor_init_over_ten_seeds():
     t = np.array(tails)        # layer 1's share beyond 4 std and its largest |g| / std, then layer 5's
     assert (round(100 * t[:, 0].min(), 1), round(100 * t[:, 0].max(), 1)) == (1.0, 1.3) and t[:, 2].max() < 0.002
     assert (round(t[:, 1].min()), round(t[:, 1].max())) == (8, 18) and t[:, 3].max() < 4.5
-    source = (Path(__file__).parents[2] / "tutorials" / "09_diagnosing_training.py").read_text(encoding="utf-8")
     reach = float(re.search(r"np\.histogram\(g, bins=\d+, range=\(-(\d+), ", source).group(1))
     assert reach > t[:, 1].max(), f"the histograms of dL/dh end at {reach} std, before the tails the prose speaks of"
 

@@ -318,7 +318,8 @@ tensor_steps.explain(max_lines=7)
 # 1. In section 1 use `b` twice, `c = a * b * b`. How many paths lead from $L$ to $b$ now?
 #    Check with `path_products(L, b)`.
 # 2. In section 6 replace `"small"` by `"cs231n"` (`randn / sqrt(500)`). What are the `W gain`
-#    and the `f gain` now, and which one is below 1?
+#    and the `f gain` now? Which one stays within 1% of 1 (on either side), and which one now
+#    shrinks the gradient?
 # 3. Which constant `w` keeps `chain_grad(w, 30)` of the tanh chain largest? Scan `w` in steps
 #    of 0.01: is the best one exactly 1? Why can the gradient not stay at 1 for any `w`?
 #

@@ -240,9 +240,10 @@ assert 1e4 < step_ratio < 1e5
 # **Large init.** CS231n's slide says that with `1.0 * randn` the gradients "will be all zero".
 #
 # **Predict, then check.** Most units are saturated, where $\tanh' = 1 - h^2$ is almost 0.
-# But the weights are large: going back through $W^\top$ multiplies the gradient by about
-# $\sqrt{500} \approx 22$. Does $\partial L/\partial h$ vanish or explode going down? And what
-# does the *typical* unit of layer 1 receive, the median $|\partial L/\partial z_1|$?
+# But the weights are large: going back through them multiplies the upstream gradient by their
+# local gradient $W^\top$, which makes it about $\sqrt{500} \approx 22$ times larger. Does
+# $\partial L/\partial h$ vanish or explode going down? And what does the *typical* unit of
+# layer 1 receive, the median $|\partial L/\partial z_1|$?
 
 # %%
 large = sweep.run("large", "tanh")

@@ -305,9 +305,9 @@ for v in (0.1, 1.0, 10.0):
 # they can only all grow or all shrink together (LeCun et al., "Efficient BackProp", 1998).
 #
 # **Second fact: $\sigma'(z) = \sigma(z)(1 - \sigma(z)) \le 1/4$** (tutorial 1 found the maximum,
-# $\sigma'(0) = 1/4$). Going back through a sigmoid layer multiplies the gradient by $\sigma'(z)$,
-# then by $W^\top$, whose factor is $\sqrt{n_\text{out} \operatorname{Var}(W)} = 1$ with
-# Xavier's variance.
+# $\sigma'(0) = 1/4$). Going back through a sigmoid layer multiplies the upstream gradient by two
+# local gradients: the sigmoid's $\sigma'(z)$, then $W^\top$, whose factor is
+# $\sqrt{n_\text{out} \operatorname{Var}(W)} = 1$ with Xavier's variance.
 #
 # **Predict, then check.** Ten sigmoid layers of 500 units with Xavier's $1/n$ (`cs231n`), the
 # set-up of tutorial 5: by what factor does the std of $\partial L/\partial h$ shrink per layer,

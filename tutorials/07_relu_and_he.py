@@ -161,8 +161,9 @@ assert np.array_equal(xavier_run.values("dead"), he_run.values("dead"))
 # ## 4. Backward: the same factor $\tfrac12$
 #
 # The local derivative of ReLU is 1 for $z > 0$ and 0 otherwise, so
-# $E[\operatorname{relu}'(z)^2] = \tfrac12$ and going back through a layer multiplies the gradient
-# variance by $\tfrac12\, n_\text{out} \operatorname{Var}(W)$:
+# $E[\operatorname{relu}'(z)^2] = \tfrac12$. Going back through a layer multiplies the upstream
+# gradient by that local gradient and then by the weights' local gradient $W^\top$, so it
+# multiplies the gradient variance by $\tfrac12\, n_\text{out} \operatorname{Var}(W)$:
 
 # %%
 xg, hg = xavier_run.values("grad_act_std"), he_run.values("grad_act_std")

@@ -45,7 +45,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
-from tinygrad_init import Tensor, no_grad, spectra, theory
+from tinygrad_init import Tensor, init, no_grad, spectra, theory
 
 # E[f(z)] for z ~ N(0, q) by 101-point Gauss-Hermite quadrature (probabilists' weight e^(-t^2/2)).
 nodes, weights = hermegauss(101)
@@ -130,8 +130,9 @@ assert abs(round(fp.q, 3) - 0.418) < 1e-9
 #
 # ## 2. $\chi_1$: what happens to a gradient
 #
-# Going down through a layer, a gradient is multiplied by $\tanh'(y)$ and summed through the
-# weights, so its variance is multiplied by
+# Going down through a layer is *upstream gradient × local gradient* twice: the upstream
+# gradient times tanh's local gradient $\tanh'(y)$, then times the weights' local gradient
+# $W^\top$, a sum over the $n$ units. So the gradient's variance is multiplied by
 #
 # $$\chi_1 = \sigma_w^2\, E\big[\tanh'(z)^2\big], \qquad z \sim \mathcal N(0, q^*) .$$
 #
@@ -323,17 +324,20 @@ assert abs(grid[np.argmax(xi)] - critical) < 0.05  # the peak sits on the critic
 # ## 6. The phase diagram, and where the named inits sit
 #
 # `spectra.phase_diagram` computes $\log \chi_1$ over the $(\sigma_w^2, \sigma_b^2)$ plane and
-# the critical line. With zero biases (the bottom edge) the named schemes are points:
-# LeCun / Xavier at $\sigma_w^2 = 1$, He at 2, and Xavier with PyTorch's tanh gain $5/3$ at
-# $(5/3)^2 = 25/9 \approx 2.78$.
+# the critical line. With zero biases (the bottom edge) the named schemes are points, each at
+# $\sigma_w^2 = n \operatorname{Var}(W)$ of a square layer: LeCun / Xavier at $\sigma_w^2 = 1$, He
+# at 2, and Xavier with PyTorch's tanh gain $5/3$ at $(5/3)^2 = 25/9 \approx 2.78$.
 #
 # **Predict.** Which of the three is ordered, which critical, which chaotic?
 
 # %%
-for name, s in spectra.SCHEMES.items():
+named = {"LeCun / Xavier": init.get("lecun_normal"), "He": init.get("he_normal"),
+         "tanh gain 5/3 (PyTorch)": init.get("xavier_normal", gain=5 / 3)}
+sigma_w2 = {name: 500 * scheme.std(500, 500) ** 2 for name, scheme in named.items()}  # n Var(W), n = 500
+for name, s in sigma_w2.items():
     print(f"{name:26s} sigma_w^2 = {s:.4f}: chi_1 = {theory.fixed_point('tanh', s).chi:.4f}")
-chis = {name: theory.fixed_point("tanh", s).chi for name, s in spectra.SCHEMES.items()}
-assert list(spectra.SCHEMES.values()) == [1.0, 2.0, 25 / 9]
+chis = {name: theory.fixed_point("tanh", s).chi for name, s in sigma_w2.items()}
+assert np.allclose(list(sigma_w2.values()), [1.0, 2.0, 25 / 9], rtol=1e-12)
 assert abs(chis["LeCun / Xavier"] - 1) < 1e-6 and theory.fixed_point("tanh", 1.0).q < 1e-9
 assert round(chis["He"], 2) == 1.11 and round(chis["tanh gain 5/3 (PyTorch)"], 2) == 1.21
 assert 1.1 < chis["He"] < chis["tanh gain 5/3 (PyTorch)"] < 1.25
@@ -345,6 +349,8 @@ assert 1.1 < chis["He"] < chis["tanh gain 5/3 (PyTorch)"] < 1.25
 # %%
 diagram = spectra.phase_diagram(n=21)
 print(spectra.finding("phase_diagram", diagram))
+assert all(f"{name} (sigma_w^2 = {s:.3g}) has chi_1 = {chis[name]:.3g}" in spectra.finding("phase_diagram", diagram)
+           for name, s in sigma_w2.items())  # the points on the figure are these three
 spectra.figure("phase_diagram", diagram)
 
 # %% [markdown]

@@ -219,7 +219,7 @@ print(spectra.finding("jacobian_spectra", spec))
 spectra.figure("jacobian_spectra", spec)
 
 # %% [markdown]
-# What a student should see: at depth 32 the tanh-orthogonal histogram is a peak around
+# What to look for: at depth 32 the tanh-orthogonal histogram is a peak around
 # $s = 1$ ($\log_{10} s = 0$), with 80% or more of its singular values between 0.5 and 2 (88%
 # here, 88% to 97% over `rng` 0 to 9); the other three are wide, with under 10% there and most
 # singular values below 0.01, many decades down (over those seeds at most 6.5% between 0.5 and 2,

@@ -246,12 +246,22 @@ def _kernel_dir(tmp_path: Path) -> Path:
 #: A kernel cell: every matplotlib figure the notebook shows (plt.show() or a cell's value) passes the PNG formatter;
 #: this wraps it to note each figure's title (its suptitle, else its axes' titles) and its axes' labels.
 FIGURE_TITLES = """
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 figure_titles, png = [], get_ipython().display_formatter.formatters["image/png"]
 
+def under_legend(ax, renderer):
+    box = ax.get_legend().get_window_extent(renderer)
+    points = [line.get_transform().transform(line.get_xydata()) for line in ax.get_lines()]
+    points += [c.get_offset_transform().transform(c.get_offsets()) for c in ax.collections if len(c.get_offsets())]
+    return sum(int(box.contains(x, y)) for xy in points for x, y in xy)
+
 def noted(fig, *args, draw=png.lookup_by_type(Figure), **kwargs):
     title = fig.get_suptitle() or "".join(ax.get_title() for ax in fig.axes)
-    figure_titles.append((title, [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes]))
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    canvas.draw()
+    hidden = [(ax.get_title(), under_legend(ax, canvas.get_renderer())) for ax in fig.axes if ax.get_legend()]
+    figure_titles.append((title, [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes], hidden))
     return draw(fig, *args, **kwargs)
 
 png.for_type(Figure, noted)
@@ -313,8 +323,11 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
     assert images, f"{name}: no figure or graph was shown"
     titles = json.loads("".join(o.get("text", "") for o in code[-2].outputs if o.output_type == "stream"))
     assert len(titles) == sum("image/png" in o.get("data", {}) for o in images), "a figure was shown unnoted"
-    untitled = [labels for title, labels in titles if not title.strip()]
+    untitled = [labels for title, labels, _ in titles if not title.strip()]
     assert not untitled, f"{name}: figures shown without a title, by their axes' labels: {untitled}"
+    # tutorial 12's legend, at the centre right, hid 8 of the points it drew (the He network's last layers)
+    covered = [(axes, n) for _, _, hidden in titles for axes, n in hidden if n]
+    assert not covered, f"{name}: a legend covers points of its plot (the axes' title, how many): {covered}"
     assert sorted(p.name for p in TUTORIALS.iterdir()) == before, "the notebook wrote a file into tutorials/"
 
 
@@ -686,7 +699,8 @@ EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "Jacobian": "the derivative of every entry of the output with respect to every entry",
              "softmax": "turns each row of scores into probabilities",
              "seed": "is the number that fixes the random draw",
-             "float32": "numpy's single precision", "decade": "a decade: a factor of 10",
+             "float32": "numpy's single precision", "float64": "numpy's double precision",
+             "decade": "a decade: a factor of 10",
              "fixed point": "the variance that the map leaves unchanged",
              "singular value": "the factors by which it stretches a small change of the input"}
 
@@ -698,7 +712,8 @@ def test_terms_are_explained_where_the_series_first_uses_them():
     tutorial 1's 'MLP' and 'learning rate', tutorial 2's 'unit', 'pre-activation', 'std' and 'CS231n', tutorial 3's
     'the two moons' and 'decision boundary', tutorial 10's 'quadrature' and 'bisection', tutorial 11's 'orthogonal'; and
     tutorial 3's 'Jacobian matrix' and 'log-softmax', tutorial 1's 'seeds 0 to 9', tutorial 4's 'float32' and
-    tutorial 9's 'a quarter of a decade', tutorial 10's 'fixed point', tutorial 11's 'singular values'."""
+    tutorial 9's 'a quarter of a decade', tutorial 10's 'fixed point', tutorial 11's 'singular values', and tutorial
+    3's 'in float64', which the series said nothing about (tutorial 4 says what float32 is)."""
     for term, explanation in EXPLAINED.items():
         first = next(n for n in NAMES if re.search(rf"\b{re.escape(term)}", _markdown(n), re.I))
         paragraph = next(p for p in _markdown(first).split("\n\n") if re.search(rf"\b{re.escape(term)}", p, re.I))
@@ -728,6 +743,21 @@ def test_no_cell_uses_a_private_name_of_the_package(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_no_cell_uses_a_name_the_api_reference_leaves_out(name):
+    """The API reference documents each module's `__all__`: tutorial 10 read `spectra.SCHEMES`, which is not in it, for
+    the named inits on its phase diagram; it now takes each one's sigma_w^2 from the scheme itself."""
+    import importlib
+
+    cells = _code_cells(name)
+    imported = [m for cell in cells for names in re.findall(r"^from tinygrad_init import ([\w, ]+)$", cell, re.M)
+                for m in names.replace(" ", "").split(",")]
+    modules = {m: importlib.import_module(f"tinygrad_init.{m}") for m in imported if m[0].islower() and m != "no_grad"}
+    for cell in cells:
+        for module, attr in re.findall(rf"(?<![.\w])({'|'.join(modules)})\.(\w+)", cell):
+            assert attr in modules[module].__all__, f"{name}: `{module}.{attr}` is not in the API reference"
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_figures_a_tutorial_draws_itself_have_a_title_and_axis_labels(name):
     """A lecturer projects the figures: tutorials 10 (the variance map against one network) and 11 (the Jacobian's
     mean square against chi_1^L) drew theirs without a title. Each cell that makes a figure names its axes and
@@ -741,6 +771,8 @@ def test_figures_a_tutorial_draws_itself_have_a_title_and_axis_labels(name):
 #: A gradient given by a formula: dL/d(something) = ..., in the notebooks' LaTeX.
 GRADIENT_FORMULA = re.compile(r"(\\frac\{\\partial L\}\{\\partial [^}]*\}|\\partial L\s*/\s*\\partial [\w{}\\]+?)"
                               r"(\\bigg\|_\{?\w*\}?)?\s*(=|\\mathrel)")
+#: Prose that says what a layer does to a gradient on the way back.
+THROUGH_A_LAYER = re.compile(r"\b[Gg]oing (back|down) through")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -748,9 +780,12 @@ def test_each_gradient_formula_is_explained_as_upstream_times_local(name):
     """Every gradient a tutorial writes out is read as upstream gradient x local gradient (for a weight, its local
     gradient is its input): tutorial 4's dL/dW_ij = x_i dL/dz_j and dL/dV = h^T g = 0 'because h = 0', tutorial 9's
     dL/dW_l = h^T dL/dz_l, tutorial 6's g W^T, tutorial 3's bias gradient, tutorial 8's gradient at aW were given
-    without saying which factor is which."""
+    without saying which factor is which. So is each 'going back through a layer': tutorials 5, 6, 7 and 10 said
+    it multiplies the gradient by W^T, by sigma'(z) then W^T, or by tanh'(y) then the weights, without upstream or
+    local."""
     jupytext = require_module("jupytext")
     for cell in jupytext.read(TUTORIALS / f"{name}.py").cells:
-        if cell.cell_type == "markdown" and GRADIENT_FORMULA.search(cell.source):
+        if cell.cell_type == "markdown" and (GRADIENT_FORMULA.search(cell.source)
+                                             or THROUGH_A_LAYER.search(cell.source)):
             assert "upstream" in cell.source and "local" in cell.source, (
                 f"{name}: a gradient formula, but not said as upstream x local:\n{cell.source[:400]}")

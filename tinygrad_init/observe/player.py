@@ -122,7 +122,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         raise TypeError("player: pass_index picks a pass of a Ledger; the pass recorded from an output is its only one")
     digits = digits if digits is None else check_int("player", "digits", digits, 1)
     steps = source if isinstance(source, Ledger) else _record(source, max_steps, options)
-    ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
+    ps = steps.get_pass(pass_index, "player")  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     _check_steps(len(pass_steps), max_steps)
     root, scalar, names = ps.root, ps.scalar, ps.names

@@ -470,6 +470,7 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
 def _picture(rankdir: str, title: str | None) -> Picture:
     f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
     g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"))
+    title = check_type("draw", "title", title, (str, Real, type(None)), "a caption (a str) or None")
     if title is not None and str(title):  # 0 too
         g.attr(label=_esc(str(title)), labelloc="t")
     return g
@@ -513,6 +514,9 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
     in red, and the ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k, "draw_step")
+    own = [o for o in draw.__kwdefaults__ if o != "grads"]  # (the state gives the grads)
+    for key in sorted(options.keys() - own):
+        raise TypeError(f"draw_step: no option {key}=; draw's are {', '.join(own)}")
     if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")

@@ -509,7 +509,8 @@ def test_every_tick_reads_as_utils_format_number_writes_it(tmp_path, browser, st
     assert browser.errors() == []
 
 
-@pytest.mark.parametrize("grid,data,name", [(None, {}, "grid"), ([("tanh",)], {}, "grid"), (E.QUICK_GRID, None, "data")])
+@pytest.mark.parametrize("grid,data,name", [(None, {}, "grid"), ([("tanh",)], {}, "grid"),
+                                            (E.QUICK_GRID, None, "data")])
 def test_the_page_names_a_grid_or_data_that_is_no_mapping(grid, data, name):
     with pytest.raises(TypeError, match=rf"^Explorer: {name} must be a mapping"):  # was Python's AttributeError
         E.Explorer(grid, data)

@@ -475,3 +475,36 @@ def test_loss_curves_and_training_figure_name_themselves_for_a_curve_without_val
             plots.loss_curves({"b": [1.0, 0.5], "a": empty})
         with pytest.raises(ValueError, match=r"^training_figure: losses\['a'\] has no values"):
             plots.training_figure([0, 1], {"b": [1.0, 0.5], "a": empty}, {"a": ([0.9], [0.8])})
+
+
+_H = (np.array([1.0, 2.0]), np.array([0.0, 1.0, 2.0]))
+
+
+@pytest.mark.parametrize("call,error,message", [
+    # each was Python's own error from inside (IndexError, AttributeError, TypeError) or a number drawn wrong
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, predicted={"p": {"a": "x"}}), ValueError,
+     r"^curves: predicted series 'a': values must be numbers, one per point or a row per seed, got 'x'"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, predicted={"p": 5}), TypeError,
+     r"^curves: predicted\['p'\] must be a dict, got int 5"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, styles={"a": 5}), TypeError,
+     r"^curves: styles\['a'\] must be a dict, got int 5"),
+    (lambda: plots.histogram_grid({"a": [_H]}, annotations=5), TypeError,
+     r"^histogram_grid: annotations must be a mapping"),
+    (lambda: plots.weight_heatmaps({"a": [5]}), TypeError,
+     r"^weight_heatmaps: 'a'\[0\] must be a pair \(name, matrix\), got int 5"),
+    (lambda: plots.scheme_color("x", "y"), TypeError, r"^scheme_color: index must be a whole number, got str 'y'"),
+    (lambda: plots.legend_below(plots.slide_figure(1, 1), 5), TypeError,
+     r"^legend_below: handles must be a list of matplotlib artists"),
+    (lambda: plots.legend_below(None, []), TypeError, r"^legend_below: fig must be a matplotlib Figure"),
+    (lambda: plots.log_axis(None), TypeError, r"^log_axis: ax must be a matplotlib Axes"),
+    (lambda: plots.slide_figure(1, 1, size="x"), TypeError, r"^slide_figure: size must be \(width, height\)"),
+    (lambda: plots.slide_figure(1, 1, size=(4, "x")), TypeError, r"^slide_figure: size must be a number"),
+])
+def test_bad_arguments_are_named_by_the_function_called(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_scheme_colour_by_index_and_a_figure_of_a_given_size():
+    assert plots.scheme_color("mine", 1) == plots.scheme_color("other", 9) != plots.scheme_color("mine", 2)
+    assert tuple(plots.slide_figure(1, 1, size=[4, 3]).get_size_inches()) == (4.0, 3.0)

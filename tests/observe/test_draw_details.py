@@ -293,8 +293,8 @@ def test_draw_step_names_an_option_draw_does_not_have_and_draw_refuses_a_title_t
 
 
 @pytest.mark.parametrize("call,error,message", [
-    (lambda: draw.ColorScale.fit([1.0, "a"]), TypeError, r"^ColorScale\.fit: magnitudes must be gradient sizes "
-                                                          r"\(numbers or None\), got str 'a'"),
+    (lambda: draw.ColorScale.fit([1.0, "a"]), TypeError, r"^ColorScale\.fit: magnitudes must be numbers or None, "
+                                                          r"got str 'a'"),
     (lambda: draw.ColorScale(0, 1).color("x"), TypeError, r"^ColorScale\.color: m must be a gradient's size"),
 ])
 def test_a_colour_scale_names_what_is_no_number(call, error, message):

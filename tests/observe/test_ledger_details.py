@@ -278,7 +278,8 @@ def _steps():
     (lambda: _steps().line(0, digits=0), ValueError, r"^Ledger\.line: digits must be >= 1, got 0"),
     (lambda: _steps().seed_line(digits=0), ValueError, r"^Ledger\.seed_line: digits must be >= 1, got 0"),
     (lambda: _steps().get_pass(3), IndexError, r"^Ledger: there is no pass 3"),
-    (lambda: ledger.node_names([1, 2]), TypeError, r"^node_names: order must list graph nodes .Values or Tensors., got 1$"),
+    (lambda: ledger.node_names([1, 2]), TypeError,
+     r"^node_names: order must list graph nodes .Values or Tensors., got 1$"),
     (lambda: ledger.GradStats.of("x"), TypeError, r"^GradStats\.of: a must be an array of numbers.*got 'x' .<U1.$"),
     (lambda: ledger.GradStats.of([None]), TypeError, r"^GradStats\.of: a must be an array of numbers.*object"),
 ])

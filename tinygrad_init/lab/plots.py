@@ -72,8 +72,9 @@ def marker(index: int) -> str:
 def scheme_color(scheme: str, index: int | None = None) -> str:
     """The colour of a scheme (or its label); another name gets palette colour `index` (or one fixed by its letters)."""
     check_type("scheme_color", "scheme", scheme, str, "a name (a str)")
+    index = sum(map(ord, scheme)) if index is None else check_int("scheme_color", "index", index)
     key = next((k for k in _COLORS if scheme in (k, label(k))), None)
-    return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
+    return _COLORS[key] if key else _PALETTE[index % len(_PALETTE)]
 
 
 def _colors(names: Sequence[Any]) -> dict[Any, str]:
@@ -97,7 +98,9 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     """`nrows x ncols` axes (row by row in `fig.axes`) on at most a slide, inside `slide_style`: margins and gaps in
     inches, laid out by hand (constrained layout takes several times longer to draw)."""
     nrows, ncols = (check_int("slide_figure", k, v, 1) for k, v in (("nrows", nrows), ("ncols", ncols)))
-    fig = mpl().figure.Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
+    if not (isinstance(size, (tuple, list)) and len(size) == 2):
+        raise TypeError(f"slide_figure: size must be (width, height) in inches, got {quoted(size):.60}")
+    fig = mpl().figure.Figure(figsize=[min(check_real("slide_figure", "size", v), m) for v, m in zip(size, SLIDE)])
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     w, h = fig.get_size_inches()
     aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
@@ -129,6 +132,8 @@ def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
 def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
     """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out), in
     at most `ncols` columns, fewer where long labels would leave the figure."""
+    check_type("legend_below", "fig", fig, mpl().figure.Figure, "a matplotlib Figure")
+    handles = check_type("legend_below", "handles", handles, (list, tuple), "a list of matplotlib artists (lines)")
     if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
         ncols = _per_row([h.get_label() for h in handles], fig.get_figwidth(), ncols)
         fig.legend(handles=handles, loc="lower center", ncols=ncols, frameon=False,
@@ -137,6 +142,7 @@ def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
 
 def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
+    check_type("log_axis", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0])")
     ticker, view = mpl().ticker, None  # matplotlib's 5 % margins took the view past 1e308 (it showed 1 to 10) or below
     if 0 < (lo := ax.dataLim.y0) <= (hi := ax.dataLim.y1) < math.inf and not 1e-290 < lo <= hi < 1e290:  # 1e-307
         a, b, m = math.log10(lo), math.log10(hi), max(1, (math.log10(hi) - math.log10(lo)) / 20)  # two powers of ten
@@ -260,7 +266,8 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))
-        if x is not None and len(x) < len(mid) or np.shape((predicted or {}).get(name, mid))[-1] != len(mid):
+        if x is not None and len(x) < len(mid) or _values((predicted or {}).get(name, mid), False, "curves: predicted "
+                                                          f"series {name!r}").shape[-1] != len(mid):
             raise ValueError(f"curves: series {name!r} has {len(mid)} values: give as many x and predicted values")
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
@@ -301,7 +308,10 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     if not (n := len(check_type("curves", "panels", panels, Mapping, "a mapping {panel: {series: values}}"))):
         raise ValueError("curves: no panels to draw")
     for k, v in (("predicted", predicted), ("hlines", hlines), ("styles", styles)):
-        check_type("curves", k, {} if v is None else v, Mapping, "a mapping (a dict) or None")
+        for name, d in check_type("curves", k, {} if v is None else v, Mapping, "a mapping (a dict) or None").items():
+            if k != "hlines":  # a panel's {series: values} (or None), a series' matplotlib keywords
+                check_type("curves", f"{k}[{name!r}]", d, (Mapping, type(None) if v is predicted else Mapping),
+                           "a dict")
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
@@ -415,6 +425,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
     per panel (past 10 layers, as the layer numbers and ranges, of every 2nd, 3rd... panel). Each panel is scaled to
     its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the half of the units at 0), cut."""
     rows = list(check_type("histogram_grid", "hists", hists, Mapping, "a mapping {row: [(counts, edges)]}").items())
+    annotations = check_type("histogram_grid", "annotations", annotations or {}, Mapping, "a mapping {row: [texts]}")
     if not rows or (empty := [k for k, v in rows if not len(check_type("histogram_grid", f"row {k!r}", v, Sequence,
                                                                        "a list of (counts, edges)"))]):
         raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
@@ -441,7 +452,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)
                 ax.axvline(j * step - gap, color="#bbbbbb", linewidth=0.8)
-                if j < len(notes := (annotations or {}).get(name, [])) and j % every == 0:
+                if j < len(notes := annotations.get(name, [])) and j % every == 0:
                     ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
                             va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
             ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=colors[name], alpha=0.85)
@@ -472,7 +483,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
     width = min(4.6 * ncols + 2.4, SLIDE[0])
     panels = {}  # (row, column) -> the matrix, its largest finite |entry| and its title, wrapped to the panel width
     for i, (name, mats) in enumerate(rows):
-        for j, (matrix, M) in enumerate(mats):
+        for j, pair in enumerate(mats):
+            matrix, M = check_type("weight_heatmaps", f"{name!r}[{j}]", pair, (tuple, list), "a pair (name, matrix)")
             if (M := np.asarray(M, dtype=np.float64)).ndim != 2 or not M.size:
                 what = "has no entries" if M.ndim == 2 else "is not a matrix"
                 raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} {what} (shape {M.shape})")

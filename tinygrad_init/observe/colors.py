@@ -71,8 +71,8 @@ class ColorScale:
     @classmethod
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""
-        ms = [check_type("ColorScale.fit", "magnitudes", m, (Real, type(None)), "gradient sizes (numbers or None)") for m
-              in check_type("ColorScale.fit", "magnitudes", magnitudes, Iterable, "gradient sizes (numbers or None)")]
+        ms = [check_type("ColorScale.fit", "magnitudes", m, (Real, type(None)), "numbers or None") for m in check_type(
+            "ColorScale.fit", "magnitudes", magnitudes, Iterable, "gradient sizes (numbers or None)")]
         ms = [m for m in ms if m is not None and m > 0 and math.isfinite(m)]
         lo, hi = (math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))) if ms else (0, 1)
         return cls(lo := min(max(lo, -323), 307), min(max(hi, lo + 1), 308), what)  # decades float64 holds

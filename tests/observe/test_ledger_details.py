@@ -276,7 +276,6 @@ def _steps():
 @pytest.mark.parametrize("call,error,message", [
     # each named another function (format_number, Ledger) or was Python's own error from inside
     (lambda: _steps().line(0, digits=0), ValueError, r"^Ledger\.line: digits must be >= 1, got 0"),
-    (lambda: _steps().seed_line(digits=0), ValueError, r"^Ledger\.seed_line: digits must be >= 1, got 0"),
     (lambda: _steps().get_pass(3), IndexError, r"^Ledger: there is no pass 3"),
     (lambda: ledger.node_names([1, 2]), TypeError,
      r"^node_names: order must list graph nodes .Values or Tensors., got 1$"),

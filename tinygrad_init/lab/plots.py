@@ -132,7 +132,6 @@ def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
 def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
     """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out), in
     at most `ncols` columns, fewer where long labels would leave the figure."""
-    check_type("legend_below", "fig", fig, mpl().figure.Figure, "a matplotlib Figure")
     handles = check_type("legend_below", "handles", handles, (list, tuple), "a list of matplotlib artists (lines)")
     if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
         ncols = _per_row([h.get_label() for h in handles], fig.get_figwidth(), ncols)
@@ -261,8 +260,7 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     if x is not None and (not ordered(x) or np.ndim(x) != 1):  # a number, a set, a table of steps: no x axis
         raise TypeError(f"curves: x (the steps) must be a list of numbers, one a point, got {quoted(x):.60}")
     for i, (name, values) in enumerate(series.items()):
-        c = order.index(name)
-        st = {"color": colors[name], "marker": marker(c), "label": label(name),
+        st = {"color": colors[name], "marker": marker(order.index(name)), "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))
@@ -308,10 +306,9 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     if not (n := len(check_type("curves", "panels", panels, Mapping, "a mapping {panel: {series: values}}"))):
         raise ValueError("curves: no panels to draw")
     for k, v in (("predicted", predicted), ("hlines", hlines), ("styles", styles)):
-        for name, d in check_type("curves", k, {} if v is None else v, Mapping, "a mapping (a dict) or None").items():
-            if k != "hlines":  # a panel's {series: values} (or None), a series' matplotlib keywords
-                check_type("curves", f"{k}[{name!r}]", d, (Mapping, type(None) if v is predicted else Mapping),
-                           "a dict")
+        check_type("curves", k, {} if v is None else v, Mapping, "a mapping (a dict) or None")
+    for name, st in (styles or {}).items():
+        check_type("curves", f"styles[{name!r}]", st, Mapping, "a dict of matplotlib keywords, e.g. {'linestyle': ':'}")
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)

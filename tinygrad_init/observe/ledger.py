@@ -348,10 +348,9 @@ class Ledger(Sequence):
         """The seed dL/dL, the first line of a pass (default: the last)."""
         ps = self.get_pass(pass_index)
         r, seed, h = _d(ps.root_symbol), ps.seed, ps.hooked.get(ps.root)
-        f = lambda x: format_number(x, digits, "Ledger.seed_line")  # noqa: E731
-        h = h and f"; its hooks make it |d{r}/d{r}| = {f(h.norm)}" or ""
-        return (f"d{r}/d{r} = {f(seed)}   (the seed: backward starts here)" if ps.scalar else
-                f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {f(seed.norm)}"
+        h = h and f"; its hooks make it |d{r}/d{r}| = {format_number(h.norm, digits)}" or ""
+        return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
+                f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {format_number(seed.norm, digits)}"
                 f"   (backward starts here{h})")
 
     def line(self, k: int, digits: int | None = 6) -> str:

@@ -46,8 +46,7 @@ def _record(root: Any, max_steps: int | None, options: Mapping) -> Ledger:
         raise ValueError(f"player: the output has shape {root.shape}; backward starts from a scalar (dL/dL = 1). "
                          "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
                          "out.backward(grad)` and pass steps")
-    _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents),
-                 max_steps)
+    _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents), max_steps)
     draw(root, **options)  # its errors name the option (a graph within max_steps: milliseconds)
     with record() as steps:
         root.backward()

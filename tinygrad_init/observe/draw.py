@@ -386,8 +386,8 @@ class _Scene:
             item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
                                             "margin": "0.02", "width": "0.3", **small}))
             if n.constant is not None:  # the plain number the op took (a node without gradient): "1.0 -" is 1 - x,
-                k, side = _num(n.constant), n.op in ("-", "/") and math.copysign(1, n.locals[0]) != math.copysign(1, (
-                    n.constant if n.op == "/" else 1.0))  # as d/dx of k - x is -1, of k / x the sign opposite to k's
+                k, side = _num(n.constant), op in ("-", "/") and math.copysign(1, n.locals[0]) != math.copysign(1, (
+                    n.constant if op == "/" else 1.0))  # as d/dx of k - x is -1, of k / x the sign opposite to k's
                 label = (f"{k} {op}" if side else f"{op} {k}") if op in ("-", "/") else k  # "- 1.0" is x - 1
                 item.extra.append((nid + "c", {"label": label, "shape": "box", "style": "dashed", "margin": "0.04",
                                                **small}))

@@ -283,9 +283,7 @@ class _Scene:
             raise TypeError("draw: module= groups the ops of a Tensor graph by nn.Module; a Value graph has no "
                             "modules (its labels, such as L0.n3.w1, already name layer and neuron)")
         tr = module if isinstance(module, Trace) else Trace(module, None)
-        if not hasattr(tr.model, "named_modules") or not hasattr(tr.model, "named_parameters"):
-            raise TypeError(f"draw: module= must be an nn.Module or a Trace from draw.trace(model, x), got "
-                            f"{type(module).__name__}")
+        check_type("draw", "module", tr.model, nn.Module, "an nn.Module or a Trace from draw.trace(model, x)")
         modules = {path: (i, m) for i, (path, m) in enumerate(tr.model.named_modules())}
         in_graph, owner, outputs = set(self.order), {}, {}
         for path, _m, args, out in sorted(tr.calls, key=lambda c: c[0].count(".")):  # outer modules first

@@ -481,7 +481,7 @@ _H = (np.array([1.0, 2.0]), np.array([0.0, 1.0, 2.0]))
 
 
 @pytest.mark.parametrize("call,error,message", [
-    # each was Python's own error from inside (IndexError, AttributeError, TypeError) or a number drawn wrong
+    # each was Python's own error from inside: IndexError, AttributeError, TypeError (cannot unpack)
     (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, predicted={"p": {"a": "x"}}), ValueError,
      r"^curves: predicted series 'a': values must be numbers, one per point or a row per seed, got 'x'"),
     (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, styles={"a": 5}), TypeError,
@@ -490,18 +490,7 @@ _H = (np.array([1.0, 2.0]), np.array([0.0, 1.0, 2.0]))
      r"^histogram_grid: annotations must be a mapping"),
     (lambda: plots.weight_heatmaps({"a": [5]}), TypeError,
      r"^weight_heatmaps: 'a'\[0\] must be a pair \(name, matrix\), got int 5"),
-    (lambda: plots.scheme_color("x", "y"), TypeError, r"^scheme_color: index must be a whole number, got str 'y'"),
-    (lambda: plots.legend_below(plots.slide_figure(1, 1), 5), TypeError,
-     r"^legend_below: handles must be a list of matplotlib artists"),
-    (lambda: plots.log_axis(None), TypeError, r"^log_axis: ax must be a matplotlib Axes"),
-    (lambda: plots.slide_figure(1, 1, size="x"), TypeError, r"^slide_figure: size must be \(width, height\)"),
-    (lambda: plots.slide_figure(1, 1, size=(4, "x")), TypeError, r"^slide_figure: size must be a number"),
 ])
 def test_bad_arguments_are_named_by_the_function_called(call, error, message):
     with pytest.raises(error, match=message):
         call()
-
-
-def test_a_scheme_colour_by_index_and_a_figure_of_a_given_size():
-    assert plots.scheme_color("mine", 1) == plots.scheme_color("other", 9) != plots.scheme_color("mine", 2)
-    assert tuple(plots.slide_figure(1, 1, size=[4, 3]).get_size_inches()) == (4.0, 3.0)

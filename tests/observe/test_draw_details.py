@@ -279,24 +279,8 @@ def test_a_constant_shows_its_side_of_a_subtraction_or_division():
     assert 'label="1.0 -"' in draw.draw(1 - neg).source and 'label="/ 3.0"' in draw.draw(neg / 3).source
 
 
-def test_draw_step_names_an_option_draw_does_not_have_and_draw_refuses_a_title_that_is_no_text():
+def test_a_title_that_is_no_text_is_refused_not_drawn_as_a_list():
     a = Value(2.0, label="a")
-    with ledger.record() as steps:
-        (a * a).backward()
-    with pytest.raises(TypeError, match=r"^draw_step: no option colour=; draw's are show_data, show_grad, "):
-        draw.draw_step(steps, 1, colour=1)  # was Python's "draw() got an unexpected keyword argument"
-    with pytest.raises(TypeError, match=r"^draw_step: no option grads=; draw's are .*, title$"):
-        draw.frames(steps, grads=None)  # draw_step sets them: the state after k steps
     with pytest.raises(TypeError, match=r"^draw: title must be a caption \(a str\) or None, got list \['a'\]"):
         draw.draw(a, title=["a"])  # was drawn as "['a']"
     assert 'label=0 labelloc=t' in draw.draw(a, title=0).source and "labelloc" not in draw.draw(a, title="").source
-
-
-@pytest.mark.parametrize("call,error,message", [
-    (lambda: draw.ColorScale.fit([1.0, "a"]), TypeError, r"^ColorScale\.fit: magnitudes must be numbers or None, "
-                                                          r"got str 'a'"),
-    (lambda: draw.ColorScale(0, 1).color("x"), TypeError, r"^ColorScale\.color: m must be a gradient's size"),
-])
-def test_a_colour_scale_names_what_is_no_number(call, error, message):
-    with pytest.raises(error, match=message):  # were '>' not supported, and "must be real number, not str"
-        call()

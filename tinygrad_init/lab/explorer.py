@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable
+from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, writable
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -50,14 +50,9 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     (zero biases), measured on one forward and backward pass, and predicted."""
     gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
         ("depth", depth), ("width", width), ("batch", batch)))
-    activation = check_choice("measure", "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)
     if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
-    try:
-        sc = init.describe(scheme)
-    except (TypeError, ValueError) as e:  # named as the function called
-        raise type(e)(str(e).replace("describe:", "measure:", 1)) from None
-    if sc.mean() != 0.0:  # N(0, std^2) in its place would be another network
+    if (sc := init.describe(scheme)).mean() != 0.0:  # N(0, std^2) in its place would be another network
         raise ValueError(f"measure: {sc.name} has mean {sc.mean():g}; the page draws zero-mean weights of its std")
     if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
         raise ValueError(f"measure: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
@@ -83,8 +78,6 @@ class Explorer:
     gave for that combination."""
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
-        grid, data = (check_type("Explorer", k, v, Mapping, "a mapping, such as GRID and {key(...): measure(...)}")
-                      for k, v in (("grid", grid), ("data", data)))
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
         blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},

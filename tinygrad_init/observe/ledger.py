@@ -42,8 +42,6 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
     A label used by several nodes gets `#i`; a line break or tab in one reads as a space."""
     raw, last = [], len(check_type("node_names", "order", order, (list, tuple), "a list of nodes (root last)")) - 1
     for i, node in enumerate(order):
-        if not hasattr(type(node), "parents"):  # (its class's: a Value builds the tuple on each read)
-            raise TypeError(f"node_names: order must list graph nodes (Values or Tensors), got {node!r:.60}")
         label = " ".join(str(getattr(node, "label", None) or getattr(node, "name", "") or "").split())  # one line
         if not label:
             op = getattr(node, "op", "") or "op"
@@ -75,10 +73,7 @@ class GradStats(NamedTuple):
     @classmethod
     def of(cls, a: Any) -> "GradStats":
         """The statistics of the array `a`."""
-        if (a := np.asarray(a)).dtype.kind not in "biuf":  # numpy's "could not convert string to float", or nan
-            raise TypeError(f"GradStats.of: a must be an array of numbers (a gradient), got {a.tolist()!r:.60} "
-                            f"({a.dtype})")
-        return cls(a.shape, *moments(a))
+        return cls(tuple(np.shape(a)), *moments(np.asarray(a)))
 
 
 def _node(key: Any) -> Any:

@@ -350,8 +350,7 @@ def run_graph(args: argparse.Namespace) -> int:
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
-    print(f"tinygrad-init graph: {what}: {counted(n_nodes, 'node')}, {counted(n_steps, 'chain-rule step')} in "
-          "backward")
+    print(f"tinygrad-init graph: {what}: {counted(n_nodes, 'node')}, {counted(n_steps, 'chain-rule step')} in backward")
     if root.scalar and n_steps <= 40:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps

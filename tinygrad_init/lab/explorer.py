@@ -73,9 +73,8 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
 
 
 class Explorer:
-    """The page: `html` (a whole offline document), `write(path)`, and inline display in Jupyter; `grid` holds the
-    values of each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure`
-    gave for that combination."""
+    """The page: `html` (a whole offline document), `write(path)`, inline display in Jupyter; `grid` the values of
+    each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure` gave."""
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)

@@ -296,8 +296,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel, named in the
     legend; `log`: log y axes, all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the
     series sideways so that none hides another. A series named by a scheme keeps its label and colour; the legend
-    marks one with values it cannot draw: "(<= 0: not drawn)" on a log axis, "(nan/inf: not drawn)" with no finite
-    median."""
+    marks one it cannot draw: "(<= 0: not drawn)" on a log axis, "(nan/inf: not drawn)" with no finite median."""
     if not (n := len(check_type("curves", "panels", panels, Mapping, "a mapping {panel: {series: values}}"))):
         raise ValueError("curves: no panels to draw")
     for k, v in (("predicted", predicted), ("hlines", hlines), ("styles", styles)):

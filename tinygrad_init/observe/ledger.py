@@ -192,9 +192,8 @@ class LedgerState:
 
 class Ledger(Sequence):
     """The chain-rule steps (`ScalarStep`, `TensorStep`) of the passes run inside `record`, as a sequence; as a
-    recorder (`autograd.set_recorder`) it passes every event on to the one it replaced (`outer`), so ledgers
-    nest and a recorder installed before keeps receiving. `arrays`: also keep copies of every tensor step's
-    arrays (memory!)."""
+    recorder (`autograd.set_recorder`) it passes every event on to the one it replaced (`outer`): ledgers nest, a
+    recorder installed before keeps receiving. `arrays`: also keep copies of every tensor step's arrays (memory!)."""
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = check_bool("Ledger", "arrays", arrays), False, None

@@ -284,3 +284,13 @@ def test_a_title_that_is_no_text_is_refused_not_drawn_as_a_list():
     with pytest.raises(TypeError, match=r"^draw: title must be a caption \(a str\) or None, got list \['a'\]"):
         draw.draw(a, title=["a"])  # was drawn as "['a']"
     assert 'label=0 labelloc=t' in draw.draw(a, title=0).source and "labelloc" not in draw.draw(a, title="").source
+
+
+def test_draw_step_names_an_option_draw_does_not_have():
+    a = Value(2.0, label="a")
+    with ledger.record() as steps:
+        (a * a).backward()
+    with pytest.raises(TypeError, match=r"^draw_step: no option colour=; draw's are show_data, show_grad, "):
+        draw.draw_step(steps, 1, colour=1)  # was Python's "draw() got an unexpected keyword argument"
+    with pytest.raises(TypeError, match=r"^draw_step: no option grads=; draw's are .*, title$"):
+        draw.frames(steps, grads=None)  # draw_step sets them: the state after k steps

@@ -510,6 +510,9 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
     in red, and the ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k, "draw_step")
+    own = [o for o in draw.__kwdefaults__ if o != "grads"]  # (the state gives the grads)
+    for key in sorted(options.keys() - own):
+        raise TypeError(f"draw_step: no option {key}=; draw's are {', '.join(own)}")
     if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")

@@ -574,3 +574,9 @@ def test_parse_expression_names_variables_that_are_no_dict_of_numbers(variables)
     with pytest.raises(TypeError, match=r"^parse_expression: variables must be a dict of numbers or Values"):
         parse_expression("a * 2", variables)
 
+
+
+@pytest.mark.parametrize("words", [None, "a=2"])
+def test_bindings_that_are_no_list_of_words_are_named(words):
+    with pytest.raises(TypeError, match=r"^parse_bindings: words must be a list of NAME=VALUE words"):
+        parse_bindings(words)  # None was "'NoneType' object is not iterable"; "a=2" read letter by letter

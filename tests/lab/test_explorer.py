@@ -246,6 +246,8 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     # weights past float32 were inf: tanh read "explodes" (all nan); past 1e154 an OverflowError without a name
     (("tanh", "large", 1e40, 2, 4), {}, ValueError, "measure: gain 1e.40 x large's std gives weights of std 1e.40"),
     (("relu", "he_normal", 1e200, 2, 4), {}, ValueError, "beyond float32 .the engine's dtype, up to 3.4e38."),
+    # a misspelt activation was named by deep_mlp, a function the caller never called
+    (("tanhh", "small", 1.0, 2, 4), {}, ValueError, "^measure: activation must be one of .*did you mean 'tanh'"),
 ])
 def test_measure_checks_its_arguments(args, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):

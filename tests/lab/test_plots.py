@@ -475,3 +475,22 @@ def test_loss_curves_and_training_figure_name_themselves_for_a_curve_without_val
             plots.loss_curves({"b": [1.0, 0.5], "a": empty})
         with pytest.raises(ValueError, match=r"^training_figure: losses\['a'\] has no values"):
             plots.training_figure([0, 1], {"b": [1.0, 0.5], "a": empty}, {"a": ([0.9], [0.8])})
+
+
+_H = (np.array([1.0, 2.0]), np.array([0.0, 1.0, 2.0]))
+
+
+@pytest.mark.parametrize("call,error,message", [
+    # each was Python's own error from inside: IndexError, AttributeError, TypeError (cannot unpack)
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, predicted={"p": {"a": "x"}}), ValueError,
+     r"^curves: predicted series 'a': values must be numbers, one per point or a row per seed, got 'x'"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, styles={"a": 5}), TypeError,
+     r"^curves: styles\['a'\] must be a dict of matplotlib keywords, e.g. {'linestyle': ':'}, got int 5"),
+    (lambda: plots.histogram_grid({"a": [_H]}, annotations=5), TypeError,
+     r"^histogram_grid: annotations must be a mapping"),
+    (lambda: plots.weight_heatmaps({"a": [5]}), TypeError,
+     r"^weight_heatmaps: 'a'\[0\] must be a pair \(name, matrix\), got int 5"),
+])
+def test_bad_arguments_are_named_by_the_function_called(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

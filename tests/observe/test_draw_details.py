@@ -263,3 +263,34 @@ def test_a_cut_graphs_note_lists_up_to_five_kinds_and_says_when_there_are_more()
     assert note(five) == "... 5 more nodes: 1 *, 1 +, 1 exp, 1 leaf, 1 tanh"
     assert note(six).startswith("... 6 more nodes: ") and note(six).endswith(", ...")
     assert "data " not in draw.compare_inits((2, 2, 1), ("small",)).source  # its panels show no data
+
+
+def test_a_constant_shows_its_side_of_a_subtraction_or_division():
+    # 1 - x and x - 1 (3 / x and x / 3) drew the same constant box: the picture lost which operand the number is
+    x = Value(5.0, label="x")
+    labels = {e: re.search(r'n1c \[label=("[^"]*"|\S+)', draw.draw(f(x)).source)[1].strip('"') for e, f in (
+        ("1 - x", lambda v: 1 - v), ("x - 1", lambda v: v - 1), ("3 / x", lambda v: 3 / v), ("x / 3", lambda v: v / 3),
+        ("-3 / x", lambda v: -3 / v), ("x / -3", lambda v: v / -3), ("0 / x", lambda v: 0 / v),
+        ("x / 0", lambda v: v / 0),
+        ("x + 2", lambda v: v + 2), ("x * 2", lambda v: v * 2))}
+    assert labels == {"1 - x": "1.0 -", "x - 1": "- 1.0", "3 / x": "3.0 /", "x / 3": "/ 3.0", "-3 / x": "-3.0 /",
+                      "x / -3": "/ -3.0", "0 / x": "0.0 /", "x / 0": "/ 0.0", "x + 2": "2.0", "x * 2": "2.0"}
+    neg = Value(-2.0, label="x")  # the side does not hang on the sign of x
+    assert 'label="1.0 -"' in draw.draw(1 - neg).source and 'label="/ 3.0"' in draw.draw(neg / 3).source
+
+
+def test_a_title_that_is_no_text_is_refused_not_drawn_as_a_list():
+    a = Value(2.0, label="a")
+    with pytest.raises(TypeError, match=r"^draw: title must be a caption \(a str\) or None, got list \['a'\]"):
+        draw.draw(a, title=["a"])  # was drawn as "['a']"
+    assert 'label=0 labelloc=t' in draw.draw(a, title=0).source and "labelloc" not in draw.draw(a, title="").source
+
+
+def test_draw_step_names_an_option_draw_does_not_have():
+    a = Value(2.0, label="a")
+    with ledger.record() as steps:
+        (a * a).backward()
+    with pytest.raises(TypeError, match=r"^draw_step: no option colour=; draw's are show_data, show_grad, "):
+        draw.draw_step(steps, 1, colour=1)  # was Python's "draw() got an unexpected keyword argument"
+    with pytest.raises(TypeError, match=r"^draw_step: no option grads=; draw's are .*, title$"):
+        draw.frames(steps, grads=None)  # draw_step sets them: the state after k steps

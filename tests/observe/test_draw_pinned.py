@@ -51,8 +51,8 @@ def test_draw_refuses_what_is_not_a_graph_and_a_ledger_of_another_root():
         draw.draw(other, grads=steps)
     assert "grad 0.005364" in draw.draw(loss, grads=steps).source  # its own root: d tanh(a^2)/da = 4(1 - tanh(4)^2)
     y = Tensor(np.ones(2), requires_grad=True).sum()
-    with pytest.raises(TypeError, match=r"^draw: module= must be an nn.Module or a Trace from draw.trace\(model, x\), "
-                                        r"got int$"):
+    with pytest.raises(TypeError, match=r"^draw: module must be an nn.Module or a Trace from draw.trace\(model, x\), "
+                                        r"got int 3$"):
         draw.draw(y, module=3)
 
 

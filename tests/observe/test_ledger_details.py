@@ -264,3 +264,20 @@ def test_an_unlabelled_power_is_named_pow_whatever_its_exponent():
 def test_node_names_names_an_order_that_is_no_list(order) -> None:  # was "object of type 'NoneType' has no len()"
     with pytest.raises(TypeError, match="node_names: order must be a list of nodes"):
         ledger.node_names(order)
+
+
+def _steps():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    with ledger.record() as steps:
+        (a * b + a).backward()
+    return steps
+
+
+@pytest.mark.parametrize("call,error,message", [
+    # each named another function (format_number, Ledger) or was Python's own error from inside
+    (lambda: _steps().line(0, digits=0), ValueError, r"^Ledger\.line: digits must be >= 1, got 0"),
+    (lambda: _steps().get_pass(3), IndexError, r"^Ledger: there is no pass 3"),
+])
+def test_bad_arguments_are_named_by_the_function_called(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value, player
+from tinygrad_init import Tensor, Value, ledger, player
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
@@ -14,7 +14,7 @@ from tinygrad_init import Tensor, Value, player
     ({"grads": {}}, TypeError, r"player: grads= is set by the player itself"),
     ({"digits": 0}, ValueError, r"player: digits must be >= 1, got 0"),
     ({"digits": "3"}, TypeError, r"player: digits must be a whole number"),
-    ({"rankdir": "XX"}, ValueError, r"draw: rankdir must be 'LR'"),
+    ({"rankdir": "XX"}, ValueError, r"draw: rankdir must be one of 'lr', 'tb', 'rl', 'bt', got 'XX'"),
     ({"max_nodes": 0}, ValueError, r"draw: max_nodes must be >= 1"),
     ({"show_data": "no"}, TypeError, r"draw: show_data must be True or False"),
     ({"colour_by_grad": True}, TypeError, r"player: no option colour_by_grad=; .*rankdir, show_data, show_local, "
@@ -51,3 +51,13 @@ def test_color_by_grad_that_is_a_tensor_or_an_array_is_named(flag) -> None:
     loss = a * a
     with pytest.raises(ValueError, match="player: color_by_grad must be True, False"):
         player.player_html(loss, color_by_grad=flag)
+
+
+def test_a_pass_index_beyond_the_ledger_is_named_by_the_player():
+    a = Value(2.0, label="a")
+    with ledger.record() as steps:
+        (a * a).backward()
+    with pytest.raises(IndexError, match=r"^player: there is no pass 3; 1 was recorded"):  # was "Ledger: ..."
+        player.player_html(steps, pass_index=3)
+    with pytest.raises(TypeError, match=r"^player: pass_index must be a whole number"):
+        player.player_html(steps, pass_index="0")

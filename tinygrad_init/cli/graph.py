@@ -23,7 +23,7 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, cli_type, counted, did_you_mean, quoted, text_width
+from ..utils import check_int, check_type, cli_type, counted, did_you_mean, quoted, text_width
 from . import _cannot, _init_name, _widths, _writable, path_arg
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
@@ -202,7 +202,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
 def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     """`["a=2", "b=-3"]` -> `{"a": 2.0, "b": -3.0}`; an ExpressionError says what is wrong with a word."""
     out: dict[str, float] = {}
-    for w in words:
+    for w in check_type("parse_bindings", "words", words, (list, tuple), "a list of NAME=VALUE words, e.g. ['a=2']"):
         name, _, value = (part.strip() for part in _nfkc(w).partition("="))
         if "=" not in w:
             raise ExpressionError(f"binding {w!r}: " + (
@@ -350,8 +350,7 @@ def run_graph(args: argparse.Namespace) -> int:
     with ledger.record() as steps:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
-    print(f"tinygrad-init graph: {what}: {counted(n_nodes, 'node')}, {counted(n_steps, 'chain-rule step')} in "
-          "backward")
+    print(f"tinygrad-init graph: {what}: {counted(n_nodes, 'node')}, {counted(n_steps, 'chain-rule step')} in backward")
     if root.scalar and n_steps <= 40:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps

@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import init
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, writable
+from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge
@@ -50,6 +50,7 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     (zero biases), measured on one forward and backward pass, and predicted."""
     gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
         ("depth", depth), ("width", width), ("batch", batch)))
+    activation = check_choice("measure", "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)
     if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
     if (sc := init.describe(scheme)).mean() != 0.0:  # N(0, std^2) in its place would be another network
@@ -73,9 +74,8 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
 
 
 class Explorer:
-    """The page: `html` (a whole offline document), `write(path)`, and inline display in Jupyter; `grid` holds the
-    values of each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure`
-    gave for that combination."""
+    """The page: `html` (a whole offline document), `write(path)`, inline display in Jupyter; `grid` the values of
+    each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure` gave."""
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
         self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)

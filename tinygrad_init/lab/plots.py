@@ -255,12 +255,12 @@ def _panel(ax: Any, series: Mapping[str, Any], x: Any = None, predicted: Mapping
     if x is not None and (not ordered(x) or np.ndim(x) != 1):  # a number, a set, a table of steps: no x axis
         raise TypeError(f"curves: x (the steps) must be a list of numbers, one a point, got {quoted(x):.60}")
     for i, (name, values) in enumerate(series.items()):
-        c = order.index(name)
-        st = {"color": colors[name], "marker": marker(c), "label": label(name),
+        st = {"color": colors[name], "marker": marker(order.index(name)), "label": label(name),
               **(styles or {}).get(name, {})}
         mid, lo, hi = band(v) if len(v := _values(values, False)) > 1 else (v[0],) * 3
         longest = max(longest, len(mid))
-        if x is not None and len(x) < len(mid) or np.shape((predicted or {}).get(name, mid))[-1] != len(mid):
+        if x is not None and len(x) < len(mid) or _values((predicted or {}).get(name, mid), False, "curves: predicted "
+                                                          f"series {name!r}").shape[-1] != len(mid):
             raise ValueError(f"curves: series {name!r} has {len(mid)} values: give as many x and predicted values")
         xs = (np.arange(1, len(mid) + 1) if x is None else np.asarray(x, dtype=np.float64)[:len(mid)]) + dodge * (
             i - (len(series) - 1) / 2)
@@ -296,12 +296,13 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     `predicted` (same keys) adds dashed lines; `hlines` dotted levels `{label: y}` in every panel, named in the
     legend; `log`: log y axes, all or the panels named; `styles`: matplotlib keywords per series; `dodge`: shift the
     series sideways so that none hides another. A series named by a scheme keeps its label and colour; the legend
-    marks one with values it cannot draw: "(<= 0: not drawn)" on a log axis, "(nan/inf: not drawn)" with no finite
-    median."""
+    marks one it cannot draw: "(<= 0: not drawn)" on a log axis, "(nan/inf: not drawn)" with no finite median."""
     if not (n := len(check_type("curves", "panels", panels, Mapping, "a mapping {panel: {series: values}}"))):
         raise ValueError("curves: no panels to draw")
     for k, v in (("predicted", predicted), ("hlines", hlines), ("styles", styles)):
         check_type("curves", k, {} if v is None else v, Mapping, "a mapping (a dict) or None")
+    for name, st in (styles or {}).items():
+        check_type("curves", f"styles[{name!r}]", st, Mapping, "a dict of matplotlib keywords, e.g. {'linestyle': ':'}")
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
     width = SLIDE[0] if ncols > 1 else 10
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
@@ -415,6 +416,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
     per panel (past 10 layers, as the layer numbers and ranges, of every 2nd, 3rd... panel). Each panel is scaled to
     its tallest bar, or with `skip_spike` to its tallest but the first (ReLU: the half of the units at 0), cut."""
     rows = list(check_type("histogram_grid", "hists", hists, Mapping, "a mapping {row: [(counts, edges)]}").items())
+    annotations = check_type("histogram_grid", "annotations", annotations or {}, Mapping, "a mapping {row: [texts]}")
     if not rows or (empty := [k for k, v in rows if not len(check_type("histogram_grid", f"row {k!r}", v, Sequence,
                                                                        "a list of (counts, edges)"))]):
         raise ValueError("histogram_grid: " + (f"row {empty[0]!r} has no histograms" if rows else "no rows to draw"))
@@ -441,7 +443,7 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 heights += [[0.0], np.minimum(counts / top, 1.06)]
                 xs.append(edges - lo + j * step)
                 ax.axvline(j * step - gap, color="#bbbbbb", linewidth=0.8)
-                if j < len(notes := (annotations or {}).get(name, [])) and j % every == 0:
+                if j < len(notes := annotations.get(name, [])) and j % every == 0:
                     ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
                             va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
             ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=colors[name], alpha=0.85)
@@ -472,7 +474,8 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
     width = min(4.6 * ncols + 2.4, SLIDE[0])
     panels = {}  # (row, column) -> the matrix, its largest finite |entry| and its title, wrapped to the panel width
     for i, (name, mats) in enumerate(rows):
-        for j, (matrix, M) in enumerate(mats):
+        for j, pair in enumerate(mats):
+            matrix, M = check_type("weight_heatmaps", f"{name!r}[{j}]", pair, (tuple, list), "a pair (name, matrix)")
             if (M := np.asarray(M, dtype=np.float64)).ndim != 2 or not M.size:
                 what = "has no entries" if M.ndim == 2 else "is not a matrix"
                 raise ValueError(f"weight_heatmaps: {name!r} / {matrix!r} {what} (shape {M.shape})")

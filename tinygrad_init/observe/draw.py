@@ -216,9 +216,7 @@ class _Scene:
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
         if not hasattr(root, "parents"):
             raise TypeError(f"draw: expected a Value or a Tensor (a computation's result), got {type(root).__name__}")
-        self.rankdir = str(rankdir).upper()
-        if self.rankdir not in ("LR", "TB", "RL", "BT"):
-            raise ValueError(f"draw: rankdir must be 'LR' (inputs left) or 'TB' (inputs on top), got {rankdir!r}")
+        self.rankdir = check_choice("draw", "rankdir", rankdir, ("lr", "tb", "rl", "bt")).upper()  # inputs left, top
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
         if not (isinstance(color_by_grad, (ColorScale, bool, np.bool_, type(None))) or (  # not ==: a Tensor's raises
@@ -285,9 +283,7 @@ class _Scene:
             raise TypeError("draw: module= groups the ops of a Tensor graph by nn.Module; a Value graph has no "
                             "modules (its labels, such as L0.n3.w1, already name layer and neuron)")
         tr = module if isinstance(module, Trace) else Trace(module, None)
-        if not hasattr(tr.model, "named_modules") or not hasattr(tr.model, "named_parameters"):
-            raise TypeError(f"draw: module= must be an nn.Module or a Trace from draw.trace(model, x), got "
-                            f"{type(module).__name__}")
+        check_type("draw", "module", tr.model, nn.Module, "an nn.Module or a Trace from draw.trace(model, x)")
         modules = {path: (i, m) for i, (path, m) in enumerate(tr.model.named_modules())}
         in_graph, owner, outputs = set(self.order), {}, {}
         for path, _m, args, out in sorted(tr.calls, key=lambda c: c[0].count(".")):  # outer modules first
@@ -387,9 +383,12 @@ class _Scene:
             op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
             item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
                                             "margin": "0.02", "width": "0.3", **small}))
-            if n.constant is not None:  # the plain number the op took: a node without gradient
-                item.extra.append((nid + "c", {"label": _num(n.constant), "shape": "box", "style": "dashed",
-                                               "margin": "0.04", **small}))
+            if n.constant is not None:  # the plain number the op took (a node without gradient): "1.0 -" is 1 - x,
+                k, side = _num(n.constant), op in ("-", "/") and math.copysign(1, n.locals[0]) != math.copysign(1, (
+                    n.constant if op == "/" else 1.0))  # as d/dx of k - x is -1, of k / x the sign opposite to k's
+                label = (f"{k} {op}" if side else f"{op} {k}") if op in ("-", "/") else k  # "- 1.0" is x - 1
+                item.extra.append((nid + "c", {"label": label, "shape": "box", "style": "dashed", "margin": "0.04",
+                                               **small}))
         return item
 
     def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
@@ -467,6 +466,7 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
 def _picture(rankdir: str, title: str | None) -> Picture:
     f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
     g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"))
+    title = check_type("draw", "title", title, (str, Real, type(None)), "a caption (a str) or None")
     if title is not None and str(title):  # 0 too
         g.attr(label=_esc(str(title)), labelloc="t")
     return g
@@ -510,6 +510,9 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
     in red, and the ledger's line as caption. `options` are `draw`'s."""
     state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k, "draw_step")
+    own = [o for o in draw.__kwdefaults__ if o != "grads"]  # (the state gives the grads)
+    for key in sorted(options.keys() - own):
+        raise TypeError(f"draw_step: no option {key}=; draw's are {', '.join(own)}")
     if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")

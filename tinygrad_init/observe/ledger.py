@@ -30,10 +30,10 @@ class Text(str):
     __repr__ = str.__str__  # IPython's pretty printer uses it too
 
 
-def format_number(x: float | None, digits: int | None = 6) -> str:
+def format_number(x: float | None, digits: int | None = 6, where: str = "format_number") -> str:
     """A number as the ledger and the pictures write it: `utils.format_number` with `digits` significant
-    digits (at least 1), a float always with a point (`-3.0`, `0.00134095`; None: every digit, as `repr`)."""
-    return _format(x, digits, point=True)
+    digits (at least 1; else an error naming `where`), a float always with a point (`-3.0`; None: as `repr`)."""
+    return _format(x, digits if digits is None else check_int(where, "digits", digits, 1), point=True)
 
 
 def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
@@ -192,14 +192,12 @@ class LedgerState:
 
 class Ledger(Sequence):
     """The chain-rule steps (`ScalarStep`, `TensorStep`) of the passes run inside `record`, as a sequence; as a
-    recorder (`autograd.set_recorder`) it passes every event on to the one it replaced (`outer`), so ledgers
-    nest and a recorder installed before keeps receiving. `arrays`: also keep copies of every tensor step's
-    arrays (memory!)."""
+    recorder (`autograd.set_recorder`) it passes every event on to the one it replaced (`outer`): ledgers nest, a
+    recorder installed before keeps receiving. `arrays`: also keep copies of every tensor step's arrays (memory!)."""
 
     def __init__(self, arrays: bool = False) -> None:
         self.arrays, self.closed, self.outer = check_bool("Ledger", "arrays", arrays), False, None
-        self.steps, self.passes = [], []  # the Steps, the Passes
-        self._open: Pass | None = None  # the pass being recorded
+        self.steps, self.passes, self._open = [], [], None  # the Steps, the Passes, the one being recorded
 
     def __len__(self) -> int: return len(self.steps)
     def __getitem__(self, k: Any, where: str = "Ledger") -> Any:  # a Step (a list of them for a slice)
@@ -278,14 +276,14 @@ class Ledger(Sequence):
             ps.complete, ps.stop_step, self._open, self._held = complete, len(self.steps), None, {}
 
     # ----------------------------------------------------------- reading
-    def get_pass(self, pass_index: int | None = None) -> Pass:
-        """A recorded pass (default: the last); a ValueError if none was recorded."""
+    def get_pass(self, pass_index: int | None = None, where: str = "Ledger") -> Pass:
+        """A recorded pass (default: the last); a ValueError if none was recorded (its message naming `where`)."""
         if not self.passes:
-            raise ValueError("Ledger: no backward pass was recorded. Call backward() inside "
+            raise ValueError(f"{where}: no backward pass was recorded. Call backward() inside "
                              "`with ledger.record() as steps:`")
         n = len(self.passes)
-        if pass_index is not None and not -n <= check_int("Ledger", "pass_index", pass_index) < n:
-            raise IndexError(f"Ledger: there is no pass {pass_index}; " + ("1 was recorded (pass 0 or -1)" if n == 1
+        if pass_index is not None and not -n <= check_int(where, "pass_index", pass_index) < n:
+            raise IndexError(f"{where}: there is no pass {pass_index}; " + ("1 was recorded (pass 0 or -1)" if n == 1
                              else f"{n} were recorded (passes 0 to {n - 1}, or -{n} to -1)"))
         return self.passes[-1 if pass_index is None else pass_index]
 
@@ -351,7 +349,7 @@ class Ledger(Sequence):
 
     def line(self, k: int, digits: int | None = 6) -> str:
         """Step `k` as one line of arithmetic a student can follow."""
-        s, f = self.__getitem__(k, "Ledger.line"), lambda x: format_number(x, digits)  # noqa: E731
+        s, f = self.__getitem__(k, "Ledger.line"), lambda x: format_number(x, digits, "Ledger.line")  # noqa: E731
         ps = self.passes[s.pass_index]
         r, n, p = _d(ps.root_symbol), _d(s.node_name), _d(s.parent_name)
         eq = "+=" if s.contribution_number > 1 or s.earlier_grad is not None else "="
@@ -511,9 +509,7 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
                          "exponentially with the depth of a dense net; backpropagation adds up the same products "
                          "without listing them, by sharing the common parts of the paths. Use count_paths() to see the "
                          "number, pick a node closer to the output or a smaller graph, or raise max_paths.")
-    paths: list[Path] = []
-    route: list = []  # the current path's nodes and local derivatives, cut back to each popped node's depth
-    locs: list = []
+    paths, route, locs = [], [], []  # the paths; the current one's nodes and locals, cut to a popped node's depth
     stack: list[tuple[Any, int, Any]] = [(root, 0, None)] if total else []
     while stack:  # depth first, along the edges that reach `node`
         n, depth, loc = stack.pop()

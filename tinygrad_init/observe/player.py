@@ -46,8 +46,7 @@ def _record(root: Any, max_steps: int | None, options: Mapping) -> Ledger:
         raise ValueError(f"player: the output has shape {root.shape}; backward starts from a scalar (dL/dL = 1). "
                          "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
                          "out.backward(grad)` and pass steps")
-    _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents),
-                 max_steps)
+    _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents), max_steps)
     draw(root, **options)  # its errors name the option (a graph within max_steps: milliseconds)
     with record() as steps:
         root.backward()
@@ -122,7 +121,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         raise TypeError("player: pass_index picks a pass of a Ledger; the pass recorded from an output is its only one")
     digits = digits if digits is None else check_int("player", "digits", digits, 1)
     steps = source if isinstance(source, Ledger) else _record(source, max_steps, options)
-    ps = steps.get_pass(pass_index)  # a ValueError if the ledger holds no pass
+    ps = steps.get_pass(pass_index, "player")  # a ValueError if the ledger holds no pass
     pass_steps = steps.pass_steps(ps.index)
     _check_steps(len(pass_steps), max_steps)
     root, scalar, names = ps.root, ps.scalar, ps.names

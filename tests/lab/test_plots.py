@@ -205,6 +205,18 @@ def test_a_log_panel_over_one_to_two_decades_labels_both_ends_of_its_values(valu
     assert len(ticks) >= 2 and all(np.min(np.abs(np.log10(ticks / v))) <= np.log10(2.5) for v in values), ticks
 
 
+def test_a_log_panel_from_just_below_one_to_four_has_a_tick_at_one() -> None:
+    # tutorial 6's funnel (LeCun's std at 1, PyTorch's default growing to 4.3) was ticked 1.6, 2.4, 3.2, 4: the line at
+    # 1 could not be read off the axis
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.layer_curves({"forward": {"a": [1, 1, 0.99, 1], "b": [1.4, 2, 2.8, 4]}}, title="t")
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi] == ["1", "2", "3"]
+
+
 def test_a_series_keeps_one_colour_and_marker_in_every_panel_and_the_legend() -> None:
     fig = plots.curves({"p1": {"a": [1.0, 2.0], "b": [2.0, 3.0]}, "p2": {"b": [1.0, 2.0], "a": [2.0, 3.0]}})
     drawn = {(line.get_label(), line.get_color(), line.get_marker()) for ax in fig.axes for line in ax.lines}

@@ -161,11 +161,11 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
 
         def ticks(lo: float, hi: float) -> np.ndarray:
             with np.errstate(all="ignore"):  # a decade past 1e308, out of view, is inf
-                t = decades(lo, hi)
-                e = np.arange(*np.clip(np.floor(np.log10([min(lo, hi), max(lo, hi)])) + [0, 2], -330, 310))
-                steps = np.outer(10.0 ** e, [1.0, 2.0, 5.0]).ravel()
-            if inside(t, lo, hi) > 2 or inside(t := steps, lo, hi) > 2:
-                return t
+                e = 10.0 ** np.arange(*np.clip(np.floor(np.log10([min(lo, hi), max(lo, hi)])) + [0, 2], -330, 310))
+                options = [decades(lo, hi), np.outer(e, [1.0, 2.0, 5.0]).ravel(), np.outer(e, [1.0, 2.0, 3.0]).ravel()]
+            for t in options:  # 1, 2, 3 for 0.92 to 4.3: plain ticks (0.8, 1.6, 2.4) had no 1 to read a line at 1 by
+                if inside(t, lo, hi) > 2:
+                    return t
             return (p := plain(lo, hi))[p > 0]
 
         loc.tick_values = ticks

@@ -142,6 +142,8 @@ def test_key_and_the_pages_data_are_documented():
     assert all(word in E.Explorer.__doc__ for word in ("`grid`", "`data[key(", "`measure`"))
     # its docstring named no argument: which values, in which order, make a page's key
     assert "key(activation, scheme, gain, depth, width)" in E.key.__doc__ and E.key(5 / 3) == "1.66667"
+    # names are read without case, as measure and the command line read them: "Tanh|small|..." was on no page
+    assert E.key("Tanh", "SMALL", 1.0, 4, 100) == E.key("tanh", "small", 1, 4, 100) == "tanh|small|1|4|100"
 
 
 def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():

@@ -117,7 +117,7 @@ def _page_file(who: str, name: str, path: Any) -> Path:  # Explorer.file(path), 
 
 def key(*choice: Any) -> str:
     """A combination's name on the page, `data[key(activation, scheme, gain, depth, width)]`: `"tanh|small|1|5|50"`."""
-    return "|".join(f"{v:g}" if isinstance(v, float) else str(v) for v in choice)
+    return "|".join(f"{v:g}" if isinstance(v, float) else str(v).lower() for v in choice)  # "Tanh" as check_choice
 
 
 def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,

@@ -146,6 +146,11 @@ def test_key_and_the_pages_data_are_documented():
     assert E.key("Tanh", "SMALL", 1.0, 4, 100) == E.key("tanh", "small", 1, 4, 100) == "tanh|small|1|4|100"
 
 
+def test_measure_names_itself_for_a_misspelt_scheme():
+    with pytest.raises(ValueError, match=r"^measure: unknown initialization scheme 'smalll'\. Did you mean 'small'\?"):
+        E.measure("tanh", "smalll", 1.0, 3, 8)  # it named describe, which the caller never called
+
+
 def test_a_combinations_numbers_do_not_depend_on_the_blas_threads():
     # 500 saturated tanh units: the summation order of a multi-threaded product changed std(dL/dh) by up to 8%
     from threadpoolctl import threadpool_limits

@@ -541,14 +541,14 @@ def names(aliases: bool = False) -> list[str]:
     return [*SCHEMES, *(a for s in SCHEMES.values() for a in s.aliases)] if more else list(SCHEMES)
 
 
-def describe(name: str | Scheme) -> Scheme:
-    """The `Scheme` row of `name` (`print` it for a description card)."""
+def describe(name: str | Scheme, where: str = "describe") -> Scheme:
+    """The `Scheme` row of `name` (`print` it for a description card); an error names `where`, the function called."""
     try:
         if isinstance(s := get(name), Scheme):
             return s
-    except (TypeError, ValueError) as e:  # named as the function the user called
-        raise type(e)(str(e).replace("init.get:", "describe:", 1)) from None
-    raise TypeError(f"describe: {getattr(name, '__name__', name)!r} is a plain function, not a named scheme")
+    except (TypeError, ValueError) as e:
+        raise type(e)(str(e).replace("init.get:", f"{where}:", 1)) from None
+    raise TypeError(f"{where}: {getattr(name, '__name__', name)!r} is a plain function, not a named scheme")
 
 
 def table(fmt: str = "text") -> str | list[dict[str, Any]]:

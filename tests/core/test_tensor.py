@@ -709,6 +709,18 @@ def test_constant_operands_get_no_gradient():
     np.testing.assert_array_equal(w.grad, [1.0, 2.0])
 
 
+@pytest.mark.parametrize("op", [lambda x: x.tanh(), lambda x: x.sum(), lambda x: x.reshape(4), lambda x: x[0],
+                                lambda x: x.T, lambda x: -x, lambda x: x * 2.0, lambda x: x * x])
+def test_a_leaf_frozen_between_forward_and_backward_gets_no_gradient_as_in_pytorch(op):
+    # after y = op(x), x.requires_grad = False: PyTorch's x.grad stays None; through a unary op (tanh, sum, a view)
+    # x got a gradient, through a binary one not
+    x = Tensor(np.ones((2, 2)), requires_grad=True)
+    y = op(x)
+    x.requires_grad = False
+    y.sum().backward()
+    assert x.grad is None
+
+
 def test_leaves_accumulate_over_two_backward_calls():
     rng = np.random.default_rng(9)
     W = Tensor(rng.normal(size=(3, 2)), requires_grad=True)

@@ -135,8 +135,9 @@ class Node(_GraphNode):
                                "again, call the first backward with retain_graph=True (or recompute the forward).")
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             self._check_saved()
-        needs = (True,) if len(parents) == 1 else (parents[0]._requires_grad, parents[1]._requires_grad)  # a unary
-        first = None  # op's input needs its gradient (or there would be no node); a binary op's may not
+        a = parents[0]._requires_grad  # read now: a leaf frozen since the forward gets no gradient, as in PyTorch
+        needs = (a,) if len(parents) == 1 else (a, parents[1]._requires_grad)
+        first = None
         grads = fn.backward(saved, upstream, needs)
         for i, parent in enumerate(parents):
             if not needs[i]:

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, is_torch, shape_text
+from ..utils import Rng, as_rng, check_bool, check_real, check_type, is_torch, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .copying import node_state, reduce_node, set_node_state
@@ -65,8 +65,7 @@ class _GraphNode:
         """Call `fn(grad)` when this gradient is complete during backward; if it returns an array
         of the gradient's shape, that flows on instead. `fn` must not modify its argument in place
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
-        if not callable(fn):
-            raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
+        check_type("register_hook", "fn", fn, Callable, "a function of the gradient")
         node = getattr(self, "grad_fn", None) or self._in_graph("register_hook")  # made by an op: its graph node
         node._hooks = node._hooks or []  # a new list where none is, or all were removed (no handle holds a hook of it)
         node._hooks.append(fn)
@@ -229,9 +228,7 @@ class Tensor(_GraphNode, TorchSpellings):
             if self.data is raw:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
                 self.data = raw.copy()
         if type(name) is not str or name:  # "" (the default): no label
-            if not isinstance(name, str):  # as Value's label
-                raise TypeError(f"Tensor: name must be a string, got {type(name).__name__} {name!r:.40}")
-            self._name = name
+            self._name = check_type("Tensor", "name", name, str, "a string")  # as Value's label
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
             self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)
 

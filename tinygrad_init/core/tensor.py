@@ -513,9 +513,11 @@ class Tensor(_GraphNode, TorchSpellings):
         return self._update("mul_", other, np.multiply)
 
     def _update(self, name: str, other: Any, ufunc: np.ufunc, alpha: float = 1.0) -> "Tensor":
-        if self._requires_grad and _MODE.enabled:
-            raise RuntimeError(f"{name}: an in-place change of a tensor that requires grad is not recorded in the "
-                               "graph; do it inside no_grad() (as optimizers do), or write y = x + other")
+        by = type(other) is Tensor and other._requires_grad  # (its gradient would be lost: PyTorch records it)
+        if (self._requires_grad or by) and _MODE.enabled:
+            raise RuntimeError(f"{name}: an in-place change {'of' if self._requires_grad else 'by'} a tensor that "
+                               "requires grad is not recorded in the graph; do it inside no_grad() (as optimizers "
+                               f"do), or write {'y = x + other' if self._requires_grad else 'acc = acc + t'}")
         data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             constant(other, data, name)

@@ -185,6 +185,22 @@ def test_matmul_with_a_numpy_operand():
     gradcheck(lambda t: x @ t, W)
 
 
+@pytest.mark.parametrize("op", [lambda t, m: t * m, lambda t, m: m / t, lambda t, m: t @ m.T, lambda t, m: m ** t])
+def test_a_numpy_operand_changed_before_backward_changes_no_gradient(op):
+    # a mask array reused for a second micro-batch before one backward of both: the op kept the caller's array, so
+    # the first product's gradient was computed with the second mask (PyTorch refuses numpy operands)
+    rng = np.random.default_rng(3)
+    a, m0 = rng.uniform(1, 2, (2, 2)), rng.uniform(1, 2, (2, 2))
+    mask = m0.copy()
+    t = Tensor(a, requires_grad=True)
+    y = op(t, mask).sum()
+    mask[...] = 0.0
+    y.backward()
+    expected = Tensor(a, requires_grad=True)
+    op(expected, m0).sum().backward()
+    np.testing.assert_array_equal(t.grad, expected.grad)
+
+
 # ------------------------------------------------------------------------ unary
 
 UNARY = {

@@ -90,8 +90,6 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
         while True:  # visit the node; then go straight on to its first unvisited parent, if any
             mark(node)
             p, q = node._a, node._b
-            if q is None:
-                ps = () if p is None else p if type(p) is tuple else None  # leaf, n-ary, one parent
             if q is not None:  # two parents, the common case: no tuple, no iterator
                 if p in visited:
                     if q in visited:
@@ -105,19 +103,19 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
                 push(None)
                 push(q)  # checked when it is popped: the walk from p may reach it first
                 node = p
-            elif ps is None:  # one parent
+            elif p is not None and type(p) is not tuple:  # one parent
                 if p in visited:
                     emit(node)
                     break
                 push(node)
                 push(None)
                 node = p
-            elif ps:
+            elif p:  # n-ary: a tuple of parents
                 push(node)
                 push(None)
-                for p in reversed(ps):
-                    if p not in visited:
-                        push(p)
+                for parent in reversed(p):
+                    if parent not in visited:
+                        push(parent)
                 break
             else:
                 emit(node)  # a leaf

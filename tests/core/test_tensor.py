@@ -201,6 +201,26 @@ def test_a_numpy_operand_changed_before_backward_changes_no_gradient(op):
     np.testing.assert_array_equal(t.grad, expected.grad)
 
 
+def test_a_numpy_batch_given_to_linear_and_changed_before_backward_changes_no_gradient():
+    # a batch buffer refilled for a second micro-batch before one backward of both: Linear kept the caller's array,
+    # so dW of the first micro-batch was computed from the second
+    from tinygrad_init import nn
+
+    rng = np.random.default_rng(4)
+    batches = [rng.normal(size=(3, 2)) for _ in range(2)]
+    grads = []
+    for reuse in (True, False):
+        lin, buf = nn.Linear(2, 2, rng=0, dtype=np.float64), np.empty((3, 2))
+        loss = 0.0
+        for b in batches:
+            buf = buf if reuse else np.empty((3, 2))
+            buf[...] = b
+            loss = loss + (lin(buf) ** 2).sum()
+        loss.backward()
+        grads.append(lin.weight.grad)
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
 # ------------------------------------------------------------------------ unary
 
 UNARY = {

@@ -366,7 +366,7 @@ class Tensor(_GraphNode, TorchSpellings):
         number = False  # a Python or numpy number (not an array): promoted with a 0-d tensor too
         if type(other) is not Tensor:  # a number or an array (copied: a later change is not backward's), typed as
             arr = constant(other, self.data, fn.name, not reverse)  # PyTorch promotes it
-            arr = arr.copy() if arr is other else arr
+            arr = arr.copy() if arr is other and self._requires_grad else arr  # (no graph, no copy)
             number, other = not isinstance(other, np.ndarray), Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y, rounded = a.data, b.data, False

@@ -185,6 +185,42 @@ def test_matmul_with_a_numpy_operand():
     gradcheck(lambda t: x @ t, W)
 
 
+@pytest.mark.parametrize("op", [lambda t, m: t * m, lambda t, m: m / t, lambda t, m: t @ m.T, lambda t, m: m ** t])
+def test_a_numpy_operand_changed_before_backward_changes_no_gradient(op):
+    # a mask array reused for a second micro-batch before one backward of both: the op kept the caller's array, so
+    # the first product's gradient was computed with the second mask (PyTorch refuses numpy operands)
+    rng = np.random.default_rng(3)
+    a, m0 = rng.uniform(1, 2, (2, 2)), rng.uniform(1, 2, (2, 2))
+    mask = m0.copy()
+    t = Tensor(a, requires_grad=True)
+    y = op(t, mask).sum()
+    mask[...] = 0.0
+    y.backward()
+    expected = Tensor(a, requires_grad=True)
+    op(expected, m0).sum().backward()
+    np.testing.assert_array_equal(t.grad, expected.grad)
+
+
+def test_a_numpy_batch_given_to_linear_and_changed_before_backward_changes_no_gradient():
+    # a batch buffer refilled for a second micro-batch before one backward of both: Linear kept the caller's array,
+    # so dW of the first micro-batch was computed from the second
+    from tinygrad_init import nn
+
+    rng = np.random.default_rng(4)
+    batches = [rng.normal(size=(3, 2)) for _ in range(2)]
+    grads = []
+    for reuse in (True, False):
+        lin, buf = nn.Linear(2, 2, rng=0, dtype=np.float64), np.empty((3, 2))
+        loss = 0.0
+        for b in batches:
+            buf = buf if reuse else np.empty((3, 2))
+            buf[...] = b
+            loss = loss + (lin(buf) ** 2).sum()
+        loss.backward()
+        grads.append(lin.weight.grad)
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
 # ------------------------------------------------------------------------ unary
 
 UNARY = {
@@ -707,6 +743,33 @@ def test_constant_operands_get_no_gradient():
     (x * w).sum().backward()
     assert x.grad is None
     np.testing.assert_array_equal(w.grad, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("op", [lambda x: x.tanh(), lambda x: x.sum(), lambda x: x.reshape(4), lambda x: x[0],
+                                lambda x: x.T, lambda x: -x, lambda x: x * 2.0, lambda x: x * x])
+def test_a_leaf_frozen_between_forward_and_backward_gets_no_gradient_as_in_pytorch(op):
+    # after y = op(x), x.requires_grad = False: PyTorch's x.grad stays None; through a unary op (tanh, sum, a view)
+    # x got a gradient, through a binary one not
+    x = Tensor(np.ones((2, 2)), requires_grad=True)
+    y = op(x)
+    x.requires_grad = False
+    y.sum().backward()
+    assert x.grad is None
+
+
+@pytest.mark.parametrize("update", [lambda acc, t: acc.add_(t), lambda acc, t: acc.mul_(t),
+                                    lambda acc, t: acc.add_(t, alpha=2.0)])
+def test_an_in_place_change_by_a_tensor_that_requires_grad_is_refused_not_a_lost_gradient(update):
+    # acc.add_(t) with t requiring grad: PyTorch records it and t gets dL/dacc; here it went unrecorded and t.grad
+    # stayed None while the loss, (acc * w).sum(), still reached w
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    acc = Tensor(np.ones(2, np.float32))
+    with pytest.raises(RuntimeError, match=r"_: an in-place change by a tensor that requires grad .*acc = acc \+ t"):
+        update(acc, t)
+    assert acc.data.tolist() == [1.0, 1.0] and acc._version == 0  # left as it was
+    with no_grad():  # an average of weights kept aside, as optimizers and EMA code do
+        update(acc, t)
+    assert not acc.requires_grad and acc.data.tolist() != [1.0, 1.0]
 
 
 def test_leaves_accumulate_over_two_backward_calls():

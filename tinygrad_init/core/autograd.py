@@ -90,8 +90,6 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
         while True:  # visit the node; then go straight on to its first unvisited parent, if any
             mark(node)
             p, q = node._a, node._b
-            if q is None:
-                ps = () if p is None else p if type(p) is tuple else None  # leaf, n-ary, one parent
             if q is not None:  # two parents, the common case: no tuple, no iterator
                 if p in visited:
                     if q in visited:
@@ -105,19 +103,19 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]] | None 
                 push(None)
                 push(q)  # checked when it is popped: the walk from p may reach it first
                 node = p
-            elif ps is None:  # one parent
+            elif p is not None and type(p) is not tuple:  # one parent
                 if p in visited:
                     emit(node)
                     break
                 push(node)
                 push(None)
                 node = p
-            elif ps:
+            elif p:  # n-ary: a tuple of parents
                 push(node)
                 push(None)
-                for p in reversed(ps):
-                    if p not in visited:
-                        push(p)
+                for parent in reversed(p):
+                    if parent not in visited:
+                        push(parent)
                 break
             else:
                 emit(node)  # a leaf
@@ -151,6 +149,7 @@ class _GradMode(contextlib.ContextDecorator):
     """Sets this thread's grad mode for a block (or a decorated function) and restores the mode it found.
     What to restore lives on the thread's own stack, so one object may be entered again, nested or in
     another thread."""
+    name = property(lambda self: "enable_grad" if self.enabled else "no_grad")  # the function that made it
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -164,8 +163,7 @@ class _GradMode(contextlib.ContextDecorator):
 
     def __call__(self, fn: _F) -> _F:
         if not callable(fn):
-            raise TypeError(f"{'enable_grad' if self.enabled else 'no_grad'}: expected a function to decorate, got "
-                            f"{type(fn).__name__} {fn!r:.40}")
+            raise TypeError(f"{self.name}: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         if not inspect.isgeneratorfunction(fn):
             return super().__call__(fn)
 
@@ -211,6 +209,7 @@ def enable_grad(fn: _F | None = None) -> Any:
 class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit `with set_grad_enabled(train):`)
     """Set this thread's grad mode to `mode` at once, as PyTorch's `torch.set_grad_enabled(mode)`; used in a `with`
     (or as a decorator), the block (or the function) runs in `mode` and the mode found before is restored after."""
+    name = "set_grad_enabled"
 
     def __init__(self, mode: bool) -> None:
         super().__init__(check_bool("set_grad_enabled", "mode", mode))  # (a number or a string: refused)
@@ -226,8 +225,6 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
         if self.found is not None:
             _set_mode(self.found)
             self.found = None
-        if not callable(fn):
-            raise TypeError(f"set_grad_enabled: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         return super().__call__(fn)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, is_torch, shape_text
+from ..utils import Rng, as_rng, check_bool, check_real, check_type, is_torch, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .copying import node_state, reduce_node, set_node_state
@@ -65,8 +65,7 @@ class _GraphNode:
         """Call `fn(grad)` when this gradient is complete during backward; if it returns an array
         of the gradient's shape, that flows on instead. `fn` must not modify its argument in place
         (the same array may be another tensor's gradient). Returns a handle with `remove()`."""
-        if not callable(fn):
-            raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
+        check_type("register_hook", "fn", fn, Callable, "a function of the gradient")
         node = getattr(self, "grad_fn", None) or self._in_graph("register_hook")  # made by an op: its graph node
         node._hooks = node._hooks or []  # a new list where none is, or all were removed (no handle holds a hook of it)
         node._hooks.append(fn)
@@ -135,8 +134,9 @@ class Node(_GraphNode):
                                "again, call the first backward with retain_graph=True (or recompute the forward).")
         if _CLOCK[0] != self.clock:  # something changed in place since: one of the tensors this node saved?
             self._check_saved()
-        needs = (True,) if len(parents) == 1 else (parents[0]._requires_grad, parents[1]._requires_grad)  # a unary
-        first = None  # op's input needs its gradient (or there would be no node); a binary op's may not
+        a = parents[0]._requires_grad  # read now: a leaf frozen since the forward gets no gradient, as in PyTorch
+        needs = (a,) if len(parents) == 1 else (a, parents[1]._requires_grad)
+        first = None
         grads = fn.backward(saved, upstream, needs)
         for i, parent in enumerate(parents):
             if not needs[i]:
@@ -228,9 +228,7 @@ class Tensor(_GraphNode, TorchSpellings):
             if self.data is raw:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
                 self.data = raw.copy()
         if type(name) is not str or name:  # "" (the default): no label
-            if not isinstance(name, str):  # as Value's label
-                raise TypeError(f"Tensor: name must be a string, got {type(name).__name__} {name!r:.40}")
-            self._name = name
+            self._name = check_type("Tensor", "name", name, str, "a string")  # as Value's label
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
             self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)
 
@@ -366,8 +364,9 @@ class Tensor(_GraphNode, TorchSpellings):
 
     def _binary(self, fn: Op, other: Any, reverse: bool = False) -> "Tensor":
         number = False  # a Python or numpy number (not an array): promoted with a 0-d tensor too
-        if type(other) is not Tensor:  # a number or an array, typed as PyTorch promotes it
-            arr = constant(other, self.data, fn.name, not reverse)
+        if type(other) is not Tensor:  # a number or an array (copied: a later change is not backward's), typed as
+            arr = constant(other, self.data, fn.name, not reverse)  # PyTorch promotes it
+            arr = arr.copy() if arr is other and self._requires_grad else arr  # (no graph, no copy)
             number, other = not isinstance(other, np.ndarray), Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y, rounded = a.data, b.data, False
@@ -515,9 +514,11 @@ class Tensor(_GraphNode, TorchSpellings):
         return self._update("mul_", other, np.multiply)
 
     def _update(self, name: str, other: Any, ufunc: np.ufunc, alpha: float = 1.0) -> "Tensor":
-        if self._requires_grad and _MODE.enabled:
-            raise RuntimeError(f"{name}: an in-place change of a tensor that requires grad is not recorded in the "
-                               "graph; do it inside no_grad() (as optimizers do), or write y = x + other")
+        by = type(other) is Tensor and other._requires_grad  # (its gradient would be lost: PyTorch records it)
+        if (self._requires_grad or by) and _MODE.enabled:
+            raise RuntimeError(f"{name}: an in-place change {'of' if self._requires_grad else 'by'} a tensor that "
+                               "requires grad is not recorded in the graph; do it inside no_grad() (as optimizers "
+                               f"do), or write {'y = x + other' if self._requires_grad else 'acc = acc + t'}")
         data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             constant(other, data, name)

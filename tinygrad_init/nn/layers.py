@@ -180,7 +180,8 @@ class Linear(Module):
                                           else (None, ""))
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
+        if not isinstance(x, Tensor):  # an array copied, as an op's operand: a later change of it is not backward's
+            x = Tensor(x.copy() if isinstance(x, np.ndarray) else x, dtype=self.weight.dtype)
         try:
             y = x @ self.weight
         except ValueError:

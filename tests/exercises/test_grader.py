@@ -470,25 +470,30 @@ def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path)
     assert refused.mistake == "forbidden_import" and "`threads`" in refused.message, refused.message
 
 
-def test_a_thread_cannot_move_the_current_folder_under_a_relative_path_the_rules_checked(tmp_path):
-    # With threads, one thread went back and forth between bob's folder and the one two levels up while another opened
-    # the relative path naming tmp_path from there: the rules read it from bob's folder (where it names nothing), the
-    # system from the other, and the descriptor of tmp_path got alice's ex05 into bob's folder (22 tries): the current
-    # folder does not change while another thread runs.
+@pytest.mark.parametrize("flipper", [
+    "thread = threading.Thread(target=lambda: [flip() for _ in iter(lambda: bool(stop), True)])\nthread.start()\n",
+    "signal.signal(signal.SIGALRM, lambda *a: flip())\nsignal.setitimer(signal.ITIMER_REAL, 3e-4, 3e-4)\n",
+    "gc.callbacks.append(lambda *a: flip())\ngc.set_threshold(1, 1, 1)\n"])
+def test_nothing_moves_the_current_folder_under_a_relative_path_the_rules_checked(tmp_path, flipper):
+    # A thread, a signal handler or a gc callback went back and forth between bob's folder and the one two levels up
+    # while bob's code opened the relative path naming tmp_path from there: the rules read it from bob's folder (where
+    # it names nothing), the system from the other, and the descriptor of tmp_path got alice's ex05 into bob's folder
+    # (22, 2 and 104 tries); the rules' own work on a path runs Python, where a handler or a callback can run. The
+    # current folder does not change in a worker.
     for name in ("alice", "bob"):
         (tmp_path / name).mkdir()
     write(tmp_path / "alice", "topological_order", solution("topological_order"))
-    write(tmp_path / "bob", "mul_backward", "import os, threading, time\nhere = os.getcwd()\n"
+    write(tmp_path / "bob", "mul_backward", "import gc, os, signal, threading, time\nhere = os.getcwd()\n"
           "there, name = os.path.dirname(os.path.dirname(here)), os.path.basename(os.path.dirname(here))\n"
-          "stop = []\n\n\n"
-          "def flip():\n    while not stop:\n        os.chdir(there)\n        os.chdir(here)\n\n\n"
-          "thread = threading.Thread(target=flip)\nthread.start()\nfd, end = None, time.time() + 3\n"
+          "stop, at = [], [here, there]\n\n\n"
+          "def flip():\n    at.reverse()\n    os.chdir(at[0])\n\n\n" + flipper +
+          "fd, end = None, time.time() + 3\n"
           "while fd is None and time.time() < end:\n    try:\n        fd = os.open(name, os.O_RDONLY)\n"
-          "    except OSError:\n        pass\nstop.append(1)\nthread.join()\nos.chdir(here)\n"
+          "    except OSError:\n        pass\nstop.append(1)\n"
           "src = os.read(os.open('alice/ex05_topological_order.py', os.O_RDONLY, dir_fd=fd), 10**6).decode()\n"
           "open('ex05_topological_order.py', 'w').write(src)\n" + solution("mul_backward"))
     mul, topo = grader.grade(str(tmp_path / "bob"), ["mul_backward", "topological_order"], timeout=30)
-    assert not mul.passed and "may not use `os.chdir` while another thread runs" in mul.output, mul.output
+    assert not mul.passed and "may not use `os.chdir`" in mul.output + mul.message, (mul.message, mul.output)
     assert topo.status == "missing", topo.message
 
 
@@ -717,8 +722,8 @@ def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
     for name, source in UNDO_THE_RULES.items():
         write(tmp_path, name, f"CHECK = {check!r}\n{source}")
     # Files and folders of the student's own, by relative paths, are fine (and reading the Python installation).
-    write(tmp_path, "verdict", "import os\nimport numpy as np\nos.makedirs('scratch/deeper')\nos.chdir('scratch')\n"
-                               "open('deeper/notes.txt', 'w').write('x')\nos.chdir('..')\nopen(np.__file__).close()\n"
+    write(tmp_path, "verdict", "import os\nimport numpy as np\nos.makedirs('scratch/deeper')\n"
+                               "open('scratch/deeper/notes.txt', 'w').write('x')\nopen(np.__file__).close()\n"
                                "os.kill(0, 0)\nos.kill(os.getpid(), 0)\n"  # its own process group, itself
                                + solution("verdict"))
     results = grader.grade(str(tmp_path), [*UNDO_THE_RULES, "verdict"], timeout=20)
@@ -1399,13 +1404,18 @@ def test_running_code_in_the_grader_from_the_worker_is_refused(tmp_path):
     "fd, name = tempfile.mkstemp(suffix='.npy')\nos.close(fd)\nnp.save(name, np.ones(2))\n"
     "os.replace(name, 'x.npy')\nassert np.load('x.npy').sum() == 2",
     "import pathlib\nout = pathlib.Path('out')\n(out / 'a').mkdir(parents=True)\n"
-    "np.save(out / 'a' / 'x.npy', np.ones(2))\nshutil.rmtree(out)"])
+    "np.save(out / 'a' / 'x.npy', np.ones(2))\nshutil.rmtree(out)",
+    # in the system's temp folder (/tmp; the worker's TMPDIR is a folder in it), by its full path
+    "top = os.path.dirname(tempfile.gettempdir())\nos.makedirs(os.path.join(top, 'mine', 'sub'))\n"
+    "shutil.rmtree(os.path.join(top, 'mine'))\nwith tempfile.TemporaryDirectory(dir=top) as d:\n"
+    "    np.save(os.path.join(d, 'x.npy'), np.ones(2))"])
 def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, work):
     # A folder removed with shutil.rmtree (which opens each folder) was refused, and tempfile.TemporaryDirectory's
     # cleanup raised RecursionError (its error handler retries the refused rmtree); a file written in the temp folder
     # and moved into the student's own (an atomic save) was refused as a move from another folder; a pathlib.Path
     # removed with shutil.rmtree was refused as "a path that is not a str" (its event shows the Path as given).
     monkeypatch.setenv("TMPDIR", str(tmp_path / "scratch"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))  # where the grader makes the workers' folders
     (tmp_path / "scratch").mkdir()
     (tmp_path / "bob").mkdir()
     write(tmp_path / "bob", "mul_backward", f"import os, shutil, tempfile\nimport numpy as np\n{work}\n"

@@ -20,8 +20,8 @@ The gains are PyTorch's `calculate_gain` (leaky_relu with its default slope `a =
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Callable
 
 import numpy as np
 
@@ -49,10 +49,17 @@ class Activation:
     moments: Callable[[float], tuple[float, float, float]] | None = None
     engine: bool = True
 
-    def __reduce__(self) -> tuple:  # pickled by name, a leaky ReLU by its slope f'(-1) (its functions are lambdas)
-        if self.name != "leaky_relu" or ACTIVATIONS[self.name] is self:
-            return get, (self.name,)
-        return leaky_relu, (float(self.derivative(-1.0)),)
+    def __reduce_ex__(self, protocol: Any) -> Any:  # the registry's functions are lambdas: pickled as its row's name,
+        leaky = self.name == "leaky_relu" and self.fn.__qualname__.startswith("leaky_relu.")  # a leaky ReLU's slope
+        if not leaky and (self.name not in ACTIVATIONS or self.fn is not ACTIVATIONS[self.name].fn):
+            return super().__reduce_ex__(protocol)  # one of the user's own: its functions pickled (if they can be)
+        return _row, (self.name, float(self.derivative(-1.0)) if leaky else None, self.gain, self.limits, self.engine)
+
+
+def _row(name: str, slope: float | None, gain: float, limits: tuple, engine: bool) -> Activation:  # an unpickled one
+    row = ACTIVATIONS[name] if slope in (None, NEGATIVE_SLOPE) else leaky_relu(slope)  # the registry's, or with the
+    return row if (gain, limits, engine) == (row.gain, row.limits, row.engine) else replace(  # gain (limits) it had
+        row, gain=gain, limits=limits, engine=engine)
 
 
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:

@@ -1202,3 +1202,14 @@ def test_a_network_too_large_to_build_is_refused_at_once(call) -> None:
     # depth 10**400 built layers until memory ran out; width 10**6 asked numpy for 4 TB
     with pytest.raises(ValueError, match=r"deep_mlp: depth .*weights, beyond 1e9"):
         call()
+
+
+def test_a_scheme_of_non_zero_mean_is_refused_by_the_sweep_before_any_network_is_built() -> None:
+    # was "predict: ones (1) has mean 1; ...", raised by the theory after the first network was measured, naming a
+    # function the caller never called; with batch norm there is no theory, so 'ones' runs (the norm takes its mean)
+    with pytest.raises(ValueError, match=r"^run_one: 'ones' \(1\) has a non-zero mean"):
+        E.run_one("ones", "tanh", depth=2, width=4, batch=4)
+    with pytest.raises(ValueError, match=r"^activation_statistics: 'uniform' .* has a non-zero mean \(0.5\)"):
+        E.activation_statistics(schemes=["uniform"], depth=2, width=4, batch=4)
+    run = E.run_one("ones", "tanh", depth=2, width=4, batch=8, batchnorm=True)
+    assert run.theory is None and abs(run.layers[0]["pre_mean"]) < 1e-6

@@ -174,9 +174,9 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     Sizes: 10 x 500, batch 1000 (`quick`: 100 units, batch 200); `batchnorm`: BatchNorm1d after each Linear (no
     theory then); `progress`: called with "scheme/activation" after each network. A run's numbers do not depend
     on the rest of the sweep (`rng` draws `X`, `G = dL/dh_top`, then one weight seed for every network)."""
-    schemes = check_names("run_sweep", "schemes", schemes, check_scheme)
-    activations = check_names("run_sweep", "activations", activations, check_activation)
     quick, batchnorm = check_bool("run_sweep", "quick", quick), check_bool("run_sweep", "batchnorm", batchnorm)
+    schemes = check_names("run_sweep", "schemes", schemes, partial(check_scheme, zero_mean=not batchnorm))
+    activations = check_names("run_sweep", "activations", activations, check_activation)
     sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
     bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng, "run_sweep")

@@ -170,18 +170,27 @@ class TheoryResult:
                           f"std(dL/dx) = {self.grad_input_std:.3g}"])
 
 
+def check_scheme(fn: str, scheme: Any, zero_mean: bool = False, user: str = "predict needs a weight std known from "
+                 "the scheme alone (for LSUV: apply it, then pass the measured stds per layer)") -> _init.Scheme:
+    """The `init.Scheme` of a name (or a Scheme) that draws weights from their shape alone (not LSUV) and, with
+    `zero_mean`, of mean 0 (the mean-field theory's); errors name `fn` and end with what `user` does with it."""
+    if not isinstance(scheme, (str, _init.Scheme)):
+        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal' or an init.Scheme, got {quoted(scheme)}")
+    try:
+        sc = _init.get(scheme)
+    except ValueError as e:
+        raise ValueError(f"{fn}: {e}") from None
+    if sc.data_dependent or zero_mean and sc.mean() != 0.0:
+        why = "is data-dependent (it needs a model and a batch)" if sc.data_dependent else \
+            f"has a non-zero mean ({sc.mean():g}) but the mean-field theory assumes zero-mean weights"
+        raise ValueError(f"{fn}: {sc.name!r} ({sc.formula}) {why}; {user}: pick another scheme")
+    return sc
+
+
 def _weight_std(spec: Any, fan_in: int, fan_out: int, l: int) -> tuple[float, str]:
     """Layer `l`'s weight std and label from a scheme (name or `init.Scheme`) or a std."""
     if isinstance(spec, (str, _init.Scheme)):
-        try:
-            sc = _init.get(spec)
-        except ValueError as e:
-            raise ValueError(f"predict: {e}") from None
-        if sc.data_dependent or sc.mean() != 0.0:
-            raise ValueError(f"predict: {sc.name} is data-dependent, so its weight std is not known in advance; "
-                             "apply it to a model and pass the measured stds per layer" if sc.data_dependent else
-                             f"predict: {sc.name} ({sc.formula}) has mean {sc.mean():g}; the mean-field recursion "
-                             "assumes zero-mean weights")
+        sc = check_scheme("predict", spec, zero_mean=True)
         return sc.std(fan_in, fan_out), sc.name
     if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
         std = check_real("predict", f"the weight std of layer {l}", spec, 0.0)
@@ -217,6 +226,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         raise ValueError(f"predict: widths must list the input width and at least one layer width "
                          f"[n_0, n_1, ..., n_L], got {quoted(widths)}")
     ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(widths))
+    for i, n in enumerate(ws):  # the variances are floats: a width beyond 1.8e308 has none
+        check_real(fn, f"widths[{i}]", n)
     layers = len(ws) - 1
     names = list(activation) if isinstance(activation, (list, tuple, np.ndarray)) and ordered(activation) else [
         activation] * layers
@@ -256,7 +267,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
                 "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": sat}
     return TheoryResult(widths=ws, activations=acts, init=label, weight_std=w_std,
-                        pre_std=np.sqrt(np.array(ws[:-1]) * w_std ** 2 * second[:-1] + bias_std ** 2),
+                        pre_std=np.sqrt(np.array(ws[:-1], dtype=float) * w_std ** 2 * second[:-1] + bias_std ** 2),
                         act_mean=col("mean"), act_std=col("std"), saturated=col("saturated"),
                         zero_fraction=col("zero"), grad_act_std=np.sqrt(var_gh[1:]), grad_pre_std=np.sqrt(var_gy),
                         grad_weight_std=np.sqrt(batch_size * np.array(second[:-1]) * var_gy),

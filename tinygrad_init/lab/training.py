@@ -20,6 +20,7 @@ from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_rea
                      quoted)
 from . import plots
 from .table import ExperimentResult, Table, band, label
+from .theory import check_scheme as _check_scheme
 
 __all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
 
@@ -44,18 +45,10 @@ def check_activation(fn: str, name: Any) -> str:
     return check_choice(fn, "activation", name, ACTIVATIONS)
 
 
-def check_scheme(fn: str, name: Any) -> str:
-    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV), as its table name."""
-    if not isinstance(name, str):
-        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {quoted(name)}")
-    try:
-        scheme = _init.get(name)
-    except ValueError as e:
-        raise ValueError(f"{fn}: {e}") from None
-    if scheme.data_dependent:
-        raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
-                         "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
-    return scheme.name
+def check_scheme(fn: str, name: Any, zero_mean: bool = False) -> str:
+    """A scheme name that draws weights from their shape alone (`theory.check_scheme`), as its table name."""
+    check_type(fn, "a scheme", name, str, "a name such as 'he_normal' (a table row names it)")
+    return _check_scheme(fn, name, zero_mean, "the experiments draw weights from their shape alone").name
 
 
 def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n", rng: Rng = None,

@@ -219,10 +219,6 @@ def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _W
                   batchnorm=batchnorm).run(init, activation).table()
 
 
-def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
-    return check_type(fn, name, sweep, Sweep, "a Sweep from run_sweep")
-
-
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
     if unknown := sorted(set(sizes) - {"depth", "width", "batch", "bins"}):
         raise TypeError(f"{fn}: unknown keyword argument(s) {', '.join(unknown)}; the sizes it accepts are depth, "
@@ -237,7 +233,7 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
     _check_sizes(fn, sizes)
     if sweep is None:
         return _sweep(fn, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
-    if _check_sweep(fn, "sweep", sweep) and sizes:
+    if check_type(fn, "sweep", sweep, Sweep, "a Sweep from run_sweep") and sizes:
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
     if (sweep.settings.get("batchnorm") != batchnorm
@@ -323,7 +319,7 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
 def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
     """The theory beside a sweep: per layer the measured and predicted std of `h`, `dL/dh`, `dL/dW` and
     their ratio (none where the theory predicts 0), and per network the ratio furthest from 1."""
-    if _check_sweep("theory_vs_measurement", "sweep", sweep).settings.get("batchnorm"):
+    if check_type("theory_vs_measurement", "sweep", sweep, Sweep, "a Sweep from run_sweep").settings.get("batchnorm"):
         raise ValueError("theory_vs_measurement: the theory does not model batch norm; "
                          "pass a sweep with batchnorm=False")
     rows, summary = [], []
@@ -475,8 +471,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     """The grid activation x scheme, a word of `WORDS` each, and findings computed from the numbers (with `bn`, a
     batch-norm sweep, one on batch norm; a word that thresholds nearby would change, the words of the networks of the
     next 4 seeds). Tables `main`, `rules`; figure `grid`."""
-    _check_sweep("verdict", "sweep", sweep)
-    if bn is not None and not _check_sweep("verdict", "bn", bn).settings["batchnorm"]:
+    check_type("verdict", "sweep", sweep, Sweep, "a Sweep from run_sweep")
+    if bn is not None and not check_type("verdict", "bn", bn, Sweep, "a Sweep from run_sweep").settings["batchnorm"]:
         raise ValueError("verdict: bn must be a sweep made with batchnorm=True (run_sweep(..., batchnorm=True))")
     acts, schemes, L, n = sweep.activations, sweep.schemes, sweep.settings["depth"], sweep.settings["width"]
     words = {(a, s): word(sweep.run(s, a)) for a in acts for s in schemes}

@@ -227,3 +227,19 @@ def test_band_names_values_that_are_no_numbers_and_an_axis_out_of_range(values, 
     # numpy's "could not convert string to float", AxisError and "an integer is required" from inside np.median
     with pytest.raises((TypeError, ValueError), match=match):
         band(values, axis)
+
+
+def test_a_result_without_figures_or_with_tables_not_a_dict_and_a_csv_path_not_a_path_say_so(tmp_path) -> None:
+    table = Table(["a"], [[1.0]], title="t")
+    # was IndexError "list index out of range": the main figure of a result that has none
+    with pytest.raises(KeyError, match="n: no figure None; the figures are none"):
+        _ = ExperimentResult("n", "t", "q", {"main": table}, {}, {}, [], {}).figure
+    # was TypeError "argument of type 'int' is not iterable"
+    with pytest.raises(TypeError, match="^ExperimentResult: tables must be a dict of Tables by name, got int 3$"):
+        ExperimentResult("n", "t", "q", 3, {}, {}, [], {})
+    # was pathlib's "expected str, bytes or os.PathLike object, not int", and a missing folder's FileNotFoundError
+    with pytest.raises(TypeError, match="^Table.to_csv: path must be a file name or a pathlib.Path, got int 3$"):
+        table.to_csv(3)
+    with pytest.raises(FileNotFoundError, match="^Table.to_csv: the folder .* does not exist"):
+        table.to_csv(tmp_path / "missing" / "t.csv")
+    assert table.to_csv(str(tmp_path / "t.csv")) == (tmp_path / "t.csv").read_text() == "a\n1.0\n"

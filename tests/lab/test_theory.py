@@ -380,6 +380,15 @@ def test_prediction_matches_measurement_within_5_percent(activation, scheme, net
         np.testing.assert_allclose(sat, pred.saturated, atol=0.02)
 
 
+# The uniform and orthogonal draws, at the settings above (seeds 0, 1, ...): the largest |measured / predicted - 1|
+# over the layers and five stds was 0.2% (tanh, orthogonal) to 2.8% (relu, he_uniform), as the normal draws' 0.9-4.4%
+@pytest.mark.parametrize("activation,scheme,networks,batch", [
+    ("tanh", "xavier_uniform", 1, 1000), ("tanh", "orthogonal", 1, 1000), ("sigmoid", "glorot_standard", 16, 100),
+    ("sigmoid", "lecun_uniform", 16, 100), ("relu", "he_uniform", 16, 100)])
+def test_prediction_matches_measurement_for_uniform_and_orthogonal_weights(activation, scheme, networks, batch):
+    test_prediction_matches_measurement_within_5_percent(activation, scheme, networks, batch)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("k", [1, 2])
 def test_prediction_matches_measurement_within_5_percent_over_sets_of_seeds(k):

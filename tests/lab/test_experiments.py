@@ -1213,3 +1213,13 @@ def test_a_scheme_of_non_zero_mean_is_refused_by_the_sweep_before_any_network_is
         E.activation_statistics(schemes=["uniform"], depth=2, width=4, batch=4)
     run = E.run_one("ones", "tanh", depth=2, width=4, batch=8, batchnorm=True)
     assert run.theory is None and abs(run.layers[0]["pre_mean"]) < 1e-6
+
+
+@pytest.mark.parametrize("sizes,exc,message", [
+    ((2, 0, 1), ValueError, r"^training: sizes\[1\] must be >= 1, got 0$"),  # was "MLP: sizes[1] must be >= 1"
+    ((2, 10.5, 1), TypeError, r"^training: sizes\[1\] must be a whole number, got float 10.5$"),  # was MLP's
+    ("abc", TypeError, r"^training: sizes\[0\] must be a whole number, got str 'abc'$"),  # was "... got 'abc'"
+])
+def test_a_layer_width_of_the_training_experiment_is_checked_in_its_name(sizes, exc, message) -> None:
+    with pytest.raises(exc, match=message):
+        E.training(sizes=sizes, steps=2, seeds=1)

@@ -17,7 +17,7 @@ from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
 from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted, format_number,
-                     quoted)
+                     ordered, quoted)
 from . import plots
 from .table import ExperimentResult, Table, band, label
 from .theory import check_scheme as _check_scheme
@@ -286,8 +286,8 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
     network), figure `loss`."""
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
-    sizes = sizes.tolist() if isinstance(sizes, np.ndarray) else sizes
-    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
+    sizes = [check_int("training", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes if ordered(sizes) else [sizes])]
+    if len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
         raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {quoted(sizes)}")
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}

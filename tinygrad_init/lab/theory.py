@@ -173,7 +173,7 @@ class TheoryResult:
 def check_scheme(fn: str, scheme: Any, zero_mean: bool = False, user: str = "predict needs a weight std known from "
                  "the scheme alone (for LSUV: apply it, then pass the measured stds per layer)") -> _init.Scheme:
     """The `init.Scheme` of a name (or a Scheme) that draws weights from their shape alone (not LSUV) and, with
-    `zero_mean`, of mean 0 (the mean-field theory's); errors name `fn` and end with what `user` does with it."""
+    `zero_mean`, of mean 0 (the mean-field theory's); errors name `fn`; `user` tells LSUV why it does not fit."""
     if not isinstance(scheme, (str, _init.Scheme)):
         raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal' or an init.Scheme, got {quoted(scheme)}")
     try:
@@ -181,9 +181,9 @@ def check_scheme(fn: str, scheme: Any, zero_mean: bool = False, user: str = "pre
     except ValueError as e:
         raise ValueError(f"{fn}: {e}") from None
     if sc.data_dependent or zero_mean and sc.mean() != 0.0:
-        why = "is data-dependent (it needs a model and a batch)" if sc.data_dependent else \
+        why = f"is data-dependent (it needs a model and a batch); {user}" if sc.data_dependent else \
             f"has a non-zero mean ({sc.mean():g}) but the mean-field theory assumes zero-mean weights"
-        raise ValueError(f"{fn}: {sc.name!r} ({sc.formula}) {why}; {user}: pick another scheme")
+        raise ValueError(f"{fn}: {sc.name!r} ({sc.formula}) {why}: pick another scheme")
     return sc
 
 

@@ -1223,3 +1223,12 @@ def test_a_scheme_of_non_zero_mean_is_refused_by_the_sweep_before_any_network_is
 def test_a_layer_width_of_the_training_experiment_is_checked_in_its_name(sizes, exc, message) -> None:
     with pytest.raises(exc, match=message):
         E.training(sizes=sizes, steps=2, seeds=1)
+
+
+@pytest.mark.parametrize("sizes", [{"width": 10 ** 5, "batch": 10 ** 5}, {"depth": 10 ** 6, "width": 10 ** 4}])
+def test_a_sweep_too_large_to_keep_is_refused_before_its_input_is_drawn(sizes) -> None:
+    # width = batch = 1e5 drew the input X, 1e10 float64 (75 GB), before any check; depth 1e6 x width 1e4 got as far
+    # as deep_mlp, whose message named a function the caller never called
+    with pytest.raises(ValueError, match=r"^run_one: depth, width and batch \[.*\] keep width \(width \+ batch\) "
+                                         r"depth, over 1e9 weights"):
+        E.run_one("he_normal", "relu", **sizes)

@@ -180,6 +180,9 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
     bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng, "run_sweep")
+    if sizes["width"] * (sizes["width"] + sizes["batch"]) * sizes["depth"] > 1e9:  # before X: 1e5 x 1e5 is 75 GB
+        raise ValueError(f"run_sweep: depth, width and batch {list(sizes.values())} keep width (width + batch) depth, "
+                         "over 1e9 weights and activations, for backward (4 GB as float32); take smaller sizes")
     if progress is not None:  # else an error after the first network
         check_type("run_sweep", "progress", progress, Callable, "a function of one str or None")
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))

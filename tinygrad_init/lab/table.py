@@ -178,6 +178,7 @@ class Table:
         return buf.getvalue()
 
     def _cells(self, digits: int | None) -> list[list[str]]:
+        digits = None if digits is None else check_int("Table", "digits", digits, 1)  # not format_number's error
         return [[format_number(v, digits) if _is_number(v) or v is None else " ".join(str(v).splitlines()) for v in r]
                 for r in [self.columns, *self._rows]]  # one line a row, the names' first
 
@@ -212,6 +213,7 @@ class Table:
         """Aligned text (numbers right, text left), the title above and the notes below; a table wider
         than `max_width` is cut into blocks of columns, each repeating the first column."""
         (head, *cells), numeric = self._cells(digits), self._numeric()
+        max_width = None if max_width is None else check_int("Table.to_text", "max_width", max_width, 1)
         widths = [max(text_width(r[j]) for r in [head, *cells]) for j in range(len(head))]
         blocks: list[list[int]] = [[]]
         for j in range(len(self.columns)):

@@ -25,7 +25,7 @@ from ..utils import format_number as _num
 from . import diagnostics, plots, spectra
 from .probe import Probe, fraction_key
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
-from .theory import predict
+from .theory import predict, renamed
 from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
                        distinct_units, fit, seeds_of, sigmoid_saturation, symmetry, training)
 
@@ -198,28 +198,18 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     return Sweep(settings, runs)
 
 
-def _sweep(fn: str, *args: Any, **kwargs: Any) -> Sweep:
-    """`run_sweep` whose argument errors name `fn`, the function called."""
-    try:
-        return run_sweep(*args, **kwargs)
-    except (TypeError, ValueError) as e:
-        if not str(e).startswith("run_sweep: "):
-            raise
-        raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
-
-
 def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
             rng: Rng = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
-    return _sweep("run_one", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
-                  batchnorm=batchnorm).run(init, activation)
+    return renamed("run_one", run_sweep, (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
+                   bins=bins, batchnorm=batchnorm).run(init, activation)
 
 
 def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
-    return _sweep("sweep_table", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
-                  batchnorm=batchnorm).run(init, activation).table()
+    return renamed("sweep_table", run_sweep, (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
+                   batchnorm=batchnorm).run(init, activation).table()
 
 
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
@@ -235,7 +225,7 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
         fn, "activations", activations, check_activation)
     _check_sizes(fn, sizes)
     if sweep is None:
-        return _sweep(fn, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
+        return renamed(fn, run_sweep, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
     if check_type(fn, "sweep", sweep, Sweep, "a Sweep from run_sweep") and sizes:
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
@@ -356,7 +346,7 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
                          "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
     seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick, fn)[1]
-    runs = [_sweep(fn, (scheme,), (activation,), **sizes, rng=s).run(scheme, activation) for s in seeds]
+    runs = [renamed(fn, run_sweep, (scheme,), (activation,), **sizes, rng=s).run(scheme, activation) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, \
         f"median of {counted(networks, 'network')}"

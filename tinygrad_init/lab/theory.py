@@ -229,9 +229,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     for i, n in enumerate(ws):  # the variances are floats: a width beyond 1.8e308 has none
         check_real(fn, f"widths[{i}]", n)
     layers = len(ws) - 1
-    names = list(activation) if isinstance(activation, (list, tuple, np.ndarray)) and ordered(activation) else [
-        activation] * layers
-    specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray)) and ordered(init)) else [init] * layers
+    names = list(activation) if ordered(activation) else [activation] * layers
+    specs = list(init) if (many := ordered(init)) else [init] * layers
     for what, given in (("activations", names), ("init entries", specs)):
         if len(given) != layers:
             raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define "
@@ -319,19 +318,21 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
                        "critical point the variance approaches its fixed point only slowly")
 
 
-def _fixed(fn: str, act: _acts.Activation, wv: float, bv: float) -> FixedPoint:
-    """`fixed_point` of `act`, its errors in the name of `fn`, the function called."""
+def renamed(fn: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`f(*args, **kwargs)`, its errors that start with its name (`fixed_point: `) in the name of `fn`, the caller."""
     try:
-        return fixed_point(act.name, wv, bv)
-    except ValueError as e:
-        raise ValueError(f"{fn}: {str(e).partition(': ')[2]}") from None
+        return f(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        if not str(e).startswith(f"{f.__name__}: "):
+            raise
+        raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
 
 
 def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
     """`chi_1 = sigma_w^2 E[f'(z)^2]` at the fixed point `q*`; the ReLU family's is the same at every `q`, so it has
     one also where `q` grows without bound (`fixed_point` raises there)."""
     act, a, wv, bv = _activation("chi1", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    return _fixed("chi1", act, wv, bv).chi if math.isnan(a) else wv * _integrals(act, 1.0)[2]
+    return renamed("chi1", fixed_point, act.name, wv, bv).chi if math.isnan(a) else wv * _integrals(act, 1.0)[2]
 
 
 def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, float]:
@@ -370,7 +371,8 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     0` (it is linear there), the ReLU family's own map (it does not depend on `q`); 1 with `sigma_w^2 = 0`."""
     act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
-    q = _fixed("correlation_map", act, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
+    q = renamed("correlation_map", fixed_point, act.name, wv, bv).q if q is None else check_real(
+        "correlation_map", "q", q, 0.0)
     if (new_q := wv * _integrals(act, q)[1] + bv) >= sys.float_info.min:  # not subnormal: digits to divide
         # in [-1, 1] by Cauchy-Schwarz, |E[f f]| <= E[f^2]; the two quadratures' rounding passed 1 by up to 1.6e-11
         return min(max((wv * _pair(act, a, q, c)[0] + bv) / new_q, -1.0), 1.0)
@@ -381,7 +383,7 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 
     """The stable fixed point `c*` of the correlation map: 1 in the ordered phase (`chi_1 <= 1`), below 1 in the
     chaotic phase (0 for an odd activation without biases), by Newton steps on the convex map from `c = 0`."""
     act, a, wv, bv = _activation("correlation_fixed_point", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    fp, c = _fixed("correlation_fixed_point", act, wv, bv), 0.0
+    fp, c = renamed("correlation_fixed_point", fixed_point, act.name, wv, bv), 0.0
     if fp.chi <= 1.0 or fp.q == 0.0:
         return 1.0
     norm = wv * _pair(act, a, fp.q, 1.0)[0] + bv  # q*, in the pairs' quadrature: the map at c = 1 is exactly 1
@@ -422,7 +424,7 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tup
         1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
     """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    fp, c = _fixed("depth_scales", act, wv, bv), correlation_fixed_point(act.name, wv, bv)
+    fp, c = renamed("depth_scales", fixed_point, act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
     if fp.q == 0.0 < wv:  # the variance dies out: the normalized correlation map has slope 1 at c = 1
         chi_c = 1.0
     elif c == 1.0 or abs(fp.chi - 1.0) < 1e-9:  # ordered or critical: c* = 1, where chi_c = chi_1

@@ -1202,3 +1202,33 @@ def test_a_network_too_large_to_build_is_refused_at_once(call) -> None:
     # depth 10**400 built layers until memory ran out; width 10**6 asked numpy for 4 TB
     with pytest.raises(ValueError, match=r"deep_mlp: depth .*weights, beyond 1e9"):
         call()
+
+
+def test_a_scheme_of_non_zero_mean_is_refused_by_the_sweep_before_any_network_is_built() -> None:
+    # was "predict: ones (1) has mean 1; ...", raised by the theory after the first network was measured, naming a
+    # function the caller never called; with batch norm there is no theory, so 'ones' runs (the norm takes its mean)
+    with pytest.raises(ValueError, match=r"^run_one: 'ones' \(1\) has a non-zero mean"):
+        E.run_one("ones", "tanh", depth=2, width=4, batch=4)
+    with pytest.raises(ValueError, match=r"^activation_statistics: 'uniform' .* has a non-zero mean \(0.5\)"):
+        E.activation_statistics(schemes=["uniform"], depth=2, width=4, batch=4)
+    run = E.run_one("ones", "tanh", depth=2, width=4, batch=8, batchnorm=True)
+    assert run.theory is None and abs(run.layers[0]["pre_mean"]) < 1e-6
+
+
+@pytest.mark.parametrize("sizes,exc,message", [
+    ((2, 0, 1), ValueError, r"^training: sizes\[1\] must be >= 1, got 0$"),  # was "MLP: sizes[1] must be >= 1"
+    ((2, 10.5, 1), TypeError, r"^training: sizes\[1\] must be a whole number, got float 10.5$"),  # was MLP's
+    ("abc", TypeError, r"^training: sizes\[0\] must be a whole number, got str 'abc'$"),  # was "... got 'abc'"
+])
+def test_a_layer_width_of_the_training_experiment_is_checked_in_its_name(sizes, exc, message) -> None:
+    with pytest.raises(exc, match=message):
+        E.training(sizes=sizes, steps=2, seeds=1)
+
+
+@pytest.mark.parametrize("sizes", [{"width": 10 ** 5, "batch": 10 ** 5}, {"depth": 10 ** 6, "width": 10 ** 4}])
+def test_a_sweep_too_large_to_keep_is_refused_before_its_input_is_drawn(sizes) -> None:
+    # width = batch = 1e5 drew the input X, 1e10 float64 (75 GB), before any check; depth 1e6 x width 1e4 got as far
+    # as deep_mlp, whose message named a function the caller never called
+    with pytest.raises(ValueError, match=r"^run_one: depth, width and batch \[.*\] keep width \(width \+ batch\) "
+                                         r"depth, over 1e9 weights"):
+        E.run_one("he_normal", "relu", **sizes)

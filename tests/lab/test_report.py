@@ -256,6 +256,8 @@ def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> No
         assert not (tmp_path / option).exists()
     with pytest.raises(TypeError, match="build_report: sections must be a list of experiment functions, got"):
         report.build_report(tmp_path / "f", sections=_section, workers=1)  # 'function' has no len()
+    with pytest.raises(TypeError, match=r"build_report: sections must be a list of experiment functions, got \[3\]"):
+        report.build_report(tmp_path / "g", sections=[3], workers=1)  # was "'int' object is not callable", in run_all
     assert "--seed 4 --svg</code>" in files.html.read_text()  # the command to reproduce it writes the SVGs too
 
 

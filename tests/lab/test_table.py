@@ -25,7 +25,7 @@ def test_text_keeps_a_row_on_one_line_when_a_cell_holds_a_newline() -> None:
 @pytest.mark.parametrize("digits,error", [(2.5, TypeError), (float("nan"), TypeError), (float("inf"), TypeError)])
 def test_digits_must_be_a_whole_number(digits, error) -> None:
     # 2.5 was read as 2, nan gave 'cannot convert float NaN to integer', inf an OverflowError
-    with pytest.raises(error, match="format_number: digits must be a whole number"):
+    with pytest.raises(error, match="^Table: digits must be a whole number"):
         Table(["x"], [[0.123456]]).to_text(digits=digits)
 
 
@@ -227,3 +227,33 @@ def test_band_names_values_that_are_no_numbers_and_an_axis_out_of_range(values, 
     # numpy's "could not convert string to float", AxisError and "an integer is required" from inside np.median
     with pytest.raises((TypeError, ValueError), match=match):
         band(values, axis)
+
+
+def test_a_result_without_figures_or_with_tables_not_a_dict_and_a_csv_path_not_a_path_say_so(tmp_path) -> None:
+    table = Table(["a"], [[1.0]], title="t")
+    # was IndexError "list index out of range": the main figure of a result that has none
+    with pytest.raises(KeyError, match="n: no figure None; the figures are none"):
+        _ = ExperimentResult("n", "t", "q", {"main": table}, {}, {}, [], {}).figure
+    # was TypeError "argument of type 'int' is not iterable"
+    with pytest.raises(TypeError, match="^ExperimentResult: tables must be a dict of Tables by name, got int 3$"):
+        ExperimentResult("n", "t", "q", 3, {}, {}, [], {})
+    # was pathlib's "expected str, bytes or os.PathLike object, not int", and a missing folder's FileNotFoundError
+    with pytest.raises(TypeError, match="^Table.to_csv: path must be a file name or a pathlib.Path, got int 3$"):
+        table.to_csv(3)
+    with pytest.raises(FileNotFoundError, match="^Table.to_csv: the folder .* does not exist"):
+        table.to_csv(tmp_path / "missing" / "t.csv")
+    assert table.to_csv(str(tmp_path / "t.csv")) == (tmp_path / "t.csv").read_text() == "a\n1.0\n"
+
+
+def test_digits_and_max_width_are_checked_in_the_table_s_name() -> None:
+    table = Table(["a", "b", "c"], [[1, 2.5, "x"]])
+    # max_width="a" was taken silently with two columns and a TypeError "'>' not supported between instances of 'int'
+    # and 'str'" with three; digits=0 was refused as "format_number: digits ...", a function the caller never called
+    with pytest.raises(TypeError, match=r"^Table.to_text: max_width must be a whole number, got str 'a'$"):
+        table.to_text(max_width="a")
+    with pytest.raises(ValueError, match=r"^Table.to_text: max_width must be >= 1, got 0$"):
+        table.to_text(max_width=0)
+    for export in (table.to_text, table.to_markdown, table.to_html):
+        with pytest.raises(ValueError, match=r"^Table: digits must be >= 1, got 0$"):
+            export(digits=0)
+    assert len(table.to_text(digits=None, max_width=1).split("\n\n")) == 2  # the first column, one more a block

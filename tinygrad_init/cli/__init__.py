@@ -27,8 +27,9 @@ from ..lab.experiments import ACTIVATIONS, sweep_table
 from ..lab.explorer import Explorer, explore
 from ..lab.plots import mpl, save_figure
 from ..lab.probe import Probe
+from ..lab.theory import check_scheme
 from ..lab.training import accuracy
-from ..nn import MLP, data, init
+from ..nn import MLP, data
 from ..nn.losses import binary_cross_entropy_with_logits
 from ..nn.optim import SGD
 from ..utils import as_rng, check_int, check_real, cli_type, counted, not_installed
@@ -92,14 +93,9 @@ def _init_name(text: str, sweep: bool = True) -> str:
     """An argparse type: the name of a scheme that draws from a shape (not LSUV); with `sweep`, with zero mean (the
     sweep's theory)."""
     try:
-        scheme = init.get(text)
+        check_scheme("", text, sweep, f"the {'sweep' if sweep else 'graph'} draws its weights from a shape")
     except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e).replace("init.get: ", "")) from None
-    if scheme.data_dependent or (sweep and scheme.mean() != 0.0):
-        why = "is data-dependent (it needs a model and a batch)" if scheme.data_dependent else "has a non-zero mean"
-        draws = "the sweep draws zero-mean weights" if sweep else "the graph draws its weights"
-        raise argparse.ArgumentTypeError(f"{text!r} ({scheme.formula}) {why}; {draws} from a shape: pick another "
-                                         "scheme")
+        raise argparse.ArgumentTypeError(str(e).partition(": ")[2].removeprefix("init.get: ")) from None
     return text
 
 

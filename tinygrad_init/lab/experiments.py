@@ -25,7 +25,7 @@ from ..utils import format_number as _num
 from . import diagnostics, plots, spectra
 from .probe import Probe, fraction_key
 from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
-from .theory import predict
+from .theory import predict, renamed
 from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
                        distinct_units, fit, seeds_of, sigmoid_saturation, symmetry, training)
 
@@ -174,12 +174,15 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     Sizes: 10 x 500, batch 1000 (`quick`: 100 units, batch 200); `batchnorm`: BatchNorm1d after each Linear (no
     theory then); `progress`: called with "scheme/activation" after each network. A run's numbers do not depend
     on the rest of the sweep (`rng` draws `X`, `G = dL/dh_top`, then one weight seed for every network)."""
-    schemes = check_names("run_sweep", "schemes", schemes, check_scheme)
-    activations = check_names("run_sweep", "activations", activations, check_activation)
     quick, batchnorm = check_bool("run_sweep", "quick", quick), check_bool("run_sweep", "batchnorm", batchnorm)
+    schemes = check_names("run_sweep", "schemes", schemes, partial(check_scheme, zero_mean=not batchnorm))
+    activations = check_names("run_sweep", "activations", activations, check_activation)
     sizes = {k: check_int("run_sweep", k, _SIZES[quick][k] if v is None else v, 1 + (k == "batch"))
              for k, v in (("depth", depth), ("width", width), ("batch", batch))}
     bins, gen = check_int("run_sweep", "bins", bins, 1), as_rng(rng, "run_sweep")
+    if sizes["width"] * (sizes["width"] + sizes["batch"]) * sizes["depth"] > 1e9:  # before X: 1e5 x 1e5 is 75 GB
+        raise ValueError(f"run_sweep: depth, width and batch {list(sizes.values())} keep width (width + batch) depth, "
+                         "over 1e9 weights and activations, for backward (4 GB as float32); take smaller sizes")
     if progress is not None:  # else an error after the first network
         check_type("run_sweep", "progress", progress, Callable, "a function of one str or None")
     X, G = (gen.standard_normal((sizes["batch"], sizes["width"])).astype(np.float32) for _ in range(2))
@@ -195,32 +198,18 @@ def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACT
     return Sweep(settings, runs)
 
 
-def _sweep(fn: str, *args: Any, **kwargs: Any) -> Sweep:
-    """`run_sweep` whose argument errors name `fn`, the function called."""
-    try:
-        return run_sweep(*args, **kwargs)
-    except (TypeError, ValueError) as e:
-        if not str(e).startswith("run_sweep: "):
-            raise
-        raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
-
-
 def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
             rng: Rng = 0, bins: int = 50, batchnorm: bool = False) -> Run:
     """One network of the sweep (the same numbers as in `run_sweep` for the same seed and sizes)."""
-    return _sweep("run_one", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng, bins=bins,
-                  batchnorm=batchnorm).run(init, activation)
+    return renamed("run_one", run_sweep, (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
+                   bins=bins, batchnorm=batchnorm).run(init, activation)
 
 
 def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
-    return _sweep("sweep_table", (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
-                  batchnorm=batchnorm).run(init, activation).table()
-
-
-def _check_sweep(fn: str, name: str, sweep: Any) -> Sweep:
-    return check_type(fn, name, sweep, Sweep, "a Sweep from run_sweep")
+    return renamed("sweep_table", run_sweep, (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
+                   batchnorm=batchnorm).run(init, activation).table()
 
 
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
@@ -236,8 +225,8 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
         fn, "activations", activations, check_activation)
     _check_sizes(fn, sizes)
     if sweep is None:
-        return _sweep(fn, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
-    if _check_sweep(fn, "sweep", sweep) and sizes:
+        return renamed(fn, run_sweep, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
+    if check_type(fn, "sweep", sweep, Sweep, "a Sweep from run_sweep") and sizes:
         raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
     if (sweep.settings.get("batchnorm") != batchnorm
@@ -323,7 +312,7 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
 def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
     """The theory beside a sweep: per layer the measured and predicted std of `h`, `dL/dh`, `dL/dW` and
     their ratio (none where the theory predicts 0), and per network the ratio furthest from 1."""
-    if _check_sweep("theory_vs_measurement", "sweep", sweep).settings.get("batchnorm"):
+    if check_type("theory_vs_measurement", "sweep", sweep, Sweep, "a Sweep from run_sweep").settings.get("batchnorm"):
         raise ValueError("theory_vs_measurement: the theory does not model batch norm; "
                          "pass a sweep with batchnorm=False")
     rows, summary = [], []
@@ -357,7 +346,7 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
                          "ratio measured / theory; take a scheme of random weights")
     _check_sizes(fn, sizes)
     seeds = seeds_of(rng, check_int(fn, "networks", networks, 1), quick, fn)[1]
-    runs = [_sweep(fn, (scheme,), (activation,), **sizes, rng=s).run(scheme, activation) for s in seeds]
+    runs = [renamed(fn, run_sweep, (scheme,), (activation,), **sizes, rng=s).run(scheme, activation) for s in seeds]
     q = {m: np.array([[ratio(r[m], r[m + "_theory"]) for r in run.layers] for run in runs]) for m, _ in _PAIRS}
     bands, s, median = {m: band(v) for m, v in q.items()}, {**runs[0].settings, "seeds": seeds}, \
         f"median of {counted(networks, 'network')}"
@@ -475,8 +464,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     """The grid activation x scheme, a word of `WORDS` each, and findings computed from the numbers (with `bn`, a
     batch-norm sweep, one on batch norm; a word that thresholds nearby would change, the words of the networks of the
     next 4 seeds). Tables `main`, `rules`; figure `grid`."""
-    _check_sweep("verdict", "sweep", sweep)
-    if bn is not None and not _check_sweep("verdict", "bn", bn).settings["batchnorm"]:
+    check_type("verdict", "sweep", sweep, Sweep, "a Sweep from run_sweep")
+    if bn is not None and not check_type("verdict", "bn", bn, Sweep, "a Sweep from run_sweep").settings["batchnorm"]:
         raise ValueError("verdict: bn must be a sweep made with batchnorm=True (run_sweep(..., batchnorm=True))")
     acts, schemes, L, n = sweep.activations, sweep.schemes, sweep.settings["depth"], sweep.settings["width"]
     words = {(a, s): word(sweep.run(s, a)) for a in acts for s in schemes}

@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted
+from ..utils import check_bool, check_int, not_installed, ordered, quoted
 from .plots import WORD_COLORS, figure_bytes, mpl
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -174,8 +174,8 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
 
     seed = check_int("build_report", "seed", seed, 0)
     quick, svg = check_bool("build_report", "quick", quick), check_bool("build_report", "svg", svg)
-    if sections is not None:
-        check_type("build_report", "sections", sections, (list, tuple), "a list of experiment functions")
+    if sections is not None and not (isinstance(sections, (list, tuple)) and all(map(callable, sections))):
+        raise TypeError(f"build_report: sections must be a list of experiment functions, got {quoted(sections):.60}")
     workers = check_int("build_report", "workers", min(2, os.cpu_count() or 1) if workers is None else workers, 1)
     start = time.perf_counter()
     fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"

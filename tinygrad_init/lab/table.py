@@ -13,12 +13,11 @@ import math
 import numbers
 import re
 import shutil
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_int, check_type, format_number, ordered, quoted, text_width
+from ..utils import check_int, check_type, format_number, ordered, quoted, text_width, writable
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "plain"]
 
@@ -175,10 +174,11 @@ class Table:
         csv.writer(buf, lineterminator="\n").writerows([self.columns] + [
             ["" if v is None else repr(v) if isinstance(v, float) else v for v in r] for r in self._rows])
         if path is not None:
-            Path(path).write_text(buf.getvalue(), encoding="utf-8", newline="")
+            writable("Table.to_csv", path, "table.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
         return buf.getvalue()
 
     def _cells(self, digits: int | None) -> list[list[str]]:
+        digits = None if digits is None else check_int("Table", "digits", digits, 1)  # not format_number's error
         return [[format_number(v, digits) if _is_number(v) or v is None else " ".join(str(v).splitlines()) for v in r]
                 for r in [self.columns, *self._rows]]  # one line a row, the names' first
 
@@ -213,6 +213,7 @@ class Table:
         """Aligned text (numbers right, text left), the title above and the notes below; a table wider
         than `max_width` is cut into blocks of columns, each repeating the first column."""
         (head, *cells), numeric = self._cells(digits), self._numeric()
+        max_width = None if max_width is None else check_int("Table.to_text", "max_width", max_width, 1)
         widths = [max(text_width(r[j]) for r in [head, *cells]) for j in range(len(head))]
         blocks: list[list[int]] = [[]]
         for j in range(len(self.columns)):
@@ -243,7 +244,7 @@ class ExperimentResult:
     def __init__(self, name: str, title: str, question: str, tables: Mapping[str, Table], data: Mapping[str, Any],
                  settings: Mapping[str, Any], findings: Sequence[str],
                  figures: Mapping[str, Callable[[], Any]]) -> None:
-        if "main" not in tables:
+        if "main" not in check_type("ExperimentResult", "tables", tables, Mapping, "a dict of Tables by name"):
             raise ValueError("ExperimentResult: tables must include 'main'")
         self.name, self.title, self.question, self.tables = name, title, question, dict(tables)
         self.data, self.settings, self.findings = plain(dict(data)), plain(dict(settings)), list(findings)
@@ -264,7 +265,7 @@ class ExperimentResult:
     def get_figure(self, name: str) -> Any:
         """The figure called `name`, drawn on first use and kept."""
         if name not in self._makers:
-            raise KeyError(f"{self.name}: no figure {name!r}; the figures are {', '.join(self._makers)}")
+            raise KeyError(f"{self.name}: no figure {name!r}; the figures are {', '.join(self._makers) or 'none'}")
         if name not in self._figures:
             self._figures[name] = self._makers[name]()
         return self._figures[name]
@@ -272,7 +273,7 @@ class ExperimentResult:
     @property
     def figure(self) -> Any:
         """The main figure."""
-        return self.get_figure(self.figure_names[0])
+        return self.get_figure(next(iter(self._makers), None))
 
     @property
     def figures(self) -> dict[str, Any]:

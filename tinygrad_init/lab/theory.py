@@ -170,18 +170,27 @@ class TheoryResult:
                           f"std(dL/dx) = {self.grad_input_std:.3g}"])
 
 
+def check_scheme(fn: str, scheme: Any, zero_mean: bool = False, user: str = "predict needs a weight std known from "
+                 "the scheme alone (for LSUV: apply it, then pass the measured stds per layer)") -> _init.Scheme:
+    """The `init.Scheme` of a name (or a Scheme) that draws weights from their shape alone (not LSUV) and, with
+    `zero_mean`, of mean 0 (the mean-field theory's); errors name `fn`; `user` tells LSUV why it does not fit."""
+    if not isinstance(scheme, (str, _init.Scheme)):
+        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal' or an init.Scheme, got {quoted(scheme)}")
+    try:
+        sc = _init.get(scheme)
+    except ValueError as e:
+        raise ValueError(f"{fn}: {e}") from None
+    if sc.data_dependent or zero_mean and sc.mean() != 0.0:
+        why = f"is data-dependent (it needs a model and a batch); {user}" if sc.data_dependent else \
+            f"has a non-zero mean ({sc.mean():g}) but the mean-field theory assumes zero-mean weights"
+        raise ValueError(f"{fn}: {sc.name!r} ({sc.formula}) {why}: pick another scheme")
+    return sc
+
+
 def _weight_std(spec: Any, fan_in: int, fan_out: int, l: int) -> tuple[float, str]:
     """Layer `l`'s weight std and label from a scheme (name or `init.Scheme`) or a std."""
     if isinstance(spec, (str, _init.Scheme)):
-        try:
-            sc = _init.get(spec)
-        except ValueError as e:
-            raise ValueError(f"predict: {e}") from None
-        if sc.data_dependent or sc.mean() != 0.0:
-            raise ValueError(f"predict: {sc.name} is data-dependent, so its weight std is not known in advance; "
-                             "apply it to a model and pass the measured stds per layer" if sc.data_dependent else
-                             f"predict: {sc.name} ({sc.formula}) has mean {sc.mean():g}; the mean-field recursion "
-                             "assumes zero-mean weights")
+        sc = check_scheme("predict", spec, zero_mean=True)
         return sc.std(fan_in, fan_out), sc.name
     if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
         std = check_real("predict", f"the weight std of layer {l}", spec, 0.0)
@@ -217,10 +226,11 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         raise ValueError(f"predict: widths must list the input width and at least one layer width "
                          f"[n_0, n_1, ..., n_L], got {quoted(widths)}")
     ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(widths))
+    for i, n in enumerate(ws):  # the variances are floats: a width beyond 1.8e308 has none
+        check_real(fn, f"widths[{i}]", n)
     layers = len(ws) - 1
-    names = list(activation) if isinstance(activation, (list, tuple, np.ndarray)) and ordered(activation) else [
-        activation] * layers
-    specs = list(init) if (many := isinstance(init, (list, tuple, np.ndarray)) and ordered(init)) else [init] * layers
+    names = list(activation) if ordered(activation) else [activation] * layers
+    specs = list(init) if (many := ordered(init)) else [init] * layers
     for what, given in (("activations", names), ("init entries", specs)):
         if len(given) != layers:
             raise ValueError(f"predict: {len(given)} {what} given but widths {list(ws)} define "
@@ -256,7 +266,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
                 "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": sat}
     return TheoryResult(widths=ws, activations=acts, init=label, weight_std=w_std,
-                        pre_std=np.sqrt(np.array(ws[:-1]) * w_std ** 2 * second[:-1] + bias_std ** 2),
+                        pre_std=np.sqrt(np.array(ws[:-1], dtype=float) * w_std ** 2 * second[:-1] + bias_std ** 2),
                         act_mean=col("mean"), act_std=col("std"), saturated=col("saturated"),
                         zero_fraction=col("zero"), grad_act_std=np.sqrt(var_gh[1:]), grad_pre_std=np.sqrt(var_gy),
                         grad_weight_std=np.sqrt(batch_size * np.array(second[:-1]) * var_gy),
@@ -308,19 +318,21 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
                        "critical point the variance approaches its fixed point only slowly")
 
 
-def _fixed(fn: str, act: _acts.Activation, wv: float, bv: float) -> FixedPoint:
-    """`fixed_point` of `act`, its errors in the name of `fn`, the function called."""
+def renamed(fn: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`f(*args, **kwargs)`, its errors that start with its name (`fixed_point: `) in the name of `fn`, the caller."""
     try:
-        return fixed_point(act.name, wv, bv)
-    except ValueError as e:
-        raise ValueError(f"{fn}: {str(e).partition(': ')[2]}") from None
+        return f(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        if not str(e).startswith(f"{f.__name__}: "):
+            raise
+        raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
 
 
 def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
     """`chi_1 = sigma_w^2 E[f'(z)^2]` at the fixed point `q*`; the ReLU family's is the same at every `q`, so it has
     one also where `q` grows without bound (`fixed_point` raises there)."""
     act, a, wv, bv = _activation("chi1", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    return _fixed("chi1", act, wv, bv).chi if math.isnan(a) else wv * _integrals(act, 1.0)[2]
+    return renamed("chi1", fixed_point, act.name, wv, bv).chi if math.isnan(a) else wv * _integrals(act, 1.0)[2]
 
 
 def _pair(act: _acts.Activation, a: float, q: float, c: float) -> tuple[float, float]:
@@ -359,7 +371,8 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     0` (it is linear there), the ReLU family's own map (it does not depend on `q`); 1 with `sigma_w^2 = 0`."""
     act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
-    q = _fixed("correlation_map", act, wv, bv).q if q is None else check_real("correlation_map", "q", q, 0.0)
+    q = renamed("correlation_map", fixed_point, act.name, wv, bv).q if q is None else check_real(
+        "correlation_map", "q", q, 0.0)
     if (new_q := wv * _integrals(act, q)[1] + bv) >= sys.float_info.min:  # not subnormal: digits to divide
         # in [-1, 1] by Cauchy-Schwarz, |E[f f]| <= E[f^2]; the two quadratures' rounding passed 1 by up to 1.6e-11
         return min(max((wv * _pair(act, a, q, c)[0] + bv) / new_q, -1.0), 1.0)
@@ -370,7 +383,7 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 
     """The stable fixed point `c*` of the correlation map: 1 in the ordered phase (`chi_1 <= 1`), below 1 in the
     chaotic phase (0 for an odd activation without biases), by Newton steps on the convex map from `c = 0`."""
     act, a, wv, bv = _activation("correlation_fixed_point", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    fp, c = _fixed("correlation_fixed_point", act, wv, bv), 0.0
+    fp, c = renamed("correlation_fixed_point", fixed_point, act.name, wv, bv), 0.0
     if fp.chi <= 1.0 or fp.q == 0.0:
         return 1.0
     norm = wv * _pair(act, a, fp.q, 1.0)[0] + bv  # q*, in the pairs' quadrature: the map at c = 1 is exactly 1
@@ -411,7 +424,7 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tup
         1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
     """
     act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    fp, c = _fixed("depth_scales", act, wv, bv), correlation_fixed_point(act.name, wv, bv)
+    fp, c = renamed("depth_scales", fixed_point, act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
     if fp.q == 0.0 < wv:  # the variance dies out: the normalized correlation map has slope 1 at c = 1
         chi_c = 1.0
     elif c == 1.0 or abs(fp.chi - 1.0) < 1e-9:  # ordered or critical: c* = 1, where chi_c = chi_1

@@ -17,9 +17,10 @@ from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..nn import activations as _acts, data as _data, init as _init
 from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted, format_number,
-                     quoted)
+                     ordered, quoted)
 from . import plots
 from .table import ExperimentResult, Table, band, label
+from .theory import check_scheme as _check_scheme
 
 __all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
 
@@ -44,18 +45,10 @@ def check_activation(fn: str, name: Any) -> str:
     return check_choice(fn, "activation", name, ACTIVATIONS)
 
 
-def check_scheme(fn: str, name: Any) -> str:
-    """A scheme name of `init.get` that draws weights from their shape alone (not LSUV), as its table name."""
-    if not isinstance(name, str):
-        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal', got {quoted(name)}")
-    try:
-        scheme = _init.get(name)
-    except ValueError as e:
-        raise ValueError(f"{fn}: {e}") from None
-    if scheme.data_dependent:
-        raise ValueError(f"{fn}: {name!r} is data-dependent (it needs a built model and a batch); the experiments "
-                         "draw weights from their shape alone. Use init.lsuv(model, batch) on a model instead.")
-    return scheme.name
+def check_scheme(fn: str, name: Any, zero_mean: bool = False) -> str:
+    """A scheme name that draws weights from their shape alone (`theory.check_scheme`), as its table name."""
+    check_type(fn, "a scheme", name, str, "a name such as 'he_normal' (a table row names it)")
+    return _check_scheme(fn, name, zero_mean, "the experiments draw weights from their shape alone").name
 
 
 def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n", rng: Rng = None,
@@ -293,8 +286,8 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
     network), figure `loss`."""
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
-    sizes = sizes.tolist() if isinstance(sizes, np.ndarray) else sizes
-    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
+    sizes = [check_int("training", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes if ordered(sizes) else [sizes])]
+    if len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
         raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {quoted(sizes)}")
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}

@@ -98,7 +98,8 @@ def check_int(where: str, name: str, value: Any, minimum: int | None = None, why
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
     if maximum is not None and value > maximum:  # its size, not its digits (a repr past 4,300 of them fails)
-        raise ValueError(f"{where}: {name} must be <= {maximum}, got about 2^{int(value).bit_length() - 1}")
+        limit = "2^60 - 1, the most elements a numpy array holds" if maximum == MAX_SIZE else maximum
+        raise ValueError(f"{where}: {name} must be <= {limit}, got about 2^{int(value).bit_length() - 1}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{where}: {name} must be >= {minimum}{why}, got {int(value)}")
     return int(value)

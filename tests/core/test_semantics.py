@@ -612,9 +612,9 @@ def test_factories_and_axes():
     for make, shape in ((Tensor.randn, (2**31, 2**30)), (Tensor.ones, (2**40, 2**40))):
         with pytest.raises(ValueError, match=rf"{make.__name__}: shape \(.*\) has more elements than a numpy array"):
             make(*shape)  # numpy's 'array is too big'
-    with pytest.raises(ValueError, match=r"zeros: each size must be <= 1152921504606846975, got about 2\^1328"):
+    with pytest.raises(ValueError, match=r"zeros: each size must be <= 2\^60 - 1, .*, got about 2\^1328"):
         Tensor.zeros(10**400)  # numpy's 'Maximum allowed dimension exceeded'
-    with pytest.raises(ValueError, match=r"zeros: each size must be <= 1152921504606846975, got about 2\^60"):
+    with pytest.raises(ValueError, match=r"zeros: each size must be <= 2\^60 - 1, .*, got about 2\^60"):
         Tensor.zeros(0, 2**60)  # numpy's 'array is too big', though it has no element
     x = Tensor(np.ones((2, 3)))
     for f in (x.sum, x.mean, x.max, x.softmax, x.log_softmax):

@@ -891,7 +891,7 @@ def test_run_sweep_refuses_a_progress_that_is_not_callable_before_running() -> N
     (lambda: E.theory_average(quick=True, width=0), ValueError, "theory_average: width must be >= 1"),  # run_one
     (lambda: spectra.trainability(sigma_w2s=(1.0,), depths=(2,), steps=1, width=0), ValueError,
      "trainability: width must be >= 1"),  # deep_mlp's
-    (lambda: E.theory_average(scheme="nope"), ValueError, "theory_average: init.get: unknown"),
+    (lambda: E.theory_average(scheme="nope"), ValueError, "theory_average: unknown"),
     # all-zero weights: the theory's stds are 0, the findings read 'off by up to nan% ..., by at most inf%'
     (lambda: E.theory_average(scheme="zeros", quick=True), ValueError, "theory_average: zeros draws all-zero"),
     (lambda: E.deep_mlp(2, 3, "tanh", outputs=0), ValueError, "deep_mlp: outputs must be >= 1"),  # built none
@@ -1114,7 +1114,7 @@ def test_depths_count_of_seeds_back_above_half_ln2_is_read_from_their_last_loss(
 
 
 def test_a_sweep_experiment_names_itself_for_an_unknown_scheme_or_activation() -> None:
-    with pytest.raises(ValueError, match=r"^activation_statistics: init.get: unknown initialization scheme 'nope'"):
+    with pytest.raises(ValueError, match=r"^activation_statistics: unknown initialization scheme 'nope'"):
         E.activation_statistics(schemes=["nope"])
     with pytest.raises(ValueError, match=r"^activation_statistics: .*'nope'"):
         E.activation_statistics(activations=["nope"])

@@ -331,7 +331,7 @@ def test_fans_errors_explain_why():
     (lambda: init.he_normal((3, -2)), ValueError, r"entry 1 must be >= 0, got -2"),
     (lambda: init.he_normal("3x3"), TypeError, "shape must be a tuple"),
     (lambda: init.normal((2**31, 2**30)), ValueError, r"normal: shape \(2147483648, 1073741824\) has more elements "),
-    (lambda: init.he_normal((10**400, 2)), ValueError, r"he_normal: shape \(1000.*, 2\) entry 0 must be <= 11529"),
+    (lambda: init.he_normal((10**400, 2)), ValueError, r"he_normal: shape \(1000.*, 2\) entry 0 must be <= 2\^60 - 1"),
     (lambda: init.he_normal((0, 3)), ValueError, "fan_in = 0"),
     (lambda: init.he_normal((3, 3), mode="fan_sideways"), ValueError, "'fan_in', 'fan_out', 'fan_avg'"),
     (lambda: init.variance_scaling((3, 3), distribution="cauchy"), ValueError, "'truncated_normal'"),
@@ -343,7 +343,7 @@ def test_fans_errors_explain_why():
     (lambda: init.get(42), TypeError, "scheme name"),
     (lambda: init.get("lsuv")((3, 3)), TypeError, "data-dependent"),
     (lambda: init.describe("lsuv").std(3, 3), ValueError, "data-dependent"),
-    (lambda: init.he_normal.std(10**400, 2), ValueError, r"he_normal\.std: fan_in must be <= 1152921504606846975, got "
+    (lambda: init.he_normal.std(10**400, 2), ValueError, r"he_normal\.std: fan_in must be <= 2\^60 - 1, .*, got "
                                                         r"about 2\^1328"),  # was 'int too large to convert to float'
     (lambda: init.table("latex"), ValueError, "'text', 'markdown', 'rows'"),
 ])

@@ -469,8 +469,8 @@ def _install_policy(policy: dict) -> None:
         if name in around or name.rpartition(".")[2] in around or event.startswith("ctypes."):  # (or as x.name)
             raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
                 message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
-        if event == "os.chdir":  # the folder the rules read a relative path from, which a thread, a signal handler or
-            raise PermissionError(message.replace("{name}", "`os.chdir` (name files from your folder)"))  # gc could move
+        if event == "os.chdir":  # the folder the rules read a relative path from: a thread, a signal handler or gc
+            raise PermissionError(message.replace("{name}", "`os.chdir` (name files from your folder)"))  # moved it
         for i in (i for e, at in paths if e == event for i in at):  # (a dict's view hands the dict to __eq__)
             path = args[i]
             if isinstance(path, (str, bytes)):

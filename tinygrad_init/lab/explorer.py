@@ -19,7 +19,6 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
-from ..nn import init
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
@@ -53,8 +52,7 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     activation = check_choice("measure", "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)
     if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
-    if (sc := init.describe(scheme, "measure")).mean() != 0.0:  # N(0, std^2) in its place would be another network
-        raise ValueError(f"measure: {sc.name} has mean {sc.mean():g}; the page draws zero-mean weights of its std")
+    sc = theory.check_scheme("measure", scheme, zero_mean=True, user="the page draws weights from their shape alone")
     if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
         raise ValueError(f"measure: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
                          "(the engine's dtype, up to 3.4e38); take a smaller gain")

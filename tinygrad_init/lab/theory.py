@@ -18,7 +18,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
 from ..nn import activations as _acts, init as _init
-from ..utils import check_int, check_real, check_type, counted, ordered, quoted
+from ..utils import MAX_SIZE, check_int, check_real, check_type, counted, ordered, quoted
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
            "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
@@ -176,10 +176,7 @@ def check_scheme(fn: str, scheme: Any, zero_mean: bool = False, user: str = "pre
     `zero_mean`, of mean 0 (the mean-field theory's); errors name `fn`; `user` tells LSUV why it does not fit."""
     if not isinstance(scheme, (str, _init.Scheme)):
         raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal' or an init.Scheme, got {quoted(scheme)}")
-    try:
-        sc = _init.get(scheme)
-    except ValueError as e:
-        raise ValueError(f"{fn}: {e}") from None
+    sc = _init.describe(scheme, fn)
     if sc.data_dependent or zero_mean and sc.mean() != 0.0:
         why = f"is data-dependent (it needs a model and a batch); {user}" if sc.data_dependent else \
             f"has a non-zero mean ({sc.mean():g}) but the mean-field theory assumes zero-mean weights"
@@ -225,9 +222,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     if not isinstance(widths, (list, tuple, range, np.ndarray)) or not ordered(widths) or len(widths) < 2:
         raise ValueError(f"predict: widths must list the input width and at least one layer width "
                          f"[n_0, n_1, ..., n_L], got {quoted(widths)}")
-    ws = tuple(check_int(fn, f"widths[{i}]", n, 1) for i, n in enumerate(widths))
-    for i, n in enumerate(ws):  # the variances are floats: a width beyond 1.8e308 has none
-        check_real(fn, f"widths[{i}]", n)
+    ws = tuple(check_int(fn, f"widths[{i}]", n, 1, maximum=MAX_SIZE) for i, n in enumerate(widths))
     layers = len(ws) - 1
     names = list(activation) if ordered(activation) else [activation] * layers
     specs = list(init) if (many := ordered(init)) else [init] * layers

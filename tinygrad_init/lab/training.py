@@ -288,7 +288,8 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
     sizes = [check_int("training", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes if ordered(sizes) else [sizes])]
     if len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
-        raise ValueError(f"training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got {quoted(sizes)}")
+        raise ValueError("training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got "
+                         + quoted(tuple(sizes)))
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
     runs = [("zeros", 0)] + [(k, s) for k in ("large10", "he_normal") for s in seeds]

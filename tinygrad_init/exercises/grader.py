@@ -22,7 +22,7 @@ import shlex
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from ..utils import check_bool, check_real, check_type, cli_type
@@ -36,10 +36,10 @@ _WIDTH = 100
 
 
 def _select(where: str, names: Sequence[str] | str | None) -> list[Exercise]:
+    names = names.item() if getattr(names, "ndim", None) == 0 else names  # np.array("ex01"): one name
     if isinstance(names, (str, numbers.Integral)) and not isinstance(names, bool):  # one name or number ("": all)
         names = [names] if names != "" else None
-    check_type(where, "names", names, (type(None), list, tuple, set, frozenset, range, Iterator),
-               "an exercise's name or number, or a list of them")
+    check_type(where, "names", names, (type(None), Iterable), "an exercise's name or number, or a list of them")
     try:
         chosen = {ex.number: ex for ex in map(resolve, names or ())}
     except ValueError as exc:

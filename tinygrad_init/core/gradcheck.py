@@ -223,7 +223,8 @@ def _kinks(left: np.ndarray, right: np.ndarray, noise: float, rel: float = 1e-2)
 
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
     check_type(fn, "f", f, Callable, "a function")
-    return (check_real(fn, "eps", eps, 0.0, low_open=True), check_real(fn, "atol", atol, 0.0),
+    return (check_real(fn, "eps, the central-difference step (1e-6 suits float64),", eps, 0.0, low_open=True),
+            check_real(fn, "atol", atol, 0.0),
             check_real(fn, "rtol", rtol, 0.0))
 
 

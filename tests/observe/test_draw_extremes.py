@@ -87,6 +87,11 @@ def test_a_colour_scale_names_sizes_that_are_no_list(magnitudes) -> None:
         draw.ColorScale.fit(magnitudes)
     assert draw.ColorScale.fit([None, float("nan"), 0.0, 0.5, 20]) == draw.ColorScale(-1, 2)
     assert draw.ColorScale(-3, 0).color(float("nan")) == draw.BAD_COLOR
+    # a size that is no number: "'>' not supported between instances of 'str' and 'int'", "must be real number"
+    with pytest.raises(TypeError, match=r"^ColorScale.fit: each magnitude must be a number or None, got str 'a'"):
+        draw.ColorScale.fit([1.0, "a"])
+    with pytest.raises(TypeError, match=r"^ColorScale.color: m must be a gradient's size or None, got str 'x'"):
+        draw.ColorScale(-3, 0).color("x")
 
 
 def test_a_legend_shows_no_decades_that_no_node_wears() -> None:

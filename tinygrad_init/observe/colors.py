@@ -72,13 +72,14 @@ class ColorScale:
     def fit(cls, magnitudes: Iterable[float | None], what: str = "|grad|") -> "ColorScale":
         """The scale spanning whole decades around the positive finite magnitudes."""
         ms = [m for m in check_type("ColorScale.fit", "magnitudes", magnitudes, Iterable, "gradient sizes (numbers or "
-              "None)") if m is not None and m > 0 and math.isfinite(m)]
+              "None)") if check_type("ColorScale.fit", "each magnitude", m, (Real, type(None)), "a number or None")
+              is not None and m > 0 and math.isfinite(m)]
         lo, hi = (math.floor(math.log10(min(ms))), math.ceil(math.log10(max(ms)))) if ms else (0, 1)
         return cls(lo := min(max(lo, -323), 307), min(max(hi, lo + 1), 308), what)  # decades float64 holds
 
     def color(self, m: float | None) -> str:
         """The fill colour of a gradient of size `m` (None: unknown)."""
-        if m is None or not math.isfinite(m):
+        if m is None or not math.isfinite(check_type("ColorScale.color", "m", m, Real, "a gradient's size or None")):
             return UNKNOWN_COLOR if m is None else BAD_COLOR
         return ZERO_COLOR if m <= 0 else grad_color((math.log10(m) - self.lo) / (self.hi - self.lo))
 

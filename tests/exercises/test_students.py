@@ -392,8 +392,10 @@ def test_an_import_for_type_hints_alone_does_not_fail_a_right_answer(tmp_path):
     # `if TYPE_CHECKING:` never runs either: an import of the engine's Value there, for an annotation, failed a right
     # answer with "write it yourself: ... may not use `tinygrad_init` (Value) (line 3)". Made to run, it is refused.
     hints = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from tinygrad_init import Value\n\n\n"
-    result = grade(tmp_path, "mul_backward", hints + solution("mul_backward").replace("b: float", "b: 'Value'"))
-    assert result.passed, result.message
+    for spelt in (hints, hints.replace("from typing import TYPE_CHECKING", "import typing").replace(
+            "if TYPE_CHECKING", "if typing.TYPE_CHECKING")):
+        result = grade(tmp_path, "mul_backward", spelt + solution("mul_backward").replace("b: float", "b: 'Value'"))
+        assert result.passed, result.message
     result = grade(tmp_path, "mul_backward", hints.replace("from typing import TYPE_CHECKING", "TYPE_CHECKING = True")
                    + solution("mul_backward"))
     assert result.mistake == "forbidden_import" and "may not use tinygrad_init" in result.message, result.message

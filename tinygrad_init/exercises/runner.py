@@ -106,8 +106,8 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
 
 def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
     """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
-    main = {id(n) for top in getattr(tree, "body", ()) if isinstance(top, ast.If) and ast.unparse(top.test) in (
-            "__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(top.body, []))}  # (else: refused)
+    main = {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
+            "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
     out = []
     for node in (n for n in ast.walk(tree) if id(n) not in main):
         if isinstance(node, ast.Import):

@@ -159,13 +159,14 @@ def ordered(x: Any) -> bool:
                                                                                       dict))
 
 
-def writable(who: str, path: Any, name: str) -> Path:
-    """`path` (a str or PathLike) as a Path, if its folder exists and it is no folder (`name`: the file to suggest)."""
-    path = Path(check_type(who, "path", path, (str, os.PathLike), "a file name or a pathlib.Path"))
+def writable(who: str, path: Any, name: str, arg: str = "path") -> Path:
+    """`path` (a str or PathLike, the argument `arg`) as a Path, if its folder exists and it is no folder (`name`: the
+    file to suggest)."""
+    path = Path(check_type(who, arg, path, (str, os.PathLike), "a file name or a pathlib.Path"))
     if not path.parent.is_dir():
         raise FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first")
     if path.is_dir():
-        raise IsADirectoryError(f"{who}: path {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
+        raise IsADirectoryError(f"{who}: {arg} {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
             f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))
     return path
 

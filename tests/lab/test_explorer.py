@@ -133,8 +133,11 @@ def test_a_folder_where_the_page_goes_is_named_and_explore_checks_its_out_first(
     monkeypatch.setattr(E, "measure", lambda *a, **k: pytest.fail("measured before the path was checked"))
     with pytest.raises(FileExistsError, match=r"^explore: cannot make the folder .*notes.txt"):
         E.explore(tmp_path / "notes.txt", quick=True)
-    with pytest.raises(IsADirectoryError, match=r"^explore: path .*explorer.html' is a folder"):
+    with pytest.raises(IsADirectoryError, match=r"^explore: out .*explorer.html' is a folder"):  # its own argument
         E.explore(tmp_path, quick=True)
+    with pytest.raises(ValueError, match=r"^explore: grid must give"):  # before the page's folder is made
+        E.explore(tmp_path / "new", grid={"bad": [1]})
+    assert not (tmp_path / "new").exists()
 
 
 def test_key_and_the_pages_data_are_documented():

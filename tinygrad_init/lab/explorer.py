@@ -110,7 +110,7 @@ def _page_file(who: str, name: str, path: Any) -> Path:  # Explorer.file(path), 
     except (FileExistsError, NotADirectoryError):  # notes.txt/explorer.html, notes.txt a file
         raise FileExistsError(f"{who}: cannot make the folder {str(path.parent)!r}, a file is in its way; give {name} "
                               "a file name ending in .html, or a folder") from None
-    return writable(who, path, "explorer.html")  # not a folder explorer.html
+    return writable(who, path, "explorer.html", name)  # not a folder explorer.html
 
 
 def key(*choice: Any) -> str:
@@ -124,11 +124,11 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     `out` if given (`tinygrad-init explore --out out`). The network of the combination named `k` (`key`) is seeded
     with `[s, crc32(k)]`, `s` the first draw from `rng`: its numbers do not depend on the rest of the grid."""
     quick, gen = check_bool("explore", "quick", quick), as_rng(rng, "explore")
-    out = out if out is None else _page_file("explore", "out", out)  # before minutes of measuring
     grid = (QUICK_GRID if quick else GRID) if grid is None else grid
     if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
                                                                           for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
+    out = out if out is None else _page_file("explore", "out", out)  # before minutes of measuring, after the checks
     grid = {k: grid[k] for k in GRID}  # by name, in the page's order
     s = int(gen.integers(2 ** 31))
     data = {k: measure(*c, rng=np.random.default_rng([s, zlib.crc32(k.encode())]))

@@ -193,7 +193,7 @@ print("kurtosis by layer:", np.round(kurtosis, 1))
 print("beyond 4 std, by layer:", " ".join(f"{100 * b:.2f}%" for b in beyond))
 assert all(k > 4 for k in kurtosis) and all(a > b for a, b in zip(kurtosis, kurtosis[1:]))
 assert 0.01 < beyond[0] < 0.013 and beyond[-1] < 0.002 and round(float(np.abs(g).max()), 1) < 4.5
-assert round(float(np.max(np.abs(hs[0].grad - hs[0].grad.mean())) / grad_std[0])) == 14
+assert 13 < float(np.max(np.abs(hs[0].grad - hs[0].grad.mean())) / grad_std[0]) < 15  # "out to 14 std here"
 
 # %% [markdown]
 # ## 3. Weights: the grad:data ratio

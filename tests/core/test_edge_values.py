@@ -136,7 +136,7 @@ def test_an_unsigned_tensor_to_a_negative_integer_power_is_refused_as_in_pytorch
     if isinstance(exponent, int):  # (PyTorch takes no list)
         with pytest.raises(RuntimeError, match="Integers to negative integer powers are not allowed"):
             torch.from_numpy(a) ** exponent
-    with pytest.raises(ValueError, match=r"^pow: integers to negative integer powers are not allowed .* dtype uint8"):
+    with pytest.raises(ValueError, match=r"^pow: Integers to negative integer powers are not allowed .* dtype uint8"):
         Tensor(a, dtype=np.uint8) ** exponent
     assert ((-2) ** Tensor(a, dtype=np.uint8)).data.tolist() == ((-2) ** torch.from_numpy(a)).tolist()  # a base: wraps
 
@@ -152,6 +152,14 @@ def test_an_integer_exponent_beyond_the_tensors_dtype_is_refused_as_in_pytorch(d
                                          rf"{np.dtype(dtype).name} \(-?\d+ to \d+\); convert it first"):
         Tensor(a, dtype=dtype) ** exponent
     assert (Tensor(a, dtype=dtype) ** 2).data.tolist() == (torch.from_numpy(a) ** 2).tolist()
+    if np.dtype(dtype).kind == "i":  # a negative exponent in the dtype's range or beyond it: said one way
+        said = set()
+        for negative in (-1, -exponent):
+            with pytest.raises(ValueError) as info:
+                Tensor(a, dtype=dtype) ** negative
+            said.add(str(info.value))
+        assert all(m.startswith("pow: Integers to negative integer powers are not allowed") and m.endswith(
+            ". Convert to floats first: Tensor(t, dtype=np.float32)") for m in said), said
 
 
 def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():

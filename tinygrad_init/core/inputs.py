@@ -156,10 +156,10 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
     if weak and op == "pow" and right and like.kind in "iu" and kind == 1 and not (
             (arr >= (info := np.iinfo(like)).min) & (arr <= info.max)).all():  # (uint8: ** 255 for -1, ** 44 for 300)
-        what = (f"integers to negative integer powers are not allowed (as in numpy and PyTorch), got {x!r:.40} for a "
-                f"tensor of dtype {like}" if np.any(arr < 0) else
-                f"the exponent {x!r:.40} does not fit the tensor's dtype {like} ({info.min} to {info.max})")
-        raise ValueError(f"pow: {what}; convert it first, e.g. Tensor(t, dtype=np.float32)")
+        raise ValueError(  # the first as numpy's own, which a negative exponent within the dtype's range meets
+            f"pow: Integers to negative integer powers are not allowed (a tensor of dtype {like}). Convert to floats "
+            "first: Tensor(t, dtype=np.float32)" if np.any(arr < 0) else f"pow: the exponent {x!r:.40} does not fit "
+            f"the tensor's dtype {like} ({info.min} to {info.max}); convert it first, e.g. Tensor(t, dtype=np.float32)")
     if weak:  # a Python number or list: the tensor's dtype, or the default one of its higher kind
         like = _DEFAULT[kind] if kind > _KIND[like.kind] else like
     elif kind >= _KIND[like.kind]:  # an array of a kind at least the tensor's keeps its dtype

@@ -286,13 +286,13 @@ def describe(value: Any) -> str:
     """A short description of a value's type (and shape): "a list of 3 items", "an ndarray of shape (3, 4)"."""
     if value is None:
         return "None (did you forget `return`?)"
-    if isinstance(value, np.ndarray) or isinstance(value, Opaque) and value.dtype is not None:  # (of objects)
+    if isinstance(value, np.ndarray) or isinstance(value, Opaque) and value.dtype is not None:  # or non-numeric
         return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (bool, np.bool_)):
         return f"a bool ({value})"
     if isinstance(value, numbers.Real):
         return f"{'an int' if isinstance(value, numbers.Integral) else 'a float'} ({fmt(value)})"
-    if isinstance(value, (list, tuple)) or isinstance(value, Opaque) and value.length is not None:  # (or a set)
+    if isinstance(value, (list, tuple)) or isinstance(value, Opaque) and value.length is not None:  # or a set
         kind, n = (value.type, value.length) if isinstance(value, Opaque) else (type(value).__name__, len(value))
         return f"a {kind} of {n} item{'s' if n != 1 else ''}"
     if isinstance(value, dict):

@@ -452,8 +452,9 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
     leg = Picture(name="cluster_legend")
     leg.attr(label=_esc(f"{scenes[0].what}, log scale"), **_FRAME)
     worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
-    boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d)) for k, d in enumerate(
-        scale.decades()) if worn - {ZERO_COLOR, BAD_COLOR, UNKNOWN_COLOR}]  # none when no gradient lies on the scale
+    on_scale = worn - {ZERO_COLOR, BAD_COLOR, UNKNOWN_COLOR}  # no decade boxes when no gradient lies on the scale
+    boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d))
+             for k, d in enumerate(scale.decades() if on_scale else [])]
     boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),
                               ("legend_unknown", "no grad", UNKNOWN_COLOR)) if box[2] in worn]  # off the scale
     for lid, label, fill in boxes:

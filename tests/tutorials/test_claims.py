@@ -426,10 +426,11 @@ def test_tutorial_12_gains_of_tanh_xavier_at_20_layers():
 
 def test_tutorial_8_batch_norm_training_over_ten_seeds():
     """Tutorial 8, section 5, over seeds 0-9 of its loop: without batch norm the 10-layer tanh net stays within 1e-6
-    of ln 2 for 300 steps; with it the tanh nets fall below ln 2 / 2 at step 4-8 but seed 4 (13-18), the 30-layer
-    ReLU nets at 41-250. Those two are chaotic: measured under the Haswell, SkylakeX, Sandybridge and Prescott
-    kernels and numpy's AVX2 loops, tanh's seed 4 takes 13-18 steps, ReLU's first 41-55 and last 125-250; the asserts
-    allow 2 steps more for tanh, 5 and 50 for ReLU."""
+    of ln 2 for 300 steps; with it the tanh nets fall below ln 2 / 2 at step 4-8 but seed 4 (12-14), the 30-layer
+    ReLU nets at 25-190. Those two are chaotic: measured under the Haswell, SkylakeX, Sandybridge and Prescott
+    kernels, tanh's seed 4 takes 12-14 steps, ReLU's first 25-59 and last 135-190 (with the divisor's gradient
+    computed in PyTorch's order, -g * (a / b / b): -g * (a / b) / b gave 13-18, 41-55 and 125-250); the asserts allow
+    a few steps more for tanh, 5 and 15 for ReLU."""
     X, y = data.moons(64, noise=0.1, rng=0)
     targets = y.reshape(-1, 1).astype(np.float32)
 
@@ -452,7 +453,7 @@ def test_tutorial_8_batch_norm_training_over_ten_seeds():
     relu = [steps_to_half_ln2("relu", "xavier_uniform", 30, True, s) for s in range(10)]
     plain = [steps_to_half_ln2("tanh", "small", 10, False, s) for s in range(10)]
     assert min(tanh) == 4 and sorted(tanh)[-2] == 8 and np.argmax(tanh) == 4 and 11 <= tanh[4] <= 20
-    assert 36 <= min(relu) <= 60 and 115 <= max(relu) <= 300  # a float (the distance from ln 2) if one never left
+    assert 20 <= min(relu) <= 65 and 120 <= max(relu) <= 300  # a float (the distance from ln 2) if one never left
     assert max(plain) < 1e-6
 
 

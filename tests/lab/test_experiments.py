@@ -731,6 +731,17 @@ def test_depth_with_one_depth_builds_that_many_layers_once(monkeypatch: pytest.M
     assert [(r["layers"], r["momentum"]) for r in res.table] == [(30, 0.0)] * 2 + [(30, 0.9)] * 2
 
 
+def test_depth_names_the_schemes_and_depths_it_ran() -> None:
+    # tutorial 7's Try it runs He against LeCun at 20 layers: the title, question and figure still read "Xavier vs He
+    # in 22- and 30-layer ReLU nets"
+    res = E.depth(rng=0, seeds=1, layers=(20,), steps=2, schemes=("he_normal", "lecun_normal"))
+    assert res.title == "Depth: He vs LeCun in 20-layer ReLU nets (He et al. 2015)"
+    assert res.question == "Can deep ReLU networks learn from He init, and from LeCun init?"
+    assert res.figure.get_suptitle().startswith("He vs LeCun in deep ReLU nets")
+    default = E.depth(rng=0, seeds=1, steps=2)
+    assert default.title == "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)"
+
+
 def test_depth_refuses_depths_it_would_drop() -> None:
     # (10, 20, 30) kept 10 and 30 and dropped 20 silently; (3, 3) ran one depth as if two were asked for
     for layers in ((10, 20, 30), (3, 3)):

@@ -407,14 +407,16 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                         f"step as plain SGD at lr {lr:g}", "He et al. trained convolutional nets on ImageNet with "
                         "momentum 0.9: Fig. 2 (22 layers): both converge, theirs sooner; Fig. 3 (30 layers): 'Xavier' "
                         "stalls, theirs converges"])
+    names = " vs ".join(label(sc).split(" ")[0] for sc in schemes)  # the schemes run: "Xavier vs He" by default
     figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
-                     title=f"Xavier vs He in deep ReLU nets: median of {counted(len(seeds), 'seed')}, band = lowest to "
+                     title=f"{names} in deep ReLU nets: median of {counted(len(seeds), 'seed')}, band = lowest to "
                            "highest")
     settings = {"seeds": seeds, "layers": layers, "width": width, "steps": steps, "lr": lr, "momentum": momentum,
                 "schemes": list(schemes), "data": f"moons({samples}, noise=0.1)"}
     return ExperimentResult(
-        "depth", "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)", "Can deep ReLU networks learn "
-        "from Xavier init, and from He init?", {"main": main}, data, settings, findings, {"depth": figure})
+        "depth", f"Depth: {names} in {'- and '.join(map(str, layers))}-layer ReLU nets (He et al. 2015)", "Can deep "
+        f"ReLU networks learn from {' init, and from '.join(names.split(' vs '))} init?", {"main": main}, data,
+        settings, findings, {"depth": figure})
 
 
 def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers: int = 4,

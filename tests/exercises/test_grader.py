@@ -724,7 +724,9 @@ def test_the_student_code_cannot_undo_the_rules_of_the_worker(tmp_path):
     for name, source in UNDO_THE_RULES.items():
         write(tmp_path, name, f"CHECK = {check!r}\n{source}")
     # Files and folders of the student's own, by relative paths, are fine (and reading the Python installation).
-    write(tmp_path, "verdict", "import os\nimport numpy as np\nos.makedirs('scratch/deeper')\n"
+    # (a script's idiom, a no-op here: the current folder is the student's)
+    write(tmp_path, "verdict", "import os\nimport numpy as np\nos.chdir(os.path.dirname(os.path.abspath(__file__)))\n"
+                               "os.chdir('.')\nos.makedirs('scratch/deeper')\n"
                                "open('scratch/deeper/notes.txt', 'w').write('x')\nopen(np.__file__).close()\n"
                                "os.kill(0, 0)\nos.kill(os.getpid(), 0)\n"  # its own process group, itself
                                + solution("verdict"))
@@ -1406,24 +1408,33 @@ def test_running_code_in_the_grader_from_the_worker_is_refused(tmp_path):
     "fd, name = tempfile.mkstemp(suffix='.npy')\nos.close(fd)\nnp.save(name, np.ones(2))\n"
     "os.replace(name, 'x.npy')\nassert np.load('x.npy').sum() == 2",
     "import pathlib\nout = pathlib.Path('out')\n(out / 'a').mkdir(parents=True)\n"
-    "np.save(out / 'a' / 'x.npy', np.ones(2))\nshutil.rmtree(out)",
-    # in the system's temp folder (/tmp; the worker's TMPDIR is a folder in it), by its full path
-    "top = os.path.dirname(tempfile.gettempdir())\nos.makedirs(os.path.join(top, 'mine', 'sub'))\n"
-    "shutil.rmtree(os.path.join(top, 'mine'))\nwith tempfile.TemporaryDirectory(dir=top) as d:\n"
-    "    np.save(os.path.join(d, 'x.npy'), np.ones(2))"])
+    "np.save(out / 'a' / 'x.npy', np.ones(2))\nshutil.rmtree(out)"])
 def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, work):
     # A folder removed with shutil.rmtree (which opens each folder) was refused, and tempfile.TemporaryDirectory's
     # cleanup raised RecursionError (its error handler retries the refused rmtree); a file written in the temp folder
     # and moved into the student's own (an atomic save) was refused as a move from another folder; a pathlib.Path
     # removed with shutil.rmtree was refused as "a path that is not a str" (its event shows the Path as given).
     monkeypatch.setenv("TMPDIR", str(tmp_path / "scratch"))
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))  # where the grader makes the workers' folders
     (tmp_path / "scratch").mkdir()
     (tmp_path / "bob").mkdir()
     write(tmp_path / "bob", "mul_backward", f"import os, shutil, tempfile\nimport numpy as np\n{work}\n"
                                             + solution("mul_backward"))
     result = grader.grade(str(tmp_path / "bob"), "mul_backward")[0]
     assert result.status == "pass", (result.message, result.output)
+
+
+def test_a_classmates_file_in_the_system_temp_folder_stays_out_of_reach(tmp_path, monkeypatch):
+    # With the system's temp folder counted as the student's own (where it did not hold the student's folder), bob's
+    # ex01 read alice's ex05 from /tmp/alice into his folder, and both passed: only the worker's TMPDIR is his.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "systmp"))  # where the grader makes the workers' folders
+    (tmp_path / "systmp" / "alice").mkdir(parents=True)
+    (tmp_path / "home" / "bob").mkdir(parents=True)
+    alice = write(tmp_path / "systmp" / "alice", "topological_order", solution("topological_order"))
+    write(tmp_path / "home" / "bob", "mul_backward", f"src = open({str(alice)!r}).read()\n"
+          "open('ex05_topological_order.py', 'w').write(src)\n" + solution("mul_backward"))
+    mul, topo = grader.grade(str(tmp_path / "home" / "bob"), ["mul_backward", "topological_order"])
+    assert mul.status == "fail" and mul.mistake == "forbidden_import", (mul.message, mul.output)
+    assert topo.status == "missing", topo.message
 
 
 def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(tmp_path, monkeypatch):

@@ -418,8 +418,8 @@ def _install_policy(policy: dict) -> None:
     # from them the next time (a .pth at every start). Nor are the terminals (the report) nor the worker's /proc (mem).
     roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
              sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages(), sys.pycache_prefix or sys.prefix)}
-    mine, tmp = os.getcwd() + "/", os.path.realpath(__import__("tempfile").gettempdir())  # the student's; TMPDIR, the
-    own = (mine, *(t + "/" for t in (tmp, os.path.dirname(tmp)) if not mine.startswith(t + "/")))  # worker's, in /tmp
+    mine = os.getcwd() + "/"  # the student's folder (`own`: and the worker's TMPDIR, not /tmp, which holds others')
+    own = (mine, *(t for t in [os.path.realpath(__import__("tempfile").gettempdir()) + "/"] if not mine.startswith(t)))
     installed = tuple(r for r in roots if not mine.startswith(r))
     writable = [r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())}
                 if os.access(r, os.W_OK) or not os.path.exists(r)]
@@ -469,8 +469,8 @@ def _install_policy(policy: dict) -> None:
         if name in around or name.rpartition(".")[2] in around or event.startswith("ctypes."):  # (or as x.name)
             raise (ImportError if event == "import" else PermissionError)(  # as a missing optional module
                 message.replace("{name}", f"`{name}` (it gets around the grader's rules)"))
-        if event == "os.chdir":  # the folder the rules read a relative path from: a thread, a signal handler or gc
-            raise PermissionError(message.replace("{name}", "`os.chdir` (name files from your folder)"))  # moved it
+        if event == "os.chdir" and not (isinstance(args[0], str) and plain(args[0]) in (getcwd(), ".")):  # but no-op
+            raise PermissionError(message.replace("{name}", "`os.chdir` (relative paths are read from your folder)"))
         for i in (i for e, at in paths if e == event for i in at):  # (a dict's view hands the dict to __eq__)
             path = args[i]
             if isinstance(path, (str, bytes)):

@@ -166,9 +166,15 @@ def test_bad_arguments_of_start_and_grade_name_the_function_and_the_argument(tmp
     assert [r.name for r in exercises.grade(str(tmp_path), (n for n in ("ex02", 1, "ex02")))] == [
         "mul_backward", "pow_backward"]
     assert len(exercises.grade(str(tmp_path), "")) == len(EXERCISES)
-    import collections  # any collection of names, as Sequence[str] promises (these were refused for a while)
+    import collections  # any collection of names, as Sequence[str] promises (a UserList, dict keys, an array)
     for names in (collections.UserList(["ex01"]), {"ex01": 1}.keys(), np.array(["ex01"]), np.array("ex01")):
         assert [r.name for r in exercises.grade(str(tmp_path), names)] == ["mul_backward"]
+    assert [r.name for r in exercises.grade(str(tmp_path), np.array(["ex02", "ex01"]))] == [
+        "mul_backward", "pow_backward"]  # (the truth value of an array of two names was asked)
+    with pytest.raises(ValueError, match="grade: names: .*0"):  # not every exercise: the array [0] is falsy
+        exercises.grade(str(tmp_path), np.array([0]))
+    with pytest.raises(TypeError, match="grade: names must be .*, got bytes b'ex01'"):  # not "unknown exercise 101"
+        exercises.grade(str(tmp_path), b"ex01")
     code, text = run(["start", str(tmp_path / "notes.txt")])
     assert code == 2 and "is not a folder" in text
 

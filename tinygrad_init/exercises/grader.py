@@ -39,9 +39,11 @@ def _select(where: str, names: Sequence[str] | str | None) -> list[Exercise]:
     names = names.item() if getattr(names, "ndim", None) == 0 else names  # np.array("ex01"): one name
     if isinstance(names, (str, numbers.Integral)) and not isinstance(names, bool):  # one name or number ("": all)
         names = [names] if names != "" else None
-    check_type(where, "names", names, (type(None), Iterable), "an exercise's name or number, or a list of them")
+    what = "an exercise's name or number, or a list of them"
+    if isinstance(check_type(where, "names", names, (type(None), Iterable), what), (bytes, bytearray)):  # (of ints)
+        raise TypeError(f"{where}: names must be {what}, got bytes {names!r:.40}")
     try:
-        chosen = {ex.number: ex for ex in map(resolve, names or ())}
+        chosen = {ex.number: ex for ex in map(resolve, () if names is None else names)}
     except ValueError as exc:
         raise ValueError(f"{where}: names: {exc}") from None
     return [chosen[n] for n in sorted(chosen)] if chosen else list(EXERCISES)

@@ -201,6 +201,16 @@ def test_a_numpy_operand_changed_before_backward_changes_no_gradient(op):
     np.testing.assert_array_equal(t.grad, expected.grad)
 
 
+def test_a_numpy_operand_that_is_a_subclass_is_copied_too():
+    # np.asarray of a masked array is a new ndarray over the same memory: it was not copied, and zeroing the
+    # caller's array before backward zeroed w's gradient
+    w, m = Tensor(np.ones(3), requires_grad=True), np.ma.masked_array([1.0, 2.0, 3.0], mask=False)
+    y = (w * m).sum()
+    m[...] = 0.0
+    y.backward()
+    assert w.grad.tolist() == [1.0, 2.0, 3.0]
+
+
 def test_a_numpy_batch_given_to_linear_and_changed_before_backward_changes_no_gradient():
     # a batch buffer refilled for a second micro-batch before one backward of both: Linear kept the caller's array,
     # so dW of the first micro-batch was computed from the second
@@ -764,8 +774,10 @@ def test_an_in_place_change_by_a_tensor_that_requires_grad_is_refused_not_a_lost
     # stayed None while the loss, (acc * w).sum(), still reached w
     t = Tensor([1.0, 2.0], requires_grad=True)
     acc = Tensor(np.ones(2, np.float32))
-    with pytest.raises(RuntimeError, match=r"_: an in-place change by a tensor that requires grad .*acc = acc \+ t"):
+    with pytest.raises(RuntimeError, match=r"_: an in-place change by a tensor that requires grad .*acc = acc [+*] t"):
         update(acc, t)
+    with pytest.raises(RuntimeError, match=r"acc = acc \* t"):  # mul_ was told to write acc = acc + t
+        acc.mul_(t)
     assert acc.data.tolist() == [1.0, 1.0] and acc._version == 0  # left as it was
     with no_grad():  # an average of weights kept aside, as optimizers and EMA code do
         update(acc, t)

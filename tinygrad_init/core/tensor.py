@@ -81,9 +81,7 @@ class _GraphNode:
         return node_state(self, _CLOCK[0])  # stays stale, a later in-place change is later, in any process)
     def __setstate__(self, state: tuple) -> None: set_node_state(self, state, _CLOCK[0])
 
-    # The tensor-node protocol of tinygrad_init.autograd.
-
-    def gradient(self) -> np.ndarray | None:
+    def gradient(self) -> np.ndarray | None:  # this and what follows: the tensor-node protocol of autograd
         g = self._grad
         if g is None or not self._hooks:
             return g
@@ -366,7 +364,9 @@ class Tensor(_GraphNode, TorchSpellings):
         number = False  # a Python or numpy number (not an array): promoted with a 0-d tensor too
         if type(other) is not Tensor:  # a number or an array (copied: a later change is not backward's), typed as
             arr = constant(other, self.data, fn.name, not reverse)  # PyTorch promotes it
-            arr = arr.copy() if arr is other and self._requires_grad else arr  # (no graph, no copy)
+            if self._requires_grad and _MODE.enabled and isinstance(other, np.ndarray) and np.may_share_memory(
+                    arr, other):  # or a view of it (np.ma, np.memmap); no graph, no copy
+                arr = arr.copy()
             number, other = not isinstance(other, np.ndarray), Tensor(arr, dtype=arr.dtype)
         a, b = (other, self) if reverse else (self, other)
         x, y, rounded = a.data, b.data, False
@@ -516,9 +516,10 @@ class Tensor(_GraphNode, TorchSpellings):
     def _update(self, name: str, other: Any, ufunc: np.ufunc, alpha: float = 1.0) -> "Tensor":
         by = type(other) is Tensor and other._requires_grad  # (its gradient would be lost: PyTorch records it)
         if (self._requires_grad or by) and _MODE.enabled:
+            op = "+" if name == "add_" else "*"
             raise RuntimeError(f"{name}: an in-place change {'of' if self._requires_grad else 'by'} a tensor that "
                                "requires grad is not recorded in the graph; do it inside no_grad() (as optimizers "
-                               f"do), or write {'y = x + other' if self._requires_grad else 'acc = acc + t'}")
+                               f"do), or write {f'y = x {op} other' if self._requires_grad else f'acc = acc {op} t'}")
         data = self.numpy()  # an array to write into (out=), also for a 0-d result
         o = other.data if type(other) is Tensor else other if type(other) is np.ndarray else \
             constant(other, data, name)

@@ -159,7 +159,9 @@ def test_the_registry_derivative_at_nan_and_signed_zeros_is_pytorchs_and_the_eng
                                   lambda: dataclasses.replace(activations.get("tanh"), gain=1.0),
                                   lambda: dataclasses.replace(activations.leaky_relu(0.2), gain=1.0),
                                   # one of the user's own, its functions picklable: "must be one of 'tanh', ..."
-                                  lambda: activations.Activation("swish", np.tanh, np.cos, 1.0, (0.0, 1.0))])
+                                  lambda: activations.Activation("swish", np.tanh, np.cos, 1.0, (0.0, 1.0)),
+                                  # a derivative of one's own came back as the registry's
+                                  lambda: dataclasses.replace(activations.get("tanh"), derivative=np.cos)])
 def test_an_activation_pickles_as_the_registrys_or_its_slopes(make):
     import pickle  # its functions are lambdas: pickle said "Can't pickle <function <lambda>>"
 

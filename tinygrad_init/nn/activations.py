@@ -50,8 +50,10 @@ class Activation:
     engine: bool = True
 
     def __reduce_ex__(self, protocol: Any) -> Any:  # the registry's functions are lambdas: pickled as its row's name,
-        leaky = self.name == "leaky_relu" and self.fn.__qualname__.startswith("leaky_relu.")  # a leaky ReLU's slope
-        if not leaky and (self.name not in ACTIVATIONS or self.fn is not ACTIVATIONS[self.name].fn):
+        mine, row = (self.fn, self.derivative, self.moments), ACTIVATIONS.get(self.name)  # a leaky ReLU's slope
+        leaky = self.name == "leaky_relu" and all(str(getattr(f, "__qualname__", "")).startswith("leaky_relu.")
+                                                  for f in mine)
+        if not leaky and (row is None or mine != (row.fn, row.derivative, row.moments)):
             return super().__reduce_ex__(protocol)  # one of the user's own: its functions pickled (if they can be)
         return _row, (self.name, float(self.derivative(-1.0)) if leaky else None, self.gain, self.limits, self.engine)
 

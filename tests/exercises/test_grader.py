@@ -1614,3 +1614,21 @@ def test_a_copy_of_a_refused_library_off_the_import_path_is_out_of_reach(tmp_pat
     results = grader.grade(str(tmp_path / "work"), ["mul_backward", "topological_order", "unbroadcast"], timeout=30)
     assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 3, results
     assert [name in r.message for r, name in zip(results, ("main.zip", "graphlib.py", "ops.py"))] == [True] * 3
+
+
+def test_a_visited_set_kept_between_calls_fails_and_one_cleared_at_each_call_passes(tmp_path):
+    # A visited set at module level, never cleared, passed ex05: each call got a fresh graph. backward on a second
+    # loss.backward() walks the same nodes again, and got an empty order (no gradient at all). The check calls the
+    # function twice on one graph; a set at module level that the function empties first is as good as a local one.
+    walk = ("    order, stack = [], [(root, False)]\n    while stack:\n        node, done = stack.pop()\n"
+            "        if done:\n            order.append(node)\n            continue\n"
+            "        if node in seen:\n            continue\n        seen.add(node)\n"
+            "        stack.append((node, True))\n        stack.extend((p, False) for p in node._parents)\n"
+            "    return order\n")
+    write(tmp_path, "topological_order", "seen = set()\n\n\ndef topological_order(root):\n" + walk)
+    kept = grader.grade(str(tmp_path), "topological_order")[0]
+    assert not kept.passed and kept.mistake == "state_kept_between_calls", kept.message
+    assert "called twice on the same graph" in kept.message and "inside the function" in kept.message, kept.message
+    write(tmp_path, "topological_order", "seen = set()\n\n\ndef topological_order(root):\n    seen.clear()\n" + walk)
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert result.passed, result.message

@@ -177,8 +177,9 @@ class Session:
         return out
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping[str, Any] | None = None,
-             keep: Sequence[int] = ()) -> tuple[Any, list]:
-        """Like `__call__`, and also return the state after the call of the arguments at positions `keep`."""
+             keep: Sequence[int] = (), calls: int = 1) -> tuple[Any, list]:
+        """Like `__call__` (the function called `calls` times on the same arguments, the last output returned), and also
+        return the state after the calls of the arguments at positions `keep`."""
         raise NotImplementedError
 
 

@@ -348,17 +348,17 @@ def load(path: str, stem: str, function: str) -> tuple[Any, dict]:
 
 def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, to_python: Callable = to_python,
           raised: Callable = raised) -> dict:
-    """Call `fn` on a request's inputs; the reply holds its output (or what it raised) as wire data.
-
-    `keep` lists the positions of arguments whose state after the call is sent back as well. The
-    helpers are bound as defaults, so that a student's file that replaces module attributes
-    (`worker.encode = ...`) does not change how its answers travel.
+    """Call `fn` on a request's inputs; the reply holds its output (or what it raised) as wire data. It is called
+    `calls` times on the same objects (a graph walked twice), the last output sent; `keep` lists the positions of
+    arguments whose state after the calls is sent back as well. The helpers are bound as defaults, so that a student's
+    file that replaces module attributes (`worker.encode = ...`) does not change how its answers travel.
     """
     nodes: dict[int, int] = {}
     args = to_python(request.get("args", []), nodes)
     kwargs = {k: to_python(v, nodes) for k, v in request.get("kwargs", {}).items()}
     try:
-        out = fn(*args, **kwargs)
+        for _ in range(request.get("calls", 1)):
+            out = fn(*args, **kwargs)
     except BaseException as exc:  # noqa: BLE001 - even SystemExit and KeyboardInterrupt are the student's
         return {"raised": raised(exc, folder)}
     try:

@@ -7,9 +7,11 @@ from collections import Counter, deque
 import numpy as np
 
 from ..kit import (
+    CheckFailure,
     Exercise,
     Graph,
     NodeRef,
+    Opaque,
     Raised,
     Session,
     describe,
@@ -55,6 +57,11 @@ EXERCISE = Exercise(
         "node_attribute": "a node has only `_parents`, `label` and `data` (like the engine's Value, it takes no "
                           "attributes of yours): keep the nodes you have visited in a set of your own "
                           "(seen = set(); seen.add(node); node in seen).",
+        "state_kept_between_calls": "backward walks the same graph again on a second loss.backward(): a set or list "
+                                    "made outside the function (at module level) still holds the nodes of the first "
+                                    "call, which the second call skips (a set) or returns again (a list). Make the "
+                                    "visited set and the list inside the function (seen = set() as its first line), "
+                                    "so that each call starts afresh.",
     },
 )
 
@@ -114,7 +121,8 @@ def _validate(result: object, nodes: list, what: str, index: list[int]) -> None:
     strangers = [r for r in result if not (isinstance(r, NodeRef) and r < len(index))]  # (beyond: a forged reply)
     if strangers:
         fail(f"{what}: your list contains {describe(strangers[0])}, which is not a node of the graph. Return the "
-             "node objects themselves.")
+             "node objects themselves.", "state_kept_between_calls" if isinstance(strangers[0], Opaque)
+             and strangers[0].type == "Node" else None)  # a node of an earlier call's graph
     order = [index[r] for r in result]
     repeated = {p for _, ps in nodes for p in ps if ps.count(p) > 1}
     children: dict[int, set] = {}
@@ -166,3 +174,9 @@ def check(run: Session) -> None:
                 fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "node_attribute")
             raise
         _validate(result, nodes, what, graph.index)
+    description, nodes = GRAPHS[1]  # as a second loss.backward() walks the graph of the first: the same nodes
+    what, graph = f"topological_order(root) for {description}, called twice on the same graph", Graph(nodes)
+    try:
+        _validate(run.call(what, (graph,), calls=2)[0], nodes, what, graph.index)
+    except CheckFailure as exc:
+        fail(f"{exc} Called once, your function was right: the second call went wrong.", "state_kept_between_calls")

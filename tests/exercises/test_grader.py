@@ -1632,3 +1632,25 @@ def test_a_visited_set_kept_between_calls_fails_and_one_cleared_at_each_call_pas
     write(tmp_path, "topological_order", "seen = set()\n\n\ndef topological_order(root):\n    seen.clear()\n" + walk)
     result = grader.grade(str(tmp_path), "topological_order")[0]
     assert result.passed, result.message
+
+
+def test_a_classmates_exercise_file_in_the_system_temp_folder_is_out_of_reach(tmp_path, monkeypatch):
+    # The system temp folder counts as the student's own (scratch files) when it does not hold the student's folder,
+    # and a file there was exempt from every rule: bob, graded in his home, passed ex01 with exec() of alice's file in
+    # her folder under /tmp. Only his own folder and the worker's TMPDIR may hold an exercise's file.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch" / "alice").mkdir(parents=True)
+    (tmp_path / "bob").mkdir()
+    write(tmp_path / "scratch" / "alice", "mul_backward", solution("mul_backward"))
+    write(tmp_path / "bob", "mul_backward", "import os, tempfile\nexec(open(os.path.join(os.path.dirname("
+                                            "tempfile.gettempdir()), 'alice', 'ex01_mul_backward.py')).read())\n")
+    write(tmp_path / "bob", "pow_backward", "import os, tempfile\nopen(os.path.join(tempfile.gettempdir(), "
+                                            "'ex02_pow_backward.py'), 'w').write('mine')\n" + solution("pow_backward"))
+    write(tmp_path / "bob", "tanh_backward", "import os, tempfile\nos.replace(os.path.join(os.path.dirname("
+                                             "tempfile.gettempdir()), 'alice', 'ex01_mul_backward.py'), 'x.py')\n"
+                                             + solution("tanh_backward"))
+    copied, own, moved = grader.grade(str(tmp_path / "bob"), ["mul_backward", "pow_backward", "tanh_backward"])
+    for r in (copied, moved):
+        assert r.status == "fail" and r.mistake == "forbidden_import" and "alice" in r.message, (r.message, r.output)
+    assert own.passed, (own.message, own.output)
+    assert os.listdir(tmp_path / "scratch" / "alice") == ["ex01_mul_backward.py"]

@@ -419,7 +419,7 @@ def _install_policy(policy: dict) -> None:
     roots = {os.path.realpath(p) + os.sep for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
              sys.prefix, sys.base_prefix, *sys.path, site.getusersitepackages(), sys.pycache_prefix or sys.prefix)}
     mine, tmp = os.getcwd() + "/", os.path.realpath(__import__("tempfile").gettempdir())  # the student's; TMPDIR, the
-    own = (mine, *(t + "/" for t in (tmp, os.path.dirname(tmp)) if not mine.startswith(t + "/")))  # worker's, in /tmp
+    own = (mine, *(t + "/" for t in (tmp, os.path.dirname(tmp)) if not mine.startswith(t + "/")))  # worker's, /tmp
     installed = tuple(r for r in roots if not mine.startswith(r))
     writable = [r for r in roots | {os.path.realpath(p) + os.sep for p in policy.get("path", ())}
                 if os.access(r, os.W_OK) or not os.path.exists(r)]
@@ -505,11 +505,11 @@ def _install_policy(policy: dict) -> None:
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (
                         real in above and event not in ("open", "import", "os.mkdir")) or base in here and (
-                        [n for n in real.split("/ex")[1:] if n[:2].isdigit() and n[2:3] == "_"] or ".git/" in real
-                        + "/" or event == "os.rename" or real.endswith((".py", ".pyc", ".so", ".zip", ".whl"))
-                        and [n for n in real.split("/") if n.replace("-", ".").partition(".")[0] in deny]) and not (
-                        real + "/").startswith((*own, *installed)):  # (a refused library's copy elsewhere, or archive)
-                    raise PermissionError(message.replace("{name}", path))
+                        event == "os.rename" and not (real + "/").startswith((*own, *installed)) or not (real + "/")
+                        .startswith((*own[:2], *installed)) and ([n for n in real.split("/ex")[1:] if n[:2].isdigit()
+                        and n[2:3] == "_"] or ".git/" in real + "/" or real.endswith((".py", ".pyc", ".so", ".zip",
+                        ".whl")) and [n for n in real.split("/") if n.replace("-", ".").partition(".")[0] in deny])):
+                    raise PermissionError(message.replace("{name}", path))  # (/tmp: a classmate's folder, too)
         if event in ("os.fork", "os.forkpty"):
             if getpid() != worker:  # a fork bomb's second generation (an exception would reach the channel)
                 write(2, b"a process your code started tried to start another one: it was ended\n")

@@ -1654,3 +1654,24 @@ def test_a_classmates_exercise_file_in_the_system_temp_folder_is_out_of_reach(tm
         assert r.status == "fail" and r.mistake == "forbidden_import" and "alice" in r.message, (r.message, r.output)
     assert own.passed, (own.message, own.output)
     assert os.listdir(tmp_path / "scratch" / "alice") == ["ex01_mul_backward.py"]
+
+
+def test_a_classmates_folder_in_the_system_temp_folder_cannot_be_moved_into_ones_own(tmp_path, monkeypatch):
+    # Her exercise file in /tmp was refused by its name, but her whole folder moved into his (a folder's name says
+    # nothing) and her file read there by its full path was his own: bob passed ex01 with alice's answer. A folder is
+    # moved only within his folder and the worker's TMPDIR; a file still moves from the temp folder (an atomic save).
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch" / "alice").mkdir(parents=True)
+    (tmp_path / "bob").mkdir()
+    write(tmp_path / "scratch" / "alice", "mul_backward", solution("mul_backward"))
+    write(tmp_path / "bob", "mul_backward", "import os, tempfile\nos.rename(os.path.join(os.path.dirname("
+                                            "tempfile.gettempdir()), 'alice'), 'stolen')\n"
+                                            "exec(open(os.path.abspath('stolen/ex01_mul_backward.py')).read())\n")
+    write(tmp_path / "bob", "pow_backward", "import os, tempfile\ntop = os.path.dirname(tempfile.gettempdir())\n"
+                                            "open(os.path.join(top, 'notes.txt'), 'w').write('mine')\n"
+                                            "os.replace(os.path.join(top, 'notes.txt'), 'notes.txt')\n"
+                                            + solution("pow_backward"))
+    moved, saved = grader.grade(str(tmp_path / "bob"), ["mul_backward", "pow_backward"])
+    assert moved.status == "fail" and moved.mistake == "forbidden_import", (moved.message, moved.output)
+    assert os.listdir(tmp_path / "scratch" / "alice") == ["ex01_mul_backward.py"]
+    assert saved.passed and (tmp_path / "bob" / "notes.txt").exists(), (saved.message, saved.output)

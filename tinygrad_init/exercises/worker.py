@@ -165,9 +165,8 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
                  if isinstance(value, t)), None)
     if kind is not None and depth < MAX_DEPTH and len(value) <= MAX_ITEMS:
         if kind == "dict":
-            keys = list(value)
-            return {"t": "dict", "k": [encode(k, nodes, depth + 1) for k in keys],
-                    "v": [encode(value[k], nodes, depth + 1) for k in keys]}
+            return {"t": "dict", "k": [encode(k, nodes, depth + 1) for k in value],
+                    "v": [encode(value[k], nodes, depth + 1) for k in value]}
         return {"t": kind, "v": [encode(v, nodes, depth + 1) for v in value]}
     out: dict[str, Any] = {"t": "obj", "type": type(value).__name__}
     if isinstance(value, np.ndarray):
@@ -496,11 +495,12 @@ def _install_policy(policy: dict) -> None:
                         links, todo = (links, todo) if target is None else (links + 1, todo + target.split("/")[::-1])
                 real = "/" + "/".join(real)
                 pid = real.split("/")[2] if real.startswith("/proc/") else ""  # another process: the grader's memory
-                try:  # a C module from elsewhere; a change in a guarded folder; a folder opened to read (to write, 3:
+                try:  # a C module from elsewhere; a change in a guarded folder; a folder opened read-only
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
                         guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(own)) and (
-                        event != "open" or args[2] & writing) or base in here and event == "open" and not args[2] & 3 \
-                        and not (real + "/").startswith(own) and stat(real).st_mode & 0o170000 == 0o040000  # EISDIR)
+                        event != "open" or args[2] & writing) or base in here and (event == "open" and not args[2] & 3
+                        and not (real + "/").startswith(own) or event == "os.rename" and not (real + "/").startswith(
+                        own[:2])) and stat(real).st_mode & 0o170000 == 0o040000  # or moved from /tmp (a classmate's)
                 except OSError:  # not there: it is only read
                     touch = False
                 if (real + "/").startswith(protected) or touch or (pid.isdigit() and int(pid) != worker) or (

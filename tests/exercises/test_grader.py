@@ -1429,20 +1429,6 @@ def test_ordinary_file_work_of_a_student_is_not_refused(tmp_path, monkeypatch, w
     assert result.status == "pass", (result.message, result.output)
 
 
-def test_a_classmates_file_in_the_system_temp_folder_stays_out_of_reach(tmp_path, monkeypatch):
-    # With the system's temp folder counted as the student's own (where it did not hold the student's folder), bob's
-    # ex01 read alice's ex05 from /tmp/alice into his folder, and both passed: only the worker's TMPDIR is his.
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "systmp"))  # where the grader makes the workers' folders
-    (tmp_path / "systmp" / "alice").mkdir(parents=True)
-    (tmp_path / "home" / "bob").mkdir(parents=True)
-    alice = write(tmp_path / "systmp" / "alice", "topological_order", solution("topological_order"))
-    write(tmp_path / "home" / "bob", "mul_backward", f"src = open({str(alice)!r}).read()\n"
-          "open('ex05_topological_order.py', 'w').write(src)\n" + solution("mul_backward"))
-    mul, topo = grader.grade(str(tmp_path / "home" / "bob"), ["mul_backward", "topological_order"])
-    assert mul.status == "fail" and mul.mistake == "forbidden_import", (mul.message, mul.output)
-    assert topo.status == "missing", topo.message
-
-
 def test_a_temporary_file_is_made_also_where_the_temp_folder_holds_the_students(tmp_path, monkeypatch):
     # tmp_path lies in the temp folder, which therefore counts as another's: NamedTemporaryFile and TemporaryFile were
     # refused ('may not use /tmp'), as their 'open' event names the folder; opened to write (O_RDWR, O_TMPFILE), a
@@ -1631,3 +1617,63 @@ def test_a_copy_of_a_refused_library_off_the_import_path_is_out_of_reach(tmp_pat
     results = grader.grade(str(tmp_path / "work"), ["mul_backward", "topological_order", "unbroadcast"], timeout=30)
     assert [(r.status, r.mistake) for r in results] == [("fail", "forbidden_import")] * 3, results
     assert [name in r.message for r, name in zip(results, ("main.zip", "graphlib.py", "ops.py"))] == [True] * 3
+
+
+def test_a_visited_set_kept_between_calls_fails_and_one_cleared_at_each_call_passes(tmp_path):
+    # A visited set at module level, never cleared, passed ex05: each call got a fresh graph. backward on a second
+    # loss.backward() walks the same nodes again, and got an empty order (no gradient at all). The check calls the
+    # function twice on one graph; a set at module level that the function empties first is as good as a local one.
+    walk = ("    order, stack = [], [(root, False)]\n    while stack:\n        node, done = stack.pop()\n"
+            "        if done:\n            order.append(node)\n            continue\n"
+            "        if node in seen:\n            continue\n        seen.add(node)\n"
+            "        stack.append((node, True))\n        stack.extend((p, False) for p in node._parents)\n"
+            "    return order\n")
+    write(tmp_path, "topological_order", "seen = set()\n\n\ndef topological_order(root):\n" + walk)
+    kept = grader.grade(str(tmp_path), "topological_order")[0]
+    assert not kept.passed and kept.mistake == "state_kept_between_calls", kept.message
+    assert "called twice on the same graph" in kept.message and "inside the function" in kept.message, kept.message
+    write(tmp_path, "topological_order", "seen = set()\n\n\ndef topological_order(root):\n    seen.clear()\n" + walk)
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert result.passed, result.message
+
+
+def test_a_classmates_exercise_file_in_the_system_temp_folder_is_out_of_reach(tmp_path, monkeypatch):
+    # The system temp folder counted as the student's own (scratch files) where it did not hold the student's folder,
+    # and a file there was exempt from every rule: bob, graded in his home, passed ex01 with exec() of alice's file in
+    # her folder under /tmp. Only his own folder and the worker's TMPDIR (tempfile's folder) are his.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch" / "alice").mkdir(parents=True)
+    (tmp_path / "bob").mkdir()
+    write(tmp_path / "scratch" / "alice", "mul_backward", solution("mul_backward"))
+    write(tmp_path / "bob", "mul_backward", "import os, tempfile\nexec(open(os.path.join(os.path.dirname("
+                                            "tempfile.gettempdir()), 'alice', 'ex01_mul_backward.py')).read())\n")
+    write(tmp_path / "bob", "pow_backward", "import os, tempfile\nopen(os.path.join(tempfile.gettempdir(), "
+                                            "'ex02_pow_backward.py'), 'w').write('mine')\n" + solution("pow_backward"))
+    write(tmp_path / "bob", "tanh_backward", "import os, tempfile\nos.replace(os.path.join(os.path.dirname("
+                                             "tempfile.gettempdir()), 'alice', 'ex01_mul_backward.py'), 'x.py')\n"
+                                             + solution("tanh_backward"))
+    copied, own, moved = grader.grade(str(tmp_path / "bob"), ["mul_backward", "pow_backward", "tanh_backward"])
+    for r in (copied, moved):
+        assert r.status == "fail" and r.mistake == "forbidden_import" and "alice" in r.message, (r.message, r.output)
+    assert own.passed, (own.message, own.output)
+    assert os.listdir(tmp_path / "scratch" / "alice") == ["ex01_mul_backward.py"]
+
+
+def test_a_classmates_folder_in_the_system_temp_folder_cannot_be_moved_into_ones_own(tmp_path, monkeypatch):
+    # Her exercise file in /tmp was refused by its name, but her whole folder moved into his (a folder's name says
+    # nothing) and her file read there by its full path was his own: bob passed ex01 with alice's answer. Nothing is
+    # moved from a folder but his own and the worker's TMPDIR (where tempfile makes its files: an atomic save works).
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch" / "alice").mkdir(parents=True)
+    (tmp_path / "bob").mkdir()
+    write(tmp_path / "scratch" / "alice", "mul_backward", solution("mul_backward"))
+    write(tmp_path / "bob", "mul_backward", "import os, tempfile\nos.rename(os.path.join(os.path.dirname("
+                                            "tempfile.gettempdir()), 'alice'), 'stolen')\n"
+                                            "exec(open(os.path.abspath('stolen/ex01_mul_backward.py')).read())\n")
+    write(tmp_path / "bob", "pow_backward", "import os, tempfile\nt = os.path.join(tempfile.gettempdir(), 'n.txt')\n"
+                                            "open(t, 'w').write('mine')\nos.replace(t, 'notes.txt')\n"
+                                            + solution("pow_backward"))
+    moved, saved = grader.grade(str(tmp_path / "bob"), ["mul_backward", "pow_backward"])
+    assert moved.status == "fail" and moved.mistake == "forbidden_import", (moved.message, moved.output)
+    assert os.listdir(tmp_path / "scratch" / "alice") == ["ex01_mul_backward.py"]
+    assert saved.passed and (tmp_path / "bob" / "notes.txt").exists(), (saved.message, saved.output)

@@ -63,8 +63,7 @@ def resolve(token: str) -> Exercise:
     Raises:
         ValueError: naming the known exercises when nothing matches.
     """
-    text = str(token).strip().replace("\\", "/").rsplit("/", 1)[-1].lower()
-    text = text.removesuffix(".py")
+    text = str(token).strip().replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".py")
     digits = text.removeprefix("ex")
     for ex in EXERCISES:
         if text in (ex.name, ex.stem, ex.label, ex.function) or (digits.isdigit() and int(digits) == ex.number):

@@ -64,8 +64,7 @@ def start(directory: str, names: Sequence[str] | str | None = None, force: bool 
         The file names written, in catalog order.
 
     Raises:
-        FileExistsError: when a file exists and `force` is False; nothing is written then (its `files` lists
-            them).
+        FileExistsError: when a file exists and `force` is False; nothing is written then (its `files` lists them).
         IsADirectoryError: when a folder has an exercise file's name (even with `force`).
         NotADirectoryError: when `directory` is a file (or "").
         TypeError: when `directory` is not a str or a path, or `names` not a name, a number or a list of them.
@@ -108,8 +107,7 @@ def grade(directory: str, names: Sequence[str] | str | None = None, timeout: flo
             code you trust.
 
     Returns:
-        One `Result` per exercise, in catalog order; a missing file gives status
-        `missing`.
+        One `Result` per exercise, in catalog order; a missing file gives status `missing`.
 
     Raises:
         ValueError: for an unknown exercise name, or a timeout that is not > 0.
@@ -359,15 +357,13 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises", out: TextIO | None = None) -> int:
-    """Run the exercises command line on `argv` (the arguments after `exercises`).
+    """Run the exercises command line on `argv` (the arguments after `exercises`); return the exit status (0, 1 or 2,
+    as the module's docstring says).
 
     Args:
         argv: e.g. `["grade", "work", "ex03"]`; default `sys.argv[1:]`.
         prog: the command's name in help and messages.
         out: where to write (default standard output).
-
-    Returns:
-        The exit status (0 success, 1 something failed or was refused, 2 a usage error).
     """
     out = out or sys.stdout or io.StringIO()  # stdout closed (`... >&-`): the output goes nowhere, as print's does
     parser = build_parser(prog)

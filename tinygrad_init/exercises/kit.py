@@ -10,13 +10,12 @@ An exercise is one folder, `exNN_name/`:
 - `wrong.py` holds known-wrong answers, one section per mistake (`# wrong: KEY` starts a section,
   `KEY` a key of the hints); the tests grade each and expect exactly that hint.
 
-`check(run)` runs in the grader's process. It calls the student's function through `run` --
-`got = run(call, *args)`, where `call` describes the call for messages -- and gets back plain
-data: numbers, arrays, tuples, lists, dicts, or an `Opaque` description of anything else. It
-compares them with references it computes itself, and raises `fail(detail, KEY)` for a wrong
-answer. When the student's code raises, `run` raises `Raised` (a check may catch it to name a
-mistake). Before the generic "expected ..., got ..." message a check compares the answer with
-what each known mistake would give, so that the message can name the mistake.
+`check(run)` runs in the grader's process. It calls the student's function through `run` -- `got = run(call, *args)`,
+where `call` describes the call for messages -- and gets back plain data: numbers, arrays, tuples, lists, dicts, or an
+`Opaque` description of anything else. It compares them with references it computes itself, and raises `fail(detail,
+KEY)` for a wrong answer. When the student's code raises, `run` raises `Raised` (a check may catch it to name a
+mistake). Before the generic "expected ..., got ..." message a check compares the answer with what each known mistake
+would give, so that the message can name the mistake.
 """
 
 from __future__ import annotations
@@ -177,8 +176,8 @@ class Session:
         return out
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping[str, Any] | None = None,
-             keep: Sequence[int] = ()) -> tuple[Any, list]:
-        """Like `__call__`, and also return the state after the call of the arguments at positions `keep`."""
+             keep: Sequence[int] = (), calls: int = 1) -> tuple[Any, list]:
+        """Like `__call__` (`calls` times on the same arguments: the last output), and the state of those at `keep`."""
         raise NotImplementedError
 
 
@@ -296,8 +295,7 @@ def describe(value: Any) -> str:
         kind, n = (value.type, value.length) if isinstance(value, Opaque) else (type(value).__name__, len(value))
         return f"a {kind} of {n} item{'s' if n != 1 else ''}"
     if isinstance(value, dict):
-        n = len(value)
-        return f"a dict of {n} entr{'ies' if n != 1 else 'y'}"
+        return f"a dict of {len(value)} entr{'ies' if len(value) != 1 else 'y'}"
     if isinstance(value, Opaque):
         article = "an" if value.type[:1].lower() in "aeiou" else "a"
         return f"{article} {value.type}"

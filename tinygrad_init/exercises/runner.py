@@ -212,8 +212,8 @@ def _reply(reply: Mapping, call: str) -> tuple[Any, list]:
         raise _Abort("error", _tampered(f"malformed output: {exc}")) from None
 
 
-def _request(args: Sequence, kwargs: Mapping | None, keep: Sequence[int]) -> dict:
-    return {"op": "call", "args": [wire.encode(a, inputs=True) for a in args],
+def _request(args: Sequence, kwargs: Mapping | None, keep: Sequence[int], calls: int) -> dict:
+    return {"op": "call", "args": [wire.encode(a, inputs=True) for a in args], "calls": calls,
             "kwargs": {k: wire.encode(v, inputs=True) for k, v in (kwargs or {}).items()}, "keep": list(keep)}
 
 
@@ -279,8 +279,8 @@ class _Local(Session):
         return self._run(load)
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
-             keep: Sequence[int] = ()) -> tuple[Any, list]:
-        request = json.loads(json.dumps(_request(args, kwargs, keep)))
+             keep: Sequence[int] = (), calls: int = 1) -> tuple[Any, list]:
+        request = json.loads(json.dumps(_request(args, kwargs, keep, calls)))
         return _reply(self._run(lambda: wire.serve(self.fn, request, self.folder)), call)
 
     def close(self) -> str:
@@ -387,8 +387,8 @@ class _Worker(Session):
         return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function}, "")
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
-             keep: Sequence[int] = ()) -> tuple[Any, list]:
-        return _reply(self._send(_request(args, kwargs, keep), call), call)
+             keep: Sequence[int] = (), calls: int = 1) -> tuple[Any, list]:
+        return _reply(self._send(_request(args, kwargs, keep, calls), call), call)
 
     def close(self) -> str:
         with contextlib.suppress(OSError):

@@ -165,9 +165,8 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
                  if isinstance(value, t)), None)
     if kind is not None and depth < MAX_DEPTH and len(value) <= MAX_ITEMS:
         if kind == "dict":
-            keys = list(value)
-            return {"t": "dict", "k": [encode(k, nodes, depth + 1) for k in keys],
-                    "v": [encode(value[k], nodes, depth + 1) for k in keys]}
+            return {"t": "dict", "k": [encode(k, nodes, depth + 1) for k in value],
+                    "v": [encode(value[k], nodes, depth + 1) for k in value]}
         return {"t": kind, "v": [encode(v, nodes, depth + 1) for v in value]}
     out: dict[str, Any] = {"t": "obj", "type": type(value).__name__}
     if isinstance(value, np.ndarray):
@@ -348,17 +347,17 @@ def load(path: str, stem: str, function: str) -> tuple[Any, dict]:
 
 def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, to_python: Callable = to_python,
           raised: Callable = raised) -> dict:
-    """Call `fn` on a request's inputs; the reply holds its output (or what it raised) as wire data.
-
-    `keep` lists the positions of arguments whose state after the call is sent back as well. The
-    helpers are bound as defaults, so that a student's file that replaces module attributes
-    (`worker.encode = ...`) does not change how its answers travel.
+    """Call `fn` on a request's inputs; the reply holds its output (or what it raised) as wire data. It is called
+    `calls` times on the same objects (a graph walked twice), the last output sent; `keep` lists the positions of
+    arguments whose state after the calls is sent back as well. The helpers are bound as defaults, so that a student's
+    file that replaces module attributes (`worker.encode = ...`) does not change how its answers travel.
     """
     nodes: dict[int, int] = {}
     args = to_python(request.get("args", []), nodes)
     kwargs = {k: to_python(v, nodes) for k, v in request.get("kwargs", {}).items()}
     try:
-        out = fn(*args, **kwargs)
+        for _ in range(request.get("calls", 1)):
+            out = fn(*args, **kwargs)
     except BaseException as exc:  # noqa: BLE001 - even SystemExit and KeyboardInterrupt are the student's
         return {"raised": raised(exc, folder)}
     try:

@@ -182,3 +182,43 @@ def topological_order(root):
         order.append(n)
         stack.extend(n._parents)
     return order[::-1]
+
+
+# mutant: state_kept_between_calls
+# the visited set at module level, never emptied: a second call on the same graph (a second backward) skips every node.
+seen = set()
+
+
+def topological_order(root):
+    order, stack = [], [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((p, False) for p in node._parents)
+    return order
+
+
+# mutant: state_kept_between_calls
+# the order at module level, never emptied: the second graph's list still holds the first graph's nodes.
+order = []
+
+
+def topological_order(root):
+    seen, stack = set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((p, False) for p in node._parents)
+    return order

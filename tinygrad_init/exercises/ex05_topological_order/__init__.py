@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 
 import numpy as np
 
 from ..kit import (
+    CheckFailure,
     Exercise,
     Graph,
     NodeRef,
+    Opaque,
     Raised,
     Session,
     describe,
@@ -55,6 +57,10 @@ EXERCISE = Exercise(
         "node_attribute": "a node has only `_parents`, `label` and `data` (like the engine's Value, it takes no "
                           "attributes of yours): keep the nodes you have visited in a set of your own "
                           "(seen = set(); seen.add(node); node in seen).",
+        "state_kept_between_calls": "a second loss.backward() walks the same graph again: a set or list made outside "
+                                    "the function (at module level) still holds the first call's nodes, which the "
+                                    "second call skips (a set) or returns again (a list). Make them inside the "
+                                    "function (seen = set() as its first line), so that each call starts afresh.",
     },
 )
 
@@ -95,15 +101,12 @@ def _fresh(g: np.random.Generator, n: int = 4000) -> tuple[str, list]:
 
 
 def _bfs_reversed(nodes: list) -> list[int]:
-    root = len(nodes) - 1
-    order, seen, queue = [], {root}, deque([root])
-    while queue:
-        n = queue.popleft()
-        order.append(n)
+    order, seen = [len(nodes) - 1], {len(nodes) - 1}
+    for n in order:  # the list grows as it is walked: a breadth-first queue
         for p in nodes[n][1]:
             if p not in seen:
                 seen.add(p)
-                queue.append(p)
+                order.append(p)
     return order[::-1]
 
 
@@ -114,13 +117,11 @@ def _validate(result: object, nodes: list, what: str, index: list[int]) -> None:
     strangers = [r for r in result if not (isinstance(r, NodeRef) and r < len(index))]  # (beyond: a forged reply)
     if strangers:
         fail(f"{what}: your list contains {describe(strangers[0])}, which is not a node of the graph. Return the "
-             "node objects themselves.")
+             "node objects themselves.", "state_kept_between_calls" if isinstance(strangers[0], Opaque)
+             and strangers[0].type == "Node" else None)  # a node of an earlier call's graph
     order = [index[r] for r in result]
     repeated = {p for _, ps in nodes for p in ps if ps.count(p) > 1}
-    children: dict[int, set] = {}
-    for c, (_, ps) in enumerate(nodes):
-        for p in ps:
-            children.setdefault(p, set()).add(c)
+    shared = {p for p, n in Counter(p for _, ps in nodes for p in set(ps)).items() if n > 1}  # used by two nodes
     counts = Counter(order)
     dup = next((i for i in order if counts[i] > 1), None)
     if dup is not None:
@@ -145,7 +146,7 @@ def _validate(result: object, nodes: list, what: str, index: list[int]) -> None:
                 detail = (f"{what}: node {label(n)} is at position {position[n]}, before its parent {label(p)} "
                           f"at position {position[p]}.")
                 fail(detail, "bfs" if order == _bfs_reversed(nodes) else "repeated_parent" if p in repeated
-                     else "marked_when_pushed" if len(children.get(p, ())) > 1 else "parent_after_child")
+                     else "marked_when_pushed" if p in shared else "parent_after_child")
 
 
 def check(run: Session) -> None:
@@ -166,3 +167,8 @@ def check(run: Session) -> None:
                 fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "node_attribute")
             raise
         _validate(result, nodes, what, graph.index)
+    what, graph = f"{what}, called twice on the same graph", Graph(nodes)  # as a second loss.backward() walks it
+    try:
+        _validate(run.call(what, (graph,), calls=2)[0], nodes, what, graph.index)
+    except CheckFailure as exc:
+        fail(f"{exc} Called once, your function was right: the second call went wrong.", "state_kept_between_calls")

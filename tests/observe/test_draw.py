@@ -97,8 +97,8 @@ def test_top_to_bottom_records_are_not_rotated():
     src = draw.draw(o, rankdir="TB", show_grad=False).source
     assert "rankdir=TB" in src
     assert 'n0 [label="a | data 2.0" shape=record]' in src
-    with pytest.raises(ValueError, match="rankdir"):
-        draw.draw(o, rankdir="sideways")
+    with pytest.raises(ValueError, match=r"^draw: rankdir \(LR: inputs left, TB: inputs on top\) must be one of"):
+        draw.draw(o, rankdir="sideways")  # the meaning of LR and TB, lost when it became check_choice's message
 
 
 def test_record_special_characters_are_escaped():

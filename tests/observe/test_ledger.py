@@ -1139,3 +1139,13 @@ def test_every_rule_defines_the_names_it_uses():
             defined = {d.split(" = ")[0] for d in definitions if " = " in d}
             letters = set(re.findall(r"(?<![\w.])([A-Za-z])(?![\w(])", formula.split(" = ", 1)[1]))
             assert letters <= {"g", "a", "b", "x", "W"} | defined, (op.name, rule)
+
+
+def test_node_names_and_grad_stats_name_what_is_not_a_node_or_numbers():
+    with pytest.raises(TypeError, match=r"^node_names: order\[0\] must be a Value or a Tensor's node, got int 1"):
+        node_names([1, 2])  # was "'int' object has no attribute 'parents'"
+    with pytest.raises(TypeError, match=r"^GradStats.of: a must be an array of numbers, got str 'x'"):
+        GradStats.of("x")  # was numpy's "could not convert string to float"
+    with pytest.raises(TypeError, match=r"^GradStats.of: a must be an array of numbers, got list \[None\]"):
+        GradStats.of([None])  # was mean, std and norm nan, silently
+    assert GradStats.of([True, False]).mean == 0.5 and GradStats.of(np.arange(3)).norm == pytest.approx(5 ** 0.5)

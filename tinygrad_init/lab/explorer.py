@@ -76,7 +76,10 @@ class Explorer:
     each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure` gave."""
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
-        self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
+        grid = check_type("Explorer", "grid", grid, Mapping, "a dict of the page's axes")
+        self.grid = {k: [key(v) for v in check_type("Explorer", f"grid's {k!r}", vs, (list, tuple), "a list of values")]
+                     for k, vs in grid.items()}
+        self.data = dict(check_type("Explorer", "data", data, Mapping, "a dict of key(...) -> measure(...)"))
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
         blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},
                           separators=(",", ":")).replace("<", "\\u003c")  # no "<!--<script>" moves the script's end

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import (check_choice, check_int, check_real, check_type, format_number, not_installed, ordered, quoted,
-                     writable)
+from ..utils import (_got, check_choice, check_int, check_real, check_type, format_number, not_installed, ordered,
+                     quoted, writable)
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ def scheme_color(scheme: str, index: int | None = None) -> str:
     """The colour of a scheme (or its label); another name gets palette colour `index` (or one fixed by its letters)."""
     check_type("scheme_color", "scheme", scheme, str, "a name (a str)")
     key = next((k for k in _COLORS if scheme in (k, label(k))), None)
-    return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
+    i = sum(map(ord, scheme)) if index is None else check_int("scheme_color", "index", index)
+    return _COLORS[key] if key else _PALETTE[i % len(_PALETTE)]
 
 
 def _colors(names: Sequence[Any]) -> dict[Any, str]:
@@ -97,7 +98,10 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     """`nrows x ncols` axes (row by row in `fig.axes`) on at most a slide, inside `slide_style`: margins and gaps in
     inches, laid out by hand (constrained layout takes several times longer to draw)."""
     nrows, ncols = (check_int("slide_figure", k, v, 1) for k, v in (("nrows", nrows), ("ncols", ncols)))
-    fig = mpl().figure.Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
+    if not isinstance(size, (tuple, list)) or len(size) != 2:
+        raise TypeError(f"slide_figure: size must be (width, height) in inches, e.g. (6, 4), got {_got(size)}")
+    fig = mpl().figure.Figure(figsize=[min(check_real("slide_figure", f"size's {k}", v, 0, low_open=True), most)
+                                       for k, v, most in zip(("width", "height"), size, SLIDE)])
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     w, h = fig.get_size_inches()
     aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
@@ -129,7 +133,11 @@ def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
 def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
     """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out), in
     at most `ncols` columns, fewer where long labels would leave the figure."""
-    if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
+    check_type("legend_below", "fig", fig, mpl().figure.FigureBase, "a matplotlib Figure")
+    items = list(handles) if ordered(handles) else [None]  # a generator is read once
+    if not all(isinstance(h, mpl().artist.Artist) for h in items):
+        raise TypeError(f"legend_below: handles must be a list of artists (ax.plot(...)'s lines), got {_got(handles)}")
+    if handles := list({h.get_label(): h for h in items if not h.get_label().startswith("_")}.values()):
         ncols = _per_row([h.get_label() for h in handles], fig.get_figwidth(), ncols)
         fig.legend(handles=handles, loc="lower center", ncols=ncols, frameon=False,
                    bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
@@ -137,6 +145,7 @@ def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
 
 def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
+    check_type("log_axis", "ax", ax, mpl().axes.Axes, "a matplotlib Axes")
     ticker, view = mpl().ticker, None  # matplotlib's 5 % margins took the view past 1e308 (it showed 1 to 10) or below
     if 0 < (lo := ax.dataLim.y0) <= (hi := ax.dataLim.y1) < math.inf and not 1e-290 < lo <= hi < 1e290:  # 1e-307
         a, b, m = math.log10(lo), math.log10(hi), max(1, (math.log10(hi) - math.log10(lo)) / 20)  # two powers of ten

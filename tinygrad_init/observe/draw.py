@@ -216,7 +216,8 @@ class _Scene:
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
         if not hasattr(root, "parents"):
             raise TypeError(f"draw: expected a Value or a Tensor (a computation's result), got {type(root).__name__}")
-        self.rankdir = check_choice("draw", "rankdir", rankdir, ("lr", "tb", "rl", "bt")).upper()  # inputs left, top
+        self.rankdir = check_choice("draw", "rankdir (LR: inputs left, TB: inputs on top)", rankdir,
+                                    ("lr", "tb", "rl", "bt")).upper()
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
         if not (isinstance(color_by_grad, (ColorScale, bool, np.bool_, type(None))) or (  # not ==: a Tensor's raises

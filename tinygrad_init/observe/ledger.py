@@ -42,6 +42,9 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
     A label used by several nodes gets `#i`; a line break or tab in one reads as a space."""
     raw, last = [], len(check_type("node_names", "order", order, (list, tuple), "a list of nodes (root last)")) - 1
     for i, node in enumerate(order):
+        if not hasattr(type(node), "parents"):  # not node.parents: a Value builds a tuple for it
+            raise TypeError(f"node_names: order[{i}] must be a Value or a Tensor's node, got {type(node).__name__} "
+                            f"{node!r:.60}")
         label = " ".join(str(getattr(node, "label", None) or getattr(node, "name", "") or "").split())  # one line
         if not label:
             op = getattr(node, "op", "") or "op"
@@ -73,6 +76,8 @@ class GradStats(NamedTuple):
     @classmethod
     def of(cls, a: Any) -> "GradStats":
         """The statistics of the array `a`."""
+        if np.asarray(a).dtype.kind not in "biuf":  # not str, None (nan as a float) or objects
+            raise TypeError(f"GradStats.of: a must be an array of numbers, got {type(a).__name__} {a!r:.60}")
         return cls(tuple(np.shape(a)), *moments(np.asarray(a)))
 
 

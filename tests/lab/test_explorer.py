@@ -525,3 +525,9 @@ def test_every_tick_reads_as_utils_format_number_writes_it(tmp_path, browser, st
 def test_explorer_names_a_grid_or_data_of_the_wrong_kind(grid, data, fragment):
     with pytest.raises(TypeError, match=fragment):
         E.Explorer(grid, data)
+
+
+def test_explorer_file_names_a_path_that_is_no_file_name():
+    with pytest.raises(TypeError, match=r"^Explorer.file: path must be a file name ending in .html or a folder, got "
+                                        r"NoneType"):
+        E.Explorer.file(None)  # was pathlib's 'expected str, bytes or os.PathLike object'

@@ -522,3 +522,23 @@ def test_bad_arguments_are_named_by_the_function_called(call, error, message):
 def test_the_slide_helpers_name_an_argument_of_the_wrong_kind(call, error, match) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("call, error, match", [  # each was Python's, numpy's, matplotlib's or FreeType's error
+    (lambda: plots.slide_figure(1, 1, left=None), TypeError, r"^slide_figure: left must be a number, got NoneType"),
+    (lambda: plots.slide_figure(1, 1, hgap="abc"), TypeError, r"^slide_figure: hgap must be a number, got str"),
+    (lambda: plots.slide_figure(1, 1, top=-1), ValueError, r"^slide_figure: top must be >= 0, got -1"),
+    (lambda: plots.legend_below(plots.slide_figure(1, 1), [], ncols=None), TypeError,
+     r"^legend_below: ncols must be a whole number, got NoneType"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], "ab", [(0, 1, [1])]), TypeError,
+     r"^ridges: labels, hists and notes must be lists"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a"], [(0, 1, [1])], notes=None), TypeError,
+     r"^ridges: labels, hists and notes must be lists .*, got \['a'\], \[\(0, 1, \[1\]\)\], None"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, dodge=None), TypeError, r"^curves: dodge must be a number"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, sharey="abc"), TypeError, r"^curves: sharey must be True or"),
+    (lambda: plots.verdict_grid(["r"], ["c"], 5), TypeError, r"^verdict_grid: rows and cols must be lists of names"),
+    (lambda: plots.figure_bytes(plots.slide_figure(1, 1), dpi=2.5), ValueError, r"^figure_bytes: dpi must be >= 10"),
+])
+def test_the_figures_name_an_argument_a_lecturer_gets_wrong(call, error, match) -> None:
+    with pytest.raises(error, match=match):
+        call()

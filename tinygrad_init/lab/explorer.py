@@ -92,7 +92,8 @@ class Explorer:
     @staticmethod
     def file(path: str | Path) -> Path:
         """The file `write(path)` writes: `path` if it ends in .html or .htm, else `path/explorer.html` (a folder)."""
-        path = Path(path)
+        path = Path(check_type("Explorer.file", "path", path, (str, os.PathLike),
+                               "a file name ending in .html or a folder"))
         return path if path.suffix.lower() in (".html", ".htm") and not path.is_dir() else path / "explorer.html"
 
     def write(self, path: str | Path) -> Path:

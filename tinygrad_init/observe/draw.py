@@ -87,10 +87,8 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
     path = writable("render", path, "graph.svg")  # these checks before Graphviz lays it out
     kinds = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}
-    fmt = str(format if format is not None else path.suffix[1:] or "svg").lower()
-    if fmt not in kinds:
-        raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
-                         f"(given by format= or by the suffix of {str(path)!r})")
+    fmt = check_choice("render", f"format (or the suffix of {str(path)!r})", path.suffix[1:] or "svg" if format is None
+                       else format, tuple(kinds))
     if kinds.get(path.suffix[1:].lower(), kinds[fmt]) != kinds[fmt]:  # an SVG in a .png: no viewer opens it
         raise ValueError(f"render: format={format!r} and the file name {str(path)!r} say two formats; give one")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere

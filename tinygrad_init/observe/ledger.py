@@ -345,11 +345,11 @@ class Ledger(Sequence):
 
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:
         """The seed dL/dL, the first line of a pass (default: the last)."""
-        ps = self.get_pass(pass_index)
+        ps, f = self.get_pass(pass_index), lambda x: format_number(x, digits, "Ledger.seed_line")  # noqa: E731
         r, seed, h = _d(ps.root_symbol), ps.seed, ps.hooked.get(ps.root)
-        h = h and f"; its hooks make it |d{r}/d{r}| = {format_number(h.norm, digits)}" or ""
-        return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
-                f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {format_number(seed.norm, digits)}"
+        h = h and f"; its hooks make it |d{r}/d{r}| = {f(h.norm)}" or ""
+        return (f"d{r}/d{r} = {f(seed)}   (the seed: backward starts here)" if ps.scalar else
+                f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {f(seed.norm)}"
                 f"   (backward starts here{h})")
 
     def line(self, k: int, digits: int | None = 6) -> str:
@@ -461,7 +461,7 @@ class PathProducts(list):
     def explain(self, digits: int | None = 4, max_factors: int = 12, max_paths: int = 20) -> Text:
         """The sum written out, one line per path; a long path (a deep chain) shows its first and last
         factors and their count, so that a product of many factors below 1 visibly vanishes."""
-        f = lambda x: format_number(x, digits)  # noqa: E731
+        f = lambda x: format_number(x, digits, "PathProducts.explain")  # noqa: E731
         m = check_int("PathProducts.explain", "max_factors", max_factors, 1)
         max_paths = check_int("PathProducts.explain", "max_paths", max_paths, 0)
         head, tail = (4, 2) if m >= 6 else ((m + 1) // 2, m // 2)  # the factors shown first and last
@@ -557,7 +557,7 @@ class LayerGains(list):
 
     def explain(self, digits: int | None = 4) -> Text:
         """A table: per layer the gradient norms, the gains and their running product from the output."""
-        f, w = (lambda x: format_number(x, digits)), max([14, *(len(g.name) for g in self)])  # None reads "-"
+        f, w = (lambda x: format_number(x, digits, "LayerGains.explain")), max([14, *(len(g.name) for g in self)])
         products = [None if g.gain is None else LayerGains(self[i:]).product() for i, g in enumerate(self)]
         rows = [f"{'layer':>5}  {'module':<{w}} {'|dL/dz|':>11} {'|dL/dh_in|':>11} {'W gain':>9} {'f gain':>9} "
                 f"{'gain':>9} {'product':>11}"]

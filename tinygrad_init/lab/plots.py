@@ -186,9 +186,8 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
     """Histograms `(lo, hi, counts)` as lines on `ax`, each scaled to its peak and a row above the one before (the
     first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row)."""
     check_type("ridges", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0])")
-    if not all(ordered(v) for v in (labels, hists, notes)):
-        raise TypeError(f"ridges: labels, hists and notes must be lists (a label, a histogram (lo, hi, counts) and a "
-                        f"note per row), got {quoted(labels):.40}, {quoted(hists):.40}, {quoted(notes):.40}")
+    for k, v in (("labels", labels), ("hists", hists), ("notes", notes)):  # not a str: a label a letter
+        check_type("ridges", k, v, (list, tuple, np.ndarray), "a list, an item a row")
     if (empty := [i for i, h in enumerate(hists) if not len(h[2])]) or len(labels) != len(hists):
         raise ValueError(f"ridges: give a label and a histogram (lo, hi, counts) per row, got {len(labels)} labels and "
                          f"{len(hists)} histograms" + "".join(f"; row {i} has no counts" for i in empty[:1]))

@@ -76,9 +76,8 @@ class Explorer:
     each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure` gave."""
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
-        grid = check_type("Explorer", "grid", grid, Mapping, "a dict of the page's axes")
         self.grid = {k: [key(v) for v in check_type("Explorer", f"grid's {k!r}", vs, (list, tuple), "a list of values")]
-                     for k, vs in grid.items()}
+                     for k, vs in check_type("Explorer", "grid", grid, Mapping, "a dict of the page's axes").items()}
         self.data = dict(check_type("Explorer", "data", data, Mapping, "a dict of key(...) -> measure(...)"))
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
         blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},

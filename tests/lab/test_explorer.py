@@ -515,3 +515,19 @@ def test_every_tick_reads_as_utils_format_number_writes_it(tmp_path, browser, st
     assert expect | {"0.005", "4.5e+30"} <= set(ticks), ticks
     assert [t for t in ticks if t != format_number(float(t), 3)] == []
     assert browser.errors() == []
+
+
+@pytest.mark.parametrize("grid, data, fragment", [
+    (None, {}, r"^Explorer: grid must be a dict of the page's axes, got NoneType"),  # was 'no attribute items'
+    (E.QUICK_GRID, None, r"^Explorer: data must be a dict of key\(\.\.\.\) -> measure\(\.\.\.\), got NoneType"),
+    ({"activation": "tanh"}, {}, r"^Explorer: grid's 'activation' must be a list of values, got str"),  # 't', 'a'...
+])
+def test_explorer_names_a_grid_or_data_of_the_wrong_kind(grid, data, fragment):
+    with pytest.raises(TypeError, match=fragment):
+        E.Explorer(grid, data)
+
+
+def test_explorer_file_names_a_path_that_is_no_file_name():
+    with pytest.raises(TypeError, match=r"^Explorer.file: path must be a file name ending in .html or a folder, got "
+                                        r"NoneType"):
+        E.Explorer.file(None)  # was pathlib's 'expected str, bytes or os.PathLike object'

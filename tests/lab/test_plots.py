@@ -506,3 +506,39 @@ _H = (np.array([1.0, 2.0]), np.array([0.0, 1.0, 2.0]))
 def test_bad_arguments_are_named_by_the_function_called(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, error, match", [  # each was Python's or matplotlib's error, naming no argument
+    (lambda: plots.scheme_color("x", "y"), TypeError, r"^scheme_color: index must be a whole number, got str 'y'"),
+    (lambda: plots.legend_below(plots.slide_figure(1, 1), 5), TypeError,
+     r"^legend_below: handles must be a list of artists \(ax.plot\(\.\.\.\)'s lines\), got int 5"),
+    (lambda: plots.legend_below(None, []), TypeError, r"^legend_below: fig must be a matplotlib Figure, got NoneType"),
+    (lambda: plots.log_axis(None), TypeError, r"^log_axis: ax must be a matplotlib Axes, got NoneType"),
+    (lambda: plots.slide_figure(1, 1, size="x"), TypeError,
+     r"^slide_figure: size must be \(width, height\) in inches, e.g. \(6, 4\), got str 'x'"),
+    (lambda: plots.slide_figure(1, 1, size=(6, "4")), TypeError, r"^slide_figure: size's height must be a number"),
+    (lambda: plots.slide_figure(1, 1, size=(0, 4)), ValueError, r"^slide_figure: size's width must be > 0, got 0"),
+])
+def test_the_slide_helpers_name_an_argument_of_the_wrong_kind(call, error, match) -> None:
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, error, match", [  # each was Python's, numpy's, matplotlib's or FreeType's error
+    (lambda: plots.slide_figure(1, 1, left=None), TypeError, r"^slide_figure: left must be a number, got NoneType"),
+    (lambda: plots.slide_figure(1, 1, hgap="abc"), TypeError, r"^slide_figure: hgap must be a number, got str"),
+    (lambda: plots.slide_figure(1, 1, top=-1), ValueError, r"^slide_figure: top must be >= 0, got -1"),
+    (lambda: plots.legend_below(plots.slide_figure(1, 1), [], ncols=None), TypeError,
+     r"^legend_below: ncols must be a whole number, got NoneType"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], "ab", [(0, 1, [1])]), TypeError,
+     r"^ridges: labels must be a list, an item a row, got str 'ab'"),
+    (lambda: plots.ridges(plots.slide_figure(1, 1).axes[0], ["a"], [(0, 1, [1])], notes=None), TypeError,
+     r"^ridges: notes must be a list, an item a row, got NoneType"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, dodge=None), TypeError, r"^curves: dodge must be a number"),
+    (lambda: plots.curves({"p": {"a": [1.0, 2.0]}}, sharey="abc"), TypeError, r"^curves: sharey must be True or"),
+    (lambda: plots.verdict_grid(["r"], ["c"], 5), TypeError, r"^verdict_grid: rows and cols must be lists of names"),
+    (lambda: plots.figure_bytes(plots.slide_figure(1, 1), dpi=2.5), ValueError, r"^figure_bytes: dpi must be >= 10"),
+])
+def test_the_figures_name_an_argument_a_lecturer_gets_wrong(call, error, match) -> None:
+    with pytest.raises(error, match=match):
+        call()

@@ -97,8 +97,8 @@ def test_top_to_bottom_records_are_not_rotated():
     src = draw.draw(o, rankdir="TB", show_grad=False).source
     assert "rankdir=TB" in src
     assert 'n0 [label="a | data 2.0" shape=record]' in src
-    with pytest.raises(ValueError, match="rankdir"):
-        draw.draw(o, rankdir="sideways")
+    with pytest.raises(ValueError, match=r"^draw: rankdir \(LR: inputs left, TB: inputs on top\) must be one of"):
+        draw.draw(o, rankdir="sideways")  # the meaning of LR and TB, lost when it became check_choice's message
 
 
 def test_record_special_characters_are_escaped():
@@ -444,7 +444,7 @@ def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
     assert draw.render(g, tmp_path / "g.dot").read_text() == g.source
     text = g._repr_mimebundle_()["text/plain"]
     assert "apt-get install graphviz" in text and "digraph {" in text
-    with pytest.raises(ValueError, match="unknown format 'bmp'"):
+    with pytest.raises(ValueError, match=r"render: format \(or the suffix of .*g.bmp'\) must be one of 'svg', .*'bmp'"):
         draw.render(g, tmp_path / "g.bmp")
 
 
@@ -582,8 +582,8 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
 @pytest.mark.parametrize("call, error, message", [
     (lambda o, p: draw.draw(o, grads=[1, 2]), TypeError, "draw: grads must be"),  # not nodes: was AttributeError
     (lambda o, p: draw.draw(o, grads=Tensor([1.0, 2.0])), TypeError, "draw: grads must be"),  # was all '?'
-    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format=3), ValueError, "render: unknown format '3'"),
-    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format={}), ValueError, "render: unknown format"),
+    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format=3), ValueError, "render: format .* got 3"),
+    (lambda o, p: draw.render(draw.draw(o), p / "g.svg", format={}), ValueError, r"render: format .* got \{\}"),
     (lambda o, p: draw.render(draw.draw(o), None), TypeError, "render: path must be"),
     (lambda o, p: draw.to_svg("digraph { a -> }"), ValueError, "to_svg: Graphviz failed .*syntax error"),
     (lambda o, p: draw.render("not dot", p / "g.png"), ValueError, "render: Graphviz failed on the DOT text"),

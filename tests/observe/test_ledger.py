@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, Value, autograd, ledger, nn
+from tinygrad_init.observe.draw import mlp_loss
 from tinygrad_init.ledger import GradStats, format_number, layer_gains, node_names, path_products
 
 
@@ -1139,3 +1140,29 @@ def test_every_rule_defines_the_names_it_uses():
             defined = {d.split(" = ")[0] for d in definitions if " = " in d}
             letters = set(re.findall(r"(?<![\w.])([A-Za-z])(?![\w(])", formula.split(" = ", 1)[1]))
             assert letters <= {"g", "a", "b", "x", "W"} | defined, (op.name, rule)
+
+
+def test_node_names_and_grad_stats_name_what_is_not_a_node_or_numbers():
+    with pytest.raises(TypeError, match=r"^node_names: order\[0\] must be a Value or a Tensor's node, got int 1"):
+        node_names([1, 2])  # was "'int' object has no attribute 'parents'"
+    with pytest.raises(TypeError, match=r"^GradStats.of: a must be an array of numbers, got str 'x'"):
+        GradStats.of("x")  # was numpy's "could not convert string to float"
+    with pytest.raises(TypeError, match=r"^GradStats.of: a must be an array of numbers, got list \[None\]"):
+        GradStats.of([None])  # was mean, std and norm nan, silently
+    assert GradStats.of([True, False]).mean == 0.5 and GradStats.of(np.arange(3)).norm == pytest.approx(5 ** 0.5)
+
+
+def test_digits_0_is_named_by_the_method_called():
+    a, b, c, o = tiny()
+    with ledger.record() as steps:
+        o.backward()
+    for call, who in ((lambda: steps.explain(digits=0), "Ledger.seed_line"),  # explain's first line
+                      (lambda: steps.seed_line(digits=0), "Ledger.seed_line"),
+                      (lambda: path_products(o, a).explain(digits=0), "PathProducts.explain")):
+        with pytest.raises(ValueError, match=rf"^{who}: digits must be >= 1, got 0"):  # was 'format_number: ...'
+            call()
+    loss, _ = mlp_loss((2, 3, 1))
+    with ledger.record() as steps:
+        loss.backward()
+    with pytest.raises(ValueError, match=r"^LayerGains.explain: digits must be >= 1, got 0"):
+        layer_gains(steps).explain(digits=0)

@@ -14,7 +14,8 @@ from tinygrad_init import Tensor, Value, ledger, player
     ({"grads": {}}, TypeError, r"player: grads= is set by the player itself"),
     ({"digits": 0}, ValueError, r"player: digits must be >= 1, got 0"),
     ({"digits": "3"}, TypeError, r"player: digits must be a whole number"),
-    ({"rankdir": "XX"}, ValueError, r"draw: rankdir must be one of 'lr', 'tb', 'rl', 'bt', got 'XX'"),
+    ({"rankdir": "XX"}, ValueError, r"draw: rankdir \(LR: inputs left, TB: inputs on top\) must be one of "
+                                         "'lr', 'tb', 'rl', 'bt', got 'XX'"),
     ({"max_nodes": 0}, ValueError, r"draw: max_nodes must be >= 1"),
     ({"show_data": "no"}, TypeError, r"draw: show_data must be True or False"),
     ({"colour_by_grad": True}, TypeError, r"player: no option colour_by_grad=; .*rankdir, show_data, show_local, "

@@ -76,7 +76,9 @@ class Explorer:
     each axis as the page names them, `data[key(activation, scheme, gain, depth, width)]` what `measure` gave."""
 
     def __init__(self, grid: Mapping[str, Sequence], data: Mapping[str, Any]) -> None:
-        self.grid, self.data = {k: [key(v) for v in vs] for k, vs in grid.items()}, dict(data)
+        self.grid = {k: [key(v) for v in check_type("Explorer", f"grid's {k!r}", vs, (list, tuple), "a list of values")]
+                     for k, vs in check_type("Explorer", "grid", grid, Mapping, "a dict of the page's axes").items()}
+        self.data = dict(check_type("Explorer", "data", data, Mapping, "a dict of key(...) -> measure(...)"))
         words = {w: {"rule": r.format(**THRESHOLDS), "color": WORD_COLORS[w]} for w, r in WORDS.items()}
         blob = json.dumps({"grid": self.grid, "data": self.data, "words": words, "saturation": SATURATION},
                           separators=(",", ":")).replace("<", "\\u003c")  # no "<!--<script>" moves the script's end
@@ -89,7 +91,8 @@ class Explorer:
     @staticmethod
     def file(path: str | Path) -> Path:
         """The file `write(path)` writes: `path` if it ends in .html or .htm, else `path/explorer.html` (a folder)."""
-        path = Path(path)
+        path = Path(check_type("Explorer.file", "path", path, (str, os.PathLike),
+                               "a file name ending in .html or a folder"))
         return path if path.suffix.lower() in (".html", ".htm") and not path.is_dir() else path / "explorer.html"
 
     def write(self, path: str | Path) -> Path:

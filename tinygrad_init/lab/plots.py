@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import (check_choice, check_int, check_real, check_type, format_number, not_installed, ordered, quoted,
-                     writable)
+from ..utils import (_got, check_bool, check_choice, check_int, check_real, check_type, format_number, not_installed,
+                     ordered, quoted, writable)
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ def scheme_color(scheme: str, index: int | None = None) -> str:
     """The colour of a scheme (or its label); another name gets palette colour `index` (or one fixed by its letters)."""
     check_type("scheme_color", "scheme", scheme, str, "a name (a str)")
     key = next((k for k in _COLORS if scheme in (k, label(k))), None)
-    return _COLORS[key] if key else _PALETTE[(sum(map(ord, scheme)) if index is None else index) % len(_PALETTE)]
+    i = sum(map(ord, scheme)) if index is None else check_int("scheme_color", "index", index)
+    return _COLORS[key] if key else _PALETTE[i % len(_PALETTE)]
 
 
 def _colors(names: Sequence[Any]) -> dict[Any, str]:
@@ -97,13 +98,18 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     """`nrows x ncols` axes (row by row in `fig.axes`) on at most a slide, inside `slide_style`: margins and gaps in
     inches, laid out by hand (constrained layout takes several times longer to draw)."""
     nrows, ncols = (check_int("slide_figure", k, v, 1) for k, v in (("nrows", nrows), ("ncols", ncols)))
-    fig = mpl().figure.Figure(figsize=(min(size[0], SLIDE[0]), min(size[1], SLIDE[1])))
-    fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
-    w, h = fig.get_size_inches()
+    if not isinstance(size, (tuple, list)) or len(size) != 2:
+        raise TypeError(f"slide_figure: size must be (width, height) in inches, e.g. (6, 4), got {_got(size)}")
+    w, h = (min(check_real("slide_figure", f"size's {k}", v, 0, low_open=True), most)
+            for k, v, most in zip(("width", "height"), size, SLIDE))
+    left, right, top, bottom, wgap, hgap = (check_real("slide_figure", k, v, 0) for k, v in zip(
+        ("left", "right", "top", "bottom", "wgap", "hgap"), (left, right, top, bottom, wgap, hgap)))
     aw, ah = (w - left - right - (ncols - 1) * wgap) / ncols, (h - top - bottom - (nrows - 1) * hgap) / nrows
     if min(aw, ah) <= 0:  # else matplotlib's 'bottom cannot be >= top'
         raise ValueError(f"slide_figure: {nrows} x {ncols} panels do not fit on {w:g} x {h:g} in beside the margins "
                          "(a legend of many series?); draw fewer series or panels")
+    fig = mpl().figure.Figure(figsize=(w, h))
+    fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
                         hspace=hgap / ah)
     return fig
@@ -129,7 +135,10 @@ def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
 def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
     """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out), in
     at most `ncols` columns, fewer where long labels would leave the figure."""
-    if handles := list({h.get_label(): h for h in handles if not h.get_label().startswith("_")}.values()):
+    check_type("legend_below", "fig", fig, mpl().figure.FigureBase, "a matplotlib Figure")
+    ncols = check_int("legend_below", "ncols", ncols, 1)
+    items = check_type("legend_below", "handles", handles, (list, tuple), "a list of artists (ax.plot(...)'s lines)")
+    if handles := list({h.get_label(): h for h in items if not h.get_label().startswith("_")}.values()):
         ncols = _per_row([h.get_label() for h in handles], fig.get_figwidth(), ncols)
         fig.legend(handles=handles, loc="lower center", ncols=ncols, frameon=False,
                    bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
@@ -137,6 +146,7 @@ def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
 
 def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
     """A log y axis with plain-text ticks (`1e-3`: far faster to draw than mathtext), no minor ticks."""
+    check_type("log_axis", "ax", ax, mpl().axes.Axes, "a matplotlib Axes")
     ticker, view = mpl().ticker, None  # matplotlib's 5 % margins took the view past 1e308 (it showed 1 to 10) or below
     if 0 < (lo := ax.dataLim.y0) <= (hi := ax.dataLim.y1) < math.inf and not 1e-290 < lo <= hi < 1e290:  # 1e-307
         a, b, m = math.log10(lo), math.log10(hi), max(1, (math.log10(hi) - math.log10(lo)) / 20)  # two powers of ten
@@ -176,6 +186,8 @@ def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, A
     """Histograms `(lo, hi, counts)` as lines on `ax`, each scaled to its peak and a row above the one before (the
     first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row)."""
     check_type("ridges", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0])")
+    for k, v in (("labels", labels), ("hists", hists), ("notes", notes)):  # not a str: a label a letter
+        check_type("ridges", k, v, (list, tuple, np.ndarray), "a list, an item a row")
     if (empty := [i for i, h in enumerate(hists) if not len(h[2])]) or len(labels) != len(hists):
         raise ValueError(f"ridges: give a label and a histogram (lo, hi, counts) per row, got {len(labels)} labels and "
                          f"{len(hists)} histograms" + "".join(f"; row {i} has no counts" for i in empty[:1]))
@@ -304,7 +316,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     for name, st in (styles or {}).items():
         check_type("curves", f"styles[{name!r}]", st, Mapping, "a dict of matplotlib keywords, e.g. {'linestyle': ':'}")
     ncols = n if ncols is None else min(check_int("curves", "ncols", ncols, 1), n)
-    width = SLIDE[0] if ncols > 1 else 10
+    width, dodge = SLIDE[0] if ncols > 1 else 10, check_real("curves", "dodge", dodge)
     nrows, head = math.ceil(n / ncols), _title(title, note, inches=width)
     if not isinstance(log, bool) and (isinstance(log, str) or not isinstance(log, Sequence) or  # else: all linear
                                       not set(log) <= set(panels)):
@@ -312,7 +324,7 @@ def curves(panels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Any]]
     logs, held = [log if isinstance(log, bool) else name in log for name in panels], {name: check_type(
         "curves", f"panel {name!r}", s[1] if isinstance(s, tuple) else s, Mapping, "a mapping {series: values}")
         for name, s in panels.items()}
-    if sharey and len(set(logs)) > 1:  # a shared y axis has one scale: matplotlib made every panel log
+    if check_bool("curves", "sharey", sharey) and len(set(logs)) > 1:  # one y scale: matplotlib made every panel log
         raise ValueError(f"curves: sharey=True puts every panel on one y scale; log={log!r} names only some of them")
     if miss := [(p, k) for p, d in (predicted or {}).items() for k in d or {} if k not in held.get(p, {})]:
         raise ValueError(f"curves: predicted names {miss[0][0]!r} / {miss[0][1]!r}, which panels does not hold; give "
@@ -510,7 +522,7 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
                  title: str = "") -> Figure:
     """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
-    if not all(ordered(v) for v in (rows, cols, words, *words)):
+    if not (all(ordered(v) for v in (rows, cols, words)) and all(map(ordered, words))):
         raise TypeError(f"verdict_grid: rows and cols must be lists of names, words a list of rows of words, got "
                         f"{quoted(rows):.40}, {quoted(cols):.40}, {quoted(words):.60}")
     if not len(rows) or not len(cols):
@@ -545,7 +557,7 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
     buf = io.BytesIO()  # drawn with matplotlib's defaults, whatever the user's rcParams
     with mpl().style.context(["default", {k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}]):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=SLIDE_STYLE["savefig.dpi"] if dpi is None else
-                    check_real("figure_bytes", "dpi", dpi, 0.0, low_open=True),
+                    check_real("figure_bytes", "dpi", dpi, 10),  # FreeType fails below 4
                     **{"pil_kwargs": {"compress_level": 1}} if key == "png" else {})  # a quarter faster, 10% larger
     return buf.getvalue()
 

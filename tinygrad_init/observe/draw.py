@@ -23,8 +23,8 @@ from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
-from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered, quoted,
-                     shape_text, writable)
+from ..utils import (Rng, _got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
+                     quoted, shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -87,10 +87,8 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
     path = writable("render", path, "graph.svg")  # these checks before Graphviz lays it out
     kinds = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}
-    fmt = str(format if format is not None else path.suffix[1:] or "svg").lower()
-    if fmt not in kinds:
-        raise ValueError(f"render: unknown format {fmt!r}; use one of svg, png, pdf, jpg, dot "
-                         f"(given by format= or by the suffix of {str(path)!r})")
+    fmt = check_choice("render", f"format (or the suffix of {str(path)!r})", path.suffix[1:] or "svg" if format is None
+                       else format, tuple(kinds))
     if kinds.get(path.suffix[1:].lower(), kinds[fmt]) != kinds[fmt]:  # an SVG in a .png: no viewer opens it
         raise ValueError(f"render: format={format!r} and the file name {str(path)!r} say two formats; give one")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
@@ -158,8 +156,7 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", engine, ("scalar", "tensor", "value")).replace("value", "scalar")
     if not ordered(sizes):  # a set's order is not the caller's; a 0-d array has no items
-        raise TypeError(f"mlp_loss: sizes must be the layer widths, e.g. (2, 4, 1), got {type(sizes).__name__} "
-                        f"{quoted(sizes):.60}")
+        raise TypeError(f"mlp_loss: sizes must be the layer widths, e.g. (2, 4, 1), got {_got(sizes)}")
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1): {sizes}")
@@ -216,7 +213,8 @@ class _Scene:
                  grads: Any, module: Any, max_nodes: int | None, rankdir: str, prefix: str = "") -> None:
         if not hasattr(root, "parents"):
             raise TypeError(f"draw: expected a Value or a Tensor (a computation's result), got {type(root).__name__}")
-        self.rankdir = check_choice("draw", "rankdir", rankdir, ("lr", "tb", "rl", "bt")).upper()  # inputs left, top
+        self.rankdir = check_choice("draw", "rankdir (LR: inputs left, TB: inputs on top)", rankdir,
+                                    ("lr", "tb", "rl", "bt")).upper()
         if max_nodes is not None:
             max_nodes = check_int("draw", "max_nodes", max_nodes, 1, " (or None to draw every node)")
         if not (isinstance(color_by_grad, (ColorScale, bool, np.bool_, type(None))) or (  # not ==: a Tensor's raises
@@ -259,7 +257,7 @@ class _Scene:
             grads, (Sequence, set, frozenset)) else [0]  # None: every node's own .grad
         if not all(hasattr(n, "parents") for n in nodes):  # named as given, not as the dict made of it
             raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> gradient "
-                            f"or a set of nodes (Values or Tensors), got {type(grads).__name__} {quoted(grads):.60}")
+                            f"or a set of nodes (Values or Tensors), got {_got(grads)}")
         grads = grads if isinstance(grads, Mapping) else {n: getattr(n, "grad", None) for n in nodes}
         grads = {getattr(n, "grad_fn", None) or n: v for n, v in grads.items()}  # a tensor stands for its node
         infos, arrays = {}, {}

@@ -42,6 +42,9 @@ def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
     A label used by several nodes gets `#i`; a line break or tab in one reads as a space."""
     raw, last = [], len(check_type("node_names", "order", order, (list, tuple), "a list of nodes (root last)")) - 1
     for i, node in enumerate(order):
+        if not hasattr(type(node), "parents"):  # not node.parents: a Value builds a tuple for it
+            raise TypeError(f"node_names: order[{i}] must be a Value or a Tensor's node, got {type(node).__name__} "
+                            f"{node!r:.60}")
         label = " ".join(str(getattr(node, "label", None) or getattr(node, "name", "") or "").split())  # one line
         if not label:
             op = getattr(node, "op", "") or "op"
@@ -73,6 +76,8 @@ class GradStats(NamedTuple):
     @classmethod
     def of(cls, a: Any) -> "GradStats":
         """The statistics of the array `a`."""
+        if np.asarray(a).dtype.kind not in "biuf":  # not str, None (nan as a float) or objects
+            raise TypeError(f"GradStats.of: a must be an array of numbers, got {type(a).__name__} {a!r:.60}")
         return cls(tuple(np.shape(a)), *moments(np.asarray(a)))
 
 
@@ -340,11 +345,11 @@ class Ledger(Sequence):
 
     def seed_line(self, pass_index: int | None = None, digits: int | None = 6) -> str:
         """The seed dL/dL, the first line of a pass (default: the last)."""
-        ps = self.get_pass(pass_index)
+        ps, f = self.get_pass(pass_index), lambda x: format_number(x, digits, "Ledger.seed_line")  # noqa: E731
         r, seed, h = _d(ps.root_symbol), ps.seed, ps.hooked.get(ps.root)
-        h = h and f"; its hooks make it |d{r}/d{r}| = {format_number(h.norm, digits)}" or ""
-        return (f"d{r}/d{r} = {format_number(seed, digits)}   (the seed: backward starts here)" if ps.scalar else
-                f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {format_number(seed.norm, digits)}"
+        h = h and f"; its hooks make it |d{r}/d{r}| = {f(h.norm)}" or ""
+        return (f"d{r}/d{r} = {f(seed)}   (the seed: backward starts here)" if ps.scalar else
+                f"d{r}/d{r} = seed of shape {shape_text(seed.shape)}, |seed| = {f(seed.norm)}"
                 f"   (backward starts here{h})")
 
     def line(self, k: int, digits: int | None = 6) -> str:
@@ -456,7 +461,7 @@ class PathProducts(list):
     def explain(self, digits: int | None = 4, max_factors: int = 12, max_paths: int = 20) -> Text:
         """The sum written out, one line per path; a long path (a deep chain) shows its first and last
         factors and their count, so that a product of many factors below 1 visibly vanishes."""
-        f = lambda x: format_number(x, digits)  # noqa: E731
+        f = lambda x: format_number(x, digits, "PathProducts.explain")  # noqa: E731
         m = check_int("PathProducts.explain", "max_factors", max_factors, 1)
         max_paths = check_int("PathProducts.explain", "max_paths", max_paths, 0)
         head, tail = (4, 2) if m >= 6 else ((m + 1) // 2, m // 2)  # the factors shown first and last
@@ -552,7 +557,7 @@ class LayerGains(list):
 
     def explain(self, digits: int | None = 4) -> Text:
         """A table: per layer the gradient norms, the gains and their running product from the output."""
-        f, w = (lambda x: format_number(x, digits)), max([14, *(len(g.name) for g in self)])  # None reads "-"
+        f, w = (lambda x: format_number(x, digits, "LayerGains.explain")), max([14, *(len(g.name) for g in self)])
         products = [None if g.gain is None else LayerGains(self[i:]).product() for i, g in enumerate(self)]
         rows = [f"{'layer':>5}  {'module':<{w}} {'|dL/dz|':>11} {'|dL/dh_in|':>11} {'W gain':>9} {'f gain':>9} "
                 f"{'gain':>9} {'product':>11}"]

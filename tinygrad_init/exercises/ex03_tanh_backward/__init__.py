@@ -21,6 +21,7 @@ EXERCISE = Exercise(
                         "t = tanh(x) it is 1 - t^2.",
         "tanh_of_square": "square the tanh, not its input: 1 - tanh(x)^2, not 1 - tanh(x^2).",
         "square_outside": "(1 - t)^2 is not 1 - t^2: square t first, then subtract it from 1.",
+        "sign": "the derivative 1 - tanh(x)^2 is positive (tanh rises everywhere); you wrote tanh(x)^2 - 1.",
         "overflow": "exp(x) and cosh(x) overflow for |x| above about 710 (the float limit is about 1.8e308). "
                     "Use the output t = math.tanh(x), which never overflows: 1 - t^2.",
         "tan": "math.tan is the tangent; the hyperbolic tangent is math.tanh.",
@@ -71,6 +72,6 @@ def check(run: Session) -> None:
             ("used_input", up * (1.0 - x * x)), ("no_square", up * (1.0 - t)), ("no_upstream", 1.0 - t * t),
             ("sigmoid_rule", up * s * (1.0 - s)), ("sigmoid_rule", up * t * (1.0 - t)),
             ("tanh_of_square", up * (1.0 - math.tanh(x * x))), ("square_outside", up * (1.0 - t) ** 2),
-            ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t)),
+            ("sign", up * (t * t - 1.0)), ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t)),
             ("forward_value", up * t), ("forward_value", t)], atol=1e-12)
         fail(detail + " dL/dx = upstream * (1 - tanh(x)^2).")

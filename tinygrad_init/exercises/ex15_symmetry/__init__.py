@@ -65,8 +65,8 @@ EXERCISE = Exercise(
     engine=("Tensor",),
 )
 
-# (N, n_in, hidden, seed, c): n_in == hidden lets a transposed dW1 run; a batch of one row hides sums; c varies.
 F32 = (1e-5, 1e-7)  # rtol, atol: every answer is judged to float32's precision, as a float32 one is (kit.same)
+# (N, n_in, hidden, seed, c): n_in == hidden lets a transposed dW1 run; a batch of one row hides sums; c varies.
 CASES = [(6, 3, 4, 5, 0.5), (5, 4, 4, 6, 0.3), (1, 3, 2, 7, 0.8)]
 
 

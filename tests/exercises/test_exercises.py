@@ -543,6 +543,19 @@ def test_a_right_answer_computed_in_float32_passes(tmp_path, name):
     assert result.passed, result.message
 
 
+@pytest.mark.parametrize("old,new", [("Tensor(x, dtype=np.float64) @ w1", "Tensor(x, dtype=np.float32) @ w1"),
+                                     ("- Tensor(y, dtype=np.float64)", "- Tensor(y, dtype=np.float32)")])
+def test_a_symmetry_answer_that_mixes_float32_into_float64_tensors_passes_every_grading(tmp_path, old, new):
+    # All in float32 it passed, judged to float32's precision; with one input in float32 it returned float64 numbers
+    # of float32's precision and was held to 1e-7: x in float32 failed every grading, y in float32 7 of 20 (5.8e-9 off).
+    ex = catalog.get("symmetry")
+    source = solution(ex, "_engine").replace(old, new)
+    assert new in source
+    for _ in range(10):
+        result = grade_source(tmp_path, ex, source)
+        assert result.passed, result.message
+
+
 def test_a_jacobian_in_float32_fails_as_float32_hides_a_finite_difference(tmp_path):
     # Judged to float32's precision (1.2e-5), J by forward differences (off by ~1e-7) passed the exercise that asks for
     # the chain rule's exact product to 1e-9, and names finite differences a mistake; the right product in float32

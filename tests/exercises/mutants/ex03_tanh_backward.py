@@ -79,3 +79,13 @@ import math
 
 def tanh_backward(x, upstream):
     return 1 - math.tanh(x) ** 2
+
+
+# mutant: sign
+# the two terms of the derivative the other way round.
+import math
+
+
+def tanh_backward(x, upstream):
+    t = math.tanh(x)
+    return upstream * (t * t - 1)

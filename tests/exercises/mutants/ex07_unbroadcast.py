@@ -70,3 +70,30 @@ def unbroadcast(grad, shape):
             grad = grad.sum(axis=i, keepdims=True)
             break
     return grad
+
+
+# mutant: unaligned
+# reads the stretched axes off the gradient before its leading axes are summed away.
+import numpy as np
+
+
+def unbroadcast(grad, shape):
+    extra = grad.ndim - len(shape)
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+# mutant: leading_only
+# compares shape[i] with the gradient's axis n (always 1), not axis i: a (4, 1) gradient of a (1, 1) bias stays.
+#-     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+#+     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[n] != 1)
+
+
+# mutant: leading_only
+# compares shape[i] with the gradient's axis `extra`, not axis i.
+#-     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+#+     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[extra] != 1)

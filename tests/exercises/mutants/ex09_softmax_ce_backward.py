@@ -163,3 +163,15 @@ def softmax_cross_entropy_backward(logits, targets):
     onehot[np.arange(len(targets)), targets] = 1.0
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
     return -(onehot - e / e.sum(axis=1, keepdims=True)) / len(targets)
+
+
+# mutant: wrong_axis
+# shifts each row by its maximum, then divides by the column sums.
+#-     p = e / e.sum(axis=1, keepdims=True)
+#+     p = e / e.sum(axis=0, keepdims=True)
+
+
+# mutant: wrong_axis
+# shifts by each column's maximum, then divides by the row sums.
+#-     e = np.exp(logits - logits.max(axis=1, keepdims=True))
+#+     e = np.exp(logits - logits.max(axis=0, keepdims=True))

@@ -137,3 +137,9 @@ import numpy as np
 def update_data_ratios(params, grads, lr):
     r = np.array([np.log10(np.std(lr * g) / np.std(p)) for p, g in zip(params, grads)])
     return r, int(np.argmax(np.abs(r - r.mean()))) + 1
+
+
+# mutant: inverted
+# the data over the update.
+#-     r = np.array([np.log10(np.std(lr * g) / np.std(p)) for p, g in zip(params, grads)])
+#+     r = np.array([np.log10(np.std(p) / np.std(lr * g)) for p, g in zip(params, grads)])

@@ -175,3 +175,11 @@ def input_output_jacobian(x, weights, biases):
         h = np.tanh(h @ W + b)
         J = J @ (W * (1 - h**2))
     return J, float(np.mean(np.linalg.svd(J, compute_uv=False)))
+
+
+# mutant: previous_layer
+# multiplies by tanh' of the layer's input before computing the layer's output.
+#-         h = np.tanh(h @ W + b)
+#-         J = J @ (W * (1 - h**2))
+#+         J = J @ (W * (1 - h**2))
+#+         h = np.tanh(h @ W + b)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
+from ..ex04_sigmoid_backward import _sigmoid
 
 EXERCISE = Exercise(
     3, "tanh_backward", "tanh_backward", "Backward of tanh", 1, "the backward rule of tanh",
@@ -20,6 +21,7 @@ EXERCISE = Exercise(
                         "t = tanh(x) it is 1 - t^2.",
         "tanh_of_square": "square the tanh, not its input: 1 - tanh(x)^2, not 1 - tanh(x^2).",
         "square_outside": "(1 - t)^2 is not 1 - t^2: square t first, then subtract it from 1.",
+        "sign": "the derivative 1 - tanh(x)^2 is positive (tanh rises everywhere); you wrote tanh(x)^2 - 1.",
         "overflow": "exp(x) and cosh(x) overflow for |x| above about 710 (the float limit is about 1.8e308). "
                     "Use the output t = math.tanh(x), which never overflows: 1 - t^2.",
         "tan": "math.tan is the tangent; the hyperbolic tangent is math.tanh.",
@@ -36,10 +38,6 @@ EXERCISE = Exercise(
 
 # (x, upstream): +-800 expose formulas with exp or cosh, which overflow there.
 CASES = [(0.5, 1.3), (-1.2, -0.4), (2.5, 0.9), (0.0, -2.0), (30.0, 1.5), (800.0, 0.7), (-800.0, -1.1)]
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
 def check(run: Session) -> None:
@@ -74,6 +72,6 @@ def check(run: Session) -> None:
             ("used_input", up * (1.0 - x * x)), ("no_square", up * (1.0 - t)), ("no_upstream", 1.0 - t * t),
             ("sigmoid_rule", up * s * (1.0 - s)), ("sigmoid_rule", up * t * (1.0 - t)),
             ("tanh_of_square", up * (1.0 - math.tanh(x * x))), ("square_outside", up * (1.0 - t) ** 2),
-            ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t)),
+            ("sign", up * (t * t - 1.0)), ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t)),
             ("forward_value", up * t), ("forward_value", t)], atol=1e-12)
         fail(detail + " dL/dx = upstream * (1 - tanh(x)^2).")

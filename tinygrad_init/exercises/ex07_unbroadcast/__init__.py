@@ -31,20 +31,24 @@ EXERCISE = Exercise(
                             "them, not only the first.",
         "first_one_only": "every axis where `shape` has size 1 and the gradient does not was stretched: sum each "
                           "of them (keepdims=True), not only the first one found.",
+        "unaligned": "the axes of `shape` line up with the LAST axes of the gradient: once the leading axes are "
+                     "summed away (or as grad.shape[i + extra]), compare shape[i] with the gradient's axis i, "
+                     "not with grad.shape[i] of the gradient as it came in.",
     },
 )
 
 # (gradient shape, input shape). The square first case tells left-aligned from right-aligned sums;
 # the batch of one comes before larger batches; ((2, 5), (1, 5)) stretches a size-1 axis to 2, as no other does;
-# the last stretches two.
+# ((4, 3, 5), (1, 3, 1)) stretches two; the last three have a size-1 axis in the gradient too, so that an answer that
+# compares shape[i] with another axis of the gradient (grad.shape[i] before the leading sum) fails.
 CASES = [((4, 4), (4,)), ((1, 4), (4,)), ((3, 4), (1, 4)), ((3, 4), (3, 1)), ((2, 3, 4), (3, 1)),
          ((2, 3, 4), (4,)), ((2, 3), ()), ((3, 4), (3, 4)), ((5, 1, 3), (1, 3)), ((2, 3, 4), (2, 1, 4)),
-         ((2, 5), (1, 5)), ((4, 3, 5), (1, 3, 1))]
+         ((2, 5), (1, 5)), ((4, 3, 5), (1, 3, 1)), ((4, 1), (1, 1)), ((1, 4), (1, 1)), ((2, 1, 3, 4), (1, 1, 1))]
 
 
 def _reference(grad: np.ndarray, shape: tuple[int, ...], mode: str) -> np.ndarray:
     """The answer, right (`mode="right"`) or as a known mistake computes it."""
-    extra = grad.ndim - len(shape)
+    extra, given = grad.ndim - len(shape), grad.shape
     reduce = np.mean if mode == "mean" else np.sum
     if mode == "sum_all":
         return np.asarray(grad.sum())
@@ -59,7 +63,8 @@ def _reference(grad: np.ndarray, shape: tuple[int, ...], mode: str) -> np.ndarra
     if mode == "leading_only":
         return np.asarray(grad)
     lead = grad.ndim - len(shape)
-    axes = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    seen = given if mode == "unaligned" else grad.shape[lead:]
+    axes = tuple(lead + i for i, n in enumerate(shape) if n == 1 and seen[i] != 1)
     axes = axes[:1] if mode == "first_one_only" else axes
     if mode == "first_copy":
         return np.asarray(grad[tuple(slice(0, 1) if i in axes else slice(None) for i in range(grad.ndim))])
@@ -99,7 +104,7 @@ def check(run: Session) -> None:
         if isinstance(got, np.ndarray) and got.shape == shape and same(got, expected):
             continue
         for mode in ("left_aligned", "leading_only", "no_keepdims", "mean", "first_copy", "extra_ones", "sum_all",
-                     "one_leading_axis", "first_one_only"):
+                     "one_leading_axis", "first_one_only", "unaligned"):
             wrong = _reference(grad, shape, mode)
             if isinstance(got, np.ndarray) and got.shape == wrong.shape and same(got, wrong):
                 if got.shape == shape:

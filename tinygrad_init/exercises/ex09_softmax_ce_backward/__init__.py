@@ -80,13 +80,15 @@ def _wrong(logits: np.ndarray, targets: np.ndarray) -> list[tuple[str, np.ndarra
     n, c = logits.shape
     onehot, p = np.eye(c)[targets], _softmax(logits)
     with np.errstate(all="ignore"):
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        e, e0 = np.exp(logits - logits.max(axis=1, keepdims=True)), np.exp(logits - logits.max(axis=0, keepdims=True))
         no_keep = e / e.sum(axis=1) if n == c else None
         shifted = np.exp(logits - logits.max(axis=1)) if n == c else None
         col, row = p.copy(), p.copy()
         col[:, targets] -= 1.0
         row[targets] -= 1.0
         return [("no_mean", p - onehot), ("sign", (onehot - p) / n), ("wrong_axis", (_softmax(logits, 0) - onehot) / n),
+                ("wrong_axis", (e / e.sum(axis=0, keepdims=True) - onehot) / n),  # one of the two axes wrong
+                ("wrong_axis", (e0 / e0.sum(axis=1, keepdims=True) - onehot) / n),
                 ("divided_by_classes", (p - onehot) / c), ("normalized_all", (_softmax(logits, None) - onehot) / n),
                 ("normalized_all", (e / e.sum() - onehot) / n),
                 ("no_onehot", p / n), ("wrt_probabilities", -onehot / p / n), ("column_index", col / n),

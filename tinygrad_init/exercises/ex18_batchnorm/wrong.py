@@ -1,8 +1,5 @@
-"""Known-wrong answers to ex18_batchnorm: one section per mistake, each a whole student file.
-
-A section starts with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade
-each section and expect exactly that hint.
-"""
+"""Known-wrong answers to ex18_batchnorm: one section per mistake, each a whole student file that starts
+with `# wrong: KEY` (KEY a key of the exercise's hints); the tests grade it and expect exactly that hint."""
 # ruff: noqa
 
 # wrong: constants

@@ -31,6 +31,8 @@ EXERCISE = Exercise(
                     "for (nor the lecture's): take the stds, np.std(lr * grad) / np.std(param).",
         "norms": "std, not the norm: np.linalg.norm(u) / np.linalg.norm(p) is the ratio of root mean squares, "
                  "which counts the mean of each array as well. Subtract the means: np.std(u) / np.std(p).",
+        "inverted": "the ratio is the update over the data, std(lr * grads[k]) / std(params[k]) (about 1e-3, so r near "
+                    "-3); you divided the data by the update.",
         "natural_log": "log10, not the natural log: the lecture's reference line is 1e-3, that is -3 on a "
                        "log10 scale (np.log10).",
         "data_after": "divide by the std of the data BEFORE the step (the params you were given), not after "
@@ -51,7 +53,7 @@ EXERCISE = Exercise(
 )
 
 RATIO_MISTAKES = ["no_lr", "means", "mean_abs", "norms", "natural_log", "data_after", "not_log", "variance",
-                  "elementwise"]
+                  "elementwise", "inverted"]
 
 
 def ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: float, mode: str = "right") -> np.ndarray:
@@ -64,7 +66,8 @@ def ratios(params: list[np.ndarray], grads: list[np.ndarray], lr: float, mode: s
              "norms": lambda: np.linalg.norm(u) / np.linalg.norm(p),
              "data_after": lambda: u.std() / (p - u).std(),
              "variance": lambda: u.var() / p.var(),
-             "elementwise": lambda: np.mean(np.abs(u / p))}.get(mode, lambda: u.std() / p.std())()
+             "elementwise": lambda: np.mean(np.abs(u / p)),
+             "inverted": lambda: p.std() / u.std()}.get(mode, lambda: u.std() / p.std())()
         out.append(r if mode == "not_log" else np.log(r) if mode == "natural_log" else np.log10(r))
     return np.array(out)
 

@@ -34,6 +34,8 @@ EXERCISE = Exercise(
                      "is W_l * d), not diag(d) @ W_l, which scales its rows.",
         "pre_activation_squared": "tanh'(y) = 1 - tanh(y)^2 = 1 - h^2 with h the layer's output; you used "
                                   "1 - y^2, with the pre-activation y.",
+        "previous_layer": "tanh' is taken at the layer's OWN output: compute h = tanh(h @ W + b) first, then "
+                          "W * (1 - h^2) with that h; you used the layer's input, the h of the layer below.",
         "no_bias": "the pre-activations include the biases, y_l = h_{l-1} @ W_l + b_l, and tanh' is taken at "
                    "y_l: leaving b_l out changes every derivative.",
         "numerical": "your J is close to the right one but not exact, as a finite-difference estimate is, or a "
@@ -57,19 +59,23 @@ EXERCISE = Exercise(
     },
 )
 
-JACOBIAN_MISTAKES = ["no_derivative", "order", "transpose", "diag_side", "pre_activation_squared", "no_bias",
-                     "last_only"]
+JACOBIAN_MISTAKES = ["no_derivative", "order", "transpose", "diag_side", "pre_activation_squared", "previous_layer",
+                     "no_bias", "last_only"]
 MEAN_MISTAKES = ["not_squared", "square_of_mean", "sum_not_mean", "mean_of_entries", "rows", "columns", "largest",
                  "eigenvalues"]
 
 
-def jacobian(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray], mode: str = "right") -> np.ndarray:
+def jacobian(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray],
+             mode: str = "right") -> np.ndarray | None:
     """`J = prod_l W_l diag(tanh'(y_l))`, right (`mode="right"`) or as a known mistake computes it."""
     h, factors = x, []
     for W, b in zip(weights, biases):
-        y = h @ W + (0.0 if mode == "no_bias" else b)
+        if mode == "previous_layer" and W.shape[0] != W.shape[1]:  # W * (1 - h_{l-1}^2) runs for a square W only
+            return None
+        y, below = h @ W + (0.0 if mode == "no_bias" else b), h
         h = np.tanh(y)
-        d = {"no_derivative": np.ones_like(y), "pre_activation_squared": 1.0 - y**2}.get(mode, 1.0 - h**2)
+        d = {"no_derivative": np.ones_like(y), "pre_activation_squared": 1.0 - y**2,
+             "previous_layer": 1.0 - below**2}.get(mode, 1.0 - h**2)
         factors.append(d[:, None] * W if mode == "diag_side" else W * d)
     J = factors[0]
     for F in factors[1:]:

@@ -117,3 +117,10 @@ def test_symmetry_table_holds_the_ranges_its_findings_give():
     assert lo < row["final_loss"] < hi and alo < ahi
     assert f"final loss {row['final_loss']:.3g} ({lo:.3g}-{hi:.3g}), accuracy {row['train_accuracy']:.1%} " \
            f"({alo:.1%}-{ahi:.1%})." in res.findings[2], res.findings[2]
+
+
+@pytest.mark.parametrize("kw, named", [({"init": "xavierr"}, "init"), ({"bias": 0}, "bias"), ({"dtype": "x"}, "dtype"),
+                                       ({"bias": True, "bias_init": "zeross"}, "bias_init")])
+def test_deep_mlp_names_itself_in_its_layers_errors(kw, named) -> None:
+    with pytest.raises((TypeError, ValueError), match=rf"^deep_mlp: {named}\b"):  # read 'Linear: ...', never called
+        T.deep_mlp(3, 8, "tanh", **kw)

@@ -20,7 +20,7 @@ from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_rea
                      ordered, quoted)
 from . import plots
 from .table import ExperimentResult, Table, band, label
-from .theory import check_scheme as _check_scheme
+from .theory import check_scheme as _check_scheme, renamed
 
 __all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
 
@@ -67,11 +67,11 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
             "depth and width make over 1e300"
         raise ValueError(f"deep_mlp: {many} weights, beyond 1e9 (4 GB as float32); take fewer layers or units")
     for l in range(depth):
-        mods.append(nn.Linear(width if l else n_in, width, bias, init, bias_init, gen, dtype))
+        mods.append(renamed(fn, nn.Linear, width if l else n_in, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
     if outputs is not None:  # outputs=0 once built no output layer, silently
         n_out = check_int(fn, "outputs", outputs, 1)
-        mods.append(nn.Linear(width, n_out, True, output_init or init, bias_init, gen, dtype))
+        mods.append(renamed(fn, nn.Linear, width, n_out, True, output_init or init, bias_init, gen, dtype))
     return nn.Sequential(*mods)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 from functools import partial
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -31,7 +31,7 @@ ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
     """`values` (a name or several), each checked by `check(fn, name)`; none twice, not empty."""
-    if not isinstance(values, (str, Iterable)):
+    if not (isinstance(values, str) or ordered(values)):  # a set's order is not the caller's
         raise TypeError(f"{fn}: {what} must be a name or a list of names, got {quoted(values)}")
     out = tuple(check(fn, v) for v in ((values,) if isinstance(values, str) else values))
     if not out or len(set(out)) != len(out):
@@ -351,7 +351,7 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     the final loss), figure `depth`; `data[scheme]["loss"]` the deeper net's median curve under plain SGD, `["panels"]`
     every seed's."""
     fn = "depth"
-    if not isinstance(layers, Iterable):
+    if not ordered(layers):
         raise TypeError(f"{fn}: layers must be a list of depths such as (22, 30), got {quoted(layers)}")
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
     if not 0 < len(layers) == len(set(layers)) <= 2:

@@ -1243,3 +1243,11 @@ def test_a_sweep_too_large_to_keep_is_refused_before_its_input_is_drawn(sizes) -
     with pytest.raises(ValueError, match=r"^run_one: depth, width and batch \[.*\] keep width \(width \+ batch\) "
                                          r"depth, over 1e9 weights"):
         E.run_one("he_normal", "relu", **sizes)
+
+
+def test_sweep_table_takes_one_note_as_one_line_and_refuses_a_number() -> None:
+    sweep = E.run_sweep(("small",), ("tanh",), depth=2, width=8, batch=16)
+    table = sweep.table("act_std", "title", notes="one note")  # was ['o', 'n', 'e', ' ', ...], a line per letter
+    assert table.notes == ["one note"] and sweep.table("act_std", "title", notes=None).notes == []
+    with pytest.raises(TypeError, match="^Sweep.table: notes must be"):  # was "'int' object is not iterable"
+        sweep.table("act_std", "title", notes=3)

@@ -126,11 +126,11 @@ class Sweep:
                            f"{', '.join(f'{s}/{a}' for s, a in self.runs)}")
         return self.runs[(scheme, activation)]
 
-    def table(self, columns: str | Sequence[str], title: str, notes: Sequence[str] = ()) -> Table:
+    def table(self, columns: str | Sequence[str], title: str, notes: str | Sequence[str] | None = None) -> Table:
         """One row per (scheme, activation, layer) with the given per-layer columns."""
         columns = next(iter(self.runs.values()))._check("Sweep.table", columns)
-        return Table(["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns] for (s, a), run in
-                                                          self.runs.items() for r in run.layers], title, list(notes))
+        return renamed("Sweep.table", Table, ["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns]
+                       for (s, a), run in self.runs.items() for r in run.layers], title, notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"settings": plain(self.settings), "runs": [r.to_dict() for r in self.runs.values()]}

@@ -1251,3 +1251,11 @@ def test_sweep_table_takes_one_note_as_one_line_and_refuses_a_number() -> None:
     assert table.notes == ["one note"] and sweep.table("act_std", "title", notes=None).notes == []
     with pytest.raises(TypeError, match="^Sweep.table: notes must be"):  # was "'int' object is not iterable"
         sweep.table("act_std", "title", notes=3)
+
+
+@pytest.mark.parametrize("thresholds", [0.3, None, ["dead", 0.3]])
+def test_judge_refuses_thresholds_that_are_no_mapping(thresholds) -> None:
+    with pytest.raises(TypeError, match="^judge: thresholds must be a dict"):  # was "'float' object is not iterable"
+        E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", thresholds)
+    with pytest.raises(TypeError, match="^word: thresholds must be a dict"):  # named judge, which the user never called
+        E.word(E.run_one("small", "tanh", depth=2, width=8, batch=16), thresholds)

@@ -425,6 +425,7 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
     (ReLU) fraction; the rules tried in order with `thresholds` over `THRESHOLDS` (a gradient std of 0 at the top
     counts as 1e-300, a NaN std, overflowed, explodes)."""
+    check_type("judge", "thresholds", thresholds, Mapping, "a dict of the thresholds to change ({'dead': 0.3})")
     if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
         raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
     thresholds = {k: check_real("judge", f"thresholds[{k!r}]", v, 0.0, finite=False)
@@ -456,8 +457,8 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer)."""
     if not hasattr(run, "values") or not hasattr(run, "activation"):
         raise TypeError(f"word: run must be a Run of run_sweep, got {type(run).__name__}")
-    return judge(run.values("act_std"), run.values("grad_act_std"),
-                 run.values(fraction_key(run.activation)), run.activation, thresholds)
+    return renamed("word", judge, run.values("act_std"), run.values("grad_act_std"),
+                   run.values(fraction_key(run.activation)), run.activation, thresholds)
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:

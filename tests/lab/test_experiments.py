@@ -371,7 +371,8 @@ def test_a_scheme_spelt_otherwise_or_by_an_alias_gets_its_label_and_its_run() ->
 def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
     # thresholds={"grow": 0.5} raised KeyError 'saturated'; a misspelt key was ignored
     assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": 0.5}) == "explodes"
-    with pytest.raises(ValueError, match="judge: unknown threshold.*grows.*dead, saturated, shrink, grow"):
+    with pytest.raises(ValueError, match="^judge: a threshold's name must be one of 'dead', 'saturated', 'shrink', "
+                                         "'grow', got 'grows' \\(did you mean 'grow'\\?\\)"):
         E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grows": 5.0})
     assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "ReLU") == "dies"  # was judged as tanh: saturates
     with pytest.raises(ValueError, match="judge: activation must be one of"):

@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import activations as _acts, init as _init
-from ..utils import Rng, as_rng, as_seed, check_bool, check_int, check_real, check_type, counted, ratio
+from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, check_real, check_type, counted, ratio
 from ..utils import format_number as _num
 from . import diagnostics, plots, spectra
 from .probe import Probe, fraction_key
@@ -426,10 +426,9 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
     (ReLU) fraction; the rules tried in order with `thresholds` over `THRESHOLDS` (a gradient std of 0 at the top
     counts as 1e-300, a NaN std, overflowed, explodes)."""
     check_type("judge", "thresholds", thresholds, Mapping, "a dict of the thresholds to change ({'dead': 0.3})")
-    if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
-        raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
+    given = {check_choice("judge", "a threshold's name", k, tuple(THRESHOLDS)): v for k, v in thresholds.items()}
     thresholds = {k: check_real("judge", f"thresholds[{k!r}]", v, 0.0, finite=False)
-                  for k, v in {**THRESHOLDS, **thresholds}.items()}
+                  for k, v in {**THRESHOLDS, **given}.items()}
     activation = check_activation("judge", activation)
     try:
         act_std, grad_std, fraction = (np.array(v, dtype=np.float64, ndmin=1) for v in (act_std, grad_std, fraction))

@@ -181,11 +181,10 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     parts = [W.T]
     for what, v, ok in (("bias", bias, lambda a: a.shape == W.shape[1:]),
                         ("outgoing", outgoing, lambda a: a.ndim == 2 and a.shape[0] == W.shape[1])):
-        if v is not None:
-            if not ok(v := np.asarray(v, dtype=np.float64)):
-                raise ValueError(f"distinct_units: {what} must have shape ({W.shape[1]},{' k' * (what != 'bias')}), "
-                                 f"got {v.shape}")
-            parts.append(v.reshape(W.shape[1], -1))
+        if v is not None and not ok(v):  # (arrays of float64 already)
+            raise ValueError(f"distinct_units: {what} must have shape ({W.shape[1]},{' k' * (what != 'bias')}), "
+                             f"got {v.shape}")
+        parts += [] if v is None else [v.reshape(W.shape[1], -1)]
     units = np.concatenate(parts, axis=1)
     tol, reps = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0))), []
     for u in units:

@@ -47,8 +47,9 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
         return init.orthogonal(shape, rng, dtype, gain=math.sqrt(sigma_w2 * max(shape[1] / shape[0], 1.0)))
 
     w = scaled if check_bool("network", "orthogonal", orthogonal) else partial(init.variance_scaling, scale=sigma_w2)
-    return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
-                    bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
+    return theory.renamed("network", deep_mlp, depth, width, activation, w, rng, bias=True, dtype=dtype,
+                          input_width=inputs if inputs is None else check_int("network", "inputs", inputs, 1),
+                          outputs=outputs, bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 
 
 def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: Any, **kw: Any) -> list:

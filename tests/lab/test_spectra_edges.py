@@ -75,3 +75,9 @@ def test_network_names_itself_and_its_arguments(kw, message) -> None:
     # read 'deep_mlp: ...' (and 'deep_mlp: input_width', 'Linear: dtype'), a function and an argument never given
     with pytest.raises((TypeError, ValueError), match=message):
         S.network(**{"depth": 2, "width": 4, "activation": "tanh", "sigma_w2": 1.0, **kw})
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), "0.01"])
+def test_trainability_names_itself_for_a_bad_learning_rate(lr) -> None:
+    with pytest.raises((TypeError, ValueError), match="^trainability: lr must be"):  # read 'fit: lr ...', never called
+        S.trainability(True, sigma_w2s=(1.0,), depths=(2,), steps=1, lr=lr)

@@ -119,7 +119,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
         for depth in depths:
             seed = int(gen.integers(2 ** 31))
             model = network(depth, width, "tanh", sw, sigma_b2, inputs=16, outputs=4, rng=seed, dtype=np.float32)
-            fit(model, X, y, steps, lr, rng=seed)
+            theory.renamed(fn, fit, model, X, y, steps, lr, rng=seed)  # lr is checked by fit
             with no_grad():
                 z = model(Tensor(X)).data  # nan logits (diverged): no prediction, nan, not argmax's class 0
                 acc[-1].append(float(np.mean(np.where(np.isnan(z).any(axis=1), np.nan, z.argmax(axis=1) == y))))

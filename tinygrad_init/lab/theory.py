@@ -317,7 +317,7 @@ def renamed(fn: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return f(*args, **kwargs)
     except (TypeError, ValueError) as e:
-        if not str(e).startswith(f"{f.__name__}: "):
+        if not str(e).startswith(f"{f.__qualname__}: "):  # a method's: `Probe.stats: `
             raise
         raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
 

@@ -208,8 +208,7 @@ def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH
 def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
-    return renamed("sweep_table", run_sweep, (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
-                   batchnorm=batchnorm).run(init, activation).table()
+    return renamed("sweep_table", run_one, init, activation, depth, width, batch, rng, batchnorm=batchnorm).table()
 
 
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:

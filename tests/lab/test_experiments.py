@@ -371,7 +371,8 @@ def test_a_scheme_spelt_otherwise_or_by_an_alias_gets_its_label_and_its_run() ->
 def test_judge_takes_some_thresholds_and_names_an_unknown_one() -> None:
     # thresholds={"grow": 0.5} raised KeyError 'saturated'; a misspelt key was ignored
     assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grow": 0.5}) == "explodes"
-    with pytest.raises(ValueError, match="judge: unknown threshold.*grows.*dead, saturated, shrink, grow"):
+    with pytest.raises(ValueError, match="^judge: a threshold's name must be one of 'dead', 'saturated', 'shrink', "
+                                         "'grow', got 'grows' \\(did you mean 'grow'\\?\\)"):
         E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", {"grows": 5.0})
     assert E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.9], "ReLU") == "dies"  # was judged as tanh: saturates
     with pytest.raises(ValueError, match="judge: activation must be one of"):
@@ -1211,7 +1212,7 @@ def test_the_notes_state_the_saturation_thresholds_the_code_counts_with() -> Non
                                   lambda: spectra.network(10 ** 12, 8, "tanh", 1.0)])
 def test_a_network_too_large_to_build_is_refused_at_once(call) -> None:
     # depth 10**400 built layers until memory ran out; width 10**6 asked numpy for 4 TB
-    with pytest.raises(ValueError, match=r"deep_mlp: depth .*weights, beyond 1e9"):
+    with pytest.raises(ValueError, match=r"^(deep_mlp|network): depth .*weights, beyond 1e9"):  # the one called
         call()
 
 
@@ -1243,3 +1244,19 @@ def test_a_sweep_too_large_to_keep_is_refused_before_its_input_is_drawn(sizes) -
     with pytest.raises(ValueError, match=r"^run_one: depth, width and batch \[.*\] keep width \(width \+ batch\) "
                                          r"depth, over 1e9 weights"):
         E.run_one("he_normal", "relu", **sizes)
+
+
+def test_sweep_table_takes_one_note_as_one_line_and_refuses_a_number() -> None:
+    sweep = E.run_sweep(("small",), ("tanh",), depth=2, width=8, batch=16)
+    table = sweep.table("act_std", "title", notes="one note")  # was ['o', 'n', 'e', ' ', ...], a line per letter
+    assert table.notes == ["one note"] and sweep.table("act_std", "title", notes=None).notes == []
+    with pytest.raises(TypeError, match="^Sweep.table: notes must be"):  # was "'int' object is not iterable"
+        sweep.table("act_std", "title", notes=3)
+
+
+@pytest.mark.parametrize("thresholds", [0.3, None, ["dead", 0.3]])
+def test_judge_refuses_thresholds_that_are_no_mapping(thresholds) -> None:
+    with pytest.raises(TypeError, match="^judge: thresholds must be a dict"):  # was "'float' object is not iterable"
+        E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", thresholds)
+    with pytest.raises(TypeError, match="^word: thresholds must be a dict"):  # named judge, which the user never called
+        E.word(E.run_one("small", "tanh", depth=2, width=8, batch=16), thresholds)

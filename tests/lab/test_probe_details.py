@@ -102,5 +102,15 @@ def test_a_0d_array_for_hist_range_or_columns_is_named() -> None:
     with pytest.raises(ValueError, match="Probe: hist_range must be finite"):
         Probe(model, hist_range=np.array(1.0))
     for columns in (np.array(3), np.array("act_std")):
-        with pytest.raises(ValueError, match="Probe.stats: unknown column"):
+        with pytest.raises(ValueError, match="^probe_model: unknown column"):  # the function called
             probe_model(model, x, columns=columns)
+
+
+@pytest.mark.parametrize("kw, message", [({"columns": "fwd"}, "^probe_model: unknown column group 'fwd'"),
+                                         ({"columns": ["act_sd"]}, r"^probe_model: unknown column\(s\) \['act_sd'\]"),
+                                         ({"hist_bins": 0}, "^probe_model: hist_bins must be >= 1")])
+def test_probe_model_names_itself_for_its_columns_and_probe_arguments(kw, message) -> None:
+    # read 'Probe.stats: ...' and 'Probe: ...', a method and a class the user never called
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh())
+    with pytest.raises(ValueError, match=message):
+        probe_model(model, np.ones((2, 3)), **kw)

@@ -65,3 +65,19 @@ def test_the_mean_squared_singular_value_follows_chi1_to_the_depth_over_seeds(si
         S.network(10, 300, "tanh", sigma_w2, sigma_b2, rng=gen)(x).backward(np.eye(300))
         ratios.append(np.mean(np.linalg.svd(x.grad, compute_uv=False) ** 2) / fp.chi ** 10)
     assert 0.88 < np.mean(ratios) < 1.08 and min(ratios) > 0.8 and max(ratios) < 1.2
+
+
+@pytest.mark.parametrize("kw, message", [({"activation": "tanhh"}, "^network: activation must be one of"),
+                                         ({"depth": 0}, "^network: depth must be >= 1"),
+                                         ({"inputs": 0}, "^network: inputs must be >= 1"),
+                                         ({"dtype": "float32x"}, "^network: dtype must be")])
+def test_network_names_itself_and_its_arguments(kw, message) -> None:
+    # read 'deep_mlp: ...' (and 'deep_mlp: input_width', 'Linear: dtype'), a function and an argument never given
+    with pytest.raises((TypeError, ValueError), match=message):
+        S.network(**{"depth": 2, "width": 4, "activation": "tanh", "sigma_w2": 1.0, **kw})
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), "0.01"])
+def test_trainability_names_itself_for_a_bad_learning_rate(lr) -> None:
+    with pytest.raises((TypeError, ValueError), match="^trainability: lr must be"):  # read 'fit: lr ...', never called
+        S.trainability(True, sigma_w2s=(1.0,), depths=(2,), steps=1, lr=lr)

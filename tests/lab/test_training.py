@@ -117,3 +117,22 @@ def test_symmetry_table_holds_the_ranges_its_findings_give():
     assert lo < row["final_loss"] < hi and alo < ahi
     assert f"final loss {row['final_loss']:.3g} ({lo:.3g}-{hi:.3g}), accuracy {row['train_accuracy']:.1%} " \
            f"({alo:.1%}-{ahi:.1%})." in res.findings[2], res.findings[2]
+
+
+@pytest.mark.parametrize("kw, named", [({"init": "xavierr"}, "init"), ({"bias": 0}, "bias"), ({"dtype": "x"}, "dtype"),
+                                       ({"bias": True, "bias_init": "zeross"}, "bias_init")])
+def test_deep_mlp_names_itself_in_its_layers_errors(kw, named) -> None:
+    with pytest.raises((TypeError, ValueError), match=rf"^deep_mlp: {named}\b"):  # read 'Linear: ...', never called
+        T.deep_mlp(3, 8, "tanh", **kw)
+
+
+@pytest.mark.parametrize("call, named", [
+    (lambda: experiments.run_sweep(np.array(1.0), quick=True), "run_sweep: schemes must be a name or a list of names"),
+    (lambda: experiments.run_sweep({"small", "large"}, quick=True), "run_sweep: schemes must be a name or a list"),
+    (lambda: experiments.depth(quick=True, layers={3, 2}), "depth: layers must be a list of depths"),
+    (lambda: experiments.depth(quick=True, layers=np.array(3)), "depth: layers must be a list of depths"),
+])
+def test_a_set_or_a_0d_array_where_a_list_goes_is_refused(call, named) -> None:
+    # a 0-d array raised numpy's "iteration over a 0-d array"; layers={3, 2} ran in the set's order, not the caller's
+    with pytest.raises(TypeError, match=f"^{named}"):
+        call()

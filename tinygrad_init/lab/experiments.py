@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import activations as _acts, init as _init
-from ..utils import Rng, as_rng, as_seed, check_bool, check_int, check_real, check_type, counted, ratio
+from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, check_real, check_type, counted, ratio
 from ..utils import format_number as _num
 from . import diagnostics, plots, spectra
 from .probe import Probe, fraction_key
@@ -126,11 +126,11 @@ class Sweep:
                            f"{', '.join(f'{s}/{a}' for s, a in self.runs)}")
         return self.runs[(scheme, activation)]
 
-    def table(self, columns: str | Sequence[str], title: str, notes: Sequence[str] = ()) -> Table:
+    def table(self, columns: str | Sequence[str], title: str, notes: str | Sequence[str] | None = None) -> Table:
         """One row per (scheme, activation, layer) with the given per-layer columns."""
         columns = next(iter(self.runs.values()))._check("Sweep.table", columns)
-        return Table(["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns] for (s, a), run in
-                                                          self.runs.items() for r in run.layers], title, list(notes))
+        return renamed("Sweep.table", Table, ["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns]
+                       for (s, a), run in self.runs.items() for r in run.layers], title, notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"settings": plain(self.settings), "runs": [r.to_dict() for r in self.runs.values()]}
@@ -208,8 +208,7 @@ def run_one(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH
 def sweep_table(init: str, activation: str, depth: int = _DEPTH, width: int = _WIDTH, batch: int = _BATCH,
                 rng: Rng = 0, batchnorm: bool = False) -> Table:
     """The per-layer table of one network, probe and theory side by side (`tinygrad-init sweep`)."""
-    return renamed("sweep_table", run_sweep, (init,), (activation,), depth=depth, width=width, batch=batch, rng=rng,
-                   batchnorm=batchnorm).run(init, activation).table()
+    return renamed("sweep_table", run_one, init, activation, depth, width, batch, rng, batchnorm=batchnorm).table()
 
 
 def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
@@ -425,10 +424,10 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
     `l`): `act_std` the std of `h_l`, `grad_std` that of `dL/dh_l`, `fraction` the saturated (tanh, sigmoid) or dead
     (ReLU) fraction; the rules tried in order with `thresholds` over `THRESHOLDS` (a gradient std of 0 at the top
     counts as 1e-300, a NaN std, overflowed, explodes)."""
-    if unknown := sorted(set(thresholds) - set(THRESHOLDS)):
-        raise ValueError(f"judge: unknown threshold(s) {unknown}; the thresholds are {', '.join(THRESHOLDS)}")
+    check_type("judge", "thresholds", thresholds, Mapping, "a dict of the thresholds to change ({'dead': 0.3})")
+    given = {check_choice("judge", "a threshold's name", k, tuple(THRESHOLDS)): v for k, v in thresholds.items()}
     thresholds = {k: check_real("judge", f"thresholds[{k!r}]", v, 0.0, finite=False)
-                  for k, v in {**THRESHOLDS, **thresholds}.items()}
+                  for k, v in {**THRESHOLDS, **given}.items()}
     activation = check_activation("judge", activation)
     try:
         act_std, grad_std, fraction = (np.array(v, dtype=np.float64, ndmin=1) for v in (act_std, grad_std, fraction))
@@ -456,8 +455,8 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer)."""
     if not hasattr(run, "values") or not hasattr(run, "activation"):
         raise TypeError(f"word: run must be a Run of run_sweep, got {type(run).__name__}")
-    return judge(run.values("act_std"), run.values("grad_act_std"),
-                 run.values(fraction_key(run.activation)), run.activation, thresholds)
+    return renamed("word", judge, run.values("act_std"), run.values("grad_act_std"),
+                   run.values(fraction_key(run.activation)), run.activation, thresholds)
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:

@@ -28,6 +28,7 @@ from ..nn import activations as _acts
 from ..utils import (Rng, WeakHook, as_rng, check_bool, check_int, check_real, check_type, moments, ordered, ratio,
                      quoted)
 from .table import Table
+from .theory import renamed
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "fraction_key", "COLUMNS", "COLUMN_GROUPS",
            "SATURATION"]
@@ -336,7 +337,7 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
     try:
         model.zero_grad()
-        with Probe(model, **probe_kwargs) as probe:
+        with renamed("probe_model", Probe, model, **probe_kwargs) as probe:
             out = model(x)
             if not isinstance(out, Tensor) or not out.requires_grad:
                 raise RuntimeError("probe_model: the model's output does not require grad, so there is no backward "
@@ -354,7 +355,7 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                     raise ValueError(f"probe_model: upstream has shape {g.shape} but the model's output has shape "
                                      f"{out.shape}; they must be equal")
                 out.backward(g)
-        table = probe.stats(columns)
+        table = renamed("probe_model", probe.stats, columns)
     finally:
         for obj, key, value in saved:
             setattr(obj, key, value)

@@ -47,8 +47,9 @@ def network(depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: 
         return init.orthogonal(shape, rng, dtype, gain=math.sqrt(sigma_w2 * max(shape[1] / shape[0], 1.0)))
 
     w = scaled if check_bool("network", "orthogonal", orthogonal) else partial(init.variance_scaling, scale=sigma_w2)
-    return deep_mlp(depth, width, activation, w, rng, bias=True, input_width=inputs, dtype=dtype, outputs=outputs,
-                    bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
+    return theory.renamed("network", deep_mlp, depth, width, activation, w, rng, bias=True, dtype=dtype,
+                          input_width=inputs if inputs is None else check_int("network", "inputs", inputs, 1),
+                          outputs=outputs, bias_init=init.get("normal", std=math.sqrt(sigma_b2)))
 
 
 def _each(fn: str, name: str, values: Any, check: Callable[..., Any], *bounds: Any, **kw: Any) -> list:
@@ -118,7 +119,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
         for depth in depths:
             seed = int(gen.integers(2 ** 31))
             model = network(depth, width, "tanh", sw, sigma_b2, inputs=16, outputs=4, rng=seed, dtype=np.float32)
-            fit(model, X, y, steps, lr, rng=seed)
+            theory.renamed(fn, fit, model, X, y, steps, lr, rng=seed)  # lr is checked by fit
             with no_grad():
                 z = model(Tensor(X)).data  # nan logits (diverged): no prediction, nan, not argmax's class 0
                 acc[-1].append(float(np.mean(np.where(np.isnan(z).any(axis=1), np.nan, z.argmax(axis=1) == y))))

@@ -174,8 +174,7 @@ def check_scheme(fn: str, scheme: Any, zero_mean: bool = False, user: str = "pre
                  "the scheme alone (for LSUV: apply it, then pass the measured stds per layer)") -> _init.Scheme:
     """The `init.Scheme` of a name (or a Scheme) that draws weights from their shape alone (not LSUV) and, with
     `zero_mean`, of mean 0 (the mean-field theory's); errors name `fn`; `user` tells LSUV why it does not fit."""
-    if not isinstance(scheme, (str, _init.Scheme)):
-        raise TypeError(f"{fn}: a scheme must be a name such as 'he_normal' or an init.Scheme, got {quoted(scheme)}")
+    check_type(fn, "a scheme", scheme, (str, _init.Scheme), "a name such as 'he_normal' or an init.Scheme")
     sc = _init.describe(scheme, fn)
     if sc.data_dependent or zero_mean and sc.mean() != 0.0:
         why = f"is data-dependent (it needs a model and a batch); {user}" if sc.data_dependent else \
@@ -318,7 +317,7 @@ def renamed(fn: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return f(*args, **kwargs)
     except (TypeError, ValueError) as e:
-        if not str(e).startswith(f"{f.__name__}: "):
+        if not str(e).startswith(f"{f.__qualname__}: "):  # a method's: `Probe.stats: `
             raise
         raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 from functools import partial
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -20,7 +20,7 @@ from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_rea
                      ordered, quoted)
 from . import plots
 from .table import ExperimentResult, Table, band, label
-from .theory import check_scheme as _check_scheme
+from .theory import check_scheme as _check_scheme, renamed
 
 __all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
 
@@ -31,7 +31,7 @@ ACTIVATIONS: tuple[str, ...] = tuple(a for a in _acts.names() if a != "linear")
 
 def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str]) -> tuple[str, ...]:
     """`values` (a name or several), each checked by `check(fn, name)`; none twice, not empty."""
-    if not isinstance(values, (str, Iterable)):
+    if not (isinstance(values, str) or ordered(values)):  # a set's order is not the caller's
         raise TypeError(f"{fn}: {what} must be a name or a list of names, got {quoted(values)}")
     out = tuple(check(fn, v) for v in ((values,) if isinstance(values, str) else values))
     if not out or len(set(out)) != len(out):
@@ -67,11 +67,11 @@ def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs
             "depth and width make over 1e300"
         raise ValueError(f"deep_mlp: {many} weights, beyond 1e9 (4 GB as float32); take fewer layers or units")
     for l in range(depth):
-        mods.append(nn.Linear(width if l else n_in, width, bias, init, bias_init, gen, dtype))
+        mods.append(renamed(fn, nn.Linear, width if l else n_in, width, bias, init, bias_init, gen, dtype))
         mods += [nn.BatchNorm1d(width, dtype=dtype)] * check_bool("deep_mlp", "batchnorm", batchnorm) + [act()]
     if outputs is not None:  # outputs=0 once built no output layer, silently
         n_out = check_int(fn, "outputs", outputs, 1)
-        mods.append(nn.Linear(width, n_out, True, output_init or init, bias_init, gen, dtype))
+        mods.append(renamed(fn, nn.Linear, width, n_out, True, output_init or init, bias_init, gen, dtype))
     return nn.Sequential(*mods)
 
 
@@ -181,11 +181,10 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     parts = [W.T]
     for what, v, ok in (("bias", bias, lambda a: a.shape == W.shape[1:]),
                         ("outgoing", outgoing, lambda a: a.ndim == 2 and a.shape[0] == W.shape[1])):
-        if v is not None:
-            if not ok(v := np.asarray(v, dtype=np.float64)):
-                raise ValueError(f"distinct_units: {what} must have shape ({W.shape[1]},{' k' * (what != 'bias')}), "
-                                 f"got {v.shape}")
-            parts.append(v.reshape(W.shape[1], -1))
+        if v is not None and not ok(v):  # (arrays of float64 already)
+            raise ValueError(f"distinct_units: {what} must have shape ({W.shape[1]},{' k' * (what != 'bias')}), "
+                             f"got {v.shape}")
+        parts += [] if v is None else [v.reshape(W.shape[1], -1)]
     units = np.concatenate(parts, axis=1)
     tol, reps = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0))), []
     for u in units:
@@ -351,7 +350,7 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     the final loss), figure `depth`; `data[scheme]["loss"]` the deeper net's median curve under plain SGD, `["panels"]`
     every seed's."""
     fn = "depth"
-    if not isinstance(layers, Iterable):
+    if not ordered(layers):
         raise TypeError(f"{fn}: layers must be a list of depths such as (22, 30), got {quoted(layers)}")
     layers, schemes = [check_int(fn, "layers", v, 1) for v in layers], check_names(fn, "schemes", schemes, check_scheme)
     if not 0 < len(layers) == len(set(layers)) <= 2:

@@ -134,7 +134,7 @@ def test_a_message_shows_the_start_of_a_long_value_only() -> None:
     (lambda: init.he_normal(np.float64(3.0)), "for a bias, got float64 3.0"),
     (lambda: theory.predict([2, 3], init=[(np.float64(1.0), np.int64(2))]), "got tuple (1.0, 2) for layer 1"),
     (lambda: experiments.depth(schemes=np.int64(3)), "depth: schemes must be a name or a list of names, got 3"),
-    (lambda: experiments.depth(schemes=[np.int64(3)]), "a scheme must be a name such as 'he_normal' (a table row names it), got int64 3"),  # noqa: E501
+    (lambda: experiments.depth(schemes=[np.int64(3)]), "a scheme must be a name such as 'he_normal' (the tables name each row by it), got int64 3"),  # noqa: E501
     (lambda: experiments.depth(layers=np.int64(22)), "a list of depths such as (22, 30), got 22"),
     (lambda: draw(Value(1.0), color_by_grad=np.float64(0.5)), "ColorScale(-6, 0)), got 0.5"),
     (lambda: player_html(Value(1.0) * 2, color_by_grad=np.float64(0.5)), "'norm' or 'std', got 0.5"),

@@ -741,6 +741,12 @@ def test_depth_names_the_schemes_and_depths_it_ran() -> None:
     assert res.figure.get_suptitle().startswith("He vs LeCun in deep ReLU nets")
     default = E.depth(rng=0, seeds=1, steps=2)
     assert default.title == "Depth: Xavier vs He in 22- and 30-layer ReLU nets (He et al. 2015)"
+    alike = E.depth(rng=0, seeds=1, layers=(3,), steps=2, schemes=("xavier_uniform", "xavier_normal"))
+    assert alike.title.startswith("Depth: xavier_uniform vs xavier_normal in 3-layer")  # not "Xavier vs Xavier"
+    with pytest.raises(ValueError, match=r"use init\.lsuv\(model, batch\) on a model instead"):
+        E.depth(rng=0, seeds=1, layers=(3,), steps=2, schemes=("lsuv", "he_normal"))
+    with pytest.raises(ValueError, match=r"^training: sizes must run from 2 inputs .*, got 5$"):  # as given, not (5,)
+        E.training(sizes=5)
 
 
 def test_depth_refuses_depths_it_would_drop() -> None:

@@ -47,8 +47,9 @@ def check_activation(fn: str, name: Any) -> str:
 
 def check_scheme(fn: str, name: Any, zero_mean: bool = False) -> str:
     """A scheme name that draws weights from their shape alone (`theory.check_scheme`), as its table name."""
-    check_type(fn, "a scheme", name, str, "a name such as 'he_normal' (a table row names it)")
-    return _check_scheme(fn, name, zero_mean, "the experiments draw weights from their shape alone").name
+    check_type(fn, "a scheme", name, str, "a name such as 'he_normal' (the tables name each row by it)")
+    return _check_scheme(fn, name, zero_mean, "the experiments draw weights from their shape alone (use "
+                         "init.lsuv(model, batch) on a model instead)").name
 
 
 def deep_mlp(depth: int, width: int, activation: str, init: str | Callable = "cs231n", rng: Rng = None,
@@ -285,10 +286,11 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     3,000) at lr 0.01 from zeros, `10 * randn` and He. Tables `main` (median and range over seeds) and `seeds` (every
     network), figure `loss`."""
     steps, lr, gen, seeds = _plan("training", rng, quick, seeds, steps, (3000, 15000), lr)
-    sizes = [check_int("training", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes if ordered(sizes) else [sizes])]
-    if len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
+    widths = [check_int("training", f"sizes[{i}]", n, 1) for i, n in enumerate(sizes if ordered(sizes) else [sizes])]
+    if len(widths) < 2 or widths[0] != 2 or widths[-1] != 1:
         raise ValueError("training: sizes must run from 2 inputs to 1 output, e.g. (2, 10, 5, 1), got "
-                         + quoted(tuple(sizes)))
+                         + quoted(tuple(widths) if ordered(sizes) else sizes))
+    sizes = widths
     (X, y), (Xt, yt) = (_data.circles(n, noise=0.05, factor=0.8, rng=gen) for n in (300, 100))
     inits = {"zeros": "zeros", "large10": _init.get("large", scale=10.0), "he_normal": "he_normal"}
     runs = [("zeros", 0)] + [(k, s) for k in ("large10", "he_normal") for s in seeds]
@@ -406,7 +408,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                         f"step as plain SGD at lr {lr:g}", "He et al. trained convolutional nets on ImageNet with "
                         "momentum 0.9: Fig. 2 (22 layers): both converge, theirs sooner; Fig. 3 (30 layers): 'Xavier' "
                         "stalls, theirs converges"])
-    names = " vs ".join(label(sc).split(" ")[0] for sc in schemes)  # the schemes run: "Xavier vs He" by default
+    words = [label(sc).split(" ")[0] for sc in schemes]  # the schemes run: "Xavier vs He" by default (their names
+    names = " vs ".join(words if len(set(words)) == len(words) else schemes)  # where two would read alike)
     figure = partial(plots.curves, curves, xlabel="step", ylabel="loss", log=False, sharey=True, hlines={"ln 2": LN2},
                      title=f"{names} in deep ReLU nets: median of {counted(len(seeds), 'seed')}, band = lowest to "
                            "highest")

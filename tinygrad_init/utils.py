@@ -1,6 +1,6 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it) and `as_seed`; the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
-`"<where>: <name> must be ..., got ..."`, the value shown by `quoted`) and `cli_type` (any check as an `argparse` type);
+`"<where>: <name> must be ..., got ..."`, the value shown by `got`) and `cli_type` (any check as an `argparse` type);
 `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`);
 `WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a dependency missing."""
 
@@ -23,8 +23,8 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
                       "pip install --upgrade 'numpy>=2'")
 
 __all__ = [
-    "as_rng", "as_seed", "quoted", "check_int", "check_real", "check_choice", "check_bool", "check_type", "cli_type",
-    "did_you_mean",
+    "as_rng", "as_seed", "quoted", "got", "check_int", "check_real", "check_choice", "check_bool", "check_type",
+    "cli_type", "did_you_mean",
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
@@ -59,7 +59,7 @@ def as_rng(rng: Rng = None, where: str = "") -> np.random.Generator:
             raise ValueError(f"{pre}rng as a seed must be a non-negative integer, got {int(rng)}")
         return np.random.default_rng(int(rng))
     legacy = isinstance(rng, np.random.RandomState)
-    raise TypeError(f"{pre}rng must be a np.random.Generator, an int seed or None, got {_got(rng)}"
+    raise TypeError(f"{pre}rng must be a np.random.Generator, an int seed or None, got {got(rng)}"
                     + " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))" * legacy)
 
 
@@ -86,7 +86,8 @@ def _plain(v: Any) -> Any:  # not a closure: a recursive one is a cycle (functio
     return v.item() if isinstance(v, np.generic) else type(v)(map(_plain, v)) if type(v) in (tuple, list) else v
 
 
-def _got(value: Any) -> str:
+def got(value: Any) -> str:
+    """A refused value as a message shows it, its type and (the start of) its `quoted` text: `str 'abc'`."""
     return f"{type(value).__name__} {quoted(value):.60}"
 
 
@@ -96,7 +97,7 @@ def check_int(where: str, name: str, value: Any, minimum: int | None = None, why
     `maximum` (None: no bound; else a ValueError). The message starts with `where` (the checking function or option)
     and names `name`; `why` is appended to the minimum's (`" (a quarter is held out)"`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{where}: {name} must be a whole number, got {_got(value)}")
+        raise TypeError(f"{where}: {name} must be a whole number, got {got(value)}")
     if maximum is not None and value > maximum:  # its size, not its digits (a repr past 4,300 of them fails)
         limit = "2^60 - 1, the most elements a numpy array holds" if maximum == MAX_SIZE else maximum
         raise ValueError(f"{where}: {name} must be <= {limit}, got about 2^{int(value).bit_length() - 1}")
@@ -112,7 +113,7 @@ def check_real(where: str, name: str, value: Any, low: float | None = None, high
     `low`/`high` are inclusive unless `low_open`/`high_open`; `finite=False` also admits inf (never
     nan). A TypeError if not a real number, a ValueError if nan, infinite (with `finite`) or out of bounds."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a number, got {_got(value)}")
+        raise TypeError(f"{where}: {name} must be a number, got {got(value)}")
     try:
         v, beyond = float(value), ""
     except OverflowError:  # an int (or a Fraction) beyond a float's range: an infinity, as numpy reads it
@@ -149,7 +150,7 @@ def check_bool(where: str, name: str, value: Any) -> bool:
     """`value` if it is True or False (numpy bools too); a TypeError otherwise."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise TypeError(f"{where}: {name} must be True or False, got {_got(value)}")
+    raise TypeError(f"{where}: {name} must be True or False, got {got(value)}")
 
 
 def ordered(x: Any) -> bool:
@@ -175,7 +176,7 @@ def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:
     """`value` if it is an instance of `types` (a container, a figure, an Axes...), else a TypeError naming `what`
     it must be (in place of Python's own error from deep inside the code that uses it)."""
     if not isinstance(value, types):
-        raise TypeError(f"{where}: {name} must be {what}, got {_got(value)}")
+        raise TypeError(f"{where}: {name} must be {what}, got {got(value)}")
     return value
 
 

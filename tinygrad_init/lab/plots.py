@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import (_got, check_bool, check_choice, check_int, check_real, check_type, format_number, not_installed,
+from ..utils import (got, check_bool, check_choice, check_int, check_real, check_type, format_number, not_installed,
                      ordered, quoted, writable)
 from .table import band, label
 
@@ -99,7 +99,7 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     inches, laid out by hand (constrained layout takes several times longer to draw)."""
     nrows, ncols = (check_int("slide_figure", k, v, 1) for k, v in (("nrows", nrows), ("ncols", ncols)))
     if not isinstance(size, (tuple, list)) or len(size) != 2:
-        raise TypeError(f"slide_figure: size must be (width, height) in inches, e.g. (6, 4), got {_got(size)}")
+        raise TypeError(f"slide_figure: size must be (width, height) in inches, e.g. (6, 4), got {got(size)}")
     w, h = (min(check_real("slide_figure", f"size's {k}", v, 0, low_open=True), most)
             for k, v, most in zip(("width", "height"), size, SLIDE))
     left, right, top, bottom, wgap, hgap = (check_real("slide_figure", k, v, 0) for k, v in zip(

@@ -23,7 +23,7 @@ from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
-from ..utils import (Rng, _got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
+from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
                      quoted, shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
@@ -156,7 +156,7 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", engine, ("scalar", "tensor", "value")).replace("value", "scalar")
     if not ordered(sizes):  # a set's order is not the caller's; a 0-d array has no items
-        raise TypeError(f"mlp_loss: sizes must be the layer widths, e.g. (2, 4, 1), got {_got(sizes)}")
+        raise TypeError(f"mlp_loss: sizes must be the layer widths, e.g. (2, 4, 1), got {got(sizes)}")
     sizes = [check_int("mlp_loss", "a layer width", s, 1) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp_loss: sizes must list an input and an output width at least, e.g. (2, 4, 1): {sizes}")
@@ -257,7 +257,7 @@ class _Scene:
             grads, (Sequence, set, frozenset)) else [0]  # None: every node's own .grad
         if not all(hasattr(n, "parents") for n in nodes):  # named as given, not as the dict made of it
             raise TypeError(f"draw: grads must be a Ledger, a ledger state (steps.state(k)), a dict node -> gradient "
-                            f"or a set of nodes (Values or Tensors), got {_got(grads)}")
+                            f"or a set of nodes (Values or Tensors), got {got(grads)}")
         grads = grads if isinstance(grads, Mapping) else {n: getattr(n, "grad", None) for n in nodes}
         grads = {getattr(n, "grad_fn", None) or n: v for n, v in grads.items()}  # a tensor stands for its node
         infos, arrays = {}, {}

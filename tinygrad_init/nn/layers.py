@@ -180,8 +180,9 @@ class Linear(Module):
                                           else (None, ""))
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        if not isinstance(x, Tensor):  # an array copied, as an op's operand: a later change of it is not backward's
-            x = Tensor(x.copy() if isinstance(x, np.ndarray) else x, dtype=self.weight.dtype)
+        if not isinstance(x, Tensor):  # an array copied (once: another dtype is a new array), as an op's operand: a
+            same = isinstance(x, np.ndarray) and x.dtype == self.weight.dtype  # later change of it is not backward's
+            x = Tensor(x.copy() if same else x, dtype=self.weight.dtype)
         try:
             y = x @ self.weight
         except ValueError:

@@ -1637,14 +1637,20 @@ def test_a_visited_set_kept_between_calls_fails_and_one_cleared_at_each_call_pas
     assert result.passed, result.message
 
 
-def test_a_classmates_exercise_file_in_the_system_temp_folder_is_out_of_reach(tmp_path, monkeypatch):
-    # The system temp folder counted as the student's own (scratch files) where it did not hold the student's folder,
-    # and a file there was exempt from every rule: bob, graded in his home, passed ex01 with exec() of alice's file in
-    # her folder under /tmp. Only his own folder and the worker's TMPDIR (tempfile's folder) are his.
+def _alice_in_the_temp_folder(tmp_path, monkeypatch) -> None:
+    """alice's ex01 in the grader's temp folder, tmp_path/scratch (the workers' TMPDIRs are made there), and bob's
+    folder, tmp_path/bob, outside it."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
     (tmp_path / "scratch" / "alice").mkdir(parents=True)
     (tmp_path / "bob").mkdir()
     write(tmp_path / "scratch" / "alice", "mul_backward", solution("mul_backward"))
+
+
+def test_a_classmates_exercise_file_in_the_system_temp_folder_is_out_of_reach(tmp_path, monkeypatch):
+    # The system temp folder counted as the student's own (scratch files) where it did not hold the student's folder,
+    # and a file there was exempt from every rule: bob, graded in his home, passed ex01 with exec() of alice's file in
+    # her folder under /tmp. Only his own folder and the worker's TMPDIR (tempfile's folder) are his.
+    _alice_in_the_temp_folder(tmp_path, monkeypatch)
     write(tmp_path / "bob", "mul_backward", "import os, tempfile\nexec(open(os.path.join(os.path.dirname("
                                             "tempfile.gettempdir()), 'alice', 'ex01_mul_backward.py')).read())\n")
     write(tmp_path / "bob", "pow_backward", "import os, tempfile\nopen(os.path.join(tempfile.gettempdir(), "
@@ -1663,10 +1669,7 @@ def test_a_classmates_folder_in_the_system_temp_folder_cannot_be_moved_into_ones
     # Her exercise file in /tmp was refused by its name, but her whole folder moved into his (a folder's name says
     # nothing) and her file read there by its full path was his own: bob passed ex01 with alice's answer. Nothing is
     # moved from a folder but his own and the worker's TMPDIR (where tempfile makes its files: an atomic save works).
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
-    (tmp_path / "scratch" / "alice").mkdir(parents=True)
-    (tmp_path / "bob").mkdir()
-    write(tmp_path / "scratch" / "alice", "mul_backward", solution("mul_backward"))
+    _alice_in_the_temp_folder(tmp_path, monkeypatch)
     write(tmp_path / "bob", "mul_backward", "import os, tempfile\nos.rename(os.path.join(os.path.dirname("
                                             "tempfile.gettempdir()), 'alice'), 'stolen')\n"
                                             "exec(open(os.path.abspath('stolen/ex01_mul_backward.py')).read())\n")

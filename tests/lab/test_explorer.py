@@ -326,7 +326,10 @@ def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path, browser)
     # dead NaN% of the units" and the charts left the layers out without a word
     grid = {"activation": ["relu"], "scheme": ["he_normal"], "gain": [1e30, 1.0], "depth": [3], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
-    assert np.isnan(ex.data["relu|he_normal|1e+30|3|8"]["fraction"][1:]).all()
+    d = ex.data["relu|he_normal|1e+30|3|8"]
+    # the activations pass float32 from layer 2, the gradients below layer 2; whether layer 2's dead fraction is NaN
+    # too depends on the BLAS kernel (OpenBLAS's SkylakeX sgemm leaves one unit at -inf for the whole batch: 0.125)
+    assert np.isnan(d["std"][1:]).all() and np.isnan(d["grad_std"][0]) and np.isnan(d["fraction"][-1])
     browser.open(ex.write(tmp_path))
     _choose(browser, "gain", "1e+30")
     s = browser.js(STATE)

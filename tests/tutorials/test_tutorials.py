@@ -18,6 +18,7 @@ are skipped when a tool is missing; under CI=true that is a failure.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -413,8 +414,8 @@ def test_tutorial_3_suggested_break_of_gradcheck_breaks_it():
 
 @pytest.mark.slow
 def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
-    """Tutorial 8's 'Try it yourself' 2 (the 30-layer net from `init="large"`): seed 0 never gets below ln 2 / 2
-    in 300 steps; the cell used to print 'below ln 2 / 2 from step [0, ...' for it (argmax of all False). The
+    """Tutorial 8's 'Try it yourself' 2 (the 30-layer net from `init="large"`): a seed that never gets below
+    ln 2 / 2 in 300 steps made the cell print 'below ln 2 / 2 from step [0, ...' for it (argmax of all False). The
     suggestion said to train it 'from init="large"', and the edit at hand, of the Xavier case's init, printed the
     large init's runs under the title '30 ReLU layers, Xavier uniform' (and drew Xavier's runs without batch norm
     beside them); it names the case to add, under a title of its own."""
@@ -433,7 +434,14 @@ def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
     assert any(ln.startswith("30 ReLU layers, Xavier uniform with batch norm: below ln 2 / 2 from step [")
                for ln in lines)
     line = next(ln for ln in lines if ln.startswith("30 ReLU layers, 1.0 * randn"))
-    assert "from step ['never', " in line
+    steps, lowest = (ast.literal_eval(part) for part in re.fullmatch(
+        r".*from step (\[.*\])  lowest loss (\[.*\])", line).groups())
+    # a chaotic run: which seeds leave ln 2 / 2 within the 300 steps, and when, depends on the BLAS kernel (seed 0
+    # never did with OpenBLAS's Haswell sgemm, did at step 291 with its SkylakeX one), so the line is read against
+    # itself: "never" exactly where the lowest loss stays at or above ln 2 / 2, and a late step elsewhere
+    assert len(steps) == len(lowest) == 3
+    for step, low in zip(steps, lowest):
+        assert low >= 0.346 if step == "never" else (low <= 0.347 and 100 < step <= 300), line  # ln 2 / 2 = 0.3466
 
 
 def test_tutorial_1_graph_cell_run_again_after_backward_says_what_to_do():

@@ -4,7 +4,8 @@
 # when CI=true or TINYGRAD_INIT_TORCH=1), then runs pytest from the repository root (a test
 # file is taken from where you are, or else from the root).
 # Examples:  bash scripts/test.sh tests/nn/test_data.py      bash scripts/test.sh -k moons -x
-# Without arguments (the whole suite) it runs in two processes (pytest-xdist) where there are two cores.
+# Without arguments (the whole suite) it runs in two processes (pytest-xdist) where there are two cores, with
+# `--dist loadgroup`: tests marked `@pytest.mark.xdist_group(name)` share a process (and the runs they cache).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 tgi_bootstrap test
@@ -15,5 +16,5 @@ for a in "$@"; do
 done
 set -- ${args[@]+"${args[@]}"}
 cd "$TGI_ROOT"
-[ $# -gt 0 ] || [ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -lt 2 ] || set -- -n 2
+[ $# -gt 0 ] || [ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -lt 2 ] || set -- -n 2 --dist loadgroup
 exec "$TGI_VENV/bin/python" -m pytest -q -ra "$@"

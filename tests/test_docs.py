@@ -575,10 +575,11 @@ def test_readme_states_what_the_two_scripts_run() -> None:
     assert "bash scripts/report.sh" in readme and "bash scripts/test.sh" in readme
 
 
-@pytest.mark.parametrize("args, cores, expected", [((), 2, "-n 2"), ((), 1, ""), (("-x",), 4, "-x"), ((), 8, "-n 2")])
+@pytest.mark.parametrize("args, cores, expected", [((), 2, "-n 2 --dist loadgroup"), ((), 1, ""), (("-x",), 4, "-x"),
+                                                     ((), 8, "-n 2 --dist loadgroup")])
 def test_test_sh_runs_the_whole_suite_in_two_processes_only_without_arguments(tmp_path, args, cores, expected):
     line = next(x for x in (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8").splitlines()
-                if x.endswith("set -- -n 2"))
+                if x.endswith("set -- -n 2 --dist loadgroup"))
     getconf = tmp_path / "getconf"  # the number of cores, as the line asks for them
     getconf.write_text(f"#!/bin/sh\necho {cores}\n")
     getconf.chmod(0o755)

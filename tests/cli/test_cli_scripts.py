@@ -166,7 +166,7 @@ def test_test_sh_takes_a_test_file_from_where_the_user_stands(tmp_path: Path) ->
     for args, expected in ((["cli/test_cli.py::test_x", "-k", "cli"], [f"{where}/cli/test_cli.py::test_x", "-k",
                                                                         "cli"]),
                            (["tests/cli/test_cli.py", "-x"], ["tests/cli/test_cli.py", "-x"]),  # from the root
-                           ([], ["-n", "2"] if (os.cpu_count() or 1) >= 2 else [])):
+                           ([], ["-n", "2", "--dist", "loadgroup"] if (os.cpu_count() or 1) >= 2 else [])):
         done = subprocess.run(["bash", str(ROOT / "scripts" / "test.sh"), *args], cwd=where, capture_output=True,
                               text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
         assert done.returncode == 0 and done.stdout.split("\n")[:-1] == [str(ROOT), *expected], done.stderr

@@ -85,6 +85,10 @@ def _build(out: Path, **env: str) -> subprocess.CompletedProcess:
     return proc
 
 
+#: The xdist group of the tests that read the built site: one worker builds it (15 s of CPU), not each.
+SITE = "docs_site"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
@@ -112,6 +116,7 @@ CONTENT_PAGES = ["index.md", "getting-started.md", "concepts/chain-rule.md", "co
                  "howto/gradcheck.md", "tutorials/index.md", "api/index.md"]
 
 
+@pytest.mark.xdist_group(SITE)
 @pytest.mark.parametrize("uri", CONTENT_PAGES)
 def test_page_is_built(site: Path, uri: str) -> None:
     html = page(site, uri)
@@ -151,12 +156,14 @@ def test_every_module_has_an_api_page() -> None:
     assert not missing, "modules without an API page:\n" + "\n".join(missing)
 
 
+@pytest.mark.xdist_group(SITE)
 def test_api_pages_document_their_modules(site: Path) -> None:
     for module, uri in api_modules().items():
         # mkdocstrings gives every documented object an anchor named by its path
         assert f'id="{module}.' in page(site, uri), f"{uri} shows no member of {module}"
 
 
+@pytest.mark.xdist_group(SITE)
 def test_api_pages_show_the_modules_all_and_nothing_else(site: Path) -> None:
     # the pages showed helpers outside __all__ (cli.path_arg, training.check_scheme, the scalar nets' base class
     # Module) and left out 32 names of __all__: the constants documented by `#:` comments (GRID, OPS, EXERCISES,
@@ -180,6 +187,7 @@ def test_api_pages_show_the_modules_all_and_nothing_else(site: Path) -> None:
     assert _hook("comments").comment_above(["#: the first", "#: and second line", "X = 1"], 3) == \
         "the first\nand second line"
 
+@pytest.mark.xdist_group(SITE)
 def test_api_pages_show_the_functions(site: Path) -> None:
     init = page(site, "api/nn/init.md")
     for name in ("variance_scaling", "xavier_uniform", "he_normal", "lsuv", "calculate_gain"):
@@ -191,6 +199,7 @@ def test_api_pages_show_the_functions(site: Path) -> None:
                      r'variance_scaling"', init), "no cross-reference to variance_scaling on the init page"
 
 
+@pytest.mark.xdist_group(SITE)
 def test_no_restructuredtext_is_left_in_the_api_pages(site: Path) -> None:
     leftovers = re.compile(r":(?:func|class|meth|mod|attr|data|exc|obj|math):`|\.\. math::|^=====+ +====", re.M)
     for path in sorted((site / "api").glob("*/index.html")):
@@ -203,6 +212,7 @@ def test_no_restructuredtext_is_left_in_the_api_pages(site: Path) -> None:
                                "write that docstring in Markdown (`name` for code, $...$ for math)")
 
 
+@pytest.mark.xdist_group(SITE)
 def test_chain_rule_page_has_the_formula_and_the_code(site: Path) -> None:
     html = page(site, "concepts/chain-rule.md")
     # dL/dx = dL/dy . dy/dx, typeset as MathML at build time
@@ -215,6 +225,7 @@ def test_chain_rule_page_has_the_formula_and_the_code(site: Path) -> None:
     assert "parent.grad += upstream * local" in text  # the code of autograd.backward, embedded
 
 
+@pytest.mark.xdist_group(SITE)
 def test_every_formula_is_typeset(site: Path) -> None:
     for path in sorted(site.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
@@ -227,6 +238,7 @@ def test_every_formula_is_typeset(site: Path) -> None:
     assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
 
 
+@pytest.mark.xdist_group(SITE)
 @pytest.mark.browser
 def test_no_formula_scrolls_in_its_box(site: Path) -> None:
     # the theme's `.md-typeset div.arithmatex {overflow: auto}` outranked extra.css's `div.arithmatex` rule: every
@@ -252,6 +264,7 @@ def test_no_formula_scrolls_in_its_box(site: Path) -> None:
         browser.close()
 
 
+@pytest.mark.xdist_group(SITE)
 def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
     tag = re.compile(r"<(?:link|script|img|iframe)\b[^>]*\b(?:href|src)=\"(?:https?:)?//", re.I)
     for uri in ("index.md", "concepts/mean-field.md", "api/nn/init.md", "tutorials/index.md",
@@ -263,6 +276,7 @@ def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
     assert "fonts.googleapis" not in css and "@import url(http" not in css
 
 
+@pytest.mark.xdist_group(SITE)
 def test_the_page_that_builds_the_site_says_to_browse_it_through_a_server(site: Path) -> None:
     # the site's links name folders (`getting-started/`): opened as files, site/index.html led each click to a folder
     # listing ("Index of .../getting-started/") and search did not start (search_index.js: not found), in Chromium;
@@ -272,6 +286,7 @@ def test_the_page_that_builds_the_site_says_to_browse_it_through_a_server(site: 
     assert "mkdocs build --strict" in text and "python -m http.server -d site" in text, "say how to browse ./site"
 
 
+@pytest.mark.xdist_group(SITE)
 def test_how_to_pages_embed_the_command_line_help(site: Path) -> None:
     text = _text(page(site, "howto/lecture-report.md"))
     assert "$ tinygrad-init report --help" in text and "--out" in text
@@ -280,6 +295,7 @@ def test_how_to_pages_embed_the_command_line_help(site: Path) -> None:
     assert "tinygrad-init sweep" in sweep
 
 
+@pytest.mark.xdist_group(SITE)
 def test_tutorials_are_pages_linked_from_the_index(site: Path) -> None:
     index = page(site, "tutorials/index.md")
     home = page(site, "index.md")
@@ -605,6 +621,7 @@ def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
     assert not missing, "paths that do not exist:\n" + "\n".join(missing)
 
 
+@pytest.mark.xdist_group(SITE)
 def test_the_explorer_page_embeds_the_help_of_explore_and_chaos(site: Path) -> None:
     text = _text(page(site, "howto/explorer.md"))
     assert "$ tinygrad-init explore --help" in text and "$ tinygrad-init chaos --help" in text
@@ -863,13 +880,28 @@ def test_the_pages_count_the_exercises_and_the_tutorials_there_are() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_readme_gives_the_suites_size() -> None:
-    # "about 2,100 tests": within 10% of what pytest collects (it said 1,900 when there were 2,087)
+def _collected_the_whole_suite(session: pytest.Session) -> bool:
+    """Whether this session collected every test of the suite: every test file under tests/ (an xdist worker collects
+    them all, whichever it runs), no test picked by name (file.py::test), none deselected (-k, -m, --deselect, --lf,
+    --sw)."""
+    option, files = session.config.option, {item.path for item in session.items}
+    every = {p for p in (ROOT / "tests").rglob("*.py") if p.name.startswith("test_") or p.name.endswith("_test.py")}
+    return (every <= files and not any("::" in str(a) for a in session.config.args)
+            and not (option.keyword or option.markexpr or option.deselect or getattr(option, "lf", False)
+                     or getattr(option, "stepwise", False)))
+
+
+def test_the_readme_gives_the_suites_size(request: pytest.FixtureRequest) -> None:
+    # "about 2,100 tests": within 10% of what pytest collects (it said 1,900 when there were 2,087). A run of the whole
+    # suite has collected it already; a run of part of it collects it anew (pytest --collect-only, as a user counts)
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     said = int(re.search(r"whole suite has about ([\d,]+) tests", readme)[1].replace(",", ""))
-    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300).stdout
-    collected = int(re.search(r"(\d+) tests? collected", out)[1])
+    if _collected_the_whole_suite(request.session):
+        collected = len(request.session.items)
+    else:
+        out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+        collected = int(re.search(r"(\d+) tests? collected", out)[1])
     assert abs(said / collected - 1) < 0.1, (said, collected)
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from conftest import in_ci
+from shared_runs import DEPTH, SWEEP, depth_run, sweep_run
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -84,6 +85,10 @@ def _build(out: Path, **env: str) -> subprocess.CompletedProcess:
     return proc
 
 
+#: The xdist group of the tests that read the built site: one worker builds it (15 s of CPU), not each.
+SITE = "docs_site"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
@@ -111,6 +116,7 @@ CONTENT_PAGES = ["index.md", "getting-started.md", "concepts/chain-rule.md", "co
                  "howto/gradcheck.md", "tutorials/index.md", "api/index.md"]
 
 
+@pytest.mark.xdist_group(SITE)
 @pytest.mark.parametrize("uri", CONTENT_PAGES)
 def test_page_is_built(site: Path, uri: str) -> None:
     html = page(site, uri)
@@ -150,12 +156,14 @@ def test_every_module_has_an_api_page() -> None:
     assert not missing, "modules without an API page:\n" + "\n".join(missing)
 
 
+@pytest.mark.xdist_group(SITE)
 def test_api_pages_document_their_modules(site: Path) -> None:
     for module, uri in api_modules().items():
         # mkdocstrings gives every documented object an anchor named by its path
         assert f'id="{module}.' in page(site, uri), f"{uri} shows no member of {module}"
 
 
+@pytest.mark.xdist_group(SITE)
 def test_api_pages_show_the_modules_all_and_nothing_else(site: Path) -> None:
     # the pages showed helpers outside __all__ (cli.path_arg, training.check_scheme, the scalar nets' base class
     # Module) and left out 32 names of __all__: the constants documented by `#:` comments (GRID, OPS, EXERCISES,
@@ -179,6 +187,7 @@ def test_api_pages_show_the_modules_all_and_nothing_else(site: Path) -> None:
     assert _hook("comments").comment_above(["#: the first", "#: and second line", "X = 1"], 3) == \
         "the first\nand second line"
 
+@pytest.mark.xdist_group(SITE)
 def test_api_pages_show_the_functions(site: Path) -> None:
     init = page(site, "api/nn/init.md")
     for name in ("variance_scaling", "xavier_uniform", "he_normal", "lsuv", "calculate_gain"):
@@ -190,6 +199,7 @@ def test_api_pages_show_the_functions(site: Path) -> None:
                      r'variance_scaling"', init), "no cross-reference to variance_scaling on the init page"
 
 
+@pytest.mark.xdist_group(SITE)
 def test_no_restructuredtext_is_left_in_the_api_pages(site: Path) -> None:
     leftovers = re.compile(r":(?:func|class|meth|mod|attr|data|exc|obj|math):`|\.\. math::|^=====+ +====", re.M)
     for path in sorted((site / "api").glob("*/index.html")):
@@ -202,6 +212,7 @@ def test_no_restructuredtext_is_left_in_the_api_pages(site: Path) -> None:
                                "write that docstring in Markdown (`name` for code, $...$ for math)")
 
 
+@pytest.mark.xdist_group(SITE)
 def test_chain_rule_page_has_the_formula_and_the_code(site: Path) -> None:
     html = page(site, "concepts/chain-rule.md")
     # dL/dx = dL/dy . dy/dx, typeset as MathML at build time
@@ -214,6 +225,7 @@ def test_chain_rule_page_has_the_formula_and_the_code(site: Path) -> None:
     assert "parent.grad += upstream * local" in text  # the code of autograd.backward, embedded
 
 
+@pytest.mark.xdist_group(SITE)
 def test_every_formula_is_typeset(site: Path) -> None:
     for path in sorted(site.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
@@ -226,6 +238,7 @@ def test_every_formula_is_typeset(site: Path) -> None:
     assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
 
 
+@pytest.mark.xdist_group(SITE)
 @pytest.mark.browser
 def test_no_formula_scrolls_in_its_box(site: Path) -> None:
     # the theme's `.md-typeset div.arithmatex {overflow: auto}` outranked extra.css's `div.arithmatex` rule: every
@@ -251,6 +264,7 @@ def test_no_formula_scrolls_in_its_box(site: Path) -> None:
         browser.close()
 
 
+@pytest.mark.xdist_group(SITE)
 def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
     tag = re.compile(r"<(?:link|script|img|iframe)\b[^>]*\b(?:href|src)=\"(?:https?:)?//", re.I)
     for uri in ("index.md", "concepts/mean-field.md", "api/nn/init.md", "tutorials/index.md",
@@ -262,6 +276,7 @@ def test_nothing_is_fetched_from_the_network_at_view_time(site: Path) -> None:
     assert "fonts.googleapis" not in css and "@import url(http" not in css
 
 
+@pytest.mark.xdist_group(SITE)
 def test_the_page_that_builds_the_site_says_to_browse_it_through_a_server(site: Path) -> None:
     # the site's links name folders (`getting-started/`): opened as files, site/index.html led each click to a folder
     # listing ("Index of .../getting-started/") and search did not start (search_index.js: not found), in Chromium;
@@ -271,6 +286,7 @@ def test_the_page_that_builds_the_site_says_to_browse_it_through_a_server(site: 
     assert "mkdocs build --strict" in text and "python -m http.server -d site" in text, "say how to browse ./site"
 
 
+@pytest.mark.xdist_group(SITE)
 def test_how_to_pages_embed_the_command_line_help(site: Path) -> None:
     text = _text(page(site, "howto/lecture-report.md"))
     assert "$ tinygrad-init report --help" in text and "--out" in text
@@ -279,6 +295,7 @@ def test_how_to_pages_embed_the_command_line_help(site: Path) -> None:
     assert "tinygrad-init sweep" in sweep
 
 
+@pytest.mark.xdist_group(SITE)
 def test_tutorials_are_pages_linked_from_the_index(site: Path) -> None:
     index = page(site, "tutorials/index.md")
     home = page(site, "index.md")
@@ -604,6 +621,7 @@ def test_paths_named_by_the_readme_and_the_guides_exist() -> None:
     assert not missing, "paths that do not exist:\n" + "\n".join(missing)
 
 
+@pytest.mark.xdist_group(SITE)
 def test_the_explorer_page_embeds_the_help_of_explore_and_chaos(site: Path) -> None:
     text = _text(page(site, "howto/explorer.md"))
     assert "$ tinygrad-init explore --help" in text and "$ tinygrad-init chaos --help" in text
@@ -680,11 +698,12 @@ def test_every_command_line_the_pages_show_is_accepted(capsys: pytest.CaptureFix
     assert count > 70 and not refused, "command lines the command refuses:\n" + "\n".join(refused)
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_the_saturated_share_of_the_large_init_is_what_the_pages_say() -> None:
     # CS231n's 10 x 500 tanh net with N(0, 1) weights: 90% of the units saturate, not all of them
-    from tinygrad_init import cli, experiments
+    from tinygrad_init import cli
 
-    saturated = experiments.run_one("large", "tanh").values("saturated")
+    saturated = sweep_run("large", "tanh", 0).values("saturated")  # experiments.run_one("large", "tanh"), shared
     assert all(abs(float(s) - 0.90) < 0.01 for s in saturated), saturated
     sweep_help = cli.build_parser()._subparsers._group_actions[0].choices["sweep"].format_help()
     for name, text in [("sweep --help", sweep_help), *((uri, (DOCS / uri).read_text(encoding="utf-8")) for uri in
@@ -693,33 +712,34 @@ def test_the_saturated_share_of_the_large_init_is_what_the_pages_say() -> None:
         assert re.search(r"90% of the (tanh )?units saturate", text) and "every unit saturates" not in text, name
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_the_sweep_pages_small_tanh_comment_is_what_the_sweep_measures_over_seeds() -> None:
     # docs/howto/sweep.md said "the std shrinks to 0" beside `sweep --init small --activation tanh`: over seeds 0-4 it
     # shrinks by 0.01 sqrt(500) = 0.224 a layer (0.2224-0.2252 from layer 2 on) to 2.9e-7-3.0e-7 at layer 10, not 0
     import numpy as np
 
-    from tinygrad_init import experiments
 
     page = " ".join((DOCS / "howto/sweep.md").read_text(encoding="utf-8").split())
     assert "--activation tanh # the std shrinks 0.22x a layer, to 3e-7 at layer 10" in page
     last = []
     for seed in range(5):
-        std = experiments.run_one("small", "tanh", rng=seed).values("act_std")
+        std = sweep_run("small", "tanh", seed).values("act_std")  # experiments.run_one(..., rng=seed), shared
         np.testing.assert_allclose(std[2:] / std[1:-1], 0.01 * np.sqrt(500), rtol=0.01)
         last.append(std[-1])
     assert all(f"{v:.0e}" == "3e-07" for v in last) and np.ptp(last) > 0, last
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_the_sweep_page_says_how_many_relu_units_die_with_he() -> None:
     # docs/howto/sweep.md said that with He and ReLU "a few units die": over seeds 0-4 none at layers 1-2, then more
     # with depth (not in every layer), 7.2%-10.4% of layer 10's 500 units (0 for the whole batch of 1000)
     import numpy as np
 
-    from tinygrad_init import experiments
 
     page = " ".join((DOCS / "howto/sweep.md").read_text(encoding="utf-8").split())
     assert "while the deeper layers have dead units: none in layers 1 and 2, 7%-10% of layer 10's" in page
-    dead = np.array([experiments.run_one("he_normal", "relu", rng=seed).values("dead") for seed in range(5)])
+    # experiments.run_one("he_normal", "relu", rng=seed), shared
+    dead = np.array([sweep_run("he_normal", "relu", seed).values("dead") for seed in range(5)])
     assert np.all(dead[:, :2] == 0) and np.all((0.07 <= dead[:, -1]) & (dead[:, -1] <= 0.105)), dead
     assert np.all(dead[:, -1] > dead[:, 4]) and np.ptp(dead[:, -1]) > 0.01
 
@@ -823,18 +843,19 @@ def test_a_tensor_shares_the_array_it_is_made_from_as_engines_md_says() -> None:
     assert Tensor(ints).dtype == Tensor(ints > 0).dtype == np.float32 and not np.shares_memory(Tensor(ints).data, ints)
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_the_large_inits_backward_factor_is_what_the_schemes_page_says() -> None:
     # init_schemes.md: with N(0, 1) weights on CS231n's 10 x 500 tanh net, fan_out Var(W) E[tanh'(y)^2] is about 12,
     # so theory and measurement show dL/dh growing about 3.5x per layer towards the input (theory 3.48, seed 0 3.49)
     import numpy as np
 
-    from tinygrad_init import experiments, theory
+    from tinygrad_init import theory
 
     page = " ".join((DOCS / "init_schemes.md").read_text(encoding="utf-8").split())
     assert "is about 12" in page and "`dL/dh` growing about 3.5x per layer" in page
     g = np.array(theory.predict([500] * 11, "tanh", "large").grad_act_std)
     assert np.all(np.round((g[:-1] / g[1:]) ** 2) == 12) and np.all(np.round(g[:-1] / g[1:], 1) == 3.5)
-    measured = experiments.run_one("large", "tanh").values("grad_act_std")
+    measured = sweep_run("large", "tanh", 0).values("grad_act_std")  # experiments.run_one("large", "tanh"), shared
     assert round((measured[0] / measured[-1]) ** (1 / 9), 1) == 3.5
 
 
@@ -859,13 +880,28 @@ def test_the_pages_count_the_exercises_and_the_tutorials_there_are() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_readme_gives_the_suites_size() -> None:
-    # "about 2,100 tests": within 10% of what pytest collects (it said 1,900 when there were 2,087)
+def _collected_the_whole_suite(session: pytest.Session) -> bool:
+    """Whether this session collected every test of the suite: every test file under tests/ (an xdist worker collects
+    them all, whichever it runs), no test picked by name (file.py::test), none deselected (-k, -m, --deselect, --lf,
+    --sw)."""
+    option, files = session.config.option, {item.path for item in session.items}
+    every = {p for p in (ROOT / "tests").rglob("*.py") if p.name.startswith("test_") or p.name.endswith("_test.py")}
+    return (every <= files and not any("::" in str(a) for a in session.config.args)
+            and not (option.keyword or option.markexpr or option.deselect or getattr(option, "lf", False)
+                     or getattr(option, "stepwise", False)))
+
+
+def test_the_readme_gives_the_suites_size(request: pytest.FixtureRequest) -> None:
+    # "about 2,100 tests": within 10% of what pytest collects (it said 1,900 when there were 2,087). A run of the whole
+    # suite has collected it already; a run of part of it collects it anew (pytest --collect-only, as a user counts)
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     said = int(re.search(r"whole suite has about ([\d,]+) tests", readme)[1].replace(",", ""))
-    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300).stdout
-    collected = int(re.search(r"(\d+) tests? collected", out)[1])
+    if _collected_the_whole_suite(request.session):
+        collected = len(request.session.items)
+    else:
+        out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+        collected = int(re.search(r"(\d+) tests? collected", out)[1])
     assert abs(said / collected - 1) < 0.1, (said, collected)
 
 
@@ -1040,12 +1076,13 @@ def test_a_page_that_installs_the_notebooks_extra_to_open_the_tutorials_installs
     assert not lacking, f"pages that install the notebooks extra and no front end: {lacking}"
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_says() -> None:
     # 0.01 randn on 500 tanh units: 0.2236 a layer, about 3e-7 of the input's std after ten layers (theory and the
     # networks of seeds 0-2); N(0, 1): pre-activations of std sqrt(500) ~ 22; U(+-1/sqrt(n)): 1/sqrt(3) = 0.577 a layer
     import numpy as np
 
-    from tinygrad_init import experiments, theory
+    from tinygrad_init import theory
 
     page = _prose("concepts/initialization.md")
     assert "$0.01 \\sqrt{500} = 0.2236$ per layer, and after ten tanh layers the activations' standard deviation is " \
@@ -1054,7 +1091,7 @@ def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_
     small = theory.predict([500] * 11, "tanh", "small")
     assert round(float(small.act_std[-1]), 7) == 3e-7
     assert round(float(small.act_std[-1] / small.act_std[-2]), 4) == 0.2236
-    assert all(round(float(experiments.run_one("small", "tanh", rng=s).values("act_std")[-1]), 7) == 3e-7
+    assert all(round(float(sweep_run("small", "tanh", s).values("act_std")[-1]), 7) == 3e-7  # run_one, shared
                for s in range(3))
     assert round(float(theory.predict([500] * 2, "tanh", "large").pre_std[0])) == 22
     standard = theory.predict([500] * 4, "linear", "glorot_standard").act_std
@@ -1062,6 +1099,7 @@ def test_the_small_and_the_standard_init_shrink_the_signal_as_initialization_md_
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group(DEPTH)
 def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says(monkeypatch) -> None:
     # He et al. 2015, Fig. 3 in miniature: experiments.depth(rng, quick=True, seeds=5) for rng 0-9, plain SGD at 30
     # layers (the momentum panel left out: momentum=0 repeats the plain one), networks whose loss leaves ln 2. Over
@@ -1076,12 +1114,17 @@ def test_the_30_layer_counts_over_ten_data_sets_are_what_initialization_md_says(
     assert ("over ten data sets of five networks each, `rng` 0 to 9 with `quick=True, seeds=5` (`quick=True` alone "
             "trains three), 1 or 2 of the 50 Xavier networks leave ln 2 and 48 to 50 of the 50 He networks") in page
     assert "Those counts differ by a network or two from one machine to another." in page
-    assert experiments.depth(quick=True).settings["seeds"] == [0, 1, 2]
+    # quick=True alone trains three: its settings (the steps given, as the seeds do not depend on them; no curve of it
+    # is read, and its 500 steps at 22 and 30 layers cost more than a data set of the ten below)
+    assert experiments.depth(quick=True, steps=1).settings["seeds"] == [0, 1, 2]
     left, runs = {"xavier_uniform": 0, "he_normal": 0}, {}
     for rng in range(10):
-        runs[rng] = experiments.depth(rng=rng, quick=True, seeds=5, layers=(30,), momentum=0.0)
-        for init, count in zip(runs[rng].table.column("init"), runs[rng].table.column("left_ln2")):
-            left[init] += int(count)
+        # experiments.depth(rng=rng, quick=True, seeds=5, layers=(22, 30), momentum=0.0), shared with tutorial 7's
+        # test: its 30-layer panels and rows are those of layers=(30,), number for number (the data are drawn before
+        # any net, and each depth's nets train on their own)
+        runs[rng] = depth_run(rng)
+        for row in runs[rng].table.rows:
+            left[row["init"]] += int(row["left_ln2"]) if row["layers"] == 30 else 0
     assert left["xavier_uniform"] <= 2 + 2 and left["he_normal"] >= 48 - 2, left
     # why the counts move: the data of rng 4 (where the Xavier networks that leave ln 2 are) moved by one ulp, as
     # another kernel's sums would move it, moves the first loss by about an ulp and a later one of some network by
@@ -1298,6 +1341,7 @@ def test_every_paper_is_cited_with_one_year():
            "(arXiv:1312.6120, 2013)" in page.replace("*", "")
 
 
+@pytest.mark.xdist_group(SWEEP)
 @pytest.mark.parametrize("seed", range(5))
 def test_visible_backprop_md_says_the_small_init_weight_gradients_keep_their_size_in_every_layer(seed) -> None:
     # the page said that with 0.01*randn, dL/dh reaching layer 1 being 1.4e-6 of the output's, "the first layers
@@ -1305,7 +1349,6 @@ def test_visible_backprop_md_says_the_small_init_weight_gradients_keep_their_siz
     # "vanishes" is a shrinking through depth); but dL/dW = h_in^T dL/dz, and h_in shrinks forward by the same 0.224
     # a layer: over seeds 0-4 (10 tanh layers of 500, batch 1000) std(dL/dW) at layer 1 and at layer 10 agree within
     # 1%, 4.2e-5 to 4.3e-5, against about 8.5 with randn/sqrt(fan_in) (CS231n's Xavier)
-    from tinygrad_init import experiments
 
     text = _prose("visible_backprop.md")
     assert "the first layers hardly learn" not in text
@@ -1316,27 +1359,27 @@ def test_visible_backprop_md_says_the_small_init_weight_gradients_keep_their_siz
             "layer 10)") in text
     assert ("so the activations vanish, and `dL/dh` on the way back; the weight gradients (a layer's input times "
             "`dL/dz`) are tiny but about equally so in every layer, `4e-5`") in _prose("init_schemes.md")
-    g = experiments.run_one("small", "tanh", rng=seed).values("grad_w_std")
+    g = sweep_run("small", "tanh", seed).values("grad_w_std")  # experiments.run_one(..., rng=seed), shared
     assert g[0] / g[-1] == pytest.approx(1.0, abs=0.05) and 4.1e-5 < g[0] < 4.4e-5, g
-    x = experiments.run_one("cs231n", "tanh", rng=seed).values("grad_w_std")
+    x = sweep_run("cs231n", "tanh", seed).values("grad_w_std")
     assert 8.3 < x[0] < 8.6 and 7.1 < x[-1] < 7.4 and 1e5 < x[0] / g[0], x
 
 
+@pytest.mark.xdist_group(SWEEP)
 @pytest.mark.parametrize("seed", range(5))
 def test_the_tutorials_index_says_the_large_init_gradient_grows_while_most_units_pass_none(seed) -> None:
     # tutorial 5's line said that with 0.01*randn and randn "activations collapse, or saturate, and the gradients
     # with them"; with randn (10 tanh layers of 500, batch 1000, seeds 0-4) 90% of the units saturate and the median
     # |dL/dz| at layer 1 is 0, yet std(dL/dh) grows 3.47-3.49 times a layer from layer 10 to 1 (the tutorial asserts
     # 3.3-3.7), as CS231n's "gradients all zero" slide leaves out
-    from tinygrad_init import experiments
 
     text = _prose("tutorials/index.md")
     assert "and the gradients with them" not in text
     assert "or they saturate, most units pass no gradient, and yet the std of `dL/dh` grows about 3.5 times a layer" \
         in text
-    run = experiments.run_one("large", "tanh", rng=seed)
+    run = sweep_run("large", "tanh", seed)  # experiments.run_one("large", "tanh", rng=seed), shared
     g = run.values("grad_act_std")
     assert 3.3 < (g[0] / g[-1]) ** (1 / 9) < 3.7 and (run.values("saturated") > 0.85).all()
     assert run.layers[0]["grad_pre_median"] < 1e-3 * run.layers[0]["grad_pre_std"]
-    small = experiments.run_one("small", "tanh", rng=seed).values("grad_act_std")
+    small = sweep_run("small", "tanh", seed).values("grad_act_std")
     assert small[0] / small[-1] < 1e-5

@@ -35,6 +35,8 @@ from tinygrad_init.lab import explorer, spectra
 from tinygrad_init.optim import SGD
 from tinygrad_init.probe import Probe, probe_model
 
+from shared_runs import DEPTH, SWEEP, depth_run, sweep_run
+
 LN2 = float(np.log(2))
 pytestmark = pytest.mark.slow
 
@@ -73,6 +75,7 @@ def test_tutorial_4_constant_net_against_the_random_median():
     assert 3.25 < ratio.min() < 4.2 and 16.5 < ratio.max() < 16.95
 
 
+@pytest.mark.xdist_group(DEPTH)
 def test_tutorial_7_depth_over_ten_data_sets():
     """Tutorials 7 and 8, docs: over rng 0-9 (five nets each) 1-2 of 50 Xavier nets of 30 layers (on one data set)
     and 48-50 of 50 He nets leave ln 2 with plain SGD in 500 steps; at 22 layers 13-14 of 50 Xavier nets (0-3 per
@@ -81,8 +84,9 @@ def test_tutorial_7_depth_over_ten_data_sets():
     Sandybridge and Prescott kernels (the asserts allow a run more either way)."""
     left, calm, drift = {}, 0, []
     for rng in range(10):
-        # momentum=0.0: the plain SGD panels only (the same numbers: each net trains on its own), at half the cost
-        result = experiments.depth(rng=rng, quick=True, seeds=5, layers=(22, 30), momentum=0.0)
+        # momentum=0.0: the plain SGD panels only (the same numbers: each net trains on its own), at half the cost;
+        # experiments.depth(rng=rng, quick=True, seeds=5, layers=(22, 30), momentum=0.0), shared with tests/test_docs.py
+        result = depth_run(rng)
         for layers in (22, 30):
             for scheme in ("xavier_uniform", "he_normal"):
                 loss = np.array(result.data[scheme]["panels"][f"{layers} layers, plain SGD, lr 0.03"]["loss"], float)
@@ -207,6 +211,7 @@ def test_tutorial_9_batch_norm_saturation_over_ten_seeds():
     assert (round(100 * min(good), 2), round(100 * max(good), 2)) == (0.04, 0.23)
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_tutorial_5_cs231n_figures_over_ten_seeds():
     """Tutorial 5: over seeds 0-9 h_1 has std 0.213-0.214, h_2 is within 0.6% of 0.0476, the large init's gradient
     std at layer 1 is 7.2-7.9e4 times the top's, h_1 to h_4 within 1.2% of CS231n's slide (0.213, 0.0476, 0.0106,
@@ -219,18 +224,19 @@ def test_tutorial_5_cs231n_figures_over_ten_seeds():
     saturated = theory.activation_moments("tanh", 22.0 ** 2).saturated
     with threadpool_limits(1, user_api="blas"):
         for seed in range(10):
-            small = experiments.run_sweep(("small", "large", "cs231n"), ("tanh",), rng=seed)
-            std, grad = small.run("small", "tanh").values("act_std"), small.run("large", "tanh").values("grad_act_std")
+            # the runs of experiments.run_sweep(("small", "large", "cs231n"), ("tanh",), rng=seed), shared
+            tanh = {scheme: sweep_run(scheme, "tanh", seed) for scheme in ("small", "large", "cs231n")}
+            std, grad = tanh["small"].values("act_std"), tanh["large"].values("grad_act_std")
             # CS231n (2017), lecture 6 "Training Neural Networks I", the std of layers 1-4 with 0.01 * randn
             assert np.allclose(std[:4], [0.213, 0.0476, 0.0106, 0.00238], rtol=0.012, atol=0)
             for scheme in ("small", "large"):
-                run = small.run(scheme, "tanh")
+                run = tanh[scheme]
                 assert np.allclose(run.values("act_std"), run.values("act_std_theory"), rtol=0.02)
-            large = small.run("large", "tanh")
+            large = tanh["large"]
             assert np.allclose(grad, large.values("grad_act_std_theory"), rtol=0.07)  # 6.0%: seed 2, Prescott
             sat = large.values("saturated")[-1]
             assert round(sat, 2) == 0.90 and abs(sat - saturated) < 0.01
-            dw, cs_dw = (small.run(scheme, "tanh").values("grad_w_std") for scheme in ("small", "cs231n"))
+            dw, cs_dw = (tanh[scheme].values("grad_w_std") for scheme in ("small", "cs231n"))
             assert np.all(np.abs(dw / 4.2e-5 - 1) < 0.05)
             assert 1e4 < np.median((cs_dw / (1 / math.sqrt(500))) / (dw / 0.01)) < 1e5
             h1.append(std[0])
@@ -250,14 +256,15 @@ def test_tutorial_5_cs231n_figures_over_ten_seeds():
     assert (round(100 * min(width100)), round(100 * max(width100), 1)) == (2, 5.1)
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_tutorial_7_relu_sweep_over_ten_seeds():
     """Tutorial 7: over seeds 0-9 Xavier's std ratio layer 10 / layer 1 is 0.041-0.053, He's worst layer 5-19% off
     0.826, Xavier's gradient 0.705-0.714 per layer, He's within 2-10% of 1; theory_average (rng 0-9): the first
     network's worst layer 9-50% off, the median's 9-30%, the median the closer in 7 of 10."""
     ratio, he, per_layer, he_grad, one, median = [], [], [], [], [], []
     for seed in range(10):
-        sweep = experiments.run_sweep(("cs231n", "he_normal"), ("relu",), rng=seed)
-        xavier, he_run = sweep.run("cs231n", "relu"), sweep.run("he_normal", "relu")
+        # the runs of experiments.run_sweep(("cs231n", "he_normal"), ("relu",), rng=seed), shared
+        xavier, he_run = sweep_run("cs231n", "relu", seed), sweep_run("he_normal", "relu", seed)
         std, grad = xavier.values("act_std"), xavier.values("grad_act_std")
         ratio.append(std[-1] / std[0])
         he.append(np.abs(he_run.values("act_std") / 0.826 - 1).max())
@@ -350,6 +357,7 @@ def test_tutorial_10_maps_against_one_network_over_ten_seeds():
     assert (round(min(c_off), 2), round(max(c_off), 2), round(np.median(c_off), 2)) == (0.06, 0.15, 0.09)
 
 
+@pytest.mark.xdist_group(SWEEP)
 def test_tutorial_6_xavier_and_sigmoid_figures_over_ten_seeds():
     """Tutorial 6, over seeds 0-9: the funnel within 2.5% of the theory; tanh + Xavier 0.63 -> 0.23, every layer
     within 1.1%, dL/dh at layer 1 0.39-0.40; sigmoid with Xavier 0.235-0.236 per layer (2.2-2.3e-6 in nine
@@ -367,9 +375,11 @@ def test_tutorial_6_xavier_and_sigmoid_figures_over_ten_seeds():
             predicted = theory.predict(widths, "linear", scheme)
             funnel += [np.abs(np.array(measured.column("pre_std")) / predicted.pre_std - 1).max(),
                        np.abs(np.array(measured.column("grad_pre_std")) / predicted.grad_pre_std - 1).max()]
-        sweep = experiments.run_sweep(("xavier_uniform", "cs231n"), ("tanh", "sigmoid"), rng=seed)
-        xavier, std = sweep.run("xavier_uniform", "tanh"), sweep.run("xavier_uniform", "tanh").values("act_std")
-        assert np.allclose(sweep.run("cs231n", "tanh").values("act_std"), std, rtol=0.02)
+        # the runs of experiments.run_sweep(("xavier_uniform", "cs231n"), ("tanh", "sigmoid"), rng=seed) read here
+        # (Xavier's sigmoid run is not), shared
+        xavier = sweep_run("xavier_uniform", "tanh", seed)
+        std = xavier.values("act_std")
+        assert np.allclose(sweep_run("cs231n", "tanh", seed).values("act_std"), std, rtol=0.02)
         standard = experiments.run_sweep(("glorot_standard",), ("tanh",), rng=seed).run("glorot_standard", "tanh")
         standard = standard.values("act_std")
         assert np.all(np.abs(standard[-4:] / standard[-5:-1] - 1 / np.sqrt(3)) < 0.01)
@@ -385,7 +395,7 @@ def test_tutorial_6_xavier_and_sigmoid_figures_over_ten_seeds():
             for W, h in zip(Ws[:0:-1], hs[:1:-1]):  # down to dL/dh_1: through layers 10..2
                 g = (g * h * (1 - h)) @ W.T
         layer_1 = g.std(dtype=np.float64)
-        sig = sweep.run("cs231n", "sigmoid").values("grad_act_std")
+        sig = sweep_run("cs231n", "sigmoid", seed).values("grad_act_std")
         rows.append([std[0], std[-1], np.abs(std / xavier.values("act_std_theory") - 1).max(),
                      xavier.values("grad_act_std")[0], (layer_1 / G.std(dtype=np.float64)) ** (1 / 9),
                      layer_1 / sig[0], (sig[0] / sig[-1]) ** (1 / 9), sig[0] / sig[-1]])

@@ -93,6 +93,13 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
         return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
 
 
+# f'(z) from z and h = f(z), bit for bit the registry's derivative with one f fewer (tanh: 1 - tanh(z)^2; sigmoid:
+# sigmoid(z) sigmoid(-z); ReLU: its 0/1 as a mask), for an activation with the registry's f and f'
+_SLOPES = ((_acts.ACTIVATIONS["tanh"], lambda z, h: 1.0 - h ** 2),
+           (_acts.ACTIVATIONS["sigmoid"], lambda z, h: h * _acts.stable_sigmoid(-z)),
+           (_acts.ACTIVATIONS["relu"], lambda z, h: ~(z <= 0)))
+
+
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
         momentum: float | Sequence[float] = 0.0, every: int = 1, watch: bool = False) -> dict[str, np.ndarray]:
     """Train `nn.MLP`s of one shape together (biases, one output unit) by full-batch gradient descent, one numpy
@@ -124,6 +131,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
         for value in values:
             check_real("fit", name, value, 0.0, high, low_open=name == "lr", high_open=True)
     act, lins = _acts.get(models[0].activation), [m.linears() for m in models]
+    slope = next((s for r, s in _SLOPES if (r.fn, r.derivative) == (act.fn, act.derivative)),
+                 lambda z, h: act.derivative(z))
     W = [np.stack([lin.weight.data.T for lin in layer]) for layer in zip(*lins)]  # layer i of every network
     b = [np.stack([lin.bias.data for lin in layer])[:, :, None] for layer in zip(*lins)]
     L, dt = len(W), W[0].dtype
@@ -154,7 +163,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
                 steps_ = (lr_g @ hs[i].swapaxes(-1, -2), lr_g.sum(axis=-1, keepdims=True))
                 if i:
                     g = W[i].swapaxes(-1, -2) @ g
-                    g *= act.derivative(zs[i - 1])
+                    g *= slope(zs[i - 1], hs[i])
                 for k, (p, d) in enumerate(zip((W[i], b[i]), steps_)):
                     if vel is not None:
                         d = vel[k * L + i]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import json
 import os
@@ -27,6 +28,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -49,9 +51,21 @@ def _needs_graphviz(name: str) -> bool:
 RUNS = [pytest.param(n, marks=[pytest.mark.graphviz] if _needs_graphviz(n) else [], id=n) for n in NAMES]
 
 
-def _markdown(name: str) -> str:
+class _Cell(NamedTuple):
+    cell_type: str
+    source: str
+
+
+@functools.cache
+def _cells(name: str) -> tuple[_Cell, ...]:
+    """The cells of a tutorial's source as jupytext reads them (read once per process: many tests read them)."""
     jupytext = require_module("jupytext")
-    return "\n".join(c.source for c in jupytext.read(TUTORIALS / f"{name}.py").cells if c.cell_type == "markdown")
+    return tuple(_Cell(c.cell_type, c.source) for c in jupytext.read(TUTORIALS / f"{name}.py").cells)
+
+
+@functools.cache
+def _markdown(name: str) -> str:
+    return "\n".join(c.source for c in _cells(name) if c.cell_type == "markdown")
 
 
 def test_every_source_has_its_notebook():
@@ -71,7 +85,7 @@ def test_readme_lists_every_notebook():
 @pytest.mark.parametrize("name", NAMES)
 def test_each_asks_for_predictions_checks_them_and_ends_with_exercises(name):
     # the README: "Each asks for predictions and checks them with an assert, and ends with exercises"
-    cells = require_module("jupytext").read(TUTORIALS / f"{name}.py").cells
+    cells = _cells(name)
     asks = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "**Predict" in c.source]
     assert len(asks) >= 3, name
     for i in asks:  # the code cell that follows the question asserts the answer
@@ -165,8 +179,7 @@ def test_products_in_the_prose_are_right():
 @pytest.mark.parametrize("name", NAMES)
 def test_section_headings_are_markdown_not_code_comments(name):
     # a heading left in a code cell (a missing `# %% [markdown]`) shows as a comment, not as a section
-    jupytext = require_module("jupytext")
-    stray = [line for cell in jupytext.read(TUTORIALS / f"{name}.py").cells if cell.cell_type == "code"
+    stray = [line for cell in _cells(name) if cell.cell_type == "code"
              for line in cell.source.splitlines() if re.match(r"# #+ ", line)]
     assert not stray, f"{name}: headings inside a code cell (start a `# %% [markdown]` cell): {stray}"
 
@@ -350,11 +363,11 @@ def test_readme_names_the_tutorials_that_stop_without_dot(monkeypatch, tmp_path)
             assert f"tutorial {int(name[:2])} stops at its player" in readme, name
 
 
-def _code_cells(name: str) -> list[str]:
+@functools.cache
+def _code_cells(name: str) -> tuple[str, ...]:
     """The code cells of a tutorial, as a kernel runs them (a `%magic` line is left out)."""
-    jupytext = require_module("jupytext")
-    return ["\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
-            for cell in jupytext.read(TUTORIALS / f"{name}.py").cells if cell.cell_type == "code"]
+    return tuple("\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+                 for cell in _cells(name) if cell.cell_type == "code")
 
 
 def _run_cell(source: str, namespace: dict) -> str:
@@ -791,8 +804,7 @@ def test_each_gradient_formula_is_explained_as_upstream_times_local(name):
     without saying which factor is which. So is each 'going back through a layer': tutorials 5, 6, 7 and 10 said
     it multiplies the gradient by W^T, by sigma'(z) then W^T, or by tanh'(y) then the weights, without upstream or
     local."""
-    jupytext = require_module("jupytext")
-    for cell in jupytext.read(TUTORIALS / f"{name}.py").cells:
+    for cell in _cells(name):
         if cell.cell_type == "markdown" and (GRADIENT_FORMULA.search(cell.source)
                                              or THROUGH_A_LAYER.search(cell.source)):
             assert "upstream" in cell.source and "local" in cell.source, (

@@ -641,13 +641,19 @@ def test_holding_an_arrow_key_leaves_the_console_quiet_and_the_address_right(bro
 
 def test_jumping_through_a_long_pass_takes_no_seconds(browser, tmp_path):
     # the ledger lines were list items; hiding 12,000 of them at once (Home after End) took Chromium 5.5 s of
-    # layout (a 2-64-64-1 scalar MLP, 13,124 steps: 7 to 8 s), during which the page froze
+    # layout (a 2-64-64-1 scalar MLP, 13,124 steps: 7 to 8 s), during which the page froze. What keeps it quick is
+    # asserted, not a time (a loaded machine can take any time): the lines are blocks numbered from data-k, not list
+    # items Chromium renumbers, and a line out of sight is not laid out (content-visibility: auto), but the current one
     _open_chain(browser, tmp_path / "long.html", 0.5, 1.0001, 12_000, max_nodes=40, max_steps=None)
-    took = ("(function (id) { var t = performance.now(); document.getElementById(id).click();"
-            " void document.body.offsetHeight; return performance.now() - t; })")
-    times = {key: browser.js(f"{took}('{key}')") for key in ("end", "home")}
-    assert max(times.values()) < 1000, times  # milliseconds
+    for key in ("end", "home"):
+        browser.js(f"document.getElementById('{key}').click()")
     assert browser.js("document.getElementById('counter').textContent") == "step 0 / 12000"
+    style = ("(function (i) { var li = document.querySelectorAll('#lines li')[i], c = getComputedStyle(li);"
+             " return [c.display, c.contentVisibility, getComputedStyle(li, '::before').content]; })")
+    assert browser.js(f"{style}(0)") == ["block", "visible", '"0."']  # the current line
+    browser.key("End", 35)
+    assert browser.js(f"{style}(11999)") == ["block", "auto", '"11999."']
+    browser.key("Home", 36)
     shown = "document.querySelectorAll('#lines li:not(.later)').length"
     assert browser.js(shown) == 1
     browser.key("End", 35)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -27,6 +28,11 @@ def quick_sweep() -> E.Sweep:
 # ---------------------------------------------------------------- CS231n, lecture 6 (2017), at its settings
 
 
+# The tests of the CS231n set-up at full size share the module's fixtures tanh_seeds and relu_seeds: one process runs
+# them all (pytest-xdist's --dist loadgroup), so that the networks are drawn once.
+CS231N = pytest.mark.xdist_group("cs231n_full_size")
+
+
 @pytest.fixture(scope="module")
 def tanh_seeds() -> list[E.Sweep]:
     """The CS231n set-up at full size (10 layers x 500 units, batch 1000) for the slide's tanh nets, seeds 0-5."""
@@ -39,6 +45,7 @@ def tanh_seeds() -> list[E.Sweep]:
 CS231N_SMALL_TANH_STD = [0.213081, 0.047551, 0.010630, 0.002378, 0.000532, 0.000119]
 
 
+@CS231N
 def test_small_weights_with_tanh_reproduce_the_cs231n_stds(tanh_seeds: list[E.Sweep]) -> None:
     # seeds 0-9: each of layers 1-6 within 0.6% (layer 1) to 1.7% (layer 6) of the slide; asserted at 2.5% (it was 5%
     # at seeds 0 and 7)
@@ -49,6 +56,7 @@ def test_small_weights_with_tanh_reproduce_the_cs231n_stds(tanh_seeds: list[E.Sw
     np.testing.assert_allclose(std[:, 1:] / std[:, :-1], 0.01 * math.sqrt(500), rtol=0.05)
 
 
+@CS231N
 def test_xavier_with_tanh_reproduces_the_cs231n_slide(tanh_seeds: list[E.Sweep]) -> None:
     # CS231n (2017), lecture 6, "Xavier initialization" with tanh, W = randn(fan_in, fan_out) / sqrt(fan_in):
     # the printed layer stds go from 0.627 (layer 1) down to 0.226 (layer 10), slowly. Seeds 0-5: 0.626-0.629 and
@@ -60,6 +68,7 @@ def test_xavier_with_tanh_reproduces_the_cs231n_slide(tanh_seeds: list[E.Sweep])
     assert all(np.all(np.diff(s.run("cs231n", "tanh").values("act_std")) < 0) for s in tanh_seeds)
 
 
+@CS231N
 def test_unit_weights_with_tanh_keep_the_cs231n_slides_std(tanh_seeds: list[E.Sweep]) -> None:
     # CS231n (2017), lecture 6, W = 1.0 * randn with tanh: the plotted layer std stays at about 0.98 in all ten layers
     # (the units sit at -1 and +1). The mean field: sqrt(E[tanh(z)^2]), z ~ N(0, ~480): 0.982. Seeds 0-5: 0.9815-0.9822
@@ -69,6 +78,7 @@ def test_unit_weights_with_tanh_keep_the_cs231n_slides_std(tanh_seeds: list[E.Sw
     assert 0 < np.ptp(std) < 0.002
 
 
+@CS231N
 def test_unit_weights_saturate_tanh(tanh_seeds: list[E.Sweep]) -> None:
     # CS231n lecture 6: with W = 1.0 * randn "almost all neurons completely saturated, either -1 and 1"
     # 90% at every layer: the mean field's P(|z| > atanh(0.99)) at q = 500 E[tanh^2] ~ 480 (the slide gives no figure;
@@ -79,6 +89,7 @@ def test_unit_weights_saturate_tanh(tanh_seeds: list[E.Sweep]) -> None:
         np.testing.assert_allclose(run.values("saturated"), run.values("saturated_theory"), atol=0.01)
 
 
+@CS231N
 def test_unit_weights_with_tanh_give_the_typical_unit_no_gradient(tanh_seeds: list[E.Sweep]) -> None:
     # CS231n lecture 6, W = 1.0 * randn with tanh: saturated units, "gradients will be all zero". At the slide's
     # 10 x 500, batch 1000, the median |dL/dz| at layer 1 is exactly 0 (seeds 0-5), while the std of dL/dh grows
@@ -104,6 +115,7 @@ def relu_seeds() -> list[E.Run]:
     return [E.run_one("he_normal", "relu", rng=seed) for seed in range(10)]
 
 
+@CS231N
 def test_he_with_relu_reproduces_the_cs231n_slide(relu_seeds: list[E.Run]) -> None:
     # He et al. (2015), eqs. 7-10: q = 500 * (2/500) * E[h^2] = 2 at every layer, so E[relu(z)] = sqrt(q/(2 pi)) =
     # 1/sqrt(pi) = 0.564 and, with E[relu(z)^2] = q/2 = 1, the std is sqrt(1 - 1/pi) = 0.8257 (the slide: 0.562, 0.825).
@@ -120,6 +132,7 @@ def test_he_with_relu_reproduces_the_cs231n_slide(relu_seeds: list[E.Run]) -> No
     assert 0.04 < worst.min() and worst.max() < 0.21 and np.ptp(worst) > 0.1  # the spread over the seeds
 
 
+@CS231N
 def test_the_theory_predicts_the_forward_and_backward_stds(tanh_seeds: list[E.Sweep],
                                                            relu_seeds: list[E.Run]) -> None:
     # the worst layer of std(h), std(dL/dh), std(dL/dW), measured / theory - 1, over seeds 0-9: tanh 0.8%-4.5% (large
@@ -132,12 +145,15 @@ def test_the_theory_predicts_the_forward_and_backward_stds(tanh_seeds: list[E.Sw
 
 
 @pytest.mark.slow
-def test_averaged_over_networks_relu_follows_the_theory() -> None:
+def test_averaged_over_networks_relu_follows_the_theory(monkeypatch: pytest.MonkeyPatch) -> None:
     # ReLU with He at 10 x 500, five networks per seed. This was asserted at seed 0 alone: every median within 10% and
     # std(h)'s first network further off than the median. Over seeds 0-9 the median's worst layer is 3-7% off for std(h)
     # and 2-6% for std(dL/dh) but 4-13% for std(dL/dW) (seeds 1, 8, 9 past 10%), and the first network is the closer
     # for std(h) at seed 4 and for std(dL/dh) at seeds 8 and 9. What holds at every seed: the median within 15%, and its
     # worst layer over the three stds closer than the first network's (median 0.05-0.12, one network 0.08-0.22, in log)
+    # theory_average(rng=seed) measures the networks of seeds seed to seed + 4, each a run_sweep of one network that
+    # depends on its arguments alone: seeds 0-9 measure 14 networks 50 times. Each is measured once here
+    monkeypatch.setattr(E, "run_sweep", functools.cache(E.run_sweep))
     for seed in range(10):
         res = E.theory_average(rng=seed, networks=5, width=500)
         one, median = (max(np.abs(np.log(res.table[f"{q}_{k}"])).max() for q in ("act", "grad_act", "grad_w"))
@@ -147,7 +163,8 @@ def test_averaged_over_networks_relu_follows_the_theory() -> None:
 
 
 @pytest.mark.slow
-def test_one_network_scatters_around_the_theory_less_the_wider_it_is() -> None:
+@CS231N
+def test_one_network_scatters_around_the_theory_less_the_wider_it_is(relu_seeds: list[E.Run]) -> None:
     # `tinygrad-init sweep` printed the theory beside one network (ReLU with He, layer 8: 0.745 against 0.826) saying
     # only "the mean-field prediction from the init and the activation alone", where the report's tables say it is the
     # average over networks of infinite width. Over seeds 0-9 the worst of std(h), std(dL/dh), std(dL/dW) over the ten
@@ -155,9 +172,11 @@ def test_one_network_scatters_around_the_theory_less_the_wider_it_is() -> None:
     # randn/sqrt(fan_in), 0.9-2.5% and 0.5-1.1%, is asserted at 500 units by the CS231n tests above
     notes = E.sweep_table("he_normal", "relu", depth=2, width=8, batch=4).notes
     assert any("the average over networks of infinite width: one network scatters around it" in n for n in notes)
+    # at 500 units the networks of relu_seeds: run_one("he_normal", "relu", width=500, rng=seed), the default width
     worst = {width: [max(np.abs(run.values(k) / run.values(f"{k}_theory") - 1).max()
                          for k in ("act_std", "grad_act_std", "grad_w_std"))
-                     for run in (E.run_one("he_normal", "relu", width=width, rng=seed) for seed in range(10))]
+                     for run in (relu_seeds if width == 500 else
+                                 (E.run_one("he_normal", "relu", width=width, rng=seed) for seed in range(10)))]
              for width in (500, 1000)}
     assert max(worst[500]) < 0.3 and max(worst[1000]) < 0.15 and np.median(worst[1000]) < np.median(worst[500])
 
@@ -557,15 +576,16 @@ def test_the_lottery_sentence_follows_the_spreads() -> None:
     # still called 10*randn "a lottery"; the word now needs a spread of 10 points and twice He's
     import re
 
+    said = {}
     for kw, lottery in (({"quick": True}, False), ({"seeds": 3, "steps": 300}, True)):
-        res = E.training(rng=2, **kw)
+        res = said[lottery] = E.training(rng=2, **kw)
         big, he = (np.asarray(res.data[k]["train_accuracy"]) for k in ("large10", "he_normal"))
         assert (np.ptp(big) > max(0.1, 2 * np.ptp(he))) == lottery
         assert ("Large 10*randn is a lottery" in res.findings[-1]) == lottery, res.findings[-1]
         shown = [int(v) for v in re.findall(r"(\d+)%", res.findings[-1].split(" train accuracy")[0])]
         assert f"a spread of {max(shown) - min(shown)} points, while He varies by {100 * np.ptp(he):.0f} and" \
             in res.findings[-1]  # the numbers it shows
-    assert "10*randn is not clearly more of a lottery than He:" in E.training(rng=2, quick=True).findings[-1]
+    assert "10*randn is not clearly more of a lottery than He:" in said[False].findings[-1]  # quick=True
 
 
 def test_training_shows_a_diverged_networks_accuracy_as_nan_and_counts_it() -> None:
@@ -589,13 +609,22 @@ def test_training_says_ln_2_only_where_the_zeros_loss_is_ln_2() -> None:
     assert "loss 0.6931 = ln 2." in E.training(rng=0, seeds=1, steps=5).findings[-1]
 
 
+@pytest.fixture(scope="module")
+def he_et_al_rng_0() -> E.ExperimentResult:
+    """He et al.'s miniature at rng 0 with its defaults: plain SGD at 22 and 30 layers, and 30 with momentum 0.9. Its
+    plain-SGD panels and rows are those of depth(rng=0, momentum=0.0) to the bit: fit trains each network on its own,
+    beside the momentum ones or not."""
+    return E.depth(rng=0)
+
+
 @pytest.mark.slow
-def test_he_et_al_figures_2_and_3_in_miniature() -> None:
+@pytest.mark.xdist_group("he_et_al_rng_0")
+def test_he_et_al_figures_2_and_3_in_miniature(he_et_al_rng_0: E.ExperimentResult) -> None:
     # He, Zhang, Ren & Sun (2015), Delving Deep into Rectifiers: Fig. 2, a 22-layer net: both inits converge,
     # theirs sooner; Fig. 3, a 30-layer net: "Xavier" stalls, theirs converges. Here: plain SGD, five seeds. The
     # Xavier counts that are not 0 or 5 sit on a threshold: 2-3 of 5 at 22 layers and 2-4 of 5 with momentum over the
     # BLAS kernels measured (a marginal run amplifies the last bits of their sums); asserted with one of slack
-    res = E.depth(rng=0)
+    res = he_et_al_rng_0
     rows = {(r["layers"], r["momentum"], r["init"]): r for r in res.table}
     x = "xavier_uniform"
     assert rows[(30, 0.0, x)]["left_ln2"] == 0 and rows[(30, 0.0, "he_normal")]["left_ln2"] == 5
@@ -613,7 +642,8 @@ def test_he_et_al_figures_2_and_3_in_miniature() -> None:
 
 
 @pytest.mark.slow
-def test_he_et_al_figures_2_and_3_in_miniature_over_seeds() -> None:
+@pytest.mark.xdist_group("he_et_al_rng_0")
+def test_he_et_al_figures_2_and_3_in_miniature_over_seeds(he_et_al_rng_0: E.ExperimentResult) -> None:
     # He et al. (2015), Fig. 2: at 22 layers both converge, theirs sooner; Fig. 3: at 30 layers 'Xavier' stalls and
     # theirs converges; asserted above at rng 0 alone. The report's plain-SGD panels (5 networks per rng), rng 0-9: He
     # leaves ln 2 in 5 of 5 at both depths and every rng; at 22 layers Xavier in 1-5 of 5, its median seed by step
@@ -626,8 +656,9 @@ def test_he_et_al_figures_2_and_3_in_miniature_over_seeds() -> None:
     assert "He et al. (22 and 30 ReLU layers: Xavier slower at 22, stalled at 30, He trains both; and with " \
            "momentum)" in text
     xavier30 = []
-    for rng in range(6):
-        rows = {(r["layers"], r["init"]): r for r in E.depth(rng=rng, momentum=0.0).table}
+    for rng in range(6):  # rng 0: the plain-SGD rows of he_et_al_rng_0, those of depth(rng=0, momentum=0.0)
+        res = he_et_al_rng_0 if rng == 0 else E.depth(rng=rng, momentum=0.0)
+        rows = {(r["layers"], r["init"]): r for r in res.table if r["momentum"] == 0.0}
         assert all(rows[(d, "he_normal")]["left_ln2"] == 5 for d in (22, 30)), rng
         assert rows[(22, "xavier_uniform")]["left_ln2"] >= 1, rng
         assert rows[(22, "he_normal")]["median_step_below_half_ln2"] < 0.25 * rows[(22, "xavier_uniform")][

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
 import zlib
@@ -17,7 +16,7 @@ from tinygrad_init import experiments, nn, theory
 from tinygrad_init.lab import explorer as E
 from tinygrad_init.lab.spectra import network
 
-from conftest import require_binary
+from lab import _chromium
 
 
 def test_measure_matches_a_forward_and_backward_pass_by_hand():
@@ -176,16 +175,23 @@ def test_the_page_is_written_with_the_same_bytes_on_every_platform(tmp_path, mon
     assert page.write(tmp_path / "e.html").read_bytes() == page.html.encode()
 
 
+# The browser tests share one Chromium (chromium): one process runs them (pytest-xdist's --dist loadgroup)
+CHROMIUM = pytest.mark.xdist_group("explorer_chromium")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium, by the player's browser test's driver (one copy of it, loaded from there), for the module's tests."""
+    browser = _chromium.start()
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
-def browser():
-    """Chromium, by the player's browser test's driver (one copy of it, loaded from there), closed after the test."""
-    path = Path(__file__).resolve().parents[1] / "observe" / "test_player_browser.py"
-    spec = importlib.util.spec_from_file_location("player_browser", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    chromium = module.Chromium(require_binary("chromium"))
-    yield chromium
-    chromium.close()
+def browser(chromium):
+    """A new tab of chromium for each test, closed after it."""
+    with _chromium.tab(chromium) as tab:
+        yield tab
 
 
 STATE = """(function () {
@@ -207,6 +213,7 @@ def _choose(browser, control: str, value: str) -> None:
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_the_page_in_chromium(page, browser):
     _, path = page
     browser.open(path)
@@ -265,6 +272,7 @@ def test_measure_checks_its_arguments(args, kwargs, error, fragment):
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path, browser):
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0], "depth": [3], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
@@ -287,6 +295,7 @@ def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path, browse
 
 
 @pytest.mark.browser
+@CHROMIUM
 @pytest.mark.parametrize("lo, hi", [(0.3, 0.6), (0.99512, 0.99597)])
 def test_the_std_chart_numbers_its_axis_within_one_decade(tmp_path, lo, hi, browser):
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [2], "width": [8]}
@@ -306,6 +315,7 @@ def test_the_std_chart_numbers_its_axis_within_one_decade(tmp_path, lo, hi, brow
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path, browser):
     # "</" was escaped but "<!--<script>" was not: inside the page's script it moved the script's end past its
     # </script>, so EXPLORER was never defined and the page stayed empty
@@ -320,6 +330,7 @@ def test_a_scheme_named_like_html_leaves_the_page_working(tmp_path, browser):
 
 
 @pytest.mark.browser
+@CHROMIUM
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow is the point
 def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path, browser):
     # ReLU at gain 1e30 passes float32 from layer 2 on (the gradients below it too): the legend read "Last layer:
@@ -344,6 +355,7 @@ def test_an_overflowed_network_says_so_instead_of_showing_nan(tmp_path, browser)
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path, browser):
     # depth 1: the theory's stds (dashes) were lone points, paths of no length that draw nothing; the layer axis read
     # "1, 1.5, 2" with the one layer on its left edge; and the legend said "1 layers of 1 tanh units"
@@ -364,6 +376,7 @@ def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path, brow
 
 
 @pytest.mark.browser
+@CHROMIUM
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow makes ticks as long as 4.5e+30
 def test_every_tick_is_inside_its_chart(tmp_path, browser):
     # the last tick of each histogram ran past the chart's right edge, 380: tanh's "0.967" read "0.96", and "4.5e+30"
@@ -401,6 +414,7 @@ LINES = f"""(function () {{ {LUMINANCE} var bg = lum(getComputedStyle(document.g
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp_path, browser):
     # the word was written in its colour: 'symmetric' #CCCCCC read 1.6:1 on white, 'saturates' 2.25:1, 'vanishes'
     # 2.31:1, 'dies' 2.85:1, below the 3:1 of large bold text (WCAG AA); now the colour is a bar beside the word
@@ -423,6 +437,7 @@ def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_shows(tmp_path, browser):
     # the charts were 380 x 260 px on every screen: at 1920 x 1080 they took 60% of the width and their ticks were
     # 10 px; on a 1024 x 768 projector two to a row, as before, and the page scrolls neither way. Each layer's line
@@ -453,6 +468,7 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path, browser):
     # the axis ran from the first bin's middle to the last's: tanh's h read -0.967 to 0.967 (its bins span -1 to 1),
     # sigmoid's 0.0167 to 0.983, and the gradients' +-3.88 of +-4 std
@@ -471,6 +487,7 @@ def test_a_histograms_axis_spans_the_engines_bins_from_edge_to_edge(tmp_path, br
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_a_histograms_fraction_axis_starts_at_zero(tmp_path, browser):
     # the axis ran from the smallest fraction drawn: 20 ReLU layers of 50, 1 x large, read 4.7e-4 at its foot (no bin
     # of any layer empty), so a fraction's height above the axis was not the fraction; here every bin holds 20% or more
@@ -486,6 +503,7 @@ def test_a_histograms_fraction_axis_starts_at_zero(tmp_path, browser):
 
 
 @pytest.mark.browser
+@CHROMIUM
 def test_the_layer_axis_ticks_whole_layers(tmp_path, browser):
     # its middle tick read layer 10.5 for a depth of 20 and 5.5 for 10 (the page's own depths: two of three)
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [5, 10, 20], "width": [4]}
@@ -500,6 +518,7 @@ def test_the_layer_axis_ticks_whole_layers(tmp_path, browser):
 
 
 @pytest.mark.browser
+@CHROMIUM
 @pytest.mark.parametrize("std, grad_std, expect", [
     ([1.0, 0.03, 1e-5], [1.0, 0.1, 1e-3], {"1", "0.1", "0.001", "1e-4", "1e-5"}),
     ([2e5, 3e5, 5e5], [2.5e5, 3e5, 4e5], {"2e+5", "3.16e+5", "5e+5"}),  # within a decade: 200000, 316000, 500000

@@ -239,6 +239,7 @@ def cs231n_probes() -> dict[float, list[dict]]:
     return stats
 
 
+@pytest.mark.xdist_group("cs231n_probes")  # one worker builds the fixture
 def test_cs231n_small_weights_activation_std_shrinks(cs231n_probes):
     # CS231n, Training Neural Networks I (2016/2017 slides): 10 tanh layers of 500 units,
     # W = 0.01 * np.random.randn(500, 500), a unit-gaussian input of 1000 x 500: the printed layer
@@ -252,6 +253,7 @@ def test_cs231n_small_weights_activation_std_shrinks(cs231n_probes):
     assert np.all(np.diff(stds, axis=1) < 0)  # it keeps collapsing to the last layer
 
 
+@pytest.mark.xdist_group("cs231n_probes")  # one worker builds the fixture
 def test_cs231n_unit_weights_saturate_tanh(cs231n_probes):
     # CS231n, Training Neural Networks I (2016/2017 slides): with W = 1.0 * randn the
     # tanh units are "almost all completely saturated, either -1 or 1": seeds 0-5, 90.3%-90.6% of the entries of

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import csv
 import html
-import importlib.util
 import io
 import json
 import re
@@ -25,7 +24,7 @@ from tinygrad_init import cli, experiments, plots, report
 from tinygrad_init.lab import spectra
 from tinygrad_init.table import Table
 
-from conftest import require_binary
+from lab import _chromium, _runs
 
 QUICK = ["--quick", "--no-progress"]
 
@@ -63,11 +62,9 @@ def test_the_same_seed_gives_the_same_bytes_in_another_process_and_setting(tmp_p
 
 @pytest.fixture(scope="module")
 def two_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The quick report built twice with the same seed, through the command line."""
-    a, b = tmp_path_factory.mktemp("report_a") / "out", tmp_path_factory.mktemp("report_b") / "out"
-    assert cli.main(["report", "--out", str(a), *QUICK]) == 0
-    assert cli.main(["report", "--out", str(b), "--seed", "0", *QUICK]) == 0
-    return a, b
+    """The quick report built twice with the same seed, through the command line (`--seed 0` the second time; its
+    tests are marked QUICK_REPORT: test_findings reads the first one's experiments)."""
+    return _runs.quick_report(tmp_path_factory)[:2]
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -113,6 +110,7 @@ SECTIONS = ["verdict", "activations", "gradients", "theory", "symmetry", "traini
             "batchnorm", "diagnosis", "chaos", "spectra"]
 
 
+@_runs.QUICK_REPORT
 def test_same_seed_writes_the_same_bytes(two_reports: tuple[Path, Path]) -> None:
     a, b = two_reports
     fa, fb = _files(a), _files(b)
@@ -121,6 +119,7 @@ def test_same_seed_writes_the_same_bytes(two_reports: tuple[Path, Path]) -> None
         assert fa[name] == fb[name], f"{name} differs between two runs with the same seed"
 
 
+@_runs.QUICK_REPORT
 def test_the_report_writes_every_file(two_reports: tuple[Path, Path]) -> None:
     files = _files(two_reports[0])
     figs = sorted(n for n in files if n.startswith("figures/"))
@@ -136,6 +135,7 @@ def test_the_report_writes_every_file(two_reports: tuple[Path, Path]) -> None:
     assert every["experiments"][5]["tables"]["main"] == experiments.training(rng=0, quick=True).table.to_dict()
 
 
+@_runs.QUICK_REPORT
 def test_the_lecture_report_page_lists_the_sections_in_the_reports_order(two_reports: tuple[Path, Path]) -> None:
     # docs/howto/lecture-report.md, "What it contains": a row per section, numbered in the page's order, each named
     # as the section's title begins ("gradient statistics": "Gradient magnitude layer by layer", ...)
@@ -146,6 +146,7 @@ def test_the_lecture_report_page_lists_the_sections_in_the_reports_order(two_rep
     assert [word.lower() for _, word in rows] == [re.match(r"\w+", t)[0].lower() for t in titles], (rows, titles)
 
 
+@_runs.QUICK_REPORT
 def test_the_page_opens_with_the_verdict_and_is_self_contained(two_reports: tuple[Path, Path]) -> None:
     page = (two_reports[0] / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
@@ -171,6 +172,7 @@ def test_the_page_opens_with_the_verdict_and_is_self_contained(two_reports: tupl
     assert "<code>tinygrad-init explore --out DIR</code> writes one offline page" in page
 
 
+@_runs.QUICK_REPORT
 def test_the_new_sections_state_their_findings_from_the_numbers(two_reports: tuple[Path, Path]) -> None:
     every = {e["name"]: e for e in json.loads((two_reports[0] / "report.json").read_text())["experiments"]}
     diag = every["diagnosis"]
@@ -461,6 +463,7 @@ def test_report_prints_where_it_wrote_and_the_time_on_stderr(tmp_path: Path, mon
     assert "tinygrad-init report: done in 1.2 s" in captured.err
 
 
+@_runs.QUICK_REPORT
 def test_every_number_on_the_page_is_the_one_in_its_csv_and_every_figure_its_file(two_reports) -> None:
     # a lecturer copies from the page, the CSV or report.json: the three agree (the page at 3 digits)
     from tinygrad_init.utils import format_number
@@ -486,18 +489,19 @@ def test_every_number_on_the_page_is_the_one_in_its_csv_and_every_figure_its_fil
         assert base64.b64decode(data) == (root / name).read_bytes(), name
 
 
-def _chromium():
-    """A headless Chromium, driven as the player's browser tests drive it."""
-    spec = importlib.util.spec_from_file_location("pb", Path(__file__).parents[1] / "observe/test_player_browser.py")
-    spec.loader.exec_module(module := importlib.util.module_from_spec(spec))
-    return module.Chromium(require_binary("chromium"))
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless Chromium, driven as the player's browser tests drive it, for the module's browser tests."""
+    browser = _chromium.start()
+    yield browser
+    browser.close()
 
 
 @pytest.mark.browser
-def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> None:
+@_runs.QUICK_REPORT
+def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports, chromium) -> None:
     # wide tables (measured / theory by layer, deeplearning.ai's 13 columns) pushed the page to 1,900 px
-    browser = _chromium()
-    try:
+    with _chromium.tab(chromium) as browser:
         browser.call("Network.enable", session=True)
         for width, height in ((1280, 720), (800, 720)):
             browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
@@ -512,16 +516,14 @@ def test_the_page_in_chromium_fits_the_width_and_loads_offline(two_reports) -> N
         fetched = [e["params"]["request"]["url"] for e in browser.events
                    if e.get("method") == "Network.requestWillBeSent"]
         assert fetched and all(url.startswith(("file:", "data:")) for url in fetched), fetched  # nothing from the net
-    finally:
-        browser.close()
 
 
 @pytest.mark.browser
-def test_the_page_prints_without_cutting_a_table(two_reports) -> None:
+@_runs.QUICK_REPORT
+def test_the_page_prints_without_cutting_a_table(two_reports, chromium) -> None:
     # a wide table scrolled in its box on screen and was cut at that box's edge on paper: printed on Letter (7.7 in,
     # 739 px, between Chromium's margins) the deeplearning.ai table lost 7 of its 13 columns, 1,872 px in 762
-    browser = _chromium()
-    try:
+    with _chromium.tab(chromium) as browser:
         browser.open(two_reports[0] / "report.html")
         browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
         browser.call("Emulation.setDeviceMetricsOverride", {"width": 739, "height": 1000, "deviceScaleFactor": 1,
@@ -535,10 +537,9 @@ def test_the_page_prints_without_cutting_a_table(two_reports) -> None:
         assert cut == [] and browser.js("document.documentElement.scrollWidth") <= 739, cut
         pdf = browser.call("Page.printToPDF", {"paperWidth": 8.5, "paperHeight": 11}, session=True)["data"]
         assert base64.b64decode(pdf).startswith(b"%PDF")
-    finally:
-        browser.close()
 
 
+@_runs.QUICK_REPORT
 def test_every_figure_on_the_page_says_what_it_shows(two_reports) -> None:
     # the alt text was the section's title and the file's name ("Batch normalization: batchnorm"), which a screen
     # reader reads out and a slide copied from the page keeps: now the figure's own title, panels and axes

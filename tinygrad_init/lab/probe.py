@@ -101,9 +101,8 @@ class _Histograms(Mapping):
 
 class LayerRecord:
     """What the probe saw of one layer (`name`, its module path; `kind` "linear", "batchnorm" or "activation") in
-    the latest pass: `numbers` keyed like the columns (and `"*_nonfinite"` counts), a `Histogram` (counted when first
-    read) and the shape of each array in `histograms` and `shapes`; with `keep_arrays=True`, copies of the arrays as
-    attributes."""
+    the latest pass: `numbers` keyed like the columns (and `"*_nonfinite"` counts), a `Histogram` and the shape of
+    each array in `histograms` and `shapes`; with `keep_arrays=True`, copies of the arrays as attributes."""
 
     def __init__(self, name: str, kind: str, keep_arrays: bool) -> None:
         self.name, self.kind, self._keep, self._handles = name, kind, keep_arrays, []

@@ -18,7 +18,7 @@ import math
 import numbers
 import weakref
 from functools import partial
-from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -64,41 +64,6 @@ class Histogram(NamedTuple):
     edges: np.ndarray
 
 
-class _Histograms(Mapping):
-    """A record's `{key: Histogram}` in the order recorded, each counted (`np.histogram`) when first read, from the
-    values it waits with: a probe read for its columns only counts nothing."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, Histogram | tuple] = {}
-
-    def _put(self, key: str, w: np.ndarray, bins: int, r: tuple[float, float]) -> None:
-        """The histogram of `w` (finite values, kept as they are now) in `bins` over range `r`."""
-        f = np.finfo(w.dtype)  # one value, or values closer than the bins can split in w's dtype: give bins a width
-        close = r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.smallest_subnormal))
-        pad = 5e-4 * max(abs(r[0]), 1.0) * close
-        wide = r[1] - r[0] > float(f.max) / 2  # np.histogram's arithmetic would overflow w's dtype
-        self._items[key] = (w.astype(np.float64) if wide else w, bins, (r[0] - pad, r[1] + pad))
-        if wide or not math.isfinite(r[0] - pad) or not math.isfinite(r[1] + pad):  # np.histogram's error (if any) now
-            self.__getitem__(key)
-
-    def __getitem__(self, key: str) -> Histogram:
-        if not isinstance(h := self._items[key], Histogram):
-            h = self._items[key] = Histogram(*np.histogram(h[0], bins=h[1], range=h[2]))
-        return h
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
-
-
 class LayerRecord:
     """What the probe saw of one layer (`name`, its module path; `kind` "linear", "batchnorm" or "activation") in
     the latest pass: `numbers` keyed like the columns (and `"*_nonfinite"` counts), a `Histogram` and the shape of
@@ -112,7 +77,7 @@ class LayerRecord:
         for h in self._handles:
             h.remove()
         self.activation_name, self._handles, self._arrays = None, [], {}
-        self.numbers, self.histograms, self.shapes = {}, _Histograms(), {}  # keyed as the docstring says
+        self.numbers, self.histograms, self.shapes = {}, {}, {}  # keyed as the docstring says
 
     def __getattr__(self, key: str) -> np.ndarray:
         if key not in _ARRAYS or key not in self.__dict__.get("_arrays", {}):
@@ -139,8 +104,13 @@ class LayerRecord:
             w = v if math.isfinite(lo + hi) else v[np.isfinite(v)]
             self.numbers.update({prefix + "_mean": m.mean, prefix + "_min": lo, prefix + "_max": hi,
                                  prefix + "_nonfinite": v.size - w.size})
-            r = value_range or ((lo, hi) if w is v else (float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
-            self.histograms._put(key, np.array(w, copy=True) if w is v else w, bins, r)  # counted when read
+            r = value_range or ((float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
+            f = np.finfo(w.dtype)  # one value, or values closer than the bins can split in w's dtype: give bins a width
+            close = r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.smallest_subnormal))
+            pad = 5e-4 * max(abs(r[0]), 1.0) * close
+            wide = r[1] - r[0] > float(f.max) / 2  # np.histogram's arithmetic would overflow w's dtype
+            self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide else w, bins=bins,
+                                                           range=(r[0] - pad, r[1] + pad)))
         if self._keep:
             self._arrays[key] = np.array(v, copy=True)
 
@@ -324,7 +294,7 @@ class Probe:
         if missing and any(c.startswith(("grad", "update")) for c in cols):
             notes.append(f"no gradient recorded for {', '.join(missing)}: run loss.backward() with the probe attached.")
         for rec in self.records.values():
-            h, n = self.hist_range and rec.histograms.get("activation"), rec.numbers  # (counted when read)
+            h, n = rec.histograms.get("activation"), rec.numbers
             if self.hist_range is not None and h is not None and (out := int(np.prod(rec.shapes["activation"]) - n.get(
                     "act_nonfinite", 0) - h.counts.sum())):
                 notes.append(f"{rec.name}: {out} activation value(s) outside hist_range {self.hist_range} are not in "

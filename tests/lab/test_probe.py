@@ -12,7 +12,7 @@ import pytest
 
 from tinygrad_init import Tensor, autograd, nn, no_grad
 from tinygrad_init.losses import cross_entropy
-from tinygrad_init.probe import COLUMNS, Probe, probe_model
+from tinygrad_init.probe import COLUMNS, HISTOGRAMS, Probe, probe_model
 from tinygrad_init.table import Table, format_number
 
 RTOL = 1e-12  # float64 nets: the probe and the hand computation agree to rounding
@@ -158,6 +158,36 @@ def test_arrays_are_not_kept_by_default_but_histograms_are(small_case):
     counts, edges = rec.histogram("activation")
     np.testing.assert_array_equal(edges, [-1.0, -0.5, 0.0, 0.5, 1.0])
     assert counts.sum() == X.shape[0] * 5
+
+
+def test_a_probe_counts_the_histograms_it_is_asked_for_and_every_number_as_before(small_case):
+    # every layer's four histograms cost about as much as the pass on wide layers: the sweep counts its activations'
+    # only, probe_model (a table only) none but hist_range's; the numbers (mean, min, max, non-finite) stay
+    Ws, bs, X, G = small_case
+    probes = {}
+    for h in (HISTOGRAMS, ["activation"], "grad_pre_activation", ()):
+        model = Net(Ws, bs)
+        with Probe(model, hist_bins=7, histograms=h) as probes[str(h)]:
+            model(Tensor(X)).backward(G)
+    every = probes[str(HISTOGRAMS)]
+    assert sorted(every.records["layers.0"].histograms) == sorted(HISTOGRAMS)
+    for h, want in ((["activation"], ["activation"]), ("grad_pre_activation", ["grad_pre_activation"]), ((), [])):
+        probe = probes[str(h)]
+        for name, rec in probe.records.items():
+            assert rec.numbers == every.records[name].numbers  # the numbers do not depend on the histograms
+            assert list(rec.histograms) == [k for k in want if k in every.records[name].histograms]
+            for k in rec.histograms:
+                np.testing.assert_array_equal(rec.histogram(k).counts, every.records[name].histogram(k).counts)
+    with pytest.raises(KeyError, match=r"no histogram of 'pre_activation'; recorded: activation \(Probe\(histograms"):
+        probes["['activation']"].records["layers.0"].histogram("pre_activation")
+    with pytest.raises(ValueError, match="Probe: histograms must be one of 'pre_activation', 'activation'"):
+        Probe(Net(Ws, bs), histograms=["act"])
+    with pytest.raises(TypeError, match="Probe: histograms must be a sequence of array names, got int 5"):
+        Probe(Net(Ws, bs), histograms=5)
+    # probe_model: the same table whether it counts the histograms (the probe returned) or not
+    for kw in ({}, {"hist_range": (-1, 1), "hist_bins": 4}):
+        alone, (with_probe, _) = (probe_model(Net(Ws, bs), X, upstream=G, return_probe=r, **kw) for r in (False, True))
+        assert alone.to_dict() == with_probe.to_dict() and alone.notes == with_probe.notes
 
 
 def test_gradient_ratio_columns_are_consistent_with_the_std_columns(small_case):

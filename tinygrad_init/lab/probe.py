@@ -25,13 +25,13 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import (Rng, WeakHook, as_rng, check_bool, check_int, check_real, check_type, moments, ordered, ratio,
-                     quoted)
+from ..utils import (Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_real, check_type, moments,
+                     ordered, quoted, ratio)
 from .table import Table
 from .theory import renamed
 
 __all__ = ["Probe", "LayerRecord", "Histogram", "probe_model", "fraction_key", "COLUMNS", "COLUMN_GROUPS",
-           "SATURATION"]
+           "SATURATION", "HISTOGRAMS"]
 
 #: Saturated: within this distance of a limit of tanh (|h| > 0.99) or sigmoid (h < 0.01 or h > 0.99).
 SATURATION = 0.01
@@ -45,6 +45,8 @@ COLUMNS: tuple[str, ...] = ("layer", "module", "kind", *dict.fromkeys(c for v in
 #: Named column selections for `Probe.stats`.
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {"all": COLUMNS} | {k: ("layer", "module") + tuple(v.split())
                                                                  for k, v in _GROUPS.items()}
+#: The arrays of a layer a probe histograms (`Probe(histograms=...)` picks some: the others cost no time).
+HISTOGRAMS = ("pre_activation", "activation", "grad_pre_activation", "grad_activation")
 _ARRAYS = ("pre_activation", "activation", "grad_pre_activation", "grad_activation", "weight", "bias", "grad_weight",
            "grad_bias")
 _LAYERS = {nn.Linear: "linear", nn.BatchNorm1d: "batchnorm"} | {c: n for n, c in nn.ACTIVATIONS.items()}
@@ -90,20 +92,22 @@ class LayerRecord:
     def histogram(self, which: str = "activation") -> Histogram:
         """The histogram of `"activation"`, `"pre_activation"`, `"grad_activation"` or `"grad_pre_activation"`."""
         if which not in self.histograms:
-            raise KeyError(f"{self.name}: no histogram of {which!r}; recorded: {', '.join(self.histograms) or 'none'}")
+            raise KeyError(f"{self.name}: no histogram of {which!r}; recorded: {', '.join(self.histograms) or 'none'}"
+                           " (Probe(histograms=...) names those to count)")
         return self.histograms[which]
 
     def _store(self, key: str, prefix: str, bins: int | None, value_range: Any, a: np.ndarray) -> None:
-        """Record std and norm of `a` under `prefix` (and mean, min, max and a histogram, given `bins`); returns
-        nothing, so that as a gradient hook it never replaces the gradient."""
+        """Record std and norm of `a` under `prefix` (and mean, min, max and, if `bins` is positive, a histogram, given
+        `bins`); returns nothing, so that as a gradient hook it never replaces the gradient."""
         v = np.asarray(a)
         self.shapes[key], m = v.shape, moments(v)
         self.numbers.update({prefix + "_std": m.std if v.size != 1 else None, prefix + "_norm": m.norm})  # 1: none
-        if bins and v.size:
+        if bins is not None and v.size:
             lo, hi = float(v.min()), float(v.max())
             w = v if math.isfinite(lo + hi) else v[np.isfinite(v)]
             self.numbers.update({prefix + "_mean": m.mean, prefix + "_min": lo, prefix + "_max": hi,
                                  prefix + "_nonfinite": v.size - w.size})
+        if bins and v.size:
             r = value_range or ((float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
             f = np.finfo(w.dtype)  # one value, or values closer than the bins can split in w's dtype: give bins a width
             close = r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.smallest_subnormal))
@@ -123,15 +127,21 @@ class Probe:
 
     `lr`: the learning rate of the update ratios (or give it to `stats`); `hist_range`: `(low, high)` of every
     activation histogram (e.g. `(-1, 1)` for tanh), or None for each layer's own range; `keep_arrays`: also keep
-    copies of the raw arrays (memory of the order of the activations); `attach=False`: call `attach` or use `with`.
-    A probe let go (`del probe`) detaches itself: the model holds it weakly."""
+    copies of the raw arrays (memory of the order of the activations); `attach=False`: call `attach` or use `with`;
+    `histograms`: the names of `HISTOGRAMS` that get one (counting every layer's costs about as much as its forward
+    and backward pass on wide layers; the others keep their mean, min and max). A probe let go (`del probe`)
+    detaches itself: the model holds it weakly."""
 
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
-                 hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True) -> None:
+                 hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True,
+                 histograms: Sequence[str] = HISTOGRAMS) -> None:
         self.model = check_type("Probe", "model", model, nn.Module, "an nn.Module (a Linear, Sequential, MLP, ...)")
         self.lr = None if lr is None else check_real("Probe", "lr", lr, 0.0, low_open=True)
         self.keep_arrays = check_bool("Probe", "keep_arrays", keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
+        self.histograms = tuple(check_choice("Probe", "histograms", h, HISTOGRAMS) for h in (
+            [histograms] if isinstance(histograms, str) else check_type("Probe", "histograms", histograms, Sequence,
+                                                                          "a sequence of array names")))
         r = hist_range
         if r is not None and not (isinstance(r, (tuple, list, np.ndarray)) and np.shape(r) == (2,) and all(
                 isinstance(v, numbers.Real) and math.isfinite(v) for v in r) and r[0] < r[1]):
@@ -211,9 +221,12 @@ class Probe:
 
     def _take(self, rec: LayerRecord, t: Tensor, key: str, prefix: str, bins: int | None, span: Any = None) -> Any:
         """Record `t.data` (`rec._store`) and, when backward reaches `t`, its gradient under `"grad_" + key`."""
+        def counted(k: str) -> int | None:  # 0: the numbers of a histogram's arrays, but no histogram
+            return bins and (bins if k in self.histograms else 0)
         if t.requires_grad:
-            rec._handles.append(t.register_hook(partial(rec._store, "grad_" + key, "grad_" + prefix, bins, None)))
-        rec._store(key, prefix, bins, span, t.data)
+            rec._handles.append(t.register_hook(partial(rec._store, "grad_" + key, "grad_" + prefix,
+                                                        counted("grad_" + key), None)))
+        rec._store(key, prefix, counted(key), span, t.data)
         return t.data
 
     def _on_layer(self, name: str, kind: str, module: nn.Module, inputs: tuple, output: Tensor) -> None:
@@ -337,6 +350,9 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
     try:
         model.zero_grad()
+        if not check_bool("probe_model", "return_probe", return_probe):  # a table only: the histograms it reads
+            # (hist_range's note on the activations), no more
+            probe_kwargs.setdefault("histograms", ["activation"] if probe_kwargs.get("hist_range") is not None else [])
         with renamed("probe_model", Probe, model, **probe_kwargs) as probe:
             out = model(x)
             if not isinstance(out, Tensor) or not out.requires_grad:
@@ -359,4 +375,4 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     finally:
         for obj, key, value in saved:
             setattr(obj, key, value)
-    return (table, probe) if check_bool("probe_model", "return_probe", return_probe) else table
+    return (table, probe) if return_probe else table

@@ -46,6 +46,10 @@ def timing() -> ModuleType:
 # ------------------------------------------------------------------ each benchmark
 
 
+#: The xdist group of the tests that read `quick_run`: one worker runs the benchmarks, not each.
+QUICK = "benchmarks_quick"
+
+
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory) -> dict:
     """``benchmarks/run_all.py --quick`` once, as a user runs it: each script in its own process."""
@@ -75,6 +79,7 @@ def assert_agree(res: dict, expected: list[str]) -> None:
         assert a["ok"] and a["diff"] <= a["tolerance"], f"{res['name']}: {a['what']}: {a['diff']:.3g}"
 
 
+@pytest.mark.xdist_group(QUICK)
 def test_run_all_quick_runs_every_script_and_writes_json(quick_run):
     proc = quick_run["proc"]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -86,6 +91,7 @@ def test_run_all_quick_runs_every_script_and_writes_json(quick_run):
         assert res["timings"], f"{name}: nothing was timed"
 
 
+@pytest.mark.xdist_group(QUICK)
 def test_scalar_engine_and_micrograd_compute_the_same_training_run(quick_run):
     pytest.importorskip("micrograd", reason="micrograd is the optional baseline (pip install micrograd==0.1.0)")
     res = result(quick_run, "scalar_vs_micrograd")
@@ -129,6 +135,7 @@ def test_scalar_benchmark_model_is_micrograds_demo():
     assert set(y) <= {-1.0, 1.0}
 
 
+@pytest.mark.xdist_group(QUICK)
 def test_deep_tanh_engine_matches_hand_written_numpy(quick_run):
     res = result(quick_run, "deep_tanh")
     assert_agree(res, ["output h_L", "dL/dW of every layer"])
@@ -180,6 +187,7 @@ def test_deep_tanh_hand_written_gradients_are_right():
         np.testing.assert_allclose(dWs[layer], numeric, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.xdist_group(QUICK)
 def test_tiny_mlp_engine_matches_hand_written_numpy(quick_run):
     res = result(quick_run, "tiny_mlp")
     assert_agree(res, [
@@ -188,6 +196,7 @@ def test_tiny_mlp_engine_matches_hand_written_numpy(quick_run):
     assert {t["name"] for t in res["targets"]} == {"time vs numpy", "time vs torch"}
 
 
+@pytest.mark.xdist_group(QUICK)
 @pytest.mark.torch
 def test_tiny_mlp_engine_matches_pytorch(quick_run):
     res = result(quick_run, "tiny_mlp")
@@ -198,6 +207,7 @@ def test_tiny_mlp_engine_matches_pytorch(quick_run):
     assert torch_rows and all(r["ratio"]["paired"] > 0 for r in torch_rows)
 
 
+@pytest.mark.xdist_group(QUICK)
 def test_mnist_mlp_engine_matches_hand_written_numpy(quick_run):
     res = result(quick_run, "mnist_mlp")
     assert_agree(res, [

@@ -606,7 +606,7 @@ def test_test_sh_runs_the_whole_suite_in_two_processes_only_without_arguments(tm
     assert out.strip() == expected
     assert "`-n 2`" in (ROOT / "README.md").read_text(encoding="utf-8")
     for page in ("README.md", "docs/getting-started.md"):  # more processes are the user's choice, not the script's
-        assert "pass `-n 4 --dist loadfile` yourself" in " ".join((ROOT / page).read_text(encoding="utf-8").split())
+        assert "pass `-n 4 --dist loadgroup` yourself" in " ".join((ROOT / page).read_text(encoding="utf-8").split())
 
 
 def test_paths_named_by_the_readme_and_the_guides_exist() -> None:

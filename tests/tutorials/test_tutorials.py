@@ -441,7 +441,9 @@ def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
     changed = target.replace(anchor, anchor + case + "\n")
     assert changed != target
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), pytest.raises(AssertionError):   # the cell's asserts pin Xavier's runs
+    # the cell stops at its assert that every run leaves ln 2 / 2 where a large-init one does not, or else at its
+    # figure, which reads `deep` from a cell not run here: either way after the lines read below
+    with contextlib.redirect_stdout(printed), pytest.raises((AssertionError, NameError)):
         exec(compile(changed, "<cell>", "exec"), namespace)
     lines = printed.getvalue().splitlines()
     assert any(ln.startswith("30 ReLU layers, Xavier uniform with batch norm: below ln 2 / 2 from step [")
@@ -454,7 +456,9 @@ def test_tutorial_8_training_cell_says_never_for_a_run_that_stays_at_ln2():
     # itself: "never" exactly where the lowest loss stays at or above ln 2 / 2, and a late step elsewhere
     assert len(steps) == len(lowest) == 3
     for step, low in zip(steps, lowest):
-        assert low >= 0.346 if step == "never" else (low <= 0.347 and 100 < step <= 300), line  # ln 2 / 2 = 0.3466
+        # ln 2 / 2 = 0.3466; a run that leaves it does so late, the Try-it's point (lr 0.03 is small for these
+        # weights): at steps 229 to 297 under the three kernels above
+        assert low >= 0.346 if step == "never" else (low <= 0.347 and 100 < step <= 300), line
 
 
 def test_tutorial_1_graph_cell_run_again_after_backward_says_what_to_do():

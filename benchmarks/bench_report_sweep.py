@@ -14,8 +14,9 @@ The baseline does exactly the same work in plain numpy, in the same order:
 * backward ``dz = g * f'(h)``, ``dW = h_prev.T @ dz``, ``g = dz @ W.T`` (not below layer 1);
 * the probe's statistics: mean, std (float64, two passes) and norm of ``z``, ``h``,
   ``dL/dh``, ``dL/dz``, ``W`` and ``dL/dW``; min and max of ``z``, ``h``, ``dL/dh``,
-  ``dL/dz``; a 50-bin histogram of each of these four; the saturated fraction (tanh,
-  sigmoid) or the dead-unit fraction (ReLU);
+  ``dL/dz``; a 50-bin histogram of ``h`` (the sweep's probe counts this one only,
+  ``Probe(histograms=["activation"])``); the saturated fraction (tanh, sigmoid) or the
+  dead-unit fraction (ReLU);
 * ``theory.predict`` for every network (the same call on both sides).
 
 Both must produce the same numbers (every per-layer statistic and histogram; they run
@@ -86,11 +87,11 @@ def _moments(a: np.ndarray) -> tuple[float, float, float]:
 
 
 def _summary(a: np.ndarray, hist_range: tuple[float, float] | None = None) -> dict[str, Any]:
+    """The statistics, and with `hist_range` the histogram (the sweep's probe counts the activations' only, over the
+    activation's fixed range)."""
     mean, std, norm = _moments(a)
     lo, hi = float(a.min()), float(a.max())
-    rng = hist_range if hist_range is not None else ((lo, hi) if lo < hi else (lo - 5e-4 * max(abs(lo), 1.0),
-                                                                                lo + 5e-4 * max(abs(lo), 1.0)))
-    counts, _ = np.histogram(a.ravel(), bins=BINS, range=rng)
+    counts = None if hist_range is None else np.histogram(a.ravel(), bins=BINS, range=hist_range)[0]
     return {"mean": mean, "std": std, "norm": norm, "min": lo, "max": hi, "counts": counts}
 
 

@@ -10,6 +10,7 @@ of every layer and the theory's prediction.
 The baseline does exactly the same work in plain numpy, in the same order:
 
 * the weights from the same seeded draws (``W = s * Z`` with the same ``Z``);
+* one BLAS thread for the networks, as the sweep (``threadpool_limits``, for those calls only);
 * forward ``z = h @ W``, ``h = f(z)`` (sigmoid with the engine's overflow-free formula);
 * backward ``dz = g * f'(h)``, ``dW = h_prev.T @ dz``, ``g = dz @ W.T`` (not below layer 1);
 * the probe's statistics: mean, std (float64, two passes) and norm of ``z``, ``h``,
@@ -42,6 +43,7 @@ from typing import Any
 
 import _timing as T
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from tinygrad_init import Tensor, data, experiments, init, nn, theory
 from tinygrad_init.losses import binary_cross_entropy_with_logits
@@ -152,7 +154,10 @@ def numpy_sweep(schemes: tuple[str, ...], acts: tuple[str, ...], depth: int, wid
     X = gen.standard_normal((batch, width)).astype(np.float32)
     G = gen.standard_normal((batch, width)).astype(np.float32)
     weight_seed = int(gen.integers(0, 2**63 - 1))
-    return {(s, a): numpy_run(s, a, X, G, weight_seed, depth, batch) for a in acts for s in schemes}
+    # one BLAS thread, as the sweep measures each network (a scoped limit, as there): with two, OpenBLAS sums the
+    # products in another order, and tanh's saturated layers make those last bits differences of 2% and more
+    with threadpool_limits(1, user_api="blas"):
+        return {(s, a): numpy_run(s, a, X, G, weight_seed, depth, batch) for a in acts for s in schemes}
 
 
 # ------------------------------------------------------------------ comparison

@@ -139,6 +139,19 @@ def test_an_output_path_after_an_equals_sign_starting_with_a_tilde_is_in_the_hom
     assert f"wrote {tmp_path / 'home' / 'pics' / 'graph.dot'}" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("argv", [["graph", "a", "a=1", "--out"], ["report", "--out"], ["explore", "--out"],
+                                  ["chaos", "--json"]])
+def test_an_output_path_starting_with_the_tilde_of_an_unknown_user_is_a_usage_error(argv, capsys) -> None:
+    # `--out=~nobody_here/x` (the shell leaves it as it is) ended in a RuntimeError traceback from pathlib
+    with pytest.raises(SystemExit) as info:
+        cli.main([*argv, "~no_such_user_tgi/x.json"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: argument {argv[-1]}: '~no_such_user_tgi/x.json' starts with "
+                                            "~no_such_user_tgi, but there is no user no_such_user_tgi whose home "
+                                            "folder it could name; write the path out (or ./~no_such_user_tgi/x.json"
+                                            " for a folder of that name)\n")
+
+
 @pytest.mark.parametrize("argv", [["demo", "--epochs"], ["demo", "--batch-size"], ["demo", "--every"],
                                   ["sweep", "--depth"], ["sweep", "--width"]])
 def test_a_count_of_zero_is_refused_by_its_option(argv, capsys) -> None:

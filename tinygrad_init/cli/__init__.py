@@ -121,7 +121,13 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
         raise argparse.ArgumentTypeError("expected a path, got ''")
     if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
         raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
-    return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
+    try:
+        return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
+    except RuntimeError:  # ~name of no user (pathlib cannot find its home)
+        user = Path(text).parts[0]
+        raise argparse.ArgumentTypeError(f"{text!r} starts with {user}, but there is no user {user[1:]} whose home "
+                                         f"folder it could name; write the path out (or ./{text} for a folder of "
+                                         "that name)") from None
 
 
 class _Parser(argparse.ArgumentParser):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import pytest
 
@@ -525,6 +526,16 @@ def test_a_formula_pasted_with_math_signs_is_told_the_ascii_sign(text, fix) -> N
     assert str(e.value).splitlines()[0].endswith(f"(U+{ord(fix[-1]):04X})); {fix}"), str(e.value)
     assert parse_expression(text.replace(fix[-1], fix.split()[1]), {"x": 1.0}).data is not None  # as told, it reads
 
+
+
+@pytest.mark.parametrize("text", ["'\\d' * x", "x * b'\\q'", "2(x)", "x is 2"])
+def test_an_expression_python_would_warn_about_is_refused_without_a_stray_warning(text) -> None:
+    # "'\d' * x" printed "<unknown>:1: DeprecationWarning: invalid escape sequence '\d'" (a SyntaxWarning, shown
+    # by default, from Python 3.12 on) above the message that refuses strings
+    with warnings.catch_warnings(record=True) as caught, pytest.raises(ExpressionError, match="not allowed"):
+        warnings.simplefilter("always")
+        parse_expression(text, {"x": 1.0})
+    assert [str(w.message) for w in caught] == []
 
 
 def test_an_mlp_graph_into_a_folder_it_cannot_write_is_refused_before_it_is_built(tmp_path, monkeypatch, capsys):

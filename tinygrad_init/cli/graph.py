@@ -14,6 +14,7 @@ import re
 import sys
 import tokenize
 import unicodedata
+import warnings
 from functools import partial
 from numbers import Real
 from pathlib import Path
@@ -129,7 +130,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         if text in leaves:
             return leaves[text]
         try:
-            node = ast.parse(text, mode="eval").body
+            with warnings.catch_warnings():  # '\d': Python warns of the escape (3.12+: shown); strings are refused
+                warnings.simplefilter("ignore")
+                node = ast.parse(text, mode="eval").body
         except SyntaxError as e:  # a formula pasted from a slide: x×y, x−1, x²
             fix = "".join(f"; write {_ASCII[c]} for {c}" for c in re.findall(r"character '(.)'", e.msg) if c in _ASCII)
             raise error(f"this is not a valid expression ({e.msg}){fix}", start + max((e.offset or 1) - 1, 0)) from None

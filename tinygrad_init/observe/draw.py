@@ -185,8 +185,12 @@ _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "&": "&amp;", "\0": "\\\\0", **di
 _CELL = str.maketrans({**_ESC, **{c: "\\" + c for c in "{}|<>"}, **dict.fromkeys(" \t\r", "&#32;")})  # "&lt;" is "<";
 
 
+_XML_BAD = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in an SVG (XML 1.0)
+
+
 def _esc(s: str, record: bool = False) -> str:  # it drops \t, \r; NUL, or 16,384 characters (2.43), end DOT
     s = "\n".join(t if len(t) <= 1000 else f"{t[:980]}... ({len(t):,} characters)" for t in s.split("\n"))
+    s = _XML_BAD.sub(lambda m: "\\" + ascii(m[0])[2:-1], s)  # written out as "\x1b" (the backslash escaped below)
     return graphviz.nohtml(s.translate(_CELL if record else str.maketrans(_ESC)))  # label text, never HTML
 
 

@@ -302,6 +302,16 @@ def test_write_player_and_options(tmp_path):
             player.write_player(bad, neuron()[-1])
 
 
+def test_a_name_with_a_lone_surrogate_is_written_out_as_its_escape_as_the_picture_draws_it(tmp_path):
+    # a label made from an undecodable file name ("\udcff") raised UnicodeEncodeError from write_text, after the
+    # picture (which draws it as \udcff) was rendered and backward run
+    require_binary("dot")
+    a = Value(2.0, label="run_\udcff")
+    page = player.write_player(tmp_path / "p.html", a * a).read_text(encoding="utf-8")
+    assert page.count("run_\\udcff") >= 4  # the picture's cell, the tooltip, the ledger's lines
+    assert page_data(page)["n"] == 2
+
+
 def test_a_collapsed_trace_is_refused_as_its_boxes_would_show_a_gradient_before_backward_reaches_them():
     require_binary("dot")  # the last line draws the player's picture
     from tinygrad_init import draw

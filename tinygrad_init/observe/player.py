@@ -171,7 +171,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     """Write `player_html(source, **kwargs)` to `path` (UTF-8, its folder must exist); returns the path."""
     path = writable("write_player", path, "player.html")  # before the page runs backward
-    path.write_text(player_html(source, **kwargs), encoding="utf-8", newline="\n")
+    path.write_text(player_html(source, **kwargs), encoding="utf-8", errors="backslashreplace",  # a lone surrogate in
+                    newline="\n")  # a name: \udcff, as the picture draws it
     return path
 
 

@@ -152,6 +152,19 @@ def test_an_output_path_starting_with_the_tilde_of_an_unknown_user_is_a_usage_er
                                             " for a folder of that name)\n")
 
 
+def test_an_output_path_starting_with_a_tilde_without_a_home_folder_is_a_usage_error(monkeypatch, capsys) -> None:
+    # no HOME and a user id without a passwd entry (a container run with --user 12345): pathlib's RuntimeError
+    import pwd
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: (_ for _ in ()).throw(KeyError(uid)))
+    with pytest.raises(SystemExit) as info:
+        cli.main(["graph", "a", "a=1", "--out", "~/pics"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith("error: argument --out: '~/pics' starts with ~, but HOME is not set; "
+                                            "write the path out (or ./~/pics for a folder of that name)\n")
+
+
 @pytest.mark.parametrize("argv", [["demo", "--epochs"], ["demo", "--batch-size"], ["demo", "--every"],
                                   ["sweep", "--depth"], ["sweep", "--width"]])
 def test_a_count_of_zero_is_refused_by_its_option(argv, capsys) -> None:

@@ -123,11 +123,11 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
         raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
     try:
         return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
-    except RuntimeError:  # ~name of no user (pathlib cannot find its home)
+    except RuntimeError:  # ~name of no user, or ~ without HOME (pathlib cannot find the home folder)
         user = Path(text).parts[0]
-        raise argparse.ArgumentTypeError(f"{text!r} starts with {user}, but there is no user {user[1:]} whose home "
-                                         f"folder it could name; write the path out (or ./{text} for a folder of "
-                                         "that name)") from None
+        who = f"there is no user {user[1:]} whose home folder it could name" if user[1:] else "HOME is not set"
+        raise argparse.ArgumentTypeError(f"{text!r} starts with {user}, but {who}; write the path out (or ./{text} "
+                                         "for a folder of that name)") from None
 
 
 class _Parser(argparse.ArgumentParser):

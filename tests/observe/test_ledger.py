@@ -1156,7 +1156,8 @@ def test_digits_0_is_named_by_the_method_called():
     a, b, c, o = tiny()
     with ledger.record() as steps:
         o.backward()
-    for call, who in ((lambda: steps.explain(digits=0), "Ledger.seed_line"),  # explain's first line
+    for call, who in ((lambda: steps.explain(digits=0), "Ledger.explain"),  # was Ledger.seed_line, its first line
+                      (lambda: ledger.Ledger().explain(digits=0), "Ledger.explain"),  # no pass: was no error
                       (lambda: steps.seed_line(digits=0), "Ledger.seed_line"),
                       (lambda: path_products(o, a).explain(digits=0), "PathProducts.explain")):
         with pytest.raises(ValueError, match=rf"^{who}: digits must be >= 1, got 0"):  # was 'format_number: ...'

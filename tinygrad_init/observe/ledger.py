@@ -392,6 +392,7 @@ class Ledger(Sequence):
         significant digits (None: `repr`), at most `max_lines` lines, also printed to `file` (`sys.stdout`) if given."""
         if file is not None and not callable(getattr(file, "write", None)):
             raise TypeError(f"Ledger.explain: file must be an open text file, such as sys.stdout, got {file!r:.40}")
+        digits = digits if digits is None else check_int("Ledger.explain", "digits", digits, 1)  # also with no pass
         out: list[str | int] = [] if self.passes else ["(no backward pass was recorded)"]  # int: a step, if shown
         for ps in self.passes:
             if len(self.passes) > 1:

@@ -423,6 +423,19 @@ def test_sgd_by_default_is_plain_gradient_descent():
         np.testing.assert_array_equal(w.data, ref)
 
 
+def test_sgd_steps_a_0d_parameter_whose_data_became_a_numpy_scalar():
+    # `w.data = w.data - lr * w.grad` (by hand) leaves numpy's 0-d result, an np.float32, not an array: the step
+    # must still move it (it subtracted into a local name and left the parameter as it was)
+    for momentum in (0.0, 0.9):
+        w = Tensor(3.0, requires_grad=True)
+        w.data = w.data - np.float32(0.5)
+        assert type(w.data) is np.float32
+        opt = optim.SGD([w], lr=0.25, momentum=momentum)
+        w.grad = np.array(2.0)
+        opt.step()
+        assert w.item() == 2.0 and type(w.data) is np.ndarray and w.dtype == np.float32
+
+
 def test_sgd_validates_its_arguments():
     w = Tensor(np.zeros(2), requires_grad=True)
     with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0"):

@@ -80,7 +80,8 @@ class SGD:
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
                 continue
-            data = p.data
+            if type(data := p.data) is not np.ndarray:  # numpy's scalar (`p.data = p.data - x` of a 0-d p): an array
+                data = p.numpy()  # to write into, or `data -= ...` below would only rebind the name
             g = g + wd * data if wd else g
             if mu:
                 v = self._velocity[i]

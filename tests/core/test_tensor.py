@@ -1308,6 +1308,19 @@ def test_a_list_of_one_element_tensors_makes_a_tensor_like_a_list_of_rows():
         float(Tensor([1.0, 2.0]))
 
 
+def test_a_list_of_tensors_that_require_grad_is_refused_not_cut_off_from_the_graph():
+    # Tensor([h1, h2]) read their numbers, a new leaf with no graph: the gradient of whatever used it never reached
+    # h1 and h2 (or the weights behind them), silently, where PyTorch's torch.tensor([h1, h2]) refuses
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    for rows in ([w * 2, w * 3], (w, Tensor([3.0, 4.0]))):
+        with pytest.raises(TypeError, match=r"Tensor: a list of Tensors that require grad .* no gradient .* "
+                                            r"Tensor\(\[t\.data for t in ts\]\)"):
+            Tensor(rows)
+    with pytest.warns(UserWarning, match="outside the graph"):  # one element each: float(t), which warns, as PyTorch
+        assert Tensor([w[0], w[1]]).data.tolist() == [1.0, 2.0]
+    assert Tensor([w.detach(), Tensor([3.0, 4.0])]).data.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
 def test_a_pickled_graph_remembers_that_backward_freed_it():
     import pickle
 

@@ -630,6 +630,21 @@ def test_a_parameter_made_from_an_array_owns_its_numbers_as_torch_tensor():
     np.testing.assert_array_equal(w3.data, W0 - 1.0)
 
 
+def test_a_parameter_made_from_a_view_of_other_memory_owns_its_numbers_too(tmp_path):
+    # np.asarray of a PyTorch tensor, a memmap or a masked array is a new ndarray object viewing the same memory: the
+    # "is it the caller's array?" check let it through uncopied, and training wrote into the PyTorch model's weights,
+    # into the .npy file (np.load(..., mmap_mode="r+")) or into the masked array
+    torch = require_module("torch")
+    np.save(tmp_path / "w.npy", np.ones(3, np.float32))
+    sources = [torch.ones(3), np.load(tmp_path / "w.npy", mmap_mode="r+"), np.ma.masked_array(np.ones(3, np.float32))]
+    for source in sources:
+        w = Tensor(source, requires_grad=True)
+        w.grad = np.ones(3, np.float32)
+        SGD([w], lr=0.5).step()
+        assert w.data.tolist() == [0.5] * 3 and np.asarray(source).tolist() == [1.0] * 3, type(source)
+    assert np.load(tmp_path / "w.npy").tolist() == [1.0] * 3
+
+
 def test_float32_stays_float32_through_ops_with_python_scalars():
     x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]], dtype=np.float32), requires_grad=True)
     w = Tensor(np.array([[1.0], [-0.5]], dtype=np.float32), requires_grad=True)

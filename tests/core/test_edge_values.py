@@ -247,3 +247,18 @@ def test_a_float32_sum_or_mean_over_many_rows_is_as_accurate_as_pytorchs(op):
     t = Tensor(x, requires_grad=True)
     getattr(t, op)(axis=(0, -1), keepdims=True).backward(np.ones((1, 1), np.float32))
     assert t.grad.dtype == np.float32 and t.grad[0, 0] == np.float32(1 / x.size if op == "mean" else 1)
+
+
+@pytest.mark.parametrize("bias_shape, x_shape", [((4,), (100_000, 4)), ((1, 4), (100_000, 4)), ((4,), (1000, 100, 4)),
+                                                 ((1, 1, 4), (1000, 100, 4))])
+def test_a_float32_bias_gradient_summed_over_many_rows_is_as_accurate_as_pytorchs(bias_shape, x_shape):
+    # the gradient of a broadcast operand (a bias over a batch) is summed back in one place, unbroadcast; over 100,000
+    # rows that sum (in BLAS, ones @ g, or along the outer axis) was 6.4e-6 off, PyTorch's 7e-8, as the forward sum was
+    g = np.random.default_rng(0).random(x_shape).astype(np.float32)
+    exact = g.astype(np.float64).sum(axis=tuple(range(len(x_shape) - 1)), keepdims=True).reshape(bias_shape)
+    b = Tensor(np.zeros(bias_shape, np.float32), requires_grad=True)
+    (Tensor(np.zeros(x_shape, np.float32)) + b).backward(g)
+    b_th = torch.zeros(bias_shape, requires_grad=True)
+    (torch.zeros(x_shape) + b_th).backward(torch.from_numpy(g))
+    err = lambda got: float(np.max(np.abs(got - exact) / exact))  # noqa: E731
+    assert b.grad.dtype == np.float32 and err(b.grad) <= max(err(b_th.grad.numpy()), float(np.finfo(np.float32).eps))

@@ -170,6 +170,22 @@ def test_add_under_grad_mode_is_refused_and_data_writes_bypass_the_check():
     np.testing.assert_array_equal(w.grad, [0.0, 0.0])  # computed from the changed data, without an error
 
 
+def test_a_parameter_whose_data_became_integers_is_named_not_given_a_truncated_gradient():
+    # `lin.weight.data = np.array([[1, 2], [3, 4]])` (integers typed by hand): the forward computes in float32, but
+    # backward cast the weight's gradient to its int64 data, 0.3 and 0.2 to 0, silently (PyTorch refuses such data)
+    lin = nn.Linear(2, 2, rng=0)
+    lin.weight.data = np.array([[1, 2], [3, 4]])
+    out = lin(Tensor([[0.3, 0.2]]))
+    assert out.dtype == np.float32
+    with pytest.raises(TypeError, match=r"backward: the tensor 'weight' requires grad but holds dtype int64 .*"
+                                        r"\.data .* truncate.*\.astype\(np\.float32\)"):
+        out.sum().backward()
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    w.data = np.array([True, False])
+    with pytest.raises(TypeError, match="backward: a leaf tensor requires grad but holds dtype bool"):
+        (w * 0.5).sum().backward()
+
+
 def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
     # the hand-written SGD of PyTorch's tutorials; -= used to rebind the loop variable and leave the model unchanged
     lin, x = nn.Linear(2, 1, rng=0), Tensor([[1.0, 2.0]])

@@ -630,6 +630,21 @@ def test_a_parameter_made_from_an_array_owns_its_numbers_as_torch_tensor():
     np.testing.assert_array_equal(w3.data, W0 - 1.0)
 
 
+def test_a_parameter_made_from_a_view_of_other_memory_owns_its_numbers_too(tmp_path):
+    # np.asarray of a PyTorch tensor, a memmap or a masked array is a new ndarray object viewing the same memory: the
+    # "is it the caller's array?" check let it through uncopied, and training wrote into the PyTorch model's weights,
+    # into the .npy file (np.load(..., mmap_mode="r+")) or into the masked array
+    torch = require_module("torch")
+    np.save(tmp_path / "w.npy", np.ones(3, np.float32))
+    sources = [torch.ones(3), np.load(tmp_path / "w.npy", mmap_mode="r+"), np.ma.masked_array(np.ones(3, np.float32))]
+    for source in sources:
+        w = Tensor(source, requires_grad=True)
+        w.grad = np.ones(3, np.float32)
+        SGD([w], lr=0.5).step()
+        assert w.data.tolist() == [0.5] * 3 and np.asarray(source).tolist() == [1.0] * 3, type(source)
+    assert np.load(tmp_path / "w.npy").tolist() == [1.0] * 3
+
+
 def test_float32_stays_float32_through_ops_with_python_scalars():
     x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]], dtype=np.float32), requires_grad=True)
     w = Tensor(np.array([[1.0], [-0.5]], dtype=np.float32), requires_grad=True)
@@ -1306,6 +1321,19 @@ def test_a_list_of_one_element_tensors_makes_a_tensor_like_a_list_of_rows():
     assert float(Tensor([[2.5]])) == 2.5
     with pytest.raises(ValueError, match=r"float: the tensor has shape \(2,\) \(2 elements\)"):
         float(Tensor([1.0, 2.0]))
+
+
+def test_a_list_of_tensors_that_require_grad_is_refused_not_cut_off_from_the_graph():
+    # Tensor([h1, h2]) read their numbers, a new leaf with no graph: the gradient of whatever used it never reached
+    # h1 and h2 (or the weights behind them), silently, where PyTorch's torch.tensor([h1, h2]) refuses
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    for rows in ([w * 2, w * 3], (w, Tensor([3.0, 4.0]))):
+        with pytest.raises(TypeError, match=r"Tensor: a list of Tensors that require grad .* no gradient .* "
+                                            r"Tensor\(\[t\.data for t in ts\]\)"):
+            Tensor(rows)
+    with pytest.warns(UserWarning, match="outside the graph"):  # one element each: float(t), which warns, as PyTorch
+        assert Tensor([w[0], w[1]]).data.tolist() == [1.0, 2.0]
+    assert Tensor([w.detach(), Tensor([3.0, 4.0])]).data.tolist() == [[1.0, 2.0], [3.0, 4.0]]
 
 
 def test_a_pickled_graph_remembers_that_backward_freed_it():

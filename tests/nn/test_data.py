@@ -224,6 +224,20 @@ def test_blobs_explicit_centers_and_std() -> None:
         np.testing.assert_allclose(pts.std(axis=0), 0.5, rtol=0.05)
 
 
+def test_every_generator_takes_noise_as_the_issue_promises_blobs_as_its_std() -> None:
+    # "each f(n, noise=..., rng=...) -> (X, y)": blobs took only std=, so blobs(n, noise=0.5, rng=0) was a TypeError;
+    # its noise is its std (N(0, noise^2) on each coordinate, as the other generators add it)
+    for make in data.DATASETS.values():
+        X, y = make(30, noise=0.0, rng=3)
+        assert X.shape == (30, 2) and y.shape == (30,)
+    for a, b in zip(data.blobs(50, noise=0.5, rng=3), data.blobs(50, std=0.5, rng=3)):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match=r"^blobs: noise must be >= 0, got -1"):
+        data.blobs(10, noise=-1)
+    with pytest.raises(TypeError, match=r"^blobs: give std or noise \(the same spread\), not both"):
+        data.blobs(10, std=0.5, noise=0.3)
+
+
 def test_datasets_registry_names_the_generators() -> None:
     assert data.DATASETS == {"moons": data.moons, "circles": data.circles,
                              "spirals": data.spirals, "blobs": data.blobs}

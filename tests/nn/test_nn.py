@@ -423,6 +423,19 @@ def test_sgd_by_default_is_plain_gradient_descent():
         np.testing.assert_array_equal(w.data, ref)
 
 
+def test_sgd_steps_a_0d_parameter_whose_data_became_a_numpy_scalar():
+    # `w.data = w.data - lr * w.grad` (by hand) leaves numpy's 0-d result, an np.float32, not an array: the step
+    # must still move it (it subtracted into a local name and left the parameter as it was)
+    for momentum in (0.0, 0.9):
+        w = Tensor(3.0, requires_grad=True)
+        w.data = w.data - np.float32(0.5)
+        assert type(w.data) is np.float32
+        opt = optim.SGD([w], lr=0.25, momentum=momentum)
+        w.grad = np.array(2.0)
+        opt.step()
+        assert w.item() == 2.0 and type(w.data) is np.ndarray and w.dtype == np.float32
+
+
 def test_sgd_validates_its_arguments():
     w = Tensor(np.zeros(2), requires_grad=True)
     with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0"):
@@ -769,6 +782,20 @@ def test_sgd_step_with_a_bad_gradient_changes_no_parameter():
     b.grad = np.ones(2)
     opt.step()
     assert a.data.tolist() == b.data.tolist() == [-0.1, -0.1]
+
+
+def test_sgd_step_names_a_parameter_whose_data_was_replaced_by_hand():
+    # numpy's own "Cannot cast ufunc 'subtract' output", "output array is read-only" or "operands could not be
+    # broadcast" reached the user from inside step(), naming neither SGD nor the parameter
+    replaced = [(np.array([1, 2]), r"dtype int64"), (np.broadcast_to(np.float32(1.0), (2,)), r"read-only"),
+                (np.ones(3, np.float32), r"shape \(3,\)")]
+    for data, says in replaced:
+        a, b = Tensor(np.zeros(2), requires_grad=True, name="a"), Tensor(np.zeros(2), requires_grad=True, name="b")
+        a.grad, b.grad = np.ones(2), np.ones(2)
+        b.data = data
+        with pytest.raises((TypeError, ValueError), match=r"^SGD\.step: parameter 1 \('b'\) .*" + says +
+                           r".*\.data replaced by hand\? .* p\.data\[\.\.\.\] = new \(the parameters before"):
+            optim.SGD([a, b], lr=0.1).step()
 
 
 def test_an_activation_kept_on_the_module_is_not_a_parameter():

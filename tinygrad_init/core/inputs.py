@@ -17,7 +17,7 @@ from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
-           "Size", "TorchSpellings", "TorchName", "update_error"]
+           "Size", "TorchSpellings", "TorchName", "update_error", "not_floating"]
 
 #: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
 #: softplus, mean and softmaxes refuse integers).
@@ -50,6 +50,11 @@ class Size(int):
 def to_array(data: Any, dtype: Any) -> np.ndarray:
     """`data` as an array of numbers: floating arrays (also array-likes such as a PyTorch tensor) and numpy scalars keep
     their dtype; Python numbers, lists and integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
+    if type(data) in (list, tuple) and any(getattr(e, "_requires_grad", 0) is True and e.data.size > 1 for e in data):
+        raise TypeError("Tensor: a list of Tensors that require grad would be read as plain numbers, a new tensor "
+                        "outside the graph: no gradient would reach them (PyTorch refuses it too). For the numbers "
+                        "write Tensor([t.data for t in ts]); to keep the gradient, compute on one tensor with a batch "
+                        "axis (t[i] picks a row in the graph)")
     try:
         arr = np.asarray(data)
     except RuntimeError:  # a PyTorch tensor that requires grad (a Parameter), which numpy() refuses: its numbers
@@ -251,6 +256,14 @@ def update_error(op: str, operand: np.ndarray, data: np.ndarray) -> ValueError:
     return ValueError(f"{op}: an operand of shape {operand.shape} does not fit the tensor of shape {data.shape}"
                       if data.flags.writeable else f"{op}: the tensor's memory is read-only (it shares a read-only "
                       "numpy array, such as np.broadcast_to's); make the tensor of a copy, Tensor(a.copy())")
+
+
+def not_floating(t: Any) -> np.ndarray:
+    """Raise for a leaf that requires grad but holds no floats (its `.data` replaced by integers or booleans), whose
+    gradient backward would otherwise cast to that dtype, truncated."""
+    raise TypeError(f"backward: {f'the tensor {t.name!r}' if t.name else 'a leaf tensor'} requires grad but holds "
+                    f"dtype {t.dtype} (was its .data replaced by integers?), to which its gradient would be cast and "
+                    "truncate; only floating tensors can require grad: t.data = t.data.astype(np.float32)")
 
 
 def _array(value: Any) -> np.ndarray | None:

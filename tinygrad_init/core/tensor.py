@@ -27,7 +27,7 @@ from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_gr
 from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
-from .inputs import torch_keywords, update_error
+from .inputs import not_floating, torch_keywords, update_error
 from .ops import OPS, Op, quiet, round_once, unbroadcast
 from .value import Value
 
@@ -149,7 +149,7 @@ class Node(_GraphNode):
                                      f"{shape_text(grad.shape)}; the input has shape {shape_text(like.shape)}, of "
                                      "which that is no broadcast (was the input's .data replaced?)") from None
             if grad.dtype is not like.dtype and grad.dtype != like.dtype:  # promoted in the forward
-                grad = grad.astype(like.dtype)
+                grad = grad.astype(like.dtype) if like.dtype.kind == "f" else not_floating(parent)  # (.data of ints)
             old = parent._grad
             if old is None and leaf and (grad is upstream or grad.base is not None or grad is first):
                 grad = grad.copy()  # a leaf's first gradient becomes its .grad, the user's: not shared, not a view
@@ -223,8 +223,8 @@ class Tensor(_GraphNode, TorchSpellings):
             self._requires_grad = False
         else:
             self.requires_grad = requires_grad  # checked by the setter
-            if self.data is raw:  # a parameter owns its numbers, as torch.tensor: training must not change `data`
-                self.data = raw.copy()
+            if self.data is raw or self.data.base is not None:  # a parameter owns its numbers (as torch.tensor's):
+                self.data = np.array(self.data)  # training changes no `data` nor memory it views (a memmap's file)
         if type(name) is not str or name:  # "" (the default): no label
             self._name = check_type("Tensor", "name", name, str, "a string")  # as Value's label
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of

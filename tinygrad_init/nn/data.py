@@ -75,10 +75,14 @@ def spirals(n: int, noise: float = 0.2, classes: int = 2, turns: float = 1.0, rn
     return _finish(np.stack([s * np.cos(theta), s * np.sin(theta)], axis=1), y, 0.0, gen)
 
 
-def blobs(n: int, centers: int | Any = 3, std: float = 1.0, rng: Rng = None) -> Data:
+def blobs(n: int, centers: int | Any = 3, std: float = 1.0, rng: Rng = None, *, noise: float | None = None) -> Data:
     """`n` points in Gaussian blobs, `x ~ N(center_k, std^2 I)` for class `k`. `centers` is an array `(k, 2)`, or
     the number `k` of blobs placed on the circle of radius 4 (blob `j` at angle `2 pi j / k`; one blob sits
-    at the origin), where with `std=1` they barely overlap."""
+    at the origin), where with `std=1` they barely overlap. `noise`, the other generators' word, is `std` here."""
+    if noise is not None:  # blobs(n, noise=..., rng=...) as every generator is called
+        if std != 1.0 and std != noise:
+            raise TypeError(f"blobs: give std or noise (the same spread), not both; got std={std!r}, noise={noise!r}")
+        std = check_real("blobs", "noise", noise, 0.0)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
         k = check_int("blobs", "centers", centers, 1, maximum=MAX_SIZE)
         angle = 2 * np.pi * np.arange(k) / k

@@ -80,18 +80,34 @@ class SGD:
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
                 continue
-            data = p.data
-            g = g + wd * data if wd else g
-            if mu:
-                v = self._velocity[i]
-                g = self._velocity[i] = g.copy() if v is None else mu * v + g
-            data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
+            if type(data := p.data) is not np.ndarray:  # numpy's scalar (`p.data = p.data - x` of a 0-d p): an array
+                data = p.numpy()  # to write into, or `data -= ...` below would only rebind the name
+            try:
+                g = g + wd * data if wd else g
+                if mu:
+                    v = self._velocity[i]
+                    g = self._velocity[i] = g.copy() if v is None else mu * v + g
+                data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
+            except (TypeError, ValueError):  # numpy's casting, read-only or broadcasting error: .data written by hand
+                changed_in_place(*stepped)  # (those before it did step)
+                raise _step_error(i, p, data, bool(stepped)) from None
             stepped.append(p)
         changed_in_place(*stepped)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""
         _zero(self.params, not check_bool("SGD.zero_grad", "set_to_none", set_to_none))
+
+
+def _step_error(i: int, p: Tensor, data: np.ndarray, updated: bool) -> Exception:
+    """The error for parameter `i`, whose `.data` numpy could not update in place by its gradient (`updated`: some
+    parameters before it were)."""
+    what = (f"dtype {data.dtype}" if data.dtype.kind != "f" else "read-only memory" if not data.flags.writeable else
+            f"shape {data.shape} where its gradient has shape {p._grad.shape}")
+    return (TypeError if data.dtype.kind != "f" else ValueError)(
+        f"SGD.step: parameter {i} ({p.name or 'unnamed'!r}) holds {what}: was its .data replaced by hand? A parameter "
+        "holds a writable float array of its gradient's shape; write new numbers into it, p.data[...] = new" +
+        " (the parameters before it were updated)" * updated)
 
 
 def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grad") -> None:

@@ -35,39 +35,10 @@ import numpy as np
 
 from .worker import NodeRef, Opaque, encode
 
-__all__ = [
-    "INIT_HINTS",
-    "CheckFailure",
-    "DType",
-    "Exercise",
-    "Fn",
-    "Graph",
-    "NodeRef",
-    "Opaque",
-    "Raised",
-    "Rng",
-    "Session",
-    "check_randomness",
-    "close",
-    "describe",
-    "diagnose",
-    "draw",
-    "expect_array",
-    "expect_float",
-    "expect_sequence",
-    "fail",
-    "finite",
-    "fmt",
-    "fmt_both",
-    "kurtosis",
-    "max_error",
-    "mentions",
-    "recursive_functions",
-    "same",
-    "sections",
-    "summary",
-    "unseen",
-]
+__all__ = ["INIT_HINTS", "CheckFailure", "DType", "Exercise", "Fn", "Graph", "NodeRef", "Opaque", "Raised", "Rng",
+           "Session", "check_randomness", "close", "describe", "diagnose", "draw", "expect_array", "expect_float",
+           "expect_sequence", "fail", "finite", "fmt", "fmt_both", "kurtosis", "max_error", "mentions",
+           "recursive_functions", "same", "sections", "summary", "unseen"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -45,7 +45,7 @@ from typing import Any
 
 from . import worker as wire
 from .catalog import resolve
-from .kit import CheckFailure, Exercise, Raised, Session, describe
+from .kit import CheckFailure, Exercise, Raised, Session, describe, never_run
 
 __all__ = ["DENIED", "STATUSES", "Result", "check_file", "check_function", "grade_file", "run_isolated"]
 
@@ -104,11 +104,10 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
     return f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}."
 
 
-def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
-    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
-    main = {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
-            "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
-    out = []
+def _imports(tree: ast.AST, function: str | None = None) -> list[tuple[str, tuple[str, ...], int]]:
+    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in code never run (see
+    `kit.never_run`: one that runs is refused where it runs)."""
+    main, out = never_run(tree, function), []
     for node in (n for n in ast.walk(tree) if id(n) not in main):
         if isinstance(node, ast.Import):
             out += [(a.name, (), node.lineno) for a in node.names]
@@ -149,7 +148,7 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
     todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
     while todo:
         file, module = todo.pop()
-        for name, names, line in _imports(module):
+        for name, names, line in _imports(module, ex.function if file == path else None):
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine) or not \
                 _refused(ex, root)

@@ -404,6 +404,12 @@ def test_a_right_answer_with_its_own_test_against_the_engine_in_a_function_passe
                                      "'ine']()\n    return upstream * (1 - math.tanh(x) ** 2)\n")
     results = {r.name: r for r in grader.grade(str(tmp_path), ["mul_backward", "tanh_backward"], timeout=20)}
     assert results["mul_backward"].passed, results["mul_backward"].message
+    # Nor does such a test in a module of one's own that an answer imports (ex11's fans, as ex12's stub suggests).
+    write(tmp_path, "fans", solution("fans") + "\n\ndef test_fans():\n    from tinygrad_init import init\n"
+                            "    assert fans((3, 4, 5)) == init.fans((3, 4, 5))\n")
+    xavier = solution("xavier_uniform").replace("def _fans(", "from ex11_fans import fans as _fans\n\n\ndef _old(")
+    xavier = runner.check_file("xavier_uniform", write(tmp_path, "xavier_uniform", xavier))
+    assert xavier.passed, xavier.message
     results["sigmoid_backward"] = runner.check_file("sigmoid_backward", write(  # refused before it runs
         tmp_path, "sigmoid_backward", "def helper():\n    import torch\n\ndef sigmoid_backward(x, upstream):\n"
                                       "    return helper()\n"))

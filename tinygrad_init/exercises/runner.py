@@ -104,10 +104,10 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
     return f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}."
 
 
-def _imports(tree: ast.AST, function: str | None = None) -> list[tuple[str, tuple[str, ...], int]]:
+def _imports(tree: ast.AST, used: set[str]) -> tuple[list[tuple[str, tuple[str, ...], int]], set[str]]:
     """`(module, imported names, line)` of each import, `__import__` and `import_module` but in code never run (see
-    `kit.never_run`: one that runs is refused where it runs)."""
-    main, out = never_run(tree, function), []
+    `kit.never_run`: one that runs is refused where it runs); and `used` with the names used where code runs."""
+    (main, used), out = never_run(tree, used), []
     for node in (n for n in ast.walk(tree) if id(n) not in main):
         if isinstance(node, ast.Import):
             out += [(a.name, (), node.lineno) for a in node.names]
@@ -119,7 +119,7 @@ def _imports(tree: ast.AST, function: str | None = None) -> list[tuple[str, tupl
             called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
             if called in ("__import__", "import_module"):
                 out.append((node.args[0].value, (), node.lineno))
-    return out
+    return out, used
 
 
 def _parse(path: str) -> ast.Module:
@@ -145,10 +145,11 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
         why = f"{type(exc).__name__}: {exc}" if not isinstance(exc, (RecursionError, MemoryError)) else \
             "an expression is nested too deeply for Python's parser (thousands of operators or calls in a row)"
         return None, Result(ex.name, "error", f"your file could not be read as Python: {why}")
-    todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
-    while todo:
+    todo, seen, used = [(path, tree)], {path: 0}, {ex.function}  # bytes parsed here, with no time limit: past 1 MB,
+    while todo:  # the hook alone checks. (`used`: what runs, from the files seen, in the modules they import)
         file, module = todo.pop()
-        for name, names, line in _imports(module, ex.function if file == path else None):
+        found, used = _imports(module, used)
+        for name, names, line in found:
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine) or not \
                 _refused(ex, root)

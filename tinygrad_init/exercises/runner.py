@@ -7,7 +7,7 @@ type, message and line), a time-out or a crash. It never raises.
 How a file is graded (against mistakes and shortcuts; no sandbox: the code runs with the student's rights):
 
 1. **In the grader**, the file is parsed: a syntax error, or an import of what the exercise asks the student to write
-   (`tinygrad_init`, `torch`, ...; also in the student's own modules that the file imports), ends it there.
+   (`tinygrad_init`, `torch`, ...; also in the student's modules it imports; not in code never run) ends it there.
 2. A **worker process** (`worker.py`, one per exercise, in a session of its own) runs the file and calls the student's
    function on the inputs the check sends; it returns raw outputs only.
 3. **The check runs in the grader**: it computes the references and compares. Patching numpy, the worker or anything

@@ -365,6 +365,46 @@ def test_shortcuts_to_the_answer_fail_with_write_it_yourself(tmp_path):
     assert "line 2" in by_name["tanh_backward"].message  # the disguised import is caught where it runs
 
 
+# Rules found in a frame of the audit hook, emptied in place (numpy writes any address: a tuple's length is the third
+# word of it), and then the engine imported: the hook's state must be out of reach.
+EMPTY_THE_RULES = """import numpy as np
+
+
+class Words:
+    def __init__(self, obj):
+        self.__array_interface__ = {"data": (id(obj), False), "shape": (3,), "typestr": "<i8", "version": 3}
+
+
+def empty(state):
+    for key in ("deny", "protected", "above", "guarded"):
+        np.asarray(Words(state[key]))[2] = 0
+    return __import__("tinygrad" + "_init").Value
+
+
+"""
+
+
+def test_the_hooks_rules_are_out_of_reach_of_a_refusals_traceback_and_of_other_threads(tmp_path):
+    # A refusal's traceback ended in the hook's frame, whose locals held its rules; a thread saw that frame in
+    # sys._current_frames() while the hook ran. Either way the rules were emptied and ex01 passed with the engine.
+    answer = "\n\ndef mul_backward(a, b, upstream):\n    a, b = Value(a), Value(b)\n    (a * b).backward()\n" \
+             "    return upstream * a.grad, upstream * b.grad\n"
+    write(tmp_path, "mul_backward", EMPTY_THE_RULES + "try:\n    __import__('tinygrad' + '_init')\n"
+          "except ImportError as exc:\n    tb = exc.__traceback__\n    while tb.tb_next:\n        tb = tb.tb_next\n"
+          "    Value = empty(tb.tb_frame.f_locals)\n" + answer)
+    write(tmp_path, "tanh_backward", EMPTY_THE_RULES + "import sys, threading\nfound = []\n\n\ndef spy():\n"
+          "    while not found:\n        for f in sys._current_frames().values():\n            while f is not None:\n"
+          "                if 'deny' in f.f_locals:\n                    found.append(f.f_locals)\n"
+          "                f = f.f_back\n\n\nthreading.Thread(target=spy, daemon=True).start()\nfor _ in range(9999):\n"
+          "    try:\n        open('/nonexistent')\n    except OSError:\n        pass\nValue = empty(found[0])\n"
+          + answer.replace("mul_backward(a, b, upstream)", "tanh_backward(x, upstream)").replace(
+              "a, b = Value(a), Value(b)\n    (a * b).backward()\n    return upstream * a.grad, upstream * b.grad",
+              "v = Value(x)\n    v.tanh().backward()\n    return upstream * v.grad"))
+    for r in grader.grade(str(tmp_path), ["mul_backward", "tanh_backward"], timeout=10):
+        assert not r.passed and r.status in ("error", "fail"), (r.name, r.status, r.message)
+    assert "`sys._current_frames`" in r.output, r.output  # the spy thread's refusal
+
+
 def test_a_students_own_module_named_like_a_refused_library_is_told_to_rename_it_not_to_write_it(tmp_path):
     # A helper of the student's own, autograd.py (or a micrograd/ package), is no library doing the exercise: the
     # message must not say "write it yourself" to a student who did, but name the clash and what to change.

@@ -22,12 +22,13 @@ Before any student code runs, the worker
   outside its group (the grader) or setting its limits (os.pidfd_open: no event), starting more than `MAX_FORKS`
   processes, and walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's
   code can rebind (of this module, `os`, `os.path`, builtins) nor an object of this module (numpy's array interface
-  writes any address, and a refusal's traceback shows the hook's state: out of reach); keeps Python's recursion limit
-  (`sys.setrecursionlimit` does nothing; no threads where it counts: each has a depth of its own) and makes no built-in
-  module afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or
-  folder, a git folder, moving anything from or to there, and opening a folder but the student's and the temp folder's
-  (as dir_fd, a path names any file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a
-  classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient.
+  writes any address), and its state shows in no refusal's traceback nor another thread's frames; keeps Python's
+  recursion limit (`sys.setrecursionlimit` does nothing; no threads where it counts: each has a depth of its own) and
+  makes no built-in module afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an
+  exercise's file or folder, a git folder, moving anything from or to there, and opening a folder but the student's and
+  the temp folder's (as dir_fd, a path names any file; the grader's TMPDIR for it is a fresh folder). Out of reach:
+  other files there (a classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a
+  difference quotient; a signal handler (or gc callback) of the student's that walks up to the hook's frame as it runs.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -197,8 +198,7 @@ def to_python(obj: Any, nodes: dict[int, int]) -> Any:
     if tag == "scalar":
         return np.dtype(obj["dtype"]).type(to_python(obj["v"], nodes))
     if tag == "array":
-        raw = base64.b64decode(obj["data"])
-        return np.frombuffer(raw, dtype=np.dtype(obj["dtype"])).reshape(obj["shape"]).copy()
+        return np.frombuffer(base64.b64decode(obj["data"]), dtype=np.dtype(obj["dtype"])).reshape(obj["shape"]).copy()
     if tag in ("tuple", "list"):
         return (tuple if tag == "tuple" else list)(to_python(v, nodes) for v in obj["v"])
     if tag == "dict":
@@ -294,11 +294,9 @@ def from_wire(obj: Any, depth: int = 0) -> Any:
         _need(type(obj.get("i")) is int and obj["i"] >= 0, "bad node")
         return NodeRef(obj["i"])
     if tag == "obj":
-        kind, shape, length = obj.get("type"), obj.get("shape"), obj.get("len")
-        _need(isinstance(kind, str) and len(kind) <= 200, "bad object")
+        kind, shape, length, dtype = obj.get("type"), obj.get("shape"), obj.get("len"), obj.get("dtype")
+        _need(isinstance(kind, str) and len(kind) <= 200 and (length is None or type(length) is int), "bad object")
         _need(shape is None or (isinstance(shape, list) and all(type(n) is int for n in shape)), "bad shape")
-        _need(length is None or type(length) is int, "bad length")
-        dtype = obj.get("dtype")
         return Opaque(kind, from_wire(obj.get("data"), depth + 1), length, str(dtype)[:40] if dtype else None,
                       tuple(shape) if shape is not None else None)
     raise WireError(f"unknown tag {tag[:40]!r}")
@@ -350,8 +348,7 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
     """Call `fn` on a request's inputs; the reply holds its output (or what it raised) as wire data. It is called
     `calls` times on the same objects (a graph walked twice), the last output sent; `keep` lists the positions of
     arguments whose state after the calls is sent back as well. The helpers are bound as defaults, so that a student's
-    file that replaces module attributes (`worker.encode = ...`) does not change how its answers travel.
-    """
+    file that replaces module attributes (`worker.encode = ...`) does not change how its answers travel."""
     nodes: dict[int, int] = {}
     args = to_python(request.get("args", []), nodes)
     kwargs = {k: to_python(v, nodes) for k, v in request.get("kwargs", {}).items()}
@@ -375,12 +372,14 @@ def serve(fn: Callable, request: dict, folder: str, encode: Callable = encode, t
 #: it). Also every `ctypes.*` event (C functions, and raw memory, where the policy's own state lies), gc's walks over
 #: every object (they reach the policy's function), symbolic links (one in a folder descriptor leads anywhere), what
 #: opens files in C with no "open" event (readline's history: any text; sqlite3's and dbm's databases), and Tcl
-#: (tkinter), which also runs programs, and a script run in another Python process (`sys.remote_exec`, 3.14).
+#: (tkinter), which also runs programs, a script run in another Python process (`sys.remote_exec`, 3.14), and another
+#: thread's frames (`sys._current_frames`: the policy's own, with its state, while it checks an event).
 _GETS_AROUND_THE_RULES = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
                           "cpython.PyInterpreterState_New", "multiprocessing.popen_spawn_posix",
                           "multiprocessing.popen_forkserver", "_posixsubprocess", "_xxsubinterpreters", "_interpreters",
                           "_testcapi", "_testinternalcapi", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
-                          "os.symlink", "readline", "sqlite3.connect", "_dbm", "_gdbm", "_tkinter", "sys.remote_exec")
+                          "os.symlink", "readline", "sqlite3.connect", "_dbm", "_gdbm", "_tkinter", "sys.remote_exec",
+                          "sys._current_frames", "sys._current_exceptions")
 
 #: Audit events on files -> the positions of their path arguments: a protected file may not be opened, linked, moved,
 #: replaced or removed; a compiled module ("import" with its file) loaded.
@@ -393,9 +392,9 @@ def _install_policy(policy: dict) -> None:
     /proc entries, running other programs, and what gets around these rules.
 
     The hook reads no name the student's code can rebind (of this module, `os.path`, the builtins), only `rules`, a
-    tuple of strings, numbers and C functions taken now, which a refusal's traceback shows but cannot change (but
-    through numpy's array interface, which writes any address: the module's own tuples would be a shorter way). It
-    resolves symbolic links itself with `os.readlink`, and reads a str or bytes subclass as the C function does."""
+    tuple of strings, numbers and C functions taken now (numpy's array interface writes any address: no refusal's
+    traceback shows the frame that holds them, nor may another thread see it). It resolves symbolic links with
+    `os.readlink`, and reads a str or bytes subclass as C does."""
     import itertools
     import site
 
@@ -458,7 +457,7 @@ def _install_policy(policy: dict) -> None:
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
              os.readlink, os.stat, os.write, os._exit)
 
-    def hook(event: str, args: tuple, rules: tuple = rules) -> None:
+    def check(event: str, args: tuple, rules: tuple = rules) -> None:
         (deny, protected, installed, guarded, writing, above, message, around, paths, worker, forks, max_forks,
          (outer, own), fs, isinstance, str, bytes, int, plain, decode, OSError, PermissionError, ImportError,
          BlockingIOError, getcwd, getpid, getpgid, readlink, stat, write, exit_) = rules
@@ -525,12 +524,17 @@ def _install_policy(policy: dict) -> None:
             if not mine:
                 raise PermissionError(message.replace("{name}", f"`{event}` on another process (the grader's?)"))
 
+    def hook(event: str, args: tuple, check: Callable = check) -> None:  # a refusal raised afresh from here, once
+        try:  # this frame holds no `check` (nor its rules): the traceback the student's code gets shows no rule
+            check(event, args)
+        except BaseException as exc:  # noqa: BLE001 - whatever the check raised
+            raise exc.with_traceback(check := None)  # (None: the traceback, and `check` dropped)
+
     sys.addaudithook(hook)
 
 
 def _limit_memory(megabytes: float) -> None:
-    """Cap the address space at what is mapped now plus `megabytes`, and the size of a file written (what
-    is printed, too) at `MAX_WRITTEN` (where the system supports it)."""
+    """Cap the address space at what is mapped now plus `megabytes`, a file written (or printed) at `MAX_WRITTEN`."""
     try:
         import resource
 
@@ -547,15 +551,12 @@ def main(argv: list[str]) -> int:
     capture, policy = argv[1], json.loads(argv[2])
     requests, replies = os.dup(0), os.dup(1)  # the channel, on private descriptors
     null, out = os.open(os.devnull, os.O_RDONLY), os.open(capture, os.O_WRONLY | os.O_APPEND)
-    for fd, target in ((null, 0), (out, 1), (out, 2)):
-        os.dup2(fd, target)
-    for fd in (null, out):
-        os.close(fd)
+    list(map(os.dup2, (null, out, out), (0, 1, 2)))
+    list(map(os.close, (null, out)))
     sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     import numpy  # noqa: F401 - imported now, before the student's folder is on the path
 
-    if policy.get("engine"):
-        sys.path.append(policy["package_root"])
+    sys.path += [policy["package_root"]] if policy.get("engine") else []
     _limit_memory(policy.get("memory_mb", 1024))
     _install_policy(policy)
     write_frame(replies, {"ready": True})

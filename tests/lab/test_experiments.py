@@ -257,6 +257,20 @@ def test_an_overflowing_network_says_so_and_counts_no_dead_units_in_nan(recwarn)
     assert all(np.isnan(r["dead"]) for r in run.layers[first - 1:]) and np.isfinite(run.layers[0]["dead"])
     assert f"from layer {first} the activations overflow float32" in run.table().to_text()
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    # dL/dh below them went through relu'(nan) = 0: finite numbers (layers 19-66 here), yet no measurement; the note
+    # said only that the activations overflowed
+    assert "nor is any gradient below the top layer" in run.table().to_text()
+
+
+def test_gradients_that_overflow_below_finite_activations_are_named() -> None:
+    # 54 layers of 50 ReLU units at 1.0*randn: every activation is finite (3e37 at the top), but x.T @ dL/dz overflows
+    # float32 in 36 of the weight gradients, and the table printed their nan with no note at all
+    run = E.run_one("large", "relu", depth=54, width=50, batch=200, rng=0)
+    bad = [r["layer"] for r in run.layers if not np.isfinite(r["grad_w_std"])]
+    assert np.isfinite(run.values("act_std")).all() and np.isfinite(run.values("grad_act_std")).all() and bad
+    text = run.table().to_text()
+    assert f"grad_w_std: the gradient overflows float32 (max 3.4e38) in {len(bad)} layers, from layer {bad[0]}" in text
+    assert "grad_act_std: the gradient" not in text and "activations overflow" not in text
 
 
 def test_a_run_does_not_depend_on_the_rest_of_the_sweep(quick_sweep: E.Sweep) -> None:

@@ -87,7 +87,12 @@ class Run:
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             _THEORY + "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
         if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
-            notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement")
+            notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement; "
+                         "nor is any gradient below the top layer, which backward reaches through them")
+        for k in [] if bad else [c for c in columns if c.startswith("grad") and not c.endswith("_theory")]:
+            if at := [r["layer"] for r in self.layers if not np.isfinite(r[k] if r.get(k) is not None else 0.0)]:
+                notes.append(f"{k}: the gradient overflows float32 (max 3.4e38) in {counted(len(at), 'layer')}, from "
+                             f"layer {at[0]}: nan or inf, not a measurement")
         if low := [r["layer"] for r in self.layers for k in _THEORY_OF if k != "saturated"  # a fraction, not a value
                    and 0 < (r.get(k + "_theory") or 0) < 1.18e-38]:
             notes.append(f"from layer {low[0]} the theory has numbers below 1.2e-38, float32's smallest normal number: "

@@ -389,6 +389,17 @@ def test_the_batch_norm_verdict_says_free_only_when_every_network_holds() -> Non
     assert "the verdict is 'holds' for all but small 0.01*randn: relu explodes (without it: small" in text
 
 
+def test_equal_weights_are_symmetric_also_when_batch_norm_spreads_the_values() -> None:
+    # `ones` with batch norm: every unit of a layer gets x @ 1, the same value, and batch norm scales each example's
+    # value to std 1 over the batch, so the std of h is no longer 0; the word read "holds" for a network that can
+    # never learn (its units stay identical under training)
+    sw = E.run_sweep(("ones",), ("tanh", "relu"), batchnorm=True, depth=3, width=8, batch=16)
+    for a in ("tanh", "relu"):
+        run = sw.run("ones", a)
+        assert run.values("act_std")[0] > 0.3 and E.word(run) == "symmetric"
+    assert E.word(E.run_one("small", "tanh", depth=3, width=8, batch=16, batchnorm=True)) == "holds"
+
+
 def test_the_saturation_finding_needs_the_word_saturates() -> None:
     # 5 units: 1.0*randn with tanh "holds" in the grid (9-10% saturated), yet the finding read "Large init
     # (1.0*randn) saturates tanh: 9%-10% of the entries ... the 'gradients all zero' of the CS231n slide"

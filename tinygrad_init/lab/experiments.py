@@ -414,7 +414,8 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
 #: The words of the verdict, in the order they are tried (the first that applies), and their rules: the one
 #: rule of thumb of the report's grid, the explorer and exercise 22.
 WORDS: dict[str, str] = {
-    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0): it can never learn",
+    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0, or a layer's weights "
+                 "all equal, which batch norm hides): it can never learn",
     "dies": "ReLU: over {dead:.0%} of the last layer's units are 0 for every example",
     "saturates": "tanh, sigmoid: over {saturated:.0%} of the last layer's entries sit at a limit, where f' is near 0 "
                  "(this report counts |tanh| > 0.99, tanh' < 0.02; the explorer |tanh| > 0.97, tanh' < 0.06)",
@@ -459,11 +460,13 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
 
 
 def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
-    """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer)."""
+    """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer); "symmetric" also where
+    a layer's weights are all equal (`w_std` 0), whose units compute one value even when batch norm spreads it."""
     if not hasattr(run, "values") or not hasattr(run, "activation"):
         raise TypeError(f"word: run must be a Run of run_sweep, got {type(run).__name__}")
-    return renamed("word", judge, run.values("act_std"), run.values("grad_act_std"),
+    said = renamed("word", judge, run.values("act_std"), run.values("grad_act_std"),
                    run.values(fraction_key(run.activation)), run.activation, thresholds)
+    return "symmetric" if any(r.get("w_std") == 0.0 for r in getattr(run, "layers", ())) else said
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:

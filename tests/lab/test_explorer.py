@@ -553,3 +553,21 @@ def test_explorer_file_names_a_path_that_is_no_file_name():
     with pytest.raises(TypeError, match=r"^Explorer.file: path must be a file name ending in .html or a folder, got "
                                         r"NoneType"):
         E.Explorer.file(None)  # was pathlib's 'expected str, bytes or os.PathLike object'
+
+
+@pytest.mark.browser
+@CHROMIUM
+def test_a_word_near_its_threshold_says_another_network_may_get_another(tmp_path, browser):
+    # 5 tanh layers of 8 units at 1.0*randn: 41% of the last layer saturated, 'holds' by the threshold 0.5, and the
+    # networks of seeds 3 and 4 read 'saturates'; the page gave the one network's word as if it were the settings'
+    near, far = (E.measure("tanh", s, 1.0, 5, 8, rng=0) for s in ("large", "small"))
+    assert (near["verdict"], near["near"], far["near"]) == ("holds", ["saturates"], [])
+    assert E.measure("tanh", "large", 1.0, 5, 8, rng=3)["verdict"] == "saturates"
+    grid = {"activation": ["tanh"], "scheme": ["large", "small"], "gain": [1.0], "depth": [5], "width": [8]}
+    browser.open(E.Explorer(grid, {E.key("tanh", s, 1.0, 5, 8): d for s, d in (("large", near), ("small", far))}
+                            ).write(tmp_path))
+    _choose(browser, "scheme", "large")
+    assert browser.js(STATE)["rule"].endswith(" Near a threshold: thresholds a little to either side give saturates, "
+                                              "so another network of these settings (another seed) may get that word.")
+    _choose(browser, "scheme", "small")
+    assert "Near a threshold" not in browser.js(STATE)["rule"] and browser.errors() == []

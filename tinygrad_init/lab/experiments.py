@@ -31,9 +31,9 @@ from .training import (ACTIVATIONS, accuracy, check_activation, check_names, che
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run", "Sweep",
            "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement", "fit",
-           "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "judge", "word", "verdict", "activation_statistics",
-           "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth", "sigmoid_saturation",
-           "EXPERIMENTS", "BEYOND", "run_all"]
+           "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "NEARBY", "judge", "word", "verdict",
+           "activation_statistics", "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training",
+           "depth", "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
 #: The schemes of the report's sweeps, the verdict's columns: zeros, `0.01 randn`, `1.0 randn`, CS231n's "Xavier", He.
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
@@ -424,6 +424,10 @@ WORDS: dict[str, str] = {
     "holds": "none of the above: signal and gradient keep their size within a factor of {grow:g}"}
 #: The thresholds of the rules of `WORDS` (`judge` and `word` take others).
 THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "shrink": 0.1, "grow": 10.0}
+#: Thresholds on either side of those: a word they change is near a threshold, where another network of the same
+#: settings may get another word (the report then judges the next seeds' networks, the explorer says so).
+NEARBY: tuple[dict[str, float], ...] = tuple({"dead": v, "saturated": v, "shrink": s, "grow": g}
+                                             for v, s, g in ((0.4, 0.2, 5.0), (0.6, 0.05, 20.0)))
 
 
 def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.ndarray,
@@ -493,10 +497,9 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) falls to "
                  f"{_num(g ** (1 / max(L - 1, 1)), 2)} of its size a layer (x{_num(g)} in all): the Theano "
                  "tutorials after Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
-    st, near = sweep.settings, [{"dead": v, "saturated": v, "shrink": s, "grow": g} for v, s, g in ((0.4, 0.2, 5.0),
-                                                                                                  (0.6, 0.05, 20.0))]
+    st = sweep.settings
     for (s, a), r in sweep.runs.items():  # a word that thresholds nearby would change: judged on 4 more networks
-        if isinstance(seed := st.get("seed"), numbers.Integral) and len({word(r, t) for t in near} | {word(r)}) > 1:
+        if isinstance(seed := st.get("seed"), numbers.Integral) and len({word(r, t) for t in NEARBY} | {word(r)}) > 1:
             got = [word(run_one(s, a, st["depth"], st["width"], st["batch"], rng=seed + k, batchnorm=st["batchnorm"]))
                    if k else words[(a, s)] for k in range(5)]
             count = ", ".join(f"{w} {got.count(w)}" for w in dict.fromkeys(got))

@@ -414,8 +414,8 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
 #: The words of the verdict, in the order they are tried (the first that applies), and their rules: the one
 #: rule of thumb of the report's grid, the explorer and exercise 22.
 WORDS: dict[str, str] = {
-    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0, or a layer's weights "
-                 "all equal, which batch norm hides): it can never learn",
+    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0; of a measured network "
+                 "also: a layer's weights all equal): it can never learn",
     "dies": "ReLU: over {dead:.0%} of the last layer's units are 0 for every example",
     "saturates": "tanh, sigmoid: over {saturated:.0%} of the last layer's entries sit at a limit, where f' is near 0 "
                  "(this report counts |tanh| > 0.99, tanh' < 0.02; the explorer |tanh| > 0.97, tanh' < 0.06)",

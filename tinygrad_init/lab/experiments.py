@@ -523,10 +523,15 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
                              for s in dict.fromkeys(s for s, _ in w))
         before = listed({(s, a): words[(a, s)] for s, a in bn.runs if (a, s) in words})
         odd = listed({k: v for k, r in bn.runs.items() if (v := word(r)) != "holds"})
-        free = "frees the choice" if not odd else "does not free the choice here"
+        free, B = "frees the choice" if not odd else "does not free the choice here", bn.settings["depth"]
+        near = [f"{a}, {label(s)} + BN {word(r)}, but {' or '.join(sorted(o))} by thresholds a little to either side "
+                f"(std(h) layer {B} / layer 1: x{_num(ratio(*r.values('act_std')[[-1, 0]]))}; std(dL/dh) layer 1 / "
+                f"layer {B}: x{_num(ratio(*r.values('grad_act_std')[[0, -1]]))})"
+                for (s, a), r in bn.runs.items() if (o := {word(r, t) for t in NEARBY} - {word(r)})]
         findings.append(f"Batch norm {free}: with BatchNorm1d after every Linear the same networks give std(z) "
                         f"{_num(pre.min())}-{_num(pre.max())} at every layer, and the verdict is 'holds' "
-                        + (f"for all but {odd}" if odd else "for all") + f" (without it: {before}).")
+                        + (f"for all but {odd}" if odd else "for all") + f" (without it: {before})."
+                        + f" Near a threshold: {'; '.join(near)}." * bool(near))
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],

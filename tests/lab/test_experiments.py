@@ -257,6 +257,20 @@ def test_an_overflowing_network_says_so_and_counts_no_dead_units_in_nan(recwarn)
     assert all(np.isnan(r["dead"]) for r in run.layers[first - 1:]) and np.isfinite(run.layers[0]["dead"])
     assert f"from layer {first} the activations overflow float32" in run.table().to_text()
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    # dL/dh below them went through relu'(nan) = 0: finite numbers (layers 19-66 here), yet no measurement; the note
+    # said only that the activations overflowed
+    assert "nor is any gradient below the top layer" in run.table().to_text()
+
+
+def test_gradients_that_overflow_below_finite_activations_are_named() -> None:
+    # 54 layers of 50 ReLU units at 1.0*randn: every activation is finite (3e37 at the top), but x.T @ dL/dz overflows
+    # float32 in 36 of the weight gradients, and the table printed their nan with no note at all
+    run = E.run_one("large", "relu", depth=54, width=50, batch=200, rng=0)
+    bad = [r["layer"] for r in run.layers if not np.isfinite(r["grad_w_std"])]
+    assert np.isfinite(run.values("act_std")).all() and np.isfinite(run.values("grad_act_std")).all() and bad
+    text = run.table().to_text()
+    assert f"grad_w_std: the gradient overflows float32 (max 3.4e38) in {len(bad)} layers, from layer {bad[0]}" in text
+    assert "grad_act_std: the gradient" not in text and "activations overflow" not in text
 
 
 def test_a_run_does_not_depend_on_the_rest_of_the_sweep(quick_sweep: E.Sweep) -> None:
@@ -373,6 +387,29 @@ def test_the_batch_norm_verdict_says_free_only_when_every_network_holds() -> Non
     assert E.word(bn.run("small", "relu")) == "explodes"
     assert text.startswith("Batch norm does not free the choice here:")
     assert "the verdict is 'holds' for all but small 0.01*randn: relu explodes (without it: small" in text
+
+
+def test_the_batch_norm_sentence_says_which_word_a_threshold_nearby_changes() -> None:
+    # 10 ReLU layers with batch norm: std(dL/dh) grows 5.8x towards the input, 'holds' only by the factor 10 (5.5-6.1x
+    # at 10 x 500 for seeds 0-4, 'explodes' at 20 layers); the sentence read "Batch norm frees the choice ... 'holds'
+    # for all" without a word of it, where the grid's words near a threshold say so
+    kw = {"depth": 10, "width": 50, "batch": 100, "rng": 0}
+    bn = E.run_sweep(("small",), ("tanh", "relu"), batchnorm=True, **kw)
+    text = E.verdict(E.run_sweep(("small",), ("tanh", "relu"), **kw), bn).findings[-1]
+    assert text.startswith("Batch norm frees the choice:")
+    assert text.endswith(" Near a threshold: relu, small 0.01*randn + BN holds, but explodes by thresholds a little to "
+                         "either side (std(h) layer 10 / layer 1: x1.01; std(dL/dh) layer 1 / layer 10: x5.81).")
+
+
+def test_equal_weights_are_symmetric_also_when_batch_norm_spreads_the_values() -> None:
+    # `ones` with batch norm: every unit of a layer gets x @ 1, the same value, and batch norm scales each example's
+    # value to std 1 over the batch, so the std of h is no longer 0; the word read "holds" for a network that can
+    # never learn (its units stay identical under training)
+    sw = E.run_sweep(("ones",), ("tanh", "relu"), batchnorm=True, depth=3, width=8, batch=16)
+    for a in ("tanh", "relu"):
+        run = sw.run("ones", a)
+        assert run.values("act_std")[0] > 0.3 and E.word(run) == "symmetric"
+    assert E.word(E.run_one("small", "tanh", depth=3, width=8, batch=16, batchnorm=True)) == "holds"
 
 
 def test_the_saturation_finding_needs_the_word_saturates() -> None:

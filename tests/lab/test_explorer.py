@@ -231,9 +231,13 @@ def test_the_page_in_chromium(page, browser):
     assert s2["lines"] == 6 and s2["acts"] != s1["acts"]
     # tanh's saturated fraction counts entries (batch x units), ReLU's dead one units (it said "of the units" both)
     assert s2["legend"].endswith("% of the entries (within 0.03 of a limit).")
+    assert "Near a threshold" not in s2["rule"]
     _choose(browser, "activation", "relu")
     assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
     assert browser.js(STATE)["legend"].endswith("% of the units (0 for the whole batch).")
+    # 'holds', where shrink 0.2 gives 'vanishes': the page says that another network may get that word
+    assert browser.js(STATE)["rule"].endswith(" Near a threshold: thresholds a little to either side give vanishes, "
+                                              "so another network of these settings (another seed) may get that word.")
     assert browser.errors() == []
 
 
@@ -553,3 +557,11 @@ def test_explorer_file_names_a_path_that_is_no_file_name():
     with pytest.raises(TypeError, match=r"^Explorer.file: path must be a file name ending in .html or a folder, got "
                                         r"NoneType"):
         E.Explorer.file(None)  # was pathlib's 'expected str, bytes or os.PathLike object'
+
+
+def test_a_word_near_its_threshold_names_the_words_thresholds_nearby_give():
+    # 5 tanh layers of 8 units at 1.0*randn: 41% of the last layer saturated, 'holds' by the threshold 0.5, and the
+    # networks of seeds 3 and 4 read 'saturates'; the page gave the one network's word as if it were the settings'
+    near, far = (E.measure("tanh", s, 1.0, 5, 8, rng=0) for s in ("large", "small"))
+    assert (near["verdict"], near["near"], far["near"]) == ("holds", ["saturates"], [])
+    assert E.measure("tanh", "large", 1.0, 5, 8, rng=3)["verdict"] == "saturates"

@@ -73,6 +73,13 @@ def _verdict(r: E.ExperimentResult, by: dict[str, E.ExperimentResult]) -> None:
     for s, words in re.findall(r"(small 0.01\*randn|large 1.0\*randn): ([^;)]+)", bn.partition("without it")[2]):
         for a, w in (x.split(" ") for x in words.split(", ")):
             assert grid[a][s] == w, bn
+    for a, s, here, other, h, g in re.findall(rf"(\w+), (\w+ [\d.]+\*randn) \+ BN (\w+), but ([\w ]+?) by thresholds a "
+                                              rf"little to either side \(std\(h\) layer {L} / layer 1: x{N}; "
+                                              rf"std\(dL/dh\) layer 1 / layer {L}: x{N}\)", bn):
+        net = rows(by["batchnorm"], scheme=next(k for k in E.SCHEMES if label(k) == s), activation=a)
+        assert here not in other.split(" or "), bn  # its word, then the others of thresholds nearby
+        check([(h, net[-1]["bn_act_std"] / net[0]["bn_act_std"]), (g, net[0]["bn_grad_act_std"] /
+                                                                     net[-1]["bn_grad_act_std"])], bn)
 
 
 def _activations(r: E.ExperimentResult, by: dict) -> None:

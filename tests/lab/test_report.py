@@ -49,15 +49,20 @@ print(hashlib.sha256("".join(parts).encode()).hexdigest())
 
 
 def test_the_same_seed_gives_the_same_bytes_in_another_process_and_setting(tmp_path: Path) -> None:
-    # another hash seed, BLAS thread count, matplotlib backend, folder and matplotlibrc
+    # another hash seed, BLAS thread count, matplotlib backend, folder and matplotlibrc; both import this package (with
+    # PYTHONPATH=. the second one, in another folder, imported the installed copy: a change to measure() failed here)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(report.__file__).parents[2]),
+                                                        os.environ.get("PYTHONPATH", "")])}
     here = subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True, timeout=120, env={
-        **os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "2"})
+        **env, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "2"})
     (tmp_path / "matplotlibrc").write_text("font.size: 30\nfigure.facecolor: black\n")
-    there = subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True, timeout=120, env={
-        **os.environ, "PYTHONHASHSEED": "12345", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+    there = subprocess.run([sys.executable, "-c", _DIGEST + "import tinygrad_init; print(tinygrad_init.__file__)"],
+                           capture_output=True, text=True, timeout=120, env={
+        **env, "PYTHONHASHSEED": "12345", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
         "MPLBACKEND": "pdf", "MATPLOTLIBRC": str(tmp_path)}, cwd=tmp_path)
     assert here.returncode == there.returncode == 0, here.stderr + there.stderr
-    assert here.stdout == there.stdout
+    digest, _, package = there.stdout.partition("\n")
+    assert here.stdout == digest + "\n" and Path(package.strip()) == Path(report.__file__).parents[1] / "__init__.py"
 
 
 @pytest.fixture(scope="module")

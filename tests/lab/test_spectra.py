@@ -323,6 +323,9 @@ def test_the_spectra_finding_of_degenerate_networks():
     one = S.jacobian_spectra(depths=(1,), width=1, networks=1)
     assert one["tanh, Gaussian"]["mean_sq"][0] < 0.1 and one["tanh, Gaussian"]["spread"] == [0.0]
     assert "Only tanh, orthogonal and relu, Gaussian keep the whole" in S.finding("jacobian_spectra", one)
+    # 'near 1' by a spread below 1 and a mean squared singular value between 0.5 and 2, which it did not say
+    assert "near 1 (dynamical isometry; here: a spread below 1 and a mean of s^2 between 0.5 and 2)" in S.finding(
+        "jacobian_spectra", one)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         two = S.jacobian_spectra(depths=(1,), width=2, networks=1)

@@ -48,6 +48,8 @@ def test_the_lottery_sentence_gives_each_large_networks_train_accuracy_in_percen
     res = T.training(rng=0, seeds=2, steps=2)
     shown = ", ".join(f"{round(100 * v)}%" for v in res.data["large10"]["train_accuracy"])  # 148/300 -> 49%
     assert f"over seeds [0, 1] it reaches {shown} train accuracy" in res.findings[-1]
+    # 'a lottery' or 'not clearly more of a lottery' by thresholds the sentence did not give (10 points, twice He's)
+    assert res.findings[-1].endswith(" (a lottery: a spread of more than 10 points and more than twice He's).")
 
 
 def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:

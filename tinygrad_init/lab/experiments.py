@@ -31,9 +31,9 @@ from .training import (ACTIVATIONS, accuracy, check_activation, check_names, che
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run", "Sweep",
            "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement", "fit",
-           "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "judge", "word", "verdict", "activation_statistics",
-           "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training", "depth", "sigmoid_saturation",
-           "EXPERIMENTS", "BEYOND", "run_all"]
+           "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "NEARBY", "judge", "word", "verdict",
+           "activation_statistics", "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training",
+           "depth", "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
 #: The schemes of the report's sweeps, the verdict's columns: zeros, `0.01 randn`, `1.0 randn`, CS231n's "Xavier", He.
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
@@ -87,7 +87,12 @@ class Run:
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             _THEORY + "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
         if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
-            notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement")
+            notes.append(f"from layer {bad[0]} the activations overflow float32 (max 3.4e38): nan, not a measurement; "
+                         "nor is any gradient below the top layer, which backward reaches through them")
+        for k in [] if bad else [c for c in columns if c.startswith("grad") and not c.endswith("_theory")]:
+            if at := [r["layer"] for r in self.layers if not np.isfinite(r[k] if r.get(k) is not None else 0.0)]:
+                notes.append(f"{k}: the gradient overflows float32 (max 3.4e38) in {counted(len(at), 'layer')}, from "
+                             f"layer {at[0]}: nan or inf, not a measurement")
         if low := [r["layer"] for r in self.layers for k in _THEORY_OF if k != "saturated"  # a fraction, not a value
                    and 0 < (r.get(k + "_theory") or 0) < 1.18e-38]:
             notes.append(f"from layer {low[0]} the theory has numbers below 1.2e-38, float32's smallest normal number: "
@@ -409,7 +414,8 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
 #: The words of the verdict, in the order they are tried (the first that applies), and their rules: the one
 #: rule of thumb of the report's grid, the explorer and exercise 22.
 WORDS: dict[str, str] = {
-    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0): it can never learn",
+    "symmetric": "every unit of a layer computes the same value (std of h at layer 1 exactly 0; of a measured network "
+                 "also: a layer's weights all equal): it can never learn",
     "dies": "ReLU: over {dead:.0%} of the last layer's units are 0 for every example",
     "saturates": "tanh, sigmoid: over {saturated:.0%} of the last layer's entries sit at a limit, where f' is near 0 "
                  "(this report counts |tanh| > 0.99, tanh' < 0.02; the explorer |tanh| > 0.97, tanh' < 0.06)",
@@ -418,6 +424,10 @@ WORDS: dict[str, str] = {
     "holds": "none of the above: signal and gradient keep their size within a factor of {grow:g}"}
 #: The thresholds of the rules of `WORDS` (`judge` and `word` take others).
 THRESHOLDS: dict[str, float] = {"dead": 0.5, "saturated": 0.5, "shrink": 0.1, "grow": 10.0}
+#: Thresholds on either side of those: a word they change is near a threshold, where another network of the same
+#: settings may get another word (the report then judges the next seeds' networks, the explorer says so).
+NEARBY: tuple[dict[str, float], ...] = tuple({"dead": v, "saturated": v, "shrink": s, "grow": g}
+                                             for v, s, g in ((0.4, 0.2, 5.0), (0.6, 0.05, 20.0)))
 
 
 def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.ndarray,
@@ -454,11 +464,13 @@ def judge(act_std: Sequence[float] | np.ndarray, grad_std: Sequence[float] | np.
 
 
 def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
-    """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer)."""
+    """`judge` of one `Run` (its `act_std`, `grad_act_std` and `dead` or `saturated` per layer); "symmetric" also where
+    a layer's weights are all equal (`w_std` 0), whose units compute one value even when batch norm spreads it."""
     if not hasattr(run, "values") or not hasattr(run, "activation"):
         raise TypeError(f"word: run must be a Run of run_sweep, got {type(run).__name__}")
-    return renamed("word", judge, run.values("act_std"), run.values("grad_act_std"),
+    said = renamed("word", judge, run.values("act_std"), run.values("grad_act_std"),
                    run.values(fraction_key(run.activation)), run.activation, thresholds)
+    return "symmetric" if any(r.get("w_std") == 0.0 for r in getattr(run, "layers", ())) else said
 
 
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
@@ -485,10 +497,9 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         rule += (f" Sigmoid holds with none: sigma'(z) <= 1/4, so even with Xavier std(dL/dh) falls to "
                  f"{_num(g ** (1 / max(L - 1, 1)), 2)} of its size a layer (x{_num(g)} in all): the Theano "
                  "tutorials after Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
-    st, near = sweep.settings, [{"dead": v, "saturated": v, "shrink": s, "grow": g} for v, s, g in ((0.4, 0.2, 5.0),
-                                                                                                  (0.6, 0.05, 20.0))]
+    st = sweep.settings
     for (s, a), r in sweep.runs.items():  # a word that thresholds nearby would change: judged on 4 more networks
-        if isinstance(seed := st.get("seed"), numbers.Integral) and len({word(r, t) for t in near} | {word(r)}) > 1:
+        if isinstance(seed := st.get("seed"), numbers.Integral) and len({word(r, t) for t in NEARBY} | {word(r)}) > 1:
             got = [word(run_one(s, a, st["depth"], st["width"], st["batch"], rng=seed + k, batchnorm=st["batchnorm"]))
                    if k else words[(a, s)] for k in range(5)]
             count = ", ".join(f"{w} {got.count(w)}" for w in dict.fromkeys(got))
@@ -512,10 +523,15 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
                              for s in dict.fromkeys(s for s, _ in w))
         before = listed({(s, a): words[(a, s)] for s, a in bn.runs if (a, s) in words})
         odd = listed({k: v for k, r in bn.runs.items() if (v := word(r)) != "holds"})
-        free = "frees the choice" if not odd else "does not free the choice here"
+        free, B = "frees the choice" if not odd else "does not free the choice here", bn.settings["depth"]
+        near = [f"{a}, {label(s)} + BN {word(r)}, but {' or '.join(sorted(o))} by thresholds a little to either side "
+                f"(std(h) layer {B} / layer 1: x{_num(ratio(*r.values('act_std')[[-1, 0]]))}; std(dL/dh) layer 1 / "
+                f"layer {B}: x{_num(ratio(*r.values('grad_act_std')[[0, -1]]))})"
+                for (s, a), r in bn.runs.items() if (o := {word(r, t) for t in NEARBY} - {word(r)})]
         findings.append(f"Batch norm {free}: with BatchNorm1d after every Linear the same networks give std(z) "
                         f"{_num(pre.min())}-{_num(pre.max())} at every layer, and the verdict is 'holds' "
-                        + (f"for all but {odd}" if odd else "for all") + f" (without it: {before}).")
+                        + (f"for all but {odd}" if odd else "for all") + f" (without it: {before})."
+                        + f" Near a threshold: {'; '.join(near)}." * bool(near))
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],

@@ -116,7 +116,10 @@
     var word = EXPLORER.words[d.verdict];  // the report's words, rules and colours, passed in by Python
     verdict.textContent = d.verdict;  // in ink: "symmetric"'s #CCCCCC read 1.6:1 on white; the colour is a bar
     verdict.style.borderLeftColor = word.color;
-    rule.textContent = d.verdict + ": " + word.rule + ".";
+    var near = d.near || [];  // the words thresholds nearby give (a page of data made by hand may have none)
+    rule.textContent = d.verdict + ": " + word.rule + "." + (near.length ? " Near a threshold: thresholds a little " +
+      "to either side give " + near.join(" or ") + ", so another network of these settings (another seed) may get " +
+      "that word." : "");
     var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
     var nan = layers.filter(function (l) { return isNaN(d.std[l - 1]) || isNaN(d.grad_std[l - 1]); });
     var plural = function (n) { return n === 1 ? "" : "s"; }, width = Number(selects.width.value);

@@ -234,7 +234,8 @@ def finding(name: str, result: dict[str, Any]) -> str:
             + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + " (the mean of so spread a spectrum "
             "rests on its few largest values: it scatters from network to network)" * scatters + ". " + (
                 f"Only {' and '.join(narrow)} keep{'s' * (len(narrow) == 1)} the whole spectrum near 1 (dynamical "
-                "isometry): the same mean, a different shape." if narrow else
+                "isometry; here: a spread below 1 and a mean of s^2 between 0.5 and 2): the same mean, a different "
+                "shape." if narrow else
                 "No configuration keeps the spectrum near 1."))
 
 

@@ -327,7 +327,9 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "
                     f"train accuracy, a spread of {np.ptp(big):.0f} points, while He varies by {np.ptp(he):.0f} and "
                     f"zeros stays at {data['zeros']['train_accuracy'][0]:.0%}, loss "
-                    f"{zero}{' = ln 2' if zero == format_number(LN2, 4) else ''}.")
+                    f"{zero}{' = ln 2' if zero == format_number(LN2, 4) else ''}"
+                    + " (a lottery: a spread of more than 10 points and more than twice He's)" * what.startswith("is")
+                    + ".")
     net, lost = "-".join(map(str, sizes)), int((np.isnan(test) | np.isnan(hist["accuracy"][:, -1])).sum())
     main = Table(["init", "formula", "networks", "initial_loss"] + [f"{q}_{k}" for q in ("final_loss", "train_accuracy",
                  "test_accuracy") for k in ("median", "min", "max")], rows,

@@ -34,6 +34,19 @@ def test_gradient_histogram_spans_plus_minus_four_stds():
     assert counts.tolist() == np.histogram(np.clip(w, -4 * s, 4 * s), 10, (-4 * s, 4 * s))[0].tolist()
 
 
+def test_histograms_count_the_finite_values_only_as_the_probes_do():
+    gen = np.random.default_rng(3)
+    model = nn.Sequential(nn.Linear(3, 5, rng=gen), nn.Tanh())
+    diag = D.Diagnostics(model, SGD(model.parameters(), lr=0.1), bins=10)
+    w = gen.standard_normal((4, 5))
+    w[0, :3] = np.inf, -np.inf, np.nan  # an overflowed gradient: was counted in the edge bins of -1..1 (inf, -inf)
+    with np.errstate(invalid="ignore"):
+        (model(Tensor(gen.standard_normal((4, 3)))) * Tensor(w)).sum().backward()
+    (r,) = diag.records[0]["layers"].values()
+    lo, hi, counts = r["grad_hist"]
+    assert (lo, hi) == (-1.0, 1.0) and counts.sum() == 17  # the 17 finite entries, within the range or clipped in
+
+
 def test_gradient_figure_labels_each_layer_with_its_std_to_two_digits():
     gen = np.random.default_rng(2)
     model = nn.Sequential(nn.Linear(3, 4, rng=gen), nn.Tanh())

@@ -58,6 +58,7 @@ _SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_d
 
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
     v = v.reshape(-1)[:sample].astype(np.float64)  # in float32, +-4 std of values near 1e38 overflow np.histogram
+    v = v[np.isfinite(v)]  # finite values only, as the Probe's: an inf clipped into an edge bin would read as a number
     lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0, or overflowed
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
 

@@ -1336,3 +1336,15 @@ def test_judge_refuses_thresholds_that_are_no_mapping(thresholds) -> None:
         E.judge([1.0, 1.0], [1.0, 1.0], [0.0, 0.0], "tanh", thresholds)
     with pytest.raises(TypeError, match="^word: thresholds must be a dict"):  # named judge, which the user never called
         E.word(E.run_one("small", "tanh", depth=2, width=8, batch=16), thresholds)
+
+
+def test_one_unit_is_written_as_one_unit():
+    # a network of width 1 read "3 layers x 1 units" in the tables' titles, and spectra.correlations raised
+    # "correlation_map: c must be in [-1, 1], got 1": one unit's measured cosine is 1 + 2e-16, the theory's start
+    sw = E.run_sweep(("he_normal",), ("relu",), depth=3, width=1, batch=20, rng=0)
+    picked = {"schemes": ("he_normal",), "activations": ("relu",), "sweep": sw}
+    titles = [E.activation_statistics(**picked).table.title, E.gradient_statistics(**picked).table.title,
+              E.theory_vs_measurement(sw)[0].title]
+    assert all("3 layers x 1 unit, batch 20" in t for t in titles), titles
+    finding = spectra.finding("correlations", spectra.correlations(depth=2, width=1, networks=1, pairs=1))
+    assert "(1 unit, 1 network)" in finding, finding

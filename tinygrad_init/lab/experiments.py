@@ -253,7 +253,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
     s, L = sw.settings, sw.settings["depth"]
     main = sw.table(["layer", "act_mean", "act_mean_theory", "act_std", "act_std_theory", "saturated",
                      "saturated_theory", "dead", "pre_std", "pre_std_theory"],
-                    f"Activation statistics: {L} layers x {s['width']} units, batch {s['batch']}, no bias, X ~ N(0, 1)",
+                    f"Activation statistics: {L} layers x {counted(s['width'], 'unit')}, batch {s['batch']}, no bias, "
+                    "X ~ N(0, 1)",
                     [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] + [_THEORY])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
@@ -294,10 +295,10 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
     s = sw.settings
     main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory",
                      "grad_pre_median", "grad_w_std", "grad_w_std_theory"],
-                    f"Gradient statistics: {s['depth']} layers x {s['width']} units, batch {s['batch']}, upstream "
-                    "dL/dh_top ~ N(0, 1)", ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_pre_median: "
-                                            "median |dL/dz_1| (layer 1); grad_w_std: of dL/dW_l (summed over the "
-                                            "batch)", _THEORY])
+                    f"Gradient statistics: {s['depth']} layers x {counted(s['width'], 'unit')}, batch {s['batch']}, "
+                    "upstream dL/dh_top ~ N(0, 1)",
+                    ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_pre_median: median |dL/dz_1| "
+                     "(layer 1); grad_w_std: of dL/dW_l (summed over the batch)", _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
     for (sc, a), run in sw.runs.items():
         gh, gw, th = run.values("grad_act_std"), run.values("grad_w_std"), run.values("grad_w_std_theory")
@@ -328,7 +329,8 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
                  for i, r in enumerate(run.layers)]
         summary.append([sc, a] + [max((v for v in q[m] if v is not None), default=None,  # 0, nan: furthest
                                       key=lambda v: abs(math.log(v)) if v > 0 else math.inf) for m, _ in _PAIRS])
-    where = f"{sweep.settings['depth']} layers x {sweep.settings['width']} units, batch {sweep.settings['batch']}"
+    s = sweep.settings
+    where = f"{s['depth']} layers x {counted(s['width'], 'unit')}, batch {s['batch']}"
     return (Table(["scheme", "activation", "layer"] + [c for m, _ in _PAIRS
                                                        for c in (m, m + "_theory", m[:-4] + "_ratio")],
                   rows, title=f"Theory vs measurement, layer by layer ({where})",
@@ -398,7 +400,7 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
     s = bn.settings
     main = Table(["scheme", "activation", "layer", "linear_std", "bn_pre_std", "bn_act_std", "bn_saturated_or_dead",
                   "bn_grad_act_std", "plain_pre_std", "plain_act_std", "plain_saturated_or_dead"], rows,
-                 title=f"Batch norm: {s['depth']} x (Linear -> BatchNorm1d -> f), {s['width']} units, "
+                 title=f"Batch norm: {s['depth']} x (Linear -> BatchNorm1d -> f), {counted(s['width'], 'unit')}, "
                        f"batch {s['batch']}",
                  notes=["linear_std: std of x @ W (what batch norm receives); bn_pre_std: std of the activation's "
                         "input after batch norm; bn_grad_act_std: std of dL/dh; plain_*: the same network without "
@@ -535,7 +537,7 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],
-                 title=f"Verdict at initialization: {L} layers x {n} units, batch {sweep.settings['batch']}")
+                 title=f"Verdict at initialization: {L} layers x {counted(n, 'unit')}, batch {sweep.settings['batch']}")
     figure = partial(plots.verdict_grid, acts, labels, cells, title=f"Verdict at initialization ({L} layers of {n} "
                                                                     "units), computed from the measured statistics")
     return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {L} layers, does each "

@@ -92,7 +92,7 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
                     h = act(y)
         for start, m in zip(starts, measured):
             pred = list(itertools.accumulate(range(depth - 1), lambda c, _: theory.correlation_map(
-                "tanh", c, sw, sigma_b2, q=q), initial=float(m[0])))
+                "tanh", c, sw, sigma_b2, q=q), initial=min(max(float(m[0]), -1.0), 1.0)))  # (a cosine's rounding)
             out[f"{phase}, c0 = {start:g}"] = dict(sigma_w2=sw, sigma_b2=sigma_b2, measured=m.tolist(), theory=pred,
                                                    width=width, networks=networks)
     return out
@@ -211,7 +211,8 @@ def finding(name: str, result: dict[str, Any]) -> str:
         worst = max(abs(m - t) for r in result.values() for m, t in zip(r["measured"], r["theory"]))
         cstar = {k.split(",")[0]: theory.correlation_fixed_point("tanh", r["sigma_w2"], r.get("sigma_b2", 0.05))
                  for k, r in result.items()}
-        size = f" ({first['width']} units, {counted(first['networks'], 'network')})" if "width" in first else ""
+        size = (f" ({counted(first['width'], 'unit')}, {counted(first['networks'], 'network')})" if "width" in first
+                else "")
         layers = counted(len(first["measured"]), "layer")
         return (f"After {layers} the two inputs' correlation is {ends}; engine{size} and theory differ by at most "
                 f"{f(worst, 2)} at any layer" + ": the theory is the limit of infinite width, and a finite network "

@@ -1317,6 +1317,19 @@ def test_the_pages_say_which_literature_runs_are_miniatures() -> None:
     assert "on a small task (Schoenholz et al. trained on MNIST and CIFAR-10)" in ten
 
 
+def test_the_pages_say_that_the_quick_report_trains_three_seeds() -> None:
+    # the README and the lecture-report page said the training rows run "over 5 seeds", and --quick only "smaller
+    # networks, shorter training"; its findings read "for Xavier in 1 of 3 seeds": quick=True trains 3 seeds
+    from tinygrad_init.lab import training
+
+    assert [len(training.seeds_of(0, None, quick)[1]) for quick in (False, True)] == [5, 3]
+    lecture = _prose("howto/lecture-report.md")
+    assert "# smaller networks, shorter training, 3 seeds" in lecture
+    assert "The full report trains 5 seeds for rows 5 to 8; `--quick` trains 3" in lecture
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "over 5 seeds (3 with `--quick`;" in readme and "(smaller networks, shorter training, 3 seeds)" in readme
+
+
 # Each paper has one year wherever it is cited (package, docstrings, pages, README, tutorials, tests' comments): a
 # lecturer copies the citation onto a slide. Saxe, McClelland & Ganguli is the ICLR 2014 paper (arXiv:1312.6120,
 # 2013): docs/concepts/initialization.md dated it 2013 in its heading and its sources, init.py and init_schemes.md 2014.

@@ -194,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
                    _REPORT_EPILOG, [
             ("--out", {"type": path_arg, "default": Path("report"), "help": "the folder, created if missing; its "
                                                                          "figures/ and data/ are replaced"}), SEED,
-            ("--quick", {"action": "store_true", "help": "smaller networks and shorter training (a first look)"}),
+            ("--quick", {"action": "store_true", "help": "smaller networks, shorter training over 3 seeds, not 5 "
+                                                          "(a first look)"}),
             ("--svg", {"action": "store_true", "help": "also write every figure as SVG"}),
             ("--no-progress", {"action": "store_true", "help": "no progress bars (they show only on a terminal)"})],
             _run_report),

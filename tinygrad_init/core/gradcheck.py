@@ -361,7 +361,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol,
-                                          noise)
+                                          noise, eps, lambda: _central(total, arrays[where.input][(..., *(
+                                              slice(k, k + 1) for k in where.index))], eps / 10, fn))
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)
@@ -401,9 +402,10 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
 
 
 def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, atol: float, rtol: float,
-          noise: float) -> str:
+          noise: float, eps: float, finer: Callable[[], tuple[np.ndarray, ...]]) -> str:
     """A guess at what is wrong, for the student reading the message (`s`: S at the point; `left`, `right`: the
-    one-sided slopes; `noise`: how far rounding alone can move a one-sided slope)."""
+    one-sided slopes; `noise`: how far rounding alone can move a one-sided slope; `finer()`: the worst element's
+    central difference and one-sided slopes at a step of eps / 10)."""
     if c.ok or c.note:
         return ""
     if not math.isfinite(s):
@@ -414,6 +416,12 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
     if _kinks(left[w.index], right[w.index], noise):  # first: at relu's kink the analytic gradient may be 0 everywhere
+        g, lf, rf = (a.item() for a in finer())  # a kink's slopes stay apart at a tenth of the step, a curve's close in
+        if abs(rf - lf) < abs(right[w.index] - left[w.index]) / 2 and abs(w.analytic - g) <= atol + rtol * abs(g):
+            return (f"eps={_fmt(eps)} is too large for f at this point: f's slope changes within eps (from "
+                    f"{_fmt(left[w.index])} on the left to {_fmt(right[w.index])} on the right, of S = sum(u * f)), so "
+                    f"the central difference is off by more than the tolerance; at eps/10 this element passes "
+                    f"(numeric {_fmt(g)}). The rule is right here: use a smaller eps, such as 1e-6 x |x|.")
         return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
                 "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
                 "derivative there, so no backward rule can match; check at a point away from it.")

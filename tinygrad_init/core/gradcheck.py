@@ -417,14 +417,17 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
     if _kinks(left[w.index], right[w.index], noise):  # first: at relu's kink the analytic gradient may be 0 everywhere
         g, lf, rf = (a.item() for a in finer())  # a kink's slopes stay apart at a tenth of the step, a curve's close in
-        if abs(rf - lf) < abs(right[w.index] - left[w.index]) / 2 and abs(w.analytic - g) <= atol + rtol * abs(g):
+        if abs(rf - lf) >= abs(right[w.index] - left[w.index]) / 2:
+            return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
+                    "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
+                    "derivative there, so no backward rule can match; check at a point away from it.")
+        if abs(w.analytic - g) < w.abs_error / 10:  # and the central difference closes in on the analytic gradient
+            passes = abs(w.analytic - g) <= atol + rtol * abs(g)
             return (f"eps={_fmt(eps)} is too large for f at this point: f's slope changes within eps (from "
                     f"{_fmt(left[w.index])} on the left to {_fmt(right[w.index])} on the right, of S = sum(u * f)), so "
-                    f"the central difference is off by more than the tolerance; at eps/10 this element passes "
-                    f"(numeric {_fmt(g)}). The rule is right here: use a smaller eps, such as 1e-6 x |x|.")
-        return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
-                "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
-                "derivative there, so no backward rule can match; check at a point away from it.")
+                    f"the central difference is off; at eps/10 the error falls from {_fmt(w.abs_error)} to "
+                    f"{_fmt(abs(w.analytic - g))} and this element {'passes' if passes else 'still fails'}. Use a "
+                    "smaller eps, such as 1e-6 x |x|.")
     if not math.isfinite(w.analytic):
         return (f"The analytic gradient is {_fmt(w.analytic)} where f and the numeric one are finite: a backward rule "
                 "met a pole inside f (the infinite local derivative of x ** 0.5, 1/x or log at 0, then times 0 or "

@@ -119,6 +119,16 @@ def test_given_upstream_is_used():
         gradcheck(lambda x: x * 3, X, upstream=np.ones(4))
 
 
+def test_an_upstream_of_zeros_checks_nothing_and_says_so():
+    # upstream=np.zeros(...) makes S = 0 at every point: a rule off by any factor passed, and the report said only
+    # 'gradcheck passed ... max absolute error 0'
+    r = gradcheck(lambda x: _apply(DoubleExp, x), X, upstream=np.zeros((3, 4)))
+    assert r.ok and "note: upstream is 0 at 12 of 12 output elements: S = sum(u * f) does not depend on them" in str(r)
+    v = gradcheck(lambda a, b: [a * b, b], 1.0, 2.0, upstream=[0.0, 1.0])
+    assert [n for n in v.notes if n.startswith("upstream is 0 at 1 of 2 output elements")], v.notes
+    assert not [n for n in gradcheck(lambda a: a * a, 1.5, upstream=2.0).notes if "upstream" in n]
+
+
 def test_float32_inputs_are_promoted_with_a_note():
     x32 = X.astype(np.float32)
     r = gradcheck(lambda x: x.tanh(), x32)

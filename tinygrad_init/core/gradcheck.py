@@ -317,6 +317,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         if u.shape != shape and not u.size == 1 == math.prod(shape):
             raise ValueError(f"{fn}: upstream has shape {u.shape} but f's output has shape {shape}; they must be equal")
         u = u.reshape(shape)
+        if zeros := u.size - np.count_nonzero(u):
+            notes.append(f"upstream is 0 at {zeros} of {counted(u.size, 'output element')}: S = sum(u * f) does not "
+                         "depend on them, so their gradients are not checked (the default upstream is never 0)")
     outs = out if isinstance(out, (list, tuple)) else [out]
     # what rounding alone can make of a one-sided slope: f's output rounded in its dtype, then divided by eps
     noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],

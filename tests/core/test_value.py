@@ -527,6 +527,10 @@ def test_a_label_that_is_not_a_string_is_refused_with_the_lecture_signature_name
     with pytest.raises(TypeError, match=r"Value: label must be a string \(unlike micrograd's .*records its parents "
                                         r"itself .*\), got tuple"):
         Value(1.0, (a,))  # micrograd's Value(data, _children, _op): the children became the label, silently
+    for lecture in (lambda: Value(1.0, (a,), "tanh"), lambda: Value(1.0, (a, a), "+"), lambda: Value(1.0, "a", "+")):
+        with pytest.raises(TypeError, match=r"Value: label must be a string \(unlike micrograd's Value\(data, "
+                                            r"_children, _op\)"):
+            lecture()  # the lecture's `out = Value(t, (self,), 'tanh')`: 'takes from 2 to 3 positional arguments'
     assert Value(1.0, "a").label == "a" and Value(1.0).label == ""
 
 

@@ -117,11 +117,11 @@ class Value:
     scalar = True  # a scalar node (see tinygrad_init.autograd)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, label: str = "", *_op: object) -> None:  # (_op: micrograd's, refused below)
         self.data = data if type(data) is float else _number(data, "Value")
         self.grad, self.op = 0.0, ""
-        self.label = check_type("Value", "label", label, str, "a string (unlike micrograd's Value(data, _children, "
-                                "_op): a Value records its parents itself when an op makes it)")
+        self.label = check_type("Value", "label", (label, *_op) if _op else label, str, "a string (unlike micrograd's "
+                                "Value(data, _children, _op): a Value records its parents itself when an op makes it)")
         self._a = self._b = None
         self._da, self._db = 0.0, None
 

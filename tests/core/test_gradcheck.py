@@ -242,6 +242,9 @@ def test_a_step_too_large_for_a_smooth_f_is_not_called_a_kink(f, x, eps, then):
     assert gradcheck(f, x).ok
     kink = gradcheck(lambda a: a.relu(), 0.0, eps=0.1, raise_on_fail=False)  # a kink stays a kink at any step
     assert not kink.ok and "f has a kink here" in kink.hint
+    big = 2.0 ** 43  # where eps / 10 is below half a float's spacing: the slopes at eps stand
+    kink = gradcheck(lambda t: (t - big).relu(), np.array([big]), eps=0.002, raise_on_fail=False)
+    assert not kink.ok and "f has a kink here" in kink.hint
 
 
 def test_max_with_ties_matches_central_differences():
@@ -259,8 +262,11 @@ def test_a_pass_at_a_kink_says_that_only_the_convention_was_checked(f, x, where)
     r = gradcheck(f, x)
     assert r.ok and not r.hint and any(n.startswith("f has a kink at") and where in n for n in r.notes), r.notes
     assert "note: f has a kink" in str(r)
-    for g, y in ((lambda x: 1 / x, np.array([1e-4, 1e-3])), (lambda x: x.max(), np.array([2.0, 1.0]))):
-        assert not [n for n in gradcheck(g, y).notes if "kink" in n]  # steep but smooth (2% apart), no tie
+    for g, y in ((lambda x: 1 / x, np.array([1e-4, 1e-3])), (lambda x: x.max(), np.array([2.0, 1.0])),
+                 (lambda x: (x * x).sum() * 1000.0, np.zeros(3)), (lambda v: v * v * 1000.0, 0.0)):
+        assert not [n for n in gradcheck(g, y).notes if "kink" in n]  # steep but smooth (2% apart), no tie; a smooth
+        # minimum, whose one-sided slopes +-1e-3 have opposite signs, was 'f has a kink at 3 elements that passed'
+
 
 
 def test_only_some_elements_wrong():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import re
 import warnings
 
@@ -318,6 +320,10 @@ def test_value_sign_error():
     assert msg.startswith("gradcheck failed for input 1 (the 2nd input, a Value): analytic ")
     assert "A sign error in a backward rule?" in msg
     assert info.value.result.where.index == ()
+    # a process pool sends a failed check back pickled: 'GradcheckError.__init__() missing 1 required positional
+    # argument: result' in the parent, and copy.deepcopy failed the same way
+    for copied in (pickle.loads(pickle.dumps(info.value)), copy.deepcopy(info.value)):
+        assert type(copied) is GradcheckError and str(copied) == msg and copied.result.where == info.value.result.where
 
 
 def test_tolerances_are_respected():

@@ -120,6 +120,9 @@ class GradcheckError(AssertionError):
         super().__init__(message)
         self.result = result
 
+    def __reduce__(self) -> tuple:  # pickle and copy with both arguments (a process pool sends a failure back)
+        return type(self), (*self.args, self.result)
+
 
 def _errors(c: InputCheck | GradcheckResult) -> str:
     return f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"

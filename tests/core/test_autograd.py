@@ -77,6 +77,25 @@ def test_the_walk_frees_a_tensor_graph_unless_asked_to_keep_it():
     np.testing.assert_array_equal(x.grad, [4.5, 9.0])
 
 
+def test_the_seed_of_a_value_root_is_a_number_and_the_gradients_stay_floats():
+    # autograd.backward(out, np.float32(0.7)) made every gradient of the pass a numpy float32 (7 digits), an array
+    # seed left arrays in .grad, and None or "x" failed inside the chain-rule loop ("unsupported operand type(s)")
+    def graph():
+        a = Value(0.1)
+        return a, (a * 3.3).tanh() * a
+    a, out = graph()
+    autograd.backward(out, 0.7)
+    for seed, expected in ((np.float64(0.7), a.grad), (np.float32(0.5), a.grad / 0.7 * 0.5), (2, a.grad / 0.7 * 2)):
+        b, out = graph()
+        autograd.backward(out, seed)
+        assert type(b.grad) is float and b.grad == pytest.approx(expected, rel=1e-15)
+    for seed in (None, "x", np.array([0.7, 1.0]), Value(1.0)):
+        b, out = graph()
+        with pytest.raises(TypeError, match=r"^backward: the seed of a Value \(dL/d\(root\)\) must be a number, got "):
+            autograd.backward(out, seed)
+        assert b.grad == 0.0
+
+
 @FAST
 @given(dags())
 def test_every_node_comes_after_its_parents(graph):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import re
 import warnings
 
@@ -119,6 +121,16 @@ def test_given_upstream_is_used():
         gradcheck(lambda x: x * 3, X, upstream=np.ones(4))
 
 
+def test_an_upstream_of_zeros_checks_nothing_and_says_so():
+    # upstream=np.zeros(...) makes S = 0 at every point: a rule off by any factor passed, and the report said only
+    # 'gradcheck passed ... max absolute error 0'
+    r = gradcheck(lambda x: _apply(DoubleExp, x), X, upstream=np.zeros((3, 4)))
+    assert r.ok and "note: upstream is 0 at 12 of 12 output elements: S = sum(u * f) does not depend on them" in str(r)
+    v = gradcheck(lambda a, b: [a * b, b], 1.0, 2.0, upstream=[0.0, 1.0])
+    assert [n for n in v.notes if n.startswith("upstream is 0 at 1 of 2 output elements")], v.notes
+    assert not [n for n in gradcheck(lambda a: a * a, 1.5, upstream=2.0).notes if "upstream" in n]
+
+
 def test_float32_inputs_are_promoted_with_a_note():
     x32 = X.astype(np.float32)
     r = gradcheck(lambda x: x.tanh(), x32)
@@ -218,6 +230,25 @@ def test_a_kink_where_the_analytic_gradient_is_zero_is_explained_as_a_kink():
         assert not r.ok and "kink" in r.hint and "No gradient" not in r.hint
 
 
+@pytest.mark.parametrize("f,x,eps,then", [(lambda a: a.exp(), 3.0, 0.03, "passes"),
+                                          (lambda a: a.tanh(), 2.0, 0.1, "passes"),
+                                          (lambda t: t.log(), np.array([1e-3, 1.0]), 1e-4, "passes"),
+                                          (lambda a: a.log(), 1e-3, 5e-4, "still fails")])
+def test_a_step_too_large_for_a_smooth_f_is_not_called_a_kink(f, x, eps, then):
+    # exp, tanh and log are smooth, their rules right: the one-sided slopes differ by the curvature over a large eps,
+    # and the hint said 'f has a kink here ... relu at 0, max with ties or abs at 0 ... no backward rule can match'
+    r = gradcheck(f, x, eps=eps, raise_on_fail=False)
+    assert not r.ok and "kink" not in r.hint and "relu" not in r.hint, r.hint
+    assert re.search(rf"^eps=\S+ is too large for f at this point: .*at eps/10 the error falls from \S+ to \S+ and "
+                     rf"this element {then}\. Use a smaller eps", r.hint), r.hint
+    assert gradcheck(f, x).ok
+    kink = gradcheck(lambda a: a.relu(), 0.0, eps=0.1, raise_on_fail=False)  # a kink stays a kink at any step
+    assert not kink.ok and "f has a kink here" in kink.hint
+    big = 2.0 ** 43  # where eps / 10 is below half a float's spacing: the slopes at eps stand
+    kink = gradcheck(lambda t: (t - big).relu(), np.array([big]), eps=0.002, raise_on_fail=False)
+    assert not kink.ok and "f has a kink here" in kink.hint
+
+
 def test_max_with_ties_matches_central_differences():
     # Splitting the gradient equally among tied maxima is exactly what the central difference sees:
     # (max(2 + e, 2) - max(2 - e, 2)) / 2e = 1/2.
@@ -233,8 +264,11 @@ def test_a_pass_at_a_kink_says_that_only_the_convention_was_checked(f, x, where)
     r = gradcheck(f, x)
     assert r.ok and not r.hint and any(n.startswith("f has a kink at") and where in n for n in r.notes), r.notes
     assert "note: f has a kink" in str(r)
-    for g, y in ((lambda x: 1 / x, np.array([1e-4, 1e-3])), (lambda x: x.max(), np.array([2.0, 1.0]))):
-        assert not [n for n in gradcheck(g, y).notes if "kink" in n]  # steep but smooth (2% apart), no tie
+    for g, y in ((lambda x: 1 / x, np.array([1e-4, 1e-3])), (lambda x: x.max(), np.array([2.0, 1.0])),
+                 (lambda x: (x * x).sum() * 1000.0, np.zeros(3)), (lambda v: v * v * 1000.0, 0.0)):
+        assert not [n for n in gradcheck(g, y).notes if "kink" in n]  # steep but smooth (2% apart), no tie; a smooth
+        # minimum, whose one-sided slopes +-1e-3 have opposite signs, was 'f has a kink at 3 elements that passed'
+
 
 
 def test_only_some_elements_wrong():
@@ -286,6 +320,10 @@ def test_value_sign_error():
     assert msg.startswith("gradcheck failed for input 1 (the 2nd input, a Value): analytic ")
     assert "A sign error in a backward rule?" in msg
     assert info.value.result.where.index == ()
+    # a process pool sends a failed check back pickled: 'GradcheckError.__init__() missing 1 required positional
+    # argument: result' in the parent, and copy.deepcopy failed the same way
+    for copied in (pickle.loads(pickle.dumps(info.value)), copy.deepcopy(info.value)):
+        assert type(copied) is GradcheckError and str(copied) == msg and copied.result.where == info.value.result.where
 
 
 def test_tolerances_are_respected():

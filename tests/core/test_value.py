@@ -527,6 +527,10 @@ def test_a_label_that_is_not_a_string_is_refused_with_the_lecture_signature_name
     with pytest.raises(TypeError, match=r"Value: label must be a string \(unlike micrograd's .*records its parents "
                                         r"itself .*\), got tuple"):
         Value(1.0, (a,))  # micrograd's Value(data, _children, _op): the children became the label, silently
+    for lecture in (lambda: Value(1.0, (a,), "tanh"), lambda: Value(1.0, (a, a), "+"), lambda: Value(1.0, "a", "+")):
+        with pytest.raises(TypeError, match=r"Value: label must be a string \(unlike micrograd's Value\(data, "
+                                            r"_children, _op\)"):
+            lecture()  # the lecture's `out = Value(t, (self,), 'tanh')`: 'takes from 2 to 3 positional arguments'
     assert Value(1.0, "a").label == "a" and Value(1.0).label == ""
 
 
@@ -635,13 +639,14 @@ def test_comparing_values_says_to_compare_their_numbers():
 
 def test_a_value_equal_to_a_number_is_refused_not_false_and_its_truth_is_its_numbers_as_in_pytorch():
     # Value(2.0) * 3 == 6 was False and `if Value(0.0):` was taken, silently, where PyTorch (and a one-element Tensor
-    # here) compares and tests the number; a Tensor's == refuses a number, as a Value's does now
+    # here) compares and tests the number; a Tensor's == refuses a number, as a Value's does now; a one-element numpy
+    # array, which the ops take as a number, was still a silent False (six == np.array(6.0))
     from tests.conftest import require_module
     torch = require_module("torch")
     six, zero, t = Value(2.0) * 3, Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
     assert bool(t * 3 + 6 == 6) and not t
     for compare in (lambda: six == 6, lambda: 6.0 == six, lambda: six != np.float64(6.0), lambda: 6 in [six],
-                    lambda: six == True):  # noqa: E712
+                    lambda: six == True, lambda: six == np.array(6.0), lambda: np.array([6.0]) != six):  # noqa: E712
         with pytest.raises(TypeError, match=r"^Value: == and != of a Value ask whether two Values are one and the same "
                                             r"\(a graph node\), not whether their numbers are equal: compare the "
                                             r"numbers, v\.data == x$"):

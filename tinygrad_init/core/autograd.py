@@ -33,9 +33,10 @@ import contextlib
 import functools
 import inspect
 import threading
+from numbers import Real
 from typing import Any, Callable, Iterable, TypeVar, overload
 
-from ..utils import check_bool
+from ..utils import check_bool, got
 
 __all__ = ["topological_order", "backward", "set_recorder", "get_recorder", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled"]
@@ -278,6 +279,10 @@ def backward(root: Any, seed: Any, order: list | None = None, retain_graph: bool
     recorder = _MODE.recorder
     leaves = []  # a scalar pass's leaves and their gradients before it, put back if it is cut short (Ctrl-C)
     if root.scalar:  # a pass of its own: the nodes above the leaves start from 0, the leaves add up (as in PyTorch)
+        if type(seed) is not float:  # a float, as every gradient of a Value (np.float32 would make them all float32)
+            if not isinstance(seed, Real):
+                raise TypeError(f"backward: the seed of a Value (dL/d(root)) must be a number, got {got(seed)}")
+            seed = float(seed)
         for node in order:
             if node._a is not None:
                 node.grad = 0.0

@@ -120,6 +120,9 @@ class GradcheckError(AssertionError):
         super().__init__(message)
         self.result = result
 
+    def __reduce__(self) -> tuple:  # pickle and copy with both arguments (a process pool sends a failure back)
+        return type(self), (*self.args, self.result)
+
 
 def _errors(c: InputCheck | GradcheckResult) -> str:
     return f"max absolute error {_fmt(c.max_abs_error)}, max relative error {_fmt(c.max_rel_error)}"
@@ -317,6 +320,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         if u.shape != shape and not u.size == 1 == math.prod(shape):
             raise ValueError(f"{fn}: upstream has shape {u.shape} but f's output has shape {shape}; they must be equal")
         u = u.reshape(shape)
+        if zeros := u.size - np.count_nonzero(u):
+            notes.append(f"upstream is 0 at {zeros} of {counted(u.size, 'output element')}: S = sum(u * f) does not "
+                         "depend on them, so their gradients are not checked (the default upstream is never 0)")
     outs = out if isinstance(out, (list, tuple)) else [out]
     # what rounding alone can make of a one-sided slope: f's output rounded in its dtype, then divided by eps
     noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],
@@ -342,10 +348,23 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
             raise ValueError(f"{fn}: f returned shape {y.shape} at a nudged point but {u.shape} at the start")
         return float(np.dot(u.reshape(-1), y.reshape(-1)))
 
+    def finer(i: int, j: tuple[int, ...], left: float, right: float) -> tuple[float, bool]:
+        """Input i's element j at a tenth of the step: the central difference, and whether the one-sided slopes
+        (`left`, `right` at eps) close in by half or more, as a curve's do and a kink's do not."""
+        try:
+            g, lf, rf = (a.item() for a in _central(total, arrays[i][(..., *(slice(k, k + 1) for k in j))], eps / 10,
+                                                    fn))
+        except ValueError:  # eps / 10 is no step at all for an element this large: the slopes at eps stand
+            return math.nan, False
+        return g, abs(rf - lf) < abs(right - left) / 2
+
     sides = [_central(total, arr, eps, f"{fn}: input {i}") for i, arr in enumerate(arrays)]
     checks = [_compare(i, leaf.grad, g, atol, rtol) for i, (leaf, (g, _, _)) in enumerate(zip(leaves, sides))]
-    if kinks := [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
-                 for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5) and not c.bad[j]]:
+    kinks = [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
+             for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5) and not c.bad[j]]
+    while kinks and finer(*kinks[0])[1]:
+        del kinks[0]  # a curve, such as a smooth minimum, whose one-sided slopes have opposite signs
+    if kinks:
         i, j, left, right = kinks[0]
         notes.append(f"f has a kink at {counted(len(kinks), 'element')} that passed (the first: input {i}{_at(j)}, "
                      f"slope {_fmt(left)} from the left, {_fmt(right)} from the right, of S = sum(u * f)): there the "
@@ -361,7 +380,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol,
-                                          noise)
+                                          noise, eps, lambda: finer(where.input, where.index, *(
+                                              side[where.index] for side in sides[where.input][1:])))
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)
@@ -401,9 +421,10 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
 
 
 def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, atol: float, rtol: float,
-          noise: float) -> str:
+          noise: float, eps: float, finer: Callable[[], tuple[float, bool]]) -> str:
     """A guess at what is wrong, for the student reading the message (`s`: S at the point; `left`, `right`: the
-    one-sided slopes; `noise`: how far rounding alone can move a one-sided slope)."""
+    one-sided slopes; `noise`: how far rounding alone can move a one-sided slope; `finer()`: the worst element's
+    central difference at a step of eps / 10, and whether its slopes close in there, as a curve's)."""
     if c.ok or c.note:
         return ""
     if not math.isfinite(s):
@@ -414,9 +435,18 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
     if _kinks(left[w.index], right[w.index], noise):  # first: at relu's kink the analytic gradient may be 0 everywhere
-        return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
-                "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
-                "derivative there, so no backward rule can match; check at a point away from it.")
+        g, curve = finer()
+        if not curve:
+            return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
+                    "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
+                    "derivative there, so no backward rule can match; check at a point away from it.")
+        if abs(w.analytic - g) < w.abs_error / 10:  # and the central difference closes in on the analytic gradient
+            passes = abs(w.analytic - g) <= atol + rtol * abs(g)
+            return (f"eps={_fmt(eps)} is too large for f at this point: f's slope changes within eps (from "
+                    f"{_fmt(left[w.index])} on the left to {_fmt(right[w.index])} on the right, of S = sum(u * f)), so "
+                    f"the central difference is off; at eps/10 the error falls from {_fmt(w.abs_error)} to "
+                    f"{_fmt(abs(w.analytic - g))} and this element {'passes' if passes else 'still fails'}. Use a "
+                    "smaller eps, such as 1e-6 x |x|.")
     if not math.isfinite(w.analytic):
         return (f"The analytic gradient is {_fmt(w.analytic)} where f and the numeric one are finite: a backward rule "
                 "met a pole inside f (the infinite local derivative of x ** 0.5, 1/x or log at 0, then times 0 or "

@@ -117,11 +117,11 @@ class Value:
     scalar = True  # a scalar node (see tinygrad_init.autograd)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, label: str = "", *_op: object) -> None:  # (_op: micrograd's, refused below)
         self.data = data if type(data) is float else _number(data, "Value")
         self.grad, self.op = 0.0, ""
-        self.label = check_type("Value", "label", label, str, "a string (unlike micrograd's Value(data, _children, "
-                                "_op): a Value records its parents itself when an op makes it)")
+        self.label = check_type("Value", "label", (label, *_op) if _op else label, str, "a string (unlike micrograd's "
+                                "Value(data, _children, _op): a Value records its parents itself when an op makes it)")
         self._a = self._b = None
         self._da, self._db = 0.0, None
 
@@ -304,7 +304,7 @@ class Value:
                         "sign(v))")
 
     def __eq__(self, other: object) -> bool:  # whether they are one node (kept in sets and dicts), as a Tensor's ==
-        if self is not other and isinstance(other, (Real, np.bool_)):  # not a silent False, as a Tensor
+        if self is not other and isinstance(other, (Real, np.bool_, np.ndarray)):  # not a silent False, as a Tensor
             raise TypeError("Value: == and != of a Value ask whether two Values are one and the same (a graph node), "
                             "not whether their numbers are equal: compare the numbers, v.data == x")
         return self is other

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import activations, init as _init
 from ..core.value import Value
-from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real, check_type, ordered
+from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, ordered
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -25,7 +25,9 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
                         f"{x!r:.60}")
     xs = list(x)
     if len(xs) != n:
-        raise ValueError(f"{where}: expected {n} inputs, got {len(xs)}")
+        batch = xs and isinstance(xs[0], (list, tuple, np.ndarray)) and len(xs[0]) == n  # model(X): a batch's rows
+        raise ValueError(f"{where}: expected {n} inputs, got " + (f"{counted(len(xs), 'row')} of {n}: a scalar net "
+                         "takes one sample at a time, [model(x) for x in X]" if batch else str(len(xs))))
     return xs
 
 

@@ -49,9 +49,10 @@ except ModuleNotFoundError as _e:  # graphviz or threadpoolctl: say which, and h
 del _name, _home
 
 
-class _Called(type(_sys)):  # a module called as its function: `draw(o)`, as the lecture's `draw_dot(o)`, and
-    def __call__(self, *args: _typing.Any, **kwargs: _typing.Any) -> _typing.Any:  # `tensor([1.0])`, as PyTorch's
-        return (self.draw if self is draw else self.Tensor)(*args, **kwargs)  # `torch.tensor([1.0])`
+class _Called(type(_sys)):  # a module called as its function: `draw(o)` as the lecture's `draw_dot(o)`,
+    def __call__(self, *args: _typing.Any, **kwargs: _typing.Any) -> _typing.Any:  # `tensor([1.0])` as PyTorch's
+        # `torch.tensor([1.0])`, and `gradcheck(f, x)` as `torch.autograd.gradcheck(f, x)`
+        return {draw: draw.draw, tensor: tensor.Tensor, gradcheck: gradcheck.gradcheck}[self](*args, **kwargs)
 
 
-draw.__class__ = tensor.__class__ = _Called
+draw.__class__ = tensor.__class__ = gradcheck.__class__ = _Called

@@ -604,3 +604,16 @@ def test_a_list_of_integers_is_checked_as_floats_as_a_plain_integer_is():
     assert numerical_grad(f, [1, 2]).tolist() == pytest.approx([2.0, 4.0])
     with pytest.raises(TypeError, match=r"input 0 has dtype int64; gradients exist only for floating inputs"):
         gradcheck(f, np.arange(3))  # an integer array stays refused: its dtype is the caller's choice
+
+
+def test_the_flat_name_gradcheck_called_checks_as_the_function_does():
+    # `import tinygrad_init; tinygrad_init.gradcheck(f, x)` was "'module' object is not callable", where draw(o) and
+    # tensor([1.0]) call their module's function
+    import tinygrad_init
+    from tinygrad_init import gradcheck
+
+    x = Tensor(np.array([0.3, -1.2], np.float64), requires_grad=True)
+    result = tinygrad_init.gradcheck(lambda t: (t * t).tanh(), x)
+    assert result.ok and str(result) == str(gradcheck.gradcheck(lambda t: (t * t).tanh(), x))
+    with pytest.raises(TypeError, match=r"^gradcheck: "):
+        gradcheck(42, x)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tinygrad_init import exercises
-from tinygrad_init.exercises import catalog, grader, runner
+from tinygrad_init.exercises import catalog, grader
 
 from tests.exercises.test_grader import solution, write
 
@@ -386,35 +386,6 @@ def test_a_right_answer_checked_against_torch_or_the_engine_under_a_main_guard_p
              "    print(a.grad, mul_backward(3.0, 2.0, 1.0), Value(3.0))\n")
     result = grade(tmp_path, "mul_backward", solution("mul_backward") + check)
     assert result.passed, result.message
-
-
-def test_a_right_answer_with_its_own_test_against_the_engine_in_a_function_passes(tmp_path):
-    # A pytest-style test function, or a self-check the `__main__` block calls, never runs under the grader either,
-    # yet its import failed a right answer with "write it yourself: ... may not use `tinygrad_init` (Value) (line 7)".
-    tests = ("\n\ndef test_against_the_engine():\n    import torch\n    from tinygrad_init import Value\n"
-             "    a, b = Value(3.0), Value(-2.0)\n    (a * b).backward()\n"
-             "    assert mul_backward(3.0, -2.0, 1.0) == (a.grad, b.grad) != torch.zeros(2)\n\n\n"
-             "class TestMul:\n    def test_engine(self):\n        from tinygrad_init import Value\n"
-             "        assert Value(1.0) is not None\n\n\ndef _check():\n    from tinygrad_init import Value\n"
-             "    print(Value(2.0))\n\n\nif __name__ == '__main__':\n    _check()\n")
-    write(tmp_path, "mul_backward", solution("mul_backward") + tests)
-    # A function that runs, named in the file or not (found by its name in a string), is still refused.
-    write(tmp_path, "tanh_backward", "import math\n\ndef engine():\n    from tinygrad_init import Value\n"
-                                     "    return Value\n\ndef tanh_backward(x, upstream):\n    globals()['eng' + "
-                                     "'ine']()\n    return upstream * (1 - math.tanh(x) ** 2)\n")
-    results = {r.name: r for r in grader.grade(str(tmp_path), ["mul_backward", "tanh_backward"], timeout=20)}
-    assert results["mul_backward"].passed, results["mul_backward"].message
-    # Nor does such a test in a module of one's own that an answer imports (ex11's fans, as ex12's stub suggests).
-    write(tmp_path, "fans", solution("fans") + "\n\ndef test_fans():\n    from tinygrad_init import init\n"
-                            "    assert fans((3, 4, 5)) == init.fans((3, 4, 5))\n")
-    xavier = solution("xavier_uniform").replace("def _fans(", "from ex11_fans import fans as _fans\n\n\ndef _old(")
-    xavier = runner.check_file("xavier_uniform", write(tmp_path, "xavier_uniform", xavier))
-    assert xavier.passed, xavier.message
-    results["sigmoid_backward"] = runner.check_file("sigmoid_backward", write(  # refused before it runs
-        tmp_path, "sigmoid_backward", "def helper():\n    import torch\n\ndef sigmoid_backward(x, upstream):\n"
-                                      "    return helper()\n"))
-    for name, line in (("tanh_backward", "line 4"), ("sigmoid_backward", "line 2")):
-        assert results[name].mistake == "forbidden_import" and line in results[name].message, results[name].message
 
 
 def test_an_import_for_type_hints_alone_does_not_fail_a_right_answer(tmp_path):

@@ -27,7 +27,7 @@ import math
 import numbers
 import os
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -38,7 +38,7 @@ from .worker import NodeRef, Opaque, encode
 __all__ = ["INIT_HINTS", "CheckFailure", "DType", "Exercise", "Fn", "Graph", "NodeRef", "Opaque", "Raised", "Rng",
            "Session", "check_randomness", "close", "describe", "diagnose", "draw", "expect_array", "expect_float",
            "expect_sequence", "fail", "finite", "fmt", "fmt_both", "kurtosis", "max_error", "mentions",
-           "never_run", "recursive_functions", "same", "sections", "summary", "unseen"]
+           "recursive_functions", "same", "sections", "summary", "unseen"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -481,26 +481,6 @@ def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
         return seen
     scope = {root} | reach(root) if root in defs else set(defs)
     return [f for f in defs if f in scope and f in reach(f)]
-
-
-def never_run(tree: ast.AST, used: Collection[str] = ()) -> tuple[set[int], set[str]]:
-    """The ids of the nodes that never run when the module is imported, and the names used where it runs (with `used`):
-    the blocks under `if __name__ == '__main__':` and `if TYPE_CHECKING:`; with `used` (the function a check calls, or
-    the names the files that import the module use), also the functions nothing names, such as a test of the answer
-    against the engine (undecorated, not a dunder, at the top level or in an undecorated class)."""
-    body = getattr(tree, "body", ())
-    blocks = [t.body for t in body if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix("typing.") in (
-              "__name__ == '__main__'", "TYPE_CHECKING")]
-    defs = [d for t in body for d in (t, *(t.body if type(t) is ast.ClassDef and not t.decorator_list else ()))
-            if used and type(d) is ast.FunctionDef and not d.decorator_list and not d.name.startswith("__")]
-    while True:  # a function named only in one that never runs never runs either
-        skip = {id(n) for b in (*blocks, *([d] for d in defs)) for n in ast.walk(ast.Module(b, []))}
-        named = {*used, *(v for n in ast.walk(tree) if id(n) not in skip for v in (
-            getattr(n, "id", 0), getattr(n, "attr", 0), getattr(n, "name", 0), getattr(n, "value", 0)) if isinstance(
-            v, str))}
-        if not any(d.name in named for d in defs):
-            return skip, named
-        defs = [d for d in defs if d.name not in named]
 
 
 def close(x: float, y: float, rel: float) -> bool:

@@ -7,7 +7,7 @@ type, message and line), a time-out or a crash. It never raises.
 How a file is graded (against mistakes and shortcuts; no sandbox: the code runs with the student's rights):
 
 1. **In the grader**, the file is parsed: a syntax error, or an import of what the exercise asks the student to write
-   (`tinygrad_init`, `torch`, ...; also in the student's modules it imports; not in code never run) ends it there.
+   (`tinygrad_init`, `torch`, ...; also in the student's own modules that the file imports), ends it there.
 2. A **worker process** (`worker.py`, one per exercise, in a session of its own) runs the file and calls the student's
    function on the inputs the check sends; it returns raw outputs only.
 3. **The check runs in the grader**: it computes the references and compares. Patching numpy, the worker or anything
@@ -45,7 +45,7 @@ from typing import Any
 
 from . import worker as wire
 from .catalog import resolve
-from .kit import CheckFailure, Exercise, Raised, Session, describe, never_run
+from .kit import CheckFailure, Exercise, Raised, Session, describe
 
 __all__ = ["DENIED", "STATUSES", "Result", "check_file", "check_function", "grade_file", "run_isolated"]
 
@@ -104,10 +104,11 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
     return f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}."
 
 
-def _imports(tree: ast.AST, used: set[str]) -> tuple[list[tuple[str, tuple[str, ...], int]], set[str]]:
-    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in code never run (see
-    `kit.never_run`: one that runs is refused where it runs); and `used` with the names used where code runs."""
-    (main, used), out = never_run(tree, used), []
+def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
+    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
+    main = {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
+            "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
+    out = []
     for node in (n for n in ast.walk(tree) if id(n) not in main):
         if isinstance(node, ast.Import):
             out += [(a.name, (), node.lineno) for a in node.names]
@@ -119,7 +120,7 @@ def _imports(tree: ast.AST, used: set[str]) -> tuple[list[tuple[str, tuple[str, 
             called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
             if called in ("__import__", "import_module"):
                 out.append((node.args[0].value, (), node.lineno))
-    return out, used
+    return out
 
 
 def _parse(path: str) -> ast.Module:
@@ -145,11 +146,10 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
         why = f"{type(exc).__name__}: {exc}" if not isinstance(exc, (RecursionError, MemoryError)) else \
             "an expression is nested too deeply for Python's parser (thousands of operators or calls in a row)"
         return None, Result(ex.name, "error", f"your file could not be read as Python: {why}")
-    todo, seen, used = [(path, tree)], {path: 0}, {ex.function}  # bytes parsed here, with no time limit: past 1 MB,
-    while todo:  # the hook alone checks. (`used`: what runs, from the files seen, in the modules they import)
+    todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
+    while todo:
         file, module = todo.pop()
-        found, used = _imports(module, used)
-        for name, names, line in found:
+        for name, names, line in _imports(module):
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine) or not \
                 _refused(ex, root)

@@ -399,3 +399,12 @@ def test_an_import_for_type_hints_alone_does_not_fail_a_right_answer(tmp_path):
     result = grade(tmp_path, "mul_backward", hints.replace("from typing import TYPE_CHECKING", "TYPE_CHECKING = True")
                    + solution("mul_backward"))
     assert result.mistake == "forbidden_import" and "may not use tinygrad_init" in result.message, result.message
+
+
+def test_an_import_in_a_default_argument_of_a_function_nothing_calls_is_refused(tmp_path):
+    # a default argument runs when the def does: `def unused(nn=__import__("tinygrad_init").nn)` loaded the engine in
+    # ex15 (whose run-time hook allows tinygrad_init) while a static check skipped functions nothing names
+    for name, head in (("symmetry", 'def unused(nn=__import__("tinygrad_init").nn):\n    pass\n\n\n'),
+                       ("mul_backward", 'def unused(x: __import__("torch").Tensor = 0):\n    pass\n\n\n')):
+        result = grade(tmp_path, name, head + solution(name))
+        assert result.mistake == "forbidden_import", result.message

@@ -405,6 +405,25 @@ def test_the_hooks_rules_are_out_of_reach_of_a_refusals_traceback_and_of_other_t
     assert "`sys._current_frames`" in r.output, r.output  # the spy thread's refusal
 
 
+def test_the_hook_runs_no_code_of_an_object_the_student_passes_in_an_event(tmp_path):
+    # The hook asked an event's path isinstance(path, str), which reads the student's __class__, and ran `flags &
+    # writing` and `pid == 0` with the student's operators: from there sys._getframe(1) reached the rules (an event
+    # the student raises, sys.audit("open", obj, "r", 0), or io.FileIO(obj), hands the object itself to the hook).
+    answer = "\n\ndef mul_backward(a, b, upstream):\n    a, b = Value(a), Value(b)\n    (a * b).backward()\n" \
+             "    return upstream * a.grad, upstream * b.grad\n"
+    spy = ("import io, sys\nfound = []\n\n\nclass Evil(int):\n    def __fspath__(self):\n        return 'nothing'\n\n"
+           "    @property\n    def __class__(self):\n        f = sys._getframe(1)\n        while f is not None:\n"
+           "            if 'deny' in f.f_locals:\n                found.append(f.f_locals)\n            f = f.f_back\n"
+           "        return Evil\n\n    def __and__(self, other):\n        self.__class__\n        return 0\n\n"
+           "    __eq__ = __gt__ = __rand__ = __and__\n    __hash__ = int.__hash__\n\n\n")
+    for n, event in enumerate(("sys.audit('open', Evil(), 'r', 0)", "io.FileIO(Evil())",
+                               "sys.audit('open', 'x.txt', 'r', Evil())", "sys.audit('os.kill', Evil(), 9)")):
+        write(tmp_path, "mul_backward", EMPTY_THE_RULES + spy + f"try:\n    {event}\nexcept Exception:\n    pass\n"
+              "Value = empty(found[0])\n" + answer)
+        (r,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=10)
+        assert not r.passed and r.status in ("error", "fail"), (n, r.status, r.message)
+
+
 def test_a_students_own_module_named_like_a_refused_library_is_told_to_rename_it_not_to_write_it(tmp_path):
     # A helper of the student's own, autograd.py (or a micrograd/ package), is no library doing the exercise: the
     # message must not say "write it yourself" to a student who did, but name the clash and what to change.

@@ -22,13 +22,14 @@ Before any student code runs, the worker
   outside its group (the grader) or setting its limits (os.pidfd_open: no event), starting more than `MAX_FORKS`
   processes, and walking every object (`gc.get_objects`, which reaches the hook); the hook reads no name the student's
   code can rebind (of this module, `os`, `os.path`, builtins) nor an object of this module (numpy's array interface
-  writes any address), and its state shows in no refusal's traceback nor another thread's frames; keeps Python's
-  recursion limit (`sys.setrecursionlimit` does nothing; no threads where it counts: each has a depth of its own) and
-  makes no built-in module afresh (a new `posix`: pidfd_open); sets a memory limit; refuses in another folder an
-  exercise's file or folder, a git folder, moving anything from or to there, and opening a folder but the student's and
-  the temp folder's (as dir_fd, a path names any file; the grader's TMPDIR for it is a fresh folder). Out of reach:
-  other files there (a classmate's helpers); `python -m` run in the student's folder; a derivative by complex step or a
-  difference quotient; a signal handler (or gc callback) of the student's that walks up to the hook's frame as it runs.
+  writes any address), its state shows in no refusal's traceback nor another thread's frames, and it calls no method
+  of an object in an event (a path, flags, a pid: read by type); keeps Python's recursion limit (no threads where it
+  counts: each has a depth of its own; `sys.setrecursionlimit` does nothing) and makes no built-in module afresh (a
+  new `posix`: pidfd_open); sets a memory limit; refuses in another folder an exercise's file or folder, a git folder,
+  moving anything from or to there, and opening a folder but the student's and the temp folder's (as dir_fd, a path
+  names any file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a classmate's
+  helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient; a signal
+  handler (or gc callback) of the student's that walks up to the hook's frame as it runs.
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.
@@ -184,8 +185,7 @@ def encode(value: Any, nodes: dict[int, int] | None = None, depth: int = 0, inpu
 def to_python(obj: Any, nodes: dict[int, int]) -> Any:
     """Inputs from the grader as live objects: arrays, tuples, seeds as Generators, graphs of Nodes, functions.
 
-    `nodes` collects `id(node) -> index` of the graph nodes made, to send them back by index.
-    """
+    `nodes` collects `id(node) -> index` of the graph nodes made, to send them back by index."""
     import numpy as np
 
     if isinstance(obj, list):
@@ -393,8 +393,8 @@ def _install_policy(policy: dict) -> None:
 
     The hook reads no name the student's code can rebind (of this module, `os.path`, the builtins), only `rules`, a
     tuple of strings, numbers and C functions taken now (numpy's array interface writes any address: no refusal's
-    traceback shows the frame that holds them, nor may another thread see it). It resolves symbolic links with
-    `os.readlink`, and reads a str or bytes subclass as C does."""
+    traceback shows the frame that holds them, nor may another thread see it, nor an object's method it calls). It
+    resolves symbolic links with `os.readlink`, and reads a str or bytes subclass as C does."""
     import itertools
     import site
 
@@ -448,12 +448,12 @@ def _install_policy(policy: dict) -> None:
     list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
     sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
-
+    is_a = lambda x, t, type=type, sub=issubclass: sub(type(x), t)  # noqa: E731 - no __class__ of the student's
     rules = (deny, tuple(protect), installed, guarded, os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC,
              tuple(sorted(above)), message, tuple((name + ".")[:-1] for name in _GETS_AROUND_THE_RULES),
              tuple(((name + ".")[:-1], (*at,)) for name, at in _PATH_ARGS.items()),
              os.getpid(), itertools.count().__next__, MAX_FORKS, (outer, own),
-             (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), isinstance, str, bytes, int, str.__str__,
+             (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()), is_a, str, bytes, int, str.__str__,
              bytes.decode, OSError, PermissionError, ImportError, BlockingIOError, os.getcwd, os.getpid, os.getpgid,
              os.readlink, os.stat, os.write, os._exit)
 
@@ -470,7 +470,7 @@ def _install_policy(policy: dict) -> None:
         if event == "os.chdir" and not (isinstance(args[0], str) and plain(args[0]) in (getcwd(), ".")):  # but no-op
             raise PermissionError(message.replace("{name}", "`os.chdir` (relative paths are read from your folder)"))
         for i in (i for e, at in paths if e == event for i in at):  # (a dict's view hands the dict to __eq__)
-            path = args[i]
+            path, flags = args[i], int.__int__(args[2]) if event == "open" else 0  # (int's &, not an object's own)
             if isinstance(path, (str, bytes)):
                 path = plain(path) if isinstance(path, str) else decode(path, *fs)
             elif path is None or isinstance(path, int) or event == "shutil.rmtree":  # a Path: its calls show str
@@ -497,7 +497,7 @@ def _install_policy(policy: dict) -> None:
                 try:  # a C module from elsewhere; a change in a guarded folder; a folder opened to read (to write, 3:
                     touch = not (real + "/").startswith(installed) if event == "import" else ((real + "/").startswith(
                         guarded) or (real + "/").startswith(outer) and not (real + "/").startswith(own)) and (
-                        event != "open" or args[2] & writing) or base in here and event == "open" and not args[2] & 3 \
+                        event != "open" or flags & writing) or base in here and event == "open" and not flags & 3 \
                         and not (real + "/").startswith(own) and stat(real).st_mode & 0o170000 == 0o040000  # EISDIR)
                 except OSError:  # not there: it is only read
                     touch = False
@@ -515,7 +515,7 @@ def _install_policy(policy: dict) -> None:
             if forks() >= max_forks:
                 raise BlockingIOError(f"the grader allows your code {max_forks} processes, which may start none")
         if event in ("os.kill", "os.killpg", "resource.prlimit"):  # only the worker's own group: it, or what it forked
-            pid, group = args[0], event == "os.killpg"
+            pid, group = int.__int__(args[0]), event == "os.killpg"  # (an int: an object's own __eq__ would run here)
             try:
                 mine = pid == 0 or (pid == getpid() and not group) or (
                     pid > 0 and (pid if group else getpgid(pid)) == getpgid(0))

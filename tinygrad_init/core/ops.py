@@ -96,10 +96,14 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if (given := grad.shape) == shape:  # (read once: each read makes a new tuple)
         return grad
     extra = len(given) - len(shape)
-    if extra == 1 and len(given) == 2 and given[1] > 1 and (given[0] < 1024 or grad.dtype != _SINGLE):
-        grad = ones(given[0], grad.dtype).dot(grad)  # a bias added to every row: the rows' sum, ones @ grad, in BLAS,
-        # 5x np.add.reduce's speed (one column is as fast, and np.add.reduce sums it pairwise)
-    elif extra > 0:  # float32 over 1024 rows or more summed wide (BLAS in float32 was 6.4e-6 off over 100,000 rows)
+    if extra == 1 and len(given) == 2 and given[1] > 1:  # a bias added to every row: the rows' sum, ones @ grad, in
+        if given[0] < 1024 or grad.dtype != _SINGLE:  # BLAS, 5x np.add.reduce's speed (one column is as fast, and
+            grad = ones(given[0], grad.dtype).dot(grad)  # np.add.reduce sums it pairwise)
+        else:  # float32 from 1024 rows: blocks of 1024 rows in BLAS, their sums added in float64 (BLAS over all the
+            k = given[0] // 1024 * 1024  # rows was 6.4e-6 off over 100,000, PyTorch 7e-8; add_reduce wide, 30x slower)
+            total = np.add.reduce(np.matmul(ones(1024, _SINGLE), grad[:k].reshape(-1, 1024, given[1])), 0, np.float64)
+            grad = round_once(total + ones(given[0] - k, _SINGLE).dot(grad[k:]) if k < given[0] else total, _SINGLE)
+    elif extra > 0:  # float32 summed wide over 1024 or more (numpy adds along an outer axis one row after another)
         grad = add_reduce(grad, 0 if extra == 1 else tuple(range(extra)), n=math.prod(given[:extra]))
     if grad.shape == shape:
         return grad

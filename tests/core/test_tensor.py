@@ -1449,3 +1449,10 @@ def test_in_place_updates_name_what_they_cannot_combine():
             p.add_(1.0, alpha=10**400)
         p.add_(1.0, alpha=2)
     np.testing.assert_array_equal(p.data, [3.0, 3.0, 3.0])
+
+
+def test_a_parameter_made_from_a_transposed_array_is_a_c_ordered_copy():
+    # the copy a parameter makes of a view kept its Fortran order (np.array's order="K"), where raw.copy() gave C
+    w = np.ones((3, 4), np.float32)
+    t = Tensor(w.T, requires_grad=True)
+    assert t.data.flags.c_contiguous and not np.shares_memory(t.data, w)

@@ -223,8 +223,8 @@ class Tensor(_GraphNode, TorchSpellings):
             self._requires_grad = False
         else:
             self.requires_grad = requires_grad  # checked by the setter
-            if self.data is raw or self.data.base is not None:  # a parameter owns its numbers (as torch.tensor's):
-                self.data = np.array(self.data)  # training changes no `data` nor memory it views (a memmap's file)
+            if self.data is raw or self.data.base is not None:  # a parameter owns its numbers (as torch.tensor's),
+                self.data = np.array(self.data, order="C")  # C-ordered: training changes no memory of the caller's
         if type(name) is not str or name:  # "" (the default): no label
             self._name = check_type("Tensor", "name", name, str, "a string")  # as Value's label
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of

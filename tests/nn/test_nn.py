@@ -788,14 +788,20 @@ def test_sgd_step_names_a_parameter_whose_data_was_replaced_by_hand():
     # numpy's own "Cannot cast ufunc 'subtract' output", "output array is read-only" or "operands could not be
     # broadcast" reached the user from inside step(), naming neither SGD nor the parameter
     replaced = [(np.array([1, 2]), r"dtype int64"), (np.broadcast_to(np.float32(1.0), (2,)), r"read-only"),
-                (np.ones(3, np.float32), r"shape \(3,\)")]
-    for data, says in replaced:
+                (np.ones(3, np.float32), r"shape \(3,\)"), (np.ones((2, 2), np.float32), r"shape \(2, 2\)")]  # was
+    for data, says in replaced:  # broadcast: g of shape (2,) subtracted from each row, silently
         a, b = Tensor(np.zeros(2), requires_grad=True, name="a"), Tensor(np.zeros(2), requires_grad=True, name="b")
         a.grad, b.grad = np.ones(2), np.ones(2)
         b.data = data
         with pytest.raises((TypeError, ValueError), match=r"^SGD\.step: parameter 1 \('b'\) .*" + says +
                            r".*\.data replaced by hand\? .* p\.data\[\.\.\.\] = new \(the parameters before"):
             optim.SGD([a, b], lr=0.1).step()
+    b.data, opt = np.zeros(2, np.int64), optim.SGD([b], lr=0.1, momentum=0.9)
+    with pytest.raises(TypeError, match="dtype int64"):
+        opt.step()
+    b.data = np.zeros(2)
+    opt.step()  # the failed step left no momentum behind: this is a first step, v = g (it was 1.9 g)
+    assert b.data.tolist() == [-0.1, -0.1]
 
 
 def test_an_activation_kept_on_the_module_is_not_a_parameter():

@@ -83,14 +83,17 @@ class SGD:
             if type(data := p.data) is not np.ndarray:  # numpy's scalar (`p.data = p.data - x` of a 0-d p): an array
                 data = p.numpy()  # to write into, or `data -= ...` below would only rebind the name
             try:
+                if data.shape != g.shape:  # (numpy would broadcast g into a larger .data)
+                    raise ValueError
                 g = g + wd * data if wd else g
                 if mu:
-                    v = self._velocity[i]
-                    g = self._velocity[i] = g.copy() if v is None else mu * v + g
+                    g = g.copy() if (v := self._velocity[i]) is None else mu * v + g
                 data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
-            except (TypeError, ValueError):  # numpy's casting, read-only or broadcasting error: .data written by hand
-                changed_in_place(*stepped)  # (those before it did step)
+            except (TypeError, ValueError):  # numpy's casting or read-only error, another shape: .data written by hand
+                changed_in_place(*stepped)  # (those before it did step; the momentum of this one is as it was)
                 raise _step_error(i, p, data, bool(stepped)) from None
+            if mu:
+                self._velocity[i] = g
             stepped.append(p)
         changed_in_place(*stepped)
 

@@ -25,7 +25,7 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
                         f"{x!r:.60}")
     xs = list(x)
     if len(xs) != n:
-        batch = xs and isinstance(xs[0], (list, tuple, np.ndarray)) and len(xs[0]) == n  # model(X): a batch's rows
+        batch = xs and isinstance(xs[0], (list, tuple, np.ndarray)) and np.ndim(xs[0]) == 1 and len(xs[0]) == n  # X
         raise ValueError(f"{where}: expected {n} inputs, got " + (f"{counted(len(xs), 'row')} of {n}: a scalar net "
                          "takes one sample at a time, [model(x) for x in X]" if batch else str(len(xs))))
     return xs

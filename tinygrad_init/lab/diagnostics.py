@@ -59,7 +59,9 @@ _SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_d
 def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[float, float, np.ndarray]:
     v = v.reshape(-1)[:sample].astype(np.float64)  # in float32, +-4 std of values near 1e38 overflow np.histogram
     v = v[np.isfinite(v)]  # finite values only, as the Probe's: an inf clipped into an edge bin would read as a number
-    lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0, or overflowed
+    if not math.isfinite(hi - lo) and v.size and 0 < (s := float(v.std())) < math.inf:  # overflowed: the range of the
+        lo, hi = float(v.mean()) - 4 * s, float(v.mean()) + 4 * s  # finite values (+-4 std, as a gradient's)
+    lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0 (or all inf)
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
 
 

@@ -268,6 +268,9 @@ def test_a_pass_at_a_kink_says_that_only_the_convention_was_checked(f, x, where)
                  (lambda x: (x * x).sum() * 1000.0, np.zeros(3)), (lambda v: v * v * 1000.0, 0.0)):
         assert not [n for n in gradcheck(g, y).notes if "kink" in n]  # steep but smooth (2% apart), no tie; a smooth
         # minimum, whose one-sided slopes +-1e-3 have opposite signs, was 'f has a kink at 3 elements that passed'
+    r = gradcheck(lambda t: t[0:2].max() + (t[2:] * t[2:]).sum() * 1000.0, np.zeros(6))  # a tie, then 4 curves
+    assert [n for n in r.notes if n.startswith("f has a kink at 2 elements")], r.notes  # the curves after the first
+    # kink were counted with it: 'at 6 elements'
 
 
 

@@ -182,8 +182,14 @@ def test_a_parameter_whose_data_became_integers_is_named_not_given_a_truncated_g
         out.sum().backward()
     w = Tensor([1.0, 2.0], requires_grad=True)
     w.data = np.array([True, False])
-    with pytest.raises(TypeError, match="backward: a leaf tensor requires grad but holds dtype bool"):
+    with pytest.raises(TypeError, match="backward: a tensor requires grad but holds dtype bool"):
         (w * 0.5).sum().backward()
+    w.data = np.array([1, 2])  # a graph of integers: the seed 0.5 was cast to 0, and w.grad was [0, 0], silently
+    for backward in (lambda: (w * 3).sum().backward(np.array(0.5)), lambda: (w * 3).backward(np.array([0.5, 0.25])),
+                     lambda: ((w * w + w) * 2).sum().backward()):
+        with pytest.raises(TypeError, match=r"backward: a tensor requires grad but holds dtype int64 \(was a leaf's"):
+            backward()
+        assert w.grad is None
 
 
 def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():

@@ -260,10 +260,10 @@ def update_error(op: str, operand: np.ndarray, data: np.ndarray) -> ValueError:
 
 
 def not_floating(t: Any) -> np.ndarray:
-    """Raise for a leaf that requires grad but holds no floats (its `.data` replaced by integers or booleans), whose
-    gradient backward would otherwise cast to that dtype, truncated."""
-    raise TypeError(f"backward: {f'the tensor {t.name!r}' if t.name else 'a leaf tensor'} requires grad but holds "
-                    f"dtype {t.dtype} (was its .data replaced by integers?), to which its gradient would be cast and "
+    """Raise for a tensor that requires grad but holds no floats (a leaf's `.data` replaced by integers or booleans),
+    whose gradient backward would otherwise cast to that dtype, truncated."""
+    raise TypeError(f"backward: {f'the tensor {t.name!r}' if t.name else 'a tensor'} requires grad but holds dtype "
+                    f"{t.dtype} (was a leaf's .data replaced by integers?), to which its gradient would be cast and "
                     "truncate; only floating tensors can require grad: t.data = t.data.astype(np.float32)")
 
 
@@ -319,6 +319,8 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
         given = {k: v for k, v in torch.items() if k not in _BACKWARD_DEFAULTS or v is not _BACKWARD_DEFAULTS[k]}
         if given:
             raise torch_keywords("backward", given)
+    if t.data.dtype.kind != "f":  # (a graph of integers: the seed itself would be truncated)
+        not_floating(t)
     if grad is None:
         if t.data.size != 1:
             raise RuntimeError(f"backward: the output has shape {t.shape}; pass grad= (dL/d(output), an array "

@@ -41,6 +41,7 @@ BINARY_ALIASES: dict[str, tuple[str, ...]] = {
 INSTALL_HINTS: dict[str, str] = {
     "dot": "apt-get install graphviz (Debian/Ubuntu) or brew install graphviz (macOS)",
     "chromium": "apt-get install chromium (Debian) or install Google Chrome",
+    "node": "apt-get install nodejs (Debian/Ubuntu) or brew install node (macOS)",
     "torch": "pip install torch==2.13.0, or run TINYGRAD_INIT_TORCH=1 bash scripts/test.sh",
 }
 

@@ -11,7 +11,6 @@ import html
 import json
 import math
 import re
-import shutil
 import subprocess
 from importlib import resources
 from pathlib import Path
@@ -118,9 +117,7 @@ def test_page_files_are_package_data():
 
 
 def test_player_script_is_valid_javascript():
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (test_player_browser.py runs the script in Chromium)")
+    node = require_binary("node")  # (skipped without it but under CI: test_player_browser.py runs it in Chromium)
     proc = subprocess.run([node, "--check", str(ASSETS.joinpath("player.js"))], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 

@@ -31,7 +31,7 @@ from .training import (ACTIVATIONS, accuracy, check_activation, check_names, che
 
 __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELDS", "ExperimentResult", "Run", "Sweep",
            "band", "label", "deep_mlp", "run_one", "run_sweep", "sweep_table", "theory_vs_measurement", "fit",
-           "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "NEARBY", "judge", "word", "verdict",
+           "accuracy", "distinct_units", "WORDS", "THRESHOLDS", "NEARBY", "judge", "word", "nearby", "verdict",
            "activation_statistics", "gradient_statistics", "theory_average", "batch_norm", "symmetry", "training",
            "depth", "sigmoid_saturation", "EXPERIMENTS", "BEYOND", "run_all"]
 
@@ -475,6 +475,12 @@ def word(run: Any, thresholds: Mapping[str, float] = THRESHOLDS) -> str:
     return "symmetric" if any(r.get("w_std") == 0.0 for r in getattr(run, "layers", ())) else said
 
 
+def nearby(say: Callable[[Mapping[str, float]], str]) -> tuple[str, list[str]]:
+    """The word `say(thresholds)` gives with `THRESHOLDS`, and the other words the thresholds of `NEARBY` give: a word
+    near its threshold, where another network of the same settings may get one of them."""
+    return (said := say(THRESHOLDS)), sorted({say(t) for t in NEARBY} - {said})
+
+
 def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     """The grid activation x scheme, a word of `WORDS` each, and findings computed from the numbers (with `bn`, a
     batch-norm sweep, one on batch norm; a word that thresholds nearby would change, the words of the networks of the
@@ -501,7 +507,7 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
                  "tutorials after Glorot & Bengio scale its weights by 4, and hidden layers avoid it.")
     st = sweep.settings
     for (s, a), r in sweep.runs.items():  # a word that thresholds nearby would change: judged on 4 more networks
-        if isinstance(seed := st.get("seed"), numbers.Integral) and len({word(r, t) for t in NEARBY} | {word(r)}) > 1:
+        if isinstance(seed := st.get("seed"), numbers.Integral) and nearby(partial(word, r))[1]:
             got = [word(run_one(s, a, st["depth"], st["width"], st["batch"], rng=seed + k, batchnorm=st["batchnorm"]))
                    if k else words[(a, s)] for k in range(5)]
             count = ", ".join(f"{w} {got.count(w)}" for w in dict.fromkeys(got))
@@ -526,10 +532,10 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         before = listed({(s, a): words[(a, s)] for s, a in bn.runs if (a, s) in words})
         odd = listed({k: v for k, r in bn.runs.items() if (v := word(r)) != "holds"})
         free, B = "frees the choice" if not odd else "does not free the choice here", bn.settings["depth"]
-        near = [f"{a}, {label(s)} + BN {word(r)}, but {' or '.join(sorted(o))} by thresholds a little to either side "
+        near = [f"{a}, {label(s)} + BN {w}, but {' or '.join(o)} by thresholds a little to either side "
                 f"(std(h) layer {B} / layer 1: x{_num(ratio(*r.values('act_std')[[-1, 0]]))}; std(dL/dh) layer 1 / "
                 f"layer {B}: x{_num(ratio(*r.values('grad_act_std')[[0, -1]]))})"
-                for (s, a), r in bn.runs.items() if (o := {word(r, t) for t in NEARBY} - {word(r)})]
+                for (s, a), r in bn.runs.items() for w, o in [nearby(partial(word, r))] if o]
         findings.append(f"Batch norm {free}: with BatchNorm1d after every Linear the same networks give std(z) "
                         f"{_num(pre.min())}-{_num(pre.max())} at every layer, and the verdict is 'holds' "
                         + (f"for all but {odd}" if odd else "for all") + f" (without it: {before})."

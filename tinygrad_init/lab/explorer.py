@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import zlib
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -22,7 +23,7 @@ from ..core.tensor import Tensor, enable_grad
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
-from .experiments import NEARBY, THRESHOLDS, WORDS, judge
+from .experiments import THRESHOLDS, WORDS, judge, nearby
 from .plots import WORD_COLORS
 from .spectra import network
 
@@ -66,10 +67,9 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     short = lambda v: float(f"{v:.4g}")  # noqa: E731 -- four digits draw a picture and keep the page small
     out = {k: [short(r[k]) for r in layers] for k in ("std", "grad_std", "fraction")}
     out.update({k: [[short(r[k][0]), short(r[k][1]), r[k][2].tolist()] for r in layers] for k in ("hist", "grad_hist")})
-    said = {verdict(out["std"], out["grad_std"], out["fraction"], activation, t) for t in ({}, *NEARBY)}
+    word, near = nearby(partial(verdict, out["std"], out["grad_std"], out["fraction"], activation))
     out.update(theory_std=[short(v) for v in pred.act_std], theory_grad_std=[short(v) for v in pred.grad_act_std],
-               verdict=(word := verdict(out["std"], out["grad_std"], out["fraction"], activation)),
-               near=sorted(said - {word}))  # the words of thresholds nearby: another seed's network may get them
+               verdict=word, near=near)  # near: the words of thresholds nearby, which another seed's network may get
     return out
 
 

@@ -80,6 +80,8 @@ def _verdict(r: E.ExperimentResult, by: dict[str, E.ExperimentResult]) -> None:
         assert here not in other.split(" or "), bn  # its word, then the others of thresholds nearby
         check([(h, net[-1]["bn_act_std"] / net[0]["bn_act_std"]), (g, net[0]["bn_grad_act_std"] /
                                                                      net[-1]["bn_grad_act_std"])], bn)
+    # README and the lecture-report page: the sentence names ReLU's growing dL/dh under batch norm as near a threshold
+    assert re.search(r"Near a threshold: (.*; )?relu, \w+ [\d.]+\*randn \+ BN holds, but explodes", bn), bn
 
 
 def _activations(r: E.ExperimentResult, by: dict) -> None:

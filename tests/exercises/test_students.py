@@ -29,6 +29,16 @@ def test_a_numpy_nan_or_inf_returned_is_a_wrong_number_not_tampering(tmp_path):
         assert "did not ask for" not in result.message, result.message
 
 
+
+def test_an_int_too_long_to_print_is_a_wrong_number_not_tampering(tmp_path):
+    # Python prints an int of more than 4300 digits only after sys.set_int_max_str_digits(0): the worker could not send
+    # 10**5000 ("returned more data than the grader accepts (... use sys.set_int_max_str_digits() ...)"), and once the
+    # student had lifted that limit, as the message said, the grader could not read it: "data it did not ask for".
+    for lift in ("", "import sys\nsys.set_int_max_str_digits(0)\n"):
+        result = grade(tmp_path, "fans", f"{lift}def fans(shape):\n    return -10**5000, 10**5000\n")
+        assert result.status == "fail" and "did not ask for" not in result.message, (lift, result.message)
+        assert result.message.startswith("fans((3, 5)) returned (-inf, inf); expected (3, 5)."), result.message
+
 @pytest.mark.parametrize("body", [
     "t = Fraction(math.tanh(x))\n    return Fraction(upstream) * (1 - t * t)",
     "t = Decimal(math.tanh(x))\n    return Decimal(upstream) * (1 - t * t)",

@@ -76,12 +76,9 @@ def write_frame(fd: int, obj: dict) -> None:
 def read_exact(fd: int, n: int) -> bytes | None:
     """`n` bytes from `fd`, or None at end of file."""
     data = bytearray()
-    while len(data) < n:
-        chunk = os.read(fd, min(n - len(data), 1 << 20))
-        if not chunk:
-            return None
+    while len(data) < n and (chunk := os.read(fd, min(n - len(data), 1 << 20))):
         data += chunk
-    return bytes(data)
+    return bytes(data) if len(data) == n else None
 
 
 def parse_frame(header: bytes) -> int:
@@ -134,7 +131,8 @@ def _cubic_sin(arg: Any) -> Callable:
 FUNCTIONS: dict[str, Callable[..., Callable]] = {"cubic_sin": _cubic_sin}
 
 
-def _float(x: Any) -> Any:  # an int as it is, any other number as a float (nan and inf tagged)
+def _float(x: Any) -> Any:  # an int as it is (+-inf past 10,000 bits: unprintable), others as floats (nan, inf tagged)
+    x = x if not isinstance(x, int) or int.bit_length(x) <= 10_000 else math.inf if x > 0 else -math.inf
     return x if isinstance(x, int) or math.isfinite(x := float(x)) else {"t": "float", "v": repr(x)}
 
 

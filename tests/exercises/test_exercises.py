@@ -722,9 +722,9 @@ def test_a_wrong_answer_in_float16_is_not_judged_to_float16s_precision(tmp_path,
     assert result.status == "fail", result.message
 
 
-ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "[[1, 2], [3]]", "np.array(['a'])",
-               "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0", "set()",
-               "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",
+ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "(10**5000, 1.0)", "[[1, 2], [3]]",
+               "np.array(['a'])", "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0",
+               "set()", "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",
                "dict({k: 0.0 for k in 'fqwpxy'}, **{str(i): 1.0 for i in range(20_000)})", "np.longdouble(1.5)",
                "{str(i) * 10_000: 1.0 for i in range(12)}", "'x' * 10_000"]
 

@@ -233,8 +233,7 @@ class _Capture(io.TextIOBase):
         return True
 
     def write(self, s: str) -> int:  # type: ignore[override]
-        s = str(s)
-        self.parts.append(s[: max(0, _OUTPUT_LIMIT + 1 - self.size)])
+        self.parts.append((s := str(s))[: max(0, _OUTPUT_LIMIT + 1 - self.size)])
         self.size += len(s)
         return len(s)
 
@@ -426,9 +425,10 @@ def _kill_marked(mark: bytes) -> None:
 
 def _timeout_message(ex: Exercise, timeout: float, call: str | None = None) -> str:
     during, more = {None: "", "": _LOADING}.get(call, f" while running {call}"), max(30, int(timeout * 3))
+    own = "Tests of your own belong under `if __name__ == '__main__':`, which the grader does not run. " * (call == "")
     return (f"timed out: your code was still running after {timeout:g} s{during}. Look for a loop that never ends "
             "(a `while` whose condition never changes, a stack or queue that never empties) or a function "
-            f"that keeps calling itself. If it is only slow, raise the limit: --timeout {more} (in Python, "
+            f"that keeps calling itself. {own}If it is only slow, raise the limit: --timeout {more} (in Python, "
             f"grade(..., timeout={more}))." + (f"\nhint: {ex.hints['timeout']}" if "timeout" in ex.hints else ""))
 
 

@@ -353,6 +353,11 @@ def test_recursive_functions_finds_cycles_of_calls_and_nothing_else():
     # With a root, only the cycles it reaches: a recursive helper it never calls (one left for debugging) is no part.
     assert kit.recursive_functions(tree, "a") == [] and sorted(kit.recursive_functions(tree, "d")) == ["c", "d", "e"]
     assert kit.recursive_functions(tree, "f") == ["f"] and len(kit.recursive_functions(tree, "missing")) == 4
+    # A generator that yields a new generator of itself to a loop over an explicit stack (a trampoline) nests no call:
+    # it was refused as recursion ("your function `visit` calls itself"). Iterating one inside itself nests calls.
+    tree = ast.parse("def g(v):\n    yield g(v)\ndef h(v):\n    yield from h(v)\ndef k(v):\n    for x in k(v):\n"
+                     "        yield x\ndef m(v):\n    yield list(m(v))\n")
+    assert kit.recursive_functions(tree) == ["h", "k", "m"]
 
 
 class _Echo(kit.Session):

@@ -104,12 +104,14 @@ def parse_payload(data: bytes) -> dict:
 
 
 class Node:
-    """A graph node handed to the student (exercise 5): a label and the parents it was computed from."""
+    """A graph node handed to the student (exercise 5): a label and the parents it was computed from, read-only (a walk
+    that took them away would leave a second backward nothing to walk)."""
 
-    __slots__ = ("__weakref__", "_parents", "data", "label")
+    __slots__ = ("__weakref__", "_made_of", "data", "label")
+    _parents = property(lambda self: self._made_of)
 
     def __init__(self, label: str, parents: tuple = (), data: float = 0.0) -> None:
-        self.label, self._parents, self.data = label, parents, data
+        self.label, self._made_of, self.data = label, parents, data
 
     def __repr__(self) -> str:
         return f"Node({self.label!r})"
@@ -210,7 +212,7 @@ def to_python(obj: Any, nodes: dict[int, int]) -> Any:
     if tag == "graph":  # nodes in any order (a parent may come after its child), the root last
         made = [Node(label) for label, _ in obj["nodes"]]
         for i, (node, (_, parents)) in enumerate(zip(made, obj["nodes"])):
-            node._parents, nodes[id(node)] = tuple(made[p] for p in parents), i
+            node._made_of, nodes[id(node)] = tuple(made[p] for p in parents), i
         return made[-1]
     raise ValueError(f"unknown tag {tag!r}")
 

@@ -222,3 +222,21 @@ def topological_order(root):
         stack.append((node, True))
         stack.extend((p, False) for p in node._parents)
     return order
+
+
+# mutant: changed_graph
+# takes each node's parents away as it walks them: right once, but a second call on the same graph finds no parents.
+def topological_order(root):
+    order, stack, seen = [], [root], set()
+    while stack:
+        node = stack[-1]
+        if node._parents:
+            parent, node._parents = node._parents[0], node._parents[1:]
+            if parent not in seen:
+                stack.append(parent)
+        else:
+            stack.pop()
+            if node not in seen:
+                seen.add(node)
+                order.append(node)
+    return order

@@ -57,6 +57,10 @@ EXERCISE = Exercise(
         "node_attribute": "a node has only `_parents`, `label` and `data` (like the engine's Value, it takes no "
                           "attributes of yours): keep the nodes you have visited in a set of your own "
                           "(seen = set(); seen.add(node); node in seen).",
+        "changed_graph": "your walk changes the nodes' parents (node._parents = ...): a second loss.backward() "
+                         "walks the same graph again and needs every parent still there. Leave the nodes as they "
+                         "are, and keep what is left to visit in a stack of your own, e.g. of (node, index of its "
+                         "next parent) pairs.",
         "state_kept_between_calls": "a second loss.backward() walks the same graph again: a set or list made outside "
                                     "the function (at module level) still holds the first call's nodes, which the "
                                     "second call skips (a set) or returns again (a list). Make them inside the "
@@ -165,6 +169,8 @@ def check(run: Session) -> None:
                 fail(f"{what} raised RecursionError ({exc.message}).", "recursive")
             if exc.type == "AttributeError" and exc.message.startswith("'Node' object has no attribute"):
                 fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "node_attribute")
+            if exc.type == "AttributeError" and "'_parents'" in exc.message:  # set: "has no setter", "can't set"
+                fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "changed_graph")
             raise
         _validate(result, nodes, what, graph.index)
     what, graph = f"{what}, called twice on the same graph", Graph(nodes)  # as a second loss.backward() walks it

@@ -15,8 +15,8 @@ def topological_order(root) -> list:
     The task:
         Every node has `node._parents`, the tuple of nodes it was computed from
         (empty for a leaf; a parent may appear twice, as in a * a), and a `label`
-        (two nodes may share one); it takes no attributes of yours (keep your own
-        sets of the nodes themselves).
+        (two nodes may share one); it takes no attributes of yours, and its parents
+        stay as they are (keep your own sets of the nodes themselves, and your own stack).
         Return a list of nodes in which
           - every node reachable from root appears exactly once,
           - every node comes after all of its parents, so

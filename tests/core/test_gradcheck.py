@@ -620,3 +620,16 @@ def test_the_flat_name_gradcheck_called_checks_as_the_function_does():
     assert result.ok and str(result) == str(gradcheck.gradcheck(lambda t: (t * t).tanh(), x))
     with pytest.raises(TypeError, match=r"^gradcheck: "):
         gradcheck(42, x)
+
+
+def test_the_nodes_f_closes_over_keep_their_gradients_as_torchs_gradcheck_leaves_them():
+    # gradcheck's own backward pass added into the .grad of every Value or Tensor that f used besides its inputs (a
+    # weight f closes over): an optimizer step after the check moved it by a gradient that no loss had
+    w, h = Value(2.0), Value(0.5) * 3.0
+    w.grad = 0.25
+    assert gradcheck(lambda x: [x * w + h.tanh(), x.exp()], 1.0).ok
+    assert (w.grad, h.grad) == (0.25, 0.0)
+    W, held = Tensor(np.ones((4, 2)), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
+    held.grad = np.array([1.0, -1.0])
+    assert gradcheck(lambda x: ((x @ W).tanh() * held, x.sum()), X).ok
+    assert W.grad is None and held.grad.tolist() == [1.0, -1.0]

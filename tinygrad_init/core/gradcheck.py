@@ -18,6 +18,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, check_type, counted, format_number, is_torch
+from .autograd import topological_order
 from .ops import quiet
 from .tensor import Tensor, no_grad
 from .value import Value
@@ -328,8 +329,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],
                     default=np.finfo(np.float64).eps) * np.abs(u * y).sum() / eps
     terms = [o * float(w) for o, w in zip(outs, u.reshape(-1)) if isinstance(o, Value)] if scalar else []
+    roots, mine = [Value.sum(terms)] if terms else [o for o in outs if isinstance(o, Tensor)], set(map(id, leaves))
+    kept = [(n, n.grad) for n in {id(n): n for r in roots for n in topological_order(r)}.values() if id(n) not in mine]
+    # (the other nodes f used, such as a weight it closes over, keep their gradients, as torch's gradcheck leaves
+    # them; a pass adds a tensor's gradient into a new array, and the old one stays as it is)
     if terms:
-        Value.sum(terms).backward()
+        roots[0].backward()
     elif not scalar and any(o.requires_grad for o in outs):
         if any(o.dtype != np.float64 for o in outs):
             notes.append(f"f's output is {outs[0].dtype if len(outs) == 1 else 'not all float64'} although its inputs "
@@ -340,6 +345,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     else:
         notes.append(("f's output is a plain number" if scalar else "f's output does not require grad") +
                      ": it is not connected to any input through the graph")
+    for n, g in kept:
+        n.grad = g
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):  # nudged points may leave f's domain; the comparison reports it

@@ -633,3 +633,18 @@ def test_the_nodes_f_closes_over_keep_their_gradients_as_torchs_gradcheck_leaves
     held.grad = np.array([1.0, -1.0])
     assert gradcheck(lambda x: ((x @ W).tanh() * held, x.sum()), X).ok
     assert W.grad is None and held.grad.tolist() == [1.0, -1.0]
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: gradcheck(lambda a, b: a * b, (2.0, -1.0)), r"^gradcheck: f cannot be called with 1 input \(missing a "
+     r"required argument: 'b'\); the tuple \(2.0, -1.0\) is one input, a vector: .* gradcheck\(f, 2.0, -1.0\)"),
+    (lambda: gradcheck(lambda a: a * a, 2.0, -1.0), r"^gradcheck: f cannot be called with 2 inputs \(too many "
+     r"positional arguments\); gradcheck\(f, x1, x2, \.\.\.\) calls f\(x1, x2, \.\.\.\)"),
+    (lambda: numerical_grad(lambda a, b: a * b, 2.0), r"^numerical_grad: f cannot be called with 1 input \(missing a "
+     r"required argument: 'b'\); .*numerical_grad\(lambda a: f\(a, b\), a\)")])
+def test_an_f_that_cannot_take_the_inputs_is_named_with_how_they_were_read(call, says):
+    # torch's one tuple of inputs, given numbers (one vector here), failed inside the call of f with Python's
+    # "<lambda>() missing 1 required positional argument: 'b'", which does not say how the tuple was read
+    with pytest.raises(TypeError, match=says):
+        call()
+    assert gradcheck(lambda *a: a[0] * a[-1], 2.0, -1.0).ok and gradcheck(Value.tanh, 0.5).ok  # any f taking them

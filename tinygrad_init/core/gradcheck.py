@@ -10,6 +10,7 @@ float64 the error of central differences (O(eps^2) plus rounding O(1e-16 |S| / e
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from dataclasses import dataclass
 from numbers import Complex, Real
@@ -232,6 +233,19 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
             check_real(fn, "rtol", rtol, 0.0))
 
 
+def _takes(fn: str, f: Callable, args: tuple, hint: str) -> None:
+    """Refuse an `f` that cannot be called with `args`, saying how the inputs were read (not Python's "missing 1
+    required positional argument" from inside the call)."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # none to read (some builtins): the call itself tells
+        return
+    try:
+        signature.bind(*args)
+    except TypeError as e:
+        raise TypeError(f"{fn}: f cannot be called with {counted(len(args), 'input')} ({e}); {hint}") from None
+
+
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:
     """The gradient of `sum(upstream * f(x))` with respect to `x`, by central differences.
 
@@ -243,6 +257,8 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
     arr = _point(x, 0, "numerical_grad", [])
     kind = Tensor if isinstance(x, Tensor) else Value if isinstance(x, Value) else float if scalar else np.array
     u = 1.0 if upstream is None else _upstream(upstream, "numerical_grad")
+    _takes("numerical_grad", f, (x,), "numerical_grad calls f with one input: for a function of several, call it "
+           "for each, numerical_grad(lambda a: f(a, b), a)")
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
@@ -311,6 +327,10 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     arrays = [_point(x, i, fn, notes) for i, x in enumerate(inputs)]
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
+    many = len(inputs) == 1 and isinstance(inputs[0], (tuple, list)) and len(inputs[0]) > 1  # torch's one tuple
+    _takes(fn, f, leaves, f"the {type(inputs[0]).__name__} {inputs[0]!r:.40} is one input, a vector: pass the numbers "
+           f"one by one, gradcheck(f, {', '.join(map(repr, inputs[0][:3]))}{', ...' * (len(inputs[0]) > 3)})" if many
+           else "gradcheck(f, x1, x2, ...) calls f(x1, x2, ...), one argument per input")
     out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
     y = _output(out, scalar, fn)
     shape = y.shape

@@ -406,8 +406,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      f"small beside atol={_fmt(atol)} are not checked by their digits, and a wrong one passes (as in "
                      "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
     where = _worst(checks, atol, rtol)
-    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol,
-                                          noise, eps, lambda: finer(where.input, where.index, *(
+    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), total(), atol,
+                                          rtol, noise, eps, lambda: finer(where.input, where.index, *(
                                               side[where.index] for side in sides[where.input][1:])))
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
@@ -447,17 +447,23 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     return Worst(c.index, tuple(int(k) for k in j), *values)
 
 
-def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, atol: float, rtol: float,
-          noise: float, eps: float, finer: Callable[[], tuple[float, bool]]) -> str:
-    """A guess at what is wrong, for the student reading the message (`s`: S at the point; `left`, `right`: the
-    one-sided slopes; `noise`: how far rounding alone can move a one-sided slope; `finer()`: the worst element's
-    central difference at a step of eps / 10, and whether its slopes close in there, as a curve's)."""
+def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, again: float, atol: float,
+          rtol: float, noise: float, eps: float, finer: Callable[[], tuple[float, bool]]) -> str:
+    """A guess at what is wrong, for the student reading the message (`s`, `again`: S at the point, from two calls of
+    f; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope; `finer()`:
+    the worst element's central difference at a step of eps / 10, and whether its slopes close in there, as a
+    curve's)."""
     if c.ok or c.note:
         return ""
     if not math.isfinite(s):
         return ("f itself is not finite at this point (inf or nan in its output: log or 1/x at 0, log of a negative "
                 "number, an overflow), so S = sum(u * f) is not either: no central difference is a slope, for any "
                 "element; check at a point where f is finite.")
+    if abs(again - s) > noise * eps:  # beyond f's rounding (`noise` is a slope's): no difference of f is a slope
+        return (f"f gives two different outputs at the same point (S = sum(u * f) {_fmt(s)} then {_fmt(again)}): a "
+                "random draw inside f (dropout, np.random, a layer or weights made inside f, which get new random "
+                "values at every call), or state that f changes. Make the random parts once, outside f, or seed them "
+                "inside it.")
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")

@@ -658,3 +658,13 @@ def test_an_f_whose_output_changes_from_call_to_call_is_named_not_taken_for_a_ki
     result = gradcheck(f, *x if isinstance(x, tuple) else (x,), raise_on_fail=False)
     assert re.search(r"f gives two different outputs at the same point \(S = sum\(u \* f\) \S+ then \S+\): a random "
                      r"draw inside f", str(result)) and "kink" not in str(result)
+
+
+def test_an_input_that_f_does_not_depend_on_is_noted_as_not_checked():
+    # gradcheck(lambda x, w: x @ W, X, W), f using a W from outside in place of its argument w, passed and said
+    # nothing: w's gradient, 0 by both counts, was never checked
+    W = Tensor(np.ones((4, 2)), requires_grad=True)
+    for result in (gradcheck(lambda x, w: x @ W, X, W), gradcheck(lambda a, b: a * 2.0, 0.5, 1.5)):
+        assert result.ok and re.search(r"note: f does not depend on input 1 here \(its gradient is 0 everywhere, "
+                                       r"numeric and analytic\), so nothing of it was checked", str(result))
+    assert "does not depend" not in str(gradcheck(lambda a, b: a * b, 0.5, 1.5)) + str(gradcheck(lambda a: 0.0, 0.5))

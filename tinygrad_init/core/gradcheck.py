@@ -353,9 +353,10 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     kept = [(n, n.grad) for n in {id(n): n for r in roots for n in topological_order(r)}.values() if id(n) not in mine]
     # (the other nodes f used, such as a weight it closes over, keep their gradients, as torch's gradcheck leaves
     # them; a pass adds a tensor's gradient into a new array, and the old one stays as it is)
+    connected = bool(terms) or not scalar and any(o.requires_grad for o in outs)
     if terms:
         roots[0].backward()
-    elif not scalar and any(o.requires_grad for o in outs):
+    elif connected:
         if any(o.dtype != np.float64 for o in outs):
             notes.append(f"f's output is {outs[0].dtype if len(outs) == 1 else 'not all float64'} although its inputs "
                          "were float64: something inside f computes in lower precision")
@@ -405,6 +406,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      f"{_fmt(a)}, numeric {_fmt(n)}, {abs(a - n) / max(abs(a), abs(n)):.0%} apart): gradients this "
                      f"small beside atol={_fmt(atol)} are not checked by their digits, and a wrong one passes (as in "
                      "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
+    if connected and u.any() and (flat := [c.index for c in checks if c.numeric.size and not c.numeric.any()
+                                           and not c.analytic.any()]):
+        notes.append(f"f does not depend on {'input' if len(flat) == 1 else 'inputs'} {', '.join(map(str, flat))} here "
+                     "(its gradient is 0 everywhere, numeric and analytic), so nothing of it was checked: does f use "
+                     "something from outside in place of its argument (x @ W where f takes w)? A relu off everywhere "
+                     "is as flat: check at another point.")
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), total(), atol,
                                           rtol, noise, eps, lambda: finer(where.input, where.index, *(

@@ -309,7 +309,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     Raises:
         GradcheckError: the gradients disagree and `raise_on_fail` is True.
-        TypeError: `f` is not callable, an input is not floating, or Values and Tensors are mixed.
+        TypeError: `f` is not callable or cannot take the inputs, an input is not floating, or Values and Tensors
+            are mixed.
         ValueError: no inputs, a bad setting, non-finite inputs, or an upstream of the wrong shape.
     """
     fn = "gradcheck"

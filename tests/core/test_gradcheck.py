@@ -668,3 +668,16 @@ def test_an_input_that_f_does_not_depend_on_is_noted_as_not_checked():
         assert result.ok and re.search(r"note: f does not depend on input 1 here \(its gradient is 0 everywhere, "
                                        r"numeric and analytic\), so nothing of it was checked", str(result))
     assert "does not depend" not in str(gradcheck(lambda a, b: a * b, 0.5, 1.5)) + str(gradcheck(lambda a: 0.0, 0.5))
+
+
+def test_a_fraction_is_a_number_and_an_integer_beyond_a_float_is_named_as_value_names_them():
+    # gradcheck(f, Fraction(1, 3)) said "input 0 has dtype object ... Pass x.astype(np.float64)", which a Fraction has
+    # not, though Value(Fraction(1, 3)) and Value(2) * Fraction(1, 3) read it as 1/3; 10**400 said the same
+    from fractions import Fraction
+
+    result = gradcheck(lambda a: a * a, Fraction(1, 3))
+    assert result.ok and result.engine == "Value"
+    assert result.inputs[0].analytic / result.upstream == pytest.approx(2 / 3)
+    assert numerical_grad(lambda a: a * a, Fraction(1, 3)) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match=r"^gradcheck: input 0: a number of about 10\^400 is too large for a float"):
+        gradcheck(lambda a: a * a, 10 ** 400)

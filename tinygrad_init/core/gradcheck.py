@@ -22,7 +22,7 @@ from ..utils import Rng, as_rng, check_bool, check_real, check_type, counted, fo
 from .autograd import topological_order
 from .ops import quiet
 from .tensor import Tensor, no_grad
-from .value import Value
+from .value import Value, _number
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "InputCheck", "Worst"]
 _fmt = functools.partial(format_number, digits=6)
@@ -150,6 +150,8 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
                         "x.detach().numpy()" if is_torch(x) else ""))
+    if isinstance(raw, Real) and type(raw) not in (bool, float) and not isinstance(raw, np.generic):
+        raw = _number(raw, f"{fn}: input {i}")  # a Fraction, or an int beyond a float, as a Value reads it
     try:
         arr = np.asarray(raw)
     except ValueError as e:

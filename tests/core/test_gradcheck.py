@@ -681,3 +681,12 @@ def test_a_fraction_is_a_number_and_an_integer_beyond_a_float_is_named_as_value_
     assert numerical_grad(lambda a: a * a, Fraction(1, 3)) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match=r"^gradcheck: input 0: a number of about 10\^400 is too large for a float"):
         gradcheck(lambda a: a * a, 10 ** 400)
+
+
+def test_rounding_in_the_central_differences_is_answered_with_a_larger_eps_not_a_smaller_one():
+    # a right x * x + 1e10 at 0.5 fails on rounding (S is about 1e10); the hint said "try an eps of about 1e-6 x |x|",
+    # 5e-7, half the step that was too small, where the rounding shrinks as 1/eps
+    result = gradcheck(lambda a: a * a + 1e10, 0.5, raise_on_fail=False)
+    assert not result.ok and "within what rounding alone gives" in result.hint
+    assert re.search(r"take a larger eps than 1e-6: the rounding shrinks as 1/eps", result.hint)
+    assert "try an eps of about" not in result.hint and gradcheck(lambda a: a * a + 1e10, 0.5, eps=0.1).ok

@@ -502,7 +502,8 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
     if w.abs_error <= noise:
         return (f"The error is within what rounding alone gives the central differences here (about {_fmt(noise)}: "
                 "f's output rounded, divided by the step eps): does f compute in float32, or is eps too small for the "
-                "scale of f? Compute f in float64, or try an eps of about 1e-6 x |x|.")
+                f"scale of f? Compute f in float64, or take a larger eps than {_fmt(eps)}: the rounding shrinks as "
+                "1/eps (1e-6 x |x| suits a large x: 100 at x = 1e8).")
     mask = (np.abs(c.numeric) > 10 * atol) & np.isfinite(c.numeric) & np.isfinite(c.analytic)
     ratios = c.analytic[mask] / c.numeric[mask]
     r = float(np.median(ratios)) if ratios.size else math.nan

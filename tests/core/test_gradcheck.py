@@ -637,7 +637,9 @@ def test_the_nodes_f_closes_over_keep_their_gradients_as_torchs_gradcheck_leaves
 
 @pytest.mark.parametrize("call, says", [
     (lambda: gradcheck(lambda a, b: a * b, (2.0, -1.0)), r"^gradcheck: f cannot be called with 1 input \(missing a "
-     r"required argument: 'b'\); the tuple \(2.0, -1.0\) is one input, a vector: .* gradcheck\(f, 2.0, -1.0\)"),
+     r"required argument: 'b'\); the tuple of 2 is one input, an array of its elements: pass them one by one, "
+     r"gradcheck\(f, 2.0, -1.0\)$"),
+    (lambda: gradcheck(lambda a, b: a * b, [X, X]), r"the list of 2 is one input, .*one by one, gradcheck\(f, a, b\)$"),
     (lambda: gradcheck(lambda a: a * a, 2.0, -1.0), r"^gradcheck: f cannot be called with 2 inputs \(too many "
      r"positional arguments\); gradcheck\(f, x1, x2, \.\.\.\) calls f\(x1, x2, \.\.\.\)"),
     (lambda: numerical_grad(lambda a, b: a * b, 2.0), r"^numerical_grad: f cannot be called with 1 input \(missing a "

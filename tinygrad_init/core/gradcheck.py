@@ -330,10 +330,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     arrays = [_point(x, i, fn, notes) for i, x in enumerate(inputs)]
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
-    many = len(inputs) == 1 and isinstance(inputs[0], (tuple, list)) and len(inputs[0]) > 1  # torch's one tuple
-    _takes(fn, f, leaves, f"the {type(inputs[0]).__name__} {inputs[0]!r:.40} is one input, a vector: pass the numbers "
-           f"one by one, gradcheck(f, {', '.join(map(repr, inputs[0][:3]))}{', ...' * (len(inputs[0]) > 3)})" if many
-           else "gradcheck(f, x1, x2, ...) calls f(x1, x2, ...), one argument per input")
+    seq = inputs[0] if len(inputs) == 1 and isinstance(inputs[0], (tuple, list)) and len(inputs[0]) > 1 else ()
+    given = ", ".join(map(repr, seq[:3])) + ", ..." * (len(seq) > 3) if all(isinstance(e, Real) for e in seq) else \
+        "a, b"
+    _takes(fn, f, leaves, f"the {type(seq).__name__} of {len(seq)} is one input, an array of its elements: pass them "
+           f"one by one, gradcheck(f, {given})" if seq else "gradcheck(f, x1, x2, ...) calls f(x1, x2, ...), one "
+           "argument per input")  # (torch's one tuple of the inputs, given numbers)
     out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
     y = _output(out, scalar, fn)
     shape = y.shape

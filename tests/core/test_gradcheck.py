@@ -668,7 +668,7 @@ def test_an_input_that_f_does_not_depend_on_is_noted_as_not_checked():
     W = Tensor(np.ones((4, 2)), requires_grad=True)
     for result in (gradcheck(lambda x, w: x @ W, X, W), gradcheck(lambda a, b: a * 2.0, 0.5, 1.5)):
         assert result.ok and re.search(r"note: f does not depend on input 1 here \(the gradient is 0 everywhere, "
-                                       r"numeric and analytic\), so nothing of it was checked", str(result))
+                                       r"numeric and analytic\), so it checked nothing there", str(result))
     assert "does not depend" not in str(gradcheck(lambda a, b: a * b, 0.5, 1.5)) + str(gradcheck(lambda a: 0.0, 0.5))
 
 

@@ -414,7 +414,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     if connected and u.any() and (flat := [c.index for c in checks if c.numeric.size and not c.numeric.any()
                                            and not c.analytic.any()]):
         notes.append(f"f does not depend on {'input' if len(flat) == 1 else 'inputs'} {', '.join(map(str, flat))} here "
-                     "(the gradient is 0 everywhere, numeric and analytic), so nothing of it was checked: does f use "
+                     "(the gradient is 0 everywhere, numeric and analytic), so it checked nothing there: does f use "
                      "something from outside in place of its argument (x @ W where f takes w)? A relu off everywhere "
                      "is as flat: check at another point.")
     where = _worst(checks, atol, rtol)

@@ -113,7 +113,6 @@ class Value:
     them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient."""
 
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
-    __array_ufunc__ = None  # numpy scalars and arrays defer to Value's reflected ops
     scalar = True  # a scalar node (see tinygrad_init.autograd)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
@@ -221,6 +220,16 @@ class Value:
 
     __radd__, __rmul__ = __add__, __mul__  # addition and multiplication commute
 
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: object, **kwargs: object) -> object:
+        """numpy meets a Value: a numpy number (or array) on the left of an operator gets the Value's reflected op, as
+        a Python number does; a numpy function of a Value (np.tanh(v)) is refused, naming the Value's own ops."""
+        if method == "__call__" and len(inputs) == 2 and inputs[1] is self and not kwargs and \
+                (op := _REFLECTED.get(ufunc.__name__)):
+            return getattr(self, op)(inputs[0])
+        raise TypeError(f"np.{ufunc.__name__}: numpy's functions take arrays of numbers, not a Value: write the "
+                        "Value's own op, v.tanh(), v.exp(), v.log(), v.sigmoid(), v.relu(), v ** 0.5, which stay in "
+                        "the graph (v.data is the number, outside it)")
+
     @staticmethod
     def sum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value:
         """One n-ary "+" node: `start + v1 + ... + vn`, every local derivative 1.
@@ -321,6 +330,9 @@ class Value:
 
 
 _new = object.__new__
+_REFLECTED = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__", "divide": "__rtruediv__",
+              "power": "__rpow__", "equal": "__eq__", "not_equal": "__ne__", "less": "__gt__", "less_equal": "__ge__",
+              "greater": "__lt__", "greater_equal": "__le__"}  # numpy's name of `x op v` -> the Value's op for it
 
 
 def _node(data: float, op: str, a: Value | tuple, da: float | tuple, b: Value | None = None,

@@ -223,9 +223,9 @@ class Value:
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: object, **kwargs: object) -> object:
         """numpy meets a Value: a numpy number (or array) on the left of an operator gets the Value's reflected op, as
         a Python number does; a numpy function of a Value (np.tanh(v)) is refused, naming the Value's own ops."""
-        if method == "__call__" and len(inputs) == 2 and inputs[1] is self and not kwargs and \
-                (op := _REFLECTED.get(ufunc.__name__)):
-            return getattr(self, op)(inputs[0])
+        if (op := _REFLECTED.get(ufunc)) is not None and inputs[-1] is self and len(inputs) == 2 and not kwargs \
+                and method == "__call__":
+            return op(self, inputs[0])
         raise TypeError(f"np.{ufunc.__name__}: numpy's functions take arrays of numbers, not a Value: write the "
                         "Value's own op, v.tanh(), v.exp(), v.log(), v.sigmoid(), v.relu(), v ** 0.5, which stay in "
                         "the graph (v.data is the number, outside it)")
@@ -330,9 +330,10 @@ class Value:
 
 
 _new = object.__new__
-_REFLECTED = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__", "divide": "__rtruediv__",
-              "power": "__rpow__", "equal": "__eq__", "not_equal": "__ne__", "less": "__gt__", "less_equal": "__ge__",
-              "greater": "__lt__", "greater_equal": "__le__"}  # numpy's name of `x op v` -> the Value's op for it
+_REFLECTED = {np.add: Value.__radd__, np.subtract: Value.__rsub__, np.multiply: Value.__rmul__,  # numpy's ufunc of
+              np.divide: Value.__rtruediv__, np.power: Value.__rpow__, np.equal: Value.__eq__,  # `x op v` -> the
+              np.not_equal: Value.__ne__, np.less: Value.__gt__, np.less_equal: Value.__ge__,  # Value's op for it
+              np.greater: Value.__lt__, np.greater_equal: Value.__le__}
 
 
 def _node(data: float, op: str, a: Value | tuple, da: float | tuple, b: Value | None = None,

@@ -692,3 +692,15 @@ def test_rounding_in_the_central_differences_is_answered_with_a_larger_eps_not_a
     assert not result.ok and "within what rounding alone gives" in result.hint
     assert re.search(r"take a larger eps than 1e-6: the rounding shrinks as 1/eps", result.hint)
     assert "try an eps of about" not in result.hint and gradcheck(lambda a: a * a + 1e10, 0.5, eps=0.1).ok
+
+
+def test_a_numpy_array_of_values_as_one_input_says_to_pass_each_as_an_input_as_a_list_of_them_does():
+    # np.array([Value(0.5), Value(-1.0)]) said "input 0 has dtype object; ... Pass x.astype(np.float64)", which reads
+    # each Value's number outside the graph, where a list of the same Values is told to pass each as an input
+    ws = np.array([Value(0.5), Value(-1.0)])
+    with pytest.raises(TypeError, match=r"^gradcheck: input 0 is a numpy array of Values or Tensors: pass each as an "
+                                        r"input of its own, gradcheck\(f, a, b\)"):
+        gradcheck(lambda w: np.dot(w, w), ws)
+    with pytest.raises(TypeError, match=r"^numerical_grad: input 0 is a numpy array of Values .*numerical_grad takes"):
+        numerical_grad(lambda w: np.dot(w, w), ws)
+    assert gradcheck(lambda *w: np.dot(w, w), *ws).ok  # as it says

@@ -141,8 +141,11 @@ def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as
 def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
-    if isinstance(raw, (list, tuple)) and any(isinstance(e, (Tensor, Value)) for e in raw):
-        raise TypeError(f"{fn}: input {i} is a {type(raw).__name__} of Values or Tensors: " + (
+    items = raw if isinstance(raw, (list, tuple)) else raw.ravel() if isinstance(raw, np.ndarray) and \
+        raw.dtype == object else ()
+    if any(isinstance(e, (Tensor, Value)) for e in items):
+        what = "a numpy array" if isinstance(raw, np.ndarray) else f"a {type(raw).__name__}"
+        raise TypeError(f"{fn}: input {i} is {what} of Values or Tensors: " + (
             "pass each as an input of its own, gradcheck(f, a, b) (or as torch's, gradcheck(f, (a, b))), and f is "
             "called as f(a, b)" if fn == "gradcheck" else "numerical_grad takes one: call it for each, "
             "numerical_grad(lambda a: f(a, b), a)"))

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor, Value
+from tinygrad_init import Tensor, Value, nn
 from tinygrad_init.core import ops, tensor as tensor_module, value as value_module
 from tinygrad_init.gradcheck import GradcheckError, GradcheckResult, gradcheck, numerical_grad
 
@@ -620,3 +620,87 @@ def test_the_flat_name_gradcheck_called_checks_as_the_function_does():
     assert result.ok and str(result) == str(gradcheck.gradcheck(lambda t: (t * t).tanh(), x))
     with pytest.raises(TypeError, match=r"^gradcheck: "):
         gradcheck(42, x)
+
+
+def test_the_nodes_f_closes_over_keep_their_gradients_as_torchs_gradcheck_leaves_them():
+    # gradcheck's own backward pass added into the .grad of every Value or Tensor that f used besides its inputs (a
+    # weight f closes over): an optimizer step after the check moved it by a gradient that no loss had
+    w, h = Value(2.0), Value(0.5) * 3.0
+    w.grad = 0.25
+    assert gradcheck(lambda x: [x * w + h.tanh(), x.exp()], 1.0).ok
+    assert (w.grad, h.grad) == (0.25, 0.0)
+    W, held = Tensor(np.ones((4, 2)), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
+    held.grad = np.array([1.0, -1.0])
+    assert gradcheck(lambda x: ((x @ W).tanh() * held, x.sum()), X).ok
+    assert W.grad is None and held.grad.tolist() == [1.0, -1.0]
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: gradcheck(lambda a, b: a * b, (2.0, -1.0)), r"^gradcheck: f cannot be called with 1 input \(missing a "
+     r"required argument: 'b'\); the tuple of 2 is one input, an array of its elements: pass them one by one, "
+     r"gradcheck\(f, 2.0, -1.0\)$"),
+    (lambda: gradcheck(lambda a, b: a * b, [X, X]), r"the list of 2 is one input, .*one by one, gradcheck\(f, a, b\)$"),
+    (lambda: gradcheck(lambda a: a * a, 2.0, -1.0), r"^gradcheck: f cannot be called with 2 inputs \(too many "
+     r"positional arguments\); gradcheck\(f, x1, x2, \.\.\.\) calls f\(x1, x2, \.\.\.\)"),
+    (lambda: numerical_grad(lambda a, b: a * b, 2.0), r"^numerical_grad: f cannot be called with 1 input \(missing a "
+     r"required argument: 'b'\); .*numerical_grad\(lambda a: f\(a, b\), a\)")])
+def test_an_f_that_cannot_take_the_inputs_is_named_with_how_they_were_read(call, says):
+    # torch's one tuple of inputs, given numbers (one vector here), failed inside the call of f with Python's
+    # "<lambda>() missing 1 required positional argument: 'b'", which does not say how the tuple was read
+    with pytest.raises(TypeError, match=says):
+        call()
+    assert gradcheck(lambda *a: a[0] * a[-1], 2.0, -1.0).ok and gradcheck(Value.tanh, 0.5).ok  # any f taking them
+
+
+@pytest.mark.parametrize("f, x", [(lambda x, g=np.random.default_rng(0): nn.Linear(4, 2, rng=g, dtype=np.float64)(x),
+                                   X), (lambda a, b, g=np.random.default_rng(1): a * b * g.uniform(1, 2), (0.5, -0.3))])
+def test_an_f_whose_output_changes_from_call_to_call_is_named_not_taken_for_a_kink(f, x):
+    # a layer made inside f (new random weights at every call) or a random draw in f failed with "f has a kink here
+    # ... relu at 0, max with ties or abs at 0", sending the student to look for a kink that is not there
+    result = gradcheck(f, *x if isinstance(x, tuple) else (x,), raise_on_fail=False)
+    assert re.search(r"f gives two different outputs at the same point \(S = sum\(u \* f\) \S+ then \S+\): a random "
+                     r"draw inside f", str(result)) and "kink" not in str(result)
+
+
+def test_an_input_that_f_does_not_depend_on_is_noted_as_not_checked():
+    # gradcheck(lambda x, w: x @ W, X, W), f using a W from outside in place of its argument w, passed and said
+    # nothing: w's gradient, 0 by both counts, was never checked
+    W = Tensor(np.ones((4, 2)), requires_grad=True)
+    for result in (gradcheck(lambda x, w: x @ W, X, W), gradcheck(lambda a, b: a * 2.0, 0.5, 1.5)):
+        assert result.ok and re.search(r"note: f does not depend on input 1 here \(the gradient is 0 everywhere, "
+                                       r"numeric and analytic\), so it checked nothing there", str(result))
+    assert "does not depend" not in str(gradcheck(lambda a, b: a * b, 0.5, 1.5)) + str(gradcheck(lambda a: 0.0, 0.5))
+
+
+def test_a_fraction_is_a_number_and_an_integer_beyond_a_float_is_named_as_value_names_them():
+    # gradcheck(f, Fraction(1, 3)) said "input 0 has dtype object ... Pass x.astype(np.float64)", which a Fraction has
+    # not, though Value(Fraction(1, 3)) and Value(2) * Fraction(1, 3) read it as 1/3; 10**400 said the same
+    from fractions import Fraction
+
+    result = gradcheck(lambda a: a * a, Fraction(1, 3))
+    assert result.ok and result.engine == "Value"
+    assert result.inputs[0].analytic / result.upstream == pytest.approx(2 / 3)
+    assert numerical_grad(lambda a: a * a, Fraction(1, 3)) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match=r"^gradcheck: input 0: a number of about 10\^400 is too large for a float"):
+        gradcheck(lambda a: a * a, 10 ** 400)
+
+
+def test_rounding_in_the_central_differences_is_answered_with_a_larger_eps_not_a_smaller_one():
+    # a right x * x + 1e10 at 0.5 fails on rounding (S is about 1e10); the hint said "try an eps of about 1e-6 x |x|",
+    # 5e-7, half the step that was too small, where the rounding shrinks as 1/eps
+    result = gradcheck(lambda a: a * a + 1e10, 0.5, raise_on_fail=False)
+    assert not result.ok and "within what rounding alone gives" in result.hint
+    assert re.search(r"take a larger eps than 1e-6: the rounding shrinks as 1/eps", result.hint)
+    assert "try an eps of about" not in result.hint and gradcheck(lambda a: a * a + 1e10, 0.5, eps=0.1).ok
+
+
+def test_a_numpy_array_of_values_as_one_input_says_to_pass_each_as_an_input_as_a_list_of_them_does():
+    # np.array([Value(0.5), Value(-1.0)]) said "input 0 has dtype object; ... Pass x.astype(np.float64)", which reads
+    # each Value's number outside the graph, where a list of the same Values is told to pass each as an input
+    ws = np.array([Value(0.5), Value(-1.0)])
+    with pytest.raises(TypeError, match=r"^gradcheck: input 0 is a numpy array of Values or Tensors: pass each as an "
+                                        r"input of its own, gradcheck\(f, a, b\)"):
+        gradcheck(lambda w: np.dot(w, w), ws)
+    with pytest.raises(TypeError, match=r"^numerical_grad: input 0 is a numpy array of Values .*numerical_grad takes"):
+        numerical_grad(lambda w: np.dot(w, w), ws)
+    assert gradcheck(lambda *w: np.dot(w, w), *ws).ok  # as it says

@@ -704,3 +704,17 @@ def test_attaching_a_closure_as_micrograds_ops_do_says_what_a_value_keeps_instea
     o.grad = 2.0
     o._backward()  # reading it is still the node's step by hand
     assert a.grad == 6.0
+
+
+@pytest.mark.parametrize("call", [np.tanh, np.exp, np.sqrt, np.abs, lambda v: np.maximum(v, 0.0),
+                                  lambda v: np.add(1.0, v, out=np.empty(()))])
+def test_a_numpy_function_of_a_value_names_the_ops_of_the_value_to_write_instead(call):
+    # np.tanh(v), a numpy habit, failed with numpy's "operand 'Value' does not support ufuncs (__array_ufunc__=None)",
+    # which says neither what is wrong nor what to write (math.tanh(v) warns and names v.tanh())
+    with pytest.raises(TypeError, match=r"^np\.\w+: numpy's functions take arrays of numbers, not a Value: write the "
+                                        r"Value's own op, .*v\.tanh\(\)"):
+        call(Value(0.5))
+    x = Value(3.0)  # while a numpy number on the left of an operator still gets the Value's reflected op
+    for y, want in ((np.float64(2.0) + x, 5.0), (np.float64(2.0) - x, -1.0), (np.float32(2.0) * x, 6.0),
+                    (np.float64(6.0) / x, 2.0), (np.int64(2) ** x, 8.0)):
+        assert type(y) is Value and y.data == want

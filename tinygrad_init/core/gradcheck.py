@@ -10,6 +10,7 @@ float64 the error of central differences (O(eps^2) plus rounding O(1e-16 |S| / e
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from dataclasses import dataclass
 from numbers import Complex, Real
@@ -18,9 +19,10 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from ..utils import Rng, as_rng, check_bool, check_real, check_type, counted, format_number, is_torch
+from .autograd import topological_order
 from .ops import quiet
 from .tensor import Tensor, no_grad
-from .value import Value
+from .value import Value, _number
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "InputCheck", "Worst"]
 _fmt = functools.partial(format_number, digits=6)
@@ -139,8 +141,11 @@ def _nanmax(a: np.ndarray) -> float:  # the largest entry, nan if any is nan (as
 def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
     """Input `i` as a fresh C-contiguous float64 array (0-d for a Value or a number)."""
     raw = x.data if isinstance(x, (Tensor, Value)) else x
-    if isinstance(raw, (list, tuple)) and any(isinstance(e, (Tensor, Value)) for e in raw):
-        raise TypeError(f"{fn}: input {i} is a {type(raw).__name__} of Values or Tensors: " + (
+    items = raw if isinstance(raw, (list, tuple)) else raw.ravel() if isinstance(raw, np.ndarray) and \
+        raw.dtype == object else ()
+    if any(isinstance(e, (Tensor, Value)) for e in items):
+        what = "a numpy array" if isinstance(raw, np.ndarray) else f"a {type(raw).__name__}"
+        raise TypeError(f"{fn}: input {i} is {what} of Values or Tensors: " + (
             "pass each as an input of its own, gradcheck(f, a, b) (or as torch's, gradcheck(f, (a, b))), and f is "
             "called as f(a, b)" if fn == "gradcheck" else "numerical_grad takes one: call it for each, "
             "numerical_grad(lambda a: f(a, b), a)"))
@@ -148,6 +153,8 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
         raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
                         "x.detach().numpy()" if is_torch(x) else ""))
+    if isinstance(raw, Real) and type(raw) not in (bool, float) and not isinstance(raw, np.generic):
+        raw = _number(raw, f"{fn}: input {i}")  # a Fraction, or an int beyond a float, as a Value reads it
     try:
         arr = np.asarray(raw)
     except ValueError as e:
@@ -231,6 +238,19 @@ def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tu
             check_real(fn, "rtol", rtol, 0.0))
 
 
+def _takes(fn: str, f: Callable, args: tuple, hint: str) -> None:
+    """Refuse an `f` that cannot be called with `args`, saying how the inputs were read (not Python's "missing 1
+    required positional argument" from inside the call)."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # none to read (some builtins): the call itself tells
+        return
+    try:
+        signature.bind(*args)
+    except TypeError as e:
+        raise TypeError(f"{fn}: f cannot be called with {counted(len(args), 'input')} ({e}); {hint}") from None
+
+
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:
     """The gradient of `sum(upstream * f(x))` with respect to `x`, by central differences.
 
@@ -242,6 +262,8 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
     arr = _point(x, 0, "numerical_grad", [])
     kind = Tensor if isinstance(x, Tensor) else Value if isinstance(x, Value) else float if scalar else np.array
     u = 1.0 if upstream is None else _upstream(upstream, "numerical_grad")
+    _takes("numerical_grad", f, (x,), "numerical_grad calls f with one input: for a function of several, call it "
+           "for each, numerical_grad(lambda a: f(a, b), a)")
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):
@@ -292,7 +314,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     Raises:
         GradcheckError: the gradients disagree and `raise_on_fail` is True.
-        TypeError: `f` is not callable, an input is not floating, or Values and Tensors are mixed.
+        TypeError: `f` is not callable or cannot take the inputs, an input is not floating, or Values and Tensors
+            are mixed.
         ValueError: no inputs, a bad setting, non-finite inputs, or an upstream of the wrong shape.
     """
     fn = "gradcheck"
@@ -310,6 +333,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     arrays = [_point(x, i, fn, notes) for i, x in enumerate(inputs)]
     make = (lambda a, grad: Value(float(a))) if scalar else (lambda a, grad: Tensor(a.copy(), requires_grad=grad))
     leaves = [make(a, True) for a in arrays]  # the analytic pass
+    seq = inputs[0] if len(inputs) == 1 and isinstance(inputs[0], (tuple, list)) and len(inputs[0]) > 1 else ()
+    given = ", ".join(map(repr, seq[:3])) + ", ..." * (len(seq) > 3) if all(isinstance(e, Real) for e in seq) else \
+        "a, b"
+    _takes(fn, f, leaves, f"the {type(seq).__name__} of {len(seq)} is one input, an array of its elements: pass them "
+           f"one by one, gradcheck(f, {given})" if seq else "gradcheck(f, x1, x2, ...) calls f(x1, x2, ...), one "
+           "argument per input")  # (torch's one tuple of the inputs, given numbers)
     out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
     y = _output(out, scalar, fn)
     shape = y.shape
@@ -328,9 +357,14 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],
                     default=np.finfo(np.float64).eps) * np.abs(u * y).sum() / eps
     terms = [o * float(w) for o, w in zip(outs, u.reshape(-1)) if isinstance(o, Value)] if scalar else []
+    roots, mine = [Value.sum(terms)] if terms else [o for o in outs if isinstance(o, Tensor)], set(map(id, leaves))
+    kept = [(n, n.grad) for n in {id(n): n for r in roots for n in topological_order(r)}.values() if id(n) not in mine]
+    # (the other nodes f used, such as a weight it closes over, keep their gradients, as torch's gradcheck leaves
+    # them; a pass adds a tensor's gradient into a new array, and the old one stays as it is)
+    connected = bool(terms) or not scalar and any(o.requires_grad for o in outs)
     if terms:
-        Value.sum(terms).backward()
-    elif not scalar and any(o.requires_grad for o in outs):
+        roots[0].backward()
+    elif connected:
         if any(o.dtype != np.float64 for o in outs):
             notes.append(f"f's output is {outs[0].dtype if len(outs) == 1 else 'not all float64'} although its inputs "
                          "were float64: something inside f computes in lower precision")
@@ -340,6 +374,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     else:
         notes.append(("f's output is a plain number" if scalar else "f's output does not require grad") +
                      ": it is not connected to any input through the graph")
+    for n, g in kept:
+        n.grad = g
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):  # nudged points may leave f's domain; the comparison reports it
@@ -378,9 +414,15 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      f"{_fmt(a)}, numeric {_fmt(n)}, {abs(a - n) / max(abs(a), abs(n)):.0%} apart): gradients this "
                      f"small beside atol={_fmt(atol)} are not checked by their digits, and a wrong one passes (as in "
                      "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
+    if connected and u.any() and (flat := [c.index for c in checks if c.numeric.size and not c.numeric.any()
+                                           and not c.analytic.any()]):
+        notes.append(f"f does not depend on {'input' if len(flat) == 1 else 'inputs'} {', '.join(map(str, flat))} here "
+                     "(the gradient is 0 everywhere, numeric and analytic), so it checked nothing there: does f use "
+                     "something from outside in place of its argument (x @ W where f takes w)? A relu off everywhere "
+                     "is as flat: check at another point.")
     where = _worst(checks, atol, rtol)
-    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), atol, rtol,
-                                          noise, eps, lambda: finer(where.input, where.index, *(
+    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), total(), atol,
+                                          rtol, noise, eps, lambda: finer(where.input, where.index, *(
                                               side[where.index] for side in sides[where.input][1:])))
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
@@ -420,17 +462,23 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     return Worst(c.index, tuple(int(k) for k in j), *values)
 
 
-def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, atol: float, rtol: float,
-          noise: float, eps: float, finer: Callable[[], tuple[float, bool]]) -> str:
-    """A guess at what is wrong, for the student reading the message (`s`: S at the point; `left`, `right`: the
-    one-sided slopes; `noise`: how far rounding alone can move a one-sided slope; `finer()`: the worst element's
-    central difference at a step of eps / 10, and whether its slopes close in there, as a curve's)."""
+def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, again: float, atol: float,
+          rtol: float, noise: float, eps: float, finer: Callable[[], tuple[float, bool]]) -> str:
+    """A guess at what is wrong, for the student reading the message (`s`, `again`: S at the point, from two calls of
+    f; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope; `finer()`:
+    the worst element's central difference at a step of eps / 10, and whether its slopes close in there, as a
+    curve's)."""
     if c.ok or c.note:
         return ""
     if not math.isfinite(s):
         return ("f itself is not finite at this point (inf or nan in its output: log or 1/x at 0, log of a negative "
                 "number, an overflow), so S = sum(u * f) is not either: no central difference is a slope, for any "
                 "element; check at a point where f is finite.")
+    if abs(again - s) > noise * eps:  # beyond f's rounding (`noise` is a slope's): no difference of f is a slope
+        return (f"f gives two different outputs at the same point (S = sum(u * f) {_fmt(s)} then {_fmt(again)}): a "
+                "random draw inside f (dropout, np.random, a layer or weights made inside f, which get new random "
+                "values at every call), or state that f changes. Make the random parts once, outside f, or seed them "
+                "inside it.")
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
@@ -459,7 +507,8 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float
     if w.abs_error <= noise:
         return (f"The error is within what rounding alone gives the central differences here (about {_fmt(noise)}: "
                 "f's output rounded, divided by the step eps): does f compute in float32, or is eps too small for the "
-                "scale of f? Compute f in float64, or try an eps of about 1e-6 x |x|.")
+                f"scale of f? Compute f in float64, or take a larger eps than {_fmt(eps)}: the rounding shrinks as "
+                "1/eps (1e-6 x |x| suits a large x: 100 at x = 1e8).")
     mask = (np.abs(c.numeric) > 10 * atol) & np.isfinite(c.numeric) & np.isfinite(c.analytic)
     ratios = c.analytic[mask] / c.numeric[mask]
     r = float(np.median(ratios)) if ratios.size else math.nan

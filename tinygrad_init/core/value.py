@@ -113,7 +113,6 @@ class Value:
     them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient."""
 
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
-    __array_ufunc__ = None  # numpy scalars and arrays defer to Value's reflected ops
     scalar = True  # a scalar node (see tinygrad_init.autograd)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
@@ -221,6 +220,16 @@ class Value:
 
     __radd__, __rmul__ = __add__, __mul__  # addition and multiplication commute
 
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: object, **kwargs: object) -> object:
+        """numpy meets a Value: a numpy number (or array) on the left of an operator gets the Value's reflected op, as
+        a Python number does; a numpy function of a Value (np.tanh(v)) is refused, naming the Value's own ops."""
+        if (op := _REFLECTED.get(ufunc)) is not None and inputs[-1] is self and len(inputs) == 2 and not kwargs \
+                and method == "__call__":
+            return op(self, inputs[0])
+        raise TypeError(f"np.{ufunc.__name__}: numpy's functions take arrays of numbers, not a Value: write the "
+                        "Value's own op, v.tanh(), v.exp(), v.log(), v.sigmoid(), v.relu(), v ** 0.5, which stay in "
+                        "the graph (v.data is the number, outside it)")
+
     @staticmethod
     def sum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value:
         """One n-ary "+" node: `start + v1 + ... + vn`, every local derivative 1.
@@ -321,6 +330,10 @@ class Value:
 
 
 _new = object.__new__
+_REFLECTED = {np.add: Value.__radd__, np.subtract: Value.__rsub__, np.multiply: Value.__rmul__,  # numpy's ufunc of
+              np.divide: Value.__rtruediv__, np.power: Value.__rpow__, np.equal: Value.__eq__,  # `x op v` -> the
+              np.not_equal: Value.__ne__, np.less: Value.__gt__, np.less_equal: Value.__ge__,  # Value's op for it
+              np.greater: Value.__lt__, np.greater_equal: Value.__le__}
 
 
 def _node(data: float, op: str, a: Value | tuple, da: float | tuple, b: Value | None = None,

@@ -194,8 +194,9 @@ def _esc(s: str, record: bool = False) -> str:  # it drops \t, \r; NUL, or 16,38
     return graphviz.nohtml(s.translate(_CELL if record else str.maketrans(_ESC)))  # label text, never HTML
 
 
-def _values(a: np.ndarray) -> str:
-    body = ", ".join(_num(v) for v in np.asarray(a, dtype=np.float64).reshape(-1))
+def _values(a: np.ndarray) -> str:  # float16(0.1) is 0.0999756: written from its shortest decimal, 0.1, as numpy does
+    a = np.asarray(a)
+    body = ", ".join(_num(float(str(v)) if a.dtype.kind == "f" else float(v)) for v in a.reshape(-1))
     return body if a.ndim == 0 else f"[{body}]"
 
 
@@ -396,7 +397,7 @@ class _Scene:
     def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
         lines = []
         if self.show_data and n.data is not None:  # an op's result keeps its shape, not its buffer
-            d = np.asarray(n.data, dtype=np.float64)
+            d = np.asarray(n.data)
             lines.append("data " + _values(d) if d.size <= 8 else "data mean {}, std {}".format(*map(_num, moments(d))))
         if self.show_grad and n.requires_grad:
             a, hooked = self.arrays.get(n), " (after its hooks)" * (n in self.hooked)

@@ -438,6 +438,10 @@ def test_a_scalar_mlp_too_large_for_memory_is_refused_before_it_is_built(capsys,
         "gradients: about 63 GB); at most 100,000,000: use smaller widths or --batch" in capsys.readouterr().err
     assert cli.main(["graph", "--mlp", "2,1", "--engine", "tensor", "--batch", "1000000000"]) == 2
     assert "--mlp 2,1 --batch 1000000000 has 3,000,000,003 weights, biases and activations" in capsys.readouterr().err
+    # a width of 400 digits (argparse reads up to 4,300) ended in OverflowError's traceback: its GB, a float, overflowed
+    for engine in ("scalar", "tensor"):
+        assert cli.main(["graph", "--mlp", f"2,{'9' * 400},1", "--engine", engine]) == 2
+        assert f" GB); at most {'1,000,000' if engine == 'scalar' else '100,000,000'}: use " in capsys.readouterr().err
 
 
 def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(tmp_path, monkeypatch, capsys):

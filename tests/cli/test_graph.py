@@ -438,6 +438,10 @@ def test_a_scalar_mlp_too_large_for_memory_is_refused_before_it_is_built(capsys,
         "gradients: about 63 GB); at most 100,000,000: use smaller widths or --batch" in capsys.readouterr().err
     assert cli.main(["graph", "--mlp", "2,1", "--engine", "tensor", "--batch", "1000000000"]) == 2
     assert "--mlp 2,1 --batch 1000000000 has 3,000,000,003 weights, biases and activations" in capsys.readouterr().err
+    # a width of 400 digits (argparse reads up to 4,300) ended in OverflowError's traceback: its GB, a float, overflowed
+    for engine in ("scalar", "tensor"):
+        assert cli.main(["graph", "--mlp", f"2,{'9' * 400},1", "--engine", engine]) == 2
+        assert f" GB); at most {'1,000,000' if engine == 'scalar' else '100,000,000'}: use " in capsys.readouterr().err
 
 
 def test_graph_command_without_graphviz_writes_the_dot_and_says_how_to_install(tmp_path, monkeypatch, capsys):
@@ -562,6 +566,30 @@ def test_a_folder_named_as_a_file_the_graph_writes_is_named_without_advice_to_wr
         assert "name the" not in err and "render" not in err  # (a function the command calls)
         (tmp_path / name / "keep").rmdir()
         (tmp_path / name).rmdir()
+
+
+def test_a_name_bound_but_not_used_by_the_expression_is_noted(tmp_path, capsys):
+    # `graph "a*2" a=1 b=2` (a typo for a*b) drew a*2 and said nothing of b
+    assert cli.main(["graph", "a*2", "a=1", "b=2", "c=3", "--out", str(tmp_path), "--no-player"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "note: the expression does not use b, c, bound on the command line (a typo?)", out
+    assert cli.main(["graph", "𝑥*x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0  # 𝑥 is x
+    assert "note" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("out, hint", [("neuron.png", "--out neuron --format png"), ("slide.SVG", "--out slide"),
+                                       ("g.dot", "--out g"), ("steps.html", "--out steps")])
+def test_an_out_named_as_a_picture_is_refused_as_the_folder_it_would_become(tmp_path, capsys, out, hint):
+    # `graph "x*x" x=1 --out neuron.png` made a folder neuron.png/ holding graph.svg, graph.dot and player.html
+    assert cli.main(["graph", "x*x", "x=1", "--out", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"tinygrad-init graph: error: argument --out: {tmp_path / out} names a file, but --out is "
+                          "the folder that graph.dot, graph.svg and player.html go into; ") and err.endswith(
+        f"e.g. {hint.replace('--out ', f'--out {tmp_path}/')}"), err
+    assert list(tmp_path.iterdir()) == []
+    if out == "g.dot":  # a folder of that name that is there already is a folder
+        (tmp_path / out).mkdir()
+        assert cli.main(["graph", "x*x", "x=1", "--out", str(tmp_path / out), "--no-player"]) == 0
 
 
 @pytest.mark.parametrize("text, bound, said", [

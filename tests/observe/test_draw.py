@@ -426,6 +426,20 @@ def test_render_refuses_a_format_the_file_name_contradicts(tmp_path):
         assert draw.render(g, tmp_path / name, fmt).read_bytes().startswith(head), name
 
 
+def test_draw_takes_micrograds_format_and_a_picture_renders_as_svg_by_default(tmp_path, monkeypatch):
+    # micrograd's draw_dot(root, format="svg", rankdir="LR") returns a Digraph whose .render("gout") writes gout.svg;
+    # draw(root, format="png") was a TypeError, and draw(root).render("gout") wrote a PDF (graphviz's default)
+    require_binary("dot")
+    monkeypatch.chdir(tmp_path)
+    o = tiny()[-1]
+    assert draw.draw(o, rankdir="TB", format="png").render("gout") == "gout.png"
+    assert draw.draw(o).format == "svg" and draw.draw(o).pipe().startswith(b"<?xml")
+    assert draw.draw(o, format="PDF").format == "pdf" and draw.draw(o, format="pdf").source == \
+        draw.draw(o).source  # the DOT text is the same
+    with pytest.raises(ValueError, match=r"^draw: format must be one of 'svg', 'png', 'pdf', 'jpg', got 'bmp'"):
+        draw.draw(o, format="bmp")
+
+
 def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
     *_, o = tiny()
     g = draw.draw(o)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import sys
 
+import numpy as np
 import pytest
 
-from tinygrad_init import Value
+from tinygrad_init import Tensor, Value
 from tinygrad_init.observe import draw
 
 
@@ -106,3 +107,13 @@ def test_a_legend_shows_no_decades_that_no_node_wears() -> None:
     out = a * 3
     out.backward()  # |grad| 3 and 1: the decades 1 and 1e+01 are on the picture
     assert boxes(draw.draw(out, color_by_grad=True).source) == ["1", "1e+01"]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_a_tensors_values_read_as_numpy_prints_them_in_their_own_precision(dtype) -> None:
+    # float16(0.1) is 0.0999755859375, which numpy and torch print as 0.1; the picture wrote 0.09998, a digit
+    # float16 does not have (its step near 0.1 is 6e-5): now the shortest decimal of the element's own type, rounded
+    w = Tensor(np.array([0.1, -0.3, 1.001, 250.1], dtype=dtype), requires_grad=True, name="w")
+    (w * w / 2.0).sum().backward()  # dL/dw = w, exactly
+    want = "[0.1, -0.3, 1.001, 250.1]"
+    assert f'label="w\\n(4,) {np.dtype(dtype).name}\\ndata {want}\\ngrad {want}"' in draw.draw(w).source

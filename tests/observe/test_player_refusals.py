@@ -45,6 +45,17 @@ def test_write_player_into_a_missing_folder_runs_no_backward(tmp_path):
     assert a.grad == 0.0
 
 
+@pytest.mark.parametrize("name", ["backprop.svg", "backprop.PNG", "backprop.dot"])
+def test_write_player_into_a_picture_file_name_is_refused_and_runs_no_backward(tmp_path, name):
+    # write_player("backprop.svg", out) wrote the HTML page into backprop.svg, which no viewer opens as a picture
+    # (render refuses an SVG in a .png the same way)
+    a = Value(2.0, label="a")
+    with pytest.raises(ValueError, match=rf"^write_player: path '.*{name}' names a picture, but the page is HTML; "
+                                         r"name it .*backprop\.html, or write the picture with draw\.render\("):
+        player.write_player(tmp_path / name, a * a)
+    assert a.grad == 0.0 and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("flag", [Tensor([1.0]), Value(1.0), np.array([])])
 def test_color_by_grad_that_is_a_tensor_or_an_array_is_named(flag) -> None:
     # was Tensor's and Value's "== and != ask whether two ... are one and the same", numpy's "truth value ... ambiguous"

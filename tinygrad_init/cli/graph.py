@@ -323,18 +323,23 @@ def run_graph(args: argparse.Namespace) -> int:
                     "always drawn with the scalar engine, from the numbers you bind")
     if args.mlp is not None and args.engine == "scalar" and "--batch" in given:
         return fail("--batch applies to --engine tensor only; the scalar MLP is drawn for one sample")
+    kind = args.out.suffix.lower()[1:]  # --out neuron.png made a folder neuron.png/ with graph.svg in it
+    if kind in ("svg", "png", "pdf", "jpg", "dot", "gv", "html") and not args.out.is_dir():
+        return fail(f"argument --out: {args.out} names a file, but --out is the folder that graph.dot, graph."
+                    f"{args.format} and player.html go into; write e.g. --out {args.out.with_suffix('')}"
+                    + f" --format {kind}" * (kind in ("png", "pdf") and kind != args.format))
     scalar, batch = args.engine == "scalar", f" --batch {args.batch}" * (args.engine == "tensor")
     numbers = sum(a * b + b for a, b in zip(args.mlp, args.mlp[1:])) + (not scalar) * args.batch * sum(args.mlp) \
         if args.mlp else 0  # weights and biases; the tensor engine's activations too
-    most, gb = (1e6, 3e-6) if scalar else (1e8, 2.5e-8)  # GB a number, measured: 160,000 Values 500 MB (28 s),
-    if numbers > most:                                    # 25 million in arrays 630 MB (7 s)
+    most, (k, per) = (1e6, (3, 10**6)) if scalar else (1e8, (25, 10**9))  # k/per GB a number (whole numbers: a
+    if numbers > most:  # float overflows at 400 digits), measured: 160,000 Values 500 MB, 28 s; 25 million 630 MB, 7 s
         return fail(f"--mlp {_widths(args.mlp, ',')}{batch} has {numbers:,} weights, biases" + (
             " (a Value each with the scalar engine, 3 KB apiece" if scalar else " and activations (arrays, with their "
-            "gradients") + f": about {numbers * gb:,.0f} GB); at most {most:,.0f}: use " + (
+            "gradients") + f": about {(2 * numbers * k + per) // (2 * per):,} GB); at most {most:,.0f}: use " + (
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
     try:
         if args.mlp is None:
-            root, extra = parse_expression(args.expression, parse_bindings(args.bindings)), {}
+            root, extra = parse_expression(args.expression, bound := parse_bindings(args.bindings)), {}
             what = f"the expression {_short(' '.join(args.expression.split()))}"  # on one line
         for name in ["graph.dot", f"graph.{args.format}"] + ["player.html"] * (not args.no_player):
             _writable(args.out / name)  # before building: a scalar MLP of 1,000,000 weights takes a minute
@@ -354,6 +359,8 @@ def run_graph(args: argparse.Namespace) -> int:
         root.backward()
     n_nodes, n_steps = len(steps.get_pass().order), len(steps)
     print(f"tinygrad-init graph: {what}: {counted(n_nodes, 'node')}, {counted(n_steps, 'chain-rule step')} in backward")
+    if args.mlp is None and (unused := sorted(bound.keys() - {n.label for n in steps.get_pass().order})):
+        print(f"note: the expression does not use {', '.join(unused)}, bound on the command line (a typo?)")
     if root.scalar and n_steps <= 40:
         print(steps.explain())
     player = not args.no_player and n_steps <= args.max_steps

@@ -194,8 +194,9 @@ def _esc(s: str, record: bool = False) -> str:  # it drops \t, \r; NUL, or 16,38
     return graphviz.nohtml(s.translate(_CELL if record else str.maketrans(_ESC)))  # label text, never HTML
 
 
-def _values(a: np.ndarray) -> str:
-    body = ", ".join(_num(v) for v in np.asarray(a, dtype=np.float64).reshape(-1))
+def _values(a: np.ndarray) -> str:  # float16(0.1) is 0.0999756: written from its shortest decimal, 0.1, as numpy does
+    a = np.asarray(a)
+    body = ", ".join(_num(float(str(v)) if a.dtype.kind == "f" else float(v)) for v in a.reshape(-1))
     return body if a.ndim == 0 else f"[{body}]"
 
 
@@ -396,7 +397,7 @@ class _Scene:
     def _tensor_lines(self, n: Any, info: GradStats | None) -> list[str]:
         lines = []
         if self.show_data and n.data is not None:  # an op's result keeps its shape, not its buffer
-            d = np.asarray(n.data, dtype=np.float64)
+            d = np.asarray(n.data)
             lines.append("data " + _values(d) if d.size <= 8 else "data mean {}, std {}".format(*map(_num, moments(d))))
         if self.show_grad and n.requires_grad:
             a, hooked = self.arrays.get(n), " (after its hooks)" * (n in self.hooked)
@@ -466,9 +467,10 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
     g.subgraph(leg)
 
 
-def _picture(rankdir: str, title: str | None) -> Picture:
+def _picture(rankdir: str, title: str | None, format: str = "svg") -> Picture:
     f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
-    g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"))
+    g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"),
+                format=check_choice("draw", "format", format, ("svg", "png", "pdf", "jpg")))  # of .render(), .pipe()
     title = check_type("draw", "title", title, (str, Real, type(None)), "a caption (a str) or None")
     if title is not None and str(title):  # 0 too
         g.attr(label=_esc(str(title)), labelloc="t")
@@ -477,7 +479,8 @@ def _picture(rankdir: str, title: str | None) -> Picture:
 
 def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_local: bool = False,
          color_by_grad: bool | str | ColorScale = False, grads: Any = None, module: Any = None,
-         max_nodes: int | None = MAX_NODES, rankdir: str = "LR", title: str | None = None) -> Picture:
+         max_nodes: int | None = MAX_NODES, rankdir: str = "LR", format: str = "svg",
+         title: str | None = None) -> Picture:
     """The picture of the graph that produced `root`, a `Picture` (`.source`: the DOT text).
 
     Args:
@@ -496,12 +499,14 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
             `trace` (the ops each module produced too; `trace(...).collapsed()`: one box per module).
         max_nodes: draw the nodes nearest the output (and a state's step), the rest as one note; None: all.
         rankdir: `"LR"` (inputs left) or `"TB"` (inputs on top).
+        format: what the picture's own `.render(name)` and `.pipe()` write, as in micrograd's `draw_dot`: `"svg"`,
+            `"png"`, `"pdf"` or `"jpg"` (`draw.render(g, "slide.png")` takes it from the file name).
         title: a caption at the top.
     """
     scene = _Scene(root, show_data, show_grad, show_local, color_by_grad, grads, module, max_nodes, rankdir)
     scale = color_by_grad if isinstance(color_by_grad, ColorScale) else (
         ColorScale.fit(scene.magnitudes, scene.what) if color_by_grad else None)
-    _emit(g := _picture(scene.rankdir, title), scene, scale)
+    _emit(g := _picture(scene.rankdir, title, format), scene, scale)
     if scale is not None:
         _legend(g, scale, [scene])
     return g

@@ -171,6 +171,9 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     """Write `player_html(source, **kwargs)` to `path` (UTF-8, its folder must exist); returns the path."""
     path = writable("write_player", path, "player.html")  # before the page runs backward
+    if path.suffix.lower() in (".svg", ".png", ".pdf", ".jpg", ".jpeg", ".dot", ".gv"):  # as render refuses SVG in .png
+        raise ValueError(f"write_player: path {str(path)!r} names a picture, but the page is HTML; name it "
+                         f"{path.with_suffix('.html')}, or write the picture with draw.render(draw.draw(out), path)")
     path.write_text(player_html(source, **kwargs), encoding="utf-8", errors="backslashreplace",  # a lone surrogate in
                     newline="\n")  # a name: \udcff, as the picture draws it
     return path

@@ -62,6 +62,26 @@ def test_cross_entropy_on_fractional_targets_suggests_a_formula_that_gives_the_s
     assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)
 
 
+@pytest.mark.torch
+def test_cross_entropy_on_pytorchs_probability_or_one_hot_targets_says_what_gives_their_loss():
+    # PyTorch takes (batch, classes) float targets as probabilities; the message said only "one integer class per
+    # row (not one-hot)", which gives no loss for soft targets
+    import torch
+
+    z, p = np.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7]]), np.array([[0.1, 0.6, 0.3], [0.5, 0.5, 0.0]])
+    logits, onehot = Tensor(z), np.eye(3)[[2, 0]]
+    for targets in (p, onehot):
+        with pytest.raises(ValueError, match=r"one integer class per row: for one-hot rows targets.argmax\(1\); for "
+                                             r"probabilities \(PyTorch's soft targets\) compute -\(p \* logits"
+                                             r".log_softmax\(1\)\).sum\(1\).mean\(\)$") as e:
+            cross_entropy(logits, targets)
+        formula = str(e.value).split("compute ")[1]  # run as written
+        got = eval(formula, {"p": targets, "logits": logits})  # noqa: S307 (the message's own text)
+        want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(targets))
+        assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)
+    assert cross_entropy(logits, onehot.argmax(1)).item() == pytest.approx(float(want), rel=1e-12)
+
+
 def test_an_sgd_step_marks_the_weights_changed_so_a_graph_built_before_it_cannot_backward():
     # as PyTorch's version counter: the weights the graph saved are no longer the weights in memory
     from tinygrad_init import optim

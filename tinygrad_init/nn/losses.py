@@ -51,9 +51,11 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tens
         y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
     except ValueError as e:  # a ragged list
         raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
-    if y.shape != (n,):
+    if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
-                         f"{y.shape}. Pass one integer class per row (not one-hot).")
+                         f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "
+                         "probabilities (PyTorch's soft targets) compute -(p * logits.log_softmax(1)).sum(1).mean()"
+                         if y.shape == (n, k) else " (not one-hot)."))
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):
             raise ValueError(f"cross_entropy: targets contain nan or inf; they must be class indices in [0, {k})")

@@ -138,6 +138,20 @@ def test_sequential_names_a_class_given_for_its_instance_and_another_librarys_mo
     assert isinstance(nn.Sequential(nn.Linear(2, 3), nn.ReLU())[1], nn.ReLU)
 
 
+def test_pytorchs_sequential_of_an_ordered_dict_says_what_to_write():
+    from collections import OrderedDict
+
+    torch = require_module("torch")
+    assert list(torch.nn.Sequential(OrderedDict(fc=torch.nn.Linear(2, 3), act=torch.nn.Tanh()))._modules) == [
+        "fc", "act"]  # valid there
+    named = OrderedDict(fc=nn.Linear(2, 3, rng=0), act=nn.Tanh())
+    with pytest.raises(TypeError, match=r"^Sequential: PyTorch's Sequential\(OrderedDict\(\.\.\.\)\) is not "
+                                        r"offered here; write nn.Sequential\(\*modules.values\(\)\) \(named 0, 1, "
+                                        r"\.\.\.\), or a Module that assigns each by name, self.fc = \.\.\.$"):
+        nn.Sequential(named)  # said 'item 0 is a collections.OrderedDict, not a Module'
+    assert [k for k, _ in nn.Sequential(*named.values()).named_parameters()] == ["0.weight", "0.bias"]
+
+
 @pytest.mark.parametrize("name, says", [
     ("Parameter", r"a parameter is a leaf Tensor\(data, requires_grad=True\) assigned as a module"),
     ("ModuleList", r"nn.Sequential\(\*modules\) registers them .* a plain list does not, and parameters\(\) would"),

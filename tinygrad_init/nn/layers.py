@@ -243,6 +243,10 @@ class Sequential(Module):
     def __init__(self, *modules: Module) -> None:
         super().__init__()
         for i, m in enumerate(modules[0] if len(modules) == 1 and isinstance(modules[0], (list, tuple)) else modules):
+            if isinstance(m, dict) and len(modules) == 1:  # PyTorch's Sequential(OrderedDict(fc=..., act=...))
+                raise TypeError("Sequential: PyTorch's Sequential(OrderedDict(...)) is not offered here; write nn."
+                                "Sequential(*modules.values()) (named 0, 1, ...), or a Module that assigns each by "
+                                f"name, self.{next(iter(m), 'name')} = ...")
             if not isinstance(m, Module):
                 t = type(m)  # a class given for its instance (nn.ReLU), or another library's module (torch's ReLU)
                 where = "" if t.__module__ == "builtins" else t.__module__ + "."

@@ -256,6 +256,23 @@ def test_pytorchs_generator_argument_is_named_as_rng(torch_name, ours, takes):
     assert getattr(init, ours)((4, 3), rng=np.random.default_rng(0)).shape == (4, 3)
 
 
+def test_pytorchs_kaiming_a_and_nonlinearity_are_named_with_what_they_are_here():
+    torch = require_module("torch")
+    w = torch.empty(8, 5)  # PyTorch's (fan_out, fan_in): ours (5, 8)
+    for theirs, says in [({"a": 0.2}, r"\(PyTorch's a: negative_slope\)"),
+                         ({"nonlinearity": "tanh"}, r"\(PyTorch's nonlinearity: relu's is he_\*, another's "
+                                                    r"variance_scaling\(scale=gain\*\*2\)\)")]:
+        torch.nn.init.kaiming_normal_(w, mode="fan_out", **theirs)  # valid there
+        with pytest.raises(TypeError, match=rf"^he_normal: unknown parameter\(s\) {next(iter(theirs))}; it takes rng "
+                                            rf"\(.*\), dtype, mode, negative_slope {says}$"):  # said no more
+            init.get("he_normal", mode="fan_out", **theirs)
+    ours = [init.get("he_normal", mode="fan_out", negative_slope=0.2),
+            init.get("variance_scaling", mode="fan_out", scale=init.calculate_gain("tanh") ** 2)]
+    for scheme, gain in zip(ours, [torch.nn.init.calculate_gain("leaky_relu", 0.2),
+                                   torch.nn.init.calculate_gain("tanh")]):  # kaiming's std: gain / sqrt(fan_out)
+        assert scheme.std(5, 8) == pytest.approx(gain / 8 ** 0.5, rel=1e-12)
+
+
 @pytest.mark.parametrize("name, says", [
     ("state_dict", r"copy.deepcopy\(model\)"), ("load_state_dict", r"p.data\[...\] = saved\[n\]"),
     ("to", "not needed: numpy"), ("cuda", "not needed: numpy"), ("double", "dtype=np.float64"),

@@ -397,6 +397,24 @@ def test_pytorchs_other_optimizers_and_schedulers_name_what_there_is(name):
         optim.Adamm
 
 
+def test_pytorchs_names_imported_with_from_say_what_to_write_as_reading_them_does():
+    # Python replaced the AttributeError of a module's __getattr__ with its own "cannot import name 'Adam' from
+    # 'tinygrad_init.nn.optim'", dropping what to write, for the way PyTorch's users import (from torch.optim import X)
+    with pytest.raises(ImportError, match=r"^optim.Adam is PyTorch's, not here: the optimizer is SGD"):
+        from tinygrad_init.optim import Adam  # noqa: F401
+    with pytest.raises(ImportError, match=r"^nn.CrossEntropyLoss: the losses are functions here"):
+        from tinygrad_init.nn import CrossEntropyLoss  # noqa: F401
+    with pytest.raises(ImportError, match=r"^nn.Dropout is PyTorch's, not here"):
+        from tinygrad_init.nn import Linear, Dropout  # noqa: F401
+    with pytest.raises(ImportError, match=r"^init.kaiming_normal_: PyTorch's in-place initializers are not here"):
+        from tinygrad_init.init import kaiming_normal_  # noqa: F401
+    with pytest.raises(ImportError, match=r"^cannot import name 'Adamm' from 'tinygrad_init.nn.optim'"):
+        from tinygrad_init.optim import Adamm  # noqa: F401 (another name: Python's own message)
+    assert not hasattr(optim, "Adam") and getattr(nn, "CrossEntropyLoss", None) is None  # a read: AttributeError
+    with pytest.raises(AttributeError, match=r"^init.xavier_uniform_: PyTorch's"):
+        init.xavier_uniform_  # noqa: B018
+
+
 def test_a_property_that_fails_inside_a_module_or_optimizer_keeps_its_own_error():
     # Module and SGD say what to write for PyTorch's names when a name is not found; Python asks them too when a
     # property's getter raises AttributeError, and they answered "'Net' object has no attribute 'depth'" for a

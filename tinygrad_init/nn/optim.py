@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dis
+import sys
 from typing import Any, Iterable
 
 import numpy as np
@@ -17,10 +19,23 @@ _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimize
               "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
 
 
+def unoffered(name: str, message: str) -> Exception:
+    """The error of a module's `__getattr__` that refuses PyTorch's `name` with `message`: an AttributeError, or
+    for `from module import name` an ImportError (Python replaces an AttributeError there with its own "cannot
+    import name", which drops what to write)."""
+    try:
+        module, reader = sys._getframe(1).f_globals["__name__"], sys._getframe(2)  # reader: the importing code
+        if reader.f_code.co_code[reader.f_lasti] == dis.opmap["IMPORT_FROM"]:
+            return ImportError(message, name=module)
+    except (AttributeError, IndexError, KeyError, ValueError):  # an interpreter whose frames are not CPython's
+        pass
+    return AttributeError(message, name=name)
+
+
 def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is
     if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "LBFGS", "lr_scheduler"):
-        raise AttributeError(f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
-                             "a schedule sets optimizer.lr between steps", name=name)
+        raise unoffered(name, f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
+                        "a schedule sets optimizer.lr between steps")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
 
 

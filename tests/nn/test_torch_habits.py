@@ -235,6 +235,26 @@ def test_pytorchs_sgd_options_are_named_with_what_sgd_takes(args, kwargs, says):
         nn.optim.SGD([w], 0.1, *args, **kwargs)
 
 
+def test_pytorchs_sgd_options_at_their_defaults_are_this_sgd_and_step_as_pytorchs():
+    # the message says "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False", and refused them
+    torch = require_module("torch")
+    defaults = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+                "fused": None}
+    rng = np.random.default_rng(0)
+    w0, grads = rng.normal(size=3), rng.normal(size=(4, 3))
+    ours, theirs = Tensor(w0.copy(), requires_grad=True), torch.tensor(w0.copy(), requires_grad=True)
+    opt = nn.optim.SGD([ours], lr=0.1, momentum=0.9, weight_decay=0.01, **defaults)
+    topt = torch.optim.SGD([theirs], lr=0.1, momentum=0.9, weight_decay=0.01, **{**defaults, "dampening": 0.0})
+    for g in grads:
+        ours.grad, theirs.grad = g.copy(), torch.tensor(g)
+        opt.step()
+        topt.step()
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    for other in ({"dampening": 0.5}, {"nesterov": 0}, {"fused": False}):  # not their defaults: refused as before
+        with pytest.raises(TypeError, match=rf"^SGD: '{next(iter(other))}' is PyTorch's, not offered here"):
+            nn.optim.SGD([ours], lr=0.1, **other)
+
+
 def test_pytorchs_sgd_param_groups_are_named():
     torch = require_module("torch")
     model = nn.Linear(2, 1, rng=0)

@@ -255,6 +255,14 @@ def test_pytorchs_sgd_options_at_their_defaults_are_this_sgd_and_step_as_pytorch
             nn.optim.SGD([ours], lr=0.1, **other)
 
 
+def test_pytorchs_batchnorm_momentum_none_is_named_as_not_offered():
+    torch = require_module("torch")
+    torch.nn.BatchNorm1d(3, momentum=None)  # valid there: a cumulative average of the batches' statistics
+    with pytest.raises(TypeError, match=r"^BatchNorm1d: momentum must be a number in \[0, 1\]; PyTorch's "
+                                        r"momentum=None \(a cumulative average\) is not offered here$"):
+        nn.BatchNorm1d(3, momentum=None)  # said 'momentum must be a number, got NoneType None'
+
+
 def test_pytorchs_sgd_param_groups_are_named():
     torch = require_module("torch")
     model = nn.Linear(2, 1, rng=0)

@@ -337,6 +337,9 @@ class BatchNorm1d(Module):
         super().__init__()
         self.num_features = check_int("BatchNorm1d", "num_features", num_features, 1)
         self.eps = check_real("BatchNorm1d", "eps", eps, 0.0, low_open=True)
+        if momentum is None:
+            raise TypeError("BatchNorm1d: momentum must be a number in [0, 1]; PyTorch's momentum=None (a cumulative "
+                            "average) is not offered here")
         self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
         dtype = real_dtype(dtype, "BatchNorm1d", floating=True)  # integer running statistics would be truncated
         affine = check_bool("BatchNorm1d", "affine", affine)

@@ -81,6 +81,12 @@ def test_cross_entropy_on_pytorchs_probability_or_one_hot_targets_says_what_give
         want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(targets))
         assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)
     assert cross_entropy(logits, onehot.argmax(1)).item() == pytest.approx(float(want), rel=1e-12)
+    for reduction in ("sum", "none"):  # the formula of the reduction asked for, not always the mean
+        with pytest.raises(ValueError, match=r"compute -\(p \* logits") as e:
+            cross_entropy(logits, p, reduction=reduction)
+        got = eval(str(e.value).split("compute ")[1], {"p": p, "logits": logits})  # noqa: S307
+        want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(p), reduction=reduction)
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("loss", [nn.mse_loss, nn.binary_cross_entropy_with_logits])

@@ -77,17 +77,18 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
         y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
     except ValueError as e:  # a ragged list
         raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
+    soft = "-(p * logits.log_softmax(1)).sum(1)" + {"sum": ".sum()", "none": ""}.get(reduction, ".mean()")  # p: targets
     if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "
-                         "probabilities (PyTorch's soft targets) compute -(p * logits.log_softmax(1)).sum(1).mean()"
-                         if y.shape == (n, k) else " (not one-hot)."))
+                         f"probabilities (PyTorch's soft targets) compute {soft}" if y.shape == (n, k) else
+                         " (not one-hot)."))
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):
             raise ValueError(f"cross_entropy: targets contain nan or inf; they must be class indices in [0, {k})")
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
-                             "probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
+                             f"probabilities or one-hot targets, compute {soft})")
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):

@@ -235,21 +235,21 @@ def test_pytorchs_sgd_options_are_named_with_what_sgd_takes(args, kwargs, says):
         nn.optim.SGD([w], 0.1, *args, **kwargs)
 
 
-def test_pytorchs_sgd_options_at_their_defaults_are_this_sgd_and_step_as_pytorchs():
+def test_pytorchs_sgd_options_at_their_defaults_are_this_sgd():
     # the message says "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False", and refused them
-    torch = require_module("torch")
     defaults = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
-                "fused": None}
+                "fused": None}  # torch.optim.SGD's
     rng = np.random.default_rng(0)
     w0, grads = rng.normal(size=3), rng.normal(size=(4, 3))
-    ours, theirs = Tensor(w0.copy(), requires_grad=True), torch.tensor(w0.copy(), requires_grad=True)
-    opt = nn.optim.SGD([ours], lr=0.1, momentum=0.9, weight_decay=0.01, **defaults)
-    topt = torch.optim.SGD([theirs], lr=0.1, momentum=0.9, weight_decay=0.01, **{**defaults, "dampening": 0.0})
+    ours, plain = Tensor(w0.copy(), requires_grad=True), Tensor(w0.copy(), requires_grad=True)
+    opts = [nn.optim.SGD([ours], lr=0.1, momentum=0.9, weight_decay=0.01, **defaults),
+            nn.optim.SGD([plain], lr=0.1, momentum=0.9, weight_decay=0.01)]  # (stepped as PyTorch's in test_nn)
     for g in grads:
-        ours.grad, theirs.grad = g.copy(), torch.tensor(g)
-        opt.step()
-        topt.step()
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+        ours.grad, plain.grad = g.copy(), g.copy()
+        for opt in opts:
+            opt.step()
+    np.testing.assert_array_equal(ours.data, plain.data)
+    assert not np.allclose(ours.data, w0)
     for other in ({"dampening": 0.5}, {"nesterov": 0}, {"fused": False}):  # not their defaults: refused as before
         with pytest.raises(TypeError, match=rf"^SGD: '{next(iter(other))}' is PyTorch's, not offered here"):
             nn.optim.SGD([ours], lr=0.1, **other)

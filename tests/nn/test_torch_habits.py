@@ -110,6 +110,20 @@ def test_pytorchs_loss_options_say_what_to_write_and_that_gives_pytorchs_loss(fn
         getattr(nn, fn)(Tensor(z), targets, weights=value)
 
 
+def test_pytorchs_ignored_label_minus_100_is_named_with_what_to_write():
+    # PyTorch's cross_entropy skips targets equal to its ignore_index, -100 by default (padding); here they are out of
+    # range, and the message named only the range
+    torch = require_module("torch")
+    z, y = np.random.default_rng(0).normal(size=(4, 3)), np.array([0, -100, 2, 1])
+    with pytest.raises(ValueError, match=r"^cross_entropy: targets must lie in \[0, 3\) for 3 classes; found -100\.\.2 "
+                                         r"\(-100 is PyTorch's ignore_index: keep = targets != -100, then "
+                                         r"cross_entropy\(logits\[keep\], targets\[keep\]\)\)$"):
+        nn.cross_entropy(Tensor(z), y)
+    keep = y != -100
+    theirs = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(y))
+    assert nn.cross_entropy(Tensor(z)[keep], y[keep]).item() == pytest.approx(theirs.item(), rel=1e-12)
+
+
 def test_apply_visits_the_modules_in_pytorchs_order_and_initializes_as_its_habit_does():
     torch = require_module("torch")
     theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sequential(torch.nn.Tanh(), torch.nn.Linear(3, 1)))

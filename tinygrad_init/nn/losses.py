@@ -93,7 +93,8 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):
         raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found "
-                         f"{int(y.min())}..{int(y.max())}")
+                         f"{int(y.min())}..{int(y.max())}" + " (-100 is PyTorch's ignore_index: keep = targets != "
+                         "-100, then cross_entropy(logits[keep], targets[keep]))" * bool((y == -100).any()))
     return _reduce("cross_entropy", -logits.log_softmax(axis=1)[np.arange(n), y.astype(np.int64)], reduction)
 
 

@@ -338,6 +338,24 @@ def test_train_test_split_stratify_must_be_a_bool():
         data.train_test_split(X, y, 0.25, rng=0, stratify="no")  # a truthy string used to stratify silently
 
 
+@pytest.mark.parametrize("kwargs, says", [
+    ({"test_size": 0.2}, r"'test_size' is scikit-learn's; here it is test_fraction \(a fraction in \(0, 1\)\)"),
+    ({"random_state": 0}, r"'random_state' is scikit-learn's; here it is rng"),
+    ({"shuffle": False}, r"'shuffle' is scikit-learn's; here both parts are always shuffled"),
+    ({"test_fraction": 0.2, "seed": 0}, r"'seed' is not an argument"),
+    ({"stratify": "y"}, r"stratify must be True or False; scikit-learn's stratify=y is stratify=True here \(the "
+                        r"classes of y\)")])
+def test_train_test_split_names_scikit_learns_arguments_with_what_to_write(kwargs, says) -> None:
+    # the function has scikit-learn's name, so its habits come along: train_test_split(X, y, test_size=0.2,
+    # stratify=y, random_state=0) met "unexpected keyword argument", or for stratify=y a long array
+    X, y = data.moons(20, rng=0)
+    with pytest.raises(TypeError, match=rf"^train_test_split: {says}(; it takes X, y, test_fraction, rng and "
+                                        r"stratify)?$"):
+        data.train_test_split(X, y, **{k: y if v == "y" else v for k, v in kwargs.items()})
+    parts = data.train_test_split(X, y, test_fraction=0.2, rng=0, stratify=True)  # what the messages say to write
+    assert [len(p) for p in parts] == [16, 4, 16, 4] and np.bincount(parts[3]).tolist() == [2, 2]
+
+
 def test_the_default_noise_of_each_generator() -> None:
     # data.moons(n) etc. without noise=: moons 0.1, circles 0.05 (radial spread of class 0 on its unit circle),
     # spirals 0.2 rad (angle off its arm, 2 pi s + pi k), blobs std 1 (off its centre, radius 4 at 2 pi j / 3)

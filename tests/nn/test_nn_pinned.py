@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -60,6 +61,48 @@ def test_cross_entropy_on_fractional_targets_suggests_a_formula_that_gives_the_s
     got = eval(formula, {"p": p, "logits": logits})  # noqa: S307 (the message's own text)
     want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(p))
     assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)
+
+
+@pytest.mark.torch
+def test_cross_entropy_on_pytorchs_probability_or_one_hot_targets_says_what_gives_their_loss():
+    # PyTorch takes (batch, classes) float targets as probabilities; the message said only "one integer class per
+    # row (not one-hot)", which gives no loss for soft targets
+    import torch
+
+    z, p = np.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7]]), np.array([[0.1, 0.6, 0.3], [0.5, 0.5, 0.0]])
+    logits, onehot = Tensor(z), np.eye(3)[[2, 0]]
+    for targets in (p, onehot):
+        with pytest.raises(ValueError, match=r"one integer class per row: for one-hot rows targets.argmax\(1\); for "
+                                             r"probabilities \(PyTorch's soft targets\) compute -\(p \* logits"
+                                             r".log_softmax\(1\)\).sum\(1\).mean\(\)$") as e:
+            cross_entropy(logits, targets)
+        formula = str(e.value).split("compute ")[1]  # run as written
+        got = eval(formula, {"p": targets, "logits": logits})  # noqa: S307 (the message's own text)
+        want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(targets))
+        assert np.isclose(float(got.data), float(want), rtol=1e-12, atol=0)
+    assert cross_entropy(logits, onehot.argmax(1)).item() == pytest.approx(float(want), rel=1e-12)
+    for reduction in ("sum", "none"):  # the formula of the reduction asked for, not always the mean
+        with pytest.raises(ValueError, match=r"compute -\(p \* logits") as e:
+            cross_entropy(logits, p, reduction=reduction)
+        got = eval(str(e.value).split("compute ")[1], {"p": p, "logits": logits})  # noqa: S307
+        want = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(p), reduction=reduction)
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", [nn.mse_loss, nn.binary_cross_entropy_with_logits])
+@pytest.mark.parametrize("pred, target", [((4, 1), (4,)), ((4,), (4, 1)), ((2, 3), (6,)), ((4,), ())])
+def test_a_loss_of_mismatched_shapes_suggests_a_reshape_that_makes_them_match(loss, pred, target):
+    # the hint was always target.reshape(-1, 1): for a (4,) pred and a (4, 1) target that reshape changes nothing
+    z, t = Tensor(np.zeros(pred)), np.ones(target) / 2
+    with pytest.raises(ValueError, match=rf"^{loss.__name__}: \w+ has shape {re.escape(str(z.shape))} but ") as e:
+        loss(z, t)
+    if t.size != z.data.size:  # no reshape can help: it says so, not a reshape that fails
+        assert "reshape" not in str(e.value) and re.search(rf"holds 1 number where \w+ holds {z.data.size}: give one "
+                                                           "for each", str(e.value))
+        return
+    fix = str(e.value).split("for example ")[1].rstrip(".")
+    assert fix.startswith("target")
+    assert loss(z, eval(fix, {fix.split(".")[0]: t})).item() == pytest.approx(loss(z, t.reshape(pred)).item())  # noqa: S307
 
 
 def test_an_sgd_step_marks_the_weights_changed_so_a_graph_built_before_it_cannot_backward():

@@ -87,6 +87,43 @@ def test_pytorchs_loss_classes_name_the_loss_function(cls, fn):
         nn.Conv2d  # noqa: B018
 
 
+@pytest.mark.parametrize("fn, option, value", [
+    ("cross_entropy", "weight", [0.5, 2.0, 1.0]), ("cross_entropy", "ignore_index", 2),
+    ("cross_entropy", "label_smoothing", 0.1), ("binary_cross_entropy_with_logits", "weight", [[2.0, 1.0, 0.5]]),
+    ("binary_cross_entropy_with_logits", "pos_weight", [3.0, 1.0, 0.5])])
+def test_pytorchs_loss_options_say_what_to_write_and_that_gives_pytorchs_loss(fn, option, value):
+    torch = require_module("torch")
+    z, y = np.random.default_rng(1).normal(size=(5, 3)) * 2, np.array([0, 2, 1, 2, 0])
+    targets = y if fn == "cross_entropy" else np.random.default_rng(2).random((5, 3))
+    theirs = getattr(torch.nn.functional, fn)(torch.tensor(z), torch.tensor(targets), **{
+        option: value if option in ("ignore_index", "label_smoothing") else torch.tensor(value, dtype=torch.float64)})
+    with pytest.raises(TypeError, match=rf"^{fn}: PyTorch's {option}= is not offered here; ") as e:
+        getattr(nn, fn)(Tensor(z), targets, **{option: value})  # said: got an unexpected keyword argument
+    steps = str(e.value).split(" is not offered here; ")[1].removeprefix("from the terms, ")  # run as written
+    steps = steps.replace(": ", "\nresult = ").replace(", then ", "\nresult = ")
+    env = {"logits": Tensor(z), "targets": targets, fn: getattr(nn, fn), "w": np.array(value), "e": value,
+           option: np.array(value)}
+    exec(steps if "result = " in steps else f"result = {steps}", env)  # noqa: S102 (the message's own text)
+    np.testing.assert_allclose(env["result"].item(), theirs.item(), rtol=1e-12)
+    with pytest.raises(TypeError, match=rf"^{fn}: 'weights' is not an argument; it takes logits, targets and "
+                                        r"reduction$"):
+        getattr(nn, fn)(Tensor(z), targets, weights=value)
+
+
+def test_pytorchs_ignored_label_minus_100_is_named_with_what_to_write():
+    # PyTorch's cross_entropy skips targets equal to its ignore_index, -100 by default (padding); here they are out of
+    # range, and the message named only the range
+    torch = require_module("torch")
+    z, y = np.random.default_rng(0).normal(size=(4, 3)), np.array([0, -100, 2, 1])
+    with pytest.raises(ValueError, match=r"^cross_entropy: targets must lie in \[0, 3\) for 3 classes; found -100\.\.2 "
+                                         r"\(-100 is PyTorch's ignore_index: keep = targets != -100, then "
+                                         r"cross_entropy\(logits\[keep\], targets\[keep\]\)\)$"):
+        nn.cross_entropy(Tensor(z), y)
+    keep = y != -100
+    theirs = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(y))
+    assert nn.cross_entropy(Tensor(z)[keep], y[keep]).item() == pytest.approx(theirs.item(), rel=1e-12)
+
+
 def test_apply_visits_the_modules_in_pytorchs_order_and_initializes_as_its_habit_does():
     torch = require_module("torch")
     theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sequential(torch.nn.Tanh(), torch.nn.Linear(3, 1)))
@@ -136,6 +173,20 @@ def test_sequential_names_a_class_given_for_its_instance_and_another_librarys_mo
                                         r"Module$"):  # said 'item 1 is a ReLU, not a Module', as if nn.ReLU were not
         nn.Sequential(nn.Linear(2, 3), torch.nn.ReLU())
     assert isinstance(nn.Sequential(nn.Linear(2, 3), nn.ReLU())[1], nn.ReLU)
+
+
+def test_pytorchs_sequential_of_an_ordered_dict_says_what_to_write():
+    from collections import OrderedDict
+
+    torch = require_module("torch")
+    assert list(torch.nn.Sequential(OrderedDict(fc=torch.nn.Linear(2, 3), act=torch.nn.Tanh()))._modules) == [
+        "fc", "act"]  # valid there
+    named = OrderedDict(fc=nn.Linear(2, 3, rng=0), act=nn.Tanh())
+    with pytest.raises(TypeError, match=r"^Sequential: PyTorch's Sequential\(OrderedDict\(\.\.\.\)\) is not "
+                                        r"offered here; write nn.Sequential\(\*modules.values\(\)\) \(named 0, 1, "
+                                        r"\.\.\.\), or a Module that assigns each by name, self.fc = \.\.\.$"):
+        nn.Sequential(named)  # said 'item 0 is a collections.OrderedDict, not a Module'
+    assert [k for k, _ in nn.Sequential(*named.values()).named_parameters()] == ["0.weight", "0.bias"]
 
 
 @pytest.mark.parametrize("name, says", [
@@ -198,6 +249,34 @@ def test_pytorchs_sgd_options_are_named_with_what_sgd_takes(args, kwargs, says):
         nn.optim.SGD([w], 0.1, *args, **kwargs)
 
 
+def test_pytorchs_sgd_options_at_their_defaults_are_this_sgd():
+    # the message says "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False", and refused them
+    defaults = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+                "fused": None}  # torch.optim.SGD's
+    rng = np.random.default_rng(0)
+    w0, grads = rng.normal(size=3), rng.normal(size=(4, 3))
+    ours, plain = Tensor(w0.copy(), requires_grad=True), Tensor(w0.copy(), requires_grad=True)
+    opts = [nn.optim.SGD([ours], lr=0.1, momentum=0.9, weight_decay=0.01, **defaults),
+            nn.optim.SGD([plain], lr=0.1, momentum=0.9, weight_decay=0.01)]  # (stepped as PyTorch's in test_nn)
+    for g in grads:
+        ours.grad, plain.grad = g.copy(), g.copy()
+        for opt in opts:
+            opt.step()
+    np.testing.assert_array_equal(ours.data, plain.data)
+    assert not np.allclose(ours.data, w0)
+    for other in ({"dampening": 0.5}, {"nesterov": 0}, {"fused": False}):  # not their defaults: refused as before
+        with pytest.raises(TypeError, match=rf"^SGD: '{next(iter(other))}' is PyTorch's, not offered here"):
+            nn.optim.SGD([ours], lr=0.1, **other)
+
+
+def test_pytorchs_batchnorm_momentum_none_is_named_as_not_offered():
+    torch = require_module("torch")
+    torch.nn.BatchNorm1d(3, momentum=None)  # valid there: a cumulative average of the batches' statistics
+    with pytest.raises(TypeError, match=r"^BatchNorm1d: momentum must be a number in \[0, 1\]; PyTorch's "
+                                        r"momentum=None \(a cumulative average\) is not offered here$"):
+        nn.BatchNorm1d(3, momentum=None)  # said 'momentum must be a number, got NoneType None'
+
+
 def test_pytorchs_sgd_param_groups_are_named():
     torch = require_module("torch")
     model = nn.Linear(2, 1, rng=0)
@@ -217,6 +296,23 @@ def test_pytorchs_generator_argument_is_named_as_rng(torch_name, ours, takes):
                                         rf"np.random.Generator, PyTorch's generator\), dtype, {takes}$"):
         getattr(init, ours)((4, 3), generator=np.random.default_rng(0))  # said only: accepts {takes}
     assert getattr(init, ours)((4, 3), rng=np.random.default_rng(0)).shape == (4, 3)
+
+
+def test_pytorchs_kaiming_a_and_nonlinearity_are_named_with_what_they_are_here():
+    torch = require_module("torch")
+    w = torch.empty(8, 5)  # PyTorch's (fan_out, fan_in): ours (5, 8)
+    for theirs, says in [({"a": 0.2}, r"\(PyTorch's a: negative_slope\)"),
+                         ({"nonlinearity": "tanh"}, r"\(PyTorch's nonlinearity: relu's is he_\*, another's "
+                                                    r"variance_scaling\(scale=gain\*\*2\)\)")]:
+        torch.nn.init.kaiming_normal_(w, mode="fan_out", **theirs)  # valid there
+        with pytest.raises(TypeError, match=rf"^he_normal: unknown parameter\(s\) {next(iter(theirs))}; it takes rng "
+                                            rf"\(.*\), dtype, mode, negative_slope {says}$"):  # said no more
+            init.get("he_normal", mode="fan_out", **theirs)
+    ours = [init.get("he_normal", mode="fan_out", negative_slope=0.2),
+            init.get("variance_scaling", mode="fan_out", scale=init.calculate_gain("tanh") ** 2)]
+    for scheme, gain in zip(ours, [torch.nn.init.calculate_gain("leaky_relu", 0.2),
+                                   torch.nn.init.calculate_gain("tanh")]):  # kaiming's std: gain / sqrt(fan_out)
+        assert scheme.std(5, 8) == pytest.approx(gain / 8 ** 0.5, rel=1e-12)
 
 
 @pytest.mark.parametrize("name, says", [
@@ -341,6 +437,24 @@ def test_pytorchs_other_optimizers_and_schedulers_name_what_there_is(name):
         getattr(optim, name)  # was "module 'tinygrad_init.nn.optim' has no attribute"
     with pytest.raises(AttributeError, match=r"has no attribute 'Adamm'$"):
         optim.Adamm
+
+
+def test_pytorchs_names_imported_with_from_say_what_to_write_as_reading_them_does():
+    # Python replaced the AttributeError of a module's __getattr__ with its own "cannot import name 'Adam' from
+    # 'tinygrad_init.nn.optim'", dropping what to write, for the way PyTorch's users import (from torch.optim import X)
+    with pytest.raises(ImportError, match=r"^optim.Adam is PyTorch's, not here: the optimizer is SGD"):
+        from tinygrad_init.optim import Adam  # noqa: F401
+    with pytest.raises(ImportError, match=r"^nn.CrossEntropyLoss: the losses are functions here"):
+        from tinygrad_init.nn import CrossEntropyLoss  # noqa: F401
+    with pytest.raises(ImportError, match=r"^nn.Dropout is PyTorch's, not here"):
+        from tinygrad_init.nn import Linear, Dropout  # noqa: F401
+    with pytest.raises(ImportError, match=r"^init.kaiming_normal_: PyTorch's in-place initializers are not here"):
+        from tinygrad_init.init import kaiming_normal_  # noqa: F401
+    with pytest.raises(ImportError, match=r"^cannot import name 'Adamm' from 'tinygrad_init.nn.optim'"):
+        from tinygrad_init.optim import Adamm  # noqa: F401 (another name: Python's own message)
+    assert not hasattr(optim, "Adam") and getattr(nn, "CrossEntropyLoss", None) is None  # a read: AttributeError
+    with pytest.raises(AttributeError, match=r"^init.xavier_uniform_: PyTorch's"):
+        init.xavier_uniform_  # noqa: B018
 
 
 def test_a_property_that_fails_inside_a_module_or_optimizer_keeps_its_own_error():

@@ -6,6 +6,7 @@ Sequential, MLP, BatchNorm1d), `activations` (the activation registry), `init` (
 
 from .layers import *  # noqa: F403
 from .layers import __all__ as __all__
+from .optim import unoffered as _unoffered
 
 _LOSS_CLASSES = {"MSELoss": "mse_loss", "CrossEntropyLoss": "cross_entropy",
                  "BCEWithLogitsLoss": "binary_cross_entropy_with_logits"}  # PyTorch's loss modules -> the functions
@@ -29,8 +30,8 @@ _OTHER = {"Parameter": "a parameter is a leaf Tensor(data, requires_grad=True) a
 
 def __getattr__(name: str) -> object:
     if name in _LOSS_CLASSES:
-        raise AttributeError(f"nn.{name}: the losses are functions here, as PyTorch's torch.nn.functional: "
-                             f"loss = nn.{_LOSS_CLASSES[name]}(output, target), reduction='mean' (or 'sum', 'none')")
+        raise _unoffered(name, f"nn.{name}: the losses are functions here, as PyTorch's torch.nn.functional: loss = "
+                         f"nn.{_LOSS_CLASSES[name]}(output, target), reduction='mean' (or 'sum', 'none')")
     if name in _OTHER:
-        raise AttributeError(f"nn.{name} is PyTorch's, not here: {_OTHER[name]}")
+        raise _unoffered(name, f"nn.{name} is PyTorch's, not here: {_OTHER[name]}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -105,13 +105,26 @@ DATASETS: dict[str, Callable[..., Data]] = {"moons": moons, "circles": circles, 
 """The generators by name, as the command line names them."""
 
 
+_SKLEARN = {"test_size": "here it is test_fraction (a fraction in (0, 1))", "random_state": "here it is rng",
+            "train_size": "here it is test_fraction = 1 - train_size", "shuffle": "here both parts are always shuffled"}
+
+
 def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = None,
-                     stratify: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                     stratify: bool = True, **sklearn: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split `X` `(n, ...)` and `y` `(n,)` into `(X_train, X_test, y_train, y_test)`, each part shuffled, `X` in its
     dtype. `round(n * test_fraction)` (halves up) rows go to the test part: with `stratify` each class of `m` points
     gives `m * test_fraction` rounded down or up (up for the largest remainders, ties to the lower label), keeping
     the class proportions; without, random rows. A ValueError names lengths
-    that differ, `test_fraction` outside (0, 1), non-integer labels with `stratify`, or an empty part."""
+    that differ, `test_fraction` outside (0, 1), non-integer labels with `stratify`, or an empty part; a TypeError
+    names scikit-learn's arguments (`test_size`, `random_state`, `stratify=y`) with what to write here."""
+    if sklearn:
+        k = next(iter(sklearn))
+        raise TypeError(f"train_test_split: {k!r} is " + (f"scikit-learn's; {_SKLEARN[k]}" if k in _SKLEARN else
+                                                          "not an argument") + "; it takes X, y, test_fraction, rng "
+                        "and stratify")
+    if np.ndim(stratify) == 1:  # scikit-learn's stratify=y: its labels
+        raise TypeError("train_test_split: stratify must be True or False; scikit-learn's stratify=y is stratify=True "
+                        "here (the classes of y)")
     try:
         X, y = np.asarray(X), np.asarray(y)
     except ValueError as e:  # a ragged list

@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
-from . import activations
+from . import activations, optim as _optim
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
@@ -42,6 +42,7 @@ Shape = Sequence[int] | int
 _FAN = {"fan_in": "fan_in", "fan_out": "fan_out", "fan_avg": "(fan_in+fan_out)/2"}
 _LAW = {"normal": "N(0, {V})", "uniform": "U(-{sqrt(3*V)}, +{sqrt(3*V)})", "constant": "{M}",
         "truncated_normal": "N(0, {V}) truncated at 2 std, rescaled to that variance"}
+_TORCH = {"a": "negative_slope", "nonlinearity": "relu's is he_*, another's variance_scaling(scale=gain**2)"}
 
 
 _CALLS = {"sqrt": math.sqrt, "max": max, "ceil": lambda x: math.ceil(x * (1 - 1e-12))}  # 0.07*100 = 7.000000000000001
@@ -124,8 +125,7 @@ _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
     **dict.fromkeys(("value", "a", "b", "negative_slope"), check_real),
     "sparsity": lambda fn, k, v: check_real(fn, k, v, 0.0, 1.0, high_open=True),
     "mode": lambda fn, k, v: check_choice(fn, k, _key(v), tuple(_FAN)),
-    "distribution": lambda fn, k, v: check_choice(fn, k, _key(v), ("normal", "truncated_normal", "uniform")),
-}
+    "distribution": lambda fn, k, v: check_choice(fn, k, _key(v), ("normal", "truncated_normal", "uniform"))}
 
 
 def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
@@ -282,11 +282,10 @@ class Scheme:
                  text: str = "", draw: Callable[..., np.ndarray] | None = None,
                  params: Mapping[str, Any] | Sequence[tuple[str, Any]] = (), mean: str = "0",
                  aliases: Sequence[str] = (), source: str = "-", reference: str = "", note: str = "") -> None:
-        self.name = self.__name__ = name
-        self.var_formula, self.law, self.rule, self.text, self.draw = var, law, rule, text, draw
+        self.name, self.var_formula, self.law, self.rule, self.text, self.draw = name, var, law, rule, text, draw
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
-        self._params = self.defaults
+        self._params, self.__name__ = self.defaults, name
 
     params = property(lambda self: types.MappingProxyType(self._params), doc="The bound parameters (read-only).")
 
@@ -301,7 +300,8 @@ class Scheme:
         """The bound parameters with `params` over them, checked (a TypeError names the accepted ones)."""
         if unknown := sorted(set(params) - set(self.defaults)):
             raise TypeError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; it takes rng (a seed or a np."
-                            f"random.Generator, PyTorch's generator), {', '.join(['dtype', *self.defaults])}")
+                            f"random.Generator, PyTorch's generator), {', '.join(['dtype', *self.defaults])}" +
+                            "".join(f" (PyTorch's {k}: {_TORCH[k]})" for k in unknown if k in _TORCH))
         out = {**self.params, **{k: _CHECKS[k](self.name, k, v) if k in _CHECKS else v for k, v in params.items()}}
         if out.get("a", 0) > out.get("b", math.inf):
             raise ValueError(f"{self.name}: the lower bound a = {out['a']:g} is greater than the upper bound "
@@ -578,9 +578,9 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
 
 def __getattr__(name: str) -> Any:  # PyTorch's in-place spellings, xavier_uniform_(w): say what to write here
     if name.endswith("_") and (s := _BY_NAME.get(_key(name[:-1]))):
-        raise AttributeError(f"init.{name}: PyTorch's in-place initializers are not here; each scheme draws an array: "
-                             f"w.data[:] = init.{s.name}(w.shape{''.join(f', {k}=...' for k in s.params)}, rng=0), or "
-                             f"build the layer with it, nn.Linear(fan_in, fan_out, init={name[:-1]!r})")
+        raise _optim.unoffered(name, f"init.{name}: PyTorch's in-place initializers are not here; each scheme draws an "
+                               f"array: w.data[:] = init.{s.name}(w.shape{''.join(f', {k}=...' for k in s.params)}, "
+                               f"rng=0), or build the layer with it, nn.Linear(fan_in, fan_out, init={name[:-1]!r})")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

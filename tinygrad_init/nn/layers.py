@@ -243,6 +243,10 @@ class Sequential(Module):
     def __init__(self, *modules: Module) -> None:
         super().__init__()
         for i, m in enumerate(modules[0] if len(modules) == 1 and isinstance(modules[0], (list, tuple)) else modules):
+            if isinstance(m, dict) and len(modules) == 1:  # PyTorch's Sequential(OrderedDict(fc=..., act=...))
+                raise TypeError("Sequential: PyTorch's Sequential(OrderedDict(...)) is not offered here; write nn."
+                                "Sequential(*modules.values()) (named 0, 1, ...), or a Module that assigns each by "
+                                f"name, self.{next(iter(m), 'name')} = ...")
             if not isinstance(m, Module):
                 t = type(m)  # a class given for its instance (nn.ReLU), or another library's module (torch's ReLU)
                 where = "" if t.__module__ == "builtins" else t.__module__ + "."
@@ -333,6 +337,9 @@ class BatchNorm1d(Module):
         super().__init__()
         self.num_features = check_int("BatchNorm1d", "num_features", num_features, 1)
         self.eps = check_real("BatchNorm1d", "eps", eps, 0.0, low_open=True)
+        if momentum is None:
+            raise TypeError("BatchNorm1d: momentum must be a number in [0, 1]; PyTorch's momentum=None (a cumulative "
+                            "average) is not offered here")
         self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
         dtype = real_dtype(dtype, "BatchNorm1d", floating=True)  # integer running statistics would be truncated
         affine = check_bool("BatchNorm1d", "affine", affine)

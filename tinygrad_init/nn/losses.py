@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..utils import check_choice, check_type
+from ..utils import check_choice, check_type, counted
 
 __all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
@@ -24,8 +24,32 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
             raise TypeError(f"{fn}: expected numbers as {names[1]}; {e}") from None
     if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
         raise ValueError(f"{fn}: {names[0]} has shape {x.shape} but {names[1]} has shape {target.shape}; they must "
-                         f"match. Reshape one of them, for example {names[1]}.reshape(-1, 1).")
+                         "match. " + (f"Reshape one of them, for example {names[1]}.reshape({x.shape})." if
+                                      target.data.size == x.data.size else f"{names[1]} holds "
+                                      f"{counted(target.data.size, 'number')} where {names[0]} holds {x.data.size}: "
+                                      "give one for each, in its shape (no broadcasting)."))
     return x, target
+
+
+_TERMS = "from the terms, l = {fn}(logits, targets, reduction='none'): "
+_TORCH = {  # PyTorch's options of the losses -> what to write here
+    ("cross_entropy", "weight"): _TERMS + "(w[targets] * l).sum() / w[targets].sum()",
+    ("cross_entropy", "ignore_index"): "keep = targets != ignore_index, then cross_entropy(logits[keep], "
+                                       "targets[keep])",
+    ("cross_entropy", "label_smoothing"): "(1 - e) * cross_entropy(logits, targets) - e * logits.log_softmax(1).mean(1)"
+                                          ".mean()",
+    ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l).mean()",
+    ("binary_cross_entropy_with_logits", "pos_weight"): "(pos_weight * targets * (-logits).softplus() + (1 - targets) "
+                                                        "* logits.softplus()).mean()"}
+
+
+def _no_options(fn: str, options: dict[str, Any]) -> None:
+    """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead."""
+    if options:
+        k = next(iter(options))
+        raise TypeError(f"{fn}: " + (f"PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(fn=fn) if
+                                     (fn, k) in _TORCH else f"{k!r} is not an argument; it takes logits, targets and "
+                                     "reduction"))
 
 
 def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
@@ -42,39 +66,47 @@ def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce("mse_loss", diff * diff, reduction)
 
 
-def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
+def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **options: Any) -> Tensor:
     """Softmax cross-entropy `L = -mean_i log softmax(logits_i)[y_i]` through a stable log-softmax, `logits`
-    (batch, classes), `targets` (batch,) integers in `[0, classes)`; `dL/dlogits = (softmax - onehot(y)) / batch`."""
+    (batch, classes), `targets` (batch,) integers in `[0, classes)`; `dL/dlogits = (softmax - onehot(y)) / batch`.
+    PyTorch's `weight`, `ignore_index` and `label_smoothing` are not offered: their error says what to write."""
+    _no_options("cross_entropy", options)
     if check_type("cross_entropy", "logits", logits, Tensor, "a Tensor").ndim != 2:
         raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
     try:
         y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
     except ValueError as e:  # a ragged list
         raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
-    if y.shape != (n,):
+    soft = "-(p * logits.log_softmax(1)).sum(1)" + {"sum": ".sum()", "none": ""}.get(reduction, ".mean()")  # p: targets
+    if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
-                         f"{y.shape}. Pass one integer class per row (not one-hot).")
+                         f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "
+                         f"probabilities (PyTorch's soft targets) compute {soft}" if y.shape == (n, k) else
+                         " (not one-hot)."))
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):
             raise ValueError(f"cross_entropy: targets contain nan or inf; they must be class indices in [0, {k})")
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
-                             "probabilities or one-hot targets, compute -(p * logits.log_softmax(1)).sum(1).mean())")
+                             f"probabilities or one-hot targets, compute {soft})")
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):
         raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found "
-                         f"{int(y.min())}..{int(y.max())}")
+                         f"{int(y.min())}..{int(y.max())}" + " (-100 is PyTorch's ignore_index: keep = targets != "
+                         "-100, then cross_entropy(logits[keep], targets[keep]))" * bool((y == -100).any()))
     return _reduce("cross_entropy", -logits.log_softmax(axis=1)[np.arange(n), y.astype(np.int64)], reduction)
 
 
-def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: str = "mean", **options: Any) -> Tensor:
     """Binary cross-entropy on raw scores `z`, targets `t` in [0, 1] of the same shape, stable for any `z`:
     `L = mean(softplus(z) - z t)`, which is `-mean(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` without
     overflow; `dL/dz = (sigmoid(z) - t) / n`, exactly `(1/2 - t) / n` at 0. Where `t > 1/2` it is computed as
     `softplus(-z) + z (1 - t)` (`softplus(z) - z` cancels for a confident right answer, `t = 1, z >> 0`): with
     `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, for labels 0/1 just `softplus(u)`, and for soft
-    targets `(1 - t') softplus(u) + t' softplus(-u)`, its equal that is inf, not inf - inf, at `u = inf`."""
+    targets `(1 - t') softplus(u) + t' softplus(-u)`, its equal that is inf, not inf - inf, at `u = inf`. PyTorch's
+    `weight` and `pos_weight` are not offered: their error says what to write."""
+    _no_options("binary_cross_entropy_with_logits", options)
     z, t = _inputs("binary_cross_entropy_with_logits", logits, targets, ("logits", "targets"))
     if t.data.size and not ((t.data >= 0).all() and (t.data <= 1).all()):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dis
+import sys
 from typing import Any, Iterable
 
 import numpy as np
@@ -11,16 +13,30 @@ from ..core.tensor import Tensor, changed_in_place
 from ..utils import check_bool, check_real, check_type, ordered
 
 __all__ = ["SGD", "zero_grads"]
-_TORCH = ("dampening", "nesterov", "maximize", "foreach", "differentiable", "fused")  # PyTorch's SGD options
+_TORCH = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+          "fused": None}  # PyTorch's SGD options and their defaults, which are this SGD
 _COPY = "copy.deepcopy((model, optimizer)) copies both together, also mid-training"
 _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimizer.lr = 0.01 (.momentum, .weight_decay)",
               "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
 
 
+def unoffered(name: str, message: str) -> Exception:
+    """The error of a module's `__getattr__` that refuses PyTorch's `name` with `message`: an AttributeError, or
+    for `from module import name` an ImportError (Python replaces an AttributeError there with its own "cannot
+    import name", which drops what to write)."""
+    try:
+        module, reader = sys._getframe(1).f_globals["__name__"], sys._getframe(2)  # reader: the importing code
+        if reader.f_code.co_code[reader.f_lasti] == dis.opmap["IMPORT_FROM"]:
+            return ImportError(message, name=module)
+    except (AttributeError, IndexError, KeyError, ValueError):  # an interpreter whose frames are not CPython's
+        pass
+    return AttributeError(message, name=name)
+
+
 def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is
     if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "LBFGS", "lr_scheduler"):
-        raise AttributeError(f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
-                             "a schedule sets optimizer.lr between steps", name=name)
+        raise unoffered(name, f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
+                        "a schedule sets optimizer.lr between steps")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
 
 
@@ -31,7 +47,8 @@ class SGD:
     parameters whose `.grad` is None are skipped. The update is in place (`p.add_`), so it bumps each parameter's
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
     PyTorch rounds `p - lr v` and `g + weight_decay p` once each (fused multiply-adds), numpy twice: the weights agree
-    with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups.
+    with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups (PyTorch's
+    options at their defaults, dampening=0, nesterov=False..., are taken: they are this SGD).
 
     Args:
         params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.
@@ -44,6 +61,8 @@ class SGD:
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *dampening: Any,
                  weight_decay: float = 0.0, **options: Any) -> None:
+        options = {k: v for k, v in options.items() if not (k in _TORCH and (v is _TORCH[k] if k != "dampening" else
+                                                                           type(v) in (int, float) and v == 0))}
         if dampening or options:  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay, nesterov, ...)
             k = "dampening" if dampening else next(iter(options))
             raise TypeError("SGD: " + ("a fourth positional argument (PyTorch's dampening) is " if dampening else

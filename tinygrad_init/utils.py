@@ -7,10 +7,12 @@ argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one mes
 from __future__ import annotations
 
 import difflib
+import dis
 import functools
 import math
 import numbers
 import os
+import sys
 import unicodedata
 import weakref
 from pathlib import Path
@@ -199,6 +201,19 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
             raise argparse.ArgumentTypeError(message.replace("the value must be ", f"expected {what} ")) from None
 
     return convert
+
+
+def unoffered(name: str, message: str) -> Exception:
+    """The error of a module's `__getattr__` that refuses PyTorch's `name` with `message`: an AttributeError, or
+    for `from module import name` an ImportError (Python replaces an AttributeError there with its own "cannot
+    import name", which drops what to write)."""
+    try:
+        module, reader = sys._getframe(1).f_globals["__name__"], sys._getframe(2)  # reader: the importing code
+        if reader.f_code.co_code[reader.f_lasti] == dis.opmap["IMPORT_FROM"]:
+            return ImportError(message, name=module)
+    except (AttributeError, IndexError, KeyError, ValueError):  # an interpreter whose frames are not CPython's
+        pass
+    return AttributeError(message, name=name)
 
 
 # ------------------------------------------------------------------ text

@@ -6,7 +6,7 @@ Sequential, MLP, BatchNorm1d), `activations` (the activation registry), `init` (
 
 from .layers import *  # noqa: F403
 from .layers import __all__ as __all__
-from .optim import unoffered as _unoffered
+from ..utils import unoffered as _unoffered
 
 _LOSS_CLASSES = {"MSELoss": "mse_loss", "CrossEntropyLoss": "cross_entropy",
                  "BCEWithLogitsLoss": "binary_cross_entropy_with_logits"}  # PyTorch's loss modules -> the functions

@@ -25,10 +25,11 @@ from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
-from . import activations, optim as _optim
+from . import activations
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted
+from ..utils import (MAX_SIZE, Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted,
+                     unoffered)
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -578,7 +579,7 @@ def table(fmt: str = "text") -> str | list[dict[str, Any]]:
 
 def __getattr__(name: str) -> Any:  # PyTorch's in-place spellings, xavier_uniform_(w): say what to write here
     if name.endswith("_") and (s := _BY_NAME.get(_key(name[:-1]))):
-        raise _optim.unoffered(name, f"init.{name}: PyTorch's in-place initializers are not here; each scheme draws an "
+        raise unoffered(name, f"init.{name}: PyTorch's in-place initializers are not here; each scheme draws an "
                                f"array: w.data[:] = init.{s.name}(w.shape{''.join(f', {k}=...' for k in s.params)}, "
                                f"rng=0), or build the layer with it, nn.Linear(fan_in, fan_out, init={name[:-1]!r})")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

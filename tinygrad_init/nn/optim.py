@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dis
-import sys
 from typing import Any, Iterable
 
 import numpy as np
 
 from ..core.inputs import TorchName
 from ..core.tensor import Tensor, changed_in_place
-from ..utils import check_bool, check_real, check_type, ordered
+from ..utils import check_bool, check_real, check_type, ordered, unoffered
 
 __all__ = ["SGD", "zero_grads"]
 _TORCH = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
@@ -19,18 +17,6 @@ _COPY = "copy.deepcopy((model, optimizer)) copies both together, also mid-traini
 _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimizer.lr = 0.01 (.momentum, .weight_decay)",
               "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
 
-
-def unoffered(name: str, message: str) -> Exception:
-    """The error of a module's `__getattr__` that refuses PyTorch's `name` with `message`: an AttributeError, or
-    for `from module import name` an ImportError (Python replaces an AttributeError there with its own "cannot
-    import name", which drops what to write)."""
-    try:
-        module, reader = sys._getframe(1).f_globals["__name__"], sys._getframe(2)  # reader: the importing code
-        if reader.f_code.co_code[reader.f_lasti] == dis.opmap["IMPORT_FROM"]:
-            return ImportError(message, name=module)
-    except (AttributeError, IndexError, KeyError, ValueError):  # an interpreter whose frames are not CPython's
-        pass
-    return AttributeError(message, name=name)
 
 
 def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import require_module
 
 from tinygrad_init import Value, experiments, init, spectra, theory, utils
 from tinygrad_init.lab.probe import Probe
@@ -294,3 +295,17 @@ def test_format_number_refuses_a_point_that_is_not_true_or_false(point) -> None:
     with pytest.raises(TypeError, match=r"^format_number: point must be True or False, got "):
         utils.format_number(1.5, 3, point)
     assert utils.format_number(2.0, 3, np.bool_(True)) == "2.0"
+
+
+def test_writable_says_a_file_stands_where_the_folder_goes(tmp_path) -> None:
+    (tmp_path / "afile").write_text("")  # was "the folder ... does not exist; create it first", but it exists
+    with pytest.raises(NotADirectoryError, match=r"^draw.render: '.*afile' is a file, not a folder; write elsewhere$"):
+        utils.writable("draw.render", tmp_path / "afile" / "x.svg", "graph.svg")
+
+
+@pytest.mark.torch
+def test_as_rng_says_what_to_pass_for_pytorchs_generator() -> None:
+    torch = require_module("torch")
+    with pytest.raises(TypeError, match=r"^init: rng must be .* \(PyTorch's generator: pass its seed, rng=g\."
+                                        r"initial_seed\(\), or np\.random\.default_rng\(seed\)\)$"):
+        utils.as_rng(torch.Generator(), "init")

@@ -60,9 +60,10 @@ def as_rng(rng: Rng = None, where: str = "") -> np.random.Generator:
         if rng < 0:
             raise ValueError(f"{pre}rng as a seed must be a non-negative integer, got {int(rng)}")
         return np.random.default_rng(int(rng))
-    legacy = isinstance(rng, np.random.RandomState)
-    raise TypeError(f"{pre}rng must be a np.random.Generator, an int seed or None, got {got(rng)}"
-                    + " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))" * legacy)
+    raise TypeError(f"{pre}rng must be a np.random.Generator, an int seed or None, got {got(rng)}" + (
+        " (np.random.RandomState is the legacy API; use np.random.default_rng(seed))" if isinstance(
+            rng, np.random.RandomState) else " (PyTorch's generator: pass its seed, rng=g.initial_seed(), or "
+        "np.random.default_rng(seed))" if is_torch(rng) else ""))
 
 
 def as_seed(rng: Rng, where: str = "") -> int | None:
@@ -166,8 +167,10 @@ def writable(who: str, path: Any, name: str, arg: str = "path") -> Path:
     """`path` (a str or PathLike, the argument `arg`) as a Path, if its folder exists and it is no folder (`name`: the
     file to suggest)."""
     path = Path(check_type(who, arg, path, (str, os.PathLike), "a file name or a pathlib.Path"))
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first")
+    if not path.parent.is_dir():  # (a file in its place: x.svg/graph.svg)
+        raise (NotADirectoryError(f"{who}: {str(path.parent)!r} is a file, not a folder; write elsewhere") if
+               path.parent.exists() else FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; "
+                                                           "create it first"))
     if path.is_dir():
         raise IsADirectoryError(f"{who}: {arg} {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
             f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))

@@ -109,6 +109,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
         assert "2 for an unknown exercise or a missing folder" in " ".join(parser.format_help().split())
     code, text = run(["grade", str(tmp_path / "missing")])
     assert code == 2 and "there is no folder" in text and "start" in text
+    assert text.startswith("tinygrad-init exercises: error: there is no folder ")  # as every command names itself
     code, text = run(["grade", str(tmp_path), "nope"])
     assert code == 2 and "unknown exercise 'nope'" in text
     assert run(["start", str(tmp_path), "nope"])[0] == 2

@@ -213,6 +213,25 @@ def test_the_gradient_of_a_sigmoid_is_rounded_as_pytorchs_bit_for_bit(dtype):
     assert got.dtype == dtype and np.array_equal(got, want), np.sum(got != want)
 
 
+@pytest.mark.parametrize(("sa", "sb", "op"), [
+    ((8, 16, 1), (1, 24), "*"), ((8, 16, 24), (16, 1), "*")])  # added axes and size-1 axes, in one sum
+def test_a_float16_gradient_summed_over_broadcast_or_batch_axes_is_rounded_once_as_pytorchs(sa, sb, op):
+    # PyTorch sums a float16 gradient over all broadcast axes in float32 and rounds once; the sum over the added axes
+    # was rounded to float16 before the sum over the size-1 axes (10 of 24 entries an ulp or more off)
+    rng = np.random.default_rng(0)
+    a, b = (rng.normal(size=s).astype(np.float16) for s in (sa, sb))
+    grads = []
+    for x, w in ((Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)),
+                 (torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True))):
+        out = x * w if op == "*" else x @ w
+        g = np.random.default_rng(1).normal(size=tuple(out.shape)).astype(np.float16)
+        out.backward(g if isinstance(x, Tensor) else torch.from_numpy(g))
+        grads.append([np.asarray(v.grad) for v in (x, w)])
+    for ours, theirs in zip(*grads):
+        assert ours.dtype == np.float16
+        assert np.sum(ours != theirs) == 0
+
+
 def test_pow_edge_cases():
     a = np.array([0.0, 0.0, 0.0, 0.0, -2.0, -2.0, 2.0, 0.0])
     b = np.array([0.0, 2.0, 0.5, -1.0, 3.0, 2.0, -1.0, 1.0])

@@ -96,7 +96,11 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if (given := grad.shape) == shape:  # (read once: each read makes a new tuple)
         return grad
     extra = len(given) - len(shape)
-    if extra == 1 and len(given) == 2 and given[1] > 1:  # a bias added to every row: the rows' sum, ones @ grad, in
+    if grad.dtype == _HALF and extra >= 0:  # float16: over every broadcast axis in one sum, rounded once (as PyTorch)
+        axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 != given[i + extra])
+        grad = add_reduce(grad, axes, True)
+        grad = grad.reshape(grad.shape[extra:])  # (the added axes, kept as 1, dropped)
+    elif extra == 1 and len(given) == 2 and given[1] > 1:  # a bias added to every row: the rows' sum, ones @ grad, in
         if given[0] < 1024 or grad.dtype != _SINGLE:  # BLAS, 5x np.add.reduce's speed (one column is as fast, and
             grad = ones(given[0], grad.dtype).dot(grad)  # np.add.reduce sums it pairwise)
         else:  # float32 from 1024 rows: blocks of 1024 rows in BLAS, their sums added in float64 (BLAS over all the

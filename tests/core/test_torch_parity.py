@@ -214,10 +214,13 @@ def test_the_gradient_of_a_sigmoid_is_rounded_as_pytorchs_bit_for_bit(dtype):
 
 
 @pytest.mark.parametrize(("sa", "sb", "op"), [
-    ((8, 16, 1), (1, 24), "*"), ((8, 16, 24), (16, 1), "*")])  # added axes and size-1 axes, in one sum
+    ((8, 16, 1), (1, 24), "*"), ((8, 16, 24), (16, 1), "*"),  # added axes and size-1 axes, in one sum
+    ((8, 16, 32), (32, 24), "@"), ((8, 16, 32), (32,), "@"), ((16, 32), (8, 32, 24), "@"), ((32,), (8, 32, 24), "@")])
 def test_a_float16_gradient_summed_over_broadcast_or_batch_axes_is_rounded_once_as_pytorchs(sa, sb, op):
-    # PyTorch sums a float16 gradient over all broadcast axes in float32 and rounds once; the sum over the added axes
-    # was rounded to float16 before the sum over the size-1 axes (10 of 24 entries an ulp or more off)
+    # PyTorch sums a float16 gradient over all broadcast axes in float32 and rounds once, and folds the batch axes of
+    # x @ W (W without any) into one product. The sum over the added axes was rounded to float16 before the sum over
+    # the size-1 axes (10 of 24 entries an ulp or more off), and a matmul's gradient of the unbatched operand rounded
+    # per batch before the batches were summed (W of x (8, 16, 32) @ W (32, 24): 311 of 768 entries off)
     rng = np.random.default_rng(0)
     a, b = (rng.normal(size=s).astype(np.float16) for s in (sa, sb))
     grads = []
@@ -226,7 +229,8 @@ def test_a_float16_gradient_summed_over_broadcast_or_batch_axes_is_rounded_once_
         out = x * w if op == "*" else x @ w
         g = np.random.default_rng(1).normal(size=tuple(out.shape)).astype(np.float16)
         out.backward(g if isinstance(x, Tensor) else torch.from_numpy(g))
-        grads.append([np.asarray(v.grad) for v in (x, w)])
+        pair = [np.asarray(v.grad) for v in (x, w)]  # of a matmul the unbatched operand's (the other's, a product
+        grads.append(pair if op == "*" else [pair[len(sa) > 2]])  # per batch, adds in numpy's order, not PyTorch's)
     for ours, theirs in zip(*grads):
         assert ours.dtype == np.float16
         assert np.sum(ours != theirs) == 0

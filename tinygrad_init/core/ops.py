@@ -214,16 +214,22 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     a, b = saved
     if a.ndim == 2 and b.ndim == 2:  # the common case: (batch, in) @ (in, out), in ndarray.dot as the forward
         return (g.dot(b.T) if needs[0] else None), (a.T.dot(g) if needs[1] else None)
+    ga = gb = None  # an operand without batch axes (W of x (batch, time, in) @ W): its gradient in one product over
+    if b.ndim <= 2 < a.ndim and needs[1]:  # the batches, as PyTorch folds them (summed after a product per batch, a
+        rows = math.prod(a.shape[:-1])  # float16 gradient was rounded twice)
+        gb = a.reshape(rows, a.shape[-1]).T.dot(g.reshape(rows, *b.shape[1:]))
+    elif a.ndim <= 2 < b.ndim and needs[0]:
+        batch = list(range(b.ndim - 2))
+        ga = np.tensordot(g, b, (batch + [g.ndim - 1], batch + [b.ndim - 1]))
     # vectors: promote to matrices as matmul does, then drop the added axis again
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     g2 = np.expand_dims(g, -1) if b.ndim == 1 else g
     g2 = np.expand_dims(g2, -2) if a.ndim == 1 else g2
-    ga = gb = None
-    if needs[0]:
+    if needs[0] and ga is None:
         ga = g2 @ np.swapaxes(b2, -1, -2)
         ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:]) if a.ndim == 1 else ga
-    if needs[1]:
+    if needs[1] and gb is None:
         gb = np.swapaxes(a2, -1, -2) @ g2
         gb = gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb
     return ga, gb

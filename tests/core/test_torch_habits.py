@@ -171,13 +171,15 @@ def test_an_int_and_an_index_array_apart_which_numpy_and_pytorch_order_different
     t, theirs = Tensor(x), torch.from_numpy(x)
     assert x[1, :, [0, 2]].shape == (2, 3) and theirs[1, :, [0, 2]].shape == (3, 2)  # numpy: the indexed axis first
     for index in [(1, slice(None), [0, 2]), (slice(None), 0, slice(None), [1, 1])[1:], (0, slice(None), [[1], [2]]),
-                  (1, None, slice(None), np.array([0, 2])), (Tensor(np.array(1), dtype=np.int64), slice(None), [0, 1])]:
+                  (1, None, slice(None), np.array([0, 2])), (Tensor(np.array(1), dtype=np.int64), slice(None), [0, 1]),
+                  (1, slice(None), range(2))]:  # a range as a list (it slipped through, to numpy's order)
         with pytest.raises(IndexError, match=r"getitem: .*an int .*PyTorch.* in two steps, the ints first"):
             t[index]  # was numpy's order: PyTorch's result transposed, silently
     two_steps = t[1][:, [0, 2]]
     np.testing.assert_array_equal(two_steps.data, theirs[1, :, [0, 2]].numpy())
     for index in [(1, [0, 2]), (slice(None), 1, [0, 2]), ([0, 1], Ellipsis, 1), ([0, 1], slice(None), [0, 2]),
-                  (np.array([True, False]), slice(None), 1), (1, slice(None), 2), (Ellipsis, [0, 0], 1)]:
+                  (np.array([True, False]), slice(None), 1), (1, slice(None), 2), (Ellipsis, [0, 0], 1),
+                  (range(2), [2, 2], 1), (range(0),)]:
         np.testing.assert_array_equal(t[index].data, theirs[index].numpy())  # the same order in both: allowed
 
 

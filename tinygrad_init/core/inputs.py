@@ -191,14 +191,14 @@ def floats(x: np.ndarray, y: np.ndarray, op: str, number: bool = False) -> tuple
 
 
 def index_of(index: Any, ndim: int) -> Any:
-    """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
+    """Check an index; lists, ranges (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
     no positions), arrays, Tensors and array-likes (a PyTorch tensor) copies of their arrays (a later change of the
     index moves no gradient). Float arrays and tensors are refused rather than guessed at, as are an int and an index
     array that numpy and PyTorch order differently (of a tensor with `ndim` axes)."""
     def one(i: Any) -> Any:
         tensor, i = (True, i.data) if hasattr(i, "grad_fn") else (False, i)  # a Tensor: its integers or booleans, as
         # in PyTorch (not floats: Tensor([0, 2]) holds float32, where torch.tensor([0, 2]) holds int64)
-        if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
+        if isinstance(i, (list, tuple, range)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at adds
             try:
                 i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
             except ValueError:  # ragged

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from ..utils import MAX_SIZE, check_int, is_torch, shape_text
+from ..utils import MAX_SIZE, check_int, check_real, is_torch, shape_text
 from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
-           "Size", "TorchSpellings", "TorchName", "update_error", "not_floating"]
+           "Size", "TorchSpellings", "TorchName", "update_error", "not_floating", "add_alpha"]
 
 #: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
 #: softplus, mean and softmaxes refuse integers).
@@ -257,6 +257,18 @@ def update_error(op: str, operand: np.ndarray, data: np.ndarray) -> ValueError:
     return ValueError(f"{op}: an operand of shape {operand.shape} does not fit the tensor of shape {data.shape}"
                       if data.flags.writeable else f"{op}: the tensor's memory is read-only (it shares a read-only "
                       "numpy array, such as np.broadcast_to's); make the tensor of a copy, Tensor(a.copy())")
+
+
+def add_alpha(alpha: Any, data: np.ndarray) -> Any:
+    """`add_`'s `alpha` for a tensor holding `data`: for an integer tensor an int stays one, of the tensor's dtype (as
+    in PyTorch, which refuses one beyond the dtype, but takes -1 for an unsigned tensor); otherwise a float (an int
+    beyond a float's range is refused, not multiplied in)."""
+    if data.dtype.kind in "iu" and isinstance(alpha, (int, np.integer)) and not isinstance(alpha, bool):
+        info, alpha = np.iinfo(data.dtype), int(alpha)
+        if not (low := info.min or -info.max) <= alpha <= info.max:
+            raise ValueError(f"add_: alpha {alpha} does not fit the tensor's dtype {data.dtype} ({low} to {info.max})")
+        return np.array(alpha % (info.max + 1) if info.min == 0 else alpha, data.dtype)[()]
+    return check_real("add_", "alpha", alpha)
 
 
 def not_floating(t: Any) -> np.ndarray:

@@ -214,9 +214,9 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     a, b = saved
     if a.ndim == 2 and b.ndim == 2:  # the common case: (batch, in) @ (in, out), in ndarray.dot as the forward
         return (g.dot(b.T) if needs[0] else None), (a.T.dot(g) if needs[1] else None)
-    ga = gb = None  # an operand without batch axes (W of x (batch, time, in) @ W): its gradient in one product over
-    if b.ndim <= 2 < a.ndim and needs[1]:  # the batches, as PyTorch folds them (summed after a product per batch, a
-        rows = math.prod(a.shape[:-1])  # float16 gradient was rounded twice)
+    ga = gb = None  # an operand without batch axes (W of x (batch, time, in) @ W): its gradient in one product
+    if b.ndim <= 2 < a.ndim and needs[1]:  # over all the batches, as PyTorch folds them (in float16 rounded once,
+        rows = math.prod(a.shape[:-1])  # not per batch and again in their sum)
         gb = a.reshape(rows, a.shape[-1]).T.dot(g.reshape(rows, *b.shape[1:]))
     elif a.ndim <= 2 < b.ndim and needs[0]:
         batch = list(range(b.ndim - 2))

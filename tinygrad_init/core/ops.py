@@ -261,10 +261,10 @@ def _max(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tu
 
 def _max_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     x, out, axis, keepdims = saved
-    mask = x == out  # ties share the gradient equally
-    with np.errstate(invalid="ignore"):  # no element equals a nan maximum: 0/0
-        share = (mask / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
-    return (_expand(g, x.shape, axis, keepdims) * share,)
+    mask = x == out  # ties share the gradient equally: g / their count each, rounded once (as PyTorch's amax)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no element equals a nan maximum: g / 0, times 0 (nan)
+        share = (_expand(g, x.shape, axis, keepdims) / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
+    return (share * mask,)
 
 
 def _getitem_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:

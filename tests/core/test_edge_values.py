@@ -172,6 +172,23 @@ def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():
     assert _same(big.data, torch.tensor([1e39, -1e39])) and _same(half.data, torch.tensor([1e5, 2.0], dtype=torch.half))
 
 
+def test_a_seed_or_a_grad_beyond_the_tensors_dtype_is_inf_without_a_warning_as_in_pytorch():
+    # y.backward(g) and t.grad = g cast a float64 g to a float16 or float32 tensor's dtype with numpy's "RuntimeWarning:
+    # overflow encountered in cast" (PyTorch casts the seed quietly; the casts within backward were quiet already)
+    x = Tensor(np.ones(2, np.float16), requires_grad=True)
+    w = Tensor(np.ones(2, np.float32), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (x * 2).backward(np.array([1e5, 1.0]))
+        x.backward(np.array([-1e5, 1.0]))  # a leaf as the root: its seed copied
+        w.grad = np.array([1e300, 1.0])
+    assert x.grad.dtype == np.float16 and np.isnan(x.grad[0]) and x.grad[1] == 3.0  # inf + -inf
+    assert w.grad.dtype == np.float32 and w.grad.tolist() == [np.inf, 1.0]
+    t = torch.ones(2, dtype=torch.half, requires_grad=True)
+    (t * 2).backward(torch.tensor([1e5, 1.0], dtype=torch.float64))
+    assert t.grad.tolist() == [np.inf, 2.0]
+
+
 @pytest.mark.parametrize("exponent", [-1, np.array([-1, 3], np.int32), Tensor([-1, 3], dtype=np.int32)])
 def test_a_signed_integer_tensor_to_a_negative_integer_power_says_what_to_do(exponent):
     # numpy's words alone, "pow: Integers to negative integer powers are not allowed.", said nothing of a way out

@@ -87,9 +87,9 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
 
 
 @quiet
-def _cast(arr: np.ndarray, dtype: Any) -> np.ndarray:
+def _cast(arr: np.ndarray, dtype: Any, copy: bool = False) -> np.ndarray:
     """`arr` in `dtype`: a number beyond it is inf (1e39 in float32), as in PyTorch, without numpy's RuntimeWarning."""
-    return arr.astype(dtype, copy=False)
+    return arr.astype(dtype, copy=copy)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
@@ -297,7 +297,7 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
             f"{value!r:.60}"
         raise ValueError(f"grad: a tensor of shape {t.shape} takes None or real numbers of that shape as its .grad, "
                          f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
-    return arr.astype(t.dtype, copy=False)
+    return _cast(arr, t.dtype)
 
 
 def _read_grad(t: Any) -> np.ndarray | None:
@@ -344,7 +344,7 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
     if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
                         f"Tensor or a nested list of equal-length rows), got {type(grad).__name__} {grad!r:.40}")
-    seed = arr.astype(t.data.dtype, copy=t.grad_fn is None)
+    seed = _cast(arr, t.data.dtype, t.grad_fn is None)  # beyond the dtype: inf, quietly (as PyTorch's)
     if seed.shape != t.shape:
         raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {t.shape}; "
                          "they must be equal")

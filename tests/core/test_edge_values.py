@@ -14,7 +14,7 @@ from conftest import torch_module
 
 torch = torch_module()  # fails under CI=true where torch is missing, skips elsewhere
 
-from tinygrad_init import Tensor  # noqa: E402
+from tinygrad_init import Tensor, no_grad  # noqa: E402
 
 pytestmark = pytest.mark.torch
 INF, NAN = math.inf, math.nan
@@ -170,6 +170,17 @@ def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():
         with pytest.raises(ValueError, match="does not fit dtype int64"):
             Tensor([NAN], dtype=np.int64)
     assert _same(big.data, torch.tensor([1e39, -1e39])) and _same(half.data, torch.tensor([1e5, 2.0], dtype=torch.half))
+
+
+def test_dividing_a_parameter_in_place_by_zero_gives_inf_and_nan_without_a_warning_as_out_of_place():
+    # p /= 0 said numpy's "RuntimeWarning: divide by zero encountered in divide" where p / 0 is quiet, as PyTorch's
+    p, theirs = Tensor([1.0, 0.0, -2.0], requires_grad=True), torch.tensor([1.0, 0.0, -2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with no_grad():
+            p /= 0.0
+    theirs /= 0.0
+    assert _same(p.data, theirs)
 
 
 def test_a_seed_or_a_grad_beyond_the_tensors_dtype_is_inf_without_a_warning_as_in_pytorch():

@@ -403,8 +403,8 @@ class Tensor(_GraphNode, TorchSpellings):
     def __iadd__(self, other): return self.add_(other) if self.requires_grad and self.is_leaf else NotImplemented
     def __isub__(self, other): return self.add_(other, -1) if self.requires_grad and self.is_leaf else NotImplemented
     def __imul__(self, other): return self.mul_(other) if self.requires_grad and self.is_leaf else NotImplemented
-    def __itruediv__(self, other): return self._update("/=", other, np.divide) if self.requires_grad and self.is_leaf \
-        else NotImplemented
+    def __itruediv__(self, other): return self._update("/=", other, quiet(np.divide)) if self.requires_grad and \
+        self.is_leaf else NotImplemented  # (quiet: x / 0 is inf, as out of place)
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data

@@ -14,7 +14,7 @@ from conftest import torch_module
 
 torch = torch_module()  # fails under CI=true where torch is missing, skips elsewhere
 
-from tinygrad_init import Tensor  # noqa: E402
+from tinygrad_init import Tensor, no_grad  # noqa: E402
 
 pytestmark = pytest.mark.torch
 INF, NAN = math.inf, math.nan
@@ -170,6 +170,34 @@ def test_a_number_beyond_a_float_dtype_is_inf_without_a_warning_as_in_pytorch():
         with pytest.raises(ValueError, match="does not fit dtype int64"):
             Tensor([NAN], dtype=np.int64)
     assert _same(big.data, torch.tensor([1e39, -1e39])) and _same(half.data, torch.tensor([1e5, 2.0], dtype=torch.half))
+
+
+def test_dividing_a_parameter_in_place_by_zero_gives_inf_and_nan_without_a_warning_as_out_of_place():
+    # p /= 0 said numpy's "RuntimeWarning: divide by zero encountered in divide" where p / 0 is quiet, as PyTorch's
+    p, theirs = Tensor([1.0, 0.0, -2.0], requires_grad=True), torch.tensor([1.0, 0.0, -2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with no_grad():
+            p /= 0.0
+    theirs /= 0.0
+    assert _same(p.data, theirs)
+
+
+def test_a_seed_or_a_grad_beyond_the_tensors_dtype_is_inf_without_a_warning_as_in_pytorch():
+    # y.backward(g) and t.grad = g cast a float64 g to a float16 or float32 tensor's dtype with numpy's "RuntimeWarning:
+    # overflow encountered in cast" (PyTorch casts the seed quietly; the casts within backward were quiet already)
+    x = Tensor(np.ones(2, np.float16), requires_grad=True)
+    w = Tensor(np.ones(2, np.float32), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (x * 2).backward(np.array([1e5, 1.0]))
+        x.backward(np.array([-1e5, 1.0]))  # a leaf as the root: its seed copied
+        w.grad = np.array([1e300, 1.0])
+    assert x.grad.dtype == np.float16 and np.isnan(x.grad[0]) and x.grad[1] == 3.0  # inf + -inf
+    assert w.grad.dtype == np.float32 and w.grad.tolist() == [np.inf, 1.0]
+    t = torch.ones(2, dtype=torch.half, requires_grad=True)
+    (t * 2).backward(torch.tensor([1e5, 1.0], dtype=torch.float64))
+    assert t.grad.tolist() == [np.inf, 2.0]
 
 
 @pytest.mark.parametrize("exponent", [-1, np.array([-1, 3], np.int32), Tensor([-1, 3], dtype=np.int32)])

@@ -171,14 +171,32 @@ def test_an_int_and_an_index_array_apart_which_numpy_and_pytorch_order_different
     t, theirs = Tensor(x), torch.from_numpy(x)
     assert x[1, :, [0, 2]].shape == (2, 3) and theirs[1, :, [0, 2]].shape == (3, 2)  # numpy: the indexed axis first
     for index in [(1, slice(None), [0, 2]), (slice(None), 0, slice(None), [1, 1])[1:], (0, slice(None), [[1], [2]]),
-                  (1, None, slice(None), np.array([0, 2])), (Tensor(np.array(1), dtype=np.int64), slice(None), [0, 1])]:
+                  (1, None, slice(None), np.array([0, 2])), (Tensor(np.array(1), dtype=np.int64), slice(None), [0, 1]),
+                  (1, slice(None), range(2))]:  # a range as a list (it slipped through, to numpy's order)
         with pytest.raises(IndexError, match=r"getitem: .*an int .*PyTorch.* in two steps, the ints first"):
             t[index]  # was numpy's order: PyTorch's result transposed, silently
     two_steps = t[1][:, [0, 2]]
     np.testing.assert_array_equal(two_steps.data, theirs[1, :, [0, 2]].numpy())
     for index in [(1, [0, 2]), (slice(None), 1, [0, 2]), ([0, 1], Ellipsis, 1), ([0, 1], slice(None), [0, 2]),
-                  (np.array([True, False]), slice(None), 1), (1, slice(None), 2), (Ellipsis, [0, 0], 1)]:
+                  (np.array([True, False]), slice(None), 1), (1, slice(None), 2), (Ellipsis, [0, 0], 1),
+                  (range(2), [2, 2], 1), (range(0),)]:
         np.testing.assert_array_equal(t[index].data, theirs[index].numpy())  # the same order in both: allowed
+
+
+def test_an_integer_tensor_adds_in_place_with_an_int_alpha_as_in_pytorch():
+    # the int alpha became a float, so an integer tensor refused x.add_(u, alpha=-1) (what t.sub_ says to write) with
+    # "cannot combine float64 values"; PyTorch keeps an int alpha an int (an unsigned tensor's -1 too)
+    for dtype, other, alpha, want in [(np.int64, np.array([1, 1]), -1, [0, 1]), (np.int64, 3, 2, [7, 8]),
+                                      (np.int32, np.int64(1), np.int64(-3), [-2, -1]), (np.uint8, 1, -1, [0, 1]),
+                                      (np.int8, 1, 127, [-128, -127]), (np.uint8, 2, -255, [3, 4])]:
+        t = Tensor(np.array([1, 2]), dtype=dtype).add_(other, alpha=alpha)
+        theirs = torch.tensor([1, 2], dtype=getattr(torch, np.dtype(dtype).name))
+        theirs.add_(torch.as_tensor(other), alpha=int(alpha))
+        assert t.dtype == dtype and t.data.tolist() == theirs.tolist() == want
+    with pytest.raises(TypeError, match="add_: cannot combine float64 values in place"):  # a float alpha: refused
+        Tensor(np.array([1, 2]), dtype=np.int64).add_(1, alpha=2.0)
+    with pytest.raises(ValueError, match=r"add_: alpha -129 does not fit the tensor's dtype int8 \(-128 to 127\)"):
+        Tensor(np.array([1, 2]), dtype=np.int8).add_(1, alpha=-129)  # as PyTorch's "cannot be converted"
 
 
 SPELLED = ["view", "flatten", "squeeze", "dim", "unsqueeze", "tolist", "numel", "permute", "amax", "min", "amin",

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from ..utils import MAX_SIZE, check_int, is_torch, shape_text
+from ..utils import MAX_SIZE, check_int, check_real, is_torch, shape_text
 from .ops import quiet
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
            "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
-           "Size", "TorchSpellings", "TorchName", "update_error", "not_floating"]
+           "Size", "TorchSpellings", "TorchName", "update_error", "not_floating", "add_alpha"]
 
 #: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
 #: softplus, mean and softmaxes refuse integers).
@@ -87,9 +87,9 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
 
 
 @quiet
-def _cast(arr: np.ndarray, dtype: Any) -> np.ndarray:
+def _cast(arr: np.ndarray, dtype: Any, copy: bool = False) -> np.ndarray:
     """`arr` in `dtype`: a number beyond it is inf (1e39 in float32), as in PyTorch, without numpy's RuntimeWarning."""
-    return arr.astype(dtype, copy=False)
+    return arr.astype(dtype, copy=copy)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
@@ -191,14 +191,14 @@ def floats(x: np.ndarray, y: np.ndarray, op: str, number: bool = False) -> tuple
 
 
 def index_of(index: Any, ndim: int) -> Any:
-    """Check an index; lists (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
+    """Check an index; lists, ranges (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
     no positions), arrays, Tensors and array-likes (a PyTorch tensor) copies of their arrays (a later change of the
     index moves no gradient). Float arrays and tensors are refused rather than guessed at, as are an int and an index
     array that numpy and PyTorch order differently (of a tensor with `ndim` axes)."""
     def one(i: Any) -> Any:
         tensor, i = (True, i.data) if hasattr(i, "grad_fn") else (False, i)  # a Tensor: its integers or booleans, as
         # in PyTorch (not floats: Tensor([0, 2]) holds float32, where torch.tensor([0, 2]) holds int64)
-        if isinstance(i, (list, tuple)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at accumulates
+        if isinstance(i, (list, tuple, range)):  # as numpy reads x[:, (0, 0)]: repeated positions, which add.at adds
             try:
                 i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)
             except ValueError:  # ragged
@@ -259,6 +259,18 @@ def update_error(op: str, operand: np.ndarray, data: np.ndarray) -> ValueError:
                       "numpy array, such as np.broadcast_to's); make the tensor of a copy, Tensor(a.copy())")
 
 
+def add_alpha(alpha: Any, data: np.ndarray) -> Any:
+    """`add_`'s `alpha` for a tensor holding `data`: for an integer tensor an int stays one, of the tensor's dtype (as
+    in PyTorch, which refuses one beyond the dtype, but takes -1 for an unsigned tensor); otherwise a float (an int
+    beyond a float's range is refused, not multiplied in)."""
+    if data.dtype.kind in "iu" and isinstance(alpha, (int, np.integer)) and not isinstance(alpha, bool):
+        info, alpha = np.iinfo(data.dtype), int(alpha)
+        if not (low := info.min or -info.max) <= alpha <= info.max:
+            raise ValueError(f"add_: alpha {alpha} does not fit the tensor's dtype {data.dtype} ({low} to {info.max})")
+        return np.array(alpha % (info.max + 1) if info.min == 0 else alpha, data.dtype)[()]
+    return check_real("add_", "alpha", alpha)
+
+
 def not_floating(t: Any) -> np.ndarray:
     """Raise for a tensor that requires grad but holds no floats (a leaf's `.data` replaced by integers or booleans),
     whose gradient backward would otherwise cast to that dtype, truncated."""
@@ -285,7 +297,7 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
             f"{value!r:.60}"
         raise ValueError(f"grad: a tensor of shape {t.shape} takes None or real numbers of that shape as its .grad, "
                          f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
-    return arr.astype(t.dtype, copy=False)
+    return _cast(arr, t.dtype)
 
 
 def _read_grad(t: Any) -> np.ndarray | None:
@@ -332,7 +344,7 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
     if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
                         f"Tensor or a nested list of equal-length rows), got {type(grad).__name__} {grad!r:.40}")
-    seed = arr.astype(t.data.dtype, copy=t.grad_fn is None)
+    seed = _cast(arr, t.data.dtype, t.grad_fn is None)  # beyond the dtype: inf, quietly (as PyTorch's)
     if seed.shape != t.shape:
         raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {t.shape}; "
                          "they must be equal")

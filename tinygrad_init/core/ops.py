@@ -96,7 +96,11 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if (given := grad.shape) == shape:  # (read once: each read makes a new tuple)
         return grad
     extra = len(given) - len(shape)
-    if extra == 1 and len(given) == 2 and given[1] > 1:  # a bias added to every row: the rows' sum, ones @ grad, in
+    if grad.dtype == _HALF and extra >= 0:  # float16: over every broadcast axis in one sum, rounded once (as PyTorch)
+        axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 != given[i + extra])
+        grad = add_reduce(grad, axes, True)
+        grad = grad.reshape(grad.shape[extra:])  # (the added axes, kept as 1, dropped)
+    elif extra == 1 and len(given) == 2 and given[1] > 1:  # a bias added to every row: the rows' sum, ones @ grad, in
         if given[0] < 1024 or grad.dtype != _SINGLE:  # BLAS, 5x np.add.reduce's speed (one column is as fast, and
             grad = ones(given[0], grad.dtype).dot(grad)  # np.add.reduce sums it pairwise)
         else:  # float32 from 1024 rows: blocks of 1024 rows in BLAS, their sums added in float64 (BLAS over all the
@@ -210,16 +214,22 @@ def _matmul_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     a, b = saved
     if a.ndim == 2 and b.ndim == 2:  # the common case: (batch, in) @ (in, out), in ndarray.dot as the forward
         return (g.dot(b.T) if needs[0] else None), (a.T.dot(g) if needs[1] else None)
+    ga = gb = None  # an operand without batch axes (W of x (batch, time, in) @ W): its gradient in one product
+    if b.ndim <= 2 < a.ndim and needs[1]:  # over all the batches, as PyTorch folds them (in float16 rounded once,
+        rows = math.prod(a.shape[:-1])  # not per batch and again in their sum)
+        gb = a.reshape(rows, a.shape[-1]).T.dot(g.reshape(rows, *b.shape[1:]))
+    elif a.ndim <= 2 < b.ndim and needs[0]:
+        batch = list(range(b.ndim - 2))
+        ga = np.tensordot(g, b, (batch + [g.ndim - 1], batch + [b.ndim - 1]))
     # vectors: promote to matrices as matmul does, then drop the added axis again
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     g2 = np.expand_dims(g, -1) if b.ndim == 1 else g
     g2 = np.expand_dims(g2, -2) if a.ndim == 1 else g2
-    ga = gb = None
-    if needs[0]:
+    if needs[0] and ga is None:
         ga = g2 @ np.swapaxes(b2, -1, -2)
         ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:]) if a.ndim == 1 else ga
-    if needs[1]:
+    if needs[1] and gb is None:
         gb = np.swapaxes(a2, -1, -2) @ g2
         gb = gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb
     return ga, gb
@@ -251,10 +261,10 @@ def _max(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tu
 
 def _max_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     x, out, axis, keepdims = saved
-    mask = x == out  # ties share the gradient equally
-    with np.errstate(invalid="ignore"):  # no element equals a nan maximum: 0/0
-        share = (mask / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
-    return (_expand(g, x.shape, axis, keepdims) * share,)
+    mask = x == out  # ties share the gradient equally: g / their count each, rounded once (as PyTorch's amax)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no element equals a nan maximum: g / 0, times 0 (nan)
+        share = (_expand(g, x.shape, axis, keepdims) / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
+    return (share * mask,)
 
 
 def _getitem_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:

@@ -21,13 +21,13 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, check_type, is_torch, shape_text
+from ..utils import Rng, as_rng, check_bool, check_type, is_torch, shape_text
 from . import autograd
 from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
-from .inputs import not_floating, torch_keywords, update_error
+from .inputs import add_alpha, not_floating, torch_keywords, update_error
 from .ops import OPS, Op, quiet, round_once, unbroadcast
 from .value import Value
 
@@ -403,8 +403,8 @@ class Tensor(_GraphNode, TorchSpellings):
     def __iadd__(self, other): return self.add_(other) if self.requires_grad and self.is_leaf else NotImplemented
     def __isub__(self, other): return self.add_(other, -1) if self.requires_grad and self.is_leaf else NotImplemented
     def __imul__(self, other): return self.mul_(other) if self.requires_grad and self.is_leaf else NotImplemented
-    def __itruediv__(self, other): return self._update("/=", other, np.divide) if self.requires_grad and self.is_leaf \
-        else NotImplemented
+    def __itruediv__(self, other): return self._update("/=", other, quiet(np.divide)) if self.requires_grad and \
+        self.is_leaf else NotImplemented  # (quiet: x / 0 is inf, as out of place)
 
     def _unary(self, fn: Op, **params: Any) -> "Tensor":
         x = self.data
@@ -505,8 +505,8 @@ class Tensor(_GraphNode, TorchSpellings):
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
         """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
         so a tensor that requires grad changes in place only inside `no_grad()`, as an optimizer does."""
-        if type(alpha) is not float:  # (an int beyond a float's range is refused, not multiplied in)
-            alpha = check_real("add_", "alpha", alpha)
+        if type(alpha) is not float:  # an int, for an integer tensor, stays one (as in PyTorch)
+            alpha = add_alpha(alpha, self.data)
         return self._update("add_", other, np.add, alpha)
 
     def mul_(self, other: Any) -> "Tensor":

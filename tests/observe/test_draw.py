@@ -284,9 +284,13 @@ def test_tensor_graph_labels_rules_and_param_names():
     loss.backward(retain_graph=True)
     src = draw.draw(loss, show_local=True, show_data=False).source
     assert 'label="layers.0.weight\\n(3, 4) float32\\n|grad| ' in src
-    assert 'label="matmul\\n(5, 4) float32\\ngrad ?"' in src  # intermediate grads were dropped
+    # the ledger's names (matmul#2, n0), so that its lines are found in the picture (they were "matmul" and "data")
+    assert 'label="matmul#2\\n(5, 4) float32\\ngrad ?"' in src  # intermediate grads were dropped
     assert '[label="dW = x.T @ g"]' in src and '[label="dx = g @ W.T"]' in src
-    assert 'label="data\\n(5, 3) float32" shape=box style=dashed' in src
+    assert 'label="data n0\\n(5, 3) float32" shape=box style=dashed' in src
+    with ledger.record() as steps:
+        loss.backward(retain_graph=True)
+    assert {"matmul#2", "matmul#7", "n0", "layers.0.weight"} <= set(steps.get_pass().names.values())
     # with the ledger the intermediate gradients are known
     model.zero_grad()
     with ledger.record() as steps:

@@ -81,8 +81,8 @@ def test_a_zero_dimensional_tensor_shows_its_number_without_brackets():
     loss = (w * 3.0).sum()
     loss.backward(retain_grads=True)
     src = draw.draw(loss).source
-    assert 'label="constant\\n() float64\\ndata 3.0"' in src  # the 3.0 the op took
-    assert 'label="sum\\n() float64\\ngrad 1.0"' in src  # dL/dL = 1
+    assert 'label="constant n1\\n() float64\\ndata 3.0"' in src  # the 3.0 the op took, named as the ledger names it
+    assert 'label="L = sum\\n() float64\\ngrad 1.0"' in src  # dL/dL = 1
     assert 'label="w\\n(2,) float64\\ndata [1.0, 2.0]\\ngrad [3.0, 3.0]"' in src
 
 

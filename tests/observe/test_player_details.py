@@ -62,7 +62,7 @@ def test_the_roots_cell_is_laid_out_for_the_wider_of_its_seed_and_its_hooks_grad
     loss.register_hook(lambda g: g * 0.123456)
     page = player.player_html(loss)
     root = re.search(r'<g id="node_n3" class="node">.*?</g>', page, re.S).group(0)
-    assert re.findall(r"<text[^>]*>([^<]*)</text>", root) == ["sum", "() float64", "|grad| 0.1235"]
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", root) == ["L = sum", "() float64", "|grad| 0.1235"]
     assert _data(page)["seed"][0] == "|grad| 1.0" and _data(page)["hooked"][::3] == ["|grad| 0.1235", 1]  # complete
     assert "Fill: |grad|_F on a log scale, from pale (1e-01) to dark red (1);" in page  # 0.1235 to 1: decades -1, 0
 

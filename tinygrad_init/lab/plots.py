@@ -532,7 +532,7 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
         raise ValueError(f"verdict_grid: words must be {len(rows)} x {len(cols)} (rows x cols), got rows of {lengths}")
     names = [_fit(str(r), 2.0, 15) for r in rows]  # 16 letters a line, the margin as wide as the longest
     left = max([1.4] + [0.3 + 0.125 * len(line) for n in names for line in n.split("\n")])
-    foot = _wrap(note, width=140)  # 11 pt letters: about 0.09 in each
+    foot = _fit(note, SLIDE[0] - 0.2, 11, keep=True) if note else ""  # a number on the line of its "<"
     lines = foot.count("\n") + 1 if foot else 0
     with slide_style():
         fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5 + 0.21 * lines), top=1.2, bottom=0.15 + 0.21 * lines,

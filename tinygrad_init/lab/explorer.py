@@ -48,7 +48,8 @@ verdict = judge
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
             bins: int = 30, rng: Rng = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
-    (zero biases), measured on one forward and backward pass, and predicted."""
+    (zero biases), measured on one forward and backward pass of `batch` examples (ReLU: at least 2, for its dead
+    units), and predicted."""
     gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
         ("depth", depth), ("width", width), ("batch", batch)))
     activation = check_choice("measure", "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)

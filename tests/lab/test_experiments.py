@@ -362,6 +362,9 @@ def test_verdict_words_follow_the_stated_rules(quick_sweep: E.Sweep) -> None:
     assert f"grows {format_number(ratio[0] / ratio[-1])}x" in tanh_large
     assert "Batch norm frees the choice" in batch_norm and "and the verdict is 'holds' for all (without" in batch_norm
     assert "rules" in res.tables and res.figure_names == ["grid"]
+    # the slide of the grid shows the words: it states their rules too (it stated none, only the page's table did)
+    shown = " ".join(t.get_text().replace("\n", " ") for t in res.get_figure("grid").texts)
+    assert all(f"{r['word']}: {r['rule']}" in shown for r in res.tables["rules"]) and "below 0.1" in shown
 
 
 def test_a_verdict_word_near_its_threshold_carries_its_spread_over_seeds() -> None:

@@ -261,6 +261,8 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
     (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"
     (("tanh", "he_normal", 1.0, 2, 4), {"batch": 0}, ValueError, "measure: batch must be >= 1"),  # was "symmetric"
     (("tanh", "he_normal", 1.0, 0, 4), {}, ValueError, "measure: depth must be >= 1"),
+    # a ReLU unit 0 for a batch of one example is one that is off for it: He's 10 x 200 read 'dies' in 4 of 6 seeds
+    (("relu", "he_normal", 1.0, 10, 200), {"batch": 1}, ValueError, "measure: a ReLU network needs batch >= 2"),
     # 'ones' was measured as all-zero weights ('symmetric'), 'uniform' U(0, 1) as N(0, 1/12)
     (("tanh", "ones", 1.0, 2, 4), {}, ValueError, "measure: 'ones' .* has a non-zero mean .1."),
     (("tanh", "uniform", 1.0, 2, 4), {}, ValueError, "measure: 'uniform' .* has a non-zero mean .0.5."),

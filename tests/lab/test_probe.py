@@ -547,6 +547,9 @@ def test_probe_model_with_a_loss_and_with_an_upstream(small_case):
     assert close(t_up[2]["grad_w_norm"], np.linalg.norm(hand_backprop(Ws, bs, X, G)["dW"][2]))
     with pytest.raises(ValueError, match="upstream has shape"):
         probe_model(model, Tensor(X), upstream=np.ones((6, 3)))
+    for bad in ([["a", "b"]] * 6, [[None, 1.0]] * 6, [[1.0, 2.0]] * 5 + [[1.0]]):  # was backward's `grad`, or numpy's
+        with pytest.raises(TypeError, match=r"^probe_model: upstream must be an array of numbers of"):
+            probe_model(model, Tensor(X), upstream=bad)  # "inhomogeneous shape" for the ragged rows
     with pytest.raises(ValueError, match="either loss_fn or upstream"):
         probe_model(model, Tensor(X), loss_fn=lambda o: o.sum(), upstream=G)
     with pytest.raises(RuntimeError, match="does not require grad"):

@@ -298,10 +298,12 @@ def test_fixed_point_near_the_edge_of_chaos_is_within_tol(sigma_w2, sigma_b2, q0
 @pytest.mark.parametrize("name,value,exc", [("max_iter", 0, ValueError), ("max_iter", 2.5, TypeError),
                                             ("max_iter", "10", TypeError), ("tol", 2.5, ValueError),
                                             ("tol", float("nan"), ValueError), ("tol", -1e-10, ValueError),
+                                            ("tol", 0.0, ValueError), ("tol", 1e-300, ValueError),
                                             ("tol", None, TypeError), ("tol", True, TypeError)])
 def test_fixed_point_checks_max_iter_and_tol(name, value, exc):
     # max_iter 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations";
-    # tol 2.5 (or True) silently returned q0 = 1 as the fixed point, None was Python's "unsupported operand"
+    # tol 2.5 (or True) silently returned q0 = 1 as the fixed point, None was Python's "unsupported operand"; tol 0
+    # (or 1e-300, below float64's rounding) ran 10,000 iterations into "no convergence ... near the critical point"
     with pytest.raises(exc, match=f"fixed_point: {name} must be"):
         theory.fixed_point("tanh", 2.0, **{name: value})
 

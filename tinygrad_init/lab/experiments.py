@@ -545,7 +545,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],
                  title=f"Verdict at initialization: {L} layers x {counted(n, 'unit')}, batch {sweep.settings['batch']}")
     figure = partial(plots.verdict_grid, acts, labels, cells, title=f"Verdict at initialization ({L} layers of {n} "
-                                                                    "units), computed from the measured statistics")
+                     "units), computed from the measured statistics", note="The rules, the first that applies: "
+                     + "; ".join(f"{w}: {r}" for w, r in rules))
     return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {L} layers, does each "
                             "scheme keep the signal and the gradient, for each activation?",
                             {"main": grid, "rules": Table(["word", "rule"], rules, title="The rules, in order")},

@@ -25,6 +25,7 @@ from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge, nearby
 from .plots import WORD_COLORS
+from .probe import fraction_key
 from .spectra import network
 
 __all__ = ["GRID", "QUICK_GRID", "measure", "verdict", "Explorer", "explore", "key"]
@@ -47,12 +48,17 @@ verdict = judge
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
             bins: int = 30, rng: Rng = 0) -> dict[str, Any]:
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
-    (zero biases), measured on one forward and backward pass, and predicted."""
+    (zero biases), measured on one forward and backward pass of `batch` examples (ReLU: at least 2, for its dead
+    units), and predicted."""
     gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
         ("depth", depth), ("width", width), ("batch", batch)))
     activation = check_choice("measure", "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)
     if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
+    if batch < 2 and fraction_key(activation) == "dead":  # over one example, every unit that is off
+        raise ValueError("measure: a ReLU network needs batch >= 2: its dead units are 0 for the whole batch, and in a "
+                         "batch of one example that is every unit off for it, about half, which the verdict reads "
+                         "as 'dies'")
     sc = theory.check_scheme("measure", scheme, zero_mean=True, user="the page draws weights from their shape alone")
     if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
         raise ValueError(f"measure: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "

@@ -520,8 +520,9 @@ def weight_heatmaps(matrices: Mapping[str, Sequence[tuple[str, np.ndarray]]], *,
 
 
 def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Sequence[str]], *,
-                 title: str = "") -> Figure:
-    """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme)."""
+                 title: str = "", note: str | None = None) -> Figure:
+    """The verdict as a slide: a coloured cell with its word per row (activation) and column (scheme); `note` (the
+    rules that gave the words) below the grid, at 11 pt."""
     if not (all(ordered(v) for v in (rows, cols, words)) and all(map(ordered, words))):
         raise TypeError(f"verdict_grid: rows and cols must be lists of names, words a list of rows of words, got "
                         f"{quoted(rows):.40}, {quoted(cols):.40}, {quoted(words):.60}")
@@ -531,8 +532,12 @@ def verdict_grid(rows: Sequence[str], cols: Sequence[str], words: Sequence[Seque
         raise ValueError(f"verdict_grid: words must be {len(rows)} x {len(cols)} (rows x cols), got rows of {lengths}")
     names = [_fit(str(r), 2.0, 15) for r in rows]  # 16 letters a line, the margin as wide as the longest
     left = max([1.4] + [0.3 + 0.125 * len(line) for n in names for line in n.split("\n")])
+    foot = _fit(note, SLIDE[0] - 0.2, 11, keep=True) if note else ""  # a number on the line of its "<"
+    lines = foot.count("\n") + 1 if foot else 0
     with slide_style():
-        fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5), top=1.2, bottom=0.15, left=left)
+        fig = slide_figure(1, 1, (SLIDE[0], 1.0 * len(rows) + 1.5 + 0.21 * lines), top=1.2, bottom=0.15 + 0.21 * lines,
+                           left=left)
+        fig.text(0.1 / SLIDE[0], 0.08 / fig.get_figheight(), foot, fontsize=11, va="bottom") if foot else None
         ax = fig.axes[0]
         for i, row in enumerate(words):
             for j, w in enumerate(row):

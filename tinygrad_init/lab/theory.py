@@ -284,12 +284,14 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     """Solve `q = sigma_w^2 E[f(z)^2] + sigma_b^2` (z ~ N(0, q)) for the stable fixed point `q*` reached from `q0`
     (`sigma_w2 = fan_in Var(W)`: 1 for LeCun, 2 for He; `sigma_b2 = Var(b)`): Newton steps on `F(q) - q` where the
     map's slope `F'(q)` is below 1, `q <- F(q)` elsewhere (at least doubling `q` below `q*`), until `q` is within a
-    relative `tol` of `q*` (the residual over `|1 - F'|`, floored at 1e-5 for rounding). Raises a ValueError if `q`
-    grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias) or, for tanh and sigmoid, passes 1e200, a
-    RuntimeError if not converged after `max_iter` steps."""
+    relative `tol` (at least 1e-15, float64's rounding) of `q*` (the residual over `|1 - F'|`, floored at 1e-5 for
+    rounding). Raises a ValueError if `q` grows without bound (ReLU with `sigma_w^2 > 2`, or 2 and a bias) or, for
+    tanh and sigmoid, passes 1e200, a RuntimeError if not converged after `max_iter` steps."""
     fn = "fixed_point"
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
-    tol = check_real(fn, "tol", tol, 0.0, 1.0, high_open=True)  # relative: 1 or more accepts any q
+    # relative: 1 or more accepts any q; below 1e-15 float64's rounding of the map leaves no step to take (tol 0 ran
+    # out of iterations, blamed on the critical point)
+    tol = check_real(fn, "tol", tol, 1e-15, 1.0, high_open=True)
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
     # tanh without biases: tanh(u)^2 < u^2 makes F(q) < q for sigma_w^2 <= 1, so q* = 0, also at 1 (a double root there)

@@ -1348,6 +1348,13 @@ def test_every_paper_is_cited_with_one_year():
     assert {m.group(1) for _, m in found} == set(CITED_YEAR)  # the pattern finds every paper's citations
     wrong = [(path, m.group(0)) for path, m in found if int(m.group(2)) != CITED_YEAR[m.group(1)]]
     assert not wrong, f"cited with another year: {wrong}"
+    # CS231n numbered its lectures by the year (the initialization lecture is 5 in 2016, 6 in 2017): tutorial 5
+    # quoted the slide's stds from "CS231n (lecture 6, ...)" without the year
+    readers = [*DOCS.glob("**/*.md"), ROOT / "README.md", *ROOT.glob("tutorials/*.py"), *ROOT.glob("tutorials/*.md")]
+    undated = [(f.name, m.group(0)) for f in readers for text in [" ".join(f.read_text(encoding="utf-8").split())]
+               for m in re.finditer(r"CS231n\b[^.]{0,60}?[Ll]ecture (\d+)[^.]{0,60}", text)
+               if {"5": "2016", "6": "2017"}.get(m.group(1), "?") not in m.group(0)]
+    assert not undated, f"a CS231n lecture named without its year: {undated}"
     page = _prose("concepts/initialization.md")
     assert "## Orthogonal (Saxe et al. 2014)" in (DOCS / "concepts/initialization.md").read_text(encoding="utf-8")
     assert "(2014). Exact solutions to the nonlinear dynamics of learning in deep linear neural networks. ICLR 2014 " \

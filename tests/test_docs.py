@@ -1315,6 +1315,15 @@ def test_the_pages_say_which_literature_runs_are_miniatures() -> None:
     assert "convolutional nets on ImageNet with momentum 0.9: at 22 layers both converged" in seven
     ten = " ".join((ROOT / "tutorials" / "10_edge_of_chaos.py").read_text(encoding="utf-8").replace("#", "").split())
     assert "on a small task (Schoenholz et al. trained on MNIST and CIFAR-10)" in ten
+    # concepts/initialization.md gave Fig. 3 ("a 30-layer ReLU network") and its miniature without either's settings
+    from tinygrad_init import experiments
+
+    p = {k: v.default for k, v in inspect.signature(experiments.depth).parameters.items()}
+    assert "a 30-layer convolutional ReLU network, trained on ImageNet with momentum 0.9" in _prose(
+        "concepts/initialization.md")
+    assert (f"in miniature (30 ReLU layers of {p['width']} units learning {p['samples']} points of toy moons by "
+            f"full-batch SGD at lr {p['lr']:g}, for 1,200 steps, 500 with `quick=True`)") in _prose(
+        "concepts/initialization.md")
 
 
 def test_the_pages_say_that_the_quick_report_trains_three_seeds() -> None:

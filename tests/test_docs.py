@@ -1315,6 +1315,15 @@ def test_the_pages_say_which_literature_runs_are_miniatures() -> None:
     assert "convolutional nets on ImageNet with momentum 0.9: at 22 layers both converged" in seven
     ten = " ".join((ROOT / "tutorials" / "10_edge_of_chaos.py").read_text(encoding="utf-8").replace("#", "").split())
     assert "on a small task (Schoenholz et al. trained on MNIST and CIFAR-10)" in ten
+    # concepts/initialization.md gave Fig. 3 ("a 30-layer ReLU network") and its miniature without either's settings
+    from tinygrad_init import experiments
+
+    p = {k: v.default for k, v in inspect.signature(experiments.depth).parameters.items()}
+    assert "a 30-layer convolutional ReLU network, trained on ImageNet with momentum 0.9" in _prose(
+        "concepts/initialization.md")
+    assert (f"in miniature (30 ReLU layers of {p['width']} units learning {p['samples']} points of toy moons by "
+            f"full-batch SGD at lr {p['lr']:g}, for 1,200 steps, 500 with `quick=True`)") in _prose(
+        "concepts/initialization.md")
 
 
 def test_the_pages_say_that_the_quick_report_trains_three_seeds() -> None:
@@ -1348,6 +1357,13 @@ def test_every_paper_is_cited_with_one_year():
     assert {m.group(1) for _, m in found} == set(CITED_YEAR)  # the pattern finds every paper's citations
     wrong = [(path, m.group(0)) for path, m in found if int(m.group(2)) != CITED_YEAR[m.group(1)]]
     assert not wrong, f"cited with another year: {wrong}"
+    # CS231n numbered its lectures by the year (the initialization lecture is 5 in 2016, 6 in 2017): tutorial 5
+    # quoted the slide's stds from "CS231n (lecture 6, ...)" without the year
+    readers = [*DOCS.glob("**/*.md"), ROOT / "README.md", *ROOT.glob("tutorials/*.py"), *ROOT.glob("tutorials/*.md")]
+    undated = [(f.name, m.group(0)) for f in readers for text in [" ".join(f.read_text(encoding="utf-8").split())]
+               for m in re.finditer(r"CS231n\b[^.]{0,60}?[Ll]ecture (\d+)[^.]{0,60}", text)
+               if {"5": "2016", "6": "2017"}.get(m.group(1), "?") not in m.group(0)]
+    assert not undated, f"a CS231n lecture named without its year: {undated}"
     page = _prose("concepts/initialization.md")
     assert "## Orthogonal (Saxe et al. 2014)" in (DOCS / "concepts/initialization.md").read_text(encoding="utf-8")
     assert "(2014). Exact solutions to the nonlinear dynamics of learning in deep linear neural networks. ICLR 2014 " \

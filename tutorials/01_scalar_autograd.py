@@ -377,8 +377,9 @@ plt.show()
 # ```
 
 # %%
-from tinygrad_init.exercises import catalog
+from tinygrad_init.exercises import EXERCISES
 
+by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward"]:
-    ex = catalog.get(name)
+    ex = by_name[name]
     print(f"{ex.label}  {ex.name:18s} {ex.title}")

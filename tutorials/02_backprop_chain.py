@@ -345,8 +345,9 @@ tensor_steps.explain(max_lines=7)
 # ```
 
 # %%
-from tinygrad_init.exercises import catalog
+from tinygrad_init.exercises import EXERCISES
 
+by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["topological_order", "accumulate_grads"]:
-    ex = catalog.get(name)
+    ex = by_name[name]
     print(f"{ex.label}  {ex.name:18s} {ex.title}")

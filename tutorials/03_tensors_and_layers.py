@@ -327,8 +327,9 @@ plt.show()
 # ```
 
 # %%
-from tinygrad_init.exercises import catalog
+from tinygrad_init.exercises import EXERCISES
 
+by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["unbroadcast", "linear_backward", "softmax_ce_backward", "central_difference"]:
-    ex = catalog.get(name)
+    ex = by_name[name]
     print(f"{ex.label}  {ex.name:20s} {ex.title}")

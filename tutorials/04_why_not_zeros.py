@@ -284,8 +284,9 @@ assert np.abs(np.subtract(c_loss, n_loss)).max() < 1e-3 and 5e-5 < max(n_spread)
 # ```
 
 # %%
-from tinygrad_init.exercises import catalog
+from tinygrad_init.exercises import EXERCISES
 
+by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["symmetry", "linear_backward"]:
-    ex = catalog.get(name)
+    ex = by_name[name]
     print(f"{ex.label}  {ex.name:15s} {ex.title}")

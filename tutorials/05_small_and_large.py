@@ -10,7 +10,7 @@
 # # 5. Too small, too large: collapse and saturation
 #
 # Random weights break the symmetry (tutorial 4). How large should they be? This notebook runs
-# the classic experiment of Stanford's CS231n (lecture 6, "Training Neural Networks I"):
+# the classic experiment of Stanford's CS231n (2017, lecture 6, "Training Neural Networks I"):
 #
 # * a batch of 1000 inputs, each 500 numbers drawn from $\mathcal N(0, 1)$;
 # * 10 layers of 500 tanh units, no biases: $h_l = \tanh(h_{l-1} W_l)$, layers numbered 1 to 10;
@@ -349,8 +349,9 @@ table
 # ```
 
 # %%
-from tinygrad_init.exercises import catalog
+from tinygrad_init.exercises import EXERCISES
 
+by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["fans", "tanh_std_table"]:
-    ex = catalog.get(name)
+    ex = by_name[name]
     print(f"{ex.label}  {ex.name:15s} {ex.title}")

@@ -509,8 +509,9 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 # ```
 
 # %%
-from tinygrad_init.exercises import catalog
+from tinygrad_init.exercises import EXERCISES
 
+by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["fans", "xavier_uniform", "sigmoid_gradients"]:
-    ex = catalog.get(name)
+    ex = by_name[name]
     print(f"{ex.label}  {ex.name:17s} {ex.title}")

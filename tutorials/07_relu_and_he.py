@@ -354,8 +354,9 @@ assert np.argmin(momentum.min(axis=1)) == 4 and 0.02 < momentum[4].min() < 0.2
 # ```
 
 # %%
-from tinygrad_init.exercises import catalog
+from tinygrad_init.exercises import EXERCISES
 
+by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["he_normal", "relu_std"]:
-    ex = catalog.get(name)
+    ex = by_name[name]
     print(f"{ex.label}  {ex.name:10s} {ex.title}")

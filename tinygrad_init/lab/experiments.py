@@ -246,7 +246,7 @@ def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng
 def activation_statistics(rng: Rng = 0, quick: bool = False, *,
                           schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS,
                           sweep: Sweep | None = None, **sizes: Any) -> ExperimentResult:
-    """Per-layer activation statistics of every scheme x activation (CS231n, lecture 6), of `sweep` or a new one:
+    """Per-layer activation statistics of every scheme x activation (CS231n 2017, lecture 6), of `sweep` or a new one:
     `0.01 randn` with tanh shrinks the std by `0.01 sqrt(500) = 0.224` a layer, `1.0 randn` saturates tanh, He keeps
     ReLU's std at `sqrt(1 - 1/pi) = 0.826`. Tables `main`, `summary`; figures `std`, `hist_<activation>`."""
     sw = _get_sweep("activation_statistics", sweep, schemes, activations, rng, quick, **sizes)

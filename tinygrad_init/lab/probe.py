@@ -365,11 +365,13 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                                      f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
                 loss.backward()
             else:
-                try:
-                    g = as_rng(rng, "probe_model").standard_normal(out.shape).astype(out.dtype) if upstream is None \
-                        else np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream)
-                except ValueError:  # numpy's "inhomogeneous shape": rows of different lengths
-                    g = np.empty(0, dtype=object)
+                if upstream is None:
+                    g = as_rng(rng, "probe_model").standard_normal(out.shape).astype(out.dtype)
+                else:
+                    try:
+                        g = np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream)
+                    except ValueError:  # numpy's "inhomogeneous shape": rows of different lengths
+                        g = np.empty(0, dtype=object)
                 if g.dtype.kind not in "biuf":  # text, None, ragged rows: backward named its own `grad`, or numpy
                     raise TypeError(f"probe_model: upstream must be an array of numbers of the output's shape "
                                     f"{out.shape}, got {type(upstream).__name__} {upstream!r:.60}")

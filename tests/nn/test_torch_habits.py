@@ -91,20 +91,23 @@ def test_pytorchs_loss_classes_name_the_loss_function(cls, fn):
     ("cross_entropy", "weight", [0.5, 2.0, 1.0]), ("cross_entropy", "ignore_index", 2),
     ("cross_entropy", "label_smoothing", 0.1), ("binary_cross_entropy_with_logits", "weight", [[2.0, 1.0, 0.5]]),
     ("binary_cross_entropy_with_logits", "pos_weight", [3.0, 1.0, 0.5])])
-def test_pytorchs_loss_options_say_what_to_write_and_that_gives_pytorchs_loss(fn, option, value):
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_pytorchs_loss_options_say_what_to_write_and_that_gives_pytorchs_loss(fn, option, value, reduction):
+    # the formulas ended in a mean whatever the reduction asked for: with 'sum' they gave another loss than PyTorch's
     torch = require_module("torch")
     z, y = np.random.default_rng(1).normal(size=(5, 3)) * 2, np.array([0, 2, 1, 2, 0])
     targets = y if fn == "cross_entropy" else np.random.default_rng(2).random((5, 3))
-    theirs = getattr(torch.nn.functional, fn)(torch.tensor(z), torch.tensor(targets), **{
+    theirs = getattr(torch.nn.functional, fn)(torch.tensor(z), torch.tensor(targets), reduction=reduction, **{
         option: value if option in ("ignore_index", "label_smoothing") else torch.tensor(value, dtype=torch.float64)})
     with pytest.raises(TypeError, match=rf"^{fn}: PyTorch's {option}= is not offered here; ") as e:
-        getattr(nn, fn)(Tensor(z), targets, **{option: value})  # said: got an unexpected keyword argument
+        getattr(nn, fn)(Tensor(z), targets, reduction, **{option: value})  # said: got an unexpected keyword argument
     steps = str(e.value).split(" is not offered here; ")[1].removeprefix("from the terms, ")  # run as written
-    steps = steps.replace(": ", "\nresult = ").replace(", then ", "\nresult = ")
+    steps = steps.split(" (PyTorch's keeps")[0].replace(": ", "\nresult = ").replace(", then ", "\nresult = ")
     env = {"logits": Tensor(z), "targets": targets, fn: getattr(nn, fn), "w": np.array(value), "e": value,
            option: np.array(value)}
     exec(steps if "result = " in steps else f"result = {steps}", env)  # noqa: S102 (the message's own text)
-    np.testing.assert_allclose(env["result"].item(), theirs.item(), rtol=1e-12)
+    theirs = theirs.numpy()[y != value] if option == "ignore_index" and reduction == "none" else theirs.numpy()
+    np.testing.assert_allclose(env["result"].data, theirs, rtol=1e-12)
     with pytest.raises(TypeError, match=rf"^{fn}: 'weights' is not an argument; it takes logits, targets and "
                                         r"reduction$"):
         getattr(nn, fn)(Tensor(z), targets, weights=value)

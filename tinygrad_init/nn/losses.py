@@ -32,24 +32,27 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
 
 
 _TERMS = "from the terms, l = {fn}(logits, targets, reduction='none'): "
-_TORCH = {  # PyTorch's options of the losses -> what to write here
-    ("cross_entropy", "weight"): _TERMS + "(w[targets] * l).sum() / w[targets].sum()",
+_TORCH = {  # PyTorch's options of the losses -> what to write here, for reduction {r} (its ending {s})
+    ("cross_entropy", "weight"): _TERMS + "{weighted}",
     ("cross_entropy", "ignore_index"): "keep = targets != ignore_index, then cross_entropy(logits[keep], "
-                                       "targets[keep])",
-    ("cross_entropy", "label_smoothing"): "(1 - e) * cross_entropy(logits, targets) - e * logits.log_softmax(1).mean(1)"
-                                          ".mean()",
-    ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l).mean()",
+                                       "targets[keep], reduction='{r}'){dropped}",
+    ("cross_entropy", "label_smoothing"): _TERMS + "((1 - e) * l - e * logits.log_softmax(1).mean(1)){s}",
+    ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l){s}",
     ("binary_cross_entropy_with_logits", "pos_weight"): "(pos_weight * targets * (-logits).softplus() + (1 - targets) "
-                                                        "* logits.softplus()).mean()"}
+                                                        "* logits.softplus()){s}"}
+_ENDING = {"mean": ".mean()", "sum": ".sum()", "none": ""}
+_WEIGHTED = {"mean": "(w[targets] * l).sum() / w[targets].sum()", "sum": "(w[targets] * l).sum()",
+             "none": "w[targets] * l"}
 
 
-def _no_options(fn: str, options: dict[str, Any]) -> None:
-    """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead."""
+def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
+    """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`."""
     if options:
-        k = next(iter(options))
-        raise TypeError(f"{fn}: " + (f"PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(fn=fn) if
-                                     (fn, k) in _TORCH else f"{k!r} is not an argument; it takes logits, targets and "
-                                     "reduction"))
+        k, r = next(iter(options)), reduction if reduction in _ENDING else "mean"
+        raise TypeError(f"{fn}: " + (f"PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(
+            fn=fn, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped row)" * (
+                r == "none")) if (fn, k) in _TORCH else f"{k!r} is not an argument; it takes logits, targets and "
+            "reduction"))
 
 
 def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
@@ -70,7 +73,7 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
     """Softmax cross-entropy `L = -mean_i log softmax(logits_i)[y_i]` through a stable log-softmax, `logits`
     (batch, classes), `targets` (batch,) integers in `[0, classes)`; `dL/dlogits = (softmax - onehot(y)) / batch`.
     PyTorch's `weight`, `ignore_index` and `label_smoothing` are not offered: their error says what to write."""
-    _no_options("cross_entropy", options)
+    _no_options("cross_entropy", options, reduction)
     if check_type("cross_entropy", "logits", logits, Tensor, "a Tensor").ndim != 2:
         raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
     try:
@@ -106,7 +109,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: st
     `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, for labels 0/1 just `softplus(u)`, and for soft
     targets `(1 - t') softplus(u) + t' softplus(-u)`, its equal that is inf, not inf - inf, at `u = inf`. PyTorch's
     `weight` and `pos_weight` are not offered: their error says what to write."""
-    _no_options("binary_cross_entropy_with_logits", options)
+    _no_options("binary_cross_entropy_with_logits", options, reduction)
     z, t = _inputs("binary_cross_entropy_with_logits", logits, targets, ("logits", "targets"))
     if t.data.size and not ((t.data >= 0).all() and (t.data <= 1).all()):  # also refuses nan
         raise ValueError("binary_cross_entropy_with_logits: targets must lie in [0, 1] (labels 0/1); "

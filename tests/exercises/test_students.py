@@ -418,3 +418,24 @@ def test_an_import_in_a_default_argument_of_a_function_nothing_calls_is_refused(
                        ("mul_backward", 'def unused(x: __import__("torch").Tensor = 0):\n    pass\n\n\n')):
         result = grade(tmp_path, name, head + solution(name))
         assert result.mistake == "forbidden_import", result.message
+
+
+def test_a_parents_read_off_a_tuple_in_ex05_is_not_told_it_changed_the_graph(tmp_path):
+    # the hint for a walk that sets node._parents matched any AttributeError naming '_parents', also the slip of
+    # reading it off the (node, index) pair the hint itself recommends: "'tuple' object has no attribute '_parents'"
+    r = grade(tmp_path, "topological_order", """
+def topological_order(root):
+    order, stack, seen = [], [(root, 0)], {root}
+    while stack:
+        top = stack[-1]
+        node, i = top
+        if i < len(top._parents):
+            stack[-1] = (node, i + 1)
+            if node._parents[i] not in seen:
+                seen.add(node._parents[i])
+                stack.append((node._parents[i], 0))
+        else:
+            order.append(stack.pop()[0])
+    return order
+""")
+    assert not r.passed and r.mistake != "changed_graph" and "'tuple' object has no attribute '_parents'" in r.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import numpy as np
@@ -169,7 +170,8 @@ def check(run: Session) -> None:
                 fail(f"{what} raised RecursionError ({exc.message}).", "recursive")
             if exc.type == "AttributeError" and exc.message.startswith("'Node' object has no attribute"):
                 fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "node_attribute")
-            if exc.type == "AttributeError" and "'_parents'" in exc.message:  # set: "has no setter", "can't set"
+            if exc.type == "AttributeError" and re.search(r"'_parents' of 'Node' object has no (setter|deleter)|can't "
+                                                          r"(set|delete) attribute '_parents'", exc.message):
                 fail(f"{what} raised AttributeError: {exc.message} ({exc.where}).", "changed_graph")
             raise
         _validate(result, nodes, what, graph.index)

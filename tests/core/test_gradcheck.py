@@ -633,6 +633,12 @@ def test_the_nodes_f_closes_over_keep_their_gradients_as_torchs_gradcheck_leaves
     held.grad = np.array([1.0, -1.0])
     assert gradcheck(lambda x: ((x @ W).tanh() * held, x.sum()), X).ok
     assert W.grad is None and held.grad.tolist() == [1.0, -1.0]
+    # also when the check's backward pass raises (a hook of the caller's), after some gradients arrived
+    W.grad, V = np.full((4, 2), 7.0), Tensor(np.ones((4, 2)), requires_grad=True)
+    W.register_hook(lambda g: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        gradcheck(lambda x: x @ W + (x @ V).tanh(), X)
+    assert W.grad.tolist() == [[7.0, 7.0]] * 4 and V.grad is None
 
 
 @pytest.mark.parametrize("call, says", [

@@ -362,20 +362,22 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     # (the other nodes f used, such as a weight it closes over, keep their gradients, as torch's gradcheck leaves
     # them; a pass adds a tensor's gradient into a new array, and the old one stays as it is)
     connected = bool(terms) or not scalar and any(o.requires_grad for o in outs)
-    if terms:
-        roots[0].backward()
-    elif connected:
-        if any(o.dtype != np.float64 for o in outs):
-            notes.append(f"f's output is {outs[0].dtype if len(outs) == 1 else 'not all float64'} although its inputs "
-                         "were float64: something inside f computes in lower precision")
-        for o, w in zip(outs, np.split(u.reshape(-1), np.cumsum([o.data.size for o in outs])[:-1])):
-            if o.requires_grad:  # several outputs: one pass each, their gradients adding up in the inputs
-                o.backward(w.reshape(o.shape).astype(o.dtype), retain_graph=len(outs) > 1)
-    else:
-        notes.append(("f's output is a plain number" if scalar else "f's output does not require grad") +
-                     ": it is not connected to any input through the graph")
-    for n, g in kept:
-        n.grad = g
+    if connected and not terms and any(o.dtype != np.float64 for o in outs):
+        notes.append(f"f's output is {outs[0].dtype if len(outs) == 1 else 'not all float64'} although its inputs "
+                     "were float64: something inside f computes in lower precision")
+    try:
+        if terms:
+            roots[0].backward()
+        elif connected:
+            for o, w in zip(outs, np.split(u.reshape(-1), np.cumsum([o.data.size for o in outs])[:-1])):
+                if o.requires_grad:  # several outputs: one pass each, their gradients adding up in the inputs
+                    o.backward(w.reshape(o.shape).astype(o.dtype), retain_graph=len(outs) > 1)
+        else:
+            notes.append(("f's output is a plain number" if scalar else "f's output does not require grad") +
+                         ": it is not connected to any input through the graph")
+    finally:  # also when a hook or f's backward raises
+        for n, g in kept:
+            n.grad = g
 
     def total() -> float:
         with no_grad(), np.errstate(all="ignore"):  # nudged points may leave f's domain; the comparison reports it
